@@ -1,0 +1,171 @@
+/**
+ * @module
+ * Incremental AES-GCM for the portable backend, composed from noble's GCTR (`unsafe.ctr32`, the
+ * inc32 counter of NIST SP 800-38D §6.5) and GHASH (§6.4), because noble's `gcm` is one-shot and
+ * requires nonces of at least 8 bytes. It handles any nonce length >= 1 byte (§7.1 step 2: J0 from
+ * GHASH for nonces other than 96 bits) and arbitrary chunk boundaries: keystream left over from a
+ * partial block is kept for the next chunk, and ciphertext is fed to GHASH in whole blocks
+ * (noble's GHASH pads every `update` call to a block boundary, so partial blocks are held back).
+ */
+
+import { unsafe } from '@noble/ciphers/aes.js';
+import { GHASH } from '@noble/ciphers/_polyval.js';
+import { GCM_MAX_PLAINTEXT_BYTES, GCM_TAG_LENGTH, type GcmEncryptor, type GcmUnverifiedDecryptor } from './types.ts';
+import { equalBytes, wipe } from '../bytes.ts';
+
+const BLOCK = 16;
+const ZERO_BLOCK = new Uint8Array(BLOCK);
+
+/** Validates an AES key length (128, 192 or 256 bits) and a non-empty nonce. */
+export function assertGcmParameters(key: Uint8Array, nonce: Uint8Array): void {
+  if (!(key instanceof Uint8Array) || !(nonce instanceof Uint8Array)) {
+    throw new TypeError('"key" and "nonce" expected Uint8Array');
+  }
+  if (key.length !== 16 && key.length !== 24 && key.length !== 32) {
+    throw new RangeError(`"key" expected Uint8Array of length 16, 24 or 32, got length=${key.length}`);
+  }
+  // SP 800-38D §5.2.1.1: 1 <= len(IV) <= 2^64 - 1 bits; an empty IV is invalid.
+  if (nonce.length === 0) throw new RangeError('"nonce" expected a non-empty Uint8Array');
+}
+
+/**
+ * One direction of an incremental GCM computation. Encryption and decryption differ only in which
+ * side of the XOR (input or output) is the ciphertext fed to GHASH.
+ */
+class GcmState {
+  readonly #xk: Uint32Array;
+  readonly #ghash: GHASH;
+  readonly #counter = new Uint8Array(BLOCK);
+  readonly #tagMask = new Uint8Array(BLOCK);
+  readonly #keystream = new Uint8Array(BLOCK);
+  #keystreamOffset = BLOCK;
+  readonly #pending = new Uint8Array(BLOCK);
+  #pendingLength = 0;
+  readonly #aadLength: number;
+  #dataLength = 0;
+  #finished = false;
+
+  constructor(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array | undefined) {
+    assertGcmParameters(key, nonce);
+    this.#xk = unsafe.expandKeyLE(key);
+    // §6.4: the hash subkey H is the block cipher applied to the zero block.
+    const hashKey = new Uint8Array(BLOCK);
+    unsafe.ctr32(this.#xk, false, new Uint8Array(BLOCK), ZERO_BLOCK, hashKey);
+    const j0 = this.#counter;
+    if (nonce.length === 12) {
+      // §7.1 step 2: J0 = IV ‖ 0^31 ‖ 1 for 96-bit IVs.
+      j0.set(nonce);
+      j0[15] = 1;
+    } else {
+      // §7.1 step 2: J0 = GHASH_H(IV ‖ 0^(s+64) ‖ [len(IV)]_64) otherwise.
+      const lengths = new Uint8Array(BLOCK);
+      new DataView(lengths.buffer).setBigUint64(8, BigInt(nonce.length) * 8n, false);
+      const g = new GHASH(hashKey);
+      g.update(nonce).update(lengths);
+      g.digestInto(j0);
+      g.destroy();
+    }
+    // E_K(J0) masks the tag (§7.1 step 6); ctr32 leaves the counter at inc32(J0), where GCTR starts.
+    unsafe.ctr32(this.#xk, false, j0, ZERO_BLOCK, this.#tagMask);
+    this.#ghash = new GHASH(hashKey);
+    wipe(hashKey);
+    this.#aadLength = aad?.length ?? 0;
+    if (aad !== undefined && aad.length > 0) this.#ghash.update(aad);
+  }
+
+  /** XORs the keystream over `input`; `encrypting` says whether the output is the ciphertext. */
+  process(input: Uint8Array, encrypting: boolean): Uint8Array {
+    if (this.#finished) throw new Error('aes-gcm: stream already finished');
+    if (this.#dataLength + input.length > GCM_MAX_PLAINTEXT_BYTES) {
+      throw new RangeError(`aes-gcm: at most ${GCM_MAX_PLAINTEXT_BYTES} bytes per nonce`);
+    }
+    this.#dataLength += input.length;
+    const out = new Uint8Array(input.length);
+    let i = 0;
+    // Finish the keystream block a previous chunk started.
+    while (this.#keystreamOffset < BLOCK && i < input.length) {
+      out[i] = input[i] ^ this.#keystream[this.#keystreamOffset++];
+      i++;
+    }
+    const wholeBlocks = Math.floor((input.length - i) / BLOCK) * BLOCK;
+    if (wholeBlocks > 0) {
+      // ctr32 reads and writes through Uint32Array views, so both sides must be 4-byte aligned.
+      const source = aligned(input.subarray(i, i + wholeBlocks));
+      const target = new Uint8Array(wholeBlocks);
+      unsafe.ctr32(this.#xk, false, this.#counter, source, target);
+      out.set(target, i);
+      i += wholeBlocks;
+    }
+    if (i < input.length) {
+      unsafe.ctr32(this.#xk, false, this.#counter, ZERO_BLOCK, this.#keystream);
+      this.#keystreamOffset = 0;
+      while (i < input.length) {
+        out[i] = input[i] ^ this.#keystream[this.#keystreamOffset++];
+        i++;
+      }
+    }
+    this.#absorb(encrypting ? out : input);
+    return out;
+  }
+
+  /** Completes GHASH over the lengths block and returns the tag (§7.1 steps 5-6). */
+  tag(): Uint8Array {
+    if (this.#finished) throw new Error('aes-gcm: stream already finished');
+    this.#finished = true;
+    if (this.#pendingLength > 0) this.#ghash.update(this.#pending.subarray(0, this.#pendingLength));
+    const lengths = new Uint8Array(BLOCK);
+    const view = new DataView(lengths.buffer);
+    view.setBigUint64(0, BigInt(this.#aadLength) * 8n, false);
+    view.setBigUint64(8, BigInt(this.#dataLength) * 8n, false);
+    this.#ghash.update(lengths);
+    const tag = this.#ghash.digest();
+    for (let j = 0; j < BLOCK; j++) tag[j] ^= this.#tagMask[j];
+    wipe(this.#counter, this.#tagMask, this.#keystream, this.#pending);
+    this.#xk.fill(0);
+    return tag;
+  }
+
+  /** Feeds ciphertext to GHASH in whole blocks, keeping a partial block for later. */
+  #absorb(ciphertext: Uint8Array): void {
+    let i = 0;
+    if (this.#pendingLength > 0) {
+      const take = Math.min(BLOCK - this.#pendingLength, ciphertext.length);
+      this.#pending.set(ciphertext.subarray(0, take), this.#pendingLength);
+      this.#pendingLength += take;
+      i = take;
+      if (this.#pendingLength < BLOCK) return;
+      this.#ghash.update(this.#pending);
+      this.#pendingLength = 0;
+    }
+    const whole = Math.floor((ciphertext.length - i) / BLOCK) * BLOCK;
+    if (whole > 0) this.#ghash.update(ciphertext.subarray(i, i + whole));
+    i += whole;
+    if (i < ciphertext.length) {
+      this.#pending.set(ciphertext.subarray(i));
+      this.#pendingLength = ciphertext.length - i;
+    }
+  }
+}
+
+/** Returns `bytes` if it is 4-byte aligned, otherwise an aligned copy. */
+function aligned(bytes: Uint8Array): Uint8Array {
+  return bytes.byteOffset % 4 === 0 ? bytes : bytes.slice();
+}
+
+/** Starts an incremental AES-GCM encryption (any key size, any non-empty nonce). */
+export function createGcmEncryptor(key: Uint8Array, nonce: Uint8Array, aad?: Uint8Array): GcmEncryptor {
+  const state = new GcmState(key, nonce, aad);
+  return {
+    update: (plaintext) => state.process(plaintext, true),
+    final: () => state.tag(),
+  };
+}
+
+/** Starts an incremental AES-GCM decryption; output is unauthenticated until `verify` is true. */
+export function createGcmUnverifiedDecryptor(key: Uint8Array, nonce: Uint8Array, aad?: Uint8Array): GcmUnverifiedDecryptor {
+  const state = new GcmState(key, nonce, aad);
+  return {
+    updateUnverified: (ciphertext) => state.process(ciphertext, false),
+    verify: (tag) => tag instanceof Uint8Array && tag.length === GCM_TAG_LENGTH && equalBytes(state.tag(), tag),
+  };
+}

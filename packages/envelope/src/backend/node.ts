@@ -1,0 +1,138 @@
+/**
+ * @module
+ * The accelerated backend on `node:crypto` (OpenSSL: AES-NI and carry-less multiply where the CPU
+ * has them). Byte-identical to the `noble` backend. Under Node.js it is the package default,
+ * selected by the `node` export condition.
+ *
+ * HKDF is computed from `createHmac` rather than `hkdfSync`: for the 64-byte derivation a seal
+ * needs, three HMAC calls cost about 4 µs against 6.5 µs for `hkdfSync` on the reference machine,
+ * and the small-message seal rate depends on it.
+ *
+ * @example
+ * ```ts
+ * import { nodeBackend } from '@strongbox/envelope/node';
+ * import { seal } from '@strongbox/envelope';
+ * const sealed = await seal(data, { keyring, backend: nodeBackend });
+ * ```
+ */
+
+import { createCipheriv, createDecipheriv, createHmac, randomFillSync, type CipherGCMTypes } from 'node:crypto';
+import { assertGcmParameters } from './gcm-stream.ts';
+import { GCM_TAG_LENGTH, HKDF_SHA256_MAX_LENGTH, type Backend, type GcmEncryptor, type GcmUnverifiedDecryptor } from './types.ts';
+import { assertBytes, assertInteger } from '../bytes.ts';
+
+const SHA256_LENGTH = 32;
+
+/** The accelerated backend (see the module documentation). */
+export const nodeBackend: Backend = Object.freeze({
+  name: 'node',
+
+  randomBytes(length: number): Uint8Array {
+    assertInteger(length, 0, 2 ** 16, 'length');
+    // A fresh Uint8Array, never a slice of Buffer's shared pool, so wiping it touches nothing else.
+    return randomFillSync(new Uint8Array(length));
+  },
+
+  aesGcmEncrypt(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array, aad?: Uint8Array): Uint8Array {
+    assertGcmParameters(key, nonce);
+    assertBytes(plaintext, 'plaintext');
+    const cipher = createCipheriv(gcmName(key), key, nonce, { authTagLength: GCM_TAG_LENGTH });
+    if (aad !== undefined) cipher.setAAD(aad);
+    const ciphertext = cipher.update(plaintext);
+    cipher.final();
+    const out = new Uint8Array(ciphertext.length + GCM_TAG_LENGTH);
+    out.set(ciphertext);
+    out.set(cipher.getAuthTag(), ciphertext.length);
+    return out;
+  },
+
+  aesGcmDecrypt(key: Uint8Array, nonce: Uint8Array, sealed: Uint8Array, aad?: Uint8Array): Uint8Array | undefined {
+    assertGcmParameters(key, nonce);
+    assertBytes(sealed, 'sealed');
+    if (sealed.length < GCM_TAG_LENGTH) return undefined;
+    const split = sealed.length - GCM_TAG_LENGTH;
+    // authTagLength pins the tag at 16 bytes: without it OpenSSL accepts truncated tags.
+    const decipher = createDecipheriv(gcmName(key), key, nonce, { authTagLength: GCM_TAG_LENGTH });
+    if (aad !== undefined) decipher.setAAD(aad);
+    decipher.setAuthTag(sealed.subarray(split));
+    const plaintext = decipher.update(sealed.subarray(0, split));
+    try {
+      decipher.final();
+    } catch {
+      plaintext.fill(0);
+      return undefined;
+    }
+    return view(plaintext);
+  },
+
+  aesGcmEncryptor(key: Uint8Array, nonce: Uint8Array, aad?: Uint8Array): GcmEncryptor {
+    assertGcmParameters(key, nonce);
+    const cipher = createCipheriv(gcmName(key), key, nonce, { authTagLength: GCM_TAG_LENGTH });
+    if (aad !== undefined) cipher.setAAD(aad);
+    return {
+      update: (plaintext) => view(cipher.update(plaintext)),
+      final: () => {
+        cipher.final();
+        return view(cipher.getAuthTag());
+      },
+    };
+  },
+
+  aesGcmUnverifiedDecryptor(key: Uint8Array, nonce: Uint8Array, aad?: Uint8Array): GcmUnverifiedDecryptor {
+    assertGcmParameters(key, nonce);
+    const decipher = createDecipheriv(gcmName(key), key, nonce, { authTagLength: GCM_TAG_LENGTH });
+    if (aad !== undefined) decipher.setAAD(aad);
+    return {
+      updateUnverified: (ciphertext) => view(decipher.update(ciphertext)),
+      verify: (tag) => {
+        if (!(tag instanceof Uint8Array) || tag.length !== GCM_TAG_LENGTH) return false;
+        decipher.setAuthTag(tag);
+        try {
+          decipher.final();
+          return true;
+        } catch {
+          return false;
+        }
+      },
+    };
+  },
+
+  hmacSha256(key: Uint8Array, data: Uint8Array): Uint8Array {
+    assertBytes(key, 'key');
+    assertBytes(data, 'data');
+    return view(createHmac('sha256', key).update(data).digest());
+  },
+
+  hkdfSha256(ikm: Uint8Array, salt: Uint8Array, info: Uint8Array, length: number): Uint8Array {
+    assertBytes(ikm, 'ikm');
+    assertBytes(salt, 'salt');
+    assertBytes(info, 'info');
+    assertInteger(length, 0, HKDF_SHA256_MAX_LENGTH, 'length');
+    // RFC 5869 §2.2 Extract: an empty salt means HashLen zero bytes, which HMAC pads identically.
+    const prk = createHmac('sha256', salt).update(ikm).digest();
+    // RFC 5869 §2.3 Expand: T(i) = HMAC(PRK, T(i-1) ‖ info ‖ i).
+    const okm = new Uint8Array(length);
+    let previous: Uint8Array = new Uint8Array(0);
+    for (let i = 1, offset = 0; offset < length; i++, offset += SHA256_LENGTH) {
+      const block = createHmac('sha256', prk).update(previous).update(info).update(Uint8Array.of(i)).digest();
+      okm.set(block.subarray(0, Math.min(SHA256_LENGTH, length - offset)), offset);
+      previous.fill(0);
+      previous = block;
+    }
+    previous.fill(0);
+    prk.fill(0);
+    return okm;
+  },
+});
+
+/** OpenSSL's cipher name for the key's length. */
+function gcmName(key: Uint8Array): CipherGCMTypes {
+  return key.length === 16 ? 'aes-128-gcm' : key.length === 24 ? 'aes-192-gcm' : 'aes-256-gcm';
+}
+
+/** A plain `Uint8Array` over a `Buffer`'s memory (Buffers from OpenSSL own their memory). */
+function view(buffer: Buffer): Uint8Array {
+  return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+}
+
+export default nodeBackend;

@@ -1,0 +1,67 @@
+/**
+ * @module
+ * The backend seam: the few primitives the envelope core needs, implemented twice with identical
+ * output: `noble` (portable, pure JavaScript on @noble/ciphers and @noble/hashes) and `node`
+ * (accelerated, on `node:crypto`). The package's `node` export condition picks `node` as the
+ * default under Node.js; everything else gets `noble`. Both run one conformance suite, the
+ * Wycheproof vectors, and differential property tests against each other.
+ *
+ * AES-GCM here is the raw primitive with a caller-chosen nonce (NIST SP 800-38D). It is only safe
+ * with a nonce that is unique per key; the envelope format derives a fresh key per message and a
+ * distinct nonce per frame, and keyrings draw random nonces. Application code should call `seal`.
+ */
+
+/** Incremental AES-GCM encryption: `update` returns ciphertext, `final` returns the 16-byte tag. */
+export interface GcmEncryptor {
+  /** Encrypts the next chunk; chunks may have any length. */
+  update(plaintext: Uint8Array): Uint8Array;
+  /** Finishes and returns the authentication tag; the encryptor cannot be used afterwards. */
+  final(): Uint8Array;
+}
+
+/**
+ * Incremental AES-GCM decryption. `update` returns plaintext that is NOT yet authenticated; the
+ * caller must hold it back until `verify` returns `true`, and must discard it otherwise.
+ */
+export interface GcmUnverifiedDecryptor {
+  /** Decrypts the next chunk; the plaintext is unauthenticated until `verify(tag)` succeeds. */
+  updateUnverified(ciphertext: Uint8Array): Uint8Array;
+  /** Checks the tag in constant time; the decryptor cannot be used afterwards. */
+  verify(tag: Uint8Array): boolean;
+}
+
+/** The cryptographic primitives the envelope core runs on. */
+export interface Backend {
+  /** `'noble'` or `'node'` (or the name of a test double). */
+  readonly name: string;
+  /** Cryptographically secure random bytes, in a new buffer of their own. */
+  randomBytes(length: number): Uint8Array;
+  /**
+   * AES-GCM encryption with a 16-byte tag. Key of 16, 24 or 32 bytes; nonce of at least 1 byte.
+   * @returns a new buffer: ciphertext ‖ tag.
+   */
+  aesGcmEncrypt(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array, aad?: Uint8Array): Uint8Array;
+  /**
+   * AES-GCM decryption of ciphertext ‖ tag.
+   * @returns the plaintext in a new buffer, or `undefined` when the tag does not verify (no
+   *   plaintext is released in that case).
+   */
+  aesGcmDecrypt(key: Uint8Array, nonce: Uint8Array, sealed: Uint8Array, aad?: Uint8Array): Uint8Array | undefined;
+  /** Starts an incremental AES-GCM encryption. */
+  aesGcmEncryptor(key: Uint8Array, nonce: Uint8Array, aad?: Uint8Array): GcmEncryptor;
+  /** Starts an incremental AES-GCM decryption whose output is unauthenticated until `verify`. */
+  aesGcmUnverifiedDecryptor(key: Uint8Array, nonce: Uint8Array, aad?: Uint8Array): GcmUnverifiedDecryptor;
+  /** HMAC-SHA-256 (RFC 2104). */
+  hmacSha256(key: Uint8Array, data: Uint8Array): Uint8Array;
+  /** HKDF-SHA-256 (RFC 5869): extract with `salt`, expand with `info` to `length` bytes (at most 8160). */
+  hkdfSha256(ikm: Uint8Array, salt: Uint8Array, info: Uint8Array, length: number): Uint8Array;
+}
+
+/** GCM's tag length in bytes; Strongbox never truncates tags. */
+export const GCM_TAG_LENGTH = 16;
+
+/** RFC 5869 §2.3: L <= 255 * HashLen. */
+export const HKDF_SHA256_MAX_LENGTH: number = 255 * 32;
+
+/** NIST SP 800-38D §5.2.1.1: plaintext at most 2^39 - 256 bits. */
+export const GCM_MAX_PLAINTEXT_BYTES: number = 2 ** 36 - 32;

@@ -1,0 +1,178 @@
+/**
+ * @module
+ * Encryption context: a string-to-string map that is authenticated (never encrypted) wherever
+ * Strongbox seals data, exactly as AWS KMS treats it. This module owns its one canonical encoding,
+ * the bytes used as AAD everywhere (sealed-message headers, keyring wraps, KMS ciphertext blobs):
+ *
+ * ```
+ * u16 pairCount
+ * pairCount × ( u16 keyLength ‖ key (UTF-8) ‖ u16 valueLength ‖ value (UTF-8) )   sorted by key bytes
+ * ```
+ *
+ * All integers are big-endian. Every field is length-prefixed, so the encoding is injective:
+ * `{"ab":"c"}` and `{"a":"bc"}` encode differently (moto, LocalStack and local-kms concatenate
+ * key ‖ value without lengths and let those two contexts decrypt each other's ciphertexts).
+ * Keys are sorted by their UTF-8 bytes, so the order in which pairs were given never matters.
+ * Strings must be well-formed Unicode: a lone surrogate would be encoded as U+FFFD and collide with
+ * a real U+FFFD, breaking injectivity, so it is rejected.
+ */
+
+import { assertObject, fromUtf8, readU16, utf8, writeU16 } from './bytes.ts';
+
+/** A string-to-string map bound to ciphertexts as authenticated data. */
+export type EncryptionContext = Readonly<Record<string, string>>;
+
+/** Hard maximum of one key or value, in UTF-8 bytes (a u16 length field). */
+export const MAX_CONTEXT_STRING_BYTES = 0xffff;
+
+/** Hard maximum of the whole canonical encoding, in bytes (the header stores it behind a u16). */
+export const MAX_CONTEXT_BYTES = 0xffff;
+
+/** The canonical encoding of the empty context: a zero pair count. */
+const EMPTY_ENCODING: Uint8Array = new Uint8Array(2);
+
+/**
+ * Encodes an encryption context canonically (see the module documentation).
+ *
+ * @param context - the context; plain object of string values. `undefined` means empty.
+ * @returns a new `Uint8Array` holding the canonical bytes.
+ * @throws TypeError if `context` is not an object of well-formed Unicode strings.
+ * @throws RangeError if a key, a value or the whole encoding exceeds its hard maximum.
+ * @example
+ * ```ts
+ * import { encodeEncryptionContext } from '@strongbox/envelope';
+ * encodeEncryptionContext({ purpose: 'backup' }); // Uint8Array [0,1, 0,7, ...'purpose', 0,6, ...'backup']
+ * ```
+ */
+export function encodeEncryptionContext(context: EncryptionContext | undefined): Uint8Array {
+  const pairs = contextPairs(context);
+  if (pairs.length === 0) return EMPTY_ENCODING.slice();
+  let length = 2;
+  for (const [key, value] of pairs) length += 4 + key.length + value.length;
+  if (length > MAX_CONTEXT_BYTES) {
+    throw new RangeError(`"context" expected at most ${MAX_CONTEXT_BYTES} encoded bytes, got ${length}`);
+  }
+  const out = new Uint8Array(length);
+  writeU16(out, 0, pairs.length);
+  let offset = 2;
+  for (const [key, value] of pairs) {
+    writeU16(out, offset, key.length);
+    out.set(key, offset + 2);
+    offset += 2 + key.length;
+    writeU16(out, offset, value.length);
+    out.set(value, offset + 2);
+    offset += 2 + value.length;
+  }
+  return out;
+}
+
+/**
+ * Decodes a canonical encoding back into a context. Only canonical bytes are accepted: keys must be
+ * strictly increasing (so sorted and unique), UTF-8 must be valid, and nothing may trail.
+ *
+ * @returns the context, or `undefined` if `bytes` is not a canonical encoding.
+ * @example
+ * ```ts
+ * import { decodeEncryptionContext, encodeEncryptionContext } from '@strongbox/envelope';
+ * decodeEncryptionContext(encodeEncryptionContext({ a: 'b' })); // { a: 'b' }
+ * ```
+ */
+export function decodeEncryptionContext(bytes: Uint8Array): EncryptionContext | undefined {
+  if (bytes.length < 2) return undefined;
+  const count = readU16(bytes, 0);
+  const context: Record<string, string> = Object.create(null);
+  let offset = 2;
+  let previousKey: Uint8Array | undefined;
+  for (let i = 0; i < count; i++) {
+    const key = readField(bytes, offset);
+    if (key === undefined) return undefined;
+    offset += 2 + key.length;
+    const value = readField(bytes, offset);
+    if (value === undefined) return undefined;
+    offset += 2 + value.length;
+    if (previousKey !== undefined && compareBytes(previousKey, key) >= 0) return undefined;
+    previousKey = key;
+    const keyText = fromUtf8(key);
+    const valueText = fromUtf8(value);
+    if (keyText === undefined || valueText === undefined) return undefined;
+    context[keyText] = valueText;
+  }
+  if (offset !== bytes.length) return undefined;
+  return Object.freeze({ ...context });
+}
+
+/**
+ * Whether two contexts hold exactly the same pairs (case-sensitive; order free), as KMS requires
+ * for Decrypt and for a grant's `EncryptionContextEquals` constraint.
+ *
+ * @throws TypeError if either argument is not a valid encryption context.
+ * @example
+ * ```ts
+ * import { contextEquals } from '@strongbox/envelope';
+ * contextEquals({ a: '1', b: '2' }, { b: '2', a: '1' }); // true
+ * ```
+ */
+export function contextEquals(a: EncryptionContext | undefined, b: EncryptionContext | undefined): boolean {
+  const left = encodeEncryptionContext(a);
+  const right = encodeEncryptionContext(b);
+  return compareBytes(left, right) === 0;
+}
+
+/**
+ * Validates a context and returns a frozen copy with only its own enumerable string pairs.
+ *
+ * @throws TypeError if `context` is not an object of well-formed Unicode strings.
+ * @throws RangeError if its canonical encoding exceeds the hard maximum.
+ * @example
+ * ```ts
+ * import { normalizeEncryptionContext } from '@strongbox/envelope';
+ * normalizeEncryptionContext({ b: '2', a: '1' }); // frozen { a: '1', b: '2' }
+ * ```
+ */
+export function normalizeEncryptionContext(context: EncryptionContext | undefined): EncryptionContext {
+  const decoded = decodeEncryptionContext(encodeEncryptionContext(context));
+  // Postcondition: the canonical encoding always decodes; anything else is a bug in this module.
+  if (decoded === undefined) throw new Error('encryption context encoding is not canonical');
+  return decoded;
+}
+
+/** Validates `context` and returns its pairs as UTF-8 bytes, sorted by key bytes. */
+function contextPairs(context: EncryptionContext | undefined): [Uint8Array, Uint8Array][] {
+  if (context === undefined) return [];
+  assertObject(context, 'context');
+  const pairs: [Uint8Array, Uint8Array][] = [];
+  for (const key of Object.keys(context)) {
+    const value: unknown = context[key];
+    if (typeof value !== 'string') {
+      throw new TypeError(`"context" expected string values, got ${typeof value} for key ${JSON.stringify(key)}`);
+    }
+    if (!key.isWellFormed() || !value.isWellFormed()) {
+      throw new TypeError('"context" expected well-formed Unicode strings (no lone surrogates)');
+    }
+    const keyBytes = utf8(key);
+    const valueBytes = utf8(value);
+    if (keyBytes.length > MAX_CONTEXT_STRING_BYTES || valueBytes.length > MAX_CONTEXT_STRING_BYTES) {
+      throw new RangeError(`"context" keys and values must be at most ${MAX_CONTEXT_STRING_BYTES} UTF-8 bytes`);
+    }
+    pairs.push([keyBytes, valueBytes]);
+  }
+  pairs.sort((x, y) => compareBytes(x[0], y[0]));
+  return pairs;
+}
+
+/** Reads a u16-length-prefixed field at `offset`, or `undefined` if it runs past the end. */
+function readField(bytes: Uint8Array, offset: number): Uint8Array | undefined {
+  if (offset + 2 > bytes.length) return undefined;
+  const length = readU16(bytes, offset);
+  if (offset + 2 + length > bytes.length) return undefined;
+  return bytes.subarray(offset + 2, offset + 2 + length);
+}
+
+/** Lexicographic byte comparison (negative, zero or positive, like `Array.prototype.sort`). */
+function compareBytes(a: Uint8Array, b: Uint8Array): number {
+  const length = Math.min(a.length, b.length);
+  for (let i = 0; i < length; i++) {
+    if (a[i] !== b[i]) return a[i] - b[i];
+  }
+  return a.length - b.length;
+}

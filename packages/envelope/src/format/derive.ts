@@ -1,0 +1,49 @@
+/**
+ * @module
+ * Per-message key derivation and key commitment for suite 0x0001.
+ *
+ * ```
+ * okm            = HKDF-SHA-256(ikm = data key, salt = message id, info = LABEL ‖ u16 suite, L = 64)
+ * frame key      = okm[0..32]
+ * key commitment = okm[32..64]
+ * ```
+ *
+ * A fresh message id per message makes the frame key unique per message even if a data key were
+ * reused. The commitment binds the header to exactly one data key: a ciphertext that opens under
+ * two different keys cannot be built without an HKDF-SHA-256 collision (the property behind the
+ * AWS Encryption SDK's committing suites). Openers compare it in constant time before decrypting.
+ */
+
+import type { Backend } from '../backend/types.ts';
+import { utf8, writeU16 } from '../bytes.ts';
+import { COMMITMENT_LENGTH, DATA_KEY_LENGTH } from './constants.ts';
+
+/** Domain-separation label of this format's key derivation. */
+const LABEL: Uint8Array = utf8('strongbox/sealed-message/v1 derive key and commitment');
+
+/** What one data key yields for one message. The caller owns both buffers and wipes `frameKey`. */
+export interface MessageKeys {
+  /** AES-256-GCM key for the header tag and every frame. */
+  readonly frameKey: Uint8Array;
+  /** The key commitment stored in (or compared against) the header. */
+  readonly commitment: Uint8Array;
+}
+
+/**
+ * Derives the frame key and key commitment of one message.
+ *
+ * @throws RangeError if the data key is not 32 bytes.
+ */
+export function deriveMessageKeys(backend: Backend, dataKey: Uint8Array, messageId: Uint8Array, suite: number): MessageKeys {
+  if (dataKey.length !== DATA_KEY_LENGTH) {
+    throw new RangeError(`"dataKey" expected Uint8Array of length ${DATA_KEY_LENGTH}, got length=${dataKey.length}`);
+  }
+  const info = new Uint8Array(LABEL.length + 2);
+  info.set(LABEL);
+  writeU16(info, LABEL.length, suite);
+  const okm = backend.hkdfSha256(dataKey, messageId, info, DATA_KEY_LENGTH + COMMITMENT_LENGTH);
+  const frameKey = okm.slice(0, DATA_KEY_LENGTH);
+  const commitment = okm.slice(DATA_KEY_LENGTH);
+  okm.fill(0);
+  return { frameKey, commitment };
+}

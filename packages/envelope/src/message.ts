@@ -1,0 +1,174 @@
+/**
+ * @module
+ * The cryptographic session of one sealed message, shared by the one-shot, streaming and
+ * random-access APIs: `createMessageSealer` obtains and wraps a data key, derives the frame key and
+ * commitment, and authenticates the header; `createMessageOpener` unwraps a data key, checks the
+ * commitment (constant time) and the header tag before any frame is decrypted. After either, the
+ * data key is wiped; only the derived frame key lives on, until `destroy()`.
+ */
+
+import defaultBackend from '#default-backend';
+import type { Backend } from './backend/types.ts';
+import { assertInteger, assertObject, concatBytes, equalBytes, wipe } from './bytes.ts';
+import { contextEquals, encodeEncryptionContext, normalizeEncryptionContext, type EncryptionContext } from './context.ts';
+import { decryptFailed } from './errors.ts';
+import { DATA_KEY_LENGTH, DEFAULT_FRAME_LENGTH, MAX_FRAME_LENGTH, MESSAGE_ID_LENGTH, MIN_FRAME_LENGTH, SUITE_AES256_GCM_HKDF_SHA256_COMMIT } from './format/constants.ts';
+import { deriveMessageKeys } from './format/derive.ts';
+import { frameNonce, headerNonce } from './format/frames.ts';
+import { encodeHeaderFields, type MessageHeader } from './format/header.ts';
+import { keyringList, type Keyring, type Keyrings, type WrappedDataKey } from './keyring.ts';
+
+const EMPTY = new Uint8Array(0);
+
+/** Options for sealing. */
+export interface SealOptions {
+  /** The keyring (or keyrings) to wrap the data key with; the first may generate it. */
+  readonly keyring: Keyrings;
+  /** Authenticated, unencrypted context bound to the message (stored in the header). */
+  readonly context?: EncryptionContext;
+  /** Plaintext bytes per frame, 1..4 MiB; default 64 KiB. */
+  readonly frameLength?: number;
+  /** Crypto backend; defaults to the platform's (node:crypto under Node.js, noble elsewhere). */
+  readonly backend?: Backend;
+}
+
+/** Options for opening. */
+export interface OpenOptions {
+  /** The keyring (or keyrings) to try on the header's wrapped data keys. */
+  readonly keyring: Keyrings;
+  /**
+   * The context the message must carry, exactly (as KMS Decrypt requires). When given, a message
+   * sealed under any other context fails with `DECRYPT_FAILED`. When omitted, any context is
+   * accepted and can be read from the header; pass it whenever the caller knows what to expect.
+   */
+  readonly context?: EncryptionContext;
+  /** Crypto backend; defaults to the platform's. */
+  readonly backend?: Backend;
+}
+
+/** Seals the frames of one message. */
+export interface MessageSealer {
+  /** The complete, authenticated header. */
+  readonly header: Uint8Array;
+  readonly frameLength: number;
+  /** Seals frame `index` (final or not): returns ciphertext ‖ tag. */
+  sealFrame(index: number, final: boolean, plaintext: Uint8Array): Uint8Array;
+  /** Wipes the frame key. */
+  destroy(): void;
+}
+
+/** Opens the frames of one message whose header has been authenticated. */
+export interface MessageOpener {
+  readonly header: MessageHeader;
+  /** Opens frame `index`; `undefined` if its tag does not verify (no plaintext is released). */
+  openFrame(index: number, final: boolean, sealedFrame: Uint8Array): Uint8Array | undefined;
+  /** Wipes the frame key. */
+  destroy(): void;
+}
+
+/**
+ * Starts a message: data key, wrapped keys, derived keys and the authenticated header.
+ *
+ * @throws TypeError / RangeError for bad options; whatever a keyring throws, unchanged.
+ */
+export async function createMessageSealer(options: SealOptions): Promise<MessageSealer> {
+  assertObject(options, 'options');
+  const keyrings = keyringList(options.keyring);
+  const context = normalizeEncryptionContext(options.context);
+  const contextBytes = encodeEncryptionContext(context);
+  const frameLength = options.frameLength ?? DEFAULT_FRAME_LENGTH;
+  assertInteger(frameLength, MIN_FRAME_LENGTH, MAX_FRAME_LENGTH, 'frameLength');
+  const backend = options.backend ?? defaultBackend;
+
+  const [first, ...others] = keyrings;
+  let dataKey: Uint8Array;
+  const wrappedKeys: WrappedDataKey[] = [];
+  if (first!.generateDataKey) {
+    const generated = await first!.generateDataKey(DATA_KEY_LENGTH, context);
+    dataKey = generated.dataKey;
+    wrappedKeys.push(generated.wrapped);
+  } else {
+    dataKey = backend.randomBytes(DATA_KEY_LENGTH);
+    wrappedKeys.push(await first!.wrapDataKey(dataKey, context));
+  }
+  let frameKey: Uint8Array | undefined;
+  try {
+    for (const keyring of others) wrappedKeys.push(await keyring.wrapDataKey(dataKey, context));
+    const messageId = backend.randomBytes(MESSAGE_ID_LENGTH);
+    const keys = deriveMessageKeys(backend, dataKey, messageId, SUITE_AES256_GCM_HKDF_SHA256_COMMIT);
+    frameKey = keys.frameKey;
+    const fields = encodeHeaderFields({
+      suite: SUITE_AES256_GCM_HKDF_SHA256_COMMIT,
+      messageId,
+      contextBytes,
+      wrappedKeys,
+      frameLength,
+      commitment: keys.commitment,
+    });
+    const header = concatBytes(fields, backend.aesGcmEncrypt(frameKey, headerNonce(), EMPTY, fields));
+    const key = frameKey;
+    return {
+      header,
+      frameLength,
+      sealFrame: (index, final, plaintext) => backend.aesGcmEncrypt(key, frameNonce(index, final), plaintext),
+      destroy: () => wipe(key),
+    };
+  } catch (error) {
+    wipe(frameKey);
+    throw error;
+  } finally {
+    wipe(dataKey);
+  }
+}
+
+/**
+ * Authenticates a parsed header: unwraps a data key, checks the key commitment in constant time,
+ * then the header tag.
+ *
+ * @throws EnvelopeError `DECRYPT_FAILED` if any check fails (which one is never said); whatever a
+ *   keyring throws for an operational failure, unchanged.
+ */
+export async function createMessageOpener(header: MessageHeader, options: OpenOptions): Promise<MessageOpener> {
+  assertObject(options, 'options');
+  const keyrings = keyringList(options.keyring);
+  const expected = options.context === undefined ? undefined : normalizeEncryptionContext(options.context);
+  const backend = options.backend ?? defaultBackend;
+  if (expected !== undefined && !contextEquals(expected, header.context)) throw decryptFailed();
+
+  const dataKey = await unwrapAny(header, keyrings);
+  if (dataKey === undefined) throw decryptFailed();
+  let frameKey: Uint8Array | undefined;
+  try {
+    if (dataKey.length !== DATA_KEY_LENGTH) throw decryptFailed();
+    const keys = deriveMessageKeys(backend, dataKey, header.messageId, header.suite);
+    frameKey = keys.frameKey;
+    // Precondition: the key commitment matches (constant time) before anything is decrypted.
+    if (!equalBytes(keys.commitment, header.commitment)) throw decryptFailed();
+    // Precondition: the header tag verifies, so every header field is authentic.
+    if (backend.aesGcmDecrypt(frameKey, headerNonce(), header.tag, header.authenticatedBytes) === undefined) {
+      throw decryptFailed();
+    }
+  } catch (error) {
+    wipe(frameKey);
+    throw error;
+  } finally {
+    wipe(dataKey);
+  }
+  const key = frameKey;
+  return {
+    header,
+    openFrame: (index, final, sealedFrame) => backend.aesGcmDecrypt(key, frameNonce(index, final), sealedFrame),
+    destroy: () => wipe(key),
+  };
+}
+
+/** Tries every keyring on every wrapped key, in header order; the first key unwrapped wins. */
+async function unwrapAny(header: MessageHeader, keyrings: readonly Keyring[]): Promise<Uint8Array | undefined> {
+  for (const wrapped of header.wrappedKeys) {
+    for (const keyring of keyrings) {
+      const dataKey = await keyring.unwrapDataKey(wrapped, header.context);
+      if (dataKey !== undefined) return dataKey;
+    }
+  }
+  return undefined;
+}

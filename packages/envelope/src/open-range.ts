@@ -1,0 +1,118 @@
+/**
+ * @module
+ * Random access: decrypt a byte range of a sealed message by authenticating the header and then
+ * reading and decrypting only the frames that cover the range. Works on a buffer or on any
+ * `RandomAccessSource` (a file, an object store), so a ranged read of a large message touches
+ * about `length + 2 × frameLength` bytes of it.
+ *
+ * Every byte returned is authenticated: each frame's tag binds its index, so a frame cannot be
+ * moved or borrowed from another message. What a range read cannot prove is that the message was
+ * not truncated *after* the range (that needs the final frame); `open` proves the whole message.
+ */
+
+import { assertBytes, assertInteger, concatBytes } from './bytes.ts';
+import { decryptFailed, malformed } from './errors.ts';
+import { FRAME_TAG_LENGTH } from './format/constants.ts';
+import { layoutForBody } from './format/frames.ts';
+import { parseHeader, type MessageHeader } from './format/header.ts';
+import { createMessageOpener, type OpenOptions } from './message.ts';
+
+/** Random read access to a sealed message of known size. */
+export interface RandomAccessSource {
+  /** Total size of the sealed message in bytes. */
+  readonly size: number;
+  /** Returns exactly `length` bytes starting at `offset` (within `size`). */
+  read(offset: number, length: number): Promise<Uint8Array> | Uint8Array;
+}
+
+/** First read when looking for the header; most headers are a few hundred bytes. */
+const FIRST_HEADER_READ = 4096;
+
+/**
+ * Decrypts `length` plaintext bytes starting at plaintext `offset`.
+ *
+ * @param source - the sealed message, in memory or behind a `RandomAccessSource`.
+ * @returns the requested plaintext bytes, in a new buffer.
+ * @throws TypeError for bad arguments; RangeError if the range extends past the plaintext.
+ * @throws EnvelopeError as `open` does, for the header and for every frame read.
+ * @example
+ * ```ts
+ * import { openRange } from '@strongbox/envelope';
+ * const middle = await openRange(sealed, 1_000_000, 4096, { keyring });
+ * ```
+ */
+export async function openRange(
+  source: Uint8Array | RandomAccessSource,
+  offset: number,
+  length: number,
+  options: OpenOptions,
+): Promise<Uint8Array> {
+  const reader = toSource(source);
+  assertInteger(offset, 0, Number.MAX_SAFE_INTEGER, 'offset');
+  assertInteger(length, 0, Number.MAX_SAFE_INTEGER, 'length');
+  const header = await readSourceHeader(reader);
+  const opener = await createMessageOpener(header, options);
+  try {
+    const { frameLength } = header;
+    const layout = layoutForBody(reader.size - header.length, frameLength);
+    if (layout === undefined) throw decryptFailed();
+    if (offset + length > layout.plaintextLength) {
+      throw new RangeError(`range [${offset}, ${offset + length}) extends past the plaintext of ${layout.plaintextLength} bytes`);
+    }
+    if (length === 0) return new Uint8Array(0);
+    const sealedFrame = frameLength + FRAME_TAG_LENGTH;
+    const first = Math.floor(offset / frameLength);
+    const last = Math.floor((offset + length - 1) / frameLength);
+    const readStart = header.length + first * sealedFrame;
+    const readEnd = Math.min(header.length + (last + 1) * sealedFrame, reader.size);
+    const sealed = await reader.read(readStart, readEnd - readStart);
+    const out = new Uint8Array(length);
+    for (let index = first, position = 0; index <= last; index++, position += sealedFrame) {
+      const final = index === layout.frameCount - 1;
+      const frame = opener.openFrame(index, final, sealed.subarray(position, Math.min(position + sealedFrame, sealed.length)));
+      if (frame === undefined) {
+        out.fill(0);
+        throw decryptFailed();
+      }
+      // Copy the part of this frame's plaintext that lies inside [offset, offset + length).
+      const frameStart = index * frameLength;
+      const from = Math.max(offset, frameStart) - frameStart;
+      const to = Math.min(offset + length, frameStart + frame.length) - frameStart;
+      out.set(frame.subarray(from, to), frameStart + from - offset);
+      frame.fill(0);
+    }
+    return out;
+  } finally {
+    opener.destroy();
+  }
+}
+
+/** Reads just enough of the source to parse the header (bounded by the format's maxima). */
+async function readSourceHeader(source: RandomAccessSource): Promise<MessageHeader> {
+  let prefix = await source.read(0, Math.min(FIRST_HEADER_READ, source.size));
+  for (;;) {
+    const parsed = parseHeader(prefix);
+    if ('header' in parsed) return parsed.header;
+    if (parsed.needed > source.size) throw malformed(`truncated header: ${source.size} bytes, at least ${parsed.needed} needed`);
+    prefix = concatBytes(prefix, await source.read(prefix.length, parsed.needed - prefix.length));
+  }
+}
+
+function toSource(source: Uint8Array | RandomAccessSource): RandomAccessSource {
+  if (source instanceof Uint8Array) {
+    return { size: source.length, read: (offset, length) => source.subarray(offset, offset + length) };
+  }
+  if (typeof source !== 'object' || source === null || typeof source.read !== 'function') {
+    throw new TypeError('"source" expected a Uint8Array or a RandomAccessSource');
+  }
+  assertInteger(source.size, 0, Number.MAX_SAFE_INTEGER, 'source.size');
+  return {
+    size: source.size,
+    read: async (offset, length) => {
+      const bytes = await source.read(offset, length);
+      assertBytes(bytes, 'source.read()');
+      if (bytes.length !== length) throw new RangeError(`source.read(${offset}, ${length}) returned ${bytes.length} bytes`);
+      return bytes;
+    },
+  };
+}

@@ -1,0 +1,111 @@
+/**
+ * @module
+ * One-shot sealing and opening of messages held in memory.
+ */
+
+import { assertBytes } from './bytes.ts';
+import { decryptFailed, malformed } from './errors.ts';
+import { FRAME_TAG_LENGTH } from './format/constants.ts';
+import { layoutForBody, layoutForPlaintext } from './format/frames.ts';
+import { parseHeader, type MessageHeader } from './format/header.ts';
+import { createMessageOpener, createMessageSealer, type OpenOptions, type SealOptions } from './message.ts';
+
+/**
+ * Seals `plaintext` into a self-describing, key-committing message (format in the README).
+ *
+ * @param plaintext - the bytes to protect (borrowed; not modified).
+ * @param options - keyring(s), optional encryption context, frame length and backend.
+ * @returns a new buffer: header ‖ frames.
+ * @throws TypeError / RangeError for bad arguments; whatever a keyring throws, unchanged.
+ * @example
+ * ```ts
+ * import { RawAesKeyring, seal } from '@strongbox/envelope';
+ * const keyring = new RawAesKeyring({ name: 'demo', key: crypto.getRandomValues(new Uint8Array(32)) });
+ * const sealed = await seal(new TextEncoder().encode('hello'), { keyring, context: { purpose: 'demo' } });
+ * ```
+ */
+export async function seal(plaintext: Uint8Array, options: SealOptions): Promise<Uint8Array> {
+  assertBytes(plaintext, 'plaintext');
+  const sealer = await createMessageSealer(options);
+  try {
+    const { frameLength, header } = sealer;
+    const layout = layoutForPlaintext(plaintext.length, frameLength);
+    const out = new Uint8Array(header.length + plaintext.length + layout.frameCount * FRAME_TAG_LENGTH);
+    out.set(header);
+    let offset = header.length;
+    for (let index = 0; index < layout.frameCount; index++) {
+      const final = index === layout.frameCount - 1;
+      const start = index * frameLength;
+      const end = final ? plaintext.length : start + frameLength;
+      const sealedFrame = sealer.sealFrame(index, final, plaintext.subarray(start, end));
+      out.set(sealedFrame, offset);
+      offset += sealedFrame.length;
+    }
+    return out;
+  } finally {
+    sealer.destroy();
+  }
+}
+
+/**
+ * Opens a sealed message: authenticates the header (key commitment, then header tag) and every
+ * frame before returning anything.
+ *
+ * @returns the plaintext, in a new buffer.
+ * @throws TypeError for bad arguments.
+ * @throws EnvelopeError `DECRYPT_FAILED` for any authentication failure (wrong keyring, wrong
+ *   context, tampering, truncation, reordering); `MALFORMED_MESSAGE`, `UNSUPPORTED_VERSION` or
+ *   `UNSUPPORTED_SUITE` for a header that cannot be parsed.
+ * @example
+ * ```ts
+ * import { open } from '@strongbox/envelope';
+ * const plaintext = await open(sealed, { keyring, context: { purpose: 'demo' } });
+ * ```
+ */
+export async function open(sealed: Uint8Array, options: OpenOptions): Promise<Uint8Array> {
+  assertBytes(sealed, 'sealed');
+  const header = readHeader(sealed);
+  const opener = await createMessageOpener(header, options);
+  try {
+    const { frameLength } = header;
+    const layout = layoutForBody(sealed.length - header.length, frameLength);
+    if (layout === undefined) throw decryptFailed();
+    const out = new Uint8Array(layout.plaintextLength);
+    let offset = header.length;
+    for (let index = 0; index < layout.frameCount; index++) {
+      const final = index === layout.frameCount - 1;
+      const length = (final ? layout.finalFrameLength : frameLength) + FRAME_TAG_LENGTH;
+      const frame = opener.openFrame(index, final, sealed.subarray(offset, offset + length));
+      if (frame === undefined) {
+        out.fill(0);
+        throw decryptFailed();
+      }
+      out.set(frame, index * frameLength);
+      offset += length;
+    }
+    return out;
+  } finally {
+    opener.destroy();
+  }
+}
+
+/**
+ * Parses the header at the start of a sealed message WITHOUT authenticating it: for inspection and
+ * diagnostics (which keyrings can open it, what context it claims). Trust nothing in it until
+ * `open` succeeds.
+ *
+ * @throws TypeError unless `sealed` is a Uint8Array.
+ * @throws EnvelopeError `MALFORMED_MESSAGE` (including a truncated header), `UNSUPPORTED_VERSION`
+ *   or `UNSUPPORTED_SUITE`.
+ * @example
+ * ```ts
+ * import { readHeader } from '@strongbox/envelope';
+ * const { context, wrappedKeys, frameLength } = readHeader(sealed);
+ * ```
+ */
+export function readHeader(sealed: Uint8Array): MessageHeader {
+  assertBytes(sealed, 'sealed');
+  const parsed = parseHeader(sealed);
+  if ('needed' in parsed) throw malformed(`truncated header: ${sealed.length} bytes, at least ${parsed.needed} needed`);
+  return parsed.header;
+}

@@ -1,0 +1,97 @@
+/**
+ * @module
+ * Sans-IO streaming sealer: feed plaintext chunks of any size, get sealed bytes back. It holds at
+ * most one frame of plaintext, so memory stays bounded by the frame length whatever the message
+ * size. A frame is sealed as soon as it is full: only the final frame may be short (see
+ * `format/frames.ts`), so a full frame is never the final one.
+ */
+
+import { assertBytes, wipe } from '../bytes.ts';
+import { MAX_FRAME_COUNT } from '../format/constants.ts';
+import { createMessageSealer, type MessageSealer, type SealOptions } from '../message.ts';
+
+/** Streaming sealer for one message. */
+export class SealEngine {
+  readonly #sealer: MessageSealer;
+  readonly #pending: Uint8Array;
+  #pendingLength = 0;
+  #index = 0;
+  #headerSent = false;
+  #closed = false;
+
+  private constructor(sealer: MessageSealer) {
+    this.#sealer = sealer;
+    this.#pending = new Uint8Array(sealer.frameLength);
+  }
+
+  /**
+   * Starts a message (obtains and wraps its data key).
+   * @throws TypeError / RangeError for bad options; whatever a keyring throws, unchanged.
+   */
+  static async create(options: SealOptions): Promise<SealEngine> {
+    return new SealEngine(await createMessageSealer(options));
+  }
+
+  /**
+   * Accepts the next plaintext chunk and returns the sealed bytes now ready (the header first).
+   * @throws TypeError unless `chunk` is a Uint8Array; RangeError past 2^32 - 1 frames.
+   */
+  write(chunk: Uint8Array): Uint8Array[] {
+    this.#assertOpen();
+    assertBytes(chunk, 'chunk');
+    const out = this.#takeHeader();
+    const frameLength = this.#pending.length;
+    let offset = 0;
+    if (this.#pendingLength > 0) {
+      offset = Math.min(frameLength - this.#pendingLength, chunk.length);
+      this.#pending.set(chunk.subarray(0, offset), this.#pendingLength);
+      this.#pendingLength += offset;
+      if (this.#pendingLength < frameLength) return out;
+      out.push(this.#sealRegular(this.#pending));
+      this.#pendingLength = 0;
+    }
+    // Full frames straight from the caller's chunk, without copying them into the buffer first.
+    for (; chunk.length - offset >= frameLength; offset += frameLength) {
+      out.push(this.#sealRegular(chunk.subarray(offset, offset + frameLength)));
+    }
+    this.#pending.set(chunk.subarray(offset));
+    this.#pendingLength = chunk.length - offset;
+    return out;
+  }
+
+  /** Seals the final frame and returns the remaining sealed bytes; the engine is then closed. */
+  end(): Uint8Array[] {
+    this.#assertOpen();
+    const out = this.#takeHeader();
+    try {
+      out.push(this.#sealer.sealFrame(this.#index, true, this.#pending.subarray(0, this.#pendingLength)));
+    } finally {
+      this.abort();
+    }
+    return out;
+  }
+
+  /** Discards the message: wipes buffered plaintext and the frame key. Idempotent. */
+  abort(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    wipe(this.#pending);
+    this.#sealer.destroy();
+  }
+
+  #sealRegular(plaintext: Uint8Array): Uint8Array {
+    // The final frame needs an index too, so regular frames may use at most MAX_FRAME_COUNT - 1.
+    if (this.#index + 1 >= MAX_FRAME_COUNT) throw new RangeError(`a sealed message holds at most ${MAX_FRAME_COUNT} frames`);
+    return this.#sealer.sealFrame(this.#index++, false, plaintext);
+  }
+
+  #takeHeader(): Uint8Array[] {
+    if (this.#headerSent) return [];
+    this.#headerSent = true;
+    return [this.#sealer.header];
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new Error('SealEngine: the message is already finished');
+  }
+}

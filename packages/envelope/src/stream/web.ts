@@ -1,0 +1,63 @@
+/**
+ * @module
+ * Web Streams adapters over the sans-IO engines: `createSealStream` and `createOpenStream` are
+ * `TransformStream`s of `Uint8Array` chunks, usable in Node.js, browsers, Deno and workers.
+ */
+
+import type { OpenOptions, SealOptions } from '../message.ts';
+import { OpenEngine } from './open-engine.ts';
+import { SealEngine } from './seal-engine.ts';
+
+/**
+ * A TransformStream that seals the plaintext written to it.
+ *
+ * @throws (through the stream) TypeError / RangeError for bad options or chunks; whatever a keyring
+ *   throws.
+ * @example
+ * ```ts
+ * import { createSealStream } from '@strongbox/envelope';
+ * await plaintextStream.pipeThrough(createSealStream({ keyring })).pipeTo(sink);
+ * ```
+ */
+export function createSealStream(options: SealOptions): TransformStream<Uint8Array, Uint8Array> {
+  let engine: SealEngine | undefined;
+  return new TransformStream<Uint8Array, Uint8Array>({
+    async start() {
+      engine = await SealEngine.create(options);
+    },
+    transform(chunk, controller) {
+      try {
+        for (const sealed of engine!.write(chunk)) controller.enqueue(sealed);
+      } catch (error) {
+        engine!.abort();
+        throw error;
+      }
+    },
+    flush(controller) {
+      for (const sealed of engine!.end()) controller.enqueue(sealed);
+    },
+  });
+}
+
+/**
+ * A TransformStream that opens a sealed message written to it, emitting each frame's plaintext
+ * only after that frame authenticates. The stream errors (with `EnvelopeError`) on any failure; a
+ * consumer must treat plaintext already received from an errored stream as incomplete.
+ *
+ * @example
+ * ```ts
+ * import { createOpenStream } from '@strongbox/envelope';
+ * await sealedStream.pipeThrough(createOpenStream({ keyring })).pipeTo(sink);
+ * ```
+ */
+export function createOpenStream(options: OpenOptions): TransformStream<Uint8Array, Uint8Array> {
+  const engine = new OpenEngine(options);
+  return new TransformStream<Uint8Array, Uint8Array>({
+    async transform(chunk, controller) {
+      for (const plaintext of await engine.write(chunk)) controller.enqueue(plaintext);
+    },
+    flush(controller) {
+      for (const plaintext of engine.end()) controller.enqueue(plaintext);
+    },
+  });
+}
