@@ -1,0 +1,67 @@
+/**
+ * Workspace hygiene: the README's commands, CI and the package manifests agree with each other,
+ * and every published entry point exists.
+ */
+
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const root = join(import.meta.dirname, '..');
+const read = (path: string): string => readFileSync(join(root, path), 'utf8');
+const rootManifest = JSON.parse(read('package.json')) as { packageManager: string; scripts: Record<string, string> };
+const pnpmVersion = rootManifest.packageManager.replace(/^pnpm@/, '');
+const packageDirs = readdirSync(join(root, 'packages')).filter((dir) => existsSync(join(root, 'packages', dir, 'package.json')));
+
+/** The fenced shell lines of the README's "Set up" section. */
+function setupCommands(): string[] {
+  const readme = read('README.md');
+  const section = readme.split(/^## /m).find((part) => part.startsWith('Set up'));
+  expect(section, 'README has a "Set up" section').toBeDefined();
+  return [...section!.matchAll(/```(?:sh|bash)\n([\s\S]*?)```/g)].flatMap((match) => match[1]!.trim().split('\n'));
+}
+
+describe('README and CI', () => {
+  it('the README gives exactly two set-up commands, both through the pinned pnpm', () => {
+    const commands = setupCommands();
+    expect(commands).toHaveLength(2);
+    for (const command of commands) expect(command).toContain(`npx --yes pnpm@${pnpmVersion} `);
+  });
+
+  it('CI runs the README test command verbatim, then the type check', () => {
+    const testCommand = setupCommands().find((command) => / test$/.test(command));
+    expect(testCommand).toBeDefined();
+    const ci = read('.ci/run');
+    expect(ci).toContain(testCommand!);
+    expect(ci).toContain(`npx --yes pnpm@${pnpmVersion} typecheck`);
+  });
+
+  it('the root scripts the README relies on exist', () => {
+    for (const script of ['build', 'typecheck', 'test', 'bench', 'start']) expect(rootManifest.scripts[script]).toBeTruthy();
+  });
+});
+
+describe('package manifests', () => {
+  it.each(packageDirs)('%s: every exports and imports target exists, in source and in publishConfig form', (dir) => {
+    const manifest = JSON.parse(read(`packages/${dir}/package.json`)) as Record<string, unknown>;
+    const targets = (value: unknown): string[] =>
+      typeof value === 'string' ? [value] : value && typeof value === 'object' ? Object.values(value).flatMap(targets) : [];
+    const source = [...targets(manifest.exports), ...targets(manifest.imports)].filter((target) => target.startsWith('./src/'));
+    expect(source.length).toBeGreaterThan(0);
+    for (const target of source) expect(existsSync(join(root, 'packages', dir, target)), target).toBe(true);
+    const publish = manifest.publishConfig as Record<string, unknown> | undefined;
+    const published = [...targets(publish?.exports), ...targets(publish?.imports)].filter((target) => target.startsWith('./dist/'));
+    // Each source entry has a dist twin: ./src/x.ts -> ./dist/x.js (and .d.ts for types).
+    for (const target of source) expect(published).toContain(target.replace('./src/', './dist/').replace(/\.ts$/, '.js'));
+  });
+
+  it.each(packageDirs)('%s: runtime dependencies are pinned exactly and justified in its README', (dir) => {
+    const manifest = JSON.parse(read(`packages/${dir}/package.json`)) as { dependencies?: Record<string, string> };
+    const readme = read(`packages/${dir}/README.md`);
+    for (const [name, version] of Object.entries(manifest.dependencies ?? {})) {
+      if (version.startsWith('workspace:')) continue;
+      expect(version, `${name} is pinned`).toMatch(/^\d+\.\d+\.\d+$/);
+      expect(readme, `${name} is justified in the README`).toContain(`\`${name}\``);
+    }
+  });
+});
