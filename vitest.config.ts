@@ -5,6 +5,7 @@ export default defineConfig({
   test: {
     projects: [
       { test: { name: 'envelope', root: 'packages/envelope', include: ['test/**/*.test.ts'] } },
+      { test: { name: 'kms', root: 'packages/kms', include: ['test/**/*.test.ts'] } },
       { test: { name: 'workspace', root: '.', include: ['test/**/*.test.ts'] } },
     ],
   },

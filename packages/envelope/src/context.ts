@@ -17,7 +17,7 @@
  * a real U+FFFD, breaking injectivity, so it is rejected.
  */
 
-import { assertObject, fromUtf8, readU16, utf8, writeU16 } from './bytes.ts';
+import { assertBytes, assertObject, fromUtf8, readU16, utf8, writeU16 } from './bytes.ts';
 
 /** A string-to-string map bound to ciphertexts as authenticated data. */
 export type EncryptionContext = Readonly<Record<string, string>>;
@@ -71,6 +71,7 @@ export function encodeEncryptionContext(context: EncryptionContext | undefined):
  * strictly increasing (so sorted and unique), UTF-8 must be valid, and nothing may trail.
  *
  * @returns the context, or `undefined` if `bytes` is not a canonical encoding.
+ * @throws TypeError unless `bytes` is a Uint8Array.
  * @example
  * ```ts
  * import { decodeEncryptionContext, encodeEncryptionContext } from '@strongbox/envelope';
@@ -78,6 +79,7 @@ export function encodeEncryptionContext(context: EncryptionContext | undefined):
  * ```
  */
 export function decodeEncryptionContext(bytes: Uint8Array): EncryptionContext | undefined {
+  assertBytes(bytes, 'bytes');
   if (bytes.length < 2) return undefined;
   const count = readU16(bytes, 0);
   const context: Record<string, string> = Object.create(null);

@@ -76,23 +76,25 @@ export async function createMessageSealer(options: SealOptions): Promise<Message
   const keyrings = keyringList(options.keyring);
   const context = normalizeEncryptionContext(options.context);
   const contextBytes = encodeEncryptionContext(context);
-  const frameLength = options.frameLength ?? DEFAULT_FRAME_LENGTH;
+  // `=== undefined`, not `??`: a null frame length is a wrong type (TypeError), not "use the default".
+  const frameLength = options.frameLength === undefined ? DEFAULT_FRAME_LENGTH : options.frameLength;
   assertInteger(frameLength, MIN_FRAME_LENGTH, MAX_FRAME_LENGTH, 'frameLength');
   const backend = options.backend ?? defaultBackend;
 
   const [first, ...others] = keyrings;
-  let dataKey: Uint8Array;
+  let dataKey: Uint8Array | undefined;
   const wrappedKeys: WrappedDataKey[] = [];
-  if (first!.generateDataKey) {
-    const generated = await first!.generateDataKey(DATA_KEY_LENGTH, context);
-    dataKey = generated.dataKey;
-    wrappedKeys.push(generated.wrapped);
-  } else {
-    dataKey = backend.randomBytes(DATA_KEY_LENGTH);
-    wrappedKeys.push(await first!.wrapDataKey(dataKey, context));
-  }
   let frameKey: Uint8Array | undefined;
   try {
+    // Inside the try, so a key drawn here is wiped even if the first keyring fails to wrap it.
+    if (first!.generateDataKey) {
+      const generated = await first!.generateDataKey(DATA_KEY_LENGTH, context);
+      dataKey = generated.dataKey;
+      wrappedKeys.push(generated.wrapped);
+    } else {
+      dataKey = backend.randomBytes(DATA_KEY_LENGTH);
+      wrappedKeys.push(await first!.wrapDataKey(dataKey, context));
+    }
     for (const keyring of others) wrappedKeys.push(await keyring.wrapDataKey(dataKey, context));
     const messageId = backend.randomBytes(MESSAGE_ID_LENGTH);
     const keys = deriveMessageKeys(backend, dataKey, messageId, SUITE_AES256_GCM_HKDF_SHA256_COMMIT);

@@ -2,8 +2,9 @@
  * @module
  * Random access: decrypt a byte range of a sealed message by authenticating the header and then
  * reading and decrypting only the frames that cover the range. Works on a buffer or on any
- * `RandomAccessSource` (a file, an object store), so a ranged read of a large message touches
- * about `length + 2 × frameLength` bytes of it.
+ * `RandomAccessSource` (a file, an object store), so a ranged read of a large message reads the
+ * header (one 4 KiB read covers most headers) and then only the frames covering the range: about
+ * `length + 2 × frameLength` bytes beyond the header. Only the covering frames are decrypted.
  *
  * Every byte returned is authenticated: each frame's tag binds its index, so a frame cannot be
  * moved or borrowed from another message. What a range read cannot prove is that the message was

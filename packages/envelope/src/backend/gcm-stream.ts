@@ -6,18 +6,19 @@
  * GHASH for nonces other than 96 bits) and arbitrary chunk boundaries: keystream left over from a
  * partial block is kept for the next chunk, and ciphertext is fed to GHASH in whole blocks
  * (noble's GHASH pads every `update` call to a block boundary, so partial blocks are held back).
+ * The `node` backend also uses it for nonces longer than OpenSSL accepts (more than 128 bytes).
  */
 
 import { unsafe } from '@noble/ciphers/aes.js';
 import { GHASH } from '@noble/ciphers/_polyval.js';
 import { GCM_MAX_PLAINTEXT_BYTES, GCM_TAG_LENGTH, type GcmEncryptor, type GcmUnverifiedDecryptor } from './types.ts';
-import { equalBytes, wipe } from '../bytes.ts';
+import { assertBytes, equalBytes, wipe } from '../bytes.ts';
 
 const BLOCK = 16;
 const ZERO_BLOCK = new Uint8Array(BLOCK);
 
-/** Validates an AES key length (128, 192 or 256 bits) and a non-empty nonce. */
-export function assertGcmParameters(key: Uint8Array, nonce: Uint8Array): void {
+/** Validates an AES key length (128, 192 or 256 bits), a non-empty nonce and an optional `Uint8Array` AAD. */
+export function assertGcmParameters(key: Uint8Array, nonce: Uint8Array, aad?: Uint8Array): void {
   if (!(key instanceof Uint8Array) || !(nonce instanceof Uint8Array)) {
     throw new TypeError('"key" and "nonce" expected Uint8Array');
   }
@@ -26,6 +27,7 @@ export function assertGcmParameters(key: Uint8Array, nonce: Uint8Array): void {
   }
   // SP 800-38D §5.2.1.1: 1 <= len(IV) <= 2^64 - 1 bits; an empty IV is invalid.
   if (nonce.length === 0) throw new RangeError('"nonce" expected a non-empty Uint8Array');
+  if (aad !== undefined) assertBytes(aad, 'aad');
 }
 
 /**
@@ -46,7 +48,7 @@ class GcmState {
   #finished = false;
 
   constructor(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array | undefined) {
-    assertGcmParameters(key, nonce);
+    assertGcmParameters(key, nonce, aad);
     this.#xk = unsafe.expandKeyLE(key);
     // §6.4: the hash subkey H is the block cipher applied to the zero block.
     const hashKey = new Uint8Array(BLOCK);
@@ -76,6 +78,7 @@ class GcmState {
   /** XORs the keystream over `input`; `encrypting` says whether the output is the ciphertext. */
   process(input: Uint8Array, encrypting: boolean): Uint8Array {
     if (this.#finished) throw new Error('aes-gcm: stream already finished');
+    assertBytes(input, encrypting ? 'plaintext' : 'ciphertext');
     if (this.#dataLength + input.length > GCM_MAX_PLAINTEXT_BYTES) {
       throw new RangeError(`aes-gcm: at most ${GCM_MAX_PLAINTEXT_BYTES} bytes per nonce`);
     }
@@ -166,6 +169,10 @@ export function createGcmUnverifiedDecryptor(key: Uint8Array, nonce: Uint8Array,
   const state = new GcmState(key, nonce, aad);
   return {
     updateUnverified: (ciphertext) => state.process(ciphertext, false),
-    verify: (tag) => tag instanceof Uint8Array && tag.length === GCM_TAG_LENGTH && equalBytes(state.tag(), tag),
+    verify: (tag) => {
+      // Always finish the state, so a rejected tag of any shape also ends the decryptor.
+      const expected = state.tag();
+      return tag instanceof Uint8Array && tag.length === GCM_TAG_LENGTH && equalBytes(expected, tag);
+    },
   };
 }

@@ -35,7 +35,7 @@ export const nobleBackend: Backend = Object.freeze({
   },
 
   aesGcmEncrypt(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array, aad?: Uint8Array): Uint8Array {
-    assertGcmParameters(key, nonce);
+    assertGcmParameters(key, nonce, aad);
     assertBytes(plaintext, 'plaintext');
     if (nonce.length >= NOBLE_GCM_MIN_NONCE) return gcm(key, nonce, aad).encrypt(plaintext);
     const encryptor = createGcmEncryptor(key, nonce, aad);
@@ -47,7 +47,7 @@ export const nobleBackend: Backend = Object.freeze({
   },
 
   aesGcmDecrypt(key: Uint8Array, nonce: Uint8Array, sealed: Uint8Array, aad?: Uint8Array): Uint8Array | undefined {
-    assertGcmParameters(key, nonce);
+    assertGcmParameters(key, nonce, aad);
     assertBytes(sealed, 'sealed');
     if (sealed.length < GCM_TAG_LENGTH) return undefined;
     if (nonce.length >= NOBLE_GCM_MIN_NONCE) {

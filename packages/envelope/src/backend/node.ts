@@ -17,11 +17,18 @@
  */
 
 import { createCipheriv, createDecipheriv, createHmac, randomFillSync, type CipherGCMTypes } from 'node:crypto';
-import { assertGcmParameters } from './gcm-stream.ts';
+import { assertGcmParameters, createGcmEncryptor, createGcmUnverifiedDecryptor } from './gcm-stream.ts';
+import { nobleBackend } from './noble.ts';
 import { GCM_TAG_LENGTH, HKDF_SHA256_MAX_LENGTH, type Backend, type GcmEncryptor, type GcmUnverifiedDecryptor } from './types.ts';
 import { assertBytes, assertInteger } from '../bytes.ts';
 
 const SHA256_LENGTH = 32;
+
+/**
+ * OpenSSL 3 rejects GCM IVs longer than 128 bytes (GCM_IV_MAX_SIZE, "Invalid initialization
+ * vector"); SP 800-38D allows them, so those rare nonces take the portable implementation.
+ */
+const OPENSSL_GCM_MAX_NONCE = 128;
 
 /** The accelerated backend (see the module documentation). */
 export const nodeBackend: Backend = Object.freeze({
@@ -34,8 +41,9 @@ export const nodeBackend: Backend = Object.freeze({
   },
 
   aesGcmEncrypt(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array, aad?: Uint8Array): Uint8Array {
-    assertGcmParameters(key, nonce);
+    assertGcmParameters(key, nonce, aad);
     assertBytes(plaintext, 'plaintext');
+    if (nonce.length > OPENSSL_GCM_MAX_NONCE) return nobleBackend.aesGcmEncrypt(key, nonce, plaintext, aad);
     const cipher = createCipheriv(gcmName(key), key, nonce, { authTagLength: GCM_TAG_LENGTH });
     if (aad !== undefined) cipher.setAAD(aad);
     const ciphertext = cipher.update(plaintext);
@@ -47,9 +55,10 @@ export const nodeBackend: Backend = Object.freeze({
   },
 
   aesGcmDecrypt(key: Uint8Array, nonce: Uint8Array, sealed: Uint8Array, aad?: Uint8Array): Uint8Array | undefined {
-    assertGcmParameters(key, nonce);
+    assertGcmParameters(key, nonce, aad);
     assertBytes(sealed, 'sealed');
     if (sealed.length < GCM_TAG_LENGTH) return undefined;
+    if (nonce.length > OPENSSL_GCM_MAX_NONCE) return nobleBackend.aesGcmDecrypt(key, nonce, sealed, aad);
     const split = sealed.length - GCM_TAG_LENGTH;
     // authTagLength pins the tag at 16 bytes: without it OpenSSL accepts truncated tags.
     const decipher = createDecipheriv(gcmName(key), key, nonce, { authTagLength: GCM_TAG_LENGTH });
@@ -66,11 +75,15 @@ export const nodeBackend: Backend = Object.freeze({
   },
 
   aesGcmEncryptor(key: Uint8Array, nonce: Uint8Array, aad?: Uint8Array): GcmEncryptor {
-    assertGcmParameters(key, nonce);
+    assertGcmParameters(key, nonce, aad);
+    if (nonce.length > OPENSSL_GCM_MAX_NONCE) return createGcmEncryptor(key, nonce, aad);
     const cipher = createCipheriv(gcmName(key), key, nonce, { authTagLength: GCM_TAG_LENGTH });
     if (aad !== undefined) cipher.setAAD(aad);
     return {
-      update: (plaintext) => view(cipher.update(plaintext)),
+      update: (plaintext) => {
+        assertBytes(plaintext, 'plaintext');
+        return view(cipher.update(plaintext));
+      },
       final: () => {
         cipher.final();
         return view(cipher.getAuthTag());
@@ -79,13 +92,25 @@ export const nodeBackend: Backend = Object.freeze({
   },
 
   aesGcmUnverifiedDecryptor(key: Uint8Array, nonce: Uint8Array, aad?: Uint8Array): GcmUnverifiedDecryptor {
-    assertGcmParameters(key, nonce);
+    assertGcmParameters(key, nonce, aad);
+    if (nonce.length > OPENSSL_GCM_MAX_NONCE) return createGcmUnverifiedDecryptor(key, nonce, aad);
     const decipher = createDecipheriv(gcmName(key), key, nonce, { authTagLength: GCM_TAG_LENGTH });
     if (aad !== undefined) decipher.setAAD(aad);
     return {
-      updateUnverified: (ciphertext) => view(decipher.update(ciphertext)),
+      updateUnverified: (ciphertext) => {
+        assertBytes(ciphertext, 'ciphertext');
+        return view(decipher.update(ciphertext));
+      },
       verify: (tag) => {
-        if (!(tag instanceof Uint8Array) || tag.length !== GCM_TAG_LENGTH) return false;
+        if (!(tag instanceof Uint8Array) || tag.length !== GCM_TAG_LENGTH) {
+          // Finish anyway (it throws without a tag), so a rejected tag of any shape ends the decryptor.
+          try {
+            decipher.final();
+          } catch {
+            // expected: nothing authenticated
+          }
+          return false;
+        }
         decipher.setAuthTag(tag);
         try {
           decipher.final();

@@ -9,6 +9,14 @@ import { OpenEngine } from './open-engine.ts';
 import { SealEngine } from './seal-engine.ts';
 
 /**
+ * WHATWG Streams' `Transformer.cancel` (called when the readable side is cancelled or the writable
+ * side aborted; Node.js 20+ and current browsers run it). TypeScript's lib types predate it.
+ */
+type CancellableTransformer = NonNullable<ConstructorParameters<typeof TransformStream<Uint8Array, Uint8Array>>[0]> & {
+  cancel?(reason: unknown): void;
+};
+
+/**
  * A TransformStream that seals the plaintext written to it.
  *
  * @throws (through the stream) TypeError / RangeError for bad options or chunks; whatever a keyring
@@ -21,7 +29,7 @@ import { SealEngine } from './seal-engine.ts';
  */
 export function createSealStream(options: SealOptions): TransformStream<Uint8Array, Uint8Array> {
   let engine: SealEngine | undefined;
-  return new TransformStream<Uint8Array, Uint8Array>({
+  const transformer: CancellableTransformer = {
     async start() {
       engine = await SealEngine.create(options);
     },
@@ -36,7 +44,12 @@ export function createSealStream(options: SealOptions): TransformStream<Uint8Arr
     flush(controller) {
       for (const sealed of engine!.end()) controller.enqueue(sealed);
     },
-  });
+    // Readable cancelled or writable aborted: wipe buffered plaintext and the frame key now.
+    cancel() {
+      engine?.abort();
+    },
+  };
+  return new TransformStream(transformer);
 }
 
 /**
@@ -52,12 +65,16 @@ export function createSealStream(options: SealOptions): TransformStream<Uint8Arr
  */
 export function createOpenStream(options: OpenOptions): TransformStream<Uint8Array, Uint8Array> {
   const engine = new OpenEngine(options);
-  return new TransformStream<Uint8Array, Uint8Array>({
+  const transformer: CancellableTransformer = {
     async transform(chunk, controller) {
       for (const plaintext of await engine.write(chunk)) controller.enqueue(plaintext);
     },
     flush(controller) {
       for (const plaintext of engine.end()) controller.enqueue(plaintext);
     },
-  });
+    cancel() {
+      engine.abort();
+    },
+  };
+  return new TransformStream(transformer);
 }

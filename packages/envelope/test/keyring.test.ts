@@ -1,0 +1,212 @@
+import { describe, it, expect } from 'vitest';
+import type { Backend } from '../src/backend/types.ts';
+import type { EncryptionContext } from '../src/context.ts';
+import { EnvelopeError } from '../src/errors.ts';
+import type { Keyring, WrappedDataKey } from '../src/keyring.ts';
+import { RawAesKeyring } from '../src/raw-aes-keyring.ts';
+import { open, readHeader, seal } from '../src/seal.ts';
+import { flipBit, hex, nobleBackend, nodeBackend, paddedKeyring, pattern, testKey, testKeyring } from './helpers/messages.ts';
+
+const dataKey = testKey(0x40);
+const context = { tenant: 'acme', purpose: 'keyring' };
+
+async function expectDecryptFailed(run: Promise<unknown>): Promise<void> {
+  const error = await run.then(() => undefined, (e: unknown) => e);
+  expect(error).toBeInstanceOf(EnvelopeError);
+  expect((error as EnvelopeError).code).toBe('DECRYPT_FAILED');
+}
+
+describe('RawAesKeyring', () => {
+  it('wraps a 32-byte key into 60 bytes (12 nonce, 32 ciphertext, 16 tag) under the id raw-aes:<name>', async () => {
+    const keyring = testKeyring('wrap');
+    const wrapped = await keyring.wrapDataKey(dataKey, context);
+    expect(keyring.id).toBe('raw-aes:wrap');
+    expect(wrapped.keyringId).toBe('raw-aes:wrap');
+    expect(wrapped.ciphertext.length).toBe(60);
+    expect(hex(wrapped.ciphertext)).not.toContain(hex(dataKey));
+    expect(await keyring.unwrapDataKey(wrapped, { purpose: 'keyring', tenant: 'acme' })).toEqual(dataKey);
+  });
+
+  it('unwraps across backends (node wraps, noble unwraps and vice versa)', async () => {
+    const node = testKeyring('x', 3, nodeBackend);
+    const noble = testKeyring('x', 3, nobleBackend);
+    expect(await noble.unwrapDataKey(await node.wrapDataKey(dataKey, context), context)).toEqual(dataKey);
+    expect(await node.unwrapDataKey(await noble.wrapDataKey(dataKey, context), context)).toEqual(dataKey);
+  });
+
+  it('returns undefined for another keyring id, another context, or a short blob', async () => {
+    const keyring = testKeyring('a');
+    const wrapped = await keyring.wrapDataKey(dataKey, context);
+    const sameKeyOtherName = testKeyring('b');
+    expect(await sameKeyOtherName.unwrapDataKey(wrapped, context)).toBeUndefined();
+    expect(await sameKeyOtherName.unwrapDataKey({ ...wrapped, keyringId: 'raw-aes:b' }, context)).toBeUndefined();
+    expect(await testKeyring('a', 2).unwrapDataKey(wrapped, context)).toBeUndefined();
+    for (const other of [{}, { tenant: 'acme' }, { ...context, extra: '' }, { tenant: 'acme', purpose: 'Keyring' }]) {
+      expect(await keyring.unwrapDataKey(wrapped, other)).toBeUndefined();
+    }
+    for (const length of [0, 1, 27, 28]) {
+      expect(await keyring.unwrapDataKey({ ...wrapped, ciphertext: wrapped.ciphertext.slice(0, length) }, context)).toBeUndefined();
+    }
+  });
+
+  it('returns undefined for every single-bit flip of the wrapped blob', async () => {
+    const keyring = testKeyring('flip');
+    const wrapped = await keyring.wrapDataKey(dataKey, context);
+    for (let bit = 0; bit < wrapped.ciphertext.length * 8; bit++) {
+      expect(await keyring.unwrapDataKey({ ...wrapped, ciphertext: flipBit(wrapped.ciphertext, bit) }, context)).toBeUndefined();
+    }
+  });
+
+  it('copies the wrapping key, and after destroy() refuses to wrap or unwrap', async () => {
+    const key = testKey(9);
+    const keyring = new RawAesKeyring({ name: 'd', key });
+    key.fill(0);
+    const wrapped = await keyring.wrapDataKey(dataKey, context);
+    expect(await testKeyring('d', 9).unwrapDataKey(wrapped, context)).toEqual(dataKey);
+    const own = testKey(9);
+    const other = new RawAesKeyring({ name: 'd', key: own });
+    other.destroy();
+    expect(own).toEqual(testKey(9));
+    await expect(other.wrapDataKey(dataKey, context)).rejects.toThrow(/destroyed/);
+    await expect(other.unwrapDataKey(wrapped, context)).rejects.toThrow(/destroyed/);
+  });
+
+  it('never serialises its key', () => {
+    const keyring = new RawAesKeyring({ name: 'secret', key: testKey(0xab) });
+    expect(JSON.parse(JSON.stringify(keyring))).toEqual({ id: 'raw-aes:secret' });
+  });
+});
+
+/** A keyring that records calls and delegates to `inner`. */
+function spy(inner: Keyring): Keyring & { calls: string[]; keys: string[] } {
+  const calls: string[] = [];
+  const keys: string[] = [];
+  return {
+    calls,
+    keys,
+    wrapDataKey(key, ctx) {
+      calls.push('wrap');
+      keys.push(hex(key));
+      return inner.wrapDataKey(key, ctx);
+    },
+    unwrapDataKey(wrapped, ctx) {
+      calls.push('unwrap');
+      return inner.unwrapDataKey(wrapped, ctx);
+    },
+  };
+}
+
+describe('several keyrings', () => {
+  it('seal wraps the data key once per keyring, in order, and each keyring alone opens the message', async () => {
+    const rings = [testKeyring('one', 1), testKeyring('two', 2), testKeyring('three', 3)];
+    const plaintext = pattern(77);
+    const sealed = await seal(plaintext, { keyring: rings, context, frameLength: 16 });
+    expect(readHeader(sealed).wrappedKeys.map((k) => k.keyringId)).toEqual(['raw-aes:one', 'raw-aes:two', 'raw-aes:three']);
+    for (const ring of rings) expect(await open(sealed, { keyring: ring, context })).toEqual(plaintext);
+    expect(await open(sealed, { keyring: [testKeyring('other', 9), rings[2]!], context })).toEqual(plaintext);
+    await expectDecryptFailed(open(sealed, { keyring: [testKeyring('one', 9), testKeyring('two', 8)], context }));
+  });
+
+  it('accepts up to 16 keyrings and rejects a 17th with RangeError', async () => {
+    const rings = Array.from({ length: 17 }, (_, i) => testKeyring(`k${i}`, i));
+    const sealed = await seal(pattern(5), { keyring: rings.slice(0, 16) });
+    expect(readHeader(sealed).wrappedKeys).toHaveLength(16);
+    expect(await open(sealed, { keyring: rings[15]! })).toEqual(pattern(5));
+    await expect(seal(pattern(5), { keyring: rings })).rejects.toThrow(RangeError);
+  });
+
+  it('the first keyring generates the data key when it can; the others wrap that same key', async () => {
+    const generated: Uint8Array[] = [];
+    const contexts: EncryptionContext[] = [];
+    const inner = paddedKeyring('gen');
+    const generator: Keyring & { wrapCalls: number } = {
+      wrapCalls: 0,
+      async wrapDataKey(key, ctx) {
+        generator.wrapCalls++;
+        return inner.wrapDataKey(key, ctx);
+      },
+      unwrapDataKey: (wrapped, ctx) => inner.unwrapDataKey(wrapped, ctx),
+      async generateDataKey(length, ctx) {
+        contexts.push(ctx);
+        const key = testKey(0x77).subarray(0, length).slice();
+        generated.push(key);
+        return { dataKey: key, wrapped: await inner.wrapDataKey(key, ctx) };
+      },
+    };
+    const second = spy(testKeyring('second'));
+    const sealed = await seal(pattern(40), { keyring: [generator, second], context: { b: '2', a: '1' } });
+    expect(generated).toHaveLength(1);
+    expect(generator.wrapCalls).toBe(0);
+    expect(contexts).toEqual([{ a: '1', b: '2' }]);
+    expect(second.keys).toEqual([hex(testKey(0x77))]);
+    expect(readHeader(sealed).wrappedKeys.map((k) => k.keyringId)).toEqual(['gen', 'raw-aes:second']);
+    expect(generated[0]).toEqual(new Uint8Array(32)); // the caller took ownership and wiped it
+    expect(await open(sealed, { keyring: second })).toEqual(pattern(40));
+    expect(await open(sealed, { keyring: generator })).toEqual(pattern(40));
+
+    const later = await seal(pattern(3), { keyring: [testKeyring('first'), generator] });
+    expect(generated).toHaveLength(1);
+    expect(generator.wrapCalls).toBe(1);
+    expect(await open(later, { keyring: generator })).toEqual(pattern(3));
+  });
+});
+
+describe('keyring failures', () => {
+  it('an exception from unwrapDataKey propagates unchanged from open, never as DECRYPT_FAILED', async () => {
+    const sealed = await seal(pattern(20), { keyring: testKeyring('good') });
+    const outage = new Error('KMS unreachable');
+    const throwing: Keyring = { wrapDataKey: () => Promise.reject(outage), unwrapDataKey: () => Promise.reject(outage) };
+    await expect(open(sealed, { keyring: throwing })).rejects.toBe(outage);
+    await expect(open(sealed, { keyring: [throwing, testKeyring('good')] })).rejects.toBe(outage);
+    expect(await open(sealed, { keyring: [testKeyring('good'), throwing] })).toEqual(pattern(20));
+  });
+
+  it('an exception from wrapDataKey or generateDataKey propagates unchanged from seal', async () => {
+    const outage = new Error('throttled');
+    const wrapFails: Keyring = { wrapDataKey: () => Promise.reject(outage), unwrapDataKey: async () => undefined };
+    await expect(seal(pattern(1), { keyring: wrapFails })).rejects.toBe(outage);
+    await expect(seal(pattern(1), { keyring: [testKeyring(), wrapFails] })).rejects.toBe(outage);
+    const generateFails: Keyring = { ...wrapFails, generateDataKey: () => Promise.reject(outage) };
+    await expect(seal(pattern(1), { keyring: generateFails })).rejects.toBe(outage);
+  });
+
+  it('wipes the data key it drew when the first keyring fails to wrap it', async () => {
+    const drawn: Uint8Array[] = [];
+    const backend: Backend = { ...nodeBackend, randomBytes: (n) => (drawn.push(nodeBackend.randomBytes(n)), drawn.at(-1)!) };
+    const outage = new Error('down');
+    const wrapFails: Keyring = { wrapDataKey: () => Promise.reject(outage), unwrapDataKey: async () => undefined };
+    await expect(seal(pattern(1), { keyring: wrapFails, backend })).rejects.toBe(outage);
+    expect(drawn.map((key) => key.length)).toEqual([32]);
+    expect(drawn[0]).toEqual(new Uint8Array(32));
+  });
+
+  it('a key of the wrong length from unwrapDataKey is DECRYPT_FAILED, and that buffer is wiped', async () => {
+    const sealed = await seal(pattern(20), { keyring: testKeyring() });
+    for (const length of [0, 1, 16, 31, 33, 64]) {
+      const returned = new Uint8Array(length).fill(0x5a);
+      const bad: Keyring = { wrapDataKey: () => Promise.reject(new Error('unused')), unwrapDataKey: async () => returned };
+      await expectDecryptFailed(open(sealed, { keyring: bad }));
+      expect(returned.every((b) => b === 0)).toBe(true);
+    }
+  });
+
+  it('takes ownership of an unwrapped key and wipes it after a successful open', async () => {
+    const good = testKeyring();
+    const sealed = await seal(pattern(20), { keyring: good, context });
+    const handedOut: Uint8Array[] = [];
+    const seen: EncryptionContext[] = [];
+    const recording: Keyring = {
+      wrapDataKey: (key, ctx) => good.wrapDataKey(key, ctx),
+      async unwrapDataKey(wrapped: WrappedDataKey, ctx) {
+        seen.push(ctx);
+        const key = await good.unwrapDataKey(wrapped, ctx);
+        if (key) handedOut.push(key);
+        return key;
+      },
+    };
+    expect(await open(sealed, { keyring: recording })).toEqual(pattern(20));
+    expect(seen).toEqual([{ purpose: 'keyring', tenant: 'acme' }]);
+    expect(handedOut).toHaveLength(1);
+    expect(handedOut[0]).toEqual(new Uint8Array(32));
+  });
+});

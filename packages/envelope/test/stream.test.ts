@@ -1,0 +1,276 @@
+import { describe, it, expect } from 'vitest';
+import fc from 'fast-check';
+import { EnvelopeError } from '../src/errors.ts';
+import type { Keyring } from '../src/keyring.ts';
+import { open, readHeader, seal } from '../src/seal.ts';
+import { RawAesKeyring } from '../src/raw-aes-keyring.ts';
+import { nodeBackend } from '../src/backend/node.ts';
+import { OpenEngine } from '../src/stream/open-engine.ts';
+import { SealEngine } from '../src/stream/seal-engine.ts';
+import { createOpenStream, createSealStream } from '../src/stream/web.ts';
+import {
+  chunksOf, concat, cutAt, flipBit, joinFrames, nobleBackend, pattern, pipeAll, runTransform, splitFrames, testKeyring,
+} from './helpers/messages.ts';
+
+const keyring = testKeyring('stream');
+const context = { stream: 'yes' };
+const cuts = fc.array(fc.nat(), { maxLength: 12 });
+
+function expectDecryptFailed(error: unknown): void {
+  expect(error).toBeInstanceOf(EnvelopeError);
+  expect((error as EnvelopeError).code).toBe('DECRYPT_FAILED');
+}
+
+describe('web streams round trip', () => {
+  it('seal stream output opens to the plaintext, for any chunking and frame length (property)', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.uint8Array({ maxLength: 200 }), fc.integer({ min: 1, max: 24 }), cuts, async (plaintext, frameLength, at) => {
+        const sealed = await pipeAll(cutAt(plaintext, at), createSealStream({ keyring, context, frameLength }));
+        const header = readHeader(sealed);
+        expect(sealed.length).toBe(header.length + plaintext.length + 16 * (Math.floor(plaintext.length / frameLength) + 1));
+        expect(await open(sealed, { keyring, context })).toEqual(plaintext);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('open stream returns the plaintext of a one-shot sealed message, for any chunking (property)', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.uint8Array({ maxLength: 200 }), fc.integer({ min: 1, max: 24 }), cuts, async (plaintext, frameLength, at) => {
+        const sealed = await seal(plaintext, { keyring, context, frameLength });
+        expect(await pipeAll(cutAt(sealed, at), createOpenStream({ keyring, context }))).toEqual(plaintext);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('seal stream piped into open stream returns the plaintext, with the noble backend too', async () => {
+    const plaintext = pattern(1000);
+    for (const backend of [undefined, nobleBackend]) {
+      const options = backend ? { keyring, frameLength: 64, backend } : { keyring, frameLength: 64 };
+      const sealed = await pipeAll(chunksOf(plaintext, 100), createSealStream(options));
+      expect(await pipeAll(chunksOf(sealed, 77), createOpenStream(options))).toEqual(plaintext);
+    }
+  });
+
+  it('an empty plaintext stream seals to a header and one empty final frame', async () => {
+    const sealed = await pipeAll([], createSealStream({ keyring, frameLength: 16 }));
+    expect(splitFrames(sealed).frames.map((f) => f.length)).toEqual([16]);
+    expect(await pipeAll([sealed], createOpenStream({ keyring }))).toEqual(new Uint8Array(0));
+  });
+});
+
+describe('the open stream releases only authenticated plaintext', () => {
+  const F = 16;
+  const plaintext = pattern(4 * F + 3); // frames 0..3 full, frame 4 final (3 bytes)
+
+  it('a corrupted frame k releases exactly frames 0..k-1 (byte-by-byte input) and then errors', async () => {
+    const { header, frames } = splitFrames(await seal(plaintext, { keyring, frameLength: F }));
+    for (let k = 1; k < frames.length; k++) {
+      const corrupted = frames.map((frame, i) => (i === k ? flipBit(frame, 3) : frame));
+      const { output, error } = await runTransform(chunksOf(joinFrames(header, corrupted), 1), createOpenStream({ keyring }));
+      expectDecryptFailed(error);
+      expect(output.map((chunk) => chunk.length)).toEqual(Array(k).fill(F));
+      expect(concat(...output)).toEqual(plaintext.subarray(0, k * F));
+    }
+  });
+
+  it('a corrupted frame never releases any of its bytes, for any chunking (property)', async () => {
+    const { header, frames } = splitFrames(await seal(plaintext, { keyring, frameLength: F }));
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 0, max: frames.length - 1 }), fc.nat(8 * (F + 16) - 1), cuts, async (k, bit, at) => {
+        const corrupted = frames.map((frame, i) => (i === k ? flipBit(frame, bit % (frame.length * 8)) : frame));
+        const { output, error } = await runTransform(cutAt(joinFrames(header, corrupted), at), createOpenStream({ keyring }));
+        expectDecryptFailed(error);
+        const released = concat(...output);
+        expect(released.length % F).toBe(0);
+        expect(released.length).toBeLessThanOrEqual(k * F);
+        expect(released).toEqual(plaintext.subarray(0, released.length));
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('input truncated at a frame boundary: the engine releases every frame but the last kept one, then fails at the end (property)', async () => {
+    const { header, frames } = splitFrames(await seal(plaintext, { keyring, frameLength: F }));
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 1, max: frames.length - 1 }), cuts, async (kept, at) => {
+        const engine = new OpenEngine({ keyring });
+        const released: Uint8Array[] = [];
+        for (const chunk of cutAt(joinFrames(header, frames.slice(0, kept)), at)) released.push(...(await engine.write(chunk)));
+        // Every earlier frame is followed by more input, so it is released; the last kept one never is.
+        expect(concat(...released)).toEqual(plaintext.subarray(0, (kept - 1) * F));
+        let error: unknown;
+        try {
+          engine.end();
+        } catch (e) {
+          error = e;
+        }
+        expectDecryptFailed(error);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('input truncated at a frame boundary errors the open stream at the end without releasing the last regular frame', async () => {
+    const { header, frames } = splitFrames(await seal(plaintext, { keyring, frameLength: F }));
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 1, max: frames.length - 1 }), cuts, async (kept, at) => {
+        const { output, error } = await runTransform(cutAt(joinFrames(header, frames.slice(0, kept)), at), createOpenStream({ keyring }));
+        expectDecryptFailed(error);
+        // Web Streams drop chunks still queued when the stream errors, so fewer frames may arrive.
+        const released = concat(...output);
+        expect(released.length % F).toBe(0);
+        expect(released.length).toBeLessThanOrEqual((kept - 1) * F);
+        expect(released).toEqual(plaintext.subarray(0, released.length));
+      }),
+      { numRuns: 100 },
+    );
+    for (let kept = 1; kept < frames.length; kept++) {
+      const { output, error } = await runTransform(chunksOf(joinFrames(header, frames.slice(0, kept)), 1), createOpenStream({ keyring }));
+      expectDecryptFailed(error);
+      expect(concat(...output)).toEqual(plaintext.subarray(0, (kept - 1) * F));
+    }
+  });
+
+  it('input truncated anywhere in the body errors and releases no partial frame', async () => {
+    const sealed = await seal(plaintext, { keyring, frameLength: F });
+    const headerLength = readHeader(sealed).length;
+    for (let length = headerLength; length < sealed.length; length++) {
+      const { output, error } = await runTransform(chunksOf(sealed.subarray(0, length), 7), createOpenStream({ keyring }));
+      expectDecryptFailed(error);
+      const released = concat(...output);
+      expect(released.length % F).toBe(0);
+      expect(released.length).toBeLessThanOrEqual(Math.floor((length - headerLength) / (F + 16)) * F);
+      expect(released).toEqual(plaintext.subarray(0, released.length));
+    }
+  });
+
+  it('input ending inside the header (or empty input) errors with MALFORMED_MESSAGE', async () => {
+    const sealed = await seal(plaintext, { keyring, frameLength: F });
+    for (const length of [0, 1, readHeader(sealed).length - 1]) {
+      const { output, error } = await runTransform([sealed.slice(0, length)], createOpenStream({ keyring }));
+      expect(error).toBeInstanceOf(EnvelopeError);
+      expect((error as EnvelopeError).code).toBe('MALFORMED_MESSAGE');
+      expect(output).toEqual([]);
+    }
+  });
+});
+
+describe('stream errors', () => {
+  it('a keyring failure while sealing errors the seal stream with that exact error', async () => {
+    const outage = new Error('KMS unreachable');
+    const failing: Keyring = { wrapDataKey: () => Promise.reject(outage), unwrapDataKey: async () => undefined };
+    const { output, error } = await runTransform([pattern(10)], createSealStream({ keyring: failing }));
+    expect(error).toBe(outage);
+    expect(output).toEqual([]);
+  });
+
+  it('a keyring failure while opening errors the open stream with that exact error', async () => {
+    const outage = new Error('KMS throttled');
+    const failing: Keyring = { wrapDataKey: () => Promise.reject(outage), unwrapDataKey: () => Promise.reject(outage) };
+    const sealed = await seal(pattern(10), { keyring });
+    const { error } = await runTransform([sealed], createOpenStream({ keyring: failing }));
+    expect(error).toBe(outage);
+  });
+
+  it('a wrong expected context errors the open stream with DECRYPT_FAILED before releasing anything', async () => {
+    const sealed = await seal(pattern(100), { keyring, context, frameLength: 16 });
+    const { output, error } = await runTransform(chunksOf(sealed, 5), createOpenStream({ keyring, context: { stream: 'no' } }));
+    expectDecryptFailed(error);
+    expect(output).toEqual([]);
+  });
+});
+
+describe('engines hold at most one frame (structural memory bound)', () => {
+  it('SealEngine emits the header, then sealed frames of exactly F+16 bytes, buffering less than one frame', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 1, max: 20 }), fc.array(fc.nat(70), { maxLength: 10 }), async (F, sizes) => {
+        const engine = await SealEngine.create({ keyring, frameLength: F });
+        const emitted: Uint8Array[] = [];
+        let written = 0;
+        for (const size of sizes) {
+          emitted.push(...engine.write(pattern(size, written)));
+          written += size;
+          const frames = emitted.slice(1);
+          expect(frames.every((frame) => frame.length === F + 16)).toBe(true);
+          const buffered = written - frames.length * F;
+          expect(buffered).toBeGreaterThanOrEqual(0);
+          expect(buffered).toBeLessThan(F);
+        }
+        const last = engine.end();
+        const final = last.at(-1)!;
+        expect(final.length).toBe((written % F) + 16);
+        expect(() => engine.write(new Uint8Array(1))).toThrow(/already finished/);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('OpenEngine emits one frame of plaintext at a time and holds back at most one sealed frame', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 1, max: 20 }), fc.nat(100), cuts, async (F, size, at) => {
+        const plaintext = pattern(size);
+        const sealed = await seal(plaintext, { keyring, frameLength: F });
+        const headerLength = readHeader(sealed).length;
+        const engine = new OpenEngine({ keyring });
+        const released: Uint8Array[] = [];
+        let fed = 0;
+        for (const chunk of cutAt(sealed, at)) {
+          released.push(...(await engine.write(chunk)));
+          fed += chunk.length;
+          expect(released.every((frame) => frame.length === F)).toBe(true);
+          const heldBody = Math.max(0, fed - headerLength) - released.length * (F + 16);
+          expect(heldBody).toBeGreaterThanOrEqual(0);
+          expect(heldBody).toBeLessThanOrEqual(F + 16);
+        }
+        released.push(...engine.end());
+        expect(concat(...released)).toEqual(plaintext);
+        await expect(engine.write(new Uint8Array(1))).rejects.toThrow(/already finished/);
+      }),
+      { numRuns: 60 },
+    );
+  });
+});
+
+describe('cancellation', () => {
+  it('cancelling the readable side of an open stream wipes the frame key at once', async () => {
+    const keyring = new RawAesKeyring({ name: 'cancel', key: new Uint8Array(32).fill(3) });
+    const sealed = await seal(new Uint8Array(100), { keyring, frameLength: 16 });
+    const keys: Uint8Array[] = [];
+    const recording = { ...nodeBackend, aesGcmDecrypt: (key: Uint8Array, nonce: Uint8Array, data: Uint8Array, aad?: Uint8Array) => {
+      keys.push(key);
+      return nodeBackend.aesGcmDecrypt(key, nonce, data, aad);
+    } };
+    const stream = createOpenStream({ keyring, backend: recording });
+    const writer = stream.writable.getWriter();
+    const reader = stream.readable.getReader();
+    // Header plus the first sealed frame and one more byte: the header verifies and one frame opens.
+    const headerLength = readHeader(sealed).length;
+    void writer.write(sealed.subarray(0, headerLength + 16 + 16 + 1));
+    await reader.read();
+    const frameKey = keys[keys.length - 1]!;
+    expect(frameKey.some((byte) => byte !== 0)).toBe(true);
+    await reader.cancel('consumer went away');
+    expect(frameKey.every((byte) => byte === 0)).toBe(true);
+  });
+
+  it('aborting the writable side of a seal stream wipes its frame key and errors the readable side', async () => {
+    const keyring = new RawAesKeyring({ name: 'cancel', key: new Uint8Array(32).fill(3) });
+    const keys: Uint8Array[] = [];
+    const recording = { ...nodeBackend, aesGcmEncrypt: (key: Uint8Array, nonce: Uint8Array, data: Uint8Array, aad?: Uint8Array) => {
+      keys.push(key);
+      return nodeBackend.aesGcmEncrypt(key, nonce, data, aad);
+    } };
+    const stream = createSealStream({ keyring, frameLength: 16, backend: recording });
+    const writer = stream.writable.getWriter();
+    const reader = stream.readable.getReader();
+    void writer.write(new Uint8Array(40));
+    await reader.read();
+    const frameKey = keys[keys.length - 1]!;
+    expect(frameKey.some((byte) => byte !== 0)).toBe(true);
+    await writer.abort('producer failed');
+    expect(frameKey.every((byte) => byte === 0)).toBe(true);
+    await expect(reader.read()).rejects.toBe('producer failed');
+  });
+});

@@ -1,0 +1,106 @@
+import { describe, it, expect } from 'vitest';
+import fc from 'fast-check';
+import type { Backend } from '../src/backend/types.ts';
+import { MAX_FRAME_COUNT } from '../src/format/constants.ts';
+import { frameNonce, headerNonce } from '../src/format/frames.ts';
+import { readHeader, seal } from '../src/seal.ts';
+import { describeNonce, fixedKeyKeyring, hex, nodeBackend, pattern, testKey, testKeyring } from './helpers/messages.ts';
+
+const SEALS = 2000;
+
+/** A backend recording the (key, nonce) of every AES-GCM encryption. */
+function encryptRecorder(): Backend & { pairs: string[]; nonces: Uint8Array[] } {
+  const pairs: string[] = [];
+  const nonces: Uint8Array[] = [];
+  return {
+    ...nodeBackend,
+    pairs,
+    nonces,
+    aesGcmEncrypt(key, nonce, plaintext, aad) {
+      pairs.push(`${hex(key)}:${hex(nonce)}`);
+      nonces.push(nonce.slice());
+      return nodeBackend.aesGcmEncrypt(key, nonce, plaintext, aad);
+    },
+  };
+}
+
+describe('randomness across many seals', () => {
+  it(`${SEALS} seals of one plaintext under one keyring have distinct message ids, wrap nonces and outputs`, async () => {
+    const keyring = testKeyring('unique');
+    const plaintext = pattern(24);
+    const ids = new Set<string>();
+    const wrapNonces = new Set<string>();
+    const outputs = new Set<string>();
+    for (let i = 0; i < SEALS; i++) {
+      const sealed = await seal(plaintext, { keyring, frameLength: 16 });
+      const header = readHeader(sealed);
+      ids.add(hex(header.messageId));
+      wrapNonces.add(hex(header.wrappedKeys[0]!.ciphertext.subarray(0, 12)));
+      outputs.add(hex(sealed));
+    }
+    expect(ids.size).toBe(SEALS);
+    expect(wrapNonces.size).toBe(SEALS);
+    expect(outputs.size).toBe(SEALS);
+  });
+
+  it('no AES-GCM (key, nonce) pair is used twice, across messages and within one, even when a data key is reused', async () => {
+    const backend = encryptRecorder();
+    const keyring = testKeyring('pairs', 1, backend);
+    const reused = fixedKeyKeyring(testKey(5));
+    for (let i = 0; i < 200; i++) {
+      await seal(pattern(50), { keyring, frameLength: 16, backend });
+      await seal(pattern(50), { keyring: reused, frameLength: 16, backend });
+    }
+    // Per seal: wrap (raw keyring only) + header tag + 4 frames.
+    expect(backend.pairs.length).toBe(200 * (1 + 5) + 200 * 5);
+    expect(new Set(backend.pairs).size).toBe(backend.pairs.length);
+  });
+
+  it('one message uses the header nonce once and frame nonces 0..n-1, only the last marked final', async () => {
+    const backend = encryptRecorder();
+    await seal(pattern(5 * 16 + 1), { keyring: testKeyring('n', 1, nodeBackend), frameLength: 16, backend });
+    expect(backend.nonces.map(describeNonce)).toEqual([
+      { kind: 'header' },
+      ...[0, 1, 2, 3, 4].map((index) => ({ kind: 'frame', index, final: false })),
+      { kind: 'frame', index: 5, final: true },
+    ]);
+  });
+});
+
+describe('nonce construction', () => {
+  it('encodes u32 kind ‖ u64 index, big-endian, with kind 0xFFFFFFFF for the header', () => {
+    expect(hex(frameNonce(0, false))).toBe('000000000000000000000000');
+    expect(hex(frameNonce(1, false))).toBe('000000000000000000000001');
+    expect(hex(frameNonce(0, true))).toBe('000000010000000000000000');
+    expect(hex(frameNonce(0x01020304, true))).toBe('000000010000000001020304');
+    expect(hex(frameNonce(MAX_FRAME_COUNT - 1, false))).toBe('0000000000000000fffffffe');
+    expect(hex(headerNonce())).toBe('ffffffff0000000000000000');
+  });
+
+  it('frame nonces are distinct for every index and final flag, and never the header nonce', () => {
+    const header = hex(headerNonce());
+    const seen = new Set<string>([header]);
+    const indices = [...Array.from({ length: 4096 }, (_, i) => i), 2 ** 16, 2 ** 24, 2 ** 31, 2 ** 31 + 1, MAX_FRAME_COUNT - 2, MAX_FRAME_COUNT - 1];
+    for (const index of indices) {
+      for (const final of [false, true]) {
+        const nonce = frameNonce(index, final);
+        expect(nonce.length).toBe(12);
+        seen.add(hex(nonce));
+      }
+    }
+    expect(seen.size).toBe(1 + indices.length * 2);
+  });
+
+  it('frameNonce is injective over all 32-bit indices and both flags (property)', () => {
+    const index = fc.integer({ min: 0, max: MAX_FRAME_COUNT - 1 });
+    fc.assert(
+      fc.property(index, fc.boolean(), index, fc.boolean(), (i, f, j, g) => {
+        const same = hex(frameNonce(i, f)) === hex(frameNonce(j, g));
+        expect(same).toBe(i === j && f === g);
+        expect(hex(frameNonce(i, f))).not.toBe(hex(headerNonce()));
+        expect(describeNonce(frameNonce(i, f))).toEqual({ kind: 'frame', index: i, final: f });
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});

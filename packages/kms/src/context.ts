@@ -1,0 +1,126 @@
+/**
+ * @module
+ * The per-request `OperationContext`: key resolution with AWS's exact NotFound texts, the
+ * authorization check, the audit resources list and the commit path.
+ */
+
+import type { Backend } from '@strongbox/envelope';
+import { aliasNotFound, invalidKeyId, KmsError, keyNotFound } from './errors.ts';
+import { createAwsManagedKey, isAwsManagedAliasName } from './model/aws-managed-keys.ts';
+import type { Random } from './model/environment.ts';
+import { aliasArn, keyArn, parseKeyReference } from './model/identifiers.ts';
+import type { Principal } from './model/principal.ts';
+import type { GrantOperation, KeyRecord } from './model/records.ts';
+import type { Change, KmsState } from './model/state.ts';
+import type { OperationName } from './operations/catalog.ts';
+import type { AuthorizationDetails, KmsAction, KmsSettings, OperationContext } from './operations/types.ts';
+import type { ChangeStore } from './persistence/store.ts';
+import { accessDeniedMessage, evaluateAccess, grantedOperations } from './policy/authorize.ts';
+
+/** What a request context is built from. */
+export interface RequestScope {
+  readonly operation: OperationName;
+  readonly now: number;
+  readonly region: string;
+  readonly caller: Principal;
+  readonly store: ChangeStore;
+  readonly backend: Backend;
+  readonly random: Random;
+  readonly settings: KmsSettings;
+}
+
+/** The context handed to one operation handler. */
+export class RequestContext implements OperationContext {
+  readonly operation: OperationName;
+  readonly now: number;
+  readonly region: string;
+  readonly caller: Principal;
+  readonly state: KmsState;
+  readonly backend: Backend;
+  readonly random: Random;
+  readonly settings: KmsSettings;
+  /** ARNs of the keys this request touched (audit `resources`). */
+  readonly resources: string[] = [];
+  /** The account that owns the touched resource (audit `recipientAccountId`). */
+  recipientAccount: string;
+  /** Whether this request committed any change. */
+  committed = false;
+  readonly #store: ChangeStore;
+
+  constructor(scope: RequestScope) {
+    this.operation = scope.operation;
+    this.now = scope.now;
+    this.region = scope.region;
+    this.caller = scope.caller;
+    this.state = scope.store.state;
+    this.backend = scope.backend;
+    this.random = scope.random;
+    this.settings = scope.settings;
+    this.recipientAccount = scope.caller.account;
+    this.#store = scope.store;
+  }
+
+  async resolveKey(input: string, accepted: 'any' | 'key'): Promise<KeyRecord> {
+    const reference = parseKeyReference(input, accepted);
+    const account = this.caller.account;
+    switch (reference.kind) {
+      case 'invalid':
+        throw invalidKeyId(input);
+      case 'keyId': {
+        // A bare key id names a key in the caller's own account and this Region.
+        const key = this.state.key(reference.keyId);
+        if (key === undefined || key.account !== account || key.region !== this.region) {
+          throw keyNotFound(keyArn(this.region, account, reference.keyId));
+        }
+        return key;
+      }
+      case 'keyArn': {
+        if (reference.region !== this.region) throw new KmsError('NotFoundException', `Invalid arn ${reference.region}`);
+        const key = this.state.key(reference.keyId);
+        if (key === undefined || key.account !== reference.account || key.region !== reference.region) throw keyNotFound(input);
+        return key;
+      }
+      case 'aliasName':
+        return this.#resolveAlias(account, reference.aliasName);
+      case 'aliasArn':
+        if (reference.region !== this.region) throw new KmsError('NotFoundException', `Invalid arn ${reference.region}`);
+        return this.#resolveAlias(reference.account, reference.aliasName);
+    }
+  }
+
+  authorize(action: KmsAction, key: KeyRecord | undefined, details: AuthorizationDetails = {}): void {
+    const request = { caller: this.caller, action, key, region: this.region, grants: key ? this.state.grantsOf(key.keyId) : [], details };
+    const decision = evaluateAccess(request);
+    if (!decision.allowed) throw new KmsError('AccessDeniedException', accessDeniedMessage(request, decision));
+  }
+
+  grantedOperations(key: KeyRecord, details: AuthorizationDetails = {}): ReadonlySet<GrantOperation> {
+    return grantedOperations({ caller: this.caller, key, grants: this.state.grantsOf(key.keyId), details });
+  }
+
+  touch(key: KeyRecord): void {
+    if (!this.resources.includes(key.arn)) this.resources.push(key.arn);
+    this.recipientAccount = key.account;
+  }
+
+  async commit(...changes: Change[]): Promise<void> {
+    this.committed = true;
+    await this.#store.commit(changes);
+  }
+
+  async #resolveAlias(account: string, aliasName: string): Promise<KeyRecord> {
+    const alias = this.state.alias(account, this.region, aliasName);
+    if (alias !== undefined) {
+      const key = this.state.key(alias.targetKeyId);
+      if (key !== undefined) return key;
+    } else if (account === this.caller.account && isAwsManagedAliasName(aliasName)) {
+      // KMS creates an AWS managed key the first time its alias/aws/* alias is used (ListAliases doc).
+      const changes = createAwsManagedKey(this.random, this.now, account, this.region, aliasName);
+      await this.commit(...changes);
+      const created = this.state.alias(account, this.region, aliasName);
+      const key = created && this.state.key(created.targetKeyId);
+      if (key !== undefined) return key;
+    }
+    throw aliasNotFound(aliasArn(this.region, account, aliasName));
+  }
+}

@@ -1,0 +1,192 @@
+/**
+ * @module
+ * The one error type of `@strongbox/kms`: `KmsError`, whose `code` is the AWS `__type` name from a
+ * closed union. `WIRE_ERRORS` is the single table mapping each code to its HTTP status; everything
+ * that is not a `KmsError` becomes `KMSInternalException` at the boundary (`toKmsError`).
+ *
+ * Statuses: real KMS answers 400 for every client error, including those the model tags 404/409
+ * (NotFoundException, DisabledException, KMSInvalidStateException, AlreadyExistsException), as
+ * recorded in LocalStack's AWS-validated snapshots; 5xx only for internal/unavailable/timeout.
+ */
+
+/** Every error code Strongbox's KMS can answer with. */
+export type KmsErrorCode =
+  | 'AccessDeniedException'
+  | 'AlreadyExistsException'
+  | 'ConflictException'
+  | 'DependencyTimeoutException'
+  | 'DisabledException'
+  | 'DryRunOperationException'
+  | 'ExpiredImportTokenException'
+  | 'IncorrectKeyException'
+  | 'IncorrectKeyMaterialException'
+  | 'InvalidAliasNameException'
+  | 'InvalidArnException'
+  | 'InvalidCiphertextException'
+  | 'InvalidGrantIdException'
+  | 'InvalidGrantTokenException'
+  | 'InvalidImportTokenException'
+  | 'InvalidKeyUsageException'
+  | 'InvalidMarkerException'
+  | 'KMSInternalException'
+  | 'KMSInvalidStateException'
+  | 'KeyUnavailableException'
+  | 'LimitExceededException'
+  | 'MalformedPolicyDocumentException'
+  | 'NotFoundException'
+  | 'TagException'
+  | 'ThrottlingException'
+  | 'UnsupportedOperationException'
+  | 'ValidationException'
+  | 'ValidationError'
+  | 'SerializationException'
+  | 'UnknownOperationException'
+  | 'MissingAuthenticationTokenException'
+  | 'IncompleteSignatureException'
+  | 'InvalidSignatureException'
+  | 'UnrecognizedClientException';
+
+/** How a code travels on the wire. */
+export interface WireError {
+  /** HTTP status. */
+  readonly status: number;
+  /** The `__type` sent on the wire. */
+  readonly type: string;
+}
+
+/** The single code → wire mapping. */
+export const WIRE_ERRORS: Readonly<Record<KmsErrorCode, WireError>> = Object.freeze({
+  AccessDeniedException: { status: 400, type: 'AccessDeniedException' },
+  AlreadyExistsException: { status: 400, type: 'AlreadyExistsException' },
+  ConflictException: { status: 409, type: 'ConflictException' },
+  DependencyTimeoutException: { status: 503, type: 'DependencyTimeoutException' },
+  DisabledException: { status: 400, type: 'DisabledException' },
+  DryRunOperationException: { status: 412, type: 'DryRunOperationException' },
+  ExpiredImportTokenException: { status: 400, type: 'ExpiredImportTokenException' },
+  IncorrectKeyException: { status: 400, type: 'IncorrectKeyException' },
+  IncorrectKeyMaterialException: { status: 400, type: 'IncorrectKeyMaterialException' },
+  InvalidAliasNameException: { status: 400, type: 'InvalidAliasNameException' },
+  InvalidArnException: { status: 400, type: 'InvalidArnException' },
+  InvalidCiphertextException: { status: 400, type: 'InvalidCiphertextException' },
+  InvalidGrantIdException: { status: 400, type: 'InvalidGrantIdException' },
+  InvalidGrantTokenException: { status: 400, type: 'InvalidGrantTokenException' },
+  InvalidImportTokenException: { status: 400, type: 'InvalidImportTokenException' },
+  InvalidKeyUsageException: { status: 400, type: 'InvalidKeyUsageException' },
+  InvalidMarkerException: { status: 400, type: 'InvalidMarkerException' },
+  KMSInternalException: { status: 500, type: 'KMSInternalException' },
+  KMSInvalidStateException: { status: 400, type: 'KMSInvalidStateException' },
+  KeyUnavailableException: { status: 500, type: 'KeyUnavailableException' },
+  LimitExceededException: { status: 400, type: 'LimitExceededException' },
+  MalformedPolicyDocumentException: { status: 400, type: 'MalformedPolicyDocumentException' },
+  NotFoundException: { status: 400, type: 'NotFoundException' },
+  TagException: { status: 400, type: 'TagException' },
+  ThrottlingException: { status: 400, type: 'ThrottlingException' },
+  UnsupportedOperationException: { status: 400, type: 'UnsupportedOperationException' },
+  ValidationException: { status: 400, type: 'ValidationException' },
+  ValidationError: { status: 400, type: 'ValidationError' },
+  SerializationException: { status: 400, type: 'SerializationException' },
+  UnknownOperationException: { status: 400, type: 'UnknownOperationException' },
+  MissingAuthenticationTokenException: { status: 400, type: 'MissingAuthenticationTokenException' },
+  IncompleteSignatureException: { status: 400, type: 'IncompleteSignatureException' },
+  InvalidSignatureException: { status: 400, type: 'InvalidSignatureException' },
+  UnrecognizedClientException: { status: 400, type: 'UnrecognizedClientException' },
+});
+
+/**
+ * A KMS failure with AWS's code and message.
+ *
+ * @example
+ * ```ts
+ * import { KmsError } from '@strongbox/kms';
+ * try {
+ *   await kms.decrypt({ CiphertextBlob: blob });
+ * } catch (error) {
+ *   if (error instanceof KmsError && error.code === 'InvalidCiphertextException') retry();
+ * }
+ * ```
+ */
+export class KmsError extends Error {
+  /** The AWS error code (`__type` on the wire). */
+  readonly code: KmsErrorCode;
+
+  /**
+   * @param code - the AWS error code.
+   * @param message - AWS's message text ('' where AWS sends none, e.g. InvalidCiphertextException).
+   */
+  constructor(code: KmsErrorCode, message = '') {
+    super(message);
+    this.name = WIRE_ERRORS[code].type;
+    this.code = code;
+  }
+
+  /** HTTP status for this error. */
+  get status(): number {
+    return WIRE_ERRORS[this.code].status;
+  }
+}
+
+/**
+ * Normalises anything thrown at the boundary: `KmsError` passes through, anything else becomes
+ * `KMSInternalException` (with a generic message, so no internal detail or secret leaks).
+ */
+export function toKmsError(error: unknown): KmsError {
+  if (error instanceof KmsError) return error;
+  return new KmsError('KMSInternalException', 'An internal error occurred.');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Message builders for errors raised in several places. Texts follow AWS (see README, "Errors").
+// ---------------------------------------------------------------------------------------------
+
+/** `NotFoundException: Key '<arn>' does not exist` (the ARN even when a bare id was sent). */
+export function keyNotFound(keyArn: string): KmsError {
+  return new KmsError('NotFoundException', `Key '${keyArn}' does not exist`);
+}
+
+/** `NotFoundException: Invalid keyId '<input>'` for identifiers that are not well-formed. */
+export function invalidKeyId(input: string): KmsError {
+  return new KmsError('NotFoundException', `Invalid keyId '${input}'`);
+}
+
+/** `NotFoundException: Alias <alias ARN> is not found.` */
+export function aliasNotFound(aliasArn: string): KmsError {
+  return new KmsError('NotFoundException', `Alias ${aliasArn} is not found.`);
+}
+
+/** `DisabledException: <key ARN> is disabled.` */
+export function keyDisabled(keyArn: string): KmsError {
+  return new KmsError('DisabledException', `${keyArn} is disabled.`);
+}
+
+/** `KMSInvalidStateException: <key ARN> is pending deletion.` */
+export function keyPendingDeletion(keyArn: string): KmsError {
+  return new KmsError('KMSInvalidStateException', `${keyArn} is pending deletion.`);
+}
+
+/** `KMSInvalidStateException: <key ARN> is pending import.` */
+export function keyPendingImport(keyArn: string): KmsError {
+  return new KmsError('KMSInvalidStateException', `${keyArn} is pending import.`);
+}
+
+/** `InvalidCiphertextException` with AWS's empty message. */
+export function invalidCiphertext(): KmsError {
+  return new KmsError('InvalidCiphertextException', '');
+}
+
+/** `AccessDeniedException` for a ciphertext whose key is missing or not usable by the caller. */
+export function ciphertextKeyInaccessible(): KmsError {
+  return new KmsError(
+    'AccessDeniedException',
+    'The ciphertext refers to a customer master key that does not exist, does not exist in this region, or you are not allowed to access.',
+  );
+}
+
+/** `DryRunOperationException`, sent when DryRun is set and the call would have succeeded. */
+export function dryRunSucceeded(): KmsError {
+  return new KmsError('DryRunOperationException', 'The request would have succeeded, but the DryRun option is set.');
+}
+
+/** `ThrottlingException` with KMS's exact text (not the generic "Rate exceeded"). */
+export function throttled(): KmsError {
+  return new KmsError('ThrottlingException', 'You have exceeded the rate at which you may call KMS. Reduce the frequency of your calls.');
+}

@@ -1,0 +1,74 @@
+/**
+ * @module
+ * KMS identifiers: key ids, key ARNs, alias names and alias ARNs, parsed exactly as KMS accepts
+ * them (dev guide "Key identifiers"). Which forms an operation accepts is the caller's choice:
+ * `parseKeyReference(input, 'any')` for Encrypt, Decrypt, GenerateDataKey, DescribeKey and the
+ * other operations documented as taking an alias, `'key'` for those taking only a key id or ARN.
+ */
+
+/** How a caller referred to a key. */
+export type KeyReference =
+  | { readonly kind: 'keyId'; readonly keyId: string }
+  | { readonly kind: 'keyArn'; readonly keyId: string; readonly region: string; readonly account: string; readonly partition: string }
+  | { readonly kind: 'aliasName'; readonly aliasName: string }
+  | { readonly kind: 'aliasArn'; readonly aliasName: string; readonly region: string; readonly account: string; readonly partition: string };
+
+/** Why a reference could not be parsed: the input is not a well-formed identifier of an accepted form. */
+export type KeyReferenceError = { readonly kind: 'invalid' };
+
+/** Lowercase UUID, as KMS key ids are written. */
+const KEY_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** Multi-Region key id: `mrk-` and 32 hex digits (well-formed, though Strongbox creates none). */
+const MRK_KEY_ID = /^mrk-[0-9a-f]{32}$/;
+/** CreateAlias pattern from the KMS model (AliasNameType). */
+export const ALIAS_NAME_PATTERN: RegExp = /^[a-zA-Z0-9:/_-]+$/;
+const ARN = /^arn:(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-b):kms:([a-z0-9-]+):(\d{12}):(key|alias)\/(.+)$/;
+
+/** Whether `value` is a well-formed key id (UUID or multi-Region id). */
+export function isKeyId(value: string): boolean {
+  return KEY_ID.test(value) || MRK_KEY_ID.test(value);
+}
+
+/**
+ * Parses a `KeyId` parameter.
+ *
+ * @param input - what the caller sent.
+ * @param accepted - `'any'` to accept aliases too, `'key'` for key id or key ARN only.
+ * @returns the reference, or `{ kind: 'invalid' }`.
+ */
+export function parseKeyReference(input: string, accepted: 'any' | 'key'): KeyReference | KeyReferenceError {
+  if (isKeyId(input)) return { kind: 'keyId', keyId: input };
+  if (accepted === 'any' && input.startsWith('alias/') && input.length > 'alias/'.length) {
+    return { kind: 'aliasName', aliasName: input };
+  }
+  const match = ARN.exec(input);
+  if (match === null) return { kind: 'invalid' };
+  const [, partition, region, account, type, rest] = match as unknown as [string, string, string, string, string, string];
+  if (type === 'key') {
+    return isKeyId(rest) ? { kind: 'keyArn', keyId: rest, region, account, partition } : { kind: 'invalid' };
+  }
+  if (accepted === 'key') return { kind: 'invalid' };
+  return { kind: 'aliasArn', aliasName: `alias/${rest}`, region, account, partition };
+}
+
+/** The partition of a region: `aws-cn` for China, `aws-us-gov` for GovCloud, `aws` otherwise. */
+export function partitionOf(region: string): string {
+  if (region.startsWith('cn-')) return 'aws-cn';
+  if (region.startsWith('us-gov-')) return 'aws-us-gov';
+  return 'aws';
+}
+
+/** `arn:<partition>:kms:<region>:<account>:key/<keyId>` */
+export function keyArn(region: string, account: string, keyId: string): string {
+  return `arn:${partitionOf(region)}:kms:${region}:${account}:key/${keyId}`;
+}
+
+/** `arn:<partition>:kms:<region>:<account>:<aliasName>` (the alias name keeps its `alias/` prefix). */
+export function aliasArn(region: string, account: string, aliasName: string): string {
+  return `arn:${partitionOf(region)}:kms:${region}:${account}:${aliasName}`;
+}
+
+/** `arn:<partition>:iam::<account>:root`, the account principal. */
+export function accountRootArn(region: string, account: string): string {
+  return `arn:${partitionOf(region)}:iam::${account}:root`;
+}

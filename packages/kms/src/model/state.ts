@@ -1,0 +1,121 @@
+/**
+ * @module
+ * The whole KMS state, and the only way to change it: `apply(change)`. A change is a small,
+ * replayable value (put or delete a key, an alias or a grant), so the same list of changes drives
+ * the in-memory state, the journal on disk and recovery after a crash. Keys and grants are indexed
+ * globally by id (key ids are UUIDs and grant ids 256-bit random, so they never collide across
+ * accounts); aliases are scoped to an account and Region, as in AWS.
+ */
+
+import type { AliasRecord, GrantRecord, KeyRecord } from './records.ts';
+
+/** One replayable state change. */
+export type Change =
+  | { readonly type: 'putKey'; readonly key: KeyRecord }
+  | { readonly type: 'deleteKey'; readonly keyId: string }
+  | { readonly type: 'putAlias'; readonly alias: AliasRecord }
+  | { readonly type: 'deleteAlias'; readonly account: string; readonly region: string; readonly aliasName: string }
+  | { readonly type: 'putGrant'; readonly grant: GrantRecord }
+  | { readonly type: 'deleteGrant'; readonly grantId: string };
+
+/** Keys, aliases and grants of every account and Region this emulator serves. */
+export class KmsState {
+  readonly #keys = new Map<string, KeyRecord>();
+  readonly #aliases = new Map<string, Map<string, AliasRecord>>();
+  readonly #grants = new Map<string, GrantRecord>();
+  readonly #grantsByKey = new Map<string, Set<string>>();
+
+  /** Applies one change. Deleting a key also deletes its aliases and grants (as AWS does). */
+  apply(change: Change): void {
+    switch (change.type) {
+      case 'putKey':
+        this.#keys.set(change.key.keyId, change.key);
+        return;
+      case 'deleteKey': {
+        const key = this.#keys.get(change.keyId);
+        if (key === undefined) return;
+        this.#keys.delete(change.keyId);
+        const aliases = this.#aliases.get(scope(key.account, key.region));
+        for (const [name, alias] of aliases ?? []) if (alias.targetKeyId === key.keyId) aliases!.delete(name);
+        for (const grantId of this.#grantsByKey.get(key.keyId) ?? []) this.#grants.delete(grantId);
+        this.#grantsByKey.delete(key.keyId);
+        return;
+      }
+      case 'putAlias': {
+        const { alias } = change;
+        const key = scope(alias.account, alias.region);
+        let aliases = this.#aliases.get(key);
+        if (aliases === undefined) this.#aliases.set(key, (aliases = new Map()));
+        aliases.set(alias.aliasName, alias);
+        return;
+      }
+      case 'deleteAlias':
+        this.#aliases.get(scope(change.account, change.region))?.delete(change.aliasName);
+        return;
+      case 'putGrant': {
+        const { grant } = change;
+        this.#grants.set(grant.grantId, grant);
+        let ids = this.#grantsByKey.get(grant.keyId);
+        if (ids === undefined) this.#grantsByKey.set(grant.keyId, (ids = new Set()));
+        ids.add(grant.grantId);
+        return;
+      }
+      case 'deleteGrant': {
+        const grant = this.#grants.get(change.grantId);
+        if (grant === undefined) return;
+        this.#grants.delete(change.grantId);
+        this.#grantsByKey.get(grant.keyId)?.delete(change.grantId);
+        return;
+      }
+    }
+  }
+
+  /** The key with this id, in any account or Region. */
+  key(keyId: string): KeyRecord | undefined {
+    return this.#keys.get(keyId);
+  }
+
+  /** Every key, in creation order. */
+  keys(): IterableIterator<KeyRecord> {
+    return this.#keys.values();
+  }
+
+  /** The alias `aliasName` of an account and Region. */
+  alias(account: string, region: string, aliasName: string): AliasRecord | undefined {
+    return this.#aliases.get(scope(account, region))?.get(aliasName);
+  }
+
+  /** Every alias of an account and Region, in creation order. */
+  aliases(account: string, region: string): AliasRecord[] {
+    return [...(this.#aliases.get(scope(account, region))?.values() ?? [])];
+  }
+
+  /** The grant with this id. */
+  grant(grantId: string): GrantRecord | undefined {
+    return this.#grants.get(grantId);
+  }
+
+  /** The grants on a key, in creation order. */
+  grantsOf(keyId: string): GrantRecord[] {
+    const ids = this.#grantsByKey.get(keyId);
+    return ids === undefined ? [] : [...ids].map((id) => this.#grants.get(id)!);
+  }
+
+  /** Every grant, in creation order. */
+  grants(): IterableIterator<GrantRecord> {
+    return this.#grants.values();
+  }
+
+  /** The whole state as a list of changes that rebuild it (used for snapshots). */
+  toChanges(): Change[] {
+    const changes: Change[] = [];
+    for (const key of this.#keys.values()) changes.push({ type: 'putKey', key });
+    for (const aliases of this.#aliases.values()) for (const alias of aliases.values()) changes.push({ type: 'putAlias', alias });
+    for (const grant of this.#grants.values()) changes.push({ type: 'putGrant', grant });
+    return changes;
+  }
+}
+
+function scope(account: string, region: string): string {
+  return `${account}/${region}`;
+}

@@ -1,0 +1,59 @@
+/**
+ * @module
+ * Encrypt: up to 4096 bytes under a symmetric key, bound to an encryption context.
+ */
+
+import { dryRunSucceeded } from '../errors.ts';
+import { blob, structure } from '../protocol/shapes.ts';
+import { encryptUnderKey } from './shared/crypto.ts';
+import { requireKeyState } from './shared/key-state.ts';
+import { DRY_RUN, ENCRYPTION_ALGORITHM, ENCRYPTION_CONTEXT, GRANT_TOKENS, KEY_ID } from './shared/members.ts';
+import { requireSymmetricAlgorithm } from './shared/algorithm.ts';
+import type { OperationDefinition } from './types.ts';
+
+/** Encrypt request. */
+export interface EncryptRequest {
+  KeyId: string;
+  Plaintext: Uint8Array;
+  EncryptionContext?: Record<string, string>;
+  GrantTokens?: string[];
+  EncryptionAlgorithm?: string;
+  DryRun?: boolean;
+}
+
+/** Encrypt response. */
+export interface EncryptResponse {
+  CiphertextBlob: Uint8Array;
+  KeyId: string;
+  EncryptionAlgorithm: 'SYMMETRIC_DEFAULT';
+}
+
+/** Encrypt. */
+export const encrypt: OperationDefinition<EncryptRequest, EncryptResponse> = {
+  name: 'Encrypt',
+  input: structure(
+    {
+      KeyId: KEY_ID,
+      Plaintext: blob({ min: 1, max: 4096, sensitive: true }),
+      EncryptionContext: ENCRYPTION_CONTEXT,
+      GrantTokens: GRANT_TOKENS,
+      EncryptionAlgorithm: ENCRYPTION_ALGORITHM,
+      DryRun: DRY_RUN,
+    },
+    ['KeyId', 'Plaintext'],
+  ),
+
+  async handler(input, context) {
+    const key = await context.resolveKey(input.KeyId, 'any');
+    context.touch(key);
+    context.authorize('kms:Encrypt', key, { encryptionContext: input.EncryptionContext ?? {}, ...(input.GrantTokens ? { grantTokens: input.GrantTokens } : {}) });
+    requireKeyState(key, 'Encrypt');
+    requireSymmetricAlgorithm(key, input.EncryptionAlgorithm);
+    if (input.DryRun === true) throw dryRunSucceeded();
+    return {
+      CiphertextBlob: encryptUnderKey(context, key, input.Plaintext, input.EncryptionContext),
+      KeyId: key.arn,
+      EncryptionAlgorithm: 'SYMMETRIC_DEFAULT',
+    };
+  },
+};

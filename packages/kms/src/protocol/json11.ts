@@ -1,0 +1,130 @@
+/**
+ * @module
+ * The AWS JSON 1.1 protocol for KMS (smithy `awsJson1_1`): `POST /` with
+ * `X-Amz-Target: TrentService.<Operation>` and a JSON body; responses carry `x-amzn-RequestId`,
+ * blobs as base64 and timestamps as epoch seconds; errors are `{"__type","message"}` with the
+ * `X-Amzn-Errortype` header too (SDKs read either), status 400 for client errors.
+ */
+
+import { KmsError, toKmsError } from '../errors.ts';
+import { uuidFromBytes } from '../model/environment.ts';
+import type { Principal } from '../model/principal.ts';
+import { isOperationName, type OperationName } from '../operations/catalog.ts';
+import { OPERATIONS } from '../operations/index.ts';
+import type { CallOptions, Kms } from '../kms.ts';
+import { decodeJson } from './shapes.ts';
+
+/** A protocol-level HTTP request (what a Node.js server or a test gives the handler). */
+export interface HttpRequest {
+  readonly method: string;
+  /** Path and query, e.g. `/`. */
+  readonly path: string;
+  /** Header names in lowercase. */
+  readonly headers: Readonly<Record<string, string | undefined>>;
+  readonly body: Uint8Array;
+  /** Remote address, for the audit trail. */
+  readonly sourceIpAddress?: string;
+}
+
+/** A protocol-level HTTP response. */
+export interface HttpResponse {
+  readonly status: number;
+  readonly headers: Record<string, string>;
+  readonly body: string;
+}
+
+/** Who signed a request: resolved by the caller of the handler (SigV4 layer). */
+export interface RequestIdentity {
+  readonly caller: Principal;
+  /** The Region from the SigV4 credential scope, if signed. */
+  readonly region?: string;
+}
+
+/** Options of the JSON 1.1 handler. */
+export interface Json11Options {
+  /**
+   * Authenticates a request and names its caller; throws KmsError (e.g. InvalidSignatureException)
+   * to refuse it. Default: everybody is the default account's root.
+   */
+  readonly authenticate?: (request: HttpRequest) => RequestIdentity | undefined | Promise<RequestIdentity | undefined>;
+  /** Random request ids (default: from the emulator's own randomness is not reachable; crypto.randomUUID). */
+  readonly requestId?: () => string;
+}
+
+const TARGET_PREFIX = 'TrentService.';
+const CONTENT_TYPE = 'application/x-amz-json-1.1';
+
+/** Builds a handler serving `kms` over AWS JSON 1.1. */
+export function createJson11Handler(kms: Kms, options: Json11Options = {}): (request: HttpRequest) => Promise<HttpResponse> {
+  const newRequestId = options.requestId ?? (() => uuidFromBytes(crypto.getRandomValues(new Uint8Array(16))));
+  return async (request) => {
+    const requestId = newRequestId();
+    try {
+      const operation = targetOperation(request);
+      const identity = options.authenticate ? await options.authenticate(request) : undefined;
+      const input = parseBody(operation, request.body);
+      const callOptions: CallOptions = {
+        requestId,
+        ...(identity ? { caller: identity.caller } : {}),
+        ...(identity?.region ? { region: identity.region } : {}),
+        ...(request.sourceIpAddress ? { sourceIpAddress: request.sourceIpAddress } : {}),
+        ...(request.headers['user-agent'] ? { userAgent: request.headers['user-agent'] } : {}),
+      };
+      const output = await kms.send(operation, input as never, callOptions);
+      return respond(200, requestId, output === undefined ? '' : JSON.stringify(toWire(output)));
+    } catch (error) {
+      const failure = toKmsError(error);
+      return respond(failure.status, requestId, JSON.stringify({ __type: failure.name, message: failure.message }), failure.name);
+    }
+  };
+}
+
+/** The operation named by `X-Amz-Target`. */
+function targetOperation(request: HttpRequest): OperationName {
+  const target = request.headers['x-amz-target'] ?? '';
+  const name = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : '';
+  if (!isOperationName(name) || request.method !== 'POST') {
+    throw new KmsError('UnknownOperationException', '');
+  }
+  return name;
+}
+
+/** Parses the JSON body (an empty body means `{}`, as SDKs send for input-less calls). */
+function parseBody(operation: OperationName, body: Uint8Array): Record<string, unknown> {
+  const text = new TextDecoder().decode(body).trim();
+  if (text === '') return {};
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new KmsError('SerializationException', 'Start of structure or map found where not expected.');
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    throw new KmsError('SerializationException', 'Start of structure or map found where not expected.');
+  }
+  return decodeJson(OPERATIONS[operation].input, json);
+}
+
+/** In-process values to JSON 1.1: blobs to base64, timestamps to epoch seconds, undefined dropped. */
+export function toWire(value: unknown): unknown {
+  if (value instanceof Uint8Array) return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64');
+  if (value instanceof Date) return value.getTime() / 1000;
+  if (Array.isArray(value)) return value.map(toWire);
+  if (typeof value === 'object' && value !== null) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = toWire(v);
+    return out;
+  }
+  return value;
+}
+
+function respond(status: number, requestId: string, body: string, errorType?: string): HttpResponse {
+  const headers: Record<string, string> = {
+    'content-type': CONTENT_TYPE,
+    'x-amzn-requestid': requestId,
+    'content-length': String(Buffer.byteLength(body)),
+    date: new Date().toUTCString(),
+  };
+  if (errorType !== undefined) headers['x-amzn-errortype'] = errorType;
+  return { status, headers, body };
+}

@@ -1,0 +1,237 @@
+/**
+ * @module
+ * Input shapes: each operation declares its members and their constraints once (from the KMS
+ * Smithy model); this module derives both the AWS JSON 1.1 decoding (base64 blobs, epoch-second
+ * timestamps, type checks answered with `SerializationException`) and the validation messages,
+ * in the Coral format AWS services use:
+ *
+ * ```
+ * 1 validation error detected: Value '0' at 'numberOfBytes' failed to satisfy constraint: Member must have value greater than or equal to 1
+ * ```
+ *
+ * Several failures are counted and joined with `; `. Member paths are lowerCamelCase; list members
+ * read `<list>.<n>.member` (1-based) and map values `<map>.<key>`. Sensitive members (plaintext)
+ * are reported without their value (`Value at 'plaintext' ...`), as AWS does.
+ */
+
+import { KmsError } from '../errors.ts';
+
+/** A member's type and constraints. */
+export type Shape =
+  | { readonly kind: 'string'; readonly min?: number; readonly max?: number; readonly pattern?: string; readonly enum?: readonly string[]; readonly sensitive?: boolean }
+  | { readonly kind: 'integer'; readonly min?: number; readonly max?: number }
+  | { readonly kind: 'boolean' }
+  | { readonly kind: 'blob'; readonly min?: number; readonly max?: number; readonly sensitive?: boolean }
+  | { readonly kind: 'timestamp' }
+  | { readonly kind: 'list'; readonly member: Shape; readonly min?: number; readonly max?: number }
+  | { readonly kind: 'map'; readonly key: Shape; readonly value: Shape; readonly min?: number; readonly max?: number }
+  | StructureShape;
+
+/** A structure: named members, some required. */
+export interface StructureShape {
+  readonly kind: 'structure';
+  readonly members: Readonly<Record<string, Shape>>;
+  readonly required: readonly string[];
+}
+
+type Bounds = { readonly min?: number; readonly max?: number };
+
+/** A string member. */
+export const string = (options: Bounds & { pattern?: string; enum?: readonly string[]; sensitive?: boolean } = {}): Shape => ({ kind: 'string', ...options });
+/** A string member restricted to an enum. */
+export const enumOf = (values: readonly string[]): Shape => ({ kind: 'string', enum: values });
+/** An integer member. */
+export const integer = (options: Bounds = {}): Shape => ({ kind: 'integer', ...options });
+/** A boolean member. */
+export const boolean = (): Shape => ({ kind: 'boolean' });
+/** A blob member (base64 in JSON, `Uint8Array` in process). */
+export const blob = (options: Bounds & { sensitive?: boolean } = {}): Shape => ({ kind: 'blob', ...options });
+/** A timestamp member (epoch seconds in JSON, `Date` in process). */
+export const timestamp = (): Shape => ({ kind: 'timestamp' });
+/** A list member. */
+export const list = (member: Shape, options: Bounds = {}): Shape => ({ kind: 'list', member, ...options });
+/** A map member. */
+export const map = (key: Shape, value: Shape, options: Bounds = {}): Shape => ({ kind: 'map', key, value, ...options });
+/** A structure; `required` names the members that must be present. */
+export const structure = (members: Record<string, Shape>, required: readonly string[] = []): StructureShape => ({ kind: 'structure', members, required });
+
+/**
+ * Decodes an AWS JSON 1.1 request body into in-process values (blobs to `Uint8Array`, timestamps
+ * to `Date`), checking JSON types. Unknown members are ignored, as AWS does.
+ *
+ * @throws KmsError `SerializationException` if a member has the wrong JSON type or bad base64.
+ */
+export function decodeJson(shape: StructureShape, json: unknown): Record<string, unknown> {
+  if (json === null || json === undefined) return {};
+  return decodeValue(shape, json, '') as Record<string, unknown>;
+}
+
+function decodeValue(shape: Shape, value: unknown, path: string): unknown {
+  if (value === null) return undefined;
+  switch (shape.kind) {
+    case 'string':
+      if (typeof value !== 'string') throw serialization(path, 'String', value);
+      return value;
+    case 'integer':
+      if (typeof value !== 'number' || !Number.isInteger(value)) throw serialization(path, 'Integer', value);
+      return value;
+    case 'boolean':
+      if (typeof value !== 'boolean') throw serialization(path, 'Boolean', value);
+      return value;
+    case 'blob': {
+      if (typeof value !== 'string') throw serialization(path, 'Blob', value);
+      if (!/^[A-Za-z0-9+/]*={0,2}$/.test(value) || value.length % 4 === 1) {
+        throw new KmsError('SerializationException', `Base64 encoded value for member ${path || 'body'} is invalid.`);
+      }
+      return new Uint8Array(Buffer.from(value, 'base64'));
+    }
+    case 'timestamp':
+      if (typeof value !== 'number') throw serialization(path, 'Timestamp', value);
+      return new Date(value * 1000);
+    case 'list':
+      if (!Array.isArray(value)) throw serialization(path, 'List', value);
+      return value.map((item, i) => decodeValue(shape.member, item, `${path}[${i}]`));
+    case 'map': {
+      if (typeof value !== 'object' || Array.isArray(value)) throw serialization(path, 'Map', value);
+      const out: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+        const decoded = decodeValue(shape.value, v, `${path}.${k}`);
+        if (decoded !== undefined) out[k] = decoded;
+      }
+      return out;
+    }
+    case 'structure': {
+      if (typeof value !== 'object' || Array.isArray(value)) throw serialization(path, 'Structure', value);
+      const out: Record<string, unknown> = {};
+      for (const [name, member] of Object.entries(shape.members)) {
+        if (!Object.hasOwn(value, name)) continue;
+        const decoded = decodeValue(member, (value as Record<string, unknown>)[name], path ? `${path}.${name}` : name);
+        if (decoded !== undefined) out[name] = decoded;
+      }
+      return out;
+    }
+  }
+}
+
+function serialization(path: string, expected: string, value: unknown): KmsError {
+  const got = Array.isArray(value) ? 'array' : typeof value;
+  return new KmsError('SerializationException', `Expected ${expected} for member ${path || 'body'}, got ${got}.`);
+}
+
+/**
+ * Validates in-process input against a structure shape.
+ *
+ * @throws KmsError `ValidationException` with every failure, in AWS's Coral wording.
+ * @throws TypeError-free: wrong in-process types are reported as `SerializationException`, the
+ *   same as on the wire.
+ */
+export function validate(shape: StructureShape, input: unknown): void {
+  if (input === undefined || input === null) input = {};
+  if (typeof input !== 'object' || Array.isArray(input)) {
+    throw new KmsError('SerializationException', 'Expected Structure for member body.');
+  }
+  const errors: string[] = [];
+  checkStructure(shape, input as Record<string, unknown>, '', errors);
+  if (errors.length > 0) throw validationError(errors);
+}
+
+/**
+ * Builds a `ValidationException` from Coral-formatted failures.
+ * @example validationError(["Value '0' at 'numberOfBytes' failed to satisfy constraint: ..."])
+ */
+export function validationError(errors: readonly string[]): KmsError {
+  const count = errors.length;
+  return new KmsError('ValidationException', `${count} validation error${count === 1 ? '' : 's'} detected: ${errors.join('; ')}`);
+}
+
+/** One Coral failure line for a member value. */
+export function constraintFailure(path: string, value: unknown, constraint: string, sensitive = false): string {
+  const shown = sensitive ? 'Value' : value === undefined || value === null ? 'Value null' : `Value '${render(value)}'`;
+  return `${shown} at '${path}' failed to satisfy constraint: ${constraint}`;
+}
+
+function checkStructure(shape: StructureShape, value: Record<string, unknown>, path: string, errors: string[]): void {
+  for (const [name, member] of Object.entries(shape.members)) {
+    const memberPath = path ? `${path}.${lowerFirst(name)}` : lowerFirst(name);
+    const memberValue = value[name];
+    if (memberValue === undefined || memberValue === null) {
+      if (shape.required.includes(name)) errors.push(constraintFailure(memberPath, undefined, 'Member must not be null'));
+      continue;
+    }
+    checkValue(member, memberValue, memberPath, errors);
+  }
+}
+
+function checkValue(shape: Shape, value: unknown, path: string, errors: string[]): void {
+  switch (shape.kind) {
+    case 'string': {
+      if (typeof value !== 'string') throw serialization(path, 'String', value);
+      const sensitive = shape.sensitive === true;
+      checkLength(shape, [...value].length, value, path, errors, sensitive);
+      if (shape.pattern !== undefined && !new RegExp(shape.pattern, 'u').test(value)) {
+        errors.push(constraintFailure(path, value, `Member must satisfy regular expression pattern: ${shape.pattern}`, sensitive));
+      }
+      if (shape.enum !== undefined && !shape.enum.includes(value)) {
+        errors.push(constraintFailure(path, value, `Member must satisfy enum value set: [${shape.enum.join(', ')}]`, sensitive));
+      }
+      return;
+    }
+    case 'integer':
+      if (typeof value !== 'number' || !Number.isInteger(value)) throw serialization(path, 'Integer', value);
+      if (shape.min !== undefined && value < shape.min) errors.push(constraintFailure(path, value, `Member must have value greater than or equal to ${shape.min}`));
+      if (shape.max !== undefined && value > shape.max) errors.push(constraintFailure(path, value, `Member must have value less than or equal to ${shape.max}`));
+      return;
+    case 'boolean':
+      if (typeof value !== 'boolean') throw serialization(path, 'Boolean', value);
+      return;
+    case 'blob':
+      if (!(value instanceof Uint8Array)) throw serialization(path, 'Blob', value);
+      checkLength(shape, value.length, value, path, errors, true);
+      return;
+    case 'timestamp':
+      if (!(value instanceof Date) || Number.isNaN(value.getTime())) throw serialization(path, 'Timestamp', value);
+      return;
+    case 'list':
+      if (!Array.isArray(value)) throw serialization(path, 'List', value);
+      checkLength(shape, value.length, value, path, errors, false);
+      value.forEach((item, i) => checkValue(shape.member, item, `${path}.${i + 1}.member`, errors));
+      return;
+    case 'map': {
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) throw serialization(path, 'Map', value);
+      const entries = Object.entries(value as Record<string, unknown>);
+      checkLength(shape, entries.length, value, path, errors, false);
+      for (const [k, v] of entries) {
+        checkValue(shape.key, k, `${path}.key`, errors);
+        checkValue(shape.value, v, `${path}.${k}`, errors);
+      }
+      return;
+    }
+    case 'structure':
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) throw serialization(path, 'Structure', value);
+      checkStructure(shape, value as Record<string, unknown>, path, errors);
+      return;
+  }
+}
+
+function checkLength(shape: Bounds, length: number, value: unknown, path: string, errors: string[], sensitive: boolean): void {
+  if (shape.min !== undefined && length < shape.min) {
+    errors.push(constraintFailure(path, value, `Member must have length greater than or equal to ${shape.min}`, sensitive));
+  }
+  if (shape.max !== undefined && length > shape.max) {
+    errors.push(constraintFailure(path, value, `Member must have length less than or equal to ${shape.max}`, sensitive));
+  }
+}
+
+/** Renders a value the way Coral's messages show it (Java `toString` style for lists and maps). */
+function render(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(render).join(', ')}]`;
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === 'object' && value !== null) {
+    return `{${Object.entries(value).map(([k, v]) => `${k}=${render(v)}`).join(', ')}}`;
+  }
+  return String(value);
+}
+
+function lowerFirst(name: string): string {
+  return name.charAt(0).toLowerCase() + name.slice(1);
+}

@@ -1,0 +1,62 @@
+/**
+ * Test harness: a `Kms` served over real HTTP on an ephemeral loopback port, and the official
+ * `@aws-sdk/client-kms` pointed at it (the way users' code talks to Strongbox).
+ */
+
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { KMSClient } from '@aws-sdk/client-kms';
+import { Kms, type KmsOptions } from '../../src/index.ts';
+import { createJson11Handler, toNodeListener, type Json11Options } from '../../src/http.ts';
+
+/** A running emulator and a client for it. */
+export interface SdkFixture {
+  readonly kms: Kms;
+  readonly client: KMSClient;
+  readonly endpoint: string;
+  /** A client with other settings (region, credentials) against the same endpoint. */
+  clientFor(options: { region?: string; accessKeyId?: string; secretAccessKey?: string }): KMSClient;
+  close(): Promise<void>;
+}
+
+/** Starts an emulator (quotas off unless given) and an SDK client with `maxAttempts: 1`. */
+export async function startKms(options: KmsOptions = {}, handlerOptions: Json11Options = {}, kms?: Kms): Promise<SdkFixture> {
+  const emulator = kms ?? new Kms({ quotas: false, ...options });
+  const server: Server = createServer(toNodeListener(createJson11Handler(emulator, handlerOptions)));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const clients: KMSClient[] = [];
+  const clientFor = (settings: { region?: string; accessKeyId?: string; secretAccessKey?: string }): KMSClient => {
+    const client = new KMSClient({
+      endpoint,
+      region: settings.region ?? emulator.region,
+      credentials: { accessKeyId: settings.accessKeyId ?? 'test', secretAccessKey: settings.secretAccessKey ?? 'test' },
+      maxAttempts: 1,
+    });
+    clients.push(client);
+    return client;
+  };
+  const client = clientFor({});
+  return {
+    kms: emulator,
+    client,
+    endpoint,
+    clientFor,
+    async close() {
+      for (const c of clients) c.destroy();
+      await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+      await emulator.close();
+    },
+  };
+}
+
+/** The error a rejected promise carries, with its name and message, for `expect(...).toMatchObject`. */
+export async function failureOf(promise: Promise<unknown>): Promise<{ name: string; message: string; status: number | undefined }> {
+  try {
+    await promise;
+  } catch (error) {
+    const e = error as { name: string; message: string; $metadata?: { httpStatusCode?: number } };
+    return { name: e.name, message: e.message, status: e.$metadata?.httpStatusCode };
+  }
+  throw new Error('expected the call to fail, but it succeeded');
+}
