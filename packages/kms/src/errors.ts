@@ -52,11 +52,17 @@ export interface WireError {
   readonly status: number;
   /** The `__type` sent on the wire. */
   readonly type: string;
+  /**
+   * The body key of the message: modelled KMS errors use `message`; AccessDeniedException (not in
+   * the model) was captured from real KMS with `Message`, as are Coral's SerializationException
+   * texts. SDKs read either.
+   */
+  readonly messageKey?: 'message' | 'Message';
 }
 
 /** The single code → wire mapping. */
 export const WIRE_ERRORS: Readonly<Record<KmsErrorCode, WireError>> = Object.freeze({
-  AccessDeniedException: { status: 400, type: 'AccessDeniedException' },
+  AccessDeniedException: { status: 400, type: 'AccessDeniedException', messageKey: 'Message' },
   AlreadyExistsException: { status: 400, type: 'AlreadyExistsException' },
   ConflictException: { status: 409, type: 'ConflictException' },
   DependencyTimeoutException: { status: 503, type: 'DependencyTimeoutException' },
@@ -84,7 +90,7 @@ export const WIRE_ERRORS: Readonly<Record<KmsErrorCode, WireError>> = Object.fre
   UnsupportedOperationException: { status: 400, type: 'UnsupportedOperationException' },
   ValidationException: { status: 400, type: 'ValidationException' },
   ValidationError: { status: 400, type: 'ValidationError' },
-  SerializationException: { status: 400, type: 'SerializationException' },
+  SerializationException: { status: 400, type: 'SerializationException', messageKey: 'Message' },
   UnknownOperationException: { status: 400, type: 'UnknownOperationException' },
   MissingAuthenticationTokenException: { status: 400, type: 'MissingAuthenticationTokenException' },
   IncompleteSignatureException: { status: 400, type: 'IncompleteSignatureException' },

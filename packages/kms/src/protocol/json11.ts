@@ -6,7 +6,7 @@
  * `X-Amzn-Errortype` header too (SDKs read either), status 400 for client errors.
  */
 
-import { KmsError, toKmsError } from '../errors.ts';
+import { KmsError, toKmsError, WIRE_ERRORS } from '../errors.ts';
 import { uuidFromBytes } from '../model/environment.ts';
 import type { Principal } from '../model/principal.ts';
 import { isOperationName, type OperationName } from '../operations/catalog.ts';
@@ -54,15 +54,26 @@ export interface Json11Options {
 const TARGET_PREFIX = 'TrentService.';
 const CONTENT_TYPE = 'application/x-amz-json-1.1';
 
-/** Builds a handler serving `kms` over AWS JSON 1.1. */
+/**
+ * Builds a handler serving `kms` over AWS JSON 1.1. Checks run in the order of AWS's Coral front
+ * end (recorded from Kinesis, the same protocol): method, content type, JSON syntax, target, and
+ * only then authentication, so malformed requests get protocol errors even when unsigned.
+ */
 export function createJson11Handler(kms: Kms, options: Json11Options = {}): (request: HttpRequest) => Promise<HttpResponse> {
   const newRequestId = options.requestId ?? (() => uuidFromBytes(crypto.getRandomValues(new Uint8Array(16))));
   return async (request) => {
     const requestId = newRequestId();
+    if (request.method !== 'POST') {
+      return respondXml(403, requestId, '<AccessDeniedException>\n  <Message>Unable to determine service/operation name to be authorized</Message>\n</AccessDeniedException>\n');
+    }
+    if (!(request.headers['content-type'] ?? '').toLowerCase().startsWith(CONTENT_TYPE)) {
+      return respondXml(404, requestId, '<UnknownOperationException/>\n');
+    }
     try {
+      const json = parseJson(request.body);
       const operation = targetOperation(request);
       const identity = options.authenticate ? await options.authenticate(request) : undefined;
-      const input = parseBody(operation, request.body);
+      const input = decodeJson(OPERATIONS[operation].input, json);
       const callOptions: CallOptions = {
         requestId,
         ...(identity ? { caller: identity.caller } : {}),
@@ -73,36 +84,40 @@ export function createJson11Handler(kms: Kms, options: Json11Options = {}): (req
       const output = await kms.send(operation, input as never, callOptions);
       return respond(200, requestId, output === undefined ? '' : JSON.stringify(toWire(output)));
     } catch (error) {
-      const failure = toKmsError(error);
-      return respond(failure.status, requestId, JSON.stringify({ __type: failure.name, message: failure.message }), failure.name);
+      return errorResponse(requestId, toKmsError(error));
     }
   };
+}
+
+/** The JSON 1.1 error body: `__type`, plus the message under AWS's key when there is one. */
+export function errorResponse(requestId: string, failure: KmsError): HttpResponse {
+  const wire = WIRE_ERRORS[failure.code];
+  const body: Record<string, string> = { __type: wire.type };
+  // Errors AWS sends without text (InvalidCiphertextException, protocol errors) carry no message key.
+  if (failure.message !== '') body[wire.messageKey ?? 'message'] = failure.message;
+  return respond(wire.status, requestId, JSON.stringify(body), wire.type);
 }
 
 /** The operation named by `X-Amz-Target`. */
 function targetOperation(request: HttpRequest): OperationName {
   const target = request.headers['x-amz-target'] ?? '';
   const name = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : '';
-  if (!isOperationName(name) || request.method !== 'POST') {
-    throw new KmsError('UnknownOperationException', '');
-  }
+  if (!isOperationName(name)) throw new KmsError('UnknownOperationException', '');
   return name;
 }
 
 /** Parses the JSON body (an empty body means `{}`, as SDKs send for input-less calls). */
-function parseBody(operation: OperationName, body: Uint8Array): Record<string, unknown> {
+function parseJson(body: Uint8Array): Record<string, unknown> {
   const text = new TextDecoder().decode(body).trim();
   if (text === '') return {};
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch {
-    throw new KmsError('SerializationException', 'Start of structure or map found where not expected.');
+    throw new KmsError('SerializationException', '');
   }
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
-    throw new KmsError('SerializationException', 'Start of structure or map found where not expected.');
-  }
-  return decodeJson(OPERATIONS[operation].input, json);
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new KmsError('SerializationException', '');
+  return json as Record<string, unknown>;
 }
 
 /** In-process values to JSON 1.1: blobs to base64, timestamps to epoch seconds, undefined dropped. */
@@ -120,11 +135,16 @@ export function toWire(value: unknown): unknown {
 
 function respond(status: number, requestId: string, body: string, errorType?: string): HttpResponse {
   const headers: Record<string, string> = {
-    'content-type': CONTENT_TYPE,
-    'x-amzn-requestid': requestId,
-    'content-length': String(Buffer.byteLength(body)),
-    date: new Date().toUTCString(),
+    'Content-Type': CONTENT_TYPE,
+    'x-amzn-RequestId': requestId,
+    'Content-Length': String(Buffer.byteLength(body)),
+    // SDKs correct clock skew from this header after a "Signature expired" answer.
+    Date: new Date().toUTCString(),
   };
-  if (errorType !== undefined) headers['x-amzn-errortype'] = errorType;
+  if (errorType !== undefined) headers['X-Amzn-Errortype'] = errorType;
   return { status, headers, body };
+}
+
+function respondXml(status: number, requestId: string, body: string): HttpResponse {
+  return { status, headers: { 'x-amzn-RequestId': requestId, 'Content-Length': String(Buffer.byteLength(body)), Date: new Date().toUTCString() }, body };
 }

@@ -59,7 +59,8 @@ export const structure = (members: Record<string, Shape>, required: readonly str
  * Decodes an AWS JSON 1.1 request body into in-process values (blobs to `Uint8Array`, timestamps
  * to `Date`), checking JSON types. Unknown members are ignored, as AWS does.
  *
- * @throws KmsError `SerializationException` if a member has the wrong JSON type or bad base64.
+ * @throws KmsError `SerializationException` (Coral's texts) if a member has the wrong JSON type or
+ *   bad base64.
  */
 export function decodeJson(shape: StructureShape, json: unknown): Record<string, unknown> {
   if (json === null || json === undefined) return {};
@@ -70,29 +71,25 @@ function decodeValue(shape: Shape, value: unknown, path: string): unknown {
   if (value === null) return undefined;
   switch (shape.kind) {
     case 'string':
-      if (typeof value !== 'string') throw serialization(path, 'String', value);
+      if (typeof value !== 'string') throw typeMismatch(value, 'an String');
       return value;
     case 'integer':
-      if (typeof value !== 'number' || !Number.isInteger(value)) throw serialization(path, 'Integer', value);
+      if (typeof value !== 'number' || !Number.isInteger(value)) throw typeMismatch(value, 'an Integer');
       return value;
     case 'boolean':
-      if (typeof value !== 'boolean') throw serialization(path, 'Boolean', value);
+      if (typeof value !== 'boolean') throw typeMismatch(value, 'an Boolean');
       return value;
-    case 'blob': {
-      if (typeof value !== 'string') throw serialization(path, 'Blob', value);
-      if (!/^[A-Za-z0-9+/]*={0,2}$/.test(value) || value.length % 4 === 1) {
-        throw new KmsError('SerializationException', `Base64 encoded value for member ${path || 'body'} is invalid.`);
-      }
-      return new Uint8Array(Buffer.from(value, 'base64'));
-    }
+    case 'blob':
+      if (typeof value !== 'string') throw typeMismatch(value, 'a Blob');
+      return decodeBase64(value);
     case 'timestamp':
-      if (typeof value !== 'number') throw serialization(path, 'Timestamp', value);
+      if (typeof value !== 'number') throw typeMismatch(value, 'milliseconds since epoch');
       return new Date(value * 1000);
     case 'list':
-      if (!Array.isArray(value)) throw serialization(path, 'List', value);
+      if (!Array.isArray(value)) throw new KmsError('SerializationException', 'Expected list or null');
       return value.map((item, i) => decodeValue(shape.member, item, `${path}[${i}]`));
     case 'map': {
-      if (typeof value !== 'object' || Array.isArray(value)) throw serialization(path, 'Map', value);
+      if (typeof value !== 'object' || Array.isArray(value)) throw new KmsError('SerializationException', 'Expected map or null');
       const out: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
         const decoded = decodeValue(shape.value, v, `${path}.${k}`);
@@ -101,7 +98,7 @@ function decodeValue(shape: Shape, value: unknown, path: string): unknown {
       return out;
     }
     case 'structure': {
-      if (typeof value !== 'object' || Array.isArray(value)) throw serialization(path, 'Structure', value);
+      if (typeof value !== 'object' || Array.isArray(value)) throw typeMismatch(value, 'a Structure');
       const out: Record<string, unknown> = {};
       for (const [name, member] of Object.entries(shape.members)) {
         if (!Object.hasOwn(value, name)) continue;
@@ -113,17 +110,42 @@ function decodeValue(shape: Shape, value: unknown, path: string): unknown {
   }
 }
 
+/**
+ * Coral's SerializationException text for a JSON value of the wrong type (the texts AWS's JSON 1.1
+ * front end sends, as recorded from Kinesis and API Gateway: e.g. "class java.lang.Boolean can not
+ * be converted to an String").
+ */
+function typeMismatch(value: unknown, target: string): KmsError {
+  if (Array.isArray(value)) return new KmsError('SerializationException', 'Start of list found where not expected');
+  if (typeof value === 'object') return new KmsError('SerializationException', 'Start of structure or map found where not expected.');
+  const javaClass =
+    typeof value === 'number' ? 'com.amazon.coral.value.json.numbers.TruncatingBigNumber' : typeof value === 'boolean' ? 'java.lang.Boolean' : 'java.lang.String';
+  return new KmsError('SerializationException', `class ${javaClass} can not be converted to ${target}`);
+}
+
+/** Strict base64 (standard alphabet, padded), with Coral's texts for each failure. */
+function decodeBase64(value: string): Uint8Array {
+  const invalid = /[^A-Za-z0-9+/=]/.exec(value);
+  if (invalid !== null) {
+    throw new KmsError('SerializationException', `'${value}' can not be converted to a Blob: Invalid Base64 character: '${invalid[0]}'`);
+  }
+  if (value.length % 4 !== 0) {
+    throw new KmsError('SerializationException', `'${value}' can not be converted to a Blob: Base64 encoded length is expected a multiple of 4 bytes but found: ${value.length}`);
+  }
+  return new Uint8Array(Buffer.from(value, 'base64'));
+}
+
+/** In-process callers passing a wrong type get the same exception as the wire would give. */
 function serialization(path: string, expected: string, value: unknown): KmsError {
-  const got = Array.isArray(value) ? 'array' : typeof value;
+  const got = Array.isArray(value) ? 'array' : value instanceof Uint8Array ? 'Uint8Array' : typeof value;
   return new KmsError('SerializationException', `Expected ${expected} for member ${path || 'body'}, got ${got}.`);
 }
 
 /**
  * Validates in-process input against a structure shape.
  *
- * @throws KmsError `ValidationException` with every failure, in AWS's Coral wording.
- * @throws TypeError-free: wrong in-process types are reported as `SerializationException`, the
- *   same as on the wire.
+ * @throws KmsError `ValidationException` with every failure, in AWS's Coral wording;
+ *   `SerializationException` for a member of the wrong type (as the wire would answer).
  */
 export function validate(shape: StructureShape, input: unknown): void {
   if (input === undefined || input === null) input = {};
@@ -191,18 +213,27 @@ function checkValue(shape: Shape, value: unknown, path: string, errors: string[]
     case 'timestamp':
       if (!(value instanceof Date) || Number.isNaN(value.getTime())) throw serialization(path, 'Timestamp', value);
       return;
-    case 'list':
+    case 'list': {
       if (!Array.isArray(value)) throw serialization(path, 'List', value);
       checkLength(shape, value.length, value, path, errors, false);
-      value.forEach((item, i) => checkValue(shape.member, item, `${path}.${i + 1}.member`, errors));
+      if (shape.member.kind === 'structure') {
+        // Lists of structures report each bad field: `tags.1.member.tagKey`.
+        value.forEach((item, i) => checkValue(shape.member, item, `${path}.${i + 1}.member`, errors));
+      } else if (value.some((item) => scalarFailures(shape.member, item).length > 0)) {
+        // Lists of scalars report the whole list once, with every constraint of the member shape.
+        errors.push(constraintFailure(path, value, `Member must satisfy constraint: [${constraintsOf(shape.member).join(', ')}]`));
+      }
       return;
+    }
     case 'map': {
       if (typeof value !== 'object' || value === null || Array.isArray(value)) throw serialization(path, 'Map', value);
       const entries = Object.entries(value as Record<string, unknown>);
       checkLength(shape, entries.length, value, path, errors, false);
-      for (const [k, v] of entries) {
-        checkValue(shape.key, k, `${path}.key`, errors);
-        checkValue(shape.value, v, `${path}.${k}`, errors);
+      if (entries.some(([k]) => scalarFailures(shape.key, k).length > 0)) {
+        errors.push(constraintFailure(path, value, `Map keys must satisfy constraint: [${constraintsOf(shape.key).join(', ')}]`));
+      }
+      if (entries.some(([, v]) => scalarFailures(shape.value, v).length > 0)) {
+        errors.push(constraintFailure(path, value, `Map value must satisfy constraint: [${constraintsOf(shape.value).join(', ')}]`));
       }
       return;
     }
@@ -211,6 +242,30 @@ function checkValue(shape: Shape, value: unknown, path: string, errors: string[]
       checkStructure(shape, value as Record<string, unknown>, path, errors);
       return;
   }
+}
+
+/** The constraint phrases a scalar value fails (types are checked by the caller's decoder). */
+function scalarFailures(shape: Shape, value: unknown): string[] {
+  const errors: string[] = [];
+  if (value === null || value === undefined) return ['Member must not be null'];
+  checkValue(shape, value, '', errors);
+  return errors;
+}
+
+/** Every constraint phrase of a scalar shape, in Coral's order (max, min, pattern, enum). */
+function constraintsOf(shape: Shape): string[] {
+  const out: string[] = [];
+  if (shape.kind === 'string' || shape.kind === 'blob') {
+    if (shape.max !== undefined) out.push(`Member must have length less than or equal to ${shape.max}`);
+    if (shape.min !== undefined) out.push(`Member must have length greater than or equal to ${shape.min}`);
+  }
+  if (shape.kind === 'integer') {
+    if (shape.max !== undefined) out.push(`Member must have value less than or equal to ${shape.max}`);
+    if (shape.min !== undefined) out.push(`Member must have value greater than or equal to ${shape.min}`);
+  }
+  if (shape.kind === 'string' && shape.pattern !== undefined) out.push(`Member must satisfy regular expression pattern: ${shape.pattern}`);
+  if (shape.kind === 'string' && shape.enum !== undefined) out.push(`Member must satisfy enum value set: [${shape.enum.join(', ')}]`);
+  return out;
 }
 
 function checkLength(shape: Bounds, length: number, value: unknown, path: string, errors: string[], sensitive: boolean): void {
