@@ -51,8 +51,8 @@ export interface MessageSealer {
   /** The complete, authenticated header. */
   readonly header: Uint8Array;
   readonly frameLength: number;
-  /** Seals frame `index` (final or not): returns ciphertext ‖ tag. */
-  sealFrame(index: number, final: boolean, plaintext: Uint8Array): Uint8Array;
+  /** Seals frame `index` (final or not): ciphertext ‖ tag, into `output` if given (plaintext + 16 bytes). */
+  sealFrame(index: number, final: boolean, plaintext: Uint8Array, output?: Uint8Array): Uint8Array;
   /** Wipes the frame key. */
   destroy(): void;
 }
@@ -60,8 +60,11 @@ export interface MessageSealer {
 /** Opens the frames of one message whose header has been authenticated. */
 export interface MessageOpener {
   readonly header: MessageHeader;
-  /** Opens frame `index`; `undefined` if its tag does not verify (no plaintext is released). */
-  openFrame(index: number, final: boolean, sealedFrame: Uint8Array): Uint8Array | undefined;
+  /**
+   * Opens frame `index`, into `output` if given (sealed frame length - 16 bytes); `undefined` if
+   * its tag does not verify (no plaintext is released, and `output` is zeroed).
+   */
+  openFrame(index: number, final: boolean, sealedFrame: Uint8Array, output?: Uint8Array): Uint8Array | undefined;
   /** Wipes the frame key. */
   destroy(): void;
 }
@@ -112,7 +115,7 @@ export async function createMessageSealer(options: SealOptions): Promise<Message
     return {
       header,
       frameLength,
-      sealFrame: (index, final, plaintext) => backend.aesGcmEncrypt(key, frameNonce(index, final), plaintext),
+      sealFrame: (index, final, plaintext, output) => backend.aesGcmEncrypt(key, frameNonce(index, final), plaintext, undefined, output),
       destroy: () => wipe(key),
     };
   } catch (error) {
@@ -159,7 +162,7 @@ export async function createMessageOpener(header: MessageHeader, options: OpenOp
   const key = frameKey;
   return {
     header,
-    openFrame: (index, final, sealedFrame) => backend.aesGcmDecrypt(key, frameNonce(index, final), sealedFrame),
+    openFrame: (index, final, sealedFrame, output) => backend.aesGcmDecrypt(key, frameNonce(index, final), sealedFrame, undefined, output),
     destroy: () => wipe(key),
   };
 }

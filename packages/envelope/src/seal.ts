@@ -37,9 +37,9 @@ export async function seal(plaintext: Uint8Array, options: SealOptions): Promise
       const final = index === layout.frameCount - 1;
       const start = index * frameLength;
       const end = final ? plaintext.length : start + frameLength;
-      const sealedFrame = sealer.sealFrame(index, final, plaintext.subarray(start, end));
-      out.set(sealedFrame, offset);
-      offset += sealedFrame.length;
+      const sealedLength = end - start + FRAME_TAG_LENGTH;
+      sealer.sealFrame(index, final, plaintext.subarray(start, end), out.subarray(offset, offset + sealedLength));
+      offset += sealedLength;
     }
     return out;
   } finally {
@@ -74,14 +74,14 @@ export async function open(sealed: Uint8Array, options: OpenOptions): Promise<Ui
     let offset = header.length;
     for (let index = 0; index < layout.frameCount; index++) {
       const final = index === layout.frameCount - 1;
-      const length = (final ? layout.finalFrameLength : frameLength) + FRAME_TAG_LENGTH;
-      const frame = opener.openFrame(index, final, sealed.subarray(offset, offset + length));
+      const plaintextLength = final ? layout.finalFrameLength : frameLength;
+      const start = index * frameLength;
+      const frame = opener.openFrame(index, final, sealed.subarray(offset, offset + plaintextLength + FRAME_TAG_LENGTH), out.subarray(start, start + plaintextLength));
       if (frame === undefined) {
         out.fill(0);
         throw decryptFailed();
       }
-      out.set(frame, index * frameLength);
-      offset += length;
+      offset += plaintextLength + FRAME_TAG_LENGTH;
     }
     return out;
   } finally {

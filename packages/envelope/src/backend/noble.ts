@@ -19,7 +19,7 @@ import { hkdf } from '@noble/hashes/hkdf.js';
 import { hmac } from '@noble/hashes/hmac.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { assertGcmParameters, createGcmEncryptor, createGcmUnverifiedDecryptor } from './gcm-stream.ts';
-import { GCM_TAG_LENGTH, HKDF_SHA256_MAX_LENGTH, type Backend } from './types.ts';
+import { assertOutput, GCM_TAG_LENGTH, HKDF_SHA256_MAX_LENGTH, type Backend } from './types.ts';
 import { assertBytes, assertInteger } from '../bytes.ts';
 
 /** noble's one-shot `gcm` needs a nonce of at least 8 bytes; shorter ones use the composed GCM. */
@@ -34,35 +34,52 @@ export const nobleBackend: Backend = Object.freeze({
     return randomBytes(length);
   },
 
-  aesGcmEncrypt(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array, aad?: Uint8Array): Uint8Array {
+  aesGcmEncrypt(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array, aad?: Uint8Array, output?: Uint8Array): Uint8Array {
     assertGcmParameters(key, nonce, aad);
     assertBytes(plaintext, 'plaintext');
-    if (nonce.length >= NOBLE_GCM_MIN_NONCE) return gcm(key, nonce, aad).encrypt(plaintext);
+    assertOutput(output, plaintext.length + GCM_TAG_LENGTH);
+    if (nonce.length >= NOBLE_GCM_MIN_NONCE) {
+      const sealed = gcm(key, nonce, aad).encrypt(plaintext);
+      if (output === undefined) return sealed;
+      output.set(sealed);
+      return output;
+    }
     const encryptor = createGcmEncryptor(key, nonce, aad);
     const ciphertext = encryptor.update(plaintext);
-    const out = new Uint8Array(ciphertext.length + GCM_TAG_LENGTH);
+    const out = output ?? new Uint8Array(ciphertext.length + GCM_TAG_LENGTH);
     out.set(ciphertext);
     out.set(encryptor.final(), ciphertext.length);
     return out;
   },
 
-  aesGcmDecrypt(key: Uint8Array, nonce: Uint8Array, sealed: Uint8Array, aad?: Uint8Array): Uint8Array | undefined {
+  aesGcmDecrypt(key: Uint8Array, nonce: Uint8Array, sealed: Uint8Array, aad?: Uint8Array, output?: Uint8Array): Uint8Array | undefined {
     assertGcmParameters(key, nonce, aad);
     assertBytes(sealed, 'sealed');
     if (sealed.length < GCM_TAG_LENGTH) return undefined;
+    assertOutput(output, sealed.length - GCM_TAG_LENGTH);
+    let plaintext: Uint8Array | undefined;
     if (nonce.length >= NOBLE_GCM_MIN_NONCE) {
       try {
         // noble verifies the tag before running CTR, so no unauthenticated plaintext exists on failure.
-        return gcm(key, nonce, aad).decrypt(sealed);
+        plaintext = gcm(key, nonce, aad).decrypt(sealed);
       } catch {
+        output?.fill(0);
         return undefined;
       }
+    } else {
+      const decryptor = createGcmUnverifiedDecryptor(key, nonce, aad);
+      const unverified = decryptor.updateUnverified(sealed.subarray(0, sealed.length - GCM_TAG_LENGTH));
+      if (!decryptor.verify(sealed.subarray(sealed.length - GCM_TAG_LENGTH))) {
+        unverified.fill(0);
+        output?.fill(0);
+        return undefined;
+      }
+      plaintext = unverified;
     }
-    const decryptor = createGcmUnverifiedDecryptor(key, nonce, aad);
-    const plaintext = decryptor.updateUnverified(sealed.subarray(0, sealed.length - GCM_TAG_LENGTH));
-    if (decryptor.verify(sealed.subarray(sealed.length - GCM_TAG_LENGTH))) return plaintext;
+    if (output === undefined) return plaintext;
+    output.set(plaintext);
     plaintext.fill(0);
-    return undefined;
+    return output;
   },
 
   aesGcmEncryptor: createGcmEncryptor,

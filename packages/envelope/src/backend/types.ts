@@ -38,15 +38,19 @@ export interface Backend {
   randomBytes(length: number): Uint8Array;
   /**
    * AES-GCM encryption with a 16-byte tag. Key of 16, 24 or 32 bytes; nonce of at least 1 byte.
-   * @returns a new buffer: ciphertext ‖ tag.
+   * @param output - optional destination of exactly `plaintext.length + 16` bytes (it must not
+   *   overlap `plaintext`); lets framed sealing write straight into the message buffer.
+   * @returns ciphertext ‖ tag: `output` if given, else a new buffer.
    */
-  aesGcmEncrypt(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array, aad?: Uint8Array): Uint8Array;
+  aesGcmEncrypt(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array, aad?: Uint8Array, output?: Uint8Array): Uint8Array;
   /**
    * AES-GCM decryption of ciphertext ‖ tag.
-   * @returns the plaintext in a new buffer, or `undefined` when the tag does not verify (no
-   *   plaintext is released in that case).
+   * @param output - optional destination of exactly `sealed.length - 16` bytes; zeroed when the tag
+   *   does not verify.
+   * @returns the plaintext (`output` if given, else a new buffer), or `undefined` when the tag does
+   *   not verify (no plaintext is released in that case).
    */
-  aesGcmDecrypt(key: Uint8Array, nonce: Uint8Array, sealed: Uint8Array, aad?: Uint8Array): Uint8Array | undefined;
+  aesGcmDecrypt(key: Uint8Array, nonce: Uint8Array, sealed: Uint8Array, aad?: Uint8Array, output?: Uint8Array): Uint8Array | undefined;
   /** Starts an incremental AES-GCM encryption. */
   aesGcmEncryptor(key: Uint8Array, nonce: Uint8Array, aad?: Uint8Array): GcmEncryptor;
   /** Starts an incremental AES-GCM decryption whose output is unauthenticated until `verify`. */
@@ -55,6 +59,16 @@ export interface Backend {
   hmacSha256(key: Uint8Array, data: Uint8Array): Uint8Array;
   /** HKDF-SHA-256 (RFC 5869): extract with `salt`, expand with `info` to `length` bytes (at most 8160). */
   hkdfSha256(ikm: Uint8Array, salt: Uint8Array, info: Uint8Array, length: number): Uint8Array;
+}
+
+/**
+ * Checks an optional output buffer's length.
+ * @throws TypeError / RangeError for a wrong type or length.
+ */
+export function assertOutput(output: Uint8Array | undefined, length: number): void {
+  if (output === undefined) return;
+  if (!(output instanceof Uint8Array)) throw new TypeError('"output" expected Uint8Array');
+  if (output.length !== length) throw new RangeError(`"output" expected Uint8Array of length ${length}, got length=${output.length}`);
 }
 
 /** GCM's tag length in bytes; Strongbox never truncates tags. */
