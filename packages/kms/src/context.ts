@@ -15,7 +15,7 @@ import type { Change, KmsState } from './model/state.ts';
 import type { OperationName } from './operations/catalog.ts';
 import type { AuthorizationDetails, KmsAction, KmsSettings, OperationContext } from './operations/types.ts';
 import type { ChangeStore } from './persistence/store.ts';
-import { accessDeniedMessage, evaluateAccess, grantedOperations } from './policy/authorize.ts';
+import { authorizeAccess, grantedOperations } from './policy/authorize.ts';
 
 /** What a request context is built from. */
 export interface RequestScope {
@@ -27,6 +27,8 @@ export interface RequestScope {
   readonly backend: Backend;
   readonly random: Random;
   readonly settings: KmsSettings;
+  /** The caller's IP address, when known (for the `aws:SourceIp` condition key). */
+  readonly sourceIpAddress?: string;
 }
 
 /** The context handed to one operation handler. */
@@ -46,6 +48,7 @@ export class RequestContext implements OperationContext {
   /** Whether this request committed any change. */
   committed = false;
   readonly #store: ChangeStore;
+  readonly #sourceIp: string | undefined;
 
   constructor(scope: RequestScope) {
     this.operation = scope.operation;
@@ -58,6 +61,7 @@ export class RequestContext implements OperationContext {
     this.settings = scope.settings;
     this.recipientAccount = scope.caller.account;
     this.#store = scope.store;
+    this.#sourceIp = scope.sourceIpAddress;
   }
 
   async resolveKey(input: string, accepted: 'any' | 'key'): Promise<KeyRecord> {
@@ -89,9 +93,8 @@ export class RequestContext implements OperationContext {
   }
 
   authorize(action: KmsAction, key: KeyRecord | undefined, details: AuthorizationDetails = {}): void {
-    const request = { caller: this.caller, action, key, region: this.region, grants: key ? this.state.grantsOf(key.keyId) : [], details };
-    const decision = evaluateAccess(request);
-    if (!decision.allowed) throw new KmsError('AccessDeniedException', accessDeniedMessage(request, decision));
+    const sourceIp = this.#sourceIp === undefined ? {} : { sourceIp: this.#sourceIp };
+    authorizeAccess({ caller: this.caller, action, key, region: this.region, now: this.now, ...sourceIp, grants: key ? this.state.grantsOf(key.keyId) : [], details });
   }
 
   grantedOperations(key: KeyRecord, details: AuthorizationDetails = {}): ReadonlySet<GrantOperation> {

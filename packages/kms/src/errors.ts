@@ -4,9 +4,10 @@
  * closed union. `WIRE_ERRORS` is the single table mapping each code to its HTTP status; everything
  * that is not a `KmsError` becomes `KMSInternalException` at the boundary (`toKmsError`).
  *
- * Statuses: real KMS answers 400 for every client error, including those the model tags 404/409
- * (NotFoundException, DisabledException, KMSInvalidStateException, AlreadyExistsException), as
- * recorded in LocalStack's AWS-validated snapshots; 5xx only for internal/unavailable/timeout.
+ * Statuses: real KMS answers 400 for every client error, including those the model tags 404/409/412
+ * (NotFoundException, DisabledException, KMSInvalidStateException, AlreadyExistsException,
+ * DryRunOperationException), as recorded in LocalStack's AWS-validated snapshots; 5xx only for
+ * internal/unavailable/timeout.
  */
 
 /** Every error code Strongbox's KMS can answer with. */
@@ -14,6 +15,7 @@ export type KmsErrorCode =
   | 'AccessDeniedException'
   | 'AlreadyExistsException'
   | 'ConflictException'
+  | 'CustomKeyStoreNotFoundException'
   | 'DependencyTimeoutException'
   | 'DisabledException'
   | 'DryRunOperationException'
@@ -34,6 +36,7 @@ export type KmsErrorCode =
   | 'LimitExceededException'
   | 'MalformedPolicyDocumentException'
   | 'NotFoundException'
+  | 'NotAuthorizedException'
   | 'TagException'
   | 'ThrottlingException'
   | 'UnsupportedOperationException'
@@ -65,9 +68,10 @@ export const WIRE_ERRORS: Readonly<Record<KmsErrorCode, WireError>> = Object.fre
   AccessDeniedException: { status: 400, type: 'AccessDeniedException', messageKey: 'Message' },
   AlreadyExistsException: { status: 400, type: 'AlreadyExistsException' },
   ConflictException: { status: 409, type: 'ConflictException' },
+  CustomKeyStoreNotFoundException: { status: 400, type: 'CustomKeyStoreNotFoundException' },
   DependencyTimeoutException: { status: 503, type: 'DependencyTimeoutException' },
   DisabledException: { status: 400, type: 'DisabledException' },
-  DryRunOperationException: { status: 412, type: 'DryRunOperationException' },
+  DryRunOperationException: { status: 400, type: 'DryRunOperationException' },
   ExpiredImportTokenException: { status: 400, type: 'ExpiredImportTokenException' },
   IncorrectKeyException: { status: 400, type: 'IncorrectKeyException' },
   IncorrectKeyMaterialException: { status: 400, type: 'IncorrectKeyMaterialException' },
@@ -85,6 +89,7 @@ export const WIRE_ERRORS: Readonly<Record<KmsErrorCode, WireError>> = Object.fre
   LimitExceededException: { status: 400, type: 'LimitExceededException' },
   MalformedPolicyDocumentException: { status: 400, type: 'MalformedPolicyDocumentException' },
   NotFoundException: { status: 400, type: 'NotFoundException' },
+  NotAuthorizedException: { status: 400, type: 'NotAuthorizedException' },
   TagException: { status: 400, type: 'TagException' },
   ThrottlingException: { status: 400, type: 'ThrottlingException' },
   UnsupportedOperationException: { status: 400, type: 'UnsupportedOperationException' },

@@ -15,6 +15,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { HttpRequest, HttpResponse } from './protocol/json11.ts';
 
 export { createJson11Handler, toWire, type HttpRequest, type HttpResponse, type Json11Options, type RequestIdentity } from './protocol/json11.ts';
+export { createSigV4Authenticator, type SigV4Options } from './protocol/sigv4.ts';
+export { CLOUDTRAIL_TARGET_PREFIX, CLOUDTRAIL_TARGET_PREFIXES, createCloudTrailHandler, isCloudTrailRequest, type CloudTrailOptions } from './protocol/cloudtrail-json.ts';
 
 /** Largest request body accepted (KMS's largest input is a 32 KiB policy; this leaves room). */
 const MAX_BODY_BYTES = 1024 * 1024;

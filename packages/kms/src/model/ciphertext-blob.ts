@@ -1,91 +1,123 @@
 /**
  * @module
- * Strongbox's KMS ciphertext blob, version 1. Real KMS blobs are opaque (no SDK parses them), so
- * this is our own authenticated format:
+ * Strongbox's KMS ciphertext blob, version 1. Real KMS blobs are opaque (no SDK, the AWS
+ * Encryption SDK or the S3 Encryption Client parses them), so this is our own authenticated format:
  *
  * ```
- * offset 0   u8    version 0x01
- * offset 1   16 B  key id (the UUID's 16 bytes)
- * offset 17  u32   backing-key version (big-endian, 1-based)
- * offset 21  12 B  random nonce
- * offset 33  n B   AES-256-GCM ciphertext of the plaintext (n = 1..4096)
- * offset 33+n 16 B GCM tag
+ * offset 0    u8    format version 0x01
+ * offset 1    16 B  key id (the UUID's 16 bytes)
+ * offset 17   u32   backing-key version (big-endian, 1-based)
+ * offset 21   12 B  random nonce
+ * offset 33   n B   AES-256-GCM ciphertext of the plaintext (n = 1..4096)
+ * offset 33+n 16 B  GCM tag
  * AAD = blob[0..33] ‖ canonical encryption context (@strongbox/envelope encoding)
  * ```
  *
- * The AAD covers the header, so changing the key id or version breaks the tag, and the canonical
- * context encoding is injective, so `{"ab":"c"}` never decrypts a blob made under `{"a":"bc"}`.
- * Backing keys are random per key version and never leave the emulator, so a blob only decrypts
- * in the instance (or persisted state) that made it. At most 4096 + 49 bytes: well inside KMS's
- * 6144-byte `CiphertextBlob` limit. Random 96-bit nonces keep collisions negligible up to 2^32
- * encryptions per backing-key version (NIST SP 800-38D §8.3); rotate keys long before that.
+ * The AAD covers the header, so changing the key id, the version or the nonce breaks the tag, and
+ * the canonical context encoding is injective, so `{"ab":"c"}` never decrypts a blob made under
+ * `{"a":"bc"}`. Backing keys are random per key version and never leave the emulator, so a blob
+ * only decrypts in the instance (or persisted state) that made it. At most 4096 + 49 bytes: well
+ * inside KMS's 6144-byte `CiphertextBlob` limit. Random 96-bit nonces keep collisions negligible up
+ * to 2^32 encryptions per backing-key version (NIST SP 800-38D §8.3); rotate keys long before that.
+ *
+ * Callers pass the context already encoded (`encodeEncryptionContext`), so the encoding (and its
+ * failure on lone surrogates or oversize contexts) happens once per request, where it can be
+ * answered with a KMS error.
  */
 
-import { encodeEncryptionContext, type Backend, type EncryptionContext } from '@strongbox/envelope';
+import type { Backend } from '@strongbox/envelope';
 
-const VERSION = 0x01;
+/** The format version byte this module writes and reads. */
+export const BLOB_FORMAT_VERSION = 0x01;
 const KEY_ID_BYTES = 16;
-const HEADER_LENGTH = 1 + KEY_ID_BYTES + 4 + 12;
+const VERSION_OFFSET = 1 + KEY_ID_BYTES;
+const NONCE_OFFSET = VERSION_OFFSET + 4;
+/** Nonce length (GCM's 96-bit IV). */
+export const BLOB_NONCE_LENGTH = 12;
+const HEADER_LENGTH = NONCE_OFFSET + BLOB_NONCE_LENGTH;
 const TAG_LENGTH = 16;
-const NONCE_OFFSET = 1 + KEY_ID_BYTES + 4;
+/** Largest plaintext KMS encrypts (Encrypt `Plaintext` 1..4096). */
+const MAX_PLAINTEXT_LENGTH = 4096;
 
 /** Smallest possible blob (one byte of plaintext). */
 export const MIN_BLOB_LENGTH: number = HEADER_LENGTH + 1 + TAG_LENGTH;
+/** Largest possible blob (4096 bytes of plaintext). */
+export const MAX_BLOB_LENGTH: number = HEADER_LENGTH + MAX_PLAINTEXT_LENGTH + TAG_LENGTH;
 
 /** What a blob's header says, before decryption. */
 export interface BlobHeader {
+  /** The KMS key id (lowercase UUID). */
   readonly keyId: string;
+  /** The backing-key version (1-based). */
   readonly version: number;
 }
 
 /**
  * Encrypts `plaintext` under one backing-key version.
  *
+ * @param header - the key id (a lowercase UUID) and backing-key version (1..2^32-1).
  * @param nonce - 12 fresh random bytes.
+ * @param contextEncoding - the canonical encoding of the encryption context.
+ * @throws RangeError for a malformed key id, version, nonce or plaintext length (programming errors).
  */
 export function sealBlob(
-  backend: Backend,
-  keyId: string,
-  version: number,
+  backend: Pick<Backend, 'aesGcmEncrypt'>,
+  header: BlobHeader,
   material: Uint8Array,
   nonce: Uint8Array,
   plaintext: Uint8Array,
-  context: EncryptionContext | undefined,
+  contextEncoding: Uint8Array,
 ): Uint8Array {
-  const header = new Uint8Array(HEADER_LENGTH);
-  header[0] = VERSION;
-  header.set(uuidBytes(keyId), 1);
-  new DataView(header.buffer).setUint32(1 + KEY_ID_BYTES, version, false);
-  header.set(nonce, NONCE_OFFSET);
-  const sealed = backend.aesGcmEncrypt(material, nonce, plaintext, aad(header, context));
+  // Precondition: the header fields, nonce and plaintext fit the format; anything else is a bug in the caller.
+  if (!Number.isInteger(header.version) || header.version < 1 || header.version > 0xffff_ffff) {
+    throw new RangeError(`"version" expected an integer in 1..4294967295, got ${header.version}`);
+  }
+  if (nonce.length !== BLOB_NONCE_LENGTH) throw new RangeError(`"nonce" expected Uint8Array of length ${BLOB_NONCE_LENGTH}, got length=${nonce.length}`);
+  if (plaintext.length < 1 || plaintext.length > MAX_PLAINTEXT_LENGTH) {
+    throw new RangeError(`"plaintext" expected 1..${MAX_PLAINTEXT_LENGTH} bytes, got length=${plaintext.length}`);
+  }
+  const head = new Uint8Array(HEADER_LENGTH);
+  head[0] = BLOB_FORMAT_VERSION;
+  head.set(uuidBytes(header.keyId), 1);
+  new DataView(head.buffer).setUint32(VERSION_OFFSET, header.version, false);
+  head.set(nonce, NONCE_OFFSET);
+  const sealed = backend.aesGcmEncrypt(material, nonce, plaintext, aad(head, contextEncoding));
   const blob = new Uint8Array(HEADER_LENGTH + sealed.length);
-  blob.set(header);
+  blob.set(head);
   blob.set(sealed, HEADER_LENGTH);
   return blob;
 }
 
 /** Reads a blob's header; `undefined` if the bytes cannot be a version-1 blob. */
 export function readBlobHeader(blob: Uint8Array): BlobHeader | undefined {
-  if (blob.length < MIN_BLOB_LENGTH || blob[0] !== VERSION) return undefined;
-  const version = new DataView(blob.buffer, blob.byteOffset, blob.byteLength).getUint32(1 + KEY_ID_BYTES, false);
-  return { keyId: uuidString(blob.subarray(1, 1 + KEY_ID_BYTES)), version };
+  if (blob.length < MIN_BLOB_LENGTH || blob.length > MAX_BLOB_LENGTH || blob[0] !== BLOB_FORMAT_VERSION) return undefined;
+  const version = new DataView(blob.buffer, blob.byteOffset, blob.byteLength).getUint32(VERSION_OFFSET, false);
+  if (version === 0) return undefined;
+  return { keyId: uuidString(blob.subarray(1, VERSION_OFFSET)), version };
 }
 
-/** Decrypts a blob with its backing key; `undefined` if it does not authenticate under `context`. */
-export function openBlob(backend: Backend, material: Uint8Array, blob: Uint8Array, context: EncryptionContext | undefined): Uint8Array | undefined {
-  const header = blob.subarray(0, HEADER_LENGTH);
-  return backend.aesGcmDecrypt(material, blob.subarray(NONCE_OFFSET, HEADER_LENGTH), blob.subarray(HEADER_LENGTH), aad(header, context));
+/**
+ * Decrypts a blob with its backing key.
+ * @returns the plaintext, or `undefined` if the blob is malformed or does not authenticate under
+ *   `contextEncoding` (which failure it was is never said, as KMS says nothing either).
+ */
+export function openBlob(backend: Pick<Backend, 'aesGcmDecrypt'>, material: Uint8Array, blob: Uint8Array, contextEncoding: Uint8Array): Uint8Array | undefined {
+  if (readBlobHeader(blob) === undefined) return undefined;
+  const head = blob.subarray(0, HEADER_LENGTH);
+  return backend.aesGcmDecrypt(material, blob.subarray(NONCE_OFFSET, HEADER_LENGTH), blob.subarray(HEADER_LENGTH), aad(head, contextEncoding));
 }
 
-function aad(header: Uint8Array, context: EncryptionContext | undefined): Uint8Array {
-  const contextBytes = encodeEncryptionContext(context);
-  const out = new Uint8Array(header.length + contextBytes.length);
-  out.set(header);
-  out.set(contextBytes, header.length);
+function aad(head: Uint8Array, contextEncoding: Uint8Array): Uint8Array {
+  const out = new Uint8Array(head.length + contextEncoding.length);
+  out.set(head);
+  out.set(contextEncoding, head.length);
   return out;
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
 function uuidBytes(keyId: string): Uint8Array {
+  if (!UUID.test(keyId)) throw new RangeError(`"keyId" expected a lowercase UUID, got ${JSON.stringify(keyId)}`);
   const hexDigits = keyId.replaceAll('-', '');
   const out = new Uint8Array(KEY_ID_BYTES);
   for (let i = 0; i < KEY_ID_BYTES; i++) out[i] = Number.parseInt(hexDigits.slice(2 * i, 2 * i + 2), 16);

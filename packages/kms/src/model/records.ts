@@ -45,12 +45,38 @@ export interface RotationSettings {
   readonly periodInDays: number;
   /** When automatic rotation next happens (set while enabled). */
   readonly nextRotationDate?: number;
-  /** On-demand rotations performed so far (at most 10 per key). */
+  /** On-demand rotations started so far (at most ON_DEMAND_ROTATION_LIMIT per key, model/rotation.ts). */
   readonly onDemandCount: number;
   /** While an on-demand rotation is in progress: when it started. */
   readonly onDemandStartDate?: number;
+  /** While an on-demand rotation is in progress: when it completes (start + the emulator's delay). */
+  readonly onDemandCompletesAt?: number;
+  /**
+   * Automatic rotation fell due while the key was not Enabled; it rotates as soon as the key is
+   * Enabled again (GetKeyRotationStatus doc: "If the key material in the re-enabled KMS key hasn't
+   * been rotated in one year, KMS rotates it immediately"). See model/rotation.ts.
+   */
+  readonly overdue?: boolean;
   /** Completed rotations, oldest first. */
   readonly history: readonly RotationEvent[];
+}
+
+/** How imported key material expires (ImportKeyMaterial `ExpirationModel`). */
+export type ExpirationModel = 'KEY_MATERIAL_EXPIRES' | 'KEY_MATERIAL_DOES_NOT_EXPIRE';
+
+/**
+ * The key material of an EXTERNAL key (see model/imported-material.ts). Kept after the material is
+ * deleted or expires, so that only the same material can be imported again.
+ */
+export interface ImportedMaterialRecord {
+  /** KeyMaterialId of the imported bytes: derived from the key id and the material. */
+  readonly materialId: string;
+  /** Set while the material is imported; absent after DeleteImportedKeyMaterial or expiry. */
+  readonly expirationModel?: ExpirationModel;
+  /** When the material expires (KEY_MATERIAL_EXPIRES only). */
+  readonly validTo?: number;
+  /** ImportKeyMaterial `KeyMaterialDescription`, kept across re-imports. */
+  readonly description?: string;
 }
 
 /** A tag on a key. */
@@ -82,6 +108,8 @@ export interface KeyRecord {
   /** Backing keys, oldest first; the last one encrypts. Empty while PendingImport. */
   readonly materials: readonly KeyMaterial[];
   readonly rotation: RotationSettings;
+  /** EXTERNAL keys: what was imported (absent until the first ImportKeyMaterial). */
+  readonly imported?: ImportedMaterialRecord;
 }
 
 /** An alias: a name pointing at one key. */

@@ -1,17 +1,43 @@
 /**
  * @module
- * CancelKeyDeletion. PLACEHOLDER-UNIMPLEMENTED: replaced by the real operation before this lands.
+ * CancelKeyDeletion: a key pending deletion is kept; "When this operation succeeds, the key state
+ * of the KMS key is Disabled" (API doc), not Enabled. A key awaiting imported material returns to
+ * PendingImport. Key id or key ARN only.
  */
 
-import { KmsError } from '../errors.ts';
 import { structure } from '../protocol/shapes.ts';
+import type { KeyRecord } from '../model/records.ts';
+import { requireKeyState } from './shared/key-state.ts';
+import { KEY_ID } from './shared/members.ts';
 import type { OperationDefinition } from './types.ts';
 
+/** CancelKeyDeletion request. */
+export interface CancelKeyDeletionRequest {
+  KeyId: string;
+}
+
+/** CancelKeyDeletion response. */
+export interface CancelKeyDeletionResponse {
+  /** The key ARN. */
+  KeyId: string;
+}
+
 /** CancelKeyDeletion. */
-export const cancelKeyDeletion: OperationDefinition = {
+export const cancelKeyDeletion: OperationDefinition<CancelKeyDeletionRequest, CancelKeyDeletionResponse> = {
   name: 'CancelKeyDeletion',
-  input: structure({}),
-  handler() {
-    throw new KmsError('UnsupportedOperationException', 'CancelKeyDeletion is not implemented yet.');
+  input: structure({ KeyId: KEY_ID }, ['KeyId']),
+
+  async handler(input, context) {
+    const key = await context.resolveKey(input.KeyId, 'key');
+    context.touch(key);
+    context.authorize('kms:CancelKeyDeletion', key);
+    requireKeyState(key, 'CancelKeyDeletion');
+    const { deletionDate: _deletionDate, pendingWindowInDays: _window, ...rest } = key;
+    const kept: KeyRecord = { ...rest, state: key.materials.length === 0 ? 'PendingImport' : 'Disabled' };
+    await context.commit({ type: 'putKey', key: kept });
+    return { KeyId: key.arn };
   },
+
+  // CloudTrail (dev guide ct-cancel-key-deletion.md): responseElements {"keyId": "<key ARN>"}.
+  auditResponse: (output) => ({ keyId: output.KeyId }),
 };

@@ -89,5 +89,6 @@ export const createKey: OperationDefinition<CreateKeyRequest, CreateKeyResponse>
     return { KeyMetadata: keyMetadata(key) };
   },
 
-  auditResponse: (output) => ({ keyMetadata: { ...output.KeyMetadata, CreationDate: output.KeyMetadata.CreationDate.toISOString() } }),
+  // The dispatcher writes member names in lowerCamelCase and dates as Java dates, as CloudTrail does (ct-createkey).
+  auditResponse: (output) => ({ keyMetadata: output.KeyMetadata }),
 };

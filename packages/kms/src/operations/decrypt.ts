@@ -1,25 +1,35 @@
 /**
  * @module
  * Decrypt: finds the key from the blob itself; with `KeyId`, the blob must have been made under
- * that key (IncorrectKeyException otherwise). The encryption context must match exactly.
+ * that key (IncorrectKeyException otherwise). The encryption context must match exactly. Returns
+ * the key ARN and, as the newer model does, the `KeyMaterialId` of the backing key that decrypted.
+ *
+ * `CiphertextBlob` is optional in the newer model only for a dry run with `DryRunModifiers`
+ * `IGNORE_CIPHERTEXT`, which checks the key named by `KeyId` (then required) and the caller's
+ * permission without looking at any ciphertext; every other call without it fails validation.
  */
 
 import { dryRunSucceeded, KmsError } from '../errors.ts';
+import type { KeyRecord } from '../model/records.ts';
 import { blob, structure } from '../protocol/shapes.ts';
 import { requireSymmetricAlgorithm } from './shared/algorithm.ts';
-import { decryptWithKey, keyOfBlob } from './shared/crypto.ts';
+import { DRY_RUN_MODIFIERS, ignoresCiphertext, RECIPIENT, refuseRecipient, requireMember, type RecipientInfo } from './shared/crypto-members.ts';
+import { keyOfBlob, openUnderKey } from './shared/crypto.ts';
 import { requireKeyState } from './shared/key-state.ts';
 import { DRY_RUN, ENCRYPTION_ALGORITHM, ENCRYPTION_CONTEXT, GRANT_TOKENS, KEY_ID } from './shared/members.ts';
-import type { OperationDefinition } from './types.ts';
+import type { OperationContext, OperationDefinition } from './types.ts';
 
 /** Decrypt request. */
 export interface DecryptRequest {
-  CiphertextBlob: Uint8Array;
+  /** Required except for a dry run with `DryRunModifiers: ['IGNORE_CIPHERTEXT']`. */
+  CiphertextBlob?: Uint8Array;
   EncryptionContext?: Record<string, string>;
   GrantTokens?: string[];
   KeyId?: string;
   EncryptionAlgorithm?: string;
+  Recipient?: RecipientInfo;
   DryRun?: boolean;
+  DryRunModifiers?: 'IGNORE_CIPHERTEXT'[];
 }
 
 /** Decrypt response. */
@@ -27,41 +37,65 @@ export interface DecryptResponse {
   KeyId: string;
   Plaintext: Uint8Array;
   EncryptionAlgorithm: 'SYMMETRIC_DEFAULT';
+  /** The backing key that decrypted (64 hex digits). */
+  KeyMaterialId: string;
 }
 
 /** IncorrectKeyException's text (LocalStack's AWS-validated snapshot `decrypt-invalid-key-id`). */
-const INCORRECT_KEY = 'The key ID in the request does not identify a CMK that can perform this operation.';
+export const INCORRECT_KEY_MESSAGE = 'The key ID in the request does not identify a CMK that can perform this operation.';
 
 /** Decrypt. */
 export const decrypt: OperationDefinition<DecryptRequest, DecryptResponse> = {
   name: 'Decrypt',
-  input: structure(
-    {
-      CiphertextBlob: blob({ min: 1, max: 6144 }),
-      EncryptionContext: ENCRYPTION_CONTEXT,
-      GrantTokens: GRANT_TOKENS,
-      KeyId: KEY_ID,
-      EncryptionAlgorithm: ENCRYPTION_ALGORITHM,
-      DryRun: DRY_RUN,
-    },
-    ['CiphertextBlob'],
-  ),
+  input: structure({
+    CiphertextBlob: blob({ min: 1, max: 6144 }),
+    EncryptionContext: ENCRYPTION_CONTEXT,
+    GrantTokens: GRANT_TOKENS,
+    KeyId: KEY_ID,
+    EncryptionAlgorithm: ENCRYPTION_ALGORITHM,
+    Recipient: RECIPIENT,
+    DryRun: DRY_RUN,
+    DryRunModifiers: DRY_RUN_MODIFIERS,
+  }),
 
   async handler(input, context) {
-    const key = keyOfBlob(context, input.CiphertextBlob);
+    refuseRecipient(input.Recipient);
+    if (ignoresCiphertext(input)) {
+      const key = await context.resolveKey(requireMember(input.KeyId, 'keyId'), 'any');
+      admit(input, context, key);
+      throw dryRunSucceeded();
+    }
+    const ciphertext = requireMember(input.CiphertextBlob, 'ciphertextBlob');
+    const key = keyOfBlob(context, ciphertext);
     if (input.KeyId !== undefined) {
       const named = await context.resolveKey(input.KeyId, 'any');
-      if (named.keyId !== key.keyId) throw new KmsError('IncorrectKeyException', INCORRECT_KEY);
+      if (named.keyId !== key.keyId) throw new KmsError('IncorrectKeyException', INCORRECT_KEY_MESSAGE);
     }
-    context.touch(key);
-    context.authorize('kms:Decrypt', key, { encryptionContext: input.EncryptionContext ?? {}, ...(input.GrantTokens ? { grantTokens: input.GrantTokens } : {}) });
-    requireKeyState(key, 'Decrypt');
-    requireSymmetricAlgorithm(key, input.EncryptionAlgorithm);
-    const plaintext = decryptWithKey(context, key, input.CiphertextBlob, input.EncryptionContext);
+    admit(input, context, key);
+    const { plaintext, materialId } = openUnderKey(context, key, ciphertext, input.EncryptionContext);
     if (input.DryRun === true) {
       plaintext.fill(0);
       throw dryRunSucceeded();
     }
-    return { KeyId: key.arn, Plaintext: plaintext, EncryptionAlgorithm: 'SYMMETRIC_DEFAULT' };
+    return { KeyId: key.arn, Plaintext: plaintext, EncryptionAlgorithm: 'SYMMETRIC_DEFAULT', KeyMaterialId: materialId };
   },
+
+  // CloudTrail's Decrypt records always carry encryptionAlgorithm, even when the caller sent none
+  // (ct-decrypt examples), and never the ciphertext.
+  auditParameters: (input) => ({
+    ...(input?.KeyId === undefined ? {} : { keyId: input.KeyId }),
+    ...(input?.EncryptionContext === undefined ? {} : { encryptionContext: input.EncryptionContext }),
+    ...(input?.GrantTokens === undefined ? {} : { grantTokens: input.GrantTokens }),
+    encryptionAlgorithm: input?.EncryptionAlgorithm ?? 'SYMMETRIC_DEFAULT',
+    ...(input?.DryRun === undefined ? {} : { dryRun: input.DryRun }),
+    ...(input?.DryRunModifiers === undefined ? {} : { dryRunModifiers: input.DryRunModifiers }),
+  }),
 };
+
+/** The checks every Decrypt passes before touching the ciphertext: audit, authorization, key state, algorithm. */
+function admit(input: DecryptRequest, context: OperationContext, key: KeyRecord): void {
+  context.touch(key);
+  context.authorize('kms:Decrypt', key, { encryptionContext: input.EncryptionContext ?? {}, ...(input.GrantTokens ? { grantTokens: input.GrantTokens } : {}) });
+  requireKeyState(key, 'Decrypt');
+  requireSymmetricAlgorithm(key, input.EncryptionAlgorithm);
+}

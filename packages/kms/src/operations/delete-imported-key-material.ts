@@ -1,17 +1,53 @@
 /**
  * @module
- * DeleteImportedKeyMaterial. PLACEHOLDER-UNIMPLEMENTED: replaced by the real operation before this lands.
+ * DeleteImportedKeyMaterial: deletes an EXTERNAL key's imported material at once; the key becomes
+ * PendingImport and unusable (its old ciphertexts fail with "is pending import.") until the same
+ * material is imported again. Key id or ARN only; refused for other origins and while pending
+ * deletion. The newer model's optional `KeyMaterialId` must name the key's material, and the
+ * response names the key (ARN) and the deleted material.
  */
 
 import { KmsError } from '../errors.ts';
-import { structure } from '../protocol/shapes.ts';
+import { withoutImportedMaterial } from '../model/imported-material.ts';
+import { string, structure } from '../protocol/shapes.ts';
+import { requireExternalOrigin } from './shared/import-origin.ts';
+import { requireKeyState } from './shared/key-state.ts';
+import { KEY_ID } from './shared/members.ts';
 import type { OperationDefinition } from './types.ts';
 
+/** DeleteImportedKeyMaterial request. */
+export interface DeleteImportedKeyMaterialRequest {
+  KeyId: string;
+  /** Default: the current material. */
+  KeyMaterialId?: string;
+}
+
+/** DeleteImportedKeyMaterial response. */
+export interface DeleteImportedKeyMaterialResponse {
+  /** The key ARN. */
+  KeyId: string;
+  /** The deleted material's id (absent if nothing was ever imported). */
+  KeyMaterialId?: string;
+}
+
 /** DeleteImportedKeyMaterial. */
-export const deleteImportedKeyMaterial: OperationDefinition = {
+export const deleteImportedKeyMaterial: OperationDefinition<DeleteImportedKeyMaterialRequest, DeleteImportedKeyMaterialResponse> = {
   name: 'DeleteImportedKeyMaterial',
-  input: structure({}),
-  handler() {
-    throw new KmsError('UnsupportedOperationException', 'DeleteImportedKeyMaterial is not implemented yet.');
+  input: structure({ KeyId: KEY_ID, KeyMaterialId: string({ min: 64, max: 64, pattern: '^[a-f0-9]+$' }) }, ['KeyId']),
+
+  async handler(input, context) {
+    const key = await context.resolveKey(input.KeyId, 'key');
+    context.touch(key);
+    context.authorize('kms:DeleteImportedKeyMaterial', key);
+    requireExternalOrigin(key);
+    requireKeyState(key, 'DeleteImportedKeyMaterial');
+    const materialId = key.imported?.materialId;
+    if (input.KeyMaterialId !== undefined && input.KeyMaterialId !== materialId) {
+      // Unrecorded in AWS: Strongbox keys hold one imported material, so any other id is unknown.
+      throw new KmsError('NotFoundException', `Key material ${input.KeyMaterialId} does not exist for key ${key.arn}.`);
+    }
+    // Deleting again is harmless: the key is PendingImport either way.
+    if (key.materials.length > 0 || key.state !== 'PendingImport') await context.commit({ type: 'putKey', key: withoutImportedMaterial(key) });
+    return { KeyId: key.arn, ...(materialId === undefined ? {} : { KeyMaterialId: materialId }) };
   },
 };

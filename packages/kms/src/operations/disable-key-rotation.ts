@@ -1,17 +1,33 @@
 /**
  * @module
- * DisableKeyRotation. PLACEHOLDER-UNIMPLEMENTED: replaced by the real operation before this lands.
+ * DisableKeyRotation: turns automatic rotation off. The key keeps its current material; an
+ * on-demand rotation in progress still completes (DisableKeyRotation doc, "Disable automatic key
+ * rotation"). Same key-id forms, key states and refusals as EnableKeyRotation.
  */
 
-import { KmsError } from '../errors.ts';
 import { structure } from '../protocol/shapes.ts';
+import { withoutAutomaticRotation } from '../model/rotation.ts';
+import { requireKeyState } from './shared/key-state.ts';
+import { KEY_ID } from './shared/members.ts';
+import { refuseAwsManagedKey } from './shared/rotation-access.ts';
 import type { OperationDefinition } from './types.ts';
 
+/** DisableKeyRotation request. */
+export interface DisableKeyRotationRequest {
+  KeyId: string;
+}
+
 /** DisableKeyRotation. */
-export const disableKeyRotation: OperationDefinition = {
+export const disableKeyRotation: OperationDefinition<DisableKeyRotationRequest, void> = {
   name: 'DisableKeyRotation',
-  input: structure({}),
-  handler() {
-    throw new KmsError('UnsupportedOperationException', 'DisableKeyRotation is not implemented yet.');
+  input: structure({ KeyId: KEY_ID }, ['KeyId']),
+
+  async handler(input, context) {
+    const key = await context.resolveKey(input.KeyId, 'key');
+    context.touch(key);
+    context.authorize('kms:DisableKeyRotation', key);
+    refuseAwsManagedKey(context, key, 'kms:DisableKeyRotation');
+    requireKeyState(key, 'DisableKeyRotation');
+    await context.commit({ type: 'putKey', key: withoutAutomaticRotation(key) });
   },
 };

@@ -1,17 +1,29 @@
 /**
  * @module
- * DisableKey. PLACEHOLDER-UNIMPLEMENTED: replaced by the real operation before this lands.
+ * DisableKey: the key becomes Disabled, so cryptographic operations refuse it until EnableKey.
+ * Key id or key ARN only. Refused while the key is pending deletion or pending import.
  */
 
-import { KmsError } from '../errors.ts';
 import { structure } from '../protocol/shapes.ts';
+import { requireKeyState } from './shared/key-state.ts';
+import { KEY_ID } from './shared/members.ts';
 import type { OperationDefinition } from './types.ts';
 
+/** DisableKey request. */
+export interface DisableKeyRequest {
+  KeyId: string;
+}
+
 /** DisableKey. */
-export const disableKey: OperationDefinition = {
+export const disableKey: OperationDefinition<DisableKeyRequest, void> = {
   name: 'DisableKey',
-  input: structure({}),
-  handler() {
-    throw new KmsError('UnsupportedOperationException', 'DisableKey is not implemented yet.');
+  input: structure({ KeyId: KEY_ID }, ['KeyId']),
+
+  async handler(input, context) {
+    const key = await context.resolveKey(input.KeyId, 'key');
+    context.touch(key);
+    context.authorize('kms:DisableKey', key);
+    requireKeyState(key, 'DisableKey');
+    if (key.state !== 'Disabled') await context.commit({ type: 'putKey', key: { ...key, state: 'Disabled' } });
   },
 };

@@ -1,17 +1,42 @@
 /**
  * @module
- * EnableKeyRotation. PLACEHOLDER-UNIMPLEMENTED: replaced by the real operation before this lands.
+ * EnableKeyRotation: turns on automatic rotation of a symmetric key's material every
+ * `RotationPeriodInDays` (90..2560, default 365); the first rotation falls due one period from now.
+ * Calling it again changes the period. Key id or ARN only. Keys with imported material cannot
+ * rotate automatically (UnsupportedOperationException), nor can a Disabled or PendingDeletion key
+ * be changed (key-state table), and AWS managed keys are not configurable.
  */
 
-import { KmsError } from '../errors.ts';
-import { structure } from '../protocol/shapes.ts';
+import { integer, structure } from '../protocol/shapes.ts';
+import { DEFAULT_ROTATION_PERIOD_DAYS } from '../model/keys.ts';
+import { MAX_ROTATION_PERIOD_DAYS, MIN_ROTATION_PERIOD_DAYS, withAutomaticRotation } from '../model/rotation.ts';
+import { requireKeyState } from './shared/key-state.ts';
+import { KEY_ID } from './shared/members.ts';
+import { refuseAwsManagedKey } from './shared/rotation-access.ts';
 import type { OperationDefinition } from './types.ts';
 
+/** EnableKeyRotation request. */
+export interface EnableKeyRotationRequest {
+  KeyId: string;
+  /** 90..2560 days; default 365. */
+  RotationPeriodInDays?: number;
+}
+
 /** EnableKeyRotation. */
-export const enableKeyRotation: OperationDefinition = {
+export const enableKeyRotation: OperationDefinition<EnableKeyRotationRequest, void> = {
   name: 'EnableKeyRotation',
-  input: structure({}),
-  handler() {
-    throw new KmsError('UnsupportedOperationException', 'EnableKeyRotation is not implemented yet.');
+  input: structure(
+    { KeyId: KEY_ID, RotationPeriodInDays: integer({ min: MIN_ROTATION_PERIOD_DAYS, max: MAX_ROTATION_PERIOD_DAYS }) },
+    ['KeyId'],
+  ),
+
+  async handler(input, context) {
+    const periodInDays = input.RotationPeriodInDays ?? DEFAULT_ROTATION_PERIOD_DAYS;
+    const key = await context.resolveKey(input.KeyId, 'key');
+    context.touch(key);
+    context.authorize('kms:EnableKeyRotation', key, { conditions: { 'kms:RotationPeriodInDays': periodInDays } });
+    refuseAwsManagedKey(context, key, 'kms:EnableKeyRotation');
+    requireKeyState(key, 'EnableKeyRotation');
+    await context.commit({ type: 'putKey', key: withAutomaticRotation(key, context.now, periodInDays) });
   },
 };

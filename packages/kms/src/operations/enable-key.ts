@@ -1,17 +1,29 @@
 /**
  * @module
- * EnableKey. PLACEHOLDER-UNIMPLEMENTED: replaced by the real operation before this lands.
+ * EnableKey: a Disabled key becomes Enabled (an Enabled key stays so). Key id or key ARN only.
+ * Refused while the key is pending deletion or pending import (key-state table).
  */
 
-import { KmsError } from '../errors.ts';
 import { structure } from '../protocol/shapes.ts';
+import { requireKeyState } from './shared/key-state.ts';
+import { KEY_ID } from './shared/members.ts';
 import type { OperationDefinition } from './types.ts';
 
+/** EnableKey request. */
+export interface EnableKeyRequest {
+  KeyId: string;
+}
+
 /** EnableKey. */
-export const enableKey: OperationDefinition = {
+export const enableKey: OperationDefinition<EnableKeyRequest, void> = {
   name: 'EnableKey',
-  input: structure({}),
-  handler() {
-    throw new KmsError('UnsupportedOperationException', 'EnableKey is not implemented yet.');
+  input: structure({ KeyId: KEY_ID }, ['KeyId']),
+
+  async handler(input, context) {
+    const key = await context.resolveKey(input.KeyId, 'key');
+    context.touch(key);
+    context.authorize('kms:EnableKey', key);
+    requireKeyState(key, 'EnableKey');
+    if (key.state !== 'Enabled') await context.commit({ type: 'putKey', key: { ...key, state: 'Enabled' } });
   },
 };

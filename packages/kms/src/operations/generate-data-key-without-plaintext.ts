@@ -1,17 +1,45 @@
 /**
  * @module
- * GenerateDataKeyWithoutPlaintext. PLACEHOLDER-UNIMPLEMENTED: replaced by the real operation before this lands.
+ * GenerateDataKeyWithoutPlaintext: GenerateDataKey without the plaintext: only the data key
+ * encrypted under the KMS key, for a data key to be decrypted later (by Decrypt) where it is used.
+ * Same input rules; authorized by `kms:GenerateDataKeyWithoutPlaintext`.
  */
 
-import { KmsError } from '../errors.ts';
 import { structure } from '../protocol/shapes.ts';
+import { DATA_KEY_SPEC, generateDataKeyUnder, NUMBER_OF_BYTES, type DataKeyRequest } from './shared/data-key-spec.ts';
+import { DRY_RUN, ENCRYPTION_CONTEXT, GRANT_TOKENS, KEY_ID } from './shared/members.ts';
 import type { OperationDefinition } from './types.ts';
 
+/** GenerateDataKeyWithoutPlaintext request. */
+export type GenerateDataKeyWithoutPlaintextRequest = DataKeyRequest;
+
+/** GenerateDataKeyWithoutPlaintext response. */
+export interface GenerateDataKeyWithoutPlaintextResponse {
+  CiphertextBlob: Uint8Array;
+  KeyId: string;
+  /** The backing key that encrypted the data key (64 hex digits). */
+  KeyMaterialId: string;
+}
+
 /** GenerateDataKeyWithoutPlaintext. */
-export const generateDataKeyWithoutPlaintext: OperationDefinition = {
+export const generateDataKeyWithoutPlaintext: OperationDefinition<GenerateDataKeyWithoutPlaintextRequest, GenerateDataKeyWithoutPlaintextResponse> = {
   name: 'GenerateDataKeyWithoutPlaintext',
-  input: structure({}),
-  handler() {
-    throw new KmsError('UnsupportedOperationException', 'GenerateDataKeyWithoutPlaintext is not implemented yet.');
+  input: structure(
+    {
+      KeyId: KEY_ID,
+      EncryptionContext: ENCRYPTION_CONTEXT,
+      KeySpec: DATA_KEY_SPEC,
+      NumberOfBytes: NUMBER_OF_BYTES,
+      GrantTokens: GRANT_TOKENS,
+      DryRun: DRY_RUN,
+    },
+    ['KeyId'],
+  ),
+
+  async handler(input, context) {
+    const { key, plaintext, sealed } = await generateDataKeyUnder(input, context, 'GenerateDataKeyWithoutPlaintext');
+    // The caller never sees the plaintext: do not leave it lying in memory.
+    plaintext.fill(0);
+    return { CiphertextBlob: sealed.blob, KeyId: key.arn, KeyMaterialId: sealed.materialId };
   },
 };

@@ -1,17 +1,39 @@
 /**
  * @module
- * GetKeyPolicy. PLACEHOLDER-UNIMPLEMENTED: replaced by the real operation before this lands.
+ * GetKeyPolicy: the key policy document, pretty-printed as KMS prints it (see policy/format.ts).
+ * Cross-account use: no (API reference), enforced by the authorization layer.
  */
 
-import { KmsError } from '../errors.ts';
+import { prettyPolicy } from '../policy/format.ts';
 import { structure } from '../protocol/shapes.ts';
+import { requireKeyState } from './shared/key-state.ts';
+import { KEY_ID } from './shared/members.ts';
+import { DEFAULT_POLICY_NAME, POLICY_NAME, requireDefaultPolicyName } from './shared/policy-members.ts';
 import type { OperationDefinition } from './types.ts';
 
+/** GetKeyPolicy request. */
+export interface GetKeyPolicyRequest {
+  KeyId: string;
+  PolicyName?: string;
+}
+
+/** GetKeyPolicy response. */
+export interface GetKeyPolicyResponse {
+  Policy: string;
+  PolicyName: string;
+}
+
 /** GetKeyPolicy. */
-export const getKeyPolicy: OperationDefinition = {
+export const getKeyPolicy: OperationDefinition<GetKeyPolicyRequest, GetKeyPolicyResponse> = {
   name: 'GetKeyPolicy',
-  input: structure({}),
-  handler() {
-    throw new KmsError('UnsupportedOperationException', 'GetKeyPolicy is not implemented yet.');
+  input: structure({ KeyId: KEY_ID, PolicyName: POLICY_NAME }, ['KeyId']),
+
+  async handler(input, context) {
+    const key = await context.resolveKey(input.KeyId, 'key');
+    context.touch(key);
+    context.authorize('kms:GetKeyPolicy', key);
+    requireKeyState(key, 'GetKeyPolicy');
+    requireDefaultPolicyName(input.PolicyName);
+    return { Policy: prettyPolicy(key.policy), PolicyName: DEFAULT_POLICY_NAME };
   },
 };

@@ -1,17 +1,52 @@
 /**
  * @module
- * GetKeyRotationStatus. PLACEHOLDER-UNIMPLEMENTED: replaced by the real operation before this lands.
+ * GetKeyRotationStatus: whether automatic rotation is on, its period and next date, and the start
+ * of an on-demand rotation still in progress. AWS managed keys always report rotation on, yearly;
+ * a key pending deletion reports it off (its setting returns if the deletion is cancelled).
+ * Works in every key state; keys with imported material answer UnsupportedOperationException.
  */
 
-import { KmsError } from '../errors.ts';
 import { structure } from '../protocol/shapes.ts';
+import { rotationStatus } from '../model/rotation.ts';
+import { requireKeyState } from './shared/key-state.ts';
+import { KEY_ID } from './shared/members.ts';
 import type { OperationDefinition } from './types.ts';
 
+/** GetKeyRotationStatus request. */
+export interface GetKeyRotationStatusRequest {
+  KeyId: string;
+}
+
+/** GetKeyRotationStatus response. */
+export interface GetKeyRotationStatusResponse {
+  KeyRotationEnabled: boolean;
+  /** The key ARN. */
+  KeyId: string;
+  /** Present while automatic rotation is on. */
+  RotationPeriodInDays?: number;
+  /** Present while automatic rotation is on. */
+  NextRotationDate?: Date;
+  /** Present while an on-demand rotation is in progress. */
+  OnDemandRotationStartDate?: Date;
+}
+
 /** GetKeyRotationStatus. */
-export const getKeyRotationStatus: OperationDefinition = {
+export const getKeyRotationStatus: OperationDefinition<GetKeyRotationStatusRequest, GetKeyRotationStatusResponse> = {
   name: 'GetKeyRotationStatus',
-  input: structure({}),
-  handler() {
-    throw new KmsError('UnsupportedOperationException', 'GetKeyRotationStatus is not implemented yet.');
+  input: structure({ KeyId: KEY_ID }, ['KeyId']),
+
+  async handler(input, context) {
+    const key = await context.resolveKey(input.KeyId, 'key');
+    context.touch(key);
+    context.authorize('kms:GetKeyRotationStatus', key);
+    requireKeyState(key, 'GetKeyRotationStatus');
+    const status = rotationStatus(key);
+    return {
+      KeyRotationEnabled: status.enabled,
+      KeyId: key.arn,
+      ...(status.periodInDays === undefined ? {} : { RotationPeriodInDays: status.periodInDays }),
+      ...(status.nextRotationDate === undefined ? {} : { NextRotationDate: new Date(status.nextRotationDate) }),
+      ...(status.onDemandStartDate === undefined ? {} : { OnDemandRotationStartDate: new Date(status.onDemandStartDate) }),
+    };
   },
 };

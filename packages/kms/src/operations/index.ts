@@ -43,8 +43,53 @@ import { untagResource } from './untag-resource.ts';
 import { updateAlias } from './update-alias.ts';
 import { updateKeyDescription } from './update-key-description.ts';
 
+/** The operation table's type: each entry keeps its own request and response types. */
+export interface OperationTable {
+  readonly CancelKeyDeletion: typeof cancelKeyDeletion;
+  readonly CreateAlias: typeof createAlias;
+  readonly CreateGrant: typeof createGrant;
+  readonly CreateKey: typeof createKey;
+  readonly Decrypt: typeof decrypt;
+  readonly DeleteAlias: typeof deleteAlias;
+  readonly DeleteImportedKeyMaterial: typeof deleteImportedKeyMaterial;
+  readonly DescribeKey: typeof describeKey;
+  readonly DisableKey: typeof disableKey;
+  readonly DisableKeyRotation: typeof disableKeyRotation;
+  readonly EnableKey: typeof enableKey;
+  readonly EnableKeyRotation: typeof enableKeyRotation;
+  readonly Encrypt: typeof encrypt;
+  readonly GenerateDataKey: typeof generateDataKey;
+  readonly GenerateDataKeyWithoutPlaintext: typeof generateDataKeyWithoutPlaintext;
+  readonly GenerateRandom: typeof generateRandom;
+  readonly GetKeyPolicy: typeof getKeyPolicy;
+  readonly GetKeyRotationStatus: typeof getKeyRotationStatus;
+  readonly GetParametersForImport: typeof getParametersForImport;
+  readonly ImportKeyMaterial: typeof importKeyMaterial;
+  readonly ListAliases: typeof listAliases;
+  readonly ListGrants: typeof listGrants;
+  readonly ListKeyPolicies: typeof listKeyPolicies;
+  readonly ListKeyRotations: typeof listKeyRotations;
+  readonly ListKeys: typeof listKeys;
+  readonly ListResourceTags: typeof listResourceTags;
+  readonly ListRetirableGrants: typeof listRetirableGrants;
+  readonly PutKeyPolicy: typeof putKeyPolicy;
+  readonly ReEncrypt: typeof reEncrypt;
+  readonly RetireGrant: typeof retireGrant;
+  readonly RevokeGrant: typeof revokeGrant;
+  readonly RotateKeyOnDemand: typeof rotateKeyOnDemand;
+  readonly ScheduleKeyDeletion: typeof scheduleKeyDeletion;
+  readonly TagResource: typeof tagResource;
+  readonly UntagResource: typeof untagResource;
+  readonly UpdateAlias: typeof updateAlias;
+  readonly UpdateKeyDescription: typeof updateKeyDescription;
+}
+
+// Compile-time check: the table covers exactly the catalog's operations, each a definition.
+const _complete: Record<OperationName, OperationDefinition> = {} as OperationTable;
+void _complete;
+
 /** Every operation, keyed by wire name. */
-export const OPERATIONS: Readonly<Record<OperationName, OperationDefinition>> = Object.freeze({
+export const OPERATIONS: OperationTable = Object.freeze({
   CancelKeyDeletion: cancelKeyDeletion,
   CreateAlias: createAlias,
   CreateGrant: createGrant,

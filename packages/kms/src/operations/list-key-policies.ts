@@ -1,17 +1,41 @@
 /**
  * @module
- * ListKeyPolicies. PLACEHOLDER-UNIMPLEMENTED: replaced by the real operation before this lands.
+ * ListKeyPolicies: a key has exactly one policy, named `default` (API reference; AWS-validated
+ * LocalStack test `test_get_put_list_key_policies`: `["default"]`, `Truncated: false`).
  */
 
-import { KmsError } from '../errors.ts';
 import { structure } from '../protocol/shapes.ts';
+import { requireKeyState } from './shared/key-state.ts';
+import { KEY_ID } from './shared/members.ts';
+import { LIMIT, MARKER, paginate } from './shared/pagination.ts';
+import { DEFAULT_POLICY_NAME } from './shared/policy-members.ts';
 import type { OperationDefinition } from './types.ts';
 
+/** ListKeyPolicies request. */
+export interface ListKeyPoliciesRequest {
+  KeyId: string;
+  Limit?: number;
+  Marker?: string;
+}
+
+/** ListKeyPolicies response. */
+export interface ListKeyPoliciesResponse {
+  PolicyNames: string[];
+  NextMarker?: string;
+  Truncated: boolean;
+}
+
 /** ListKeyPolicies. */
-export const listKeyPolicies: OperationDefinition = {
+export const listKeyPolicies: OperationDefinition<ListKeyPoliciesRequest, ListKeyPoliciesResponse> = {
   name: 'ListKeyPolicies',
-  input: structure({}),
-  handler() {
-    throw new KmsError('UnsupportedOperationException', 'ListKeyPolicies is not implemented yet.');
+  input: structure({ KeyId: KEY_ID, Limit: LIMIT, Marker: MARKER }, ['KeyId']),
+
+  async handler(input, context) {
+    const key = await context.resolveKey(input.KeyId, 'key');
+    context.touch(key);
+    context.authorize('kms:ListKeyPolicies', key);
+    requireKeyState(key, 'ListKeyPolicies');
+    const page = paginate([DEFAULT_POLICY_NAME], input.Limit, input.Marker);
+    return { PolicyNames: page.items, ...(page.nextMarker === undefined ? {} : { NextMarker: page.nextMarker }), Truncated: page.truncated };
   },
 };

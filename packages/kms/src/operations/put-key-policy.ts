@@ -1,17 +1,62 @@
 /**
  * @module
- * PutKeyPolicy. PLACEHOLDER-UNIMPLEMENTED: replaced by the real operation before this lands.
+ * PutKeyPolicy: replaces the key policy after validating it (policy/validate.ts: syntax,
+ * principals, 32 KB quota, lockout safety check unless BypassPolicyLockoutSafetyCheck). The text
+ * is stored as given; GetKeyPolicy pretty-prints it. AWS managed keys keep their policy: theirs
+ * allows nobody kms:PutKeyPolicy, so the call is refused as such a policy would refuse it.
  */
 
-import { KmsError } from '../errors.ts';
-import { structure } from '../protocol/shapes.ts';
+import { accessDenied } from '../policy/authorize.ts';
+import { validateKeyPolicy } from '../policy/validate.ts';
+import { boolean, string, structure } from '../protocol/shapes.ts';
+import { requireKeyState } from './shared/key-state.ts';
+import { KEY_ID } from './shared/members.ts';
+import { POLICY_NAME, requireDefaultPolicyName } from './shared/policy-members.ts';
 import type { OperationDefinition } from './types.ts';
 
+/** PutKeyPolicy request. */
+export interface PutKeyPolicyRequest {
+  KeyId: string;
+  PolicyName?: string;
+  Policy: string;
+  BypassPolicyLockoutSafetyCheck?: boolean;
+}
+
 /** PutKeyPolicy. */
-export const putKeyPolicy: OperationDefinition = {
+export const putKeyPolicy: OperationDefinition<PutKeyPolicyRequest, void> = {
   name: 'PutKeyPolicy',
-  input: structure({}),
-  handler() {
-    throw new KmsError('UnsupportedOperationException', 'PutKeyPolicy is not implemented yet.');
+  input: structure(
+    {
+      KeyId: KEY_ID,
+      PolicyName: POLICY_NAME,
+      // PolicyType: 1..131072 characters of [\u0009\u000A\u000D\u0020-\u00FF] (Smithy model pattern).
+      Policy: string({ min: 1, max: 131072, pattern: '^[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+$' }),
+      BypassPolicyLockoutSafetyCheck: boolean(),
+    },
+    ['KeyId', 'Policy'],
+  ),
+
+  async handler(input, context) {
+    const key = await context.resolveKey(input.KeyId, 'key');
+    context.touch(key);
+    if (key.keyManager === 'AWS') throw accessDenied({ caller: context.caller, action: 'kms:PutKeyPolicy', key, details: {} }, 'noResourcePolicy');
+    context.authorize('kms:PutKeyPolicy', key);
+    requireKeyState(key, 'PutKeyPolicy');
+    requireDefaultPolicyName(input.PolicyName);
+    validateKeyPolicy(input.Policy, {
+      caller: context.caller,
+      account: key.account,
+      region: key.region,
+      keyArn: key.arn,
+      bypassLockoutCheck: input.BypassPolicyLockoutSafetyCheck === true,
+    });
+    await context.commit({ type: 'putKey', key: { ...key, policy: input.Policy } });
   },
+
+  auditParameters: (input) => ({
+    keyId: input.KeyId,
+    policyName: input.PolicyName ?? 'default',
+    policy: input.Policy,
+    bypassPolicyLockoutSafetyCheck: input.BypassPolicyLockoutSafetyCheck === true,
+  }),
 };

@@ -1,17 +1,136 @@
 /**
  * @module
- * ReEncrypt. PLACEHOLDER-UNIMPLEMENTED: replaced by the real operation before this lands.
+ * ReEncrypt: decrypts a blob under its source key and encrypts the plaintext under the destination
+ * key, without the plaintext leaving KMS. Changes the key, the encryption context, or (same key)
+ * the backing key after a rotation. Needs `kms:ReEncryptFrom` on the source key and
+ * `kms:ReEncryptTo` on the destination key; both keys must be usable (key-state table, row 1).
+ *
+ * `SourceKeyId` is optional (the blob names its key) but must match when given
+ * (IncorrectKeyException, LocalStack's AWS-validated `re_encrypt_incorrect_source_key`).
+ * `CiphertextBlob` is optional in the newer model only for a dry run with `IGNORE_CIPHERTEXT`,
+ * which then needs `SourceKeyId`.
  */
 
-import { KmsError } from '../errors.ts';
-import { structure } from '../protocol/shapes.ts';
-import type { OperationDefinition } from './types.ts';
+import { dryRunSucceeded, KmsError } from '../errors.ts';
+import type { KeyRecord } from '../model/records.ts';
+import { blob, structure } from '../protocol/shapes.ts';
+import { INCORRECT_KEY_MESSAGE } from './decrypt.ts';
+import { requireSymmetricAlgorithm } from './shared/algorithm.ts';
+import { DRY_RUN_MODIFIERS, ignoresCiphertext, requireMember } from './shared/crypto-members.ts';
+import { keyOfBlob, openUnderKey, sealUnderKey } from './shared/crypto.ts';
+import { requireKeyState } from './shared/key-state.ts';
+import { DRY_RUN, ENCRYPTION_ALGORITHM, ENCRYPTION_CONTEXT, GRANT_TOKENS, KEY_ID } from './shared/members.ts';
+import type { OperationContext, OperationDefinition } from './types.ts';
+
+/** ReEncrypt request. */
+export interface ReEncryptRequest {
+  /** Required except for a dry run with `DryRunModifiers: ['IGNORE_CIPHERTEXT']`. */
+  CiphertextBlob?: Uint8Array;
+  SourceEncryptionContext?: Record<string, string>;
+  SourceKeyId?: string;
+  DestinationKeyId: string;
+  DestinationEncryptionContext?: Record<string, string>;
+  SourceEncryptionAlgorithm?: string;
+  DestinationEncryptionAlgorithm?: string;
+  GrantTokens?: string[];
+  DryRun?: boolean;
+  DryRunModifiers?: 'IGNORE_CIPHERTEXT'[];
+}
+
+/** ReEncrypt response. */
+export interface ReEncryptResponse {
+  CiphertextBlob: Uint8Array;
+  /** ARN of the key that decrypted. */
+  SourceKeyId: string;
+  /** ARN of the key that encrypted. */
+  KeyId: string;
+  SourceEncryptionAlgorithm: 'SYMMETRIC_DEFAULT';
+  DestinationEncryptionAlgorithm: 'SYMMETRIC_DEFAULT';
+  /** The backing key that decrypted (64 hex digits). */
+  SourceKeyMaterialId: string;
+  /** The backing key that encrypted (64 hex digits). */
+  DestinationKeyMaterialId: string;
+}
 
 /** ReEncrypt. */
-export const reEncrypt: OperationDefinition = {
+export const reEncrypt: OperationDefinition<ReEncryptRequest, ReEncryptResponse> = {
   name: 'ReEncrypt',
-  input: structure({}),
-  handler() {
-    throw new KmsError('UnsupportedOperationException', 'ReEncrypt is not implemented yet.');
+  input: structure(
+    {
+      CiphertextBlob: blob({ min: 1, max: 6144 }),
+      SourceEncryptionContext: ENCRYPTION_CONTEXT,
+      SourceKeyId: KEY_ID,
+      DestinationKeyId: KEY_ID,
+      DestinationEncryptionContext: ENCRYPTION_CONTEXT,
+      SourceEncryptionAlgorithm: ENCRYPTION_ALGORITHM,
+      DestinationEncryptionAlgorithm: ENCRYPTION_ALGORITHM,
+      GrantTokens: GRANT_TOKENS,
+      DryRun: DRY_RUN,
+      DryRunModifiers: DRY_RUN_MODIFIERS,
+    },
+    ['DestinationKeyId'],
+  ),
+
+  async handler(input, context) {
+    const skipCiphertext = ignoresCiphertext(input);
+    const ciphertext = skipCiphertext ? undefined : requireMember(input.CiphertextBlob, 'ciphertextBlob');
+    const source = await sourceKey(input, context, ciphertext);
+    const destination = await context.resolveKey(input.DestinationKeyId, 'any');
+    // CloudTrail lists the source key, then the destination key.
+    context.touch(source);
+    context.touch(destination);
+    const grantTokens = input.GrantTokens ? { grantTokens: input.GrantTokens } : {};
+    context.authorize('kms:ReEncryptFrom', source, { encryptionContext: input.SourceEncryptionContext ?? {}, ...grantTokens });
+    context.authorize('kms:ReEncryptTo', destination, { encryptionContext: input.DestinationEncryptionContext ?? {}, ...grantTokens });
+    requireKeyState(source, 'ReEncrypt');
+    requireKeyState(destination, 'ReEncrypt');
+    requireSymmetricAlgorithm(source, input.SourceEncryptionAlgorithm);
+    requireSymmetricAlgorithm(destination, input.DestinationEncryptionAlgorithm);
+    if (ciphertext === undefined) throw dryRunSucceeded();
+    const opened = openUnderKey(context, source, ciphertext, input.SourceEncryptionContext);
+    try {
+      if (input.DryRun === true) throw dryRunSucceeded();
+      const sealed = sealUnderKey(context, destination, opened.plaintext, input.DestinationEncryptionContext);
+      return {
+        CiphertextBlob: sealed.blob,
+        SourceKeyId: source.arn,
+        KeyId: destination.arn,
+        SourceEncryptionAlgorithm: 'SYMMETRIC_DEFAULT',
+        DestinationEncryptionAlgorithm: 'SYMMETRIC_DEFAULT',
+        SourceKeyMaterialId: opened.materialId,
+        DestinationKeyMaterialId: sealed.materialId,
+      };
+    } finally {
+      // The plaintext never leaves KMS.
+      opened.plaintext.fill(0);
+    }
   },
+
+  // CloudTrail's ReEncrypt records name both algorithms (as Decrypt always names its algorithm),
+  // the contexts and the key ids, never the ciphertext.
+  auditParameters: (input) => ({
+    ...(input?.SourceKeyId === undefined ? {} : { sourceKeyId: input.SourceKeyId }),
+    ...(input?.SourceEncryptionContext === undefined ? {} : { sourceEncryptionContext: input.SourceEncryptionContext }),
+    sourceEncryptionAlgorithm: input?.SourceEncryptionAlgorithm ?? 'SYMMETRIC_DEFAULT',
+    ...(input?.DestinationKeyId === undefined ? {} : { destinationKeyId: input.DestinationKeyId }),
+    ...(input?.DestinationEncryptionContext === undefined ? {} : { destinationEncryptionContext: input.DestinationEncryptionContext }),
+    destinationEncryptionAlgorithm: input?.DestinationEncryptionAlgorithm ?? 'SYMMETRIC_DEFAULT',
+    ...(input?.GrantTokens === undefined ? {} : { grantTokens: input.GrantTokens }),
+    ...(input?.DryRun === undefined ? {} : { dryRun: input.DryRun }),
+    ...(input?.DryRunModifiers === undefined ? {} : { dryRunModifiers: input.DryRunModifiers }),
+  }),
 };
+
+/**
+ * The key that decrypts: the blob's key (checked against `SourceKeyId` when given), or, for a dry
+ * run that ignores the ciphertext, the key `SourceKeyId` names.
+ */
+async function sourceKey(input: ReEncryptRequest, context: OperationContext, ciphertext: Uint8Array | undefined): Promise<KeyRecord> {
+  if (ciphertext === undefined) return context.resolveKey(requireMember(input.SourceKeyId, 'sourceKeyId'), 'any');
+  const key = keyOfBlob(context, ciphertext);
+  if (input.SourceKeyId !== undefined) {
+    const named = await context.resolveKey(input.SourceKeyId, 'any');
+    if (named.keyId !== key.keyId) throw new KmsError('IncorrectKeyException', INCORRECT_KEY_MESSAGE);
+  }
+  return key;
+}

@@ -1,17 +1,75 @@
 /**
  * @module
- * RetireGrant. PLACEHOLDER-UNIMPLEMENTED: replaced by the real operation before this lands.
+ * RetireGrant: deletes a grant, named by a grant token alone or by key ARN + grant id. The grant
+ * decides who may retire it (RetireGrant API reference; dev guide "Retiring and revoking
+ * grants"): its retiring principal, its grantee if the grant allows RetireGrant, and the account
+ * the grant was created in (its root, or principals it delegates kms:RetireGrant to).
  */
 
-import { KmsError } from '../errors.ts';
+import { dryRunSucceeded, KmsError } from '../errors.ts';
+import { grantIdOfToken } from '../model/grants.ts';
+import type { GrantRecord, KeyRecord } from '../model/records.ts';
+import { authorizeAccess, identityPolicyAllows, invalidGrantToken, type AccessRequest } from '../policy/authorize.ts';
+import { matchPrincipal } from '../policy/principals.ts';
 import { structure } from '../protocol/shapes.ts';
-import type { OperationDefinition } from './types.ts';
+import { GRANT_ID, GRANT_TOKEN, invalidGrantId } from './shared/grants.ts';
+import { DRY_RUN, KEY_ID } from './shared/members.ts';
+import type { OperationContext, OperationDefinition } from './types.ts';
+
+/** RetireGrant request. */
+export interface RetireGrantRequest {
+  GrantToken?: string;
+  KeyId?: string;
+  GrantId?: string;
+  DryRun?: boolean;
+}
 
 /** RetireGrant. */
-export const retireGrant: OperationDefinition = {
+export const retireGrant: OperationDefinition<RetireGrantRequest, void> = {
   name: 'RetireGrant',
-  input: structure({}),
-  handler() {
-    throw new KmsError('UnsupportedOperationException', 'RetireGrant is not implemented yet.');
+  input: structure({ GrantToken: GRANT_TOKEN, KeyId: KEY_ID, GrantId: GRANT_ID, DryRun: DRY_RUN }),
+
+  async handler(input, context) {
+    const { grant, key } = await findGrant(input, context);
+    context.touch(key);
+    const request: AccessRequest = { caller: context.caller, action: 'kms:RetireGrant', key, region: context.region, now: context.now, grants: [grant], details: {} };
+    if (!retiredByGrantRules(grant, request)) authorizeAccess(request);
+    if (input.DryRun === true) throw dryRunSucceeded();
+    await context.commit({ type: 'deleteGrant', grantId: grant.grantId });
   },
+
+  // CloudTrail logs RetireGrant with `requestParameters: null` (KMS reference, CloudTrail records).
+  auditParameters: () => null,
 };
+
+async function findGrant(input: RetireGrantRequest, context: OperationContext): Promise<{ grant: GrantRecord; key: KeyRecord }> {
+  if (input.GrantToken !== undefined) {
+    const grantId = grantIdOfToken(input.GrantToken);
+    if (grantId === undefined) throw invalidGrantToken();
+    const grant = context.state.grant(grantId);
+    const key = grant && context.state.key(grant.keyId);
+    // A well-formed token whose grant is gone (retired, revoked, key deleted). Text UNCONFIRMED.
+    if (grant === undefined || key === undefined || key.region !== context.region) throw new KmsError('NotFoundException', `Grant '${grantId}' does not exist`);
+    if (input.GrantId !== undefined && input.GrantId !== grantId) throw invalidGrantId(input.GrantId);
+    return { grant, key };
+  }
+  if (input.KeyId === undefined || input.GrantId === undefined) {
+    // Text UNCONFIRMED (LocalStack's): KMS needs a token, or a key and a grant id.
+    throw new KmsError('ValidationException', 'Grant token OR (grant ID, key ID) must be specified');
+  }
+  const key = await context.resolveKey(input.KeyId, 'key');
+  const grant = context.state.grant(input.GrantId);
+  if (grant === undefined || grant.keyId !== key.keyId) throw invalidGrantId(input.GrantId);
+  return { grant, key };
+}
+
+/** The retiring principal, or the account the grant was created in, may retire it. */
+function retiredByGrantRules(grant: GrantRecord, request: AccessRequest): boolean {
+  const { caller } = request;
+  if (grant.retiringPrincipal !== undefined) {
+    const match = matchPrincipal(grant.retiringPrincipal, caller);
+    if (match === 'direct' || (match === 'account' && identityPolicyAllows(request))) return true;
+  }
+  const issuing = matchPrincipal(grant.issuingAccount, caller);
+  return issuing === 'direct' || (issuing === 'account' && identityPolicyAllows(request));
+}

@@ -1,17 +1,37 @@
 /**
  * @module
- * RevokeGrant. PLACEHOLDER-UNIMPLEMENTED: replaced by the real operation before this lands.
+ * RevokeGrant: deletes a grant; governed by the key policy and IAM (`kms:RevokeGrant`), usually
+ * held by key administrators. Takes the key id or ARN and the grant id; no grant token (KMS
+ * reference §2.8). Revoking takes effect at once (Strongbox is strongly consistent).
  */
 
-import { KmsError } from '../errors.ts';
+import { dryRunSucceeded } from '../errors.ts';
 import { structure } from '../protocol/shapes.ts';
+import { GRANT_ID, invalidGrantId } from './shared/grants.ts';
+import { requireKeyState } from './shared/key-state.ts';
+import { DRY_RUN, KEY_ID } from './shared/members.ts';
 import type { OperationDefinition } from './types.ts';
 
+/** RevokeGrant request. */
+export interface RevokeGrantRequest {
+  KeyId: string;
+  GrantId: string;
+  DryRun?: boolean;
+}
+
 /** RevokeGrant. */
-export const revokeGrant: OperationDefinition = {
+export const revokeGrant: OperationDefinition<RevokeGrantRequest, void> = {
   name: 'RevokeGrant',
-  input: structure({}),
-  handler() {
-    throw new KmsError('UnsupportedOperationException', 'RevokeGrant is not implemented yet.');
+  input: structure({ KeyId: KEY_ID, GrantId: GRANT_ID, DryRun: DRY_RUN }, ['KeyId', 'GrantId']),
+
+  async handler(input, context) {
+    const key = await context.resolveKey(input.KeyId, 'key');
+    context.touch(key);
+    context.authorize('kms:RevokeGrant', key);
+    requireKeyState(key, 'RevokeGrant');
+    const grant = context.state.grant(input.GrantId);
+    if (grant === undefined || grant.keyId !== key.keyId) throw invalidGrantId(input.GrantId);
+    if (input.DryRun === true) throw dryRunSucceeded();
+    await context.commit({ type: 'deleteGrant', grantId: grant.grantId });
   },
 };

@@ -1,17 +1,35 @@
 /**
  * @module
- * TagResource. PLACEHOLDER-UNIMPLEMENTED: replaced by the real operation before this lands.
+ * TagResource: adds tags to a customer managed key, or replaces the value of an existing tag key.
+ * At most 50 tags per key; `aws:` keys are reserved; AWS managed keys cannot be tagged (API doc;
+ * their key policy refuses kms:TagResource).
+ * Key id or key ARN only; refused while the key is pending deletion.
  */
 
-import { KmsError } from '../errors.ts';
 import { structure } from '../protocol/shapes.ts';
+import { requireKeyState } from './shared/key-state.ts';
+import { KEY_ID } from './shared/members.ts';
+import { mergeTags, parseNewTags, TAG_LIST, tagConditions, type TagInput } from './shared/tags.ts';
 import type { OperationDefinition } from './types.ts';
 
+/** TagResource request. */
+export interface TagResourceRequest {
+  KeyId: string;
+  Tags: TagInput[];
+}
+
 /** TagResource. */
-export const tagResource: OperationDefinition = {
+export const tagResource: OperationDefinition<TagResourceRequest, void> = {
   name: 'TagResource',
-  input: structure({}),
-  handler() {
-    throw new KmsError('UnsupportedOperationException', 'TagResource is not implemented yet.');
+  input: structure({ KeyId: KEY_ID, Tags: TAG_LIST }, ['KeyId', 'Tags']),
+
+  async handler(input, context) {
+    const key = await context.resolveKey(input.KeyId, 'key');
+    context.touch(key);
+    context.authorize('kms:TagResource', key, { conditions: tagConditions(input.Tags.map((tag) => ({ key: tag.TagKey, value: tag.TagValue }))) });
+    requireKeyState(key, 'TagResource');
+    // Tags are checked after the key, as LocalStack's AWS-validated implementation does.
+    const added = parseNewTags(input.Tags);
+    await context.commit({ type: 'putKey', key: { ...key, tags: mergeTags(key.tags, added) } });
   },
 };

@@ -1,17 +1,33 @@
 /**
  * @module
- * UntagResource. PLACEHOLDER-UNIMPLEMENTED: replaced by the real operation before this lands.
+ * UntagResource: removes tags by key; "if the specified tag key isn't found on the KMS key, it
+ * doesn't throw an exception" (API doc). Key id or key ARN only; refused while the key is pending
+ * deletion.
  */
 
-import { KmsError } from '../errors.ts';
-import { structure } from '../protocol/shapes.ts';
+import { list, structure } from '../protocol/shapes.ts';
+import { requireKeyState } from './shared/key-state.ts';
+import { KEY_ID } from './shared/members.ts';
+import { removeTags, TAG_KEY } from './shared/tags.ts';
 import type { OperationDefinition } from './types.ts';
 
+/** UntagResource request. */
+export interface UntagResourceRequest {
+  KeyId: string;
+  TagKeys: string[];
+}
+
 /** UntagResource. */
-export const untagResource: OperationDefinition = {
+export const untagResource: OperationDefinition<UntagResourceRequest, void> = {
   name: 'UntagResource',
-  input: structure({}),
-  handler() {
-    throw new KmsError('UnsupportedOperationException', 'UntagResource is not implemented yet.');
+  input: structure({ KeyId: KEY_ID, TagKeys: list(TAG_KEY) }, ['KeyId', 'TagKeys']),
+
+  async handler(input, context) {
+    const key = await context.resolveKey(input.KeyId, 'key');
+    context.touch(key);
+    context.authorize('kms:UntagResource', key, { conditions: { 'aws:TagKeys': input.TagKeys } });
+    requireKeyState(key, 'UntagResource');
+    const tags = removeTags(key.tags, input.TagKeys);
+    if (tags.length !== key.tags.length) await context.commit({ type: 'putKey', key: { ...key, tags } });
   },
 };

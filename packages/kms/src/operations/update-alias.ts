@@ -1,17 +1,52 @@
 /**
  * @module
- * UpdateAlias. PLACEHOLDER-UNIMPLEMENTED: replaced by the real operation before this lands.
+ * UpdateAlias: points an existing alias at another customer managed key of the same account and
+ * Region (key id or key ARN). The new key must have the key type and usage of the current one
+ * (always true here: Strongbox keys are all symmetric ENCRYPT_DECRYPT). Needs kms:UpdateAlias on
+ * the alias (IAM), the current key and the new key (key policies). The current key may be pending
+ * deletion; the new one may not (key-state table, footnote 10).
  */
 
-import { KmsError } from '../errors.ts';
+import { aliasNotFound } from '../errors.ts';
+import { aliasArn } from '../model/identifiers.ts';
 import { structure } from '../protocol/shapes.ts';
+import { ALIAS_NAME, requireCustomerAliasName, requireKeyTarget } from './shared/aliases.ts';
+import { requireKeyState } from './shared/key-state.ts';
+import { KEY_ID } from './shared/members.ts';
 import type { OperationDefinition } from './types.ts';
 
+/** UpdateAlias request. */
+export interface UpdateAliasRequest {
+  AliasName: string;
+  TargetKeyId: string;
+}
+
 /** UpdateAlias. */
-export const updateAlias: OperationDefinition = {
+export const updateAlias: OperationDefinition<UpdateAliasRequest, void> = {
   name: 'UpdateAlias',
-  input: structure({}),
-  handler() {
-    throw new KmsError('UnsupportedOperationException', 'UpdateAlias is not implemented yet.');
+  input: structure({ AliasName: ALIAS_NAME, TargetKeyId: KEY_ID }, ['AliasName', 'TargetKeyId']),
+
+  async handler(input, context) {
+    const { AliasName: aliasName } = input;
+    requireCustomerAliasName(aliasName);
+    requireKeyTarget(input.TargetKeyId);
+    const { account } = context.caller;
+    const { region } = context;
+    const arn = aliasArn(region, account, aliasName);
+    const alias = context.state.alias(account, region, aliasName);
+    if (alias === undefined) throw aliasNotFound(arn);
+    const target = await context.resolveKey(input.TargetKeyId, 'key');
+    const current = context.state.key(alias.targetKeyId);
+    // CloudTrail lists the alias (added by the dispatcher), then the new key (ct-updatealias.md).
+    context.touch(target);
+    // kms:UpdateAlias on the alias (IAM policy), the current key and the new key (key policies).
+    // AWS managed keys are refused by their key policy ("You don't have permission to associate an
+    // alias with an Amazon Web Services managed key", TargetKeyId doc).
+    context.authorize('kms:UpdateAlias', undefined, { resourceArn: arn });
+    if (current !== undefined) context.authorize('kms:UpdateAlias', current);
+    context.authorize('kms:UpdateAlias', target);
+    requireKeyState(target, 'UpdateAlias');
+    if (alias.targetKeyId === target.keyId) return;
+    await context.commit({ type: 'putAlias', alias: { ...alias, targetKeyId: target.keyId, lastUpdatedDate: context.now } });
   },
 };

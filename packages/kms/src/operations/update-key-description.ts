@@ -1,17 +1,30 @@
 /**
  * @module
- * UpdateKeyDescription. PLACEHOLDER-UNIMPLEMENTED: replaced by the real operation before this lands.
+ * UpdateKeyDescription: replaces the key's description (0..8192 characters; "" clears it). Key id
+ * or key ARN only; refused while the key is pending deletion.
  */
 
-import { KmsError } from '../errors.ts';
-import { structure } from '../protocol/shapes.ts';
+import { string, structure } from '../protocol/shapes.ts';
+import { requireKeyState } from './shared/key-state.ts';
+import { KEY_ID } from './shared/members.ts';
 import type { OperationDefinition } from './types.ts';
 
+/** UpdateKeyDescription request. */
+export interface UpdateKeyDescriptionRequest {
+  KeyId: string;
+  Description: string;
+}
+
 /** UpdateKeyDescription. */
-export const updateKeyDescription: OperationDefinition = {
+export const updateKeyDescription: OperationDefinition<UpdateKeyDescriptionRequest, void> = {
   name: 'UpdateKeyDescription',
-  input: structure({}),
-  handler() {
-    throw new KmsError('UnsupportedOperationException', 'UpdateKeyDescription is not implemented yet.');
+  input: structure({ KeyId: KEY_ID, Description: string({ min: 0, max: 8192 }) }, ['KeyId', 'Description']),
+
+  async handler(input, context) {
+    const key = await context.resolveKey(input.KeyId, 'key');
+    context.touch(key);
+    context.authorize('kms:UpdateKeyDescription', key);
+    requireKeyState(key, 'UpdateKeyDescription');
+    await context.commit({ type: 'putKey', key: { ...key, description: input.Description } });
   },
 };

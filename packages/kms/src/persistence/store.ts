@@ -3,10 +3,12 @@
  * The seam between the model and durability: every state change goes through a `ChangeStore`.
  * `commit` applies the changes to the in-memory state at once (so concurrent requests see them
  * and cannot, say, create the same alias twice) and resolves when they are durable. A request is
- * acknowledged only after its commit resolves, so a crash loses no acknowledged change.
+ * acknowledged only after its commit resolves, so a crash loses no acknowledged change; and a
+ * response that rests on another request's change (Encrypt under material a concurrent rotation
+ * just added) waits for `whenDurable`, so no acknowledged ciphertext depends on lost state.
  */
 
-import type { Change, KmsState } from '../model/state.ts';
+import { KmsState, type Change } from '../model/state.ts';
 
 /** Applies and persists state changes. */
 export interface ChangeStore {
@@ -14,6 +16,12 @@ export interface ChangeStore {
   readonly state: KmsState;
   /** Applies `changes` now; resolves once they are durable. */
   commit(changes: readonly Change[]): Promise<void>;
+  /**
+   * A barrier for responses that rest on state other requests changed: `undefined` when every
+   * change applied so far is durable, else a promise that resolves when they are (and rejects if
+   * the store fails first). Stores that are durable as soon as they apply need not implement it.
+   */
+  whenDurable?(): Promise<void> | undefined;
   /** Flushes and releases resources. */
   close(): Promise<void>;
 }
@@ -31,4 +39,16 @@ export class MemoryStore implements ChangeStore {
   }
 
   async close(): Promise<void> {}
+}
+
+/**
+ * A fresh in-memory store with an empty state (what `Kms` uses when given no store).
+ *
+ * @example
+ * ```ts
+ * const kms = new Kms({ store: createMemoryStore() });
+ * ```
+ */
+export function createMemoryStore(): ChangeStore {
+  return new MemoryStore(new KmsState());
 }

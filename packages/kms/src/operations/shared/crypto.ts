@@ -2,23 +2,69 @@
  * @module
  * Encrypting under a key's current backing key and decrypting a blob with the version it names:
  * the cryptographic core shared by Encrypt, Decrypt, ReEncrypt and the GenerateDataKey family.
+ * Both report the backing key used, whose id the newer KMS model returns as `KeyMaterialId`.
  */
 
-import type { EncryptionContext } from '@strongbox/envelope';
+import { encodeEncryptionContext, type EncryptionContext } from '@strongbox/envelope';
 import { ciphertextKeyInaccessible, invalidCiphertext, KmsError } from '../../errors.ts';
-import { openBlob, readBlobHeader, sealBlob } from '../../model/ciphertext-blob.ts';
+import { BLOB_NONCE_LENGTH, openBlob, readBlobHeader, sealBlob } from '../../model/ciphertext-blob.ts';
 import { currentMaterial } from '../../model/keys.ts';
 import type { KeyRecord } from '../../model/records.ts';
 import type { OperationContext } from '../types.ts';
 
-const NONCE_LENGTH = 12;
+/** A sealed blob and the backing key that sealed it. */
+export interface Sealed {
+  readonly blob: Uint8Array;
+  /** `KeyMaterialId` of the backing key (64 hex digits). */
+  readonly materialId: string;
+}
 
-/** Encrypts `plaintext` under the key's current backing key, bound to `context`. */
-export function encryptUnderKey(context: OperationContext, key: KeyRecord, plaintext: Uint8Array, encryptionContext: EncryptionContext | undefined): Uint8Array {
+/** An opened blob and the backing key that opened it. */
+export interface Opened {
+  readonly plaintext: Uint8Array;
+  /** `KeyMaterialId` of the backing key (64 hex digits). */
+  readonly materialId: string;
+}
+
+/**
+ * The canonical encoding of a request's encryption context.
+ *
+ * Known difference: Strongbox's encoding has hard limits AWS does not document (each key and value
+ * at most 65535 UTF-8 bytes, the whole encoding too) and refuses strings with lone UTF-16
+ * surrogates (which could not be encoded injectively); such contexts get a ValidationException.
+ *
+ * @throws KmsError ValidationException for a context Strongbox cannot encode.
+ */
+export function encodeRequestContext(encryptionContext: EncryptionContext | undefined): Uint8Array {
+  try {
+    return encodeEncryptionContext(encryptionContext);
+  } catch (error) {
+    const reason = error instanceof RangeError ? 'is too large (Strongbox limit: 65535 bytes encoded)' : 'contains a string that is not well-formed Unicode';
+    throw new KmsError('ValidationException', `The encryption context ${reason}.`);
+  }
+}
+
+/**
+ * Encrypts `plaintext` under the key's current backing key, bound to `encryptionContext`.
+ * @throws KmsError ValidationException for a context Strongbox cannot encode; KMSInternalException
+ *   if the key has no backing key (requireKeyState lets only keys with material through).
+ */
+export function sealUnderKey(context: OperationContext, key: KeyRecord, plaintext: Uint8Array, encryptionContext: EncryptionContext | undefined): Sealed {
   const material = currentMaterial(key);
   // Postcondition of requireKeyState: an Enabled key always has material.
   if (material === undefined) throw new KmsError('KMSInternalException', 'An internal error occurred.');
-  return sealBlob(context.backend, key.keyId, material.version, material.material, context.random.bytes(NONCE_LENGTH), plaintext, encryptionContext);
+  const contextEncoding = encodeRequestContext(encryptionContext);
+  const nonce = context.random.bytes(BLOB_NONCE_LENGTH);
+  const blob = sealBlob(context.backend, { keyId: key.keyId, version: material.version }, material.material, nonce, plaintext, contextEncoding);
+  return { blob, materialId: material.materialId };
+}
+
+/**
+ * Encrypts `plaintext` under the key's current backing key (the blob only).
+ * @throws KmsError as `sealUnderKey`.
+ */
+export function encryptUnderKey(context: OperationContext, key: KeyRecord, plaintext: Uint8Array, encryptionContext: EncryptionContext | undefined): Uint8Array {
+  return sealUnderKey(context, key, plaintext, encryptionContext).blob;
 }
 
 /**
@@ -36,14 +82,26 @@ export function keyOfBlob(context: OperationContext, blob: Uint8Array): KeyRecor
 }
 
 /**
- * Decrypts a blob with the backing-key version it names.
- * @throws KmsError InvalidCiphertextException if it does not authenticate under `encryptionContext`.
+ * Decrypts a blob with the backing-key version it names (old versions are kept, so blobs made
+ * before any number of rotations still open).
+ * @throws KmsError InvalidCiphertextException if it does not authenticate under
+ *   `encryptionContext` (or names a version the key does not have); ValidationException for a
+ *   context Strongbox cannot encode.
+ */
+export function openUnderKey(context: OperationContext, key: KeyRecord, blob: Uint8Array, encryptionContext: EncryptionContext | undefined): Opened {
+  const contextEncoding = encodeRequestContext(encryptionContext);
+  const header = readBlobHeader(blob);
+  const material = header && header.keyId === key.keyId ? key.materials.find((candidate) => candidate.version === header.version) : undefined;
+  if (material === undefined) throw invalidCiphertext();
+  const plaintext = openBlob(context.backend, material.material, blob, contextEncoding);
+  if (plaintext === undefined) throw invalidCiphertext();
+  return { plaintext, materialId: material.materialId };
+}
+
+/**
+ * Decrypts a blob (the plaintext only).
+ * @throws KmsError as `openUnderKey`.
  */
 export function decryptWithKey(context: OperationContext, key: KeyRecord, blob: Uint8Array, encryptionContext: EncryptionContext | undefined): Uint8Array {
-  const header = readBlobHeader(blob);
-  const material = header && key.materials.find((candidate) => candidate.version === header.version);
-  if (material === undefined) throw invalidCiphertext();
-  const plaintext = openBlob(context.backend, material.material, blob, encryptionContext);
-  if (plaintext === undefined) throw invalidCiphertext();
-  return plaintext;
+  return openUnderKey(context, key, blob, encryptionContext).plaintext;
 }

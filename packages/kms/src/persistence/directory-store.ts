@@ -1,0 +1,330 @@
+/**
+ * @module
+ * A `ChangeStore` on a data directory: state survives restarts and crashes. Layout:
+ *
+ * ```
+ * root.key                 base64 root key (only when none is passed in; mode 0600)
+ * lock                     pid of the process using the directory
+ * snapshot-<gen>.sbx       the whole state at the start of generation <gen>
+ * journal-<gen>.sbx        changes committed since that snapshot, appended in commit order
+ * ```
+ *
+ * `commit` applies changes to memory at once (concurrent requests see them) and resolves only
+ * after the record holding them is written and fdatasync'd. Group commit: commits arriving while
+ * a write is in flight share the next record and the next fsync. When the journal outgrows its
+ * threshold, the state is written as snapshot <gen+1> (temp file, fsync, rename, directory
+ * fsync), then journal <gen+1> is created and generation <gen>'s files are deleted; recovery
+ * (`recovery.ts`) handles a crash between any two of these steps. Every record is sealed under
+ * the root key (`codec.ts`). `whenDurable` lets the dispatcher hold a response that rests on a
+ * change still waiting for its fsync. If a write or fsync fails, memory may hold changes the disk
+ * lacks, so the store refuses every later commit, and `whenDurable` every later response, with
+ * `KMSInternalException`, and reports the cause through `failure` and `onError`; restart to
+ * recover the durable state.
+ */
+
+import { mkdir, open, readdir, unlink, type FileHandle } from 'node:fs/promises';
+import type { Backend } from '@strongbox/envelope';
+import { KmsError } from '../errors.ts';
+import { KmsState, type Change } from '../model/state.ts';
+import { changesJson, encodeChange, RecordSealer } from './codec.ts';
+import { acquireLock } from './directory-lock.ts';
+import { StoreError } from './errors.ts';
+import { classifyFiles, journalName, nodeFileIo, pathIn, snapshotName, syncDirectory, type FileIo } from './files.ts';
+import { recover, type Recovered } from './recovery.ts';
+import { resolveRootKey, type RootKeySource } from './root-key.ts';
+import { writeSnapshot } from './snapshot.ts';
+import type { ChangeStore } from './store.ts';
+
+/** Default journal size that triggers a snapshot (or the last snapshot's size, if larger). */
+export const DEFAULT_SNAPSHOT_THRESHOLD_BYTES: number = 4 * 1024 * 1024;
+/** JSON text per journal record before a batch is split (only ever between two commits). */
+const RECORD_SPLIT_CHARACTERS = 8 * 1024 * 1024;
+
+/** Options of {@link openDirectoryStore}. */
+export interface DirectoryStoreOptions {
+  /** The data directory; created (mode 0700) if missing. */
+  readonly directory: string;
+  /** 32-byte root key; default `STRONGBOX_ROOT_KEY`, else `<directory>/root.key` (see `root-key.ts`). */
+  readonly rootKey?: Uint8Array;
+  /**
+   * Journal size in bytes past which the state is snapshotted and a new journal started. Default:
+   * 4 MiB or the last snapshot's size, whichever is larger (so compaction stays linear overall).
+   */
+  readonly snapshotThresholdBytes?: number;
+  /** Called once if a write or fsync fails (the store then refuses all commits). */
+  readonly onError?: (error: Error) => void;
+  /** Crypto backend for sealing; default the platform's. */
+  readonly backend?: Backend;
+  /** File writes and syncs; for fault-injection tests only. */
+  readonly io?: FileIo;
+}
+
+/** A store on a data directory. */
+export interface DirectoryStore extends ChangeStore {
+  readonly directory: string;
+  /** Where the root key came from. */
+  readonly rootKeySource: RootKeySource;
+  /** The write or fsync failure that stopped the store, if any. */
+  readonly failure: Error | undefined;
+  /** Writes a snapshot now and starts a new journal. @throws KmsError if the store has failed or closed. */
+  snapshot(): Promise<void>;
+  /** See `ChangeStore.whenDurable`; after a failure, a rejected promise. */
+  whenDurable(): Promise<void> | undefined;
+}
+
+/**
+ * Opens (or creates) a data directory, recovers its state, and returns a store whose `state` is
+ * the recovered state.
+ *
+ * @throws StoreError INVALID_ROOT_KEY, INSECURE_ROOT_KEY, MISSING_ROOT_KEY, WRONG_ROOT_KEY, CORRUPT
+ *   or LOCKED (see `errors.ts`); file-system errors as Node raises them.
+ * @example
+ * ```ts
+ * const store = await openDirectoryStore({ directory: './kms-data' });
+ * const kms = new Kms({ store });
+ * // ...
+ * await kms.close();
+ * ```
+ */
+export async function openDirectoryStore(options: DirectoryStoreOptions): Promise<DirectoryStore> {
+  const { directory } = options;
+  if (typeof directory !== 'string' || directory === '') throw new TypeError(`"directory" expected a non-empty path, got ${JSON.stringify(directory)}`);
+  const threshold = options.snapshotThresholdBytes;
+  if (threshold !== undefined && !(Number.isSafeInteger(threshold) && threshold >= 0)) {
+    throw new RangeError(`"snapshotThresholdBytes" expected a non-negative integer, got ${threshold}`);
+  }
+  await mkdir(directory, { recursive: true, mode: 0o700 });
+  const release = await acquireLock(directory);
+  let sealer: RecordSealer | undefined;
+  try {
+    const files = classifyFiles(await readdir(directory));
+    const hasState = files.snapshots.length > 0 || files.journals.length > 0;
+    const rootKey = await resolveRootKey(directory, options.rootKey, hasState);
+    sealer = new RecordSealer(rootKey.key, options.backend);
+    rootKey.key.fill(0);
+    const io = options.io ?? nodeFileIo;
+    let recovered: Recovered;
+    if (hasState) {
+      recovered = await recover(directory, files, sealer);
+    } else {
+      // First start (or a crash during the first start): the empty state as snapshot 1, so a
+      // directory always proves which root key it belongs to.
+      for (const name of files.temporaries) await unlink(pathIn(directory, name));
+      const snapshotBytes = await writeSnapshot(directory, 1, [], sealer, io);
+      recovered = { state: new KmsState(), generation: 1, journalRecords: 0, journalBytes: 0, snapshotBytes };
+    }
+    const journal = await openJournal(directory, recovered.generation);
+    return new DataDirectoryStore({ directory, sealer, io, journal, recovered, release, rootKeySource: rootKey.source, threshold, onError: options.onError });
+  } catch (error) {
+    sealer?.destroy();
+    await release();
+    throw error;
+  }
+}
+
+async function openJournal(directory: string, generation: number): Promise<FileHandle> {
+  const handle = await open(pathIn(directory, journalName(generation)), 'a', 0o600);
+  await syncDirectory(directory);
+  return handle;
+}
+
+interface Waiter {
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
+interface Pending extends Waiter {
+  readonly changes: readonly Change[];
+  /** This commit's number in apply order. */
+  readonly serial: number;
+}
+
+interface Barrier extends Waiter {
+  /** Resolves once commits up to this number are durable. */
+  readonly serial: number;
+}
+
+interface Parts {
+  readonly directory: string;
+  readonly sealer: RecordSealer;
+  readonly io: FileIo;
+  readonly journal: FileHandle;
+  readonly recovered: Recovered;
+  readonly release: () => Promise<void>;
+  readonly rootKeySource: RootKeySource;
+  readonly threshold: number | undefined;
+  readonly onError: ((error: Error) => void) | undefined;
+}
+
+/** What a commit rejects with once the store cannot persist: AWS's generic internal error. */
+function unavailable(): KmsError {
+  return new KmsError('KMSInternalException', 'An internal error occurred.');
+}
+
+class DataDirectoryStore implements DirectoryStore {
+  readonly state: KmsState;
+  readonly directory: string;
+  readonly rootKeySource: RootKeySource;
+  readonly #parts: Parts;
+  #journal: FileHandle;
+  #generation: number;
+  #sequence: number;
+  #journalBytes: number;
+  #snapshotBytes: number;
+  #pending: Pending[] = [];
+  #snapshotWaiters: Waiter[] = [];
+  #barriers: Barrier[] = [];
+  /** Commits applied to memory so far, and how many of them are durable. */
+  #applied = 0;
+  #durable = 0;
+  #active = false;
+  #running: Promise<void> = Promise.resolve();
+  #failure: Error | undefined;
+  #closing: Promise<void> | undefined;
+
+  constructor(parts: Parts) {
+    this.#parts = parts;
+    this.state = parts.recovered.state;
+    this.directory = parts.directory;
+    this.rootKeySource = parts.rootKeySource;
+    this.#journal = parts.journal;
+    this.#generation = parts.recovered.generation;
+    this.#sequence = parts.recovered.journalRecords;
+    this.#journalBytes = parts.recovered.journalBytes;
+    this.#snapshotBytes = parts.recovered.snapshotBytes;
+  }
+
+  get failure(): Error | undefined {
+    return this.#failure;
+  }
+
+  commit(changes: readonly Change[]): Promise<void> {
+    // Refuse before applying: after a failure memory must not drift further from the disk.
+    if (this.#failure !== undefined || this.#closing !== undefined) return Promise.reject(unavailable());
+    if (changes.length === 0) return Promise.resolve();
+    for (const change of changes) this.state.apply(change);
+    const serial = ++this.#applied;
+    return new Promise((resolve, reject) => {
+      this.#pending.push({ changes, serial, resolve, reject });
+      this.#schedule();
+    });
+  }
+
+  whenDurable(): Promise<void> | undefined {
+    if (this.#failure !== undefined) return Promise.reject(unavailable());
+    if (this.#durable === this.#applied) return undefined;
+    const serial = this.#applied;
+    return new Promise((resolve, reject) => this.#barriers.push({ serial, resolve, reject }));
+  }
+
+  snapshot(): Promise<void> {
+    if (this.#failure !== undefined || this.#closing !== undefined) return Promise.reject(unavailable());
+    return new Promise((resolve, reject) => {
+      this.#snapshotWaiters.push({ resolve, reject });
+      this.#schedule();
+    });
+  }
+
+  close(): Promise<void> {
+    this.#closing ??= (async () => {
+      // Commits already accepted are still written (or rejected, if the store failed).
+      while (this.#active) await this.#running;
+      await this.#journal.close().catch(() => undefined);
+      this.#parts.sealer.destroy();
+      await this.#parts.release();
+    })();
+    return this.#closing;
+  }
+
+  #schedule(): void {
+    if (this.#active) return;
+    this.#active = true;
+    this.#running = this.#drain();
+  }
+
+  /** The single writer: one record (or snapshot) and one fsync at a time, in commit order. */
+  async #drain(): Promise<void> {
+    // Let commits made in the same tick join the first batch.
+    await undefined;
+    for (;;) {
+      const batch = this.#pending.splice(0);
+      const snapshotWaiters = this.#snapshotWaiters.splice(0);
+      if (batch.length === 0 && snapshotWaiters.length === 0) {
+        this.#active = false;
+        return;
+      }
+      try {
+        const threshold = this.#parts.threshold ?? Math.max(DEFAULT_SNAPSHOT_THRESHOLD_BYTES, this.#snapshotBytes);
+        // No await between taking the batch and capturing the state in #snapshot: the snapshot
+        // then holds exactly the durable records plus this batch.
+        if (snapshotWaiters.length > 0 || (this.#journalBytes >= threshold && this.#journalBytes > 0)) await this.#snapshot();
+        else await this.#append(batch);
+      } catch (error) {
+        this.#fail(error instanceof Error ? error : new Error(String(error)), [...batch, ...snapshotWaiters]);
+        this.#active = false;
+        return;
+      }
+      if (batch.length > 0) this.#durable = batch.at(-1)!.serial;
+      for (const waiter of batch) waiter.resolve();
+      for (const waiter of snapshotWaiters) waiter.resolve();
+      this.#barriers = this.#barriers.filter((barrier) => (barrier.serial <= this.#durable ? (barrier.resolve(), false) : true));
+    }
+  }
+
+  async #append(batch: readonly Pending[]): Promise<void> {
+    const records: Uint8Array[] = [];
+    let encoded: string[] = [];
+    let characters = 0;
+    for (const [index, pending] of batch.entries()) {
+      for (const change of pending.changes) {
+        const json = encodeChange(change);
+        encoded.push(json);
+        characters += json.length;
+      }
+      // Split only between commits: a commit's changes always land in one record, so recovery
+      // never replays half of one.
+      if (characters >= RECORD_SPLIT_CHARACTERS || index === batch.length - 1) {
+        records.push(await this.#parts.sealer.sealRecord(changesJson(encoded), { kind: 'journal', generation: this.#generation, sequence: this.#sequence + records.length }));
+        encoded = [];
+        characters = 0;
+      }
+    }
+    const bytes = records.length === 1 ? records[0]! : Buffer.concat(records);
+    await this.#parts.io.write(this.#journal, bytes);
+    await this.#parts.io.sync(this.#journal);
+    this.#sequence += records.length;
+    this.#journalBytes += bytes.length;
+  }
+
+  async #snapshot(): Promise<void> {
+    const changes = this.state.toChanges();
+    const { directory, sealer, io } = this.#parts;
+    const previous = this.#generation;
+    const next = previous + 1;
+    this.#snapshotBytes = await writeSnapshot(directory, next, changes, sealer, io);
+    // Snapshot <next> is durable: from here on recovery starts from it, whatever happens next.
+    const journal = await openJournal(directory, next);
+    const old = this.#journal;
+    this.#journal = journal;
+    this.#generation = next;
+    this.#sequence = 0;
+    this.#journalBytes = 0;
+    await old.close().catch(() => undefined);
+    // Garbage now; if deleting fails, recovery deletes it on the next start.
+    await unlink(pathIn(directory, journalName(previous))).catch(() => undefined);
+    await unlink(pathIn(directory, snapshotName(previous))).catch(() => undefined);
+    await syncDirectory(directory).catch(() => undefined);
+  }
+
+  #fail(error: Error, waiters: readonly Waiter[]): void {
+    const failure = new StoreError('WRITE_FAILED', `Writing to the data directory ${this.directory} failed (${error.message}); the store refuses further changes. Restart to recover the durable state.`, { cause: error });
+    this.#failure = failure;
+    const rejected = [...waiters, ...this.#pending.splice(0), ...this.#snapshotWaiters.splice(0), ...this.#barriers.splice(0)];
+    for (const waiter of rejected) waiter.reject(unavailable());
+    try {
+      this.#parts.onError?.(failure);
+    } catch {
+      // A failing error callback must not hide the original failure.
+    }
+  }
+}

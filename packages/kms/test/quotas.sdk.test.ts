@@ -1,0 +1,116 @@
+/**
+ * Throttling as clients see it: `ThrottlingException` with KMS's exact text and HTTP 400 through the
+ * official SDK, and whose account a call is counted against (the caller's, for cross-account use
+ * and for calls an AWS service makes on the caller's behalf). AWS: "Request quotas" and
+ * "Throttling" in the KMS Developer Guide; wire body captured in hyperlane-xyz/hyperlane-monorepo#2391.
+ */
+
+import { CreateKeyCommand, DecryptCommand, EncryptCommand, GenerateDataKeyCommand } from '@aws-sdk/client-kms';
+import { describe, expect, it } from 'vitest';
+import { Kms, KmsError, ManualClock, principalFromArn } from '../src/index.ts';
+import { failureOf, startKms } from './helpers/sdk.ts';
+
+const THROTTLED = 'You have exceeded the rate at which you may call KMS. Reduce the frequency of your calls.';
+const ALICE_ARN = 'arn:aws:iam::111122223333:user/alice';
+/** Alice may call every KMS action (IAM identity policy), so only the quota can refuse her. */
+const ALICE = principalFromArn(ALICE_ARN, { identityPolicy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'kms:*', Resource: '*' }] }) });
+
+/** The code and message a rejected in-process call carries. */
+async function refusal(promise: Promise<unknown>): Promise<{ code: string; message: string }> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof KmsError) return { code: error.code, message: error.message };
+    throw error;
+  }
+  throw new Error('expected the call to fail, but it succeeded');
+}
+
+describe('ThrottlingException through @aws-sdk/client-kms', () => {
+  // The SDK retries ThrottlingException on its own (it is in smithy's THROTTLING_ERROR_CODES), which
+  // would hide the refusal: the fixture's client has maxAttempts: 1.
+  it("answers the call over the quota with KMS's exact text and HTTP 400, and admits again a second later", async () => {
+    const clock = new ManualClock();
+    const fixture = await startKms({ clock, quotas: { overrides: { CreateKey: 1 } } });
+    try {
+      await fixture.client.send(new CreateKeyCommand({}));
+      const failure = await failureOf(fixture.client.send(new CreateKeyCommand({})));
+      expect(failure).toEqual({ name: 'ThrottlingException', message: THROTTLED, status: 400 });
+      clock.advance(1000);
+      await expect(fixture.client.send(new CreateKeyCommand({}))).resolves.toBeDefined();
+    } finally {
+      await fixture.close();
+    }
+  });
+
+  it('shares one quota among Encrypt, GenerateDataKey and Decrypt', async () => {
+    const clock = new ManualClock();
+    const fixture = await startKms({ clock, quotas: { cryptographic: 3 } });
+    try {
+      const { KeyMetadata } = await fixture.client.send(new CreateKeyCommand({}));
+      const keyId = KeyMetadata!.KeyId!;
+      const { CiphertextBlob } = await fixture.client.send(new EncryptCommand({ KeyId: keyId, Plaintext: new Uint8Array([1]) }));
+      await fixture.client.send(new GenerateDataKeyCommand({ KeyId: keyId, NumberOfBytes: 16 }));
+      await fixture.client.send(new DecryptCommand({ CiphertextBlob }));
+      const failure = await failureOf(fixture.client.send(new EncryptCommand({ KeyId: keyId, Plaintext: new Uint8Array([1]) })));
+      expect(failure).toEqual({ name: 'ThrottlingException', message: THROTTLED, status: 400 });
+      // CreateKey has its own quota, untouched by the cryptographic one.
+      await expect(fixture.client.send(new CreateKeyCommand({}))).resolves.toBeDefined();
+    } finally {
+      await fixture.close();
+    }
+  });
+});
+
+describe('whose account a call counts against', () => {
+  it("applies AWS's quotas by default (the sixth CreateKey in one second is throttled) and none with quotas: false", async () => {
+    const clock = new ManualClock();
+    const limited = new Kms({ clock });
+    for (let i = 0; i < 5; i++) await limited.createKey({});
+    expect(await refusal(limited.createKey({}))).toEqual({ code: 'ThrottlingException', message: THROTTLED });
+    const unlimited = new Kms({ clock, quotas: false });
+    for (let i = 0; i < 20; i++) await unlimited.createKey({});
+  });
+
+  it('keeps operations apart: CreateKey throttled does not affect Encrypt', async () => {
+    const kms = new Kms({ clock: new ManualClock(), quotas: { overrides: { CreateKey: 1 } } });
+    const { KeyMetadata } = await kms.createKey({});
+    expect(await refusal(kms.createKey({}))).toEqual({ code: 'ThrottlingException', message: THROTTLED });
+    await expect(kms.encrypt({ KeyId: KeyMetadata.KeyId, Plaintext: new Uint8Array([1]) })).resolves.toMatchObject({ KeyId: KeyMetadata.Arn });
+  });
+
+  it('counts a call made with another caller against that caller’s account, not the default one', async () => {
+    const kms = new Kms({ clock: new ManualClock(), quotas: { overrides: { CreateKey: 1 } } });
+    await kms.createKey({}, { caller: ALICE });
+    expect(await refusal(kms.createKey({}, { caller: ALICE }))).toEqual({ code: 'ThrottlingException', message: THROTTLED });
+    await expect(kms.createKey({})).resolves.toBeDefined();
+  });
+
+  it("throttles the calling account for cross-account use of a key, not the key owner's", async () => {
+    const kms = new Kms({ clock: new ManualClock(), quotas: { cryptographic: 2 } });
+    const { KeyMetadata } = await kms.createKey({});
+    // Alice's calls are counted before authorization decides about them (AccessDenied or not).
+    for (let i = 0; i < 2; i++) await kms.encrypt({ KeyId: KeyMetadata.Arn, Plaintext: new Uint8Array([1]) }, { caller: ALICE }).catch(() => undefined);
+    expect(await refusal(kms.encrypt({ KeyId: KeyMetadata.Arn, Plaintext: new Uint8Array([1]) }, { caller: ALICE }))).toEqual({ code: 'ThrottlingException', message: THROTTLED });
+    await expect(kms.encrypt({ KeyId: KeyMetadata.Arn, Plaintext: new Uint8Array([1]) })).resolves.toMatchObject({ KeyId: KeyMetadata.Arn });
+  });
+
+  it("counts calls an AWS service makes on a principal's behalf against the principal's account", async () => {
+    const kms = new Kms({ clock: new ManualClock(), quotas: { overrides: { CreateKey: 2 } } });
+    const viaS3 = { ...ALICE, invokedBy: 's3.amazonaws.com' };
+    await kms.createKey({}, { caller: ALICE });
+    await kms.createKey({}, { caller: viaS3 });
+    expect(await refusal(kms.createKey({}, { caller: ALICE }))).toEqual({ code: 'ThrottlingException', message: THROTTLED });
+    expect(await refusal(kms.createKey({}, { caller: viaS3 }))).toEqual({ code: 'ThrottlingException', message: THROTTLED });
+    await expect(kms.createKey({})).resolves.toBeDefined();
+  });
+
+  it('audits throttled calls with errorCode ThrottlingException', async () => {
+    const kms = new Kms({ clock: new ManualClock(), quotas: { overrides: { DescribeKey: 1 } } });
+    const { KeyMetadata } = await kms.createKey({});
+    await kms.describeKey({ KeyId: KeyMetadata.KeyId });
+    await kms.describeKey({ KeyId: KeyMetadata.KeyId }).catch(() => undefined);
+    const [newest] = kms.auditTrail.lookup({ eventName: 'DescribeKey' }).records;
+    expect(newest).toMatchObject({ eventName: 'DescribeKey', errorCode: 'ThrottlingException', errorMessage: THROTTLED, requestParameters: { keyId: KeyMetadata.KeyId } });
+  });
+});
