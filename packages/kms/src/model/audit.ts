@@ -15,13 +15,24 @@ import { lookupRecords, renderRecord, type CloudTrailRecord, type LookupQuery, t
 import type { Random } from './environment.ts';
 import type { Principal } from './principal.ts';
 
-/** One recorded call (rendered to CloudTrail JSON on demand). */
+/**
+ * Events KMS itself records, as `AwsServiceEvent`s, when the clock makes something happen: an
+ * automatic or on-demand rotation completes, a key's deletion window ends, imported material
+ * expires (dev guide "Logging AWS KMS API calls": RotateKey, DeleteKey, DeleteExpiredKeyMaterial).
+ */
+export type ServiceEventName = 'RotateKey' | 'DeleteKey' | 'DeleteExpiredKeyMaterial';
+
+/** One recorded call or service event (rendered to CloudTrail JSON on demand). */
 export interface AuditEvent {
   /** Random UUID, CloudTrail's `eventID`. */
   readonly eventId: string;
   /** Epoch milliseconds. */
   readonly eventTime: number;
-  readonly eventName: OperationName;
+  readonly eventName: OperationName | ServiceEventName;
+  /** Set for KMS's own events; absent for API calls. */
+  readonly eventType?: 'AwsServiceEvent';
+  /** `serviceEventDetails` of a service event (`{ keyId }` with the bare key id). */
+  readonly serviceEventDetails?: Record<string, unknown>;
   readonly region: string;
   readonly caller: Principal;
   readonly sourceIpAddress: string;

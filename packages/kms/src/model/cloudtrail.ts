@@ -47,11 +47,14 @@ export interface CloudTrailRecord {
   readonly requestParameters: Record<string, unknown> | null;
   readonly responseElements: Record<string, unknown> | null;
   readonly additionalEventData?: Record<string, unknown>;
-  readonly requestID: string;
+  /** Absent on service events. */
+  readonly requestID?: string;
   readonly eventID: string;
   readonly readOnly: boolean;
   readonly resources: readonly CloudTrailResource[];
-  readonly eventType: 'AwsApiCall';
+  readonly eventType: 'AwsApiCall' | 'AwsServiceEvent';
+  /** Service events only: `{ keyId }`. */
+  readonly serviceEventDetails?: Record<string, unknown>;
   readonly managementEvent: true;
   readonly recipientAccountId: string;
   readonly eventCategory: 'Management';
@@ -126,6 +129,7 @@ const IAM_ARN = /^arn:[\w-]+:(?:iam|sts)::(\d{12}):(.+)$/;
 
 /** Renders one event as the CloudTrail record KMS would write for it. */
 export function renderRecord(event: AuditEvent): CloudTrailRecord {
+  if (event.eventType === 'AwsServiceEvent') return renderServiceEvent(event);
   const eventTime = isoSeconds(event.eventTime);
   const invokedBy = event.caller.invokedBy;
   return {
@@ -151,6 +155,34 @@ export function renderRecord(event: AuditEvent): CloudTrailRecord {
     eventType: 'AwsApiCall',
     managementEvent: true,
     recipientAccountId: event.recipientAccountId,
+    eventCategory: 'Management',
+  };
+}
+
+/**
+ * A KMS-internal event as real records show it (ct-rotatekey, ct-delete-key): `userIdentity` names
+ * only the account and `invokedBy: "AWS Internal"`, no request id, null parameters, and the bare
+ * key id in `serviceEventDetails`.
+ */
+function renderServiceEvent(event: AuditEvent): CloudTrailRecord {
+  return {
+    eventVersion: EVENT_VERSION,
+    userIdentity: { accountId: event.recipientAccountId, invokedBy: 'AWS Internal' } as UserIdentity,
+    eventTime: isoSeconds(event.eventTime),
+    eventSource: 'kms.amazonaws.com',
+    eventName: event.eventName,
+    awsRegion: event.region,
+    sourceIPAddress: 'AWS Internal',
+    userAgent: 'AWS Internal',
+    requestParameters: null,
+    responseElements: null,
+    eventID: event.eventId,
+    readOnly: false,
+    resources: event.resources.map((arn) => ({ accountId: arn.split(':')[4] ?? '', type: 'AWS::KMS::Key', ARN: arn })),
+    eventType: 'AwsServiceEvent',
+    managementEvent: true,
+    recipientAccountId: event.recipientAccountId,
+    ...(event.serviceEventDetails === undefined ? {} : { serviceEventDetails: event.serviceEventDetails }),
     eventCategory: 'Management',
   };
 }
