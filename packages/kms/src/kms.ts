@@ -17,15 +17,14 @@
 
 import { defaultBackend, type Backend } from '@strongbox/envelope';
 import { Dispatcher } from './dispatch.ts';
-import { AuditTrail, type AuditOptions } from './model/audit.ts';
-import { systemClock, uuidFromBytes, type Clock, type Random } from './model/environment.ts';
+import { AuditTrail, EventIds, type AuditOptions } from './model/audit.ts';
+import { systemClock, type Clock, type Random } from './model/environment.ts';
 import { principalFromArn, rootPrincipal, type Principal } from './model/principal.ts';
 import { RequestQuotas, type QuotaOptions } from './model/quotas.ts';
 import { KmsState } from './model/state.ts';
 import { isOperationName, type OperationName } from './operations/catalog.ts';
 import type { OPERATIONS } from './operations/index.ts';
 import { MemoryStore, type ChangeStore } from './persistence/store.ts';
-import { pooledRandom } from './random-pool.ts';
 
 /** The request type of an operation. */
 export type RequestOf<Name extends OperationName> = (typeof OPERATIONS)[Name] extends { handler(input: infer Input, ...rest: never[]): unknown } ? Input : never;
@@ -40,7 +39,7 @@ export interface KmsOptions {
   readonly region?: string;
   /** Time source (a `ManualClock` in tests). Default: the system clock. */
   readonly clock?: Clock;
-  /** Randomness for keys, ids and nonces. Default: a pooled CSPRNG. */
+  /** Randomness for keys, ids and nonces. Default: the backend's CSPRNG. */
   readonly random?: Random;
   /** AES-GCM backend for ciphertext blobs. Default: node:crypto under Node.js. */
   readonly backend?: Backend;
@@ -80,6 +79,7 @@ export class Kms {
   readonly #store: ChangeStore;
   readonly #dispatcher: Dispatcher;
   readonly #random: Random;
+  readonly #requestIds: EventIds;
 
   /**
    * @throws TypeError / RangeError for malformed options (account not 12 digits, bad Region).
@@ -92,7 +92,9 @@ export class Kms {
     this.account = account;
     this.region = region;
     const backend = options.backend ?? defaultBackend;
-    this.#random = options.random ?? pooledRandom(backend);
+    // The node backend pools its CSPRNG output, so small draws (nonces, data keys) stay cheap.
+    this.#random = options.random ?? { bytes: (length) => backend.randomBytes(length) };
+    this.#requestIds = new EventIds(this.#random);
     this.#store = options.store ?? new MemoryStore(new KmsState());
     this.auditTrail = new AuditTrail(options.audit);
     this.#dispatcher = new Dispatcher({
@@ -118,7 +120,7 @@ export class Kms {
     return (await this.#dispatcher.call(operation, input, {
       caller,
       region,
-      requestId: options.requestId ?? uuidFromBytes(this.#random.bytes(16)),
+      requestId: options.requestId ?? this.#requestIds.next(),
       ...(options.sourceIpAddress === undefined ? {} : { sourceIpAddress: options.sourceIpAddress }),
       ...(options.userAgent === undefined ? {} : { userAgent: options.userAgent }),
     })) as ResponseOf<Name>;
