@@ -6,6 +6,7 @@ export default defineConfig({
     projects: [
       { test: { name: 'envelope', root: 'packages/envelope', include: ['test/**/*.test.ts'] } },
       { test: { name: 'kms', root: 'packages/kms', include: ['test/**/*.test.ts'] } },
+      { test: { name: 'strongbox', root: 'packages/strongbox', include: ['test/**/*.test.ts'] } },
       { test: { name: 'workspace', root: '.', include: ['test/**/*.test.ts'] } },
     ],
   },

@@ -1,0 +1,55 @@
+/**
+ * @module
+ * What `strongbox serve` prints once the port is open: where it listens, with which Region,
+ * account and credentials, and lines to paste into a shell or a program (`AWS_REGION` is what the
+ * SDKs and AWS CLI v2 read, `AWS_DEFAULT_REGION` what AWS CLI v1 reads). Secrets are printed only
+ * for the well-known default key `test`/`test`; users-file keys are listed by access key id.
+ */
+
+import { DEFAULT_ACCESS_KEY_ID, DEFAULT_SECRET_ACCESS_KEY, NO_USERS, withDefaultUser, type UserDirectory } from '@strongbox/kms';
+
+/** What the banner describes. */
+export interface BannerFacts {
+  readonly url: string;
+  readonly region: string;
+  readonly account: string;
+  /** The data directory, if state persists. */
+  readonly data?: string;
+  /** The users file's entries (without the default key), if a users file was given. */
+  readonly users?: UserDirectory;
+  readonly strictAuth: boolean;
+  /** Quota setting as given on the command line. */
+  readonly quotas?: false | { readonly scale: number };
+}
+
+/**
+ * The start-up text, one string with a trailing newline.
+ * @example startBanner({ url: 'http://127.0.0.1:4566', region: 'us-east-1', account: '000000000000', strictAuth: false })
+ */
+export function startBanner(facts: BannerFacts): string {
+  const fileUsers = facts.users?.entries ?? [];
+  // The file may redefine `test`; then its secret is the file's, and stays unprinted.
+  const defaultKey = !fileUsers.some((user) => user.accessKeyId === DEFAULT_ACCESS_KEY_ID);
+  const shown = defaultKey ? { id: DEFAULT_ACCESS_KEY_ID, secret: DEFAULT_SECRET_ACCESS_KEY } : { id: fileUsers[0]!.accessKeyId, secret: `<secret of ${fileUsers[0]!.accessKeyId}>` };
+  const lines = [
+    `Strongbox listening on ${facts.url}  (KMS, CloudTrail LookupEvents)`,
+    `  Region ${facts.region}, account ${facts.account}`,
+    `  State: ${facts.data === undefined ? 'in memory (lost on exit; --data DIR keeps it)' : `kept in ${facts.data}`}`,
+    `  Quotas: ${facts.quotas === undefined ? "AWS's request quotas" : facts.quotas === false ? 'off' : `AWS's request quotas x ${facts.quotas.scale}`}`,
+    `  Authentication: ${facts.strictAuth ? 'strict (unsigned requests and unknown access keys are refused)' : 'signatures of known keys are verified; unsigned requests and unknown keys act as the account root'}`,
+    '',
+    'Credentials:',
+    ...(defaultKey ? [`  ${DEFAULT_ACCESS_KEY_ID} / ${DEFAULT_SECRET_ACCESS_KEY}  ->  ${withDefaultUser(NO_USERS, facts.account, facts.region).lookup(DEFAULT_ACCESS_KEY_ID)!.principal.arn}`] : []),
+    ...fileUsers.map((user) => `  ${user.accessKeyId} / (secret in the users file)  ->  ${user.principal.arn}`),
+    '',
+    'Use it from a shell:',
+    `  export AWS_ENDPOINT_URL=${facts.url} AWS_ACCESS_KEY_ID=${shown.id} AWS_SECRET_ACCESS_KEY=${shown.secret} AWS_REGION=${facts.region} AWS_DEFAULT_REGION=${facts.region}`,
+    `  aws kms create-key --endpoint-url ${facts.url} --region ${facts.region}`,
+    '',
+    'Or from the AWS SDK for JavaScript:',
+    `  new KMSClient({ endpoint: '${facts.url}', region: '${facts.region}', credentials: { accessKeyId: '${shown.id}', secretAccessKey: '${shown.secret}' } })`,
+    '',
+    'Stop with Ctrl-C.',
+  ];
+  return `${lines.join('\n')}\n`;
+}

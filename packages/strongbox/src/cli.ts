@@ -1,0 +1,47 @@
+/**
+ * @module
+ * The `strongbox` command (run directly: `tsx packages/strongbox/src/cli.ts serve`, or through the
+ * `strongbox` bin). Commands: `serve`. Failures are one line on stderr, prefixed `strongbox:`, with
+ * exit code 2 for command-line mistakes and 1 for run-time failures.
+ */
+
+import { CliError, EXIT_USAGE } from './errors.ts';
+import { runServe, type CliIo } from './serve.ts';
+
+/** `strongbox --help`. */
+export const USAGE: string = `Usage: strongbox <command> [options]
+
+Commands:
+  serve    serve the KMS emulator and CloudTrail LookupEvents on one local HTTP port
+
+Run 'strongbox serve --help' for the options of serve.
+`;
+
+/**
+ * Runs the CLI with `argv` (without the node and script paths).
+ * @returns the exit code.
+ */
+export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    if (command === undefined) throw new CliError("missing command: try 'strongbox serve' (see strongbox --help)", EXIT_USAGE);
+    if (command === '--help' || command === '-h' || command === 'help') {
+      io.stdout(USAGE);
+      return 0;
+    }
+    if (command === 'serve') return await runServe(rest, io);
+    throw new CliError(`unknown command '${command}' (see strongbox --help)`, EXIT_USAGE);
+  } catch (error) {
+    if (error instanceof CliError) {
+      io.stderr(`strongbox: ${error.message}\n`);
+      return error.exitCode;
+    }
+    io.stderr(`strongbox: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    return 1;
+  }
+}
+
+const io: CliIo = { stdout: (text) => process.stdout.write(text), stderr: (text) => process.stderr.write(text) };
+// Exit explicitly: a clean shutdown has closed the server and the store, and nothing else should
+// keep the process alive (or keep it from exiting when a request hangs after a second signal).
+process.exit(await main(process.argv.slice(2), io));

@@ -1,0 +1,117 @@
+/**
+ * @module
+ * `strongbox serve` flags: parsed with `node:util` `parseArgs` in strict mode (unknown flags and
+ * stray arguments are errors, not ignored) and checked before anything is opened, so a typo never
+ * starts a server with defaults the user did not ask for.
+ */
+
+import { parseArgs } from 'node:util';
+import { CliError, EXIT_USAGE } from './errors.ts';
+
+/** The `serve` command line, checked. */
+export interface ServeArgs {
+  readonly help: boolean;
+  readonly port: number;
+  readonly host: string;
+  readonly region: string;
+  readonly account: string;
+  readonly data?: string;
+  readonly users?: string;
+  readonly seed?: string;
+  /** `false` for `--no-quotas`, a scale for `--quota-scale`, `undefined` for AWS's quotas. */
+  readonly quotas?: false | { readonly scale: number };
+  readonly strictAuth: boolean;
+}
+
+/** `strongbox serve --help`. */
+export const SERVE_USAGE: string = `Usage: strongbox serve [options]
+
+Serves the KMS emulator (AWS JSON 1.1, SigV4) and CloudTrail LookupEvents on one HTTP port.
+
+Options:
+  --port N            TCP port, 0 for any free port (default 4566)
+  --host ADDR         interface to listen on (default 127.0.0.1)
+  --data DIR          keep state in DIR (created if missing); default: in memory, lost on exit
+  --region REGION     default Region (default us-east-1)
+  --account ID        default account, 12 digits (default 000000000000)
+  --users FILE        access keys and the IAM principals they sign as (JSON, see README)
+  --seed FILE         keys and aliases to create at start (JSON, see README)
+  --quota-scale N     multiply AWS's request quotas by N (e.g. 0.01 to hit throttling quickly)
+  --no-quotas         never throttle
+  --strict-auth       refuse unsigned requests and unknown access keys, as AWS does
+  -h, --help          show this help
+`;
+
+const ACCOUNT = /^\d{12}$/;
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+
+/**
+ * Parses and checks the arguments after `serve`.
+ * @throws CliError (exit 2) naming the first problem.
+ * @example parseServeArgs(['--port', '0']).port // 0
+ */
+export function parseServeArgs(args: readonly string[]): ServeArgs {
+  // `pnpm start -- --port 0` passes the `--` on (npm strips it); a leading one means nothing here.
+  const { values } = parseOrExplain(args[0] === '--' ? args.slice(1) : args);
+  const port = values.port ?? '4566';
+  if (!/^\d{1,5}$/.test(port) || Number(port) > 65535) usage(`--port expected a number from 0 to 65535, got '${port}'`);
+  const account = values.account ?? '000000000000';
+  if (!ACCOUNT.test(account)) usage(`--account expected 12 digits, got '${account}'`);
+  const region = values.region ?? 'us-east-1';
+  if (!REGION.test(region)) usage(`--region expected a Region name such as us-east-1, got '${region}'`);
+  const host = values.host ?? '127.0.0.1';
+  if (host === '') usage('--host expected an address such as 127.0.0.1 or 0.0.0.0');
+  for (const name of ['data', 'users', 'seed'] as const) if (values[name] === '') usage(`--${name} expected a path`);
+  let quotas: ServeArgs['quotas'];
+  if (values['quota-scale'] !== undefined) {
+    if (values['no-quotas']) usage('--quota-scale and --no-quotas cannot be used together');
+    const scale = Number(values['quota-scale']);
+    if (values['quota-scale'].trim() === '' || !Number.isFinite(scale) || scale <= 0) usage(`--quota-scale expected a positive number, got '${values['quota-scale']}'`);
+    quotas = { scale };
+  } else if (values['no-quotas']) {
+    quotas = false;
+  }
+  return {
+    help: values.help ?? false,
+    port: Number(port),
+    host,
+    region,
+    account,
+    strictAuth: values['strict-auth'] ?? false,
+    ...(values.data === undefined ? {} : { data: values.data }),
+    ...(values.users === undefined ? {} : { users: values.users }),
+    ...(values.seed === undefined ? {} : { seed: values.seed }),
+    ...(quotas === undefined ? {} : { quotas }),
+  };
+}
+
+function parseOrExplain(args: readonly string[]) {
+  try {
+    return parseArgs({
+      args: [...args],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        data: { type: 'string' },
+        region: { type: 'string' },
+        account: { type: 'string' },
+        users: { type: 'string' },
+        seed: { type: 'string' },
+        'quota-scale': { type: 'string' },
+        'no-quotas': { type: 'boolean' },
+        'strict-auth': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    // parseArgs explains in several lines ("Did you forget…"); the first one says it all.
+    const first = ((error as Error).message.split('\n')[0] ?? '').replace(/\. This command does not take positional arguments$/, '');
+    return usage(first.charAt(0).toLowerCase() + first.slice(1));
+  }
+}
+
+function usage(message: string): never {
+  throw new CliError(`${message} (see strongbox serve --help)`, EXIT_USAGE);
+}

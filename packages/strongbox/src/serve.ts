@@ -1,0 +1,144 @@
+/**
+ * @module
+ * `strongbox serve`: reads the files the flags name (users, seed), opens the store, starts the
+ * endpoint, prints how to use it, and on SIGINT/SIGTERM stops accepting, lets requests in flight
+ * finish and closes the store (so every acknowledged change is on disk) before exiting 0.
+ * Every failure is one line on stderr: exit 2 for the command line, 1 for the run time.
+ */
+
+import { readFile } from 'node:fs/promises';
+import { parseSeed, parseUsers, StoreError, type SeedDocument, type UserDirectory } from '@strongbox/kms';
+import { startBanner } from './banner.ts';
+import { CliError, EXIT_FAILURE } from './errors.ts';
+import { parseServeArgs, SERVE_USAGE, type ServeArgs } from './options.ts';
+import { startServer, type RunningServer } from './server.ts';
+
+/** Where the CLI writes (the process streams, or buffers in tests). */
+export interface CliIo {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+}
+
+/**
+ * Runs `strongbox serve` until SIGINT or SIGTERM.
+ * @returns the exit code (0 after a clean shutdown).
+ * @throws CliError with exit code 2 (flags) or 1 (files, port, store).
+ */
+export async function runServe(args: readonly string[], io: CliIo): Promise<number> {
+  const flags = parseServeArgs(args);
+  if (flags.help) {
+    io.stdout(SERVE_USAGE);
+    return 0;
+  }
+  const users = flags.users === undefined ? undefined : parseFile(flags.users, 'users file', await readText(flags.users, 'users file'), parseUsers);
+  const seed = flags.seed === undefined ? undefined : parseFile(flags.seed, 'seed file', await readText(flags.seed, 'seed file'), (text) => parseSeed(JSON.parse(text)));
+  // Handlers first: a signal that arrives while the store opens, or right after the banner,
+  // must still shut down cleanly rather than kill the process with the default action.
+  const signalled = nextSignal(io);
+  const server = await start(flags, users, seed, io);
+  io.stdout(startBanner({ url: server.url, region: flags.region, account: flags.account, strictAuth: flags.strictAuth, ...optional(flags), ...(users ? { users } : {}) }));
+  const signal = await signalled;
+  const inFlight = server.inFlight();
+  io.stdout(`strongbox: ${signal} received, stopping${inFlight > 0 ? ` after ${inFlight} request${inFlight === 1 ? '' : 's'} in flight` : ''}\n`);
+  try {
+    await server.close();
+  } catch (error) {
+    throw new CliError(`could not close the store cleanly: ${(error as Error).message}`, EXIT_FAILURE);
+  }
+  return 0;
+}
+
+async function start(flags: ServeArgs, users: UserDirectory | undefined, seed: SeedDocument | undefined, io: CliIo): Promise<RunningServer> {
+  try {
+    return await startServer({
+      port: flags.port,
+      host: flags.host,
+      region: flags.region,
+      account: flags.account,
+      strictAuth: flags.strictAuth,
+      ...(users === undefined ? {} : { users }),
+      ...(seed === undefined ? {} : { seed }),
+      ...(flags.quotas === undefined ? {} : { quotas: flags.quotas }),
+      ...(flags.data === undefined
+        ? {}
+        : {
+            dataDirectory: flags.data,
+            // Changes are refused from then on (callers get KMSInternalException); say why, once.
+            onStoreError: (error: Error) => io.stderr(`strongbox: writing to ${flags.data} failed, no further changes are accepted: ${error.message}\n`),
+          }),
+    });
+  } catch (error) {
+    throw startFailure(error, flags);
+  }
+}
+
+function optional(flags: ServeArgs) {
+  return {
+    ...(flags.data === undefined ? {} : { data: flags.data }),
+    ...(flags.quotas === undefined ? {} : { quotas: flags.quotas }),
+  };
+}
+
+async function readText(path: string, what: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    throw new CliError(`cannot read ${what} '${path}': ${describeFsError(error)}`, EXIT_FAILURE);
+  }
+}
+
+function parseFile<T>(path: string, what: string, text: string, parse: (text: string) => T): T {
+  try {
+    return parse(text);
+  } catch (error) {
+    throw new CliError(`${what} '${path}': ${withoutPrefix((error as Error).message)}`, EXIT_FAILURE);
+  }
+}
+
+/** Parsers prefix their messages with what they parse (`seed: …`); the CLI names the file instead. */
+function withoutPrefix(message: string): string {
+  return message.replace(/^(seed|users file): /, '');
+}
+
+/** A start-up failure (store, seed, listen) as one line; anything unexpected passes through unchanged. */
+function startFailure(error: unknown, flags: ServeArgs): unknown {
+  if (error instanceof StoreError) return new CliError(`data directory '${flags.data}': ${error.message}`, EXIT_FAILURE);
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EADDRINUSE') return new CliError(`port ${flags.port} is already in use (choose another with --port, or --port 0 for any free port)`, EXIT_FAILURE);
+  if (code === 'EACCES' && (error as NodeJS.ErrnoException).syscall === 'listen') {
+    return new CliError(`permission denied to listen on port ${flags.port} (ports below 1024 need privileges)`, EXIT_FAILURE);
+  }
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') return new CliError(`cannot listen on ${flags.host}: no such local address`, EXIT_FAILURE);
+  // File-system errors come from the data directory (mkdir, lock, read).
+  if (typeof code === 'string' && flags.data !== undefined && (error as NodeJS.ErrnoException).path !== undefined) {
+    return new CliError(`data directory '${flags.data}': ${describeFsError(error)} (${(error as NodeJS.ErrnoException).path})`, EXIT_FAILURE);
+  }
+  // Seeds that do not fit the stored state (a seeded key id in another account).
+  if (error instanceof TypeError && flags.seed !== undefined) return new CliError(`seed file '${flags.seed}': ${withoutPrefix(error.message)}`, EXIT_FAILURE);
+  return error;
+}
+
+function describeFsError(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'no such file';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'EISDIR') return 'is a directory';
+  return (error as Error).message;
+}
+
+/** Resolves with the first SIGINT/SIGTERM; a second one while stopping exits at once. */
+function nextSignal(io: CliIo): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    let received = false;
+    const handler = (signal: NodeJS.Signals): void => {
+      if (received) {
+        io.stderr(`strongbox: ${signal} received again, exiting without waiting\n`);
+        process.exit(EXIT_FAILURE);
+      }
+      received = true;
+      resolve(signal);
+    };
+    process.on('SIGINT', handler);
+    process.on('SIGTERM', handler);
+  });
+}

@@ -1,0 +1,164 @@
+/**
+ * @module
+ * The local endpoint: one `node:http` server on one port serving the KMS emulator over AWS JSON
+ * 1.1 (SigV4-authenticated) and CloudTrail `LookupEvents` over its trail, routed by
+ * `X-Amz-Target` (see `router.ts`). `close()` stops accepting connections, lets requests in flight
+ * finish, then closes the store, so every acknowledged change is durable when it resolves.
+ */
+
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  applySeed,
+  createMemoryStore,
+  Kms,
+  NO_USERS,
+  openDirectoryStore,
+  systemClock,
+  withDefaultUser,
+  type ChangeStore,
+  type Clock,
+  type QuotaOptions,
+  type SeedDocument,
+  type UserDirectory,
+} from '@strongbox/kms';
+import { CLOUDTRAIL_TARGET_PREFIXES, createCloudTrailHandler, createJson11Handler, createSigV4Authenticator, toNodeListener } from '@strongbox/kms/http';
+import { createRouter, targetRoute, type Route } from './router.ts';
+
+/** How to run the endpoint. */
+export interface ServerOptions {
+  /** TCP port; 0 picks a free one. Default 4566 (the port AWS tooling conventionally uses for local endpoints). */
+  readonly port?: number;
+  /** Interface to listen on. Default `127.0.0.1` (loopback only). */
+  readonly host?: string;
+  /** Default Region. Default `us-east-1`. */
+  readonly region?: string;
+  /** Default account (12 digits). Default `000000000000`. */
+  readonly account?: string;
+  /** Keep state in this directory (`openDirectoryStore`); default: in memory, lost on close. */
+  readonly dataDirectory?: string;
+  /** Called once if the data directory cannot be written (the store then refuses all changes). */
+  readonly onStoreError?: (error: Error) => void;
+  /** Keys and aliases to create if missing (`parseSeed`), before the port opens. */
+  readonly seed?: SeedDocument;
+  /** Known access keys; `test`/`test` (the default account's root) is added unless defined. */
+  readonly users?: UserDirectory;
+  /** Refuse unsigned requests and unknown access keys, as AWS does. Default false. */
+  readonly strictAuth?: boolean;
+  /** Request quotas; `false` turns throttling off. Default: AWS's quotas. */
+  readonly quotas?: QuotaOptions | false;
+  /** Time source of the emulator and the signature check (tests). Default: the system clock. */
+  readonly clock?: Clock;
+}
+
+/** A running endpoint. */
+export interface RunningServer {
+  /** `http://host:port`, ready for `AWS_ENDPOINT_URL` (a wildcard host is shown as loopback). */
+  readonly url: string;
+  /** The port actually bound (useful with port 0). */
+  readonly port: number;
+  readonly kms: Kms;
+  /** Requests being served right now. */
+  inFlight(): number;
+  /** Stops accepting, waits for requests in flight, closes the store. Idempotent. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the endpoint: opens the store, applies the seed, binds the port.
+ *
+ * @throws StoreError when the data directory cannot be opened (locked, wrong root key, damaged).
+ * @throws TypeError for a seed that does not fit the state; RangeError for a malformed account or Region.
+ * @throws Error with `code: 'EADDRINUSE'` (and other listen errors) when the port cannot be bound.
+ *   Whatever fails, the store is closed again before the error is raised.
+ * @example
+ * ```ts
+ * const server = await startServer({ port: 0 });
+ * const client = new KMSClient({ endpoint: server.url, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+ * await server.close();
+ * ```
+ */
+export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
+  const account = options.account ?? '000000000000';
+  const region = options.region ?? 'us-east-1';
+  const clock = options.clock ?? systemClock;
+  const store: ChangeStore =
+    options.dataDirectory === undefined
+      ? createMemoryStore()
+      : await openDirectoryStore({ directory: options.dataDirectory, ...(options.onStoreError ? { onError: options.onStoreError } : {}) });
+  let kms: Kms;
+  try {
+    if (options.seed) await applySeed(store, options.seed, { account, region, now: clock.now(), random: { bytes: (length) => new Uint8Array(randomBytes(length)) } });
+    kms = new Kms({ account, region, store, clock, ...(options.quotas === undefined ? {} : { quotas: options.quotas }) });
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  const users = withDefaultUser(options.users ?? NO_USERS, account, region);
+  const auth = { users, strict: options.strictAuth ?? false, account, region, clock };
+  const routes: Route[] = [
+    targetRoute('KMS', ['TrentService.'], toNodeListener(createJson11Handler(kms, { authenticate: createSigV4Authenticator(auth) }))),
+    targetRoute('CloudTrail LookupEvents', CLOUDTRAIL_TARGET_PREFIXES, toNodeListener(createCloudTrailHandler(kms, { authenticate: createSigV4Authenticator({ ...auth, service: 'cloudtrail' }) }))),
+    // Seam: S3 (REST-XML, no X-Amz-Target) joins here, last, claiming what the others leave.
+  ];
+  return listen(kms, routes, options.port ?? 4566, options.host ?? '127.0.0.1');
+}
+
+async function listen(kms: Kms, routes: readonly Route[], port: number, host: string): Promise<RunningServer> {
+  let inFlight = 0;
+  const drained: (() => void)[] = [];
+  const router = createRouter(routes);
+  const server: Server = createServer((request: IncomingMessage, response: ServerResponse) => {
+    inFlight += 1;
+    let done = false;
+    const finish = (): void => {
+      if (done) return;
+      done = true;
+      inFlight -= 1;
+      if (inFlight === 0) for (const resolve of drained.splice(0)) resolve();
+    };
+    response.once('finish', finish);
+    response.once('close', finish);
+    router(request, response);
+  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (error) {
+    await kms.close();
+    throw error;
+  }
+  const bound = (server.address() as AddressInfo).port;
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${displayHost(host)}:${bound}`,
+    port: bound,
+    kms,
+    inFlight: () => inFlight,
+    close() {
+      closing ??= (async () => {
+        const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        if (inFlight > 0) await new Promise<void>((resolve) => drained.push(resolve));
+        // Keep-alive connections that finished their last request would hold close() open.
+        server.closeAllConnections();
+        await stopped;
+        await kms.close();
+      })();
+      return closing;
+    },
+  };
+}
+
+/** A wildcard address is not something to connect to; show loopback instead. IPv6 in brackets. */
+function displayHost(host: string): string {
+  if (host === '0.0.0.0' || host === '') return '127.0.0.1';
+  if (host === '::') return '[::1]';
+  return host.includes(':') ? `[${host}]` : host;
+}

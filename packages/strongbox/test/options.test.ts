@@ -1,0 +1,66 @@
+/**
+ * `strongbox serve` flags in process: defaults, every accepted form, and the usage error of every
+ * malformed value (the CLI prints these as one line and exits 2; see cli.test.ts).
+ */
+
+import { describe, expect, it } from 'vitest';
+import { CliError } from '../src/errors.ts';
+import { parseServeArgs } from '../src/options.ts';
+
+describe('parseServeArgs', () => {
+  it('defaults to 127.0.0.1:4566, us-east-1, account 000000000000, AWS quotas, lenient auth, memory', () => {
+    expect(parseServeArgs([])).toEqual({ help: false, port: 4566, host: '127.0.0.1', region: 'us-east-1', account: '000000000000', strictAuth: false });
+  });
+
+  it('takes every flag, in both --flag value and --flag=value forms', () => {
+    expect(
+      parseServeArgs(['--port=0', '--host', '0.0.0.0', '--data', 'state', '--region=eu-west-3', '--account', '111122223333', '--users', 'u.json', '--seed', 's.json', '--quota-scale', '0.01', '--strict-auth']),
+    ).toEqual({
+      help: false,
+      port: 0,
+      host: '0.0.0.0',
+      data: 'state',
+      region: 'eu-west-3',
+      account: '111122223333',
+      users: 'u.json',
+      seed: 's.json',
+      quotas: { scale: 0.01 },
+      strictAuth: true,
+    });
+    expect(parseServeArgs(['--no-quotas']).quotas).toBe(false);
+    expect(parseServeArgs(['-h']).help).toBe(true);
+    expect(parseServeArgs(['--port', '65535']).port).toBe(65535);
+    // pnpm passes the `--` of `pnpm start -- --port 0` on to the script.
+    expect(parseServeArgs(['--', '--port', '0']).port).toBe(0);
+  });
+
+  it.each([
+    [['--port', '65536'], "--port expected a number from 0 to 65535, got '65536'"],
+    [['--port', '-1'], "option '--port' argument is ambiguous."],
+    [['--port', '80.5'], "--port expected a number from 0 to 65535, got '80.5'"],
+    [['--port', ''], "--port expected a number from 0 to 65535, got ''"],
+    [['--port'], "option '--port <value>' argument missing"],
+    [['--account', '00000000000a'], "--account expected 12 digits, got '00000000000a'"],
+    [['--region', 'Mars'], "--region expected a Region name such as us-east-1, got 'Mars'"],
+    [['--region', 'us-east'], "--region expected a Region name such as us-east-1, got 'us-east'"],
+    [['--quota-scale', '0'], "--quota-scale expected a positive number, got '0'"],
+    [['--quota-scale', '-2'], "option '--quota-scale' argument is ambiguous."],
+    [['--quota-scale', 'fast'], "--quota-scale expected a positive number, got 'fast'"],
+    [['--quota-scale', 'Infinity'], "--quota-scale expected a positive number, got 'Infinity'"],
+    [['--quota-scale', '1', '--no-quotas'], '--quota-scale and --no-quotas cannot be used together'],
+    [['--no-quotas=yes'], "option '--no-quotas' does not take an argument"],
+    [['--host', ''], '--host expected an address such as 127.0.0.1 or 0.0.0.0'],
+    [['--data', ''], '--data expected a path'],
+    [['--verbose'], "unknown option '--verbose'"],
+    [['extra'], "unexpected argument 'extra'"],
+  ])('%j is a usage error', (args, message) => {
+    let caught: unknown;
+    try {
+      parseServeArgs(args);
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(CliError);
+    expect(caught).toMatchObject({ exitCode: 2, message: `${message} (see strongbox serve --help)` });
+  });
+});

@@ -1,0 +1,89 @@
+/**
+ * `startServer`, the programmatic endpoint: serves the SDK, closes only after requests in flight,
+ * and releases the data directory when it cannot start.
+ */
+
+import { request } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CreateKeyCommand, DescribeKeyCommand } from '@aws-sdk/client-kms';
+import { parseUsers } from '@strongbox/kms';
+import { startServer } from '../src/index.ts';
+import { failureOf, kmsClient, tempDir } from './helpers/cli.ts';
+
+let dir: Awaited<ReturnType<typeof tempDir>>;
+beforeAll(async () => {
+  dir = await tempDir();
+});
+afterAll(async () => {
+  await dir.cleanup();
+});
+
+describe('startServer', () => {
+  it('serves KMS on an ephemeral port in the given account and Region', async () => {
+    const server = await startServer({ port: 0, account: '111122223333', region: 'eu-central-1' });
+    try {
+      expect(server.url).toBe(`http://127.0.0.1:${server.port}`);
+      const kms = kmsClient(server.url, undefined, 'eu-central-1');
+      const { KeyMetadata } = await kms.send(new CreateKeyCommand({}));
+      expect(KeyMetadata?.Arn).toMatch(/^arn:aws:kms:eu-central-1:111122223333:key\//);
+      kms.destroy();
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('close() waits for the request in flight, then refuses new connections', async () => {
+    const server = await startServer({ port: 0 });
+    const pending = request(server.url, { method: 'POST', headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'TrentService.CreateKey', 'content-length': '2', expect: '100-continue' } });
+    const status = new Promise<number>((resolve, reject) => {
+      pending.on('response', (response) => {
+        response.resume();
+        response.on('end', () => resolve(response.statusCode!));
+      });
+      pending.on('error', reject);
+    });
+    await new Promise<void>((resolve) => pending.once('continue', resolve));
+    expect(server.inFlight()).toBe(1);
+    let closed = false;
+    const closing = server.close().then(() => (closed = true));
+    await expect(fetch(server.url, { method: 'POST', body: '{}' })).rejects.toThrow();
+    expect(closed).toBe(false);
+    pending.end('{}');
+    expect(await status).toBe(200);
+    await closing;
+    expect(server.inFlight()).toBe(0);
+  });
+
+  it('releases the data directory when the port is taken, so the next start can open it', async () => {
+    const data = `${dir.path}/data`;
+    const first = await startServer({ port: 0, dataDirectory: data });
+    const { KeyMetadata } = await kmsClient(first.url).send(new CreateKeyCommand({}));
+    await first.close();
+    const blocker = await startServer({ port: 0 });
+    try {
+      const error = await startServer({ port: blocker.port, dataDirectory: data }).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'EADDRINUSE' });
+      const again = await startServer({ port: 0, dataDirectory: data });
+      const { KeyMetadata: kept } = await kmsClient(again.url).send(new DescribeKeyCommand({ KeyId: KeyMetadata!.KeyId! }));
+      expect(kept?.KeyId).toBe(KeyMetadata!.KeyId);
+      await again.close();
+    } finally {
+      await blocker.close();
+    }
+  });
+
+  it('uses the users directory and strict authentication it is given', async () => {
+    const users = parseUsers({ users: [{ accessKeyId: 'AKIADAVE', secretAccessKey: 'dave', principal: 'arn:aws:iam::000000000000:user/dave', policy: { allow: ['kms:CreateKey'] } }] });
+    const server = await startServer({ port: 0, users, strictAuth: true });
+    try {
+      const dave = kmsClient(server.url, { accessKeyId: 'AKIADAVE', secretAccessKey: 'dave' });
+      await dave.send(new CreateKeyCommand({}));
+      expect(server.kms.auditTrail.events().at(-1)?.caller.arn).toBe('arn:aws:iam::000000000000:user/dave');
+      expect(await failureOf(kmsClient(server.url, { accessKeyId: 'AKIADAVE', secretAccessKey: 'not-dave' }).send(new CreateKeyCommand({})))).toMatchObject({
+        name: 'InvalidSignatureException',
+      });
+    } finally {
+      await server.close();
+    }
+  });
+});
