@@ -109,13 +109,31 @@ export function readU32(bytes: Uint8Array, offset: number): number {
 const UTF8 = new TextEncoder();
 const UTF8_STRICT = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
+/** Below this length a plain loop beats TextEncoder/TextDecoder's per-call overhead for ASCII. */
+const SHORT_TEXT = 64;
+
 /** UTF-8 bytes of a string (callers check `isWellFormed` first where injectivity matters). */
 export function utf8(text: string): Uint8Array {
+  // Context keys, values and keyring ids are mostly short ASCII: encode those without TextEncoder.
+  if (text.length <= SHORT_TEXT) {
+    const out = new Uint8Array(text.length);
+    for (let i = 0; i < text.length; i++) {
+      const code = text.charCodeAt(i);
+      if (code > 0x7f) return UTF8.encode(text);
+      out[i] = code;
+    }
+    return out;
+  }
   return UTF8.encode(text);
 }
 
 /** Decodes strict UTF-8; returns `undefined` for invalid sequences instead of inserting U+FFFD. */
 export function fromUtf8(bytes: Uint8Array): string | undefined {
+  if (bytes.length <= SHORT_TEXT) {
+    let ascii = true;
+    for (let i = 0; i < bytes.length; i++) if (bytes[i]! > 0x7f) ascii = false;
+    if (ascii) return String.fromCharCode.apply(null, bytes as unknown as number[]);
+  }
   try {
     return UTF8_STRICT.decode(bytes);
   } catch {

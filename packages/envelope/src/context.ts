@@ -32,6 +32,13 @@ export const MAX_CONTEXT_BYTES = 0xffff;
 const EMPTY_ENCODING: Uint8Array = new Uint8Array(2);
 
 /**
+ * Canonical bytes of the frozen contexts `normalizeEncryptionContext` returned. A seal encodes its
+ * context several times (header, keyring AAD); the frozen object cannot change, so its bytes are
+ * computed once. Keyed weakly: the cache never keeps a context alive.
+ */
+const CANONICAL = new WeakMap<object, Uint8Array>();
+
+/**
  * Encodes an encryption context canonically (see the module documentation).
  *
  * @param context - the context; plain object of string values. `undefined` means empty.
@@ -45,17 +52,27 @@ const EMPTY_ENCODING: Uint8Array = new Uint8Array(2);
  * ```
  */
 export function encodeEncryptionContext(context: EncryptionContext | undefined): Uint8Array {
+  if (typeof context === 'object' && context !== null) {
+    const cached = CANONICAL.get(context);
+    // A copy: callers own what they get and may modify it.
+    if (cached !== undefined) return cached.slice();
+  }
+  return canonicalize(context).bytes;
+}
+
+/** The canonical bytes of a context and its keys in canonical order, validating it once. */
+function canonicalize(context: EncryptionContext | undefined): { bytes: Uint8Array; keys: string[] } {
   const pairs = contextPairs(context);
-  if (pairs.length === 0) return EMPTY_ENCODING.slice();
+  if (pairs.length === 0) return { bytes: EMPTY_ENCODING.slice(), keys: [] };
   let length = 2;
-  for (const [key, value] of pairs) length += 4 + key.length + value.length;
+  for (const [, key, value] of pairs) length += 4 + key.length + value.length;
   if (length > MAX_CONTEXT_BYTES) {
     throw new RangeError(`"context" expected at most ${MAX_CONTEXT_BYTES} encoded bytes, got ${length}`);
   }
   const out = new Uint8Array(length);
   writeU16(out, 0, pairs.length);
   let offset = 2;
-  for (const [key, value] of pairs) {
+  for (const [, key, value] of pairs) {
     writeU16(out, offset, key.length);
     out.set(key, offset + 2);
     offset += 2 + key.length;
@@ -63,7 +80,7 @@ export function encodeEncryptionContext(context: EncryptionContext | undefined):
     out.set(value, offset + 2);
     offset += 2 + value.length;
   }
-  return out;
+  return { bytes: out, keys: pairs.map(([name]) => name) };
 }
 
 /**
@@ -132,17 +149,22 @@ export function contextEquals(a: EncryptionContext | undefined, b: EncryptionCon
  * ```
  */
 export function normalizeEncryptionContext(context: EncryptionContext | undefined): EncryptionContext {
-  const decoded = decodeEncryptionContext(encodeEncryptionContext(context));
-  // Postcondition: the canonical encoding always decodes; anything else is a bug in this module.
-  if (decoded === undefined) throw new Error('encryption context encoding is not canonical');
-  return decoded;
+  if (typeof context === 'object' && context !== null && CANONICAL.has(context)) return context;
+  const { bytes, keys } = canonicalize(context);
+  // Built on a null-prototype object so a `__proto__` key stays an ordinary pair, then spread
+  // (which defines own data properties) into a plain frozen object in canonical order.
+  const copy: Record<string, string> = Object.create(null);
+  for (const key of keys) copy[key] = context![key]!;
+  const normalized = Object.freeze({ ...copy });
+  CANONICAL.set(normalized, bytes);
+  return normalized;
 }
 
-/** Validates `context` and returns its pairs as UTF-8 bytes, sorted by key bytes. */
-function contextPairs(context: EncryptionContext | undefined): [Uint8Array, Uint8Array][] {
+/** Validates `context` and returns its pairs (name, key bytes, value bytes), sorted by key bytes. */
+function contextPairs(context: EncryptionContext | undefined): [string, Uint8Array, Uint8Array][] {
   if (context === undefined) return [];
   assertObject(context, 'context');
-  const pairs: [Uint8Array, Uint8Array][] = [];
+  const pairs: [string, Uint8Array, Uint8Array][] = [];
   for (const key of Object.keys(context)) {
     const value: unknown = context[key];
     if (typeof value !== 'string') {
@@ -156,9 +178,9 @@ function contextPairs(context: EncryptionContext | undefined): [Uint8Array, Uint
     if (keyBytes.length > MAX_CONTEXT_STRING_BYTES || valueBytes.length > MAX_CONTEXT_STRING_BYTES) {
       throw new RangeError(`"context" keys and values must be at most ${MAX_CONTEXT_STRING_BYTES} UTF-8 bytes`);
     }
-    pairs.push([keyBytes, valueBytes]);
+    pairs.push([key, keyBytes, valueBytes]);
   }
-  pairs.sort((x, y) => compareBytes(x[0], y[0]));
+  pairs.sort((x, y) => compareBytes(x[1], y[1]));
   return pairs;
 }
 

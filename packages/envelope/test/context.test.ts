@@ -228,3 +228,27 @@ describe('contextEquals and normalizeEncryptionContext', () => {
     expect(() => normalizeEncryptionContext(invalid({ a: 1 }))).toThrow(TypeError);
   });
 });
+
+describe('normalized contexts and their cached encoding', () => {
+  it('keeps a __proto__ key as an ordinary pair, in canonical order, frozen', () => {
+    const context = JSON.parse('{"z":"1","__proto__":"p","a":"2"}') as Record<string, string>;
+    const normalized = normalizeEncryptionContext(context);
+    expect(Object.keys(normalized)).toEqual(['__proto__', 'a', 'z']);
+    expect(Object.getOwnPropertyDescriptor(normalized, '__proto__')?.value).toBe('p');
+    expect(Object.getPrototypeOf(normalized)).toBe(Object.prototype);
+    expect(Object.isFrozen(normalized)).toBe(true);
+    expect(encodeEncryptionContext(normalized)).toEqual(encodeEncryptionContext(context));
+  });
+
+  it('hands out a fresh copy of a cached encoding, so a caller cannot corrupt the next one', () => {
+    const normalized = normalizeEncryptionContext({ purpose: 'cache' });
+    const first = encodeEncryptionContext(normalized);
+    first.fill(0xff);
+    expect(encodeEncryptionContext(normalized)).toEqual(encodeEncryptionContext({ purpose: 'cache' }));
+  });
+
+  it('returns an already normalized context as it is', () => {
+    const normalized = normalizeEncryptionContext({ b: '2', a: '1' });
+    expect(normalizeEncryptionContext(normalized)).toBe(normalized);
+  });
+});

@@ -83,8 +83,8 @@ export const nodeBackend: Backend = Object.freeze({
       return undefined;
     }
     if (output === undefined) return view(plaintext);
+    // Authenticated plaintext the caller now holds a copy of: not key material, so no wipe pass.
     output.set(plaintext);
-    plaintext.fill(0);
     return output;
   },
 
