@@ -19,7 +19,7 @@ const hex = (bytes: Uint8Array, max = 24): string =>
   Buffer.from(bytes.subarray(0, max)).toString('hex') + (bytes.length > max ? `… (${bytes.length} B)` : '');
 
 console.log(`Sealed ${plaintext.length} bytes into ${sealed.length} bytes with the ${defaultBackend.name} backend.\n`);
-console.log('Header (authenticated by its GCM tag; nothing here is secret):');
+console.log('Header (every frame\'s GCM tag authenticates it; nothing here is secret):');
 const rows: [string, string][] = [
   ['version', `0x${header.version.toString(16).padStart(2, '0')}`],
   ['suite', `0x${header.suite.toString(16).padStart(4, '0')} (AES-256-GCM frames, HKDF-SHA-256 key derivation, key commitment)`],
@@ -28,7 +28,6 @@ const rows: [string, string][] = [
   ...header.wrappedKeys.map((key, i): [string, string] => [`wrapped key ${i + 1}`, `${key.keyringId}: ${hex(key.ciphertext)}`]),
   ['frame length', `${header.frameLength} bytes`],
   ['key commitment', hex(header.commitment)],
-  ['header tag', hex(header.tag)],
 ];
 for (const [name, value] of rows) console.log(`  ${name.padEnd(20)} ${value}`);
 

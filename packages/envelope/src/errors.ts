@@ -9,7 +9,7 @@
 /**
  * Why an envelope operation failed.
  * - `DECRYPT_FAILED`: the message could not be authenticated or decrypted: no keyring could unwrap a
- *   data key, the key commitment or header tag did not match, a frame failed its tag, the body was
+ *   data key, the key commitment did not match, a frame failed its tag (which covers the header), the body was
  *   truncated or extended, or the encryption context differs from the expected one.
  * - `MALFORMED_MESSAGE`: the header cannot be parsed, or a length field exceeds its hard maximum.
  * - `UNSUPPORTED_VERSION`: the message starts with a format version this library does not read.

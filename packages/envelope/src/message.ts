@@ -2,23 +2,22 @@
  * @module
  * The cryptographic session of one sealed message, shared by the one-shot, streaming and
  * random-access APIs: `createMessageSealer` obtains and wraps a data key, derives the frame key and
- * commitment, and authenticates the header; `createMessageOpener` unwraps a data key, checks the
- * commitment (constant time) and the header tag before any frame is decrypted. After either, the
- * data key is wiped; only the derived frame key lives on, until `destroy()`.
+ * commitment, and writes the header; `createMessageOpener` unwraps a data key and checks the
+ * commitment (constant time) before any frame is decrypted. Every frame carries the header as AAD,
+ * so each frame that opens has authenticated the header too. After either, the data key is wiped;
+ * only the derived frame key lives on, until `destroy()`.
  */
 
 import defaultBackend from '#default-backend';
 import type { Backend } from './backend/types.ts';
-import { assertInteger, assertObject, concatBytes, equalBytes, wipe } from './bytes.ts';
+import { assertInteger, assertObject, equalBytes, wipe } from './bytes.ts';
 import { contextEquals, encodeEncryptionContext, normalizeEncryptionContext, type EncryptionContext } from './context.ts';
 import { decryptFailed } from './errors.ts';
 import { DATA_KEY_LENGTH, DEFAULT_FRAME_LENGTH, MAX_FRAME_LENGTH, MESSAGE_ID_LENGTH, MIN_FRAME_LENGTH, SUITE_AES256_GCM_HKDF_SHA256_COMMIT } from './format/constants.ts';
 import { deriveMessageKeys } from './format/derive.ts';
-import { frameNonce, headerNonce } from './format/frames.ts';
+import { frameNonce } from './format/frames.ts';
 import { encodeHeaderFields, type MessageHeader } from './format/header.ts';
 import { keyringList, type Keyring, type Keyrings, type WrappedDataKey } from './keyring.ts';
-
-const EMPTY = new Uint8Array(0);
 
 /** Options for sealing. */
 export interface SealOptions {
@@ -48,7 +47,7 @@ export interface OpenOptions {
 
 /** Seals the frames of one message. */
 export interface MessageSealer {
-  /** The complete, authenticated header. */
+  /** The complete header (every frame's AAD). */
   readonly header: Uint8Array;
   readonly frameLength: number;
   /** Seals frame `index` (final or not): ciphertext ‖ tag, into `output` if given (plaintext + 16 bytes). */
@@ -57,7 +56,7 @@ export interface MessageSealer {
   destroy(): void;
 }
 
-/** Opens the frames of one message whose header has been authenticated. */
+/** Opens the frames of one message whose key commitment matched. */
 export interface MessageOpener {
   readonly header: MessageHeader;
   /**
@@ -110,12 +109,12 @@ export async function createMessageSealer(options: SealOptions): Promise<Message
       frameLength,
       commitment: keys.commitment,
     });
-    const header = concatBytes(fields, backend.aesGcmEncrypt(frameKey, headerNonce(), EMPTY, fields));
+    const header = fields;
     const key = frameKey;
     return {
       header,
       frameLength,
-      sealFrame: (index, final, plaintext, output) => backend.aesGcmEncrypt(key, frameNonce(index, final), plaintext, undefined, output),
+      sealFrame: (index, final, plaintext, output) => backend.aesGcmEncrypt(key, frameNonce(index, final), plaintext, header, output),
       destroy: () => wipe(key),
     };
   } catch (error) {
@@ -127,8 +126,8 @@ export async function createMessageSealer(options: SealOptions): Promise<Message
 }
 
 /**
- * Authenticates a parsed header: unwraps a data key, checks the key commitment in constant time,
- * then the header tag.
+ * Prepares to open a message: unwraps a data key and checks the key commitment in constant time.
+ * The header itself is authenticated by every frame (it is their AAD).
  *
  * @throws EnvelopeError `DECRYPT_FAILED` if any check fails (which one is never said); whatever a
  *   keyring throws for an operational failure, unchanged.
@@ -149,10 +148,6 @@ export async function createMessageOpener(header: MessageHeader, options: OpenOp
     frameKey = keys.frameKey;
     // Precondition: the key commitment matches (constant time) before anything is decrypted.
     if (!equalBytes(keys.commitment, header.commitment)) throw decryptFailed();
-    // Precondition: the header tag verifies, so every header field is authentic.
-    if (backend.aesGcmDecrypt(frameKey, headerNonce(), header.tag, header.authenticatedBytes) === undefined) {
-      throw decryptFailed();
-    }
   } catch (error) {
     wipe(frameKey);
     throw error;
@@ -162,7 +157,7 @@ export async function createMessageOpener(header: MessageHeader, options: OpenOp
   const key = frameKey;
   return {
     header,
-    openFrame: (index, final, sealedFrame, output) => backend.aesGcmDecrypt(key, frameNonce(index, final), sealedFrame, undefined, output),
+    openFrame: (index, final, sealedFrame, output) => backend.aesGcmDecrypt(key, frameNonce(index, final), sealedFrame, header.bytes, output),
     destroy: () => wipe(key),
   };
 }

@@ -6,8 +6,9 @@
  * header (one 4 KiB read covers most headers) and then only the frames covering the range: about
  * `length + 2 × frameLength` bytes beyond the header. Only the covering frames are decrypted.
  *
- * Every byte returned is authenticated: each frame's tag binds its index, so a frame cannot be
- * moved or borrowed from another message. What a range read cannot prove is that the message was
+ * Every byte returned is authenticated: each frame's tag binds its index and the header, so a
+ * frame cannot be moved or borrowed from another message, and the header is authentic too (an
+ * empty range verifies the final frame for that). What a range read cannot prove is that the message was
  * not truncated *after* the range (that needs the final frame); `open` proves the whole message.
  */
 
@@ -60,10 +61,10 @@ export async function openRange(
     if (offset + length > layout.plaintextLength) {
       throw new RangeError(`range [${offset}, ${offset + length}) extends past the plaintext of ${layout.plaintextLength} bytes`);
     }
-    if (length === 0) return new Uint8Array(0);
     const sealedFrame = frameLength + FRAME_TAG_LENGTH;
-    const first = Math.floor(offset / frameLength);
-    const last = Math.floor((offset + length - 1) / frameLength);
+    // An empty range still authenticates the header (every frame's AAD): through the final frame.
+    const first = length === 0 ? layout.frameCount - 1 : Math.floor(offset / frameLength);
+    const last = length === 0 ? first : Math.floor((offset + length - 1) / frameLength);
     const readStart = header.length + first * sealedFrame;
     const readEnd = Math.min(header.length + (last + 1) * sealedFrame, reader.size);
     const sealed = await reader.read(readStart, readEnd - readStart);
@@ -74,6 +75,10 @@ export async function openRange(
       if (frame === undefined) {
         out.fill(0);
         throw decryptFailed();
+      }
+      if (length === 0) {
+        frame.fill(0);
+        break;
       }
       // Copy the part of this frame's plaintext that lies inside [offset, offset + length).
       const frameStart = index * frameLength;

@@ -48,8 +48,8 @@ export async function seal(plaintext: Uint8Array, options: SealOptions): Promise
 }
 
 /**
- * Opens a sealed message: authenticates the header (key commitment, then header tag) and every
- * frame before returning anything.
+ * Opens a sealed message: checks the key commitment, then authenticates every frame (each binds
+ * the header as AAD) before returning anything.
  *
  * @returns the plaintext, in a new buffer.
  * @throws TypeError for bad arguments.

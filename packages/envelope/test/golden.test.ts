@@ -33,7 +33,7 @@ function canonicalContext(context: Readonly<Record<string, string>>): Uint8Array
   return concat(u16(pairs.length), ...pairs.flatMap(([k, v]) => [field(k), field(v)]));
 }
 
-/** Nonce = u32 kind ‖ u64 index; kind 0 regular, 1 final, 0xFFFFFFFF header. */
+/** Nonce = u32 kind ‖ u64 index; kind 0 regular, 1 final. */
 const nonce = (kind: number, index: number) => concat(u32(kind), u32(0), u32(index));
 
 function referenceSeal(vector: GoldenVector): Uint8Array {
@@ -54,15 +54,15 @@ function referenceSeal(vector: GoldenVector): Uint8Array {
   const fields = concat(
     Uint8Array.of(0x01), u16(0x0001), messageId, field(context), Uint8Array.of(wrapped.length), ...wrapped, u32(frameLength), commitment,
   );
-  const headerTag = gcm(frameKey, nonce(0xffffffff, 0), new Uint8Array(0), fields);
   const plaintext = fromHex(vector.plaintextHex);
   const frameCount = Math.floor(plaintext.length / frameLength) + 1;
   const frames = Array.from({ length: frameCount }, (_, i) => {
     const final = i === frameCount - 1;
     const chunk = plaintext.subarray(i * frameLength, final ? plaintext.length : (i + 1) * frameLength);
-    return gcm(frameKey, nonce(final ? 1 : 0, i), chunk);
+    // Every frame's AAD is the whole header.
+    return gcm(frameKey, nonce(final ? 1 : 0, i), chunk, fields);
   });
-  return concat(fields, headerTag, ...frames);
+  return concat(fields, ...frames);
 }
 
 describe('golden known-answer vectors', () => {

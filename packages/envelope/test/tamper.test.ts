@@ -4,9 +4,7 @@ import { EnvelopeError, type EnvelopeErrorCode } from '../src/errors.ts';
 import type { Keyring } from '../src/keyring.ts';
 import { open, readHeader, seal } from '../src/seal.ts';
 import { OpenEngine } from '../src/stream/open-engine.ts';
-import {
-  concat, countingBackend, fixedKeyKeyring, flipBit, joinFrames, paddedKeyring, pattern, splitFrames, testKey, testKeyring,
-} from './helpers/messages.ts';
+import { concat, countingBackend, fixedKeyKeyring, flipBit, joinFrames, paddedKeyring, pattern, splitFrames, testKey, testKeyring } from './helpers/messages.ts';
 
 const F = 16;
 const context = { purpose: 'tamper', tenant: 'acme' };
@@ -62,7 +60,6 @@ function regions(): { name: string; start: number; end: number; codes: EnvelopeE
     ['wrapped key', wrappedLength, auth],
     ['frame length', 4, any],
     ['key commitment', 32, auth],
-    ['header tag', 16, auth],
     ['body', sealed.length - header.length, auth],
   ];
   let start = 0;
@@ -213,5 +210,18 @@ describe('wrong keys and contexts', () => {
     expect(failures.map((e) => e.code)).toEqual(Array(6).fill('DECRYPT_FAILED'));
     expect(new Set(failures.map((e) => e.message)).size).toBe(1);
     expect(failures[0]!.message).toBe('unable to open the sealed message');
+  });
+});
+
+describe('the header is every frame\'s AAD', () => {
+  it('with a keyring that ignores the context, every flipped bit of the encoded context still fails open', async () => {
+    const careless = paddedKeyring('careless');
+    const message = await seal(plaintext, { keyring: careless, context, frameLength: F });
+    const contextStart = 37;
+    const contextEnd = contextStart + encodeEncryptionContext(context).length;
+    for (let bit = contextStart * 8; bit < contextEnd * 8; bit++) {
+      const error = await failure(open(flipBit(message, bit), { keyring: careless }));
+      expect(['DECRYPT_FAILED', 'MALFORMED_MESSAGE']).toContain(error.code);
+    }
   });
 });

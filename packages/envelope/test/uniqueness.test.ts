@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import type { Backend } from '../src/backend/types.ts';
 import { MAX_FRAME_COUNT } from '../src/format/constants.ts';
-import { frameNonce, headerNonce } from '../src/format/frames.ts';
+import { frameNonce } from '../src/format/frames.ts';
 import { readHeader, seal } from '../src/seal.ts';
 import { describeNonce, fixedKeyKeyring, hex, nodeBackend, pattern, testKey, testKeyring } from './helpers/messages.ts';
 
@@ -51,16 +51,15 @@ describe('randomness across many seals', () => {
       await seal(pattern(50), { keyring, frameLength: 16, backend });
       await seal(pattern(50), { keyring: reused, frameLength: 16, backend });
     }
-    // Per seal: wrap (raw keyring only) + header tag + 4 frames.
-    expect(backend.pairs.length).toBe(200 * (1 + 5) + 200 * 5);
+    // Per seal: wrap (raw keyring only) + 4 frames.
+    expect(backend.pairs.length).toBe(200 * (1 + 4) + 200 * 4);
     expect(new Set(backend.pairs).size).toBe(backend.pairs.length);
   });
 
-  it('one message uses the header nonce once and frame nonces 0..n-1, only the last marked final', async () => {
+  it('one message uses frame nonces 0..n-1 once each, only the last marked final', async () => {
     const backend = encryptRecorder();
     await seal(pattern(5 * 16 + 1), { keyring: testKeyring('n', 1, nodeBackend), frameLength: 16, backend });
     expect(backend.nonces.map(describeNonce)).toEqual([
-      { kind: 'header' },
       ...[0, 1, 2, 3, 4].map((index) => ({ kind: 'frame', index, final: false })),
       { kind: 'frame', index: 5, final: true },
     ]);
@@ -68,18 +67,16 @@ describe('randomness across many seals', () => {
 });
 
 describe('nonce construction', () => {
-  it('encodes u32 kind ‖ u64 index, big-endian, with kind 0xFFFFFFFF for the header', () => {
+  it('encodes u32 kind ‖ u64 index, big-endian', () => {
     expect(hex(frameNonce(0, false))).toBe('000000000000000000000000');
     expect(hex(frameNonce(1, false))).toBe('000000000000000000000001');
     expect(hex(frameNonce(0, true))).toBe('000000010000000000000000');
     expect(hex(frameNonce(0x01020304, true))).toBe('000000010000000001020304');
     expect(hex(frameNonce(MAX_FRAME_COUNT - 1, false))).toBe('0000000000000000fffffffe');
-    expect(hex(headerNonce())).toBe('ffffffff0000000000000000');
   });
 
-  it('frame nonces are distinct for every index and final flag, and never the header nonce', () => {
-    const header = hex(headerNonce());
-    const seen = new Set<string>([header]);
+  it('frame nonces are distinct for every index and final flag', () => {
+    const seen = new Set<string>();
     const indices = [...Array.from({ length: 4096 }, (_, i) => i), 2 ** 16, 2 ** 24, 2 ** 31, 2 ** 31 + 1, MAX_FRAME_COUNT - 2, MAX_FRAME_COUNT - 1];
     for (const index of indices) {
       for (const final of [false, true]) {
@@ -88,7 +85,7 @@ describe('nonce construction', () => {
         seen.add(hex(nonce));
       }
     }
-    expect(seen.size).toBe(1 + indices.length * 2);
+    expect(seen.size).toBe(indices.length * 2);
   });
 
   it('frameNonce is injective over all 32-bit indices and both flags (property)', () => {
@@ -97,7 +94,6 @@ describe('nonce construction', () => {
       fc.property(index, fc.boolean(), index, fc.boolean(), (i, f, j, g) => {
         const same = hex(frameNonce(i, f)) === hex(frameNonce(j, g));
         expect(same).toBe(i === j && f === g);
-        expect(hex(frameNonce(i, f))).not.toBe(hex(headerNonce()));
         expect(describeNonce(frameNonce(i, f))).toEqual({ kind: 'frame', index: i, final: f });
       }),
       { numRuns: 2000 },

@@ -10,7 +10,7 @@ export const FORMAT_VERSION = 0x01;
 
 /**
  * Suite 0x0001: 256-bit data key; HKDF-SHA-256 (salt = message id) derives the frame key and the
- * 32-byte key commitment; frames and header tag are AES-256-GCM with 16-byte tags.
+ * 32-byte key commitment; frames are AES-256-GCM with 16-byte tags and the header as AAD.
  */
 export const SUITE_AES256_GCM_HKDF_SHA256_COMMIT = 0x0001;
 
@@ -20,8 +20,6 @@ export const MESSAGE_ID_LENGTH = 32;
 export const DATA_KEY_LENGTH = 32;
 /** Length of the key commitment. */
 export const COMMITMENT_LENGTH = 32;
-/** Length of the header authentication tag. */
-export const HEADER_TAG_LENGTH = 16;
 /** Length of every frame's GCM tag. */
 export const FRAME_TAG_LENGTH = 16;
 

@@ -23,7 +23,7 @@ const LABEL: Uint8Array = utf8('strongbox/sealed-message/v1 derive key and commi
 
 /** What one data key yields for one message. The caller owns both buffers and wipes `frameKey`. */
 export interface MessageKeys {
-  /** AES-256-GCM key for the header tag and every frame. */
+  /** AES-256-GCM key of every frame. */
   readonly frameKey: Uint8Array;
   /** The key commitment stored in (or compared against) the header. */
   readonly commitment: Uint8Array;

@@ -13,9 +13,9 @@
  * ```
  *
  * Nonce (12 bytes) = `u32 kind ‖ u64 frame index`, kind 0 for regular frames and 1 for the final
- * frame; the header tag uses kind 0xFFFFFFFF with index 0. Binding the index and the final mark
- * into the nonce makes reordered, duplicated, dropped or appended frames, and truncation at a frame
- * boundary, fail their tags.
+ * frame; AAD = the header bytes. Binding the index and the final mark into the nonce makes
+ * reordered, duplicated, dropped or appended frames, and truncation at a frame boundary, fail their
+ * tags; binding the header as AAD makes every frame authenticate the header.
  */
 
 import { writeU32 } from '../bytes.ts';
@@ -24,7 +24,6 @@ import { FRAME_TAG_LENGTH, MAX_FRAME_COUNT } from './constants.ts';
 const NONCE_LENGTH = 12;
 const KIND_REGULAR = 0;
 const KIND_FINAL = 1;
-const KIND_HEADER = 0xffffffff;
 
 /** The nonce of frame `index`, marked final or not. */
 export function frameNonce(index: number, final: boolean): Uint8Array {
@@ -32,13 +31,6 @@ export function frameNonce(index: number, final: boolean): Uint8Array {
   writeU32(nonce, 0, final ? KIND_FINAL : KIND_REGULAR);
   // u64 index: the high word stays zero because index < 2^32 (MAX_FRAME_COUNT).
   writeU32(nonce, 8, index);
-  return nonce;
-}
-
-/** The nonce of the header tag, distinct from every frame nonce. */
-export function headerNonce(): Uint8Array {
-  const nonce = new Uint8Array(NONCE_LENGTH);
-  writeU32(nonce, 0, KIND_HEADER);
   return nonce;
 }
 

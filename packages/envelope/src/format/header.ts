@@ -7,8 +7,11 @@
  * u16  context length C          C B  canonical encryption context
  * u8   wrapped key count N (1..16)
  * N × ( u16 keyring id length (1..1024) ‖ keyring id (UTF-8) ‖ u16 wrapped length (1..8192) ‖ wrapped key )
- * u32  frame length (1..4 MiB)   32 B key commitment          16 B header tag
+ * u32  frame length (1..4 MiB)   32 B key commitment
  * ```
+ *
+ * The header carries no tag of its own: every frame's GCM tag covers the whole header as AAD, so
+ * no frame opens under a modified header.
  *
  * The parser is incremental: given a prefix, it either returns the header or says how many bytes
  * it needs, and it checks every length against its hard maximum as soon as the length is read, so
@@ -22,7 +25,6 @@ import type { WrappedDataKey } from '../keyring.ts';
 import {
   COMMITMENT_LENGTH,
   FORMAT_VERSION,
-  HEADER_TAG_LENGTH,
   MAX_FRAME_LENGTH,
   MAX_KEYRING_ID_BYTES,
   MAX_WRAPPED_KEY_BYTES,
@@ -32,7 +34,7 @@ import {
   SUITE_AES256_GCM_HKDF_SHA256_COMMIT,
 } from './constants.ts';
 
-/** A parsed header. Until the header tag is verified, none of it is authenticated. */
+/** A parsed header. Until a frame's tag verifies (the header is its AAD), none of it is authenticated. */
 export interface MessageHeader {
   readonly version: number;
   readonly suite: number;
@@ -41,10 +43,9 @@ export interface MessageHeader {
   readonly wrappedKeys: readonly WrappedDataKey[];
   readonly frameLength: number;
   readonly commitment: Uint8Array;
-  readonly tag: Uint8Array;
-  /** The header bytes the tag covers (everything before the tag). */
-  readonly authenticatedBytes: Uint8Array;
-  /** Total header length in bytes, tag included: the body starts here. */
+  /** The header bytes, exactly as sealed: every frame's AAD. */
+  readonly bytes: Uint8Array;
+  /** Header length in bytes: the body starts here. */
   readonly length: number;
 }
 
@@ -62,7 +63,7 @@ export interface HeaderFields {
 export type HeaderParse = { readonly header: MessageHeader } | { readonly needed: number };
 
 /**
- * Serialises every header field except the tag (the bytes the tag will cover).
+ * Serialises the header.
  *
  * @throws RangeError if a wrapped key, keyring id or count exceeds the format's maximum.
  */
@@ -138,8 +139,7 @@ function readHeader(reader: Reader): MessageHeader {
   const frameLength = reader.u32();
   if (frameLength < MIN_FRAME_LENGTH || frameLength > MAX_FRAME_LENGTH) throw malformed(`frame length ${frameLength} is outside ${MIN_FRAME_LENGTH}..${MAX_FRAME_LENGTH}`);
   const commitment = reader.bytes(COMMITMENT_LENGTH).slice();
-  const authenticatedBytes = reader.consumed().slice();
-  const tag = reader.bytes(HEADER_TAG_LENGTH).slice();
+  const bytes = reader.consumed().slice();
   return Object.freeze({
     version,
     suite,
@@ -148,8 +148,7 @@ function readHeader(reader: Reader): MessageHeader {
     wrappedKeys: Object.freeze(wrappedKeys),
     frameLength,
     commitment,
-    tag,
-    authenticatedBytes,
+    bytes,
     length: reader.offset,
   });
 }

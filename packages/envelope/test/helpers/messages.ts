@@ -99,15 +99,14 @@ export function thrown(fn: () => unknown): unknown {
 // ---------------------------------------------------------------------------------------------
 
 /** What a 12-byte nonce of the format denotes (see src/format/frames.ts). */
-export type NonceKind = { kind: 'header' } | { kind: 'frame'; index: number; final: boolean } | { kind: 'other' };
+export type NonceKind = { kind: 'frame'; index: number; final: boolean } | { kind: 'other' };
 
-/** Classifies a format nonce: header tag, or frame `index` regular/final. */
+/** Classifies a format nonce: frame `index`, regular or final. */
 export function describeNonce(nonce: Uint8Array): NonceKind {
   if (nonce.length !== 12) return { kind: 'other' };
   const view = new DataView(nonce.buffer, nonce.byteOffset, 12);
   const kind = view.getUint32(0);
   const index = Number(view.getBigUint64(4));
-  if (kind === 0xffffffff && index === 0) return { kind: 'header' };
   if (kind === 0 || kind === 1) return { kind: 'frame', index, final: kind === 1 };
   return { kind: 'other' };
 }
