@@ -50,6 +50,8 @@ export interface MessageSealer {
   /** The complete header (every frame's AAD). */
   readonly header: Uint8Array;
   readonly frameLength: number;
+  /** The backend frames are sealed with (callers allocate outputs through it). */
+  readonly backend: Backend;
   /** Seals frame `index` (final or not): ciphertext ‖ tag, into `output` if given (plaintext + 16 bytes). */
   sealFrame(index: number, final: boolean, plaintext: Uint8Array, output?: Uint8Array): Uint8Array;
   /** Wipes the frame key. */
@@ -59,6 +61,8 @@ export interface MessageSealer {
 /** Opens the frames of one message whose key commitment matched. */
 export interface MessageOpener {
   readonly header: MessageHeader;
+  /** The backend frames are opened with (callers allocate outputs through it). */
+  readonly backend: Backend;
   /**
    * Opens frame `index`, into `output` if given (sealed frame length - 16 bytes); `undefined` if
    * its tag does not verify (no plaintext is released, and `output` is zeroed).
@@ -110,12 +114,14 @@ export async function createMessageSealer(options: SealOptions): Promise<Message
       commitment: keys.commitment,
     });
     const header = fields;
-    const key = frameKey;
+    const frames = backend.prepareAesGcm(frameKey, frameLength);
+    wipe(frameKey);
     return {
       header,
       frameLength,
-      sealFrame: (index, final, plaintext, output) => backend.aesGcmEncrypt(key, frameNonce(index, final), plaintext, header, output),
-      destroy: () => wipe(key),
+      backend,
+      sealFrame: (index, final, plaintext, output) => frames.encrypt(frameNonce(index, final), plaintext, header, output),
+      destroy: () => frames.destroy(),
     };
   } catch (error) {
     wipe(frameKey);
@@ -154,11 +160,13 @@ export async function createMessageOpener(header: MessageHeader, options: OpenOp
   } finally {
     wipe(dataKey);
   }
-  const key = frameKey;
+  const frames = backend.prepareAesGcm(frameKey, header.frameLength);
+  wipe(frameKey);
   return {
     header,
-    openFrame: (index, final, sealedFrame, output) => backend.aesGcmDecrypt(key, frameNonce(index, final), sealedFrame, header.bytes, output),
-    destroy: () => wipe(key),
+    backend,
+    openFrame: (index, final, sealedFrame, output) => frames.decrypt(frameNonce(index, final), sealedFrame, header.bytes, output),
+    destroy: () => frames.destroy(),
   };
 }
 

@@ -68,7 +68,8 @@ export async function openRange(
     const readStart = header.length + first * sealedFrame;
     const readEnd = Math.min(header.length + (last + 1) * sealedFrame, reader.size);
     const sealed = await reader.read(readStart, readEnd - readStart);
-    const out = new Uint8Array(length);
+    // Filled by the covering frames; zeroed before throwing if any frame fails.
+    const out = opener.backend.allocate(length);
     for (let index = first, position = 0; index <= last; index++, position += sealedFrame) {
       const final = index === layout.frameCount - 1;
       const frame = opener.openFrame(index, final, sealed.subarray(position, Math.min(position + sealedFrame, sealed.length)));

@@ -30,7 +30,8 @@ export async function seal(plaintext: Uint8Array, options: SealOptions): Promise
   try {
     const { frameLength, header } = sealer;
     const layout = layoutForPlaintext(plaintext.length, frameLength);
-    const out = new Uint8Array(header.length + plaintext.length + layout.frameCount * FRAME_TAG_LENGTH);
+    // Every byte of `out` is written below (header, then each frame in place).
+    const out = sealer.backend.allocate(header.length + plaintext.length + layout.frameCount * FRAME_TAG_LENGTH);
     out.set(header);
     let offset = header.length;
     for (let index = 0; index < layout.frameCount; index++) {
@@ -70,7 +71,8 @@ export async function open(sealed: Uint8Array, options: OpenOptions): Promise<Ui
     const { frameLength } = header;
     const layout = layoutForBody(sealed.length - header.length, frameLength);
     if (layout === undefined) throw decryptFailed();
-    const out = new Uint8Array(layout.plaintextLength);
+    // Filled frame by frame; zeroed before throwing if any frame fails.
+    const out = opener.backend.allocate(layout.plaintextLength);
     let offset = header.length;
     for (let index = 0; index < layout.frameCount; index++) {
       const final = index === layout.frameCount - 1;

@@ -16,10 +16,23 @@ function encryptRecorder(): Backend & { pairs: string[]; nonces: Uint8Array[] } 
     ...nodeBackend,
     pairs,
     nonces,
-    aesGcmEncrypt(key, nonce, plaintext, aad) {
+    aesGcmEncrypt(key, nonce, plaintext, aad, output) {
       pairs.push(`${hex(key)}:${hex(nonce)}`);
       nonces.push(nonce.slice());
-      return nodeBackend.aesGcmEncrypt(key, nonce, plaintext, aad);
+      return nodeBackend.aesGcmEncrypt(key, nonce, plaintext, aad, output);
+    },
+    // Frames are sealed through a prepared key: record those (key, nonce) pairs too.
+    prepareAesGcm(key, expectedLength) {
+      const keyHex = hex(key);
+      const prepared = nodeBackend.prepareAesGcm(key, expectedLength);
+      return {
+        ...prepared,
+        encrypt: (nonce, plaintext, aad, output) => {
+          pairs.push(`${keyHex}:${hex(nonce)}`);
+          nonces.push(nonce.slice());
+          return prepared.encrypt(nonce, plaintext, aad, output);
+        },
+      };
     },
   };
 }

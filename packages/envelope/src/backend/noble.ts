@@ -19,7 +19,8 @@ import { hkdf } from '@noble/hashes/hkdf.js';
 import { hmac } from '@noble/hashes/hmac.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { assertGcmParameters, createGcmEncryptor, createGcmUnverifiedDecryptor } from './gcm-stream.ts';
-import { assertOutput, GCM_TAG_LENGTH, HKDF_SHA256_MAX_LENGTH, type Backend } from './types.ts';
+import { prepareNobleGcm } from './noble-prepared.ts';
+import { assertOutput, GCM_TAG_LENGTH, HKDF_SHA256_MAX_LENGTH, type Backend, type PreparedAesGcm } from './types.ts';
 import { assertBytes, assertInteger } from '../bytes.ts';
 
 /** noble's one-shot `gcm` needs a nonce of at least 8 bytes; shorter ones use the composed GCM. */
@@ -32,6 +33,10 @@ export const nobleBackend: Backend = Object.freeze({
   randomBytes(length: number): Uint8Array {
     assertInteger(length, 0, 2 ** 16, 'length');
     return randomBytes(length);
+  },
+
+  allocate(length: number): Uint8Array {
+    return new Uint8Array(length);
   },
 
   aesGcmEncrypt(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array, aad?: Uint8Array, output?: Uint8Array): Uint8Array {
@@ -80,6 +85,10 @@ export const nobleBackend: Backend = Object.freeze({
     output.set(plaintext);
     plaintext.fill(0);
     return output;
+  },
+
+  prepareAesGcm(key: Uint8Array, expectedLength = 1024): PreparedAesGcm {
+    return prepareNobleGcm(key, expectedLength, nobleBackend);
   },
 
   aesGcmEncryptor: createGcmEncryptor,

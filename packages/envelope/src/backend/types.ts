@@ -30,12 +30,32 @@ export interface GcmUnverifiedDecryptor {
   verify(tag: Uint8Array): boolean;
 }
 
+/**
+ * AES-GCM under one key for many messages (the frames of one sealed message): backends can expand
+ * the key and precompute tables once. Same contract as the one-shot functions.
+ */
+export interface PreparedAesGcm {
+  /** As `Backend.aesGcmEncrypt` under the prepared key. */
+  encrypt(nonce: Uint8Array, plaintext: Uint8Array, aad?: Uint8Array, output?: Uint8Array): Uint8Array;
+  /** As `Backend.aesGcmDecrypt` under the prepared key. */
+  decrypt(nonce: Uint8Array, sealed: Uint8Array, aad?: Uint8Array, output?: Uint8Array): Uint8Array | undefined;
+  /** Wipes the key and everything derived from it; further use throws. */
+  destroy(): void;
+}
+
 /** The cryptographic primitives the envelope core runs on. */
 export interface Backend {
   /** `'noble'` or `'node'` (or the name of a test double). */
   readonly name: string;
   /** Cryptographically secure random bytes, in a new buffer of their own. */
   randomBytes(length: number): Uint8Array;
+  /**
+   * A new buffer the caller will overwrite completely before anyone reads it (a sealed message,
+   * an opened plaintext). It may hold stale memory, so callers zero it before throwing with a
+   * partly written one. Node.js: uninitialised, like OpenSSL's own outputs, which skips zeroing
+   * or faulting in fresh pages for large messages; elsewhere: a zeroed `Uint8Array`.
+   */
+  allocate(length: number): Uint8Array;
   /**
    * AES-GCM encryption with a 16-byte tag. Key of 16, 24 or 32 bytes; nonce of at least 1 byte.
    * @param output - optional destination of exactly `plaintext.length + 16` bytes (it must not
@@ -51,6 +71,11 @@ export interface Backend {
    *   not verify (no plaintext is released in that case).
    */
   aesGcmDecrypt(key: Uint8Array, nonce: Uint8Array, sealed: Uint8Array, aad?: Uint8Array, output?: Uint8Array): Uint8Array | undefined;
+  /**
+   * Prepares AES-GCM under `key` for many messages of about `expectedLength` bytes each.
+   * @throws TypeError / RangeError for a bad key.
+   */
+  prepareAesGcm(key: Uint8Array, expectedLength?: number): PreparedAesGcm;
   /** Starts an incremental AES-GCM encryption. */
   aesGcmEncryptor(key: Uint8Array, nonce: Uint8Array, aad?: Uint8Array): GcmEncryptor;
   /** Starts an incremental AES-GCM decryption whose output is unauthenticated until `verify`. */

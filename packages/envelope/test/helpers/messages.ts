@@ -121,14 +121,45 @@ export interface DecryptCall {
 /** A backend that forwards to `inner` and records every `aesGcmDecrypt` call. */
 export function countingBackend(inner: Backend = nodeBackend): Backend & { readonly decrypts: DecryptCall[] } {
   const decrypts: DecryptCall[] = [];
+  const record = (nonce: Uint8Array, sealed: Uint8Array, out: Uint8Array | undefined): Uint8Array | undefined => {
+    decrypts.push({ nonce: describeNonce(nonce), sealedLength: sealed.length, ok: out !== undefined });
+    return out;
+  };
   return {
     ...inner,
     name: `counting(${inner.name})`,
     decrypts,
-    aesGcmDecrypt(key, nonce, sealed, aad) {
-      const out = inner.aesGcmDecrypt(key, nonce, sealed, aad);
-      decrypts.push({ nonce: describeNonce(nonce), sealedLength: sealed.length, ok: out !== undefined });
-      return out;
+    aesGcmDecrypt(key, nonce, sealed, aad, output) {
+      return record(nonce, sealed, inner.aesGcmDecrypt(key, nonce, sealed, aad, output));
+    },
+    // Frames go through a prepared key: count those decryptions too.
+    prepareAesGcm(key, expectedLength) {
+      const prepared = inner.prepareAesGcm(key, expectedLength);
+      return { ...prepared, decrypt: (nonce, sealed, aad, output) => record(nonce, sealed, prepared.decrypt(nonce, sealed, aad, output)) };
+    },
+  };
+}
+
+/**
+ * A backend that records every AES-GCM key it is given, one-shot or prepared, and whether each
+ * prepared key was destroyed (to check that keys are wiped when a stream is cancelled).
+ */
+export function keyRecordingBackend(inner: Backend = nodeBackend): Backend & { readonly prepared: { key: Uint8Array; destroyed: boolean }[] } {
+  const prepared: { key: Uint8Array; destroyed: boolean }[] = [];
+  return {
+    ...inner,
+    prepared,
+    prepareAesGcm(key, expectedLength) {
+      const entry = { key: key.slice(), destroyed: false };
+      prepared.push(entry);
+      const inside = inner.prepareAesGcm(key, expectedLength);
+      return {
+        ...inside,
+        destroy: () => {
+          entry.destroyed = true;
+          inside.destroy();
+        },
+      };
     },
   };
 }
