@@ -134,12 +134,16 @@ function throughputTable(groups: readonly ThroughputGroup[], targets: readonly T
     const rawNode = byId(g.rows, 'raw-node');
     const rawNoble = byId(g.rows, 'raw-noble');
     const esdk = byId(g.rows, 'esdk');
+    const framedFloor = byId(g.rows, 'framed-node');
     for (const r of g.rows) {
       let vsRaw = '';
       let vsEsdk = '';
       let goal = '';
-      if (r.id === 'strongbox-node') {
+      if (r.id === 'framed-node' && rawNode) {
+        vsRaw = `${formatRatio(pairedRatio(r, rawNode))} raw-node`;
+      } else if (r.id === 'strongbox-node') {
         if (rawNode) vsRaw = `${formatRatio(pairedRatio(r, rawNode))} raw-node`;
+        if (framedFloor) vsRaw += `, ${formatRatio(pairedRatio(r, framedFloor))} floor`;
         if (esdk) vsEsdk = formatRatio(pairedRatio(r, esdk));
       } else if (r.id === 'strongbox-noble') {
         if (rawNoble) vsRaw = `${formatRatio(pairedRatio(r, rawNoble))} raw-noble`;
@@ -292,6 +296,8 @@ function ratiosOf(rows: readonly Measurement[]): Record<string, number> {
   const out: Record<string, number> = {};
   const pairs: [string, string, string][] = [
     ['strongboxNodeOverRawNode', 'strongbox-node', 'raw-node'],
+    ['strongboxNodeOverFramedFloor', 'strongbox-node', 'framed-node'],
+    ['framedFloorOverRawNode', 'framed-node', 'raw-node'],
     ['strongboxNobleOverRawNoble', 'strongbox-noble', 'raw-noble'],
     ['strongboxNodeOverEsdk', 'strongbox-node', 'esdk'],
     ['strongboxNodeOverEsdkUnsigned64k', 'strongbox-node', 'esdk-0478-64k'],

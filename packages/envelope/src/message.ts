@@ -73,11 +73,12 @@ export interface MessageOpener {
 }
 
 /**
- * Starts a message: data key, wrapped keys, derived keys and the authenticated header.
+ * Starts a message: data key, wrapped keys, derived keys and the header.
  *
+ * @param messageLength - the plaintext length, when known (one-shot), to size per-key tables.
  * @throws TypeError / RangeError for bad options; whatever a keyring throws, unchanged.
  */
-export async function createMessageSealer(options: SealOptions): Promise<MessageSealer> {
+export async function createMessageSealer(options: SealOptions, messageLength?: number): Promise<MessageSealer> {
   assertObject(options, 'options');
   const keyrings = keyringList(options.keyring);
   const context = normalizeEncryptionContext(options.context);
@@ -114,7 +115,8 @@ export async function createMessageSealer(options: SealOptions): Promise<Message
       commitment: keys.commitment,
     });
     const header = fields;
-    const frames = backend.prepareAesGcm(frameKey, frameLength);
+    // Size the backend's per-key tables for the bytes one frame really carries.
+    const frames = backend.prepareAesGcm(frameKey, Math.min(frameLength, messageLength ?? frameLength));
     wipe(frameKey);
     return {
       header,
@@ -135,10 +137,11 @@ export async function createMessageSealer(options: SealOptions): Promise<Message
  * Prepares to open a message: unwraps a data key and checks the key commitment in constant time.
  * The header itself is authenticated by every frame (it is their AAD).
  *
+ * @param messageLength - the plaintext length, when known (one-shot), to size per-key tables.
  * @throws EnvelopeError `DECRYPT_FAILED` if any check fails (which one is never said); whatever a
  *   keyring throws for an operational failure, unchanged.
  */
-export async function createMessageOpener(header: MessageHeader, options: OpenOptions): Promise<MessageOpener> {
+export async function createMessageOpener(header: MessageHeader, options: OpenOptions, messageLength?: number): Promise<MessageOpener> {
   assertObject(options, 'options');
   const keyrings = keyringList(options.keyring);
   const expected = options.context === undefined ? undefined : normalizeEncryptionContext(options.context);
@@ -160,7 +163,7 @@ export async function createMessageOpener(header: MessageHeader, options: OpenOp
   } finally {
     wipe(dataKey);
   }
-  const frames = backend.prepareAesGcm(frameKey, header.frameLength);
+  const frames = backend.prepareAesGcm(frameKey, Math.min(header.frameLength, messageLength ?? header.frameLength));
   wipe(frameKey);
   return {
     header,

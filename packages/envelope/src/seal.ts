@@ -26,7 +26,7 @@ import { createMessageOpener, createMessageSealer, type OpenOptions, type SealOp
  */
 export async function seal(plaintext: Uint8Array, options: SealOptions): Promise<Uint8Array> {
   assertBytes(plaintext, 'plaintext');
-  const sealer = await createMessageSealer(options);
+  const sealer = await createMessageSealer(options, plaintext.length);
   try {
     const { frameLength, header } = sealer;
     const layout = layoutForPlaintext(plaintext.length, frameLength);
@@ -66,10 +66,10 @@ export async function seal(plaintext: Uint8Array, options: SealOptions): Promise
 export async function open(sealed: Uint8Array, options: OpenOptions): Promise<Uint8Array> {
   assertBytes(sealed, 'sealed');
   const header = readHeader(sealed);
-  const opener = await createMessageOpener(header, options);
+  const layout = layoutForBody(sealed.length - header.length, header.frameLength);
+  const opener = await createMessageOpener(header, options, layout?.plaintextLength);
   try {
     const { frameLength } = header;
-    const layout = layoutForBody(sealed.length - header.length, frameLength);
     if (layout === undefined) throw decryptFailed();
     // Filled frame by frame; zeroed before throwing if any frame fails.
     const out = opener.backend.allocate(layout.plaintextLength);
