@@ -12,7 +12,7 @@
 import type { Backend } from '@strongbox/envelope';
 import { RequestContext } from './context.ts';
 import { throttled, toKmsError, type KmsError } from './errors.ts';
-import { EventIds, type AuditTrail, type ServiceEventName } from './model/audit.ts';
+import type { AuditTrail } from './model/audit.ts';
 import type { Clock, Random } from './model/environment.ts';
 import { dueChanges, nextDueTime } from './model/lifecycle.ts';
 import type { Principal } from './model/principal.ts';
@@ -47,12 +47,10 @@ export interface DispatcherParts {
 /** Runs operations. */
 export class Dispatcher {
   readonly #parts: DispatcherParts;
-  readonly #eventIds: EventIds;
   #nextDue = -Infinity;
 
   constructor(parts: DispatcherParts) {
     this.#parts = parts;
-    this.#eventIds = new EventIds(parts.random);
   }
 
   /**
@@ -99,7 +97,6 @@ export class Dispatcher {
       await store.commit(changes);
       for (const [name, key] of events) {
         this.#parts.audit.record({
-          eventId: this.#eventIds.next(),
           eventTime: now,
           eventName: name,
           eventType: 'AwsServiceEvent',
@@ -108,7 +105,6 @@ export class Dispatcher {
           caller: { arn: 'AWS Internal', account: key.account, type: 'AWSService', invokedBy: 'AWS Internal' },
           sourceIpAddress: 'AWS Internal',
           userAgent: 'AWS Internal',
-          requestId: '',
           requestParameters: null,
           responseElements: null,
           resources: [key.arn],
@@ -127,14 +123,13 @@ export class Dispatcher {
     const response = failure === undefined ? safely(() => (definition.auditResponse ? auditJson(definition.auditResponse(output)) : defaultAuditResponse(name, output))) : null;
     const additional = additionalEventData(name, input, output);
     audit.record({
-      eventId: this.#eventIds.next(),
       eventTime: context.now,
       eventName: name,
       region: scope.region,
       caller: scope.caller,
       sourceIpAddress: scope.sourceIpAddress ?? '127.0.0.1',
       userAgent: scope.userAgent ?? 'strongbox-in-process',
-      requestId: scope.requestId ?? this.#eventIds.next(),
+      ...(scope.requestId === undefined ? {} : { requestId: scope.requestId }),
       requestParameters: parameters,
       responseElements: response,
       ...(additional === undefined ? {} : { additionalEventData: additional }),

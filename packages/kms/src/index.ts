@@ -8,7 +8,7 @@ export { Kms, type CallOptions, type KmsOptions, type RequestOf, type ResponseOf
 export { KmsError, WIRE_ERRORS, type KmsErrorCode, type WireError } from './errors.ts';
 export { ManualClock, systemClock, type Clock, type Random } from './model/environment.ts';
 export { principalFromArn, rootPrincipal, type Principal, type PrincipalType } from './model/principal.ts';
-export { AuditTrail, type AuditEvent, type AuditOptions } from './model/audit.ts';
+export { AuditTrail, type AuditEvent, type AuditEventInput, type AuditOptions } from './model/audit.ts';
 export { CloudTrailError, renderRecord, type CloudTrailErrorCode, type CloudTrailRecord, type CloudTrailResource, type LookupQuery, type LookupResult, type UserIdentity } from './model/cloudtrail.ts';
 export type { QuotaOptions } from './model/quotas.ts';
 export { OPERATION_NAMES, type OperationName } from './operations/catalog.ts';

@@ -17,7 +17,7 @@
 
 import { defaultBackend, type Backend } from '@strongbox/envelope';
 import { Dispatcher } from './dispatch.ts';
-import { AuditTrail, EventIds, type AuditOptions } from './model/audit.ts';
+import { AuditTrail, type AuditOptions } from './model/audit.ts';
 import { systemClock, type Clock, type Random } from './model/environment.ts';
 import { principalFromArn, rootPrincipal, type Principal } from './model/principal.ts';
 import { RequestQuotas, type QuotaOptions } from './model/quotas.ts';
@@ -79,7 +79,6 @@ export class Kms {
   readonly #store: ChangeStore;
   readonly #dispatcher: Dispatcher;
   readonly #random: Random;
-  readonly #requestIds: EventIds;
 
   /**
    * @throws TypeError / RangeError for malformed options (account not 12 digits, bad Region).
@@ -94,9 +93,8 @@ export class Kms {
     const backend = options.backend ?? defaultBackend;
     // The node backend pools its CSPRNG output, so small draws (nonces, data keys) stay cheap.
     this.#random = options.random ?? { bytes: (length) => backend.randomBytes(length) };
-    this.#requestIds = new EventIds(this.#random);
     this.#store = options.store ?? new MemoryStore(new KmsState());
-    this.auditTrail = new AuditTrail(options.audit);
+    this.auditTrail = new AuditTrail(options.audit, this.#random);
     this.#dispatcher = new Dispatcher({
       store: this.#store,
       clock: options.clock ?? systemClock,
@@ -120,7 +118,7 @@ export class Kms {
     return (await this.#dispatcher.call(operation, input, {
       caller,
       region,
-      requestId: options.requestId ?? this.#requestIds.next(),
+      ...(options.requestId === undefined ? {} : { requestId: options.requestId }),
       ...(options.sourceIpAddress === undefined ? {} : { sourceIpAddress: options.sourceIpAddress }),
       ...(options.userAgent === undefined ? {} : { userAgent: options.userAgent }),
     })) as ResponseOf<Name>;

@@ -7,7 +7,7 @@
  */
 
 import { describe, expect, it } from 'vitest';
-import { Kms, KmsError, ManualClock, principalFromArn, type AuditEvent, type Principal } from '../src/index.ts';
+import { Kms, KmsError, ManualClock, principalFromArn, type AuditEventInput, type Principal } from '../src/index.ts';
 import { AuditTrail } from '../src/model/audit.ts';
 
 const ACCOUNT = '000000000000';
@@ -32,8 +32,7 @@ function newest(kms: Kms, eventName: string): Record<string, unknown> {
 const swallow = (promise: Promise<unknown>): Promise<unknown> => promise.catch((error: unknown) => (error instanceof KmsError ? error : Promise.reject(error)));
 
 describe('the ring of events', () => {
-  const event = (n: number): AuditEvent => ({
-    eventId: `id-${n}`,
+  const event = (n: number): AuditEventInput => ({
     eventTime: T0 + n * 1000,
     eventName: 'DescribeKey',
     region: REGION,
@@ -51,8 +50,8 @@ describe('the ring of events', () => {
   it('keeps the newest `capacity` events, oldest dropped first, and counts every event recorded', () => {
     const trail = new AuditTrail({ capacity: 3 });
     for (let n = 1; n <= 7; n++) trail.record(event(n));
-    expect(trail.events().map((e) => e.eventId)).toEqual(['id-5', 'id-6', 'id-7']);
-    expect(trail.lookup().records.map((r) => r.eventID)).toEqual(['id-7', 'id-6', 'id-5']);
+    expect(trail.events().map((e) => e.requestId)).toEqual(['request-5', 'request-6', 'request-7']);
+    expect(trail.lookup().records.map((r) => r.requestID)).toEqual(['request-7', 'request-6', 'request-5']);
     expect({ size: trail.size, capacity: trail.capacity, recorded: trail.recorded }).toEqual({ size: 3, capacity: 3, recorded: 7 });
   });
 
@@ -60,7 +59,7 @@ describe('the ring of events', () => {
     const trail = new AuditTrail();
     for (let n = 0; n < 100_005; n++) trail.record(event(n));
     expect(trail.size).toBe(100_000);
-    expect(trail.events()[0]?.eventId).toBe('id-5');
+    expect(trail.events()[0]?.requestId).toBe('request-5');
   });
 
   it('starts empty again after clear()', () => {
@@ -69,7 +68,22 @@ describe('the ring of events', () => {
     trail.clear();
     expect(trail.events()).toEqual([]);
     trail.record(event(9));
-    expect(trail.records().map((r) => r.eventID)).toEqual(['id-9']);
+    expect(trail.records().map((r) => r.requestID)).toEqual(['request-9']);
+  });
+
+  it('gives every event its own random version-4 UUID, and in-process calls a request id too', () => {
+    const trail = new AuditTrail({ capacity: 1000 });
+    for (let n = 0; n < 500; n++) {
+      const { requestId, ...withoutRequestId } = event(n);
+      trail.record(n % 2 === 0 ? { ...withoutRequestId, requestId: requestId! } : withoutRequestId);
+    }
+    const events = trail.events();
+    const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+    expect(new Set(events.map((e) => e.eventId)).size).toBe(500);
+    for (const e of events) expect(e.eventId).toMatch(uuid);
+    const generated = events.filter((_, n) => n % 2 === 1).map((e) => e.requestId);
+    for (const id of generated) expect(id).toMatch(uuid);
+    expect(new Set([...generated, ...events.map((e) => e.eventId)]).size).toBe(750);
   });
 
   it('refuses a capacity that is not a positive integer', () => {

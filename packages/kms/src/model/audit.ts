@@ -5,14 +5,16 @@
  * AWS: "Logging AWS KMS API calls with AWS CloudTrail",
  * https://docs.aws.amazon.com/kms/latest/developerguide/logging-using-cloudtrail.html
  *
- * Events are kept in a bounded ring (default 100,000, oldest dropped first): recording is O(1)
- * with no allocation beyond the event itself, so it keeps up with 150,000 calls per second. Events
- * hold plain values; the JSON is built only when a record is read.
+ * Events are kept in a bounded ring (default 100,000, oldest dropped first), stored column by
+ * column (typed arrays for times, flags and ids; plain arrays of references for the rest): a
+ * retained event is no object of its own, which keeps a full ring cheap for the garbage collector
+ * at 150,000 calls per second. Event objects and CloudTrail JSON are built only when read.
  */
 
 import type { OperationName } from '../operations/catalog.ts';
 import { lookupRecords, renderRecord, type CloudTrailRecord, type LookupQuery, type LookupResult } from './cloudtrail.ts';
 import type { Random } from './environment.ts';
+import { formatUuid, randomUuid } from './uuid.ts';
 import type { Principal } from './principal.ts';
 
 /**
@@ -52,6 +54,15 @@ export interface AuditEvent {
   readonly errorMessage?: string;
 }
 
+/** What `AuditTrail.record` takes: an event without its ids (the trail assigns them). */
+export type AuditEventInput = Omit<AuditEvent, 'eventId' | 'requestId'> & {
+  /** The request id to log; absent: the trail makes a random one (in-process calls). */
+  readonly requestId?: string;
+};
+
+const READ_ONLY = 1;
+const SERVICE_EVENT = 2;
+
 /** Audit trail options. */
 export interface AuditOptions {
   /** Events kept in memory (oldest dropped first). Default 100,000. */
@@ -61,7 +72,6 @@ export interface AuditOptions {
 /** Default number of events kept. */
 const DEFAULT_CAPACITY = 100_000;
 const ID_BATCH_BYTES = 4096;
-const HEX: readonly string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
 /**
  * Random version-4 UUIDs (RFC 9562 §5.4) for `eventID`, formatted through a byte table from a
@@ -77,19 +87,33 @@ export class EventIds {
     this.#random = random;
   }
 
+  /**
+   * Writes `length` bytes (16 or 32: one or two ids) of fresh random UUID bytes at `offset` of
+   * `target`, with the version and variant bits of RFC 9562 §5.4 set.
+   */
+  fill(target: Uint8Array, offset: number, length: 16 | 32): void {
+    if (this.#offset + length > this.#batch.length) {
+      this.#batch = this.#random.bytes(ID_BATCH_BYTES);
+      this.#offset = 0;
+    }
+    target.set(this.#batch.subarray(this.#offset, this.#offset + length), offset);
+    this.#batch.fill(0, this.#offset, this.#offset + length);
+    this.#offset += length;
+    for (let id = offset; id < offset + length; id += 16) {
+      target[id + 6] = (target[id + 6]! & 0x0f) | 0x40;
+      target[id + 8] = (target[id + 8]! & 0x3f) | 0x80;
+    }
+  }
+
   /** A fresh random UUID. */
   next(): string {
     if (this.#offset + 16 > this.#batch.length) {
       this.#batch = this.#random.bytes(ID_BATCH_BYTES);
       this.#offset = 0;
     }
-    const b = this.#batch;
-    const o = this.#offset;
+    const offset = this.#offset;
     this.#offset += 16;
-    const h = (i: number): string => HEX[b[o + i]!]!;
-    const version = HEX[(b[o + 6]! & 0x0f) | 0x40]!;
-    const variant = HEX[(b[o + 8]! & 0x3f) | 0x80]!;
-    return `${h(0)}${h(1)}${h(2)}${h(3)}-${h(4)}${h(5)}-${version}${h(7)}-${variant}${h(9)}-${h(10)}${h(11)}${h(12)}${h(13)}${h(14)}${h(15)}`;
+    return randomUuid(this.#batch, offset);
   }
 }
 
@@ -106,18 +130,60 @@ export class EventIds {
  */
 export class AuditTrail {
   readonly #capacity: number;
-  /** The ring: grows up to `capacity` by push, then overwrites the oldest slot. */
-  readonly #ring: AuditEvent[] = [];
+  readonly #ids: EventIds;
+  /** Slots in use (grows to `capacity`, then stays). */
+  #size = 0;
   /** Slot of the oldest event once the ring is full. */
   #start = 0;
   /** Events recorded since creation (the newest event's sequence number is `#recorded - 1`). */
   #recorded = 0;
+  // One column per field: a slot holds no object of its own, so a full ring of 100,000 events
+  // costs the garbage collector almost nothing to keep. Ids are 16 random bytes, formatted on read.
+  readonly #times: Float64Array;
+  readonly #idBytes: Uint8Array;
+  readonly #requestIds: (string | undefined)[];
+  readonly #names: (OperationName | ServiceEventName)[];
+  readonly #regions: string[];
+  readonly #callers: Principal[];
+  readonly #sources: string[];
+  readonly #agents: string[];
+  readonly #parameters: (Record<string, unknown> | null)[];
+  readonly #responses: (Record<string, unknown> | null)[];
+  readonly #additional: (Record<string, unknown> | undefined)[];
+  readonly #resources: (readonly string[])[];
+  readonly #flags: Uint8Array;
+  readonly #recipients: string[];
+  readonly #errorCodes: (string | undefined)[];
+  readonly #errorMessages: (string | undefined)[];
+  readonly #serviceDetails: (Record<string, unknown> | undefined)[];
 
-  /** @throws RangeError if `capacity` is not a positive integer. */
-  constructor(options: AuditOptions = {}) {
+  /**
+   * @param random - randomness for event and request ids (default: `crypto.getRandomValues`).
+   * @throws RangeError if `capacity` is not a positive integer.
+   */
+  constructor(options: AuditOptions = {}, random: Random = { bytes: (length) => crypto.getRandomValues(new Uint8Array(length)) }) {
     const capacity = options.capacity ?? DEFAULT_CAPACITY;
     if (!Number.isSafeInteger(capacity) || capacity < 1) throw new RangeError(`"audit.capacity" expected a positive integer, got ${String(options.capacity)}`);
     this.#capacity = capacity;
+    this.#ids = new EventIds(random);
+    this.#times = new Float64Array(capacity);
+    this.#idBytes = new Uint8Array(capacity * 32);
+    this.#flags = new Uint8Array(capacity);
+    const column = <T>(): T[] => new Array<T>(capacity);
+    this.#requestIds = column();
+    this.#names = column();
+    this.#regions = column();
+    this.#callers = column();
+    this.#sources = column();
+    this.#agents = column();
+    this.#parameters = column();
+    this.#responses = column();
+    this.#additional = column();
+    this.#resources = column();
+    this.#recipients = column();
+    this.#errorCodes = column();
+    this.#errorMessages = column();
+    this.#serviceDetails = column();
   }
 
   /** Events kept at most. */
@@ -127,7 +193,7 @@ export class AuditTrail {
 
   /** Events currently kept. */
   get size(): number {
-    return this.#ring.length;
+    return this.#size;
   }
 
   /** Events recorded since creation, including those dropped since. */
@@ -135,20 +201,43 @@ export class AuditTrail {
     return this.#recorded;
   }
 
-  /** Appends one event in O(1), dropping the oldest when full. */
-  record(event: AuditEvent): void {
-    if (this.#ring.length < this.#capacity) {
-      this.#ring.push(event);
+  /**
+   * Appends one event in O(1), dropping the oldest when full. The trail assigns the event id, and
+   * the request id too when none is given; it keeps the fields, not the object.
+   */
+  record(event: AuditEventInput): void {
+    let slot: number;
+    if (this.#size < this.#capacity) {
+      slot = this.#size++;
     } else {
-      this.#ring[this.#start] = event;
+      slot = this.#start;
       this.#start = this.#start + 1 === this.#capacity ? 0 : this.#start + 1;
     }
+    this.#ids.fill(this.#idBytes, slot * 32, event.requestId === undefined ? 32 : 16);
+    this.#times[slot] = event.eventTime;
+    this.#requestIds[slot] = event.requestId;
+    this.#names[slot] = event.eventName;
+    this.#regions[slot] = event.region;
+    this.#callers[slot] = event.caller;
+    this.#sources[slot] = event.sourceIpAddress;
+    this.#agents[slot] = event.userAgent;
+    this.#parameters[slot] = event.requestParameters;
+    this.#responses[slot] = event.responseElements;
+    this.#additional[slot] = event.additionalEventData;
+    this.#resources[slot] = event.resources;
+    this.#flags[slot] = (event.readOnly ? READ_ONLY : 0) | (event.eventType === 'AwsServiceEvent' ? SERVICE_EVENT : 0);
+    this.#recipients[slot] = event.recipientAccountId;
+    this.#errorCodes[slot] = event.errorCode;
+    this.#errorMessages[slot] = event.errorMessage;
+    this.#serviceDetails[slot] = event.serviceEventDetails;
     this.#recorded += 1;
   }
 
-  /** Every retained event, oldest first (a copy). */
+  /** Every retained event, oldest first. */
   events(): AuditEvent[] {
-    return this.#start === 0 ? this.#ring.slice() : [...this.#ring.slice(this.#start), ...this.#ring.slice(0, this.#start)];
+    const out: AuditEvent[] = [];
+    for (let i = 0; i < this.#size; i++) out.push(this.#eventAt((this.#start + i) % this.#capacity));
+    return out;
   }
 
   /** Every retained event as a CloudTrail record, oldest first. */
@@ -169,17 +258,46 @@ export class AuditTrail {
    * (inclusive) or at the newest event.
    */
   *newestFirst(from: number = Infinity): Generator<readonly [sequence: number, event: AuditEvent]> {
-    const oldest = this.#recorded - this.#ring.length;
+    const oldest = this.#recorded - this.#size;
     for (let sequence = Math.min(from, this.#recorded - 1); sequence >= oldest; sequence--) {
-      const offset = sequence - oldest;
-      const slot = this.#ring.length < this.#capacity ? offset : (this.#start + offset) % this.#capacity;
-      yield [sequence, this.#ring[slot]!];
+      yield [sequence, this.#eventAt((this.#start + sequence - oldest) % this.#capacity)];
     }
   }
 
   /** Forgets every event (the sequence numbers keep counting, so old page tokens stay invalid). */
   clear(): void {
-    this.#ring.length = 0;
+    this.#size = 0;
     this.#start = 0;
+    for (const column of [this.#requestIds, this.#callers, this.#parameters, this.#responses, this.#additional, this.#resources, this.#serviceDetails] as unknown[][]) {
+      column.fill(undefined);
+    }
+  }
+
+  /** The event in `slot`, as an object (built on read). */
+  #eventAt(slot: number): AuditEvent {
+    const flags = this.#flags[slot]!;
+    const base = slot * 32;
+    const additional = this.#additional[slot];
+    const errorCode = this.#errorCodes[slot];
+    const details = this.#serviceDetails[slot];
+    return {
+      eventId: formatUuid(this.#idBytes, base),
+      eventTime: this.#times[slot]!,
+      eventName: this.#names[slot]!,
+      ...((flags & SERVICE_EVENT) !== 0 ? { eventType: 'AwsServiceEvent' as const } : {}),
+      ...(details === undefined ? {} : { serviceEventDetails: details }),
+      region: this.#regions[slot]!,
+      caller: this.#callers[slot]!,
+      sourceIpAddress: this.#sources[slot]!,
+      userAgent: this.#agents[slot]!,
+      requestId: this.#requestIds[slot] ?? ((flags & SERVICE_EVENT) !== 0 ? '' : formatUuid(this.#idBytes, base + 16)),
+      requestParameters: this.#parameters[slot]!,
+      responseElements: this.#responses[slot]!,
+      ...(additional === undefined ? {} : { additionalEventData: additional }),
+      resources: this.#resources[slot]!,
+      readOnly: (flags & READ_ONLY) !== 0,
+      recipientAccountId: this.#recipients[slot]!,
+      ...(errorCode === undefined ? {} : { errorCode, errorMessage: this.#errorMessages[slot] ?? '' }),
+    };
   }
 }

@@ -26,6 +26,7 @@
  */
 
 import type { Backend } from '@strongbox/envelope';
+import { formatUuid, parseUuid } from './uuid.ts';
 
 /** The format version byte this module writes and reads. */
 export const BLOB_FORMAT_VERSION = 0x01;
@@ -76,15 +77,13 @@ export function sealBlob(
   if (plaintext.length < 1 || plaintext.length > MAX_PLAINTEXT_LENGTH) {
     throw new RangeError(`"plaintext" expected 1..${MAX_PLAINTEXT_LENGTH} bytes, got length=${plaintext.length}`);
   }
-  const head = new Uint8Array(HEADER_LENGTH);
-  head[0] = BLOB_FORMAT_VERSION;
-  head.set(uuidBytes(header.keyId), 1);
-  new DataView(head.buffer).setUint32(VERSION_OFFSET, header.version, false);
-  head.set(nonce, NONCE_OFFSET);
-  const sealed = backend.aesGcmEncrypt(material, nonce, plaintext, aad(head, contextEncoding));
-  const blob = new Uint8Array(HEADER_LENGTH + sealed.length);
-  blob.set(head);
-  blob.set(sealed, HEADER_LENGTH);
+  // One buffer: the header written in place, then the ciphertext and tag encrypted straight after it.
+  const blob = new Uint8Array(HEADER_LENGTH + plaintext.length + TAG_LENGTH);
+  blob[0] = BLOB_FORMAT_VERSION;
+  blob.set(parseUuid(header.keyId), 1);
+  new DataView(blob.buffer).setUint32(VERSION_OFFSET, header.version, false);
+  blob.set(nonce, NONCE_OFFSET);
+  backend.aesGcmEncrypt(material, nonce, plaintext, aad(blob.subarray(0, HEADER_LENGTH), contextEncoding), blob.subarray(HEADER_LENGTH));
   return blob;
 }
 
@@ -93,7 +92,7 @@ export function readBlobHeader(blob: Uint8Array): BlobHeader | undefined {
   if (blob.length < MIN_BLOB_LENGTH || blob.length > MAX_BLOB_LENGTH || blob[0] !== BLOB_FORMAT_VERSION) return undefined;
   const version = new DataView(blob.buffer, blob.byteOffset, blob.byteLength).getUint32(VERSION_OFFSET, false);
   if (version === 0) return undefined;
-  return { keyId: uuidString(blob.subarray(1, VERSION_OFFSET)), version };
+  return { keyId: formatUuid(blob, 1), version };
 }
 
 /**
@@ -112,19 +111,4 @@ function aad(head: Uint8Array, contextEncoding: Uint8Array): Uint8Array {
   out.set(head);
   out.set(contextEncoding, head.length);
   return out;
-}
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
-function uuidBytes(keyId: string): Uint8Array {
-  if (!UUID.test(keyId)) throw new RangeError(`"keyId" expected a lowercase UUID, got ${JSON.stringify(keyId)}`);
-  const hexDigits = keyId.replaceAll('-', '');
-  const out = new Uint8Array(KEY_ID_BYTES);
-  for (let i = 0; i < KEY_ID_BYTES; i++) out[i] = Number.parseInt(hexDigits.slice(2 * i, 2 * i + 2), 16);
-  return out;
-}
-
-function uuidString(bytes: Uint8Array): string {
-  const h = Array.from(bytes, (x) => x.toString(16).padStart(2, '0')).join('');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }

@@ -4,6 +4,10 @@
  * randomness. Nothing in `model/` reads the system time or draws random bytes on its own.
  */
 
+import { randomUuid } from './uuid.ts';
+
+export { hex } from './uuid.ts';
+
 /** Milliseconds since the Unix epoch; a fake clock lets tests move time (deletion windows, rotation, quotas). */
 export interface Clock {
   now(): number;
@@ -46,14 +50,6 @@ export class ManualClock implements Clock {
 
 /** Formats 16 random bytes as a lowercase version-4 UUID (RFC 9562 §5.4). */
 export function uuidFromBytes(bytes: Uint8Array): string {
-  const b = bytes.slice(0, 16);
-  b[6] = (b[6]! & 0x0f) | 0x40;
-  b[8] = (b[8]! & 0x3f) | 0x80;
-  const hex = Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  return randomUuid(bytes.slice(0, 16));
 }
 
-/** Lowercase hex of `bytes`. */
-export function hex(bytes: Uint8Array): string {
-  return Array.from(bytes, (x) => x.toString(16).padStart(2, '0')).join('');
-}

@@ -18,6 +18,8 @@ export type Change =
   | { readonly type: 'putGrant'; readonly grant: GrantRecord }
   | { readonly type: 'deleteGrant'; readonly grantId: string };
 
+const NO_GRANTS: readonly GrantRecord[] = Object.freeze([]);
+
 /** Keys, aliases and grants of every account and Region this emulator serves. */
 export class KmsState {
   readonly #keys = new Map<string, KeyRecord>();
@@ -96,9 +98,10 @@ export class KmsState {
   }
 
   /** The grants on a key, in creation order. */
-  grantsOf(keyId: string): GrantRecord[] {
+  grantsOf(keyId: string): readonly GrantRecord[] {
     const ids = this.#grantsByKey.get(keyId);
-    return ids === undefined ? [] : [...ids].map((id) => this.#grants.get(id)!);
+    // Every authorization asks; most keys have no grants, so that answer allocates nothing.
+    return ids === undefined || ids.size === 0 ? NO_GRANTS : [...ids].map((id) => this.#grants.get(id)!);
   }
 
   /** Every grant, in creation order. */

@@ -1,0 +1,53 @@
+/**
+ * @module
+ * UUID text ↔ bytes, on hot paths (every ciphertext blob names its key by the UUID's 16 bytes, and
+ * every call gets a request id and an event id): a byte-to-hex table instead of `toString(16)`,
+ * and a small cache of parsed key ids, since a workload uses few keys many times.
+ */
+
+const HEX: readonly string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const PARSED = new Map<string, Uint8Array>();
+const PARSED_LIMIT = 4096;
+
+/** The lowercase 8-4-4-4-12 text of 16 bytes at `offset`. */
+export function formatUuid(bytes: Uint8Array, offset = 0): string {
+  const b = bytes;
+  const o = offset;
+  return (
+    HEX[b[o]!]! + HEX[b[o + 1]!]! + HEX[b[o + 2]!]! + HEX[b[o + 3]!]! + '-' +
+    HEX[b[o + 4]!]! + HEX[b[o + 5]!]! + '-' + HEX[b[o + 6]!]! + HEX[b[o + 7]!]! + '-' +
+    HEX[b[o + 8]!]! + HEX[b[o + 9]!]! + '-' + HEX[b[o + 10]!]! + HEX[b[o + 11]!]! +
+    HEX[b[o + 12]!]! + HEX[b[o + 13]!]! + HEX[b[o + 14]!]! + HEX[b[o + 15]!]!
+  );
+}
+
+/** A random (version 4, RFC 9562 §5.4) UUID from 16 random bytes at `offset`; the bytes are modified. */
+export function randomUuid(bytes: Uint8Array, offset = 0): string {
+  bytes[offset + 6] = (bytes[offset + 6]! & 0x0f) | 0x40;
+  bytes[offset + 8] = (bytes[offset + 8]! & 0x3f) | 0x80;
+  return formatUuid(bytes, offset);
+}
+
+/**
+ * The 16 bytes of a lowercase UUID. Returns a shared, cached array: callers must not modify it.
+ * @throws RangeError if `text` is not a lowercase UUID.
+ */
+export function parseUuid(text: string): Uint8Array {
+  const cached = PARSED.get(text);
+  if (cached !== undefined) return cached;
+  if (!UUID.test(text)) throw new RangeError(`expected a lowercase UUID, got ${JSON.stringify(text)}`);
+  const digits = text.replaceAll('-', '');
+  const out = new Uint8Array(16);
+  for (let i = 0; i < 16; i++) out[i] = Number.parseInt(digits.slice(2 * i, 2 * i + 2), 16);
+  if (PARSED.size >= PARSED_LIMIT) PARSED.clear();
+  PARSED.set(text, out);
+  return out;
+}
+
+/** Lowercase hex of `bytes`. */
+export function hex(bytes: Uint8Array): string {
+  let out = '';
+  for (let i = 0; i < bytes.length; i++) out += HEX[bytes[i]!]!;
+  return out;
+}
