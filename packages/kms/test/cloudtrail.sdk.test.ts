@@ -16,6 +16,10 @@ import { Kms, ManualClock, parseUsers, withDefaultUser } from '../src/index.ts';
 import { createCloudTrailHandler, createJson11Handler, createSigV4Authenticator, isCloudTrailRequest, toNodeListener, type HttpRequest } from '../src/http.ts';
 import { failureOf } from './helpers/sdk.ts';
 
+/** A response header by name, case-insensitively (as HTTP headers are). */
+const header = (response: { headers: Record<string, string> }, name: string): string | undefined =>
+  Object.entries(response.headers).find(([key]) => key.toLowerCase() === name)?.[1];
+
 const ACCOUNT = '000000000000';
 const REGION = 'us-east-1';
 const T0 = Date.UTC(2024, 0, 1);
@@ -207,8 +211,8 @@ describe('the wire', () => {
   it("answers botocore's long target too, with ReadOnly a string and EventTime in epoch seconds", async () => {
     const response = await post('com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.LookupEvents', '{"MaxResults":1,"LookupAttributes":[{"AttributeKey":"EventName","AttributeValue":"CreateKey"}]}');
     expect(response.status).toBe(200);
-    expect(response.headers['content-type']).toBe('application/x-amz-json-1.1');
-    expect(response.headers['x-amzn-requestid']).toMatch(/^[0-9a-f-]{36}$/);
+    expect(header(response, 'content-type')).toBe('application/x-amz-json-1.1');
+    expect(header(response, 'x-amzn-requestid')).toMatch(/^[0-9a-f-]{36}$/);
     const body = JSON.parse(response.body);
     expect(Object.keys(body.Events[0])).toEqual(['EventId', 'EventName', 'ReadOnly', 'AccessKeyId', 'EventTime', 'EventSource', 'Username', 'Resources', 'CloudTrailEvent']);
     expect(body.Events[0]).toMatchObject({ ReadOnly: 'false', EventTime: T0 / 1000 });
@@ -217,7 +221,7 @@ describe('the wire', () => {
   it('sends errors as {"__type", "Message"} with X-Amzn-Errortype', async () => {
     const response = await post('CloudTrail_20131101.LookupEvents', '{"MaxResults":99}');
     expect(response.status).toBe(400);
-    expect(response.headers['x-amzn-errortype']).toBe('InvalidMaxResultsException');
+    expect(header(response, 'x-amzn-errortype')).toBe('InvalidMaxResultsException');
     expect(Object.keys(JSON.parse(response.body))).toEqual(['__type', 'Message']);
   });
 

@@ -13,7 +13,7 @@ import { KmsError } from '../errors.ts';
 import { CloudTrailError, usernameOf, type CloudTrailRecord, type LookupQuery } from '../model/cloudtrail.ts';
 import { uuidFromBytes } from '../model/environment.ts';
 import type { Kms } from '../kms.ts';
-import type { HttpRequest, HttpResponse, Json11Options } from './json11.ts';
+import { json11Response, type HttpRequest, type HttpResponse, type Json11Options } from './json11.ts';
 
 /**
  * The `X-Amz-Target` prefixes of CloudTrail operations (route requests on them): botocore and the
@@ -43,7 +43,6 @@ type AttributeKey = (typeof ATTRIBUTE_KEYS)[number];
 const MAX_RESULTS = 50;
 /** LookupAttribute.AttributeValue: 1..2000 characters, where `_`, space, `,` and `\n` count twice. */
 const MAX_ATTRIBUTE_LENGTH = 2000;
-const CONTENT_TYPE = 'application/x-amz-json-1.1';
 
 /** Whether `request` is meant for CloudTrail (by its `X-Amz-Target` prefix). */
 export function isCloudTrailRequest(request: HttpRequest): boolean {
@@ -81,16 +80,16 @@ export function createCloudTrailHandler(kms: Kms, options: CloudTrailOptions = {
       // No Insights events are recorded: asking for them finds none.
       const { records, nextToken } = query === 'insight' ? { records: [], nextToken: undefined } : kms.auditTrail.lookup(query);
       const output = { Events: records.map(wireEvent), ...(nextToken === undefined ? {} : { NextToken: nextToken }) };
-      return respond(200, requestId, JSON.stringify(output));
+      return json11Response(200, requestId, JSON.stringify(output));
     } catch (error) {
       if (error instanceof CloudTrailError) {
-        return respond(400, requestId, JSON.stringify({ __type: error.code, ...(error.message ? { Message: error.message } : {}) }), error.code);
+        return json11Response(400, requestId, JSON.stringify({ __type: error.code, ...(error.message ? { Message: error.message } : {}) }), error.code);
       }
       if (error instanceof KmsError) {
         // Authentication failures (SigV4) read the same in every JSON service.
-        return respond(error.status, requestId, JSON.stringify({ __type: error.name, message: error.message }), error.name);
+        return json11Response(error.status, requestId, JSON.stringify({ __type: error.name, message: error.message }), error.name);
       }
-      return respond(500, requestId, JSON.stringify({ __type: 'InternalFailure' }), 'InternalFailure');
+      return json11Response(500, requestId, JSON.stringify({ __type: 'InternalFailure' }), 'InternalFailure');
     }
   };
 }
@@ -213,15 +212,4 @@ function weightedLength(value: string): number {
   let length = value.length;
   for (const char of value) if (char === '_' || char === ' ' || char === ',' || char === '\n') length += 1;
   return length;
-}
-
-function respond(status: number, requestId: string, body: string, errorType?: string): HttpResponse {
-  const headers: Record<string, string> = {
-    'content-type': CONTENT_TYPE,
-    'x-amzn-requestid': requestId,
-    'content-length': String(Buffer.byteLength(body)),
-    date: new Date().toUTCString(),
-  };
-  if (errorType !== undefined) headers['x-amzn-errortype'] = errorType;
-  return { status, headers, body };
 }

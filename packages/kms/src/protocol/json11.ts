@@ -82,7 +82,7 @@ export function createJson11Handler(kms: Kms, options: Json11Options = {}): (req
         ...(request.headers['user-agent'] ? { userAgent: request.headers['user-agent'] } : {}),
       };
       const output = await kms.send(operation, input as never, callOptions);
-      return respond(200, requestId, output === undefined ? '' : JSON.stringify(toWire(output)));
+      return json11Response(200, requestId, output === undefined ? '' : JSON.stringify(toWire(output)));
     } catch (error) {
       return errorResponse(requestId, toKmsError(error));
     }
@@ -95,7 +95,7 @@ export function errorResponse(requestId: string, failure: KmsError): HttpRespons
   const body: Record<string, string> = { __type: wire.type };
   // Errors AWS sends without text (InvalidCiphertextException, protocol errors) carry no message key.
   if (failure.message !== '') body[wire.messageKey ?? 'message'] = failure.message;
-  return respond(wire.status, requestId, JSON.stringify(body), wire.type);
+  return json11Response(wire.status, requestId, JSON.stringify(body), wire.type);
 }
 
 /** The operation named by `X-Amz-Target`. */
@@ -133,7 +133,11 @@ export function toWire(value: unknown): unknown {
   return value;
 }
 
-function respond(status: number, requestId: string, body: string, errorType?: string): HttpResponse {
+/**
+ * A JSON 1.1 response with the headers AWS's JSON services send (shared with the CloudTrail
+ * handler): Content-Type, x-amzn-RequestId, Content-Length, Date, and X-Amzn-Errortype on errors.
+ */
+export function json11Response(status: number, requestId: string, body: string, errorType?: string): HttpResponse {
   const headers: Record<string, string> = {
     'Content-Type': CONTENT_TYPE,
     'x-amzn-RequestId': requestId,
