@@ -5,13 +5,15 @@
  * ```
  * tsx bench/run.ts                  # everything, full run (several minutes)
  * tsx bench/run.ts envelope         # only sections whose id contains "envelope"
+ * tsx bench/run.ts kms              # only the KMS sections (kms/in-process, kms/http)
  * tsx bench/run.ts rss              # e.g. only envelope/rss
  * tsx bench/run.ts --quick          # smoke run: tiny sample counts, small stream sizes
  * ```
  *
- * Tables go to stdout, progress to stderr. A full run writes bench/results/envelope.json
- * (replacing it); a quick run writes its JSON to the system's temporary folder instead, so a
- * smoke test never overwrites real figures.
+ * Two suites, each with its own result file: envelope (bench/results/envelope.json) and kms
+ * (bench/results/kms.json). A full run replaces the files of the suites it ran; a quick run writes
+ * its JSON to the system's temporary folder instead, so a smoke test never overwrites real figures.
+ * Tables go to stdout, progress to stderr.
  */
 
 import { tmpdir } from 'node:os';
@@ -19,11 +21,45 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { canCollectGarbage } from './lib/harness.ts';
 import { machineInfo, OtherLoadMeter, writeJsonResult } from './lib/results.ts';
-import { sourceInfo } from './lib/source.ts';
-import { runEnvelope, SECTIONS, type SectionId } from './envelope/index.ts';
+import { sourceInfo, type SourceInfo } from './lib/source.ts';
+import { runEnvelope, SECTIONS as ENVELOPE_SECTIONS } from './envelope/index.ts';
+import { runKms, SECTIONS as KMS_SECTIONS } from './kms/index.ts';
+
+/** A suite: its sections, the sources it measures, its result file. */
+interface Suite {
+  readonly name: 'envelope' | 'kms';
+  readonly sections: readonly string[];
+  /** The measured package's sources (`source` in the JSON), relative to the repository root. */
+  readonly folder: string;
+  /** Other sources the figures depend on (`alsoMeasured` in the JSON). */
+  readonly alsoMeasured: readonly string[];
+  readonly schema: string;
+  run(selected: readonly string[], quick: boolean, print: (text: string) => void, progress: (message: string) => void): Promise<{ readonly validation: readonly unknown[] }>;
+}
+
+const SUITES: readonly Suite[] = [
+  {
+    name: 'envelope',
+    sections: ENVELOPE_SECTIONS,
+    folder: 'packages/envelope/src',
+    alsoMeasured: [],
+    schema: 'strongbox-bench/envelope/v1',
+    run: (selected, quick, print, progress) => runEnvelope(ENVELOPE_SECTIONS.filter((id) => selected.includes(id)), quick, print, progress),
+  },
+  {
+    name: 'kms',
+    sections: KMS_SECTIONS,
+    folder: 'packages/kms/src',
+    // The HTTP rows run the strongbox server; the emulator seals its blobs with the envelope backends.
+    alsoMeasured: ['packages/strongbox/src', 'packages/envelope/src'],
+    schema: 'strongbox-bench/kms/v1',
+    run: (selected, quick, print, progress) => runKms(KMS_SECTIONS.filter((id) => selected.includes(id)), quick, print, progress),
+  },
+];
+const ALL_SECTIONS: readonly string[] = SUITES.flatMap((suite) => suite.sections);
 
 const USAGE = `usage: tsx bench/run.ts [filter] [--quick]
-  filter   run only the sections whose id contains it: ${SECTIONS.join(', ')}
+  filter   run only the sections whose id contains it: ${ALL_SECTIONS.join(', ')}
   --quick  smoke run: tiny sample counts, 4 MiB stream, 16 MiB RSS run; JSON goes to ${tmpdir()}`;
 
 function parseArgs(argv: readonly string[]): { filter: string | undefined; quick: boolean } {
@@ -42,65 +78,84 @@ function parseArgs(argv: readonly string[]): { filter: string | undefined; quick
 }
 
 const { filter, quick } = parseArgs(process.argv.slice(2).filter((a) => a !== '--'));
-const selected: SectionId[] = SECTIONS.filter((id) => filter === undefined || id.includes(filter));
+const selected: string[] = ALL_SECTIONS.filter((id) => filter === undefined || id.includes(filter));
 if (selected.length === 0) {
   process.stderr.write(`no section matches "${filter}"\n${USAGE}\n`);
   process.exit(2);
 }
+const suites = SUITES.filter((suite) => suite.sections.some((id) => selected.includes(id)));
 
-// How busy the machine is without us: one second of other processes' CPU use before we start.
-const idleProbe = new OtherLoadMeter();
-await new Promise((resolve) => setTimeout(resolve, 1000));
-const othersBefore = idleProbe.othersCores();
-const runLoad = new OtherLoadMeter();
-const started = new Date();
-const startNs = process.hrtime.bigint();
 const machine = machineInfo();
 const repositoryRoot = fileURLToPath(new URL('..', import.meta.url));
-const measuredSource = () => sourceInfo(repositoryRoot, fileURLToPath(new URL('../packages/envelope/src', import.meta.url)));
-const sourceBefore = measuredSource();
+const describe = (folder: string): SourceInfo => sourceInfo(repositoryRoot, join(repositoryRoot, folder));
+const describeSuite = (suite: Suite): { source: SourceInfo; also: SourceInfo[] } => ({ source: describe(suite.folder), also: suite.alsoMeasured.map(describe) });
+const sourceLine = (info: SourceInfo): string =>
+  `${info.folder} at ${info.gitHead?.slice(0, 12) ?? '(no git)'}${info.dirty ? ' + uncommitted edits' : ''}, sources sha256 ${info.sha256.slice(0, 16)}`;
 const print = (text: string): void => {
   process.stdout.write(`${text}\n`);
 };
 const progress = (message: string): void => {
   if (process.stderr.isTTY) process.stderr.write(`\r\x1b[K… ${message}`);
 };
+/** Other processes' CPU use over one idle second, in cores (undefined off Linux). */
+const probeOthers = async (): Promise<number | undefined> => {
+  const meter = new OtherLoadMeter();
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  return meter.othersCores();
+};
 
+const runStarted = new Date();
+const runStartNs = process.hrtime.bigint();
 print(
   [
-    `Strongbox benchmark${quick ? ' (QUICK smoke run: figures are not meaningful)' : ''} — ${started.toISOString()}`,
+    `Strongbox benchmark${quick ? ' (QUICK smoke run: figures are not meaningful)' : ''} — ${runStarted.toISOString()}`,
     `node ${machine.node} (V8 ${machine.v8}, OpenSSL ${machine.openssl}), ${machine.cpuModel}, ${machine.cores} logical CPUs, ${machine.totalMemoryGiB} GiB, load ${machine.loadAverage.join(' ')}`,
-    `measured: ${sourceBefore.folder} at ${sourceBefore.gitHead?.slice(0, 12) ?? '(no git)'}${sourceBefore.dirty ? ' + uncommitted edits' : ''}, sources sha256 ${sourceBefore.sha256.slice(0, 16)}`,
-    `sections: ${selected.join(', ')}; settle before each sample: ${canCollectGarbage ? 'forced GC + untimed run' : 'untimed run (gc unavailable)'}`,
-    ...(othersBefore === undefined ? [] : [`other processes were using ${othersBefore} of ${machine.cores} cores just before the run`]),
+    ...suites.map((suite) => {
+      const { source, also } = describeSuite(suite);
+      return `measured (${suite.name}): ${[source, ...also].map(sourceLine).join('; ')}`;
+    }),
+    `sections: ${selected.join(', ')}; settle before each sample: ${canCollectGarbage ? 'forced GC + untimed run' : 'untimed run (gc unavailable)'}${selected.includes('kms/http') ? ' (kms/http: untimed run only)' : ''}`,
     'Shared cores: figures compare only within this run; every row stands next to its peers measured in the same run, samples interleaved.',
   ].join('\n'),
 );
 
-const envelope = await runEnvelope(selected, quick, print, progress);
-if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
-
-const durationSec = Number(process.hrtime.bigint() - startNs) / 1e9;
-const sourceAfter = measuredSource();
-const othersDuring = runLoad.othersCores();
-if (othersDuring !== undefined) {
-  print(`\nOther processes used ${othersDuring} of ${machine.cores} cores on average during the run${othersDuring >= 0.25 ? ': expect noisy figures' : ''}.`);
+for (const suite of suites) {
+  // How busy the machine is without us: one second of other processes' CPU use before the suite.
+  const othersBefore = await probeOthers();
+  if (othersBefore !== undefined) print(`\n[${suite.name}] other processes were using ${othersBefore} of ${machine.cores} cores just before these sections`);
+  const load = new OtherLoadMeter();
+  const suiteMachine = machineInfo();
+  const started = new Date();
+  const startNs = process.hrtime.bigint();
+  const before = describeSuite(suite);
+  const results = await suite.run(selected, quick, print, progress);
+  if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
+  const durationSec = Number(process.hrtime.bigint() - startNs) / 1e9;
+  const after = describeSuite(suite);
+  // Child processes are waited for before a suite returns, so their CPU time counts as ours.
+  const othersDuring = load.othersCores();
+  if (othersDuring !== undefined) {
+    print(`\n[${suite.name}] other processes used ${othersDuring} of ${machine.cores} cores on average during these sections${othersDuring >= 0.25 ? ': expect noisy figures' : ''}.`);
+  }
+  const changed = [before.source, ...before.also].filter((info, i) => info.sha256 !== [after.source, ...after.also][i]!.sha256);
+  for (const info of changed) {
+    print(`\nWARNING: ${info.folder} changed while the benchmark ran: child processes may have measured newer code.`);
+  }
+  const file = quick ? join(tmpdir(), 'strongbox-bench', `${suite.name}.quick.json`) : fileURLToPath(new URL(`./results/${suite.name}.json`, import.meta.url));
+  await writeJsonResult(file, {
+    schema: suite.schema,
+    date: started.toISOString(),
+    quick,
+    filter: filter ?? null,
+    durationSec: Math.round(durationSec * 10) / 10,
+    machine: suiteMachine,
+    source: { before: before.source, after: after.source },
+    ...(suite.alsoMeasured.length > 0 ? { alsoMeasured: { before: before.also, after: after.also } } : {}),
+    loadAverageAfter: machineInfo().loadAverage,
+    forcedGcBeforeSamples: canCollectGarbage,
+    otherProcessesCores: { before: othersBefore ?? null, during: othersDuring ?? null },
+    ...results,
+  });
+  print(`\n[${suite.name}] ${results.validation.length} validation checks passed before timing; ${durationSec.toFixed(1)} s; results: ${file}`);
 }
-if (sourceAfter.sha256 !== sourceBefore.sha256) {
-  print(`\nWARNING: ${sourceAfter.folder} changed while the benchmark ran (sha256 ${sourceBefore.sha256.slice(0, 16)} → ${sourceAfter.sha256.slice(0, 16)}): child processes may have measured newer code.`);
-}
-const file = quick ? join(tmpdir(), 'strongbox-bench', 'envelope.quick.json') : fileURLToPath(new URL('./results/envelope.json', import.meta.url));
-await writeJsonResult(file, {
-  schema: 'strongbox-bench/envelope/v1',
-  date: started.toISOString(),
-  quick,
-  filter: filter ?? null,
-  durationSec: Math.round(durationSec * 10) / 10,
-  machine,
-  source: { before: sourceBefore, after: sourceAfter },
-  loadAverageAfter: machineInfo().loadAverage,
-  forcedGcBeforeSamples: canCollectGarbage,
-  otherProcessesCores: { before: othersBefore ?? null, during: othersDuring ?? null },
-  ...envelope,
-});
-print(`\n${envelope.validation.length} validation checks passed before timing. Done in ${durationSec.toFixed(1)} s; results: ${file}`);
+print(`\nDone in ${(Number(process.hrtime.bigint() - runStartNs) / 1e9).toFixed(1)} s.`);

@@ -6,8 +6,9 @@
  */
 
 import { Checks } from '../lib/checks.ts';
-import { median, type GroupOptions, type Measurement } from '../lib/harness.ts';
+import type { GroupOptions, Measurement } from '../lib/harness.ts';
 import { formatNumber, formatRate, formatRatio, formatSize, renderTable, type Row } from '../lib/table.ts';
+import { pairedRatio, target, verdict, type Target } from '../lib/targets.ts';
 import { GiB, KiB, MiB } from './fixtures.ts';
 import { runRss, type RssVariant } from './rss.ts';
 import { runSmallMessages, type SmallMessageGroup } from './small-messages.ts';
@@ -16,19 +17,7 @@ import { runThroughput, type ThroughputConfig, type ThroughputGroup } from './th
 /** Section ids, matched by the command line filter. */
 export const SECTIONS = ['envelope/throughput', 'envelope/small-messages', 'envelope/rss'] as const;
 export type SectionId = (typeof SECTIONS)[number];
-
-/** A target: shown with PASS or MISS, never asserted. */
-export interface Target {
-  readonly id: string;
-  readonly description: string;
-  readonly measured: number;
-  readonly threshold: number;
-  readonly comparison: '>=' | '<=';
-  readonly unit: 'x' | 'ops/s' | 'MiB';
-  readonly pass: boolean;
-  /** False when the run could not judge it (quick mode: sizes and samples too small). */
-  readonly conclusive: boolean;
-}
+export { pairedRatio, type Target };
 
 /** Everything the envelope benchmark produced. */
 export interface EnvelopeResults {
@@ -71,37 +60,6 @@ function settings(quick: boolean): Settings {
 }
 
 const byId = (rows: readonly Measurement[], id: string): Measurement | undefined => rows.find((r) => r.id === id);
-
-/**
- * `a ÷ b` as the median of the per-round ratios: round i's samples of a and b were taken back to
- * back (the harness interleaves peers), so each ratio compares the two under the same machine
- * conditions; the median then discards the rounds a neighbour disturbed.
- */
-export function pairedRatio(a: Measurement, b: Measurement): number {
-  const n = Math.min(a.samples.length, b.samples.length);
-  const rate = (s: Measurement['samples'][number]): number => s.ops / s.ns;
-  const ratios: number[] = [];
-  for (let i = 0; i < n; i++) ratios.push(rate(a.samples[i]!) / rate(b.samples[i]!));
-  return n > 0 ? median(ratios) : a.opsPerSec / b.opsPerSec;
-}
-
-function target(
-  id: string,
-  description: string,
-  measured: number,
-  comparison: Target['comparison'],
-  threshold: number,
-  unit: Target['unit'],
-  conclusive: boolean,
-): Target {
-  const pass = comparison === '>=' ? measured >= threshold : measured <= threshold;
-  return { id, description, measured, threshold, comparison, unit, pass, conclusive };
-}
-
-function verdict(t: Target): string {
-  const threshold = t.unit === 'x' ? `${t.threshold}x` : t.unit === 'MiB' ? `${t.threshold} MiB` : `${formatNumber(t.threshold)}/s`;
-  return `${t.comparison === '>=' ? '≥' : '≤'}${threshold} ${t.pass ? 'PASS' : 'MISS'}${t.conclusive ? '' : ' (quick)'}`;
-}
 
 // --- Section 1 -----------------------------------------------------------------------------------
 

@@ -13,6 +13,16 @@
  * leaves the young generation shrunk and the heap limits reset; the operations right after it run
  * measurably slower, up to 3x for promise-heavy web streams on this machine). Cases whose single
  * operation takes longer than `maxSettleOpMs` are not settled (their operation dwarfs the effect).
+ * A group can skip the forced collection (`forceGc: false`) where it does more harm than good.
+ *
+ * A case may keep several operations in flight (`concurrency`, e.g. 32 concurrent HTTP calls):
+ * its warm-up, settle and samples then run that many workers, each starting a new operation as
+ * soon as its previous one resolves, until the minimum time and count are reached; a sample ends
+ * when the last operation in flight has resolved, and its rate is all operations over that time.
+ *
+ * A case may carry a `probe` (e.g. CPU time of a server process): it is read right before and
+ * right after each timed sample, outside the timed interval, and its figures are kept with the
+ * sample.
  *
  * Timing uses `process.hrtime.bigint()`.
  */
@@ -35,6 +45,19 @@ export interface BenchCase {
   readonly minSampleOps?: number;
   readonly warmupMs?: number;
   readonly warmupOps?: number;
+  /** Operations kept in flight (async `run` only). Default 1: one at a time. */
+  readonly concurrency?: number;
+  /** Read around each timed sample, outside the timed interval (see `SampleProbe`). */
+  readonly probe?: SampleProbe;
+}
+
+/**
+ * Figures taken around a timed sample: `begin` right before the sample's clock starts, `end` right
+ * after it stops; what `end` returns is stored with the sample (`Sample.probe`).
+ */
+export interface SampleProbe {
+  begin(): void | Promise<void>;
+  end(): Record<string, number> | Promise<Record<string, number>>;
 }
 
 /** Options of a group of peers. */
@@ -53,12 +76,22 @@ export interface GroupOptions {
   readonly settleMs: number;
   /** Cases slower than this per operation are not settled. */
   readonly maxSettleOpMs: number;
+  /**
+   * Whether warm-up and settling start with a forced GC. Default true. Turn it off where it
+   * distorts more than it levels: after a forced full GC the AWS SDK for JavaScript client (a
+   * deep, promise-heavy middleware stack) costs about twice its CPU per call for the next half
+   * second and is back to normal only after about 1.5 s (measured on the reference machine),
+   * longer than a settle period.
+   */
+  readonly forceGc?: boolean;
 }
 
 /** One timed sample. */
 export interface Sample {
   readonly ops: number;
   readonly ns: number;
+  /** What the case's probe reported for this sample, if it has one. */
+  readonly probe?: Record<string, number>;
 }
 
 /** The outcome of one case. */
@@ -110,12 +143,43 @@ interface Prepared {
   readonly samples: number;
   readonly minSampleNs: bigint;
   readonly minSampleOps: number;
+  /** Operations kept in flight (1 for synchronous cases). */
+  readonly concurrency: number;
   readonly taken: Sample[];
+}
+
+/**
+ * Keeps `concurrency` calls of `run` in flight until at least `minNs` have passed and `minOps`
+ * calls have started; resolves when the last one has resolved, with the count and the time.
+ */
+async function runConcurrently(run: () => unknown, concurrency: number, minNs: bigint, minOps: number): Promise<Sample> {
+  let started = 0;
+  const start = process.hrtime.bigint();
+  const worker = async (): Promise<void> => {
+    while (started < minOps || process.hrtime.bigint() - start < minNs) {
+      started++;
+      await run();
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return { ops: started, ns: Number(process.hrtime.bigint() - start) };
 }
 
 async function warmUp(spec: BenchCase, options: GroupOptions): Promise<Prepared> {
   const minNs = BigInt(Math.round((spec.warmupMs ?? options.warmupMs) * 1e6));
   const minOps = spec.warmupOps ?? options.warmupOps;
+  const concurrency = Math.max(1, Math.floor(spec.concurrency ?? 1));
+  const common = {
+    spec,
+    samples: spec.samples ?? options.samples,
+    minSampleNs: BigInt(Math.round(spec.minSampleMs ?? options.minSampleMs)) * NS_PER_MS,
+    minSampleOps: Math.max(1, spec.minSampleOps ?? options.minSampleOps),
+    taken: [],
+  };
+  if (concurrency > 1) {
+    const { ops, ns } = await runConcurrently(spec.run, concurrency, minNs, Math.max(1, minOps));
+    return { ...common, async: true, perOpNs: ns / ops, batch: 1, concurrency };
+  }
   let async = false;
   let ops = 0;
   const start = process.hrtime.bigint();
@@ -130,23 +194,18 @@ async function warmUp(spec: BenchCase, options: GroupOptions): Promise<Prepared>
     now = process.hrtime.bigint();
   } while (now - start < minNs || ops < Math.max(1, minOps));
   const perOpNs = Number(now - start) / ops;
-  return {
-    spec,
-    async,
-    perOpNs,
-    batch: Math.max(1, Math.floor(BATCH_TARGET_NS / Math.max(perOpNs, 1))),
-    samples: spec.samples ?? options.samples,
-    minSampleNs: BigInt(Math.round(spec.minSampleMs ?? options.minSampleMs)) * NS_PER_MS,
-    minSampleOps: Math.max(1, spec.minSampleOps ?? options.minSampleOps),
-    taken: [],
-  };
+  return { ...common, async, perOpNs, batch: Math.max(1, Math.floor(BATCH_TARGET_NS / Math.max(perOpNs, 1))), concurrency: 1 };
 }
 
 /** Collects garbage, then runs the case untimed for `settleMs` (at least one operation). */
 async function settle(p: Prepared, options: GroupOptions): Promise<void> {
   if (p.perOpNs > options.maxSettleOpMs * 1e6) return;
-  collectGarbage();
+  if (options.forceGc !== false) collectGarbage();
   const minNs = BigInt(Math.round(options.settleMs * 1e6));
+  if (p.concurrency > 1) {
+    await runConcurrently(p.spec.run, p.concurrency, minNs, p.concurrency);
+    return;
+  }
   const start = process.hrtime.bigint();
   do {
     if (p.async) await p.spec.run();
@@ -155,8 +214,17 @@ async function settle(p: Prepared, options: GroupOptions): Promise<void> {
 }
 
 async function takeSample(p: Prepared): Promise<Sample> {
+  const { probe } = p.spec;
+  if (!probe) return timeSample(p);
+  await probe.begin();
+  const sample = await timeSample(p);
+  return { ...sample, probe: await probe.end() };
+}
+
+async function timeSample(p: Prepared): Promise<Sample> {
   const { run } = p.spec;
   const { batch, minSampleNs, minSampleOps } = p;
+  if (p.concurrency > 1) return runConcurrently(run, p.concurrency, minSampleNs, minSampleOps);
   let ops = 0;
   const start = process.hrtime.bigint();
   let now = start;
@@ -206,7 +274,7 @@ export async function measureGroup(
   const prepared: Prepared[] = [];
   for (const spec of cases) {
     onProgress?.(`warm-up ${spec.label}`);
-    collectGarbage();
+    if (options.forceGc !== false) collectGarbage();
     prepared.push(await warmUp(spec, options));
   }
   const rounds = Math.max(...prepared.map((p) => p.samples));

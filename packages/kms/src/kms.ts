@@ -79,6 +79,7 @@ export class Kms {
   readonly #store: ChangeStore;
   readonly #dispatcher: Dispatcher;
   readonly #random: Random;
+  readonly #roots = new Map<string, Principal>();
 
   /**
    * @throws TypeError / RangeError for malformed options (account not 12 digits, bad Region).
@@ -130,7 +131,12 @@ export class Kms {
   }
 
   #caller(caller: Principal | string | undefined, region: string): Principal {
-    if (caller === undefined) return rootPrincipal(region, this.account);
+    if (caller === undefined) {
+      // The default caller of every in-process call: one frozen principal per Region, not one per call.
+      let root = this.#roots.get(region);
+      if (root === undefined) this.#roots.set(region, (root = Object.freeze(rootPrincipal(region, this.account))));
+      return root;
+    }
     if (typeof caller === 'string') return principalFromArn(caller);
     return caller;
   }

@@ -36,7 +36,7 @@ export function startBanner(facts: BannerFacts): string {
     `  Region ${facts.region}, account ${facts.account}`,
     `  State: ${facts.data === undefined ? 'in memory (lost on exit; --data DIR keeps it)' : `kept in ${facts.data}`}`,
     `  Quotas: ${facts.quotas === undefined ? "AWS's request quotas" : facts.quotas === false ? 'off' : `AWS's request quotas x ${facts.quotas.scale}`}`,
-    `  Authentication: ${facts.strictAuth ? 'strict (unsigned requests and unknown access keys are refused)' : 'signatures of known keys are verified; unsigned requests and unknown keys act as the account root'}`,
+    `  Authentication: ${facts.strictAuth ? 'strict (unsigned requests and unknown access keys are refused)' : 'users-file keys are verified; unsigned requests and other keys (test/test too, any secret) act as the account root'}`,
     '',
     'Credentials:',
     ...(defaultKey ? [`  ${DEFAULT_ACCESS_KEY_ID} / ${DEFAULT_SECRET_ACCESS_KEY}  ->  ${withDefaultUser(NO_USERS, facts.account, facts.region).lookup(DEFAULT_ACCESS_KEY_ID)!.principal.arn}`] : []),

@@ -95,7 +95,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     await store.close();
     throw error;
   }
-  const users = withDefaultUser(options.users ?? NO_USERS, account, region);
+  // The public test/test key is a real user under --strict-auth (its signatures are verified, as
+  // AWS verifies every key). Without it, it is just an unknown key: it acts as the account root
+  // whatever secret signed it, as permissive test doubles accept any credentials, and requests
+  // skip a verification that would protect nothing. Users-file keys are verified in both modes.
+  const users = options.strictAuth ? withDefaultUser(options.users ?? NO_USERS, account, region) : (options.users ?? NO_USERS);
   const auth = { users, strict: options.strictAuth ?? false, account, region, clock };
   const routes: Route[] = [
     targetRoute('KMS', ['TrentService.'], toNodeListener(createJson11Handler(kms, { authenticate: createSigV4Authenticator(auth) }))),

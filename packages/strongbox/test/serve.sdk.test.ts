@@ -163,6 +163,19 @@ describe('users and strict authentication', () => {
     });
     for (const client of [stranger, alice, carol]) client.destroy();
   });
+
+  it('verifies test/test under --strict-auth, and accepts it with any secret by default', async () => {
+    const strict = await started(['--strict-auth']);
+    const wrongStrict = kmsClient(strict.url, { accessKeyId: 'test', secretAccessKey: 'not-test' });
+    expect(await failureOf(wrongStrict.send(new CreateKeyCommand({})))).toMatchObject({ name: 'InvalidSignatureException', status: 400 });
+    const rightStrict = kmsClient(strict.url, { accessKeyId: 'test', secretAccessKey: 'test' });
+    expect((await rightStrict.send(new CreateKeyCommand({}))).KeyMetadata?.AWSAccountId).toBe('000000000000');
+
+    const permissive = await started([]);
+    const anySecret = kmsClient(permissive.url, { accessKeyId: 'test', secretAccessKey: 'whatever' });
+    expect((await anySecret.send(new CreateKeyCommand({}))).KeyMetadata?.AWSAccountId).toBe('000000000000');
+    for (const client of [wrongStrict, rightStrict, anySecret]) client.destroy();
+  });
 });
 
 describe('SIGTERM', () => {

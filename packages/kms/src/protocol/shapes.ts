@@ -172,15 +172,29 @@ export function constraintFailure(path: string, value: unknown, constraint: stri
   return `${shown} at '${path}' failed to satisfy constraint: ${constraint}`;
 }
 
+/** A structure's members as validation walks them: name, shape, Coral path segment, required. */
+type CompiledMember = readonly [name: string, shape: Shape, pathSegment: string, required: boolean];
+
+/** Every call validates its input: walk a precomputed member table instead of rebuilding it. */
+const COMPILED = new WeakMap<StructureShape, readonly CompiledMember[]>();
+
+function compiled(shape: StructureShape): readonly CompiledMember[] {
+  let members = COMPILED.get(shape);
+  if (members === undefined) {
+    members = Object.entries(shape.members).map(([name, member]) => [name, member, lowerFirst(name), shape.required.includes(name)] as const);
+    COMPILED.set(shape, members);
+  }
+  return members;
+}
+
 function checkStructure(shape: StructureShape, value: Record<string, unknown>, path: string, errors: string[]): void {
-  for (const [name, member] of Object.entries(shape.members)) {
-    const memberPath = path ? `${path}.${lowerFirst(name)}` : lowerFirst(name);
+  for (const [name, member, segment, required] of compiled(shape)) {
     const memberValue = value[name];
     if (memberValue === undefined || memberValue === null) {
-      if (shape.required.includes(name)) errors.push(constraintFailure(memberPath, undefined, 'Member must not be null'));
+      if (required) errors.push(constraintFailure(path ? `${path}.${segment}` : segment, undefined, 'Member must not be null'));
       continue;
     }
-    checkValue(member, memberValue, memberPath, errors);
+    checkValue(member, memberValue, path ? `${path}.${segment}` : segment, errors);
   }
 }
 
