@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { createCipheriv, hkdfSync } from 'node:crypto';
+import { createCipheriv, createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { RawAesKeyring } from '../src/raw-aes-keyring.ts';
 import { open, readHeader } from '../src/seal.ts';
@@ -47,8 +47,11 @@ function referenceSeal(vector: GoldenVector): Uint8Array {
     return concat(field(id), field(concat(wrapNonce, gcm(fromHex(keyHex), wrapNonce, dataKey, aad))));
   });
   const messageId = random(32);
-  const info = concat(utf8('strongbox/sealed-message/v1 derive key and commitment'), u16(0x0001));
-  const okm = new Uint8Array(hkdfSync('sha256', dataKey, messageId, info, 64));
+  // HKDF-Expand-SHA-256 (RFC 5869 §2.3), PRK = data key: T(1) ‖ T(2), T(i) = HMAC(PRK, T(i-1) ‖ info ‖ i).
+  const info = concat(utf8('strongbox/sealed-message/v1 derive key and commitment'), u16(0x0001), messageId);
+  const t1 = createHmac('sha256', dataKey).update(info).update(Uint8Array.of(1)).digest();
+  const t2 = createHmac('sha256', dataKey).update(t1).update(info).update(Uint8Array.of(2)).digest();
+  const okm = concat(t1, t2);
   const [frameKey, commitment] = [okm.subarray(0, 32), okm.subarray(32)];
   const frameLength = vector.frameLength ?? 64 * 1024;
   const fields = concat(

@@ -15,7 +15,7 @@
 
 import { gcm } from '@noble/ciphers/aes.js';
 import { randomBytes } from '@noble/ciphers/utils.js';
-import { hkdf } from '@noble/hashes/hkdf.js';
+import { expand, hkdf } from '@noble/hashes/hkdf.js';
 import { hmac } from '@noble/hashes/hmac.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { assertGcmParameters, createGcmEncryptor, createGcmUnverifiedDecryptor } from './gcm-stream.ts';
@@ -108,6 +108,15 @@ export const nobleBackend: Backend = Object.freeze({
     // RFC 5869 §2.3 allows L = 0 (empty OKM); noble rejects it, so answer it here.
     if (length === 0) return new Uint8Array(0);
     return hkdf(sha256, ikm, salt, info, length);
+  },
+
+  hkdfSha256Expand(prk: Uint8Array, info: Uint8Array, length: number): Uint8Array {
+    assertBytes(prk, 'prk');
+    assertBytes(info, 'info');
+    assertInteger(length, 0, HKDF_SHA256_MAX_LENGTH, 'length');
+    if (prk.length < 32) throw new RangeError(`"prk" expected at least 32 bytes, got length=${prk.length}`);
+    if (length === 0) return new Uint8Array(0);
+    return expand(sha256, prk, info, length);
   },
 });
 

@@ -174,20 +174,36 @@ export const nodeBackend: Backend = Object.freeze({
     assertInteger(length, 0, HKDF_SHA256_MAX_LENGTH, 'length');
     // RFC 5869 §2.2 Extract: an empty salt means HashLen zero bytes, which HMAC pads identically.
     const prk = createHmac('sha256', salt).update(ikm).digest();
-    // RFC 5869 §2.3 Expand: T(i) = HMAC(PRK, T(i-1) ‖ info ‖ i).
-    const okm = new Uint8Array(length);
-    let previous: Uint8Array = new Uint8Array(0);
-    for (let i = 1, offset = 0; offset < length; i++, offset += SHA256_LENGTH) {
-      const block = createHmac('sha256', prk).update(previous).update(info).update(Uint8Array.of(i)).digest();
-      okm.set(block.subarray(0, Math.min(SHA256_LENGTH, length - offset)), offset);
-      previous.fill(0);
-      previous = block;
+    try {
+      return expandSha256(prk, info, length);
+    } finally {
+      prk.fill(0);
     }
-    previous.fill(0);
-    prk.fill(0);
-    return okm;
   },
+
+  hkdfSha256Expand(prk: Uint8Array, info: Uint8Array, length: number): Uint8Array {
+    assertBytes(prk, 'prk');
+    assertBytes(info, 'info');
+    assertInteger(length, 0, HKDF_SHA256_MAX_LENGTH, 'length');
+    if (prk.length < SHA256_LENGTH) throw new RangeError(`"prk" expected at least ${SHA256_LENGTH} bytes, got length=${prk.length}`);
+    return expandSha256(prk, info, length);
+  },
+
 });
+
+/** RFC 5869 §2.3 Expand: T(i) = HMAC(PRK, T(i-1) ‖ info ‖ i), concatenated to `length` bytes. */
+function expandSha256(prk: Uint8Array, info: Uint8Array, length: number): Uint8Array {
+  const okm = new Uint8Array(length);
+  let previous: Uint8Array = new Uint8Array(0);
+  for (let i = 1, offset = 0; offset < length; i++, offset += SHA256_LENGTH) {
+    const block = createHmac('sha256', prk).update(previous).update(info).update(Uint8Array.of(i)).digest();
+    okm.set(block.subarray(0, Math.min(SHA256_LENGTH, length - offset)), offset);
+    previous.fill(0);
+    previous = block;
+  }
+  previous.fill(0);
+  return okm;
+}
 
 /** OpenSSL's cipher name for the key's length. */
 function gcmName(key: Uint8Array): CipherGCMTypes {

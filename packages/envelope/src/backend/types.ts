@@ -84,6 +84,11 @@ export interface Backend {
   hmacSha256(key: Uint8Array, data: Uint8Array): Uint8Array;
   /** HKDF-SHA-256 (RFC 5869): extract with `salt`, expand with `info` to `length` bytes (at most 8160). */
   hkdfSha256(ikm: Uint8Array, salt: Uint8Array, info: Uint8Array, length: number): Uint8Array;
+  /**
+   * HKDF-Expand with SHA-256 (RFC 5869 §2.3) from a pseudorandom key: `prk` must already be a
+   * uniformly random key of at least 32 bytes (§3.3), such as a fresh data key.
+   */
+  hkdfSha256Expand(prk: Uint8Array, info: Uint8Array, length: number): Uint8Array;
 }
 
 /**

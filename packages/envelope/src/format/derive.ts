@@ -3,13 +3,16 @@
  * Per-message key derivation and key commitment for suite 0x0001.
  *
  * ```
- * okm            = HKDF-SHA-256(ikm = data key, salt = message id, info = LABEL ‖ u16 suite, L = 64)
+ * okm            = HKDF-Expand-SHA-256(PRK = data key, info = LABEL ‖ u16 suite ‖ message id, L = 64)
  * frame key      = okm[0..32]
  * key commitment = okm[32..64]
  * ```
  *
- * A fresh message id per message makes the frame key unique per message even if a data key were
- * reused. The commitment binds the header to exactly one data key: a ciphertext that opens under
+ * HKDF's Extract step is skipped, as RFC 5869 §3.3 allows when the input is already a uniformly
+ * random key: the data key is 256 bits from a CSPRNG (or KMS), so it serves as the PRK directly,
+ * and the message id moves from the salt into `info`. Two HMAC-SHA-256 calls instead of three, a
+ * sixth of a small seal. A fresh message id per message makes the frame key unique per message
+ * even if a data key were reused. The commitment binds the header to exactly one data key: a ciphertext that opens under
  * two different keys cannot be built without an HKDF-SHA-256 collision (the property behind the
  * AWS Encryption SDK's committing suites). Openers compare it in constant time before decrypting.
  */
@@ -38,10 +41,11 @@ export function deriveMessageKeys(backend: Backend, dataKey: Uint8Array, message
   if (dataKey.length !== DATA_KEY_LENGTH) {
     throw new RangeError(`"dataKey" expected Uint8Array of length ${DATA_KEY_LENGTH}, got length=${dataKey.length}`);
   }
-  const info = new Uint8Array(LABEL.length + 2);
+  const info = new Uint8Array(LABEL.length + 2 + messageId.length);
   info.set(LABEL);
   writeU16(info, LABEL.length, suite);
-  const okm = backend.hkdfSha256(dataKey, messageId, info, DATA_KEY_LENGTH + COMMITMENT_LENGTH);
+  info.set(messageId, LABEL.length + 2);
+  const okm = backend.hkdfSha256Expand(dataKey, info, DATA_KEY_LENGTH + COMMITMENT_LENGTH);
   const frameKey = okm.slice(0, DATA_KEY_LENGTH);
   const commitment = okm.slice(DATA_KEY_LENGTH);
   okm.fill(0);
