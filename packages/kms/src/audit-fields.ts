@@ -72,9 +72,16 @@ const NO_PARAMETERS: ReadonlySet<OperationName> = new Set<OperationName>(['Gener
 export function defaultAuditParameters(operation: OperationName, input: unknown): Record<string, unknown> | null {
   if (NO_PARAMETERS.has(operation)) return null;
   const out = (auditJson(input, OPERATIONS[operation].input) ?? {}) as Record<string, unknown>;
-  for (const [name, value] of Object.entries(PARAMETER_DEFAULTS[operation] ?? {})) if (out[name] === undefined) out[name] = value;
-  return Object.keys(out).length === 0 ? null : out;
+  for (const [name, value] of DEFAULT_ENTRIES.get(operation) ?? NONE) if (out[name] === undefined) out[name] = value;
+  for (const _ in out) return out;
+  return null;
 }
+
+/** `PARAMETER_DEFAULTS` as entry lists, built once: this runs on every call. */
+const DEFAULT_ENTRIES: ReadonlyMap<OperationName, readonly (readonly [string, unknown])[]> = new Map(
+  Object.entries(PARAMETER_DEFAULTS).map(([operation, defaults]) => [operation as OperationName, Object.entries(defaults ?? {})]),
+);
+const NONE: readonly (readonly [string, unknown])[] = [];
 
 /**
  * `responseElements` for operations that do not declare `auditResponse`: null, as for every
