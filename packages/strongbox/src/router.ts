@@ -26,7 +26,15 @@ export interface Route {
  * @example targetRoute('KMS', ['TrentService.'], listener)
  */
 export function targetRoute(service: string, prefixes: readonly string[], listener: NodeListener): Route {
-  return { service, matches: (request) => prefixes.some((prefix) => targetOf(request).startsWith(prefix)), listener };
+  return {
+    service,
+    matches(request) {
+      const target = targetOf(request);
+      for (const prefix of prefixes) if (target.startsWith(prefix)) return true;
+      return false;
+    },
+    listener,
+  };
 }
 
 /**
@@ -36,8 +44,7 @@ export function targetRoute(service: string, prefixes: readonly string[], listen
 export function createRouter(routes: readonly Route[]): NodeListener {
   const served = routes.map((route) => route.service).join(', ');
   return (request, response) => {
-    const route = routes.find((candidate) => candidate.matches(request));
-    if (route !== undefined) return route.listener(request, response);
+    for (const route of routes) if (route.matches(request)) return route.listener(request, response);
     // Drain the body so the connection stays usable, then answer.
     request.resume();
     const target = targetOf(request);

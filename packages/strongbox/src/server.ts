@@ -113,17 +113,15 @@ async function listen(kms: Kms, routes: readonly Route[], port: number, host: st
   let inFlight = 0;
   const drained: (() => void)[] = [];
   const router = createRouter(routes);
+  // A response emits 'close' once, when it completes or its connection is cut ("Event: 'close'",
+  // node:http): one shared listener counts requests in flight without a closure per request.
+  const finished = (): void => {
+    inFlight -= 1;
+    if (inFlight === 0) for (const resolve of drained.splice(0)) resolve();
+  };
   const server: Server = createServer((request: IncomingMessage, response: ServerResponse) => {
     inFlight += 1;
-    let done = false;
-    const finish = (): void => {
-      if (done) return;
-      done = true;
-      inFlight -= 1;
-      if (inFlight === 0) for (const resolve of drained.splice(0)) resolve();
-    };
-    response.once('finish', finish);
-    response.once('close', finish);
+    response.once('close', finished);
     router(request, response);
   });
   try {

@@ -7,7 +7,7 @@
  */
 
 import { KmsError, toKmsError, WIRE_ERRORS } from '../errors.ts';
-import { uuidFromBytes } from '../model/environment.ts';
+import { EventIds } from '../model/audit.ts';
 import type { Principal } from '../model/principal.ts';
 import { isOperationName, type OperationName } from '../operations/catalog.ts';
 import { OPERATIONS } from '../operations/index.ts';
@@ -60,7 +60,9 @@ const CONTENT_TYPE = 'application/x-amz-json-1.1';
  * only then authentication, so malformed requests get protocol errors even when unsigned.
  */
 export function createJson11Handler(kms: Kms, options: Json11Options = {}): (request: HttpRequest) => Promise<HttpResponse> {
-  const newRequestId = options.requestId ?? (() => uuidFromBytes(crypto.getRandomValues(new Uint8Array(16))));
+  // Ids from a batch of randomness: one getRandomValues call per 256 requests, not one each.
+  const ids = new EventIds({ bytes: (length) => crypto.getRandomValues(new Uint8Array(length)) });
+  const newRequestId = options.requestId ?? (() => ids.next());
   return async (request) => {
     const requestId = newRequestId();
     if (request.method !== 'POST') {
@@ -143,12 +145,25 @@ export function json11Response(status: number, requestId: string, body: string, 
     'x-amzn-RequestId': requestId,
     'Content-Length': String(Buffer.byteLength(body)),
     // SDKs correct clock skew from this header after a "Signature expired" answer.
-    Date: new Date().toUTCString(),
+    Date: httpDate(),
   };
   if (errorType !== undefined) headers['X-Amzn-Errortype'] = errorType;
   return { status, headers, body };
 }
 
 function respondXml(status: number, requestId: string, body: string): HttpResponse {
-  return { status, headers: { 'x-amzn-RequestId': requestId, 'Content-Length': String(Buffer.byteLength(body)), Date: new Date().toUTCString() }, body };
+  return { status, headers: { 'x-amzn-RequestId': requestId, 'Content-Length': String(Buffer.byteLength(body)), Date: httpDate() }, body };
+}
+
+let dateSecond = -1;
+let dateText = '';
+
+/** The current time as an HTTP date, formatted once per second (it has one-second resolution). */
+function httpDate(): string {
+  const second = Math.floor(Date.now() / 1000);
+  if (second !== dateSecond) {
+    dateSecond = second;
+    dateText = new Date(second * 1000).toUTCString();
+  }
+  return dateText;
 }

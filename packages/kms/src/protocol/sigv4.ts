@@ -46,6 +46,8 @@ const ALGORITHM = 'AWS4-HMAC-SHA256';
 const TERMINATOR = 'aws4_request';
 const ISO_BASIC = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+/** Distinct credential scopes remembered per authenticator (then forgotten all at once). */
+const SCOPE_CACHE_LIMIT = 256;
 const SIGNATURE_MISMATCH =
   'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.';
 
@@ -63,6 +65,9 @@ const SIGNATURE_MISMATCH =
 export function createSigV4Authenticator(options: SigV4Options): (request: HttpRequest) => Promise<RequestIdentity> {
   const clock = options.clock ?? systemClock;
   const service = options.service ?? 'kms';
+  // A client's credential scope is the same all day and its X-Amz-Date changes once a second:
+  // parse each once, not once per request (they were a tenth of the endpoint's server time).
+  const scopes = new Map<string, Scope>();
   return async (request) => {
     const [path, query] = splitPath(request.path);
     const header = request.headers['authorization'];
@@ -81,7 +86,13 @@ export function createSigV4Authenticator(options: SigV4Options): (request: HttpR
     if (parsed.algorithm !== ALGORITHM) {
       throw new KmsError('IncompleteSignatureException', `Unsupported AWS 'algorithm': '${parsed.algorithm}' (only ${ALGORITHM} for now). `);
     }
-    const scope = parseScope(parsed.credential, parsed.amzDate, service);
+    const scopeKey = `${parsed.credential}\n${parsed.amzDate.slice(0, 8)}`;
+    let scope = scopes.get(scopeKey);
+    if (scope === undefined) {
+      scope = parseScope(parsed.credential, parsed.amzDate, service);
+      if (scopes.size >= SCOPE_CACHE_LIMIT) scopes.clear();
+      scopes.set(scopeKey, scope);
+    }
     const user = options.users.lookup(scope.accessKeyId);
     if (user === undefined) {
       if (options.strict) throw new KmsError('UnrecognizedClientException', 'The security token included in the request is invalid.');
@@ -235,7 +246,17 @@ function splitPath(raw: string): [string, Record<string, string | string[]>] {
   return [path || '/', query];
 }
 
+/** The last date parsed (requests in the same second carry the same X-Amz-Date). */
+let lastDate: { readonly text: string; readonly time: number | undefined } = { text: '', time: undefined };
+
 function parseIsoBasic(text: string): number | undefined {
+  if (text === lastDate.text) return lastDate.time;
+  const time = parseIsoBasicUncached(text);
+  lastDate = { text, time };
+  return time;
+}
+
+function parseIsoBasicUncached(text: string): number | undefined {
   const match = ISO_BASIC.exec(text);
   if (match === null) return undefined;
   const [, y, mo, d, h, mi, s] = match.map(Number) as [number, number, number, number, number, number, number];
