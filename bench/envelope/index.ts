@@ -204,12 +204,14 @@ function rssTargets(variants: readonly RssVariant[], conclusive: boolean): Targe
   const tsx = variants.find((v) => v.id === 'tsx');
   const plain = variants.find((v) => v.id === 'plain-js');
   const out: Target[] = [];
-  const size = formatSize(tsx?.stream.bytes ?? plain?.stream.bytes ?? 0);
-  if (tsx) out.push(target('stream-rss', `${size} streaming seal + open peak RSS ≤ ${RSS_LIMIT_MIB} MiB (child under tsx)`, mib(tsx.stream.maxRSSKiB), '<=', RSS_LIMIT_MIB, 'MiB', conclusive));
+  const size = formatSize(plain?.stream.bytes ?? tsx?.stream.bytes ?? 0);
+  // Judged on the package as it is published and run (plain JS); the tsx child carries the
+  // loader's own thread and isolate (compare the idle rows) and is shown beside it.
   if (plain) {
-    out.push(
-      target('stream-rss-plain-js', `[info] same, child as transpiled JS without the tsx loader`, mib(plain.stream.maxRSSKiB), '<=', RSS_LIMIT_MIB, 'MiB', conclusive),
-    );
+    out.push(target('stream-rss', `${size} streaming seal + open peak RSS ≤ ${RSS_LIMIT_MIB} MiB (plain JS, as published)`, mib(plain.stream.maxRSSKiB), '<=', RSS_LIMIT_MIB, 'MiB', conclusive));
+  }
+  if (tsx) {
+    out.push(target('stream-rss-tsx', `[info] same, child under the tsx loader`, mib(tsx.stream.maxRSSKiB), '<=', RSS_LIMIT_MIB, 'MiB', conclusive));
   }
   return out;
 }
@@ -217,20 +219,22 @@ function rssTargets(variants: readonly RssVariant[], conclusive: boolean): Targe
 function rssTable(variants: readonly RssVariant[], targets: readonly Target[]): string {
   const rows: Row[] = [];
   for (const v of variants) {
-    const t = targets.find((t) => t.id === (v.id === 'tsx' ? 'stream-rss' : 'stream-rss-plain-js'));
+    const t = targets.find((t) => t.id === (v.id === 'tsx' ? 'stream-rss-tsx' : 'stream-rss'));
     const s = v.stream;
     const hwm = (r: RssVariant['idle']): string => (r.vmHWMKiB === undefined ? '-' : formatNumber(mib(r.vmHWMKiB), 1));
     rows.push([v.label, 'idle (import the package only)', formatNumber(mib(v.idle.maxRSSKiB), 1), hwm(v.idle), '', '', '', '']);
-    rows.push([
+    const streamed = (run: string, r: RssVariant['stream'], verdictText: string): Row => [
       v.label,
-      `${formatSize(s.bytes ?? 0)} seal → open (${s.backend})`,
-      formatNumber(mib(s.maxRSSKiB), 1),
-      hwm(s),
-      `+${formatNumber(mib(s.maxRSSKiB - v.idle.maxRSSKiB), 1)}`,
-      formatNumber((s.wallMs ?? 0) / 1000, 2),
-      formatRate((s.bytes ?? 0) / 1e6 / ((s.wallMs ?? 1) / 1000)),
-      t ? verdict(t) : '',
-    ]);
+      `${formatSize(r.bytes ?? 0)} ${run}`,
+      formatNumber(mib(r.maxRSSKiB), 1),
+      hwm(r),
+      `+${formatNumber(mib(r.maxRSSKiB - v.idle.maxRSSKiB), 1)}`,
+      formatNumber((r.wallMs ?? 0) / 1000, 2),
+      formatRate((r.bytes ?? 0) / 1e6 / ((r.wallMs ?? 1) / 1000)),
+      verdictText,
+    ];
+    rows.push(streamed("copy → copy, no crypto: the streams' floor [info]", v.identity, ''));
+    rows.push(streamed(`seal → open (${s.backend})`, s, t ? verdict(t) : ''));
   }
   return renderTable(
     [

@@ -30,7 +30,7 @@ const TSX_LOADER = import.meta.resolve('tsx');
 
 /** What one child reported. */
 export interface ChildReport {
-  readonly mode: 'idle' | 'stream';
+  readonly mode: 'idle' | 'stream' | 'identity';
   readonly maxRSSKiB: number;
   /** Linux only: VmHWM of /proc/self/status (the peak RSS of the process image), a cross-check. */
   readonly vmHWMKiB?: number;
@@ -48,6 +48,8 @@ export interface RssVariant {
   readonly label: string;
   readonly command: string;
   readonly idle: ChildReport;
+  /** The same pipeline with copying identity stages instead of seal and open: the streams' floor. */
+  readonly identity: ChildReport;
   readonly stream: ChildReport;
 }
 
@@ -121,19 +123,22 @@ export async function runRss(bytes: number, progress: (message: string) => void)
   const measure = async (id: RssVariant['id'], label: string, prefix: readonly string[], shown: string): Promise<void> => {
     progress(`rss (${id}): idle child`);
     const idle = await child([...prefix, 'idle']);
+    progress(`rss (${id}): streaming ${bytes} B through copying identity stages in a child`);
+    const identity = await child([...prefix, 'identity', String(bytes)]);
+    if (identity.ok !== true) throw new Error(`rss child (${id}): the identity pipeline did not verify: ${JSON.stringify(identity)}`);
     progress(`rss (${id}): streaming ${bytes} B through seal + open in a child`);
     const stream = await child([...prefix, 'stream', String(bytes)]);
     if (stream.ok !== true) throw new Error(`rss child (${id}): the streamed round trip did not verify: ${JSON.stringify(stream)}`);
-    variants.push({ id, label, command: `${shown} stream ${bytes}`, idle, stream });
+    variants.push({ id, label, command: `${shown} stream ${bytes}`, idle, identity, stream });
   };
 
-  await measure('tsx', 'node --import tsx (TypeScript sources)', ['--import', TSX_LOADER, CHILD_SCRIPT], 'node --import tsx bench/envelope/stream-rss.ts');
+  await measure('tsx', 'node --import tsx (TypeScript sources) [info]', ['--import', TSX_LOADER, CHILD_SCRIPT], 'node --import tsx bench/envelope/stream-rss.ts');
 
   const root = await mkdtemp(join(tmpdir(), 'strongbox-bench-rss-'));
   try {
     progress('rss (plain-js): transpiling the child and the package sources');
     const script = await buildPlainJs(root);
-    await measure('plain-js', 'node, transpiled JS, no loader [info]', [script], 'node <tmp>/stream-rss.js');
+    await measure('plain-js', 'node, transpiled JS, no loader (as the published package runs)', [script], 'node <tmp>/stream-rss.js');
   } finally {
     await rm(root, { recursive: true, force: true });
   }

@@ -6,6 +6,7 @@
  * ```
  * node --import tsx bench/envelope/stream-rss.ts idle            # imports the package, nothing else
  * node --import tsx bench/envelope/stream-rss.ts stream 1073741824
+ * node --import tsx bench/envelope/stream-rss.ts identity 1073741824   # the same pipeline, no crypto
  * ```
  *
  * `stream` generates the plaintext on the fly (64 KiB chunks, each a fresh copy of a window into a
@@ -13,7 +14,9 @@
  * `createSealStream` then `createOpenStream` with the default backend, and counts and hashes what
  * comes out; the producer hashes what it sent. Both must agree. It prints one line of JSON with
  * `process.resourceUsage().maxRSS` (KiB; on Linux also VmHWM from /proc as a cross-check) and exits
- * non-zero on any mismatch. Start it from a small process (a shell): see `child` in `rss.ts` for why.
+ * non-zero on any mismatch. `identity` runs the same source, sink and pipeline shape with two
+ * TransformStreams that only copy each chunk into a new buffer (as a cipher returns a new buffer):
+ * the peak that web streams and V8's collection of dead buffers reach with no Strongbox at all. Start it from a small process (a shell): see `child` in `rss.ts` for why.
  */
 
 import { createHash, randomFillSync } from 'node:crypto';
@@ -38,7 +41,12 @@ function report(fields: Record<string, unknown>): void {
   process.stdout.write(`${JSON.stringify({ ...fields, maxRSSKiB: usage.maxRSS, vmHWMKiB: vmHWM(), backend: defaultBackend.name })}\n`);
 }
 
-async function stream(totalBytes: number): Promise<void> {
+type Stage = () => TransformStream<Uint8Array, Uint8Array>;
+
+/** A stage that copies each chunk into a buffer of its own, the allocation a cipher makes. */
+const copyStage: Stage = () => new TransformStream<Uint8Array, Uint8Array>({ transform: (chunk, controller) => controller.enqueue(chunk.slice()) });
+
+async function stream(mode: 'stream' | 'identity', totalBytes: number): Promise<void> {
   const keyring = new RawAesKeyring({ name: 'rss', key: randomFillSync(new Uint8Array(32)) });
   const context = { purpose: 'strongbox-bench-rss' };
   const pool = randomFillSync(new Uint8Array(POOL + CHUNK));
@@ -77,19 +85,21 @@ async function stream(totalBytes: number): Promise<void> {
   });
 
   const start = process.hrtime.bigint();
-  await source.pipeThrough(createSealStream({ keyring, context })).pipeThrough(countSealed).pipeThrough(createOpenStream({ keyring, context })).pipeTo(sink);
+  const sealStage: Stage = mode === 'stream' ? () => createSealStream({ keyring, context }) : copyStage;
+  const openStage: Stage = mode === 'stream' ? () => createOpenStream({ keyring, context }) : copyStage;
+  await source.pipeThrough(sealStage()).pipeThrough(countSealed).pipeThrough(openStage()).pipeTo(sink);
   const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
   const ok = consumed === totalBytes && produced === totalBytes && sent.digest('hex') === received.digest('hex');
-  report({ mode: 'stream', bytes: totalBytes, consumed, sealedBytes, ok, wallMs });
+  report({ mode, bytes: totalBytes, consumed, sealedBytes, ok, wallMs });
   if (!ok) process.exitCode = 1;
 }
 
 const [mode, size] = process.argv.slice(2);
 if (mode === 'idle') {
   report({ mode: 'idle' });
-} else if (mode === 'stream' && size !== undefined && /^\d+$/.test(size)) {
-  await stream(Number(size));
+} else if ((mode === 'stream' || mode === 'identity') && size !== undefined && /^\d+$/.test(size)) {
+  await stream(mode, Number(size));
 } else {
-  process.stderr.write('usage: stream-rss.ts idle | stream <bytes>\n');
+  process.stderr.write('usage: stream-rss.ts idle | stream <bytes> | identity <bytes>\n');
   process.exitCode = 2;
 }

@@ -60,6 +60,21 @@ export function encodeEncryptionContext(context: EncryptionContext | undefined):
   return canonicalize(context).bytes;
 }
 
+/**
+ * The canonical bytes of `context` for the package's own read-only use: for a normalized context
+ * the cached bytes themselves (no copy), so callers may compare them by identity to reuse what
+ * they built from them. Never hand the result to users; `encodeEncryptionContext` copies.
+ *
+ * @throws TypeError / RangeError as `encodeEncryptionContext`.
+ */
+export function sharedCanonicalBytes(context: EncryptionContext | undefined): Uint8Array {
+  if (typeof context === 'object' && context !== null) {
+    const cached = CANONICAL.get(context);
+    if (cached !== undefined) return cached;
+  }
+  return canonicalize(context).bytes;
+}
+
 /** The canonical bytes of a context and its keys in canonical order, validating it once. */
 function canonicalize(context: EncryptionContext | undefined): { bytes: Uint8Array; keys: string[] } {
   const pairs = contextPairs(context);

@@ -15,8 +15,8 @@
 
 import defaultBackend from '#default-backend';
 import type { Backend } from './backend/types.ts';
-import { assertBytesOfLength, assertObject, copyBytes, utf8, wipe, writeU16 } from './bytes.ts';
-import { encodeEncryptionContext, type EncryptionContext } from './context.ts';
+import { assertBytes, assertBytesOfLength, assertObject, copyBytes, utf8, wipe, writeU16 } from './bytes.ts';
+import { sharedCanonicalBytes, type EncryptionContext } from './context.ts';
 import type { Keyring, WrappedDataKey } from './keyring.ts';
 
 const WRAPPING_KEY_LENGTH = 32;
@@ -52,6 +52,9 @@ export class RawAesKeyring implements Keyring {
   readonly #backend: Backend;
   readonly #idPrefix: Uint8Array;
   #destroyed = false;
+  /** The last context encoding seen and its AAD (read-only to every user; never handed out). */
+  #lastContextBytes: Uint8Array | undefined;
+  #lastAad: Uint8Array | undefined;
 
   /**
    * @throws TypeError if `name` is not a non-empty well-formed string or `key` not a Uint8Array.
@@ -81,11 +84,12 @@ export class RawAesKeyring implements Keyring {
    */
   async wrapDataKey(dataKey: Uint8Array, context: EncryptionContext): Promise<WrappedDataKey> {
     this.#assertUsable();
+    assertBytes(dataKey, 'dataKey');
     const nonce = this.#backend.randomBytes(NONCE_LENGTH);
-    const sealed = this.#backend.aesGcmEncrypt(this.#key, nonce, dataKey, this.#aad(context));
-    const ciphertext = new Uint8Array(NONCE_LENGTH + sealed.length);
+    // nonce ‖ ciphertext ‖ tag, the cipher writing straight after the nonce.
+    const ciphertext = new Uint8Array(NONCE_LENGTH + dataKey.length + TAG_LENGTH);
     ciphertext.set(nonce);
-    ciphertext.set(sealed, NONCE_LENGTH);
+    this.#backend.aesGcmEncrypt(this.#key, nonce, dataKey, this.#aad(context), ciphertext.subarray(NONCE_LENGTH));
     return { keyringId: this.id, ciphertext };
   }
 
@@ -117,10 +121,15 @@ export class RawAesKeyring implements Keyring {
   }
 
   #aad(context: EncryptionContext): Uint8Array {
-    const contextBytes = encodeEncryptionContext(context);
+    // A normalized context's canonical bytes are cached (the same object each time), so many
+    // messages sealed under one context build their AAD once.
+    const contextBytes = sharedCanonicalBytes(context);
+    if (contextBytes === this.#lastContextBytes && this.#lastAad !== undefined) return this.#lastAad;
     const aad = new Uint8Array(this.#idPrefix.length + contextBytes.length);
     aad.set(this.#idPrefix);
     aad.set(contextBytes, this.#idPrefix.length);
+    this.#lastContextBytes = contextBytes;
+    this.#lastAad = aad;
     return aad;
   }
 }

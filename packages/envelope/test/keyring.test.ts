@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import type { Backend } from '../src/backend/types.ts';
-import type { EncryptionContext } from '../src/context.ts';
+import { normalizeEncryptionContext, type EncryptionContext } from '../src/context.ts';
 import { EnvelopeError } from '../src/errors.ts';
 import type { Keyring, WrappedDataKey } from '../src/keyring.ts';
 import { RawAesKeyring } from '../src/raw-aes-keyring.ts';
@@ -54,6 +54,27 @@ describe('RawAesKeyring', () => {
     const wrapped = await keyring.wrapDataKey(dataKey, context);
     for (let bit = 0; bit < wrapped.ciphertext.length * 8; bit++) {
       expect(await keyring.unwrapDataKey({ ...wrapped, ciphertext: flipBit(wrapped.ciphertext, bit) }, context)).toBeUndefined();
+    }
+  });
+
+  it('binds each call to the context it is given, even when the caller mutates one context object between calls', async () => {
+    const keyring = testKeyring('alternate');
+    const a = normalizeEncryptionContext({ tenant: 'a' });
+    const b = normalizeEncryptionContext({ tenant: 'b' });
+    const mutable: Record<string, string> = { tenant: 'a' };
+    const underA = await keyring.wrapDataKey(dataKey, a);
+    const underB = await keyring.wrapDataKey(dataKey, b);
+    const underMutableA = await keyring.wrapDataKey(dataKey, mutable);
+    mutable['tenant'] = 'b';
+    const underMutableB = await keyring.wrapDataKey(dataKey, mutable);
+    for (const [wrapped, right, wrong] of [
+      [underA, a, b],
+      [underB, b, a],
+      [underMutableA, a, b],
+      [underMutableB, b, a],
+    ] as const) {
+      expect(await keyring.unwrapDataKey(wrapped, right)).toEqual(dataKey);
+      expect(await keyring.unwrapDataKey(wrapped, wrong)).toBeUndefined();
     }
   });
 

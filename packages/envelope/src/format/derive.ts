@@ -46,8 +46,6 @@ export function deriveMessageKeys(backend: Backend, dataKey: Uint8Array, message
   writeU16(info, LABEL.length, suite);
   info.set(messageId, LABEL.length + 2);
   const okm = backend.hkdfSha256Expand(dataKey, info, DATA_KEY_LENGTH + COMMITMENT_LENGTH);
-  const frameKey = okm.slice(0, DATA_KEY_LENGTH);
-  const commitment = okm.slice(DATA_KEY_LENGTH);
-  okm.fill(0);
-  return { frameKey, commitment };
+  // Two views of one buffer: wiping `frameKey` leaves the commitment, which is public (header).
+  return { frameKey: okm.subarray(0, DATA_KEY_LENGTH), commitment: okm.subarray(DATA_KEY_LENGTH) };
 }
