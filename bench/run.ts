@@ -11,8 +11,10 @@
  * ```
  *
  * Two suites, each with its own result file: envelope (bench/results/envelope.json) and kms
- * (bench/results/kms.json). A full run replaces the files of the suites it ran; a quick run writes
- * its JSON to the system's temporary folder instead, so a smoke test never overwrites real figures.
+ * (bench/results/kms.json). A run that covers every section of a suite replaces that suite's file;
+ * a quick run, or a filtered run that covers only some of a suite's sections, writes its JSON to
+ * the system's temporary folder instead (`<suite>.quick.json`, `<suite>.partial.json`), so the
+ * results files always hold a full run.
  * Tables go to stdout, progress to stderr.
  */
 
@@ -58,9 +60,14 @@ const SUITES: readonly Suite[] = [
 ];
 const ALL_SECTIONS: readonly string[] = SUITES.flatMap((suite) => suite.sections);
 
+/** Where quick and partial runs write their JSON. */
+const SCRATCH_DIR = join(tmpdir(), 'strongbox-bench');
+
 const USAGE = `usage: tsx bench/run.ts [filter] [--quick]
   filter   run only the sections whose id contains it: ${ALL_SECTIONS.join(', ')}
-  --quick  smoke run: tiny sample counts, 4 MiB stream, 16 MiB RSS run; JSON goes to ${tmpdir()}`;
+  --quick  smoke run: tiny sample counts, 4 MiB stream, 16 MiB RSS run
+bench/results/<suite>.json is replaced only by a full run of every section of the suite;
+quick runs and runs of some of a suite's sections write their JSON to ${SCRATCH_DIR}`;
 
 function parseArgs(argv: readonly string[]): { filter: string | undefined; quick: boolean } {
   let filter: string | undefined;
@@ -141,7 +148,13 @@ for (const suite of suites) {
   for (const info of changed) {
     print(`\nWARNING: ${info.folder} changed while the benchmark ran: child processes may have measured newer code.`);
   }
-  const file = quick ? join(tmpdir(), 'strongbox-bench', `${suite.name}.quick.json`) : fileURLToPath(new URL(`./results/${suite.name}.json`, import.meta.url));
+  // results/<suite>.json holds the last full run of the suite: a quick run, or one that ran only
+  // some of the suite's sections, writes to the temporary folder instead.
+  const complete = suite.sections.every((id) => selected.includes(id));
+  const file =
+    quick || !complete
+      ? join(SCRATCH_DIR, `${suite.name}.${quick ? 'quick' : 'partial'}.json`)
+      : fileURLToPath(new URL(`./results/${suite.name}.json`, import.meta.url));
   await writeJsonResult(file, {
     schema: suite.schema,
     date: started.toISOString(),
@@ -156,6 +169,7 @@ for (const suite of suites) {
     otherProcessesCores: { before: othersBefore ?? null, during: othersDuring ?? null },
     ...results,
   });
-  print(`\n[${suite.name}] ${results.validation.length} validation checks passed before timing; ${durationSec.toFixed(1)} s; results: ${file}`);
+  const note = quick ? ' (quick run)' : complete ? '' : ` (some sections only; bench/results/${suite.name}.json left as it was)`;
+  print(`\n[${suite.name}] ${results.validation.length} validation checks passed before timing; ${durationSec.toFixed(1)} s; results: ${file}${note}`);
 }
 print(`\nDone in ${(Number(process.hrtime.bigint() - runStartNs) / 1e9).toFixed(1)} s.`);
