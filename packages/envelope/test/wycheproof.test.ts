@@ -8,11 +8,13 @@ import { describe, expect, it } from 'vitest';
 import { nobleBackend } from '../src/backend/noble.ts';
 import { nodeBackend } from '../src/backend/node.ts';
 import type { Backend } from '../src/backend/types.ts';
-import { chunksOf, concat, hex, loadAesGcm, loadHkdfSha256, loadHmacSha256, toHex, type AeadCase } from './helpers/wycheproof.ts';
+import { chunksOf, concat, hex, loadAesGcm, loadHkdfSha256, loadHmacSha256, toHex, VECTORS_MISSING, type AeadCase } from './helpers/wycheproof.ts';
 
-const aesGcm = loadAesGcm();
-const hkdf = loadHkdfSha256();
-const hmac = loadHmacSha256();
+// The vectors live outside the project (never copied in); a clone without them skips this file,
+// and the skip names the reason (VECTORS_MISSING) in vitest's output.
+const aesGcm = VECTORS_MISSING === undefined ? loadAesGcm() : { algorithm: 'AES-GCM', numberOfTests: 0, testGroups: [] };
+const hkdf = VECTORS_MISSING === undefined ? loadHkdfSha256() : { algorithm: 'HKDF-SHA-256', numberOfTests: 0, testGroups: [] };
+const hmac = VECTORS_MISSING === undefined ? loadHmacSha256() : { algorithm: 'HMACSHA256', numberOfTests: 0, testGroups: [] };
 
 /** Chunk sizes the streaming API is fed with: 0 means the whole input in one `update`. */
 const CHUNKINGS = [0, 1, 7, 17] as const;
@@ -41,7 +43,7 @@ function throwsRangeError(run: () => unknown): boolean {
 }
 
 function runWycheproof(backend: Backend): void {
-  describe(`Wycheproof vectors on the ${backend.name} backend`, () => {
+  describe.skipIf(VECTORS_MISSING !== undefined)(`Wycheproof vectors on the ${backend.name} backend${VECTORS_MISSING ? ` (skipped: ${VECTORS_MISSING})` : ''}`, () => {
     it('the AES-GCM file covers every key size, short and long IVs and the zero-length IV', () => {
       const groups = aesGcm.testGroups;
       expect(new Set(groups.map((group) => group.keySize))).toEqual(new Set([128, 192, 256]));

@@ -4,10 +4,39 @@
  * the package's own `bytes.ts` helpers with themselves.
  */
 
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 
-/** /work/shared/vectors/wycheproof/, relative to this file (test/helpers/ in packages/envelope). */
-export const WYCHEPROOF_DIR: URL = new URL('../../../../../shared/vectors/wycheproof/', import.meta.url);
+/** The repository root, from this file's place (packages/envelope/test/helpers/). */
+const REPOSITORY_ROOT = new URL('../../../../', import.meta.url);
+
+/**
+ * The Wycheproof folder, looked up without copying the vectors into the project: the folder
+ * `$STRONGBOX_VECTORS_DIR/wycheproof` if that variable is set, else `shared/vectors/wycheproof`
+ * next to the repository (`../shared`, where the project's machines keep the shared vectors) or
+ * next to any folder above it. `undefined` when none exists, e.g. in a clone on another machine:
+ * the vector suites are then skipped, with `VECTORS_MISSING` saying why (see `describeWithVectors`).
+ */
+export const WYCHEPROOF_DIR: URL | undefined = ((): URL | undefined => {
+  const fromEnvironment = process.env['STRONGBOX_VECTORS_DIR'];
+  if (fromEnvironment !== undefined && fromEnvironment !== '') {
+    const dir = new URL('wycheproof/', pathToFileURL(fromEnvironment.endsWith('/') ? fromEnvironment : `${fromEnvironment}/`));
+    // An explicit setting that points nowhere is a mistake to report, not a reason to skip.
+    if (!existsSync(dir)) throw new Error(`STRONGBOX_VECTORS_DIR=${fromEnvironment}: no wycheproof/ folder there`);
+    return dir;
+  }
+  for (let dir = new URL('../', REPOSITORY_ROOT); ; dir = new URL('../', dir)) {
+    const candidate = new URL('shared/vectors/wycheproof/', dir);
+    if (existsSync(candidate)) return candidate;
+    if (dir.pathname === '/') return undefined;
+  }
+})();
+
+/** Why the vector suites are skipped, or `undefined` when the vectors were found. */
+export const VECTORS_MISSING: string | undefined =
+  WYCHEPROOF_DIR === undefined
+    ? 'Wycheproof vectors not found: no shared/vectors/wycheproof next to the repository or above it; set STRONGBOX_VECTORS_DIR to the vectors folder'
+    : undefined;
 
 export type WycheproofResult = 'valid' | 'invalid' | 'acceptable';
 
@@ -63,6 +92,7 @@ export interface MacGroup {
 }
 
 function load<Group>(file: string, algorithm: string): WycheproofFile<Group> {
+  if (WYCHEPROOF_DIR === undefined) throw new Error(VECTORS_MISSING);
   const parsed = JSON.parse(readFileSync(new URL(file, WYCHEPROOF_DIR), 'utf8')) as WycheproofFile<Group>;
   if (parsed.algorithm !== algorithm) throw new Error(`${file}: expected algorithm ${algorithm}, got ${parsed.algorithm}`);
   return parsed;
