@@ -131,7 +131,7 @@ function throughputTable(groups: readonly ThroughputGroup[], targets: readonly T
       { header: 'ops/s', align: 'right' },
       { header: 'spread', align: 'right' },
       { header: 'n', align: 'right' },
-      { header: 'Strongbox ÷ raw' },
+      { header: '÷ raw, ÷ floor' },
       { header: 'node ÷ ESDK', align: 'right' },
       { header: 'target' },
     ],
