@@ -30,9 +30,6 @@ interface Settings {
   readonly http: HttpConfig;
 }
 
-/** What the issue reported for the canned server on the reference machine, for context only. */
-const ISSUE_CANNED_REFERENCE = { serial: 2_100, concurrent: 3_900 };
-
 function settings(quick: boolean): Settings {
   if (quick) {
     const fast: GroupOptions = { samples: 2, minSampleMs: 50, minSampleOps: 1, warmupMs: 20, warmupOps: 1, settleMs: 0, maxSettleOpMs: 50 };
@@ -200,7 +197,6 @@ export async function runKms(selected: readonly SectionId[], quick: boolean, pri
         'no forced GC before these samples (it doubles the SDK client\'s CPU per call for about a second).',
         'wall µs/op = 1 / rate (with 32 in flight it is not the latency); CPU µs/op = CPU time of the server process and of',
         'this client process over a sample, per call (medians); ÷ canned = paired ratio to the canned-response server.',
-        `For context, the issue measured the canned server at about ${formatNumber(ISSUE_CANNED_REFERENCE.serial)}/s serial and ${formatNumber(ISSUE_CANNED_REFERENCE.concurrent)}/s concurrent on this machine (another run: compare ratios only).`,
         '',
         httpTable(http.groups, t),
         '',
@@ -225,7 +221,7 @@ export async function runKms(selected: readonly SectionId[], quick: boolean, pri
     ['strongboxStrictOverStrongbox', 'strongbox-strict', 'strongbox'],
   ] as const;
   return {
-    config: { quick, sections: selected, ...s, issueCannedReference: ISSUE_CANNED_REFERENCE },
+    config: { quick, sections: selected, ...s },
     validation: checks.records,
     ...(inProcess ? { inProcess: inProcess.map((g) => ({ ...g, ratios: ratiosOf(g.rows, inProcessPairs) })) } : {}),
     ...(http ? { http: { ...http, groups: http.groups.map((g) => ({ ...g, ratios: ratiosOf(g.rows, httpPairs) })) } } : {}),
