@@ -85,15 +85,13 @@ export interface EsdkSetup {
   readonly label: string;
   readonly suiteId?: AlgorithmSuiteIdentifier;
   readonly frameLength?: number;
-  /** Informational rows are shown but take part in no ratio or target. */
-  readonly info: boolean;
 }
 
 /**
  * The SDK out of the box: default suite for REQUIRE_ENCRYPT_REQUIRE_DECRYPT, which is 0x0578
  * (AES-256-GCM, HKDF-SHA-512, key commitment, ECDSA P-384 signature), default 4 KiB frames.
  */
-export const esdkDefault: EsdkSetup = { id: 'esdk', label: 'AWS ESDK (default: 0x0578, 4 KiB frames)', info: false };
+export const esdkDefault: EsdkSetup = { id: 'esdk', label: 'AWS ESDK (default: 0x0578, 4 KiB frames)' };
 
 /**
  * The SDK configured as close to Strongbox's format as it goes: committing suite without a
@@ -104,7 +102,6 @@ export const esdkUnsigned: EsdkSetup = {
   label: 'AWS ESDK (0x0478 unsigned, 64 KiB frames) [info]',
   suiteId: AlgorithmSuiteIdentifier.ALG_AES256_GCM_IV12_TAG16_HKDF_SHA512_COMMIT_KEY,
   frameLength: 64 * KiB,
-  info: true,
 };
 
 /** Options for `esdk.encrypt` / `esdk.encryptStream` under a setup. */
