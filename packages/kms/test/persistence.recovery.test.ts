@@ -7,7 +7,7 @@
 import { appendFile, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { KmsError, ManualClock, openDirectoryStore, StoreError } from '../src/index.ts';
+import { KmsError, ManualClock, openDirectoryStore, StoreError, type DirectoryStore } from '../src/index.ts';
 import { nodeFileIo, type FileIo } from '../src/persistence/files.ts';
 import { RECORD_HEADER_LENGTH, scanRecords } from '../src/persistence/record-file.ts';
 import { newMaterial } from '../src/model/keys.ts';
@@ -229,22 +229,35 @@ describe('group commit', () => {
 });
 
 describe('durability barrier', () => {
-  /** An io whose fsyncs wait for `open()` while `closed`. */
-  function gatedIo(): { io: FileIo; close(): void; open(): void; fail(): void } {
-    let gate: { promise: Promise<void>; resolve(): void; reject(error: Error): void } | undefined;
+  /**
+   * An io whose fsyncs wait for `open()` while `closed`; `entered` resolves once an fsync waits at
+   * the gate closed last.
+   */
+  function gatedIo(): { io: FileIo; readonly entered: Promise<void>; close(): void; open(): void; fail(): void } {
+    let gate: { promise: Promise<void>; resolve(): void; reject(error: Error): void; enter(): void } | undefined;
+    let entered = Promise.resolve();
+    const io: FileIo = {
+      write: nodeFileIo.write,
+      async sync(handle) {
+        if (gate !== undefined) {
+          gate.enter();
+          await gate.promise;
+        }
+        await nodeFileIo.sync(handle);
+      },
+    };
     return {
-      io: {
-        write: nodeFileIo.write,
-        async sync(handle) {
-          if (gate !== undefined) await gate.promise;
-          await nodeFileIo.sync(handle);
-        },
+      io,
+      get entered() {
+        return entered;
       },
       close() {
         let resolve!: () => void;
         let reject!: (error: Error) => void;
+        let enter!: () => void;
         const promise = new Promise<void>((res, rej) => ((resolve = res), (reject = rej)));
-        gate = { promise, resolve, reject };
+        entered = new Promise<void>((res) => (enter = res));
+        gate = { promise, resolve, reject, enter };
       },
       open() {
         gate?.resolve();
@@ -256,7 +269,17 @@ describe('durability barrier', () => {
       },
     };
   }
-  const settled = () => new Promise((resolve) => setTimeout(resolve, 50));
+  /** Resolves once a response waits at the store's durability barrier (whenDurable gave a promise). */
+  function heldAtBarrier(store: DirectoryStore): Promise<void> {
+    const whenDurable = store.whenDurable.bind(store);
+    return new Promise((resolve) => {
+      store.whenDurable = () => {
+        const durable = whenDurable();
+        if (durable !== undefined) resolve();
+        return durable;
+      };
+    });
+  }
 
   it('holds a response that rests on another request’s change until that change is durable', async () => {
     const gate = gatedIo();
@@ -269,8 +292,12 @@ describe('durability barrier', () => {
     const key = store.state.key(keyId)!;
     const rotation = store.commit([{ type: 'putKey', key: { ...key, materials: [...key.materials, newMaterial({ bytes: (n) => crypto.getRandomValues(new Uint8Array(n)) }, 2, 0)] } }]);
     let answered = false;
+    const held = heldAtBarrier(store);
     const encrypted = kms.encrypt({ KeyId: keyId, Plaintext: new Uint8Array([1]) }).then((response) => ((answered = true), response));
-    await settled();
+    // Wait until Encrypt is done and waits at the barrier (or, wrongly, answers), then one more
+    // turn of the event loop, in which an answer released too early would arrive.
+    await Promise.race([held, encrypted]);
+    await new Promise(setImmediate);
     // Encrypt used version 2, which a crash now would lose: no answer yet.
     expect(answered).toBe(false);
     expect(store.whenDurable()).toBeInstanceOf(Promise);
@@ -289,8 +316,11 @@ describe('durability barrier', () => {
     const keyId = (await kms.createKey({})).KeyMetadata.KeyId;
     gate.close();
     const rotation = store.commit([{ type: 'putKey', key: { ...store.state.key(keyId)!, description: 'changed' } }]).catch((error: unknown) => error);
+    const held = heldAtBarrier(store);
     const described = kms.describeKey({ KeyId: keyId }).catch((error: unknown) => error);
-    await settled();
+    // Fail the fsync only once it waits at the gate and the response waits for it (a response
+    // that does not wait ends the race, and the expectations below fail).
+    await Promise.race([Promise.all([gate.entered, held]), described]);
     gate.fail();
     expect(await described).toMatchObject({ code: 'KMSInternalException' });
     expect(await rotation).toMatchObject({ code: 'KMSInternalException' });
