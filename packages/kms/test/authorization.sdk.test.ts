@@ -21,7 +21,7 @@ import {
 } from '@aws-sdk/client-kms';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Principal } from '../src/model/principal.ts';
-import { authenticateWith, caller, identityPolicy, OTHER, OWNER } from './authorization.callers.ts';
+import { authenticateWith, caller, clientAs, identityPolicy, OTHER, OWNER } from './authorization.callers.ts';
 import { failureOf, startKms, type SdkFixture } from './helpers/sdk.ts';
 
 const ROOT = `arn:aws:iam::${OWNER}:root`;
@@ -48,7 +48,7 @@ const CALLERS: Record<string, Principal> = {
 
 let fixture: SdkFixture;
 const clients: Record<string, KMSClient> = {};
-const as = (name: string): KMSClient => (clients[name] ??= fixture.clientFor({ accessKeyId: name }));
+const as = (name: string): KMSClient => (clients[name] ??= clientAs(fixture, name));
 const root = (): KMSClient => fixture.client;
 const bytes = new Uint8Array([1, 2, 3]);
 
