@@ -267,11 +267,17 @@ describe('who may retire a grant', () => {
   async function grantOn(key: { id: string }, extra: { RetiringPrincipal?: string; Operations?: ('Encrypt' | 'RetireGrant')[] } = {}) {
     return root().send(new CreateGrantCommand({ KeyId: key.id, GranteePrincipal: ARN.alice, Operations: ['Encrypt'], ...extra }));
   }
+  /** The ids of the grants left on the key, as the account root lists them. */
+  async function grantIds(key: { id: string }): Promise<string[]> {
+    return ((await root().send(new ListGrantsCommand({ KeyId: key.id }))).Grants ?? []).map((grant) => grant.GrantId!);
+  }
 
   it('the retiring principal, even from another account', async () => {
     const key = await newKey();
     const created = await grantOn(key, { RetiringPrincipal: ARN.otherPlain });
+    expect(await grantIds(key)).toEqual([created.GrantId]);
     await as('OTHER_PLAIN').send(new RetireGrantCommand({ GrantToken: created.GrantToken }));
+    expect(await grantIds(key)).toEqual([]);
   });
 
   it('the grantee only if the grant includes RetireGrant', async () => {
@@ -280,6 +286,7 @@ describe('who may retire a grant', () => {
     expect(await failureOf(as('ALICE').send(new RetireGrantCommand({ KeyId: key.arn, GrantId: without.GrantId })))).toEqual(denied(ARN.alice, 'kms:RetireGrant', key.arn, noIdentity('kms:RetireGrant')));
     const withRetire = await grantOn(key, { Operations: ['Encrypt', 'RetireGrant'] });
     await as('ALICE').send(new RetireGrantCommand({ KeyId: key.arn, GrantId: withRetire.GrantId }));
+    expect(await grantIds(key)).toEqual([without.GrantId]);
   });
 
   it('the issuing account and principals it delegates to, nobody else', async () => {
@@ -287,7 +294,10 @@ describe('who may retire a grant', () => {
     const a = await grantOn(key);
     const b = await grantOn(key);
     expect(await failureOf(as('OTHER_USER').send(new RetireGrantCommand({ GrantToken: a.GrantToken })))).toEqual(denied(ARN.otherUser, 'kms:RetireGrant', key.arn, noResource('kms:RetireGrant')));
+    expect((await grantIds(key)).sort()).toEqual([a.GrantId, b.GrantId].sort());
     await as('ADMIN').send(new RetireGrantCommand({ GrantToken: a.GrantToken }));
+    expect(await grantIds(key)).toEqual([b.GrantId]);
     await root().send(new RetireGrantCommand({ KeyId: key.arn, GrantId: b.GrantId }));
+    expect(await grantIds(key)).toEqual([]);
   });
 });

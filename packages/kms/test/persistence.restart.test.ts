@@ -73,6 +73,7 @@ describe('restart', () => {
     }
     // Snapshots happened on their own; after a forced one, the last changes go to the journal only.
     const generation = (await readdir(directory)).find((name) => name.startsWith('snapshot-'));
+    expect(generation).toMatch(/^snapshot-\d{8}\.sbx$/);
     expect(generation).not.toBe('snapshot-00000001.sbx');
     await first.store.snapshot();
     ids.push((await first.kms.createKey({ Description: 'journal only' })).KeyMetadata.KeyId);

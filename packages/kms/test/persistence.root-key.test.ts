@@ -158,7 +158,10 @@ describe('directory lock', () => {
     await (await openDirectoryStore({ directory, rootKey: ROOT_KEY })).close();
     // Pid 2^22 + 1 is above Linux's pid_max ceiling, so no process has it.
     await writeFile(join(directory, 'lock'), `${2 ** 22 + 1}\n`);
-    await (await openDirectoryStore({ directory, rootKey: ROOT_KEY })).close();
+    const store = await openDirectoryStore({ directory, rootKey: ROOT_KEY });
+    // The lock file holds its owner's pid and a newline: now this process's.
+    expect(await readFile(join(directory, 'lock'), 'utf8')).toBe(`${process.pid}\n`);
+    await store.close();
   });
 
   it('releases the lock when opening fails', async () => {
