@@ -12,7 +12,7 @@ import { DEFAULT_ROTATION_PERIOD_DAYS } from '../model/keys.ts';
 import { MAX_ROTATION_PERIOD_DAYS, MIN_ROTATION_PERIOD_DAYS, withAutomaticRotation } from '../model/rotation.ts';
 import { requireKeyState } from './shared/key-state.ts';
 import { KEY_ID } from './shared/members.ts';
-import { refuseAwsManagedKey } from './shared/rotation-access.ts';
+import { refuseAwsManagedKey } from './shared/aws-managed-access.ts';
 import type { OperationDefinition } from './types.ts';
 
 /** EnableKeyRotation request. */

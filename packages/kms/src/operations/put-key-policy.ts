@@ -6,9 +6,9 @@
  * allows nobody kms:PutKeyPolicy, so the call is refused as such a policy would refuse it.
  */
 
-import { accessDenied } from '../policy/authorize.ts';
 import { validateKeyPolicy } from '../policy/validate.ts';
 import { boolean, string, structure } from '../protocol/shapes.ts';
+import { refuseAwsManagedKey } from './shared/aws-managed-access.ts';
 import { requireKeyState } from './shared/key-state.ts';
 import { KEY_ID } from './shared/members.ts';
 import { POLICY_NAME, requireDefaultPolicyName } from './shared/policy-members.ts';
@@ -39,7 +39,7 @@ export const putKeyPolicy: OperationDefinition<PutKeyPolicyRequest, void> = {
   async handler(input, context) {
     const key = await context.resolveKey(input.KeyId, 'key');
     context.touch(key);
-    if (key.keyManager === 'AWS') throw accessDenied({ caller: context.caller, action: 'kms:PutKeyPolicy', key, details: {} }, 'noResourcePolicy');
+    refuseAwsManagedKey(context, key, 'kms:PutKeyPolicy');
     context.authorize('kms:PutKeyPolicy', key);
     requireKeyState(key, 'PutKeyPolicy');
     requireDefaultPolicyName(input.PolicyName);

@@ -17,7 +17,7 @@ import { structure } from '../protocol/shapes.ts';
 import { automaticRotationImminent, onDemandLimitReached, onDemandRotationInProgress, withOnDemandRotationStarted } from '../model/rotation.ts';
 import { requireKeyState } from './shared/key-state.ts';
 import { KEY_ID } from './shared/members.ts';
-import { refuseAwsManagedKey } from './shared/rotation-access.ts';
+import { refuseAwsManagedKey } from './shared/aws-managed-access.ts';
 import type { OperationDefinition } from './types.ts';
 
 /** RotateKeyOnDemand request. */
