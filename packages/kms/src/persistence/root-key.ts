@@ -4,14 +4,20 @@
  * the `STRONGBOX_ROOT_KEY` environment variable (base64 of 32 bytes), or the directory's
  * `root.key` file. `root.key` holds the base64 text of 32 bytes (44 characters, an optional
  * trailing newline), so the same text works as `STRONGBOX_ROOT_KEY`; it is created with mode
- * 0600 (exclusive create) on the first start of an empty directory, and an existing one that group
- * or others may read is refused, as OpenSSH refuses a private key with loose permissions: a key
- * anyone on the host can read seals nothing. A directory that already holds state never gets a
- * fresh key: a missing `root.key` there is an error, not a silent restart from nothing.
+ * 0600 on the first start of an empty directory, and an existing one that group or others may
+ * read is refused, as OpenSSH refuses a private key with loose permissions: a key anyone on the
+ * host can read seals nothing. A directory that already holds state never gets a fresh key: a
+ * missing `root.key` there is an error, not a silent restart from nothing.
+ *
+ * Creation is crash-safe: the key is written to `root.key.tmp`, fsynced, linked to `root.key`
+ * and the directory fsynced, so `root.key` appears only complete. An empty or truncated
+ * `root.key` (what a crash during an in-place create could leave) is replaced while the directory
+ * holds no state yet, since nothing can have been sealed under it; any other malformed key is
+ * refused rather than silently swapped for a new one. The caller holds the directory lock.
  */
 
 import { constants } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { link, open, rename, unlink } from 'node:fs/promises';
 import { StoreError } from './errors.ts';
 import { nodeFileIo, pathIn, syncDirectory } from './files.ts';
 
@@ -24,6 +30,8 @@ export const ROOT_KEY_LENGTH = 32;
 
 /** Base64 of exactly 32 bytes: 43 characters and one `=`. */
 const BASE64_32 = /^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$/;
+/** What an interrupted write of a key line can leave: nothing, or a proper prefix of it. */
+const TRUNCATED_KEY = /^[A-Za-z0-9+/]{0,43}$/;
 
 /** Where a root key came from. */
 export type RootKeySource = 'option' | 'environment' | 'file' | 'created';
@@ -58,17 +66,20 @@ export async function resolveRootKey(directory: string, rootKey: Uint8Array | un
   const fromEnvironment = process.env[ROOT_KEY_ENV];
   if (fromEnvironment !== undefined && fromEnvironment !== '') return { key: parseRootKey(fromEnvironment, ROOT_KEY_ENV), source: 'environment' };
   const path = pathIn(directory, ROOT_KEY_FILE);
-  const existing = await readRootKeyFile(path);
+  const existing = await readRootKeyFile(path, !hasState);
+  if (existing === 'truncated') return { key: await createRootKeyFile(path, directory, 'replace'), source: 'created' };
   if (existing !== undefined) return { key: existing, source: 'file' };
   if (hasState) {
     throw new StoreError('MISSING_ROOT_KEY', `The data directory ${directory} holds state but ${path} is missing; pass the root key it was sealed with (the rootKey option or ${ROOT_KEY_ENV}) or restore ${ROOT_KEY_FILE}.`);
   }
-  const created = await createRootKeyFile(path, directory);
-  return created === undefined ? { key: (await readRootKeyFile(path))!, source: 'file' } : { key: created, source: 'created' };
+  return { key: await createRootKeyFile(path, directory, 'create'), source: 'created' };
 }
 
-/** Reads and checks `root.key`; `undefined` if it does not exist. */
-async function readRootKeyFile(path: string): Promise<Uint8Array | undefined> {
+/**
+ * Reads and checks `root.key`: `undefined` if it does not exist; `'truncated'` if it is empty or
+ * a truncated key and `replaceable` (the directory holds no state).
+ */
+async function readRootKeyFile(path: string, replaceable: boolean): Promise<Uint8Array | 'truncated' | undefined> {
   let handle;
   try {
     handle = await open(path, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
@@ -84,23 +95,28 @@ async function readRootKeyFile(path: string): Promise<Uint8Array | undefined> {
       const mode = (stats.mode & 0o777).toString(8).padStart(4, '0');
       throw new StoreError('INSECURE_ROOT_KEY', `${path} has mode ${mode}; a root key must not be accessible to group or others. Run \`chmod 600 ${path}\` and start again.`);
     }
-    return parseRootKey(await handle.readFile('utf8'), path);
+    const text = await handle.readFile('utf8');
+    if (replaceable && TRUNCATED_KEY.test(text.trim())) return 'truncated';
+    return parseRootKey(text, path);
   } finally {
     await handle.close();
   }
 }
 
-/** Creates `root.key` with a fresh key; `undefined` if another process created it first. */
-async function createRootKeyFile(path: string, directory: string): Promise<Uint8Array | undefined> {
-  let handle;
-  try {
-    handle = await open(path, 'wx', 0o600);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return undefined;
-    throw error;
-  }
+/**
+ * Writes a fresh key to `root.key.tmp`, fsyncs it and moves it into place: `link` for a new
+ * `root.key` (exclusive: under the directory lock nobody else creates it), `rename` to replace a
+ * truncated one. Then fsyncs the directory, so the name is durable before anything is sealed.
+ */
+async function createRootKeyFile(path: string, directory: string, mode: 'create' | 'replace'): Promise<Uint8Array> {
+  const temporary = `${path}.tmp`;
+  // A leftover of a crash between the write and the link: never used, so never needed.
+  await unlink(temporary).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'ENOENT') throw error;
+  });
   const key = new Uint8Array(ROOT_KEY_LENGTH);
   crypto.getRandomValues(key);
+  const handle = await open(temporary, 'wx', 0o600);
   try {
     // The umask can only clear bits of 0600, never add any; chmod anyway in case it cleared the owner's.
     await handle.chmod(0o600);
@@ -108,6 +124,12 @@ async function createRootKeyFile(path: string, directory: string): Promise<Uint8
     await handle.sync();
   } finally {
     await handle.close();
+  }
+  if (mode === 'create') {
+    await link(temporary, path);
+    await unlink(temporary);
+  } else {
+    await rename(temporary, path);
   }
   await syncDirectory(directory);
   return key;
