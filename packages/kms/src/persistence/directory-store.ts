@@ -11,7 +11,9 @@
  *
  * `commit` applies changes to memory at once (concurrent requests see them) and resolves only
  * after the record holding them is written and fdatasync'd. Group commit: commits arriving while
- * a write is in flight share the next record and the next fsync. When the journal outgrows its
+ * a write is in flight share the next record and the next fsync; a batch of more than 8 MiB of
+ * JSON is split between commits into several records, each written and fdatasync'd before the
+ * next, so only the last record of a journal can ever be torn. When the journal outgrows its
  * threshold, the state is written as snapshot <gen+1> (temp file, fsync, rename, directory
  * fsync), then journal <gen+1> is created and generation <gen>'s files are deleted; recovery
  * (`recovery.ts`) handles a crash between any two of these steps. Every record is sealed under
@@ -289,11 +291,16 @@ class DataDirectoryStore implements DirectoryStore {
         characters = 0;
       }
     }
-    const bytes = records.length === 1 ? records[0]! : Buffer.concat(records);
-    await this.#parts.io.write(this.#journal, bytes);
-    await this.#parts.io.sync(this.#journal);
-    this.#sequence += records.length;
-    this.#journalBytes += bytes.length;
+    // One write and one fdatasync per record, in order: a record reaches the disk only after the
+    // one before it is durable, so a crash can tear only the last record of the journal, the
+    // invariant recovery relies on to tell a torn tail from damage (record-file.ts). One write
+    // for several records would let a power loss keep a later record but not an earlier one.
+    for (const record of records) {
+      await this.#parts.io.write(this.#journal, record);
+      await this.#parts.io.sync(this.#journal);
+      this.#sequence += 1;
+      this.#journalBytes += record.length;
+    }
   }
 
   async #snapshot(): Promise<void> {

@@ -11,9 +11,11 @@
  * offset 12  n B     payload (a sealed @strongbox/envelope message)
  * ```
  *
- * The store appends one record per write and fsyncs it before the next write starts, so only the
- * last record of a journal can be torn. A record that fails its check while a valid record still
- * follows it somewhere later in the file is therefore not a torn tail but corruption.
+ * The store writes each journal record with a write of its own and fdatasyncs it before the next
+ * record's write starts (even when one group commit produces several records), so only the last
+ * record of a journal can be torn. A record that fails its check while a valid record still
+ * follows it somewhere later in the file is therefore not a torn tail but corruption. (Snapshots
+ * are fsynced once and renamed into place, so they are complete or absent: `snapshot.ts`.)
  */
 
 import { crc32 } from 'node:zlib';
