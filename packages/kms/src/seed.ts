@@ -45,6 +45,7 @@ import type { Random } from './model/environment.ts';
 import type { ChangeStore } from './persistence/store.ts';
 import { defaultKeyPolicy } from './policy/default-policy.ts';
 import { validateKeyPolicy } from './policy/validate.ts';
+import { parseJsonText } from './protocol/json-text.ts';
 import { checkKey, describe, fieldError, parseMaterial, type Fields } from './seed-fields.ts';
 
 /** A seed document (the JSON shape above). */
@@ -82,17 +83,19 @@ export interface SeedDefaults {
 const webCryptoRandom: Random = { bytes: (length) => crypto.getRandomValues(new Uint8Array(length)) };
 
 /**
- * Validates a parsed JSON seed document.
+ * Validates a seed document: its JSON text, or the value it parses to.
  *
  * @returns a checked copy.
- * @throws TypeError naming the first bad field, e.g. `seed: "keys[0].keyId" expected a lowercase UUID ...`.
+ * @throws TypeError naming the first bad field, e.g. `seed: "keys[0].keyId" expected a lowercase UUID ...`;
+ *   for text that is not JSON, the line and column of the syntax error (never the text, which
+ *   may hold key material: `seed: not valid JSON (syntax error at line 7, column 21)`).
  * @example
  * ```ts
- * const seed = parseSeed(JSON.parse(await readFile('seed.json', 'utf8')));
+ * const seed = parseSeed(await readFile('seed.json', 'utf8'));
  * ```
  */
 export function parseSeed(json: unknown): SeedDocument {
-  const root = fieldsOf(json, '(document)');
+  const root = fieldsOf(typeof json === 'string' ? parseJsonText(json, 'seed') : json, '(document)');
   for (const name of Object.keys(root)) if (name !== 'keys') throw fieldError(name, 'is not a seed field (expected "keys")');
   const keys = root['keys'] ?? [];
   if (!Array.isArray(keys)) throw fieldError('keys', `expected an array, got ${describe(keys)}`);

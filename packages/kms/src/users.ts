@@ -16,6 +16,7 @@
  */
 
 import { principalFromArn, rootPrincipal, type Principal } from './model/principal.ts';
+import { parseJsonText } from './protocol/json-text.ts';
 
 /** One known access key. */
 export interface UserEntry {
@@ -46,7 +47,8 @@ const POLICY_VERSION = '2012-10-17';
  * Parses a users document (JSON text or an already parsed value) into a directory.
  *
  * @throws TypeError naming the bad entry: not an object, missing/duplicate access key id, missing
- *   secret, malformed principal ARN or policy.
+ *   secret, malformed principal ARN or policy; for text that is not JSON, the line and column of
+ *   the syntax error (never the text itself).
  * @example
  * ```ts
  * const users = parseUsers('{"users":[{"accessKeyId":"AKIAALICE","secretAccessKey":"s3cr3t","principal":"arn:aws:iam::111122223333:user/alice"}]}');
@@ -54,14 +56,9 @@ const POLICY_VERSION = '2012-10-17';
  * ```
  */
 export function parseUsers(json: unknown): UserDirectory {
-  let document = json;
-  if (typeof json === 'string') {
-    try {
-      document = JSON.parse(json);
-    } catch (error) {
-      throw new TypeError(`users file: not valid JSON (${(error as Error).message})`);
-    }
-  }
+  // A syntax error is reported by line and column only: V8's own message would quote the text
+  // around it, which in this file may well be a secret access key.
+  const document = typeof json === 'string' ? parseJsonText(json, 'users file') : json;
   if (!isRecord(document) || !Array.isArray(document['users'])) {
     throw new TypeError('users file: expected an object {"users": [...]}');
   }

@@ -91,6 +91,15 @@ describe('parseSeed', () => {
     }
   });
 
+  it('takes JSON text, and reports text that is not JSON by line and column, never quoting it', () => {
+    const document = { keys: [{ keyId: KEY_ID, material: MATERIAL }] };
+    expect(parseSeed(JSON.stringify(document, null, 2))).toEqual(document);
+    // The material's quotes forgotten: V8's own message would quote the text around the fault.
+    const text = `{\n  "keys": [\n    { "keyId": "${KEY_ID}",\n      "material": ${MATERIAL} }\n  ]\n}\n`;
+    expect(() => parseSeed(text)).toThrow(new TypeError('seed: not valid JSON (syntax error at line 4, column 19)'));
+    expect(() => parseSeed(`{"keys": [{"material": "${MATERIAL}"`)).toThrow(new TypeError('seed: not valid JSON (unexpected end of input at line 1, column 70)'));
+  });
+
   it('returns a checked copy of a valid document', () => {
     const document = { keys: [{ keyId: KEY_ID, aliases: ['alias/a'], material: MATERIAL, tags: [{ TagKey: 'a', TagValue: 'b' }], rotation: { enabled: true, periodInDays: 100 } }] };
     const parsed = parseSeed(JSON.parse(JSON.stringify(document)));

@@ -41,7 +41,7 @@ describe('parseUsers', () => {
   });
 
   it.each([
-    ['not JSON', '{users', /^users file: not valid JSON/],
+    ['not JSON', '{users', /^users file: not valid JSON \(syntax error at line 1, column 2\)$/],
     ['no users list', { people: [] }, /^users file: expected an object \{"users": \[\.\.\.\]\}$/],
     ['an entry that is not an object', { users: ['alice'] }, /^users\[0\]: expected an object/],
     ['a missing access key id', { users: [{ secretAccessKey: 's', principal: alice.principal }] }, /^users\[0\]: "accessKeyId" expected/],
@@ -56,6 +56,12 @@ describe('parseUsers', () => {
   ])('refuses %s with a TypeError naming the entry', (_, input, message) => {
     expect(() => parseUsers(input)).toThrow(TypeError);
     expect(() => parseUsers(input)).toThrow(message);
+  });
+
+  it('reports a syntax error by line and column, never quoting the text around it (a secret key)', () => {
+    const text = '{\n  "users": [\n    { "accessKeyId": "AKIAALICE", "secretAccessKey": s3cr3tKEYs3cr3tKEY,\n      "principal": "arn:aws:iam::111122223333:user/alice" }\n  ]\n}\n';
+    expect(() => parseUsers(text)).toThrow(new TypeError('users file: not valid JSON (syntax error at line 3, column 54)'));
+    expect(() => parseUsers('{"users": [{"secretAccessKey": "s3cr3tKEY')).toThrow(new TypeError('users file: not valid JSON (unexpected end of input at line 1, column 42)'));
   });
 });
 
