@@ -4,10 +4,11 @@
  * closed union. `WIRE_ERRORS` is the single table mapping each code to its HTTP status; everything
  * that is not a `KmsError` becomes `KMSInternalException` at the boundary (`toKmsError`).
  *
- * Statuses: real KMS answers 400 for every client error, including those the model tags 404/409/412
- * (NotFoundException, DisabledException, KMSInvalidStateException, AlreadyExistsException,
- * DryRunOperationException), as recorded in LocalStack's AWS-validated snapshots; 5xx only for
- * internal/unavailable/timeout.
+ * Statuses: 400 for every client error, 5xx only for internal/unavailable/timeout. The KMS model
+ * tags some client errors 404/409/412, but real KMS was recorded answering 400 for those of them
+ * that have been captured (NotFoundException, DisabledException, KMSInvalidStateException,
+ * DryRunOperationException: LocalStack's AWS-validated snapshots); the rest of them
+ * (AlreadyExistsException, ConflictException) have no capture and follow the same rule.
  */
 
 /** Every error code Strongbox's KMS can answer with. */
@@ -56,9 +57,10 @@ export interface WireError {
   /** The `__type` sent on the wire. */
   readonly type: string;
   /**
-   * The body key of the message: modelled KMS errors use `message`; AccessDeniedException (not in
-   * the model) was captured from real KMS with `Message`, as are Coral's SerializationException
-   * texts. SDKs read either.
+   * The body key of the message: modelled KMS errors use `message`. AccessDeniedException is not
+   * in the model, and whether real KMS sends it with `Message` or `message` is UNCONFIRMED (no
+   * capture); `Message` follows local-kms, which claims AWS uses it. Coral's SerializationException
+   * texts use `Message`. SDKs read either (`message ?? Message`).
    */
   readonly messageKey?: 'message' | 'Message';
 }
@@ -67,7 +69,9 @@ export interface WireError {
 export const WIRE_ERRORS: Readonly<Record<KmsErrorCode, WireError>> = Object.freeze({
   AccessDeniedException: { status: 400, type: 'AccessDeniedException', messageKey: 'Message' },
   AlreadyExistsException: { status: 400, type: 'AlreadyExistsException' },
-  ConflictException: { status: 409, type: 'ConflictException' },
+  // The model says 409; no capture from real KMS exists. 400, as real KMS answered for the other
+  // errors the model tags 409 (DisabledException, KMSInvalidStateException).
+  ConflictException: { status: 400, type: 'ConflictException' },
   CustomKeyStoreNotFoundException: { status: 400, type: 'CustomKeyStoreNotFoundException' },
   DependencyTimeoutException: { status: 503, type: 'DependencyTimeoutException' },
   DisabledException: { status: 400, type: 'DisabledException' },

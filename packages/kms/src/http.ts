@@ -12,16 +12,34 @@
  */
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { HttpRequest, HttpResponse } from './protocol/json11.ts';
+import { toKmsError } from './errors.ts';
+import { errorResponse, type HttpRequest, type HttpResponse } from './protocol/json11.ts';
 
-export { createJson11Handler, toWire, type HttpRequest, type HttpResponse, type Json11Options, type RequestIdentity } from './protocol/json11.ts';
+export { createJson11Handler, toWire, UNMODELLED_OPERATIONS, type HttpRequest, type HttpResponse, type Json11Options, type RequestIdentity } from './protocol/json11.ts';
 export { createSigV4Authenticator, type SigV4Options } from './protocol/sigv4.ts';
-export { CLOUDTRAIL_TARGET_PREFIX, CLOUDTRAIL_TARGET_PREFIXES, createCloudTrailHandler, isCloudTrailRequest, type CloudTrailOptions } from './protocol/cloudtrail-json.ts';
+export { CLOUDTRAIL_TARGET_PREFIXES, createCloudTrailHandler, isCloudTrailRequest, type CloudTrailOptions } from './protocol/cloudtrail-json.ts';
 
 /** Largest request body accepted (KMS's largest input is a 32 KiB policy; this leaves room). */
 const MAX_BODY_BYTES = 1024 * 1024;
+/**
+ * How long an oversized request may go on sending (discarded) after its 413 before the connection
+ * is closed. Closing a socket with unread data makes the kernel send RST, which can destroy the
+ * 413 before the client reads it; servers linger instead (nginx `lingering_close`).
+ */
+const LINGER_MS = 5_000;
 
-/** Reads a Node.js request into a protocol request. @throws RangeError for bodies over 1 MiB. */
+/** A request body over the limit (`readNodeRequest`). */
+export class RequestTooLargeError extends RangeError {
+  constructor() {
+    super(`request body larger than ${MAX_BODY_BYTES} bytes`);
+    this.name = 'RequestTooLargeError';
+  }
+}
+
+/**
+ * Reads a Node.js request into a protocol request.
+ * @throws RequestTooLargeError for bodies over 1 MiB; the rest of such a body is read and discarded.
+ */
 export async function readNodeRequest(request: IncomingMessage): Promise<HttpRequest> {
   const body = await readBody(request);
   const headers: Record<string, string> = {};
@@ -39,17 +57,20 @@ export async function readNodeRequest(request: IncomingMessage): Promise<HttpReq
 
 /**
  * Collects a request body with plain 'data'/'end' events (an async iterator costs several times
- * more per request, and KMS bodies are small and arrive in one chunk).
+ * more per request, and KMS bodies are small and arrive in one chunk). Past the limit it stops
+ * collecting and rejects, but keeps the stream flowing, discarding the rest, so the client can
+ * finish sending and read the answer.
  */
 function readBody(request: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
+    let chunks: Buffer[] = [];
     let length = 0;
     request.on('data', (chunk: Buffer) => {
+      if (length > MAX_BODY_BYTES) return;
       length += chunk.length;
       if (length > MAX_BODY_BYTES) {
-        request.destroy();
-        reject(new RangeError('request body too large'));
+        chunks = [];
+        reject(new RequestTooLargeError());
         return;
       }
       chunks.push(chunk);
@@ -66,7 +87,10 @@ export function writeNodeResponse(response: ServerResponse, result: HttpResponse
 }
 
 /**
- * Adapts a protocol handler to a `node:http` request listener.
+ * Adapts a protocol handler to a `node:http` request listener. A body over 1 MiB is answered 413
+ * with `Connection: close`; any other failure (a handler that throws, a body that cannot be read)
+ * 500 with a JSON 1.1 `KMSInternalException` body, whose message is generic so that nothing from
+ * the request or the emulator's internals leaks.
  * @example createServer(toNodeListener(handler))
  */
 export function toNodeListener(handler: (request: HttpRequest) => Promise<HttpResponse>): (request: IncomingMessage, response: ServerResponse) => void {
@@ -74,9 +98,35 @@ export function toNodeListener(handler: (request: HttpRequest) => Promise<HttpRe
     readNodeRequest(request)
       .then(handler)
       .then((result) => writeNodeResponse(response, result))
-      .catch(() => {
-        if (!response.headersSent) response.writeHead(413, { 'content-type': 'text/plain' });
-        response.end();
+      .catch((error: unknown) => {
+        if (error instanceof RequestTooLargeError) refuseTooLarge(request, response);
+        else if (!response.headersSent) writeNodeResponse(response, errorResponse(crypto.randomUUID(), toKmsError(error)));
+        else response.end();
       });
   };
+}
+
+/**
+ * Answers 413 at once, then ends the response (closing the connection) when the client has sent
+ * the whole body, gives up on it, or has lingered `LINGER_MS`: ending earlier would close the
+ * socket with unread data, and the resulting RST can reach the client before the 413 does.
+ */
+function refuseTooLarge(request: IncomingMessage, response: ServerResponse): void {
+  const body = `Request body larger than ${MAX_BODY_BYTES} bytes.\n`;
+  response.writeHead(413, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': String(Buffer.byteLength(body)), Connection: 'close' });
+  response.write(body);
+  let ended = false;
+  const end = (): void => {
+    if (ended) return;
+    ended = true;
+    clearTimeout(timer);
+    response.end();
+  };
+  const timer = setTimeout(end, LINGER_MS);
+  timer.unref();
+  if (request.complete || request.destroyed) end();
+  else {
+    request.once('end', end);
+    request.once('close', end);
+  }
 }

@@ -4,7 +4,7 @@
  */
 
 import { describe, expect, it } from 'vitest';
-import { Kms } from '../src/index.ts';
+import { Kms, KmsError, WIRE_ERRORS } from '../src/index.ts';
 import { createJson11Handler, type HttpRequest } from '../src/http.ts';
 
 const kms = new Kms({ quotas: false });
@@ -46,6 +46,52 @@ describe('protocol errors come before anything else', () => {
   });
 });
 
+describe('real KMS operations Strongbox does not model', () => {
+  it('answer 400 UnsupportedOperationException naming the operation', async () => {
+    for (const operation of ['Sign', 'Verify', 'GenerateMac', 'VerifyMac', 'GetPublicKey', 'GenerateDataKeyPair', 'GenerateDataKeyPairWithoutPlaintext', 'DeriveSharedSecret', 'CreateCustomKeyStore', 'DescribeCustomKeyStores', 'UpdateCustomKeyStore', 'DeleteCustomKeyStore', 'ConnectCustomKeyStore', 'DisconnectCustomKeyStore', 'ReplicateKey', 'UpdatePrimaryRegion', 'GetKeyLastUsage', 'Encapsulate', 'Decapsulate']) {
+      const response = await json(`TrentService.${operation}`, { KeyId: 'alias/x' });
+      expect(response.status, operation).toBe(400);
+      expect(response.headers['X-Amzn-Errortype']).toBe('UnsupportedOperationException');
+      expect(JSON.parse(response.body)).toEqual({ __type: 'UnsupportedOperationException', message: `Strongbox does not model ${operation}.` });
+    }
+  });
+
+  it('are modelled operations or unmodelled ones, never both, and the SDK knows them all', async () => {
+    const { OPERATION_NAMES } = await import('../src/index.ts');
+    const { UNMODELLED_OPERATIONS } = await import('../src/http.ts');
+    for (const name of OPERATION_NAMES) expect(UNMODELLED_OPERATIONS.has(name), name).toBe(false);
+    const sdk = await import('@aws-sdk/client-kms');
+    for (const name of [...OPERATION_NAMES, ...UNMODELLED_OPERATIONS]) expect(`${name}Command` in sdk, name).toBe(true);
+    // And the other way round: every command of the pinned SDK is one or the other.
+    const commands = Object.keys(sdk).filter((name) => name.endsWith('Command') && name !== 'Command' && !name.startsWith('$'));
+    for (const command of commands) {
+      const name = command.slice(0, -'Command'.length);
+      expect((OPERATION_NAMES as readonly string[]).includes(name) || UNMODELLED_OPERATIONS.has(name), name).toBe(true);
+    }
+  });
+
+  it('are authenticated first: an unsigned call is refused as unsigned', async () => {
+    const strict = createJson11Handler(kms, {
+      authenticate: () => {
+        throw new KmsError('MissingAuthenticationTokenException', 'Missing Authentication Token');
+      },
+    });
+    const response = await strict({ method: 'POST', path: '/', headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'TrentService.Sign' }, body: new Uint8Array() });
+    expect(JSON.parse(response.body)).toEqual({ __type: 'MissingAuthenticationTokenException', message: 'Missing Authentication Token' });
+  });
+});
+
+describe('HTTP statuses', () => {
+  it('are 400 for every client error, even those the model tags 404/409/412, and 5xx only for internal, unavailable and timeout', () => {
+    const serverSide = new Set(['KMSInternalException', 'KeyUnavailableException', 'DependencyTimeoutException']);
+    for (const [code, wire] of Object.entries(WIRE_ERRORS)) {
+      if (serverSide.has(code)) expect(wire.status, code).toBeGreaterThanOrEqual(500);
+      else expect(wire.status, code).toBe(400);
+    }
+    expect(WIRE_ERRORS.ConflictException.status).toBe(400);
+  });
+});
+
 describe('member types and constraints', () => {
   it('answers a wrong JSON type with Coral\'s SerializationException text under "Message"', async () => {
     const cases: [unknown, string][] = [
@@ -60,11 +106,16 @@ describe('member types and constraints', () => {
     }
   });
 
-  it('rejects base64 that is not a multiple of 4 characters or has foreign characters', async () => {
+  it('rejects base64 that is not a multiple of 4 characters or has foreign characters, without echoing the value', async () => {
     const short = await json('TrentService.Decrypt', { CiphertextBlob: 'abc' });
-    expect(JSON.parse(short.body).Message).toBe("'abc' can not be converted to a Blob: Base64 encoded length is expected a multiple of 4 bytes but found: 3");
+    expect(JSON.parse(short.body)).toEqual({ __type: 'SerializationException', Message: 'Value can not be converted to a Blob: Base64 encoded length is expected a multiple of 4 bytes but found: 3' });
     const foreign = await json('TrentService.Decrypt', { CiphertextBlob: 'ab!d' });
-    expect(JSON.parse(foreign.body).Message).toBe("'ab!d' can not be converted to a Blob: Invalid Base64 character: '!'");
+    expect(JSON.parse(foreign.body)).toEqual({ __type: 'SerializationException', Message: "Value can not be converted to a Blob: Invalid Base64 character: '!'" });
+    // A plaintext pasted raw instead of as base64 stays out of the answer.
+    const secret = await json('TrentService.Encrypt', { KeyId: 'alias/x', Plaintext: 'hunter2 is my password' });
+    expect(secret.status).toBe(400);
+    expect(secret.body).not.toContain('hunter2');
+    expect(JSON.parse(secret.body)).toEqual({ __type: 'SerializationException', Message: "Value can not be converted to a Blob: Invalid Base64 character: ' '" });
   });
 
   it('reports every constraint failure in one ValidationException, joined with "; "', async () => {

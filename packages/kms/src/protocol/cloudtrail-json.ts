@@ -13,7 +13,7 @@ import { KmsError } from '../errors.ts';
 import { CloudTrailError, usernameOf, type CloudTrailRecord, type LookupQuery } from '../model/cloudtrail.ts';
 import { uuidFromBytes } from '../model/environment.ts';
 import type { Kms } from '../kms.ts';
-import { json11Response, type HttpRequest, type HttpResponse, type Json11Options } from './json11.ts';
+import { errorResponse, json11ErrorResponse, json11Response, parseJson, type HttpRequest, type HttpResponse, type Json11Options } from './json11.ts';
 
 /**
  * The `X-Amz-Target` prefixes of CloudTrail operations (route requests on them): botocore and the
@@ -21,8 +21,6 @@ import { json11Response, type HttpRequest, type HttpResponse, type Json11Options
  * name; CloudTrail answers both.
  */
 export const CLOUDTRAIL_TARGET_PREFIXES: readonly string[] = ['com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.', 'CloudTrail_20131101.'];
-/** The botocore / AWS CLI prefix alone; route on every entry of `CLOUDTRAIL_TARGET_PREFIXES` (or `isCloudTrailRequest`). */
-export const CLOUDTRAIL_TARGET_PREFIX = 'com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.';
 
 /** Options of the CloudTrail handler (the same shape as the KMS handler's). */
 export interface CloudTrailOptions {
@@ -74,7 +72,7 @@ export function createCloudTrailHandler(kms: Kms, options: CloudTrailOptions = {
         throw new CloudTrailError('UnknownOperationException');
       }
       const identity = options.authenticate ? await options.authenticate(request) : undefined;
-      const body = parseBody(request.body);
+      const body = parseJson(request.body);
       const scope = { account: identity?.caller.account ?? kms.account, region: identity?.region ?? kms.region };
       const query = lookupQuery(body, scope);
       // No Insights events are recorded: asking for them finds none.
@@ -82,14 +80,11 @@ export function createCloudTrailHandler(kms: Kms, options: CloudTrailOptions = {
       const output = { Events: records.map(wireEvent), ...(nextToken === undefined ? {} : { NextToken: nextToken }) };
       return json11Response(200, requestId, JSON.stringify(output));
     } catch (error) {
-      if (error instanceof CloudTrailError) {
-        return json11Response(400, requestId, JSON.stringify({ __type: error.code, ...(error.message ? { Message: error.message } : {}) }), error.code);
-      }
-      if (error instanceof KmsError) {
-        // Authentication failures (SigV4) read the same in every JSON service.
-        return json11Response(error.status, requestId, JSON.stringify({ __type: error.name, message: error.message }), error.name);
-      }
-      return json11Response(500, requestId, JSON.stringify({ __type: 'InternalFailure' }), 'InternalFailure');
+      if (error instanceof CloudTrailError) return json11ErrorResponse(requestId, 400, error.code, error.message, 'Message');
+      // Authentication failures (SigV4) and a body that is not a JSON object (SerializationException)
+      // read the same in every JSON service.
+      if (error instanceof KmsError) return errorResponse(requestId, error);
+      return json11ErrorResponse(requestId, 500, 'InternalFailure', '', 'Message');
     }
   };
 }
@@ -179,20 +174,6 @@ function wireEvent(record: CloudTrailRecord): Record<string, unknown> {
     Resources: record.resources.map((resource) => ({ ResourceType: resource.type, ResourceName: resource.ARN })),
     CloudTrailEvent: JSON.stringify(record),
   };
-}
-
-/** Parses the JSON body (empty means `{}`). @throws CloudTrailError SerializationException. */
-function parseBody(body: Uint8Array): Record<string, unknown> {
-  const text = new TextDecoder().decode(body).trim();
-  if (text === '') return {};
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw new CloudTrailError('SerializationException');
-  }
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new CloudTrailError('SerializationException');
-  return json as Record<string, unknown>;
 }
 
 /** A member, type-checked; `null` reads as absent. @throws CloudTrailError SerializationException. */

@@ -47,7 +47,10 @@ export interface Json11Options {
    * to refuse it. Default: everybody is the default account's root.
    */
   readonly authenticate?: (request: HttpRequest) => RequestIdentity | undefined | Promise<RequestIdentity | undefined>;
-  /** Random request ids (default: from the emulator's own randomness is not reachable; crypto.randomUUID). */
+  /**
+   * Request ids (`x-amzn-RequestId` and the audit trail's). Default: random UUIDs (version 4),
+   * drawn from batches of `crypto.getRandomValues` (`EventIds`).
+   */
   readonly requestId?: () => string;
 }
 
@@ -55,9 +58,41 @@ const TARGET_PREFIX = 'TrentService.';
 const CONTENT_TYPE = 'application/x-amz-json-1.1';
 
 /**
+ * Real KMS operations Strongbox does not model: asymmetric and HMAC keys, key agreement, ML-KEM,
+ * custom key stores, multi-Region keys, key usage history. The TrentService operations of the KMS
+ * model as `@aws-sdk/client-kms` 3.1164.0 ships it, minus `OPERATION_NAMES`. They answer
+ * `UnsupportedOperationException` naming the operation, where any other target is an
+ * `UnknownOperationException` as at AWS.
+ */
+export const UNMODELLED_OPERATIONS: ReadonlySet<string> = new Set([
+  'ConnectCustomKeyStore',
+  'CreateCustomKeyStore',
+  'Decapsulate',
+  'DeleteCustomKeyStore',
+  'DeriveSharedSecret',
+  'DescribeCustomKeyStores',
+  'DisconnectCustomKeyStore',
+  'Encapsulate',
+  'GenerateDataKeyPair',
+  'GenerateDataKeyPairWithoutPlaintext',
+  'GenerateMac',
+  'GetKeyLastUsage',
+  'GetPublicKey',
+  'ReplicateKey',
+  'Sign',
+  'UpdateCustomKeyStore',
+  'UpdatePrimaryRegion',
+  'Verify',
+  'VerifyMac',
+]);
+
+/**
  * Builds a handler serving `kms` over AWS JSON 1.1. Checks run in the order of AWS's Coral front
  * end (recorded from Kinesis, the same protocol): method, content type, JSON syntax, target, and
- * only then authentication, so malformed requests get protocol errors even when unsigned.
+ * only then authentication, so malformed requests get protocol errors even when unsigned. A real
+ * KMS operation Strongbox does not model is refused after authentication, as an operation would
+ * refuse what it cannot do. Without `authenticate` nothing is verified: every request is the
+ * default account's root (see `createSigV4Authenticator`).
  */
 export function createJson11Handler(kms: Kms, options: Json11Options = {}): (request: HttpRequest) => Promise<HttpResponse> {
   // Ids from a batch of randomness: one getRandomValues call per 256 requests, not one each.
@@ -75,7 +110,8 @@ export function createJson11Handler(kms: Kms, options: Json11Options = {}): (req
       const json = parseJson(request.body);
       const operation = targetOperation(request);
       const identity = options.authenticate ? await options.authenticate(request) : undefined;
-      const input = decodeJson(OPERATIONS[operation].input, json);
+      if (operation.unmodelled) throw new KmsError('UnsupportedOperationException', `Strongbox does not model ${operation.name}.`);
+      const input = decodeJson(OPERATIONS[operation.name].input, json);
       const callOptions: CallOptions = {
         requestId,
         ...(identity ? { caller: identity.caller } : {}),
@@ -83,7 +119,7 @@ export function createJson11Handler(kms: Kms, options: Json11Options = {}): (req
         ...(request.sourceIpAddress ? { sourceIpAddress: request.sourceIpAddress } : {}),
         ...(request.headers['user-agent'] ? { userAgent: request.headers['user-agent'] } : {}),
       };
-      const output = await kms.send(operation, input as never, callOptions);
+      const output = await kms.send(operation.name, input as never, callOptions);
       return json11Response(200, requestId, output === undefined ? '' : JSON.stringify(toWire(output)));
     } catch (error) {
       return errorResponse(requestId, toKmsError(error));
@@ -91,25 +127,37 @@ export function createJson11Handler(kms: Kms, options: Json11Options = {}): (req
   };
 }
 
-/** The JSON 1.1 error body: `__type`, plus the message under AWS's key when there is one. */
+/** The JSON 1.1 error response of a `KmsError`: status, `__type` and message key from `WIRE_ERRORS`. */
 export function errorResponse(requestId: string, failure: KmsError): HttpResponse {
   const wire = WIRE_ERRORS[failure.code];
-  const body: Record<string, string> = { __type: wire.type };
-  // Errors AWS sends without text (InvalidCiphertextException, protocol errors) carry no message key.
-  if (failure.message !== '') body[wire.messageKey ?? 'message'] = failure.message;
-  return json11Response(wire.status, requestId, JSON.stringify(body), wire.type);
+  return json11ErrorResponse(requestId, wire.status, wire.type, failure.message, wire.messageKey ?? 'message');
 }
 
-/** The operation named by `X-Amz-Target`. */
-function targetOperation(request: HttpRequest): OperationName {
+/**
+ * A JSON 1.1 error response (the one builder, shared with the CloudTrail handler): `__type`, plus
+ * the message under `messageKey` when there is one, and the `X-Amzn-Errortype` header.
+ */
+export function json11ErrorResponse(requestId: string, status: number, type: string, message: string, messageKey: 'message' | 'Message'): HttpResponse {
+  const body: Record<string, string> = { __type: type };
+  // Errors AWS sends without text (InvalidCiphertextException, protocol errors) carry no message key.
+  if (message !== '') body[messageKey] = message;
+  return json11Response(status, requestId, JSON.stringify(body), type);
+}
+
+/** The operation named by `X-Amz-Target`: a modelled one, or a real KMS operation that is not. */
+function targetOperation(request: HttpRequest): { readonly name: OperationName; readonly unmodelled: false } | { readonly name: string; readonly unmodelled: true } {
   const target = request.headers['x-amz-target'] ?? '';
   const name = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : '';
-  if (!isOperationName(name)) throw new KmsError('UnknownOperationException', '');
-  return name;
+  if (isOperationName(name)) return { name, unmodelled: false };
+  if (UNMODELLED_OPERATIONS.has(name)) return { name, unmodelled: true };
+  throw new KmsError('UnknownOperationException', '');
 }
 
-/** Parses the JSON body (an empty body means `{}`, as SDKs send for input-less calls). */
-function parseJson(body: Uint8Array): Record<string, unknown> {
+/**
+ * Parses a JSON 1.1 request body (an empty body means `{}`, as SDKs send for input-less calls).
+ * @throws KmsError SerializationException, bare as Coral sends it, for anything but a JSON object.
+ */
+export function parseJson(body: Uint8Array): Record<string, unknown> {
   const text = new TextDecoder().decode(body).trim();
   if (text === '') return {};
   let json: unknown;

@@ -62,8 +62,7 @@ export const structure = (members: Record<string, Shape>, required: readonly str
  * @throws KmsError `SerializationException` (Coral's texts) if a member has the wrong JSON type or
  *   bad base64.
  */
-export function decodeJson(shape: StructureShape, json: unknown): Record<string, unknown> {
-  if (json === null || json === undefined) return {};
+export function decodeJson(shape: StructureShape, json: Readonly<Record<string, unknown>>): Record<string, unknown> {
   return decodeValue(shape, json, '') as Record<string, unknown>;
 }
 
@@ -123,14 +122,20 @@ function typeMismatch(value: unknown, target: string): KmsError {
   return new KmsError('SerializationException', `class ${javaClass} can not be converted to ${target}`);
 }
 
-/** Strict base64 (standard alphabet, padded), with Coral's texts for each failure. */
+/**
+ * Strict base64 (standard alphabet, padded), with Coral's texts for each failure, except that the
+ * value is left out: Coral opens them with the whole member value (`'<value>' can not be converted
+ * to a Blob: ...`), and blobs carry plaintext and key material, so echoing a mistyped one would put
+ * it into a response and the client's logs. They read `Value can not be converted ...`, as
+ * sensitive members read `Value at '<member>' ...` in validation messages.
+ */
 function decodeBase64(value: string): Uint8Array {
   const invalid = /[^A-Za-z0-9+/=]/.exec(value);
   if (invalid !== null) {
-    throw new KmsError('SerializationException', `'${value}' can not be converted to a Blob: Invalid Base64 character: '${invalid[0]}'`);
+    throw new KmsError('SerializationException', `Value can not be converted to a Blob: Invalid Base64 character: '${invalid[0]}'`);
   }
   if (value.length % 4 !== 0) {
-    throw new KmsError('SerializationException', `'${value}' can not be converted to a Blob: Base64 encoded length is expected a multiple of 4 bytes but found: ${value.length}`);
+    throw new KmsError('SerializationException', `Value can not be converted to a Blob: Base64 encoded length is expected a multiple of 4 bytes but found: ${value.length}`);
   }
   return new Uint8Array(Buffer.from(value, 'base64'));
 }
