@@ -2,10 +2,12 @@
  * @module
  * The `strongbox` command (run directly: `tsx packages/strongbox/src/cli.ts serve`, or through the
  * `strongbox` bin). Commands: `serve`. Failures are one line on stderr, prefixed `strongbox:`, with
- * exit code 2 for command-line mistakes and 1 for run-time failures.
+ * exit code 2 for command-line mistakes and 1 for run-time failures, unexpected ones included
+ * (their message and code; the stack trace too with `STRONGBOX_DEBUG=1`).
  */
 
-import { CliError, EXIT_USAGE } from './errors.ts';
+import { inspect } from 'node:util';
+import { CliError, EXIT_FAILURE, EXIT_USAGE } from './errors.ts';
 import { runServe, type CliIo } from './serve.ts';
 
 /** `strongbox --help`. */
@@ -36,9 +38,22 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       io.stderr(`strongbox: ${error.message}\n`);
       return error.exitCode;
     }
-    io.stderr(`strongbox: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    return 1;
+    io.stderr(unexpectedFailure(error, process.env['STRONGBOX_DEBUG'] === '1'));
+    return EXIT_FAILURE;
   }
+}
+
+/**
+ * An error no part of the CLI recognised: one line with its message and code, so a failure reads
+ * like every other one; with `debug`, the stack trace (and causes) follow on the next lines.
+ */
+function unexpectedFailure(error: unknown, debug: boolean): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  const message = error instanceof Error ? error.message : String(error);
+  // The first line only: some messages (a parser's, a tool's) span several.
+  const line = `strongbox: unexpected error: ${message.split('\n')[0]}${typeof code === 'string' && code !== '' ? ` (${code})` : ''}\n`;
+  if (!debug || !(error instanceof Error)) return line;
+  return `${line}${inspect(error)}\n`;
 }
 
 const io: CliIo = { stdout: (text) => process.stdout.write(text), stderr: (text) => process.stderr.write(text) };

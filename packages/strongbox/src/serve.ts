@@ -31,7 +31,7 @@ export async function runServe(args: readonly string[], io: CliIo): Promise<numb
     return 0;
   }
   const users = flags.users === undefined ? undefined : parseFile(flags.users, 'users file', await readText(flags.users, 'users file'), parseUsers);
-  const seed = flags.seed === undefined ? undefined : parseFile(flags.seed, 'seed file', await readText(flags.seed, 'seed file'), (text) => parseSeed(JSON.parse(text)));
+  const seed = flags.seed === undefined ? undefined : parseFile(flags.seed, 'seed file', await readText(flags.seed, 'seed file'), parseSeed);
   // Handlers first: a signal that arrives while the store opens, or right after the banner,
   // must still shut down cleanly rather than kill the process with the default action.
   const signalled = nextSignal(io);
@@ -100,7 +100,7 @@ function withoutPrefix(message: string): string {
   return message.replace(/^(seed|users file): /, '');
 }
 
-/** A start-up failure (store, seed, listen) as one line; anything unexpected passes through unchanged. */
+/** A start-up failure (store, seed, listen) as one line; anything unexpected passes through unchanged (the CLI prints it as one line too). */
 function startFailure(error: unknown, flags: ServeArgs): unknown {
   if (error instanceof StoreError) return new CliError(`data directory '${flags.data}': ${error.message}`, EXIT_FAILURE);
   const code = (error as NodeJS.ErrnoException).code;
@@ -109,6 +109,10 @@ function startFailure(error: unknown, flags: ServeArgs): unknown {
     return new CliError(`permission denied to listen on port ${flags.port} (ports below 1024 need privileges)`, EXIT_FAILURE);
   }
   if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') return new CliError(`cannot listen on ${flags.host}: no such local address`, EXIT_FAILURE);
+  // Other name-resolution failures for --host (EAI_AGAIN: DNS unreachable, EAI_FAIL, ...).
+  if ((error as NodeJS.ErrnoException).syscall === 'getaddrinfo' || (typeof code === 'string' && code.startsWith('EAI_'))) {
+    return new CliError(`cannot listen on ${flags.host}: the name could not be resolved (${code ?? 'getaddrinfo'})`, EXIT_FAILURE);
+  }
   // File-system errors come from the data directory (mkdir, lock, read).
   if (typeof code === 'string' && flags.data !== undefined && (error as NodeJS.ErrnoException).path !== undefined) {
     return new CliError(`data directory '${flags.data}': ${describeFsError(error)} (${(error as NodeJS.ErrnoException).path})`, EXIT_FAILURE);

@@ -5,6 +5,8 @@
 
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, tempDir } from './helpers/cli.ts';
 
@@ -101,5 +103,44 @@ describe('run-time failures exit 1 with one line', () => {
     const exit = await runCli(['serve', '--port', '0', '--data', `${file}/data`]);
     expect(exit.code).toBe(1);
     expectOneLine(exit, /^strongbox: data directory '.*not-a-directory\/data': /);
+  });
+});
+
+describe('failures the CLI does not expect are one line too', () => {
+  const preload = { NODE_OPTIONS: `--import=${pathToFileURL(join(import.meta.dirname, 'fixtures', 'failing-listen.mjs')).href}` };
+
+  it('prints the message and code, exit 1, no stack trace', async () => {
+    const exit = await runCli(['serve', '--port', '0'], { ...preload, STRONGBOX_TEST_LISTEN_ERROR: 'EWEIRD', STRONGBOX_TEST_LISTEN_MESSAGE: 'the socket layer said no\nsecond line' });
+    expect(exit.code).toBe(1);
+    expectOneLine(exit, /^strongbox: unexpected error: the socket layer said no \(EWEIRD\)\n$/);
+  });
+
+  it('adds the stack trace with STRONGBOX_DEBUG=1', async () => {
+    const exit = await runCli(['serve', '--port', '0'], { ...preload, STRONGBOX_TEST_LISTEN_ERROR: 'EWEIRD', STRONGBOX_TEST_LISTEN_MESSAGE: 'the socket layer said no', STRONGBOX_DEBUG: '1' });
+    expect(exit.code).toBe(1);
+    expect(exit.stderr).toMatch(/^strongbox: unexpected error: the socket layer said no \(EWEIRD\)\n/);
+    expect(exit.stderr).toMatch(/\n\s+at .*failing-listen\.mjs/);
+  });
+
+  it('a --host whose name cannot be resolved now (getaddrinfo EAI_AGAIN) reads as "cannot listen"', async () => {
+    const exit = await runCli(['serve', '--port', '0', '--host', 'kms.example.internal'], { ...preload, STRONGBOX_TEST_LISTEN_ERROR: 'EAI_AGAIN:getaddrinfo' });
+    expect(exit.code).toBe(1);
+    expectOneLine(exit, /^strongbox: cannot listen on kms\.example\.internal: the name could not be resolved \(EAI_AGAIN\)\n$/);
+  });
+});
+
+describe('users and seed files that are not JSON', () => {
+  it('are reported by line and column, never quoting the secret next to the mistake', async () => {
+    const users = await dir.file('broken-users.json', '{"users": [{"accessKeyId": "AKIAX", "secretAccessKey": s3cr3tKEY, "principal": "arn:aws:iam::000000000000:user/x"}]}');
+    const usersExit = await runCli(['serve', '--port', '0', '--users', users]);
+    expect(usersExit.code).toBe(1);
+    expectOneLine(usersExit, /^strongbox: users file '.*broken-users\.json': not valid JSON \(syntax error at line 1, column 56\)\n$/);
+    expect(usersExit.stderr).not.toContain('s3cr3t');
+    const material = 'AwoRGB8mLTQ7QklQV15lbHN6gYiPlp2kq7K5wMfO1dw=';
+    const seed = await dir.file('broken-seed.json', `{"keys": [{"keyId": "0b3f7c2e-8d4a-4e1f-9a6b-5c2d1e0f3a47", "material": ${material}}]}`);
+    const seedExit = await runCli(['serve', '--port', '0', '--seed', seed]);
+    expect(seedExit.code).toBe(1);
+    expectOneLine(seedExit, /^strongbox: seed file '.*broken-seed\.json': not valid JSON \(syntax error at line 1, column 73\)\n$/);
+    expect(seedExit.stderr).not.toContain(material.slice(0, 12));
   });
 });
