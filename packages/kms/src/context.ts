@@ -10,12 +10,14 @@ import { createAwsManagedKey, isAwsManagedAliasName } from './model/aws-managed-
 import type { Random } from './model/environment.ts';
 import { aliasArn, keyArn, parseKeyReference } from './model/identifiers.ts';
 import type { Principal } from './model/principal.ts';
-import type { GrantOperation, KeyRecord } from './model/records.ts';
+import type { GrantOperation, GrantRecord, KeyRecord } from './model/records.ts';
 import type { Change, KmsState } from './model/state.ts';
 import type { OperationName } from './operations/catalog.ts';
-import type { AuthorizationDetails, KmsAction, KmsSettings, OperationContext } from './operations/types.ts';
+import type { AccessOptions, AuthorizationDetails, KmsAction, KmsSettings, OperationContext } from './operations/types.ts';
 import type { ChangeStore } from './persistence/store.ts';
-import { authorizeAccess, grantedOperations } from './policy/authorize.ts';
+import { authorizeAccess, grantedOperations, type AccessRequest } from './policy/authorize.ts';
+
+const NO_GRANTS: readonly GrantRecord[] = Object.freeze([]);
 
 /** What a request context is built from. */
 export interface RequestScope {
@@ -92,9 +94,23 @@ export class RequestContext implements OperationContext {
     }
   }
 
-  authorize(action: KmsAction, key: KeyRecord | undefined, details: AuthorizationDetails = {}): void {
-    const sourceIp = this.#sourceIp === undefined ? {} : { sourceIp: this.#sourceIp };
-    authorizeAccess({ caller: this.caller, action, key, region: this.region, now: this.now, ...sourceIp, grants: key ? this.state.grantsOf(key.keyId) : [], details });
+  authorize(action: KmsAction, key: KeyRecord | undefined, details: AuthorizationDetails = {}, options: AccessOptions = {}): void {
+    authorizeAccess(this.accessRequest(action, key, details, options));
+  }
+
+  accessRequest(action: KmsAction, key: KeyRecord | undefined, details: AuthorizationDetails = {}, options: AccessOptions = {}): AccessRequest {
+    // Every access request of this call carries its source address, so aws:SourceIp conditions see it.
+    return {
+      caller: this.caller,
+      action,
+      key,
+      region: this.region,
+      now: this.now,
+      ...(this.#sourceIp === undefined ? {} : { sourceIp: this.#sourceIp }),
+      grants: options.grants ?? (key ? this.state.grantsOf(key.keyId) : NO_GRANTS),
+      details,
+      ...(options.childGrant === undefined ? {} : { childGrant: options.childGrant }),
+    };
   }
 
   grantedOperations(key: KeyRecord, details: AuthorizationDetails = {}): ReadonlySet<GrantOperation> {
@@ -117,7 +133,11 @@ export class RequestContext implements OperationContext {
       const key = this.state.key(alias.targetKeyId);
       if (key !== undefined) return key;
     } else if (account === this.caller.account && isAwsManagedAliasName(aliasName)) {
-      // KMS creates an AWS managed key the first time its alias/aws/* alias is used (ListAliases doc).
+      // KMS creates an AWS managed key the first time its alias/aws/* alias is used (ListAliases
+      // and DescribeKey docs), so resolving one commits. Handlers resolve keys only after their
+      // own validation (the dispatcher checks the shape; encryption contexts, data-key lengths and
+      // required members come first in the handler), so a request that fails with a
+      // ValidationException never creates one.
       const changes = createAwsManagedKey(this.random, this.now, account, this.region, aliasName);
       await this.commit(...changes);
       const created = this.state.alias(account, this.region, aliasName);

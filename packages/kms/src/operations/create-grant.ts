@@ -24,7 +24,6 @@ import { dryRunSucceeded, KmsError } from '../errors.ts';
 import { accountRootArn } from '../model/identifiers.ts';
 import { GRANT_OPERATIONS, MAX_CONSTRAINT_PAIRS, MAX_CONSTRAINT_VALUE_LENGTH, MAX_GRANTS_PER_KEY, newGrantId, newGrantToken, NOT_FOR_SYMMETRIC_KEYS, sameGrantParameters } from '../model/grants.ts';
 import type { GrantConstraints, GrantOperation, GrantRecord } from '../model/records.ts';
-import { authorizeAccess } from '../policy/authorize.ts';
 import { constraintFailure, enumOf, list, string, structure, validationError } from '../protocol/shapes.ts';
 import { PRINCIPAL_ID, SERVICE_PRINCIPAL, type GrantConstraintsShape } from './shared/grants.ts';
 import { requireKeyState } from './shared/key-state.ts';
@@ -81,25 +80,15 @@ export const createGrant: OperationDefinition<CreateGrantRequest, CreateGrantRes
     const operations = [...new Set(input.Operations as GrantOperation[])];
     const constraints = grantConstraints(input.Constraints);
     checkOperations(operations, key.keySpec);
-    authorizeAccess({
-      caller: context.caller,
-      action: 'kms:CreateGrant',
-      key,
-      region: context.region,
-      now: context.now,
-      grants: context.state.grantsOf(key.keyId),
-      details: {
-        ...(input.GrantTokens ? { grantTokens: input.GrantTokens } : {}),
-        conditions: {
-          'kms:GrantOperations': operations,
-          'kms:GranteePrincipal': granteePrincipal,
-          ...(input.RetiringPrincipal === undefined ? {} : { 'kms:RetiringPrincipal': input.RetiringPrincipal }),
-          ...(constraints === undefined ? {} : { 'kms:GrantConstraintType': Object.keys(input.Constraints!).filter((k) => k.startsWith('EncryptionContext')) }),
-          'kms:GrantIsForAWSResource': context.caller.invokedBy !== undefined,
-        },
-      },
-      childGrant: { operations, ...(constraints === undefined ? {} : { constraints }) },
-    });
+    const grantTokens = input.GrantTokens ? { grantTokens: input.GrantTokens } : {};
+    const conditions = {
+      'kms:GrantOperations': operations,
+      'kms:GranteePrincipal': granteePrincipal,
+      ...(input.RetiringPrincipal === undefined ? {} : { 'kms:RetiringPrincipal': input.RetiringPrincipal }),
+      ...(constraints === undefined ? {} : { 'kms:GrantConstraintType': Object.keys(input.Constraints!).filter((k) => k.startsWith('EncryptionContext')) }),
+      'kms:GrantIsForAWSResource': context.caller.invokedBy !== undefined,
+    };
+    context.authorize('kms:CreateGrant', key, { ...grantTokens, conditions }, { childGrant: { operations, ...(constraints === undefined ? {} : { constraints }) } });
     requireKeyState(key, 'CreateGrant');
     if (input.DryRun === true) throw dryRunSucceeded();
 
@@ -131,8 +120,7 @@ export const createGrant: OperationDefinition<CreateGrantRequest, CreateGrantRes
     ...(input.Constraints === undefined ? {} : { constraints: lowerCamelConstraints(input.Constraints) }),
     ...(input.Name === undefined ? {} : { name: input.Name }),
   }),
-  // CloudTrail records only the grant id, never the token.
-  auditResponse: (output) => ({ grantId: output.GrantId }),
+  // responseElements: `{grantId}`, never the token (audit-fields.ts defaultAuditResponse).
 };
 
 function requireGrantee(input: CreateGrantRequest): string {

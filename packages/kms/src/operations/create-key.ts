@@ -10,7 +10,7 @@ import { defaultKeyPolicy } from '../policy/default-policy.ts';
 import { validateKeyPolicy } from '../policy/validate.ts';
 import { boolean, enumOf, string, structure } from '../protocol/shapes.ts';
 import { keyMetadata, type KeyMetadata } from './shared/key-metadata.ts';
-import { parseNewTags, TAG_LIST, type TagInput } from './shared/tags.ts';
+import { parseNewTags, TAG_LIST, tagConditions, type TagInput } from './shared/tags.ts';
 import type { OperationDefinition } from './types.ts';
 
 /** CreateKey request. */
@@ -53,13 +53,14 @@ export const createKey: OperationDefinition<CreateKeyRequest, CreateKeyResponse>
   }),
 
   async handler(input, context) {
-    context.authorize('kms:CreateKey', undefined);
     const keySpec = input.KeySpec ?? input.CustomerMasterKeySpec ?? 'SYMMETRIC_DEFAULT';
-    if (keySpec !== 'SYMMETRIC_DEFAULT' || (input.KeyUsage ?? 'ENCRYPT_DECRYPT') !== 'ENCRYPT_DECRYPT') {
-      // Known difference: Strongbox models symmetric encryption keys only (README).
-      throw new KmsError('UnsupportedOperationException', `Strongbox supports only SYMMETRIC_DEFAULT keys with KeyUsage ENCRYPT_DECRYPT; got KeySpec ${keySpec} and KeyUsage ${input.KeyUsage ?? 'ENCRYPT_DECRYPT'}.`);
-    }
+    const keyUsage = input.KeyUsage ?? 'ENCRYPT_DECRYPT';
     const origin = input.Origin ?? 'AWS_KMS';
+    context.authorize('kms:CreateKey', undefined, { conditions: createKeyConditions(input, keySpec, keyUsage, origin) });
+    if (keySpec !== 'SYMMETRIC_DEFAULT' || keyUsage !== 'ENCRYPT_DECRYPT') {
+      // Known difference: Strongbox models symmetric encryption keys only (README).
+      throw new KmsError('UnsupportedOperationException', `Strongbox supports only SYMMETRIC_DEFAULT keys with KeyUsage ENCRYPT_DECRYPT; got KeySpec ${keySpec} and KeyUsage ${keyUsage}.`);
+    }
     if (origin !== 'AWS_KMS' && origin !== 'EXTERNAL') {
       throw new KmsError('UnsupportedOperationException', `Strongbox does not model custom key stores (Origin ${origin}).`);
     }
@@ -92,3 +93,22 @@ export const createKey: OperationDefinition<CreateKeyRequest, CreateKeyResponse>
   // The dispatcher writes member names in lowerCamelCase and dates as Java dates, as CloudTrail does (ct-createkey).
   auditResponse: (output) => ({ keyMetadata: output.KeyMetadata }),
 };
+
+/**
+ * The condition keys of a CreateKey request. The key does not exist yet, so they come from the
+ * request, with the defaults of absent parameters: "such conditions are effective even when the
+ * parameter doesn't appear in the request" (dev guide "AWS KMS condition keys"). The deprecated
+ * `kms:CustomerMasterKey*` keys carry the same values.
+ */
+function createKeyConditions(input: CreateKeyRequest, keySpec: string, keyUsage: string, origin: string): Record<string, string | string[] | boolean> {
+  return {
+    'kms:KeySpec': keySpec,
+    'kms:CustomerMasterKeySpec': keySpec,
+    'kms:KeyUsage': keyUsage,
+    'kms:CustomerMasterKeyUsage': keyUsage,
+    'kms:KeyOrigin': origin,
+    'kms:MultiRegion': input.MultiRegion === true,
+    // aws:TagKeys and aws:RequestTag/<key> exist only for a request that brings tags.
+    ...(input.Tags === undefined || input.Tags.length === 0 ? {} : tagConditions(input.Tags.map((tag) => ({ key: tag.TagKey, value: tag.TagValue })))),
+  };
+}

@@ -32,14 +32,13 @@ export const retireGrant: OperationDefinition<RetireGrantRequest, void> = {
   async handler(input, context) {
     const { grant, key } = await findGrant(input, context);
     context.touch(key);
-    const request: AccessRequest = { caller: context.caller, action: 'kms:RetireGrant', key, region: context.region, now: context.now, grants: [grant], details: {} };
+    // Only the grant being retired can allow it (its grantee, when it grants kms:RetireGrant).
+    const request = context.accessRequest('kms:RetireGrant', key, {}, { grants: [grant] });
     if (!retiredByGrantRules(grant, request)) authorizeAccess(request);
     if (input.DryRun === true) throw dryRunSucceeded();
     await context.commit({ type: 'deleteGrant', grantId: grant.grantId });
   },
-
-  // CloudTrail logs RetireGrant with `requestParameters: null` (KMS reference, CloudTrail records).
-  auditParameters: () => null,
+  // requestParameters: null, the grant id in additionalEventData (audit-fields.ts NO_PARAMETERS).
 };
 
 async function findGrant(input: RetireGrantRequest, context: OperationContext): Promise<{ grant: GrantRecord; key: KeyRecord }> {

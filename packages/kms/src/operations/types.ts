@@ -9,8 +9,9 @@
 import type { Backend, EncryptionContext } from '@strongbox/envelope';
 import type { Random } from '../model/environment.ts';
 import type { Principal } from '../model/principal.ts';
-import type { GrantOperation, KeyRecord } from '../model/records.ts';
+import type { GrantOperation, GrantRecord, KeyRecord } from '../model/records.ts';
 import type { Change, KmsState } from '../model/state.ts';
+import type { AccessRequest } from '../policy/authorize.ts';
 import type { StructureShape } from '../protocol/shapes.ts';
 import type { OperationName } from './catalog.ts';
 
@@ -28,6 +29,14 @@ export interface AuthorizationDetails {
 
 /** A KMS permission: `kms:Encrypt`, `kms:ReEncryptFrom`, ... */
 export type KmsAction = `kms:${string}`;
+
+/** What a few operations change in an access request beyond its details. */
+export interface AccessOptions {
+  /** The grants that may allow the request (default: every grant on the key). RetireGrant passes only the grant retired. */
+  readonly grants?: readonly GrantRecord[];
+  /** For kms:CreateGrant: the grant being created, which a parent grant must cover. */
+  readonly childGrant?: AccessRequest['childGrant'];
+}
 
 /** Everything an operation handler may use. One context per request. */
 export interface OperationContext {
@@ -56,9 +65,15 @@ export interface OperationContext {
   /**
    * Checks that the caller may perform `action` on `key` (key policy, IAM identity policy, grants).
    * Pass `key` as `undefined` for IAM-only actions (CreateKey, ListKeys, GenerateRandom, ...).
-   * @throws KmsError AccessDeniedException.
+   * @throws KmsError InvalidGrantTokenException, AccessDeniedException.
    */
-  authorize(action: KmsAction, key: KeyRecord | undefined, details?: AuthorizationDetails): void;
+  authorize(action: KmsAction, key: KeyRecord | undefined, details?: AuthorizationDetails, options?: AccessOptions): void;
+  /**
+   * The access request `authorize` decides, with the request's own facts (caller, Region, time,
+   * `aws:SourceIp`), for operations that apply rules of their own before the policy check
+   * (RetireGrant's retiring principal).
+   */
+  accessRequest(action: KmsAction, key: KeyRecord | undefined, details?: AuthorizationDetails, options?: AccessOptions): AccessRequest;
   /** Grant operations the caller's matching grants allow on `key` (used by CreateGrant's subset rule). */
   grantedOperations(key: KeyRecord, details?: AuthorizationDetails): ReadonlySet<GrantOperation>;
   /** Records a key this request touched, for the audit trail's `resources`. */
