@@ -201,6 +201,19 @@ describe('UpdateAlias', () => {
     const viaAlias = await failureOf(kms.client.send(new UpdateAliasCommand({ AliasName: 'alias/one', TargetKeyId: 'alias/one' })));
     expect(viaAlias).toMatchObject({ name: 'ValidationException', message: 'Aliases must refer to keys. Not aliases' });
   });
+
+  it('refuses to point a 51st alias at a key, with the CreateAlias quota text', async () => {
+    await start();
+    const { keyId } = await newKey();
+    for (let i = 0; i < 50; i += 1) await kms.kms.createAlias({ AliasName: `alias/full-${i}`, TargetKeyId: keyId });
+    const other = await newKey();
+    await kms.client.send(new CreateAliasCommand({ AliasName: 'alias/elsewhere', TargetKeyId: other.keyId }));
+    const failure = await failureOf(kms.client.send(new UpdateAliasCommand({ AliasName: 'alias/elsewhere', TargetKeyId: keyId })));
+    expect(failure).toEqual({ name: 'LimitExceededException', message: 'Aliases per key quota for this account in this region is 50, current usage is 50.', status: 400 });
+    expect((await kms.client.send(new ListAliasesCommand({ KeyId: other.keyId }))).Aliases?.map((alias) => alias.AliasName)).toEqual(['alias/elsewhere']);
+    // Pointing an alias at the key it already names adds none: still allowed at the quota.
+    await kms.client.send(new UpdateAliasCommand({ AliasName: 'alias/full-0', TargetKeyId: keyId }));
+  });
 });
 
 describe('DeleteAlias', () => {

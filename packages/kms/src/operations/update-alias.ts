@@ -4,13 +4,14 @@
  * Region (key id or key ARN). The new key must have the key type and usage of the current one
  * (always true here: Strongbox keys are all symmetric ENCRYPT_DECRYPT). Needs kms:UpdateAlias on
  * the alias (IAM), the current key and the new key (key policies). The current key may be pending
- * deletion; the new one may not (key-state table, footnote 10).
+ * deletion; the new one may not (key-state table, footnote 10). The new key must stay within the
+ * 50-aliases-per-key quota, as for CreateAlias.
  */
 
 import { aliasNotFound } from '../errors.ts';
 import { aliasArn } from '../model/identifiers.ts';
 import { structure } from '../protocol/shapes.ts';
-import { ALIAS_NAME, requireCustomerAliasName, requireKeyTarget } from './shared/aliases.ts';
+import { ALIAS_NAME, requireAliasQuota, requireCustomerAliasName, requireKeyTarget } from './shared/aliases.ts';
 import { requireKeyState } from './shared/key-state.ts';
 import { KEY_ID } from './shared/members.ts';
 import type { OperationDefinition } from './types.ts';
@@ -47,6 +48,8 @@ export const updateAlias: OperationDefinition<UpdateAliasRequest, void> = {
     context.authorize('kms:UpdateAlias', target);
     requireKeyState(target, 'UpdateAlias');
     if (alias.targetKeyId === target.keyId) return;
+    // The new key takes one more alias: the 50-aliases-per-key quota holds for retargeting too.
+    requireAliasQuota(context.state, target);
     await context.commit({ type: 'putAlias', alias: { ...alias, targetKeyId: target.keyId, lastUpdatedDate: context.now } });
   },
 };
