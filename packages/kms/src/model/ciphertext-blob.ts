@@ -87,12 +87,27 @@ export function sealBlob(
   return blob;
 }
 
-/** Reads a blob's header; `undefined` if the bytes cannot be a version-1 blob. */
-export function readBlobHeader(blob: Uint8Array): BlobHeader | undefined {
+/** A blob whose header has been read and checked: what `openParsedBlob` decrypts. */
+export interface ParsedBlob {
+  readonly header: BlobHeader;
+  /** The whole blob (borrowed, not copied). */
+  readonly bytes: Uint8Array;
+}
+
+/**
+ * Reads and checks a blob's header once, for callers that need the header (to find the key) and
+ * then decrypt: `undefined` if the bytes cannot be a version-1 blob.
+ */
+export function parseBlob(blob: Uint8Array): ParsedBlob | undefined {
   if (blob.length < MIN_BLOB_LENGTH || blob.length > MAX_BLOB_LENGTH || blob[0] !== BLOB_FORMAT_VERSION) return undefined;
   const version = new DataView(blob.buffer, blob.byteOffset, blob.byteLength).getUint32(VERSION_OFFSET, false);
   if (version === 0) return undefined;
-  return { keyId: formatUuid(blob, 1), version };
+  return { header: { keyId: formatUuid(blob, 1), version }, bytes: blob };
+}
+
+/** Reads a blob's header; `undefined` if the bytes cannot be a version-1 blob. */
+export function readBlobHeader(blob: Uint8Array): BlobHeader | undefined {
+  return parseBlob(blob)?.header;
 }
 
 /**
@@ -101,7 +116,16 @@ export function readBlobHeader(blob: Uint8Array): BlobHeader | undefined {
  *   `contextEncoding` (which failure it was is never said, as KMS says nothing either).
  */
 export function openBlob(backend: Pick<Backend, 'aesGcmDecrypt'>, material: Uint8Array, blob: Uint8Array, contextEncoding: Uint8Array): Uint8Array | undefined {
-  if (readBlobHeader(blob) === undefined) return undefined;
+  const parsed = parseBlob(blob);
+  return parsed === undefined ? undefined : openParsedBlob(backend, material, parsed, contextEncoding);
+}
+
+/**
+ * Decrypts a parsed blob with its backing key, without reading the header again.
+ * @returns the plaintext, or `undefined` if it does not authenticate under `contextEncoding`.
+ */
+export function openParsedBlob(backend: Pick<Backend, 'aesGcmDecrypt'>, material: Uint8Array, parsed: ParsedBlob, contextEncoding: Uint8Array): Uint8Array | undefined {
+  const blob = parsed.bytes;
   const head = blob.subarray(0, HEADER_LENGTH);
   return backend.aesGcmDecrypt(material, blob.subarray(NONCE_OFFSET, HEADER_LENGTH), blob.subarray(HEADER_LENGTH), aad(head, contextEncoding));
 }

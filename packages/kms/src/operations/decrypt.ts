@@ -14,7 +14,7 @@ import type { KeyRecord } from '../model/records.ts';
 import { blob, structure } from '../protocol/shapes.ts';
 import { requireSymmetricAlgorithm } from './shared/algorithm.ts';
 import { DRY_RUN_MODIFIERS, ignoresCiphertext, RECIPIENT, refuseRecipient, requireMember, type RecipientInfo } from './shared/crypto-members.ts';
-import { keyOfBlob, openUnderKey } from './shared/crypto.ts';
+import { encodeRequestContext, keyOfBlob, openUnderKey } from './shared/crypto.ts';
 import { requireKeyState } from './shared/key-state.ts';
 import { DRY_RUN, ENCRYPTION_ALGORITHM, ENCRYPTION_CONTEXT, GRANT_TOKENS, KEY_ID } from './shared/members.ts';
 import type { OperationContext, OperationDefinition } from './types.ts';
@@ -60,19 +60,23 @@ export const decrypt: OperationDefinition<DecryptRequest, DecryptResponse> = {
 
   async handler(input, context) {
     refuseRecipient(input.Recipient);
+    // Validation (required members, the context's encoding) comes before an alias/aws/* key is
+    // created and before DryRun answers; a dry run checks the context even without a ciphertext.
     if (ignoresCiphertext(input)) {
-      const key = await context.resolveKey(requireMember(input.KeyId, 'keyId'), 'any');
-      admit(input, context, key);
+      const keyId = requireMember(input.KeyId, 'keyId');
+      encodeRequestContext(input.EncryptionContext);
+      admit(input, context, await context.resolveKey(keyId, 'any'));
       throw dryRunSucceeded();
     }
     const ciphertext = requireMember(input.CiphertextBlob, 'ciphertextBlob');
-    const key = keyOfBlob(context, ciphertext);
+    const contextEncoding = encodeRequestContext(input.EncryptionContext);
+    const { key, blob } = keyOfBlob(context, ciphertext);
     if (input.KeyId !== undefined) {
       const named = await context.resolveKey(input.KeyId, 'any');
       if (named.keyId !== key.keyId) throw new KmsError('IncorrectKeyException', INCORRECT_KEY_MESSAGE);
     }
     admit(input, context, key);
-    const { plaintext, materialId } = openUnderKey(context, key, ciphertext, input.EncryptionContext);
+    const { plaintext, materialId } = openUnderKey(context, key, blob, contextEncoding);
     if (input.DryRun === true) {
       plaintext.fill(0);
       throw dryRunSucceeded();
@@ -80,16 +84,8 @@ export const decrypt: OperationDefinition<DecryptRequest, DecryptResponse> = {
     return { KeyId: key.arn, Plaintext: plaintext, EncryptionAlgorithm: 'SYMMETRIC_DEFAULT', KeyMaterialId: materialId };
   },
 
-  // CloudTrail's Decrypt records always carry encryptionAlgorithm, even when the caller sent none
-  // (ct-decrypt examples), and never the ciphertext.
-  auditParameters: (input) => ({
-    ...(input?.KeyId === undefined ? {} : { keyId: input.KeyId }),
-    ...(input?.EncryptionContext === undefined ? {} : { encryptionContext: input.EncryptionContext }),
-    ...(input?.GrantTokens === undefined ? {} : { grantTokens: input.GrantTokens }),
-    encryptionAlgorithm: input?.EncryptionAlgorithm ?? 'SYMMETRIC_DEFAULT',
-    ...(input?.DryRun === undefined ? {} : { dryRun: input.DryRun }),
-    ...(input?.DryRunModifiers === undefined ? {} : { dryRunModifiers: input.DryRunModifiers }),
-  }),
+  // requestParameters: the input's members, always with encryptionAlgorithm, never the
+  // ciphertext (audit-fields.ts PARAMETER_DEFAULTS; ct-decrypt).
 };
 
 /** The checks every Decrypt passes before touching the ciphertext: audit, authorization, key state, algorithm. */

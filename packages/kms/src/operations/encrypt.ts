@@ -5,7 +5,7 @@
 
 import { dryRunSucceeded } from '../errors.ts';
 import { blob, structure } from '../protocol/shapes.ts';
-import { encryptUnderKey } from './shared/crypto.ts';
+import { encodeRequestContext, sealUnderKey } from './shared/crypto.ts';
 import { requireKeyState } from './shared/key-state.ts';
 import { DRY_RUN, ENCRYPTION_ALGORITHM, ENCRYPTION_CONTEXT, GRANT_TOKENS, KEY_ID } from './shared/members.ts';
 import { requireSymmetricAlgorithm } from './shared/algorithm.ts';
@@ -44,6 +44,8 @@ export const encrypt: OperationDefinition<EncryptRequest, EncryptResponse> = {
   ),
 
   async handler(input, context) {
+    // Validation first: before an alias/aws/* key is created, and before DryRun answers.
+    const contextEncoding = encodeRequestContext(input.EncryptionContext);
     const key = await context.resolveKey(input.KeyId, 'any');
     context.touch(key);
     context.authorize('kms:Encrypt', key, { encryptionContext: input.EncryptionContext ?? {}, ...(input.GrantTokens ? { grantTokens: input.GrantTokens } : {}) });
@@ -51,7 +53,7 @@ export const encrypt: OperationDefinition<EncryptRequest, EncryptResponse> = {
     requireSymmetricAlgorithm(key, input.EncryptionAlgorithm);
     if (input.DryRun === true) throw dryRunSucceeded();
     return {
-      CiphertextBlob: encryptUnderKey(context, key, input.Plaintext, input.EncryptionContext),
+      CiphertextBlob: sealUnderKey(context, key, input.Plaintext, contextEncoding).blob,
       KeyId: key.arn,
       EncryptionAlgorithm: 'SYMMETRIC_DEFAULT',
     };

@@ -12,12 +12,13 @@
  */
 
 import { dryRunSucceeded, KmsError } from '../errors.ts';
+import type { ParsedBlob } from '../model/ciphertext-blob.ts';
 import type { KeyRecord } from '../model/records.ts';
 import { blob, structure } from '../protocol/shapes.ts';
 import { INCORRECT_KEY_MESSAGE } from './decrypt.ts';
 import { requireSymmetricAlgorithm } from './shared/algorithm.ts';
 import { DRY_RUN_MODIFIERS, ignoresCiphertext, requireMember } from './shared/crypto-members.ts';
-import { keyOfBlob, openUnderKey, sealUnderKey } from './shared/crypto.ts';
+import { encodeRequestContext, keyOfBlob, openUnderKey, sealUnderKey } from './shared/crypto.ts';
 import { requireKeyState } from './shared/key-state.ts';
 import { DRY_RUN, ENCRYPTION_ALGORITHM, ENCRYPTION_CONTEXT, GRANT_TOKENS, KEY_ID } from './shared/members.ts';
 import type { OperationContext, OperationDefinition } from './types.ts';
@@ -74,7 +75,10 @@ export const reEncrypt: OperationDefinition<ReEncryptRequest, ReEncryptResponse>
   async handler(input, context) {
     const skipCiphertext = ignoresCiphertext(input);
     const ciphertext = skipCiphertext ? undefined : requireMember(input.CiphertextBlob, 'ciphertextBlob');
-    const source = await sourceKey(input, context, ciphertext);
+    // Both contexts are validated before an alias/aws/* key is created and before DryRun answers.
+    const sourceEncoding = encodeRequestContext(input.SourceEncryptionContext);
+    const destinationEncoding = encodeRequestContext(input.DestinationEncryptionContext);
+    const { key: source, blob } = await sourceKey(input, context, ciphertext);
     const destination = await context.resolveKey(input.DestinationKeyId, 'any');
     // CloudTrail lists the source key, then the destination key.
     context.touch(source);
@@ -86,11 +90,11 @@ export const reEncrypt: OperationDefinition<ReEncryptRequest, ReEncryptResponse>
     requireKeyState(destination, 'ReEncrypt');
     requireSymmetricAlgorithm(source, input.SourceEncryptionAlgorithm);
     requireSymmetricAlgorithm(destination, input.DestinationEncryptionAlgorithm);
-    if (ciphertext === undefined) throw dryRunSucceeded();
-    const opened = openUnderKey(context, source, ciphertext, input.SourceEncryptionContext);
+    if (blob === undefined) throw dryRunSucceeded();
+    const opened = openUnderKey(context, source, blob, sourceEncoding);
     try {
       if (input.DryRun === true) throw dryRunSucceeded();
-      const sealed = sealUnderKey(context, destination, opened.plaintext, input.DestinationEncryptionContext);
+      const sealed = sealUnderKey(context, destination, opened.plaintext, destinationEncoding);
       return {
         CiphertextBlob: sealed.blob,
         SourceKeyId: source.arn,
@@ -106,31 +110,20 @@ export const reEncrypt: OperationDefinition<ReEncryptRequest, ReEncryptResponse>
     }
   },
 
-  // CloudTrail's ReEncrypt records name both algorithms (as Decrypt always names its algorithm),
-  // the contexts and the key ids, never the ciphertext.
-  auditParameters: (input) => ({
-    ...(input?.SourceKeyId === undefined ? {} : { sourceKeyId: input.SourceKeyId }),
-    ...(input?.SourceEncryptionContext === undefined ? {} : { sourceEncryptionContext: input.SourceEncryptionContext }),
-    sourceEncryptionAlgorithm: input?.SourceEncryptionAlgorithm ?? 'SYMMETRIC_DEFAULT',
-    ...(input?.DestinationKeyId === undefined ? {} : { destinationKeyId: input.DestinationKeyId }),
-    ...(input?.DestinationEncryptionContext === undefined ? {} : { destinationEncryptionContext: input.DestinationEncryptionContext }),
-    destinationEncryptionAlgorithm: input?.DestinationEncryptionAlgorithm ?? 'SYMMETRIC_DEFAULT',
-    ...(input?.GrantTokens === undefined ? {} : { grantTokens: input.GrantTokens }),
-    ...(input?.DryRun === undefined ? {} : { dryRun: input.DryRun }),
-    ...(input?.DryRunModifiers === undefined ? {} : { dryRunModifiers: input.DryRunModifiers }),
-  }),
+  // requestParameters: the input's members, always with both algorithms, never the ciphertext
+  // (audit-fields.ts PARAMETER_DEFAULTS; ct-reencrypt).
 };
 
 /**
- * The key that decrypts: the blob's key (checked against `SourceKeyId` when given), or, for a dry
- * run that ignores the ciphertext, the key `SourceKeyId` names.
+ * The key that decrypts: the blob's key (checked against `SourceKeyId` when given) with the blob
+ * parsed, or, for a dry run that ignores the ciphertext, the key `SourceKeyId` names and no blob.
  */
-async function sourceKey(input: ReEncryptRequest, context: OperationContext, ciphertext: Uint8Array | undefined): Promise<KeyRecord> {
-  if (ciphertext === undefined) return context.resolveKey(requireMember(input.SourceKeyId, 'sourceKeyId'), 'any');
-  const key = keyOfBlob(context, ciphertext);
+async function sourceKey(input: ReEncryptRequest, context: OperationContext, ciphertext: Uint8Array | undefined): Promise<{ key: KeyRecord; blob?: ParsedBlob }> {
+  if (ciphertext === undefined) return { key: await context.resolveKey(requireMember(input.SourceKeyId, 'sourceKeyId'), 'any') };
+  const found = keyOfBlob(context, ciphertext);
   if (input.SourceKeyId !== undefined) {
     const named = await context.resolveKey(input.SourceKeyId, 'any');
-    if (named.keyId !== key.keyId) throw new KmsError('IncorrectKeyException', INCORRECT_KEY_MESSAGE);
+    if (named.keyId !== found.key.keyId) throw new KmsError('IncorrectKeyException', INCORRECT_KEY_MESSAGE);
   }
-  return key;
+  return found;
 }

@@ -7,7 +7,7 @@
 
 import { encodeEncryptionContext, type EncryptionContext } from '@strongbox/envelope';
 import { ciphertextKeyInaccessible, invalidCiphertext, KmsError } from '../../errors.ts';
-import { BLOB_NONCE_LENGTH, openBlob, readBlobHeader, sealBlob } from '../../model/ciphertext-blob.ts';
+import { BLOB_NONCE_LENGTH, openParsedBlob, parseBlob, sealBlob, type ParsedBlob } from '../../model/ciphertext-blob.ts';
 import { currentMaterial } from '../../model/keys.ts';
 import type { KeyRecord } from '../../model/records.ts';
 import type { OperationContext } from '../types.ts';
@@ -27,7 +27,9 @@ export interface Opened {
 }
 
 /**
- * The canonical encoding of a request's encryption context.
+ * The canonical encoding of a request's encryption context. Handlers encode before resolving keys
+ * or answering DryRun, so a context Strongbox cannot encode is a ValidationException that changes
+ * nothing (no AWS managed key created) and that a dry run reports too.
  *
  * Known difference: Strongbox's encoding has hard limits AWS does not document (each key and value
  * at most 65535 UTF-8 bytes, the whole encoding too) and refuses strings with lone UTF-16
@@ -45,63 +47,51 @@ export function encodeRequestContext(encryptionContext: EncryptionContext | unde
 }
 
 /**
- * Encrypts `plaintext` under the key's current backing key, bound to `encryptionContext`.
- * @throws KmsError ValidationException for a context Strongbox cannot encode; KMSInternalException
- *   if the key has no backing key (requireKeyState lets only keys with material through).
+ * Encrypts `plaintext` under the key's current backing key, bound to an encryption context
+ * already encoded (`encodeRequestContext`, which handlers call before any other check).
+ * @throws KmsError KMSInternalException if the key has no backing key (requireKeyState lets only
+ *   keys with material through).
  */
-export function sealUnderKey(context: OperationContext, key: KeyRecord, plaintext: Uint8Array, encryptionContext: EncryptionContext | undefined): Sealed {
+export function sealUnderKey(context: OperationContext, key: KeyRecord, plaintext: Uint8Array, contextEncoding: Uint8Array): Sealed {
   const material = currentMaterial(key);
   // Postcondition of requireKeyState: an Enabled key always has material.
   if (material === undefined) throw new KmsError('KMSInternalException', 'An internal error occurred.');
-  const contextEncoding = encodeRequestContext(encryptionContext);
   const nonce = context.random.bytes(BLOB_NONCE_LENGTH);
   const blob = sealBlob(context.backend, { keyId: key.keyId, version: material.version }, material.material, nonce, plaintext, contextEncoding);
   return { blob, materialId: material.materialId };
 }
 
-/**
- * Encrypts `plaintext` under the key's current backing key (the blob only).
- * @throws KmsError as `sealUnderKey`.
- */
-export function encryptUnderKey(context: OperationContext, key: KeyRecord, plaintext: Uint8Array, encryptionContext: EncryptionContext | undefined): Uint8Array {
-  return sealUnderKey(context, key, plaintext, encryptionContext).blob;
+/** A ciphertext blob, parsed once, and the key it was made under. */
+export interface BlobOfKey {
+  readonly key: KeyRecord;
+  readonly blob: ParsedBlob;
 }
 
 /**
- * Finds the key a ciphertext blob was made under.
+ * Parses a ciphertext blob and finds the key it was made under.
  * @throws KmsError InvalidCiphertextException for bytes that are not a blob; AccessDeniedException
  *   ("The ciphertext refers to a customer master key that does not exist...") if its key is gone
  *   or lives in another Region.
  */
-export function keyOfBlob(context: OperationContext, blob: Uint8Array): KeyRecord {
-  const header = readBlobHeader(blob);
-  if (header === undefined) throw invalidCiphertext();
-  const key = context.state.key(header.keyId);
+export function keyOfBlob(context: OperationContext, bytes: Uint8Array): BlobOfKey {
+  const blob = parseBlob(bytes);
+  if (blob === undefined) throw invalidCiphertext();
+  const key = context.state.key(blob.header.keyId);
   if (key === undefined || key.region !== context.region) throw ciphertextKeyInaccessible();
-  return key;
+  return { key, blob };
 }
 
 /**
- * Decrypts a blob with the backing-key version it names (old versions are kept, so blobs made
- * before any number of rotations still open).
- * @throws KmsError InvalidCiphertextException if it does not authenticate under
- *   `encryptionContext` (or names a version the key does not have); ValidationException for a
- *   context Strongbox cannot encode.
+ * Decrypts a parsed blob with the backing-key version it names (old versions are kept, so blobs
+ * made before any number of rotations still open).
+ * @throws KmsError InvalidCiphertextException if it does not authenticate under the encoded
+ *   encryption context (or names a version the key does not have).
  */
-export function openUnderKey(context: OperationContext, key: KeyRecord, blob: Uint8Array, encryptionContext: EncryptionContext | undefined): Opened {
-  const contextEncoding = encodeRequestContext(encryptionContext);
-  const header = readBlobHeader(blob);
-  const material = header && header.keyId === key.keyId ? key.materials.find((candidate) => candidate.version === header.version) : undefined;
+export function openUnderKey(context: OperationContext, key: KeyRecord, blob: ParsedBlob, contextEncoding: Uint8Array): Opened {
+  const { header } = blob;
+  const material = header.keyId === key.keyId ? key.materials.find((candidate) => candidate.version === header.version) : undefined;
   if (material === undefined) throw invalidCiphertext();
-  const plaintext = openBlob(context.backend, material.material, blob, contextEncoding);
+  const plaintext = openParsedBlob(context.backend, material.material, blob, contextEncoding);
   if (plaintext === undefined) throw invalidCiphertext();
   return { plaintext, materialId: material.materialId };
-}
-
-/**
- * Decrypts a blob (the plaintext only).
- * @throws KmsError as `openUnderKey`.
- */
-export function decryptWithKey(context: OperationContext, key: KeyRecord, blob: Uint8Array, encryptionContext: EncryptionContext | undefined): Uint8Array {
-  return openUnderKey(context, key, blob, encryptionContext).plaintext;
 }

@@ -8,7 +8,7 @@ import { dryRunSucceeded, KmsError } from '../../errors.ts';
 import type { KeyRecord } from '../../model/records.ts';
 import { enumOf, integer, type Shape } from '../../protocol/shapes.ts';
 import type { OperationContext } from '../types.ts';
-import { sealUnderKey, type Sealed } from './crypto.ts';
+import { encodeRequestContext, sealUnderKey, type Sealed } from './crypto.ts';
 import { requireKeyState } from './key-state.ts';
 
 /** `DataKeySpec`: AES_256 (32 bytes) or AES_128 (16 bytes). */
@@ -48,7 +48,8 @@ export interface GeneratedDataKey {
 
 /**
  * Generates a data key under `input.KeyId` (aliases accepted), after the length rule, the
- * authorization for `kms:<operation>`, the key state and DryRun.
+ * encryption context's encoding, the authorization for `kms:<operation>`, the key state and
+ * DryRun. The data key is drawn after every check, and wiped if sealing it fails.
  * @throws KmsError ValidationException, NotFoundException, AccessDeniedException, the key-state
  *   exceptions, DryRunOperationException.
  */
@@ -57,12 +58,19 @@ export async function generateDataKeyUnder(
   context: OperationContext,
   operation: 'GenerateDataKey' | 'GenerateDataKeyWithoutPlaintext',
 ): Promise<GeneratedDataKey> {
+  // Validation first: before an alias/aws/* key is created, and before DryRun answers.
   const length = dataKeyLength(input.NumberOfBytes, input.KeySpec);
+  const contextEncoding = encodeRequestContext(input.EncryptionContext);
   const key = await context.resolveKey(input.KeyId, 'any');
   context.touch(key);
   context.authorize(`kms:${operation}`, key, { encryptionContext: input.EncryptionContext ?? {}, ...(input.GrantTokens ? { grantTokens: input.GrantTokens } : {}) });
   requireKeyState(key, operation);
   if (input.DryRun === true) throw dryRunSucceeded();
   const plaintext = context.random.bytes(length);
-  return { key, plaintext, sealed: sealUnderKey(context, key, plaintext, input.EncryptionContext) };
+  try {
+    return { key, plaintext, sealed: sealUnderKey(context, key, plaintext, contextEncoding) };
+  } catch (error) {
+    plaintext.fill(0);
+    throw error;
+  }
 }
