@@ -26,6 +26,8 @@ export class KmsState {
   readonly #aliases = new Map<string, Map<string, AliasRecord>>();
   readonly #grants = new Map<string, GrantRecord>();
   readonly #grantsByKey = new Map<string, Set<string>>();
+  /** `grantsOf` answers, built on first ask and dropped when a grant of the key changes. */
+  readonly #grantLists = new Map<string, readonly GrantRecord[]>();
 
   /** Applies one change. Deleting a key also deletes its aliases and grants (as AWS does). */
   apply(change: Change): void {
@@ -41,6 +43,7 @@ export class KmsState {
         for (const [name, alias] of aliases ?? []) if (alias.targetKeyId === key.keyId) aliases!.delete(name);
         for (const grantId of this.#grantsByKey.get(key.keyId) ?? []) this.#grants.delete(grantId);
         this.#grantsByKey.delete(key.keyId);
+        this.#grantLists.delete(key.keyId);
         return;
       }
       case 'putAlias': {
@@ -56,6 +59,9 @@ export class KmsState {
         return;
       case 'putGrant': {
         const { grant } = change;
+        const replaced = this.#grants.get(grant.grantId);
+        if (replaced !== undefined) this.#grantLists.delete(replaced.keyId);
+        this.#grantLists.delete(grant.keyId);
         this.#grants.set(grant.grantId, grant);
         let ids = this.#grantsByKey.get(grant.keyId);
         if (ids === undefined) this.#grantsByKey.set(grant.keyId, (ids = new Set()));
@@ -67,6 +73,7 @@ export class KmsState {
         if (grant === undefined) return;
         this.#grants.delete(change.grantId);
         this.#grantsByKey.get(grant.keyId)?.delete(change.grantId);
+        this.#grantLists.delete(grant.keyId);
         return;
       }
     }
@@ -97,11 +104,20 @@ export class KmsState {
     return this.#grants.get(grantId);
   }
 
-  /** The grants on a key, in creation order. */
+  /**
+   * The grants on a key, in creation order: a frozen array, shared until a grant of the key
+   * changes (every authorization asks, so the answer is not rebuilt each time). An array once
+   * returned never changes: later changes produce a new one.
+   */
   grantsOf(keyId: string): readonly GrantRecord[] {
+    const cached = this.#grantLists.get(keyId);
+    if (cached !== undefined) return cached;
     const ids = this.#grantsByKey.get(keyId);
-    // Every authorization asks; most keys have no grants, so that answer allocates nothing.
-    return ids === undefined || ids.size === 0 ? NO_GRANTS : [...ids].map((id) => this.#grants.get(id)!);
+    // Most keys have no grants: that answer is the shared empty array, never cached.
+    if (ids === undefined || ids.size === 0) return NO_GRANTS;
+    const list = Object.freeze([...ids].map((id) => this.#grants.get(id)!));
+    this.#grantLists.set(keyId, list);
+    return list;
   }
 
   /** Every grant, in creation order. */
