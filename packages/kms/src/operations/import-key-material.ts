@@ -91,18 +91,26 @@ export const importKeyMaterial: OperationDefinition<ImportKeyMaterialRequest, Im
     requireKeyState(key, 'ImportKeyMaterial');
     const validTo = checkExpiration(expirationModel, input.ValidTo, context.now);
     const material = unwrap(context, key, input.ImportToken, input.EncryptedKeyMaterial);
-    const materialId = importedMaterialId(context.backend, key.keyId, material);
-    checkImportType(key, input, materialId);
-    const updated = withImportedMaterial(key, {
-      material,
-      materialId,
-      expirationModel,
-      ...(validTo === undefined ? {} : { validTo }),
-      ...(input.KeyMaterialDescription === undefined ? {} : { description: input.KeyMaterialDescription }),
-      now: context.now,
-    });
-    await context.commit({ type: 'putKey', key: updated });
-    return { KeyId: key.arn, KeyMaterialId: materialId };
+    // Once the key record holds the material it belongs to the state; until then (a refused
+    // import, or a re-import of material the key already has) it is wiped on the way out.
+    let stored = false;
+    try {
+      const materialId = importedMaterialId(context.backend, key.keyId, material);
+      checkImportType(key, input, materialId);
+      const updated = withImportedMaterial(key, {
+        material,
+        materialId,
+        expirationModel,
+        ...(validTo === undefined ? {} : { validTo }),
+        ...(input.KeyMaterialDescription === undefined ? {} : { description: input.KeyMaterialDescription }),
+        now: context.now,
+      });
+      stored = updated.materials.some((version) => version.material === material);
+      await context.commit({ type: 'putKey', key: updated });
+      return { KeyId: key.arn, KeyMaterialId: materialId };
+    } finally {
+      if (!stored) material.fill(0);
+    }
   },
 };
 

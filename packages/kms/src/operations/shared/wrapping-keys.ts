@@ -105,28 +105,41 @@ export function findImportParameters(state: KmsState, keyId: string, importToken
 
 /**
  * Decrypts wrapped key material with the parameters' private key and algorithm.
- * @returns the material, or `undefined` if it was not wrapped with these parameters (or expired).
+ * @returns the material (a copy the caller owns and wipes; every intermediate buffer is zeroed),
+ *   or `undefined` if it was not wrapped with these parameters (or expired).
  */
 export function unwrapKeyMaterial(parameters: ImportParameters, wrapped: Uint8Array): Uint8Array | undefined {
   const privateKey = parameters.privateKey;
   if (privateKey === undefined) return undefined;
   const oaepHash = parameters.algorithm.endsWith('SHA_1') ? 'sha1' : 'sha256';
   const rsa = (ciphertext: Uint8Array): Buffer => privateDecrypt({ key: privateKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash }, ciphertext);
+  const secrets: Buffer[] = [];
   try {
-    if (parameters.algorithm.startsWith('RSAES_OAEP')) return new Uint8Array(rsa(wrapped));
+    if (parameters.algorithm.startsWith('RSAES_OAEP')) return new Uint8Array(keep(secrets, rsa(wrapped)));
     // RSA_AES_KEY_WRAP: RSA-OAEP(AES-256 key) ‖ AES-KWP(material).
     const rsaLength = Number(parameters.spec.slice('RSA_'.length)) / 8;
     if (wrapped.length <= rsaLength) return undefined;
-    const aesKey = rsa(wrapped.subarray(0, rsaLength));
+    const aesKey = keep(secrets, rsa(wrapped.subarray(0, rsaLength)));
     if (aesKey.length !== 32) return undefined;
     const decipher = createDecipheriv('id-aes256-wrap-pad', aesKey, Buffer.from('A65959A6', 'hex'));
-    const material = Buffer.concat([decipher.update(wrapped.subarray(rsaLength)), decipher.final()]);
-    aesKey.fill(0);
-    return new Uint8Array(material);
+    const head = keep(secrets, decipher.update(wrapped.subarray(rsaLength)));
+    const tail = keep(secrets, decipher.final());
+    const material = new Uint8Array(head.length + tail.length);
+    material.set(head);
+    material.set(tail, head.length);
+    return material;
   } catch {
     // Wrong key, wrong padding or corrupt bytes: OpenSSL says which, KMS says nothing.
     return undefined;
+  } finally {
+    // Node's Buffers may come from a shared pool: zero every secret one before it is reused.
+    for (const secret of secrets) secret.fill(0);
   }
+}
+
+function keep(secrets: Buffer[], buffer: Buffer): Buffer {
+  secrets.push(buffer);
+  return buffer;
 }
 
 function parametersOf(state: KmsState): Map<string, ImportParameters> {
