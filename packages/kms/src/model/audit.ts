@@ -92,13 +92,8 @@ export class EventIds {
    * `target`, with the version and variant bits of RFC 9562 §5.4 set.
    */
   fill(target: Uint8Array, offset: number, length: 16 | 32): void {
-    if (this.#offset + length > this.#batch.length) {
-      this.#batch = this.#random.bytes(ID_BATCH_BYTES);
-      this.#offset = 0;
-    }
-    target.set(this.#batch.subarray(this.#offset, this.#offset + length), offset);
-    this.#batch.fill(0, this.#offset, this.#offset + length);
-    this.#offset += length;
+    const from = this.#take(length);
+    target.set(this.#batch.subarray(from, from + length), offset);
     for (let id = offset; id < offset + length; id += 16) {
       target[id + 6] = (target[id + 6]! & 0x0f) | 0x40;
       target[id + 8] = (target[id + 8]! & 0x3f) | 0x80;
@@ -107,13 +102,23 @@ export class EventIds {
 
   /** A fresh random UUID. */
   next(): string {
-    if (this.#offset + 16 > this.#batch.length) {
+    // Take first: it may replace the batch.
+    const offset = this.#take(16);
+    return randomUuid(this.#batch, offset);
+  }
+
+  /**
+   * Reserves `length` unused bytes of the batch, drawing a new batch when too few are left, and
+   * returns their offset. Ids are public, so used bytes are not wiped.
+   */
+  #take(length: number): number {
+    if (this.#offset + length > this.#batch.length) {
       this.#batch = this.#random.bytes(ID_BATCH_BYTES);
       this.#offset = 0;
     }
     const offset = this.#offset;
-    this.#offset += 16;
-    return randomUuid(this.#batch, offset);
+    this.#offset += length;
+    return offset;
   }
 }
 

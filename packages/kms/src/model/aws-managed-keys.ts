@@ -18,13 +18,11 @@ import { accountRootArn, partitionOf } from './identifiers.ts';
 import { createKeyRecord, newKeyId, newMaterial } from './keys.ts';
 import { prettyJson, type JsonValue } from '../policy/format.ts';
 import type { KeyRecord } from './records.ts';
+import { AWS_MANAGED_ROTATION_PERIOD_DAYS } from './rotation.ts';
 import type { Change } from './state.ts';
 
 /** Reserved alias prefix (CreateAlias AliasName doc: "The alias/aws/ prefix is reserved for AWS managed keys."). */
 export const AWS_ALIAS_PREFIX = 'alias/aws/';
-
-/** AWS managed keys rotate every year and the schedule cannot be changed (dev guide concepts.md). */
-const ROTATION_PERIOD_DAYS = 365;
 
 /** What differs between the AWS managed keys of two services. */
 interface ManagedKeySpec {
@@ -180,7 +178,7 @@ export function createAwsManagedKey(random: Random, now: number, account: string
   // Rotation is always on, yearly ("New AWS managed keys are automatically rotated one year after
   // they are created", concepts.md). model/rotation.ts derives the dates of AWS managed keys from
   // their creation and rotation history, so no next date is stored here.
-  const key: KeyRecord = { ...created, rotation: { ...created.rotation, enabled: true, periodInDays: ROTATION_PERIOD_DAYS } };
+  const key: KeyRecord = { ...created, rotation: { ...created.rotation, enabled: true, periodInDays: AWS_MANAGED_ROTATION_PERIOD_DAYS } };
   return [
     { type: 'putKey', key },
     { type: 'putAlias', alias: { account, region, aliasName, targetKeyId: key.keyId, creationDate: now, lastUpdatedDate: now } },

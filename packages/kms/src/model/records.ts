@@ -1,7 +1,7 @@
 /**
  * @module
  * The records the KMS model stores: keys (with every backing-key version), aliases and grants.
- * Records are immutable values; the state replaces a record to change it (see `changes.ts`).
+ * Records are immutable values; the state replaces a record to change it (see `state.ts`).
  * Times are epoch milliseconds; names are camelCase (AWS wire names exist only in operations and
  * protocol).
  */

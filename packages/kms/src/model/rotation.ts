@@ -15,7 +15,7 @@
  */
 
 import type { Random } from './environment.ts';
-import { newMaterial } from './keys.ts';
+import { DEFAULT_ROTATION_PERIOD_DAYS, newMaterial } from './keys.ts';
 import type { KeyRecord, RotationType } from './records.ts';
 
 /** One day in milliseconds. */
@@ -26,8 +26,11 @@ export const MIN_ROTATION_PERIOD_DAYS = 90;
 /** Upper end of `RotationPeriodInDays`. */
 export const MAX_ROTATION_PERIOD_DAYS = 2560;
 
-/** AWS managed keys rotate every year (changed from three years in May 2022; EnableKeyRotation doc). */
-export const AWS_MANAGED_ROTATION_PERIOD_DAYS = 365;
+/**
+ * AWS managed keys rotate every year (changed from three years in May 2022; EnableKeyRotation doc):
+ * the default period of customer keys.
+ */
+export const AWS_MANAGED_ROTATION_PERIOD_DAYS: number = DEFAULT_ROTATION_PERIOD_DAYS;
 
 /**
  * Most on-demand rotations per key. The RotateKeyOnDemand doc says "a maximum of 25 times per KMS

@@ -48,6 +48,5 @@ export const generateRandom: OperationDefinition<GenerateRandomRequest, Generate
     refuseRecipient(input.Recipient);
     return { Plaintext: context.random.bytes(input.NumberOfBytes) };
   },
-
-  auditParameters: () => null,
+  // requestParameters: null (audit-fields.ts NO_PARAMETERS; ct-generaterandom).
 };

@@ -9,6 +9,7 @@
 
 import { KmsError } from '../errors.ts';
 import type { KeyState } from '../model/records.ts';
+import { DAY_MS } from '../model/rotation.ts';
 import { integer, structure } from '../protocol/shapes.ts';
 import { requireKeyState } from './shared/key-state.ts';
 import { KEY_ID } from './shared/members.ts';
@@ -33,7 +34,6 @@ export interface ScheduleKeyDeletionResponse {
 const DEFAULT_WINDOW_DAYS = 30;
 const MIN_WINDOW_DAYS = 7;
 const MAX_WINDOW_DAYS = 30;
-const DAY_MS = 86_400_000;
 
 /** ScheduleKeyDeletion. */
 export const scheduleKeyDeletion: OperationDefinition<ScheduleKeyDeletionRequest, ScheduleKeyDeletionResponse> = {
