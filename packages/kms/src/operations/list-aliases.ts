@@ -55,7 +55,7 @@ export const listAliases: OperationDefinition<ListAliasesRequest, ListAliasesRes
       }
     }
     entries.sort((a, b) => (a.AliasName < b.AliasName ? -1 : a.AliasName > b.AliasName ? 1 : 0));
-    const page = paginate(entries, Math.min(input.Limit ?? DEFAULT_LIMIT, MAX_LIMIT), input.Marker, DEFAULT_LIMIT);
+    const page = paginate(entries, Math.min(input.Limit ?? DEFAULT_LIMIT, MAX_LIMIT), input.Marker);
     return { Aliases: page.items, ...(page.nextMarker === undefined ? {} : { NextMarker: page.nextMarker }), Truncated: page.truncated };
   },
 };

@@ -37,7 +37,7 @@ export const listResourceTags: OperationDefinition<ListResourceTagsRequest, List
     const key = await context.resolveKey(input.KeyId, 'key');
     context.touch(key);
     context.authorize('kms:ListResourceTags', key);
-    const page = paginate(toTagInputs(key.tags), Math.min(input.Limit ?? MAX_PAGE, MAX_PAGE), input.Marker, MAX_PAGE);
+    const page = paginate(toTagInputs(key.tags), Math.min(input.Limit ?? MAX_PAGE, MAX_PAGE), input.Marker);
     return { Tags: page.items, ...(page.nextMarker === undefined ? {} : { NextMarker: page.nextMarker }), Truncated: page.truncated };
   },
 };
