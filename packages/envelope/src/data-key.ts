@@ -60,12 +60,21 @@ export class DataKey {
 
   /**
    * Takes ownership of `bytes` without copying; the holder wipes exactly that buffer. Use it only
-   * for buffers nobody else references (a keyring's freshly unwrapped key, say).
+   * for buffers nobody else references (a keyring's freshly unwrapped key, say). `bytes` must span
+   * its whole `ArrayBuffer`: a view into a larger buffer (a Node.js pooled `Buffer`, a slice of a
+   * message) shares memory with someone else, so use `copyOf` for those.
    *
    * @throws TypeError unless `bytes` is a `Uint8Array`.
+   * @throws RangeError if `bytes` is a view into part of a larger `ArrayBuffer`.
    */
   static adopt(bytes: Uint8Array): DataKey {
     assertBytes(bytes, 'bytes');
+    // Precondition: the buffer is the key's alone, so wipe() can never zero a neighbour's bytes.
+    if (bytes.byteOffset !== 0 || bytes.byteLength !== bytes.buffer.byteLength) {
+      throw new RangeError(
+        `"bytes" expected a Uint8Array spanning its whole ArrayBuffer, got byteOffset=${bytes.byteOffset}, byteLength=${bytes.byteLength} of ${bytes.buffer.byteLength}`,
+      );
+    }
     return new DataKey(bytes);
   }
 

@@ -106,14 +106,33 @@ describe('DataKey', () => {
     expect(key.bytes[5]).toBe(1);
   });
 
-  it('wipe zeroes the buffer it holds, after which reading bytes throws', () => {
+  it('adopt refuses a view into part of a larger buffer (RangeError), so wipe can never zero a neighbour', () => {
     const backing = new Uint8Array(34).fill(0xaa);
-    const bytes = backing.subarray(1, 33);
+    for (const [start, end] of [[1, 33], [0, 32], [2, 34]] as const) {
+      const view = backing.subarray(start, end);
+      view.set(secret());
+      expect(() => DataKey.adopt(view)).toThrow(RangeError);
+      expect(() => DataKey.adopt(view)).toThrow(/byteOffset=\d+, byteLength=32 of 34/);
+    }
+    // A Node.js Buffer from the shared pool is such a view too; copyOf is the way to hold it.
+    const pooled = Buffer.from(secret());
+    expect(pooled.buffer.byteLength).toBeGreaterThan(32);
+    expect(() => DataKey.adopt(pooled)).toThrow(RangeError);
+    expect(() => DataKey.adopt(new Uint8Array(backing.buffer, 0, 32))).toThrow(RangeError);
+    const copy = DataKey.copyOf(pooled);
+    copy.wipe();
+    expect(toHex(pooled)).toBe(toHex(secret()));
+    expect(backing.some((byte) => byte === 0)).toBe(false);
+  });
+
+  it('wipe zeroes the buffer it holds, after which reading bytes throws', () => {
+    const backing = new ArrayBuffer(32);
+    const bytes = new Uint8Array(backing);
     bytes.set(secret());
     const key = DataKey.adopt(bytes);
     key.wipe();
     expect(bytes.every((byte) => byte === 0)).toBe(true);
-    expect([backing[0], backing[33]]).toEqual([0xaa, 0xaa]);
+    expect(new Uint8Array(backing).every((byte) => byte === 0)).toBe(true);
     expect(key.wiped).toBe(true);
     expect(() => key.bytes).toThrow(Error);
     key.wipe();
