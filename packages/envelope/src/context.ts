@@ -17,7 +17,7 @@
  * a real U+FFFD, breaking injectivity, so it is rejected.
  */
 
-import { assertBytes, assertObject, fromUtf8, readU16, utf8, writeU16 } from './bytes.ts';
+import { assertBytes, assertObject, equalBytes, fromUtf8, readU16, utf8, writeU16 } from './bytes.ts';
 
 /** A string-to-string map bound to ciphertexts as authenticated data. */
 export type EncryptionContext = Readonly<Record<string, string>>;
@@ -32,9 +32,10 @@ export const MAX_CONTEXT_BYTES = 0xffff;
 const EMPTY_ENCODING: Uint8Array = new Uint8Array(2);
 
 /**
- * Canonical bytes of the frozen contexts `normalizeEncryptionContext` returned. A seal encodes its
- * context several times (header, keyring AAD); the frozen object cannot change, so its bytes are
- * computed once. Keyed weakly: the cache never keeps a context alive.
+ * Canonical bytes of the frozen contexts `normalizeEncryptionContext` and `decodeEncryptionContext`
+ * returned. A seal or an open uses its context several times (header, expected-context check,
+ * keyring AAD); the frozen object cannot change, so its bytes are computed once. Keyed weakly: the
+ * cache never keeps a context alive.
  */
 const CANONICAL = new WeakMap<object, Uint8Array>();
 
@@ -102,7 +103,8 @@ function canonicalize(context: EncryptionContext | undefined): { bytes: Uint8Arr
  * Decodes a canonical encoding back into a context. Only canonical bytes are accepted: keys must be
  * strictly increasing (so sorted and unique), UTF-8 must be valid, and nothing may trail.
  *
- * @returns the context, or `undefined` if `bytes` is not a canonical encoding.
+ * @returns the context, frozen and already normalized (`normalizeEncryptionContext` returns it as
+ *   is), or `undefined` if `bytes` is not a canonical encoding.
  * @throws TypeError unless `bytes` is a Uint8Array.
  * @example
  * ```ts
@@ -132,7 +134,13 @@ export function decodeEncryptionContext(bytes: Uint8Array): EncryptionContext | 
     context[keyText] = valueText;
   }
   if (offset !== bytes.length) return undefined;
-  return Object.freeze({ ...context });
+  const decoded = Object.freeze({ ...context });
+  // The bytes were just proven canonical for exactly these pairs: cache a private copy (the caller
+  // may reuse `bytes`), so opening a message never re-encodes its header's context. An encoding
+  // over the maximum (only reachable through this public decoder, never from a header) is left
+  // uncached, so encoding or normalizing it still throws RangeError.
+  if (bytes.length <= MAX_CONTEXT_BYTES) CANONICAL.set(decoded, bytes.slice());
+  return decoded;
 }
 
 /**
@@ -147,9 +155,8 @@ export function decodeEncryptionContext(bytes: Uint8Array): EncryptionContext | 
  * ```
  */
 export function contextEquals(a: EncryptionContext | undefined, b: EncryptionContext | undefined): boolean {
-  const left = encodeEncryptionContext(a);
-  const right = encodeEncryptionContext(b);
-  return compareBytes(left, right) === 0;
+  // The encoding is injective, so equal bytes mean equal pairs; cached bytes are compared uncopied.
+  return equalBytes(sharedCanonicalBytes(a), sharedCanonicalBytes(b));
 }
 
 /**

@@ -12,6 +12,7 @@ import {
   encodeEncryptionContext,
   MAX_CONTEXT_BYTES,
   normalizeEncryptionContext,
+  sharedCanonicalBytes,
   type EncryptionContext,
 } from '../src/context.ts';
 import { concat, toHex } from './helpers/wycheproof.ts';
@@ -250,5 +251,45 @@ describe('normalized contexts and their cached encoding', () => {
   it('returns an already normalized context as it is', () => {
     const normalized = normalizeEncryptionContext({ b: '2', a: '1' });
     expect(normalizeEncryptionContext(normalized)).toBe(normalized);
+  });
+
+  it('a decoded context is already normalized, its validated bytes cached (a private copy) (property)', () => {
+    fc.assert(
+      fc.property(contextArb, (context) => {
+        const bytes = encodeEncryptionContext(context);
+        const decoded = decodeEncryptionContext(bytes)!;
+        expect(normalizeEncryptionContext(decoded)).toBe(decoded);
+        // Cached: the same shared bytes every time, never re-encoded.
+        const shared = sharedCanonicalBytes(decoded);
+        expect(sharedCanonicalBytes(decoded)).toBe(shared);
+        expect(shared).not.toBe(bytes);
+        expect(toHex(shared)).toBe(toHex(bytes));
+        // The caller's buffer may be reused: the cached encoding does not follow it.
+        bytes.fill(0xee);
+        expect(toHex(encodeEncryptionContext(decoded))).toBe(toHex(shared));
+        expect(contextEquals(decoded, context)).toBe(true);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('contextEquals agrees with comparing canonical encodings, for normalized, decoded and raw contexts (property)', () => {
+    fc.assert(
+      fc.property(contextArb, contextArb, fc.nat(2), fc.nat(2), (a, b, formA, formB) => {
+        const shaped = (context: EncryptionContext, form: number): EncryptionContext =>
+          form === 0 ? context : form === 1 ? normalizeEncryptionContext(context) : decodeEncryptionContext(encodeEncryptionContext(context))!;
+        const expected = encodeHex(a) === encodeHex(b);
+        expect(contextEquals(shaped(a, formA), shaped(b, formB))).toBe(expected);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('an encoding over the maximum decodes but is not cached, so encoding it again still throws RangeError', () => {
+    const big = concat(Uint8Array.of(0, 2), Uint8Array.of(0, 1, ...ascii('a'), 0xff, 0xff), new Uint8Array(0xffff).fill(0x61), Uint8Array.of(0, 1, ...ascii('b'), 0, 0));
+    const decoded = decodeEncryptionContext(big);
+    expect(decoded).toBeDefined();
+    expect(() => encodeEncryptionContext(decoded)).toThrow(RangeError);
+    expect(() => normalizeEncryptionContext(decoded)).toThrow(RangeError);
   });
 });

@@ -92,6 +92,24 @@ describe('RawAesKeyring', () => {
     await expect(other.unwrapDataKey(wrapped, context)).rejects.toThrow(/destroyed/);
   });
 
+  it('opening builds the AAD of the header\'s context once, reusing it for every unwrap attempt', async () => {
+    // Two wrapped keys under one keyring id but different wrapping keys: opening with the second
+    // key tries (and fails) the first wrapped key, then unwraps the second, both under one AAD.
+    const aads: Uint8Array[] = [];
+    const backend: Backend = {
+      ...nodeBackend,
+      aesGcmDecrypt(key, nonce, sealed, aad, output) {
+        if (aad !== undefined) aads.push(aad);
+        return nodeBackend.aesGcmDecrypt(key, nonce, sealed, aad, output);
+      },
+    };
+    const sealed = await seal(pattern(30), { keyring: [testKeyring('same', 1), testKeyring('same', 2)], context });
+    const second = testKeyring('same', 2, backend);
+    expect(await open(sealed, { keyring: second, context })).toEqual(pattern(30));
+    expect(aads).toHaveLength(2);
+    expect(aads[1]).toBe(aads[0]);
+  });
+
   it('never serialises its key', () => {
     const keyring = new RawAesKeyring({ name: 'secret', key: testKey(0xab) });
     expect(JSON.parse(JSON.stringify(keyring))).toEqual({ id: 'raw-aes:secret' });
