@@ -9,11 +9,19 @@
  */
 
 import defaultBackend from '#default-backend';
-import type { Backend } from './backend/types.ts';
+import type { Backend, PreparedAesGcm } from './backend/types.ts';
 import { assertInteger, assertObject, equalBytes, wipe } from './bytes.ts';
 import { contextEquals, encodeEncryptionContext, normalizeEncryptionContext, type EncryptionContext } from './context.ts';
 import { decryptFailed } from './errors.ts';
-import { DATA_KEY_LENGTH, DEFAULT_FRAME_LENGTH, MAX_FRAME_LENGTH, MESSAGE_ID_LENGTH, MIN_FRAME_LENGTH, SUITE_AES256_GCM_HKDF_SHA256_COMMIT } from './format/constants.ts';
+import {
+  DATA_KEY_LENGTH,
+  DEFAULT_FRAME_LENGTH,
+  MAX_FRAME_COUNT,
+  MAX_FRAME_LENGTH,
+  MESSAGE_ID_LENGTH,
+  MIN_FRAME_LENGTH,
+  SUITE_AES256_GCM_HKDF_SHA256_COMMIT,
+} from './format/constants.ts';
 import { deriveMessageKeys } from './format/derive.ts';
 import { frameNonce } from './format/frames.ts';
 import { encodeHeaderFields, type MessageHeader } from './format/header.ts';
@@ -65,7 +73,8 @@ export interface MessageOpener {
   readonly backend: Backend;
   /**
    * Opens frame `index`, into `output` if given (sealed frame length - 16 bytes); `undefined` if
-   * its tag does not verify (no plaintext is released, and `output` is zeroed).
+   * its tag does not verify or the index lies past the format's frame count (no plaintext is
+   * released, and `output` is zeroed).
    */
   openFrame(index: number, final: boolean, sealedFrame: Uint8Array, output?: Uint8Array): Uint8Array | undefined;
   /** Wipes the frame key. */
@@ -151,24 +160,30 @@ export async function createMessageOpener(header: MessageHeader, options: OpenOp
   const dataKey = await unwrapAny(header, keyrings);
   if (dataKey === undefined) throw decryptFailed();
   let frameKey: Uint8Array | undefined;
+  let frames: PreparedAesGcm;
   try {
     if (dataKey.length !== DATA_KEY_LENGTH) throw decryptFailed();
     const keys = deriveMessageKeys(backend, dataKey, header.messageId, header.suite);
     frameKey = keys.frameKey;
     // Precondition: the key commitment matches (constant time) before anything is decrypted.
     if (!equalBytes(keys.commitment, header.commitment)) throw decryptFailed();
-  } catch (error) {
-    wipe(frameKey);
-    throw error;
+    // Inside the try, so the frame key is wiped even if the backend fails to prepare it.
+    frames = backend.prepareAesGcm(frameKey, Math.min(header.frameLength, messageLength ?? header.frameLength));
   } finally {
-    wipe(dataKey);
+    wipe(frameKey, dataKey);
   }
-  const frames = backend.prepareAesGcm(frameKey, Math.min(header.frameLength, messageLength ?? header.frameLength));
-  wipe(frameKey);
   return {
     header,
     backend,
-    openFrame: (index, final, sealedFrame, output) => frames.decrypt(frameNonce(index, final), sealedFrame, header.bytes, output),
+    openFrame(index, final, sealedFrame, output) {
+      // Precondition: the index fits the format (regular frames leave index MAX_FRAME_COUNT - 1 to
+      // the final one), so no nonce is ever built from an index the 32-bit field would truncate.
+      if (index >= (final ? MAX_FRAME_COUNT : MAX_FRAME_COUNT - 1)) {
+        output?.fill(0);
+        return undefined;
+      }
+      return frames.decrypt(frameNonce(index, final), sealedFrame, header.bytes, output);
+    },
     destroy: () => frames.destroy(),
   };
 }

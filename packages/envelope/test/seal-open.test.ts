@@ -125,3 +125,24 @@ describe('seal then open round trips', () => {
     expect(await open(sealedByNoble, { keyring: testKeyring('test', 1, nodeBackend) })).toEqual(plaintext);
   });
 });
+
+describe('failure paths', () => {
+  it('open wipes the derived frame key when the backend fails to prepare it (seal too)', async () => {
+    const keyring = testKeyring('prepare');
+    const sealed = await seal(pattern(40), { keyring, frameLength: 16 });
+    const failure = new Error('AES-GCM unavailable');
+    const handed: Uint8Array[] = [];
+    // The backend gets the frame key itself (a view of the derived bytes): it must be zero afterwards.
+    const backend: Backend = {
+      ...nodeBackend,
+      prepareAesGcm(key) {
+        handed.push(key);
+        throw failure;
+      },
+    };
+    await expect(open(sealed, { keyring, backend })).rejects.toBe(failure);
+    await expect(seal(pattern(40), { keyring, backend })).rejects.toBe(failure);
+    expect(handed).toHaveLength(2);
+    for (const key of handed) expect(key).toEqual(new Uint8Array(32));
+  });
+});

@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import type { Backend } from '../src/backend/types.ts';
 import { MAX_FRAME_COUNT } from '../src/format/constants.ts';
 import { frameNonce } from '../src/format/frames.ts';
+import { createMessageOpener } from '../src/message.ts';
 import { readHeader, seal } from '../src/seal.ts';
 import { describeNonce, fixedKeyKeyring, hex, nodeBackend, pattern, testKey, testKeyring } from './helpers/messages.ts';
 
@@ -111,5 +112,33 @@ describe('nonce construction', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+});
+
+describe('the frame index bound (MAX_FRAME_COUNT)', () => {
+  it('frameNonce refuses an index the 32-bit field cannot hold (RangeError) instead of truncating it', () => {
+    for (const index of [-1, MAX_FRAME_COUNT, 2 ** 32, 2 ** 32 + 5, 2 ** 40]) {
+      for (const final of [false, true]) expect(() => frameNonce(index, final)).toThrow(RangeError);
+    }
+    for (const index of [0.5, Number.NaN, Number.POSITIVE_INFINITY]) expect(() => frameNonce(index, true)).toThrow(TypeError);
+  });
+
+  it('openFrame refuses indices from MAX_FRAME_COUNT on (and a regular frame at MAX_FRAME_COUNT - 1), zeroing the output', async () => {
+    const keyring = testKeyring('bound');
+    const sealed = await seal(pattern(5), { keyring, frameLength: 16 });
+    const header = readHeader(sealed);
+    const frame = sealed.subarray(header.length);
+    const opener = await createMessageOpener(header, { keyring });
+    try {
+      expect(opener.openFrame(0, true, frame)).toEqual(pattern(5));
+      // 2^32 truncated to 32 bits would be index 0: this very frame would open.
+      for (const index of [2 ** 32, MAX_FRAME_COUNT, 2 ** 33]) expect(opener.openFrame(index, true, frame)).toBeUndefined();
+      expect(opener.openFrame(MAX_FRAME_COUNT - 1, false, frame)).toBeUndefined();
+      const output = new Uint8Array(5).fill(9);
+      expect(opener.openFrame(2 ** 32, true, frame, output)).toBeUndefined();
+      expect(output).toEqual(new Uint8Array(5));
+    } finally {
+      opener.destroy();
+    }
   });
 });

@@ -18,18 +18,24 @@
  * tags; binding the header as AAD makes every frame authenticate the header.
  */
 
-import { writeU32 } from '../bytes.ts';
+import { assertInteger, writeU32 } from '../bytes.ts';
 import { FRAME_TAG_LENGTH, MAX_FRAME_COUNT } from './constants.ts';
 
 const NONCE_LENGTH = 12;
 const KIND_REGULAR = 0;
 const KIND_FINAL = 1;
 
-/** The nonce of frame `index`, marked final or not. */
+/**
+ * The nonce of frame `index`, marked final or not.
+ *
+ * @throws TypeError unless `index` is a safe integer; RangeError unless it is below
+ *   MAX_FRAME_COUNT (a larger index would be truncated to 32 bits and repeat an earlier nonce).
+ */
 export function frameNonce(index: number, final: boolean): Uint8Array {
+  assertInteger(index, 0, MAX_FRAME_COUNT - 1, 'index');
   const nonce = new Uint8Array(NONCE_LENGTH);
   writeU32(nonce, 0, final ? KIND_FINAL : KIND_REGULAR);
-  // u64 index: the high word stays zero because index < 2^32 (MAX_FRAME_COUNT).
+  // u64 index: the high word stays zero because index < MAX_FRAME_COUNT < 2^32 (asserted above).
   writeU32(nonce, 8, index);
   return nonce;
 }
