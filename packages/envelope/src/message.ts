@@ -18,6 +18,7 @@ import {
   DEFAULT_FRAME_LENGTH,
   MAX_FRAME_COUNT,
   MAX_FRAME_LENGTH,
+  MAX_WRAPPED_KEYS,
   MESSAGE_ID_LENGTH,
   MIN_FRAME_LENGTH,
   SUITE_AES256_GCM_HKDF_SHA256_COMMIT,
@@ -85,11 +86,16 @@ export interface MessageOpener {
  * Starts a message: data key, wrapped keys, derived keys and the header.
  *
  * @param messageLength - the plaintext length, when known (one-shot), to size per-key tables.
- * @throws TypeError / RangeError for bad options; whatever a keyring throws, unchanged.
+ * @throws TypeError / RangeError for bad options (RangeError for more than 16 keyrings, before any
+ *   keyring is called); whatever a keyring throws, unchanged.
  */
 export async function createMessageSealer(options: SealOptions, messageLength?: number): Promise<MessageSealer> {
   assertObject(options, 'options');
   const keyrings = keyringList(options.keyring);
+  // Checked before any keyring runs: each wrap may be a KMS call, wasted if the header cannot hold it.
+  if (keyrings.length > MAX_WRAPPED_KEYS) {
+    throw new RangeError(`"keyring" expected at most ${MAX_WRAPPED_KEYS} keyrings to seal with, got ${keyrings.length}`);
+  }
   const context = normalizeEncryptionContext(options.context);
   const contextBytes = encodeEncryptionContext(context);
   // `=== undefined`, not `??`: a null frame length is a wrong type (TypeError), not "use the default".

@@ -113,6 +113,18 @@ describe('header codec', () => {
   });
 });
 
+describe('encodeHeaderFields argument types', () => {
+  it('a wrapped key that is not a Uint8Array is a TypeError (wrong type), a keyring id that is not a string too', () => {
+    const base = { suite: 1, messageId: new Uint8Array(32), contextBytes: EMPTY_CONTEXT, frameLength: 16, commitment: new Uint8Array(32) };
+    for (const ciphertext of [[1, 2], 'ab', null, undefined, new ArrayBuffer(2), new Uint16Array(1), { length: 2 }]) {
+      expect(() => encodeHeaderFields({ ...base, wrappedKeys: [{ keyringId: 'k', ciphertext: ciphertext as never }] })).toThrow(TypeError);
+    }
+    for (const keyringId of [1, null, undefined, '\ud800']) {
+      expect(() => encodeHeaderFields({ ...base, wrappedKeys: [{ keyringId: keyringId as never, ciphertext: new Uint8Array(1) }] })).toThrow(TypeError);
+    }
+  });
+});
+
 describe('hostile headers are rejected as soon as the bad field is read', () => {
   it('an unknown version or suite is reported from the first bytes', () => {
     for (const version of [0x00, 0x02, 0x80, 0xff]) expectParseError(Uint8Array.of(version), 'UNSUPPORTED_VERSION');

@@ -154,6 +154,27 @@ describe('several keyrings', () => {
     await expect(seal(pattern(5), { keyring: rings })).rejects.toThrow(RangeError);
   });
 
+  it('refuses a 17th keyring before calling any keyring (each wrap may be a KMS call)', async () => {
+    const spies = Array.from({ length: 17 }, (_, i) => spy(testKeyring(`k${i}`, i)));
+    let generated = 0;
+    const generator: Keyring = { ...spies[0]!, generateDataKey: async () => (generated++, Promise.reject(new Error('not reached'))) };
+    await expect(seal(pattern(5), { keyring: spies })).rejects.toThrow(RangeError);
+    await expect(seal(pattern(5), { keyring: [generator, ...spies.slice(1)] })).rejects.toThrow(/at most 16 keyrings/);
+    expect(spies.flatMap((s) => s.calls)).toEqual([]);
+    expect(generated).toBe(0);
+  });
+
+  it('a keyring whose wrapped key is not a Uint8Array makes seal throw TypeError (wrong type), not RangeError', async () => {
+    for (const ciphertext of [[1, 2, 3], 'abc', undefined, new ArrayBuffer(4), new Uint16Array(2)]) {
+      const odd: Keyring = { wrapDataKey: async () => ({ keyringId: 'odd', ciphertext: ciphertext as never }), unwrapDataKey: async () => undefined };
+      await expect(seal(pattern(5), { keyring: odd })).rejects.toThrow(TypeError);
+    }
+    for (const length of [0, 8193]) {
+      const sized: Keyring = { wrapDataKey: async () => ({ keyringId: 'sized', ciphertext: new Uint8Array(length) }), unwrapDataKey: async () => undefined };
+      await expect(seal(pattern(5), { keyring: sized })).rejects.toThrow(RangeError);
+    }
+  });
+
   it('the first keyring generates the data key when it can; the others wrap that same key', async () => {
     const generated: Uint8Array[] = [];
     const contexts: EncryptionContext[] = [];

@@ -18,7 +18,7 @@
  * a hostile header cannot make a reader wait for or allocate more than the format allows.
  */
 
-import { fromUtf8, readU16, readU32, utf8, writeU16, writeU32 } from '../bytes.ts';
+import { assertBytes, fromUtf8, readU16, readU32, utf8, writeU16, writeU32 } from '../bytes.ts';
 import { decodeEncryptionContext, type EncryptionContext } from '../context.ts';
 import { EnvelopeError, malformed } from '../errors.ts';
 import type { WrappedDataKey } from '../keyring.ts';
@@ -65,6 +65,7 @@ export type HeaderParse = { readonly header: MessageHeader } | { readonly needed
 /**
  * Serialises the header.
  *
+ * @throws TypeError if a keyring id is not a well-formed string or a wrapped key not a Uint8Array.
  * @throws RangeError if a wrapped key, keyring id or count exceeds the format's maximum.
  */
 export function encodeHeaderFields(fields: HeaderFields): Uint8Array {
@@ -75,8 +76,10 @@ export function encodeHeaderFields(fields: HeaderFields): Uint8Array {
   const ids = wrappedKeys.map((key) => encodeKeyringId(key.keyringId));
   let length = 1 + 2 + MESSAGE_ID_LENGTH + 2 + fields.contextBytes.length + 1 + 4 + COMMITMENT_LENGTH;
   wrappedKeys.forEach((key, i) => {
-    if (!(key.ciphertext instanceof Uint8Array) || key.ciphertext.length < 1 || key.ciphertext.length > MAX_WRAPPED_KEY_BYTES) {
-      throw new RangeError(`a wrapped data key must be 1 to ${MAX_WRAPPED_KEY_BYTES} bytes`);
+    // A keyring's output is checked like an argument: wrong type TypeError, wrong size RangeError.
+    assertBytes(key.ciphertext, 'ciphertext');
+    if (key.ciphertext.length < 1 || key.ciphertext.length > MAX_WRAPPED_KEY_BYTES) {
+      throw new RangeError(`a wrapped data key must be 1 to ${MAX_WRAPPED_KEY_BYTES} bytes, got ${key.ciphertext.length}`);
     }
     length += 4 + ids[i]!.length + key.ciphertext.length;
   });
