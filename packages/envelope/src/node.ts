@@ -79,6 +79,7 @@ export function createOpenTransform(options: OpenOptions): Transform {
       }
     },
     destroy(error, callback) {
+      // If a write is still unwrapping the data key, the engine destroys that frame key on return.
       engine.abort();
       callback(error);
     },

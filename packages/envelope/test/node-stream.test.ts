@@ -1,4 +1,4 @@
-import { describe, it, expect } from 'vitest';
+import { describe, it, expect, vi } from 'vitest';
 import fc from 'fast-check';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -6,7 +6,7 @@ import { EnvelopeError } from '../src/errors.ts';
 import type { Keyring } from '../src/keyring.ts';
 import { createOpenTransform, createSealTransform, nodeBackend } from '../src/node.ts';
 import { open, seal } from '../src/seal.ts';
-import { chunksOf, concat, cutAt, flipBit, joinFrames, pattern, splitFrames, testKeyring } from './helpers/messages.ts';
+import { chunksOf, concat, cutAt, flipBit, gatedKeyring, joinFrames, keyRecordingBackend, pattern, splitFrames, testKeyring } from './helpers/messages.ts';
 
 const keyring = testKeyring('node-stream');
 const context = { adapter: 'node' };
@@ -118,5 +118,32 @@ describe('Node.js stream adapters', () => {
     const transform = createOpenTransform({ keyring });
     await expect(pipeline(source(chunksOf(sealed, 10)), transform, sink)).rejects.toBe(boom);
     expect(transform.destroyed).toBe(true);
+  });
+});
+
+describe('destroying a Node.js transform while its keyring works', () => {
+  it('createOpenTransform destroyed during the data-key unwrap destroys the frame key prepared afterwards', async () => {
+    const sealed = await seal(pattern(100), { keyring, frameLength: 16 });
+    const gated = gatedKeyring(keyring);
+    const backend = keyRecordingBackend();
+    const transform = createOpenTransform({ keyring: gated, backend });
+    transform.on('error', () => undefined);
+    transform.write(sealed);
+    await gated.called;
+    transform.destroy();
+    gated.release();
+    await vi.waitFor(() => expect(backend.prepared.map((entry) => entry.destroyed)).toEqual([true]));
+  });
+
+  it('createSealTransform destroyed while its keyring wraps aborts the engine once it exists', async () => {
+    const gated = gatedKeyring(keyring);
+    const backend = keyRecordingBackend();
+    const transform = createSealTransform({ keyring: gated, frameLength: 16, backend });
+    transform.on('error', () => undefined);
+    transform.write(pattern(40));
+    await gated.called;
+    transform.destroy();
+    gated.release();
+    await vi.waitFor(() => expect(backend.prepared.map((entry) => entry.destroyed)).toEqual([true]));
   });
 });

@@ -1,4 +1,4 @@
-import { describe, it, expect } from 'vitest';
+import { describe, it, expect, vi } from 'vitest';
 import fc from 'fast-check';
 import { EnvelopeError } from '../src/errors.ts';
 import type { Keyring } from '../src/keyring.ts';
@@ -8,7 +8,7 @@ import { OpenEngine } from '../src/stream/open-engine.ts';
 import { SealEngine } from '../src/stream/seal-engine.ts';
 import { createOpenStream, createSealStream } from '../src/stream/web.ts';
 import {
-  chunksOf, concat, cutAt, flipBit, joinFrames, nobleBackend, pattern, pipeAll, runTransform, splitFrames, testKeyring, keyRecordingBackend,
+  chunksOf, concat, cutAt, flipBit, gatedKeyring, joinFrames, nobleBackend, pattern, pipeAll, runTransform, splitFrames, testKeyring, keyRecordingBackend,
 } from './helpers/messages.ts';
 
 const keyring = testKeyring('stream');
@@ -263,5 +263,53 @@ describe('cancellation', () => {
     await writer.abort('producer failed');
     expect(backend.prepared[0]!.destroyed).toBe(true);
     await expect(reader.read()).rejects.toBe('producer failed');
+  });
+});
+
+describe('aborting while a keyring works', () => {
+  const rawKeyring = () => new RawAesKeyring({ name: 'race', key: new Uint8Array(32).fill(4) });
+
+  it('OpenEngine.abort() during the data-key unwrap destroys the frame key prepared after it, and the write rejects', async () => {
+    const inner = rawKeyring();
+    const sealed = await seal(pattern(100), { keyring: inner, frameLength: 16 });
+    const keyring = gatedKeyring(inner);
+    const backend = keyRecordingBackend();
+    const engine = new OpenEngine({ keyring, backend });
+    const writing = engine.write(sealed);
+    await keyring.called;
+    engine.abort();
+    keyring.release();
+    await expect(writing).rejects.toThrow(/aborted/);
+    expect(backend.prepared).toHaveLength(1);
+    expect(backend.prepared[0]!.destroyed).toBe(true);
+    await expect(engine.write(new Uint8Array(1))).rejects.toThrow(/already finished/);
+  });
+
+  it('cancelling an open stream while its keyring unwraps destroys the frame key prepared afterwards', async () => {
+    const inner = rawKeyring();
+    const sealed = await seal(pattern(100), { keyring: inner, frameLength: 16 });
+    const keyring = gatedKeyring(inner);
+    const backend = keyRecordingBackend();
+    const stream = createOpenStream({ keyring, backend });
+    const writer = stream.writable.getWriter();
+    const reader = stream.readable.getReader();
+    writer.write(sealed).catch(() => undefined);
+    // A pending read lifts the readable side's backpressure, so the transform (and unwrap) starts.
+    reader.read().catch(() => undefined);
+    await keyring.called;
+    await reader.cancel('consumer went away');
+    keyring.release();
+    await vi.waitFor(() => expect(backend.prepared.map((entry) => entry.destroyed)).toEqual([true]));
+  });
+
+  it('cancelling a seal stream while its keyring wraps (start() pending) aborts the engine created afterwards', async () => {
+    const keyring = gatedKeyring(rawKeyring());
+    const backend = keyRecordingBackend();
+    const stream = createSealStream({ keyring, frameLength: 16, backend });
+    const reader = stream.readable.getReader();
+    await keyring.called;
+    await reader.cancel('consumer went away');
+    keyring.release();
+    await vi.waitFor(() => expect(backend.prepared.map((entry) => entry.destroyed)).toEqual([true]));
   });
 });

@@ -31,6 +31,8 @@ export class OpenEngine {
   /**
    * Accepts the next sealed chunk; resolves to the plaintext frames it completed and authenticated.
    * @throws EnvelopeError as `open` does; the engine is closed after any error.
+   * @throws Error if `abort()` ran while the data key was being unwrapped (the frame key is then
+   *   destroyed at once).
    */
   async write(chunk: Uint8Array): Promise<Uint8Array[]> {
     this.#assertOpen();
@@ -40,7 +42,14 @@ export class OpenEngine {
         this.#prefix = concatBytes(this.#prefix, chunk);
         const parsed = parseHeader(this.#prefix);
         if ('needed' in parsed) return [];
-        this.#opener = await createMessageOpener(parsed.header, this.#options);
+        const opener = await createMessageOpener(parsed.header, this.#options);
+        // abort() may have run while the keyring worked (a destroyed Node.js transform, a cancelled
+        // web stream): nothing would destroy this opener later, so destroy it now.
+        if (this.#closed) {
+          opener.destroy();
+          throw new Error('OpenEngine: aborted while the data key was being unwrapped');
+        }
+        this.#opener = opener;
         this.#pending = new Uint8Array(parsed.header.frameLength + FRAME_TAG_LENGTH);
         chunk = this.#prefix.subarray(parsed.header.length);
         this.#prefix = new Uint8Array(0);

@@ -29,9 +29,14 @@ type CancellableTransformer = NonNullable<ConstructorParameters<typeof Transform
  */
 export function createSealStream(options: SealOptions): TransformStream<Uint8Array, Uint8Array> {
   let engine: SealEngine | undefined;
+  let cancelled = false;
   const transformer: CancellableTransformer = {
     async start() {
-      engine = await SealEngine.create(options);
+      const created = await SealEngine.create(options);
+      // cancel() does not wait for start(): if it ran while the keyrings worked, nothing else
+      // will ever abort this engine, so wipe its frame key now.
+      if (cancelled) created.abort();
+      engine = created;
     },
     transform(chunk, controller) {
       try {
@@ -46,6 +51,7 @@ export function createSealStream(options: SealOptions): TransformStream<Uint8Arr
     },
     // Readable cancelled or writable aborted: wipe buffered plaintext and the frame key now.
     cancel() {
+      cancelled = true;
       engine?.abort();
     },
   };

@@ -223,6 +223,31 @@ export function fixedKeyKeyring(dataKey: Uint8Array, id = 'fixed'): Keyring {
   };
 }
 
+/**
+ * Wraps a keyring so that its wrap and unwrap calls wait for `release()`: a test can then act (abort,
+ * cancel) while a stream is awaiting the keyring. `called` resolves at the first such call.
+ */
+export function gatedKeyring(inner: Keyring): Keyring & { release(): void; readonly called: Promise<void> } {
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  let entered!: () => void;
+  const called = new Promise<void>((resolve) => (entered = resolve));
+  return {
+    release,
+    called,
+    async wrapDataKey(key, context) {
+      entered();
+      await gate;
+      return inner.wrapDataKey(key, context);
+    },
+    async unwrapDataKey(wrapped, context) {
+      entered();
+      await gate;
+      return inner.unwrapDataKey(wrapped, context);
+    },
+  };
+}
+
 // ---------------------------------------------------------------------------------------------
 // Streams
 // ---------------------------------------------------------------------------------------------
