@@ -2,6 +2,7 @@ import { describe, it, expect, vi } from 'vitest';
 import fc from 'fast-check';
 import { EnvelopeError } from '../src/errors.ts';
 import type { Keyring } from '../src/keyring.ts';
+import { FRAME_TAG_LENGTH } from '../src/format/constants.ts';
 import { open, readHeader, seal } from '../src/seal.ts';
 import { RawAesKeyring } from '../src/raw-aes-keyring.ts';
 import { OpenEngine } from '../src/stream/open-engine.ts';
@@ -90,15 +91,16 @@ describe('the open stream releases only authenticated plaintext', () => {
     );
   });
 
-  it('input truncated at a frame boundary: the engine releases every frame but the last kept one, then fails at the end (property)', async () => {
+  it('input truncated at a frame boundary: the engine releases every kept (whole, hence regular) frame, then fails at the end (property)', async () => {
     const { header, frames } = splitFrames(await seal(plaintext, { keyring, frameLength: F }));
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: 1, max: frames.length - 1 }), cuts, async (kept, at) => {
         const engine = new OpenEngine({ keyring });
         const released: Uint8Array[] = [];
         for (const chunk of cutAt(joinFrames(header, frames.slice(0, kept)), at)) released.push(...(await engine.write(chunk)));
-        // Every earlier frame is followed by more input, so it is released; the last kept one never is.
-        expect(concat(...released)).toEqual(plaintext.subarray(0, (kept - 1) * F));
+        // A whole sealed frame (F + 16 bytes) is never the final one, so each kept frame is opened
+        // as regular and released; the missing final frame is what end() refuses.
+        expect(concat(...released)).toEqual(plaintext.subarray(0, kept * F));
         let error: unknown;
         try {
           engine.end();
@@ -111,7 +113,7 @@ describe('the open stream releases only authenticated plaintext', () => {
     );
   });
 
-  it('input truncated at a frame boundary errors the open stream at the end without releasing the last regular frame', async () => {
+  it('input truncated at a frame boundary errors the open stream at the end, after releasing only the kept regular frames', async () => {
     const { header, frames } = splitFrames(await seal(plaintext, { keyring, frameLength: F }));
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: 1, max: frames.length - 1 }), cuts, async (kept, at) => {
@@ -120,7 +122,7 @@ describe('the open stream releases only authenticated plaintext', () => {
         // Web Streams drop chunks still queued when the stream errors, so fewer frames may arrive.
         const released = concat(...output);
         expect(released.length % F).toBe(0);
-        expect(released.length).toBeLessThanOrEqual((kept - 1) * F);
+        expect(released.length).toBeLessThanOrEqual(kept * F);
         expect(released).toEqual(plaintext.subarray(0, released.length));
       }),
       { numRuns: 100 },
@@ -128,7 +130,7 @@ describe('the open stream releases only authenticated plaintext', () => {
     for (let kept = 1; kept < frames.length; kept++) {
       const { output, error } = await runTransform(chunksOf(joinFrames(header, frames.slice(0, kept)), 1), createOpenStream({ keyring }));
       expectDecryptFailed(error);
-      expect(concat(...output)).toEqual(plaintext.subarray(0, (kept - 1) * F));
+      expect(concat(...output)).toEqual(plaintext.subarray(0, kept * F));
     }
   });
 
@@ -311,5 +313,52 @@ describe('aborting while a keyring works', () => {
     await reader.cancel('consumer went away');
     keyring.release();
     await vi.waitFor(() => expect(backend.prepared.map((entry) => entry.destroyed)).toEqual([true]));
+  });
+});
+
+describe('whole sealed frames are opened on arrival', () => {
+  it('OpenEngine releases a frame as soon as its F + 16 bytes are in, never waiting for the next byte (property)', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 1, max: 20 }), fc.nat(80), async (F, extra) => {
+        const plaintext = pattern(F + extra);
+        const { header, frames } = splitFrames(await seal(plaintext, { keyring, frameLength: F }));
+        const engine = new OpenEngine({ keyring });
+        expect(await engine.write(header)).toEqual([]);
+        for (let i = 0; i < frames.length - 1; i++) {
+          // Byte by byte: nothing until the frame's last byte, then exactly that frame.
+          const frame = frames[i]!;
+          for (let b = 0; b < frame.length - 1; b++) expect(await engine.write(frame.subarray(b, b + 1))).toEqual([]);
+          expect(await engine.write(frame.subarray(frame.length - 1))).toEqual([plaintext.subarray(i * F, (i + 1) * F)]);
+        }
+        // The final frame is shorter than F + 16, so only end() can tell it is complete.
+        expect(await engine.write(frames.at(-1)!)).toEqual([]);
+        expect(concat(...engine.end())).toEqual(plaintext.subarray((frames.length - 1) * F));
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('OpenEngine holds back strictly less than one sealed frame (property)', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 1, max: 20 }), fc.nat(100), cuts, async (F, size, at) => {
+        const sealed = await seal(pattern(size), { keyring, frameLength: F });
+        const headerLength = readHeader(sealed).length;
+        const engine = new OpenEngine({ keyring });
+        let releasedFrames = 0;
+        let fed = 0;
+        // Cuts at every frame boundary as well as the random ones: a chunk ending exactly on a
+        // boundary is the case where a whole frame could be held back.
+        const boundaries = Array.from({ length: Math.floor(size / F) }, (_, i) => headerLength + (i + 1) * (F + FRAME_TAG_LENGTH));
+        for (const chunk of cutAt(sealed, [...at.map((c) => c % (sealed.length + 1)), ...boundaries])) {
+          releasedFrames += (await engine.write(chunk)).length;
+          fed += chunk.length;
+          const heldBody = Math.max(0, fed - headerLength) - releasedFrames * (F + FRAME_TAG_LENGTH);
+          expect(heldBody).toBeGreaterThanOrEqual(0);
+          expect(heldBody).toBeLessThan(F + FRAME_TAG_LENGTH);
+        }
+        engine.end();
+      }),
+      { numRuns: 60 },
+    );
   });
 });

@@ -1,22 +1,27 @@
 /**
  * @module
  * Sans-IO streaming opener: feed sealed chunks of any size, get plaintext back one authenticated
- * frame at a time. A frame's plaintext is returned only after its tag verifies, and the final
- * frame is recognised only at the end of input (it is the one shorter than a full frame), so a
- * truncated, extended, reordered or spliced message fails without releasing any unauthenticated
- * byte. Memory stays bounded by about one sealed frame plus the header.
+ * frame at a time. A frame's plaintext is returned only after its tag verifies. A sealed frame of
+ * `frameLength + 16` bytes is always a regular frame (the final one is shorter), so it is opened as
+ * soon as its last byte arrives; the final frame is recognised only at the end of input. A
+ * truncated, extended, reordered or spliced message therefore fails without releasing any
+ * unauthenticated byte. Memory stays bounded by about one sealed frame plus the header.
  */
 
-import { assertBytes, concatBytes } from '../bytes.ts';
+import { assertBytes } from '../bytes.ts';
 import { decryptFailed, malformed } from '../errors.ts';
 import { FRAME_TAG_LENGTH } from '../format/constants.ts';
-import { parseHeader } from '../format/header.ts';
+import { parseHeader, type MessageHeader } from '../format/header.ts';
 import { createMessageOpener, type MessageOpener, type OpenOptions } from '../message.ts';
 
 /** Streaming opener for one message. */
 export class OpenEngine {
   readonly #options: OpenOptions;
+  /** Header bytes received so far: `#prefix[0..#prefixLength)`. */
   #prefix: Uint8Array = new Uint8Array(0);
+  #prefixLength = 0;
+  /** The header length the parser last asked for; nothing is re-parsed until it has arrived. */
+  #needed = 1;
   #opener: MessageOpener | undefined;
   #pending: Uint8Array = new Uint8Array(0);
   #pendingLength = 0;
@@ -39,10 +44,11 @@ export class OpenEngine {
     try {
       assertBytes(chunk, 'chunk');
       if (this.#opener === undefined) {
-        this.#prefix = concatBytes(this.#prefix, chunk);
-        const parsed = parseHeader(this.#prefix);
-        if ('needed' in parsed) return [];
-        const opener = await createMessageOpener(parsed.header, this.#options);
+        const taken = this.#takeHeader(chunk);
+        if (taken === undefined) return [];
+        const { header } = taken;
+        chunk = taken.body;
+        const opener = await createMessageOpener(header, this.#options);
         // abort() may have run while the keyring worked (a destroyed Node.js transform, a cancelled
         // web stream): nothing would destroy this opener later, so destroy it now.
         if (this.#closed) {
@@ -50,9 +56,8 @@ export class OpenEngine {
           throw new Error('OpenEngine: aborted while the data key was being unwrapped');
         }
         this.#opener = opener;
-        this.#pending = new Uint8Array(parsed.header.frameLength + FRAME_TAG_LENGTH);
-        chunk = this.#prefix.subarray(parsed.header.length);
         this.#prefix = new Uint8Array(0);
+        this.#pending = new Uint8Array(header.frameLength + FRAME_TAG_LENGTH);
       }
       return this.#body(this.#opener, chunk);
     } catch (error) {
@@ -70,9 +75,10 @@ export class OpenEngine {
     this.#assertOpen();
     try {
       const opener = this.#opener;
-      if (opener === undefined) throw malformed(`truncated header: ${this.#prefix.length} bytes`);
-      // A final frame is shorter than a sealed full frame; anything else means frames are missing.
-      if (this.#pendingLength < FRAME_TAG_LENGTH || this.#pendingLength >= this.#pending.length) throw decryptFailed();
+      if (opener === undefined) throw malformed(`truncated header: ${this.#prefixLength} bytes`);
+      // Whole sealed frames were opened as regular ones on arrival, so what is left must be a final
+      // frame: at least a tag. Less (nothing at all after a frame boundary) means frames are missing.
+      if (this.#pendingLength < FRAME_TAG_LENGTH) throw decryptFailed();
       return [this.#open(opener, true, this.#pending.subarray(0, this.#pendingLength))];
     } finally {
       this.abort();
@@ -86,7 +92,38 @@ export class OpenEngine {
     this.#opener?.destroy();
   }
 
-  /** Opens every frame known to be regular: one that more bytes follow. */
+  /**
+   * Appends as much of `chunk` as the parser asked for, re-parsing only once that much has arrived
+   * (so a header fed byte by byte is parsed once per field, not once per byte).
+   * @returns the header once complete, with the rest of `chunk` (body bytes); else undefined.
+   */
+  #takeHeader(chunk: Uint8Array): { header: MessageHeader; body: Uint8Array } | undefined {
+    let offset = 0;
+    for (;;) {
+      const take = Math.min(chunk.length - offset, this.#needed - this.#prefixLength);
+      this.#append(chunk.subarray(offset, offset + take));
+      offset += take;
+      if (this.#prefixLength < this.#needed) return undefined;
+      const parsed = parseHeader(this.#prefix.subarray(0, this.#prefixLength));
+      // Never more than `needed` bytes were taken, so the header ends exactly where `chunk` was cut.
+      if ('header' in parsed) return { header: parsed.header, body: chunk.subarray(offset) };
+      this.#needed = parsed.needed;
+    }
+  }
+
+  /** Appends to the header prefix, growing it geometrically (and at least to `#needed`). */
+  #append(bytes: Uint8Array): void {
+    const length = this.#prefixLength + bytes.length;
+    if (length > this.#prefix.length) {
+      const grown = new Uint8Array(Math.max(this.#needed, 2 * this.#prefix.length, 64));
+      grown.set(this.#prefix.subarray(0, this.#prefixLength));
+      this.#prefix = grown;
+    }
+    this.#prefix.set(bytes, this.#prefixLength);
+    this.#prefixLength = length;
+  }
+
+  /** Opens every whole sealed frame: `frameLength + 16` bytes can only be a regular frame. */
   #body(opener: MessageOpener, chunk: Uint8Array): Uint8Array[] {
     const out: Uint8Array[] = [];
     const sealedFrame = this.#pending.length;
@@ -95,11 +132,11 @@ export class OpenEngine {
       offset = Math.min(sealedFrame - this.#pendingLength, chunk.length);
       this.#pending.set(chunk.subarray(0, offset), this.#pendingLength);
       this.#pendingLength += offset;
-      if (this.#pendingLength < sealedFrame || offset === chunk.length) return out;
+      if (this.#pendingLength < sealedFrame) return out;
       out.push(this.#open(opener, false, this.#pending));
       this.#pendingLength = 0;
     }
-    for (; chunk.length - offset > sealedFrame; offset += sealedFrame) {
+    for (; chunk.length - offset >= sealedFrame; offset += sealedFrame) {
       out.push(this.#open(opener, false, chunk.subarray(offset, offset + sealedFrame)));
     }
     this.#pending.set(chunk.subarray(offset));
@@ -108,6 +145,7 @@ export class OpenEngine {
   }
 
   #open(opener: MessageOpener, final: boolean, sealed: Uint8Array): Uint8Array {
+    // openFrame refuses an index past the format's frame count (MAX_FRAME_COUNT) like a bad tag.
     const plaintext = opener.openFrame(this.#index++, final, sealed);
     if (plaintext === undefined) throw decryptFailed();
     return plaintext;
