@@ -17,7 +17,7 @@ import { decryptFailed, malformed } from './errors.ts';
 import { FRAME_TAG_LENGTH } from './format/constants.ts';
 import { layoutForBody } from './format/frames.ts';
 import { parseHeader, type MessageHeader } from './format/header.ts';
-import { createMessageOpener, type OpenOptions } from './message.ts';
+import { createMessageOpener, type MessageOpener, type OpenOptions } from './message.ts';
 
 /** Random read access to a sealed message of known size. */
 export interface RandomAccessSource {
@@ -53,14 +53,15 @@ export async function openRange(
   assertInteger(offset, 0, Number.MAX_SAFE_INTEGER, 'offset');
   assertInteger(length, 0, Number.MAX_SAFE_INTEGER, 'length');
   const header = await readSourceHeader(reader);
+  const { frameLength } = header;
+  // Layout and range are checked before any keyring call: neither needs a key.
+  const layout = layoutForBody(reader.size - header.length, frameLength);
+  if (layout === undefined) throw decryptFailed();
+  if (offset + length > layout.plaintextLength) {
+    throw new RangeError(`range [${offset}, ${offset + length}) extends past the plaintext of ${layout.plaintextLength} bytes`);
+  }
   const opener = await createMessageOpener(header, options);
   try {
-    const { frameLength } = header;
-    const layout = layoutForBody(reader.size - header.length, frameLength);
-    if (layout === undefined) throw decryptFailed();
-    if (offset + length > layout.plaintextLength) {
-      throw new RangeError(`range [${offset}, ${offset + length}) extends past the plaintext of ${layout.plaintextLength} bytes`);
-    }
     const sealedFrame = frameLength + FRAME_TAG_LENGTH;
     // An empty range still authenticates the header (every frame's AAD): through the final frame.
     const first = length === 0 ? layout.frameCount - 1 : Math.floor(offset / frameLength);
@@ -72,26 +73,37 @@ export async function openRange(
     const out = opener.backend.allocate(length);
     for (let index = first, position = 0; index <= last; index++, position += sealedFrame) {
       const final = index === layout.frameCount - 1;
-      const frame = opener.openFrame(index, final, sealed.subarray(position, Math.min(position + sealedFrame, sealed.length)));
-      if (frame === undefined) {
+      const frame = sealed.subarray(position, Math.min(position + sealedFrame, sealed.length));
+      if (!openInto(opener, index, final, frame, index * frameLength - offset, out)) {
         out.fill(0);
         throw decryptFailed();
       }
-      if (length === 0) {
-        frame.fill(0);
-        break;
-      }
-      // Copy the part of this frame's plaintext that lies inside [offset, offset + length).
-      const frameStart = index * frameLength;
-      const from = Math.max(offset, frameStart) - frameStart;
-      const to = Math.min(offset + length, frameStart + frame.length) - frameStart;
-      out.set(frame.subarray(from, to), frameStart + from - offset);
-      frame.fill(0);
     }
     return out;
   } finally {
     opener.destroy();
   }
+}
+
+/**
+ * Opens one frame whose plaintext starts at `start` relative to `out` (negative when the range
+ * begins inside it): a frame lying wholly inside `out` decrypts straight into it, as `open` does;
+ * a partial one decrypts into a temporary buffer, of which only the overlap is copied, then wiped.
+ * @returns false if the frame does not authenticate.
+ */
+function openInto(opener: MessageOpener, index: number, final: boolean, frame: Uint8Array, start: number, out: Uint8Array): boolean {
+  const plaintextLength = frame.length - FRAME_TAG_LENGTH;
+  if (start >= 0 && start + plaintextLength <= out.length) {
+    return opener.openFrame(index, final, frame, out.subarray(start, start + plaintextLength)) !== undefined;
+  }
+  const plaintext = opener.openFrame(index, final, frame);
+  if (plaintext === undefined) return false;
+  // The part of this frame's plaintext that lies inside the range (nothing, for an empty range).
+  const from = Math.max(0, -start);
+  const to = Math.min(plaintextLength, out.length - start);
+  if (to > from) out.set(plaintext.subarray(from, to), start + from);
+  plaintext.fill(0);
+  return true;
 }
 
 /** Reads just enough of the source to parse the header (bounded by the format's maxima). */

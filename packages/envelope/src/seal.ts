@@ -67,10 +67,11 @@ export async function open(sealed: Uint8Array, options: OpenOptions): Promise<Ui
   assertBytes(sealed, 'sealed');
   const header = readHeader(sealed);
   const layout = layoutForBody(sealed.length - header.length, header.frameLength);
-  const opener = await createMessageOpener(header, options, layout?.plaintextLength);
+  // Before any keyring call: a body no sealer could have written is refused without a key.
+  if (layout === undefined) throw decryptFailed();
+  const opener = await createMessageOpener(header, options, layout.plaintextLength);
   try {
     const { frameLength } = header;
-    if (layout === undefined) throw decryptFailed();
     // Filled frame by frame; zeroed before throwing if any frame fails.
     const out = opener.backend.allocate(layout.plaintextLength);
     let offset = header.length;

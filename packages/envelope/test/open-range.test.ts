@@ -3,7 +3,9 @@ import fc from 'fast-check';
 import { EnvelopeError } from '../src/errors.ts';
 import { openRange, type RandomAccessSource } from '../src/open-range.ts';
 import { readHeader, seal } from '../src/seal.ts';
-import { countingBackend, flipBit, joinFrames, nobleBackend, paddedKeyring, pattern, splitFrames, testKeyring } from './helpers/messages.ts';
+import type { Backend } from '../src/backend/types.ts';
+import type { Keyring } from '../src/keyring.ts';
+import { concat, countingBackend, flipBit, joinFrames, nobleBackend, nodeBackend, paddedKeyring, pattern, splitFrames, testKeyring } from './helpers/messages.ts';
 
 const keyring = testKeyring('range');
 const context = { range: 'yes' };
@@ -185,5 +187,69 @@ describe('openRange', () => {
     const sealed = await seal(pattern(50), { keyring });
     const error = await openRange(sealed.subarray(0, 50), 0, 1, { keyring }).catch((e: unknown) => e);
     expect((error as EnvelopeError).code).toBe('MALFORMED_MESSAGE');
+  });
+});
+
+describe('openRange output and checks', () => {
+  /** A backend recording, per frame decryption, the output buffer it was given and what it returned. */
+  function outputRecorder(): Backend & { calls: { output: Uint8Array | undefined; returned: Uint8Array | undefined }[] } {
+    const calls: { output: Uint8Array | undefined; returned: Uint8Array | undefined }[] = [];
+    return {
+      ...nodeBackend,
+      calls,
+      prepareAesGcm(key, expectedLength) {
+        const prepared = nodeBackend.prepareAesGcm(key, expectedLength);
+        return {
+          ...prepared,
+          decrypt(nonce, sealed, aad, output) {
+            const returned = prepared.decrypt(nonce, sealed, aad, output);
+            calls.push({ output, returned });
+            return returned;
+          },
+        };
+      },
+    };
+  }
+
+  it('decrypts frames lying wholly inside the range straight into the result; partial ones through a wiped temporary (property)', async () => {
+    const F = 8;
+    const plaintext = pattern(10 * F + 3);
+    const sealed = await seal(plaintext, { keyring, frameLength: F });
+    await fc.assert(
+      fc.asyncProperty(fc.nat(plaintext.length), fc.nat(plaintext.length), async (a, b) => {
+        const offset = Math.min(a, plaintext.length);
+        const length = Math.min(b, plaintext.length - offset);
+        const backend = outputRecorder();
+        const result = await openRange(sealed, offset, length, { keyring, backend });
+        expect(result).toEqual(plaintext.slice(offset, offset + length));
+        const first = length === 0 ? 10 : Math.floor(offset / F);
+        expect(backend.calls).toHaveLength(length === 0 ? 1 : Math.floor((offset + length - 1) / F) - first + 1);
+        backend.calls.forEach(({ output, returned }, i) => {
+          const start = (first + i) * F - offset;
+          const plaintextLength = first + i === 10 ? 3 : F;
+          const inside = length > 0 && start >= 0 && start + plaintextLength <= length;
+          if (inside) {
+            // Written in place: a view of the very buffer returned, at the frame's position.
+            expect(output?.buffer).toBe(result.buffer);
+            expect(output?.byteOffset).toBe(result.byteOffset + start);
+          } else {
+            expect(output).toBeUndefined();
+            expect(returned!.every((byte) => byte === 0)).toBe(true);
+          }
+        });
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('checks the body layout and the range before calling any keyring', async () => {
+    let unwraps = 0;
+    const counting: Keyring = { wrapDataKey: (key, ctx) => keyring.wrapDataKey(key, ctx), unwrapDataKey: (w, ctx) => (unwraps++, keyring.unwrapDataKey(w, ctx)) };
+    const sealed = await seal(pattern(40), { keyring, frameLength: 16 });
+    await expect(openRange(sealed, 30, 11, { keyring: counting })).rejects.toThrow(RangeError);
+    await expect(openRange(concat(sealed, new Uint8Array(16)), 0, 1, { keyring: counting })).rejects.toMatchObject({ code: 'DECRYPT_FAILED' });
+    expect(unwraps).toBe(0);
+    expect(await openRange(sealed, 30, 10, { keyring: counting })).toEqual(pattern(40).slice(30));
+    expect(unwraps).toBe(1);
   });
 });

@@ -3,7 +3,8 @@ import fc from 'fast-check';
 import type { Backend } from '../src/backend/types.ts';
 import { DEFAULT_FRAME_LENGTH, FRAME_TAG_LENGTH } from '../src/format/constants.ts';
 import { open, readHeader, seal } from '../src/seal.ts';
-import { BACKENDS, expectBytes, nobleBackend, nodeBackend, pattern, splitFrames, testKeyring, utf8 } from './helpers/messages.ts';
+import type { Keyring } from '../src/keyring.ts';
+import { BACKENDS, concat, expectBytes, nobleBackend, nodeBackend, pattern, splitFrames, testKeyring, utf8 } from './helpers/messages.ts';
 
 const context = { purpose: 'round-trip', tenant: 'acme' };
 
@@ -144,5 +145,20 @@ describe('failure paths', () => {
     await expect(seal(pattern(40), { keyring, backend })).rejects.toBe(failure);
     expect(handed).toHaveLength(2);
     for (const key of handed) expect(key).toEqual(new Uint8Array(32));
+  });
+
+  it('open refuses a body no sealer could write (DECRYPT_FAILED) before calling any keyring', async () => {
+    const inner = testKeyring('layout');
+    let unwraps = 0;
+    const counting: Keyring = { wrapDataKey: (key, ctx) => inner.wrapDataKey(key, ctx), unwrapDataKey: (w, ctx) => (unwraps++, inner.unwrapDataKey(w, ctx)) };
+    const sealed = await seal(pattern(40), { keyring: inner, frameLength: 16 });
+    const headerLength = readHeader(sealed).length;
+    // A body shorter than a tag, and one whose final frame would hold a whole frame or more.
+    for (const bad of [sealed.subarray(0, headerLength + 15), concat(sealed, new Uint8Array(16)), concat(sealed, new Uint8Array(40))]) {
+      await expect(open(bad, { keyring: counting })).rejects.toMatchObject({ code: 'DECRYPT_FAILED' });
+    }
+    expect(unwraps).toBe(0);
+    expect(await open(sealed, { keyring: counting })).toEqual(pattern(40));
+    expect(unwraps).toBe(1);
   });
 });
