@@ -11,24 +11,9 @@
 
 import { unsafe } from '@noble/ciphers/aes.js';
 import { GHASH } from '@noble/ciphers/_polyval.js';
+import { aligned, assertGcmParameters, BLOCK, hashSubkey, lengthsBlock, setJ0From96BitNonce, ZERO_BLOCK } from './gcm-parts.ts';
 import { GCM_MAX_PLAINTEXT_BYTES, GCM_TAG_LENGTH, type GcmEncryptor, type GcmUnverifiedDecryptor } from './types.ts';
 import { assertBytes, equalBytes, wipe } from '../bytes.ts';
-
-const BLOCK = 16;
-const ZERO_BLOCK = new Uint8Array(BLOCK);
-
-/** Validates an AES key length (128, 192 or 256 bits), a non-empty nonce and an optional `Uint8Array` AAD. */
-export function assertGcmParameters(key: Uint8Array, nonce: Uint8Array, aad?: Uint8Array): void {
-  if (!(key instanceof Uint8Array) || !(nonce instanceof Uint8Array)) {
-    throw new TypeError('"key" and "nonce" expected Uint8Array');
-  }
-  if (key.length !== 16 && key.length !== 24 && key.length !== 32) {
-    throw new RangeError(`"key" expected Uint8Array of length 16, 24 or 32, got length=${key.length}`);
-  }
-  // SP 800-38D §5.2.1.1: 1 <= len(IV) <= 2^64 - 1 bits; an empty IV is invalid.
-  if (nonce.length === 0) throw new RangeError('"nonce" expected a non-empty Uint8Array');
-  if (aad !== undefined) assertBytes(aad, 'aad');
-}
 
 /**
  * One direction of an incremental GCM computation. Encryption and decryption differ only in which
@@ -50,20 +35,14 @@ class GcmState {
   constructor(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array | undefined) {
     assertGcmParameters(key, nonce, aad);
     this.#xk = unsafe.expandKeyLE(key);
-    // §6.4: the hash subkey H is the block cipher applied to the zero block.
-    const hashKey = new Uint8Array(BLOCK);
-    unsafe.ctr32(this.#xk, false, new Uint8Array(BLOCK), ZERO_BLOCK, hashKey);
+    const hashKey = hashSubkey(this.#xk);
     const j0 = this.#counter;
     if (nonce.length === 12) {
-      // §7.1 step 2: J0 = IV ‖ 0^31 ‖ 1 for 96-bit IVs.
-      j0.set(nonce);
-      j0[15] = 1;
+      setJ0From96BitNonce(j0, nonce);
     } else {
-      // §7.1 step 2: J0 = GHASH_H(IV ‖ 0^(s+64) ‖ [len(IV)]_64) otherwise.
-      const lengths = new Uint8Array(BLOCK);
-      new DataView(lengths.buffer).setBigUint64(8, BigInt(nonce.length) * 8n, false);
+      // §7.1 step 2: J0 = GHASH_H(IV ‖ 0^(s+64) ‖ [len(IV)]_64) otherwise (GHASH pads IV to a block).
       const g = new GHASH(hashKey);
-      g.update(nonce).update(lengths);
+      g.update(nonce).update(lengthsBlock(0, nonce.length));
       g.digestInto(j0);
       g.destroy();
     }
@@ -116,11 +95,7 @@ class GcmState {
     if (this.#finished) throw new Error('aes-gcm: stream already finished');
     this.#finished = true;
     if (this.#pendingLength > 0) this.#ghash.update(this.#pending.subarray(0, this.#pendingLength));
-    const lengths = new Uint8Array(BLOCK);
-    const view = new DataView(lengths.buffer);
-    view.setBigUint64(0, BigInt(this.#aadLength) * 8n, false);
-    view.setBigUint64(8, BigInt(this.#dataLength) * 8n, false);
-    this.#ghash.update(lengths);
+    this.#ghash.update(lengthsBlock(this.#aadLength, this.#dataLength));
     const tag = this.#ghash.digest();
     for (let j = 0; j < BLOCK; j++) tag[j] ^= this.#tagMask[j];
     wipe(this.#counter, this.#tagMask, this.#keystream, this.#pending);
@@ -148,11 +123,6 @@ class GcmState {
       this.#pendingLength = ciphertext.length - i;
     }
   }
-}
-
-/** Returns `bytes` if it is 4-byte aligned, otherwise an aligned copy. */
-function aligned(bytes: Uint8Array): Uint8Array {
-  return bytes.byteOffset % 4 === 0 ? bytes : bytes.slice();
 }
 
 /** Starts an incremental AES-GCM encryption (any key size, any non-empty nonce). */

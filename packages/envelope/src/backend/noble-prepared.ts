@@ -15,11 +15,9 @@
 import { unsafe } from '@noble/ciphers/aes.js';
 import { GHASH } from '@noble/ciphers/_polyval.js';
 import { assertBytes, copyBytes, equalBytes, wipe } from '../bytes.ts';
-import { assertGcmParameters } from './gcm-stream.ts';
+import { aligned, assertGcmParameters, BLOCK, hashSubkey, lengthsBlock, setJ0From96BitNonce, ZERO_BLOCK } from './gcm-parts.ts';
 import { assertOutput, GCM_TAG_LENGTH, type Backend, type PreparedAesGcm } from './types.ts';
 
-const BLOCK = 16;
-const ZERO_BLOCK = new Uint8Array(BLOCK);
 /** Above this expected length, the larger GHASH table pays for itself (noble's own threshold). */
 const LARGE_TABLE_THRESHOLD = 64 * 1024;
 
@@ -46,8 +44,7 @@ export function prepareNobleGcm(key: Uint8Array, expectedLength: number, fallbac
   assertGcmParameters(key, new Uint8Array(12));
   const ownKey = copyBytes(key);
   const xk = unsafe.expandKeyLE(ownKey);
-  const hashKey = new Uint8Array(BLOCK);
-  unsafe.ctr32(xk, false, new Uint8Array(BLOCK), ZERO_BLOCK, hashKey);
+  const hashKey = hashSubkey(xk);
   // Postcondition: noble picks window 8 for more than 64 KiB; hint it for large messages only, as
   // building that table costs about as much as hashing 64 KiB with a smaller one.
   const ghash = new ResettableGhash(hashKey, expectedLength >= LARGE_TABLE_THRESHOLD ? LARGE_TABLE_THRESHOLD + 1 : expectedLength);
@@ -56,9 +53,7 @@ export function prepareNobleGcm(key: Uint8Array, expectedLength: number, fallbac
 
   /** J0-derived state for one 96-bit nonce: the tag mask E(J0) and the counter at inc32(J0). */
   function start(nonce: Uint8Array): { counter: Uint8Array; tagMask: Uint8Array } {
-    const counter = new Uint8Array(BLOCK);
-    counter.set(nonce);
-    counter[15] = 1;
+    const counter = setJ0From96BitNonce(new Uint8Array(BLOCK), nonce);
     const tagMask = new Uint8Array(BLOCK);
     unsafe.ctr32(xk, false, counter, ZERO_BLOCK, tagMask);
     return { counter, tagMask };
@@ -69,11 +64,7 @@ export function prepareNobleGcm(key: Uint8Array, expectedLength: number, fallbac
     ghash.reset();
     if (aad !== undefined && aad.length > 0) ghash.update(aad);
     if (ciphertext.length > 0) ghash.update(ciphertext);
-    const lengths = new Uint8Array(BLOCK);
-    const view = new DataView(lengths.buffer);
-    view.setBigUint64(0, BigInt(aad?.length ?? 0) * 8n, false);
-    view.setBigUint64(8, BigInt(ciphertext.length) * 8n, false);
-    ghash.update(lengths);
+    ghash.update(lengthsBlock(aad?.length ?? 0, ciphertext.length));
     const out = new Uint8Array(BLOCK);
     ghash.digestInto(out);
     for (let i = 0; i < BLOCK; i++) out[i]! ^= tagMask[i]!;
@@ -82,7 +73,7 @@ export function prepareNobleGcm(key: Uint8Array, expectedLength: number, fallbac
 
   /** GCTR from the counter into `target`, through aligned buffers (ctr32 works on 32-bit words). */
   function gctr(counter: Uint8Array, source: Uint8Array, target: Uint8Array): void {
-    const input = source.byteOffset % 4 === 0 ? source : source.slice();
+    const input = aligned(source);
     if (target.byteOffset % 4 === 0) {
       unsafe.ctr32(xk, false, counter, input, target);
     } else {

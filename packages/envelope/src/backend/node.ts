@@ -17,7 +17,8 @@
  */
 
 import { createCipheriv, createDecipheriv, createHmac, randomFillSync, type CipherGCMTypes } from 'node:crypto';
-import { assertGcmParameters, createGcmEncryptor, createGcmUnverifiedDecryptor } from './gcm-stream.ts';
+import { assertGcmParameters } from './gcm-parts.ts';
+import { createGcmEncryptor, createGcmUnverifiedDecryptor } from './gcm-stream.ts';
 import { nobleBackend } from './noble.ts';
 import { RandomPool } from './random-pool.ts';
 import { assertOutput, GCM_TAG_LENGTH, HKDF_SHA256_MAX_LENGTH, type Backend, type GcmEncryptor, type GcmUnverifiedDecryptor, type PreparedAesGcm } from './types.ts';
