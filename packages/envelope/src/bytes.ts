@@ -140,18 +140,3 @@ export function fromUtf8(bytes: Uint8Array): string | undefined {
     return undefined;
   }
 }
-
-/** Lowercase hexadecimal of `bytes` (for demos and test vectors; never used on secrets). */
-export function toHex(bytes: Uint8Array): string {
-  let out = '';
-  for (const byte of bytes) out += byte.toString(16).padStart(2, '0');
-  return out;
-}
-
-/** Parses lowercase or uppercase hexadecimal. */
-export function fromHex(hex: string): Uint8Array {
-  if (hex.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(hex)) throw new TypeError('"hex" expected an even-length hex string');
-  const out = new Uint8Array(hex.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = Number.parseInt(hex.slice(2 * i, 2 * i + 2), 16);
-  return out;
-}

@@ -121,7 +121,7 @@ export async function createMessageSealer(options: SealOptions, messageLength?: 
     const messageId = backend.randomBytes(MESSAGE_ID_LENGTH);
     const keys = deriveMessageKeys(backend, dataKey, messageId, SUITE_AES256_GCM_HKDF_SHA256_COMMIT);
     frameKey = keys.frameKey;
-    const fields = encodeHeaderFields({
+    const header = encodeHeaderFields({
       suite: SUITE_AES256_GCM_HKDF_SHA256_COMMIT,
       messageId,
       contextBytes,
@@ -129,7 +129,6 @@ export async function createMessageSealer(options: SealOptions, messageLength?: 
       frameLength,
       commitment: keys.commitment,
     });
-    const header = fields;
     // Size the backend's per-key tables for the bytes one frame really carries.
     const frames = backend.prepareAesGcm(frameKey, Math.min(frameLength, messageLength ?? frameLength));
     wipe(frameKey);

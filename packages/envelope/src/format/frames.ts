@@ -68,8 +68,3 @@ export function layoutForBody(bodyLength: number, frameLength: number): BodyLayo
   if (finalFrameLength >= frameLength || regularFrames + 1 > MAX_FRAME_COUNT) return undefined;
   return { frameCount: regularFrames + 1, finalFrameLength, plaintextLength: regularFrames * frameLength + finalFrameLength };
 }
-
-/** Sealed size of a message body holding `plaintextLength` bytes. */
-export function sealedBodyLength(plaintextLength: number, frameLength: number): number {
-  return plaintextLength + layoutForPlaintext(plaintextLength, frameLength).frameCount * FRAME_TAG_LENGTH;
-}

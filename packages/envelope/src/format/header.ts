@@ -45,7 +45,7 @@ export interface MessageHeader {
   readonly commitment: Uint8Array;
   /** The header bytes, exactly as sealed: every frame's AAD. */
   readonly bytes: Uint8Array;
-  /** Header length in bytes: the body starts here. */
+  /** Header length in bytes, always `bytes.length`: the body starts here. */
   readonly length: number;
 }
 
