@@ -8,9 +8,9 @@
  * - `RawAesKeyring`, the `Keyring` interface, `DataKey`, the canonical `EncryptionContext` encoding.
  * - `EnvelopeError` with a closed `code` union.
  *
- * The default backend is `node:crypto` under Node.js (the `node` export condition) and noble
- * everywhere else; pass `backend` to choose. Node.js stream adapters are in
- * `@strongbox/envelope/node`.
+ * The default backend (`defaultBackend`) is `node:crypto` under Node.js (the `node` export
+ * condition) and noble everywhere else; pass `backend` to choose. Outside the `node` condition this
+ * entry reaches no Node.js built-in. Node.js stream adapters are in `@strongbox/envelope/node`.
  *
  * @example
  * ```ts
@@ -31,6 +31,7 @@ export {
   type EncryptionContext,
 } from './context.ts';
 export { DataKey } from './data-key.ts';
+export { defaultBackend } from './default-backend.ts';
 export { EnvelopeError, type EnvelopeErrorCode } from './errors.ts';
 export {
   DEFAULT_FRAME_LENGTH,
@@ -49,4 +50,3 @@ export { openRange, type RandomAccessSource } from './open-range.ts';
 export { RawAesKeyring, type RawAesKeyringOptions } from './raw-aes-keyring.ts';
 export { open, readHeader, seal } from './seal.ts';
 export { createOpenStream, createSealStream } from './stream/web.ts';
-export { default as defaultBackend } from '#default-backend';

@@ -1,7 +1,8 @@
 /**
  * @module
- * `@strongbox/envelope/node`: the `node:crypto` backend and Node.js stream adapters. The portable
- * entry (`@strongbox/envelope`) imports no Node.js built-ins; everything Node-specific is here.
+ * `@strongbox/envelope/node`: the `node:crypto` backend and Node.js stream adapters. Outside the
+ * `node` export condition the main entry (`@strongbox/envelope`) reaches no Node.js built-in; under
+ * it, only its default backend does (`node:crypto`). Everything else Node-specific is here.
  *
  * @example
  * ```ts
@@ -26,7 +27,12 @@ export { nodeBackend } from './backend/node.ts';
  * @throws (as a stream error) TypeError / RangeError for bad options; whatever a keyring throws.
  * @example
  * ```ts
- * await pipeline(source, createSealTransform({ keyring, context: { file: 'a.txt' } }), sink);
+ * import { createReadStream, createWriteStream } from 'node:fs';
+ * import { pipeline } from 'node:stream/promises';
+ * import { RawAesKeyring } from '@strongbox/envelope';
+ * import { createSealTransform } from '@strongbox/envelope/node';
+ * const keyring = new RawAesKeyring({ name: 'files', key: crypto.getRandomValues(new Uint8Array(32)) });
+ * await pipeline(createReadStream('a.txt'), createSealTransform({ keyring, context: { file: 'a.txt' } }), createWriteStream('a.txt.sealed'));
  * ```
  */
 export function createSealTransform(options: SealOptions): Transform {
@@ -54,11 +60,24 @@ export function createSealTransform(options: SealOptions): Transform {
 
 /**
  * A Node.js `Transform` that opens a sealed message, pushing each frame's plaintext only after the
- * frame authenticates. Errors with `EnvelopeError` on any failure.
+ * frame authenticates. Errors with `EnvelopeError` on any failure; a consumer must treat plaintext
+ * already received from an errored stream as incomplete.
  *
+ * @throws (as a stream error) TypeError / RangeError for bad options (checked once the header has
+ *   arrived); TypeError for a chunk that is not a Uint8Array.
+ * @throws (as a stream error) EnvelopeError as `open` does: `DECRYPT_FAILED` for any
+ *   authentication failure, including a truncated body; `MALFORMED_MESSAGE`, `UNSUPPORTED_VERSION`
+ *   or `UNSUPPORTED_SUITE` for a header that cannot be parsed (or input that ends inside it);
+ *   whatever a keyring throws, unchanged.
  * @example
  * ```ts
- * await pipeline(createReadStream('in.bin.sealed'), createOpenTransform({ keyring }), createWriteStream('out.bin'));
+ * import { createReadStream, createWriteStream } from 'node:fs';
+ * import { pipeline } from 'node:stream/promises';
+ * import { RawAesKeyring } from '@strongbox/envelope';
+ * import { createOpenTransform, createSealTransform } from '@strongbox/envelope/node';
+ * const keyring = new RawAesKeyring({ name: 'files', key: crypto.getRandomValues(new Uint8Array(32)) });
+ * await pipeline(createReadStream('a.txt'), createSealTransform({ keyring }), createWriteStream('a.txt.sealed'));
+ * await pipeline(createReadStream('a.txt.sealed'), createOpenTransform({ keyring }), createWriteStream('a.copy.txt'));
  * ```
  */
 export function createOpenTransform(options: OpenOptions): Transform {

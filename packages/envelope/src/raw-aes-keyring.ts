@@ -80,7 +80,11 @@ export class RawAesKeyring implements Keyring {
 
   /**
    * Wraps `dataKey` under the wrapping key, bound to this keyring's id and `context`.
-   * @throws Error after `destroy()`; TypeError for an invalid context.
+   * @throws Error after `destroy()`.
+   * @throws TypeError if `dataKey` is not a Uint8Array or `context` not an object of well-formed
+   *   strings.
+   * @throws RangeError if the context's canonical encoding exceeds MAX_CONTEXT_BYTES (or a key or
+   *   value exceeds 65,535 UTF-8 bytes).
    */
   async wrapDataKey(dataKey: Uint8Array, context: EncryptionContext): Promise<WrappedDataKey> {
     this.#assertUsable();
@@ -96,6 +100,7 @@ export class RawAesKeyring implements Keyring {
   /**
    * Unwraps a key this keyring wrapped under the same context; `undefined` otherwise.
    * @throws Error after `destroy()`.
+   * @throws TypeError / RangeError for a context that is invalid or oversized, as `wrapDataKey`.
    */
   async unwrapDataKey(wrapped: WrappedDataKey, context: EncryptionContext): Promise<Uint8Array | undefined> {
     this.#assertUsable();

@@ -9,12 +9,13 @@
 export const FORMAT_VERSION = 0x01;
 
 /**
- * Suite 0x0001: 256-bit data key; HKDF-SHA-256 (salt = message id) derives the frame key and the
- * 32-byte key commitment; frames are AES-256-GCM with 16-byte tags and the header as AAD.
+ * Suite 0x0001: 256-bit data key; HKDF-Expand-SHA-256 from the data key (the message id in `info`;
+ * no Extract step, see `derive.ts`) derives the frame key and the 32-byte key commitment; frames
+ * are AES-256-GCM with 16-byte tags and the header as AAD.
  */
 export const SUITE_AES256_GCM_HKDF_SHA256_COMMIT = 0x0001;
 
-/** Length of the random message id, which salts the key derivation. */
+/** Length of the random message id, part of the key derivation's `info` (a fresh frame key per message). */
 export const MESSAGE_ID_LENGTH = 32;
 /** Length of a data key for suite 0x0001. */
 export const DATA_KEY_LENGTH = 32;

@@ -63,6 +63,12 @@ export function createSealStream(options: SealOptions): TransformStream<Uint8Arr
  * only after that frame authenticates. The stream errors (with `EnvelopeError`) on any failure; a
  * consumer must treat plaintext already received from an errored stream as incomplete.
  *
+ * @throws (through the stream) TypeError / RangeError for bad options (checked once the header has
+ *   arrived); TypeError for a chunk that is not a Uint8Array.
+ * @throws (through the stream) EnvelopeError as `open` does: `DECRYPT_FAILED` for any
+ *   authentication failure, including a truncated body; `MALFORMED_MESSAGE`, `UNSUPPORTED_VERSION`
+ *   or `UNSUPPORTED_SUITE` for a header that cannot be parsed (or input that ends inside it);
+ *   whatever a keyring throws, unchanged.
  * @example
  * ```ts
  * import { createOpenStream } from '@strongbox/envelope';
