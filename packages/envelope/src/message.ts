@@ -148,6 +148,17 @@ export async function createMessageSealer(options: SealOptions, messageLength?: 
 }
 
 /**
+ * Checks the shape of open options (an object with a keyring or keyrings) and returns the keyrings,
+ * so that `open` and `openRange` report bad arguments before they look at the message.
+ *
+ * @throws TypeError if `options` is not an object or `keyring` holds no usable keyring.
+ */
+export function assertOpenOptions(options: OpenOptions): readonly Keyring[] {
+  assertObject(options, 'options');
+  return keyringList(options.keyring);
+}
+
+/**
  * Prepares to open a message: unwraps a data key and checks the key commitment in constant time.
  * The header itself is authenticated by every frame (it is their AAD).
  *
@@ -156,8 +167,7 @@ export async function createMessageSealer(options: SealOptions, messageLength?: 
  *   keyring throws for an operational failure, unchanged.
  */
 export async function createMessageOpener(header: MessageHeader, options: OpenOptions, messageLength?: number): Promise<MessageOpener> {
-  assertObject(options, 'options');
-  const keyrings = keyringList(options.keyring);
+  const keyrings = assertOpenOptions(options);
   const expected = options.context === undefined ? undefined : normalizeEncryptionContext(options.context);
   const backend = options.backend ?? defaultBackend;
   if (expected !== undefined && !contextEquals(expected, header.context)) throw decryptFailed();

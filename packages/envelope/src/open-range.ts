@@ -17,7 +17,7 @@ import { decryptFailed, malformed } from './errors.ts';
 import { FRAME_TAG_LENGTH } from './format/constants.ts';
 import { layoutForBody } from './format/frames.ts';
 import { parseHeader, type MessageHeader } from './format/header.ts';
-import { createMessageOpener, type MessageOpener, type OpenOptions } from './message.ts';
+import { assertOpenOptions, createMessageOpener, type MessageOpener, type OpenOptions } from './message.ts';
 
 /** Random read access to a sealed message of known size. */
 export interface RandomAccessSource {
@@ -49,6 +49,7 @@ export async function openRange(
   length: number,
   options: OpenOptions,
 ): Promise<Uint8Array> {
+  assertOpenOptions(options);
   const reader = toSource(source);
   assertInteger(offset, 0, Number.MAX_SAFE_INTEGER, 'offset');
   assertInteger(length, 0, Number.MAX_SAFE_INTEGER, 'length');

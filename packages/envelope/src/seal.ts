@@ -8,7 +8,7 @@ import { decryptFailed, malformed } from './errors.ts';
 import { FRAME_TAG_LENGTH } from './format/constants.ts';
 import { layoutForBody, layoutForPlaintext } from './format/frames.ts';
 import { parseHeader, type MessageHeader } from './format/header.ts';
-import { createMessageOpener, createMessageSealer, type OpenOptions, type SealOptions } from './message.ts';
+import { assertOpenOptions, createMessageOpener, createMessageSealer, type OpenOptions, type SealOptions } from './message.ts';
 
 /**
  * Seals `plaintext` into a self-describing, key-committing message (format in the README).
@@ -65,6 +65,7 @@ export async function seal(plaintext: Uint8Array, options: SealOptions): Promise
  */
 export async function open(sealed: Uint8Array, options: OpenOptions): Promise<Uint8Array> {
   assertBytes(sealed, 'sealed');
+  assertOpenOptions(options);
   const header = readHeader(sealed);
   const layout = layoutForBody(sealed.length - header.length, header.frameLength);
   // Before any keyring call: a body no sealer could have written is refused without a key.

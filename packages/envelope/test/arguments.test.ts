@@ -174,4 +174,13 @@ describe('range and size errors', () => {
     await expect(open(new Uint8Array([2]), { keyring })).rejects.toBeInstanceOf(EnvelopeError);
     await expect(open(asAny('not bytes'), { keyring })).rejects.toThrow(TypeError);
   });
+
+  it('bad options are a TypeError even when the message itself is malformed (arguments first)', async () => {
+    const truncatedBody = sealed.subarray(0, sealed.length - 1);
+    for (const options of [null, {}, { keyring: [] }]) {
+      await expect(open(truncatedBody, asAny(options))).rejects.toThrow(TypeError);
+      await expect(openRange(truncatedBody, 0, 1, asAny(options))).rejects.toThrow(TypeError);
+      await expect(open(new Uint8Array([2]), asAny(options))).rejects.toThrow(TypeError);
+    }
+  });
 });
