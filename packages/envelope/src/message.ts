@@ -11,7 +11,7 @@
 import defaultBackend from '#default-backend';
 import type { Backend, PreparedAesGcm } from './backend/types.ts';
 import { assertInteger, assertObject, equalBytes, wipe } from './bytes.ts';
-import { contextEquals, encodeEncryptionContext, normalizeEncryptionContext, type EncryptionContext } from './context.ts';
+import { contextEquals, normalizeEncryptionContext, sharedCanonicalBytes, type EncryptionContext } from './context.ts';
 import { decryptFailed } from './errors.ts';
 import {
   DATA_KEY_LENGTH,
@@ -97,27 +97,28 @@ export async function createMessageSealer(options: SealOptions, messageLength?: 
     throw new RangeError(`"keyring" expected at most ${MAX_WRAPPED_KEYS} keyrings to seal with, got ${keyrings.length}`);
   }
   const context = normalizeEncryptionContext(options.context);
-  const contextBytes = encodeEncryptionContext(context);
+  // Read only: the header encoder copies it into the header.
+  const contextBytes = sharedCanonicalBytes(context);
   // `=== undefined`, not `??`: a null frame length is a wrong type (TypeError), not "use the default".
   const frameLength = options.frameLength === undefined ? DEFAULT_FRAME_LENGTH : options.frameLength;
   assertInteger(frameLength, MIN_FRAME_LENGTH, MAX_FRAME_LENGTH, 'frameLength');
   const backend = options.backend ?? defaultBackend;
 
-  const [first, ...others] = keyrings;
+  const first = keyrings[0]!;
   let dataKey: Uint8Array | undefined;
   const wrappedKeys: WrappedDataKey[] = [];
   let frameKey: Uint8Array | undefined;
   try {
     // Inside the try, so a key drawn here is wiped even if the first keyring fails to wrap it.
-    if (first!.generateDataKey) {
-      const generated = await first!.generateDataKey(DATA_KEY_LENGTH, context);
+    if (first.generateDataKey) {
+      const generated = await first.generateDataKey(DATA_KEY_LENGTH, context);
       dataKey = generated.dataKey;
       wrappedKeys.push(generated.wrapped);
     } else {
       dataKey = backend.randomBytes(DATA_KEY_LENGTH);
-      wrappedKeys.push(await first!.wrapDataKey(dataKey, context));
+      wrappedKeys.push(await first.wrapDataKey(dataKey, context));
     }
-    for (const keyring of others) wrappedKeys.push(await keyring.wrapDataKey(dataKey, context));
+    for (let i = 1; i < keyrings.length; i++) wrappedKeys.push(await keyrings[i]!.wrapDataKey(dataKey, context));
     const messageId = backend.randomBytes(MESSAGE_ID_LENGTH);
     const keys = deriveMessageKeys(backend, dataKey, messageId, SUITE_AES256_GCM_HKDF_SHA256_COMMIT);
     frameKey = keys.frameKey;
@@ -132,13 +133,7 @@ export async function createMessageSealer(options: SealOptions, messageLength?: 
     // Size the backend's per-key tables for the bytes one frame really carries.
     const frames = backend.prepareAesGcm(frameKey, Math.min(frameLength, messageLength ?? frameLength));
     wipe(frameKey);
-    return {
-      header,
-      frameLength,
-      backend,
-      sealFrame: (index, final, plaintext, output) => frames.encrypt(frameNonce(index, final), plaintext, header, output),
-      destroy: () => frames.destroy(),
-    };
+    return new FrameSealer(header, frameLength, backend, frames);
   } catch (error) {
     wipe(frameKey);
     throw error;
@@ -201,6 +196,29 @@ export async function createMessageOpener(header: MessageHeader, options: OpenOp
     },
     destroy: () => frames.destroy(),
   };
+}
+
+/** The sealer `createMessageSealer` returns (a class: one per message, no closures to allocate). */
+class FrameSealer implements MessageSealer {
+  readonly header: Uint8Array;
+  readonly frameLength: number;
+  readonly backend: Backend;
+  readonly #frames: PreparedAesGcm;
+
+  constructor(header: Uint8Array, frameLength: number, backend: Backend, frames: PreparedAesGcm) {
+    this.header = header;
+    this.frameLength = frameLength;
+    this.backend = backend;
+    this.#frames = frames;
+  }
+
+  sealFrame(index: number, final: boolean, plaintext: Uint8Array, output?: Uint8Array): Uint8Array {
+    return this.#frames.encrypt(frameNonce(index, final), plaintext, this.header, output);
+  }
+
+  destroy(): void {
+    this.#frames.destroy();
+  }
 }
 
 /** Tries every keyring on every wrapped key, in header order; the first key unwrapped wins. */

@@ -98,7 +98,7 @@ export const nodeBackend: Backend = Object.freeze({
   prepareAesGcm(key: Uint8Array): PreparedAesGcm {
     // OpenSSL's key schedule is cheap and Node cannot reuse a cipher across nonces, so preparing
     // is only keeping a private copy of the key (measured: KeyObjects make createCipheriv no faster).
-    assertGcmParameters(key, new Uint8Array(12));
+    assertGcmParameters(key, TWELVE_BYTE_NONCE);
     const ownKey = copyBytes(key);
     let destroyed = false;
     const usable = (): Uint8Array => {
@@ -192,6 +192,9 @@ export const nodeBackend: Backend = Object.freeze({
   },
 
 });
+
+/** Any valid nonce, for checking a key's parameters alone. */
+const TWELVE_BYTE_NONCE = new Uint8Array(12);
 
 /** RFC 5869 §2.3 Expand: T(i) = HMAC(PRK, T(i-1) ‖ info ‖ i), concatenated to `length` bytes. */
 function expandSha256(prk: Uint8Array, info: Uint8Array, length: number): Uint8Array {
