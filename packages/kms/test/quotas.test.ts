@@ -8,9 +8,16 @@
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ManualClock } from '../src/model/environment.ts';
-import { RequestQuotas } from '../src/model/quotas.ts';
-import type { QuotaClass } from '../src/operations/catalog.ts';
+import { ManualClock } from '@strongbox/service-kernel';
+import { RequestQuotas as ModelQuotas, type QuotaClass, type QuotaOptions } from '../src/model/quotas.ts';
+import { OPERATION_QUOTAS } from '../src/operations/index.ts';
+
+/** KMS's quotas with the registry's table, as `Kms` builds them. */
+class RequestQuotas extends ModelQuotas {
+  constructor(options: QuotaOptions = {}) {
+    super(options, OPERATION_QUOTAS);
+  }
+}
 
 const ACCOUNT = '111122223333';
 const OTHER_ACCOUNT = '444455556666';

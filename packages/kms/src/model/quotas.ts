@@ -6,7 +6,7 @@
  * every other operation has its own; calls an AWS service makes for a principal count against the
  * principal's account; cross-account use throttles the calling account).
  *
- * The limiter is an exact sliding window, not a token bucket: a bucket of capacity Q refilled at Q/s
+ * The limiter (`QuotaBuckets` of `@strongbox/service-kernel`) is an exact sliding window, not a token bucket: a bucket of capacity Q refilled at Q/s
  * admits Q + 10Q requests in 10 s of saturating demand, 10% over the quota. For a quota of Q
  * requests per second:
  *
@@ -27,7 +27,16 @@
  * on first use per (account, Region, quota) and kept for the emulator's lifetime.
  */
 
-import { DEFAULT_CRYPTOGRAPHIC_QUOTA, OPERATION_QUOTAS, type QuotaClass } from '../operations/catalog.ts';
+import { QuotaBuckets } from '@strongbox/service-kernel';
+
+/** The quota bucket an operation draws from: the shared cryptographic one, or its own (named after it). */
+export type QuotaClass = 'cryptographic' | (string & {});
+
+/** Default request quota of the shared symmetric cryptographic operations, per second. */
+export const DEFAULT_CRYPTOGRAPHIC_QUOTA = 10_000;
+
+/** Each operation's own quota (requests per second), by quota class: derived from the operation registry. */
+export type QuotaTable = Readonly<Record<string, number>>;
 
 /** Quota configuration. */
 export interface QuotaOptions {
@@ -44,81 +53,21 @@ export interface QuotaOptions {
   readonly overrides?: Readonly<Partial<Record<QuotaClass, number>>>;
 }
 
-/** Milliseconds in the one-second and ten-second windows. */
-const SECOND_MS = 1000;
-const TEN_SECONDS_MS = 10_000;
-
-/**
- * At most `limit` admissions in any half-open window (t − windowMs, t], over integer millisecond
- * ticks that never decrease. Admissions are stored as (tick, count) runs in a ring.
- */
-class SlidingWindow {
-  readonly #limit: number;
-  readonly #windowMs: number;
-  readonly #ticks: Float64Array;
-  readonly #counts: Uint32Array;
-  #head = 0;
-  #runs = 0;
-  #total = 0;
-
-  constructor(limit: number, windowMs: number) {
-    this.#limit = limit;
-    this.#windowMs = windowMs;
-    // Once the expired runs are dropped, every run is a distinct integer tick in (t − W, t]: there
-    // are at most ⌈W⌉ such ticks, and never more runs than admissions (< limit before an add).
-    const capacity = Math.max(1, Math.min(limit, Math.ceil(windowMs)));
-    this.#ticks = new Float64Array(capacity);
-    this.#counts = new Uint32Array(capacity);
-  }
-
-  /** Drops the runs that left the window ending at `tick`; whether one more admission fits. */
-  fits(tick: number): boolean {
-    const horizon = tick - this.#windowMs;
-    const capacity = this.#ticks.length;
-    while (this.#runs > 0 && this.#ticks[this.#head]! <= horizon) {
-      this.#total -= this.#counts[this.#head]!;
-      this.#head = this.#head + 1 === capacity ? 0 : this.#head + 1;
-      this.#runs -= 1;
-    }
-    return this.#total < this.#limit;
-  }
-
-  /** Records one admission at `tick` (call only after `fits(tick)` answered true). */
-  add(tick: number): void {
-    const capacity = this.#ticks.length;
-    this.#total += 1;
-    if (this.#runs > 0) {
-      const last = (this.#head + this.#runs - 1) % capacity;
-      if (this.#ticks[last] === tick) {
-        this.#counts[last]! += 1;
-        return;
-      }
-    }
-    const slot = (this.#head + this.#runs) % capacity;
-    this.#ticks[slot] = tick;
-    this.#counts[slot] = 1;
-    this.#runs += 1;
-  }
-}
-
-/** One quota of one account in one Region. */
-interface Bucket {
-  readonly windows: readonly SlidingWindow[];
-  lastTick: number;
-}
-
 /** Admits or throttles requests (see the module documentation for the algorithm). */
 export class RequestQuotas {
   readonly #enabled: boolean;
   readonly #scale: number;
   readonly #cryptographic: number;
   readonly #overrides: Readonly<Partial<Record<QuotaClass, number>>>;
-  readonly #buckets = new Map<string, Bucket>();
+  readonly #table: QuotaTable;
+  readonly #buckets = new QuotaBuckets();
 
   /**
+   * @param table - each operation's default quota (the registry's `OPERATION_QUOTAS`).
    * @throws RangeError if `scale` is not a positive finite number, or a quota is negative or NaN.
    */
-  constructor(options: QuotaOptions = {}) {
+  constructor(options: QuotaOptions = {}, table: QuotaTable = {}) {
+    this.#table = table;
     this.#enabled = options.enabled !== false;
     this.#scale = options.scale ?? 1;
     if (!(Number.isFinite(this.#scale) && this.#scale > 0)) throw new RangeError(`"quotas.scale" expected a positive finite number, got ${String(options.scale)}`);
@@ -132,7 +81,7 @@ export class RequestQuotas {
 
   /** The effective quota of `quota` in requests per second (after overrides and `scale`). */
   limitOf(quota: QuotaClass): number {
-    const base = this.#overrides[quota] ?? (quota === 'cryptographic' ? this.#cryptographic : OPERATION_QUOTAS[quota as keyof typeof OPERATION_QUOTAS]);
+    const base = this.#overrides[quota] ?? (quota === 'cryptographic' ? this.#cryptographic : this.#table[quota]);
     // An operation missing from AWS's table (none today) is not throttled rather than refused.
     return base === undefined ? Infinity : base * this.#scale;
   }
@@ -143,36 +92,11 @@ export class RequestQuotas {
    */
   tryAcquire(account: string, region: string, quota: QuotaClass, now: number): boolean {
     if (!this.#enabled) return true;
-    const key = `${account}/${region}/${quota}`;
-    let bucket = this.#buckets.get(key);
-    if (bucket === undefined) {
-      const limit = this.limitOf(quota);
-      if (limit === Infinity) return true;
-      if (limit === 0) return false;
-      bucket = { windows: windowsFor(limit), lastTick: -Infinity };
-      this.#buckets.set(key, bucket);
-    }
-    // Millisecond ticks that never go backwards (a system clock may step back).
-    const tick = Math.max(Math.floor(now), bucket.lastTick);
-    bucket.lastTick = tick;
-    const { windows } = bucket;
-    for (let i = 0; i < windows.length; i++) if (!windows[i]!.fits(tick)) return false;
-    for (let i = 0; i < windows.length; i++) windows[i]!.add(tick);
-    return true;
+    return this.#buckets.tryAcquire(`${account}/${region}/${quota}`, () => this.limitOf(quota), now);
   }
 }
 
-/** The windows that enforce `limit` requests per second (0 < limit < Infinity). */
-function windowsFor(limit: number): SlidingWindow[] {
-  if (limit < 1) return [new SlidingWindow(1, SECOND_MS / limit)];
-  const perSecond = new SlidingWindow(Math.ceil(limit), SECOND_MS);
-  if (Number.isInteger(limit)) return [perSecond];
-  // ⌈Q⌉ per second alone would let a fractional quota run at ⌈Q⌉/s; the ten-second window brings
-  // the average back to Q (round(10·Q) per ten seconds, within 0.5 request of 10·Q).
-  return [perSecond, new SlidingWindow(Math.max(1, Math.round(limit * 10)), TEN_SECONDS_MS)];
-}
-
-function checkedQuota(name: string, value: number): number {
+function checkedQuota(name: string, value: number | undefined): number {
   if (typeof value !== 'number' || Number.isNaN(value) || value < 0) throw new RangeError(`"${name}" expected a non-negative number of requests per second, got ${String(value)}`);
   return value;
 }
