@@ -27,6 +27,7 @@ export { compilePrincipals, isWellFormedPrincipal, matchPrincipal, roleOf, type 
 export { principalFromArn, rootPrincipal, type Principal, type PrincipalType } from './principal.ts';
 export { httpDate, json11ErrorResponse, json11Response, parseJson, serviceErrorResponse, toWire } from './protocol/json.ts';
 export { QuotaBuckets, SlidingWindow } from './quota/windows.ts';
+export { InProcessHandler, type InProcessHandlerOptions } from './sdk/in-process-handler.ts';
 export { createSigV4Authenticator, signatureFormOf, type SignatureForm, type SigV4Options } from './sigv4/verify.ts';
 export { AuditTrail, EventIds, type AuditEvent, type AuditEventInput, type AuditOptions } from './trail/audit.ts';
 export { CloudTrailError, isoSeconds, javaDateString, lookupRecords, renderRecord, userIdentityOf, usernameOf, type CloudTrailErrorCode, type CloudTrailRecord, type CloudTrailResource, type EventHistory, type LookupQuery, type LookupResult, type UserIdentity } from './trail/cloudtrail.ts';
