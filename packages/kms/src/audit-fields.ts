@@ -8,6 +8,7 @@
 import type { RequestContext } from './context.ts';
 import type { ServiceEventName } from './model/audit.ts';
 import { javaDateString } from './model/cloudtrail.ts';
+import { emptyRecord } from './model/dictionary.ts';
 import { grantIdOfToken } from './model/grants.ts';
 import { aliasArn } from './model/identifiers.ts';
 import type { KeyRecord } from './model/records.ts';
@@ -133,7 +134,8 @@ export function auditJson(value: unknown, shape?: Shape): unknown {
     return items;
   }
   if (!isRecord(value)) return value;
-  const out: Record<string, unknown> = {};
+  // Map keys are the caller's (`encryptionContext`): no prototype, so `__proto__` is recorded.
+  const out = emptyRecord<unknown>();
   const isMap = shape?.kind === 'map';
   const members = shape?.kind === 'structure' ? shape.members : undefined;
   for (const name in value) {
