@@ -4,7 +4,7 @@
  * knowingly differs from AWS.
  */
 
-export { Kms, type CallOptions, type KmsMethods, type KmsOptions, type RequestOf, type ResponseOf } from './service/kms.ts';
+export { Kms, type CallOptions, type KmsMethods, type KmsOptions, type KmsQuotas, type RequestOf, type ResponseOf } from './service/kms.ts';
 export { KmsError, WIRE_ERRORS, type KmsErrorCode, type WireError } from './errors.ts';
 // The shared pieces KMS's API hands out, from the service kernel.
 export {
@@ -36,7 +36,7 @@ export {
   type UserEntry,
   type UserIdentity,
 } from '@strongbox/service-kernel';
-export type { QuotaOptions } from './model/quotas.ts';
+export { defaultCryptographicQuota, type QuotaClass, type QuotaOptions, type QuotaProfile, type QuotaSetting, type QuotaUsage } from './model/quotas.ts';
 export { OPERATION_NAMES, type OperationName } from './operations/index.ts';
 export { createMemoryStore, MemoryStore, type ChangeStore } from './persistence/store.ts';
 export { DEFAULT_SNAPSHOT_THRESHOLD_BYTES, openDirectoryStore, type DirectoryStore, type DirectoryStoreOptions } from './persistence/directory-store.ts';

@@ -26,7 +26,7 @@ export { compileArnPattern, compilePatterns, globToRegExp, MATCH_ALL, MATCH_NONE
 export { compilePrincipals, isWellFormedPrincipal, matchPrincipal, roleOf, type CompiledPrincipals, type PrincipalMatch } from './policy/principals.ts';
 export { principalFromArn, rootPrincipal, type Principal, type PrincipalType } from './principal.ts';
 export { httpDate, json11ErrorResponse, json11Response, parseJson, serviceErrorResponse, toWire } from './protocol/json.ts';
-export { QuotaBuckets, SlidingWindow } from './quota/windows.ts';
+export { QuotaBuckets, SlidingWindow, type BucketUsage } from './quota/windows.ts';
 export { InProcessHandler, type InProcessHandlerOptions } from './sdk/in-process-handler.ts';
 export { createSigV4Authenticator, signatureFormOf, type SignatureForm, type SigV4Options } from './sigv4/verify.ts';
 export { AuditTrail, EventIds, type AuditEvent, type AuditEventInput, type AuditOptions } from './trail/audit.ts';

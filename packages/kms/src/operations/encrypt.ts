@@ -8,7 +8,7 @@ import { blob, structure } from '../protocol/shapes.ts';
 import { encodeRequestContext, sealUnderKey } from './shared/crypto.ts';
 import { DRY_RUN, ENCRYPTION_ALGORITHM, ENCRYPTION_CONTEXT, GRANT_TOKENS, KEY_ID } from './shared/members.ts';
 import { requireSymmetricAlgorithm } from './shared/algorithm.ts';
-import { keyMaterialIdOf } from './shared/audit.ts';
+import { encryptedMaterialIdOf } from './shared/audit.ts';
 import type { OperationDefinition } from './types.ts';
 
 /** Encrypt request. */
@@ -62,5 +62,5 @@ export const encrypt: OperationDefinition<'Encrypt', EncryptRequest, EncryptResp
       EncryptionAlgorithm: 'SYMMETRIC_DEFAULT',
     };
   },
-  auditAdditional: keyMaterialIdOf,
+  auditAdditional: encryptedMaterialIdOf,
 };

@@ -9,6 +9,7 @@
 
 import { createRegistry, type InputOf, type OutputOf, type Registry, type TableOf } from '@strongbox/service-kernel';
 import * as definitions from './definitions.ts';
+import type { QuotaCatalog } from '../model/quotas.ts';
 import type { OperationDefinition } from './types.ts';
 
 /** The operation table's type: each entry keeps its own request and response types. */
@@ -33,6 +34,9 @@ export const OPERATION_NAMES: readonly OperationName[] = REGISTRY.names;
 
 /** Each operation's own request quota, per second (the shared cryptographic one is `DEFAULT_CRYPTOGRAPHIC_QUOTA`). */
 export const OPERATION_QUOTAS: Readonly<Record<string, number>> = REGISTRY.quotaTable;
+
+/** What the request quotas take from the registry: the operations' own quotas and names. */
+export const QUOTA_CATALOG: QuotaCatalog = Object.freeze({ perSecond: OPERATION_QUOTAS, isOperation: (name: string) => REGISTRY.has(name) });
 
 /** Whether `name` is an operation Strongbox serves. */
 export function isOperationName(name: string): name is OperationName {

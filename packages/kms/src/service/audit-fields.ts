@@ -7,6 +7,7 @@
  */
 
 import { javaDateString } from '@strongbox/service-kernel';
+import { emptyRecord } from '../model/dictionary.ts';
 import type { KeyRecord } from '../model/records.ts';
 import type { Change, KmsState } from '../model/state.ts';
 import type { OperationDefinition } from '../operations/types.ts';
@@ -69,7 +70,8 @@ export function auditJson(value: unknown, shape?: Shape): unknown {
     return items;
   }
   if (!isRecord(value)) return value;
-  const out: Record<string, unknown> = {};
+  // Map keys are the caller's (`encryptionContext`): no prototype, so `__proto__` is recorded.
+  const out = emptyRecord<unknown>();
   const isMap = shape?.kind === 'map';
   const members = shape?.kind === 'structure' ? shape.members : undefined;
   for (const name in value) {
@@ -81,9 +83,21 @@ export function auditJson(value: unknown, shape?: Shape): unknown {
       if (memberShape === undefined || (memberShape as { sensitive?: boolean }).sensitive === true) continue;
     }
     const rendered = auditJson(value[name], memberShape);
-    if (rendered !== undefined) out[isMap ? name : name.charAt(0).toLowerCase() + name.slice(1)] = rendered;
+    if (rendered !== undefined) out[isMap ? name : beanName(name)] = rendered;
   }
   return out;
+}
+
+/**
+ * A member name as KMS's CloudTrail records spell it: Java's bean-property rule
+ * (`java.beans.Introspector.decapitalize`), first letter lowercased unless the first two are both
+ * capitals, so `KeyId` → `keyId` but `AWSAccountId` stays `AWSAccountId` (ct-createkey:
+ * `responseElements.keyMetadata.AWSAccountId`).
+ */
+function beanName(name: string): string {
+  const second = name.charAt(1);
+  if (second !== '' && second !== second.toLowerCase() && name.charAt(0) !== name.charAt(0).toLowerCase()) return name;
+  return name.charAt(0).toLowerCase() + name.slice(1);
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -19,9 +19,9 @@ import { defaultBackend, type Backend } from '@strongbox/envelope';
 import { AuditTrail, installFacade, Pipeline, principalFromArn, rootPrincipal, systemClock, type AuditOptions, type CallScope, type Clock, type Facade, type Principal, type Random, type ServiceBinding } from '@strongbox/service-kernel';
 import { throttled, toKmsError, type KmsError } from '../errors.ts';
 import { dueChanges, nextDueTime } from '../model/lifecycle.ts';
-import { RequestQuotas, type QuotaOptions } from '../model/quotas.ts';
+import { RequestQuotas, type QuotaClass, type QuotaOptions, type QuotaSetting, type QuotaUsage } from '../model/quotas.ts';
 import { KmsState } from '../model/state.ts';
-import { isOperationName, OPERATION_NAMES, OPERATION_QUOTAS, OPERATIONS, type OperationName, type OperationTable, type RequestOf, type ResponseOf } from '../operations/index.ts';
+import { isOperationName, OPERATION_NAMES, OPERATIONS, QUOTA_CATALOG, type OperationName, type OperationTable, type RequestOf, type ResponseOf } from '../operations/index.ts';
 import type { KmsSettings, OperationDefinition } from '../operations/types.ts';
 import { MemoryStore, type ChangeStore } from '../persistence/store.ts';
 import { validate, type StructureShape } from '../protocol/shapes.ts';
@@ -42,14 +42,40 @@ export interface KmsOptions {
   readonly random?: Random;
   /** AES-GCM backend for ciphertext blobs. Default: node:crypto under Node.js. */
   readonly backend?: Backend;
-  /** Request quotas; `false` turns throttling off. Default: AWS's quotas. */
-  readonly quotas?: QuotaOptions | false;
+  /**
+   * Request quotas: default, AWS's shared cryptographic quotas only; `'aws'` (or
+   * `{ profile: 'aws' }`) adds every operation's own quota (CreateKey 5/s, ...); `false` turns
+   * throttling off. Changeable later with `kms.quotas.configure`.
+   */
+  readonly quotas?: QuotaSetting;
   /** Audit trail settings. */
   readonly audit?: AuditOptions;
   /** Where state changes go (persistence); default in memory. */
   readonly store?: ChangeStore;
   /** How long an on-demand rotation takes to complete, ms. Default 0. */
   readonly onDemandRotationDelayMs?: number;
+}
+
+/**
+ * A running emulator's request quotas (`kms.quotas`), for tests of throttling.
+ * @example
+ * ```ts
+ * kms.quotas.configure({ profile: 'aws', overrides: { CreateKey: 1 } });
+ * kms.quotas.usage(); // [{ account, region, quota: 'CreateKey', limit: 1, lastSecond, admitted, throttled }, ...]
+ * ```
+ */
+export interface KmsQuotas {
+  /**
+   * Replaces the quota setting (as the `quotas` option takes it); every counter starts afresh.
+   * @throws RangeError for a bad setting, which changes nothing.
+   */
+  configure(setting: QuotaSetting): void;
+  /** The setting in force. */
+  readonly options: QuotaOptions;
+  /** The quota in force for `quota` (`cryptographic` or an operation), requests per second; `Infinity` if none. */
+  limitOf(quota: QuotaClass, region?: string): number;
+  /** Counters of every quota that has seen a request since the last `configure`. */
+  usage(): QuotaUsage[];
 }
 
 /** Per-call settings of the in-process API. */
@@ -83,6 +109,8 @@ export interface Kms extends KmsMethods {}
 export class Kms {
   /** Every recorded call. */
   readonly auditTrail: AuditTrail;
+  /** Request quotas, changeable while the emulator runs, and their counters. */
+  readonly quotas: KmsQuotas;
   /** Default account. */
   readonly account: string;
   /** Default Region. */
@@ -107,9 +135,18 @@ export class Kms {
     this.#random = options.random ?? { bytes: (length) => backend.randomBytes(length) };
     this.#store = options.store ?? new MemoryStore(new KmsState());
     this.auditTrail = new AuditTrail(options.audit, this.#random);
-    const quotas = new RequestQuotas(options.quotas === false ? { enabled: false } : options.quotas, OPERATION_QUOTAS);
+    const clock = options.clock ?? systemClock;
+    const quotas = new RequestQuotas(options.quotas ?? {}, QUOTA_CATALOG);
+    this.quotas = Object.freeze({
+      configure: (setting: QuotaSetting) => quotas.configure(setting),
+      get options() {
+        return quotas.options;
+      },
+      limitOf: (quota: QuotaClass, region?: string) => quotas.limitOf(quota, region ?? this.region),
+      usage: () => quotas.usage(clock.now()),
+    });
     const settings: KmsSettings = { account, region, onDemandRotationDelayMs: options.onDemandRotationDelayMs ?? 0 };
-    this.#pipeline = new Pipeline(kmsBinding({ store: this.#store, clock: options.clock ?? systemClock, random: this.#random, backend, quotas, trail: this.auditTrail, settings }, () => this.#pipeline));
+    this.#pipeline = new Pipeline(kmsBinding({ store: this.#store, clock, random: this.#random, backend, quotas, trail: this.auditTrail, settings }, () => this.#pipeline));
   }
 
   /**

@@ -69,7 +69,8 @@ export class RequestTooLargeError extends EdgeError {
  */
 export async function readNodeRequest(request: IncomingMessage, maxBodyBytes: number = DEFAULT_MAX_BODY_BYTES): Promise<HttpRequest> {
   const body = await readBody(request, maxBodyBytes);
-  const headers: Record<string, string> = {};
+  // No prototype, like Node's own `request.headers`: a `__proto__` header is just a header.
+  const headers = Object.create(null) as Record<string, string>;
   for (const [name, value] of Object.entries(request.headers)) {
     if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(',') : value;
   }

@@ -139,7 +139,7 @@ export class Pipeline<Definition extends OperationSpec, Context extends Pipeline
     const binding = this.#binding;
     const parameters = safely(() => (definition.auditParameters ? definition.auditParameters(input) : binding.auditParameters(definition, input)));
     const response = failure === undefined && definition.auditResponse ? safely(() => binding.auditValue(definition.auditResponse!(output))) : null;
-    const additional = definition.auditAdditional ? safely(() => definition.auditAdditional!(input, output)) ?? undefined : undefined;
+    const additional = definition.auditAdditional ? safely(() => definition.auditAdditional!(input, output, context)) ?? undefined : undefined;
     const resources = definition.auditResources ? definition.auditResources(input, context.resources, scope) : context.resources;
     const error = failure === undefined ? undefined : binding.auditError(failure);
     return {

@@ -30,8 +30,8 @@ export interface OperationSpec<Name extends string = string, Input = any, Output
   auditParameters?(input: Input): Record<string, unknown> | null;
   /** CloudTrail `responseElements` (default null). */
   auditResponse?(output: Output): Record<string, unknown> | null;
-  /** CloudTrail `additionalEventData` (default none). */
-  auditAdditional?(input: Input, output: Output | undefined): Record<string, unknown> | undefined;
+  /** CloudTrail `additionalEventData` (default none), given the request's context after the handler ran. */
+  auditAdditional?(input: Input, output: Output | undefined, context: Context): Record<string, unknown> | undefined;
   /** CloudTrail `resources`, given the ARNs the handler touched (default: those). */
   auditResources?(input: Input, touched: readonly string[], scope: CallScope): readonly string[];
 }

@@ -39,7 +39,8 @@ export function toWire(value: unknown): unknown {
   if (value instanceof Date) return value.getTime() / 1000;
   if (Array.isArray(value)) return value.map(toWire);
   if (typeof value === 'object' && value !== null) {
-    const out: Record<string, unknown> = {};
+    // Map keys pass through (a grant's `__proto__` constraint key): no prototype setter.
+    const out = Object.create(null) as Record<string, unknown>;
     for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = toWire(v);
     return out;
   }

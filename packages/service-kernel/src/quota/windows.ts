@@ -64,6 +64,17 @@ export class SlidingWindow {
     return this.#total < this.#limit;
   }
 
+  /** Admissions in the window at ticks after `horizon` (for usage reports; walks the runs). */
+  countAfter(horizon: number): number {
+    const capacity = this.#ticks.length;
+    let count = 0;
+    for (let i = 0; i < this.#runs; i++) {
+      const slot = (this.#head + i) % capacity;
+      if ((this.#ticks[slot] ?? -Infinity) > horizon) count += this.#counts[slot] ?? 0;
+    }
+    return count;
+  }
+
   /** Records one admission at `tick` (call only after `fits(tick)` answered true). */
   add(tick: number): void {
     const capacity = this.#ticks.length;
@@ -82,10 +93,27 @@ export class SlidingWindow {
   }
 }
 
-/** One quota bucket: its windows and the last tick seen. */
+/** One quota bucket: its limit, windows, the last tick seen and its counters. */
 interface Bucket {
+  readonly limit: number;
   readonly windows: readonly SlidingWindow[];
   lastTick: number;
+  admitted: number;
+  throttled: number;
+}
+
+/** One bucket's counters, as `QuotaBuckets.usage` reports them. */
+export interface BucketUsage {
+  /** The bucket's key. */
+  readonly key: string;
+  /** Its quota, requests per second. */
+  readonly limit: number;
+  /** Requests admitted in the last second. */
+  readonly lastSecond: number;
+  /** Requests admitted since the bucket was created. */
+  readonly admitted: number;
+  /** Requests throttled since the bucket was created. */
+  readonly throttled: number;
 }
 
 /**
@@ -98,11 +126,12 @@ interface Bucket {
  * ```
  */
 export class QuotaBuckets {
-  readonly #buckets = new Map<string, Bucket>();
+  #buckets = new Map<string, Bucket>();
 
   /**
    * Counts one request against the bucket `key` at `now` (epoch ms); `limitOf` gives the bucket's
-   * quota in requests per second the first time the key is seen.
+   * quota in requests per second the first time the key is seen (`Infinity`: never throttled,
+   * and no bucket is kept).
    * @returns `false` when the request must be throttled (nothing is counted then).
    */
   tryAcquire(key: string, limitOf: () => number, now: number): boolean {
@@ -110,16 +139,44 @@ export class QuotaBuckets {
     if (bucket === undefined) {
       const limit = limitOf();
       if (limit === Infinity) return true;
-      if (limit === 0) return false;
-      bucket = { windows: windowsFor(limit), lastTick: -Infinity };
+      bucket = { limit, windows: limit === 0 ? [] : windowsFor(limit), lastTick: -Infinity, admitted: 0, throttled: 0 };
       this.#buckets.set(key, bucket);
+    }
+    if (bucket.limit === 0) {
+      bucket.throttled += 1;
+      return false;
     }
     // Millisecond ticks that never go backwards (a system clock may step back).
     const tick = Math.max(Math.floor(now), bucket.lastTick);
     bucket.lastTick = tick;
-    for (const window of bucket.windows) if (!window.fits(tick)) return false;
+    for (const window of bucket.windows) {
+      if (!window.fits(tick)) {
+        bucket.throttled += 1;
+        return false;
+      }
+    }
     for (const window of bucket.windows) window.add(tick);
+    bucket.admitted += 1;
     return true;
+  }
+
+  /** The counters of every bucket, at `now` (epoch ms). */
+  usage(now: number): BucketUsage[] {
+    const out: BucketUsage[] = [];
+    for (const [key, bucket] of this.#buckets) {
+      const tick = Math.max(Math.floor(now), bucket.lastTick);
+      // The first window is the one-second window, or a longer one for quotas under 1/s: it holds
+      // every admission of the last second either way.
+      const first = bucket.windows[0];
+      const lastSecond = first === undefined ? 0 : first.countAfter(tick - SECOND_MS);
+      out.push({ key, limit: bucket.limit, lastSecond, admitted: bucket.admitted, throttled: bucket.throttled });
+    }
+    return out;
+  }
+
+  /** Forgets every bucket (windows and counters start afresh). */
+  clear(): void {
+    this.#buckets = new Map();
   }
 }
 

@@ -45,7 +45,8 @@ export class InProcessHandler implements RequestHandler<SdkRequest, SdkResponse,
    */
   async handle(request: SdkRequest, options: HttpHandlerOptions = {}): Promise<RequestHandlerOutput<SdkResponse>> {
     throwIfAborted(options.abortSignal);
-    const headers: Record<string, string> = {};
+    // No prototype, as the node:http edge reads them: a `__proto__` header is just a header.
+    const headers = Object.create(null) as Record<string, string>;
     for (const [name, value] of Object.entries(request.headers)) headers[name.toLowerCase()] = value;
     const body = await bodyBytes(request.body);
     throwIfAborted(options.abortSignal);

@@ -5,7 +5,9 @@
  */
 
 import type { CallScope } from '@strongbox/service-kernel';
+import { readBlobHeader } from '../../model/ciphertext-blob.ts';
 import { aliasArn } from '../../model/identifiers.ts';
+import type { OperationContext } from '../types.ts';
 
 /**
  * `additionalEventData.keyMaterialId` of a cryptographic call that answered with one
@@ -15,6 +17,20 @@ import { aliasArn } from '../../model/identifiers.ts';
 export function keyMaterialIdOf(_input: unknown, output: unknown): Record<string, unknown> | undefined {
   const id = typeof output === 'object' && output !== null ? (output as { readonly KeyMaterialId?: unknown }).KeyMaterialId : undefined;
   return typeof id === 'string' ? { keyMaterialId: id } : undefined;
+}
+
+/**
+ * Encrypt's `additionalEventData.keyMaterialId` (ct-encrypt, 2025): its response has no
+ * `KeyMaterialId` member, but its record has the field: the material the new blob's header
+ * names, looked up in the state.
+ * @example encryptedMaterialIdOf({}, { CiphertextBlob }, context) // { keyMaterialId: '…' }
+ */
+export function encryptedMaterialIdOf(_input: unknown, output: unknown, context: OperationContext): Record<string, unknown> | undefined {
+  const blob = typeof output === 'object' && output !== null ? (output as { readonly CiphertextBlob?: unknown }).CiphertextBlob : undefined;
+  if (!(blob instanceof Uint8Array)) return undefined;
+  const header = readBlobHeader(blob);
+  const material = header === undefined ? undefined : context.state.key(header.keyId)?.materials.find((m) => m.version === header.version);
+  return material === undefined ? undefined : { keyMaterialId: material.materialId };
 }
 
 /**
