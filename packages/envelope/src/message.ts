@@ -3,19 +3,24 @@
  * The cryptographic session of one sealed message, shared by the one-shot, streaming and
  * random-access APIs: `createMessageSealer` obtains and wraps a data key, derives the frame key and
  * commitment, and writes the header; `createMessageOpener` unwraps a data key and checks the
- * commitment (constant time) before any frame is decrypted. Every frame carries the header as AAD,
- * so each frame that opens has authenticated the header too. After either, the data key is wiped;
- * only the derived frame key lives on, until `destroy()`.
+ * commitment (constant time) before any frame is decrypted. In version 2 (written by default) the
+ * key derivation covers the whole header, so the commitment check authenticates it; in version 1
+ * every frame carries the header as AAD. After either, the data key is wiped; only the derived
+ * frame key lives on, until `destroy()`.
  */
 
 import defaultBackend from '#default-backend';
 import type { Backend, PreparedAesGcm } from './backend/types.ts';
-import { assertInteger, assertObject, equalBytes, wipe } from './bytes.ts';
+import { assertInteger, assertObject, copyBytes, describe, equalBytes, wipe } from './bytes.ts';
 import { contextEquals, normalizeEncryptionContext, sharedCanonicalBytes, type EncryptionContext } from './context.ts';
-import { decryptFailed } from './errors.ts';
+import { decryptFailed, EnvelopeError } from './errors.ts';
 import {
+  COMMITMENT_LENGTH,
   DATA_KEY_LENGTH,
   DEFAULT_FRAME_LENGTH,
+  FORMAT_VERSION_1,
+  FORMAT_VERSION_2,
+  type FormatVersion,
   MAX_FRAME_COUNT,
   MAX_FRAME_LENGTH,
   MAX_WRAPPED_KEYS,
@@ -38,6 +43,11 @@ export interface SealOptions {
   readonly frameLength?: number;
   /** Crypto backend; defaults to the platform's (node:crypto under Node.js, noble elsewhere). */
   readonly backend?: Backend;
+  /**
+   * Format version to write: 2 (the default) or 1, for readers that predate version 2. Version 1
+   * makes every frame authenticate the whole header, so its open cost grows with header × frames.
+   */
+  readonly formatVersion?: FormatVersion;
 }
 
 /** Options for opening. */
@@ -70,6 +80,10 @@ export interface MessageSealer {
 /** Opens the frames of one message whose key commitment matched. */
 export interface MessageOpener {
   readonly header: MessageHeader;
+  /** The keyring id of the wrapped key that was unwrapped. */
+  readonly unwrappedBy: string;
+  /** True once the header is authenticated by the commitment (version 2); version 1 needs a frame. */
+  readonly headerAuthenticated: boolean;
   /** The backend frames are opened with (callers allocate outputs through it). */
   readonly backend: Backend;
   /**
@@ -83,11 +97,12 @@ export interface MessageOpener {
 }
 
 /**
- * Starts a message: data key, wrapped keys, derived keys and the header.
+ * Starts a message: data key, wrapped keys, header, then the derived frame key and commitment.
  *
  * @param messageLength - the plaintext length, when known (one-shot), to size per-key tables.
  * @throws TypeError / RangeError for bad options (RangeError for more than 16 keyrings, before any
- *   keyring is called); whatever a keyring throws, unchanged.
+ *   keyring is called); EnvelopeError `INVALID_DATA_KEY` if a generating keyring returns a key of
+ *   the wrong length or all zeros; whatever a keyring throws, unchanged.
  */
 export async function createMessageSealer(options: SealOptions, messageLength?: number): Promise<MessageSealer> {
   assertObject(options, 'options');
@@ -102,44 +117,71 @@ export async function createMessageSealer(options: SealOptions, messageLength?: 
   // `=== undefined`, not `??`: a null frame length is a wrong type (TypeError), not "use the default".
   const frameLength = options.frameLength === undefined ? DEFAULT_FRAME_LENGTH : options.frameLength;
   assertInteger(frameLength, MIN_FRAME_LENGTH, MAX_FRAME_LENGTH, 'frameLength');
+  const version = options.formatVersion === undefined ? FORMAT_VERSION_2 : options.formatVersion;
+  if (version !== FORMAT_VERSION_1 && version !== FORMAT_VERSION_2) {
+    throw new RangeError(`"formatVersion" expected ${FORMAT_VERSION_1} or ${FORMAT_VERSION_2}, got ${String(version)}`);
+  }
   const backend = options.backend ?? defaultBackend;
 
-  const first = keyrings[0]!;
-  let dataKey: Uint8Array | undefined;
-  const wrappedKeys: WrappedDataKey[] = [];
+  const [first, ...others] = keyrings;
+  if (first === undefined) throw new TypeError('"keyring" expected a keyring or a non-empty array of keyrings');
+  // Every secret below is drawn from the system CSPRNG for this message alone (no pool that a
+  // process snapshot or VM clone could carry over); a generated key is copied into `drawn`.
+  let drawn: Uint8Array | undefined;
   let frameKey: Uint8Array | undefined;
   try {
+    let dataKey: Uint8Array;
+    let messageId: Uint8Array;
+    const wrappedKeys: WrappedDataKey[] = [];
     // Inside the try, so a key drawn here is wiped even if the first keyring fails to wrap it.
     if (first.generateDataKey) {
       const generated = await first.generateDataKey(DATA_KEY_LENGTH, context);
-      dataKey = generated.dataKey;
+      drawn = takeDataKey(generated.dataKey, 'generateDataKey');
+      dataKey = drawn;
+      messageId = backend.randomBytes(MESSAGE_ID_LENGTH);
       wrappedKeys.push(generated.wrapped);
     } else {
-      dataKey = backend.randomBytes(DATA_KEY_LENGTH);
+      // One system draw for the data key and the message id (each system call costs microseconds).
+      drawn = backend.randomBytes(DATA_KEY_LENGTH + MESSAGE_ID_LENGTH);
+      dataKey = drawn.subarray(0, DATA_KEY_LENGTH);
+      messageId = drawn.subarray(DATA_KEY_LENGTH);
       wrappedKeys.push(await first.wrapDataKey(dataKey, context));
     }
-    for (let i = 1; i < keyrings.length; i++) wrappedKeys.push(await keyrings[i]!.wrapDataKey(dataKey, context));
-    const messageId = backend.randomBytes(MESSAGE_ID_LENGTH);
-    const keys = deriveMessageKeys(backend, dataKey, messageId, SUITE_AES256_GCM_HKDF_SHA256_COMMIT);
+    for (const keyring of others) wrappedKeys.push(await keyring.wrapDataKey(dataKey, context));
+    // The header's commitment is filled in below, once derived from the header itself (v2).
+    const header = encodeHeaderFields({ version, suite: SUITE_AES256_GCM_HKDF_SHA256_COMMIT, messageId, contextBytes, wrappedKeys, frameLength });
+    const keys = deriveMessageKeys(backend, dataKey, header);
     frameKey = keys.frameKey;
-    const header = encodeHeaderFields({
-      suite: SUITE_AES256_GCM_HKDF_SHA256_COMMIT,
-      messageId,
-      contextBytes,
-      wrappedKeys,
-      frameLength,
-      commitment: keys.commitment,
-    });
+    header.set(keys.commitment, header.length - COMMITMENT_LENGTH);
     // Size the backend's per-key tables for the bytes one frame really carries.
     const frames = backend.prepareAesGcm(frameKey, Math.min(frameLength, messageLength ?? frameLength));
     wipe(frameKey);
-    return new FrameSealer(header, frameLength, backend, frames);
+    return new FrameSealer(header, version === FORMAT_VERSION_1 ? header : undefined, frameLength, backend, frames);
   } catch (error) {
     wipe(frameKey);
     throw error;
   } finally {
-    wipe(dataKey);
+    wipe(drawn);
   }
+}
+
+/**
+ * The keyring contract, enforced: a data key a keyring hands over is copied into a buffer the core
+ * owns (the keyring's buffer is never written: a cache may share it), and refused unless it is 32
+ * bytes and not all zeros (a wiped or never-filled buffer).
+ *
+ * @throws TypeError unless `key` is a Uint8Array; EnvelopeError `INVALID_DATA_KEY` otherwise.
+ */
+export function takeDataKey(key: unknown, from: 'generateDataKey' | 'unwrapDataKey'): Uint8Array {
+  if (!(key instanceof Uint8Array)) throw new TypeError(`a keyring's ${from} expected to return a Uint8Array data key, got ${describe(key)}`);
+  if (key.length !== DATA_KEY_LENGTH) {
+    throw new EnvelopeError('INVALID_DATA_KEY', `a keyring's ${from} returned a data key of ${key.length} bytes; suite 0x0001 needs ${DATA_KEY_LENGTH}`);
+  }
+  const own = copyBytes(key);
+  let any = 0;
+  for (const byte of own) any |= byte;
+  if (any === 0) throw new EnvelopeError('INVALID_DATA_KEY', `a keyring's ${from} returned an all-zero data key`);
+  return own;
 }
 
 /**
@@ -154,11 +196,13 @@ export function assertOpenOptions(options: OpenOptions): readonly Keyring[] {
 }
 
 /**
- * Prepares to open a message: unwraps a data key and checks the key commitment in constant time.
- * The header itself is authenticated by every frame (it is their AAD).
+ * Prepares to open a message: unwraps a data key, derives the frame key, and checks the key
+ * commitment in constant time. In version 2 that check authenticates the whole header (it is an
+ * HMAC over it under the data key); in version 1 every frame authenticates it (its AAD).
  *
  * @param messageLength - the plaintext length, when known (one-shot), to size per-key tables.
- * @throws EnvelopeError `DECRYPT_FAILED` if any check fails (which one is never said); whatever a
+ * @throws EnvelopeError `DECRYPT_FAILED` if any check fails (which one is never said);
+ *   `INVALID_DATA_KEY` if a keyring returns a key of the wrong length or all zeros; whatever a
  *   keyring throws for an operational failure, unchanged.
  */
 export async function createMessageOpener(header: MessageHeader, options: OpenOptions, messageLength?: number): Promise<MessageOpener> {
@@ -167,13 +211,13 @@ export async function createMessageOpener(header: MessageHeader, options: OpenOp
   const backend = options.backend ?? defaultBackend;
   if (expected !== undefined && !contextEquals(expected, header.context)) throw decryptFailed();
 
-  const dataKey = await unwrapAny(header, keyrings);
-  if (dataKey === undefined) throw decryptFailed();
+  const unwrapped = await unwrapAny(header, keyrings);
+  if (unwrapped === undefined) throw decryptFailed();
+  const { dataKey, keyringId } = unwrapped;
   let frameKey: Uint8Array | undefined;
   let frames: PreparedAesGcm;
   try {
-    if (dataKey.length !== DATA_KEY_LENGTH) throw decryptFailed();
-    const keys = deriveMessageKeys(backend, dataKey, header.messageId, header.suite);
+    const keys = deriveMessageKeys(backend, dataKey, header.bytes);
     frameKey = keys.frameKey;
     // Precondition: the key commitment matches (constant time) before anything is decrypted.
     if (!equalBytes(keys.commitment, header.commitment)) throw decryptFailed();
@@ -182,9 +226,12 @@ export async function createMessageOpener(header: MessageHeader, options: OpenOp
   } finally {
     wipe(frameKey, dataKey);
   }
+  const aad = header.version === FORMAT_VERSION_1 ? header.bytes : undefined;
   return {
     header,
     backend,
+    unwrappedBy: keyringId,
+    headerAuthenticated: header.version !== FORMAT_VERSION_1,
     openFrame(index, final, sealedFrame, output) {
       // Precondition: the index fits the format (regular frames leave index MAX_FRAME_COUNT - 1 to
       // the final one), so no nonce is ever built from an index the 32-bit field would truncate.
@@ -192,7 +239,7 @@ export async function createMessageOpener(header: MessageHeader, options: OpenOp
         output?.fill(0);
         return undefined;
       }
-      return frames.decrypt(frameNonce(index, final), sealedFrame, header.bytes, output);
+      return frames.decrypt(frameNonce(index, final), sealedFrame, aad, output);
     },
     destroy: () => frames.destroy(),
   };
@@ -203,17 +250,20 @@ class FrameSealer implements MessageSealer {
   readonly header: Uint8Array;
   readonly frameLength: number;
   readonly backend: Backend;
+  /** Every frame's AAD: the header in version 1, none in version 2. */
+  readonly #aad: Uint8Array | undefined;
   readonly #frames: PreparedAesGcm;
 
-  constructor(header: Uint8Array, frameLength: number, backend: Backend, frames: PreparedAesGcm) {
+  constructor(header: Uint8Array, aad: Uint8Array | undefined, frameLength: number, backend: Backend, frames: PreparedAesGcm) {
     this.header = header;
+    this.#aad = aad;
     this.frameLength = frameLength;
     this.backend = backend;
     this.#frames = frames;
   }
 
   sealFrame(index: number, final: boolean, plaintext: Uint8Array, output?: Uint8Array): Uint8Array {
-    return this.#frames.encrypt(frameNonce(index, final), plaintext, this.header, output);
+    return this.#frames.encrypt(frameNonce(index, final), plaintext, this.#aad, output);
   }
 
   destroy(): void {
@@ -221,12 +271,15 @@ class FrameSealer implements MessageSealer {
   }
 }
 
-/** Tries every keyring on every wrapped key, in header order; the first key unwrapped wins. */
-async function unwrapAny(header: MessageHeader, keyrings: readonly Keyring[]): Promise<Uint8Array | undefined> {
+/**
+ * Tries every keyring on every wrapped key, in header order; the first key unwrapped wins. The key
+ * is copied (and checked) before use; the keyring's own buffer is left as it was.
+ */
+async function unwrapAny(header: MessageHeader, keyrings: readonly Keyring[]): Promise<{ dataKey: Uint8Array; keyringId: string } | undefined> {
   for (const wrapped of header.wrappedKeys) {
     for (const keyring of keyrings) {
       const dataKey = await keyring.unwrapDataKey(wrapped, header.context);
-      if (dataKey !== undefined) return dataKey;
+      if (dataKey !== undefined) return { dataKey: takeDataKey(dataKey, 'unwrapDataKey'), keyringId: wrapped.keyringId };
     }
   }
   return undefined;

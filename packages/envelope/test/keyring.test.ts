@@ -200,7 +200,7 @@ describe('several keyrings', () => {
     expect(contexts).toEqual([{ a: '1', b: '2' }]);
     expect(second.keys).toEqual([hex(testKey(0x77))]);
     expect(readHeader(sealed).wrappedKeys.map((k) => k.keyringId)).toEqual(['gen', 'raw-aes:second']);
-    expect(generated[0]).toEqual(new Uint8Array(32)); // the caller took ownership and wiped it
+    expect(generated[0]).toEqual(testKey(0x77)); // copied, never written: the keyring's buffer is its own
     expect(await open(sealed, { keyring: second })).toEqual(pattern(40));
     expect(await open(sealed, { keyring: generator })).toEqual(pattern(40));
 
@@ -236,21 +236,64 @@ describe('keyring failures', () => {
     const outage = new Error('down');
     const wrapFails: Keyring = { wrapDataKey: () => Promise.reject(outage), unwrapDataKey: async () => undefined };
     await expect(seal(pattern(1), { keyring: wrapFails, backend })).rejects.toBe(outage);
-    expect(drawn.map((key) => key.length)).toEqual([32]);
-    expect(drawn[0]).toEqual(new Uint8Array(32));
+    // One system draw holds the data key and the message id; all of it is wiped.
+    expect(drawn.map((key) => key.length)).toEqual([64]);
+    expect(drawn[0]).toEqual(new Uint8Array(64));
   });
 
-  it('a key of the wrong length from unwrapDataKey is DECRYPT_FAILED, and that buffer is wiped', async () => {
+  it('a key of the wrong length or of all zeros from unwrapDataKey is INVALID_DATA_KEY, and that buffer is left alone', async () => {
     const sealed = await seal(pattern(20), { keyring: testKeyring() });
-    for (const length of [0, 1, 16, 31, 33, 64]) {
-      const returned = new Uint8Array(length).fill(0x5a);
+    const cases = [0, 1, 16, 31, 33, 64].map((length) => new Uint8Array(length).fill(0x5a)).concat([new Uint8Array(32)]);
+    for (const returned of cases) {
+      const before = returned.slice();
       const bad: Keyring = { wrapDataKey: () => Promise.reject(new Error('unused')), unwrapDataKey: async () => returned };
-      await expectDecryptFailed(open(sealed, { keyring: bad }));
-      expect(returned.every((b) => b === 0)).toBe(true);
+      const error = await open(sealed, { keyring: bad }).then(() => undefined, (e: unknown) => e);
+      expect(error).toBeInstanceOf(EnvelopeError);
+      expect((error as EnvelopeError).code).toBe('INVALID_DATA_KEY');
+      expect((error as EnvelopeError).message).toMatch(returned.length === 32 ? /all-zero/ : new RegExp(`${returned.length} bytes`));
+      expect(returned).toEqual(before);
     }
   });
 
-  it('takes ownership of an unwrapped key and wipes it after a successful open', async () => {
+  it('a generating keyring that returns an all-zero or short key makes seal fail with INVALID_DATA_KEY before anything is sealed', async () => {
+    for (const dataKey of [new Uint8Array(32), new Uint8Array(16).fill(1)]) {
+      const inner = testKeyring('inner');
+      const generator: Keyring = {
+        wrapDataKey: (key, ctx) => inner.wrapDataKey(key, ctx),
+        unwrapDataKey: (wrapped, ctx) => inner.unwrapDataKey(wrapped, ctx),
+        generateDataKey: async (_length, ctx) => ({ dataKey, wrapped: await inner.wrapDataKey(new Uint8Array(32).fill(1), ctx) }),
+      };
+      const error = await seal(pattern(3), { keyring: generator }).then(() => undefined, (e: unknown) => e);
+      expect((error as EnvelopeError).code).toBe('INVALID_DATA_KEY');
+    }
+  });
+
+  it('a keyring that hands out one shared buffer (a naive cache) keeps it intact: no seal runs under a zeroed key', async () => {
+    // The reviewer's finding: the core used to wipe whatever a keyring returned, so a cache's shared
+    // buffer became all zeros after the first seal and the next message was sealed under a zero key.
+    const inner = testKeyring('cache');
+    const cached = testKey(0x31);
+    const cachedWrapped = await inner.wrapDataKey(cached, {});
+    const caching: Keyring = {
+      wrapDataKey: (key, ctx) => inner.wrapDataKey(key, ctx),
+      unwrapDataKey: async () => cached,
+      generateDataKey: async () => ({ dataKey: cached, wrapped: cachedWrapped }),
+    };
+    const first = await seal(pattern(10, 1), { keyring: caching });
+    const second = await seal(pattern(10, 2), { keyring: caching });
+    expect(cached).toEqual(testKey(0x31));
+    expect(await open(first, { keyring: caching })).toEqual(pattern(10, 1));
+    expect(await open(second, { keyring: caching })).toEqual(pattern(10, 2));
+    expect(cached).toEqual(testKey(0x31));
+    // Neither message opens under the all-zero key the old behaviour would have used.
+    const zero: Keyring = { wrapDataKey: () => Promise.reject(new Error('unused')), unwrapDataKey: async () => new Uint8Array(32) };
+    for (const sealed of [first, second]) {
+      const error = await open(sealed, { keyring: zero }).then(() => undefined, (e: unknown) => e);
+      expect((error as EnvelopeError).code).toBe('INVALID_DATA_KEY');
+    }
+  });
+
+  it('copies an unwrapped key and leaves the keyring\'s buffer as it was after a successful open', async () => {
     const good = testKeyring();
     const sealed = await seal(pattern(20), { keyring: good, context });
     const handedOut: Uint8Array[] = [];
@@ -267,6 +310,6 @@ describe('keyring failures', () => {
     expect(await open(sealed, { keyring: recording })).toEqual(pattern(20));
     expect(seen).toEqual([{ purpose: 'keyring', tenant: 'acme' }]);
     expect(handedOut).toHaveLength(1);
-    expect(handedOut[0]).toEqual(new Uint8Array(32));
+    expect(handedOut[0]?.some((byte) => byte !== 0)).toBe(true);
   });
 });

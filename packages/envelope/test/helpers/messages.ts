@@ -330,6 +330,8 @@ export interface GoldenSpec {
   readonly frameLength?: number;
   readonly context: Readonly<Record<string, string>>;
   readonly plaintextHex: string;
+  /** Format version written; omitted in the frozen version 1 file, which predates the field. */
+  readonly formatVersion?: 1 | 2;
 }
 
 /** One stored vector: its inputs and the exact sealed bytes. */
@@ -346,5 +348,6 @@ export async function sealGolden(spec: GoldenSpec): Promise<Uint8Array> {
     context: spec.context,
     backend,
     ...(spec.frameLength === undefined ? {} : { frameLength: spec.frameLength }),
+    formatVersion: spec.formatVersion ?? 1,
   });
 }
