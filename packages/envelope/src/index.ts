@@ -49,6 +49,18 @@ export {
 export type { MessageHeader } from './format/header.ts';
 export type { GeneratedDataKey, Keyring, Keyrings, WrappedDataKey } from './keyring.ts';
 export type { OpenOptions, SealOptions } from './message.ts';
+export {
+  KMS_KEYRING_ID_PREFIX,
+  KmsKeyring,
+  kmsKeyrings,
+  type KmsClientLike,
+  type KmsDataKeyOutput,
+  type KmsDecryptInput,
+  type KmsDiscoveryFilter,
+  type KmsEncryptInput,
+  type KmsGenerateDataKeyInput,
+  type KmsKeyringOptions,
+} from './kms-keyring.ts';
 export { openRange, openRangeWithHeader, type OpenedRange, type OpenRangeOptions, type RandomAccessSource } from './open-range.ts';
 export { RawAesKeyring, type RawAesKeyringOptions } from './raw-aes-keyring.ts';
 export { open, openWithHeader, readHeader, seal, type OpenedMessage } from './seal.ts';
