@@ -17,7 +17,7 @@
  * a real U+FFFD, breaking injectivity, so it is rejected.
  */
 
-import { assertBytes, assertObject, equalBytes, fromUtf8, readU16, utf8, writeU16 } from './bytes.ts';
+import { assertBytes, assertObject, byteAt, equalBytes, fromUtf8, readU16, utf8, writeU16 } from './bytes.ts';
 
 /** A string-to-string map bound to ciphertexts as authenticated data. */
 export type EncryptionContext = Readonly<Record<string, string>>;
@@ -176,7 +176,12 @@ export function normalizeEncryptionContext(context: EncryptionContext | undefine
   // Built on a null-prototype object so a `__proto__` key stays an ordinary pair, then spread
   // (which defines own data properties) into a plain frozen object in canonical order.
   const copy: Record<string, string> = Object.create(null);
-  for (const key of keys) copy[key] = context![key]!;
+  for (const key of keys) {
+    // Read again after canonicalize validated it: a getter that changes its answer is refused.
+    const value = context?.[key];
+    if (typeof value !== 'string') throw new TypeError(`encryption context value of ${JSON.stringify(key)} changed while it was read`);
+    copy[key] = value;
+  }
   const normalized = Object.freeze({ ...copy });
   CANONICAL.set(normalized, bytes);
   return normalized;
@@ -218,7 +223,9 @@ function readField(bytes: Uint8Array, offset: number): Uint8Array | undefined {
 function compareBytes(a: Uint8Array, b: Uint8Array): number {
   const length = Math.min(a.length, b.length);
   for (let i = 0; i < length; i++) {
-    if (a[i] !== b[i]) return a[i] - b[i];
+    const x = byteAt(a, i);
+    const y = byteAt(b, i);
+    if (x !== y) return x - y;
   }
   return a.length - b.length;
 }

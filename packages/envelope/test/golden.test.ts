@@ -70,7 +70,7 @@ function referenceSeal(vector: GoldenVector, version: 1 | 2, legacyDraws = false
   const okm =
     version === 1
       ? expand64(dataKey, concat(utf8('strongbox/sealed-message/v1 derive key and commitment'), u16(0x0001), messageId))
-      : expand64(dataKey, concat(utf8('strongbox/sealed-message/v2 derive key and commitment over header'), bound));
+      : expand64(dataKey, concat(utf8('strongbox/sealed-message/v2'), bound));
   const [frameKey, commitment] = [okm.subarray(0, 32), okm.subarray(32)];
   const header = concat(bound, commitment);
   const plaintext = fromHex(vector.plaintextHex);

@@ -7,6 +7,7 @@ import { encodeHeaderFields, parseHeader, type HeaderFields } from '../src/forma
 import { readHeader, seal } from '../src/seal.ts';
 import { OpenEngine } from '../src/stream/open-engine.ts';
 import { concat, paddedKeyring, pattern, testKeyring, thrown, utf8 } from './helpers/messages.ts';
+import { defined } from './helpers/defined.ts';
 
 const u16 = (n: number): Uint8Array => Uint8Array.of(n >> 8, n & 0xff);
 const u32 = (n: number): Uint8Array => Uint8Array.of(n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff);
@@ -90,7 +91,7 @@ describe('header codec', () => {
     const contextBytes = encodeEncryptionContext({ k: 'v' });
     const expected = concat(
       Uint8Array.of(0x02, 0x00, 0x01), header.messageId, u16(contextBytes.length), contextBytes,
-      Uint8Array.of(1), u16(2), utf8('kr'), u16(40), header.wrappedKeys[0]!.ciphertext,
+      Uint8Array.of(1), u16(2), utf8('kr'), u16(40), defined(header.wrappedKeys[0]).ciphertext,
       Uint8Array.of(0x00, 0x01, 0x02, 0x03), header.commitment,
     );
     expect(sealed.subarray(0, header.length)).toEqual(expected);

@@ -6,6 +6,7 @@ import type { Keyring, WrappedDataKey } from '../src/keyring.ts';
 import { RawAesKeyring } from '../src/raw-aes-keyring.ts';
 import { open, readHeader, seal } from '../src/seal.ts';
 import { flipBit, hex, nobleBackend, nodeBackend, paddedKeyring, pattern, testKey, testKeyring } from './helpers/messages.ts';
+import { defined } from './helpers/defined.ts';
 
 const dataKey = testKey(0x40);
 const context = { tenant: 'acme', purpose: 'keyring' };
@@ -142,7 +143,7 @@ describe('several keyrings', () => {
     const sealed = await seal(plaintext, { keyring: rings, context, frameLength: 16 });
     expect(readHeader(sealed).wrappedKeys.map((k) => k.keyringId)).toEqual(['raw-aes:one', 'raw-aes:two', 'raw-aes:three']);
     for (const ring of rings) expect(await open(sealed, { keyring: ring, context })).toEqual(plaintext);
-    expect(await open(sealed, { keyring: [testKeyring('other', 9), rings[2]!], context })).toEqual(plaintext);
+    expect(await open(sealed, { keyring: [testKeyring('other', 9), defined(rings[2])], context })).toEqual(plaintext);
     await expectDecryptFailed(open(sealed, { keyring: [testKeyring('one', 9), testKeyring('two', 8)], context }));
   });
 
@@ -150,14 +151,14 @@ describe('several keyrings', () => {
     const rings = Array.from({ length: 17 }, (_, i) => testKeyring(`k${i}`, i));
     const sealed = await seal(pattern(5), { keyring: rings.slice(0, 16) });
     expect(readHeader(sealed).wrappedKeys).toHaveLength(16);
-    expect(await open(sealed, { keyring: rings[15]! })).toEqual(pattern(5));
+    expect(await open(sealed, { keyring: defined(rings[15]) })).toEqual(pattern(5));
     await expect(seal(pattern(5), { keyring: rings })).rejects.toThrow(RangeError);
   });
 
   it('refuses a 17th keyring before calling any keyring (each wrap may be a KMS call)', async () => {
     const spies = Array.from({ length: 17 }, (_, i) => spy(testKeyring(`k${i}`, i)));
     let generated = 0;
-    const generator: Keyring = { ...spies[0]!, generateDataKey: async () => (generated++, Promise.reject(new Error('not reached'))) };
+    const generator: Keyring = { ...defined(spies[0]), generateDataKey: async () => (generated++, Promise.reject(new Error('not reached'))) };
     await expect(seal(pattern(5), { keyring: spies })).rejects.toThrow(RangeError);
     await expect(seal(pattern(5), { keyring: [generator, ...spies.slice(1)] })).rejects.toThrow(/at most 16 keyrings/);
     expect(spies.flatMap((s) => s.calls)).toEqual([]);
@@ -232,7 +233,7 @@ describe('keyring failures', () => {
 
   it('wipes the data key it drew when the first keyring fails to wrap it', async () => {
     const drawn: Uint8Array[] = [];
-    const backend: Backend = { ...nodeBackend, randomBytes: (n) => (drawn.push(nodeBackend.randomBytes(n)), drawn.at(-1)!) };
+    const backend: Backend = { ...nodeBackend, randomBytes: (n) => (drawn.push(nodeBackend.randomBytes(n)), defined(drawn.at(-1))) };
     const outage = new Error('down');
     const wrapFails: Keyring = { wrapDataKey: () => Promise.reject(outage), unwrapDataKey: async () => undefined };
     await expect(seal(pattern(1), { keyring: wrapFails, backend })).rejects.toBe(outage);

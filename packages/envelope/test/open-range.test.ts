@@ -6,6 +6,7 @@ import { readHeader, seal } from '../src/seal.ts';
 import type { Backend } from '../src/backend/types.ts';
 import type { Keyring } from '../src/keyring.ts';
 import { concat, countingBackend, flipBit, joinFrames, nobleBackend, nodeBackend, paddedKeyring, pattern, splitFrames, testKeyring } from './helpers/messages.ts';
+import { defined } from './helpers/defined.ts';
 
 const keyring = testKeyring('range');
 const context = { range: 'yes' };
@@ -149,7 +150,7 @@ describe('openRange', () => {
     const headerLength = readHeader(sealed).length;
     expect(headerLength).toBeGreaterThan(13_000);
     const source = recordingSource(sealed, true);
-    expect(await openRange(source, 55, 10, { keyring: big[1]! })).toEqual(plaintext.slice(55, 65));
+    expect(await openRange(source, 55, 10, { keyring: defined(big[1]) })).toEqual(plaintext.slice(55, 65));
     const headerReads = source.reads.slice(0, -1);
     let next = 0;
     for (const read of headerReads) {

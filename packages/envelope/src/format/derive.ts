@@ -35,7 +35,7 @@ import { COMMITMENT_LENGTH, DATA_KEY_LENGTH, FORMAT_VERSION_1 } from './constant
 /** Domain-separation label of version 1's key derivation. */
 const LABEL_V1: Uint8Array = utf8('strongbox/sealed-message/v1 derive key and commitment');
 /** Domain-separation label of version 2's key derivation (a different label: no v1 `info` is a v2 one). */
-const LABEL_V2: Uint8Array = utf8('strongbox/sealed-message/v2 derive key and commitment over header');
+const LABEL_V2: Uint8Array = utf8('strongbox/sealed-message/v2');
 
 /** What one data key yields for one message. The caller owns both buffers and wipes `frameKey`. */
 export interface MessageKeys {
