@@ -1,8 +1,7 @@
 /**
  * @module
  * The keyring contract: wrap a data key under an encryption context, and unwrap it again. The raw
- * AES keyring in this package implements it, and so will the KMS-backed keyrings of @strongbox/kms
- * and @strongbox/s3. It is kept minimal on purpose.
+ * AES keyring and the KMS keyring in this package implement it. It is kept minimal on purpose.
  */
 
 import type { EncryptionContext } from './context.ts';
@@ -17,7 +16,7 @@ export interface WrappedDataKey {
 
 /** A data key a keyring generated itself, with its wrapped form (as KMS GenerateDataKey returns). */
 export interface GeneratedDataKey {
-  /** The plaintext data key; the caller takes ownership and wipes it. */
+  /** The plaintext data key; the core copies it and never writes to this buffer. */
   readonly dataKey: Uint8Array;
   /** The same key, wrapped. */
   readonly wrapped: WrappedDataKey;
@@ -47,7 +46,8 @@ export interface Keyring {
   wrapDataKey(dataKey: Uint8Array, context: EncryptionContext): Promise<WrappedDataKey>;
   /**
    * Unwraps a data key, or returns `undefined` if this keyring cannot (see the contract above).
-   * The caller takes ownership of the returned buffer and wipes it.
+   * The core copies the returned key (and refuses one that is not 32 bytes or is all zeros); it
+   * never writes to the returned buffer, so a keyring may hand out a shared one.
    */
   unwrapDataKey(wrapped: WrappedDataKey, context: EncryptionContext): Promise<Uint8Array | undefined>;
   /**
