@@ -13,15 +13,18 @@
  * - Opening, strict (`keyId`): only wrapped keys whose ARN is this keyring's key (or, for an
  *   alias, whatever KMS resolves it to) are sent to `Decrypt`, with `KeyId` set so that KMS itself
  *   refuses a blob made under another key (IncorrectKeyException).
- * - Opening, discovery (`discovery: true`): every `aws-kms:` wrapped key is tried, with `KeyId` set
- *   to the ARN the header claims, optionally limited to some accounts of one partition
- *   (`discoveryFilter`), like the AWS Encryption SDK's discovery keyrings.
+ * - Opening, discovery (`discovery: true`): every `aws-kms:` wrapped key of the client's Region is
+ *   tried, with `KeyId` set to the ARN the header claims, optionally limited to some accounts of
+ *   one partition (`discoveryFilter`), like the AWS Encryption SDK's discovery keyrings. Discovery
+ *   lets whoever wrote a message make the reader call Decrypt in the writer's account: give a
+ *   `discoveryFilter` whenever the accounts are known.
  * In both modes the response's `KeyId` must be the ARN the header names.
  *
  * Failures: `InvalidCiphertextException` (wrong context, tampered blob) and
  * `IncorrectKeyException` mean "not this keyring's key": `unwrapDataKey` returns `undefined`.
  * Everything else (AccessDenied, Disabled, throttling, a network error) is an operational failure
- * and propagates unchanged, per the keyring contract.
+ * and is thrown unchanged; the core then tries the message's other wrapped keys and rethrows it only
+ * if none opens.
  */
 
 import { assertObject } from './bytes.ts';
@@ -73,6 +76,8 @@ export interface KmsDataKeyOutput {
  * ```
  */
 export interface KmsClientLike {
+  /** The client's Region, when it exposes one as a string (the in-process `Kms` does). */
+  readonly region?: unknown;
   generateDataKey(input: KmsGenerateDataKeyInput): Promise<KmsDataKeyOutput>;
   encrypt(input: KmsEncryptInput): Promise<KmsDataKeyOutput>;
   decrypt(input: KmsDecryptInput): Promise<KmsDataKeyOutput>;
@@ -97,9 +102,14 @@ export interface KmsKeyringOptions {
   readonly discoveryFilter?: KmsDiscoveryFilter;
   /** Passed to every KMS call. */
   readonly grantTokens?: readonly string[];
+  /**
+   * The Region the client calls (default: `client.region` when it is a string). Discovery skips
+   * wrapped keys of other Regions before calling KMS, which could not decrypt them anyway.
+   */
+  readonly region?: string;
 }
 
-const KEY_ARN = /^arn:(aws[a-z-]*):kms:[a-z0-9-]+:(\d{12}):key\/[^/]+$/;
+const KEY_ARN = /^arn:(aws[a-z-]*):kms:([a-z0-9-]+):(\d{12}):key\/[^/]+$/;
 /** KMS's "this blob is not for this key or context" answers: not ours, not an outage. */
 const NOT_THIS_KEY = new Set(['InvalidCiphertextException', 'IncorrectKeyException']);
 
@@ -122,6 +132,7 @@ export class KmsKeyring implements Keyring {
   readonly #keyId: string | undefined;
   readonly #filter: KmsDiscoveryFilter | undefined;
   readonly #grantTokens: string[] | undefined;
+  readonly #region: string | undefined;
 
   /**
    * @throws TypeError unless exactly one of `keyId` and `discovery: true` is given, the client has
@@ -129,7 +140,7 @@ export class KmsKeyring implements Keyring {
    */
   constructor(options: KmsKeyringOptions) {
     assertObject(options, 'options');
-    const { client, keyId, discovery, discoveryFilter, grantTokens } = options;
+    const { client, keyId, discovery, discoveryFilter, grantTokens, region } = options;
     if (typeof client !== 'object' || client === null || !['generateDataKey', 'encrypt', 'decrypt'].every((m) => typeof (client as unknown as Record<string, unknown>)[m] === 'function')) {
       throw new TypeError('"client" expected an object with generateDataKey, encrypt and decrypt methods (see KmsClientLike)');
     }
@@ -146,6 +157,8 @@ export class KmsKeyring implements Keyring {
     this.#keyId = keyId;
     this.#filter = discoveryFilter === undefined ? undefined : Object.freeze({ partition: discoveryFilter.partition, accountIds: Object.freeze([...discoveryFilter.accountIds]) });
     this.#grantTokens = grantTokens === undefined ? undefined : [...grantTokens];
+    if (region !== undefined && typeof region !== 'string') throw new TypeError('"region" expected a Region name such as us-east-1');
+    this.#region = region ?? (typeof client.region === 'string' ? client.region : undefined);
   }
 
   /** Calls KMS GenerateDataKey under this keyring's key, bound to `context`. */
@@ -177,7 +190,8 @@ export class KmsKeyring implements Keyring {
     if (parts === null) return undefined;
     let keyId: string;
     if (this.#keyId === undefined) {
-      if (this.#filter !== undefined && (parts[1] !== this.#filter.partition || !this.#filter.accountIds.includes(parts[2] ?? ''))) return undefined;
+      if (this.#region !== undefined && parts[2] !== this.#region) return undefined;
+      if (this.#filter !== undefined && (parts[1] !== this.#filter.partition || !this.#filter.accountIds.includes(parts[3] ?? ''))) return undefined;
       keyId = arn;
     } else {
       if (!mayName(this.#keyId, arn)) return undefined;

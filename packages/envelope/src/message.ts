@@ -62,6 +62,11 @@ export interface OpenOptions {
   readonly context?: EncryptionContext;
   /** Crypto backend; defaults to the platform's. */
   readonly backend?: Backend;
+  /**
+   * The format versions to accept; default both (`[1, 2]`). Pass `[2]` to refuse version 1, whose
+   * open cost grows with header × frames, before any keyring is called (UNSUPPORTED_VERSION).
+   */
+  readonly formatVersions?: readonly FormatVersion[];
 }
 
 /** Seals the frames of one message. */
@@ -136,7 +141,7 @@ export async function createMessageSealer(options: SealOptions, messageLength?: 
     // Inside the try, so a key drawn here is wiped even if the first keyring fails to wrap it.
     if (first.generateDataKey) {
       const generated = await first.generateDataKey(DATA_KEY_LENGTH, context);
-      drawn = takeDataKey(generated.dataKey, 'generateDataKey');
+      drawn = takeDataKey(generated.dataKey, first, 'generateDataKey');
       dataKey = drawn;
       messageId = backend.randomBytes(MESSAGE_ID_LENGTH);
       wrappedKeys.push(generated.wrapped);
@@ -167,17 +172,20 @@ export async function createMessageSealer(options: SealOptions, messageLength?: 
 
 /**
  * The keyring contract, enforced: a data key a keyring hands over is copied into a buffer the core
- * owns (the keyring's buffer is never written: a cache may share it), and refused unless it is 32
- * bytes and not all zeros (a wiped or never-filled buffer).
+ * owns and refused unless it is 32 bytes and not all zeros (a wiped or never-filled buffer). The
+ * keyring's buffer is then wiped, since by default a keyring hands the key over; a keyring whose
+ * buffers are shared (a cache) sets `sharesDataKeys` and its buffer is left untouched.
  *
  * @throws TypeError unless `key` is a Uint8Array; EnvelopeError `INVALID_DATA_KEY` otherwise.
  */
-export function takeDataKey(key: unknown, from: 'generateDataKey' | 'unwrapDataKey'): Uint8Array {
+export function takeDataKey(key: unknown, keyring: Keyring, from: 'generateDataKey' | 'unwrapDataKey'): Uint8Array {
   if (!(key instanceof Uint8Array)) throw new TypeError(`a keyring's ${from} expected to return a Uint8Array data key, got ${describe(key)}`);
-  if (key.length !== DATA_KEY_LENGTH) {
-    throw new EnvelopeError('INVALID_DATA_KEY', `a keyring's ${from} returned a data key of ${key.length} bytes; suite 0x0001 needs ${DATA_KEY_LENGTH}`);
-  }
   const own = copyBytes(key);
+  if (keyring.sharesDataKeys !== true) key.fill(0);
+  if (own.length !== DATA_KEY_LENGTH) {
+    own.fill(0);
+    throw new EnvelopeError('INVALID_DATA_KEY', `a keyring's ${from} returned a data key of ${own.length} bytes; suite 0x0001 needs ${DATA_KEY_LENGTH}`);
+  }
   let any = 0;
   for (const byte of own) any |= byte;
   if (any === 0) throw new EnvelopeError('INVALID_DATA_KEY', `a keyring's ${from} returned an all-zero data key`);
@@ -192,7 +200,24 @@ export function takeDataKey(key: unknown, from: 'generateDataKey' | 'unwrapDataK
  */
 export function assertOpenOptions(options: OpenOptions): readonly Keyring[] {
   assertObject(options, 'options');
-  return keyringList(options.keyring);
+  const keyrings = keyringList(options.keyring);
+  const versions: unknown = options.formatVersions;
+  if (versions !== undefined && (!Array.isArray(versions) || versions.length === 0 || !versions.every((v) => v === FORMAT_VERSION_1 || v === FORMAT_VERSION_2))) {
+    throw new TypeError(`"formatVersions" expected a non-empty array of ${FORMAT_VERSION_1} and/or ${FORMAT_VERSION_2}`);
+  }
+  return keyrings;
+}
+
+/**
+ * Refuses a header whose version the caller does not accept (`formatVersions`), before any keyring
+ * call or frame work.
+ *
+ * @throws EnvelopeError `UNSUPPORTED_VERSION`.
+ */
+export function assertAcceptedVersion(header: MessageHeader, options: OpenOptions): void {
+  if (options.formatVersions !== undefined && !options.formatVersions.includes(header.version)) {
+    throw new EnvelopeError('UNSUPPORTED_VERSION', `sealed-message version 0x0${header.version} is not accepted here (formatVersions: ${options.formatVersions.join(', ')})`);
+  }
 }
 
 /**
@@ -207,6 +232,7 @@ export function assertOpenOptions(options: OpenOptions): readonly Keyring[] {
  */
 export async function createMessageOpener(header: MessageHeader, options: OpenOptions, messageLength?: number): Promise<MessageOpener> {
   const keyrings = assertOpenOptions(options);
+  assertAcceptedVersion(header, options);
   const expected = options.context === undefined ? undefined : normalizeEncryptionContext(options.context);
   const backend = options.backend ?? defaultBackend;
   if (expected !== undefined && !contextEquals(expected, header.context)) throw decryptFailed();
@@ -272,15 +298,26 @@ class FrameSealer implements MessageSealer {
 }
 
 /**
- * Tries every keyring on every wrapped key, in header order; the first key unwrapped wins. The key
- * is copied (and checked) before use; the keyring's own buffer is left as it was.
+ * Tries every keyring on every wrapped key, in header order; the first key unwrapped wins (copied
+ * and checked by `takeDataKey`). A keyring that throws (a KMS key disabled, another Region, access
+ * denied) does not stop the search: another wrapped key may open the message, as in the AWS
+ * Encryption SDK. Only when none does is the first such error rethrown, unchanged, so an outage is
+ * never reported as DECRYPT_FAILED.
  */
 async function unwrapAny(header: MessageHeader, keyrings: readonly Keyring[]): Promise<{ dataKey: Uint8Array; keyringId: string } | undefined> {
+  let failure: { error: unknown } | undefined;
   for (const wrapped of header.wrappedKeys) {
     for (const keyring of keyrings) {
-      const dataKey = await keyring.unwrapDataKey(wrapped, header.context);
-      if (dataKey !== undefined) return { dataKey: takeDataKey(dataKey, 'unwrapDataKey'), keyringId: wrapped.keyringId };
+      let dataKey: Uint8Array | undefined;
+      try {
+        dataKey = await keyring.unwrapDataKey(wrapped, header.context);
+      } catch (error) {
+        failure ??= { error };
+        continue;
+      }
+      if (dataKey !== undefined) return { dataKey: takeDataKey(dataKey, keyring, 'unwrapDataKey'), keyringId: wrapped.keyringId };
     }
   }
+  if (failure !== undefined) throw failure.error;
   return undefined;
 }

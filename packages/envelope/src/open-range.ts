@@ -24,7 +24,7 @@ import { decryptFailed, malformed } from './errors.ts';
 import { FRAME_TAG_LENGTH } from './format/constants.ts';
 import { layoutForBody } from './format/frames.ts';
 import { parseHeader, type MessageHeader } from './format/header.ts';
-import { assertOpenOptions, createMessageOpener, type MessageOpener, type OpenOptions } from './message.ts';
+import { assertAcceptedVersion, assertOpenOptions, createMessageOpener, type MessageOpener, type OpenOptions } from './message.ts';
 
 /** Random read access to a sealed message of known size (a file, an S3 object read by ranged GETs). */
 export interface RandomAccessSource {
@@ -107,6 +107,7 @@ export async function openRangeWithHeader(
   assertInteger(offset, 0, Number.MAX_SAFE_INTEGER, 'offset');
   assertInteger(length, 0, Number.MAX_SAFE_INTEGER, 'length');
   const header = await readSourceHeader(reader);
+  assertAcceptedVersion(header, options);
   const { frameLength } = header;
   // Layout and range are checked before any keyring call: neither needs a key.
   const layout = layoutForBody(reader.size - header.length, frameLength);

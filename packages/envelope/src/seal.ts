@@ -9,7 +9,7 @@ import { decryptFailed, malformed } from './errors.ts';
 import { FRAME_TAG_LENGTH } from './format/constants.ts';
 import { layoutForBody, layoutForPlaintext } from './format/frames.ts';
 import { parseHeader, type MessageHeader } from './format/header.ts';
-import { assertOpenOptions, createMessageOpener, createMessageSealer, type OpenOptions, type SealOptions } from './message.ts';
+import { assertAcceptedVersion, assertOpenOptions, createMessageOpener, createMessageSealer, type OpenOptions, type SealOptions } from './message.ts';
 
 /**
  * Seals `plaintext` into a self-describing, key-committing message (format in the README).
@@ -94,6 +94,7 @@ export async function openWithHeader(sealed: Uint8Array, options: OpenOptions): 
   assertBytes(sealed, 'sealed');
   assertOpenOptions(options);
   const header = readHeader(sealed);
+  assertAcceptedVersion(header, options);
   const layout = layoutForBody(sealed.length - header.length, header.frameLength);
   // Before any keyring call: a body no sealer could have written is refused without a key.
   if (layout === undefined) throw decryptFailed();

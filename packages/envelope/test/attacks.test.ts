@@ -183,3 +183,24 @@ describe('opening cost with a large header (the reviewer: 184 KB header, 1-byte 
     expect(small.aadBytes).toBe(v2.aadBytes);
   });
 });
+
+describe('refusing version 1 where only version 2 is expected', () => {
+  it('formatVersions: [2] refuses a version 1 message with UNSUPPORTED_VERSION before any keyring call, in every way of opening', async () => {
+    let unwraps = 0;
+    const inner = testKeyring('versions');
+    const counting = { ...inner, wrapDataKey: inner.wrapDataKey.bind(inner), unwrapDataKey: (w: Parameters<typeof inner.unwrapDataKey>[0], c: Parameters<typeof inner.unwrapDataKey>[1]) => (unwraps++, inner.unwrapDataKey(w, c)) };
+    const v1 = await seal(pattern(40), { keyring: inner, frameLength: F, formatVersion: 1 });
+    const v2 = await seal(pattern(40), { keyring: inner, frameLength: F });
+    const options = { keyring: counting, formatVersions: [2] as const };
+    for (const attempt of [open(v1, options), openRange(v1, 0, 4, options), openRange(v1, 0, 0, options)]) {
+      expect((await failure(attempt)).code).toBe('UNSUPPORTED_VERSION');
+    }
+    const engine = new OpenEngine(options);
+    expect((await failure(engine.write(v1))).code).toBe('UNSUPPORTED_VERSION');
+    expect(unwraps).toBe(0);
+    expect(await open(v2, options)).toEqual(pattern(40));
+    expect(await open(v1, { keyring: counting, formatVersions: [1, 2] })).toEqual(pattern(40));
+    await expect(open(v2, { keyring: inner, formatVersions: [] })).rejects.toThrow(TypeError);
+    await expect(open(v2, { keyring: inner, formatVersions: [3 as never] })).rejects.toThrow(TypeError);
+  });
+});

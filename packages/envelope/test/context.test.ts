@@ -294,3 +294,14 @@ describe('normalized contexts and their cached encoding', () => {
     expect(() => normalizeEncryptionContext(decoded)).toThrow(RangeError);
   });
 });
+
+describe('a context whose getter changes its answer', () => {
+  it('is read once per value: the normalized copy and its canonical bytes always agree', () => {
+    let reads = 0;
+    const flipping = Object.defineProperty({}, 'tenant', { enumerable: true, get: () => (reads++ === 0 ? 'acme' : 'evil') }) as Record<string, string>;
+    const normalized = normalizeEncryptionContext(flipping);
+    expect({ ...normalized }).toEqual({ tenant: 'acme' });
+    expect(encodeEncryptionContext(normalized)).toEqual(encodeEncryptionContext({ tenant: 'acme' }));
+    expect(reads).toBe(1);
+  });
+});

@@ -201,7 +201,7 @@ describe('several keyrings', () => {
     expect(contexts).toEqual([{ a: '1', b: '2' }]);
     expect(second.keys).toEqual([hex(testKey(0x77))]);
     expect(readHeader(sealed).wrappedKeys.map((k) => k.keyringId)).toEqual(['gen', 'raw-aes:second']);
-    expect(generated[0]).toEqual(testKey(0x77)); // copied, never written: the keyring's buffer is its own
+    expect(generated[0]).toEqual(new Uint8Array(32)); // copied, then the handed-over buffer wiped
     expect(await open(sealed, { keyring: second })).toEqual(pattern(40));
     expect(await open(sealed, { keyring: generator })).toEqual(pattern(40));
 
@@ -213,13 +213,27 @@ describe('several keyrings', () => {
 });
 
 describe('keyring failures', () => {
-  it('an exception from unwrapDataKey propagates unchanged from open, never as DECRYPT_FAILED', async () => {
+  it('an exception from unwrapDataKey propagates unchanged from open when no keyring opens the message, never as DECRYPT_FAILED', async () => {
     const sealed = await seal(pattern(20), { keyring: testKeyring('good') });
     const outage = new Error('KMS unreachable');
+    const later = new Error('second outage');
     const throwing: Keyring = { wrapDataKey: () => Promise.reject(outage), unwrapDataKey: () => Promise.reject(outage) };
+    const throwingLater: Keyring = { wrapDataKey: () => Promise.reject(later), unwrapDataKey: () => Promise.reject(later) };
     await expect(open(sealed, { keyring: throwing })).rejects.toBe(outage);
-    await expect(open(sealed, { keyring: [throwing, testKeyring('good')] })).rejects.toBe(outage);
+    // None opens: the first error, unchanged.
+    await expect(open(sealed, { keyring: [throwing, throwingLater, testKeyring('other', 9)] })).rejects.toBe(outage);
+    // One keyring failing does not stop another from opening (as the AWS Encryption SDK does).
+    expect(await open(sealed, { keyring: [throwing, testKeyring('good')] })).toEqual(pattern(20));
     expect(await open(sealed, { keyring: [testKeyring('good'), throwing] })).toEqual(pattern(20));
+  });
+
+  it('one wrapped key whose keyring fails does not stop another wrapped key from opening the message', async () => {
+    const outage = new Error('key disabled');
+    const good = testKeyring('second');
+    const failing: Keyring = { ...paddedKeyring('first'), unwrapDataKey: () => Promise.reject(outage) };
+    const sealed = await seal(pattern(9), { keyring: [paddedKeyring('first'), good] });
+    expect(readHeader(sealed).wrappedKeys.map((k) => k.keyringId)).toEqual(['first', 'raw-aes:second']);
+    expect(await open(sealed, { keyring: [failing, good] })).toEqual(pattern(9));
   });
 
   it('an exception from wrapDataKey or generateDataKey propagates unchanged from seal', async () => {
@@ -242,12 +256,16 @@ describe('keyring failures', () => {
     expect(drawn[0]).toEqual(new Uint8Array(64));
   });
 
-  it('a key of the wrong length or of all zeros from unwrapDataKey is INVALID_DATA_KEY, and that buffer is left alone', async () => {
+  it('a key of the wrong length or of all zeros from unwrapDataKey is INVALID_DATA_KEY; a shared buffer is left alone, a handed-over one wiped', async () => {
     const sealed = await seal(pattern(20), { keyring: testKeyring() });
     const cases = [0, 1, 16, 31, 33, 64].map((length) => new Uint8Array(length).fill(0x5a)).concat([new Uint8Array(32)]);
     for (const returned of cases) {
+      const handedOver = returned.slice();
+      const owner: Keyring = { wrapDataKey: () => Promise.reject(new Error('unused')), unwrapDataKey: async () => handedOver };
+      expect((await open(sealed, { keyring: owner }).then(() => undefined, (e: unknown) => e) as EnvelopeError).code).toBe('INVALID_DATA_KEY');
+      expect(handedOver.every((b) => b === 0)).toBe(true);
       const before = returned.slice();
-      const bad: Keyring = { wrapDataKey: () => Promise.reject(new Error('unused')), unwrapDataKey: async () => returned };
+      const bad: Keyring = { wrapDataKey: () => Promise.reject(new Error('unused')), unwrapDataKey: async () => returned, sharesDataKeys: true };
       const error = await open(sealed, { keyring: bad }).then(() => undefined, (e: unknown) => e);
       expect(error).toBeInstanceOf(EnvelopeError);
       expect((error as EnvelopeError).code).toBe('INVALID_DATA_KEY');
@@ -269,9 +287,24 @@ describe('keyring failures', () => {
     }
   });
 
-  it('a keyring that hands out one shared buffer (a naive cache) keeps it intact: no seal runs under a zeroed key', async () => {
-    // The reviewer's finding: the core used to wipe whatever a keyring returned, so a cache's shared
-    // buffer became all zeros after the first seal and the next message was sealed under a zero key.
+  it('a naive cache handing out one shared buffer never yields a message under a zeroed key: the next seal is INVALID_DATA_KEY', async () => {
+    // The reviewer's finding: the core wiped whatever a keyring returned, so a cache's shared buffer
+    // became all zeros after the first seal and the next message was sealed under a zero key.
+    const inner = testKeyring('naive');
+    const cached = testKey(0x32);
+    const cachedWrapped = await inner.wrapDataKey(cached, {});
+    const naive: Keyring = {
+      wrapDataKey: (key, ctx) => inner.wrapDataKey(key, ctx),
+      unwrapDataKey: async () => cached,
+      generateDataKey: async () => ({ dataKey: cached, wrapped: cachedWrapped }),
+    };
+    const first = await seal(pattern(10, 1), { keyring: naive });
+    expect(readHeader(first).wrappedKeys).toHaveLength(1);
+    const error = await seal(pattern(10, 2), { keyring: naive }).then(() => undefined, (e: unknown) => e);
+    expect((error as EnvelopeError).code).toBe('INVALID_DATA_KEY');
+  });
+
+  it('a cache that declares sharesDataKeys keeps its shared buffer intact across seals and opens', async () => {
     const inner = testKeyring('cache');
     const cached = testKey(0x31);
     const cachedWrapped = await inner.wrapDataKey(cached, {});
@@ -279,6 +312,7 @@ describe('keyring failures', () => {
       wrapDataKey: (key, ctx) => inner.wrapDataKey(key, ctx),
       unwrapDataKey: async () => cached,
       generateDataKey: async () => ({ dataKey: cached, wrapped: cachedWrapped }),
+      sharesDataKeys: true,
     };
     const first = await seal(pattern(10, 1), { keyring: caching });
     const second = await seal(pattern(10, 2), { keyring: caching });
@@ -294,7 +328,7 @@ describe('keyring failures', () => {
     }
   });
 
-  it('copies an unwrapped key and leaves the keyring\'s buffer as it was after a successful open', async () => {
+  it('takes over an unwrapped key: copies it, then wipes the keyring\'s buffer after a successful open', async () => {
     const good = testKeyring();
     const sealed = await seal(pattern(20), { keyring: good, context });
     const handedOut: Uint8Array[] = [];
@@ -311,6 +345,6 @@ describe('keyring failures', () => {
     expect(await open(sealed, { keyring: recording })).toEqual(pattern(20));
     expect(seen).toEqual([{ purpose: 'keyring', tenant: 'acme' }]);
     expect(handedOut).toHaveLength(1);
-    expect(handedOut[0]?.some((byte) => byte !== 0)).toBe(true);
+    expect(handedOut[0]).toEqual(new Uint8Array(32));
   });
 });

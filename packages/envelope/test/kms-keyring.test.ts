@@ -127,6 +127,30 @@ describe('KmsKeyring against @strongbox/kms', () => {
     expect((await failure(seal(pattern(8), { keyring, context })) as { name: string }).name).toBe('DisabledException');
   });
 
+  it('one disabled key among several does not stop the others: strict or discovery, the open succeeds', async () => {
+    const keyD = (await kms.createKey({ Description: 'disabled among several' })).KeyMetadata.Arn;
+    const sealed = await seal(pattern(12), { keyring: kmsKeyrings({ client: kms, keyIds: [keyD, keyB] }), context });
+    await kms.disableKey({ KeyId: keyD });
+    expect(await open(sealed, { keyring: kmsKeyrings({ client: kms, keyIds: [keyD, keyB] }), context })).toEqual(pattern(12));
+    expect(await open(sealed, { keyring: new KmsKeyring({ client: kms, discovery: true }), context })).toEqual(pattern(12));
+    // Only key D held: its DisabledException is what the caller sees, never DECRYPT_FAILED.
+    const error = await failure(open(sealed, { keyring: new KmsKeyring({ client: kms, keyId: keyD }), context }));
+    expect((error as { name: string }).name).toBe('DisabledException');
+  });
+
+  it("discovery skips wrapped keys of other Regions before calling KMS (the client's Region, or the region option)", async () => {
+    const eu = new Kms({ quotas: false, region: 'eu-west-1' });
+    const keyEu = (await eu.createKey({})).KeyMetadata.Arn;
+    const sealed = await seal(pattern(6), { keyring: [new KmsKeyring({ client: eu, keyId: keyEu }), new KmsKeyring({ client: kms, keyId: keyA })], context });
+    const us = recording(kms);
+    // A recording wrapper hides kms.region: the Region is given explicitly here.
+    expect(await open(sealed, { keyring: new KmsKeyring({ client: us, discovery: true, region: 'us-east-1' }), context })).toEqual(pattern(6));
+    expect(us.calls).toEqual([`Decrypt ${keyA}`]);
+    // The in-process Kms exposes its Region: picked up without the option.
+    expect(await open(sealed, { keyring: new KmsKeyring({ client: eu, discovery: true }), context })).toEqual(pattern(6));
+    expect(await open(sealed, { keyring: new KmsKeyring({ client: kms, discovery: true }), context })).toEqual(pattern(6));
+  });
+
   it('a client that answers without a key ARN, blob or plaintext is an error, never a silent success', async () => {
     const broken = (patch: Partial<KmsDataKeyOutput>): KmsClientLike => ({
       generateDataKey: async (input) => ({ ...(await kms.generateDataKey(input)), ...patch }),
