@@ -11,7 +11,7 @@ import { GetObjectCommand, type GetObjectCommandInput, type GetObjectCommandOutp
 import { pipeline } from 'node:stream';
 import { contentKeyFor, type ContentKey } from '../crypto/content-key.ts';
 import { createDecryptStream, decryptContent } from '../crypto/content-cipher.ts';
-import { ciphertextRange, decryptRange, parseContentRange, parseRange } from '../crypto/ranges.ts';
+import { ciphertextRange, createRangeDecryptStream, parseContentRange, parseRange, plaintextSpan } from '../crypto/ranges.ts';
 import { S3EncryptionClientError } from '../errors.ts';
 import { TAG_LENGTH } from '../format/constants.ts';
 import { policyAllowsRead, type Envelope } from '../format/envelope.ts';
@@ -49,10 +49,12 @@ export async function getDecryptedObject(context: ClientContext, input: GetObjec
     if (range !== undefined) {
       if (contentKey.mode !== 'gcm') throw new S3EncryptionClientError('InvalidRange', 'ranged GETs of AES-CBC objects are not supported');
       const contentRange = parseContentRange(response.ContentRange);
-      const plaintext = decryptRange(contentKey, range, contentRange, await readAll(response.Body, Number.MAX_SAFE_INTEGER));
-      const plainTotal = Math.max(0, contentRange.total - TAG_LENGTH);
-      const outputRange = plaintext.length === 0 ? `bytes */${plainTotal}` : `bytes ${range.start}-${range.start + plaintext.length - 1}/${plainTotal}`;
-      return { ...response, Body: bytesStream(plaintext), ContentLength: plaintext.length, ContentRange: outputRange } as GetObjectCommandOutput;
+      const span = plaintextSpan(range, contentRange);
+      // Streamed, never buffered: ranged reads are unauthenticated anyway.
+      const decrypting = createRangeDecryptStream(contentKey, range, contentRange);
+      pipeline(toNodeReadable(response.Body), decrypting, () => undefined);
+      const outputRange = span.length === 0 ? `bytes */${span.total}` : `bytes ${span.first}-${span.first + span.length - 1}/${span.total}`;
+      return { ...response, Body: withSdkMixin(decrypting), ContentLength: span.length, ContentRange: outputRange } as GetObjectCommandOutput;
     }
     return { ...response, ...(await decryptBody(context, contentKey, response)) } as GetObjectCommandOutput;
   } catch (error) {

@@ -8,6 +8,7 @@
  */
 
 import { createDecipheriv } from 'node:crypto';
+import { Transform, type TransformCallback } from 'node:stream';
 import { S3EncryptionClientError } from '../errors.ts';
 import { TAG_LENGTH } from '../format/constants.ts';
 import type { ContentKey } from './content-key.ts';
@@ -79,26 +80,47 @@ export function parseContentRange(header: string | undefined): ContentRange {
 }
 
 /**
- * Decrypts the ciphertext bytes `[first, first + data.length)` of a GCM object (first block-aligned)
- * and returns the plaintext of the caller's `range`, without the tag and without authentication.
+ * The plaintext bytes a ranged response yields: from the caller's first byte to the last byte S3
+ * returned, the caller's last byte, or the last byte before the tag, whichever comes first (the tag
+ * must never come back as plaintext: Java caps the end at length - 17). Empty when the range starts
+ * at or past the end of the plaintext.
  *
- * @throws S3EncryptionClientError `InvalidRange` when `first` is not block-aligned.
  * @example
  * ```ts
- * const part = decryptRange(contentKey, range, contentRange, body);
+ * plaintextSpan({ start: 21, end: 40 }, { first: 16, last: 40, total: 1016 }); // { first: 21, length: 20, total: 1000 }
  * ```
  */
-export function decryptRange(contentKey: ContentKey, range: ByteRange, contentRange: ContentRange, data: Uint8Array): Uint8Array {
-  const { first, total } = contentRange;
-  if (first % BLOCK !== 0) throw new S3EncryptionClientError('InvalidRange', `the returned range starts at ${first}, not on a block boundary`);
-  const plaintextLength = Math.max(0, total - TAG_LENGTH);
-  // Keep only bytes before the tag: the tag must never come back as plaintext (Java caps at len - 17).
-  const usable = data.subarray(0, Math.max(0, Math.min(data.length, plaintextLength - first)));
+export function plaintextSpan(range: ByteRange, contentRange: ContentRange): { first: number; length: number; total: number } {
+  const total = Math.max(0, contentRange.total - TAG_LENGTH);
+  const last = Math.min(contentRange.last, total - 1, range.end ?? Number.MAX_SAFE_INTEGER);
+  return { first: range.start, length: Math.max(0, last - range.start + 1), total };
+}
+
+/**
+ * A stream that decrypts the ciphertext bytes `[contentRange.first, ...]` of a GCM object with
+ * AES-CTR, unauthenticated, and passes on only the plaintext span of `range`.
+ *
+ * @throws S3EncryptionClientError `InvalidRange` when the response does not start on a block boundary.
+ * @example
+ * ```ts
+ * const plaintext = ciphertextStream.pipe(createRangeDecryptStream(contentKey, range, contentRange));
+ * ```
+ */
+export function createRangeDecryptStream(contentKey: ContentKey, range: ByteRange, contentRange: ContentRange): Transform {
+  const { first } = contentRange;
+  if (first % BLOCK !== 0 || first > range.start) throw new S3EncryptionClientError('InvalidRange', `the returned range starts at ${first}, not on the block holding byte ${range.start}`);
+  const span = plaintextSpan(range, contentRange);
   const decipher = createDecipheriv('aes-256-ctr', contentKey.key, counterBlock(contentKey.iv, first));
-  const plaintext = Buffer.concat([decipher.update(usable), decipher.final()]);
-  const from = Math.max(0, range.start - first);
-  const to = range.end === undefined ? plaintext.length : Math.min(plaintext.length, range.end - first + 1);
-  return new Uint8Array(plaintext.subarray(from, Math.max(from, to)));
+  let position = first;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, callback: TransformCallback) {
+      const plaintext = decipher.update(chunk);
+      const from = Math.max(0, span.first - position);
+      const to = Math.min(plaintext.length, span.first + span.length - position);
+      position += plaintext.length;
+      callback(null, to > from ? plaintext.subarray(from, to) : undefined);
+    },
+  });
 }
 
 /**
