@@ -74,7 +74,12 @@ export async function getDecryptedObject(context: ClientContext, input: GetObjec
  */
 export async function readEnvelope(context: ClientContext, input: GetObjectCommandInput, rawMetadata: Record<string, string> | undefined, options?: RequestOptions): Promise<Envelope> {
   const metadata = new Map<string, string>();
-  for (const [key, value] of Object.entries(rawMetadata ?? {})) metadata.set(key.toLowerCase(), decodeMetadataValue(value));
+  for (const [key, value] of Object.entries(rawMetadata ?? {})) {
+    const name = key.toLowerCase();
+    // Only the envelope's own values are decoded: the caller's other metadata is none of our business,
+    // and a value of theirs that is not UTF-8 must not make the object unreadable.
+    metadata.set(name, name.startsWith('x-amz-') ? decodeMetadataValue(value) : value);
+  }
   const detected = detectFormat(metadata);
   if (detected === 'V2' || detected === 'V3') return parseEnvelope(metadata);
   // Every official client treats an object without envelope metadata as "look for the instruction

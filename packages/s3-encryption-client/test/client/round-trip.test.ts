@@ -166,6 +166,28 @@ describe('round trips', () => {
     expect((await (await writer.getObject({ Bucket: 'b', Key: 'k' })).Body?.transformToString())).toBe('hello');
   });
 
+  it('leaves the caller\'s own metadata alone: a value that is not UTF-8 does not make the object unreadable', async () => {
+    const s3 = memoryS3();
+    const client = new S3EncryptionClient({ s3: s3.client, keyring: new AesKeyring({ wrappingKey: new Uint8Array(32) }) });
+    await client.putObject({ Bucket: 'b', Key: 'k', Body: 'hello' });
+    const stored = s3.get('b', 'k');
+    if (stored === undefined) throw new Error('not stored');
+    stored.metadata['note'] = '\u00c3\u00c3';
+    expect(await (await client.getObject({ Bucket: 'b', Key: 'k' })).Body?.transformToString()).toBe('hello');
+  });
+
+  it('streams web ReadableStream and Blob bodies', async () => {
+    const s3 = memoryS3();
+    const client = new S3EncryptionClient({ s3: s3.client, keyring: new AesKeyring({ wrappingKey: new Uint8Array(32).fill(1) }) });
+    const body = randomBytes(70_000);
+    await client.putObject({ Bucket: 'b', Key: 'web', Body: new Blob([body]).stream(), ContentLength: body.length });
+    await client.putObject({ Bucket: 'b', Key: 'blob', Body: new Blob([body]) });
+    for (const key of ['web', 'blob']) {
+      expect(s3.get('b', key)?.body.length).toBe(body.length + 16);
+      expect(Buffer.from((await (await client.getObject({ Bucket: 'b', Key: key })).Body?.transformToByteArray()) ?? [])).toEqual(body);
+    }
+  });
+
   it('a plaintext object fails with NoSuchKey for its instruction file, as every official client does', async () => {
     const s3 = memoryS3();
     s3.put('b', 'plain', Buffer.from('not encrypted'));
