@@ -13,8 +13,8 @@ import { memoryS3 } from '../helpers/memory-s3.ts';
 const keyring = new AesKeyring({ wrappingKey: new Uint8Array(32).fill(11) });
 const BODY = randomBytes(1000);
 
-async function setup(policy: CommitmentPolicy, options: { legacy?: boolean; bufferSize?: number; delayed?: boolean } = {}) {
-  const s3 = memoryS3();
+async function setup(policy: CommitmentPolicy, options: { legacy?: boolean; bufferSize?: number; delayed?: boolean; omitContentLength?: boolean } = {}) {
+  const s3 = memoryS3({ omitContentLength: options.omitContentLength === true });
   await new S3EncryptionClient({ s3: s3.client, keyring, commitmentPolicy: policy }).putObject({ Bucket: 'b', Key: 'k', Body: BODY });
   const client = new S3EncryptionClient({
     s3: s3.client,
@@ -105,5 +105,18 @@ describe('authentication buffer', () => {
     if (object === undefined) throw new Error('not stored');
     object.body[3] = (object.body[3] ?? 0) ^ 1;
     await expect(client.getObject({ Bucket: 'b', Key: 'k' })).rejects.toMatchObject({ code: 'DecryptionFailed' });
+  });
+
+  it('without a Content-Length, reads up to the buffer and fails past it, unless delayed authentication streams it', async () => {
+    const small = await setup('REQUIRE_ENCRYPT_REQUIRE_DECRYPT', { omitContentLength: true });
+    const output = await small.client.getObject({ Bucket: 'b', Key: 'k' });
+    expect(output.ContentLength).toBe(1000);
+    expect(Buffer.from((await output.Body?.transformToByteArray()) ?? [])).toEqual(BODY);
+    const limited = await setup('REQUIRE_ENCRYPT_REQUIRE_DECRYPT', { omitContentLength: true, bufferSize: 512 });
+    await expect(limited.client.getObject({ Bucket: 'b', Key: 'k' })).rejects.toMatchObject({ code: 'BufferLimitExceeded' });
+    const delayed = await setup('REQUIRE_ENCRYPT_REQUIRE_DECRYPT', { omitContentLength: true, bufferSize: 512, delayed: true });
+    const streamed = await delayed.client.getObject({ Bucket: 'b', Key: 'k' });
+    expect(streamed.ContentLength).toBeUndefined();
+    expect(Buffer.from((await streamed.Body?.transformToByteArray()) ?? [])).toEqual(BODY);
   });
 });

@@ -47,8 +47,14 @@ export interface MemoryS3 {
   get(bucket: string, key: string): StoredObject | undefined;
 }
 
+/** Fixture switches. */
+export interface MemoryS3Options {
+  /** Answer GETs without Content-Length (as a chunked proxy or gateway may), so readers cannot size the body up front. */
+  readonly omitContentLength?: boolean;
+}
+
 /** Creates a fresh in-memory S3 and a path-style `S3Client` (maxAttempts 1) bound to it. */
-export function memoryS3(): MemoryS3 {
+export function memoryS3(options: MemoryS3Options = {}): MemoryS3 {
   const objects = new Map<string, StoredObject>();
   const uploads = new Map<string, Upload>();
   const requests: MemoryS3['requests'] = [];
@@ -102,6 +108,7 @@ export function memoryS3(): MemoryS3 {
     const slice = object.body.subarray(first, last + 1);
     const responseHeaders: Record<string, string> = { ...meta, etag: etag(object.body), 'content-length': String(slice.length), 'content-type': 'application/octet-stream', 'last-modified': new Date(0).toUTCString() };
     if (range !== undefined) responseHeaders['content-range'] = `bytes ${first}-${last}/${size}`;
+    if (options.omitContentLength === true) delete responseHeaders['content-length'];
     return { statusCode: range === undefined ? 200 : 206, headers: responseHeaders, body: Readable.from(request.method === 'HEAD' || slice.length === 0 ? [] : [Buffer.from(slice)]) };
   };
   const client = new S3Client({
