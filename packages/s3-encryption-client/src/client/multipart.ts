@@ -26,7 +26,7 @@ import { S3EncryptionClientError } from '../errors.ts';
 import { encodeEnvelope, type EncodedEnvelope } from '../format/metadata.ts';
 import { sendOptions, type ClientContext, type RequestOptions } from './context.ts';
 import { newObjectMaterials } from './materials.ts';
-import { mergeMetadata, putInstructionFile } from './put-object.ts';
+import { mergeMetadata, PLAINTEXT_INTEGRITY_FIELDS, putInstructionFile } from './put-object.ts';
 
 const BLOCK = 16;
 
@@ -104,6 +104,7 @@ export class EncryptedMultipartUpload {
   async uploadPart(part: EncryptedPartInput): Promise<UploadPartCommandOutput> {
     const { Body, PartNumber, isLastPart, ...rest } = part;
     const next = this.#parts.length + 1;
+    for (const field of PLAINTEXT_INTEGRITY_FIELDS) if ((rest as Record<string, unknown>)[field] !== undefined) throw new S3EncryptionClientError('InvalidPart', `${field} would describe the plaintext, not the stored ciphertext; leave it to the SDK`);
     if (this.#busy) throw new S3EncryptionClientError('InvalidPart', 'parts must be sent one at a time, in order');
     if (this.#state !== 'open') throw new S3EncryptionClientError('InvalidPart', this.#state === 'failed' ? 'an earlier part failed; abort and start again' : 'the last part was already sent');
     if (PartNumber !== undefined && PartNumber !== next) throw new S3EncryptionClientError('InvalidPart', `expected part ${next}, got ${PartNumber}`);

@@ -16,9 +16,11 @@ import { toNodeReadable } from './body.ts';
 import { sendOptions, type ClientContext, type RequestOptions } from './context.ts';
 import { newObjectMaterials } from './materials.ts';
 
-// Integrity values the caller computed over plaintext would not match the ciphertext S3 receives;
-// the SDK computes its own checksum of what it actually sends.
-const PLAINTEXT_INTEGRITY_FIELDS = ['ContentMD5', 'ChecksumCRC32', 'ChecksumCRC32C', 'ChecksumCRC64NVME', 'ChecksumSHA1', 'ChecksumSHA256'] as const;
+/**
+ * Integrity values a caller computes over plaintext would not match the ciphertext S3 receives;
+ * the SDK computes its own checksum of what it actually sends, so these are refused.
+ */
+export const PLAINTEXT_INTEGRITY_FIELDS: readonly ['ContentMD5', 'ChecksumCRC32', 'ChecksumCRC32C', 'ChecksumCRC64NVME', 'ChecksumSHA1', 'ChecksumSHA256'] = ['ContentMD5', 'ChecksumCRC32', 'ChecksumCRC32C', 'ChecksumCRC64NVME', 'ChecksumSHA1', 'ChecksumSHA256'];
 
 // Any of these in user metadata would make the object's format ambiguous (or mixed) on read.
 const ENVELOPE_KEYS: ReadonlySet<string> = new Set([V1_KEY, UNENCRYPTED_CONTENT_LENGTH_KEY, INSTRUCTION_FILE_MARKER_KEY, ...Object.values(V2_KEYS), ...Object.values(V3_KEYS)]);

@@ -40,6 +40,7 @@ describe('encrypted multipart upload', () => {
     const upload = await client.createMultipartUpload({ Bucket: 'b', Key: 'k' });
     await expect(upload.uploadPart({ Body: new Uint8Array(17) })).rejects.toMatchObject({ code: 'InvalidPart', message: expect.stringContaining('multiples of the cipher block size (16)') });
     await expect(upload.uploadPart({ Body: new Uint8Array(16), PartNumber: 2 })).rejects.toMatchObject({ code: 'InvalidPart' });
+    await expect(upload.uploadPart({ Body: new Uint8Array(16), ChecksumCRC32: 'AAAAAA==' })).rejects.toMatchObject({ code: 'InvalidPart' });
     await upload.uploadPart({ Body: new Uint8Array(16), PartNumber: 1 });
     await upload.uploadPart({ Body: new Uint8Array(5), isLastPart: true });
     await expect(upload.uploadPart({ Body: new Uint8Array(16) })).rejects.toMatchObject({ code: 'InvalidPart' });
