@@ -7,6 +7,7 @@
 export { S3EncryptionClient, DEFAULT_BUFFER_SIZE, type S3EncryptionClientOptions } from './client/client.ts';
 export type { RequestOptions } from './client/context.ts';
 export type { PlaintextStream } from './client/body.ts';
+export { DEFAULT_PART_SIZE, type UploadOptions } from './client/upload.ts';
 export { EncryptedMultipartUpload, type CreateEncryptedMultipartUploadInput, type EncryptedPartInput } from './client/multipart.ts';
 export { S3EncryptionClientError, ERROR_MESSAGES, type S3EncryptionClientErrorCode } from './errors.ts';
 export type { Keyring, KeyringDecryptRequest, KeyringEncryptRequest, KeyringEncryptResult, RandomBytes } from './keyrings/keyring.ts';

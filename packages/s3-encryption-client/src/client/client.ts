@@ -5,7 +5,7 @@
  * the official Amazon S3 Encryption Clients (V3 with key commitment by default, V2 on request).
  */
 
-import type { DeleteObjectCommandInput, DeleteObjectCommandOutput, GetObjectCommandInput, GetObjectCommandOutput, PutObjectCommandInput, PutObjectCommandOutput, S3Client } from '@aws-sdk/client-s3';
+import type { CompleteMultipartUploadCommandOutput, DeleteObjectCommandInput, DeleteObjectCommandOutput, GetObjectCommandInput, GetObjectCommandOutput, PutObjectCommandInput, PutObjectCommandOutput, S3Client } from '@aws-sdk/client-s3';
 import { randomBytes } from 'node:crypto';
 import { S3EncryptionClientError } from '../errors.ts';
 import { INSTRUCTION_FILE_SUFFIX } from '../format/constants.ts';
@@ -16,6 +16,7 @@ import { deleteEncryptedObject } from './delete-object.ts';
 import { getDecryptedObject } from './get-object.ts';
 import { createEncryptedMultipartUpload, type EncryptedMultipartUpload, type CreateEncryptedMultipartUploadInput } from './multipart.ts';
 import { putEncryptedObject } from './put-object.ts';
+import { uploadEncrypted, type UploadOptions } from './upload.ts';
 
 /** The default authentication buffer: 64 MiB, as Java's `S3EncryptionClientUtilities.java`. */
 export const DEFAULT_BUFFER_SIZE: number = 64 * 1024 * 1024;
@@ -115,5 +116,14 @@ export class S3EncryptionClient {
    */
   createMultipartUpload(input: CreateEncryptedMultipartUploadInput, options?: RequestOptions): Promise<EncryptedMultipartUpload> {
     return createEncryptedMultipartUpload(this.#context, input, options);
+  }
+
+  /**
+   * Encrypts and uploads a body of any length without `ContentLength`, one part in memory at a time:
+   * a single PutObject when it fits in one part, an encrypted multipart upload otherwise.
+   * @throws RangeError for a bad `partSize`; S3EncryptionClientError as putObject; S3 errors pass through.
+   */
+  upload(input: PutObjectCommandInput, options?: UploadOptions): Promise<PutObjectCommandOutput | CompleteMultipartUploadCommandOutput> {
+    return uploadEncrypted(this.#context, input, options);
   }
 }

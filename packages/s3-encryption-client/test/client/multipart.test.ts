@@ -4,6 +4,7 @@
  */
 
 import { randomBytes } from 'node:crypto';
+import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { AesKeyring, S3EncryptionClient, type CommitmentPolicy } from '../../src/index.ts';
 import { memoryS3 } from '../helpers/memory-s3.ts';
@@ -55,5 +56,40 @@ describe('encrypted multipart upload', () => {
     await upload.abort();
     expect(s3.get('b', 'k')).toBeUndefined();
     await expect(upload.uploadPart({ Body: new Uint8Array(16), isLastPart: true })).rejects.toMatchObject({ code: 'InvalidPart' });
+  });
+});
+
+describe('managed upload (client.upload)', () => {
+  const chunked = (body: Buffer, size: number): Readable => Readable.from(Array.from({ length: Math.ceil(body.length / size) }, (_, i) => body.subarray(i * size, (i + 1) * size)));
+
+  for (const length of [0, 100, 1024, 2048, 2500]) {
+    it(`a ${length}-byte stream of unknown length, in 1024-byte parts, reads back whole`, async () => {
+      const s3 = memoryS3();
+      const client = new S3EncryptionClient({ s3: s3.client, keyring });
+      const body = randomBytes(length);
+      await client.upload({ Bucket: 'b', Key: 'k', Body: chunked(body, 300), Metadata: { owner: 'me' } }, { partSize: 1024 });
+      const partsSent = s3.requests.filter((request) => request.method === 'PUT' && typeof request.query['uploadId'] === 'string').length;
+      expect(partsSent).toBe(length <= 1024 ? 0 : Math.ceil(length / 1024));
+      expect(s3.get('b', 'k')?.metadata['owner']).toBe('me');
+      const output = await client.getObject({ Bucket: 'b', Key: 'k' });
+      expect(Buffer.from((await output.Body?.transformToByteArray()) ?? [])).toEqual(body);
+    });
+  }
+
+  it('aborts the multipart upload when the source fails', async () => {
+    const s3 = memoryS3();
+    const client = new S3EncryptionClient({ s3: s3.client, keyring });
+    async function* failing(): AsyncGenerator<Buffer> {
+      yield Buffer.alloc(2048);
+      throw new Error('source broke');
+    }
+    await expect(client.upload({ Bucket: 'b', Key: 'k', Body: Readable.from(failing()) }, { partSize: 1024 })).rejects.toThrow('source broke');
+    expect(s3.requests.at(-1)?.method).toBe('DELETE');
+    expect(s3.get('b', 'k')).toBeUndefined();
+  });
+
+  it('refuses a part size that is not a multiple of 16', async () => {
+    const client = new S3EncryptionClient({ s3: memoryS3().client, keyring });
+    await expect(client.upload({ Bucket: 'b', Key: 'k', Body: 'x' }, { partSize: 1000 })).rejects.toThrow(RangeError);
   });
 });
