@@ -3,7 +3,7 @@
  * and every published entry point exists.
  */
 
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
@@ -53,7 +53,7 @@ describe('README and CI', () => {
   });
 
   it('the root scripts the README relies on exist', () => {
-    for (const script of ['build', 'typecheck', 'test', 'bench', 'start']) expect(rootManifest.scripts[script]).toBeTruthy();
+    for (const script of ['build', 'typecheck', 'lint', 'format', 'test', 'bench', 'start']) expect(rootManifest.scripts[script]).toBeTruthy();
   });
 });
 
