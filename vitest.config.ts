@@ -35,6 +35,7 @@ export default defineConfig({
       // and RSA key-pair generation (GetParametersForImport) outlast vitest's default 5 s, which
       // would make a slow machine fail a correct test. 30 s still stops a test that hangs.
       ...packageProjects('envelope'),
+      ...packageProjects('service-kernel'),
       ...packageProjects('kms'),
       // These tests start `node --import tsx` children (the CLI, the server), one after another:
       // about half a second each on an idle machine, several times that on 2 busy shared cores,
