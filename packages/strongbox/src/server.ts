@@ -39,7 +39,7 @@ export interface ServerOptions {
   readonly account?: string;
   /** Keep state in this directory (`openDirectoryStore`); default: in memory, lost on close. */
   readonly dataDirectory?: string;
-  /** Called once if the data directory cannot be written (the store then refuses all changes). */
+  /** Told when the data directory cannot be written: `StoreError` `WRITE_FAILED` (the store then refuses all changes) or `DISK_FULL` (changes are refused until there is room). */
   readonly onStoreError?: (error: Error) => void;
   /** Keys and aliases to create if missing (`parseSeed`), before the port opens. */
   readonly seed?: SeedDocument;

@@ -15,6 +15,11 @@ export interface FileIo {
   write(handle: FileHandle, bytes: Uint8Array): Promise<void>;
   /** Makes the handle's written data durable (fdatasync). */
   sync(handle: FileHandle): Promise<void>;
+  /**
+   * Cuts the file to `length` bytes and makes that durable (ftruncate, fdatasync): drops what a
+   * failed append left past the last durable record. Default: `nodeFileIo.truncate`.
+   */
+  truncate?(handle: FileHandle, length: number): Promise<void>;
 }
 
 /** Real writes and fdatasync. */
@@ -29,7 +34,21 @@ export const nodeFileIo: FileIo = Object.freeze({
   async sync(handle: FileHandle): Promise<void> {
     await handle.datasync();
   },
+  async truncate(handle: FileHandle, length: number): Promise<void> {
+    await handle.truncate(length);
+    await handle.datasync();
+  },
 });
+
+/**
+ * Whether a file-system error means the disk (or the user's quota) is full: a condition that
+ * passes, unlike an I/O error, so the store may roll back and carry on.
+ * @example isOutOfSpace(Object.assign(new Error('no space'), { code: 'ENOSPC' })) // true
+ */
+export function isOutOfSpace(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === 'ENOSPC' || code === 'EDQUOT';
+}
 
 /** Lists the snapshot and journal files of a directory. */
 export interface DataFiles {
