@@ -130,6 +130,12 @@ async function listen(kms: Kms, routes: readonly Route[], port: number, host: st
     response.once('close', finished);
     router(request, response);
   });
+  // A client may half-close its side once it has sent its request (`shutdown(SHUT_WR)`, curl and
+  // HTTP/1.0 clients do). By default node:http takes that FIN as an abort: it drops the request
+  // and ends the socket, so a request still waiting for its fsync was carried out but never
+  // answered. With this set, node:http answers first and closes after the last response
+  // (lib/_http_server.js, socketOnEnd).
+  server.httpAllowHalfOpen = true;
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
