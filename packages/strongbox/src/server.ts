@@ -135,7 +135,7 @@ async function listen(kms: Kms, routes: readonly Route[], port: number, host: st
   // and ends the socket, so a request still waiting for its fsync was carried out but never
   // answered. With this set, node:http answers first and closes after the last response
   // (lib/_http_server.js, socketOnEnd).
-  server.httpAllowHalfOpen = true;
+  Object.assign(server, { httpAllowHalfOpen: true });
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
