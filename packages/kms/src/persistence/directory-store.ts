@@ -36,6 +36,7 @@ import type { Backend } from '@strongbox/envelope';
 import { KmsError } from '../errors.ts';
 import { KmsState, type Change } from '../model/state.ts';
 import { changesJson, encodeChange, RecordSealer } from './codec.ts';
+import { AuditLog, type AuditSink } from './audit-log.ts';
 import { acquireLock } from './directory-lock.ts';
 import { StoreError } from './errors.ts';
 import { classifyFiles, isOutOfSpace, journalName, nodeFileIo, pathIn, snapshotName, syncDirectory, type FileIo } from './files.ts';
@@ -72,6 +73,8 @@ export interface DirectoryStoreOptions {
   readonly backend?: Backend;
   /** File writes and syncs; for fault-injection tests only. */
   readonly io?: FileIo;
+  /** Size past which a new audit file starts (`audit-log.ts`). Default 4 MiB. */
+  readonly auditFileBytes?: number;
 }
 
 /** A store on a data directory. */
@@ -128,8 +131,9 @@ export async function openDirectoryStore(options: DirectoryStoreOptions): Promis
       const snapshotBytes = await writeSnapshot(directory, 1, [], sealer, io);
       recovered = { state: new KmsState(), generation: 1, journalRecords: 0, journalBytes: 0, snapshotBytes };
     }
+    const audit = await AuditLog.open(directory, files.audits, sealer, io, options.auditFileBytes);
     const journal = await openJournal(directory, recovered.generation);
-    return new DataDirectoryStore({ directory, sealer, io, journal, recovered, release, rootKeySource: rootKey.source, threshold, onError: options.onError });
+    return new DataDirectoryStore({ directory, sealer, io, journal, recovered, audit, release, rootKeySource: rootKey.source, threshold, onError: options.onError });
   } catch (error) {
     sealer?.destroy();
     await release();
@@ -167,6 +171,7 @@ interface Parts {
   readonly io: FileIo;
   readonly journal: FileHandle;
   readonly recovered: Recovered;
+  readonly audit: AuditLog;
   readonly release: () => Promise<void>;
   readonly rootKeySource: RootKeySource;
   readonly threshold: number | undefined;
@@ -180,6 +185,7 @@ function unavailable(): KmsError {
 
 class DataDirectoryStore implements DirectoryStore {
   readonly state: KmsState;
+  readonly audit: AuditSink;
   readonly directory: string;
   readonly rootKeySource: RootKeySource;
   readonly #parts: Parts;
@@ -208,6 +214,7 @@ class DataDirectoryStore implements DirectoryStore {
   constructor(parts: Parts) {
     this.#parts = parts;
     this.state = parts.recovered.state;
+    this.audit = parts.audit;
     this.directory = parts.directory;
     this.rootKeySource = parts.rootKeySource;
     this.#journal = parts.journal;
@@ -257,6 +264,7 @@ class DataDirectoryStore implements DirectoryStore {
     this.#closing ??= (async () => {
       // Commits already accepted are still written (or rejected, if the store failed).
       while (this.#active) await this.#running;
+      await this.#parts.audit.close();
       await this.#journal.close().catch(() => undefined);
       this.#parts.sealer.destroy();
       await this.#parts.release();
