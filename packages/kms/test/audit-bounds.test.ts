@@ -5,8 +5,8 @@
  */
 
 import { describe, expect, it } from 'vitest';
-import { Kms, ManualClock, principalFromArn, type AuditEventInput } from '../src/index.ts';
-import { AuditTrail, EVENT_HISTORY_MS, jsonSize, MAX_FIELD_BYTES } from '../src/model/audit.ts';
+import { AuditTrail, EVENT_HISTORY_MS, jsonSize, MAX_FIELD_BYTES, principalFromArn, type AuditEventInput } from '@strongbox/service-kernel';
+import { Kms, ManualClock } from '../src/index.ts';
 
 const T0 = Date.UTC(2024, 0, 1);
 const DAY = 86_400_000;
@@ -14,6 +14,8 @@ const DAY = 86_400_000;
 const event = (n: number, parameters: Record<string, unknown> | null = null, time = T0 + n): AuditEventInput => ({
   eventTime: time,
   eventName: 'Encrypt',
+  eventSource: 'kms.amazonaws.com',
+  resourceType: 'AWS::KMS::Key',
   region: 'us-east-1',
   caller: principalFromArn('arn:aws:iam::000000000000:root'),
   sourceIpAddress: '127.0.0.1',

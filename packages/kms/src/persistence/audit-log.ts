@@ -16,7 +16,7 @@
 
 import { open, readFile, unlink, type FileHandle } from 'node:fs/promises';
 import { EnvelopeError } from '@strongbox/envelope';
-import { EVENT_HISTORY_MS, type AuditEvent } from '../model/audit.ts';
+import { EVENT_HISTORY_MS, type AuditEvent } from '@strongbox/service-kernel';
 import { auditRecordJson, type RecordSealer } from './codec.ts';
 import { auditName, nodeFileIo, pathIn, syncDirectory, type FileIo } from './files.ts';
 import { StoreError } from './errors.ts';

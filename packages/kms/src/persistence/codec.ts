@@ -14,7 +14,7 @@
  */
 
 import { RawAesKeyring, open, seal, type Backend, type EncryptionContext } from '@strongbox/envelope';
-import type { AuditEvent } from '../model/audit.ts';
+import type { AuditEvent } from '@strongbox/service-kernel';
 import { emptyRecord } from '../model/dictionary.ts';
 import type { Change } from '../model/state.ts';
 import { encodeRecord } from './record-file.ts';
