@@ -4,13 +4,16 @@
  * resume by themselves once there is room, and the directory holds exactly the acknowledged state.
  */
 
-import { readdir } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { CreateKeyCommand, DescribeKeyCommand } from '@aws-sdk/client-kms';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ManualClock, type Kms } from '../src/index.ts';
+import { ManualClock, openDirectoryStore, type Kms } from '../src/index.ts';
 import type { StoreError } from '../src/persistence/errors.ts';
 import { nodeFileIo, type FileIo } from '../src/persistence/files.ts';
-import { openKms, snapshotOf, tempDirectory } from './fixtures/persistence.ts';
+import { openKms, ROOT_KEY, snapshotOf, tempDirectory } from './fixtures/persistence.ts';
+import { failureOf, startKms } from './helpers/sdk.ts';
 
 /** A file layer whose writes (or fsyncs) fail with ENOSPC while `full` says so, after writing half. */
 function fullDisk(): { io: FileIo; full: { writes: number; syncs: boolean } } {
@@ -166,7 +169,8 @@ describe('a full disk', () => {
       }),
       { numRuns: 15 },
     );
-  });
+    // 15 runs open and reopen a data directory each: seconds on a busy machine.
+  }, 60_000);
 });
 
 function run(kms: Kms, op: number, keyId: string, i: number): Promise<unknown> {
@@ -183,3 +187,42 @@ function run(kms: Kms, op: number, keyId: string, i: number): Promise<unknown> {
       return kms.updateKeyDescription({ KeyId: keyId, Description: `d${i}` });
   }
 }
+
+describe('a full disk, seen from the wire and the audit log', () => {
+  it('answers writes with a JSON 1.1 KMSInternalException (HTTP 500) and reads as usual, through the SDK', async () => {
+    const { io, full } = fullDisk();
+    const store = await openDirectoryStore({ directory: await tempDirectory(), rootKey: ROOT_KEY, io });
+    const fixture = await startKms({ store });
+    try {
+      const { KeyMetadata } = await fixture.client.send(new CreateKeyCommand({}));
+      full.writes = FOREVER;
+      expect(await failureOf(fixture.client.send(new CreateKeyCommand({})))).toEqual({ name: 'KMSInternalException', message: 'An internal error occurred.', status: 500 });
+      expect((await fixture.client.send(new DescribeKeyCommand({ KeyId: KeyMetadata!.KeyId! }))).KeyMetadata?.KeyState).toBe('Enabled');
+      full.writes = 0;
+      await fixture.client.send(new CreateKeyCommand({}));
+    } finally {
+      await fixture.close();
+    }
+  });
+
+  it('keeps audit events waiting while the disk is full and writes them once there is room', async () => {
+    const directory = await tempDirectory();
+    const { io, full } = fullDisk();
+    const { kms, store } = await openKms(directory, new ManualClock(), { io });
+    const { KeyMetadata } = await kms.createKey({});
+    await store.audit.flush();
+    const sizes = async (): Promise<number[]> => Promise.all((await readdir(directory)).filter((name) => name.startsWith('audit-')).map(async (name) => (await stat(join(directory, name))).size));
+    const before = await sizes();
+    full.writes = FOREVER;
+    await kms.describeKey({ KeyId: KeyMetadata.KeyId });
+    await store.audit.flush();
+    // The failed write was cut back: the file still ends on a whole record.
+    expect(await sizes()).toEqual(before);
+    full.writes = 0;
+    await store.audit.flush();
+    await kms.close();
+    const reopened = await openKms(directory, new ManualClock());
+    expect(reopened.kms.auditTrail.events().map((event) => event.eventName)).toEqual(['CreateKey', 'DescribeKey']);
+    await reopened.kms.close();
+  });
+});

@@ -35,6 +35,8 @@ export interface AuditSink {
   readonly recovered: readonly AuditEvent[];
   /** Queues an event for writing (never throws, never waits). */
   append(event: AuditEvent): void;
+  /** Writes the queued events now; never rejects (a failed write is tried again later). */
+  flush(): Promise<void>;
 }
 
 interface FileInfo {

@@ -82,6 +82,8 @@ export interface DirectoryStore extends ChangeStore {
   readonly directory: string;
   /** Where the root key came from. */
   readonly rootKeySource: RootKeySource;
+  /** The data directory's audit log (`audit-log.ts`). */
+  readonly audit: AuditSink;
   /** The write or fsync failure that stopped the store, if any. */
   readonly failure: Error | undefined;
   /** Writes a snapshot now and starts a new journal. @throws KmsError if the store has failed or closed. */
