@@ -414,6 +414,7 @@ function bounded(field: Record<string, unknown> | null): Record<string, unknown>
 /**
  * The length of `value`'s JSON text (escapes aside), counted only up to `limit`: past it the walk
  * stops and answers `limit + 1`, so an oversized field costs no more than a limit's worth.
+ * @example jsonSize({ a: 'bc' }, 100) // 10, the length of {"a":"bc"}
  */
 export function jsonSize(value: unknown, limit: number): number {
   let size = 0;
