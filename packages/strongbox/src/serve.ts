@@ -17,6 +17,17 @@ import { startServer, type RunningServer } from './server.ts';
 export interface CliIo {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
+  /**
+   * Where stop signals come from: calls its listener with each SIGINT or SIGTERM. Default: the
+   * process's own (tests that run the CLI in-process pass a source they control).
+   */
+  readonly signals?: (listener: (signal: NodeJS.Signals) => void) => void;
+}
+
+/** The process's SIGINT and SIGTERM. */
+function processSignals(listener: (signal: NodeJS.Signals) => void): void {
+  process.on('SIGINT', listener);
+  process.on('SIGTERM', listener);
 }
 
 /**
@@ -148,7 +159,6 @@ function nextSignal(io: CliIo): Promise<NodeJS.Signals> {
       received = true;
       resolve(signal);
     };
-    process.on('SIGINT', handler);
-    process.on('SIGTERM', handler);
+    (io.signals ?? processSignals)(handler);
   });
 }

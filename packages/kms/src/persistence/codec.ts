@@ -138,10 +138,11 @@ function fromPlain(value: unknown): unknown {
   if (typeof value !== 'object' || value === null) return value;
   const object = value as Record<string, unknown>;
   const names = Object.keys(object);
-  if (names.length === 1) {
-    const tagged = object[names[0]!];
-    if (names[0] === '$b64' && typeof tagged === 'string') return new Uint8Array(Buffer.from(tagged, 'base64'));
-    if (names[0] === '$o' && typeof tagged === 'object' && tagged !== null && !Array.isArray(tagged)) return membersFromPlain(tagged as Record<string, unknown>);
+  const [only] = names;
+  if (names.length === 1 && only !== undefined) {
+    const tagged = object[only];
+    if (only === '$b64' && typeof tagged === 'string') return new Uint8Array(Buffer.from(tagged, 'base64'));
+    if (only === '$o' && typeof tagged === 'object' && tagged !== null && !Array.isArray(tagged)) return membersFromPlain(tagged as Record<string, unknown>);
   }
   return membersFromPlain(object);
 }

@@ -23,7 +23,7 @@
 
 import { lookupRecords, renderRecord, type CloudTrailRecord, type LookupQuery, type LookupResult } from './cloudtrail.ts';
 import type { Random } from '../clock.ts';
-import { formatUuid, randomUuid } from '../uuid.ts';
+import { formatUuid, markRandomUuid, randomUuid } from '../uuid.ts';
 import type { Principal } from '../principal.ts';
 
 /** One recorded call or service event (rendered to CloudTrail JSON on demand). */
@@ -68,6 +68,8 @@ export type AuditEventInput = Omit<AuditEvent, 'eventId' | 'requestId'> & {
 };
 
 const READ_ONLY = 1;
+const NO_RESOURCES: readonly string[] = Object.freeze([]);
+const UNKNOWN_CALLER: Principal = Object.freeze({ arn: '', account: '', type: 'AWSService' });
 const SERVICE_EVENT = 2;
 
 /** Audit trail options. */
@@ -116,10 +118,7 @@ export class EventIds {
   fill(target: Uint8Array, offset: number, length: 16 | 32): void {
     const from = this.#take(length);
     target.set(this.#batch.subarray(from, from + length), offset);
-    for (let id = offset; id < offset + length; id += 16) {
-      target[id + 6] = (target[id + 6]! & 0x0f) | 0x40;
-      target[id + 8] = (target[id + 8]! & 0x3f) | 0x80;
-    }
+    for (let id = offset; id < offset + length; id += 16) markRandomUuid(target, id);
   }
 
   /** A fresh random UUID. */
@@ -376,31 +375,32 @@ export class AuditTrail {
   }
 
   /** The event in `slot`, as an object (built on read). */
+  // Slots below `#size` were all written by `record`; the fallbacks only satisfy the types.
   #eventAt(slot: number): AuditEvent {
-    const flags = this.#flags[slot]!;
+    const flags = this.#flags[slot] ?? 0;
     const base = slot * 32;
     const additional = this.#additional[slot];
     const errorCode = this.#errorCodes[slot];
     const details = this.#serviceDetails[slot];
     return {
       eventId: formatUuid(this.#idBytes, base),
-      eventTime: this.#times[slot]!,
+      eventTime: this.#times[slot] ?? 0,
       eventName: this.#names[slot] ?? '',
       eventSource: this.#eventSources[slot] ?? '',
       resourceType: this.#resourceTypes[slot] ?? '',
       ...((flags & SERVICE_EVENT) !== 0 ? { eventType: 'AwsServiceEvent' as const } : {}),
       ...(details === undefined ? {} : { serviceEventDetails: details }),
-      region: this.#regions[slot]!,
-      caller: this.#callers[slot]!,
-      sourceIpAddress: this.#sources[slot]!,
-      userAgent: this.#agents[slot]!,
+      region: this.#regions[slot] ?? '',
+      caller: this.#callers[slot] ?? UNKNOWN_CALLER,
+      sourceIpAddress: this.#sources[slot] ?? '',
+      userAgent: this.#agents[slot] ?? '',
       requestId: this.#requestIds[slot] ?? ((flags & SERVICE_EVENT) !== 0 ? '' : formatUuid(this.#idBytes, base + 16)),
-      requestParameters: this.#parameters[slot]!,
-      responseElements: this.#responses[slot]!,
+      requestParameters: this.#parameters[slot] ?? null,
+      responseElements: this.#responses[slot] ?? null,
       ...(additional === undefined ? {} : { additionalEventData: additional }),
-      resources: this.#resources[slot]!,
+      resources: this.#resources[slot] ?? NO_RESOURCES,
       readOnly: (flags & READ_ONLY) !== 0,
-      recipientAccountId: this.#recipients[slot]!,
+      recipientAccountId: this.#recipients[slot] ?? '',
       ...(errorCode === undefined ? {} : { errorCode, errorMessage: this.#errorMessages[slot] ?? '' }),
     };
   }
