@@ -74,8 +74,14 @@ async function start(flags: ServeArgs, users: UserDirectory | undefined, seed: S
         ? {}
         : {
             dataDirectory: flags.data,
-            // Changes are refused from then on (callers get KMSInternalException); say why, once.
-            onStoreError: (error: Error) => io.stderr(`strongbox: writing to ${flags.data} failed, no further changes are accepted: ${error.message}\n`),
+            // Say why changes are refused (callers get KMSInternalException): for good after a write
+            // failure, until there is room again on a full disk (once per episode).
+            onStoreError: (error: Error) =>
+              io.stderr(
+                (error as { code?: string }).code === 'DISK_FULL'
+                  ? `strongbox: ${flags.data} is out of space; changes are refused (reads go on) until there is room again\n`
+                  : `strongbox: writing to ${flags.data} failed, no further changes are accepted: ${error.message}\n`,
+              ),
           }),
     });
   } catch (error) {

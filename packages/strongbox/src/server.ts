@@ -44,7 +44,7 @@ export interface EndpointOptions {
   readonly account?: string;
   /** Keep state in this directory (`openDirectoryStore`); default: in memory, lost on close. */
   readonly dataDirectory?: string;
-  /** Called once if the data directory cannot be written (the store then refuses all changes). */
+  /** Told when the data directory cannot be written: `StoreError` `WRITE_FAILED` (the store then refuses all changes) or `DISK_FULL` (changes are refused until there is room). */
   readonly onStoreError?: (error: Error) => void;
   /** Keys and aliases to create if missing (`parseSeed`), before the port opens. */
   readonly seed?: SeedDocument;
@@ -157,6 +157,12 @@ async function listen(kms: Kms, routes: readonly Route[], port: number, host: st
     response.once('close', finished);
     router(request, response);
   });
+  // A client may half-close its side once it has sent its request (`shutdown(SHUT_WR)`, curl and
+  // HTTP/1.0 clients do). By default node:http takes that FIN as an abort: it drops the request
+  // and ends the socket, so a request still waiting for its fsync was carried out but never
+  // answered. With this set, node:http answers first and closes after the last response
+  // (lib/_http_server.js, socketOnEnd).
+  Object.assign(server, { httpAllowHalfOpen: true });
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
