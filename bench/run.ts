@@ -52,8 +52,9 @@ const SUITES: readonly Suite[] = [
     name: 'kms',
     sections: KMS_SECTIONS,
     folder: 'packages/kms/src',
-    // The HTTP rows run the strongbox server; the emulator seals its blobs with the envelope backends.
-    alsoMeasured: ['packages/strongbox/src', 'packages/envelope/src'],
+    // The HTTP rows run the strongbox server; the emulator runs on the service kernel and seals its
+    // blobs with the envelope backends.
+    alsoMeasured: ['packages/service-kernel/src', 'packages/strongbox/src', 'packages/envelope/src'],
     schema: 'strongbox-bench/kms/v1',
     run: (selected, quick, print, progress) => runKms(KMS_SECTIONS.filter((id) => selected.includes(id)), quick, print, progress),
   },

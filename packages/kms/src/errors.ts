@@ -11,11 +11,12 @@
  * (AlreadyExistsException, ConflictException) have no capture and follow the same rule.
  */
 
-import { ServiceError } from '@strongbox/service-kernel';
+import { SERVICE_WIRE_ERRORS, ServiceError, type ServiceErrorCode, type ServiceWireError } from '@strongbox/service-kernel';
 
 /** Every error code Strongbox's KMS can answer with. */
 export type KmsErrorCode =
-  | 'AccessDeniedException'
+  // The codes every Coral JSON service shares (SigV4, framing, throttling, validation): the kernel's.
+  | Exclude<ServiceErrorCode, 'InternalFailure'>
   | 'AlreadyExistsException'
   | 'ConflictException'
   | 'CustomKeyStoreNotFoundException'
@@ -41,35 +42,23 @@ export type KmsErrorCode =
   | 'NotFoundException'
   | 'NotAuthorizedException'
   | 'TagException'
-  | 'ThrottlingException'
   | 'UnsupportedOperationException'
-  | 'ValidationException'
-  | 'ValidationError'
-  | 'SerializationException'
-  | 'UnknownOperationException'
-  | 'MissingAuthenticationTokenException'
-  | 'IncompleteSignatureException'
-  | 'InvalidSignatureException'
-  | 'UnrecognizedClientException';
+  | 'ValidationError';
 
-/** How a code travels on the wire. */
-export interface WireError {
-  /** HTTP status. */
-  readonly status: number;
-  /** The `__type` sent on the wire. */
-  readonly type: string;
-  /**
-   * The body key of the message: modelled KMS errors use `message`. AccessDeniedException is not
-   * in the model, and whether real KMS sends it with `Message` or `message` is UNCONFIRMED (no
-   * capture); `Message` follows local-kms, which claims AWS uses it. Coral's SerializationException
-   * texts use `Message`. SDKs read either (`message ?? Message`).
-   */
-  readonly messageKey?: 'message' | 'Message';
-}
+/** How a code travels on the wire (status, `__type`, the body key of the message), as in the kernel. */
+export type WireError = ServiceWireError;
 
-/** The single code → wire mapping. */
+/** The kernel's codes as KMS sends them (KMS's internal error is its own, KMSInternalException). */
+const { InternalFailure: _internalFailure, ...SHARED_WIRE_ERRORS } = SERVICE_WIRE_ERRORS;
+
+/**
+ * The single code → wire mapping. Message keys: modelled KMS errors use `message`.
+ * AccessDeniedException is not in the model, and whether real KMS sends it with `Message` or
+ * `message` is UNCONFIRMED (no capture); `Message` follows local-kms, which claims AWS uses it.
+ * Coral's SerializationException texts use `Message`. SDKs read either (`message ?? Message`).
+ */
 export const WIRE_ERRORS: Readonly<Record<KmsErrorCode, WireError>> = Object.freeze({
-  AccessDeniedException: { status: 400, type: 'AccessDeniedException', messageKey: 'Message' },
+  ...SHARED_WIRE_ERRORS,
   AlreadyExistsException: { status: 400, type: 'AlreadyExistsException' },
   // The model says 409; no capture from real KMS exists. 400, as real KMS answered for the other
   // errors the model tags 409 (DisabledException, KMSInvalidStateException).
@@ -97,16 +86,8 @@ export const WIRE_ERRORS: Readonly<Record<KmsErrorCode, WireError>> = Object.fre
   NotFoundException: { status: 400, type: 'NotFoundException' },
   NotAuthorizedException: { status: 400, type: 'NotAuthorizedException' },
   TagException: { status: 400, type: 'TagException' },
-  ThrottlingException: { status: 400, type: 'ThrottlingException' },
   UnsupportedOperationException: { status: 400, type: 'UnsupportedOperationException' },
-  ValidationException: { status: 400, type: 'ValidationException' },
   ValidationError: { status: 400, type: 'ValidationError' },
-  SerializationException: { status: 400, type: 'SerializationException', messageKey: 'Message' },
-  UnknownOperationException: { status: 400, type: 'UnknownOperationException' },
-  MissingAuthenticationTokenException: { status: 400, type: 'MissingAuthenticationTokenException' },
-  IncompleteSignatureException: { status: 400, type: 'IncompleteSignatureException' },
-  InvalidSignatureException: { status: 400, type: 'InvalidSignatureException' },
-  UnrecognizedClientException: { status: 400, type: 'UnrecognizedClientException' },
 });
 
 /**

@@ -131,7 +131,7 @@ export class Kms {
     this.account = account;
     this.region = region;
     const backend = options.backend ?? defaultBackend;
-    // The node backend pools its CSPRNG output, so small draws (nonces, data keys) stay cheap.
+    // The backend's CSPRNG (under Node.js OpenSSL's, drawn per call: envelope v2 keeps no pool).
     this.#random = options.random ?? { bytes: (length) => backend.randomBytes(length) };
     this.#store = options.store ?? new MemoryStore(new KmsState());
     this.auditTrail = new AuditTrail(options.audit, this.#random);
