@@ -14,6 +14,7 @@ import { RequestContext } from './context.ts';
 import { throttled, toKmsError, type KmsError } from './errors.ts';
 import type { AuditTrail } from './model/audit.ts';
 import type { Clock, Random } from './model/environment.ts';
+import { TRACKED_OPERATIONS, usageLogOf } from './model/key-last-usage.ts';
 import { dueChanges, nextDueTime } from './model/lifecycle.ts';
 import type { Principal } from './model/principal.ts';
 import type { RequestQuotas } from './model/quotas.ts';
@@ -51,6 +52,8 @@ export class Dispatcher {
 
   constructor(parts: DispatcherParts) {
     this.#parts = parts;
+    // Key usage tracking starts with the emulator (GetKeyLastUsage's TrackingStartDate).
+    usageLogOf(parts.store.state, parts.clock.now());
   }
 
   /**
@@ -81,7 +84,16 @@ export class Dispatcher {
       // A committed change may schedule a deletion or rotation: recompute what is due next time.
       if (context.committed) this.#nextDue = -Infinity;
       this.#audit(definition, input, output, failure, context, scope);
+      if (failure === undefined && TRACKED_OPERATIONS.has(operation)) this.#recordUsage(operation, context);
     }
+  }
+
+  /** GetKeyLastUsage: the key(s) a successful cryptographic call used, with the ids just audited. */
+  #recordUsage(operation: OperationName, context: RequestContext): void {
+    const ids = this.#parts.audit.latestIds();
+    if (ids === undefined) return;
+    const log = usageLogOf(this.#parts.store.state, context.now);
+    for (const arn of context.resources) log.record(arn, { operation, timestamp: context.now, eventId: ids.eventId, requestId: ids.requestId });
   }
 
   /**

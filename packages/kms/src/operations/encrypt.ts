@@ -1,6 +1,7 @@
 /**
  * @module
- * Encrypt: up to 4096 bytes under a symmetric key, bound to an encryption context.
+ * Encrypt: up to 4096 bytes under a symmetric key, bound to an encryption context; or, under an
+ * RSA ENCRYPT_DECRYPT key, RSA-OAEP of up to the algorithm's limit (shared/rsa-encryption.ts).
  */
 
 import { dryRunSucceeded } from '../errors.ts';
@@ -9,6 +10,8 @@ import { encodeRequestContext, sealUnderKey } from './shared/crypto.ts';
 import { requireKeyState } from './shared/key-state.ts';
 import { DRY_RUN, ENCRYPTION_ALGORITHM, ENCRYPTION_CONTEXT, GRANT_TOKENS, KEY_ID } from './shared/members.ts';
 import { requireSymmetricAlgorithm } from './shared/algorithm.ts';
+import { requireKeyUsage } from './shared/key-usage.ts';
+import { encryptUnderRsaKey, requireRsaEncryption } from './shared/rsa-encryption.ts';
 import type { OperationDefinition } from './types.ts';
 
 /** Encrypt request. */
@@ -25,7 +28,7 @@ export interface EncryptRequest {
 export interface EncryptResponse {
   CiphertextBlob: Uint8Array;
   KeyId: string;
-  EncryptionAlgorithm: 'SYMMETRIC_DEFAULT';
+  EncryptionAlgorithm: string;
 }
 
 /** Encrypt. */
@@ -50,6 +53,12 @@ export const encrypt: OperationDefinition<EncryptRequest, EncryptResponse> = {
     context.touch(key);
     context.authorize('kms:Encrypt', key, { encryptionContext: input.EncryptionContext ?? {}, ...(input.GrantTokens ? { grantTokens: input.GrantTokens } : {}) });
     requireKeyState(key, 'Encrypt');
+    if (key.keyPair !== undefined) {
+      const algorithm = requireRsaEncryption(key, 'Encrypt', input.EncryptionAlgorithm, input.EncryptionContext);
+      if (input.DryRun === true) throw dryRunSucceeded();
+      return { CiphertextBlob: encryptUnderRsaKey(key, algorithm, input.Plaintext), KeyId: key.arn, EncryptionAlgorithm: algorithm };
+    }
+    requireKeyUsage(key, 'ENCRYPT_DECRYPT', 'Encrypt');
     requireSymmetricAlgorithm(key, input.EncryptionAlgorithm);
     if (input.DryRun === true) throw dryRunSucceeded();
     return {

@@ -42,6 +42,17 @@ import { tagResource } from './tag-resource.ts';
 import { untagResource } from './untag-resource.ts';
 import { updateAlias } from './update-alias.ts';
 import { updateKeyDescription } from './update-key-description.ts';
+import { decapsulate } from './decapsulate.ts';
+import { deriveSharedSecret } from './derive-shared-secret.ts';
+import { encapsulate } from './encapsulate.ts';
+import { generateDataKeyPair } from './generate-data-key-pair.ts';
+import { generateDataKeyPairWithoutPlaintext } from './generate-data-key-pair-without-plaintext.ts';
+import { generateMac } from './generate-mac.ts';
+import { getPublicKey } from './get-public-key.ts';
+import { getKeyLastUsage } from './get-key-last-usage.ts';
+import { sign } from './sign.ts';
+import { verify } from './verify.ts';
+import { verifyMac } from './verify-mac.ts';
 
 /** The operation table's type: each entry keeps its own request and response types. */
 export interface OperationTable {
@@ -82,6 +93,17 @@ export interface OperationTable {
   readonly UntagResource: typeof untagResource;
   readonly UpdateAlias: typeof updateAlias;
   readonly UpdateKeyDescription: typeof updateKeyDescription;
+  readonly Decapsulate: typeof decapsulate;
+  readonly DeriveSharedSecret: typeof deriveSharedSecret;
+  readonly Encapsulate: typeof encapsulate;
+  readonly GenerateDataKeyPair: typeof generateDataKeyPair;
+  readonly GenerateDataKeyPairWithoutPlaintext: typeof generateDataKeyPairWithoutPlaintext;
+  readonly GenerateMac: typeof generateMac;
+  readonly GetPublicKey: typeof getPublicKey;
+  readonly GetKeyLastUsage: typeof getKeyLastUsage;
+  readonly Sign: typeof sign;
+  readonly Verify: typeof verify;
+  readonly VerifyMac: typeof verifyMac;
 }
 
 // Compile-time check: the table covers exactly the catalog's operations, each a definition.
@@ -127,4 +149,15 @@ export const OPERATIONS: OperationTable = Object.freeze({
   UntagResource: untagResource,
   UpdateAlias: updateAlias,
   UpdateKeyDescription: updateKeyDescription,
+  Decapsulate: decapsulate,
+  DeriveSharedSecret: deriveSharedSecret,
+  Encapsulate: encapsulate,
+  GenerateDataKeyPair: generateDataKeyPair,
+  GenerateDataKeyPairWithoutPlaintext: generateDataKeyPairWithoutPlaintext,
+  GenerateMac: generateMac,
+  GetPublicKey: getPublicKey,
+  GetKeyLastUsage: getKeyLastUsage,
+  Sign: sign,
+  Verify: verify,
+  VerifyMac: verifyMac,
 });

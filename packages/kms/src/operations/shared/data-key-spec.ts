@@ -10,6 +10,7 @@ import { enumOf, integer, type Shape } from '../../protocol/shapes.ts';
 import type { OperationContext } from '../types.ts';
 import { encodeRequestContext, sealUnderKey, type Sealed } from './crypto.ts';
 import { requireKeyState } from './key-state.ts';
+import { requireSymmetricEncryptionKey } from './key-usage.ts';
 
 /** `DataKeySpec`: AES_256 (32 bytes) or AES_128 (16 bytes). */
 export const DATA_KEY_SPEC: Shape = enumOf(['AES_256', 'AES_128']);
@@ -65,6 +66,7 @@ export async function generateDataKeyUnder(
   context.touch(key);
   context.authorize(`kms:${operation}`, key, { encryptionContext: input.EncryptionContext ?? {}, ...(input.GrantTokens ? { grantTokens: input.GrantTokens } : {}) });
   requireKeyState(key, operation);
+  requireSymmetricEncryptionKey(key, operation);
   if (input.DryRun === true) throw dryRunSucceeded();
   const plaintext = context.random.bytes(length);
   try {

@@ -1,0 +1,34 @@
+/**
+ * @module
+ * GenerateDataKeyPairWithoutPlaintext: GenerateDataKeyPair without the plaintext private key,
+ * which is wiped as soon as it is encrypted.
+ */
+
+import { structure } from '../protocol/shapes.ts';
+import { generateDataKeyPairUnder, KEY_PAIR_SPEC, type DataKeyPairRequest } from './shared/data-key-pair.ts';
+import { DRY_RUN, ENCRYPTION_CONTEXT, GRANT_TOKENS, KEY_ID } from './shared/members.ts';
+import type { OperationDefinition } from './types.ts';
+
+/** GenerateDataKeyPairWithoutPlaintext request. */
+export type GenerateDataKeyPairWithoutPlaintextRequest = DataKeyPairRequest;
+
+/** GenerateDataKeyPairWithoutPlaintext response. */
+export interface GenerateDataKeyPairWithoutPlaintextResponse {
+  PrivateKeyCiphertextBlob: Uint8Array;
+  PublicKey: Uint8Array;
+  KeyId: string;
+  KeyPairSpec: string;
+  KeyMaterialId: string;
+}
+
+/** GenerateDataKeyPairWithoutPlaintext. */
+export const generateDataKeyPairWithoutPlaintext: OperationDefinition<GenerateDataKeyPairWithoutPlaintextRequest, GenerateDataKeyPairWithoutPlaintextResponse> = {
+  name: 'GenerateDataKeyPairWithoutPlaintext',
+  input: structure({ EncryptionContext: ENCRYPTION_CONTEXT, KeyId: KEY_ID, KeyPairSpec: KEY_PAIR_SPEC, GrantTokens: GRANT_TOKENS, DryRun: DRY_RUN }, ['KeyId', 'KeyPairSpec']),
+
+  async handler(input, context) {
+    const pair = await generateDataKeyPairUnder(input, context, 'GenerateDataKeyPairWithoutPlaintext');
+    pair.privateKey.fill(0);
+    return { PrivateKeyCiphertextBlob: pair.privateKeyCiphertext, PublicKey: pair.publicKey, KeyId: pair.key.arn, KeyPairSpec: input.KeyPairSpec, KeyMaterialId: pair.materialId };
+  },
+};
