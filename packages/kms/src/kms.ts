@@ -325,4 +325,59 @@ export class Kms {
   updateKeyDescription(input: RequestOf<'UpdateKeyDescription'>, options?: CallOptions): Promise<ResponseOf<'UpdateKeyDescription'>> {
     return this.send('UpdateKeyDescription', input, options);
   }
+
+  /** Sign (see the AWS KMS API reference). @throws KmsError with AWS's code and message. */
+  sign(input: RequestOf<'Sign'>, options?: CallOptions): Promise<ResponseOf<'Sign'>> {
+    return this.send('Sign', input, options);
+  }
+
+  /** Verify (see the AWS KMS API reference). @throws KmsError with AWS's code and message. */
+  verify(input: RequestOf<'Verify'>, options?: CallOptions): Promise<ResponseOf<'Verify'>> {
+    return this.send('Verify', input, options);
+  }
+
+  /** GetPublicKey (see the AWS KMS API reference). @throws KmsError with AWS's code and message. */
+  getPublicKey(input: RequestOf<'GetPublicKey'>, options?: CallOptions): Promise<ResponseOf<'GetPublicKey'>> {
+    return this.send('GetPublicKey', input, options);
+  }
+
+  /** GenerateMac (see the AWS KMS API reference). @throws KmsError with AWS's code and message. */
+  generateMac(input: RequestOf<'GenerateMac'>, options?: CallOptions): Promise<ResponseOf<'GenerateMac'>> {
+    return this.send('GenerateMac', input, options);
+  }
+
+  /** VerifyMac (see the AWS KMS API reference). @throws KmsError with AWS's code and message. */
+  verifyMac(input: RequestOf<'VerifyMac'>, options?: CallOptions): Promise<ResponseOf<'VerifyMac'>> {
+    return this.send('VerifyMac', input, options);
+  }
+
+  /** DeriveSharedSecret (see the AWS KMS API reference). @throws KmsError with AWS's code and message. */
+  deriveSharedSecret(input: RequestOf<'DeriveSharedSecret'>, options?: CallOptions): Promise<ResponseOf<'DeriveSharedSecret'>> {
+    return this.send('DeriveSharedSecret', input, options);
+  }
+
+  /** Encapsulate (see the AWS KMS API reference). @throws KmsError with AWS's code and message. */
+  encapsulate(input: RequestOf<'Encapsulate'>, options?: CallOptions): Promise<ResponseOf<'Encapsulate'>> {
+    return this.send('Encapsulate', input, options);
+  }
+
+  /** Decapsulate (see the AWS KMS API reference). @throws KmsError with AWS's code and message. */
+  decapsulate(input: RequestOf<'Decapsulate'>, options?: CallOptions): Promise<ResponseOf<'Decapsulate'>> {
+    return this.send('Decapsulate', input, options);
+  }
+
+  /** GenerateDataKeyPair (see the AWS KMS API reference). @throws KmsError with AWS's code and message. */
+  generateDataKeyPair(input: RequestOf<'GenerateDataKeyPair'>, options?: CallOptions): Promise<ResponseOf<'GenerateDataKeyPair'>> {
+    return this.send('GenerateDataKeyPair', input, options);
+  }
+
+  /** GenerateDataKeyPairWithoutPlaintext (see the AWS KMS API reference). @throws KmsError with AWS's code and message. */
+  generateDataKeyPairWithoutPlaintext(input: RequestOf<'GenerateDataKeyPairWithoutPlaintext'>, options?: CallOptions): Promise<ResponseOf<'GenerateDataKeyPairWithoutPlaintext'>> {
+    return this.send('GenerateDataKeyPairWithoutPlaintext', input, options);
+  }
+
+  /** GetKeyLastUsage (see the AWS KMS API reference). @throws KmsError with AWS's code and message. */
+  getKeyLastUsage(input: RequestOf<'GetKeyLastUsage'>, options?: CallOptions): Promise<ResponseOf<'GetKeyLastUsage'>> {
+    return this.send('GetKeyLastUsage', input, options);
+  }
 }

@@ -4,7 +4,7 @@
  * SHA-224/256/384/512, on node:crypto. Verification compares in constant time.
  */
 
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
 import type { MacAlgorithm } from './spec-table.ts';
 
 const HASHES: Readonly<Record<MacAlgorithm, string>> = Object.freeze({
@@ -23,7 +23,20 @@ const HASHES: Readonly<Record<MacAlgorithm, string>> = Object.freeze({
  * ```
  */
 export function generateMac(algorithm: MacAlgorithm, key: Uint8Array, message: Uint8Array): Uint8Array {
-  return new Uint8Array(createHmac(HASHES[algorithm], key).update(message).digest());
+  // A Buffer is a Uint8Array: returned as is, not copied.
+  return createHmac(HASHES[algorithm], secretKeyObject(key)).update(message).digest();
+}
+
+const SECRET_KEYS = new WeakMap<Uint8Array, KeyObject>();
+
+/** The node:crypto KeyObject of an HMAC key, made once per key array (key records are immutable). */
+function secretKeyObject(key: Uint8Array): KeyObject {
+  let object = SECRET_KEYS.get(key);
+  if (object === undefined) {
+    object = createSecretKey(key);
+    SECRET_KEYS.set(key, object);
+  }
+  return object;
 }
 
 /** Whether `mac` is the HMAC of `message` under `key` (constant time in the MAC's bytes). */
