@@ -7,7 +7,9 @@
 
 import type { RequestContext } from './context.ts';
 import type { ServiceEventName } from './model/audit.ts';
+import { readBlobHeader } from './model/ciphertext-blob.ts';
 import { javaDateString } from './model/cloudtrail.ts';
+import { emptyRecord } from './model/dictionary.ts';
 import { grantIdOfToken } from './model/grants.ts';
 import { aliasArn } from './model/identifiers.ts';
 import type { KeyRecord } from './model/records.ts';
@@ -92,14 +94,23 @@ export function defaultAuditResponse(operation: OperationName, output: unknown):
   return null;
 }
 
-/** `additionalEventData`: `keyMaterialId` of cryptographic calls (ct-generatedatakey, 2025), RetireGrant's `grantId`. */
-export function additionalEventData(operation: OperationName, input: unknown, output: unknown): Record<string, unknown> | undefined {
+/**
+ * `additionalEventData`: `keyMaterialId` of cryptographic calls (ct-generatedatakey, ct-encrypt,
+ * 2025), RetireGrant's `grantId`. Encrypt's response has no `KeyMaterialId` member, but its record
+ * has the field: it is the material the new blob's header names, looked up in `state`.
+ */
+export function additionalEventData(operation: OperationName, input: unknown, output: unknown, state?: KmsState): Record<string, unknown> | undefined {
   if (operation === 'RetireGrant') {
     // Retired by token: the grant id the token names (the token itself is never logged).
     const grantId = !isRecord(input) ? undefined : typeof input['GrantId'] === 'string' ? input['GrantId'] : typeof input['GrantToken'] === 'string' ? grantIdOfToken(input['GrantToken']) : undefined;
     return grantId === undefined ? undefined : { grantId };
   }
   if (isCryptographic(operation) && isRecord(output) && typeof output['KeyMaterialId'] === 'string') return { keyMaterialId: output['KeyMaterialId'] };
+  if (operation === 'Encrypt' && state !== undefined && isRecord(output) && output['CiphertextBlob'] instanceof Uint8Array) {
+    const header = readBlobHeader(output['CiphertextBlob']);
+    const material = header === undefined ? undefined : state.key(header.keyId)?.materials.find((m) => m.version === header.version);
+    if (material !== undefined) return { keyMaterialId: material.materialId };
+  }
   return undefined;
 }
 
@@ -133,7 +144,8 @@ export function auditJson(value: unknown, shape?: Shape): unknown {
     return items;
   }
   if (!isRecord(value)) return value;
-  const out: Record<string, unknown> = {};
+  // Map keys are the caller's (`encryptionContext`): no prototype, so `__proto__` is recorded.
+  const out = emptyRecord<unknown>();
   const isMap = shape?.kind === 'map';
   const members = shape?.kind === 'structure' ? shape.members : undefined;
   for (const name in value) {
@@ -145,9 +157,21 @@ export function auditJson(value: unknown, shape?: Shape): unknown {
       if (memberShape === undefined || (memberShape as { sensitive?: boolean }).sensitive === true) continue;
     }
     const rendered = auditJson(value[name], memberShape);
-    if (rendered !== undefined) out[isMap ? name : name.charAt(0).toLowerCase() + name.slice(1)] = rendered;
+    if (rendered !== undefined) out[isMap ? name : beanName(name)] = rendered;
   }
   return out;
+}
+
+/**
+ * A member name as KMS's CloudTrail records spell it: Java's bean-property rule
+ * (`java.beans.Introspector.decapitalize`), first letter lowercased unless the first two are both
+ * capitals, so `KeyId` → `keyId` but `AWSAccountId` stays `AWSAccountId` (ct-createkey:
+ * `responseElements.keyMetadata.AWSAccountId`).
+ */
+function beanName(name: string): string {
+  const second = name.charAt(1);
+  if (second !== '' && second !== second.toLowerCase() && name.charAt(0) !== name.charAt(0).toLowerCase()) return name;
+  return name.charAt(0).toLowerCase() + name.slice(1);
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

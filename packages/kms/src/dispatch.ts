@@ -133,7 +133,7 @@ export class Dispatcher {
     const name = definition.name;
     const parameters = definition.auditParameters ? safely(() => definition.auditParameters!(input)) : safely(() => defaultAuditParameters(name, input));
     const response = failure === undefined ? safely(() => (definition.auditResponse ? auditJson(definition.auditResponse(output)) : defaultAuditResponse(name, output))) : null;
-    const additional = additionalEventData(name, input, output);
+    const additional = additionalEventData(name, input, output, this.#parts.store.state);
     audit.record({
       eventTime: context.now,
       eventName: name,

@@ -42,7 +42,8 @@ export class RequestTooLargeError extends RangeError {
  */
 export async function readNodeRequest(request: IncomingMessage): Promise<HttpRequest> {
   const body = await readBody(request);
-  const headers: Record<string, string> = {};
+  // No prototype, like Node's own `request.headers`: a `__proto__` header is just a header.
+  const headers = Object.create(null) as Record<string, string>;
   for (const [name, value] of Object.entries(request.headers)) {
     if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(',') : value;
   }

@@ -4,14 +4,14 @@
  * knowingly differs from AWS.
  */
 
-export { Kms, type CallOptions, type KmsOptions, type RequestOf, type ResponseOf } from './kms.ts';
+export { Kms, type CallOptions, type KmsOptions, type KmsQuotas, type RequestOf, type ResponseOf } from './kms.ts';
 export { KmsError, WIRE_ERRORS, type KmsErrorCode, type WireError } from './errors.ts';
 export { ManualClock, systemClock, type Clock, type Random } from './model/environment.ts';
 export { principalFromArn, rootPrincipal, type Principal, type PrincipalType } from './model/principal.ts';
 export { AuditTrail, type AuditEvent, type AuditEventInput, type AuditOptions } from './model/audit.ts';
 export { CloudTrailError, renderRecord, type CloudTrailErrorCode, type CloudTrailRecord, type CloudTrailResource, type LookupQuery, type LookupResult, type UserIdentity } from './model/cloudtrail.ts';
-export type { QuotaOptions } from './model/quotas.ts';
-export { OPERATION_NAMES, type OperationName } from './operations/catalog.ts';
+export { defaultCryptographicQuota, type QuotaOptions, type QuotaProfile, type QuotaSetting, type QuotaUsage } from './model/quotas.ts';
+export { OPERATION_NAMES, type OperationName, type QuotaClass } from './operations/catalog.ts';
 export { createMemoryStore, MemoryStore, type ChangeStore } from './persistence/store.ts';
 export { DEFAULT_SNAPSHOT_THRESHOLD_BYTES, openDirectoryStore, type DirectoryStore, type DirectoryStoreOptions } from './persistence/directory-store.ts';
 export { StoreError, type StoreErrorCode } from './persistence/errors.ts';

@@ -20,9 +20,9 @@ import { Dispatcher } from './dispatch.ts';
 import { AuditTrail, type AuditOptions } from './model/audit.ts';
 import { systemClock, type Clock, type Random } from './model/environment.ts';
 import { principalFromArn, rootPrincipal, type Principal } from './model/principal.ts';
-import { RequestQuotas, type QuotaOptions } from './model/quotas.ts';
+import { RequestQuotas, type QuotaOptions, type QuotaSetting, type QuotaUsage } from './model/quotas.ts';
 import { KmsState } from './model/state.ts';
-import { isOperationName, type OperationName } from './operations/catalog.ts';
+import { isOperationName, type OperationName, type QuotaClass } from './operations/catalog.ts';
 import type { OPERATIONS } from './operations/index.ts';
 import { MemoryStore, type ChangeStore } from './persistence/store.ts';
 
@@ -43,14 +43,40 @@ export interface KmsOptions {
   readonly random?: Random;
   /** AES-GCM backend for ciphertext blobs. Default: node:crypto under Node.js. */
   readonly backend?: Backend;
-  /** Request quotas; `false` turns throttling off. Default: AWS's quotas. */
-  readonly quotas?: QuotaOptions | false;
+  /**
+   * Request quotas: default, AWS's shared cryptographic quotas only; `'aws'` (or
+   * `{ profile: 'aws' }`) adds every operation's own quota (CreateKey 5/s, ...); `false` turns
+   * throttling off. Changeable later with `kms.quotas.configure`.
+   */
+  readonly quotas?: QuotaSetting;
   /** Audit trail settings. */
   readonly audit?: AuditOptions;
   /** Where state changes go (persistence); default in memory. */
   readonly store?: ChangeStore;
   /** How long an on-demand rotation takes to complete, ms. Default 0. */
   readonly onDemandRotationDelayMs?: number;
+}
+
+/**
+ * A running emulator's request quotas (`kms.quotas`), for tests of throttling.
+ * @example
+ * ```ts
+ * kms.quotas.configure({ profile: 'aws', overrides: { CreateKey: 1 } });
+ * kms.quotas.usage(); // [{ account, region, quota: 'CreateKey', limit: 1, lastSecond, admitted, throttled }, ...]
+ * ```
+ */
+export interface KmsQuotas {
+  /**
+   * Replaces the quota setting (as the `quotas` option takes it); every counter starts afresh.
+   * @throws RangeError for a bad setting, which changes nothing.
+   */
+  configure(setting: QuotaSetting): void;
+  /** The setting in force. */
+  readonly options: QuotaOptions;
+  /** The quota in force for `quota` (`cryptographic` or an operation), requests per second; `Infinity` if none. */
+  limitOf(quota: QuotaClass, region?: string): number;
+  /** Counters of every quota that has seen a request since the last `configure`. */
+  usage(): QuotaUsage[];
 }
 
 /** Per-call settings of the in-process API. */
@@ -72,6 +98,8 @@ const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 export class Kms {
   /** Every recorded call. */
   readonly auditTrail: AuditTrail;
+  /** Request quotas, changeable while the emulator runs, and their counters. */
+  readonly quotas: KmsQuotas;
   /** Default account. */
   readonly account: string;
   /** Default Region. */
@@ -96,12 +124,22 @@ export class Kms {
     this.#random = options.random ?? { bytes: (length) => backend.randomBytes(length) };
     this.#store = options.store ?? new MemoryStore(new KmsState());
     this.auditTrail = new AuditTrail(options.audit, this.#random);
+    const clock = options.clock ?? systemClock;
+    const quotas = new RequestQuotas(options.quotas);
+    this.quotas = Object.freeze({
+      configure: (setting: QuotaSetting) => quotas.configure(setting),
+      get options() {
+        return quotas.options;
+      },
+      limitOf: (quota: QuotaClass, region?: string) => quotas.limitOf(quota, region ?? this.region),
+      usage: () => quotas.usage(clock.now()),
+    });
     this.#dispatcher = new Dispatcher({
       store: this.#store,
-      clock: options.clock ?? systemClock,
+      clock,
       random: this.#random,
       backend,
-      quotas: new RequestQuotas(options.quotas === false ? { enabled: false } : options.quotas),
+      quotas,
       audit: this.auditTrail,
       settings: { account, region, onDemandRotationDelayMs: options.onDemandRotationDelayMs ?? 0 },
     });

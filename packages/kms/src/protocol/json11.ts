@@ -8,6 +8,7 @@
 
 import { KmsError, toKmsError, WIRE_ERRORS } from '../errors.ts';
 import { EventIds } from '../model/audit.ts';
+import { emptyRecord } from '../model/dictionary.ts';
 import type { Principal } from '../model/principal.ts';
 import { isOperationName, type OperationName } from '../operations/catalog.ts';
 import { OPERATIONS } from '../operations/index.ts';
@@ -172,7 +173,8 @@ export function toWire(value: unknown): unknown {
   if (value instanceof Date) return value.getTime() / 1000;
   if (Array.isArray(value)) return value.map(toWire);
   if (typeof value === 'object' && value !== null) {
-    const out: Record<string, unknown> = {};
+    // Map keys pass through (a grant's `__proto__` constraint key): no prototype setter.
+    const out = emptyRecord<unknown>();
     for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = toWire(v);
     return out;
   }

@@ -189,7 +189,8 @@ function parseScope(credential: string, amzDate: string, service: string): Scope
  * a signature mismatch, since the signer would otherwise trust the header instead of the body.
  */
 async function computeSignature(request: HttpRequest, path: string, query: Record<string, string | string[]>, auth: ParsedAuthorization, scope: Scope, secretAccessKey: string): Promise<string> {
-  const headers: Record<string, string> = {};
+  // Names are the client's: no prototype, so `__proto__` or `constructor` is an ordinary name.
+  const headers = Object.create(null) as Record<string, string>;
   for (const name of auth.signedHeaders) {
     const value = request.headers[name];
     // A signed header the request does not carry cannot verify (x-amz-date is set by the signer).
@@ -236,7 +237,8 @@ function constantTimeEqual(a: string, b: string): boolean {
 function splitPath(raw: string): [string, Record<string, string | string[]>] {
   const question = raw.indexOf('?');
   const path = question < 0 ? raw : raw.slice(0, question);
-  const query: Record<string, string | string[]> = {};
+  // Keys are the client's: on a plain object `?constructor=1` would find Object's constructor.
+  const query = Object.create(null) as Record<string, string | string[]>;
   if (question >= 0) {
     for (const [key, value] of new URLSearchParams(raw.slice(question + 1))) {
       const previous = query[key];
