@@ -17,7 +17,7 @@ import { DRY_RUN_MODIFIERS, ignoresCiphertext, RECIPIENT, refuseRecipient, requi
 import { encodeRequestContext, keyOfBlob, openUnderKey } from './shared/crypto.ts';
 import { requireKeyState } from './shared/key-state.ts';
 import { requireKeyUsage } from './shared/key-usage.ts';
-import { decryptUnderRsaKey, isRsaAlgorithm, requireRsaEncryption } from './shared/rsa-encryption.ts';
+import { algorithmCondition, decryptUnderRsaKey, isRsaAlgorithm, requireRsaEncryption } from './shared/rsa-encryption.ts';
 import { DRY_RUN, ENCRYPTION_ALGORITHM, ENCRYPTION_CONTEXT, GRANT_TOKENS, KEY_ID } from './shared/members.ts';
 import type { OperationContext, OperationDefinition } from './types.ts';
 
@@ -105,7 +105,7 @@ export const decrypt: OperationDefinition<DecryptRequest, DecryptResponse> = {
 /** The checks every Decrypt passes before touching the ciphertext: audit, authorization, key state, algorithm. */
 function admit(input: DecryptRequest, context: OperationContext, key: KeyRecord): void {
   context.touch(key);
-  context.authorize('kms:Decrypt', key, { encryptionContext: input.EncryptionContext ?? {}, ...(input.GrantTokens ? { grantTokens: input.GrantTokens } : {}) });
+  context.authorize('kms:Decrypt', key, { encryptionContext: input.EncryptionContext ?? {}, conditions: algorithmCondition(input.EncryptionAlgorithm), ...(input.GrantTokens ? { grantTokens: input.GrantTokens } : {}) });
   requireKeyState(key, 'Decrypt');
   if (key.keyPair !== undefined) return; // RSA keys: checked by requireRsaEncryption
   requireKeyUsage(key, 'ENCRYPT_DECRYPT', 'Decrypt');

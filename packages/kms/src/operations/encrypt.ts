@@ -11,7 +11,7 @@ import { requireKeyState } from './shared/key-state.ts';
 import { DRY_RUN, ENCRYPTION_ALGORITHM, ENCRYPTION_CONTEXT, GRANT_TOKENS, KEY_ID } from './shared/members.ts';
 import { requireSymmetricAlgorithm } from './shared/algorithm.ts';
 import { requireKeyUsage } from './shared/key-usage.ts';
-import { encryptUnderRsaKey, requireRsaEncryption } from './shared/rsa-encryption.ts';
+import { algorithmCondition, encryptUnderRsaKey, requireRsaEncryption } from './shared/rsa-encryption.ts';
 import type { OperationDefinition } from './types.ts';
 
 /** Encrypt request. */
@@ -51,7 +51,7 @@ export const encrypt: OperationDefinition<EncryptRequest, EncryptResponse> = {
     const contextEncoding = encodeRequestContext(input.EncryptionContext);
     const key = await context.resolveKey(input.KeyId, 'any');
     context.touch(key);
-    context.authorize('kms:Encrypt', key, { encryptionContext: input.EncryptionContext ?? {}, ...(input.GrantTokens ? { grantTokens: input.GrantTokens } : {}) });
+    context.authorize('kms:Encrypt', key, { encryptionContext: input.EncryptionContext ?? {}, conditions: algorithmCondition(input.EncryptionAlgorithm), ...(input.GrantTokens ? { grantTokens: input.GrantTokens } : {}) });
     requireKeyState(key, 'Encrypt');
     if (key.keyPair !== undefined) {
       const algorithm = requireRsaEncryption(key, 'Encrypt', input.EncryptionAlgorithm, input.EncryptionContext);

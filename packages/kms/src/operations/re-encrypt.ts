@@ -21,7 +21,7 @@ import { DRY_RUN_MODIFIERS, ignoresCiphertext, requireMember } from './shared/cr
 import { encodeRequestContext, keyOfBlob, openUnderKey, sealUnderKey } from './shared/crypto.ts';
 import { requireKeyState } from './shared/key-state.ts';
 import { requireKeyUsage } from './shared/key-usage.ts';
-import { decryptUnderRsaKey, encryptUnderRsaKey, isRsaAlgorithm, requireRsaEncryption } from './shared/rsa-encryption.ts';
+import { algorithmCondition, decryptUnderRsaKey, encryptUnderRsaKey, isRsaAlgorithm, requireRsaEncryption } from './shared/rsa-encryption.ts';
 import { DRY_RUN, ENCRYPTION_ALGORITHM, ENCRYPTION_CONTEXT, GRANT_TOKENS, KEY_ID } from './shared/members.ts';
 import type { OperationContext, OperationDefinition } from './types.ts';
 
@@ -86,8 +86,8 @@ export const reEncrypt: OperationDefinition<ReEncryptRequest, ReEncryptResponse>
     context.touch(source);
     context.touch(destination);
     const grantTokens = input.GrantTokens ? { grantTokens: input.GrantTokens } : {};
-    context.authorize('kms:ReEncryptFrom', source, { encryptionContext: input.SourceEncryptionContext ?? {}, ...grantTokens });
-    context.authorize('kms:ReEncryptTo', destination, { encryptionContext: input.DestinationEncryptionContext ?? {}, ...grantTokens });
+    context.authorize('kms:ReEncryptFrom', source, { encryptionContext: input.SourceEncryptionContext ?? {}, conditions: algorithmCondition(input.SourceEncryptionAlgorithm), ...grantTokens });
+    context.authorize('kms:ReEncryptTo', destination, { encryptionContext: input.DestinationEncryptionContext ?? {}, conditions: algorithmCondition(input.DestinationEncryptionAlgorithm), ...grantTokens });
     requireKeyState(source, 'ReEncrypt');
     requireKeyState(destination, 'ReEncrypt');
     const sourceRsa = source.keyPair !== undefined ? requireRsaEncryption(source, 'ReEncrypt', input.SourceEncryptionAlgorithm, input.SourceEncryptionContext) : undefined;

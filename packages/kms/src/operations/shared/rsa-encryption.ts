@@ -64,3 +64,11 @@ export function decryptUnderRsaKey(key: KeyRecord, algorithm: RsaEncryptionAlgor
   if (plaintext === undefined) throw invalidCiphertext();
   return plaintext;
 }
+
+/**
+ * `kms:EncryptionAlgorithm` as the request gives it ("the value of the EncryptionAlgorithm
+ * parameter in the request"; SYMMETRIC_DEFAULT when absent, the parameter's default).
+ */
+export function algorithmCondition(algorithm: string | undefined): Record<string, string> {
+  return { 'kms:EncryptionAlgorithm': algorithm ?? 'SYMMETRIC_DEFAULT' };
+}
