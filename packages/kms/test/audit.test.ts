@@ -8,7 +8,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { Kms, KmsError, ManualClock, principalFromArn, type AuditEventInput, type Principal } from '../src/index.ts';
-import { AuditTrail } from '../src/model/audit.ts';
+import { AuditTrail } from '@strongbox/service-kernel';
 
 const ACCOUNT = '000000000000';
 const REGION = 'us-east-1';
@@ -35,6 +35,8 @@ describe('the ring of events', () => {
   const event = (n: number): AuditEventInput => ({
     eventTime: T0 + n * 1000,
     eventName: 'DescribeKey',
+    eventSource: 'kms.amazonaws.com',
+    resourceType: 'AWS::KMS::Key',
     region: REGION,
     caller: principalFromArn(`arn:aws:iam::${ACCOUNT}:root`),
     sourceIpAddress: '127.0.0.1',

@@ -18,7 +18,7 @@ import { defaultKeyPolicy } from '../src/policy/default-policy.ts';
 import { openKms, tempDirectory } from './fixtures/persistence.ts';
 import { authenticateWith, caller } from './authorization.callers.ts';
 import { failureOf, startKms, type SdkFixture } from './helpers/sdk.ts';
-import { ManualClock } from '../src/model/environment.ts';
+import { ManualClock } from '@strongbox/service-kernel';
 
 const ALICE = 'arn:aws:iam::000000000000:user/alice';
 const bytes = (value: string): Uint8Array => new TextEncoder().encode(value);

@@ -8,9 +8,16 @@
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ManualClock } from '../src/model/environment.ts';
-import { RequestQuotas } from '../src/model/quotas.ts';
-import type { QuotaClass } from '../src/operations/catalog.ts';
+import { ManualClock } from '@strongbox/service-kernel';
+import { RequestQuotas as ModelQuotas, type QuotaClass, type QuotaSetting } from '../src/model/quotas.ts';
+import { QUOTA_CATALOG } from '../src/operations/index.ts';
+
+/** KMS's quotas with the registry's catalog, as `Kms` builds them. */
+class RequestQuotas extends ModelQuotas {
+  constructor(setting: QuotaSetting = {}) {
+    super(setting, QUOTA_CATALOG);
+  }
+}
 
 const ACCOUNT = '111122223333';
 const OTHER_ACCOUNT = '444455556666';

@@ -6,7 +6,7 @@
  * every other operation has its own; calls an AWS service makes for a principal count against the
  * principal's account; cross-account use throttles the calling account).
  *
- * The limiter is an exact sliding window, not a token bucket: a bucket of capacity Q refilled at Q/s
+ * The limiter (`QuotaBuckets` of `@strongbox/service-kernel`) is an exact sliding window, not a token bucket: a bucket of capacity Q refilled at Q/s
  * admits Q + 10Q requests in 10 s of saturating demand, 10% over the quota. For a quota of Q
  * requests per second:
  *
@@ -27,7 +27,25 @@
  * on first use per (account, Region, quota) and kept until the quotas are configured again.
  */
 
-import { DEFAULT_CRYPTOGRAPHIC_QUOTA, isOperationName, OPERATION_QUOTAS, type QuotaClass } from '../operations/catalog.ts';
+import { QuotaBuckets } from '@strongbox/service-kernel';
+
+/** The quota bucket an operation draws from: the shared cryptographic one, or its own (named after it). */
+export type QuotaClass = 'cryptographic' | (string & {});
+
+/** Default request quota of the shared symmetric cryptographic operations, per second. */
+export const DEFAULT_CRYPTOGRAPHIC_QUOTA = 10_000;
+
+/**
+ * What the quotas know of the operations, from the operation registry (injected: the model
+ * imports nothing from `operations/`): each control-plane operation's own quota, and which names
+ * are operations (for checking overrides).
+ */
+export interface QuotaCatalog {
+  /** Each operation's own quota, requests per second, by operation name. */
+  readonly perSecond: Readonly<Record<string, number>>;
+  /** Whether `name` is an operation. */
+  isOperation(name: string): boolean;
+}
 
 /**
  * Which quotas apply:
@@ -100,86 +118,6 @@ export function defaultCryptographicQuota(region: string): number {
   return CRYPTOGRAPHIC_BY_REGION.get(region) ?? DEFAULT_CRYPTOGRAPHIC_QUOTA;
 }
 
-/** Milliseconds in the one-second and ten-second windows. */
-const SECOND_MS = 1000;
-const TEN_SECONDS_MS = 10_000;
-
-/**
- * At most `limit` admissions in any half-open window (t − windowMs, t], over integer millisecond
- * ticks that never decrease. Admissions are stored as (tick, count) runs in a ring.
- */
-class SlidingWindow {
-  readonly #limit: number;
-  readonly #windowMs: number;
-  readonly #ticks: Float64Array;
-  readonly #counts: Uint32Array;
-  #head = 0;
-  #runs = 0;
-  #total = 0;
-
-  constructor(limit: number, windowMs: number) {
-    this.#limit = limit;
-    this.#windowMs = windowMs;
-    // Once the expired runs are dropped, every run is a distinct integer tick in (t − W, t]: there
-    // are at most ⌈W⌉ such ticks, and never more runs than admissions (< limit before an add).
-    const capacity = Math.max(1, Math.min(limit, Math.ceil(windowMs)));
-    this.#ticks = new Float64Array(capacity);
-    this.#counts = new Uint32Array(capacity);
-  }
-
-  /** Drops the runs that left the window ending at `tick`; whether one more admission fits. */
-  fits(tick: number): boolean {
-    const horizon = tick - this.#windowMs;
-    const capacity = this.#ticks.length;
-    while (this.#runs > 0 && this.#ticks[this.#head]! <= horizon) {
-      this.#total -= this.#counts[this.#head]!;
-      this.#head = this.#head + 1 === capacity ? 0 : this.#head + 1;
-      this.#runs -= 1;
-    }
-    return this.#total < this.#limit;
-  }
-
-  /** Admissions in the window at ticks after `horizon` (for `usage`; walks the runs). */
-  countAfter(horizon: number): number {
-    const capacity = this.#ticks.length;
-    let count = 0;
-    for (let i = 0; i < this.#runs; i++) {
-      const slot = (this.#head + i) % capacity;
-      if (this.#ticks[slot]! > horizon) count += this.#counts[slot]!;
-    }
-    return count;
-  }
-
-  /** Records one admission at `tick` (call only after `fits(tick)` answered true). */
-  add(tick: number): void {
-    const capacity = this.#ticks.length;
-    this.#total += 1;
-    if (this.#runs > 0) {
-      const last = (this.#head + this.#runs - 1) % capacity;
-      if (this.#ticks[last] === tick) {
-        this.#counts[last]! += 1;
-        return;
-      }
-    }
-    const slot = (this.#head + this.#runs) % capacity;
-    this.#ticks[slot] = tick;
-    this.#counts[slot] = 1;
-    this.#runs += 1;
-  }
-}
-
-/** One quota of one account in one Region. */
-interface Bucket {
-  readonly account: string;
-  readonly region: string;
-  readonly quota: QuotaClass;
-  readonly limit: number;
-  readonly windows: readonly SlidingWindow[];
-  lastTick: number;
-  admitted: number;
-  throttled: number;
-}
-
 /** A checked configuration. */
 interface Config {
   readonly enabled: boolean;
@@ -195,14 +133,17 @@ interface Config {
  */
 export class RequestQuotas {
   #config: Config;
-  #buckets = new Map<string, Bucket>();
+  readonly #catalog: QuotaCatalog;
+  readonly #buckets = new QuotaBuckets();
 
   /**
+   * @param catalog - the operations' own quotas and names (from the registry).
    * @throws RangeError for an unknown profile, a `scale` that is not a positive finite number, or
    *   a quota that is negative or NaN.
    */
-  constructor(setting: QuotaSetting = {}) {
-    this.#config = checkedConfig(setting);
+  constructor(setting: QuotaSetting, catalog: QuotaCatalog) {
+    this.#catalog = catalog;
+    this.#config = checkedConfig(setting, catalog);
   }
 
   /**
@@ -212,8 +153,8 @@ export class RequestQuotas {
    * @example quotas.configure({ profile: 'aws', overrides: { CreateKey: 1 } })
    */
   configure(setting: QuotaSetting): void {
-    this.#config = checkedConfig(setting);
-    this.#buckets = new Map();
+    this.#config = checkedConfig(setting, this.#catalog);
+    this.#buckets.clear();
   }
 
   /** The configuration in force, as options (`enabled: false` when off). */
@@ -240,7 +181,7 @@ export class RequestQuotas {
       if (quota === 'cryptographic') base = cryptographic ?? (region === undefined ? DEFAULT_CRYPTOGRAPHIC_QUOTA : defaultCryptographicQuota(region));
       // A control-plane operation's own quota only under the 'aws' profile; an operation missing
       // from AWS's table (none today) is not throttled rather than refused.
-      else if (profile === 'aws') base = OPERATION_QUOTAS[quota as keyof typeof OPERATION_QUOTAS];
+      else if (profile === 'aws') base = this.#catalog.perSecond[quota];
     }
     return base === undefined ? Infinity : base * scale;
   }
@@ -251,31 +192,7 @@ export class RequestQuotas {
    */
   tryAcquire(account: string, region: string, quota: QuotaClass, now: number): boolean {
     if (!this.#config.enabled) return true;
-    const key = `${account}/${region}/${quota}`;
-    let bucket = this.#buckets.get(key);
-    if (bucket === undefined) {
-      const limit = this.limitOf(quota, region);
-      if (limit === Infinity) return true;
-      bucket = { account, region, quota, limit, windows: limit === 0 ? [] : windowsFor(limit), lastTick: -Infinity, admitted: 0, throttled: 0 };
-      this.#buckets.set(key, bucket);
-    }
-    if (bucket.limit === 0) {
-      bucket.throttled += 1;
-      return false;
-    }
-    // Millisecond ticks that never go backwards (a system clock may step back).
-    const tick = Math.max(Math.floor(now), bucket.lastTick);
-    bucket.lastTick = tick;
-    const { windows } = bucket;
-    for (let i = 0; i < windows.length; i++) {
-      if (!windows[i]!.fits(tick)) {
-        bucket.throttled += 1;
-        return false;
-      }
-    }
-    for (let i = 0; i < windows.length; i++) windows[i]!.add(tick);
-    bucket.admitted += 1;
-    return true;
+    return this.#buckets.tryAcquire(`${account}/${region}/${quota}`, () => this.limitOf(quota, region), now);
   }
 
   /**
@@ -284,20 +201,15 @@ export class RequestQuotas {
    * @example quotas.usage(clock.now()).find((u) => u.quota === 'cryptographic')?.lastSecond
    */
   usage(now: number): QuotaUsage[] {
-    const out: QuotaUsage[] = [];
-    for (const bucket of this.#buckets.values()) {
-      const tick = Math.max(Math.floor(now), bucket.lastTick);
-      // The first window is the one-second window, or a longer one for quotas under 1/s: it holds
-      // every admission of the last second either way.
-      const lastSecond = bucket.windows.length === 0 ? 0 : bucket.windows[0]!.countAfter(tick - SECOND_MS);
-      const { account, region, quota, limit, admitted, throttled } = bucket;
-      out.push({ account, region, quota, limit, lastSecond, admitted, throttled });
-    }
-    return out;
+    return this.#buckets.usage(now).map(({ key, limit, lastSecond, admitted, throttled }) => {
+      // Keys are account/Region/quota, none of which holds a '/'.
+      const [account = '', region = '', quota = ''] = key.split('/');
+      return { account, region, quota, limit, lastSecond, admitted, throttled };
+    });
   }
 }
 
-function checkedConfig(setting: QuotaSetting): Config {
+function checkedConfig(setting: QuotaSetting, catalog: QuotaCatalog): Config {
   if (setting === false) return { enabled: false, profile: 'cryptographic', scale: 1, cryptographic: undefined, overrides: new Map() };
   const options: QuotaOptions = setting === 'aws' ? { profile: 'aws' } : setting;
   if (typeof options !== 'object' || options === null || Array.isArray(options)) throw new RangeError(`"quotas" expected options, 'aws' or false, got ${JSON.stringify(setting)}`);
@@ -309,23 +221,13 @@ function checkedConfig(setting: QuotaSetting): Config {
   const overrides = new Map<QuotaClass, number>();
   for (const [name, value] of Object.entries(options.overrides ?? {})) {
     if (value === undefined) continue;
-    if (name !== 'cryptographic' && !isOperationName(name)) throw new RangeError(`"quotas.overrides" has an unknown quota ${JSON.stringify(name)}`);
+    if (name !== 'cryptographic' && !catalog.isOperation(name)) throw new RangeError(`"quotas.overrides" has an unknown quota ${JSON.stringify(name)}`);
     overrides.set(name as QuotaClass, checkedQuota(`quotas.overrides.${name}`, value));
   }
   return { enabled: options.enabled !== false, profile, scale, cryptographic, overrides };
 }
 
-/** The windows that enforce `limit` requests per second (0 < limit < Infinity). */
-function windowsFor(limit: number): SlidingWindow[] {
-  if (limit < 1) return [new SlidingWindow(1, SECOND_MS / limit)];
-  const perSecond = new SlidingWindow(Math.ceil(limit), SECOND_MS);
-  if (Number.isInteger(limit)) return [perSecond];
-  // ⌈Q⌉ per second alone would let a fractional quota run at ⌈Q⌉/s; the ten-second window brings
-  // the average back to Q (round(10·Q) per ten seconds, within 0.5 request of 10·Q).
-  return [perSecond, new SlidingWindow(Math.max(1, Math.round(limit * 10)), TEN_SECONDS_MS)];
-}
-
-function checkedQuota(name: string, value: number): number {
+function checkedQuota(name: string, value: number | undefined): number {
   if (typeof value !== 'number' || Number.isNaN(value) || value < 0) throw new RangeError(`"${name}" expected a non-negative number of requests per second, got ${String(value)}`);
   return value;
 }

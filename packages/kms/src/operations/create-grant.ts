@@ -27,7 +27,6 @@ import { grantOperationsFor } from './shared/grant-operations.ts';
 import type { GrantConstraints, GrantOperation, GrantRecord, KeyRecord } from '../model/records.ts';
 import { constraintFailure, enumOf, list, string, structure, validationError } from '../protocol/shapes.ts';
 import { PRINCIPAL_ID, SERVICE_PRINCIPAL, type GrantConstraintsShape } from './shared/grants.ts';
-import { requireKeyState } from './shared/key-state.ts';
 import { DRY_RUN, ENCRYPTION_CONTEXT, GRANT_TOKENS, KEY_ID } from './shared/members.ts';
 import type { OperationDefinition } from './types.ts';
 
@@ -52,8 +51,11 @@ export interface CreateGrantResponse {
 }
 
 /** CreateGrant. */
-export const createGrant: OperationDefinition<CreateGrantRequest, CreateGrantResponse> = {
+export const createGrant: OperationDefinition<'CreateGrant', CreateGrantRequest, CreateGrantResponse> = {
   name: 'CreateGrant',
+  quota: { perSecond: 50 },
+  readOnly: false,
+  keyState: 'usable',
   input: structure(
     {
       KeyId: KEY_ID,
@@ -90,7 +92,7 @@ export const createGrant: OperationDefinition<CreateGrantRequest, CreateGrantRes
       'kms:GrantIsForAWSResource': context.caller.invokedBy !== undefined,
     };
     context.authorize('kms:CreateGrant', key, { ...grantTokens, conditions }, { childGrant: { operations, ...(constraints === undefined ? {} : { constraints }) } });
-    requireKeyState(key, 'CreateGrant');
+    context.requireKeyState(key);
     if (input.DryRun === true) throw dryRunSucceeded();
 
     const wanted = {
@@ -121,7 +123,8 @@ export const createGrant: OperationDefinition<CreateGrantRequest, CreateGrantRes
     ...(input.Constraints === undefined ? {} : { constraints: lowerCamelConstraints(input.Constraints) }),
     ...(input.Name === undefined ? {} : { name: input.Name }),
   }),
-  // responseElements: `{grantId}`, never the token (audit-fields.ts defaultAuditResponse).
+  // responseElements: `{grantId}`, never the token (ct-creategrant).
+  auditResponse: (output) => ({ grantId: output.GrantId }),
 };
 
 function requireGrantee(input: CreateGrantRequest): string {

@@ -40,8 +40,19 @@ export interface CreateKeyResponse {
 const KEY_SPECS: readonly string[] = ALL_KEY_SPECS;
 
 /** CreateKey. */
-export const createKey: OperationDefinition<CreateKeyRequest, CreateKeyResponse> = {
+export const createKey: OperationDefinition<'CreateKey', CreateKeyRequest, CreateKeyResponse> = {
   name: 'CreateKey',
+  quota: { perSecond: 5 },
+  readOnly: false,
+  keyState: 'any',
+  auditDefaults: {
+    description: '',
+    origin: 'AWS_KMS',
+    bypassPolicyLockoutSafetyCheck: false,
+    customerMasterKeySpec: 'SYMMETRIC_DEFAULT',
+    keySpec: 'SYMMETRIC_DEFAULT',
+    keyUsage: 'ENCRYPT_DECRYPT',
+  },
   input: structure({
     Policy: string({ min: 1, max: 131072 }),
     Description: string({ min: 0, max: 8192 }),

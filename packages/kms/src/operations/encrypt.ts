@@ -7,11 +7,11 @@
 import { dryRunSucceeded } from '../errors.ts';
 import { blob, structure } from '../protocol/shapes.ts';
 import { encodeRequestContext, sealUnderKey } from './shared/crypto.ts';
-import { requireKeyState } from './shared/key-state.ts';
 import { DRY_RUN, ENCRYPTION_ALGORITHM, ENCRYPTION_CONTEXT, GRANT_TOKENS, KEY_ID } from './shared/members.ts';
 import { requireSymmetricAlgorithm } from './shared/algorithm.ts';
 import { requireKeyUsage } from './shared/key-usage.ts';
 import { algorithmCondition, encryptUnderRsaKey, requireRsaEncryption } from './shared/rsa-encryption.ts';
+import { encryptedMaterialIdOf } from './shared/audit.ts';
 import type { OperationDefinition } from './types.ts';
 
 /** Encrypt request. */
@@ -32,8 +32,12 @@ export interface EncryptResponse {
 }
 
 /** Encrypt. */
-export const encrypt: OperationDefinition<EncryptRequest, EncryptResponse> = {
+export const encrypt: OperationDefinition<'Encrypt', EncryptRequest, EncryptResponse> = {
   name: 'Encrypt',
+  quota: { shared: 'cryptographic' },
+  readOnly: true,
+  keyState: 'usable',
+  auditDefaults: { encryptionAlgorithm: 'SYMMETRIC_DEFAULT' },
   input: structure(
     {
       KeyId: KEY_ID,
@@ -52,7 +56,7 @@ export const encrypt: OperationDefinition<EncryptRequest, EncryptResponse> = {
     const key = await context.resolveKey(input.KeyId, 'any');
     context.touch(key);
     context.authorize('kms:Encrypt', key, { encryptionContext: input.EncryptionContext ?? {}, conditions: algorithmCondition(input.EncryptionAlgorithm), ...(input.GrantTokens ? { grantTokens: input.GrantTokens } : {}) });
-    requireKeyState(key, 'Encrypt');
+    context.requireKeyState(key);
     if (key.keyPair !== undefined) {
       const algorithm = requireRsaEncryption(key, 'Encrypt', input.EncryptionAlgorithm, input.EncryptionContext);
       if (input.DryRun === true) throw dryRunSucceeded();
@@ -67,4 +71,5 @@ export const encrypt: OperationDefinition<EncryptRequest, EncryptResponse> = {
       EncryptionAlgorithm: 'SYMMETRIC_DEFAULT',
     };
   },
+  auditAdditional: encryptedMaterialIdOf,
 };

@@ -23,8 +23,11 @@ export interface GetKeyLastUsageResponse {
 }
 
 /** GetKeyLastUsage. */
-export const getKeyLastUsage: OperationDefinition<GetKeyLastUsageRequest, GetKeyLastUsageResponse> = {
+export const getKeyLastUsage: OperationDefinition<'GetKeyLastUsage', GetKeyLastUsageRequest, GetKeyLastUsageResponse> = {
   name: 'GetKeyLastUsage',
+  quota: { perSecond: 5 },
+  readOnly: true,
+  keyState: 'any',
   input: structure({ KeyId: KEY_ID }, ['KeyId']),
 
   async handler(input, context) {

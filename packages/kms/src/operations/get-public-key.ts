@@ -8,7 +8,6 @@
 import { KmsError } from '../errors.ts';
 import { usageAlgorithms } from '../model/key-types/spec-table.ts';
 import { structure } from '../protocol/shapes.ts';
-import { requireKeyState } from './shared/key-state.ts';
 import { GRANT_TOKENS, KEY_ID } from './shared/members.ts';
 import type { OperationDefinition } from './types.ts';
 
@@ -32,15 +31,18 @@ export interface GetPublicKeyResponse {
 }
 
 /** GetPublicKey. */
-export const getPublicKey: OperationDefinition<GetPublicKeyRequest, GetPublicKeyResponse> = {
+export const getPublicKey: OperationDefinition<'GetPublicKey', GetPublicKeyRequest, GetPublicKeyResponse> = {
   name: 'GetPublicKey',
+  quota: { perSecond: 2000 },
+  readOnly: true,
+  keyState: 'usable',
   input: structure({ KeyId: KEY_ID, GrantTokens: GRANT_TOKENS }, ['KeyId']),
 
   async handler(input, context) {
     const key = await context.resolveKey(input.KeyId, 'any');
     context.touch(key);
     context.authorize('kms:GetPublicKey', key, input.GrantTokens ? { grantTokens: input.GrantTokens } : {});
-    requireKeyState(key, 'GetPublicKey');
+    context.requireKeyState(key);
     const publicKey = key.keyPair?.publicKey;
     if (publicKey === undefined) throw new KmsError('UnsupportedOperationException', `${key.arn} key spec is ${key.keySpec} which is not valid for GetPublicKey.`);
     const algorithms = usageAlgorithms(key.keySpec, key.keyUsage) ?? {};

@@ -19,10 +19,10 @@ import { INCORRECT_KEY_MESSAGE } from './decrypt.ts';
 import { requireSymmetricAlgorithm } from './shared/algorithm.ts';
 import { DRY_RUN_MODIFIERS, ignoresCiphertext, requireMember } from './shared/crypto-members.ts';
 import { encodeRequestContext, keyOfBlob, openUnderKey, sealUnderKey } from './shared/crypto.ts';
-import { requireKeyState } from './shared/key-state.ts';
 import { requireKeyUsage } from './shared/key-usage.ts';
 import { algorithmCondition, decryptUnderRsaKey, encryptUnderRsaKey, isRsaAlgorithm, requireRsaEncryption } from './shared/rsa-encryption.ts';
 import { DRY_RUN, ENCRYPTION_ALGORITHM, ENCRYPTION_CONTEXT, GRANT_TOKENS, KEY_ID } from './shared/members.ts';
+import { keyMaterialIdOf } from './shared/audit.ts';
 import type { OperationContext, OperationDefinition } from './types.ts';
 
 /** ReEncrypt request. */
@@ -56,8 +56,12 @@ export interface ReEncryptResponse {
 }
 
 /** ReEncrypt. */
-export const reEncrypt: OperationDefinition<ReEncryptRequest, ReEncryptResponse> = {
+export const reEncrypt: OperationDefinition<'ReEncrypt', ReEncryptRequest, ReEncryptResponse> = {
   name: 'ReEncrypt',
+  quota: { shared: 'cryptographic' },
+  readOnly: true,
+  keyState: 'usable',
+  auditDefaults: { sourceEncryptionAlgorithm: 'SYMMETRIC_DEFAULT', destinationEncryptionAlgorithm: 'SYMMETRIC_DEFAULT' },
   input: structure(
     {
       CiphertextBlob: blob({ min: 1, max: 6144 }),
@@ -88,8 +92,8 @@ export const reEncrypt: OperationDefinition<ReEncryptRequest, ReEncryptResponse>
     const grantTokens = input.GrantTokens ? { grantTokens: input.GrantTokens } : {};
     context.authorize('kms:ReEncryptFrom', source, { encryptionContext: input.SourceEncryptionContext ?? {}, conditions: algorithmCondition(input.SourceEncryptionAlgorithm), ...grantTokens });
     context.authorize('kms:ReEncryptTo', destination, { encryptionContext: input.DestinationEncryptionContext ?? {}, conditions: algorithmCondition(input.DestinationEncryptionAlgorithm), ...grantTokens });
-    requireKeyState(source, 'ReEncrypt');
-    requireKeyState(destination, 'ReEncrypt');
+    context.requireKeyState(source);
+    context.requireKeyState(destination);
     const sourceRsa = source.keyPair !== undefined ? requireRsaEncryption(source, 'ReEncrypt', input.SourceEncryptionAlgorithm, input.SourceEncryptionContext) : undefined;
     if (sourceRsa === undefined) {
       requireKeyUsage(source, 'ENCRYPT_DECRYPT', 'ReEncrypt');
@@ -125,7 +129,8 @@ export const reEncrypt: OperationDefinition<ReEncryptRequest, ReEncryptResponse>
   },
 
   // requestParameters: the input's members, always with both algorithms, never the ciphertext
-  // (audit-fields.ts PARAMETER_DEFAULTS; ct-reencrypt).
+  // (auditDefaults; ct-reencrypt).
+  auditAdditional: keyMaterialIdOf,
 };
 
 /**

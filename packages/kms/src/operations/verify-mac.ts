@@ -8,7 +8,6 @@ import { dryRunSucceeded, KmsError } from '../errors.ts';
 import { verifyMac as checkHmac } from '../model/key-types/hmac.ts';
 import type { MacAlgorithm } from '../model/key-types/spec-table.ts';
 import { blob, structure } from '../protocol/shapes.ts';
-import { requireKeyState } from './shared/key-state.ts';
 import { checkMacRequest, MAC_ALGORITHM, MAC_MESSAGE } from './shared/mac-request.ts';
 import { DRY_RUN, GRANT_TOKENS, KEY_ID } from './shared/members.ts';
 import type { OperationDefinition } from './types.ts';
@@ -31,8 +30,11 @@ export interface VerifyMacResponse {
 }
 
 /** VerifyMac. */
-export const verifyMac: OperationDefinition<VerifyMacRequest, VerifyMacResponse> = {
+export const verifyMac: OperationDefinition<'VerifyMac', VerifyMacRequest, VerifyMacResponse> = {
   name: 'VerifyMac',
+  quota: { shared: 'cryptographic' },
+  readOnly: true,
+  keyState: 'usable',
   input: structure(
     { Message: MAC_MESSAGE, KeyId: KEY_ID, MacAlgorithm: MAC_ALGORITHM, Mac: blob({ min: 1, max: 6144 }), GrantTokens: GRANT_TOKENS, DryRun: DRY_RUN },
     ['Message', 'KeyId', 'MacAlgorithm', 'Mac'],
@@ -42,7 +44,7 @@ export const verifyMac: OperationDefinition<VerifyMacRequest, VerifyMacResponse>
     const key = await context.resolveKey(input.KeyId, 'any');
     context.touch(key);
     context.authorize('kms:VerifyMac', key, { conditions: { 'kms:MacAlgorithm': input.MacAlgorithm }, ...(input.GrantTokens ? { grantTokens: input.GrantTokens } : {}) });
-    requireKeyState(key, 'VerifyMac');
+    context.requireKeyState(key);
     const macKey = checkMacRequest(key, 'VerifyMac', input.MacAlgorithm);
     if (input.DryRun === true) throw dryRunSucceeded();
     if (!checkHmac(input.MacAlgorithm as MacAlgorithm, macKey, input.Message, input.Mac)) throw new KmsError('KMSInvalidMacException', '');

@@ -12,7 +12,6 @@ import { DATA_KEY_PAIR_SPECS, KEY_SPEC_TABLE, type KeySpec } from '../../model/k
 import type { KeyRecord } from '../../model/records.ts';
 import { enumOf, type Shape } from '../../protocol/shapes.ts';
 import { encodeRequestContext, sealUnderKey } from './crypto.ts';
-import { requireKeyState } from './key-state.ts';
 import { requireSymmetricEncryptionKey } from './key-usage.ts';
 import type { OperationContext } from '../types.ts';
 
@@ -60,7 +59,7 @@ export async function generateDataKeyPairUnder(
     conditions: { 'kms:DataKeyPairSpec': spec },
     ...(input.GrantTokens ? { grantTokens: input.GrantTokens } : {}),
   });
-  requireKeyState(key, operation);
+  context.requireKeyState(key);
   requireSymmetricEncryptionKey(key, operation);
   if (input.DryRun === true) throw dryRunSucceeded();
   const pair = await generateKeyPairMaterial(spec, context.random);

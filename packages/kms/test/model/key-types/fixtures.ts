@@ -5,7 +5,7 @@
  */
 
 import { createPrivateKey, createPublicKey, randomBytes, type KeyObject } from 'node:crypto';
-import type { Random } from '../../../src/model/environment.ts';
+import type { Random } from '@strongbox/service-kernel';
 import { generateKeyPairMaterial, type KeyPairMaterial } from '../../../src/model/key-types/key-material.ts';
 import type { KeySpec } from '../../../src/model/key-types/spec-table.ts';
 

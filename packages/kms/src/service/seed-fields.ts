@@ -8,9 +8,9 @@
  * periods 90..2560 days (EnableKeyRotation); backing keys exactly 32 bytes (AES-256).
  */
 
-import { ALIAS_NAME_PATTERN } from './model/identifiers.ts';
-import { recordOf } from './model/dictionary.ts';
-import { MATERIAL_LENGTH } from './model/keys.ts';
+import { ALIAS_NAME_PATTERN } from '../model/identifiers.ts';
+import { recordOf } from '../model/dictionary.ts';
+import { MATERIAL_LENGTH } from '../model/keys.ts';
 import type { SeedKey } from './seed.ts';
 
 /** A JSON object's members. */
