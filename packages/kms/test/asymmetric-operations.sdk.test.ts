@@ -28,7 +28,7 @@ import {
 import { constants, createHash, createHmac, createPrivateKey, createPublicKey, diffieHellman, generateKeyPairSync, publicEncrypt, sign as nodeSign, verify as nodeVerify, type KeyObject } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCryptoKms, type CryptoFixture } from './helpers/crypto-fixtures.ts';
-import { failureOf } from './helpers/sdk.ts';
+import { failureOf, startKms } from './helpers/sdk.ts';
 
 let kms: CryptoFixture;
 const MESSAGE = new TextEncoder().encode('test message !%$@ 1234567890');
@@ -146,6 +146,23 @@ describe('Sign and Verify', () => {
       message: `${key.arn} is disabled.`,
       status: 400,
     });
+  });
+});
+
+describe('over a real socket', () => {
+  it('Sign, Verify and GetPublicKey carry their blobs as base64 JSON 1.1 both ways', async () => {
+    const socket = await startKms({}, {}, undefined, 'socket');
+    try {
+      const { KeyMetadata } = await socket.client.send(new CreateKeyCommand({ KeySpec: 'ECC_SECG_P256K1', KeyUsage: 'SIGN_VERIFY' }));
+      const { Signature } = await socket.client.send(new SignCommand({ KeyId: KeyMetadata!.KeyId, Message: MESSAGE, SigningAlgorithm: 'ECDSA_SHA_256' }));
+      const { PublicKey } = await socket.client.send(new GetPublicKeyCommand({ KeyId: KeyMetadata!.KeyId }));
+      expect(nodeVerify('sha256', MESSAGE, createPublicKey({ key: Buffer.from(PublicKey!), format: 'der', type: 'spki' }), Signature!)).toBe(true);
+      await expect(socket.client.send(new VerifyCommand({ KeyId: KeyMetadata!.KeyId, Message: MESSAGE, Signature, SigningAlgorithm: 'ECDSA_SHA_256' }))).resolves.toMatchObject({
+        SignatureValid: true,
+      });
+    } finally {
+      await socket.close();
+    }
   });
 });
 

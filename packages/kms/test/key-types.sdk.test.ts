@@ -1,6 +1,6 @@
 /**
  * CreateKey for every key spec and key usage, and the metadata AWS returns for each, through the
- * official AWS SDK client over HTTP: algorithm lists, validation errors with AWS's texts, SM2
+ * official AWS SDK client (through the in-process request handler): algorithm lists, validation errors with AWS's texts, SM2
  * refused with the reason, rotation refused on asymmetric and HMAC keys, grant operations checked
  * against the key type.
  */
