@@ -8,7 +8,7 @@
 import { KmsError } from '../errors.ts';
 import { generateHmacKey, generateKeyPairMaterial } from '../model/key-types/key-material.ts';
 import { KEY_SPEC_TABLE, KEY_SPECS as ALL_KEY_SPECS, KEY_USAGES, usageAlgorithms, type KeySpec, type KeyUsage } from '../model/key-types/spec-table.ts';
-import { createKeyRecord, newKeyId, newMaterial } from '../model/keys.ts';
+import { createKeyRecord, newKeyId, newMaterial, newMultiRegionKeyId } from '../model/keys.ts';
 import { defaultKeyPolicy } from '../policy/default-policy.ts';
 import { validateKeyPolicy } from '../policy/validate.ts';
 import { boolean, enumOf, string, structure } from '../protocol/shapes.ts';
@@ -81,7 +81,10 @@ export const createKey: OperationDefinition<'CreateKey', CreateKeyRequest, Creat
       throw new KmsError('UnsupportedOperationException', `Strongbox does not model custom key stores (Origin ${origin}).`);
     }
     if (input.CustomKeyStoreId !== undefined) throw new KmsError('UnsupportedOperationException', 'Strongbox does not model custom key stores.');
-    if (input.MultiRegion === true) throw new KmsError('UnsupportedOperationException', 'Strongbox does not model multi-Region keys.');
+    if (input.MultiRegion === true && origin === 'EXTERNAL') {
+      // Known difference (README): AWS also imports key material into multi-Region keys.
+      throw new KmsError('UnsupportedOperationException', 'Strongbox does not import key material into multi-Region keys.');
+    }
     const { account } = context.caller;
     const { region, now, random } = context;
     const policy = input.Policy ?? defaultKeyPolicy(region, account);
@@ -91,7 +94,7 @@ export const createKey: OperationDefinition<'CreateKey', CreateKeyRequest, Creat
     const tags = parseNewTags(input.Tags);
     const family = KEY_SPEC_TABLE[keySpec].family;
     const base = createKeyRecord({
-      keyId: newKeyId(random),
+      keyId: input.MultiRegion === true ? newMultiRegionKeyId(random) : newKeyId(random),
       account,
       region,
       now,
@@ -102,12 +105,14 @@ export const createKey: OperationDefinition<'CreateKey', CreateKeyRequest, Creat
       tags,
       materials: origin === 'EXTERNAL' || family !== 'symmetric' ? [] : [newMaterial(random, 1, now)],
     });
-    const key =
+    const typed =
       family === 'symmetric'
         ? base
         : family === 'hmac'
           ? { ...base, keySpec, keyUsage, state: 'Enabled' as const, macKey: generateHmacKey(keySpec, random) }
           : { ...base, keySpec, keyUsage, state: 'Enabled' as const, keyPair: await generateKeyPairMaterial(keySpec, random) };
+    // A multi-Region primary key, with no replicas yet (ReplicateKey is not modelled).
+    const key = input.MultiRegion === true ? { ...typed, multiRegion: { primaryRegion: region, replicaRegions: [] } } : typed;
     context.touch(key);
     await context.commit({ type: 'putKey', key });
     return { KeyMetadata: keyMetadata(key) };
