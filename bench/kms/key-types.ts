@@ -21,7 +21,7 @@
 import { createHmac, createPublicKey, createSecretKey, sign as nodeSign, verify as nodeVerify, type KeyObject } from 'node:crypto';
 import { CreateKeyCommand, GenerateMacCommand, GetPublicKeyCommand, SignCommand, VerifyCommand } from '@aws-sdk/client-kms';
 import { Kms } from '@strongbox/kms';
-import { Checks, sameBytes } from '../lib/checks.ts';
+import { sameBytes, type Checks } from '../lib/checks.ts';
 import { measureGroup, type BenchCase, type GroupOptions, type Measurement } from '../lib/harness.ts';
 import { kmsClient, ServerProcess } from './fixtures.ts';
 

@@ -12,8 +12,8 @@ import {
   EnableKeyRotationCommand,
   GenerateDataKeyCommand,
   GetPublicKeyCommand,
-  KeySpec,
   RotateKeyOnDemandCommand,
+  type KeySpec,
   type KeyUsageType,
 } from '@aws-sdk/client-kms';
 import { createPublicKey } from 'node:crypto';

@@ -6,11 +6,10 @@
  * both InvalidKeyUsageException.
  */
 
-import { MAC_ALGORITHMS } from '../../model/key-types/spec-table.ts';
 import type { KeyRecord } from '../../model/records.ts';
 import { blob, enumOf, type Shape } from '../../protocol/shapes.ts';
 import { incompatibleAlgorithm, requireKeyUsage } from './key-usage.ts';
-import { usageAlgorithms } from '../../model/key-types/spec-table.ts';
+import { usageAlgorithms, type MacAlgorithm } from '../../model/key-types/spec-table.ts';
 
 /** `Message`: 1..4096 bytes, never logged. */
 export const MAC_MESSAGE: Shape = blob({ min: 1, max: 4096, sensitive: true });
@@ -27,7 +26,7 @@ export const MAC_ALGORITHM: Shape = enumOf(['HMAC_SHA_384', 'HMAC_SHA_256', 'HMA
  */
 export function checkMacRequest(key: KeyRecord, operation: 'GenerateMac' | 'VerifyMac', algorithm: string): Uint8Array {
   requireKeyUsage(key, 'GENERATE_VERIFY_MAC', operation);
-  if (!(usageAlgorithms(key.keySpec, key.keyUsage)?.mac ?? []).includes(algorithm as (typeof MAC_ALGORITHMS)[number])) throw incompatibleAlgorithm(key, algorithm);
+  if (!(usageAlgorithms(key.keySpec, key.keyUsage)?.mac ?? []).includes(algorithm as MacAlgorithm)) throw incompatibleAlgorithm(key, algorithm);
   if (key.macKey === undefined) throw new RangeError(`key ${key.keyId} has no HMAC key`);
   return key.macKey;
 }
