@@ -93,13 +93,20 @@ describe('headers it refuses to read', () => {
   it('refuses another format byte, version 0, and lengths outside 50..4145', () => {
     const blob = seal(new Uint8Array([1]));
     const otherFormat = blob.slice();
-    otherFormat[0] = 0x02;
+    otherFormat[0] = 0x03;
     const versionZero = blob.slice();
     versionZero.fill(0, 17, 21);
     expect(readBlobHeader(otherFormat)).toBeUndefined();
     expect(readBlobHeader(versionZero)).toBeUndefined();
     expect(readBlobHeader(blob.subarray(0, MIN_BLOB_LENGTH - 1))).toBeUndefined();
     expect(readBlobHeader(new Uint8Array(MAX_BLOB_LENGTH + 1).fill(BLOB_FORMAT_VERSION))).toBeUndefined();
+  });
+
+  it('reads format 0x02 as a multi-Region key id: mrk- and the 16 bytes in hex', () => {
+    const multiRegion = seal(new Uint8Array([1])).slice();
+    multiRegion[0] = 0x02;
+    const id = Buffer.from(multiRegion.subarray(1, 17)).toString('hex');
+    expect(readBlobHeader(multiRegion)?.keyId).toBe(`mrk-${id}`);
   });
 });
 
