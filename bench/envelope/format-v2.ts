@@ -70,8 +70,10 @@ async function main(): Promise<void> {
   const quick = process.argv.includes('--quick');
   const small: GroupOptions = quick
     ? { samples: 2, minSampleMs: 20, minSampleOps: 1, warmupMs: 10, warmupOps: 1, settleMs: 0, maxSettleOpMs: 50 }
-    : { samples: 9, minSampleMs: 300, minSampleOps: 20, warmupMs: 500, warmupOps: 200, settleMs: 50, maxSettleOpMs: 1000 };
-  const large: GroupOptions = quick ? small : { samples: 7, minSampleMs: 300, minSampleOps: 1, warmupMs: 300, warmupOps: 2, settleMs: 50, maxSettleOpMs: 1000 };
+    : { samples: 25, minSampleMs: 80, minSampleOps: 20, warmupMs: 500, warmupOps: 200, settleMs: 20, maxSettleOpMs: 1000 };
+  // Many short samples, taken round by round: on a shared machine the paired (per-round) ratios
+  // are what survive a neighbour's burst, and more rounds make their median steadier.
+  const large: GroupOptions = quick ? small : { samples: 21, minSampleMs: 120, minSampleOps: 1, warmupMs: 300, warmupOps: 2, settleMs: 20, maxSettleOpMs: 1000 };
   const checks = new Checks();
   const progress = (message: string): void => {
     process.stderr.write(`  ${message}\n`);
