@@ -1,0 +1,154 @@
+/**
+ * @module
+ * The per-request `OperationContext`: key resolution with AWS's exact NotFound texts, the
+ * authorization check, the audit resources list and the commit path.
+ */
+
+import type { Backend } from '@strongbox/envelope';
+import { aliasNotFound, invalidKeyId, KmsError, keyNotFound } from '../errors.ts';
+import { createAwsManagedKey, isAwsManagedAliasName } from '../model/aws-managed-keys.ts';
+import type { PipelineContext, Principal, Random } from '@strongbox/service-kernel';
+import { aliasArn, keyArn, parseKeyReference } from '../model/identifiers.ts';
+import type { GrantOperation, GrantRecord, KeyRecord } from '../model/records.ts';
+import type { Change, KmsState } from '../model/state.ts';
+import { requireKeyState } from '../operations/shared/key-state.ts';
+import type { AccessOptions, AuthorizationDetails, KmsAction, KmsSettings, OperationContext, OperationDefinition } from '../operations/types.ts';
+import type { ChangeStore } from '../persistence/store.ts';
+import { authorizeAccess, grantedOperations, type AccessRequest } from '../policy/authorize.ts';
+
+const NO_GRANTS: readonly GrantRecord[] = Object.freeze([]);
+
+/** What a request context is built from. */
+export interface RequestScope {
+  readonly definition: OperationDefinition;
+  readonly now: number;
+  readonly region: string;
+  readonly caller: Principal;
+  readonly store: ChangeStore;
+  readonly backend: Backend;
+  readonly random: Random;
+  readonly settings: KmsSettings;
+  /** The caller's IP address, when known (for the `aws:SourceIp` condition key). */
+  readonly sourceIpAddress?: string;
+}
+
+/** The context handed to one operation handler. */
+export class RequestContext implements OperationContext, PipelineContext {
+  readonly operation: string;
+  readonly now: number;
+  readonly region: string;
+  readonly caller: Principal;
+  readonly state: KmsState;
+  readonly backend: Backend;
+  readonly random: Random;
+  readonly settings: KmsSettings;
+  /** ARNs of the keys this request touched (audit `resources`). */
+  readonly resources: string[] = [];
+  /** The account that owns the touched resource (audit `recipientAccountId`). */
+  recipientAccount: string;
+  /** Whether this request committed any change. */
+  committed = false;
+  readonly #store: ChangeStore;
+  readonly #sourceIp: string | undefined;
+  readonly #definition: OperationDefinition;
+
+  constructor(scope: RequestScope) {
+    this.#definition = scope.definition;
+    this.operation = scope.definition.name;
+    this.now = scope.now;
+    this.region = scope.region;
+    this.caller = scope.caller;
+    this.state = scope.store.state;
+    this.backend = scope.backend;
+    this.random = scope.random;
+    this.settings = scope.settings;
+    this.recipientAccount = scope.caller.account;
+    this.#store = scope.store;
+    this.#sourceIp = scope.sourceIpAddress;
+  }
+
+  async resolveKey(input: string, accepted: 'any' | 'key'): Promise<KeyRecord> {
+    const reference = parseKeyReference(input, accepted);
+    const account = this.caller.account;
+    switch (reference.kind) {
+      case 'invalid':
+        throw invalidKeyId(input);
+      case 'keyId': {
+        // A bare key id names a key in the caller's own account and this Region.
+        const key = this.state.key(reference.keyId);
+        if (key === undefined || key.account !== account || key.region !== this.region) {
+          throw keyNotFound(keyArn(this.region, account, reference.keyId));
+        }
+        return key;
+      }
+      case 'keyArn': {
+        if (reference.region !== this.region) throw new KmsError('NotFoundException', `Invalid arn ${reference.region}`);
+        const key = this.state.key(reference.keyId);
+        if (key === undefined || key.account !== reference.account || key.region !== reference.region) throw keyNotFound(input);
+        return key;
+      }
+      case 'aliasName':
+        return this.#resolveAlias(account, reference.aliasName);
+      case 'aliasArn':
+        if (reference.region !== this.region) throw new KmsError('NotFoundException', `Invalid arn ${reference.region}`);
+        return this.#resolveAlias(reference.account, reference.aliasName);
+    }
+  }
+
+  authorize(action: KmsAction, key: KeyRecord | undefined, details: AuthorizationDetails = {}, options: AccessOptions = {}): void {
+    authorizeAccess(this.accessRequest(action, key, details, options));
+  }
+
+  accessRequest(action: KmsAction, key: KeyRecord | undefined, details: AuthorizationDetails = {}, options: AccessOptions = {}): AccessRequest {
+    // Every access request of this call carries its source address, so aws:SourceIp conditions see it.
+    return {
+      caller: this.caller,
+      action,
+      key,
+      region: this.region,
+      now: this.now,
+      ...(this.#sourceIp === undefined ? {} : { sourceIp: this.#sourceIp }),
+      grants: options.grants ?? (key ? this.state.grantsOf(key.keyId) : NO_GRANTS),
+      details,
+      ...(options.childGrant === undefined ? {} : { childGrant: options.childGrant }),
+    };
+  }
+
+  grantedOperations(key: KeyRecord, details: AuthorizationDetails = {}): ReadonlySet<GrantOperation> {
+    return grantedOperations({ caller: this.caller, key, grants: this.state.grantsOf(key.keyId), details });
+  }
+
+  requireKeyState(key: KeyRecord): void {
+    requireKeyState(key, this.#definition.keyState);
+  }
+
+  touch(key: KeyRecord): void {
+    if (!this.resources.includes(key.arn)) this.resources.push(key.arn);
+    this.recipientAccount = key.account;
+  }
+
+  async commit(...changes: Change[]): Promise<void> {
+    this.committed = true;
+    await this.#store.commit(changes);
+  }
+
+  async #resolveAlias(account: string, aliasName: string): Promise<KeyRecord> {
+    const alias = this.state.alias(account, this.region, aliasName);
+    if (alias !== undefined) {
+      const key = this.state.key(alias.targetKeyId);
+      if (key !== undefined) return key;
+    } else if (account === this.caller.account && isAwsManagedAliasName(aliasName)) {
+      // KMS creates an AWS managed key the first time its alias/aws/* alias is used (ListAliases
+      // and DescribeKey docs), so resolving one commits. Handlers resolve keys only after their
+      // own validation (the dispatcher checks the shape; encryption contexts, data-key lengths and
+      // required members come first in the handler), so a request that fails with a
+      // ValidationException never creates one.
+      const changes = createAwsManagedKey(this.random, this.now, account, this.region, aliasName);
+      await this.commit(...changes);
+      const created = this.state.alias(account, this.region, aliasName);
+      const key = created && this.state.key(created.targetKeyId);
+      if (key !== undefined) return key;
+    }
+    throw aliasNotFound(aliasArn(this.region, account, aliasName));
+  }
+}

@@ -1,0 +1,150 @@
+/**
+ * @module
+ * Policies compiled once and cached by their text, so that deciding a request costs a map lookup
+ * and a few set probes. `evaluatePolicy` applies one policy to one request: an explicit Deny, an
+ * Allow for the caller itself, an Allow for the caller's account (delegation to IAM), or nothing.
+ * A statement without `Action` or `Resource` has no effect (PutKeyPolicy API reference: "If either
+ * of the required Resource or Action elements are missing from a key policy statement, the policy
+ * statement has no effect").
+ */
+
+import type { Principal } from '../principal.ts';
+import { compileCondition, type CompiledCondition, type ConditionLookup } from './conditions.ts';
+import { parsePolicy, type PolicySpec, type StatementSpec } from './document.ts';
+import { compilePatterns, MATCH_ALL, type Matcher } from './patterns.ts';
+import { compilePrincipals, type CompiledPrincipals, type PrincipalMatch } from './principals.ts';
+
+/** One compiled statement. */
+interface CompiledStatement {
+  readonly allow: boolean;
+  /** `undefined`: the statement names no principal (identity policies). */
+  readonly principals: CompiledPrincipals | undefined;
+  readonly notPrincipal: boolean;
+  readonly actions: Matcher;
+  readonly notAction: boolean;
+  readonly resources: Matcher;
+  readonly notResource: boolean;
+  readonly conditions: readonly CompiledCondition[];
+}
+
+/** A compiled policy. */
+export interface CompiledPolicy {
+  readonly statements: readonly CompiledStatement[];
+  /** No Deny statement at all. */
+  readonly noDeny: boolean;
+  /**
+   * Accounts whose root this policy allows every `kms:` action on every resource without
+   * conditions (the default key policy's statement): the evaluation fast path.
+   */
+  readonly unconditionalRootAccounts: ReadonlySet<string>;
+}
+
+/** What one policy says about one request. */
+export interface PolicyVerdict {
+  /** An applicable Deny statement. */
+  readonly deny: boolean;
+  /** An applicable Allow naming the caller itself (or everybody, or no principal at all). */
+  readonly allowDirect: boolean;
+  /** An applicable Allow naming only the caller's account: the caller's identity policy decides. */
+  readonly allowAccount: boolean;
+}
+
+/** The request a policy is applied to. */
+export interface PolicyRequest {
+  readonly caller: Principal;
+  /** `<service>:<Action>`, e.g. `kms:Encrypt`. */
+  readonly action: string;
+  /** The resource ARN, or `*` for actions on no resource. */
+  readonly resource: string;
+  readonly lookup: ConditionLookup;
+}
+
+const EMPTY: CompiledPolicy = Object.freeze({ statements: [], noDeny: true, unconditionalRootAccounts: new Set<string>() });
+const CACHE_LIMIT = 1024;
+const cache = new Map<string, CompiledPolicy>();
+
+/**
+ * The compiled form of a policy text, from the cache. Text that does not parse compiles to a
+ * policy that allows and denies nothing (stored key policies were validated already; identity
+ * policies are the embedder's input).
+ * @example compiledPolicy(defaultKeyPolicy('us-east-1', '111122223333')).noDeny // true
+ */
+export function compiledPolicy(text: string): CompiledPolicy {
+  let compiled = cache.get(text);
+  if (compiled === undefined) {
+    try {
+      compiled = compilePolicy(parsePolicy(text));
+    } catch {
+      compiled = EMPTY;
+    }
+    if (cache.size >= CACHE_LIMIT) cache.clear();
+    cache.set(text, compiled);
+  }
+  return compiled;
+}
+
+/**
+ * Compiles a parsed policy.
+ * @throws TypeError for an unknown condition operator (parsed documents have none).
+ */
+export function compilePolicy(spec: PolicySpec): CompiledPolicy {
+  const statements = spec.statements.filter(hasEffect).map(compileStatement);
+  const unconditionalRootAccounts = new Set<string>();
+  for (const statement of spec.statements) {
+    if (statement.effect !== 'Allow' || statement.conditions.length > 0 || statement.principal === undefined) continue;
+    if (!(statement.action ?? []).some((a) => a === '*' || a.toLowerCase() === 'kms:*')) continue;
+    if (!(statement.resource ?? []).includes('*')) continue;
+    for (const entry of statement.principal.aws) {
+      const root = /^(?:arn:[\w-]+:iam::(\d{12}):root|(\d{12}))$/.exec(entry);
+      if (root !== null) unconditionalRootAccounts.add(root[1] ?? root[2]!);
+    }
+  }
+  return { statements, noDeny: statements.every((s) => s.allow), unconditionalRootAccounts };
+}
+
+function hasEffect(statement: StatementSpec): boolean {
+  return (statement.action !== undefined || statement.notAction !== undefined) && (statement.resource !== undefined || statement.notResource !== undefined);
+}
+
+function compileStatement(statement: StatementSpec): CompiledStatement {
+  const principalSpec = statement.principal ?? statement.notPrincipal;
+  return {
+    allow: statement.effect === 'Allow',
+    principals: principalSpec === undefined ? undefined : compilePrincipals(principalSpec),
+    notPrincipal: statement.notPrincipal !== undefined,
+    actions: compilePatterns(statement.action ?? statement.notAction ?? [], true),
+    notAction: statement.notAction !== undefined,
+    resources: compileResources(statement.resource ?? statement.notResource ?? []),
+    notResource: statement.notResource !== undefined,
+    conditions: statement.conditions.map(compileCondition),
+  };
+}
+
+function compileResources(patterns: readonly string[]): Matcher {
+  return patterns.includes('*') ? MATCH_ALL : compilePatterns(patterns, false);
+}
+
+/**
+ * Applies a policy to a request.
+ * @param usePrincipals - `true` for resource-based (key) policies; identity policies name none.
+ */
+export function evaluatePolicy(policy: CompiledPolicy, request: PolicyRequest, usePrincipals: boolean): PolicyVerdict {
+  let allowDirect = false;
+  let allowAccount = false;
+  for (const statement of policy.statements) {
+    if (statement.actions.matches(request.action) === statement.notAction) continue;
+    if (statement.resources.matches(request.resource) === statement.notResource) continue;
+    let match: PrincipalMatch = 'direct';
+    if (usePrincipals && statement.principals !== undefined) {
+      const named = statement.principals.match(request.caller);
+      // NotPrincipal: the statement applies to everybody it does not name.
+      match = statement.notPrincipal ? (named === undefined ? 'direct' : undefined) : named;
+      if (match === undefined) continue;
+    }
+    if (!statement.conditions.every((condition) => condition(request.lookup))) continue;
+    if (!statement.allow) return { deny: true, allowDirect: false, allowAccount: false };
+    if (match === 'direct') allowDirect = true;
+    else allowAccount = true;
+  }
+  return { deny: false, allowDirect, allowAccount };
+}

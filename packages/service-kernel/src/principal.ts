@@ -1,0 +1,53 @@
+/**
+ * @module
+ * Who is calling: an IAM principal resolved from the request's SigV4 access key id (or given
+ * directly to the in-process API). The account root, IAM users and roles (assumed-role sessions)
+ * and AWS service principals acting for a caller.
+ */
+
+import { accountRootArn } from './arn.ts';
+
+/** The kind of principal, as CloudTrail's `userIdentity.type` names it. */
+export type PrincipalType = 'Root' | 'IAMUser' | 'AssumedRole' | 'AWSService';
+
+/** A caller. */
+export interface Principal {
+  /** `arn:aws:iam::<account>:root`, `arn:aws:iam::<account>:user/<name>`, `arn:aws:sts::<account>:assumed-role/<role>/<session>`, ... */
+  readonly arn: string;
+  /** The principal's account. */
+  readonly account: string;
+  readonly type: PrincipalType;
+  /** The SigV4 access key id the request was signed with, if any. */
+  readonly accessKeyId?: string;
+  /**
+   * The principal's IAM identity policy document (JSON text), if any. Counts only where the key
+   * policy delegates to the account (the `arn:aws:iam::<account>:root` statement).
+   */
+  readonly identityPolicy?: string;
+  /** For calls an AWS service makes on a caller's behalf: the service (e.g. `s3.amazonaws.com`). */
+  readonly invokedBy?: string;
+}
+
+/**
+ * The account root principal.
+ * @example rootPrincipal('us-east-1', '000000000000').arn // 'arn:aws:iam::000000000000:root'
+ */
+export function rootPrincipal(region: string, account: string): Principal {
+  return { arn: accountRootArn(region, account), account, type: 'Root' };
+}
+
+const IAM_ARN = /^arn:(aws|aws-cn|aws-us-gov):(iam|sts)::(\d{12}):(root|user\/.+|role\/.+|assumed-role\/.+)$/;
+
+/**
+ * Builds a principal from an IAM or STS ARN.
+ *
+ * @throws TypeError if `arn` is not an IAM/STS principal ARN.
+ * @example principalFromArn('arn:aws:iam::111122223333:user/alice').type // 'IAMUser'
+ */
+export function principalFromArn(arn: string, extra: Partial<Pick<Principal, 'accessKeyId' | 'identityPolicy'>> = {}): Principal {
+  const match = IAM_ARN.exec(arn);
+  if (match === null) throw new TypeError(`"principal" expected an IAM or STS principal ARN, got ${JSON.stringify(arn)}`);
+  const resource = match[4]!;
+  const type: PrincipalType = resource === 'root' ? 'Root' : resource.startsWith('user/') ? 'IAMUser' : 'AssumedRole';
+  return { arn, account: match[3]!, type, ...extra };
+}
