@@ -10,6 +10,7 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { S3EncryptionClientError } from '../errors.ts';
 import { DATA_KEY_LENGTH, GCM_IV_LENGTH, TAG_LENGTH } from '../format/constants.ts';
 import { mapFromRecord } from '../format/json-map.ts';
+import { wipe } from '../crypto/content-key.ts';
 import type { Keyring, KeyringDecryptRequest, KeyringEncryptRequest, KeyringEncryptResult, RandomBytes } from './keyring.ts';
 
 const WRAPPED_LENGTH = GCM_IV_LENGTH + DATA_KEY_LENGTH + TAG_LENGTH;
@@ -68,13 +69,23 @@ export class AesKeyring implements Keyring {
     if (request.wrapAlgorithm !== 'AES/GCM') throw new S3EncryptionClientError('KeyringMismatch', `an AES keyring cannot unwrap ${request.wrapAlgorithm}`);
     const wrapped = request.encryptedDataKey;
     if (wrapped.length !== WRAPPED_LENGTH) throw new S3EncryptionClientError('DecryptionFailed', `the wrapped data key is ${wrapped.length} bytes, expected ${WRAPPED_LENGTH}`);
+    let head: Buffer | undefined;
     try {
       const decipher = createDecipheriv('aes-256-gcm', this.#key, wrapped.subarray(0, GCM_IV_LENGTH), { authTagLength: TAG_LENGTH });
       decipher.setAAD(Buffer.from(request.contentAlgorithm, 'utf8'));
       decipher.setAuthTag(wrapped.subarray(WRAPPED_LENGTH - TAG_LENGTH));
-      return new Uint8Array(Buffer.concat([decipher.update(wrapped.subarray(GCM_IV_LENGTH, WRAPPED_LENGTH - TAG_LENGTH)), decipher.final()]));
+      head = decipher.update(wrapped.subarray(GCM_IV_LENGTH, WRAPPED_LENGTH - TAG_LENGTH));
+      const tail = decipher.final();
+      // A fresh buffer for the caller to own and wipe; the intermediate may sit in Node's shared pool.
+      const dataKey = new Uint8Array(DATA_KEY_LENGTH);
+      dataKey.set(head);
+      dataKey.set(tail, head.length);
+      return dataKey;
     } catch (error) {
+      // The cause is OpenSSL's authentication error: it names no key bytes.
       throw new S3EncryptionClientError('DecryptionFailed', 'the data key did not unwrap', { cause: error });
+    } finally {
+      wipe(head);
     }
   }
 }

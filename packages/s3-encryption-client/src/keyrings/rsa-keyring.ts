@@ -9,6 +9,7 @@ import { constants, createPrivateKey, createPublicKey, privateDecrypt, publicEnc
 import { S3EncryptionClientError } from '../errors.ts';
 import { DATA_KEY_LENGTH } from '../format/constants.ts';
 import { mapFromRecord } from '../format/json-map.ts';
+import { wipe } from '../crypto/content-key.ts';
 import type { Keyring, KeyringDecryptRequest, KeyringEncryptRequest, KeyringEncryptResult, RandomBytes } from './keyring.ts';
 
 /** A key as node:crypto accepts it: a KeyObject or a PEM string. */
@@ -57,7 +58,12 @@ export class RsaKeyring implements Keyring {
     if (request.encryptionContext.size > 0) throw new S3EncryptionClientError('InvalidConfiguration', 'an encryption context applies to KMS keyrings only; use materialsDescription');
     const dataKey = this.#random(DATA_KEY_LENGTH);
     const pseudo = Buffer.concat([Uint8Array.of(DATA_KEY_LENGTH), dataKey, Buffer.from(request.contentAlgorithm, 'utf8')]);
-    const wrapped = publicEncrypt({ key: this.#public, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha1' }, pseudo);
+    let wrapped: Buffer;
+    try {
+      wrapped = publicEncrypt({ key: this.#public, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha1' }, pseudo);
+    } finally {
+      wipe(pseudo);
+    }
     return { dataKey, encryptedDataKey: new Uint8Array(wrapped), wrapAlgorithm: 'RSA-OAEP-SHA1', description: this.#description };
   }
 
@@ -74,10 +80,14 @@ export class RsaKeyring implements Keyring {
     } catch (error) {
       throw new S3EncryptionClientError('DecryptionFailed', 'the data key did not unwrap', { cause: error });
     }
-    const suffix = Buffer.from(request.contentAlgorithm, 'utf8');
-    const found = pseudo.subarray(1 + DATA_KEY_LENGTH);
-    // Precondition: the pseudo key names this object's content algorithm (compared in constant time).
-    if (pseudo.length !== 1 + DATA_KEY_LENGTH + suffix.length || pseudo[0] !== DATA_KEY_LENGTH || !timingSafeEqual(found, suffix)) throw new S3EncryptionClientError('DecryptionFailed', 'the data key did not unwrap');
-    return new Uint8Array(pseudo.subarray(1, 1 + DATA_KEY_LENGTH));
+    try {
+      const suffix = Buffer.from(request.contentAlgorithm, 'utf8');
+      const found = pseudo.subarray(1 + DATA_KEY_LENGTH);
+      // Precondition: the pseudo key names this object's content algorithm (compared in constant time).
+      if (pseudo.length !== 1 + DATA_KEY_LENGTH + suffix.length || pseudo[0] !== DATA_KEY_LENGTH || !timingSafeEqual(found, suffix)) throw new S3EncryptionClientError('DecryptionFailed', 'the data key did not unwrap');
+      return new Uint8Array(pseudo.subarray(1, 1 + DATA_KEY_LENGTH));
+    } finally {
+      wipe(pseudo);
+    }
   }
 }
