@@ -4,7 +4,7 @@
  * serialisers, checksums, aws-chunked streaming uploads and error parsing) without a network.
  * It answers path-style PUT / GET / HEAD / DELETE of objects (honouring `Range`, including
  * suffix ranges, and `x-amz-meta-*` user metadata, returned RFC 2047-encoded when non-ASCII as S3
- * does) and the four multipart calls. It is not an S3 emulator: no auth, no versioning, no listing.
+ * does) CopyObject (COPY and REPLACE directives, x-amz-copy-source-if-match) and the four multipart calls. It is not an S3 emulator: no auth, no versioning, no listing.
  */
 
 import { createHash } from 'node:crypto';
@@ -87,6 +87,16 @@ export function memoryS3(options: MemoryS3Options = {}): MemoryS3 {
       objects.set(upload.key, { body: new Uint8Array(body), metadata: upload.metadata });
       uploads.delete(query['uploadId']);
       return xml(200, `<CompleteMultipartUploadResult><Bucket>${bucket}</Bucket><Key>${key}</Key><ETag>${etag(body)}</ETag></CompleteMultipartUploadResult>`);
+    }
+    if (request.method === 'PUT' && headers['x-amz-copy-source'] !== undefined) {
+      // CopyObject: x-amz-copy-source is "bucket/key" URL-encoded; COPY (default) keeps the source metadata.
+      const from = objects.get(decodeURIComponent(headers['x-amz-copy-source'].replace(/^\//, '').split('?')[0] ?? ''));
+      if (from === undefined) return error(404, 'NoSuchKey', 'The specified key does not exist.');
+      const ifMatch = headers['x-amz-copy-source-if-match'];
+      if (ifMatch !== undefined && ifMatch !== etag(from.body)) return error(412, 'PreconditionFailed', 'At least one of the pre-conditions you specified did not hold');
+      const metadata = headers['x-amz-metadata-directive'] === 'REPLACE' ? userMetadata(headers) : { ...from.metadata };
+      objects.set(id, { body: new Uint8Array(from.body), metadata });
+      return xml(200, `<CopyObjectResult><ETag>${etag(from.body)}</ETag><LastModified>${new Date(0).toISOString()}</LastModified></CopyObjectResult>`);
     }
     if (request.method === 'PUT') {
       const body = await readBody(request.body, headers);
