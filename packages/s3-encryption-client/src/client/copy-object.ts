@@ -58,7 +58,7 @@ export async function copyEncryptedObject(context: ClientContext, input: CopyObj
   const inInstructionFile = detected === 'instruction-file' || detected === 'V3-instruction-file';
   // Precondition: S3 keeps the source metadata (the envelope) unless the directive is REPLACE.
   if (input.MetadataDirective === 'REPLACE' && detected !== 'instruction-file') {
-    throw new S3EncryptionClientError('InvalidConfiguration', `MetadataDirective REPLACE would drop the ${detected === 'V2' ? 'V2 envelope' : 'V3 envelope keys x-amz-c, x-amz-d, x-amz-i'} stored in the object metadata, leaving the copy undecryptable`);
+    throw new S3EncryptionClientError('InvalidConfiguration', `MetadataDirective REPLACE would drop the ${detected === 'V1' || detected === 'V2' ? `${detected} envelope` : 'V3 envelope keys x-amz-c, x-amz-d, x-amz-i'} stored in the object metadata, leaving the copy undecryptable`);
   }
   if (inInstructionFile && source.versionId !== undefined) {
     throw new S3EncryptionClientError('InvalidConfiguration', 'a versioned CopySource keeps its envelope in an instruction file, whose matching version cannot be known; copy the current version');

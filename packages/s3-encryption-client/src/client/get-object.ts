@@ -90,7 +90,7 @@ export async function readEnvelope(context: ClientContext, input: GetObjectComma
     metadata.set(name, name.startsWith('x-amz-') ? decodeMetadataValue(value) : value);
   }
   const detected = detectFormat(metadata);
-  if (detected === 'V2' || detected === 'V3') return parseEnvelope(metadata);
+  if (detected === 'V1' || detected === 'V2' || detected === 'V3') return parseEnvelope(metadata);
   // Every official client treats an object without envelope metadata as "look for the instruction
   // file", so a plaintext object fails with S3's NoSuchKey for `<key>.instruction` (java#113).
   const file = await context.s3.send(
