@@ -23,7 +23,8 @@ interface Upload {
   readonly parts: Map<number, Uint8Array>;
 }
 
-interface FixtureRequest {
+/** A request as the fixture reads it (the SDK's HttpRequest shape; `serveOverHttp` builds one from node:http). */
+export interface FixtureRequest {
   method: string;
   path: string;
   query: Record<string, string | string[] | null>;
@@ -31,7 +32,8 @@ interface FixtureRequest {
   body?: unknown;
 }
 
-interface FixtureResponse {
+/** The fixture's answer. */
+export interface FixtureResponse {
   statusCode: number;
   headers: Record<string, string>;
   body: Readable;
@@ -45,6 +47,8 @@ export interface MemoryS3 {
   /** Puts an object as S3 would store it (raw bytes and metadata), bypassing any client. */
   put(bucket: string, key: string, body: Uint8Array, metadata?: Record<string, string>): void;
   get(bucket: string, key: string): StoredObject | undefined;
+  /** The request handler itself, for serving the fixture over HTTP to other languages' SDKs. */
+  handle(request: FixtureRequest): Promise<FixtureResponse>;
 }
 
 /** Fixture switches. */
@@ -139,6 +143,7 @@ export function memoryS3(options: MemoryS3Options = {}): MemoryS3 {
       objects.set(`${bucket}/${key}`, { body: new Uint8Array(body), metadata: { ...metadata } });
     },
     get: (bucket, key) => objects.get(`${bucket}/${key}`),
+    handle,
   };
 }
 
