@@ -3,8 +3,8 @@
  * compiler's own pre-processor finds the imports, so comments and examples do not count):
  *
  * - inside a service (a package with a `model/`), the layers hold: `model/` imports nothing above it; `policy/` only the
- *   model; `protocol/` and `persistence/` neither operations nor the service layer; `operations/`
- *   not the service layer; nothing imports the package entries from inside;
+ *   model; `protocol/`, `persistence/` and `storage/` neither operations nor the service layer
+ *   (`crypto/` may use `storage/`); `operations/` not the service layer; nothing imports the package entries from inside;
  * - a package imports another workspace package only through one of its published entries
  *   (`@strongbox/kms`, `@strongbox/kms/http`), never a file inside it, and no relative import
  *   leaves the package;
@@ -94,8 +94,11 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   policy: ['model'],
   protocol: ['model'],
   persistence: ['model'],
-  operations: ['model', 'policy', 'protocol', 'persistence'],
-  service: ['model', 'policy', 'protocol', 'persistence', 'operations'],
+  // S3's object bodies: storage/ keeps sealed bytes (like persistence/), crypto/ seals and opens them.
+  storage: ['model'],
+  crypto: ['model', 'storage'],
+  operations: ['model', 'policy', 'protocol', 'persistence', 'storage', 'crypto'],
+  service: ['model', 'policy', 'protocol', 'persistence', 'storage', 'crypto', 'operations'],
 };
 
 /** The `src/` files a package publishes as entries (`./src/index.ts` → `index.ts`). */

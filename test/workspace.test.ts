@@ -3,13 +3,17 @@
  * and every published entry point exists.
  */
 
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const root = join(import.meta.dirname, '..');
 const read = (path: string): string => readFileSync(join(root, path), 'utf8');
-const rootManifest = JSON.parse(read('package.json')) as { packageManager: string; scripts: Record<string, string> };
+const rootManifest = JSON.parse(read('package.json')) as {
+  packageManager: string;
+  engines: Record<string, string>;
+  scripts: Record<string, string>;
+};
 const pnpmVersion = rootManifest.packageManager.replace(/^pnpm@/, '');
 const packageDirs = readdirSync(join(root, 'packages')).filter((dir) => existsSync(join(root, 'packages', dir, 'package.json')));
 
@@ -41,8 +45,15 @@ describe('README and CI', () => {
     expect(ciCommands.indexOf(`npx --yes pnpm@${pnpmVersion} typecheck`)).toBeGreaterThan(testLine);
   });
 
+  it('pnpm refuses to run at any version but the pinned one', () => {
+    // pnpm-workspace.yaml sets `pmOnFail: ignore` (see the comment there), so `engines.pnpm` is
+    // what makes another pnpm fail with ERR_PNPM_UNSUPPORTED_ENGINE instead of rewriting the lockfile.
+    expect(rootManifest.engines['pnpm']).toBe(pnpmVersion);
+    expect(read('pnpm-workspace.yaml')).toMatch(/^pmOnFail: ignore$/m);
+  });
+
   it('the root scripts the README relies on exist', () => {
-    for (const script of ['build', 'typecheck', 'test', 'bench', 'start']) expect(rootManifest.scripts[script]).toBeTruthy();
+    for (const script of ['build', 'typecheck', 'lint', 'format', 'test', 'bench', 'start']) expect(rootManifest.scripts[script]).toBeTruthy();
   });
 });
 

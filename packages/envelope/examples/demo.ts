@@ -2,7 +2,7 @@
  * Seals a message, prints the sealed format field by field, opens it again, and shows that a
  * single flipped bit and a wrong encryption context are both rejected.
  *
- * Run: `npx --yes pnpm@12.21.0 run demo` (or `npx tsx packages/envelope/examples/demo.ts`).
+ * Run: `npx --yes pnpm@12.25.1 run demo` (or `npx tsx packages/envelope/examples/demo.ts`).
  */
 
 import { EnvelopeError, RawAesKeyring, defaultBackend, open, openRange, readHeader, seal } from '@strongbox/envelope';

@@ -176,7 +176,7 @@ describe('write failures', () => {
       async write(handle, bytes) {
         if (!failWrite) return nodeFileIo.write(handle, bytes);
         await nodeFileIo.write(handle, bytes.subarray(0, bytes.length >> 1));
-        throw new Error('ENOSPC: simulated');
+        throw new Error('EIO: simulated');
       },
       sync: nodeFileIo.sync,
     };

@@ -118,7 +118,7 @@ describe('a crash between two snapshot steps', () => {
     for (let i = 0; i < 4; i++) await kms.createKey({ Description: `key ${i}` });
     const read = async (): Promise<Map<string, Buffer>> => {
       const files = new Map<string, Buffer>();
-      for (const name of await readdir(directory)) if (name.endsWith('.sbx')) files.set(name, await readFile(join(directory, name)));
+      for (const name of await readdir(directory)) if (name.endsWith('.sbx') && !name.startsWith('audit-')) files.set(name, await readFile(join(directory, name)));
       return files;
     };
     const before = await read();
@@ -149,7 +149,7 @@ describe('a crash between two snapshot steps', () => {
       // Leftovers are cleaned up, and the store carries on from the recovered generation.
       const id = (await recovered.kms.createKey({ Description: 'after recovery' })).KeyMetadata.KeyId;
       await recovered.kms.close();
-      const names = (await readdir(directory)).filter((name) => name.includes('.sbx')).sort();
+      const names = (await readdir(directory)).filter((name) => name.includes('.sbx') && !name.startsWith('audit-')).sort();
       expect(names).toHaveLength(2);
       expect(names.some((name) => name.endsWith('.tmp'))).toBe(false);
       const again = await openKms(directory, clock);

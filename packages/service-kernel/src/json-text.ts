@@ -75,7 +75,7 @@ class Scanner {
 
   whitespace(): void {
     // RFC 8259 §2: space, horizontal tab, line feed, carriage return.
-    while (this.offset < this.#text.length && ' \t\n\r'.includes(this.#text[this.offset]!)) this.offset++;
+    while (this.offset < this.#text.length && ' \t\n\r'.includes(this.#text.charAt(this.offset))) this.offset++;
   }
 
   value(): void {
@@ -172,7 +172,7 @@ class Scanner {
 
   #digits(): void {
     const start = this.offset;
-    while (this.offset < this.#text.length && this.#text[this.offset]! >= '0' && this.#text[this.offset]! <= '9') this.offset++;
+    while (this.offset < this.#text.length && this.#text.charAt(this.offset) >= '0' && this.#text.charAt(this.offset) <= '9') this.offset++;
     if (this.offset === start) throw new SyntaxAt(this.offset);
   }
 

@@ -46,8 +46,8 @@ const IAM_ARN = /^arn:(aws|aws-cn|aws-us-gov):(iam|sts)::(\d{12}):(root|user\/.+
  */
 export function principalFromArn(arn: string, extra: Partial<Pick<Principal, 'accessKeyId' | 'identityPolicy'>> = {}): Principal {
   const match = IAM_ARN.exec(arn);
-  if (match === null) throw new TypeError(`"principal" expected an IAM or STS principal ARN, got ${JSON.stringify(arn)}`);
-  const resource = match[4]!;
+  const [, , , account, resource] = match ?? [];
+  if (account === undefined || resource === undefined) throw new TypeError(`"principal" expected an IAM or STS principal ARN, got ${JSON.stringify(arn)}`);
   const type: PrincipalType = resource === 'root' ? 'Root' : resource.startsWith('user/') ? 'IAMUser' : 'AssumedRole';
-  return { arn, account: match[3]!, type, ...extra };
+  return { arn, account, type, ...extra };
 }

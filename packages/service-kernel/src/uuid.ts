@@ -10,22 +10,44 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const PARSED = new Map<string, Uint8Array>();
 const PARSED_LIMIT = 4096;
 
-/** The lowercase 8-4-4-4-12 text of 16 bytes at `offset`. */
+/** Two hex digits of the byte at `index` (a byte past the end reads as `00`). */
+function hexAt(bytes: Uint8Array, index: number): string {
+  return HEX[bytes[index] ?? 0] ?? '00';
+}
+
+/**
+ * The lowercase 8-4-4-4-12 text of 16 bytes at `offset`.
+ * @example formatUuid(new Uint8Array(16)) // '00000000-0000-0000-0000-000000000000'
+ */
 export function formatUuid(bytes: Uint8Array, offset = 0): string {
   const b = bytes;
   const o = offset;
   return (
-    HEX[b[o]!]! + HEX[b[o + 1]!]! + HEX[b[o + 2]!]! + HEX[b[o + 3]!]! + '-' +
-    HEX[b[o + 4]!]! + HEX[b[o + 5]!]! + '-' + HEX[b[o + 6]!]! + HEX[b[o + 7]!]! + '-' +
-    HEX[b[o + 8]!]! + HEX[b[o + 9]!]! + '-' + HEX[b[o + 10]!]! + HEX[b[o + 11]!]! +
-    HEX[b[o + 12]!]! + HEX[b[o + 13]!]! + HEX[b[o + 14]!]! + HEX[b[o + 15]!]!
+    hexAt(b, o) + hexAt(b, o + 1) + hexAt(b, o + 2) + hexAt(b, o + 3) + '-' +
+    hexAt(b, o + 4) + hexAt(b, o + 5) + '-' + hexAt(b, o + 6) + hexAt(b, o + 7) + '-' +
+    hexAt(b, o + 8) + hexAt(b, o + 9) + '-' + hexAt(b, o + 10) + hexAt(b, o + 11) +
+    hexAt(b, o + 12) + hexAt(b, o + 13) + hexAt(b, o + 14) + hexAt(b, o + 15)
   );
 }
 
-/** A random (version 4, RFC 9562 §5.4) UUID from 16 random bytes at `offset`; the bytes are modified. */
+/**
+ * Sets the version (4) and variant bits of RFC 9562 §5.4 on the 16 bytes at `offset`.
+ * @throws RangeError if `bytes` has fewer than 16 bytes from `offset`.
+ */
+export function markRandomUuid(bytes: Uint8Array, offset = 0): void {
+  const version = bytes[offset + 6];
+  const variant = bytes[offset + 8];
+  if (version === undefined || variant === undefined || offset + 16 > bytes.length) throw new RangeError('a UUID needs 16 bytes');
+  bytes[offset + 6] = (version & 0x0f) | 0x40;
+  bytes[offset + 8] = (variant & 0x3f) | 0x80;
+}
+
+/**
+ * A random (version 4, RFC 9562 §5.4) UUID from 16 random bytes at `offset`; the bytes are modified.
+ * @throws RangeError if `bytes` has fewer than 16 bytes from `offset`.
+ */
 export function randomUuid(bytes: Uint8Array, offset = 0): string {
-  bytes[offset + 6] = (bytes[offset + 6]! & 0x0f) | 0x40;
-  bytes[offset + 8] = (bytes[offset + 8]! & 0x3f) | 0x80;
+  markRandomUuid(bytes, offset);
   return formatUuid(bytes, offset);
 }
 
@@ -48,6 +70,6 @@ export function parseUuid(text: string): Uint8Array {
 /** Lowercase hex of `bytes`. */
 export function hex(bytes: Uint8Array): string {
   let out = '';
-  for (let i = 0; i < bytes.length; i++) out += HEX[bytes[i]!]!;
+  for (let i = 0; i < bytes.length; i++) out += hexAt(bytes, i);
   return out;
 }

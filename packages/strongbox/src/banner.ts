@@ -30,7 +30,8 @@ export function startBanner(facts: BannerFacts): string {
   const fileUsers = facts.users?.entries ?? [];
   // The file may redefine `test`; then its secret is the file's, and stays unprinted.
   const defaultKey = !fileUsers.some((user) => user.accessKeyId === DEFAULT_ACCESS_KEY_ID);
-  const shown = defaultKey ? { id: DEFAULT_ACCESS_KEY_ID, secret: DEFAULT_SECRET_ACCESS_KEY } : { id: fileUsers[0]!.accessKeyId, secret: `<secret of ${fileUsers[0]!.accessKeyId}>` };
+  const firstId = fileUsers[0]?.accessKeyId ?? DEFAULT_ACCESS_KEY_ID;
+  const shown = defaultKey ? { id: DEFAULT_ACCESS_KEY_ID, secret: DEFAULT_SECRET_ACCESS_KEY } : { id: firstId, secret: `<secret of ${firstId}>` };
   const lines = [
     `Strongbox listening on ${facts.url}  (KMS, CloudTrail LookupEvents)`,
     `  Region ${facts.region}, account ${facts.account}`,

@@ -6,55 +6,8 @@
  * (their message and code; the stack trace too with `STRONGBOX_DEBUG=1`).
  */
 
-import { inspect } from 'node:util';
-import { CliError, EXIT_FAILURE, EXIT_USAGE } from './errors.ts';
-import { runServe, type CliIo } from './serve.ts';
-
-/** `strongbox --help`. */
-export const USAGE: string = `Usage: strongbox <command> [options]
-
-Commands:
-  serve    serve the KMS emulator and CloudTrail LookupEvents on one local HTTP port
-
-Run 'strongbox serve --help' for the options of serve.
-`;
-
-/**
- * Runs the CLI with `argv` (without the node and script paths).
- * @returns the exit code.
- */
-export async function main(argv: readonly string[], io: CliIo): Promise<number> {
-  const [command, ...rest] = argv;
-  try {
-    if (command === undefined) throw new CliError("missing command: try 'strongbox serve' (see strongbox --help)", EXIT_USAGE);
-    if (command === '--help' || command === '-h' || command === 'help') {
-      io.stdout(USAGE);
-      return 0;
-    }
-    if (command === 'serve') return await runServe(rest, io);
-    throw new CliError(`unknown command '${command}' (see strongbox --help)`, EXIT_USAGE);
-  } catch (error) {
-    if (error instanceof CliError) {
-      io.stderr(`strongbox: ${error.message}\n`);
-      return error.exitCode;
-    }
-    io.stderr(unexpectedFailure(error, process.env['STRONGBOX_DEBUG'] === '1'));
-    return EXIT_FAILURE;
-  }
-}
-
-/**
- * An error no part of the CLI recognised: one line with its message and code, so a failure reads
- * like every other one; with `debug`, the stack trace (and causes) follow on the next lines.
- */
-function unexpectedFailure(error: unknown, debug: boolean): string {
-  const code = (error as { code?: unknown } | null)?.code;
-  const message = error instanceof Error ? error.message : String(error);
-  // The first line only: some messages (a parser's, a tool's) span several.
-  const line = `strongbox: unexpected error: ${message.split('\n')[0]}${typeof code === 'string' && code !== '' ? ` (${code})` : ''}\n`;
-  if (!debug || !(error instanceof Error)) return line;
-  return `${line}${inspect(error)}\n`;
-}
+import { main } from './main.ts';
+import type { CliIo } from './serve.ts';
 
 const io: CliIo = { stdout: (text) => process.stdout.write(text), stderr: (text) => process.stderr.write(text) };
 // Exit explicitly: a clean shutdown has closed the server and the store, and nothing else should

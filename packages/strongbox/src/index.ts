@@ -9,8 +9,13 @@
  * const server = await startServer({ port: 0 });
  * // point @aws-sdk/client-kms at server.url with credentials test/test
  * await server.close();
+ *
+ * // or with no port at all:
+ * const strongbox = await startInProcess();
+ * const kms = new KMSClient({ ...strongbox.clientConfig });
  * ```
  */
 
-export { startServer, type RunningServer, type ServerOptions } from './server.ts';
-export { createRouter, targetRoute, type NodeListener, type Route } from './router.ts';
+export { openEndpoint, startServer, type Endpoint, type EndpointOptions, type RunningServer, type ServerOptions } from './server.ts';
+export { IN_PROCESS_ENDPOINT, startInProcess, type InProcessClientConfig, type InProcessStrongbox } from './in-process.ts';
+export { createProtocolRouter, createRouter, targetRoute, type NodeListener, type ProtocolRoute, type Route } from './router.ts';

@@ -74,8 +74,9 @@ export function parseServeArgs(args: readonly string[]): ServeArgs {
     if (values['no-quotas']) usage(`${values.quotas === undefined ? '--quota-scale' : '--quotas'} and --no-quotas cannot be used together`);
     const profile = values.quotas;
     if (profile !== undefined && profile !== 'cryptographic' && profile !== 'aws') usage(`--quotas expected cryptographic or aws, got '${profile}'`);
-    const scale = values['quota-scale'] === undefined ? undefined : Number(values['quota-scale']);
-    if (scale !== undefined && (values['quota-scale']!.trim() === '' || !Number.isFinite(scale) || scale <= 0)) usage(`--quota-scale expected a positive number, got '${values['quota-scale']}'`);
+    const scaleText = values['quota-scale'];
+    const scale = scaleText === undefined ? undefined : Number(scaleText);
+    if (scaleText !== undefined && scale !== undefined && (scaleText.trim() === '' || !Number.isFinite(scale) || scale <= 0)) usage(`--quota-scale expected a positive number, got '${scaleText}'`);
     quotas = { ...(profile === undefined ? {} : { profile }), ...(scale === undefined ? {} : { scale }) };
   } else if (values['no-quotas']) {
     quotas = false;

@@ -8,6 +8,7 @@
  */
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { json11Response, type HttpRequest, type ProtocolHandler, type TextResponse } from '@strongbox/service-kernel';
 
 /** A `node:http` request listener. */
 export type NodeListener = (request: IncomingMessage, response: ServerResponse) => void;
@@ -47,18 +48,40 @@ export function createRouter(routes: readonly Route[]): NodeListener {
     for (const route of routes) if (route.matches(request)) return route.listener(request, response);
     // Drain the body so the connection stays usable, then answer.
     request.resume();
-    const target = targetOf(request);
-    const message = `No service on this endpoint handles ${target === '' ? 'requests without X-Amz-Target' : `X-Amz-Target '${target}'`}; it serves ${served}.`;
-    const body = JSON.stringify({ __type: 'UnknownOperationException', message });
-    response.writeHead(400, {
-      'Content-Type': 'application/x-amz-json-1.1',
-      'Content-Length': String(Buffer.byteLength(body)),
-      'X-Amzn-Errortype': 'UnknownOperationException',
-      'x-amzn-RequestId': crypto.randomUUID(),
-      Date: new Date().toUTCString(),
-    });
-    response.end(body);
+    const answer = unknownTarget(targetOf(request), served);
+    response.writeHead(answer.status, answer.headers);
+    response.end(answer.body);
   };
+}
+
+/** One service of the endpoint as a protocol handler, chosen by `X-Amz-Target` prefix. */
+export interface ProtocolRoute {
+  /** For messages, e.g. `KMS`. */
+  readonly service: string;
+  /** `X-Amz-Target` prefixes it answers (SDKs do not all spell a service's target alike). */
+  readonly prefixes: readonly string[];
+  readonly handler: ProtocolHandler;
+}
+
+/**
+ * The endpoint as one protocol handler (the in-process mode): the first route whose prefix the
+ * request's `X-Amz-Target` has answers; nothing matching gets the router's
+ * UnknownOperationException.
+ * @example createProtocolRouter([{ service: 'KMS', prefixes: ['TrentService.'], handler }])
+ */
+export function createProtocolRouter(routes: readonly ProtocolRoute[]): ProtocolHandler {
+  const served = routes.map((route) => route.service).join(', ');
+  return async (request: HttpRequest) => {
+    const target = request.headers['x-amz-target'] ?? '';
+    for (const route of routes) for (const prefix of route.prefixes) if (target.startsWith(prefix)) return route.handler(request);
+    return unknownTarget(target, served);
+  };
+}
+
+/** The JSON 1.1 `UnknownOperationException` naming the target and the services served. */
+function unknownTarget(target: string, served: string): TextResponse {
+  const message = `No service on this endpoint handles ${target === '' ? 'requests without X-Amz-Target' : `X-Amz-Target '${target}'`}; it serves ${served}.`;
+  return json11Response(400, crypto.randomUUID(), JSON.stringify({ __type: 'UnknownOperationException', message }), 'UnknownOperationException');
 }
 
 function targetOf(request: IncomingMessage): string {

@@ -17,6 +17,17 @@ import { startServer, type RunningServer } from './server.ts';
 export interface CliIo {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
+  /**
+   * Where stop signals come from: calls its listener with each SIGINT or SIGTERM. Default: the
+   * process's own (tests that run the CLI in-process pass a source they control).
+   */
+  readonly signals?: (listener: (signal: NodeJS.Signals) => void) => void;
+}
+
+/** The process's SIGINT and SIGTERM. */
+function processSignals(listener: (signal: NodeJS.Signals) => void): void {
+  process.on('SIGINT', listener);
+  process.on('SIGTERM', listener);
 }
 
 /**
@@ -63,8 +74,14 @@ async function start(flags: ServeArgs, users: UserDirectory | undefined, seed: S
         ? {}
         : {
             dataDirectory: flags.data,
-            // Changes are refused from then on (callers get KMSInternalException); say why, once.
-            onStoreError: (error: Error) => io.stderr(`strongbox: writing to ${flags.data} failed, no further changes are accepted: ${error.message}\n`),
+            // Say why changes are refused (callers get KMSInternalException): for good after a write
+            // failure, until there is room again on a full disk (once per episode).
+            onStoreError: (error: Error) =>
+              io.stderr(
+                (error as { code?: string }).code === 'DISK_FULL'
+                  ? `strongbox: ${flags.data} is out of space; changes are refused (reads go on) until there is room again\n`
+                  : `strongbox: writing to ${flags.data} failed, no further changes are accepted: ${error.message}\n`,
+              ),
           }),
     });
   } catch (error) {
@@ -142,7 +159,6 @@ function nextSignal(io: CliIo): Promise<NodeJS.Signals> {
       received = true;
       resolve(signal);
     };
-    process.on('SIGINT', handler);
-    process.on('SIGTERM', handler);
+    (io.signals ?? processSignals)(handler);
   });
 }

@@ -24,22 +24,27 @@ import {
   type UserDirectory,
 } from '@strongbox/kms';
 import { CLOUDTRAIL_TARGET_PREFIXES, createCloudTrailHandler, createJson11Handler, createSigV4Authenticator, toNodeListener } from '@strongbox/kms/http';
+import type { ProtocolHandler } from '@strongbox/service-kernel';
 import { quotasRoute } from './admin.ts';
-import { createRouter, targetRoute, type Route } from './router.ts';
+import { createProtocolRouter, createRouter, targetRoute, type ProtocolRoute, type Route } from './router.ts';
 
 /** How to run the endpoint. */
-export interface ServerOptions {
+export interface ServerOptions extends EndpointOptions {
   /** TCP port; 0 picks a free one. Default 4566 (the port AWS tooling conventionally uses for local endpoints). */
   readonly port?: number;
   /** Interface to listen on. Default `127.0.0.1` (loopback only). */
   readonly host?: string;
+}
+
+/** What the endpoint serves, however it is reached (a port, or in-process). */
+export interface EndpointOptions {
   /** Default Region. Default `us-east-1`. */
   readonly region?: string;
   /** Default account (12 digits). Default `000000000000`. */
   readonly account?: string;
   /** Keep state in this directory (`openDirectoryStore`); default: in memory, lost on close. */
   readonly dataDirectory?: string;
-  /** Called once if the data directory cannot be written (the store then refuses all changes). */
+  /** Told when the data directory cannot be written: `StoreError` `WRITE_FAILED` (the store then refuses all changes) or `DISK_FULL` (changes are refused until there is room). */
   readonly onStoreError?: (error: Error) => void;
   /** Keys and aliases to create if missing (`parseSeed`), before the port opens. */
   readonly seed?: SeedDocument;
@@ -85,6 +90,30 @@ export interface RunningServer {
  * ```
  */
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
+  const endpoint = await openEndpoint(options);
+  const routes: Route[] = [
+    quotasRoute(endpoint.kms),
+    ...endpoint.routes.map((route) => targetRoute(route.service, route.prefixes, toNodeListener(route.handler))),
+    // Seam: S3 (REST-XML, no X-Amz-Target) joins here, last, claiming what the others leave.
+  ];
+  return listen(endpoint.kms, routes, options.port ?? 4566, options.host ?? '127.0.0.1');
+}
+
+/** The services of one endpoint, before they are put on a port or behind an in-process handler. */
+export interface Endpoint {
+  readonly kms: Kms;
+  /** The services by `X-Amz-Target` prefix, each a protocol handler. */
+  readonly routes: readonly ProtocolRoute[];
+  /** All of them behind one protocol handler (what the in-process mode serves). */
+  readonly handler: ProtocolHandler;
+}
+
+/**
+ * Opens the store, applies the seed, and builds the emulator and its protocol handlers (KMS and
+ * CloudTrail LookupEvents, with SigV4 as the options say).
+ * @throws StoreError, TypeError (seed) as `startServer` documents; the store is closed again then.
+ */
+export async function openEndpoint(options: EndpointOptions = {}): Promise<Endpoint> {
   const account = options.account ?? '000000000000';
   const region = options.region ?? 'us-east-1';
   const clock = options.clock ?? systemClock;
@@ -106,13 +135,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   // skip a verification that would protect nothing. Users-file keys are verified in both modes.
   const users = options.strictAuth ? withDefaultUser(options.users ?? NO_USERS, account, region) : (options.users ?? NO_USERS);
   const auth = { users, strict: options.strictAuth ?? false, account, region, clock };
-  const routes: Route[] = [
-    quotasRoute(kms),
-    targetRoute('KMS', ['TrentService.'], toNodeListener(createJson11Handler(kms, { authenticate: createSigV4Authenticator(auth) }))),
-    targetRoute('CloudTrail LookupEvents', CLOUDTRAIL_TARGET_PREFIXES, toNodeListener(createCloudTrailHandler(kms, { authenticate: createSigV4Authenticator({ ...auth, service: 'cloudtrail' }) }))),
-    // Seam: S3 (REST-XML, no X-Amz-Target) joins here, last, claiming what the others leave.
+  const routes: ProtocolRoute[] = [
+    { service: 'KMS', prefixes: ['TrentService.'], handler: createJson11Handler(kms, { authenticate: createSigV4Authenticator(auth) }) },
+    { service: 'CloudTrail LookupEvents', prefixes: CLOUDTRAIL_TARGET_PREFIXES, handler: createCloudTrailHandler(kms, { authenticate: createSigV4Authenticator({ ...auth, service: 'cloudtrail' }) }) },
   ];
-  return listen(kms, routes, options.port ?? 4566, options.host ?? '127.0.0.1');
+  return { kms, routes, handler: createProtocolRouter(routes) };
 }
 
 async function listen(kms: Kms, routes: readonly Route[], port: number, host: string): Promise<RunningServer> {
@@ -130,6 +157,12 @@ async function listen(kms: Kms, routes: readonly Route[], port: number, host: st
     response.once('close', finished);
     router(request, response);
   });
+  // A client may half-close its side once it has sent its request (`shutdown(SHUT_WR)`, curl and
+  // HTTP/1.0 clients do). By default node:http takes that FIN as an abort: it drops the request
+  // and ends the socket, so a request still waiting for its fsync was carried out but never
+  // answered. With this set, node:http answers first and closes after the last response
+  // (lib/_http_server.js, socketOnEnd).
+  Object.assign(server, { httpAllowHalfOpen: true });
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

@@ -1,6 +1,8 @@
 /**
  * The `strongbox` command line as a user meets it: help, and every failure as exactly one line on
- * stderr with exit code 2 (command line) or 1 (run time: files, port, data directory).
+ * stderr with exit code 2 (command line) or 1 (run time: files, port, data directory). The CLI's
+ * `main` runs in-process; a few runs go through a real child process (the bin as `pnpm start`
+ * runs it, and failures injected into the process with a preloaded module).
  */
 
 import { createServer } from 'node:net';
@@ -8,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, tempDir } from './helpers/cli.ts';
+import { runCli, runInProcess, tempDir } from './helpers/cli.ts';
 
 /** Exactly one line on stderr, starting `strongbox: `, nothing on stdout. */
 function expectOneLine(exit: { stdout: string; stderr: string }, pattern: RegExp): void {
@@ -26,7 +28,7 @@ afterAll(async () => {
 });
 
 describe('help', () => {
-  it('strongbox --help lists the commands and exits 0', async () => {
+  it('strongbox --help lists the commands and exits 0 (a real child process)', async () => {
     const exit = await runCli(['--help']);
     expect(exit).toMatchObject({ code: 0, stderr: '' });
     expect(exit.stdout).toMatch(/^Usage: strongbox <command>/);
@@ -34,7 +36,7 @@ describe('help', () => {
   });
 
   it('strongbox serve --help lists every flag and exits 0 without serving', async () => {
-    const exit = await runCli(['serve', '--help']);
+    const exit = await runInProcess(['serve', '--help']);
     expect(exit).toMatchObject({ code: 0, stderr: '' });
     for (const flag of ['--port', '--host', '--data', '--region', '--account', '--users', '--seed', '--quotas', '--quota-scale', '--no-quotas', '--strict-auth']) {
       expect(exit.stdout).toContain(flag);
@@ -52,7 +54,7 @@ describe('command-line mistakes exit 2 with one line', () => {
     [['launch'], /unknown command 'launch'/],
     [[], /missing command/],
   ])('strongbox %j', async (args, pattern) => {
-    const exit = await runCli(args);
+    const exit = await runInProcess(args);
     expect(exit.code).toBe(2);
     expectOneLine(exit, pattern);
   });
@@ -60,27 +62,27 @@ describe('command-line mistakes exit 2 with one line', () => {
 
 describe('run-time failures exit 1 with one line', () => {
   it('an unreadable users file', async () => {
-    const exit = await runCli(['serve', '--port', '0', '--users', `${dir.path}/missing.json`]);
+    const exit = await runInProcess(['serve', '--port', '0', '--users', `${dir.path}/missing.json`]);
     expect(exit.code).toBe(1);
     expectOneLine(exit, /^strongbox: cannot read users file '.*missing\.json': no such file\n$/);
   });
 
   it('a users file with a bad entry, named', async () => {
     const users = await dir.file('users.json', JSON.stringify({ users: [{ accessKeyId: 'AKIAX', secretAccessKey: 's', principal: 'bob' }] }));
-    const exit = await runCli(['serve', '--port', '0', '--users', users]);
+    const exit = await runInProcess(['serve', '--port', '0', '--users', users]);
     expect(exit.code).toBe(1);
     expectOneLine(exit, /^strongbox: users file '.*users\.json': users\[0\] \(AKIAX\): "principal" expected an IAM or STS principal ARN, got "bob"\n$/);
   });
 
   it('an unreadable seed file', async () => {
-    const exit = await runCli(['serve', '--port', '0', '--seed', dir.path]);
+    const exit = await runInProcess(['serve', '--port', '0', '--seed', dir.path]);
     expect(exit.code).toBe(1);
     expectOneLine(exit, /^strongbox: cannot read seed file '.*': is a directory\n$/);
   });
 
   it('a seed file with a bad key', async () => {
     const seed = await dir.file('seed.json', JSON.stringify({ keys: [{ keyId: 'orders' }] }));
-    const exit = await runCli(['serve', '--port', '0', '--seed', seed]);
+    const exit = await runInProcess(['serve', '--port', '0', '--seed', seed]);
     expect(exit.code).toBe(1);
     expectOneLine(exit, /^strongbox: seed file '.*seed\.json': "keys\[0\]\.keyId" expected a lowercase UUID/);
   });
@@ -90,7 +92,7 @@ describe('run-time failures exit 1 with one line', () => {
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
     const { port } = blocker.address() as AddressInfo;
     try {
-      const exit = await runCli(['serve', '--port', String(port)]);
+      const exit = await runInProcess(['serve', '--port', String(port)]);
       expect(exit.code).toBe(1);
       expectOneLine(exit, new RegExp(`^strongbox: port ${port} is already in use `));
     } finally {
@@ -100,7 +102,7 @@ describe('run-time failures exit 1 with one line', () => {
 
   it('a data directory that cannot be created', async () => {
     const file = await dir.file('not-a-directory', 'x');
-    const exit = await runCli(['serve', '--port', '0', '--data', `${file}/data`]);
+    const exit = await runInProcess(['serve', '--port', '0', '--data', `${file}/data`]);
     expect(exit.code).toBe(1);
     expectOneLine(exit, /^strongbox: data directory '.*not-a-directory\/data': /);
   });
@@ -132,13 +134,13 @@ describe('failures the CLI does not expect are one line too', () => {
 describe('users and seed files that are not JSON', () => {
   it('are reported by line and column, never quoting the secret next to the mistake', async () => {
     const users = await dir.file('broken-users.json', '{"users": [{"accessKeyId": "AKIAX", "secretAccessKey": s3cr3tKEY, "principal": "arn:aws:iam::000000000000:user/x"}]}');
-    const usersExit = await runCli(['serve', '--port', '0', '--users', users]);
+    const usersExit = await runInProcess(['serve', '--port', '0', '--users', users]);
     expect(usersExit.code).toBe(1);
     expectOneLine(usersExit, /^strongbox: users file '.*broken-users\.json': not valid JSON \(syntax error at line 1, column 56\)\n$/);
     expect(usersExit.stderr).not.toContain('s3cr3t');
     const material = 'AwoRGB8mLTQ7QklQV15lbHN6gYiPlp2kq7K5wMfO1dw=';
     const seed = await dir.file('broken-seed.json', `{"keys": [{"keyId": "0b3f7c2e-8d4a-4e1f-9a6b-5c2d1e0f3a47", "material": ${material}}]}`);
-    const seedExit = await runCli(['serve', '--port', '0', '--seed', seed]);
+    const seedExit = await runInProcess(['serve', '--port', '0', '--seed', seed]);
     expect(seedExit.code).toBe(1);
     expectOneLine(seedExit, /^strongbox: seed file '.*broken-seed\.json': not valid JSON \(syntax error at line 1, column 73\)\n$/);
     expect(seedExit.stderr).not.toContain(material.slice(0, 12));

@@ -1,5 +1,6 @@
 /**
- * `strongbox serve` end to end: the CLI as a child process, spoken to by the official
+ * `strongbox serve` end to end: the CLI (in-process, on a real port; as a child process where a
+ * real signal matters), spoken to by the official
  * `@aws-sdk/client-kms` and `@aws-sdk/client-cloudtrail` (and the AWS CLI when installed), as a
  * user's program would: KMS and CloudTrail on one port, persistence across restarts, seeds, users
  * with identity policies under strict authentication, quotas, and a graceful SIGTERM.
@@ -11,20 +12,27 @@ import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import { CreateKeyCommand, DecryptCommand, DescribeKeyCommand, EncryptCommand } from '@aws-sdk/client-kms';
-import { cloudTrailClient, failureOf, kmsClient, serve, tempDir, type ServeProcess } from './helpers/cli.ts';
+import { cloudTrailClient, failureOf, kmsClient, serve, serveInProcess, tempDir, type ServeProcess, type Serving } from './helpers/cli.ts';
 
-const running: ServeProcess[] = [];
+const running: Serving[] = [];
 afterEach(async () => {
   // A test that failed midway must not leave a server behind.
   for (const server of running.splice(0)) await server.stop('SIGKILL');
 });
-async function started(args: readonly string[] = []): Promise<ServeProcess> {
+/** `strongbox serve` run in-process (its real port, its real output). */
+async function started(args: readonly string[] = []): Promise<Serving> {
+  const server = await serveInProcess(args);
+  running.push(server);
+  return server;
+}
+/** `strongbox serve` as a child process, for real signals. */
+async function startedChild(args: readonly string[] = []): Promise<ServeProcess> {
   const server = await serve(args);
   running.push(server);
   return server;
 }
 /** Stops a server started by `started` with SIGTERM and returns how it exited. */
-async function stopped(server: ServeProcess): Promise<Awaited<ReturnType<ServeProcess['stop']>>> {
+async function stopped(server: Serving): Promise<Awaited<ReturnType<Serving['stop']>>> {
   running.splice(running.indexOf(server), 1);
   return server.stop('SIGTERM');
 }
@@ -190,7 +198,7 @@ describe('users and strict authentication', () => {
 
 describe('SIGTERM', () => {
   it('stops accepting, finishes the request in flight, prints one line and exits 0', async () => {
-    const server = await started(['--data', `${dir.path}/data-sigterm`]);
+    const server = await startedChild(['--data', `${dir.path}/data-sigterm`]);
     const { hostname, port } = new URL(server.url);
     // Expect: 100-continue lets the test know the server holds the request before the body is sent.
     const pending = request({ hostname, port, method: 'POST', path: '/', headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'TrentService.CreateKey', 'content-length': '2', expect: '100-continue' } });
@@ -221,7 +229,7 @@ describe('SIGTERM', () => {
 });
 
 describe('SIGINT', () => {
-  it('(Ctrl-C) stops the same way: one line, exit 0', async () => {
+  it('(Ctrl-C, delivered to the CLI in-process) stops the same way: one line, exit 0', async () => {
     const server = await started();
     const before = server.stdout();
     const exit = await server.stop('SIGINT');

@@ -4,6 +4,8 @@
  */
 
 import { request } from 'node:http';
+import { connect } from 'node:net';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CreateKeyCommand, DescribeKeyCommand } from '@aws-sdk/client-kms';
 import { parseUsers } from '@strongbox/kms';
@@ -112,6 +114,26 @@ describe('startServer', () => {
       for (let i = 0; i < 3; i++) await kms.send(new CreateKeyCommand({}));
     } finally {
       kms.destroy();
+      await server.close();
+    }
+  });
+
+  it('answers a request whose client half-closes its side after sending it, with --data', async () => {
+    const server = await startServer({ port: 0, dataDirectory: join(dir.path, 'half-close') });
+    try {
+      const body = '{"Description":"half-closed"}';
+      const socket = connect(server.port, '127.0.0.1');
+      let received = '';
+      socket.on('data', (chunk: Buffer) => (received += chunk.toString('utf8')));
+      socket.write(`POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-amz-json-1.1\r\nX-Amz-Target: TrentService.CreateKey\r\nContent-Length: ${body.length}\r\n\r\n${body}`);
+      socket.end();
+      await new Promise((resolve) => socket.on('close', resolve));
+      expect(received.split('\r\n')[0]).toBe('HTTP/1.1 200 OK');
+      const keyId = (JSON.parse(received.slice(received.indexOf('\r\n\r\n') + 4)) as { KeyMetadata: { KeyId: string } }).KeyMetadata.KeyId;
+      expect(server.kms.auditTrail.lookup({ eventName: 'CreateKey' }).records).toHaveLength(1);
+      const { KeyMetadata } = await server.kms.describeKey({ KeyId: keyId });
+      expect(KeyMetadata.Description).toBe('half-closed');
+    } finally {
       await server.close();
     }
   });

@@ -187,5 +187,7 @@ export function createAwsManagedKey(random: Random, now: number, account: string
 
 function specOf(aliasName: string): ManagedKeySpec {
   if (!isAwsManagedAliasName(aliasName)) throw new RangeError(`"aliasName" expected a predefined alias/aws/* name, got ${JSON.stringify(aliasName)}`);
-  return CATALOGUE[aliasName.slice(AWS_ALIAS_PREFIX.length)]!;
+  const spec = CATALOGUE[aliasName.slice(AWS_ALIAS_PREFIX.length)];
+  if (spec === undefined) throw new RangeError(`"aliasName" expected a predefined alias/aws/* name, got ${JSON.stringify(aliasName)}`);
+  return spec;
 }

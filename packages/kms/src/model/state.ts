@@ -79,6 +79,52 @@ export class KmsState {
     }
   }
 
+  /**
+   * The changes that undo `change` if applied right after it, computed before it is applied: the
+   * records it replaces or removes are put back (a deleted key's aliases and grants too), the ones
+   * it creates are deleted. Undoing a series of changes applies their inverses newest first
+   * (the data directory rolls back changes it could not write, `persistence/directory-store.ts`).
+   * Exact for states in which every alias and grant names an existing key, as KMS keeps them
+   * (undoing a key's creation deletes it, and with it whatever names it); creation order may
+   * differ after an undone deletion.
+   * @example const undo = state.inverseOf(change); state.apply(change); for (const c of undo) state.apply(c);
+   */
+  inverseOf(change: Change): Change[] {
+    switch (change.type) {
+      case 'putKey': {
+        const previous = this.#keys.get(change.key.keyId);
+        return previous === undefined ? [{ type: 'deleteKey', keyId: change.key.keyId }] : [{ type: 'putKey', key: previous }];
+      }
+      case 'deleteKey': {
+        const key = this.#keys.get(change.keyId);
+        if (key === undefined) return [];
+        const aliases = [...(this.#aliases.get(scope(key.account, key.region))?.values() ?? [])].filter((alias) => alias.targetKeyId === key.keyId);
+        return [
+          { type: 'putKey', key },
+          ...aliases.map((alias): Change => ({ type: 'putAlias', alias })),
+          ...this.grantsOf(key.keyId).map((grant): Change => ({ type: 'putGrant', grant })),
+        ];
+      }
+      case 'putAlias': {
+        const { account, region, aliasName } = change.alias;
+        const previous = this.alias(account, region, aliasName);
+        return previous === undefined ? [{ type: 'deleteAlias', account, region, aliasName }] : [{ type: 'putAlias', alias: previous }];
+      }
+      case 'deleteAlias': {
+        const previous = this.alias(change.account, change.region, change.aliasName);
+        return previous === undefined ? [] : [{ type: 'putAlias', alias: previous }];
+      }
+      case 'putGrant': {
+        const previous = this.#grants.get(change.grant.grantId);
+        return previous === undefined ? [{ type: 'deleteGrant', grantId: change.grant.grantId }] : [{ type: 'putGrant', grant: previous }];
+      }
+      case 'deleteGrant': {
+        const previous = this.#grants.get(change.grantId);
+        return previous === undefined ? [] : [{ type: 'putGrant', grant: previous }];
+      }
+    }
+  }
+
   /** The key with this id, in any account or Region. */
   key(keyId: string): KeyRecord | undefined {
     return this.#keys.get(keyId);

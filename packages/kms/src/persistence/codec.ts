@@ -14,12 +14,13 @@
  */
 
 import { RawAesKeyring, open, seal, type Backend, type EncryptionContext } from '@strongbox/envelope';
+import type { AuditEvent } from '@strongbox/service-kernel';
 import { emptyRecord } from '../model/dictionary.ts';
 import type { Change } from '../model/state.ts';
 import { encodeRecord } from './record-file.ts';
 
-/** A journal (changes after a snapshot) or a snapshot (the whole state). */
-export type FileKind = 'journal' | 'snapshot';
+/** A journal (changes after a snapshot), a snapshot (the whole state) or an audit file (`audit-log.ts`). */
+export type FileKind = 'journal' | 'snapshot' | 'audit';
 
 /** Snapshot and journal format version written in every snapshot header. */
 export const FORMAT_VERSION = 1;
@@ -31,7 +32,9 @@ export type Payload =
   /** First record of a snapshot. */
   | { readonly t: 'header'; readonly format: number; readonly generation: number }
   /** Last record of a snapshot: the number of records before it. */
-  | { readonly t: 'end'; readonly records: number };
+  | { readonly t: 'end'; readonly records: number }
+  /** A batch of audit events (`audit-log.ts`). */
+  | { readonly t: 'audit'; readonly events: AuditEvent[] };
 
 /** Where a record lives: bound into its encryption context. */
 export interface RecordPlace {
@@ -102,6 +105,11 @@ export function changesJson(encoded: readonly string[]): string {
   return `{"t":"changes","changes":[${encoded.join(',')}]}`;
 }
 
+/** JSON text of an audit record: events, maps escaped as in changes (`toPlain`). */
+export function auditRecordJson(events: readonly AuditEvent[]): string {
+  return JSON.stringify({ t: 'audit', events: events.map(toPlain) });
+}
+
 /** JSON text of a snapshot header. */
 export function headerJson(generation: number): string {
   return JSON.stringify({ t: 'header', format: FORMAT_VERSION, generation });
@@ -116,7 +124,7 @@ export function endJson(records: number): string {
 function decodePayload(json: string): Payload {
   const payload = fromPlain(JSON.parse(json));
   const t = (payload as { t?: unknown } | null)?.t;
-  if (t !== 'changes' && t !== 'header' && t !== 'end') throw new TypeError('record payload of unknown type');
+  if (t !== 'changes' && t !== 'header' && t !== 'end' && t !== 'audit') throw new TypeError('record payload of unknown type');
   return payload as Payload;
 }
 
@@ -130,10 +138,11 @@ function fromPlain(value: unknown): unknown {
   if (typeof value !== 'object' || value === null) return value;
   const object = value as Record<string, unknown>;
   const names = Object.keys(object);
-  if (names.length === 1) {
-    const tagged = object[names[0]!];
-    if (names[0] === '$b64' && typeof tagged === 'string') return new Uint8Array(Buffer.from(tagged, 'base64'));
-    if (names[0] === '$o' && typeof tagged === 'object' && tagged !== null && !Array.isArray(tagged)) return membersFromPlain(tagged as Record<string, unknown>);
+  const [only] = names;
+  if (names.length === 1 && only !== undefined) {
+    const tagged = object[only];
+    if (only === '$b64' && typeof tagged === 'string') return new Uint8Array(Buffer.from(tagged, 'base64'));
+    if (only === '$o' && typeof tagged === 'object' && tagged !== null && !Array.isArray(tagged)) return membersFromPlain(tagged as Record<string, unknown>);
   }
   return membersFromPlain(object);
 }

@@ -18,10 +18,17 @@
  * fsync), then journal <gen+1> is created and generation <gen>'s files are deleted; recovery
  * (`recovery.ts`) handles a crash between any two of these steps. Every record is sealed under
  * the root key (`codec.ts`). `whenDurable` lets the dispatcher hold a response that rests on a
- * change still waiting for its fsync. If a write or fsync fails, memory may hold changes the disk
- * lacks, so the store refuses every later commit, and `whenDurable` every later response, with
- * `KMSInternalException`, and reports the cause through `failure` and `onError`; restart to
- * recover the durable state.
+ * change still waiting for its fsync.
+ *
+ * A full disk (ENOSPC, EDQUOT) is a passing condition: the journal is cut back to its last durable
+ * record, every change not yet durable is rolled back in memory (each commit keeps the inverse of
+ * its changes, `KmsState.inverseOf`), and the requests that made them fail with
+ * `KMSInternalException`; nothing acknowledged is lost, reads go on, and the next commit simply
+ * tries again, so writes resume by themselves once there is space. A snapshot the disk has no room
+ * for is skipped (the journal keeps growing until one fits). Any other write or fsync failure, or
+ * one the journal cannot be cut back from, leaves memory and disk possibly apart, so the store
+ * refuses every later commit, and `whenDurable` every later response, with `KMSInternalException`,
+ * and reports the cause through `failure` and `onError`; restart to recover the durable state.
  */
 
 import { mkdir, open, readdir, unlink, type FileHandle } from 'node:fs/promises';
@@ -29,9 +36,10 @@ import type { Backend } from '@strongbox/envelope';
 import { KmsError } from '../errors.ts';
 import { KmsState, type Change } from '../model/state.ts';
 import { changesJson, encodeChange, RecordSealer } from './codec.ts';
+import { AuditLog, type AuditSink } from './audit-log.ts';
 import { acquireLock } from './directory-lock.ts';
 import { StoreError } from './errors.ts';
-import { classifyFiles, journalName, nodeFileIo, pathIn, snapshotName, syncDirectory, type FileIo } from './files.ts';
+import { classifyFiles, isOutOfSpace, journalName, nodeFileIo, pathIn, snapshotName, syncDirectory, type FileIo } from './files.ts';
 import { recover, type Recovered } from './recovery.ts';
 import { resolveRootKey, type RootKeySource } from './root-key.ts';
 import { writeSnapshot } from './snapshot.ts';
@@ -39,6 +47,8 @@ import type { ChangeStore } from './store.ts';
 
 /** Default journal size that triggers a snapshot (or the last snapshot's size, if larger). */
 export const DEFAULT_SNAPSHOT_THRESHOLD_BYTES: number = 4 * 1024 * 1024;
+/** After a snapshot found no room: journal growth before the next try. */
+const SNAPSHOT_RETRY_BYTES = 1024 * 1024;
 /** JSON text per journal record before a batch is split (only ever between two commits). */
 const RECORD_SPLIT_CHARACTERS = 8 * 1024 * 1024;
 
@@ -53,12 +63,18 @@ export interface DirectoryStoreOptions {
    * 4 MiB or the last snapshot's size, whichever is larger (so compaction stays linear overall).
    */
   readonly snapshotThresholdBytes?: number;
-  /** Called once if a write or fsync fails (the store then refuses all commits). */
+  /**
+   * Told about write failures: a `StoreError` `WRITE_FAILED` once, when the store stops (it then
+   * refuses all commits), or `DISK_FULL` when a full disk first refuses a write after the last
+   * successful one (the store rolls back and carries on).
+   */
   readonly onError?: (error: Error) => void;
   /** Crypto backend for sealing; default the platform's. */
   readonly backend?: Backend;
   /** File writes and syncs; for fault-injection tests only. */
   readonly io?: FileIo;
+  /** Size past which a new audit file starts (`audit-log.ts`). Default 4 MiB. */
+  readonly auditFileBytes?: number;
 }
 
 /** A store on a data directory. */
@@ -66,6 +82,8 @@ export interface DirectoryStore extends ChangeStore {
   readonly directory: string;
   /** Where the root key came from. */
   readonly rootKeySource: RootKeySource;
+  /** The data directory's audit log (`audit-log.ts`). */
+  readonly audit: AuditSink;
   /** The write or fsync failure that stopped the store, if any. */
   readonly failure: Error | undefined;
   /** Writes a snapshot now and starts a new journal. @throws KmsError if the store has failed or closed. */
@@ -115,8 +133,9 @@ export async function openDirectoryStore(options: DirectoryStoreOptions): Promis
       const snapshotBytes = await writeSnapshot(directory, 1, [], sealer, io);
       recovered = { state: new KmsState(), generation: 1, journalRecords: 0, journalBytes: 0, snapshotBytes };
     }
+    const audit = await AuditLog.open(directory, files.audits, sealer, io, options.auditFileBytes);
     const journal = await openJournal(directory, recovered.generation);
-    return new DataDirectoryStore({ directory, sealer, io, journal, recovered, release, rootKeySource: rootKey.source, threshold, onError: options.onError });
+    return new DataDirectoryStore({ directory, sealer, io, journal, recovered, audit, release, rootKeySource: rootKey.source, threshold, onError: options.onError });
   } catch (error) {
     sealer?.destroy();
     await release();
@@ -137,6 +156,8 @@ interface Waiter {
 
 interface Pending extends Waiter {
   readonly changes: readonly Change[];
+  /** The changes that undo this commit, in the order to apply them (see `KmsState.inverseOf`). */
+  readonly undo: readonly Change[];
   /** This commit's number in apply order. */
   readonly serial: number;
 }
@@ -152,6 +173,7 @@ interface Parts {
   readonly io: FileIo;
   readonly journal: FileHandle;
   readonly recovered: Recovered;
+  readonly audit: AuditLog;
   readonly release: () => Promise<void>;
   readonly rootKeySource: RootKeySource;
   readonly threshold: number | undefined;
@@ -165,6 +187,7 @@ function unavailable(): KmsError {
 
 class DataDirectoryStore implements DirectoryStore {
   readonly state: KmsState;
+  readonly audit: AuditSink;
   readonly directory: string;
   readonly rootKeySource: RootKeySource;
   readonly #parts: Parts;
@@ -183,10 +206,17 @@ class DataDirectoryStore implements DirectoryStore {
   #running: Promise<void> = Promise.resolve();
   #failure: Error | undefined;
   #closing: Promise<void> | undefined;
+  /** Set once a snapshot is durable: a failure after it cannot be rolled back. */
+  #snapshotPlaced = false;
+  /** Journal size before which no threshold snapshot is tried again (after one found no space). */
+  #snapshotRetryBytes = 0;
+  /** Whether the disk was full at the last write (so `DISK_FULL` is reported once per episode). */
+  #diskFull = false;
 
   constructor(parts: Parts) {
     this.#parts = parts;
     this.state = parts.recovered.state;
+    this.audit = parts.audit;
     this.directory = parts.directory;
     this.rootKeySource = parts.rootKeySource;
     this.#journal = parts.journal;
@@ -204,10 +234,15 @@ class DataDirectoryStore implements DirectoryStore {
     // Refuse before applying: after a failure memory must not drift further from the disk.
     if (this.#failure !== undefined || this.#closing !== undefined) return Promise.reject(unavailable());
     if (changes.length === 0) return Promise.resolve();
-    for (const change of changes) this.state.apply(change);
+    const inverses: Change[][] = [];
+    for (const change of changes) {
+      inverses.push(this.state.inverseOf(change));
+      this.state.apply(change);
+    }
+    const undo = inverses.reverse().flat();
     const serial = ++this.#applied;
     return new Promise((resolve, reject) => {
-      this.#pending.push({ changes, serial, resolve, reject });
+      this.#pending.push({ changes, undo, serial, resolve, reject });
       this.#schedule();
     });
   }
@@ -231,6 +266,7 @@ class DataDirectoryStore implements DirectoryStore {
     this.#closing ??= (async () => {
       // Commits already accepted are still written (or rejected, if the store failed).
       while (this.#active) await this.#running;
+      await this.#parts.audit.close();
       await this.#journal.close().catch(() => undefined);
       this.#parts.sealer.destroy();
       await this.#parts.release();
@@ -257,26 +293,53 @@ class DataDirectoryStore implements DirectoryStore {
       }
       try {
         const threshold = this.#parts.threshold ?? Math.max(DEFAULT_SNAPSHOT_THRESHOLD_BYTES, this.#snapshotBytes);
+        const due = this.#journalBytes >= threshold && this.#journalBytes > 0 && this.#journalBytes >= this.#snapshotRetryBytes;
         // No await between taking the batch and capturing the state in #snapshot: the snapshot
         // then holds exactly the durable records plus this batch.
-        if (snapshotWaiters.length > 0 || (this.#journalBytes >= threshold && this.#journalBytes > 0)) await this.#snapshot();
+        if (snapshotWaiters.length > 0 || due) await this.#snapshotOrAppend(batch, snapshotWaiters.length > 0);
         else await this.#append(batch);
       } catch (error) {
-        this.#fail(error instanceof Error ? error : new Error(String(error)), [...batch, ...snapshotWaiters]);
-        this.#active = false;
-        return;
+        const cause = error instanceof Error ? error : new Error(String(error));
+        if (!isOutOfSpace(cause) || this.#snapshotPlaced || !(await this.#cutBack())) {
+          this.#fail(cause, [...batch, ...snapshotWaiters]);
+          this.#active = false;
+          return;
+        }
+        this.#rollBack(cause, batch, snapshotWaiters);
+        continue;
       }
-      if (batch.length > 0) this.#durable = batch.at(-1)!.serial;
-      for (const waiter of batch) waiter.resolve();
+      this.#settle(batch);
       for (const waiter of snapshotWaiters) waiter.resolve();
-      this.#barriers = this.#barriers.filter((barrier) => (barrier.serial <= this.#durable ? (barrier.resolve(), false) : true));
+      if (this.#diskFull) this.#diskFull = false;
     }
   }
 
+  /**
+   * A snapshot (asked for, or due by size) holding this batch; a due one the disk has no room for
+   * is put off, and the batch appended to the journal instead.
+   */
+  async #snapshotOrAppend(batch: readonly Pending[], asked: boolean): Promise<void> {
+    try {
+      await this.#snapshot();
+    } catch (error) {
+      if (asked || this.#snapshotPlaced || !isOutOfSpace(error)) throw error;
+      this.#snapshotRetryBytes = this.#journalBytes + SNAPSHOT_RETRY_BYTES;
+      await this.#append(batch);
+    }
+  }
+
+  /** Marks commits durable, in order, and answers them and the barriers they release. */
+  #settle(pendings: readonly Pending[]): void {
+    if (pendings.length === 0) return;
+    this.#durable = pendings.at(-1)!.serial;
+    for (const waiter of pendings) waiter.resolve();
+    this.#barriers = this.#barriers.filter((barrier) => (barrier.serial <= this.#durable ? (barrier.resolve(), false) : true));
+  }
+
   async #append(batch: readonly Pending[]): Promise<void> {
-    const records: Uint8Array[] = [];
     let encoded: string[] = [];
     let characters = 0;
+    let first = 0;
     for (const [index, pending] of batch.entries()) {
       for (const change of pending.changes) {
         const json = encodeChange(change);
@@ -286,20 +349,22 @@ class DataDirectoryStore implements DirectoryStore {
       // Split only between commits: a commit's changes always land in one record, so recovery
       // never replays half of one.
       if (characters >= RECORD_SPLIT_CHARACTERS || index === batch.length - 1) {
-        records.push(await this.#parts.sealer.sealRecord(changesJson(encoded), { kind: 'journal', generation: this.#generation, sequence: this.#sequence + records.length }));
+        const record = await this.#parts.sealer.sealRecord(changesJson(encoded), { kind: 'journal', generation: this.#generation, sequence: this.#sequence });
+        // One write and one fdatasync per record, in order: a record reaches the disk only after
+        // the one before it is durable, so a crash can tear only the last record of the journal,
+        // the invariant recovery relies on to tell a torn tail from damage (record-file.ts). One
+        // write for several records would let a power loss keep a later record but not an
+        // earlier one.
+        await this.#parts.io.write(this.#journal, record);
+        await this.#parts.io.sync(this.#journal);
+        this.#sequence += 1;
+        this.#journalBytes += record.length;
+        // These commits are durable now, even if a later record of the batch fails.
+        this.#settle(batch.slice(first, index + 1));
+        first = index + 1;
         encoded = [];
         characters = 0;
       }
-    }
-    // One write and one fdatasync per record, in order: a record reaches the disk only after the
-    // one before it is durable, so a crash can tear only the last record of the journal, the
-    // invariant recovery relies on to tell a torn tail from damage (record-file.ts). One write
-    // for several records would let a power loss keep a later record but not an earlier one.
-    for (const record of records) {
-      await this.#parts.io.write(this.#journal, record);
-      await this.#parts.io.sync(this.#journal);
-      this.#sequence += 1;
-      this.#journalBytes += record.length;
     }
   }
 
@@ -309,7 +374,9 @@ class DataDirectoryStore implements DirectoryStore {
     const previous = this.#generation;
     const next = previous + 1;
     this.#snapshotBytes = await writeSnapshot(directory, next, changes, sealer, io);
-    // Snapshot <next> is durable: from here on recovery starts from it, whatever happens next.
+    // Snapshot <next> is durable: from here on recovery starts from it, whatever happens next,
+    // so no failure after this point can be rolled back.
+    this.#snapshotPlaced = true;
     const journal = await openJournal(directory, next);
     const old = this.#journal;
     this.#journal = journal;
@@ -321,6 +388,42 @@ class DataDirectoryStore implements DirectoryStore {
     await unlink(pathIn(directory, journalName(previous))).catch(() => undefined);
     await unlink(pathIn(directory, snapshotName(previous))).catch(() => undefined);
     await syncDirectory(directory).catch(() => undefined);
+    this.#snapshotPlaced = false;
+    this.#snapshotRetryBytes = 0;
+  }
+
+  /**
+   * Cuts the journal back to its last durable record (a failed append may have left part of a
+   * record, which later records must not follow). @returns whether that worked.
+   */
+  async #cutBack(): Promise<boolean> {
+    const io = this.#parts.io;
+    try {
+      await (io.truncate ?? nodeFileIo.truncate!)(this.#journal, this.#journalBytes);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * After a write the disk had no room for: undoes in memory, newest first, every commit not yet
+   * durable (this batch's rest and those queued behind it, which may build on it), and fails
+   * them, their snapshot requests and the responses waiting on them. The store stays open.
+   */
+  #rollBack(cause: Error, batch: readonly Pending[], snapshotWaiters: readonly Waiter[]): void {
+    const undone = [...batch, ...this.#pending.splice(0)].filter((pending) => pending.serial > this.#durable);
+    for (let i = undone.length - 1; i >= 0; i--) for (const change of undone[i]!.undo) this.state.apply(change);
+    this.#applied = this.#durable;
+    const rejected = [...undone, ...snapshotWaiters, ...this.#snapshotWaiters.splice(0), ...this.#barriers.splice(0)];
+    for (const waiter of rejected) waiter.reject(unavailable());
+    if (this.#diskFull) return;
+    this.#diskFull = true;
+    try {
+      this.#parts.onError?.(new StoreError('DISK_FULL', `The data directory ${this.directory} is out of space (${cause.message}); changes are refused until there is room again, reads go on.`, { cause }));
+    } catch {
+      // A failing error callback must not stop the store.
+    }
   }
 
   #fail(error: Error, waiters: readonly Waiter[]): void {

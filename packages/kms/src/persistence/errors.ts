@@ -2,8 +2,8 @@
  * @module
  * Why a data directory could not be opened or used. These are operator errors (a wrong or
  * insecure root key, a damaged directory, a second server on the same directory), raised by
- * `openDirectoryStore` before any request is served; they never reach KMS callers, who only ever
- * see `KMSInternalException` when durability fails at run time.
+ * `openDirectoryStore` before any request is served, or reported through `onError` when writing
+ * fails at run time; they never reach KMS callers, who only ever see `KMSInternalException`.
  */
 
 /** What went wrong with a data directory. */
@@ -21,7 +21,12 @@ export type StoreErrorCode =
   /** Another live process (or this one) has the directory open. */
   | 'LOCKED'
   /** A write or fsync failed at run time; the store refuses further commits. */
-  | 'WRITE_FAILED';
+  | 'WRITE_FAILED'
+  /**
+   * The disk or quota is full: the changes that could not be written were rolled back and their
+   * requests failed; reads go on, and writes resume once there is space again.
+   */
+  | 'DISK_FULL';
 
 /**
  * A data-directory failure with a closed `code` and a message that says what to do.

@@ -15,6 +15,11 @@ export interface FileIo {
   write(handle: FileHandle, bytes: Uint8Array): Promise<void>;
   /** Makes the handle's written data durable (fdatasync). */
   sync(handle: FileHandle): Promise<void>;
+  /**
+   * Cuts the file to `length` bytes and makes that durable (ftruncate, fdatasync): drops what a
+   * failed append left past the last durable record. Default: `nodeFileIo.truncate`.
+   */
+  truncate?(handle: FileHandle, length: number): Promise<void>;
 }
 
 /** Real writes and fdatasync. */
@@ -29,7 +34,21 @@ export const nodeFileIo: FileIo = Object.freeze({
   async sync(handle: FileHandle): Promise<void> {
     await handle.datasync();
   },
+  async truncate(handle: FileHandle, length: number): Promise<void> {
+    await handle.truncate(length);
+    await handle.datasync();
+  },
 });
+
+/**
+ * Whether a file-system error means the disk (or the user's quota) is full: a condition that
+ * passes, unlike an I/O error, so the store may roll back and carry on.
+ * @example isOutOfSpace(Object.assign(new Error('no space'), { code: 'ENOSPC' })) // true
+ */
+export function isOutOfSpace(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === 'ENOSPC' || code === 'EDQUOT';
+}
 
 /** Lists the snapshot and journal files of a directory. */
 export interface DataFiles {
@@ -39,11 +58,14 @@ export interface DataFiles {
   readonly journals: number[];
   /** Leftover temporary files of interrupted snapshots. */
   readonly temporaries: string[];
+  /** Audit files (`audit-log.ts`), ascending. */
+  readonly audits: number[];
 }
 
 const SNAPSHOT = /^snapshot-(\d{1,15})\.sbx$/;
 const JOURNAL = /^journal-(\d{1,15})\.sbx$/;
 const TEMPORARY = /^snapshot-\d{1,15}\.sbx\.tmp$/;
+const AUDIT = /^audit-(\d{1,15})\.sbx$/;
 
 /** The snapshot of a generation. */
 export function snapshotName(generation: number): string {
@@ -55,20 +77,28 @@ export function journalName(generation: number): string {
   return `journal-${String(generation).padStart(8, '0')}.sbx`;
 }
 
+/** An audit file (`audit-log.ts`). */
+export function auditName(number: number): string {
+  return `audit-${String(number).padStart(8, '0')}.sbx`;
+}
+
 /** Sorts a directory listing into data files. */
 export function classifyFiles(names: readonly string[]): DataFiles {
   const snapshots: number[] = [];
   const journals: number[] = [];
   const temporaries: string[] = [];
+  const audits: number[] = [];
   for (const name of names) {
     const snapshot = SNAPSHOT.exec(name);
     const journal = JOURNAL.exec(name);
+    const audit = AUDIT.exec(name);
     if (snapshot) snapshots.push(Number(snapshot[1]));
     else if (journal) journals.push(Number(journal[1]));
+    else if (audit) audits.push(Number(audit[1]));
     else if (TEMPORARY.test(name)) temporaries.push(name);
   }
   const ascending = (a: number, b: number): number => a - b;
-  return { snapshots: snapshots.sort(ascending), journals: journals.sort(ascending), temporaries };
+  return { snapshots: snapshots.sort(ascending), journals: journals.sort(ascending), temporaries, audits: audits.sort(ascending) };
 }
 
 /** fsyncs a directory so the entries created, renamed or removed in it are durable. */

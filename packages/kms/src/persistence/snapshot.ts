@@ -7,7 +7,7 @@
  * file that recovery deletes.
  */
 
-import { open, rename } from 'node:fs/promises';
+import { open, rename, unlink } from 'node:fs/promises';
 import type { Change } from '../model/state.ts';
 import { changesJson, encodeChange, endJson, headerJson, type RecordSealer } from './codec.ts';
 import { pathIn, snapshotName, syncDirectory, type FileIo } from './files.ts';
@@ -18,7 +18,8 @@ const SLICE_CHARACTERS = 256 * 1024;
 /**
  * Writes `changes` as the snapshot of `generation`.
  * @returns the snapshot's size in bytes.
- * @throws whatever the file system throws; the snapshot is then not in place.
+ * @throws whatever the file system throws; the snapshot is then not in place (and a temporary file
+ *   that failed before its rename is removed).
  */
 export async function writeSnapshot(directory: string, generation: number, changes: readonly Change[], sealer: RecordSealer, io: FileIo): Promise<number> {
   const final = pathIn(directory, snapshotName(generation));
@@ -48,9 +49,13 @@ export async function writeSnapshot(directory: string, generation: number, chang
     if (slice.length > 0) await emit(changesJson(slice));
     await emit(endJson(sequence));
     await io.sync(handle);
-  } finally {
-    await handle.close();
+  } catch (error) {
+    await handle.close().catch(() => undefined);
+    // A full disk must get its space back: the store carries on without this snapshot.
+    await unlink(temporary).catch(() => undefined);
+    throw error;
   }
+  await handle.close();
   await rename(temporary, final);
   await syncDirectory(directory);
   return bytes;

@@ -9,6 +9,7 @@
  */
 
 import { KmsState, type Change } from '../model/state.ts';
+import type { AuditSink } from './audit-log.ts';
 
 /** Applies and persists state changes. */
 export interface ChangeStore {
@@ -22,6 +23,12 @@ export interface ChangeStore {
    * the store fails first). Stores that are durable as soon as they apply need not implement it.
    */
   whenDurable?(): Promise<void> | undefined;
+  /**
+   * Where a persistent store keeps the audit trail (`audit-log.ts`): the events it read back,
+   * restored into the trail at start, and the sink every new event goes to. Absent: the trail
+   * lives in memory only.
+   */
+  readonly audit?: AuditSink;
   /** Flushes and releases resources. */
   close(): Promise<void>;
 }

@@ -135,6 +135,12 @@ export class Kms {
     this.#random = options.random ?? { bytes: (length) => backend.randomBytes(length) };
     this.#store = options.store ?? new MemoryStore(new KmsState());
     this.auditTrail = new AuditTrail(options.audit, this.#random);
+    // A data directory keeps the trail: what it recorded comes back, and new events go to it.
+    const sink = this.#store.audit;
+    if (sink !== undefined) {
+      for (const event of sink.recovered) this.auditTrail.restore(event);
+      this.auditTrail.onRecord((event) => sink.append(event));
+    }
     const clock = options.clock ?? systemClock;
     const quotas = new RequestQuotas(options.quotas ?? {}, QUOTA_CATALOG);
     this.quotas = Object.freeze({

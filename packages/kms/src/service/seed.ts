@@ -178,12 +178,13 @@ function seededKey(seed: SeedKey, index: number, account: string, region: string
     throw fieldError(`keys[${index}].policy`, `is not a valid key policy: ${(error as Error).message}`);
   }
   const created = createKeyRecord({ keyId: seed.keyId, account, region, now, description: seed.description ?? '', policy, origin, keyManager: 'CUSTOMER', tags: tagsOf(seed), materials });
-  const imported = origin === 'EXTERNAL' && materials.length > 0;
+  const [first] = materials;
   // Seeded material of an EXTERNAL key counts as imported, without expiry (ImportKeyMaterial's
   // default ExpirationModel), with the material id ImportKeyMaterial would give the same bytes.
-  const record = imported
-    ? withImportedMaterial({ ...created, materials: [] }, { material: materials[0]!.material, materialId: importedMaterialId(defaultBackend, seed.keyId, materials[0]!.material), expirationModel: 'KEY_MATERIAL_DOES_NOT_EXPIRE', now })
-    : created;
+  const record =
+    origin === 'EXTERNAL' && first !== undefined
+      ? withImportedMaterial({ ...created, materials: [] }, { material: first.material, materialId: importedMaterialId(defaultBackend, seed.keyId, first.material), expirationModel: 'KEY_MATERIAL_DOES_NOT_EXPIRE', now })
+      : created;
   // Earlier versions count as completed automatic rotations (ListKeyRotations lists them).
   const history: RotationEvent[] = materials.slice(1).map((m) => ({ rotationDate: now, rotationType: 'AUTOMATIC', materialId: m.materialId }));
   const periodInDays = seed.rotation?.periodInDays ?? DEFAULT_ROTATION_PERIOD_DAYS;

@@ -138,8 +138,9 @@ export class Pipeline<Definition extends OperationSpec, Context extends Pipeline
   #event(definition: Definition, input: unknown, output: unknown, failure: Failure | undefined, context: Context, scope: CallScope): AuditEventInput {
     const binding = this.#binding;
     const parameters = safely(() => (definition.auditParameters ? definition.auditParameters(input) : binding.auditParameters(definition, input)));
-    const response = failure === undefined && definition.auditResponse ? safely(() => binding.auditValue(definition.auditResponse!(output))) : null;
-    const additional = definition.auditAdditional ? safely(() => definition.auditAdditional!(input, output, context)) ?? undefined : undefined;
+    const { auditResponse, auditAdditional } = definition;
+    const response = failure === undefined && auditResponse ? safely(() => binding.auditValue(auditResponse.call(definition, output))) : null;
+    const additional = auditAdditional ? (safely(() => auditAdditional.call(definition, input, output, context)) ?? undefined) : undefined;
     const resources = definition.auditResources ? definition.auditResources(input, context.resources, scope) : context.resources;
     const error = failure === undefined ? undefined : binding.auditError(failure);
     return {

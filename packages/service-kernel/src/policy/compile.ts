@@ -96,7 +96,8 @@ export function compilePolicy(spec: PolicySpec): CompiledPolicy {
     if (!(statement.resource ?? []).includes('*')) continue;
     for (const entry of statement.principal.aws) {
       const root = /^(?:arn:[\w-]+:iam::(\d{12}):root|(\d{12}))$/.exec(entry);
-      if (root !== null) unconditionalRootAccounts.add(root[1] ?? root[2]!);
+      const account = root?.[1] ?? root?.[2];
+      if (account !== undefined) unconditionalRootAccounts.add(account);
     }
   }
   return { statements, noDeny: statements.every((s) => s.allow), unconditionalRootAccounts };

@@ -159,7 +159,9 @@ export function compileCondition(spec: ConditionSpec): CompiledCondition {
       return (wantsAbsent && !present) || (wantsPresent && present);
     };
   }
-  const operator = OPERATORS.get(parts.base)!;
+  const operator = OPERATORS.get(parts.base);
+  // parseOperator accepted the name, so it is in the table; a missing entry matches nothing.
+  if (operator === undefined) return () => false;
   const tests = spec.values.map(operator.compare).filter((test) => test !== undefined);
   const matchesAny = (value: string): boolean => tests.some((test) => test(value));
   const { negated } = operator;

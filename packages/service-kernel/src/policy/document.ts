@@ -64,7 +64,9 @@ export interface PolicySpec {
 
 const TOP_LEVEL = new Set(['Version', 'Id', 'Statement']);
 const STATEMENT_ELEMENTS = new Set(['Sid', 'Effect', 'Principal', 'NotPrincipal', 'Action', 'NotAction', 'Resource', 'NotResource', 'Condition']);
-const PRINCIPAL_KINDS = new Set(['AWS', 'Service', 'Federated', 'CanonicalUser']);
+type PrincipalKind = 'AWS' | 'Service' | 'Federated' | 'CanonicalUser';
+const PRINCIPAL_KINDS: ReadonlySet<string> = new Set<PrincipalKind>(['AWS', 'Service', 'Federated', 'CanonicalUser']);
+const isPrincipalKind = (kind: string): kind is PrincipalKind => PRINCIPAL_KINDS.has(kind);
 
 /**
  * Parses a policy document.
@@ -123,17 +125,17 @@ function parsePrincipal(raw: unknown): PrincipalSpec {
   if (raw === '*') return { anyone: true, aws: [], service: [], federated: [], canonicalUser: [] };
   if (typeof raw === 'string') throw new PolicyDocumentError('invalidPrincipal', `principal ${raw} is not valid`);
   if (!isObject(raw)) throw syntax('Principal must be "*" or an object');
-  const lists: Record<string, string[]> = { AWS: [], Service: [], Federated: [], CanonicalUser: [] };
+  const lists = { AWS: [] as string[], Service: [] as string[], Federated: [] as string[], CanonicalUser: [] as string[] };
   for (const [kind, value] of Object.entries(raw)) {
-    if (!PRINCIPAL_KINDS.has(kind)) throw new PolicyDocumentError('invalidPrincipal', `unknown principal type ${kind}`);
+    if (!isPrincipalKind(kind)) throw new PolicyDocumentError('invalidPrincipal', `unknown principal type ${kind}`);
     const values = Array.isArray(value) ? value : [value];
     for (const item of values) {
       if (typeof item !== 'string') throw syntax(`${kind} principals must be strings`);
-      lists[kind]!.push(item);
+      lists[kind].push(item);
     }
   }
-  const aws = lists['AWS']!;
-  return { anyone: aws.includes('*'), aws: aws.filter((p) => p !== '*'), service: lists['Service']!, federated: lists['Federated']!, canonicalUser: lists['CanonicalUser']! };
+  const aws = lists.AWS;
+  return { anyone: aws.includes('*'), aws: aws.filter((p) => p !== '*'), service: lists.Service, federated: lists.Federated, canonicalUser: lists.CanonicalUser };
 }
 
 function parseConditions(raw: unknown): ConditionSpec[] {

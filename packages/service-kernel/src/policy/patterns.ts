@@ -74,8 +74,9 @@ export function compileArnPattern(pattern: string): (value: string) => boolean {
     const got = splitArn(value);
     if (got === undefined) return false;
     for (let i = 0; i < 6; i++) {
-      const part = parts[i]!;
-      if (typeof part === 'string' ? part !== got[i] : !part.test(got[i]!)) return false;
+      const part = parts[i];
+      const have = got[i] ?? '';
+      if (typeof part === 'string' ? part !== have : part === undefined || !part.test(have)) return false;
     }
     return true;
   };

@@ -52,7 +52,8 @@ type Target = { readonly kind: 'account'; readonly account: string } | { readonl
 function targetOf(entry: string): Target {
   if (ACCOUNT.test(entry)) return { kind: 'account', account: entry };
   const iam = /^arn:[\w-]+:iam::(\d{12}):(root|role\/(?:.*\/)?([^/]+))$/.exec(entry);
-  if (iam !== null) return iam[2] === 'root' ? { kind: 'account', account: iam[1]! } : { kind: 'role', role: `${iam[1]}/${iam[3]}` };
+  const [, account, resource, role] = iam ?? [];
+  if (account !== undefined) return resource === 'root' ? { kind: 'account', account } : { kind: 'role', role: `${account}/${role}` };
   return { kind: 'exact', arn: entry };
 }
 

@@ -10,11 +10,20 @@
  * column (typed arrays for times, flags and ids; plain arrays of references for the rest): a
  * retained event is no object of its own, which keeps a full ring cheap for the garbage collector
  * at 150,000 calls per second. Event objects and CloudTrail JSON are built only when read.
+ *
+ * Memory is bounded per event and in total, as CloudTrail bounds its records: `requestParameters`
+ * and `responseElements` larger than 100 KB are recorded as `{"omitted": true}` (CloudTrail record
+ * contents: "CloudTrail truncates a field if the field contents exceed the maximum field size. If
+ * a field is truncated, omitted is present with a value of true"; 100 KB is the documented maximum
+ * of these fields; the exact shape of a truncated field is not shown in AWS's documentation), an
+ * error message past 100 KB is cut, and the oldest events are dropped once the retained events'
+ * fields exceed `maxBytes`. Events older than CloudTrail's 90 days of event history (before the
+ * newest event's time) are dropped too.
  */
 
 import { lookupRecords, renderRecord, type CloudTrailRecord, type LookupQuery, type LookupResult } from './cloudtrail.ts';
 import type { Random } from '../clock.ts';
-import { formatUuid, randomUuid } from '../uuid.ts';
+import { formatUuid, markRandomUuid, randomUuid } from '../uuid.ts';
 import type { Principal } from '../principal.ts';
 
 /** One recorded call or service event (rendered to CloudTrail JSON on demand). */
@@ -59,16 +68,33 @@ export type AuditEventInput = Omit<AuditEvent, 'eventId' | 'requestId'> & {
 };
 
 const READ_ONLY = 1;
+const NO_RESOURCES: readonly string[] = Object.freeze([]);
+const UNKNOWN_CALLER: Principal = Object.freeze({ arn: '', account: '', type: 'AWSService' });
 const SERVICE_EVENT = 2;
 
 /** Audit trail options. */
 export interface AuditOptions {
   /** Events kept in memory (oldest dropped first). Default 100,000. */
   readonly capacity?: number;
+  /**
+   * Size of the retained events' variable fields (parameters, responses, messages, as JSON text
+   * length), past which the oldest are dropped. Default 64 MiB.
+   */
+  readonly maxBytes?: number;
 }
 
 /** Default number of events kept. */
 const DEFAULT_CAPACITY = 100_000;
+/** Default budget of retained field bytes. */
+const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
+/** CloudTrail's maximum size of `requestParameters` and `responseElements`: 100 KB. */
+export const MAX_FIELD_BYTES: number = 100 * 1024;
+/** CloudTrail's event history: 90 days. */
+export const EVENT_HISTORY_MS: number = 90 * 24 * 60 * 60 * 1000;
+/** Fixed cost counted per event on top of its fields (ids, names, caller and column slots). */
+const EVENT_OVERHEAD_BYTES = 256;
+/** What a field over `MAX_FIELD_BYTES` is recorded as. */
+const OMITTED: Readonly<Record<string, unknown>> = Object.freeze({ omitted: true });
 const ID_BATCH_BYTES = 4096;
 
 /**
@@ -92,10 +118,7 @@ export class EventIds {
   fill(target: Uint8Array, offset: number, length: 16 | 32): void {
     const from = this.#take(length);
     target.set(this.#batch.subarray(from, from + length), offset);
-    for (let id = offset; id < offset + length; id += 16) {
-      target[id + 6] = (target[id + 6]! & 0x0f) | 0x40;
-      target[id + 8] = (target[id + 8]! & 0x3f) | 0x80;
-    }
+    for (let id = offset; id < offset + length; id += 16) markRandomUuid(target, id);
   }
 
   /** A fresh random UUID. */
@@ -133,6 +156,11 @@ export class EventIds {
  */
 export class AuditTrail {
   readonly #capacity: number;
+  readonly #maxBytes: number;
+  /** Counted size of each slot's event, and of every retained event. */
+  readonly #sizes: Float64Array;
+  #bytes = 0;
+  #sink: ((event: AuditEvent) => void) | undefined;
   readonly #ids: EventIds;
   /** Slots in use (grows to `capacity`, then stays). */
   #size = 0;
@@ -169,7 +197,11 @@ export class AuditTrail {
   constructor(options: AuditOptions = {}, random: Random = { bytes: (length) => crypto.getRandomValues(new Uint8Array(length)) }) {
     const capacity = options.capacity ?? DEFAULT_CAPACITY;
     if (!Number.isSafeInteger(capacity) || capacity < 1) throw new RangeError(`"audit.capacity" expected a positive integer, got ${String(options.capacity)}`);
+    const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+    if (!(typeof maxBytes === 'number' && maxBytes >= 1)) throw new RangeError(`"audit.maxBytes" expected a positive number, got ${String(options.maxBytes)}`);
     this.#capacity = capacity;
+    this.#maxBytes = maxBytes;
+    this.#sizes = new Float64Array(capacity);
     this.#ids = new EventIds(random);
     this.#times = new Float64Array(capacity);
     this.#idBytes = new Uint8Array(capacity * 32);
@@ -208,21 +240,60 @@ export class AuditTrail {
     return this.#recorded;
   }
 
+  /** Counted size of the retained events (their fields' JSON length plus a fixed cost each). */
+  get bytes(): number {
+    return this.#bytes;
+  }
+
+  /**
+   * Hands every event recorded from now on, with its ids, to `sink` (the data directory's audit
+   * log); `undefined` stops. @example trail.onRecord((event) => log.append(event))
+   */
+  onRecord(sink: ((event: AuditEvent) => void) | undefined): void {
+    this.#sink = sink;
+  }
+
   /**
    * Appends one event in O(1), dropping the oldest when full. The trail assigns the event id, and
    * the request id too when none is given; it keeps the fields, not the object.
    */
   record(event: AuditEventInput): void {
-    let slot: number;
-    if (this.#size < this.#capacity) {
-      slot = this.#size++;
-    } else {
-      slot = this.#start;
-      this.#start = this.#start + 1 === this.#capacity ? 0 : this.#start + 1;
-    }
+    const slot = this.#place(event.eventTime);
     this.#ids.fill(this.#idBytes, slot * 32, event.requestId === undefined ? 32 : 16);
-    this.#times[slot] = event.eventTime;
     this.#requestIds[slot] = event.requestId;
+    this.#store(slot, event);
+    if (this.#sink !== undefined) this.#sink(this.#eventAt(slot));
+  }
+
+  /**
+   * Puts back an event recorded earlier, ids included (the data directory's audit log at start):
+   * events must come oldest first, and are bounded like new ones.
+   * @throws RangeError for an event id that is not a UUID.
+   */
+  restore(event: AuditEvent): void {
+    const id = /^([0-9a-f]{8})-([0-9a-f]{4})-([0-9a-f]{4})-([0-9a-f]{4})-([0-9a-f]{12})$/.exec(event.eventId);
+    if (id === null) throw new RangeError(`audit event id ${JSON.stringify(event.eventId)} is not a UUID`);
+    const slot = this.#place(event.eventTime);
+    this.#idBytes.set(Buffer.from(id.slice(1).join(''), 'hex'), slot * 32);
+    this.#requestIds[slot] = event.requestId === '' && event.eventType === 'AwsServiceEvent' ? undefined : event.requestId;
+    this.#store(slot, event);
+  }
+
+  /** A slot for an event at `time`: drops what falls out of the ring and the 90 days first. */
+  #place(time: number): number {
+    if (this.#size === this.#capacity) this.#dropOldest();
+    while (this.#size > 0 && this.#times[this.#start]! < time - EVENT_HISTORY_MS) this.#dropOldest();
+    const slot = (this.#start + this.#size) % this.#capacity;
+    this.#size += 1;
+    return slot;
+  }
+
+  /** Stores an event's fields in `slot`, bounding them, then keeps the total within budget. */
+  #store(slot: number, event: AuditEventInput): void {
+    const parameters = bounded(event.requestParameters);
+    const responses = bounded(event.responseElements);
+    const message = event.errorMessage !== undefined && event.errorMessage.length > MAX_FIELD_BYTES ? event.errorMessage.slice(0, MAX_FIELD_BYTES) : event.errorMessage;
+    this.#times[slot] = event.eventTime;
     this.#names[slot] = event.eventName;
     this.#eventSources[slot] = event.eventSource;
     this.#resourceTypes[slot] = event.resourceType;
@@ -230,16 +301,35 @@ export class AuditTrail {
     this.#callers[slot] = event.caller;
     this.#sources[slot] = event.sourceIpAddress;
     this.#agents[slot] = event.userAgent;
-    this.#parameters[slot] = event.requestParameters;
-    this.#responses[slot] = event.responseElements;
+    this.#parameters[slot] = parameters;
+    this.#responses[slot] = responses;
     this.#additional[slot] = event.additionalEventData;
     this.#resources[slot] = event.resources;
     this.#flags[slot] = (event.readOnly ? READ_ONLY : 0) | (event.eventType === 'AwsServiceEvent' ? SERVICE_EVENT : 0);
     this.#recipients[slot] = event.recipientAccountId;
     this.#errorCodes[slot] = event.errorCode;
-    this.#errorMessages[slot] = event.errorMessage;
+    this.#errorMessages[slot] = message;
     this.#serviceDetails[slot] = event.serviceEventDetails;
     this.#recorded += 1;
+    const size = EVENT_OVERHEAD_BYTES + jsonSize(parameters, MAX_FIELD_BYTES) + jsonSize(responses, MAX_FIELD_BYTES) + jsonSize(event.additionalEventData, MAX_FIELD_BYTES) + (message?.length ?? 0);
+    this.#sizes[slot] = size;
+    this.#bytes += size;
+    while (this.#bytes > this.#maxBytes && this.#size > 1) this.#dropOldest();
+  }
+
+  /** Forgets the oldest event, releasing what its slot refers to. */
+  #dropOldest(): void {
+    const slot = this.#start;
+    this.#bytes -= this.#sizes[slot]!;
+    this.#sizes[slot] = 0;
+    this.#requestIds[slot] = undefined;
+    this.#parameters[slot] = null;
+    this.#responses[slot] = null;
+    this.#additional[slot] = undefined;
+    this.#errorMessages[slot] = undefined;
+    this.#serviceDetails[slot] = undefined;
+    this.#start = this.#start + 1 === this.#capacity ? 0 : this.#start + 1;
+    this.#size -= 1;
   }
 
   /** Every retained event, oldest first. */
@@ -277,38 +367,78 @@ export class AuditTrail {
   clear(): void {
     this.#size = 0;
     this.#start = 0;
+    this.#bytes = 0;
+    this.#sizes.fill(0);
     for (const column of [this.#requestIds, this.#callers, this.#parameters, this.#responses, this.#additional, this.#resources, this.#serviceDetails] as unknown[][]) {
       column.fill(undefined);
     }
   }
 
   /** The event in `slot`, as an object (built on read). */
+  // Slots below `#size` were all written by `record`; the fallbacks only satisfy the types.
   #eventAt(slot: number): AuditEvent {
-    const flags = this.#flags[slot]!;
+    const flags = this.#flags[slot] ?? 0;
     const base = slot * 32;
     const additional = this.#additional[slot];
     const errorCode = this.#errorCodes[slot];
     const details = this.#serviceDetails[slot];
     return {
       eventId: formatUuid(this.#idBytes, base),
-      eventTime: this.#times[slot]!,
+      eventTime: this.#times[slot] ?? 0,
       eventName: this.#names[slot] ?? '',
       eventSource: this.#eventSources[slot] ?? '',
       resourceType: this.#resourceTypes[slot] ?? '',
       ...((flags & SERVICE_EVENT) !== 0 ? { eventType: 'AwsServiceEvent' as const } : {}),
       ...(details === undefined ? {} : { serviceEventDetails: details }),
-      region: this.#regions[slot]!,
-      caller: this.#callers[slot]!,
-      sourceIpAddress: this.#sources[slot]!,
-      userAgent: this.#agents[slot]!,
+      region: this.#regions[slot] ?? '',
+      caller: this.#callers[slot] ?? UNKNOWN_CALLER,
+      sourceIpAddress: this.#sources[slot] ?? '',
+      userAgent: this.#agents[slot] ?? '',
       requestId: this.#requestIds[slot] ?? ((flags & SERVICE_EVENT) !== 0 ? '' : formatUuid(this.#idBytes, base + 16)),
-      requestParameters: this.#parameters[slot]!,
-      responseElements: this.#responses[slot]!,
+      requestParameters: this.#parameters[slot] ?? null,
+      responseElements: this.#responses[slot] ?? null,
       ...(additional === undefined ? {} : { additionalEventData: additional }),
-      resources: this.#resources[slot]!,
+      resources: this.#resources[slot] ?? NO_RESOURCES,
       readOnly: (flags & READ_ONLY) !== 0,
-      recipientAccountId: this.#recipients[slot]!,
+      recipientAccountId: this.#recipients[slot] ?? '',
       ...(errorCode === undefined ? {} : { errorCode, errorMessage: this.#errorMessages[slot] ?? '' }),
     };
   }
+}
+
+/** A field as recorded: itself, or `{"omitted": true}` past CloudTrail's 100 KB. */
+function bounded(field: Record<string, unknown> | null): Record<string, unknown> | null {
+  return field !== null && jsonSize(field, MAX_FIELD_BYTES) > MAX_FIELD_BYTES ? OMITTED : field;
+}
+
+/**
+ * The length of `value`'s JSON text (escapes aside), counted only up to `limit`: past it the walk
+ * stops and answers `limit + 1`, so an oversized field costs no more than a limit's worth.
+ * @example jsonSize({ a: 'bc' }, 100) // 10, the length of {"a":"bc"}
+ */
+export function jsonSize(value: unknown, limit: number): number {
+  let size = 0;
+  const walk = (item: unknown): boolean => {
+    if (size > limit) return false;
+    if (typeof item === 'string') size += item.length + 2;
+    else if (typeof item === 'number' || typeof item === 'boolean') size += String(item).length;
+    else if (item === null || item === undefined) size += 4;
+    else if (Array.isArray(item)) {
+      // Brackets and the commas between members.
+      size += 2 + Math.max(0, item.length - 1);
+      for (const member of item) if (!walk(member)) return false;
+    } else if (typeof item === 'object') {
+      size += 2;
+      let first = true;
+      for (const key in item as Record<string, unknown>) {
+        // `"key":` and a comma before every member but the first.
+        size += key.length + 3 + (first ? 0 : 1);
+        first = false;
+        if (!walk((item as Record<string, unknown>)[key])) return false;
+      }
+    }
+    return size <= limit;
+  };
+  walk(value);
+  return size > limit ? limit + 1 : size;
 }

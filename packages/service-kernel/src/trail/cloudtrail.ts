@@ -201,7 +201,7 @@ export function userIdentityOf(principal: Principal, eventTime: string): UserIde
   if (principal.type === 'AWSService' || match === null) {
     return { type: 'AWSService', accountId, invokedBy: principal.invokedBy ?? principal.arn };
   }
-  const resource = match[2]!;
+  const resource = match[2] ?? '';
   if (principal.type === 'Root') {
     return { type: 'Root', principalId: accountId, arn: principal.arn, accountId, ...key, ...invokedBy };
   }
@@ -211,9 +211,9 @@ export function userIdentityOf(principal: Principal, eventTime: string): UserIde
   }
   // assumed-role/<role>/<session>, or a role ARN used directly (no session name then).
   const [kind, ...path] = resource.split('/');
-  const roleName = kind === 'assumed-role' ? path[0]! : path[path.length - 1]!;
+  const roleName = (kind === 'assumed-role' ? path[0] : path.at(-1)) ?? '';
   const session = kind === 'assumed-role' ? path.slice(1).join('/') : undefined;
-  const partition = principal.arn.split(':')[1]!;
+  const partition = principal.arn.split(':')[1] ?? 'aws';
   const roleArn = kind === 'assumed-role' ? `arn:${partition}:iam::${accountId}:role/${roleName}` : principal.arn;
   const roleId = stableId('AROA', roleArn);
   return {

@@ -1,6 +1,8 @@
 /**
- * Test harness: the `strongbox` CLI as a child process (`node --import tsx src/cli.ts …`, the way
- * `pnpm start` runs it), with its output collected, and SDK clients pointed at it.
+ * Test harness: the `strongbox` CLI in-process (`main(argv, io)`, the function `cli.ts` runs, with
+ * its output collected and stop signals under the test's control), or as a child process
+ * (`node --import tsx src/cli.ts …`, the way `pnpm start` runs it) for what only a process shows:
+ * real signals, exit codes set by the process, preloaded faults. And SDK clients pointed at it.
  */
 
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -9,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { KMSClient } from '@aws-sdk/client-kms';
+import { main } from '../../src/main.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..', '..');
 const CLI = join(import.meta.dirname, '..', '..', 'src', 'cli.ts');
@@ -21,9 +24,8 @@ export interface Exit {
   readonly stderr: string;
 }
 
-/** A running `strongbox serve`. */
-export interface ServeProcess {
-  readonly child: ChildProcess;
+/** A running `strongbox serve`, in-process or as a child process. */
+export interface Serving {
   /** The endpoint URL from the banner. */
   readonly url: string;
   /** Output so far. */
@@ -35,6 +37,64 @@ export interface ServeProcess {
   waitForStdout(text: string): Promise<void>;
   /** Sends `signal` and waits for the exit. */
   stop(signal?: NodeJS.Signals): Promise<Exit>;
+}
+
+/** A running `strongbox serve` child process. */
+export interface ServeProcess extends Serving {
+  readonly child: ChildProcess;
+}
+
+/** Runs the CLI in-process to completion (for commands that fail or print and exit). */
+export async function runInProcess(args: readonly string[]): Promise<Exit> {
+  const out = { stdout: '', stderr: '' };
+  const code = await main(args, { stdout: (text) => (out.stdout += text), stderr: (text) => (out.stderr += text), signals: () => {} });
+  return { code, signal: null, ...out };
+}
+
+/**
+ * Runs `strongbox serve --port 0 …` in-process and waits for its banner; `stop(signal)` delivers
+ * the signal to the CLI's handler (no process signal is sent).
+ * @throws Error with the output if the command ends before listening.
+ */
+export async function serveInProcess(args: readonly string[] = []): Promise<Serving> {
+  const out = { stdout: '', stderr: '' };
+  const waiting: (() => void)[] = [];
+  let deliver: ((signal: NodeJS.Signals) => void) | undefined;
+  const io = {
+    stdout: (text: string) => {
+      out.stdout += text;
+      for (const check of [...waiting]) check();
+    },
+    stderr: (text: string) => (out.stderr += text),
+    signals: (listener: (signal: NodeJS.Signals) => void) => (deliver = listener),
+  };
+  const exited: Promise<Exit> = main(['serve', '--port', '0', ...args], io).then((code) => ({ code, signal: null, ...out }));
+  const waitForStdout = (text: string): Promise<void> =>
+    new Promise((resolve, reject) => {
+      const check = (): void => {
+        if (!out.stdout.includes(text)) return;
+        waiting.splice(waiting.indexOf(check), 1);
+        resolve();
+      };
+      waiting.push(check);
+      check();
+      void exited.then((exit) => reject(new Error(`strongbox serve ended (${exit.code}) before printing ${JSON.stringify(text)}:\n${exit.stdout}${exit.stderr}`)));
+    });
+  await waitForStdout('Stop with Ctrl-C.');
+  const url = /listening on (http:\/\/\S+)/.exec(out.stdout)?.[1] ?? '';
+  let stopping: Promise<Exit> | undefined;
+  return {
+    url,
+    stdout: () => out.stdout,
+    stderr: () => out.stderr,
+    exited,
+    waitForStdout,
+    stop(signal: NodeJS.Signals = 'SIGTERM') {
+      // SIGKILL has no in-process meaning: a test cleaning up stops the server as SIGTERM does.
+      stopping ??= (deliver?.(signal === 'SIGKILL' ? 'SIGTERM' : signal), exited);
+      return stopping;
+    },
+  };
 }
 
 function launch(args: readonly string[], env: NodeJS.ProcessEnv = {}): { child: ChildProcess; out: { stdout: string; stderr: string }; exited: Promise<Exit> } {

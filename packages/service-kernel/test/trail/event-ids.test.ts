@@ -4,8 +4,7 @@
  */
 
 import { describe, expect, it } from 'vitest';
-import { EventIds } from '@strongbox/service-kernel';
-import { formatUuid } from '@strongbox/service-kernel';
+import { EventIds, formatUuid } from '../../src/index.ts';
 
 const V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 

@@ -6,7 +6,7 @@
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { describeSyntaxError, parseJsonText, syntaxErrorOffset } from '@strongbox/service-kernel';
+import { describeSyntaxError, parseJsonText, syntaxErrorOffset } from '../src/index.ts';
 
 function parses(text: string): boolean {
   try {

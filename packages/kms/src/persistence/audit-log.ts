@@ -1,0 +1,228 @@
+/**
+ * @module
+ * The audit trail on the data directory, so that LookupEvents answers after a restart as CloudTrail
+ * does (its event history keeps 90 days). Events are appended to `audit-<n>.sbx` files in the same
+ * sealed, self-checking records as the journal (`record-file.ts`, `codec.ts`), a batch per record:
+ * appends are buffered for `AUDIT_FLUSH_MS` and written with one write and one fdatasync, after
+ * the response (CloudTrail too delivers events minutes after the call, and an audit write must
+ * not slow or fail the call it records). A crash loses at most the last unflushed batch and can
+ * tear only the last record of the last file, which the next start cuts off; damage anywhere else
+ * refuses to open (`CORRUPT`), as for the journal. A new file starts past `AUDIT_FILE_BYTES`, and a
+ * file whose newest event is more than 90 days older than the newest event is deleted.
+ *
+ * A write that fails (a full disk) is cut back to the last whole record and tried again at the
+ * next flush, keeping at most `MAX_BUFFERED_EVENTS` events waiting (the oldest dropped first).
+ */
+
+import { open, readFile, unlink, type FileHandle } from 'node:fs/promises';
+import { EnvelopeError } from '@strongbox/envelope';
+import { EVENT_HISTORY_MS, type AuditEvent } from '@strongbox/service-kernel';
+import { auditRecordJson, type RecordSealer } from './codec.ts';
+import { auditName, nodeFileIo, pathIn, syncDirectory, type FileIo } from './files.ts';
+import { StoreError } from './errors.ts';
+import { CorruptRecordError, scanRecords } from './record-file.ts';
+
+/** How long appended events wait before they are written together. */
+export const AUDIT_FLUSH_MS = 100;
+/** Size past which a new audit file starts. */
+export const AUDIT_FILE_BYTES: number = 4 * 1024 * 1024;
+/** Events kept waiting while writes fail. */
+const MAX_BUFFERED_EVENTS = 10_000;
+
+/** What a store offers the audit trail: the events it recovered, and where new ones go. */
+export interface AuditSink {
+  /** Events read back at open, oldest first. */
+  readonly recovered: readonly AuditEvent[];
+  /** Queues an event for writing (never throws, never waits). */
+  append(event: AuditEvent): void;
+  /** Writes the queued events now; never rejects (a failed write is tried again later). */
+  flush(): Promise<void>;
+}
+
+interface FileInfo {
+  readonly number: number;
+  newest: number;
+}
+
+/** The audit files of a data directory. */
+export class AuditLog implements AuditSink {
+  readonly recovered: readonly AuditEvent[];
+  readonly #directory: string;
+  readonly #sealer: RecordSealer;
+  readonly #io: FileIo;
+  readonly #files: FileInfo[];
+  readonly #fileBytes: number;
+  #handle: FileHandle | undefined;
+  #bytes: number;
+  #sequence: number;
+  #buffer: AuditEvent[] = [];
+  #timer: NodeJS.Timeout | undefined;
+  #writing: Promise<void> = Promise.resolve();
+  #stopped = false;
+
+  private constructor(directory: string, sealer: RecordSealer, io: FileIo, fileBytes: number, files: FileInfo[], recovered: AuditEvent[], tail: { bytes: number; sequence: number }) {
+    this.#fileBytes = fileBytes;
+    this.#directory = directory;
+    this.#sealer = sealer;
+    this.#io = io;
+    this.#files = files;
+    this.recovered = recovered;
+    this.#bytes = tail.bytes;
+    this.#sequence = tail.sequence;
+  }
+
+  /**
+   * Reads the audit files `numbers` (ascending) back, cuts a torn tail off the last, and deletes
+   * files past the 90 days.
+   * @param fileBytes - size past which a new file starts.
+   * @throws StoreError CORRUPT for a damaged or altered file.
+   */
+  static async open(directory: string, numbers: readonly number[], sealer: RecordSealer, io: FileIo, fileBytes: number = AUDIT_FILE_BYTES): Promise<AuditLog> {
+    const files: FileInfo[] = [];
+    const events: AuditEvent[] = [];
+    let tail = { bytes: 0, sequence: 0 };
+    for (const [index, number] of numbers.entries()) {
+      const name = auditName(number);
+      const bytes = await readFile(pathIn(directory, name));
+      const { payloads, validLength } = scan(directory, name, bytes);
+      let newest = -Infinity;
+      for (const [sequence, sealed] of payloads.entries()) {
+        for (const event of await openEvents(directory, name, sealer, sealed, number, sequence)) {
+          events.push(event);
+          newest = Math.max(newest, event.eventTime);
+        }
+      }
+      if (validLength < bytes.length) {
+        if (index < numbers.length - 1) throw new StoreError('CORRUPT', `${pathIn(directory, name)} ends in a damaged record but is not the newest audit file.`);
+        await cut(pathIn(directory, name), validLength);
+      }
+      files.push({ number, newest });
+      if (index === numbers.length - 1) tail = { bytes: validLength, sequence: payloads.length };
+    }
+    const log = new AuditLog(directory, sealer, io, fileBytes, files, events, tail);
+    await log.#prune();
+    return log;
+  }
+
+  append(event: AuditEvent): void {
+    if (this.#stopped) return;
+    this.#buffer.push(event);
+    if (this.#buffer.length > MAX_BUFFERED_EVENTS) this.#buffer.splice(0, this.#buffer.length - MAX_BUFFERED_EVENTS);
+    if (this.#timer === undefined) {
+      this.#timer = setTimeout(() => void this.flush(), AUDIT_FLUSH_MS);
+      this.#timer.unref();
+    }
+  }
+
+  /** Writes what is buffered now (one record, one fdatasync). Never rejects. */
+  flush(): Promise<void> {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#writing = this.#writing.then(() => this.#write());
+    return this.#writing;
+  }
+
+  /** Flushes, then closes the current file. */
+  async close(): Promise<void> {
+    await this.flush();
+    this.#stopped = true;
+    await this.#handle?.close().catch(() => undefined);
+    this.#handle = undefined;
+  }
+
+  async #write(): Promise<void> {
+    if (this.#buffer.length === 0) return;
+    const events = this.#buffer;
+    this.#buffer = [];
+    try {
+      if (this.#handle === undefined || this.#bytes >= this.#fileBytes) await this.#nextFile();
+      const current = this.#files.at(-1)!;
+      const record = await this.#sealer.sealRecord(auditRecordJson(events.map(storable)), { kind: 'audit', generation: current.number, sequence: this.#sequence });
+      await this.#io.write(this.#handle!, record);
+      await this.#io.sync(this.#handle!);
+      this.#bytes += record.length;
+      this.#sequence += 1;
+      current.newest = Math.max(current.newest, ...events.map((event) => event.eventTime));
+    } catch {
+      // Try again at the next flush, after cutting off what the failed write left.
+      this.#buffer = [...events, ...this.#buffer].slice(-MAX_BUFFERED_EVENTS);
+      if (this.#handle !== undefined) {
+        try {
+          await (this.#io.truncate ?? nodeFileIo.truncate!)(this.#handle, this.#bytes);
+        } catch {
+          // The file cannot be trusted to end on a whole record: start a new one next time.
+          await this.#handle.close().catch(() => undefined);
+          this.#handle = undefined;
+        }
+      }
+    }
+  }
+
+  /** Opens the newest file for appending, or starts a new one (and prunes) when it is full. */
+  async #nextFile(): Promise<void> {
+    const last = this.#files.at(-1);
+    if (this.#handle === undefined && last !== undefined && this.#bytes < this.#fileBytes) {
+      this.#handle = await open(pathIn(this.#directory, auditName(last.number)), 'a', 0o600);
+      return;
+    }
+    await this.#handle?.close().catch(() => undefined);
+    this.#handle = undefined;
+    const number = (last?.number ?? 0) + 1;
+    const handle = await open(pathIn(this.#directory, auditName(number)), 'a', 0o600);
+    await syncDirectory(this.#directory);
+    this.#handle = handle;
+    this.#files.push({ number, newest: -Infinity });
+    this.#bytes = 0;
+    this.#sequence = 0;
+    await this.#prune();
+  }
+
+  /** Deletes the files whose every event is more than 90 days older than the newest event. */
+  async #prune(): Promise<void> {
+    const newest = Math.max(...this.#files.map((file) => file.newest));
+    const expired = this.#files.filter((file, index) => index < this.#files.length - 1 && file.newest < newest - EVENT_HISTORY_MS);
+    if (expired.length === 0) return;
+    for (const file of expired) {
+      await unlink(pathIn(this.#directory, auditName(file.number))).catch(() => undefined);
+      this.#files.splice(this.#files.indexOf(file), 1);
+    }
+    await syncDirectory(this.#directory).catch(() => undefined);
+  }
+}
+
+/** An event as written: the caller without its identity policy (not part of any record). */
+function storable(event: AuditEvent): AuditEvent {
+  const { identityPolicy: _policy, ...caller } = event.caller;
+  return { ...event, caller };
+}
+
+function scan(directory: string, name: string, bytes: Uint8Array): ReturnType<typeof scanRecords> {
+  try {
+    return scanRecords(bytes);
+  } catch (error) {
+    if (!(error instanceof CorruptRecordError)) throw error;
+    throw new StoreError('CORRUPT', `${pathIn(directory, name)} is damaged at byte ${error.offset} (valid records follow, so this is not a torn write).`, { cause: error });
+  }
+}
+
+async function openEvents(directory: string, name: string, sealer: RecordSealer, sealed: Uint8Array, number: number, sequence: number): Promise<AuditEvent[]> {
+  let payload;
+  try {
+    payload = await sealer.openRecord(sealed, { kind: 'audit', generation: number, sequence });
+  } catch (error) {
+    const why = error instanceof EnvelopeError ? 'passes its checksum but does not authenticate: the file was altered, moved, or sealed under another root key' : 'is not an audit record';
+    throw new StoreError('CORRUPT', `Record ${sequence} of ${pathIn(directory, name)} ${why}.`, { cause: error });
+  }
+  if (payload.t !== 'audit') throw new StoreError('CORRUPT', `${pathIn(directory, name)} holds a ${payload.t} record.`);
+  return payload.events;
+}
+
+async function cut(path: string, length: number): Promise<void> {
+  const handle = await open(path, 'r+');
+  try {
+    await handle.truncate(length);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * The audit trail on the data directory: LookupEvents answers the same after a restart, events
+ * older than CloudTrail's 90 days of history go (and so do their files), and a torn last record
+ * is cut off like the journal's.
+ */
+
+import { appendFile, readdir, writeFile, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ManualClock } from '../src/index.ts';
+import { openKms, tempDirectory } from './fixtures/persistence.ts';
+
+const DAY = 86_400_000;
+const audits = async (directory: string): Promise<string[]> => (await readdir(directory)).filter((name) => name.startsWith('audit-')).sort();
+
+describe('the audit trail with a data directory', () => {
+  it('answers lookups the same after a restart, map keys and ids included', async () => {
+    const directory = await tempDirectory();
+    const clock = new ManualClock();
+    const first = await openKms(directory, clock);
+    const { KeyMetadata } = await first.kms.createKey({ Description: 'audited' });
+    const context = Object.fromEntries([['__proto__', 'a'], ['$b64', 'QUFB'], ['dept', 'x']]) as Record<string, string>;
+    await first.kms.encrypt({ KeyId: KeyMetadata.KeyId, Plaintext: new Uint8Array([1]), EncryptionContext: context }, { requestId: 'custom-request-id' });
+    await first.kms.describeKey({ KeyId: 'alias/missing' }).catch(() => undefined);
+    const before = first.kms.auditTrail.lookup().records;
+    expect(before).toHaveLength(3);
+    await first.kms.close();
+
+    const second = await openKms(directory, clock);
+    expect(second.kms.auditTrail.lookup().records).toEqual(before);
+    const encrypt = second.kms.auditTrail.lookup({ eventName: 'Encrypt' }).records[0]!;
+    expect(Object.entries(encrypt.requestParameters!['encryptionContext'] as object).sort()).toEqual(Object.entries(context).sort());
+    expect(encrypt.requestID).toBe('custom-request-id');
+    // New events follow the restored ones.
+    await second.kms.listKeys({});
+    expect(second.kms.auditTrail.lookup({ maxResults: 1 }).records[0]!.eventName).toBe('ListKeys');
+    await second.kms.close();
+    const third = await openKms(directory, clock);
+    expect(third.kms.auditTrail.size).toBe(4);
+    await third.kms.close();
+  });
+
+  it('holds no event in the clear', async () => {
+    const directory = await tempDirectory();
+    const { kms } = await openKms(directory, new ManualClock());
+    await kms.createKey({ Description: 'a-very-recognisable-description' });
+    await kms.close();
+    for (const name of await audits(directory)) expect((await readFile(join(directory, name))).includes('a-very-recognisable-description')).toBe(false);
+    expect(await audits(directory)).toHaveLength(1);
+  });
+
+  it('forgets events and deletes files older than 90 days before the newest event', async () => {
+    const directory = await tempDirectory();
+    const clock = new ManualClock();
+    const first = await openKms(directory, clock, { auditFileBytes: 1 });
+    await first.kms.createKey({ Description: 'old' });
+    await first.kms.close();
+    clock.advance(91 * DAY);
+    const second = await openKms(directory, clock, { auditFileBytes: 1 });
+    expect(second.kms.auditTrail.size).toBe(1);
+    await second.kms.listKeys({});
+    expect(second.kms.auditTrail.events().map((event) => event.eventName)).toEqual(['ListKeys']);
+    await second.kms.close();
+    // The ListKeys batch started a new file (each holds one record here) and the old one went.
+    const third = await openKms(directory, clock, { auditFileBytes: 1 });
+    expect(third.kms.auditTrail.events().map((event) => event.eventName)).toEqual(['ListKeys']);
+    expect(await audits(directory)).toHaveLength(1);
+    await third.kms.close();
+  });
+
+  it('cuts off a torn last record, and refuses a damaged one that valid records follow', async () => {
+    const directory = await tempDirectory();
+    const clock = new ManualClock();
+    const first = await openKms(directory, clock);
+    await first.kms.createKey({});
+    await first.kms.close();
+    const [file] = await audits(directory);
+    const path = join(directory, file!);
+    const whole = await readFile(path);
+    await appendFile(path, whole.subarray(0, whole.length >> 1));
+    const second = await openKms(directory, clock);
+    expect(second.kms.auditTrail.size).toBe(1);
+    await second.kms.close();
+    expect((await readFile(path)).length).toBe(whole.length);
+
+    const damaged = Buffer.concat([whole, whole]);
+    damaged[20] ^= 1;
+    await writeFile(path, damaged);
+    await expect(openKms(directory, clock)).rejects.toMatchObject({ code: 'CORRUPT' });
+  });
+});

@@ -1,0 +1,147 @@
+/**
+ * The registry and the request pipeline with a toy service: what the registry derives from the
+ * definitions (names, quota table, facade methods), and the order of the pipeline's stages
+ * (throttle before validation, every call audited, every failure the service's own error).
+ */
+
+import { describe, expect, it } from 'vitest';
+import {
+  AuditTrail,
+  createRegistry,
+  installFacade,
+  ManualClock,
+  Pipeline,
+  QuotaBuckets,
+  quotaClassOf,
+  rootPrincipal,
+  type CallScope,
+  type Facade,
+  type OperationSpec,
+  type PipelineContext,
+  type ServiceBinding,
+  type TableOf,
+} from '../../src/index.ts';
+
+class ToyError extends Error {
+  readonly code: string;
+  constructor(code: string, message = '') {
+    super(message);
+    this.name = code;
+    this.code = code;
+  }
+}
+
+interface ToyContext extends PipelineContext {
+  resources: string[];
+}
+
+const putThing: OperationSpec<'PutThing', { Name: string }, { Id: string }, ToyContext> = {
+  name: 'PutThing',
+  quota: { perSecond: 1 },
+  readOnly: false,
+  handler: (input, context) => (context.resources.push(`arn:toy:${input.Name}`), { Id: input.Name.toUpperCase() }),
+};
+const getThing: OperationSpec<'GetThing', { Id: string }, { Name: string }, ToyContext> = {
+  name: 'GetThing',
+  quota: { shared: 'reads' },
+  readOnly: true,
+  handler: (input) => ({ Name: input.Id.toLowerCase() }),
+  auditParameters: () => null,
+};
+const definitions = { putThing, getThing };
+type Table = TableOf<typeof definitions>;
+const REGISTRY = createRegistry<Table>(definitions);
+
+function toy(limits: Record<string, number> = {}): { pipeline: Pipeline<OperationSpec, ToyContext, ToyError>; trail: AuditTrail; clock: ManualClock } {
+  const clock = new ManualClock(Date.UTC(2025, 0, 1));
+  const trail = new AuditTrail({ capacity: 100 });
+  const buckets = new QuotaBuckets();
+  const binding: ServiceBinding<OperationSpec, ToyContext, ToyError> = {
+    eventSource: 'toy.amazonaws.com',
+    resourceType: 'AWS::Toy::Thing',
+    clock,
+    trail,
+    quotas: { tryAcquire: (account, region, quota, now) => buckets.tryAcquire(`${account}/${region}/${quota}`, () => limits[quota] ?? REGISTRY.quotaTable[quota] ?? Infinity, now) },
+    validate: (_definition, input) => {
+      if (typeof input !== 'object' || input === null || Object.keys(input).length === 0) throw new ToyError('ValidationException', 'empty input');
+    },
+    open: (_definition, scope: CallScope, now) => ({ now, resources: [], recipientAccount: scope.caller.account }),
+    toError: (error) => (error instanceof ToyError ? error : new ToyError('InternalFailure')),
+    throttled: () => new ToyError('ThrottlingException', 'Rate exceeded'),
+    auditParameters: (_definition, input) => ({ ...(input as object) }),
+    auditValue: (value) => value,
+    auditError: (failure) => ({ code: failure.code, message: failure.message }),
+  };
+  return { pipeline: new Pipeline(binding), trail, clock };
+}
+
+const scope: CallScope = { caller: rootPrincipal('us-east-1', '111122223333'), region: 'us-east-1' };
+
+describe('createRegistry', () => {
+  it('derives the sorted names, the quota table of own quotas, and lookups by wire name', () => {
+    expect(REGISTRY.names).toEqual(['GetThing', 'PutThing']);
+    expect({ ...REGISTRY.quotaTable }).toEqual({ PutThing: 1 });
+    expect(REGISTRY.has('PutThing')).toBe(true);
+    expect(REGISTRY.has('toString')).toBe(false);
+    expect(REGISTRY.operations.GetThing).toBe(definitions.getThing);
+    expect(quotaClassOf(definitions.getThing)).toBe('reads');
+    expect(quotaClassOf(definitions.putThing)).toBe('PutThing');
+  });
+
+  it('refuses two definitions with one name, and names that are not PascalCase', () => {
+    expect(() => createRegistry({ a: definitions.putThing, b: { ...definitions.putThing } })).toThrow(/two operations are named PutThing/);
+    expect(() => createRegistry({ a: { ...definitions.putThing, name: 'put-thing' } })).toThrow(TypeError);
+  });
+});
+
+describe('installFacade', () => {
+  it('adds one typed method per operation that sends its wire name', async () => {
+    class Client {
+      readonly sent: [string, unknown][] = [];
+      async send(name: string, input: unknown): Promise<unknown> {
+        this.sent.push([name, input]);
+        return { Id: 'X' };
+      }
+    }
+    interface Client extends Facade<Table, never> {}
+    installFacade(Client.prototype, REGISTRY.names);
+    const client = new Client();
+    expect(await client.putThing({ Name: 'x' })).toEqual({ Id: 'X' });
+    await client.getThing({ Id: 'X' });
+    expect(client.sent).toEqual([['PutThing', { Name: 'x' }], ['GetThing', { Id: 'X' }]]);
+    expect(() => installFacade(Client.prototype, ['PutThing'])).toThrow(/already has a member putThing/);
+  });
+});
+
+describe('Pipeline', () => {
+  it('serves a call and records one event with the definition audit fields and the touched resources', async () => {
+    const { pipeline, trail } = toy();
+    expect(await pipeline.call(definitions.putThing, { Name: 'a' }, scope)).toEqual({ Id: 'A' });
+    const [event] = trail.events();
+    expect(event).toMatchObject({ eventName: 'PutThing', eventSource: 'toy.amazonaws.com', resourceType: 'AWS::Toy::Thing', readOnly: false, requestParameters: { Name: 'a' }, resources: ['arn:toy:a'] });
+    await pipeline.call(definitions.getThing, { Id: 'A' }, scope);
+    expect(trail.events()[1]).toMatchObject({ eventName: 'GetThing', readOnly: true, requestParameters: null });
+  });
+
+  it('throttles before validating, and audits the throttled call with its error', async () => {
+    const { pipeline, trail } = toy();
+    await pipeline.call(definitions.putThing, { Name: 'a' }, scope);
+    await expect(pipeline.call(definitions.putThing, {}, scope)).rejects.toMatchObject({ code: 'ThrottlingException' });
+    expect(trail.events().map((e) => e.errorCode)).toEqual([undefined, 'ThrottlingException']);
+  });
+
+  it('turns anything a handler throws into the service error, and audits it', async () => {
+    const { pipeline, trail } = toy();
+    const broken: OperationSpec = { ...definitions.putThing, handler: () => { throw new Error('secret detail'); } };
+    const failure = await pipeline.call(broken, { Name: 'a' }, scope).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(ToyError);
+    expect(failure).toMatchObject({ code: 'InternalFailure', message: '' });
+    expect(trail.events()[0]).toMatchObject({ errorCode: 'InternalFailure', errorMessage: '' });
+  });
+
+  it('records service events as AwsServiceEvent by AWS Internal', () => {
+    const { pipeline, trail } = toy();
+    pipeline.recordServiceEvent({ name: 'ExpireThing', time: 0, region: 'us-east-1', account: '111122223333', resources: ['arn:toy:a'], details: { id: 'a' } });
+    expect(trail.records()[0]).toMatchObject({ eventType: 'AwsServiceEvent', eventSource: 'toy.amazonaws.com', userIdentity: { accountId: '111122223333', invokedBy: 'AWS Internal' }, serviceEventDetails: { id: 'a' } });
+  });
+});

@@ -1,0 +1,71 @@
+/**
+ * @module
+ * The endpoint in-process: the same services `startServer` puts on a port (KMS and CloudTrail
+ * LookupEvents, with the same seeds, users, SigV4 and quotas), behind the service kernel's
+ * `InProcessHandler`, so an AWS SDK v3 client talks to it with no socket:
+ * `new KMSClient({ ...strongbox.clientConfig })`. The SDK still serializes, signs and parses
+ * exactly as over HTTP.
+ *
+ * @example
+ * ```ts
+ * import { KMSClient, CreateKeyCommand } from '@aws-sdk/client-kms';
+ * import { startInProcess } from 'strongbox';
+ * const strongbox = await startInProcess();
+ * const kms = new KMSClient({ ...strongbox.clientConfig });
+ * await kms.send(new CreateKeyCommand({}));
+ * await strongbox.close();
+ * ```
+ */
+
+import type { Kms } from '@strongbox/kms';
+import { DEFAULT_ACCESS_KEY_ID, DEFAULT_SECRET_ACCESS_KEY, InProcessHandler, type ProtocolHandler } from '@strongbox/service-kernel';
+import { openEndpoint, type EndpointOptions } from './server.ts';
+
+/** The endpoint the in-process clients name: any host does, no connection is made. */
+export const IN_PROCESS_ENDPOINT = 'http://strongbox.localhost';
+
+/** What an AWS SDK v3 client needs to talk to the in-process endpoint. */
+export interface InProcessClientConfig {
+  readonly endpoint: string;
+  readonly region: string;
+  readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string };
+  readonly requestHandler: InProcessHandler;
+}
+
+/** A running in-process endpoint. */
+export interface InProcessStrongbox {
+  /**
+   * Spread into any AWS SDK v3 client's configuration: endpoint, Region, `test`/`test` credentials,
+   * the in-process handler (a fresh object on every read).
+   */
+  readonly clientConfig: InProcessClientConfig;
+  readonly kms: Kms;
+  /** The protocol handler behind the clients (for a handler of one's own). */
+  readonly handler: ProtocolHandler;
+  /** Flushes and closes the store. Idempotent. */
+  close(): Promise<void>;
+}
+
+/**
+ * Builds the endpoint in-process (see the module documentation).
+ * @throws StoreError, TypeError (seed) as `startServer` does.
+ */
+export async function startInProcess(options: EndpointOptions = {}): Promise<InProcessStrongbox> {
+  const endpoint = await openEndpoint(options);
+  const requestHandler = new InProcessHandler(endpoint.handler);
+  let closing: Promise<void> | undefined;
+  const region = endpoint.kms.region;
+  return {
+    // A fresh object each time: SDK clients record where their credentials came from on the
+    // credentials object itself, so clients must not share (or get a frozen) one.
+    get clientConfig(): InProcessClientConfig {
+      return { endpoint: IN_PROCESS_ENDPOINT, region, credentials: { accessKeyId: DEFAULT_ACCESS_KEY_ID, secretAccessKey: DEFAULT_SECRET_ACCESS_KEY }, requestHandler };
+    },
+    kms: endpoint.kms,
+    handler: endpoint.handler,
+    close() {
+      closing ??= endpoint.kms.close();
+      return closing;
+    },
+  };
+}

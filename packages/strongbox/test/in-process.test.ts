@@ -1,0 +1,77 @@
+/**
+ * The endpoint in-process (`startInProcess`): the official clients, configured with nothing but
+ * `...strongbox.clientConfig`, reach KMS and CloudTrail LookupEvents with no port; SigV4, users
+ * and seeds work as on the port.
+ */
+
+import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
+import { CreateKeyCommand, DecryptCommand, DescribeKeyCommand, EncryptCommand, KMSClient } from '@aws-sdk/client-kms';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parseUsers } from '@strongbox/kms';
+import { startInProcess, type InProcessStrongbox } from '../src/index.ts';
+import { failureOf } from './helpers/cli.ts';
+
+const opened: InProcessStrongbox[] = [];
+const clients: { destroy(): void }[] = [];
+afterEach(async () => {
+  for (const client of clients.splice(0)) client.destroy();
+  for (const strongbox of opened.splice(0)) await strongbox.close();
+});
+
+async function open(options: Parameters<typeof startInProcess>[0] = {}): Promise<InProcessStrongbox> {
+  const strongbox = await startInProcess(options);
+  opened.push(strongbox);
+  return strongbox;
+}
+
+function kms(config: ConstructorParameters<typeof KMSClient>[0]): KMSClient {
+  const client = new KMSClient({ maxAttempts: 1, ...config });
+  clients.push(client);
+  return client;
+}
+
+describe('startInProcess', () => {
+  it('serves KMS to a client configured only by clientConfig: create, encrypt, decrypt', async () => {
+    const strongbox = await open({ region: 'eu-central-1', account: '111122223333' });
+    const client = kms({ ...strongbox.clientConfig });
+    const { KeyMetadata } = await client.send(new CreateKeyCommand({ Description: 'in-process' }));
+    expect(KeyMetadata?.Arn).toMatch(/^arn:aws:kms:eu-central-1:111122223333:key\//);
+    const { CiphertextBlob } = await client.send(new EncryptCommand({ KeyId: KeyMetadata!.KeyId!, Plaintext: new TextEncoder().encode('hello') }));
+    const { Plaintext } = await client.send(new DecryptCommand({ CiphertextBlob: CiphertextBlob! }));
+    expect(new TextDecoder().decode(Plaintext)).toBe('hello');
+    // The same emulator as strongbox.kms.
+    expect((await strongbox.kms.describeKey({ KeyId: KeyMetadata!.KeyId! })).KeyMetadata.Description).toBe('in-process');
+  });
+
+  it('answers CloudTrail LookupEvents through the same handler', async () => {
+    const strongbox = await open();
+    await kms({ ...strongbox.clientConfig }).send(new CreateKeyCommand({}));
+    const trail = new CloudTrailClient({ ...strongbox.clientConfig, maxAttempts: 1 });
+    clients.push(trail);
+    const { Events } = await trail.send(new LookupEventsCommand({ LookupAttributes: [{ AttributeKey: 'EventName', AttributeValue: 'CreateKey' }] }));
+    expect(Events?.map((e) => e.EventName)).toEqual(['CreateKey']);
+    expect(JSON.parse(Events?.[0]?.CloudTrailEvent ?? '{}')).toMatchObject({ eventSource: 'kms.amazonaws.com', sourceIPAddress: '127.0.0.1' });
+  });
+
+  it('verifies signatures and applies identity policies as the port does', async () => {
+    const users = parseUsers({ users: [{ accessKeyId: 'AKIACAROL', secretAccessKey: 'carol', principal: 'arn:aws:iam::000000000000:user/carol', policy: { allow: ['kms:*'], deny: ['kms:CreateKey'] } }] });
+    const strongbox = await open({ users, strictAuth: true });
+    const wrong = kms({ ...strongbox.clientConfig, credentials: { accessKeyId: 'test', secretAccessKey: 'not-test' } });
+    expect(await failureOf(wrong.send(new CreateKeyCommand({})))).toMatchObject({ name: 'InvalidSignatureException', status: 400 });
+    const carol = kms({ ...strongbox.clientConfig, credentials: { accessKeyId: 'AKIACAROL', secretAccessKey: 'carol' } });
+    expect(await failureOf(carol.send(new CreateKeyCommand({})))).toMatchObject({ name: 'AccessDeniedException', status: 400 });
+  });
+
+  it('starts from a seed, and answers an unknown X-Amz-Target as the endpoint does', async () => {
+    const keyId = '6f1c1c1e-5a0e-4a8e-9c77-2d1f1b0c9a11';
+    const strongbox = await open({ seed: { keys: [{ keyId, aliases: ['alias/orders'] }] } });
+    const { KeyMetadata } = await kms({ ...strongbox.clientConfig }).send(new DescribeKeyCommand({ KeyId: 'alias/orders' }));
+    expect(KeyMetadata?.KeyId).toBe(keyId);
+    const response = await strongbox.handler({ method: 'POST', path: '/', headers: { 'x-amz-target': 'DynamoDB_20120810.ListTables' }, body: new Uint8Array() });
+    expect(response.status).toBe(400);
+    expect(JSON.parse(String(response.body))).toEqual({
+      __type: 'UnknownOperationException',
+      message: "No service on this endpoint handles X-Amz-Target 'DynamoDB_20120810.ListTables'; it serves KMS, CloudTrail LookupEvents.",
+    });
+  });
+});
