@@ -10,3 +10,4 @@
 export { S3Error, S3_ERRORS, toS3Error, type S3ErrorDetail, type S3ErrorFields, type S3ErrorOptions, type S3ErrorReason, type S3WireError } from './errors.ts';
 export * from './model/index.ts';
 export * from './protocol/sse-headers.ts';
+export * from './storage/index.ts';
