@@ -11,3 +11,4 @@ export { S3Error, S3_ERRORS, toS3Error, type S3ErrorDetail, type S3ErrorFields, 
 export * from './model/index.ts';
 export * from './protocol/sse-headers.ts';
 export * from './storage/index.ts';
+export * from './crypto/index.ts';

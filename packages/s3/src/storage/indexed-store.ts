@@ -21,6 +21,7 @@ import type {
   BodySource,
   BucketInfo,
   DeleteBucketResult,
+  FieldsSource,
   ListOptions,
   ListPage,
   ObjectInfo,
@@ -115,11 +116,18 @@ export class IndexedObjectStore implements ObjectStore {
     return [...this.#buckets.values()].map((state) => state.record).sort((a, b) => compareUtf8(a.name, b.name));
   }
 
-  async putObject(bucket: string, key: string, body: BodySource, metadata: StoredFields): Promise<ObjectInfo> {
+  async putObject(bucket: string, key: string, body: BodySource, metadata: FieldsSource): Promise<ObjectInfo> {
     this.#bucket(bucket);
     const blobId = this.#newId();
     const size = await this.#persistence.writeBlob(bucket, blobId, body);
-    return this.#commitObject(bucket, { key, segments: [{ blobId, size }], lastModified: this.#now(), metadata: copyFields(metadata) }, [blobId]);
+    let fields: StoredFields;
+    try {
+      fields = copyFields(resolveFields(metadata));
+    } catch (error) {
+      await this.#persistence.deleteBlob(bucket, blobId);
+      throw error;
+    }
+    return this.#commitObject(bucket, { key, segments: [{ blobId, size }], lastModified: this.#now(), metadata: fields }, [blobId]);
   }
 
   async headObject(bucket: string, key: string): Promise<ObjectInfo | undefined> {
@@ -182,7 +190,7 @@ export class IndexedObjectStore implements ObjectStore {
     return uploads.sort((a, b) => compareUtf8(a.key, b.key) || a.initiated - b.initiated);
   }
 
-  async putPart(bucket: string, uploadId: string, partNumber: number, body: BodySource, metadata: StoredFields): Promise<PartInfo> {
+  async putPart(bucket: string, uploadId: string, partNumber: number, body: BodySource, metadata: FieldsSource): Promise<PartInfo> {
     this.#upload(bucket, uploadId);
     const blobId = this.#newId();
     const size = await this.#persistence.writeBlob(bucket, blobId, body);
@@ -190,7 +198,7 @@ export class IndexedObjectStore implements ObjectStore {
     try {
       return await this.#locks.run(`u\0${bucket}\0${uploadId}`, async () => {
         const upload = this.#upload(bucket, uploadId);
-        const part: PartRecord = { partNumber, blobId, size, lastModified: this.#now(), metadata: copyFields(metadata) };
+        const part: PartRecord = { partNumber, blobId, size, lastModified: this.#now(), metadata: copyFields(resolveFields(metadata)) };
         await this.#persistence.writePart(bucket, uploadId, part);
         const old = upload.parts.get(partNumber);
         upload.parts.set(partNumber, part);
@@ -373,6 +381,10 @@ function objectInfo(record: ObjectRecord): ObjectInfo {
 
 function partInfo(part: PartRecord): PartInfo {
   return { partNumber: part.partNumber, size: part.size, lastModified: part.lastModified, metadata: part.metadata };
+}
+
+function resolveFields(metadata: FieldsSource): StoredFields {
+  return typeof metadata === 'function' ? metadata() : metadata;
 }
 
 /** A null-prototype copy, so stored metadata never aliases the caller's object nor has a prototype. */

@@ -17,6 +17,12 @@ export type StoredFields = Readonly<Record<string, string>>;
 /** A body streaming in. */
 export type BodySource = AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
 
+/**
+ * Metadata to store with a body: fixed, or computed once the body has been consumed (so it can
+ * carry the body's size, digest and ETag, known only at its end).
+ */
+export type FieldsSource = StoredFields | (() => StoredFields);
+
 /** A bucket as stored. */
 export interface BucketInfo {
   readonly name: string;
@@ -103,7 +109,7 @@ export interface ObjectStore {
   listBuckets(): Promise<readonly BucketInfo[]>;
 
   /** Stores an object from a streamed body, replacing any object of that key. @throws S3Error NoSuchBucket. */
-  putObject(bucket: string, key: string, body: BodySource, metadata: StoredFields): Promise<ObjectInfo>;
+  putObject(bucket: string, key: string, body: BodySource, metadata: FieldsSource): Promise<ObjectInfo>;
   /** @throws S3Error NoSuchBucket. */
   headObject(bucket: string, key: string): Promise<ObjectInfo | undefined>;
   /** @throws S3Error NoSuchBucket. */
@@ -122,7 +128,7 @@ export interface ObjectStore {
   /** Uploads in progress, by key then initiation. @throws S3Error NoSuchBucket. */
   listUploads(bucket: string): Promise<readonly UploadInfo[]>;
   /** Stores a part, replacing one of the same number. @throws S3Error NoSuchBucket, NoSuchUpload. */
-  putPart(bucket: string, uploadId: string, partNumber: number, body: BodySource, metadata: StoredFields): Promise<PartInfo>;
+  putPart(bucket: string, uploadId: string, partNumber: number, body: BodySource, metadata: FieldsSource): Promise<PartInfo>;
   /** Parts by number. @throws S3Error NoSuchBucket, NoSuchUpload. */
   listParts(bucket: string, uploadId: string): Promise<readonly PartInfo[]>;
   /** Opens one part's bytes (UploadPartCopy and checks). @throws S3Error NoSuchBucket, NoSuchUpload. */
