@@ -5,7 +5,7 @@
  */
 
 export * from './data-key-provider.ts';
-export { OBJECT_FRAME_LENGTH, RANGE_WINDOW, openObject, openObjectRange, sealObject, type SealedSegment, type SealOutcome, type SealProgress, type SegmentKeys } from './object-cipher.ts';
+export { OBJECT_FRAME_LENGTH, RANGE_WINDOW, openObject, openObjectRange, sealObject, type SealedSegment, type SealObjectOptions, type SealOutcome, type SealProgress, type SegmentKeys } from './object-cipher.ts';
 export { ROOT_KEYS_DIRECTORY, SseS3RootKeys, type RootKeyOptions } from './root-keys.ts';
 export { SSE_C_FIELDS, SseCProvider, createCustomerKeyVerifier, storedCustomerKeyVerifier, verifyCustomerKey, type CustomerKeyVerifier, type SseCRequest } from './sse-c.ts';
 export { SseS3Provider } from './sse-s3.ts';

@@ -45,8 +45,16 @@ export interface SealOutcome<T> {
   /** The sink's result (e.g. storage's `ObjectInfo`). */
   readonly result: T;
   readonly segment: SealedSegment;
-  /** MD5 of the plaintext. */
-  readonly md5: Uint8Array;
+  /** MD5 of the plaintext; undefined when sealed with `md5: false`. */
+  readonly md5: Uint8Array | undefined;
+}
+
+/** Options of `sealObject`. */
+export interface SealObjectOptions {
+  /** Plaintext bytes per frame; default `OBJECT_FRAME_LENGTH`. */
+  readonly frameLength?: number;
+  /** Whether to compute the plaintext MD5 (SSE-S3 ETags, Content-MD5 checks); default true. */
+  readonly md5?: boolean;
 }
 
 /**
@@ -56,7 +64,7 @@ export interface SealOutcome<T> {
 export interface SealProgress {
   /** @throws Error if read before the sealed stream ended. */
   readonly segment: () => SealedSegment;
-  /** @throws Error if read before the sealed stream ended. */
+  /** @throws Error if read before the sealed stream ended, or when sealed with `md5: false`. */
   readonly md5: () => Uint8Array;
 }
 
@@ -79,16 +87,23 @@ export async function sealObject<T>(
   body: BodySource,
   keys: ObjectKeys,
   sink: (sealed: AsyncIterable<Uint8Array>, progress: SealProgress) => Promise<T>,
-  frameLength: number = OBJECT_FRAME_LENGTH,
+  options: SealObjectOptions = {},
 ): Promise<SealOutcome<T>> {
-  const hash = createHash('md5');
-  const plaintext = meter((chunk) => hash.update(chunk));
-  let stream = toReadable(body).pipeThrough(plaintext.stream);
-  const layers = keys.layers.map((layer) => {
-    const sealed = meter();
-    stream = sealStream(stream, layer, frameLength).pipeThrough(sealed.stream);
+  const { frameLength = OBJECT_FRAME_LENGTH, md5: wantMd5 = true } = options;
+  // MD5 costs about as much as the encryption itself; modes with opaque ETags skip it unless the
+  // request sent a Content-MD5 to check.
+  const hash = wantMd5 ? createHash('md5') : undefined;
+  const plaintext: Meter = { size: 0, ended: false };
+  let stream = toReadable(measured(body, plaintext, hash === undefined ? undefined : (chunk) => hash.update(chunk)));
+  // Every layer but the outermost is metered between streams; the outermost as the sink reads it.
+  const layers = keys.layers.map((layer, index) => {
+    const sealed: Meter = { size: 0, ended: false };
+    stream = sealStream(stream, layer, frameLength);
+    if (index < keys.layers.length - 1) stream = stream.pipeThrough(meterStream(sealed));
     return sealed;
   });
+  const outermost = layers.at(-1);
+  const output = outermost === undefined ? stream : measured(stream, outermost);
   let digest: Uint8Array | undefined;
   const ended = (): boolean => plaintext.ended && layers.every((layer) => layer.ended);
   const progress: SealProgress = {
@@ -98,12 +113,13 @@ export async function sealObject<T>(
     },
     md5: () => {
       if (!ended()) throw new Error('the sealed stream has not ended');
+      if (hash === undefined) throw new Error('sealed without { md5: true }');
       digest ??= new Uint8Array(hash.digest());
       return digest;
     },
   };
-  const result = await sink(stream, progress);
-  return { result, segment: progress.segment(), md5: progress.md5() };
+  const result = await sink(output, progress);
+  return { result, segment: progress.segment(), md5: hash === undefined ? undefined : progress.md5() };
 }
 
 /**
@@ -196,24 +212,34 @@ function layerAtList(layers: readonly SealLayer[], index: number): SealLayer {
   return layer;
 }
 
-/** A pass-through stream that counts bytes (and shows each chunk to `observe`). */
-function meter(observe?: (chunk: Uint8Array) => void): { stream: TransformStream<Uint8Array, Uint8Array>; readonly size: number; readonly ended: boolean } {
-  const state = {
-    size: 0,
-    ended: false,
-    stream: new TransformStream<Uint8Array, Uint8Array>({
-      transform(chunk, controller) {
-        if (!(chunk instanceof Uint8Array)) throw new TypeError(`body chunks expected Uint8Array, got ${typeof chunk}`);
-        state.size += chunk.length;
-        observe?.(chunk);
-        controller.enqueue(chunk);
-      },
-      flush() {
-        state.ended = true;
-      },
-    }),
-  };
-  return state;
+/** Bytes that went by, and whether the stream ended. */
+interface Meter {
+  size: number;
+  ended: boolean;
+}
+
+/** Passes `source` through, counting into `meter` (and showing each chunk to `observe`). */
+async function* measured(source: BodySource | ReadableStream<Uint8Array>, meter: Meter, observe?: (chunk: Uint8Array) => void): AsyncGenerator<Uint8Array> {
+  for await (const chunk of source as AsyncIterable<unknown>) {
+    if (!(chunk instanceof Uint8Array)) throw new TypeError(`body chunks expected Uint8Array, got ${chunk === null ? 'null' : typeof chunk}`);
+    meter.size += chunk.length;
+    observe?.(chunk);
+    yield chunk;
+  }
+  meter.ended = true;
+}
+
+/** A pass-through stream counting into `meter`, between two layers. */
+function meterStream(meter: Meter): TransformStream<Uint8Array, Uint8Array> {
+  return new TransformStream<Uint8Array, Uint8Array>({
+    transform(chunk, controller) {
+      meter.size += chunk.length;
+      controller.enqueue(chunk);
+    },
+    flush() {
+      meter.ended = true;
+    },
+  });
 }
 
 /** An async or sync iterable as a pull-based ReadableStream (backpressure: one chunk at a time). */

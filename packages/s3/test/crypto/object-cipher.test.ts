@@ -47,13 +47,13 @@ async function collect(source: AsyncIterable<Uint8Array>): Promise<Buffer> {
 /** Seals `parts` (one = a PUT, more = a multipart upload) into `store`; returns the segments. */
 async function storeSealed(store: ObjectStore, key: string, parts: readonly Uint8Array[], keys: ObjectKeys, frameLength: number, chunkSize = 1000): Promise<SealedSegment[]> {
   if (parts.length === 1) {
-    const { segment } = await sealObject(chunks(parts[0]!, chunkSize), keys, (sealed) => store.putObject('b', key, sealed, {}), frameLength);
+    const { segment } = await sealObject(chunks(parts[0]!, chunkSize), keys, (sealed) => store.putObject('b', key, sealed, {}), { frameLength });
     return [segment];
   }
   const upload = await store.createUpload('b', key, {});
   const segments: SealedSegment[] = [];
   for (const [index, part] of parts.entries()) {
-    const { segment } = await sealObject(chunks(part, chunkSize), keys, (sealed) => store.putPart('b', upload.uploadId, index + 1, sealed, {}), frameLength);
+    const { segment } = await sealObject(chunks(part, chunkSize), keys, (sealed) => store.putPart('b', upload.uploadId, index + 1, sealed, {}), { frameLength });
     segments.push(segment);
   }
   await store.completeUpload('b', upload.uploadId, parts.map((_, index) => index + 1), {});
@@ -107,12 +107,16 @@ describe('object cipher: sealing into storage and opening whole or by range', ()
     const { result, segment, md5 } = await sealObject(chunks(body, 4096), keys, (sealed, progress) =>
       store.putObject('b', 'k', sealed, () => ({ md5: Buffer.from(progress.md5()).toString('hex'), size: String(progress.segment().plaintextSize) })),
     );
-    expect(Buffer.from(md5).toString('hex')).toBe(createHash('md5').update(body).digest('hex'));
-    expect(result.metadata).toEqual({ md5: Buffer.from(md5).toString('hex'), size: '100000' });
+    expect(Buffer.from(md5!).toString('hex')).toBe(createHash('md5').update(body).digest('hex'));
+    expect(result.metadata).toEqual({ md5: Buffer.from(md5!).toString('hex'), size: '100000' });
     expect(segment.plaintextSize).toBe(100_000);
     expect(segment.layerSizes[0]).toBeGreaterThan(100_000);
     expect(segment.layerSizes[1]).toBeGreaterThan(segment.layerSizes[0]!);
     expect(result.size).toBe(segment.layerSizes[1]);
+    // Without MD5 (opaque-ETag modes with no Content-MD5 to check), asking for it is an error.
+    const withoutMd5 = await sealObject([body], keys, (sealed, progress) => store.putObject('b', 'k2', sealed, () => ({ size: String(progress.segment().plaintextSize) })), { md5: false });
+    expect(withoutMd5.md5).toBeUndefined();
+    await expect(sealObject([body], keys, (sealed, progress) => store.putObject('b', 'k3', sealed, () => ({ md5: String(progress.md5()) })), { md5: false })).rejects.toThrow(/md5/);
     // Read too early, the measurements refuse rather than report a partial size.
     await expect(sealObject([body], keys, async (_sealed, progress) => progress.segment())).rejects.toThrow(/not ended/);
   });
