@@ -87,4 +87,25 @@ describe('encryption at rest in a data directory', () => {
 
     await assertNoSecretsOnDisk(directory, { plaintexts: [bodies.s3, bodies.c, ...bodies.mp], customerKeys: [customerKey] });
   });
+
+  it('parts are bound to their positions: a multipart object completed in another order does not open', async () => {
+    const store = await openFileSystemObjectStore({ directory: tempDirectory('part-order') });
+    await store.createBucket('data', {});
+    const provider = new SseS3Provider(await SseS3RootKeys.inMemory());
+    const parts = [new Uint8Array(randomBytes(5000)), new Uint8Array(randomBytes(5000))];
+    const upload = await store.createUpload('data', 'k', {});
+    const segments: SealedSegment[] = [];
+    for (const [index, part] of parts.entries()) {
+      const keys = await provider.forSealing({ bucket: 'data', key: 'k', partNumber: index + 1 }, undefined);
+      segments.push((await sealObject([part], keys, (sealed) => store.putPart('data', upload.uploadId, index + 1, sealed, {}))).segment);
+    }
+    // Stored in the wrong order, as a tampered manifest would list them.
+    await store.completeUpload('data', upload.uploadId, [2, 1], {});
+    const reader = (await store.openObject('data', 'k'))!;
+    const keys = (index: number) => provider.forOpening({ bucket: 'data', key: 'k', partNumber: index + 1 }, undefined, {});
+    await expect(collect(openObject(reader, [segments[1]!, segments[0]!], keys))).rejects.toMatchObject({ code: 'DECRYPT_FAILED' });
+    await expect(collect(openObjectRange(reader, [segments[1]!, segments[0]!], keys, 10, 20))).rejects.toMatchObject({ code: 'DECRYPT_FAILED' });
+    await reader.close();
+    await store.close();
+  });
 });

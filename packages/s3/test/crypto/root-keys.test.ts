@@ -68,4 +68,15 @@ describe('SSE-S3 root keys', () => {
     const roots = await SseS3RootKeys.inMemory();
     expect(JSON.stringify(roots)).toBe('{"generations":[1]}');
   });
+
+  it('a temporary key file left by a crash before its link is removed, never used', async () => {
+    const directory = tempDirectory('roots-tmp');
+    (await SseS3RootKeys.openDirectory(directory)).destroy();
+    await writeFile(join(directory, ROOT_KEYS_DIRECTORY, 'root-00000002.key.tmp'), '{"created":1,"key":"');
+    const roots = await SseS3RootKeys.openDirectory(directory);
+    expect(roots.generations).toEqual([1]);
+    expect(await readdir(join(directory, ROOT_KEYS_DIRECTORY))).toEqual(['root-00000001.key']);
+    await roots.rotate();
+    expect(roots.currentGeneration).toBe(2);
+  });
 });
