@@ -93,6 +93,31 @@ describe('filesystem store: the data directory', () => {
     await reopened.close();
   });
 
+  it('leaves no blob behind that nothing names: replaced, deleted, aborted and discarded parts are removed', async () => {
+    const directory = tempDirectory('fs-leaks');
+    const store = await openFileSystemObjectStore({ directory });
+    await store.createBucket('b', {});
+    await Promise.all(Array.from({ length: 6 }, (_, index) => store.putObject('b', 'hot', [new Uint8Array(100).fill(index)], {})));
+    await store.putObject('b', 'gone', [new Uint8Array(5)], {});
+    await store.deleteObject('b', 'gone');
+    const reader = await store.openObject('b', 'hot');
+    await store.putObject('b', 'hot', [new Uint8Array(7)], {});
+    const aborted = await store.createUpload('b', 'x', {});
+    await store.putPart('b', aborted.uploadId, 1, [new Uint8Array(3)], {});
+    await store.abortUpload('b', aborted.uploadId);
+    const completed = await store.createUpload('b', 'y', {});
+    await store.putPart('b', completed.uploadId, 1, [new Uint8Array(3)], {});
+    await store.putPart('b', completed.uploadId, 1, [new Uint8Array(4)], {});
+    await store.putPart('b', completed.uploadId, 2, [new Uint8Array(3)], {});
+    await store.completeUpload('b', completed.uploadId, [1], {});
+    const blobs = async (): Promise<number> => (await files(directory)).filter((file) => file.includes('/blobs/')).length;
+    // The open reader still pins the replaced body of 'hot'.
+    expect(await blobs()).toBe(3);
+    await reader!.close();
+    expect(await blobs()).toBe(2);
+    await store.close();
+  });
+
   it('a damaged manifest is reported, not skipped', async () => {
     const directory = tempDirectory('fs-damaged');
     const store = await openFileSystemObjectStore({ directory });
