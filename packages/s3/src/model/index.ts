@@ -12,3 +12,4 @@ export * from './etag.ts';
 export * from './kms-key-id.ts';
 export * from './names.ts';
 export * from './range.ts';
+export * from './response-encryption.ts';

@@ -7,6 +7,7 @@
  */
 
 import type { SseRequest } from '../model/encryption.ts';
+import type { EchoedEncryption } from '../model/response-encryption.ts';
 
 /** Request and response header names, lowercase. */
 export const SSE_HEADERS: Readonly<{
@@ -82,4 +83,26 @@ function lowercaseLookup(headers: HeaderBag): (name: string) => string | undefin
   const entries = headers instanceof Map ? headers.entries() : Object.entries(headers);
   for (const [name, value] of entries) if (typeof value === 'string') lowered.set(name.toLowerCase(), value);
   return (name) => lowered.get(name);
+}
+
+/**
+ * The response headers of echoed encryption fields (see `echoedEncryption`), in a null-prototype
+ * record; booleans lowercase, as the JS SDK v3 requires (localstack/localstack#6840).
+ *
+ * @example
+ * ```ts
+ * import { encryptionResponseHeaders } from '@strongbox/s3';
+ * encryptionResponseHeaders({ serverSideEncryption: 'aws:kms', kmsKeyId: arn, bucketKeyEnabled: true });
+ * // { 'x-amz-server-side-encryption': 'aws:kms', 'x-amz-server-side-encryption-aws-kms-key-id': arn, 'x-amz-server-side-encryption-bucket-key-enabled': 'true' }
+ * ```
+ */
+export function encryptionResponseHeaders(echoed: EchoedEncryption): Readonly<Record<string, string>> {
+  const headers = Object.create(null) as Record<string, string>;
+  if (echoed.serverSideEncryption !== undefined) headers[SSE_HEADERS.serverSideEncryption] = echoed.serverSideEncryption;
+  if (echoed.kmsKeyId !== undefined) headers[SSE_HEADERS.kmsKeyId] = echoed.kmsKeyId;
+  if (echoed.encryptionContext !== undefined) headers[SSE_HEADERS.encryptionContext] = echoed.encryptionContext;
+  if (echoed.bucketKeyEnabled === true) headers[SSE_HEADERS.bucketKeyEnabled] = 'true';
+  if (echoed.customerAlgorithm !== undefined) headers[SSE_HEADERS.customerAlgorithm] = echoed.customerAlgorithm;
+  if (echoed.customerKeyMd5 !== undefined) headers[SSE_HEADERS.customerKeyMd5] = echoed.customerKeyMd5;
+  return headers;
 }
