@@ -5,6 +5,7 @@ export default defineConfig({
   test: {
     projects: [
       { test: { name: 'envelope', root: 'packages/envelope', include: ['test/**/*.test.ts'] } },
+      { test: { name: 'service-kernel', root: 'packages/service-kernel', include: ['test/**/*.test.ts'] } },
       { test: { name: 'kms', root: 'packages/kms', include: ['test/**/*.test.ts'] } },
       { test: { name: 's3', root: 'packages/s3', include: ['test/**/*.test.ts'], testTimeout: 30_000 } },
       // These tests start `node --import tsx` children (the CLI, the server), one after another:

@@ -11,6 +11,8 @@
  * (AlreadyExistsException, ConflictException) have no capture and follow the same rule.
  */
 
+import { ServiceError } from '@strongbox/service-kernel';
+
 /** Every error code Strongbox's KMS can answer with. */
 export type KmsErrorCode =
   | 'AccessDeniedException'
@@ -141,11 +143,14 @@ export class KmsError extends Error {
 }
 
 /**
- * Normalises anything thrown at the boundary: `KmsError` passes through, anything else becomes
+ * Normalises anything thrown at the boundary: `KmsError` passes through, a kernel `ServiceError`
+ * (SigV4, JSON framing) becomes the `KmsError` of the same code and message, anything else
  * `KMSInternalException` (with a generic message, so no internal detail or secret leaks).
+ * @example toKmsError(new ServiceError('MissingAuthenticationTokenException', 'Missing Authentication Token')).code // 'MissingAuthenticationTokenException'
  */
 export function toKmsError(error: unknown): KmsError {
   if (error instanceof KmsError) return error;
+  if (error instanceof ServiceError && error.code !== 'InternalFailure') return new KmsError(error.code, error.message);
   return new KmsError('KMSInternalException', 'An internal error occurred.');
 }
 

@@ -1,6 +1,7 @@
 /**
  * @module
- * `@strongbox/kms/http`: the AWS JSON 1.1 handler and an adapter for `node:http`.
+ * `@strongbox/kms/http`: the AWS JSON 1.1 handler and an adapter for `node:http` (the kernel's
+ * edge, answering failures outside the handler as KMS does).
  *
  * @example
  * ```ts
@@ -12,78 +13,25 @@
  */
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createSigV4Authenticator as createKernelAuthenticator, toNodeListener as kernelNodeListener, type HttpRequest, type HttpResponse as AnyResponse, type RequestIdentity, type SigV4Options as KernelSigV4Options } from '@strongbox/service-kernel';
 import { toKmsError } from './errors.ts';
-import { errorResponse, type HttpRequest, type HttpResponse } from './protocol/json11.ts';
+import { errorResponse, type HttpResponse } from './protocol/json11.ts';
 
-export { createJson11Handler, toWire, UNMODELLED_OPERATIONS, type HttpRequest, type HttpResponse, type Json11Options, type RequestIdentity } from './protocol/json11.ts';
-export { createSigV4Authenticator, type SigV4Options } from './protocol/sigv4.ts';
-export { CLOUDTRAIL_TARGET_PREFIXES, createCloudTrailHandler, isCloudTrailRequest, type CloudTrailOptions } from './protocol/cloudtrail-json.ts';
+export { createJson11Handler, toWire, UNMODELLED_OPERATIONS, type HttpRequest, type HttpResponse, type Json11Options, type Json11Target, type RequestIdentity } from './protocol/json11.ts';
+export { CLOUDTRAIL_TARGET_PREFIXES, createCloudTrailHandler, isCloudTrailRequest, readNodeRequest, RequestTooLargeError, writeNodeResponse, type CloudTrailOptions } from '@strongbox/service-kernel';
 
-/** Largest request body accepted (KMS's largest input is a 32 KiB policy; this leaves room). */
-const MAX_BODY_BYTES = 1024 * 1024;
-/**
- * How long an oversized request may go on sending (discarded) after its 413 before the connection
- * is closed. Closing a socket with unread data makes the kernel send RST, which can destroy the
- * 413 before the client reads it; servers linger instead (nginx `lingering_close`).
- */
-const LINGER_MS = 5_000;
-
-/** A request body over the limit (`readNodeRequest`). */
-export class RequestTooLargeError extends RangeError {
-  constructor() {
-    super(`request body larger than ${MAX_BODY_BYTES} bytes`);
-    this.name = 'RequestTooLargeError';
-  }
-}
+/** Settings of the SigV4 authenticator; the signing name defaults to `kms`. */
+export type SigV4Options = Omit<KernelSigV4Options, 'service'> & { readonly service?: string };
 
 /**
- * Reads a Node.js request into a protocol request.
- * @throws RequestTooLargeError for bodies over 1 MiB; the rest of such a body is read and discarded.
+ * Builds the SigV4 authenticator for `createJson11Handler(kms, { authenticate })` (the kernel's,
+ * with KMS's signing name by default).
+ * @throws KmsError-coded `ServiceError` (from the returned function): MissingAuthenticationTokenException,
+ *   IncompleteSignatureException, InvalidSignatureException or UnrecognizedClientException with AWS's texts.
+ * @example createSigV4Authenticator({ users: withDefaultUser(NO_USERS, '000000000000'), strict: true, account: '000000000000', region: 'us-east-1' })
  */
-export async function readNodeRequest(request: IncomingMessage): Promise<HttpRequest> {
-  const body = await readBody(request);
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(request.headers)) {
-    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(',') : value;
-  }
-  return {
-    method: request.method ?? 'GET',
-    path: request.url ?? '/',
-    headers,
-    body,
-    ...(request.socket.remoteAddress ? { sourceIpAddress: request.socket.remoteAddress } : {}),
-  };
-}
-
-/**
- * Collects a request body with plain 'data'/'end' events (an async iterator costs several times
- * more per request, and KMS bodies are small and arrive in one chunk). Past the limit it stops
- * collecting and rejects, but keeps the stream flowing, discarding the rest, so the client can
- * finish sending and read the answer.
- */
-function readBody(request: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    let chunks: Buffer[] = [];
-    let length = 0;
-    request.on('data', (chunk: Buffer) => {
-      if (length > MAX_BODY_BYTES) return;
-      length += chunk.length;
-      if (length > MAX_BODY_BYTES) {
-        chunks = [];
-        reject(new RequestTooLargeError());
-        return;
-      }
-      chunks.push(chunk);
-    });
-    request.once('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
-    request.once('error', reject);
-  });
-}
-
-/** Writes a protocol response to a Node.js response. */
-export function writeNodeResponse(response: ServerResponse, result: HttpResponse): void {
-  response.writeHead(result.status, result.headers);
-  response.end(result.body);
+export function createSigV4Authenticator(options: SigV4Options): (request: HttpRequest) => Promise<RequestIdentity> {
+  return createKernelAuthenticator({ ...options, service: options.service ?? 'kms' });
 }
 
 /**
@@ -93,40 +41,10 @@ export function writeNodeResponse(response: ServerResponse, result: HttpResponse
  * the request or the emulator's internals leaks.
  * @example createServer(toNodeListener(handler))
  */
-export function toNodeListener(handler: (request: HttpRequest) => Promise<HttpResponse>): (request: IncomingMessage, response: ServerResponse) => void {
-  return (request, response) => {
-    readNodeRequest(request)
-      .then(handler)
-      .then((result) => writeNodeResponse(response, result))
-      .catch((error: unknown) => {
-        if (error instanceof RequestTooLargeError) refuseTooLarge(request, response);
-        else if (!response.headersSent) writeNodeResponse(response, errorResponse(crypto.randomUUID(), toKmsError(error)));
-        else response.end();
-      });
-  };
+export function toNodeListener(handler: (request: HttpRequest) => Promise<AnyResponse>): (request: IncomingMessage, response: ServerResponse) => void {
+  return kernelNodeListener(handler, { internalError: kmsInternalError });
 }
 
-/**
- * Answers 413 at once, then ends the response (closing the connection) when the client has sent
- * the whole body, gives up on it, or has lingered `LINGER_MS`: ending earlier would close the
- * socket with unread data, and the resulting RST can reach the client before the 413 does.
- */
-function refuseTooLarge(request: IncomingMessage, response: ServerResponse): void {
-  const body = `Request body larger than ${MAX_BODY_BYTES} bytes.\n`;
-  response.writeHead(413, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': String(Buffer.byteLength(body)), Connection: 'close' });
-  response.write(body);
-  let ended = false;
-  const end = (): void => {
-    if (ended) return;
-    ended = true;
-    clearTimeout(timer);
-    response.end();
-  };
-  const timer = setTimeout(end, LINGER_MS);
-  timer.unref();
-  if (request.complete || request.destroyed) end();
-  else {
-    request.once('end', end);
-    request.once('close', end);
-  }
+function kmsInternalError(requestId: string): HttpResponse {
+  return errorResponse(requestId, toKmsError(undefined));
 }

@@ -4,17 +4,42 @@
  * knowingly differs from AWS.
  */
 
-export { Kms, type CallOptions, type KmsOptions, type RequestOf, type ResponseOf } from './kms.ts';
+export { Kms, type CallOptions, type KmsMethods, type KmsOptions, type KmsQuotas, type RequestOf, type ResponseOf } from './service/kms.ts';
 export { KmsError, WIRE_ERRORS, type KmsErrorCode, type WireError } from './errors.ts';
-export { ManualClock, systemClock, type Clock, type Random } from './model/environment.ts';
-export { principalFromArn, rootPrincipal, type Principal, type PrincipalType } from './model/principal.ts';
-export { AuditTrail, type AuditEvent, type AuditEventInput, type AuditOptions } from './model/audit.ts';
-export { CloudTrailError, renderRecord, type CloudTrailErrorCode, type CloudTrailRecord, type CloudTrailResource, type LookupQuery, type LookupResult, type UserIdentity } from './model/cloudtrail.ts';
-export type { QuotaOptions } from './model/quotas.ts';
-export { OPERATION_NAMES, type OperationName } from './operations/catalog.ts';
+// The shared pieces KMS's API hands out, from the service kernel.
+export {
+  AuditTrail,
+  CloudTrailError,
+  DEFAULT_ACCESS_KEY_ID,
+  DEFAULT_SECRET_ACCESS_KEY,
+  ManualClock,
+  NO_USERS,
+  parseUsers,
+  principalFromArn,
+  renderRecord,
+  rootPrincipal,
+  systemClock,
+  withDefaultUser,
+  type AuditEvent,
+  type AuditEventInput,
+  type AuditOptions,
+  type Clock,
+  type CloudTrailErrorCode,
+  type CloudTrailRecord,
+  type CloudTrailResource,
+  type LookupQuery,
+  type LookupResult,
+  type Principal,
+  type PrincipalType,
+  type Random,
+  type UserDirectory,
+  type UserEntry,
+  type UserIdentity,
+} from '@strongbox/service-kernel';
+export { defaultCryptographicQuota, type QuotaClass, type QuotaOptions, type QuotaProfile, type QuotaSetting, type QuotaUsage } from './model/quotas.ts';
+export { OPERATION_NAMES, type OperationName } from './operations/index.ts';
 export { createMemoryStore, MemoryStore, type ChangeStore } from './persistence/store.ts';
 export { DEFAULT_SNAPSHOT_THRESHOLD_BYTES, openDirectoryStore, type DirectoryStore, type DirectoryStoreOptions } from './persistence/directory-store.ts';
 export { StoreError, type StoreErrorCode } from './persistence/errors.ts';
 export { ROOT_KEY_ENV, ROOT_KEY_FILE, type RootKeySource } from './persistence/root-key.ts';
-export { applySeed, parseSeed, seedChanges, type SeedDefaults, type SeedDocument, type SeedKey } from './seed.ts';
-export { DEFAULT_ACCESS_KEY_ID, DEFAULT_SECRET_ACCESS_KEY, NO_USERS, parseUsers, withDefaultUser, type UserDirectory, type UserEntry } from './users.ts';
+export { applySeed, parseSeed, seedChanges, type SeedDefaults, type SeedDocument, type SeedKey } from './service/seed.ts';

@@ -8,7 +8,7 @@
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Principal } from '../src/model/principal.ts';
+import type { Principal } from '@strongbox/service-kernel';
 import type { GrantOperation, GrantRecord, KeyRecord } from '../src/model/records.ts';
 import { evaluateAccess, type AccessDecision } from '../src/policy/authorize.ts';
 import { defaultKeyPolicy } from '../src/policy/default-policy.ts';

@@ -8,7 +8,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { Kms, KmsError, ManualClock, principalFromArn, type AuditEventInput, type Principal } from '../src/index.ts';
-import { AuditTrail } from '../src/model/audit.ts';
+import { AuditTrail } from '@strongbox/service-kernel';
 
 const ACCOUNT = '000000000000';
 const REGION = 'us-east-1';
@@ -35,6 +35,8 @@ describe('the ring of events', () => {
   const event = (n: number): AuditEventInput => ({
     eventTime: T0 + n * 1000,
     eventName: 'DescribeKey',
+    eventSource: 'kms.amazonaws.com',
+    resourceType: 'AWS::KMS::Key',
     region: REGION,
     caller: principalFromArn(`arn:aws:iam::${ACCOUNT}:root`),
     sourceIpAddress: '127.0.0.1',
@@ -94,7 +96,7 @@ describe('the ring of events', () => {
 });
 
 describe('CloudTrail records', () => {
-  it('render an Encrypt by an IAM user exactly as KMS logs it (no plaintext, default algorithm filled in)', async () => {
+  it('render an Encrypt by an IAM user exactly as KMS logs it (no plaintext, default algorithm filled in, key material id)', async () => {
     const { kms } = newKms();
     const { KeyMetadata } = await kms.createKey({});
     await kms.encrypt(
@@ -119,6 +121,7 @@ describe('CloudTrail records', () => {
       userAgent: 'aws-cli/2.15.0',
       requestParameters: { keyId: KeyMetadata.Arn, encryptionContext: { Department: 'Engineering' }, encryptionAlgorithm: 'SYMMETRIC_DEFAULT' },
       responseElements: null,
+      additionalEventData: { keyMaterialId: expect.stringMatching(/^[0-9a-f]{64}$/) },
       requestID: 'f3423043-63bc-11e4-bc2b-4198b6150d5c',
       eventID: expect.stringMatching(UUID),
       readOnly: true,
@@ -165,7 +168,7 @@ describe('CloudTrail records', () => {
     expect(s3).toMatchObject({ userIdentity: { type: 'IAMUser', userName: 'Alice', invokedBy: 's3.amazonaws.com' }, sourceIPAddress: 's3.amazonaws.com', userAgent: 's3.amazonaws.com' });
   });
 
-  it('log CreateKey with KMS defaults filled in and keyMetadata in lowerCamelCase with a Java date', async () => {
+  it('log CreateKey with KMS defaults filled in and keyMetadata in Java bean case (AWSAccountId, keyId) with a Java date', async () => {
     const { kms } = newKms();
     const { KeyMetadata } = await kms.createKey({ Tags: [{ TagKey: 'Team', TagValue: 'Blue' }] });
     const record = newest(kms, 'CreateKey');
@@ -180,7 +183,7 @@ describe('CloudTrail records', () => {
     });
     expect(record['responseElements']).toEqual({
       keyMetadata: expect.objectContaining({
-        aWSAccountId: ACCOUNT,
+        AWSAccountId: ACCOUNT,
         keyId: KeyMetadata.KeyId,
         arn: KeyMetadata.Arn,
         creationDate: 'Jan 1, 2024, 12:00:00 AM',
@@ -190,6 +193,25 @@ describe('CloudTrail records', () => {
         encryptionAlgorithms: ['SYMMETRIC_DEFAULT'],
       }),
     });
+  });
+
+  it('log Encrypt with the key material id its blob was sealed under, after a rotation too (ct-encrypt)', async () => {
+    const { kms } = newKms();
+    const { KeyMetadata } = await kms.createKey({});
+    await kms.encrypt({ KeyId: KeyMetadata.KeyId, Plaintext: new Uint8Array([1]), EncryptionContext: { Department: 'Engineering' } });
+    const first = newest(kms, 'Encrypt');
+    expect(first['requestParameters']).toEqual({ keyId: KeyMetadata.KeyId, encryptionContext: { Department: 'Engineering' }, encryptionAlgorithm: 'SYMMETRIC_DEFAULT' });
+    expect(first['responseElements']).toBeNull();
+    const { CiphertextBlob } = await kms.encrypt({ KeyId: KeyMetadata.KeyId, Plaintext: new Uint8Array([1]) });
+    const { KeyMaterialId } = (await kms.decrypt({ CiphertextBlob })) as { KeyMaterialId?: string };
+    expect(first['additionalEventData']).toEqual({ keyMaterialId: KeyMaterialId });
+    await kms.rotateKeyOnDemand({ KeyId: KeyMetadata.KeyId });
+    const { KeyMetadata: rotated } = await kms.describeKey({ KeyId: KeyMetadata.KeyId });
+    await kms.encrypt({ KeyId: KeyMetadata.KeyId, Plaintext: new Uint8Array([1]) });
+    const current = (rotated as { CurrentKeyMaterialId?: string }).CurrentKeyMaterialId;
+    expect(current).toMatch(/^[0-9a-f]{64}$/);
+    expect(current).not.toBe(KeyMaterialId);
+    expect(newest(kms, 'Encrypt')['additionalEventData']).toEqual({ keyMaterialId: current });
   });
 
   it('log Decrypt with encryptionAlgorithm always, without the ciphertext, and the key material id', async () => {

@@ -20,7 +20,7 @@ import {
   type KMSClient,
 } from '@aws-sdk/client-kms';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Principal } from '../src/model/principal.ts';
+import type { Principal } from '@strongbox/service-kernel';
 import { authenticateWith, caller, clientAs, identityPolicy, OTHER, OWNER } from './authorization.callers.ts';
 import { failureOf, startKms, type SdkFixture } from './helpers/sdk.ts';
 

@@ -25,7 +25,7 @@ import {
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock, rootPrincipal } from '../src/index.ts';
 import { awsManagedKeyPolicy, PREDEFINED_AWS_ALIASES } from '../src/model/aws-managed-keys.ts';
-import { prettyJson } from '../src/policy/format.ts';
+import { prettyJson } from '@strongbox/service-kernel';
 import { defaultKeyPolicy } from '../src/policy/default-policy.ts';
 import { failureOf, startKms, type SdkFixture } from './helpers/sdk.ts';
 

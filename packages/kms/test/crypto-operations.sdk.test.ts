@@ -11,7 +11,7 @@ let keyId: string;
 let keyArn: string;
 
 beforeAll(async () => {
-  kms = await startKms();
+  kms = await startKms({}, {}, undefined, 'socket');
   const created = await kms.client.send(new CreateKeyCommand({ Description: 'sdk test key' }));
   keyId = created.KeyMetadata!.KeyId!;
   keyArn = created.KeyMetadata!.Arn!;

@@ -4,8 +4,8 @@
  */
 
 import { describe, expect, it } from 'vitest';
-import { EventIds } from '../src/model/audit.ts';
-import { formatUuid } from '../src/model/uuid.ts';
+import { EventIds } from '@strongbox/service-kernel';
+import { formatUuid } from '@strongbox/service-kernel';
 
 const V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 

@@ -6,7 +6,7 @@
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Random } from '../src/model/environment.ts';
+import type { Random } from '@strongbox/service-kernel';
 import { constraintsSatisfied, constraintsWithin, grantIdOfToken, isGrantId, newGrantId, newGrantToken, sameGrantParameters } from '../src/model/grants.ts';
 import type { GrantConstraints } from '../src/model/records.ts';
 

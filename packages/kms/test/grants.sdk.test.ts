@@ -19,7 +19,7 @@ import {
   type KMSClient,
 } from '@aws-sdk/client-kms';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ManualClock } from '../src/model/environment.ts';
+import { ManualClock } from '@strongbox/service-kernel';
 import { grantIdOfToken } from '../src/model/grants.ts';
 import { KmsState } from '../src/model/state.ts';
 import { MemoryStore } from '../src/persistence/store.ts';

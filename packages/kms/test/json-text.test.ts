@@ -6,7 +6,7 @@
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { describeSyntaxError, parseJsonText, syntaxErrorOffset } from '../src/protocol/json-text.ts';
+import { describeSyntaxError, parseJsonText, syntaxErrorOffset } from '@strongbox/service-kernel';
 
 function parses(text: string): boolean {
   try {

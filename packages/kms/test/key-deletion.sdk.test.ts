@@ -19,8 +19,8 @@ import {
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../src/index.ts';
-import { javaDateString } from '../src/model/cloudtrail.ts';
-import { rootPrincipal } from '../src/model/principal.ts';
+import { javaDateString } from '@strongbox/service-kernel';
+import { rootPrincipal } from '@strongbox/service-kernel';
 import { dueChanges } from '../src/model/lifecycle.ts';
 import { KmsState } from '../src/model/state.ts';
 import { createKeyRecord } from '../src/model/keys.ts';

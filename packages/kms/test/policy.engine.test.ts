@@ -6,14 +6,14 @@
 
 import { describe, expect, it } from 'vitest';
 import { KmsError } from '../src/errors.ts';
-import { principalFromArn, rootPrincipal } from '../src/model/principal.ts';
-import { compileCondition, type ConditionLookup } from '../src/policy/conditions.ts';
-import { compiledPolicy, evaluatePolicy } from '../src/policy/compile.ts';
+import { principalFromArn, rootPrincipal } from '@strongbox/service-kernel';
+import { compileCondition, type ConditionLookup } from '@strongbox/service-kernel';
+import { compiledPolicy, evaluatePolicy } from '@strongbox/service-kernel';
 import { defaultKeyPolicy } from '../src/policy/default-policy.ts';
-import { parsePolicy, PolicyDocumentError } from '../src/policy/document.ts';
-import { prettyPolicy } from '../src/policy/format.ts';
-import { compilePatterns, compileArnPattern } from '../src/policy/patterns.ts';
-import { matchPrincipal } from '../src/policy/principals.ts';
+import { parsePolicy, PolicyDocumentError } from '@strongbox/service-kernel';
+import { prettyPolicy } from '@strongbox/service-kernel';
+import { compilePatterns, compileArnPattern } from '@strongbox/service-kernel';
+import { matchPrincipal } from '@strongbox/service-kernel';
 import { validateKeyPolicy } from '../src/policy/validate.ts';
 
 const ACCOUNT = '111122223333';

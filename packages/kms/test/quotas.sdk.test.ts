@@ -63,13 +63,38 @@ describe('ThrottlingException through @aws-sdk/client-kms', () => {
 });
 
 describe('whose account a call counts against', () => {
-  it("applies AWS's quotas by default (the sixth CreateKey in one second is throttled) and none with quotas: false", async () => {
+  it("applies only the shared cryptographic quota by default: the README's new Kms() creates many keys in one instant", async () => {
     const clock = new ManualClock();
-    const limited = new Kms({ clock });
+    const kms = new Kms({ clock });
+    for (let i = 0; i < 30; i++) await kms.createKey({});
+    expect(kms.quotas.limitOf('cryptographic')).toBe(100_000); // us-east-1
+    kms.quotas.configure({ cryptographic: 2 });
+    const { KeyMetadata } = await kms.createKey({});
+    await kms.generateRandom({ NumberOfBytes: 8 });
+    await kms.encrypt({ KeyId: KeyMetadata.KeyId, Plaintext: new Uint8Array(1) });
+    expect(await refusal(kms.generateRandom({ NumberOfBytes: 8 }))).toEqual({ code: 'ThrottlingException', message: THROTTLED });
+  });
+
+  it("applies every operation's own quota with quotas: 'aws' (the sixth CreateKey in one second is throttled), none with quotas: false", async () => {
+    const clock = new ManualClock();
+    const limited = new Kms({ clock, quotas: 'aws' });
     for (let i = 0; i < 5; i++) await limited.createKey({});
     expect(await refusal(limited.createKey({}))).toEqual({ code: 'ThrottlingException', message: THROTTLED });
+    expect(limited.quotas.usage()).toEqual([{ account: limited.account, region: limited.region, quota: 'CreateKey', limit: 5, lastSecond: 5, admitted: 5, throttled: 1 }]);
     const unlimited = new Kms({ clock, quotas: false });
     for (let i = 0; i < 20; i++) await unlimited.createKey({});
+  });
+
+  it('takes a new setting on a running emulator: throttling starts and stops without a restart', async () => {
+    const kms = new Kms({ clock: new ManualClock() });
+    await kms.createKey({});
+    kms.quotas.configure('aws');
+    for (let i = 0; i < 5; i++) await kms.createKey({});
+    expect((await refusal(kms.createKey({}))).code).toBe('ThrottlingException');
+    expect(() => kms.quotas.configure({ profile: 'none' as never })).toThrow(RangeError);
+    expect((await refusal(kms.createKey({}))).code).toBe('ThrottlingException');
+    kms.quotas.configure(false);
+    await kms.createKey({});
   });
 
   it('keeps operations apart: CreateKey throttled does not affect Encrypt', async () => {

@@ -8,9 +8,16 @@
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ManualClock } from '../src/model/environment.ts';
-import { RequestQuotas } from '../src/model/quotas.ts';
-import type { QuotaClass } from '../src/operations/catalog.ts';
+import { ManualClock } from '@strongbox/service-kernel';
+import { RequestQuotas as ModelQuotas, type QuotaClass, type QuotaSetting } from '../src/model/quotas.ts';
+import { QUOTA_CATALOG } from '../src/operations/index.ts';
+
+/** KMS's quotas with the registry's catalog, as `Kms` builds them. */
+class RequestQuotas extends ModelQuotas {
+  constructor(setting: QuotaSetting = {}) {
+    super(setting, QUOTA_CATALOG);
+  }
+}
 
 const ACCOUNT = '111122223333';
 const OTHER_ACCOUNT = '444455556666';
@@ -110,7 +117,7 @@ describe('the sliding window', () => {
   });
 
   it('allows a burst of the whole quota at one instant, then nothing until that second has passed (not a token bucket)', () => {
-    const quotas = new RequestQuotas(); // CreateKey: 5 per second
+    const quotas = new RequestQuotas('aws'); // CreateKey: 5 per second
     const t0 = Date.UTC(2024, 0, 1);
     const at = (t: number): boolean => quotas.tryAcquire(ACCOUNT, REGION, 'CreateKey', t);
     expect([1, 2, 3, 4, 5].map(() => at(t0))).toEqual([true, true, true, true, true]);
@@ -168,24 +175,41 @@ describe('what each quota is counted per', () => {
   });
 
   it('counts each operation quota on its own: CreateKey throttled does not affect CreateAlias or the cryptographic quota', () => {
-    const quotas = new RequestQuotas();
+    const quotas = new RequestQuotas('aws');
     for (let i = 0; i < 5; i++) quotas.tryAcquire(ACCOUNT, REGION, 'CreateKey', t0);
     expect(quotas.tryAcquire(ACCOUNT, REGION, 'CreateKey', t0)).toBe(false);
     expect(quotas.tryAcquire(ACCOUNT, REGION, 'CreateAlias', t0)).toBe(true);
     expect(quotas.tryAcquire(ACCOUNT, REGION, 'cryptographic', t0)).toBe(true);
   });
 
-  it("takes AWS's defaults: 10,000/s shared cryptographic, the per-operation table otherwise", () => {
+  it("takes AWS's shared cryptographic quota by Region by default, and no control-plane quota", () => {
     const quotas = new RequestQuotas();
     expect(quotas.limitOf('cryptographic')).toBe(10_000);
-    expect(quotas.limitOf('CreateKey')).toBe(5);
-    expect(quotas.limitOf('CreateGrant')).toBe(50);
-    expect(quotas.limitOf('DescribeKey')).toBe(2000);
-    expect(quotas.limitOf('GetParametersForImport')).toBe(1);
+    expect(quotas.limitOf('cryptographic', 'us-east-1')).toBe(100_000);
+    expect(quotas.limitOf('cryptographic', 'eu-west-2')).toBe(20_000);
+    expect(quotas.limitOf('cryptographic', 'ca-central-1')).toBe(10_000);
+    expect(quotas.limitOf('CreateKey')).toBe(Infinity);
+    for (let i = 0; i < 1000; i++) expect(quotas.tryAcquire(ACCOUNT, REGION, 'CreateKey', t0)).toBe(true);
+  });
+
+  it("takes AWS's per-operation table too under the 'aws' profile", () => {
+    for (const quotas of [new RequestQuotas('aws'), new RequestQuotas({ profile: 'aws' })]) {
+      expect(quotas.limitOf('cryptographic', 'ca-central-1')).toBe(10_000);
+      expect(quotas.limitOf('CreateKey')).toBe(5);
+      expect(quotas.limitOf('CreateGrant')).toBe(50);
+      expect(quotas.limitOf('DescribeKey')).toBe(2000);
+      expect(quotas.limitOf('GetParametersForImport')).toBe(1);
+    }
+  });
+
+  it('applies an override under the default profile too', () => {
+    const quotas = new RequestQuotas({ overrides: { CreateKey: 1 } });
+    expect(quotas.limitOf('CreateKey')).toBe(1);
+    expect(quotas.limitOf('CreateAlias')).toBe(Infinity);
   });
 
   it('multiplies every quota by scale, fractions included (5 × 0.1 = one CreateKey every 2 s)', () => {
-    const quotas = new RequestQuotas({ scale: 0.1, cryptographic: 20_000 });
+    const quotas = new RequestQuotas({ profile: 'aws', scale: 0.1, cryptographic: 20_000 });
     expect(quotas.limitOf('cryptographic')).toBe(2000);
     expect(quotas.limitOf('CreateKey')).toBe(0.5);
     expect(quotas.tryAcquire(ACCOUNT, REGION, 'CreateKey', t0)).toBe(true);
@@ -210,5 +234,37 @@ describe('what each quota is counted per', () => {
     expect(() => new RequestQuotas({ scale: Number.NaN })).toThrow(RangeError);
     expect(() => new RequestQuotas({ cryptographic: -1 })).toThrow(RangeError);
     expect(() => new RequestQuotas({ overrides: { CreateKey: Number.NaN } })).toThrow(RangeError);
+    expect(() => new RequestQuotas({ overrides: { CreatKey: 1 } as never })).toThrow(/unknown quota "CreatKey"/);
+    expect(() => new RequestQuotas({ profile: 'all' as never })).toThrow(/"quotas.profile" expected 'cryptographic' or 'aws'/);
+    expect(() => new RequestQuotas('AWS' as never)).toThrow(RangeError);
+  });
+});
+
+describe('changing quotas while running', () => {
+  const t0 = Date.UTC(2024, 0, 1);
+
+  it('applies a new setting at once, with fresh counters; a bad one changes nothing', () => {
+    const quotas = new RequestQuotas();
+    for (let i = 0; i < 10; i++) expect(quotas.tryAcquire(ACCOUNT, REGION, 'CreateKey', t0)).toBe(true);
+    quotas.configure({ profile: 'aws', overrides: { CreateKey: 2 } });
+    expect(quotas.usage(t0)).toEqual([]);
+    expect([1, 2, 3].map(() => quotas.tryAcquire(ACCOUNT, REGION, 'CreateKey', t0))).toEqual([true, true, false]);
+    expect(() => quotas.configure({ scale: -1 })).toThrow(RangeError);
+    expect(quotas.options).toEqual({ enabled: true, profile: 'aws', scale: 1, overrides: { CreateKey: 2 } });
+    expect(quotas.tryAcquire(ACCOUNT, REGION, 'CreateKey', t0)).toBe(false);
+    quotas.configure(false);
+    expect(quotas.tryAcquire(ACCOUNT, REGION, 'CreateKey', t0)).toBe(true);
+    expect(quotas.options.enabled).toBe(false);
+  });
+
+  it('reports per quota the admissions of the last second and the totals admitted and throttled', () => {
+    const quotas = new RequestQuotas({ profile: 'aws', overrides: { CreateKey: 3 } });
+    for (let i = 0; i < 5; i++) quotas.tryAcquire(ACCOUNT, REGION, 'CreateKey', t0 + i * 100);
+    quotas.tryAcquire(ACCOUNT, REGION, 'cryptographic', t0);
+    const usage = (now: number) => Object.fromEntries(quotas.usage(now).map((u) => [u.quota, u]));
+    expect(usage(t0 + 500)['CreateKey']).toEqual({ account: ACCOUNT, region: REGION, quota: 'CreateKey', limit: 3, lastSecond: 3, admitted: 3, throttled: 2 });
+    expect(usage(t0 + 1100)['CreateKey']).toMatchObject({ lastSecond: 1, admitted: 3 });
+    expect(usage(t0 + 5000)['CreateKey']).toMatchObject({ lastSecond: 0, admitted: 3, throttled: 2 });
+    expect(usage(t0 + 500)['cryptographic']).toMatchObject({ limit: 100_000, lastSecond: 1, admitted: 1, throttled: 0 });
   });
 });

@@ -9,7 +9,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { Kms } from '../src/index.ts';
-import type { Principal } from '../src/model/principal.ts';
+import type { Principal } from '@strongbox/service-kernel';
 import { caller, identityPolicy, OWNER } from './authorization.callers.ts';
 
 const ROOT = `arn:aws:iam::${OWNER}:root`;

@@ -6,7 +6,7 @@
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Random } from '../src/model/environment.ts';
+import type { Random } from '@strongbox/service-kernel';
 import { withImportedMaterial } from '../src/model/imported-material.ts';
 import { createKeyRecord, newMaterial } from '../src/model/keys.ts';
 import { dueChanges, nextDueTime } from '../src/model/lifecycle.ts';

@@ -38,7 +38,7 @@ async function start(options: Partial<SigV4Options> = {}): Promise<{ fixture: Sd
     seen.push(request.headers['x-amz-date'] ?? '');
     return authenticator(request);
   };
-  fixture = await startKms({ account: ACCOUNT }, { authenticate });
+  fixture = await startKms({ account: ACCOUNT }, { authenticate }, undefined, 'socket');
   return { fixture, seen };
 }
 

@@ -19,7 +19,7 @@ export interface BannerFacts {
   readonly users?: UserDirectory;
   readonly strictAuth: boolean;
   /** Quota setting as given on the command line. */
-  readonly quotas?: false | { readonly scale: number };
+  readonly quotas?: false | { readonly profile?: 'cryptographic' | 'aws'; readonly scale?: number };
 }
 
 /**
@@ -35,7 +35,7 @@ export function startBanner(facts: BannerFacts): string {
     `Strongbox listening on ${facts.url}  (KMS, CloudTrail LookupEvents)`,
     `  Region ${facts.region}, account ${facts.account}`,
     `  State: ${facts.data === undefined ? 'in memory (lost on exit; --data DIR keeps it)' : `kept in ${facts.data}`}`,
-    `  Quotas: ${facts.quotas === undefined ? "AWS's request quotas" : facts.quotas === false ? 'off' : `AWS's request quotas x ${facts.quotas.scale}`}`,
+    `  Quotas: ${quotaText(facts.quotas)}`,
     `  Authentication: ${facts.strictAuth ? 'strict (unsigned requests and unknown access keys are refused)' : 'users-file keys are verified; unsigned requests and other keys (test/test too, any secret) act as the account root'}`,
     '',
     'Credentials:',
@@ -52,4 +52,10 @@ export function startBanner(facts: BannerFacts): string {
     'Stop with Ctrl-C.',
   ];
   return `${lines.join('\n')}\n`;
+}
+
+function quotaText(quotas: BannerFacts['quotas']): string {
+  if (quotas === false) return 'off';
+  const which = quotas?.profile === 'aws' ? "AWS's request quotas, every operation's own included" : "AWS's shared cryptographic quotas (--quotas aws adds CreateKey 5/s and the rest)";
+  return quotas?.scale === undefined ? which : `${which} x ${quotas.scale}`;
 }

@@ -18,8 +18,11 @@ export interface ServeArgs {
   readonly data?: string;
   readonly users?: string;
   readonly seed?: string;
-  /** `false` for `--no-quotas`, a scale for `--quota-scale`, `undefined` for AWS's quotas. */
-  readonly quotas?: false | { readonly scale: number };
+  /**
+   * `false` for `--no-quotas`; the profile of `--quotas` and the scale of `--quota-scale`;
+   * `undefined` for the default (AWS's shared cryptographic quotas).
+   */
+  readonly quotas?: false | { readonly profile?: 'cryptographic' | 'aws'; readonly scale?: number };
   readonly strictAuth: boolean;
 }
 
@@ -36,8 +39,12 @@ Options:
   --account ID        default account, 12 digits (default 000000000000)
   --users FILE        access keys and the IAM principals they sign as (JSON, see README)
   --seed FILE         keys and aliases to create at start (JSON, see README)
-  --quota-scale N     multiply AWS's request quotas by N (e.g. 0.01 to hit throttling quickly)
+  --quotas PROFILE    which AWS request quotas throttle: cryptographic (default: the shared
+                      cryptographic quotas only) or aws (every operation's own quota too,
+                      CreateKey 5/s, CreateGrant 50/s, ...)
+  --quota-scale N     multiply the quotas in force by N (e.g. 0.01 to hit throttling quickly)
   --no-quotas         never throttle
+                      (quotas change at run time: GET or PUT /_strongbox/quotas, see README)
   --strict-auth       refuse unsigned requests and unknown access keys, as AWS does
   -h, --help          show this help
 `;
@@ -63,11 +70,13 @@ export function parseServeArgs(args: readonly string[]): ServeArgs {
   if (host === '') usage('--host expected an address such as 127.0.0.1 or 0.0.0.0');
   for (const name of ['data', 'users', 'seed'] as const) if (values[name] === '') usage(`--${name} expected a path`);
   let quotas: ServeArgs['quotas'];
-  if (values['quota-scale'] !== undefined) {
-    if (values['no-quotas']) usage('--quota-scale and --no-quotas cannot be used together');
-    const scale = Number(values['quota-scale']);
-    if (values['quota-scale'].trim() === '' || !Number.isFinite(scale) || scale <= 0) usage(`--quota-scale expected a positive number, got '${values['quota-scale']}'`);
-    quotas = { scale };
+  if (values['quota-scale'] !== undefined || values.quotas !== undefined) {
+    if (values['no-quotas']) usage(`${values.quotas === undefined ? '--quota-scale' : '--quotas'} and --no-quotas cannot be used together`);
+    const profile = values.quotas;
+    if (profile !== undefined && profile !== 'cryptographic' && profile !== 'aws') usage(`--quotas expected cryptographic or aws, got '${profile}'`);
+    const scale = values['quota-scale'] === undefined ? undefined : Number(values['quota-scale']);
+    if (scale !== undefined && (values['quota-scale']!.trim() === '' || !Number.isFinite(scale) || scale <= 0)) usage(`--quota-scale expected a positive number, got '${values['quota-scale']}'`);
+    quotas = { ...(profile === undefined ? {} : { profile }), ...(scale === undefined ? {} : { scale }) };
   } else if (values['no-quotas']) {
     quotas = false;
   }
@@ -99,6 +108,7 @@ function parseOrExplain(args: readonly string[]) {
         account: { type: 'string' },
         users: { type: 'string' },
         seed: { type: 'string' },
+        quotas: { type: 'string' },
         'quota-scale': { type: 'string' },
         'no-quotas': { type: 'boolean' },
         'strict-auth': { type: 'boolean' },

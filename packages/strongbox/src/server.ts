@@ -19,11 +19,12 @@ import {
   withDefaultUser,
   type ChangeStore,
   type Clock,
-  type QuotaOptions,
+  type QuotaSetting,
   type SeedDocument,
   type UserDirectory,
 } from '@strongbox/kms';
 import { CLOUDTRAIL_TARGET_PREFIXES, createCloudTrailHandler, createJson11Handler, createSigV4Authenticator, toNodeListener } from '@strongbox/kms/http';
+import { quotasRoute } from './admin.ts';
 import { createRouter, targetRoute, type Route } from './router.ts';
 
 /** How to run the endpoint. */
@@ -46,8 +47,12 @@ export interface ServerOptions {
   readonly users?: UserDirectory;
   /** Refuse unsigned requests and unknown access keys, as AWS does. Default false. */
   readonly strictAuth?: boolean;
-  /** Request quotas; `false` turns throttling off. Default: AWS's quotas. */
-  readonly quotas?: QuotaOptions | false;
+  /**
+   * Request quotas: default, AWS's shared cryptographic quotas; `'aws'` or `{ profile: 'aws' }`
+   * adds every operation's own; `false` turns throttling off. Changeable at run time through
+   * `kms.quotas` or `/_strongbox/quotas` (`admin.ts`).
+   */
+  readonly quotas?: QuotaSetting;
   /** Time source of the emulator and the signature check (tests). Default: the system clock. */
   readonly clock?: Clock;
 }
@@ -102,6 +107,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const users = options.strictAuth ? withDefaultUser(options.users ?? NO_USERS, account, region) : (options.users ?? NO_USERS);
   const auth = { users, strict: options.strictAuth ?? false, account, region, clock };
   const routes: Route[] = [
+    quotasRoute(kms),
     targetRoute('KMS', ['TrentService.'], toNodeListener(createJson11Handler(kms, { authenticate: createSigV4Authenticator(auth) }))),
     targetRoute('CloudTrail LookupEvents', CLOUDTRAIL_TARGET_PREFIXES, toNodeListener(createCloudTrailHandler(kms, { authenticate: createSigV4Authenticator({ ...auth, service: 'cloudtrail' }) }))),
     // Seam: S3 (REST-XML, no X-Amz-Target) joins here, last, claiming what the others leave.

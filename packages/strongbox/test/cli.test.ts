@@ -36,7 +36,7 @@ describe('help', () => {
   it('strongbox serve --help lists every flag and exits 0 without serving', async () => {
     const exit = await runCli(['serve', '--help']);
     expect(exit).toMatchObject({ code: 0, stderr: '' });
-    for (const flag of ['--port', '--host', '--data', '--region', '--account', '--users', '--seed', '--quota-scale', '--no-quotas', '--strict-auth']) {
+    for (const flag of ['--port', '--host', '--data', '--region', '--account', '--users', '--seed', '--quotas', '--quota-scale', '--no-quotas', '--strict-auth']) {
       expect(exit.stdout).toContain(flag);
     }
   });

@@ -8,7 +8,7 @@ import { CliError } from '../src/errors.ts';
 import { parseServeArgs } from '../src/options.ts';
 
 describe('parseServeArgs', () => {
-  it('defaults to 127.0.0.1:4566, us-east-1, account 000000000000, AWS quotas, lenient auth, memory', () => {
+  it('defaults to 127.0.0.1:4566, us-east-1, account 000000000000, the shared cryptographic quotas, lenient auth, memory', () => {
     expect(parseServeArgs([])).toEqual({ help: false, port: 4566, host: '127.0.0.1', region: 'us-east-1', account: '000000000000', strictAuth: false });
   });
 
@@ -28,6 +28,9 @@ describe('parseServeArgs', () => {
       strictAuth: true,
     });
     expect(parseServeArgs(['--no-quotas']).quotas).toBe(false);
+    expect(parseServeArgs(['--quotas', 'aws']).quotas).toEqual({ profile: 'aws' });
+    expect(parseServeArgs(['--quotas=cryptographic']).quotas).toEqual({ profile: 'cryptographic' });
+    expect(parseServeArgs(['--quotas', 'aws', '--quota-scale', '0.5']).quotas).toEqual({ profile: 'aws', scale: 0.5 });
     expect(parseServeArgs(['-h']).help).toBe(true);
     expect(parseServeArgs(['--port', '65535']).port).toBe(65535);
     // pnpm passes the `--` of `pnpm start -- --port 0` on to the script.
@@ -49,6 +52,8 @@ describe('parseServeArgs', () => {
     [['--quota-scale', 'Infinity'], "--quota-scale expected a positive number, got 'Infinity'"],
     [['--quota-scale', '1', '--no-quotas'], '--quota-scale and --no-quotas cannot be used together'],
     [['--no-quotas=yes'], "option '--no-quotas' does not take an argument"],
+    [['--quotas', 'all'], "--quotas expected cryptographic or aws, got 'all'"],
+    [['--quotas', 'aws', '--no-quotas'], '--quotas and --no-quotas cannot be used together'],
     [['--host', ''], '--host expected an address such as 127.0.0.1 or 0.0.0.0'],
     [['--data', ''], '--data expected a path'],
     [['--verbose'], "unknown option '--verbose'"],

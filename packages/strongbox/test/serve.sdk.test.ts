@@ -81,7 +81,7 @@ describe('one port for KMS and CloudTrail', () => {
     expect(response.headers.get('x-amzn-errortype')).toBe('UnknownOperationException');
     expect(await response.json()).toEqual({
       __type: 'UnknownOperationException',
-      message: "No service on this endpoint handles X-Amz-Target 'DynamoDB_20120810.ListTables'; it serves KMS, CloudTrail LookupEvents.",
+      message: "No service on this endpoint handles X-Amz-Target 'DynamoDB_20120810.ListTables'; it serves Strongbox quotas (/_strongbox/quotas), KMS, CloudTrail LookupEvents.",
     });
   });
 });
@@ -116,12 +116,22 @@ describe('state', () => {
     kms.destroy();
   });
 
-  it('with --quota-scale, AWS quotas shrink: the second CreateKey within 200 s is throttled', async () => {
+  it('with --quotas aws --quota-scale, operation quotas shrink: the second CreateKey within 200 s is throttled', async () => {
     // CreateKey's quota is 5/s; x 0.001 = one request per 200 seconds.
-    const server = await started(['--quota-scale', '0.001']);
+    const server = await started(['--quotas', 'aws', '--quota-scale', '0.001']);
+    expect(server.stdout()).toContain("Quotas: AWS's request quotas, every operation's own included x 0.001");
     const kms = kmsClient(server.url);
     await kms.send(new CreateKeyCommand({}));
     expect(await failureOf(kms.send(new CreateKeyCommand({})))).toMatchObject({ name: 'ThrottlingException', status: 400 });
+    kms.destroy();
+  });
+
+  it('by default throttles no control-plane call: ten CreateKey at once all succeed', async () => {
+    const server = await started([]);
+    expect(server.stdout()).toContain("Quotas: AWS's shared cryptographic quotas (--quotas aws adds CreateKey 5/s and the rest)");
+    const kms = kmsClient(server.url);
+    const created = await Promise.all(Array.from({ length: 10 }, () => kms.send(new CreateKeyCommand({}))));
+    expect(created).toHaveLength(10);
     kms.destroy();
   });
 });

@@ -86,4 +86,33 @@ describe('startServer', () => {
       await server.close();
     }
   });
+
+  it('reads and replaces the quotas of the running server at /_strongbox/quotas', async () => {
+    const server = await startServer({ port: 0 });
+    const kms = kmsClient(server.url);
+    const quotas = `${server.url}/_strongbox/quotas`;
+    try {
+      for (let i = 0; i < 6; i++) await kms.send(new CreateKeyCommand({}));
+      const put = await fetch(quotas, { method: 'PUT', body: JSON.stringify({ profile: 'aws', overrides: { CreateKey: 1 } }) });
+      expect(put.status).toBe(200);
+      expect(await put.json()).toEqual({ options: { enabled: true, profile: 'aws', scale: 1, overrides: { CreateKey: 1 } }, usage: [] });
+      await kms.send(new CreateKeyCommand({}));
+      expect(await failureOf(kms.send(new CreateKeyCommand({})))).toMatchObject({ name: 'ThrottlingException', status: 400 });
+      const got = await fetch(quotas);
+      expect(((await got.json()) as { usage: unknown }).usage).toEqual([{ account: '000000000000', region: 'us-east-1', quota: 'CreateKey', limit: 1, lastSecond: 1, admitted: 1, throttled: 1 }]);
+
+      const bad = await fetch(quotas, { method: 'PUT', body: '{"profile":"everything"}' });
+      expect(bad.status).toBe(400);
+      expect(((await bad.json()) as { message: string }).message).toBe(`"quotas.profile" expected 'cryptographic' or 'aws', got "everything"`);
+      expect((await fetch(quotas, { method: 'PUT', body: 'not json' })).status).toBe(400);
+      expect((await fetch(quotas, { method: 'DELETE' })).status).toBe(405);
+      expect(server.kms.quotas.options.profile).toBe('aws');
+
+      expect((await fetch(quotas, { method: 'PUT', body: 'false' })).status).toBe(200);
+      for (let i = 0; i < 3; i++) await kms.send(new CreateKeyCommand({}));
+    } finally {
+      kms.destroy();
+      await server.close();
+    }
+  });
 });

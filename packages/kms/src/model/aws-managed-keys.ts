@@ -13,10 +13,10 @@
  * Sources of each description and policy are cited in `CATALOGUE`.
  */
 
-import type { Random } from './environment.ts';
+import type { Random } from '@strongbox/service-kernel';
 import { accountRootArn, partitionOf } from './identifiers.ts';
 import { createKeyRecord, newKeyId, newMaterial } from './keys.ts';
-import { prettyJson, type JsonValue } from '../policy/format.ts';
+import { prettyJson, type JsonValue } from '@strongbox/service-kernel';
 import type { KeyRecord } from './records.ts';
 import { AWS_MANAGED_ROTATION_PERIOD_DAYS } from './rotation.ts';
 import type { Change } from './state.ts';

@@ -26,7 +26,7 @@
  */
 
 import type { Backend } from '@strongbox/envelope';
-import { formatUuid, parseUuid } from './uuid.ts';
+import { formatUuid, parseUuid } from '@strongbox/service-kernel';
 
 /** The format version byte this module writes and reads. */
 export const BLOB_FORMAT_VERSION = 0x01;

@@ -13,7 +13,7 @@
  */
 
 import type { EncryptionContext } from '@strongbox/envelope';
-import { hex, type Random } from './environment.ts';
+import { hex, type Random } from '@strongbox/service-kernel';
 import type { GrantConstraints, GrantOperation, GrantRecord } from './records.ts';
 
 /** The GrantOperation enum, in model order. */

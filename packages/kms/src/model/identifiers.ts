@@ -6,6 +6,10 @@
  * other operations documented as taking an alias, `'key'` for those taking only a key id or ARN.
  */
 
+import { partitionOf } from '@strongbox/service-kernel';
+
+export { accountRootArn, partitionOf } from '@strongbox/service-kernel';
+
 /** How a caller referred to a key. */
 export type KeyReference =
   | { readonly kind: 'keyId'; readonly keyId: string }
@@ -51,13 +55,6 @@ export function parseKeyReference(input: string, accepted: 'any' | 'key'): KeyRe
   return { kind: 'aliasArn', aliasName: `alias/${rest}`, region, account, partition };
 }
 
-/** The partition of a region: `aws-cn` for China, `aws-us-gov` for GovCloud, `aws` otherwise. */
-export function partitionOf(region: string): string {
-  if (region.startsWith('cn-')) return 'aws-cn';
-  if (region.startsWith('us-gov-')) return 'aws-us-gov';
-  return 'aws';
-}
-
 /** `arn:<partition>:kms:<region>:<account>:key/<keyId>` */
 export function keyArn(region: string, account: string, keyId: string): string {
   return `arn:${partitionOf(region)}:kms:${region}:${account}:key/${keyId}`;
@@ -68,7 +65,3 @@ export function aliasArn(region: string, account: string, aliasName: string): st
   return `arn:${partitionOf(region)}:kms:${region}:${account}:${aliasName}`;
 }
 
-/** `arn:<partition>:iam::<account>:root`, the account principal. */
-export function accountRootArn(region: string, account: string): string {
-  return `arn:${partitionOf(region)}:iam::${account}:root`;
-}

@@ -16,7 +16,7 @@
  */
 
 import type { Backend } from '@strongbox/envelope';
-import { hex } from './environment.ts';
+import { hex } from '@strongbox/service-kernel';
 import type { ExpirationModel, KeyMaterial, KeyRecord } from './records.ts';
 
 /** Domain separation for the material id (HMAC-SHA-256 keyed by the material, over this and the key id). */

@@ -7,7 +7,7 @@
  * something is due.
  */
 
-import type { Random } from './environment.ts';
+import type { Random } from '@strongbox/service-kernel';
 import { applyMaterialExpiry, materialExpiryTime } from './imported-material.ts';
 import { applyDueRotations, rotationDueTime } from './rotation.ts';
 import type { Change, KmsState } from './state.ts';

@@ -6,7 +6,7 @@
  * every other operation has its own; calls an AWS service makes for a principal count against the
  * principal's account; cross-account use throttles the calling account).
  *
- * The limiter is an exact sliding window, not a token bucket: a bucket of capacity Q refilled at Q/s
+ * The limiter (`QuotaBuckets` of `@strongbox/service-kernel`) is an exact sliding window, not a token bucket: a bucket of capacity Q refilled at Q/s
  * admits Q + 10Q requests in 10 s of saturating demand, 10% over the quota. For a quota of Q
  * requests per second:
  *
@@ -24,117 +24,166 @@
  * Memory: a window keeps (millisecond, count) runs, at most min(limit, window in ms) of them, so a
  * bucket holds at most 1,000 + 10,000 runs (about 130 KiB) however large a scaled quota gets
  * (100,000/s × 1,000 costs the same as 1,000/s). Each check is amortised O(1). Buckets are created
- * on first use per (account, Region, quota) and kept for the emulator's lifetime.
+ * on first use per (account, Region, quota) and kept until the quotas are configured again.
  */
 
-import { DEFAULT_CRYPTOGRAPHIC_QUOTA, OPERATION_QUOTAS, type QuotaClass } from '../operations/catalog.ts';
+import { QuotaBuckets } from '@strongbox/service-kernel';
+
+/** The quota bucket an operation draws from: the shared cryptographic one, or its own (named after it). */
+export type QuotaClass = 'cryptographic' | (string & {});
+
+/** Default request quota of the shared symmetric cryptographic operations, per second. */
+export const DEFAULT_CRYPTOGRAPHIC_QUOTA = 10_000;
+
+/**
+ * What the quotas know of the operations, from the operation registry (injected: the model
+ * imports nothing from `operations/`): each control-plane operation's own quota, and which names
+ * are operations (for checking overrides).
+ */
+export interface QuotaCatalog {
+  /** Each operation's own quota, requests per second, by operation name. */
+  readonly perSecond: Readonly<Record<string, number>>;
+  /** Whether `name` is an operation. */
+  isOperation(name: string): boolean;
+}
+
+/**
+ * Which quotas apply:
+ * - `'cryptographic'` (the default): only the shared cryptographic quotas, the ones that throttle
+ *   real workloads (S3 SSE-KMS uploads and downloads count against the symmetric one: "Request
+ *   quotas", "How to use"), at AWS's rates for the Region. A test suite that creates keys and
+ *   grants in a loop is not throttled, as it would not be against AWS, where each call takes tens
+ *   of milliseconds rather than one.
+ * - `'aws'`: also every control-plane operation's own quota from AWS's table (CreateKey 5/s,
+ *   CreateGrant 50/s, DescribeKey 2,000/s, ...).
+ */
+export type QuotaProfile = 'cryptographic' | 'aws';
 
 /** Quota configuration. */
 export interface QuotaOptions {
   /** `false` turns throttling off entirely. Default true. */
   readonly enabled?: boolean;
+  /** Which quotas apply (see `QuotaProfile`). Default `'cryptographic'`. */
+  readonly profile?: QuotaProfile;
   /**
-   * Multiplies every quota, e.g. 0.01 to hit limits in a test quickly (CreateKey 5/s × 0.1 =
-   * 0.5/s: one call every two seconds). Default 1.
+   * Multiplies every quota that applies, e.g. 0.01 to hit limits in a test quickly (CreateKey
+   * 5/s × 0.1 = 0.5/s: one call every two seconds). Default 1.
    */
   readonly scale?: number;
-  /** The shared symmetric cryptographic quota, requests per second. Default 10,000. */
+  /**
+   * The shared symmetric cryptographic quota, requests per second, in every Region. Default:
+   * AWS's rate for the Region (10,000; 20,000 or 100,000 in the Regions AWS lists).
+   */
   readonly cryptographic?: number;
-  /** Per-operation overrides (and `cryptographic`), requests per second, before `scale`. */
+  /**
+   * Per-operation overrides (and `cryptographic`), requests per second, before `scale`. An
+   * override applies under either profile.
+   */
   readonly overrides?: Readonly<Partial<Record<QuotaClass, number>>>;
 }
 
-/** Milliseconds in the one-second and ten-second windows. */
-const SECOND_MS = 1000;
-const TEN_SECONDS_MS = 10_000;
+/** What a `Kms` accepts for quotas: options, `'aws'` for `{ profile: 'aws' }`, or `false` for none. */
+export type QuotaSetting = QuotaOptions | 'aws' | false;
+
+/** One quota of one account in one Region, as `RequestQuotas.usage` reports it. */
+export interface QuotaUsage {
+  readonly account: string;
+  readonly region: string;
+  /** `cryptographic` (the shared symmetric quota) or an operation name. */
+  readonly quota: QuotaClass;
+  /** The quota in force, requests per second (after overrides and scale). */
+  readonly limit: number;
+  /** Requests admitted in the last second. */
+  readonly lastSecond: number;
+  /** Requests admitted since the quotas were last configured. */
+  readonly admitted: number;
+  /** Requests throttled since the quotas were last configured. */
+  readonly throttled: number;
+}
 
 /**
- * At most `limit` admissions in any half-open window (t − windowMs, t], over integer millisecond
- * ticks that never decrease. Admissions are stored as (tick, count) runs in a ring.
+ * AWS's shared symmetric cryptographic quota by Region ("Request quotas" table, 2025): 100,000 in
+ * us-east-1, us-west-2 and eu-west-1, 20,000 in six more, 10,000 elsewhere.
  */
-class SlidingWindow {
-  readonly #limit: number;
-  readonly #windowMs: number;
-  readonly #ticks: Float64Array;
-  readonly #counts: Uint32Array;
-  #head = 0;
-  #runs = 0;
-  #total = 0;
+const CRYPTOGRAPHIC_BY_REGION: ReadonlyMap<string, number> = new Map([
+  ...['us-east-1', 'us-west-2', 'eu-west-1'].map((region) => [region, 100_000] as const),
+  ...['us-east-2', 'ap-southeast-1', 'ap-southeast-2', 'ap-northeast-1', 'eu-central-1', 'eu-west-2'].map((region) => [region, 20_000] as const),
+]);
 
-  constructor(limit: number, windowMs: number) {
-    this.#limit = limit;
-    this.#windowMs = windowMs;
-    // Once the expired runs are dropped, every run is a distinct integer tick in (t − W, t]: there
-    // are at most ⌈W⌉ such ticks, and never more runs than admissions (< limit before an add).
-    const capacity = Math.max(1, Math.min(limit, Math.ceil(windowMs)));
-    this.#ticks = new Float64Array(capacity);
-    this.#counts = new Uint32Array(capacity);
-  }
-
-  /** Drops the runs that left the window ending at `tick`; whether one more admission fits. */
-  fits(tick: number): boolean {
-    const horizon = tick - this.#windowMs;
-    const capacity = this.#ticks.length;
-    while (this.#runs > 0 && this.#ticks[this.#head]! <= horizon) {
-      this.#total -= this.#counts[this.#head]!;
-      this.#head = this.#head + 1 === capacity ? 0 : this.#head + 1;
-      this.#runs -= 1;
-    }
-    return this.#total < this.#limit;
-  }
-
-  /** Records one admission at `tick` (call only after `fits(tick)` answered true). */
-  add(tick: number): void {
-    const capacity = this.#ticks.length;
-    this.#total += 1;
-    if (this.#runs > 0) {
-      const last = (this.#head + this.#runs - 1) % capacity;
-      if (this.#ticks[last] === tick) {
-        this.#counts[last]! += 1;
-        return;
-      }
-    }
-    const slot = (this.#head + this.#runs) % capacity;
-    this.#ticks[slot] = tick;
-    this.#counts[slot] = 1;
-    this.#runs += 1;
-  }
+/**
+ * AWS's default shared symmetric cryptographic quota in `region`, requests per second.
+ * @example defaultCryptographicQuota('us-east-1') // 100000
+ */
+export function defaultCryptographicQuota(region: string): number {
+  return CRYPTOGRAPHIC_BY_REGION.get(region) ?? DEFAULT_CRYPTOGRAPHIC_QUOTA;
 }
 
-/** One quota of one account in one Region. */
-interface Bucket {
-  readonly windows: readonly SlidingWindow[];
-  lastTick: number;
+/** A checked configuration. */
+interface Config {
+  readonly enabled: boolean;
+  readonly profile: QuotaProfile;
+  readonly scale: number;
+  readonly cryptographic: number | undefined;
+  readonly overrides: ReadonlyMap<QuotaClass, number>;
 }
 
-/** Admits or throttles requests (see the module documentation for the algorithm). */
+/**
+ * Admits or throttles requests (see the module documentation for the algorithm). The
+ * configuration can be replaced while requests run (`configure`), for tests of throttling.
+ */
 export class RequestQuotas {
-  readonly #enabled: boolean;
-  readonly #scale: number;
-  readonly #cryptographic: number;
-  readonly #overrides: Readonly<Partial<Record<QuotaClass, number>>>;
-  readonly #buckets = new Map<string, Bucket>();
+  #config: Config;
+  readonly #catalog: QuotaCatalog;
+  readonly #buckets = new QuotaBuckets();
 
   /**
-   * @throws RangeError if `scale` is not a positive finite number, or a quota is negative or NaN.
+   * @param catalog - the operations' own quotas and names (from the registry).
+   * @throws RangeError for an unknown profile, a `scale` that is not a positive finite number, or
+   *   a quota that is negative or NaN.
    */
-  constructor(options: QuotaOptions = {}) {
-    this.#enabled = options.enabled !== false;
-    this.#scale = options.scale ?? 1;
-    if (!(Number.isFinite(this.#scale) && this.#scale > 0)) throw new RangeError(`"quotas.scale" expected a positive finite number, got ${String(options.scale)}`);
-    this.#cryptographic = checkedQuota('quotas.cryptographic', options.cryptographic ?? DEFAULT_CRYPTOGRAPHIC_QUOTA);
-    const overrides: Partial<Record<QuotaClass, number>> = {};
-    for (const [name, value] of Object.entries(options.overrides ?? {})) {
-      overrides[name as QuotaClass] = checkedQuota(`quotas.overrides.${name}`, value);
-    }
-    this.#overrides = overrides;
+  constructor(setting: QuotaSetting, catalog: QuotaCatalog) {
+    this.#catalog = catalog;
+    this.#config = checkedConfig(setting, catalog);
   }
 
-  /** The effective quota of `quota` in requests per second (after overrides and `scale`). */
-  limitOf(quota: QuotaClass): number {
-    const base = this.#overrides[quota] ?? (quota === 'cryptographic' ? this.#cryptographic : OPERATION_QUOTAS[quota as keyof typeof OPERATION_QUOTAS]);
-    // An operation missing from AWS's table (none today) is not throttled rather than refused.
-    return base === undefined ? Infinity : base * this.#scale;
+  /**
+   * Replaces the configuration; every window starts afresh (counters too). A bad setting changes
+   * nothing.
+   * @throws RangeError as the constructor does.
+   * @example quotas.configure({ profile: 'aws', overrides: { CreateKey: 1 } })
+   */
+  configure(setting: QuotaSetting): void {
+    this.#config = checkedConfig(setting, this.#catalog);
+    this.#buckets.clear();
+  }
+
+  /** The configuration in force, as options (`enabled: false` when off). */
+  get options(): QuotaOptions {
+    const { enabled, profile, scale, cryptographic, overrides } = this.#config;
+    return {
+      enabled,
+      profile,
+      scale,
+      ...(cryptographic === undefined ? {} : { cryptographic }),
+      ...(overrides.size === 0 ? {} : { overrides: Object.fromEntries(overrides) }),
+    };
+  }
+
+  /**
+   * The effective quota of `quota` in `region`, requests per second (after the profile, overrides
+   * and `scale`); `Infinity` for a quota that does not apply.
+   */
+  limitOf(quota: QuotaClass, region?: string): number {
+    const { enabled, profile, scale, cryptographic, overrides } = this.#config;
+    if (!enabled) return Infinity;
+    let base = overrides.get(quota);
+    if (base === undefined) {
+      if (quota === 'cryptographic') base = cryptographic ?? (region === undefined ? DEFAULT_CRYPTOGRAPHIC_QUOTA : defaultCryptographicQuota(region));
+      // A control-plane operation's own quota only under the 'aws' profile; an operation missing
+      // from AWS's table (none today) is not throttled rather than refused.
+      else if (profile === 'aws') base = this.#catalog.perSecond[quota];
+    }
+    return base === undefined ? Infinity : base * scale;
   }
 
   /**
@@ -142,37 +191,43 @@ export class RequestQuotas {
    * @returns `false` when the request must be throttled (nothing is counted then).
    */
   tryAcquire(account: string, region: string, quota: QuotaClass, now: number): boolean {
-    if (!this.#enabled) return true;
-    const key = `${account}/${region}/${quota}`;
-    let bucket = this.#buckets.get(key);
-    if (bucket === undefined) {
-      const limit = this.limitOf(quota);
-      if (limit === Infinity) return true;
-      if (limit === 0) return false;
-      bucket = { windows: windowsFor(limit), lastTick: -Infinity };
-      this.#buckets.set(key, bucket);
-    }
-    // Millisecond ticks that never go backwards (a system clock may step back).
-    const tick = Math.max(Math.floor(now), bucket.lastTick);
-    bucket.lastTick = tick;
-    const { windows } = bucket;
-    for (let i = 0; i < windows.length; i++) if (!windows[i]!.fits(tick)) return false;
-    for (let i = 0; i < windows.length; i++) windows[i]!.add(tick);
-    return true;
+    if (!this.#config.enabled) return true;
+    return this.#buckets.tryAcquire(`${account}/${region}/${quota}`, () => this.limitOf(quota, region), now);
+  }
+
+  /**
+   * The counters of every quota that has seen a request since the quotas were last configured
+   * (quotas that do not apply count nothing), at time `now` (epoch ms).
+   * @example quotas.usage(clock.now()).find((u) => u.quota === 'cryptographic')?.lastSecond
+   */
+  usage(now: number): QuotaUsage[] {
+    return this.#buckets.usage(now).map(({ key, limit, lastSecond, admitted, throttled }) => {
+      // Keys are account/Region/quota, none of which holds a '/'.
+      const [account = '', region = '', quota = ''] = key.split('/');
+      return { account, region, quota, limit, lastSecond, admitted, throttled };
+    });
   }
 }
 
-/** The windows that enforce `limit` requests per second (0 < limit < Infinity). */
-function windowsFor(limit: number): SlidingWindow[] {
-  if (limit < 1) return [new SlidingWindow(1, SECOND_MS / limit)];
-  const perSecond = new SlidingWindow(Math.ceil(limit), SECOND_MS);
-  if (Number.isInteger(limit)) return [perSecond];
-  // ⌈Q⌉ per second alone would let a fractional quota run at ⌈Q⌉/s; the ten-second window brings
-  // the average back to Q (round(10·Q) per ten seconds, within 0.5 request of 10·Q).
-  return [perSecond, new SlidingWindow(Math.max(1, Math.round(limit * 10)), TEN_SECONDS_MS)];
+function checkedConfig(setting: QuotaSetting, catalog: QuotaCatalog): Config {
+  if (setting === false) return { enabled: false, profile: 'cryptographic', scale: 1, cryptographic: undefined, overrides: new Map() };
+  const options: QuotaOptions = setting === 'aws' ? { profile: 'aws' } : setting;
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) throw new RangeError(`"quotas" expected options, 'aws' or false, got ${JSON.stringify(setting)}`);
+  const profile = options.profile ?? 'cryptographic';
+  if (profile !== 'cryptographic' && profile !== 'aws') throw new RangeError(`"quotas.profile" expected 'cryptographic' or 'aws', got ${JSON.stringify(profile)}`);
+  const scale = options.scale ?? 1;
+  if (!(typeof scale === 'number' && Number.isFinite(scale) && scale > 0)) throw new RangeError(`"quotas.scale" expected a positive finite number, got ${String(options.scale)}`);
+  const cryptographic = options.cryptographic === undefined ? undefined : checkedQuota('quotas.cryptographic', options.cryptographic);
+  const overrides = new Map<QuotaClass, number>();
+  for (const [name, value] of Object.entries(options.overrides ?? {})) {
+    if (value === undefined) continue;
+    if (name !== 'cryptographic' && !catalog.isOperation(name)) throw new RangeError(`"quotas.overrides" has an unknown quota ${JSON.stringify(name)}`);
+    overrides.set(name as QuotaClass, checkedQuota(`quotas.overrides.${name}`, value));
+  }
+  return { enabled: options.enabled !== false, profile, scale, cryptographic, overrides };
 }
 
-function checkedQuota(name: string, value: number): number {
+function checkedQuota(name: string, value: number | undefined): number {
   if (typeof value !== 'number' || Number.isNaN(value) || value < 0) throw new RangeError(`"${name}" expected a non-negative number of requests per second, got ${String(value)}`);
   return value;
 }

@@ -14,7 +14,7 @@
  * dropped, so every ciphertext made before a rotation still decrypts.
  */
 
-import type { Random } from './environment.ts';
+import type { Random } from '@strongbox/service-kernel';
 import { DEFAULT_ROTATION_PERIOD_DAYS, newMaterial } from './keys.ts';
 import type { KeyRecord, RotationType } from './records.ts';
 

@@ -7,7 +7,6 @@
 
 import { structure } from '../protocol/shapes.ts';
 import type { KeyRecord } from '../model/records.ts';
-import { requireKeyState } from './shared/key-state.ts';
 import { KEY_ID } from './shared/members.ts';
 import type { OperationDefinition } from './types.ts';
 
@@ -23,15 +22,18 @@ export interface CancelKeyDeletionResponse {
 }
 
 /** CancelKeyDeletion. */
-export const cancelKeyDeletion: OperationDefinition<CancelKeyDeletionRequest, CancelKeyDeletionResponse> = {
+export const cancelKeyDeletion: OperationDefinition<'CancelKeyDeletion', CancelKeyDeletionRequest, CancelKeyDeletionResponse> = {
   name: 'CancelKeyDeletion',
+  quota: { perSecond: 5 },
+  readOnly: false,
+  keyState: 'pendingDeletion',
   input: structure({ KeyId: KEY_ID }, ['KeyId']),
 
   async handler(input, context) {
     const key = await context.resolveKey(input.KeyId, 'key');
     context.touch(key);
     context.authorize('kms:CancelKeyDeletion', key);
-    requireKeyState(key, 'CancelKeyDeletion');
+    context.requireKeyState(key);
     const { deletionDate: _deletionDate, pendingWindowInDays: _window, ...rest } = key;
     const kept: KeyRecord = { ...rest, state: key.materials.length === 0 ? 'PendingImport' : 'Disabled' };
     await context.commit({ type: 'putKey', key: kept });

@@ -10,8 +10,8 @@ import { KmsError } from '../errors.ts';
 import { aliasArn } from '../model/identifiers.ts';
 import { structure } from '../protocol/shapes.ts';
 import { ALIAS_NAME, requireAliasCharacters, requireAliasQuota, requireCustomerAliasName, requireKeyTarget } from './shared/aliases.ts';
-import { requireKeyState } from './shared/key-state.ts';
 import { KEY_ID } from './shared/members.ts';
+import { aliasResources } from './shared/audit.ts';
 import type { OperationDefinition } from './types.ts';
 
 /** CreateAlias request. */
@@ -21,8 +21,11 @@ export interface CreateAliasRequest {
 }
 
 /** CreateAlias. */
-export const createAlias: OperationDefinition<CreateAliasRequest, void> = {
+export const createAlias: OperationDefinition<'CreateAlias', CreateAliasRequest, void> = {
   name: 'CreateAlias',
+  quota: { perSecond: 5 },
+  readOnly: false,
+  keyState: 'notPendingDeletion',
   input: structure({ AliasName: ALIAS_NAME, TargetKeyId: KEY_ID }, ['AliasName', 'TargetKeyId']),
 
   async handler(input, context) {
@@ -38,7 +41,7 @@ export const createAlias: OperationDefinition<CreateAliasRequest, void> = {
     // "kms:CreateAlias on the alias (IAM policy). kms:CreateAlias on the KMS key (key policy)."
     context.authorize('kms:CreateAlias', undefined, { resourceArn: arn });
     context.authorize('kms:CreateAlias', key);
-    requireKeyState(key, 'CreateAlias');
+    context.requireKeyState(key);
     if (context.state.alias(account, context.region, aliasName) !== undefined) {
       // Real AWS text, with the alias ARN and no final period (giantswarm/aws-operator#239, crossplane-contrib/provider-aws#1741).
       throw new KmsError('AlreadyExistsException', `An alias with the name ${arn} already exists`);
@@ -47,4 +50,5 @@ export const createAlias: OperationDefinition<CreateAliasRequest, void> = {
     const now = context.now;
     await context.commit({ type: 'putAlias', alias: { account, region: context.region, aliasName, targetKeyId: key.keyId, creationDate: now, lastUpdatedDate: now } });
   },
+  auditResources: (input, touched, scope) => aliasResources('after', input.AliasName, touched, scope),
 };

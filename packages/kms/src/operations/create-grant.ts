@@ -26,7 +26,6 @@ import { GRANT_OPERATIONS, MAX_CONSTRAINT_PAIRS, MAX_CONSTRAINT_VALUE_LENGTH, MA
 import type { GrantConstraints, GrantOperation, GrantRecord } from '../model/records.ts';
 import { constraintFailure, enumOf, list, string, structure, validationError } from '../protocol/shapes.ts';
 import { PRINCIPAL_ID, SERVICE_PRINCIPAL, type GrantConstraintsShape } from './shared/grants.ts';
-import { requireKeyState } from './shared/key-state.ts';
 import { DRY_RUN, ENCRYPTION_CONTEXT, GRANT_TOKENS, KEY_ID } from './shared/members.ts';
 import type { OperationDefinition } from './types.ts';
 
@@ -51,8 +50,11 @@ export interface CreateGrantResponse {
 }
 
 /** CreateGrant. */
-export const createGrant: OperationDefinition<CreateGrantRequest, CreateGrantResponse> = {
+export const createGrant: OperationDefinition<'CreateGrant', CreateGrantRequest, CreateGrantResponse> = {
   name: 'CreateGrant',
+  quota: { perSecond: 50 },
+  readOnly: false,
+  keyState: 'usable',
   input: structure(
     {
       KeyId: KEY_ID,
@@ -89,7 +91,7 @@ export const createGrant: OperationDefinition<CreateGrantRequest, CreateGrantRes
       'kms:GrantIsForAWSResource': context.caller.invokedBy !== undefined,
     };
     context.authorize('kms:CreateGrant', key, { ...grantTokens, conditions }, { childGrant: { operations, ...(constraints === undefined ? {} : { constraints }) } });
-    requireKeyState(key, 'CreateGrant');
+    context.requireKeyState(key);
     if (input.DryRun === true) throw dryRunSucceeded();
 
     const wanted = {
@@ -120,7 +122,8 @@ export const createGrant: OperationDefinition<CreateGrantRequest, CreateGrantRes
     ...(input.Constraints === undefined ? {} : { constraints: lowerCamelConstraints(input.Constraints) }),
     ...(input.Name === undefined ? {} : { name: input.Name }),
   }),
-  // responseElements: `{grantId}`, never the token (audit-fields.ts defaultAuditResponse).
+  // responseElements: `{grantId}`, never the token (ct-creategrant).
+  auditResponse: (output) => ({ grantId: output.GrantId }),
 };
 
 function requireGrantee(input: CreateGrantRequest): string {

@@ -36,8 +36,19 @@ export interface CreateKeyResponse {
 const KEY_SPECS = ['RSA_2048', 'RSA_3072', 'RSA_4096', 'ECC_NIST_P256', 'ECC_NIST_P384', 'ECC_NIST_P521', 'ECC_SECG_P256K1', 'SYMMETRIC_DEFAULT', 'HMAC_224', 'HMAC_256', 'HMAC_384', 'HMAC_512', 'SM2', 'ML_DSA_44', 'ML_DSA_65', 'ML_DSA_87', 'ECC_NIST_EDWARDS25519'];
 
 /** CreateKey. */
-export const createKey: OperationDefinition<CreateKeyRequest, CreateKeyResponse> = {
+export const createKey: OperationDefinition<'CreateKey', CreateKeyRequest, CreateKeyResponse> = {
   name: 'CreateKey',
+  quota: { perSecond: 5 },
+  readOnly: false,
+  keyState: 'any',
+  auditDefaults: {
+    description: '',
+    origin: 'AWS_KMS',
+    bypassPolicyLockoutSafetyCheck: false,
+    customerMasterKeySpec: 'SYMMETRIC_DEFAULT',
+    keySpec: 'SYMMETRIC_DEFAULT',
+    keyUsage: 'ENCRYPT_DECRYPT',
+  },
   input: structure({
     Policy: string({ min: 1, max: 131072 }),
     Description: string({ min: 0, max: 8192 }),

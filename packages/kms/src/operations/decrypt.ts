@@ -15,8 +15,8 @@ import { blob, structure } from '../protocol/shapes.ts';
 import { requireSymmetricAlgorithm } from './shared/algorithm.ts';
 import { DRY_RUN_MODIFIERS, ignoresCiphertext, RECIPIENT, refuseRecipient, requireMember, type RecipientInfo } from './shared/crypto-members.ts';
 import { encodeRequestContext, keyOfBlob, openUnderKey } from './shared/crypto.ts';
-import { requireKeyState } from './shared/key-state.ts';
 import { DRY_RUN, ENCRYPTION_ALGORITHM, ENCRYPTION_CONTEXT, GRANT_TOKENS, KEY_ID } from './shared/members.ts';
+import { keyMaterialIdOf } from './shared/audit.ts';
 import type { OperationContext, OperationDefinition } from './types.ts';
 
 /** Decrypt request. */
@@ -45,8 +45,12 @@ export interface DecryptResponse {
 export const INCORRECT_KEY_MESSAGE = 'The key ID in the request does not identify a CMK that can perform this operation.';
 
 /** Decrypt. */
-export const decrypt: OperationDefinition<DecryptRequest, DecryptResponse> = {
+export const decrypt: OperationDefinition<'Decrypt', DecryptRequest, DecryptResponse> = {
   name: 'Decrypt',
+  quota: { shared: 'cryptographic' },
+  readOnly: true,
+  keyState: 'usable',
+  auditDefaults: { encryptionAlgorithm: 'SYMMETRIC_DEFAULT' },
   input: structure({
     CiphertextBlob: blob({ min: 1, max: 6144 }),
     EncryptionContext: ENCRYPTION_CONTEXT,
@@ -85,13 +89,14 @@ export const decrypt: OperationDefinition<DecryptRequest, DecryptResponse> = {
   },
 
   // requestParameters: the input's members, always with encryptionAlgorithm, never the
-  // ciphertext (audit-fields.ts PARAMETER_DEFAULTS; ct-decrypt).
+  // ciphertext (auditDefaults; ct-decrypt).
+  auditAdditional: keyMaterialIdOf,
 };
 
 /** The checks every Decrypt passes before touching the ciphertext: audit, authorization, key state, algorithm. */
 function admit(input: DecryptRequest, context: OperationContext, key: KeyRecord): void {
   context.touch(key);
   context.authorize('kms:Decrypt', key, { encryptionContext: input.EncryptionContext ?? {}, ...(input.GrantTokens ? { grantTokens: input.GrantTokens } : {}) });
-  requireKeyState(key, 'Decrypt');
+  context.requireKeyState(key);
   requireSymmetricAlgorithm(key, input.EncryptionAlgorithm);
 }

@@ -8,6 +8,7 @@ import { aliasNotFound } from '../errors.ts';
 import { aliasArn } from '../model/identifiers.ts';
 import { structure } from '../protocol/shapes.ts';
 import { ALIAS_NAME, requireCustomerAliasName } from './shared/aliases.ts';
+import { aliasResources } from './shared/audit.ts';
 import type { OperationDefinition } from './types.ts';
 
 /** DeleteAlias request. */
@@ -16,8 +17,11 @@ export interface DeleteAliasRequest {
 }
 
 /** DeleteAlias. */
-export const deleteAlias: OperationDefinition<DeleteAliasRequest, void> = {
+export const deleteAlias: OperationDefinition<'DeleteAlias', DeleteAliasRequest, void> = {
   name: 'DeleteAlias',
+  quota: { perSecond: 15 },
+  readOnly: false,
+  keyState: 'any',
   input: structure({ AliasName: ALIAS_NAME }, ['AliasName']),
 
   async handler(input, context) {
@@ -39,4 +43,5 @@ export const deleteAlias: OperationDefinition<DeleteAliasRequest, void> = {
     }
     await context.commit({ type: 'deleteAlias', account, region, aliasName });
   },
+  auditResources: (input, touched, scope) => aliasResources('before', input.AliasName, touched, scope),
 };

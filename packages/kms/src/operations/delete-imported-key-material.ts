@@ -11,7 +11,6 @@ import { KmsError } from '../errors.ts';
 import { withoutImportedMaterial } from '../model/imported-material.ts';
 import { string, structure } from '../protocol/shapes.ts';
 import { requireExternalOrigin } from './shared/import-origin.ts';
-import { requireKeyState } from './shared/key-state.ts';
 import { KEY_ID } from './shared/members.ts';
 import type { OperationDefinition } from './types.ts';
 
@@ -31,8 +30,11 @@ export interface DeleteImportedKeyMaterialResponse {
 }
 
 /** DeleteImportedKeyMaterial. */
-export const deleteImportedKeyMaterial: OperationDefinition<DeleteImportedKeyMaterialRequest, DeleteImportedKeyMaterialResponse> = {
+export const deleteImportedKeyMaterial: OperationDefinition<'DeleteImportedKeyMaterial', DeleteImportedKeyMaterialRequest, DeleteImportedKeyMaterialResponse> = {
   name: 'DeleteImportedKeyMaterial',
+  quota: { perSecond: 15 },
+  readOnly: false,
+  keyState: 'notPendingDeletion',
   input: structure({ KeyId: KEY_ID, KeyMaterialId: string({ min: 64, max: 64, pattern: '^[a-f0-9]+$' }) }, ['KeyId']),
 
   async handler(input, context) {
@@ -40,7 +42,7 @@ export const deleteImportedKeyMaterial: OperationDefinition<DeleteImportedKeyMat
     context.touch(key);
     context.authorize('kms:DeleteImportedKeyMaterial', key);
     requireExternalOrigin(key);
-    requireKeyState(key, 'DeleteImportedKeyMaterial');
+    context.requireKeyState(key);
     const materialId = key.imported?.materialId;
     if (input.KeyMaterialId !== undefined && input.KeyMaterialId !== materialId) {
       // Unrecorded in AWS: Strongbox keys hold one imported material, so any other id is unknown.

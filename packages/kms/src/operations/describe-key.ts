@@ -20,8 +20,11 @@ export interface DescribeKeyResponse {
 }
 
 /** DescribeKey. */
-export const describeKey: OperationDefinition<DescribeKeyRequest, DescribeKeyResponse> = {
+export const describeKey: OperationDefinition<'DescribeKey', DescribeKeyRequest, DescribeKeyResponse> = {
   name: 'DescribeKey',
+  quota: { perSecond: 2000 },
+  readOnly: true,
+  keyState: 'any',
   input: structure({ KeyId: KEY_ID, GrantTokens: GRANT_TOKENS }, ['KeyId']),
 
   async handler(input, context) {

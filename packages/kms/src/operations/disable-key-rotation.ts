@@ -7,7 +7,6 @@
 
 import { structure } from '../protocol/shapes.ts';
 import { withoutAutomaticRotation } from '../model/rotation.ts';
-import { requireKeyState } from './shared/key-state.ts';
 import { KEY_ID } from './shared/members.ts';
 import { refuseAwsManagedKey } from './shared/aws-managed-access.ts';
 import type { OperationDefinition } from './types.ts';
@@ -18,8 +17,11 @@ export interface DisableKeyRotationRequest {
 }
 
 /** DisableKeyRotation. */
-export const disableKeyRotation: OperationDefinition<DisableKeyRotationRequest, void> = {
+export const disableKeyRotation: OperationDefinition<'DisableKeyRotation', DisableKeyRotationRequest, void> = {
   name: 'DisableKeyRotation',
+  quota: { perSecond: 5 },
+  readOnly: false,
+  keyState: 'rotationChange',
   input: structure({ KeyId: KEY_ID }, ['KeyId']),
 
   async handler(input, context) {
@@ -27,7 +29,7 @@ export const disableKeyRotation: OperationDefinition<DisableKeyRotationRequest, 
     context.touch(key);
     context.authorize('kms:DisableKeyRotation', key);
     refuseAwsManagedKey(context, key, 'kms:DisableKeyRotation');
-    requireKeyState(key, 'DisableKeyRotation');
+    context.requireKeyState(key);
     await context.commit({ type: 'putKey', key: withoutAutomaticRotation(key) });
   },
 };

@@ -5,7 +5,6 @@
  */
 
 import { structure } from '../protocol/shapes.ts';
-import { requireKeyState } from './shared/key-state.ts';
 import { KEY_ID } from './shared/members.ts';
 import type { OperationDefinition } from './types.ts';
 
@@ -15,15 +14,18 @@ export interface DisableKeyRequest {
 }
 
 /** DisableKey. */
-export const disableKey: OperationDefinition<DisableKeyRequest, void> = {
+export const disableKey: OperationDefinition<'DisableKey', DisableKeyRequest, void> = {
   name: 'DisableKey',
+  quota: { perSecond: 5 },
+  readOnly: false,
+  keyState: 'enableDisable',
   input: structure({ KeyId: KEY_ID }, ['KeyId']),
 
   async handler(input, context) {
     const key = await context.resolveKey(input.KeyId, 'key');
     context.touch(key);
     context.authorize('kms:DisableKey', key);
-    requireKeyState(key, 'DisableKey');
+    context.requireKeyState(key);
     if (key.state !== 'Disabled') await context.commit({ type: 'putKey', key: { ...key, state: 'Disabled' } });
   },
 };

@@ -10,7 +10,6 @@
 import { integer, structure } from '../protocol/shapes.ts';
 import { DEFAULT_ROTATION_PERIOD_DAYS } from '../model/keys.ts';
 import { MAX_ROTATION_PERIOD_DAYS, MIN_ROTATION_PERIOD_DAYS, withAutomaticRotation } from '../model/rotation.ts';
-import { requireKeyState } from './shared/key-state.ts';
 import { KEY_ID } from './shared/members.ts';
 import { refuseAwsManagedKey } from './shared/aws-managed-access.ts';
 import type { OperationDefinition } from './types.ts';
@@ -23,8 +22,11 @@ export interface EnableKeyRotationRequest {
 }
 
 /** EnableKeyRotation. */
-export const enableKeyRotation: OperationDefinition<EnableKeyRotationRequest, void> = {
+export const enableKeyRotation: OperationDefinition<'EnableKeyRotation', EnableKeyRotationRequest, void> = {
   name: 'EnableKeyRotation',
+  quota: { perSecond: 15 },
+  readOnly: false,
+  keyState: 'rotationChange',
   input: structure(
     { KeyId: KEY_ID, RotationPeriodInDays: integer({ min: MIN_ROTATION_PERIOD_DAYS, max: MAX_ROTATION_PERIOD_DAYS }) },
     ['KeyId'],
@@ -36,7 +38,7 @@ export const enableKeyRotation: OperationDefinition<EnableKeyRotationRequest, vo
     context.touch(key);
     context.authorize('kms:EnableKeyRotation', key, { conditions: { 'kms:RotationPeriodInDays': periodInDays } });
     refuseAwsManagedKey(context, key, 'kms:EnableKeyRotation');
-    requireKeyState(key, 'EnableKeyRotation');
+    context.requireKeyState(key);
     await context.commit({ type: 'putKey', key: withAutomaticRotation(key, context.now, periodInDays) });
   },
 };

@@ -6,9 +6,9 @@
 import { dryRunSucceeded } from '../errors.ts';
 import { blob, structure } from '../protocol/shapes.ts';
 import { encodeRequestContext, sealUnderKey } from './shared/crypto.ts';
-import { requireKeyState } from './shared/key-state.ts';
 import { DRY_RUN, ENCRYPTION_ALGORITHM, ENCRYPTION_CONTEXT, GRANT_TOKENS, KEY_ID } from './shared/members.ts';
 import { requireSymmetricAlgorithm } from './shared/algorithm.ts';
+import { encryptedMaterialIdOf } from './shared/audit.ts';
 import type { OperationDefinition } from './types.ts';
 
 /** Encrypt request. */
@@ -29,8 +29,12 @@ export interface EncryptResponse {
 }
 
 /** Encrypt. */
-export const encrypt: OperationDefinition<EncryptRequest, EncryptResponse> = {
+export const encrypt: OperationDefinition<'Encrypt', EncryptRequest, EncryptResponse> = {
   name: 'Encrypt',
+  quota: { shared: 'cryptographic' },
+  readOnly: true,
+  keyState: 'usable',
+  auditDefaults: { encryptionAlgorithm: 'SYMMETRIC_DEFAULT' },
   input: structure(
     {
       KeyId: KEY_ID,
@@ -49,7 +53,7 @@ export const encrypt: OperationDefinition<EncryptRequest, EncryptResponse> = {
     const key = await context.resolveKey(input.KeyId, 'any');
     context.touch(key);
     context.authorize('kms:Encrypt', key, { encryptionContext: input.EncryptionContext ?? {}, ...(input.GrantTokens ? { grantTokens: input.GrantTokens } : {}) });
-    requireKeyState(key, 'Encrypt');
+    context.requireKeyState(key);
     requireSymmetricAlgorithm(key, input.EncryptionAlgorithm);
     if (input.DryRun === true) throw dryRunSucceeded();
     return {
@@ -58,4 +62,5 @@ export const encrypt: OperationDefinition<EncryptRequest, EncryptResponse> = {
       EncryptionAlgorithm: 'SYMMETRIC_DEFAULT',
     };
   },
+  auditAdditional: encryptedMaterialIdOf,
 };

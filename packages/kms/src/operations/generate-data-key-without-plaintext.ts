@@ -8,6 +8,7 @@
 import { structure } from '../protocol/shapes.ts';
 import { DATA_KEY_SPEC, generateDataKeyUnder, NUMBER_OF_BYTES, type DataKeyRequest } from './shared/data-key-spec.ts';
 import { DRY_RUN, ENCRYPTION_CONTEXT, GRANT_TOKENS, KEY_ID } from './shared/members.ts';
+import { keyMaterialIdOf } from './shared/audit.ts';
 import type { OperationDefinition } from './types.ts';
 
 /** GenerateDataKeyWithoutPlaintext request. */
@@ -22,8 +23,11 @@ export interface GenerateDataKeyWithoutPlaintextResponse {
 }
 
 /** GenerateDataKeyWithoutPlaintext. */
-export const generateDataKeyWithoutPlaintext: OperationDefinition<GenerateDataKeyWithoutPlaintextRequest, GenerateDataKeyWithoutPlaintextResponse> = {
+export const generateDataKeyWithoutPlaintext: OperationDefinition<'GenerateDataKeyWithoutPlaintext', GenerateDataKeyWithoutPlaintextRequest, GenerateDataKeyWithoutPlaintextResponse> = {
   name: 'GenerateDataKeyWithoutPlaintext',
+  quota: { shared: 'cryptographic' },
+  readOnly: true,
+  keyState: 'usable',
   input: structure(
     {
       KeyId: KEY_ID,
@@ -42,4 +46,5 @@ export const generateDataKeyWithoutPlaintext: OperationDefinition<GenerateDataKe
     plaintext.fill(0);
     return { CiphertextBlob: sealed.blob, KeyId: key.arn, KeyMaterialId: sealed.materialId };
   },
+  auditAdditional: keyMaterialIdOf,
 };

@@ -9,6 +9,7 @@ import { structure } from '../protocol/shapes.ts';
 import { RECIPIENT, refuseRecipient, type RecipientInfo } from './shared/crypto-members.ts';
 import { DATA_KEY_SPEC, generateDataKeyUnder, NUMBER_OF_BYTES, type DataKeyRequest } from './shared/data-key-spec.ts';
 import { DRY_RUN, ENCRYPTION_CONTEXT, GRANT_TOKENS, KEY_ID } from './shared/members.ts';
+import { keyMaterialIdOf } from './shared/audit.ts';
 import type { OperationDefinition } from './types.ts';
 
 /** GenerateDataKey request. */
@@ -26,8 +27,11 @@ export interface GenerateDataKeyResponse {
 }
 
 /** GenerateDataKey. */
-export const generateDataKey: OperationDefinition<GenerateDataKeyRequest, GenerateDataKeyResponse> = {
+export const generateDataKey: OperationDefinition<'GenerateDataKey', GenerateDataKeyRequest, GenerateDataKeyResponse> = {
   name: 'GenerateDataKey',
+  quota: { shared: 'cryptographic' },
+  readOnly: true,
+  keyState: 'usable',
   input: structure(
     {
       KeyId: KEY_ID,
@@ -46,4 +50,5 @@ export const generateDataKey: OperationDefinition<GenerateDataKeyRequest, Genera
     const { key, plaintext, sealed } = await generateDataKeyUnder(input, context, 'GenerateDataKey');
     return { CiphertextBlob: sealed.blob, Plaintext: plaintext, KeyId: key.arn, KeyMaterialId: sealed.materialId };
   },
+  auditAdditional: keyMaterialIdOf,
 };

@@ -28,8 +28,11 @@ export interface GenerateRandomResponse {
 }
 
 /** GenerateRandom. */
-export const generateRandom: OperationDefinition<GenerateRandomRequest, GenerateRandomResponse> = {
+export const generateRandom: OperationDefinition<'GenerateRandom', GenerateRandomRequest, GenerateRandomResponse> = {
   name: 'GenerateRandom',
+  quota: { shared: 'cryptographic' },
+  readOnly: true,
+  keyState: 'any',
   input: structure({
     NumberOfBytes: integer({ min: 1, max: 1024 }),
     CustomKeyStoreId: string({ min: 1, max: 64 }),
@@ -48,5 +51,6 @@ export const generateRandom: OperationDefinition<GenerateRandomRequest, Generate
     refuseRecipient(input.Recipient);
     return { Plaintext: context.random.bytes(input.NumberOfBytes) };
   },
-  // requestParameters: null (audit-fields.ts NO_PARAMETERS; ct-generaterandom).
+  // requestParameters: null (ct-generaterandom).
+  auditParameters: () => null,
 };

@@ -4,9 +4,8 @@
  * Cross-account use: no (API reference), enforced by the authorization layer.
  */
 
-import { prettyPolicy } from '../policy/format.ts';
+import { prettyPolicy } from '@strongbox/service-kernel';
 import { structure } from '../protocol/shapes.ts';
-import { requireKeyState } from './shared/key-state.ts';
 import { KEY_ID } from './shared/members.ts';
 import { DEFAULT_POLICY_NAME, POLICY_NAME, requireDefaultPolicyName } from './shared/policy-members.ts';
 import type { OperationDefinition } from './types.ts';
@@ -24,15 +23,19 @@ export interface GetKeyPolicyResponse {
 }
 
 /** GetKeyPolicy. */
-export const getKeyPolicy: OperationDefinition<GetKeyPolicyRequest, GetKeyPolicyResponse> = {
+export const getKeyPolicy: OperationDefinition<'GetKeyPolicy', GetKeyPolicyRequest, GetKeyPolicyResponse> = {
   name: 'GetKeyPolicy',
+  quota: { perSecond: 1000 },
+  readOnly: true,
+  keyState: 'any',
+  auditDefaults: { policyName: 'default' },
   input: structure({ KeyId: KEY_ID, PolicyName: POLICY_NAME }, ['KeyId']),
 
   async handler(input, context) {
     const key = await context.resolveKey(input.KeyId, 'key');
     context.touch(key);
     context.authorize('kms:GetKeyPolicy', key);
-    requireKeyState(key, 'GetKeyPolicy');
+    context.requireKeyState(key);
     requireDefaultPolicyName(input.PolicyName);
     return { Policy: prettyPolicy(key.policy), PolicyName: DEFAULT_POLICY_NAME };
   },

@@ -8,7 +8,6 @@
 
 import { structure } from '../protocol/shapes.ts';
 import { rotationStatus } from '../model/rotation.ts';
-import { requireKeyState } from './shared/key-state.ts';
 import { KEY_ID } from './shared/members.ts';
 import type { OperationDefinition } from './types.ts';
 
@@ -31,15 +30,18 @@ export interface GetKeyRotationStatusResponse {
 }
 
 /** GetKeyRotationStatus. */
-export const getKeyRotationStatus: OperationDefinition<GetKeyRotationStatusRequest, GetKeyRotationStatusResponse> = {
+export const getKeyRotationStatus: OperationDefinition<'GetKeyRotationStatus', GetKeyRotationStatusRequest, GetKeyRotationStatusResponse> = {
   name: 'GetKeyRotationStatus',
+  quota: { perSecond: 1000 },
+  readOnly: true,
+  keyState: 'rotationRead',
   input: structure({ KeyId: KEY_ID }, ['KeyId']),
 
   async handler(input, context) {
     const key = await context.resolveKey(input.KeyId, 'key');
     context.touch(key);
     context.authorize('kms:GetKeyRotationStatus', key);
-    requireKeyState(key, 'GetKeyRotationStatus');
+    context.requireKeyState(key);
     const status = rotationStatus(key);
     return {
       KeyRotationEnabled: status.enabled,

@@ -14,7 +14,6 @@
 import { KmsError } from '../errors.ts';
 import { enumOf, structure } from '../protocol/shapes.ts';
 import { requireExternalOrigin } from './shared/import-origin.ts';
-import { requireKeyState } from './shared/key-state.ts';
 import { KEY_ID } from './shared/members.ts';
 import { issueImportParameters, type WrappingAlgorithm, type WrappingKeySpec } from './shared/wrapping-keys.ts';
 import type { OperationDefinition } from './types.ts';
@@ -37,8 +36,11 @@ export interface GetParametersForImportResponse {
 }
 
 /** GetParametersForImport. */
-export const getParametersForImport: OperationDefinition<GetParametersForImportRequest, GetParametersForImportResponse> = {
+export const getParametersForImport: OperationDefinition<'GetParametersForImport', GetParametersForImportRequest, GetParametersForImportResponse> = {
   name: 'GetParametersForImport',
+  quota: { perSecond: 1 },
+  readOnly: true,
+  keyState: 'notPendingDeletion',
   input: structure(
     {
       KeyId: KEY_ID,
@@ -55,7 +57,7 @@ export const getParametersForImport: OperationDefinition<GetParametersForImportR
       conditions: { 'kms:WrappingAlgorithm': input.WrappingAlgorithm, 'kms:WrappingKeySpec': input.WrappingKeySpec },
     });
     requireExternalOrigin(key);
-    requireKeyState(key, 'GetParametersForImport');
+    context.requireKeyState(key);
     const { algorithm, spec } = supportedWrapping(input.WrappingAlgorithm, input.WrappingKeySpec);
     const issued = await issueImportParameters(context.state, key.keyId, algorithm, spec, context.now, context.random.bytes(32));
     return { KeyId: key.arn, ImportToken: issued.importToken, PublicKey: issued.publicKey, ParametersValidTo: new Date(issued.validTo) };

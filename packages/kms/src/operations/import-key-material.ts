@@ -28,7 +28,6 @@ import { DAY_MS } from '../model/rotation.ts';
 import type { ExpirationModel, KeyRecord } from '../model/records.ts';
 import { blob, enumOf, string, structure, timestamp } from '../protocol/shapes.ts';
 import { requireExternalOrigin } from './shared/import-origin.ts';
-import { requireKeyState } from './shared/key-state.ts';
 import { KEY_ID } from './shared/members.ts';
 import { findImportParameters, unwrapKeyMaterial } from './shared/wrapping-keys.ts';
 import type { OperationContext, OperationDefinition } from './types.ts';
@@ -64,8 +63,11 @@ const INCORRECT_MATERIAL =
   'The request was rejected because the key material in the request is, expired, invalid, or does not meet expectations. For example, it is not the same key material that was previously imported or KMS expected new key material but the key material being imported is already associated with the KMS key.';
 
 /** ImportKeyMaterial. */
-export const importKeyMaterial: OperationDefinition<ImportKeyMaterialRequest, ImportKeyMaterialResponse> = {
+export const importKeyMaterial: OperationDefinition<'ImportKeyMaterial', ImportKeyMaterialRequest, ImportKeyMaterialResponse> = {
   name: 'ImportKeyMaterial',
+  quota: { perSecond: 15 },
+  readOnly: false,
+  keyState: 'notPendingDeletion',
   input: structure(
     {
       KeyId: KEY_ID,
@@ -88,7 +90,7 @@ export const importKeyMaterial: OperationDefinition<ImportKeyMaterialRequest, Im
       conditions: { 'kms:ExpirationModel': expirationModel, ...(input.ValidTo ? { 'kms:ValidTo': Math.floor(input.ValidTo.getTime() / 1000) } : {}) },
     });
     requireExternalOrigin(key);
-    requireKeyState(key, 'ImportKeyMaterial');
+    context.requireKeyState(key);
     const validTo = checkExpiration(expirationModel, input.ValidTo, context.now);
     const material = unwrap(context, key, input.ImportToken, input.EncryptedKeyMaterial);
     // Once the key record holds the material it belongs to the state; until then (a refused

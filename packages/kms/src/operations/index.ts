@@ -1,130 +1,49 @@
 /**
  * @module
- * The operation table: every served operation, by its wire name.
+ * KMS's operation registry, derived from `definitions.ts`: the operation table by wire name, the
+ * list of names, the quota table (each operation's own quota; the symmetric cryptographic
+ * operations share one, "Request quotas",
+ * https://docs.aws.amazon.com/kms/latest/developerguide/requests-per-second.html) and the types
+ * of the typed facade. Nothing here names an operation.
  */
 
-import type { OperationName } from './catalog.ts';
+import { createRegistry, type InputOf, type OutputOf, type Registry, type TableOf } from '@strongbox/service-kernel';
+import * as definitions from './definitions.ts';
+import type { QuotaCatalog } from '../model/quotas.ts';
 import type { OperationDefinition } from './types.ts';
-import { cancelKeyDeletion } from './cancel-key-deletion.ts';
-import { createAlias } from './create-alias.ts';
-import { createGrant } from './create-grant.ts';
-import { createKey } from './create-key.ts';
-import { decrypt } from './decrypt.ts';
-import { deleteAlias } from './delete-alias.ts';
-import { deleteImportedKeyMaterial } from './delete-imported-key-material.ts';
-import { describeKey } from './describe-key.ts';
-import { disableKey } from './disable-key.ts';
-import { disableKeyRotation } from './disable-key-rotation.ts';
-import { enableKey } from './enable-key.ts';
-import { enableKeyRotation } from './enable-key-rotation.ts';
-import { encrypt } from './encrypt.ts';
-import { generateDataKey } from './generate-data-key.ts';
-import { generateDataKeyWithoutPlaintext } from './generate-data-key-without-plaintext.ts';
-import { generateRandom } from './generate-random.ts';
-import { getKeyPolicy } from './get-key-policy.ts';
-import { getKeyRotationStatus } from './get-key-rotation-status.ts';
-import { getParametersForImport } from './get-parameters-for-import.ts';
-import { importKeyMaterial } from './import-key-material.ts';
-import { listAliases } from './list-aliases.ts';
-import { listGrants } from './list-grants.ts';
-import { listKeyPolicies } from './list-key-policies.ts';
-import { listKeyRotations } from './list-key-rotations.ts';
-import { listKeys } from './list-keys.ts';
-import { listResourceTags } from './list-resource-tags.ts';
-import { listRetirableGrants } from './list-retirable-grants.ts';
-import { putKeyPolicy } from './put-key-policy.ts';
-import { reEncrypt } from './re-encrypt.ts';
-import { retireGrant } from './retire-grant.ts';
-import { revokeGrant } from './revoke-grant.ts';
-import { rotateKeyOnDemand } from './rotate-key-on-demand.ts';
-import { scheduleKeyDeletion } from './schedule-key-deletion.ts';
-import { tagResource } from './tag-resource.ts';
-import { untagResource } from './untag-resource.ts';
-import { updateAlias } from './update-alias.ts';
-import { updateKeyDescription } from './update-key-description.ts';
 
 /** The operation table's type: each entry keeps its own request and response types. */
-export interface OperationTable {
-  readonly CancelKeyDeletion: typeof cancelKeyDeletion;
-  readonly CreateAlias: typeof createAlias;
-  readonly CreateGrant: typeof createGrant;
-  readonly CreateKey: typeof createKey;
-  readonly Decrypt: typeof decrypt;
-  readonly DeleteAlias: typeof deleteAlias;
-  readonly DeleteImportedKeyMaterial: typeof deleteImportedKeyMaterial;
-  readonly DescribeKey: typeof describeKey;
-  readonly DisableKey: typeof disableKey;
-  readonly DisableKeyRotation: typeof disableKeyRotation;
-  readonly EnableKey: typeof enableKey;
-  readonly EnableKeyRotation: typeof enableKeyRotation;
-  readonly Encrypt: typeof encrypt;
-  readonly GenerateDataKey: typeof generateDataKey;
-  readonly GenerateDataKeyWithoutPlaintext: typeof generateDataKeyWithoutPlaintext;
-  readonly GenerateRandom: typeof generateRandom;
-  readonly GetKeyPolicy: typeof getKeyPolicy;
-  readonly GetKeyRotationStatus: typeof getKeyRotationStatus;
-  readonly GetParametersForImport: typeof getParametersForImport;
-  readonly ImportKeyMaterial: typeof importKeyMaterial;
-  readonly ListAliases: typeof listAliases;
-  readonly ListGrants: typeof listGrants;
-  readonly ListKeyPolicies: typeof listKeyPolicies;
-  readonly ListKeyRotations: typeof listKeyRotations;
-  readonly ListKeys: typeof listKeys;
-  readonly ListResourceTags: typeof listResourceTags;
-  readonly ListRetirableGrants: typeof listRetirableGrants;
-  readonly PutKeyPolicy: typeof putKeyPolicy;
-  readonly ReEncrypt: typeof reEncrypt;
-  readonly RetireGrant: typeof retireGrant;
-  readonly RevokeGrant: typeof revokeGrant;
-  readonly RotateKeyOnDemand: typeof rotateKeyOnDemand;
-  readonly ScheduleKeyDeletion: typeof scheduleKeyDeletion;
-  readonly TagResource: typeof tagResource;
-  readonly UntagResource: typeof untagResource;
-  readonly UpdateAlias: typeof updateAlias;
-  readonly UpdateKeyDescription: typeof updateKeyDescription;
-}
+export type OperationTable = TableOf<typeof definitions>;
 
-// Compile-time check: the table covers exactly the catalog's operations, each a definition.
-const _complete: Record<OperationName, OperationDefinition> = {} as OperationTable;
-void _complete;
+/** An operation name, as it appears in `X-Amz-Target: TrentService.<Name>`. */
+export type OperationName = keyof OperationTable & string;
+
+/** The request type of an operation. */
+export type RequestOf<Name extends OperationName> = InputOf<OperationTable[Name]>;
+/** The response type of an operation. */
+export type ResponseOf<Name extends OperationName> = OutputOf<OperationTable[Name]>;
+
+/** KMS's registry. */
+export const REGISTRY: Registry<OperationTable> = createRegistry<OperationTable>(definitions);
 
 /** Every operation, keyed by wire name. */
-export const OPERATIONS: OperationTable = Object.freeze({
-  CancelKeyDeletion: cancelKeyDeletion,
-  CreateAlias: createAlias,
-  CreateGrant: createGrant,
-  CreateKey: createKey,
-  Decrypt: decrypt,
-  DeleteAlias: deleteAlias,
-  DeleteImportedKeyMaterial: deleteImportedKeyMaterial,
-  DescribeKey: describeKey,
-  DisableKey: disableKey,
-  DisableKeyRotation: disableKeyRotation,
-  EnableKey: enableKey,
-  EnableKeyRotation: enableKeyRotation,
-  Encrypt: encrypt,
-  GenerateDataKey: generateDataKey,
-  GenerateDataKeyWithoutPlaintext: generateDataKeyWithoutPlaintext,
-  GenerateRandom: generateRandom,
-  GetKeyPolicy: getKeyPolicy,
-  GetKeyRotationStatus: getKeyRotationStatus,
-  GetParametersForImport: getParametersForImport,
-  ImportKeyMaterial: importKeyMaterial,
-  ListAliases: listAliases,
-  ListGrants: listGrants,
-  ListKeyPolicies: listKeyPolicies,
-  ListKeyRotations: listKeyRotations,
-  ListKeys: listKeys,
-  ListResourceTags: listResourceTags,
-  ListRetirableGrants: listRetirableGrants,
-  PutKeyPolicy: putKeyPolicy,
-  ReEncrypt: reEncrypt,
-  RetireGrant: retireGrant,
-  RevokeGrant: revokeGrant,
-  RotateKeyOnDemand: rotateKeyOnDemand,
-  ScheduleKeyDeletion: scheduleKeyDeletion,
-  TagResource: tagResource,
-  UntagResource: untagResource,
-  UpdateAlias: updateAlias,
-  UpdateKeyDescription: updateKeyDescription,
-});
+export const OPERATIONS: OperationTable = REGISTRY.operations;
+
+/** Every operation name, sorted. */
+export const OPERATION_NAMES: readonly OperationName[] = REGISTRY.names;
+
+/** Each operation's own request quota, per second (the shared cryptographic one is `DEFAULT_CRYPTOGRAPHIC_QUOTA`). */
+export const OPERATION_QUOTAS: Readonly<Record<string, number>> = REGISTRY.quotaTable;
+
+/** What the request quotas take from the registry: the operations' own quotas and names. */
+export const QUOTA_CATALOG: QuotaCatalog = Object.freeze({ perSecond: OPERATION_QUOTAS, isOperation: (name: string) => REGISTRY.has(name) });
+
+/** Whether `name` is an operation Strongbox serves. */
+export function isOperationName(name: string): name is OperationName {
+  return REGISTRY.has(name);
+}
+
+/** The definition of a served operation, as the pipeline sees it. */
+export function definitionOf(name: OperationName): OperationDefinition {
+  return OPERATIONS[name];
+}

@@ -36,8 +36,11 @@ const DEFAULT_LIMIT = 50;
 const MAX_LIMIT = 100;
 
 /** ListAliases. */
-export const listAliases: OperationDefinition<ListAliasesRequest, ListAliasesResponse> = {
+export const listAliases: OperationDefinition<'ListAliases', ListAliasesRequest, ListAliasesResponse> = {
   name: 'ListAliases',
+  quota: { perSecond: 500 },
+  readOnly: true,
+  keyState: 'any',
   input: structure({ KeyId: KEY_ID, Limit: LIMIT, Marker: MARKER }),
 
   async handler(input, context) {

@@ -10,7 +10,6 @@
 import { isGrantId } from '../model/grants.ts';
 import { structure } from '../protocol/shapes.ts';
 import { GRANT_ID, grantListEntry, grantPageSize, invalidGrantId, PRINCIPAL_ID, SERVICE_PRINCIPAL, type GrantListEntry } from './shared/grants.ts';
-import { requireKeyState } from './shared/key-state.ts';
 import { KEY_ID } from './shared/members.ts';
 import { LIMIT, MARKER, paginate } from './shared/pagination.ts';
 import type { OperationDefinition } from './types.ts';
@@ -33,8 +32,11 @@ export interface ListGrantsResponse {
 }
 
 /** ListGrants. */
-export const listGrants: OperationDefinition<ListGrantsRequest, ListGrantsResponse> = {
+export const listGrants: OperationDefinition<'ListGrants', ListGrantsRequest, ListGrantsResponse> = {
   name: 'ListGrants',
+  quota: { perSecond: 100 },
+  readOnly: true,
+  keyState: 'any',
   input: structure(
     { Limit: LIMIT, Marker: MARKER, KeyId: KEY_ID, GrantId: GRANT_ID, GranteePrincipal: PRINCIPAL_ID, GranteeServicePrincipal: SERVICE_PRINCIPAL },
     ['KeyId'],
@@ -44,7 +46,7 @@ export const listGrants: OperationDefinition<ListGrantsRequest, ListGrantsRespon
     const key = await context.resolveKey(input.KeyId, 'key');
     context.touch(key);
     context.authorize('kms:ListGrants', key);
-    requireKeyState(key, 'ListGrants');
+    context.requireKeyState(key);
     if (input.GrantId !== undefined && !isGrantId(input.GrantId)) throw invalidGrantId(input.GrantId);
     const grants = context.state.grantsOf(key.keyId).filter(
       (grant) =>

@@ -5,7 +5,6 @@
  */
 
 import { structure } from '../protocol/shapes.ts';
-import { requireKeyState } from './shared/key-state.ts';
 import { KEY_ID } from './shared/members.ts';
 import { LIMIT, MARKER, paginate } from './shared/pagination.ts';
 import { DEFAULT_POLICY_NAME } from './shared/policy-members.ts';
@@ -26,15 +25,18 @@ export interface ListKeyPoliciesResponse {
 }
 
 /** ListKeyPolicies. */
-export const listKeyPolicies: OperationDefinition<ListKeyPoliciesRequest, ListKeyPoliciesResponse> = {
+export const listKeyPolicies: OperationDefinition<'ListKeyPolicies', ListKeyPoliciesRequest, ListKeyPoliciesResponse> = {
   name: 'ListKeyPolicies',
+  quota: { perSecond: 100 },
+  readOnly: true,
+  keyState: 'any',
   input: structure({ KeyId: KEY_ID, Limit: LIMIT, Marker: MARKER }, ['KeyId']),
 
   async handler(input, context) {
     const key = await context.resolveKey(input.KeyId, 'key');
     context.touch(key);
     context.authorize('kms:ListKeyPolicies', key);
-    requireKeyState(key, 'ListKeyPolicies');
+    context.requireKeyState(key);
     const page = paginate([DEFAULT_POLICY_NAME], input.Limit, input.Marker);
     return { PolicyNames: page.items, ...(page.nextMarker === undefined ? {} : { NextMarker: page.nextMarker }), Truncated: page.truncated };
   },

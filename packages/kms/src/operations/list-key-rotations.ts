@@ -11,7 +11,6 @@
 import { enumOf, structure } from '../protocol/shapes.ts';
 import { currentMaterial } from '../model/keys.ts';
 import type { KeyRecord } from '../model/records.ts';
-import { requireKeyState } from './shared/key-state.ts';
 import { KEY_ID } from './shared/members.ts';
 import { LIMIT, MARKER, paginate } from './shared/pagination.ts';
 import type { OperationDefinition } from './types.ts';
@@ -45,15 +44,18 @@ export interface ListKeyRotationsResponse {
 }
 
 /** ListKeyRotations. */
-export const listKeyRotations: OperationDefinition<ListKeyRotationsRequest, ListKeyRotationsResponse> = {
+export const listKeyRotations: OperationDefinition<'ListKeyRotations', ListKeyRotationsRequest, ListKeyRotationsResponse> = {
   name: 'ListKeyRotations',
+  quota: { perSecond: 100 },
+  readOnly: true,
+  keyState: 'rotationRead',
   input: structure({ KeyId: KEY_ID, IncludeKeyMaterial: enumOf(['ALL_KEY_MATERIAL', 'ROTATIONS_ONLY']), Limit: LIMIT, Marker: MARKER }, ['KeyId']),
 
   async handler(input, context) {
     const key = await context.resolveKey(input.KeyId, 'key');
     context.touch(key);
     context.authorize('kms:ListKeyRotations', key);
-    requireKeyState(key, 'ListKeyRotations');
+    context.requireKeyState(key);
     const page = paginate(rotationEntries(key, input.IncludeKeyMaterial === 'ALL_KEY_MATERIAL'), input.Limit, input.Marker);
     return { Rotations: page.items, ...(page.nextMarker === undefined ? {} : { NextMarker: page.nextMarker }), Truncated: page.truncated };
   },

@@ -32,8 +32,11 @@ export interface ListKeysResponse {
 const DEFAULT_LIMIT = 100;
 
 /** ListKeys. */
-export const listKeys: OperationDefinition<ListKeysRequest, ListKeysResponse> = {
+export const listKeys: OperationDefinition<'ListKeys', ListKeysRequest, ListKeysResponse> = {
   name: 'ListKeys',
+  quota: { perSecond: 500 },
+  readOnly: true,
+  keyState: 'any',
   input: structure({ Limit: LIMIT, Marker: MARKER }),
 
   handler(input, context) {

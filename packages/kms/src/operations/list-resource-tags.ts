@@ -29,8 +29,11 @@ export interface ListResourceTagsResponse {
 const MAX_PAGE = 50;
 
 /** ListResourceTags. */
-export const listResourceTags: OperationDefinition<ListResourceTagsRequest, ListResourceTagsResponse> = {
+export const listResourceTags: OperationDefinition<'ListResourceTags', ListResourceTagsRequest, ListResourceTagsResponse> = {
   name: 'ListResourceTags',
+  quota: { perSecond: 2000 },
+  readOnly: true,
+  keyState: 'any',
   input: structure({ KeyId: KEY_ID, Limit: LIMIT, Marker: MARKER }, ['KeyId']),
 
   async handler(input, context) {

@@ -20,8 +20,11 @@ export interface ListRetirableGrantsRequest {
 }
 
 /** ListRetirableGrants. */
-export const listRetirableGrants: OperationDefinition<ListRetirableGrantsRequest, ListGrantsResponse> = {
+export const listRetirableGrants: OperationDefinition<'ListRetirableGrants', ListRetirableGrantsRequest, ListGrantsResponse> = {
   name: 'ListRetirableGrants',
+  quota: { perSecond: 100 },
+  readOnly: true,
+  keyState: 'any',
   input: structure({ Limit: LIMIT, Marker: MARKER, RetiringPrincipal: PRINCIPAL_ID, RetiringServicePrincipal: SERVICE_PRINCIPAL }),
 
   handler(input, context) {

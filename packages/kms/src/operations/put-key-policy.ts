@@ -9,7 +9,6 @@
 import { validateKeyPolicy } from '../policy/validate.ts';
 import { boolean, string, structure } from '../protocol/shapes.ts';
 import { refuseAwsManagedKey } from './shared/aws-managed-access.ts';
-import { requireKeyState } from './shared/key-state.ts';
 import { KEY_ID } from './shared/members.ts';
 import { POLICY_NAME, requireDefaultPolicyName } from './shared/policy-members.ts';
 import type { OperationDefinition } from './types.ts';
@@ -23,8 +22,11 @@ export interface PutKeyPolicyRequest {
 }
 
 /** PutKeyPolicy. */
-export const putKeyPolicy: OperationDefinition<PutKeyPolicyRequest, void> = {
+export const putKeyPolicy: OperationDefinition<'PutKeyPolicy', PutKeyPolicyRequest, void> = {
   name: 'PutKeyPolicy',
+  quota: { perSecond: 15 },
+  readOnly: false,
+  keyState: 'any',
   input: structure(
     {
       KeyId: KEY_ID,
@@ -41,7 +43,7 @@ export const putKeyPolicy: OperationDefinition<PutKeyPolicyRequest, void> = {
     context.touch(key);
     refuseAwsManagedKey(context, key, 'kms:PutKeyPolicy');
     context.authorize('kms:PutKeyPolicy', key);
-    requireKeyState(key, 'PutKeyPolicy');
+    context.requireKeyState(key);
     requireDefaultPolicyName(input.PolicyName);
     validateKeyPolicy(input.Policy, {
       caller: context.caller,

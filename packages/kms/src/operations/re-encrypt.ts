@@ -19,8 +19,8 @@ import { INCORRECT_KEY_MESSAGE } from './decrypt.ts';
 import { requireSymmetricAlgorithm } from './shared/algorithm.ts';
 import { DRY_RUN_MODIFIERS, ignoresCiphertext, requireMember } from './shared/crypto-members.ts';
 import { encodeRequestContext, keyOfBlob, openUnderKey, sealUnderKey } from './shared/crypto.ts';
-import { requireKeyState } from './shared/key-state.ts';
 import { DRY_RUN, ENCRYPTION_ALGORITHM, ENCRYPTION_CONTEXT, GRANT_TOKENS, KEY_ID } from './shared/members.ts';
+import { keyMaterialIdOf } from './shared/audit.ts';
 import type { OperationContext, OperationDefinition } from './types.ts';
 
 /** ReEncrypt request. */
@@ -54,8 +54,12 @@ export interface ReEncryptResponse {
 }
 
 /** ReEncrypt. */
-export const reEncrypt: OperationDefinition<ReEncryptRequest, ReEncryptResponse> = {
+export const reEncrypt: OperationDefinition<'ReEncrypt', ReEncryptRequest, ReEncryptResponse> = {
   name: 'ReEncrypt',
+  quota: { shared: 'cryptographic' },
+  readOnly: true,
+  keyState: 'usable',
+  auditDefaults: { sourceEncryptionAlgorithm: 'SYMMETRIC_DEFAULT', destinationEncryptionAlgorithm: 'SYMMETRIC_DEFAULT' },
   input: structure(
     {
       CiphertextBlob: blob({ min: 1, max: 6144 }),
@@ -86,8 +90,8 @@ export const reEncrypt: OperationDefinition<ReEncryptRequest, ReEncryptResponse>
     const grantTokens = input.GrantTokens ? { grantTokens: input.GrantTokens } : {};
     context.authorize('kms:ReEncryptFrom', source, { encryptionContext: input.SourceEncryptionContext ?? {}, ...grantTokens });
     context.authorize('kms:ReEncryptTo', destination, { encryptionContext: input.DestinationEncryptionContext ?? {}, ...grantTokens });
-    requireKeyState(source, 'ReEncrypt');
-    requireKeyState(destination, 'ReEncrypt');
+    context.requireKeyState(source);
+    context.requireKeyState(destination);
     requireSymmetricAlgorithm(source, input.SourceEncryptionAlgorithm);
     requireSymmetricAlgorithm(destination, input.DestinationEncryptionAlgorithm);
     if (blob === undefined) throw dryRunSucceeded();
@@ -111,7 +115,8 @@ export const reEncrypt: OperationDefinition<ReEncryptRequest, ReEncryptResponse>
   },
 
   // requestParameters: the input's members, always with both algorithms, never the ciphertext
-  // (audit-fields.ts PARAMETER_DEFAULTS; ct-reencrypt).
+  // (auditDefaults; ct-reencrypt).
+  auditAdditional: keyMaterialIdOf,
 };
 
 /**

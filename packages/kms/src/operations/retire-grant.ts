@@ -10,7 +10,7 @@ import { dryRunSucceeded, KmsError } from '../errors.ts';
 import { grantIdOfToken } from '../model/grants.ts';
 import type { GrantRecord, KeyRecord } from '../model/records.ts';
 import { authorizeAccess, identityPolicyAllows, invalidGrantToken, type AccessRequest } from '../policy/authorize.ts';
-import { matchPrincipal } from '../policy/principals.ts';
+import { matchPrincipal } from '@strongbox/service-kernel';
 import { structure } from '../protocol/shapes.ts';
 import { GRANT_ID, GRANT_TOKEN, invalidGrantId } from './shared/grants.ts';
 import { DRY_RUN, KEY_ID } from './shared/members.ts';
@@ -25,8 +25,11 @@ export interface RetireGrantRequest {
 }
 
 /** RetireGrant. */
-export const retireGrant: OperationDefinition<RetireGrantRequest, void> = {
+export const retireGrant: OperationDefinition<'RetireGrant', RetireGrantRequest, void> = {
   name: 'RetireGrant',
+  quota: { perSecond: 50 },
+  readOnly: false,
+  keyState: 'any',
   input: structure({ GrantToken: GRANT_TOKEN, KeyId: KEY_ID, GrantId: GRANT_ID, DryRun: DRY_RUN }),
 
   async handler(input, context) {
@@ -38,7 +41,13 @@ export const retireGrant: OperationDefinition<RetireGrantRequest, void> = {
     if (input.DryRun === true) throw dryRunSucceeded();
     await context.commit({ type: 'deleteGrant', grantId: grant.grantId });
   },
-  // requestParameters: null, the grant id in additionalEventData (audit-fields.ts NO_PARAMETERS).
+  // requestParameters: null (ct-retire-grant), so a grant token is never logged; the grant id goes
+  // to additionalEventData, the id the token names when retired by token.
+  auditParameters: () => null,
+  auditAdditional: (input) => {
+    const grantId = typeof input.GrantId === 'string' ? input.GrantId : typeof input.GrantToken === 'string' ? grantIdOfToken(input.GrantToken) : undefined;
+    return grantId === undefined ? undefined : { grantId };
+  },
 };
 
 async function findGrant(input: RetireGrantRequest, context: OperationContext): Promise<{ grant: GrantRecord; key: KeyRecord }> {

@@ -8,7 +8,6 @@
 import { dryRunSucceeded } from '../errors.ts';
 import { structure } from '../protocol/shapes.ts';
 import { GRANT_ID, invalidGrantId } from './shared/grants.ts';
-import { requireKeyState } from './shared/key-state.ts';
 import { DRY_RUN, KEY_ID } from './shared/members.ts';
 import type { OperationDefinition } from './types.ts';
 
@@ -20,15 +19,18 @@ export interface RevokeGrantRequest {
 }
 
 /** RevokeGrant. */
-export const revokeGrant: OperationDefinition<RevokeGrantRequest, void> = {
+export const revokeGrant: OperationDefinition<'RevokeGrant', RevokeGrantRequest, void> = {
   name: 'RevokeGrant',
+  quota: { perSecond: 50 },
+  readOnly: false,
+  keyState: 'any',
   input: structure({ KeyId: KEY_ID, GrantId: GRANT_ID, DryRun: DRY_RUN }, ['KeyId', 'GrantId']),
 
   async handler(input, context) {
     const key = await context.resolveKey(input.KeyId, 'key');
     context.touch(key);
     context.authorize('kms:RevokeGrant', key);
-    requireKeyState(key, 'RevokeGrant');
+    context.requireKeyState(key);
     const grant = context.state.grant(input.GrantId);
     if (grant === undefined || grant.keyId !== key.keyId) throw invalidGrantId(input.GrantId);
     if (input.DryRun === true) throw dryRunSucceeded();

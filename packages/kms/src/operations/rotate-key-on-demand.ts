@@ -15,7 +15,6 @@
 import { KmsError } from '../errors.ts';
 import { structure } from '../protocol/shapes.ts';
 import { automaticRotationImminent, onDemandLimitReached, onDemandRotationInProgress, withOnDemandRotationStarted } from '../model/rotation.ts';
-import { requireKeyState } from './shared/key-state.ts';
 import { KEY_ID } from './shared/members.ts';
 import { refuseAwsManagedKey } from './shared/aws-managed-access.ts';
 import type { OperationDefinition } from './types.ts';
@@ -32,8 +31,11 @@ export interface RotateKeyOnDemandResponse {
 }
 
 /** RotateKeyOnDemand. */
-export const rotateKeyOnDemand: OperationDefinition<RotateKeyOnDemandRequest, RotateKeyOnDemandResponse> = {
+export const rotateKeyOnDemand: OperationDefinition<'RotateKeyOnDemand', RotateKeyOnDemandRequest, RotateKeyOnDemandResponse> = {
   name: 'RotateKeyOnDemand',
+  quota: { perSecond: 5 },
+  readOnly: false,
+  keyState: 'rotationChange',
   input: structure({ KeyId: KEY_ID }, ['KeyId']),
 
   async handler(input, context) {
@@ -41,7 +43,7 @@ export const rotateKeyOnDemand: OperationDefinition<RotateKeyOnDemandRequest, Ro
     context.touch(key);
     context.authorize('kms:RotateKeyOnDemand', key);
     refuseAwsManagedKey(context, key, 'kms:RotateKeyOnDemand');
-    requireKeyState(key, 'RotateKeyOnDemand');
+    context.requireKeyState(key);
     if (onDemandLimitReached(key)) {
       throw new KmsError(
         'LimitExceededException',

@@ -11,7 +11,6 @@ import { KmsError } from '../errors.ts';
 import type { KeyState } from '../model/records.ts';
 import { DAY_MS } from '../model/rotation.ts';
 import { integer, structure } from '../protocol/shapes.ts';
-import { requireKeyState } from './shared/key-state.ts';
 import { KEY_ID } from './shared/members.ts';
 import type { OperationDefinition } from './types.ts';
 
@@ -36,8 +35,11 @@ const MIN_WINDOW_DAYS = 7;
 const MAX_WINDOW_DAYS = 30;
 
 /** ScheduleKeyDeletion. */
-export const scheduleKeyDeletion: OperationDefinition<ScheduleKeyDeletionRequest, ScheduleKeyDeletionResponse> = {
+export const scheduleKeyDeletion: OperationDefinition<'ScheduleKeyDeletion', ScheduleKeyDeletionRequest, ScheduleKeyDeletionResponse> = {
   name: 'ScheduleKeyDeletion',
+  quota: { perSecond: 15 },
+  readOnly: false,
+  keyState: 'notPendingDeletion',
   // The model allows 1..365 (PendingWindowInDaysType), so Coral validation passes 1..365 and the
   // service itself enforces the documented 7..30.
   input: structure({ KeyId: KEY_ID, PendingWindowInDays: integer({ min: 1, max: 365 }) }, ['KeyId']),
@@ -51,7 +53,7 @@ export const scheduleKeyDeletion: OperationDefinition<ScheduleKeyDeletionRequest
     const key = await context.resolveKey(input.KeyId, 'key');
     context.touch(key);
     context.authorize('kms:ScheduleKeyDeletion', key, { conditions: { 'kms:ScheduleKeyDeletionPendingWindowInDays': window } });
-    requireKeyState(key, 'ScheduleKeyDeletion');
+    context.requireKeyState(key);
     // The dev guide allows the real deletion to come up to 24 hours after the scheduled window;
     // Strongbox deletes exactly at DeletionDate.
     const deletionDate = context.now + window * DAY_MS;

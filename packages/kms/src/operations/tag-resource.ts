@@ -7,7 +7,6 @@
  */
 
 import { structure } from '../protocol/shapes.ts';
-import { requireKeyState } from './shared/key-state.ts';
 import { KEY_ID } from './shared/members.ts';
 import { mergeTags, parseNewTags, TAG_LIST, tagConditions, type TagInput } from './shared/tags.ts';
 import type { OperationDefinition } from './types.ts';
@@ -19,15 +18,18 @@ export interface TagResourceRequest {
 }
 
 /** TagResource. */
-export const tagResource: OperationDefinition<TagResourceRequest, void> = {
+export const tagResource: OperationDefinition<'TagResource', TagResourceRequest, void> = {
   name: 'TagResource',
+  quota: { perSecond: 10 },
+  readOnly: false,
+  keyState: 'notPendingDeletion',
   input: structure({ KeyId: KEY_ID, Tags: TAG_LIST }, ['KeyId', 'Tags']),
 
   async handler(input, context) {
     const key = await context.resolveKey(input.KeyId, 'key');
     context.touch(key);
     context.authorize('kms:TagResource', key, { conditions: tagConditions(input.Tags.map((tag) => ({ key: tag.TagKey, value: tag.TagValue }))) });
-    requireKeyState(key, 'TagResource');
+    context.requireKeyState(key);
     // Tags are checked after the key, as LocalStack's AWS-validated implementation does.
     const added = parseNewTags(input.Tags);
     await context.commit({ type: 'putKey', key: { ...key, tags: mergeTags(key.tags, added) } });

@@ -6,29 +6,16 @@
  * and `Date` timestamps: the in-process API is AWS's API.
  */
 
-import type { Backend, EncryptionContext } from '@strongbox/envelope';
-import type { Random } from '../model/environment.ts';
-import type { Principal } from '../model/principal.ts';
+import type { Backend } from '@strongbox/envelope';
+import type { OperationSpec, Principal, Random } from '@strongbox/service-kernel';
 import type { GrantOperation, GrantRecord, KeyRecord } from '../model/records.ts';
 import type { Change, KmsState } from '../model/state.ts';
-import type { AccessRequest } from '../policy/authorize.ts';
+import type { AccessRequest, AuthorizationDetails, KmsAction } from '../policy/authorize.ts';
 import type { StructureShape } from '../protocol/shapes.ts';
-import type { OperationName } from './catalog.ts';
+import type { KeyStateRule } from './shared/key-state.ts';
 
-/** What an authorization check is about, beyond the action and the key. */
-export interface AuthorizationDetails {
-  /** The request's encryption context (for grant constraints and `kms:EncryptionContext:` conditions). */
-  readonly encryptionContext?: EncryptionContext;
-  /** Grant tokens sent with the request. */
-  readonly grantTokens?: readonly string[];
-  /** Extra IAM condition keys for this request (e.g. `kms:GrantOperations`). */
-  readonly conditions?: Readonly<Record<string, string | readonly string[] | boolean | number>>;
-  /** For operations on a resource other than the key (e.g. an alias ARN for CreateAlias's IAM check). */
-  readonly resourceArn?: string;
-}
-
-/** A KMS permission: `kms:Encrypt`, `kms:ReEncryptFrom`, ... */
-export type KmsAction = `kms:${string}`;
+export type { AuthorizationDetails, KmsAction } from '../policy/authorize.ts';
+export type { KeyStateRule } from './shared/key-state.ts';
 
 /** What a few operations change in an access request beyond its details. */
 export interface AccessOptions {
@@ -40,8 +27,8 @@ export interface AccessOptions {
 
 /** Everything an operation handler may use. One context per request. */
 export interface OperationContext {
-  /** The operation being served. */
-  readonly operation: OperationName;
+  /** The operation being served (its wire name). */
+  readonly operation: string;
   /** Request time, epoch milliseconds (one clock reading per request). */
   readonly now: number;
   /** The Region this request is served in. */
@@ -76,6 +63,12 @@ export interface OperationContext {
   accessRequest(action: KmsAction, key: KeyRecord | undefined, details?: AuthorizationDetails, options?: AccessOptions): AccessRequest;
   /** Grant operations the caller's matching grants allow on `key` (used by CreateGrant's subset rule). */
   grantedOperations(key: KeyRecord, details?: AuthorizationDetails): ReadonlySet<GrantOperation>;
+  /**
+   * Throws AWS's exception if this operation may not run on `key` in its current state (the
+   * definition's `keyState` rule).
+   * @throws KmsError DisabledException, KMSInvalidStateException or UnsupportedOperationException.
+   */
+  requireKeyState(key: KeyRecord): void;
   /** Records a key this request touched, for the audit trail's `resources`. */
   touch(key: KeyRecord): void;
   /** Applies changes to the state now and resolves once they are durable. */
@@ -92,18 +85,19 @@ export interface KmsSettings {
   readonly onDemandRotationDelayMs: number;
 }
 
-/** One API operation. */
-export interface OperationDefinition<Input = any, Output = any> {
-  readonly name: OperationName;
+/**
+ * One KMS API operation: everything about it in one place. Besides the kernel's fields (name,
+ * quota rule, read-only flag, handler, audit hooks): its input shape, its key-state rule, and the
+ * values KMS fills into `requestParameters` when the caller left them out.
+ */
+export interface OperationDefinition<Name extends string = string, Input = any, Output = any> extends OperationSpec<Name, Input, Output, OperationContext> {
   /** Input constraints from the KMS model; checked before the handler runs. */
   readonly input: StructureShape;
-  /** Serves a validated request. */
-  handler(input: Input, context: OperationContext): Promise<Output> | Output;
+  /** Which key states it accepts (dev guide "Key states of AWS KMS keys"); `any` for operations on no key. */
+  readonly keyState: KeyStateRule;
   /**
-   * CloudTrail `requestParameters` for this request. Default: the input's members in lowerCamelCase,
-   * without blobs (plaintext and ciphertext are never logged).
+   * CloudTrail `requestParameters` members KMS logs with a default when the caller left them out
+   * (KMS Developer Guide CloudTrail examples: ct-decrypt "always includes encryptionAlgorithm").
    */
-  auditParameters?(input: Input): Record<string, unknown> | null;
-  /** CloudTrail `responseElements` (default null). */
-  auditResponse?(output: Output): Record<string, unknown> | null;
+  readonly auditDefaults?: Readonly<Record<string, unknown>>;
 }

@@ -6,7 +6,6 @@
  */
 
 import { list, structure } from '../protocol/shapes.ts';
-import { requireKeyState } from './shared/key-state.ts';
 import { KEY_ID } from './shared/members.ts';
 import { removeTags, TAG_KEY } from './shared/tags.ts';
 import type { OperationDefinition } from './types.ts';
@@ -18,15 +17,18 @@ export interface UntagResourceRequest {
 }
 
 /** UntagResource. */
-export const untagResource: OperationDefinition<UntagResourceRequest, void> = {
+export const untagResource: OperationDefinition<'UntagResource', UntagResourceRequest, void> = {
   name: 'UntagResource',
+  quota: { perSecond: 5 },
+  readOnly: false,
+  keyState: 'notPendingDeletion',
   input: structure({ KeyId: KEY_ID, TagKeys: list(TAG_KEY) }, ['KeyId', 'TagKeys']),
 
   async handler(input, context) {
     const key = await context.resolveKey(input.KeyId, 'key');
     context.touch(key);
     context.authorize('kms:UntagResource', key, { conditions: { 'aws:TagKeys': input.TagKeys } });
-    requireKeyState(key, 'UntagResource');
+    context.requireKeyState(key);
     const tags = removeTags(key.tags, input.TagKeys);
     if (tags.length !== key.tags.length) await context.commit({ type: 'putKey', key: { ...key, tags } });
   },

@@ -12,8 +12,8 @@ import { aliasNotFound } from '../errors.ts';
 import { aliasArn } from '../model/identifiers.ts';
 import { structure } from '../protocol/shapes.ts';
 import { ALIAS_NAME, requireAliasQuota, requireCustomerAliasName, requireKeyTarget } from './shared/aliases.ts';
-import { requireKeyState } from './shared/key-state.ts';
 import { KEY_ID } from './shared/members.ts';
+import { aliasResources } from './shared/audit.ts';
 import type { OperationDefinition } from './types.ts';
 
 /** UpdateAlias request. */
@@ -23,8 +23,11 @@ export interface UpdateAliasRequest {
 }
 
 /** UpdateAlias. */
-export const updateAlias: OperationDefinition<UpdateAliasRequest, void> = {
+export const updateAlias: OperationDefinition<'UpdateAlias', UpdateAliasRequest, void> = {
   name: 'UpdateAlias',
+  quota: { perSecond: 5 },
+  readOnly: false,
+  keyState: 'notPendingDeletion',
   input: structure({ AliasName: ALIAS_NAME, TargetKeyId: KEY_ID }, ['AliasName', 'TargetKeyId']),
 
   async handler(input, context) {
@@ -46,10 +49,11 @@ export const updateAlias: OperationDefinition<UpdateAliasRequest, void> = {
     context.authorize('kms:UpdateAlias', undefined, { resourceArn: arn });
     if (current !== undefined) context.authorize('kms:UpdateAlias', current);
     context.authorize('kms:UpdateAlias', target);
-    requireKeyState(target, 'UpdateAlias');
+    context.requireKeyState(target);
     if (alias.targetKeyId === target.keyId) return;
     // The new key takes one more alias: the 50-aliases-per-key quota holds for retargeting too.
     requireAliasQuota(context.state, target);
     await context.commit({ type: 'putAlias', alias: { ...alias, targetKeyId: target.keyId, lastUpdatedDate: context.now } });
   },
+  auditResources: (input, touched, scope) => aliasResources('before', input.AliasName, touched, scope),
 };

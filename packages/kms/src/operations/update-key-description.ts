@@ -5,7 +5,6 @@
  */
 
 import { string, structure } from '../protocol/shapes.ts';
-import { requireKeyState } from './shared/key-state.ts';
 import { KEY_ID } from './shared/members.ts';
 import type { OperationDefinition } from './types.ts';
 
@@ -16,15 +15,18 @@ export interface UpdateKeyDescriptionRequest {
 }
 
 /** UpdateKeyDescription. */
-export const updateKeyDescription: OperationDefinition<UpdateKeyDescriptionRequest, void> = {
+export const updateKeyDescription: OperationDefinition<'UpdateKeyDescription', UpdateKeyDescriptionRequest, void> = {
   name: 'UpdateKeyDescription',
+  quota: { perSecond: 5 },
+  readOnly: false,
+  keyState: 'notPendingDeletion',
   input: structure({ KeyId: KEY_ID, Description: string({ min: 0, max: 8192 }) }, ['KeyId', 'Description']),
 
   async handler(input, context) {
     const key = await context.resolveKey(input.KeyId, 'key');
     context.touch(key);
     context.authorize('kms:UpdateKeyDescription', key);
-    requireKeyState(key, 'UpdateKeyDescription');
+    context.requireKeyState(key);
     await context.commit({ type: 'putKey', key: { ...key, description: input.Description } });
   },
 };

@@ -8,11 +8,13 @@
  * One seal per record, not per key material: a record carries a whole group-commit batch, and a
  * seal costs about 45 µs and 200 bytes whatever the payload size (measured on the node backend),
  * against one seal per material of every `putKey` (a key carries all its backing-key versions).
- * Byte arrays (key material) are written as `{"$b64": "<base64>"}`; records hold no other
- * non-JSON values (times are epoch milliseconds).
+ * Byte arrays (key material) are written as `{"$b64": "<base64>"}` (and a map that would read as
+ * such a tag is escaped, see `toPlain`); records hold no other non-JSON values (times are epoch
+ * milliseconds).
  */
 
 import { RawAesKeyring, open, seal, type Backend, type EncryptionContext } from '@strongbox/envelope';
+import { emptyRecord } from '../model/dictionary.ts';
 import type { Change } from '../model/state.ts';
 import { encodeRecord } from './record-file.ts';
 
@@ -112,29 +114,58 @@ export function endJson(records: number): string {
 
 /** @throws TypeError if the text is not a payload. */
 function decodePayload(json: string): Payload {
-  const payload: unknown = JSON.parse(json, (_key, value: unknown) => {
-    if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
-      const b64 = (value as { $b64?: unknown }).$b64;
-      if (typeof b64 === 'string' && Object.keys(value).length === 1) return new Uint8Array(Buffer.from(b64, 'base64'));
-    }
-    return value;
-  });
+  const payload = fromPlain(JSON.parse(json));
   const t = (payload as { t?: unknown } | null)?.t;
   if (t !== 'changes' && t !== 'header' && t !== 'end') throw new TypeError('record payload of unknown type');
   return payload as Payload;
 }
 
 /**
- * A JSON-ready copy: byte arrays tagged. Walked by hand rather than with a `JSON.stringify`
- * replacer because a Node `Buffer`'s `toJSON` would run before the replacer sees it.
+ * The inverse of `toPlain`, top down (a `JSON.parse` reviver runs bottom up, so it would read the
+ * inside of an escaped map as a tag before seeing the escape). Objects come back without a
+ * prototype: their keys include the callers' map keys (`__proto__` in an encryption context).
+ */
+function fromPlain(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(fromPlain);
+  if (typeof value !== 'object' || value === null) return value;
+  const object = value as Record<string, unknown>;
+  const names = Object.keys(object);
+  if (names.length === 1) {
+    const tagged = object[names[0]!];
+    if (names[0] === '$b64' && typeof tagged === 'string') return new Uint8Array(Buffer.from(tagged, 'base64'));
+    if (names[0] === '$o' && typeof tagged === 'object' && tagged !== null && !Array.isArray(tagged)) return membersFromPlain(tagged as Record<string, unknown>);
+  }
+  return membersFromPlain(object);
+}
+
+function membersFromPlain(object: Record<string, unknown>): Record<string, unknown> {
+  const out = emptyRecord<unknown>();
+  for (const [name, member] of Object.entries(object)) out[name] = fromPlain(member);
+  return out;
+}
+
+/**
+ * A JSON-ready copy: byte arrays tagged `{"$b64": ...}`. An object that would read as a tag (its
+ * only key `$b64` or `$o`: an encryption context or grant constraint can be `{"$b64": "QUFB"}`)
+ * is escaped as `{"$o": {...}}`, so it never comes back as bytes. Walked by hand rather than with
+ * a `JSON.stringify` replacer because a Node `Buffer`'s `toJSON` would run before the replacer
+ * sees it.
  */
 function toPlain(value: unknown): unknown {
   if (value instanceof Uint8Array) return { $b64: Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64') };
   if (Array.isArray(value)) return value.map(toPlain);
   if (typeof value === 'object' && value !== null) {
-    const out: Record<string, unknown> = {};
-    for (const [name, member] of Object.entries(value)) if (member !== undefined) out[name] = toPlain(member);
-    return out;
+    // No prototype: `out['__proto__'] = ...` must store a key, not call the setter.
+    const out = emptyRecord<unknown>();
+    let count = 0;
+    let only = '';
+    for (const [name, member] of Object.entries(value)) {
+      if (member === undefined) continue;
+      out[name] = toPlain(member);
+      count += 1;
+      only = name;
+    }
+    return count === 1 && (only === '$b64' || only === '$o') ? { $o: out } : out;
   }
   return value;
 }

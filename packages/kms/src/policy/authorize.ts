@@ -22,12 +22,11 @@
 
 import { ciphertextKeyInaccessible, KmsError } from '../errors.ts';
 import { constraintsSatisfied, constraintsWithin, ENCRYPTION_CONTEXT_OPERATIONS, grantIdOfToken } from '../model/grants.ts';
-import type { Principal } from '../model/principal.ts';
+import { compiledPolicy, evaluateIdentityPolicy, evaluatePolicy, evaluateSides, matchPrincipal, type Principal, type PrincipalMatch } from '@strongbox/service-kernel';
 import type { GrantConstraints, GrantOperation, GrantRecord, KeyRecord } from '../model/records.ts';
-import type { AuthorizationDetails, KmsAction } from '../operations/types.ts';
-import { compiledPolicy, evaluatePolicy, type PolicyVerdict } from './compile.ts';
-import { matchPrincipal, type PrincipalMatch } from './principals.ts';
-import { contextLookup } from './request-context.ts';
+import { contextLookup, type AuthorizationDetails, type KmsAction } from './request-context.ts';
+
+export type { AuthorizationDetails, KmsAction } from './request-context.ts';
 
 /** One access question. */
 export interface AccessRequest {
@@ -59,7 +58,6 @@ export type AccessDecision =
 const ALLOWED_BY_KEY_POLICY: AccessDecision = Object.freeze({ allowed: true, via: 'keyPolicy' });
 const ALLOWED_BY_IDENTITY_POLICY: AccessDecision = Object.freeze({ allowed: true, via: 'identityPolicy' });
 const ALLOWED_BY_GRANT: AccessDecision = Object.freeze({ allowed: true, via: 'grant' });
-const NO_VERDICT: PolicyVerdict = Object.freeze({ deny: false, allowDirect: false, allowAccount: false });
 
 /** Actions KMS lets another account perform on a key ("Cross-account use: Yes" in the API reference). */
 const CROSS_ACCOUNT_ACTIONS: ReadonlySet<string> = new Set([
@@ -83,10 +81,10 @@ export function evaluateAccess(request: AccessRequest): AccessDecision {
   }
   const lookup = contextLookup(request);
   const policyRequest = { caller, action: request.action, resource: key.arn, lookup };
-  const resourceSide = evaluatePolicy(keyPolicy, policyRequest, true);
-  if (resourceSide.deny) return { allowed: false, reason: 'explicitDenyInResourcePolicy' };
-  const identitySide = caller.identityPolicy === undefined ? NO_VERDICT : evaluatePolicy(compiledPolicy(caller.identityPolicy), policyRequest, false);
-  if (identitySide.deny) return { allowed: false, reason: 'explicitDenyInIdentityPolicy' };
+  // Explicit denies first, key policy then identity policy (the kernel's shared evaluation).
+  const { resource: resourceSide, identity: identitySide, explicitDeny } = evaluateSides(key.policy, policyRequest);
+  if (explicitDeny === 'resource') return { allowed: false, reason: 'explicitDenyInResourcePolicy' };
+  if (explicitDeny === 'identity') return { allowed: false, reason: 'explicitDenyInIdentityPolicy' };
   const root = caller.type === 'Root';
   const iamAllows = root || identitySide.allowDirect;
   const crossAccount = caller.type !== 'AWSService' && caller.account !== key.account;
@@ -103,7 +101,7 @@ function evaluateIamOnly(request: AccessRequest): AccessDecision {
   const { caller } = request;
   if (caller.identityPolicy === undefined) return caller.type === 'Root' ? ALLOWED_BY_IDENTITY_POLICY : { allowed: false, reason: 'noIdentityPolicy' };
   const resource = request.details.resourceArn ?? '*';
-  const verdict = evaluatePolicy(compiledPolicy(caller.identityPolicy), { caller, action: request.action, resource, lookup: contextLookup(request) }, false);
+  const verdict = evaluateIdentityPolicy(caller, { caller, action: request.action, resource, lookup: contextLookup(request) });
   if (verdict.deny) return { allowed: false, reason: 'explicitDenyInIdentityPolicy' };
   return verdict.allowDirect || caller.type === 'Root' ? ALLOWED_BY_IDENTITY_POLICY : { allowed: false, reason: 'noIdentityPolicy' };
 }

@@ -8,11 +8,24 @@
  * the dev guide points to `kms:EncryptionContextKeys` for a case-sensitive test).
  */
 
-import type { Principal } from '../model/principal.ts';
+import type { EncryptionContext } from '@strongbox/envelope';
+import { conditionLookup, globalConditionValue, type ConditionLookup, type Principal, type RequestConditions } from '@strongbox/service-kernel';
 import type { KeyRecord } from '../model/records.ts';
-import type { AuthorizationDetails } from '../operations/types.ts';
-import type { ConditionLookup } from './conditions.ts';
-import { roleOf } from './principals.ts';
+
+/** A KMS permission: `kms:Encrypt`, `kms:ReEncryptFrom`, ... */
+export type KmsAction = `kms:${string}`;
+
+/** What an authorization check is about, beyond the action and the key. */
+export interface AuthorizationDetails {
+  /** The request's encryption context (for grant constraints and `kms:EncryptionContext:` conditions). */
+  readonly encryptionContext?: EncryptionContext;
+  /** Grant tokens sent with the request. */
+  readonly grantTokens?: readonly string[];
+  /** Extra IAM condition keys for this request (e.g. `kms:GrantOperations`). */
+  readonly conditions?: RequestConditions;
+  /** For operations on a resource other than the key (e.g. an alias ARN for CreateAlias's IAM check). */
+  readonly resourceArn?: string;
+}
 
 /** What condition values are derived from. */
 export interface ContextSource {
@@ -30,24 +43,16 @@ export interface ContextSource {
 /** Actions with an `EncryptionAlgorithm` parameter (`kms:EncryptionAlgorithm` applies to them). */
 const ALGORITHM_ACTIONS = new Set(['kms:encrypt', 'kms:decrypt', 'kms:reencryptfrom', 'kms:reencryptto', 'kms:generatedatakey', 'kms:generatedatakeywithoutplaintext', 'kms:generatedatakeypair', 'kms:generatedatakeypairwithoutplaintext']);
 
-const PRINCIPAL_TYPES: Readonly<Record<Principal['type'], string | undefined>> = { Root: 'Account', IAMUser: 'User', AssumedRole: 'AssumedRole', AWSService: undefined };
 
 /**
  * A lookup of condition values for one request.
  * @example contextLookup(source)('kms:calleraccount') // ['111122223333']
  */
 export function contextLookup(source: ContextSource): ConditionLookup {
-  let extra: Map<string, readonly string[]> | undefined;
-  return (key) => {
-    if (source.details.conditions !== undefined) {
-      extra ??= lowerCaseConditions(source.details.conditions);
-      const given = extra.get(key);
-      if (given !== undefined) return given;
-    }
-    return builtIn(source, key);
-  };
+  return conditionLookup(source.details.conditions, (key) => builtIn(source, key));
 }
 
+/** KMS's own keys and `aws:ResourceTag/`, then the global `aws:` keys the kernel computes. */
 function builtIn(source: ContextSource, key: string): readonly string[] | undefined {
   const { caller, details, key: kmsKey } = source;
   if (key.startsWith('kms:encryptioncontext:')) return encryptionContextValue(details, key.slice('kms:encryptioncontext:'.length));
@@ -58,29 +63,9 @@ function builtIn(source: ContextSource, key: string): readonly string[] | undefi
   }
   switch (key) {
     case 'kms:calleraccount':
-    case 'aws:principalaccount':
       return [caller.account];
-    case 'aws:principalarn': {
-      // For a role session, aws:PrincipalArn is the role's ARN, not the session's.
-      const role = roleOf(caller);
-      if (role === undefined) return [caller.arn];
-      const [account, name] = role.split('/') as [string, string];
-      return [`arn:${caller.arn.split(':')[1]}:iam::${account}:role/${name}`];
-    }
-    case 'aws:principaltype': {
-      const type = PRINCIPAL_TYPES[caller.type];
-      return type === undefined ? undefined : [type];
-    }
-    case 'aws:username':
-      return caller.type === 'IAMUser' ? [caller.arn.slice(caller.arn.lastIndexOf('/') + 1)] : undefined;
     case 'kms:viaservice':
       return caller.invokedBy === undefined ? undefined : [viaService(caller.invokedBy, source.region)];
-    case 'aws:calledvia':
-    case 'aws:calledviafirst':
-    case 'aws:calledvialast':
-      return caller.invokedBy === undefined ? undefined : [caller.invokedBy];
-    case 'aws:viaawsservice':
-      return [String(caller.invokedBy !== undefined)];
     case 'kms:encryptioncontextkeys': {
       const context = details.encryptionContext;
       return context === undefined ? undefined : Object.keys(context);
@@ -97,16 +82,8 @@ function builtIn(source: ContextSource, key: string): readonly string[] | undefi
       return kmsKey === undefined ? undefined : [kmsKey.origin];
     case 'kms:multiregion':
       return kmsKey === undefined ? undefined : ['false'];
-    case 'aws:requestedregion':
-      return [source.region];
-    case 'aws:sourceip':
-      return source.sourceIp === undefined ? undefined : [source.sourceIp];
-    case 'aws:currenttime':
-      return source.now === undefined ? undefined : [new Date(source.now).toISOString()];
-    case 'aws:epochtime':
-      return source.now === undefined ? undefined : [String(Math.floor(source.now / 1000))];
     default:
-      return undefined;
+      return globalConditionValue(source, key);
   }
 }
 
@@ -121,12 +98,4 @@ function encryptionContextValue(details: AuthorizationDetails, name: string): re
 function viaService(invokedBy: string, region: string): string {
   const match = /^([a-z0-9-]+)\.amazonaws\.com(\.cn)?$/.exec(invokedBy);
   return match === null ? invokedBy : `${match[1]}.${region}.amazonaws.com${match[2] ?? ''}`;
-}
-
-function lowerCaseConditions(conditions: NonNullable<AuthorizationDetails['conditions']>): Map<string, readonly string[]> {
-  const map = new Map<string, readonly string[]>();
-  for (const [k, v] of Object.entries(conditions)) {
-    map.set(k.toLowerCase(), Array.isArray(v) ? v.map(String) : [String(v)]);
-  }
-  return map;
 }

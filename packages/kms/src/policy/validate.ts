@@ -18,10 +18,7 @@
 
 import { KmsError } from '../errors.ts';
 import { keyArn } from '../model/identifiers.ts';
-import type { Principal } from '../model/principal.ts';
-import { compilePolicy, evaluatePolicy } from './compile.ts';
-import { parsePolicy, PolicyDocumentError, type PolicySpec, type PrincipalSpec } from './document.ts';
-import { isWellFormedPrincipal } from './principals.ts';
+import { compilePolicy, evaluatePolicy, isWellFormedPrincipal, parsePolicy, PolicyDocumentError, type Principal, type PolicySpec, type PrincipalSpec } from '@strongbox/service-kernel';
 import { contextLookup } from './request-context.ts';
 
 /** What a policy is checked against. */

@@ -6,47 +6,38 @@
  * `X-Amzn-Errortype` header too (SDKs read either), status 400 for client errors.
  */
 
+import { EventIds, httpDate, json11ErrorResponse, json11Response, parseJson, toWire, type Authenticator, type HttpRequest, type Principal, type TextResponse } from '@strongbox/service-kernel';
 import { KmsError, toKmsError, WIRE_ERRORS } from '../errors.ts';
-import { EventIds } from '../model/audit.ts';
-import type { Principal } from '../model/principal.ts';
-import { isOperationName, type OperationName } from '../operations/catalog.ts';
-import { OPERATIONS } from '../operations/index.ts';
-import type { CallOptions, Kms } from '../kms.ts';
-import { decodeJson } from './shapes.ts';
+import { decodeJson, type StructureShape } from './shapes.ts';
 
-/** A protocol-level HTTP request (what a Node.js server or a test gives the handler). */
-export interface HttpRequest {
-  readonly method: string;
-  /** Path and query, e.g. `/`. */
-  readonly path: string;
-  /** Header names in lowercase. */
-  readonly headers: Readonly<Record<string, string | undefined>>;
-  readonly body: Uint8Array;
-  /** Remote address, for the audit trail. */
-  readonly sourceIpAddress?: string;
-}
+export { json11ErrorResponse, json11Response, parseJson, toWire, type HttpRequest, type RequestIdentity } from '@strongbox/service-kernel';
+/** A JSON 1.1 response (its body is text). */
+export type HttpResponse = TextResponse;
 
-/** A protocol-level HTTP response. */
-export interface HttpResponse {
-  readonly status: number;
-  readonly headers: Record<string, string>;
-  readonly body: string;
-}
-
-/** Who signed a request: resolved by the caller of the handler (SigV4 layer). */
-export interface RequestIdentity {
-  readonly caller: Principal;
-  /** The Region from the SigV4 credential scope, if signed. */
+/** Per-call facts the handler passes on (the in-process API's call options). */
+export interface Json11CallOptions {
+  readonly requestId?: string;
+  readonly caller?: Principal;
   readonly region?: string;
+  readonly sourceIpAddress?: string;
+  readonly userAgent?: string;
+}
+
+/** What the handler serves: the KMS emulator (`Kms` is one), seen through its registry. */
+export interface Json11Target {
+  /** The input shape of a served operation, `undefined` for any other name. */
+  inputShape(operation: string): StructureShape | undefined;
+  /** Runs an operation (the request pipeline). */
+  send(operation: never, input: never, options: Json11CallOptions): Promise<unknown>;
 }
 
 /** Options of the JSON 1.1 handler. */
 export interface Json11Options {
   /**
-   * Authenticates a request and names its caller; throws KmsError (e.g. InvalidSignatureException)
-   * to refuse it. Default: everybody is the default account's root.
+   * Authenticates a request and names its caller; throws (e.g. InvalidSignatureException) to
+   * refuse it. Default: everybody is the default account's root.
    */
-  readonly authenticate?: (request: HttpRequest) => RequestIdentity | undefined | Promise<RequestIdentity | undefined>;
+  readonly authenticate?: Authenticator;
   /**
    * Request ids (`x-amzn-RequestId` and the audit trail's). Default: random UUIDs (version 4),
    * drawn from batches of `crypto.getRandomValues` (`EventIds`).
@@ -94,7 +85,7 @@ export const UNMODELLED_OPERATIONS: ReadonlySet<string> = new Set([
  * refuse what it cannot do. Without `authenticate` nothing is verified: every request is the
  * default account's root (see `createSigV4Authenticator`).
  */
-export function createJson11Handler(kms: Kms, options: Json11Options = {}): (request: HttpRequest) => Promise<HttpResponse> {
+export function createJson11Handler(kms: Json11Target, options: Json11Options = {}): (request: HttpRequest) => Promise<HttpResponse> {
   // Ids from a batch of randomness: one getRandomValues call per 256 requests, not one each.
   const ids = new EventIds({ bytes: (length) => crypto.getRandomValues(new Uint8Array(length)) });
   const newRequestId = options.requestId ?? (() => ids.next());
@@ -108,18 +99,18 @@ export function createJson11Handler(kms: Kms, options: Json11Options = {}): (req
     }
     try {
       const json = parseJson(request.body);
-      const operation = targetOperation(request);
+      const operation = targetOperation(kms, request);
       const identity = options.authenticate ? await options.authenticate(request) : undefined;
-      if (operation.unmodelled) throw new KmsError('UnsupportedOperationException', `Strongbox does not model ${operation.name}.`);
-      const input = decodeJson(OPERATIONS[operation.name].input, json);
-      const callOptions: CallOptions = {
+      if (operation.shape === undefined) throw new KmsError('UnsupportedOperationException', `Strongbox does not model ${operation.name}.`);
+      const input = decodeJson(operation.shape, json);
+      const callOptions: Json11CallOptions = {
         requestId,
         ...(identity ? { caller: identity.caller } : {}),
         ...(identity?.region ? { region: identity.region } : {}),
         ...(request.sourceIpAddress ? { sourceIpAddress: request.sourceIpAddress } : {}),
         ...(request.headers['user-agent'] ? { userAgent: request.headers['user-agent'] } : {}),
       };
-      const output = await kms.send(operation.name, input as never, callOptions);
+      const output = await kms.send(operation.name as never, input as never, callOptions);
       return json11Response(200, requestId, output === undefined ? '' : JSON.stringify(toWire(output)));
     } catch (error) {
       return errorResponse(requestId, toKmsError(error));
@@ -133,85 +124,16 @@ export function errorResponse(requestId: string, failure: KmsError): HttpRespons
   return json11ErrorResponse(requestId, wire.status, wire.type, failure.message, wire.messageKey ?? 'message');
 }
 
-/**
- * A JSON 1.1 error response (the one builder, shared with the CloudTrail handler): `__type`, plus
- * the message under `messageKey` when there is one, and the `X-Amzn-Errortype` header.
- */
-export function json11ErrorResponse(requestId: string, status: number, type: string, message: string, messageKey: 'message' | 'Message'): HttpResponse {
-  const body: Record<string, string> = { __type: type };
-  // Errors AWS sends without text (InvalidCiphertextException, protocol errors) carry no message key.
-  if (message !== '') body[messageKey] = message;
-  return json11Response(status, requestId, JSON.stringify(body), type);
-}
-
 /** The operation named by `X-Amz-Target`: a modelled one, or a real KMS operation that is not. */
-function targetOperation(request: HttpRequest): { readonly name: OperationName; readonly unmodelled: false } | { readonly name: string; readonly unmodelled: true } {
+function targetOperation(kms: Json11Target, request: HttpRequest): { readonly name: string; readonly shape: StructureShape | undefined } {
   const target = request.headers['x-amz-target'] ?? '';
   const name = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : '';
-  if (isOperationName(name)) return { name, unmodelled: false };
-  if (UNMODELLED_OPERATIONS.has(name)) return { name, unmodelled: true };
+  const shape = kms.inputShape(name);
+  if (shape !== undefined) return { name, shape };
+  if (UNMODELLED_OPERATIONS.has(name)) return { name, shape: undefined };
   throw new KmsError('UnknownOperationException', '');
-}
-
-/**
- * Parses a JSON 1.1 request body (an empty body means `{}`, as SDKs send for input-less calls).
- * @throws KmsError SerializationException, bare as Coral sends it, for anything but a JSON object.
- */
-export function parseJson(body: Uint8Array): Record<string, unknown> {
-  const text = new TextDecoder().decode(body).trim();
-  if (text === '') return {};
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw new KmsError('SerializationException', '');
-  }
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new KmsError('SerializationException', '');
-  return json as Record<string, unknown>;
-}
-
-/** In-process values to JSON 1.1: blobs to base64, timestamps to epoch seconds, undefined dropped. */
-export function toWire(value: unknown): unknown {
-  if (value instanceof Uint8Array) return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64');
-  if (value instanceof Date) return value.getTime() / 1000;
-  if (Array.isArray(value)) return value.map(toWire);
-  if (typeof value === 'object' && value !== null) {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = toWire(v);
-    return out;
-  }
-  return value;
-}
-
-/**
- * A JSON 1.1 response with the headers AWS's JSON services send (shared with the CloudTrail
- * handler): Content-Type, x-amzn-RequestId, Content-Length, Date, and X-Amzn-Errortype on errors.
- */
-export function json11Response(status: number, requestId: string, body: string, errorType?: string): HttpResponse {
-  const headers: Record<string, string> = {
-    'Content-Type': CONTENT_TYPE,
-    'x-amzn-RequestId': requestId,
-    'Content-Length': String(Buffer.byteLength(body)),
-    // SDKs correct clock skew from this header after a "Signature expired" answer.
-    Date: httpDate(),
-  };
-  if (errorType !== undefined) headers['X-Amzn-Errortype'] = errorType;
-  return { status, headers, body };
 }
 
 function respondXml(status: number, requestId: string, body: string): HttpResponse {
   return { status, headers: { 'x-amzn-RequestId': requestId, 'Content-Length': String(Buffer.byteLength(body)), Date: httpDate() }, body };
-}
-
-let dateSecond = -1;
-let dateText = '';
-
-/** The current time as an HTTP date, formatted once per second (it has one-second resolution). */
-function httpDate(): string {
-  const second = Math.floor(Date.now() / 1000);
-  if (second !== dateSecond) {
-    dateSecond = second;
-    dateText = new Date(second * 1000).toUTCString();
-  }
-  return dateText;
 }

@@ -15,6 +15,7 @@
  */
 
 import { KmsError } from '../errors.ts';
+import { emptyRecord } from '../model/dictionary.ts';
 
 /** A member's type and constraints. */
 export type Shape =
@@ -89,7 +90,8 @@ function decodeValue(shape: Shape, value: unknown, path: string): unknown {
       return value.map((item, i) => decodeValue(shape.member, item, `${path}[${i}]`));
     case 'map': {
       if (typeof value !== 'object' || Array.isArray(value)) throw new KmsError('SerializationException', 'Expected map or null');
-      const out: Record<string, unknown> = {};
+      // Map keys are the caller's (encryption contexts): no prototype, so `__proto__` is a key.
+      const out = emptyRecord<unknown>();
       for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
         const decoded = decodeValue(shape.value, v, `${path}.${k}`);
         if (decoded !== undefined) out[k] = decoded;

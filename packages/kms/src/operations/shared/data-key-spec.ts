@@ -9,7 +9,6 @@ import type { KeyRecord } from '../../model/records.ts';
 import { enumOf, integer, type Shape } from '../../protocol/shapes.ts';
 import type { OperationContext } from '../types.ts';
 import { encodeRequestContext, sealUnderKey, type Sealed } from './crypto.ts';
-import { requireKeyState } from './key-state.ts';
 
 /** `DataKeySpec`: AES_256 (32 bytes) or AES_128 (16 bytes). */
 export const DATA_KEY_SPEC: Shape = enumOf(['AES_256', 'AES_128']);
@@ -64,7 +63,7 @@ export async function generateDataKeyUnder(
   const key = await context.resolveKey(input.KeyId, 'any');
   context.touch(key);
   context.authorize(`kms:${operation}`, key, { encryptionContext: input.EncryptionContext ?? {}, ...(input.GrantTokens ? { grantTokens: input.GrantTokens } : {}) });
-  requireKeyState(key, operation);
+  context.requireKeyState(key);
   if (input.DryRun === true) throw dryRunSucceeded();
   const plaintext = context.random.bytes(length);
   try {

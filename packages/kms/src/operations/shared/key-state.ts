@@ -1,77 +1,59 @@
 /**
  * @module
- * Which key states each operation accepts, and AWS's exception for each state it refuses
- * (dev guide "Key states of AWS KMS keys", the table converted to code; messages carry the full
- * key ARN whatever form the caller used).
+ * Which key states an operation accepts, and AWS's exception for each state it refuses (dev guide
+ * "Key states of AWS KMS keys", the table converted to named rules; messages carry the full key
+ * ARN whatever form the caller used). Each operation's definition names its rule (`keyState`).
  */
 
 import { KmsError, keyDisabled, keyPendingDeletion, keyPendingImport } from '../../errors.ts';
 import type { KeyRecord } from '../../model/records.ts';
-import type { OperationName } from '../catalog.ts';
-
-/** Operations that need key material and an Enabled key (table rows 1 and 3). */
-const CRYPTOGRAPHIC_OR_GRANT: ReadonlySet<OperationName> = new Set<OperationName>([
-  'Encrypt',
-  'Decrypt',
-  'ReEncrypt',
-  'GenerateDataKey',
-  'GenerateDataKeyWithoutPlaintext',
-  'CreateGrant',
-]);
-
-/** Operations refused only while the key is pending deletion. */
-const NOT_PENDING_DELETION: ReadonlySet<OperationName> = new Set<OperationName>([
-  'CreateAlias',
-  'UpdateAlias',
-  'ScheduleKeyDeletion',
-  'TagResource',
-  'UntagResource',
-  'UpdateKeyDescription',
-  'GetParametersForImport',
-  'ImportKeyMaterial',
-  'DeleteImportedKeyMaterial',
-]);
 
 /**
- * Throws AWS's exception if `operation` may not run on `key` in its current state.
- * Operations absent from the table (DescribeKey, the policy, grant-listing and alias-listing
- * calls, RetireGrant, RevokeGrant, DeleteAlias) work in every state.
+ * A row group of the key-state table:
+ * - `usable`: needs key material and an Enabled key (cryptographic operations, CreateGrant; rows 1 and 3);
+ * - `notPendingDeletion`: refused only while the key is pending deletion;
+ * - `enableDisable`: EnableKey/DisableKey, refused while pending deletion or pending import;
+ * - `pendingDeletion`: CancelKeyDeletion, only while pending deletion;
+ * - `rotationChange`: rotation settings and on-demand rotation (AWS_KMS origin, Enabled);
+ * - `rotationRead`: rotation status and history (AWS_KMS origin, any state);
+ * - `any`: every state (DescribeKey, the policy, grant-listing and alias-listing calls,
+ *   RetireGrant, RevokeGrant, DeleteAlias, operations on no key).
+ */
+export type KeyStateRule = 'usable' | 'notPendingDeletion' | 'enableDisable' | 'pendingDeletion' | 'rotationChange' | 'rotationRead' | 'any';
+
+/**
+ * Throws AWS's exception if an operation with `rule` may not run on `key` in its current state.
  *
  * @throws KmsError DisabledException, KMSInvalidStateException or UnsupportedOperationException.
+ * @example requireKeyState(key, 'usable') // throws DisabledException for a disabled key
  */
-export function requireKeyState(key: KeyRecord, operation: OperationName): void {
+export function requireKeyState(key: KeyRecord, rule: KeyStateRule): void {
   const { state, arn } = key;
-  if (CRYPTOGRAPHIC_OR_GRANT.has(operation)) {
-    if (state === 'Disabled') throw keyDisabled(arn);
-    if (state === 'PendingDeletion') throw keyPendingDeletion(arn);
-    if (state === 'PendingImport') throw keyPendingImport(arn);
-    return;
-  }
-  if (NOT_PENDING_DELETION.has(operation)) {
-    if (state === 'PendingDeletion') throw keyPendingDeletion(arn);
-    return;
-  }
-  switch (operation) {
-    case 'EnableKey':
-    case 'DisableKey':
+  switch (rule) {
+    case 'usable':
+      if (state === 'Disabled') throw keyDisabled(arn);
       if (state === 'PendingDeletion') throw keyPendingDeletion(arn);
       if (state === 'PendingImport') throw keyPendingImport(arn);
       return;
-    case 'CancelKeyDeletion':
+    case 'notPendingDeletion':
+      if (state === 'PendingDeletion') throw keyPendingDeletion(arn);
+      return;
+    case 'enableDisable':
+      if (state === 'PendingDeletion') throw keyPendingDeletion(arn);
+      if (state === 'PendingImport') throw keyPendingImport(arn);
+      return;
+    case 'pendingDeletion':
       if (state !== 'PendingDeletion') throw new KmsError('KMSInvalidStateException', `${arn} is not pending deletion.`);
       return;
-    case 'EnableKeyRotation':
-    case 'DisableKeyRotation':
-    case 'GetKeyRotationStatus':
-    case 'RotateKeyOnDemand':
-    case 'ListKeyRotations':
+    case 'rotationChange':
+    case 'rotationRead':
       // Only AWS_KMS-origin symmetric keys rotate; imported material never does.
       if (key.origin === 'EXTERNAL') throw new KmsError('UnsupportedOperationException', `${arn} origin is EXTERNAL which is not valid for this operation.`);
-      if (operation === 'GetKeyRotationStatus' || operation === 'ListKeyRotations') return;
+      if (rule === 'rotationRead') return;
       if (state === 'Disabled') throw keyDisabled(arn);
       if (state === 'PendingDeletion') throw keyPendingDeletion(arn);
       return;
-    default:
+    case 'any':
       return;
   }
 }

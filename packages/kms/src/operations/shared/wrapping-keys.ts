@@ -19,7 +19,7 @@
 
 import { constants, createDecipheriv, generateKeyPair, privateDecrypt, type KeyObject } from 'node:crypto';
 import { promisify } from 'node:util';
-import { hex } from '../../model/environment.ts';
+import { hex } from '@strongbox/service-kernel';
 import type { KmsState } from '../../model/state.ts';
 
 /** Wrapping algorithms Strongbox implements. */

@@ -35,17 +35,17 @@
  */
 
 import { defaultBackend } from '@strongbox/envelope';
-import { importedMaterialId, withImportedMaterial } from './model/imported-material.ts';
-import { DEFAULT_ROTATION_PERIOD_DAYS, createKeyRecord, newMaterial } from './model/keys.ts';
-import { withAutomaticRotation } from './model/rotation.ts';
-import { rootPrincipal } from './model/principal.ts';
-import type { KeyOrigin, KeyRecord, RotationEvent, Tag } from './model/records.ts';
-import type { Change, KmsState } from './model/state.ts';
-import type { Random } from './model/environment.ts';
-import type { ChangeStore } from './persistence/store.ts';
-import { defaultKeyPolicy } from './policy/default-policy.ts';
-import { validateKeyPolicy } from './policy/validate.ts';
-import { parseJsonText } from './protocol/json-text.ts';
+import { importedMaterialId, withImportedMaterial } from '../model/imported-material.ts';
+import { DEFAULT_ROTATION_PERIOD_DAYS, createKeyRecord, newMaterial } from '../model/keys.ts';
+import { withAutomaticRotation } from '../model/rotation.ts';
+import { rootPrincipal } from '@strongbox/service-kernel';
+import type { KeyOrigin, KeyRecord, RotationEvent, Tag } from '../model/records.ts';
+import type { Change, KmsState } from '../model/state.ts';
+import type { Random } from '@strongbox/service-kernel';
+import type { ChangeStore } from '../persistence/store.ts';
+import { defaultKeyPolicy } from '../policy/default-policy.ts';
+import { validateKeyPolicy } from '../policy/validate.ts';
+import { parseJsonText } from '@strongbox/service-kernel';
 import { checkKey, describe, fieldError, parseMaterial, type Fields } from './seed-fields.ts';
 
 /** A seed document (the JSON shape above). */

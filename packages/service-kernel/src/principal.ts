@@ -5,7 +5,7 @@
  * and AWS service principals acting for a caller.
  */
 
-import { accountRootArn } from './identifiers.ts';
+import { accountRootArn } from './arn.ts';
 
 /** The kind of principal, as CloudTrail's `userIdentity.type` names it. */
 export type PrincipalType = 'Root' | 'IAMUser' | 'AssumedRole' | 'AWSService';

@@ -8,7 +8,7 @@
  * statement has no effect").
  */
 
-import type { Principal } from '../model/principal.ts';
+import type { Principal } from '../principal.ts';
 import { compileCondition, type CompiledCondition, type ConditionLookup } from './conditions.ts';
 import { parsePolicy, type PolicySpec, type StatementSpec } from './document.ts';
 import { compilePatterns, MATCH_ALL, type Matcher } from './patterns.ts';
@@ -52,7 +52,7 @@ export interface PolicyVerdict {
 /** The request a policy is applied to. */
 export interface PolicyRequest {
   readonly caller: Principal;
-  /** `kms:<Action>`. */
+  /** `<service>:<Action>`, e.g. `kms:Encrypt`. */
   readonly action: string;
   /** The resource ARN, or `*` for actions on no resource. */
   readonly resource: string;

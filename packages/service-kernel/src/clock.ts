@@ -1,7 +1,8 @@
 /**
  * @module
- * What the model takes from outside, injected so tests are deterministic: a clock and a source of
- * randomness. Nothing in `model/` reads the system time or draws random bytes on its own.
+ * What a service's model takes from outside, injected so tests are deterministic: a clock and a
+ * source of randomness. Nothing in a service's `model/` reads the system time or draws random
+ * bytes on its own.
  */
 
 import { randomUuid } from './uuid.ts';

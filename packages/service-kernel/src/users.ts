@@ -15,8 +15,8 @@
  * is always known as the default account's root, unless the file defines `test` itself.
  */
 
-import { principalFromArn, rootPrincipal, type Principal } from './model/principal.ts';
-import { parseJsonText } from './protocol/json-text.ts';
+import { principalFromArn, rootPrincipal, type Principal } from './principal.ts';
+import { parseJsonText } from './json-text.ts';
 
 /** One known access key. */
 export interface UserEntry {

@@ -5,23 +5,22 @@
  */
 
 import type { Backend } from '@strongbox/envelope';
-import { aliasNotFound, invalidKeyId, KmsError, keyNotFound } from './errors.ts';
-import { createAwsManagedKey, isAwsManagedAliasName } from './model/aws-managed-keys.ts';
-import type { Random } from './model/environment.ts';
-import { aliasArn, keyArn, parseKeyReference } from './model/identifiers.ts';
-import type { Principal } from './model/principal.ts';
-import type { GrantOperation, GrantRecord, KeyRecord } from './model/records.ts';
-import type { Change, KmsState } from './model/state.ts';
-import type { OperationName } from './operations/catalog.ts';
-import type { AccessOptions, AuthorizationDetails, KmsAction, KmsSettings, OperationContext } from './operations/types.ts';
-import type { ChangeStore } from './persistence/store.ts';
-import { authorizeAccess, grantedOperations, type AccessRequest } from './policy/authorize.ts';
+import { aliasNotFound, invalidKeyId, KmsError, keyNotFound } from '../errors.ts';
+import { createAwsManagedKey, isAwsManagedAliasName } from '../model/aws-managed-keys.ts';
+import type { PipelineContext, Principal, Random } from '@strongbox/service-kernel';
+import { aliasArn, keyArn, parseKeyReference } from '../model/identifiers.ts';
+import type { GrantOperation, GrantRecord, KeyRecord } from '../model/records.ts';
+import type { Change, KmsState } from '../model/state.ts';
+import { requireKeyState } from '../operations/shared/key-state.ts';
+import type { AccessOptions, AuthorizationDetails, KmsAction, KmsSettings, OperationContext, OperationDefinition } from '../operations/types.ts';
+import type { ChangeStore } from '../persistence/store.ts';
+import { authorizeAccess, grantedOperations, type AccessRequest } from '../policy/authorize.ts';
 
 const NO_GRANTS: readonly GrantRecord[] = Object.freeze([]);
 
 /** What a request context is built from. */
 export interface RequestScope {
-  readonly operation: OperationName;
+  readonly definition: OperationDefinition;
   readonly now: number;
   readonly region: string;
   readonly caller: Principal;
@@ -34,8 +33,8 @@ export interface RequestScope {
 }
 
 /** The context handed to one operation handler. */
-export class RequestContext implements OperationContext {
-  readonly operation: OperationName;
+export class RequestContext implements OperationContext, PipelineContext {
+  readonly operation: string;
   readonly now: number;
   readonly region: string;
   readonly caller: Principal;
@@ -51,9 +50,11 @@ export class RequestContext implements OperationContext {
   committed = false;
   readonly #store: ChangeStore;
   readonly #sourceIp: string | undefined;
+  readonly #definition: OperationDefinition;
 
   constructor(scope: RequestScope) {
-    this.operation = scope.operation;
+    this.#definition = scope.definition;
+    this.operation = scope.definition.name;
     this.now = scope.now;
     this.region = scope.region;
     this.caller = scope.caller;
@@ -115,6 +116,10 @@ export class RequestContext implements OperationContext {
 
   grantedOperations(key: KeyRecord, details: AuthorizationDetails = {}): ReadonlySet<GrantOperation> {
     return grantedOperations({ caller: this.caller, key, grants: this.state.grantsOf(key.keyId), details });
+  }
+
+  requireKeyState(key: KeyRecord): void {
+    requireKeyState(key, this.#definition.keyState);
   }
 
   touch(key: KeyRecord): void {

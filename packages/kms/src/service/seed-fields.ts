@@ -8,8 +8,9 @@
  * periods 90..2560 days (EnableKeyRotation); backing keys exactly 32 bytes (AES-256).
  */
 
-import { ALIAS_NAME_PATTERN } from './model/identifiers.ts';
-import { MATERIAL_LENGTH } from './model/keys.ts';
+import { ALIAS_NAME_PATTERN } from '../model/identifiers.ts';
+import { recordOf } from '../model/dictionary.ts';
+import { MATERIAL_LENGTH } from '../model/keys.ts';
 import type { SeedKey } from './seed.ts';
 
 /** A JSON object's members. */
@@ -171,7 +172,7 @@ function checkTags(value: unknown, path: string): Record<string, string> | { Tag
     seen.add(key);
     if (typeof tagValue !== 'string' || tagValue.length > 256) throw fieldError(where, `expected a tag value of 0..256 characters, got ${describe(tagValue)}`);
   }
-  return Array.isArray(value) ? pairs.map(([TagKey, TagValue]) => ({ TagKey, TagValue: TagValue as string })) : Object.fromEntries(pairs as [string, string][]);
+  return Array.isArray(value) ? pairs.map(([TagKey, TagValue]) => ({ TagKey, TagValue: TagValue as string })) : recordOf(pairs as [string, string][]);
 }
 
 function checkRotation(value: unknown, path: string): { enabled: boolean; periodInDays?: number } | undefined {

@@ -12,7 +12,7 @@
  * - a user, session or service principal matches exactly; `"*"` matches everybody.
  */
 
-import type { Principal } from '../model/principal.ts';
+import type { Principal } from '../principal.ts';
 import type { PrincipalSpec } from './document.ts';
 
 /** How a caller matches: itself (`direct`), only as a member of a named account, or not at all. */

@@ -1,14 +1,14 @@
 /**
  * @module
- * Audit events as CloudTrail records, shaped like the records real KMS writes (KMS Developer Guide
- * `ct-*.md` examples, 2014–2025, and the CloudTrail `userIdentity` reference
+ * Audit events as CloudTrail records, shaped like the records real services write (the KMS
+ * Developer Guide `ct-*.md` examples, 2014–2025, and the CloudTrail `userIdentity` reference
  * https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-user-identity.html),
  * and the queries CloudTrail's `LookupEvents` answers over them: filters, newest first, page tokens
  * bound to the query that made them.
  */
 
 import type { AuditEvent } from './audit.ts';
-import type { Principal } from './principal.ts';
+import type { Principal } from '../principal.ts';
 
 /** CloudTrail's `userIdentity`. */
 export interface UserIdentity {
@@ -28,16 +28,18 @@ export interface UserIdentity {
 /** One entry of a record's `resources`. */
 export interface CloudTrailResource {
   readonly accountId: string;
-  readonly type: 'AWS::KMS::Key';
+  /** `AWS::KMS::Key` (KMS lists aliases under it too), `AWS::S3::Bucket`, ... */
+  readonly type: string;
   readonly ARN: string;
 }
 
-/** A CloudTrail record for one KMS call, members in the order real records list them. */
+/** A CloudTrail record for one call, members in the order real records list them. */
 export interface CloudTrailRecord {
   readonly eventVersion: string;
   readonly userIdentity: UserIdentity;
   readonly eventTime: string;
-  readonly eventSource: 'kms.amazonaws.com';
+  /** The service's endpoint name, e.g. `kms.amazonaws.com`. */
+  readonly eventSource: string;
   readonly eventName: string;
   readonly awsRegion: string;
   readonly sourceIPAddress: string;
@@ -64,13 +66,13 @@ export interface CloudTrailRecord {
 export interface LookupQuery {
   readonly eventId?: string;
   readonly eventName?: string;
-  /** Always `kms.amazonaws.com` here: any other source matches nothing. */
+  /** Only events of this service (`kms.amazonaws.com`): any other source matches nothing. */
   readonly eventSource?: string;
   readonly readOnly?: boolean;
   /** CloudTrail's user name: the IAM user name, the role session name, `root`, or the invoking service. */
   readonly username?: string;
   readonly accessKeyId?: string;
-  /** Always `AWS::KMS::Key` here (aliases too, as in real records). */
+  /** Only events that list resources of this type (KMS lists aliases as `AWS::KMS::Key` too). */
   readonly resourceType?: string;
   /** A resource ARN (key ARN or alias ARN), compared exactly. */
   readonly resourceName?: string;
@@ -127,7 +129,7 @@ const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', '
 const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 const IAM_ARN = /^arn:[\w-]+:(?:iam|sts)::(\d{12}):(.+)$/;
 
-/** Renders one event as the CloudTrail record KMS would write for it. */
+/** Renders one event as the CloudTrail record its service would write for it. */
 export function renderRecord(event: AuditEvent): CloudTrailRecord {
   if (event.eventType === 'AwsServiceEvent') return renderServiceEvent(event);
   const eventTime = isoSeconds(event.eventTime);
@@ -136,7 +138,7 @@ export function renderRecord(event: AuditEvent): CloudTrailRecord {
     eventVersion: EVENT_VERSION,
     userIdentity: userIdentityOf(event.caller, eventTime),
     eventTime,
-    eventSource: 'kms.amazonaws.com',
+    eventSource: event.eventSource,
     eventName: event.eventName,
     awsRegion: event.region,
     // A service calling for a principal (S3 SSE-KMS) appears with its name as source and agent.
@@ -151,7 +153,7 @@ export function renderRecord(event: AuditEvent): CloudTrailRecord {
     requestID: event.requestId,
     eventID: event.eventId,
     readOnly: event.readOnly,
-    resources: event.resources.map((arn) => ({ accountId: arn.split(':')[4] ?? '', type: 'AWS::KMS::Key', ARN: arn })),
+    resources: event.resources.map((arn) => ({ accountId: arn.split(':')[4] ?? '', type: event.resourceType, ARN: arn })),
     eventType: 'AwsApiCall',
     managementEvent: true,
     recipientAccountId: event.recipientAccountId,
@@ -160,7 +162,7 @@ export function renderRecord(event: AuditEvent): CloudTrailRecord {
 }
 
 /**
- * A KMS-internal event as real records show it (ct-rotatekey, ct-delete-key): `userIdentity` names
+ * A service-internal event (KMS: RotateKey, DeleteKey) as real records show it (ct-rotatekey, ct-delete-key): `userIdentity` names
  * only the account and `invokedBy: "AWS Internal"`, no request id, null parameters, and the bare
  * key id in `serviceEventDetails`.
  */
@@ -169,7 +171,7 @@ function renderServiceEvent(event: AuditEvent): CloudTrailRecord {
     eventVersion: EVENT_VERSION,
     userIdentity: { accountId: event.recipientAccountId, invokedBy: 'AWS Internal' } as UserIdentity,
     eventTime: isoSeconds(event.eventTime),
-    eventSource: 'kms.amazonaws.com',
+    eventSource: event.eventSource,
     eventName: event.eventName,
     awsRegion: event.region,
     sourceIPAddress: 'AWS Internal',
@@ -178,7 +180,7 @@ function renderServiceEvent(event: AuditEvent): CloudTrailRecord {
     responseElements: null,
     eventID: event.eventId,
     readOnly: false,
-    resources: event.resources.map((arn) => ({ accountId: arn.split(':')[4] ?? '', type: 'AWS::KMS::Key', ARN: arn })),
+    resources: event.resources.map((arn) => ({ accountId: arn.split(':')[4] ?? '', type: event.resourceType, ARN: arn })),
     eventType: 'AwsServiceEvent',
     managementEvent: true,
     recipientAccountId: event.recipientAccountId,
@@ -300,10 +302,10 @@ function matches(event: AuditEvent, query: LookupQuery, start: number, end: numb
   if (query.account !== undefined && !visibleIn(event, query.account)) return false;
   if (query.eventId !== undefined && event.eventId !== query.eventId) return false;
   if (query.eventName !== undefined && event.eventName !== query.eventName) return false;
-  if (query.eventSource !== undefined && query.eventSource !== 'kms.amazonaws.com') return false;
+  if (query.eventSource !== undefined && query.eventSource !== event.eventSource) return false;
   if (query.readOnly !== undefined && event.readOnly !== query.readOnly) return false;
   if (query.accessKeyId !== undefined && event.caller.accessKeyId !== query.accessKeyId) return false;
-  if (query.resourceType !== undefined && (query.resourceType !== 'AWS::KMS::Key' || event.resources.length === 0)) return false;
+  if (query.resourceType !== undefined && (query.resourceType !== event.resourceType || event.resources.length === 0)) return false;
   if (query.resourceName !== undefined && !event.resources.includes(query.resourceName)) return false;
   if (query.username !== undefined && usernameOf(userIdentityOf(event.caller, '')) !== query.username) return false;
   return true;

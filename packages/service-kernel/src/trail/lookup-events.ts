@@ -9,11 +9,12 @@
  * use a capital-M `Message`).
  */
 
-import { KmsError } from '../errors.ts';
-import { CloudTrailError, usernameOf, type CloudTrailRecord, type LookupQuery } from '../model/cloudtrail.ts';
-import { uuidFromBytes } from '../model/environment.ts';
-import type { Kms } from '../kms.ts';
-import { errorResponse, json11ErrorResponse, json11Response, parseJson, type HttpRequest, type HttpResponse, type Json11Options } from './json11.ts';
+import { uuidFromBytes } from '../clock.ts';
+import { ServiceError } from '../errors.ts';
+import type { Authenticator, HttpRequest, TextResponse } from '../http/types.ts';
+import { json11ErrorResponse, json11Response, parseJson, serviceErrorResponse } from '../protocol/json.ts';
+import type { AuditTrail } from './audit.ts';
+import { CloudTrailError, usernameOf, type CloudTrailRecord, type LookupQuery } from './cloudtrail.ts';
 
 /**
  * The `X-Amz-Target` prefixes of CloudTrail operations (route requests on them): botocore and the
@@ -29,7 +30,7 @@ export interface CloudTrailOptions {
    * caller, whose account and Region select the event history. Default: the emulator's account
    * and Region.
    */
-  readonly authenticate?: Json11Options['authenticate'];
+  readonly authenticate?: Authenticator;
   /** Request ids (default: random UUIDs). */
   readonly requestId?: () => string;
 }
@@ -41,6 +42,15 @@ type AttributeKey = (typeof ATTRIBUTE_KEYS)[number];
 const MAX_RESULTS = 50;
 /** LookupAttribute.AttributeValue: 1..2000 characters, where `_`, space, `,` and `\n` count twice. */
 const MAX_ATTRIBUTE_LENGTH = 2000;
+
+/** Where the events come from: a trail and the account and Region unsigned lookups read. */
+export interface TrailOwner {
+  readonly auditTrail: AuditTrail;
+  /** Default account. */
+  readonly account: string;
+  /** Default Region. */
+  readonly region: string;
+}
 
 /** Whether `request` is meant for CloudTrail (by its `X-Amz-Target` prefix). */
 export function isCloudTrailRequest(request: HttpRequest): boolean {
@@ -63,7 +73,7 @@ function operationOf(target: string | undefined): string | undefined {
  * createServer(toNodeListener((request) => (isCloudTrailRequest(request) ? trailHandler : kmsHandler)(request)));
  * ```
  */
-export function createCloudTrailHandler(kms: Kms, options: CloudTrailOptions = {}): (request: HttpRequest) => Promise<HttpResponse> {
+export function createCloudTrailHandler(kms: TrailOwner, options: CloudTrailOptions = {}): (request: HttpRequest) => Promise<TextResponse> {
   const newRequestId = options.requestId ?? (() => uuidFromBytes(crypto.getRandomValues(new Uint8Array(16))));
   return async (request) => {
     const requestId = newRequestId();
@@ -83,7 +93,8 @@ export function createCloudTrailHandler(kms: Kms, options: CloudTrailOptions = {
       if (error instanceof CloudTrailError) return json11ErrorResponse(requestId, 400, error.code, error.message, 'Message');
       // Authentication failures (SigV4) and a body that is not a JSON object (SerializationException)
       // read the same in every JSON service.
-      if (error instanceof KmsError) return errorResponse(requestId, error);
+      if (error instanceof ServiceError) return serviceErrorResponse(requestId, error);
+      // A service's own errors that reach here (none today) are answered as CloudTrail's internal failure.
       return json11ErrorResponse(requestId, 500, 'InternalFailure', '', 'Message');
     }
   };

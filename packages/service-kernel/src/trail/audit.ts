@@ -1,9 +1,10 @@
 /**
  * @module
  * The audit trail: every call, allowed or refused (throttled and invalid calls too), becomes one
- * event, rendered on demand as a CloudTrail record for `kms.amazonaws.com` (see `cloudtrail.ts`).
- * AWS: "Logging AWS KMS API calls with AWS CloudTrail",
- * https://docs.aws.amazon.com/kms/latest/developerguide/logging-using-cloudtrail.html
+ * event, rendered on demand as a CloudTrail record of the service that served it (`eventSource`:
+ * `kms.amazonaws.com`, `s3.amazonaws.com`; see `cloudtrail.ts`). One trail can hold several
+ * services' events, as one CloudTrail trail does. AWS: "CloudTrail record contents",
+ * https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-record-contents.html
  *
  * Events are kept in a bounded ring (default 100,000, oldest dropped first), stored column by
  * column (typed arrays for times, flags and ids; plain arrays of references for the rest): a
@@ -11,18 +12,10 @@
  * at 150,000 calls per second. Event objects and CloudTrail JSON are built only when read.
  */
 
-import type { OperationName } from '../operations/catalog.ts';
 import { lookupRecords, renderRecord, type CloudTrailRecord, type LookupQuery, type LookupResult } from './cloudtrail.ts';
-import type { Random } from './environment.ts';
-import { formatUuid, randomUuid } from './uuid.ts';
-import type { Principal } from './principal.ts';
-
-/**
- * Events KMS itself records, as `AwsServiceEvent`s, when the clock makes something happen: an
- * automatic or on-demand rotation completes, a key's deletion window ends, imported material
- * expires (dev guide "Logging AWS KMS API calls": RotateKey, DeleteKey, DeleteExpiredKeyMaterial).
- */
-export type ServiceEventName = 'RotateKey' | 'DeleteKey' | 'DeleteExpiredKeyMaterial';
+import type { Random } from '../clock.ts';
+import { formatUuid, randomUuid } from '../uuid.ts';
+import type { Principal } from '../principal.ts';
 
 /** One recorded call or service event (rendered to CloudTrail JSON on demand). */
 export interface AuditEvent {
@@ -30,8 +23,13 @@ export interface AuditEvent {
   readonly eventId: string;
   /** Epoch milliseconds. */
   readonly eventTime: number;
-  readonly eventName: OperationName | ServiceEventName;
-  /** Set for KMS's own events; absent for API calls. */
+  /** The operation (or the service's own event, such as KMS's RotateKey). */
+  readonly eventName: string;
+  /** CloudTrail's `eventSource`, the service's endpoint name: `kms.amazonaws.com`. */
+  readonly eventSource: string;
+  /** The CloudTrail type of every resource the event lists (`AWS::KMS::Key`, `AWS::S3::Bucket`). */
+  readonly resourceType: string;
+  /** Set for a service's own events (clock-driven); absent for API calls. */
   readonly eventType?: 'AwsServiceEvent';
   /** `serviceEventDetails` of a service event (`{ keyId }` with the bare key id). */
   readonly serviceEventDetails?: Record<string, unknown>;
@@ -45,7 +43,7 @@ export interface AuditEvent {
   readonly responseElements: Record<string, unknown> | null;
   /** CloudTrail `additionalEventData` (e.g. `keyMaterialId`, RetireGrant's `grantId`), if any. */
   readonly additionalEventData?: Record<string, unknown>;
-  /** ARNs of the keys (and aliases) the call touched. */
+  /** ARNs of the resources the call touched (KMS: keys and aliases). */
   readonly resources: readonly string[];
   readonly readOnly: boolean;
   /** Account that owns the resource (the key's account), CloudTrail's `recipientAccountId`. */
@@ -127,10 +125,10 @@ export class EventIds {
  *
  * @example
  * ```ts
- * const kms = new Kms();
- * await kms.createKey({});
- * const { records } = kms.auditTrail.lookup({ eventName: 'CreateKey' });
- * records[0]?.eventSource; // 'kms.amazonaws.com'
+ * const trail = new AuditTrail({ capacity: 1000 });
+ * trail.record({ eventTime: Date.now(), eventName: 'CreateKey', eventSource: 'kms.amazonaws.com', resourceType: 'AWS::KMS::Key', region: 'us-east-1',
+ *   caller, sourceIpAddress: '127.0.0.1', userAgent: 'sdk', requestParameters: null, responseElements: null, resources: [], readOnly: false, recipientAccountId: caller.account });
+ * trail.lookup({ eventName: 'CreateKey' }).records[0]?.eventSource; // 'kms.amazonaws.com'
  * ```
  */
 export class AuditTrail {
@@ -147,7 +145,9 @@ export class AuditTrail {
   readonly #times: Float64Array;
   readonly #idBytes: Uint8Array;
   readonly #requestIds: (string | undefined)[];
-  readonly #names: (OperationName | ServiceEventName)[];
+  readonly #names: string[];
+  readonly #eventSources: string[];
+  readonly #resourceTypes: string[];
   readonly #regions: string[];
   readonly #callers: Principal[];
   readonly #sources: string[];
@@ -177,6 +177,8 @@ export class AuditTrail {
     const column = <T>(): T[] => new Array<T>(capacity);
     this.#requestIds = column();
     this.#names = column();
+    this.#eventSources = column();
+    this.#resourceTypes = column();
     this.#regions = column();
     this.#callers = column();
     this.#sources = column();
@@ -222,6 +224,8 @@ export class AuditTrail {
     this.#times[slot] = event.eventTime;
     this.#requestIds[slot] = event.requestId;
     this.#names[slot] = event.eventName;
+    this.#eventSources[slot] = event.eventSource;
+    this.#resourceTypes[slot] = event.resourceType;
     this.#regions[slot] = event.region;
     this.#callers[slot] = event.caller;
     this.#sources[slot] = event.sourceIpAddress;
@@ -288,7 +292,9 @@ export class AuditTrail {
     return {
       eventId: formatUuid(this.#idBytes, base),
       eventTime: this.#times[slot]!,
-      eventName: this.#names[slot]!,
+      eventName: this.#names[slot] ?? '',
+      eventSource: this.#eventSources[slot] ?? '',
+      resourceType: this.#resourceTypes[slot] ?? '',
       ...((flags & SERVICE_EVENT) !== 0 ? { eventType: 'AwsServiceEvent' as const } : {}),
       ...(details === undefined ? {} : { serviceEventDetails: details }),
       region: this.#regions[slot]!,

@@ -1,6 +1,6 @@
 /**
  * @module
- * AWS Signature Version 4 verification for the JSON 1.1 endpoint. The signature itself is computed
+ * AWS Signature Version 4 verification, for every service on the endpoint. The signature itself is computed
  * by `@smithy/signature-v4` (the signer the AWS SDK for JavaScript uses): the request is re-signed
  * with the secret of its access key, over exactly the headers the client signed, and the two
  * signatures are compared in constant time. This module only parses the `Authorization` header and
@@ -13,11 +13,11 @@
 import { timingSafeEqual } from 'node:crypto';
 import { Hash } from '@smithy/hash-node';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { KmsError } from '../errors.ts';
-import { systemClock, type Clock } from '../model/environment.ts';
-import { rootPrincipal } from '../model/principal.ts';
+import { systemClock, type Clock } from '../clock.ts';
+import { ServiceError } from '../errors.ts';
+import type { HttpRequest, RequestIdentity } from '../http/types.ts';
+import { rootPrincipal } from '../principal.ts';
 import type { UserDirectory } from '../users.ts';
-import type { HttpRequest, RequestIdentity } from './json11.ts';
 
 /** Settings of the authenticator. */
 export interface SigV4Options {
@@ -36,8 +36,40 @@ export interface SigV4Options {
   readonly region: string;
   /** Time for the skew check (default: the system clock). */
   readonly clock?: Clock;
-  /** The signing name the credential scope must carry. Default `kms`. */
-  readonly service?: string;
+  /** The signing name the credential scope must carry: `kms`, `cloudtrail`, `s3`. */
+  readonly service: string;
+}
+
+/**
+ * The three ways SigV4 can sign a request (SigV4 reference, "Authentication methods"):
+ * - `header`: the `Authorization` header (every SDK call; verified here);
+ * - `query`: a presigned URL (`X-Amz-Algorithm`, `X-Amz-Credential`, `X-Amz-Signature` in the
+ *   query string). Extension point for S3: verify it with the same scope and re-signing steps
+ *   (`parseScope`, `computeSignature` over the query minus `X-Amz-Signature`, with `X-Amz-Expires`
+ *   checked instead of the skew window); until then it counts as unsigned;
+ * - `none`: unsigned.
+ * Streaming uploads (`x-amz-content-sha256: STREAMING-AWS4-HMAC-SHA256-PAYLOAD`, S3's
+ * aws-chunked encoding) sign the headers as `header` does, with that literal as the payload hash,
+ * then sign each chunk chained from the header signature (the seed). Extension point for S3: a
+ * chunk verifier that starts from the seed signature this module computes; today such a request
+ * fails as a payload mismatch, which no KMS client sends.
+ */
+export type SignatureForm = 'header' | 'query' | 'none';
+
+/**
+ * How `request` is signed (see `SignatureForm`).
+ * @throws ServiceError InvalidSignatureException when it carries both a header and a query signature.
+ * @example signatureFormOf({ method: 'POST', path: '/', headers: {}, body: new Uint8Array() }) // 'none'
+ */
+export function signatureFormOf(request: HttpRequest): SignatureForm {
+  const header = request.headers['authorization'];
+  const question = request.path.indexOf('?');
+  const query = question < 0 ? '' : request.path.slice(question + 1);
+  const presigned = query !== '' && new URLSearchParams(query).has('X-Amz-Algorithm');
+  if (header !== undefined && presigned) {
+    throw new ServiceError('InvalidSignatureException', "Found both 'X-Amz-Algorithm' as a query-string param and 'Authorization' as HTTP header.");
+  }
+  return header !== undefined ? 'header' : presigned ? 'query' : 'none';
 }
 
 /** How far the signing time may be from the server's, both ways (real KMS: 5 minutes). */
@@ -54,7 +86,7 @@ const SIGNATURE_MISMATCH =
 /**
  * Builds the authenticator for `createJson11Handler(kms, { authenticate })`.
  *
- * @throws KmsError (from the returned function) MissingAuthenticationTokenException,
+ * @throws ServiceError (from the returned function) MissingAuthenticationTokenException,
  *   IncompleteSignatureException, InvalidSignatureException or UnrecognizedClientException with AWS's texts.
  * @example
  * ```ts
@@ -64,7 +96,7 @@ const SIGNATURE_MISMATCH =
  */
 export function createSigV4Authenticator(options: SigV4Options): (request: HttpRequest) => Promise<RequestIdentity> {
   const clock = options.clock ?? systemClock;
-  const service = options.service ?? 'kms';
+  const service = options.service;
   // A client's credential scope is the same all day and its X-Amz-Date changes once a second:
   // parse each once, not once per request (they were a tenth of the endpoint's server time).
   const scopes = new Map<string, Scope>();
@@ -72,19 +104,19 @@ export function createSigV4Authenticator(options: SigV4Options): (request: HttpR
     const [path, query] = splitPath(request.path);
     const header = request.headers['authorization'];
     if (header !== undefined && 'X-Amz-Algorithm' in query) {
-      throw new KmsError('InvalidSignatureException', "Found both 'X-Amz-Algorithm' as a query-string param and 'Authorization' as HTTP header.");
+      throw new ServiceError('InvalidSignatureException', "Found both 'X-Amz-Algorithm' as a query-string param and 'Authorization' as HTTP header.");
     }
-    // Known difference: query-string (presigned) authentication is not supported; such requests
-    // count as unsigned. Nobody presigns KMS calls; the SDKs sign headers.
+    // Known difference: query-string (presigned) authentication is not verified yet (see
+    // `SignatureForm`); such requests count as unsigned. Nobody presigns KMS calls; SDKs sign headers.
     if (header === undefined) {
-      if (options.strict) throw new KmsError('MissingAuthenticationTokenException', 'Missing Authentication Token');
+      if (options.strict) throw new ServiceError('MissingAuthenticationTokenException', 'Missing Authentication Token');
       return { caller: rootPrincipal(options.region, options.account) };
     }
     const parsed = parseAuthorization(header, request);
     checkTime(parsed.amzDate, clock.now());
-    if (!parsed.signedHeaders.includes('host')) throw new KmsError('InvalidSignatureException', "'Host' must be a 'SignedHeader' in the AWS Authorization.");
+    if (!parsed.signedHeaders.includes('host')) throw new ServiceError('InvalidSignatureException', "'Host' must be a 'SignedHeader' in the AWS Authorization.");
     if (parsed.algorithm !== ALGORITHM) {
-      throw new KmsError('IncompleteSignatureException', `Unsupported AWS 'algorithm': '${parsed.algorithm}' (only ${ALGORITHM} for now). `);
+      throw new ServiceError('IncompleteSignatureException', `Unsupported AWS 'algorithm': '${parsed.algorithm}' (only ${ALGORITHM} for now). `);
     }
     const scopeKey = `${parsed.credential}\n${parsed.amzDate.slice(0, 8)}`;
     let scope = scopes.get(scopeKey);
@@ -95,12 +127,12 @@ export function createSigV4Authenticator(options: SigV4Options): (request: HttpR
     }
     const user = options.users.lookup(scope.accessKeyId);
     if (user === undefined) {
-      if (options.strict) throw new KmsError('UnrecognizedClientException', 'The security token included in the request is invalid.');
+      if (options.strict) throw new ServiceError('UnrecognizedClientException', 'The security token included in the request is invalid.');
       // Non-strict: an unknown key cannot be verified; it stands for the default account's root.
       return { caller: { ...rootPrincipal(scope.region, options.account), accessKeyId: scope.accessKeyId }, region: scope.region };
     }
     const expected = await computeSignature(request, path, query, parsed, scope, user.secretAccessKey);
-    if (!constantTimeEqual(expected, parsed.signature)) throw new KmsError('InvalidSignatureException', SIGNATURE_MISMATCH);
+    if (!constantTimeEqual(expected, parsed.signature)) throw new ServiceError('InvalidSignatureException', SIGNATURE_MISMATCH);
     return { caller: user.principal, region: scope.region };
   };
 }
@@ -130,14 +162,13 @@ function parseAuthorization(header: string, request: HttpRequest): ParsedAuthori
     if (!params.get(name)) missing += `Authorization header requires '${name}' parameter. `;
   }
   if (!date) missing += "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. ";
-  if (missing !== '') throw new KmsError('IncompleteSignatureException', `${missing}Authorization=${header}`);
-  return {
-    algorithm,
-    credential: params.get('Credential')!,
-    signedHeaders: params.get('SignedHeaders')!.toLowerCase().split(';'),
-    signature: params.get('Signature')!,
-    amzDate: date!,
-  };
+  if (missing !== '') throw new ServiceError('IncompleteSignatureException', `${missing}Authorization=${header}`);
+  const credential = params.get('Credential');
+  const signedHeaders = params.get('SignedHeaders');
+  const signature = params.get('Signature');
+  // Unreachable after the checks above; spelled out so the types need no assertion.
+  if (!credential || !signedHeaders || !signature || !date) throw new ServiceError('IncompleteSignatureException', `Authorization=${header}`);
+  return { algorithm, credential, signedHeaders: signedHeaders.toLowerCase().split(';'), signature, amzDate: date };
 }
 
 /** Date format, then AWS's ±5 minute window. */
@@ -145,13 +176,13 @@ function checkTime(amzDate: string, now: number): void {
   const signedAt = parseIsoBasic(amzDate);
   if (signedAt === undefined) {
     // Known difference: a request dated only by an RFC 1123 `Date` header is refused here.
-    throw new KmsError('IncompleteSignatureException', `Date must be in ISO-8601 'basic format'. Got '${amzDate}'. See http://en.wikipedia.org/wiki/ISO_8601`);
+    throw new ServiceError('IncompleteSignatureException', `Date must be in ISO-8601 'basic format'. Got '${amzDate}'. See http://en.wikipedia.org/wiki/ISO_8601`);
   }
   if (signedAt < now - MAX_SKEW_MS) {
-    throw new KmsError('InvalidSignatureException', `Signature expired: ${amzDate} is now earlier than ${isoBasic(now - MAX_SKEW_MS)} (${isoBasic(now)} - 5 min.)`);
+    throw new ServiceError('InvalidSignatureException', `Signature expired: ${amzDate} is now earlier than ${isoBasic(now - MAX_SKEW_MS)} (${isoBasic(now)} - 5 min.)`);
   }
   if (signedAt > now + MAX_SKEW_MS) {
-    throw new KmsError('InvalidSignatureException', `Signature not yet current: ${amzDate} is still later than ${isoBasic(now + MAX_SKEW_MS)} (${isoBasic(now)} + 5 min.)`);
+    throw new ServiceError('InvalidSignatureException', `Signature not yet current: ${amzDate} is still later than ${isoBasic(now + MAX_SKEW_MS)} (${isoBasic(now)} + 5 min.)`);
   }
 }
 
@@ -166,7 +197,7 @@ function parseScope(credential: string, amzDate: string, service: string): Scope
   // dynalite: "trailing slashes are ignored".
   const parts = credential.replace(/\/+$/, '').split('/');
   if (parts.length !== 5) {
-    throw new KmsError('IncompleteSignatureException', `Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '${credential}'`);
+    throw new ServiceError('IncompleteSignatureException', `Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '${credential}'`);
   }
   const [accessKeyId, date, region, scopeService, terminator] = parts as [string, string, string, string, string];
   const problems: string[] = [];
@@ -178,7 +209,7 @@ function parseScope(credential: string, amzDate: string, service: string): Scope
   if (date !== amzDate.slice(0, 8)) {
     problems.push(`Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${date}' != '${amzDate.slice(0, 8)}', from '${amzDate}'.`);
   }
-  if (problems.length > 0) throw new KmsError('InvalidSignatureException', problems.join(' '));
+  if (problems.length > 0) throw new ServiceError('InvalidSignatureException', problems.join(' '));
   return { accessKeyId, region, service };
 }
 
@@ -189,7 +220,8 @@ function parseScope(credential: string, amzDate: string, service: string): Scope
  * a signature mismatch, since the signer would otherwise trust the header instead of the body.
  */
 async function computeSignature(request: HttpRequest, path: string, query: Record<string, string | string[]>, auth: ParsedAuthorization, scope: Scope, secretAccessKey: string): Promise<string> {
-  const headers: Record<string, string> = {};
+  // Names are the client's: no prototype, so `__proto__` or `constructor` is an ordinary name.
+  const headers = Object.create(null) as Record<string, string>;
   for (const name of auth.signedHeaders) {
     const value = request.headers[name];
     // A signed header the request does not carry cannot verify (x-amz-date is set by the signer).
@@ -209,7 +241,7 @@ async function computeSignature(request: HttpRequest, path: string, query: Recor
   const signed = await signer.sign(
     { method: request.method, protocol: 'http:', hostname: headers['host'] ?? '', path, query, headers, body: request.body },
     {
-      signingDate: new Date(parseIsoBasic(auth.amzDate)!),
+      signingDate: new Date(parseIsoBasic(auth.amzDate) ?? Number.NaN),
       signableHeaders: new Set(auth.signedHeaders),
       // The signer always sets X-Amz-Date; it counts only if the client signed it.
       ...(auth.signedHeaders.includes('x-amz-date') ? {} : { unsignableHeaders: new Set(['x-amz-date']) }),
@@ -236,7 +268,8 @@ function constantTimeEqual(a: string, b: string): boolean {
 function splitPath(raw: string): [string, Record<string, string | string[]>] {
   const question = raw.indexOf('?');
   const path = question < 0 ? raw : raw.slice(0, question);
-  const query: Record<string, string | string[]> = {};
+  // Keys are the client's: on a plain object `?constructor=1` would find Object's constructor.
+  const query = Object.create(null) as Record<string, string | string[]>;
   if (question >= 0) {
     for (const [key, value] of new URLSearchParams(raw.slice(question + 1))) {
       const previous = query[key];

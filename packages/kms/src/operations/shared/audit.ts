@@ -1,0 +1,46 @@
+/**
+ * @module
+ * Audit fields several operations share: the `keyMaterialId` KMS logs for cryptographic calls,
+ * and the alias ARN the alias operations list among their resources.
+ */
+
+import type { CallScope } from '@strongbox/service-kernel';
+import { readBlobHeader } from '../../model/ciphertext-blob.ts';
+import { aliasArn } from '../../model/identifiers.ts';
+import type { OperationContext } from '../types.ts';
+
+/**
+ * `additionalEventData.keyMaterialId` of a cryptographic call that answered with one
+ * (ct-generatedatakey, 2025).
+ * @example keyMaterialIdOf({}, { KeyMaterialId: 'ab…' }) // { keyMaterialId: 'ab…' }
+ */
+export function keyMaterialIdOf(_input: unknown, output: unknown): Record<string, unknown> | undefined {
+  const id = typeof output === 'object' && output !== null ? (output as { readonly KeyMaterialId?: unknown }).KeyMaterialId : undefined;
+  return typeof id === 'string' ? { keyMaterialId: id } : undefined;
+}
+
+/**
+ * Encrypt's `additionalEventData.keyMaterialId` (ct-encrypt, 2025): its response has no
+ * `KeyMaterialId` member, but its record has the field: the material the new blob's header
+ * names, looked up in the state.
+ * @example encryptedMaterialIdOf({}, { CiphertextBlob }, context) // { keyMaterialId: '…' }
+ */
+export function encryptedMaterialIdOf(_input: unknown, output: unknown, context: OperationContext): Record<string, unknown> | undefined {
+  const blob = typeof output === 'object' && output !== null ? (output as { readonly CiphertextBlob?: unknown }).CiphertextBlob : undefined;
+  if (!(blob instanceof Uint8Array)) return undefined;
+  const header = readBlobHeader(blob);
+  const material = header === undefined ? undefined : context.state.key(header.keyId)?.materials.find((m) => m.version === header.version);
+  return material === undefined ? undefined : { keyMaterialId: material.materialId };
+}
+
+/**
+ * The resources of an alias operation: the keys it touched and the alias, which KMS lists as a
+ * resource of type AWS::KMS::Key: key then alias for CreateAlias, alias then key for UpdateAlias
+ * and DeleteAlias (ct-createalias, ct-updatealias, ct-deletealias).
+ * @example aliasResources('after', 'alias/orders', [keyArn], scope) // [keyArn, aliasArn]
+ */
+export function aliasResources(order: 'after' | 'before', aliasName: unknown, touched: readonly string[], scope: CallScope): readonly string[] {
+  if (typeof aliasName !== 'string' || !aliasName.startsWith('alias/')) return touched;
+  const alias = aliasArn(scope.region, scope.caller.account, aliasName);
+  return order === 'after' ? [...touched, alias] : [alias, ...touched];
+}

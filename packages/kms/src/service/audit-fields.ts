@@ -1,0 +1,105 @@
+/**
+ * @module
+ * How KMS renders what goes into an audit event besides the call itself: CloudTrail
+ * `requestParameters` by default (the input's members, with the defaults an operation declares,
+ * never plaintext or ciphertext), values in CloudTrail's JSON, and which service event a
+ * clock-driven change is. The per-operation rules live in each operation's definition.
+ */
+
+import { javaDateString } from '@strongbox/service-kernel';
+import { emptyRecord } from '../model/dictionary.ts';
+import type { KeyRecord } from '../model/records.ts';
+import type { Change, KmsState } from '../model/state.ts';
+import type { OperationDefinition } from '../operations/types.ts';
+import type { Shape } from '../protocol/shapes.ts';
+
+/**
+ * Events KMS itself records, as `AwsServiceEvent`s, when the clock makes something happen: an
+ * automatic or on-demand rotation completes, a key's deletion window ends, imported material
+ * expires (dev guide "Logging AWS KMS API calls": RotateKey, DeleteKey, DeleteExpiredKeyMaterial).
+ */
+export type ServiceEventName = 'RotateKey' | 'DeleteKey' | 'DeleteExpiredKeyMaterial';
+
+/**
+ * Which service event a clock-driven change is, judged against the state before it applies:
+ * a deleted key is DeleteKey, a key that gained a backing key is RotateKey, a key whose imported
+ * material went away is DeleteExpiredKeyMaterial; other bookkeeping changes log nothing.
+ */
+export function serviceEventOf(change: Change, state: KmsState): [ServiceEventName, KeyRecord][] {
+  if (change.type === 'deleteKey') {
+    const key = state.key(change.keyId);
+    return key === undefined ? [] : [['DeleteKey', key]];
+  }
+  if (change.type !== 'putKey') return [];
+  const before = state.key(change.key.keyId);
+  if (before === undefined) return [];
+  if (change.key.materials.length > before.materials.length) return [['RotateKey', change.key]];
+  if (before.state !== 'PendingImport' && change.key.state === 'PendingImport') return [['DeleteExpiredKeyMaterial', change.key]];
+  return [];
+}
+
+/**
+ * CloudTrail `requestParameters` as KMS writes them: the members of the operation's input shape in
+ * lowerCamelCase (nested structure members too: `tags: [{tagKey, tagValue}]`, ct-tagresource),
+ * map keys verbatim (`encryptionContext`), timestamps as Java dates (ct-importkeymaterial
+ * `validTo`), the definition's `auditDefaults` filled in; blobs and sensitive members are left
+ * out, so plaintext, ciphertext and key material never reach the audit trail.
+ */
+export function defaultAuditParameters(definition: OperationDefinition, input: unknown): Record<string, unknown> | null {
+  const out = (auditJson(input, definition.input) ?? {}) as Record<string, unknown>;
+  const defaults = definition.auditDefaults;
+  if (defaults !== undefined) for (const name in defaults) if (out[name] === undefined) out[name] = defaults[name];
+  for (const _ in out) return out;
+  return null;
+}
+
+/**
+ * A request or response value in CloudTrail's JSON: structure members lowerCamelCase (without a
+ * shape every object is taken for a structure), map keys verbatim, dates as Java dates, blobs,
+ * sensitive members and members outside the shape dropped.
+ */
+export function auditJson(value: unknown, shape?: Shape): unknown {
+  if (value === undefined || value instanceof Uint8Array) return undefined;
+  if (value instanceof Date) return javaDateString(value.getTime());
+  if (Array.isArray(value)) {
+    const items: unknown[] = [];
+    for (const item of value) {
+      const rendered = auditJson(item, shape?.kind === 'list' ? shape.member : undefined);
+      if (rendered !== undefined) items.push(rendered);
+    }
+    return items;
+  }
+  if (!isRecord(value)) return value;
+  // Map keys are the caller's (`encryptionContext`): no prototype, so `__proto__` is recorded.
+  const out = emptyRecord<unknown>();
+  const isMap = shape?.kind === 'map';
+  const members = shape?.kind === 'structure' ? shape.members : undefined;
+  for (const name in value) {
+    let memberShape: Shape | undefined;
+    if (isMap) {
+      memberShape = shape.value;
+    } else if (shape !== undefined) {
+      memberShape = members?.[name];
+      if (memberShape === undefined || (memberShape as { sensitive?: boolean }).sensitive === true) continue;
+    }
+    const rendered = auditJson(value[name], memberShape);
+    if (rendered !== undefined) out[isMap ? name : beanName(name)] = rendered;
+  }
+  return out;
+}
+
+/**
+ * A member name as KMS's CloudTrail records spell it: Java's bean-property rule
+ * (`java.beans.Introspector.decapitalize`), first letter lowercased unless the first two are both
+ * capitals, so `KeyId` → `keyId` but `AWSAccountId` stays `AWSAccountId` (ct-createkey:
+ * `responseElements.keyMetadata.AWSAccountId`).
+ */
+function beanName(name: string): string {
+  const second = name.charAt(1);
+  if (second !== '' && second !== second.toLowerCase() && name.charAt(0) !== name.charAt(0).toLowerCase()) return name;
+  return name.charAt(0).toLowerCase() + name.slice(1);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Uint8Array) && !(value instanceof Date);
+}

@@ -1,0 +1,253 @@
+/**
+ * @module
+ * `Kms`: the in-process emulator. Every AWS KMS operation is a method taking AWS's request shape
+ * (PascalCase members, `Uint8Array` blobs, `Date` timestamps) and resolving to AWS's response
+ * shape, or rejecting with `KmsError` carrying AWS's code and message. The HTTP handler in
+ * `@strongbox/kms/http` serves the same object over the AWS JSON 1.1 protocol.
+ *
+ * @example
+ * ```ts
+ * import { Kms } from '@strongbox/kms';
+ * const kms = new Kms();
+ * const { KeyMetadata } = await kms.createKey({ Description: 'test key' });
+ * const { CiphertextBlob, Plaintext } = await kms.generateDataKey({ KeyId: KeyMetadata.KeyId, KeySpec: 'AES_256' });
+ * const { Plaintext: again } = await kms.decrypt({ CiphertextBlob });
+ * ```
+ */
+
+import { defaultBackend, type Backend } from '@strongbox/envelope';
+import { AuditTrail, installFacade, Pipeline, principalFromArn, rootPrincipal, systemClock, type AuditOptions, type CallScope, type Clock, type Facade, type Principal, type Random, type ServiceBinding } from '@strongbox/service-kernel';
+import { throttled, toKmsError, type KmsError } from '../errors.ts';
+import { dueChanges, nextDueTime } from '../model/lifecycle.ts';
+import { RequestQuotas, type QuotaClass, type QuotaOptions, type QuotaSetting, type QuotaUsage } from '../model/quotas.ts';
+import { KmsState } from '../model/state.ts';
+import { isOperationName, OPERATION_NAMES, OPERATIONS, QUOTA_CATALOG, type OperationName, type OperationTable, type RequestOf, type ResponseOf } from '../operations/index.ts';
+import type { KmsSettings, OperationDefinition } from '../operations/types.ts';
+import { MemoryStore, type ChangeStore } from '../persistence/store.ts';
+import { validate, type StructureShape } from '../protocol/shapes.ts';
+import { auditJson, defaultAuditParameters, serviceEventOf } from './audit-fields.ts';
+import { RequestContext } from './context.ts';
+
+export type { OperationName, RequestOf, ResponseOf } from '../operations/index.ts';
+
+/** Emulator settings. */
+export interface KmsOptions {
+  /** Default account (12 digits): the account of callers that name none. Default `000000000000`. */
+  readonly account?: string;
+  /** Default Region. Default `us-east-1`. */
+  readonly region?: string;
+  /** Time source (a `ManualClock` in tests). Default: the system clock. */
+  readonly clock?: Clock;
+  /** Randomness for keys, ids and nonces. Default: the backend's CSPRNG. */
+  readonly random?: Random;
+  /** AES-GCM backend for ciphertext blobs. Default: node:crypto under Node.js. */
+  readonly backend?: Backend;
+  /**
+   * Request quotas: default, AWS's shared cryptographic quotas only; `'aws'` (or
+   * `{ profile: 'aws' }`) adds every operation's own quota (CreateKey 5/s, ...); `false` turns
+   * throttling off. Changeable later with `kms.quotas.configure`.
+   */
+  readonly quotas?: QuotaSetting;
+  /** Audit trail settings. */
+  readonly audit?: AuditOptions;
+  /** Where state changes go (persistence); default in memory. */
+  readonly store?: ChangeStore;
+  /** How long an on-demand rotation takes to complete, ms. Default 0. */
+  readonly onDemandRotationDelayMs?: number;
+}
+
+/**
+ * A running emulator's request quotas (`kms.quotas`), for tests of throttling.
+ * @example
+ * ```ts
+ * kms.quotas.configure({ profile: 'aws', overrides: { CreateKey: 1 } });
+ * kms.quotas.usage(); // [{ account, region, quota: 'CreateKey', limit: 1, lastSecond, admitted, throttled }, ...]
+ * ```
+ */
+export interface KmsQuotas {
+  /**
+   * Replaces the quota setting (as the `quotas` option takes it); every counter starts afresh.
+   * @throws RangeError for a bad setting, which changes nothing.
+   */
+  configure(setting: QuotaSetting): void;
+  /** The setting in force. */
+  readonly options: QuotaOptions;
+  /** The quota in force for `quota` (`cryptographic` or an operation), requests per second; `Infinity` if none. */
+  limitOf(quota: QuotaClass, region?: string): number;
+  /** Counters of every quota that has seen a request since the last `configure`. */
+  usage(): QuotaUsage[];
+}
+
+/** Per-call settings of the in-process API. */
+export interface CallOptions {
+  /** Who calls: a principal or an IAM/STS ARN. Default: the default account's root. */
+  readonly caller?: Principal | string;
+  /** The Region the call is made in. Default: the emulator's Region. */
+  readonly region?: string;
+  /** Request id for the audit trail (default: a random UUID). */
+  readonly requestId?: string;
+  readonly sourceIpAddress?: string;
+  readonly userAgent?: string;
+}
+
+const ACCOUNT = /^\d{12}$/;
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+const EVENT_SOURCE = 'kms.amazonaws.com';
+/** KMS lists keys and aliases alike as `AWS::KMS::Key` resources (ct-createalias). */
+const RESOURCE_TYPE = 'AWS::KMS::Key';
+
+/** The typed in-process API: one method per operation, derived from the registry (`installFacade` below). */
+export type KmsMethods = Facade<OperationTable, CallOptions>;
+
+// The facade's methods are installed on the prototype from the registry; this declaration merges
+// their types into the class.
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export interface Kms extends KmsMethods {}
+
+/** The KMS emulator (see the module documentation). */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export class Kms {
+  /** Every recorded call. */
+  readonly auditTrail: AuditTrail;
+  /** Request quotas, changeable while the emulator runs, and their counters. */
+  readonly quotas: KmsQuotas;
+  /** Default account. */
+  readonly account: string;
+  /** Default Region. */
+  readonly region: string;
+  readonly #store: ChangeStore;
+  readonly #pipeline: Pipeline<OperationDefinition, RequestContext, KmsError>;
+  readonly #random: Random;
+  readonly #roots = new Map<string, Principal>();
+
+  /**
+   * @throws TypeError / RangeError for malformed options (account not 12 digits, bad Region).
+   */
+  constructor(options: KmsOptions = {}) {
+    const account = options.account ?? '000000000000';
+    const region = options.region ?? 'us-east-1';
+    if (!ACCOUNT.test(account)) throw new RangeError(`"account" expected 12 digits, got ${JSON.stringify(account)}`);
+    if (!REGION.test(region)) throw new RangeError(`"region" expected a Region name such as us-east-1, got ${JSON.stringify(region)}`);
+    this.account = account;
+    this.region = region;
+    const backend = options.backend ?? defaultBackend;
+    // The node backend pools its CSPRNG output, so small draws (nonces, data keys) stay cheap.
+    this.#random = options.random ?? { bytes: (length) => backend.randomBytes(length) };
+    this.#store = options.store ?? new MemoryStore(new KmsState());
+    this.auditTrail = new AuditTrail(options.audit, this.#random);
+    const clock = options.clock ?? systemClock;
+    const quotas = new RequestQuotas(options.quotas ?? {}, QUOTA_CATALOG);
+    this.quotas = Object.freeze({
+      configure: (setting: QuotaSetting) => quotas.configure(setting),
+      get options() {
+        return quotas.options;
+      },
+      limitOf: (quota: QuotaClass, region?: string) => quotas.limitOf(quota, region ?? this.region),
+      usage: () => quotas.usage(clock.now()),
+    });
+    const settings: KmsSettings = { account, region, onDemandRotationDelayMs: options.onDemandRotationDelayMs ?? 0 };
+    this.#pipeline = new Pipeline(kmsBinding({ store: this.#store, clock, random: this.#random, backend, quotas, trail: this.auditTrail, settings }, () => this.#pipeline));
+  }
+
+  /**
+   * Calls an operation by its wire name.
+   * @throws KmsError with AWS's code and message.
+   * @throws TypeError for an unknown operation name or a malformed caller.
+   * @example await kms.send('DescribeKey', { KeyId: 'alias/orders' })
+   */
+  async send<Name extends OperationName>(operation: Name, input: RequestOf<Name>, options: CallOptions = {}): Promise<ResponseOf<Name>> {
+    if (!isOperationName(operation)) throw new TypeError(`unknown KMS operation ${JSON.stringify(operation)}`);
+    const region = options.region ?? this.region;
+    const caller = this.#caller(options.caller, region);
+    return (await this.#pipeline.call(OPERATIONS[operation], input, {
+      caller,
+      region,
+      ...(options.requestId === undefined ? {} : { requestId: options.requestId }),
+      ...(options.sourceIpAddress === undefined ? {} : { sourceIpAddress: options.sourceIpAddress }),
+      ...(options.userAgent === undefined ? {} : { userAgent: options.userAgent }),
+    })) as ResponseOf<Name>;
+  }
+
+  /**
+   * The input shape of a served operation (for protocol decoding), or `undefined` for any other name.
+   * @example kms.inputShape('Encrypt')?.required // ['KeyId', 'Plaintext']
+   */
+  inputShape(operation: string): StructureShape | undefined {
+    return isOperationName(operation) ? OPERATIONS[operation].input : undefined;
+  }
+
+  /** Flushes persistence and releases resources. */
+  async close(): Promise<void> {
+    await this.#store.close();
+  }
+
+  #caller(caller: Principal | string | undefined, region: string): Principal {
+    if (caller === undefined) {
+      // The default caller of every in-process call: one frozen principal per Region, not one per call.
+      let root = this.#roots.get(region);
+      if (root === undefined) this.#roots.set(region, (root = Object.freeze(rootPrincipal(region, this.account))));
+      return root;
+    }
+    if (typeof caller === 'string') return principalFromArn(caller);
+    return caller;
+  }
+}
+
+installFacade(Kms.prototype, OPERATION_NAMES);
+
+/** What KMS's pipeline runs on. */
+interface KmsParts {
+  readonly store: ChangeStore;
+  readonly clock: Clock;
+  readonly random: Random;
+  readonly backend: Backend;
+  readonly quotas: RequestQuotas;
+  readonly trail: AuditTrail;
+  readonly settings: KmsSettings;
+}
+
+/**
+ * How KMS plugs into the kernel's pipeline: shape validation, the per-request context, the
+ * clock-driven changes due before a request (key deletion, rotations, expired imported material,
+ * each recorded as the service event KMS logs for it), durability before answering, and KMS's
+ * audit rendering and errors.
+ */
+function kmsBinding(parts: KmsParts, pipeline: () => Pipeline<OperationDefinition, RequestContext, KmsError>): ServiceBinding<OperationDefinition, RequestContext, KmsError> {
+  const { store, random, backend, settings } = parts;
+  // The next time a clock-driven change falls due: requests before it skip the scan.
+  let nextDue = -Infinity;
+  const advance = async (now: number): Promise<void> => {
+    const changes = dueChanges(store.state, now, random);
+    if (changes.length > 0) {
+      const events = changes.flatMap((change) => serviceEventOf(change, store.state));
+      await store.commit(changes);
+      for (const [name, key] of events) {
+        pipeline().recordServiceEvent({ name, time: now, region: key.region, account: key.account, resources: [key.arn], details: { keyId: key.keyId } });
+      }
+    }
+    nextDue = nextDueTime(store.state);
+  };
+  return {
+    eventSource: EVENT_SOURCE,
+    resourceType: RESOURCE_TYPE,
+    clock: parts.clock,
+    quotas: parts.quotas,
+    trail: parts.trail,
+    validate: (definition, input) => validate(definition.input, input),
+    open: (definition, scope: CallScope, now) =>
+      new RequestContext({ definition, now, region: scope.region, caller: scope.caller, store, backend, random, settings, ...(scope.sourceIpAddress === undefined ? {} : { sourceIpAddress: scope.sourceIpAddress }) }),
+    prepare: (now) => (now < nextDue ? undefined : advance(now)),
+    // The response may rest on changes that concurrent requests applied but have not yet made
+    // durable (say, Encrypt under the material a rotation just added): answer once they are.
+    settle: () => store.whenDurable?.(),
+    // A committed change may schedule a deletion or rotation: recompute what is due next time.
+    finish: (context) => {
+      if (context.committed) nextDue = -Infinity;
+    },
+    toError: toKmsError,
+    throttled,
+    auditParameters: defaultAuditParameters,
+    auditValue: (value) => auditJson(value),
+    auditError: (failure) => ({ code: failure.name, message: failure.message }),
+  };
+}

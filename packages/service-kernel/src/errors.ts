@@ -1,0 +1,74 @@
+/**
+ * @module
+ * The one error type of the kernel: `ServiceError`, raised by what every AWS service shares
+ * (SigV4 verification, the JSON protocol front end, the pipeline's throttle). Its codes are the
+ * common AWS errors every Coral-fronted service answers with; `WIRE_ERRORS` maps each to the
+ * status and `__type` of the JSON protocols, the single table. A service converts a
+ * `ServiceError` into its own error type at its boundary (KMS: `toKmsError`), and a REST-XML
+ * service such as S3 maps the codes to its own XML names there.
+ */
+
+/** Every error code the kernel raises. */
+export type ServiceErrorCode =
+  | 'AccessDeniedException'
+  | 'ThrottlingException'
+  | 'ValidationException'
+  | 'SerializationException'
+  | 'UnknownOperationException'
+  | 'MissingAuthenticationTokenException'
+  | 'IncompleteSignatureException'
+  | 'InvalidSignatureException'
+  | 'UnrecognizedClientException'
+  | 'InternalFailure';
+
+/** How a code travels on a JSON protocol wire. */
+export interface ServiceWireError {
+  readonly status: number;
+  /** The `__type` sent. */
+  readonly type: string;
+  /** The body key of the message (default `message`; Coral's own errors use `Message`). */
+  readonly messageKey?: 'message' | 'Message';
+}
+
+/** The single code → JSON wire mapping (every client error 400, as Coral front ends answer). */
+export const SERVICE_WIRE_ERRORS: Readonly<Record<ServiceErrorCode, ServiceWireError>> = Object.freeze({
+  AccessDeniedException: { status: 400, type: 'AccessDeniedException', messageKey: 'Message' },
+  ThrottlingException: { status: 400, type: 'ThrottlingException' },
+  ValidationException: { status: 400, type: 'ValidationException' },
+  SerializationException: { status: 400, type: 'SerializationException', messageKey: 'Message' },
+  UnknownOperationException: { status: 400, type: 'UnknownOperationException' },
+  MissingAuthenticationTokenException: { status: 400, type: 'MissingAuthenticationTokenException' },
+  IncompleteSignatureException: { status: 400, type: 'IncompleteSignatureException' },
+  InvalidSignatureException: { status: 400, type: 'InvalidSignatureException' },
+  UnrecognizedClientException: { status: 400, type: 'UnrecognizedClientException' },
+  InternalFailure: { status: 500, type: 'InternalFailure', messageKey: 'Message' },
+});
+
+/**
+ * A failure of a shared piece, with AWS's code and message.
+ *
+ * @example
+ * ```ts
+ * import { ServiceError } from '@strongbox/service-kernel';
+ * throw new ServiceError('MissingAuthenticationTokenException', 'Missing Authentication Token');
+ * ```
+ */
+export class ServiceError extends Error {
+  /** The AWS error code. */
+  readonly code: ServiceErrorCode;
+
+  /**
+   * @param code - the AWS error code.
+   * @param message - AWS's message text ('' where AWS sends none).
+   */
+  constructor(code: ServiceErrorCode, message = '') {
+    super(message);
+    this.name = code;
+    this.code = code;
+  }
+
+  /** HTTP status on a JSON protocol wire. */
+  get status(): number {
+    return SERVICE_WIRE_ERRORS[this.code].status;
+  }
+}

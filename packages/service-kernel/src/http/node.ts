@@ -1,0 +1,165 @@
+/**
+ * @module
+ * The node:http edge every service shares: reads a request (with a body limit), hands it to the
+ * service's protocol handler, writes the answer. A body over the limit is answered 413 with
+ * `Connection: close` after a linger; anything else that fails outside the handler gets the
+ * service's internal-error response (errors that know their status keep it).
+ *
+ * @example
+ * ```ts
+ * import { createServer } from 'node:http';
+ * import { toNodeListener } from '@strongbox/service-kernel';
+ * createServer(toNodeListener(handler, { internalError: (id) => json11ErrorResponse(id, 500, 'InternalFailure', '', 'Message') })).listen(4566);
+ * ```
+ */
+
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { json11ErrorResponse } from '../protocol/json.ts';
+import type { HttpRequest, HttpResponse, ProtocolHandler } from './types.ts';
+
+/** Default largest request body (KMS's largest input is a 32 KiB policy; this leaves room). */
+export const DEFAULT_MAX_BODY_BYTES: number = 1024 * 1024;
+/**
+ * How long an oversized request may go on sending (discarded) after its 413 before the connection
+ * is closed. Closing a socket with unread data makes the kernel send RST, which can destroy the
+ * 413 before the client reads it; servers linger instead (nginx `lingering_close`).
+ */
+const LINGER_MS = 5_000;
+
+/** Settings of the edge. */
+export interface EdgeOptions {
+  /** Largest request body accepted, bytes. Default 1 MiB. */
+  readonly maxBodyBytes?: number;
+  /**
+   * The response to a failure outside the handler (a handler that throws, a body that cannot be
+   * read), built from a fresh request id; its message must be generic, so that nothing from the
+   * request or the service's internals leaks. Default: JSON `InternalFailure`, status 500.
+   */
+  readonly internalError?: (requestId: string) => HttpResponse;
+}
+
+/** An edge failure that knows its HTTP status. */
+export class EdgeError extends Error {
+  /** The status the edge answers with. */
+  readonly status: number;
+
+  constructor(status: number, message: string) {
+    super(message);
+    this.name = 'EdgeError';
+    this.status = status;
+  }
+}
+
+/** A request body over the limit (`readNodeRequest`): 413. */
+export class RequestTooLargeError extends EdgeError {
+  /** The limit that was passed. */
+  readonly limit: number;
+
+  constructor(limit: number = DEFAULT_MAX_BODY_BYTES) {
+    super(413, `request body larger than ${limit} bytes`);
+    this.name = 'RequestTooLargeError';
+    this.limit = limit;
+  }
+}
+
+/**
+ * Reads a Node.js request into a protocol request.
+ * @throws RequestTooLargeError for bodies over `maxBodyBytes`; the rest of such a body is read and discarded.
+ * @example const request = await readNodeRequest(incoming);
+ */
+export async function readNodeRequest(request: IncomingMessage, maxBodyBytes: number = DEFAULT_MAX_BODY_BYTES): Promise<HttpRequest> {
+  const body = await readBody(request, maxBodyBytes);
+  // No prototype, like Node's own `request.headers`: a `__proto__` header is just a header.
+  const headers = Object.create(null) as Record<string, string>;
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(',') : value;
+  }
+  return {
+    method: request.method ?? 'GET',
+    path: request.url ?? '/',
+    headers,
+    body,
+    ...(request.socket.remoteAddress ? { sourceIpAddress: request.socket.remoteAddress } : {}),
+  };
+}
+
+/**
+ * Collects a request body with plain 'data'/'end' events (an async iterator costs several times
+ * more per request, and KMS bodies are small and arrive in one chunk). Past the limit it stops
+ * collecting and rejects, but keeps the stream flowing, discarding the rest, so the client can
+ * finish sending and read the answer.
+ */
+function readBody(request: IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    let chunks: Buffer[] = [];
+    let length = 0;
+    request.on('data', (chunk: Buffer) => {
+      if (length > limit) return;
+      length += chunk.length;
+      if (length > limit) {
+        chunks = [];
+        reject(new RequestTooLargeError(limit));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    request.once('end', () => resolve(chunks.length === 1 && chunks[0] !== undefined ? chunks[0] : Buffer.concat(chunks)));
+    request.once('error', reject);
+  });
+}
+
+/** Writes a protocol response to a Node.js response. @example writeNodeResponse(response, { status: 200, headers: {}, body: '' }) */
+export function writeNodeResponse(response: ServerResponse, result: HttpResponse): void {
+  response.writeHead(result.status, result.headers);
+  response.end(result.body);
+}
+
+/**
+ * Adapts a protocol handler to a `node:http` request listener. A body over the limit is answered
+ * 413 with `Connection: close`; any other failure (a handler that throws, a body that cannot be
+ * read) with `options.internalError`.
+ * @example createServer(toNodeListener(handler))
+ */
+export function toNodeListener(handler: ProtocolHandler, options: EdgeOptions = {}): (request: IncomingMessage, response: ServerResponse) => void {
+  const limit = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const internalError = options.internalError ?? defaultInternalError;
+  return (request, response) => {
+    readNodeRequest(request, limit)
+      .then(handler)
+      .then((result) => writeNodeResponse(response, result))
+      .catch((error: unknown) => {
+        if (error instanceof RequestTooLargeError) refuseTooLarge(request, response, error.limit);
+        else if (!response.headersSent) writeNodeResponse(response, internalError(crypto.randomUUID()));
+        else response.end();
+      });
+  };
+}
+
+function defaultInternalError(requestId: string): HttpResponse {
+  return json11ErrorResponse(requestId, 500, 'InternalFailure', '', 'Message');
+}
+
+/**
+ * Answers 413 at once, then ends the response (closing the connection) when the client has sent
+ * the whole body, gives up on it, or has lingered `LINGER_MS`: ending earlier would close the
+ * socket with unread data, and the resulting RST can reach the client before the 413 does.
+ */
+function refuseTooLarge(request: IncomingMessage, response: ServerResponse, limit: number): void {
+  const body = `Request body larger than ${limit} bytes.\n`;
+  response.writeHead(413, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': String(Buffer.byteLength(body)), Connection: 'close' });
+  response.write(body);
+  let ended = false;
+  const end = (): void => {
+    if (ended) return;
+    ended = true;
+    clearTimeout(timer);
+    response.end();
+  };
+  const timer = setTimeout(end, LINGER_MS);
+  timer.unref();
+  if (request.complete || request.destroyed) end();
+  else {
+    request.once('end', end);
+    request.once('close', end);
+  }
+}

@@ -1,0 +1,174 @@
+/**
+ * @module
+ * The request pipeline every call of every service goes through, in-process or over HTTP (the
+ * protocol edge has already parsed the request and authenticated its caller, SigV4):
+ *
+ * 1. throttle: one request from the caller account's quota bucket (throttled calls are audited too);
+ * 2. validate the input against the operation's shape (the service's validation error);
+ * 3. prepare: the service's clock-driven work that has fallen due (KMS: key deletions, rotations);
+ * 4. handle: the operation handler, which resolves its resources, authorizes through the
+ *    context (policy engine) and commits its changes; then settle (KMS: wait until durable);
+ * 5. audit: one trail event, success or failure.
+ *
+ * Every failure leaves as the service's one error type (`binding.toError`).
+ */
+
+import type { Clock } from '../clock.ts';
+import type { Principal } from '../principal.ts';
+import type { AuditEventInput, AuditTrail } from '../trail/audit.ts';
+import { quotaClassOf, type OperationSpec } from './registry.ts';
+import type { CallScope } from './scope.ts';
+
+/** What the pipeline reads back from a request context after the handler ran. */
+export interface PipelineContext {
+  /** Request time, epoch ms (one clock reading per request). */
+  readonly now: number;
+  /** ARNs of the resources the request touched (audit `resources`). */
+  readonly resources: readonly string[];
+  /** The account that owns the touched resource (audit `recipientAccountId`). */
+  readonly recipientAccount: string;
+}
+
+/** Admits or throttles a request (a service's quotas over the kernel's `QuotaBuckets`). */
+export interface QuotaGate {
+  tryAcquire(account: string, region: string, quotaClass: string, now: number): boolean;
+}
+
+/** How a service plugs into the pipeline. */
+export interface ServiceBinding<Definition extends OperationSpec, Context extends PipelineContext, Failure extends Error> {
+  /** CloudTrail `eventSource` of its calls (`kms.amazonaws.com`). */
+  readonly eventSource: string;
+  /** CloudTrail type of the resources its calls list (`AWS::KMS::Key`). */
+  readonly resourceType: string;
+  readonly clock: Clock;
+  readonly quotas: QuotaGate;
+  readonly trail: AuditTrail;
+  /** Checks the input against the operation's shape. @throws the service's validation error. */
+  validate(definition: Definition, input: unknown): void;
+  /** The context handed to the handler. */
+  open(definition: Definition, scope: CallScope, now: number): Context;
+  /** Work due before any handler runs at `now` (skipped when it resolves nothing). */
+  prepare?(now: number): Promise<void> | undefined;
+  /** Waits, after a handler succeeded, until what it answers from is durable. */
+  settle?(context: Context): Promise<void> | undefined;
+  /** Runs after every call, success or failure. */
+  finish?(context: Context): void;
+  /** Normalises anything thrown into the service's error (unknown errors: an internal error). */
+  toError(error: unknown): Failure;
+  /** The service's throttling error. */
+  throttled(): Failure;
+  /** `requestParameters` of a definition without `auditParameters`. */
+  auditParameters(definition: Definition, input: unknown): Record<string, unknown> | null;
+  /** Renders what a definition's `auditResponse` returns (KMS: dates as Java dates). */
+  auditValue(value: Record<string, unknown> | null): unknown;
+  /** The audit code of a failure (its AWS error code) and its message. */
+  auditError(failure: Failure): { readonly code: string; readonly message: string };
+}
+
+/**
+ * Runs operations through the stages above.
+ *
+ * @example
+ * ```ts
+ * const pipeline = new Pipeline(binding);
+ * const output = await pipeline.call(REGISTRY.operations.Encrypt, input, { caller, region: 'us-east-1' });
+ * ```
+ */
+export class Pipeline<Definition extends OperationSpec, Context extends PipelineContext, Failure extends Error> {
+  readonly #binding: ServiceBinding<Definition, Context, Failure>;
+
+  constructor(binding: ServiceBinding<Definition, Context, Failure>) {
+    this.#binding = binding;
+  }
+
+  /**
+   * Serves one call.
+   * @throws the service's error (`binding.toError`) for every failure.
+   */
+  async call(definition: Definition, input: unknown, scope: CallScope): Promise<unknown> {
+    const binding = this.#binding;
+    const now = binding.clock.now();
+    const context = binding.open(definition, scope, now);
+    let output: unknown;
+    let failure: Failure | undefined;
+    try {
+      if (!binding.quotas.tryAcquire(scope.caller.account, scope.region, quotaClassOf(definition), now)) throw binding.throttled();
+      binding.validate(definition, input);
+      const due = binding.prepare?.(now);
+      if (due !== undefined) await due;
+      output = await definition.handler(input ?? {}, context);
+      const settled = binding.settle?.(context);
+      if (settled !== undefined) await settled;
+      return output;
+    } catch (error) {
+      failure = binding.toError(error);
+      throw failure;
+    } finally {
+      binding.finish?.(context);
+      binding.trail.record(this.#event(definition, input, output, failure, context, scope));
+    }
+  }
+
+  /**
+   * Records an event the service itself causes (a clock-driven change: KMS's RotateKey), as
+   * CloudTrail's `AwsServiceEvent` by `AWS Internal`.
+   */
+  recordServiceEvent(event: { readonly name: string; readonly time: number; readonly region: string; readonly account: string; readonly resources: readonly string[]; readonly details: Record<string, unknown> }): void {
+    const binding = this.#binding;
+    const internal: Principal = { arn: 'AWS Internal', account: event.account, type: 'AWSService', invokedBy: 'AWS Internal' };
+    binding.trail.record({
+      eventTime: event.time,
+      eventName: event.name,
+      eventSource: binding.eventSource,
+      resourceType: binding.resourceType,
+      eventType: 'AwsServiceEvent',
+      serviceEventDetails: event.details,
+      region: event.region,
+      caller: internal,
+      sourceIpAddress: 'AWS Internal',
+      userAgent: 'AWS Internal',
+      requestParameters: null,
+      responseElements: null,
+      resources: event.resources,
+      readOnly: false,
+      recipientAccountId: event.account,
+    });
+  }
+
+  #event(definition: Definition, input: unknown, output: unknown, failure: Failure | undefined, context: Context, scope: CallScope): AuditEventInput {
+    const binding = this.#binding;
+    const parameters = safely(() => (definition.auditParameters ? definition.auditParameters(input) : binding.auditParameters(definition, input)));
+    const response = failure === undefined && definition.auditResponse ? safely(() => binding.auditValue(definition.auditResponse!(output))) : null;
+    const additional = definition.auditAdditional ? safely(() => definition.auditAdditional!(input, output, context)) ?? undefined : undefined;
+    const resources = definition.auditResources ? definition.auditResources(input, context.resources, scope) : context.resources;
+    const error = failure === undefined ? undefined : binding.auditError(failure);
+    return {
+      eventTime: context.now,
+      eventName: definition.name,
+      eventSource: binding.eventSource,
+      resourceType: binding.resourceType,
+      region: scope.region,
+      caller: scope.caller,
+      sourceIpAddress: scope.sourceIpAddress ?? '127.0.0.1',
+      userAgent: scope.userAgent ?? 'strongbox-in-process',
+      ...(scope.requestId === undefined ? {} : { requestId: scope.requestId }),
+      requestParameters: parameters,
+      responseElements: response,
+      ...(additional === undefined ? {} : { additionalEventData: additional }),
+      resources,
+      readOnly: definition.readOnly,
+      recipientAccountId: context.recipientAccount,
+      ...(error === undefined ? {} : { errorCode: error.code, errorMessage: error.message }),
+    };
+  }
+}
+
+/** Audit rendering must never turn a served request into a failure. */
+function safely(render: () => unknown): Record<string, unknown> | null {
+  try {
+    const value = render();
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}

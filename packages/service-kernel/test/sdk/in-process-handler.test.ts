@@ -1,0 +1,95 @@
+/**
+ * The in-process request handler, driven by the official `@aws-sdk/client-kms` against a small
+ * JSON 1.1 service built from kernel pieces only (SigV4 verification, the JSON builders): the SDK
+ * serializes and signs, the handler answers with no socket, the SDK parses answers and errors as
+ * it does over HTTP.
+ */
+
+import { DescribeKeyCommand, KMSClient, ListKeysCommand } from '@aws-sdk/client-kms';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  createSigV4Authenticator,
+  InProcessHandler,
+  json11ErrorResponse,
+  json11Response,
+  NO_USERS,
+  parseJson,
+  ServiceError,
+  serviceErrorResponse,
+  withDefaultUser,
+  type HttpRequest,
+  type ProtocolHandler,
+} from '../../src/index.ts';
+
+const ACCOUNT = '111122223333';
+const REGION = 'eu-west-1';
+const seen: HttpRequest[] = [];
+const clients: KMSClient[] = [];
+
+/** A JSON 1.1 "service": strict SigV4, DescribeKey answered, anything else an error. */
+const service: ProtocolHandler = async (request) => {
+  seen.push(request);
+  const requestId = 'req-1';
+  try {
+    const identity = await createSigV4Authenticator({ users: withDefaultUser(NO_USERS, ACCOUNT, REGION), strict: true, account: ACCOUNT, region: REGION, service: 'kms' })(request);
+    const body = parseJson(request.body);
+    if (request.headers['x-amz-target'] !== 'TrentService.DescribeKey') return json11ErrorResponse(requestId, 400, 'UnsupportedOperationException', 'not here', 'message');
+    const output = { KeyMetadata: { KeyId: body['KeyId'], AWSAccountId: identity.caller.account, CreationDate: 1_700_000_000, Enabled: true } };
+    return json11Response(200, requestId, JSON.stringify(output));
+  } catch (error) {
+    if (error instanceof ServiceError) return serviceErrorResponse(requestId, error);
+    throw error;
+  }
+};
+
+function client(secretAccessKey = 'test'): KMSClient {
+  const made = new KMSClient({
+    endpoint: 'http://kms.strongbox.localhost',
+    region: REGION,
+    credentials: { accessKeyId: 'test', secretAccessKey },
+    requestHandler: new InProcessHandler(service, { sourceIpAddress: '10.0.0.7' }),
+    maxAttempts: 1,
+  });
+  clients.push(made);
+  return made;
+}
+
+afterEach(() => {
+  seen.length = 0;
+  for (const c of clients.splice(0)) c.destroy();
+});
+
+describe('InProcessHandler', () => {
+  it('serves a signed SDK call with no socket, and the SDK parses the answer (dates, members)', async () => {
+    const { KeyMetadata } = await client().send(new DescribeKeyCommand({ KeyId: 'alias/orders' }));
+    expect(KeyMetadata).toMatchObject({ KeyId: 'alias/orders', AWSAccountId: ACCOUNT, Enabled: true });
+    expect(KeyMetadata?.CreationDate).toEqual(new Date(1_700_000_000_000));
+    const [request] = seen;
+    expect(request).toMatchObject({ method: 'POST', path: '/', sourceIpAddress: '10.0.0.7' });
+    expect(request?.headers['host']).toBe('kms.strongbox.localhost');
+    expect(request?.headers['authorization']).toMatch(/^AWS4-HMAC-SHA256 Credential=test\/\d{8}\/eu-west-1\/kms\/aws4_request/);
+  });
+
+  it('lets the service verify the signature: a wrong secret is refused, and the SDK reads the error', async () => {
+    const failure = await client('wrong').send(new DescribeKeyCommand({ KeyId: 'k' })).then(
+      () => undefined,
+      (error: { name: string; message: string; $metadata: { httpStatusCode?: number; requestId?: string } }) => error,
+    );
+    expect(failure?.name).toBe('InvalidSignatureException');
+    expect(failure?.message).toMatch(/^The request signature we calculated does not match/);
+    expect(failure?.$metadata).toMatchObject({ httpStatusCode: 400, requestId: 'req-1' });
+  });
+
+  it('passes service errors through as the SDK error of that name', async () => {
+    await expect(client().send(new ListKeysCommand({}))).rejects.toMatchObject({ name: 'UnsupportedOperationException', message: 'not here' });
+  });
+
+  it('refuses a request whose abort signal has fired, as the node:http handler does', async () => {
+    const handler = new InProcessHandler(service);
+    const controller = new AbortController();
+    controller.abort();
+    const request = { method: 'POST', protocol: 'http:', hostname: 'h', path: '/', headers: {}, query: {}, body: '{}' };
+    await expect(handler.handle(request, { abortSignal: controller.signal })).rejects.toMatchObject({ name: 'AbortError' });
+    expect(seen).toEqual([]);
+  });
+});
