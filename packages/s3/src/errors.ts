@@ -55,6 +55,9 @@ export type S3ErrorReason =
   // Objects, buckets and uploads.
   | 'NoSuchKey'
   | 'NoSuchBucket'
+  | 'BucketAlreadyExists'
+  | 'BucketAlreadyOwnedByYou'
+  | 'BucketNotEmpty'
   | 'NoSuchUpload'
   | 'InvalidPart'
   | 'InvalidPartOrder'
@@ -189,6 +192,14 @@ export const S3_ERRORS: Readonly<Record<S3ErrorReason, S3WireError>> = Object.fr
 
   NoSuchKey: { code: 'NoSuchKey', status: 404, message: 'The specified key does not exist.' },
   NoSuchBucket: { code: 'NoSuchBucket', status: 404, message: 'The specified bucket does not exist' },
+  // The S3 API reference's error list (ErrorResponses.html) gives these three texts.
+  BucketAlreadyExists: {
+    code: 'BucketAlreadyExists',
+    status: 409,
+    message: 'The requested bucket name is not available. The bucket namespace is shared by all users of the system. Please select a different name and try again.',
+  },
+  BucketAlreadyOwnedByYou: { code: 'BucketAlreadyOwnedByYou', status: 409, message: 'Your previous request to create the named bucket succeeded and you already own it.' },
+  BucketNotEmpty: { code: 'BucketNotEmpty', status: 409, message: 'The bucket you tried to delete is not empty' },
   NoSuchUpload: {
     code: 'NoSuchUpload',
     status: 404,

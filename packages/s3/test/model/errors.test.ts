@@ -19,6 +19,14 @@ describe('the S3 error table', () => {
     expect(new S3Error('KmsDisabled').code).toBe('KMS.DisabledException');
   });
 
+  it('bucket conflicts are 409 with the texts of the S3 error list', () => {
+    expect([new S3Error('BucketAlreadyExists').status, new S3Error('BucketAlreadyOwnedByYou').code, new S3Error('BucketNotEmpty').message]).toEqual([
+      409,
+      'BucketAlreadyOwnedByYou',
+      'The bucket you tried to delete is not empty',
+    ]);
+  });
+
   it('ArgumentName comes first, then the given fields', () => {
     expect(new S3Error('SseCAlgorithmNotAes256', { fields: [['ArgumentValue', 'x']] }).fields).toEqual([['ArgumentName', 'x-amz-server-side-encryption'], ['ArgumentValue', 'x']]);
   });
