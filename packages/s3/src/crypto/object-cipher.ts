@@ -127,6 +127,16 @@ export async function sealObject<T>(
  *
  * @throws EnvelopeError DECRYPT_FAILED (from the iteration) if any byte was altered, or the object
  *   was truncated, reordered or sealed under other keys.
+ * @example
+ * ```ts
+ * import { openObject } from '@strongbox/s3';
+ * const reader = await store.openObject('b', 'k');
+ * try {
+ *   for await (const chunk of openObject(reader, segments, keys)) response.write(chunk);
+ * } finally {
+ *   await reader.close();
+ * }
+ * ```
  */
 export async function* openObject(reader: ObjectReader, segments: readonly SealedSegment[], keys: SegmentKeys): AsyncIterable<Uint8Array> {
   let storedStart = 0;
@@ -148,6 +158,12 @@ export async function* openObject(reader: ObjectReader, segments: readonly Seale
  * Streams plaintext bytes `[start, end)` of a stored object, decrypting only covering frames.
  *
  * @throws RangeError outside the plaintext; EnvelopeError if anything read does not authenticate.
+ * @example
+ * ```ts
+ * import { openObjectRange } from '@strongbox/s3';
+ * // Range: bytes=-16 of an object of `size` plaintext bytes (the GCM tag S3 Encryption Clients fetch).
+ * for await (const chunk of openObjectRange(reader, segments, keys, size - 16, size)) response.write(chunk);
+ * ```
  */
 export async function* openObjectRange(
   reader: ObjectReader,
