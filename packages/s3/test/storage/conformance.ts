@@ -150,6 +150,37 @@ export function runObjectStoreConformance(backend: string, create: () => Promise
       await store.close();
     });
 
+    it('listings of an empty bucket, with MaxKeys 0, and past the last key are empty', async () => {
+      const { store } = await create();
+      await store.createBucket('b', {});
+      expect(await store.listObjects('b', { maxKeys: 1000 })).toEqual({ objects: [], commonPrefixes: [], isTruncated: false });
+      await store.putObject('b', 'a', [text('x')], {});
+      expect((await store.listObjects('b', { maxKeys: 0 })).objects).toEqual([]);
+      expect(await store.listObjects('b', { maxKeys: 10, startAfter: 'z' })).toEqual({ objects: [], commonPrefixes: [], isTruncated: false });
+      await store.close();
+    });
+
+    it('metadata computed after the body sees it whole; if computing it fails, nothing is stored', async () => {
+      const { store } = await create();
+      await store.createBucket('b', {});
+      let seen = 0;
+      async function* counted(): AsyncIterable<Uint8Array> {
+        for (let index = 0; index < 10; index++) {
+          seen += 100;
+          yield new Uint8Array(100);
+        }
+      }
+      const info = await store.putObject('b', 'k', counted(), () => ({ size: String(seen) }));
+      expect(info.metadata).toEqual({ size: '1000' });
+      await expect(
+        store.putObject('b', 'k', [text('new')], () => {
+          throw new Error('digest mismatch');
+        }),
+      ).rejects.toThrow('digest mismatch');
+      expect((await store.headObject('b', 'k'))?.size).toBe(1000);
+      await store.close();
+    });
+
     it('property: listings page through keys in UTF-8 order with prefixes and delimiters, as a reference does', async () => {
       const { store } = await create();
       await store.createBucket('list', {});

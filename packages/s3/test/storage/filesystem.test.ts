@@ -118,6 +118,31 @@ describe('filesystem store: the data directory', () => {
     await store.close();
   });
 
+  it('streams a large body in and out in bounded chunks (never one buffer)', async () => {
+    const directory = tempDirectory('fs-large');
+    const store = await openFileSystemObjectStore({ directory });
+    await store.createBucket('b', {});
+    const size = 32 * 1024 * 1024;
+    const chunk = new Uint8Array(1024 * 1024).map((_, index) => index % 251);
+    async function* body(): AsyncIterable<Uint8Array> {
+      for (let offset = 0; offset < size; offset += chunk.length) yield chunk;
+    }
+    expect((await store.putObject('b', 'big', body(), {})).size).toBe(size);
+    const reader = await store.openObject('b', 'big');
+    let total = 0;
+    let largest = 0;
+    let matches = true;
+    for await (const piece of reader!.stream()) {
+      for (let index = 0; index < piece.length; index += 4099) matches &&= piece[index] === chunk[(total + index) % chunk.length];
+      total += piece.length;
+      largest = Math.max(largest, piece.length);
+    }
+    await reader!.close();
+    await store.close();
+    expect([total, matches]).toEqual([size, true]);
+    expect(largest).toBeLessThanOrEqual(64 * 1024);
+  });
+
   it('a damaged manifest is reported, not skipped', async () => {
     const directory = tempDirectory('fs-damaged');
     const store = await openFileSystemObjectStore({ directory });
