@@ -133,7 +133,7 @@ describe('encryption at rest in a data directory', () => {
           await assertNoSecretsOnDisk(directory, { plaintexts: parts, customerKeys: [customerKey] });
         },
       ),
-      { numRuns: 12 },
+      { numRuns: 6 },
     );
   });
 });

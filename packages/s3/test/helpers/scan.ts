@@ -1,8 +1,9 @@
 /**
  * The data-directory scan: asserts that no file under a directory holds any given plaintext, nor
  * any SSE-C key in any of the forms it travels in (raw bytes, base64, base64url, hex in either
- * case). Every file is read whole and searched byte by byte (Buffer.indexOf, which compares every
- * offset). A plaintext body is searched as a whole and as every 32-byte window at a 16-byte
+ * case). Every file is read whole and searched at every byte offset (Buffer.indexOf for the few
+ * short needles; for the many plaintext windows, a lookup of the 8 bytes at each offset, then a
+ * full comparison of the candidates). A plaintext body is searched as a whole and as every 32-byte window at a 16-byte
  * stride, so a leak of any 47 contiguous bytes of it, anywhere, is found, not only a leak of all
  * of it; plaintexts shorter than 32 bytes are searched whole (and must be at least 16 bytes, or a
  * match would prove nothing).
@@ -55,15 +56,36 @@ export function needlesOf(secrets: ScanSecrets): { label: string; bytes: Buffer 
 /** Every finding of `secrets` under `directory` (empty when the directory is clean). */
 export async function scanDirectory(directory: string, secrets: ScanSecrets): Promise<ScanFinding[]> {
   const needles = needlesOf(secrets);
+  // The many 32-byte windows are looked up by their first 8 bytes at every offset of a file (one
+  // pass per file); the few other needles are searched with indexOf.
+  const windows = new Map<string, { label: string; bytes: Buffer }[]>();
+  const others: { label: string; bytes: Buffer }[] = [];
+  for (const needle of needles) {
+    if (needle.bytes.length !== WINDOW) {
+      others.push(needle);
+      continue;
+    }
+    const prefix = needle.bytes.toString('latin1', 0, 8);
+    windows.set(prefix, [...(windows.get(prefix) ?? []), needle]);
+  }
   const findings: ScanFinding[] = [];
   const entries = await readdir(directory, { recursive: true, withFileTypes: true });
   for (const entry of entries) {
     if (!entry.isFile()) continue;
-    const file = join(entry.parentPath, entry.name);
-    const content = await readFile(file);
-    for (const needle of needles) {
+    const path = join(entry.parentPath, entry.name);
+    const file = path.slice(directory.length + 1);
+    const content = await readFile(path);
+    for (const needle of others) {
       const offset = content.indexOf(needle.bytes);
-      if (offset >= 0) findings.push({ file: file.slice(directory.length + 1), secret: needle.label, offset });
+      if (offset >= 0) findings.push({ file, secret: needle.label, offset });
+    }
+    if (windows.size === 0) continue;
+    for (let offset = 0; offset + WINDOW <= content.length; offset++) {
+      const candidates = windows.get(content.toString('latin1', offset, offset + 8));
+      if (candidates === undefined) continue;
+      for (const candidate of candidates) {
+        if (content.compare(candidate.bytes, 0, WINDOW, offset, offset + WINDOW) === 0) findings.push({ file, secret: candidate.label, offset });
+      }
     }
   }
   return findings;
