@@ -8,6 +8,7 @@ export default defineConfig({
       { test: { name: 'service-kernel', root: 'packages/service-kernel', include: ['test/**/*.test.ts'] } },
       { test: { name: 'kms', root: 'packages/kms', include: ['test/**/*.test.ts'] } },
       { test: { name: 's3', root: 'packages/s3', include: ['test/**/*.test.ts'], testTimeout: 30_000 } },
+      { test: { name: 's3-encryption-client', root: 'packages/s3-encryption-client', include: ['test/**/*.test.ts'] } },
       // These tests start `node --import tsx` children (the CLI, the server), one after another:
       // about half a second each on an idle machine, several times that on 2 busy shared cores,
       // so vitest's default 5 s per test and per hook is too tight.

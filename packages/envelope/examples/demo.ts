@@ -40,8 +40,10 @@ console.log(`${'open'.padEnd(18)} -> "${opened}"`);
 const range = new TextDecoder().decode(await openRange(sealed, 10, 20, { keyring, context }));
 console.log(`${'openRange(10, 20)'.padEnd(18)} -> "${range}" (decrypts only the 2 frames it needs)`);
 
+// Flip one bit of a byte in the body (the ciphertext of a frame).
 const tampered = sealed.slice();
-tampered[sealed.length - 40]! ^= 0x01;
+const target = sealed.length - 40;
+tampered[target] = (sealed[target] ?? 0) ^ 0x01;
 for (const [label, attempt] of [
   ['one flipped bit', () => open(tampered, { keyring, context })],
   ['wrong context', () => open(sealed, { keyring, context: { purpose: 'demo', tenant: 'evil' } })],

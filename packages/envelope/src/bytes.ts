@@ -68,8 +68,20 @@ export function concatBytes(...parts: readonly Uint8Array[]): Uint8Array {
 export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
   let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= a[i] ^ b[i];
+  for (let i = 0; i < a.length; i++) diff |= byteAt(a, i) ^ byteAt(b, i);
   return diff === 0;
+}
+
+/**
+ * The byte at `index`. Callers check their bounds first; this is the backstop that turns a bad
+ * index into an error rather than a silent `undefined` (read as 0 by arithmetic).
+ *
+ * @throws RangeError if `index` is outside `bytes`.
+ */
+export function byteAt(bytes: Uint8Array, index: number): number {
+  const byte = bytes[index];
+  if (byte === undefined) throw new RangeError(`byte ${index} is outside a ${bytes.length}-byte array`);
+  return byte;
 }
 
 /** Overwrites each array with zeros (`fill(0)`), for key material that is no longer needed. */
@@ -98,12 +110,12 @@ export function writeU32(out: Uint8Array, offset: number, value: number): void {
 
 /** Reads a big-endian unsigned 16-bit integer at `offset`. */
 export function readU16(bytes: Uint8Array, offset: number): number {
-  return (bytes[offset] << 8) | bytes[offset + 1];
+  return (byteAt(bytes, offset) << 8) | byteAt(bytes, offset + 1);
 }
 
 /** Reads a big-endian unsigned 32-bit integer at `offset`. */
 export function readU32(bytes: Uint8Array, offset: number): number {
-  return ((bytes[offset] << 24) | (bytes[offset + 1] << 16) | (bytes[offset + 2] << 8) | bytes[offset + 3]) >>> 0;
+  return ((byteAt(bytes, offset) << 24) | (byteAt(bytes, offset + 1) << 16) | (byteAt(bytes, offset + 2) << 8) | byteAt(bytes, offset + 3)) >>> 0;
 }
 
 const UTF8 = new TextEncoder();
@@ -131,7 +143,7 @@ export function utf8(text: string): Uint8Array {
 export function fromUtf8(bytes: Uint8Array): string | undefined {
   if (bytes.length <= SHORT_TEXT) {
     let ascii = true;
-    for (let i = 0; i < bytes.length; i++) if (bytes[i]! > 0x7f) ascii = false;
+    for (const byte of bytes) if (byte > 0x7f) ascii = false;
     if (ascii) return String.fromCharCode.apply(null, bytes as unknown as number[]);
   }
   try {

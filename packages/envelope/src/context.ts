@@ -17,7 +17,7 @@
  * a real U+FFFD, breaking injectivity, so it is rejected.
  */
 
-import { assertBytes, assertObject, equalBytes, fromUtf8, readU16, utf8, writeU16 } from './bytes.ts';
+import { assertBytes, assertObject, byteAt, equalBytes, fromUtf8, readU16, utf8, writeU16 } from './bytes.ts';
 
 /** A string-to-string map bound to ciphertexts as authenticated data. */
 export type EncryptionContext = Readonly<Record<string, string>>;
@@ -77,9 +77,9 @@ export function sharedCanonicalBytes(context: EncryptionContext | undefined): Ui
 }
 
 /** The canonical bytes of a context and its keys in canonical order, validating it once. */
-function canonicalize(context: EncryptionContext | undefined): { bytes: Uint8Array; keys: string[] } {
+function canonicalize(context: EncryptionContext | undefined): { bytes: Uint8Array; entries: [string, string][] } {
   const pairs = contextPairs(context);
-  if (pairs.length === 0) return { bytes: EMPTY_ENCODING.slice(), keys: [] };
+  if (pairs.length === 0) return { bytes: EMPTY_ENCODING.slice(), entries: [] };
   let length = 2;
   for (const [, key, value] of pairs) length += 4 + key.length + value.length;
   if (length > MAX_CONTEXT_BYTES) {
@@ -96,7 +96,8 @@ function canonicalize(context: EncryptionContext | undefined): { bytes: Uint8Arr
     out.set(value, offset + 2);
     offset += 2 + value.length;
   }
-  return { bytes: out, keys: pairs.map(([name]) => name) };
+  // The strings exactly as read once by contextPairs: the copy and the bytes can never disagree.
+  return { bytes: out, entries: pairs.map(([name, , , text]) => [name, text]) };
 }
 
 /**
@@ -172,21 +173,22 @@ export function contextEquals(a: EncryptionContext | undefined, b: EncryptionCon
  */
 export function normalizeEncryptionContext(context: EncryptionContext | undefined): EncryptionContext {
   if (typeof context === 'object' && context !== null && CANONICAL.has(context)) return context;
-  const { bytes, keys } = canonicalize(context);
+  const { bytes, entries } = canonicalize(context);
   // Built on a null-prototype object so a `__proto__` key stays an ordinary pair, then spread
-  // (which defines own data properties) into a plain frozen object in canonical order.
+  // (which defines own data properties) into a plain frozen object in canonical order. Built from
+  // the values canonicalize read (each read once), so a getter cannot make copy and bytes differ.
   const copy: Record<string, string> = Object.create(null);
-  for (const key of keys) copy[key] = context![key]!;
+  for (const [key, value] of entries) copy[key] = value;
   const normalized = Object.freeze({ ...copy });
   CANONICAL.set(normalized, bytes);
   return normalized;
 }
 
 /** Validates `context` and returns its pairs (name, key bytes, value bytes), sorted by key bytes. */
-function contextPairs(context: EncryptionContext | undefined): [string, Uint8Array, Uint8Array][] {
+function contextPairs(context: EncryptionContext | undefined): [string, Uint8Array, Uint8Array, string][] {
   if (context === undefined) return [];
   assertObject(context, 'context');
-  const pairs: [string, Uint8Array, Uint8Array][] = [];
+  const pairs: [string, Uint8Array, Uint8Array, string][] = [];
   for (const key of Object.keys(context)) {
     const value: unknown = context[key];
     if (typeof value !== 'string') {
@@ -200,7 +202,7 @@ function contextPairs(context: EncryptionContext | undefined): [string, Uint8Arr
     if (keyBytes.length > MAX_CONTEXT_STRING_BYTES || valueBytes.length > MAX_CONTEXT_STRING_BYTES) {
       throw new RangeError(`"context" keys and values must be at most ${MAX_CONTEXT_STRING_BYTES} UTF-8 bytes`);
     }
-    pairs.push([key, keyBytes, valueBytes]);
+    pairs.push([key, keyBytes, valueBytes, value]);
   }
   pairs.sort((x, y) => compareBytes(x[1], y[1]));
   return pairs;
@@ -218,7 +220,9 @@ function readField(bytes: Uint8Array, offset: number): Uint8Array | undefined {
 function compareBytes(a: Uint8Array, b: Uint8Array): number {
   const length = Math.min(a.length, b.length);
   for (let i = 0; i < length; i++) {
-    if (a[i] !== b[i]) return a[i] - b[i];
+    const x = byteAt(a, i);
+    const y = byteAt(b, i);
+    if (x !== y) return x - y;
   }
   return a.length - b.length;
 }

@@ -14,8 +14,11 @@
  * - `MALFORMED_MESSAGE`: the header cannot be parsed, or a length field exceeds its hard maximum.
  * - `UNSUPPORTED_VERSION`: the message starts with a format version this library does not read.
  * - `UNSUPPORTED_SUITE`: the header names an algorithm suite this library does not implement.
+ * - `INVALID_DATA_KEY`: a keyring broke its contract: it generated or unwrapped a data key of the
+ *   wrong length or of all zeros. The core refuses to seal or open with it (a cache handing out a
+ *   wiped buffer must not turn into messages sealed under a known key).
  */
-export type EnvelopeErrorCode = 'DECRYPT_FAILED' | 'MALFORMED_MESSAGE' | 'UNSUPPORTED_VERSION' | 'UNSUPPORTED_SUITE';
+export type EnvelopeErrorCode = 'DECRYPT_FAILED' | 'MALFORMED_MESSAGE' | 'UNSUPPORTED_VERSION' | 'UNSUPPORTED_SUITE' | 'INVALID_DATA_KEY';
 
 const DECRYPT_FAILED_MESSAGE = 'unable to open the sealed message';
 

@@ -36,6 +36,9 @@ export { EnvelopeError, type EnvelopeErrorCode } from './errors.ts';
 export {
   DEFAULT_FRAME_LENGTH,
   FORMAT_VERSION,
+  FORMAT_VERSION_1,
+  FORMAT_VERSION_2,
+  type FormatVersion,
   MAX_FRAME_LENGTH,
   MAX_KEYRING_ID_BYTES,
   MAX_WRAPPED_KEY_BYTES,
@@ -46,7 +49,20 @@ export {
 export type { MessageHeader } from './format/header.ts';
 export type { GeneratedDataKey, Keyring, Keyrings, WrappedDataKey } from './keyring.ts';
 export type { OpenOptions, SealOptions } from './message.ts';
-export { openRange, type RandomAccessSource } from './open-range.ts';
+export {
+  KMS_KEYRING_ID_PREFIX,
+  KmsKeyring,
+  kmsKeyrings,
+  type KmsClientLike,
+  type KmsDataKeyOutput,
+  type KmsDecryptInput,
+  type KmsDiscoveryFilter,
+  type KmsEncryptInput,
+  type KmsGenerateDataKeyInput,
+  type KmsKeyringOptions,
+} from './kms-keyring.ts';
+export { openRange, openRangeWithHeader, type OpenedRange, type OpenRangeOptions, type RandomAccessSource } from './open-range.ts';
 export { RawAesKeyring, type RawAesKeyringOptions } from './raw-aes-keyring.ts';
-export { open, readHeader, seal } from './seal.ts';
+export { open, openWithHeader, readHeader, seal, type OpenedMessage } from './seal.ts';
+export type { AuthenticatedHeader } from './authenticated-header.ts';
 export { createOpenStream, createSealStream } from './stream/web.ts';

@@ -1,8 +1,7 @@
 /**
  * @module
  * The keyring contract: wrap a data key under an encryption context, and unwrap it again. The raw
- * AES keyring in this package implements it, and so will the KMS-backed keyrings of @strongbox/kms
- * and @strongbox/s3. It is kept minimal on purpose.
+ * AES keyring and the KMS keyring in this package implement it. It is kept minimal on purpose.
  */
 
 import type { EncryptionContext } from './context.ts';
@@ -17,7 +16,7 @@ export interface WrappedDataKey {
 
 /** A data key a keyring generated itself, with its wrapped form (as KMS GenerateDataKey returns). */
 export interface GeneratedDataKey {
-  /** The plaintext data key; the caller takes ownership and wipes it. */
+  /** The plaintext data key; the core copies it, then wipes this buffer unless the keyring sets `sharesDataKeys`. */
   readonly dataKey: Uint8Array;
   /** The same key, wrapped. */
   readonly wrapped: WrappedDataKey;
@@ -47,7 +46,8 @@ export interface Keyring {
   wrapDataKey(dataKey: Uint8Array, context: EncryptionContext): Promise<WrappedDataKey>;
   /**
    * Unwraps a data key, or returns `undefined` if this keyring cannot (see the contract above).
-   * The caller takes ownership of the returned buffer and wipes it.
+   * The core copies the returned key, refuses one that is not 32 bytes or is all zeros, and then
+   * wipes the returned buffer (the keyring hands it over) unless `sharesDataKeys` is true.
    */
   unwrapDataKey(wrapped: WrappedDataKey, context: EncryptionContext): Promise<Uint8Array | undefined>;
   /**
@@ -56,6 +56,12 @@ export interface Keyring {
    * backend's CSPRNG and calls `wrapDataKey`.
    */
   generateDataKey?(length: number, context: EncryptionContext): Promise<GeneratedDataKey>;
+  /**
+   * Optional, default false: the buffers this keyring returns from `unwrapDataKey` and
+   * `generateDataKey` are shared (a cache hands out the same buffer again), so the core must only
+   * copy them, never wipe them. Without it the core takes ownership and wipes them after copying.
+   */
+  readonly sharesDataKeys?: boolean;
 }
 
 /** One keyring, or several: seal wraps the data key under each, open tries each. */

@@ -3,19 +3,24 @@
  * The cryptographic session of one sealed message, shared by the one-shot, streaming and
  * random-access APIs: `createMessageSealer` obtains and wraps a data key, derives the frame key and
  * commitment, and writes the header; `createMessageOpener` unwraps a data key and checks the
- * commitment (constant time) before any frame is decrypted. Every frame carries the header as AAD,
- * so each frame that opens has authenticated the header too. After either, the data key is wiped;
- * only the derived frame key lives on, until `destroy()`.
+ * commitment (constant time) before any frame is decrypted. In version 2 (written by default) the
+ * key derivation covers the whole header, so the commitment check authenticates it; in version 1
+ * every frame carries the header as AAD. After either, the data key is wiped; only the derived
+ * frame key lives on, until `destroy()`.
  */
 
 import defaultBackend from '#default-backend';
 import type { Backend, PreparedAesGcm } from './backend/types.ts';
-import { assertInteger, assertObject, equalBytes, wipe } from './bytes.ts';
+import { assertInteger, assertObject, copyBytes, describe, equalBytes, wipe } from './bytes.ts';
 import { contextEquals, normalizeEncryptionContext, sharedCanonicalBytes, type EncryptionContext } from './context.ts';
-import { decryptFailed } from './errors.ts';
+import { decryptFailed, EnvelopeError } from './errors.ts';
 import {
+  COMMITMENT_LENGTH,
   DATA_KEY_LENGTH,
   DEFAULT_FRAME_LENGTH,
+  FORMAT_VERSION_1,
+  FORMAT_VERSION_2,
+  type FormatVersion,
   MAX_FRAME_COUNT,
   MAX_FRAME_LENGTH,
   MAX_WRAPPED_KEYS,
@@ -38,6 +43,11 @@ export interface SealOptions {
   readonly frameLength?: number;
   /** Crypto backend; defaults to the platform's (node:crypto under Node.js, noble elsewhere). */
   readonly backend?: Backend;
+  /**
+   * Format version to write: 2 (the default) or 1, for readers that predate version 2. Version 1
+   * makes every frame authenticate the whole header, so its open cost grows with header × frames.
+   */
+  readonly formatVersion?: FormatVersion;
 }
 
 /** Options for opening. */
@@ -52,6 +62,11 @@ export interface OpenOptions {
   readonly context?: EncryptionContext;
   /** Crypto backend; defaults to the platform's. */
   readonly backend?: Backend;
+  /**
+   * The format versions to accept; default both (`[1, 2]`). Pass `[2]` to refuse version 1, whose
+   * open cost grows with header × frames, before any keyring is called (UNSUPPORTED_VERSION).
+   */
+  readonly formatVersions?: readonly FormatVersion[];
 }
 
 /** Seals the frames of one message. */
@@ -70,6 +85,10 @@ export interface MessageSealer {
 /** Opens the frames of one message whose key commitment matched. */
 export interface MessageOpener {
   readonly header: MessageHeader;
+  /** The keyring id of the wrapped key that was unwrapped. */
+  readonly unwrappedBy: string;
+  /** True once the header is authenticated by the commitment (version 2); version 1 needs a frame. */
+  readonly headerAuthenticated: boolean;
   /** The backend frames are opened with (callers allocate outputs through it). */
   readonly backend: Backend;
   /**
@@ -83,11 +102,12 @@ export interface MessageOpener {
 }
 
 /**
- * Starts a message: data key, wrapped keys, derived keys and the header.
+ * Starts a message: data key, wrapped keys, header, then the derived frame key and commitment.
  *
  * @param messageLength - the plaintext length, when known (one-shot), to size per-key tables.
  * @throws TypeError / RangeError for bad options (RangeError for more than 16 keyrings, before any
- *   keyring is called); whatever a keyring throws, unchanged.
+ *   keyring is called); EnvelopeError `INVALID_DATA_KEY` if a generating keyring returns a key of
+ *   the wrong length or all zeros; whatever a keyring throws, unchanged.
  */
 export async function createMessageSealer(options: SealOptions, messageLength?: number): Promise<MessageSealer> {
   assertObject(options, 'options');
@@ -102,44 +122,74 @@ export async function createMessageSealer(options: SealOptions, messageLength?: 
   // `=== undefined`, not `??`: a null frame length is a wrong type (TypeError), not "use the default".
   const frameLength = options.frameLength === undefined ? DEFAULT_FRAME_LENGTH : options.frameLength;
   assertInteger(frameLength, MIN_FRAME_LENGTH, MAX_FRAME_LENGTH, 'frameLength');
+  const version = options.formatVersion === undefined ? FORMAT_VERSION_2 : options.formatVersion;
+  if (version !== FORMAT_VERSION_1 && version !== FORMAT_VERSION_2) {
+    throw new RangeError(`"formatVersion" expected ${FORMAT_VERSION_1} or ${FORMAT_VERSION_2}, got ${String(version)}`);
+  }
   const backend = options.backend ?? defaultBackend;
 
-  const first = keyrings[0]!;
-  let dataKey: Uint8Array | undefined;
-  const wrappedKeys: WrappedDataKey[] = [];
+  const [first, ...others] = keyrings;
+  if (first === undefined) throw new TypeError('"keyring" expected a keyring or a non-empty array of keyrings');
+  // Every secret below is drawn from the system CSPRNG for this message alone (no pool that a
+  // process snapshot or VM clone could carry over); a generated key is copied into `drawn`.
+  let drawn: Uint8Array | undefined;
   let frameKey: Uint8Array | undefined;
   try {
+    let dataKey: Uint8Array;
+    let messageId: Uint8Array;
+    const wrappedKeys: WrappedDataKey[] = [];
     // Inside the try, so a key drawn here is wiped even if the first keyring fails to wrap it.
     if (first.generateDataKey) {
       const generated = await first.generateDataKey(DATA_KEY_LENGTH, context);
-      dataKey = generated.dataKey;
+      drawn = takeDataKey(generated.dataKey, first, 'generateDataKey');
+      dataKey = drawn;
+      messageId = backend.randomBytes(MESSAGE_ID_LENGTH);
       wrappedKeys.push(generated.wrapped);
     } else {
-      dataKey = backend.randomBytes(DATA_KEY_LENGTH);
+      // One system draw for the data key and the message id (each system call costs microseconds).
+      drawn = backend.randomBytes(DATA_KEY_LENGTH + MESSAGE_ID_LENGTH);
+      dataKey = drawn.subarray(0, DATA_KEY_LENGTH);
+      messageId = drawn.subarray(DATA_KEY_LENGTH);
       wrappedKeys.push(await first.wrapDataKey(dataKey, context));
     }
-    for (let i = 1; i < keyrings.length; i++) wrappedKeys.push(await keyrings[i]!.wrapDataKey(dataKey, context));
-    const messageId = backend.randomBytes(MESSAGE_ID_LENGTH);
-    const keys = deriveMessageKeys(backend, dataKey, messageId, SUITE_AES256_GCM_HKDF_SHA256_COMMIT);
+    for (const keyring of others) wrappedKeys.push(await keyring.wrapDataKey(dataKey, context));
+    // The header's commitment is filled in below, once derived from the header itself (v2).
+    const header = encodeHeaderFields({ version, suite: SUITE_AES256_GCM_HKDF_SHA256_COMMIT, messageId, contextBytes, wrappedKeys, frameLength });
+    const keys = deriveMessageKeys(backend, dataKey, header);
     frameKey = keys.frameKey;
-    const header = encodeHeaderFields({
-      suite: SUITE_AES256_GCM_HKDF_SHA256_COMMIT,
-      messageId,
-      contextBytes,
-      wrappedKeys,
-      frameLength,
-      commitment: keys.commitment,
-    });
+    header.set(keys.commitment, header.length - COMMITMENT_LENGTH);
     // Size the backend's per-key tables for the bytes one frame really carries.
     const frames = backend.prepareAesGcm(frameKey, Math.min(frameLength, messageLength ?? frameLength));
     wipe(frameKey);
-    return new FrameSealer(header, frameLength, backend, frames);
+    return new FrameSealer(header, version === FORMAT_VERSION_1 ? header : undefined, frameLength, backend, frames);
   } catch (error) {
     wipe(frameKey);
     throw error;
   } finally {
-    wipe(dataKey);
+    wipe(drawn);
   }
+}
+
+/**
+ * The keyring contract, enforced: a data key a keyring hands over is copied into a buffer the core
+ * owns and refused unless it is 32 bytes and not all zeros (a wiped or never-filled buffer). The
+ * keyring's buffer is then wiped, since by default a keyring hands the key over; a keyring whose
+ * buffers are shared (a cache) sets `sharesDataKeys` and its buffer is left untouched.
+ *
+ * @throws TypeError unless `key` is a Uint8Array; EnvelopeError `INVALID_DATA_KEY` otherwise.
+ */
+export function takeDataKey(key: unknown, keyring: Keyring, from: 'generateDataKey' | 'unwrapDataKey'): Uint8Array {
+  if (!(key instanceof Uint8Array)) throw new TypeError(`a keyring's ${from} expected to return a Uint8Array data key, got ${describe(key)}`);
+  const own = copyBytes(key);
+  if (keyring.sharesDataKeys !== true) key.fill(0);
+  if (own.length !== DATA_KEY_LENGTH) {
+    own.fill(0);
+    throw new EnvelopeError('INVALID_DATA_KEY', `a keyring's ${from} returned a data key of ${own.length} bytes; suite 0x0001 needs ${DATA_KEY_LENGTH}`);
+  }
+  let any = 0;
+  for (const byte of own) any |= byte;
+  if (any === 0) throw new EnvelopeError('INVALID_DATA_KEY', `a keyring's ${from} returned an all-zero data key`);
+  return own;
 }
 
 /**
@@ -150,30 +200,50 @@ export async function createMessageSealer(options: SealOptions, messageLength?: 
  */
 export function assertOpenOptions(options: OpenOptions): readonly Keyring[] {
   assertObject(options, 'options');
-  return keyringList(options.keyring);
+  const keyrings = keyringList(options.keyring);
+  const versions: unknown = options.formatVersions;
+  if (versions !== undefined && (!Array.isArray(versions) || versions.length === 0 || !versions.every((v) => v === FORMAT_VERSION_1 || v === FORMAT_VERSION_2))) {
+    throw new TypeError(`"formatVersions" expected a non-empty array of ${FORMAT_VERSION_1} and/or ${FORMAT_VERSION_2}`);
+  }
+  return keyrings;
 }
 
 /**
- * Prepares to open a message: unwraps a data key and checks the key commitment in constant time.
- * The header itself is authenticated by every frame (it is their AAD).
+ * Refuses a header whose version the caller does not accept (`formatVersions`), before any keyring
+ * call or frame work.
+ *
+ * @throws EnvelopeError `UNSUPPORTED_VERSION`.
+ */
+export function assertAcceptedVersion(header: MessageHeader, options: OpenOptions): void {
+  if (options.formatVersions !== undefined && !options.formatVersions.includes(header.version)) {
+    throw new EnvelopeError('UNSUPPORTED_VERSION', `sealed-message version 0x0${header.version} is not accepted here (formatVersions: ${options.formatVersions.join(', ')})`);
+  }
+}
+
+/**
+ * Prepares to open a message: unwraps a data key, derives the frame key, and checks the key
+ * commitment in constant time. In version 2 that check authenticates the whole header (it is an
+ * HMAC over it under the data key); in version 1 every frame authenticates it (its AAD).
  *
  * @param messageLength - the plaintext length, when known (one-shot), to size per-key tables.
- * @throws EnvelopeError `DECRYPT_FAILED` if any check fails (which one is never said); whatever a
+ * @throws EnvelopeError `DECRYPT_FAILED` if any check fails (which one is never said);
+ *   `INVALID_DATA_KEY` if a keyring returns a key of the wrong length or all zeros; whatever a
  *   keyring throws for an operational failure, unchanged.
  */
 export async function createMessageOpener(header: MessageHeader, options: OpenOptions, messageLength?: number): Promise<MessageOpener> {
   const keyrings = assertOpenOptions(options);
+  assertAcceptedVersion(header, options);
   const expected = options.context === undefined ? undefined : normalizeEncryptionContext(options.context);
   const backend = options.backend ?? defaultBackend;
   if (expected !== undefined && !contextEquals(expected, header.context)) throw decryptFailed();
 
-  const dataKey = await unwrapAny(header, keyrings);
-  if (dataKey === undefined) throw decryptFailed();
+  const unwrapped = await unwrapAny(header, keyrings);
+  if (unwrapped === undefined) throw decryptFailed();
+  const { dataKey, keyringId } = unwrapped;
   let frameKey: Uint8Array | undefined;
   let frames: PreparedAesGcm;
   try {
-    if (dataKey.length !== DATA_KEY_LENGTH) throw decryptFailed();
-    const keys = deriveMessageKeys(backend, dataKey, header.messageId, header.suite);
+    const keys = deriveMessageKeys(backend, dataKey, header.bytes);
     frameKey = keys.frameKey;
     // Precondition: the key commitment matches (constant time) before anything is decrypted.
     if (!equalBytes(keys.commitment, header.commitment)) throw decryptFailed();
@@ -182,9 +252,12 @@ export async function createMessageOpener(header: MessageHeader, options: OpenOp
   } finally {
     wipe(frameKey, dataKey);
   }
+  const aad = header.version === FORMAT_VERSION_1 ? header.bytes : undefined;
   return {
     header,
     backend,
+    unwrappedBy: keyringId,
+    headerAuthenticated: header.version !== FORMAT_VERSION_1,
     openFrame(index, final, sealedFrame, output) {
       // Precondition: the index fits the format (regular frames leave index MAX_FRAME_COUNT - 1 to
       // the final one), so no nonce is ever built from an index the 32-bit field would truncate.
@@ -192,7 +265,7 @@ export async function createMessageOpener(header: MessageHeader, options: OpenOp
         output?.fill(0);
         return undefined;
       }
-      return frames.decrypt(frameNonce(index, final), sealedFrame, header.bytes, output);
+      return frames.decrypt(frameNonce(index, final), sealedFrame, aad, output);
     },
     destroy: () => frames.destroy(),
   };
@@ -203,17 +276,20 @@ class FrameSealer implements MessageSealer {
   readonly header: Uint8Array;
   readonly frameLength: number;
   readonly backend: Backend;
+  /** Every frame's AAD: the header in version 1, none in version 2. */
+  readonly #aad: Uint8Array | undefined;
   readonly #frames: PreparedAesGcm;
 
-  constructor(header: Uint8Array, frameLength: number, backend: Backend, frames: PreparedAesGcm) {
+  constructor(header: Uint8Array, aad: Uint8Array | undefined, frameLength: number, backend: Backend, frames: PreparedAesGcm) {
     this.header = header;
+    this.#aad = aad;
     this.frameLength = frameLength;
     this.backend = backend;
     this.#frames = frames;
   }
 
   sealFrame(index: number, final: boolean, plaintext: Uint8Array, output?: Uint8Array): Uint8Array {
-    return this.#frames.encrypt(frameNonce(index, final), plaintext, this.header, output);
+    return this.#frames.encrypt(frameNonce(index, final), plaintext, this.#aad, output);
   }
 
   destroy(): void {
@@ -221,13 +297,27 @@ class FrameSealer implements MessageSealer {
   }
 }
 
-/** Tries every keyring on every wrapped key, in header order; the first key unwrapped wins. */
-async function unwrapAny(header: MessageHeader, keyrings: readonly Keyring[]): Promise<Uint8Array | undefined> {
+/**
+ * Tries every keyring on every wrapped key, in header order; the first key unwrapped wins (copied
+ * and checked by `takeDataKey`). A keyring that throws (a KMS key disabled, another Region, access
+ * denied) does not stop the search: another wrapped key may open the message, as in the AWS
+ * Encryption SDK. Only when none does is the first such error rethrown, unchanged, so an outage is
+ * never reported as DECRYPT_FAILED.
+ */
+async function unwrapAny(header: MessageHeader, keyrings: readonly Keyring[]): Promise<{ dataKey: Uint8Array; keyringId: string } | undefined> {
+  let failure: { error: unknown } | undefined;
   for (const wrapped of header.wrappedKeys) {
     for (const keyring of keyrings) {
-      const dataKey = await keyring.unwrapDataKey(wrapped, header.context);
-      if (dataKey !== undefined) return dataKey;
+      let dataKey: Uint8Array | undefined;
+      try {
+        dataKey = await keyring.unwrapDataKey(wrapped, header.context);
+      } catch (error) {
+        failure ??= { error };
+        continue;
+      }
+      if (dataKey !== undefined) return { dataKey: takeDataKey(dataKey, keyring, 'unwrapDataKey'), keyringId: wrapped.keyringId };
     }
   }
+  if (failure !== undefined) throw failure.error;
   return undefined;
 }

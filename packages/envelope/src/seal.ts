@@ -3,12 +3,13 @@
  * One-shot sealing and opening of messages held in memory.
  */
 
+import { authenticatedHeader, type AuthenticatedHeader } from './authenticated-header.ts';
 import { assertBytes } from './bytes.ts';
 import { decryptFailed, malformed } from './errors.ts';
 import { FRAME_TAG_LENGTH } from './format/constants.ts';
 import { layoutForBody, layoutForPlaintext } from './format/frames.ts';
 import { parseHeader, type MessageHeader } from './format/header.ts';
-import { assertOpenOptions, createMessageOpener, createMessageSealer, type OpenOptions, type SealOptions } from './message.ts';
+import { assertAcceptedVersion, assertOpenOptions, createMessageOpener, createMessageSealer, type OpenOptions, type SealOptions } from './message.ts';
 
 /**
  * Seals `plaintext` into a self-describing, key-committing message (format in the README).
@@ -49,14 +50,15 @@ export async function seal(plaintext: Uint8Array, options: SealOptions): Promise
 }
 
 /**
- * Opens a sealed message: checks the key commitment, then authenticates every frame (each binds
- * the header as AAD) before returning anything.
+ * Opens a sealed message: checks the key commitment (which, in format version 2, authenticates the
+ * header), then authenticates every frame before returning anything.
  *
  * @returns the plaintext, in a new buffer.
  * @throws TypeError for bad arguments.
  * @throws EnvelopeError `DECRYPT_FAILED` for any authentication failure (wrong keyring, wrong
  *   context, tampering, truncation, reordering); `MALFORMED_MESSAGE`, `UNSUPPORTED_VERSION` or
- *   `UNSUPPORTED_SUITE` for a header that cannot be parsed.
+ *   `UNSUPPORTED_SUITE` for a header that cannot be parsed; `INVALID_DATA_KEY` if a keyring returns
+ *   a data key of the wrong length or all zeros.
  * @example
  * ```ts
  * import { open } from '@strongbox/envelope';
@@ -64,9 +66,35 @@ export async function seal(plaintext: Uint8Array, options: SealOptions): Promise
  * ```
  */
 export async function open(sealed: Uint8Array, options: OpenOptions): Promise<Uint8Array> {
+  return (await openWithHeader(sealed, options)).plaintext;
+}
+
+/** A message opened by `openWithHeader`. */
+export interface OpenedMessage {
+  /** The plaintext, in a new buffer. */
+  readonly plaintext: Uint8Array;
+  /** The header facts, authenticated along with the plaintext. */
+  readonly header: AuthenticatedHeader;
+}
+
+/**
+ * Opens a sealed message like `open`, and returns the authenticated header facts with the
+ * plaintext: the context (check it here when you did not pass `context`), the keyring ids, the
+ * keyring id that opened it, the frame length and the format version.
+ *
+ * @throws as `open`.
+ * @example
+ * ```ts
+ * import { openWithHeader } from '@strongbox/envelope';
+ * const { plaintext, header } = await openWithHeader(sealed, { keyring });
+ * if (header.context.tenant !== 'acme') throw new Error('not for this tenant');
+ * ```
+ */
+export async function openWithHeader(sealed: Uint8Array, options: OpenOptions): Promise<OpenedMessage> {
   assertBytes(sealed, 'sealed');
   assertOpenOptions(options);
   const header = readHeader(sealed);
+  assertAcceptedVersion(header, options);
   const layout = layoutForBody(sealed.length - header.length, header.frameLength);
   // Before any keyring call: a body no sealer could have written is refused without a key.
   if (layout === undefined) throw decryptFailed();
@@ -87,7 +115,7 @@ export async function open(sealed: Uint8Array, options: OpenOptions): Promise<Ui
       }
       offset += plaintextLength + FRAME_TAG_LENGTH;
     }
-    return out;
+    return { plaintext: out, header: authenticatedHeader(header, opener.unwrappedBy) };
   } finally {
     opener.destroy();
   }

@@ -13,6 +13,7 @@ import { nodeBackend } from '../src/backend/node.ts';
 import type { Backend } from '../src/backend/types.ts';
 import { defaultBackend } from '../src/index.ts';
 import { concat, toHex } from './helpers/wycheproof.ts';
+import { defined } from './helpers/defined.ts';
 
 const bytes = (length: number, seed = 1): Uint8Array => Uint8Array.from({ length }, (_, i) => (i * 31 + seed * 17 + 5) & 0xff);
 
@@ -233,7 +234,7 @@ describe('the default backend and the portable entry point', () => {
       /\bimport\s*['"]([^'"]+)['"]/g,
       /\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)/g,
     ];
-    return patterns.flatMap((pattern) => [...code.matchAll(pattern)].map((match) => match[1]!));
+    return patterns.flatMap((pattern) => [...code.matchAll(pattern)].map((match) => defined(match[1])));
   }
 
   /** Follows relative imports and `#` imports (portable `default` condition) from `roots`. */
@@ -247,7 +248,7 @@ describe('the default backend and the portable entry point', () => {
       files.add(path);
       for (const specifier of importSpecifiers(file)) {
         if (specifier.startsWith('.')) pending.push(new URL(specifier, file));
-        else if (specifier.startsWith('#')) pending.push(new URL(manifest.imports[specifier]!.default, packageDir));
+        else if (specifier.startsWith('#')) pending.push(new URL(defined(manifest.imports[specifier]).default, packageDir));
         else external.add(specifier);
       }
     }

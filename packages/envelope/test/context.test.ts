@@ -16,6 +16,7 @@ import {
   type EncryptionContext,
 } from '../src/context.ts';
 import { concat, toHex } from './helpers/wycheproof.ts';
+import { defined, xorAt } from './helpers/defined.ts';
 
 const ascii = (text: string): number[] => [...text].map((char) => char.charCodeAt(0));
 const encodeHex = (context: EncryptionContext | undefined): string => toHex(encodeEncryptionContext(context));
@@ -154,7 +155,7 @@ describe('decodeEncryptionContext', () => {
     fc.assert(
       fc.property(contextArb, fc.nat(), fc.integer({ min: 1, max: 255 }), (context, position, delta) => {
         const mutated = encodeEncryptionContext(context);
-        mutated[position % mutated.length]! ^= delta;
+        xorAt(mutated, position % mutated.length, delta);
         const decoded = decodeEncryptionContext(mutated);
         if (decoded !== undefined) expect(encodeHex(decoded)).toBe(toHex(mutated));
       }),
@@ -201,7 +202,7 @@ describe('decodeEncryptionContext', () => {
     const context = JSON.parse('{"__proto__":"x","constructor":"c","toString":"t","hasOwnProperty":"h"}') as EncryptionContext;
     const encoded = encodeEncryptionContext(context);
     expect(toHex(encoded)).toContain(toHex(concat(Uint8Array.of(0, 9), new TextEncoder().encode('__proto__'))));
-    const decoded = decodeEncryptionContext(encoded)!;
+    const decoded = defined(decodeEncryptionContext(encoded));
     expect(Object.keys(decoded).sort()).toEqual(['__proto__', 'constructor', 'hasOwnProperty', 'toString']);
     expect(Object.getOwnPropertyDescriptor(decoded, '__proto__')?.value).toBe('x');
     expect(Object.getPrototypeOf(decoded)).toBe(Object.prototype);
@@ -257,7 +258,7 @@ describe('normalized contexts and their cached encoding', () => {
     fc.assert(
       fc.property(contextArb, (context) => {
         const bytes = encodeEncryptionContext(context);
-        const decoded = decodeEncryptionContext(bytes)!;
+        const decoded = defined(decodeEncryptionContext(bytes));
         expect(normalizeEncryptionContext(decoded)).toBe(decoded);
         // Cached: the same shared bytes every time, never re-encoded.
         const shared = sharedCanonicalBytes(decoded);
@@ -277,7 +278,7 @@ describe('normalized contexts and their cached encoding', () => {
     fc.assert(
       fc.property(contextArb, contextArb, fc.nat(2), fc.nat(2), (a, b, formA, formB) => {
         const shaped = (context: EncryptionContext, form: number): EncryptionContext =>
-          form === 0 ? context : form === 1 ? normalizeEncryptionContext(context) : decodeEncryptionContext(encodeEncryptionContext(context))!;
+          form === 0 ? context : form === 1 ? normalizeEncryptionContext(context) : defined(decodeEncryptionContext(encodeEncryptionContext(context)));
         const expected = encodeHex(a) === encodeHex(b);
         expect(contextEquals(shaped(a, formA), shaped(b, formB))).toBe(expected);
       }),
@@ -291,5 +292,16 @@ describe('normalized contexts and their cached encoding', () => {
     expect(decoded).toBeDefined();
     expect(() => encodeEncryptionContext(decoded)).toThrow(RangeError);
     expect(() => normalizeEncryptionContext(decoded)).toThrow(RangeError);
+  });
+});
+
+describe('a context whose getter changes its answer', () => {
+  it('is read once per value: the normalized copy and its canonical bytes always agree', () => {
+    let reads = 0;
+    const flipping = Object.defineProperty({}, 'tenant', { enumerable: true, get: () => (reads++ === 0 ? 'acme' : 'evil') }) as Record<string, string>;
+    const normalized = normalizeEncryptionContext(flipping);
+    expect({ ...normalized }).toEqual({ tenant: 'acme' });
+    expect(encodeEncryptionContext(normalized)).toEqual(encodeEncryptionContext({ tenant: 'acme' }));
+    expect(reads).toBe(1);
   });
 });

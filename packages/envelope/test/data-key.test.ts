@@ -11,9 +11,10 @@ import { nobleBackend } from '../src/backend/noble.ts';
 import { nodeBackend } from '../src/backend/node.ts';
 import { DataKey } from '../src/data-key.ts';
 import { toHex } from './helpers/wycheproof.ts';
+import { defined } from './helpers/defined.ts';
 
 /** Distinctive key bytes: 0xde 0xad 0xbe 0xef then a counter, 32 bytes in all. */
-const secret = (): Uint8Array => Uint8Array.from({ length: 32 }, (_, i) => (i < 4 ? [0xde, 0xad, 0xbe, 0xef][i]! : 100 + i));
+const secret = (): Uint8Array => Uint8Array.from({ length: 32 }, (_, i) => (i < 4 ? defined([0xde, 0xad, 0xbe, 0xef][i]) : 100 + i));
 
 /** Ways the secret could appear in text: hex (either case), decimal lists, JSON of a typed array, base64. */
 function renderings(bytes: Uint8Array): string[] {
@@ -158,7 +159,7 @@ describe('DataKey', () => {
 
   it('(control) the same renderings do expose a bare Uint8Array, so the check can fail', () => {
     const leaky = textViews(secret());
-    const leaked = (view: string): boolean => renderings(secret()).some((needle) => leaky[view]!.includes(needle));
+    const leaked = (view: string): boolean => renderings(secret()).some((needle) => defined(leaky[view]).includes(needle));
     for (const view of ['String', 'template', 'JSON.stringify', 'inspect', 'format', 'console']) expect(leaked(view), view).toBe(true);
   });
 

@@ -7,6 +7,7 @@ import { encodeHeaderFields, parseHeader, type HeaderFields } from '../src/forma
 import { readHeader, seal } from '../src/seal.ts';
 import { OpenEngine } from '../src/stream/open-engine.ts';
 import { concat, paddedKeyring, pattern, testKeyring, thrown, utf8 } from './helpers/messages.ts';
+import { defined } from './helpers/defined.ts';
 
 const u16 = (n: number): Uint8Array => Uint8Array.of(n >> 8, n & 0xff);
 const u32 = (n: number): Uint8Array => Uint8Array.of(n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff);
@@ -26,6 +27,7 @@ function expectParseError(prefix: Uint8Array, code: EnvelopeErrorCode, pattern?:
 }
 
 const fieldsArbitrary: fc.Arbitrary<HeaderFields> = fc.record({
+  version: fc.constantFrom(1 as const, 2 as const),
   suite: fc.constant(1),
   messageId: fc.uint8Array({ minLength: 32, maxLength: 32 }),
   contextBytes: fc
@@ -50,7 +52,7 @@ describe('header codec', () => {
         const parsed = parseHeader(concat(encoded, body));
         if (!('header' in parsed)) throw new Error('expected a complete header');
         const { header } = parsed;
-        expect(header.version).toBe(1);
+        expect(header.version).toBe(fields.version);
         expect(header.suite).toBe(fields.suite);
         expect(header.messageId).toEqual(fields.messageId);
         expect(encodeEncryptionContext(header.context)).toEqual(fields.contextBytes);
@@ -88,8 +90,8 @@ describe('header codec', () => {
     const header = readHeader(sealed);
     const contextBytes = encodeEncryptionContext({ k: 'v' });
     const expected = concat(
-      Uint8Array.of(0x01, 0x00, 0x01), header.messageId, u16(contextBytes.length), contextBytes,
-      Uint8Array.of(1), u16(2), utf8('kr'), u16(40), header.wrappedKeys[0]!.ciphertext,
+      Uint8Array.of(0x02, 0x00, 0x01), header.messageId, u16(contextBytes.length), contextBytes,
+      Uint8Array.of(1), u16(2), utf8('kr'), u16(40), defined(header.wrappedKeys[0]).ciphertext,
       Uint8Array.of(0x00, 0x01, 0x02, 0x03), header.commitment,
     );
     expect(sealed.subarray(0, header.length)).toEqual(expected);
@@ -97,7 +99,7 @@ describe('header codec', () => {
   });
 
   it('refuses to encode counts and lengths outside the format maxima (RangeError)', () => {
-    const base = { suite: 1, messageId: new Uint8Array(32), contextBytes: EMPTY_CONTEXT, frameLength: 16, commitment: new Uint8Array(32) };
+    const base = { version: 2 as const, suite: 1, messageId: new Uint8Array(32), contextBytes: EMPTY_CONTEXT, frameLength: 16, commitment: new Uint8Array(32) };
     const key = (keyringId: string, length: number) => ({ keyringId, ciphertext: new Uint8Array(length) });
     const bad = [
       [],
@@ -115,7 +117,7 @@ describe('header codec', () => {
 
 describe('encodeHeaderFields argument types', () => {
   it('a wrapped key that is not a Uint8Array is a TypeError (wrong type), a keyring id that is not a string too', () => {
-    const base = { suite: 1, messageId: new Uint8Array(32), contextBytes: EMPTY_CONTEXT, frameLength: 16, commitment: new Uint8Array(32) };
+    const base = { version: 2 as const, suite: 1, messageId: new Uint8Array(32), contextBytes: EMPTY_CONTEXT, frameLength: 16, commitment: new Uint8Array(32) };
     for (const ciphertext of [[1, 2], 'ab', null, undefined, new ArrayBuffer(2), new Uint16Array(1), { length: 2 }]) {
       expect(() => encodeHeaderFields({ ...base, wrappedKeys: [{ keyringId: 'k', ciphertext: ciphertext as never }] })).toThrow(TypeError);
     }
@@ -127,7 +129,7 @@ describe('encodeHeaderFields argument types', () => {
 
 describe('hostile headers are rejected as soon as the bad field is read', () => {
   it('an unknown version or suite is reported from the first bytes', () => {
-    for (const version of [0x00, 0x02, 0x80, 0xff]) expectParseError(Uint8Array.of(version), 'UNSUPPORTED_VERSION');
+    for (const version of [0x00, 0x03, 0x80, 0xff]) expectParseError(Uint8Array.of(version), 'UNSUPPORTED_VERSION');
     for (const suite of [0x0000, 0x0002, 0x0100, 0xffff]) expectParseError(concat(Uint8Array.of(1), u16(suite)), 'UNSUPPORTED_SUITE');
   });
 

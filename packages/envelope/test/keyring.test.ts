@@ -6,6 +6,7 @@ import type { Keyring, WrappedDataKey } from '../src/keyring.ts';
 import { RawAesKeyring } from '../src/raw-aes-keyring.ts';
 import { open, readHeader, seal } from '../src/seal.ts';
 import { flipBit, hex, nobleBackend, nodeBackend, paddedKeyring, pattern, testKey, testKeyring } from './helpers/messages.ts';
+import { defined } from './helpers/defined.ts';
 
 const dataKey = testKey(0x40);
 const context = { tenant: 'acme', purpose: 'keyring' };
@@ -142,7 +143,7 @@ describe('several keyrings', () => {
     const sealed = await seal(plaintext, { keyring: rings, context, frameLength: 16 });
     expect(readHeader(sealed).wrappedKeys.map((k) => k.keyringId)).toEqual(['raw-aes:one', 'raw-aes:two', 'raw-aes:three']);
     for (const ring of rings) expect(await open(sealed, { keyring: ring, context })).toEqual(plaintext);
-    expect(await open(sealed, { keyring: [testKeyring('other', 9), rings[2]!], context })).toEqual(plaintext);
+    expect(await open(sealed, { keyring: [testKeyring('other', 9), defined(rings[2])], context })).toEqual(plaintext);
     await expectDecryptFailed(open(sealed, { keyring: [testKeyring('one', 9), testKeyring('two', 8)], context }));
   });
 
@@ -150,14 +151,14 @@ describe('several keyrings', () => {
     const rings = Array.from({ length: 17 }, (_, i) => testKeyring(`k${i}`, i));
     const sealed = await seal(pattern(5), { keyring: rings.slice(0, 16) });
     expect(readHeader(sealed).wrappedKeys).toHaveLength(16);
-    expect(await open(sealed, { keyring: rings[15]! })).toEqual(pattern(5));
+    expect(await open(sealed, { keyring: defined(rings[15]) })).toEqual(pattern(5));
     await expect(seal(pattern(5), { keyring: rings })).rejects.toThrow(RangeError);
   });
 
   it('refuses a 17th keyring before calling any keyring (each wrap may be a KMS call)', async () => {
     const spies = Array.from({ length: 17 }, (_, i) => spy(testKeyring(`k${i}`, i)));
     let generated = 0;
-    const generator: Keyring = { ...spies[0]!, generateDataKey: async () => (generated++, Promise.reject(new Error('not reached'))) };
+    const generator: Keyring = { ...defined(spies[0]), generateDataKey: async () => (generated++, Promise.reject(new Error('not reached'))) };
     await expect(seal(pattern(5), { keyring: spies })).rejects.toThrow(RangeError);
     await expect(seal(pattern(5), { keyring: [generator, ...spies.slice(1)] })).rejects.toThrow(/at most 16 keyrings/);
     expect(spies.flatMap((s) => s.calls)).toEqual([]);
@@ -200,7 +201,7 @@ describe('several keyrings', () => {
     expect(contexts).toEqual([{ a: '1', b: '2' }]);
     expect(second.keys).toEqual([hex(testKey(0x77))]);
     expect(readHeader(sealed).wrappedKeys.map((k) => k.keyringId)).toEqual(['gen', 'raw-aes:second']);
-    expect(generated[0]).toEqual(new Uint8Array(32)); // the caller took ownership and wiped it
+    expect(generated[0]).toEqual(new Uint8Array(32)); // copied, then the handed-over buffer wiped
     expect(await open(sealed, { keyring: second })).toEqual(pattern(40));
     expect(await open(sealed, { keyring: generator })).toEqual(pattern(40));
 
@@ -212,13 +213,27 @@ describe('several keyrings', () => {
 });
 
 describe('keyring failures', () => {
-  it('an exception from unwrapDataKey propagates unchanged from open, never as DECRYPT_FAILED', async () => {
+  it('an exception from unwrapDataKey propagates unchanged from open when no keyring opens the message, never as DECRYPT_FAILED', async () => {
     const sealed = await seal(pattern(20), { keyring: testKeyring('good') });
     const outage = new Error('KMS unreachable');
+    const later = new Error('second outage');
     const throwing: Keyring = { wrapDataKey: () => Promise.reject(outage), unwrapDataKey: () => Promise.reject(outage) };
+    const throwingLater: Keyring = { wrapDataKey: () => Promise.reject(later), unwrapDataKey: () => Promise.reject(later) };
     await expect(open(sealed, { keyring: throwing })).rejects.toBe(outage);
-    await expect(open(sealed, { keyring: [throwing, testKeyring('good')] })).rejects.toBe(outage);
+    // None opens: the first error, unchanged.
+    await expect(open(sealed, { keyring: [throwing, throwingLater, testKeyring('other', 9)] })).rejects.toBe(outage);
+    // One keyring failing does not stop another from opening (as the AWS Encryption SDK does).
+    expect(await open(sealed, { keyring: [throwing, testKeyring('good')] })).toEqual(pattern(20));
     expect(await open(sealed, { keyring: [testKeyring('good'), throwing] })).toEqual(pattern(20));
+  });
+
+  it('one wrapped key whose keyring fails does not stop another wrapped key from opening the message', async () => {
+    const outage = new Error('key disabled');
+    const good = testKeyring('second');
+    const failing: Keyring = { ...paddedKeyring('first'), unwrapDataKey: () => Promise.reject(outage) };
+    const sealed = await seal(pattern(9), { keyring: [paddedKeyring('first'), good] });
+    expect(readHeader(sealed).wrappedKeys.map((k) => k.keyringId)).toEqual(['first', 'raw-aes:second']);
+    expect(await open(sealed, { keyring: [failing, good] })).toEqual(pattern(9));
   });
 
   it('an exception from wrapDataKey or generateDataKey propagates unchanged from seal', async () => {
@@ -232,25 +247,88 @@ describe('keyring failures', () => {
 
   it('wipes the data key it drew when the first keyring fails to wrap it', async () => {
     const drawn: Uint8Array[] = [];
-    const backend: Backend = { ...nodeBackend, randomBytes: (n) => (drawn.push(nodeBackend.randomBytes(n)), drawn.at(-1)!) };
+    const backend: Backend = { ...nodeBackend, randomBytes: (n) => (drawn.push(nodeBackend.randomBytes(n)), defined(drawn.at(-1))) };
     const outage = new Error('down');
     const wrapFails: Keyring = { wrapDataKey: () => Promise.reject(outage), unwrapDataKey: async () => undefined };
     await expect(seal(pattern(1), { keyring: wrapFails, backend })).rejects.toBe(outage);
-    expect(drawn.map((key) => key.length)).toEqual([32]);
-    expect(drawn[0]).toEqual(new Uint8Array(32));
+    // One system draw holds the data key and the message id; all of it is wiped.
+    expect(drawn.map((key) => key.length)).toEqual([64]);
+    expect(drawn[0]).toEqual(new Uint8Array(64));
   });
 
-  it('a key of the wrong length from unwrapDataKey is DECRYPT_FAILED, and that buffer is wiped', async () => {
+  it('a key of the wrong length or of all zeros from unwrapDataKey is INVALID_DATA_KEY; a shared buffer is left alone, a handed-over one wiped', async () => {
     const sealed = await seal(pattern(20), { keyring: testKeyring() });
-    for (const length of [0, 1, 16, 31, 33, 64]) {
-      const returned = new Uint8Array(length).fill(0x5a);
-      const bad: Keyring = { wrapDataKey: () => Promise.reject(new Error('unused')), unwrapDataKey: async () => returned };
-      await expectDecryptFailed(open(sealed, { keyring: bad }));
-      expect(returned.every((b) => b === 0)).toBe(true);
+    const cases = [0, 1, 16, 31, 33, 64].map((length) => new Uint8Array(length).fill(0x5a)).concat([new Uint8Array(32)]);
+    for (const returned of cases) {
+      const handedOver = returned.slice();
+      const owner: Keyring = { wrapDataKey: () => Promise.reject(new Error('unused')), unwrapDataKey: async () => handedOver };
+      expect((await open(sealed, { keyring: owner }).then(() => undefined, (e: unknown) => e) as EnvelopeError).code).toBe('INVALID_DATA_KEY');
+      expect(handedOver.every((b) => b === 0)).toBe(true);
+      const before = returned.slice();
+      const bad: Keyring = { wrapDataKey: () => Promise.reject(new Error('unused')), unwrapDataKey: async () => returned, sharesDataKeys: true };
+      const error = await open(sealed, { keyring: bad }).then(() => undefined, (e: unknown) => e);
+      expect(error).toBeInstanceOf(EnvelopeError);
+      expect((error as EnvelopeError).code).toBe('INVALID_DATA_KEY');
+      expect((error as EnvelopeError).message).toMatch(returned.length === 32 ? /all-zero/ : new RegExp(`${returned.length} bytes`));
+      expect(returned).toEqual(before);
     }
   });
 
-  it('takes ownership of an unwrapped key and wipes it after a successful open', async () => {
+  it('a generating keyring that returns an all-zero or short key makes seal fail with INVALID_DATA_KEY before anything is sealed', async () => {
+    for (const dataKey of [new Uint8Array(32), new Uint8Array(16).fill(1)]) {
+      const inner = testKeyring('inner');
+      const generator: Keyring = {
+        wrapDataKey: (key, ctx) => inner.wrapDataKey(key, ctx),
+        unwrapDataKey: (wrapped, ctx) => inner.unwrapDataKey(wrapped, ctx),
+        generateDataKey: async (_length, ctx) => ({ dataKey, wrapped: await inner.wrapDataKey(new Uint8Array(32).fill(1), ctx) }),
+      };
+      const error = await seal(pattern(3), { keyring: generator }).then(() => undefined, (e: unknown) => e);
+      expect((error as EnvelopeError).code).toBe('INVALID_DATA_KEY');
+    }
+  });
+
+  it('a naive cache handing out one shared buffer never yields a message under a zeroed key: the next seal is INVALID_DATA_KEY', async () => {
+    // The reviewer's finding: the core wiped whatever a keyring returned, so a cache's shared buffer
+    // became all zeros after the first seal and the next message was sealed under a zero key.
+    const inner = testKeyring('naive');
+    const cached = testKey(0x32);
+    const cachedWrapped = await inner.wrapDataKey(cached, {});
+    const naive: Keyring = {
+      wrapDataKey: (key, ctx) => inner.wrapDataKey(key, ctx),
+      unwrapDataKey: async () => cached,
+      generateDataKey: async () => ({ dataKey: cached, wrapped: cachedWrapped }),
+    };
+    const first = await seal(pattern(10, 1), { keyring: naive });
+    expect(readHeader(first).wrappedKeys).toHaveLength(1);
+    const error = await seal(pattern(10, 2), { keyring: naive }).then(() => undefined, (e: unknown) => e);
+    expect((error as EnvelopeError).code).toBe('INVALID_DATA_KEY');
+  });
+
+  it('a cache that declares sharesDataKeys keeps its shared buffer intact across seals and opens', async () => {
+    const inner = testKeyring('cache');
+    const cached = testKey(0x31);
+    const cachedWrapped = await inner.wrapDataKey(cached, {});
+    const caching: Keyring = {
+      wrapDataKey: (key, ctx) => inner.wrapDataKey(key, ctx),
+      unwrapDataKey: async () => cached,
+      generateDataKey: async () => ({ dataKey: cached, wrapped: cachedWrapped }),
+      sharesDataKeys: true,
+    };
+    const first = await seal(pattern(10, 1), { keyring: caching });
+    const second = await seal(pattern(10, 2), { keyring: caching });
+    expect(cached).toEqual(testKey(0x31));
+    expect(await open(first, { keyring: caching })).toEqual(pattern(10, 1));
+    expect(await open(second, { keyring: caching })).toEqual(pattern(10, 2));
+    expect(cached).toEqual(testKey(0x31));
+    // Neither message opens under the all-zero key the old behaviour would have used.
+    const zero: Keyring = { wrapDataKey: () => Promise.reject(new Error('unused')), unwrapDataKey: async () => new Uint8Array(32) };
+    for (const sealed of [first, second]) {
+      const error = await open(sealed, { keyring: zero }).then(() => undefined, (e: unknown) => e);
+      expect((error as EnvelopeError).code).toBe('INVALID_DATA_KEY');
+    }
+  });
+
+  it('takes over an unwrapped key: copies it, then wipes the keyring\'s buffer after a successful open', async () => {
     const good = testKeyring();
     const sealed = await seal(pattern(20), { keyring: good, context });
     const handedOut: Uint8Array[] = [];

@@ -7,6 +7,7 @@ import type { Keyring } from '../src/keyring.ts';
 import { createOpenTransform, createSealTransform, nodeBackend } from '../src/node.ts';
 import { open, seal } from '../src/seal.ts';
 import { chunksOf, concat, cutAt, flipBit, gatedKeyring, joinFrames, keyRecordingBackend, pattern, splitFrames, testKeyring } from './helpers/messages.ts';
+import { defined } from './helpers/defined.ts';
 
 const keyring = testKeyring('node-stream');
 const context = { adapter: 'node' };
@@ -74,7 +75,7 @@ describe('Node.js stream adapters', () => {
   it('a tampered frame makes the pipeline reject with DECRYPT_FAILED, after only authenticated frames', async () => {
     const plaintext = pattern(100);
     const { header, frames } = splitFrames(await seal(plaintext, { keyring, frameLength: 16 }));
-    frames[3] = flipBit(frames[3]!, 40);
+    frames[3] = flipBit(defined(frames[3]), 40);
     const { output, error } = await through(chunksOf(joinFrames(header, frames), 1), createOpenTransform({ keyring }));
     expect(error).toBeInstanceOf(EnvelopeError);
     expect((error as EnvelopeError).code).toBe('DECRYPT_FAILED');

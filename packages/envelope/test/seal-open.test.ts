@@ -5,6 +5,7 @@ import { DEFAULT_FRAME_LENGTH, FRAME_TAG_LENGTH } from '../src/format/constants.
 import { open, readHeader, seal } from '../src/seal.ts';
 import type { Keyring } from '../src/keyring.ts';
 import { BACKENDS, concat, expectBytes, nobleBackend, nodeBackend, pattern, splitFrames, testKeyring, utf8 } from './helpers/messages.ts';
+import { defined } from './helpers/defined.ts';
 
 const context = { purpose: 'round-trip', tenant: 'acme' };
 
@@ -58,7 +59,7 @@ describe('seal then open round trips', () => {
       const { frames } = splitFrames(await seal(pattern(size), { keyring, frameLength: 16 }));
       expect(frames.length).toBe(Math.floor(size / 16) + 1);
       expect(frames.slice(0, -1).every((frame) => frame.length === 16 + FRAME_TAG_LENGTH)).toBe(true);
-      expect(frames.at(-1)!.length).toBe((size % 16) + FRAME_TAG_LENGTH);
+      expect(defined(frames.at(-1)).length).toBe((size % 16) + FRAME_TAG_LENGTH);
     }
   });
 

@@ -11,6 +11,7 @@ import { createOpenStream, createSealStream } from '../src/stream/web.ts';
 import {
   chunksOf, concat, cutAt, flipBit, gatedKeyring, joinFrames, nobleBackend, pattern, pipeAll, runTransform, splitFrames, testKeyring, keyRecordingBackend,
 } from './helpers/messages.ts';
+import { defined } from './helpers/defined.ts';
 
 const keyring = testKeyring('stream');
 const context = { stream: 'yes' };
@@ -200,7 +201,7 @@ describe('engines hold at most one frame (structural memory bound)', () => {
           expect(buffered).toBeLessThan(F);
         }
         const last = engine.end();
-        const final = last.at(-1)!;
+        const final = defined(last.at(-1));
         expect(final.length).toBe((written % F) + 16);
         expect(() => engine.write(new Uint8Array(1))).toThrow(/already finished/);
       }),
@@ -247,9 +248,9 @@ describe('cancellation', () => {
     void writer.write(sealed.subarray(0, headerLength + 16 + 16 + 1));
     await reader.read();
     expect(backend.prepared).toHaveLength(1);
-    expect(backend.prepared[0]!.destroyed).toBe(false);
+    expect(defined(backend.prepared[0]).destroyed).toBe(false);
     await reader.cancel('consumer went away');
-    expect(backend.prepared[0]!.destroyed).toBe(true);
+    expect(defined(backend.prepared[0]).destroyed).toBe(true);
   });
 
   it('aborting the writable side of a seal stream destroys its frame key and errors the readable side', async () => {
@@ -261,9 +262,9 @@ describe('cancellation', () => {
     void writer.write(new Uint8Array(40));
     await reader.read();
     expect(backend.prepared).toHaveLength(1);
-    expect(backend.prepared[0]!.destroyed).toBe(false);
+    expect(defined(backend.prepared[0]).destroyed).toBe(false);
     await writer.abort('producer failed');
-    expect(backend.prepared[0]!.destroyed).toBe(true);
+    expect(defined(backend.prepared[0]).destroyed).toBe(true);
     await expect(reader.read()).rejects.toBe('producer failed');
   });
 });
@@ -283,7 +284,7 @@ describe('aborting while a keyring works', () => {
     keyring.release();
     await expect(writing).rejects.toThrow(/aborted/);
     expect(backend.prepared).toHaveLength(1);
-    expect(backend.prepared[0]!.destroyed).toBe(true);
+    expect(defined(backend.prepared[0]).destroyed).toBe(true);
     await expect(engine.write(new Uint8Array(1))).rejects.toThrow(/already finished/);
   });
 
@@ -326,12 +327,12 @@ describe('whole sealed frames are opened on arrival', () => {
         expect(await engine.write(header)).toEqual([]);
         for (let i = 0; i < frames.length - 1; i++) {
           // Byte by byte: nothing until the frame's last byte, then exactly that frame.
-          const frame = frames[i]!;
+          const frame = defined(frames[i]);
           for (let b = 0; b < frame.length - 1; b++) expect(await engine.write(frame.subarray(b, b + 1))).toEqual([]);
           expect(await engine.write(frame.subarray(frame.length - 1))).toEqual([plaintext.subarray(i * F, (i + 1) * F)]);
         }
         // The final frame is shorter than F + 16, so only end() can tell it is complete.
-        expect(await engine.write(frames.at(-1)!)).toEqual([]);
+        expect(await engine.write(defined(frames.at(-1)))).toEqual([]);
         expect(concat(...engine.end())).toEqual(plaintext.subarray((frames.length - 1) * F));
       }),
       { numRuns: 60 },

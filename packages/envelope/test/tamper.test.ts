@@ -5,6 +5,7 @@ import type { Keyring } from '../src/keyring.ts';
 import { open, readHeader, seal } from '../src/seal.ts';
 import { OpenEngine } from '../src/stream/open-engine.ts';
 import { concat, countingBackend, fixedKeyKeyring, flipBit, joinFrames, paddedKeyring, pattern, splitFrames, testKey, testKeyring } from './helpers/messages.ts';
+import { defined } from './helpers/defined.ts';
 
 const F = 16;
 const context = { purpose: 'tamper', tenant: 'acme' };
@@ -43,8 +44,8 @@ beforeAll(async () => {
 function regions(): { name: string; start: number; end: number; codes: EnvelopeErrorCode[] }[] {
   const header = readHeader(sealed);
   const contextLength = encodeEncryptionContext(context).length;
-  const idLength = header.wrappedKeys[0]!.keyringId.length;
-  const wrappedLength = header.wrappedKeys[0]!.ciphertext.length;
+  const idLength = defined(header.wrappedKeys[0]).keyringId.length;
+  const wrappedLength = defined(header.wrappedKeys[0]).ciphertext.length;
   const any: EnvelopeErrorCode[] = ['DECRYPT_FAILED', 'MALFORMED_MESSAGE', 'UNSUPPORTED_VERSION', 'UNSUPPORTED_SUITE'];
   const auth: EnvelopeErrorCode[] = ['DECRYPT_FAILED'];
   const list: [string, number, EnvelopeErrorCode[]][] = [
@@ -64,8 +65,8 @@ function regions(): { name: string; start: number; end: number; codes: EnvelopeE
   ];
   let start = 0;
   const out = list.map(([name, size, codes]) => ({ name, start, end: (start += size), codes }));
-  expect(out.at(-2)!.end).toBe(header.length);
-  expect(out.at(-1)!.end).toBe(sealed.length);
+  expect(defined(out.at(-2)).end).toBe(header.length);
+  expect(defined(out.at(-1)).end).toBe(sealed.length);
   return out;
 }
 
@@ -109,15 +110,15 @@ describe('truncation and extension', () => {
     const { header, frames } = splitFrames(sealed);
     for (let kept = 0; kept < frames.length; kept++) await expectDecryptFailed(openIt(joinFrames(header, frames.slice(0, kept))));
     const exact = splitFrames(await seal(pattern(2 * F), { keyring, frameLength: F }));
-    expect(exact.frames.at(-1)!.length).toBe(16);
+    expect(defined(exact.frames.at(-1)).length).toBe(16);
     await expectDecryptFailed(openIt(joinFrames(exact.header, exact.frames.slice(0, -1))));
   });
 
   it('appending bytes or whole frames fails', async () => {
     for (const extra of [1, 15, 16, 17, F + 16]) await expectDecryptFailed(openIt(concat(sealed, new Uint8Array(extra))));
     const { header, frames } = splitFrames(sealed);
-    await expectDecryptFailed(openIt(joinFrames(header, [...frames, frames.at(-1)!])));
-    await expectDecryptFailed(openIt(joinFrames(header, [...frames, frames[0]!])));
+    await expectDecryptFailed(openIt(joinFrames(header, [...frames, defined(frames.at(-1))])));
+    await expectDecryptFailed(openIt(joinFrames(header, [...frames, defined(frames[0])])));
   });
 });
 
@@ -142,7 +143,7 @@ describe('frame surgery', () => {
     const { header, frames } = splitFrames(sealed);
     const other = splitFrames(await seal(pattern(3 * F + 5, 9), { keyring, context, frameLength: F }));
     for (let i = 0; i < frames.length; i++) {
-      const spliced = frames.map((frame, j) => (j === i ? other.frames[i]! : frame));
+      const spliced = frames.map((frame, j) => (j === i ? defined(other.frames[i]) : frame));
       await expectDecryptFailed(openIt(joinFrames(header, spliced)));
     }
     await expectDecryptFailed(openIt(joinFrames(other.header, frames)));
@@ -151,7 +152,7 @@ describe('frame surgery', () => {
     const a = splitFrames(await seal(plaintext, { keyring: reused, frameLength: F }));
     const b = splitFrames(await seal(plaintext, { keyring: reused, frameLength: F }));
     expect(await open(joinFrames(a.header, a.frames), { keyring: reused })).toEqual(plaintext);
-    await expectDecryptFailed(open(joinFrames(a.header, [b.frames[0]!, ...a.frames.slice(1)]), { keyring: reused }));
+    await expectDecryptFailed(open(joinFrames(a.header, [defined(b.frames[0]), ...a.frames.slice(1)]), { keyring: reused }));
     await expectDecryptFailed(open(joinFrames(a.header, b.frames), { keyring: reused }));
   });
 
@@ -209,7 +210,7 @@ describe('wrong keys and contexts', () => {
     ]);
     expect(failures.map((e) => e.code)).toEqual(Array(6).fill('DECRYPT_FAILED'));
     expect(new Set(failures.map((e) => e.message)).size).toBe(1);
-    expect(failures[0]!.message).toBe('unable to open the sealed message');
+    expect(defined(failures[0]).message).toBe('unable to open the sealed message');
   });
 });
 

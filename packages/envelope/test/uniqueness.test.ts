@@ -6,6 +6,7 @@ import { frameNonce } from '../src/format/frames.ts';
 import { createMessageOpener } from '../src/message.ts';
 import { readHeader, seal } from '../src/seal.ts';
 import { describeNonce, fixedKeyKeyring, hex, nodeBackend, pattern, testKey, testKeyring } from './helpers/messages.ts';
+import { defined } from './helpers/defined.ts';
 
 const SEALS = 2000;
 
@@ -49,7 +50,7 @@ describe('randomness across many seals', () => {
       const sealed = await seal(plaintext, { keyring, frameLength: 16 });
       const header = readHeader(sealed);
       ids.add(hex(header.messageId));
-      wrapNonces.add(hex(header.wrappedKeys[0]!.ciphertext.subarray(0, 12)));
+      wrapNonces.add(hex(defined(header.wrappedKeys[0]).ciphertext.subarray(0, 12)));
       outputs.add(hex(sealed));
     }
     expect(ids.size).toBe(SEALS);

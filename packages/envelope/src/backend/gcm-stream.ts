@@ -13,7 +13,7 @@ import { unsafe } from '@noble/ciphers/aes.js';
 import { GHASH } from '@noble/ciphers/_polyval.js';
 import { aligned, assertGcmParameters, BLOCK, hashSubkey, lengthsBlock, setJ0From96BitNonce, ZERO_BLOCK } from './gcm-parts.ts';
 import { GCM_MAX_PLAINTEXT_BYTES, GCM_TAG_LENGTH, type GcmEncryptor, type GcmUnverifiedDecryptor } from './types.ts';
-import { assertBytes, equalBytes, wipe } from '../bytes.ts';
+import { assertBytes, byteAt, equalBytes, wipe } from '../bytes.ts';
 
 /**
  * One direction of an incremental GCM computation. Encryption and decryption differ only in which
@@ -66,7 +66,7 @@ class GcmState {
     let i = 0;
     // Finish the keystream block a previous chunk started.
     while (this.#keystreamOffset < BLOCK && i < input.length) {
-      out[i] = input[i] ^ this.#keystream[this.#keystreamOffset++];
+      out[i] = byteAt(input, i) ^ byteAt(this.#keystream, this.#keystreamOffset++);
       i++;
     }
     const wholeBlocks = Math.floor((input.length - i) / BLOCK) * BLOCK;
@@ -82,7 +82,7 @@ class GcmState {
       unsafe.ctr32(this.#xk, false, this.#counter, ZERO_BLOCK, this.#keystream);
       this.#keystreamOffset = 0;
       while (i < input.length) {
-        out[i] = input[i] ^ this.#keystream[this.#keystreamOffset++];
+        out[i] = byteAt(input, i) ^ byteAt(this.#keystream, this.#keystreamOffset++);
         i++;
       }
     }
@@ -97,7 +97,7 @@ class GcmState {
     if (this.#pendingLength > 0) this.#ghash.update(this.#pending.subarray(0, this.#pendingLength));
     this.#ghash.update(lengthsBlock(this.#aadLength, this.#dataLength));
     const tag = this.#ghash.digest();
-    for (let j = 0; j < BLOCK; j++) tag[j] ^= this.#tagMask[j];
+    for (let j = 0; j < BLOCK; j++) tag[j] = byteAt(tag, j) ^ byteAt(this.#tagMask, j);
     wipe(this.#counter, this.#tagMask, this.#keystream, this.#pending);
     this.#xk.fill(0);
     return tag;

@@ -14,7 +14,7 @@
 
 import { unsafe } from '@noble/ciphers/aes.js';
 import { GHASH } from '@noble/ciphers/_polyval.js';
-import { assertBytes, copyBytes, equalBytes, wipe } from '../bytes.ts';
+import { assertBytes, byteAt, copyBytes, equalBytes, wipe } from '../bytes.ts';
 import { aligned, assertGcmParameters, BLOCK, hashSubkey, lengthsBlock, setJ0From96BitNonce, ZERO_BLOCK } from './gcm-parts.ts';
 import { assertOutput, GCM_TAG_LENGTH, type Backend, type PreparedAesGcm } from './types.ts';
 
@@ -67,7 +67,7 @@ export function prepareNobleGcm(key: Uint8Array, expectedLength: number, fallbac
     ghash.update(lengthsBlock(aad?.length ?? 0, ciphertext.length));
     const out = new Uint8Array(BLOCK);
     ghash.digestInto(out);
-    for (let i = 0; i < BLOCK; i++) out[i]! ^= tagMask[i]!;
+    for (let i = 0; i < BLOCK; i++) out[i] = byteAt(out, i) ^ byteAt(tagMask, i);
     return out;
   }
 

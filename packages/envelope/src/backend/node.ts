@@ -21,7 +21,6 @@ import { createCipheriv, createDecipheriv, createHmac, randomFillSync, type Ciph
 import { assertGcmParameters } from './gcm-parts.ts';
 import { createGcmEncryptor, createGcmUnverifiedDecryptor } from './gcm-stream.ts';
 import { nobleBackend } from './noble.ts';
-import { RandomPool } from './random-pool.ts';
 import { assertOutput, GCM_TAG_LENGTH, HKDF_SHA256_MAX_LENGTH, type Backend, type GcmEncryptor, type GcmUnverifiedDecryptor, type PreparedAesGcm } from './types.ts';
 import { assertBytes, assertInteger, copyBytes } from '../bytes.ts';
 
@@ -33,12 +32,6 @@ const SHA256_LENGTH = 32;
  */
 const OPENSSL_GCM_MAX_NONCE = 128;
 
-/**
- * `randomFillSync` costs about 1.5 µs per call whatever its size, and a small seal needs three
- * draws (data key, message id, wrap nonce): pooling the CSPRNG output took a quarter of the 1 KiB
- * seal time off in profiles.
- */
-const randomPool = new RandomPool((buffer) => randomFillSync(buffer));
 
 /** The accelerated backend (see the module documentation). */
 export const nodeBackend: Backend = Object.freeze({
@@ -46,7 +39,13 @@ export const nodeBackend: Backend = Object.freeze({
 
   randomBytes(length: number): Uint8Array {
     assertInteger(length, 0, 2 ** 16, 'length');
-    return randomPool.take(length);
+    // Straight from OpenSSL's CSPRNG on every call, never from a buffer kept in JavaScript memory:
+    // a Node.js startup snapshot (or any clone of the heap) would carry such a buffer into every
+    // process started from it, repeating data keys, message ids and wrap nonces. OpenSSL's state is
+    // not part of a V8 snapshot and is reseeded per process (and on fork).
+    const out = new Uint8Array(length);
+    randomFillSync(out);
+    return out;
   },
 
   allocate(length: number): Uint8Array {

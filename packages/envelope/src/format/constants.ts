@@ -1,17 +1,27 @@
 /**
  * @module
- * Constants and hard limits of the sealed-message format, version 1. The package README documents
+ * Constants and hard limits of the sealed-message format, versions 1 and 2. The package README documents
  * the format byte by byte; every maximum here is checked before anything is allocated from a length
  * read off the wire.
  */
 
-/** First byte of every sealed message of this format. */
-export const FORMAT_VERSION = 0x01;
+/** Version 1: every frame's AAD is the whole header (read, and written only on request). */
+export const FORMAT_VERSION_1 = 0x01;
+/**
+ * Version 2: the header is bound once, into the key derivation and the key commitment; frames have
+ * an empty AAD, so per-frame work no longer grows with the header. Written by default.
+ */
+export const FORMAT_VERSION_2 = 0x02;
+/** The version `seal` and the sealing streams write by default (the first byte of the message). */
+export const FORMAT_VERSION: number = FORMAT_VERSION_2;
+/** Every version this library opens. */
+export type FormatVersion = typeof FORMAT_VERSION_1 | typeof FORMAT_VERSION_2;
 
 /**
  * Suite 0x0001: 256-bit data key; HKDF-Expand-SHA-256 from the data key (the message id in `info`;
  * no Extract step, see `derive.ts`) derives the frame key and the 32-byte key commitment; frames
- * are AES-256-GCM with 16-byte tags and the header as AAD.
+ * are AES-256-GCM with 16-byte tags (AAD: the header in version 1, nothing in version 2, whose
+ * header is bound by the derivation itself).
  */
 export const SUITE_AES256_GCM_HKDF_SHA256_COMMIT = 0x0001;
 

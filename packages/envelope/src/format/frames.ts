@@ -13,9 +13,9 @@
  * ```
  *
  * Nonce (12 bytes) = `u32 kind ‖ u64 frame index`, kind 0 for regular frames and 1 for the final
- * frame; AAD = the header bytes. Binding the index and the final mark into the nonce makes
- * reordered, duplicated, dropped or appended frames, and truncation at a frame boundary, fail their
- * tags; binding the header as AAD makes every frame authenticate the header.
+ * frame. AAD: none in version 2 (the frame key is derived over the whole header), the header bytes
+ * in version 1. Binding the index and the final mark into the nonce makes reordered, duplicated,
+ * dropped or appended frames, and truncation at a frame boundary, fail their tags.
  */
 
 import { assertInteger, writeU32 } from '../bytes.ts';

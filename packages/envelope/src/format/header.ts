@@ -1,17 +1,20 @@
 /**
  * @module
- * Header codec of the sealed-message format, version 1 (documented byte by byte in the README):
+ * Header codec of the sealed-message format, versions 1 and 2 (documented byte by byte in the
+ * README). Both versions share one layout and differ only in the first byte and in how the header
+ * is authenticated:
  *
  * ```
- * u8   version (0x01)            u16  suite (0x0001)          32 B message id
+ * u8   version (0x01 | 0x02)     u16  suite (0x0001)          32 B message id
  * u16  context length C          C B  canonical encryption context
  * u8   wrapped key count N (1..16)
  * N × ( u16 keyring id length (1..1024) ‖ keyring id (UTF-8) ‖ u16 wrapped length (1..8192) ‖ wrapped key )
  * u32  frame length (1..4 MiB)   32 B key commitment
  * ```
  *
- * The header carries no tag of its own: every frame's GCM tag covers the whole header as AAD, so
- * no frame opens under a modified header.
+ * Version 1: every frame's GCM tag covers the whole header as AAD. Version 2: everything before the
+ * key commitment is the `info` of the key derivation (see `derive.ts`), so the frame key and the
+ * commitment both depend on every header byte, and frames carry no header AAD.
  *
  * The parser is incremental: given a prefix, it either returns the header or says how many bytes
  * it needs, and it checks every length against its hard maximum as soon as the length is read, so
@@ -24,7 +27,9 @@ import { EnvelopeError, malformed } from '../errors.ts';
 import type { WrappedDataKey } from '../keyring.ts';
 import {
   COMMITMENT_LENGTH,
-  FORMAT_VERSION,
+  FORMAT_VERSION_1,
+  FORMAT_VERSION_2,
+  type FormatVersion,
   MAX_FRAME_LENGTH,
   MAX_KEYRING_ID_BYTES,
   MAX_WRAPPED_KEY_BYTES,
@@ -34,16 +39,19 @@ import {
   SUITE_AES256_GCM_HKDF_SHA256_COMMIT,
 } from './constants.ts';
 
-/** A parsed header. Until a frame's tag verifies (the header is its AAD), none of it is authenticated. */
+/**
+ * A parsed header. None of it is authenticated until the message opens: in version 2 the key
+ * commitment check authenticates it, in version 1 the first frame tag that verifies.
+ */
 export interface MessageHeader {
-  readonly version: number;
+  readonly version: FormatVersion;
   readonly suite: number;
   readonly messageId: Uint8Array;
   readonly context: EncryptionContext;
   readonly wrappedKeys: readonly WrappedDataKey[];
   readonly frameLength: number;
   readonly commitment: Uint8Array;
-  /** The header bytes, exactly as sealed: every frame's AAD. */
+  /** The header bytes, exactly as sealed (version 1: every frame's AAD). */
   readonly bytes: Uint8Array;
   /** Header length in bytes, always `bytes.length`: the body starts here. */
   readonly length: number;
@@ -51,12 +59,14 @@ export interface MessageHeader {
 
 /** The header fields a sealer chooses. */
 export interface HeaderFields {
+  readonly version: FormatVersion;
   readonly suite: number;
   readonly messageId: Uint8Array;
   readonly contextBytes: Uint8Array;
   readonly wrappedKeys: readonly WrappedDataKey[];
   readonly frameLength: number;
-  readonly commitment: Uint8Array;
+  /** The key commitment; omitted, the last 32 bytes are left zero for the caller to fill (version 2). */
+  readonly commitment?: Uint8Array;
 }
 
 /** Result of parsing a prefix: the header, or the total number of bytes the parser needs. */
@@ -75,17 +85,20 @@ export function encodeHeaderFields(fields: HeaderFields): Uint8Array {
   }
   const ids = wrappedKeys.map((key) => encodeKeyringId(key.keyringId));
   let length = 1 + 2 + MESSAGE_ID_LENGTH + 2 + fields.contextBytes.length + 1 + 4 + COMMITMENT_LENGTH;
-  wrappedKeys.forEach((key, i) => {
+  const fieldsOfKeys = wrappedKeys.map((key, i) => {
     // A keyring's output is checked like an argument: wrong type TypeError, wrong size RangeError.
     assertBytes(key.ciphertext, 'ciphertext');
     if (key.ciphertext.length < 1 || key.ciphertext.length > MAX_WRAPPED_KEY_BYTES) {
       throw new RangeError(`a wrapped data key must be 1 to ${MAX_WRAPPED_KEY_BYTES} bytes, got ${key.ciphertext.length}`);
     }
-    length += 4 + ids[i]!.length + key.ciphertext.length;
+    const id = ids[i];
+    if (id === undefined) throw new Error('unreachable: one encoded id per wrapped key');
+    length += 4 + id.length + key.ciphertext.length;
+    return { id, ciphertext: key.ciphertext };
   });
   const out = new Uint8Array(length);
   let offset = 0;
-  out[offset++] = FORMAT_VERSION;
+  out[offset++] = fields.version;
   writeU16(out, offset, fields.suite);
   offset += 2;
   out.set(fields.messageId, offset);
@@ -94,12 +107,12 @@ export function encodeHeaderFields(fields: HeaderFields): Uint8Array {
   out.set(fields.contextBytes, offset + 2);
   offset += 2 + fields.contextBytes.length;
   out[offset++] = wrappedKeys.length;
-  wrappedKeys.forEach((key, i) => {
-    offset = writeField(out, offset, ids[i]!);
+  for (const key of fieldsOfKeys) {
+    offset = writeField(out, offset, key.id);
     offset = writeField(out, offset, key.ciphertext);
-  });
+  }
   writeU32(out, offset, fields.frameLength);
-  out.set(fields.commitment, offset + 4);
+  if (fields.commitment !== undefined) out.set(fields.commitment, offset + 4);
   return out;
 }
 
@@ -121,7 +134,7 @@ export function parseHeader(bytes: Uint8Array): HeaderParse {
 
 function readHeader(reader: Reader): MessageHeader {
   const version = reader.u8();
-  if (version !== FORMAT_VERSION) throw new EnvelopeError('UNSUPPORTED_VERSION', `unsupported sealed-message version 0x${hex2(version)}`);
+  if (version !== FORMAT_VERSION_1 && version !== FORMAT_VERSION_2) throw new EnvelopeError('UNSUPPORTED_VERSION', `unsupported sealed-message version 0x${hex2(version)}`);
   const suite = reader.u16();
   if (suite !== SUITE_AES256_GCM_HKDF_SHA256_COMMIT) throw new EnvelopeError('UNSUPPORTED_SUITE', `unsupported algorithm suite 0x${suite.toString(16).padStart(4, '0')}`);
   const messageId = reader.bytes(MESSAGE_ID_LENGTH).slice();
@@ -182,7 +195,12 @@ class Reader {
     return this.#bytes.subarray(0, this.offset);
   }
   u8(): number {
-    return this.bytes(1)[0]!;
+    const end = this.offset + 1;
+    if (end > this.#bytes.length) throw new NeedMore(end);
+    // In bounds (checked above); `?? 0` only satisfies the index type.
+    const byte = this.#bytes[this.offset] ?? 0;
+    this.offset = end;
+    return byte;
   }
   u16(): number {
     return readU16(this.bytes(2), 0);

@@ -15,6 +15,7 @@ import { layoutForBody } from '../../src/format/frames.ts';
 import type { Keyring, WrappedDataKey } from '../../src/keyring.ts';
 import { RawAesKeyring } from '../../src/raw-aes-keyring.ts';
 import { readHeader, seal } from '../../src/seal.ts';
+import { xorAt } from './defined.ts';
 
 export { nobleBackend, nodeBackend };
 export const BACKENDS: readonly Backend[] = [nodeBackend, nobleBackend];
@@ -52,7 +53,7 @@ export function concat(...parts: readonly Uint8Array[]): Uint8Array {
 /** A copy of `bytes` with bit `bit` (0 = MSB of byte 0) flipped. */
 export function flipBit(bytes: Uint8Array, bit: number): Uint8Array {
   const out = bytes.slice();
-  out[bit >> 3] ^= 0x80 >> (bit & 7);
+  xorAt(out, bit >> 3, 0x80 >> (bit & 7));
   return out;
 }
 
@@ -276,7 +277,8 @@ export function streamOf(chunks: readonly Uint8Array[]): ReadableStream<Uint8Arr
   let i = 0;
   return new ReadableStream<Uint8Array>({
     pull(controller) {
-      if (i < chunks.length) controller.enqueue(chunks[i++]!);
+      // Iterated by position, not by value: argument tests enqueue deliberately bad "chunks" (null too).
+      if (i < chunks.length) controller.enqueue(chunks[i++] as Uint8Array);
       else controller.close();
     },
   });
@@ -330,6 +332,8 @@ export interface GoldenSpec {
   readonly frameLength?: number;
   readonly context: Readonly<Record<string, string>>;
   readonly plaintextHex: string;
+  /** Format version written; omitted in the frozen version 1 file, which predates the field. */
+  readonly formatVersion?: 1 | 2;
 }
 
 /** One stored vector: its inputs and the exact sealed bytes. */
@@ -346,5 +350,6 @@ export async function sealGolden(spec: GoldenSpec): Promise<Uint8Array> {
     context: spec.context,
     backend,
     ...(spec.frameLength === undefined ? {} : { frameLength: spec.frameLength }),
+    formatVersion: spec.formatVersion ?? 1,
   });
 }

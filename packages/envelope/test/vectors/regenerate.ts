@@ -1,6 +1,7 @@
 /**
- * Rewrites test/vectors/golden.json from the specs below, sealing each with the deterministic
- * backend (see README.md in this folder). Run from the repository root:
+ * Rewrites test/vectors/golden-v2.json from the specs below, sealing each with the deterministic
+ * backend (see README.md in this folder). golden-v1.json is frozen: version 1 is no longer the
+ * format written by default, and its vectors stay as they were sealed. Run from the repository root:
  *
  *   npx tsx packages/envelope/test/vectors/regenerate.ts
  *
@@ -13,7 +14,7 @@ import { hex, sealGolden, utf8, type GoldenSpec, type GoldenVector } from '../he
 const KEY_A = '000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f';
 const KEY_B = 'f0e1d2c3b4a5968778695a4b3c2d1e0ff0e1d2c3b4a5968778695a4b3c2d1e0f';
 
-const SPECS: readonly GoldenSpec[] = [
+const SPECS: readonly GoldenSpec[] = ([
   {
     name: 'empty',
     description: 'Empty plaintext, empty context, default 64 KiB frames: a header and one empty final frame.',
@@ -60,14 +61,14 @@ const SPECS: readonly GoldenSpec[] = [
     context: { 'clé': 'välue ✓', '🔑': '鍵', 'ｚ': 'fullwidth', a: '' },
     plaintextHex: hex(utf8('grüße, 世界 🌍')),
   },
-];
+] as const satisfies readonly GoldenSpec[]).map((spec): GoldenSpec => ({ ...spec, formatVersion: 2 }));
 
 const vectors: GoldenVector[] = [];
 for (const spec of SPECS) vectors.push({ ...spec, sealedHex: hex(await sealGolden(spec)) });
 
-const file = new URL('./golden.json', import.meta.url);
+const file = new URL('./golden-v2.json', import.meta.url);
 const document = {
-  comment: 'Known-answer vectors of the Strongbox sealed-message format v1, suite 0x0001. Produced by regenerate.ts; see README.md.',
+  comment: 'Known-answer vectors of the Strongbox sealed-message format v2, suite 0x0001. Produced by regenerate.ts; see README.md.',
   vectors,
 };
 writeFileSync(file, `${JSON.stringify(document, null, 2)}\n`);
