@@ -7,13 +7,15 @@
  * per read (a ranged GET opens several windows of one message; without it each window would
  * unwrap again, which for SSE-KMS means one KMS Decrypt per window).
  *
- * Today: format v1 (`seal` header ‖ frames, `openRange` re-reads the header per call).
+ * Format v2: objects are only ever written in version 2, so every open accepts version 2 only
+ * (`formatVersions: [2]`), refusing version 1 and its costlier open before any keyring call.
  */
 
 import {
   createOpenStream,
   createSealStream,
-  openRange as envelopeOpenRange,
+  FORMAT_VERSION_2,
+  openRangeWithHeader,
   RawAesKeyring,
   type EncryptionContext,
   type Keyring,
@@ -22,6 +24,9 @@ import {
 } from '@strongbox/envelope';
 
 export type { EncryptionContext, Keyring, RandomAccessSource, WrappedDataKey };
+
+/** The sealed-message versions S3 objects are opened under. */
+const FORMAT_VERSIONS = [FORMAT_VERSION_2] as const;
 
 /** One encryption layer: a keyring and the context bound to the sealed message. */
 export interface SealLayer {
@@ -34,7 +39,7 @@ export interface SealLayer {
  * @throws the keyring's errors, or the source's.
  */
 export function sealStream(source: ReadableStream<Uint8Array>, layer: SealLayer, frameLength: number): ReadableStream<Uint8Array> {
-  return source.pipeThrough(createSealStream({ keyring: layer.keyring, context: layer.context, frameLength }));
+  return source.pipeThrough(createSealStream({ keyring: layer.keyring, context: layer.context, frameLength, formatVersion: FORMAT_VERSION_2 }));
 }
 
 /**
@@ -42,16 +47,26 @@ export function sealStream(source: ReadableStream<Uint8Array>, layer: SealLayer,
  * the stream errors (EnvelopeError DECRYPT_FAILED) on any tampering or truncation.
  */
 export function openStream(source: ReadableStream<Uint8Array>, layer: SealLayer): ReadableStream<Uint8Array> {
-  return source.pipeThrough(createOpenStream({ keyring: layer.keyring, context: layer.context }));
+  return source.pipeThrough(createOpenStream({ keyring: layer.keyring, context: layer.context, formatVersions: FORMAT_VERSIONS }));
+}
+
+/** A decrypted range and what the envelope verified about the message's length. */
+export interface OpenedRange {
+  readonly plaintext: Uint8Array;
+  /** The message's plaintext length, as its size implies (proven when `lengthVerified`). */
+  readonly plaintextLength: number;
+  readonly lengthVerified: boolean;
 }
 
 /**
  * Decrypts `[offset, offset + length)` of a sealed message's plaintext, reading and decrypting
- * only the frames that cover it (plus the header).
+ * only the frames that cover it (plus the header). `verify: 'length'` also opens the final frame,
+ * proving the message is neither truncated nor extended.
  * @throws RangeError past the plaintext; EnvelopeError if anything read does not authenticate.
  */
-export async function openRange(source: RandomAccessSource, offset: number, length: number, layer: SealLayer): Promise<Uint8Array> {
-  return envelopeOpenRange(source, offset, length, { keyring: layer.keyring, context: layer.context });
+export async function openRange(source: RandomAccessSource, offset: number, length: number, layer: SealLayer, verify: 'range' | 'length' = 'range'): Promise<OpenedRange> {
+  const opened = await openRangeWithHeader(source, offset, length, { keyring: layer.keyring, context: layer.context, formatVersions: FORMAT_VERSIONS, verify });
+  return { plaintext: opened.plaintext, plaintextLength: opened.plaintextLength, lengthVerified: opened.lengthVerified };
 }
 
 /**

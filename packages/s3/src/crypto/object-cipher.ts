@@ -188,7 +188,15 @@ export async function* openObjectRange(
       try {
         const source = innermostSource(reader, storedStart, segment, layers);
         for (let position = from; position < to; position += window) {
-          yield await openRange(source, position, Math.min(window, to - position), layerAtList(layers, 0));
+          // The first window also proves the sealed message ends where the manifest says (one
+          // extra frame at most), so a truncated or extended blob never serves even a range.
+          const first = position === from;
+          const opened = await openRange(source, position, Math.min(window, to - position), layerAtList(layers, 0), first ? 'length' : 'range');
+          if (first && (!opened.lengthVerified || opened.plaintextLength !== segment.plaintextSize)) {
+            opened.plaintext.fill(0);
+            throw new Error(`stored segment ${index} holds ${opened.plaintextLength} plaintext bytes where its manifest says ${segment.plaintextSize}`);
+          }
+          yield opened.plaintext;
         }
       } finally {
         for (const layer of layers) layer.keyring.dispose();
@@ -209,7 +217,7 @@ function innermostSource(reader: ObjectReader, storedStart: number, segment: Sea
   for (let index = layers.length - 1; index >= 1; index--) {
     const outer = source;
     const layer = layerAtList(layers, index);
-    source = { size: segment.layerSizes[index - 1] ?? 0, read: (offset, length) => openRange(outer, offset, length, layer) };
+    source = { size: segment.layerSizes[index - 1] ?? 0, read: async (offset, length) => (await openRange(outer, offset, length, layer)).plaintext };
   }
   return source;
 }

@@ -13,6 +13,7 @@ import {
   type ObjectStore,
   type SealedSegment,
 } from '../../src/index.ts';
+import { FORMAT_VERSION_1, seal } from '@strongbox/envelope';
 import { rawAesKeyring, type Keyring } from '../../src/crypto/envelope-adapter.ts';
 
 /** Keys of one or two raw-AES layers (two stands in for DSSE-KMS's two independent layers). */
@@ -134,8 +135,9 @@ describe('object cipher: sealing into storage and opening whole or by range', ()
     const unwrapsBefore = keys.unwraps();
     const range = await collect(openObjectRange(counting, segments, keys, 700_000, 700_100));
     expect(range).toEqual(Buffer.from(body.subarray(700_000, 700_100)));
-    // The header (one 4 KiB read) plus at most two frames with their tags.
-    expect(bytesRead).toBeLessThanOrEqual(4096 + 2 * (frameLength + 16));
+    // The header (one 4 KiB read), at most two covering frames, and the final frame that proves
+    // the length (here empty: 1 MiB is a multiple of the frame), each with its tag.
+    expect(bytesRead).toBeLessThanOrEqual(4096 + 3 * (frameLength + 16));
     // Several windows of one message unwrap its data key once.
     bytesRead = 0;
     await collect(openObjectRange(counting, segments, keys, 0, body.length, 100_000));
@@ -164,6 +166,39 @@ describe('object cipher: sealing into storage and opening whole or by range', ()
     const original = await open(store, 'k');
     await expect(collect(openObject(original, segments, elsewhere))).rejects.toMatchObject({ name: 'EnvelopeError', code: 'DECRYPT_FAILED' });
     await original.close();
+  });
+
+  it('a stored message cut at a frame boundary serves no range, even one it still holds', async () => {
+    const store = await createMemoryObjectStore();
+    await store.createBucket('b', {});
+    const keys = rawLayers(1);
+    const [segment] = await storeSealed(store, 'k', [new Uint8Array(randomBytes(10_000))], keys, 1000);
+    const reader = await open(store, 'k');
+    // Drop the last 1016-byte frame (1000 bytes and its tag) and the final one.
+    const cut = await reader.read(0, reader.info.size - (1016 + 16));
+    await reader.close();
+    await store.putObject('b', 'cut', [cut], {});
+    const truncated = await open(store, 'cut');
+    const claimed: SealedSegment = { plaintextSize: 9_000, layerSizes: [cut.length] };
+    await expect(collect(openObjectRange(truncated, [claimed], keys, 0, 100))).rejects.toMatchObject({ code: 'DECRYPT_FAILED' });
+    await expect(collect(openObjectRange(truncated, [segment!], keys, 0, 100))).rejects.toThrow();
+    await truncated.close();
+  });
+
+  it('only format version 2 opens: a version 1 message is refused before any keyring call', async () => {
+    const store = await createMemoryObjectStore();
+    await store.createBucket('b', {});
+    const keys = rawLayers(1);
+    const body = new Uint8Array(randomBytes(3000));
+    const sealedV1 = await seal(body, { keyring: keys.layers[0]!.keyring, context: keys.layers[0]!.context, formatVersion: FORMAT_VERSION_1, frameLength: 1000 });
+    await store.putObject('b', 'v1', [sealedV1], {});
+    const reader = await open(store, 'v1');
+    const segment: SealedSegment = { plaintextSize: 3000, layerSizes: [sealedV1.length] };
+    const unwrapsBefore = keys.unwraps();
+    await expect(collect(openObject(reader, [segment], keys))).rejects.toMatchObject({ code: 'UNSUPPORTED_VERSION' });
+    await expect(collect(openObjectRange(reader, [segment], keys, 0, 10))).rejects.toMatchObject({ code: 'UNSUPPORTED_VERSION' });
+    expect(keys.unwraps()).toBe(unwrapsBefore);
+    await reader.close();
   });
 
   it('ranges outside the plaintext are RangeErrors', async () => {
