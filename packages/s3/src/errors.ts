@@ -65,7 +65,12 @@ export type S3ErrorReason =
   | 'BadDigest'
   | 'InvalidContinuationToken'
   | 'AccessDenied'
-  | 'InternalError';
+  | 'InternalError'
+  // Requests and features.
+  | 'IllegalLocationConstraint'
+  | 'InvalidDigest'
+  | 'SlowDown'
+  | 'NotImplemented';
 
 /** Extra child elements of `<Error>` (`ArgumentName`, `ActualObjectSize`, …), in wire order. */
 export type S3ErrorFields = readonly (readonly [name: string, value: string])[];
@@ -80,6 +85,8 @@ export interface S3ErrorDetail {
   readonly action?: string | undefined;
   /** The resource ARN, e.g. `arn:aws:s3:::bucket/key`. */
   readonly resource?: string | undefined;
+  /** A location constraint or a feature, as the message quotes it. */
+  readonly value?: string | undefined;
 }
 
 /** How one reason travels on the wire. */
@@ -217,6 +224,24 @@ export const S3_ERRORS: Readonly<Record<S3ErrorReason, S3WireError>> = Object.fr
   InvalidContinuationToken: { code: 'InvalidArgument', status: 400, message: 'The continuation token provided is incorrect', argumentName: 'continuation-token' },
   AccessDenied: { code: 'AccessDenied', status: 403, message: 'Access Denied' },
   InternalError: { code: 'InternalError', status: 500, message: 'We encountered an internal error. Please try again.' },
+
+  // The CreateBucket API reference's error list; the text as S3 answers a constraint naming
+  // another Region than the endpoint's.
+  IllegalLocationConstraint: {
+    code: 'IllegalLocationConstraintException',
+    status: 400,
+    message: (d) => `The ${d.value ?? ''} location constraint is incompatible for the region specific endpoint this request was sent to.`,
+  },
+  // ErrorResponses.html: a Content-MD5 that is not the base64 of 16 bytes.
+  InvalidDigest: { code: 'InvalidDigest', status: 400, message: 'The Content-MD5 you specified was invalid.' },
+  SlowDown: { code: 'SlowDown', status: 503, message: 'Please reduce your request rate.' },
+  // ErrorResponses.html: 501 NotImplemented, "A header you provided implies functionality that is
+  // not implemented." Strongbox names what is missing, so nobody mistakes it for a real answer.
+  NotImplemented: {
+    code: 'NotImplemented',
+    status: 501,
+    message: (d) => `A header you provided implies functionality that is not implemented: ${d.value ?? 'this feature'} is not built in Strongbox yet.`,
+  },
 });
 
 /** Options of an `S3Error`. */

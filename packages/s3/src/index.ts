@@ -12,3 +12,7 @@ export * from './model/index.ts';
 export * from './protocol/sse-headers.ts';
 export * from './storage/index.ts';
 export * from './crypto/index.ts';
+export { S3, type CallOptions, type S3Methods, type S3Options, type OperationName, type RequestOf, type ResponseOf } from './service/s3.ts';
+export { OPERATION_NAMES } from './operations/index.ts';
+export type * from './operations/index.ts';
+export { ObjectBody } from './operations/index.ts';

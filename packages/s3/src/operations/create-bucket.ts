@@ -1,0 +1,56 @@
+/**
+ * @module
+ * CreateBucket: a general purpose bucket owned by the caller's account, in the Region of the
+ * endpoint. A fresh bucket's default encryption is SSE-S3 with SSE-C blocked (since April 2026).
+ * Errors from the CreateBucket API reference: a name taken by another account is 409
+ * BucketAlreadyExists; one the caller owns is 409 BucketAlreadyOwnedByYou in every Region but
+ * us-east-1, where "for legacy compatibility" S3 answers 200 OK; a LocationConstraint naming
+ * another Region than the endpoint's is 400 IllegalLocationConstraintException.
+ */
+
+import { S3Error } from '../errors.ts';
+import { bucketParameters } from './shared/audit.ts';
+import { bucketArn, bucketRecord, newBucketFields, requireBucketName } from './shared/buckets.ts';
+import type { OperationDefinition } from './types.ts';
+
+/** CreateBucket request. */
+export interface CreateBucketRequest {
+  Bucket: string;
+  CreateBucketConfiguration?: { LocationConstraint?: string };
+}
+
+/** CreateBucket response. */
+export interface CreateBucketResponse {
+  /** `/bucket` in us-east-1, the bucket's virtual-hosted URL elsewhere (as S3's `Location` header). */
+  Location: string;
+}
+
+const US_EAST_1 = 'us-east-1';
+
+/** CreateBucket. */
+export const createBucket: OperationDefinition<'CreateBucket', CreateBucketRequest, CreateBucketResponse> = {
+  name: 'CreateBucket',
+  quota: { shared: 'write' },
+  readOnly: false,
+  eventCategory: 'Management',
+
+  async handler(input, context) {
+    const name = requireBucketName(input.Bucket);
+    const constraint = input.CreateBucketConfiguration?.LocationConstraint;
+    // us-east-1 takes no constraint (or an empty one); elsewhere the constraint must name the
+    // endpoint's Region.
+    const expected = context.region === US_EAST_1 ? undefined : context.region;
+    if (constraint !== undefined && constraint !== '' && constraint !== expected) {
+      throw new S3Error('IllegalLocationConstraint', { detail: { value: constraint } });
+    }
+    context.touch(bucketArn(name));
+    const location = context.region === US_EAST_1 ? `/${name}` : `http://${name}.s3.amazonaws.com/`;
+    if (await context.store.createBucket(name, newBucketFields(context.caller.account, context.region))) return { Location: location };
+    const existing = await context.store.getBucket(name);
+    if (existing === undefined) throw new S3Error('InternalError');
+    if (bucketRecord(existing).owner !== context.caller.account) throw new S3Error('BucketAlreadyExists', { fields: [['BucketName', name]] });
+    if (context.region === US_EAST_1) return { Location: location };
+    throw new S3Error('BucketAlreadyOwnedByYou', { fields: [['BucketName', name]] });
+  },
+  auditParameters: (input) => bucketParameters(input),
+};

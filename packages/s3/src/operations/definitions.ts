@@ -1,0 +1,18 @@
+/**
+ * @module
+ * Every operation Strongbox's S3 engine serves: one line per operation. Adding an operation is one
+ * new file (its definition) and one line here; the registry (`index.ts`) derives the rest.
+ */
+
+export { createBucket } from './create-bucket.ts';
+export { deleteBucket } from './delete-bucket.ts';
+export { deleteBucketEncryption } from './delete-bucket-encryption.ts';
+export { deleteObject } from './delete-object.ts';
+export { getBucketEncryption } from './get-bucket-encryption.ts';
+export { getBucketLocation } from './get-bucket-location.ts';
+export { getObject } from './get-object.ts';
+export { headBucket } from './head-bucket.ts';
+export { headObject } from './head-object.ts';
+export { listBuckets } from './list-buckets.ts';
+export { putBucketEncryption } from './put-bucket-encryption.ts';
+export { putObject } from './put-object.ts';

@@ -1,0 +1,30 @@
+/**
+ * @module
+ * DeleteBucketEncryption: back to the default, SSE-S3 (model DeleteBucketEncryption: "resets the
+ * default encryption for the bucket as server-side encryption with Amazon S3 managed keys"); the
+ * SSE-C setting is kept (see the model's bucket-encryption note).
+ */
+
+import { deletedBucketEncryption } from '../model/bucket-encryption.ts';
+import { bucketParameters } from './shared/audit.ts';
+import { ownedBucket, withEncryption } from './shared/buckets.ts';
+import type { OperationDefinition } from './types.ts';
+
+/** DeleteBucketEncryption request. */
+export interface DeleteBucketEncryptionRequest {
+  Bucket: string;
+}
+
+/** DeleteBucketEncryption. */
+export const deleteBucketEncryption: OperationDefinition<'DeleteBucketEncryption', DeleteBucketEncryptionRequest, void> = {
+  name: 'DeleteBucketEncryption',
+  quota: { shared: 'write' },
+  readOnly: false,
+  eventCategory: 'Management',
+
+  async handler(input, context) {
+    const bucket = await ownedBucket(input.Bucket, context);
+    await context.store.updateBucket(bucket.name, withEncryption(bucket, deletedBucketEncryption(bucket.encryption)));
+  },
+  auditParameters: (input) => bucketParameters(input),
+};

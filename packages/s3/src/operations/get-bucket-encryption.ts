@@ -1,0 +1,34 @@
+/**
+ * @module
+ * GetBucketEncryption: the bucket's default encryption configuration. Every bucket has one since
+ * January 2023 (SSE-S3 by default), so this never answers
+ * ServerSideEncryptionConfigurationNotFoundError.
+ */
+
+import { ownedBucket } from './shared/buckets.ts';
+import { configurationOf, type ServerSideEncryptionConfiguration } from './shared/encryption-configuration.ts';
+import type { OperationDefinition } from './types.ts';
+
+/** GetBucketEncryption request. */
+export interface GetBucketEncryptionRequest {
+  Bucket: string;
+}
+
+/** GetBucketEncryption response. */
+export interface GetBucketEncryptionResponse {
+  ServerSideEncryptionConfiguration: ServerSideEncryptionConfiguration;
+}
+
+/** GetBucketEncryption. */
+export const getBucketEncryption: OperationDefinition<'GetBucketEncryption', GetBucketEncryptionRequest, GetBucketEncryptionResponse> = {
+  name: 'GetBucketEncryption',
+  quota: { shared: 'read' },
+  readOnly: true,
+  eventCategory: 'Management',
+
+  async handler(input, context) {
+    const bucket = await ownedBucket(input.Bucket, context);
+    return { ServerSideEncryptionConfiguration: configurationOf(bucket.encryption) };
+  },
+  auditParameters: (input) => ({ bucketName: input.Bucket }),
+};

@@ -1,0 +1,32 @@
+/**
+ * @module
+ * GetBucketLocation: the bucket's Region as its LocationConstraint; S3 answers an empty
+ * constraint for us-east-1 (the SDK then leaves `LocationConstraint` undefined).
+ */
+
+import { ownedBucket } from './shared/buckets.ts';
+import type { OperationDefinition } from './types.ts';
+
+/** GetBucketLocation request. */
+export interface GetBucketLocationRequest {
+  Bucket: string;
+}
+
+/** GetBucketLocation response. */
+export interface GetBucketLocationResponse {
+  LocationConstraint?: string;
+}
+
+/** GetBucketLocation. */
+export const getBucketLocation: OperationDefinition<'GetBucketLocation', GetBucketLocationRequest, GetBucketLocationResponse> = {
+  name: 'GetBucketLocation',
+  quota: { shared: 'read' },
+  readOnly: true,
+  eventCategory: 'Management',
+
+  async handler(input, context) {
+    const bucket = await ownedBucket(input.Bucket, context);
+    return bucket.region === 'us-east-1' ? {} : { LocationConstraint: bucket.region };
+  },
+  auditParameters: (input) => ({ bucketName: input.Bucket }),
+};

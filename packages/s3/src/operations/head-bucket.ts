@@ -1,0 +1,35 @@
+/**
+ * @module
+ * HeadBucket: whether the bucket exists and the caller may use it, and its Region
+ * (`x-amz-bucket-region`). NoSuchBucket (404 with no body on the wire), 403 for another
+ * account's bucket.
+ */
+
+import { ownedBucket } from './shared/buckets.ts';
+import type { OperationDefinition } from './types.ts';
+
+/** HeadBucket request. */
+export interface HeadBucketRequest {
+  Bucket: string;
+}
+
+/** HeadBucket response. */
+export interface HeadBucketResponse {
+  BucketRegion: string;
+  AccessPointAlias: boolean;
+}
+
+/** HeadBucket. */
+export const headBucket: OperationDefinition<'HeadBucket', HeadBucketRequest, HeadBucketResponse> = {
+  name: 'HeadBucket',
+  quota: { shared: 'read' },
+  readOnly: true,
+  // CloudTrail logs HeadBucket as a management (read) event; it carries no object data.
+  eventCategory: 'Management',
+
+  async handler(input, context) {
+    const bucket = await ownedBucket(input.Bucket, context);
+    return { BucketRegion: bucket.region, AccessPointAlias: false };
+  },
+  auditParameters: (input) => ({ bucketName: input.Bucket }),
+};

@@ -1,0 +1,50 @@
+/**
+ * @module
+ * S3's operation registry, derived from `definitions.ts` by the kernel's `createRegistry`.
+ */
+
+import { createRegistry, type InputOf, type OutputOf, type Registry, type TableOf } from '@strongbox/service-kernel';
+import * as definitions from './definitions.ts';
+
+/** The operation table's type: each entry keeps its own request and response types. */
+export type OperationTable = TableOf<typeof definitions>;
+
+/** An operation name (S3's API name). */
+export type OperationName = keyof OperationTable & string;
+
+/** The request type of an operation. */
+export type RequestOf<Name extends OperationName> = InputOf<OperationTable[Name]>;
+/** The response type of an operation. */
+export type ResponseOf<Name extends OperationName> = OutputOf<OperationTable[Name]>;
+
+/** S3's registry. */
+export const REGISTRY: Registry<OperationTable> = createRegistry<OperationTable>(definitions);
+
+/** Every operation, keyed by name. */
+export const OPERATIONS: OperationTable = REGISTRY.operations;
+
+/** Every operation name, sorted. */
+export const OPERATION_NAMES: readonly OperationName[] = REGISTRY.names;
+
+/** Whether `name` is an operation the engine serves. */
+export function isOperationName(name: string): name is OperationName {
+  return REGISTRY.has(name);
+}
+
+export type { CreateBucketRequest, CreateBucketResponse } from './create-bucket.ts';
+export type { DeleteBucketRequest } from './delete-bucket.ts';
+export type { DeleteBucketEncryptionRequest } from './delete-bucket-encryption.ts';
+export type { DeleteObjectRequest } from './delete-object.ts';
+export type { GetBucketEncryptionRequest, GetBucketEncryptionResponse } from './get-bucket-encryption.ts';
+export type { GetBucketLocationRequest, GetBucketLocationResponse } from './get-bucket-location.ts';
+export type { GetObjectRequest, GetObjectResponse } from './get-object.ts';
+export type { HeadBucketRequest, HeadBucketResponse } from './head-bucket.ts';
+export type { HeadObjectRequest, HeadObjectResponse } from './head-object.ts';
+export type { ListBucketsRequest, ListBucketsResponse, ListedBucket } from './list-buckets.ts';
+export type { PutBucketEncryptionRequest } from './put-bucket-encryption.ts';
+export type { PutObjectRequest, PutObjectResponse } from './put-object.ts';
+export type { ServerSideEncryptionConfiguration, ServerSideEncryptionRule } from './shared/encryption-configuration.ts';
+export type { SseResponseMembers, SseWriteMembers, SseCustomerMembers } from './shared/objects.ts';
+export type { ReadMembers } from './shared/read.ts';
+export { ObjectBody, type RequestBody } from './shared/body.ts';
+export type { EventCategory, OperationDefinition, S3OperationContext, S3Settings, AtRestCrypto } from './types.ts';

@@ -1,0 +1,35 @@
+/**
+ * @module
+ * PutBucketEncryption: the bucket's default encryption (SSE-S3, SSE-KMS or DSSE-KMS, the bucket
+ * key flag) and `BlockedEncryptionTypes` (`SSE-C` or `NONE`). The rules and their errors are the
+ * model's (`applyBucketEncryption`); a KMS key is stored as given and checked only when an object
+ * is written, as S3 does.
+ */
+
+import { applyBucketEncryption } from '../model/bucket-encryption.ts';
+import { bucketParameters } from './shared/audit.ts';
+import { ownedBucket, withEncryption } from './shared/buckets.ts';
+import { rulesOf, type ServerSideEncryptionConfiguration } from './shared/encryption-configuration.ts';
+import type { OperationDefinition } from './types.ts';
+
+/** PutBucketEncryption request. */
+export interface PutBucketEncryptionRequest {
+  Bucket: string;
+  ServerSideEncryptionConfiguration: ServerSideEncryptionConfiguration;
+}
+
+/** PutBucketEncryption. */
+export const putBucketEncryption: OperationDefinition<'PutBucketEncryption', PutBucketEncryptionRequest, void> = {
+  name: 'PutBucketEncryption',
+  quota: { shared: 'write' },
+  readOnly: false,
+  eventCategory: 'Management',
+
+  async handler(input, context) {
+    const bucket = await ownedBucket(input.Bucket, context);
+    const encryption = applyBucketEncryption(rulesOf(input.ServerSideEncryptionConfiguration), bucket.encryption);
+    await context.store.updateBucket(bucket.name, withEncryption(bucket, encryption));
+  },
+  // CloudTrail logs the configuration under its XML element names, as S3 received it.
+  auditParameters: (input) => bucketParameters(input, { ServerSideEncryptionConfiguration: input.ServerSideEncryptionConfiguration }),
+};

@@ -1,0 +1,133 @@
+/**
+ * @module
+ * An object as the operations keep it: the storage fields naming its encryption mode, ETag,
+ * sealed segments, content type and user metadata (plus the mode's own non-secret fields, such as
+ * the SSE-C key verifier), and the request members every object operation shares.
+ */
+
+import { S3Error } from '../../errors.ts';
+import type { SealedSegment } from '../../crypto/index.ts';
+import type { CustomerKeyHeaders } from '../../model/customer-key.ts';
+import type { EncryptionMode, SseRequest } from '../../model/encryption.ts';
+import { assertObjectKey } from '../../model/names.ts';
+import type { ObjectInfo, StoredFields } from '../../storage/types.ts';
+
+/** Stored field names (beside the mode's own). */
+export const OBJECT_FIELDS: Readonly<{ mode: string; etag: string; segments: string; contentType: string; userMetadata: string }> = Object.freeze({
+  mode: 'sse-mode',
+  etag: 'etag',
+  segments: 'segments',
+  contentType: 'content-type',
+  userMetadata: 'user-metadata',
+});
+
+/** The SSE-C members of a request, as the SDK names them (the key is base64, as on the wire). */
+export interface SseCustomerMembers {
+  SSECustomerAlgorithm?: string;
+  /** Base64 of the 32-byte key (the SDK's SSE-C middleware encodes a raw key this way). */
+  SSECustomerKey?: string;
+  SSECustomerKeyMD5?: string;
+}
+
+/** The encryption members of a write request. */
+export interface SseWriteMembers extends SseCustomerMembers {
+  ServerSideEncryption?: string;
+  SSEKMSKeyId?: string;
+  SSEKMSEncryptionContext?: string;
+  BucketKeyEnabled?: boolean;
+}
+
+/** The encryption fields of a response (exactly those S3 echoes for the mode). */
+export interface SseResponseMembers {
+  ServerSideEncryption?: 'AES256' | 'aws:kms' | 'aws:kms:dsse';
+  SSEKMSKeyId?: string;
+  SSEKMSEncryptionContext?: string;
+  BucketKeyEnabled?: boolean;
+  SSECustomerAlgorithm?: string;
+  SSECustomerKeyMD5?: string;
+}
+
+/** An object's record, read back from storage. */
+export interface ObjectRecord {
+  readonly info: ObjectInfo;
+  readonly mode: EncryptionMode;
+  /** Quoted, as S3 sends it. */
+  readonly etag: string;
+  readonly segments: readonly SealedSegment[];
+  readonly size: number;
+  readonly contentType: string;
+  readonly userMetadata: Record<string, string>;
+}
+
+/** The model's view of a request's encryption members. */
+export function sseRequestOf(input: SseWriteMembers): SseRequest {
+  const customer: CustomerKeyHeaders = { algorithm: input.SSECustomerAlgorithm, key: input.SSECustomerKey, keyMd5: input.SSECustomerKeyMD5 };
+  return {
+    serverSideEncryption: input.ServerSideEncryption,
+    kmsKeyId: input.SSEKMSKeyId,
+    encryptionContext: input.SSEKMSEncryptionContext,
+    bucketKeyEnabled: input.BucketKeyEnabled === undefined ? undefined : String(input.BucketKeyEnabled),
+    customer,
+  };
+}
+
+/**
+ * Checks the `Key` member.
+ * @throws S3Error KeyTooLong; TypeError for a non-string (an in-process caller's bug: a request on
+ *   the wire always names a key).
+ */
+export function requireKey(key: unknown): string {
+  if (typeof key !== 'string') throw new TypeError(`"Key" expected a string, got ${typeof key}`);
+  assertObjectKey(key);
+  return key;
+}
+
+/** Reads an object's stored fields back. */
+export function objectRecord(info: ObjectInfo): ObjectRecord {
+  const fields = info.metadata;
+  const mode = fields[OBJECT_FIELDS.mode] as EncryptionMode | undefined;
+  const etag = fields[OBJECT_FIELDS.etag];
+  const segmentsText = fields[OBJECT_FIELDS.segments];
+  if (mode === undefined || etag === undefined || segmentsText === undefined) throw new Error(`object ${info.key} has an incomplete record`);
+  const segments = JSON.parse(segmentsText) as SealedSegment[];
+  const userMetadata = Object.create(null) as Record<string, string>;
+  for (const [name, value] of Object.entries(JSON.parse(fields[OBJECT_FIELDS.userMetadata] ?? '{}') as Record<string, string>)) userMetadata[name] = value;
+  return {
+    info,
+    mode,
+    etag,
+    segments,
+    size: segments.reduce((sum, segment) => sum + segment.plaintextSize, 0),
+    contentType: fields[OBJECT_FIELDS.contentType] ?? 'binary/octet-stream',
+    userMetadata,
+  };
+}
+
+/** The stored fields of a new object. */
+export function objectFields(mode: EncryptionMode, etag: string, segment: SealedSegment, contentType: string | undefined, userMetadata: Readonly<Record<string, string>> | undefined, modeFields: StoredFields): StoredFields {
+  const metadata: Record<string, string> = Object.create(null) as Record<string, string>;
+  for (const [name, value] of Object.entries(userMetadata ?? {})) {
+    if (typeof value !== 'string') throw new TypeError(`"Metadata" values must be strings; ${JSON.stringify(name)} is ${typeof value}`);
+    // S3 stores user metadata names lowercased (they travel as x-amz-meta-* headers).
+    metadata[name.toLowerCase()] = value;
+  }
+  return {
+    ...modeFields,
+    [OBJECT_FIELDS.mode]: mode,
+    [OBJECT_FIELDS.etag]: etag,
+    [OBJECT_FIELDS.segments]: JSON.stringify([segment]),
+    // S3's default Content-Type for an object stored without one.
+    [OBJECT_FIELDS.contentType]: contentType ?? 'binary/octet-stream',
+    [OBJECT_FIELDS.userMetadata]: JSON.stringify(metadata),
+  };
+}
+
+/** A missing key's error. */
+export function noSuchKey(key: string): S3Error {
+  return new S3Error('NoSuchKey', { fields: [['Key', key]] });
+}
+
+/** The answer to SSE-KMS and DSSE-KMS, which Strongbox does not build yet: never a pretend encryption. */
+export function notBuilt(mode: EncryptionMode): S3Error {
+  return new S3Error('NotImplemented', { detail: { value: `server-side encryption ${mode}` } });
+}

@@ -1,0 +1,100 @@
+/**
+ * @module
+ * What GetObject and HeadObject share: find the object, check the request's SSE-C members against
+ * how it is stored (the model's `checkReadEncryption`: a missing, superfluous or wrong key), then
+ * resolve Range or partNumber against its plaintext size (416 InvalidRange as the model decides).
+ */
+
+import type { ObjectKeys } from '../../crypto/index.ts';
+import { checkReadEncryption } from '../../model/encryption.ts';
+import { assertRangeOrPart, parsePartNumber, parseRangeHeader, resolvePartRange, resolveRange, type ResolvedRange } from '../../model/range.ts';
+import type { ObjectReader } from '../../storage/types.ts';
+import { S3Error } from '../../errors.ts';
+import { ownedBucket } from './buckets.ts';
+import { noSuchKey, notBuilt, objectRecord, requireKey, sseRequestOf, type ObjectRecord, type SseCustomerMembers } from './objects.ts';
+import type { S3OperationContext } from '../types.ts';
+
+/** The read members of GetObject and HeadObject. */
+export interface ReadMembers extends SseCustomerMembers {
+  Bucket: string;
+  Key: string;
+  /** `bytes=a-b`, `bytes=a-` or `bytes=-n`; what S3 cannot parse is ignored (the whole object). */
+  Range?: string;
+  PartNumber?: number;
+  /** Not allowed on reads (S3 answers 400); here so the check has something to see. */
+  ServerSideEncryption?: string;
+}
+
+/** An object opened for reading. */
+export interface OpenedObject {
+  readonly record: ObjectRecord;
+  readonly range: ResolvedRange;
+  readonly partsCount: number | undefined;
+  /** The request's SSE-C key MD5, echoed on SSE-C objects. */
+  readonly customerKeyMd5: string | undefined;
+}
+
+/**
+ * Checks a read's bucket, key and Range/partNumber combination before the object is looked up.
+ * @throws S3Error InvalidBucketName, NoSuchBucket, AccessDenied, KeyTooLong, RangeWithPartNumber.
+ */
+export async function checkReadRequest(input: ReadMembers, context: S3OperationContext): Promise<{ bucket: string; key: string }> {
+  const bucket = await ownedBucket(input.Bucket, context);
+  const key = requireKey(input.Key);
+  assertRangeOrPart(input.Range, input.PartNumber === undefined ? undefined : String(input.PartNumber));
+  return { bucket: bucket.name, key };
+}
+
+/**
+ * Checks the read against the object (from `reader` when given, else looked up).
+ * @throws S3Error NoSuchBucket, AccessDenied, KeyTooLong, NoSuchKey, the read SSE-C errors,
+ *   InvalidRange, InvalidPartNumber, PartNumberOutOfBounds, RangeWithPartNumber.
+ */
+export async function resolveRead(input: ReadMembers, context: S3OperationContext, reader?: ObjectReader): Promise<{ opened: OpenedObject; customerKey: Uint8Array | undefined }> {
+  const key = input.Key;
+  const info = reader === undefined ? await context.store.headObject(input.Bucket, key) : reader.info;
+  if (info === undefined) throw noSuchKey(key);
+  const record = objectRecord(info);
+  const customer = checkReadEncryption(sseRequestOf(input), record.mode, 'get', context.secureTransport, context.crypto.md5);
+  const partNumber = input.PartNumber === undefined ? undefined : String(input.PartNumber);
+  try {
+    let range: ResolvedRange;
+    let partsCount: number | undefined;
+    if (partNumber !== undefined) {
+      ({ range, partsCount } = resolvePartRange(parsePartNumber(partNumber), undefined, record.size));
+    } else range = resolveRange(parseRangeHeader(input.Range), record.size, input.Range ?? '');
+    return { opened: { record, range, partsCount, customerKeyMd5: customer?.keyMd5 }, customerKey: customer?.key };
+  } catch (error) {
+    customer?.key.fill(0);
+    throw error;
+  }
+}
+
+/**
+ * The keys to open an object with; for SSE-C, the key is checked against the stored verifier
+ * (403 AccessDenied before any decryption) and wiped here.
+ * @throws S3Error SseCWrongKey; NotImplemented for modes not built.
+ */
+export async function readKeys(record: ObjectRecord, bucket: string, customerKey: Uint8Array | undefined, context: S3OperationContext): Promise<ObjectKeys> {
+  const object = { bucket, key: record.info.key };
+  switch (record.mode) {
+    case 'SSE-S3':
+      return context.crypto.sseS3.forOpening(object, undefined, record.info.metadata);
+    case 'SSE-C':
+      if (customerKey === undefined) throw new S3Error('SseCKeyRequired');
+      try {
+        return await context.crypto.sseC.forOpening(object, { customerKey }, record.info.metadata);
+      } finally {
+        customerKey.fill(0);
+      }
+    default:
+      throw notBuilt(record.mode);
+  }
+}
+
+/** The plaintext bounds `[start, end)` of a resolved range. */
+export function plaintextBounds(range: ResolvedRange): { start: number; end: number } {
+  return range.kind === 'full' ? { start: 0, end: range.size } : { start: range.start, end: range.end + 1 };
+}
+
+export type { ObjectReader };

@@ -1,0 +1,248 @@
+/**
+ * @module
+ * `S3`: the in-process S3 engine. Every operation is a method taking the AWS SDK's S3 request
+ * shape (`Bucket`, `Key`, `Body`, `ServerSideEncryption`, `SSECustomerKey`, `Range`, ...) and
+ * resolving to its response shape, or rejecting with `S3Error` carrying S3's code, status and
+ * message. Objects are encrypted at rest for real (SSE-S3, SSE-C); storage is in memory by
+ * default or a durable data directory. The REST protocol (issue 11) will serve the same object.
+ *
+ * @example
+ * ```ts
+ * import { S3 } from '@strongbox/s3';
+ * const s3 = new S3();
+ * await s3.createBucket({ Bucket: 'reports' });
+ * await s3.putObject({ Bucket: 'reports', Key: 'q1.csv', Body: 'a,b\n1,2\n' });
+ * const { Body, ServerSideEncryption } = await s3.getObject({ Bucket: 'reports', Key: 'q1.csv', Range: 'bytes=-4' });
+ * await Body.transformToString(); // '1,2\n'; ServerSideEncryption: 'AES256'
+ * await s3.close();
+ * ```
+ */
+
+import { createHash, randomBytes } from 'node:crypto';
+import { AuditTrail, installFacade, Pipeline, principalFromArn, rootPrincipal, systemClock, type AuditOptions, type CallScope, type Clock, type Facade, type Principal, type QuotaGate, type Random, type ServiceBinding } from '@strongbox/service-kernel';
+import { S3Error, toS3Error } from '../errors.ts';
+import { SseCProvider, SseS3Provider, SseS3RootKeys } from '../crypto/index.ts';
+import { isOperationName, OPERATION_NAMES, OPERATIONS, type OperationName, type OperationTable, type RequestOf, type ResponseOf } from '../operations/index.ts';
+import type { AtRestCrypto, OperationDefinition, S3Settings } from '../operations/types.ts';
+import { createMemoryObjectStore } from '../storage/memory.ts';
+import { openFileSystemObjectStore } from '../storage/filesystem/store.ts';
+import type { ObjectStore } from '../storage/types.ts';
+import { RequestContext } from './context.ts';
+
+export type { OperationName, RequestOf, ResponseOf } from '../operations/index.ts';
+
+/** Engine settings. */
+export interface S3Options {
+  /** Default account (12 digits): the account of callers that name none. Default `000000000000`. */
+  readonly account?: string;
+  /** The Region of the engine's endpoint. Default `us-east-1`. */
+  readonly region?: string;
+  /** Time source (a `ManualClock` in tests). Default: the system clock. */
+  readonly clock?: Clock;
+  /** Randomness (opaque ETags, trail event ids). Default: node:crypto. */
+  readonly random?: Random;
+  /**
+   * Storage: a data directory (durable, survives restarts; SSE-S3 root keys are kept beside the
+   * objects), or an `ObjectStore` the caller made (and closes). Default: in memory.
+   */
+  readonly storage?: { readonly directory: string } | ObjectStore;
+  /** SSE-S3 root keys the caller made (and destroys); default: in memory, or the data directory's. */
+  readonly rootKeys?: SseS3RootKeys;
+  /** The trail to record management events in; share KMS's `auditTrail` to get one trail. */
+  readonly auditTrail?: AuditTrail;
+  /** Settings of the trail made when none is given. */
+  readonly audit?: AuditOptions;
+  /**
+   * CloudTrail data events (object-level PutObject, GetObject, HeadObject, DeleteObject): recorded
+   * only when enabled, as a trail records them only when its data events are. Default false.
+   */
+  readonly dataEvents?: boolean;
+  /**
+   * Request rate limiting: a gate asked per request with the operation's quota class (`read` or
+   * `write`); a refusal is 503 SlowDown. Default: off (every request admitted).
+   */
+  readonly quotas?: QuotaGate;
+}
+
+/** Per-call settings of the in-process API. */
+export interface CallOptions {
+  /** Who calls: a principal or an IAM/STS ARN. Default: the default account's root. */
+  readonly caller?: Principal | string;
+  /** The Region the call is sent to. Default: the engine's Region. */
+  readonly region?: string;
+  /**
+   * Whether the request came over TLS (`aws:SecureTransport`): SSE-C and SSE-KMS requests over
+   * plain HTTP are refused. The protocol edge sets it from the connection; in process it defaults
+   * to true (no network is crossed).
+   */
+  readonly secureTransport?: boolean;
+  readonly requestId?: string;
+  readonly sourceIpAddress?: string;
+  readonly userAgent?: string;
+}
+
+/** A call's scope as S3's binding reads it: the kernel's, plus the transport. */
+interface S3CallScope extends CallScope {
+  readonly secureTransport: boolean;
+}
+
+const ACCOUNT = /^\d{12}$/;
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+const EVENT_SOURCE = 's3.amazonaws.com';
+const RESOURCE_TYPE = 'AWS::S3::Bucket';
+
+/** The typed in-process API: one method per operation, derived from the registry. */
+export type S3Methods = Facade<OperationTable, CallOptions>;
+
+// The facade's methods are installed on the prototype from the registry; this declaration merges
+// their types into the class.
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export interface S3 extends S3Methods {}
+
+type S3Pipeline = Pipeline<OperationDefinition, RequestContext, S3Error>;
+
+interface Engine {
+  /** What `close` closes: the store and root keys the engine made itself. */
+  readonly owned: { readonly store?: ObjectStore; readonly roots?: SseS3RootKeys };
+  readonly management: S3Pipeline;
+  readonly data: S3Pipeline;
+}
+
+/** The S3 engine (see the module documentation). */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export class S3 {
+  /** The trail management events (and, if enabled, data events) are recorded in. */
+  readonly auditTrail: AuditTrail;
+  /** Default account. */
+  readonly account: string;
+  /** The endpoint's Region. */
+  readonly region: string;
+  readonly #engine: Promise<Engine>;
+  readonly #roots = new Map<string, Principal>();
+  #closed: Promise<void> | undefined;
+
+  /**
+   * Starts the engine; storage opens in the background and the first call waits for it (a
+   * failure to open, such as a data directory held by another process, rejects every call).
+   * @throws RangeError for a malformed account or Region.
+   */
+  constructor(options: S3Options = {}) {
+    const account = options.account ?? '000000000000';
+    const region = options.region ?? 'us-east-1';
+    if (!ACCOUNT.test(account)) throw new RangeError(`"account" expected 12 digits, got ${JSON.stringify(account)}`);
+    if (!REGION.test(region)) throw new RangeError(`"region" expected a Region name such as us-east-1, got ${JSON.stringify(region)}`);
+    this.account = account;
+    this.region = region;
+    const random: Random = options.random ?? { bytes: (length) => new Uint8Array(randomBytes(length)) };
+    this.auditTrail = options.auditTrail ?? new AuditTrail(options.audit, random);
+    this.#engine = startEngine(options, { account, region }, random, this.auditTrail);
+    // Surfaced by the first call (or close); not an unhandled rejection meanwhile.
+    this.#engine.catch(() => undefined);
+  }
+
+  /**
+   * Calls an operation by its name.
+   * @throws S3Error with S3's code, status and message.
+   * @throws TypeError for an unknown operation name or a malformed caller.
+   * @example await s3.send('HeadBucket', { Bucket: 'reports' })
+   */
+  async send<Name extends OperationName>(operation: Name, input: RequestOf<Name>, options: CallOptions = {}): Promise<ResponseOf<Name>> {
+    if (!isOperationName(operation)) throw new TypeError(`unknown S3 operation ${JSON.stringify(operation)}`);
+    if (this.#closed !== undefined) throw new Error('the S3 engine is closed');
+    const engine = await this.#engine;
+    const region = options.region ?? this.region;
+    const definition: OperationDefinition = OPERATIONS[operation];
+    const pipeline = definition.eventCategory === 'Management' ? engine.management : engine.data;
+    const scope: S3CallScope = {
+      caller: this.#caller(options.caller, region),
+      region,
+      secureTransport: options.secureTransport ?? true,
+      ...(options.requestId === undefined ? {} : { requestId: options.requestId }),
+      ...(options.sourceIpAddress === undefined ? {} : { sourceIpAddress: options.sourceIpAddress }),
+      ...(options.userAgent === undefined ? {} : { userAgent: options.userAgent }),
+    };
+    return (await pipeline.call(definition, input, scope)) as ResponseOf<Name>;
+  }
+
+  /** Closes storage (releasing a data directory's lock) and wipes root keys the engine made. */
+  close(): Promise<void> {
+    this.#closed ??= this.#engine.then(
+      async (engine) => {
+        await engine.owned.store?.close();
+        engine.owned.roots?.destroy();
+      },
+      () => undefined,
+    );
+    return this.#closed;
+  }
+
+  #caller(caller: Principal | string | undefined, region: string): Principal {
+    if (caller === undefined) {
+      let root = this.#roots.get(region);
+      if (root === undefined) this.#roots.set(region, (root = Object.freeze(rootPrincipal(region, this.account))));
+      return root;
+    }
+    return typeof caller === 'string' ? principalFromArn(caller) : caller;
+  }
+}
+
+installFacade(S3.prototype, OPERATION_NAMES);
+
+/** A trail that keeps nothing: where data events go while data events are not enabled. */
+class UnrecordedEvents extends AuditTrail {
+  constructor() {
+    super({ capacity: 1 });
+  }
+
+  override record(): void {}
+}
+
+const ADMIT_ALL: QuotaGate = { tryAcquire: () => true };
+
+async function startEngine(options: S3Options, settings: S3Settings, random: Random, trail: AuditTrail): Promise<Engine> {
+  const storage = options.storage;
+  const directory = storage !== undefined && 'directory' in storage ? storage.directory : undefined;
+  const store = storage === undefined ? await createMemoryObjectStore() : directory !== undefined ? await openFileSystemObjectStore({ directory }) : (storage as ObjectStore);
+  let roots: SseS3RootKeys;
+  try {
+    roots = options.rootKeys ?? (directory === undefined ? await SseS3RootKeys.inMemory() : await SseS3RootKeys.openDirectory(directory));
+  } catch (error) {
+    if (storage === undefined || directory !== undefined) await store.close();
+    throw error;
+  }
+  const crypto: AtRestCrypto = { sseS3: new SseS3Provider(roots), sseC: new SseCProvider(), md5, random };
+  const clock = options.clock ?? systemClock;
+  const quotas = options.quotas ?? ADMIT_ALL;
+  const binding = (eventTrail: AuditTrail): ServiceBinding<OperationDefinition, RequestContext, S3Error> => ({
+    eventSource: EVENT_SOURCE,
+    resourceType: RESOURCE_TYPE,
+    clock,
+    quotas,
+    trail: eventTrail,
+    validate: (_definition, input) => {
+      if (typeof input !== 'object' || input === null) throw new TypeError('an S3 request is an object of members');
+    },
+    open: (definition, scope, now) =>
+      new RequestContext({ operation: definition.name, now, region: scope.region, caller: scope.caller, secureTransport: secureTransportOf(scope), store, crypto, settings }),
+    toError: toS3Error,
+    throttled: () => new S3Error('SlowDown'),
+    auditParameters: () => null,
+    auditValue: (value) => value,
+    auditError: (failure) => ({ code: failure.code, message: failure.message }),
+  });
+  const management = new Pipeline(binding(trail));
+  const data = new Pipeline(binding(options.dataEvents === true ? trail : new UnrecordedEvents()));
+  // A caller-made store and root keys stay the caller's to close; `close` closes what it opened.
+  const ownsStore = storage === undefined || directory !== undefined;
+  return { owned: { ...(ownsStore ? { store } : {}), ...(options.rootKeys === undefined ? { roots } : {}) }, management, data };
+}
+
+function secureTransportOf(scope: CallScope): boolean {
+  return (scope as Partial<S3CallScope>).secureTransport ?? true;
+}
+
+function md5(chunks: readonly Uint8Array[]): Uint8Array {
+  const hash = createHash('md5');
+  for (const chunk of chunks) hash.update(chunk);
+  return new Uint8Array(hash.digest());
+}
