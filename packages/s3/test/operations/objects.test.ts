@@ -2,7 +2,7 @@
 
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createMemoryObjectStore, OBJECT_FRAME_LENGTH, S3, type ObjectReader, type ObjectStore } from '../../src/index.ts';
+import { createMemoryObjectStore, OBJECT_FRAME_LENGTH, S3, type ObjectReader, type ObjectStore, type SseWriteMembers } from '../../src/index.ts';
 import { md5Base64, md5Etag, members, sseC } from '../helpers/engine.ts';
 import { catchS3Async } from '../helpers/errors.ts';
 
@@ -165,7 +165,7 @@ describe('SSE-C', () => {
   it('refuses a key MD5 mismatch, a short key, another algorithm, SSE-C mixed with AES256 and plain HTTP, storing nothing', async () => {
     const key = sseC();
     const short = sseC(new Uint8Array(randomBytes(16)));
-    const cases: [Record<string, unknown>, string, number, { secureTransport: boolean }?][] = [
+    const cases: [SseWriteMembers, string, number, { secureTransport: boolean }?][] = [
       [{ ...members(key), SSECustomerKeyMD5: sseC().SSECustomerKeyMD5 }, 'InvalidArgument', 400],
       [members(short), 'InvalidArgument', 400],
       [{ ...members(key), SSECustomerAlgorithm: 'AES128' }, 'InvalidEncryptionAlgorithmError', 400],
