@@ -37,6 +37,7 @@ export default defineConfig({
       ...packageProjects('envelope'),
       ...packageProjects('service-kernel'),
       ...packageProjects('kms'),
+      ...packageProjects('s3'),
       ...packageProjects('s3-encryption-client'),
       // These tests start `node --import tsx` children (the CLI, the server), one after another:
       // about half a second each on an idle machine, several times that on 2 busy shared cores,

@@ -77,6 +77,7 @@ const LABELS: Record<ServerKind, string> = {
   strongbox: 'strongbox serve (default: router + SigV4 checks + JSON 1.1 + Kms)',
   'strongbox-strict': 'strongbox serve --strict-auth (every signature verified)',
   handler: 'KMS JSON 1.1 handler alone, no SigV4, no router [info]',
+  'handler-unthrottled': 'KMS JSON 1.1 handler alone, Kms({ quotas: false })',
   canned: 'canned response, node:http (the protocol limit)',
 };
 
@@ -118,7 +119,7 @@ interface Peer {
 /** Validates one server through the SDK (see the README's list) and returns the peer to time. */
 async function preparePeer(server: ServerProcess, checks: Checks, canned: Awaited<ReturnType<typeof cannedResponse>>, concurrency: number): Promise<Peer> {
   const id = server.kind;
-  const name = { strongbox: 'strongbox serve', 'strongbox-strict': 'strongbox serve --strict-auth', handler: 'JSON 1.1 handler', canned: 'canned server' }[id];
+  const name = { strongbox: 'strongbox serve', 'strongbox-strict': 'strongbox serve --strict-auth', handler: 'JSON 1.1 handler', 'handler-unthrottled': 'JSON 1.1 handler, no quotas', canned: 'canned server' }[id];
   const client = kmsClient(server.url);
   let keyId: string;
   if (id === 'canned') {

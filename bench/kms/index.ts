@@ -11,9 +11,10 @@ import { formatNumber, formatRatio, renderTable, type Row } from '../lib/table.t
 import { pairedRatio, target, verdict, type Target } from '../lib/targets.ts';
 import { runHttp, type HttpConfig, type HttpGroup, type HttpResults } from './http.ts';
 import { runInProcess, type InProcessGroup } from './in-process.ts';
+import { runKeyTypes, type KeyTypeGroup } from './key-types.ts';
 
 /** Section ids, matched by the command line filter. */
-export const SECTIONS = ['kms/in-process', 'kms/http'] as const;
+export const SECTIONS = ['kms/in-process', 'kms/http', 'kms/key-types'] as const;
 export type SectionId = (typeof SECTIONS)[number];
 
 /** Everything the KMS benchmark produced. */
@@ -22,19 +23,23 @@ export interface KmsResults {
   readonly validation: Checks['records'];
   readonly inProcess?: readonly (InProcessGroup & { readonly ratios: Record<string, number> })[];
   readonly http?: HttpResults & { readonly groups: readonly (HttpGroup & { readonly ratios: Record<string, number> })[] };
+  readonly keyTypes?: readonly (KeyTypeGroup & { readonly ratios: Record<string, number> })[];
   readonly targets: readonly Target[];
 }
 
 interface Settings {
   readonly inProcess: GroupOptions;
   readonly http: HttpConfig;
+  /** Section 3: the in-process rows, and the overrides of its HTTP row. */
+  readonly keyTypes: GroupOptions;
+  readonly keyTypesHttp: Partial<GroupOptions>;
 }
 
 function settings(quick: boolean): Settings {
   if (quick) {
     const fast: GroupOptions = { samples: 2, minSampleMs: 50, minSampleOps: 1, warmupMs: 20, warmupOps: 1, settleMs: 0, maxSettleOpMs: 50 };
     const fastHttp: GroupOptions = { ...fast, forceGc: false };
-    return { inProcess: fast, http: { serial: fastHttp, concurrent: fastHttp, concurrency: 32 } };
+    return { inProcess: fast, http: { serial: fastHttp, concurrent: fastHttp, concurrency: 32 }, keyTypes: fast, keyTypesHttp: {} };
   }
   // No forced GC before HTTP samples: it makes the SDK client cost about twice the CPU per call
   // for seconds afterwards (see lib/harness.ts); the servers live in their own processes anyway.
@@ -42,7 +47,50 @@ function settings(quick: boolean): Settings {
   return {
     inProcess: { samples: 9, minSampleMs: 300, minSampleOps: 1000, warmupMs: 500, warmupOps: 5000, settleMs: 50, maxSettleOpMs: 1000 },
     http: { serial: http, concurrent: http, concurrency: 32 },
+    // RSA signing takes about a millisecond: fewer operations per sample than the symmetric rows.
+    keyTypes: { samples: 9, minSampleMs: 300, minSampleOps: 100, warmupMs: 500, warmupOps: 200, settleMs: 50, maxSettleOpMs: 1000, forceGc: false },
+    keyTypesHttp: { minSampleMs: 300, minSampleOps: 50, warmupMs: 1000, warmupOps: 100 },
   };
+}
+
+const KEY_TYPE_TARGET_RATIO = 0.8;
+
+// --- Section 3 -----------------------------------------------------------------------------------
+
+function keyTypeTargets(groups: readonly KeyTypeGroup[], conclusive: boolean): Target[] {
+  const out: Target[] = [];
+  for (const g of groups) {
+    const kms = byId(g.rows, 'kms');
+    const raw = byId(g.rows, 'raw-node');
+    if (!kms || !raw) continue;
+    out.push(target(`key-types-${g.op}`, `in-process ${g.op} ≥ ${KEY_TYPE_TARGET_RATIO}x raw node:crypto`, pairedRatio(kms, raw), '>=', KEY_TYPE_TARGET_RATIO, 'x', conclusive));
+  }
+  return out;
+}
+
+function keyTypeTable(groups: readonly KeyTypeGroup[], targets: readonly Target[]): string {
+  const rows: Row[] = [];
+  for (const g of groups) {
+    if (rows.length > 0) rows.push('-');
+    const raw = byId(g.rows, 'raw-node');
+    for (const r of g.rows) {
+      const t = r.id === 'kms' ? targets.find((t) => t.id === `key-types-${g.op}`) : undefined;
+      rows.push([g.op, r.label, formatNumber(r.opsPerSec), formatNumber(1e6 / r.opsPerSec, 1), `±${formatNumber(r.spreadPct, 1)}%`, `${r.samples.length}`, raw && r.id !== 'raw-node' ? formatRatio(pairedRatio(r, raw)) : '', t ? verdict(t) : '']);
+    }
+  }
+  return renderTable(
+    [
+      { header: 'op' },
+      { header: 'implementation' },
+      { header: 'ops/s', align: 'right' },
+      { header: 'µs/op', align: 'right' },
+      { header: 'spread', align: 'right' },
+      { header: 'n', align: 'right' },
+      { header: '÷ raw', align: 'right' },
+      { header: 'target' },
+    ],
+    rows,
+  );
 }
 
 const byId = <M extends Measurement>(rows: readonly M[], id: string): M | undefined => rows.find((r) => r.id === id);
@@ -169,6 +217,7 @@ export async function runKms(selected: readonly SectionId[], quick: boolean, pri
   const targets: Target[] = [];
   let inProcess: InProcessGroup[] | undefined;
   let http: HttpResults | undefined;
+  let keyTypes: KeyTypeGroup[] | undefined;
 
   if (selected.includes('kms/in-process')) {
     inProcess = await runInProcess(s.inProcess, checks, progress);
@@ -205,6 +254,22 @@ export async function runKms(selected: readonly SectionId[], quick: boolean, pri
     );
   }
 
+  if (selected.includes('kms/key-types')) {
+    keyTypes = await runKeyTypes(s.keyTypes, { ...s.keyTypes, ...s.keyTypesHttp }, checks, progress);
+    const t = keyTypeTargets(keyTypes, conclusive);
+    targets.push(...t);
+    print(
+      [
+        '',
+        '== KMS 3. Key types: Sign/Verify (RSA_2048 PKCS #1 v1.5 SHA-256, ECC_NIST_P256 ECDSA SHA-256) and GenerateMac (HMAC_256), 256-byte RAW message ==',
+        'kms = new Kms({ quotas: false }) in process (audit trail on); raw = node:crypto with a key object made once; http = the SDK client',
+        'against the JSON 1.1 handler in a child process [info]. ÷ raw = paired ratio to the raw node:crypto row; calls awaited one at a time.',
+        '',
+        keyTypeTable(keyTypes, t),
+      ].join('\n'),
+    );
+  }
+
   if (targets.length > 0) {
     const rows: Row[] = targets.map((t) => [t.description, t.unit === 'x' ? formatRatio(t.measured) : `${formatNumber(t.measured)}/s`, verdict(t)]);
     print(['', '== KMS targets (shown, not asserted) ==', '', renderTable([{ header: 'target' }, { header: 'measured', align: 'right' }, { header: 'verdict' }], rows)].join('\n'));
@@ -225,6 +290,7 @@ export async function runKms(selected: readonly SectionId[], quick: boolean, pri
     validation: checks.records,
     ...(inProcess ? { inProcess: inProcess.map((g) => ({ ...g, ratios: ratiosOf(g.rows, inProcessPairs) })) } : {}),
     ...(http ? { http: { ...http, groups: http.groups.map((g) => ({ ...g, ratios: ratiosOf(g.rows, httpPairs) })) } } : {}),
+    ...(keyTypes ? { keyTypes: keyTypes.map((g) => ({ ...g, ratios: ratiosOf(g.rows, [['kmsOverRawNode', 'kms', 'raw-node'], ['httpOverRawNode', 'http', 'raw-node']] as const) })) } : {}),
     targets,
   };
 }

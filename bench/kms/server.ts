@@ -11,6 +11,8 @@
  *   --strict-auth`: the same, with every request's signature verified (test/test included).
  * - `handler`: `createServer(toNodeListener(createJson11Handler(new Kms())))`: the KMS JSON 1.1
  *   handler alone, no router and no SigV4 verification (every caller is the account root).
+ * - `handler-unthrottled`: the same with `new Kms({ quotas: false })`, for the key-type section
+ *   (AWS's asymmetric quotas, 1,000/s, would otherwise cap what it measures).
  * - `canned`: a minimal `node:http` server answering every request, once its body has arrived,
  *   with the fixed GenerateDataKey body given as the second argument (a real response the
  *   emulator produced, so the bytes on the wire have the same size) and the JSON 1.1 headers
@@ -28,7 +30,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /** The kinds of server this script runs. */
-export type ServerKind = 'strongbox' | 'strongbox-strict' | 'handler' | 'canned';
+export type ServerKind = 'strongbox' | 'strongbox-strict' | 'handler' | 'handler-unthrottled' | 'canned';
 
 /** Messages from the parent. */
 export type ToServer = { readonly type: 'usage'; readonly id: number } | { readonly type: 'exit' };
@@ -52,10 +54,10 @@ async function start(kind: string, body: string | undefined): Promise<{ url: str
     const running = await startServer({ port: 0, strictAuth: kind === 'strongbox-strict' });
     return { url: running.url, close: () => running.close() };
   }
-  if (kind === 'handler') {
+  if (kind === 'handler' || kind === 'handler-unthrottled') {
     const { Kms } = await import('@strongbox/kms');
     const { createJson11Handler, toNodeListener } = await import('@strongbox/kms/http');
-    const server = createServer(toNodeListener(createJson11Handler(new Kms())));
+    const server = createServer(toNodeListener(createJson11Handler(new Kms(kind === 'handler' ? {} : { quotas: false }))));
     const url = await listen(server);
     return { url, close: () => new Promise((resolve) => server.close(() => resolve())) };
   }
@@ -73,7 +75,7 @@ async function start(kind: string, body: string | undefined): Promise<{ url: str
     const url = await listen(server);
     return { url, close: () => new Promise((resolve) => server.close(() => resolve())) };
   }
-  throw new Error(`unknown server kind ${JSON.stringify(kind)} (strongbox, strongbox-strict, handler or canned)`);
+  throw new Error(`unknown server kind ${JSON.stringify(kind)} (strongbox, strongbox-strict, handler, handler-unthrottled or canned)`);
 }
 
 const send = (message: FromServer): void => {

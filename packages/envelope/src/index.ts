@@ -63,6 +63,6 @@ export {
 } from './kms-keyring.ts';
 export { openRange, openRangeWithHeader, type OpenedRange, type OpenRangeOptions, type RandomAccessSource } from './open-range.ts';
 export { RawAesKeyring, type RawAesKeyringOptions } from './raw-aes-keyring.ts';
-export { open, openWithHeader, readHeader, seal, type OpenedMessage } from './seal.ts';
+export { open, openWithHeader, readHeader, seal, sealedLayout, type OpenedMessage, type SealedLayout } from './seal.ts';
 export type { AuthenticatedHeader } from './authenticated-header.ts';
 export { createOpenStream, createSealStream } from './stream/web.ts';

@@ -4,7 +4,7 @@
  */
 
 import { authenticatedHeader, type AuthenticatedHeader } from './authenticated-header.ts';
-import { assertBytes } from './bytes.ts';
+import { assertBytes, assertInteger } from './bytes.ts';
 import { decryptFailed, malformed } from './errors.ts';
 import { FRAME_TAG_LENGTH } from './format/constants.ts';
 import { layoutForBody, layoutForPlaintext } from './format/frames.ts';
@@ -119,6 +119,37 @@ export async function openWithHeader(sealed: Uint8Array, options: OpenOptions): 
   } finally {
     opener.destroy();
   }
+}
+
+/** The body layout a sealed message's size implies (unauthenticated until the message opens). */
+export interface SealedLayout {
+  /** Header length in bytes: the body starts here. */
+  readonly headerLength: number;
+  readonly frameLength: number;
+  /** Number of frames, the final one included. */
+  readonly frameCount: number;
+  /** Plaintext bytes in the message, as its size implies. */
+  readonly plaintextLength: number;
+}
+
+/**
+ * The plaintext length and frame layout of a sealed message of `sealedSize` bytes, from its header
+ * alone: for a HEAD or a ranged GET of a stored message (Content-Length, which frames to read),
+ * without a key. Nothing here is authenticated; `openRange` with `verify: 'length'` proves it.
+ *
+ * @returns the layout, or `undefined` if no sealer could have written a body of that size.
+ * @throws TypeError / RangeError for a bad `sealedSize`.
+ * @example
+ * ```ts
+ * import { readHeader, sealedLayout } from '@strongbox/envelope';
+ * const layout = sealedLayout(readHeader(firstBytes), objectSize);
+ * ```
+ */
+export function sealedLayout(header: MessageHeader, sealedSize: number): SealedLayout | undefined {
+  assertInteger(sealedSize, 0, Number.MAX_SAFE_INTEGER, 'sealedSize');
+  const layout = sealedSize < header.length ? undefined : layoutForBody(sealedSize - header.length, header.frameLength);
+  if (layout === undefined) return undefined;
+  return { headerLength: header.length, frameLength: header.frameLength, frameCount: layout.frameCount, plaintextLength: layout.plaintextLength };
 }
 
 /**

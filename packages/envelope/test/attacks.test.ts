@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import type { Backend } from '../src/backend/types.ts';
 import { EnvelopeError } from '../src/errors.ts';
 import { openRange, openRangeWithHeader, type RandomAccessSource } from '../src/open-range.ts';
-import { open, openWithHeader, readHeader, seal } from '../src/seal.ts';
+import { open, openWithHeader, readHeader, seal, sealedLayout } from '../src/seal.ts';
 import { OpenEngine } from '../src/stream/open-engine.ts';
 import { BACKENDS, concat, flipBit, joinFrames, nodeBackend, paddedKeyring, pattern, splitFrames, testKeyring } from './helpers/messages.ts';
 
@@ -202,5 +202,22 @@ describe('refusing version 1 where only version 2 is expected', () => {
     expect(await open(v1, { keyring: counting, formatVersions: [1, 2] })).toEqual(pattern(40));
     await expect(open(v2, { keyring: inner, formatVersions: [] })).rejects.toThrow(TypeError);
     await expect(open(v2, { keyring: inner, formatVersions: [3 as never] })).rejects.toThrow(TypeError);
+  });
+});
+
+describe('sealedLayout', () => {
+  it('gives the plaintext length and frame count a size implies, from the header alone, or undefined for an impossible size', async () => {
+    const keyring = testKeyring('layout');
+    for (const length of [0, 1, F - 1, F, 3 * F + 5]) {
+      const sealed = await seal(pattern(length), { keyring, frameLength: F });
+      const header = readHeader(sealed);
+      expect(sealedLayout(header, sealed.length)).toEqual({ headerLength: header.length, frameLength: F, frameCount: Math.floor(length / F) + 1, plaintextLength: length });
+      // A size whose final piece would be F or more bytes, or shorter than a tag: no sealer writes it.
+      expect(sealedLayout(header, header.length + 15)).toBeUndefined();
+      expect(sealedLayout(header, header.length + F + 16)).toBeUndefined();
+      expect(sealedLayout(header, 3)).toBeUndefined();
+    }
+    const one = readHeader(await seal(pattern(1), { keyring }));
+    expect(() => sealedLayout(one, -1)).toThrow(RangeError);
   });
 });

@@ -36,6 +36,8 @@ export type KmsErrorCode =
   | 'InvalidMarkerException'
   | 'KMSInternalException'
   | 'KMSInvalidStateException'
+  | 'KMSInvalidSignatureException'
+  | 'KMSInvalidMacException'
   | 'KeyUnavailableException'
   | 'LimitExceededException'
   | 'MalformedPolicyDocumentException'
@@ -80,6 +82,10 @@ export const WIRE_ERRORS: Readonly<Record<KmsErrorCode, WireError>> = Object.fre
   InvalidMarkerException: { status: 400, type: 'InvalidMarkerException' },
   KMSInternalException: { status: 500, type: 'KMSInternalException' },
   KMSInvalidStateException: { status: 400, type: 'KMSInvalidStateException' },
+  // Verify / VerifyMac on a signature or MAC that does not verify: HTTP 400 with an empty message
+  // (LocalStack's AWS-validated snapshots "bad-signature" and "verify-mac").
+  KMSInvalidSignatureException: { status: 400, type: 'KMSInvalidSignatureException' },
+  KMSInvalidMacException: { status: 400, type: 'KMSInvalidMacException' },
   KeyUnavailableException: { status: 500, type: 'KeyUnavailableException' },
   LimitExceededException: { status: 400, type: 'LimitExceededException' },
   MalformedPolicyDocumentException: { status: 400, type: 'MalformedPolicyDocumentException' },

@@ -8,6 +8,7 @@ import { defaultBackend, encodeEncryptionContext } from '@strongbox/envelope';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BLOB_FORMAT_VERSION, MAX_BLOB_LENGTH, MIN_BLOB_LENGTH, openBlob, readBlobHeader, sealBlob } from '../src/model/ciphertext-blob.ts';
+import { flipBit } from './helpers/bytes.ts';
 
 const KEY_ID = '0f1e2d3c-4b5a-4697-8877-665544332211';
 const material = new Uint8Array(32).map((_, i) => i * 7 + 1);
@@ -58,8 +59,7 @@ describe('tampering', () => {
   it('rejects every single bit flip anywhere in the blob', () => {
     const blob = seal(new TextEncoder().encode('flip me'));
     for (let bit = 0; bit < blob.length * 8; bit++) {
-      const tampered = blob.slice();
-      tampered[bit >> 3] ^= 1 << (bit & 7);
+      const tampered = flipBit(blob, bit);
       expect(openBlob(defaultBackend, material, tampered, context), `bit ${bit}`).toBeUndefined();
     }
   });
@@ -84,8 +84,7 @@ describe('tampering', () => {
 
   it('rejects another backing key', () => {
     const blob = seal(new Uint8Array([1]));
-    const other = material.slice();
-    other[0] ^= 1;
+    const other = flipBit(material, 0);
     expect(openBlob(defaultBackend, other, blob, context)).toBeUndefined();
   });
 });
@@ -94,13 +93,20 @@ describe('headers it refuses to read', () => {
   it('refuses another format byte, version 0, and lengths outside 50..4145', () => {
     const blob = seal(new Uint8Array([1]));
     const otherFormat = blob.slice();
-    otherFormat[0] = 0x02;
+    otherFormat[0] = 0x03;
     const versionZero = blob.slice();
     versionZero.fill(0, 17, 21);
     expect(readBlobHeader(otherFormat)).toBeUndefined();
     expect(readBlobHeader(versionZero)).toBeUndefined();
     expect(readBlobHeader(blob.subarray(0, MIN_BLOB_LENGTH - 1))).toBeUndefined();
     expect(readBlobHeader(new Uint8Array(MAX_BLOB_LENGTH + 1).fill(BLOB_FORMAT_VERSION))).toBeUndefined();
+  });
+
+  it('reads format 0x02 as a multi-Region key id: mrk- and the 16 bytes in hex', () => {
+    const multiRegion = seal(new Uint8Array([1])).slice();
+    multiRegion[0] = 0x02;
+    const id = Buffer.from(multiRegion.subarray(1, 17)).toString('hex');
+    expect(readBlobHeader(multiRegion)?.keyId).toBe(`mrk-${id}`);
   });
 });
 

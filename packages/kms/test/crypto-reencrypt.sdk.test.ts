@@ -9,6 +9,7 @@ import { CreateAliasCommand, CreateKeyCommand, DecryptCommand, DescribeKeyComman
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCryptoKms, type CryptoFixture } from './helpers/crypto-fixtures.ts';
 import { failureOf } from './helpers/sdk.ts';
+import { flipBit } from './helpers/bytes.ts';
 
 const DRY_RUN = { name: 'DryRunOperationException', message: 'The request would have succeeded, but the DryRun option is set.' };
 const INCORRECT_KEY = { name: 'IncorrectKeyException', message: 'The key ID in the request does not identify a CMK that can perform this operation.' };
@@ -98,8 +99,7 @@ describe('ReEncrypt', () => {
   });
 
   it('answers a blob whose key does not exist with AccessDeniedException', async () => {
-    const forged = blob.slice();
-    forged[5] ^= 0x01;
+    const forged = flipBit(blob, 5 * 8);
     const failure = await failureOf(kms.client.send(new ReEncryptCommand({ CiphertextBlob: forged, DestinationKeyId: destination.keyId })));
     expect(failure).toMatchObject({
       name: 'AccessDeniedException',

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../src/index.ts';
 import { openKms, tempDirectory } from './fixtures/persistence.ts';
+import { flipBit } from './helpers/bytes.ts';
 
 const DAY = 86_400_000;
 const audits = async (directory: string): Promise<string[]> => (await readdir(directory)).filter((name) => name.startsWith('audit-')).sort();
@@ -83,8 +84,7 @@ describe('the audit trail with a data directory', () => {
     await second.kms.close();
     expect((await readFile(path)).length).toBe(whole.length);
 
-    const damaged = Buffer.concat([whole, whole]);
-    damaged[20] ^= 1;
+    const damaged = flipBit(Buffer.concat([whole, whole]), 20 * 8);
     await writeFile(path, damaged);
     await expect(openKms(directory, clock)).rejects.toMatchObject({ code: 'CORRUPT' });
   });

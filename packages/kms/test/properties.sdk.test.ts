@@ -7,6 +7,7 @@ import { CreateKeyCommand, DecryptCommand, EncryptCommand } from '@aws-sdk/clien
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { failureOf, startKms, type SdkFixture } from './helpers/sdk.ts';
+import { flipBit } from './helpers/bytes.ts';
 
 const text = fc.string({ unit: 'grapheme', maxLength: 10 });
 const encryptionContext = fc.dictionary(text, text, { maxKeys: 5 }).map((context) => ({ ...context }));
@@ -41,8 +42,7 @@ describe('through the SDK', () => {
       fc.asyncProperty(fc.uint8Array({ minLength: 1, maxLength: 64 }), encryptionContext, fc.nat(), async (plaintext, context, position) => {
         const { CiphertextBlob } = await kms.client.send(new EncryptCommand({ KeyId: keyId, Plaintext: plaintext, EncryptionContext: context }));
         const bit = position % (CiphertextBlob!.length * 8);
-        const tampered = CiphertextBlob!.slice();
-        tampered[bit >> 3] ^= 1 << (bit & 7);
+        const tampered = flipBit(CiphertextBlob!, bit);
         const failure = await failureOf(kms.client.send(new DecryptCommand({ CiphertextBlob: tampered, EncryptionContext: context })));
         expect(failure.status).toBe(400);
         expect(failure.name).toBe(bit >> 3 >= 1 && bit >> 3 <= 16 ? 'AccessDeniedException' : 'InvalidCiphertextException');

@@ -17,6 +17,7 @@ import { describe, expect, it } from 'vitest';
 import { Kms, KmsError, ManualClock } from '../src/index.ts';
 import { ON_DEMAND_ROTATION_LIMIT } from '../src/model/rotation.ts';
 import type { ListKeyRotationsResponse, RotationsListEntry } from '../src/operations/list-key-rotations.ts';
+import { flipBit } from './helpers/bytes.ts';
 
 const DAY = 86_400_000;
 
@@ -144,8 +145,7 @@ describe('any single bit flip in the blob', () => {
       fc.asyncProperty(fc.uint8Array({ minLength: 1, maxLength: 256 }), encryptionContext, fc.nat(), async (bytes, context, position) => {
         const { CiphertextBlob } = await kms.encrypt({ KeyId: KeyMetadata.KeyId, Plaintext: bytes, EncryptionContext: context });
         const bit = position % (CiphertextBlob.length * 8);
-        const tampered = CiphertextBlob.slice();
-        tampered[bit >> 3] ^= 1 << (bit & 7);
+        const tampered = flipBit(CiphertextBlob, bit);
         const failure = await failureOf(kms.decrypt({ CiphertextBlob: tampered, EncryptionContext: context }));
         const inKeyId = bit >> 3 >= 1 && bit >> 3 <= 16;
         expect(failure.code).toBe(inKeyId ? 'AccessDeniedException' : 'InvalidCiphertextException');
@@ -158,8 +158,7 @@ describe('any single bit flip in the blob', () => {
     const { KeyMetadata } = await key;
     const { CiphertextBlob } = await kms.encrypt({ KeyId: KeyMetadata.KeyId, Plaintext: new Uint8Array([0xaa]), EncryptionContext: { k: 'v' } });
     for (let bit = 0; bit < CiphertextBlob.length * 8; bit++) {
-      const tampered = CiphertextBlob.slice();
-      tampered[bit >> 3] ^= 1 << (bit & 7);
+      const tampered = flipBit(CiphertextBlob, bit);
       const failure = await failureOf(kms.decrypt({ CiphertextBlob: tampered, EncryptionContext: { k: 'v' } }));
       expect(['InvalidCiphertextException', 'AccessDeniedException'], `bit ${bit}`).toContain(failure.code);
     }

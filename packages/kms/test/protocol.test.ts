@@ -48,11 +48,18 @@ describe('protocol errors come before anything else', () => {
 
 describe('real KMS operations Strongbox does not model', () => {
   it('answer 400 UnsupportedOperationException naming the operation', async () => {
-    for (const operation of ['Sign', 'Verify', 'GenerateMac', 'VerifyMac', 'GetPublicKey', 'GenerateDataKeyPair', 'GenerateDataKeyPairWithoutPlaintext', 'DeriveSharedSecret', 'CreateCustomKeyStore', 'DescribeCustomKeyStores', 'UpdateCustomKeyStore', 'DeleteCustomKeyStore', 'ConnectCustomKeyStore', 'DisconnectCustomKeyStore', 'ReplicateKey', 'UpdatePrimaryRegion', 'GetKeyLastUsage', 'Encapsulate', 'Decapsulate']) {
+    for (const operation of ['CreateCustomKeyStore', 'DescribeCustomKeyStores', 'UpdateCustomKeyStore', 'DeleteCustomKeyStore', 'ConnectCustomKeyStore', 'DisconnectCustomKeyStore']) {
       const response = await json(`TrentService.${operation}`, { KeyId: 'alias/x' });
       expect(response.status, operation).toBe(400);
       expect(response.headers['X-Amzn-Errortype']).toBe('UnsupportedOperationException');
-      expect(JSON.parse(response.body)).toEqual({ __type: 'UnsupportedOperationException', message: `Strongbox does not model ${operation}.` });
+      expect(JSON.parse(response.body)).toEqual({
+        __type: 'UnsupportedOperationException',
+        message: `Strongbox does not model ${operation}: custom key stores keep key material in an AWS CloudHSM cluster or an external key manager, hardware Strongbox does not emulate.`,
+      });
+    }
+    for (const operation of ['ReplicateKey', 'UpdatePrimaryRegion']) {
+      const response = await json(`TrentService.${operation}`, { KeyId: 'alias/x' });
+      expect(JSON.parse(response.body)).toEqual({ __type: 'UnsupportedOperationException', message: `Strongbox does not model ${operation}: multi-Region key replication is not implemented.` });
     }
   });
 
@@ -76,7 +83,7 @@ describe('real KMS operations Strongbox does not model', () => {
         throw new KmsError('MissingAuthenticationTokenException', 'Missing Authentication Token');
       },
     });
-    const response = await strict({ method: 'POST', path: '/', headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'TrentService.Sign' }, body: new Uint8Array() });
+    const response = await strict({ method: 'POST', path: '/', headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'TrentService.ReplicateKey' }, body: new Uint8Array() });
     expect(JSON.parse(response.body)).toEqual({ __type: 'MissingAuthenticationTokenException', message: 'Missing Authentication Token' });
   });
 });

@@ -116,4 +116,14 @@ describe('preconditions', () => {
     await expect(new S3EncryptionClient({ s3: s3.client, keyring: new KmsKeyring({ kms }) }).getObject({ Bucket: 'b', Key: 'k' })).rejects.toMatchObject({ code: 'CommitmentPolicyViolation' });
     expect(touched).toBe(0);
   });
+
+  it("S3 keeps the source metadata (the envelope) unless the directive is REPLACE.", async () => {
+    const s3 = memoryS3();
+    const client = new S3EncryptionClient({ s3: s3.client, keyring: aes });
+    await client.putObject({ Bucket: 'b', Key: 'k', Body: 'x' });
+    await expect(client.copyObject({ Bucket: 'b', Key: 'k2', CopySource: 'b/k', MetadataDirective: 'REPLACE' })).rejects.toMatchObject({ code: 'InvalidConfiguration' });
+    expect(s3.get('b', 'k2')).toBeUndefined();
+    await client.copyObject({ Bucket: 'b', Key: 'k2', CopySource: 'b/k', MetadataDirective: 'COPY' });
+    expect(await (await client.getObject({ Bucket: 'b', Key: 'k2' })).Body?.transformToString()).toBe('x');
+  });
 });

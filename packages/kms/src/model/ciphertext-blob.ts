@@ -4,8 +4,8 @@
  * Encryption SDK or the S3 Encryption Client parses them), so this is our own authenticated format:
  *
  * ```
- * offset 0    u8    format version 0x01
- * offset 1    16 B  key id (the UUID's 16 bytes)
+ * offset 0    u8    format version: 0x01 (the key id is a UUID) or 0x02 (a multi-Region key id)
+ * offset 1    16 B  key id (the UUID's 16 bytes, or the 32 hex digits after `mrk-` as 16 bytes)
  * offset 17   u32   backing-key version (big-endian, 1-based)
  * offset 21   12 B  random nonce
  * offset 33   n B   AES-256-GCM ciphertext of the plaintext (n = 1..4096)
@@ -28,8 +28,11 @@
 import type { Backend } from '@strongbox/envelope';
 import { formatUuid, parseUuid } from '@strongbox/service-kernel';
 
-/** The format version byte this module writes and reads. */
+/** The format version byte this module writes and reads for keys with a UUID key id. */
 export const BLOB_FORMAT_VERSION = 0x01;
+/** The same format for multi-Region keys (`mrk-` and 32 hex digits). */
+export const MRK_BLOB_FORMAT_VERSION = 0x02;
+const MRK_PREFIX = 'mrk-';
 const KEY_ID_BYTES = 16;
 const VERSION_OFFSET = 1 + KEY_ID_BYTES;
 const NONCE_OFFSET = VERSION_OFFSET + 4;
@@ -79,8 +82,9 @@ export function sealBlob(
   }
   // One buffer: the header written in place, then the ciphertext and tag encrypted straight after it.
   const blob = new Uint8Array(HEADER_LENGTH + plaintext.length + TAG_LENGTH);
-  blob[0] = BLOB_FORMAT_VERSION;
-  blob.set(parseUuid(header.keyId), 1);
+  const multiRegion = header.keyId.startsWith(MRK_PREFIX);
+  blob[0] = multiRegion ? MRK_BLOB_FORMAT_VERSION : BLOB_FORMAT_VERSION;
+  blob.set(multiRegion ? Buffer.from(header.keyId.slice(MRK_PREFIX.length), 'hex') : parseUuid(header.keyId), 1);
   new DataView(blob.buffer).setUint32(VERSION_OFFSET, header.version, false);
   blob.set(nonce, NONCE_OFFSET);
   backend.aesGcmEncrypt(material, nonce, plaintext, aad(blob.subarray(0, HEADER_LENGTH), contextEncoding), blob.subarray(HEADER_LENGTH));
@@ -99,10 +103,12 @@ export interface ParsedBlob {
  * then decrypt: `undefined` if the bytes cannot be a version-1 blob.
  */
 export function parseBlob(blob: Uint8Array): ParsedBlob | undefined {
-  if (blob.length < MIN_BLOB_LENGTH || blob.length > MAX_BLOB_LENGTH || blob[0] !== BLOB_FORMAT_VERSION) return undefined;
+  const format = blob[0];
+  if (blob.length < MIN_BLOB_LENGTH || blob.length > MAX_BLOB_LENGTH || (format !== BLOB_FORMAT_VERSION && format !== MRK_BLOB_FORMAT_VERSION)) return undefined;
   const version = new DataView(blob.buffer, blob.byteOffset, blob.byteLength).getUint32(VERSION_OFFSET, false);
   if (version === 0) return undefined;
-  return { header: { keyId: formatUuid(blob, 1), version }, bytes: blob };
+  const keyId = format === BLOB_FORMAT_VERSION ? formatUuid(blob, 1) : `${MRK_PREFIX}${Buffer.from(blob.buffer, blob.byteOffset + 1, 16).toString('hex')}`;
+  return { header: { keyId, version }, bytes: blob };
 }
 
 /** Reads a blob's header; `undefined` if the bytes cannot be a version-1 blob. */

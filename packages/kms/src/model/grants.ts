@@ -35,6 +35,8 @@ export const GRANT_OPERATIONS: readonly GrantOperation[] = Object.freeze([
   'GenerateMac',
   'VerifyMac',
   'DeriveSharedSecret',
+  'Encapsulate',
+  'Decapsulate',
 ]);
 
 /**
@@ -42,7 +44,7 @@ export const GRANT_OPERATIONS: readonly GrantOperation[] = Object.freeze([
  * signing, MAC, public-key and key-agreement operations belong to asymmetric and HMAC keys;
  * GenerateDataKeyPair* use a symmetric key and are allowed).
  */
-export const NOT_FOR_SYMMETRIC_KEYS: ReadonlySet<GrantOperation> = new Set<GrantOperation>(['Sign', 'Verify', 'GetPublicKey', 'GenerateMac', 'VerifyMac', 'DeriveSharedSecret']);
+export const NOT_FOR_SYMMETRIC_KEYS: ReadonlySet<GrantOperation> = new Set<GrantOperation>(['Sign', 'Verify', 'GetPublicKey', 'GenerateMac', 'VerifyMac', 'DeriveSharedSecret', 'Encapsulate', 'Decapsulate']);
 
 /** Grant operations that take an encryption context, the only ones constraints apply to. */
 export const ENCRYPTION_CONTEXT_OPERATIONS: ReadonlySet<string> = new Set<string>([

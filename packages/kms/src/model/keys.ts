@@ -18,6 +18,11 @@ export function newKeyId(random: Random): string {
   return uuidFromBytes(random.bytes(16));
 }
 
+/** A fresh multi-Region key id: `mrk-` and 32 lowercase hex digits (KMS "Key identifiers"). */
+export function newMultiRegionKeyId(random: Random): string {
+  return `mrk-${hex(random.bytes(16))}`;
+}
+
 /** A fresh backing key of version `version`. */
 export function newMaterial(random: Random, version: number, now: number, material?: Uint8Array): KeyMaterial {
   return {

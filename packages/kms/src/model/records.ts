@@ -6,7 +6,9 @@
  * protocol).
  */
 
-/** KMS key states Strongbox models (single-Region symmetric keys). */
+import type { KeySpec, KeyUsage } from './key-types/spec-table.ts';
+
+/** KMS key states Strongbox models. */
 export type KeyState = 'Enabled' | 'Disabled' | 'PendingDeletion' | 'PendingImport';
 
 /** How a backing key came to be. */
@@ -93,8 +95,8 @@ export interface KeyRecord {
   readonly region: string;
   readonly creationDate: number;
   readonly description: string;
-  readonly keyUsage: 'ENCRYPT_DECRYPT';
-  readonly keySpec: 'SYMMETRIC_DEFAULT';
+  readonly keyUsage: KeyUsage;
+  readonly keySpec: KeySpec;
   readonly origin: KeyOrigin;
   readonly keyManager: KeyManager;
   readonly state: KeyState;
@@ -110,6 +112,42 @@ export interface KeyRecord {
   readonly rotation: RotationSettings;
   /** EXTERNAL keys: what was imported (absent until the first ImportKeyMaterial). */
   readonly imported?: ImportedMaterialRecord;
+  /**
+   * Asymmetric keys: the key pair, DER PKCS #8 private key (secret: sealed on disk, never logged)
+   * and DER SubjectPublicKeyInfo (model/key-types/key-material.ts). Symmetric keys use `materials`.
+   */
+  readonly keyPair?: AsymmetricKeyPair;
+  /** HMAC keys: the HMAC key (secret: sealed on disk, never logged). */
+  readonly macKey?: Uint8Array;
+  /** Multi-Region keys (`mrk-` ids): this key's place in its multi-Region key. */
+  readonly multiRegion?: MultiRegionRecord;
+  /** The last successful cryptographic operation (GetKeyLastUsage). */
+  readonly lastUsage?: KeyLastUsage;
+}
+
+/** An asymmetric key pair in its serialized form. */
+export interface AsymmetricKeyPair {
+  readonly privateKey: Uint8Array;
+  readonly publicKey: Uint8Array;
+}
+
+/**
+ * The multi-Region facts of a primary or replica key. Related keys share the key id and the key
+ * material; each Region holds its own record, so replicas decrypt what the primary encrypted.
+ */
+export interface MultiRegionRecord {
+  /** The Region of the primary key (changes with UpdatePrimaryRegion). */
+  readonly primaryRegion: string;
+  /** The Regions of the replicas, in the order they were created. */
+  readonly replicaRegions: readonly string[];
+}
+
+/** What GetKeyLastUsage reports. */
+export interface KeyLastUsage {
+  readonly operation: string;
+  readonly timestamp: number;
+  readonly eventId: string;
+  readonly requestId: string;
 }
 
 /** An alias: a name pointing at one key. */
@@ -141,7 +179,9 @@ export type GrantOperation =
   | 'GenerateDataKeyPairWithoutPlaintext'
   | 'GenerateMac'
   | 'VerifyMac'
-  | 'DeriveSharedSecret';
+  | 'DeriveSharedSecret'
+  | 'Encapsulate'
+  | 'Decapsulate';
 
 /** Grant constraints on the encryption context of the request. */
 export interface GrantConstraints {

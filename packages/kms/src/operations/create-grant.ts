@@ -22,8 +22,9 @@
 
 import { dryRunSucceeded, KmsError } from '../errors.ts';
 import { accountRootArn } from '../model/identifiers.ts';
-import { GRANT_OPERATIONS, MAX_CONSTRAINT_PAIRS, MAX_CONSTRAINT_VALUE_LENGTH, MAX_GRANTS_PER_KEY, newGrantId, newGrantToken, NOT_FOR_SYMMETRIC_KEYS, sameGrantParameters } from '../model/grants.ts';
-import type { GrantConstraints, GrantOperation, GrantRecord } from '../model/records.ts';
+import { GRANT_OPERATIONS, MAX_CONSTRAINT_PAIRS, MAX_CONSTRAINT_VALUE_LENGTH, MAX_GRANTS_PER_KEY, newGrantId, newGrantToken, sameGrantParameters } from '../model/grants.ts';
+import { grantOperationsFor } from './shared/grant-operations.ts';
+import type { GrantConstraints, GrantOperation, GrantRecord, KeyRecord } from '../model/records.ts';
 import { constraintFailure, enumOf, list, string, structure, validationError } from '../protocol/shapes.ts';
 import { PRINCIPAL_ID, SERVICE_PRINCIPAL, type GrantConstraintsShape } from './shared/grants.ts';
 import { DRY_RUN, ENCRYPTION_CONTEXT, GRANT_TOKENS, KEY_ID } from './shared/members.ts';
@@ -81,7 +82,7 @@ export const createGrant: OperationDefinition<'CreateGrant', CreateGrantRequest,
     const granteePrincipal = requireGrantee(input);
     const operations = [...new Set(input.Operations as GrantOperation[])];
     const constraints = grantConstraints(input.Constraints);
-    checkOperations(operations, key.keySpec);
+    checkOperations(operations, key, constraints !== undefined);
     const grantTokens = input.GrantTokens ? { grantTokens: input.GrantTokens } : {};
     const conditions = {
       'kms:GrantOperations': operations,
@@ -136,13 +137,16 @@ function requireGrantee(input: CreateGrantRequest): string {
   return input.GranteePrincipal;
 }
 
-/** Checks the operations against the key type. @throws KmsError ValidationError (text UNCONFIRMED). */
-function checkOperations(operations: readonly GrantOperation[], keySpec: string): void {
+/** Checks the operations (and constraints) against the key type. @throws KmsError ValidationError (text UNCONFIRMED). */
+function checkOperations(operations: readonly GrantOperation[], key: KeyRecord, constrained: boolean): void {
+  const keySpec = key.keySpec;
   if (operations.length === 0) {
     // Text UNCONFIRMED: KMS requires at least one operation; the model states no minimum.
     throw validationError([constraintFailure('operations', [], 'Member must have length greater than or equal to 1')]);
   }
-  const refused = operations.filter((op) => NOT_FOR_SYMMETRIC_KEYS.has(op));
+  const allowed = grantOperationsFor(key);
+  const refused = operations.filter((op) => !allowed.has(op));
+  if (constrained && keySpec !== 'SYMMETRIC_DEFAULT') throw new KmsError('ValidationError', `Grant constraints are not valid for a KMS key with key spec ${keySpec}.`);
   if (refused.length > 0) throw new KmsError('ValidationError', `Grant operations ${refused.join(', ')} are not valid for a KMS key with key spec ${keySpec}.`);
 }
 

@@ -1,11 +1,14 @@
 /**
  * @module
- * CreateKey: creates a symmetric encryption KMS key (SYMMETRIC_DEFAULT, ENCRYPT_DECRYPT), with
- * the default key policy unless one is given, and Enabled; or PendingImport for Origin EXTERNAL.
+ * CreateKey: creates a KMS key of any key spec and key usage KMS allows (symmetric encryption,
+ * HMAC, RSA, ECC, Ed25519, ML-DSA, ML-KEM), with the default key policy unless one is given, and
+ * Enabled; or a symmetric key PendingImport for Origin EXTERNAL.
  */
 
 import { KmsError } from '../errors.ts';
-import { createKeyRecord, newKeyId, newMaterial } from '../model/keys.ts';
+import { generateHmacKey, generateKeyPairMaterial } from '../model/key-types/key-material.ts';
+import { KEY_SPEC_TABLE, KEY_SPECS as ALL_KEY_SPECS, KEY_USAGES, usageAlgorithms, type KeySpec, type KeyUsage } from '../model/key-types/spec-table.ts';
+import { createKeyRecord, newKeyId, newMaterial, newMultiRegionKeyId } from '../model/keys.ts';
 import { defaultKeyPolicy } from '../policy/default-policy.ts';
 import { validateKeyPolicy } from '../policy/validate.ts';
 import { boolean, enumOf, string, structure } from '../protocol/shapes.ts';
@@ -33,7 +36,8 @@ export interface CreateKeyResponse {
   KeyMetadata: KeyMetadata;
 }
 
-const KEY_SPECS = ['RSA_2048', 'RSA_3072', 'RSA_4096', 'ECC_NIST_P256', 'ECC_NIST_P384', 'ECC_NIST_P521', 'ECC_SECG_P256K1', 'SYMMETRIC_DEFAULT', 'HMAC_224', 'HMAC_256', 'HMAC_384', 'HMAC_512', 'SM2', 'ML_DSA_44', 'ML_DSA_65', 'ML_DSA_87', 'ECC_NIST_EDWARDS25519'];
+// The KeySpec and KeyUsageType enums of the current SDK (ML_KEM_* and ENCAPSULATE_DECAPSULATE included).
+const KEY_SPECS: readonly string[] = ALL_KEY_SPECS;
 
 /** CreateKey. */
 export const createKey: OperationDefinition<'CreateKey', CreateKeyRequest, CreateKeyResponse> = {
@@ -52,7 +56,7 @@ export const createKey: OperationDefinition<'CreateKey', CreateKeyRequest, Creat
   input: structure({
     Policy: string({ min: 1, max: 131072 }),
     Description: string({ min: 0, max: 8192 }),
-    KeyUsage: enumOf(['SIGN_VERIFY', 'ENCRYPT_DECRYPT', 'GENERATE_VERIFY_MAC', 'KEY_AGREEMENT']),
+    KeyUsage: enumOf(KEY_USAGES),
     CustomerMasterKeySpec: enumOf(['RSA_2048', 'RSA_3072', 'RSA_4096', 'ECC_NIST_P256', 'ECC_NIST_P384', 'ECC_NIST_P521', 'ECC_SECG_P256K1', 'SYMMETRIC_DEFAULT', 'HMAC_224', 'HMAC_256', 'HMAC_384', 'HMAC_512', 'SM2']),
     KeySpec: enumOf(KEY_SPECS),
     Origin: enumOf(['AWS_KMS', 'EXTERNAL', 'AWS_CLOUDHSM', 'EXTERNAL_KEY_STORE']),
@@ -64,19 +68,23 @@ export const createKey: OperationDefinition<'CreateKey', CreateKeyRequest, Creat
   }),
 
   async handler(input, context) {
-    const keySpec = input.KeySpec ?? input.CustomerMasterKeySpec ?? 'SYMMETRIC_DEFAULT';
-    const keyUsage = input.KeyUsage ?? 'ENCRYPT_DECRYPT';
+    const keySpec = (input.KeySpec ?? input.CustomerMasterKeySpec ?? 'SYMMETRIC_DEFAULT') as KeySpec;
+    const keyUsage = (input.KeyUsage ?? 'ENCRYPT_DECRYPT') as KeyUsage;
     const origin = input.Origin ?? 'AWS_KMS';
     context.authorize('kms:CreateKey', undefined, { conditions: createKeyConditions(input, keySpec, keyUsage, origin) });
-    if (keySpec !== 'SYMMETRIC_DEFAULT' || keyUsage !== 'ENCRYPT_DECRYPT') {
-      // Known difference: Strongbox models symmetric encryption keys only (README).
-      throw new KmsError('UnsupportedOperationException', `Strongbox supports only SYMMETRIC_DEFAULT keys with KeyUsage ENCRYPT_DECRYPT; got KeySpec ${keySpec} and KeyUsage ${keyUsage}.`);
+    requireValidKeyType(keySpec, keyUsage, input.KeyUsage !== undefined);
+    if (origin === 'EXTERNAL' && keySpec !== 'SYMMETRIC_DEFAULT') {
+      // Known difference (README): AWS also imports asymmetric and HMAC key material.
+      throw new KmsError('UnsupportedOperationException', `Strongbox imports key material into symmetric encryption keys only; KeySpec ${keySpec} needs Origin AWS_KMS.`);
     }
     if (origin !== 'AWS_KMS' && origin !== 'EXTERNAL') {
       throw new KmsError('UnsupportedOperationException', `Strongbox does not model custom key stores (Origin ${origin}).`);
     }
     if (input.CustomKeyStoreId !== undefined) throw new KmsError('UnsupportedOperationException', 'Strongbox does not model custom key stores.');
-    if (input.MultiRegion === true) throw new KmsError('UnsupportedOperationException', 'Strongbox does not model multi-Region keys.');
+    if (input.MultiRegion === true && origin === 'EXTERNAL') {
+      // Known difference (README): AWS also imports key material into multi-Region keys.
+      throw new KmsError('UnsupportedOperationException', 'Strongbox does not import key material into multi-Region keys.');
+    }
     const { account } = context.caller;
     const { region, now, random } = context;
     const policy = input.Policy ?? defaultKeyPolicy(region, account);
@@ -84,8 +92,9 @@ export const createKey: OperationDefinition<'CreateKey', CreateKeyRequest, Creat
       validateKeyPolicy(input.Policy, { caller: context.caller, account, region, bypassLockoutCheck: input.BypassPolicyLockoutSafetyCheck === true });
     }
     const tags = parseNewTags(input.Tags);
-    const key = createKeyRecord({
-      keyId: newKeyId(random),
+    const family = KEY_SPEC_TABLE[keySpec].family;
+    const base = createKeyRecord({
+      keyId: input.MultiRegion === true ? newMultiRegionKeyId(random) : newKeyId(random),
       account,
       region,
       now,
@@ -94,8 +103,16 @@ export const createKey: OperationDefinition<'CreateKey', CreateKeyRequest, Creat
       origin,
       keyManager: 'CUSTOMER',
       tags,
-      materials: origin === 'EXTERNAL' ? [] : [newMaterial(random, 1, now)],
+      materials: origin === 'EXTERNAL' || family !== 'symmetric' ? [] : [newMaterial(random, 1, now)],
     });
+    const typed =
+      family === 'symmetric'
+        ? base
+        : family === 'hmac'
+          ? { ...base, keySpec, keyUsage, state: 'Enabled' as const, macKey: generateHmacKey(keySpec, random) }
+          : { ...base, keySpec, keyUsage, state: 'Enabled' as const, keyPair: await generateKeyPairMaterial(keySpec, random) };
+    // A multi-Region primary key, with no replicas yet (ReplicateKey is not modelled).
+    const key = input.MultiRegion === true ? { ...typed, multiRegion: { primaryRegion: region, replicaRegions: [] } } : typed;
     context.touch(key);
     await context.commit({ type: 'putKey', key });
     return { KeyMetadata: keyMetadata(key) };
@@ -104,6 +121,22 @@ export const createKey: OperationDefinition<'CreateKey', CreateKeyRequest, Creat
   // The dispatcher writes member names in lowerCamelCase and dates as Java dates, as CloudTrail does (ct-createkey).
   auditResponse: (output) => ({ keyMetadata: output.KeyMetadata }),
 };
+
+/**
+ * Checks the key spec and key usage pair against the key spec table, with AWS's answers:
+ * "You must specify a KeyUsage value for all KMS keys except for symmetric encryption keys." and
+ * "KeyUsage KEY_AGREEMENT is not compatible with KeySpec RSA_2048" (LocalStack's AWS-validated
+ * snapshots, ValidationException). SM2 is refused: it exists only in the China Regions.
+ * @throws KmsError ValidationException or UnsupportedOperationException.
+ */
+function requireValidKeyType(keySpec: KeySpec, keyUsage: KeyUsage, usageGiven: boolean): void {
+  const info = KEY_SPEC_TABLE[keySpec];
+  if (info.unsupported !== undefined) throw new KmsError('UnsupportedOperationException', info.unsupported);
+  if (keySpec !== 'SYMMETRIC_DEFAULT' && !usageGiven) {
+    throw new KmsError('ValidationException', 'You must specify a KeyUsage value for all KMS keys except for symmetric encryption keys.');
+  }
+  if (usageAlgorithms(keySpec, keyUsage) === undefined) throw new KmsError('ValidationException', `KeyUsage ${keyUsage} is not compatible with KeySpec ${keySpec}`);
+}
 
 /**
  * The condition keys of a CreateKey request. The key does not exist yet, so they come from the

@@ -15,6 +15,8 @@ import { blob, structure } from '../protocol/shapes.ts';
 import { requireSymmetricAlgorithm } from './shared/algorithm.ts';
 import { DRY_RUN_MODIFIERS, ignoresCiphertext, RECIPIENT, refuseRecipient, requireMember, type RecipientInfo } from './shared/crypto-members.ts';
 import { encodeRequestContext, keyOfBlob, openUnderKey } from './shared/crypto.ts';
+import { requireKeyUsage } from './shared/key-usage.ts';
+import { algorithmCondition, decryptUnderRsaKey, isRsaAlgorithm, requireRsaEncryption } from './shared/rsa-encryption.ts';
 import { DRY_RUN, ENCRYPTION_ALGORITHM, ENCRYPTION_CONTEXT, GRANT_TOKENS, KEY_ID } from './shared/members.ts';
 import { keyMaterialIdOf } from './shared/audit.ts';
 import type { OperationContext, OperationDefinition } from './types.ts';
@@ -36,9 +38,9 @@ export interface DecryptRequest {
 export interface DecryptResponse {
   KeyId: string;
   Plaintext: Uint8Array;
-  EncryptionAlgorithm: 'SYMMETRIC_DEFAULT';
-  /** The backing key that decrypted (64 hex digits). */
-  KeyMaterialId: string;
+  EncryptionAlgorithm: string;
+  /** The backing key that decrypted (64 hex digits); symmetric keys only. */
+  KeyMaterialId?: string;
 }
 
 /** IncorrectKeyException's text (LocalStack's AWS-validated snapshot `decrypt-invalid-key-id`). */
@@ -73,6 +75,18 @@ export const decrypt: OperationDefinition<'Decrypt', DecryptRequest, DecryptResp
       throw dryRunSucceeded();
     }
     const ciphertext = requireMember(input.CiphertextBlob, 'ciphertextBlob');
+    if (isRsaAlgorithm(input.EncryptionAlgorithm)) {
+      // An RSA ciphertext names no key: "KeyId ... is required when you decrypt with an asymmetric
+      // KMS key" (Decrypt doc).
+      const key = await context.resolveKey(requireMember(input.KeyId, 'keyId'), 'any');
+      admit(input, context, key);
+      const plaintext = decryptUnderRsaKey(key, requireRsaEncryption(key, 'Decrypt', input.EncryptionAlgorithm, input.EncryptionContext), ciphertext);
+      if (input.DryRun === true) {
+        plaintext.fill(0);
+        throw dryRunSucceeded();
+      }
+      return { KeyId: key.arn, Plaintext: plaintext, EncryptionAlgorithm: input.EncryptionAlgorithm };
+    }
     const contextEncoding = encodeRequestContext(input.EncryptionContext);
     const { key, blob } = keyOfBlob(context, ciphertext);
     if (input.KeyId !== undefined) {
@@ -96,7 +110,9 @@ export const decrypt: OperationDefinition<'Decrypt', DecryptRequest, DecryptResp
 /** The checks every Decrypt passes before touching the ciphertext: audit, authorization, key state, algorithm. */
 function admit(input: DecryptRequest, context: OperationContext, key: KeyRecord): void {
   context.touch(key);
-  context.authorize('kms:Decrypt', key, { encryptionContext: input.EncryptionContext ?? {}, ...(input.GrantTokens ? { grantTokens: input.GrantTokens } : {}) });
+  context.authorize('kms:Decrypt', key, { encryptionContext: input.EncryptionContext ?? {}, conditions: algorithmCondition(input.EncryptionAlgorithm), ...(input.GrantTokens ? { grantTokens: input.GrantTokens } : {}) });
   context.requireKeyState(key);
+  if (key.keyPair !== undefined) return; // RSA keys: checked by requireRsaEncryption
+  requireKeyUsage(key, 'ENCRYPT_DECRYPT', 'Decrypt');
   requireSymmetricAlgorithm(key, input.EncryptionAlgorithm);
 }

@@ -1,6 +1,7 @@
 /**
  * @module
- * Encrypt: up to 4096 bytes under a symmetric key, bound to an encryption context.
+ * Encrypt: up to 4096 bytes under a symmetric key, bound to an encryption context; or, under an
+ * RSA ENCRYPT_DECRYPT key, RSA-OAEP of up to the algorithm's limit (shared/rsa-encryption.ts).
  */
 
 import { dryRunSucceeded } from '../errors.ts';
@@ -8,6 +9,8 @@ import { blob, structure } from '../protocol/shapes.ts';
 import { encodeRequestContext, sealUnderKey } from './shared/crypto.ts';
 import { DRY_RUN, ENCRYPTION_ALGORITHM, ENCRYPTION_CONTEXT, GRANT_TOKENS, KEY_ID } from './shared/members.ts';
 import { requireSymmetricAlgorithm } from './shared/algorithm.ts';
+import { requireKeyUsage } from './shared/key-usage.ts';
+import { algorithmCondition, encryptUnderRsaKey, requireRsaEncryption } from './shared/rsa-encryption.ts';
 import { encryptedMaterialIdOf } from './shared/audit.ts';
 import type { OperationDefinition } from './types.ts';
 
@@ -25,7 +28,7 @@ export interface EncryptRequest {
 export interface EncryptResponse {
   CiphertextBlob: Uint8Array;
   KeyId: string;
-  EncryptionAlgorithm: 'SYMMETRIC_DEFAULT';
+  EncryptionAlgorithm: string;
 }
 
 /** Encrypt. */
@@ -52,8 +55,14 @@ export const encrypt: OperationDefinition<'Encrypt', EncryptRequest, EncryptResp
     const contextEncoding = encodeRequestContext(input.EncryptionContext);
     const key = await context.resolveKey(input.KeyId, 'any');
     context.touch(key);
-    context.authorize('kms:Encrypt', key, { encryptionContext: input.EncryptionContext ?? {}, ...(input.GrantTokens ? { grantTokens: input.GrantTokens } : {}) });
+    context.authorize('kms:Encrypt', key, { encryptionContext: input.EncryptionContext ?? {}, conditions: algorithmCondition(input.EncryptionAlgorithm), ...(input.GrantTokens ? { grantTokens: input.GrantTokens } : {}) });
     context.requireKeyState(key);
+    if (key.keyPair !== undefined) {
+      const algorithm = requireRsaEncryption(key, 'Encrypt', input.EncryptionAlgorithm, input.EncryptionContext);
+      if (input.DryRun === true) throw dryRunSucceeded();
+      return { CiphertextBlob: encryptUnderRsaKey(key, algorithm, input.Plaintext), KeyId: key.arn, EncryptionAlgorithm: algorithm };
+    }
+    requireKeyUsage(key, 'ENCRYPT_DECRYPT', 'Encrypt');
     requireSymmetricAlgorithm(key, input.EncryptionAlgorithm);
     if (input.DryRun === true) throw dryRunSucceeded();
     return {

@@ -19,6 +19,8 @@ import { INCORRECT_KEY_MESSAGE } from './decrypt.ts';
 import { requireSymmetricAlgorithm } from './shared/algorithm.ts';
 import { DRY_RUN_MODIFIERS, ignoresCiphertext, requireMember } from './shared/crypto-members.ts';
 import { encodeRequestContext, keyOfBlob, openUnderKey, sealUnderKey } from './shared/crypto.ts';
+import { requireKeyUsage } from './shared/key-usage.ts';
+import { algorithmCondition, decryptUnderRsaKey, encryptUnderRsaKey, isRsaAlgorithm, requireRsaEncryption } from './shared/rsa-encryption.ts';
 import { DRY_RUN, ENCRYPTION_ALGORITHM, ENCRYPTION_CONTEXT, GRANT_TOKENS, KEY_ID } from './shared/members.ts';
 import { keyMaterialIdOf } from './shared/audit.ts';
 import type { OperationContext, OperationDefinition } from './types.ts';
@@ -45,12 +47,12 @@ export interface ReEncryptResponse {
   SourceKeyId: string;
   /** ARN of the key that encrypted. */
   KeyId: string;
-  SourceEncryptionAlgorithm: 'SYMMETRIC_DEFAULT';
-  DestinationEncryptionAlgorithm: 'SYMMETRIC_DEFAULT';
-  /** The backing key that decrypted (64 hex digits). */
-  SourceKeyMaterialId: string;
-  /** The backing key that encrypted (64 hex digits). */
-  DestinationKeyMaterialId: string;
+  SourceEncryptionAlgorithm: string;
+  DestinationEncryptionAlgorithm: string;
+  /** The backing key that decrypted (64 hex digits); symmetric source keys only. */
+  SourceKeyMaterialId?: string;
+  /** The backing key that encrypted (64 hex digits); symmetric destination keys only. */
+  DestinationKeyMaterialId?: string;
 }
 
 /** ReEncrypt. */
@@ -88,25 +90,37 @@ export const reEncrypt: OperationDefinition<'ReEncrypt', ReEncryptRequest, ReEnc
     context.touch(source);
     context.touch(destination);
     const grantTokens = input.GrantTokens ? { grantTokens: input.GrantTokens } : {};
-    context.authorize('kms:ReEncryptFrom', source, { encryptionContext: input.SourceEncryptionContext ?? {}, ...grantTokens });
-    context.authorize('kms:ReEncryptTo', destination, { encryptionContext: input.DestinationEncryptionContext ?? {}, ...grantTokens });
+    context.authorize('kms:ReEncryptFrom', source, { encryptionContext: input.SourceEncryptionContext ?? {}, conditions: algorithmCondition(input.SourceEncryptionAlgorithm), ...grantTokens });
+    context.authorize('kms:ReEncryptTo', destination, { encryptionContext: input.DestinationEncryptionContext ?? {}, conditions: algorithmCondition(input.DestinationEncryptionAlgorithm), ...grantTokens });
     context.requireKeyState(source);
     context.requireKeyState(destination);
-    requireSymmetricAlgorithm(source, input.SourceEncryptionAlgorithm);
-    requireSymmetricAlgorithm(destination, input.DestinationEncryptionAlgorithm);
-    if (blob === undefined) throw dryRunSucceeded();
-    const opened = openUnderKey(context, source, blob, sourceEncoding);
+    const sourceRsa = source.keyPair !== undefined ? requireRsaEncryption(source, 'ReEncrypt', input.SourceEncryptionAlgorithm, input.SourceEncryptionContext) : undefined;
+    if (sourceRsa === undefined) {
+      requireKeyUsage(source, 'ENCRYPT_DECRYPT', 'ReEncrypt');
+      requireSymmetricAlgorithm(source, input.SourceEncryptionAlgorithm);
+    }
+    const destinationRsa =
+      destination.keyPair !== undefined ? requireRsaEncryption(destination, 'ReEncrypt', input.DestinationEncryptionAlgorithm, input.DestinationEncryptionContext) : undefined;
+    if (destinationRsa === undefined) {
+      requireKeyUsage(destination, 'ENCRYPT_DECRYPT', 'ReEncrypt');
+      requireSymmetricAlgorithm(destination, input.DestinationEncryptionAlgorithm);
+    }
+    if (ciphertext === undefined || (blob === undefined && sourceRsa === undefined)) throw dryRunSucceeded();
+    const opened = sourceRsa !== undefined ? { plaintext: decryptUnderRsaKey(source, sourceRsa, ciphertext), materialId: undefined } : openUnderKey(context, source, blob!, sourceEncoding);
     try {
       if (input.DryRun === true) throw dryRunSucceeded();
-      const sealed = sealUnderKey(context, destination, opened.plaintext, destinationEncoding);
+      const sealed =
+        destinationRsa !== undefined
+          ? { blob: encryptUnderRsaKey(destination, destinationRsa, opened.plaintext), materialId: undefined }
+          : sealUnderKey(context, destination, opened.plaintext, destinationEncoding);
       return {
         CiphertextBlob: sealed.blob,
         SourceKeyId: source.arn,
         KeyId: destination.arn,
-        SourceEncryptionAlgorithm: 'SYMMETRIC_DEFAULT',
-        DestinationEncryptionAlgorithm: 'SYMMETRIC_DEFAULT',
-        SourceKeyMaterialId: opened.materialId,
-        DestinationKeyMaterialId: sealed.materialId,
+        SourceEncryptionAlgorithm: sourceRsa ?? 'SYMMETRIC_DEFAULT',
+        DestinationEncryptionAlgorithm: destinationRsa ?? 'SYMMETRIC_DEFAULT',
+        ...(opened.materialId === undefined ? {} : { SourceKeyMaterialId: opened.materialId }),
+        ...(sealed.materialId === undefined ? {} : { DestinationKeyMaterialId: sealed.materialId }),
       };
     } finally {
       // The plaintext never leaves KMS.
@@ -124,6 +138,8 @@ export const reEncrypt: OperationDefinition<'ReEncrypt', ReEncryptRequest, ReEnc
  * parsed, or, for a dry run that ignores the ciphertext, the key `SourceKeyId` names and no blob.
  */
 async function sourceKey(input: ReEncryptRequest, context: OperationContext, ciphertext: Uint8Array | undefined): Promise<{ key: KeyRecord; blob?: ParsedBlob }> {
+  // An RSA ciphertext names no key: SourceKeyId is required with an RSA SourceEncryptionAlgorithm.
+  if (isRsaAlgorithm(input.SourceEncryptionAlgorithm)) return { key: await context.resolveKey(requireMember(input.SourceKeyId, 'sourceKeyId'), 'any') };
   if (ciphertext === undefined) return { key: await context.resolveKey(requireMember(input.SourceKeyId, 'sourceKeyId'), 'any') };
   const found = keyOfBlob(context, ciphertext);
   if (input.SourceKeyId !== undefined) {

@@ -17,7 +17,7 @@
 import { open, readFile, unlink, type FileHandle } from 'node:fs/promises';
 import { EnvelopeError } from '@strongbox/envelope';
 import { EVENT_HISTORY_MS, type AuditEvent } from '@strongbox/service-kernel';
-import { auditRecordJson, type RecordSealer } from './codec.ts';
+import { auditRecordJson, type Payload, type RecordSealer } from './codec.ts';
 import { auditName, nodeFileIo, pathIn, syncDirectory, type FileIo } from './files.ts';
 import { StoreError } from './errors.ts';
 import { CorruptRecordError, scanRecords } from './record-file.ts';
@@ -206,7 +206,7 @@ function scan(directory: string, name: string, bytes: Uint8Array): ReturnType<ty
 }
 
 async function openEvents(directory: string, name: string, sealer: RecordSealer, sealed: Uint8Array, number: number, sequence: number): Promise<AuditEvent[]> {
-  let payload;
+  let payload: Payload;
   try {
     payload = await sealer.openRecord(sealed, { kind: 'audit', generation: number, sequence });
   } catch (error) {

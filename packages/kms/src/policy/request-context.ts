@@ -81,7 +81,7 @@ function builtIn(source: ContextSource, key: string): readonly string[] | undefi
     case 'kms:keyorigin':
       return kmsKey === undefined ? undefined : [kmsKey.origin];
     case 'kms:multiregion':
-      return kmsKey === undefined ? undefined : ['false'];
+      return kmsKey === undefined ? undefined : [String(kmsKey.multiRegion !== undefined)];
     default:
       return globalConditionValue(source, key);
   }

@@ -49,33 +49,29 @@ const TARGET_PREFIX = 'TrentService.';
 const CONTENT_TYPE = 'application/x-amz-json-1.1';
 
 /**
- * Real KMS operations Strongbox does not model: asymmetric and HMAC keys, key agreement, ML-KEM,
- * custom key stores, multi-Region keys, key usage history. The TrentService operations of the KMS
- * model as `@aws-sdk/client-kms` 3.1164.0 ships it, minus `OPERATION_NAMES`. They answer
- * `UnsupportedOperationException` naming the operation, where any other target is an
- * `UnknownOperationException` as at AWS.
+ * Real KMS operations Strongbox does not model: custom key stores (their key material lives in an
+ * AWS CloudHSM cluster or an external key manager, hardware outside KMS) and multi-Region key
+ * replication. The TrentService operations of the KMS model as `@aws-sdk/client-kms` 3.1164.0
+ * ships it, minus `OPERATION_NAMES`. They answer `UnsupportedOperationException` naming the
+ * operation and why, where any other target is an `UnknownOperationException` as at AWS.
  */
 export const UNMODELLED_OPERATIONS: ReadonlySet<string> = new Set([
   'ConnectCustomKeyStore',
   'CreateCustomKeyStore',
-  'Decapsulate',
   'DeleteCustomKeyStore',
-  'DeriveSharedSecret',
   'DescribeCustomKeyStores',
   'DisconnectCustomKeyStore',
-  'Encapsulate',
-  'GenerateDataKeyPair',
-  'GenerateDataKeyPairWithoutPlaintext',
-  'GenerateMac',
-  'GetKeyLastUsage',
-  'GetPublicKey',
   'ReplicateKey',
-  'Sign',
   'UpdateCustomKeyStore',
   'UpdatePrimaryRegion',
-  'Verify',
-  'VerifyMac',
 ]);
+
+/** Why an unmodelled operation is refused. */
+export function unmodelledReason(name: string): string {
+  return name.endsWith('CustomKeyStore') || name.endsWith('CustomKeyStores')
+    ? `Strongbox does not model ${name}: custom key stores keep key material in an AWS CloudHSM cluster or an external key manager, hardware Strongbox does not emulate.`
+    : `Strongbox does not model ${name}: multi-Region key replication is not implemented.`;
+}
 
 /**
  * Builds a handler serving `kms` over AWS JSON 1.1. Checks run in the order of AWS's Coral front
@@ -101,7 +97,7 @@ export function createJson11Handler(kms: Json11Target, options: Json11Options = 
       const json = parseJson(request.body);
       const operation = targetOperation(kms, request);
       const identity = options.authenticate ? await options.authenticate(request) : undefined;
-      if (operation.shape === undefined) throw new KmsError('UnsupportedOperationException', `Strongbox does not model ${operation.name}.`);
+      if (operation.shape === undefined) throw new KmsError('UnsupportedOperationException', unmodelledReason(operation.name));
       const input = decodeJson(operation.shape, json);
       const callOptions: Json11CallOptions = {
         requestId,

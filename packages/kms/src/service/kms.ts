@@ -18,6 +18,7 @@
 import { defaultBackend, type Backend } from '@strongbox/envelope';
 import { AuditTrail, installFacade, Pipeline, principalFromArn, rootPrincipal, systemClock, type AuditOptions, type CallScope, type Clock, type Facade, type Principal, type Random, type ServiceBinding } from '@strongbox/service-kernel';
 import { throttled, toKmsError, type KmsError } from '../errors.ts';
+import { TRACKED_OPERATIONS, usageLogOf } from '../model/key-last-usage.ts';
 import { dueChanges, nextDueTime } from '../model/lifecycle.ts';
 import { RequestQuotas, type QuotaClass, type QuotaOptions, type QuotaSetting, type QuotaUsage } from '../model/quotas.ts';
 import { KmsState } from '../model/state.ts';
@@ -151,6 +152,8 @@ export class Kms {
       usage: () => quotas.usage(clock.now()),
     });
     const settings: KmsSettings = { account, region, onDemandRotationDelayMs: options.onDemandRotationDelayMs ?? 0 };
+    // Key usage tracking starts with the emulator (GetKeyLastUsage's TrackingStartDate).
+    usageLogOf(this.#store.state, clock.now());
     this.#pipeline = new Pipeline(kmsBinding({ store: this.#store, clock, random: this.#random, backend, quotas, trail: this.auditTrail, settings }, () => this.#pipeline));
   }
 
@@ -248,6 +251,14 @@ function kmsBinding(parts: KmsParts, pipeline: () => Pipeline<OperationDefinitio
     // A committed change may schedule a deletion or rotation: recompute what is due next time.
     finish: (context) => {
       if (context.committed) nextDue = -Infinity;
+    },
+    // GetKeyLastUsage: the keys a successful cryptographic call used, with the ids just audited.
+    recorded: (definition, context, succeeded) => {
+      if (!succeeded || !TRACKED_OPERATIONS.has(definition.name)) return;
+      const ids = parts.trail.latestIds();
+      if (ids === undefined) return;
+      const log = usageLogOf(store.state, context.now);
+      for (const arn of context.resources) log.record(arn, { operation: definition.name, timestamp: context.now, eventId: ids.eventId, requestId: ids.requestId });
     },
     toError: toKmsError,
     throttled,

@@ -5,13 +5,14 @@
  * the official Amazon S3 Encryption Clients (V3 with key commitment by default, V2 on request).
  */
 
-import type { CompleteMultipartUploadCommandOutput, DeleteObjectCommandInput, DeleteObjectCommandOutput, GetObjectCommandInput, GetObjectCommandOutput, PutObjectCommandInput, PutObjectCommandOutput, S3Client } from '@aws-sdk/client-s3';
+import type { CompleteMultipartUploadCommandOutput, CopyObjectCommandInput, CopyObjectCommandOutput, DeleteObjectCommandInput, DeleteObjectCommandOutput, GetObjectCommandInput, GetObjectCommandOutput, PutObjectCommandInput, PutObjectCommandOutput, S3Client } from '@aws-sdk/client-s3';
 import { randomBytes } from 'node:crypto';
 import { S3EncryptionClientError } from '../errors.ts';
 import { INSTRUCTION_FILE_SUFFIX } from '../format/constants.ts';
 import { COMMITMENT_POLICIES, type CommitmentPolicy } from '../format/envelope.ts';
 import type { Keyring, RandomBytes } from '../keyrings/keyring.ts';
 import type { ClientContext, RequestOptions } from './context.ts';
+import { copyEncryptedObject } from './copy-object.ts';
 import { deleteEncryptedObject } from './delete-object.ts';
 import { getDecryptedObject } from './get-object.ts';
 import { createEncryptedMultipartUpload, type EncryptedMultipartUpload, type CreateEncryptedMultipartUploadInput } from './multipart.ts';
@@ -100,6 +101,17 @@ export class S3EncryptionClient {
    */
   getObject(input: GetObjectCommandInput, options?: RequestOptions): Promise<GetObjectCommandOutput> {
     return getDecryptedObject(this.#context, input, options);
+  }
+
+  /**
+   * Copies an encrypted object with its envelope (and instruction file) to a new key or bucket,
+   * without re-encrypting; S3's CopyObject parameters pass through.
+   * @throws S3EncryptionClientError `InvalidConfiguration` for a copy that would leave the object
+   *   undecryptable (MetadataDirective REPLACE over a metadata envelope, a versioned source with an
+   *   instruction file); S3 errors pass through.
+   */
+  copyObject(input: CopyObjectCommandInput, options?: RequestOptions): Promise<CopyObjectCommandOutput> {
+    return copyEncryptedObject(this.#context, input, options);
   }
 
   /**

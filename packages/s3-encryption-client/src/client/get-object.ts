@@ -9,7 +9,7 @@
 
 import { GetObjectCommand, type GetObjectCommandInput, type GetObjectCommandOutput } from '@aws-sdk/client-s3';
 import { pipeline } from 'node:stream';
-import { contentKeyFor, type ContentKey } from '../crypto/content-key.ts';
+import { contentKeyFor, wipe, type ContentKey } from '../crypto/content-key.ts';
 import { createDecryptStream, decryptContent } from '../crypto/content-cipher.ts';
 import { ciphertextRange, createRangeDecryptStream, parseContentRange, parseRange, plaintextSpan } from '../crypto/ranges.ts';
 import { S3EncryptionClientError } from '../errors.ts';
@@ -46,21 +46,30 @@ export async function getDecryptedObject(context: ClientContext, input: GetObjec
     if (range === undefined && response.ContentRange !== undefined) throw new S3EncryptionClientError('InvalidRange', 'the response has Content-Range but the request had no Range');
     const envelope = await readEnvelope(context, input, response.Metadata, options);
     const contentKey = await unwrap(context, envelope, options);
-    if (range !== undefined) {
-      if (contentKey.mode !== 'gcm') throw new S3EncryptionClientError('InvalidRange', 'ranged GETs of AES-CBC objects are not supported');
-      const contentRange = parseContentRange(response.ContentRange);
-      const span = plaintextSpan(range, contentRange);
-      // Streamed, never buffered: ranged reads are unauthenticated anyway.
-      const decrypting = createRangeDecryptStream(contentKey, range, contentRange);
-      pipeline(toNodeReadable(response.Body), decrypting, () => undefined);
-      const outputRange = span.length === 0 ? `bytes */${span.total}` : `bytes ${span.first}-${span.first + span.length - 1}/${span.total}`;
-      return { ...response, Body: withSdkMixin(decrypting), ContentLength: span.length, ContentRange: outputRange } as GetObjectCommandOutput;
+    try {
+      return await decryptResponse(context, contentKey, response, range);
+    } finally {
+      // Every path has built its decipher (which copies the key) by the time it returns.
+      wipe(contentKey.key);
     }
-    return { ...response, ...(await decryptBody(context, contentKey, response)) } as GetObjectCommandOutput;
   } catch (error) {
     destroy(response.Body);
     throw error;
   }
+}
+
+async function decryptResponse(context: ClientContext, contentKey: ContentKey, response: GetObjectCommandOutput, range: ReturnType<typeof parseRange> | undefined): Promise<GetObjectCommandOutput> {
+  if (range !== undefined) {
+    if (contentKey.mode !== 'gcm') throw new S3EncryptionClientError('InvalidRange', 'ranged GETs of AES-CBC objects are not supported');
+    const contentRange = parseContentRange(response.ContentRange);
+    const span = plaintextSpan(range, contentRange);
+    // Streamed, never buffered: ranged reads are unauthenticated anyway.
+    const decrypting = createRangeDecryptStream(contentKey, range, contentRange);
+    pipeline(toNodeReadable(response.Body), decrypting, () => undefined);
+    const outputRange = span.length === 0 ? `bytes */${span.total}` : `bytes ${span.first}-${span.first + span.length - 1}/${span.total}`;
+    return { ...response, Body: withSdkMixin(decrypting), ContentLength: span.length, ContentRange: outputRange } as GetObjectCommandOutput;
+  }
+  return { ...response, ...(await decryptBody(context, contentKey, response)) } as GetObjectCommandOutput;
 }
 
 /**
@@ -81,7 +90,7 @@ export async function readEnvelope(context: ClientContext, input: GetObjectComma
     metadata.set(name, name.startsWith('x-amz-') ? decodeMetadataValue(value) : value);
   }
   const detected = detectFormat(metadata);
-  if (detected === 'V2' || detected === 'V3') return parseEnvelope(metadata);
+  if (detected === 'V1' || detected === 'V2' || detected === 'V3') return parseEnvelope(metadata);
   // Every official client treats an object without envelope metadata as "look for the instruction
   // file", so a plaintext object fails with S3's NoSuchKey for `<key>.instruction` (java#113).
   const file = await context.s3.send(
@@ -118,7 +127,15 @@ export async function unwrap(context: ClientContext, envelope: Envelope, options
     description: envelope.description,
     encryptionContext: mapFromRecord(options?.encryptionContext, 'encryptionContext'),
   });
-  return contentKeyFor(envelope, dataKey);
+  let contentKey: ContentKey | undefined;
+  try {
+    contentKey = contentKeyFor(envelope, dataKey);
+    return contentKey;
+  } finally {
+    // V3 derives a separate content key: the data key is done with (also when the commitment fails).
+    // V2 uses the data key itself, wiped by the caller with the content key.
+    if (contentKey?.key !== dataKey) wipe(dataKey);
+  }
 }
 
 /**

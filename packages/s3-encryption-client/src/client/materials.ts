@@ -6,7 +6,7 @@
  */
 
 import { commitKey, deriveContentKey } from '../crypto/commitment.ts';
-import { V3_CONTENT_IV, type ContentKey } from '../crypto/content-key.ts';
+import { V3_CONTENT_IV, wipe, type ContentKey } from '../crypto/content-key.ts';
 import { GCM_IV_LENGTH, MESSAGE_ID_LENGTH, V3_SUITE_ID_BYTES } from '../format/constants.ts';
 import { contentAlgorithmForWrite, type Envelope } from '../format/envelope.ts';
 import { mapFromRecord } from '../format/json-map.ts';
@@ -19,7 +19,8 @@ export interface ObjectMaterials {
 }
 
 /**
- * Creates the materials of a new object.
+ * Creates the materials of a new object. The returned `contentKey.key` is the caller's to wipe once
+ * its cipher exists; for V3 the data key itself is wiped here, after the derivation.
  *
  * @param plaintextLength - stored as `x-amz-unencrypted-content-length` when known.
  * @throws S3EncryptionClientError from the keyring (reserved context key, KMS errors).
@@ -40,12 +41,17 @@ export async function newObjectMaterials(context: ClientContext, options: Reques
     ...(plaintextLength === undefined ? {} : { unencryptedContentLength: plaintextLength }),
   };
   if (contentAlgorithm === '115') {
-    const messageId = context.random(MESSAGE_ID_LENGTH);
-    return {
-      envelope: { ...common, format: 'V3', contentAlgorithm, messageId, commitment: commitKey(wrapped.dataKey, messageId) },
-      contentKey: { mode: 'gcm', key: deriveContentKey(wrapped.dataKey, messageId), iv: V3_CONTENT_IV, aad: V3_SUITE_ID_BYTES },
-    };
+    try {
+      const messageId = context.random(MESSAGE_ID_LENGTH);
+      return {
+        envelope: { ...common, format: 'V3', contentAlgorithm, messageId, commitment: commitKey(wrapped.dataKey, messageId) },
+        contentKey: { mode: 'gcm', key: deriveContentKey(wrapped.dataKey, messageId), iv: V3_CONTENT_IV, aad: V3_SUITE_ID_BYTES },
+      };
+    } finally {
+      wipe(wrapped.dataKey);
+    }
   }
+  // V2: the data key is the content key, wiped by the caller with it.
   const iv = context.random(GCM_IV_LENGTH);
   return { envelope: { ...common, format: 'V2', contentAlgorithm: 'AES/GCM/NoPadding', iv }, contentKey: { mode: 'gcm', key: wrapped.dataKey, iv } };
 }

@@ -22,6 +22,7 @@ import {
 } from '@aws-sdk/client-s3';
 import type { CipherGCM } from 'node:crypto';
 import { createGcmCipher } from '../crypto/content-cipher.ts';
+import { wipe } from '../crypto/content-key.ts';
 import { S3EncryptionClientError } from '../errors.ts';
 import { encodeEnvelope, type EncodedEnvelope } from '../format/metadata.ts';
 import { sendOptions, type ClientContext, type RequestOptions } from './context.ts';
@@ -54,10 +55,17 @@ export type EncryptedPartInput = Omit<UploadPartCommandInput, 'Bucket' | 'Key' |
  */
 export async function createEncryptedMultipartUpload(context: ClientContext, input: CreateEncryptedMultipartUploadInput, options?: RequestOptions): Promise<EncryptedMultipartUpload> {
   const { envelope, contentKey } = await newObjectMaterials(context, options);
-  const encoded = encodeEnvelope(envelope);
+  let encoded: EncodedEnvelope;
+  let cipher: CipherGCM;
+  try {
+    encoded = encodeEnvelope(envelope);
+    cipher = createGcmCipher(contentKey);
+  } finally {
+    wipe(contentKey.key);
+  }
   const output = await context.s3.send(new CreateMultipartUploadCommand({ ...input, Metadata: mergeMetadata(input.Metadata, encoded) }), sendOptions(options));
   if (output.UploadId === undefined) throw new S3EncryptionClientError('InvalidPart', 'CreateMultipartUpload returned no UploadId');
-  return new EncryptedMultipartUpload(context, input, output.UploadId, createGcmCipher(contentKey), encoded, options);
+  return new EncryptedMultipartUpload(context, input, output.UploadId, cipher, encoded, options);
 }
 
 /**

@@ -9,6 +9,7 @@
 import { PutObjectCommand, type PutObjectCommandInput, type PutObjectCommandOutput } from '@aws-sdk/client-s3';
 import { pipeline } from 'node:stream';
 import { createEncryptStream, encryptContent } from '../crypto/content-cipher.ts';
+import { wipe } from '../crypto/content-key.ts';
 import { S3EncryptionClientError } from '../errors.ts';
 import { INSTRUCTION_FILE_MARKER_KEY, MAX_GCM_PLAINTEXT_LENGTH, TAG_LENGTH, UNENCRYPTED_CONTENT_LENGTH_KEY, V1_KEY, V2_KEYS, V3_KEYS } from '../format/constants.ts';
 import { encodeEnvelope, type EncodedEnvelope } from '../format/metadata.ts';
@@ -43,14 +44,20 @@ export async function putEncryptedObject(context: ClientContext, input: PutObjec
   const length = plaintext?.length ?? streamLength(input);
   if (length > MAX_GCM_PLAINTEXT_LENGTH) throw new S3EncryptionClientError('InvalidConfiguration', `an object of ${length} bytes exceeds AES-GCM's limit of ${MAX_GCM_PLAINTEXT_LENGTH}`);
   const { envelope, contentKey } = await newObjectMaterials(context, options, length);
-  const encoded = encodeEnvelope(envelope);
+  let encoded: EncodedEnvelope;
   let body: PutObjectCommandInput['Body'];
-  if (plaintext !== undefined) body = encryptContent(contentKey, plaintext);
-  else {
-    const encrypting = createEncryptStream(contentKey, length);
-    // pipeline forwards a source error to the encrypting stream, so the upload fails instead of hanging.
-    pipeline(toNodeReadable(input.Body), encrypting, () => undefined);
-    body = encrypting;
+  try {
+    encoded = encodeEnvelope(envelope);
+    if (plaintext !== undefined) body = encryptContent(contentKey, plaintext);
+    else {
+      const encrypting = createEncryptStream(contentKey, length);
+      // pipeline forwards a source error to the encrypting stream, so the upload fails instead of hanging.
+      pipeline(toNodeReadable(input.Body), encrypting, () => undefined);
+      body = encrypting;
+    }
+  } finally {
+    // The cipher holds its own copy of the key from here on.
+    wipe(contentKey.key);
   }
   const output = await context.s3.send(new PutObjectCommand({ ...input, Body: body, ContentLength: length + TAG_LENGTH, Metadata: mergeMetadata(input.Metadata, encoded) }), sendOptions(options));
   await putInstructionFile(context, input, encoded, options);

@@ -35,3 +35,17 @@ export function contentKeyFor(envelope: Envelope, dataKey: Uint8Array): ContentK
   if (envelope.format === 'V3') return { mode: 'gcm', key: verifyAndDerive(dataKey, envelope.messageId, envelope.commitment), iv: V3_CONTENT_IV, aad: V3_SUITE_ID_BYTES };
   return { mode: envelope.contentAlgorithm === 'AES/GCM/NoPadding' ? 'gcm' : 'cbc', key: dataKey, iv: envelope.iv };
 }
+
+/**
+ * Overwrites secret bytes with zeros (plaintext data keys, derived content keys, buffers that held
+ * them). node:crypto copies a key into its cipher context when the cipher is created, so a key can
+ * be wiped as soon as its cipher exists (Java's S3EC likewise destroys its data key after use).
+ *
+ * @example
+ * ```ts
+ * const cipher = createCipheriv('aes-256-gcm', key, iv); wipe(key);
+ * ```
+ */
+export function wipe(...buffers: readonly (Uint8Array | undefined)[]): void {
+  for (const buffer of buffers) buffer?.fill(0);
+}

@@ -6,7 +6,7 @@
  * Keys are the bare `x-amz-...` names; S3 adds the `x-amz-meta-` header prefix itself.
  */
 
-/** The V1 format's data-key key: V1 objects are detected (to refuse mixing) but not read. */
+/** The V1 format's data-key key: V1 objects (AES-CBC content) are read only with both legacy options. */
 export const V1_KEY = 'x-amz-key';
 
 /** V2 keys (spec content-metadata.md L57-76). `x-amz-iv` and `x-amz-matdesc` are shared with V1. */
@@ -65,8 +65,16 @@ export const GCM_V3_COMMITTING: ContentAlgorithm = '115';
 /** The suite ID 0x0073 as two bytes: V3's content AAD and the HKDF info prefix. */
 export const V3_SUITE_ID_BYTES: Uint8Array = Uint8Array.of(0x00, 0x73);
 
-/** Wrapping algorithms: the three current ones, plus the legacy `kms` (decrypt only). */
-export type WrapAlgorithm = 'kms+context' | 'AES/GCM' | 'RSA-OAEP-SHA1' | 'kms';
+/**
+ * Wrapping algorithms: the three current ones, plus the legacy ones, decrypt only and only with
+ * `enableLegacyWrappingAlgorithms` (Java `AesKeyring`/`RsaKeyring`/`KmsKeyring` `isLegacy()`):
+ * `kms` (V1-era KMS), `AESWrap` (RFC 3394), `AES` (V1 EncryptionOnly: AES/ECB/PKCS5Padding of the
+ * data key) and `RSA` (PKCS#1 v1.5).
+ */
+export type WrapAlgorithm = 'kms+context' | 'AES/GCM' | 'RSA-OAEP-SHA1' | 'kms' | 'AESWrap' | 'AES' | 'RSA';
+
+/** The legacy wraps this client reads (behind the keyrings' legacy option). */
+export const LEGACY_WRAP_ALGORITHMS: ReadonlySet<string> = new Set(['kms', 'AESWrap', 'AES', 'RSA']);
 
 /** V3's compressed `x-amz-w` codes (spec content-metadata.md L199-239). */
 export const V3_WRAP_CODES: ReadonlyMap<string, WrapAlgorithm> = new Map([

@@ -36,9 +36,12 @@ interface EnvelopeCommon {
   readonly location: EnvelopeLocation;
 }
 
-/** A V2 envelope (suite 0x0072 GCM, or the legacy 0x0070 CBC). */
+/**
+ * A V2 envelope (suite 0x0072 GCM, or the legacy 0x0070 CBC), or a V1 one (`x-amz-key`, always
+ * CBC, read only): the two differ on the wire only in the data key's metadata key.
+ */
 export interface V2Envelope extends EnvelopeCommon {
-  readonly format: 'V2';
+  readonly format: 'V1' | 'V2';
   readonly contentAlgorithm: 'AES/GCM/NoPadding' | 'AES/CBC/PKCS5Padding';
   /** 12 bytes for GCM, 16 for CBC. */
   readonly iv: Uint8Array;

@@ -20,6 +20,7 @@ import {
   CBC_IV_LENGTH,
   COMMITMENT_LENGTH,
   GCM_IV_LENGTH,
+  LEGACY_WRAP_ALGORITHMS,
   MESSAGE_ID_LENGTH,
   UNENCRYPTED_CONTENT_LENGTH_KEY,
   V1_KEY,
@@ -33,6 +34,8 @@ import { parseStringMap, stringifyStringMap } from './json-map.ts';
 
 /** What an object's own metadata says about its envelope. */
 export type DetectedFormat =
+  /** A V1 envelope (`x-amz-key`) is in the metadata (read only, legacy). */
+  | 'V1'
   /** The whole V2 envelope is in the metadata. */
   | 'V2'
   /** The whole V3 envelope is in the metadata. */
@@ -55,7 +58,7 @@ const DECIMAL = /^(?:0|[1-9][0-9]{0,15})$/;
  * Detects the format from an object's metadata (bare `x-amz-...` keys, already RFC 2047-decoded).
  *
  * @throws S3EncryptionClientError `MixedFormatVersions` when keys of several versions are present,
- *   `UnsupportedAlgorithm` for a V1 object, `MalformedMetadata` for an incomplete key set.
+ *   `MalformedMetadata` for an incomplete key set.
  * @example
  * ```ts
  * detectFormat(new Map([['x-amz-c', '115'], ['x-amz-d', '...'], ['x-amz-i', '...']])); // 'V3-instruction-file'
@@ -67,7 +70,11 @@ export function detectFormat(metadata: ReadonlyMap<string, string>): DetectedFor
   const shared = V1_V2_SHARED_KEYS.some((key) => metadata.has(key));
   const v3 = V3_ALL_KEYS.some((key) => metadata.has(key));
   if ((v3 && (v1 || v2 || shared)) || (v1 && metadata.has(V2_KEYS.encryptedDataKey))) throw new S3EncryptionClientError('MixedFormatVersions');
-  if (v1) throw new S3EncryptionClientError('UnsupportedAlgorithm', 'V1 format objects (x-amz-key) are not read by this client');
+  // Spec content-metadata.md: V1 = x-amz-iv + x-amz-key.
+  if (v1) {
+    if (!metadata.has(V2_KEYS.iv)) throw new S3EncryptionClientError('MalformedMetadata', `V1 metadata without ${V2_KEYS.iv}`);
+    return 'V1';
+  }
   if (v2 || shared) {
     if (!metadata.has(V2_KEYS.encryptedDataKey)) throw new S3EncryptionClientError('MalformedMetadata', `V2 metadata without ${V2_KEYS.encryptedDataKey}`);
     return 'V2';
@@ -94,6 +101,8 @@ export function parseEnvelope(metadata: ReadonlyMap<string, string>, instruction
   const detected = detectFormat(metadata);
   const length = optionalLength(metadata.get(UNENCRYPTED_CONTENT_LENGTH_KEY) ?? instructionFile?.get(UNENCRYPTED_CONTENT_LENGTH_KEY));
   switch (detected) {
+    case 'V1':
+      return parseV1(metadata, 'metadata', length);
     case 'V2':
       return parseV2(metadata, 'metadata', length);
     case 'V3':
@@ -109,8 +118,9 @@ export function parseEnvelope(metadata: ReadonlyMap<string, string>, instruction
     case 'instruction-file': {
       const file = requireInstructionFile(instructionFile);
       // Precondition: a V3 envelope cannot live wholly in an instruction file (x-amz-c/d/i are metadata-only).
-      if (detectFile(file) !== 'V2') throw new S3EncryptionClientError('MalformedMetadata', 'the instruction file holds V3 keys but the object metadata has no x-amz-c, x-amz-d, x-amz-i');
-      return parseV2(file, 'instruction-file', length);
+      const kind = detectFile(file);
+      if (kind === 'V3') throw new S3EncryptionClientError('MalformedMetadata', 'the instruction file holds V3 keys but the object metadata has no x-amz-c, x-amz-d, x-amz-i');
+      return kind === 'V1' ? parseV1(file, 'instruction-file', length) : parseV2(file, 'instruction-file', length);
     }
   }
 }
@@ -138,6 +148,7 @@ export function encodeEnvelope(envelope: Envelope): EncodedEnvelope {
   const metadata = new Map<string, string>();
   const file = new Map<string, string>();
   const toFile = envelope.location === 'instruction-file';
+  if (envelope.format === 'V1') throw new S3EncryptionClientError('UnsupportedAlgorithm', 'V1 objects are read only');
   if (envelope.format === 'V2') {
     const target = toFile ? file : metadata;
     target.set(V2_KEYS.encryptedDataKey, base64(envelope.encryptedDataKey));
@@ -146,7 +157,7 @@ export function encodeEnvelope(envelope: Envelope): EncodedEnvelope {
     target.set(V2_KEYS.tagLength, '128');
     target.set(V2_KEYS.wrapAlgorithm, envelope.wrapAlgorithm);
     target.set(V2_KEYS.materialDescription, stringifyStringMap(envelope.description));
-  } else {
+  } else if (envelope.format === 'V3') {
     const target = toFile ? file : metadata;
     metadata.set(V3_KEYS.contentCipher, envelope.contentAlgorithm);
     target.set(V3_KEYS.encryptedDataKey, base64(envelope.encryptedDataKey));
@@ -172,11 +183,14 @@ export function parseInstructionFile(body: string): Map<string, string> {
   return parseStringMap(body, 'the instruction file');
 }
 
-function detectFile(file: ReadonlyMap<string, string>): 'V2' | 'V3' {
+function detectFile(file: ReadonlyMap<string, string>): 'V1' | 'V2' | 'V3' {
   const v3 = V3_ALL_KEYS.some((key) => file.has(key));
   const v2 = V2_ONLY_KEYS.some((key) => file.has(key)) || V1_V2_SHARED_KEYS.some((key) => file.has(key)) || file.has(V1_KEY);
   if (v2 && v3) throw new S3EncryptionClientError('MixedFormatVersions', 'in the instruction file');
-  if (file.has(V1_KEY)) throw new S3EncryptionClientError('UnsupportedAlgorithm', 'V1 format objects (x-amz-key) are not read by this client');
+  if (file.has(V1_KEY)) {
+    if (file.has(V2_KEYS.encryptedDataKey)) throw new S3EncryptionClientError('MixedFormatVersions', 'in the instruction file');
+    return 'V1';
+  }
   if (v3) return 'V3';
   if (v2) return 'V2';
   throw new S3EncryptionClientError('MalformedMetadata', 'the instruction file holds no envelope keys');
@@ -196,8 +210,7 @@ function parseV2(source: ReadonlyMap<string, string>, location: Envelope['locati
   // Ruby requires "128"; Go's own V2 test objects omit the key, so absence is tolerated.
   if (contentAlgorithm === 'AES/GCM/NoPadding' && tagLength !== undefined && tagLength !== '128') throw new S3EncryptionClientError('UnsupportedAlgorithm', `${V2_KEYS.tagLength} ${JSON.stringify(tagLength)}`);
   const iv = bytes(source, V2_KEYS.iv, contentAlgorithm === 'AES/GCM/NoPadding' ? GCM_IV_LENGTH : CBC_IV_LENGTH);
-  const wrap = required(source, V2_KEYS.wrapAlgorithm);
-  if (wrap !== 'kms+context' && wrap !== 'AES/GCM' && wrap !== 'RSA-OAEP-SHA1' && wrap !== 'kms') throw new S3EncryptionClientError('UnsupportedAlgorithm', `${V2_KEYS.wrapAlgorithm} ${JSON.stringify(wrap)}`);
+  const wrap = wrapAlgorithm(required(source, V2_KEYS.wrapAlgorithm));
   const matdesc = source.get(V2_KEYS.materialDescription);
   return {
     format: 'V2',
@@ -209,6 +222,37 @@ function parseV2(source: ReadonlyMap<string, string>, location: Envelope['locati
     location,
     ...(length === undefined ? {} : { unencryptedContentLength: length }),
   };
+}
+
+/**
+ * V1 (Java SDK v1 EncryptionOnly and its peers): `x-amz-key`, a 16-byte `x-amz-iv`, AES-CBC content
+ * (`x-amz-cek-alg` absent or CBC; GCM needs `x-amz-key-v2`, as Java requires), and a wrap named by
+ * `x-amz-wrap-alg` or, when absent, inferred from the wrapped key's length as Java does: more than
+ * 48 bytes is `RSA`, otherwise `AES` (Java `ContentMetadataDecodingStrategy.java` L277-299).
+ */
+function parseV1(source: ReadonlyMap<string, string>, location: Envelope['location'], length: number | undefined): V2Envelope {
+  const cek = source.get(V2_KEYS.contentAlgorithm);
+  if (cek !== undefined && cek !== 'AES/CBC/PKCS5Padding' && cek !== 'AES/CBC/PKCS7Padding') throw new S3EncryptionClientError('UnsupportedAlgorithm', `${V2_KEYS.contentAlgorithm} ${JSON.stringify(cek)} with a V1 ${V1_KEY}`);
+  const encryptedDataKey = bytes(source, V1_KEY);
+  const stated = source.get(V2_KEYS.wrapAlgorithm);
+  const matdesc = source.get(V2_KEYS.materialDescription);
+  return {
+    format: 'V1',
+    contentAlgorithm: 'AES/CBC/PKCS5Padding',
+    iv: bytes(source, V2_KEYS.iv, CBC_IV_LENGTH),
+    wrapAlgorithm: stated === undefined ? (encryptedDataKey.length > 48 ? 'RSA' : 'AES') : wrapAlgorithm(stated),
+    encryptedDataKey,
+    description: matdesc === undefined || matdesc === '' ? new Map() : parseStringMap(matdesc, V2_KEYS.materialDescription),
+    location,
+    ...(length === undefined ? {} : { unencryptedContentLength: length }),
+  };
+}
+
+function wrapAlgorithm(wrap: string): WrapAlgorithm {
+  // RSA/ECB/OAEPWithSHA-256AndMGF1Padding (Java v1 SDK) stays unsupported: SunJCE pairs OAEP-SHA-256
+  // with MGF1-SHA-1, which node:crypto cannot decode.
+  if (wrap !== 'kms+context' && wrap !== 'AES/GCM' && wrap !== 'RSA-OAEP-SHA1' && !LEGACY_WRAP_ALGORITHMS.has(wrap)) throw new S3EncryptionClientError('UnsupportedAlgorithm', `${V2_KEYS.wrapAlgorithm} ${JSON.stringify(wrap)}`);
+  return wrap as WrapAlgorithm;
 }
 
 function parseV3(metadata: ReadonlyMap<string, string>, keys: ReadonlyMap<string, string>, location: Envelope['location'], length: number | undefined): V3Envelope {

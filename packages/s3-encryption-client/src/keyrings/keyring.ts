@@ -19,7 +19,11 @@ export interface KeyringEncryptRequest {
 
 /** A new data key, its wrapped form, and the map stored with it. */
 export interface KeyringEncryptResult {
-  /** The plaintext data key (32 bytes): used for the content, never stored. */
+  /**
+   * The plaintext data key (32 bytes): used for the content, never stored. Ownership passes to the
+   * client, which zeroes it once the content cipher (or the V3 derivation) has it, so a keyring must
+   * return a buffer of its own making, never one it keeps (a cache hands out a copy).
+   */
   readonly dataKey: Uint8Array;
   readonly encryptedDataKey: Uint8Array;
   readonly wrapAlgorithm: WrapAlgorithm;
@@ -53,7 +57,8 @@ export interface Keyring {
    */
   onEncrypt(request: KeyringEncryptRequest): Promise<KeyringEncryptResult>;
   /**
-   * Unwraps an object's data key (32 bytes).
+   * Unwraps an object's data key (32 bytes). As with `onEncrypt`, the returned buffer becomes the
+   * client's, which zeroes it after use (on failure too).
    * @throws S3EncryptionClientError `KeyringMismatch`, `DecryptionFailed`, `EncryptionContextMismatch`, ...
    */
   onDecrypt(request: KeyringDecryptRequest): Promise<Uint8Array>;

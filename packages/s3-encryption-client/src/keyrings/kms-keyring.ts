@@ -13,6 +13,7 @@
 import { S3EncryptionClientError } from '../errors.ts';
 import { DATA_KEY_LENGTH, LEGACY_KMS_CMK_ID_KEY, RESERVED_CEK_ALG_KEY } from '../format/constants.ts';
 import { recordFromMap, sameStringMap } from '../format/json-map.ts';
+import { wipe } from '../crypto/content-key.ts';
 import type { Keyring, KeyringDecryptRequest, KeyringEncryptRequest, KeyringEncryptResult } from './keyring.ts';
 
 /** The two KMS operations the keyring calls, with AWS's request and response member names. */
@@ -72,9 +73,14 @@ export class KmsKeyring implements Keyring {
     const context = new Map(request.encryptionContext);
     context.set(RESERVED_CEK_ALG_KEY, request.contentAlgorithm);
     const response = await this.#kms.generateDataKey({ KeyId: this.#keyId, KeySpec: 'AES_256', EncryptionContext: recordFromMap(context) });
+    // The response's Plaintext is ours (KMS answered this call): copied into a buffer the client owns, then zeroed.
     const dataKey = response.Plaintext;
-    if (dataKey?.length !== DATA_KEY_LENGTH || response.CiphertextBlob === undefined || response.CiphertextBlob.length === 0) throw new S3EncryptionClientError('InvalidConfiguration', 'KMS GenerateDataKey returned no 32-byte Plaintext or no CiphertextBlob');
-    return { dataKey: new Uint8Array(dataKey), encryptedDataKey: new Uint8Array(response.CiphertextBlob), wrapAlgorithm: 'kms+context', description: context };
+    try {
+      if (dataKey?.length !== DATA_KEY_LENGTH || response.CiphertextBlob === undefined || response.CiphertextBlob.length === 0) throw new S3EncryptionClientError('InvalidConfiguration', 'KMS GenerateDataKey returned no 32-byte Plaintext or no CiphertextBlob');
+      return { dataKey: new Uint8Array(dataKey), encryptedDataKey: new Uint8Array(response.CiphertextBlob), wrapAlgorithm: 'kms+context', description: context };
+    } finally {
+      wipe(dataKey);
+    }
   }
 
   /**
@@ -100,7 +106,11 @@ export class KmsKeyring implements Keyring {
       EncryptionContext: recordFromMap(stored),
       ...(this.#keyId === undefined ? {} : { KeyId: this.#keyId }),
     });
-    if (response.Plaintext?.length !== DATA_KEY_LENGTH) throw new S3EncryptionClientError('DecryptionFailed', 'KMS Decrypt returned no 32-byte data key');
-    return new Uint8Array(response.Plaintext);
+    try {
+      if (response.Plaintext?.length !== DATA_KEY_LENGTH) throw new S3EncryptionClientError('DecryptionFailed', 'KMS Decrypt returned no 32-byte data key');
+      return new Uint8Array(response.Plaintext);
+    } finally {
+      wipe(response.Plaintext);
+    }
   }
 }

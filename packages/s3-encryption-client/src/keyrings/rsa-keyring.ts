@@ -2,13 +2,15 @@
  * @module
  * The `RSA-OAEP-SHA1` keyring: RSA-OAEP with SHA-1 and MGF1-SHA-1, empty label, over the "pseudo
  * data key" `len(1 byte = 32) ‖ dataKey(32) ‖ UTF-8(content algorithm)` (Java
- * `materials/RsaKeyring.java`; Ruby `encryptionV2/utils.rb`).
+ * `materials/RsaKeyring.java`; Ruby `encryptionV2/utils.rb`). With `enableLegacyWrappingAlgorithms`
+ * it also unwraps, read only, V1's `RSA` (PKCS#1 v1.5 of the bare data key), as Java's `RsaKeyring`.
  */
 
 import { constants, createPrivateKey, createPublicKey, privateDecrypt, publicEncrypt, randomBytes, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { S3EncryptionClientError } from '../errors.ts';
 import { DATA_KEY_LENGTH } from '../format/constants.ts';
 import { mapFromRecord } from '../format/json-map.ts';
+import { wipe } from '../crypto/content-key.ts';
 import type { Keyring, KeyringDecryptRequest, KeyringEncryptRequest, KeyringEncryptResult, RandomBytes } from './keyring.ts';
 
 /** A key as node:crypto accepts it: a KeyObject or a PEM string. */
@@ -21,6 +23,8 @@ export interface RsaKeyringOptions {
   /** Stored as `x-amz-matdesc` / `x-amz-m` on new objects (default `{}`). */
   readonly materialsDescription?: Readonly<Record<string, string>>;
   readonly random?: RandomBytes;
+  /** Read objects whose data key is wrapped with the legacy `RSA` (PKCS#1 v1.5, V1). Default false. */
+  readonly enableLegacyWrappingAlgorithms?: boolean;
 }
 
 /**
@@ -37,6 +41,7 @@ export class RsaKeyring implements Keyring {
   readonly #private: KeyObject | undefined;
   readonly #description: ReadonlyMap<string, string>;
   readonly #random: RandomBytes;
+  readonly #legacy: boolean;
 
   /** @throws TypeError when neither key is given or a key is not RSA. */
   constructor(options: RsaKeyringOptions) {
@@ -46,6 +51,7 @@ export class RsaKeyring implements Keyring {
     for (const key of [this.#public, this.#private]) if (key !== undefined && key.asymmetricKeyType !== 'rsa') throw new TypeError(`expected an RSA key, got ${key.asymmetricKeyType ?? key.type}`);
     this.#description = mapFromRecord(options.materialsDescription, 'materialsDescription');
     this.#random = options.random ?? ((length) => new Uint8Array(randomBytes(length)));
+    this.#legacy = options.enableLegacyWrappingAlgorithms === true;
   }
 
   /**
@@ -57,7 +63,12 @@ export class RsaKeyring implements Keyring {
     if (request.encryptionContext.size > 0) throw new S3EncryptionClientError('InvalidConfiguration', 'an encryption context applies to KMS keyrings only; use materialsDescription');
     const dataKey = this.#random(DATA_KEY_LENGTH);
     const pseudo = Buffer.concat([Uint8Array.of(DATA_KEY_LENGTH), dataKey, Buffer.from(request.contentAlgorithm, 'utf8')]);
-    const wrapped = publicEncrypt({ key: this.#public, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha1' }, pseudo);
+    let wrapped: Buffer;
+    try {
+      wrapped = publicEncrypt({ key: this.#public, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha1' }, pseudo);
+    } finally {
+      wipe(pseudo);
+    }
     return { dataKey, encryptedDataKey: new Uint8Array(wrapped), wrapAlgorithm: 'RSA-OAEP-SHA1', description: this.#description };
   }
 
@@ -66,6 +77,7 @@ export class RsaKeyring implements Keyring {
    * @throws S3EncryptionClientError `KeyringMismatch`, `InvalidConfiguration` (no private key), `DecryptionFailed`.
    */
   async onDecrypt(request: KeyringDecryptRequest): Promise<Uint8Array> {
+    if (request.wrapAlgorithm === 'RSA') return this.#unwrapPkcs1(request.encryptedDataKey);
     if (request.wrapAlgorithm !== 'RSA-OAEP-SHA1') throw new S3EncryptionClientError('KeyringMismatch', `an RSA keyring cannot unwrap ${request.wrapAlgorithm}`);
     if (this.#private === undefined) throw new S3EncryptionClientError('InvalidConfiguration', 'this RSA keyring has no private key, so it cannot decrypt');
     let pseudo: Buffer;
@@ -74,10 +86,54 @@ export class RsaKeyring implements Keyring {
     } catch (error) {
       throw new S3EncryptionClientError('DecryptionFailed', 'the data key did not unwrap', { cause: error });
     }
-    const suffix = Buffer.from(request.contentAlgorithm, 'utf8');
-    const found = pseudo.subarray(1 + DATA_KEY_LENGTH);
-    // Precondition: the pseudo key names this object's content algorithm (compared in constant time).
-    if (pseudo.length !== 1 + DATA_KEY_LENGTH + suffix.length || pseudo[0] !== DATA_KEY_LENGTH || !timingSafeEqual(found, suffix)) throw new S3EncryptionClientError('DecryptionFailed', 'the data key did not unwrap');
-    return new Uint8Array(pseudo.subarray(1, 1 + DATA_KEY_LENGTH));
+    try {
+      const suffix = Buffer.from(request.contentAlgorithm, 'utf8');
+      const found = pseudo.subarray(1 + DATA_KEY_LENGTH);
+      // Precondition: the pseudo key names this object's content algorithm (compared in constant time).
+      if (pseudo.length !== 1 + DATA_KEY_LENGTH + suffix.length || pseudo[0] !== DATA_KEY_LENGTH || !timingSafeEqual(found, suffix)) throw new S3EncryptionClientError('DecryptionFailed', 'the data key did not unwrap');
+      return new Uint8Array(pseudo.subarray(1, 1 + DATA_KEY_LENGTH));
+    } finally {
+      wipe(pseudo);
+    }
   }
+
+  #unwrapPkcs1(wrapped: Uint8Array): Uint8Array {
+    // Java: "Enable legacy wrapping algorithms to use legacy key wrapping algorithm: RSA".
+    if (!this.#legacy) throw new S3EncryptionClientError('LegacyModeDisabled', 'enable legacy wrapping algorithms to use legacy key wrapping algorithm: RSA');
+    if (this.#private === undefined) throw new S3EncryptionClientError('InvalidConfiguration', 'this RSA keyring has no private key, so it cannot decrypt');
+    // Node refuses RSA_PKCS1_PADDING private decryption (CVE-2023-46809, Marvin), so the raw RSA
+    // result is unpadded here without branching on secret bytes, and every failure (wrong key,
+    // bad padding, wrong length) is the same error: legacy objects only, behind the option.
+    let block: Buffer;
+    try {
+      block = privateDecrypt({ key: this.#private, padding: constants.RSA_NO_PADDING }, wrapped);
+    } catch (error) {
+      throw new S3EncryptionClientError('DecryptionFailed', 'Unable to RSA unwrap', { cause: error });
+    }
+    try {
+      const dataKey = pkcs1Unpad(block, DATA_KEY_LENGTH);
+      if (dataKey === undefined) throw new S3EncryptionClientError('DecryptionFailed', 'Unable to RSA unwrap');
+      return dataKey;
+    } finally {
+      wipe(block);
+    }
+  }
+}
+
+/**
+ * EME-PKCS1-v1_5 decoding (RFC 8017 section 7.2.2) of a block expected to carry `length` bytes:
+ * 0x00 0x02 PS(>= 8 non-zero bytes) 0x00 M. The scan visits every byte whatever it finds.
+ */
+function pkcs1Unpad(block: Uint8Array, length: number): Uint8Array | undefined {
+  let separator = 0;
+  let badPadding = (block[0] ?? 1) | ((block[1] ?? 0) ^ 0x02);
+  for (let index = 2; index < block.length; index++) {
+    const isZero = (block[index] ?? 0) === 0 ? 1 : 0;
+    const first = isZero & (separator === 0 ? 1 : 0);
+    separator = first === 1 ? index : separator;
+  }
+  badPadding |= separator < 10 ? 1 : 0;
+  badPadding |= block.length - separator - 1 !== length ? 1 : 0;
+  if (badPadding !== 0) return undefined;
+  return new Uint8Array(block.subarray(separator + 1));
 }

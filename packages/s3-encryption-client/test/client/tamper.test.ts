@@ -98,7 +98,7 @@ describe('tamper detection', () => {
   });
 
   it('V2: a raw-AES object relabelled with another content algorithm does not unwrap (the AAD binds it)', async () => {
-    const { s3, client } = await stored(aes(), 'FORBID_ENCRYPT_ALLOW_DECRYPT');
+    const { s3 } = await stored(aes(), 'FORBID_ENCRYPT_ALLOW_DECRYPT');
     const metadata = s3.get('b', 'k')?.metadata ?? {};
     metadata['x-amz-cek-alg'] = 'AES/CBC/PKCS5Padding';
     metadata['x-amz-iv'] = Buffer.alloc(16).toString('base64');

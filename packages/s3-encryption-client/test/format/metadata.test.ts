@@ -1,7 +1,7 @@
 /**
  * Strict format detection and the envelope codec: parse(encode(x)) == x for both formats and both
  * locations, the key sets each location holds, and the refusals (mixed versions, partial key sets,
- * V1 objects, unknown algorithms, bad lengths).
+ * unknown algorithms, bad lengths), and V1 detection (read only, legacy).
  */
 
 import fc from 'fast-check';
@@ -35,12 +35,23 @@ describe('format detection', () => {
     expect(() => detectFormat(m({ 'x-amz-key': 'a', 'x-amz-key-v2': 'b' }))).toThrow(expect.objectContaining({ code: 'MixedFormatVersions' }));
   });
 
-  it('refuses partial V3 key sets (the dotnet#174 bypass) and V1 objects', () => {
+  it('refuses partial V3 key sets (the dotnet#174 bypass) and V1 keys without x-amz-iv', () => {
     expect(() => detectFormat(m({ 'x-amz-c': '115' }))).toThrow(expect.objectContaining({ code: 'MalformedMetadata' }));
     expect(() => detectFormat(m({ 'x-amz-3': b64(60), 'x-amz-w': '02' }))).toThrow(expect.objectContaining({ code: 'MalformedMetadata' }));
     expect(() => detectFormat(m({ 'x-amz-c': '115', 'x-amz-d': b64(28), 'x-amz-i': b64(28), 'x-amz-w': '02' }))).toThrow(expect.objectContaining({ code: 'MalformedMetadata' }));
     expect(() => detectFormat(m({ 'x-amz-cek-alg': 'AES/GCM/NoPadding' }))).toThrow(expect.objectContaining({ code: 'MalformedMetadata' }));
-    expect(() => detectFormat(m({ 'x-amz-key': b64(48), 'x-amz-iv': b64(16), 'x-amz-matdesc': '{}' }))).toThrow(expect.objectContaining({ code: 'UnsupportedAlgorithm' }));
+    expect(() => detectFormat(m({ 'x-amz-key': b64(48), 'x-amz-matdesc': '{}' }))).toThrow(expect.objectContaining({ code: 'MalformedMetadata' }));
+  });
+
+  it('detects V1 (x-amz-key + x-amz-iv) and infers its wrap from the wrapped key length as Java does', () => {
+    expect(detectFormat(m({ 'x-amz-key': b64(48), 'x-amz-iv': b64(16), 'x-amz-matdesc': '{}' }))).toBe('V1');
+    expect(parseEnvelope(m({ 'x-amz-key': b64(48), 'x-amz-iv': b64(16), 'x-amz-matdesc': '{}' }))).toMatchObject({ format: 'V1', wrapAlgorithm: 'AES', contentAlgorithm: 'AES/CBC/PKCS5Padding' });
+    expect(parseEnvelope(m({ 'x-amz-key': b64(256), 'x-amz-iv': b64(16), 'x-amz-matdesc': '{}' }))).toMatchObject({ format: 'V1', wrapAlgorithm: 'RSA' });
+    expect(parseEnvelope(m({ 'x-amz-key': b64(40), 'x-amz-iv': b64(16), 'x-amz-wrap-alg': 'AESWrap' }))).toMatchObject({ format: 'V1', wrapAlgorithm: 'AESWrap' });
+    expect(parseEnvelope(new Map(), m({ 'x-amz-key': b64(48), 'x-amz-iv': b64(16), 'x-amz-matdesc': '{}' }))).toMatchObject({ format: 'V1', location: 'instruction-file' });
+    // V1 content is CBC: GCM needs x-amz-key-v2 (Java), and V1 envelopes are never written.
+    expect(() => parseEnvelope(m({ 'x-amz-key': b64(48), 'x-amz-iv': b64(16), 'x-amz-cek-alg': 'AES/GCM/NoPadding' }))).toThrow(expect.objectContaining({ code: 'UnsupportedAlgorithm' }));
+    expect(() => encodeEnvelope(parseEnvelope(m({ 'x-amz-key': b64(48), 'x-amz-iv': b64(16) })))).toThrow(expect.objectContaining({ code: 'UnsupportedAlgorithm' }));
   });
 });
 
@@ -48,7 +59,8 @@ describe('envelope parsing', () => {
   it('refuses unknown algorithms and wrong lengths', () => {
     const cases: [Record<string, string>, string][] = [
       [{ ...V2_FULL, 'x-amz-cek-alg': 'AES/CTR/NoPadding' }, 'UnsupportedAlgorithm'],
-      [{ ...V2_FULL, 'x-amz-wrap-alg': 'AESWrap' }, 'UnsupportedAlgorithm'],
+      [{ ...V2_FULL, 'x-amz-wrap-alg': 'RSA/ECB/OAEPWithSHA-256AndMGF1Padding' }, 'UnsupportedAlgorithm'],
+      [{ ...V2_FULL, 'x-amz-wrap-alg': 'AES/ECB' }, 'UnsupportedAlgorithm'],
       [{ ...V2_FULL, 'x-amz-tag-len': '96' }, 'UnsupportedAlgorithm'],
       [{ ...V2_FULL, 'x-amz-iv': b64(16) }, 'MalformedMetadata'],
       [{ ...V3_FULL, 'x-amz-c': '114' }, 'UnsupportedAlgorithm'],

@@ -4,7 +4,7 @@
  * serialisers, checksums, aws-chunked streaming uploads and error parsing) without a network.
  * It answers path-style PUT / GET / HEAD / DELETE of objects (honouring `Range`, including
  * suffix ranges, and `x-amz-meta-*` user metadata, returned RFC 2047-encoded when non-ASCII as S3
- * does) and the four multipart calls. It is not an S3 emulator: no auth, no versioning, no listing.
+ * does) CopyObject (COPY and REPLACE directives, x-amz-copy-source-if-match) and the four multipart calls. It is not an S3 emulator: no auth, no versioning, no listing.
  */
 
 import { createHash } from 'node:crypto';
@@ -23,7 +23,8 @@ interface Upload {
   readonly parts: Map<number, Uint8Array>;
 }
 
-interface FixtureRequest {
+/** A request as the fixture reads it (the SDK's HttpRequest shape; `serveOverHttp` builds one from node:http). */
+export interface FixtureRequest {
   method: string;
   path: string;
   query: Record<string, string | string[] | null>;
@@ -31,7 +32,8 @@ interface FixtureRequest {
   body?: unknown;
 }
 
-interface FixtureResponse {
+/** The fixture's answer. */
+export interface FixtureResponse {
   statusCode: number;
   headers: Record<string, string>;
   body: Readable;
@@ -45,6 +47,8 @@ export interface MemoryS3 {
   /** Puts an object as S3 would store it (raw bytes and metadata), bypassing any client. */
   put(bucket: string, key: string, body: Uint8Array, metadata?: Record<string, string>): void;
   get(bucket: string, key: string): StoredObject | undefined;
+  /** The request handler itself, for serving the fixture over HTTP to other languages' SDKs. */
+  handle(request: FixtureRequest): Promise<FixtureResponse>;
 }
 
 /** Fixture switches. */
@@ -88,6 +92,16 @@ export function memoryS3(options: MemoryS3Options = {}): MemoryS3 {
       uploads.delete(query['uploadId']);
       return xml(200, `<CompleteMultipartUploadResult><Bucket>${bucket}</Bucket><Key>${key}</Key><ETag>${etag(body)}</ETag></CompleteMultipartUploadResult>`);
     }
+    if (request.method === 'PUT' && headers['x-amz-copy-source'] !== undefined) {
+      // CopyObject: x-amz-copy-source is "bucket/key" URL-encoded; COPY (default) keeps the source metadata.
+      const from = objects.get(decodeURIComponent(headers['x-amz-copy-source'].replace(/^\//, '').split('?')[0] ?? ''));
+      if (from === undefined) return error(404, 'NoSuchKey', 'The specified key does not exist.');
+      const ifMatch = headers['x-amz-copy-source-if-match'];
+      if (ifMatch !== undefined && ifMatch !== etag(from.body)) return error(412, 'PreconditionFailed', 'At least one of the pre-conditions you specified did not hold');
+      const metadata = headers['x-amz-metadata-directive'] === 'REPLACE' ? userMetadata(headers) : { ...from.metadata };
+      objects.set(id, { body: new Uint8Array(from.body), metadata });
+      return xml(200, `<CopyObjectResult><ETag>${etag(from.body)}</ETag><LastModified>${new Date(0).toISOString()}</LastModified></CopyObjectResult>`);
+    }
     if (request.method === 'PUT') {
       const body = await readBody(request.body, headers);
       objects.set(id, { body, metadata: userMetadata(headers) });
@@ -129,6 +143,7 @@ export function memoryS3(options: MemoryS3Options = {}): MemoryS3 {
       objects.set(`${bucket}/${key}`, { body: new Uint8Array(body), metadata: { ...metadata } });
     },
     get: (bucket, key) => objects.get(`${bucket}/${key}`),
+    handle,
   };
 }
 

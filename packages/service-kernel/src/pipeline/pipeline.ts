@@ -53,6 +53,11 @@ export interface ServiceBinding<Definition extends OperationSpec, Context extend
   settle?(context: Context): Promise<void> | undefined;
   /** Runs after every call, success or failure. */
   finish?(context: Context): void;
+  /**
+   * Runs after a call's event is in the trail (`trail.latestIds()` names it), e.g. to remember
+   * it as a resource's last use (KMS's GetKeyLastUsage).
+   */
+  recorded?(definition: Definition, context: Context, succeeded: boolean): void;
   /** Normalises anything thrown into the service's error (unknown errors: an internal error). */
   toError(error: unknown): Failure;
   /** The service's throttling error. */
@@ -106,6 +111,7 @@ export class Pipeline<Definition extends OperationSpec, Context extends Pipeline
     } finally {
       binding.finish?.(context);
       binding.trail.record(this.#event(definition, input, output, failure, context, scope));
+      binding.recorded?.(definition, context, failure === undefined);
     }
   }
 

@@ -374,6 +374,14 @@ export class AuditTrail {
     }
   }
 
+  /** The ids of the event recorded last (GetKeyLastUsage's CloudTrailEventId and KmsRequestId). */
+  latestIds(): { readonly eventId: string; readonly requestId: string } | undefined {
+    if (this.#size === 0) return undefined;
+    const slot = (this.#start + this.#size - 1) % this.#capacity;
+    const base = slot * 32;
+    return { eventId: formatUuid(this.#idBytes, base), requestId: this.#requestIds[slot] ?? formatUuid(this.#idBytes, base + 16) };
+  }
+
   /** The event in `slot`, as an object (built on read). */
   // Slots below `#size` were all written by `record`; the fallbacks only satisfy the types.
   #eventAt(slot: number): AuditEvent {

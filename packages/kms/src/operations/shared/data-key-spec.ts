@@ -9,6 +9,7 @@ import type { KeyRecord } from '../../model/records.ts';
 import { enumOf, integer, type Shape } from '../../protocol/shapes.ts';
 import type { OperationContext } from '../types.ts';
 import { encodeRequestContext, sealUnderKey, type Sealed } from './crypto.ts';
+import { requireSymmetricEncryptionKey } from './key-usage.ts';
 
 /** `DataKeySpec`: AES_256 (32 bytes) or AES_128 (16 bytes). */
 export const DATA_KEY_SPEC: Shape = enumOf(['AES_256', 'AES_128']);
@@ -64,6 +65,7 @@ export async function generateDataKeyUnder(
   context.touch(key);
   context.authorize(`kms:${operation}`, key, { encryptionContext: input.EncryptionContext ?? {}, ...(input.GrantTokens ? { grantTokens: input.GrantTokens } : {}) });
   context.requireKeyState(key);
+  requireSymmetricEncryptionKey(key, operation);
   if (input.DryRun === true) throw dryRunSucceeded();
   const plaintext = context.random.bytes(length);
   try {

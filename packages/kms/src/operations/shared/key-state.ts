@@ -47,6 +47,10 @@ export function requireKeyState(key: KeyRecord, rule: KeyStateRule): void {
       return;
     case 'rotationChange':
     case 'rotationRead':
+      // Only symmetric encryption keys rotate: on asymmetric and HMAC keys AWS answers
+      // UnsupportedOperationException with an empty message (LocalStack's AWS-validated snapshot
+      // test_rotate_key_on_demand_raises_error_given_non_symmetric_key).
+      if (key.keySpec !== 'SYMMETRIC_DEFAULT') throw new KmsError('UnsupportedOperationException', '');
       // Only AWS_KMS-origin symmetric keys rotate; imported material never does.
       if (key.origin === 'EXTERNAL') throw new KmsError('UnsupportedOperationException', `${arn} origin is EXTERNAL which is not valid for this operation.`);
       if (rule === 'rotationRead') return;

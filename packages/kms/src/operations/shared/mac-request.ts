@@ -1,0 +1,32 @@
+/**
+ * @module
+ * What GenerateMac and VerifyMac share: the members and the checks before the HMAC, with AWS's
+ * answers (LocalStack's AWS-validated snapshots): "<arn> key usage is ENCRYPT_DECRYPT which is not
+ * valid for GenerateMac." and "Algorithm HMAC_SHA_256 is incompatible with key spec HMAC_224.",
+ * both InvalidKeyUsageException.
+ */
+
+import type { KeyRecord } from '../../model/records.ts';
+import { blob, enumOf, type Shape } from '../../protocol/shapes.ts';
+import { incompatibleAlgorithm, requireKeyUsage } from './key-usage.ts';
+import { usageAlgorithms, type MacAlgorithm } from '../../model/key-types/spec-table.ts';
+
+/** `Message`: 1..4096 bytes, never logged. */
+export const MAC_MESSAGE: Shape = blob({ min: 1, max: 4096, sensitive: true });
+/**
+ * `MacAlgorithm`, listed in the order AWS's validation message lists it ("Member must satisfy enum
+ * value set: [HMAC_SHA_384, HMAC_SHA_256, HMAC_SHA_224, HMAC_SHA_512]").
+ */
+export const MAC_ALGORITHM: Shape = enumOf(['HMAC_SHA_384', 'HMAC_SHA_256', 'HMAC_SHA_224', 'HMAC_SHA_512']);
+
+/**
+ * Checks that `key` is an HMAC key offering `algorithm`.
+ * @returns the HMAC key (secret).
+ * @throws KmsError InvalidKeyUsageException.
+ */
+export function checkMacRequest(key: KeyRecord, operation: 'GenerateMac' | 'VerifyMac', algorithm: string): Uint8Array {
+  requireKeyUsage(key, 'GENERATE_VERIFY_MAC', operation);
+  if (!(usageAlgorithms(key.keySpec, key.keyUsage)?.mac ?? []).includes(algorithm as MacAlgorithm)) throw incompatibleAlgorithm(key, algorithm);
+  if (key.macKey === undefined) throw new RangeError(`key ${key.keyId} has no HMAC key`);
+  return key.macKey;
+}

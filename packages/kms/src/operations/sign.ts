@@ -1,0 +1,57 @@
+/**
+ * @module
+ * Sign: signs a message or digest with the private key of an asymmetric SIGN_VERIFY key (RSA,
+ * ECC, Ed25519, ML-DSA), returning the signature in the format the algorithm defines (PKCS #1 for
+ * RSA, DER for ECDSA).
+ */
+
+import { dryRunSucceeded } from '../errors.ts';
+import { signMessage } from '../model/key-types/signing.ts';
+import type { SigningAlgorithm } from '../model/key-types/spec-table.ts';
+import { structure } from '../protocol/shapes.ts';
+import { DRY_RUN, GRANT_TOKENS, KEY_ID } from './shared/members.ts';
+import { checkSigningRequest, MESSAGE_TYPE, SIGNING_ALGORITHM, SIGNING_MESSAGE, signingConditions } from './shared/signing-request.ts';
+import type { OperationDefinition } from './types.ts';
+
+/** Sign request. */
+export interface SignRequest {
+  KeyId: string;
+  Message: Uint8Array;
+  MessageType?: string;
+  GrantTokens?: string[];
+  SigningAlgorithm: string;
+  DryRun?: boolean;
+}
+
+/** Sign response. */
+export interface SignResponse {
+  KeyId: string;
+  Signature: Uint8Array;
+  SigningAlgorithm: string;
+}
+
+/** Sign. */
+export const sign: OperationDefinition<'Sign', SignRequest, SignResponse> = {
+  name: 'Sign',
+  // AWS counts it against its key family's 1,000/s row (RSA, ECC, ML-DSA); the quota is taken
+  // before the key is read, so it has its own bucket at that default (README, Known differences).
+  quota: { perSecond: 1000 },
+  readOnly: true,
+  keyState: 'usable',
+  input: structure(
+    { KeyId: KEY_ID, Message: SIGNING_MESSAGE, MessageType: MESSAGE_TYPE, GrantTokens: GRANT_TOKENS, SigningAlgorithm: SIGNING_ALGORITHM, DryRun: DRY_RUN },
+    ['KeyId', 'Message', 'SigningAlgorithm'],
+  ),
+
+  async handler(input, context) {
+    const key = await context.resolveKey(input.KeyId, 'any');
+    context.touch(key);
+    context.authorize('kms:Sign', key, { conditions: signingConditions(input.SigningAlgorithm, input.MessageType ?? 'RAW'), ...(input.GrantTokens ? { grantTokens: input.GrantTokens } : {}) });
+    context.requireKeyState(key);
+    const messageType = checkSigningRequest(key, 'Sign', input.SigningAlgorithm, input.MessageType, input.Message);
+    if (input.DryRun === true) throw dryRunSucceeded();
+    const privateKey = key.keyPair?.privateKey;
+    if (privateKey === undefined) throw new RangeError(`key ${key.keyId} has no key pair`);
+    return { KeyId: key.arn, Signature: signMessage(key.keySpec, privateKey, input.SigningAlgorithm as SigningAlgorithm, messageType, input.Message), SigningAlgorithm: input.SigningAlgorithm };
+  },
+};

@@ -1,0 +1,108 @@
+/**
+ * @module
+ * The only module of @strongbox/s3 that calls @strongbox/envelope, so moving to envelope format
+ * v2 and its ranged reader touches this file alone. It offers what the object cipher needs:
+ * sealing a stream, opening a stream, opening a byte range of a sealed message behind a
+ * random-access source, raw AES keyrings, and a keyring wrapper that unwraps each data key once
+ * per read (a ranged GET opens several windows of one message; without it each window would
+ * unwrap again, which for SSE-KMS means one KMS Decrypt per window).
+ *
+ * Format v2: objects are only ever written in version 2, so every open accepts version 2 only
+ * (`formatVersions: [2]`), refusing version 1 and its costlier open before any keyring call.
+ */
+
+import {
+  createOpenStream,
+  createSealStream,
+  FORMAT_VERSION_2,
+  openRangeWithHeader,
+  RawAesKeyring,
+  type EncryptionContext,
+  type Keyring,
+  type RandomAccessSource,
+  type WrappedDataKey,
+} from '@strongbox/envelope';
+
+export type { EncryptionContext, Keyring, RandomAccessSource, WrappedDataKey };
+
+/** The sealed-message versions S3 objects are opened under. */
+const FORMAT_VERSIONS = [FORMAT_VERSION_2] as const;
+
+/** One encryption layer: a keyring and the context bound to the sealed message. */
+export interface SealLayer {
+  readonly keyring: Keyring;
+  readonly context: EncryptionContext;
+}
+
+/**
+ * Seals a plaintext stream into one sealed message, streaming (memory about one frame).
+ * @throws the keyring's errors, or the source's.
+ */
+export function sealStream(source: ReadableStream<Uint8Array>, layer: SealLayer, frameLength: number): ReadableStream<Uint8Array> {
+  return source.pipeThrough(createSealStream({ keyring: layer.keyring, context: layer.context, frameLength, formatVersion: FORMAT_VERSION_2 }));
+}
+
+/**
+ * Opens a whole sealed message as a stream; a frame is released only once its tag verified, and
+ * the stream errors (EnvelopeError DECRYPT_FAILED) on any tampering or truncation.
+ */
+export function openStream(source: ReadableStream<Uint8Array>, layer: SealLayer): ReadableStream<Uint8Array> {
+  return source.pipeThrough(createOpenStream({ keyring: layer.keyring, context: layer.context, formatVersions: FORMAT_VERSIONS }));
+}
+
+/** A decrypted range and what the envelope verified about the message's length. */
+export interface OpenedRange {
+  readonly plaintext: Uint8Array;
+  /** The message's plaintext length, as its size implies (proven when `lengthVerified`). */
+  readonly plaintextLength: number;
+  readonly lengthVerified: boolean;
+}
+
+/**
+ * Decrypts `[offset, offset + length)` of a sealed message's plaintext, reading and decrypting
+ * only the frames that cover it (plus the header). `verify: 'length'` also opens the final frame,
+ * proving the message is neither truncated nor extended.
+ * @throws RangeError past the plaintext; EnvelopeError if anything read does not authenticate.
+ */
+export async function openRange(source: RandomAccessSource, offset: number, length: number, layer: SealLayer, verify: 'range' | 'length' = 'range'): Promise<OpenedRange> {
+  const opened = await openRangeWithHeader(source, offset, length, { keyring: layer.keyring, context: layer.context, formatVersions: FORMAT_VERSIONS, verify });
+  return { plaintext: opened.plaintext, plaintextLength: opened.plaintextLength, lengthVerified: opened.lengthVerified };
+}
+
+/**
+ * A raw AES-256 keyring named `name` (keyring id `raw-aes:<name>`); the key is copied.
+ * @throws RangeError unless `key` is 32 bytes.
+ */
+export function rawAesKeyring(name: string, key: Uint8Array): Keyring & { readonly id: string; destroy(): void } {
+  return new RawAesKeyring({ name, key });
+}
+
+/** A keyring that unwraps each wrapped key once and hands out copies until disposed. */
+export interface MemoizedKeyring extends Keyring {
+  /** Wipes the remembered data keys. */
+  dispose(): void;
+}
+
+/**
+ * Wraps `keyring` so repeated unwraps of the same wrapped key (the windows of one ranged read)
+ * reach it once. The remembered plaintext keys live only until `dispose()`.
+ */
+export function memoizeUnwrap(keyring: Keyring): MemoizedKeyring {
+  const remembered = new Map<string, Uint8Array>();
+  const name = (wrapped: WrappedDataKey, context: EncryptionContext): string =>
+    JSON.stringify([wrapped.keyringId, Buffer.from(wrapped.ciphertext).toString('base64'), Object.entries(context).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))]);
+  return {
+    wrapDataKey: (dataKey, context) => keyring.wrapDataKey(dataKey, context),
+    async unwrapDataKey(wrapped, context) {
+      const known = remembered.get(name(wrapped, context));
+      if (known !== undefined) return known.slice();
+      const key = await keyring.unwrapDataKey(wrapped, context);
+      if (key !== undefined) remembered.set(name(wrapped, context), key.slice());
+      return key;
+    },
+    dispose() {
+      for (const key of remembered.values()) key.fill(0);
+      remembered.clear();
+    },
+  };
+}

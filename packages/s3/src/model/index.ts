@@ -1,0 +1,15 @@
+/**
+ * @module
+ * The pure model: nothing here performs I/O, reads a clock or draws randomness (both are passed
+ * in), and nothing imports from storage, crypto or protocol.
+ */
+
+export * from './bucket-encryption.ts';
+export * from './continuation-token.ts';
+export * from './customer-key.ts';
+export * from './encryption.ts';
+export * from './etag.ts';
+export * from './kms-key-id.ts';
+export * from './names.ts';
+export * from './range.ts';
+export * from './response-encryption.ts';

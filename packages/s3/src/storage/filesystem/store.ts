@@ -1,0 +1,233 @@
+/**
+ * @module
+ * The data-directory store (the default of `strongbox serve --data`): the shared
+ * `IndexedObjectStore` over files laid out as in ./layout.ts. Bodies are streamed to disk chunk by
+ * chunk and read back in 64 KiB chunks; every write is acknowledged only once durable (blob fsync
+ * and directory fsync before the manifest; manifest by temporary file, fsync, rename, directory
+ * fsync); a crash leaves no half object visible, since an object exists only through its manifest;
+ * and opening the directory again brings everything back, removing what a crash left over.
+ */
+
+import { createReadStream } from 'node:fs';
+import { mkdir, open, readdir, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { IndexedObjectStore, type StoreEnvironment } from '../indexed-store.ts';
+import type { BucketRecord, LoadedBucket, ObjectRecord, PartRecord, Persistence, UploadRecord } from '../persistence.ts';
+import type { BodySource, ObjectStore } from '../types.ts';
+import { replaceFileDurably, syncDirectory, TEMPORARY_MARK, writeStreamDurably } from './durable.ts';
+import {
+  BLOBS,
+  BUCKET_FILE,
+  blobFileName,
+  bucketDirectoryName,
+  bucketFromDirectoryName,
+  isBlobFileName,
+  OBJECTS,
+  objectFileName,
+  partFileName,
+  UPLOAD_FILE,
+  UPLOADS,
+  uploadDirectoryName,
+} from './layout.ts';
+import { lockDirectory, type DirectoryLock } from './lock.ts';
+import { decodeBucket, decodeObject, decodePart, decodeUpload, encodeRecord } from './records.ts';
+
+/** Read chunk size for streamed GETs. */
+const READ_CHUNK = 64 * 1024;
+const DELETED_MARK = 'deleted-';
+
+/** Options of `openFileSystemObjectStore`. */
+export interface FileSystemStoreOptions extends StoreEnvironment {
+  /** The data directory (created if missing). */
+  readonly directory: string;
+}
+
+/**
+ * Opens (or creates) a data directory as an object store, taking its lock.
+ *
+ * @throws Error if another live process holds the directory, or a manifest is damaged.
+ * @example
+ * ```ts
+ * import { openFileSystemObjectStore } from '@strongbox/s3';
+ * const store = await openFileSystemObjectStore({ directory: '/var/lib/strongbox/s3' });
+ * await store.createBucket('demo', {});
+ * await store.close();
+ * ```
+ */
+export async function openFileSystemObjectStore(options: FileSystemStoreOptions): Promise<ObjectStore> {
+  await mkdir(options.directory, { recursive: true, mode: 0o700 });
+  const lock = await lockDirectory(options.directory);
+  try {
+    return await IndexedObjectStore.open(new FileSystemPersistence(options.directory, lock), options);
+  } catch (error) {
+    await lock.release();
+    throw error;
+  }
+}
+
+class FileSystemPersistence implements Persistence {
+  readonly #root: string;
+  readonly #lock: DirectoryLock;
+
+  constructor(root: string, lock: DirectoryLock) {
+    this.#root = root;
+    this.#lock = lock;
+  }
+
+  async load(): Promise<readonly LoadedBucket[]> {
+    const loaded: LoadedBucket[] = [];
+    for (const name of await readdir(this.#root)) {
+      const path = join(this.#root, name);
+      // An interrupted bucket creation or deletion: never acknowledged, or already acknowledged gone.
+      if (name.includes(TEMPORARY_MARK) || name.startsWith(DELETED_MARK)) {
+        await rm(path, { recursive: true, force: true });
+        continue;
+      }
+      const bucket = bucketFromDirectoryName(name);
+      if (bucket !== undefined) loaded.push(await this.#loadBucket(path));
+    }
+    return loaded;
+  }
+
+  async writeBlob(bucket: string, blobId: string, body: BodySource): Promise<number> {
+    return writeStreamDurably(this.#in(bucket, BLOBS), blobFileName(blobId), body);
+  }
+
+  async readBlob(bucket: string, blobId: string, offset: number, length: number): Promise<Uint8Array> {
+    const handle = await open(join(this.#in(bucket, BLOBS), blobFileName(blobId)), 'r');
+    try {
+      const out = new Uint8Array(length);
+      let position = 0;
+      while (position < length) {
+        const { bytesRead } = await handle.read(out, position, length - position, offset + position);
+        if (bytesRead === 0) throw new Error(`blob ${blobId} of bucket ${bucket} is shorter than its manifest says`);
+        position += bytesRead;
+      }
+      return out;
+    } finally {
+      await handle.close();
+    }
+  }
+
+  async *streamBlob(bucket: string, blobId: string, offset: number, length: number): AsyncIterable<Uint8Array> {
+    if (length === 0) return;
+    const path = join(this.#in(bucket, BLOBS), blobFileName(blobId));
+    let remaining = length;
+    for await (const chunk of createReadStream(path, { start: offset, end: offset + length - 1, highWaterMark: READ_CHUNK }) as AsyncIterable<Buffer>) {
+      remaining -= chunk.length;
+      yield new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length);
+    }
+    if (remaining !== 0) throw new Error(`blob ${blobId} of bucket ${bucket} is shorter than its manifest says`);
+  }
+
+  async deleteBlob(bucket: string, blobId: string): Promise<void> {
+    // No directory fsync: if the unlink is lost in a crash, the blob is an orphan removed at open.
+    await unlink(join(this.#in(bucket, BLOBS), blobFileName(blobId))).catch(ignoreMissing);
+  }
+
+  async writeBucket(record: BucketRecord): Promise<void> {
+    const directory = join(this.#root, bucketDirectoryName(record.name));
+    if (await exists(directory)) return replaceFileDurably(directory, BUCKET_FILE, encodeRecord(record));
+    // A new bucket appears whole: built under a temporary name, then renamed into place.
+    const temporary = `${directory}${TEMPORARY_MARK}${randomBytes(6).toString('hex')}`;
+    await mkdir(temporary, { mode: 0o700 });
+    for (const sub of [OBJECTS, BLOBS, UPLOADS]) await mkdir(join(temporary, sub), { mode: 0o700 });
+    await replaceFileDurably(temporary, BUCKET_FILE, encodeRecord(record));
+    await rename(temporary, directory);
+    await syncDirectory(this.#root);
+  }
+
+  async deleteBucket(name: string): Promise<void> {
+    const directory = join(this.#root, bucketDirectoryName(name));
+    const doomed = join(this.#root, `${DELETED_MARK}${randomBytes(6).toString('hex')}`);
+    await rename(directory, doomed);
+    await syncDirectory(this.#root);
+    await rm(doomed, { recursive: true, force: true });
+  }
+
+  async writeObject(bucket: string, record: ObjectRecord): Promise<void> {
+    await replaceFileDurably(this.#in(bucket, OBJECTS), objectFileName(record.key), encodeRecord(record));
+  }
+
+  async deleteObject(bucket: string, key: string): Promise<void> {
+    const directory = this.#in(bucket, OBJECTS);
+    await unlink(join(directory, objectFileName(key)));
+    await syncDirectory(directory);
+  }
+
+  async writeUpload(bucket: string, record: UploadRecord): Promise<void> {
+    const uploads = this.#in(bucket, UPLOADS);
+    const directory = join(uploads, uploadDirectoryName(record.uploadId));
+    await mkdir(directory, { mode: 0o700 });
+    await syncDirectory(uploads);
+    await replaceFileDurably(directory, UPLOAD_FILE, encodeRecord(record));
+  }
+
+  async writePart(bucket: string, uploadId: string, record: PartRecord): Promise<void> {
+    await replaceFileDurably(join(this.#in(bucket, UPLOADS), uploadDirectoryName(uploadId)), partFileName(record.partNumber), encodeRecord(record));
+  }
+
+  async deleteUpload(bucket: string, uploadId: string): Promise<void> {
+    const directory = join(this.#in(bucket, UPLOADS), uploadDirectoryName(uploadId));
+    // Removing upload.json is the commit: a directory without it is removed at open.
+    await unlink(join(directory, UPLOAD_FILE)).catch(ignoreMissing);
+    await syncDirectory(directory);
+    await rm(directory, { recursive: true, force: true });
+  }
+
+  async close(): Promise<void> {
+    await this.#lock.release();
+  }
+
+  #in(bucket: string, sub: string): string {
+    return join(this.#root, bucketDirectoryName(bucket), sub);
+  }
+
+  async #loadBucket(directory: string): Promise<LoadedBucket> {
+    const bucketPath = join(directory, BUCKET_FILE);
+    const bucket = decodeBucket(await readFile(bucketPath), bucketPath);
+    const objects: ObjectRecord[] = [];
+    const objectsDirectory = join(directory, OBJECTS);
+    for (const name of await readdir(objectsDirectory)) {
+      const path = join(objectsDirectory, name);
+      if (name.includes(TEMPORARY_MARK)) await unlink(path);
+      else objects.push(decodeObject(await readFile(path), path));
+    }
+    const uploads: { upload: UploadRecord; parts: PartRecord[] }[] = [];
+    const uploadsDirectory = join(directory, UPLOADS);
+    for (const name of await readdir(uploadsDirectory)) {
+      const uploadDirectory = join(uploadsDirectory, name);
+      const names = await readdir(uploadDirectory);
+      if (!names.includes(UPLOAD_FILE)) {
+        await rm(uploadDirectory, { recursive: true, force: true });
+        continue;
+      }
+      const uploadPath = join(uploadDirectory, UPLOAD_FILE);
+      const upload = decodeUpload(await readFile(uploadPath), uploadPath);
+      const parts: PartRecord[] = [];
+      for (const partName of names) {
+        const path = join(uploadDirectory, partName);
+        if (partName.includes(TEMPORARY_MARK)) await unlink(path);
+        else if (partName !== UPLOAD_FILE) parts.push(decodePart(await readFile(path), path));
+      }
+      uploads.push({ upload, parts });
+    }
+    const blobIds = (await readdir(join(directory, BLOBS))).filter(isBlobFileName);
+    return { bucket, objects, uploads, blobIds };
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw error;
+  }
+}
+
+function ignoreMissing(error: NodeJS.ErrnoException): void {
+  if (error.code !== 'ENOENT') throw error;
+}

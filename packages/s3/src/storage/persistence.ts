@@ -1,0 +1,73 @@
+/**
+ * @module
+ * What a storage backend must provide underneath the shared `IndexedObjectStore`: blobs (bytes
+ * under a random id, written once, never changed) and records (small JSON manifests naming
+ * blobs). A manifest is the commit point of every write: the blob is durable before the manifest
+ * that names it is written, and a manifest is replaced atomically, so a crash at any moment leaves
+ * either the old manifest or the new one, and at worst blobs that no manifest names (removed
+ * at the next open).
+ */
+
+import type { BodySource, StoredFields } from './types.ts';
+
+/** One stored segment of an object: a blob and its length. */
+export interface SegmentRecord {
+  readonly blobId: string;
+  readonly size: number;
+}
+
+export interface BucketRecord {
+  readonly name: string;
+  readonly created: number;
+  readonly metadata: StoredFields;
+}
+
+export interface ObjectRecord {
+  readonly key: string;
+  readonly segments: readonly SegmentRecord[];
+  readonly lastModified: number;
+  readonly metadata: StoredFields;
+}
+
+export interface UploadRecord {
+  readonly uploadId: string;
+  readonly key: string;
+  readonly initiated: number;
+  readonly metadata: StoredFields;
+}
+
+export interface PartRecord {
+  readonly partNumber: number;
+  readonly blobId: string;
+  readonly size: number;
+  readonly lastModified: number;
+  readonly metadata: StoredFields;
+}
+
+/** Everything a backend holds, as found when opening it. */
+export interface LoadedBucket {
+  readonly bucket: BucketRecord;
+  readonly objects: readonly ObjectRecord[];
+  readonly uploads: readonly { readonly upload: UploadRecord; readonly parts: readonly PartRecord[] }[];
+  /** Every blob present, named or not. */
+  readonly blobIds: readonly string[];
+}
+
+/** Storage primitives; each write resolves only once it is as durable as the backend makes it. */
+export interface Persistence {
+  load(): Promise<readonly LoadedBucket[]>;
+  /** Writes a new blob from a stream; nothing is left behind if the stream fails. */
+  writeBlob(bucket: string, blobId: string, body: BodySource): Promise<number>;
+  readBlob(bucket: string, blobId: string, offset: number, length: number): Promise<Uint8Array>;
+  streamBlob(bucket: string, blobId: string, offset: number, length: number): AsyncIterable<Uint8Array>;
+  deleteBlob(bucket: string, blobId: string): Promise<void>;
+  writeBucket(record: BucketRecord): Promise<void>;
+  deleteBucket(name: string): Promise<void>;
+  writeObject(bucket: string, record: ObjectRecord): Promise<void>;
+  deleteObject(bucket: string, key: string): Promise<void>;
+  writeUpload(bucket: string, record: UploadRecord): Promise<void>;
+  writePart(bucket: string, uploadId: string, record: PartRecord): Promise<void>;
+  /** Removes an upload's records (not its blobs). */
+  deleteUpload(bucket: string, uploadId: string): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,147 @@
+/**
+ * @module
+ * The one storage interface of the S3 engine. It stores buckets, objects and multipart parts as
+ * opaque bytes with string metadata: it knows nothing of encryption (the engine hands it sealed
+ * bytes) nor of S3's rules beyond the ones storage alone can answer (a missing bucket, object,
+ * upload or part). Bodies stream in as async iterables and out through a reader, never as one
+ * buffer. An object is a list of segments: one for a PUT, one per part for a completed multipart
+ * upload, so each part's sealed message stays separately addressable.
+ *
+ * Every write is atomic (a reader sees the old object or the new one, never a mix) and, in a
+ * durable backend, acknowledged only once it survives a crash.
+ */
+
+/** Metadata the engine keeps with a bucket, object, upload or part: string pairs. */
+export type StoredFields = Readonly<Record<string, string>>;
+
+/** A body streaming in. */
+export type BodySource = AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
+
+/**
+ * Metadata to store with a body: fixed, or computed once the body has been consumed (so it can
+ * carry the body's size, digest and ETag, known only at its end).
+ */
+export type FieldsSource = StoredFields | (() => StoredFields);
+
+/** A bucket as stored. */
+export interface BucketInfo {
+  readonly name: string;
+  /** Milliseconds since the epoch, from the store's clock. */
+  readonly created: number;
+  readonly metadata: StoredFields;
+}
+
+/** An object as stored. */
+export interface ObjectInfo {
+  readonly key: string;
+  /** Stored bytes in total (the sum of `segments`). */
+  readonly size: number;
+  /** Stored bytes of each segment, in order. */
+  readonly segments: readonly number[];
+  readonly lastModified: number;
+  readonly metadata: StoredFields;
+}
+
+/** A multipart upload in progress. */
+export interface UploadInfo {
+  readonly uploadId: string;
+  readonly key: string;
+  readonly initiated: number;
+  readonly metadata: StoredFields;
+}
+
+/** One uploaded part. */
+export interface PartInfo {
+  readonly partNumber: number;
+  readonly size: number;
+  readonly lastModified: number;
+  readonly metadata: StoredFields;
+}
+
+/** Open access to one object's bytes; the bytes stay readable until `close`, even if the object is replaced or deleted meanwhile. */
+export interface ObjectReader {
+  readonly info: ObjectInfo;
+  /** Exactly `length` stored bytes from `offset` (across segments). */
+  read(offset: number, length: number): Promise<Uint8Array>;
+  /** Streams `length` bytes from `offset` (default: everything), in chunks of bounded size. */
+  stream(offset?: number, length?: number): AsyncIterable<Uint8Array>;
+  /** Releases the bytes (a replaced or deleted object's are removed then). */
+  close(): Promise<void>;
+}
+
+/** ListObjectsV2's paging inputs, already decoded. */
+export interface ListOptions {
+  readonly prefix?: string | undefined;
+  readonly delimiter?: string | undefined;
+  /** Exclusive: list keys after this one (StartAfter, or a decoded continuation token). */
+  readonly startAfter?: string | undefined;
+  /** 0..1000; objects and common prefixes both count. */
+  readonly maxKeys: number;
+}
+
+/** One page of a listing, in UTF-8 binary key order (S3's order). */
+export interface ListPage {
+  readonly objects: readonly ObjectInfo[];
+  readonly commonPrefixes: readonly string[];
+  readonly isTruncated: boolean;
+  /** The last key or common prefix on this page, from which the next page starts; set when truncated. */
+  readonly nextStartAfter?: string;
+}
+
+/** What `deleteBucket` found. */
+export type DeleteBucketResult = 'deleted' | 'not-empty' | 'missing';
+
+/**
+ * Object storage for the S3 engine: in memory (`createMemoryObjectStore`) or in a durable data
+ * directory (`openFileSystemObjectStore`). Both pass the same conformance suite.
+ *
+ * Missing things are reported with S3's errors: NoSuchBucket, NoSuchUpload, InvalidPart.
+ */
+export interface ObjectStore {
+  /** Creates a bucket; false if it exists. */
+  createBucket(name: string, metadata: StoredFields): Promise<boolean>;
+  getBucket(name: string): Promise<BucketInfo | undefined>;
+  /** Replaces a bucket's metadata. @throws S3Error NoSuchBucket. */
+  updateBucket(name: string, metadata: StoredFields): Promise<BucketInfo>;
+  /** Deletes an empty bucket (no objects, no uploads in progress). */
+  deleteBucket(name: string): Promise<DeleteBucketResult>;
+  /** Every bucket, by name. */
+  listBuckets(): Promise<readonly BucketInfo[]>;
+
+  /** Stores an object from a streamed body, replacing any object of that key. @throws S3Error NoSuchBucket. */
+  putObject(bucket: string, key: string, body: BodySource, metadata: FieldsSource): Promise<ObjectInfo>;
+  /** @throws S3Error NoSuchBucket. */
+  headObject(bucket: string, key: string): Promise<ObjectInfo | undefined>;
+  /** @throws S3Error NoSuchBucket. */
+  openObject(bucket: string, key: string): Promise<ObjectReader | undefined>;
+  /** Replaces an object's metadata, keeping its bytes (CopyObject onto itself). @throws S3Error NoSuchBucket, NoSuchKey. */
+  updateObjectMetadata(bucket: string, key: string, metadata: StoredFields): Promise<ObjectInfo>;
+  /** @returns whether an object was deleted. @throws S3Error NoSuchBucket. */
+  deleteObject(bucket: string, key: string): Promise<boolean>;
+  /** @throws S3Error NoSuchBucket. */
+  listObjects(bucket: string, options: ListOptions): Promise<ListPage>;
+
+  /** Starts a multipart upload. @throws S3Error NoSuchBucket. */
+  createUpload(bucket: string, key: string, metadata: StoredFields): Promise<UploadInfo>;
+  /** @throws S3Error NoSuchBucket. */
+  getUpload(bucket: string, uploadId: string): Promise<UploadInfo | undefined>;
+  /** Uploads in progress, by key then initiation. @throws S3Error NoSuchBucket. */
+  listUploads(bucket: string): Promise<readonly UploadInfo[]>;
+  /** Stores a part, replacing one of the same number. @throws S3Error NoSuchBucket, NoSuchUpload. */
+  putPart(bucket: string, uploadId: string, partNumber: number, body: BodySource, metadata: FieldsSource): Promise<PartInfo>;
+  /** Parts by number. @throws S3Error NoSuchBucket, NoSuchUpload. */
+  listParts(bucket: string, uploadId: string): Promise<readonly PartInfo[]>;
+  /** Opens one part's bytes (UploadPartCopy and checks). @throws S3Error NoSuchBucket, NoSuchUpload. */
+  openPart(bucket: string, uploadId: string, partNumber: number): Promise<ObjectReader | undefined>;
+  /**
+   * Makes the listed parts, in order, the segments of the upload's object (replacing any object of
+   * that key), and ends the upload; unlisted parts are discarded.
+   * @throws S3Error NoSuchBucket, NoSuchUpload, InvalidPart (a listed part was not uploaded).
+   */
+  completeUpload(bucket: string, uploadId: string, partNumbers: readonly number[], metadata: StoredFields): Promise<ObjectInfo>;
+  /** @returns whether an upload was aborted. @throws S3Error NoSuchBucket. */
+  abortUpload(bucket: string, uploadId: string): Promise<boolean>;
+
+  /** Waits for work in flight and releases resources (a directory store's lock). */
+  close(): Promise<void>;
+}

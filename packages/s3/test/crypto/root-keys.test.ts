@@ -1,0 +1,82 @@
+import { randomBytes } from 'node:crypto';
+import { chmod, readdir, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROOT_KEYS_DIRECTORY, SseS3RootKeys } from '../../src/index.ts';
+import { tempDirectory } from '../helpers/temp.ts';
+
+const CONTEXT = { 'aws:s3:arn': 'arn:aws:s3:::b/k' };
+
+describe('SSE-S3 root keys', () => {
+  it('rotation: new data keys are wrapped by the new root key, old wrapped keys still unwrap', async () => {
+    const roots = await SseS3RootKeys.inMemory();
+    const dataKey = new Uint8Array(randomBytes(32));
+    const before = await roots.wrapDataKey(dataKey, CONTEXT);
+    expect(before.keyringId).toBe('raw-aes:sse-s3-root-1');
+    await roots.rotate();
+    const after = await roots.wrapDataKey(dataKey, CONTEXT);
+    expect(after.keyringId).toBe('raw-aes:sse-s3-root-2');
+    expect(roots.generations).toEqual([1, 2]);
+    expect(Buffer.from((await roots.unwrapDataKey(before, CONTEXT))!)).toEqual(Buffer.from(dataKey));
+    expect(Buffer.from((await roots.unwrapDataKey(after, CONTEXT))!)).toEqual(Buffer.from(dataKey));
+    expect(await roots.unwrapDataKey(before, { 'aws:s3:arn': 'arn:aws:s3:::b/other' })).toBeUndefined();
+    expect(await roots.unwrapDataKey({ ...before, keyringId: 'raw-aes:sse-s3-root-9' }, CONTEXT)).toBeUndefined();
+  });
+
+  it('rotates on its own once the current key is older than the period (injected clock)', async () => {
+    let now = 1_000;
+    const roots = await SseS3RootKeys.inMemory({ rotationPeriodMs: 500, now: () => now });
+    await roots.wrapDataKey(new Uint8Array(32), CONTEXT);
+    expect(roots.currentGeneration).toBe(1);
+    now = 1_499;
+    await roots.wrapDataKey(new Uint8Array(32), CONTEXT);
+    expect(roots.currentGeneration).toBe(1);
+    now = 1_500;
+    const [a, b] = await Promise.all([roots.wrapDataKey(new Uint8Array(32), CONTEXT), roots.wrapDataKey(new Uint8Array(32), CONTEXT)]);
+    // Concurrent callers share one rotation.
+    expect(roots.generations).toEqual([1, 2]);
+    expect([a.keyringId, b.keyringId]).toEqual(['raw-aes:sse-s3-root-2', 'raw-aes:sse-s3-root-2']);
+  });
+
+  it('in a data directory: persisted 0600 files, every generation back after a restart', async () => {
+    const directory = tempDirectory('roots');
+    const roots = await SseS3RootKeys.openDirectory(directory);
+    const wrapped = await roots.wrapDataKey(new Uint8Array(32).fill(7), CONTEXT);
+    await roots.rotate();
+    const files = (await readdir(join(directory, ROOT_KEYS_DIRECTORY))).sort();
+    expect(files).toEqual(['root-00000001.key', 'root-00000002.key']);
+    for (const file of files) expect((await stat(join(directory, ROOT_KEYS_DIRECTORY, file))).mode & 0o777).toBe(0o600);
+    roots.destroy();
+    const again = await SseS3RootKeys.openDirectory(directory);
+    expect(again.generations).toEqual([1, 2]);
+    expect(again.currentGeneration).toBe(2);
+    expect(Buffer.from((await again.unwrapDataKey(wrapped, CONTEXT))!)).toEqual(Buffer.alloc(32, 7));
+  });
+
+  it('refuses a key file group or others can read, and a malformed one', async () => {
+    const directory = tempDirectory('roots-loose');
+    (await SseS3RootKeys.openDirectory(directory)).destroy();
+    const file = join(directory, ROOT_KEYS_DIRECTORY, 'root-00000001.key');
+    await chmod(file, 0o644);
+    await expect(SseS3RootKeys.openDirectory(directory)).rejects.toThrow(/mode 0644/);
+    await chmod(file, 0o600);
+    await writeFile(file, '{"created":1,"key":"c2hvcnQ="}');
+    await expect(SseS3RootKeys.openDirectory(directory)).rejects.toThrow(/not an SSE-S3 root key file/);
+  });
+
+  it('never shows key material in logs', async () => {
+    const roots = await SseS3RootKeys.inMemory();
+    expect(JSON.stringify(roots)).toBe('{"generations":[1]}');
+  });
+
+  it('a temporary key file left by a crash before its link is removed, never used', async () => {
+    const directory = tempDirectory('roots-tmp');
+    (await SseS3RootKeys.openDirectory(directory)).destroy();
+    await writeFile(join(directory, ROOT_KEYS_DIRECTORY, 'root-00000002.key.tmp'), '{"created":1,"key":"');
+    const roots = await SseS3RootKeys.openDirectory(directory);
+    expect(roots.generations).toEqual([1]);
+    expect(await readdir(join(directory, ROOT_KEYS_DIRECTORY))).toEqual(['root-00000001.key']);
+    await roots.rotate();
+    expect(roots.currentGeneration).toBe(2);
+  });
+});

@@ -1,0 +1,334 @@
+/**
+ * The ObjectStore conformance suite, run against every backend (memory.test.ts,
+ * filesystem.test.ts). A backend factory returns a fresh store and, for durable backends, a way
+ * to close and reopen it, so persistence is checked by the same assertions.
+ */
+
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { ObjectStore } from '../../src/index.ts';
+import { catchS3Async } from '../helpers/errors.ts';
+
+/** A fresh store; `reopen` (durable backends) closes it and opens the same state again. */
+export interface StoreFixture {
+  readonly store: ObjectStore;
+  readonly reopen?: () => Promise<ObjectStore>;
+}
+
+const text = (value: string): Uint8Array => new TextEncoder().encode(value);
+
+/** Splits bytes into chunks of the given sizes (cycling), as a streamed body. */
+function chunked(bytes: Uint8Array, sizes: readonly number[] = [7]): Uint8Array[] {
+  const chunks: Uint8Array[] = [];
+  for (let offset = 0, index = 0; offset < bytes.length; index++) {
+    const size = Math.max(1, sizes[index % sizes.length] ?? 1);
+    chunks.push(bytes.slice(offset, offset + size));
+    offset += size;
+  }
+  return chunks;
+}
+
+async function readAll(store: ObjectStore, bucket: string, key: string): Promise<Uint8Array | undefined> {
+  const reader = await store.openObject(bucket, key);
+  if (reader === undefined) return undefined;
+  try {
+    const parts: Uint8Array[] = [];
+    for await (const chunk of reader.stream()) parts.push(chunk);
+    const streamed = Buffer.concat(parts);
+    const read = await reader.read(0, reader.info.size);
+    expect(Buffer.from(read)).toEqual(streamed);
+    return new Uint8Array(streamed);
+  } finally {
+    await reader.close();
+  }
+}
+
+/** Reference ListObjectsV2 over a plain key list, without paging. */
+function referenceList(keys: readonly string[], prefix: string, delimiter: string | undefined): { keys: string[]; prefixes: string[] } {
+  const sorted = [...keys].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+  const out: string[] = [];
+  const prefixes: string[] = [];
+  for (const key of sorted) {
+    if (!key.startsWith(prefix)) continue;
+    const cut = delimiter ? key.indexOf(delimiter, prefix.length) : -1;
+    if (cut === -1) out.push(key);
+    else {
+      const common = key.slice(0, cut + (delimiter ?? '').length);
+      if (!prefixes.includes(common)) prefixes.push(common);
+    }
+  }
+  return { keys: out, prefixes };
+}
+
+export function runObjectStoreConformance(backend: string, create: () => Promise<StoreFixture>, runs: number): void {
+  describe(`ObjectStore conformance: ${backend}`, () => {
+    it('buckets: create once, list by name, delete only when empty', async () => {
+      const { store } = await create();
+      expect(await store.createBucket('zeta', { owner: 'a' })).toBe(true);
+      expect(await store.createBucket('alpha', {})).toBe(true);
+      expect(await store.createBucket('zeta', {})).toBe(false);
+      expect((await store.listBuckets()).map((b) => b.name)).toEqual(['alpha', 'zeta']);
+      expect((await store.getBucket('zeta'))?.metadata).toEqual({ owner: 'a' });
+      expect((await store.updateBucket('zeta', { owner: 'b' })).metadata).toEqual({ owner: 'b' });
+      await store.putObject('zeta', 'k', [text('v')], {});
+      expect(await store.deleteBucket('zeta')).toBe('not-empty');
+      await store.deleteObject('zeta', 'k');
+      const upload = await store.createUpload('zeta', 'k', {});
+      expect(await store.deleteBucket('zeta')).toBe('not-empty');
+      await store.abortUpload('zeta', upload.uploadId);
+      expect(await store.deleteBucket('zeta')).toBe('deleted');
+      expect(await store.deleteBucket('zeta')).toBe('missing');
+      expect(await store.getBucket('zeta')).toBeUndefined();
+      await store.close();
+    });
+
+    it('a missing bucket is NoSuchBucket for every object operation', async () => {
+      const { store } = await create();
+      for (const action of [
+        () => store.putObject('nope', 'k', [], {}),
+        () => store.headObject('nope', 'k'),
+        () => store.openObject('nope', 'k'),
+        () => store.deleteObject('nope', 'k'),
+        () => store.listObjects('nope', { maxKeys: 10 }),
+        () => store.createUpload('nope', 'k', {}),
+        () => store.updateBucket('nope', {}),
+      ]) {
+        const error = await catchS3Async(action);
+        expect([error.code, error.status, error.fields]).toEqual(['NoSuchBucket', 404, [['BucketName', 'nope']]]);
+      }
+      await store.close();
+    });
+
+    it('stores a streamed body and its metadata, reads any byte range, replaces atomically', async () => {
+      const { store } = await create();
+      await store.createBucket('b', {});
+      const body = new Uint8Array(200_000).map((_, i) => (i * 31) % 251);
+      const info = await store.putObject('b', 'dir/file', chunked(body, [1, 1000, 65_536, 3]), { mode: 'SSE-S3', __proto__: 'x' } as Record<string, string>);
+      expect(info).toMatchObject({ key: 'dir/file', size: 200_000, segments: [200_000] });
+      const head = await store.headObject('b', 'dir/file');
+      expect(head?.metadata['mode']).toBe('SSE-S3');
+      expect(Object.getPrototypeOf(head?.metadata)).toBeNull();
+      expect(Buffer.from((await readAll(store, 'b', 'dir/file')) ?? [])).toEqual(Buffer.from(body));
+      const reader = await store.openObject('b', 'dir/file');
+      expect(Buffer.from(await reader!.read(65_530, 20))).toEqual(Buffer.from(body.subarray(65_530, 65_550)));
+      await expect(reader!.read(199_990, 11)).rejects.toThrow(RangeError);
+      // The reader keeps the old bytes while the key is replaced and deleted.
+      await store.putObject('b', 'dir/file', [text('new')], {});
+      await store.deleteObject('b', 'dir/file');
+      expect(Buffer.from(await reader!.read(0, 10))).toEqual(Buffer.from(body.subarray(0, 10)));
+      await reader!.close();
+      expect(await store.headObject('b', 'dir/file')).toBeUndefined();
+      expect(await store.deleteObject('b', 'dir/file')).toBe(false);
+      await store.close();
+    });
+
+    it('empty bodies, and keys that look like paths, NULs or are 1024 bytes, are plain keys', async () => {
+      const { store } = await create();
+      await store.createBucket('b', {});
+      const keys = ['../../escape', '%2e%2e/%2e%2e/x', 'a\0b', '/', 'é'.repeat(512), '😀/../😀', '.', '..', 'CON'];
+      for (const [index, key] of keys.entries()) await store.putObject('b', key, [text(`body ${index}`)], {});
+      await store.putObject('b', 'empty', [], {});
+      for (const [index, key] of keys.entries()) expect(new TextDecoder().decode(await readAll(store, 'b', key))).toBe(`body ${index}`);
+      expect((await readAll(store, 'b', 'empty'))?.length).toBe(0);
+      const listed = await store.listObjects('b', { maxKeys: 1000 });
+      expect(listed.objects.map((o) => o.key).sort()).toEqual([...keys, 'empty'].sort());
+      await store.close();
+    });
+
+    it('a body stream that fails stores nothing and leaves the old object as it was', async () => {
+      const { store } = await create();
+      await store.createBucket('b', {});
+      await store.putObject('b', 'k', [text('old')], {});
+      async function* failing(): AsyncIterable<Uint8Array> {
+        yield text('partial new bytes');
+        throw new Error('client went away');
+      }
+      await expect(store.putObject('b', 'k', failing(), {})).rejects.toThrow('client went away');
+      await expect(store.putObject('b', 'k', ['not bytes' as unknown as Uint8Array], {})).rejects.toThrow(TypeError);
+      expect(new TextDecoder().decode(await readAll(store, 'b', 'k'))).toBe('old');
+      expect((await store.listObjects('b', { maxKeys: 10 })).objects).toHaveLength(1);
+      await store.close();
+    });
+
+    it('listings of an empty bucket, with MaxKeys 0, and past the last key are empty', async () => {
+      const { store } = await create();
+      await store.createBucket('b', {});
+      expect(await store.listObjects('b', { maxKeys: 1000 })).toEqual({ objects: [], commonPrefixes: [], isTruncated: false });
+      await store.putObject('b', 'a', [text('x')], {});
+      expect((await store.listObjects('b', { maxKeys: 0 })).objects).toEqual([]);
+      expect(await store.listObjects('b', { maxKeys: 10, startAfter: 'z' })).toEqual({ objects: [], commonPrefixes: [], isTruncated: false });
+      await store.close();
+    });
+
+    it('metadata computed after the body sees it whole; if computing it fails, nothing is stored', async () => {
+      const { store } = await create();
+      await store.createBucket('b', {});
+      let seen = 0;
+      async function* counted(): AsyncIterable<Uint8Array> {
+        for (let index = 0; index < 10; index++) {
+          seen += 100;
+          yield new Uint8Array(100);
+        }
+      }
+      const info = await store.putObject('b', 'k', counted(), () => ({ size: String(seen) }));
+      expect(info.metadata).toEqual({ size: '1000' });
+      await expect(
+        store.putObject('b', 'k', [text('new')], () => {
+          throw new Error('digest mismatch');
+        }),
+      ).rejects.toThrow('digest mismatch');
+      expect((await store.headObject('b', 'k'))?.size).toBe(1000);
+      await store.close();
+    });
+
+    it('property: listings page through keys in UTF-8 order with prefixes and delimiters, as a reference does', async () => {
+      const { store } = await create();
+      await store.createBucket('list', {});
+      const alphabet = fc.constantFrom('a', 'b', '/', '-', 'é', '\u{1F600}', '\uFFFD', 'z');
+      const keyArb = fc.array(alphabet, { minLength: 1, maxLength: 6 }).map((chars) => chars.join(''));
+      await fc.assert(
+        fc.asyncProperty(fc.uniqueArray(keyArb, { maxLength: 25 }), fc.constantFrom('', 'a', 'a/', 'é'), fc.constantFrom(undefined, '/', '-'), fc.integer({ min: 1, max: 7 }), async (keys, prefix, delimiter, maxKeys) => {
+          for (const existing of (await store.listObjects('list', { maxKeys: 1000 })).objects) await store.deleteObject('list', existing.key);
+          for (const key of keys) await store.putObject('list', key, [text(key)], {});
+          const expected = referenceList(keys, prefix, delimiter);
+          const seenKeys: string[] = [];
+          const seenPrefixes: string[] = [];
+          let startAfter: string | undefined;
+          for (let page = 0; page < 100; page++) {
+            const result = await store.listObjects('list', { prefix, delimiter, startAfter, maxKeys });
+            expect(result.objects.length + result.commonPrefixes.length).toBeLessThanOrEqual(maxKeys);
+            seenKeys.push(...result.objects.map((o) => o.key));
+            seenPrefixes.push(...result.commonPrefixes);
+            if (!result.isTruncated) break;
+            startAfter = result.nextStartAfter;
+          }
+          expect(seenKeys).toEqual(expected.keys);
+          expect(seenPrefixes).toEqual(expected.prefixes);
+        }),
+        { numRuns: runs },
+      );
+      await store.close();
+    });
+
+    it('property: after any sequence of puts and deletes, every key reads back its last body', async () => {
+      const { store } = await create();
+      await store.createBucket('model', {});
+      const operation = fc.oneof(
+        fc.record({ kind: fc.constant('put' as const), key: fc.constantFrom('a', 'b', 'c/d', '../e'), body: fc.uint8Array({ maxLength: 3000 }), chunk: fc.integer({ min: 1, max: 1500 }) }),
+        fc.record({ kind: fc.constant('delete' as const), key: fc.constantFrom('a', 'b', 'c/d', '../e') }),
+      );
+      await fc.assert(
+        fc.asyncProperty(fc.array(operation, { maxLength: 12 }), async (operations) => {
+          const reference = new Map<string, Uint8Array>();
+          for (const key of ['a', 'b', 'c/d', '../e']) await store.deleteObject('model', key);
+          for (const op of operations) {
+            if (op.kind === 'put') {
+              await store.putObject('model', op.key, chunked(op.body, [op.chunk]), { length: String(op.body.length) });
+              reference.set(op.key, op.body);
+            } else {
+              expect(await store.deleteObject('model', op.key)).toBe(reference.delete(op.key));
+            }
+          }
+          for (const key of ['a', 'b', 'c/d', '../e']) {
+            const stored = await readAll(store, 'model', key);
+            const expected = reference.get(key);
+            expect(stored === undefined ? undefined : Buffer.from(stored)).toEqual(expected === undefined ? undefined : Buffer.from(expected));
+          }
+        }),
+        { numRuns: runs },
+      );
+      await store.close();
+    });
+
+    it('concurrent writes and deletes of one key leave one whole body, and readers keep theirs', async () => {
+      const { store } = await create();
+      await store.createBucket('b', {});
+      const bodies = Array.from({ length: 8 }, (_, index) => new Uint8Array(20_000 + index).fill(index + 1));
+      await store.putObject('b', 'k', [bodies[0]!], {});
+      const early = await store.openObject('b', 'k');
+      await Promise.all([
+        ...bodies.map((body) => store.putObject('b', 'k', chunked(body, [333]), {})),
+        store.deleteObject('b', 'k'),
+        store.deleteObject('b', 'k'),
+      ]);
+      const final = await readAll(store, 'b', 'k');
+      if (final !== undefined) expect(bodies.some((body) => Buffer.from(body).equals(Buffer.from(final)))).toBe(true);
+      expect(Buffer.from(await early!.read(0, 20_000))).toEqual(Buffer.from(bodies[0]!));
+      await early!.close();
+      await store.close();
+    });
+
+    it('multipart: parts replace by number, completion keeps the listed parts as segments in order', async () => {
+      const { store } = await create();
+      await store.createBucket('b', {});
+      const upload = await store.createUpload('b', 'big', { mode: 'SSE-C' });
+      expect((await store.getUpload('b', upload.uploadId))?.key).toBe('big');
+      await store.putPart('b', upload.uploadId, 1, [text('one-')], { etag: '1' });
+      await store.putPart('b', upload.uploadId, 3, [text('three')], {});
+      await store.putPart('b', upload.uploadId, 2, [text('TWO')], {});
+      await store.putPart('b', upload.uploadId, 2, chunked(text('two-'), [1]), {});
+      await store.putPart('b', upload.uploadId, 4, [text('discarded')], {});
+      expect((await store.listParts('b', upload.uploadId)).map((p) => [p.partNumber, p.size])).toEqual([[1, 4], [2, 4], [3, 5], [4, 9]]);
+      const part = await store.openPart('b', upload.uploadId, 2);
+      expect(new TextDecoder().decode(await part!.read(0, 4))).toBe('two-');
+      await part!.close();
+      expect((await catchS3Async(() => store.completeUpload('b', upload.uploadId, [1, 5], {}))).code).toBe('InvalidPart');
+      const info = await store.completeUpload('b', upload.uploadId, [1, 2, 3], { parts: '3' });
+      expect(info).toMatchObject({ key: 'big', size: 13, segments: [4, 4, 5] });
+      expect(new TextDecoder().decode(await readAll(store, 'b', 'big'))).toBe('one-two-three');
+      const reader = await store.openObject('b', 'big');
+      expect(new TextDecoder().decode(await reader!.read(3, 6))).toBe('-two-t');
+      const streamed: string[] = [];
+      for await (const chunk of reader!.stream(2, 9)) streamed.push(new TextDecoder().decode(chunk));
+      expect(streamed.join('')).toBe('e-two-thr');
+      await reader!.close();
+      expect(await store.getUpload('b', upload.uploadId)).toBeUndefined();
+      for (const action of [() => store.listParts('b', upload.uploadId), () => store.putPart('b', upload.uploadId, 1, [], {}), () => store.completeUpload('b', upload.uploadId, [1], {})]) {
+        expect((await catchS3Async(action)).code).toBe('NoSuchUpload');
+      }
+      expect(await store.abortUpload('b', upload.uploadId)).toBe(false);
+      await store.close();
+    });
+
+    it('multipart: abort discards the parts; uploads list by key', async () => {
+      const { store } = await create();
+      await store.createBucket('b', {});
+      const second = await store.createUpload('b', 'y', {});
+      const first = await store.createUpload('b', 'x', {});
+      await store.putPart('b', first.uploadId, 1, [text('p')], {});
+      expect((await store.listUploads('b')).map((u) => u.key)).toEqual(['x', 'y']);
+      expect(await store.abortUpload('b', first.uploadId)).toBe(true);
+      expect((await store.listUploads('b')).map((u) => u.uploadId)).toEqual([second.uploadId]);
+      await store.close();
+    });
+
+    it('restarting keeps every bucket, object, upload and part', async () => {
+      const fixture = await create();
+      if (fixture.reopen === undefined) {
+        await fixture.store.close();
+        return;
+      }
+      const { store } = fixture;
+      await store.createBucket('keep', { config: '{"algorithm":"AES256"}' });
+      await store.putObject('keep', 'a/b', [text('hello'), text(' world')], { etag: 'x' });
+      await store.putObject('keep', 'gone', [text('bye')], {});
+      await store.deleteObject('keep', 'gone');
+      const upload = await store.createUpload('keep', 'mp', { mode: 'SSE-S3' });
+      await store.putPart('keep', upload.uploadId, 1, [text('part one')], {});
+      const done = await store.createUpload('keep', 'done', {});
+      await store.putPart('keep', done.uploadId, 1, [text('A')], {});
+      await store.putPart('keep', done.uploadId, 2, [text('B')], {});
+      await store.completeUpload('keep', done.uploadId, [1, 2], {});
+      const again = await fixture.reopen();
+      expect((await again.getBucket('keep'))?.metadata).toEqual({ config: '{"algorithm":"AES256"}' });
+      expect(new TextDecoder().decode(await readAll(again, 'keep', 'a/b'))).toBe('hello world');
+      expect((await again.headObject('keep', 'a/b'))?.metadata).toEqual({ etag: 'x' });
+      expect(await again.headObject('keep', 'gone')).toBeUndefined();
+      expect(new TextDecoder().decode(await readAll(again, 'keep', 'done'))).toBe('AB');
+      expect((await again.headObject('keep', 'done'))?.segments).toEqual([1, 1]);
+      expect((await again.listUploads('keep')).map((u) => u.uploadId)).toEqual([upload.uploadId]);
+      expect((await again.listParts('keep', upload.uploadId)).map((p) => p.size)).toEqual([8]);
+      await again.close();
+    });
+  });
+}
