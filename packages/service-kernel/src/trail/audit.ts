@@ -346,7 +346,7 @@ export class AuditTrail {
 
   /**
    * CloudTrail records matching every given filter, newest first, a page at a time.
-   * @throws CloudTrailError InvalidTimeRangeException, InvalidMaxResultsException or InvalidNextTokenException.
+   * @throws ServiceError InvalidTimeRangeException, InvalidMaxResultsException or InvalidNextTokenException.
    */
   lookup(query: LookupQuery = {}): LookupResult {
     return lookupRecords(this, query);
