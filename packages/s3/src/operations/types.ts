@@ -58,6 +58,7 @@ export interface S3OperationContext {
 export type EventCategory = 'Management' | 'Data';
 
 /** One S3 API operation: everything about it in one place. */
+// biome-ignore lint/suspicious/noExplicitAny: the registry holds definitions of every request and response type, and handler parameters are contravariant, so `unknown` would refuse them.
 export interface OperationDefinition<Name extends string = string, Input = any, Output = any> extends OperationSpec<Name, Input, Output, S3OperationContext> {
   readonly eventCategory: EventCategory;
 }

@@ -96,7 +96,6 @@ export type S3Methods = Facade<OperationTable, CallOptions>;
 
 // The facade's methods are installed on the prototype from the registry; this declaration merges
 // their types into the class.
-// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export interface S3 extends S3Methods {}
 
 type S3Pipeline = Pipeline<OperationDefinition, RequestContext, S3Error>;
@@ -109,7 +108,7 @@ interface Engine {
 }
 
 /** The S3 engine (see the module documentation). */
-// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the interface's methods exist, installed from the registry below.
 export class S3 {
   /** The trail management events (and, if enabled, data events) are recorded in. */
   readonly auditTrail: AuditTrail;
