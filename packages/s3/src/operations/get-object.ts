@@ -55,14 +55,17 @@ export const getObject: OperationDefinition<'GetObject', GetObjectRequest, GetOb
       const { start, end } = plaintextBounds(opened.range);
       const { record, range } = opened;
       const whole = range.kind === 'full';
+      const release = async (): Promise<void> => {
+        keys.dispose();
+        await reader.close();
+      };
       const body = new ObjectBody(async function* () {
         try {
           yield* whole ? openObject(reader, record.segments, keys) : openObjectRange(reader, record.segments, keys, start, end);
         } finally {
-          keys.dispose();
-          await reader.close();
+          await release();
         }
-      });
+      }, release);
       return {
         Body: body,
         ContentLength: end - start,

@@ -208,6 +208,13 @@ describe('DeleteObject', () => {
     expect((await catchS3Async(() => s3.deleteObject({ Bucket: 'absent', Key: 'k' }))).code).toBe('NoSuchBucket');
   });
 
+  it('an unread body can be discarded, after which it cannot be read', async () => {
+    await s3.putObject({ Bucket: 'data', Key: 'k', Body: body });
+    const got = await s3.getObject({ Bucket: 'data', Key: 'k' });
+    await got.Body.discard();
+    await expect(got.Body.transformToByteArray()).rejects.toThrow('already been read');
+  });
+
   it('a GET begun before a delete still reads the whole object', async () => {
     await s3.putObject({ Bucket: 'data', Key: 'k', Body: body });
     const got = await s3.getObject({ Bucket: 'data', Key: 'k' });

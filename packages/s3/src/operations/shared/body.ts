@@ -30,10 +30,16 @@ export function bodySource(body: RequestBody | undefined): BodySource {
  */
 export class ObjectBody implements AsyncIterable<Uint8Array> {
   readonly #source: () => AsyncIterable<Uint8Array>;
+  readonly #release: () => Promise<void>;
   #used = false;
 
-  constructor(source: () => AsyncIterable<Uint8Array>) {
+  /**
+   * @param source - the plaintext; it releases what it holds when it ends, fails or is returned.
+   * @param release - releases the same without reading (for `discard` before any read).
+   */
+  constructor(source: () => AsyncIterable<Uint8Array>, release: () => Promise<void>) {
     this.#source = source;
+    this.#release = release;
   }
 
   /** @throws Error when iterated twice (the body is a stream). */
@@ -41,6 +47,16 @@ export class ObjectBody implements AsyncIterable<Uint8Array> {
     if (this.#used) throw new Error('the object body has already been read');
     this.#used = true;
     return this.#source()[Symbol.asyncIterator]();
+  }
+
+  /**
+   * Releases an unread body (its reader and keys) without reading it. Breaking out of a
+   * `for await` releases it too; a body never read and never discarded keeps its reader open.
+   */
+  async discard(): Promise<void> {
+    if (this.#used) return;
+    this.#used = true;
+    await this.#release();
   }
 
   /** The whole body as one byte array. */
