@@ -13,7 +13,7 @@ export { SERVICE_WIRE_ERRORS, ServiceError, type ServiceErrorCode, type ServiceW
 export { DEFAULT_MAX_BODY_BYTES, EdgeError, readNodeRequest, RequestTooLargeError, toNodeListener, writeNodeResponse, type EdgeOptions } from './http/node.ts';
 export type { Authenticator, HttpRequest, HttpResponse, ProtocolHandler, RequestIdentity, TextResponse } from './http/types.ts';
 export { isOutOfSpace, nodeFileIo, writeAll, type FileIo } from './durable/file-io.ts';
-export { createFileExclusivelyDurably, replaceFileDurably, syncDirectory, TEMPORARY_MARK, type ExclusiveCreateOptions } from './durable/files.ts';
+export { createFileExclusivelyDurably, replaceFileDurably, replaceFileWith, syncDirectory, TEMPORARY_MARK, type ExclusiveCreateOptions, type ReplaceOptions } from './durable/files.ts';
 export { acquireDirectoryLock, DirectoryLockedError, type DirectoryLockHolder, type ReleaseLock } from './durable/lock.ts';
 export { describeSyntaxError, parseJsonText, syntaxErrorOffset } from './json-text.ts';
 export { Pipeline, type PipelineContext, type QuotaGate, type ServiceBinding } from './pipeline/pipeline.ts';

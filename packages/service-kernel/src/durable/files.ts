@@ -8,7 +8,7 @@
  */
 
 import { randomBytes } from 'node:crypto';
-import { link, open, rename, unlink } from 'node:fs/promises';
+import { link, open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { nodeFileIo, type FileIo } from './file-io.ts';
 
@@ -31,21 +31,41 @@ export async function syncDirectory(directory: string): Promise<void> {
   }
 }
 
+/** Options of `replaceFileWith`. */
+export interface ReplaceOptions {
+  /** The writes and the file sync go through it (tests inject failures). Default: `nodeFileIo`. */
+  readonly io?: FileIo;
+  /**
+   * A fixed temporary name, for a service whose recovery recognises its own temporaries (KMS's
+   * `snapshot-<gen>.sbx.tmp`); a leftover of a crash under it is overwritten. Default:
+   * `name.tmp-<random>` (see `TEMPORARY_MARK`), created exclusively.
+   */
+  readonly temporaryName?: string;
+}
+
 /**
- * Atomically replaces `directory/name` with `bytes`: a temporary file `name.tmp-<random>` (mode
- * 0600), fsync, rename over `name`, directory fsync.
- * @throws the file system's error; `name` then still holds its old content and the temporary file
- *   is removed.
- * @example await replaceFileDurably(bucketDirectory, 'bucket.json', new TextEncoder().encode('{}'));
+ * Atomically replaces `directory/name` with what `write` writes: a temporary file (mode 0600),
+ * `write(handle, io)`, `io.sync`, rename over `name`, directory fsync. For files written in
+ * pieces (a snapshot streamed record by record); `replaceFileDurably` is the one-buffer form.
+ * @throws what `write` or the file system throws; `name` then still holds its old content and
+ *   the temporary file is removed.
+ * @example
+ * ```ts
+ * await replaceFileWith(directory, 'snapshot-00000002.sbx', async (handle, io) => {
+ *   for (const record of records) await io.write(handle, record);
+ * }, { temporaryName: 'snapshot-00000002.sbx.tmp' });
+ * ```
  */
-export async function replaceFileDurably(directory: string, name: string, bytes: Uint8Array, io: FileIo = nodeFileIo): Promise<void> {
-  const temporary = join(directory, `${name}${TEMPORARY_MARK}${randomBytes(6).toString('hex')}`);
-  const handle = await open(temporary, 'wx', 0o600);
+export async function replaceFileWith(directory: string, name: string, write: (handle: FileHandle, io: FileIo) => Promise<void>, options: ReplaceOptions = {}): Promise<void> {
+  const io = options.io ?? nodeFileIo;
+  const temporary = join(directory, options.temporaryName ?? `${name}${TEMPORARY_MARK}${randomBytes(6).toString('hex')}`);
+  const handle = await open(temporary, options.temporaryName === undefined ? 'wx' : 'w', 0o600);
   try {
-    await io.write(handle, bytes);
+    await write(handle, io);
     await io.sync(handle);
   } catch (error) {
     await handle.close().catch(() => undefined);
+    // A full disk must get its space back: the caller carries on without this file.
     await unlink(temporary).catch(() => undefined);
     throw error;
   }
@@ -57,6 +77,17 @@ export async function replaceFileDurably(directory: string, name: string, bytes:
     throw error;
   }
   await syncDirectory(directory);
+}
+
+/**
+ * Atomically replaces `directory/name` with `bytes`: a temporary file `name.tmp-<random>` (mode
+ * 0600), fsync, rename over `name`, directory fsync.
+ * @throws the file system's error; `name` then still holds its old content and the temporary file
+ *   is removed.
+ * @example await replaceFileDurably(bucketDirectory, 'bucket.json', new TextEncoder().encode('{}'));
+ */
+export async function replaceFileDurably(directory: string, name: string, bytes: Uint8Array, io: FileIo = nodeFileIo): Promise<void> {
+  await replaceFileWith(directory, name, (handle, writer) => writer.write(handle, bytes), { io });
 }
 
 /** How `createFileExclusivelyDurably` moves the written file into place. */

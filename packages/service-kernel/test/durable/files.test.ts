@@ -2,7 +2,7 @@ import { mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createFileExclusivelyDurably, nodeFileIo, replaceFileDurably, syncDirectory, TEMPORARY_MARK, type FileIo } from '../../src/index.ts';
+import { createFileExclusivelyDurably, nodeFileIo, replaceFileDurably, replaceFileWith, syncDirectory, TEMPORARY_MARK, type FileIo } from '../../src/index.ts';
 
 const text = (value: string): Uint8Array => new TextEncoder().encode(value);
 const tempDirectory = (): Promise<string> => mkdtemp(join(tmpdir(), 'kernel-durable-'));
@@ -43,6 +43,30 @@ describe('replaceFileDurably', () => {
     await expect(replaceFileDurably(directory, 'record.json', text('new'), failing)).rejects.toMatchObject({ code: 'EIO' });
     expect(await readFile(join(directory, 'record.json'), 'utf8')).toBe('old');
     expect((await readdir(directory)).filter((name) => name.includes(TEMPORARY_MARK))).toEqual([]);
+  });
+});
+
+describe('replaceFileWith', () => {
+  it('writes in pieces under a fixed temporary name, overwriting what a crash left under it', async () => {
+    const directory = await tempDirectory();
+    await writeFile(join(directory, 'snapshot.sbx.tmp'), 'leftover of a crash, longer than the new content');
+    await replaceFileWith(directory, 'snapshot.sbx', async (handle, io) => {
+      for (const piece of ['a', 'b', 'c']) await io.write(handle, text(piece));
+    }, { temporaryName: 'snapshot.sbx.tmp' });
+    expect(await readFile(join(directory, 'snapshot.sbx'), 'utf8')).toBe('abc');
+    expect(await readdir(directory)).toEqual(['snapshot.sbx']);
+  });
+
+  it('removes the temporary file and leaves the name alone when the writer throws', async () => {
+    const directory = await tempDirectory();
+    await replaceFileDurably(directory, 'snapshot.sbx', text('old'));
+    const failure = new Error('sealing failed');
+    await expect(replaceFileWith(directory, 'snapshot.sbx', async (handle, io) => {
+      await io.write(handle, text('partial'));
+      throw failure;
+    }, { temporaryName: 'snapshot.sbx.tmp' })).rejects.toBe(failure);
+    expect(await readFile(join(directory, 'snapshot.sbx'), 'utf8')).toBe('old');
+    expect(await readdir(directory)).toEqual(['snapshot.sbx']);
   });
 });
 
