@@ -3,7 +3,7 @@
  * `@strongbox/service-kernel`: what every AWS service Strongbox serves shares. A service brings
  * its model, its operations (one definition each, in a registry) and its protocol; the kernel
  * brings identity (SigV4, users, principals), the IAM policy language, the CloudTrail trail,
- * request quota windows, the clock, the request pipeline, the node:http edge and an in-process
+ * request quota windows, the clock, data-directory durability (durable writes, the directory lock), the request pipeline, the node:http edge and an in-process
  * AWS SDK request handler. See the README for how a service plugs in.
  */
 
@@ -12,6 +12,9 @@ export { ManualClock, systemClock, uuidFromBytes, hex, type Clock, type Random }
 export { SERVICE_WIRE_ERRORS, ServiceError, type ServiceErrorCode, type ServiceWireError } from './errors.ts';
 export { DEFAULT_MAX_BODY_BYTES, EdgeError, readNodeRequest, RequestTooLargeError, toNodeListener, writeNodeResponse, type EdgeOptions } from './http/node.ts';
 export type { Authenticator, HttpRequest, HttpResponse, ProtocolHandler, RequestIdentity, TextResponse } from './http/types.ts';
+export { isOutOfSpace, nodeFileIo, writeAll, type FileIo } from './durable/file-io.ts';
+export { createFileExclusivelyDurably, replaceFileDurably, replaceFileWith, syncDirectory, TEMPORARY_MARK, type ExclusiveCreateOptions, type ReplaceOptions } from './durable/files.ts';
+export { acquireDirectoryLock, DirectoryLockedError, type DirectoryLockHolder, type ReleaseLock } from './durable/lock.ts';
 export { describeSyntaxError, parseJsonText, syntaxErrorOffset } from './json-text.ts';
 export { Pipeline, type PipelineContext, type QuotaGate, type ServiceBinding } from './pipeline/pipeline.ts';
 export { createRegistry, installFacade, quotaClassOf, type Facade, type InputOf, type MethodName, type OperationSpec, type OutputOf, type QuotaRule, type Registry, type TableOf } from './pipeline/registry.ts';

@@ -1,54 +1,15 @@
 /**
  * @module
- * The data directory's file names and the few file-system steps durability rests on: writing a
- * buffer completely, fsyncing a file, and fsyncing a directory so that a create, rename or unlink
- * in it survives a power loss (POSIX leaves directory entries undurable until the directory
- * itself is synced). Writes and file syncs go through `FileIo`, so tests can inject failures.
+ * The data directory's file names (snapshots, journals, audit files). The file-system steps
+ * durability rests on (`FileIo`, through which tests inject failures, and `syncDirectory`) are
+ * the service kernel's (`@strongbox/service-kernel`, `durable/`).
  */
 
-import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 
-/** The file operations the store's durability depends on. */
-export interface FileIo {
-  /** Writes all of `bytes` at the handle's position (append mode for journals). */
-  write(handle: FileHandle, bytes: Uint8Array): Promise<void>;
-  /** Makes the handle's written data durable (fdatasync). */
-  sync(handle: FileHandle): Promise<void>;
-  /**
-   * Cuts the file to `length` bytes and makes that durable (ftruncate, fdatasync): drops what a
-   * failed append left past the last durable record. Default: `nodeFileIo.truncate`.
-   */
-  truncate?(handle: FileHandle, length: number): Promise<void>;
-}
-
-/** Real writes and fdatasync. */
-export const nodeFileIo: FileIo = Object.freeze({
-  async write(handle: FileHandle, bytes: Uint8Array): Promise<void> {
-    let offset = 0;
-    while (offset < bytes.length) {
-      const { bytesWritten } = await handle.write(bytes, offset, bytes.length - offset);
-      offset += bytesWritten;
-    }
-  },
-  async sync(handle: FileHandle): Promise<void> {
-    await handle.datasync();
-  },
-  async truncate(handle: FileHandle, length: number): Promise<void> {
-    await handle.truncate(length);
-    await handle.datasync();
-  },
-});
-
-/**
- * Whether a file-system error means the disk (or the user's quota) is full: a condition that
- * passes, unlike an I/O error, so the store may roll back and carry on.
- * @example isOutOfSpace(Object.assign(new Error('no space'), { code: 'ENOSPC' })) // true
- */
-export function isOutOfSpace(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return code === 'ENOSPC' || code === 'EDQUOT';
-}
+// The durability primitives live in the service kernel; re-exported here so the store's modules
+// (and the tests that inject `FileIo` failures) keep one import for the data directory.
+export { isOutOfSpace, nodeFileIo, syncDirectory, type FileIo } from '@strongbox/service-kernel';
 
 /** Lists the snapshot and journal files of a directory. */
 export interface DataFiles {
@@ -99,18 +60,6 @@ export function classifyFiles(names: readonly string[]): DataFiles {
   }
   const ascending = (a: number, b: number): number => a - b;
   return { snapshots: snapshots.sort(ascending), journals: journals.sort(ascending), temporaries, audits: audits.sort(ascending) };
-}
-
-/** fsyncs a directory so the entries created, renamed or removed in it are durable. */
-export async function syncDirectory(directory: string): Promise<void> {
-  // Windows cannot open a directory for syncing (and NTFS journals metadata itself).
-  if (process.platform === 'win32') return;
-  const handle = await open(directory, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
 }
 
 /** `join` re-exported so callers build every path the same way. */

@@ -17,9 +17,10 @@
  */
 
 import { constants } from 'node:fs';
-import { link, open, rename, unlink } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
+import { createFileExclusivelyDurably } from '@strongbox/service-kernel';
 import { StoreError } from './errors.ts';
-import { nodeFileIo, pathIn, syncDirectory } from './files.ts';
+import { pathIn } from './files.ts';
 
 /** The root key file's name inside the data directory. */
 export const ROOT_KEY_FILE = 'root.key';
@@ -67,12 +68,12 @@ export async function resolveRootKey(directory: string, rootKey: Uint8Array | un
   if (fromEnvironment !== undefined && fromEnvironment !== '') return { key: parseRootKey(fromEnvironment, ROOT_KEY_ENV), source: 'environment' };
   const path = pathIn(directory, ROOT_KEY_FILE);
   const existing = await readRootKeyFile(path, !hasState);
-  if (existing === 'truncated') return { key: await createRootKeyFile(path, directory, 'replace'), source: 'created' };
+  if (existing === 'truncated') return { key: await createRootKeyFile(path, 'replace'), source: 'created' };
   if (existing !== undefined) return { key: existing, source: 'file' };
   if (hasState) {
     throw new StoreError('MISSING_ROOT_KEY', `The data directory ${directory} holds state but ${path} is missing; pass the root key it was sealed with (the rootKey option or ${ROOT_KEY_ENV}) or restore ${ROOT_KEY_FILE}.`);
   }
-  return { key: await createRootKeyFile(path, directory, 'create'), source: 'created' };
+  return { key: await createRootKeyFile(path, 'create'), source: 'created' };
 }
 
 /**
@@ -104,33 +105,14 @@ async function readRootKeyFile(path: string, replaceable: boolean): Promise<Uint
 }
 
 /**
- * Writes a fresh key to `root.key.tmp`, fsyncs it and moves it into place: `link` for a new
- * `root.key` (exclusive: under the directory lock nobody else creates it), `rename` to replace a
- * truncated one. Then fsyncs the directory, so the name is durable before anything is sealed.
+ * Writes a fresh key to `root.key.tmp`, fsyncs it and moves it into place
+ * (`createFileExclusivelyDurably`): `link` for a new `root.key` (exclusive: under the directory
+ * lock nobody else creates it), `rename` to replace a truncated one. Then fsyncs the directory,
+ * so the name is durable before anything is sealed.
  */
-async function createRootKeyFile(path: string, directory: string, mode: 'create' | 'replace'): Promise<Uint8Array> {
-  const temporary = `${path}.tmp`;
-  // A leftover of a crash between the write and the link: never used, so never needed.
-  await unlink(temporary).catch((error: NodeJS.ErrnoException) => {
-    if (error.code !== 'ENOENT') throw error;
-  });
+async function createRootKeyFile(path: string, mode: 'create' | 'replace'): Promise<Uint8Array> {
   const key = new Uint8Array(ROOT_KEY_LENGTH);
   crypto.getRandomValues(key);
-  const handle = await open(temporary, 'wx', 0o600);
-  try {
-    // The umask can only clear bits of 0600, never add any; chmod anyway in case it cleared the owner's.
-    await handle.chmod(0o600);
-    await nodeFileIo.write(handle, new TextEncoder().encode(`${Buffer.from(key).toString('base64')}\n`));
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  if (mode === 'create') {
-    await link(temporary, path);
-    await unlink(temporary);
-  } else {
-    await rename(temporary, path);
-  }
-  await syncDirectory(directory);
+  await createFileExclusivelyDurably(path, new TextEncoder().encode(`${Buffer.from(key).toString('base64')}\n`), { mode });
   return key;
 }

@@ -8,17 +8,16 @@
  *
  * Root keys live where @strongbox/kms keeps its root key: in the data directory, each in
  * `sse-s3-root-keys/root-<generation>.key` (mode 0600, JSON `{ created, key }` with the key in
- * base64), created crash-safely (temporary file, fsync, exclusive link, directory fsync) so a key
+ * base64), created crash-safely with the service kernel's `createFileExclusivelyDurably` (temporary file,
+ * fsync, exclusive link, directory fsync, as @strongbox/kms creates its `root.key`) so a key
  * appears only complete; a key file anyone else may read is refused, as OpenSSH refuses a loose
  * private key. `SseS3RootKeys.inMemory()` keeps them in memory only (in-process mode).
- * (The directory pattern follows packages/kms/src/persistence/root-key.ts, which this package may
- * not import; a shared key-file module is a service-kernel candidate.)
  */
 
 import { constants } from 'node:fs';
-import { link, mkdir, open, readdir, unlink } from 'node:fs/promises';
+import { mkdir, open, readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { syncDirectory } from '../storage/filesystem/durable.ts';
+import { createFileExclusivelyDurably } from '@strongbox/service-kernel';
 import { rawAesKeyring, type EncryptionContext, type Keyring, type WrappedDataKey } from './envelope-adapter.ts';
 
 /** The directory under the data directory that holds the root keys. */
@@ -162,20 +161,8 @@ function directoryVault(directory: string): RootKeyVault {
     },
     async save(generation, created, key) {
       const path = join(directory, `root-${String(generation).padStart(8, '0')}.key`);
-      const temporary = `${path}.tmp`;
-      const handle = await open(temporary, 'wx', 0o600);
-      try {
-        // The umask can only clear bits of 0600; chmod in case it cleared the owner's.
-        await handle.chmod(0o600);
-        await handle.writeFile(`${JSON.stringify({ created, key: Buffer.from(key).toString('base64') })}\n`);
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-      // link is exclusive: a generation is never overwritten.
-      await link(temporary, path);
-      await unlink(temporary);
-      await syncDirectory(directory);
+      // Exclusive (link): a generation is never overwritten.
+      await createFileExclusivelyDurably(path, new TextEncoder().encode(`${JSON.stringify({ created, key: Buffer.from(key).toString('base64') })}\n`));
     },
   };
 }

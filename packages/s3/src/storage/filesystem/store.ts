@@ -15,7 +15,8 @@ import { randomBytes } from 'node:crypto';
 import { IndexedObjectStore, type StoreEnvironment } from '../indexed-store.ts';
 import type { BucketRecord, LoadedBucket, ObjectRecord, PartRecord, Persistence, UploadRecord } from '../persistence.ts';
 import type { BodySource, ObjectStore } from '../types.ts';
-import { replaceFileDurably, syncDirectory, TEMPORARY_MARK, writeStreamDurably } from './durable.ts';
+import { replaceFileDurably, syncDirectory, TEMPORARY_MARK } from '@strongbox/service-kernel';
+import { writeStreamDurably } from './durable.ts';
 import {
   BLOBS,
   BUCKET_FILE,

@@ -1,0 +1,60 @@
+/**
+ * @module
+ * The file operations a data directory's durability rests on: writing a buffer completely and
+ * making a file's data durable. They go through `FileIo`, so tests can inject failures (a full
+ * disk, an I/O error) at exactly these steps.
+ */
+
+import type { FileHandle } from 'node:fs/promises';
+
+/** The file operations a store's durability depends on. */
+export interface FileIo {
+  /** Writes all of `bytes` at the handle's position (append mode for journals). */
+  write(handle: FileHandle, bytes: Uint8Array): Promise<void>;
+  /** Makes the handle's written data durable (fdatasync). */
+  sync(handle: FileHandle): Promise<void>;
+  /**
+   * Cuts the file to `length` bytes and makes that durable (ftruncate, fdatasync): drops what a
+   * failed append left past the last durable record. Default: `nodeFileIo.truncate`.
+   */
+  truncate?(handle: FileHandle, length: number): Promise<void>;
+}
+
+/**
+ * Writes all of `bytes` at the handle's position: `FileHandle.write` may write fewer bytes than
+ * asked, so it loops until everything is written.
+ * @throws the file system's error (ENOSPC, EIO, ...).
+ * @example await writeAll(handle, new TextEncoder().encode('line\n'));
+ */
+export async function writeAll(handle: FileHandle, bytes: Uint8Array): Promise<void> {
+  let offset = 0;
+  while (offset < bytes.length) {
+    const { bytesWritten } = await handle.write(bytes, offset, bytes.length - offset);
+    offset += bytesWritten;
+  }
+}
+
+/**
+ * Real writes and fdatasync.
+ * @example await nodeFileIo.write(handle, bytes); await nodeFileIo.sync(handle);
+ */
+export const nodeFileIo: FileIo = Object.freeze({
+  write: writeAll,
+  async sync(handle: FileHandle): Promise<void> {
+    await handle.datasync();
+  },
+  async truncate(handle: FileHandle, length: number): Promise<void> {
+    await handle.truncate(length);
+    await handle.datasync();
+  },
+});
+
+/**
+ * Whether a file-system error means the disk (or the user's quota) is full: a condition that
+ * passes, unlike an I/O error, so a store may roll back and carry on.
+ * @example isOutOfSpace(Object.assign(new Error('no space'), { code: 'ENOSPC' })) // true
+ */
+export function isOutOfSpace(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === 'ENOSPC' || code === 'EDQUOT';
+}

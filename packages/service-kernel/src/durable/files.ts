@@ -1,0 +1,140 @@
+/**
+ * @module
+ * Durable file creation and replacement. POSIX makes a file's data durable only after fsync, and
+ * a directory entry (a create, rename or unlink) only after the directory itself is fsynced;
+ * rename(2) replaces a name atomically and link(2) creates one exclusively. So a file is written
+ * under a temporary name, fsynced, moved into place and its directory fsynced: after a crash the
+ * name holds either the old content or the whole new one, never a part.
+ */
+
+import { randomBytes } from 'node:crypto';
+import { link, open, rename, unlink, type FileHandle } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { nodeFileIo, type FileIo } from './file-io.ts';
+
+/** Marks the temporary files of `replaceFileDurably`; anything carrying it is garbage at open. */
+export const TEMPORARY_MARK = '.tmp-';
+
+/**
+ * fsyncs a directory so the entries created, renamed or removed in it survive a power loss.
+ * @throws the file system's error (ENOENT if the directory does not exist).
+ * @example await syncDirectory('/var/lib/strongbox');
+ */
+export async function syncDirectory(directory: string): Promise<void> {
+  // Windows cannot open a directory for syncing (and NTFS journals its metadata itself).
+  if (process.platform === 'win32') return;
+  const handle = await open(directory, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Options of `replaceFileWith`. */
+export interface ReplaceOptions {
+  /** The writes and the file sync go through it (tests inject failures). Default: `nodeFileIo`. */
+  readonly io?: FileIo;
+  /**
+   * A fixed temporary name, for a service whose recovery recognises its own temporaries (KMS's
+   * `snapshot-<gen>.sbx.tmp`); a leftover of a crash under it is overwritten. Default:
+   * `name.tmp-<random>` (see `TEMPORARY_MARK`), created exclusively.
+   */
+  readonly temporaryName?: string;
+}
+
+/**
+ * Atomically replaces `directory/name` with what `write` writes: a temporary file (mode 0600),
+ * `write(handle, io)`, `io.sync`, rename over `name`, directory fsync. For files written in
+ * pieces (a snapshot streamed record by record); `replaceFileDurably` is the one-buffer form.
+ * @throws what `write` or the file system throws; `name` then still holds its old content and
+ *   the temporary file is removed.
+ * @example
+ * ```ts
+ * await replaceFileWith(directory, 'snapshot-00000002.sbx', async (handle, io) => {
+ *   for (const record of records) await io.write(handle, record);
+ * }, { temporaryName: 'snapshot-00000002.sbx.tmp' });
+ * ```
+ */
+export async function replaceFileWith(directory: string, name: string, write: (handle: FileHandle, io: FileIo) => Promise<void>, options: ReplaceOptions = {}): Promise<void> {
+  const io = options.io ?? nodeFileIo;
+  const temporary = join(directory, options.temporaryName ?? `${name}${TEMPORARY_MARK}${randomBytes(6).toString('hex')}`);
+  const handle = await open(temporary, options.temporaryName === undefined ? 'wx' : 'w', 0o600);
+  try {
+    await write(handle, io);
+    await io.sync(handle);
+  } catch (error) {
+    await handle.close().catch(() => undefined);
+    // A full disk must get its space back: the caller carries on without this file.
+    await unlink(temporary).catch(() => undefined);
+    throw error;
+  }
+  await handle.close();
+  try {
+    await rename(temporary, join(directory, name));
+  } catch (error) {
+    await unlink(temporary).catch(() => undefined);
+    throw error;
+  }
+  await syncDirectory(directory);
+}
+
+/**
+ * Atomically replaces `directory/name` with `bytes`: a temporary file `name.tmp-<random>` (mode
+ * 0600), fsync, rename over `name`, directory fsync.
+ * @throws the file system's error; `name` then still holds its old content and the temporary file
+ *   is removed.
+ * @example await replaceFileDurably(bucketDirectory, 'bucket.json', new TextEncoder().encode('{}'));
+ */
+export async function replaceFileDurably(directory: string, name: string, bytes: Uint8Array, io: FileIo = nodeFileIo): Promise<void> {
+  await replaceFileWith(directory, name, (handle, writer) => writer.write(handle, bytes), { io });
+}
+
+/** How `createFileExclusivelyDurably` moves the written file into place. */
+export interface ExclusiveCreateOptions {
+  /**
+   * `'create'` (default): link(2) the temporary file to `path`, which fails with EEXIST if `path`
+   * exists, so a name is never overwritten. `'replace'`: rename(2) over `path` (for a file the
+   * caller knows to be a crash's leftover, such as a truncated key).
+   */
+  readonly mode?: 'create' | 'replace';
+}
+
+/**
+ * Creates the file `path` holding `bytes`, owner-only (0600), appearing only complete: writes
+ * `path.tmp` (removing a leftover of an earlier crash first), chmods it to 0600 (the umask can
+ * only clear bits, never add them), fsyncs it, links it to `path` (or renames it, see `mode`),
+ * and fsyncs the directory. For secrets such as root keys; the caller holds the directory lock,
+ * since `path.tmp` is a fixed name.
+ * @throws the file system's error; EEXIST if `path` exists in `'create'` mode.
+ * @example await createFileExclusivelyDurably('/var/lib/strongbox/root.key', keyText);
+ */
+export async function createFileExclusivelyDurably(path: string, bytes: Uint8Array, options: ExclusiveCreateOptions = {}): Promise<void> {
+  const temporary = `${path}.tmp`;
+  // A leftover of a crash between the write and the link: never used, so never needed.
+  await unlink(temporary).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'ENOENT') throw error;
+  });
+  const handle = await open(temporary, 'wx', 0o600);
+  try {
+    await handle.chmod(0o600);
+    await writeAllTo(handle, bytes);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  if ((options.mode ?? 'create') === 'create') {
+    try {
+      await link(temporary, path);
+    } catch (error) {
+      await unlink(temporary).catch(() => undefined);
+      throw error;
+    }
+    await unlink(temporary);
+  } else {
+    await rename(temporary, path);
+  }
+  await syncDirectory(dirname(path));
+}
+
+const writeAllTo = nodeFileIo.write;

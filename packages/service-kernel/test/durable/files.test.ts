@@ -1,0 +1,110 @@
+import { mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createFileExclusivelyDurably, nodeFileIo, replaceFileDurably, replaceFileWith, syncDirectory, TEMPORARY_MARK, type FileIo } from '../../src/index.ts';
+
+const text = (value: string): Uint8Array => new TextEncoder().encode(value);
+const tempDirectory = (): Promise<string> => mkdtemp(join(tmpdir(), 'kernel-durable-'));
+const modeOf = async (path: string): Promise<number> => (await stat(path)).mode & 0o777;
+const posix = process.platform !== 'win32';
+
+describe('syncDirectory', () => {
+  it('syncs an existing directory and reports a missing one', async () => {
+    const directory = await tempDirectory();
+    await expect(syncDirectory(directory)).resolves.toBeUndefined();
+    await expect(syncDirectory(join(directory, 'missing'))).rejects.toMatchObject({ code: posix ? 'ENOENT' : undefined });
+  });
+});
+
+describe('replaceFileDurably', () => {
+  it('creates and then replaces a file, owner-only, leaving no temporary file', async () => {
+    const directory = await tempDirectory();
+    await replaceFileDurably(directory, 'record.json', text('first'));
+    await replaceFileDurably(directory, 'record.json', text('second'));
+    expect(await readFile(join(directory, 'record.json'), 'utf8')).toBe('second');
+    expect(await readdir(directory)).toEqual(['record.json']);
+    if (posix) expect(await modeOf(join(directory, 'record.json'))).toBe(0o600);
+  });
+
+  it('keeps the old content and removes its temporary file when the write fails (a full disk)', async () => {
+    const directory = await tempDirectory();
+    await replaceFileDurably(directory, 'record.json', text('old'));
+    const full: FileIo = { ...nodeFileIo, write: async () => Promise.reject(Object.assign(new Error('no space left on device'), { code: 'ENOSPC' })) };
+    await expect(replaceFileDurably(directory, 'record.json', text('new'), full)).rejects.toMatchObject({ code: 'ENOSPC' });
+    expect(await readFile(join(directory, 'record.json'), 'utf8')).toBe('old');
+    expect(await readdir(directory)).toEqual(['record.json']);
+  });
+
+  it('keeps the old content when the sync fails', async () => {
+    const directory = await tempDirectory();
+    await replaceFileDurably(directory, 'record.json', text('old'));
+    const failing: FileIo = { ...nodeFileIo, sync: async () => Promise.reject(Object.assign(new Error('i/o error'), { code: 'EIO' })) };
+    await expect(replaceFileDurably(directory, 'record.json', text('new'), failing)).rejects.toMatchObject({ code: 'EIO' });
+    expect(await readFile(join(directory, 'record.json'), 'utf8')).toBe('old');
+    expect((await readdir(directory)).filter((name) => name.includes(TEMPORARY_MARK))).toEqual([]);
+  });
+});
+
+describe('replaceFileWith', () => {
+  it('writes in pieces under a fixed temporary name, overwriting what a crash left under it', async () => {
+    const directory = await tempDirectory();
+    await writeFile(join(directory, 'snapshot.sbx.tmp'), 'leftover of a crash, longer than the new content');
+    await replaceFileWith(directory, 'snapshot.sbx', async (handle, io) => {
+      for (const piece of ['a', 'b', 'c']) await io.write(handle, text(piece));
+    }, { temporaryName: 'snapshot.sbx.tmp' });
+    expect(await readFile(join(directory, 'snapshot.sbx'), 'utf8')).toBe('abc');
+    expect(await readdir(directory)).toEqual(['snapshot.sbx']);
+  });
+
+  it('removes the temporary file and leaves the name alone when the writer throws', async () => {
+    const directory = await tempDirectory();
+    await replaceFileDurably(directory, 'snapshot.sbx', text('old'));
+    const failure = new Error('sealing failed');
+    await expect(replaceFileWith(directory, 'snapshot.sbx', async (handle, io) => {
+      await io.write(handle, text('partial'));
+      throw failure;
+    }, { temporaryName: 'snapshot.sbx.tmp' })).rejects.toBe(failure);
+    expect(await readFile(join(directory, 'snapshot.sbx'), 'utf8')).toBe('old');
+    expect(await readdir(directory)).toEqual(['snapshot.sbx']);
+  });
+});
+
+describe('createFileExclusivelyDurably', () => {
+  it('creates an owner-only file with the bytes and no temporary file left', async () => {
+    const directory = await tempDirectory();
+    const path = join(directory, 'root.key');
+    await createFileExclusivelyDurably(path, text('secret\n'));
+    expect(await readFile(path, 'utf8')).toBe('secret\n');
+    expect(await readdir(directory)).toEqual(['root.key']);
+    if (posix) expect(await modeOf(path)).toBe(0o600);
+  });
+
+  it('never overwrites an existing file in create mode', async () => {
+    const directory = await tempDirectory();
+    const path = join(directory, 'root.key');
+    await writeFile(path, 'kept', { mode: 0o600 });
+    await expect(createFileExclusivelyDurably(path, text('other'))).rejects.toMatchObject({ code: 'EEXIST' });
+    expect(await readFile(path, 'utf8')).toBe('kept');
+    expect(await readdir(directory)).toEqual(['root.key']);
+  });
+
+  it('replaces an existing file in replace mode', async () => {
+    const directory = await tempDirectory();
+    const path = join(directory, 'root.key');
+    await writeFile(path, 'trunc', { mode: 0o600 });
+    await createFileExclusivelyDurably(path, text('whole key'), { mode: 'replace' });
+    expect(await readFile(path, 'utf8')).toBe('whole key');
+    expect(await readdir(directory)).toEqual(['root.key']);
+  });
+
+  it('discards the temporary file a crash left before its link', async () => {
+    const directory = await tempDirectory();
+    const path = join(directory, 'root.key');
+    await writeFile(`${path}.tmp`, 'half', { mode: 0o644 });
+    await createFileExclusivelyDurably(path, text('fresh'));
+    expect(await readFile(path, 'utf8')).toBe('fresh');
+    expect(await readdir(directory)).toEqual(['root.key']);
+    if (posix) expect(await modeOf(path)).toBe(0o600);
+  });
+});
