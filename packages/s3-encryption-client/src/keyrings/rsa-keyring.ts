@@ -102,8 +102,9 @@ export class RsaKeyring implements Keyring {
     if (!this.#legacy) throw new S3EncryptionClientError('LegacyModeDisabled', 'enable legacy wrapping algorithms to use legacy key wrapping algorithm: RSA');
     if (this.#private === undefined) throw new S3EncryptionClientError('InvalidConfiguration', 'this RSA keyring has no private key, so it cannot decrypt');
     // Node refuses RSA_PKCS1_PADDING private decryption (CVE-2023-46809, Marvin), so the raw RSA
-    // result is unpadded here without branching on secret bytes, and every failure (wrong key,
-    // bad padding, wrong length) is the same error: legacy objects only, behind the option.
+    // result is unpadded here, scanning every byte whatever it finds, and every failure (wrong key,
+    // bad padding, wrong length) is the same error. Not constant time in the strict sense, hence
+    // legacy objects only, behind the option.
     let block: Buffer;
     try {
       block = privateDecrypt({ key: this.#private, padding: constants.RSA_NO_PADDING }, wrapped);

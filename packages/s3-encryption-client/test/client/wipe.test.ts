@@ -4,7 +4,7 @@
  * no error message or cause carries key bytes.
  */
 
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { createCipheriv, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { Kms } from '@strongbox/kms';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -134,6 +134,23 @@ describe('data keys are wiped after use', () => {
         expect(text.toLowerCase()).not.toContain(hex);
         expect(text).not.toContain(Buffer.from(key).toString('base64'));
       }
+    }
+  });
+
+  it('legacy unwraps (AESWrap, AES) hand over buffers the client wipes too', async () => {
+    const kek = randomBytes(32);
+    const dataKey = randomBytes(32);
+    const iv = randomBytes(16);
+    const content = createCipheriv('aes-256-cbc', dataKey, iv);
+    const body = Buffer.concat([content.update('legacy'), content.final()]);
+    for (const [wrap, cipher] of [['AESWrap', createCipheriv('id-aes256-wrap', kek, Buffer.from('a6a6a6a6a6a6a6a6', 'hex'))], ['AES', createCipheriv('aes-256-ecb', kek, null)]] as const) {
+      const s3 = memoryS3();
+      s3.put('b', 'k', body, { 'x-amz-key': Buffer.concat([cipher.update(dataKey), cipher.final()]).toString('base64'), 'x-amz-iv': iv.toString('base64'), 'x-amz-wrap-alg': wrap });
+      const { keyring, handedOut } = recording(new AesKeyring({ wrappingKey: kek, enableLegacyWrappingAlgorithms: true }));
+      const client = new S3EncryptionClient({ s3: s3.client, keyring, commitmentPolicy: 'REQUIRE_ENCRYPT_ALLOW_DECRYPT', enableLegacyUnauthenticatedModes: true });
+      expect(await (await client.getObject({ Bucket: 'b', Key: 'k' })).Body?.transformToString()).toBe('legacy');
+      expect(handedOut).toHaveLength(1);
+      expect(handedOut.every(allZero), wrap).toBe(true);
     }
   });
 
