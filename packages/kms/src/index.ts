@@ -9,7 +9,6 @@ export { KmsError, WIRE_ERRORS, type KmsErrorCode, type WireError } from './erro
 // The shared pieces KMS's API hands out, from the service kernel.
 export {
   AuditTrail,
-  CloudTrailError,
   DEFAULT_ACCESS_KEY_ID,
   DEFAULT_SECRET_ACCESS_KEY,
   ManualClock,
@@ -18,13 +17,14 @@ export {
   principalFromArn,
   renderRecord,
   rootPrincipal,
+  // What the audit trail's lookup throws (InvalidTimeRangeException, InvalidNextTokenException, ...).
+  ServiceError,
   systemClock,
   withDefaultUser,
   type AuditEvent,
   type AuditEventInput,
   type AuditOptions,
   type Clock,
-  type CloudTrailErrorCode,
   type CloudTrailRecord,
   type CloudTrailResource,
   type LookupQuery,
@@ -32,6 +32,7 @@ export {
   type Principal,
   type PrincipalType,
   type Random,
+  type ServiceErrorCode,
   type UserDirectory,
   type UserEntry,
   type UserIdentity,

@@ -8,7 +8,7 @@
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CloudTrailError, Kms, KmsError, ManualClock, principalFromArn, type LookupQuery, type Principal } from '../src/index.ts';
+import { Kms, KmsError, ServiceError, ManualClock, principalFromArn, type LookupQuery, type Principal } from '../src/index.ts';
 
 const ACCOUNT = '000000000000';
 const OTHER = '111122223333';
@@ -24,7 +24,7 @@ async function failureCode(run: () => unknown): Promise<string> {
   try {
     await run();
   } catch (error) {
-    if (error instanceof CloudTrailError || error instanceof KmsError) return error.code;
+    if (error instanceof ServiceError || error instanceof KmsError) return error.code;
     throw error;
   }
   return 'no error';

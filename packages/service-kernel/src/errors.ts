@@ -1,8 +1,9 @@
 /**
  * @module
  * The one error type of the kernel: `ServiceError`, raised by what every AWS service shares
- * (SigV4 verification, the JSON protocol front end, the pipeline's throttle). Its codes are the
- * common AWS errors every Coral-fronted service answers with; `WIRE_ERRORS` maps each to the
+ * (SigV4 verification, the JSON protocol front end, the pipeline's throttle) and by the CloudTrail
+ * `LookupEvents` service the kernel serves. Its codes are the common AWS errors every Coral-fronted
+ * service answers with, plus CloudTrail's lookup errors; `SERVICE_WIRE_ERRORS` maps each to the
  * status and `__type` of the JSON protocols, the single table. A service converts a
  * `ServiceError` into its own error type at its boundary (KMS: `toKmsError`), and a REST-XML
  * service such as S3 maps the codes to its own XML names there.
@@ -19,7 +20,13 @@ export type ServiceErrorCode =
   | 'IncompleteSignatureException'
   | 'InvalidSignatureException'
   | 'UnrecognizedClientException'
-  | 'InternalFailure';
+  | 'InternalFailure'
+  // CloudTrail's LookupEvents refusals (CloudTrail API reference, LookupEvents "Errors").
+  | 'InvalidLookupAttributesException'
+  | 'InvalidTimeRangeException'
+  | 'InvalidMaxResultsException'
+  | 'InvalidNextTokenException'
+  | 'InvalidEventCategoryException';
 
 /** How a code travels on a JSON protocol wire. */
 export interface ServiceWireError {
@@ -42,6 +49,11 @@ export const SERVICE_WIRE_ERRORS: Readonly<Record<ServiceErrorCode, ServiceWireE
   InvalidSignatureException: { status: 400, type: 'InvalidSignatureException' },
   UnrecognizedClientException: { status: 400, type: 'UnrecognizedClientException' },
   InternalFailure: { status: 500, type: 'InternalFailure', messageKey: 'Message' },
+  InvalidLookupAttributesException: { status: 400, type: 'InvalidLookupAttributesException', messageKey: 'Message' },
+  InvalidTimeRangeException: { status: 400, type: 'InvalidTimeRangeException', messageKey: 'Message' },
+  InvalidMaxResultsException: { status: 400, type: 'InvalidMaxResultsException', messageKey: 'Message' },
+  InvalidNextTokenException: { status: 400, type: 'InvalidNextTokenException', messageKey: 'Message' },
+  InvalidEventCategoryException: { status: 400, type: 'InvalidEventCategoryException', messageKey: 'Message' },
 });
 
 /**

@@ -30,7 +30,7 @@ export { QuotaBuckets, SlidingWindow, type BucketUsage } from './quota/windows.t
 export { InProcessHandler, type InProcessHandlerOptions } from './sdk/in-process-handler.ts';
 export { createSigV4Authenticator, signatureFormOf, type SignatureForm, type SigV4Options } from './sigv4/verify.ts';
 export { AuditTrail, EVENT_HISTORY_MS, EventIds, jsonSize, MAX_FIELD_BYTES, type AuditEvent, type AuditEventInput, type AuditOptions } from './trail/audit.ts';
-export { CloudTrailError, isoSeconds, javaDateString, lookupRecords, renderRecord, userIdentityOf, usernameOf, type CloudTrailErrorCode, type CloudTrailRecord, type CloudTrailResource, type EventHistory, type LookupQuery, type LookupResult, type UserIdentity } from './trail/cloudtrail.ts';
+export { isoSeconds, javaDateString, lookupRecords, renderRecord, userIdentityOf, usernameOf, type CloudTrailRecord, type CloudTrailResource, type EventHistory, type LookupQuery, type LookupResult, type UserIdentity } from './trail/cloudtrail.ts';
 export { CLOUDTRAIL_TARGET_PREFIXES, createCloudTrailHandler, isCloudTrailRequest, type CloudTrailOptions, type TrailOwner } from './trail/lookup-events.ts';
 export { formatUuid, parseUuid, randomUuid } from './uuid.ts';
 export { DEFAULT_ACCESS_KEY_ID, DEFAULT_SECRET_ACCESS_KEY, NO_USERS, parseUsers, withDefaultUser, type UserDirectory, type UserEntry } from './users.ts';

@@ -80,14 +80,15 @@ class Scanner {
 
   value(): void {
     const char = this.#text[this.offset];
-    if (char === '{') return this.#object();
-    if (char === '[') return this.#array();
-    if (char === '"') return this.#string();
-    if (char === '-' || (char !== undefined && char >= '0' && char <= '9')) return this.#number();
-    for (const literal of ['true', 'false', 'null']) {
-      if (char === literal[0]) return this.#literal(literal);
+    if (char === '{') this.#object();
+    else if (char === '[') this.#array();
+    else if (char === '"') this.#string();
+    else if (char === '-' || (char !== undefined && char >= '0' && char <= '9')) this.#number();
+    else {
+      const literal = ['true', 'false', 'null'].find((word) => char === word[0]);
+      if (literal === undefined) throw new SyntaxAt(this.offset);
+      this.#literal(literal);
     }
-    throw new SyntaxAt(this.offset);
   }
 
   #object(): void {
@@ -142,11 +143,11 @@ class Scanner {
       if (code === 0x22) return;
       if (code !== 0x5c) continue;
       // RFC 8259 §7 escapes.
-      const escape = this.#text[this.offset];
-      if (escape === 'u') {
+      const escaped = this.#text[this.offset];
+      if (escaped === 'u') {
         for (let i = 1; i <= 4; i++) if (!/^[0-9A-Fa-f]$/.test(this.#text[this.offset + i] ?? '')) throw new SyntaxAt(this.offset + i);
         this.offset += 5;
-      } else if (escape !== undefined && '"\\/bfnrt'.includes(escape)) {
+      } else if (escaped !== undefined && '"\\/bfnrt'.includes(escaped)) {
         this.offset++;
       } else {
         throw new SyntaxAt(this.offset);

@@ -90,6 +90,7 @@ export interface KmsSettings {
  * quota rule, read-only flag, handler, audit hooks): its input shape, its key-state rule, and the
  * values KMS fills into `requestParameters` when the caller left them out.
  */
+// biome-ignore lint/suspicious/noExplicitAny: the registry holds definitions of every request and response type, and handler parameters are contravariant, so `unknown` would refuse them.
 export interface OperationDefinition<Name extends string = string, Input = any, Output = any> extends OperationSpec<Name, Input, Output, OperationContext> {
   /** Input constraints from the KMS model; checked before the handler runs. */
   readonly input: StructureShape;

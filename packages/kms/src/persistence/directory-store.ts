@@ -413,7 +413,7 @@ class DataDirectoryStore implements DirectoryStore {
    */
   #rollBack(cause: Error, batch: readonly Pending[], snapshotWaiters: readonly Waiter[]): void {
     const undone = [...batch, ...this.#pending.splice(0)].filter((pending) => pending.serial > this.#durable);
-    for (let i = undone.length - 1; i >= 0; i--) for (const change of undone[i]!.undo) this.state.apply(change);
+    for (const pending of [...undone].reverse()) for (const change of pending.undo) this.state.apply(change);
     this.#applied = this.#durable;
     const rejected = [...undone, ...snapshotWaiters, ...this.#snapshotWaiters.splice(0), ...this.#barriers.splice(0)];
     for (const waiter of rejected) waiter.reject(unavailable());

@@ -102,11 +102,10 @@ export type KmsMethods = Facade<OperationTable, CallOptions>;
 
 // The facade's methods are installed on the prototype from the registry; this declaration merges
 // their types into the class.
-// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export interface Kms extends KmsMethods {}
 
 /** The KMS emulator (see the module documentation). */
-// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the interface's methods exist, installed from the registry below.
 export class Kms {
   /** Every recorded call. */
   readonly auditTrail: AuditTrail;

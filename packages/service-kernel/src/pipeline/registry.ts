@@ -17,6 +17,7 @@ import type { CallScope } from './scope.ts';
 export type QuotaRule = { readonly perSecond: number } | { readonly shared: string };
 
 /** What every service's operation definition has. */
+// biome-ignore lint/suspicious/noExplicitAny: a registry holds definitions of every input, output and context type, and handler parameters are contravariant, so `unknown` would refuse them.
 export interface OperationSpec<Name extends string = string, Input = any, Output = any, Context = any> {
   /** The wire name (`Encrypt`, `PutObject`). */
   readonly name: Name;

@@ -299,7 +299,7 @@ export class AuditTrail {
   /** A slot for an event at `time`: drops what falls out of the ring and the 90 days first. */
   #place(time: number): number {
     if (this.#size === this.#capacity) this.#dropOldest();
-    while (this.#size > 0 && this.#times[this.#start]! < time - EVENT_HISTORY_MS) this.#dropOldest();
+    while (this.#size > 0 && (this.#times[this.#start] ?? Infinity) < time - EVENT_HISTORY_MS) this.#dropOldest();
     const slot = (this.#start + this.#size) % this.#capacity;
     this.#size += 1;
     return slot;
@@ -337,7 +337,7 @@ export class AuditTrail {
   /** Forgets the oldest event, releasing what its slot refers to. */
   #dropOldest(): void {
     const slot = this.#start;
-    this.#bytes -= this.#sizes[slot]!;
+    this.#bytes -= this.#sizes[slot] ?? 0;
     this.#sizes[slot] = 0;
     this.#requestIds[slot] = undefined;
     this.#parameters[slot] = null;
@@ -363,7 +363,7 @@ export class AuditTrail {
 
   /**
    * CloudTrail records matching every given filter, newest first, a page at a time.
-   * @throws CloudTrailError InvalidTimeRangeException, InvalidMaxResultsException or InvalidNextTokenException.
+   * @throws ServiceError InvalidTimeRangeException, InvalidMaxResultsException or InvalidNextTokenException.
    */
   lookup(query: LookupQuery = {}): LookupResult {
     return lookupRecords(this, query);

@@ -7,6 +7,7 @@
  * bound to the query that made them.
  */
 
+import { ServiceError } from '../errors.ts';
 import type { AuditEvent } from './audit.ts';
 import type { Principal } from '../principal.ts';
 
@@ -95,27 +96,6 @@ export interface LookupResult {
   readonly records: CloudTrailRecord[];
   /** Present when more records match. */
   readonly nextToken?: string;
-}
-
-/** CloudTrail's error codes for bad lookups (all HTTP 400). */
-export type CloudTrailErrorCode =
-  | 'InvalidLookupAttributesException'
-  | 'InvalidTimeRangeException'
-  | 'InvalidMaxResultsException'
-  | 'InvalidNextTokenException'
-  | 'InvalidEventCategoryException'
-  | 'SerializationException'
-  | 'UnknownOperationException';
-
-/** A refused lookup, with CloudTrail's error code. */
-export class CloudTrailError extends Error {
-  readonly code: CloudTrailErrorCode;
-
-  constructor(code: CloudTrailErrorCode, message = '') {
-    super(message);
-    this.name = code;
-    this.code = code;
-  }
 }
 
 /** What a trail offers the lookup: its events with sequence numbers, newest first. */
@@ -247,7 +227,7 @@ export function usernameOf(identity: UserIdentity): string | undefined {
 
 /**
  * The records matching `query`, newest first, one page at a time.
- * @throws CloudTrailError InvalidTimeRangeException (start after end), InvalidMaxResultsException
+ * @throws ServiceError InvalidTimeRangeException (start after end), InvalidMaxResultsException
  * (not a positive integer), InvalidNextTokenException (not a token of this query).
  */
 export function lookupRecords(history: EventHistory, query: LookupQuery): LookupResult {
@@ -255,10 +235,10 @@ export function lookupRecords(history: EventHistory, query: LookupQuery): Lookup
   const end = query.endTime?.getTime() ?? Infinity;
   // CloudTrail API reference, LookupEvents StartTime: "If the specified start time is after the
   // specified end time, an error is returned." Message text unconfirmed.
-  if (start > end) throw new CloudTrailError('InvalidTimeRangeException', 'Start time must not be after end time.');
+  if (start > end) throw new ServiceError('InvalidTimeRangeException', 'Start time must not be after end time.');
   const pageSize = query.maxResults ?? Infinity;
   if (pageSize !== Infinity && !(Number.isSafeInteger(pageSize) && pageSize >= 1)) {
-    throw new CloudTrailError('InvalidMaxResultsException', 'MaxResults must be a positive integer.');
+    throw new ServiceError('InvalidMaxResultsException', 'MaxResults must be a positive integer.');
   }
   const fingerprint = queryFingerprint(query);
   const from = query.nextToken === undefined ? Infinity : decodeToken(query.nextToken, fingerprint);
@@ -326,12 +306,12 @@ function encodeToken(sequence: number, fingerprint: string): string {
   return Buffer.from(`${sequence}:${fingerprint}`).toString('base64url');
 }
 
-/** @throws CloudTrailError InvalidNextTokenException for a malformed token or one from another query. */
+/** @throws ServiceError InvalidNextTokenException for a malformed token or one from another query. */
 function decodeToken(token: string, fingerprint: string): number {
   const match = /^(\d{1,15}):([0-9a-f]{8})$/.exec(Buffer.from(token, 'base64url').toString('latin1'));
   // CloudTrail API reference, NextToken: "must be passed in with the same parameters that were
   // specified in the original call". Message text unconfirmed.
-  if (match === null || match[2] !== fingerprint) throw new CloudTrailError('InvalidNextTokenException', 'Invalid NextToken.');
+  if (match === null || match[2] !== fingerprint) throw new ServiceError('InvalidNextTokenException', 'Invalid NextToken.');
   return Number(match[1]);
 }
 

@@ -14,7 +14,7 @@ import { ServiceError } from '../errors.ts';
 import type { Authenticator, HttpRequest, TextResponse } from '../http/types.ts';
 import { json11ErrorResponse, json11Response, parseJson, serviceErrorResponse } from '../protocol/json.ts';
 import type { AuditTrail } from './audit.ts';
-import { CloudTrailError, usernameOf, type CloudTrailRecord, type LookupQuery } from './cloudtrail.ts';
+import { usernameOf, type CloudTrailRecord, type LookupQuery } from './cloudtrail.ts';
 
 /**
  * The `X-Amz-Target` prefixes of CloudTrail operations (route requests on them): botocore and the
@@ -79,7 +79,7 @@ export function createCloudTrailHandler(kms: TrailOwner, options: CloudTrailOpti
     const requestId = newRequestId();
     try {
       if (request.method !== 'POST' || operationOf(request.headers['x-amz-target']) !== 'LookupEvents') {
-        throw new CloudTrailError('UnknownOperationException');
+        throw new ServiceError('UnknownOperationException');
       }
       const identity = options.authenticate ? await options.authenticate(request) : undefined;
       const body = parseJson(request.body);
@@ -90,9 +90,8 @@ export function createCloudTrailHandler(kms: TrailOwner, options: CloudTrailOpti
       const output = { Events: records.map(wireEvent), ...(nextToken === undefined ? {} : { NextToken: nextToken }) };
       return json11Response(200, requestId, JSON.stringify(output));
     } catch (error) {
-      if (error instanceof CloudTrailError) return json11ErrorResponse(requestId, 400, error.code, error.message, 'Message');
-      // Authentication failures (SigV4) and a body that is not a JSON object (SerializationException)
-      // read the same in every JSON service.
+      // CloudTrail's lookup refusals, authentication failures (SigV4) and a body that is not a JSON
+      // object (SerializationException): the kernel's one error type and wire table.
       if (error instanceof ServiceError) return serviceErrorResponse(requestId, error);
       // A service's own errors that reach here (none today) are answered as CloudTrail's internal failure.
       return json11ErrorResponse(requestId, 500, 'InternalFailure', '', 'Message');
@@ -102,7 +101,7 @@ export function createCloudTrailHandler(kms: TrailOwner, options: CloudTrailOpti
 
 /**
  * The lookup a request body asks for, or `'insight'` for Insights events.
- * @throws CloudTrailError for malformed members and values CloudTrail refuses.
+ * @throws ServiceError for malformed members and values CloudTrail refuses.
  */
 function lookupQuery(body: Record<string, unknown>, scope: { account: string; region: string }): LookupQuery | 'insight' {
   const attributes = optional(body, 'LookupAttributes', (v) => Array.isArray(v));
@@ -116,10 +115,10 @@ function lookupQuery(body: Record<string, unknown>, scope: { account: string; re
   const filter = Array.isArray(attributes) && attributes.length > 0 ? attributeFilter(attributes[0]) : {};
   if (maxResults !== undefined && ((maxResults as number) < 1 || (maxResults as number) > MAX_RESULTS)) {
     // Message text unconfirmed (CloudTrail model: "thrown if the limit specified is not valid").
-    throw new CloudTrailError('InvalidMaxResultsException', `MaxResults must be between 1 and ${MAX_RESULTS}.`);
+    throw new ServiceError('InvalidMaxResultsException', `MaxResults must be between 1 and ${MAX_RESULTS}.`);
   }
   if (category !== undefined && category !== 'insight') {
-    throw new CloudTrailError('InvalidEventCategoryException', `Event category ${String(category)} is not valid.`);
+    throw new ServiceError('InvalidEventCategoryException', `Event category ${String(category)} is not valid.`);
   }
   const query: LookupQuery = {
     ...filter,
@@ -132,23 +131,23 @@ function lookupQuery(body: Record<string, unknown>, scope: { account: string; re
   };
   if (category === 'insight') {
     // Still refuse what CloudTrail would refuse for Insights lookups (time range, token).
-    if (query.startTime && query.endTime && query.startTime > query.endTime) throw new CloudTrailError('InvalidTimeRangeException', 'Start time must not be after end time.');
+    if (query.startTime && query.endTime && query.startTime > query.endTime) throw new ServiceError('InvalidTimeRangeException', 'Start time must not be after end time.');
     return 'insight';
   }
   return query;
 }
 
-/** The filter one `LookupAttribute` asks for. @throws CloudTrailError InvalidLookupAttributesException. */
+/** The filter one `LookupAttribute` asks for. @throws ServiceError InvalidLookupAttributesException. */
 function attributeFilter(attribute: unknown): Partial<LookupQuery> {
-  if (typeof attribute !== 'object' || attribute === null || Array.isArray(attribute)) throw new CloudTrailError('SerializationException');
+  if (typeof attribute !== 'object' || attribute === null || Array.isArray(attribute)) throw new ServiceError('SerializationException');
   const key = (attribute as Record<string, unknown>)['AttributeKey'];
   const value = (attribute as Record<string, unknown>)['AttributeValue'];
   // Messages below are unconfirmed: no real capture of CloudTrail's texts was found.
   if (typeof key !== 'string' || !(ATTRIBUTE_KEYS as readonly string[]).includes(key)) {
-    throw new CloudTrailError('InvalidLookupAttributesException', `AttributeKey must be one of ${ATTRIBUTE_KEYS.join(', ')}.`);
+    throw new ServiceError('InvalidLookupAttributesException', `AttributeKey must be one of ${ATTRIBUTE_KEYS.join(', ')}.`);
   }
   if (typeof value !== 'string' || value.length === 0 || weightedLength(value) > MAX_ATTRIBUTE_LENGTH) {
-    throw new CloudTrailError('InvalidLookupAttributesException', `AttributeValue must be 1 to ${MAX_ATTRIBUTE_LENGTH} characters long.`);
+    throw new ServiceError('InvalidLookupAttributesException', `AttributeValue must be 1 to ${MAX_ATTRIBUTE_LENGTH} characters long.`);
   }
   switch (key as AttributeKey) {
     case 'EventId':
@@ -156,7 +155,7 @@ function attributeFilter(attribute: unknown): Partial<LookupQuery> {
     case 'EventName':
       return { eventName: value };
     case 'ReadOnly':
-      if (value !== 'true' && value !== 'false') throw new CloudTrailError('InvalidLookupAttributesException', 'ReadOnly must be true or false.');
+      if (value !== 'true' && value !== 'false') throw new ServiceError('InvalidLookupAttributesException', 'ReadOnly must be true or false.');
       return { readOnly: value === 'true' };
     case 'Username':
       return { username: value };
@@ -187,11 +186,11 @@ function wireEvent(record: CloudTrailRecord): Record<string, unknown> {
   };
 }
 
-/** A member, type-checked; `null` reads as absent. @throws CloudTrailError SerializationException. */
+/** A member, type-checked; `null` reads as absent. @throws ServiceError SerializationException. */
 function optional(body: Record<string, unknown>, name: string, check: (value: unknown) => boolean): unknown {
   const value = body[name];
   if (value === undefined || value === null) return undefined;
-  if (!check(value)) throw new CloudTrailError('SerializationException');
+  if (!check(value)) throw new ServiceError('SerializationException');
   return value;
 }
 

@@ -103,9 +103,8 @@ describe('installFacade', () => {
         return { Id: 'X' };
       }
     }
-    interface Client extends Facade<Table, never> {}
     installFacade(Client.prototype, REGISTRY.names);
-    const client = new Client();
+    const client = new Client() as Client & Facade<Table, never>;
     expect(await client.putThing({ Name: 'x' })).toEqual({ Id: 'X' });
     await client.getThing({ Id: 'X' });
     expect(client.sent).toEqual([['PutThing', { Name: 'x' }], ['GetThing', { Id: 'X' }]]);
