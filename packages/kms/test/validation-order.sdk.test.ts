@@ -85,25 +85,31 @@ describe('a first use of an alias/aws/* alias that fails validation', () => {
 
 describe('GenerateDataKey', () => {
   it('leaves no data key in memory when the request fails after the checks it draws the key after', async () => {
-    // The only draws of 77 bytes are data keys: record them to see what is left in them.
+    // GenerateDataKey draws the data key and the blob's 12-byte nonce in one call: the only draws
+    // of 77 + 12 bytes are those. Record them to see what is left in them.
     const drawn: Uint8Array[] = [];
     const emulator = new Kms({
       quotas: false,
       random: {
         bytes: (length) => {
           const bytes = crypto.getRandomValues(new Uint8Array(length));
-          if (length === 77) drawn.push(bytes);
+          if (length === 77 + 12) drawn.push(bytes);
           return bytes;
         },
       },
     });
     const key = (await emulator.createKey({})).KeyMetadata.KeyId;
     await expect(emulator.generateDataKey({ KeyId: key, NumberOfBytes: 77, EncryptionContext: BAD_CONTEXT })).rejects.toMatchObject({ code: 'ValidationException' });
-    for (const bytes of drawn) expect(bytes.every((byte) => byte === 0)).toBe(true);
-    // The same request with a good context does draw one, and hands it over intact.
+    for (const bytes of drawn) expect(bytes.subarray(0, 77).every((byte) => byte === 0)).toBe(true);
+    // The same request with a good context does draw one, and hands the key over intact (a copy:
+    // the key part of the draw is wiped once the blob is sealed; the rest is the blob's nonce).
     const generated = await emulator.generateDataKey({ KeyId: key, NumberOfBytes: 77 });
-    expect(drawn.at(-1)).toEqual(generated.Plaintext);
+    const last = drawn.at(-1);
+    expect(last?.subarray(0, 77).every((byte) => byte === 0)).toBe(true);
+    expect(last?.subarray(77)).toEqual(generated.CiphertextBlob.subarray(21, 33));
+    expect(generated.Plaintext).toHaveLength(77);
     expect(generated.Plaintext.some((byte) => byte !== 0)).toBe(true);
+    expect((await emulator.decrypt({ CiphertextBlob: generated.CiphertextBlob })).Plaintext).toEqual(generated.Plaintext);
     await emulator.close();
   });
 });

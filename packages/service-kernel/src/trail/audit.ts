@@ -21,6 +21,7 @@
  * newest event's time) are dropped too.
  */
 
+import { startupSnapshot } from 'node:v8';
 import { lookupRecords, renderRecord, type CloudTrailRecord, type LookupQuery, type LookupResult } from './cloudtrail.ts';
 import type { Random } from '../clock.ts';
 import { formatUuid, markRandomUuid, randomUuid } from '../uuid.ts';
@@ -98,9 +99,17 @@ const OMITTED: Readonly<Record<string, unknown>> = Object.freeze({ omitted: true
 const ID_BATCH_BYTES = 4096;
 
 /**
- * Random version-4 UUIDs (RFC 9562 §5.4) for `eventID`, formatted through a byte table from a
- * 4 KiB batch of randomness: about ten times cheaper than drawing and formatting 16 bytes per id,
- * which matters once per call at 150,000 calls per second.
+ * Random version-4 UUIDs (RFC 9562 §5.4) for `eventID` (and `requestID` when the caller gave
+ * none), formatted through a byte table from a 4 KiB batch of randomness: about ten times cheaper
+ * than drawing and formatting 16 bytes per id, which matters once per call at 150,000 calls per
+ * second.
+ *
+ * Why a batch is acceptable here and nowhere near key material: these ids are public identifiers
+ * (CloudTrail prints them, clients echo them) that only need to be unique within a trail. A copy of
+ * the heap (a Node.js startup snapshot, a cloned VM) that repeated some of them would make two
+ * trails share ids, which reveals and weakens nothing; no secret, nonce or key id is drawn from
+ * this batch. Even so, a process started from a snapshot drops the batch inherited from the
+ * snapshot and draws a new one, so ids stay unique across processes too.
  */
 export class EventIds {
   readonly #random: Random;
@@ -109,6 +118,8 @@ export class EventIds {
 
   constructor(random: Random) {
     this.#random = random;
+    // addDeserializeCallback may only be called while a snapshot is being built (it throws otherwise).
+    if (startupSnapshot.isBuildingSnapshot()) startupSnapshot.addDeserializeCallback(() => this.#discard());
   }
 
   /**
@@ -126,6 +137,12 @@ export class EventIds {
     // Take first: it may replace the batch.
     const offset = this.#take(16);
     return randomUuid(this.#batch, offset);
+  }
+
+  /** Forgets the current batch: the next id draws a new one. */
+  #discard(): void {
+    this.#batch = new Uint8Array(0);
+    this.#offset = 0;
   }
 
   /**

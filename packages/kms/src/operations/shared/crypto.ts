@@ -49,14 +49,16 @@ export function encodeRequestContext(encryptionContext: EncryptionContext | unde
 /**
  * Encrypts `plaintext` under the key's current backing key, bound to an encryption context
  * already encoded (`encodeRequestContext`, which handlers call before any other check).
+ * @param nonce - the blob's 12-byte nonce, fresh from the CSPRNG for this request; drawn here
+ *   when omitted. GenerateDataKey passes one drawn together with the data key (one CSPRNG call).
  * @throws KmsError KMSInternalException if the key has no backing key (requireKeyState lets only
  *   keys with material through).
  */
-export function sealUnderKey(context: OperationContext, key: KeyRecord, plaintext: Uint8Array, contextEncoding: Uint8Array): Sealed {
+export function sealUnderKey(context: OperationContext, key: KeyRecord, plaintext: Uint8Array, contextEncoding: Uint8Array, nonce?: Uint8Array): Sealed {
   const material = currentMaterial(key);
   // Postcondition of requireKeyState: an Enabled key always has material.
   if (material === undefined) throw new KmsError('KMSInternalException', 'An internal error occurred.');
-  const nonce = context.random.bytes(BLOB_NONCE_LENGTH);
+  nonce ??= context.random.bytes(BLOB_NONCE_LENGTH);
   const blob = sealBlob(context.backend, { keyId: key.keyId, version: material.version }, material.material, nonce, plaintext, contextEncoding);
   return { blob, materialId: material.materialId };
 }

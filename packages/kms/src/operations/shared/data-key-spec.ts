@@ -5,6 +5,7 @@
  */
 
 import { dryRunSucceeded, KmsError } from '../../errors.ts';
+import { BLOB_NONCE_LENGTH } from '../../model/ciphertext-blob.ts';
 import type { KeyRecord } from '../../model/records.ts';
 import { enumOf, integer, type Shape } from '../../protocol/shapes.ts';
 import type { OperationContext } from '../types.ts';
@@ -67,11 +68,19 @@ export async function generateDataKeyUnder(
   context.requireKeyState(key);
   requireSymmetricEncryptionKey(key, operation);
   if (input.DryRun === true) throw dryRunSucceeded();
-  const plaintext = context.random.bytes(length);
+  // One CSPRNG call for the data key and the blob's nonce together, split in two: both are still
+  // fresh from the system for every request (nothing is pooled or carried between requests), and
+  // each call into OpenSSL has a fixed cost that dominates for a few dozen bytes. The key is
+  // copied out so the response owns exactly its bytes; the drawn buffer's key part is wiped below.
+  const drawn = context.random.bytes(length + BLOB_NONCE_LENGTH);
+  const plaintext = drawn.slice(0, length);
   try {
-    return { key, plaintext, sealed: sealUnderKey(context, key, plaintext, contextEncoding) };
+    return { key, plaintext, sealed: sealUnderKey(context, key, plaintext, contextEncoding, drawn.subarray(length)) };
   } catch (error) {
     plaintext.fill(0);
     throw error;
+  } finally {
+    // sealBlob copied the nonce into the blob; the key bytes of the drawn buffer are not needed.
+    drawn.fill(0, 0, length);
   }
 }
