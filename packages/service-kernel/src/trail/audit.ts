@@ -442,28 +442,39 @@ function bounded(field: Record<string, unknown> | null): Record<string, unknown>
  * @example jsonSize({ a: 'bc' }, 100) // 10, the length of {"a":"bc"}
  */
 export function jsonSize(value: unknown, limit: number): number {
-  let size = 0;
-  const walk = (item: unknown): boolean => {
-    if (size > limit) return false;
-    if (typeof item === 'string') size += item.length + 2;
-    else if (typeof item === 'number' || typeof item === 'boolean') size += String(item).length;
-    else if (item === null || item === undefined) size += 4;
-    else if (Array.isArray(item)) {
-      // Brackets and the commas between members.
-      size += 2 + Math.max(0, item.length - 1);
-      for (const member of item) if (!walk(member)) return false;
-    } else if (typeof item === 'object') {
-      size += 2;
-      let first = true;
-      for (const key in item as Record<string, unknown>) {
-        // `"key":` and a comma before every member but the first.
-        size += key.length + 3 + (first ? 0 : 1);
-        first = false;
-        if (!walk((item as Record<string, unknown>)[key])) return false;
-      }
-    }
-    return size <= limit;
-  };
-  walk(value);
+  const size = measureJson(value, 0, limit);
   return size > limit ? limit + 1 : size;
+}
+
+/**
+ * `size` plus the JSON length of `item`, stopping as soon as the total passes `limit`. A top-level
+ * function rather than a closure made per call: every audited request measures its fields.
+ */
+function measureJson(item: unknown, size: number, limit: number): number {
+  if (size > limit) return size;
+  if (typeof item === 'string') return size + item.length + 2;
+  if (typeof item === 'number' || typeof item === 'boolean') return size + String(item).length;
+  if (item === null || item === undefined) return size + 4;
+  if (Array.isArray(item)) {
+    // Brackets and the commas between members.
+    let total = size + 2 + Math.max(0, item.length - 1);
+    for (const member of item) {
+      total = measureJson(member, total, limit);
+      if (total > limit) return total;
+    }
+    return total;
+  }
+  if (typeof item === 'object') {
+    let total = size + 2;
+    let first = true;
+    for (const key in item as Record<string, unknown>) {
+      // `"key":` and a comma before every member but the first.
+      total += key.length + 3 + (first ? 0 : 1);
+      first = false;
+      total = measureJson((item as Record<string, unknown>)[key], total, limit);
+      if (total > limit) return total;
+    }
+    return total;
+  }
+  return size;
 }
