@@ -21,11 +21,11 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SECTIONS as ENVELOPE_SECTIONS, runEnvelope } from './envelope/index.ts';
+import { SECTIONS as KMS_SECTIONS, runKms } from './kms/index.ts';
 import { canCollectGarbage } from './lib/harness.ts';
 import { machineInfo, OtherLoadMeter, writeJsonResult } from './lib/results.ts';
-import { sourceInfo, type SourceInfo } from './lib/source.ts';
-import { runEnvelope, SECTIONS as ENVELOPE_SECTIONS } from './envelope/index.ts';
-import { runKms, SECTIONS as KMS_SECTIONS } from './kms/index.ts';
+import { type SourceInfo, sourceInfo } from './lib/source.ts';
 
 /** A suite: its sections, the sources it measures, its result file. */
 interface Suite {
@@ -36,7 +36,12 @@ interface Suite {
   /** Other sources the figures depend on (`alsoMeasured` in the JSON). */
   readonly alsoMeasured: readonly string[];
   readonly schema: string;
-  run(selected: readonly string[], quick: boolean, print: (text: string) => void, progress: (message: string) => void): Promise<{ readonly validation: readonly unknown[] }>;
+  run(
+    selected: readonly string[],
+    quick: boolean,
+    print: (text: string) => void,
+    progress: (message: string) => void,
+  ): Promise<{ readonly validation: readonly unknown[] }>;
 }
 
 const SUITES: readonly Suite[] = [
@@ -46,7 +51,13 @@ const SUITES: readonly Suite[] = [
     folder: 'packages/envelope/src',
     alsoMeasured: [],
     schema: 'strongbox-bench/envelope/v1',
-    run: (selected, quick, print, progress) => runEnvelope(ENVELOPE_SECTIONS.filter((id) => selected.includes(id)), quick, print, progress),
+    run: (selected, quick, print, progress) =>
+      runEnvelope(
+        ENVELOPE_SECTIONS.filter((id) => selected.includes(id)),
+        quick,
+        print,
+        progress,
+      ),
   },
   {
     name: 'kms',
@@ -56,7 +67,13 @@ const SUITES: readonly Suite[] = [
     // blobs with the envelope backends.
     alsoMeasured: ['packages/service-kernel/src', 'packages/strongbox/src', 'packages/envelope/src'],
     schema: 'strongbox-bench/kms/v1',
-    run: (selected, quick, print, progress) => runKms(KMS_SECTIONS.filter((id) => selected.includes(id)), quick, print, progress),
+    run: (selected, quick, print, progress) =>
+      runKms(
+        KMS_SECTIONS.filter((id) => selected.includes(id)),
+        quick,
+        print,
+        progress,
+      ),
   },
 ];
 const ALL_SECTIONS: readonly string[] = SUITES.flatMap((suite) => suite.sections);
@@ -96,7 +113,10 @@ const suites = SUITES.filter((suite) => suite.sections.some((id) => selected.inc
 const machine = machineInfo();
 const repositoryRoot = fileURLToPath(new URL('..', import.meta.url));
 const describe = (folder: string): SourceInfo => sourceInfo(repositoryRoot, join(repositoryRoot, folder));
-const describeSuite = (suite: Suite): { source: SourceInfo; also: SourceInfo[] } => ({ source: describe(suite.folder), also: suite.alsoMeasured.map(describe) });
+const describeSuite = (suite: Suite): { source: SourceInfo; also: SourceInfo[] } => ({
+  source: describe(suite.folder),
+  also: suite.alsoMeasured.map(describe),
+});
 const sourceLine = (info: SourceInfo): string =>
   `${info.folder} at ${info.gitHead?.slice(0, 12) ?? '(no git)'}${info.dirty ? ' + uncommitted edits' : ''}, sources sha256 ${info.sha256.slice(0, 16)}`;
 const print = (text: string): void => {
@@ -143,7 +163,9 @@ for (const suite of suites) {
   // Child processes are waited for before a suite returns, so their CPU time counts as ours.
   const othersDuring = load.othersCores();
   if (othersDuring !== undefined) {
-    print(`\n[${suite.name}] other processes used ${othersDuring} of ${machine.cores} cores on average during these sections${othersDuring >= 0.25 ? ': expect noisy figures' : ''}.`);
+    print(
+      `\n[${suite.name}] other processes used ${othersDuring} of ${machine.cores} cores on average during these sections${othersDuring >= 0.25 ? ': expect noisy figures' : ''}.`,
+    );
   }
   const changed = [before.source, ...before.also].filter((info, i) => info.sha256 !== [after.source, ...after.also][i]!.sha256);
   for (const info of changed) {

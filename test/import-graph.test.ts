@@ -69,7 +69,11 @@ function edgesOf(pkg: PackageInfo): Edge[] {
     const text = readFileSync(join(src, file), 'utf8');
     for (const imported of ts.preProcessFile(text, true, true).importedFiles) {
       const specifier = imported.fileName;
-      const target = specifier.startsWith('.') ? relative(src, resolve(dirname(join(src, file)), specifier)).split(sep).join('/') : undefined;
+      const target = specifier.startsWith('.')
+        ? relative(src, resolve(dirname(join(src, file)), specifier))
+            .split(sep)
+            .join('/')
+        : undefined;
       edges.push({ pkg: pkg.dir, from: file, specifier, ...(target === undefined ? {} : { target }) });
     }
   }
@@ -115,7 +119,8 @@ const entries: ReadonlyMap<string, ReadonlySet<string>> = new Map(packages.map((
 function layerViolation(edge: Edge): string | undefined {
   if (edge.target === undefined || edge.target.startsWith('../')) return undefined;
   if (!layered.has(edge.pkg)) return undefined;
-  if (entries.get(edge.pkg)?.has(edge.target) === true && !entries.get(edge.pkg)?.has(edge.from)) return `${edge.pkg}/src/${edge.from} imports the package entry ${edge.target}`;
+  if (entries.get(edge.pkg)?.has(edge.target) === true && !entries.get(edge.pkg)?.has(edge.from))
+    return `${edge.pkg}/src/${edge.from} imports the package entry ${edge.target}`;
   const fromLayer = layerOf(edge.from);
   const toLayer = layerOf(edge.target);
   if (fromLayer === toLayer || toLayer === 'top') return undefined;
@@ -126,7 +131,8 @@ function layerViolation(edge: Edge): string | undefined {
 
 /** A violation of the package-boundary rule, or undefined. */
 function boundaryViolation(edge: Edge): string | undefined {
-  if (edge.target !== undefined) return edge.target.startsWith('../') ? `${edge.pkg}/src/${edge.from} reaches outside its package: ${edge.specifier}` : undefined;
+  if (edge.target !== undefined)
+    return edge.target.startsWith('../') ? `${edge.pkg}/src/${edge.from} reaches outside its package: ${edge.specifier}` : undefined;
   const name = edge.specifier.startsWith('@') ? edge.specifier.split('/').slice(0, 2).join('/') : (edge.specifier.split('/')[0] ?? '');
   if (!workspaceNames.has(name)) return undefined;
   const target = packages.find((p) => p.manifest.name === name);

@@ -8,15 +8,9 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { AlgorithmSuiteIdentifier, buildClient, CommitmentPolicy, RawAesKeyringNode, RawAesWrappingSuiteIdentifier } from '@aws-crypto/client-node';
 import { gcm } from '@noble/ciphers/aes.js';
-import {
-  AlgorithmSuiteIdentifier,
-  buildClient,
-  CommitmentPolicy,
-  RawAesKeyringNode,
-  RawAesWrappingSuiteIdentifier,
-} from '@aws-crypto/client-node';
-import { RawAesKeyring, type Backend, type EncryptionContext } from '@strongbox/envelope';
+import { type Backend, type EncryptionContext, RawAesKeyring } from '@strongbox/envelope';
 import { nobleBackend } from '@strongbox/envelope/noble';
 import { nodeBackend } from '@strongbox/envelope/node';
 

@@ -21,12 +21,12 @@
  */
 
 import { randomFillSync } from 'node:crypto';
-import { open, RawAesKeyring, seal, type Backend, type OpenOptions, type SealOptions } from '@strongbox/envelope';
+import { type Backend, type OpenOptions, open, RawAesKeyring, type SealOptions, seal } from '@strongbox/envelope';
 import { nodeBackend } from '@strongbox/envelope/node';
 import { Checks, sameBytes } from '../lib/checks.ts';
-import { measureGroup, type BenchCase, type GroupOptions, type Measurement } from '../lib/harness.ts';
-import { formatNumber, formatRate, formatRatio, formatSize, renderTable, type Row } from '../lib/table.ts';
-import { pairedRatio, target, verdict, type Target } from '../lib/targets.ts';
+import { type BenchCase, type GroupOptions, type Measurement, measureGroup } from '../lib/harness.ts';
+import { formatNumber, formatRate, formatRatio, formatSize, type Row, renderTable } from '../lib/table.ts';
+import { pairedRatio, type Target, target, verdict } from '../lib/targets.ts';
 import { CONTEXT, KiB, MiB, randomData, rawNodeDecrypt, rawNodeEncrypt, rawNodeFramedDecrypt, rawNodeFramedEncrypt } from './fixtures.ts';
 
 /**
@@ -63,7 +63,11 @@ interface Group {
 }
 
 /** Measures `cases` in their order, then in the opposite order. */
-async function measureBothWays(cases: readonly BenchCase[], options: GroupOptions, progress: (message: string) => void): Promise<{ rows: Measurement[]; reversed: Measurement[] }> {
+async function measureBothWays(
+  cases: readonly BenchCase[],
+  options: GroupOptions,
+  progress: (message: string) => void,
+): Promise<{ rows: Measurement[]; reversed: Measurement[] }> {
   const rows = await measureGroup(cases, options, progress);
   const reversed = await measureGroup([...cases].reverse(), options, (m) => progress(`reversed: ${m}`));
   return { rows, reversed };
@@ -90,7 +94,9 @@ async function main(): Promise<void> {
   // Many short samples, taken round by round: on a shared machine the paired (per-round) ratios
   // are what survive a neighbour's burst. Every group is measured twice, in opposite case orders
   // (see `measureBothWays`), so no case profits from its position in a round.
-  const large: GroupOptions = quick ? small : { samples: 11, minSampleMs: 120, minSampleOps: 1, warmupMs: 200, warmupOps: 2, settleMs: 20, maxSettleOpMs: 1000 };
+  const large: GroupOptions = quick
+    ? small
+    : { samples: 11, minSampleMs: 120, minSampleOps: 1, warmupMs: 200, warmupOps: 2, settleMs: 20, maxSettleOpMs: 1000 };
   const checks = new Checks();
   const progress = (message: string): void => {
     process.stderr.write(`  ${message}\n`);
@@ -113,7 +119,10 @@ async function main(): Promise<void> {
     const sealedBy = new Map<string, Uint8Array>();
     for (const setup of setups) {
       const sealed = await seal(plaintext, setup.sealOptions);
-      checks.assert(sealed[0] === setup.formatVersion && sameBytes(await open(sealed, setup.openOptions), plaintext), `${formatSize(size)} ${setup.id}: open(seal(x)) == x, version byte ${setup.formatVersion}`);
+      checks.assert(
+        sealed[0] === setup.formatVersion && sameBytes(await open(sealed, setup.openOptions), plaintext),
+        `${formatSize(size)} ${setup.id}: open(seal(x)) == x, version byte ${setup.formatVersion}`,
+      );
       sealedBy.set(setup.id, sealed);
     }
     const raw = rawNodeEncrypt(plaintext);
@@ -148,7 +157,10 @@ async function main(): Promise<void> {
   const sixteen = Array.from({ length: 16 }, (_, i) => keyringOn(nodeBackend, `k${i}`));
   const headerCases: BenchCase[] = [];
   for (const formatVersion of [2, 1] as const) {
-    for (const [count, keyrings] of [[1, one], [16, sixteen]] as const) {
+    for (const [count, keyrings] of [
+      [1, one],
+      [16, sixteen],
+    ] as const) {
       const sealed = await seal(headerPlaintext, { keyring: keyrings, context: CONTEXT, frameLength: 1 * KiB, formatVersion });
       // The opener's keyring wraps the first key: one unwrap in both cases, as for a real reader.
       const options: OpenOptions = { keyring: one, context: CONTEXT };
@@ -161,14 +173,35 @@ async function main(): Promise<void> {
       });
     }
   }
-  groups.push({ title: 'open 256 KiB at 1 KiB frames', bytes: headerPlaintext.length, ...(await measureBothWays(headerCases, large, (m) => progress(`header: ${m}`))) });
+  groups.push({
+    title: 'open 256 KiB at 1 KiB frames',
+    bytes: headerPlaintext.length,
+    ...(await measureBothWays(headerCases, large, (m) => progress(`header: ${m}`))),
+  });
 
   // --- report ---------------------------------------------------------------------------------
   for (const group of groups) {
     const base = group.rows[0];
-    const rows: Row[] = group.rows.map((m) => [m.label, formatRate(m.opsPerSec), formatNumber(m.mbPerSec, 1), `±${formatNumber(m.spreadPct, 0)}%`, base === undefined ? '' : formatRatio(fairRatio(group, m.id, base.id))]);
+    const rows: Row[] = group.rows.map((m) => [
+      m.label,
+      formatRate(m.opsPerSec),
+      formatNumber(m.mbPerSec, 1),
+      `±${formatNumber(m.spreadPct, 0)}%`,
+      base === undefined ? '' : formatRatio(fairRatio(group, m.id, base.id)),
+    ]);
     console.log(`\n${group.title} (ops/s: first order; ratio: both orders)`);
-    console.log(renderTable([{ header: 'implementation' }, { header: 'ops/s', align: 'right' }, { header: 'MB/s', align: 'right' }, { header: 'spread', align: 'right' }, { header: 'vs first row', align: 'right' }], rows));
+    console.log(
+      renderTable(
+        [
+          { header: 'implementation' },
+          { header: 'ops/s', align: 'right' },
+          { header: 'MB/s', align: 'right' },
+          { header: 'spread', align: 'right' },
+          { header: 'vs first row', align: 'right' },
+        ],
+        rows,
+      ),
+    );
   }
   const find = (title: string): Group => {
     const group = groups.find((g) => g.title === title);
@@ -180,10 +213,23 @@ async function main(): Promise<void> {
     target('seal-1k', '1 KiB seal: v2 ≥ 0.9x v1 with its pool', fairRatio(find('seal 1 KiB'), 'v2', 'v1-pool'), '>=', 0.9, 'x', conclusive),
     target('seal-1m', '1 MiB seal: v2 ≥ 0.85x the framing floor', fairRatio(find('seal 1 MiB'), 'v2', 'framed-node'), '>=', 0.85, 'x', conclusive),
     target('open-1m', '1 MiB open: v2 ≥ 0.85x the framing floor', fairRatio(find('open 1 MiB'), 'v2', 'framed-node'), '>=', 0.85, 'x', conclusive),
-    target('header-16', 'open cost, 16-keyring header ÷ 1-keyring header (v2, 1 KiB frames) ≤ 1.2x', fairRatio(find('open 256 KiB at 1 KiB frames'), 'v2-1', 'v2-16'), '<=', 1.2, 'x', conclusive),
+    target(
+      'header-16',
+      'open cost, 16-keyring header ÷ 1-keyring header (v2, 1 KiB frames) ≤ 1.2x',
+      fairRatio(find('open 256 KiB at 1 KiB frames'), 'v2-1', 'v2-16'),
+      '<=',
+      1.2,
+      'x',
+      conclusive,
+    ),
   ];
   console.log('\nTargets');
-  console.log(renderTable([{ header: 'target' }, { header: 'measured', align: 'right' }, { header: 'verdict' }], targets.map((t) => [t.description, formatRatio(t.measured), verdict(t)])));
+  console.log(
+    renderTable(
+      [{ header: 'target' }, { header: 'measured', align: 'right' }, { header: 'verdict' }],
+      targets.map((t) => [t.description, formatRatio(t.measured), verdict(t)]),
+    ),
+  );
   console.log(`\nValidation: ${checks.records.filter((r) => r.ok).length}/${checks.records.length} checks passed`);
   if (checks.records.some((r) => !r.ok)) process.exitCode = 1;
 }

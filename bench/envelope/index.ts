@@ -7,10 +7,10 @@
 
 import { Checks } from '../lib/checks.ts';
 import type { GroupOptions, Measurement } from '../lib/harness.ts';
-import { formatNumber, formatRate, formatRatio, formatSize, renderTable, type Row } from '../lib/table.ts';
-import { pairedRatio, target, verdict, type Target } from '../lib/targets.ts';
+import { formatNumber, formatRate, formatRatio, formatSize, type Row, renderTable } from '../lib/table.ts';
+import { pairedRatio, type Target, target, verdict } from '../lib/targets.ts';
 import { GiB, KiB, MiB } from './fixtures.ts';
-import { runRss, type RssVariant } from './rss.ts';
+import { type RssVariant, runRss } from './rss.ts';
 import { runSmallMessages, type SmallMessageGroup } from './small-messages.ts';
 import { runThroughput, type ThroughputConfig, type ThroughputGroup } from './throughput.ts';
 
@@ -73,10 +73,14 @@ function throughputTargets(groups: readonly ThroughputGroup[], conclusive: boole
     const rawNoble = byId(g.rows, 'raw-noble');
     const size = formatSize(g.bytes);
     if (node && rawNode) {
-      targets.push(target(`node-${g.op}-${g.bytes}`, `node backend ${g.op} ${size} ≥ 0.85x raw node:crypto`, pairedRatio(node, rawNode), '>=', 0.85, 'x', conclusive));
+      targets.push(
+        target(`node-${g.op}-${g.bytes}`, `node backend ${g.op} ${size} ≥ 0.85x raw node:crypto`, pairedRatio(node, rawNode), '>=', 0.85, 'x', conclusive),
+      );
     }
     if (noble && rawNoble) {
-      targets.push(target(`noble-${g.op}-${g.bytes}`, `noble backend ${g.op} ${size} ≥ 0.9x raw noble gcm`, pairedRatio(noble, rawNoble), '>=', 0.9, 'x', conclusive));
+      targets.push(
+        target(`noble-${g.op}-${g.bytes}`, `noble backend ${g.op} ${size} ≥ 0.9x raw noble gcm`, pairedRatio(noble, rawNoble), '>=', 0.9, 'x', conclusive),
+      );
     }
   }
   return targets;
@@ -147,7 +151,8 @@ function smallMessageTargets(groups: readonly SmallMessageGroup[], conclusive: b
   const esdk = seal && byId(seal.rows, 'esdk');
   const targets: Target[] = [];
   if (node) targets.push(target('seal-1k-rate', '1 KiB seal ≥ 50,000 ops/s (node backend)', node.opsPerSec, '>=', 50_000, 'ops/s', conclusive));
-  if (node && esdk) targets.push(target('seal-1k-vs-esdk', '1 KiB seal ≥ 100x the AWS ESDK (default suite)', pairedRatio(node, esdk), '>=', 100, 'x', conclusive));
+  if (node && esdk)
+    targets.push(target('seal-1k-vs-esdk', '1 KiB seal ≥ 100x the AWS ESDK (default suite)', pairedRatio(node, esdk), '>=', 100, 'x', conclusive));
   return targets;
 }
 
@@ -208,7 +213,17 @@ function rssTargets(variants: readonly RssVariant[], conclusive: boolean): Targe
   // Judged on the package as it is published and run (plain JS); the tsx child carries the
   // loader's own thread and isolate (compare the idle rows) and is shown beside it.
   if (plain) {
-    out.push(target('stream-rss', `${size} streaming seal + open peak RSS ≤ ${RSS_LIMIT_MIB} MiB (plain JS, as published)`, mib(plain.stream.maxRSSKiB), '<=', RSS_LIMIT_MIB, 'MiB', conclusive));
+    out.push(
+      target(
+        'stream-rss',
+        `${size} streaming seal + open peak RSS ≤ ${RSS_LIMIT_MIB} MiB (plain JS, as published)`,
+        mib(plain.stream.maxRSSKiB),
+        '<=',
+        RSS_LIMIT_MIB,
+        'MiB',
+        conclusive,
+      ),
+    );
   }
   if (tsx) {
     out.push(target('stream-rss-tsx', `[info] same, child under the tsx loader`, mib(tsx.stream.maxRSSKiB), '<=', RSS_LIMIT_MIB, 'MiB', conclusive));
@@ -308,26 +323,14 @@ export async function runEnvelope(
     const t = smallMessageTargets(smallMessages, conclusive);
     targets.push(...t);
     print(
-      [
-        '',
-        '== 2. Small messages: 1 KiB, a fresh data key per message, raw AES keyrings on both sides ==',
-        '',
-        smallMessageTable(smallMessages, t),
-      ].join('\n'),
+      ['', '== 2. Small messages: 1 KiB, a fresh data key per message, raw AES keyrings on both sides ==', '', smallMessageTable(smallMessages, t)].join('\n'),
     );
   }
   if (selected.includes('envelope/rss')) {
     rss = await runRss(s.rssBytes, progress);
     const t = rssTargets(rss, conclusive);
     targets.push(...t);
-    print(
-      [
-        '',
-        `== 3. Peak RSS (maxRSS) of a ${formatSize(s.rssBytes)} streaming seal + open, in child processes ==`,
-        '',
-        rssTable(rss, t),
-      ].join('\n'),
-    );
+    print(['', `== 3. Peak RSS (maxRSS) of a ${formatSize(s.rssBytes)} streaming seal + open, in child processes ==`, '', rssTable(rss, t)].join('\n'));
   }
 
   if (targets.length > 0) {
@@ -336,7 +339,14 @@ export async function runEnvelope(
       t.unit === 'x' ? formatRatio(t.measured) : t.unit === 'MiB' ? `${formatNumber(t.measured, 1)} MiB` : `${formatNumber(t.measured)}/s`,
       verdict(t),
     ]);
-    print(['', '== Targets (shown, not asserted) ==', '', renderTable([{ header: 'target' }, { header: 'measured', align: 'right' }, { header: 'verdict' }], rows)].join('\n'));
+    print(
+      [
+        '',
+        '== Targets (shown, not asserted) ==',
+        '',
+        renderTable([{ header: 'target' }, { header: 'measured', align: 'right' }, { header: 'verdict' }], rows),
+      ].join('\n'),
+    );
   }
 
   return {

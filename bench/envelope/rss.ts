@@ -62,8 +62,7 @@ export interface RssVariant {
  * own peak. A fork from a small shell starts the count from the shell's few hundred KiB.
  */
 async function child(argv: readonly string[]): Promise<ChildReport> {
-  const [file, args] =
-    process.platform === 'win32' ? [process.execPath, argv] : ['/bin/sh', ['-c', '"$0" "$@"; exit $?', process.execPath, ...argv]];
+  const [file, args] = process.platform === 'win32' ? [process.execPath, argv] : ['/bin/sh', ['-c', '"$0" "$@"; exit $?', process.execPath, ...argv]];
   const { stdout } = await execFileAsync(file, args, { timeout: 10 * 60 * 1000, maxBuffer: 1024 * 1024 });
   const line = stdout.trim().split('\n').at(-1) ?? '';
   return JSON.parse(line) as ChildReport;
@@ -132,7 +131,12 @@ export async function runRss(bytes: number, progress: (message: string) => void)
     variants.push({ id, label, command: `${shown} stream ${bytes}`, idle, identity, stream });
   };
 
-  await measure('tsx', 'node --import tsx (TypeScript sources) [info]', ['--import', TSX_LOADER, CHILD_SCRIPT], 'node --import tsx bench/envelope/stream-rss.ts');
+  await measure(
+    'tsx',
+    'node --import tsx (TypeScript sources) [info]',
+    ['--import', TSX_LOADER, CHILD_SCRIPT],
+    'node --import tsx bench/envelope/stream-rss.ts',
+  );
 
   const root = await mkdtemp(join(tmpdir(), 'strongbox-bench-rss-'));
   try {

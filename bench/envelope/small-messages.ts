@@ -8,22 +8,22 @@
  * informational row shows Strongbox without one.
  */
 
-import { open, seal, type EncryptionContext, type GeneratedDataKey, type Keyring, type OpenOptions, type SealOptions } from '@strongbox/envelope';
-import { Checks, sameBytes } from '../lib/checks.ts';
-import { measureGroup, type BenchCase, type GroupOptions, type Measurement } from '../lib/harness.ts';
+import { type EncryptionContext, type GeneratedDataKey, type Keyring, type OpenOptions, open, type SealOptions, seal } from '@strongbox/envelope';
+import { type Checks, sameBytes } from '../lib/checks.ts';
+import { type BenchCase, type GroupOptions, type Measurement, measureGroup } from '../lib/harness.ts';
 import {
   CONTEXT,
-  KiB,
+  type EsdkSetup,
   esdk,
   esdkDefault,
   esdkEncryptOptions,
   esdkKeyring,
   esdkUnsigned,
+  KiB,
   randomData,
+  type StrongboxSetup,
   strongboxNoble,
   strongboxNode,
-  type EsdkSetup,
-  type StrongboxSetup,
 } from './fixtures.ts';
 
 /** The measured rows of one direction. */
@@ -97,7 +97,12 @@ export async function runSmallMessages(options: GroupOptions, checks: Checks, pr
   const info = (id: string): boolean => id === 'strongbox-noble' || id === 'strongbox-node-no-context' || id === esdkUnsigned.id;
   const bareLabel = 'Strongbox (node), no encryption context';
   const sealCases: BenchCase[] = [
-    ...strongbox.map(({ setup, seal: o }) => ({ id: `strongbox-${setup.name}`, label: `Strongbox (${setup.name})`, bytesPerOp: bytes, run: () => seal(plaintext, o) })),
+    ...strongbox.map(({ setup, seal: o }) => ({
+      id: `strongbox-${setup.name}`,
+      label: `Strongbox (${setup.name})`,
+      bytesPerOp: bytes,
+      run: () => seal(plaintext, o),
+    })),
     { id: 'strongbox-node-no-context', label: bareLabel, bytesPerOp: bytes, run: () => seal(plaintext, bare) },
     ...esdkRuns.map(({ setup }) => {
       const o = esdkEncryptOptions(setup);
@@ -105,14 +110,26 @@ export async function runSmallMessages(options: GroupOptions, checks: Checks, pr
     }),
   ];
   const openCases: BenchCase[] = [
-    ...strongbox.map(({ setup, open: o, sealed }) => ({ id: `strongbox-${setup.name}`, label: `Strongbox (${setup.name})`, bytesPerOp: bytes, run: () => open(sealed, o) })),
+    ...strongbox.map(({ setup, open: o, sealed }) => ({
+      id: `strongbox-${setup.name}`,
+      label: `Strongbox (${setup.name})`,
+      bytesPerOp: bytes,
+      run: () => open(sealed, o),
+    })),
     { id: 'strongbox-node-no-context', label: bareLabel, bytesPerOp: bytes, run: () => open(bareSealed, bare) },
     ...esdkRuns.map(({ setup, sealed }) => ({ id: setup.id, label: setup.label, bytesPerOp: bytes, run: () => esdk.decrypt(esdkKeyring, sealed) })),
   ];
   const groups: SmallMessageGroup[] = [];
-  for (const [op, cases] of [['seal', sealCases], ['open', openCases]] as const) {
+  for (const [op, cases] of [
+    ['seal', sealCases],
+    ['open', openCases],
+  ] as const) {
     const measured = await measureGroup(cases, options, (m) => progress(`small messages ${op}: ${m}`));
-    groups.push({ bytes, op, rows: measured.map((m) => ({ ...m, label: info(m.id) && !m.label.endsWith('[info]') ? `${m.label} [info]` : m.label, info: info(m.id) })) });
+    groups.push({
+      bytes,
+      op,
+      rows: measured.map((m) => ({ ...m, label: info(m.id) && !m.label.endsWith('[info]') ? `${m.label} [info]` : m.label, info: info(m.id) })),
+    });
   }
   return groups;
 }

@@ -6,16 +6,16 @@
  * and from noble on the same bytes) and next to the AWS Encryption SDK for JavaScript.
  */
 
-import { createOpenStream, createSealStream, open, seal, type OpenOptions, type SealOptions } from '@strongbox/envelope';
 import { Readable } from 'node:stream';
-import { Checks, repeat, sameBytes, sha256Hex } from '../lib/checks.ts';
-import { measureGroup, type BenchCase, type GroupOptions, type Measurement } from '../lib/harness.ts';
+import { createOpenStream, createSealStream, type OpenOptions, open, type SealOptions, seal } from '@strongbox/envelope';
+import { type Checks, repeat, sameBytes, sha256Hex } from '../lib/checks.ts';
+import { type BenchCase, type GroupOptions, type Measurement, measureGroup } from '../lib/harness.ts';
 import {
   CONTEXT,
-  STREAM_CHUNK,
   chunkListStream,
   drainNode,
   drainWeb,
+  type EsdkSetup,
   esdk,
   esdkDefault,
   esdkEncryptOptions,
@@ -32,10 +32,10 @@ import {
   rawNodeFramedEncrypt,
   repeatedChunkReadable,
   repeatedChunkStream,
+  STREAM_CHUNK,
+  type StrongboxSetup,
   strongboxNoble,
   strongboxNode,
-  type EsdkSetup,
-  type StrongboxSetup,
 } from './fixtures.ts';
 
 /** What to run. */
@@ -116,12 +116,24 @@ async function oneShotCases(size: number, checks: Checks, config: ThroughputConf
 
   const strongboxSeal = (setup: StrongboxSetup): BenchCase => {
     const options = sealOptions(setup);
-    return { id: `strongbox-${setup.name}`, label: `Strongbox (${setup.name})`, bytesPerOp: size, run: () => seal(plaintext, options), ...(setup === strongboxNoble ? slow : {}) };
+    return {
+      id: `strongbox-${setup.name}`,
+      label: `Strongbox (${setup.name})`,
+      bytesPerOp: size,
+      run: () => seal(plaintext, options),
+      ...(setup === strongboxNoble ? slow : {}),
+    };
   };
   const strongboxOpen = (setup: StrongboxSetup): BenchCase => {
     const options = openOptions(setup);
     const message = sealed.get(setup)!;
-    return { id: `strongbox-${setup.name}`, label: `Strongbox (${setup.name})`, bytesPerOp: size, run: () => open(message, options), ...(setup === strongboxNoble ? slow : {}) };
+    return {
+      id: `strongbox-${setup.name}`,
+      label: `Strongbox (${setup.name})`,
+      bytesPerOp: size,
+      run: () => open(message, options),
+      ...(setup === strongboxNoble ? slow : {}),
+    };
   };
   const esdkSeal = (setup: EsdkSetup): BenchCase => {
     const options = esdkEncryptOptions(setup);
@@ -244,7 +256,13 @@ async function streamCases(bytes: number, checks: Checks, config: ThroughputConf
       id: setup.id,
       label: `${setup.label} encryptStream`.replace(' [info] encryptStream', ' encryptStream [info]'),
       bytesPerOp: bytes,
-      run: async () => expect(await drainNode(repeatedChunkReadable(chunk, count), esdk.encryptStream(esdkKeyring, options)), esdkLengths.get(setup)!, 'ESDK encryptStream', 8),
+      run: async () =>
+        expect(
+          await drainNode(repeatedChunkReadable(chunk, count), esdk.encryptStream(esdkKeyring, options)),
+          esdkLengths.get(setup)!,
+          'ESDK encryptStream',
+          8,
+        ),
     };
   };
   const esdkOpen = (setup: EsdkSetup): BenchCase => {

@@ -4,7 +4,7 @@
  * once per server, reused for the whole section) and their CPU probes.
  */
 
-import { fork, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, fork } from 'node:child_process';
 import { Agent } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { KMSClient } from '@aws-sdk/client-kms';
@@ -95,7 +95,8 @@ export class ServerProcess {
     const child = fork(SERVER_SCRIPT, args, { execArgv: ['--import', TSX_LOADER, ...extraExecArgv], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     const ready = await new Promise<Extract<FromServer, { type: 'ready' }>>((resolve, reject) => {
-      const onExit = (code: number | null, signal: string | null): void => reject(new Error(`server child (${kind}) exited before listening (code ${code}, signal ${signal})`));
+      const onExit = (code: number | null, signal: string | null): void =>
+        reject(new Error(`server child (${kind}) exited before listening (code ${code}, signal ${signal})`));
       child.once('exit', onExit);
       child.once('error', reject);
       child.on('message', (message: FromServer) => {
@@ -104,7 +105,13 @@ export class ServerProcess {
         resolve(message);
       });
     });
-    const shown = ['node', ...(extraExecArgv.length > 0 ? extraExecArgv : []), '--import tsx bench/kms/server.ts', kind, ...(body === undefined ? [] : ['<body>'])].join(' ');
+    const shown = [
+      'node',
+      ...(extraExecArgv.length > 0 ? extraExecArgv : []),
+      '--import tsx bench/kms/server.ts',
+      kind,
+      ...(body === undefined ? [] : ['<body>']),
+    ].join(' ');
     return new ServerProcess(kind, child, ready, shown, exited);
   }
 

@@ -23,9 +23,9 @@ import { randomBytes } from 'node:crypto';
 import { CreateKeyCommand, DecryptCommand, GenerateDataKeyCommand, type GenerateDataKeyCommandOutput } from '@aws-sdk/client-kms';
 import { Kms } from '@strongbox/kms';
 import { toWire } from '@strongbox/kms/http';
-import { Checks, sameBytes } from '../lib/checks.ts';
-import { measureGroup, median, type BenchCase, type GroupOptions, type Measurement } from '../lib/harness.ts';
-import { CLIENT_SETTINGS, kmsClient, openSockets, ServerProcess, type Client } from './fixtures.ts';
+import { type Checks, sameBytes } from '../lib/checks.ts';
+import { type BenchCase, type GroupOptions, type Measurement, measureGroup, median } from '../lib/harness.ts';
+import { CLIENT_SETTINGS, type Client, kmsClient, openSockets, ServerProcess } from './fixtures.ts';
 import type { ServerKind } from './server.ts';
 
 /** Settings of section 2. */
@@ -119,7 +119,13 @@ interface Peer {
 /** Validates one server through the SDK (see the README's list) and returns the peer to time. */
 async function preparePeer(server: ServerProcess, checks: Checks, canned: Awaited<ReturnType<typeof cannedResponse>>, concurrency: number): Promise<Peer> {
   const id = server.kind;
-  const name = { strongbox: 'strongbox serve', 'strongbox-strict': 'strongbox serve --strict-auth', handler: 'JSON 1.1 handler', 'handler-unthrottled': 'JSON 1.1 handler, no quotas', canned: 'canned server' }[id];
+  const name = {
+    strongbox: 'strongbox serve',
+    'strongbox-strict': 'strongbox serve --strict-auth',
+    handler: 'JSON 1.1 handler',
+    'handler-unthrottled': 'JSON 1.1 handler, no quotas',
+    canned: 'canned server',
+  }[id];
   const client = kmsClient(server.url);
   let keyId: string;
   if (id === 'canned') {
@@ -130,7 +136,10 @@ async function preparePeer(server: ServerProcess, checks: Checks, canned: Awaite
       `${name}: the SDK accepts the response (status 200, x-amzn-RequestId read)`,
     );
     checks.assert(
-      out.Plaintext !== undefined && sameBytes(out.Plaintext, canned.plaintext) && out.CiphertextBlob !== undefined && sameBytes(out.CiphertextBlob, canned.blob),
+      out.Plaintext !== undefined &&
+        sameBytes(out.Plaintext, canned.plaintext) &&
+        out.CiphertextBlob !== undefined &&
+        sameBytes(out.CiphertextBlob, canned.blob),
       `${name}: the SDK parses the canned Plaintext (32 bytes) and CiphertextBlob`,
     );
     checks.assert(out.KeyId === canned.keyId && out.KeyMaterialId === canned.keyMaterialId, `${name}: the SDK parses KeyId and KeyMaterialId`);
@@ -139,19 +148,31 @@ async function preparePeer(server: ServerProcess, checks: Checks, canned: Awaite
     keyId = created.KeyMetadata?.KeyId ?? '';
     checks.assert(/^[0-9a-f-]{36}$/.test(keyId), `${name}: CreateKey through the SDK returns a key id`);
     const out = await client.client.send(new GenerateDataKeyCommand({ KeyId: keyId, KeySpec: 'AES_256' }));
-    checks.assert(out.Plaintext?.length === 32 && (out.CiphertextBlob?.length ?? 0) > 32, `${name}: GenerateDataKey through the SDK returns 32 plaintext bytes and a blob`);
-    checks.assert(out.KeyId === created.KeyMetadata?.Arn && /^[0-9a-f]{64}$/.test(out.KeyMaterialId ?? ''), `${name}: GenerateDataKey names the key ARN and a KeyMaterialId`);
+    checks.assert(
+      out.Plaintext?.length === 32 && (out.CiphertextBlob?.length ?? 0) > 32,
+      `${name}: GenerateDataKey through the SDK returns 32 plaintext bytes and a blob`,
+    );
+    checks.assert(
+      out.KeyId === created.KeyMetadata?.Arn && /^[0-9a-f]{64}$/.test(out.KeyMaterialId ?? ''),
+      `${name}: GenerateDataKey names the key ARN and a KeyMaterialId`,
+    );
     const back = await client.client.send(new DecryptCommand({ CiphertextBlob: out.CiphertextBlob }));
-    checks.assert(back.Plaintext !== undefined && out.Plaintext !== undefined && sameBytes(back.Plaintext, out.Plaintext), `${name}: Decrypt of that blob through the SDK returns the same Plaintext`);
+    checks.assert(
+      back.Plaintext !== undefined && out.Plaintext !== undefined && sameBytes(back.Plaintext, out.Plaintext),
+      `${name}: Decrypt of that blob through the SDK returns the same Plaintext`,
+    );
     // Only --strict-auth verifies test/test's signature: a wrong secret is refused there, served elsewhere.
     const wrong = kmsClient(server.url, { accessKeyId: 'test', secretAccessKey: randomBytes(8).toString('hex') });
     const refused = await errorName(() => wrong.client.send(new GenerateDataKeyCommand({ KeyId: keyId, KeySpec: 'AES_256' })));
     wrong.client.destroy();
-    if (id === 'strongbox-strict') checks.assert(refused === 'InvalidSignatureException', `${name}: a call signed with a wrong secret for test is refused (SigV4 verified)`);
+    if (id === 'strongbox-strict')
+      checks.assert(refused === 'InvalidSignatureException', `${name}: a call signed with a wrong secret for test is refused (SigV4 verified)`);
     else checks.assert(refused === '', `${name}: a call signed with a wrong secret for test is served (test/test is not verified here)`);
   }
   // Keep-alive and concurrency: `concurrency` calls at once succeed and leave that many sockets open.
-  const outs = await Promise.all(Array.from({ length: concurrency }, () => client.client.send(new GenerateDataKeyCommand({ KeyId: keyId, KeySpec: 'AES_256' }))));
+  const outs = await Promise.all(
+    Array.from({ length: concurrency }, () => client.client.send(new GenerateDataKeyCommand({ KeyId: keyId, KeySpec: 'AES_256' }))),
+  );
   outs.forEach(checkPlaintext);
   checks.assert(openSockets(client.agent) >= concurrency, `${name}: ${concurrency} concurrent calls succeed over ${concurrency} kept-alive connections`);
   return { id, server, client, keyId };
@@ -210,7 +231,14 @@ export async function runHttp(config: HttpConfig, checks: Checks, progress: (mes
     const info: HttpServerInfo[] = [];
     for (const p of peers) {
       const { rssBytes } = await p.server.usage();
-      info.push({ id: p.id, label: LABELS[p.id], info: p.id === 'handler', command: p.server.command, url: p.server.url, rssMiBAfter: Math.round((rssBytes / 2 ** 20) * 10) / 10 });
+      info.push({
+        id: p.id,
+        label: LABELS[p.id],
+        info: p.id === 'handler',
+        command: p.server.command,
+        url: p.server.url,
+        rssMiBAfter: Math.round((rssBytes / 2 ** 20) * 10) / 10,
+      });
     }
     return { client: CLIENT_SETTINGS, servers: info, cannedBodyBytes: Buffer.byteLength(canned.body), groups };
   } finally {

@@ -16,8 +16,8 @@
 
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { Kms, KmsError } from '@strongbox/kms';
-import { Checks, sameBytes } from '../lib/checks.ts';
-import { measureGroup, type BenchCase, type GroupOptions, type Measurement } from '../lib/harness.ts';
+import { type Checks, sameBytes } from '../lib/checks.ts';
+import { type BenchCase, type GroupOptions, type Measurement, measureGroup } from '../lib/harness.ts';
 
 /** The KMS operations measured in process. */
 export type InProcessOp = 'GenerateDataKey' | 'Decrypt';
@@ -48,10 +48,19 @@ async function emulator(id: string, label: string, kms: Kms, checks: Checks, cap
   const first = await kms.generateDataKey({ KeyId: keyId, KeySpec: 'AES_256' });
   const second = await kms.generateDataKey({ KeyId: keyId, KeySpec: 'AES_256' });
   checks.assert(first.Plaintext.length === 32, `${label}: GenerateDataKey AES_256 returns 32 plaintext bytes`);
-  checks.assert(first.KeyId === KeyMetadata.Arn && /^[0-9a-f]{64}$/.test(first.KeyMaterialId), `${label}: GenerateDataKey names the key ARN and a KeyMaterialId`);
-  checks.assert(!sameBytes(first.Plaintext, second.Plaintext) && !sameBytes(first.CiphertextBlob, second.CiphertextBlob), `${label}: every GenerateDataKey draws a fresh data key`);
+  checks.assert(
+    first.KeyId === KeyMetadata.Arn && /^[0-9a-f]{64}$/.test(first.KeyMaterialId),
+    `${label}: GenerateDataKey names the key ARN and a KeyMaterialId`,
+  );
+  checks.assert(
+    !sameBytes(first.Plaintext, second.Plaintext) && !sameBytes(first.CiphertextBlob, second.CiphertextBlob),
+    `${label}: every GenerateDataKey draws a fresh data key`,
+  );
   const back = await kms.decrypt({ CiphertextBlob: first.CiphertextBlob });
-  checks.assert(sameBytes(back.Plaintext, first.Plaintext) && back.KeyId === KeyMetadata.Arn, `${label}: Decrypt(GenerateDataKey().CiphertextBlob) == its Plaintext`);
+  checks.assert(
+    sameBytes(back.Plaintext, first.Plaintext) && back.KeyId === KeyMetadata.Arn,
+    `${label}: Decrypt(GenerateDataKey().CiphertextBlob) == its Plaintext`,
+  );
   const tampered = first.CiphertextBlob.slice();
   tampered[tampered.length - 1]! ^= 1;
   let refused = '';

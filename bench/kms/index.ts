@@ -7,11 +7,11 @@
 
 import { Checks } from '../lib/checks.ts';
 import type { GroupOptions, Measurement } from '../lib/harness.ts';
-import { formatNumber, formatRatio, renderTable, type Row } from '../lib/table.ts';
-import { pairedRatio, target, verdict, type Target } from '../lib/targets.ts';
-import { runHttp, type HttpConfig, type HttpGroup, type HttpResults } from './http.ts';
-import { runInProcess, type InProcessGroup } from './in-process.ts';
-import { runKeyTypes, type KeyTypeGroup } from './key-types.ts';
+import { formatNumber, formatRatio, type Row, renderTable } from '../lib/table.ts';
+import { pairedRatio, type Target, target, verdict } from '../lib/targets.ts';
+import { type HttpConfig, type HttpGroup, type HttpResults, runHttp } from './http.ts';
+import { type InProcessGroup, runInProcess } from './in-process.ts';
+import { type KeyTypeGroup, runKeyTypes } from './key-types.ts';
 
 /** Section ids, matched by the command line filter. */
 export const SECTIONS = ['kms/in-process', 'kms/http', 'kms/key-types'] as const;
@@ -43,7 +43,16 @@ function settings(quick: boolean): Settings {
   }
   // No forced GC before HTTP samples: it makes the SDK client cost about twice the CPU per call
   // for seconds afterwards (see lib/harness.ts); the servers live in their own processes anyway.
-  const http: GroupOptions = { samples: 9, minSampleMs: 1000, minSampleOps: 100, warmupMs: 1000, warmupOps: 100, settleMs: 200, maxSettleOpMs: 1000, forceGc: false };
+  const http: GroupOptions = {
+    samples: 9,
+    minSampleMs: 1000,
+    minSampleOps: 100,
+    warmupMs: 1000,
+    warmupOps: 100,
+    settleMs: 200,
+    maxSettleOpMs: 1000,
+    forceGc: false,
+  };
   return {
     inProcess: { samples: 9, minSampleMs: 300, minSampleOps: 1000, warmupMs: 500, warmupOps: 5000, settleMs: 50, maxSettleOpMs: 1000 },
     http: { serial: http, concurrent: http, concurrency: 32 },
@@ -63,7 +72,17 @@ function keyTypeTargets(groups: readonly KeyTypeGroup[], conclusive: boolean): T
     const kms = byId(g.rows, 'kms');
     const raw = byId(g.rows, 'raw-node');
     if (!kms || !raw) continue;
-    out.push(target(`key-types-${g.op}`, `in-process ${g.op} ≥ ${KEY_TYPE_TARGET_RATIO}x raw node:crypto`, pairedRatio(kms, raw), '>=', KEY_TYPE_TARGET_RATIO, 'x', conclusive));
+    out.push(
+      target(
+        `key-types-${g.op}`,
+        `in-process ${g.op} ≥ ${KEY_TYPE_TARGET_RATIO}x raw node:crypto`,
+        pairedRatio(kms, raw),
+        '>=',
+        KEY_TYPE_TARGET_RATIO,
+        'x',
+        conclusive,
+      ),
+    );
   }
   return out;
 }
@@ -75,7 +94,16 @@ function keyTypeTable(groups: readonly KeyTypeGroup[], targets: readonly Target[
     const raw = byId(g.rows, 'raw-node');
     for (const r of g.rows) {
       const t = r.id === 'kms' ? targets.find((t) => t.id === `key-types-${g.op}`) : undefined;
-      rows.push([g.op, r.label, formatNumber(r.opsPerSec), formatNumber(1e6 / r.opsPerSec, 1), `±${formatNumber(r.spreadPct, 1)}%`, `${r.samples.length}`, raw && r.id !== 'raw-node' ? formatRatio(pairedRatio(r, raw)) : '', t ? verdict(t) : '']);
+      rows.push([
+        g.op,
+        r.label,
+        formatNumber(r.opsPerSec),
+        formatNumber(1e6 / r.opsPerSec, 1),
+        `±${formatNumber(r.spreadPct, 1)}%`,
+        `${r.samples.length}`,
+        raw && r.id !== 'raw-node' ? formatRatio(pairedRatio(r, raw)) : '',
+        t ? verdict(t) : '',
+      ]);
     }
   }
   return renderTable(
@@ -103,7 +131,17 @@ const HTTP_TARGET_RATIO = 0.8;
 function inProcessTargets(groups: readonly InProcessGroup[], conclusive: boolean): Target[] {
   const kms = byId(groups.find((g) => g.op === 'GenerateDataKey')?.rows ?? [], 'kms');
   return kms
-    ? [target('gdk-in-process', `in-process GenerateDataKey ≥ ${formatNumber(GDK_TARGET_OPS)} ops/s (quotas off, audit on)`, kms.opsPerSec, '>=', GDK_TARGET_OPS, 'ops/s', conclusive)]
+    ? [
+        target(
+          'gdk-in-process',
+          `in-process GenerateDataKey ≥ ${formatNumber(GDK_TARGET_OPS)} ops/s (quotas off, audit on)`,
+          kms.opsPerSec,
+          '>=',
+          GDK_TARGET_OPS,
+          'ops/s',
+          conclusive,
+        ),
+      ]
     : [];
 }
 
@@ -151,7 +189,15 @@ function httpTargets(groups: readonly HttpGroup[], conclusive: boolean): Target[
     if (!strongbox || !canned) continue;
     const how = g.mode === 'serial' ? 'serial' : `${g.concurrency} concurrent`;
     out.push(
-      target(`http-${g.mode}-vs-canned`, `strongbox serve GenerateDataKey over HTTP, ${how}, ≥ ${HTTP_TARGET_RATIO}x the canned-response server`, pairedRatio(strongbox, canned), '>=', HTTP_TARGET_RATIO, 'x', conclusive),
+      target(
+        `http-${g.mode}-vs-canned`,
+        `strongbox serve GenerateDataKey over HTTP, ${how}, ≥ ${HTTP_TARGET_RATIO}x the canned-response server`,
+        pairedRatio(strongbox, canned),
+        '>=',
+        HTTP_TARGET_RATIO,
+        'x',
+        conclusive,
+      ),
     );
   }
   return out;
@@ -210,7 +256,12 @@ function ratiosOf(rows: readonly Measurement[], pairs: readonly (readonly [strin
 }
 
 /** Runs the selected sections, printing as it goes; returns the results for the JSON file. */
-export async function runKms(selected: readonly SectionId[], quick: boolean, print: (text: string) => void, progress: (message: string) => void): Promise<KmsResults> {
+export async function runKms(
+  selected: readonly SectionId[],
+  quick: boolean,
+  print: (text: string) => void,
+  progress: (message: string) => void,
+): Promise<KmsResults> {
   const s = settings(quick);
   const checks = new Checks();
   const conclusive = !quick;
@@ -243,7 +294,7 @@ export async function runKms(selected: readonly SectionId[], quick: boolean, pri
         '',
         `== KMS 2. GenerateDataKey over HTTP: @aws-sdk/client-kms → a server in its own child process (keep-alive, maxAttempts 1) ==`,
         'Every server runs as `node --import tsx bench/kms/server.ts <kind>`, started once; samples interleaved across servers;',
-        'no forced GC before these samples (it doubles the SDK client\'s CPU per call for about a second).',
+        "no forced GC before these samples (it doubles the SDK client's CPU per call for about a second).",
         'wall µs/op = 1 / rate (with 32 in flight it is not the latency); CPU µs/op = CPU time of the server process and of',
         'this client process over a sample, per call (medians); ÷ canned = paired ratio to the canned-response server.',
         '',
@@ -272,7 +323,14 @@ export async function runKms(selected: readonly SectionId[], quick: boolean, pri
 
   if (targets.length > 0) {
     const rows: Row[] = targets.map((t) => [t.description, t.unit === 'x' ? formatRatio(t.measured) : `${formatNumber(t.measured)}/s`, verdict(t)]);
-    print(['', '== KMS targets (shown, not asserted) ==', '', renderTable([{ header: 'target' }, { header: 'measured', align: 'right' }, { header: 'verdict' }], rows)].join('\n'));
+    print(
+      [
+        '',
+        '== KMS targets (shown, not asserted) ==',
+        '',
+        renderTable([{ header: 'target' }, { header: 'measured', align: 'right' }, { header: 'verdict' }], rows),
+      ].join('\n'),
+    );
   }
 
   const inProcessPairs = [
@@ -290,7 +348,17 @@ export async function runKms(selected: readonly SectionId[], quick: boolean, pri
     validation: checks.records,
     ...(inProcess ? { inProcess: inProcess.map((g) => ({ ...g, ratios: ratiosOf(g.rows, inProcessPairs) })) } : {}),
     ...(http ? { http: { ...http, groups: http.groups.map((g) => ({ ...g, ratios: ratiosOf(g.rows, httpPairs) })) } } : {}),
-    ...(keyTypes ? { keyTypes: keyTypes.map((g) => ({ ...g, ratios: ratiosOf(g.rows, [['kmsOverRawNode', 'kms', 'raw-node'], ['httpOverRawNode', 'http', 'raw-node']] as const) })) } : {}),
+    ...(keyTypes
+      ? {
+          keyTypes: keyTypes.map((g) => ({
+            ...g,
+            ratios: ratiosOf(g.rows, [
+              ['kmsOverRawNode', 'kms', 'raw-node'],
+              ['httpOverRawNode', 'http', 'raw-node'],
+            ] as const),
+          })),
+        }
+      : {}),
     targets,
   };
 }

@@ -18,11 +18,11 @@
  * verify with node:crypto and node:crypto's with the emulator, and the MACs are equal.
  */
 
-import { createHmac, createPublicKey, createSecretKey, sign as nodeSign, verify as nodeVerify, type KeyObject } from 'node:crypto';
+import { createHmac, createPublicKey, createSecretKey, type KeyObject, sign as nodeSign, verify as nodeVerify } from 'node:crypto';
 import { CreateKeyCommand, GenerateMacCommand, GetPublicKeyCommand, SignCommand, VerifyCommand } from '@aws-sdk/client-kms';
 import { Kms } from '@strongbox/kms';
-import { sameBytes, type Checks } from '../lib/checks.ts';
-import { measureGroup, type BenchCase, type GroupOptions, type Measurement } from '../lib/harness.ts';
+import { type Checks, sameBytes } from '../lib/checks.ts';
+import { type BenchCase, type GroupOptions, type Measurement, measureGroup } from '../lib/harness.ts';
 import { kmsClient, ServerProcess } from './fixtures.ts';
 
 /** The operations measured. */
@@ -44,7 +44,12 @@ interface Subject {
 }
 
 /** Runs section 3. */
-export async function runKeyTypes(options: GroupOptions, httpOptions: GroupOptions, checks: Checks, progress: (message: string) => void): Promise<KeyTypeGroup[]> {
+export async function runKeyTypes(
+  options: GroupOptions,
+  httpOptions: GroupOptions,
+  checks: Checks,
+  progress: (message: string) => void,
+): Promise<KeyTypeGroup[]> {
   progress('kms key types: preparing and validating');
   const kms = new Kms({ quotas: false });
   const server = await ServerProcess.start('handler-unthrottled');
@@ -72,12 +77,22 @@ export async function runKeyTypes(options: GroupOptions, httpOptions: GroupOptio
   }
 }
 
-async function signing(kms: Kms, client: ReturnType<typeof kmsClient>['client'], spec: 'RSA_2048' | 'ECC_NIST_P256', algorithm: 'RSASSA_PKCS1_V1_5_SHA_256' | 'ECDSA_SHA_256', checks: Checks): Promise<Subject[]> {
+async function signing(
+  kms: Kms,
+  client: ReturnType<typeof kmsClient>['client'],
+  spec: 'RSA_2048' | 'ECC_NIST_P256',
+  algorithm: 'RSASSA_PKCS1_V1_5_SHA_256' | 'ECDSA_SHA_256',
+  checks: Checks,
+): Promise<Subject[]> {
   const { KeyMetadata } = await kms.createKey({ KeySpec: spec, KeyUsage: 'SIGN_VERIFY' });
   const keyId = KeyMetadata.KeyId;
   const publicKey = createPublicKey({ key: Buffer.from((await kms.getPublicKey({ KeyId: keyId })).PublicKey), format: 'der', type: 'spki' });
   const remote = (await client.send(new CreateKeyCommand({ KeySpec: spec, KeyUsage: 'SIGN_VERIFY' }))).KeyMetadata!.KeyId!;
-  const remotePublic = createPublicKey({ key: Buffer.from((await client.send(new GetPublicKeyCommand({ KeyId: remote }))).PublicKey!), format: 'der', type: 'spki' });
+  const remotePublic = createPublicKey({
+    key: Buffer.from((await client.send(new GetPublicKeyCommand({ KeyId: remote }))).PublicKey!),
+    format: 'der',
+    type: 'spki',
+  });
   // The raw peer signs with its own key of the same spec (node:crypto cannot see the emulator's).
   const { generateKeyPairSync } = await import('node:crypto');
   const own: { privateKey: KeyObject; publicKey: KeyObject } =

@@ -266,11 +266,7 @@ function summarise(p: Prepared): Measurement {
  * Measures a group of peers: warms each up, then takes their samples interleaved round by round.
  * Returns the measurements in the order of `cases`.
  */
-export async function measureGroup(
-  cases: readonly BenchCase[],
-  options: GroupOptions,
-  onProgress?: (message: string) => void,
-): Promise<Measurement[]> {
+export async function measureGroup(cases: readonly BenchCase[], options: GroupOptions, onProgress?: (message: string) => void): Promise<Measurement[]> {
   const prepared: Prepared[] = [];
   for (const spec of cases) {
     onProgress?.(`warm-up ${spec.label}`);

@@ -6,7 +6,7 @@
 
 import { readFileSync } from 'node:fs';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
-import { availableParallelism, cpus, loadavg, totalmem, type as osType, release } from 'node:os';
+import { availableParallelism, cpus, loadavg, type as osType, release, totalmem } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 
 /** What the figures were measured on. */
@@ -68,7 +68,10 @@ function cpuSnapshot(): CpuSnapshot | undefined {
     const fields = /^cpu\s+(.*)$/m.exec(stat)?.[1]?.trim().split(/\s+/).map(Number);
     const self = readFileSync('/proc/self/stat', 'utf8');
     // Fields after the command name (which may contain spaces): state is field 3; utime..cstime are 14..17.
-    const after = self.slice(self.lastIndexOf(')') + 2).split(' ').map(Number);
+    const after = self
+      .slice(self.lastIndexOf(')') + 2)
+      .split(' ')
+      .map(Number);
     if (!fields || fields.length < 8) return undefined;
     const [user, nice, system, , , irq, softirq, steal] = fields as [number, number, number, number, number, number, number, number];
     const own = after[11]! + after[12]! + after[13]! + after[14]!;

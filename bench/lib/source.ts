@@ -42,7 +42,9 @@ export function sourceInfo(root: string, folder: string): SourceInfo {
   let gitHead: string | null = null;
   let dirty: boolean | null = null;
   try {
-    gitHead = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+    gitHead = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] })
+      .toString()
+      .trim();
     try {
       execFileSync('git', ['diff', '--quiet', 'HEAD', '--', relative(root, folder)], { cwd: root, stdio: 'ignore' });
       dirty = false;

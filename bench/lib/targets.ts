@@ -3,7 +3,7 @@
  * Targets (shown with PASS or MISS, never asserted) and the paired ratio every comparison uses.
  */
 
-import { median, type Measurement } from './harness.ts';
+import { type Measurement, median } from './harness.ts';
 import { formatNumber } from './table.ts';
 
 /** A target: shown with PASS or MISS, never asserted. */

@@ -22,15 +22,15 @@
 import { randomBytes } from 'node:crypto';
 import {
   createMemoryObjectStore,
+  type ObjectStore,
   openObject,
   openObjectRange,
-  sealObject,
+  type SealedSegment,
   SseS3Provider,
   SseS3RootKeys,
-  type ObjectStore,
-  type SealedSegment,
+  sealObject,
 } from '@strongbox/s3';
-import { measureGroup, type BenchCase, type GroupOptions } from '../lib/harness.ts';
+import { type BenchCase, type GroupOptions, measureGroup } from '../lib/harness.ts';
 import { formatNumber, renderTable } from '../lib/table.ts';
 
 const KiB = 1024;
@@ -124,12 +124,17 @@ async function main(): Promise<void> {
   ] as const) {
     progress(title);
     const results = await measureGroup(cases, OPTIONS, progress);
-    for (const result of results) rows.push([result.label, formatNumber(result.opsPerSec, 1), formatNumber(result.mbPerSec, 1), `±${formatNumber(result.spreadPct)}%`]);
+    for (const result of results)
+      rows.push([result.label, formatNumber(result.opsPerSec, 1), formatNumber(result.mbPerSec, 1), `±${formatNumber(result.spreadPct)}%`]);
     rows.push(['', '', '', '']);
   }
   progress('');
-  process.stdout.write(`Frame length of stored objects (${quick ? 'quick: not meaningful' : 'full run'}; object ${OBJECT_SIZE / MiB} MiB; node ${process.version})\n`);
-  process.stdout.write(`${renderTable([{ header: 'case' }, { header: 'ops/s', align: 'right' }, { header: 'MB/s', align: 'right' }, { header: 'spread', align: 'right' }], rows.slice(0, -1))}\n`);
+  process.stdout.write(
+    `Frame length of stored objects (${quick ? 'quick: not meaningful' : 'full run'}; object ${OBJECT_SIZE / MiB} MiB; node ${process.version})\n`,
+  );
+  process.stdout.write(
+    `${renderTable([{ header: 'case' }, { header: 'ops/s', align: 'right' }, { header: 'MB/s', align: 'right' }, { header: 'spread', align: 'right' }], rows.slice(0, -1))}\n`,
+  );
 }
 
 await main();

@@ -5,7 +5,7 @@
  * Run: `npx --yes pnpm@12.25.1 run demo` (or `npx tsx packages/envelope/examples/demo.ts`).
  */
 
-import { EnvelopeError, RawAesKeyring, defaultBackend, open, openRange, readHeader, seal } from '@strongbox/envelope';
+import { defaultBackend, EnvelopeError, open, openRange, RawAesKeyring, readHeader, seal } from '@strongbox/envelope';
 
 const text = 'Strongbox seals this message in frames of 16 bytes, so it spans several frames.';
 const plaintext = new TextEncoder().encode(text);
@@ -15,11 +15,10 @@ const keyring = new RawAesKeyring({ name: 'demo-wrapping-key', key: crypto.getRa
 const sealed = await seal(plaintext, { keyring, context, frameLength: 16 });
 const header = readHeader(sealed);
 
-const hex = (bytes: Uint8Array, max = 24): string =>
-  Buffer.from(bytes.subarray(0, max)).toString('hex') + (bytes.length > max ? `… (${bytes.length} B)` : '');
+const hex = (bytes: Uint8Array, max = 24): string => Buffer.from(bytes.subarray(0, max)).toString('hex') + (bytes.length > max ? `… (${bytes.length} B)` : '');
 
 console.log(`Sealed ${plaintext.length} bytes into ${sealed.length} bytes with the ${defaultBackend.name} backend.\n`);
-console.log('Header (every frame\'s GCM tag authenticates it; nothing here is secret):');
+console.log("Header (every frame's GCM tag authenticates it; nothing here is secret):");
 const rows: [string, string][] = [
   ['version', `0x${header.version.toString(16).padStart(2, '0')}`],
   ['suite', `0x${header.suite.toString(16).padStart(4, '0')} (AES-256-GCM frames, HKDF-SHA-256 key derivation, key commitment)`],
@@ -33,7 +32,9 @@ for (const [name, value] of rows) console.log(`  ${name.padEnd(20)} ${value}`);
 
 const bodyLength = sealed.length - header.length;
 const frames = Math.floor(plaintext.length / header.frameLength) + 1;
-console.log(`\nBody: ${frames} frames (${frames - 1} full, 1 final of ${plaintext.length % header.frameLength} bytes), ${bodyLength} bytes with 16-byte tags.\n`);
+console.log(
+  `\nBody: ${frames} frames (${frames - 1} full, 1 final of ${plaintext.length % header.frameLength} bytes), ${bodyLength} bytes with 16-byte tags.\n`,
+);
 
 const opened = new TextDecoder().decode(await open(sealed, { keyring, context }));
 console.log(`${'open'.padEnd(18)} -> "${opened}"`);

@@ -6,8 +6,8 @@
  * `util.inspect` all print a redacted placeholder.
  */
 
-import { assertBytes, assertInteger, copyBytes } from './bytes.ts';
 import type { Backend } from './backend/types.ts';
+import { assertBytes, assertInteger, copyBytes } from './bytes.ts';
 
 const REDACTED = 'DataKey(<redacted>)';
 /** Node's `util.inspect` hook (a registered symbol, so this module needs no Node import). */

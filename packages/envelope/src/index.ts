@@ -21,14 +21,15 @@
  * ```
  */
 
+export type { AuthenticatedHeader } from './authenticated-header.ts';
 export type { Backend, GcmEncryptor, GcmUnverifiedDecryptor } from './backend/types.ts';
 export {
   contextEquals,
   decodeEncryptionContext,
-  encodeEncryptionContext,
-  normalizeEncryptionContext,
-  MAX_CONTEXT_BYTES,
   type EncryptionContext,
+  encodeEncryptionContext,
+  MAX_CONTEXT_BYTES,
+  normalizeEncryptionContext,
 } from './context.ts';
 export { DataKey } from './data-key.ts';
 export { defaultBackend } from './default-backend.ts';
@@ -48,21 +49,20 @@ export {
 } from './format/constants.ts';
 export type { MessageHeader } from './format/header.ts';
 export type { GeneratedDataKey, Keyring, Keyrings, WrappedDataKey } from './keyring.ts';
-export type { OpenOptions, SealOptions } from './message.ts';
 export {
   KMS_KEYRING_ID_PREFIX,
-  KmsKeyring,
-  kmsKeyrings,
   type KmsClientLike,
   type KmsDataKeyOutput,
   type KmsDecryptInput,
   type KmsDiscoveryFilter,
   type KmsEncryptInput,
   type KmsGenerateDataKeyInput,
+  KmsKeyring,
   type KmsKeyringOptions,
+  kmsKeyrings,
 } from './kms-keyring.ts';
-export { openRange, openRangeWithHeader, type OpenedRange, type OpenRangeOptions, type RandomAccessSource } from './open-range.ts';
+export type { OpenOptions, SealOptions } from './message.ts';
+export { type OpenedRange, type OpenRangeOptions, openRange, openRangeWithHeader, type RandomAccessSource } from './open-range.ts';
 export { RawAesKeyring, type RawAesKeyringOptions } from './raw-aes-keyring.ts';
-export { open, openWithHeader, readHeader, seal, sealedLayout, type OpenedMessage, type SealedLayout } from './seal.ts';
-export type { AuthenticatedHeader } from './authenticated-header.ts';
+export { type OpenedMessage, open, openWithHeader, readHeader, type SealedLayout, seal, sealedLayout } from './seal.ts';
 export { createOpenStream, createSealStream } from './stream/web.ts';

@@ -141,21 +141,35 @@ export class KmsKeyring implements Keyring {
   constructor(options: KmsKeyringOptions) {
     assertObject(options, 'options');
     const { client, keyId, discovery, discoveryFilter, grantTokens, region } = options;
-    if (typeof client !== 'object' || client === null || !['generateDataKey', 'encrypt', 'decrypt'].every((m) => typeof (client as unknown as Record<string, unknown>)[m] === 'function')) {
+    if (
+      typeof client !== 'object' ||
+      client === null ||
+      !['generateDataKey', 'encrypt', 'decrypt'].every((m) => typeof (client as unknown as Record<string, unknown>)[m] === 'function')
+    ) {
       throw new TypeError('"client" expected an object with generateDataKey, encrypt and decrypt methods (see KmsClientLike)');
     }
     if ((keyId === undefined) === (discovery !== true)) throw new TypeError('expected exactly one of "keyId" and "discovery: true"');
-    if (keyId !== undefined && (typeof keyId !== 'string' || keyId.length === 0 || keyId.length > 2048)) throw new TypeError('"keyId" expected a key ARN, key id or alias');
+    if (keyId !== undefined && (typeof keyId !== 'string' || keyId.length === 0 || keyId.length > 2048))
+      throw new TypeError('"keyId" expected a key ARN, key id or alias');
     if (discoveryFilter !== undefined) {
       if (discovery !== true) throw new TypeError('"discoveryFilter" applies only with "discovery: true"');
-      if (typeof discoveryFilter.partition !== 'string' || !Array.isArray(discoveryFilter.accountIds) || discoveryFilter.accountIds.length === 0 || !discoveryFilter.accountIds.every((a) => typeof a === 'string' && /^\d{12}$/.test(a))) {
+      if (
+        typeof discoveryFilter.partition !== 'string' ||
+        !Array.isArray(discoveryFilter.accountIds) ||
+        discoveryFilter.accountIds.length === 0 ||
+        !discoveryFilter.accountIds.every((a) => typeof a === 'string' && /^\d{12}$/.test(a))
+      ) {
         throw new TypeError('"discoveryFilter" expected { partition, accountIds: 12-digit account ids (at least one) }');
       }
     }
-    if (grantTokens !== undefined && (!Array.isArray(grantTokens) || !grantTokens.every((t) => typeof t === 'string'))) throw new TypeError('"grantTokens" expected an array of strings');
+    if (grantTokens !== undefined && (!Array.isArray(grantTokens) || !grantTokens.every((t) => typeof t === 'string')))
+      throw new TypeError('"grantTokens" expected an array of strings');
     this.#client = client;
     this.#keyId = keyId;
-    this.#filter = discoveryFilter === undefined ? undefined : Object.freeze({ partition: discoveryFilter.partition, accountIds: Object.freeze([...discoveryFilter.accountIds]) });
+    this.#filter =
+      discoveryFilter === undefined
+        ? undefined
+        : Object.freeze({ partition: discoveryFilter.partition, accountIds: Object.freeze([...discoveryFilter.accountIds]) });
     this.#grantTokens = grantTokens === undefined ? undefined : [...grantTokens];
     if (region !== undefined && typeof region !== 'string') throw new TypeError('"region" expected a Region name such as us-east-1');
     this.#region = region ?? (typeof client.region === 'string' ? client.region : undefined);
@@ -236,10 +250,14 @@ export class KmsKeyring implements Keyring {
  * const sealed = await seal(data, { keyring });
  * ```
  */
-export function kmsKeyrings(options: Omit<KmsKeyringOptions, 'keyId' | 'discovery' | 'discoveryFilter'> & { readonly keyIds: readonly string[] }): KmsKeyring[] {
+export function kmsKeyrings(
+  options: Omit<KmsKeyringOptions, 'keyId' | 'discovery' | 'discoveryFilter'> & { readonly keyIds: readonly string[] },
+): KmsKeyring[] {
   assertObject(options, 'options');
   if (!Array.isArray(options.keyIds) || options.keyIds.length === 0) throw new TypeError('"keyIds" expected a non-empty array of key ids');
-  return options.keyIds.map((keyId: string) => new KmsKeyring({ client: options.client, keyId, ...(options.grantTokens === undefined ? {} : { grantTokens: options.grantTokens }) }));
+  return options.keyIds.map(
+    (keyId: string) => new KmsKeyring({ client: options.client, keyId, ...(options.grantTokens === undefined ? {} : { grantTokens: options.grantTokens }) }),
+  );
 }
 
 /**

@@ -12,7 +12,7 @@
 import defaultBackend from '#default-backend';
 import type { Backend, PreparedAesGcm } from './backend/types.ts';
 import { assertInteger, assertObject, copyBytes, describe, equalBytes, wipe } from './bytes.ts';
-import { contextEquals, normalizeEncryptionContext, sharedCanonicalBytes, type EncryptionContext } from './context.ts';
+import { contextEquals, type EncryptionContext, normalizeEncryptionContext, sharedCanonicalBytes } from './context.ts';
 import { decryptFailed, EnvelopeError } from './errors.ts';
 import {
   COMMITMENT_LENGTH,
@@ -31,7 +31,7 @@ import {
 import { deriveMessageKeys } from './format/derive.ts';
 import { frameNonce } from './format/frames.ts';
 import { encodeHeaderFields, type MessageHeader } from './format/header.ts';
-import { keyringList, type Keyring, type Keyrings, type WrappedDataKey } from './keyring.ts';
+import { type Keyring, type Keyrings, keyringList, type WrappedDataKey } from './keyring.ts';
 
 /** Options for sealing. */
 export interface SealOptions {
@@ -202,7 +202,10 @@ export function assertOpenOptions(options: OpenOptions): readonly Keyring[] {
   assertObject(options, 'options');
   const keyrings = keyringList(options.keyring);
   const versions: unknown = options.formatVersions;
-  if (versions !== undefined && (!Array.isArray(versions) || versions.length === 0 || !versions.every((v) => v === FORMAT_VERSION_1 || v === FORMAT_VERSION_2))) {
+  if (
+    versions !== undefined &&
+    (!Array.isArray(versions) || versions.length === 0 || !versions.every((v) => v === FORMAT_VERSION_1 || v === FORMAT_VERSION_2))
+  ) {
     throw new TypeError(`"formatVersions" expected a non-empty array of ${FORMAT_VERSION_1} and/or ${FORMAT_VERSION_2}`);
   }
   return keyrings;
@@ -216,7 +219,10 @@ export function assertOpenOptions(options: OpenOptions): readonly Keyring[] {
  */
 export function assertAcceptedVersion(header: MessageHeader, options: OpenOptions): void {
   if (options.formatVersions !== undefined && !options.formatVersions.includes(header.version)) {
-    throw new EnvelopeError('UNSUPPORTED_VERSION', `sealed-message version 0x0${header.version} is not accepted here (formatVersions: ${options.formatVersions.join(', ')})`);
+    throw new EnvelopeError(
+      'UNSUPPORTED_VERSION',
+      `sealed-message version 0x0${header.version} is not accepted here (formatVersions: ${options.formatVersions.join(', ')})`,
+    );
   }
 }
 

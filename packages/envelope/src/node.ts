@@ -40,19 +40,29 @@ export function createSealTransform(options: SealOptions): Transform {
   const started = (): Promise<SealEngine> => (engine ??= SealEngine.create(options));
   return new Transform({
     transform(chunk: Uint8Array, _encoding: BufferEncoding, callback: TransformCallback) {
-      started().then((sealer) => {
-        for (const sealed of sealer.write(chunk)) this.push(sealed);
-        callback();
-      }).catch(callback);
+      started()
+        .then((sealer) => {
+          for (const sealed of sealer.write(chunk)) this.push(sealed);
+          callback();
+        })
+        .catch(callback);
     },
     flush(callback: TransformCallback) {
-      started().then((sealer) => {
-        for (const sealed of sealer.end()) this.push(sealed);
-        callback();
-      }).catch(callback);
+      started()
+        .then((sealer) => {
+          for (const sealed of sealer.end()) this.push(sealed);
+          callback();
+        })
+        .catch(callback);
     },
     destroy(error, callback) {
-      if (engine) engine.then((sealer) => sealer.abort(), () => undefined).finally(() => callback(error));
+      if (engine)
+        engine
+          .then(
+            (sealer) => sealer.abort(),
+            () => undefined,
+          )
+          .finally(() => callback(error));
       else callback(error);
     },
   });

@@ -18,12 +18,12 @@
  * `open` and the open streams prove the whole message.
  */
 
-import { authenticatedHeader, type AuthenticatedHeader } from './authenticated-header.ts';
+import { type AuthenticatedHeader, authenticatedHeader } from './authenticated-header.ts';
 import { assertBytes, assertInteger, concatBytes } from './bytes.ts';
 import { decryptFailed, malformed } from './errors.ts';
 import { FRAME_TAG_LENGTH } from './format/constants.ts';
 import { layoutForBody } from './format/frames.ts';
-import { parseHeader, type MessageHeader } from './format/header.ts';
+import { type MessageHeader, parseHeader } from './format/header.ts';
 import { assertAcceptedVersion, assertOpenOptions, createMessageOpener, type MessageOpener, type OpenOptions } from './message.ts';
 
 /** Random read access to a sealed message of known size (a file, an S3 object read by ranged GETs). */
@@ -73,12 +73,7 @@ const FIRST_HEADER_READ = 4096;
  * const middle = await openRange(sealed, 1_000_000, 4096, { keyring, verify: 'length' });
  * ```
  */
-export async function openRange(
-  source: Uint8Array | RandomAccessSource,
-  offset: number,
-  length: number,
-  options: OpenRangeOptions,
-): Promise<Uint8Array> {
+export async function openRange(source: Uint8Array | RandomAccessSource, offset: number, length: number, options: OpenRangeOptions): Promise<Uint8Array> {
   return (await openRangeWithHeader(source, offset, length, options)).plaintext;
 }
 

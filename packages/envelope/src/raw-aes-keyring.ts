@@ -16,7 +16,7 @@
 import defaultBackend from '#default-backend';
 import type { Backend } from './backend/types.ts';
 import { assertBytes, assertBytesOfLength, assertObject, copyBytes, utf8, wipe, writeU16 } from './bytes.ts';
-import { sharedCanonicalBytes, type EncryptionContext } from './context.ts';
+import { type EncryptionContext, sharedCanonicalBytes } from './context.ts';
 import type { Keyring, WrappedDataKey } from './keyring.ts';
 
 const WRAPPING_KEY_LENGTH = 32;

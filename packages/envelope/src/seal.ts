@@ -3,12 +3,12 @@
  * One-shot sealing and opening of messages held in memory.
  */
 
-import { authenticatedHeader, type AuthenticatedHeader } from './authenticated-header.ts';
+import { type AuthenticatedHeader, authenticatedHeader } from './authenticated-header.ts';
 import { assertBytes, assertInteger } from './bytes.ts';
 import { decryptFailed, malformed } from './errors.ts';
 import { FRAME_TAG_LENGTH } from './format/constants.ts';
 import { layoutForBody, layoutForPlaintext } from './format/frames.ts';
-import { parseHeader, type MessageHeader } from './format/header.ts';
+import { type MessageHeader, parseHeader } from './format/header.ts';
 import { assertAcceptedVersion, assertOpenOptions, createMessageOpener, createMessageSealer, type OpenOptions, type SealOptions } from './message.ts';
 
 /**
@@ -108,7 +108,12 @@ export async function openWithHeader(sealed: Uint8Array, options: OpenOptions): 
       const final = index === layout.frameCount - 1;
       const plaintextLength = final ? layout.finalFrameLength : frameLength;
       const start = index * frameLength;
-      const frame = opener.openFrame(index, final, sealed.subarray(offset, offset + plaintextLength + FRAME_TAG_LENGTH), out.subarray(start, start + plaintextLength));
+      const frame = opener.openFrame(
+        index,
+        final,
+        sealed.subarray(offset, offset + plaintextLength + FRAME_TAG_LENGTH),
+        out.subarray(start, start + plaintextLength),
+      );
       if (frame === undefined) {
         out.fill(0);
         throw decryptFailed();

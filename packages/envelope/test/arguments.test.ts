@@ -1,4 +1,4 @@
-import { describe, it, expect, beforeAll } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { EnvelopeError } from '../src/errors.ts';
 import type { Keyring } from '../src/keyring.ts';
 import { openRange, type RandomAccessSource } from '../src/open-range.ts';
@@ -120,9 +120,18 @@ describe('type-rejection table', () => {
 describe('range and size errors', () => {
   it('frameLength: out of range is RangeError, not an integer is TypeError', async () => {
     const cases: [unknown, Outcome][] = [
-      [0, RangeError], [-1, RangeError], [4 * 1024 * 1024 + 1, RangeError], [2 ** 32, RangeError],
-      [1.5, TypeError], [Number.NaN, TypeError], [Infinity, TypeError], [2 ** 53, TypeError], ['16', TypeError], [16n, TypeError],
-      [1, 'ok'], [4 * 1024 * 1024, 'ok'],
+      [0, RangeError],
+      [-1, RangeError],
+      [4 * 1024 * 1024 + 1, RangeError],
+      [2 ** 32, RangeError],
+      [1.5, TypeError],
+      [Number.NaN, TypeError],
+      [Infinity, TypeError],
+      [2 ** 53, TypeError],
+      ['16', TypeError],
+      [16n, TypeError],
+      [1, 'ok'],
+      [4 * 1024 * 1024, 'ok'],
     ];
     for (const [frameLength, expected] of cases) {
       const result = await outcome(() => seal(plaintext, { keyring, frameLength: asAny(frameLength) }));
@@ -133,9 +142,18 @@ describe('range and size errors', () => {
 
   it('openRange: negative or past-the-end offsets and lengths are RangeError; non-integers TypeError', async () => {
     const cases: [number, number, Outcome][] = [
-      [-1, 1, RangeError], [0, -1, RangeError], [41, 0, RangeError], [0, 41, RangeError], [2 ** 53 - 1, 1, RangeError],
-      [1.5, 1, TypeError], [0, 0.5, TypeError], [Number.NaN, 1, TypeError], [0, Infinity, TypeError], [2 ** 53, 0, TypeError],
-      [40, 0, 'ok'], [0, 40, 'ok'],
+      [-1, 1, RangeError],
+      [0, -1, RangeError],
+      [41, 0, RangeError],
+      [0, 41, RangeError],
+      [2 ** 53 - 1, 1, RangeError],
+      [1.5, 1, TypeError],
+      [0, 0.5, TypeError],
+      [Number.NaN, 1, TypeError],
+      [0, Infinity, TypeError],
+      [2 ** 53, 0, TypeError],
+      [40, 0, 'ok'],
+      [0, 40, 'ok'],
     ];
     for (const [offset, length, expected] of cases) {
       const result = await outcome(() => openRange(sealed, offset, length, { keyring }));

@@ -1,4 +1,4 @@
-import { describe, it, expect } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Backend } from '../src/backend/types.ts';
 import { EnvelopeError } from '../src/errors.ts';
 import { openRange, openRangeWithHeader, type RandomAccessSource } from '../src/open-range.ts';
@@ -14,7 +14,10 @@ const F = 16;
 const context = { purpose: 'attacks', tenant: 'acme' };
 
 async function failure(run: Promise<unknown>): Promise<EnvelopeError> {
-  const error = await run.then(() => undefined, (e: unknown) => e);
+  const error = await run.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(EnvelopeError);
   return error as EnvelopeError;
 }
@@ -188,7 +191,11 @@ describe('refusing version 1 where only version 2 is expected', () => {
   it('formatVersions: [2] refuses a version 1 message with UNSUPPORTED_VERSION before any keyring call, in every way of opening', async () => {
     let unwraps = 0;
     const inner = testKeyring('versions');
-    const counting = { ...inner, wrapDataKey: inner.wrapDataKey.bind(inner), unwrapDataKey: (w: Parameters<typeof inner.unwrapDataKey>[0], c: Parameters<typeof inner.unwrapDataKey>[1]) => (unwraps++, inner.unwrapDataKey(w, c)) };
+    const counting = {
+      ...inner,
+      wrapDataKey: inner.wrapDataKey.bind(inner),
+      unwrapDataKey: (w: Parameters<typeof inner.unwrapDataKey>[0], c: Parameters<typeof inner.unwrapDataKey>[1]) => (unwraps++, inner.unwrapDataKey(w, c)),
+    };
     const v1 = await seal(pattern(40), { keyring: inner, frameLength: F, formatVersion: 1 });
     const v2 = await seal(pattern(40), { keyring: inner, frameLength: F });
     const options = { keyring: counting, formatVersions: [2] as const };
@@ -211,7 +218,12 @@ describe('sealedLayout', () => {
     for (const length of [0, 1, F - 1, F, 3 * F + 5]) {
       const sealed = await seal(pattern(length), { keyring, frameLength: F });
       const header = readHeader(sealed);
-      expect(sealedLayout(header, sealed.length)).toEqual({ headerLength: header.length, frameLength: F, frameCount: Math.floor(length / F) + 1, plaintextLength: length });
+      expect(sealedLayout(header, sealed.length)).toEqual({
+        headerLength: header.length,
+        frameLength: F,
+        frameCount: Math.floor(length / F) + 1,
+        plaintextLength: length,
+      });
       // A size whose final piece would be F or more bytes, or shorter than a tag: no sealer writes it.
       expect(sealedLayout(header, header.length + 15)).toBeUndefined();
       expect(sealedLayout(header, header.length + F + 16)).toBeUndefined();

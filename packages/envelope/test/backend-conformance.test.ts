@@ -12,8 +12,8 @@ import { nobleBackend } from '../src/backend/noble.ts';
 import { nodeBackend } from '../src/backend/node.ts';
 import type { Backend } from '../src/backend/types.ts';
 import { defaultBackend } from '../src/index.ts';
-import { concat, toHex } from './helpers/wycheproof.ts';
 import { defined } from './helpers/defined.ts';
+import { concat, toHex } from './helpers/wycheproof.ts';
 
 const bytes = (length: number, seed = 1): Uint8Array => Uint8Array.from({ length }, (_, i) => (i * 31 + seed * 17 + 5) & 0xff);
 
@@ -72,7 +72,10 @@ function runConformance(backend: Backend): void {
       const [k, n, pt, aad] = inputs as [Uint8Array, Uint8Array, Uint8Array, Uint8Array];
       const snapshot = inputs.map(toHex);
       const sealed = backend.aesGcmEncrypt(k, n, pt, aad);
-      const [good, bad] = pooled(sealed, sealed.map((byte, i) => (i === 3 ? byte ^ 1 : byte)));
+      const [good, bad] = pooled(
+        sealed,
+        sealed.map((byte, i) => (i === 3 ? byte ^ 1 : byte)),
+      );
       const sealedSnapshot = [toHex(good!), toHex(bad!)];
       expect(backend.aesGcmDecrypt(k, n, good!, aad)).toBeDefined();
       expect(backend.aesGcmDecrypt(k, n, bad!, aad)).toBeUndefined();
@@ -228,12 +231,10 @@ describe('the default backend and the portable entry point', () => {
 
   /** Module specifiers of every static import/export-from, side-effect import and literal dynamic import. */
   function importSpecifiers(file: URL): string[] {
-    const code = readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|\s)\/\/[^\n]*/g, '$1');
-    const patterns = [
-      /\b(?:import|export)\b[^'"`;]*?\bfrom\s*['"]([^'"]+)['"]/g,
-      /\bimport\s*['"]([^'"]+)['"]/g,
-      /\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)/g,
-    ];
+    const code = readFileSync(file, 'utf8')
+      .replace(/\/\*[\s\S]*?\*\//g, '')
+      .replace(/(^|\s)\/\/[^\n]*/g, '$1');
+    const patterns = [/\b(?:import|export)\b[^'"`;]*?\bfrom\s*['"]([^'"]+)['"]/g, /\bimport\s*['"]([^'"]+)['"]/g, /\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)/g];
     return patterns.flatMap((pattern) => [...code.matchAll(pattern)].map((match) => defined(match[1])));
   }
 

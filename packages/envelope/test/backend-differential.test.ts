@@ -9,8 +9,8 @@ import { describe, expect, it } from 'vitest';
 import { nobleBackend } from '../src/backend/noble.ts';
 import { nodeBackend } from '../src/backend/node.ts';
 import type { Backend } from '../src/backend/types.ts';
-import { concat, toHex } from './helpers/wycheproof.ts';
 import { xorAt } from './helpers/defined.ts';
+import { concat, toHex } from './helpers/wycheproof.ts';
 
 const BACKENDS: readonly Backend[] = [nobleBackend, nodeBackend];
 

@@ -13,20 +13,23 @@ import { hex, loadHkdfSha256, toHex, VECTORS_MISSING } from './helpers/wycheproo
 
 describe.each([nobleBackend, nodeBackend] as Backend[])('hkdfSha256Expand on the $name backend', (backend) => {
   // Skipped, with the reason in its title, in a clone without the shared vectors.
-  it.skipIf(VECTORS_MISSING !== undefined)(`extract (HMAC with the salt) then expand gives every valid Wycheproof HKDF-SHA-256 output${VECTORS_MISSING ? ` (skipped: ${VECTORS_MISSING})` : ''}`, () => {
-    let checked = 0;
-    for (const group of loadHkdfSha256().testGroups) {
-      for (const test of group.tests) {
-        if (test.result !== 'valid') continue;
-        // RFC 5869 §2.2: an absent salt is HashLen zero bytes.
-        const salt = test.salt === '' ? new Uint8Array(32) : hex(test.salt);
-        const prk = backend.hmacSha256(salt, hex(test.ikm));
-        expect(toHex(backend.hkdfSha256Expand(prk, hex(test.info), test.size)), `tcId ${test.tcId}`).toBe(test.okm);
-        checked++;
+  it.skipIf(VECTORS_MISSING !== undefined)(
+    `extract (HMAC with the salt) then expand gives every valid Wycheproof HKDF-SHA-256 output${VECTORS_MISSING ? ` (skipped: ${VECTORS_MISSING})` : ''}`,
+    () => {
+      let checked = 0;
+      for (const group of loadHkdfSha256().testGroups) {
+        for (const test of group.tests) {
+          if (test.result !== 'valid') continue;
+          // RFC 5869 §2.2: an absent salt is HashLen zero bytes.
+          const salt = test.salt === '' ? new Uint8Array(32) : hex(test.salt);
+          const prk = backend.hmacSha256(salt, hex(test.ikm));
+          expect(toHex(backend.hkdfSha256Expand(prk, hex(test.info), test.size)), `tcId ${test.tcId}`).toBe(test.okm);
+          checked++;
+        }
       }
-    }
-    expect(checked).toBe(83);
-  });
+      expect(checked).toBe(83);
+    },
+  );
 
   it('refuses a PRK shorter than a SHA-256 output and lengths beyond 255 blocks', () => {
     expect(() => backend.hkdfSha256Expand(new Uint8Array(31), new Uint8Array(0), 32)).toThrow(RangeError);
@@ -38,9 +41,14 @@ describe.each([nobleBackend, nodeBackend] as Backend[])('hkdfSha256Expand on the
 describe('hkdfSha256Expand across backends', () => {
   it('noble and node agree byte for byte (property)', () => {
     fc.assert(
-      fc.property(fc.uint8Array({ minLength: 32, maxLength: 96 }), fc.uint8Array({ maxLength: 200 }), fc.integer({ min: 0, max: 1000 }), (prk, info, length) => {
-        expect(toHex(nobleBackend.hkdfSha256Expand(prk, info, length))).toBe(toHex(nodeBackend.hkdfSha256Expand(prk, info, length)));
-      }),
+      fc.property(
+        fc.uint8Array({ minLength: 32, maxLength: 96 }),
+        fc.uint8Array({ maxLength: 200 }),
+        fc.integer({ min: 0, max: 1000 }),
+        (prk, info, length) => {
+          expect(toHex(nobleBackend.hkdfSha256Expand(prk, info, length))).toBe(toHex(nodeBackend.hkdfSha256Expand(prk, info, length)));
+        },
+      ),
       { numRuns: 200 },
     );
   });

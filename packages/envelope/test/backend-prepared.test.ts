@@ -10,8 +10,8 @@ import { describe, expect, it } from 'vitest';
 import { nobleBackend } from '../src/backend/noble.ts';
 import { nodeBackend } from '../src/backend/node.ts';
 import type { Backend } from '../src/backend/types.ts';
-import { concat, hex, loadAesGcm, toHex, VECTORS_MISSING } from './helpers/wycheproof.ts';
 import { defined, xorAt } from './helpers/defined.ts';
+import { concat, hex, loadAesGcm, toHex, VECTORS_MISSING } from './helpers/wycheproof.ts';
 
 const BACKENDS: readonly Backend[] = [nobleBackend, nodeBackend];
 
@@ -24,38 +24,49 @@ function shifted(bytes: Uint8Array, shift: number): Uint8Array {
 
 describe.each(BACKENDS)('prepared AES-GCM on the $name backend', (backend) => {
   // Skipped, with the reason in its title, in a clone without the shared vectors.
-  it.skipIf(VECTORS_MISSING !== undefined)(`agrees with every Wycheproof AES-GCM vector, one prepared key per vector${VECTORS_MISSING ? ` (skipped: ${VECTORS_MISSING})` : ''}`, () => {
-    let run = 0;
-    for (const group of loadAesGcm().testGroups) {
-      for (const test of group.tests) {
-        const [key, iv, aad, msg] = [hex(test.key), hex(test.iv), hex(test.aad), hex(test.msg)];
-        if (iv.length === 0) {
-          // Zero-length IVs are invalid (SP 800-38D §5.2.1.1): refused with RangeError.
-          const prepared = backend.prepareAesGcm(key);
-          expect(() => prepared.encrypt(iv, msg, aad)).toThrow(RangeError);
+  it.skipIf(VECTORS_MISSING !== undefined)(
+    `agrees with every Wycheproof AES-GCM vector, one prepared key per vector${VECTORS_MISSING ? ` (skipped: ${VECTORS_MISSING})` : ''}`,
+    () => {
+      let run = 0;
+      for (const group of loadAesGcm().testGroups) {
+        for (const test of group.tests) {
+          const [key, iv, aad, msg] = [hex(test.key), hex(test.iv), hex(test.aad), hex(test.msg)];
+          if (iv.length === 0) {
+            // Zero-length IVs are invalid (SP 800-38D §5.2.1.1): refused with RangeError.
+            const prepared = backend.prepareAesGcm(key);
+            expect(() => prepared.encrypt(iv, msg, aad)).toThrow(RangeError);
+            run++;
+            continue;
+          }
+          const prepared = backend.prepareAesGcm(key, msg.length);
+          const sealed = concat(hex(test.ct), hex(test.tag));
+          if (test.result === 'valid') {
+            expect(toHex(prepared.encrypt(iv, msg, aad)), `tcId ${test.tcId}`).toBe(toHex(sealed));
+            expect(toHex(defined(prepared.decrypt(iv, sealed, aad))), `tcId ${test.tcId}`).toBe(toHex(msg));
+          } else {
+            expect(prepared.decrypt(iv, sealed, aad), `tcId ${test.tcId}`).toBeUndefined();
+          }
+          prepared.destroy();
           run++;
-          continue;
         }
-        const prepared = backend.prepareAesGcm(key, msg.length);
-        const sealed = concat(hex(test.ct), hex(test.tag));
-        if (test.result === 'valid') {
-          expect(toHex(prepared.encrypt(iv, msg, aad)), `tcId ${test.tcId}`).toBe(toHex(sealed));
-          expect(toHex(defined(prepared.decrypt(iv, sealed, aad))), `tcId ${test.tcId}`).toBe(toHex(msg));
-        } else {
-          expect(prepared.decrypt(iv, sealed, aad), `tcId ${test.tcId}`).toBeUndefined();
-        }
-        prepared.destroy();
-        run++;
       }
-    }
-    expect(run).toBe(316);
-  });
+      expect(run).toBe(316);
+    },
+  );
 
   it('one prepared key seals many messages exactly as the one-shot function does (property)', () => {
     fc.assert(
       fc.property(
         fc.uint8Array({ minLength: 32, maxLength: 32 }),
-        fc.array(fc.record({ nonce: fc.uint8Array({ minLength: 12, maxLength: 12 }), plaintext: fc.uint8Array({ maxLength: 300 }), aad: fc.uint8Array({ maxLength: 40 }), shift: fc.integer({ min: 0, max: 3 }) }), { minLength: 1, maxLength: 8 }),
+        fc.array(
+          fc.record({
+            nonce: fc.uint8Array({ minLength: 12, maxLength: 12 }),
+            plaintext: fc.uint8Array({ maxLength: 300 }),
+            aad: fc.uint8Array({ maxLength: 40 }),
+            shift: fc.integer({ min: 0, max: 3 }),
+          }),
+          { minLength: 1, maxLength: 8 },
+        ),
         fc.integer({ min: 1, max: 200_000 }),
         (key, messages, expectedLength) => {
           const prepared = backend.prepareAesGcm(key, expectedLength);

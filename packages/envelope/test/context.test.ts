@@ -9,21 +9,24 @@ import { describe, expect, it } from 'vitest';
 import {
   contextEquals,
   decodeEncryptionContext,
+  type EncryptionContext,
   encodeEncryptionContext,
   MAX_CONTEXT_BYTES,
   normalizeEncryptionContext,
   sharedCanonicalBytes,
-  type EncryptionContext,
 } from '../src/context.ts';
-import { concat, toHex } from './helpers/wycheproof.ts';
 import { defined, xorAt } from './helpers/defined.ts';
+import { concat, toHex } from './helpers/wycheproof.ts';
 
 const ascii = (text: string): number[] => [...text].map((char) => char.charCodeAt(0));
 const encodeHex = (context: EncryptionContext | undefined): string => toHex(encodeEncryptionContext(context));
 const invalid = (value: unknown): EncryptionContext => value as EncryptionContext;
 
 /** A code unit that is not a surrogate, i.e. any Basic Multilingual Plane character. */
-const bmpChar = fc.integer({ min: 0, max: 0xffff }).filter((c) => c < 0xd800 || c > 0xdfff).map((c) => String.fromCharCode(c));
+const bmpChar = fc
+  .integer({ min: 0, max: 0xffff })
+  .filter((c) => c < 0xd800 || c > 0xdfff)
+  .map((c) => String.fromCharCode(c));
 /** Strings over several alphabets, including a tiny one so that near-collisions are common. */
 const stringArb = fc.oneof(
   fc.string({ unit: fc.constantFrom('a', 'b', 'é', '\u0000', '😀'), maxLength: 4 }),
@@ -45,7 +48,7 @@ describe('encodeEncryptionContext', () => {
     expect([...encodeEncryptionContext({ purpose: 'backup' })]).toEqual([0, 1, 0, 7, ...ascii('purpose'), 0, 6, ...ascii('backup')]);
     expect([...encodeEncryptionContext({ b: '2', a: '1' })]).toEqual([0, 2, 0, 1, 0x61, 0, 1, 0x31, 0, 1, 0x62, 0, 1, 0x32]);
     expect([...encodeEncryptionContext({ '': '' })]).toEqual([0, 1, 0, 0, 0, 0]);
-    expect([...encodeEncryptionContext({ 'é': '€' })]).toEqual([0, 1, 0, 2, 0xc3, 0xa9, 0, 3, 0xe2, 0x82, 0xac]);
+    expect([...encodeEncryptionContext({ é: '€' })]).toEqual([0, 1, 0, 2, 0xc3, 0xa9, 0, 3, 0xe2, 0x82, 0xac]);
     // Lengths are big-endian u16: 300 = 0x012c.
     expect([...encodeEncryptionContext({ k: 'v'.repeat(300) }).subarray(0, 8)]).toEqual([0, 1, 0, 1, 0x6b, 0x01, 0x2c, 0x76]);
   });
@@ -224,7 +227,7 @@ describe('contextEquals and normalizeEncryptionContext', () => {
   });
 
   it('normalizes to a frozen copy with keys in canonical order', () => {
-    const normalized = normalizeEncryptionContext({ b: '2', a: '1', 'é': '3' });
+    const normalized = normalizeEncryptionContext({ b: '2', a: '1', é: '3' });
     expect(Object.keys(normalized)).toEqual(['a', 'b', 'é']);
     expect(Object.isFrozen(normalized)).toBe(true);
     expect(() => normalizeEncryptionContext(invalid({ a: 1 }))).toThrow(TypeError);
@@ -287,7 +290,12 @@ describe('normalized contexts and their cached encoding', () => {
   });
 
   it('an encoding over the maximum decodes but is not cached, so encoding it again still throws RangeError', () => {
-    const big = concat(Uint8Array.of(0, 2), Uint8Array.of(0, 1, ...ascii('a'), 0xff, 0xff), new Uint8Array(0xffff).fill(0x61), Uint8Array.of(0, 1, ...ascii('b'), 0, 0));
+    const big = concat(
+      Uint8Array.of(0, 2),
+      Uint8Array.of(0, 1, ...ascii('a'), 0xff, 0xff),
+      new Uint8Array(0xffff).fill(0x61),
+      Uint8Array.of(0, 1, ...ascii('b'), 0, 0),
+    );
     const decoded = decodeEncryptionContext(big);
     expect(decoded).toBeDefined();
     expect(() => encodeEncryptionContext(decoded)).toThrow(RangeError);

@@ -10,8 +10,8 @@ import { describe, expect, it } from 'vitest';
 import { nobleBackend } from '../src/backend/noble.ts';
 import { nodeBackend } from '../src/backend/node.ts';
 import { DataKey } from '../src/data-key.ts';
-import { toHex } from './helpers/wycheproof.ts';
 import { defined } from './helpers/defined.ts';
+import { toHex } from './helpers/wycheproof.ts';
 
 /** Distinctive key bytes: 0xde 0xad 0xbe 0xef then a counter, 32 bytes in all. */
 const secret = (): Uint8Array => Uint8Array.from({ length: 32 }, (_, i) => (i < 4 ? defined([0xde, 0xad, 0xbe, 0xef][i]) : 100 + i));
@@ -53,6 +53,7 @@ function textViews(value: unknown): Record<string, string> {
   return {
     String: String(value),
     template: `${value as string}`,
+    // biome-ignore lint/style/useTemplate: string concatenation is the conversion under test here.
     concat: '' + (value as string),
     'JSON.stringify': JSON.stringify(value),
     'JSON.stringify nested': JSON.stringify({ nested: { value } }),
@@ -109,7 +110,11 @@ describe('DataKey', () => {
 
   it('adopt refuses a view into part of a larger buffer (RangeError), so wipe can never zero a neighbour', () => {
     const backing = new Uint8Array(34).fill(0xaa);
-    for (const [start, end] of [[1, 33], [0, 32], [2, 34]] as const) {
+    for (const [start, end] of [
+      [1, 33],
+      [0, 32],
+      [2, 34],
+    ] as const) {
       const view = backing.subarray(start, end);
       view.set(secret());
       expect(() => DataKey.adopt(view)).toThrow(RangeError);

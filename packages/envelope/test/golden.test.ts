@@ -1,11 +1,9 @@
-import { describe, it, expect } from 'vitest';
 import { createCipheriv, createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
 import { RawAesKeyring } from '../src/raw-aes-keyring.ts';
 import { open, readHeader } from '../src/seal.ts';
-import {
-  BACKENDS, concat, deterministicStream, fromHex, hex, sealGolden, splitFrames, utf8, type GoldenVector,
-} from './helpers/messages.ts';
+import { BACKENDS, concat, deterministicStream, fromHex, type GoldenVector, hex, sealGolden, splitFrames, utf8 } from './helpers/messages.ts';
 
 const load = (name: string): GoldenVector[] =>
   (JSON.parse(readFileSync(new URL(`./vectors/${name}`, import.meta.url), 'utf8')) as { vectors: GoldenVector[] }).vectors;
@@ -103,7 +101,7 @@ describe.each([
           expect(hex(await sealGolden(vector))).toBe(vector.sealedHex);
         });
       } else {
-        it('sealing version 1 on request matches the documented encoder (with today\'s draw order)', async () => {
+        it("sealing version 1 on request matches the documented encoder (with today's draw order)", async () => {
           expect(hex(await sealGolden({ ...vector, formatVersion: 1 }))).toBe(hex(referenceSeal(vector, 1)));
         });
       }

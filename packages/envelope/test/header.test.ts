@@ -1,13 +1,13 @@
-import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
 import { encodeEncryptionContext } from '../src/context.ts';
 import { EnvelopeError, type EnvelopeErrorCode } from '../src/errors.ts';
 import { MAX_FRAME_LENGTH, MAX_KEYRING_ID_BYTES, MAX_WRAPPED_KEY_BYTES, MAX_WRAPPED_KEYS } from '../src/format/constants.ts';
-import { encodeHeaderFields, parseHeader, type HeaderFields } from '../src/format/header.ts';
+import { encodeHeaderFields, type HeaderFields, parseHeader } from '../src/format/header.ts';
 import { readHeader, seal } from '../src/seal.ts';
 import { OpenEngine } from '../src/stream/open-engine.ts';
-import { concat, paddedKeyring, pattern, testKeyring, thrown, utf8 } from './helpers/messages.ts';
 import { defined } from './helpers/defined.ts';
+import { concat, paddedKeyring, pattern, testKeyring, thrown, utf8 } from './helpers/messages.ts';
 
 const u16 = (n: number): Uint8Array => Uint8Array.of(n >> 8, n & 0xff);
 const u32 = (n: number): Uint8Array => Uint8Array.of(n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff);
@@ -90,9 +90,17 @@ describe('header codec', () => {
     const header = readHeader(sealed);
     const contextBytes = encodeEncryptionContext({ k: 'v' });
     const expected = concat(
-      Uint8Array.of(0x02, 0x00, 0x01), header.messageId, u16(contextBytes.length), contextBytes,
-      Uint8Array.of(1), u16(2), utf8('kr'), u16(40), defined(header.wrappedKeys[0]).ciphertext,
-      Uint8Array.of(0x00, 0x01, 0x02, 0x03), header.commitment,
+      Uint8Array.of(0x02, 0x00, 0x01),
+      header.messageId,
+      u16(contextBytes.length),
+      contextBytes,
+      Uint8Array.of(1),
+      u16(2),
+      utf8('kr'),
+      u16(40),
+      defined(header.wrappedKeys[0]).ciphertext,
+      Uint8Array.of(0x00, 0x01, 0x02, 0x03),
+      header.commitment,
     );
     expect(sealed.subarray(0, header.length)).toEqual(expected);
     expect(sealed.length).toBe(expected.length + 16);
@@ -176,7 +184,10 @@ describe('hostile headers are rejected as soon as the bad field is read', () => 
   it('the streaming opener rejects a hostile prefix on the write that delivers it, without waiting for more', async () => {
     const prefix = concat(prefixThroughContext(EMPTY_CONTEXT), Uint8Array.of(1), u16(1), utf8('k'), u16(MAX_WRAPPED_KEY_BYTES + 1));
     const engine = new OpenEngine({ keyring: testKeyring() });
-    const error = await engine.write(prefix).then(() => undefined, (e: unknown) => e);
+    const error = await engine.write(prefix).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(EnvelopeError);
     expect((error as EnvelopeError).code).toBe('MALFORMED_MESSAGE');
   });

@@ -1,18 +1,21 @@
-import { describe, it, expect } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Backend } from '../src/backend/types.ts';
-import { normalizeEncryptionContext, type EncryptionContext } from '../src/context.ts';
+import { type EncryptionContext, normalizeEncryptionContext } from '../src/context.ts';
 import { EnvelopeError } from '../src/errors.ts';
 import type { Keyring, WrappedDataKey } from '../src/keyring.ts';
 import { RawAesKeyring } from '../src/raw-aes-keyring.ts';
 import { open, readHeader, seal } from '../src/seal.ts';
-import { flipBit, hex, nobleBackend, nodeBackend, paddedKeyring, pattern, testKey, testKeyring } from './helpers/messages.ts';
 import { defined } from './helpers/defined.ts';
+import { flipBit, hex, nobleBackend, nodeBackend, paddedKeyring, pattern, testKey, testKeyring } from './helpers/messages.ts';
 
 const dataKey = testKey(0x40);
 const context = { tenant: 'acme', purpose: 'keyring' };
 
 async function expectDecryptFailed(run: Promise<unknown>): Promise<void> {
-  const error = await run.then(() => undefined, (e: unknown) => e);
+  const error = await run.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(EnvelopeError);
   expect((error as EnvelopeError).code).toBe('DECRYPT_FAILED');
 }
@@ -93,7 +96,7 @@ describe('RawAesKeyring', () => {
     await expect(other.unwrapDataKey(wrapped, context)).rejects.toThrow(/destroyed/);
   });
 
-  it('opening builds the AAD of the header\'s context once, reusing it for every unwrap attempt', async () => {
+  it("opening builds the AAD of the header's context once, reusing it for every unwrap attempt", async () => {
     // Two wrapped keys under one keyring id but different wrapping keys: opening with the second
     // key tries (and fails) the first wrapped key, then unwraps the second, both under one AAD.
     const aads: Uint8Array[] = [];
@@ -262,11 +265,21 @@ describe('keyring failures', () => {
     for (const returned of cases) {
       const handedOver = returned.slice();
       const owner: Keyring = { wrapDataKey: () => Promise.reject(new Error('unused')), unwrapDataKey: async () => handedOver };
-      expect((await open(sealed, { keyring: owner }).then(() => undefined, (e: unknown) => e) as EnvelopeError).code).toBe('INVALID_DATA_KEY');
+      expect(
+        (
+          (await open(sealed, { keyring: owner }).then(
+            () => undefined,
+            (e: unknown) => e,
+          )) as EnvelopeError
+        ).code,
+      ).toBe('INVALID_DATA_KEY');
       expect(handedOver.every((b) => b === 0)).toBe(true);
       const before = returned.slice();
       const bad: Keyring = { wrapDataKey: () => Promise.reject(new Error('unused')), unwrapDataKey: async () => returned, sharesDataKeys: true };
-      const error = await open(sealed, { keyring: bad }).then(() => undefined, (e: unknown) => e);
+      const error = await open(sealed, { keyring: bad }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(error).toBeInstanceOf(EnvelopeError);
       expect((error as EnvelopeError).code).toBe('INVALID_DATA_KEY');
       expect((error as EnvelopeError).message).toMatch(returned.length === 32 ? /all-zero/ : new RegExp(`${returned.length} bytes`));
@@ -282,7 +295,10 @@ describe('keyring failures', () => {
         unwrapDataKey: (wrapped, ctx) => inner.unwrapDataKey(wrapped, ctx),
         generateDataKey: async (_length, ctx) => ({ dataKey, wrapped: await inner.wrapDataKey(new Uint8Array(32).fill(1), ctx) }),
       };
-      const error = await seal(pattern(3), { keyring: generator }).then(() => undefined, (e: unknown) => e);
+      const error = await seal(pattern(3), { keyring: generator }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect((error as EnvelopeError).code).toBe('INVALID_DATA_KEY');
     }
   });
@@ -300,7 +316,10 @@ describe('keyring failures', () => {
     };
     const first = await seal(pattern(10, 1), { keyring: naive });
     expect(readHeader(first).wrappedKeys).toHaveLength(1);
-    const error = await seal(pattern(10, 2), { keyring: naive }).then(() => undefined, (e: unknown) => e);
+    const error = await seal(pattern(10, 2), { keyring: naive }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect((error as EnvelopeError).code).toBe('INVALID_DATA_KEY');
   });
 
@@ -323,12 +342,15 @@ describe('keyring failures', () => {
     // Neither message opens under the all-zero key the old behaviour would have used.
     const zero: Keyring = { wrapDataKey: () => Promise.reject(new Error('unused')), unwrapDataKey: async () => new Uint8Array(32) };
     for (const sealed of [first, second]) {
-      const error = await open(sealed, { keyring: zero }).then(() => undefined, (e: unknown) => e);
+      const error = await open(sealed, { keyring: zero }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect((error as EnvelopeError).code).toBe('INVALID_DATA_KEY');
     }
   });
 
-  it('takes over an unwrapped key: copies it, then wipes the keyring\'s buffer after a successful open', async () => {
+  it("takes over an unwrapped key: copies it, then wipes the keyring's buffer after a successful open", async () => {
     const good = testKeyring();
     const sealed = await seal(pattern(20), { keyring: good, context });
     const handedOut: Uint8Array[] = [];

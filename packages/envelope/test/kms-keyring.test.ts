@@ -1,7 +1,7 @@
-import { describe, it, expect, beforeAll } from 'vitest';
 import { Kms } from '@strongbox/kms';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { EnvelopeError } from '../src/errors.ts';
-import { KmsKeyring, kmsKeyrings, type KmsClientLike, type KmsDataKeyOutput } from '../src/kms-keyring.ts';
+import { type KmsClientLike, type KmsDataKeyOutput, KmsKeyring, kmsKeyrings } from '../src/kms-keyring.ts';
 import { open, openWithHeader, readHeader, seal } from '../src/seal.ts';
 import { pattern, testKeyring } from './helpers/messages.ts';
 
@@ -26,9 +26,12 @@ function recording(client: KmsClientLike): KmsClientLike & { calls: string[] } {
 }
 
 async function failure(run: Promise<unknown>): Promise<unknown> {
-  return run.then(() => {
-    throw new Error('expected a rejection');
-  }, (e: unknown) => e);
+  return run.then(
+    () => {
+      throw new Error('expected a rejection');
+    },
+    (e: unknown) => e,
+  );
 }
 
 beforeAll(async () => {
@@ -112,7 +115,12 @@ describe('KmsKeyring against @strongbox/kms', () => {
     const lying = { keyringId: `aws-kms:${keyA}`, ciphertext: wrapped.ciphertext };
     // KMS itself refuses (IncorrectKeyException, KeyId = key A); a client that ignores KeyId is caught by the ARN check.
     expect(await new KmsKeyring({ client: kms, discovery: true }).unwrapDataKey(lying, context)).toBeUndefined();
-    const ignoresKeyId: KmsClientLike = { ...kms, generateDataKey: (i) => kms.generateDataKey(i), encrypt: (i) => kms.encrypt(i), decrypt: ({ CiphertextBlob, EncryptionContext }) => kms.decrypt({ CiphertextBlob, EncryptionContext }) };
+    const ignoresKeyId: KmsClientLike = {
+      ...kms,
+      generateDataKey: (i) => kms.generateDataKey(i),
+      encrypt: (i) => kms.encrypt(i),
+      decrypt: ({ CiphertextBlob, EncryptionContext }) => kms.decrypt({ CiphertextBlob, EncryptionContext }),
+    };
     expect(await new KmsKeyring({ client: ignoresKeyId, discovery: true }).unwrapDataKey(lying, context)).toBeUndefined();
   });
 
@@ -124,7 +132,7 @@ describe('KmsKeyring against @strongbox/kms', () => {
     const error = await failure(open(sealed, { keyring, context }));
     expect(error).not.toBeInstanceOf(EnvelopeError);
     expect((error as { name: string }).name).toBe('DisabledException');
-    expect((await failure(seal(pattern(8), { keyring, context })) as { name: string }).name).toBe('DisabledException');
+    expect(((await failure(seal(pattern(8), { keyring, context }))) as { name: string }).name).toBe('DisabledException');
   });
 
   it('one disabled key among several does not stop the others: strict or discovery, the open succeeds', async () => {

@@ -1,13 +1,13 @@
-import { describe, it, expect, vi } from 'vitest';
-import fc from 'fast-check';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import fc from 'fast-check';
+import { describe, expect, it, vi } from 'vitest';
 import { EnvelopeError } from '../src/errors.ts';
 import type { Keyring } from '../src/keyring.ts';
 import { createOpenTransform, createSealTransform, nodeBackend } from '../src/node.ts';
 import { open, seal } from '../src/seal.ts';
-import { chunksOf, concat, cutAt, flipBit, gatedKeyring, joinFrames, keyRecordingBackend, pattern, splitFrames, testKeyring } from './helpers/messages.ts';
 import { defined } from './helpers/defined.ts';
+import { chunksOf, concat, cutAt, flipBit, gatedKeyring, joinFrames, keyRecordingBackend, pattern, splitFrames, testKeyring } from './helpers/messages.ts';
 
 const keyring = testKeyring('node-stream');
 const context = { adapter: 'node' };
@@ -24,7 +24,11 @@ function collector(): { sink: Writable; chunks: Uint8Array[] } {
   return { sink, chunks };
 }
 
-const source = (chunks: readonly Uint8Array[]) => Readable.from(chunks.map((c) => Buffer.from(c)), { objectMode: false });
+const source = (chunks: readonly Uint8Array[]) =>
+  Readable.from(
+    chunks.map((c) => Buffer.from(c)),
+    { objectMode: false },
+  );
 
 async function through(chunks: readonly Uint8Array[], transform: NodeJS.ReadWriteStream): Promise<{ output: Uint8Array; error: unknown }> {
   const { sink, chunks: out } = collector();
@@ -38,23 +42,33 @@ async function through(chunks: readonly Uint8Array[], transform: NodeJS.ReadWrit
 describe('Node.js stream adapters', () => {
   it('createSealTransform output opens with open(), for any chunking (property)', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.uint8Array({ maxLength: 300 }), fc.integer({ min: 1, max: 40 }), fc.array(fc.nat(), { maxLength: 8 }), async (plaintext, frameLength, at) => {
-        const { output, error } = await through(cutAt(plaintext, at), createSealTransform({ keyring, context, frameLength }));
-        expect(error).toBeUndefined();
-        expect(await open(output, { keyring, context })).toEqual(plaintext);
-      }),
+      fc.asyncProperty(
+        fc.uint8Array({ maxLength: 300 }),
+        fc.integer({ min: 1, max: 40 }),
+        fc.array(fc.nat(), { maxLength: 8 }),
+        async (plaintext, frameLength, at) => {
+          const { output, error } = await through(cutAt(plaintext, at), createSealTransform({ keyring, context, frameLength }));
+          expect(error).toBeUndefined();
+          expect(await open(output, { keyring, context })).toEqual(plaintext);
+        },
+      ),
       { numRuns: 50 },
     );
   });
 
   it('createOpenTransform returns the plaintext of a one-shot sealed message, for any chunking (property)', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.uint8Array({ maxLength: 300 }), fc.integer({ min: 1, max: 40 }), fc.array(fc.nat(), { maxLength: 8 }), async (plaintext, frameLength, at) => {
-        const sealed = await seal(plaintext, { keyring, context, frameLength });
-        const { output, error } = await through(cutAt(sealed, at), createOpenTransform({ keyring, context }));
-        expect(error).toBeUndefined();
-        expect(output).toEqual(plaintext);
-      }),
+      fc.asyncProperty(
+        fc.uint8Array({ maxLength: 300 }),
+        fc.integer({ min: 1, max: 40 }),
+        fc.array(fc.nat(), { maxLength: 8 }),
+        async (plaintext, frameLength, at) => {
+          const sealed = await seal(plaintext, { keyring, context, frameLength });
+          const { output, error } = await through(cutAt(sealed, at), createOpenTransform({ keyring, context }));
+          expect(error).toBeUndefined();
+          expect(output).toEqual(plaintext);
+        },
+      ),
       { numRuns: 50 },
     );
   });

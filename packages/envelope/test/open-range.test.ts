@@ -1,17 +1,31 @@
-import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { Backend } from '../src/backend/types.ts';
 import { EnvelopeError } from '../src/errors.ts';
+import type { Keyring } from '../src/keyring.ts';
 import { openRange, type RandomAccessSource } from '../src/open-range.ts';
 import { readHeader, seal } from '../src/seal.ts';
-import type { Backend } from '../src/backend/types.ts';
-import type { Keyring } from '../src/keyring.ts';
-import { concat, countingBackend, flipBit, joinFrames, nobleBackend, nodeBackend, paddedKeyring, pattern, splitFrames, testKeyring } from './helpers/messages.ts';
 import { defined } from './helpers/defined.ts';
+import {
+  concat,
+  countingBackend,
+  flipBit,
+  joinFrames,
+  nobleBackend,
+  nodeBackend,
+  paddedKeyring,
+  pattern,
+  splitFrames,
+  testKeyring,
+} from './helpers/messages.ts';
 
 const keyring = testKeyring('range');
 const context = { range: 'yes' };
 
-interface Read { readonly offset: number; readonly length: number }
+interface Read {
+  readonly offset: number;
+  readonly length: number;
+}
 
 /** A RandomAccessSource over `bytes` that records every read (optionally answering asynchronously). */
 function recordingSource(bytes: Uint8Array, asynchronous = false): RandomAccessSource & { reads: Read[] } {
@@ -33,18 +47,12 @@ const covering = (offset: number, length: number, F: number) => ({ first: Math.f
 describe('openRange', () => {
   it('returns plaintext.slice(o, o + l) for every valid range, from a buffer (property)', async () => {
     await fc.assert(
-      fc.asyncProperty(
-        fc.uint8Array({ maxLength: 120 }),
-        fc.integer({ min: 1, max: 20 }),
-        fc.nat(),
-        fc.nat(),
-        async (plaintext, F, a, b) => {
-          const sealed = await seal(plaintext, { keyring, context, frameLength: F });
-          const offset = a % (plaintext.length + 1);
-          const length = b % (plaintext.length - offset + 1);
-          expect(await openRange(sealed, offset, length, { keyring, context })).toEqual(plaintext.slice(offset, offset + length));
-        },
-      ),
+      fc.asyncProperty(fc.uint8Array({ maxLength: 120 }), fc.integer({ min: 1, max: 20 }), fc.nat(), fc.nat(), async (plaintext, F, a, b) => {
+        const sealed = await seal(plaintext, { keyring, context, frameLength: F });
+        const offset = a % (plaintext.length + 1);
+        const length = b % (plaintext.length - offset + 1);
+        expect(await openRange(sealed, offset, length, { keyring, context })).toEqual(plaintext.slice(offset, offset + length));
+      }),
       { numRuns: 200 },
     );
   });
@@ -64,7 +72,13 @@ describe('openRange', () => {
 
   it('throws RangeError for a range past the end of the plaintext', async () => {
     const sealed = await seal(pattern(40), { keyring, frameLength: 16 });
-    for (const [offset, length] of [[41, 0], [40, 1], [0, 41], [39, 2], [Number.MAX_SAFE_INTEGER, 1]] as const) {
+    for (const [offset, length] of [
+      [41, 0],
+      [40, 1],
+      [0, 41],
+      [39, 2],
+      [Number.MAX_SAFE_INTEGER, 1],
+    ] as const) {
       await expect(openRange(sealed, offset, length, { keyring })).rejects.toThrow(RangeError);
     }
     expect(await openRange(sealed, 40, 0, { keyring })).toEqual(new Uint8Array(0));
@@ -132,7 +146,12 @@ describe('openRange', () => {
     const plaintext = pattern(400 * F + 9); // body far larger than the 4 KiB header read
     const sealed = await seal(plaintext, { keyring, frameLength: F });
     const headerLength = readHeader(sealed).length;
-    for (const [offset, length] of [[300 * F, 1], [300 * F + 5, 3 * F], [399 * F + 1, F + 8], [250 * F - 1, 2]] as const) {
+    for (const [offset, length] of [
+      [300 * F, 1],
+      [300 * F + 5, 3 * F],
+      [399 * F + 1, F + 8],
+      [250 * F - 1, 2],
+    ] as const) {
       const source = recordingSource(sealed);
       expect(await openRange(source, offset, length, { keyring })).toEqual(plaintext.slice(offset, offset + length));
       const [headerRead, ...frameReads] = source.reads;
@@ -173,7 +192,10 @@ describe('openRange', () => {
     const plaintext = pattern(5 * 16 + 4);
     const { header, frames } = splitFrames(await seal(plaintext, { keyring, frameLength: 16 }));
     for (let k = 0; k < frames.length; k++) {
-      const tampered = joinFrames(header, frames.map((f, i) => (i === k ? flipBit(f, 9) : f)));
+      const tampered = joinFrames(
+        header,
+        frames.map((f, i) => (i === k ? flipBit(f, 9) : f)),
+      );
       const error = await openRange(tampered, k * 16, 1, { keyring }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(EnvelopeError);
       expect((error as EnvelopeError).code).toBe('DECRYPT_FAILED');
@@ -183,7 +205,10 @@ describe('openRange', () => {
   it('is not affected by tampering outside the range (documented: only covering frames are checked)', async () => {
     const plaintext = pattern(5 * 16 + 4);
     const { header, frames } = splitFrames(await seal(plaintext, { keyring, frameLength: 16 }));
-    const tampered = joinFrames(header, frames.map((f, i) => (i === 0 || i === 4 || i === 5 ? flipBit(f, 9) : f)));
+    const tampered = joinFrames(
+      header,
+      frames.map((f, i) => (i === 0 || i === 4 || i === 5 ? flipBit(f, 9) : f)),
+    );
     expect(await openRange(tampered, 16, 3 * 16, { keyring })).toEqual(plaintext.slice(16, 64));
   });
 
@@ -264,7 +289,10 @@ describe('openRange output and checks', () => {
 
   it('checks the body layout and the range before calling any keyring', async () => {
     let unwraps = 0;
-    const counting: Keyring = { wrapDataKey: (key, ctx) => keyring.wrapDataKey(key, ctx), unwrapDataKey: (w, ctx) => (unwraps++, keyring.unwrapDataKey(w, ctx)) };
+    const counting: Keyring = {
+      wrapDataKey: (key, ctx) => keyring.wrapDataKey(key, ctx),
+      unwrapDataKey: (w, ctx) => (unwraps++, keyring.unwrapDataKey(w, ctx)),
+    };
     const sealed = await seal(pattern(40), { keyring, frameLength: 16 });
     await expect(openRange(sealed, 30, 11, { keyring: counting })).rejects.toThrow(RangeError);
     await expect(openRange(concat(sealed, new Uint8Array(16)), 0, 1, { keyring: counting })).rejects.toMatchObject({ code: 'DECRYPT_FAILED' });

@@ -1,10 +1,10 @@
-import { describe, it, expect } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { describe, expect, it } from 'vitest';
 
 // The reviewer's finding: nodeBackend.randomBytes served a 4 KiB pool kept in JavaScript memory, so
 // every process started from one startup snapshot handed out the same data key and message id

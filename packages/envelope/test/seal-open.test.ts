@@ -1,11 +1,11 @@
-import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
 import type { Backend } from '../src/backend/types.ts';
 import { DEFAULT_FRAME_LENGTH, FRAME_TAG_LENGTH } from '../src/format/constants.ts';
-import { open, readHeader, seal } from '../src/seal.ts';
 import type { Keyring } from '../src/keyring.ts';
-import { BACKENDS, concat, expectBytes, nobleBackend, nodeBackend, pattern, splitFrames, testKeyring, utf8 } from './helpers/messages.ts';
+import { open, readHeader, seal } from '../src/seal.ts';
 import { defined } from './helpers/defined.ts';
+import { BACKENDS, concat, expectBytes, nobleBackend, nodeBackend, pattern, splitFrames, testKeyring, utf8 } from './helpers/messages.ts';
 
 const context = { purpose: 'round-trip', tenant: 'acme' };
 

@@ -1,17 +1,29 @@
-import { describe, it, expect, vi } from 'vitest';
 import fc from 'fast-check';
+import { describe, expect, it, vi } from 'vitest';
 import { EnvelopeError } from '../src/errors.ts';
-import type { Keyring } from '../src/keyring.ts';
 import { FRAME_TAG_LENGTH } from '../src/format/constants.ts';
-import { open, readHeader, seal } from '../src/seal.ts';
+import type { Keyring } from '../src/keyring.ts';
 import { RawAesKeyring } from '../src/raw-aes-keyring.ts';
+import { open, readHeader, seal } from '../src/seal.ts';
 import { OpenEngine } from '../src/stream/open-engine.ts';
 import { SealEngine } from '../src/stream/seal-engine.ts';
 import { createOpenStream, createSealStream } from '../src/stream/web.ts';
-import {
-  chunksOf, concat, cutAt, flipBit, gatedKeyring, joinFrames, nobleBackend, pattern, pipeAll, runTransform, splitFrames, testKeyring, keyRecordingBackend,
-} from './helpers/messages.ts';
 import { defined } from './helpers/defined.ts';
+import {
+  chunksOf,
+  concat,
+  cutAt,
+  flipBit,
+  gatedKeyring,
+  joinFrames,
+  keyRecordingBackend,
+  nobleBackend,
+  pattern,
+  pipeAll,
+  runTransform,
+  splitFrames,
+  testKeyring,
+} from './helpers/messages.ts';
 
 const keyring = testKeyring('stream');
 const context = { stream: 'yes' };

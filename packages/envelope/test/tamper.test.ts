@@ -1,11 +1,22 @@
-import { describe, it, expect, beforeAll } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { encodeEncryptionContext } from '../src/context.ts';
 import { EnvelopeError, type EnvelopeErrorCode } from '../src/errors.ts';
 import type { Keyring } from '../src/keyring.ts';
 import { open, readHeader, seal } from '../src/seal.ts';
 import { OpenEngine } from '../src/stream/open-engine.ts';
-import { concat, countingBackend, fixedKeyKeyring, flipBit, joinFrames, paddedKeyring, pattern, splitFrames, testKey, testKeyring } from './helpers/messages.ts';
 import { defined } from './helpers/defined.ts';
+import {
+  concat,
+  countingBackend,
+  fixedKeyKeyring,
+  flipBit,
+  joinFrames,
+  paddedKeyring,
+  pattern,
+  splitFrames,
+  testKey,
+  testKeyring,
+} from './helpers/messages.ts';
 
 const F = 16;
 const context = { purpose: 'tamper', tenant: 'acme' };
@@ -16,7 +27,10 @@ let referenceMessage: string;
 
 /** Resolves to the error `open` (or `run`) rejected with; fails if it resolved. */
 async function failure(run: Promise<unknown>): Promise<EnvelopeError> {
-  const error = await run.then(() => undefined, (e: unknown) => e);
+  const error = await run.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(EnvelopeError);
   return error as EnvelopeError;
 }
@@ -177,13 +191,7 @@ describe('wrong keys and contexts', () => {
   });
 
   it('an expected context that differs in any way fails', async () => {
-    const wrong = [
-      { purpose: 'tamper' },
-      { ...context, extra: 'x' },
-      { purpose: 'tamper', tenant: 'ACME' },
-      { purpose: 'tamper', Tenant: 'acme' },
-      {},
-    ];
+    const wrong = [{ purpose: 'tamper' }, { ...context, extra: 'x' }, { purpose: 'tamper', tenant: 'ACME' }, { purpose: 'tamper', Tenant: 'acme' }, {}];
     for (const expected of wrong) await expectDecryptFailed(openIt(sealed, { context: expected }));
     expect(await openIt(sealed, { context: { tenant: 'acme', purpose: 'tamper' } })).toEqual(plaintext);
   });
@@ -214,7 +222,7 @@ describe('wrong keys and contexts', () => {
   });
 });
 
-describe('the header is every frame\'s AAD', () => {
+describe("the header is every frame's AAD", () => {
   it('with a keyring that ignores the context, every flipped bit of the encoded context still fails open', async () => {
     const careless = paddedKeyring('careless');
     const message = await seal(plaintext, { keyring: careless, context, frameLength: F });

@@ -1,12 +1,12 @@
-import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
 import type { Backend } from '../src/backend/types.ts';
 import { MAX_FRAME_COUNT } from '../src/format/constants.ts';
 import { frameNonce } from '../src/format/frames.ts';
 import { createMessageOpener } from '../src/message.ts';
 import { readHeader, seal } from '../src/seal.ts';
-import { describeNonce, fixedKeyKeyring, hex, nodeBackend, pattern, testKey, testKeyring } from './helpers/messages.ts';
 import { defined } from './helpers/defined.ts';
+import { describeNonce, fixedKeyKeyring, hex, nodeBackend, pattern, testKey, testKeyring } from './helpers/messages.ts';
 
 const SEALS = 2000;
 

@@ -13,12 +13,36 @@
  */
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createSigV4Authenticator as createKernelAuthenticator, toNodeListener as kernelNodeListener, type HttpRequest, type HttpResponse as AnyResponse, type RequestIdentity, type SigV4Options as KernelSigV4Options } from '@strongbox/service-kernel';
+import {
+  type HttpResponse as AnyResponse,
+  createSigV4Authenticator as createKernelAuthenticator,
+  type HttpRequest,
+  type SigV4Options as KernelSigV4Options,
+  toNodeListener as kernelNodeListener,
+  type RequestIdentity,
+} from '@strongbox/service-kernel';
 import { toKmsError } from './errors.ts';
 import { errorResponse, type HttpResponse } from './protocol/json11.ts';
 
-export { createJson11Handler, toWire, UNMODELLED_OPERATIONS, type HttpRequest, type HttpResponse, type Json11Options, type Json11Target, type RequestIdentity } from './protocol/json11.ts';
-export { CLOUDTRAIL_TARGET_PREFIXES, createCloudTrailHandler, isCloudTrailRequest, readNodeRequest, RequestTooLargeError, writeNodeResponse, type CloudTrailOptions } from '@strongbox/service-kernel';
+export {
+  CLOUDTRAIL_TARGET_PREFIXES,
+  type CloudTrailOptions,
+  createCloudTrailHandler,
+  isCloudTrailRequest,
+  RequestTooLargeError,
+  readNodeRequest,
+  writeNodeResponse,
+} from '@strongbox/service-kernel';
+export {
+  createJson11Handler,
+  type HttpRequest,
+  type HttpResponse,
+  type Json11Options,
+  type Json11Target,
+  type RequestIdentity,
+  toWire,
+  UNMODELLED_OPERATIONS,
+} from './protocol/json11.ts';
 
 /** Settings of the SigV4 authenticator; the signing name defaults to `kms`. */
 export type SigV4Options = Omit<KernelSigV4Options, 'service'> & { readonly service?: string };

@@ -4,43 +4,43 @@
  * knowingly differs from AWS.
  */
 
-export { Kms, type CallOptions, type KmsMethods, type KmsOptions, type KmsQuotas, type RequestOf, type ResponseOf } from './service/kms.ts';
-export { KmsError, WIRE_ERRORS, type KmsErrorCode, type WireError } from './errors.ts';
 // The shared pieces KMS's API hands out, from the service kernel.
 export {
+  type AuditEvent,
+  type AuditEventInput,
+  type AuditOptions,
   AuditTrail,
+  type Clock,
+  type CloudTrailRecord,
+  type CloudTrailResource,
   DEFAULT_ACCESS_KEY_ID,
   DEFAULT_SECRET_ACCESS_KEY,
+  type LookupQuery,
+  type LookupResult,
   ManualClock,
   NO_USERS,
+  type Principal,
+  type PrincipalType,
   parseUsers,
   principalFromArn,
+  type Random,
   renderRecord,
   rootPrincipal,
   // What the audit trail's lookup throws (InvalidTimeRangeException, InvalidNextTokenException, ...).
   ServiceError,
-  systemClock,
-  withDefaultUser,
-  type AuditEvent,
-  type AuditEventInput,
-  type AuditOptions,
-  type Clock,
-  type CloudTrailRecord,
-  type CloudTrailResource,
-  type LookupQuery,
-  type LookupResult,
-  type Principal,
-  type PrincipalType,
-  type Random,
   type ServiceErrorCode,
+  systemClock,
   type UserDirectory,
   type UserEntry,
   type UserIdentity,
+  withDefaultUser,
 } from '@strongbox/service-kernel';
+export { KmsError, type KmsErrorCode, WIRE_ERRORS, type WireError } from './errors.ts';
 export { defaultCryptographicQuota, type QuotaClass, type QuotaOptions, type QuotaProfile, type QuotaSetting, type QuotaUsage } from './model/quotas.ts';
 export { OPERATION_NAMES, type OperationName } from './operations/index.ts';
-export { createMemoryStore, MemoryStore, type ChangeStore } from './persistence/store.ts';
-export { DEFAULT_SNAPSHOT_THRESHOLD_BYTES, openDirectoryStore, type DirectoryStore, type DirectoryStoreOptions } from './persistence/directory-store.ts';
+export { DEFAULT_SNAPSHOT_THRESHOLD_BYTES, type DirectoryStore, type DirectoryStoreOptions, openDirectoryStore } from './persistence/directory-store.ts';
 export { StoreError, type StoreErrorCode } from './persistence/errors.ts';
 export { ROOT_KEY_ENV, ROOT_KEY_FILE, type RootKeySource } from './persistence/root-key.ts';
-export { applySeed, parseSeed, seedChanges, type SeedDefaults, type SeedDocument, type SeedKey } from './service/seed.ts';
+export { type ChangeStore, createMemoryStore, MemoryStore } from './persistence/store.ts';
+export { type CallOptions, Kms, type KmsMethods, type KmsOptions, type KmsQuotas, type RequestOf, type ResponseOf } from './service/kms.ts';
+export { applySeed, parseSeed, type SeedDefaults, type SeedDocument, type SeedKey, seedChanges } from './service/seed.ts';

@@ -6,11 +6,11 @@
  * explicitly. Policies, identity policies, grants and requests are random.
  */
 
+import type { Principal } from '@strongbox/service-kernel';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Principal } from '@strongbox/service-kernel';
 import type { GrantOperation, GrantRecord, KeyRecord } from '../src/model/records.ts';
-import { evaluateAccess, type AccessDecision } from '../src/policy/authorize.ts';
+import { type AccessDecision, evaluateAccess } from '../src/policy/authorize.ts';
 import { defaultKeyPolicy } from '../src/policy/default-policy.ts';
 
 const A = '111111111111';
@@ -26,9 +26,36 @@ const CALLERS: readonly Principal[] = [
   { arn: `arn:aws:iam::${B}:root`, account: B, type: 'Root' },
   { arn: `arn:aws:iam::${B}:user/u3`, account: B, type: 'IAMUser' },
 ];
-const PRINCIPAL_ENTRIES = ['*', A, `arn:aws:iam::${A}:root`, B, `arn:aws:iam::${B}:root`, `arn:aws:iam::${A}:user/u1`, `arn:aws:iam::${B}:user/u3`, `arn:aws:iam::${A}:role/r1`, `arn:aws:iam::${A}:role/path/r1`, `arn:aws:sts::${A}:assumed-role/r1/s1`];
-const GRANTEES = [`arn:aws:iam::${A}:user/u1`, `arn:aws:iam::${A}:user/u2`, `arn:aws:iam::${A}:role/r1`, `arn:aws:iam::${A}:root`, `arn:aws:iam::${B}:user/u3`, `arn:aws:iam::${B}:root`];
-const ACTIONS = ['kms:Encrypt', 'kms:Decrypt', 'kms:DescribeKey', 'kms:GenerateDataKey', 'kms:ReEncryptFrom', 'kms:ListGrants', 'kms:GetKeyPolicy', 'kms:PutKeyPolicy'] as const;
+const PRINCIPAL_ENTRIES = [
+  '*',
+  A,
+  `arn:aws:iam::${A}:root`,
+  B,
+  `arn:aws:iam::${B}:root`,
+  `arn:aws:iam::${A}:user/u1`,
+  `arn:aws:iam::${B}:user/u3`,
+  `arn:aws:iam::${A}:role/r1`,
+  `arn:aws:iam::${A}:role/path/r1`,
+  `arn:aws:sts::${A}:assumed-role/r1/s1`,
+];
+const GRANTEES = [
+  `arn:aws:iam::${A}:user/u1`,
+  `arn:aws:iam::${A}:user/u2`,
+  `arn:aws:iam::${A}:role/r1`,
+  `arn:aws:iam::${A}:root`,
+  `arn:aws:iam::${B}:user/u3`,
+  `arn:aws:iam::${B}:root`,
+];
+const ACTIONS = [
+  'kms:Encrypt',
+  'kms:Decrypt',
+  'kms:DescribeKey',
+  'kms:GenerateDataKey',
+  'kms:ReEncryptFrom',
+  'kms:ListGrants',
+  'kms:GetKeyPolicy',
+  'kms:PutKeyPolicy',
+] as const;
 /** Actions another account may perform at all ("Cross-account use: Yes"). */
 const CROSS_ACCOUNT = new Set(['kms:Encrypt', 'kms:Decrypt', 'kms:DescribeKey', 'kms:GenerateDataKey', 'kms:ReEncryptFrom', 'kms:ListGrants']);
 const ACTION_PATTERNS = [...ACTIONS, 'kms:*', '*', 'kms:Gen*', 'kms:*crypt', 'kms:ReEncrypt*', 'KMS:get*', 'kms:?ncrypt', 'kms:List*'];
@@ -61,7 +88,11 @@ type Context = Record<string, string>;
 const contextKey = fc.constantFrom('purpose', 'team');
 const contextValue = fc.constantFrom('x', 'y', 'X');
 const condition: fc.Arbitrary<Condition> = fc.oneof(
-  fc.record({ kind: fc.constantFrom('ecEquals' as const, 'ecNotEquals' as const), key: contextKey, values: fc.uniqueArray(contextValue, { minLength: 1, maxLength: 2 }) }),
+  fc.record({
+    kind: fc.constantFrom('ecEquals' as const, 'ecNotEquals' as const),
+    key: contextKey,
+    values: fc.uniqueArray(contextValue, { minLength: 1, maxLength: 2 }),
+  }),
   fc.record({ kind: fc.constant('callerAccount' as const), account: fc.constantFrom(A, B) }),
   fc.record({ kind: fc.constant('ecNull' as const), key: contextKey, absent: fc.boolean() }),
   fc.record({ kind: fc.constant('anyKey' as const), keys: fc.uniqueArray(contextKey, { minLength: 1, maxLength: 2 }) }),
@@ -78,7 +109,10 @@ const statement = (withPrincipals: boolean): fc.Arbitrary<Statement> =>
 // Context maps never hold two keys differing only by case (KMS's constraint keys are case-insensitive).
 const requestContext: fc.Arbitrary<Context> = fc
   .record({ purpose: fc.option(contextValue, { nil: undefined }), team: fc.option(contextValue, { nil: undefined }), upper: fc.boolean() })
-  .map(({ purpose, team, upper }) => ({ ...(purpose === undefined ? {} : { [upper ? 'Purpose' : 'purpose']: purpose }), ...(team === undefined ? {} : { team }) }));
+  .map(({ purpose, team, upper }) => ({
+    ...(purpose === undefined ? {} : { [upper ? 'Purpose' : 'purpose']: purpose }),
+    ...(team === undefined ? {} : { team }),
+  }));
 const constraintMap = fc.dictionary(fc.constantFrom('purpose', 'team', 'Team'), contextValue, { maxKeys: 2 }).filter((m) => !('team' in m && 'Team' in m));
 const grant: fc.Arbitrary<GrantRecord> = fc
   .record({
@@ -94,7 +128,9 @@ const grant: fc.Arbitrary<GrantRecord> = fc
     granteePrincipal: grantee,
     issuingAccount: `arn:aws:iam::${A}:root`,
     operations,
-    ...(constraint === undefined ? {} : { constraints: constraint.kind === 'equals' ? { encryptionContextEquals: constraint.map } : { encryptionContextSubset: constraint.map } }),
+    ...(constraint === undefined
+      ? {}
+      : { constraints: constraint.kind === 'equals' ? { encryptionContextEquals: constraint.map } : { encryptionContextSubset: constraint.map } }),
   }));
 
 // ---------------------------------------------------------------------------------------------
@@ -210,7 +246,10 @@ interface Scenario {
 
 function oracle(s: Scenario): AccessDecision {
   const { caller, action, context } = s;
-  const keyStatements: Statement[] = s.keyPolicy === 'default' ? [{ effect: 'Allow', principals: [`arn:aws:iam::${A}:root`], actions: ['kms:*'], notAction: false, resources: ['*'], condition: undefined }] : s.keyPolicy;
+  const keyStatements: Statement[] =
+    s.keyPolicy === 'default'
+      ? [{ effect: 'Allow', principals: [`arn:aws:iam::${A}:root`], actions: ['kms:*'], notAction: false, resources: ['*'], condition: undefined }]
+      : s.keyPolicy;
   const keyHits = keyStatements.map((st) => ({ st, m: applies(st, caller, action, KEY_ARN, context) })).filter((h) => h.m !== 'none');
   const idHits = (s.identity ?? []).filter((st) => applies(st, caller, action, KEY_ARN, context) !== 'none');
   if (keyHits.some((h) => h.st.effect === 'Deny')) return { allowed: false, reason: 'explicitDenyInResourcePolicy' };
@@ -238,7 +277,10 @@ function oracle(s: Scenario): AccessDecision {
 // ---------------------------------------------------------------------------------------------
 
 const scenario: fc.Arbitrary<Scenario> = fc.record({
-  keyPolicy: fc.oneof({ weight: 1, arbitrary: fc.constant('default' as const) }, { weight: 4, arbitrary: fc.array(statement(true), { minLength: 1, maxLength: 4 }) }),
+  keyPolicy: fc.oneof(
+    { weight: 1, arbitrary: fc.constant('default' as const) },
+    { weight: 4, arbitrary: fc.array(statement(true), { minLength: 1, maxLength: 4 }) },
+  ),
   identity: fc.option(fc.array(statement(false), { minLength: 1, maxLength: 3 }), { nil: undefined }),
   grants: fc.array(grant, { maxLength: 3 }),
   caller: fc.constantFrom(...CALLERS),

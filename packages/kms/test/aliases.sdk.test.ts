@@ -6,6 +6,7 @@
  */
 
 import {
+  type AliasListEntry,
   CreateAliasCommand,
   CreateKeyCommand,
   DeleteAliasCommand,
@@ -15,13 +16,12 @@ import {
   ListAliasesCommand,
   ScheduleKeyDeletionCommand,
   UpdateAliasCommand,
-  type AliasListEntry,
 } from '@aws-sdk/client-kms';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../src/index.ts';
 import { PREDEFINED_AWS_ALIASES } from '../src/model/aws-managed-keys.ts';
-import { failureOf, startKms, type SdkFixture } from './helpers/sdk.ts';
+import { failureOf, type SdkFixture, startKms } from './helpers/sdk.ts';
 
 const ACCOUNT = '000000000000';
 const ALIAS_ARN = (name: string): string => `arn:aws:kms:us-east-1:${ACCOUNT}:${name}`;
@@ -64,7 +64,13 @@ describe('CreateAlias', () => {
     expect(KeyId).toBe(arn);
     expect((await kms.client.send(new DescribeKeyCommand({ KeyId: ALIAS_ARN('alias/app/data_key-1') }))).KeyMetadata!.KeyId).toBe(keyId);
     expect(await customerAliases()).toEqual([
-      { AliasName: 'alias/app/data_key-1', AliasArn: ALIAS_ARN('alias/app/data_key-1'), TargetKeyId: keyId, CreationDate: new Date(START), LastUpdatedDate: new Date(START) },
+      {
+        AliasName: 'alias/app/data_key-1',
+        AliasArn: ALIAS_ARN('alias/app/data_key-1'),
+        TargetKeyId: keyId,
+        CreationDate: new Date(START),
+        LastUpdatedDate: new Date(START),
+      },
     ]);
   });
 
@@ -93,9 +99,13 @@ describe('CreateAlias', () => {
     await start();
     const { keyId } = await newKey();
     const bad = await failureOf(kms.client.send(new CreateAliasCommand({ AliasName: 'alias/my alias!', TargetKeyId: keyId })));
-    expect(bad.message).toBe("1 validation error detected: Value 'alias/my alias!' at 'aliasName' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-zA-Z0-9:/_-]+$");
+    expect(bad.message).toBe(
+      "1 validation error detected: Value 'alias/my alias!' at 'aliasName' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-zA-Z0-9:/_-]+$",
+    );
     const long = await failureOf(kms.client.send(new CreateAliasCommand({ AliasName: `alias/${'a'.repeat(251)}`, TargetKeyId: keyId })));
-    expect(long.message).toBe(`1 validation error detected: Value 'alias/${'a'.repeat(251)}' at 'aliasName' failed to satisfy constraint: Member must have length less than or equal to 256`);
+    expect(long.message).toBe(
+      `1 validation error detected: Value 'alias/${'a'.repeat(251)}' at 'aliasName' failed to satisfy constraint: Member must have length less than or equal to 256`,
+    );
     await kms.client.send(new CreateAliasCommand({ AliasName: `alias/${'a'.repeat(250)}`, TargetKeyId: keyId }));
     const colon = await failureOf(kms.client.send(new CreateAliasCommand({ AliasName: 'alias/my:alias', TargetKeyId: keyId })));
     expect(colon).toEqual({ name: 'ValidationException', message: 'alias/my:alias contains invalid characters for an alias', status: 400 });
@@ -143,7 +153,11 @@ describe('CreateAlias', () => {
     const { keyId } = await newKey();
     for (let i = 0; i < 50; i += 1) await kms.kms.createAlias({ AliasName: `alias/many-${i}`, TargetKeyId: keyId });
     const failure = await failureOf(kms.client.send(new CreateAliasCommand({ AliasName: 'alias/many-50', TargetKeyId: keyId })));
-    expect(failure).toEqual({ name: 'LimitExceededException', message: 'Aliases per key quota for this account in this region is 50, current usage is 50.', status: 400 });
+    expect(failure).toEqual({
+      name: 'LimitExceededException',
+      message: 'Aliases per key quota for this account in this region is 50, current usage is 50.',
+      status: 400,
+    });
     // The quota is per key: another key still takes aliases.
     await kms.client.send(new CreateAliasCommand({ AliasName: 'alias/many-50', TargetKeyId: (await newKey()).keyId }));
   });
@@ -170,7 +184,13 @@ describe('UpdateAlias', () => {
     clock.advance(60_000);
     await kms.client.send(new UpdateAliasCommand({ AliasName: 'alias/moving', TargetKeyId: second.arn }));
     expect(await customerAliases()).toEqual([
-      { AliasName: 'alias/moving', AliasArn: ALIAS_ARN('alias/moving'), TargetKeyId: second.keyId, CreationDate: new Date(START), LastUpdatedDate: new Date(START + 60_000) },
+      {
+        AliasName: 'alias/moving',
+        AliasArn: ALIAS_ARN('alias/moving'),
+        TargetKeyId: second.keyId,
+        CreationDate: new Date(START),
+        LastUpdatedDate: new Date(START + 60_000),
+      },
     ]);
     expect((await kms.client.send(new EncryptCommand({ KeyId: 'alias/moving', Plaintext: new Uint8Array([1]) }))).KeyId).toBe(second.arn);
     expect(kms.kms.auditTrail.events().find((event) => event.eventName === 'UpdateAlias')?.resources).toEqual([ALIAS_ARN('alias/moving'), second.arn]);
@@ -209,7 +229,11 @@ describe('UpdateAlias', () => {
     const other = await newKey();
     await kms.client.send(new CreateAliasCommand({ AliasName: 'alias/elsewhere', TargetKeyId: other.keyId }));
     const failure = await failureOf(kms.client.send(new UpdateAliasCommand({ AliasName: 'alias/elsewhere', TargetKeyId: keyId })));
-    expect(failure).toEqual({ name: 'LimitExceededException', message: 'Aliases per key quota for this account in this region is 50, current usage is 50.', status: 400 });
+    expect(failure).toEqual({
+      name: 'LimitExceededException',
+      message: 'Aliases per key quota for this account in this region is 50, current usage is 50.',
+      status: 400,
+    });
     expect((await kms.client.send(new ListAliasesCommand({ KeyId: other.keyId }))).Aliases?.map((alias) => alias.AliasName)).toEqual(['alias/elsewhere']);
     // Pointing an alias at the key it already names adds none: still allowed at the quota.
     await kms.client.send(new UpdateAliasCommand({ AliasName: 'alias/full-0', TargetKeyId: keyId }));
@@ -243,7 +267,13 @@ describe('ListAliases', () => {
     expect(listed.map((entry) => entry.AliasName)).toContain('alias/aws/s3');
     const { KeyMetadata } = await kms.client.send(new DescribeKeyCommand({ KeyId: 'alias/aws/s3' }));
     const s3 = (await listAll()).find((entry) => entry.AliasName === 'alias/aws/s3');
-    expect(s3).toEqual({ AliasName: 'alias/aws/s3', AliasArn: ALIAS_ARN('alias/aws/s3'), TargetKeyId: KeyMetadata!.KeyId, CreationDate: new Date(START), LastUpdatedDate: new Date(START) });
+    expect(s3).toEqual({
+      AliasName: 'alias/aws/s3',
+      AliasArn: ALIAS_ARN('alias/aws/s3'),
+      TargetKeyId: KeyMetadata!.KeyId,
+      CreationDate: new Date(START),
+      LastUpdatedDate: new Date(START),
+    });
     expect(await listAll({ KeyId: KeyMetadata!.Arn! })).toEqual([s3]);
   });
 
@@ -259,7 +289,12 @@ describe('ListAliases', () => {
     expect(await listAll({ KeyId: (await newKey()).keyId })).toEqual([]);
     const failure = await failureOf(kms.client.send(new ListAliasesCommand({ KeyId: 'alias/a-1' })));
     expect(failure).toEqual({ name: 'NotFoundException', message: "Invalid keyId 'alias/a-1'", status: 400 });
-    expect(kms.kms.auditTrail.events().filter((event) => event.eventName === 'ListAliases').every((event) => event.resources.length === 0)).toBe(true);
+    expect(
+      kms.kms.auditTrail
+        .events()
+        .filter((event) => event.eventName === 'ListAliases')
+        .every((event) => event.resources.length === 0),
+    ).toBe(true);
   });
 
   it('pages in name order with Limit (default 50, capped at the documented 100) and Marker', async () => {

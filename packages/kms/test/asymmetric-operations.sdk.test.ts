@@ -6,6 +6,19 @@
  */
 
 import {
+  constants,
+  createHash,
+  createHmac,
+  createPrivateKey,
+  createPublicKey,
+  diffieHellman,
+  generateKeyPairSync,
+  type KeyObject,
+  sign as nodeSign,
+  verify as nodeVerify,
+  publicEncrypt,
+} from 'node:crypto';
+import {
   CreateKeyCommand,
   DecapsulateCommand,
   DecryptCommand,
@@ -18,16 +31,15 @@ import {
   GenerateMacCommand,
   GetKeyLastUsageCommand,
   GetPublicKeyCommand,
+  type KeySpec,
+  type KeyUsageType,
   ReEncryptCommand,
   SignCommand,
   VerifyCommand,
   VerifyMacCommand,
-  type KeySpec,
-  type KeyUsageType,
 } from '@aws-sdk/client-kms';
-import { constants, createHash, createHmac, createPrivateKey, createPublicKey, diffieHellman, generateKeyPairSync, publicEncrypt, sign as nodeSign, verify as nodeVerify, type KeyObject } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCryptoKms, type CryptoFixture } from './helpers/crypto-fixtures.ts';
+import { type CryptoFixture, startCryptoKms } from './helpers/crypto-fixtures.ts';
 import { failureOf, startKms } from './helpers/sdk.ts';
 
 let kms: CryptoFixture;
@@ -59,7 +71,9 @@ describe('Sign and Verify', () => {
     const digest = createHash('sha256').update(MESSAGE).digest();
     const prehashed = await kms.client.send(new SignCommand({ KeyId: key.id, Message: digest, MessageType: 'DIGEST', SigningAlgorithm: 'RSASSA_PSS_SHA_256' }));
     expect(nodeVerify('sha256', MESSAGE, options, prehashed.Signature!)).toBe(true);
-    const verified = await kms.client.send(new VerifyCommand({ KeyId: key.id, Message: MESSAGE, Signature: prehashed.Signature, SigningAlgorithm: 'RSASSA_PSS_SHA_256' }));
+    const verified = await kms.client.send(
+      new VerifyCommand({ KeyId: key.id, Message: MESSAGE, Signature: prehashed.Signature, SigningAlgorithm: 'RSASSA_PSS_SHA_256' }),
+    );
     expect(verified).toMatchObject({ KeyId: key.arn, SignatureValid: true, SigningAlgorithm: 'RSASSA_PSS_SHA_256' });
   });
 
@@ -70,7 +84,9 @@ describe('Sign and Verify', () => {
     expect(Signature![0]).toBe(0x30); // DER SEQUENCE
     expect(nodeVerify('sha256', MESSAGE, publicKey, Signature!)).toBe(true);
     const digest = createHash('sha256').update(MESSAGE).digest();
-    await expect(kms.client.send(new VerifyCommand({ KeyId: key.id, Message: digest, MessageType: 'DIGEST', Signature, SigningAlgorithm: 'ECDSA_SHA_256' }))).resolves.toMatchObject({
+    await expect(
+      kms.client.send(new VerifyCommand({ KeyId: key.id, Message: digest, MessageType: 'DIGEST', Signature, SigningAlgorithm: 'ECDSA_SHA_256' })),
+    ).resolves.toMatchObject({
       SignatureValid: true,
     });
   });
@@ -86,18 +102,26 @@ describe('Sign and Verify', () => {
     const key = await newKey('ML_DSA_44', 'SIGN_VERIFY');
     const { Signature } = await kms.client.send(new SignCommand({ KeyId: key.id, Message: MESSAGE, SigningAlgorithm: 'ML_DSA_SHAKE_256' }));
     expect(Signature).toHaveLength(2420);
-    await expect(kms.client.send(new VerifyCommand({ KeyId: key.id, Message: MESSAGE, Signature, SigningAlgorithm: 'ML_DSA_SHAKE_256' }))).resolves.toMatchObject({ SignatureValid: true });
+    await expect(
+      kms.client.send(new VerifyCommand({ KeyId: key.id, Message: MESSAGE, Signature, SigningAlgorithm: 'ML_DSA_SHAKE_256' })),
+    ).resolves.toMatchObject({ SignatureValid: true });
   });
 
   it('a signature that does not verify is KMSInvalidSignatureException with an empty message', async () => {
     const key = await newKey('ECC_NIST_P256', 'SIGN_VERIFY');
-    const { Signature } = await kms.client.send(new SignCommand({ KeyId: key.id, Message: new TextEncoder().encode('bad'), SigningAlgorithm: 'ECDSA_SHA_256' }));
-    expect(await failureOf(kms.client.send(new VerifyCommand({ KeyId: key.id, Message: MESSAGE, Signature, SigningAlgorithm: 'ECDSA_SHA_256' })))).toMatchObject({ name: 'KMSInvalidSignatureException', status: 400 }); // AWS sends no message: the SDK shows 'UnknownError'
+    const { Signature } = await kms.client.send(
+      new SignCommand({ KeyId: key.id, Message: new TextEncoder().encode('bad'), SigningAlgorithm: 'ECDSA_SHA_256' }),
+    );
+    expect(
+      await failureOf(kms.client.send(new VerifyCommand({ KeyId: key.id, Message: MESSAGE, Signature, SigningAlgorithm: 'ECDSA_SHA_256' }))),
+    ).toMatchObject({ name: 'KMSInvalidSignatureException', status: 400 }); // AWS sends no message: the SDK shows 'UnknownError'
   });
 
   it('in process, the failures AWS sends without a message carry an empty one', async () => {
     const key = await newKey('ECC_NIST_P256', 'SIGN_VERIFY');
-    await expect(kms.kms.send('Verify', { KeyId: key.id, Message: MESSAGE, Signature: new Uint8Array(8), SigningAlgorithm: 'ECDSA_SHA_256' })).rejects.toMatchObject({
+    await expect(
+      kms.kms.send('Verify', { KeyId: key.id, Message: MESSAGE, Signature: new Uint8Array(8), SigningAlgorithm: 'ECDSA_SHA_256' }),
+    ).rejects.toMatchObject({
       code: 'KMSInvalidSignatureException',
       message: '',
     });
@@ -110,7 +134,11 @@ describe('Sign and Verify', () => {
 
   it('a DIGEST of the wrong length is a ValidationException naming the algorithm', async () => {
     const key = await newKey('RSA_2048', 'SIGN_VERIFY');
-    expect(await failureOf(kms.client.send(new SignCommand({ KeyId: key.id, Message: MESSAGE, MessageType: 'DIGEST', SigningAlgorithm: 'RSASSA_PKCS1_V1_5_SHA_256' })))).toEqual({
+    expect(
+      await failureOf(
+        kms.client.send(new SignCommand({ KeyId: key.id, Message: MESSAGE, MessageType: 'DIGEST', SigningAlgorithm: 'RSASSA_PKCS1_V1_5_SHA_256' })),
+      ),
+    ).toEqual({
       name: 'ValidationException',
       message: 'Digest is invalid length for algorithm RSASSA_PKCS1_V1_5_SHA_256.',
       status: 400,
@@ -131,7 +159,11 @@ describe('Sign and Verify', () => {
       status: 400,
     });
     const symmetric = (await kms.client.send(new CreateKeyCommand({}))).KeyMetadata!;
-    expect(await failureOf(kms.client.send(new VerifyCommand({ KeyId: symmetric.KeyId, Message: MESSAGE, Signature: new Uint8Array(8), SigningAlgorithm: 'ECDSA_SHA_256' })))).toEqual({
+    expect(
+      await failureOf(
+        kms.client.send(new VerifyCommand({ KeyId: symmetric.KeyId, Message: MESSAGE, Signature: new Uint8Array(8), SigningAlgorithm: 'ECDSA_SHA_256' })),
+      ),
+    ).toEqual({
       name: 'InvalidKeyUsageException',
       message: `${symmetric.Arn!} key usage is ENCRYPT_DECRYPT which is not valid for Verify.`,
       status: 400,
@@ -157,7 +189,9 @@ describe('over a real socket', () => {
       const { Signature } = await socket.client.send(new SignCommand({ KeyId: KeyMetadata!.KeyId, Message: MESSAGE, SigningAlgorithm: 'ECDSA_SHA_256' }));
       const { PublicKey } = await socket.client.send(new GetPublicKeyCommand({ KeyId: KeyMetadata!.KeyId }));
       expect(nodeVerify('sha256', MESSAGE, createPublicKey({ key: Buffer.from(PublicKey!), format: 'der', type: 'spki' }), Signature!)).toBe(true);
-      await expect(socket.client.send(new VerifyCommand({ KeyId: KeyMetadata!.KeyId, Message: MESSAGE, Signature, SigningAlgorithm: 'ECDSA_SHA_256' }))).resolves.toMatchObject({
+      await expect(
+        socket.client.send(new VerifyCommand({ KeyId: KeyMetadata!.KeyId, Message: MESSAGE, Signature, SigningAlgorithm: 'ECDSA_SHA_256' })),
+      ).resolves.toMatchObject({
         SignatureValid: true,
       });
     } finally {
@@ -172,7 +206,10 @@ describe('GenerateMac and VerifyMac', () => {
     const { Mac, MacAlgorithm, KeyId } = await kms.client.send(new GenerateMacCommand({ KeyId: key.id, Message: MESSAGE, MacAlgorithm: 'HMAC_SHA_384' }));
     expect({ MacAlgorithm, KeyId }).toEqual({ MacAlgorithm: 'HMAC_SHA_384', KeyId: key.arn });
     expect(Mac).toHaveLength(48);
-    await expect(kms.client.send(new VerifyMacCommand({ KeyId: key.id, Message: MESSAGE, Mac, MacAlgorithm: 'HMAC_SHA_384' }))).resolves.toMatchObject({ MacValid: true, KeyId: key.arn });
+    await expect(kms.client.send(new VerifyMacCommand({ KeyId: key.id, Message: MESSAGE, Mac, MacAlgorithm: 'HMAC_SHA_384' }))).resolves.toMatchObject({
+      MacValid: true,
+      KeyId: key.arn,
+    });
     // Cross-check: the MAC is HMAC-SHA-384 under the 48-byte key the record holds.
     const macKey = kms.record(key.id).macKey!;
     expect(macKey).toHaveLength(48);
@@ -184,7 +221,9 @@ describe('GenerateMac and VerifyMac', () => {
     const { Mac } = await kms.client.send(new GenerateMacCommand({ KeyId: key.id, Message: MESSAGE, MacAlgorithm: 'HMAC_SHA_224' }));
     const changed = Uint8Array.from(Mac!);
     changed[0] = (changed[0] ?? 0) ^ 1;
-    expect(await failureOf(kms.client.send(new VerifyMacCommand({ KeyId: key.id, Message: MESSAGE, Mac: changed, MacAlgorithm: 'HMAC_SHA_224' })))).toMatchObject({ name: 'KMSInvalidMacException', status: 400 }); // AWS sends no message: the SDK shows 'UnknownError'
+    expect(
+      await failureOf(kms.client.send(new VerifyMacCommand({ KeyId: key.id, Message: MESSAGE, Mac: changed, MacAlgorithm: 'HMAC_SHA_224' }))),
+    ).toMatchObject({ name: 'KMSInvalidMacException', status: 400 }); // AWS sends no message: the SDK shows 'UnknownError'
     expect(await failureOf(kms.client.send(new GenerateMacCommand({ KeyId: key.id, Message: MESSAGE, MacAlgorithm: 'HMAC_SHA_256' })))).toEqual({
       name: 'InvalidKeyUsageException',
       message: 'Algorithm HMAC_SHA_256 is incompatible with key spec HMAC_224.',
@@ -192,7 +231,8 @@ describe('GenerateMac and VerifyMac', () => {
     });
     expect(await failureOf(kms.client.send(new GenerateMacCommand({ KeyId: key.id, Message: MESSAGE, MacAlgorithm: 'INVALID' as 'HMAC_SHA_224' })))).toEqual({
       name: 'ValidationException',
-      message: "1 validation error detected: Value 'INVALID' at 'macAlgorithm' failed to satisfy constraint: Member must satisfy enum value set: [HMAC_SHA_384, HMAC_SHA_256, HMAC_SHA_224, HMAC_SHA_512]",
+      message:
+        "1 validation error detected: Value 'INVALID' at 'macAlgorithm' failed to satisfy constraint: Member must satisfy enum value set: [HMAC_SHA_384, HMAC_SHA_256, HMAC_SHA_224, HMAC_SHA_512]",
       status: 400,
     });
   });
@@ -228,7 +268,9 @@ describe('DeriveSharedSecret', () => {
       status: 400,
     });
     const agreement = await newKey('ECC_NIST_P256', 'KEY_AGREEMENT');
-    expect(await failureOf(kms.client.send(new DeriveSharedSecretCommand({ KeyId: agreement.id, KeyAgreementAlgorithm: 'ECDH', PublicKey: peer })))).toMatchObject({ name: 'ValidationException', status: 400 }); // AWS sends no message: the SDK shows 'UnknownError'
+    expect(
+      await failureOf(kms.client.send(new DeriveSharedSecretCommand({ KeyId: agreement.id, KeyAgreementAlgorithm: 'ECDH', PublicKey: peer }))),
+    ).toMatchObject({ name: 'ValidationException', status: 400 }); // AWS sends no message: the SDK shows 'UnknownError'
   });
 });
 
@@ -238,10 +280,16 @@ describe('Encapsulate and Decapsulate', () => {
     const encapsulated = await kms.client.send(new EncapsulateCommand({ KeyId: key.id, EncapsulationAlgorithm: 'ML_KEM' }));
     expect(encapsulated.SharedSecret).toHaveLength(32);
     expect(encapsulated.SharedSecretCiphertextBlob).toHaveLength(1088);
-    const decapsulated = await kms.client.send(new DecapsulateCommand({ KeyId: key.id, SharedSecretCiphertextBlob: encapsulated.SharedSecretCiphertextBlob, EncapsulationAlgorithm: 'ML_KEM' }));
+    const decapsulated = await kms.client.send(
+      new DecapsulateCommand({ KeyId: key.id, SharedSecretCiphertextBlob: encapsulated.SharedSecretCiphertextBlob, EncapsulationAlgorithm: 'ML_KEM' }),
+    );
     expect(decapsulated).toMatchObject({ KeyId: key.arn, EncapsulationAlgorithm: 'ML_KEM' });
     expect(decapsulated.SharedSecret).toEqual(encapsulated.SharedSecret);
-    expect(await failureOf(kms.client.send(new DecapsulateCommand({ KeyId: key.id, SharedSecretCiphertextBlob: new Uint8Array(10), EncapsulationAlgorithm: 'ML_KEM' })))).toMatchObject({
+    expect(
+      await failureOf(
+        kms.client.send(new DecapsulateCommand({ KeyId: key.id, SharedSecretCiphertextBlob: new Uint8Array(10), EncapsulationAlgorithm: 'ML_KEM' })),
+      ),
+    ).toMatchObject({
       name: 'InvalidCiphertextException',
     });
   });
@@ -258,7 +306,9 @@ describe('Encrypt and Decrypt with RSA keys', () => {
     const encrypted = await kms.client.send(new EncryptCommand({ KeyId: key.id, Plaintext: MESSAGE, EncryptionAlgorithm: 'RSAES_OAEP_SHA_1' }));
     expect(encrypted).toMatchObject({ KeyId: key.arn, EncryptionAlgorithm: 'RSAES_OAEP_SHA_1' });
     expect(encrypted.CiphertextBlob).toHaveLength(256);
-    const back = await kms.client.send(new DecryptCommand({ KeyId: key.id, CiphertextBlob: encrypted.CiphertextBlob, EncryptionAlgorithm: 'RSAES_OAEP_SHA_1' }));
+    const back = await kms.client.send(
+      new DecryptCommand({ KeyId: key.id, CiphertextBlob: encrypted.CiphertextBlob, EncryptionAlgorithm: 'RSAES_OAEP_SHA_1' }),
+    );
     expect(Buffer.from(back.Plaintext!).equals(Buffer.from(MESSAGE))).toBe(true);
   });
 
@@ -269,12 +319,16 @@ describe('Encrypt and Decrypt with RSA keys', () => {
       message: 'Algorithm SYMMETRIC_DEFAULT is incompatible with key spec RSA_2048.',
       status: 400,
     });
-    expect(await failureOf(kms.client.send(new EncryptCommand({ KeyId: key.id, Plaintext: new Uint8Array(191), EncryptionAlgorithm: 'RSAES_OAEP_SHA_256' })))).toEqual({
+    expect(
+      await failureOf(kms.client.send(new EncryptCommand({ KeyId: key.id, Plaintext: new Uint8Array(191), EncryptionAlgorithm: 'RSAES_OAEP_SHA_256' }))),
+    ).toEqual({
       name: 'ValidationException',
       message: 'Algorithm RSAES_OAEP_SHA_256 and key spec RSA_2048 cannot encrypt data larger than 190 bytes.',
       status: 400,
     });
-    expect(await failureOf(kms.client.send(new DecryptCommand({ KeyId: key.id, CiphertextBlob: new Uint8Array(256), EncryptionAlgorithm: 'RSAES_OAEP_SHA_256' })))).toMatchObject({ name: 'InvalidCiphertextException', status: 400 }); // AWS sends no message: the SDK shows 'UnknownError'
+    expect(
+      await failureOf(kms.client.send(new DecryptCommand({ KeyId: key.id, CiphertextBlob: new Uint8Array(256), EncryptionAlgorithm: 'RSAES_OAEP_SHA_256' }))),
+    ).toMatchObject({ name: 'InvalidCiphertextException', status: 400 }); // AWS sends no message: the SDK shows 'UnknownError'
   });
 
   it('Encrypt with a signing key is InvalidKeyUsageException', async () => {
@@ -291,9 +345,19 @@ describe('Encrypt and Decrypt with RSA keys', () => {
     const symmetric = (await kms.client.send(new CreateKeyCommand({}))).KeyMetadata!;
     const rsaCiphertext = publicEncrypt({ key: await publicKeyOf(rsa.id), padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' }, MESSAGE);
     const toSymmetric = await kms.client.send(
-      new ReEncryptCommand({ CiphertextBlob: rsaCiphertext, SourceKeyId: rsa.id, SourceEncryptionAlgorithm: 'RSAES_OAEP_SHA_256', DestinationKeyId: symmetric.KeyId! }),
+      new ReEncryptCommand({
+        CiphertextBlob: rsaCiphertext,
+        SourceKeyId: rsa.id,
+        SourceEncryptionAlgorithm: 'RSAES_OAEP_SHA_256',
+        DestinationKeyId: symmetric.KeyId!,
+      }),
     );
-    expect(toSymmetric).toMatchObject({ SourceKeyId: rsa.arn, KeyId: symmetric.Arn, SourceEncryptionAlgorithm: 'RSAES_OAEP_SHA_256', DestinationEncryptionAlgorithm: 'SYMMETRIC_DEFAULT' });
+    expect(toSymmetric).toMatchObject({
+      SourceKeyId: rsa.arn,
+      KeyId: symmetric.Arn,
+      SourceEncryptionAlgorithm: 'RSAES_OAEP_SHA_256',
+      DestinationEncryptionAlgorithm: 'SYMMETRIC_DEFAULT',
+    });
     const toRsa = await kms.client.send(
       new ReEncryptCommand({ CiphertextBlob: toSymmetric.CiphertextBlob, DestinationKeyId: rsa.id, DestinationEncryptionAlgorithm: 'RSAES_OAEP_SHA_1' }),
     );
@@ -306,12 +370,21 @@ describe('GenerateDataKeyPair', () => {
   for (const spec of ['ECC_NIST_P256', 'ECC_SECG_P256K1', 'ECC_NIST_EDWARDS25519', 'RSA_2048'] as const) {
     it(`${spec}: a PKCS #8 private key matching the SPKI public key, and its ciphertext decrypts to it`, async () => {
       const symmetric = (await kms.client.send(new CreateKeyCommand({}))).KeyMetadata!;
-      const pair = await kms.client.send(new GenerateDataKeyPairCommand({ KeyId: symmetric.KeyId, KeyPairSpec: spec, EncryptionContext: { purpose: 'pairs' } }));
+      const pair = await kms.client.send(
+        new GenerateDataKeyPairCommand({ KeyId: symmetric.KeyId, KeyPairSpec: spec, EncryptionContext: { purpose: 'pairs' } }),
+      );
       expect(pair).toMatchObject({ KeyId: symmetric.Arn, KeyPairSpec: spec });
       expect(pair.KeyMaterialId).toMatch(/^[0-9a-f]{64}$/);
       const privateKey = createPrivateKey({ key: Buffer.from(pair.PrivateKeyPlaintext!), format: 'der', type: 'pkcs8' });
       const signature = nodeSign(spec === 'ECC_NIST_EDWARDS25519' ? null : 'sha256', MESSAGE, privateKey);
-      expect(nodeVerify(spec === 'ECC_NIST_EDWARDS25519' ? null : 'sha256', MESSAGE, createPublicKey({ key: Buffer.from(pair.PublicKey!), format: 'der', type: 'spki' }), signature)).toBe(true);
+      expect(
+        nodeVerify(
+          spec === 'ECC_NIST_EDWARDS25519' ? null : 'sha256',
+          MESSAGE,
+          createPublicKey({ key: Buffer.from(pair.PublicKey!), format: 'der', type: 'spki' }),
+          signature,
+        ),
+      ).toBe(true);
       const decrypted = await kms.client.send(new DecryptCommand({ CiphertextBlob: pair.PrivateKeyCiphertextBlob, EncryptionContext: { purpose: 'pairs' } }));
       expect(decrypted.Plaintext).toEqual(pair.PrivateKeyPlaintext);
     });
@@ -323,8 +396,13 @@ describe('GenerateDataKeyPair', () => {
     expect(pair).not.toHaveProperty('PrivateKeyPlaintext');
     expect(pair.PublicKey).toHaveLength(800 + 22);
     const signing = await newKey('ECC_NIST_P256', 'SIGN_VERIFY');
-    expect(await failureOf(kms.client.send(new GenerateDataKeyPairCommand({ KeyId: signing.id, KeyPairSpec: 'RSA_2048' })))).toMatchObject({ name: 'InvalidKeyUsageException', status: 400 });
-    expect(await failureOf(kms.client.send(new GenerateDataKeyPairCommand({ KeyId: symmetric.KeyId, KeyPairSpec: 'SM2' })))).toMatchObject({ name: 'UnsupportedOperationException' });
+    expect(await failureOf(kms.client.send(new GenerateDataKeyPairCommand({ KeyId: signing.id, KeyPairSpec: 'RSA_2048' })))).toMatchObject({
+      name: 'InvalidKeyUsageException',
+      status: 400,
+    });
+    expect(await failureOf(kms.client.send(new GenerateDataKeyPairCommand({ KeyId: symmetric.KeyId, KeyPairSpec: 'SM2' })))).toMatchObject({
+      name: 'UnsupportedOperationException',
+    });
   });
 });
 

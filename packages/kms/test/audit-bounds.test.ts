@@ -4,8 +4,8 @@
  * pass a byte budget, and events older than CloudTrail's 90 days of history are dropped.
  */
 
+import { type AuditEventInput, AuditTrail, EVENT_HISTORY_MS, jsonSize, MAX_FIELD_BYTES, principalFromArn } from '@strongbox/service-kernel';
 import { describe, expect, it } from 'vitest';
-import { AuditTrail, EVENT_HISTORY_MS, jsonSize, MAX_FIELD_BYTES, principalFromArn, type AuditEventInput } from '@strongbox/service-kernel';
 import { Kms, ManualClock } from '../src/index.ts';
 
 const T0 = Date.UTC(2024, 0, 1);
@@ -44,14 +44,22 @@ describe('per event', () => {
   it('keeps rejected calls with huge parameters small: 500 events with a 938 KB context', async () => {
     const context = Object.fromEntries(Array.from({ length: 96 }, (_, i) => [`k${i}`, 'v'.repeat(10_000)]));
     const trail = new AuditTrail();
-    for (let n = 0; n < 500; n++) trail.record({ ...event(n, { keyId: 'alias/missing', encryptionContext: context }), errorCode: 'NotFoundException', errorMessage: "Alias arn:aws:kms:us-east-1:000000000000:alias/missing is not found." });
+    for (let n = 0; n < 500; n++)
+      trail.record({
+        ...event(n, { keyId: 'alias/missing', encryptionContext: context }),
+        errorCode: 'NotFoundException',
+        errorMessage: 'Alias arn:aws:kms:us-east-1:000000000000:alias/missing is not found.',
+      });
     expect(trail.size).toBe(500);
     expect(trail.bytes).toBeLessThan(500 * 1024);
     expect(trail.events().every((e) => e.requestParameters?.['omitted'] === true)).toBe(true);
     // The same through the emulator (a few calls: building such a request costs more than recording it).
     const kms = new Kms({ clock: new ManualClock(T0), quotas: false });
-    for (let i = 0; i < 5; i++) await kms.encrypt({ KeyId: 'alias/missing', Plaintext: new Uint8Array([1]), EncryptionContext: context }).catch(() => undefined);
-    expect(kms.auditTrail.events().map((e) => [e.errorCode, e.requestParameters])).toEqual(Array.from({ length: 5 }, () => ['ValidationException', { omitted: true }]));
+    for (let i = 0; i < 5; i++)
+      await kms.encrypt({ KeyId: 'alias/missing', Plaintext: new Uint8Array([1]), EncryptionContext: context }).catch(() => undefined);
+    expect(kms.auditTrail.events().map((e) => [e.errorCode, e.requestParameters])).toEqual(
+      Array.from({ length: 5 }, () => ['ValidationException', { omitted: true }]),
+    );
   });
 
   it('counts a field no further than the limit', () => {

@@ -6,9 +6,9 @@
  * never a secret: no plaintext, ciphertext, data key or grant token in any record.
  */
 
-import { describe, expect, it } from 'vitest';
-import { Kms, KmsError, ManualClock, principalFromArn, type AuditEventInput, type Principal } from '../src/index.ts';
 import { AuditTrail } from '@strongbox/service-kernel';
+import { describe, expect, it } from 'vitest';
+import { type AuditEventInput, Kms, KmsError, ManualClock, type Principal, principalFromArn } from '../src/index.ts';
 
 const ACCOUNT = '000000000000';
 const REGION = 'us-east-1';
@@ -139,8 +139,26 @@ describe('CloudTrail records', () => {
     await swallow(kms.describeKey({ KeyId: '11111111-2222-3333-4444-555555555555' }));
     const record = newest(kms, 'DescribeKey');
     expect(Object.keys(record)).toEqual([
-      'eventVersion', 'userIdentity', 'eventTime', 'eventSource', 'eventName', 'awsRegion', 'sourceIPAddress', 'userAgent', 'errorCode', 'errorMessage',
-      'requestParameters', 'responseElements', 'requestID', 'eventID', 'readOnly', 'resources', 'eventType', 'managementEvent', 'recipientAccountId', 'eventCategory',
+      'eventVersion',
+      'userIdentity',
+      'eventTime',
+      'eventSource',
+      'eventName',
+      'awsRegion',
+      'sourceIPAddress',
+      'userAgent',
+      'errorCode',
+      'errorMessage',
+      'requestParameters',
+      'responseElements',
+      'requestID',
+      'eventID',
+      'readOnly',
+      'resources',
+      'eventType',
+      'managementEvent',
+      'recipientAccountId',
+      'eventCategory',
     ]);
     expect(record['eventTime']).toBe('2024-01-01T00:00:01Z');
   });
@@ -160,12 +178,22 @@ describe('CloudTrail records', () => {
       accountId: ACCOUNT,
       accessKeyId: 'ASIAEXAMPLE',
       sessionContext: {
-        sessionIssuer: { type: 'Role', principalId: expect.stringMatching(/^AROA[A-Z2-7]{17}$/), arn: `arn:aws:iam::${ACCOUNT}:role/Admin`, accountId: ACCOUNT, userName: 'Admin' },
+        sessionIssuer: {
+          type: 'Role',
+          principalId: expect.stringMatching(/^AROA[A-Z2-7]{17}$/),
+          arn: `arn:aws:iam::${ACCOUNT}:role/Admin`,
+          accountId: ACCOUNT,
+          userName: 'Admin',
+        },
         attributes: { creationDate: '2024-01-01T00:00:00Z', mfaAuthenticated: 'false' },
       },
     });
     expect(assumed?.userIdentity.principalId?.startsWith(assumed.userIdentity.sessionContext!.sessionIssuer.principalId)).toBe(true);
-    expect(s3).toMatchObject({ userIdentity: { type: 'IAMUser', userName: 'Alice', invokedBy: 's3.amazonaws.com' }, sourceIPAddress: 's3.amazonaws.com', userAgent: 's3.amazonaws.com' });
+    expect(s3).toMatchObject({
+      userIdentity: { type: 'IAMUser', userName: 'Alice', invokedBy: 's3.amazonaws.com' },
+      sourceIPAddress: 's3.amazonaws.com',
+      userAgent: 's3.amazonaws.com',
+    });
   });
 
   it('log CreateKey with KMS defaults filled in and keyMetadata in Java bean case (AWSAccountId, keyId) with a Java date', async () => {
@@ -200,7 +228,11 @@ describe('CloudTrail records', () => {
     const { KeyMetadata } = await kms.createKey({});
     await kms.encrypt({ KeyId: KeyMetadata.KeyId, Plaintext: new Uint8Array([1]), EncryptionContext: { Department: 'Engineering' } });
     const first = newest(kms, 'Encrypt');
-    expect(first['requestParameters']).toEqual({ keyId: KeyMetadata.KeyId, encryptionContext: { Department: 'Engineering' }, encryptionAlgorithm: 'SYMMETRIC_DEFAULT' });
+    expect(first['requestParameters']).toEqual({
+      keyId: KeyMetadata.KeyId,
+      encryptionContext: { Department: 'Engineering' },
+      encryptionAlgorithm: 'SYMMETRIC_DEFAULT',
+    });
     expect(first['responseElements']).toBeNull();
     const { CiphertextBlob } = await kms.encrypt({ KeyId: KeyMetadata.KeyId, Plaintext: new Uint8Array([1]) });
     const { KeyMaterialId } = (await kms.decrypt({ CiphertextBlob })) as { KeyMaterialId?: string };
@@ -233,7 +265,11 @@ describe('CloudTrail records', () => {
     await kms.deleteAlias({ AliasName: 'alias/ExampleAlias' });
     const alias = { accountId: ACCOUNT, type: 'AWS::KMS::Key', ARN: `arn:aws:kms:${REGION}:${ACCOUNT}:alias/ExampleAlias` };
     const key = { accountId: ACCOUNT, type: 'AWS::KMS::Key', ARN: KeyMetadata.Arn };
-    expect(newest(kms, 'CreateAlias')).toMatchObject({ requestParameters: { aliasName: 'alias/ExampleAlias', targetKeyId: KeyMetadata.KeyId }, resources: [key, alias], readOnly: false });
+    expect(newest(kms, 'CreateAlias')).toMatchObject({
+      requestParameters: { aliasName: 'alias/ExampleAlias', targetKeyId: KeyMetadata.KeyId },
+      resources: [key, alias],
+      readOnly: false,
+    });
     expect(newest(kms, 'DeleteAlias')).toMatchObject({ requestParameters: { aliasName: 'alias/ExampleAlias' }, resources: [alias, key] });
   });
 
@@ -256,7 +292,11 @@ describe('CloudTrail records', () => {
   it('log CreateGrant with only the grant id, and RetireGrant by token with requestParameters null and the grant id aside', async () => {
     const { kms } = newKms();
     const { KeyMetadata } = await kms.createKey({});
-    const { GrantId, GrantToken } = await kms.createGrant({ KeyId: KeyMetadata.KeyId, GranteePrincipal: `arn:aws:iam::${ACCOUNT}:root`, Operations: ['Decrypt', 'RetireGrant'] });
+    const { GrantId, GrantToken } = await kms.createGrant({
+      KeyId: KeyMetadata.KeyId,
+      GranteePrincipal: `arn:aws:iam::${ACCOUNT}:root`,
+      Operations: ['Decrypt', 'RetireGrant'],
+    });
     await kms.retireGrant({ GrantToken });
     expect(newest(kms, 'CreateGrant')).toMatchObject({ responseElements: { grantId: GrantId }, readOnly: false });
     expect(newest(kms, 'RetireGrant')).toMatchObject({ requestParameters: null, additionalEventData: { grantId: GrantId } });
@@ -270,12 +310,18 @@ describe('refused calls', () => {
     const { KeyMetadata } = await kms.createKey({});
     await swallow(kms.generateRandom({ NumberOfBytes: 0 }));
     await swallow(kms.describeKey({ KeyId: 'alias/missing' }));
-    await swallow(kms.encrypt({ KeyId: KeyMetadata.Arn, Plaintext: new Uint8Array([1]) }, { caller: principalFromArn('arn:aws:iam::111122223333:user/mallory') }));
+    await swallow(
+      kms.encrypt({ KeyId: KeyMetadata.Arn, Plaintext: new Uint8Array([1]) }, { caller: principalFromArn('arn:aws:iam::111122223333:user/mallory') }),
+    );
     expect(newest(kms, 'GenerateRandom')).toMatchObject({
       errorCode: 'ValidationException',
       errorMessage: "1 validation error detected: Value '0' at 'numberOfBytes' failed to satisfy constraint: Member must have value greater than or equal to 1",
     });
-    expect(newest(kms, 'DescribeKey')).toMatchObject({ errorCode: 'NotFoundException', errorMessage: `Alias arn:aws:kms:${REGION}:${ACCOUNT}:alias/missing is not found.`, requestParameters: { keyId: 'alias/missing' } });
+    expect(newest(kms, 'DescribeKey')).toMatchObject({
+      errorCode: 'NotFoundException',
+      errorMessage: `Alias arn:aws:kms:${REGION}:${ACCOUNT}:alias/missing is not found.`,
+      requestParameters: { keyId: 'alias/missing' },
+    });
     const denied = newest(kms, 'Encrypt');
     expect(denied).toMatchObject({ errorCode: 'AccessDenied', userIdentity: { accountId: '111122223333' }, recipientAccountId: ACCOUNT });
     expect(denied['errorMessage']).toEqual(expect.stringContaining('is not authorized to perform: kms:Encrypt'));

@@ -6,8 +6,8 @@
  */
 
 import type { KMSClient } from '@aws-sdk/client-kms';
+import { type Principal, principalFromArn } from '@strongbox/service-kernel';
 import type { Json11Options } from '../src/http.ts';
-import { principalFromArn, type Principal } from '@strongbox/service-kernel';
 import type { SdkFixture } from './helpers/sdk.ts';
 
 /** The account owning the keys in these suites, and a second account. */

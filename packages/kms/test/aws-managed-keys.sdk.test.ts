@@ -22,12 +22,12 @@ import {
   UpdateAliasCommand,
   UpdateKeyDescriptionCommand,
 } from '@aws-sdk/client-kms';
+import { prettyJson } from '@strongbox/service-kernel';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock, rootPrincipal } from '../src/index.ts';
 import { awsManagedKeyPolicy, PREDEFINED_AWS_ALIASES } from '../src/model/aws-managed-keys.ts';
-import { prettyJson } from '@strongbox/service-kernel';
 import { defaultKeyPolicy } from '../src/policy/default-policy.ts';
-import { failureOf, startKms, type SdkFixture } from './helpers/sdk.ts';
+import { failureOf, type SdkFixture, startKms } from './helpers/sdk.ts';
 
 const ACCOUNT = '000000000000';
 const ROOT = `arn:aws:iam::${ACCOUNT}:root`;
@@ -87,7 +87,11 @@ describe('lazy creation', () => {
   it('only predefined aliases are created on use; other alias/aws/ names are not found', async () => {
     expect(PREDEFINED_AWS_ALIASES).toHaveLength(14);
     const failure = await failureOf(kms.client.send(new DescribeKeyCommand({ KeyId: 'alias/aws/not-a-service' })));
-    expect(failure).toEqual({ name: 'NotFoundException', message: `Alias arn:aws:kms:us-east-1:${ACCOUNT}:alias/aws/not-a-service is not found.`, status: 400 });
+    expect(failure).toEqual({
+      name: 'NotFoundException',
+      message: `Alias arn:aws:kms:us-east-1:${ACCOUNT}:alias/aws/not-a-service is not found.`,
+      status: 400,
+    });
   });
 
   it('rotates yearly: GetKeyRotationStatus reports rotation on with a 365-day period', async () => {
@@ -122,7 +126,13 @@ describe('key policy', () => {
           Resource: '*',
           Condition: { StringEquals: { 'kms:ViaService': 'ec2.us-east-1.amazonaws.com', 'kms:CallerAccount': '141812438321' } },
         },
-        { Sid: 'Allow direct access to key metadata to the account', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::141812438321:root' }, Action: ['kms:Describe*', 'kms:Get*', 'kms:List*', 'kms:RevokeGrant'], Resource: '*' },
+        {
+          Sid: 'Allow direct access to key metadata to the account',
+          Effect: 'Allow',
+          Principal: { AWS: 'arn:aws:iam::141812438321:root' },
+          Action: ['kms:Describe*', 'kms:Get*', 'kms:List*', 'kms:RevokeGrant'],
+          Resource: '*',
+        },
       ],
     });
   });
@@ -158,11 +168,22 @@ describe('management is refused as AWS refuses it (the key policy allows none of
   it('DisableKey, ScheduleKeyDeletion, UpdateKeyDescription, TagResource and PutKeyPolicy: AccessDeniedException', async () => {
     const { keyId, arn } = await s3Key();
     expect(await failureOf(kms.client.send(new DisableKeyCommand({ KeyId: keyId })))).toEqual(denied('DisableKey', arn));
-    expect(await failureOf(kms.client.send(new ScheduleKeyDeletionCommand({ KeyId: keyId, PendingWindowInDays: 7 })))).toEqual(denied('ScheduleKeyDeletion', arn));
-    expect(await failureOf(kms.client.send(new UpdateKeyDescriptionCommand({ KeyId: keyId, Description: 'mine' })))).toEqual(denied('UpdateKeyDescription', arn));
-    expect(await failureOf(kms.client.send(new TagResourceCommand({ KeyId: keyId, Tags: [{ TagKey: 'a', TagValue: 'b' }] })))).toEqual(denied('TagResource', arn));
-    expect(await failureOf(kms.client.send(new PutKeyPolicyCommand({ KeyId: keyId, Policy: defaultKeyPolicy('us-east-1', ACCOUNT) })))).toEqual(denied('PutKeyPolicy', arn));
-    expect((await kms.client.send(new DescribeKeyCommand({ KeyId: keyId }))).KeyMetadata).toMatchObject({ KeyState: 'Enabled', Description: 'Default key that protects my S3 objects when no other key is defined' });
+    expect(await failureOf(kms.client.send(new ScheduleKeyDeletionCommand({ KeyId: keyId, PendingWindowInDays: 7 })))).toEqual(
+      denied('ScheduleKeyDeletion', arn),
+    );
+    expect(await failureOf(kms.client.send(new UpdateKeyDescriptionCommand({ KeyId: keyId, Description: 'mine' })))).toEqual(
+      denied('UpdateKeyDescription', arn),
+    );
+    expect(await failureOf(kms.client.send(new TagResourceCommand({ KeyId: keyId, Tags: [{ TagKey: 'a', TagValue: 'b' }] })))).toEqual(
+      denied('TagResource', arn),
+    );
+    expect(await failureOf(kms.client.send(new PutKeyPolicyCommand({ KeyId: keyId, Policy: defaultKeyPolicy('us-east-1', ACCOUNT) })))).toEqual(
+      denied('PutKeyPolicy', arn),
+    );
+    expect((await kms.client.send(new DescribeKeyCommand({ KeyId: keyId }))).KeyMetadata).toMatchObject({
+      KeyState: 'Enabled',
+      Description: 'Default key that protects my S3 objects when no other key is defined',
+    });
   });
 
   it('aliases cannot point at an AWS managed key', async () => {

@@ -7,13 +7,13 @@
  * are pinned for them).
  */
 
-import { CloudTrailClient, LookupEventsCommand, paginateLookupEvents, type Event, type LookupEventsCommandInput } from '@aws-sdk/client-cloudtrail';
-import { CreateKeyCommand, DescribeKeyCommand, DisableKeyCommand, EncryptCommand, KMSClient } from '@aws-sdk/client-kms';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { CloudTrailClient, type Event, LookupEventsCommand, type LookupEventsCommandInput, paginateLookupEvents } from '@aws-sdk/client-cloudtrail';
+import { CreateKeyCommand, DescribeKeyCommand, DisableKeyCommand, EncryptCommand, KMSClient } from '@aws-sdk/client-kms';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCloudTrailHandler, createJson11Handler, createSigV4Authenticator, type HttpRequest, isCloudTrailRequest, toNodeListener } from '../src/http.ts';
 import { Kms, ManualClock, parseUsers, withDefaultUser } from '../src/index.ts';
-import { createCloudTrailHandler, createJson11Handler, createSigV4Authenticator, isCloudTrailRequest, toNodeListener, type HttpRequest } from '../src/http.ts';
 import { failureOf } from './helpers/sdk.ts';
 
 /** A response header by name, case-insensitively (as HTTP headers are). */
@@ -24,7 +24,9 @@ const ACCOUNT = '000000000000';
 const REGION = 'us-east-1';
 const T0 = Date.UTC(2024, 0, 1);
 const USERS = withDefaultUser(
-  parseUsers({ users: [{ accessKeyId: 'AKIAALICE', secretAccessKey: 'alice-secret', principal: 'arn:aws:iam::111122223333:user/alice', policy: { allow: ['kms:*'] } }] }),
+  parseUsers({
+    users: [{ accessKeyId: 'AKIAALICE', secretAccessKey: 'alice-secret', principal: 'arn:aws:iam::111122223333:user/alice', policy: { allow: ['kms:*'] } }],
+  }),
   ACCOUNT,
 );
 
@@ -179,8 +181,16 @@ describe("CloudTrail's errors for bad lookups (HTTP 400)", () => {
     ['a forged NextToken', { NextToken: 'Zm9yZ2Vk' }, 'InvalidNextTokenException'],
     ['an unknown attribute key', { LookupAttributes: [{ AttributeKey: 'KeyId' as never, AttributeValue: 'x' }] }, 'InvalidLookupAttributesException'],
     ['an empty attribute value', { LookupAttributes: [{ AttributeKey: 'EventName' as const, AttributeValue: '' }] }, 'InvalidLookupAttributesException'],
-    ['a value over 2,000 weighted characters', { LookupAttributes: [{ AttributeKey: 'EventName' as const, AttributeValue: '_'.repeat(1001) }] }, 'InvalidLookupAttributesException'],
-    ['ReadOnly neither true nor false', { LookupAttributes: [{ AttributeKey: 'ReadOnly' as const, AttributeValue: 'maybe' }] }, 'InvalidLookupAttributesException'],
+    [
+      'a value over 2,000 weighted characters',
+      { LookupAttributes: [{ AttributeKey: 'EventName' as const, AttributeValue: '_'.repeat(1001) }] },
+      'InvalidLookupAttributesException',
+    ],
+    [
+      'ReadOnly neither true nor false',
+      { LookupAttributes: [{ AttributeKey: 'ReadOnly' as const, AttributeValue: 'maybe' }] },
+      'InvalidLookupAttributesException',
+    ],
     ['an unknown event category', { EventCategory: 'management' as never }, 'InvalidEventCategoryException'],
   ])('refuses %s with %s', async (_, input, code) => {
     const failure = await failureOf(lookup(input as LookupEventsCommandInput));
@@ -189,7 +199,9 @@ describe("CloudTrail's errors for bad lookups (HTTP 400)", () => {
 
   it('refuses a NextToken used with other lookup attributes', async () => {
     const { NextToken } = await lookup({ MaxResults: 1 });
-    const failure = await failureOf(lookup({ MaxResults: 1, NextToken: NextToken!, LookupAttributes: [{ AttributeKey: 'EventName', AttributeValue: 'Encrypt' }] }));
+    const failure = await failureOf(
+      lookup({ MaxResults: 1, NextToken: NextToken!, LookupAttributes: [{ AttributeKey: 'EventName', AttributeValue: 'Encrypt' }] }),
+    );
     expect(failure).toMatchObject({ name: 'InvalidNextTokenException', status: 400 });
   });
 
@@ -209,12 +221,25 @@ describe('the wire', () => {
     });
 
   it("answers botocore's long target too, with ReadOnly a string and EventTime in epoch seconds", async () => {
-    const response = await post('com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.LookupEvents', '{"MaxResults":1,"LookupAttributes":[{"AttributeKey":"EventName","AttributeValue":"CreateKey"}]}');
+    const response = await post(
+      'com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.LookupEvents',
+      '{"MaxResults":1,"LookupAttributes":[{"AttributeKey":"EventName","AttributeValue":"CreateKey"}]}',
+    );
     expect(response.status).toBe(200);
     expect(header(response, 'content-type')).toBe('application/x-amz-json-1.1');
     expect(header(response, 'x-amzn-requestid')).toMatch(/^[0-9a-f-]{36}$/);
     const body = JSON.parse(response.body);
-    expect(Object.keys(body.Events[0])).toEqual(['EventId', 'EventName', 'ReadOnly', 'AccessKeyId', 'EventTime', 'EventSource', 'Username', 'Resources', 'CloudTrailEvent']);
+    expect(Object.keys(body.Events[0])).toEqual([
+      'EventId',
+      'EventName',
+      'ReadOnly',
+      'AccessKeyId',
+      'EventTime',
+      'EventSource',
+      'Username',
+      'Resources',
+      'CloudTrailEvent',
+    ]);
     expect(body.Events[0]).toMatchObject({ ReadOnly: 'false', EventTime: T0 / 1000 });
   });
 

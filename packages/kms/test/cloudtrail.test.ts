@@ -8,11 +8,10 @@
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Kms, KmsError, ServiceError, ManualClock, principalFromArn, type LookupQuery, type Principal } from '../src/index.ts';
+import { Kms, KmsError, type LookupQuery, ManualClock, type Principal, principalFromArn, ServiceError } from '../src/index.ts';
 
 const ACCOUNT = '000000000000';
 const OTHER = '111122223333';
-const REGION = 'us-east-1';
 const T0 = Date.UTC(2024, 0, 1);
 const ALLOW_ALL = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'kms:*', Resource: '*' }] });
 const BOB: Principal = principalFromArn(`arn:aws:iam::${ACCOUNT}:user/bob`, { accessKeyId: 'AKIABOB', identityPolicy: ALLOW_ALL });
@@ -83,7 +82,10 @@ describe('filters', () => {
     const clock = new ManualClock(T0);
     const kms = new Kms({ clock, quotas: false });
     const shared = await kms.createKey({
-      Policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: [`arn:aws:iam::${ACCOUNT}:root`, `arn:aws:iam::${OTHER}:root`] }, Action: 'kms:*', Resource: '*' }] }),
+      Policy: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Principal: { AWS: [`arn:aws:iam::${ACCOUNT}:root`, `arn:aws:iam::${OTHER}:root`] }, Action: 'kms:*', Resource: '*' }],
+      }),
     });
     const closed = await kms.createKey({});
     const carol = principalFromArn(`arn:aws:iam::${OTHER}:user/carol`, { identityPolicy: ALLOW_ALL });
@@ -91,8 +93,15 @@ describe('filters', () => {
     await kms.encrypt({ KeyId: closed.KeyMetadata.Arn, Plaintext: new Uint8Array([1]) }, { caller: carol }).catch(() => undefined);
     const inOther = kms.auditTrail.lookup({ account: OTHER }).records;
     const inOwner = kms.auditTrail.lookup({ account: ACCOUNT }).records;
-    expect(inOther.map((r) => [r.eventName, r.errorCode])).toEqual([['Encrypt', 'AccessDenied'], ['Encrypt', undefined]]);
-    expect(inOwner.map((r) => [r.eventName, r.errorCode])).toEqual([['Encrypt', undefined], ['CreateKey', undefined], ['CreateKey', undefined]]);
+    expect(inOther.map((r) => [r.eventName, r.errorCode])).toEqual([
+      ['Encrypt', 'AccessDenied'],
+      ['Encrypt', undefined],
+    ]);
+    expect(inOwner.map((r) => [r.eventName, r.errorCode])).toEqual([
+      ['Encrypt', undefined],
+      ['CreateKey', undefined],
+      ['CreateKey', undefined],
+    ]);
   });
 
   it("keep to a Region's own history", async () => {
@@ -119,20 +128,29 @@ describe('pages', () => {
     const { KeyMetadata } = await kms.createKey({});
     const operations = ['describeKey', 'getKeyPolicy', 'listResourceTags'] as const;
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.constantFrom(...operations), { maxLength: 30 }), fc.integer({ min: 1, max: 7 }), fc.constantFrom(undefined, 'DescribeKey', 'GetKeyPolicy'), async (calls, pageSize, eventName) => {
-        kms.auditTrail.clear();
-        for (const call of calls) await kms[call]({ KeyId: KeyMetadata.KeyId });
-        const expected = kms.auditTrail.events().reverse().filter((e) => eventName === undefined || e.eventName === eventName).map((e) => e.eventId);
-        const seen: string[] = [];
-        let token: string | undefined;
-        do {
-          const page = kms.auditTrail.lookup({ ...(eventName ? { eventName } : {}), maxResults: pageSize, ...(token ? { nextToken: token } : {}) });
-          expect(page.records.length).toBeLessThanOrEqual(pageSize);
-          seen.push(...page.records.map((r) => r.eventID));
-          token = page.nextToken;
-        } while (token !== undefined);
-        expect(seen).toEqual(expected);
-      }),
+      fc.asyncProperty(
+        fc.array(fc.constantFrom(...operations), { maxLength: 30 }),
+        fc.integer({ min: 1, max: 7 }),
+        fc.constantFrom(undefined, 'DescribeKey', 'GetKeyPolicy'),
+        async (calls, pageSize, eventName) => {
+          kms.auditTrail.clear();
+          for (const call of calls) await kms[call]({ KeyId: KeyMetadata.KeyId });
+          const expected = kms.auditTrail
+            .events()
+            .reverse()
+            .filter((e) => eventName === undefined || e.eventName === eventName)
+            .map((e) => e.eventId);
+          const seen: string[] = [];
+          let token: string | undefined;
+          do {
+            const page = kms.auditTrail.lookup({ ...(eventName ? { eventName } : {}), maxResults: pageSize, ...(token ? { nextToken: token } : {}) });
+            expect(page.records.length).toBeLessThanOrEqual(pageSize);
+            seen.push(...page.records.map((r) => r.eventID));
+            token = page.nextToken;
+          } while (token !== undefined);
+          expect(seen).toEqual(expected);
+        },
+      ),
       { numRuns: 50 },
     );
   });

@@ -59,7 +59,10 @@ async function runAndKill(directory: string, threshold: number, tag: string, del
   expect(how, stderr).toBe('SIGKILL');
   const midSnapshot = (await readdir(directory)).some((name) => name.endsWith('.tmp'));
   // Only complete lines: a line is written with one write(2), but read on in chunks.
-  const complete = stdout.slice(0, stdout.lastIndexOf('\n') + 1).split('\n').slice(1, -1);
+  const complete = stdout
+    .slice(0, stdout.lastIndexOf('\n') + 1)
+    .split('\n')
+    .slice(1, -1);
   return { lines: complete.map((line) => JSON.parse(line) as Acknowledged), midSnapshot };
 }
 

@@ -89,7 +89,10 @@ describe('one permission per operation, on the key', () => {
   });
 
   it.each([
-    ['kms:GetParametersForImport', (keyId: string) => kms.getParametersForImport({ KeyId: keyId, WrappingAlgorithm: 'RSAES_OAEP_SHA_256', WrappingKeySpec: 'RSA_2048' })],
+    [
+      'kms:GetParametersForImport',
+      (keyId: string) => kms.getParametersForImport({ KeyId: keyId, WrappingAlgorithm: 'RSAES_OAEP_SHA_256', WrappingKeySpec: 'RSA_2048' }),
+    ],
     ['kms:ImportKeyMaterial', (keyId: string) => kms.importKeyMaterial({ KeyId: keyId, ImportToken: randomBytes(49), EncryptedKeyMaterial: randomBytes(256) })],
     ['kms:DeleteImportedKeyMaterial', (keyId: string) => kms.deleteImportedKeyMaterial({ KeyId: keyId })],
   ] as const)('%s on an EXTERNAL key', async (action, call) => {
@@ -127,9 +130,12 @@ describe('GenerateRandom', () => {
     const failure = await kms.generateRandom({ NumberOfBytes: 8 }, { caller }).catch((error: unknown) => error);
     expect(failure).toMatchObject({
       code: 'AccessDeniedException',
-      message: 'User: arn:aws:iam::000000000000:user/alice is not authorized to perform: kms:GenerateRandom on resource: * with an explicit deny in an identity-based policy',
+      message:
+        'User: arn:aws:iam::000000000000:user/alice is not authorized to perform: kms:GenerateRandom on resource: * with an explicit deny in an identity-based policy',
     });
-    const allowed = principalFromArn('arn:aws:iam::000000000000:user/bob', { identityPolicy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'kms:GenerateRandom', Resource: '*' }] }) });
+    const allowed = principalFromArn('arn:aws:iam::000000000000:user/bob', {
+      identityPolicy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'kms:GenerateRandom', Resource: '*' }] }),
+    });
     expect((await kms.generateRandom({ NumberOfBytes: 8 }, { caller: allowed })).Plaintext).toHaveLength(8);
   });
 });

@@ -15,7 +15,7 @@ import {
 } from '@aws-sdk/client-kms';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KmsError } from '../src/index.ts';
-import { startCryptoKms, type CryptoFixture } from './helpers/crypto-fixtures.ts';
+import { type CryptoFixture, startCryptoKms } from './helpers/crypto-fixtures.ts';
 import { failureOf } from './helpers/sdk.ts';
 
 const HEX64 = /^[a-f0-9]{64}$/;
@@ -38,9 +38,15 @@ afterAll(() => kms.close());
 
 describe('GenerateDataKeyWithoutPlaintext', () => {
   it('returns only the encrypted data key, the key ARN and the KeyMaterialId', async () => {
-    const generated = await kms.client.send(new GenerateDataKeyWithoutPlaintextCommand({ KeyId: keyId, KeySpec: 'AES_256', EncryptionContext: { purpose: 'wp' } }));
+    const generated = await kms.client.send(
+      new GenerateDataKeyWithoutPlaintextCommand({ KeyId: keyId, KeySpec: 'AES_256', EncryptionContext: { purpose: 'wp' } }),
+    );
     expect('Plaintext' in generated).toBe(false);
-    expect(Object.keys(generated).filter((name) => name !== '$metadata').sort()).toEqual(['CiphertextBlob', 'KeyId', 'KeyMaterialId']);
+    expect(
+      Object.keys(generated)
+        .filter((name) => name !== '$metadata')
+        .sort(),
+    ).toEqual(['CiphertextBlob', 'KeyId', 'KeyMaterialId']);
     expect(generated.KeyId).toBe(keyArn);
     expect(generated.KeyMaterialId).toBe(materialId);
     const decrypted = await kms.client.send(new DecryptCommand({ CiphertextBlob: generated.CiphertextBlob, EncryptionContext: { purpose: 'wp' } }));
@@ -49,7 +55,11 @@ describe('GenerateDataKeyWithoutPlaintext', () => {
   });
 
   it('honours KeySpec AES_128 and NumberOfBytes', async () => {
-    for (const [request, length] of [[{ KeySpec: 'AES_128' as const }, 16], [{ NumberOfBytes: 1 }, 1], [{ NumberOfBytes: 1024 }, 1024]] as const) {
+    for (const [request, length] of [
+      [{ KeySpec: 'AES_128' as const }, 16],
+      [{ NumberOfBytes: 1 }, 1],
+      [{ NumberOfBytes: 1024 }, 1024],
+    ] as const) {
       const generated = await kms.client.send(new GenerateDataKeyWithoutPlaintextCommand({ KeyId: keyId, ...request }));
       const decrypted = await kms.client.send(new DecryptCommand({ CiphertextBlob: generated.CiphertextBlob }));
       expect(decrypted.Plaintext).toHaveLength(length);
@@ -59,7 +69,8 @@ describe('GenerateDataKeyWithoutPlaintext', () => {
   it('requires exactly one of NumberOfBytes and KeySpec', async () => {
     const neither = await failureOf(kms.client.send(new GenerateDataKeyWithoutPlaintextCommand({ KeyId: keyId })));
     const both = await failureOf(kms.client.send(new GenerateDataKeyWithoutPlaintextCommand({ KeyId: keyId, KeySpec: 'AES_256', NumberOfBytes: 32 })));
-    for (const failure of [neither, both]) expect(failure).toMatchObject({ name: 'ValidationException', message: 'Please specify either number of bytes or key spec.' });
+    for (const failure of [neither, both])
+      expect(failure).toMatchObject({ name: 'ValidationException', message: 'Please specify either number of bytes or key spec.' });
   });
 
   it('answers NumberOfBytes 1025 with the Coral range text', async () => {
@@ -76,7 +87,9 @@ describe('GenerateDataKeyWithoutPlaintext', () => {
   });
 
   it('answers DryRun with DryRunOperationException', async () => {
-    expect(await failureOf(kms.client.send(new GenerateDataKeyWithoutPlaintextCommand({ KeyId: keyId, KeySpec: 'AES_256', DryRun: true })))).toMatchObject(DRY_RUN);
+    expect(await failureOf(kms.client.send(new GenerateDataKeyWithoutPlaintextCommand({ KeyId: keyId, KeySpec: 'AES_256', DryRun: true })))).toMatchObject(
+      DRY_RUN,
+    );
   });
 });
 
@@ -90,7 +103,11 @@ describe('KeyMaterialId on GenerateDataKey and Decrypt', () => {
     expect(decrypted.EncryptionAlgorithm).toBe('SYMMETRIC_DEFAULT');
     const encrypted = await kms.client.send(new EncryptCommand({ KeyId: keyId, Plaintext: new Uint8Array([1]) }));
     // Real AWS Encrypt responses carry no KeyMaterialId (LocalStack's AWS-validated snapshot, 2025-09-22).
-    expect(Object.keys(encrypted).filter((name) => name !== '$metadata').sort()).toEqual(['CiphertextBlob', 'EncryptionAlgorithm', 'KeyId']);
+    expect(
+      Object.keys(encrypted)
+        .filter((name) => name !== '$metadata')
+        .sort(),
+    ).toEqual(['CiphertextBlob', 'EncryptionAlgorithm', 'KeyId']);
   });
 
   it('is the key metadata CurrentKeyMaterialId', async () => {
@@ -201,7 +218,9 @@ describe('audit of Decrypt', () => {
 
 describe('encryption contexts Strongbox cannot encode', () => {
   it('answers a lone surrogate with ValidationException, not an internal error', async () => {
-    const failure = await kms.kms.encrypt({ KeyId: keyId, Plaintext: new Uint8Array([1]), EncryptionContext: { k: '\ud800' } }).catch((error: unknown) => error);
+    const failure = await kms.kms
+      .encrypt({ KeyId: keyId, Plaintext: new Uint8Array([1]), EncryptionContext: { k: '\ud800' } })
+      .catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(KmsError);
     expect(failure).toMatchObject({ code: 'ValidationException', message: 'The encryption context contains a string that is not well-formed Unicode.' });
   });

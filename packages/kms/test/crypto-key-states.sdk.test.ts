@@ -7,6 +7,7 @@
  * whatever form of key id the caller used.
  */
 
+import { randomBytes } from 'node:crypto';
 import {
   CreateAliasCommand,
   CreateKeyCommand,
@@ -19,9 +20,8 @@ import {
   ImportKeyMaterialCommand,
   ReEncryptCommand,
 } from '@aws-sdk/client-kms';
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCryptoKms, wrapKeyMaterial, type CryptoFixture } from './helpers/crypto-fixtures.ts';
+import { type CryptoFixture, startCryptoKms, wrapKeyMaterial } from './helpers/crypto-fixtures.ts';
 import { failureOf } from './helpers/sdk.ts';
 
 type TestedState = 'Disabled' | 'PendingDeletion' | 'PendingImport';
@@ -47,7 +47,9 @@ async function keyWithBlob(origin: 'AWS_KMS' | 'EXTERNAL' = 'AWS_KMS'): Promise<
   const created = await kms.client.send(new CreateKeyCommand({ Origin: origin }));
   const keyId = created.KeyMetadata!.KeyId!;
   if (origin === 'EXTERNAL') {
-    const parameters = await kms.client.send(new GetParametersForImportCommand({ KeyId: keyId, WrappingAlgorithm: 'RSAES_OAEP_SHA_256', WrappingKeySpec: 'RSA_2048' }));
+    const parameters = await kms.client.send(
+      new GetParametersForImportCommand({ KeyId: keyId, WrappingAlgorithm: 'RSAES_OAEP_SHA_256', WrappingKeySpec: 'RSA_2048' }),
+    );
     await kms.client.send(
       new ImportKeyMaterialCommand({
         KeyId: keyId,

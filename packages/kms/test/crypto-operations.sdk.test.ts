@@ -4,7 +4,7 @@
 
 import { CreateKeyCommand, DecryptCommand, DescribeKeyCommand, EncryptCommand, GenerateDataKeyCommand } from '@aws-sdk/client-kms';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { failureOf, startKms, type SdkFixture } from './helpers/sdk.ts';
+import { failureOf, type SdkFixture, startKms } from './helpers/sdk.ts';
 
 let kms: SdkFixture;
 let keyId: string;
@@ -53,7 +53,10 @@ describe('Encrypt and Decrypt', () => {
 
 describe('GenerateDataKey', () => {
   it('returns a data key of the requested size whose blob decrypts to the same bytes', async () => {
-    for (const [spec, length] of [['AES_256', 32], ['AES_128', 16]] as const) {
+    for (const [spec, length] of [
+      ['AES_256', 32],
+      ['AES_128', 16],
+    ] as const) {
       const generated = await kms.client.send(new GenerateDataKeyCommand({ KeyId: keyId, KeySpec: spec }));
       expect(generated.Plaintext).toHaveLength(length);
       const decrypted = await kms.client.send(new DecryptCommand({ CiphertextBlob: generated.CiphertextBlob }));

@@ -5,11 +5,19 @@
  * ciphertext-less dry run, and re-encryption under the new backing key after a rotation.
  */
 
-import { CreateAliasCommand, CreateKeyCommand, DecryptCommand, DescribeKeyCommand, EncryptCommand, ReEncryptCommand, RotateKeyOnDemandCommand } from '@aws-sdk/client-kms';
+import {
+  CreateAliasCommand,
+  CreateKeyCommand,
+  DecryptCommand,
+  DescribeKeyCommand,
+  EncryptCommand,
+  ReEncryptCommand,
+  RotateKeyOnDemandCommand,
+} from '@aws-sdk/client-kms';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCryptoKms, type CryptoFixture } from './helpers/crypto-fixtures.ts';
-import { failureOf } from './helpers/sdk.ts';
 import { flipBit } from './helpers/bytes.ts';
+import { type CryptoFixture, startCryptoKms } from './helpers/crypto-fixtures.ts';
+import { failureOf } from './helpers/sdk.ts';
 
 const DRY_RUN = { name: 'DryRunOperationException', message: 'The request would have succeeded, but the DryRun option is set.' };
 const INCORRECT_KEY = { name: 'IncorrectKeyException', message: 'The key ID in the request does not identify a CMK that can perform this operation.' };
@@ -30,16 +38,27 @@ beforeAll(async () => {
   source = await newKey();
   destination = await newKey();
   await kms.client.send(new CreateAliasCommand({ AliasName: 'alias/re-source', TargetKeyId: source.keyId }));
-  ({ CiphertextBlob: blob } = (await kms.client.send(new EncryptCommand({ KeyId: source.keyId, Plaintext: plaintext, EncryptionContext: { step: 'one' } }))) as { CiphertextBlob: Uint8Array });
+  ({ CiphertextBlob: blob } = (await kms.client.send(
+    new EncryptCommand({ KeyId: source.keyId, Plaintext: plaintext, EncryptionContext: { step: 'one' } }),
+  )) as { CiphertextBlob: Uint8Array });
 });
 afterAll(() => kms.close());
 
 describe('ReEncrypt', () => {
   it('moves a ciphertext to another key and context, answering with both ARNs, algorithms and key material ids', async () => {
     const result = await kms.client.send(
-      new ReEncryptCommand({ CiphertextBlob: blob, SourceEncryptionContext: { step: 'one' }, DestinationKeyId: destination.keyId, DestinationEncryptionContext: { step: 'two' } }),
+      new ReEncryptCommand({
+        CiphertextBlob: blob,
+        SourceEncryptionContext: { step: 'one' },
+        DestinationKeyId: destination.keyId,
+        DestinationEncryptionContext: { step: 'two' },
+      }),
     );
-    expect(Object.keys(result).filter((name) => name !== '$metadata').sort()).toEqual([
+    expect(
+      Object.keys(result)
+        .filter((name) => name !== '$metadata')
+        .sort(),
+    ).toEqual([
       'CiphertextBlob',
       'DestinationEncryptionAlgorithm',
       'DestinationKeyMaterialId',
@@ -79,14 +98,23 @@ describe('ReEncrypt', () => {
 
   it('answers a SourceKeyId naming another key with IncorrectKeyException', async () => {
     const failure = await failureOf(
-      kms.client.send(new ReEncryptCommand({ CiphertextBlob: blob, SourceKeyId: destination.keyId, SourceEncryptionContext: { step: 'one' }, DestinationKeyId: destination.keyId })),
+      kms.client.send(
+        new ReEncryptCommand({
+          CiphertextBlob: blob,
+          SourceKeyId: destination.keyId,
+          SourceEncryptionContext: { step: 'one' },
+          DestinationKeyId: destination.keyId,
+        }),
+      ),
     );
     expect(failure).toMatchObject({ ...INCORRECT_KEY, status: 400 });
   });
 
   it('answers a missing destination key with NotFoundException', async () => {
     const missing = '11111111-2222-4333-8444-555555555555';
-    const failure = await failureOf(kms.client.send(new ReEncryptCommand({ CiphertextBlob: blob, SourceEncryptionContext: { step: 'one' }, DestinationKeyId: missing })));
+    const failure = await failureOf(
+      kms.client.send(new ReEncryptCommand({ CiphertextBlob: blob, SourceEncryptionContext: { step: 'one' }, DestinationKeyId: missing })),
+    );
     expect(failure).toMatchObject({ name: 'NotFoundException', message: `Key 'arn:aws:kms:us-east-1:000000000000:key/${missing}' does not exist` });
   });
 
@@ -108,7 +136,11 @@ describe('ReEncrypt', () => {
   });
 
   it('answers DryRun with DryRunOperationException after checking the ciphertext', async () => {
-    const ok = await failureOf(kms.client.send(new ReEncryptCommand({ CiphertextBlob: blob, SourceEncryptionContext: { step: 'one' }, DestinationKeyId: destination.keyId, DryRun: true })));
+    const ok = await failureOf(
+      kms.client.send(
+        new ReEncryptCommand({ CiphertextBlob: blob, SourceEncryptionContext: { step: 'one' }, DestinationKeyId: destination.keyId, DryRun: true }),
+      ),
+    );
     expect(ok).toMatchObject(DRY_RUN);
     const badContext = await failureOf(kms.client.send(new ReEncryptCommand({ CiphertextBlob: blob, DestinationKeyId: destination.keyId, DryRun: true })));
     expect(badContext.name).toBe('InvalidCiphertextException');
@@ -116,13 +148,17 @@ describe('ReEncrypt', () => {
 
   it('runs a ciphertext-less dry run with IGNORE_CIPHERTEXT and SourceKeyId', async () => {
     const failure = await failureOf(
-      kms.client.send(new ReEncryptCommand({ SourceKeyId: source.keyId, DestinationKeyId: destination.keyId, DryRun: true, DryRunModifiers: ['IGNORE_CIPHERTEXT'] })),
+      kms.client.send(
+        new ReEncryptCommand({ SourceKeyId: source.keyId, DestinationKeyId: destination.keyId, DryRun: true, DryRunModifiers: ['IGNORE_CIPHERTEXT'] }),
+      ),
     );
     expect(failure).toMatchObject(DRY_RUN);
   });
 
   it('needs SourceKeyId for a ciphertext-less dry run, and the ciphertext otherwise', async () => {
-    const noSource = await failureOf(kms.client.send(new ReEncryptCommand({ DestinationKeyId: destination.keyId, DryRun: true, DryRunModifiers: ['IGNORE_CIPHERTEXT'] })));
+    const noSource = await failureOf(
+      kms.client.send(new ReEncryptCommand({ DestinationKeyId: destination.keyId, DryRun: true, DryRunModifiers: ['IGNORE_CIPHERTEXT'] })),
+    );
     expect(noSource).toMatchObject({
       name: 'ValidationException',
       message: "1 validation error detected: Value null at 'sourceKeyId' failed to satisfy constraint: Member must not be null",

@@ -4,9 +4,9 @@
  * "at least as strict" rule for grants created through grants, and Name-idempotency equality.
  */
 
+import type { Random } from '@strongbox/service-kernel';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Random } from '@strongbox/service-kernel';
 import { constraintsSatisfied, constraintsWithin, grantIdOfToken, isGrantId, newGrantId, newGrantToken, sameGrantParameters } from '../src/model/grants.ts';
 import type { GrantConstraints } from '../src/model/records.ts';
 
@@ -50,10 +50,12 @@ describe('encryption-context constraints', () => {
 
   const contextArb = fc.dictionary(fc.constantFrom('a', 'b', 'c'), fc.constantFrom('1', '2'), { maxKeys: 3 });
   const constraintArb: fc.Arbitrary<GrantConstraints | undefined> = fc.option(
-    fc.record({ encryptionContextEquals: fc.option(contextArb, { nil: undefined }), encryptionContextSubset: fc.option(contextArb, { nil: undefined }) }).map((c) => ({
-      ...(c.encryptionContextEquals === undefined ? {} : { encryptionContextEquals: c.encryptionContextEquals }),
-      ...(c.encryptionContextSubset === undefined ? {} : { encryptionContextSubset: c.encryptionContextSubset }),
-    })),
+    fc
+      .record({ encryptionContextEquals: fc.option(contextArb, { nil: undefined }), encryptionContextSubset: fc.option(contextArb, { nil: undefined }) })
+      .map((c) => ({
+        ...(c.encryptionContextEquals === undefined ? {} : { encryptionContextEquals: c.encryptionContextEquals }),
+        ...(c.encryptionContextSubset === undefined ? {} : { encryptionContextSubset: c.encryptionContextSubset }),
+      })),
     { nil: undefined },
   );
 
@@ -82,7 +84,12 @@ describe('Name idempotency', () => {
   it('compares operations as a set and constraint keys case-insensitively', () => {
     expect(sameGrantParameters({ ...base, operations: ['Encrypt', 'Decrypt'] }, { ...base, operations: ['Decrypt', 'Encrypt'] })).toBe(true);
     expect(sameGrantParameters({ ...base, operations: ['Encrypt'] }, { ...base, operations: ['Decrypt', 'Encrypt'] })).toBe(false);
-    expect(sameGrantParameters({ ...base, operations: ['Encrypt'], constraints: { encryptionContextSubset: { A: '1' } } }, { ...base, operations: ['Encrypt'], constraints: { encryptionContextSubset: { a: '1' } } })).toBe(true);
+    expect(
+      sameGrantParameters(
+        { ...base, operations: ['Encrypt'], constraints: { encryptionContextSubset: { A: '1' } } },
+        { ...base, operations: ['Encrypt'], constraints: { encryptionContextSubset: { a: '1' } } },
+      ),
+    ).toBe(true);
     expect(sameGrantParameters({ ...base, operations: ['Encrypt'], retiringPrincipal: 'x' }, { ...base, operations: ['Encrypt'] })).toBe(false);
   });
 });

@@ -7,24 +7,24 @@
 
 import {
   CreateGrantCommand,
+  type CreateGrantCommandInput,
+  type CreateGrantCommandOutput,
   CreateKeyCommand,
   DisableKeyCommand,
   EncryptCommand,
+  type KMSClient,
   ListGrantsCommand,
   ListRetirableGrantsCommand,
   RetireGrantCommand,
   RevokeGrantCommand,
-  type CreateGrantCommandInput,
-  type CreateGrantCommandOutput,
-  type KMSClient,
 } from '@aws-sdk/client-kms';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '@strongbox/service-kernel';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { grantIdOfToken } from '../src/model/grants.ts';
 import { KmsState } from '../src/model/state.ts';
 import { MemoryStore } from '../src/persistence/store.ts';
 import { authenticateWith, caller, OWNER } from './authorization.callers.ts';
-import { failureOf, startKms, type SdkFixture } from './helpers/sdk.ts';
+import { failureOf, type SdkFixture, startKms } from './helpers/sdk.ts';
 
 const ROOT = `arn:aws:iam::${OWNER}:root`;
 const ALICE = `arn:aws:iam::${OWNER}:user/alice`;
@@ -150,7 +150,11 @@ describe('CreateGrant', () => {
 
   it('answers DryRun without creating the grant', async () => {
     const key = await newKey();
-    expect(await failureOf(grant(key.id, { DryRun: true }))).toEqual({ name: 'DryRunOperationException', message: 'The request would have succeeded, but the DryRun option is set.', status: expect.any(Number) });
+    expect(await failureOf(grant(key.id, { DryRun: true }))).toEqual({
+      name: 'DryRunOperationException',
+      message: 'The request would have succeeded, but the DryRun option is set.',
+      status: expect.any(Number),
+    });
     expect((await root.send(new ListGrantsCommand({ KeyId: key.id }))).Grants).toEqual([]);
   });
 
@@ -164,9 +168,16 @@ describe('CreateGrant', () => {
     const key = await newKey();
     for (let i = 0; i < 50_000; i++) {
       const grantId = i.toString(16).padStart(64, '0');
-      state.apply({ type: 'putGrant', grant: { grantId, keyId: key.id, name: '', creationDate: clock.now(), granteePrincipal: ALICE, issuingAccount: ROOT, operations: ['Encrypt'] } });
+      state.apply({
+        type: 'putGrant',
+        grant: { grantId, keyId: key.id, name: '', creationDate: clock.now(), granteePrincipal: ALICE, issuingAccount: ROOT, operations: ['Encrypt'] },
+      });
     }
-    expect(await failureOf(grant(key.id))).toEqual({ name: 'LimitExceededException', message: `The grant quota of 50000 grants for key ${key.arn} has been reached.`, status: 400 });
+    expect(await failureOf(grant(key.id))).toEqual({
+      name: 'LimitExceededException',
+      message: `The grant quota of 50000 grants for key ${key.arn} has been reached.`,
+      status: 400,
+    });
     // A Name retry of an existing grant is not a new grant, so it still succeeds.
     state.apply({ type: 'deleteGrant', grantId: (0).toString(16).padStart(64, '0') });
     const named = await grant(key.id, { Name: 'last' });
@@ -207,8 +218,15 @@ describe('ListGrants', () => {
 
   it('refuses a grant id that cannot be one, and unknown keys', async () => {
     const key = await newKey();
-    expect(await failureOf(root.send(new ListGrantsCommand({ KeyId: key.id, GrantId: 'nope' })))).toEqual({ name: 'InvalidGrantIdException', message: "Invalid grantId 'nope'", status: 400 });
-    expect(await failureOf(root.send(new ListGrantsCommand({ KeyId: 'invalid' })))).toMatchObject({ name: 'NotFoundException', message: "Invalid keyId 'invalid'" });
+    expect(await failureOf(root.send(new ListGrantsCommand({ KeyId: key.id, GrantId: 'nope' })))).toEqual({
+      name: 'InvalidGrantIdException',
+      message: "Invalid grantId 'nope'",
+      status: 400,
+    });
+    expect(await failureOf(root.send(new ListGrantsCommand({ KeyId: 'invalid' })))).toMatchObject({
+      name: 'NotFoundException',
+      message: "Invalid keyId 'invalid'",
+    });
   });
 });
 
@@ -220,7 +238,10 @@ describe('ListRetirableGrants', () => {
     await grant(k1.id, { RetiringPrincipal: BOB });
     const c = await grant(k2.id, { RetiringPrincipal: retiring });
     const listed = await root.send(new ListRetirableGrantsCommand({ RetiringPrincipal: retiring }));
-    expect(listed.Grants!.map((g) => [g.GrantId, g.KeyId])).toEqual([[a.GrantId, k1.arn], [c.GrantId, k2.arn]]);
+    expect(listed.Grants!.map((g) => [g.GrantId, g.KeyId])).toEqual([
+      [a.GrantId, k1.arn],
+      [c.GrantId, k2.arn],
+    ]);
     const page = await root.send(new ListRetirableGrantsCommand({ RetiringPrincipal: retiring, Limit: 1 }));
     expect(page.Grants!.map((g) => g.GrantId)).toEqual([a.GrantId]);
     expect(page.Truncated).toBe(true);
@@ -249,10 +270,26 @@ describe('RetireGrant', () => {
     const key = await newKey();
     const a = await grant(key.id);
     await root.send(new RetireGrantCommand({ GrantToken: a.GrantToken }));
-    expect(await failureOf(root.send(new RetireGrantCommand({ GrantToken: a.GrantToken })))).toEqual({ name: 'NotFoundException', message: `Grant '${a.GrantId}' does not exist`, status: 400 });
-    expect(await failureOf(root.send(new RetireGrantCommand({ GrantToken: 'AQpAbogus' })))).toEqual({ name: 'InvalidGrantTokenException', message: 'Invalid grant token', status: 400 });
-    expect(await failureOf(root.send(new RetireGrantCommand({ KeyId: key.arn, GrantId: a.GrantId })))).toEqual({ name: 'InvalidGrantIdException', message: `Invalid grantId '${a.GrantId}'`, status: 400 });
-    expect(await failureOf(root.send(new RetireGrantCommand({ KeyId: key.arn })))).toEqual({ name: 'ValidationException', message: 'Grant token OR (grant ID, key ID) must be specified', status: 400 });
+    expect(await failureOf(root.send(new RetireGrantCommand({ GrantToken: a.GrantToken })))).toEqual({
+      name: 'NotFoundException',
+      message: `Grant '${a.GrantId}' does not exist`,
+      status: 400,
+    });
+    expect(await failureOf(root.send(new RetireGrantCommand({ GrantToken: 'AQpAbogus' })))).toEqual({
+      name: 'InvalidGrantTokenException',
+      message: 'Invalid grant token',
+      status: 400,
+    });
+    expect(await failureOf(root.send(new RetireGrantCommand({ KeyId: key.arn, GrantId: a.GrantId })))).toEqual({
+      name: 'InvalidGrantIdException',
+      message: `Invalid grantId '${a.GrantId}'`,
+      status: 400,
+    });
+    expect(await failureOf(root.send(new RetireGrantCommand({ KeyId: key.arn })))).toEqual({
+      name: 'ValidationException',
+      message: 'Grant token OR (grant ID, key ID) must be specified',
+      status: 400,
+    });
   });
 
   it('answers DryRun without retiring', async () => {
@@ -271,15 +308,23 @@ describe('RevokeGrant', () => {
     await alice.send(new EncryptCommand({ KeyId: key.arn, Plaintext: new Uint8Array([1]) }));
     await root.send(new RevokeGrantCommand({ KeyId: key.id, GrantId: a.GrantId }));
     expect((await root.send(new ListGrantsCommand({ KeyId: key.id }))).Grants).toEqual([]);
-    expect(await failureOf(alice.send(new EncryptCommand({ KeyId: key.arn, Plaintext: new Uint8Array([1]) })))).toMatchObject({ name: 'AccessDeniedException' });
+    expect(await failureOf(alice.send(new EncryptCommand({ KeyId: key.arn, Plaintext: new Uint8Array([1]) })))).toMatchObject({
+      name: 'AccessDeniedException',
+    });
   });
 
   it('answers an unknown grant, or a grant of another key, with InvalidGrantIdException', async () => {
     const [k1, k2] = [await newKey(), await newKey()];
     const a = await grant(k1.id);
-    expect(await failureOf(root.send(new RevokeGrantCommand({ KeyId: k2.id, GrantId: a.GrantId })))).toEqual({ name: 'InvalidGrantIdException', message: `Invalid grantId '${a.GrantId}'`, status: 400 });
+    expect(await failureOf(root.send(new RevokeGrantCommand({ KeyId: k2.id, GrantId: a.GrantId })))).toEqual({
+      name: 'InvalidGrantIdException',
+      message: `Invalid grantId '${a.GrantId}'`,
+      status: 400,
+    });
     expect(await failureOf(root.send(new RevokeGrantCommand({ KeyId: k1.id, GrantId: 'f'.repeat(64) })))).toMatchObject({ name: 'InvalidGrantIdException' });
-    expect(await failureOf(root.send(new RevokeGrantCommand({ KeyId: k1.id, GrantId: a.GrantId, DryRun: true })))).toMatchObject({ name: 'DryRunOperationException' });
+    expect(await failureOf(root.send(new RevokeGrantCommand({ KeyId: k1.id, GrantId: a.GrantId, DryRun: true })))).toMatchObject({
+      name: 'DryRunOperationException',
+    });
     expect((await root.send(new ListGrantsCommand({ KeyId: k1.id }))).Grants).toHaveLength(1);
   });
 });

@@ -7,8 +7,8 @@
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createJson11Handler, type HttpRequest, type HttpResponse, toNodeListener } from '../src/http.ts';
 import { Kms } from '../src/index.ts';
-import { createJson11Handler, toNodeListener, type HttpRequest, type HttpResponse } from '../src/http.ts';
 
 const servers: Server[] = [];
 afterEach(async () => {
@@ -26,7 +26,13 @@ async function serve(handler: (request: HttpRequest) => Promise<HttpResponse>): 
 function post(port: number, body: Uint8Array, target = 'TrentService.ListKeys'): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
   return new Promise((resolve, reject) => {
     const request = httpRequest(
-      { host: '127.0.0.1', port, method: 'POST', path: '/', headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': target, 'content-length': body.length } },
+      {
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path: '/',
+        headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': target, 'content-length': body.length },
+      },
       (response) => {
         let text = '';
         response.setEncoding('utf8');

@@ -6,10 +6,10 @@
  * derives the KeyMaterialId from the material) shows the unwrapped copy. In-process API.
  */
 
-import { defaultBackend, type Backend } from '@strongbox/envelope';
+import { type Backend, defaultBackend } from '@strongbox/envelope';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Kms } from '../src/index.ts';
-import { wrapKeyMaterial, type TestWrappingAlgorithm } from './helpers/crypto-fixtures.ts';
+import { type TestWrappingAlgorithm, wrapKeyMaterial } from './helpers/crypto-fixtures.ts';
 
 const seen = vi.hoisted(() => ({ recording: false, buffers: [] as Uint8Array[] }));
 
@@ -46,7 +46,13 @@ function emulator(): { kms: Kms; hmacKeys: Uint8Array[] } {
   return { kms: new Kms({ quotas: false, backend }), hmacKeys };
 }
 
-async function importInto(kms: Kms, keyId: string, material: Uint8Array, algorithm: TestWrappingAlgorithm = 'RSAES_OAEP_SHA_256', extra: object = {}): Promise<unknown> {
+async function importInto(
+  kms: Kms,
+  keyId: string,
+  material: Uint8Array,
+  algorithm: TestWrappingAlgorithm = 'RSAES_OAEP_SHA_256',
+  extra: object = {},
+): Promise<unknown> {
   const parameters = await kms.getParametersForImport({ KeyId: keyId, WrappingAlgorithm: algorithm, WrappingKeySpec: 'RSA_2048' });
   return kms.importKeyMaterial({
     KeyId: keyId,
@@ -86,7 +92,9 @@ describe('ImportKeyMaterial', () => {
   it('wipes the unwrapped material when the import is refused after unwrapping', async () => {
     const { kms, hmacKeys } = emulator();
     const keyId = (await kms.createKey({ Origin: 'EXTERNAL' })).KeyMetadata.KeyId;
-    await expect(importInto(kms, keyId, material(1), 'RSAES_OAEP_SHA_256', { ImportType: 'NEW_KEY_MATERIAL', KeyMaterialId: 'a'.repeat(64) })).rejects.toMatchObject({ code: 'ValidationException' });
+    await expect(
+      importInto(kms, keyId, material(1), 'RSAES_OAEP_SHA_256', { ImportType: 'NEW_KEY_MATERIAL', KeyMaterialId: 'a'.repeat(64) }),
+    ).rejects.toMatchObject({ code: 'ValidationException' });
     expect(hmacKeys).toHaveLength(1);
     expect(zeroed(hmacKeys[0]!)).toBe(true);
     await importInto(kms, keyId, material(2));

@@ -6,6 +6,7 @@
  * 2025-11-10).
  */
 
+import { createPublicKey, randomBytes } from 'node:crypto';
 import {
   CreateKeyCommand,
   DecryptCommand,
@@ -13,16 +14,15 @@ import {
   DescribeKeyCommand,
   EncryptCommand,
   GetParametersForImportCommand,
-  ImportKeyMaterialCommand,
   type GetParametersForImportCommandOutput,
+  ImportKeyMaterialCommand,
   type KMSClient,
 } from '@aws-sdk/client-kms';
-import { createPublicKey, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Kms } from '../src/index.ts';
 import { KmsState } from '../src/model/state.ts';
 import { MemoryStore } from '../src/persistence/store.ts';
-import { startCryptoKms, wrapKeyMaterial, type CryptoFixture, type TestWrappingAlgorithm } from './helpers/crypto-fixtures.ts';
+import { type CryptoFixture, startCryptoKms, type TestWrappingAlgorithm, wrapKeyMaterial } from './helpers/crypto-fixtures.ts';
 import { failureOf } from './helpers/sdk.ts';
 
 const DAY = 86_400_000;
@@ -51,11 +51,19 @@ async function externalKey(): Promise<{ keyId: string; arn: string }> {
   return { keyId: KeyMetadata!.KeyId!, arn: KeyMetadata!.Arn! };
 }
 
-async function parameters(keyId: string, algorithm: TestWrappingAlgorithm = 'RSAES_OAEP_SHA_256', spec: 'RSA_2048' | 'RSA_3072' | 'RSA_4096' = 'RSA_2048'): Promise<GetParametersForImportCommandOutput> {
+async function parameters(
+  keyId: string,
+  algorithm: TestWrappingAlgorithm = 'RSAES_OAEP_SHA_256',
+  spec: 'RSA_2048' | 'RSA_3072' | 'RSA_4096' = 'RSA_2048',
+): Promise<GetParametersForImportCommandOutput> {
   return client.send(new GetParametersForImportCommand({ KeyId: keyId, WrappingAlgorithm: algorithm, WrappingKeySpec: spec }));
 }
 
-async function importMaterial(keyId: string, material: Uint8Array, extra: Partial<ConstructorParameters<typeof ImportKeyMaterialCommand>[0]> = {}): Promise<string> {
+async function importMaterial(
+  keyId: string,
+  material: Uint8Array,
+  extra: Partial<ConstructorParameters<typeof ImportKeyMaterialCommand>[0]> = {},
+): Promise<string> {
   const params = await parameters(keyId);
   const result = await client.send(
     new ImportKeyMaterialCommand({
@@ -69,7 +77,8 @@ async function importMaterial(keyId: string, material: Uint8Array, extra: Partia
   return result.KeyMaterialId!;
 }
 
-const metadata = async (keyId: string): Promise<Record<string, unknown>> => (await client.send(new DescribeKeyCommand({ KeyId: keyId }))).KeyMetadata as unknown as Record<string, unknown>;
+const metadata = async (keyId: string): Promise<Record<string, unknown>> =>
+  (await client.send(new DescribeKeyCommand({ KeyId: keyId }))).KeyMetadata as unknown as Record<string, unknown>;
 
 describe('GetParametersForImport', () => {
   it('returns the key ARN, an import token and an RSA public key (DER SPKI) valid for 24 hours', async () => {
@@ -86,12 +95,18 @@ describe('GetParametersForImport', () => {
   it('refuses keys whose origin is not EXTERNAL, with AWS text', async () => {
     const { KeyMetadata } = await client.send(new CreateKeyCommand({}));
     const failure = await failureOf(parameters(KeyMetadata!.KeyId!));
-    expect(failure).toEqual({ name: 'UnsupportedOperationException', message: `${KeyMetadata!.Arn} origin is AWS_KMS which is not valid for this operation.`, status: 400 });
+    expect(failure).toEqual({
+      name: 'UnsupportedOperationException',
+      message: `${KeyMetadata!.Arn} origin is AWS_KMS which is not valid for this operation.`,
+      status: 400,
+    });
   });
 
   it('refuses the withdrawn RSAES_PKCS1_V1_5 algorithm', async () => {
     const key = await externalKey();
-    const failure = await failureOf(client.send(new GetParametersForImportCommand({ KeyId: key.keyId, WrappingAlgorithm: 'RSAES_PKCS1_V1_5', WrappingKeySpec: 'RSA_2048' })));
+    const failure = await failureOf(
+      client.send(new GetParametersForImportCommand({ KeyId: key.keyId, WrappingAlgorithm: 'RSAES_PKCS1_V1_5', WrappingKeySpec: 'RSA_2048' })),
+    );
     expect(failure.name).toBe('ValidationException');
   });
 
@@ -126,7 +141,12 @@ describe('ImportKeyMaterial', () => {
       expect(result.KeyId).toBe(key.arn);
       expect(result.KeyMaterialId).toMatch(HEX64);
       const described = await metadata(key.keyId);
-      expect(described).toMatchObject({ KeyState: 'Enabled', Enabled: true, ExpirationModel: 'KEY_MATERIAL_DOES_NOT_EXPIRE', CurrentKeyMaterialId: result.KeyMaterialId });
+      expect(described).toMatchObject({
+        KeyState: 'Enabled',
+        Enabled: true,
+        ExpirationModel: 'KEY_MATERIAL_DOES_NOT_EXPIRE',
+        CurrentKeyMaterialId: result.KeyMaterialId,
+      });
       expect(described).not.toHaveProperty('ValidTo');
       const { CiphertextBlob } = await client.send(new EncryptCommand({ KeyId: key.keyId, Plaintext: new Uint8Array([9, 9]) }));
       const decrypted = await client.send(new DecryptCommand({ CiphertextBlob, KeyId: key.keyId }));
@@ -138,7 +158,13 @@ describe('ImportKeyMaterial', () => {
     const key = await externalKey();
     const params = await parameters(key.keyId);
     const failure = await failureOf(
-      client.send(new ImportKeyMaterialCommand({ KeyId: key.keyId, ImportToken: params.ImportToken, EncryptedKeyMaterial: wrapKeyMaterial(params.PublicKey!, randomBytes(32), 'RSAES_OAEP_SHA_256') })),
+      client.send(
+        new ImportKeyMaterialCommand({
+          KeyId: key.keyId,
+          ImportToken: params.ImportToken,
+          EncryptedKeyMaterial: wrapKeyMaterial(params.PublicKey!, randomBytes(32), 'RSAES_OAEP_SHA_256'),
+        }),
+      ),
     );
     expect(failure).toEqual({ name: 'ValidationException', message: 'A validTo date must be set if the ExpirationModel is KEY_MATERIAL_EXPIRES', status: 400 });
   });
@@ -172,14 +198,23 @@ describe('ImportKeyMaterial', () => {
     const otherParams = await parameters(other.keyId);
     const wrapped = wrapKeyMaterial(otherParams.PublicKey!, randomBytes(32), 'RSAES_OAEP_SHA_256');
     const send = (token: Uint8Array): Promise<unknown> =>
-      client.send(new ImportKeyMaterialCommand({ KeyId: key.keyId, ImportToken: token, EncryptedKeyMaterial: wrapped, ExpirationModel: 'KEY_MATERIAL_DOES_NOT_EXPIRE' }));
+      client.send(
+        new ImportKeyMaterialCommand({ KeyId: key.keyId, ImportToken: token, EncryptedKeyMaterial: wrapped, ExpirationModel: 'KEY_MATERIAL_DOES_NOT_EXPIRE' }),
+      );
     expect(await failureOf(send(otherParams.ImportToken!))).toMatchObject(INVALID_TOKEN);
     expect(await failureOf(send(randomBytes(49)))).toMatchObject(INVALID_TOKEN);
     const params = await parameters(key.keyId);
     const material = wrapKeyMaterial(params.PublicKey!, randomBytes(32), 'RSAES_OAEP_SHA_256');
     kms.clock.advance(DAY + 1);
     const expired = await failureOf(
-      client.send(new ImportKeyMaterialCommand({ KeyId: key.keyId, ImportToken: params.ImportToken, EncryptedKeyMaterial: material, ExpirationModel: 'KEY_MATERIAL_DOES_NOT_EXPIRE' })),
+      client.send(
+        new ImportKeyMaterialCommand({
+          KeyId: key.keyId,
+          ImportToken: params.ImportToken,
+          EncryptedKeyMaterial: material,
+          ExpirationModel: 'KEY_MATERIAL_DOES_NOT_EXPIRE',
+        }),
+      ),
     );
     expect(expired).toMatchObject({
       name: 'ExpiredImportTokenException',
@@ -229,9 +264,20 @@ describe('ImportKeyMaterial', () => {
   it('refuses AWS_KMS keys', async () => {
     const { KeyMetadata } = await client.send(new CreateKeyCommand({}));
     const failure = await failureOf(
-      client.send(new ImportKeyMaterialCommand({ KeyId: KeyMetadata!.KeyId!, ImportToken: randomBytes(49), EncryptedKeyMaterial: randomBytes(256), ExpirationModel: 'KEY_MATERIAL_DOES_NOT_EXPIRE' })),
+      client.send(
+        new ImportKeyMaterialCommand({
+          KeyId: KeyMetadata!.KeyId!,
+          ImportToken: randomBytes(49),
+          EncryptedKeyMaterial: randomBytes(256),
+          ExpirationModel: 'KEY_MATERIAL_DOES_NOT_EXPIRE',
+        }),
+      ),
     );
-    expect(failure).toEqual({ name: 'UnsupportedOperationException', message: `${KeyMetadata!.Arn} origin is AWS_KMS which is not valid for this operation.`, status: 400 });
+    expect(failure).toEqual({
+      name: 'UnsupportedOperationException',
+      message: `${KeyMetadata!.Arn} origin is AWS_KMS which is not valid for this operation.`,
+      status: 400,
+    });
   });
 });
 
@@ -328,7 +374,9 @@ describe('material that expires', () => {
     const expired = await metadata(key.keyId);
     expect(expired).toMatchObject({ KeyState: 'PendingImport', Enabled: false });
     expect(expired).not.toHaveProperty('ValidTo');
-    expect(await failureOf(client.send(new EncryptCommand({ KeyId: key.keyId, Plaintext: new Uint8Array([1]) })))).toMatchObject({ name: 'KMSInvalidStateException' });
+    expect(await failureOf(client.send(new EncryptCommand({ KeyId: key.keyId, Plaintext: new Uint8Array([1]) })))).toMatchObject({
+      name: 'KMSInvalidStateException',
+    });
     await importMaterial(key.keyId, material);
     expect(await metadata(key.keyId)).toMatchObject({ KeyState: 'Enabled', ExpirationModel: 'KEY_MATERIAL_DOES_NOT_EXPIRE' });
   });

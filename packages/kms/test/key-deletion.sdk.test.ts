@@ -16,15 +16,14 @@ import {
   ListKeysCommand,
   ScheduleKeyDeletionCommand,
 } from '@aws-sdk/client-kms';
+import { javaDateString, rootPrincipal } from '@strongbox/service-kernel';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../src/index.ts';
-import { javaDateString } from '@strongbox/service-kernel';
-import { rootPrincipal } from '@strongbox/service-kernel';
+import { createKeyRecord } from '../src/model/keys.ts';
 import { dueChanges } from '../src/model/lifecycle.ts';
 import { KmsState } from '../src/model/state.ts';
-import { createKeyRecord } from '../src/model/keys.ts';
-import { failureOf, startKms, type SdkFixture } from './helpers/sdk.ts';
+import { failureOf, type SdkFixture, startKms } from './helpers/sdk.ts';
 
 const DAY = 86_400_000;
 const START = Date.UTC(2024, 0, 1);
@@ -71,7 +70,9 @@ describe('ScheduleKeyDeletion', () => {
       expect(failure).toEqual({ name: 'ValidationException', message: 'PendingWindowInDays must be between 7 and 30', status: 400 });
     }
     const outsideModel = await failureOf(kms.client.send(new ScheduleKeyDeletionCommand({ KeyId: keyId, PendingWindowInDays: 366 })));
-    expect(outsideModel.message).toBe("1 validation error detected: Value '366' at 'pendingWindowInDays' failed to satisfy constraint: Member must have value less than or equal to 365");
+    expect(outsideModel.message).toBe(
+      "1 validation error detected: Value '366' at 'pendingWindowInDays' failed to satisfy constraint: Member must have value less than or equal to 365",
+    );
     expect((await kms.client.send(new DescribeKeyCommand({ KeyId: keyId }))).KeyMetadata!.KeyState).toBe('Enabled');
   });
 
@@ -153,7 +154,11 @@ describe('when the waiting period ends', () => {
     expect((await kms.client.send(new DescribeKeyCommand({ KeyId: keyId }))).KeyMetadata!.KeyState).toBe('PendingDeletion');
 
     clock.advance(1);
-    expect(await failureOf(kms.client.send(new DescribeKeyCommand({ KeyId: keyId })))).toEqual({ name: 'NotFoundException', message: `Key '${arn}' does not exist`, status: 400 });
+    expect(await failureOf(kms.client.send(new DescribeKeyCommand({ KeyId: keyId })))).toEqual({
+      name: 'NotFoundException',
+      message: `Key '${arn}' does not exist`,
+      status: 400,
+    });
     expect(await failureOf(kms.client.send(new DecryptCommand({ CiphertextBlob })))).toEqual({
       name: 'AccessDeniedException',
       message: 'The ciphertext refers to a customer master key that does not exist, does not exist in this region, or you are not allowed to access.',
@@ -163,7 +168,10 @@ describe('when the waiting period ends', () => {
     expect(keys).toEqual([keep.keyId]);
     const aliases = (await kms.client.send(new ListAliasesCommand({}))).Aliases!.filter((alias) => !alias.AliasName!.startsWith('alias/aws/'));
     expect(aliases.map((alias) => alias.AliasName)).toEqual(['alias/kept']);
-    expect(await failureOf(kms.client.send(new DescribeKeyCommand({ KeyId: 'alias/doomed' })))).toMatchObject({ name: 'NotFoundException', message: 'Alias arn:aws:kms:us-east-1:000000000000:alias/doomed is not found.' });
+    expect(await failureOf(kms.client.send(new DescribeKeyCommand({ KeyId: 'alias/doomed' })))).toMatchObject({
+      name: 'NotFoundException',
+      message: 'Alias arn:aws:kms:us-east-1:000000000000:alias/doomed is not found.',
+    });
     // The name is free again.
     await kms.client.send(new CreateAliasCommand({ AliasName: 'alias/doomed', TargetKeyId: keep.keyId }));
   });
@@ -206,7 +214,15 @@ describe('when the waiting period ends', () => {
     state.apply({ type: 'putKey', key: { ...key, state: 'PendingDeletion', deletionDate: START + 7 * DAY } });
     state.apply({
       type: 'putGrant',
-      grant: { grantId: 'ab'.repeat(32), keyId: key.keyId, name: '', creationDate: START, granteePrincipal: rootPrincipal(region, account).arn, issuingAccount: rootPrincipal(region, account).arn, operations: ['Decrypt'] },
+      grant: {
+        grantId: 'ab'.repeat(32),
+        keyId: key.keyId,
+        name: '',
+        creationDate: START,
+        granteePrincipal: rootPrincipal(region, account).arn,
+        issuingAccount: rootPrincipal(region, account).arn,
+        operations: ['Decrypt'],
+      },
     });
     const random = { bytes: (n: number) => new Uint8Array(n) };
     expect(dueChanges(state, START + 7 * DAY - 1, random)).toEqual([]);

@@ -30,12 +30,16 @@ describe('algorithm condition keys', () => {
       KeyUsage: 'SIGN_VERIFY',
       Policy: policy({ StringLike: { 'kms:SigningAlgorithm': 'RSASSA_PKCS1_V1_5_*' } }),
     });
-    await expect(kms.sign({ KeyId: KeyMetadata.KeyId, Message: MESSAGE, SigningAlgorithm: 'RSASSA_PKCS1_V1_5_SHA_256' })).rejects.toMatchObject({ code: 'AccessDeniedException' });
+    await expect(kms.sign({ KeyId: KeyMetadata.KeyId, Message: MESSAGE, SigningAlgorithm: 'RSASSA_PKCS1_V1_5_SHA_256' })).rejects.toMatchObject({
+      code: 'AccessDeniedException',
+    });
     await expect(kms.sign({ KeyId: KeyMetadata.KeyId, Message: MESSAGE, SigningAlgorithm: 'RSASSA_PSS_SHA_256' })).resolves.toHaveProperty('Signature');
     const digestDenied = (
       await kms.createKey({ KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY', Policy: policy({ StringEquals: { 'kms:MessageType': 'DIGEST' } }) })
     ).KeyMetadata;
-    await expect(kms.sign({ KeyId: digestDenied.KeyId, Message: new Uint8Array(32), MessageType: 'DIGEST', SigningAlgorithm: 'ECDSA_SHA_256' })).rejects.toMatchObject({
+    await expect(
+      kms.sign({ KeyId: digestDenied.KeyId, Message: new Uint8Array(32), MessageType: 'DIGEST', SigningAlgorithm: 'ECDSA_SHA_256' }),
+    ).rejects.toMatchObject({
       code: 'AccessDeniedException',
     });
     await expect(kms.sign({ KeyId: digestDenied.KeyId, Message: MESSAGE, SigningAlgorithm: 'ECDSA_SHA_256' })).resolves.toHaveProperty('Signature');
@@ -43,14 +47,30 @@ describe('algorithm condition keys', () => {
 
   it('kms:MacAlgorithm, kms:KeyAgreementAlgorithm and kms:EncryptionAlgorithm take the request values', async () => {
     const kms = new Kms({ account: ACCOUNT, quotas: false });
-    const hmac = (await kms.createKey({ KeySpec: 'HMAC_256', KeyUsage: 'GENERATE_VERIFY_MAC', Policy: policy({ StringEquals: { 'kms:MacAlgorithm': 'HMAC_SHA_256' } }) })).KeyMetadata;
-    await expect(kms.generateMac({ KeyId: hmac.KeyId, Message: MESSAGE, MacAlgorithm: 'HMAC_SHA_256' })).rejects.toMatchObject({ code: 'AccessDeniedException' });
-    const rsa = (await kms.createKey({ KeySpec: 'RSA_2048', KeyUsage: 'ENCRYPT_DECRYPT', Policy: policy({ StringEquals: { 'kms:EncryptionAlgorithm': 'RSAES_OAEP_SHA_1' } }) })).KeyMetadata;
-    await expect(kms.encrypt({ KeyId: rsa.KeyId, Plaintext: MESSAGE, EncryptionAlgorithm: 'RSAES_OAEP_SHA_1' })).rejects.toMatchObject({ code: 'AccessDeniedException' });
+    const hmac = (
+      await kms.createKey({ KeySpec: 'HMAC_256', KeyUsage: 'GENERATE_VERIFY_MAC', Policy: policy({ StringEquals: { 'kms:MacAlgorithm': 'HMAC_SHA_256' } }) })
+    ).KeyMetadata;
+    await expect(kms.generateMac({ KeyId: hmac.KeyId, Message: MESSAGE, MacAlgorithm: 'HMAC_SHA_256' })).rejects.toMatchObject({
+      code: 'AccessDeniedException',
+    });
+    const rsa = (
+      await kms.createKey({
+        KeySpec: 'RSA_2048',
+        KeyUsage: 'ENCRYPT_DECRYPT',
+        Policy: policy({ StringEquals: { 'kms:EncryptionAlgorithm': 'RSAES_OAEP_SHA_1' } }),
+      })
+    ).KeyMetadata;
+    await expect(kms.encrypt({ KeyId: rsa.KeyId, Plaintext: MESSAGE, EncryptionAlgorithm: 'RSAES_OAEP_SHA_1' })).rejects.toMatchObject({
+      code: 'AccessDeniedException',
+    });
     await expect(kms.encrypt({ KeyId: rsa.KeyId, Plaintext: MESSAGE, EncryptionAlgorithm: 'RSAES_OAEP_SHA_256' })).resolves.toHaveProperty('CiphertextBlob');
-    const ecdh = (await kms.createKey({ KeySpec: 'ECC_NIST_P384', KeyUsage: 'KEY_AGREEMENT', Policy: policy({ StringEquals: { 'kms:KeyAgreementAlgorithm': 'ECDH' } }) })).KeyMetadata;
+    const ecdh = (
+      await kms.createKey({ KeySpec: 'ECC_NIST_P384', KeyUsage: 'KEY_AGREEMENT', Policy: policy({ StringEquals: { 'kms:KeyAgreementAlgorithm': 'ECDH' } }) })
+    ).KeyMetadata;
     const { PublicKey } = await kms.getPublicKey({ KeyId: ecdh.KeyId });
-    await expect(kms.deriveSharedSecret({ KeyId: ecdh.KeyId, KeyAgreementAlgorithm: 'ECDH', PublicKey })).rejects.toMatchObject({ code: 'AccessDeniedException' });
+    await expect(kms.deriveSharedSecret({ KeyId: ecdh.KeyId, KeyAgreementAlgorithm: 'ECDH', PublicKey })).rejects.toMatchObject({
+      code: 'AccessDeniedException',
+    });
   });
 });
 

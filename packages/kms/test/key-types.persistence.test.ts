@@ -23,9 +23,11 @@ describe('restart with a data directory', () => {
     const publicKey = (await first.kms.getPublicKey({ KeyId: ec.KeyId })).PublicKey;
     const signature = (await first.kms.sign({ KeyId: ec.KeyId, Message: MESSAGE, SigningAlgorithm: 'ECDSA_SHA_256' })).Signature;
     const mac = (await first.kms.generateMac({ KeyId: hmac.KeyId, Message: MESSAGE, MacAlgorithm: 'HMAC_SHA_512' })).Mac;
-    const secrets = [first.store.state.key(ec.KeyId)!.keyPair!.privateKey, first.store.state.key(mlDsa.KeyId)!.keyPair!.privateKey, first.store.state.key(hmac.KeyId)!.macKey!].map((s) =>
-      Buffer.from(s),
-    );
+    const secrets = [
+      first.store.state.key(ec.KeyId)!.keyPair!.privateKey,
+      first.store.state.key(mlDsa.KeyId)!.keyPair!.privateKey,
+      first.store.state.key(hmac.KeyId)!.macKey!,
+    ].map((s) => Buffer.from(s));
     await first.kms.close();
 
     const files = await readdir(directory);
@@ -42,11 +44,19 @@ describe('restart with a data directory', () => {
     const second = await openKms(directory, clock);
     const { kms } = second;
     expect((await kms.getPublicKey({ KeyId: ec.KeyId })).PublicKey).toEqual(publicKey);
-    await expect(kms.verify({ KeyId: ec.KeyId, Message: MESSAGE, Signature: signature, SigningAlgorithm: 'ECDSA_SHA_256' })).resolves.toMatchObject({ SignatureValid: true });
+    await expect(kms.verify({ KeyId: ec.KeyId, Message: MESSAGE, Signature: signature, SigningAlgorithm: 'ECDSA_SHA_256' })).resolves.toMatchObject({
+      SignatureValid: true,
+    });
     const newSignature = (await kms.sign({ KeyId: mlDsa.KeyId, Message: MESSAGE, SigningAlgorithm: 'ML_DSA_SHAKE_256' })).Signature;
-    await expect(kms.verify({ KeyId: mlDsa.KeyId, Message: MESSAGE, Signature: newSignature, SigningAlgorithm: 'ML_DSA_SHAKE_256' })).resolves.toMatchObject({ SignatureValid: true });
+    await expect(kms.verify({ KeyId: mlDsa.KeyId, Message: MESSAGE, Signature: newSignature, SigningAlgorithm: 'ML_DSA_SHAKE_256' })).resolves.toMatchObject({
+      SignatureValid: true,
+    });
     expect((await kms.generateMac({ KeyId: hmac.KeyId, Message: MESSAGE, MacAlgorithm: 'HMAC_SHA_512' })).Mac).toEqual(mac);
-    expect((await kms.describeKey({ KeyId: hmac.KeyId })).KeyMetadata).toMatchObject({ KeySpec: 'HMAC_512', KeyUsage: 'GENERATE_VERIFY_MAC', MacAlgorithms: ['HMAC_SHA_512'] });
+    expect((await kms.describeKey({ KeyId: hmac.KeyId })).KeyMetadata).toMatchObject({
+      KeySpec: 'HMAC_512',
+      KeyUsage: 'GENERATE_VERIFY_MAC',
+      MacAlgorithms: ['HMAC_SHA_512'],
+    });
     await kms.close();
   });
 });

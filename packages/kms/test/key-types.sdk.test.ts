@@ -5,6 +5,7 @@
  * against the key type.
  */
 
+import { createPublicKey } from 'node:crypto';
 import {
   CreateGrantCommand,
   CreateKeyCommand,
@@ -12,14 +13,13 @@ import {
   EnableKeyRotationCommand,
   GenerateDataKeyCommand,
   GetPublicKeyCommand,
-  RotateKeyOnDemandCommand,
   type KeySpec,
   type KeyUsageType,
+  RotateKeyOnDemandCommand,
 } from '@aws-sdk/client-kms';
-import { createPublicKey } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { allowedUsages, KEY_SPEC_TABLE, usageAlgorithms, type KeySpec as Spec } from '../src/model/key-types/spec-table.ts';
-import { failureOf, startKms, type SdkFixture } from './helpers/sdk.ts';
+import { allowedUsages, KEY_SPEC_TABLE, type KeySpec as Spec, usageAlgorithms } from '../src/model/key-types/spec-table.ts';
+import { failureOf, type SdkFixture, startKms } from './helpers/sdk.ts';
 
 let kms: SdkFixture;
 
@@ -29,19 +29,31 @@ beforeAll(async () => {
 afterAll(() => kms.close());
 
 async function createKey(spec: string, usage?: string): Promise<Record<string, unknown>> {
-  const created = await kms.client.send(new CreateKeyCommand({ KeySpec: spec as KeySpec, ...(usage === undefined ? {} : { KeyUsage: usage as KeyUsageType }) }));
+  const created = await kms.client.send(
+    new CreateKeyCommand({ KeySpec: spec as KeySpec, ...(usage === undefined ? {} : { KeyUsage: usage as KeyUsageType }) }),
+  );
   return created.KeyMetadata as unknown as Record<string, unknown>;
 }
 
 describe('CreateKey accepts every key spec and key usage KMS allows', () => {
   // RSA_4096 generation takes seconds on a busy machine: RSA_2048 stands for the RSA specs here.
-  const specs = (Object.keys(KEY_SPEC_TABLE) as Spec[]).filter((spec) => spec !== 'SM2' && spec !== 'SYMMETRIC_DEFAULT' && spec !== 'RSA_3072' && spec !== 'RSA_4096');
+  const specs = (Object.keys(KEY_SPEC_TABLE) as Spec[]).filter(
+    (spec) => spec !== 'SM2' && spec !== 'SYMMETRIC_DEFAULT' && spec !== 'RSA_3072' && spec !== 'RSA_4096',
+  );
   for (const spec of specs) {
     for (const usage of allowedUsages(spec)) {
       it(`${spec} ${usage}: Enabled, with KeyMetadata's algorithm list for the usage only`, async () => {
         const metadata = await createKey(spec, usage);
         const algorithms = usageAlgorithms(spec, usage)!;
-        expect(metadata).toMatchObject({ KeySpec: spec, CustomerMasterKeySpec: spec, KeyUsage: usage, KeyState: 'Enabled', Enabled: true, Origin: 'AWS_KMS', MultiRegion: false });
+        expect(metadata).toMatchObject({
+          KeySpec: spec,
+          CustomerMasterKeySpec: spec,
+          KeyUsage: usage,
+          KeyState: 'Enabled',
+          Enabled: true,
+          Origin: 'AWS_KMS',
+          MultiRegion: false,
+        });
         expect(metadata['EncryptionAlgorithms']).toEqual(algorithms.encryption);
         expect(metadata['SigningAlgorithms']).toEqual(algorithms.signing);
         expect(metadata['MacAlgorithms']).toEqual(algorithms.mac);
@@ -60,7 +72,13 @@ describe('CreateKey accepts every key spec and key usage KMS allows', () => {
     const answer = await kms.client.send(new GetPublicKeyCommand({ KeyId: metadata['Arn'] as string }));
     const key = createPublicKey({ key: Buffer.from(answer.PublicKey!), format: 'der', type: 'spki' });
     expect(key.asymmetricKeyDetails?.namedCurve).toBe('secp384r1');
-    expect(answer).toMatchObject({ KeyId: metadata['Arn'], KeySpec: 'ECC_NIST_P384', CustomerMasterKeySpec: 'ECC_NIST_P384', KeyUsage: 'SIGN_VERIFY', SigningAlgorithms: ['ECDSA_SHA_384'] });
+    expect(answer).toMatchObject({
+      KeyId: metadata['Arn'],
+      KeySpec: 'ECC_NIST_P384',
+      CustomerMasterKeySpec: 'ECC_NIST_P384',
+      KeyUsage: 'SIGN_VERIFY',
+      SigningAlgorithms: ['ECDSA_SHA_384'],
+    });
     expect(answer.EncryptionAlgorithms).toBeUndefined();
   });
 
@@ -68,7 +86,10 @@ describe('CreateKey accepts every key spec and key usage KMS allows', () => {
     const symmetric = await createKey('SYMMETRIC_DEFAULT');
     const hmac = await createKey('HMAC_256', 'GENERATE_VERIFY_MAC');
     for (const metadata of [symmetric, hmac]) {
-      expect(await failureOf(kms.client.send(new GetPublicKeyCommand({ KeyId: metadata['KeyId'] as string })))).toMatchObject({ name: 'UnsupportedOperationException', status: 400 });
+      expect(await failureOf(kms.client.send(new GetPublicKeyCommand({ KeyId: metadata['KeyId'] as string })))).toMatchObject({
+        name: 'UnsupportedOperationException',
+        status: 400,
+      });
     }
   });
 });
@@ -125,8 +146,14 @@ describe('what other operations make of the new key types', () => {
     const hmac = await createKey('HMAC_224', 'GENERATE_VERIFY_MAC');
     for (const metadata of [rsa, hmac]) {
       const keyId = metadata['KeyId'] as string;
-      expect(await failureOf(kms.client.send(new EnableKeyRotationCommand({ KeyId: keyId })))).toMatchObject({ name: 'UnsupportedOperationException', status: 400 }); // AWS sends no message: the SDK shows 'UnknownError'
-      expect(await failureOf(kms.client.send(new RotateKeyOnDemandCommand({ KeyId: keyId })))).toMatchObject({ name: 'UnsupportedOperationException', status: 400 }); // AWS sends no message: the SDK shows 'UnknownError'
+      expect(await failureOf(kms.client.send(new EnableKeyRotationCommand({ KeyId: keyId })))).toMatchObject({
+        name: 'UnsupportedOperationException',
+        status: 400,
+      }); // AWS sends no message: the SDK shows 'UnknownError'
+      expect(await failureOf(kms.client.send(new RotateKeyOnDemandCommand({ KeyId: keyId })))).toMatchObject({
+        name: 'UnsupportedOperationException',
+        status: 400,
+      }); // AWS sends no message: the SDK shows 'UnknownError'
     }
   });
 
@@ -148,14 +175,29 @@ describe('what other operations make of the new key types', () => {
   it('grants carry only the operations of the key type, and no encryption context constraints on asymmetric keys', async () => {
     const signing = await createKey('ECC_NIST_P256', 'SIGN_VERIFY');
     const grantee = `arn:aws:iam::${kms.kms.account}:user/alice`;
-    await expect(kms.client.send(new CreateGrantCommand({ KeyId: signing['KeyId'] as string, GranteePrincipal: grantee, Operations: ['Sign', 'Verify', 'GetPublicKey', 'DescribeKey'] }))).resolves.toHaveProperty('GrantId');
-    expect(await failureOf(kms.client.send(new CreateGrantCommand({ KeyId: signing['KeyId'] as string, GranteePrincipal: grantee, Operations: ['Encrypt'] })))).toMatchObject({ name: 'ValidationError' });
+    await expect(
+      kms.client.send(
+        new CreateGrantCommand({ KeyId: signing['KeyId'] as string, GranteePrincipal: grantee, Operations: ['Sign', 'Verify', 'GetPublicKey', 'DescribeKey'] }),
+      ),
+    ).resolves.toHaveProperty('GrantId');
+    expect(
+      await failureOf(kms.client.send(new CreateGrantCommand({ KeyId: signing['KeyId'] as string, GranteePrincipal: grantee, Operations: ['Encrypt'] }))),
+    ).toMatchObject({ name: 'ValidationError' });
     expect(
       await failureOf(
-        kms.client.send(new CreateGrantCommand({ KeyId: signing['KeyId'] as string, GranteePrincipal: grantee, Operations: ['Sign'], Constraints: { EncryptionContextEquals: { a: 'b' } } })),
+        kms.client.send(
+          new CreateGrantCommand({
+            KeyId: signing['KeyId'] as string,
+            GranteePrincipal: grantee,
+            Operations: ['Sign'],
+            Constraints: { EncryptionContextEquals: { a: 'b' } },
+          }),
+        ),
       ),
     ).toMatchObject({ name: 'ValidationError' });
     const symmetric = await createKey('SYMMETRIC_DEFAULT');
-    expect(await failureOf(kms.client.send(new CreateGrantCommand({ KeyId: symmetric['KeyId'] as string, GranteePrincipal: grantee, Operations: ['Sign'] })))).toMatchObject({ name: 'ValidationError' });
+    expect(
+      await failureOf(kms.client.send(new CreateGrantCommand({ KeyId: symmetric['KeyId'] as string, GranteePrincipal: grantee, Operations: ['Sign'] }))),
+    ).toMatchObject({ name: 'ValidationError' });
   });
 });

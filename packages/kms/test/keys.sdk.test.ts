@@ -11,14 +11,14 @@ import {
   DisableKeyCommand,
   EnableKeyCommand,
   EncryptCommand,
+  type KeyListEntry,
   ListKeysCommand,
   ScheduleKeyDeletionCommand,
   UpdateKeyDescriptionCommand,
-  type KeyListEntry,
 } from '@aws-sdk/client-kms';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { failureOf, startKms, type SdkFixture } from './helpers/sdk.ts';
+import { failureOf, type SdkFixture, startKms } from './helpers/sdk.ts';
 
 const ACCOUNT = '000000000000';
 const REGION = 'us-east-1';
@@ -46,7 +46,9 @@ async function allKeys(limit?: number): Promise<{ keys: KeyListEntry[]; pages: n
   let marker: string | undefined;
   let pages = 0;
   do {
-    const page = await kms.client.send(new ListKeysCommand({ ...(limit === undefined ? {} : { Limit: limit }), ...(marker === undefined ? {} : { Marker: marker }) }));
+    const page = await kms.client.send(
+      new ListKeysCommand({ ...(limit === undefined ? {} : { Limit: limit }), ...(marker === undefined ? {} : { Marker: marker }) }),
+    );
     pages += 1;
     keys.push(...page.Keys!);
     expect(page.Truncated).toBe(page.NextMarker !== undefined);
@@ -98,7 +100,9 @@ describe('ListKeys', () => {
       status: 400,
     });
     const big = await failureOf(kms.client.send(new ListKeysCommand({ Limit: 1001 })));
-    expect(big.message).toBe("1 validation error detected: Value '1001' at 'limit' failed to satisfy constraint: Member must have value less than or equal to 1000");
+    expect(big.message).toBe(
+      "1 validation error detected: Value '1001' at 'limit' failed to satisfy constraint: Member must have value less than or equal to 1000",
+    );
     const marker = await failureOf(kms.client.send(new ListKeysCommand({ Marker: 'not-a-marker' })));
     expect(marker).toMatchObject({ name: 'InvalidMarkerException', status: 400 });
   });
@@ -123,7 +127,11 @@ describe('DisableKey and EnableKey', () => {
     const { keyId, arn } = await newKey();
     await kms.client.send(new ScheduleKeyDeletionCommand({ KeyId: keyId, PendingWindowInDays: 7 }));
     for (const command of [new EnableKeyCommand({ KeyId: keyId }), new DisableKeyCommand({ KeyId: keyId })]) {
-      expect(await failureOf(kms.client.send(command as never))).toEqual({ name: 'KMSInvalidStateException', message: `${arn} is pending deletion.`, status: 400 });
+      expect(await failureOf(kms.client.send(command as never))).toEqual({
+        name: 'KMSInvalidStateException',
+        message: `${arn} is pending deletion.`,
+        status: 400,
+      });
     }
   });
 
@@ -189,8 +197,13 @@ describe('UpdateKeyDescription', () => {
     const { keyId } = await newKey();
     const long = await failureOf(kms.client.send(new UpdateKeyDescriptionCommand({ KeyId: keyId, Description: 'd'.repeat(8193) })));
     expect(long).toMatchObject({ name: 'ValidationException', status: 400 });
-    expect(long.message).toBe(`1 validation error detected: Value '${'d'.repeat(8193)}' at 'description' failed to satisfy constraint: Member must have length less than or equal to 8192`);
+    expect(long.message).toBe(
+      `1 validation error detected: Value '${'d'.repeat(8193)}' at 'description' failed to satisfy constraint: Member must have length less than or equal to 8192`,
+    );
     const missing = await failureOf(kms.kms.updateKeyDescription({ KeyId: keyId } as never));
-    expect(missing).toMatchObject({ name: 'ValidationException', message: "1 validation error detected: Value null at 'description' failed to satisfy constraint: Member must not be null" });
+    expect(missing).toMatchObject({
+      name: 'ValidationException',
+      message: "1 validation error detected: Value null at 'description' failed to satisfy constraint: Member must not be null",
+    });
   });
 });

@@ -8,7 +8,7 @@
 import { CreateKeyCommand, DecryptCommand, DescribeKeyCommand, EncryptCommand, ReplicateKeyCommand, SignCommand, VerifyCommand } from '@aws-sdk/client-kms';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Kms } from '../src/index.ts';
-import { failureOf, startKms, type SdkFixture } from './helpers/sdk.ts';
+import { failureOf, type SdkFixture, startKms } from './helpers/sdk.ts';
 
 let kms: SdkFixture;
 const MESSAGE = new TextEncoder().encode('multi-Region');
@@ -40,7 +40,9 @@ describe('multi-Region primary keys', () => {
     expect(Buffer.from(decrypted.Plaintext!).equals(Buffer.from(MESSAGE))).toBe(true);
     const changed = Uint8Array.from(encrypted.CiphertextBlob!);
     changed[0] = 0x01; // the same bytes read as a UUID key id: no such key
-    expect(await failureOf(kms.client.send(new DecryptCommand({ CiphertextBlob: changed, EncryptionContext: { a: 'b' } })))).toMatchObject({ name: 'AccessDeniedException' });
+    expect(await failureOf(kms.client.send(new DecryptCommand({ CiphertextBlob: changed, EncryptionContext: { a: 'b' } })))).toMatchObject({
+      name: 'AccessDeniedException',
+    });
     const regional = (await kms.client.send(new CreateKeyCommand({}))).KeyMetadata!;
     expect(regional.MultiRegion).toBe(false);
     expect(regional.MultiRegionConfiguration).toBeUndefined();
@@ -49,7 +51,9 @@ describe('multi-Region primary keys', () => {
   it('can be asymmetric', async () => {
     const { KeyMetadata } = await kms.client.send(new CreateKeyCommand({ MultiRegion: true, KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY' }));
     const { Signature } = await kms.client.send(new SignCommand({ KeyId: KeyMetadata!.KeyId, Message: MESSAGE, SigningAlgorithm: 'ECDSA_SHA_256' }));
-    await expect(kms.client.send(new VerifyCommand({ KeyId: KeyMetadata!.Arn, Message: MESSAGE, Signature, SigningAlgorithm: 'ECDSA_SHA_256' }))).resolves.toMatchObject({ SignatureValid: true });
+    await expect(
+      kms.client.send(new VerifyCommand({ KeyId: KeyMetadata!.Arn, Message: MESSAGE, Signature, SigningAlgorithm: 'ECDSA_SHA_256' })),
+    ).resolves.toMatchObject({ SignatureValid: true });
   });
 
   it('kms:MultiRegion is true for them in key policies', async () => {

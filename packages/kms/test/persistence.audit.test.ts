@@ -4,7 +4,7 @@
  * is cut off like the journal's.
  */
 
-import { appendFile, readdir, writeFile, readFile } from 'node:fs/promises';
+import { appendFile, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../src/index.ts';
@@ -20,7 +20,11 @@ describe('the audit trail with a data directory', () => {
     const clock = new ManualClock();
     const first = await openKms(directory, clock);
     const { KeyMetadata } = await first.kms.createKey({ Description: 'audited' });
-    const context = Object.fromEntries([['__proto__', 'a'], ['$b64', 'QUFB'], ['dept', 'x']]) as Record<string, string>;
+    const context = Object.fromEntries([
+      ['__proto__', 'a'],
+      ['$b64', 'QUFB'],
+      ['dept', 'x'],
+    ]) as Record<string, string>;
     await first.kms.encrypt({ KeyId: KeyMetadata.KeyId, Plaintext: new Uint8Array([1]), EncryptionContext: context }, { requestId: 'custom-request-id' });
     await first.kms.describeKey({ KeyId: 'alias/missing' }).catch(() => undefined);
     const before = first.kms.auditTrail.lookup().records;

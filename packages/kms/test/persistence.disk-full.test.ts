@@ -9,9 +9,9 @@ import { join } from 'node:path';
 import { CreateKeyCommand, DescribeKeyCommand } from '@aws-sdk/client-kms';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ManualClock, openDirectoryStore, type Kms } from '../src/index.ts';
+import { type Kms, ManualClock, openDirectoryStore } from '../src/index.ts';
 import type { StoreError } from '../src/persistence/errors.ts';
-import { nodeFileIo, type FileIo } from '../src/persistence/files.ts';
+import { type FileIo, nodeFileIo } from '../src/persistence/files.ts';
 import { openKms, ROOT_KEY, snapshotOf, tempDirectory } from './fixtures/persistence.ts';
 import { failureOf, startKms } from './helpers/sdk.ts';
 
@@ -196,7 +196,11 @@ describe('a full disk, seen from the wire and the audit log', () => {
     try {
       const { KeyMetadata } = await fixture.client.send(new CreateKeyCommand({}));
       full.writes = FOREVER;
-      expect(await failureOf(fixture.client.send(new CreateKeyCommand({})))).toEqual({ name: 'KMSInternalException', message: 'An internal error occurred.', status: 500 });
+      expect(await failureOf(fixture.client.send(new CreateKeyCommand({})))).toEqual({
+        name: 'KMSInternalException',
+        message: 'An internal error occurred.',
+        status: 500,
+      });
       expect((await fixture.client.send(new DescribeKeyCommand({ KeyId: KeyMetadata!.KeyId! }))).KeyMetadata?.KeyState).toBe('Enabled');
       full.writes = 0;
       await fixture.client.send(new CreateKeyCommand({}));
@@ -211,7 +215,8 @@ describe('a full disk, seen from the wire and the audit log', () => {
     const { kms, store } = await openKms(directory, new ManualClock(), { io });
     const { KeyMetadata } = await kms.createKey({});
     await store.audit.flush();
-    const sizes = async (): Promise<number[]> => Promise.all((await readdir(directory)).filter((name) => name.startsWith('audit-')).map(async (name) => (await stat(join(directory, name))).size));
+    const sizes = async (): Promise<number[]> =>
+      Promise.all((await readdir(directory)).filter((name) => name.startsWith('audit-')).map(async (name) => (await stat(join(directory, name))).size));
     const before = await sizes();
     full.writes = FOREVER;
     await kms.describeKey({ KeyId: KeyMetadata.KeyId });

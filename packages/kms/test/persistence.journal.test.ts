@@ -9,14 +9,21 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openDirectoryStore } from '../src/index.ts';
-import { nodeFileIo, type FileIo } from '../src/persistence/files.ts';
+import { type FileIo, nodeFileIo } from '../src/persistence/files.ts';
 import { RECORD_HEADER_LENGTH, scanRecords } from '../src/persistence/record-file.ts';
 import { ROOT_KEY, tempDirectory } from './fixtures/persistence.ts';
 
 const JOURNAL = 'journal-00000001.sbx';
 const ACCOUNT = '000000000000';
 const REGION = 'us-east-1';
-const alias = (aliasName: string) => ({ account: ACCOUNT, region: REGION, aliasName, targetKeyId: '0e5a7c43-5a1f-4b43-9e5c-0d1f0f6a7b11', creationDate: 0, lastUpdatedDate: 0 });
+const alias = (aliasName: string) => ({
+  account: ACCOUNT,
+  region: REGION,
+  aliasName,
+  targetKeyId: '0e5a7c43-5a1f-4b43-9e5c-0d1f0f6a7b11',
+  creationDate: 0,
+  lastUpdatedDate: 0,
+});
 
 describe('a batch split into several records', () => {
   it('writes and fdatasyncs each record before writing the next', async () => {

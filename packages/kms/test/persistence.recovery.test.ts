@@ -7,10 +7,10 @@
 import { appendFile, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { KmsError, ManualClock, openDirectoryStore, StoreError, type DirectoryStore } from '../src/index.ts';
-import { nodeFileIo, type FileIo } from '../src/persistence/files.ts';
-import { RECORD_HEADER_LENGTH, scanRecords } from '../src/persistence/record-file.ts';
+import { type DirectoryStore, KmsError, ManualClock, openDirectoryStore, StoreError } from '../src/index.ts';
 import { newMaterial } from '../src/model/keys.ts';
+import { type FileIo, nodeFileIo } from '../src/persistence/files.ts';
+import { RECORD_HEADER_LENGTH, scanRecords } from '../src/persistence/record-file.ts';
 import { openKms, ROOT_KEY, snapshotOf, tempDirectory } from './fixtures/persistence.ts';
 
 const JOURNAL = 'journal-00000001.sbx';
@@ -95,7 +95,10 @@ describe('damage a crash cannot cause', () => {
     await writeFile(join(directory, JOURNAL), journal);
     const failure = await openDirectoryStore({ directory, rootKey: ROOT_KEY }).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(StoreError);
-    expect(failure).toMatchObject({ code: 'CORRUPT', message: `${join(directory, JOURNAL)} is damaged at byte 0 (valid records follow, so this is not a torn write).` });
+    expect(failure).toMatchObject({
+      code: 'CORRUPT',
+      message: `${join(directory, JOURNAL)} is damaged at byte 0 (valid records follow, so this is not a torn write).`,
+    });
   });
 
   it('refuses a damaged snapshot', async () => {
@@ -104,7 +107,10 @@ describe('damage a crash cannot cause', () => {
     const snapshot = await readFile(path);
     snapshot[snapshot.length - 5]! ^= 0x80;
     await writeFile(path, snapshot);
-    await expect(openDirectoryStore({ directory, rootKey: ROOT_KEY })).rejects.toMatchObject({ code: 'CORRUPT', message: `The snapshot ${path} is incomplete or damaged.` });
+    await expect(openDirectoryStore({ directory, rootKey: ROOT_KEY })).rejects.toMatchObject({
+      code: 'CORRUPT',
+      message: `The snapshot ${path} is incomplete or damaged.`,
+    });
   });
 
   it('refuses journal records swapped between places (each is bound to its position)', async () => {
@@ -206,7 +212,14 @@ describe('group commit', () => {
     const counter = countingIo();
     const store = await openDirectoryStore({ directory, rootKey: ROOT_KEY, io: counter.io });
     const base = counter.syncs();
-    const alias = (i: number) => ({ account: '000000000000', region: 'us-east-1', aliasName: `alias/a${i}`, targetKeyId: '0e5a7c43-5a1f-4b43-9e5c-0d1f0f6a7b11', creationDate: 0, lastUpdatedDate: 0 });
+    const alias = (i: number) => ({
+      account: '000000000000',
+      region: 'us-east-1',
+      aliasName: `alias/a${i}`,
+      targetKeyId: '0e5a7c43-5a1f-4b43-9e5c-0d1f0f6a7b11',
+      creationDate: 0,
+      lastUpdatedDate: 0,
+    });
     await Promise.all(Array.from({ length: 100 }, (_, i) => store.commit([{ type: 'putAlias', alias: alias(i) }])));
     expect(counter.syncs() - base).toBe(1);
     await store.close();
@@ -290,7 +303,9 @@ describe('durability barrier', () => {
     gate.close();
     // A concurrent rotation adds version 2 (applied at once, fsync held back).
     const key = store.state.key(keyId)!;
-    const rotation = store.commit([{ type: 'putKey', key: { ...key, materials: [...key.materials, newMaterial({ bytes: (n) => crypto.getRandomValues(new Uint8Array(n)) }, 2, 0)] } }]);
+    const rotation = store.commit([
+      { type: 'putKey', key: { ...key, materials: [...key.materials, newMaterial({ bytes: (n) => crypto.getRandomValues(new Uint8Array(n)) }, 2, 0)] } },
+    ]);
     let answered = false;
     const held = heldAtBarrier(store);
     const encrypted = kms.encrypt({ KeyId: keyId, Plaintext: new Uint8Array([1]) }).then((response) => ((answered = true), response));
@@ -341,7 +356,14 @@ describe('store lifecycle', () => {
   it('waits for commits in flight before closing', async () => {
     const directory = await tempDirectory();
     const store = await openDirectoryStore({ directory, rootKey: ROOT_KEY });
-    const alias = { account: '000000000000', region: 'us-east-1', aliasName: 'alias/late', targetKeyId: '0e5a7c43-5a1f-4b43-9e5c-0d1f0f6a7b11', creationDate: 0, lastUpdatedDate: 0 };
+    const alias = {
+      account: '000000000000',
+      region: 'us-east-1',
+      aliasName: 'alias/late',
+      targetKeyId: '0e5a7c43-5a1f-4b43-9e5c-0d1f0f6a7b11',
+      creationDate: 0,
+      lastUpdatedDate: 0,
+    };
     const committed = store.commit([{ type: 'putAlias', alias }]);
     await store.close();
     await committed;

@@ -43,7 +43,9 @@ describe('restart', () => {
     expect(text((await kms.decrypt({ CiphertextBlob: afterRotation.CiphertextBlob })).Plaintext)).toBe('version 2');
     expect((await kms.listKeyRotations({ KeyId: a.KeyId })).Rotations).toHaveLength(1);
     expect((await kms.listAliases({ KeyId: a.KeyId })).Aliases?.map((alias: { AliasName?: string }) => alias.AliasName)).toEqual(['alias/orders']);
-    expect((await kms.listGrants({ KeyId: a.KeyId })).Grants?.map((g: { GrantId?: string; Name?: string }) => [g.GrantId, g.Name])).toEqual([[grant.GrantId, 'bob']]);
+    expect((await kms.listGrants({ KeyId: a.KeyId })).Grants?.map((g: { GrantId?: string; Name?: string }) => [g.GrantId, g.Name])).toEqual([
+      [grant.GrantId, 'bob'],
+    ]);
     // The grant token still works for the grantee after the restart.
     const asBob = await kms.encrypt({ KeyId: a.Arn!, Plaintext: bytes('via grant'), GrantTokens: [grant.GrantToken] }, { caller: BOB });
     expect(text((await kms.decrypt({ CiphertextBlob: asBob.CiphertextBlob })).Plaintext)).toBe('via grant');
@@ -118,7 +120,8 @@ describe('a crash between two snapshot steps', () => {
     for (let i = 0; i < 4; i++) await kms.createKey({ Description: `key ${i}` });
     const read = async (): Promise<Map<string, Buffer>> => {
       const files = new Map<string, Buffer>();
-      for (const name of await readdir(directory)) if (name.endsWith('.sbx') && !name.startsWith('audit-')) files.set(name, await readFile(join(directory, name)));
+      for (const name of await readdir(directory))
+        if (name.endsWith('.sbx') && !name.startsWith('audit-')) files.set(name, await readFile(join(directory, name)));
       return files;
     };
     const before = await read();
@@ -166,12 +169,16 @@ describe('sealing', () => {
     const directory = await tempDirectory();
     const { kms, store } = await openKms(directory, clock, { snapshotThresholdBytes: 2000 });
     const seeded = new Uint8Array(32).fill(0x5a);
-    await applySeed(store, { keys: [{ keyId: '6f1c1c1e-5a0e-4a8e-9c77-2d1f1b0c9a11', material: Buffer.from(seeded).toString('base64'), origin: 'EXTERNAL' }] }, {
-      account: '000000000000',
-      region: 'us-east-1',
-      now: clock.now(),
-      random: { bytes: (n) => crypto.getRandomValues(new Uint8Array(n)) },
-    });
+    await applySeed(
+      store,
+      { keys: [{ keyId: '6f1c1c1e-5a0e-4a8e-9c77-2d1f1b0c9a11', material: Buffer.from(seeded).toString('base64'), origin: 'EXTERNAL' }] },
+      {
+        account: '000000000000',
+        region: 'us-east-1',
+        now: clock.now(),
+        random: { bytes: (n) => crypto.getRandomValues(new Uint8Array(n)) },
+      },
+    );
     for (let i = 0; i < 12; i++) {
       const { KeyId } = (await kms.createKey({})).KeyMetadata;
       if (i % 4 === 0) {
@@ -188,7 +195,12 @@ describe('sealing', () => {
     expect(files.filter((name) => name.endsWith('.sbx')).length).toBeGreaterThan(0);
     const contents = await Promise.all(files.map((name) => readFile(join(directory, name))));
     for (const material of materials) {
-      const encodings = [material, Buffer.from(material.toString('base64')), Buffer.from(material.toString('hex')), Buffer.from(material.toString('base64url'))];
+      const encodings = [
+        material,
+        Buffer.from(material.toString('base64')),
+        Buffer.from(material.toString('hex')),
+        Buffer.from(material.toString('base64url')),
+      ];
       for (const content of contents) for (const encoding of encodings) expect(content.indexOf(encoding)).toBe(-1);
     }
     // Metadata is sealed too: not even a description shows.

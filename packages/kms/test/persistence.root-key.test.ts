@@ -84,7 +84,9 @@ describe('root.key', () => {
     await writeFile(join(directory, 'root.key'), 'c2hvcnQ=\n', { mode: 0o600 });
     const failure = await failureOf(openDirectoryStore({ directory }));
     expect(failure.code).toBe('INVALID_ROOT_KEY');
-    expect(failure.message).toBe(`${join(directory, 'root.key')} must hold the base64 encoding of 32 bytes (44 characters, as printed by \`openssl rand -base64 32\`); it holds 8 characters that are not.`);
+    expect(failure.message).toBe(
+      `${join(directory, 'root.key')} must hold the base64 encoding of 32 bytes (44 characters, as printed by \`openssl rand -base64 32\`); it holds 8 characters that are not.`,
+    );
   });
 });
 
@@ -96,7 +98,9 @@ describe('a different root key', () => {
     await kms.close();
     const failure = await failureOf(openDirectoryStore({ directory, rootKey: OTHER_KEY }));
     expect(failure.code).toBe('WRONG_ROOT_KEY');
-    expect(failure.message).toBe(`The data directory ${directory} holds state sealed under a different root key; start with the root key it was created with, or with an empty directory.`);
+    expect(failure.message).toBe(
+      `The data directory ${directory} holds state sealed under a different root key; start with the root key it was created with, or with an empty directory.`,
+    );
     // Nothing was changed: the right key still opens it, with the key inside.
     const reopened = await openDirectoryStore({ directory, rootKey: ROOT_KEY });
     expect([...reopened.state.keys()]).toHaveLength(1);
@@ -137,7 +141,8 @@ describe('STRONGBOX_ROOT_KEY', () => {
     const failure = await failureOf(openDirectoryStore({ directory: await tempDirectory() }));
     expect(failure).toMatchObject({
       code: 'INVALID_ROOT_KEY',
-      message: 'STRONGBOX_ROOT_KEY must hold the base64 encoding of 32 bytes (44 characters, as printed by `openssl rand -base64 32`); it holds 9 characters that are not.',
+      message:
+        'STRONGBOX_ROOT_KEY must hold the base64 encoding of 32 bytes (44 characters, as printed by `openssl rand -base64 32`); it holds 9 characters that are not.',
     });
   });
 });
@@ -148,7 +153,9 @@ describe('directory lock', () => {
     const first = await openDirectoryStore({ directory, rootKey: ROOT_KEY });
     const failure = await failureOf(openDirectoryStore({ directory, rootKey: ROOT_KEY }));
     expect(failure.code).toBe('LOCKED');
-    expect(failure.message).toBe(`The data directory ${directory} is in use by this process (close the other store first). If no such process uses it, delete ${join(directory, 'lock')}.`);
+    expect(failure.message).toBe(
+      `The data directory ${directory} is in use by this process (close the other store first). If no such process uses it, delete ${join(directory, 'lock')}.`,
+    );
     await first.close();
     await (await openDirectoryStore({ directory, rootKey: ROOT_KEY })).close();
   });

@@ -4,16 +4,23 @@
  * validation with AWS's MalformedPolicyDocumentException texts.
  */
 
+import {
+  type ConditionLookup,
+  compileArnPattern,
+  compileCondition,
+  compiledPolicy,
+  compilePatterns,
+  evaluatePolicy,
+  matchPrincipal,
+  PolicyDocumentError,
+  parsePolicy,
+  prettyPolicy,
+  principalFromArn,
+  rootPrincipal,
+} from '@strongbox/service-kernel';
 import { describe, expect, it } from 'vitest';
 import { KmsError } from '../src/errors.ts';
-import { principalFromArn, rootPrincipal } from '@strongbox/service-kernel';
-import { compileCondition, type ConditionLookup } from '@strongbox/service-kernel';
-import { compiledPolicy, evaluatePolicy } from '@strongbox/service-kernel';
 import { defaultKeyPolicy } from '../src/policy/default-policy.ts';
-import { parsePolicy, PolicyDocumentError } from '@strongbox/service-kernel';
-import { prettyPolicy } from '@strongbox/service-kernel';
-import { compilePatterns, compileArnPattern } from '@strongbox/service-kernel';
-import { matchPrincipal } from '@strongbox/service-kernel';
 import { validateKeyPolicy } from '../src/policy/validate.ts';
 
 const ACCOUNT = '111122223333';
@@ -42,13 +49,24 @@ function failure(run: () => void): { code: string; message: string } {
 describe('policy documents', () => {
   it('accept Statement as one object or an array, and single values or lists', () => {
     const one = parsePolicy('{"Statement":{"Effect":"Allow","Principal":"*","Action":"kms:Encrypt","Resource":"*"}}');
-    const many = parsePolicy('{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":{"AWS":["111122223333"]},"NotAction":["kms:Decrypt"],"Resource":"*"}]}');
+    const many = parsePolicy(
+      '{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":{"AWS":["111122223333"]},"NotAction":["kms:Decrypt"],"Resource":"*"}]}',
+    );
     expect(one.statements[0]).toMatchObject({ effect: 'Allow', action: ['kms:Encrypt'], principal: { anyone: true } });
     expect(many.statements[0]).toMatchObject({ effect: 'Deny', notAction: ['kms:Decrypt'], principal: { anyone: false, aws: ['111122223333'] } });
   });
 
   it('refuse what the grammar does not allow', () => {
-    for (const text of ['not json', '[]', '{}', '{"Statement":[{"Effect":"allow","Action":"*","Resource":"*"}]}', '{"Statement":[{"Effect":"Allow","Action":"*","NotAction":"x","Resource":"*"}]}', '{"Statement":[],"Extra":1}', '{"Version":"2020-01-01","Statement":[]}', '{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"StringEqualz":{"a":"b"}}}]}']) {
+    for (const text of [
+      'not json',
+      '[]',
+      '{}',
+      '{"Statement":[{"Effect":"allow","Action":"*","Resource":"*"}]}',
+      '{"Statement":[{"Effect":"Allow","Action":"*","NotAction":"x","Resource":"*"}]}',
+      '{"Statement":[],"Extra":1}',
+      '{"Version":"2020-01-01","Statement":[]}',
+      '{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"StringEqualz":{"a":"b"}}}]}',
+    ]) {
       expect(() => parsePolicy(text), text).toThrow(PolicyDocumentError);
     }
   });
@@ -140,10 +158,14 @@ describe('principals', () => {
 
 describe('policy evaluation', () => {
   it('lets an explicit Deny win over any Allow', () => {
-    const policy = compiledPolicy(JSON.stringify({ Statement: [
-      { Effect: 'Allow', Principal: '*', Action: 'kms:*', Resource: '*' },
-      { Effect: 'Deny', Principal: { AWS: ACCOUNT }, Action: 'kms:Decrypt', Resource: '*' },
-    ] }));
+    const policy = compiledPolicy(
+      JSON.stringify({
+        Statement: [
+          { Effect: 'Allow', Principal: '*', Action: 'kms:*', Resource: '*' },
+          { Effect: 'Deny', Principal: { AWS: ACCOUNT }, Action: 'kms:Decrypt', Resource: '*' },
+        ],
+      }),
+    );
     const request = (action: string) => ({ caller: alice, action, resource: 'arn:aws:kms:us-east-1:111122223333:key/k', lookup: lookupOf({}) });
     expect(evaluatePolicy(policy, request('kms:Decrypt'), true)).toEqual({ deny: true, allowDirect: false, allowAccount: false });
     expect(evaluatePolicy(policy, request('kms:Encrypt'), true)).toEqual({ deny: false, allowDirect: true, allowAccount: false });
@@ -155,7 +177,9 @@ describe('policy evaluation', () => {
   });
 
   it('applies NotPrincipal to everybody it does not name', () => {
-    const policy = compiledPolicy(JSON.stringify({ Statement: [{ Effect: 'Deny', NotPrincipal: { AWS: `arn:aws:iam::${ACCOUNT}:user/alice` }, Action: 'kms:*', Resource: '*' }] }));
+    const policy = compiledPolicy(
+      JSON.stringify({ Statement: [{ Effect: 'Deny', NotPrincipal: { AWS: `arn:aws:iam::${ACCOUNT}:user/alice` }, Action: 'kms:*', Resource: '*' }] }),
+    );
     const bob = principalFromArn(`arn:aws:iam::${ACCOUNT}:user/bob`);
     const request = (caller: typeof alice) => ({ caller, action: 'kms:Encrypt', resource: '*', lookup: lookupOf({}) });
     expect(evaluatePolicy(policy, request(alice), true).deny).toBe(false);
@@ -181,7 +205,8 @@ describe('GetKeyPolicy printing', () => {
 
 describe('key policy validation', () => {
   const check = { caller: root, account: ACCOUNT, region: 'us-east-1', bypassLockoutCheck: false };
-  const statement = (principal: unknown, extra: object = {}) => JSON.stringify({ Statement: [{ Effect: 'Allow', Principal: principal, Action: 'kms:*', Resource: '*', ...extra }] });
+  const statement = (principal: unknown, extra: object = {}) =>
+    JSON.stringify({ Statement: [{ Effect: 'Allow', Principal: principal, Action: 'kms:*', Resource: '*', ...extra }] });
 
   it('accepts the default policy', () => {
     expect(() => validateKeyPolicy(defaultKeyPolicy('us-east-1', ACCOUNT), check)).not.toThrow();
@@ -189,19 +214,41 @@ describe('key policy validation', () => {
 
   it('answers text that is not a policy with an empty MalformedPolicyDocumentException', () => {
     expect(failure(() => validateKeyPolicy('not a real policy statement', check))).toEqual({ code: 'MalformedPolicyDocumentException', message: '' });
-    expect(failure(() => validateKeyPolicy('{"Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*","Condition":{"Foo":{"a":"b"}}}]}', check))).toEqual({ code: 'MalformedPolicyDocumentException', message: '' });
-    expect(failure(() => validateKeyPolicy(statement('*').replace('kms:*', 'kms:\u0100'), check))).toEqual({ code: 'MalformedPolicyDocumentException', message: '' });
+    expect(
+      failure(() => validateKeyPolicy('{"Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*","Condition":{"Foo":{"a":"b"}}}]}', check)),
+    ).toEqual({ code: 'MalformedPolicyDocumentException', message: '' });
+    expect(failure(() => validateKeyPolicy(statement('*').replace('kms:*', 'kms:\u0100'), check))).toEqual({
+      code: 'MalformedPolicyDocumentException',
+      message: '',
+    });
   });
 
   it('requires a principal in every statement', () => {
-    for (const policy of [JSON.stringify({ Statement: [{ Effect: 'Allow', Action: 'kms:*', Resource: '*' }] }), statement({ AWS: '' }), statement({ AWS: [] })]) {
-      expect(failure(() => validateKeyPolicy(policy, check))).toEqual({ code: 'MalformedPolicyDocumentException', message: 'Policy contains a statement with no principal.' });
+    for (const policy of [
+      JSON.stringify({ Statement: [{ Effect: 'Allow', Action: 'kms:*', Resource: '*' }] }),
+      statement({ AWS: '' }),
+      statement({ AWS: [] }),
+    ]) {
+      expect(failure(() => validateKeyPolicy(policy, check))).toEqual({
+        code: 'MalformedPolicyDocumentException',
+        message: 'Policy contains a statement with no principal.',
+      });
     }
   });
 
   it('refuses malformed principals', () => {
-    for (const principal of [{ AWS: 'arn:aws:iam::111122223333:role/*' }, { AWS: 'alice' }, { AWS: 'arn:aws:iam::111122223333:group/admins' }, { Service: 'not a service' }, 'arn:aws:iam::111122223333:root', { Robot: 'x' }]) {
-      expect(failure(() => validateKeyPolicy(statement(principal), { ...check, bypassLockoutCheck: true })), JSON.stringify(principal)).toEqual({
+    for (const principal of [
+      { AWS: 'arn:aws:iam::111122223333:role/*' },
+      { AWS: 'alice' },
+      { AWS: 'arn:aws:iam::111122223333:group/admins' },
+      { Service: 'not a service' },
+      'arn:aws:iam::111122223333:root',
+      { Robot: 'x' },
+    ]) {
+      expect(
+        failure(() => validateKeyPolicy(statement(principal), { ...check, bypassLockoutCheck: true })),
+        JSON.stringify(principal),
+      ).toEqual({
         code: 'MalformedPolicyDocumentException',
         message: 'Policy contains a statement with one or more invalid principals.',
       });
@@ -223,10 +270,12 @@ describe('key policy validation', () => {
     expect(() => validateKeyPolicy(statement({ AWS: ACCOUNT }), { ...check, caller: alice })).not.toThrow();
     expect(() => validateKeyPolicy(statement({ AWS: alice.arn }, { Action: 'kms:PutKeyPolicy' }), { ...check, caller: alice })).not.toThrow();
     // A Deny of PutKeyPolicy for the caller fails the check too.
-    const denied = JSON.stringify({ Statement: [
-      { Effect: 'Allow', Principal: { AWS: ACCOUNT }, Action: 'kms:*', Resource: '*' },
-      { Effect: 'Deny', Principal: '*', Action: 'kms:PutKeyPolicy', Resource: '*' },
-    ] });
+    const denied = JSON.stringify({
+      Statement: [
+        { Effect: 'Allow', Principal: { AWS: ACCOUNT }, Action: 'kms:*', Resource: '*' },
+        { Effect: 'Deny', Principal: '*', Action: 'kms:PutKeyPolicy', Resource: '*' },
+      ],
+    });
     expect(failure(() => validateKeyPolicy(denied, check))).toEqual(lockout);
   });
 });

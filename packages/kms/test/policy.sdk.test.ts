@@ -4,17 +4,10 @@
  * safety check.
  */
 
-import {
-  CreateKeyCommand,
-  DescribeKeyCommand,
-  GetKeyPolicyCommand,
-  ListKeyPoliciesCommand,
-  PutKeyPolicyCommand,
-  type KMSClient,
-} from '@aws-sdk/client-kms';
+import { CreateKeyCommand, DescribeKeyCommand, GetKeyPolicyCommand, type KMSClient, ListKeyPoliciesCommand, PutKeyPolicyCommand } from '@aws-sdk/client-kms';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authenticateWith, caller, OWNER } from './authorization.callers.ts';
-import { failureOf, startKms, type SdkFixture } from './helpers/sdk.ts';
+import { failureOf, type SdkFixture, startKms } from './helpers/sdk.ts';
 
 const ROOT = `arn:aws:iam::${OWNER}:root`;
 const ALICE = `arn:aws:iam::${OWNER}:user/alice`;
@@ -35,7 +28,10 @@ async function newKey(policy?: string): Promise<{ id: string; arn: string }> {
 }
 
 function policyFor(principals: string | string[], actions: string | string[] = 'kms:*'): string {
-  return JSON.stringify({ Version: '2012-10-17', Statement: [{ Sid: 'one', Effect: 'Allow', Principal: { AWS: principals }, Action: actions, Resource: '*' }] });
+  return JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [{ Sid: 'one', Effect: 'Allow', Principal: { AWS: principals }, Action: actions, Resource: '*' }],
+  });
 }
 
 describe('GetKeyPolicy', () => {
@@ -51,18 +47,26 @@ describe('GetKeyPolicy', () => {
   it('defaults PolicyName to default, and refuses any other name', async () => {
     const key = await newKey();
     expect((await root.send(new GetKeyPolicyCommand({ KeyId: key.arn }))).Policy).toContain('key-default-1');
-    expect(await failureOf(root.send(new GetKeyPolicyCommand({ KeyId: key.id, PolicyName: 'other' })))).toEqual({ name: 'NotFoundException', message: 'No such policy exists', status: 400 });
+    expect(await failureOf(root.send(new GetKeyPolicyCommand({ KeyId: key.id, PolicyName: 'other' })))).toEqual({
+      name: 'NotFoundException',
+      message: 'No such policy exists',
+      status: 400,
+    });
   });
 
   it('takes a key id or ARN only', async () => {
-    expect(await failureOf(root.send(new GetKeyPolicyCommand({ KeyId: 'alias/some-alias' })))).toMatchObject({ name: 'NotFoundException', message: "Invalid keyId 'alias/some-alias'" });
+    expect(await failureOf(root.send(new GetKeyPolicyCommand({ KeyId: 'alias/some-alias' })))).toMatchObject({
+      name: 'NotFoundException',
+      message: "Invalid keyId 'alias/some-alias'",
+    });
   });
 
   it('answers a PolicyName that breaks the model pattern with the Coral text', async () => {
     const key = await newKey();
     expect(await failureOf(root.send(new GetKeyPolicyCommand({ KeyId: key.id, PolicyName: 'no-dash' })))).toEqual({
       name: 'ValidationException',
-      message: "1 validation error detected: Value 'no-dash' at 'policyName' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[\\w]+$",
+      message:
+        "1 validation error detected: Value 'no-dash' at 'policyName' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[\\w]+$",
       status: 400,
     });
   });
@@ -71,10 +75,13 @@ describe('GetKeyPolicy', () => {
 describe('PutKeyPolicy', () => {
   it('replaces the policy; GetKeyPolicy returns it re-printed', async () => {
     const key = await newKey();
-    const policy = JSON.stringify({ Version: '2012-10-17', Statement: [
-      { Effect: 'Allow', Principal: { AWS: ROOT }, Action: 'kms:*', Resource: '*' },
-      { Effect: 'Allow', Principal: { AWS: [ALICE] }, Action: ['kms:Encrypt', 'kms:Decrypt'], Resource: '*' },
-    ] });
+    const policy = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        { Effect: 'Allow', Principal: { AWS: ROOT }, Action: 'kms:*', Resource: '*' },
+        { Effect: 'Allow', Principal: { AWS: [ALICE] }, Action: ['kms:Encrypt', 'kms:Decrypt'], Resource: '*' },
+      ],
+    });
     await root.send(new PutKeyPolicyCommand({ KeyId: key.id, PolicyName: 'default', Policy: policy }));
     const got = (await root.send(new GetKeyPolicyCommand({ KeyId: key.id }))).Policy!;
     expect(JSON.parse(got)).toEqual(JSON.parse(policy));
@@ -99,8 +106,13 @@ describe('PutKeyPolicy', () => {
   });
 
   it('applies the same checks at CreateKey', async () => {
-    expect(await failureOf(root.send(new CreateKeyCommand({ Policy: policyFor(ALICE) })))).toMatchObject({ name: 'MalformedPolicyDocumentException', message: 'The new key policy will not allow you to update the key policy in the future.' });
-    expect(await failureOf(root.send(new CreateKeyCommand({ Policy: policyFor('arn:aws:iam::111122223333:role/*'), BypassPolicyLockoutSafetyCheck: true })))).toMatchObject({
+    expect(await failureOf(root.send(new CreateKeyCommand({ Policy: policyFor(ALICE) })))).toMatchObject({
+      name: 'MalformedPolicyDocumentException',
+      message: 'The new key policy will not allow you to update the key policy in the future.',
+    });
+    expect(
+      await failureOf(root.send(new CreateKeyCommand({ Policy: policyFor('arn:aws:iam::111122223333:role/*'), BypassPolicyLockoutSafetyCheck: true }))),
+    ).toMatchObject({
       name: 'MalformedPolicyDocumentException',
       message: 'Policy contains a statement with one or more invalid principals.',
     });
@@ -112,7 +124,10 @@ describe('PutKeyPolicy', () => {
     expect(failure.name).toBe('MalformedPolicyDocumentException');
     expect(failure.message).toBe('UnknownError');
     const noPrincipal = JSON.stringify({ Statement: [{ Effect: 'Allow', Action: 'kms:*', Resource: '*' }] });
-    expect(await failureOf(root.send(new PutKeyPolicyCommand({ KeyId: key.id, Policy: noPrincipal })))).toMatchObject({ name: 'MalformedPolicyDocumentException', message: 'Policy contains a statement with no principal.' });
+    expect(await failureOf(root.send(new PutKeyPolicyCommand({ KeyId: key.id, Policy: noPrincipal })))).toMatchObject({
+      name: 'MalformedPolicyDocumentException',
+      message: 'Policy contains a statement with no principal.',
+    });
   });
 
   it('answers characters outside the PolicyType pattern with the Coral text', async () => {
@@ -120,7 +135,9 @@ describe('PutKeyPolicy', () => {
     const policy = policyFor(ROOT).replace('one', 'caf\u0113');
     const failure = await failureOf(root.send(new PutKeyPolicyCommand({ KeyId: key.id, Policy: policy })));
     expect(failure).toMatchObject({ name: 'ValidationException', status: 400 });
-    expect(failure.message).toBe(`1 validation error detected: Value '${policy}' at 'policy' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+$`);
+    expect(failure.message).toBe(
+      `1 validation error detected: Value '${policy}' at 'policy' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+$`,
+    );
   });
 
   it('keeps the policy of an AWS managed key', async () => {
@@ -134,10 +151,14 @@ describe('PutKeyPolicy', () => {
   });
 
   it('lets an IAM user named in the key policy replace it without an identity policy', async () => {
-    const key = await newKey(JSON.stringify({ Statement: [
-      { Effect: 'Allow', Principal: { AWS: ROOT }, Action: 'kms:*', Resource: '*' },
-      { Effect: 'Allow', Principal: { AWS: ALICE }, Action: ['kms:PutKeyPolicy', 'kms:GetKeyPolicy'], Resource: '*' },
-    ] }));
+    const key = await newKey(
+      JSON.stringify({
+        Statement: [
+          { Effect: 'Allow', Principal: { AWS: ROOT }, Action: 'kms:*', Resource: '*' },
+          { Effect: 'Allow', Principal: { AWS: ALICE }, Action: ['kms:PutKeyPolicy', 'kms:GetKeyPolicy'], Resource: '*' },
+        ],
+      }),
+    );
     await alice.send(new PutKeyPolicyCommand({ KeyId: key.arn, Policy: policyFor([ROOT, ALICE]) }));
     expect(JSON.parse((await alice.send(new GetKeyPolicyCommand({ KeyId: key.arn }))).Policy!).Statement[0].Principal.AWS).toEqual([ROOT, ALICE]);
   });

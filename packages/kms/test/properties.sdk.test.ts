@@ -6,8 +6,8 @@
 import { CreateKeyCommand, DecryptCommand, EncryptCommand } from '@aws-sdk/client-kms';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { failureOf, startKms, type SdkFixture } from './helpers/sdk.ts';
 import { flipBit } from './helpers/bytes.ts';
+import { failureOf, type SdkFixture, startKms } from './helpers/sdk.ts';
 
 const text = fc.string({ unit: 'grapheme', maxLength: 10 });
 const encryptionContext = fc.dictionary(text, text, { maxKeys: 5 }).map((context) => ({ ...context }));

@@ -165,7 +165,10 @@ describe('any single bit flip in the blob', () => {
   });
 });
 
-type Step = { readonly kind: 'encrypt'; readonly context: Record<string, string> } | { readonly kind: 'rotate' } | { readonly kind: 'advance'; readonly days: number };
+type Step =
+  | { readonly kind: 'encrypt'; readonly context: Record<string, string> }
+  | { readonly kind: 'rotate' }
+  | { readonly kind: 'advance'; readonly days: number };
 
 const step: fc.Arbitrary<Step> = fc.oneof(
   fc.record({ kind: fc.constant('encrypt' as const), context: encryptionContext }),
@@ -205,12 +208,18 @@ describe('old ciphertexts after rotations', () => {
             expect(decrypted.Plaintext).toEqual(ciphertext.plaintext);
             expect(decrypted.KeyMaterialId).toBe(ciphertext.materialId);
           }
-          const listed: ListKeyRotationsResponse = await kms.listKeyRotations({ KeyId: KeyMetadata.KeyId, Limit: 1000, IncludeKeyMaterial: 'ALL_KEY_MATERIAL' });
+          const listed: ListKeyRotationsResponse = await kms.listKeyRotations({
+            KeyId: KeyMetadata.KeyId,
+            Limit: 1000,
+            IncludeKeyMaterial: 'ALL_KEY_MATERIAL',
+          });
           const onDemand = listed.Rotations.filter((entry: RotationsListEntry) => entry.RotationType === 'ON_DEMAND').length;
           expect(onDemand).toBeLessThanOrEqual(ON_DEMAND_ROTATION_LIMIT);
-          expect(listed.Rotations.filter((entry: RotationsListEntry) => entry.KeyMaterialState === 'CURRENT').map((entry: RotationsListEntry) => entry.KeyMaterialId)).toEqual([
-            (await kms.describeKey({ KeyId: KeyMetadata.KeyId })).KeyMetadata.CurrentKeyMaterialId,
-          ]);
+          expect(
+            listed.Rotations.filter((entry: RotationsListEntry) => entry.KeyMaterialState === 'CURRENT').map(
+              (entry: RotationsListEntry) => entry.KeyMaterialId,
+            ),
+          ).toEqual([(await kms.describeKey({ KeyId: KeyMetadata.KeyId })).KeyMetadata.CurrentKeyMaterialId]);
           const dates = listed.Rotations.slice(1).map((entry: RotationsListEntry) => entry.RotationDate!.getTime());
           expect(dates).toEqual([...dates].sort((a, b) => a - b));
         },

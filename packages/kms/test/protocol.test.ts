@@ -4,12 +4,16 @@
  */
 
 import { describe, expect, it } from 'vitest';
-import { Kms, KmsError, WIRE_ERRORS } from '../src/index.ts';
 import { createJson11Handler, type HttpRequest } from '../src/http.ts';
+import { Kms, KmsError, WIRE_ERRORS } from '../src/index.ts';
 
 const kms = new Kms({ quotas: false });
 const handle = createJson11Handler(kms);
-const json = (target: string, body: unknown, overrides: Partial<HttpRequest> = {}): Promise<{ status: number; headers: Record<string, string>; body: string }> =>
+const json = (
+  target: string,
+  body: unknown,
+  overrides: Partial<HttpRequest> = {},
+): Promise<{ status: number; headers: Record<string, string>; body: string }> =>
   handle({
     method: 'POST',
     path: '/',
@@ -48,7 +52,14 @@ describe('protocol errors come before anything else', () => {
 
 describe('real KMS operations Strongbox does not model', () => {
   it('answer 400 UnsupportedOperationException naming the operation', async () => {
-    for (const operation of ['CreateCustomKeyStore', 'DescribeCustomKeyStores', 'UpdateCustomKeyStore', 'DeleteCustomKeyStore', 'ConnectCustomKeyStore', 'DisconnectCustomKeyStore']) {
+    for (const operation of [
+      'CreateCustomKeyStore',
+      'DescribeCustomKeyStores',
+      'UpdateCustomKeyStore',
+      'DeleteCustomKeyStore',
+      'ConnectCustomKeyStore',
+      'DisconnectCustomKeyStore',
+    ]) {
       const response = await json(`TrentService.${operation}`, { KeyId: 'alias/x' });
       expect(response.status, operation).toBe(400);
       expect(response.headers['X-Amzn-Errortype']).toBe('UnsupportedOperationException');
@@ -59,7 +70,10 @@ describe('real KMS operations Strongbox does not model', () => {
     }
     for (const operation of ['ReplicateKey', 'UpdatePrimaryRegion']) {
       const response = await json(`TrentService.${operation}`, { KeyId: 'alias/x' });
-      expect(JSON.parse(response.body)).toEqual({ __type: 'UnsupportedOperationException', message: `Strongbox does not model ${operation}: multi-Region key replication is not implemented.` });
+      expect(JSON.parse(response.body)).toEqual({
+        __type: 'UnsupportedOperationException',
+        message: `Strongbox does not model ${operation}: multi-Region key replication is not implemented.`,
+      });
     }
   });
 
@@ -83,7 +97,12 @@ describe('real KMS operations Strongbox does not model', () => {
         throw new KmsError('MissingAuthenticationTokenException', 'Missing Authentication Token');
       },
     });
-    const response = await strict({ method: 'POST', path: '/', headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'TrentService.ReplicateKey' }, body: new Uint8Array() });
+    const response = await strict({
+      method: 'POST',
+      path: '/',
+      headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'TrentService.ReplicateKey' },
+      body: new Uint8Array(),
+    });
     expect(JSON.parse(response.body)).toEqual({ __type: 'MissingAuthenticationTokenException', message: 'Missing Authentication Token' });
   });
 });
@@ -115,14 +134,23 @@ describe('member types and constraints', () => {
 
   it('rejects base64 that is not a multiple of 4 characters or has foreign characters, without echoing the value', async () => {
     const short = await json('TrentService.Decrypt', { CiphertextBlob: 'abc' });
-    expect(JSON.parse(short.body)).toEqual({ __type: 'SerializationException', Message: 'Value can not be converted to a Blob: Base64 encoded length is expected a multiple of 4 bytes but found: 3' });
+    expect(JSON.parse(short.body)).toEqual({
+      __type: 'SerializationException',
+      Message: 'Value can not be converted to a Blob: Base64 encoded length is expected a multiple of 4 bytes but found: 3',
+    });
     const foreign = await json('TrentService.Decrypt', { CiphertextBlob: 'ab!d' });
-    expect(JSON.parse(foreign.body)).toEqual({ __type: 'SerializationException', Message: "Value can not be converted to a Blob: Invalid Base64 character: '!'" });
+    expect(JSON.parse(foreign.body)).toEqual({
+      __type: 'SerializationException',
+      Message: "Value can not be converted to a Blob: Invalid Base64 character: '!'",
+    });
     // A plaintext pasted raw instead of as base64 stays out of the answer.
     const secret = await json('TrentService.Encrypt', { KeyId: 'alias/x', Plaintext: 'hunter2 is my password' });
     expect(secret.status).toBe(400);
     expect(secret.body).not.toContain('hunter2');
-    expect(JSON.parse(secret.body)).toEqual({ __type: 'SerializationException', Message: "Value can not be converted to a Blob: Invalid Base64 character: ' '" });
+    expect(JSON.parse(secret.body)).toEqual({
+      __type: 'SerializationException',
+      Message: "Value can not be converted to a Blob: Invalid Base64 character: ' '",
+    });
   });
 
   it('reports every constraint failure in one ValidationException, joined with "; "', async () => {
@@ -169,7 +197,9 @@ describe('responses', () => {
 
   it('sends InvalidCiphertextException with no message key, as real KMS does', async () => {
     const created = JSON.parse((await json('TrentService.CreateKey', {})).body);
-    const encrypted = JSON.parse((await json('TrentService.Encrypt', { KeyId: created.KeyMetadata.KeyId, Plaintext: 'aGVsbG8=', EncryptionContext: { a: 'b' } })).body);
+    const encrypted = JSON.parse(
+      (await json('TrentService.Encrypt', { KeyId: created.KeyMetadata.KeyId, Plaintext: 'aGVsbG8=', EncryptionContext: { a: 'b' } })).body,
+    );
     const response = await json('TrentService.Decrypt', { CiphertextBlob: encrypted.CiphertextBlob, EncryptionContext: { a: 'c' } });
     expect(response.status).toBe(400);
     expect(JSON.parse(response.body)).toEqual({ __type: 'InvalidCiphertextException' });

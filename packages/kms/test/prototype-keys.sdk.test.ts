@@ -6,19 +6,19 @@
  * pair to the ciphertext; a key dropped on the way would make a blob decrypt without it.
  */
 
-import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
-import { CreateGrantCommand, CreateKeyCommand, DecryptCommand, EncryptCommand, ListGrantsCommand, type KMSClient } from '@aws-sdk/client-kms';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
+import { CreateGrantCommand, CreateKeyCommand, DecryptCommand, EncryptCommand, type KMSClient, ListGrantsCommand } from '@aws-sdk/client-kms';
+import { ManualClock } from '@strongbox/service-kernel';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applySeed, createMemoryStore, Kms, parseSeed } from '../src/index.ts';
 import { createCloudTrailHandler, toNodeListener } from '../src/http.ts';
+import { applySeed, createMemoryStore, Kms, parseSeed } from '../src/index.ts';
 import { defaultKeyPolicy } from '../src/policy/default-policy.ts';
-import { openKms, tempDirectory } from './fixtures/persistence.ts';
 import { authenticateWith, caller } from './authorization.callers.ts';
-import { failureOf, startKms, type SdkFixture } from './helpers/sdk.ts';
-import { ManualClock } from '@strongbox/service-kernel';
+import { openKms, tempDirectory } from './fixtures/persistence.ts';
+import { failureOf, type SdkFixture, startKms } from './helpers/sdk.ts';
 
 const ALICE = 'arn:aws:iam::000000000000:user/alice';
 const bytes = (value: string): Uint8Array => new TextEncoder().encode(value);
@@ -90,7 +90,9 @@ describe('through the AWS SDK over HTTP', () => {
           await fixture.client.send(new EncryptCommand({ KeyId: keyId, Plaintext: bytes('x'), EncryptionContext: context }));
           const [record] = fixture.kms.auditTrail.lookup({ eventName: 'Encrypt', maxResults: 1 }).records;
           expect(entriesOf(record!.requestParameters!['encryptionContext'])).toEqual(entriesOf(context));
-          const { Events } = await trail.send(new LookupEventsCommand({ LookupAttributes: [{ AttributeKey: 'EventName', AttributeValue: 'Encrypt' }], MaxResults: 1 }));
+          const { Events } = await trail.send(
+            new LookupEventsCommand({ LookupAttributes: [{ AttributeKey: 'EventName', AttributeValue: 'Encrypt' }], MaxResults: 1 }),
+          );
           const event = JSON.parse(Events![0]!.CloudTrailEvent!) as { requestParameters: { encryptionContext: unknown } };
           expect(entriesOf(event.requestParameters.encryptionContext)).toEqual(entriesOf(context));
         }),
@@ -112,7 +114,14 @@ describe('grant constraints, created and used through the SDK', () => {
     await fc.assert(
       fc.asyncProperty(nonEmpty, async ({ key, context }) => {
         const { KeyMetadata } = await fixture.client.send(new CreateKeyCommand({}));
-        const { GrantToken } = await fixture.client.send(new CreateGrantCommand({ KeyId: KeyMetadata!.KeyId!, GranteePrincipal: ALICE, Operations: ['Encrypt'], Constraints: { EncryptionContextEquals: context } }));
+        const { GrantToken } = await fixture.client.send(
+          new CreateGrantCommand({
+            KeyId: KeyMetadata!.KeyId!,
+            GranteePrincipal: ALICE,
+            Operations: ['Encrypt'],
+            Constraints: { EncryptionContextEquals: context },
+          }),
+        );
         const { Grants } = await fixture.client.send(new ListGrantsCommand({ KeyId: KeyMetadata!.KeyId! }));
         expect(entriesOf(Grants![0]!.Constraints!.EncryptionContextEquals)).toEqual(entriesOf(context));
         await expect(encryptAsAlice(KeyMetadata!.Arn!, context, GrantToken!)).resolves.toBeDefined();
@@ -127,7 +136,14 @@ describe('grant constraints, created and used through the SDK', () => {
     await fc.assert(
       fc.asyncProperty(nonEmpty, async ({ key, context }) => {
         const { KeyMetadata } = await fixture.client.send(new CreateKeyCommand({}));
-        const { GrantToken } = await fixture.client.send(new CreateGrantCommand({ KeyId: KeyMetadata!.KeyId!, GranteePrincipal: ALICE, Operations: ['Encrypt'], Constraints: { EncryptionContextSubset: context } }));
+        const { GrantToken } = await fixture.client.send(
+          new CreateGrantCommand({
+            KeyId: KeyMetadata!.KeyId!,
+            GranteePrincipal: ALICE,
+            Operations: ['Encrypt'],
+            Constraints: { EncryptionContextSubset: context },
+          }),
+        );
         await expect(encryptAsAlice(KeyMetadata!.Arn!, { ...context, 'another key': 'y' }, GrantToken!)).resolves.toBeDefined();
         expect((await failureOf(encryptAsAlice(KeyMetadata!.Arn!, without(context, key), GrantToken!))).name).toBe('AccessDeniedException');
       }),
@@ -142,8 +158,18 @@ describe('grant constraints, created and used through the SDK', () => {
     const { KeyMetadata } = await first.kms.createKey({});
     const constraint = Object.fromEntries([['$b64', 'QUFB']]) as Record<string, string>;
     const proto = Object.fromEntries([['__proto__', 'tenant-A']]) as Record<string, string>;
-    await first.kms.createGrant({ KeyId: KeyMetadata.KeyId, GranteePrincipal: ALICE, Operations: ['Encrypt'], Constraints: { EncryptionContextEquals: constraint } });
-    await first.kms.createGrant({ KeyId: KeyMetadata.KeyId, GranteePrincipal: ALICE, Operations: ['Decrypt'], Constraints: { EncryptionContextSubset: proto } });
+    await first.kms.createGrant({
+      KeyId: KeyMetadata.KeyId,
+      GranteePrincipal: ALICE,
+      Operations: ['Encrypt'],
+      Constraints: { EncryptionContextEquals: constraint },
+    });
+    await first.kms.createGrant({
+      KeyId: KeyMetadata.KeyId,
+      GranteePrincipal: ALICE,
+      Operations: ['Decrypt'],
+      Constraints: { EncryptionContextSubset: proto },
+    });
     await first.kms.close();
     const second = await openKms(directory, clock);
     try {
@@ -151,7 +177,9 @@ describe('grant constraints, created and used through the SDK', () => {
       const byOperation = new Map(Grants!.map((g) => [g.Operations![0], g.Constraints]));
       expect(entriesOf(byOperation.get('Encrypt')!.EncryptionContextEquals)).toEqual([['$b64', 'QUFB']]);
       expect(entriesOf(byOperation.get('Decrypt')!.EncryptionContextSubset)).toEqual([['__proto__', 'tenant-A']]);
-      await expect(second.kms.encrypt({ KeyId: KeyMetadata.Arn!, Plaintext: bytes('x'), EncryptionContext: constraint }, { caller: ALICE })).resolves.toBeDefined();
+      await expect(
+        second.kms.encrypt({ KeyId: KeyMetadata.Arn!, Plaintext: bytes('x'), EncryptionContext: constraint }, { caller: ALICE }),
+      ).resolves.toBeDefined();
     } finally {
       await second.kms.close();
     }
@@ -164,16 +192,27 @@ describe('key policy conditions', () => {
   const latin1 = (text: string): boolean => /^[\u0020-\u00ff]*$/u.test(text);
   it('a Deny on kms:EncryptionContext:<adversarial key> is not bypassed', async () => {
     await fc.assert(
-      fc.asyncProperty(adversarialKey.filter((k) => k !== '' && latin1(k)), fc.string({ maxLength: 8 }), async (key, denied) => {
-        const policy = JSON.parse(defaultKeyPolicy(fixture.kms.region, fixture.kms.account)) as { Statement: object[] };
-        policy.Statement.push({ Effect: 'Deny', Principal: { AWS: '*' }, Action: 'kms:Encrypt', Resource: '*', Condition: { StringEquals: { [`kms:EncryptionContext:${key}`]: denied } } });
-        const { KeyMetadata } = await fixture.client.send(new CreateKeyCommand({ Policy: JSON.stringify(policy) }));
-        const encrypt = (ctx: Record<string, string>) => fixture.client.send(new EncryptCommand({ KeyId: KeyMetadata!.KeyId!, Plaintext: bytes('x'), EncryptionContext: ctx }));
-        const failure = await failureOf(encrypt(Object.fromEntries([[key, denied]])));
-        expect(failure.name).toBe('AccessDeniedException');
-        expect(failure.message).toContain('with an explicit deny in a resource-based policy');
-        await expect(encrypt(Object.fromEntries([[key, `${denied}-other`]]))).resolves.toBeDefined();
-      }),
+      fc.asyncProperty(
+        adversarialKey.filter((k) => k !== '' && latin1(k)),
+        fc.string({ maxLength: 8 }),
+        async (key, denied) => {
+          const policy = JSON.parse(defaultKeyPolicy(fixture.kms.region, fixture.kms.account)) as { Statement: object[] };
+          policy.Statement.push({
+            Effect: 'Deny',
+            Principal: { AWS: '*' },
+            Action: 'kms:Encrypt',
+            Resource: '*',
+            Condition: { StringEquals: { [`kms:EncryptionContext:${key}`]: denied } },
+          });
+          const { KeyMetadata } = await fixture.client.send(new CreateKeyCommand({ Policy: JSON.stringify(policy) }));
+          const encrypt = (ctx: Record<string, string>) =>
+            fixture.client.send(new EncryptCommand({ KeyId: KeyMetadata!.KeyId!, Plaintext: bytes('x'), EncryptionContext: ctx }));
+          const failure = await failureOf(encrypt(Object.fromEntries([[key, denied]])));
+          expect(failure.name).toBe('AccessDeniedException');
+          expect(failure.message).toContain('with an explicit deny in a resource-based policy');
+          await expect(encrypt(Object.fromEntries([[key, `${denied}-other`]]))).resolves.toBeDefined();
+        },
+      ),
       { numRuns: 20 },
     );
   });
@@ -183,18 +222,41 @@ describe('seeds', () => {
   it('keeps tag keys named like prototype members', async () => {
     const store = createMemoryStore();
     const keyId = '6f1c1c1e-5a0e-4a8e-9c77-2d1f1b0c9a11';
-    await applySeed(store, parseSeed(`{"keys":[{"keyId":"${keyId}","tags":{"__proto__":"a","constructor":"b","toString":"c"}}]}`), { account: '000000000000', region: 'us-east-1', now: Date.now() });
+    await applySeed(store, parseSeed(`{"keys":[{"keyId":"${keyId}","tags":{"__proto__":"a","constructor":"b","toString":"c"}}]}`), {
+      account: '000000000000',
+      region: 'us-east-1',
+      now: Date.now(),
+    });
     const kms = new Kms({ store, quotas: false });
     const { Tags } = await kms.listResourceTags({ KeyId: keyId });
-    expect(Tags!.map((t) => [t.TagKey, t.TagValue]).sort()).toEqual([['__proto__', 'a'], ['constructor', 'b'], ['toString', 'c']]);
+    expect(Tags!.map((t) => [t.TagKey, t.TagValue]).sort()).toEqual([
+      ['__proto__', 'a'],
+      ['constructor', 'b'],
+      ['toString', 'c'],
+    ]);
   });
 });
 
 describe('the JSON 1.1 decoder', () => {
   it('answers ListGrants with every constraint key, over the wire', async () => {
     const { KeyMetadata } = await fixture.client.send(new CreateKeyCommand({}));
-    await fixture.kms.createGrant({ KeyId: KeyMetadata!.KeyId!, GranteePrincipal: ALICE, Operations: ['Encrypt'], Constraints: { EncryptionContextEquals: Object.fromEntries(ADVERSARIAL.filter((k) => k !== '').slice(0, 8).map((k) => [k, k])) } });
+    await fixture.kms.createGrant({
+      KeyId: KeyMetadata!.KeyId!,
+      GranteePrincipal: ALICE,
+      Operations: ['Encrypt'],
+      Constraints: {
+        EncryptionContextEquals: Object.fromEntries(
+          ADVERSARIAL.filter((k) => k !== '')
+            .slice(0, 8)
+            .map((k) => [k, k]),
+        ),
+      },
+    });
     const { Grants } = await fixture.client.send(new ListGrantsCommand({ KeyId: KeyMetadata!.KeyId! }));
-    expect(Object.keys(Grants![0]!.Constraints!.EncryptionContextEquals!).sort()).toEqual(ADVERSARIAL.filter((k) => k !== '').slice(0, 8).sort());
+    expect(Object.keys(Grants![0]!.Constraints!.EncryptionContextEquals!).sort()).toEqual(
+      ADVERSARIAL.filter((k) => k !== '')
+        .slice(0, 8)
+        .sort(),
+    );
   });
 });

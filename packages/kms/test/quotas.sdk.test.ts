@@ -13,7 +13,9 @@ import { failureOf, startKms } from './helpers/sdk.ts';
 const THROTTLED = 'You have exceeded the rate at which you may call KMS. Reduce the frequency of your calls.';
 const ALICE_ARN = 'arn:aws:iam::111122223333:user/alice';
 /** Alice may call every KMS action (IAM identity policy), so only the quota can refuse her. */
-const ALICE = principalFromArn(ALICE_ARN, { identityPolicy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'kms:*', Resource: '*' }] }) });
+const ALICE = principalFromArn(ALICE_ARN, {
+  identityPolicy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'kms:*', Resource: '*' }] }),
+});
 
 /** The code and message a rejected in-process call carries. */
 async function refusal(promise: Promise<unknown>): Promise<{ code: string; message: string }> {
@@ -80,7 +82,9 @@ describe('whose account a call counts against', () => {
     const limited = new Kms({ clock, quotas: 'aws' });
     for (let i = 0; i < 5; i++) await limited.createKey({});
     expect(await refusal(limited.createKey({}))).toEqual({ code: 'ThrottlingException', message: THROTTLED });
-    expect(limited.quotas.usage()).toEqual([{ account: limited.account, region: limited.region, quota: 'CreateKey', limit: 5, lastSecond: 5, admitted: 5, throttled: 1 }]);
+    expect(limited.quotas.usage()).toEqual([
+      { account: limited.account, region: limited.region, quota: 'CreateKey', limit: 5, lastSecond: 5, admitted: 5, throttled: 1 },
+    ]);
     const unlimited = new Kms({ clock, quotas: false });
     for (let i = 0; i < 20; i++) await unlimited.createKey({});
   });
@@ -116,7 +120,10 @@ describe('whose account a call counts against', () => {
     const { KeyMetadata } = await kms.createKey({});
     // Alice's calls are counted before authorization decides about them (AccessDenied or not).
     for (let i = 0; i < 2; i++) await kms.encrypt({ KeyId: KeyMetadata.Arn, Plaintext: new Uint8Array([1]) }, { caller: ALICE }).catch(() => undefined);
-    expect(await refusal(kms.encrypt({ KeyId: KeyMetadata.Arn, Plaintext: new Uint8Array([1]) }, { caller: ALICE }))).toEqual({ code: 'ThrottlingException', message: THROTTLED });
+    expect(await refusal(kms.encrypt({ KeyId: KeyMetadata.Arn, Plaintext: new Uint8Array([1]) }, { caller: ALICE }))).toEqual({
+      code: 'ThrottlingException',
+      message: THROTTLED,
+    });
     await expect(kms.encrypt({ KeyId: KeyMetadata.Arn, Plaintext: new Uint8Array([1]) })).resolves.toMatchObject({ KeyId: KeyMetadata.Arn });
   });
 
@@ -136,6 +143,11 @@ describe('whose account a call counts against', () => {
     await kms.describeKey({ KeyId: KeyMetadata.KeyId });
     await kms.describeKey({ KeyId: KeyMetadata.KeyId }).catch(() => undefined);
     const [newest] = kms.auditTrail.lookup({ eventName: 'DescribeKey' }).records;
-    expect(newest).toMatchObject({ eventName: 'DescribeKey', errorCode: 'ThrottlingException', errorMessage: THROTTLED, requestParameters: { keyId: KeyMetadata.KeyId } });
+    expect(newest).toMatchObject({
+      eventName: 'DescribeKey',
+      errorCode: 'ThrottlingException',
+      errorMessage: THROTTLED,
+      requestParameters: { keyId: KeyMetadata.KeyId },
+    });
   });
 });

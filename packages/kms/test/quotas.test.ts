@@ -6,9 +6,9 @@
  * overrides and disabling. AWS: https://docs.aws.amazon.com/kms/latest/developerguide/requests-per-second.html
  */
 
+import { ManualClock } from '@strongbox/service-kernel';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ManualClock } from '@strongbox/service-kernel';
 import { RequestQuotas as ModelQuotas, type QuotaClass, type QuotaSetting } from '../src/model/quotas.ts';
 import { QUOTA_CATALOG } from '../src/operations/index.ts';
 

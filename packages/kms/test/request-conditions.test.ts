@@ -7,16 +7,22 @@
  * parameter is absent). In-process API, as the other aws:SourceIp test.
  */
 
+import type { Principal } from '@strongbox/service-kernel';
 import { describe, expect, it } from 'vitest';
 import { Kms } from '../src/index.ts';
-import type { Principal } from '@strongbox/service-kernel';
 import { caller, identityPolicy, OWNER } from './authorization.callers.ts';
 
 const ROOT = `arn:aws:iam::${OWNER}:root`;
 const INSIDE = '10.1.2.3';
 const OUTSIDE = '192.0.2.7';
 const rootStatement = { Sid: 'Enable IAM User Permissions', Effect: 'Allow', Principal: { AWS: ROOT }, Action: 'kms:*', Resource: '*' };
-const denyOutside = (action: string) => ({ Effect: 'Deny', Principal: '*', Action: action, Resource: '*', Condition: { NotIpAddress: { 'aws:SourceIp': '10.0.0.0/8' } } });
+const denyOutside = (action: string) => ({
+  Effect: 'Deny',
+  Principal: '*',
+  Action: action,
+  Resource: '*',
+  Condition: { NotIpAddress: { 'aws:SourceIp': '10.0.0.0/8' } },
+});
 
 function emulator(): Kms {
   return new Kms({ account: OWNER, quotas: false });
@@ -37,7 +43,9 @@ describe('aws:SourceIp', () => {
     const key = await keyWith(kms, [rootStatement, denyOutside('kms:CreateGrant')]);
     const grant = { KeyId: key, GranteePrincipal: ROOT, Operations: ['Decrypt'] };
     expect((await kms.createGrant(grant, { sourceIpAddress: INSIDE })).GrantId).toMatch(/^[a-f0-9]{64}$/);
-    await expect(kms.createGrant(grant, { sourceIpAddress: OUTSIDE })).rejects.toMatchObject(denial(ROOT, 'kms:CreateGrant', key, 'with an explicit deny in a resource-based policy'));
+    await expect(kms.createGrant(grant, { sourceIpAddress: OUTSIDE })).rejects.toMatchObject(
+      denial(ROOT, 'kms:CreateGrant', key, 'with an explicit deny in a resource-based policy'),
+    );
   });
 
   it('is tested for RetireGrant allowed by the grant itself', async () => {
@@ -56,13 +64,18 @@ describe('aws:SourceIp', () => {
 
   it('is tested for RetireGrant allowed by an identity policy of the issuing account', async () => {
     const kms = emulator();
-    const retirer: Principal = caller(`arn:aws:iam::${OWNER}:user/retirer`, identityPolicy('Allow', 'kms:RetireGrant', '*', { Condition: { IpAddress: { 'aws:SourceIp': '10.0.0.0/8' } } }));
+    const retirer: Principal = caller(
+      `arn:aws:iam::${OWNER}:user/retirer`,
+      identityPolicy('Allow', 'kms:RetireGrant', '*', { Condition: { IpAddress: { 'aws:SourceIp': '10.0.0.0/8' } } }),
+    );
     const key = await keyWith(kms, [rootStatement]);
     const grant = () => kms.createGrant({ KeyId: key, GranteePrincipal: `arn:aws:iam::${OWNER}:user/someone`, Operations: ['Decrypt'] });
     const inside = await grant();
     await kms.retireGrant({ KeyId: key, GrantId: inside.GrantId }, { caller: retirer, sourceIpAddress: INSIDE });
     const outside = await grant();
-    await expect(kms.retireGrant({ KeyId: key, GrantId: outside.GrantId }, { caller: retirer, sourceIpAddress: OUTSIDE })).rejects.toMatchObject({ code: 'AccessDeniedException' });
+    await expect(kms.retireGrant({ KeyId: key, GrantId: outside.GrantId }, { caller: retirer, sourceIpAddress: OUTSIDE })).rejects.toMatchObject({
+      code: 'AccessDeniedException',
+    });
   });
 });
 
@@ -73,7 +86,10 @@ describe('CreateKey condition keys', () => {
     const kms = emulator();
     const creator = caller(
       `arn:aws:iam::${OWNER}:user/creator`,
-      allowCreateKeyIf({ StringEquals: { 'kms:KeySpec': 'SYMMETRIC_DEFAULT', 'kms:KeyUsage': 'ENCRYPT_DECRYPT', 'kms:KeyOrigin': 'AWS_KMS' }, Bool: { 'kms:MultiRegion': 'false' } }),
+      allowCreateKeyIf({
+        StringEquals: { 'kms:KeySpec': 'SYMMETRIC_DEFAULT', 'kms:KeyUsage': 'ENCRYPT_DECRYPT', 'kms:KeyOrigin': 'AWS_KMS' },
+        Bool: { 'kms:MultiRegion': 'false' },
+      }),
     );
     expect((await kms.createKey({}, { caller: creator })).KeyMetadata.KeySpec).toBe('SYMMETRIC_DEFAULT');
   });
@@ -82,7 +98,9 @@ describe('CreateKey condition keys', () => {
     const kms = emulator();
     const importer = caller(`arn:aws:iam::${OWNER}:user/importer`, allowCreateKeyIf({ StringEquals: { 'kms:KeyOrigin': 'EXTERNAL' } }));
     expect((await kms.createKey({ Origin: 'EXTERNAL' }, { caller: importer })).KeyMetadata.Origin).toBe('EXTERNAL');
-    await expect(kms.createKey({}, { caller: importer })).rejects.toMatchObject(denial(importer.arn, 'kms:CreateKey', '*', 'because no identity-based policy allows the kms:CreateKey action'));
+    await expect(kms.createKey({}, { caller: importer })).rejects.toMatchObject(
+      denial(importer.arn, 'kms:CreateKey', '*', 'because no identity-based policy allows the kms:CreateKey action'),
+    );
   });
 
   it('include aws:RequestTag and aws:TagKeys from the request tags', async () => {
@@ -91,9 +109,27 @@ describe('CreateKey condition keys', () => {
       `arn:aws:iam::${OWNER}:user/tagger`,
       allowCreateKeyIf({ StringEquals: { 'aws:RequestTag/team': 'blue' }, 'ForAllValues:StringEquals': { 'aws:TagKeys': ['team', 'cost-center'] } }),
     );
-    await kms.createKey({ Tags: [{ TagKey: 'team', TagValue: 'blue' }, { TagKey: 'cost-center', TagValue: '42' }] }, { caller: tagger });
+    await kms.createKey(
+      {
+        Tags: [
+          { TagKey: 'team', TagValue: 'blue' },
+          { TagKey: 'cost-center', TagValue: '42' },
+        ],
+      },
+      { caller: tagger },
+    );
     await expect(kms.createKey({ Tags: [{ TagKey: 'team', TagValue: 'red' }] }, { caller: tagger })).rejects.toMatchObject({ code: 'AccessDeniedException' });
-    await expect(kms.createKey({ Tags: [{ TagKey: 'team', TagValue: 'blue' }, { TagKey: 'owner', TagValue: 'me' }] }, { caller: tagger })).rejects.toMatchObject({ code: 'AccessDeniedException' });
+    await expect(
+      kms.createKey(
+        {
+          Tags: [
+            { TagKey: 'team', TagValue: 'blue' },
+            { TagKey: 'owner', TagValue: 'me' },
+          ],
+        },
+        { caller: tagger },
+      ),
+    ).rejects.toMatchObject({ code: 'AccessDeniedException' });
     await expect(kms.createKey({}, { caller: tagger })).rejects.toMatchObject({ code: 'AccessDeniedException' });
   });
 });

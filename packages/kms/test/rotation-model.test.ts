@@ -4,9 +4,9 @@
  * expiry, and the invariants any sequence of clock moves and state changes keeps.
  */
 
+import type { Random } from '@strongbox/service-kernel';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Random } from '@strongbox/service-kernel';
 import { withImportedMaterial } from '../src/model/imported-material.ts';
 import { createKeyRecord, newMaterial } from '../src/model/keys.ts';
 import { dueChanges, nextDueTime } from '../src/model/lifecycle.ts';
@@ -128,7 +128,12 @@ describe('lifecycle', () => {
   it('still deletes keys whose deletion window has passed, and rotates the others', () => {
     const random = counterRandom();
     const state = new KmsState();
-    const pending: KeyRecord = { ...customerKey(random), keyId: '11111111-2222-4333-8444-555555555555', state: 'PendingDeletion', deletionDate: T0 + 7 * DAY_MS };
+    const pending: KeyRecord = {
+      ...customerKey(random),
+      keyId: '11111111-2222-4333-8444-555555555555',
+      state: 'PendingDeletion',
+      deletionDate: T0 + 7 * DAY_MS,
+    };
     const rotating = withAutomaticRotation(customerKey(random), T0, 90);
     state.apply({ type: 'putKey', key: pending });
     state.apply({ type: 'putKey', key: rotating });

@@ -15,13 +15,13 @@ import {
   EncryptCommand,
   GenerateDataKeyCommand,
   GetKeyRotationStatusCommand,
+  type KMSClient,
   ListKeyRotationsCommand,
   RotateKeyOnDemandCommand,
-  type KMSClient,
 } from '@aws-sdk/client-kms';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ON_DEMAND_ROTATION_LIMIT } from '../src/model/rotation.ts';
-import { startCryptoKms, type CryptoFixture } from './helpers/crypto-fixtures.ts';
+import { type CryptoFixture, startCryptoKms } from './helpers/crypto-fixtures.ts';
 import { failureOf } from './helpers/sdk.ts';
 
 const DAY = 86_400_000;
@@ -47,9 +47,13 @@ const status = async (keyId: string): Promise<Record<string, unknown>> => {
 };
 
 const rotations = async (keyId: string, include?: 'ALL_KEY_MATERIAL' | 'ROTATIONS_ONLY'): Promise<Record<string, unknown>[]> =>
-  ((await client.send(new ListKeyRotationsCommand({ KeyId: keyId, ...(include ? { IncludeKeyMaterial: include } : {}) }))).Rotations ?? []) as Record<string, unknown>[];
+  ((await client.send(new ListKeyRotationsCommand({ KeyId: keyId, ...(include ? { IncludeKeyMaterial: include } : {}) }))).Rotations ?? []) as Record<
+    string,
+    unknown
+  >[];
 
-const currentMaterialId = async (keyId: string): Promise<string> => (await client.send(new DescribeKeyCommand({ KeyId: keyId }))).KeyMetadata!.CurrentKeyMaterialId!;
+const currentMaterialId = async (keyId: string): Promise<string> =>
+  (await client.send(new DescribeKeyCommand({ KeyId: keyId }))).KeyMetadata!.CurrentKeyMaterialId!;
 
 describe('automatic rotation settings', () => {
   it('is off by default: only KeyRotationEnabled false and the key ARN', async () => {
@@ -60,7 +64,12 @@ describe('automatic rotation settings', () => {
   it('defaults to 365 days, the first rotation one period from now', async () => {
     const key = await newKey();
     await client.send(new EnableKeyRotationCommand({ KeyId: key.keyId }));
-    expect(await status(key.keyId)).toEqual({ KeyRotationEnabled: true, KeyId: key.arn, RotationPeriodInDays: 365, NextRotationDate: new Date(kms.clock.now() + 365 * DAY) });
+    expect(await status(key.keyId)).toEqual({
+      KeyRotationEnabled: true,
+      KeyId: key.arn,
+      RotationPeriodInDays: 365,
+      NextRotationDate: new Date(kms.clock.now() + 365 * DAY),
+    });
   });
 
   it('takes a period of 90..2560 days, and calling again changes it', async () => {
@@ -74,10 +83,17 @@ describe('automatic rotation settings', () => {
 
   it.each([
     [89, "1 validation error detected: Value '89' at 'rotationPeriodInDays' failed to satisfy constraint: Member must have value greater than or equal to 90"],
-    [2561, "1 validation error detected: Value '2561' at 'rotationPeriodInDays' failed to satisfy constraint: Member must have value less than or equal to 2560"],
+    [
+      2561,
+      "1 validation error detected: Value '2561' at 'rotationPeriodInDays' failed to satisfy constraint: Member must have value less than or equal to 2560",
+    ],
   ])('refuses a period of %i days with the Coral range text', async (days, message) => {
     const key = await newKey();
-    expect(await failureOf(client.send(new EnableKeyRotationCommand({ KeyId: key.keyId, RotationPeriodInDays: days })))).toEqual({ name: 'ValidationException', message, status: 400 });
+    expect(await failureOf(client.send(new EnableKeyRotationCommand({ KeyId: key.keyId, RotationPeriodInDays: days })))).toEqual({
+      name: 'ValidationException',
+      message,
+      status: 400,
+    });
   });
 
   it('is turned off by DisableKeyRotation, which drops the period and date', async () => {
@@ -105,7 +121,9 @@ describe('automatic rotation', () => {
     kms.clock.advance(1);
     const after = await currentMaterialId(key.keyId);
     expect(after).not.toBe(before);
-    expect(await rotations(key.keyId)).toEqual([{ KeyId: key.keyId, KeyMaterialId: after, KeyMaterialState: 'CURRENT', RotationDate: new Date(due), RotationType: 'AUTOMATIC' }]);
+    expect(await rotations(key.keyId)).toEqual([
+      { KeyId: key.keyId, KeyMaterialId: after, KeyMaterialState: 'CURRENT', RotationDate: new Date(due), RotationType: 'AUTOMATIC' },
+    ]);
     expect(await status(key.keyId)).toMatchObject({ NextRotationDate: new Date(due + 90 * DAY) });
     const decrypted = await client.send(new DecryptCommand({ CiphertextBlob }));
     expect(decrypted).toMatchObject({ Plaintext: new Uint8Array([42]), KeyMaterialId: before, KeyId: key.arn });
@@ -182,7 +200,9 @@ describe('on-demand rotation', () => {
     expect(await status(key.keyId)).toEqual({ KeyRotationEnabled: false, KeyId: key.arn });
     const after = await currentMaterialId(key.keyId);
     expect(after).not.toBe(before);
-    expect(await rotations(key.keyId)).toEqual([{ KeyId: key.keyId, KeyMaterialId: after, KeyMaterialState: 'CURRENT', RotationDate: new Date(started + 5 * MINUTE), RotationType: 'ON_DEMAND' }]);
+    expect(await rotations(key.keyId)).toEqual([
+      { KeyId: key.keyId, KeyMaterialId: after, KeyMaterialState: 'CURRENT', RotationDate: new Date(started + 5 * MINUTE), RotationType: 'ON_DEMAND' },
+    ]);
   });
 
   it('refuses a second rotation while one is in progress', async () => {
@@ -323,7 +343,12 @@ describe('AWS managed keys', () => {
     const { KeyMetadata } = await client.send(new DescribeKeyCommand({ KeyId: 'alias/aws/s3' }));
     const keyId = KeyMetadata!.KeyId!;
     expect(KeyMetadata!.KeyManager).toBe('AWS');
-    expect(await status(keyId)).toEqual({ KeyRotationEnabled: true, KeyId: KeyMetadata!.Arn, RotationPeriodInDays: 365, NextRotationDate: new Date(created + 365 * DAY) });
+    expect(await status(keyId)).toEqual({
+      KeyRotationEnabled: true,
+      KeyId: KeyMetadata!.Arn,
+      RotationPeriodInDays: 365,
+      NextRotationDate: new Date(created + 365 * DAY),
+    });
     for (const [command, action] of [
       [new EnableKeyRotationCommand({ KeyId: keyId }), 'kms:EnableKeyRotation'],
       [new DisableKeyRotationCommand({ KeyId: keyId }), 'kms:DisableKeyRotation'],

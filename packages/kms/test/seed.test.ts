@@ -5,6 +5,8 @@
  * ciphertext pinned below keeps decrypting under its seeded key.
  */
 
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import {
   DecryptCommand,
   DescribeKeyCommand,
@@ -15,12 +17,10 @@ import {
   ListKeyRotationsCommand,
   ListResourceTagsCommand,
 } from '@aws-sdk/client-kms';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { applySeed, createMemoryStore, Kms, ManualClock, parseSeed, seedChanges, type ChangeStore, type SeedDocument } from '../src/index.ts';
-import { startKms } from './helpers/sdk.ts';
+import { applySeed, type ChangeStore, createMemoryStore, Kms, ManualClock, parseSeed, type SeedDocument, seedChanges } from '../src/index.ts';
 import { openKms, tempDirectory } from './fixtures/persistence.ts';
+import { startKms } from './helpers/sdk.ts';
 
 const KEY_ID = '0b3f7c2e-8d4a-4e1f-9a6b-5c2d1e0f3a47';
 /** Bytes 3, 10, 17, ... (i * 7 + 3), as base64 and as hex. */
@@ -48,32 +48,77 @@ describe('parseSeed', () => {
     ['an unknown top-level field', { kees: [] }, 'seed: "kees" is not a seed field (expected "keys")'],
     ['keys that are not a list', { keys: {} }, 'seed: "keys" expected an array, got object'],
     ['a key that is not an object', { keys: ['x'] }, 'seed: "keys[0]" expected an object, got string'],
-    ['a key id that is not a lowercase UUID', { keys: [{ keyId: KEY_ID.toUpperCase() }] }, `seed: "keys[0].keyId" expected a lowercase UUID such as 1234abcd-12ab-34cd-56ef-1234567890ab, got "${KEY_ID.toUpperCase()}"`],
+    [
+      'a key id that is not a lowercase UUID',
+      { keys: [{ keyId: KEY_ID.toUpperCase() }] },
+      `seed: "keys[0].keyId" expected a lowercase UUID such as 1234abcd-12ab-34cd-56ef-1234567890ab, got "${KEY_ID.toUpperCase()}"`,
+    ],
     ['a missing key id', { keys: [{}] }, 'seed: "keys[0].keyId" expected a lowercase UUID such as 1234abcd-12ab-34cd-56ef-1234567890ab, got undefined'],
     ['a repeated key id', { keys: [{ keyId: KEY_ID }, { keyId: KEY_ID }] }, `seed: "keys[1].keyId" repeats key id ${KEY_ID}`],
-    ['a misspelt key field', key({ decription: 'x' }), 'seed: "keys[0].decription" is not a key field (expected one of keyId, account, region, description, aliases, material, enabled, origin, policy, tags, rotation)'],
+    [
+      'a misspelt key field',
+      key({ decription: 'x' }),
+      'seed: "keys[0].decription" is not a key field (expected one of keyId, account, region, description, aliases, material, enabled, origin, policy, tags, rotation)',
+    ],
     ['an account that is not 12 digits', key({ account: '1234' }), 'seed: "keys[0].account" expected 12 digits, got "1234"'],
     ['a malformed Region', key({ region: 'Mars' }), 'seed: "keys[0].region" expected a Region name such as us-east-1, got "Mars"'],
     ['material of 16 bytes', key({ material: Buffer.alloc(16).toString('base64') }), 'seed: "keys[0].material" expected 32 bytes of key material, got 16'],
-    ['material that is not base64', key({ material: 'not base64!' }), 'seed: "keys[0].material" expected base64 (or 64 hex digits) of 32 bytes, got text that is neither'],
+    [
+      'material that is not base64',
+      key({ material: 'not base64!' }),
+      'seed: "keys[0].material" expected base64 (or 64 hex digits) of 32 bytes, got text that is neither',
+    ],
     ['a bad version in a material list', key({ material: [MATERIAL, 'AAAA'] }), 'seed: "keys[0].material[1]" expected 32 bytes of key material, got 3'],
     ['an empty material list', key({ material: [] }), 'seed: "keys[0].material" expected a base64 string or a non-empty list of them, got an array'],
-    ['an alias without alias/', key({ aliases: ['orders'] }), 'seed: "keys[0].aliases[0]" expected an alias name alias/<name> (letters, digits, / _ - :, at most 256 characters), got "orders"'],
-    ['an alias with a bad character', key({ aliases: ['alias/a b'] }), 'seed: "keys[0].aliases[0]" expected an alias name alias/<name> (letters, digits, / _ - :, at most 256 characters), got "alias/a b"'],
+    [
+      'an alias without alias/',
+      key({ aliases: ['orders'] }),
+      'seed: "keys[0].aliases[0]" expected an alias name alias/<name> (letters, digits, / _ - :, at most 256 characters), got "orders"',
+    ],
+    [
+      'an alias with a bad character',
+      key({ aliases: ['alias/a b'] }),
+      'seed: "keys[0].aliases[0]" expected an alias name alias/<name> (letters, digits, / _ - :, at most 256 characters), got "alias/a b"',
+    ],
     ['a reserved alias', key({ aliases: ['alias/aws/s3'] }), 'seed: "keys[0].aliases[0]" uses the prefix alias/aws/, which AWS reserves for AWS managed keys'],
-    ['an alias used twice', { keys: [{ keyId: KEY_ID, aliases: ['alias/a'] }, { keyId: '1b3f7c2e-8d4a-4e1f-9a6b-5c2d1e0f3a47', aliases: ['alias/a'] }] }, 'seed: "keys[1].aliases" repeats alias alias/a (alias names are unique per account and Region)'],
+    [
+      'an alias used twice',
+      {
+        keys: [
+          { keyId: KEY_ID, aliases: ['alias/a'] },
+          { keyId: '1b3f7c2e-8d4a-4e1f-9a6b-5c2d1e0f3a47', aliases: ['alias/a'] },
+        ],
+      },
+      'seed: "keys[1].aliases" repeats alias alias/a (alias names are unique per account and Region)',
+    ],
     ['an unknown origin', key({ origin: 'AWS_CLOUDHSM' }), 'seed: "keys[0].origin" expected "AWS_KMS" or "EXTERNAL", got "AWS_CLOUDHSM"'],
     ['enabled that is not a boolean', key({ enabled: 'yes' }), 'seed: "keys[0].enabled" expected true or false, got string'],
-    ['enabled on a key awaiting import', key({ origin: 'EXTERNAL', enabled: true }), 'seed: "keys[0].enabled" cannot be set on an EXTERNAL key without material: it is PendingImport until material is imported'],
-    ['two materials on an EXTERNAL key', key({ origin: 'EXTERNAL', material: [MATERIAL, MATERIAL_2] }), 'seed: "keys[0].material" lists 2 versions; an EXTERNAL key has one imported key material (Strongbox does not rotate imported material)'],
+    [
+      'enabled on a key awaiting import',
+      key({ origin: 'EXTERNAL', enabled: true }),
+      'seed: "keys[0].enabled" cannot be set on an EXTERNAL key without material: it is PendingImport until material is imported',
+    ],
+    [
+      'two materials on an EXTERNAL key',
+      key({ origin: 'EXTERNAL', material: [MATERIAL, MATERIAL_2] }),
+      'seed: "keys[0].material" lists 2 versions; an EXTERNAL key has one imported key material (Strongbox does not rotate imported material)',
+    ],
     ['a policy that is not JSON', key({ policy: '{"Version":' }), 'seed: "keys[0].policy" is not valid JSON'],
     ['a policy that is a list', key({ policy: [] }), 'seed: "keys[0].policy" expected a policy document (object or JSON text), got an array'],
     ['a reserved tag key', key({ tags: { 'aws:team': 'x' } }), 'seed: "keys[0].tags.aws:team" uses the prefix aws:, which AWS reserves'],
     ['a tag value that is not text', key({ tags: { team: 1 } }), 'seed: "keys[0].tags.team" expected a tag value of 0..256 characters, got number'],
     ['a malformed tag list entry', key({ tags: [{ Key: 'team' }] }), 'seed: "keys[0].tags[0]" expected { "TagKey": string, "TagValue": string }'],
-    ['a rotation period under 90 days', key({ rotation: { enabled: true, periodInDays: 30 } }), 'seed: "keys[0].rotation.periodInDays" expected a whole number of days from 90 to 2560, got 30'],
+    [
+      'a rotation period under 90 days',
+      key({ rotation: { enabled: true, periodInDays: 30 } }),
+      'seed: "keys[0].rotation.periodInDays" expected a whole number of days from 90 to 2560, got 30',
+    ],
     ['rotation without enabled', key({ rotation: { periodInDays: 90 } }), 'seed: "keys[0].rotation.enabled" expected true or false, got undefined'],
-    ['automatic rotation of an EXTERNAL key', key({ origin: 'EXTERNAL', material: MATERIAL, rotation: { enabled: true } }), 'seed: "keys[0].rotation" cannot enable automatic rotation of an EXTERNAL key: AWS rotates imported key material only on demand'],
+    [
+      'automatic rotation of an EXTERNAL key',
+      key({ origin: 'EXTERNAL', material: MATERIAL, rotation: { enabled: true } }),
+      'seed: "keys[0].rotation" cannot enable automatic rotation of an EXTERNAL key: AWS rotates imported key material only on demand',
+    ],
   ];
   for (const [what, seed, message] of cases) {
     it(`names the field for ${what}`, () => {
@@ -97,11 +142,17 @@ describe('parseSeed', () => {
     // The material's quotes forgotten: V8's own message would quote the text around the fault.
     const text = `{\n  "keys": [\n    { "keyId": "${KEY_ID}",\n      "material": ${MATERIAL} }\n  ]\n}\n`;
     expect(() => parseSeed(text)).toThrow(new TypeError('seed: not valid JSON (syntax error at line 4, column 19)'));
-    expect(() => parseSeed(`{"keys": [{"material": "${MATERIAL}"`)).toThrow(new TypeError('seed: not valid JSON (unexpected end of input at line 1, column 70)'));
+    expect(() => parseSeed(`{"keys": [{"material": "${MATERIAL}"`)).toThrow(
+      new TypeError('seed: not valid JSON (unexpected end of input at line 1, column 70)'),
+    );
   });
 
   it('returns a checked copy of a valid document', () => {
-    const document = { keys: [{ keyId: KEY_ID, aliases: ['alias/a'], material: MATERIAL, tags: [{ TagKey: 'a', TagValue: 'b' }], rotation: { enabled: true, periodInDays: 100 } }] };
+    const document = {
+      keys: [
+        { keyId: KEY_ID, aliases: ['alias/a'], material: MATERIAL, tags: [{ TagKey: 'a', TagValue: 'b' }], rotation: { enabled: true, periodInDays: 100 } },
+      ],
+    };
     const parsed = parseSeed(JSON.parse(JSON.stringify(document)));
     expect(parsed).toEqual(document);
     expect(parseSeed({})).toEqual({ keys: [] });
@@ -110,10 +161,21 @@ describe('parseSeed', () => {
 
 describe('seeded keys, over the SDK', () => {
   it('have the seeded description, aliases, state, origin, policy, tags and rotations', async () => {
-    const policy = { Version: '2012-10-17', Statement: [{ Sid: 'all', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: 'kms:*', Resource: '*' }] };
+    const policy = {
+      Version: '2012-10-17',
+      Statement: [{ Sid: 'all', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: 'kms:*', Resource: '*' }],
+    };
     const { kms } = await seeded({
       keys: [
-        { keyId: KEY_ID, description: 'orders', aliases: ['alias/orders', 'alias/orders-v2'], material: [MATERIAL_2, MATERIAL_HEX], policy, tags: { team: 'payments' }, rotation: { enabled: true, periodInDays: 90 } },
+        {
+          keyId: KEY_ID,
+          description: 'orders',
+          aliases: ['alias/orders', 'alias/orders-v2'],
+          material: [MATERIAL_2, MATERIAL_HEX],
+          policy,
+          tags: { team: 'payments' },
+          rotation: { enabled: true, periodInDays: 90 },
+        },
         { keyId: '1b3f7c2e-8d4a-4e1f-9a6b-5c2d1e0f3a47', enabled: false },
         { keyId: '2b3f7c2e-8d4a-4e1f-9a6b-5c2d1e0f3a47', origin: 'EXTERNAL' },
         { keyId: '3b3f7c2e-8d4a-4e1f-9a6b-5c2d1e0f3a47', origin: 'EXTERNAL', material: MATERIAL },
@@ -123,14 +185,28 @@ describe('seeded keys, over the SDK', () => {
     try {
       const { client } = sdk;
       const described = (await client.send(new DescribeKeyCommand({ KeyId: 'alias/orders' }))).KeyMetadata!;
-      expect(described).toMatchObject({ KeyId: KEY_ID, Description: 'orders', KeyState: 'Enabled', Enabled: true, Origin: 'AWS_KMS', KeyManager: 'CUSTOMER', Arn: `arn:aws:kms:${REGION}:${ACCOUNT}:key/${KEY_ID}` });
+      expect(described).toMatchObject({
+        KeyId: KEY_ID,
+        Description: 'orders',
+        KeyState: 'Enabled',
+        Enabled: true,
+        Origin: 'AWS_KMS',
+        KeyManager: 'CUSTOMER',
+        Arn: `arn:aws:kms:${REGION}:${ACCOUNT}:key/${KEY_ID}`,
+      });
       expect((await client.send(new ListAliasesCommand({ KeyId: KEY_ID }))).Aliases?.map((a) => a.AliasName)).toEqual(['alias/orders', 'alias/orders-v2']);
       expect(JSON.parse((await client.send(new GetKeyPolicyCommand({ KeyId: KEY_ID, PolicyName: 'default' }))).Policy!)).toEqual(policy);
       expect((await client.send(new ListResourceTagsCommand({ KeyId: KEY_ID }))).Tags).toEqual([{ TagKey: 'team', TagValue: 'payments' }]);
       expect(await client.send(new GetKeyRotationStatusCommand({ KeyId: KEY_ID }))).toMatchObject({ KeyRotationEnabled: true, RotationPeriodInDays: 90 });
       expect((await client.send(new ListKeyRotationsCommand({ KeyId: KEY_ID }))).Rotations).toHaveLength(1);
-      expect((await client.send(new DescribeKeyCommand({ KeyId: '1b3f7c2e-8d4a-4e1f-9a6b-5c2d1e0f3a47' }))).KeyMetadata).toMatchObject({ KeyState: 'Disabled', Enabled: false });
-      expect((await client.send(new DescribeKeyCommand({ KeyId: '2b3f7c2e-8d4a-4e1f-9a6b-5c2d1e0f3a47' }))).KeyMetadata).toMatchObject({ KeyState: 'PendingImport', Origin: 'EXTERNAL' });
+      expect((await client.send(new DescribeKeyCommand({ KeyId: '1b3f7c2e-8d4a-4e1f-9a6b-5c2d1e0f3a47' }))).KeyMetadata).toMatchObject({
+        KeyState: 'Disabled',
+        Enabled: false,
+      });
+      expect((await client.send(new DescribeKeyCommand({ KeyId: '2b3f7c2e-8d4a-4e1f-9a6b-5c2d1e0f3a47' }))).KeyMetadata).toMatchObject({
+        KeyState: 'PendingImport',
+        Origin: 'EXTERNAL',
+      });
       expect((await client.send(new DescribeKeyCommand({ KeyId: '3b3f7c2e-8d4a-4e1f-9a6b-5c2d1e0f3a47' }))).KeyMetadata).toMatchObject({
         KeyState: 'Enabled',
         Origin: 'EXTERNAL',
@@ -147,7 +223,12 @@ describe('seeded keys, over the SDK', () => {
 
   it('default to the emulator account and Region, and can name others', async () => {
     const other = '111122223333';
-    const { kms, store } = await seeded({ keys: [{ keyId: KEY_ID, aliases: ['alias/here'] }, { keyId: '1b3f7c2e-8d4a-4e1f-9a6b-5c2d1e0f3a47', account: other, region: 'eu-west-1', aliases: ['alias/here'] }] });
+    const { kms, store } = await seeded({
+      keys: [
+        { keyId: KEY_ID, aliases: ['alias/here'] },
+        { keyId: '1b3f7c2e-8d4a-4e1f-9a6b-5c2d1e0f3a47', account: other, region: 'eu-west-1', aliases: ['alias/here'] },
+      ],
+    });
     expect(store.state.key(KEY_ID)).toMatchObject({ account: ACCOUNT, region: REGION });
     expect(store.state.alias(other, 'eu-west-1', 'alias/here')?.targetKeyId).toBe('1b3f7c2e-8d4a-4e1f-9a6b-5c2d1e0f3a47');
     const described = await kms.describeKey({ KeyId: 'alias/here' }, { caller: `arn:aws:iam::${other}:root`, region: 'eu-west-1' });
@@ -163,7 +244,11 @@ describe('reproducible material', () => {
     try {
       const fromA = await a.client.send(new EncryptCommand({ KeyId: 'alias/shared', Plaintext: bytes('from a'), EncryptionContext: { app: 'x' } }));
       const fromB = await b.client.send(new EncryptCommand({ KeyId: KEY_ID, Plaintext: bytes('from b') }));
-      expect(new TextDecoder().decode((await b.client.send(new DecryptCommand({ CiphertextBlob: fromA.CiphertextBlob, EncryptionContext: { app: 'x' } }))).Plaintext)).toBe('from a');
+      expect(
+        new TextDecoder().decode(
+          (await b.client.send(new DecryptCommand({ CiphertextBlob: fromA.CiphertextBlob, EncryptionContext: { app: 'x' } }))).Plaintext,
+        ),
+      ).toBe('from a');
       expect(new TextDecoder().decode((await a.client.send(new DecryptCommand({ CiphertextBlob: fromB.CiphertextBlob }))).Plaintext)).toBe('from b');
     } finally {
       await a.close();
@@ -229,7 +314,14 @@ describe('idempotent seeding', () => {
   });
 
   it('refuses, with the emulator defaults filled in, an alias seeded twice in one scope', () => {
-    const twice = { keys: [{ keyId: KEY_ID, aliases: ['alias/x'] }, { keyId: '1b3f7c2e-8d4a-4e1f-9a6b-5c2d1e0f3a47', account: ACCOUNT, aliases: ['alias/x'] }] };
-    expect(() => seedChanges(twice, createMemoryStore().state, defaults())).toThrow(new TypeError(`seed: "keys[1].aliases" repeats alias alias/x in account ${ACCOUNT} and Region ${REGION}`));
+    const twice = {
+      keys: [
+        { keyId: KEY_ID, aliases: ['alias/x'] },
+        { keyId: '1b3f7c2e-8d4a-4e1f-9a6b-5c2d1e0f3a47', account: ACCOUNT, aliases: ['alias/x'] },
+      ],
+    };
+    expect(() => seedChanges(twice, createMemoryStore().state, defaults())).toThrow(
+      new TypeError(`seed: "keys[1].aliases" repeats alias alias/x in account ${ACCOUNT} and Region ${REGION}`),
+    );
   });
 });

@@ -4,11 +4,11 @@
  * (research memo §5).
  */
 
-import { afterEach, describe, expect, it } from 'vitest';
 import { CreateKeyCommand, DecryptCommand, EncryptCommand } from '@aws-sdk/client-kms';
-import { ManualClock, parseUsers, withDefaultUser, type UserDirectory } from '../src/index.ts';
+import { afterEach, describe, expect, it } from 'vitest';
 import { createSigV4Authenticator, type HttpRequest, type SigV4Options } from '../src/http.ts';
-import { failureOf, startKms, type SdkFixture } from './helpers/sdk.ts';
+import { ManualClock, parseUsers, type UserDirectory, withDefaultUser } from '../src/index.ts';
+import { failureOf, type SdkFixture, startKms } from './helpers/sdk.ts';
 
 const ACCOUNT = '000000000000';
 const USERS: UserDirectory = withDefaultUser(
@@ -16,7 +16,12 @@ const USERS: UserDirectory = withDefaultUser(
     users: [
       { accessKeyId: 'AKIAALICE', secretAccessKey: 'alice-secret', principal: 'arn:aws:iam::111122223333:user/alice', policy: { allow: ['kms:*'] } },
       { accessKeyId: 'AKIABOB', secretAccessKey: 'bob-secret', principal: 'arn:aws:iam::000000000000:user/bob' },
-      { accessKeyId: 'AKIACAROL', secretAccessKey: 'carol-secret', principal: 'arn:aws:iam::000000000000:user/carol', policy: { allow: ['kms:*'], deny: ['kms:CreateKey'] } },
+      {
+        accessKeyId: 'AKIACAROL',
+        secretAccessKey: 'carol-secret',
+        principal: 'arn:aws:iam::000000000000:user/carol',
+        policy: { allow: ['kms:*'], deny: ['kms:CreateKey'] },
+      },
     ],
   }),
   ACCOUNT,
@@ -66,12 +71,14 @@ describe('requests signed by @aws-sdk/client-kms', () => {
     const { fixture } = await start();
     expect(await failureOf(fixture.clientFor({ accessKeyId: 'AKIACAROL', secretAccessKey: 'carol-secret' }).send(new CreateKeyCommand({})))).toEqual({
       name: 'AccessDeniedException',
-      message: 'User: arn:aws:iam::000000000000:user/carol is not authorized to perform: kms:CreateKey on resource: * with an explicit deny in an identity-based policy',
+      message:
+        'User: arn:aws:iam::000000000000:user/carol is not authorized to perform: kms:CreateKey on resource: * with an explicit deny in an identity-based policy',
       status: 400,
     });
     expect(await failureOf(fixture.clientFor({ accessKeyId: 'AKIABOB', secretAccessKey: 'bob-secret' }).send(new CreateKeyCommand({})))).toEqual({
       name: 'AccessDeniedException',
-      message: 'User: arn:aws:iam::000000000000:user/bob is not authorized to perform: kms:CreateKey on resource: * because no identity-based policy allows the kms:CreateKey action',
+      message:
+        'User: arn:aws:iam::000000000000:user/bob is not authorized to perform: kms:CreateKey on resource: * because no identity-based policy allows the kms:CreateKey action',
       status: 400,
     });
   });

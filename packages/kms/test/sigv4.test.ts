@@ -4,14 +4,19 @@
  * text from aws/aws-sdk-js-v3#6400), the ±5 minute window at its edges, and tampering.
  */
 
-import { describe, expect, it } from 'vitest';
 import { Hash } from '@smithy/hash-node';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { Kms, ManualClock, NO_USERS, parseUsers, withDefaultUser } from '../src/index.ts';
+import { describe, expect, it } from 'vitest';
 import { createJson11Handler, createSigV4Authenticator, type HttpRequest, type SigV4Options } from '../src/http.ts';
+import { Kms, ManualClock, NO_USERS, parseUsers, withDefaultUser } from '../src/index.ts';
 
 const NOW = Date.UTC(2024, 0, 1, 12, 0, 0);
-const USERS = withDefaultUser(parseUsers({ users: [{ accessKeyId: 'AKIABOB', secretAccessKey: 'bob-secret', principal: 'arn:aws:iam::000000000000:user/bob', policy: { allow: ['kms:*'] } }] }), '000000000000');
+const USERS = withDefaultUser(
+  parseUsers({
+    users: [{ accessKeyId: 'AKIABOB', secretAccessKey: 'bob-secret', principal: 'arn:aws:iam::000000000000:user/bob', policy: { allow: ['kms:*'] } }],
+  }),
+  '000000000000',
+);
 const MISMATCH =
   'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.';
 
@@ -53,7 +58,14 @@ async function signedRequest(settings: SignSettings = {}): Promise<HttpRequest &
 /** Sends a request through the JSON 1.1 handler with the authenticator; returns status and parsed body. */
 async function send(request: HttpRequest, options: Partial<SigV4Options> = {}): Promise<{ status: number; body: Record<string, unknown>; kms: Kms }> {
   const kms = new Kms({ quotas: false, clock: new ManualClock(NOW) });
-  const authenticate = createSigV4Authenticator({ users: USERS, strict: true, account: '000000000000', region: 'us-east-1', clock: new ManualClock(NOW), ...options });
+  const authenticate = createSigV4Authenticator({
+    users: USERS,
+    strict: true,
+    account: '000000000000',
+    region: 'us-east-1',
+    clock: new ManualClock(NOW),
+    ...options,
+  });
   const response = await createJson11Handler(kms, { authenticate })(request);
   return { status: response.status, body: JSON.parse(response.body) as Record<string, unknown>, kms };
 }
@@ -140,8 +152,10 @@ describe('authentication tokens', () => {
     );
   });
 
-  it("refuses a request signed for another service with \"Credential should be scoped to correct service: 'kms'.\"", async () => {
-    expect(await send(await signedRequest({ service: 's3' }))).toMatchObject(error('InvalidSignatureException', "Credential should be scoped to correct service: 'kms'."));
+  it('refuses a request signed for another service with "Credential should be scoped to correct service: \'kms\'."', async () => {
+    expect(await send(await signedRequest({ service: 's3' }))).toMatchObject(
+      error('InvalidSignatureException', "Credential should be scoped to correct service: 'kms'."),
+    );
   });
 
   it('refuses an unknown access key in strict mode after the scope checks', async () => {
@@ -193,9 +207,9 @@ describe('the signature', () => {
   });
 
   it('treats a users-file key as unknown to a directory without it', async () => {
-    expect(await send(await signedRequest({ accessKeyId: 'AKIABOB', secretAccessKey: 'bob-secret' }), { users: withDefaultUser(NO_USERS, '000000000000') })).toMatchObject(
-      error('UnrecognizedClientException', 'The security token included in the request is invalid.'),
-    );
+    expect(
+      await send(await signedRequest({ accessKeyId: 'AKIABOB', secretAccessKey: 'bob-secret' }), { users: withDefaultUser(NO_USERS, '000000000000') }),
+    ).toMatchObject(error('UnrecognizedClientException', 'The security token included in the request is invalid.'));
   });
 });
 

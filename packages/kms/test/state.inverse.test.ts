@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { AliasRecord, GrantRecord, KeyRecord } from '../src/model/records.ts';
-import { KmsState, type Change } from '../src/model/state.ts';
+import { type Change, KmsState } from '../src/model/state.ts';
 
 const KEYS = ['11111111-2222-4333-8444-555555555555', '66666666-7777-4888-8999-aaaaaaaaaaaa', '0b3f7c2e-8d4a-4e1f-9a6b-5c2d1e0f3a47'];
 const ACCOUNT = '111122223333';
@@ -14,7 +14,15 @@ const REGION = 'us-east-1';
 
 const key = (keyId: string, description: string): KeyRecord => ({ keyId, description, account: ACCOUNT, region: REGION }) as unknown as KeyRecord;
 const alias = (aliasName: string, targetKeyId: string): AliasRecord => ({ aliasName, targetKeyId, account: ACCOUNT, region: REGION }) as unknown as AliasRecord;
-const grant = (grantId: string, keyId: string): GrantRecord => ({ grantId, keyId, name: '', granteePrincipal: `arn:aws:iam::${ACCOUNT}:root`, operations: ['Decrypt'], creationDate: 0, issuingAccount: `arn:aws:iam::${ACCOUNT}:root` });
+const grant = (grantId: string, keyId: string): GrantRecord => ({
+  grantId,
+  keyId,
+  name: '',
+  granteePrincipal: `arn:aws:iam::${ACCOUNT}:root`,
+  operations: ['Decrypt'],
+  creationDate: 0,
+  issuingAccount: `arn:aws:iam::${ACCOUNT}:root`,
+});
 
 const keyId = fc.constantFrom(...KEYS);
 const change: fc.Arbitrary<Change> = fc.oneof(

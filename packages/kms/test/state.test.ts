@@ -11,7 +11,15 @@ const KEY_A = '11111111-2222-4333-8444-555555555555';
 const KEY_B = '66666666-7777-4888-8999-aaaaaaaaaaaa';
 
 function grant(grantId: string, keyId: string): GrantRecord {
-  return { grantId, keyId, name: '', granteePrincipal: 'arn:aws:iam::111122223333:root', operations: ['Decrypt'], creationDate: 0, issuingAccount: 'arn:aws:iam::111122223333:root' };
+  return {
+    grantId,
+    keyId,
+    name: '',
+    granteePrincipal: 'arn:aws:iam::111122223333:root',
+    operations: ['Decrypt'],
+    creationDate: 0,
+    issuingAccount: 'arn:aws:iam::111122223333:root',
+  };
 }
 
 describe('grantsOf', () => {
@@ -39,7 +47,10 @@ describe('grantsOf', () => {
     expect(before.map((g) => g.grantId)).toEqual(['g1']);
     // Replacing a grant keeps its place in creation order.
     state.apply({ type: 'putGrant', grant: { ...grant('g1', KEY_A), name: 'renamed' } });
-    expect(state.grantsOf(KEY_A).map((g) => [g.grantId, g.name])).toEqual([['g1', 'renamed'], ['g2', '']]);
+    expect(state.grantsOf(KEY_A).map((g) => [g.grantId, g.name])).toEqual([
+      ['g1', 'renamed'],
+      ['g2', ''],
+    ]);
     state.apply({ type: 'deleteGrant', grantId: 'g1' });
     expect(state.grantsOf(KEY_A).map((g) => g.grantId)).toEqual(['g2']);
     expect(added.map((g) => g.grantId)).toEqual(['g1', 'g2']);

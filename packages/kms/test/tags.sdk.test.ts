@@ -9,13 +9,13 @@ import {
   DisableKeyCommand,
   ListResourceTagsCommand,
   ScheduleKeyDeletionCommand,
+  type Tag,
   TagResourceCommand,
   UntagResourceCommand,
-  type Tag,
 } from '@aws-sdk/client-kms';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { failureOf, startKms, type SdkFixture } from './helpers/sdk.ts';
+import { failureOf, type SdkFixture, startKms } from './helpers/sdk.ts';
 
 let kms: SdkFixture;
 
@@ -33,7 +33,9 @@ async function tagsOf(keyId: string, limit?: number): Promise<Tag[]> {
   const tags: Tag[] = [];
   let marker: string | undefined;
   do {
-    const page = await kms.client.send(new ListResourceTagsCommand({ KeyId: keyId, ...(limit === undefined ? {} : { Limit: limit }), ...(marker === undefined ? {} : { Marker: marker }) }));
+    const page = await kms.client.send(
+      new ListResourceTagsCommand({ KeyId: keyId, ...(limit === undefined ? {} : { Limit: limit }), ...(marker === undefined ? {} : { Marker: marker }) }),
+    );
     expect(page.Truncated).toBe(page.NextMarker !== undefined);
     tags.push(...page.Tags!);
     marker = page.NextMarker;
@@ -47,7 +49,13 @@ describe('TagResource and ListResourceTags', () => {
   it('add tags in order and replace a value in place (the sequence recorded from AWS)', async () => {
     const { keyId, arn } = await newKey([tag('tag1', 'value1'), tag('tag2', 'value2'), tag('tag3', 'value3')]);
     await kms.client.send(new TagResourceCommand({ KeyId: arn, Tags: [tag('tag4', 'value4'), tag('tag2', 'updated_value2'), tag('tag5', 'value5')] }));
-    expect(await tagsOf(keyId)).toEqual([tag('tag1', 'value1'), tag('tag2', 'updated_value2'), tag('tag3', 'value3'), tag('tag4', 'value4'), tag('tag5', 'value5')]);
+    expect(await tagsOf(keyId)).toEqual([
+      tag('tag1', 'value1'),
+      tag('tag2', 'updated_value2'),
+      tag('tag3', 'value3'),
+      tag('tag4', 'value4'),
+      tag('tag5', 'value5'),
+    ]);
   });
 
   it('keep insertion order rather than sorting', async () => {
@@ -79,7 +87,9 @@ describe('TagResource and ListResourceTags', () => {
   it('check tag lengths against the model (Coral texts with the tags.N.member path)', async () => {
     const { keyId } = await newKey();
     const failure = await failureOf(kms.client.send(new TagResourceCommand({ KeyId: keyId, Tags: [tag('ok', 'v'), tag('k', 'v'.repeat(257))] })));
-    expect(failure.message).toBe(`1 validation error detected: Value '${'v'.repeat(257)}' at 'tags.2.member.tagValue' failed to satisfy constraint: Member must have length less than or equal to 256`);
+    expect(failure.message).toBe(
+      `1 validation error detected: Value '${'v'.repeat(257)}' at 'tags.2.member.tagValue' failed to satisfy constraint: Member must have length less than or equal to 256`,
+    );
   });
 
   it('TagResource works on a disabled key and is refused while the key is pending deletion', async () => {
@@ -88,7 +98,11 @@ describe('TagResource and ListResourceTags', () => {
     await kms.client.send(new TagResourceCommand({ KeyId: keyId, Tags: [tag('state', 'disabled')] }));
     await kms.client.send(new ScheduleKeyDeletionCommand({ KeyId: keyId, PendingWindowInDays: 7 }));
     for (const command of [new TagResourceCommand({ KeyId: keyId, Tags: [tag('a', 'b')] }), new UntagResourceCommand({ KeyId: keyId, TagKeys: ['state'] })]) {
-      expect(await failureOf(kms.client.send(command as never))).toEqual({ name: 'KMSInvalidStateException', message: `${arn} is pending deletion.`, status: 400 });
+      expect(await failureOf(kms.client.send(command as never))).toEqual({
+        name: 'KMSInvalidStateException',
+        message: `${arn} is pending deletion.`,
+        status: 400,
+      });
     }
     // ListResourceTags works in every key state.
     expect(await tagsOf(keyId)).toEqual([tag('state', 'disabled')]);
@@ -120,7 +134,12 @@ describe('TagResource and ListResourceTags', () => {
     const { keyId, arn } = await newKey();
     await kms.client.send(new TagResourceCommand({ KeyId: keyId, Tags: [tag('Department', 'IT')] }));
     const event = kms.kms.auditTrail.events().at(-1)!;
-    expect(event).toMatchObject({ eventName: 'TagResource', requestParameters: { keyId, tags: [{ tagKey: 'Department', tagValue: 'IT' }] }, resources: [arn], responseElements: null });
+    expect(event).toMatchObject({
+      eventName: 'TagResource',
+      requestParameters: { keyId, tags: [{ tagKey: 'Department', tagValue: 'IT' }] },
+      resources: [arn],
+      responseElements: null,
+    });
   });
 });
 

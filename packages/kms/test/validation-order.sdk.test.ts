@@ -18,7 +18,7 @@ import {
 } from '@aws-sdk/client-kms';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Kms } from '../src/index.ts';
-import { failureOf, startKms, type SdkFixture } from './helpers/sdk.ts';
+import { failureOf, type SdkFixture, startKms } from './helpers/sdk.ts';
 
 const BAD_CONTEXT = { purpose: '\ud800' };
 const INVALID_CONTEXT = { name: 'ValidationException', message: 'The encryption context contains a string that is not well-formed Unicode.', status: 400 };
@@ -36,7 +36,9 @@ afterAll(() => kms.close());
 
 describe('DryRun of a request with an encryption context Strongbox cannot encode', () => {
   it('answers Encrypt with ValidationException', async () => {
-    expect(await failureOf(kms.client.send(new EncryptCommand({ KeyId: keyId, Plaintext: new Uint8Array([1]), EncryptionContext: BAD_CONTEXT, DryRun: true })))).toEqual(INVALID_CONTEXT);
+    expect(
+      await failureOf(kms.client.send(new EncryptCommand({ KeyId: keyId, Plaintext: new Uint8Array([1]), EncryptionContext: BAD_CONTEXT, DryRun: true }))),
+    ).toEqual(INVALID_CONTEXT);
   });
 
   it('answers GenerateDataKey and GenerateDataKeyWithoutPlaintext with ValidationException', async () => {
@@ -46,15 +48,27 @@ describe('DryRun of a request with an encryption context Strongbox cannot encode
   });
 
   it('answers ReEncrypt with ValidationException for the destination context', async () => {
-    const failure = await failureOf(kms.client.send(new ReEncryptCommand({ CiphertextBlob: blob, DestinationKeyId: keyId, DestinationEncryptionContext: BAD_CONTEXT, DryRun: true })));
+    const failure = await failureOf(
+      kms.client.send(new ReEncryptCommand({ CiphertextBlob: blob, DestinationKeyId: keyId, DestinationEncryptionContext: BAD_CONTEXT, DryRun: true })),
+    );
     expect(failure).toEqual(INVALID_CONTEXT);
   });
 
   it('answers Decrypt and ReEncrypt with ValidationException even when ignoring the ciphertext', async () => {
-    const decrypt = await failureOf(kms.client.send(new DecryptCommand({ KeyId: keyId, EncryptionContext: BAD_CONTEXT, DryRun: true, DryRunModifiers: ['IGNORE_CIPHERTEXT'] })));
+    const decrypt = await failureOf(
+      kms.client.send(new DecryptCommand({ KeyId: keyId, EncryptionContext: BAD_CONTEXT, DryRun: true, DryRunModifiers: ['IGNORE_CIPHERTEXT'] })),
+    );
     expect(decrypt).toEqual(INVALID_CONTEXT);
     const reEncrypt = await failureOf(
-      kms.client.send(new ReEncryptCommand({ SourceKeyId: keyId, SourceEncryptionContext: BAD_CONTEXT, DestinationKeyId: keyId, DryRun: true, DryRunModifiers: ['IGNORE_CIPHERTEXT'] })),
+      kms.client.send(
+        new ReEncryptCommand({
+          SourceKeyId: keyId,
+          SourceEncryptionContext: BAD_CONTEXT,
+          DestinationKeyId: keyId,
+          DryRun: true,
+          DryRunModifiers: ['IGNORE_CIPHERTEXT'],
+        }),
+      ),
     );
     expect(reEncrypt).toEqual(INVALID_CONTEXT);
   });
@@ -70,7 +84,8 @@ describe('a first use of an alias/aws/* alias that fails validation', () => {
         () => fresh.client.send(new EncryptCommand({ KeyId: 'alias/aws/s3', Plaintext: new Uint8Array([1]), EncryptionContext: BAD_CONTEXT })),
         () => fresh.client.send(new GenerateDataKeyCommand({ KeyId: 'alias/aws/s3', KeySpec: 'AES_256', EncryptionContext: BAD_CONTEXT })),
         () => fresh.client.send(new DecryptCommand({ CiphertextBlob: ciphertext, KeyId: 'alias/aws/s3', EncryptionContext: BAD_CONTEXT })),
-        () => fresh.client.send(new ReEncryptCommand({ CiphertextBlob: ciphertext, DestinationKeyId: 'alias/aws/s3', DestinationEncryptionContext: BAD_CONTEXT })),
+        () =>
+          fresh.client.send(new ReEncryptCommand({ CiphertextBlob: ciphertext, DestinationKeyId: 'alias/aws/s3', DestinationEncryptionContext: BAD_CONTEXT })),
       ];
       for (const attempt of attempts) expect(await failureOf(attempt())).toEqual(INVALID_CONTEXT);
       expect((await fresh.client.send(new ListKeysCommand({}))).Keys?.map((key) => key.KeyArn)).toEqual([own]);
@@ -99,7 +114,9 @@ describe('GenerateDataKey', () => {
       },
     });
     const key = (await emulator.createKey({})).KeyMetadata.KeyId;
-    await expect(emulator.generateDataKey({ KeyId: key, NumberOfBytes: 77, EncryptionContext: BAD_CONTEXT })).rejects.toMatchObject({ code: 'ValidationException' });
+    await expect(emulator.generateDataKey({ KeyId: key, NumberOfBytes: 77, EncryptionContext: BAD_CONTEXT })).rejects.toMatchObject({
+      code: 'ValidationException',
+    });
     for (const bytes of drawn) expect(bytes.subarray(0, 77).every((byte) => byte === 0)).toBe(true);
     // The same request with a good context does draw one, and hands the key over intact (a copy:
     // the key part of the draw is wiped once the blob is sealed; the rest is the blob's nonce).

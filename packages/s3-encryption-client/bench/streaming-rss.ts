@@ -24,7 +24,8 @@ const s3 = new S3Client({
   maxAttempts: 1,
   requestHandler: {
     handle: async (request: { body?: unknown }) => {
-      if (request.body !== undefined && typeof (request.body as AsyncIterable<Uint8Array>)[Symbol.asyncIterator] === 'function') for await (const chunk of request.body as AsyncIterable<Uint8Array>) received += chunk.length;
+      if (request.body !== undefined && typeof (request.body as AsyncIterable<Uint8Array>)[Symbol.asyncIterator] === 'function')
+        for await (const chunk of request.body as AsyncIterable<Uint8Array>) received += chunk.length;
       return { response: { statusCode: 200, headers: { etag: '"0"' }, body: Readable.from([]) } };
     },
   } as never,
@@ -32,9 +33,11 @@ const s3 = new S3Client({
 
 const client = new S3EncryptionClient({ s3, keyring: new AesKeyring({ wrappingKey: new Uint8Array(32).fill(1) }) });
 const chunk = Buffer.alloc(MIB, 7);
-const source = Readable.from((function* () {
-  for (let i = 0; i < sizeMiB; i++) yield chunk;
-})());
+const source = Readable.from(
+  (function* () {
+    for (let i = 0; i < sizeMiB; i++) yield chunk;
+  })(),
+);
 
 const before = process.memoryUsage().rss;
 let peak = before;
@@ -48,4 +51,6 @@ clearInterval(sampler);
 peak = Math.max(peak, process.memoryUsage().rss);
 
 console.log(`plaintext ${sizeMiB} MiB; sent ${(received / MIB).toFixed(2)} MiB (aws-chunked framing included) in ${seconds.toFixed(1)} s`);
-console.log(`RSS before ${(before / MIB).toFixed(0)} MiB, peak ${(peak / MIB).toFixed(0)} MiB (limit ${LIMIT_MIB} MiB): ${peak / MIB <= LIMIT_MIB ? 'within' : 'OVER'} the limit`);
+console.log(
+  `RSS before ${(before / MIB).toFixed(0)} MiB, peak ${(peak / MIB).toFixed(0)} MiB (limit ${LIMIT_MIB} MiB): ${peak / MIB <= LIMIT_MIB ? 'within' : 'OVER'} the limit`,
+);

@@ -56,7 +56,7 @@ export const ERROR_MESSAGES: Readonly<Record<S3EncryptionClientErrorCode, string
   EncryptionContextMismatch: 'Provided encryption context does not match information retrieved from S3',
   ReservedKey: 'Encryption context or materials description uses a reserved key',
   ContentAlgorithmMismatch: 'The content encryption algorithm used at encryption time does not match the algorithm stored for decryption time',
-  KeyringMismatch: 'The keyring cannot decrypt this object\'s data key',
+  KeyringMismatch: "The keyring cannot decrypt this object's data key",
   BufferLimitExceeded: 'The object is larger than the authentication buffer; enable delayed authentication to stream it',
   InvalidRange: 'Invalid range for an encrypted object',
   InvalidPart: 'Invalid part for an encrypted multipart upload',

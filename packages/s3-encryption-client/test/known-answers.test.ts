@@ -8,7 +8,7 @@
  */
 
 import { describe, expect, it } from 'vitest';
-import { KmsKeyring, S3EncryptionClient, type CommitmentPolicy } from '../src/index.ts';
+import { type CommitmentPolicy, KmsKeyring, S3EncryptionClient } from '../src/index.ts';
 import { kmsReturning } from './helpers/kms-double.ts';
 import { memoryS3 } from './helpers/memory-s3.ts';
 
@@ -47,14 +47,16 @@ const V3_KMS_CONTEXT: GoVector = {
 };
 
 const V3_BAD_COMMITMENT_METADATA = {
-  'x-amz-3': '8gSzlk7giyfFbLPUVgoVjvQebI1827jp8lDkO+n2chsiSoegx1sjm8NdPk0Bl70I/0X2GC1iX9Pszf1PAAAAfjB8BgkqhkiG9w0BBwagbzBtAgEAMGgGCSqGSIb3DQEHATAeBglghkgBZQMEAS4wEQQMDQPII4AynCy/rVwhAgEQgDueLCWabc8WgyoZkAnqVzESQ4NztSDxuETx3obcWJ9Jj6gDAAuDaAL5V+H5QFfwgBqWEcIYt2Ep9WcECw==',
+  'x-amz-3':
+    '8gSzlk7giyfFbLPUVgoVjvQebI1827jp8lDkO+n2chsiSoegx1sjm8NdPk0Bl70I/0X2GC1iX9Pszf1PAAAAfjB8BgkqhkiG9w0BBwagbzBtAgEAMGgGCSqGSIb3DQEHATAeBglghkgBZQMEAS4wEQQMDQPII4AynCy/rVwhAgEQgDueLCWabc8WgyoZkAnqVzESQ4NztSDxuETx3obcWJ9Jj6gDAAuDaAL5V+H5QFfwgBqWEcIYt2Ep9WcECw==',
   'x-amz-c': '115',
   'x-amz-d': 'FiQepGw+/O+3MuYrmQU5mAkotUnxB+W+EwYDHw==',
   'x-amz-i': 'cPwtbK08jrpe3x+QElyG+vGtkk9jDn6KmOta2Q==',
   'x-amz-t': '{"aws:x-amz-cek-alg":"115"}',
   'x-amz-w': '12',
 };
-const V3_BAD_COMMITMENT_BODY = 'e403a8f941e43bdf0ca3ef0bcf6701acd739b2de0a8ee524fa89497210fb0213dfc856376a9ff7753db6ee549dc4040861bc7080a66f902441904bf4a003e028e982de8ea6958c30';
+const V3_BAD_COMMITMENT_BODY =
+  'e403a8f941e43bdf0ca3ef0bcf6701acd739b2de0a8ee524fa89497210fb0213dfc856376a9ff7753db6ee549dc4040861bc7080a66f902441904bf4a003e028e982de8ea6958c30';
 
 const LEGACY_KMS_CBC: GoVector = {
   dataKey: '7ItX9CTGNWWegC62RlaNu6EJ3+J9yGO7yAqDNU4CdeA=',
@@ -114,7 +116,10 @@ describe('Go S3EC v4 known answers', () => {
 
   it('V3 object with an incorrect key commitment fails before any content is decrypted', async () => {
     const vector = { dataKey: V3_KMS_CONTEXT.dataKey, body: V3_BAD_COMMITMENT_BODY, metadata: V3_BAD_COMMITMENT_METADATA };
-    await expect(read(vector)).rejects.toMatchObject({ code: 'KeyCommitmentMismatch', message: expect.stringContaining('Derived key commitment value does not match value stored on encrypted message') });
+    await expect(read(vector)).rejects.toMatchObject({
+      code: 'KeyCommitmentMismatch',
+      message: expect.stringContaining('Derived key commitment value does not match value stored on encrypted message'),
+    });
   });
 
   it('V3 object with an invalid base64 key commitment fails', async () => {
@@ -130,7 +135,10 @@ describe('Go S3EC v4 known answers', () => {
   it('legacy kms + AES/CBC decrypts only with both legacy options', async () => {
     expect((await read(LEGACY_KMS_CBC, { legacyWrap: true, legacyUnauthenticated: true })).plaintext).toBe(LEGACY_KMS_CBC.plaintext);
     // Go: "configure client with enable legacy unauthenticated modes set to true to decrypt with AES/CBC/PKCS5Padding"
-    await expect(read(LEGACY_KMS_CBC, { legacyWrap: true })).rejects.toMatchObject({ code: 'LegacyModeDisabled', message: expect.stringContaining('AES/CBC/PKCS5Padding') });
+    await expect(read(LEGACY_KMS_CBC, { legacyWrap: true })).rejects.toMatchObject({
+      code: 'LegacyModeDisabled',
+      message: expect.stringContaining('AES/CBC/PKCS5Padding'),
+    });
     await expect(read(LEGACY_KMS_CBC, { legacyUnauthenticated: true })).rejects.toMatchObject({ code: 'LegacyModeDisabled' });
   });
 
@@ -143,13 +151,40 @@ describe('Go S3EC v4 known answers', () => {
 
   // Go TestDecryptionClientV4_EncryptionContextValidation_MockV2Object
   const table: readonly { name: string; stored: string; provided: Record<string, string>; error?: string }[] = [
-    { name: 'matching encryption context', stored: '{"aws:x-amz-cek-alg":"AES/GCM/NoPadding","kms_cmk_id":"test-key-id","custom-key":"custom-value"}', provided: { 'custom-key': 'custom-value' } },
-    { name: 'matching with multiple keys', stored: '{"aws:x-amz-cek-alg":"AES/GCM/NoPadding","kms_cmk_id":"test-key-id","key1":"value1","key2":"value2"}', provided: { key1: 'value1', key2: 'value2' } },
+    {
+      name: 'matching encryption context',
+      stored: '{"aws:x-amz-cek-alg":"AES/GCM/NoPadding","kms_cmk_id":"test-key-id","custom-key":"custom-value"}',
+      provided: { 'custom-key': 'custom-value' },
+    },
+    {
+      name: 'matching with multiple keys',
+      stored: '{"aws:x-amz-cek-alg":"AES/GCM/NoPadding","kms_cmk_id":"test-key-id","key1":"value1","key2":"value2"}',
+      provided: { key1: 'value1', key2: 'value2' },
+    },
     { name: 'empty matches empty stored context', stored: '{"aws:x-amz-cek-alg":"AES/GCM/NoPadding","kms_cmk_id":"test-key-id"}', provided: {} },
-    { name: 'mismatched value', stored: '{"aws:x-amz-cek-alg":"AES/GCM/NoPadding","kms_cmk_id":"test-key-id","custom-key":"stored-value"}', provided: { 'custom-key': 'different-value' }, error: 'EncryptionContextMismatch' },
-    { name: 'missing key in provided context', stored: '{"aws:x-amz-cek-alg":"AES/GCM/NoPadding","kms_cmk_id":"test-key-id","key1":"value1","key2":"value2"}', provided: { key1: 'value1' }, error: 'EncryptionContextMismatch' },
-    { name: 'extra key in provided context', stored: '{"aws:x-amz-cek-alg":"AES/GCM/NoPadding","kms_cmk_id":"test-key-id","key1":"value1"}', provided: { key1: 'value1', key2: 'value2' }, error: 'EncryptionContextMismatch' },
-    { name: 'stored context without kms_cmk_id', stored: '{"aws:x-amz-cek-alg":"AES/GCM/NoPadding","custom-key":"custom-value","another-key":"another-value"}', provided: { 'custom-key': 'custom-value', 'another-key': 'another-value' } },
+    {
+      name: 'mismatched value',
+      stored: '{"aws:x-amz-cek-alg":"AES/GCM/NoPadding","kms_cmk_id":"test-key-id","custom-key":"stored-value"}',
+      provided: { 'custom-key': 'different-value' },
+      error: 'EncryptionContextMismatch',
+    },
+    {
+      name: 'missing key in provided context',
+      stored: '{"aws:x-amz-cek-alg":"AES/GCM/NoPadding","kms_cmk_id":"test-key-id","key1":"value1","key2":"value2"}',
+      provided: { key1: 'value1' },
+      error: 'EncryptionContextMismatch',
+    },
+    {
+      name: 'extra key in provided context',
+      stored: '{"aws:x-amz-cek-alg":"AES/GCM/NoPadding","kms_cmk_id":"test-key-id","key1":"value1"}',
+      provided: { key1: 'value1', key2: 'value2' },
+      error: 'EncryptionContextMismatch',
+    },
+    {
+      name: 'stored context without kms_cmk_id',
+      stored: '{"aws:x-amz-cek-alg":"AES/GCM/NoPadding","custom-key":"custom-value","another-key":"another-value"}',
+      provided: { 'custom-key': 'custom-value', 'another-key': 'another-value' },
+    },
     { name: 'invalid JSON', stored: '{"aws:x-amz-cek-alg":"AES/GCM/NoPadding","invalid-json":}', provided: { key1: 'value1' }, error: 'MalformedMetadata' },
     { name: 'not JSON at all', stored: 'not-json-at-all', provided: {}, error: 'MalformedMetadata' },
     { name: 'incomplete JSON', stored: '{"aws:x-amz-cek-alg":"AES/GCM/NoPadding"', provided: {}, error: 'MalformedMetadata' },

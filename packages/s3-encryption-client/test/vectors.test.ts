@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { AesKeyring, KmsKeyring, S3EncryptionClient, S3EncryptionClientError } from '../src/index.ts';
 import { kmsReturning } from './helpers/kms-double.ts';
 import { memoryS3 } from './helpers/memory-s3.ts';
-import { loadS3ecVectors, VECTORS_MISSING, type S3ecVector } from './helpers/vectors.ts';
+import { loadS3ecVectors, type S3ecVector, VECTORS_MISSING } from './helpers/vectors.ts';
 
 const vectors: S3ecVector[] = VECTORS_MISSING === undefined ? loadS3ecVectors().vectors : [];
 const b64 = (text: string): Uint8Array => new Uint8Array(Buffer.from(text, 'base64'));
@@ -49,7 +49,9 @@ describe.skipIf(VECTORS_MISSING !== undefined)('official Ruby S3EC V2 vectors', 
       s3.put('vectors', vector.name, b64(vector.ciphertext), vector.metadata);
       const kms = kmsReturning(b64(vector.dataKey ?? ''));
       const client = new S3EncryptionClient({ s3: s3.client, keyring: new KmsKeyring({ kms }) });
-      await expect(client.getObject({ Bucket: 'vectors', Key: vector.name }, { encryptionContext: vector.kmsEncryptionContext ?? {} })).rejects.toMatchObject({ code: 'CommitmentPolicyViolation' });
+      await expect(client.getObject({ Bucket: 'vectors', Key: vector.name }, { encryptionContext: vector.kmsEncryptionContext ?? {} })).rejects.toMatchObject({
+        code: 'CommitmentPolicyViolation',
+      });
       expect(kms.decryptRequests).toHaveLength(0);
     }
   });

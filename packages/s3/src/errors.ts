@@ -126,9 +126,19 @@ export const S3_ERRORS: Readonly<Record<S3ErrorReason, S3WireError>> = Object.fr
   SseCMissingAlgorithm: { code: 'InvalidArgument', status: 400, message: `${SSE_C_PREFIX} provide a valid encryption algorithm.`, argumentName: SSE },
   SseCMissingKey: { code: 'InvalidArgument', status: 400, message: `${SSE_C_PREFIX} provide an appropriate secret key.`, argumentName: SSE },
   // UNCONFIRMED: SDKs always send the MD5, so no capture of AWS exists; MinIO's text and code.
-  SseCMissingKeyMd5: { code: 'InvalidArgument', status: 400, message: `${SSE_C_PREFIX} provide the client calculated MD5 of the secret key.`, argumentName: SSE },
+  SseCMissingKeyMd5: {
+    code: 'InvalidArgument',
+    status: 400,
+    message: `${SSE_C_PREFIX} provide the client calculated MD5 of the secret key.`,
+    argumentName: SSE,
+  },
   // AWS names `x-amz-server-side-encryption` here, not the MD5 header (LS-snapshot).
-  SseCKeyMd5Mismatch: { code: 'InvalidArgument', status: 400, message: 'The calculated MD5 hash of the key did not match the hash that was provided.', argumentName: SSE },
+  SseCKeyMd5Mismatch: {
+    code: 'InvalidArgument',
+    status: 400,
+    message: 'The calculated MD5 hash of the key did not match the hash that was provided.',
+    argumentName: SSE,
+  },
   SseCInvalidKey: { code: 'InvalidArgument', status: 400, message: 'The secret key was invalid for the specified algorithm.', argumentName: SSE },
   // UNCONFIRMED: the User Guide says S3 rejects SSE-C over HTTP but no capture exists; MinIO's code and text.
   SseCRequiresSecureTransport: { code: 'InvalidRequest', status: 400, message: `${SSE_C_PREFIX} be made over a secure connection.` },
@@ -173,7 +183,11 @@ export const S3_ERRORS: Readonly<Record<S3ErrorReason, S3WireError>> = Object.fr
     argumentName: 'x-amz-server-side-encryption-context',
   },
   // UNCONFIRMED which operation: a 2014 capture (s3tools/s3cmd#276).
-  SseHeaderNotSupportedForOperation: { code: 'InvalidArgument', status: 400, message: 'x-amz-server-side-encryption header is not supported for this operation.' },
+  SseHeaderNotSupportedForOperation: {
+    code: 'InvalidArgument',
+    status: 400,
+    message: 'x-amz-server-side-encryption header is not supported for this operation.',
+  },
 
   KmsMasterKeyIdNotApplicable: {
     code: 'InvalidArgument',
@@ -194,7 +208,12 @@ export const S3_ERRORS: Readonly<Record<S3ErrorReason, S3WireError>> = Object.fr
   InvalidRange: { code: 'InvalidRange', status: 416, message: 'The requested range is not satisfiable' },
   InvalidPartNumber: { code: 'InvalidPartNumber', status: 416, message: 'The requested partnumber is not satisfiable' },
   // UNCONFIRMED for GetObject: the text S3 answers for UploadPart's partNumber outside 1..10000.
-  PartNumberOutOfBounds: { code: 'InvalidArgument', status: 400, message: 'Part number must be an integer between 1 and 10000, inclusive', argumentName: 'partNumber' },
+  PartNumberOutOfBounds: {
+    code: 'InvalidArgument',
+    status: 400,
+    message: 'Part number must be an integer between 1 and 10000, inclusive',
+    argumentName: 'partNumber',
+  },
   RangeWithPartNumber: { code: 'InvalidRequest', status: 400, message: 'Cannot specify both Range header and partNumber query parameter' },
 
   NoSuchKey: { code: 'NoSuchKey', status: 404, message: 'The specified key does not exist.' },
@@ -203,9 +222,14 @@ export const S3_ERRORS: Readonly<Record<S3ErrorReason, S3WireError>> = Object.fr
   BucketAlreadyExists: {
     code: 'BucketAlreadyExists',
     status: 409,
-    message: 'The requested bucket name is not available. The bucket namespace is shared by all users of the system. Please select a different name and try again.',
+    message:
+      'The requested bucket name is not available. The bucket namespace is shared by all users of the system. Please select a different name and try again.',
   },
-  BucketAlreadyOwnedByYou: { code: 'BucketAlreadyOwnedByYou', status: 409, message: 'Your previous request to create the named bucket succeeded and you already own it.' },
+  BucketAlreadyOwnedByYou: {
+    code: 'BucketAlreadyOwnedByYou',
+    status: 409,
+    message: 'Your previous request to create the named bucket succeeded and you already own it.',
+  },
   BucketNotEmpty: { code: 'BucketNotEmpty', status: 409, message: 'The bucket you tried to delete is not empty' },
   NoSuchUpload: {
     code: 'NoSuchUpload',
@@ -216,12 +240,18 @@ export const S3_ERRORS: Readonly<Record<S3ErrorReason, S3WireError>> = Object.fr
   InvalidPart: {
     code: 'InvalidPart',
     status: 400,
-    message: "One or more of the specified parts could not be found.  The part may not have been uploaded, or the specified entity tag may not match the part's entity tag.",
+    message:
+      "One or more of the specified parts could not be found.  The part may not have been uploaded, or the specified entity tag may not match the part's entity tag.",
   },
   InvalidPartOrder: { code: 'InvalidPartOrder', status: 400, message: 'The list of parts was not in ascending order. Parts must be ordered by part number.' },
   EntityTooSmall: { code: 'EntityTooSmall', status: 400, message: 'Your proposed upload is smaller than the minimum allowed size' },
   BadDigest: { code: 'BadDigest', status: 400, message: 'The Content-MD5 you specified did not match what we received.' },
-  InvalidContinuationToken: { code: 'InvalidArgument', status: 400, message: 'The continuation token provided is incorrect', argumentName: 'continuation-token' },
+  InvalidContinuationToken: {
+    code: 'InvalidArgument',
+    status: 400,
+    message: 'The continuation token provided is incorrect',
+    argumentName: 'continuation-token',
+  },
   AccessDenied: { code: 'AccessDenied', status: 403, message: 'Access Denied' },
   InternalError: { code: 'InternalError', status: 500, message: 'We encountered an internal error. Please try again.' },
 

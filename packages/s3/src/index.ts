@@ -7,12 +7,11 @@
  * these; see the README for what exists and what is still to come.
  */
 
-export { S3Error, S3_ERRORS, toS3Error, type S3ErrorDetail, type S3ErrorFields, type S3ErrorOptions, type S3ErrorReason, type S3WireError } from './errors.ts';
-export * from './model/index.ts';
-export * from './protocol/sse-headers.ts';
-export * from './storage/index.ts';
 export * from './crypto/index.ts';
-export { S3, type CallOptions, type S3Methods, type S3Options, type OperationName, type RequestOf, type ResponseOf } from './service/s3.ts';
-export { OPERATION_NAMES } from './operations/index.ts';
+export { S3_ERRORS, S3Error, type S3ErrorDetail, type S3ErrorFields, type S3ErrorOptions, type S3ErrorReason, type S3WireError, toS3Error } from './errors.ts';
+export * from './model/index.ts';
 export type * from './operations/index.ts';
-export { ObjectBody } from './operations/index.ts';
+export { ObjectBody, OPERATION_NAMES } from './operations/index.ts';
+export * from './protocol/sse-headers.ts';
+export { type CallOptions, type OperationName, type RequestOf, type ResponseOf, S3, type S3Methods, type S3Options } from './service/s3.ts';
+export * from './storage/index.ts';

@@ -53,4 +53,3 @@ export class ManualClock implements Clock {
 export function uuidFromBytes(bytes: Uint8Array): string {
   return randomUuid(bytes.slice(0, 16));
 }
-

@@ -8,32 +8,73 @@
  */
 
 export { accountRootArn, partitionOf } from './arn.ts';
-export { ManualClock, systemClock, uuidFromBytes, hex, type Clock, type Random } from './clock.ts';
-export { SERVICE_WIRE_ERRORS, ServiceError, type ServiceErrorCode, type ServiceWireError } from './errors.ts';
-export { DEFAULT_MAX_BODY_BYTES, EdgeError, readNodeRequest, RequestTooLargeError, toNodeListener, writeNodeResponse, type EdgeOptions } from './http/node.ts';
-export type { Authenticator, HttpRequest, HttpResponse, ProtocolHandler, RequestIdentity, TextResponse } from './http/types.ts';
-export { isOutOfSpace, nodeFileIo, writeAll, type FileIo } from './durable/file-io.ts';
-export { createFileExclusivelyDurably, replaceFileDurably, replaceFileWith, syncDirectory, TEMPORARY_MARK, type ExclusiveCreateOptions, type ReplaceOptions } from './durable/files.ts';
+export { type Clock, hex, ManualClock, type Random, systemClock, uuidFromBytes } from './clock.ts';
+export { type FileIo, isOutOfSpace, nodeFileIo, writeAll } from './durable/file-io.ts';
+export {
+  createFileExclusivelyDurably,
+  type ExclusiveCreateOptions,
+  type ReplaceOptions,
+  replaceFileDurably,
+  replaceFileWith,
+  syncDirectory,
+  TEMPORARY_MARK,
+} from './durable/files.ts';
 export { acquireDirectoryLock, DirectoryLockedError, type DirectoryLockHolder, type ReleaseLock } from './durable/lock.ts';
+export { SERVICE_WIRE_ERRORS, ServiceError, type ServiceErrorCode, type ServiceWireError } from './errors.ts';
+export { DEFAULT_MAX_BODY_BYTES, EdgeError, type EdgeOptions, RequestTooLargeError, readNodeRequest, toNodeListener, writeNodeResponse } from './http/node.ts';
+export type { Authenticator, HttpRequest, HttpResponse, ProtocolHandler, RequestIdentity, TextResponse } from './http/types.ts';
 export { describeSyntaxError, parseJsonText, syntaxErrorOffset } from './json-text.ts';
 export { Pipeline, type PipelineContext, type QuotaGate, type ServiceBinding } from './pipeline/pipeline.ts';
-export { createRegistry, installFacade, quotaClassOf, type Facade, type InputOf, type MethodName, type OperationSpec, type OutputOf, type QuotaRule, type Registry, type TableOf } from './pipeline/registry.ts';
+export {
+  createRegistry,
+  type Facade,
+  type InputOf,
+  installFacade,
+  type MethodName,
+  type OperationSpec,
+  type OutputOf,
+  type QuotaRule,
+  quotaClassOf,
+  type Registry,
+  type TableOf,
+} from './pipeline/registry.ts';
 export type { CallScope } from './pipeline/scope.ts';
-export { compiledPolicy, compilePolicy, evaluatePolicy, type CompiledPolicy, type PolicyRequest, type PolicyVerdict } from './policy/compile.ts';
-export { compileCondition, isConditionOperator, type CompiledCondition, type ConditionLookup } from './policy/conditions.ts';
-export { conditionLookup, globalConditionValue, type GlobalContextSource, type RequestConditions } from './policy/context.ts';
-export { parsePolicy, PolicyDocumentError, type ConditionSpec, type PolicyProblem, type PolicySpec, type PrincipalSpec, type StatementSpec } from './policy/document.ts';
+export { type CompiledPolicy, compiledPolicy, compilePolicy, evaluatePolicy, type PolicyRequest, type PolicyVerdict } from './policy/compile.ts';
+export { type CompiledCondition, type ConditionLookup, compileCondition, isConditionOperator } from './policy/conditions.ts';
+export { conditionLookup, type GlobalContextSource, globalConditionValue, type RequestConditions } from './policy/context.ts';
+export {
+  type ConditionSpec,
+  PolicyDocumentError,
+  type PolicyProblem,
+  type PolicySpec,
+  type PrincipalSpec,
+  parsePolicy,
+  type StatementSpec,
+} from './policy/document.ts';
 export { evaluateIdentityPolicy, evaluateSides, NO_VERDICT, type PolicySides } from './policy/evaluate.ts';
-export { prettyJson, prettyPolicy, type JsonValue } from './policy/format.ts';
+export { type JsonValue, prettyJson, prettyPolicy } from './policy/format.ts';
 export { compileArnPattern, compilePatterns, globToRegExp, MATCH_ALL, MATCH_NONE, type Matcher } from './policy/patterns.ts';
-export { compilePrincipals, isWellFormedPrincipal, matchPrincipal, roleOf, type CompiledPrincipals, type PrincipalMatch } from './policy/principals.ts';
-export { principalFromArn, rootPrincipal, type Principal, type PrincipalType } from './principal.ts';
+export { type CompiledPrincipals, compilePrincipals, isWellFormedPrincipal, matchPrincipal, type PrincipalMatch, roleOf } from './policy/principals.ts';
+export { type Principal, type PrincipalType, principalFromArn, rootPrincipal } from './principal.ts';
 export { httpDate, json11ErrorResponse, json11Response, parseJson, serviceErrorResponse, toWire } from './protocol/json.ts';
-export { QuotaBuckets, SlidingWindow, type BucketUsage } from './quota/windows.ts';
+export { type BucketUsage, QuotaBuckets, SlidingWindow } from './quota/windows.ts';
 export { InProcessHandler, type InProcessHandlerOptions } from './sdk/in-process-handler.ts';
-export { createSigV4Authenticator, signatureFormOf, type SignatureForm, type SigV4Options } from './sigv4/verify.ts';
-export { AuditTrail, EVENT_HISTORY_MS, EventIds, jsonSize, MAX_FIELD_BYTES, type AuditEvent, type AuditEventInput, type AuditOptions } from './trail/audit.ts';
-export { isoSeconds, javaDateString, lookupRecords, renderRecord, userIdentityOf, usernameOf, type CloudTrailRecord, type CloudTrailResource, type EventHistory, type LookupQuery, type LookupResult, type UserIdentity } from './trail/cloudtrail.ts';
-export { CLOUDTRAIL_TARGET_PREFIXES, createCloudTrailHandler, isCloudTrailRequest, type CloudTrailOptions, type TrailOwner } from './trail/lookup-events.ts';
+export { createSigV4Authenticator, type SignatureForm, type SigV4Options, signatureFormOf } from './sigv4/verify.ts';
+export { type AuditEvent, type AuditEventInput, type AuditOptions, AuditTrail, EVENT_HISTORY_MS, EventIds, jsonSize, MAX_FIELD_BYTES } from './trail/audit.ts';
+export {
+  type CloudTrailRecord,
+  type CloudTrailResource,
+  type EventHistory,
+  isoSeconds,
+  javaDateString,
+  type LookupQuery,
+  type LookupResult,
+  lookupRecords,
+  renderRecord,
+  type UserIdentity,
+  userIdentityOf,
+  usernameOf,
+} from './trail/cloudtrail.ts';
+export { CLOUDTRAIL_TARGET_PREFIXES, type CloudTrailOptions, createCloudTrailHandler, isCloudTrailRequest, type TrailOwner } from './trail/lookup-events.ts';
+export { DEFAULT_ACCESS_KEY_ID, DEFAULT_SECRET_ACCESS_KEY, NO_USERS, parseUsers, type UserDirectory, type UserEntry, withDefaultUser } from './users.ts';
 export { formatUuid, parseUuid, randomUuid } from './uuid.ts';
-export { DEFAULT_ACCESS_KEY_ID, DEFAULT_SECRET_ACCESS_KEY, NO_USERS, parseUsers, withDefaultUser, type UserDirectory, type UserEntry } from './users.ts';

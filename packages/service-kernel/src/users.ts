@@ -15,8 +15,8 @@
  * is always known as the default account's root, unless the file defines `test` itself.
  */
 
-import { principalFromArn, rootPrincipal, type Principal } from './principal.ts';
 import { parseJsonText } from './json-text.ts';
+import { type Principal, principalFromArn, rootPrincipal } from './principal.ts';
 
 /** One known access key. */
 export interface UserEntry {
@@ -131,7 +131,10 @@ function policyText(policy: unknown, where: string): string {
   if (!isRecord(document)) throw new TypeError(`${where}: "policy" expected an IAM policy document or {"allow": [...], "deny": [...]}`);
   if ('Statement' in document) return typeof policy === 'string' ? policy : JSON.stringify(document);
   const statements: Record<string, unknown>[] = [];
-  for (const [member, effect] of [['allow', 'Allow'], ['deny', 'Deny']] as const) {
+  for (const [member, effect] of [
+    ['allow', 'Allow'],
+    ['deny', 'Deny'],
+  ] as const) {
     const actions = document[member];
     if (actions === undefined) continue;
     if (!Array.isArray(actions) || actions.length === 0 || !actions.every((a) => typeof a === 'string' && a !== '')) {

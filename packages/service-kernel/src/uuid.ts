@@ -23,10 +23,26 @@ export function formatUuid(bytes: Uint8Array, offset = 0): string {
   const b = bytes;
   const o = offset;
   return (
-    hexAt(b, o) + hexAt(b, o + 1) + hexAt(b, o + 2) + hexAt(b, o + 3) + '-' +
-    hexAt(b, o + 4) + hexAt(b, o + 5) + '-' + hexAt(b, o + 6) + hexAt(b, o + 7) + '-' +
-    hexAt(b, o + 8) + hexAt(b, o + 9) + '-' + hexAt(b, o + 10) + hexAt(b, o + 11) +
-    hexAt(b, o + 12) + hexAt(b, o + 13) + hexAt(b, o + 14) + hexAt(b, o + 15)
+    hexAt(b, o) +
+    hexAt(b, o + 1) +
+    hexAt(b, o + 2) +
+    hexAt(b, o + 3) +
+    '-' +
+    hexAt(b, o + 4) +
+    hexAt(b, o + 5) +
+    '-' +
+    hexAt(b, o + 6) +
+    hexAt(b, o + 7) +
+    '-' +
+    hexAt(b, o + 8) +
+    hexAt(b, o + 9) +
+    '-' +
+    hexAt(b, o + 10) +
+    hexAt(b, o + 11) +
+    hexAt(b, o + 12) +
+    hexAt(b, o + 13) +
+    hexAt(b, o + 14) +
+    hexAt(b, o + 15)
   );
 }
 

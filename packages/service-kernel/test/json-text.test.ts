@@ -19,7 +19,36 @@ function parses(text: string): boolean {
 
 describe('syntaxErrorOffset', () => {
   it('agrees with JSON.parse on random texts built from JSON tokens', () => {
-    const token = fc.constantFrom('{', '}', '[', ']', ',', ':', '"', '\\', 'a', '0', '1', '-', '+', '.', 'e', 'E', ' ', '\n', '\t', 'true', 'false', 'null', 'tru', '"k"', '\\u00e9', '\\u12G4', '\u0001', '\u00e9');
+    const token = fc.constantFrom(
+      '{',
+      '}',
+      '[',
+      ']',
+      ',',
+      ':',
+      '"',
+      '\\',
+      'a',
+      '0',
+      '1',
+      '-',
+      '+',
+      '.',
+      'e',
+      'E',
+      ' ',
+      '\n',
+      '\t',
+      'true',
+      'false',
+      'null',
+      'tru',
+      '"k"',
+      '\\u00e9',
+      '\\u12G4',
+      '\u0001',
+      '\u00e9',
+    );
     fc.assert(
       fc.property(fc.array(token, { maxLength: 14 }), (tokens) => {
         const text = tokens.join('');

@@ -10,7 +10,9 @@ const alice = { accessKeyId: 'AKIAALICE', secretAccessKey: 'alice-secret', princ
 
 describe('parseUsers', () => {
   it('maps access keys to principals carrying the access key id', () => {
-    const users = parseUsers(JSON.stringify({ users: [alice, { accessKeyId: 'ASIAROLE', secretAccessKey: 's', principal: 'arn:aws:sts::111122223333:assumed-role/app/session' }] }));
+    const users = parseUsers(
+      JSON.stringify({ users: [alice, { accessKeyId: 'ASIAROLE', secretAccessKey: 's', principal: 'arn:aws:sts::111122223333:assumed-role/app/session' }] }),
+    );
     expect(users.lookup('AKIAALICE')).toEqual({
       accessKeyId: 'AKIAALICE',
       secretAccessKey: 'alice-secret',
@@ -46,22 +48,41 @@ describe('parseUsers', () => {
     ['an entry that is not an object', { users: ['alice'] }, /^users\[0\]: expected an object/],
     ['a missing access key id', { users: [{ secretAccessKey: 's', principal: alice.principal }] }, /^users\[0\]: "accessKeyId" expected/],
     ['an access key id with a slash', { users: [{ ...alice, accessKeyId: 'AKIA/X' }] }, /^users\[0\]: "accessKeyId" expected .* got "AKIA\/X"$/],
-    ['a missing secret', { users: [{ accessKeyId: 'AKIAALICE', principal: alice.principal }] }, /^users\[0\] \(AKIAALICE\): "secretAccessKey" expected a non-empty string$/],
-    ['a malformed principal', { users: [{ ...alice, principal: 'alice' }] }, /^users\[0\] \(AKIAALICE\): "principal" expected an IAM or STS principal ARN, got "alice"$/],
+    [
+      'a missing secret',
+      { users: [{ accessKeyId: 'AKIAALICE', principal: alice.principal }] },
+      /^users\[0\] \(AKIAALICE\): "secretAccessKey" expected a non-empty string$/,
+    ],
+    [
+      'a malformed principal',
+      { users: [{ ...alice, principal: 'alice' }] },
+      /^users\[0\] \(AKIAALICE\): "principal" expected an IAM or STS principal ARN, got "alice"$/,
+    ],
     ['an unknown member', { users: [{ ...alice, secret: 'x' }] }, /^users\[0\] \(AKIAALICE\): unknown member "secret"$/],
     ['a policy that is not JSON', { users: [{ ...alice, policy: '{' }] }, /^users\[0\] \(AKIAALICE\): "policy" is not valid JSON$/],
     ['an empty shorthand', { users: [{ ...alice, policy: {} }] }, /^users\[0\] \(AKIAALICE\): "policy" expected an IAM policy document/],
-    ['a shorthand with a non-list', { users: [{ ...alice, policy: { allow: 'kms:Encrypt' } }] }, /^users\[0\] \(AKIAALICE\): "policy.allow" expected a non-empty list/],
-    ['a duplicate access key id', { users: [alice, { ...alice, principal: 'arn:aws:iam::111122223333:user/bob' }] }, /^users\[1\]: duplicate "accessKeyId" "AKIAALICE"$/],
+    [
+      'a shorthand with a non-list',
+      { users: [{ ...alice, policy: { allow: 'kms:Encrypt' } }] },
+      /^users\[0\] \(AKIAALICE\): "policy.allow" expected a non-empty list/,
+    ],
+    [
+      'a duplicate access key id',
+      { users: [alice, { ...alice, principal: 'arn:aws:iam::111122223333:user/bob' }] },
+      /^users\[1\]: duplicate "accessKeyId" "AKIAALICE"$/,
+    ],
   ])('refuses %s with a TypeError naming the entry', (_, input, message) => {
     expect(() => parseUsers(input)).toThrow(TypeError);
     expect(() => parseUsers(input)).toThrow(message);
   });
 
   it('reports a syntax error by line and column, never quoting the text around it (a secret key)', () => {
-    const text = '{\n  "users": [\n    { "accessKeyId": "AKIAALICE", "secretAccessKey": s3cr3tKEYs3cr3tKEY,\n      "principal": "arn:aws:iam::111122223333:user/alice" }\n  ]\n}\n';
+    const text =
+      '{\n  "users": [\n    { "accessKeyId": "AKIAALICE", "secretAccessKey": s3cr3tKEYs3cr3tKEY,\n      "principal": "arn:aws:iam::111122223333:user/alice" }\n  ]\n}\n';
     expect(() => parseUsers(text)).toThrow(new TypeError('users file: not valid JSON (syntax error at line 3, column 54)'));
-    expect(() => parseUsers('{"users": [{"secretAccessKey": "s3cr3tKEY')).toThrow(new TypeError('users file: not valid JSON (unexpected end of input at line 1, column 42)'));
+    expect(() => parseUsers('{"users": [{"secretAccessKey": "s3cr3tKEY')).toThrow(
+      new TypeError('users file: not valid JSON (unexpected end of input at line 1, column 42)'),
+    );
   });
 });
 

@@ -6,7 +6,7 @@
  * for the well-known default key `test`/`test`; users-file keys are listed by access key id.
  */
 
-import { DEFAULT_ACCESS_KEY_ID, DEFAULT_SECRET_ACCESS_KEY, NO_USERS, withDefaultUser, type UserDirectory } from '@strongbox/kms';
+import { DEFAULT_ACCESS_KEY_ID, DEFAULT_SECRET_ACCESS_KEY, NO_USERS, type UserDirectory, withDefaultUser } from '@strongbox/kms';
 
 /** What the banner describes. */
 export interface BannerFacts {
@@ -40,7 +40,11 @@ export function startBanner(facts: BannerFacts): string {
     `  Authentication: ${facts.strictAuth ? 'strict (unsigned requests and unknown access keys are refused)' : 'users-file keys are verified; unsigned requests and other keys (test/test too, any secret) act as the account root'}`,
     '',
     'Credentials:',
-    ...(defaultKey ? [`  ${DEFAULT_ACCESS_KEY_ID} / ${DEFAULT_SECRET_ACCESS_KEY}  ->  ${withDefaultUser(NO_USERS, facts.account, facts.region).lookup(DEFAULT_ACCESS_KEY_ID)!.principal.arn}`] : []),
+    ...(defaultKey
+      ? [
+          `  ${DEFAULT_ACCESS_KEY_ID} / ${DEFAULT_SECRET_ACCESS_KEY}  ->  ${withDefaultUser(NO_USERS, facts.account, facts.region).lookup(DEFAULT_ACCESS_KEY_ID)!.principal.arn}`,
+        ]
+      : []),
     ...fileUsers.map((user) => `  ${user.accessKeyId} / (secret in the users file)  ->  ${user.principal.arn}`),
     '',
     'Use it from a shell:',
@@ -57,6 +61,9 @@ export function startBanner(facts: BannerFacts): string {
 
 function quotaText(quotas: BannerFacts['quotas']): string {
   if (quotas === false) return 'off';
-  const which = quotas?.profile === 'aws' ? "AWS's request quotas, every operation's own included" : "AWS's shared cryptographic quotas (--quotas aws adds CreateKey 5/s and the rest)";
+  const which =
+    quotas?.profile === 'aws'
+      ? "AWS's request quotas, every operation's own included"
+      : "AWS's shared cryptographic quotas (--quotas aws adds CreateKey 5/s and the rest)";
   return quotas?.scale === undefined ? which : `${which} x ${quotas.scale}`;
 }

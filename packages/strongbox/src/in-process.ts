@@ -19,7 +19,7 @@
 
 import type { Kms } from '@strongbox/kms';
 import { DEFAULT_ACCESS_KEY_ID, DEFAULT_SECRET_ACCESS_KEY, InProcessHandler, type ProtocolHandler } from '@strongbox/service-kernel';
-import { openEndpoint, type EndpointOptions } from './server.ts';
+import { type EndpointOptions, openEndpoint } from './server.ts';
 
 /** The endpoint the in-process clients name: any host does, no connection is made. */
 export const IN_PROCESS_ENDPOINT = 'http://strongbox.localhost';
@@ -59,7 +59,12 @@ export async function startInProcess(options: EndpointOptions = {}): Promise<InP
     // A fresh object each time: SDK clients record where their credentials came from on the
     // credentials object itself, so clients must not share (or get a frozen) one.
     get clientConfig(): InProcessClientConfig {
-      return { endpoint: IN_PROCESS_ENDPOINT, region, credentials: { accessKeyId: DEFAULT_ACCESS_KEY_ID, secretAccessKey: DEFAULT_SECRET_ACCESS_KEY }, requestHandler };
+      return {
+        endpoint: IN_PROCESS_ENDPOINT,
+        region,
+        credentials: { accessKeyId: DEFAULT_ACCESS_KEY_ID, secretAccessKey: DEFAULT_SECRET_ACCESS_KEY },
+        requestHandler,
+      };
     },
     kms: endpoint.kms,
     handler: endpoint.handler,

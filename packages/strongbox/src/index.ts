@@ -16,6 +16,6 @@
  * ```
  */
 
-export { openEndpoint, startServer, type Endpoint, type EndpointOptions, type RunningServer, type ServerOptions } from './server.ts';
-export { IN_PROCESS_ENDPOINT, startInProcess, type InProcessClientConfig, type InProcessStrongbox } from './in-process.ts';
-export { createProtocolRouter, createRouter, targetRoute, type NodeListener, type ProtocolRoute, type Route } from './router.ts';
+export { IN_PROCESS_ENDPOINT, type InProcessClientConfig, type InProcessStrongbox, startInProcess } from './in-process.ts';
+export { createProtocolRouter, createRouter, type NodeListener, type ProtocolRoute, type Route, targetRoute } from './router.ts';
+export { type Endpoint, type EndpointOptions, openEndpoint, type RunningServer, type ServerOptions, startServer } from './server.ts';

@@ -7,7 +7,7 @@
 
 import { inspect } from 'node:util';
 import { CliError, EXIT_FAILURE, EXIT_USAGE } from './errors.ts';
-import { runServe, type CliIo } from './serve.ts';
+import { type CliIo, runServe } from './serve.ts';
 
 /** `strongbox --help`. */
 export const USAGE: string = `Usage: strongbox <command> [options]

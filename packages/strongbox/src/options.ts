@@ -76,7 +76,8 @@ export function parseServeArgs(args: readonly string[]): ServeArgs {
     if (profile !== undefined && profile !== 'cryptographic' && profile !== 'aws') usage(`--quotas expected cryptographic or aws, got '${profile}'`);
     const scaleText = values['quota-scale'];
     const scale = scaleText === undefined ? undefined : Number(scaleText);
-    if (scaleText !== undefined && scale !== undefined && (scaleText.trim() === '' || !Number.isFinite(scale) || scale <= 0)) usage(`--quota-scale expected a positive number, got '${scaleText}'`);
+    if (scaleText !== undefined && scale !== undefined && (scaleText.trim() === '' || !Number.isFinite(scale) || scale <= 0))
+      usage(`--quota-scale expected a positive number, got '${scaleText}'`);
     quotas = { ...(profile === undefined ? {} : { profile }), ...(scale === undefined ? {} : { scale }) };
   } else if (values['no-quotas']) {
     quotas = false;

@@ -8,7 +8,7 @@
  */
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { json11Response, type HttpRequest, type ProtocolHandler, type TextResponse } from '@strongbox/service-kernel';
+import { type HttpRequest, json11Response, type ProtocolHandler, type TextResponse } from '@strongbox/service-kernel';
 
 /** A `node:http` request listener. */
 export type NodeListener = (request: IncomingMessage, response: ServerResponse) => void;

@@ -7,11 +7,11 @@
  */
 
 import { readFile } from 'node:fs/promises';
-import { parseSeed, parseUsers, StoreError, type SeedDocument, type UserDirectory } from '@strongbox/kms';
+import { parseSeed, parseUsers, type SeedDocument, StoreError, type UserDirectory } from '@strongbox/kms';
 import { startBanner } from './banner.ts';
 import { CliError, EXIT_FAILURE } from './errors.ts';
 import { parseServeArgs, SERVE_USAGE, type ServeArgs } from './options.ts';
-import { startServer, type RunningServer } from './server.ts';
+import { type RunningServer, startServer } from './server.ts';
 
 /** Where the CLI writes (the process streams, or buffers in tests). */
 export interface CliIo {
@@ -47,7 +47,16 @@ export async function runServe(args: readonly string[], io: CliIo): Promise<numb
   // must still shut down cleanly rather than kill the process with the default action.
   const signalled = nextSignal(io);
   const server = await start(flags, users, seed, io);
-  io.stdout(startBanner({ url: server.url, region: flags.region, account: flags.account, strictAuth: flags.strictAuth, ...optional(flags), ...(users ? { users } : {}) }));
+  io.stdout(
+    startBanner({
+      url: server.url,
+      region: flags.region,
+      account: flags.account,
+      strictAuth: flags.strictAuth,
+      ...optional(flags),
+      ...(users ? { users } : {}),
+    }),
+  );
   const signal = await signalled;
   const inFlight = server.inFlight();
   io.stdout(`strongbox: ${signal} received, stopping${inFlight > 0 ? ` after ${inFlight} request${inFlight === 1 ? '' : 's'} in flight` : ''}\n`);
@@ -121,7 +130,8 @@ function withoutPrefix(message: string): string {
 function startFailure(error: unknown, flags: ServeArgs): unknown {
   if (error instanceof StoreError) return new CliError(`data directory '${flags.data}': ${error.message}`, EXIT_FAILURE);
   const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'EADDRINUSE') return new CliError(`port ${flags.port} is already in use (choose another with --port, or --port 0 for any free port)`, EXIT_FAILURE);
+  if (code === 'EADDRINUSE')
+    return new CliError(`port ${flags.port} is already in use (choose another with --port, or --port 0 for any free port)`, EXIT_FAILURE);
   if (code === 'EACCES' && (error as NodeJS.ErrnoException).syscall === 'listen') {
     return new CliError(`permission denied to listen on port ${flags.port} (ports below 1024 need privileges)`, EXIT_FAILURE);
   }

@@ -11,22 +11,22 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import {
   applySeed,
+  type ChangeStore,
+  type Clock,
   createMemoryStore,
   Kms,
   NO_USERS,
   openDirectoryStore,
-  systemClock,
-  withDefaultUser,
-  type ChangeStore,
-  type Clock,
   type QuotaSetting,
   type SeedDocument,
+  systemClock,
   type UserDirectory,
+  withDefaultUser,
 } from '@strongbox/kms';
 import { CLOUDTRAIL_TARGET_PREFIXES, createCloudTrailHandler, createJson11Handler, createSigV4Authenticator, toNodeListener } from '@strongbox/kms/http';
 import type { ProtocolHandler } from '@strongbox/service-kernel';
 import { quotasRoute } from './admin.ts';
-import { createProtocolRouter, createRouter, targetRoute, type ProtocolRoute, type Route } from './router.ts';
+import { createProtocolRouter, createRouter, type ProtocolRoute, type Route, targetRoute } from './router.ts';
 
 /** How to run the endpoint. */
 export interface ServerOptions extends EndpointOptions {
@@ -123,7 +123,8 @@ export async function openEndpoint(options: EndpointOptions = {}): Promise<Endpo
       : await openDirectoryStore({ directory: options.dataDirectory, ...(options.onStoreError ? { onError: options.onStoreError } : {}) });
   let kms: Kms;
   try {
-    if (options.seed) await applySeed(store, options.seed, { account, region, now: clock.now(), random: { bytes: (length) => new Uint8Array(randomBytes(length)) } });
+    if (options.seed)
+      await applySeed(store, options.seed, { account, region, now: clock.now(), random: { bytes: (length) => new Uint8Array(randomBytes(length)) } });
     kms = new Kms({ account, region, store, clock, ...(options.quotas === undefined ? {} : { quotas: options.quotas }) });
   } catch (error) {
     await store.close();
@@ -137,7 +138,11 @@ export async function openEndpoint(options: EndpointOptions = {}): Promise<Endpo
   const auth = { users, strict: options.strictAuth ?? false, account, region, clock };
   const routes: ProtocolRoute[] = [
     { service: 'KMS', prefixes: ['TrentService.'], handler: createJson11Handler(kms, { authenticate: createSigV4Authenticator(auth) }) },
-    { service: 'CloudTrail LookupEvents', prefixes: CLOUDTRAIL_TARGET_PREFIXES, handler: createCloudTrailHandler(kms, { authenticate: createSigV4Authenticator({ ...auth, service: 'cloudtrail' }) }) },
+    {
+      service: 'CloudTrail LookupEvents',
+      prefixes: CLOUDTRAIL_TARGET_PREFIXES,
+      handler: createCloudTrailHandler(kms, { authenticate: createSigV4Authenticator({ ...auth, service: 'cloudtrail' }) }),
+    },
   ];
   return { kms, routes, handler: createProtocolRouter(routes) };
 }

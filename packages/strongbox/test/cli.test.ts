@@ -5,8 +5,8 @@
  * runs it, and failures injected into the process with a preloaded module).
  */
 
-import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -38,7 +38,19 @@ describe('help', () => {
   it('strongbox serve --help lists every flag and exits 0 without serving', async () => {
     const exit = await runInProcess(['serve', '--help']);
     expect(exit).toMatchObject({ code: 0, stderr: '' });
-    for (const flag of ['--port', '--host', '--data', '--region', '--account', '--users', '--seed', '--quotas', '--quota-scale', '--no-quotas', '--strict-auth']) {
+    for (const flag of [
+      '--port',
+      '--host',
+      '--data',
+      '--region',
+      '--account',
+      '--users',
+      '--seed',
+      '--quotas',
+      '--quota-scale',
+      '--no-quotas',
+      '--strict-auth',
+    ]) {
       expect(exit.stdout).toContain(flag);
     }
   });
@@ -112,13 +124,22 @@ describe('failures the CLI does not expect are one line too', () => {
   const preload = { NODE_OPTIONS: `--import=${pathToFileURL(join(import.meta.dirname, 'fixtures', 'failing-listen.mjs')).href}` };
 
   it('prints the message and code, exit 1, no stack trace', async () => {
-    const exit = await runCli(['serve', '--port', '0'], { ...preload, STRONGBOX_TEST_LISTEN_ERROR: 'EWEIRD', STRONGBOX_TEST_LISTEN_MESSAGE: 'the socket layer said no\nsecond line' });
+    const exit = await runCli(['serve', '--port', '0'], {
+      ...preload,
+      STRONGBOX_TEST_LISTEN_ERROR: 'EWEIRD',
+      STRONGBOX_TEST_LISTEN_MESSAGE: 'the socket layer said no\nsecond line',
+    });
     expect(exit.code).toBe(1);
     expectOneLine(exit, /^strongbox: unexpected error: the socket layer said no \(EWEIRD\)\n$/);
   });
 
   it('adds the stack trace with STRONGBOX_DEBUG=1', async () => {
-    const exit = await runCli(['serve', '--port', '0'], { ...preload, STRONGBOX_TEST_LISTEN_ERROR: 'EWEIRD', STRONGBOX_TEST_LISTEN_MESSAGE: 'the socket layer said no', STRONGBOX_DEBUG: '1' });
+    const exit = await runCli(['serve', '--port', '0'], {
+      ...preload,
+      STRONGBOX_TEST_LISTEN_ERROR: 'EWEIRD',
+      STRONGBOX_TEST_LISTEN_MESSAGE: 'the socket layer said no',
+      STRONGBOX_DEBUG: '1',
+    });
     expect(exit.code).toBe(1);
     expect(exit.stderr).toMatch(/^strongbox: unexpected error: the socket layer said no \(EWEIRD\)\n/);
     expect(exit.stderr).toMatch(/\n\s+at .*failing-listen\.mjs/);
@@ -133,7 +154,10 @@ describe('failures the CLI does not expect are one line too', () => {
 
 describe('users and seed files that are not JSON', () => {
   it('are reported by line and column, never quoting the secret next to the mistake', async () => {
-    const users = await dir.file('broken-users.json', '{"users": [{"accessKeyId": "AKIAX", "secretAccessKey": s3cr3tKEY, "principal": "arn:aws:iam::000000000000:user/x"}]}');
+    const users = await dir.file(
+      'broken-users.json',
+      '{"users": [{"accessKeyId": "AKIAX", "secretAccessKey": s3cr3tKEY, "principal": "arn:aws:iam::000000000000:user/x"}]}',
+    );
     const usersExit = await runInProcess(['serve', '--port', '0', '--users', users]);
     expect(usersExit.code).toBe(1);
     expectOneLine(usersExit, /^strongbox: users file '.*broken-users\.json': not valid JSON \(syntax error at line 1, column 56\)\n$/);

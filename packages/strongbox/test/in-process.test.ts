@@ -6,9 +6,9 @@
 
 import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import { CreateKeyCommand, DecryptCommand, DescribeKeyCommand, EncryptCommand, KMSClient } from '@aws-sdk/client-kms';
-import { afterEach, describe, expect, it } from 'vitest';
 import { parseUsers } from '@strongbox/kms';
-import { startInProcess, type InProcessStrongbox } from '../src/index.ts';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type InProcessStrongbox, startInProcess } from '../src/index.ts';
 import { failureOf } from './helpers/cli.ts';
 
 const opened: InProcessStrongbox[] = [];
@@ -54,7 +54,16 @@ describe('startInProcess', () => {
   });
 
   it('verifies signatures and applies identity policies as the port does', async () => {
-    const users = parseUsers({ users: [{ accessKeyId: 'AKIACAROL', secretAccessKey: 'carol', principal: 'arn:aws:iam::000000000000:user/carol', policy: { allow: ['kms:*'], deny: ['kms:CreateKey'] } }] });
+    const users = parseUsers({
+      users: [
+        {
+          accessKeyId: 'AKIACAROL',
+          secretAccessKey: 'carol',
+          principal: 'arn:aws:iam::000000000000:user/carol',
+          policy: { allow: ['kms:*'], deny: ['kms:CreateKey'] },
+        },
+      ],
+    });
     const strongbox = await open({ users, strictAuth: true });
     const wrong = kms({ ...strongbox.clientConfig, credentials: { accessKeyId: 'test', secretAccessKey: 'not-test' } });
     expect(await failureOf(wrong.send(new CreateKeyCommand({})))).toMatchObject({ name: 'InvalidSignatureException', status: 400 });
@@ -67,7 +76,12 @@ describe('startInProcess', () => {
     const strongbox = await open({ seed: { keys: [{ keyId, aliases: ['alias/orders'] }] } });
     const { KeyMetadata } = await kms({ ...strongbox.clientConfig }).send(new DescribeKeyCommand({ KeyId: 'alias/orders' }));
     expect(KeyMetadata?.KeyId).toBe(keyId);
-    const response = await strongbox.handler({ method: 'POST', path: '/', headers: { 'x-amz-target': 'DynamoDB_20120810.ListTables' }, body: new Uint8Array() });
+    const response = await strongbox.handler({
+      method: 'POST',
+      path: '/',
+      headers: { 'x-amz-target': 'DynamoDB_20120810.ListTables' },
+      body: new Uint8Array(),
+    });
     expect(response.status).toBe(400);
     expect(JSON.parse(String(response.body))).toEqual({
       __type: 'UnknownOperationException',

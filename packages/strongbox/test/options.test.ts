@@ -14,7 +14,23 @@ describe('parseServeArgs', () => {
 
   it('takes every flag, in both --flag value and --flag=value forms', () => {
     expect(
-      parseServeArgs(['--port=0', '--host', '0.0.0.0', '--data', 'state', '--region=eu-west-3', '--account', '111122223333', '--users', 'u.json', '--seed', 's.json', '--quota-scale', '0.01', '--strict-auth']),
+      parseServeArgs([
+        '--port=0',
+        '--host',
+        '0.0.0.0',
+        '--data',
+        'state',
+        '--region=eu-west-3',
+        '--account',
+        '111122223333',
+        '--users',
+        'u.json',
+        '--seed',
+        's.json',
+        '--quota-scale',
+        '0.01',
+        '--strict-auth',
+      ]),
     ).toEqual({
       help: false,
       port: 0,

@@ -9,10 +9,10 @@
 import { execFile, spawnSync } from 'node:child_process';
 import { request } from 'node:http';
 import { promisify } from 'node:util';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import { CreateKeyCommand, DecryptCommand, DescribeKeyCommand, EncryptCommand } from '@aws-sdk/client-kms';
-import { cloudTrailClient, failureOf, kmsClient, serve, serveInProcess, tempDir, type ServeProcess, type Serving } from './helpers/cli.ts';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { cloudTrailClient, failureOf, kmsClient, type ServeProcess, type Serving, serve, serveInProcess, tempDir } from './helpers/cli.ts';
 
 const running: Serving[] = [];
 afterEach(async () => {
@@ -84,12 +84,17 @@ describe('one port for KMS and CloudTrail', () => {
 
   it('answers any other X-Amz-Target with a JSON 1.1 UnknownOperationException that says what is served', async () => {
     const server = await started();
-    const response = await fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'DynamoDB_20120810.ListTables' }, body: '{}' });
+    const response = await fetch(server.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'DynamoDB_20120810.ListTables' },
+      body: '{}',
+    });
     expect(response.status).toBe(400);
     expect(response.headers.get('x-amzn-errortype')).toBe('UnknownOperationException');
     expect(await response.json()).toEqual({
       __type: 'UnknownOperationException',
-      message: "No service on this endpoint handles X-Amz-Target 'DynamoDB_20120810.ListTables'; it serves Strongbox quotas (/_strongbox/quotas), KMS, CloudTrail LookupEvents.",
+      message:
+        "No service on this endpoint handles X-Amz-Target 'DynamoDB_20120810.ListTables'; it serves Strongbox quotas (/_strongbox/quotas), KMS, CloudTrail LookupEvents.",
     });
   });
 });
@@ -147,8 +152,18 @@ describe('state', () => {
 describe('users and strict authentication', () => {
   const users = {
     users: [
-      { accessKeyId: 'AKIAALICE', secretAccessKey: 'alice-secret-do-not-print', principal: 'arn:aws:iam::000000000000:user/alice', policy: { allow: ['kms:*'] } },
-      { accessKeyId: 'AKIACAROL', secretAccessKey: 'carol-secret-do-not-print', principal: 'arn:aws:iam::000000000000:user/carol', policy: { allow: ['kms:*'], deny: ['kms:CreateKey'] } },
+      {
+        accessKeyId: 'AKIAALICE',
+        secretAccessKey: 'alice-secret-do-not-print',
+        principal: 'arn:aws:iam::000000000000:user/alice',
+        policy: { allow: ['kms:*'] },
+      },
+      {
+        accessKeyId: 'AKIACAROL',
+        secretAccessKey: 'carol-secret-do-not-print',
+        principal: 'arn:aws:iam::000000000000:user/carol',
+        policy: { allow: ['kms:*'], deny: ['kms:CreateKey'] },
+      },
     ],
   };
 
@@ -167,7 +182,11 @@ describe('users and strict authentication', () => {
       message: 'The security token included in the request is invalid.',
       status: 400,
     });
-    const unsigned = await fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'TrentService.CreateKey' }, body: '{}' });
+    const unsigned = await fetch(server.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'TrentService.CreateKey' },
+      body: '{}',
+    });
     expect(await unsigned.json()).toEqual({ __type: 'MissingAuthenticationTokenException', message: 'Missing Authentication Token' });
 
     const alice = kmsClient(server.url, { accessKeyId: 'AKIAALICE', secretAccessKey: users.users[0]!.secretAccessKey });
@@ -176,7 +195,8 @@ describe('users and strict authentication', () => {
     const carol = kmsClient(server.url, { accessKeyId: 'AKIACAROL', secretAccessKey: users.users[1]!.secretAccessKey });
     expect(await failureOf(carol.send(new CreateKeyCommand({})))).toEqual({
       name: 'AccessDeniedException',
-      message: 'User: arn:aws:iam::000000000000:user/carol is not authorized to perform: kms:CreateKey on resource: * with an explicit deny in an identity-based policy',
+      message:
+        'User: arn:aws:iam::000000000000:user/carol is not authorized to perform: kms:CreateKey on resource: * with an explicit deny in an identity-based policy',
       status: 400,
     });
     for (const client of [stranger, alice, carol]) client.destroy();
@@ -201,7 +221,13 @@ describe('SIGTERM', () => {
     const server = await startedChild(['--data', `${dir.path}/data-sigterm`]);
     const { hostname, port } = new URL(server.url);
     // Expect: 100-continue lets the test know the server holds the request before the body is sent.
-    const pending = request({ hostname, port, method: 'POST', path: '/', headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'TrentService.CreateKey', 'content-length': '2', expect: '100-continue' } });
+    const pending = request({
+      hostname,
+      port,
+      method: 'POST',
+      path: '/',
+      headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'TrentService.CreateKey', 'content-length': '2', expect: '100-continue' },
+    });
     const response = new Promise<{ status: number; body: string }>((resolve, reject) => {
       pending.on('response', (res) => {
         let body = '';

@@ -6,9 +6,9 @@
 import { request } from 'node:http';
 import { connect } from 'node:net';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CreateKeyCommand, DescribeKeyCommand } from '@aws-sdk/client-kms';
 import { parseUsers } from '@strongbox/kms';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer } from '../src/index.ts';
 import { failureOf, kmsClient, tempDir } from './helpers/cli.ts';
 
@@ -36,7 +36,10 @@ describe('startServer', () => {
 
   it('close() waits for the request in flight, then refuses new connections', async () => {
     const server = await startServer({ port: 0 });
-    const pending = request(server.url, { method: 'POST', headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'TrentService.CreateKey', 'content-length': '2', expect: '100-continue' } });
+    const pending = request(server.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'TrentService.CreateKey', 'content-length': '2', expect: '100-continue' },
+    });
     const status = new Promise<number>((resolve, reject) => {
       pending.on('response', (response) => {
         response.resume();
@@ -75,7 +78,9 @@ describe('startServer', () => {
   });
 
   it('uses the users directory and strict authentication it is given', async () => {
-    const users = parseUsers({ users: [{ accessKeyId: 'AKIADAVE', secretAccessKey: 'dave', principal: 'arn:aws:iam::000000000000:user/dave', policy: { allow: ['kms:CreateKey'] } }] });
+    const users = parseUsers({
+      users: [{ accessKeyId: 'AKIADAVE', secretAccessKey: 'dave', principal: 'arn:aws:iam::000000000000:user/dave', policy: { allow: ['kms:CreateKey'] } }],
+    });
     const server = await startServer({ port: 0, users, strictAuth: true });
     try {
       const dave = kmsClient(server.url, { accessKeyId: 'AKIADAVE', secretAccessKey: 'dave' });
@@ -101,7 +106,9 @@ describe('startServer', () => {
       await kms.send(new CreateKeyCommand({}));
       expect(await failureOf(kms.send(new CreateKeyCommand({})))).toMatchObject({ name: 'ThrottlingException', status: 400 });
       const got = await fetch(quotas);
-      expect(((await got.json()) as { usage: unknown }).usage).toEqual([{ account: '000000000000', region: 'us-east-1', quota: 'CreateKey', limit: 1, lastSecond: 1, admitted: 1, throttled: 1 }]);
+      expect(((await got.json()) as { usage: unknown }).usage).toEqual([
+        { account: '000000000000', region: 'us-east-1', quota: 'CreateKey', limit: 1, lastSecond: 1, admitted: 1, throttled: 1 },
+      ]);
 
       const bad = await fetch(quotas, { method: 'PUT', body: '{"profile":"everything"}' });
       expect(bad.status).toBe(400);
@@ -125,7 +132,9 @@ describe('startServer', () => {
       const socket = connect(server.port, '127.0.0.1');
       let received = '';
       socket.on('data', (chunk: Buffer) => (received += chunk.toString('utf8')));
-      socket.write(`POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-amz-json-1.1\r\nX-Amz-Target: TrentService.CreateKey\r\nContent-Length: ${body.length}\r\n\r\n${body}`);
+      socket.write(
+        `POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-amz-json-1.1\r\nX-Amz-Target: TrentService.CreateKey\r\nContent-Length: ${body.length}\r\n\r\n${body}`,
+      );
       socket.end();
       await new Promise((resolve) => socket.on('close', resolve));
       expect(received.split('\r\n')[0]).toBe('HTTP/1.1 200 OK');

@@ -9,11 +9,11 @@
  * The `node` backend also uses it for nonces longer than OpenSSL accepts (more than 128 bytes).
  */
 
-import { unsafe } from '@noble/ciphers/aes.js';
 import { GHASH } from '@noble/ciphers/_polyval.js';
+import { unsafe } from '@noble/ciphers/aes.js';
+import { assertBytes, byteAt, equalBytes, wipe } from '../bytes.ts';
 import { aligned, assertGcmParameters, BLOCK, hashSubkey, lengthsBlock, setJ0From96BitNonce, ZERO_BLOCK } from './gcm-parts.ts';
 import { GCM_MAX_PLAINTEXT_BYTES, GCM_TAG_LENGTH, type GcmEncryptor, type GcmUnverifiedDecryptor } from './types.ts';
-import { assertBytes, byteAt, equalBytes, wipe } from '../bytes.ts';
 
 /**
  * One direction of an incremental GCM computation. Encryption and decryption differ only in which

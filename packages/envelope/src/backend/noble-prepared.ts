@@ -12,11 +12,11 @@
  * materialised. Nonces other than 96 bits take the one-shot path (the format never uses them).
  */
 
-import { unsafe } from '@noble/ciphers/aes.js';
 import { GHASH } from '@noble/ciphers/_polyval.js';
+import { unsafe } from '@noble/ciphers/aes.js';
 import { assertBytes, byteAt, copyBytes, equalBytes, wipe } from '../bytes.ts';
 import { aligned, assertGcmParameters, BLOCK, hashSubkey, lengthsBlock, setJ0From96BitNonce, ZERO_BLOCK } from './gcm-parts.ts';
-import { assertOutput, GCM_TAG_LENGTH, type Backend, type PreparedAesGcm } from './types.ts';
+import { assertOutput, type Backend, GCM_TAG_LENGTH, type PreparedAesGcm } from './types.ts';
 
 /** Above this expected length, the larger GHASH table pays for itself (noble's own threshold). */
 const LARGE_TABLE_THRESHOLD = 64 * 1024;

@@ -18,11 +18,11 @@ import { randomBytes } from '@noble/ciphers/utils.js';
 import { expand, hkdf } from '@noble/hashes/hkdf.js';
 import { hmac } from '@noble/hashes/hmac.js';
 import { sha256 } from '@noble/hashes/sha2.js';
+import { assertBytes, assertInteger } from '../bytes.ts';
 import { assertGcmParameters } from './gcm-parts.ts';
 import { createGcmEncryptor, createGcmUnverifiedDecryptor } from './gcm-stream.ts';
 import { prepareNobleGcm } from './noble-prepared.ts';
-import { assertOutput, GCM_TAG_LENGTH, HKDF_SHA256_MAX_LENGTH, type Backend, type PreparedAesGcm } from './types.ts';
-import { assertBytes, assertInteger } from '../bytes.ts';
+import { assertOutput, type Backend, GCM_TAG_LENGTH, HKDF_SHA256_MAX_LENGTH, type PreparedAesGcm } from './types.ts';
 
 /** noble's one-shot `gcm` needs a nonce of at least 8 bytes; shorter ones use the composed GCM. */
 const NOBLE_GCM_MIN_NONCE = 8;

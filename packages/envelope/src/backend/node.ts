@@ -17,12 +17,20 @@
  * ```
  */
 
-import { createCipheriv, createDecipheriv, createHmac, randomFillSync, type CipherGCMTypes } from 'node:crypto';
+import { type CipherGCMTypes, createCipheriv, createDecipheriv, createHmac, randomFillSync } from 'node:crypto';
+import { assertBytes, assertInteger, copyBytes } from '../bytes.ts';
 import { assertGcmParameters } from './gcm-parts.ts';
 import { createGcmEncryptor, createGcmUnverifiedDecryptor } from './gcm-stream.ts';
 import { nobleBackend } from './noble.ts';
-import { assertOutput, GCM_TAG_LENGTH, HKDF_SHA256_MAX_LENGTH, type Backend, type GcmEncryptor, type GcmUnverifiedDecryptor, type PreparedAesGcm } from './types.ts';
-import { assertBytes, assertInteger, copyBytes } from '../bytes.ts';
+import {
+  assertOutput,
+  type Backend,
+  GCM_TAG_LENGTH,
+  type GcmEncryptor,
+  type GcmUnverifiedDecryptor,
+  HKDF_SHA256_MAX_LENGTH,
+  type PreparedAesGcm,
+} from './types.ts';
 
 const SHA256_LENGTH = 32;
 
@@ -31,7 +39,6 @@ const SHA256_LENGTH = 32;
  * vector"); SP 800-38D allows them, so those rare nonces take the portable implementation.
  */
 const OPENSSL_GCM_MAX_NONCE = 128;
-
 
 /** The accelerated backend (see the module documentation). */
 export const nodeBackend: Backend = Object.freeze({
@@ -189,7 +196,6 @@ export const nodeBackend: Backend = Object.freeze({
     if (prk.length < SHA256_LENGTH) throw new RangeError(`"prk" expected at least ${SHA256_LENGTH} bytes, got length=${prk.length}`);
     return expandSha256(prk, info, length);
   },
-
 });
 
 /** Any valid nonce, for checking a key's parameters alone. */

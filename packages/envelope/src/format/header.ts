@@ -134,9 +134,11 @@ export function parseHeader(bytes: Uint8Array): HeaderParse {
 
 function readHeader(reader: Reader): MessageHeader {
   const version = reader.u8();
-  if (version !== FORMAT_VERSION_1 && version !== FORMAT_VERSION_2) throw new EnvelopeError('UNSUPPORTED_VERSION', `unsupported sealed-message version 0x${hex2(version)}`);
+  if (version !== FORMAT_VERSION_1 && version !== FORMAT_VERSION_2)
+    throw new EnvelopeError('UNSUPPORTED_VERSION', `unsupported sealed-message version 0x${hex2(version)}`);
   const suite = reader.u16();
-  if (suite !== SUITE_AES256_GCM_HKDF_SHA256_COMMIT) throw new EnvelopeError('UNSUPPORTED_SUITE', `unsupported algorithm suite 0x${suite.toString(16).padStart(4, '0')}`);
+  if (suite !== SUITE_AES256_GCM_HKDF_SHA256_COMMIT)
+    throw new EnvelopeError('UNSUPPORTED_SUITE', `unsupported algorithm suite 0x${suite.toString(16).padStart(4, '0')}`);
   const messageId = reader.bytes(MESSAGE_ID_LENGTH).slice();
   const context = decodeEncryptionContext(reader.bytes(reader.u16()));
   if (context === undefined) throw malformed('encryption context is not canonically encoded');
@@ -149,11 +151,13 @@ function readHeader(reader: Reader): MessageHeader {
     const keyringId = fromUtf8(reader.bytes(idLength));
     if (keyringId === undefined) throw malformed('keyring id is not valid UTF-8');
     const wrappedLength = reader.u16();
-    if (wrappedLength < 1 || wrappedLength > MAX_WRAPPED_KEY_BYTES) throw malformed(`wrapped key length ${wrappedLength} is outside 1..${MAX_WRAPPED_KEY_BYTES}`);
+    if (wrappedLength < 1 || wrappedLength > MAX_WRAPPED_KEY_BYTES)
+      throw malformed(`wrapped key length ${wrappedLength} is outside 1..${MAX_WRAPPED_KEY_BYTES}`);
     wrappedKeys.push(Object.freeze({ keyringId, ciphertext: reader.bytes(wrappedLength).slice() }));
   }
   const frameLength = reader.u32();
-  if (frameLength < MIN_FRAME_LENGTH || frameLength > MAX_FRAME_LENGTH) throw malformed(`frame length ${frameLength} is outside ${MIN_FRAME_LENGTH}..${MAX_FRAME_LENGTH}`);
+  if (frameLength < MIN_FRAME_LENGTH || frameLength > MAX_FRAME_LENGTH)
+    throw malformed(`frame length ${frameLength} is outside ${MIN_FRAME_LENGTH}..${MAX_FRAME_LENGTH}`);
   const commitment = reader.bytes(COMMITMENT_LENGTH).slice();
   const bytes = reader.consumed().slice();
   return Object.freeze({

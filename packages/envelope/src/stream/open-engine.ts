@@ -11,7 +11,7 @@
 import { assertBytes } from '../bytes.ts';
 import { decryptFailed, malformed } from '../errors.ts';
 import { FRAME_TAG_LENGTH } from '../format/constants.ts';
-import { parseHeader, type MessageHeader } from '../format/header.ts';
+import { type MessageHeader, parseHeader } from '../format/header.ts';
 import { createMessageOpener, type MessageOpener, type OpenOptions } from '../message.ts';
 
 /** Streaming opener for one message. */

@@ -6,9 +6,9 @@
 
 import { createHash } from 'node:crypto';
 import { expect } from 'vitest';
-import type { Backend } from '../../src/backend/types.ts';
 import nobleBackend from '../../src/backend/noble.ts';
 import nodeBackend from '../../src/backend/node.ts';
+import type { Backend } from '../../src/backend/types.ts';
 import type { EncryptionContext } from '../../src/context.ts';
 import { FRAME_TAG_LENGTH } from '../../src/format/constants.ts';
 import { layoutForBody } from '../../src/format/frames.ts';

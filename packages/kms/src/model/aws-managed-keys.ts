@@ -14,9 +14,9 @@
  */
 
 import type { Random } from '@strongbox/service-kernel';
+import { type JsonValue, prettyJson } from '@strongbox/service-kernel';
 import { accountRootArn, partitionOf } from './identifiers.ts';
 import { createKeyRecord, newKeyId, newMaterial } from './keys.ts';
-import { prettyJson, type JsonValue } from '@strongbox/service-kernel';
 import type { KeyRecord } from './records.ts';
 import { AWS_MANAGED_ROTATION_PERIOD_DAYS } from './rotation.ts';
 import type { Change } from './state.ts';
@@ -90,7 +90,14 @@ const CATALOGUE: Readonly<Record<string, ManagedKeySpec>> = Object.freeze({
     serviceRead: ['Allow OpenSearch service principals to describe the key directly', 'es.amazonaws.com'],
   },
   glue: { protects: 'Glue data', policyId: 'auto-glue-1', sid: through('Glue'), via: 'glue', actions: BASIC, revokeGrant: false },
-  kinesisvideo: { protects: 'kinesis video data', policyId: 'auto-kinesisvideo-1', sid: through('Kinesis Video Streams'), via: 'kinesisvideo', actions: BASIC, revokeGrant: false },
+  kinesisvideo: {
+    protects: 'kinesis video data',
+    policyId: 'auto-kinesisvideo-1',
+    sid: through('Kinesis Video Streams'),
+    via: 'kinesisvideo',
+    actions: BASIC,
+    revokeGrant: false,
+  },
   lambda: { protects: 'Lambda functions', policyId: 'auto-awslambda', sid: through('AWS Lambda'), via: 'lambda', actions: WITH_GRANTS, revokeGrant: true },
   rds: {
     protects: 'RDS database volumes',
@@ -116,7 +123,11 @@ const CATALOGUE: Readonly<Record<string, ManagedKeySpec>> = Object.freeze({
 });
 
 /** The predefined `alias/aws/*` names, sorted. */
-export const PREDEFINED_AWS_ALIASES: readonly string[] = Object.freeze(Object.keys(CATALOGUE).map((service) => AWS_ALIAS_PREFIX + service).sort());
+export const PREDEFINED_AWS_ALIASES: readonly string[] = Object.freeze(
+  Object.keys(CATALOGUE)
+    .map((service) => AWS_ALIAS_PREFIX + service)
+    .sort(),
+);
 
 /** Whether `aliasName` is a predefined AWS managed alias (its key is created on first use). */
 export function isAwsManagedAliasName(aliasName: string): boolean {
@@ -146,10 +157,23 @@ export function awsManagedKeyPolicy(aliasName: string, region: string, account: 
     : { StringEquals: { 'kms:ViaService': thisRegion, ...callerAccount } };
   const statements: JsonValue[] = [{ Sid: spec.sid, Effect: 'Allow', Principal: { AWS: '*' }, Action: spec.actions, Resource: '*', Condition: condition }];
   if (spec.splitGenerateDataKey) {
-    statements.push({ Sid: spec.sid, Effect: 'Allow', Principal: { AWS: '*' }, Action: 'kms:GenerateDataKey*', Resource: '*', Condition: { StringEquals: callerAccount, StringLike: { 'kms:ViaService': anyRegion } } });
+    statements.push({
+      Sid: spec.sid,
+      Effect: 'Allow',
+      Principal: { AWS: '*' },
+      Action: 'kms:GenerateDataKey*',
+      Resource: '*',
+      Condition: { StringEquals: callerAccount, StringLike: { 'kms:ViaService': anyRegion } },
+    });
   }
   const metadata = spec.revokeGrant ? ['kms:Describe*', 'kms:Get*', 'kms:List*', 'kms:RevokeGrant'] : ['kms:Describe*', 'kms:Get*', 'kms:List*'];
-  statements.push({ Sid: 'Allow direct access to key metadata to the account', Effect: 'Allow', Principal: { AWS: accountRootArn(region, account) }, Action: metadata, Resource: '*' });
+  statements.push({
+    Sid: 'Allow direct access to key metadata to the account',
+    Effect: 'Allow',
+    Principal: { AWS: accountRootArn(region, account) },
+    Action: metadata,
+    Resource: '*',
+  });
   if (spec.serviceRead !== undefined) {
     const [sid, service] = spec.serviceRead;
     statements.push({ Sid: sid, Effect: 'Allow', Principal: { Service: service }, Action: ['kms:Describe*', 'kms:Get*', 'kms:List*'], Resource: '*' });

@@ -104,7 +104,8 @@ export interface ParsedBlob {
  */
 export function parseBlob(blob: Uint8Array): ParsedBlob | undefined {
   const format = blob[0];
-  if (blob.length < MIN_BLOB_LENGTH || blob.length > MAX_BLOB_LENGTH || (format !== BLOB_FORMAT_VERSION && format !== MRK_BLOB_FORMAT_VERSION)) return undefined;
+  if (blob.length < MIN_BLOB_LENGTH || blob.length > MAX_BLOB_LENGTH || (format !== BLOB_FORMAT_VERSION && format !== MRK_BLOB_FORMAT_VERSION))
+    return undefined;
   const version = new DataView(blob.buffer, blob.byteOffset, blob.byteLength).getUint32(VERSION_OFFSET, false);
   if (version === 0) return undefined;
   const keyId = format === BLOB_FORMAT_VERSION ? formatUuid(blob, 1) : `${MRK_PREFIX}${Buffer.from(blob.buffer, blob.byteOffset + 1, 16).toString('hex')}`;
@@ -130,7 +131,12 @@ export function openBlob(backend: Pick<Backend, 'aesGcmDecrypt'>, material: Uint
  * Decrypts a parsed blob with its backing key, without reading the header again.
  * @returns the plaintext, or `undefined` if it does not authenticate under `contextEncoding`.
  */
-export function openParsedBlob(backend: Pick<Backend, 'aesGcmDecrypt'>, material: Uint8Array, parsed: ParsedBlob, contextEncoding: Uint8Array): Uint8Array | undefined {
+export function openParsedBlob(
+  backend: Pick<Backend, 'aesGcmDecrypt'>,
+  material: Uint8Array,
+  parsed: ParsedBlob,
+  contextEncoding: Uint8Array,
+): Uint8Array | undefined {
   const blob = parsed.bytes;
   const head = blob.subarray(0, HEADER_LENGTH);
   return backend.aesGcmDecrypt(material, blob.subarray(NONCE_OFFSET, HEADER_LENGTH), blob.subarray(HEADER_LENGTH), aad(head, contextEncoding));

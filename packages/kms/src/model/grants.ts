@@ -44,7 +44,16 @@ export const GRANT_OPERATIONS: readonly GrantOperation[] = Object.freeze([
  * signing, MAC, public-key and key-agreement operations belong to asymmetric and HMAC keys;
  * GenerateDataKeyPair* use a symmetric key and are allowed).
  */
-export const NOT_FOR_SYMMETRIC_KEYS: ReadonlySet<GrantOperation> = new Set<GrantOperation>(['Sign', 'Verify', 'GetPublicKey', 'GenerateMac', 'VerifyMac', 'DeriveSharedSecret', 'Encapsulate', 'Decapsulate']);
+export const NOT_FOR_SYMMETRIC_KEYS: ReadonlySet<GrantOperation> = new Set<GrantOperation>([
+  'Sign',
+  'Verify',
+  'GetPublicKey',
+  'GenerateMac',
+  'VerifyMac',
+  'DeriveSharedSecret',
+  'Encapsulate',
+  'Decapsulate',
+]);
 
 /** Grant operations that take an encryption context, the only ones constraints apply to. */
 export const ENCRYPTION_CONTEXT_OPERATIONS: ReadonlySet<string> = new Set<string>([
@@ -131,7 +140,10 @@ export function constraintsWithin(child: GrantConstraints | undefined, parent: G
 }
 
 /** Whether two grants were created with the same parameters (CreateGrant Name idempotency). */
-export function sameGrantParameters(a: Omit<GrantRecord, 'grantId' | 'creationDate' | 'issuingAccount'>, b: Omit<GrantRecord, 'grantId' | 'creationDate' | 'issuingAccount'>): boolean {
+export function sameGrantParameters(
+  a: Omit<GrantRecord, 'grantId' | 'creationDate' | 'issuingAccount'>,
+  b: Omit<GrantRecord, 'grantId' | 'creationDate' | 'issuingAccount'>,
+): boolean {
   return (
     a.keyId === b.keyId &&
     a.name === b.name &&

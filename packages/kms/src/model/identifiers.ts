@@ -64,4 +64,3 @@ export function keyArn(region: string, account: string, keyId: string): string {
 export function aliasArn(region: string, account: string, aliasName: string): string {
   return `arn:${partitionOf(region)}:kms:${region}:${account}:${aliasName}`;
 }
-

@@ -3,7 +3,7 @@
  * Creating key records and key material.
  */
 
-import { hex, uuidFromBytes, type Random } from '@strongbox/service-kernel';
+import { hex, type Random, uuidFromBytes } from '@strongbox/service-kernel';
 import { keyArn } from './identifiers.ts';
 import type { KeyManager, KeyMaterial, KeyOrigin, KeyRecord, Tag } from './records.ts';
 

@@ -212,11 +212,14 @@ export class RequestQuotas {
 function checkedConfig(setting: QuotaSetting, catalog: QuotaCatalog): Config {
   if (setting === false) return { enabled: false, profile: 'cryptographic', scale: 1, cryptographic: undefined, overrides: new Map() };
   const options: QuotaOptions = setting === 'aws' ? { profile: 'aws' } : setting;
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) throw new RangeError(`"quotas" expected options, 'aws' or false, got ${JSON.stringify(setting)}`);
+  if (typeof options !== 'object' || options === null || Array.isArray(options))
+    throw new RangeError(`"quotas" expected options, 'aws' or false, got ${JSON.stringify(setting)}`);
   const profile = options.profile ?? 'cryptographic';
-  if (profile !== 'cryptographic' && profile !== 'aws') throw new RangeError(`"quotas.profile" expected 'cryptographic' or 'aws', got ${JSON.stringify(profile)}`);
+  if (profile !== 'cryptographic' && profile !== 'aws')
+    throw new RangeError(`"quotas.profile" expected 'cryptographic' or 'aws', got ${JSON.stringify(profile)}`);
   const scale = options.scale ?? 1;
-  if (!(typeof scale === 'number' && Number.isFinite(scale) && scale > 0)) throw new RangeError(`"quotas.scale" expected a positive finite number, got ${String(options.scale)}`);
+  if (!(typeof scale === 'number' && Number.isFinite(scale) && scale > 0))
+    throw new RangeError(`"quotas.scale" expected a positive finite number, got ${String(options.scale)}`);
   const cryptographic = options.cryptographic === undefined ? undefined : checkedQuota('quotas.cryptographic', options.cryptographic);
   const overrides = new Map<QuotaClass, number>();
   for (const [name, value] of Object.entries(options.overrides ?? {})) {
@@ -228,6 +231,7 @@ function checkedConfig(setting: QuotaSetting, catalog: QuotaCatalog): Config {
 }
 
 function checkedQuota(name: string, value: number | undefined): number {
-  if (typeof value !== 'number' || Number.isNaN(value) || value < 0) throw new RangeError(`"${name}" expected a non-negative number of requests per second, got ${String(value)}`);
+  if (typeof value !== 'number' || Number.isNaN(value) || value < 0)
+    throw new RangeError(`"${name}" expected a non-negative number of requests per second, got ${String(value)}`);
   return value;
 }

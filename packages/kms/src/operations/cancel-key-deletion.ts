@@ -5,8 +5,8 @@
  * PendingImport. Key id or key ARN only.
  */
 
-import { structure } from '../protocol/shapes.ts';
 import type { KeyRecord } from '../model/records.ts';
+import { structure } from '../protocol/shapes.ts';
 import { KEY_ID } from './shared/members.ts';
 import type { OperationDefinition } from './types.ts';
 

@@ -10,8 +10,8 @@ import { KmsError } from '../errors.ts';
 import { aliasArn } from '../model/identifiers.ts';
 import { structure } from '../protocol/shapes.ts';
 import { ALIAS_NAME, requireAliasCharacters, requireAliasQuota, requireCustomerAliasName, requireKeyTarget } from './shared/aliases.ts';
-import { KEY_ID } from './shared/members.ts';
 import { aliasResources } from './shared/audit.ts';
+import { KEY_ID } from './shared/members.ts';
 import type { OperationDefinition } from './types.ts';
 
 /** CreateAlias request. */
@@ -48,7 +48,10 @@ export const createAlias: OperationDefinition<'CreateAlias', CreateAliasRequest,
     }
     requireAliasQuota(context.state, key);
     const now = context.now;
-    await context.commit({ type: 'putAlias', alias: { account, region: context.region, aliasName, targetKeyId: key.keyId, creationDate: now, lastUpdatedDate: now } });
+    await context.commit({
+      type: 'putAlias',
+      alias: { account, region: context.region, aliasName, targetKeyId: key.keyId, creationDate: now, lastUpdatedDate: now },
+    });
   },
   auditResources: (input, touched, scope) => aliasResources('after', input.AliasName, touched, scope),
 };

@@ -21,12 +21,20 @@
  */
 
 import { dryRunSucceeded, KmsError } from '../errors.ts';
+import {
+  GRANT_OPERATIONS,
+  MAX_CONSTRAINT_PAIRS,
+  MAX_CONSTRAINT_VALUE_LENGTH,
+  MAX_GRANTS_PER_KEY,
+  newGrantId,
+  newGrantToken,
+  sameGrantParameters,
+} from '../model/grants.ts';
 import { accountRootArn } from '../model/identifiers.ts';
-import { GRANT_OPERATIONS, MAX_CONSTRAINT_PAIRS, MAX_CONSTRAINT_VALUE_LENGTH, MAX_GRANTS_PER_KEY, newGrantId, newGrantToken, sameGrantParameters } from '../model/grants.ts';
-import { grantOperationsFor } from './shared/grant-operations.ts';
 import type { GrantConstraints, GrantOperation, GrantRecord, KeyRecord } from '../model/records.ts';
 import { constraintFailure, enumOf, list, string, structure, validationError } from '../protocol/shapes.ts';
-import { PRINCIPAL_ID, SERVICE_PRINCIPAL, type GrantConstraintsShape } from './shared/grants.ts';
+import { grantOperationsFor } from './shared/grant-operations.ts';
+import { type GrantConstraintsShape, PRINCIPAL_ID, SERVICE_PRINCIPAL } from './shared/grants.ts';
 import { DRY_RUN, ENCRYPTION_CONTEXT, GRANT_TOKENS, KEY_ID } from './shared/members.ts';
 import type { OperationDefinition } from './types.ts';
 
@@ -91,7 +99,12 @@ export const createGrant: OperationDefinition<'CreateGrant', CreateGrantRequest,
       ...(constraints === undefined ? {} : { 'kms:GrantConstraintType': Object.keys(input.Constraints!).filter((k) => k.startsWith('EncryptionContext')) }),
       'kms:GrantIsForAWSResource': context.caller.invokedBy !== undefined,
     };
-    context.authorize('kms:CreateGrant', key, { ...grantTokens, conditions }, { childGrant: { operations, ...(constraints === undefined ? {} : { constraints }) } });
+    context.authorize(
+      'kms:CreateGrant',
+      key,
+      { ...grantTokens, conditions },
+      { childGrant: { operations, ...(constraints === undefined ? {} : { constraints }) } },
+    );
     context.requireKeyState(key);
     if (input.DryRun === true) throw dryRunSucceeded();
 
@@ -110,7 +123,12 @@ export const createGrant: OperationDefinition<'CreateGrant', CreateGrantRequest,
       // Text UNCONFIRMED: the quota is documented (50,000 grants per key), the message is not.
       throw new KmsError('LimitExceededException', `The grant quota of ${MAX_GRANTS_PER_KEY} grants for key ${key.arn} has been reached.`);
     }
-    const grant: GrantRecord = { ...wanted, grantId: newGrantId(context.random), creationDate: context.now, issuingAccount: accountRootArn(context.region, context.caller.account) };
+    const grant: GrantRecord = {
+      ...wanted,
+      grantId: newGrantId(context.random),
+      creationDate: context.now,
+      issuingAccount: accountRootArn(context.region, context.caller.account),
+    };
     await context.commit({ type: 'putGrant', grant });
     return { GrantToken: newGrantToken(context.random, grant.grantId), GrantId: grant.grantId };
   },
@@ -129,7 +147,10 @@ export const createGrant: OperationDefinition<'CreateGrant', CreateGrantRequest,
 
 function requireGrantee(input: CreateGrantRequest): string {
   if (input.GranteeServicePrincipal !== undefined || input.RetiringServicePrincipal !== undefined || input.Constraints?.SourceArn !== undefined) {
-    throw new KmsError('UnsupportedOperationException', 'Strongbox does not model grants for service principals (GranteeServicePrincipal, RetiringServicePrincipal, SourceArn).');
+    throw new KmsError(
+      'UnsupportedOperationException',
+      'Strongbox does not model grants for service principals (GranteeServicePrincipal, RetiringServicePrincipal, SourceArn).',
+    );
   }
   // The 2025 model made GranteePrincipal optional (GranteeServicePrincipal is the alternative);
   // without either, answer as the service did while it was required.
@@ -146,7 +167,8 @@ function checkOperations(operations: readonly GrantOperation[], key: KeyRecord, 
   }
   const allowed = grantOperationsFor(key);
   const refused = operations.filter((op) => !allowed.has(op));
-  if (constrained && keySpec !== 'SYMMETRIC_DEFAULT') throw new KmsError('ValidationError', `Grant constraints are not valid for a KMS key with key spec ${keySpec}.`);
+  if (constrained && keySpec !== 'SYMMETRIC_DEFAULT')
+    throw new KmsError('ValidationError', `Grant constraints are not valid for a KMS key with key spec ${keySpec}.`);
   if (refused.length > 0) throw new KmsError('ValidationError', `Grant operations ${refused.join(', ')} are not valid for a KMS key with key spec ${keySpec}.`);
 }
 
@@ -156,7 +178,8 @@ function grantConstraints(shape: GrantConstraintsShape | undefined): GrantConstr
   for (const context of [shape.EncryptionContextEquals, shape.EncryptionContextSubset]) {
     if (context === undefined) continue;
     const entries = Object.entries(context);
-    if (entries.length > MAX_CONSTRAINT_PAIRS) throw new KmsError('ValidationException', `An encryption context grant constraint can have at most ${MAX_CONSTRAINT_PAIRS} key-value pairs.`);
+    if (entries.length > MAX_CONSTRAINT_PAIRS)
+      throw new KmsError('ValidationException', `An encryption context grant constraint can have at most ${MAX_CONSTRAINT_PAIRS} key-value pairs.`);
     if (entries.some(([, value]) => value.length > MAX_CONSTRAINT_VALUE_LENGTH)) {
       throw new KmsError('ValidationException', `An encryption context grant constraint value can have at most ${MAX_CONSTRAINT_VALUE_LENGTH} characters.`);
     }

@@ -7,13 +7,13 @@
 
 import { KmsError } from '../errors.ts';
 import { generateHmacKey, generateKeyPairMaterial } from '../model/key-types/key-material.ts';
-import { KEY_SPEC_TABLE, KEY_SPECS as ALL_KEY_SPECS, KEY_USAGES, usageAlgorithms, type KeySpec, type KeyUsage } from '../model/key-types/spec-table.ts';
+import { KEY_SPECS as ALL_KEY_SPECS, KEY_SPEC_TABLE, KEY_USAGES, type KeySpec, type KeyUsage, usageAlgorithms } from '../model/key-types/spec-table.ts';
 import { createKeyRecord, newKeyId, newMaterial, newMultiRegionKeyId } from '../model/keys.ts';
 import { defaultKeyPolicy } from '../policy/default-policy.ts';
 import { validateKeyPolicy } from '../policy/validate.ts';
 import { boolean, enumOf, string, structure } from '../protocol/shapes.ts';
-import { keyMetadata, type KeyMetadata } from './shared/key-metadata.ts';
-import { parseNewTags, TAG_LIST, tagConditions, type TagInput } from './shared/tags.ts';
+import { type KeyMetadata, keyMetadata } from './shared/key-metadata.ts';
+import { parseNewTags, TAG_LIST, type TagInput, tagConditions } from './shared/tags.ts';
 import type { OperationDefinition } from './types.ts';
 
 /** CreateKey request. */
@@ -57,7 +57,21 @@ export const createKey: OperationDefinition<'CreateKey', CreateKeyRequest, Creat
     Policy: string({ min: 1, max: 131072 }),
     Description: string({ min: 0, max: 8192 }),
     KeyUsage: enumOf(KEY_USAGES),
-    CustomerMasterKeySpec: enumOf(['RSA_2048', 'RSA_3072', 'RSA_4096', 'ECC_NIST_P256', 'ECC_NIST_P384', 'ECC_NIST_P521', 'ECC_SECG_P256K1', 'SYMMETRIC_DEFAULT', 'HMAC_224', 'HMAC_256', 'HMAC_384', 'HMAC_512', 'SM2']),
+    CustomerMasterKeySpec: enumOf([
+      'RSA_2048',
+      'RSA_3072',
+      'RSA_4096',
+      'ECC_NIST_P256',
+      'ECC_NIST_P384',
+      'ECC_NIST_P521',
+      'ECC_SECG_P256K1',
+      'SYMMETRIC_DEFAULT',
+      'HMAC_224',
+      'HMAC_256',
+      'HMAC_384',
+      'HMAC_512',
+      'SM2',
+    ]),
     KeySpec: enumOf(KEY_SPECS),
     Origin: enumOf(['AWS_KMS', 'EXTERNAL', 'AWS_CLOUDHSM', 'EXTERNAL_KEY_STORE']),
     CustomKeyStoreId: string({ min: 1, max: 64 }),
@@ -75,7 +89,10 @@ export const createKey: OperationDefinition<'CreateKey', CreateKeyRequest, Creat
     requireValidKeyType(keySpec, keyUsage, input.KeyUsage !== undefined);
     if (origin === 'EXTERNAL' && keySpec !== 'SYMMETRIC_DEFAULT') {
       // Known difference (README): AWS also imports asymmetric and HMAC key material.
-      throw new KmsError('UnsupportedOperationException', `Strongbox imports key material into symmetric encryption keys only; KeySpec ${keySpec} needs Origin AWS_KMS.`);
+      throw new KmsError(
+        'UnsupportedOperationException',
+        `Strongbox imports key material into symmetric encryption keys only; KeySpec ${keySpec} needs Origin AWS_KMS.`,
+      );
     }
     if (origin !== 'AWS_KMS' && origin !== 'EXTERNAL') {
       throw new KmsError('UnsupportedOperationException', `Strongbox does not model custom key stores (Origin ${origin}).`);
@@ -135,7 +152,8 @@ function requireValidKeyType(keySpec: KeySpec, keyUsage: KeyUsage, usageGiven: b
   if (keySpec !== 'SYMMETRIC_DEFAULT' && !usageGiven) {
     throw new KmsError('ValidationException', 'You must specify a KeyUsage value for all KMS keys except for symmetric encryption keys.');
   }
-  if (usageAlgorithms(keySpec, keyUsage) === undefined) throw new KmsError('ValidationException', `KeyUsage ${keyUsage} is not compatible with KeySpec ${keySpec}`);
+  if (usageAlgorithms(keySpec, keyUsage) === undefined)
+    throw new KmsError('ValidationException', `KeyUsage ${keyUsage} is not compatible with KeySpec ${keySpec}`);
 }
 
 /**

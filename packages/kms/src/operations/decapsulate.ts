@@ -39,14 +39,23 @@ export const decapsulate: OperationDefinition<'Decapsulate', DecapsulateRequest,
   readOnly: true,
   keyState: 'usable',
   input: structure(
-    { KeyId: KEY_ID, SharedSecretCiphertextBlob: blob({ min: 1, max: 6144 }), EncapsulationAlgorithm: enumOf(['ML_KEM']), GrantTokens: GRANT_TOKENS, DryRun: DRY_RUN },
+    {
+      KeyId: KEY_ID,
+      SharedSecretCiphertextBlob: blob({ min: 1, max: 6144 }),
+      EncapsulationAlgorithm: enumOf(['ML_KEM']),
+      GrantTokens: GRANT_TOKENS,
+      DryRun: DRY_RUN,
+    },
     ['KeyId', 'SharedSecretCiphertextBlob', 'EncapsulationAlgorithm'],
   ),
 
   async handler(input, context) {
     const key = await context.resolveKey(input.KeyId, 'any');
     context.touch(key);
-    context.authorize('kms:Decapsulate', key, { conditions: { 'kms:EncapsulationAlgorithm': input.EncapsulationAlgorithm }, ...(input.GrantTokens ? { grantTokens: input.GrantTokens } : {}) });
+    context.authorize('kms:Decapsulate', key, {
+      conditions: { 'kms:EncapsulationAlgorithm': input.EncapsulationAlgorithm },
+      ...(input.GrantTokens ? { grantTokens: input.GrantTokens } : {}),
+    });
     context.requireKeyState(key);
     requireKeyUsage(key, 'ENCAPSULATE_DECAPSULATE', 'Decapsulate');
     if (input.EncapsulationAlgorithm !== 'ML_KEM') throw incompatibleAlgorithm(key, input.EncapsulationAlgorithm);

@@ -13,12 +13,12 @@ import { dryRunSucceeded, KmsError } from '../errors.ts';
 import type { KeyRecord } from '../model/records.ts';
 import { blob, structure } from '../protocol/shapes.ts';
 import { requireSymmetricAlgorithm } from './shared/algorithm.ts';
-import { DRY_RUN_MODIFIERS, ignoresCiphertext, RECIPIENT, refuseRecipient, requireMember, type RecipientInfo } from './shared/crypto-members.ts';
-import { encodeRequestContext, keyOfBlob, openUnderKey } from './shared/crypto.ts';
-import { requireKeyUsage } from './shared/key-usage.ts';
-import { algorithmCondition, decryptUnderRsaKey, isRsaAlgorithm, requireRsaEncryption } from './shared/rsa-encryption.ts';
-import { DRY_RUN, ENCRYPTION_ALGORITHM, ENCRYPTION_CONTEXT, GRANT_TOKENS, KEY_ID } from './shared/members.ts';
 import { keyMaterialIdOf } from './shared/audit.ts';
+import { encodeRequestContext, keyOfBlob, openUnderKey } from './shared/crypto.ts';
+import { DRY_RUN_MODIFIERS, ignoresCiphertext, RECIPIENT, type RecipientInfo, refuseRecipient, requireMember } from './shared/crypto-members.ts';
+import { requireKeyUsage } from './shared/key-usage.ts';
+import { DRY_RUN, ENCRYPTION_ALGORITHM, ENCRYPTION_CONTEXT, GRANT_TOKENS, KEY_ID } from './shared/members.ts';
+import { algorithmCondition, decryptUnderRsaKey, isRsaAlgorithm, requireRsaEncryption } from './shared/rsa-encryption.ts';
 import type { OperationContext, OperationDefinition } from './types.ts';
 
 /** Decrypt request. */
@@ -110,7 +110,11 @@ export const decrypt: OperationDefinition<'Decrypt', DecryptRequest, DecryptResp
 /** The checks every Decrypt passes before touching the ciphertext: audit, authorization, key state, algorithm. */
 function admit(input: DecryptRequest, context: OperationContext, key: KeyRecord): void {
   context.touch(key);
-  context.authorize('kms:Decrypt', key, { encryptionContext: input.EncryptionContext ?? {}, conditions: algorithmCondition(input.EncryptionAlgorithm), ...(input.GrantTokens ? { grantTokens: input.GrantTokens } : {}) });
+  context.authorize('kms:Decrypt', key, {
+    encryptionContext: input.EncryptionContext ?? {},
+    conditions: algorithmCondition(input.EncryptionAlgorithm),
+    ...(input.GrantTokens ? { grantTokens: input.GrantTokens } : {}),
+  });
   context.requireKeyState(key);
   if (key.keyPair !== undefined) return; // RSA keys: checked by requireRsaEncryption
   requireKeyUsage(key, 'ENCRYPT_DECRYPT', 'Decrypt');

@@ -30,26 +30,27 @@ export interface DeleteImportedKeyMaterialResponse {
 }
 
 /** DeleteImportedKeyMaterial. */
-export const deleteImportedKeyMaterial: OperationDefinition<'DeleteImportedKeyMaterial', DeleteImportedKeyMaterialRequest, DeleteImportedKeyMaterialResponse> = {
-  name: 'DeleteImportedKeyMaterial',
-  quota: { perSecond: 15 },
-  readOnly: false,
-  keyState: 'notPendingDeletion',
-  input: structure({ KeyId: KEY_ID, KeyMaterialId: string({ min: 64, max: 64, pattern: '^[a-f0-9]+$' }) }, ['KeyId']),
+export const deleteImportedKeyMaterial: OperationDefinition<'DeleteImportedKeyMaterial', DeleteImportedKeyMaterialRequest, DeleteImportedKeyMaterialResponse> =
+  {
+    name: 'DeleteImportedKeyMaterial',
+    quota: { perSecond: 15 },
+    readOnly: false,
+    keyState: 'notPendingDeletion',
+    input: structure({ KeyId: KEY_ID, KeyMaterialId: string({ min: 64, max: 64, pattern: '^[a-f0-9]+$' }) }, ['KeyId']),
 
-  async handler(input, context) {
-    const key = await context.resolveKey(input.KeyId, 'key');
-    context.touch(key);
-    context.authorize('kms:DeleteImportedKeyMaterial', key);
-    requireExternalOrigin(key);
-    context.requireKeyState(key);
-    const materialId = key.imported?.materialId;
-    if (input.KeyMaterialId !== undefined && input.KeyMaterialId !== materialId) {
-      // Unrecorded in AWS: Strongbox keys hold one imported material, so any other id is unknown.
-      throw new KmsError('NotFoundException', `Key material ${input.KeyMaterialId} does not exist for key ${key.arn}.`);
-    }
-    // Deleting again is harmless: the key is PendingImport either way.
-    if (key.materials.length > 0 || key.state !== 'PendingImport') await context.commit({ type: 'putKey', key: withoutImportedMaterial(key) });
-    return { KeyId: key.arn, ...(materialId === undefined ? {} : { KeyMaterialId: materialId }) };
-  },
-};
+    async handler(input, context) {
+      const key = await context.resolveKey(input.KeyId, 'key');
+      context.touch(key);
+      context.authorize('kms:DeleteImportedKeyMaterial', key);
+      requireExternalOrigin(key);
+      context.requireKeyState(key);
+      const materialId = key.imported?.materialId;
+      if (input.KeyMaterialId !== undefined && input.KeyMaterialId !== materialId) {
+        // Unrecorded in AWS: Strongbox keys hold one imported material, so any other id is unknown.
+        throw new KmsError('NotFoundException', `Key material ${input.KeyMaterialId} does not exist for key ${key.arn}.`);
+      }
+      // Deleting again is harmless: the key is PendingImport either way.
+      if (key.materials.length > 0 || key.state !== 'PendingImport') await context.commit({ type: 'putKey', key: withoutImportedMaterial(key) });
+      return { KeyId: key.arn, ...(materialId === undefined ? {} : { KeyMaterialId: materialId }) };
+    },
+  };

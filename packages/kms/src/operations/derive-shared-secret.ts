@@ -9,7 +9,7 @@
 import { dryRunSucceeded, KmsError } from '../errors.ts';
 import { deriveSharedSecret as ecdh, parsePeerPublicKey } from '../model/key-types/ecdh.ts';
 import { blob, enumOf, structure } from '../protocol/shapes.ts';
-import { RECIPIENT, refuseRecipient, type RecipientInfo } from './shared/crypto-members.ts';
+import { RECIPIENT, type RecipientInfo, refuseRecipient } from './shared/crypto-members.ts';
 import { incompatibleAlgorithm, requireKeyUsage } from './shared/key-usage.ts';
 import { DRY_RUN, GRANT_TOKENS, KEY_ID } from './shared/members.ts';
 import type { OperationDefinition } from './types.ts';
@@ -41,7 +41,14 @@ export const deriveSharedSecret: OperationDefinition<'DeriveSharedSecret', Deriv
   readOnly: true,
   keyState: 'usable',
   input: structure(
-    { KeyId: KEY_ID, KeyAgreementAlgorithm: enumOf(['ECDH']), PublicKey: blob({ min: 1, max: 8192 }), GrantTokens: GRANT_TOKENS, DryRun: DRY_RUN, Recipient: RECIPIENT },
+    {
+      KeyId: KEY_ID,
+      KeyAgreementAlgorithm: enumOf(['ECDH']),
+      PublicKey: blob({ min: 1, max: 8192 }),
+      GrantTokens: GRANT_TOKENS,
+      DryRun: DRY_RUN,
+      Recipient: RECIPIENT,
+    },
     ['KeyId', 'KeyAgreementAlgorithm', 'PublicKey'],
   ),
 
@@ -49,7 +56,10 @@ export const deriveSharedSecret: OperationDefinition<'DeriveSharedSecret', Deriv
     refuseRecipient(input.Recipient);
     const key = await context.resolveKey(input.KeyId, 'any');
     context.touch(key);
-    context.authorize('kms:DeriveSharedSecret', key, { conditions: { 'kms:KeyAgreementAlgorithm': input.KeyAgreementAlgorithm }, ...(input.GrantTokens ? { grantTokens: input.GrantTokens } : {}) });
+    context.authorize('kms:DeriveSharedSecret', key, {
+      conditions: { 'kms:KeyAgreementAlgorithm': input.KeyAgreementAlgorithm },
+      ...(input.GrantTokens ? { grantTokens: input.GrantTokens } : {}),
+    });
     context.requireKeyState(key);
     requireKeyUsage(key, 'KEY_AGREEMENT', 'DeriveSharedSecret');
     if (input.KeyAgreementAlgorithm !== 'ECDH') throw incompatibleAlgorithm(key, input.KeyAgreementAlgorithm);

@@ -4,7 +4,7 @@
  */
 
 import { structure } from '../protocol/shapes.ts';
-import { keyMetadata, type KeyMetadata } from './shared/key-metadata.ts';
+import { type KeyMetadata, keyMetadata } from './shared/key-metadata.ts';
 import { GRANT_TOKENS, KEY_ID } from './shared/members.ts';
 import type { OperationDefinition } from './types.ts';
 

@@ -5,10 +5,10 @@
  * rotation"). Same key-id forms, key states and refusals as EnableKeyRotation.
  */
 
-import { structure } from '../protocol/shapes.ts';
 import { withoutAutomaticRotation } from '../model/rotation.ts';
-import { KEY_ID } from './shared/members.ts';
+import { structure } from '../protocol/shapes.ts';
 import { refuseAwsManagedKey } from './shared/aws-managed-access.ts';
+import { KEY_ID } from './shared/members.ts';
 import type { OperationDefinition } from './types.ts';
 
 /** DisableKeyRotation request. */

@@ -7,11 +7,11 @@
  * be changed (key-state table), and AWS managed keys are not configurable.
  */
 
-import { integer, structure } from '../protocol/shapes.ts';
 import { DEFAULT_ROTATION_PERIOD_DAYS } from '../model/keys.ts';
 import { MAX_ROTATION_PERIOD_DAYS, MIN_ROTATION_PERIOD_DAYS, withAutomaticRotation } from '../model/rotation.ts';
-import { KEY_ID } from './shared/members.ts';
+import { integer, structure } from '../protocol/shapes.ts';
 import { refuseAwsManagedKey } from './shared/aws-managed-access.ts';
+import { KEY_ID } from './shared/members.ts';
 import type { OperationDefinition } from './types.ts';
 
 /** EnableKeyRotation request. */
@@ -27,10 +27,7 @@ export const enableKeyRotation: OperationDefinition<'EnableKeyRotation', EnableK
   quota: { perSecond: 15 },
   readOnly: false,
   keyState: 'rotationChange',
-  input: structure(
-    { KeyId: KEY_ID, RotationPeriodInDays: integer({ min: MIN_ROTATION_PERIOD_DAYS, max: MAX_ROTATION_PERIOD_DAYS }) },
-    ['KeyId'],
-  ),
+  input: structure({ KeyId: KEY_ID, RotationPeriodInDays: integer({ min: MIN_ROTATION_PERIOD_DAYS, max: MAX_ROTATION_PERIOD_DAYS }) }, ['KeyId']),
 
   async handler(input, context) {
     const periodInDays = input.RotationPeriodInDays ?? DEFAULT_ROTATION_PERIOD_DAYS;

@@ -35,12 +35,18 @@ export const encapsulate: OperationDefinition<'Encapsulate', EncapsulateRequest,
   quota: { perSecond: 1000 },
   readOnly: true,
   keyState: 'usable',
-  input: structure({ KeyId: KEY_ID, EncapsulationAlgorithm: enumOf(['ML_KEM']), GrantTokens: GRANT_TOKENS, DryRun: DRY_RUN }, ['KeyId', 'EncapsulationAlgorithm']),
+  input: structure({ KeyId: KEY_ID, EncapsulationAlgorithm: enumOf(['ML_KEM']), GrantTokens: GRANT_TOKENS, DryRun: DRY_RUN }, [
+    'KeyId',
+    'EncapsulationAlgorithm',
+  ]),
 
   async handler(input, context) {
     const key = await context.resolveKey(input.KeyId, 'any');
     context.touch(key);
-    context.authorize('kms:Encapsulate', key, { conditions: { 'kms:EncapsulationAlgorithm': input.EncapsulationAlgorithm }, ...(input.GrantTokens ? { grantTokens: input.GrantTokens } : {}) });
+    context.authorize('kms:Encapsulate', key, {
+      conditions: { 'kms:EncapsulationAlgorithm': input.EncapsulationAlgorithm },
+      ...(input.GrantTokens ? { grantTokens: input.GrantTokens } : {}),
+    });
     context.requireKeyState(key);
     requireKeyUsage(key, 'ENCAPSULATE_DECAPSULATE', 'Encapsulate');
     if (input.EncapsulationAlgorithm !== 'ML_KEM') throw incompatibleAlgorithm(key, input.EncapsulationAlgorithm);

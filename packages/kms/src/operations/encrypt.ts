@@ -6,12 +6,12 @@
 
 import { dryRunSucceeded } from '../errors.ts';
 import { blob, structure } from '../protocol/shapes.ts';
-import { encodeRequestContext, sealUnderKey } from './shared/crypto.ts';
-import { DRY_RUN, ENCRYPTION_ALGORITHM, ENCRYPTION_CONTEXT, GRANT_TOKENS, KEY_ID } from './shared/members.ts';
 import { requireSymmetricAlgorithm } from './shared/algorithm.ts';
-import { requireKeyUsage } from './shared/key-usage.ts';
-import { algorithmCondition, encryptUnderRsaKey, requireRsaEncryption } from './shared/rsa-encryption.ts';
 import { encryptedMaterialIdOf } from './shared/audit.ts';
+import { encodeRequestContext, sealUnderKey } from './shared/crypto.ts';
+import { requireKeyUsage } from './shared/key-usage.ts';
+import { DRY_RUN, ENCRYPTION_ALGORITHM, ENCRYPTION_CONTEXT, GRANT_TOKENS, KEY_ID } from './shared/members.ts';
+import { algorithmCondition, encryptUnderRsaKey, requireRsaEncryption } from './shared/rsa-encryption.ts';
 import type { OperationDefinition } from './types.ts';
 
 /** Encrypt request. */
@@ -55,7 +55,11 @@ export const encrypt: OperationDefinition<'Encrypt', EncryptRequest, EncryptResp
     const contextEncoding = encodeRequestContext(input.EncryptionContext);
     const key = await context.resolveKey(input.KeyId, 'any');
     context.touch(key);
-    context.authorize('kms:Encrypt', key, { encryptionContext: input.EncryptionContext ?? {}, conditions: algorithmCondition(input.EncryptionAlgorithm), ...(input.GrantTokens ? { grantTokens: input.GrantTokens } : {}) });
+    context.authorize('kms:Encrypt', key, {
+      encryptionContext: input.EncryptionContext ?? {},
+      conditions: algorithmCondition(input.EncryptionAlgorithm),
+      ...(input.GrantTokens ? { grantTokens: input.GrantTokens } : {}),
+    });
     context.requireKeyState(key);
     if (key.keyPair !== undefined) {
       const algorithm = requireRsaEncryption(key, 'Encrypt', input.EncryptionAlgorithm, input.EncryptionContext);

@@ -5,7 +5,7 @@
  */
 
 import { structure } from '../protocol/shapes.ts';
-import { generateDataKeyPairUnder, KEY_PAIR_SPEC, type DataKeyPairRequest } from './shared/data-key-pair.ts';
+import { type DataKeyPairRequest, generateDataKeyPairUnder, KEY_PAIR_SPEC } from './shared/data-key-pair.ts';
 import { DRY_RUN, ENCRYPTION_CONTEXT, GRANT_TOKENS, KEY_ID } from './shared/members.ts';
 import type { OperationDefinition } from './types.ts';
 
@@ -22,18 +22,31 @@ export interface GenerateDataKeyPairWithoutPlaintextResponse {
 }
 
 /** GenerateDataKeyPairWithoutPlaintext. */
-export const generateDataKeyPairWithoutPlaintext: OperationDefinition<'GenerateDataKeyPairWithoutPlaintext', GenerateDataKeyPairWithoutPlaintextRequest, GenerateDataKeyPairWithoutPlaintextResponse> = {
+export const generateDataKeyPairWithoutPlaintext: OperationDefinition<
+  'GenerateDataKeyPairWithoutPlaintext',
+  GenerateDataKeyPairWithoutPlaintextRequest,
+  GenerateDataKeyPairWithoutPlaintextResponse
+> = {
   name: 'GenerateDataKeyPairWithoutPlaintext',
   // AWS has a row per key pair spec (RSA_2048 20/s ... ECC 100/s); the quota is taken before the
   // spec is read, so RSA_2048's row stands for all (README, Known differences).
   quota: { perSecond: 20 },
   readOnly: true,
   keyState: 'usable',
-  input: structure({ EncryptionContext: ENCRYPTION_CONTEXT, KeyId: KEY_ID, KeyPairSpec: KEY_PAIR_SPEC, GrantTokens: GRANT_TOKENS, DryRun: DRY_RUN }, ['KeyId', 'KeyPairSpec']),
+  input: structure({ EncryptionContext: ENCRYPTION_CONTEXT, KeyId: KEY_ID, KeyPairSpec: KEY_PAIR_SPEC, GrantTokens: GRANT_TOKENS, DryRun: DRY_RUN }, [
+    'KeyId',
+    'KeyPairSpec',
+  ]),
 
   async handler(input, context) {
     const pair = await generateDataKeyPairUnder(input, context, 'GenerateDataKeyPairWithoutPlaintext');
     pair.privateKey.fill(0);
-    return { PrivateKeyCiphertextBlob: pair.privateKeyCiphertext, PublicKey: pair.publicKey, KeyId: pair.key.arn, KeyPairSpec: input.KeyPairSpec, KeyMaterialId: pair.materialId };
+    return {
+      PrivateKeyCiphertextBlob: pair.privateKeyCiphertext,
+      PublicKey: pair.publicKey,
+      KeyId: pair.key.arn,
+      KeyPairSpec: input.KeyPairSpec,
+      KeyMaterialId: pair.materialId,
+    };
   },
 };

@@ -6,8 +6,8 @@
  */
 
 import { structure } from '../protocol/shapes.ts';
-import { RECIPIENT, refuseRecipient, type RecipientInfo } from './shared/crypto-members.ts';
-import { generateDataKeyPairUnder, KEY_PAIR_SPEC, type DataKeyPairRequest } from './shared/data-key-pair.ts';
+import { RECIPIENT, type RecipientInfo, refuseRecipient } from './shared/crypto-members.ts';
+import { type DataKeyPairRequest, generateDataKeyPairUnder, KEY_PAIR_SPEC } from './shared/data-key-pair.ts';
 import { DRY_RUN, ENCRYPTION_CONTEXT, GRANT_TOKENS, KEY_ID } from './shared/members.ts';
 import type { OperationDefinition } from './types.ts';
 

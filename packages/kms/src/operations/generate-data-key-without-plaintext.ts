@@ -6,9 +6,9 @@
  */
 
 import { structure } from '../protocol/shapes.ts';
-import { DATA_KEY_SPEC, generateDataKeyUnder, NUMBER_OF_BYTES, type DataKeyRequest } from './shared/data-key-spec.ts';
-import { DRY_RUN, ENCRYPTION_CONTEXT, GRANT_TOKENS, KEY_ID } from './shared/members.ts';
 import { keyMaterialIdOf } from './shared/audit.ts';
+import { DATA_KEY_SPEC, type DataKeyRequest, generateDataKeyUnder, NUMBER_OF_BYTES } from './shared/data-key-spec.ts';
+import { DRY_RUN, ENCRYPTION_CONTEXT, GRANT_TOKENS, KEY_ID } from './shared/members.ts';
 import type { OperationDefinition } from './types.ts';
 
 /** GenerateDataKeyWithoutPlaintext request. */
@@ -23,7 +23,11 @@ export interface GenerateDataKeyWithoutPlaintextResponse {
 }
 
 /** GenerateDataKeyWithoutPlaintext. */
-export const generateDataKeyWithoutPlaintext: OperationDefinition<'GenerateDataKeyWithoutPlaintext', GenerateDataKeyWithoutPlaintextRequest, GenerateDataKeyWithoutPlaintextResponse> = {
+export const generateDataKeyWithoutPlaintext: OperationDefinition<
+  'GenerateDataKeyWithoutPlaintext',
+  GenerateDataKeyWithoutPlaintextRequest,
+  GenerateDataKeyWithoutPlaintextResponse
+> = {
   name: 'GenerateDataKeyWithoutPlaintext',
   quota: { shared: 'cryptographic' },
   readOnly: true,

@@ -6,10 +6,10 @@
  */
 
 import { structure } from '../protocol/shapes.ts';
-import { RECIPIENT, refuseRecipient, type RecipientInfo } from './shared/crypto-members.ts';
-import { DATA_KEY_SPEC, generateDataKeyUnder, NUMBER_OF_BYTES, type DataKeyRequest } from './shared/data-key-spec.ts';
-import { DRY_RUN, ENCRYPTION_CONTEXT, GRANT_TOKENS, KEY_ID } from './shared/members.ts';
 import { keyMaterialIdOf } from './shared/audit.ts';
+import { RECIPIENT, type RecipientInfo, refuseRecipient } from './shared/crypto-members.ts';
+import { DATA_KEY_SPEC, type DataKeyRequest, generateDataKeyUnder, NUMBER_OF_BYTES } from './shared/data-key-spec.ts';
+import { DRY_RUN, ENCRYPTION_CONTEXT, GRANT_TOKENS, KEY_ID } from './shared/members.ts';
 import type { OperationDefinition } from './types.ts';
 
 /** GenerateDataKey request. */

@@ -33,12 +33,19 @@ export const generateMac: OperationDefinition<'GenerateMac', GenerateMacRequest,
   quota: { shared: 'cryptographic' },
   readOnly: true,
   keyState: 'usable',
-  input: structure({ Message: MAC_MESSAGE, KeyId: KEY_ID, MacAlgorithm: MAC_ALGORITHM, GrantTokens: GRANT_TOKENS, DryRun: DRY_RUN }, ['Message', 'KeyId', 'MacAlgorithm']),
+  input: structure({ Message: MAC_MESSAGE, KeyId: KEY_ID, MacAlgorithm: MAC_ALGORITHM, GrantTokens: GRANT_TOKENS, DryRun: DRY_RUN }, [
+    'Message',
+    'KeyId',
+    'MacAlgorithm',
+  ]),
 
   async handler(input, context) {
     const key = await context.resolveKey(input.KeyId, 'any');
     context.touch(key);
-    context.authorize('kms:GenerateMac', key, { conditions: { 'kms:MacAlgorithm': input.MacAlgorithm }, ...(input.GrantTokens ? { grantTokens: input.GrantTokens } : {}) });
+    context.authorize('kms:GenerateMac', key, {
+      conditions: { 'kms:MacAlgorithm': input.MacAlgorithm },
+      ...(input.GrantTokens ? { grantTokens: input.GrantTokens } : {}),
+    });
     context.requireKeyState(key);
     const macKey = checkMacRequest(key, 'GenerateMac', input.MacAlgorithm);
     if (input.DryRun === true) throw dryRunSucceeded();

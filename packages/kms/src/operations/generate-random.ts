@@ -11,7 +11,7 @@
 
 import { KmsError } from '../errors.ts';
 import { integer, string, structure } from '../protocol/shapes.ts';
-import { RECIPIENT, refuseRecipient, type RecipientInfo } from './shared/crypto-members.ts';
+import { RECIPIENT, type RecipientInfo, refuseRecipient } from './shared/crypto-members.ts';
 import type { OperationDefinition } from './types.ts';
 
 /** GenerateRandom request. */
@@ -46,7 +46,10 @@ export const generateRandom: OperationDefinition<'GenerateRandom', GenerateRando
     if (input.CustomKeyStoreId !== undefined) {
       // Strongbox models no custom key stores, so every id names a store that does not exist;
       // the text is the model's description of the exception (AWS's own wording is unrecorded).
-      throw new KmsError('CustomKeyStoreNotFoundException', 'The request was rejected because KMS cannot find a custom key store with the specified key store name or ID.');
+      throw new KmsError(
+        'CustomKeyStoreNotFoundException',
+        'The request was rejected because KMS cannot find a custom key store with the specified key store name or ID.',
+      );
     }
     refuseRecipient(input.Recipient);
     return { Plaintext: context.random.bytes(input.NumberOfBytes) };

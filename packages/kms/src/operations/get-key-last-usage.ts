@@ -40,7 +40,9 @@ export const getKeyLastUsage: OperationDefinition<'GetKeyLastUsage', GetKeyLastU
     return {
       KeyId: key.arn,
       KeyLastUsage:
-        usage === undefined ? {} : { Operation: usage.operation, Timestamp: new Date(usage.timestamp), CloudTrailEventId: usage.eventId, KmsRequestId: usage.requestId },
+        usage === undefined
+          ? {}
+          : { Operation: usage.operation, Timestamp: new Date(usage.timestamp), CloudTrailEventId: usage.eventId, KmsRequestId: usage.requestId },
       TrackingStartDate: new Date(log.trackingStart(key)),
       KeyCreationDate: new Date(key.creationDate),
     };

@@ -6,8 +6,8 @@
  * Works in every key state; keys with imported material answer UnsupportedOperationException.
  */
 
-import { structure } from '../protocol/shapes.ts';
 import { rotationStatus } from '../model/rotation.ts';
+import { structure } from '../protocol/shapes.ts';
 import { KEY_ID } from './shared/members.ts';
 import type { OperationDefinition } from './types.ts';
 

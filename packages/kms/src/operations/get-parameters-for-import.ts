@@ -69,7 +69,10 @@ export const getParametersForImport: OperationDefinition<'GetParametersForImport
  * the texts below state the documented reason.
  * @throws KmsError ValidationException for RSAES_PKCS1_V1_5 and SM2 / SM2PKE.
  */
-function supportedWrapping(algorithm: GetParametersForImportRequest['WrappingAlgorithm'], spec: GetParametersForImportRequest['WrappingKeySpec']): { algorithm: WrappingAlgorithm; spec: WrappingKeySpec } {
+function supportedWrapping(
+  algorithm: GetParametersForImportRequest['WrappingAlgorithm'],
+  spec: GetParametersForImportRequest['WrappingKeySpec'],
+): { algorithm: WrappingAlgorithm; spec: WrappingKeySpec } {
   if (algorithm === 'RSAES_PKCS1_V1_5') {
     throw new KmsError('ValidationException', 'The RSAES_PKCS1_V1_5 wrapping algorithm is no longer supported (since October 10, 2023).');
   }

@@ -44,7 +44,8 @@ export const getPublicKey: OperationDefinition<'GetPublicKey', GetPublicKeyReque
     context.authorize('kms:GetPublicKey', key, input.GrantTokens ? { grantTokens: input.GrantTokens } : {});
     context.requireKeyState(key);
     const publicKey = key.keyPair?.publicKey;
-    if (publicKey === undefined) throw new KmsError('UnsupportedOperationException', `${key.arn} key spec is ${key.keySpec} which is not valid for GetPublicKey.`);
+    if (publicKey === undefined)
+      throw new KmsError('UnsupportedOperationException', `${key.arn} key spec is ${key.keySpec} which is not valid for GetPublicKey.`);
     const algorithms = usageAlgorithms(key.keySpec, key.keyUsage) ?? {};
     return {
       KeyId: key.arn,

@@ -24,8 +24,8 @@
 import { invalidCiphertext, KmsError } from '../errors.ts';
 import { importedMaterialId, withImportedMaterial } from '../model/imported-material.ts';
 import { MATERIAL_LENGTH } from '../model/keys.ts';
-import { DAY_MS } from '../model/rotation.ts';
 import type { ExpirationModel, KeyRecord } from '../model/records.ts';
+import { DAY_MS } from '../model/rotation.ts';
 import { blob, enumOf, string, structure, timestamp } from '../protocol/shapes.ts';
 import { requireExternalOrigin } from './shared/import-origin.ts';
 import { KEY_ID } from './shared/members.ts';
@@ -123,7 +123,8 @@ export const importKeyMaterial: OperationDefinition<'ImportKeyMaterial', ImportK
 function checkExpiration(model: ExpirationModel, validTo: Date | undefined, now: number): number | undefined {
   if (model === 'KEY_MATERIAL_DOES_NOT_EXPIRE') {
     // Unrecorded text; mirrors AWS's recorded one for the opposite case.
-    if (validTo !== undefined) throw new KmsError('ValidationException', 'A validTo date must not be set if the ExpirationModel is KEY_MATERIAL_DOES_NOT_EXPIRE');
+    if (validTo !== undefined)
+      throw new KmsError('ValidationException', 'A validTo date must not be set if the ExpirationModel is KEY_MATERIAL_DOES_NOT_EXPIRE');
     return undefined;
   }
   if (validTo === undefined) throw new KmsError('ValidationException', 'A validTo date must be set if the ExpirationModel is KEY_MATERIAL_EXPIRES');
@@ -165,7 +166,8 @@ function checkImportType(key: KeyRecord, input: ImportKeyMaterialRequest, materi
   const importType = input.ImportType ?? (known === undefined ? 'NEW_KEY_MATERIAL' : 'EXISTING_KEY_MATERIAL');
   if (input.KeyMaterialId !== undefined) {
     // "You cannot specify a key material ID with ImportType set to NEW_KEY_MATERIAL" (unrecorded text).
-    if (importType === 'NEW_KEY_MATERIAL') throw new KmsError('ValidationException', 'A KeyMaterialId cannot be specified when the ImportType is NEW_KEY_MATERIAL');
+    if (importType === 'NEW_KEY_MATERIAL')
+      throw new KmsError('ValidationException', 'A KeyMaterialId cannot be specified when the ImportType is NEW_KEY_MATERIAL');
     if (input.KeyMaterialId !== materialId) throw new KmsError('IncorrectKeyMaterialException', INCORRECT_MATERIAL);
   }
   if (importType === 'EXISTING_KEY_MATERIAL') {

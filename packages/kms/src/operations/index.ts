@@ -8,8 +8,8 @@
  */
 
 import { createRegistry, type InputOf, type OutputOf, type Registry, type TableOf } from '@strongbox/service-kernel';
-import * as definitions from './definitions.ts';
 import type { QuotaCatalog } from '../model/quotas.ts';
+import * as definitions from './definitions.ts';
 import type { OperationDefinition } from './types.ts';
 
 /** The operation table's type: each entry keeps its own request and response types. */

@@ -13,7 +13,7 @@
 import { PREDEFINED_AWS_ALIASES } from '../model/aws-managed-keys.ts';
 import { aliasArn } from '../model/identifiers.ts';
 import { structure } from '../protocol/shapes.ts';
-import { aliasListEntry, type AliasListEntry } from './shared/aliases.ts';
+import { type AliasListEntry, aliasListEntry } from './shared/aliases.ts';
 import { KEY_ID } from './shared/members.ts';
 import { LIMIT, MARKER, paginate } from './shared/pagination.ts';
 import type { OperationDefinition } from './types.ts';

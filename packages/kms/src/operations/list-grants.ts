@@ -9,7 +9,7 @@
 
 import { isGrantId } from '../model/grants.ts';
 import { structure } from '../protocol/shapes.ts';
-import { GRANT_ID, grantListEntry, grantPageSize, invalidGrantId, PRINCIPAL_ID, SERVICE_PRINCIPAL, type GrantListEntry } from './shared/grants.ts';
+import { GRANT_ID, type GrantListEntry, grantListEntry, grantPageSize, invalidGrantId, PRINCIPAL_ID, SERVICE_PRINCIPAL } from './shared/grants.ts';
 import { KEY_ID } from './shared/members.ts';
 import { LIMIT, MARKER, paginate } from './shared/pagination.ts';
 import type { OperationDefinition } from './types.ts';

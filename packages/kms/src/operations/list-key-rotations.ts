@@ -8,9 +8,9 @@
  * not rotate). Rotations in progress are not listed until they complete.
  */
 
-import { enumOf, structure } from '../protocol/shapes.ts';
 import { currentMaterial } from '../model/keys.ts';
 import type { KeyRecord } from '../model/records.ts';
+import { enumOf, structure } from '../protocol/shapes.ts';
 import { KEY_ID } from './shared/members.ts';
 import { LIMIT, MARKER, paginate } from './shared/pagination.ts';
 import type { OperationDefinition } from './types.ts';

@@ -8,7 +8,7 @@
 import { structure } from '../protocol/shapes.ts';
 import { KEY_ID } from './shared/members.ts';
 import { LIMIT, MARKER, paginate } from './shared/pagination.ts';
-import { toTagInputs, type TagInput } from './shared/tags.ts';
+import { type TagInput, toTagInputs } from './shared/tags.ts';
 import type { OperationDefinition } from './types.ts';
 
 /** ListResourceTags request. */

@@ -7,7 +7,7 @@
 
 import { constraintFailure, structure, validationError } from '../protocol/shapes.ts';
 import type { ListGrantsResponse } from './list-grants.ts';
-import { grantListEntry, grantPageSize, PRINCIPAL_ID, SERVICE_PRINCIPAL, type GrantListEntry } from './shared/grants.ts';
+import { type GrantListEntry, grantListEntry, grantPageSize, PRINCIPAL_ID, SERVICE_PRINCIPAL } from './shared/grants.ts';
 import { LIMIT, MARKER, paginate } from './shared/pagination.ts';
 import type { OperationDefinition } from './types.ts';
 

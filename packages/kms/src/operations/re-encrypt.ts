@@ -17,12 +17,12 @@ import type { KeyRecord } from '../model/records.ts';
 import { blob, structure } from '../protocol/shapes.ts';
 import { INCORRECT_KEY_MESSAGE } from './decrypt.ts';
 import { requireSymmetricAlgorithm } from './shared/algorithm.ts';
-import { DRY_RUN_MODIFIERS, ignoresCiphertext, requireMember } from './shared/crypto-members.ts';
-import { encodeRequestContext, keyOfBlob, openUnderKey, sealUnderKey } from './shared/crypto.ts';
-import { requireKeyUsage } from './shared/key-usage.ts';
-import { algorithmCondition, decryptUnderRsaKey, encryptUnderRsaKey, isRsaAlgorithm, requireRsaEncryption } from './shared/rsa-encryption.ts';
-import { DRY_RUN, ENCRYPTION_ALGORITHM, ENCRYPTION_CONTEXT, GRANT_TOKENS, KEY_ID } from './shared/members.ts';
 import { keyMaterialIdOf } from './shared/audit.ts';
+import { encodeRequestContext, keyOfBlob, openUnderKey, sealUnderKey } from './shared/crypto.ts';
+import { DRY_RUN_MODIFIERS, ignoresCiphertext, requireMember } from './shared/crypto-members.ts';
+import { requireKeyUsage } from './shared/key-usage.ts';
+import { DRY_RUN, ENCRYPTION_ALGORITHM, ENCRYPTION_CONTEXT, GRANT_TOKENS, KEY_ID } from './shared/members.ts';
+import { algorithmCondition, decryptUnderRsaKey, encryptUnderRsaKey, isRsaAlgorithm, requireRsaEncryption } from './shared/rsa-encryption.ts';
 import type { OperationContext, OperationDefinition } from './types.ts';
 
 /** ReEncrypt request. */
@@ -90,23 +90,37 @@ export const reEncrypt: OperationDefinition<'ReEncrypt', ReEncryptRequest, ReEnc
     context.touch(source);
     context.touch(destination);
     const grantTokens = input.GrantTokens ? { grantTokens: input.GrantTokens } : {};
-    context.authorize('kms:ReEncryptFrom', source, { encryptionContext: input.SourceEncryptionContext ?? {}, conditions: algorithmCondition(input.SourceEncryptionAlgorithm), ...grantTokens });
-    context.authorize('kms:ReEncryptTo', destination, { encryptionContext: input.DestinationEncryptionContext ?? {}, conditions: algorithmCondition(input.DestinationEncryptionAlgorithm), ...grantTokens });
+    context.authorize('kms:ReEncryptFrom', source, {
+      encryptionContext: input.SourceEncryptionContext ?? {},
+      conditions: algorithmCondition(input.SourceEncryptionAlgorithm),
+      ...grantTokens,
+    });
+    context.authorize('kms:ReEncryptTo', destination, {
+      encryptionContext: input.DestinationEncryptionContext ?? {},
+      conditions: algorithmCondition(input.DestinationEncryptionAlgorithm),
+      ...grantTokens,
+    });
     context.requireKeyState(source);
     context.requireKeyState(destination);
-    const sourceRsa = source.keyPair !== undefined ? requireRsaEncryption(source, 'ReEncrypt', input.SourceEncryptionAlgorithm, input.SourceEncryptionContext) : undefined;
+    const sourceRsa =
+      source.keyPair !== undefined ? requireRsaEncryption(source, 'ReEncrypt', input.SourceEncryptionAlgorithm, input.SourceEncryptionContext) : undefined;
     if (sourceRsa === undefined) {
       requireKeyUsage(source, 'ENCRYPT_DECRYPT', 'ReEncrypt');
       requireSymmetricAlgorithm(source, input.SourceEncryptionAlgorithm);
     }
     const destinationRsa =
-      destination.keyPair !== undefined ? requireRsaEncryption(destination, 'ReEncrypt', input.DestinationEncryptionAlgorithm, input.DestinationEncryptionContext) : undefined;
+      destination.keyPair !== undefined
+        ? requireRsaEncryption(destination, 'ReEncrypt', input.DestinationEncryptionAlgorithm, input.DestinationEncryptionContext)
+        : undefined;
     if (destinationRsa === undefined) {
       requireKeyUsage(destination, 'ENCRYPT_DECRYPT', 'ReEncrypt');
       requireSymmetricAlgorithm(destination, input.DestinationEncryptionAlgorithm);
     }
     if (ciphertext === undefined || (blob === undefined && sourceRsa === undefined)) throw dryRunSucceeded();
-    const opened = sourceRsa !== undefined ? { plaintext: decryptUnderRsaKey(source, sourceRsa, ciphertext), materialId: undefined } : openUnderKey(context, source, blob!, sourceEncoding);
+    const opened =
+      sourceRsa !== undefined
+        ? { plaintext: decryptUnderRsaKey(source, sourceRsa, ciphertext), materialId: undefined }
+        : openUnderKey(context, source, blob!, sourceEncoding);
     try {
       if (input.DryRun === true) throw dryRunSucceeded();
       const sealed =
@@ -137,7 +151,11 @@ export const reEncrypt: OperationDefinition<'ReEncrypt', ReEncryptRequest, ReEnc
  * The key that decrypts: the blob's key (checked against `SourceKeyId` when given) with the blob
  * parsed, or, for a dry run that ignores the ciphertext, the key `SourceKeyId` names and no blob.
  */
-async function sourceKey(input: ReEncryptRequest, context: OperationContext, ciphertext: Uint8Array | undefined): Promise<{ key: KeyRecord; blob?: ParsedBlob }> {
+async function sourceKey(
+  input: ReEncryptRequest,
+  context: OperationContext,
+  ciphertext: Uint8Array | undefined,
+): Promise<{ key: KeyRecord; blob?: ParsedBlob }> {
   // An RSA ciphertext names no key: SourceKeyId is required with an RSA SourceEncryptionAlgorithm.
   if (isRsaAlgorithm(input.SourceEncryptionAlgorithm)) return { key: await context.resolveKey(requireMember(input.SourceKeyId, 'sourceKeyId'), 'any') };
   if (ciphertext === undefined) return { key: await context.resolveKey(requireMember(input.SourceKeyId, 'sourceKeyId'), 'any') };

@@ -6,11 +6,11 @@
  * the grant was created in (its root, or principals it delegates kms:RetireGrant to).
  */
 
+import { matchPrincipal } from '@strongbox/service-kernel';
 import { dryRunSucceeded, KmsError } from '../errors.ts';
 import { grantIdOfToken } from '../model/grants.ts';
 import type { GrantRecord, KeyRecord } from '../model/records.ts';
-import { authorizeAccess, identityPolicyAllows, invalidGrantToken, type AccessRequest } from '../policy/authorize.ts';
-import { matchPrincipal } from '@strongbox/service-kernel';
+import { type AccessRequest, authorizeAccess, identityPolicyAllows, invalidGrantToken } from '../policy/authorize.ts';
 import { structure } from '../protocol/shapes.ts';
 import { GRANT_ID, GRANT_TOKEN, invalidGrantId } from './shared/grants.ts';
 import { DRY_RUN, KEY_ID } from './shared/members.ts';

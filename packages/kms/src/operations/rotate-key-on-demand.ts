@@ -13,10 +13,10 @@
  */
 
 import { KmsError } from '../errors.ts';
-import { structure } from '../protocol/shapes.ts';
 import { automaticRotationImminent, onDemandLimitReached, onDemandRotationInProgress, withOnDemandRotationStarted } from '../model/rotation.ts';
-import { KEY_ID } from './shared/members.ts';
+import { structure } from '../protocol/shapes.ts';
 import { refuseAwsManagedKey } from './shared/aws-managed-access.ts';
+import { KEY_ID } from './shared/members.ts';
 import type { OperationDefinition } from './types.ts';
 
 /** RotateKeyOnDemand request. */
@@ -52,7 +52,10 @@ export const rotateKeyOnDemand: OperationDefinition<'RotateKeyOnDemand', RotateK
     }
     if (automaticRotationImminent(key, context.now)) {
       // The model's description of ConflictException; AWS's own message is unrecorded.
-      throw new KmsError('ConflictException', 'The request was rejected because an automatic rotation of this key is currently in progress or scheduled to begin within the next 20 minutes.');
+      throw new KmsError(
+        'ConflictException',
+        'The request was rejected because an automatic rotation of this key is currently in progress or scheduled to begin within the next 20 minutes.',
+      );
     }
     if (onDemandRotationInProgress(key)) {
       // Unrecorded in AWS: LocalStack's AWS-validated test waits for each rotation to finish before

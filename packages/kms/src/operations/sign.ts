@@ -46,12 +46,19 @@ export const sign: OperationDefinition<'Sign', SignRequest, SignResponse> = {
   async handler(input, context) {
     const key = await context.resolveKey(input.KeyId, 'any');
     context.touch(key);
-    context.authorize('kms:Sign', key, { conditions: signingConditions(input.SigningAlgorithm, input.MessageType ?? 'RAW'), ...(input.GrantTokens ? { grantTokens: input.GrantTokens } : {}) });
+    context.authorize('kms:Sign', key, {
+      conditions: signingConditions(input.SigningAlgorithm, input.MessageType ?? 'RAW'),
+      ...(input.GrantTokens ? { grantTokens: input.GrantTokens } : {}),
+    });
     context.requireKeyState(key);
     const messageType = checkSigningRequest(key, 'Sign', input.SigningAlgorithm, input.MessageType, input.Message);
     if (input.DryRun === true) throw dryRunSucceeded();
     const privateKey = key.keyPair?.privateKey;
     if (privateKey === undefined) throw new RangeError(`key ${key.keyId} has no key pair`);
-    return { KeyId: key.arn, Signature: signMessage(key.keySpec, privateKey, input.SigningAlgorithm as SigningAlgorithm, messageType, input.Message), SigningAlgorithm: input.SigningAlgorithm };
+    return {
+      KeyId: key.arn,
+      Signature: signMessage(key.keySpec, privateKey, input.SigningAlgorithm as SigningAlgorithm, messageType, input.Message),
+      SigningAlgorithm: input.SigningAlgorithm,
+    };
   },
 };

@@ -8,7 +8,7 @@
 
 import { structure } from '../protocol/shapes.ts';
 import { KEY_ID } from './shared/members.ts';
-import { mergeTags, parseNewTags, TAG_LIST, tagConditions, type TagInput } from './shared/tags.ts';
+import { mergeTags, parseNewTags, TAG_LIST, type TagInput, tagConditions } from './shared/tags.ts';
 import type { OperationDefinition } from './types.ts';
 
 /** TagResource request. */

@@ -12,8 +12,8 @@ import { aliasNotFound } from '../errors.ts';
 import { aliasArn } from '../model/identifiers.ts';
 import { structure } from '../protocol/shapes.ts';
 import { ALIAS_NAME, requireAliasQuota, requireCustomerAliasName, requireKeyTarget } from './shared/aliases.ts';
-import { KEY_ID } from './shared/members.ts';
 import { aliasResources } from './shared/audit.ts';
+import { KEY_ID } from './shared/members.ts';
 import type { OperationDefinition } from './types.ts';
 
 /** UpdateAlias request. */

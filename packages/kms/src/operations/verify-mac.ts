@@ -43,7 +43,10 @@ export const verifyMac: OperationDefinition<'VerifyMac', VerifyMacRequest, Verif
   async handler(input, context) {
     const key = await context.resolveKey(input.KeyId, 'any');
     context.touch(key);
-    context.authorize('kms:VerifyMac', key, { conditions: { 'kms:MacAlgorithm': input.MacAlgorithm }, ...(input.GrantTokens ? { grantTokens: input.GrantTokens } : {}) });
+    context.authorize('kms:VerifyMac', key, {
+      conditions: { 'kms:MacAlgorithm': input.MacAlgorithm },
+      ...(input.GrantTokens ? { grantTokens: input.GrantTokens } : {}),
+    });
     context.requireKeyState(key);
     const macKey = checkMacRequest(key, 'VerifyMac', input.MacAlgorithm);
     if (input.DryRun === true) throw dryRunSucceeded();

@@ -55,7 +55,10 @@ export const verify: OperationDefinition<'Verify', VerifyRequest, VerifyResponse
   async handler(input, context) {
     const key = await context.resolveKey(input.KeyId, 'any');
     context.touch(key);
-    context.authorize('kms:Verify', key, { conditions: signingConditions(input.SigningAlgorithm, input.MessageType ?? 'RAW'), ...(input.GrantTokens ? { grantTokens: input.GrantTokens } : {}) });
+    context.authorize('kms:Verify', key, {
+      conditions: signingConditions(input.SigningAlgorithm, input.MessageType ?? 'RAW'),
+      ...(input.GrantTokens ? { grantTokens: input.GrantTokens } : {}),
+    });
     context.requireKeyState(key);
     const messageType = checkSigningRequest(key, 'Verify', input.SigningAlgorithm, input.MessageType, input.Message);
     if (input.DryRun === true) throw dryRunSucceeded();

@@ -14,12 +14,12 @@
  * next flush, keeping at most `MAX_BUFFERED_EVENTS` events waiting (the oldest dropped first).
  */
 
-import { open, readFile, unlink, type FileHandle } from 'node:fs/promises';
+import { type FileHandle, open, readFile, unlink } from 'node:fs/promises';
 import { EnvelopeError } from '@strongbox/envelope';
-import { EVENT_HISTORY_MS, type AuditEvent } from '@strongbox/service-kernel';
+import { type AuditEvent, EVENT_HISTORY_MS } from '@strongbox/service-kernel';
 import { auditRecordJson, type Payload, type RecordSealer } from './codec.ts';
-import { auditName, nodeFileIo, pathIn, syncDirectory, type FileIo } from './files.ts';
 import { StoreError } from './errors.ts';
+import { auditName, type FileIo, nodeFileIo, pathIn, syncDirectory } from './files.ts';
 import { CorruptRecordError, scanRecords } from './record-file.ts';
 
 /** How long appended events wait before they are written together. */
@@ -60,7 +60,15 @@ export class AuditLog implements AuditSink {
   #writing: Promise<void> = Promise.resolve();
   #stopped = false;
 
-  private constructor(directory: string, sealer: RecordSealer, io: FileIo, fileBytes: number, files: FileInfo[], recovered: AuditEvent[], tail: { bytes: number; sequence: number }) {
+  private constructor(
+    directory: string,
+    sealer: RecordSealer,
+    io: FileIo,
+    fileBytes: number,
+    files: FileInfo[],
+    recovered: AuditEvent[],
+    tail: { bytes: number; sequence: number },
+  ) {
     this.#fileBytes = fileBytes;
     this.#directory = directory;
     this.#sealer = sealer;
@@ -93,7 +101,8 @@ export class AuditLog implements AuditSink {
         }
       }
       if (validLength < bytes.length) {
-        if (index < numbers.length - 1) throw new StoreError('CORRUPT', `${pathIn(directory, name)} ends in a damaged record but is not the newest audit file.`);
+        if (index < numbers.length - 1)
+          throw new StoreError('CORRUPT', `${pathIn(directory, name)} ends in a damaged record but is not the newest audit file.`);
         await cut(pathIn(directory, name), validLength);
       }
       files.push({ number, newest });
@@ -137,7 +146,11 @@ export class AuditLog implements AuditSink {
     try {
       if (this.#handle === undefined || this.#bytes >= this.#fileBytes) await this.#nextFile();
       const current = this.#files.at(-1)!;
-      const record = await this.#sealer.sealRecord(auditRecordJson(events.map(storable)), { kind: 'audit', generation: current.number, sequence: this.#sequence });
+      const record = await this.#sealer.sealRecord(auditRecordJson(events.map(storable)), {
+        kind: 'audit',
+        generation: current.number,
+        sequence: this.#sequence,
+      });
       await this.#io.write(this.#handle!, record);
       await this.#io.sync(this.#handle!);
       this.#bytes += record.length;
@@ -201,7 +214,9 @@ function scan(directory: string, name: string, bytes: Uint8Array): ReturnType<ty
     return scanRecords(bytes);
   } catch (error) {
     if (!(error instanceof CorruptRecordError)) throw error;
-    throw new StoreError('CORRUPT', `${pathIn(directory, name)} is damaged at byte ${error.offset} (valid records follow, so this is not a torn write).`, { cause: error });
+    throw new StoreError('CORRUPT', `${pathIn(directory, name)} is damaged at byte ${error.offset} (valid records follow, so this is not a torn write).`, {
+      cause: error,
+    });
   }
 }
 
@@ -210,7 +225,10 @@ async function openEvents(directory: string, name: string, sealer: RecordSealer,
   try {
     payload = await sealer.openRecord(sealed, { kind: 'audit', generation: number, sequence });
   } catch (error) {
-    const why = error instanceof EnvelopeError ? 'passes its checksum but does not authenticate: the file was altered, moved, or sealed under another root key' : 'is not an audit record';
+    const why =
+      error instanceof EnvelopeError
+        ? 'passes its checksum but does not authenticate: the file was altered, moved, or sealed under another root key'
+        : 'is not an audit record';
     throw new StoreError('CORRUPT', `Record ${sequence} of ${pathIn(directory, name)} ${why}.`, { cause: error });
   }
   if (payload.t !== 'audit') throw new StoreError('CORRUPT', `${pathIn(directory, name)} holds a ${payload.t} record.`);

@@ -13,7 +13,7 @@
  * milliseconds).
  */
 
-import { RawAesKeyring, open, seal, type Backend, type EncryptionContext } from '@strongbox/envelope';
+import { type Backend, type EncryptionContext, open, RawAesKeyring, seal } from '@strongbox/envelope';
 import type { AuditEvent } from '@strongbox/service-kernel';
 import { emptyRecord } from '../model/dictionary.ts';
 import type { Change } from '../model/state.ts';

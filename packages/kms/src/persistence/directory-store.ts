@@ -31,17 +31,17 @@
  * and reports the cause through `failure` and `onError`; restart to recover the durable state.
  */
 
-import { mkdir, open, readdir, unlink, type FileHandle } from 'node:fs/promises';
+import { type FileHandle, mkdir, open, readdir, unlink } from 'node:fs/promises';
 import type { Backend } from '@strongbox/envelope';
 import { KmsError } from '../errors.ts';
-import { KmsState, type Change } from '../model/state.ts';
-import { changesJson, encodeChange, RecordSealer } from './codec.ts';
+import { type Change, KmsState } from '../model/state.ts';
 import { AuditLog, type AuditSink } from './audit-log.ts';
+import { changesJson, encodeChange, RecordSealer } from './codec.ts';
 import { acquireLock } from './directory-lock.ts';
 import { StoreError } from './errors.ts';
-import { classifyFiles, isOutOfSpace, journalName, nodeFileIo, pathIn, snapshotName, syncDirectory, type FileIo } from './files.ts';
-import { recover, type Recovered } from './recovery.ts';
-import { resolveRootKey, type RootKeySource } from './root-key.ts';
+import { classifyFiles, type FileIo, isOutOfSpace, journalName, nodeFileIo, pathIn, snapshotName, syncDirectory } from './files.ts';
+import { type Recovered, recover } from './recovery.ts';
+import { type RootKeySource, resolveRootKey } from './root-key.ts';
 import { writeSnapshot } from './snapshot.ts';
 import type { ChangeStore } from './store.ts';
 
@@ -135,7 +135,18 @@ export async function openDirectoryStore(options: DirectoryStoreOptions): Promis
     }
     const audit = await AuditLog.open(directory, files.audits, sealer, io, options.auditFileBytes);
     const journal = await openJournal(directory, recovered.generation);
-    return new DataDirectoryStore({ directory, sealer, io, journal, recovered, audit, release, rootKeySource: rootKey.source, threshold, onError: options.onError });
+    return new DataDirectoryStore({
+      directory,
+      sealer,
+      io,
+      journal,
+      recovered,
+      audit,
+      release,
+      rootKeySource: rootKey.source,
+      threshold,
+      onError: options.onError,
+    });
   } catch (error) {
     sealer?.destroy();
     await release();
@@ -420,14 +431,24 @@ class DataDirectoryStore implements DirectoryStore {
     if (this.#diskFull) return;
     this.#diskFull = true;
     try {
-      this.#parts.onError?.(new StoreError('DISK_FULL', `The data directory ${this.directory} is out of space (${cause.message}); changes are refused until there is room again, reads go on.`, { cause }));
+      this.#parts.onError?.(
+        new StoreError(
+          'DISK_FULL',
+          `The data directory ${this.directory} is out of space (${cause.message}); changes are refused until there is room again, reads go on.`,
+          { cause },
+        ),
+      );
     } catch {
       // A failing error callback must not stop the store.
     }
   }
 
   #fail(error: Error, waiters: readonly Waiter[]): void {
-    const failure = new StoreError('WRITE_FAILED', `Writing to the data directory ${this.directory} failed (${error.message}); the store refuses further changes. Restart to recover the durable state.`, { cause: error });
+    const failure = new StoreError(
+      'WRITE_FAILED',
+      `Writing to the data directory ${this.directory} failed (${error.message}); the store refuses further changes. Restart to recover the durable state.`,
+      { cause: error },
+    );
     this.#failure = failure;
     const rejected = [...waiters, ...this.#pending.splice(0), ...this.#snapshotWaiters.splice(0), ...this.#barriers.splice(0)];
     for (const waiter of rejected) waiter.reject(unavailable());

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 
 // The durability primitives live in the service kernel; re-exported here so the store's modules
 // (and the tests that inject `FileIo` failures) keep one import for the data directory.
-export { isOutOfSpace, nodeFileIo, syncDirectory, type FileIo } from '@strongbox/service-kernel';
+export { type FileIo, isOutOfSpace, nodeFileIo, syncDirectory } from '@strongbox/service-kernel';
 
 /** Lists the snapshot and journal files of a directory. */
 export interface DataFiles {

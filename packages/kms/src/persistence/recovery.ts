@@ -16,7 +16,7 @@ import { EnvelopeError } from '@strongbox/envelope';
 import { KmsState } from '../model/state.ts';
 import type { FileKind, Payload, RecordSealer } from './codec.ts';
 import { StoreError } from './errors.ts';
-import { journalName, pathIn, snapshotName, syncDirectory, type DataFiles } from './files.ts';
+import { type DataFiles, journalName, pathIn, snapshotName, syncDirectory } from './files.ts';
 import { CorruptRecordError, scanRecords } from './record-file.ts';
 
 /** The recovered state and where the journal continues. */
@@ -40,7 +40,10 @@ export interface Recovered {
 export async function recover(directory: string, files: DataFiles, sealer: RecordSealer): Promise<Recovered> {
   const generation = files.snapshots.at(-1);
   if (generation === undefined) {
-    throw new StoreError('CORRUPT', `The data directory ${directory} has journals (${files.journals.map(journalName).join(', ')}) but no snapshot; it was not written by this store or was damaged.`);
+    throw new StoreError(
+      'CORRUPT',
+      `The data directory ${directory} has journals (${files.journals.map(journalName).join(', ')}) but no snapshot; it was not written by this store or was damaged.`,
+    );
   }
   const state = new KmsState();
   const snapshotBytes = await replaySnapshot(directory, generation, sealer, state);
@@ -102,20 +105,38 @@ function scan(directory: string, name: string, bytes: Uint8Array): ReturnType<ty
     return scanRecords(bytes);
   } catch (error) {
     if (!(error instanceof CorruptRecordError)) throw error;
-    throw new StoreError('CORRUPT', `${pathIn(directory, name)} is damaged at byte ${error.offset} (valid records follow, so this is not a torn write).`, { cause: error });
+    throw new StoreError('CORRUPT', `${pathIn(directory, name)} is damaged at byte ${error.offset} (valid records follow, so this is not a torn write).`, {
+      cause: error,
+    });
   }
 }
 
-async function openRecord(directory: string, name: string, sealer: RecordSealer, sealed: Uint8Array, kind: FileKind, generation: number, sequence: number): Promise<Payload> {
+async function openRecord(
+  directory: string,
+  name: string,
+  sealer: RecordSealer,
+  sealed: Uint8Array,
+  kind: FileKind,
+  generation: number,
+  sequence: number,
+): Promise<Payload> {
   try {
     return await sealer.openRecord(sealed, { kind, generation, sequence });
   } catch (error) {
     if (error instanceof EnvelopeError && kind === 'snapshot' && sequence === 0) {
       // The first record opened with this key: every record is sealed under the same root key,
       // so a failure here means the key is not the one the directory was sealed with.
-      throw new StoreError('WRONG_ROOT_KEY', `The data directory ${directory} holds state sealed under a different root key; start with the root key it was created with, or with an empty directory.`, { cause: error });
+      throw new StoreError(
+        'WRONG_ROOT_KEY',
+        `The data directory ${directory} holds state sealed under a different root key; start with the root key it was created with, or with an empty directory.`,
+        { cause: error },
+      );
     }
-    throw new StoreError('CORRUPT', `Record ${sequence} of ${pathIn(directory, name)} passes its checksum but does not authenticate: the file was altered or moved.`, { cause: error });
+    throw new StoreError(
+      'CORRUPT',
+      `Record ${sequence} of ${pathIn(directory, name)} passes its checksum but does not authenticate: the file was altered or moved.`,
+      { cause: error },
+    );
   }
 }
 

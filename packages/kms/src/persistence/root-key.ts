@@ -17,7 +17,7 @@
  */
 
 import { constants } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { type FileHandle, open } from 'node:fs/promises';
 import { createFileExclusivelyDurably } from '@strongbox/service-kernel';
 import { StoreError } from './errors.ts';
 import { pathIn } from './files.ts';
@@ -45,7 +45,10 @@ export type RootKeySource = 'option' | 'environment' | 'file' | 'created';
 export function parseRootKey(text: string, where: string): Uint8Array {
   const trimmed = text.trim();
   if (!BASE64_32.test(trimmed)) {
-    throw new StoreError('INVALID_ROOT_KEY', `${where} must hold the base64 encoding of 32 bytes (44 characters, as printed by \`openssl rand -base64 32\`); it holds ${trimmed.length} characters that are not.`);
+    throw new StoreError(
+      'INVALID_ROOT_KEY',
+      `${where} must hold the base64 encoding of 32 bytes (44 characters, as printed by \`openssl rand -base64 32\`); it holds ${trimmed.length} characters that are not.`,
+    );
   }
   return new Uint8Array(Buffer.from(trimmed, 'base64'));
 }
@@ -57,10 +60,17 @@ export function parseRootKey(text: string, where: string): Uint8Array {
  * @param hasState - whether the directory already holds snapshots or journals.
  * @throws StoreError INVALID_ROOT_KEY, INSECURE_ROOT_KEY or MISSING_ROOT_KEY.
  */
-export async function resolveRootKey(directory: string, rootKey: Uint8Array | undefined, hasState: boolean): Promise<{ key: Uint8Array; source: RootKeySource }> {
+export async function resolveRootKey(
+  directory: string,
+  rootKey: Uint8Array | undefined,
+  hasState: boolean,
+): Promise<{ key: Uint8Array; source: RootKeySource }> {
   if (rootKey !== undefined) {
     if (!(rootKey instanceof Uint8Array) || rootKey.length !== ROOT_KEY_LENGTH) {
-      throw new StoreError('INVALID_ROOT_KEY', `"rootKey" expected a Uint8Array of length ${ROOT_KEY_LENGTH}, got ${rootKey instanceof Uint8Array ? `length=${rootKey.length}` : typeof rootKey}`);
+      throw new StoreError(
+        'INVALID_ROOT_KEY',
+        `"rootKey" expected a Uint8Array of length ${ROOT_KEY_LENGTH}, got ${rootKey instanceof Uint8Array ? `length=${rootKey.length}` : typeof rootKey}`,
+      );
     }
     return { key: rootKey.slice(), source: 'option' };
   }
@@ -71,7 +81,10 @@ export async function resolveRootKey(directory: string, rootKey: Uint8Array | un
   if (existing === 'truncated') return { key: await createRootKeyFile(path, 'replace'), source: 'created' };
   if (existing !== undefined) return { key: existing, source: 'file' };
   if (hasState) {
-    throw new StoreError('MISSING_ROOT_KEY', `The data directory ${directory} holds state but ${path} is missing; pass the root key it was sealed with (the rootKey option or ${ROOT_KEY_ENV}) or restore ${ROOT_KEY_FILE}.`);
+    throw new StoreError(
+      'MISSING_ROOT_KEY',
+      `The data directory ${directory} holds state but ${path} is missing; pass the root key it was sealed with (the rootKey option or ${ROOT_KEY_ENV}) or restore ${ROOT_KEY_FILE}.`,
+    );
   }
   return { key: await createRootKeyFile(path, 'create'), source: 'created' };
 }
@@ -81,7 +94,7 @@ export async function resolveRootKey(directory: string, rootKey: Uint8Array | un
  * a truncated key and `replaceable` (the directory holds no state).
  */
 async function readRootKeyFile(path: string, replaceable: boolean): Promise<Uint8Array | 'truncated' | undefined> {
-  let handle;
+  let handle: FileHandle;
   try {
     handle = await open(path, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
   } catch (error) {
@@ -94,7 +107,10 @@ async function readRootKeyFile(path: string, replaceable: boolean): Promise<Uint
     if (!stats.isFile()) throw new StoreError('INVALID_ROOT_KEY', `${path} is not a regular file.`);
     if (process.platform !== 'win32' && (stats.mode & 0o077) !== 0) {
       const mode = (stats.mode & 0o777).toString(8).padStart(4, '0');
-      throw new StoreError('INSECURE_ROOT_KEY', `${path} has mode ${mode}; a root key must not be accessible to group or others. Run \`chmod 600 ${path}\` and start again.`);
+      throw new StoreError(
+        'INSECURE_ROOT_KEY',
+        `${path} has mode ${mode}; a root key must not be accessible to group or others. Run \`chmod 600 ${path}\` and start again.`,
+      );
     }
     const text = await handle.readFile('utf8');
     if (replaceable && TRUNCATED_KEY.test(text.trim())) return 'truncated';

@@ -10,7 +10,7 @@
 import { replaceFileWith } from '@strongbox/service-kernel';
 import type { Change } from '../model/state.ts';
 import { changesJson, encodeChange, endJson, headerJson, type RecordSealer } from './codec.ts';
-import { snapshotName, type FileIo } from './files.ts';
+import { type FileIo, snapshotName } from './files.ts';
 
 /** JSON text per snapshot record before a new record starts. */
 const SLICE_CHARACTERS = 256 * 1024;
@@ -26,27 +26,32 @@ export async function writeSnapshot(directory: string, generation: number, chang
   let bytes = 0;
   let sequence = 0;
   // A failed write (a full disk) removes the temporary file, so the store carries on without it.
-  await replaceFileWith(directory, name, async (handle) => {
-    const emit = async (json: string): Promise<void> => {
-      const record = await sealer.sealRecord(json, { kind: 'snapshot', generation, sequence: sequence++ });
-      await io.write(handle, record);
-      bytes += record.length;
-    };
-    await emit(headerJson(generation));
-    let slice: string[] = [];
-    let characters = 0;
-    for (const change of changes) {
-      const json = encodeChange(change);
-      slice.push(json);
-      characters += json.length;
-      if (characters >= SLICE_CHARACTERS) {
-        await emit(changesJson(slice));
-        slice = [];
-        characters = 0;
+  await replaceFileWith(
+    directory,
+    name,
+    async (handle) => {
+      const emit = async (json: string): Promise<void> => {
+        const record = await sealer.sealRecord(json, { kind: 'snapshot', generation, sequence: sequence++ });
+        await io.write(handle, record);
+        bytes += record.length;
+      };
+      await emit(headerJson(generation));
+      let slice: string[] = [];
+      let characters = 0;
+      for (const change of changes) {
+        const json = encodeChange(change);
+        slice.push(json);
+        characters += json.length;
+        if (characters >= SLICE_CHARACTERS) {
+          await emit(changesJson(slice));
+          slice = [];
+          characters = 0;
+        }
       }
-    }
-    if (slice.length > 0) await emit(changesJson(slice));
-    await emit(endJson(sequence));
-  }, { io, temporaryName: `${name}.tmp` });
+      if (slice.length > 0) await emit(changesJson(slice));
+      await emit(endJson(sequence));
+    },
+    { io, temporaryName: `${name}.tmp` },
+  );
   return bytes;
 }

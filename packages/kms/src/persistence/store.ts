@@ -8,7 +8,7 @@
  * just added) waits for `whenDurable`, so no acknowledged ciphertext depends on lost state.
  */
 
-import { KmsState, type Change } from '../model/state.ts';
+import { type Change, KmsState } from '../model/state.ts';
 import type { AuditSink } from './audit-log.ts';
 
 /** Applies and persists state changes. */

@@ -20,11 +20,19 @@
  * or roles).
  */
 
+import {
+  compiledPolicy,
+  evaluateIdentityPolicy,
+  evaluatePolicy,
+  evaluateSides,
+  matchPrincipal,
+  type Principal,
+  type PrincipalMatch,
+} from '@strongbox/service-kernel';
 import { ciphertextKeyInaccessible, KmsError } from '../errors.ts';
 import { constraintsSatisfied, constraintsWithin, ENCRYPTION_CONTEXT_OPERATIONS, grantIdOfToken } from '../model/grants.ts';
-import { compiledPolicy, evaluateIdentityPolicy, evaluatePolicy, evaluateSides, matchPrincipal, type Principal, type PrincipalMatch } from '@strongbox/service-kernel';
 import type { GrantConstraints, GrantOperation, GrantRecord, KeyRecord } from '../model/records.ts';
-import { contextLookup, type AuthorizationDetails, type KmsAction } from './request-context.ts';
+import { type AuthorizationDetails, contextLookup, type KmsAction } from './request-context.ts';
 
 export type { AuthorizationDetails, KmsAction } from './request-context.ts';
 
@@ -61,10 +69,26 @@ const ALLOWED_BY_GRANT: AccessDecision = Object.freeze({ allowed: true, via: 'gr
 
 /** Actions KMS lets another account perform on a key ("Cross-account use: Yes" in the API reference). */
 const CROSS_ACCOUNT_ACTIONS: ReadonlySet<string> = new Set([
-  'kms:CreateGrant', 'kms:Decrypt', 'kms:DeriveSharedSecret', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey',
-  'kms:GenerateDataKeyPair', 'kms:GenerateDataKeyPairWithoutPlaintext', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:GenerateMac',
-  'kms:GetKeyRotationStatus', 'kms:GetPublicKey', 'kms:ListGrants', 'kms:ReEncryptFrom', 'kms:ReEncryptTo', 'kms:RetireGrant',
-  'kms:RevokeGrant', 'kms:Sign', 'kms:Verify', 'kms:VerifyMac',
+  'kms:CreateGrant',
+  'kms:Decrypt',
+  'kms:DeriveSharedSecret',
+  'kms:DescribeKey',
+  'kms:Encrypt',
+  'kms:GenerateDataKey',
+  'kms:GenerateDataKeyPair',
+  'kms:GenerateDataKeyPairWithoutPlaintext',
+  'kms:GenerateDataKeyWithoutPlaintext',
+  'kms:GenerateMac',
+  'kms:GetKeyRotationStatus',
+  'kms:GetPublicKey',
+  'kms:ListGrants',
+  'kms:ReEncryptFrom',
+  'kms:ReEncryptTo',
+  'kms:RetireGrant',
+  'kms:RevokeGrant',
+  'kms:Sign',
+  'kms:Verify',
+  'kms:VerifyMac',
 ]);
 
 /**
@@ -76,7 +100,13 @@ export function evaluateAccess(request: AccessRequest): AccessDecision {
   if (key === undefined) return evaluateIamOnly(request);
   const keyPolicy = compiledPolicy(key.policy);
   // Fast path: the account root of the key's account under a policy such as the default one.
-  if (caller.type === 'Root' && caller.account === key.account && keyPolicy.noDeny && caller.identityPolicy === undefined && keyPolicy.unconditionalRootAccounts.has(caller.account)) {
+  if (
+    caller.type === 'Root' &&
+    caller.account === key.account &&
+    keyPolicy.noDeny &&
+    caller.identityPolicy === undefined &&
+    keyPolicy.unconditionalRootAccounts.has(caller.account)
+  ) {
     return ALLOWED_BY_KEY_POLICY;
   }
   const lookup = contextLookup(request);
@@ -167,7 +197,12 @@ export function accessDenied(request: Pick<AccessRequest, 'caller' | 'action' | 
   // KMS answers as if the key did not exist (the text users report for cross-account Decrypt,
   // e.g. data-dot-all/dataall#539). Same-account refusals use the "User: ..." text, as recorded
   // for Decrypt from real AWS in 2025 (aws/aws-nitro-enclaves-sdk-c#157, milvus-io/milvus#44981).
-  if (request.action === 'kms:Decrypt' && request.key !== undefined && request.key.account !== request.caller.account && (reason === 'noResourcePolicy' || reason === 'explicitDenyInResourcePolicy')) {
+  if (
+    request.action === 'kms:Decrypt' &&
+    request.key !== undefined &&
+    request.key.account !== request.caller.account &&
+    (reason === 'noResourcePolicy' || reason === 'explicitDenyInResourcePolicy')
+  ) {
     return ciphertextKeyInaccessible();
   }
   return new KmsError('AccessDeniedException', accessDeniedMessage(request, { allowed: false, reason }));
@@ -177,7 +212,10 @@ export function accessDenied(request: Pick<AccessRequest, 'caller' | 'action' | 
  * AWS's AccessDenied text: `User: <caller ARN> is not authorized to perform: <action> on resource:
  * <ARN> <reason>` (real captures in the KMS reference §2.9; no trailing period).
  */
-export function accessDeniedMessage(request: Pick<AccessRequest, 'caller' | 'action' | 'key' | 'details'>, decision: Extract<AccessDecision, { allowed: false }>): string {
+export function accessDeniedMessage(
+  request: Pick<AccessRequest, 'caller' | 'action' | 'key' | 'details'>,
+  decision: Extract<AccessDecision, { allowed: false }>,
+): string {
   const resource = request.key?.arn ?? request.details.resourceArn ?? '*';
   const because = {
     explicitDenyInResourcePolicy: 'with an explicit deny in a resource-based policy',

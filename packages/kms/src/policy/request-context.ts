@@ -9,7 +9,7 @@
  */
 
 import type { EncryptionContext } from '@strongbox/envelope';
-import { conditionLookup, globalConditionValue, type ConditionLookup, type Principal, type RequestConditions } from '@strongbox/service-kernel';
+import { type ConditionLookup, conditionLookup, globalConditionValue, type Principal, type RequestConditions } from '@strongbox/service-kernel';
 import type { KeyRecord } from '../model/records.ts';
 
 /** A KMS permission: `kms:Encrypt`, `kms:ReEncryptFrom`, ... */
@@ -41,8 +41,16 @@ export interface ContextSource {
 }
 
 /** Actions with an `EncryptionAlgorithm` parameter (`kms:EncryptionAlgorithm` applies to them). */
-const ALGORITHM_ACTIONS = new Set(['kms:encrypt', 'kms:decrypt', 'kms:reencryptfrom', 'kms:reencryptto', 'kms:generatedatakey', 'kms:generatedatakeywithoutplaintext', 'kms:generatedatakeypair', 'kms:generatedatakeypairwithoutplaintext']);
-
+const ALGORITHM_ACTIONS = new Set([
+  'kms:encrypt',
+  'kms:decrypt',
+  'kms:reencryptfrom',
+  'kms:reencryptto',
+  'kms:generatedatakey',
+  'kms:generatedatakeywithoutplaintext',
+  'kms:generatedatakeypair',
+  'kms:generatedatakeypairwithoutplaintext',
+]);
 
 /**
  * A lookup of condition values for one request.

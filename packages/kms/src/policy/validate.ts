@@ -16,9 +16,18 @@
  *   future.` (many real captures).
  */
 
+import {
+  compilePolicy,
+  evaluatePolicy,
+  isWellFormedPrincipal,
+  PolicyDocumentError,
+  type PolicySpec,
+  type Principal,
+  type PrincipalSpec,
+  parsePolicy,
+} from '@strongbox/service-kernel';
 import { KmsError } from '../errors.ts';
 import { keyArn } from '../model/identifiers.ts';
-import { compilePolicy, evaluatePolicy, isWellFormedPrincipal, parsePolicy, PolicyDocumentError, type Principal, type PolicySpec, type PrincipalSpec } from '@strongbox/service-kernel';
 import { contextLookup } from './request-context.ts';
 
 /** What a policy is checked against. */
@@ -37,6 +46,7 @@ export interface PolicyCheck {
 export const MAX_KEY_POLICY_BYTES = 32_768;
 
 /** Characters a policy may contain (KMS model, PolicyType pattern). */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: tab, line feed and carriage return are exactly what KMS's pattern admits.
 const POLICY_CHARACTERS = /^[\u0009\u000A\u000D\u0020-\u00FF]+$/;
 
 const MESSAGES = {
@@ -72,9 +82,15 @@ function checkPrincipals(spec: PolicySpec): void {
   for (const statement of spec.statements) {
     const principal = statement.principal ?? statement.notPrincipal;
     if (principal === undefined || isEmpty(principal)) throw new PolicyDocumentError('noPrincipal', 'a statement has no principal');
-    const lists = [['AWS', principal.aws], ['Service', principal.service], ['Federated', principal.federated], ['CanonicalUser', principal.canonicalUser]] as const;
+    const lists = [
+      ['AWS', principal.aws],
+      ['Service', principal.service],
+      ['Federated', principal.federated],
+      ['CanonicalUser', principal.canonicalUser],
+    ] as const;
     for (const [kind, values] of lists) {
-      for (const value of values) if (!isWellFormedPrincipal(kind, value)) throw new PolicyDocumentError('invalidPrincipal', `${kind} principal ${value} is not valid`);
+      for (const value of values)
+        if (!isWellFormedPrincipal(kind, value)) throw new PolicyDocumentError('invalidPrincipal', `${kind} principal ${value} is not valid`);
     }
   }
 }

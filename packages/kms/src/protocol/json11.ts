@@ -6,11 +6,22 @@
  * `X-Amzn-Errortype` header too (SDKs read either), status 400 for client errors.
  */
 
-import { EventIds, httpDate, json11ErrorResponse, json11Response, parseJson, toWire, type Authenticator, type HttpRequest, type Principal, type TextResponse } from '@strongbox/service-kernel';
+import {
+  type Authenticator,
+  EventIds,
+  type HttpRequest,
+  httpDate,
+  json11ErrorResponse,
+  json11Response,
+  type Principal,
+  parseJson,
+  type TextResponse,
+  toWire,
+} from '@strongbox/service-kernel';
 import { KmsError, toKmsError, WIRE_ERRORS } from '../errors.ts';
 import { decodeJson, type StructureShape } from './shapes.ts';
 
-export { json11ErrorResponse, json11Response, parseJson, toWire, type HttpRequest, type RequestIdentity } from '@strongbox/service-kernel';
+export { type HttpRequest, json11ErrorResponse, json11Response, parseJson, type RequestIdentity, toWire } from '@strongbox/service-kernel';
 /** A JSON 1.1 response (its body is text). */
 export type HttpResponse = TextResponse;
 
@@ -88,7 +99,11 @@ export function createJson11Handler(kms: Json11Target, options: Json11Options = 
   return async (request) => {
     const requestId = newRequestId();
     if (request.method !== 'POST') {
-      return respondXml(403, requestId, '<AccessDeniedException>\n  <Message>Unable to determine service/operation name to be authorized</Message>\n</AccessDeniedException>\n');
+      return respondXml(
+        403,
+        requestId,
+        '<AccessDeniedException>\n  <Message>Unable to determine service/operation name to be authorized</Message>\n</AccessDeniedException>\n',
+      );
     }
     if (!(request.headers['content-type'] ?? '').toLowerCase().startsWith(CONTENT_TYPE)) {
       return respondXml(404, requestId, '<UnknownOperationException/>\n');

@@ -19,7 +19,14 @@ import { emptyRecord } from '../model/dictionary.ts';
 
 /** A member's type and constraints. */
 export type Shape =
-  | { readonly kind: 'string'; readonly min?: number; readonly max?: number; readonly pattern?: string; readonly enum?: readonly string[]; readonly sensitive?: boolean }
+  | {
+      readonly kind: 'string';
+      readonly min?: number;
+      readonly max?: number;
+      readonly pattern?: string;
+      readonly enum?: readonly string[];
+      readonly sensitive?: boolean;
+    }
   | { readonly kind: 'integer'; readonly min?: number; readonly max?: number }
   | { readonly kind: 'boolean' }
   | { readonly kind: 'blob'; readonly min?: number; readonly max?: number; readonly sensitive?: boolean }
@@ -120,7 +127,11 @@ function typeMismatch(value: unknown, target: string): KmsError {
   if (Array.isArray(value)) return new KmsError('SerializationException', 'Start of list found where not expected');
   if (typeof value === 'object') return new KmsError('SerializationException', 'Start of structure or map found where not expected.');
   const javaClass =
-    typeof value === 'number' ? 'com.amazon.coral.value.json.numbers.TruncatingBigNumber' : typeof value === 'boolean' ? 'java.lang.Boolean' : 'java.lang.String';
+    typeof value === 'number'
+      ? 'com.amazon.coral.value.json.numbers.TruncatingBigNumber'
+      : typeof value === 'boolean'
+        ? 'java.lang.Boolean'
+        : 'java.lang.String';
   return new KmsError('SerializationException', `class ${javaClass} can not be converted to ${target}`);
 }
 
@@ -137,7 +148,10 @@ function decodeBase64(value: string): Uint8Array {
     throw new KmsError('SerializationException', `Value can not be converted to a Blob: Invalid Base64 character: '${invalid[0]}'`);
   }
   if (value.length % 4 !== 0) {
-    throw new KmsError('SerializationException', `Value can not be converted to a Blob: Base64 encoded length is expected a multiple of 4 bytes but found: ${value.length}`);
+    throw new KmsError(
+      'SerializationException',
+      `Value can not be converted to a Blob: Base64 encoded length is expected a multiple of 4 bytes but found: ${value.length}`,
+    );
   }
   return new Uint8Array(Buffer.from(value, 'base64'));
 }
@@ -221,8 +235,10 @@ function checkValue(shape: Shape, value: unknown, path: string, errors: string[]
     }
     case 'integer':
       if (typeof value !== 'number' || !Number.isInteger(value)) throw serialization(path, 'Integer', value);
-      if (shape.min !== undefined && value < shape.min) errors.push(constraintFailure(path, value, `Member must have value greater than or equal to ${shape.min}`));
-      if (shape.max !== undefined && value > shape.max) errors.push(constraintFailure(path, value, `Member must have value less than or equal to ${shape.max}`));
+      if (shape.min !== undefined && value < shape.min)
+        errors.push(constraintFailure(path, value, `Member must have value greater than or equal to ${shape.min}`));
+      if (shape.max !== undefined && value > shape.max)
+        errors.push(constraintFailure(path, value, `Member must have value less than or equal to ${shape.max}`));
       return;
     case 'boolean':
       if (typeof value !== 'boolean') throw serialization(path, 'Boolean', value);
@@ -239,7 +255,7 @@ function checkValue(shape: Shape, value: unknown, path: string, errors: string[]
       checkLength(shape, value.length, value, path, errors, false);
       if (shape.member.kind === 'structure') {
         // Lists of structures report each bad field: `tags.1.member.tagKey`.
-        value.forEach((item, i) => checkValue(shape.member, item, `${path}.${i + 1}.member`, errors));
+        for (const [i, item] of value.entries()) checkValue(shape.member, item, `${path}.${i + 1}.member`, errors);
       } else if (value.some((item) => scalarFailures(shape.member, item).length > 0)) {
         // Lists of scalars report the whole list once, with every constraint of the member shape.
         errors.push(constraintFailure(path, value, `Member must satisfy constraint: [${constraintsOf(shape.member).join(', ')}]`));
@@ -303,7 +319,9 @@ function render(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(render).join(', ')}]`;
   if (value instanceof Date) return value.toISOString();
   if (typeof value === 'object' && value !== null) {
-    return `{${Object.entries(value).map(([k, v]) => `${k}=${render(v)}`).join(', ')}}`;
+    return `{${Object.entries(value)
+      .map(([k, v]) => `${k}=${render(v)}`)
+      .join(', ')}}`;
   }
   return String(value);
 }

@@ -5,16 +5,16 @@
  */
 
 import type { Backend } from '@strongbox/envelope';
+import type { PipelineContext, Principal, Random } from '@strongbox/service-kernel';
 import { aliasNotFound, invalidKeyId, KmsError, keyNotFound } from '../errors.ts';
 import { createAwsManagedKey, isAwsManagedAliasName } from '../model/aws-managed-keys.ts';
-import type { PipelineContext, Principal, Random } from '@strongbox/service-kernel';
 import { aliasArn, keyArn, parseKeyReference } from '../model/identifiers.ts';
 import type { GrantOperation, GrantRecord, KeyRecord } from '../model/records.ts';
 import type { Change, KmsState } from '../model/state.ts';
 import { requireKeyState } from '../operations/shared/key-state.ts';
 import type { AccessOptions, AuthorizationDetails, KmsAction, KmsSettings, OperationContext, OperationDefinition } from '../operations/types.ts';
 import type { ChangeStore } from '../persistence/store.ts';
-import { authorizeAccess, grantedOperations, type AccessRequest } from '../policy/authorize.ts';
+import { type AccessRequest, authorizeAccess, grantedOperations } from '../policy/authorize.ts';
 
 const NO_GRANTS: readonly GrantRecord[] = Object.freeze([]);
 

@@ -15,17 +15,40 @@
  * ```
  */
 
-import { defaultBackend, type Backend } from '@strongbox/envelope';
-import { AuditTrail, installFacade, Pipeline, principalFromArn, rootPrincipal, systemClock, type AuditOptions, type CallScope, type Clock, type Facade, type Principal, type Random, type ServiceBinding } from '@strongbox/service-kernel';
-import { throttled, toKmsError, type KmsError } from '../errors.ts';
+import { type Backend, defaultBackend } from '@strongbox/envelope';
+import {
+  type AuditOptions,
+  AuditTrail,
+  type CallScope,
+  type Clock,
+  type Facade,
+  installFacade,
+  Pipeline,
+  type Principal,
+  principalFromArn,
+  type Random,
+  rootPrincipal,
+  type ServiceBinding,
+  systemClock,
+} from '@strongbox/service-kernel';
+import { type KmsError, throttled, toKmsError } from '../errors.ts';
 import { TRACKED_OPERATIONS, usageLogOf } from '../model/key-last-usage.ts';
 import { dueChanges, nextDueTime } from '../model/lifecycle.ts';
-import { RequestQuotas, type QuotaClass, type QuotaOptions, type QuotaSetting, type QuotaUsage } from '../model/quotas.ts';
+import { type QuotaClass, type QuotaOptions, type QuotaSetting, type QuotaUsage, RequestQuotas } from '../model/quotas.ts';
 import { KmsState } from '../model/state.ts';
-import { isOperationName, OPERATION_NAMES, OPERATIONS, QUOTA_CATALOG, type OperationName, type OperationTable, type RequestOf, type ResponseOf } from '../operations/index.ts';
+import {
+  isOperationName,
+  OPERATION_NAMES,
+  OPERATIONS,
+  type OperationName,
+  type OperationTable,
+  QUOTA_CATALOG,
+  type RequestOf,
+  type ResponseOf,
+} from '../operations/index.ts';
 import type { KmsSettings, OperationDefinition } from '../operations/types.ts';
-import { MemoryStore, type ChangeStore } from '../persistence/store.ts';
-import { validate, type StructureShape } from '../protocol/shapes.ts';
+import { type ChangeStore, MemoryStore } from '../persistence/store.ts';
+import { type StructureShape, validate } from '../protocol/shapes.ts';
 import { auditJson, defaultAuditParameters, serviceEventOf } from './audit-fields.ts';
 import { RequestContext } from './context.ts';
 
@@ -154,7 +177,9 @@ export class Kms {
     const settings: KmsSettings = { account, region, onDemandRotationDelayMs: options.onDemandRotationDelayMs ?? 0 };
     // Key usage tracking starts with the emulator (GetKeyLastUsage's TrackingStartDate).
     usageLogOf(this.#store.state, clock.now());
-    this.#pipeline = new Pipeline(kmsBinding({ store: this.#store, clock, random: this.#random, backend, quotas, trail: this.auditTrail, settings }, () => this.#pipeline));
+    this.#pipeline = new Pipeline(
+      kmsBinding({ store: this.#store, clock, random: this.#random, backend, quotas, trail: this.auditTrail, settings }, () => this.#pipeline),
+    );
   }
 
   /**
@@ -220,7 +245,10 @@ interface KmsParts {
  * each recorded as the service event KMS logs for it), durability before answering, and KMS's
  * audit rendering and errors.
  */
-function kmsBinding(parts: KmsParts, pipeline: () => Pipeline<OperationDefinition, RequestContext, KmsError>): ServiceBinding<OperationDefinition, RequestContext, KmsError> {
+function kmsBinding(
+  parts: KmsParts,
+  pipeline: () => Pipeline<OperationDefinition, RequestContext, KmsError>,
+): ServiceBinding<OperationDefinition, RequestContext, KmsError> {
   const { store, random, backend, settings } = parts;
   // The next time a clock-driven change falls due: requests before it skip the scan.
   let nextDue = -Infinity;
@@ -243,7 +271,17 @@ function kmsBinding(parts: KmsParts, pipeline: () => Pipeline<OperationDefinitio
     trail: parts.trail,
     validate: (definition, input) => validate(definition.input, input),
     open: (definition, scope: CallScope, now) =>
-      new RequestContext({ definition, now, region: scope.region, caller: scope.caller, store, backend, random, settings, ...(scope.sourceIpAddress === undefined ? {} : { sourceIpAddress: scope.sourceIpAddress }) }),
+      new RequestContext({
+        definition,
+        now,
+        region: scope.region,
+        caller: scope.caller,
+        store,
+        backend,
+        random,
+        settings,
+        ...(scope.sourceIpAddress === undefined ? {} : { sourceIpAddress: scope.sourceIpAddress }),
+      }),
     prepare: (now) => (now < nextDue ? undefined : advance(now)),
     // The response may rest on changes that concurrent requests applied but have not yet made
     // durable (say, Encrypt under the material a rotation just added): answer once they are.
@@ -258,7 +296,8 @@ function kmsBinding(parts: KmsParts, pipeline: () => Pipeline<OperationDefinitio
       const ids = parts.trail.latestIds();
       if (ids === undefined) return;
       const log = usageLogOf(store.state, context.now);
-      for (const arn of context.resources) log.record(arn, { operation: definition.name, timestamp: context.now, eventId: ids.eventId, requestId: ids.requestId });
+      for (const arn of context.resources)
+        log.record(arn, { operation: definition.name, timestamp: context.now, eventId: ids.eventId, requestId: ids.requestId });
     },
     toError: toKmsError,
     throttled,

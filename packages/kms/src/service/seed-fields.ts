@@ -8,8 +8,8 @@
  * periods 90..2560 days (EnableKeyRotation); backing keys exactly 32 bytes (AES-256).
  */
 
-import { ALIAS_NAME_PATTERN } from '../model/identifiers.ts';
 import { recordOf } from '../model/dictionary.ts';
+import { ALIAS_NAME_PATTERN } from '../model/identifiers.ts';
 import { MATERIAL_LENGTH } from '../model/keys.ts';
 import type { SeedKey } from './seed.ts';
 
@@ -21,7 +21,19 @@ const ACCOUNT = /^\d{12}$/;
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 const HEX_32 = /^[0-9a-fA-F]{64}$/;
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
-const KEY_FIELDS: ReadonlySet<string> = new Set(['keyId', 'account', 'region', 'description', 'aliases', 'material', 'enabled', 'origin', 'policy', 'tags', 'rotation']);
+const KEY_FIELDS: ReadonlySet<string> = new Set([
+  'keyId',
+  'account',
+  'region',
+  'description',
+  'aliases',
+  'material',
+  'enabled',
+  'origin',
+  'policy',
+  'tags',
+  'rotation',
+]);
 const MAX_ALIASES_PER_KEY = 50;
 const MAX_TAGS = 50;
 const MAX_POLICY_BYTES = 32_768;
@@ -41,11 +53,15 @@ export function describe(value: unknown): string {
  * @throws TypeError naming the first bad field.
  */
 export function checkKey(fields: Fields, path: string): SeedKey {
-  for (const name of Object.keys(fields)) if (!KEY_FIELDS.has(name)) throw fieldError(`${path}.${name}`, `is not a key field (expected one of ${[...KEY_FIELDS].join(', ')})`);
+  for (const name of Object.keys(fields))
+    if (!KEY_FIELDS.has(name)) throw fieldError(`${path}.${name}`, `is not a key field (expected one of ${[...KEY_FIELDS].join(', ')})`);
   const at = (name: string): string => `${path}.${name}`;
   const keyId = fields['keyId'];
   if (typeof keyId !== 'string' || !UUID.test(keyId)) {
-    throw fieldError(at('keyId'), `expected a lowercase UUID such as 1234abcd-12ab-34cd-56ef-1234567890ab, got ${typeof keyId === 'string' ? JSON.stringify(keyId) : describe(keyId)}`);
+    throw fieldError(
+      at('keyId'),
+      `expected a lowercase UUID such as 1234abcd-12ab-34cd-56ef-1234567890ab, got ${typeof keyId === 'string' ? JSON.stringify(keyId) : describe(keyId)}`,
+    );
   }
   const account = optionalString(fields, 'account', path, (v) => ACCOUNT.test(v), '12 digits');
   const region = optionalString(fields, 'region', path, (v) => REGION.test(v), 'a Region name such as us-east-1');
@@ -93,7 +109,10 @@ function optionalString(fields: Fields, name: string, path: string, valid: (valu
   const value = fields[name];
   if (value === undefined) return undefined;
   if (typeof value !== 'string' || !valid(value)) {
-    throw fieldError(`${path}.${name}`, `expected ${expected}, got ${typeof value === 'string' ? JSON.stringify(value.length > 64 ? `${value.slice(0, 64)}...` : value) : describe(value)}`);
+    throw fieldError(
+      `${path}.${name}`,
+      `expected ${expected}, got ${typeof value === 'string' ? JSON.stringify(value.length > 64 ? `${value.slice(0, 64)}...` : value) : describe(value)}`,
+    );
   }
   return value;
 }
@@ -102,7 +121,8 @@ function checkMaterial(value: unknown, path: string, imported: boolean): string 
   if (value === undefined) return undefined;
   const list = typeof value === 'string' ? [value] : value;
   if (!Array.isArray(list) || list.length === 0) throw fieldError(path, `expected a base64 string or a non-empty list of them, got ${describe(value)}`);
-  if (imported && list.length > 1) throw fieldError(path, `lists ${list.length} versions; an EXTERNAL key has one imported key material (Strongbox does not rotate imported material)`);
+  if (imported && list.length > 1)
+    throw fieldError(path, `lists ${list.length} versions; an EXTERNAL key has one imported key material (Strongbox does not rotate imported material)`);
   for (const [index, text] of list.entries()) {
     const where = typeof value === 'string' ? path : `${path}[${index}]`;
     if (typeof text !== 'string') throw fieldError(where, `expected a base64 string, got ${describe(text)}`);
@@ -118,7 +138,10 @@ function checkAliases(value: unknown, path: string): string[] | undefined {
   for (const [index, name] of value.entries()) {
     const where = `${path}[${index}]`;
     if (typeof name !== 'string' || !name.startsWith('alias/') || name.length <= 'alias/'.length || name.length > 256 || !ALIAS_NAME_PATTERN.test(name)) {
-      throw fieldError(where, `expected an alias name alias/<name> (letters, digits, / _ - :, at most 256 characters), got ${typeof name === 'string' ? JSON.stringify(name) : describe(name)}`);
+      throw fieldError(
+        where,
+        `expected an alias name alias/<name> (letters, digits, / _ - :, at most 256 characters), got ${typeof name === 'string' ? JSON.stringify(name) : describe(name)}`,
+      );
     }
     if (name.startsWith('alias/aws/')) throw fieldError(where, `uses the prefix alias/aws/, which AWS reserves for AWS managed keys`);
   }
@@ -177,9 +200,11 @@ function checkTags(value: unknown, path: string): Record<string, string> | { Tag
 
 function checkRotation(value: unknown, path: string): { enabled: boolean; periodInDays?: number } | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw fieldError(path, `expected { "enabled": boolean, "periodInDays"?: number }, got ${describe(value)}`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw fieldError(path, `expected { "enabled": boolean, "periodInDays"?: number }, got ${describe(value)}`);
   const fields = value as Fields;
-  for (const name of Object.keys(fields)) if (name !== 'enabled' && name !== 'periodInDays') throw fieldError(`${path}.${name}`, 'is not a rotation field (expected enabled, periodInDays)');
+  for (const name of Object.keys(fields))
+    if (name !== 'enabled' && name !== 'periodInDays') throw fieldError(`${path}.${name}`, 'is not a rotation field (expected enabled, periodInDays)');
   const enabled = fields['enabled'];
   if (typeof enabled !== 'boolean') throw fieldError(`${path}.enabled`, `expected true or false, got ${describe(enabled)}`);
   const period = fields['periodInDays'];

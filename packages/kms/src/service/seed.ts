@@ -35,18 +35,17 @@
  */
 
 import { defaultBackend } from '@strongbox/envelope';
-import { importedMaterialId, withImportedMaterial } from '../model/imported-material.ts';
-import { DEFAULT_ROTATION_PERIOD_DAYS, createKeyRecord, newMaterial } from '../model/keys.ts';
-import { withAutomaticRotation } from '../model/rotation.ts';
-import { rootPrincipal } from '@strongbox/service-kernel';
-import type { KeyOrigin, KeyRecord, RotationEvent, Tag } from '../model/records.ts';
-import type { Change, KmsState } from '../model/state.ts';
 import type { Random } from '@strongbox/service-kernel';
+import { parseJsonText, rootPrincipal } from '@strongbox/service-kernel';
+import { importedMaterialId, withImportedMaterial } from '../model/imported-material.ts';
+import { createKeyRecord, DEFAULT_ROTATION_PERIOD_DAYS, newMaterial } from '../model/keys.ts';
+import type { KeyOrigin, KeyRecord, RotationEvent, Tag } from '../model/records.ts';
+import { withAutomaticRotation } from '../model/rotation.ts';
+import type { Change, KmsState } from '../model/state.ts';
 import type { ChangeStore } from '../persistence/store.ts';
 import { defaultKeyPolicy } from '../policy/default-policy.ts';
 import { validateKeyPolicy } from '../policy/validate.ts';
-import { parseJsonText } from '@strongbox/service-kernel';
-import { checkKey, describe, fieldError, parseMaterial, type Fields } from './seed-fields.ts';
+import { checkKey, describe, type Fields, fieldError, parseMaterial } from './seed-fields.ts';
 
 /** A seed document (the JSON shape above). */
 export interface SeedDocument {
@@ -133,7 +132,10 @@ export function seedChanges(seed: SeedDocument, state: KmsState, defaults: SeedD
     const region = seedKey.region ?? defaults.region;
     const existing = state.key(seedKey.keyId);
     if (existing !== undefined && (existing.account !== account || existing.region !== region)) {
-      throw fieldError(`keys[${index}].keyId`, `names key ${seedKey.keyId}, which exists in account ${existing.account} and Region ${existing.region}, not ${account} ${region}`);
+      throw fieldError(
+        `keys[${index}].keyId`,
+        `names key ${seedKey.keyId}, which exists in account ${existing.account} and Region ${existing.region}, not ${account} ${region}`,
+      );
     }
     if (existing === undefined) changes.push({ type: 'putKey', key: seededKey(seedKey, index, account, region, defaults) });
     for (const aliasName of seedKey.aliases ?? []) {
@@ -171,19 +173,39 @@ function seededKey(seed: SeedKey, index: number, account: string, region: string
   const given = seed.material === undefined ? [] : typeof seed.material === 'string' ? [seed.material] : seed.material;
   const materials = given.map((text, i) => newMaterial(random, i + 1, now, parseMaterial(text, `keys[${index}].material`)));
   if (materials.length === 0 && origin === 'AWS_KMS') materials.push(newMaterial(random, 1, now));
-  const policy = seed.policy === undefined ? defaultKeyPolicy(region, account) : typeof seed.policy === 'string' ? seed.policy : JSON.stringify(seed.policy, null, 2);
+  const policy =
+    seed.policy === undefined ? defaultKeyPolicy(region, account) : typeof seed.policy === 'string' ? seed.policy : JSON.stringify(seed.policy, null, 2);
   try {
     validateKeyPolicy(policy, { caller: rootPrincipal(region, account), account, region, bypassLockoutCheck: true });
   } catch (error) {
     throw fieldError(`keys[${index}].policy`, `is not a valid key policy: ${(error as Error).message}`);
   }
-  const created = createKeyRecord({ keyId: seed.keyId, account, region, now, description: seed.description ?? '', policy, origin, keyManager: 'CUSTOMER', tags: tagsOf(seed), materials });
+  const created = createKeyRecord({
+    keyId: seed.keyId,
+    account,
+    region,
+    now,
+    description: seed.description ?? '',
+    policy,
+    origin,
+    keyManager: 'CUSTOMER',
+    tags: tagsOf(seed),
+    materials,
+  });
   const [first] = materials;
   // Seeded material of an EXTERNAL key counts as imported, without expiry (ImportKeyMaterial's
   // default ExpirationModel), with the material id ImportKeyMaterial would give the same bytes.
   const record =
     origin === 'EXTERNAL' && first !== undefined
-      ? withImportedMaterial({ ...created, materials: [] }, { material: first.material, materialId: importedMaterialId(defaultBackend, seed.keyId, first.material), expirationModel: 'KEY_MATERIAL_DOES_NOT_EXPIRE', now })
+      ? withImportedMaterial(
+          { ...created, materials: [] },
+          {
+            material: first.material,
+            materialId: importedMaterialId(defaultBackend, seed.keyId, first.material),
+            expirationModel: 'KEY_MATERIAL_DOES_NOT_EXPIRE',
+            now,
+          },
+        )
       : created;
   // Earlier versions count as completed automatic rotations (ListKeyRotations lists them).
   const history: RotationEvent[] = materials.slice(1).map((m) => ({ rotationDate: now, rotationType: 'AUTOMATIC', materialId: m.materialId }));

@@ -6,11 +6,11 @@
  */
 
 import { constants, createCipheriv, createPublicKey, publicEncrypt, randomBytes } from 'node:crypto';
-import { Kms, ManualClock, type KmsOptions } from '../../src/index.ts';
+import { Kms, type KmsOptions, ManualClock } from '../../src/index.ts';
 import type { KeyRecord, KeyState } from '../../src/model/records.ts';
 import { KmsState } from '../../src/model/state.ts';
 import { MemoryStore } from '../../src/persistence/store.ts';
-import { startKms, type SdkFixture } from './sdk.ts';
+import { type SdkFixture, startKms } from './sdk.ts';
 
 /** An emulator with its clock and store in reach. */
 export interface CryptoFixture extends SdkFixture {
@@ -45,7 +45,8 @@ export async function startCryptoKms(options: KmsOptions = {}): Promise<CryptoFi
     async setState(keyId, state) {
       const key = record(keyId);
       const { deletionDate: _date, pendingWindowInDays: _window, ...rest } = key;
-      const next: KeyRecord = state === 'PendingDeletion' ? { ...rest, state, deletionDate: clock.now() + 30 * 86_400_000, pendingWindowInDays: 30 } : { ...rest, state };
+      const next: KeyRecord =
+        state === 'PendingDeletion' ? { ...rest, state, deletionDate: clock.now() + 30 * 86_400_000, pendingWindowInDays: 30 } : { ...rest, state };
       await store.commit([{ type: 'putKey', key: next }]);
       await kms.createKey({ Description: 'poke: a committed change makes the dispatcher look at due times again' });
     },

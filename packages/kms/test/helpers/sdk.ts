@@ -9,8 +9,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { InProcessHandler } from '@strongbox/service-kernel';
+import { createJson11Handler, type Json11Options, toNodeListener } from '../../src/http.ts';
 import { Kms, type KmsOptions } from '../../src/index.ts';
-import { createJson11Handler, toNodeListener, type Json11Options } from '../../src/http.ts';
 
 /** How the SDK reaches the emulator. */
 export type Transport = 'in-process' | 'socket';
@@ -29,7 +29,12 @@ export interface SdkFixture {
 }
 
 /** Starts an emulator (quotas off unless given) and an SDK client with `maxAttempts: 1`. */
-export async function startKms(options: KmsOptions = {}, handlerOptions: Json11Options = {}, kms?: Kms, transport: Transport = 'in-process'): Promise<SdkFixture> {
+export async function startKms(
+  options: KmsOptions = {},
+  handlerOptions: Json11Options = {},
+  kms?: Kms,
+  transport: Transport = 'in-process',
+): Promise<SdkFixture> {
   const emulator = kms ?? new Kms({ quotas: false, ...options });
   const handler = createJson11Handler(emulator, handlerOptions);
   let server: Server | undefined;

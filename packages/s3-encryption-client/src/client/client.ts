@@ -5,8 +5,19 @@
  * the official Amazon S3 Encryption Clients (V3 with key commitment by default, V2 on request).
  */
 
-import type { CompleteMultipartUploadCommandOutput, CopyObjectCommandInput, CopyObjectCommandOutput, DeleteObjectCommandInput, DeleteObjectCommandOutput, GetObjectCommandInput, GetObjectCommandOutput, PutObjectCommandInput, PutObjectCommandOutput, S3Client } from '@aws-sdk/client-s3';
 import { randomBytes } from 'node:crypto';
+import type {
+  CompleteMultipartUploadCommandOutput,
+  CopyObjectCommandInput,
+  CopyObjectCommandOutput,
+  DeleteObjectCommandInput,
+  DeleteObjectCommandOutput,
+  GetObjectCommandInput,
+  GetObjectCommandOutput,
+  PutObjectCommandInput,
+  PutObjectCommandOutput,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import { S3EncryptionClientError } from '../errors.ts';
 import { INSTRUCTION_FILE_SUFFIX } from '../format/constants.ts';
 import { COMMITMENT_POLICIES, type CommitmentPolicy } from '../format/envelope.ts';
@@ -15,9 +26,9 @@ import type { ClientContext, RequestOptions } from './context.ts';
 import { copyEncryptedObject } from './copy-object.ts';
 import { deleteEncryptedObject } from './delete-object.ts';
 import { getDecryptedObject } from './get-object.ts';
-import { createEncryptedMultipartUpload, type EncryptedMultipartUpload, type CreateEncryptedMultipartUploadInput } from './multipart.ts';
+import { type CreateEncryptedMultipartUploadInput, createEncryptedMultipartUpload, type EncryptedMultipartUpload } from './multipart.ts';
 import { putEncryptedObject } from './put-object.ts';
-import { uploadEncrypted, type UploadOptions } from './upload.ts';
+import { type UploadOptions, uploadEncrypted } from './upload.ts';
 
 /** The default authentication buffer: 64 MiB, as Java's `S3EncryptionClientUtilities.java`. */
 export const DEFAULT_BUFFER_SIZE: number = 64 * 1024 * 1024;
@@ -65,7 +76,8 @@ export class S3EncryptionClient {
   /** @throws TypeError / RangeError / S3EncryptionClientError `InvalidConfiguration` for bad options. */
   constructor(options: S3EncryptionClientOptions) {
     if (typeof options?.s3?.send !== 'function') throw new TypeError('"s3" expected an S3Client');
-    if (typeof options.keyring?.onEncrypt !== 'function' || typeof options.keyring.onDecrypt !== 'function') throw new TypeError('"keyring" expected a Keyring');
+    if (typeof options.keyring?.onEncrypt !== 'function' || typeof options.keyring.onDecrypt !== 'function')
+      throw new TypeError('"keyring" expected a Keyring');
     const policy = options.commitmentPolicy ?? 'REQUIRE_ENCRYPT_REQUIRE_DECRYPT';
     if (!COMMITMENT_POLICIES.includes(policy)) throw new S3EncryptionClientError('InvalidConfiguration', `unknown commitment policy ${JSON.stringify(policy)}`);
     const bufferSize = options.bufferSize ?? DEFAULT_BUFFER_SIZE;

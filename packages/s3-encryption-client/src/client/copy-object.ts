@@ -15,10 +15,10 @@
  * envelope.
  */
 
-import { CopyObjectCommand, HeadObjectCommand, type CopyObjectCommandInput, type CopyObjectCommandOutput } from '@aws-sdk/client-s3';
+import { CopyObjectCommand, type CopyObjectCommandInput, type CopyObjectCommandOutput, HeadObjectCommand } from '@aws-sdk/client-s3';
 import { S3EncryptionClientError } from '../errors.ts';
 import { detectFormat } from '../format/metadata.ts';
-import { sendOptions, type ClientContext, type RequestOptions } from './context.ts';
+import { type ClientContext, type RequestOptions, sendOptions } from './context.ts';
 
 /** The parts of a `CopySource` value. */
 export interface CopySourceParts {
@@ -50,7 +50,13 @@ export async function copyEncryptedObject(context: ClientContext, input: CopyObj
     ...(source.versionId === undefined ? {} : { VersionId: source.versionId }),
     ...(input.ExpectedSourceBucketOwner === undefined ? {} : { ExpectedBucketOwner: input.ExpectedSourceBucketOwner }),
     ...(input.RequestPayer === undefined ? {} : { RequestPayer: input.RequestPayer }),
-    ...(input.CopySourceSSECustomerAlgorithm === undefined ? {} : { SSECustomerAlgorithm: input.CopySourceSSECustomerAlgorithm, SSECustomerKey: input.CopySourceSSECustomerKey, SSECustomerKeyMD5: input.CopySourceSSECustomerKeyMD5 }),
+    ...(input.CopySourceSSECustomerAlgorithm === undefined
+      ? {}
+      : {
+          SSECustomerAlgorithm: input.CopySourceSSECustomerAlgorithm,
+          SSECustomerKey: input.CopySourceSSECustomerKey,
+          SSECustomerKeyMD5: input.CopySourceSSECustomerKeyMD5,
+        }),
   };
   const head = await context.s3.send(new HeadObjectCommand(sourceRequest), sendOptions(options));
   const metadata = new Map(Object.entries(head.Metadata ?? {}).map(([key, value]) => [key.toLowerCase(), value]));
@@ -58,10 +64,16 @@ export async function copyEncryptedObject(context: ClientContext, input: CopyObj
   const inInstructionFile = detected === 'instruction-file' || detected === 'V3-instruction-file';
   // Precondition: S3 keeps the source metadata (the envelope) unless the directive is REPLACE.
   if (input.MetadataDirective === 'REPLACE' && detected !== 'instruction-file') {
-    throw new S3EncryptionClientError('InvalidConfiguration', `MetadataDirective REPLACE would drop the ${detected === 'V1' || detected === 'V2' ? `${detected} envelope` : 'V3 envelope keys x-amz-c, x-amz-d, x-amz-i'} stored in the object metadata, leaving the copy undecryptable`);
+    throw new S3EncryptionClientError(
+      'InvalidConfiguration',
+      `MetadataDirective REPLACE would drop the ${detected === 'V1' || detected === 'V2' ? `${detected} envelope` : 'V3 envelope keys x-amz-c, x-amz-d, x-amz-i'} stored in the object metadata, leaving the copy undecryptable`,
+    );
   }
   if (inInstructionFile && source.versionId !== undefined) {
-    throw new S3EncryptionClientError('InvalidConfiguration', 'a versioned CopySource keeps its envelope in an instruction file, whose matching version cannot be known; copy the current version');
+    throw new S3EncryptionClientError(
+      'InvalidConfiguration',
+      'a versioned CopySource keeps its envelope in an instruction file, whose matching version cannot be known; copy the current version',
+    );
   }
   let instructionEtag: string | undefined;
   if (inInstructionFile) {
@@ -69,7 +81,10 @@ export async function copyEncryptedObject(context: ClientContext, input: CopyObj
     const file = await context.s3.send(new HeadObjectCommand({ ...sourceRequest, Key: `${source.key}${context.instructionFileSuffix}` }), sendOptions(options));
     instructionEtag = file.ETag;
   }
-  const output = await context.s3.send(new CopyObjectCommand({ ...input, ...(input.CopySourceIfMatch === undefined && head.ETag !== undefined ? { CopySourceIfMatch: head.ETag } : {}) }), sendOptions(options));
+  const output = await context.s3.send(
+    new CopyObjectCommand({ ...input, ...(input.CopySourceIfMatch === undefined && head.ETag !== undefined ? { CopySourceIfMatch: head.ETag } : {}) }),
+    sendOptions(options),
+  );
   if (inInstructionFile) {
     await context.s3.send(
       new CopyObjectCommand({
@@ -100,7 +115,7 @@ export async function copyEncryptedObject(context: ClientContext, input: CopyObj
 export function parseCopySource(copySource: string | undefined): CopySourceParts {
   if (typeof copySource !== 'string') throw new S3EncryptionClientError('InvalidConfiguration', 'CopySource is required');
   const [path = '', query] = copySource.split('?', 2);
-  const versionId = query === undefined ? undefined : new URLSearchParams(query).get('versionId') ?? undefined;
+  const versionId = query === undefined ? undefined : (new URLSearchParams(query).get('versionId') ?? undefined);
   let decoded: string;
   try {
     decoded = decodeURIComponent(path.startsWith('/') ? path.slice(1) : path);
@@ -111,7 +126,8 @@ export function parseCopySource(copySource: string | undefined): CopySourceParts
   const slash = decoded.indexOf('/');
   const bucket = arn === null ? decoded.slice(0, slash) : arn[1];
   const key = arn === null ? decoded.slice(slash + 1) : arn[2];
-  if (slash <= 0 || bucket === undefined || bucket === '' || key === undefined || key === '') throw new S3EncryptionClientError('InvalidConfiguration', 'CopySource expected "bucket/key"');
+  if (slash <= 0 || bucket === undefined || bucket === '' || key === undefined || key === '')
+    throw new S3EncryptionClientError('InvalidConfiguration', 'CopySource expected "bucket/key"');
   return { bucket, key, ...(versionId === undefined || versionId === '' ? {} : { versionId }) };
 }
 

@@ -6,7 +6,7 @@
  */
 
 import { DeleteObjectCommand, type DeleteObjectCommandInput, type DeleteObjectCommandOutput } from '@aws-sdk/client-s3';
-import { sendOptions, type ClientContext, type RequestOptions } from './context.ts';
+import { type ClientContext, type RequestOptions, sendOptions } from './context.ts';
 
 /**
  * Deletes an object and its instruction file; returns the object's DeleteObject output.
@@ -17,7 +17,11 @@ import { sendOptions, type ClientContext, type RequestOptions } from './context.
  * await deleteEncryptedObject(context, { Bucket: 'b', Key: 'k' });
  * ```
  */
-export async function deleteEncryptedObject(context: ClientContext, input: DeleteObjectCommandInput, options?: RequestOptions): Promise<DeleteObjectCommandOutput> {
+export async function deleteEncryptedObject(
+  context: ClientContext,
+  input: DeleteObjectCommandInput,
+  options?: RequestOptions,
+): Promise<DeleteObjectCommandOutput> {
   const output = await context.s3.send(new DeleteObjectCommand(input), sendOptions(options));
   // The instruction file has versions of its own: a VersionId of the object does not apply to it.
   const { VersionId: _version, MFA: _mfa, ...rest } = input;

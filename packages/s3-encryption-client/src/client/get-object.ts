@@ -7,19 +7,19 @@
  * delayed authentication. A ranged GET is unauthenticated AES-CTR, only with the legacy option.
  */
 
-import { GetObjectCommand, type GetObjectCommandInput, type GetObjectCommandOutput } from '@aws-sdk/client-s3';
 import { pipeline } from 'node:stream';
-import { contentKeyFor, wipe, type ContentKey } from '../crypto/content-key.ts';
+import { GetObjectCommand, type GetObjectCommandInput, type GetObjectCommandOutput } from '@aws-sdk/client-s3';
 import { createDecryptStream, decryptContent } from '../crypto/content-cipher.ts';
+import { type ContentKey, contentKeyFor, wipe } from '../crypto/content-key.ts';
 import { ciphertextRange, createRangeDecryptStream, parseContentRange, parseRange, plaintextSpan } from '../crypto/ranges.ts';
 import { S3EncryptionClientError } from '../errors.ts';
 import { TAG_LENGTH } from '../format/constants.ts';
-import { policyAllowsRead, type Envelope } from '../format/envelope.ts';
+import { type Envelope, policyAllowsRead } from '../format/envelope.ts';
 import { mapFromRecord } from '../format/json-map.ts';
 import { detectFormat, parseEnvelope, parseInstructionFile } from '../format/metadata.ts';
 import { decodeMetadataValue } from '../format/rfc2047.ts';
 import { bytesStream, destroy, readAll, toNodeReadable, withSdkMixin } from './body.ts';
-import { sendOptions, type ClientContext, type RequestOptions } from './context.ts';
+import { type ClientContext, type RequestOptions, sendOptions } from './context.ts';
 
 // Instruction files are a few hundred bytes; anything much larger is not one.
 const INSTRUCTION_FILE_LIMIT = 64 * 1024;
@@ -38,12 +38,14 @@ const INSTRUCTION_FILE_LIMIT = 64 * 1024;
 export async function getDecryptedObject(context: ClientContext, input: GetObjectCommandInput, options?: RequestOptions): Promise<GetObjectCommandOutput> {
   const range = input.Range === undefined ? undefined : parseRange(input.Range);
   // Java: "Enable legacy unauthenticated modes to use Ranged Get."
-  if (range !== undefined && !context.enableLegacyUnauthenticatedModes) throw new S3EncryptionClientError('LegacyModeDisabled', 'enable legacy unauthenticated modes to use ranged GETs');
+  if (range !== undefined && !context.enableLegacyUnauthenticatedModes)
+    throw new S3EncryptionClientError('LegacyModeDisabled', 'enable legacy unauthenticated modes to use ranged GETs');
   const request = range === undefined ? input : { ...input, Range: ciphertextRange(range) };
   const response = await context.s3.send(new GetObjectCommand(request), sendOptions(options));
   try {
     // Spec decryption.md L36-37: a Content-Range answer to a request without Range is refused.
-    if (range === undefined && response.ContentRange !== undefined) throw new S3EncryptionClientError('InvalidRange', 'the response has Content-Range but the request had no Range');
+    if (range === undefined && response.ContentRange !== undefined)
+      throw new S3EncryptionClientError('InvalidRange', 'the response has Content-Range but the request had no Range');
     const envelope = await readEnvelope(context, input, response.Metadata, options);
     const contentKey = await unwrap(context, envelope, options);
     try {
@@ -58,7 +60,12 @@ export async function getDecryptedObject(context: ClientContext, input: GetObjec
   }
 }
 
-async function decryptResponse(context: ClientContext, contentKey: ContentKey, response: GetObjectCommandOutput, range: ReturnType<typeof parseRange> | undefined): Promise<GetObjectCommandOutput> {
+async function decryptResponse(
+  context: ClientContext,
+  contentKey: ContentKey,
+  response: GetObjectCommandOutput,
+  range: ReturnType<typeof parseRange> | undefined,
+): Promise<GetObjectCommandOutput> {
   if (range !== undefined) {
     if (contentKey.mode !== 'gcm') throw new S3EncryptionClientError('InvalidRange', 'ranged GETs of AES-CBC objects are not supported');
     const contentRange = parseContentRange(response.ContentRange);
@@ -81,7 +88,12 @@ async function decryptResponse(context: ClientContext, contentKey: ContentKey, r
  * const envelope = await readEnvelope(context, { Bucket: 'b', Key: 'k' }, response.Metadata);
  * ```
  */
-export async function readEnvelope(context: ClientContext, input: GetObjectCommandInput, rawMetadata: Record<string, string> | undefined, options?: RequestOptions): Promise<Envelope> {
+export async function readEnvelope(
+  context: ClientContext,
+  input: GetObjectCommandInput,
+  rawMetadata: Record<string, string> | undefined,
+  options?: RequestOptions,
+): Promise<Envelope> {
   const metadata = new Map<string, string>();
   for (const [key, value] of Object.entries(rawMetadata ?? {})) {
     const name = key.toLowerCase();
@@ -118,8 +130,13 @@ export async function readEnvelope(context: ClientContext, input: GetObjectComma
  */
 export async function unwrap(context: ClientContext, envelope: Envelope, options?: RequestOptions): Promise<ContentKey> {
   // Precondition: the policy is applied before KMS or any key is touched.
-  if (!policyAllowsRead(context.commitmentPolicy, envelope.format)) throw new S3EncryptionClientError('CommitmentPolicyViolation', 'cannot decrypt non-key-committing object when commitment policy is REQUIRE_ENCRYPT_REQUIRE_DECRYPT');
-  if (envelope.contentAlgorithm === 'AES/CBC/PKCS5Padding' && !context.enableLegacyUnauthenticatedModes) throw new S3EncryptionClientError('LegacyModeDisabled', 'configure the client with enableLegacyUnauthenticatedModes to decrypt with AES/CBC/PKCS5Padding');
+  if (!policyAllowsRead(context.commitmentPolicy, envelope.format))
+    throw new S3EncryptionClientError(
+      'CommitmentPolicyViolation',
+      'cannot decrypt non-key-committing object when commitment policy is REQUIRE_ENCRYPT_REQUIRE_DECRYPT',
+    );
+  if (envelope.contentAlgorithm === 'AES/CBC/PKCS5Padding' && !context.enableLegacyUnauthenticatedModes)
+    throw new S3EncryptionClientError('LegacyModeDisabled', 'configure the client with enableLegacyUnauthenticatedModes to decrypt with AES/CBC/PKCS5Padding');
   const dataKey = await context.keyring.onDecrypt({
     contentAlgorithm: envelope.contentAlgorithm,
     wrapAlgorithm: envelope.wrapAlgorithm,
@@ -143,7 +160,11 @@ export async function unwrap(context: ClientContext, envelope: Envelope, options
  * its length is unknown, read up to the buffer); streamed with delayed authentication only when
  * the client allows it; refused otherwise (Java `BufferedCipherSubscriber.java`).
  */
-async function decryptBody(context: ClientContext, contentKey: ContentKey, response: GetObjectCommandOutput): Promise<{ Body: unknown; ContentLength?: number }> {
+async function decryptBody(
+  context: ClientContext,
+  contentKey: ContentKey,
+  response: GetObjectCommandOutput,
+): Promise<{ Body: unknown; ContentLength?: number }> {
   const length = response.ContentLength;
   const plainLength = length === undefined || contentKey.mode !== 'gcm' ? undefined : Math.max(0, length - TAG_LENGTH);
   const fits = length !== undefined && length <= context.bufferSize;
@@ -151,7 +172,8 @@ async function decryptBody(context: ClientContext, contentKey: ContentKey, respo
     const plaintext = decryptContent(contentKey, await readAll(response.Body, context.bufferSize));
     return { Body: bytesStream(plaintext), ContentLength: plaintext.length };
   }
-  if (!context.enableDelayedAuthenticationMode) throw new S3EncryptionClientError('BufferLimitExceeded', `the object has ${length} bytes, the buffer ${context.bufferSize}`);
+  if (!context.enableDelayedAuthenticationMode)
+    throw new S3EncryptionClientError('BufferLimitExceeded', `the object has ${length} bytes, the buffer ${context.bufferSize}`);
   const decrypting = createDecryptStream(contentKey);
   pipeline(toNodeReadable(response.Body), decrypting, () => undefined);
   return { Body: withSdkMixin(decrypting), ...(plainLength === undefined ? {} : { ContentLength: plainLength }) };

@@ -6,7 +6,7 @@
  */
 
 import { commitKey, deriveContentKey } from '../crypto/commitment.ts';
-import { V3_CONTENT_IV, wipe, type ContentKey } from '../crypto/content-key.ts';
+import { type ContentKey, V3_CONTENT_IV, wipe } from '../crypto/content-key.ts';
 import { GCM_IV_LENGTH, MESSAGE_ID_LENGTH, V3_SUITE_ID_BYTES } from '../format/constants.ts';
 import { contentAlgorithmForWrite, type Envelope } from '../format/envelope.ts';
 import { mapFromRecord } from '../format/json-map.ts';

@@ -8,24 +8,24 @@
  * last part must be flagged, and CompleteMultipartUpload is refused before it, as in Java.
  */
 
+import type { CipherGCM } from 'node:crypto';
 import {
   AbortMultipartUploadCommand,
-  CompleteMultipartUploadCommand,
-  CreateMultipartUploadCommand,
-  UploadPartCommand,
   type AbortMultipartUploadCommandOutput,
-  type CompleteMultipartUploadCommandOutput,
   type CompletedPart,
+  CompleteMultipartUploadCommand,
+  type CompleteMultipartUploadCommandOutput,
+  CreateMultipartUploadCommand,
   type CreateMultipartUploadCommandInput,
+  UploadPartCommand,
   type UploadPartCommandInput,
   type UploadPartCommandOutput,
 } from '@aws-sdk/client-s3';
-import type { CipherGCM } from 'node:crypto';
 import { createGcmCipher } from '../crypto/content-cipher.ts';
 import { wipe } from '../crypto/content-key.ts';
 import { S3EncryptionClientError } from '../errors.ts';
-import { encodeEnvelope, type EncodedEnvelope } from '../format/metadata.ts';
-import { sendOptions, type ClientContext, type RequestOptions } from './context.ts';
+import { type EncodedEnvelope, encodeEnvelope } from '../format/metadata.ts';
+import { type ClientContext, type RequestOptions, sendOptions } from './context.ts';
 import { newObjectMaterials } from './materials.ts';
 import { mergeMetadata, PLAINTEXT_INTEGRITY_FIELDS, putInstructionFile } from './put-object.ts';
 
@@ -53,7 +53,11 @@ export type EncryptedPartInput = Omit<UploadPartCommandInput, 'Bucket' | 'Key' |
  * const upload = await createEncryptedMultipartUpload(context, { Bucket: 'b', Key: 'k' });
  * ```
  */
-export async function createEncryptedMultipartUpload(context: ClientContext, input: CreateEncryptedMultipartUploadInput, options?: RequestOptions): Promise<EncryptedMultipartUpload> {
+export async function createEncryptedMultipartUpload(
+  context: ClientContext,
+  input: CreateEncryptedMultipartUploadInput,
+  options?: RequestOptions,
+): Promise<EncryptedMultipartUpload> {
   const { envelope, contentKey } = await newObjectMaterials(context, options);
   let encoded: EncodedEnvelope;
   let cipher: CipherGCM;
@@ -93,7 +97,14 @@ export class EncryptedMultipartUpload {
   #busy = false;
 
   /** Use `S3EncryptionClient.createMultipartUpload`. */
-  constructor(context: ClientContext, input: CreateEncryptedMultipartUploadInput, uploadId: string, cipher: CipherGCM, encoded: EncodedEnvelope, options: RequestOptions | undefined) {
+  constructor(
+    context: ClientContext,
+    input: CreateEncryptedMultipartUploadInput,
+    uploadId: string,
+    cipher: CipherGCM,
+    encoded: EncodedEnvelope,
+    options: RequestOptions | undefined,
+  ) {
     this.#context = context;
     this.#input = input;
     this.uploadId = uploadId;
@@ -112,19 +123,37 @@ export class EncryptedMultipartUpload {
   async uploadPart(part: EncryptedPartInput): Promise<UploadPartCommandOutput> {
     const { Body, PartNumber, isLastPart, ...rest } = part;
     const next = this.#parts.length + 1;
-    for (const field of PLAINTEXT_INTEGRITY_FIELDS) if ((rest as Record<string, unknown>)[field] !== undefined) throw new S3EncryptionClientError('InvalidPart', `${field} would describe the plaintext, not the stored ciphertext; leave it to the SDK`);
+    for (const field of PLAINTEXT_INTEGRITY_FIELDS)
+      if ((rest as Record<string, unknown>)[field] !== undefined)
+        throw new S3EncryptionClientError('InvalidPart', `${field} would describe the plaintext, not the stored ciphertext; leave it to the SDK`);
     if (this.#busy) throw new S3EncryptionClientError('InvalidPart', 'parts must be sent one at a time, in order');
-    if (this.#state !== 'open') throw new S3EncryptionClientError('InvalidPart', this.#state === 'failed' ? 'an earlier part failed; abort and start again' : 'the last part was already sent');
+    if (this.#state !== 'open')
+      throw new S3EncryptionClientError(
+        'InvalidPart',
+        this.#state === 'failed' ? 'an earlier part failed; abort and start again' : 'the last part was already sent',
+      );
     if (PartNumber !== undefined && PartNumber !== next) throw new S3EncryptionClientError('InvalidPart', `expected part ${next}, got ${PartNumber}`);
     const plaintext = typeof Body === 'string' ? Buffer.from(Body, 'utf8') : Body;
-    if (isLastPart !== true && plaintext.length % BLOCK !== 0) throw new S3EncryptionClientError('InvalidPart', 'part sizes for encrypted multipart uploads must be multiples of the cipher block size (16) with the exception of the last part');
+    if (isLastPart !== true && plaintext.length % BLOCK !== 0)
+      throw new S3EncryptionClientError(
+        'InvalidPart',
+        'part sizes for encrypted multipart uploads must be multiples of the cipher block size (16) with the exception of the last part',
+      );
     this.#busy = true;
     try {
       const head = this.#cipher.update(plaintext);
       const body = isLastPart === true ? Buffer.concat([head, this.#cipher.final(), this.#cipher.getAuthTag()]) : head;
       this.#state = isLastPart === true ? 'last-sent' : 'open';
       const output = await this.#context.s3.send(
-        new UploadPartCommand({ ...rest, Bucket: this.#input.Bucket, Key: this.#input.Key, UploadId: this.uploadId, PartNumber: next, Body: new Uint8Array(body), ContentLength: body.length }),
+        new UploadPartCommand({
+          ...rest,
+          Bucket: this.#input.Bucket,
+          Key: this.#input.Key,
+          UploadId: this.uploadId,
+          PartNumber: next,
+          Body: new Uint8Array(body),
+          ContentLength: body.length,
+        }),
         sendOptions(this.#options),
       );
       this.#parts.push({ PartNumber: next, ETag: output.ETag, ...checksums(output) });
@@ -142,7 +171,8 @@ export class EncryptedMultipartUpload {
    * @throws S3EncryptionClientError `InvalidPart` when the last part was not sent; S3 errors pass through.
    */
   async complete(): Promise<CompleteMultipartUploadCommandOutput> {
-    if (this.#state !== 'last-sent') throw new S3EncryptionClientError('InvalidPart', 'CompleteMultipartUpload needs the last part, flagged isLastPart, to be sent first');
+    if (this.#state !== 'last-sent')
+      throw new S3EncryptionClientError('InvalidPart', 'CompleteMultipartUpload needs the last part, flagged isLastPart, to be sent first');
     const output = await this.#context.s3.send(
       new CompleteMultipartUploadCommand({
         Bucket: this.#input.Bucket,
@@ -165,7 +195,10 @@ export class EncryptedMultipartUpload {
    */
   async abort(): Promise<AbortMultipartUploadCommandOutput> {
     this.#state = 'failed';
-    return this.#context.s3.send(new AbortMultipartUploadCommand({ Bucket: this.#input.Bucket, Key: this.#input.Key, UploadId: this.uploadId }), sendOptions(this.#options));
+    return this.#context.s3.send(
+      new AbortMultipartUploadCommand({ Bucket: this.#input.Bucket, Key: this.#input.Key, UploadId: this.uploadId }),
+      sendOptions(this.#options),
+    );
   }
 }
 

@@ -6,25 +6,46 @@
  * `PutEncryptedObjectPipeline.java`).
  */
 
-import { PutObjectCommand, type PutObjectCommandInput, type PutObjectCommandOutput } from '@aws-sdk/client-s3';
 import { pipeline } from 'node:stream';
+import { PutObjectCommand, type PutObjectCommandInput, type PutObjectCommandOutput } from '@aws-sdk/client-s3';
 import { createEncryptStream, encryptContent } from '../crypto/content-cipher.ts';
 import { wipe } from '../crypto/content-key.ts';
 import { S3EncryptionClientError } from '../errors.ts';
-import { INSTRUCTION_FILE_MARKER_KEY, MAX_GCM_PLAINTEXT_LENGTH, TAG_LENGTH, UNENCRYPTED_CONTENT_LENGTH_KEY, V1_KEY, V2_KEYS, V3_KEYS } from '../format/constants.ts';
-import { encodeEnvelope, type EncodedEnvelope } from '../format/metadata.ts';
+import {
+  INSTRUCTION_FILE_MARKER_KEY,
+  MAX_GCM_PLAINTEXT_LENGTH,
+  TAG_LENGTH,
+  UNENCRYPTED_CONTENT_LENGTH_KEY,
+  V1_KEY,
+  V2_KEYS,
+  V3_KEYS,
+} from '../format/constants.ts';
+import { type EncodedEnvelope, encodeEnvelope } from '../format/metadata.ts';
 import { toNodeReadable } from './body.ts';
-import { sendOptions, type ClientContext, type RequestOptions } from './context.ts';
+import { type ClientContext, type RequestOptions, sendOptions } from './context.ts';
 import { newObjectMaterials } from './materials.ts';
 
 /**
  * Integrity values a caller computes over plaintext would not match the ciphertext S3 receives;
  * the SDK computes its own checksum of what it actually sends, so these are refused.
  */
-export const PLAINTEXT_INTEGRITY_FIELDS: readonly ['ContentMD5', 'ChecksumCRC32', 'ChecksumCRC32C', 'ChecksumCRC64NVME', 'ChecksumSHA1', 'ChecksumSHA256'] = ['ContentMD5', 'ChecksumCRC32', 'ChecksumCRC32C', 'ChecksumCRC64NVME', 'ChecksumSHA1', 'ChecksumSHA256'];
+export const PLAINTEXT_INTEGRITY_FIELDS: readonly ['ContentMD5', 'ChecksumCRC32', 'ChecksumCRC32C', 'ChecksumCRC64NVME', 'ChecksumSHA1', 'ChecksumSHA256'] = [
+  'ContentMD5',
+  'ChecksumCRC32',
+  'ChecksumCRC32C',
+  'ChecksumCRC64NVME',
+  'ChecksumSHA1',
+  'ChecksumSHA256',
+];
 
 // Any of these in user metadata would make the object's format ambiguous (or mixed) on read.
-const ENVELOPE_KEYS: ReadonlySet<string> = new Set([V1_KEY, UNENCRYPTED_CONTENT_LENGTH_KEY, INSTRUCTION_FILE_MARKER_KEY, ...Object.values(V2_KEYS), ...Object.values(V3_KEYS)]);
+const ENVELOPE_KEYS: ReadonlySet<string> = new Set([
+  V1_KEY,
+  UNENCRYPTED_CONTENT_LENGTH_KEY,
+  INSTRUCTION_FILE_MARKER_KEY,
+  ...Object.values(V2_KEYS),
+  ...Object.values(V3_KEYS),
+]);
 
 /**
  * Encrypts and uploads one object.
@@ -38,11 +59,14 @@ const ENVELOPE_KEYS: ReadonlySet<string> = new Set([V1_KEY, UNENCRYPTED_CONTENT_
  * ```
  */
 export async function putEncryptedObject(context: ClientContext, input: PutObjectCommandInput, options?: RequestOptions): Promise<PutObjectCommandOutput> {
-  for (const field of PLAINTEXT_INTEGRITY_FIELDS) if (input[field] !== undefined) throw new S3EncryptionClientError('InvalidConfiguration', `${field} would describe the plaintext, not the stored ciphertext; leave it to the SDK`);
+  for (const field of PLAINTEXT_INTEGRITY_FIELDS)
+    if (input[field] !== undefined)
+      throw new S3EncryptionClientError('InvalidConfiguration', `${field} would describe the plaintext, not the stored ciphertext; leave it to the SDK`);
   const source = input.Body;
   const plaintext = source === undefined || typeof source === 'string' || source instanceof Uint8Array ? toBytes(source) : undefined;
   const length = plaintext?.length ?? streamLength(input);
-  if (length > MAX_GCM_PLAINTEXT_LENGTH) throw new S3EncryptionClientError('InvalidConfiguration', `an object of ${length} bytes exceeds AES-GCM's limit of ${MAX_GCM_PLAINTEXT_LENGTH}`);
+  if (length > MAX_GCM_PLAINTEXT_LENGTH)
+    throw new S3EncryptionClientError('InvalidConfiguration', `an object of ${length} bytes exceeds AES-GCM's limit of ${MAX_GCM_PLAINTEXT_LENGTH}`);
   const { envelope, contentKey } = await newObjectMaterials(context, options, length);
   let encoded: EncodedEnvelope;
   let body: PutObjectCommandInput['Body'];
@@ -59,7 +83,10 @@ export async function putEncryptedObject(context: ClientContext, input: PutObjec
     // The cipher holds its own copy of the key from here on.
     wipe(contentKey.key);
   }
-  const output = await context.s3.send(new PutObjectCommand({ ...input, Body: body, ContentLength: length + TAG_LENGTH, Metadata: mergeMetadata(input.Metadata, encoded) }), sendOptions(options));
+  const output = await context.s3.send(
+    new PutObjectCommand({ ...input, Body: body, ContentLength: length + TAG_LENGTH, Metadata: mergeMetadata(input.Metadata, encoded) }),
+    sendOptions(options),
+  );
   await putInstructionFile(context, input, encoded, options);
   return output;
 }
@@ -72,7 +99,17 @@ export async function putEncryptedObject(context: ClientContext, input: PutObjec
  * await putInstructionFile(context, { Bucket: 'b', Key: 'k' }, encoded);
  * ```
  */
-export async function putInstructionFile(context: ClientContext, input: { Bucket: string | undefined; Key: string | undefined; ExpectedBucketOwner?: string | undefined; RequestPayer?: PutObjectCommandInput['RequestPayer'] }, encoded: EncodedEnvelope, options?: RequestOptions): Promise<void> {
+export async function putInstructionFile(
+  context: ClientContext,
+  input: {
+    Bucket: string | undefined;
+    Key: string | undefined;
+    ExpectedBucketOwner?: string | undefined;
+    RequestPayer?: PutObjectCommandInput['RequestPayer'];
+  },
+  encoded: EncodedEnvelope,
+  options?: RequestOptions,
+): Promise<void> {
   if (encoded.instructionFile === undefined) return;
   await context.s3.send(
     new PutObjectCommand({
@@ -99,7 +136,8 @@ export async function putInstructionFile(context: ClientContext, input: { Bucket
 export function mergeMetadata(user: Record<string, string> | undefined, encoded: EncodedEnvelope): Record<string, string> {
   const merged: Record<string, string> = Object.create(null) as Record<string, string>;
   for (const [key, value] of Object.entries(user ?? {})) {
-    if (encoded.metadata.has(key.toLowerCase()) || ENVELOPE_KEYS.has(key.toLowerCase())) throw new S3EncryptionClientError('InvalidConfiguration', `user metadata key ${JSON.stringify(key)} is reserved for the encryption envelope`);
+    if (encoded.metadata.has(key.toLowerCase()) || ENVELOPE_KEYS.has(key.toLowerCase()))
+      throw new S3EncryptionClientError('InvalidConfiguration', `user metadata key ${JSON.stringify(key)} is reserved for the encryption envelope`);
     Object.defineProperty(merged, key, { value, enumerable: true, writable: true, configurable: true });
   }
   for (const [key, value] of encoded.metadata) Object.defineProperty(merged, key, { value, enumerable: true, writable: true, configurable: true });
@@ -114,6 +152,10 @@ function toBytes(body: string | Uint8Array | undefined): Uint8Array {
 function streamLength(input: PutObjectCommandInput): number {
   if (typeof Blob !== 'undefined' && input.Body instanceof Blob) return input.Body.size;
   const length = input.ContentLength;
-  if (length === undefined || !Number.isSafeInteger(length) || length < 0) throw new S3EncryptionClientError('InvalidConfiguration', 'a streaming Body needs ContentLength (the plaintext length), so the ciphertext can be streamed without buffering');
+  if (length === undefined || !Number.isSafeInteger(length) || length < 0)
+    throw new S3EncryptionClientError(
+      'InvalidConfiguration',
+      'a streaming Body needs ContentLength (the plaintext length), so the ciphertext can be streamed without buffering',
+    );
   return length;
 }

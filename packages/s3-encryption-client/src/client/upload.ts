@@ -6,7 +6,12 @@
  * part is sent as a single PutObject. Parts go one after another, since the cipher runs in order.
  */
 
-import type { CompleteMultipartUploadCommandOutput, CreateMultipartUploadCommandInput, PutObjectCommandInput, PutObjectCommandOutput } from '@aws-sdk/client-s3';
+import type {
+  CompleteMultipartUploadCommandOutput,
+  CreateMultipartUploadCommandInput,
+  PutObjectCommandInput,
+  PutObjectCommandOutput,
+} from '@aws-sdk/client-s3';
 import { S3EncryptionClientError } from '../errors.ts';
 import { toNodeReadable } from './body.ts';
 import type { ClientContext, RequestOptions } from './context.ts';
@@ -34,10 +39,17 @@ export interface UploadOptions extends RequestOptions {
  * await uploadEncrypted(context, { Bucket: 'b', Key: 'k', Body: createReadStream('big.bin') });
  * ```
  */
-export async function uploadEncrypted(context: ClientContext, input: PutObjectCommandInput, options: UploadOptions = {}): Promise<PutObjectCommandOutput | CompleteMultipartUploadCommandOutput> {
+export async function uploadEncrypted(
+  context: ClientContext,
+  input: PutObjectCommandInput,
+  options: UploadOptions = {},
+): Promise<PutObjectCommandOutput | CompleteMultipartUploadCommandOutput> {
   const partSize = options.partSize ?? DEFAULT_PART_SIZE;
-  if (!Number.isSafeInteger(partSize) || partSize <= 0 || partSize % 16 !== 0) throw new RangeError(`"partSize" expected a positive multiple of 16, got ${partSize}`);
-  for (const field of PLAINTEXT_INTEGRITY_FIELDS) if (input[field] !== undefined) throw new S3EncryptionClientError('InvalidConfiguration', `${field} would describe the plaintext, not the stored ciphertext; leave it to the SDK`);
+  if (!Number.isSafeInteger(partSize) || partSize <= 0 || partSize % 16 !== 0)
+    throw new RangeError(`"partSize" expected a positive multiple of 16, got ${partSize}`);
+  for (const field of PLAINTEXT_INTEGRITY_FIELDS)
+    if (input[field] !== undefined)
+      throw new S3EncryptionClientError('InvalidConfiguration', `${field} would describe the plaintext, not the stored ciphertext; leave it to the SDK`);
   const { Body, ContentLength: _length, ...rest } = input;
   let parts: Buffer[] = [];
   let size = 0;

@@ -6,7 +6,7 @@
  * failure throws the same `DecryptionFailed` error, whatever check failed.
  */
 
-import { createCipheriv, createDecipheriv, type CipherGCM, type DecipherGCM } from 'node:crypto';
+import { type CipherGCM, createCipheriv, createDecipheriv, type DecipherGCM } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
 import { S3EncryptionClientError } from '../errors.ts';
 import { TAG_LENGTH } from '../format/constants.ts';

@@ -32,7 +32,8 @@ export const V3_CONTENT_IV: Uint8Array = new Uint8Array(12).fill(0x01);
  * ```
  */
 export function contentKeyFor(envelope: Envelope, dataKey: Uint8Array): ContentKey {
-  if (envelope.format === 'V3') return { mode: 'gcm', key: verifyAndDerive(dataKey, envelope.messageId, envelope.commitment), iv: V3_CONTENT_IV, aad: V3_SUITE_ID_BYTES };
+  if (envelope.format === 'V3')
+    return { mode: 'gcm', key: verifyAndDerive(dataKey, envelope.messageId, envelope.commitment), iv: V3_CONTENT_IV, aad: V3_SUITE_ID_BYTES };
   return { mode: envelope.contentAlgorithm === 'AES/GCM/NoPadding' ? 'gcm' : 'cbc', key: dataKey, iv: envelope.iv };
 }
 

@@ -35,7 +35,8 @@ export interface ByteRange {
  */
 export function parseRange(header: string): ByteRange {
   const match = RANGE.exec(header);
-  if (match === null) throw new S3EncryptionClientError('InvalidRange', `only "bytes=first-last" and "bytes=first-" are supported, got ${JSON.stringify(header)}`);
+  if (match === null)
+    throw new S3EncryptionClientError('InvalidRange', `only "bytes=first-last" and "bytes=first-" are supported, got ${JSON.stringify(header)}`);
   const start = Number(match[1]);
   if (match[2] === '' || match[2] === undefined) return { start };
   const end = Number(match[2]);
@@ -108,7 +109,8 @@ export function plaintextSpan(range: ByteRange, contentRange: ContentRange): { f
  */
 export function createRangeDecryptStream(contentKey: ContentKey, range: ByteRange, contentRange: ContentRange): Transform {
   const { first } = contentRange;
-  if (first % BLOCK !== 0 || first > range.start) throw new S3EncryptionClientError('InvalidRange', `the returned range starts at ${first}, not on the block holding byte ${range.start}`);
+  if (first % BLOCK !== 0 || first > range.start)
+    throw new S3EncryptionClientError('InvalidRange', `the returned range starts at ${first}, not on the block holding byte ${range.start}`);
   const span = plaintextSpan(range, contentRange);
   const decipher = createDecipheriv('aes-256-ctr', contentKey.key, counterBlock(contentKey.iv, first));
   let position = first;

@@ -15,7 +15,11 @@ import type { ContentAlgorithm, WrapAlgorithm } from './constants.ts';
 export type CommitmentPolicy = 'FORBID_ENCRYPT_ALLOW_DECRYPT' | 'REQUIRE_ENCRYPT_ALLOW_DECRYPT' | 'REQUIRE_ENCRYPT_REQUIRE_DECRYPT';
 
 /** The policies, for validating options. */
-export const COMMITMENT_POLICIES: readonly CommitmentPolicy[] = ['FORBID_ENCRYPT_ALLOW_DECRYPT', 'REQUIRE_ENCRYPT_ALLOW_DECRYPT', 'REQUIRE_ENCRYPT_REQUIRE_DECRYPT'];
+export const COMMITMENT_POLICIES: readonly CommitmentPolicy[] = [
+  'FORBID_ENCRYPT_ALLOW_DECRYPT',
+  'REQUIRE_ENCRYPT_ALLOW_DECRYPT',
+  'REQUIRE_ENCRYPT_REQUIRE_DECRYPT',
+];
 
 /** Where the envelope's key material lives: all in object metadata, or partly in `<key>.instruction`. */
 export type EnvelopeLocation = 'metadata' | 'instruction-file';

@@ -26,7 +26,8 @@ export function parseStringMap(text: string, what: string): Map<string, string> 
   } catch (error) {
     throw new S3EncryptionClientError('MalformedMetadata', `${what} is not valid JSON`, { cause: error });
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new S3EncryptionClientError('MalformedMetadata', `${what} is not a JSON object`);
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw new S3EncryptionClientError('MalformedMetadata', `${what} is not a JSON object`);
   const map = new Map<string, string>();
   for (const [key, value] of Object.entries(parsed)) {
     if (typeof value !== 'string') throw new S3EncryptionClientError('MalformedMetadata', `${what} has a non-string value for ${JSON.stringify(key)}`);

@@ -83,7 +83,8 @@ export function detectFormat(metadata: ReadonlyMap<string, string>): DetectedFor
   const missingInMetadata = V3_METADATA_ONLY_KEYS.filter((key) => !metadata.has(key));
   if (missingInMetadata.length > 0) throw new S3EncryptionClientError('MalformedMetadata', `V3 metadata without ${missingInMetadata.join(', ')}`);
   if (metadata.has(V3_KEYS.encryptedDataKey)) return 'V3';
-  if (V3_INSTRUCTION_KEYS.some((key) => metadata.has(key))) throw new S3EncryptionClientError('MalformedMetadata', `V3 metadata without ${V3_KEYS.encryptedDataKey}`);
+  if (V3_INSTRUCTION_KEYS.some((key) => metadata.has(key)))
+    throw new S3EncryptionClientError('MalformedMetadata', `V3 metadata without ${V3_KEYS.encryptedDataKey}`);
   return 'V3-instruction-file';
 }
 
@@ -119,7 +120,8 @@ export function parseEnvelope(metadata: ReadonlyMap<string, string>, instruction
       const file = requireInstructionFile(instructionFile);
       // Precondition: a V3 envelope cannot live wholly in an instruction file (x-amz-c/d/i are metadata-only).
       const kind = detectFile(file);
-      if (kind === 'V3') throw new S3EncryptionClientError('MalformedMetadata', 'the instruction file holds V3 keys but the object metadata has no x-amz-c, x-amz-d, x-amz-i');
+      if (kind === 'V3')
+        throw new S3EncryptionClientError('MalformedMetadata', 'the instruction file holds V3 keys but the object metadata has no x-amz-c, x-amz-d, x-amz-i');
       return kind === 'V1' ? parseV1(file, 'instruction-file', length) : parseV2(file, 'instruction-file', length);
     }
   }
@@ -162,7 +164,8 @@ export function encodeEnvelope(envelope: Envelope): EncodedEnvelope {
     metadata.set(V3_KEYS.contentCipher, envelope.contentAlgorithm);
     target.set(V3_KEYS.encryptedDataKey, base64(envelope.encryptedDataKey));
     target.set(V3_KEYS.wrapAlgorithm, wrapCode(envelope.wrapAlgorithm));
-    if (envelope.description.size > 0) target.set(envelope.wrapAlgorithm === 'kms+context' ? V3_KEYS.encryptionContext : V3_KEYS.materialDescription, stringifyStringMap(envelope.description));
+    if (envelope.description.size > 0)
+      target.set(envelope.wrapAlgorithm === 'kms+context' ? V3_KEYS.encryptionContext : V3_KEYS.materialDescription, stringifyStringMap(envelope.description));
     metadata.set(V3_KEYS.keyCommitment, base64(envelope.commitment));
     metadata.set(V3_KEYS.messageId, base64(envelope.messageId));
   }
@@ -204,11 +207,13 @@ function requireInstructionFile(file: ReadonlyMap<string, string> | undefined): 
 function parseV2(source: ReadonlyMap<string, string>, location: Envelope['location'], length: number | undefined): V2Envelope {
   const cek = required(source, V2_KEYS.contentAlgorithm);
   // Ruby also writes and accepts the PKCS7 spelling of the same padding.
-  const contentAlgorithm = cek === 'AES/GCM/NoPadding' ? cek : cek === 'AES/CBC/PKCS5Padding' || cek === 'AES/CBC/PKCS7Padding' ? 'AES/CBC/PKCS5Padding' : undefined;
+  const contentAlgorithm =
+    cek === 'AES/GCM/NoPadding' ? cek : cek === 'AES/CBC/PKCS5Padding' || cek === 'AES/CBC/PKCS7Padding' ? 'AES/CBC/PKCS5Padding' : undefined;
   if (contentAlgorithm === undefined) throw new S3EncryptionClientError('UnsupportedAlgorithm', `${V2_KEYS.contentAlgorithm} ${JSON.stringify(cek)}`);
   const tagLength = source.get(V2_KEYS.tagLength);
   // Ruby requires "128"; Go's own V2 test objects omit the key, so absence is tolerated.
-  if (contentAlgorithm === 'AES/GCM/NoPadding' && tagLength !== undefined && tagLength !== '128') throw new S3EncryptionClientError('UnsupportedAlgorithm', `${V2_KEYS.tagLength} ${JSON.stringify(tagLength)}`);
+  if (contentAlgorithm === 'AES/GCM/NoPadding' && tagLength !== undefined && tagLength !== '128')
+    throw new S3EncryptionClientError('UnsupportedAlgorithm', `${V2_KEYS.tagLength} ${JSON.stringify(tagLength)}`);
   const iv = bytes(source, V2_KEYS.iv, contentAlgorithm === 'AES/GCM/NoPadding' ? GCM_IV_LENGTH : CBC_IV_LENGTH);
   const wrap = wrapAlgorithm(required(source, V2_KEYS.wrapAlgorithm));
   const matdesc = source.get(V2_KEYS.materialDescription);
@@ -232,7 +237,8 @@ function parseV2(source: ReadonlyMap<string, string>, location: Envelope['locati
  */
 function parseV1(source: ReadonlyMap<string, string>, location: Envelope['location'], length: number | undefined): V2Envelope {
   const cek = source.get(V2_KEYS.contentAlgorithm);
-  if (cek !== undefined && cek !== 'AES/CBC/PKCS5Padding' && cek !== 'AES/CBC/PKCS7Padding') throw new S3EncryptionClientError('UnsupportedAlgorithm', `${V2_KEYS.contentAlgorithm} ${JSON.stringify(cek)} with a V1 ${V1_KEY}`);
+  if (cek !== undefined && cek !== 'AES/CBC/PKCS5Padding' && cek !== 'AES/CBC/PKCS7Padding')
+    throw new S3EncryptionClientError('UnsupportedAlgorithm', `${V2_KEYS.contentAlgorithm} ${JSON.stringify(cek)} with a V1 ${V1_KEY}`);
   const encryptedDataKey = bytes(source, V1_KEY);
   const stated = source.get(V2_KEYS.wrapAlgorithm);
   const matdesc = source.get(V2_KEYS.materialDescription);
@@ -251,11 +257,17 @@ function parseV1(source: ReadonlyMap<string, string>, location: Envelope['locati
 function wrapAlgorithm(wrap: string): WrapAlgorithm {
   // RSA/ECB/OAEPWithSHA-256AndMGF1Padding (Java v1 SDK) stays unsupported: SunJCE pairs OAEP-SHA-256
   // with MGF1-SHA-1, which node:crypto cannot decode.
-  if (wrap !== 'kms+context' && wrap !== 'AES/GCM' && wrap !== 'RSA-OAEP-SHA1' && !LEGACY_WRAP_ALGORITHMS.has(wrap)) throw new S3EncryptionClientError('UnsupportedAlgorithm', `${V2_KEYS.wrapAlgorithm} ${JSON.stringify(wrap)}`);
+  if (wrap !== 'kms+context' && wrap !== 'AES/GCM' && wrap !== 'RSA-OAEP-SHA1' && !LEGACY_WRAP_ALGORITHMS.has(wrap))
+    throw new S3EncryptionClientError('UnsupportedAlgorithm', `${V2_KEYS.wrapAlgorithm} ${JSON.stringify(wrap)}`);
   return wrap as WrapAlgorithm;
 }
 
-function parseV3(metadata: ReadonlyMap<string, string>, keys: ReadonlyMap<string, string>, location: Envelope['location'], length: number | undefined): V3Envelope {
+function parseV3(
+  metadata: ReadonlyMap<string, string>,
+  keys: ReadonlyMap<string, string>,
+  location: Envelope['location'],
+  length: number | undefined,
+): V3Envelope {
   const cipher = required(metadata, V3_KEYS.contentCipher);
   if (cipher !== '115') throw new S3EncryptionClientError('UnsupportedAlgorithm', `${V3_KEYS.contentCipher} ${JSON.stringify(cipher)}`);
   const code = required(keys, V3_KEYS.wrapAlgorithm);
@@ -265,7 +277,11 @@ function parseV3(metadata: ReadonlyMap<string, string>, keys: ReadonlyMap<string
   const context = keys.get(V3_KEYS.encryptionContext) ?? '';
   const description = keys.get(V3_KEYS.materialDescription) ?? '';
   const isKms = wrapAlgorithm === 'kms+context';
-  if ((isKms && description !== '') || (!isKms && context !== '')) throw new S3EncryptionClientError('MalformedMetadata', `${isKms ? V3_KEYS.materialDescription : V3_KEYS.encryptionContext} does not belong with ${V3_KEYS.wrapAlgorithm} ${code}`);
+  if ((isKms && description !== '') || (!isKms && context !== ''))
+    throw new S3EncryptionClientError(
+      'MalformedMetadata',
+      `${isKms ? V3_KEYS.materialDescription : V3_KEYS.encryptionContext} does not belong with ${V3_KEYS.wrapAlgorithm} ${code}`,
+    );
   const stored = isKms ? context : description;
   const messageId = bytes(metadata, V3_KEYS.messageId, MESSAGE_ID_LENGTH);
   // Spec key-derivation.md: a client should reject an all-zero message ID.
@@ -293,7 +309,8 @@ function bytes(source: ReadonlyMap<string, string>, key: string, length?: number
   const text = required(source, key);
   if (!BASE64.test(text)) throw new S3EncryptionClientError('MalformedMetadata', `${key} is not valid base64`);
   const decoded = new Uint8Array(Buffer.from(text, 'base64'));
-  if (decoded.length === 0 || (length !== undefined && decoded.length !== length)) throw new S3EncryptionClientError('MalformedMetadata', `${key} expected ${length ?? 'a non-empty value of'} bytes, got ${decoded.length}`);
+  if (decoded.length === 0 || (length !== undefined && decoded.length !== length))
+    throw new S3EncryptionClientError('MalformedMetadata', `${key} expected ${length ?? 'a non-empty value of'} bytes, got ${decoded.length}`);
   return decoded;
 }
 

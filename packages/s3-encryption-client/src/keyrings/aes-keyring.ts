@@ -13,10 +13,11 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 
 // RFC 3394 section 2.2.3.1's default initial value.
 const AES_WRAP_IV = Buffer.from('a6a6a6a6a6a6a6a6', 'hex');
+
+import { wipe } from '../crypto/content-key.ts';
 import { S3EncryptionClientError } from '../errors.ts';
 import { DATA_KEY_LENGTH, GCM_IV_LENGTH, TAG_LENGTH } from '../format/constants.ts';
 import { mapFromRecord } from '../format/json-map.ts';
-import { wipe } from '../crypto/content-key.ts';
 import type { Keyring, KeyringDecryptRequest, KeyringEncryptRequest, KeyringEncryptResult, RandomBytes } from './keyring.ts';
 
 const WRAPPED_LENGTH = GCM_IV_LENGTH + DATA_KEY_LENGTH + TAG_LENGTH;
@@ -62,7 +63,8 @@ export class AesKeyring implements Keyring {
    * @throws S3EncryptionClientError `InvalidConfiguration` when an encryption context is given (KMS only).
    */
   async onEncrypt(request: KeyringEncryptRequest): Promise<KeyringEncryptResult> {
-    if (request.encryptionContext.size > 0) throw new S3EncryptionClientError('InvalidConfiguration', 'an encryption context applies to KMS keyrings only; use materialsDescription');
+    if (request.encryptionContext.size > 0)
+      throw new S3EncryptionClientError('InvalidConfiguration', 'an encryption context applies to KMS keyrings only; use materialsDescription');
     const dataKey = this.#random(DATA_KEY_LENGTH);
     const iv = this.#random(GCM_IV_LENGTH);
     const cipher = createCipheriv('aes-256-gcm', this.#key, iv, { authTagLength: TAG_LENGTH });
@@ -80,7 +82,8 @@ export class AesKeyring implements Keyring {
     if (request.wrapAlgorithm === 'AESWrap' || request.wrapAlgorithm === 'AES') return this.#unwrapLegacy(request.wrapAlgorithm, request.encryptedDataKey);
     if (request.wrapAlgorithm !== 'AES/GCM') throw new S3EncryptionClientError('KeyringMismatch', `an AES keyring cannot unwrap ${request.wrapAlgorithm}`);
     const wrapped = request.encryptedDataKey;
-    if (wrapped.length !== WRAPPED_LENGTH) throw new S3EncryptionClientError('DecryptionFailed', `the wrapped data key is ${wrapped.length} bytes, expected ${WRAPPED_LENGTH}`);
+    if (wrapped.length !== WRAPPED_LENGTH)
+      throw new S3EncryptionClientError('DecryptionFailed', `the wrapped data key is ${wrapped.length} bytes, expected ${WRAPPED_LENGTH}`);
     let head: Buffer | undefined;
     try {
       const decipher = createDecipheriv('aes-256-gcm', this.#key, wrapped.subarray(0, GCM_IV_LENGTH), { authTagLength: TAG_LENGTH });
@@ -103,7 +106,8 @@ export class AesKeyring implements Keyring {
 
   #unwrapLegacy(wrap: 'AESWrap' | 'AES', wrapped: Uint8Array): Uint8Array {
     // Java: "Enable legacy wrapping algorithms to use legacy key wrapping algorithm: AESWrap".
-    if (!this.#legacy) throw new S3EncryptionClientError('LegacyModeDisabled', `enable legacy wrapping algorithms to use legacy key wrapping algorithm: ${wrap}`);
+    if (!this.#legacy)
+      throw new S3EncryptionClientError('LegacyModeDisabled', `enable legacy wrapping algorithms to use legacy key wrapping algorithm: ${wrap}`);
     let head: Buffer | undefined;
     let tail: Buffer | undefined;
     try {
@@ -116,7 +120,8 @@ export class AesKeyring implements Keyring {
       throw new S3EncryptionClientError('DecryptionFailed', `Unable to ${wrap} unwrap`, { cause: error });
     }
     try {
-      if (head.length + tail.length !== DATA_KEY_LENGTH) throw new S3EncryptionClientError('DecryptionFailed', `Unable to ${wrap} unwrap: not a 32-byte data key`);
+      if (head.length + tail.length !== DATA_KEY_LENGTH)
+        throw new S3EncryptionClientError('DecryptionFailed', `Unable to ${wrap} unwrap: not a 32-byte data key`);
       const dataKey = new Uint8Array(DATA_KEY_LENGTH);
       dataKey.set(head);
       dataKey.set(tail, head.length);

@@ -10,15 +10,19 @@
  * `@aws-sdk/client-kms` `KMSClient` through `kmsClientAdapter` (subpath `./kms-sdk`).
  */
 
+import { wipe } from '../crypto/content-key.ts';
 import { S3EncryptionClientError } from '../errors.ts';
 import { DATA_KEY_LENGTH, LEGACY_KMS_CMK_ID_KEY, RESERVED_CEK_ALG_KEY } from '../format/constants.ts';
 import { recordFromMap, sameStringMap } from '../format/json-map.ts';
-import { wipe } from '../crypto/content-key.ts';
 import type { Keyring, KeyringDecryptRequest, KeyringEncryptRequest, KeyringEncryptResult } from './keyring.ts';
 
 /** The two KMS operations the keyring calls, with AWS's request and response member names. */
 export interface KmsClientLike {
-  generateDataKey(input: { KeyId: string; KeySpec: 'AES_256'; EncryptionContext: Record<string, string> }): Promise<{ CiphertextBlob?: Uint8Array | undefined; Plaintext?: Uint8Array | undefined }>;
+  generateDataKey(input: {
+    KeyId: string;
+    KeySpec: 'AES_256';
+    EncryptionContext: Record<string, string>;
+  }): Promise<{ CiphertextBlob?: Uint8Array | undefined; Plaintext?: Uint8Array | undefined }>;
   decrypt(input: { CiphertextBlob: Uint8Array; EncryptionContext: Record<string, string>; KeyId?: string }): Promise<{ Plaintext?: Uint8Array | undefined }>;
 }
 
@@ -54,8 +58,10 @@ export class KmsKeyring implements Keyring {
 
   /** @throws TypeError when `kms` lacks generateDataKey/decrypt or `kmsKeyId` is not a non-empty string. */
   constructor(options: KmsKeyringOptions) {
-    if (typeof options?.kms?.generateDataKey !== 'function' || typeof options.kms.decrypt !== 'function') throw new TypeError('"kms" expected an object with generateDataKey and decrypt methods');
-    if (options.kmsKeyId !== undefined && (typeof options.kmsKeyId !== 'string' || options.kmsKeyId === '')) throw new TypeError('"kmsKeyId" expected a non-empty string');
+    if (typeof options?.kms?.generateDataKey !== 'function' || typeof options.kms.decrypt !== 'function')
+      throw new TypeError('"kms" expected an object with generateDataKey and decrypt methods');
+    if (options.kmsKeyId !== undefined && (typeof options.kmsKeyId !== 'string' || options.kmsKeyId === ''))
+      throw new TypeError('"kmsKeyId" expected a non-empty string');
     this.#kms = options.kms;
     this.#keyId = options.kmsKeyId;
     this.#legacy = options.enableLegacyWrappingAlgorithms === true;
@@ -76,8 +82,14 @@ export class KmsKeyring implements Keyring {
     // The response's Plaintext is ours (KMS answered this call): copied into a buffer the client owns, then zeroed.
     const dataKey = response.Plaintext;
     try {
-      if (dataKey?.length !== DATA_KEY_LENGTH || response.CiphertextBlob === undefined || response.CiphertextBlob.length === 0) throw new S3EncryptionClientError('InvalidConfiguration', 'KMS GenerateDataKey returned no 32-byte Plaintext or no CiphertextBlob');
-      return { dataKey: new Uint8Array(dataKey), encryptedDataKey: new Uint8Array(response.CiphertextBlob), wrapAlgorithm: 'kms+context', description: context };
+      if (dataKey?.length !== DATA_KEY_LENGTH || response.CiphertextBlob === undefined || response.CiphertextBlob.length === 0)
+        throw new S3EncryptionClientError('InvalidConfiguration', 'KMS GenerateDataKey returned no 32-byte Plaintext or no CiphertextBlob');
+      return {
+        dataKey: new Uint8Array(dataKey),
+        encryptedDataKey: new Uint8Array(response.CiphertextBlob),
+        wrapAlgorithm: 'kms+context',
+        description: context,
+      };
     } finally {
       wipe(dataKey);
     }

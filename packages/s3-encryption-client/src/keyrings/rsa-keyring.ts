@@ -6,11 +6,11 @@
  * it also unwraps, read only, V1's `RSA` (PKCS#1 v1.5 of the bare data key), as Java's `RsaKeyring`.
  */
 
-import { constants, createPrivateKey, createPublicKey, privateDecrypt, publicEncrypt, randomBytes, timingSafeEqual, type KeyObject } from 'node:crypto';
+import { constants, createPrivateKey, createPublicKey, type KeyObject, privateDecrypt, publicEncrypt, randomBytes, timingSafeEqual } from 'node:crypto';
+import { wipe } from '../crypto/content-key.ts';
 import { S3EncryptionClientError } from '../errors.ts';
 import { DATA_KEY_LENGTH } from '../format/constants.ts';
 import { mapFromRecord } from '../format/json-map.ts';
-import { wipe } from '../crypto/content-key.ts';
 import type { Keyring, KeyringDecryptRequest, KeyringEncryptRequest, KeyringEncryptResult, RandomBytes } from './keyring.ts';
 
 /** A key as node:crypto accepts it: a KeyObject or a PEM string. */
@@ -46,9 +46,18 @@ export class RsaKeyring implements Keyring {
   /** @throws TypeError when neither key is given or a key is not RSA. */
   constructor(options: RsaKeyringOptions) {
     if (options?.publicKey === undefined && options?.privateKey === undefined) throw new TypeError('"publicKey" or "privateKey" expected');
-    this.#private = options.privateKey === undefined ? undefined : typeof options.privateKey === 'string' ? createPrivateKey(options.privateKey) : options.privateKey;
-    this.#public = options.publicKey === undefined ? (this.#private === undefined ? undefined : createPublicKey(this.#private)) : typeof options.publicKey === 'string' ? createPublicKey(options.publicKey) : options.publicKey;
-    for (const key of [this.#public, this.#private]) if (key !== undefined && key.asymmetricKeyType !== 'rsa') throw new TypeError(`expected an RSA key, got ${key.asymmetricKeyType ?? key.type}`);
+    this.#private =
+      options.privateKey === undefined ? undefined : typeof options.privateKey === 'string' ? createPrivateKey(options.privateKey) : options.privateKey;
+    this.#public =
+      options.publicKey === undefined
+        ? this.#private === undefined
+          ? undefined
+          : createPublicKey(this.#private)
+        : typeof options.publicKey === 'string'
+          ? createPublicKey(options.publicKey)
+          : options.publicKey;
+    for (const key of [this.#public, this.#private])
+      if (key !== undefined && key.asymmetricKeyType !== 'rsa') throw new TypeError(`expected an RSA key, got ${key.asymmetricKeyType ?? key.type}`);
     this.#description = mapFromRecord(options.materialsDescription, 'materialsDescription');
     this.#random = options.random ?? ((length) => new Uint8Array(randomBytes(length)));
     this.#legacy = options.enableLegacyWrappingAlgorithms === true;
@@ -60,7 +69,8 @@ export class RsaKeyring implements Keyring {
    */
   async onEncrypt(request: KeyringEncryptRequest): Promise<KeyringEncryptResult> {
     if (this.#public === undefined) throw new S3EncryptionClientError('InvalidConfiguration', 'this RSA keyring has no public key, so it can only decrypt');
-    if (request.encryptionContext.size > 0) throw new S3EncryptionClientError('InvalidConfiguration', 'an encryption context applies to KMS keyrings only; use materialsDescription');
+    if (request.encryptionContext.size > 0)
+      throw new S3EncryptionClientError('InvalidConfiguration', 'an encryption context applies to KMS keyrings only; use materialsDescription');
     const dataKey = this.#random(DATA_KEY_LENGTH);
     const pseudo = Buffer.concat([Uint8Array.of(DATA_KEY_LENGTH), dataKey, Buffer.from(request.contentAlgorithm, 'utf8')]);
     let wrapped: Buffer;
@@ -78,7 +88,8 @@ export class RsaKeyring implements Keyring {
    */
   async onDecrypt(request: KeyringDecryptRequest): Promise<Uint8Array> {
     if (request.wrapAlgorithm === 'RSA') return this.#unwrapPkcs1(request.encryptedDataKey);
-    if (request.wrapAlgorithm !== 'RSA-OAEP-SHA1') throw new S3EncryptionClientError('KeyringMismatch', `an RSA keyring cannot unwrap ${request.wrapAlgorithm}`);
+    if (request.wrapAlgorithm !== 'RSA-OAEP-SHA1')
+      throw new S3EncryptionClientError('KeyringMismatch', `an RSA keyring cannot unwrap ${request.wrapAlgorithm}`);
     if (this.#private === undefined) throw new S3EncryptionClientError('InvalidConfiguration', 'this RSA keyring has no private key, so it cannot decrypt');
     let pseudo: Buffer;
     try {
@@ -90,7 +101,8 @@ export class RsaKeyring implements Keyring {
       const suffix = Buffer.from(request.contentAlgorithm, 'utf8');
       const found = pseudo.subarray(1 + DATA_KEY_LENGTH);
       // Precondition: the pseudo key names this object's content algorithm (compared in constant time).
-      if (pseudo.length !== 1 + DATA_KEY_LENGTH + suffix.length || pseudo[0] !== DATA_KEY_LENGTH || !timingSafeEqual(found, suffix)) throw new S3EncryptionClientError('DecryptionFailed', 'the data key did not unwrap');
+      if (pseudo.length !== 1 + DATA_KEY_LENGTH + suffix.length || pseudo[0] !== DATA_KEY_LENGTH || !timingSafeEqual(found, suffix))
+        throw new S3EncryptionClientError('DecryptionFailed', 'the data key did not unwrap');
       return new Uint8Array(pseudo.subarray(1, 1 + DATA_KEY_LENGTH));
     } finally {
       wipe(pseudo);

@@ -7,8 +7,8 @@
 import { randomBytes } from 'node:crypto';
 import { Kms } from '@strongbox/kms';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AesKeyring, KmsKeyring, S3EncryptionClient, type CommitmentPolicy } from '../../src/index.ts';
 import { parseCopySource } from '../../src/client/copy-object.ts';
+import { AesKeyring, type CommitmentPolicy, KmsKeyring, S3EncryptionClient } from '../../src/index.ts';
 import { memoryS3 } from '../helpers/memory-s3.ts';
 
 let kms: Kms;
@@ -28,7 +28,12 @@ describe('copyObject', () => {
     for (const writeInstructionFile of [false, true]) {
       it(`copies a ${policy === 'FORBID_ENCRYPT_ALLOW_DECRYPT' ? 'V2' : 'V3'} object (${writeInstructionFile ? 'instruction file' : 'metadata'}) to another bucket and key, still decryptable`, async () => {
         const s3 = memoryS3();
-        const client = new S3EncryptionClient({ s3: s3.client, keyring: new KmsKeyring({ kms, kmsKeyId: keyId }), commitmentPolicy: policy, writeInstructionFile });
+        const client = new S3EncryptionClient({
+          s3: s3.client,
+          keyring: new KmsKeyring({ kms, kmsKeyId: keyId }),
+          commitmentPolicy: policy,
+          writeInstructionFile,
+        });
         const body = randomBytes(300);
         await client.putObject({ Bucket: 'src', Key: 'dir/a b.txt', Body: body, Metadata: { owner: 'me' } }, { encryptionContext: { tenant: 'acme' } });
         await client.copyObject({ Bucket: 'dst', Key: 'copy/c.txt', CopySource: 'src/dir/a%20b.txt' });
@@ -46,7 +51,14 @@ describe('copyObject', () => {
     const s3 = memoryS3();
     const client = new S3EncryptionClient({ s3: s3.client, keyring: new AesKeyring({ wrappingKey: randomBytes(32) }) });
     await client.putObject({ Bucket: 'b', Key: 'k', Body: 'hello' });
-    await client.copyObject({ Bucket: 'b', Key: 'k2', CopySource: '/b/k', StorageClass: 'STANDARD_IA', TaggingDirective: 'COPY', ExpectedBucketOwner: '111122223333' });
+    await client.copyObject({
+      Bucket: 'b',
+      Key: 'k2',
+      CopySource: '/b/k',
+      StorageClass: 'STANDARD_IA',
+      TaggingDirective: 'COPY',
+      ExpectedBucketOwner: '111122223333',
+    });
     const copy = s3.requests.find((request) => request.method === 'PUT' && request.key === 'k2');
     expect(copy?.headers['x-amz-storage-class']).toBe('STANDARD_IA');
     expect(copy?.headers['x-amz-tagging-directive']).toBe('COPY');
@@ -59,9 +71,16 @@ describe('copyObject', () => {
     for (const policy of ['REQUIRE_ENCRYPT_REQUIRE_DECRYPT', 'FORBID_ENCRYPT_ALLOW_DECRYPT'] as CommitmentPolicy[]) {
       for (const writeInstructionFile of policy === 'FORBID_ENCRYPT_ALLOW_DECRYPT' ? [false] : [false, true]) {
         const s3 = memoryS3();
-        const client = new S3EncryptionClient({ s3: s3.client, keyring: new AesKeyring({ wrappingKey: randomBytes(32) }), commitmentPolicy: policy, writeInstructionFile });
+        const client = new S3EncryptionClient({
+          s3: s3.client,
+          keyring: new AesKeyring({ wrappingKey: randomBytes(32) }),
+          commitmentPolicy: policy,
+          writeInstructionFile,
+        });
         await client.putObject({ Bucket: 'b', Key: 'k', Body: 'hello' });
-        await expect(client.copyObject({ Bucket: 'b', Key: 'k2', CopySource: 'b/k', MetadataDirective: 'REPLACE', Metadata: { new: 'value' } })).rejects.toMatchObject({ code: 'InvalidConfiguration', message: expect.stringContaining('MetadataDirective REPLACE would drop') });
+        await expect(
+          client.copyObject({ Bucket: 'b', Key: 'k2', CopySource: 'b/k', MetadataDirective: 'REPLACE', Metadata: { new: 'value' } }),
+        ).rejects.toMatchObject({ code: 'InvalidConfiguration', message: expect.stringContaining('MetadataDirective REPLACE would drop') });
         expect(s3.get('b', 'k2')).toBeUndefined();
         expect(s3.get('b', 'k2.instruction')).toBeUndefined();
       }
@@ -70,7 +89,12 @@ describe('copyObject', () => {
 
   it('allows MetadataDirective REPLACE when the whole V2 envelope is in the instruction file', async () => {
     const s3 = memoryS3();
-    const client = new S3EncryptionClient({ s3: s3.client, keyring: new AesKeyring({ wrappingKey: randomBytes(32) }), commitmentPolicy: 'FORBID_ENCRYPT_ALLOW_DECRYPT', writeInstructionFile: true });
+    const client = new S3EncryptionClient({
+      s3: s3.client,
+      keyring: new AesKeyring({ wrappingKey: randomBytes(32) }),
+      commitmentPolicy: 'FORBID_ENCRYPT_ALLOW_DECRYPT',
+      writeInstructionFile: true,
+    });
     await client.putObject({ Bucket: 'b', Key: 'k', Body: 'hello', Metadata: { old: 'value' } });
     await client.copyObject({ Bucket: 'b', Key: 'k2', CopySource: 'b/k', MetadataDirective: 'REPLACE', Metadata: { new: 'value' } });
     const output = await client.getObject({ Bucket: 'b', Key: 'k2' });
@@ -100,13 +124,18 @@ describe('copyObject', () => {
     const s3 = memoryS3();
     const client = new S3EncryptionClient({ s3: s3.client, keyring: new AesKeyring({ wrappingKey: randomBytes(32) }) });
     await client.putObject({ Bucket: 'b', Key: 'k', Body: 'hello' });
-    await expect(client.copyObject({ Bucket: 'b', Key: 'k2', CopySource: 'b/k', CopySourceIfMatch: '"0123456789abcdef0123456789abcdef"' })).rejects.toMatchObject({ name: 'PreconditionFailed' });
+    await expect(
+      client.copyObject({ Bucket: 'b', Key: 'k2', CopySource: 'b/k', CopySourceIfMatch: '"0123456789abcdef0123456789abcdef"' }),
+    ).rejects.toMatchObject({ name: 'PreconditionFailed' });
   });
 
   it('parses CopySource forms', () => {
     expect(parseCopySource('b/a%20b/c.txt')).toEqual({ bucket: 'b', key: 'a b/c.txt' });
     expect(parseCopySource('/b/k?versionId=3')).toEqual({ bucket: 'b', key: 'k', versionId: '3' });
-    expect(parseCopySource('arn:aws:s3:us-west-2:111122223333:accesspoint/ap/object/x/y')).toEqual({ bucket: 'arn:aws:s3:us-west-2:111122223333:accesspoint/ap', key: 'x/y' });
+    expect(parseCopySource('arn:aws:s3:us-west-2:111122223333:accesspoint/ap/object/x/y')).toEqual({
+      bucket: 'arn:aws:s3:us-west-2:111122223333:accesspoint/ap',
+      key: 'x/y',
+    });
     for (const bad of ['', 'b', 'b/', '/k', '%E0%A4%A']) expect(() => parseCopySource(bad)).toThrow(expect.objectContaining({ code: 'InvalidConfiguration' }));
   });
 });

@@ -9,7 +9,7 @@
 
 import { constants, createCipheriv, generateKeyPairSync, publicEncrypt, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { AesKeyring, RsaKeyring, S3EncryptionClient, type CommitmentPolicy, type Keyring } from '../../src/index.ts';
+import { AesKeyring, type CommitmentPolicy, type Keyring, RsaKeyring, S3EncryptionClient } from '../../src/index.ts';
 import { memoryS3 } from '../helpers/memory-s3.ts';
 
 const hex = (text: string): Buffer => Buffer.from(text, 'hex');
@@ -38,7 +38,11 @@ function aesEcb(kek: Uint8Array, key: Uint8Array): Buffer {
 
 const LEGACY = { commitmentPolicy: 'REQUIRE_ENCRYPT_ALLOW_DECRYPT' as CommitmentPolicy, enableLegacyUnauthenticatedModes: true };
 
-async function read(keyring: Keyring, store: ReturnType<typeof memoryS3>, options: Partial<{ commitmentPolicy: CommitmentPolicy; enableLegacyUnauthenticatedModes: boolean }> = LEGACY): Promise<Buffer> {
+async function read(
+  keyring: Keyring,
+  store: ReturnType<typeof memoryS3>,
+  options: Partial<{ commitmentPolicy: CommitmentPolicy; enableLegacyUnauthenticatedModes: boolean }> = LEGACY,
+): Promise<Buffer> {
   const client = new S3EncryptionClient({ s3: store.client, keyring, ...options });
   return Buffer.from(await (await client.getObject({ Bucket: 'b', Key: 'k' })).Body!.transformToByteArray());
 }
@@ -60,13 +64,22 @@ describe('AESWrap (RFC 3394)', () => {
       'x-amz-wrap-alg': 'AESWrap',
       'x-amz-matdesc': '{}',
     });
-    expect((await read(new AesKeyring({ wrappingKey: kek, enableLegacyWrappingAlgorithms: true }), store, { commitmentPolicy: 'REQUIRE_ENCRYPT_ALLOW_DECRYPT' })).toString()).toBe('legacy hello');
-    await expect(read(new AesKeyring({ wrappingKey: kek }), store, { commitmentPolicy: 'REQUIRE_ENCRYPT_ALLOW_DECRYPT' })).rejects.toMatchObject({ code: 'LegacyModeDisabled', message: expect.stringContaining('legacy key wrapping algorithm: AESWrap') });
+    expect(
+      (
+        await read(new AesKeyring({ wrappingKey: kek, enableLegacyWrappingAlgorithms: true }), store, { commitmentPolicy: 'REQUIRE_ENCRYPT_ALLOW_DECRYPT' })
+      ).toString(),
+    ).toBe('legacy hello');
+    await expect(read(new AesKeyring({ wrappingKey: kek }), store, { commitmentPolicy: 'REQUIRE_ENCRYPT_ALLOW_DECRYPT' })).rejects.toMatchObject({
+      code: 'LegacyModeDisabled',
+      message: expect.stringContaining('legacy key wrapping algorithm: AESWrap'),
+    });
     // A corrupted wrap fails RFC 3394's integrity check.
     const bad = Buffer.from(wrapped);
     bad[5]! ^= 1;
     store.put('b', 'k', store.get('b', 'k')!.body, { ...store.get('b', 'k')!.metadata, 'x-amz-key-v2': bad.toString('base64') });
-    await expect(read(new AesKeyring({ wrappingKey: kek, enableLegacyWrappingAlgorithms: true }), store, { commitmentPolicy: 'REQUIRE_ENCRYPT_ALLOW_DECRYPT' })).rejects.toMatchObject({ code: 'DecryptionFailed' });
+    await expect(
+      read(new AesKeyring({ wrappingKey: kek, enableLegacyWrappingAlgorithms: true }), store, { commitmentPolicy: 'REQUIRE_ENCRYPT_ALLOW_DECRYPT' }),
+    ).rejects.toMatchObject({ code: 'DecryptionFailed' });
   });
 });
 
@@ -84,8 +97,16 @@ describe('V1 objects (x-amz-key, AES-CBC content)', () => {
   ] as const) {
     it(`${name}: read with both legacy options, refused without either`, async () => {
       const kek = randomBytes(32);
-      const wrapped = wrapAlg === 'AES' ? aesEcb(kek, dataKey) : wrapAlg === 'AESWrap' ? aesWrap(kek, dataKey) : publicEncrypt({ key: publicKey, padding: constants.RSA_PKCS1_PADDING }, dataKey);
-      const legacyKeyring = (): Keyring => (wrapAlg === 'RSA' ? new RsaKeyring({ privateKey, enableLegacyWrappingAlgorithms: true }) : new AesKeyring({ wrappingKey: kek, enableLegacyWrappingAlgorithms: true }));
+      const wrapped =
+        wrapAlg === 'AES'
+          ? aesEcb(kek, dataKey)
+          : wrapAlg === 'AESWrap'
+            ? aesWrap(kek, dataKey)
+            : publicEncrypt({ key: publicKey, padding: constants.RSA_PKCS1_PADDING }, dataKey);
+      const legacyKeyring = (): Keyring =>
+        wrapAlg === 'RSA'
+          ? new RsaKeyring({ privateKey, enableLegacyWrappingAlgorithms: true })
+          : new AesKeyring({ wrappingKey: kek, enableLegacyWrappingAlgorithms: true });
       const modernKeyring = (): Keyring => (wrapAlg === 'RSA' ? new RsaKeyring({ privateKey }) : new AesKeyring({ wrappingKey: kek }));
       const store = memoryS3();
       store.put('b', 'k', cbc(dataKey, iv, plaintext), {
@@ -97,9 +118,15 @@ describe('V1 objects (x-amz-key, AES-CBC content)', () => {
       });
       expect(await read(legacyKeyring(), store)).toEqual(plaintext);
       // Java: "Enable legacy wrapping algorithms to use legacy key wrapping algorithm: <wrap>".
-      await expect(read(modernKeyring(), store)).rejects.toMatchObject({ code: 'LegacyModeDisabled', message: expect.stringContaining(`legacy key wrapping algorithm: ${wrapAlg}`) });
+      await expect(read(modernKeyring(), store)).rejects.toMatchObject({
+        code: 'LegacyModeDisabled',
+        message: expect.stringContaining(`legacy key wrapping algorithm: ${wrapAlg}`),
+      });
       // CBC content is unauthenticated: refused before the keyring without enableLegacyUnauthenticatedModes.
-      await expect(read(legacyKeyring(), store, { commitmentPolicy: 'REQUIRE_ENCRYPT_ALLOW_DECRYPT' })).rejects.toMatchObject({ code: 'LegacyModeDisabled', message: expect.stringContaining('AES/CBC/PKCS5Padding') });
+      await expect(read(legacyKeyring(), store, { commitmentPolicy: 'REQUIRE_ENCRYPT_ALLOW_DECRYPT' })).rejects.toMatchObject({
+        code: 'LegacyModeDisabled',
+        message: expect.stringContaining('AES/CBC/PKCS5Padding'),
+      });
       // Non-committing: the default policy refuses it before any key is touched.
       await expect(read(legacyKeyring(), store, { enableLegacyUnauthenticatedModes: true })).rejects.toMatchObject({ code: 'CommitmentPolicyViolation' });
     });
@@ -109,14 +136,23 @@ describe('V1 objects (x-amz-key, AES-CBC content)', () => {
     const kek = randomBytes(32);
     const store = memoryS3();
     store.put('b', 'k', cbc(dataKey, iv, plaintext), { 'x-amz-unencrypted-content-length': String(plaintext.length) });
-    store.put('b', 'k.instruction', Buffer.from(JSON.stringify({ 'x-amz-key': aesEcb(kek, dataKey).toString('base64'), 'x-amz-iv': iv.toString('base64'), 'x-amz-matdesc': '{}' })));
+    store.put(
+      'b',
+      'k.instruction',
+      Buffer.from(JSON.stringify({ 'x-amz-key': aesEcb(kek, dataKey).toString('base64'), 'x-amz-iv': iv.toString('base64'), 'x-amz-matdesc': '{}' })),
+    );
     expect(await read(new AesKeyring({ wrappingKey: kek, enableLegacyWrappingAlgorithms: true }), store)).toEqual(plaintext);
   });
 
   it('a wrong RSA key, a bad PKCS#1 block or a wrong-length payload all fail alike', async () => {
     const other = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const store = memoryS3();
-    const put = (wrapped: Uint8Array): void => store.put('b', 'k', cbc(dataKey, iv, plaintext), { 'x-amz-key': Buffer.from(wrapped).toString('base64'), 'x-amz-iv': iv.toString('base64'), 'x-amz-wrap-alg': 'RSA' });
+    const put = (wrapped: Uint8Array): void =>
+      store.put('b', 'k', cbc(dataKey, iv, plaintext), {
+        'x-amz-key': Buffer.from(wrapped).toString('base64'),
+        'x-amz-iv': iv.toString('base64'),
+        'x-amz-wrap-alg': 'RSA',
+      });
     const keyring = new RsaKeyring({ privateKey, enableLegacyWrappingAlgorithms: true });
     const failures: unknown[] = [];
     put(publicEncrypt({ key: other.publicKey, padding: constants.RSA_PKCS1_PADDING }, dataKey));
@@ -125,12 +161,20 @@ describe('V1 objects (x-amz-key, AES-CBC content)', () => {
     failures.push(await read(keyring, store).catch((error: unknown) => error));
     put(publicEncrypt({ key: publicKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha1' }, dataKey));
     failures.push(await read(keyring, store).catch((error: unknown) => error));
-    expect(failures.map((error) => [(error as { code?: string }).code, (error as Error).message])).toEqual(Array(3).fill(['DecryptionFailed', 'Unable to decrypt the object: authentication failed: Unable to RSA unwrap']));
+    expect(failures.map((error) => [(error as { code?: string }).code, (error as Error).message])).toEqual(
+      Array(3).fill(['DecryptionFailed', 'Unable to decrypt the object: authentication failed: Unable to RSA unwrap']),
+    );
   });
 
   it('a V1 object is never mistaken for V2 when V2 keys are mixed in', async () => {
     const store = memoryS3();
-    store.put('b', 'k', Buffer.alloc(32), { 'x-amz-key': randomBytes(48).toString('base64'), 'x-amz-key-v2': randomBytes(60).toString('base64'), 'x-amz-iv': randomBytes(16).toString('base64') });
-    await expect(read(new AesKeyring({ wrappingKey: randomBytes(32), enableLegacyWrappingAlgorithms: true }), store)).rejects.toMatchObject({ code: 'MixedFormatVersions' });
+    store.put('b', 'k', Buffer.alloc(32), {
+      'x-amz-key': randomBytes(48).toString('base64'),
+      'x-amz-key-v2': randomBytes(60).toString('base64'),
+      'x-amz-iv': randomBytes(16).toString('base64'),
+    });
+    await expect(read(new AesKeyring({ wrappingKey: randomBytes(32), enableLegacyWrappingAlgorithms: true }), store)).rejects.toMatchObject({
+      code: 'MixedFormatVersions',
+    });
   });
 });

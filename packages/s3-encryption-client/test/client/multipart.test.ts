@@ -6,13 +6,16 @@
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { AesKeyring, S3EncryptionClient, type CommitmentPolicy } from '../../src/index.ts';
+import { AesKeyring, type CommitmentPolicy, S3EncryptionClient } from '../../src/index.ts';
 import { memoryS3 } from '../helpers/memory-s3.ts';
 
 const keyring = new AesKeyring({ wrappingKey: new Uint8Array(32).fill(13) });
 
 describe('encrypted multipart upload', () => {
-  for (const [format, policy] of [['V2', 'FORBID_ENCRYPT_ALLOW_DECRYPT'], ['V3', 'REQUIRE_ENCRYPT_REQUIRE_DECRYPT']] as const satisfies readonly [string, CommitmentPolicy][]) {
+  for (const [format, policy] of [
+    ['V2', 'FORBID_ENCRYPT_ALLOW_DECRYPT'],
+    ['V3', 'REQUIRE_ENCRYPT_REQUIRE_DECRYPT'],
+  ] as const satisfies readonly [string, CommitmentPolicy][]) {
     for (const writeInstructionFile of [false, true]) {
       it(`${format}${writeInstructionFile ? ' with an instruction file' : ''}: parts in order make one GCM object`, async () => {
         const s3 = memoryS3();
@@ -39,7 +42,10 @@ describe('encrypted multipart upload', () => {
     const s3 = memoryS3();
     const client = new S3EncryptionClient({ s3: s3.client, keyring });
     const upload = await client.createMultipartUpload({ Bucket: 'b', Key: 'k' });
-    await expect(upload.uploadPart({ Body: new Uint8Array(17) })).rejects.toMatchObject({ code: 'InvalidPart', message: expect.stringContaining('multiples of the cipher block size (16)') });
+    await expect(upload.uploadPart({ Body: new Uint8Array(17) })).rejects.toMatchObject({
+      code: 'InvalidPart',
+      message: expect.stringContaining('multiples of the cipher block size (16)'),
+    });
     await expect(upload.uploadPart({ Body: new Uint8Array(16), PartNumber: 2 })).rejects.toMatchObject({ code: 'InvalidPart' });
     await expect(upload.uploadPart({ Body: new Uint8Array(16), ChecksumCRC32: 'AAAAAA==' })).rejects.toMatchObject({ code: 'InvalidPart' });
     await upload.uploadPart({ Body: new Uint8Array(16), PartNumber: 1 });
@@ -60,7 +66,8 @@ describe('encrypted multipart upload', () => {
 });
 
 describe('managed upload (client.upload)', () => {
-  const chunked = (body: Buffer, size: number): Readable => Readable.from(Array.from({ length: Math.ceil(body.length / size) }, (_, i) => body.subarray(i * size, (i + 1) * size)));
+  const chunked = (body: Buffer, size: number): Readable =>
+    Readable.from(Array.from({ length: Math.ceil(body.length / size) }, (_, i) => body.subarray(i * size, (i + 1) * size)));
 
   for (const length of [0, 100, 1024, 2048, 2500]) {
     it(`a ${length}-byte stream of unknown length, in 1024-byte parts, reads back whole`, async () => {

@@ -4,7 +4,7 @@
  */
 
 import { describe, expect, it } from 'vitest';
-import { AesKeyring, S3EncryptionClient, type CommitmentPolicy } from '../../src/index.ts';
+import { AesKeyring, type CommitmentPolicy, S3EncryptionClient } from '../../src/index.ts';
 import { memoryS3 } from '../helpers/memory-s3.ts';
 
 const POLICIES: readonly CommitmentPolicy[] = ['FORBID_ENCRYPT_ALLOW_DECRYPT', 'REQUIRE_ENCRYPT_ALLOW_DECRYPT', 'REQUIRE_ENCRYPT_REQUIRE_DECRYPT'];
@@ -21,7 +21,11 @@ describe('commitment policies', () => {
         expect('x-amz-c' in (s3.get('b', 'k')?.metadata ?? {})).toBe(writes === 'V3');
         const read = new S3EncryptionClient({ s3: s3.client, keyring, commitmentPolicy: reader }).getObject({ Bucket: 'b', Key: 'k' });
         if (readable) expect(await (await read).Body?.transformToString()).toBe('payload');
-        else await expect(read).rejects.toMatchObject({ code: 'CommitmentPolicyViolation', message: expect.stringContaining('cannot decrypt non-key-committing object when commitment policy is REQUIRE_ENCRYPT_REQUIRE_DECRYPT') });
+        else
+          await expect(read).rejects.toMatchObject({
+            code: 'CommitmentPolicyViolation',
+            message: expect.stringContaining('cannot decrypt non-key-committing object when commitment policy is REQUIRE_ENCRYPT_REQUIRE_DECRYPT'),
+          });
       });
     }
   }
@@ -29,7 +33,9 @@ describe('commitment policies', () => {
   it('defaults to REQUIRE_ENCRYPT_REQUIRE_DECRYPT', async () => {
     const s3 = memoryS3();
     await new S3EncryptionClient({ s3: s3.client, keyring, commitmentPolicy: 'FORBID_ENCRYPT_ALLOW_DECRYPT' }).putObject({ Bucket: 'b', Key: 'k', Body: 'v2' });
-    await expect(new S3EncryptionClient({ s3: s3.client, keyring }).getObject({ Bucket: 'b', Key: 'k' })).rejects.toMatchObject({ code: 'CommitmentPolicyViolation' });
+    await expect(new S3EncryptionClient({ s3: s3.client, keyring }).getObject({ Bucket: 'b', Key: 'k' })).rejects.toMatchObject({
+      code: 'CommitmentPolicyViolation',
+    });
   });
 
   it('refuses V3 keys injected into a V2 object, under every policy (V3HeaderSpoofingTests, dotnet#174)', async () => {
@@ -39,7 +45,9 @@ describe('commitment policies', () => {
     for (const injected of ['x-amz-c', 'x-amz-d', 'x-amz-i', 'x-amz-3', 'x-amz-w', 'x-amz-t', 'x-amz-m']) {
       metadata[injected] = injected === 'x-amz-c' ? '115' : 'AAAA';
       for (const policy of POLICIES) {
-        await expect(new S3EncryptionClient({ s3: s3.client, keyring, commitmentPolicy: policy }).getObject({ Bucket: 'b', Key: 'k' })).rejects.toMatchObject({ code: 'MixedFormatVersions' });
+        await expect(new S3EncryptionClient({ s3: s3.client, keyring, commitmentPolicy: policy }).getObject({ Bucket: 'b', Key: 'k' })).rejects.toMatchObject({
+          code: 'MixedFormatVersions',
+        });
       }
       delete metadata[injected];
     }
@@ -50,6 +58,8 @@ describe('commitment policies', () => {
     await new S3EncryptionClient({ s3: s3.client, keyring }).putObject({ Bucket: 'b', Key: 'k', Body: 'v3' });
     const metadata = s3.get('b', 'k')?.metadata ?? {};
     metadata['x-amz-key-v2'] = metadata['x-amz-3'] ?? '';
-    await expect(new S3EncryptionClient({ s3: s3.client, keyring }).getObject({ Bucket: 'b', Key: 'k' })).rejects.toMatchObject({ code: 'MixedFormatVersions' });
+    await expect(new S3EncryptionClient({ s3: s3.client, keyring }).getObject({ Bucket: 'b', Key: 'k' })).rejects.toMatchObject({
+      code: 'MixedFormatVersions',
+    });
   });
 });

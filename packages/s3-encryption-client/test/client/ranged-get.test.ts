@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { AesKeyring, S3EncryptionClient, type CommitmentPolicy } from '../../src/index.ts';
+import { AesKeyring, type CommitmentPolicy, S3EncryptionClient } from '../../src/index.ts';
 import { memoryS3 } from '../helpers/memory-s3.ts';
 
 const keyring = new AesKeyring({ wrappingKey: new Uint8Array(32).fill(11) });
@@ -35,7 +35,10 @@ describe('ranged GET', () => {
     expect(s3.requests.length).toBe(before);
   });
 
-  for (const [format, policy] of [['V2', 'FORBID_ENCRYPT_ALLOW_DECRYPT'], ['V3', 'REQUIRE_ENCRYPT_REQUIRE_DECRYPT']] as const) {
+  for (const [format, policy] of [
+    ['V2', 'FORBID_ENCRYPT_ALLOW_DECRYPT'],
+    ['V3', 'REQUIRE_ENCRYPT_REQUIRE_DECRYPT'],
+  ] as const) {
     it(`${format}: any range decrypts to the same bytes as the plaintext slice (property)`, async () => {
       const { client } = await setup(policy, { legacy: true });
       await fc.assert(

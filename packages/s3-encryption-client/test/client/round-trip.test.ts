@@ -15,7 +15,7 @@ import { Kms } from '@strongbox/kms';
 import { createJson11Handler, toNodeListener } from '@strongbox/kms/http';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AesKeyring, KmsKeyring, RsaKeyring, S3EncryptionClient, type CommitmentPolicy, type Keyring } from '../../src/index.ts';
+import { AesKeyring, type CommitmentPolicy, type Keyring, KmsKeyring, RsaKeyring, S3EncryptionClient } from '../../src/index.ts';
 import { kmsClientAdapter } from '../../src/keyrings/kms-sdk.ts';
 import { memoryS3 } from '../helpers/memory-s3.ts';
 
@@ -31,7 +31,12 @@ beforeAll(async () => {
   keyId = (await kms.createKey({})).KeyMetadata.KeyId;
   server = createServer(toNodeListener(createJson11Handler(kms)));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  sdkKms = new KMSClient({ endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, region: kms.region, credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
+  sdkKms = new KMSClient({
+    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    region: kms.region,
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    maxAttempts: 1,
+  });
 });
 
 afterAll(async () => {
@@ -87,10 +92,20 @@ describe('round trips', () => {
 
   it('writes all six V2 keys, x-amz-matdesc {} and x-amz-tag-len 128 included (Ruby and Java readers require them)', async () => {
     const s3 = memoryS3();
-    const client = new S3EncryptionClient({ s3: s3.client, keyring: new AesKeyring({ wrappingKey: new Uint8Array(32) }), commitmentPolicy: 'FORBID_ENCRYPT_ALLOW_DECRYPT' });
+    const client = new S3EncryptionClient({
+      s3: s3.client,
+      keyring: new AesKeyring({ wrappingKey: new Uint8Array(32) }),
+      commitmentPolicy: 'FORBID_ENCRYPT_ALLOW_DECRYPT',
+    });
     await client.putObject({ Bucket: 'b', Key: 'k', Body: 'hello' });
     const metadata = s3.get('b', 'k')?.metadata ?? {};
-    expect(metadata).toMatchObject({ 'x-amz-cek-alg': 'AES/GCM/NoPadding', 'x-amz-tag-len': '128', 'x-amz-wrap-alg': 'AES/GCM', 'x-amz-matdesc': '{}', 'x-amz-unencrypted-content-length': '5' });
+    expect(metadata).toMatchObject({
+      'x-amz-cek-alg': 'AES/GCM/NoPadding',
+      'x-amz-tag-len': '128',
+      'x-amz-wrap-alg': 'AES/GCM',
+      'x-amz-matdesc': '{}',
+      'x-amz-unencrypted-content-length': '5',
+    });
     expect(Buffer.from(metadata['x-amz-key-v2'] ?? '', 'base64')).toHaveLength(60);
     expect(Buffer.from(metadata['x-amz-iv'] ?? '', 'base64')).toHaveLength(12);
   });
@@ -122,7 +137,9 @@ describe('round trips', () => {
   it('refuses a streaming body without ContentLength, and one shorter than it said', async () => {
     const s3 = memoryS3();
     const client = new S3EncryptionClient({ s3: s3.client, keyring: new AesKeyring({ wrappingKey: new Uint8Array(32) }) });
-    await expect(client.putObject({ Bucket: 'b', Key: 'k', Body: Readable.from([Buffer.from('abc')]) })).rejects.toMatchObject({ code: 'InvalidConfiguration' });
+    await expect(client.putObject({ Bucket: 'b', Key: 'k', Body: Readable.from([Buffer.from('abc')]) })).rejects.toMatchObject({
+      code: 'InvalidConfiguration',
+    });
     await expect(client.putObject({ Bucket: 'b', Key: 'k', Body: Readable.from([Buffer.from('abc')]), ContentLength: 10 })).rejects.toThrow();
     expect(s3.get('b', 'k')).toBeUndefined();
   });
@@ -130,24 +147,30 @@ describe('round trips', () => {
   it('refuses user metadata that would collide with the envelope, and plaintext checksums', async () => {
     const s3 = memoryS3();
     const client = new S3EncryptionClient({ s3: s3.client, keyring: new AesKeyring({ wrappingKey: new Uint8Array(32) }) });
-    await expect(client.putObject({ Bucket: 'b', Key: 'k', Body: 'x', Metadata: { 'x-amz-key-v2': 'AAAA' } })).rejects.toMatchObject({ code: 'InvalidConfiguration' });
+    await expect(client.putObject({ Bucket: 'b', Key: 'k', Body: 'x', Metadata: { 'x-amz-key-v2': 'AAAA' } })).rejects.toMatchObject({
+      code: 'InvalidConfiguration',
+    });
     await expect(client.putObject({ Bucket: 'b', Key: 'k', Body: 'x', ContentMD5: 'AAAA' })).rejects.toMatchObject({ code: 'InvalidConfiguration' });
     expect(s3.requests).toHaveLength(0);
   });
 
-  it('refuses the reserved aws:x-amz-cek-alg in the caller\'s context, and a context with raw keyrings', async () => {
+  it("refuses the reserved aws:x-amz-cek-alg in the caller's context, and a context with raw keyrings", async () => {
     const s3 = memoryS3();
     const kmsClient = new S3EncryptionClient({ s3: s3.client, keyring: new KmsKeyring({ kms, kmsKeyId: keyId }) });
-    await expect(kmsClient.putObject({ Bucket: 'b', Key: 'k', Body: 'x' }, { encryptionContext: { 'aws:x-amz-cek-alg': '115' } })).rejects.toMatchObject({ code: 'ReservedKey' });
+    await expect(kmsClient.putObject({ Bucket: 'b', Key: 'k', Body: 'x' }, { encryptionContext: { 'aws:x-amz-cek-alg': '115' } })).rejects.toMatchObject({
+      code: 'ReservedKey',
+    });
     const aesClient = new S3EncryptionClient({ s3: s3.client, keyring: new AesKeyring({ wrappingKey: new Uint8Array(32) }) });
-    await expect(aesClient.putObject({ Bucket: 'b', Key: 'k', Body: 'x' }, { encryptionContext: { a: 'b' } })).rejects.toMatchObject({ code: 'InvalidConfiguration' });
+    await expect(aesClient.putObject({ Bucket: 'b', Key: 'k', Body: 'x' }, { encryptionContext: { a: 'b' } })).rejects.toMatchObject({
+      code: 'InvalidConfiguration',
+    });
     expect(s3.requests).toHaveLength(0);
   });
 
   it('stores a non-ASCII encryption context as ASCII JSON and reads it back', async () => {
     const s3 = memoryS3();
     const client = new S3EncryptionClient({ s3: s3.client, keyring: new KmsKeyring({ kms, kmsKeyId: keyId }) });
-    const context = { 'l1Key': 'ååå', '中': '😀' };
+    const context = { l1Key: 'ååå', 中: '😀' };
     await client.putObject({ Bucket: 'b', Key: 'k', Body: 'hello' }, { encryptionContext: context });
     expect(s3.get('b', 'k')?.metadata['x-amz-t']).toMatch(/^[\x20-\x7e]+$/);
     const output = await client.getObject({ Bucket: 'b', Key: 'k' }, { encryptionContext: context });
@@ -163,10 +186,10 @@ describe('round trips', () => {
     // As another client would write it: the raw UTF-8 JSON, which S3 hands back RFC 2047-encoded.
     stored.metadata['x-amz-m'] = '{"owner":"café"}';
     // Without the decoding, the header's "=?UTF-8?B?...?=" would be refused as JSON.
-    expect((await (await writer.getObject({ Bucket: 'b', Key: 'k' })).Body?.transformToString())).toBe('hello');
+    expect(await (await writer.getObject({ Bucket: 'b', Key: 'k' })).Body?.transformToString()).toBe('hello');
   });
 
-  it('leaves the caller\'s own metadata alone: a value that is not UTF-8 does not make the object unreadable', async () => {
+  it("leaves the caller's own metadata alone: a value that is not UTF-8 does not make the object unreadable", async () => {
     const s3 = memoryS3();
     const client = new S3EncryptionClient({ s3: s3.client, keyring: new AesKeyring({ wrappingKey: new Uint8Array(32) }) });
     await client.putObject({ Bucket: 'b', Key: 'k', Body: 'hello' });
@@ -198,13 +221,17 @@ describe('round trips', () => {
   it('round-trips any body under either format (property)', async () => {
     const keyring = new AesKeyring({ wrappingKey: new Uint8Array(32).fill(9) });
     await fc.assert(
-      fc.asyncProperty(fc.uint8Array({ maxLength: 2000 }), fc.constantFrom<CommitmentPolicy>('FORBID_ENCRYPT_ALLOW_DECRYPT', 'REQUIRE_ENCRYPT_ALLOW_DECRYPT'), async (body, policy) => {
-        const s3 = memoryS3();
-        const client = new S3EncryptionClient({ s3: s3.client, keyring, commitmentPolicy: policy });
-        await client.putObject({ Bucket: 'b', Key: 'k', Body: body });
-        const output = await client.getObject({ Bucket: 'b', Key: 'k' });
-        expect(Buffer.from((await output.Body?.transformToByteArray()) ?? [])).toEqual(Buffer.from(body));
-      }),
+      fc.asyncProperty(
+        fc.uint8Array({ maxLength: 2000 }),
+        fc.constantFrom<CommitmentPolicy>('FORBID_ENCRYPT_ALLOW_DECRYPT', 'REQUIRE_ENCRYPT_ALLOW_DECRYPT'),
+        async (body, policy) => {
+          const s3 = memoryS3();
+          const client = new S3EncryptionClient({ s3: s3.client, keyring, commitmentPolicy: policy });
+          await client.putObject({ Bucket: 'b', Key: 'k', Body: body });
+          const output = await client.getObject({ Bucket: 'b', Key: 'k' });
+          expect(Buffer.from((await output.Body?.transformToByteArray()) ?? [])).toEqual(Buffer.from(body));
+        },
+      ),
       { numRuns: 25 },
     );
   });

@@ -7,8 +7,8 @@
 
 import { Kms } from '@strongbox/kms';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AesKeyring, KmsKeyring, S3EncryptionClient, type CommitmentPolicy, type Keyring } from '../../src/index.ts';
-import { memoryS3, type MemoryS3 } from '../helpers/memory-s3.ts';
+import { AesKeyring, type CommitmentPolicy, type Keyring, KmsKeyring, S3EncryptionClient } from '../../src/index.ts';
+import { type MemoryS3, memoryS3 } from '../helpers/memory-s3.ts';
 
 let kms: Kms;
 let keyId: string;
@@ -33,13 +33,17 @@ function flipBit(base64: string, bit = 0): string {
   return bytes.toString('base64');
 }
 
-const read = (client: S3EncryptionClient): Promise<unknown> => client.getObject({ Bucket: 'b', Key: 'k' }).then(async (output) => output.Body?.transformToByteArray());
+const read = (client: S3EncryptionClient): Promise<unknown> =>
+  client.getObject({ Bucket: 'b', Key: 'k' }).then(async (output) => output.Body?.transformToByteArray());
 
 describe('tamper detection', () => {
   const aes = (): Keyring => new AesKeyring({ wrappingKey: new Uint8Array(32).fill(3) });
   const kmsKeyring = (): Keyring => new KmsKeyring({ kms, kmsKeyId: keyId });
 
-  for (const [format, policy] of [['V2', 'FORBID_ENCRYPT_ALLOW_DECRYPT'], ['V3', 'REQUIRE_ENCRYPT_REQUIRE_DECRYPT']] as const) {
+  for (const [format, policy] of [
+    ['V2', 'FORBID_ENCRYPT_ALLOW_DECRYPT'],
+    ['V3', 'REQUIRE_ENCRYPT_REQUIRE_DECRYPT'],
+  ] as const) {
     it(`${format}: every flipped body bit (ciphertext and tag) fails authentication`, async () => {
       const { s3, client } = await stored(aes(), policy);
       const object = s3.get('b', 'k');
@@ -84,7 +88,9 @@ describe('tamper detection', () => {
       // A context KMS would refuse, but that also no longer equals the caller's: refused first, by the client.
       metadata[contextName] = JSON.stringify({ 'aws:x-amz-cek-alg': cek, extra: 'x' });
       await expect(read(client)).rejects.toMatchObject({ code: 'EncryptionContextMismatch' });
-      await expect(client.getObject({ Bucket: 'b', Key: 'k' }, { encryptionContext: { extra: 'x' } })).rejects.toMatchObject({ name: 'InvalidCiphertextException' });
+      await expect(client.getObject({ Bucket: 'b', Key: 'k' }, { encryptionContext: { extra: 'x' } })).rejects.toMatchObject({
+        name: 'InvalidCiphertextException',
+      });
       metadata[contextName] = context;
       expect(Buffer.from((await read(client)) as Uint8Array)).toEqual(BODY);
     });
@@ -102,7 +108,12 @@ describe('tamper detection', () => {
     const metadata = s3.get('b', 'k')?.metadata ?? {};
     metadata['x-amz-cek-alg'] = 'AES/CBC/PKCS5Padding';
     metadata['x-amz-iv'] = Buffer.alloc(16).toString('base64');
-    const legacy = new S3EncryptionClient({ s3: s3.client, keyring: aes(), commitmentPolicy: 'FORBID_ENCRYPT_ALLOW_DECRYPT', enableLegacyUnauthenticatedModes: true });
+    const legacy = new S3EncryptionClient({
+      s3: s3.client,
+      keyring: aes(),
+      commitmentPolicy: 'FORBID_ENCRYPT_ALLOW_DECRYPT',
+      enableLegacyUnauthenticatedModes: true,
+    });
     await expect(read(legacy)).rejects.toMatchObject({ code: 'DecryptionFailed' });
   });
 
@@ -144,7 +155,7 @@ describe('tamper detection', () => {
     await expect(read(client)).rejects.toMatchObject({ code: 'MalformedMetadata' });
   });
 
-  it('V3: a swapped instruction file (another object\'s data key) fails the commitment', async () => {
+  it("V3: a swapped instruction file (another object's data key) fails the commitment", async () => {
     const keyring = aes();
     const s3 = memoryS3();
     const client = new S3EncryptionClient({ s3: s3.client, keyring, writeInstructionFile: true });

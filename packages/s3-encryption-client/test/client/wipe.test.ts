@@ -8,7 +8,7 @@ import { createCipheriv, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { Kms } from '@strongbox/kms';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AesKeyring, KmsKeyring, RsaKeyring, S3EncryptionClient, type CommitmentPolicy, type Keyring, type KmsClientLike } from '../../src/index.ts';
+import { AesKeyring, type CommitmentPolicy, type Keyring, type KmsClientLike, KmsKeyring, RsaKeyring, S3EncryptionClient } from '../../src/index.ts';
 import { memoryS3 } from '../helpers/memory-s3.ts';
 
 const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -80,13 +80,22 @@ describe('data keys are wiped after use', () => {
       it(`${name}, ${policy === 'FORBID_ENCRYPT_ALLOW_DECRYPT' ? 'V2' : 'V3'}: put, get, stream put, delayed-auth get, ranged get, multipart`, async () => {
         const s3 = memoryS3();
         const { keyring, handedOut, copies } = recording(make());
-        const client = new S3EncryptionClient({ s3: s3.client, keyring, commitmentPolicy: policy, enableLegacyUnauthenticatedModes: true, enableDelayedAuthenticationMode: true, bufferSize: 64 });
+        const client = new S3EncryptionClient({
+          s3: s3.client,
+          keyring,
+          commitmentPolicy: policy,
+          enableLegacyUnauthenticatedModes: true,
+          enableDelayedAuthenticationMode: true,
+          bufferSize: 64,
+        });
         const body = randomBytes(100);
         await client.putObject({ Bucket: 'b', Key: 'k', Body: body });
         await client.putObject({ Bucket: 'b', Key: 's', Body: Readable.from([body]), ContentLength: body.length });
         // 116 ciphertext bytes exceed the 64-byte buffer: the delayed-authentication stream path.
         expect(Buffer.from(await (await client.getObject({ Bucket: 'b', Key: 'k' })).Body!.transformToByteArray())).toEqual(body);
-        expect(Buffer.from(await (await client.getObject({ Bucket: 'b', Key: 's', Range: 'bytes=10-40' })).Body!.transformToByteArray())).toEqual(body.subarray(10, 41));
+        expect(Buffer.from(await (await client.getObject({ Bucket: 'b', Key: 's', Range: 'bytes=10-40' })).Body!.transformToByteArray())).toEqual(
+          body.subarray(10, 41),
+        );
         const upload = await client.createMultipartUpload({ Bucket: 'b', Key: 'm' });
         await upload.uploadPart({ Body: body.subarray(0, 64) });
         await upload.uploadPart({ Body: body.subarray(64), isLastPart: true });
@@ -124,7 +133,13 @@ describe('data keys are wiped after use', () => {
     const flipped = new Uint8Array(stored.body);
     flipped[0]! ^= 1;
     s3.put('b', 't', flipped, stored.metadata);
-    for (const key of ['c', 't']) failures.push(await client.getObject({ Bucket: 'b', Key: key }).then(() => undefined, (error: unknown) => error));
+    for (const key of ['c', 't'])
+      failures.push(
+        await client.getObject({ Bucket: 'b', Key: key }).then(
+          () => undefined,
+          (error: unknown) => error,
+        ),
+      );
     expect(failures.map((error) => (error as { code?: string }).code)).toEqual(['KeyCommitmentMismatch', 'DecryptionFailed']);
     expect(handedOut.slice(1).every(allZero)).toBe(true);
     for (const error of failures) {
@@ -143,11 +158,23 @@ describe('data keys are wiped after use', () => {
     const iv = randomBytes(16);
     const content = createCipheriv('aes-256-cbc', dataKey, iv);
     const body = Buffer.concat([content.update('legacy'), content.final()]);
-    for (const [wrap, cipher] of [['AESWrap', createCipheriv('id-aes256-wrap', kek, Buffer.from('a6a6a6a6a6a6a6a6', 'hex'))], ['AES', createCipheriv('aes-256-ecb', kek, null)]] as const) {
+    for (const [wrap, cipher] of [
+      ['AESWrap', createCipheriv('id-aes256-wrap', kek, Buffer.from('a6a6a6a6a6a6a6a6', 'hex'))],
+      ['AES', createCipheriv('aes-256-ecb', kek, null)],
+    ] as const) {
       const s3 = memoryS3();
-      s3.put('b', 'k', body, { 'x-amz-key': Buffer.concat([cipher.update(dataKey), cipher.final()]).toString('base64'), 'x-amz-iv': iv.toString('base64'), 'x-amz-wrap-alg': wrap });
+      s3.put('b', 'k', body, {
+        'x-amz-key': Buffer.concat([cipher.update(dataKey), cipher.final()]).toString('base64'),
+        'x-amz-iv': iv.toString('base64'),
+        'x-amz-wrap-alg': wrap,
+      });
       const { keyring, handedOut } = recording(new AesKeyring({ wrappingKey: kek, enableLegacyWrappingAlgorithms: true }));
-      const client = new S3EncryptionClient({ s3: s3.client, keyring, commitmentPolicy: 'REQUIRE_ENCRYPT_ALLOW_DECRYPT', enableLegacyUnauthenticatedModes: true });
+      const client = new S3EncryptionClient({
+        s3: s3.client,
+        keyring,
+        commitmentPolicy: 'REQUIRE_ENCRYPT_ALLOW_DECRYPT',
+        enableLegacyUnauthenticatedModes: true,
+      });
       expect(await (await client.getObject({ Bucket: 'b', Key: 'k' })).Body?.transformToString()).toBe('legacy');
       expect(handedOut).toHaveLength(1);
       expect(handedOut.every(allZero), wrap).toBe(true);
@@ -158,7 +185,9 @@ describe('data keys are wiped after use', () => {
     const s3 = memoryS3();
     const wrappingKey = randomBytes(32);
     await new S3EncryptionClient({ s3: s3.client, keyring: new AesKeyring({ wrappingKey }) }).putObject({ Bucket: 'b', Key: 'k', Body: 'x' });
-    const error = await new S3EncryptionClient({ s3: s3.client, keyring: new AesKeyring({ wrappingKey: randomBytes(32) }) }).getObject({ Bucket: 'b', Key: 'k' }).catch((caught: unknown) => caught);
+    const error = await new S3EncryptionClient({ s3: s3.client, keyring: new AesKeyring({ wrappingKey: randomBytes(32) }) })
+      .getObject({ Bucket: 'b', Key: 'k' })
+      .catch((caught: unknown) => caught);
     expect((error as { code?: string }).code).toBe('DecryptionFailed');
     expect(describeError(error).toLowerCase()).not.toContain(wrappingKey.toString('hex'));
   });

@@ -6,13 +6,20 @@
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { detectFormat, encodeEnvelope, parseEnvelope, parseInstructionFile, type Envelope } from '../../src/index.ts';
+import { detectFormat, type Envelope, encodeEnvelope, parseEnvelope, parseInstructionFile } from '../../src/index.ts';
 
 const m = (record: Record<string, string>): Map<string, string> => new Map(Object.entries(record));
 const b64 = (length: number, fill = 1): string => Buffer.alloc(length, fill).toString('base64');
 
 const V3_FULL = { 'x-amz-c': '115', 'x-amz-3': b64(60), 'x-amz-w': '02', 'x-amz-d': b64(28), 'x-amz-i': b64(28) };
-const V2_FULL = { 'x-amz-key-v2': b64(60), 'x-amz-iv': b64(12), 'x-amz-cek-alg': 'AES/GCM/NoPadding', 'x-amz-tag-len': '128', 'x-amz-wrap-alg': 'AES/GCM', 'x-amz-matdesc': '{}' };
+const V2_FULL = {
+  'x-amz-key-v2': b64(60),
+  'x-amz-iv': b64(12),
+  'x-amz-cek-alg': 'AES/GCM/NoPadding',
+  'x-amz-tag-len': '128',
+  'x-amz-wrap-alg': 'AES/GCM',
+  'x-amz-matdesc': '{}',
+};
 
 describe('format detection', () => {
   it('tells V2, V3, V3 with an instruction file, and an instruction file apart', () => {
@@ -22,7 +29,7 @@ describe('format detection', () => {
     expect(detectFormat(m({ 'x-amz-unencrypted-content-length': '5' }))).toBe('instruction-file');
   });
 
-  it('tolerates Go v4\'s x-amz-tag-len and x-amz-unencrypted-content-length next to V3 keys', () => {
+  it("tolerates Go v4's x-amz-tag-len and x-amz-unencrypted-content-length next to V3 keys", () => {
     expect(detectFormat(m({ ...V3_FULL, 'x-amz-tag-len': '128', 'x-amz-unencrypted-content-length': '3' }))).toBe('V3');
   });
 
@@ -38,20 +45,36 @@ describe('format detection', () => {
   it('refuses partial V3 key sets (the dotnet#174 bypass) and V1 keys without x-amz-iv', () => {
     expect(() => detectFormat(m({ 'x-amz-c': '115' }))).toThrow(expect.objectContaining({ code: 'MalformedMetadata' }));
     expect(() => detectFormat(m({ 'x-amz-3': b64(60), 'x-amz-w': '02' }))).toThrow(expect.objectContaining({ code: 'MalformedMetadata' }));
-    expect(() => detectFormat(m({ 'x-amz-c': '115', 'x-amz-d': b64(28), 'x-amz-i': b64(28), 'x-amz-w': '02' }))).toThrow(expect.objectContaining({ code: 'MalformedMetadata' }));
+    expect(() => detectFormat(m({ 'x-amz-c': '115', 'x-amz-d': b64(28), 'x-amz-i': b64(28), 'x-amz-w': '02' }))).toThrow(
+      expect.objectContaining({ code: 'MalformedMetadata' }),
+    );
     expect(() => detectFormat(m({ 'x-amz-cek-alg': 'AES/GCM/NoPadding' }))).toThrow(expect.objectContaining({ code: 'MalformedMetadata' }));
     expect(() => detectFormat(m({ 'x-amz-key': b64(48), 'x-amz-matdesc': '{}' }))).toThrow(expect.objectContaining({ code: 'MalformedMetadata' }));
   });
 
   it('detects V1 (x-amz-key + x-amz-iv) and infers its wrap from the wrapped key length as Java does', () => {
     expect(detectFormat(m({ 'x-amz-key': b64(48), 'x-amz-iv': b64(16), 'x-amz-matdesc': '{}' }))).toBe('V1');
-    expect(parseEnvelope(m({ 'x-amz-key': b64(48), 'x-amz-iv': b64(16), 'x-amz-matdesc': '{}' }))).toMatchObject({ format: 'V1', wrapAlgorithm: 'AES', contentAlgorithm: 'AES/CBC/PKCS5Padding' });
+    expect(parseEnvelope(m({ 'x-amz-key': b64(48), 'x-amz-iv': b64(16), 'x-amz-matdesc': '{}' }))).toMatchObject({
+      format: 'V1',
+      wrapAlgorithm: 'AES',
+      contentAlgorithm: 'AES/CBC/PKCS5Padding',
+    });
     expect(parseEnvelope(m({ 'x-amz-key': b64(256), 'x-amz-iv': b64(16), 'x-amz-matdesc': '{}' }))).toMatchObject({ format: 'V1', wrapAlgorithm: 'RSA' });
-    expect(parseEnvelope(m({ 'x-amz-key': b64(40), 'x-amz-iv': b64(16), 'x-amz-wrap-alg': 'AESWrap' }))).toMatchObject({ format: 'V1', wrapAlgorithm: 'AESWrap' });
-    expect(parseEnvelope(new Map(), m({ 'x-amz-key': b64(48), 'x-amz-iv': b64(16), 'x-amz-matdesc': '{}' }))).toMatchObject({ format: 'V1', location: 'instruction-file' });
+    expect(parseEnvelope(m({ 'x-amz-key': b64(40), 'x-amz-iv': b64(16), 'x-amz-wrap-alg': 'AESWrap' }))).toMatchObject({
+      format: 'V1',
+      wrapAlgorithm: 'AESWrap',
+    });
+    expect(parseEnvelope(new Map(), m({ 'x-amz-key': b64(48), 'x-amz-iv': b64(16), 'x-amz-matdesc': '{}' }))).toMatchObject({
+      format: 'V1',
+      location: 'instruction-file',
+    });
     // V1 content is CBC: GCM needs x-amz-key-v2 (Java), and V1 envelopes are never written.
-    expect(() => parseEnvelope(m({ 'x-amz-key': b64(48), 'x-amz-iv': b64(16), 'x-amz-cek-alg': 'AES/GCM/NoPadding' }))).toThrow(expect.objectContaining({ code: 'UnsupportedAlgorithm' }));
-    expect(() => encodeEnvelope(parseEnvelope(m({ 'x-amz-key': b64(48), 'x-amz-iv': b64(16) })))).toThrow(expect.objectContaining({ code: 'UnsupportedAlgorithm' }));
+    expect(() => parseEnvelope(m({ 'x-amz-key': b64(48), 'x-amz-iv': b64(16), 'x-amz-cek-alg': 'AES/GCM/NoPadding' }))).toThrow(
+      expect.objectContaining({ code: 'UnsupportedAlgorithm' }),
+    );
+    expect(() => encodeEnvelope(parseEnvelope(m({ 'x-amz-key': b64(48), 'x-amz-iv': b64(16) })))).toThrow(
+      expect.objectContaining({ code: 'UnsupportedAlgorithm' }),
+    );
   });
 });
 
@@ -74,10 +97,13 @@ describe('envelope parsing', () => {
     for (const [metadata, code] of cases) expect(() => parseEnvelope(m(metadata)), JSON.stringify(metadata)).toThrow(expect.objectContaining({ code }));
   });
 
-  it('accepts Go v4\'s empty x-amz-m / x-amz-t, matdesc in any key order and whitespace, and the PKCS7 spelling', () => {
+  it("accepts Go v4's empty x-amz-m / x-amz-t, matdesc in any key order and whitespace, and the PKCS7 spelling", () => {
     expect(parseEnvelope(m({ ...V3_FULL, 'x-amz-t': '', 'x-amz-m': '' })).description.size).toBe(0);
     const spaced = parseEnvelope(m({ ...V2_FULL, 'x-amz-matdesc': '{ "b": "2",  "a": "1" }' }));
-    expect([...spaced.description]).toEqual([['b', '2'], ['a', '1']]);
+    expect([...spaced.description]).toEqual([
+      ['b', '2'],
+      ['a', '1'],
+    ]);
     expect(parseEnvelope(m({ ...V2_FULL, 'x-amz-cek-alg': 'AES/CBC/PKCS7Padding', 'x-amz-iv': b64(16) })).contentAlgorithm).toBe('AES/CBC/PKCS5Padding');
   });
 
@@ -89,16 +115,36 @@ describe('envelope parsing', () => {
 
   it('parse(encode(envelope)) returns the envelope, in metadata or with an instruction file (property)', () => {
     const bytes = (length: number) => fc.uint8Array({ minLength: length, maxLength: length });
-    const description = fc.dictionary(fc.string({ minLength: 1, maxLength: 8 }), fc.string({ maxLength: 8 }), { maxKeys: 3 }).map((record) => new Map(Object.entries(record)));
+    const description = fc
+      .dictionary(fc.string({ minLength: 1, maxLength: 8 }), fc.string({ maxLength: 8 }), { maxKeys: 3 })
+      .map((record) => new Map(Object.entries(record)));
     const location = fc.constantFrom('metadata' as const, 'instruction-file' as const);
-    const v2 = fc.record({ format: fc.constant('V2' as const), contentAlgorithm: fc.constant('AES/GCM/NoPadding' as const), iv: bytes(12), wrapAlgorithm: fc.constantFrom('AES/GCM' as const, 'kms+context' as const, 'RSA-OAEP-SHA1' as const), encryptedDataKey: bytes(60), description, location });
-    const v3 = fc.record({ format: fc.constant('V3' as const), contentAlgorithm: fc.constant('115' as const), messageId: bytes(28).filter((id) => id.some((byte) => byte !== 0)), commitment: bytes(28), wrapAlgorithm: fc.constantFrom('AES/GCM' as const, 'kms+context' as const, 'RSA-OAEP-SHA1' as const), encryptedDataKey: bytes(60), description, location });
+    const v2 = fc.record({
+      format: fc.constant('V2' as const),
+      contentAlgorithm: fc.constant('AES/GCM/NoPadding' as const),
+      iv: bytes(12),
+      wrapAlgorithm: fc.constantFrom('AES/GCM' as const, 'kms+context' as const, 'RSA-OAEP-SHA1' as const),
+      encryptedDataKey: bytes(60),
+      description,
+      location,
+    });
+    const v3 = fc.record({
+      format: fc.constant('V3' as const),
+      contentAlgorithm: fc.constant('115' as const),
+      messageId: bytes(28).filter((id) => id.some((byte) => byte !== 0)),
+      commitment: bytes(28),
+      wrapAlgorithm: fc.constantFrom('AES/GCM' as const, 'kms+context' as const, 'RSA-OAEP-SHA1' as const),
+      encryptedDataKey: bytes(60),
+      description,
+      location,
+    });
     fc.assert(
       fc.property(fc.oneof(v2, v3), (envelope: Envelope) => {
         const encoded = encodeEnvelope(envelope);
         for (const value of encoded.metadata.values()) expect(value).toMatch(/^[\x20-\x7e]*$/);
         const file = encoded.instructionFile === undefined ? undefined : parseInstructionFile(encoded.instructionFile);
-        if (envelope.location === 'instruction-file' && envelope.format === 'V3') for (const key of ['x-amz-c', 'x-amz-d', 'x-amz-i']) expect(file?.has(key)).toBe(false);
+        if (envelope.location === 'instruction-file' && envelope.format === 'V3')
+          for (const key of ['x-amz-c', 'x-amz-d', 'x-amz-i']) expect(file?.has(key)).toBe(false);
         expect(parseEnvelope(encoded.metadata, file)).toEqual(envelope);
       }),
       { numRuns: 200 },

@@ -39,7 +39,8 @@ describe('RFC 2047 metadata decoding', () => {
   });
 
   it('decodes an encryption context S3 split across encoded words (Ruby spec)', () => {
-    const header = '=?UTF-8?Q?{"aws:x-amz-cek-alg":"AES/GCM/NoPadding",?= =?UTF-8?Q?"Some_Data":"Some_Da?= =?UTF-8?Q?ta","l1Key":"=C3=83=C2=A5=C3=83=C2=A5=C3=83=C2=A5"}?=';
+    const header =
+      '=?UTF-8?Q?{"aws:x-amz-cek-alg":"AES/GCM/NoPadding",?= =?UTF-8?Q?"Some_Data":"Some_Da?= =?UTF-8?Q?ta","l1Key":"=C3=83=C2=A5=C3=83=C2=A5=C3=83=C2=A5"}?=';
     expect(decodeMetadataValue(header)).toBe('{"aws:x-amz-cek-alg":"AES/GCM/NoPadding","Some Data":"Some Data","l1Key":"ååå"}');
   });
 

@@ -73,7 +73,10 @@ export function memoryS3(options: MemoryS3Options = {}): MemoryS3 {
     if (request.method === 'POST' && 'uploads' in query) {
       const uploadId = `upload-${nextUpload++}`;
       uploads.set(uploadId, { key: id, metadata: userMetadata(headers), parts: new Map() });
-      return xml(200, `<InitiateMultipartUploadResult><Bucket>${bucket}</Bucket><Key>${key}</Key><UploadId>${uploadId}</UploadId></InitiateMultipartUploadResult>`);
+      return xml(
+        200,
+        `<InitiateMultipartUploadResult><Bucket>${bucket}</Bucket><Key>${key}</Key><UploadId>${uploadId}</UploadId></InitiateMultipartUploadResult>`,
+      );
     }
     if (typeof query['uploadId'] === 'string') {
       const upload = uploads.get(query['uploadId']);
@@ -97,7 +100,8 @@ export function memoryS3(options: MemoryS3Options = {}): MemoryS3 {
       const from = objects.get(decodeURIComponent(headers['x-amz-copy-source'].replace(/^\//, '').split('?')[0] ?? ''));
       if (from === undefined) return error(404, 'NoSuchKey', 'The specified key does not exist.');
       const ifMatch = headers['x-amz-copy-source-if-match'];
-      if (ifMatch !== undefined && ifMatch !== etag(from.body)) return error(412, 'PreconditionFailed', 'At least one of the pre-conditions you specified did not hold');
+      if (ifMatch !== undefined && ifMatch !== etag(from.body))
+        return error(412, 'PreconditionFailed', 'At least one of the pre-conditions you specified did not hold');
       const metadata = headers['x-amz-metadata-directive'] === 'REPLACE' ? userMetadata(headers) : { ...from.metadata };
       objects.set(id, { body: new Uint8Array(from.body), metadata });
       return xml(200, `<CopyObjectResult><ETag>${etag(from.body)}</ETag><LastModified>${new Date(0).toISOString()}</LastModified></CopyObjectResult>`);
@@ -112,7 +116,10 @@ export function memoryS3(options: MemoryS3Options = {}): MemoryS3 {
       return { statusCode: 204, headers: {}, body: Readable.from([]) };
     }
     const object = objects.get(id);
-    if (object === undefined) return request.method === 'HEAD' ? { statusCode: 404, headers: {}, body: Readable.from([]) } : error(404, 'NoSuchKey', 'The specified key does not exist.', key);
+    if (object === undefined)
+      return request.method === 'HEAD'
+        ? { statusCode: 404, headers: {}, body: Readable.from([]) }
+        : error(404, 'NoSuchKey', 'The specified key does not exist.', key);
     const meta: Record<string, string> = {};
     for (const [name, value] of Object.entries(object.metadata)) meta[`x-amz-meta-${name}`] = s3MetadataValue(value);
     const size = object.body.length;
@@ -120,10 +127,20 @@ export function memoryS3(options: MemoryS3Options = {}): MemoryS3 {
     if (range === 'unsatisfiable') return error(416, 'InvalidRange', 'The requested range is not satisfiable');
     const [first, last] = range ?? [0, size - 1];
     const slice = object.body.subarray(first, last + 1);
-    const responseHeaders: Record<string, string> = { ...meta, etag: etag(object.body), 'content-length': String(slice.length), 'content-type': 'application/octet-stream', 'last-modified': new Date(0).toUTCString() };
+    const responseHeaders: Record<string, string> = {
+      ...meta,
+      etag: etag(object.body),
+      'content-length': String(slice.length),
+      'content-type': 'application/octet-stream',
+      'last-modified': new Date(0).toUTCString(),
+    };
     if (range !== undefined) responseHeaders['content-range'] = `bytes ${first}-${last}/${size}`;
     if (options.omitContentLength === true) delete responseHeaders['content-length'];
-    return { statusCode: range === undefined ? 200 : 206, headers: responseHeaders, body: Readable.from(request.method === 'HEAD' || slice.length === 0 ? [] : [Buffer.from(slice)]) };
+    return {
+      statusCode: range === undefined ? 200 : 206,
+      headers: responseHeaders,
+      body: Readable.from(request.method === 'HEAD' || slice.length === 0 ? [] : [Buffer.from(slice)]),
+    };
   };
   const client = new S3Client({
     region: 'us-east-1',
@@ -218,5 +235,8 @@ function xml(statusCode: number, body: string): FixtureResponse {
 }
 
 function error(statusCode: number, code: string, message: string, key?: string): FixtureResponse {
-  return xml(statusCode, `<Error><Code>${code}</Code><Message>${message}</Message>${key === undefined ? '' : `<Key>${key}</Key>`}<RequestId>fixture</RequestId></Error>`);
+  return xml(
+    statusCode,
+    `<Error><Code>${code}</Code><Message>${message}</Message>${key === undefined ? '' : `<Key>${key}</Key>`}<RequestId>fixture</RequestId></Error>`,
+  );
 }

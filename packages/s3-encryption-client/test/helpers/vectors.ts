@@ -27,7 +27,9 @@ export const S3EC_V2_DIR: URL | undefined = ((): URL | undefined => {
 
 /** Why the vector suite is skipped, or undefined when the vectors were found. */
 export const VECTORS_MISSING: string | undefined =
-  S3EC_V2_DIR === undefined ? 'S3EC vectors not found: no shared/vectors/s3ec-v2 next to the repository or above it; set STRONGBOX_VECTORS_DIR to the vectors folder' : undefined;
+  S3EC_V2_DIR === undefined
+    ? 'S3EC vectors not found: no shared/vectors/s3ec-v2 next to the repository or above it; set STRONGBOX_VECTORS_DIR to the vectors folder'
+    : undefined;
 
 /** One object written by the official client. */
 export interface S3ecVector {

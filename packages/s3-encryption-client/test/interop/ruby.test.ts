@@ -16,17 +16,26 @@ import { fileURLToPath } from 'node:url';
 import { Kms } from '@strongbox/kms';
 import { createJson11Handler, toNodeListener } from '@strongbox/kms/http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AesKeyring, KmsKeyring, RsaKeyring, S3EncryptionClient, type CommitmentPolicy, type Keyring, type RequestOptions } from '../../src/index.ts';
-import { serveOverHttp, type HttpFixture } from '../helpers/http-fixture.ts';
-import { memoryS3, type MemoryS3 } from '../helpers/memory-s3.ts';
+import { AesKeyring, type CommitmentPolicy, type Keyring, KmsKeyring, type RequestOptions, RsaKeyring, S3EncryptionClient } from '../../src/index.ts';
+import { type HttpFixture, serveOverHttp } from '../helpers/http-fixture.ts';
+import { type MemoryS3, memoryS3 } from '../helpers/memory-s3.ts';
 
 const SCRIPT = fileURLToPath(new URL('./ruby-s3ec.rb', import.meta.url));
 const BUCKET = 'interop';
 const CONTEXT = { tenant: 'acme', purpose: 'interop' };
 
-const probe = spawnSync('ruby', ['-e', 'require "aws-sdk-s3"; Aws::S3::EncryptionV2::Client; Aws::KMS::Client; print Aws::S3::GEM_VERSION'], { encoding: 'utf8', timeout: 60_000 });
-const skipReason = probe.error !== undefined ? `ruby is not installed (${probe.error.message})` : probe.status !== 0 ? `the aws-sdk-s3 gem is not loadable: ${probe.stderr.trim().split('\n')[0] ?? ''}` : undefined;
-if (skipReason !== undefined) console.log(`Ruby S3 Encryption Client interop skipped: ${skipReason}. Install it with .ci/install-peers (apt-get install ruby-aws-sdk-s3).`);
+const probe = spawnSync('ruby', ['-e', 'require "aws-sdk-s3"; Aws::S3::EncryptionV2::Client; Aws::KMS::Client; print Aws::S3::GEM_VERSION'], {
+  encoding: 'utf8',
+  timeout: 60_000,
+});
+const skipReason =
+  probe.error !== undefined
+    ? `ruby is not installed (${probe.error.message})`
+    : probe.status !== 0
+      ? `the aws-sdk-s3 gem is not loadable: ${probe.stderr.trim().split('\n')[0] ?? ''}`
+      : undefined;
+if (skipReason !== undefined)
+  console.log(`Ruby S3 Encryption Client interop skipped: ${skipReason}. Install it with .ci/install-peers (apt-get install ruby-aws-sdk-s3).`);
 
 const plaintextFor = (key: string): string => `Strongbox interop ${key}: ${'0123456789abcdef'.repeat(70)}`;
 
@@ -85,7 +94,9 @@ describe.skipIf(skipReason !== undefined)(`official Ruby S3 Encryption Client (a
     expect(Object.keys(written).sort()).toEqual(['ruby/aes-gcm', 'ruby/aes-gcm-instruction', 'ruby/kms', 'ruby/rsa-oaep', 'ruby/v1-aes', 'ruby/v1-rsa']);
     // What Ruby stored: V2 keys, the instruction file holding them, V1's x-amz-key.
     expect(s3.get(BUCKET, 'ruby/aes-gcm')?.metadata).toMatchObject({ 'x-amz-wrap-alg': 'AES/GCM', 'x-amz-cek-alg': 'AES/GCM/NoPadding' });
-    expect(JSON.parse(Buffer.from(s3.get(BUCKET, 'ruby/aes-gcm-instruction.instruction')?.body ?? []).toString())).toMatchObject({ 'x-amz-wrap-alg': 'AES/GCM' });
+    expect(JSON.parse(Buffer.from(s3.get(BUCKET, 'ruby/aes-gcm-instruction.instruction')?.body ?? []).toString())).toMatchObject({
+      'x-amz-wrap-alg': 'AES/GCM',
+    });
     expect(JSON.parse(s3.get(BUCKET, 'ruby/kms')?.metadata['x-amz-matdesc'] ?? '{}')).toEqual({ ...CONTEXT, 'aws:x-amz-cek-alg': 'AES/GCM/NoPadding' });
     expect(s3.get(BUCKET, 'ruby/v1-aes')?.metadata).toHaveProperty('x-amz-key');
     for (const [name, { keyring, options }] of Object.entries(keyrings())) {
@@ -100,14 +111,23 @@ describe.skipIf(skipReason !== undefined)(`official Ruby S3 Encryption Client (a
     ] as const) {
       const output = await new S3EncryptionClient({ s3: s3.client, keyring, ...legacy }).getObject({ Bucket: BUCKET, Key: `ruby/${name}` });
       expect(await output.Body?.transformToString(), name).toBe(plaintextFor(`ruby/${name}`));
-      await expect(new S3EncryptionClient({ s3: s3.client, keyring: modern, ...legacy }).getObject({ Bucket: BUCKET, Key: `ruby/${name}` })).rejects.toMatchObject({ code: 'LegacyModeDisabled' });
-      await expect(new S3EncryptionClient({ s3: s3.client, keyring }).getObject({ Bucket: BUCKET, Key: `ruby/${name}` })).rejects.toMatchObject({ code: 'CommitmentPolicyViolation' });
+      await expect(
+        new S3EncryptionClient({ s3: s3.client, keyring: modern, ...legacy }).getObject({ Bucket: BUCKET, Key: `ruby/${name}` }),
+      ).rejects.toMatchObject({ code: 'LegacyModeDisabled' });
+      await expect(new S3EncryptionClient({ s3: s3.client, keyring }).getObject({ Bucket: BUCKET, Key: `ruby/${name}` })).rejects.toMatchObject({
+        code: 'CommitmentPolicyViolation',
+      });
     }
   }, 180_000);
 
   it('Ruby reads what this client writes (V2: AES/GCM, instruction file, RSA-OAEP-SHA1, kms+context)', async () => {
     for (const [name, { keyring, options, instructionFile }] of Object.entries(keyrings())) {
-      const client = new S3EncryptionClient({ s3: s3.client, keyring, commitmentPolicy: 'FORBID_ENCRYPT_ALLOW_DECRYPT', writeInstructionFile: instructionFile === true });
+      const client = new S3EncryptionClient({
+        s3: s3.client,
+        keyring,
+        commitmentPolicy: 'FORBID_ENCRYPT_ALLOW_DECRYPT',
+        writeInstructionFile: instructionFile === true,
+      });
       await client.putObject({ Bucket: BUCKET, Key: `ts/${name}`, Body: plaintextFor(`ts/${name}`) }, options);
     }
     const read = await ruby('read');

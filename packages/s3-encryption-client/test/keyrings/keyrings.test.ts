@@ -5,7 +5,7 @@
 
 import { constants, createDecipheriv, generateKeyPairSync, privateDecrypt } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { AesKeyring, KmsKeyring, RsaKeyring, type KmsClientLike } from '../../src/index.ts';
+import { AesKeyring, type KmsClientLike, KmsKeyring, RsaKeyring } from '../../src/index.ts';
 
 const NO_CONTEXT = new Map<string, string>();
 const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -44,7 +44,13 @@ describe('RsaKeyring', () => {
 
   it('refuses a pseudo key for another content algorithm, and decrypting without a private key', async () => {
     const { encryptedDataKey } = await new RsaKeyring({ publicKey }).onEncrypt({ contentAlgorithm: 'AES/GCM/NoPadding', encryptionContext: NO_CONTEXT });
-    const request = { contentAlgorithm: '115' as const, wrapAlgorithm: 'RSA-OAEP-SHA1' as const, encryptedDataKey, description: NO_CONTEXT, encryptionContext: NO_CONTEXT };
+    const request = {
+      contentAlgorithm: '115' as const,
+      wrapAlgorithm: 'RSA-OAEP-SHA1' as const,
+      encryptedDataKey,
+      description: NO_CONTEXT,
+      encryptionContext: NO_CONTEXT,
+    };
     await expect(new RsaKeyring({ privateKey }).onDecrypt(request)).rejects.toMatchObject({ code: 'DecryptionFailed' });
     await expect(new RsaKeyring({ publicKey }).onDecrypt(request)).rejects.toMatchObject({ code: 'InvalidConfiguration' });
     expect(await new RsaKeyring({ privateKey }).onDecrypt({ ...request, contentAlgorithm: 'AES/GCM/NoPadding' })).toHaveLength(32);
@@ -65,7 +71,10 @@ describe('KmsKeyring', () => {
     };
     const result = await new KmsKeyring({ kms, kmsKeyId: 'alias/k' }).onEncrypt({ contentAlgorithm: '115', encryptionContext: new Map([['tenant', 'acme']]) });
     expect(calls).toEqual([{ KeyId: 'alias/k', KeySpec: 'AES_256', EncryptionContext: { tenant: 'acme', 'aws:x-amz-cek-alg': '115' } }]);
-    expect([...result.description]).toEqual([['tenant', 'acme'], ['aws:x-amz-cek-alg', '115']]);
+    expect([...result.description]).toEqual([
+      ['tenant', 'acme'],
+      ['aws:x-amz-cek-alg', '115'],
+    ]);
   });
 
   it('a decrypt-only keyring (no kmsKeyId) cannot write, and sends no KeyId on Decrypt', async () => {
@@ -81,14 +90,31 @@ describe('KmsKeyring', () => {
     };
     const keyring = new KmsKeyring({ kms });
     await expect(keyring.onEncrypt({ contentAlgorithm: '115', encryptionContext: NO_CONTEXT })).rejects.toMatchObject({ code: 'InvalidConfiguration' });
-    await keyring.onDecrypt({ contentAlgorithm: '115', wrapAlgorithm: 'kms+context', encryptedDataKey: new Uint8Array(3), description: new Map([['aws:x-amz-cek-alg', '115']]), encryptionContext: NO_CONTEXT });
+    await keyring.onDecrypt({
+      contentAlgorithm: '115',
+      wrapAlgorithm: 'kms+context',
+      encryptedDataKey: new Uint8Array(3),
+      description: new Map([['aws:x-amz-cek-alg', '115']]),
+      encryptionContext: NO_CONTEXT,
+    });
     expect(calls[0]?.KeyId).toBeUndefined();
   });
 
   it('refuses a KMS answer without a 32-byte data key', async () => {
-    const kms: KmsClientLike = { generateDataKey: async () => ({ Plaintext: new Uint8Array(16), CiphertextBlob: new Uint8Array(3) }), decrypt: async () => ({ Plaintext: new Uint8Array(31) }) };
+    const kms: KmsClientLike = {
+      generateDataKey: async () => ({ Plaintext: new Uint8Array(16), CiphertextBlob: new Uint8Array(3) }),
+      decrypt: async () => ({ Plaintext: new Uint8Array(31) }),
+    };
     const keyring = new KmsKeyring({ kms, kmsKeyId: 'k' });
     await expect(keyring.onEncrypt({ contentAlgorithm: '115', encryptionContext: NO_CONTEXT })).rejects.toMatchObject({ code: 'InvalidConfiguration' });
-    await expect(keyring.onDecrypt({ contentAlgorithm: '115', wrapAlgorithm: 'kms+context', encryptedDataKey: new Uint8Array(3), description: new Map([['aws:x-amz-cek-alg', '115']]), encryptionContext: NO_CONTEXT })).rejects.toMatchObject({ code: 'DecryptionFailed' });
+    await expect(
+      keyring.onDecrypt({
+        contentAlgorithm: '115',
+        wrapAlgorithm: 'kms+context',
+        encryptedDataKey: new Uint8Array(3),
+        description: new Map([['aws:x-amz-cek-alg', '115']]),
+        encryptionContext: NO_CONTEXT,
+      }),
+    ).rejects.toMatchObject({ code: 'DecryptionFailed' });
   });
 });

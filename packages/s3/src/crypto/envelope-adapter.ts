@@ -14,12 +14,12 @@
 import {
   createOpenStream,
   createSealStream,
-  FORMAT_VERSION_2,
-  openRangeWithHeader,
-  RawAesKeyring,
   type EncryptionContext,
+  FORMAT_VERSION_2,
   type Keyring,
+  openRangeWithHeader,
   type RandomAccessSource,
+  RawAesKeyring,
   type WrappedDataKey,
 } from '@strongbox/envelope';
 
@@ -64,7 +64,13 @@ export interface OpenedRange {
  * proving the message is neither truncated nor extended.
  * @throws RangeError past the plaintext; EnvelopeError if anything read does not authenticate.
  */
-export async function openRange(source: RandomAccessSource, offset: number, length: number, layer: SealLayer, verify: 'range' | 'length' = 'range'): Promise<OpenedRange> {
+export async function openRange(
+  source: RandomAccessSource,
+  offset: number,
+  length: number,
+  layer: SealLayer,
+  verify: 'range' | 'length' = 'range',
+): Promise<OpenedRange> {
   const opened = await openRangeWithHeader(source, offset, length, { keyring: layer.keyring, context: layer.context, formatVersions: FORMAT_VERSIONS, verify });
   return { plaintext: opened.plaintext, plaintextLength: opened.plaintextLength, lengthVerified: opened.lengthVerified };
 }
@@ -90,7 +96,11 @@ export interface MemoizedKeyring extends Keyring {
 export function memoizeUnwrap(keyring: Keyring): MemoizedKeyring {
   const remembered = new Map<string, Uint8Array>();
   const name = (wrapped: WrappedDataKey, context: EncryptionContext): string =>
-    JSON.stringify([wrapped.keyringId, Buffer.from(wrapped.ciphertext).toString('base64'), Object.entries(context).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))]);
+    JSON.stringify([
+      wrapped.keyringId,
+      Buffer.from(wrapped.ciphertext).toString('base64'),
+      Object.entries(context).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+    ]);
   return {
     wrapDataKey: (dataKey, context) => keyring.wrapDataKey(dataKey, context),
     async unwrapDataKey(wrapped, context) {

@@ -5,7 +5,26 @@
  */
 
 export * from './data-key-provider.ts';
-export { OBJECT_FRAME_LENGTH, RANGE_WINDOW, openObject, openObjectRange, sealObject, type SealedSegment, type SealObjectOptions, type SealOutcome, type SealProgress, type SegmentKeys } from './object-cipher.ts';
-export { ROOT_KEYS_DIRECTORY, SseS3RootKeys, type RootKeyOptions } from './root-keys.ts';
-export { SSE_C_FIELDS, SseCProvider, createCustomerKeyVerifier, storedCustomerKeyVerifier, verifyCustomerKey, type CustomerKeyVerifier, type SseCRequest } from './sse-c.ts';
+export {
+  OBJECT_FRAME_LENGTH,
+  openObject,
+  openObjectRange,
+  RANGE_WINDOW,
+  type SealedSegment,
+  type SealObjectOptions,
+  type SealOutcome,
+  type SealProgress,
+  type SegmentKeys,
+  sealObject,
+} from './object-cipher.ts';
+export { ROOT_KEYS_DIRECTORY, type RootKeyOptions, SseS3RootKeys } from './root-keys.ts';
+export {
+  type CustomerKeyVerifier,
+  createCustomerKeyVerifier,
+  SSE_C_FIELDS,
+  SseCProvider,
+  type SseCRequest,
+  storedCustomerKeyVerifier,
+  verifyCustomerKey,
+} from './sse-c.ts';
 export { SseS3Provider } from './sse-s3.ts';

@@ -15,7 +15,7 @@
 import { createHash } from 'node:crypto';
 import type { BodySource, ObjectReader } from '../storage/types.ts';
 import type { ObjectKeys } from './data-key-provider.ts';
-import { memoizeUnwrap, openRange, openStream, sealStream, type RandomAccessSource, type SealLayer } from './envelope-adapter.ts';
+import { memoizeUnwrap, openRange, openStream, type RandomAccessSource, type SealLayer, sealStream } from './envelope-adapter.ts';
 
 /**
  * Plaintext bytes per frame of a stored object: range granularity against throughput, chosen by

@@ -18,7 +18,7 @@ import { constants } from 'node:fs';
 import { mkdir, open, readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createFileExclusivelyDurably } from '@strongbox/service-kernel';
-import { rawAesKeyring, type EncryptionContext, type Keyring, type WrappedDataKey } from './envelope-adapter.ts';
+import { type EncryptionContext, type Keyring, rawAesKeyring, type WrappedDataKey } from './envelope-adapter.ts';
 
 /** The directory under the data directory that holds the root keys. */
 export const ROOT_KEYS_DIRECTORY = 'sse-s3-root-keys';
@@ -173,7 +173,9 @@ async function readKeyFile(path: string): Promise<{ created: number; key: Uint8A
     // Checked on the open handle, so the file cannot be swapped between check and read.
     const stats = await handle.stat();
     if (process.platform !== 'win32' && (stats.mode & 0o077) !== 0) {
-      throw new Error(`${path} has mode ${(stats.mode & 0o777).toString(8).padStart(4, '0')}; an SSE-S3 root key must not be accessible to group or others. Run \`chmod 600 ${path}\`.`);
+      throw new Error(
+        `${path} has mode ${(stats.mode & 0o777).toString(8).padStart(4, '0')}; an SSE-S3 root key must not be accessible to group or others. Run \`chmod 600 ${path}\`.`,
+      );
     }
     const parsed = JSON.parse(await handle.readFile('utf8')) as { created?: unknown; key?: unknown };
     const key = typeof parsed.key === 'string' ? Buffer.from(parsed.key, 'base64') : undefined;

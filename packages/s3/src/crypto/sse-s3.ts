@@ -6,7 +6,7 @@
  */
 
 import type { StoredFields } from '../storage/types.ts';
-import { objectContext, type DataKeyProvider, type ObjectIdentity, type ObjectKeys } from './data-key-provider.ts';
+import { type DataKeyProvider, type ObjectIdentity, type ObjectKeys, objectContext } from './data-key-provider.ts';
 import type { SseS3RootKeys } from './root-keys.ts';
 
 /**

@@ -12,8 +12,8 @@
  */
 
 import { S3Error } from '../errors.ts';
-import { blocksSseC, type BucketEncryption } from './bucket-encryption.ts';
-import { checkCustomerKey, decodeBase64, hasCustomerKeyHeaders, type CustomerKey, type CustomerKeyHeaders } from './customer-key.ts';
+import { type BucketEncryption, blocksSseC } from './bucket-encryption.ts';
+import { type CustomerKey, type CustomerKeyHeaders, checkCustomerKey, decodeBase64, hasCustomerKeyHeaders } from './customer-key.ts';
 import type { Md5 } from './etag.ts';
 import { checkKmsKeyId } from './kms-key-id.ts';
 
@@ -124,7 +124,13 @@ export function decideWriteEncryption(request: SseRequest, bucket: BucketEncrypt
  * checkReadEncryption({}, 'SSE-S3', 'get', false, md5); // undefined: nothing to check
  * ```
  */
-export function checkReadEncryption(request: SseRequest, stored: EncryptionMode, operation: 'get' | 'copy-source', secureTransport: boolean, md5: Md5): CustomerKey | undefined {
+export function checkReadEncryption(
+  request: SseRequest,
+  stored: EncryptionMode,
+  operation: 'get' | 'copy-source',
+  secureTransport: boolean,
+  md5: Md5,
+): CustomerKey | undefined {
   // Model GetObject/HeadObject: these headers must not be sent on reads (400).
   if (operation === 'get' && request.serverSideEncryption !== undefined) throw new S3Error('SseHeaderNotSupportedForOperation');
   if (request.customer !== undefined && hasCustomerKeyHeaders(request.customer)) {
@@ -226,7 +232,13 @@ export function parseEncryptionContext(header: string): StringMap {
   return context;
 }
 
-function decideCustomerWrite(request: SseRequest, headers: CustomerKeyHeaders, bucket: BucketEncryption, context: EncryptionRequestContext, md5: Md5): DecidedEncryption {
+function decideCustomerWrite(
+  request: SseRequest,
+  headers: CustomerKeyHeaders,
+  bucket: BucketEncryption,
+  context: EncryptionRequestContext,
+  md5: Md5,
+): DecidedEncryption {
   // MinIO refuses SSE-C over plain HTTP in a handler that runs before any header check.
   if (!context.secureTransport) throw new S3Error('SseCRequiresSecureTransport');
   const sse = request.serverSideEncryption;

@@ -69,7 +69,12 @@ export function assertObjectKey(key: string): void {
   if (!key.isWellFormed()) throw new TypeError('"key" expected well-formed Unicode (no lone surrogate)');
   const size = utf8Length(key);
   if (size > MAX_KEY_BYTES) {
-    throw new S3Error('KeyTooLong', { fields: [['Size', String(size)], ['MaxSizeAllowed', String(MAX_KEY_BYTES)]] });
+    throw new S3Error('KeyTooLong', {
+      fields: [
+        ['Size', String(size)],
+        ['MaxSizeAllowed', String(MAX_KEY_BYTES)],
+      ],
+    });
   }
 }
 

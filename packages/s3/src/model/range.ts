@@ -128,7 +128,12 @@ export function resolvePartRange(
   const sizes = partSizes ?? [size];
   const partSize = sizes[partNumber - 1];
   if (partSize === undefined) {
-    throw new S3Error('InvalidPartNumber', { fields: [['ActualPartCount', String(sizes.length)], ['PartNumberRequested', String(partNumber)]] });
+    throw new S3Error('InvalidPartNumber', {
+      fields: [
+        ['ActualPartCount', String(sizes.length)],
+        ['PartNumberRequested', String(partNumber)],
+      ],
+    });
   }
   let start = 0;
   for (let index = 0; index < partNumber - 1; index++) start += sizes[index] ?? 0;
@@ -158,5 +163,10 @@ function toCount(digits: string): number {
 }
 
 function unsatisfiable(size: number, requested: string): S3Error {
-  return new S3Error('InvalidRange', { fields: [['RangeRequested', requested], ['ActualObjectSize', String(size)]] });
+  return new S3Error('InvalidRange', {
+    fields: [
+      ['RangeRequested', requested],
+      ['ActualObjectSize', String(size)],
+    ],
+  });
 }

@@ -13,7 +13,7 @@
 import { openObject, openObjectRange } from '../crypto/index.ts';
 import { ObjectBody } from './shared/body.ts';
 import { noSuchKey, type SseResponseMembers } from './shared/objects.ts';
-import { checkReadRequest, plaintextBounds, readKeys, resolveRead, type ReadMembers } from './shared/read.ts';
+import { checkReadRequest, plaintextBounds, type ReadMembers, readKeys, resolveRead } from './shared/read.ts';
 import { responseEncryption } from './shared/response.ts';
 import type { OperationDefinition } from './types.ts';
 

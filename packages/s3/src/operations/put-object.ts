@@ -12,14 +12,14 @@
  * recorded in the trail.
  */
 
-import { sealObject, type ObjectKeys } from '../crypto/index.ts';
+import { type ObjectKeys, sealObject } from '../crypto/index.ts';
+import { S3Error } from '../errors.ts';
 import { decodeBase64 } from '../model/customer-key.ts';
 import { decideWriteEncryption } from '../model/encryption.ts';
 import { etagKind, objectEtag } from '../model/etag.ts';
-import { S3Error } from '../errors.ts';
 import { bodySource, type RequestBody } from './shared/body.ts';
 import { ownedBucket } from './shared/buckets.ts';
-import { objectFields, notBuilt, requireKey, sseRequestOf, type SseResponseMembers, type SseWriteMembers } from './shared/objects.ts';
+import { notBuilt, objectFields, requireKey, type SseResponseMembers, type SseWriteMembers, sseRequestOf } from './shared/objects.ts';
 import { responseEncryption } from './shared/response.ts';
 import type { OperationDefinition } from './types.ts';
 
@@ -55,13 +55,18 @@ export const putObject: OperationDefinition<'PutObject', PutObjectRequest, PutOb
     const expectedMd5 = input.ContentMD5 === undefined ? undefined : decodeBase64(input.ContentMD5);
     if (input.ContentMD5 !== undefined && expectedMd5?.length !== 16) throw new S3Error('InvalidDigest');
     const { crypto } = context;
-    const decided = decideWriteEncryption(sseRequestOf(input), bucket.encryption, {
-      secureTransport: context.secureTransport,
-      region: bucket.region,
-      principalArn: context.caller.arn,
-      action: 's3:PutObject',
-      resource: `arn:aws:s3:::${bucket.name}/${key}`,
-    }, crypto.md5);
+    const decided = decideWriteEncryption(
+      sseRequestOf(input),
+      bucket.encryption,
+      {
+        secureTransport: context.secureTransport,
+        region: bucket.region,
+        principalArn: context.caller.arn,
+        action: 's3:PutObject',
+        resource: `arn:aws:s3:::${bucket.name}/${key}`,
+      },
+      crypto.md5,
+    );
     let keys: ObjectKeys;
     let customerKeyMd5: string | undefined;
     if (decided.mode === 'SSE-S3') keys = await crypto.sseS3.forSealing({ bucket: bucket.name, key }, undefined);

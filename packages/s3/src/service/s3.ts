@@ -19,13 +19,28 @@
  */
 
 import { createHash, randomBytes } from 'node:crypto';
-import { AuditTrail, installFacade, Pipeline, principalFromArn, rootPrincipal, systemClock, type AuditOptions, type CallScope, type Clock, type Facade, type Principal, type QuotaGate, type Random, type ServiceBinding } from '@strongbox/service-kernel';
-import { S3Error, toS3Error } from '../errors.ts';
+import {
+  type AuditOptions,
+  AuditTrail,
+  type CallScope,
+  type Clock,
+  type Facade,
+  installFacade,
+  Pipeline,
+  type Principal,
+  principalFromArn,
+  type QuotaGate,
+  type Random,
+  rootPrincipal,
+  type ServiceBinding,
+  systemClock,
+} from '@strongbox/service-kernel';
 import { SseCProvider, SseS3Provider, SseS3RootKeys } from '../crypto/index.ts';
+import { S3Error, toS3Error } from '../errors.ts';
 import { isOperationName, OPERATION_NAMES, OPERATIONS, type OperationName, type OperationTable, type RequestOf, type ResponseOf } from '../operations/index.ts';
 import type { AtRestCrypto, OperationDefinition, S3Settings } from '../operations/types.ts';
-import { createMemoryObjectStore } from '../storage/memory.ts';
 import { openFileSystemObjectStore } from '../storage/filesystem/store.ts';
+import { createMemoryObjectStore } from '../storage/memory.ts';
 import type { ObjectStore } from '../storage/types.ts';
 import { RequestContext } from './context.ts';
 
@@ -201,7 +216,12 @@ const ADMIT_ALL: QuotaGate = { tryAcquire: () => true };
 async function startEngine(options: S3Options, settings: S3Settings, random: Random, trail: AuditTrail): Promise<Engine> {
   const storage = options.storage;
   const directory = storage !== undefined && 'directory' in storage ? storage.directory : undefined;
-  const store = storage === undefined ? await createMemoryObjectStore() : directory !== undefined ? await openFileSystemObjectStore({ directory }) : (storage as ObjectStore);
+  const store =
+    storage === undefined
+      ? await createMemoryObjectStore()
+      : directory !== undefined
+        ? await openFileSystemObjectStore({ directory })
+        : (storage as ObjectStore);
   let roots: SseS3RootKeys;
   try {
     roots = options.rootKeys ?? (directory === undefined ? await SseS3RootKeys.inMemory() : await SseS3RootKeys.openDirectory(directory));
@@ -222,7 +242,16 @@ async function startEngine(options: S3Options, settings: S3Settings, random: Ran
       if (typeof input !== 'object' || input === null) throw new TypeError('an S3 request is an object of members');
     },
     open: (definition, scope, now) =>
-      new RequestContext({ operation: definition.name, now, region: scope.region, caller: scope.caller, secureTransport: secureTransportOf(scope), store, crypto, settings }),
+      new RequestContext({
+        operation: definition.name,
+        now,
+        region: scope.region,
+        caller: scope.caller,
+        secureTransport: secureTransportOf(scope),
+        store,
+        crypto,
+        settings,
+      }),
     toError: toS3Error,
     throttled: () => new S3Error('SlowDown'),
     auditParameters: () => null,

@@ -137,7 +137,14 @@ export class IndexedObjectStore implements ObjectStore {
 
   async openObject(bucket: string, key: string): Promise<ObjectReader | undefined> {
     const record = this.#bucket(bucket).objects.get(key);
-    return record === undefined ? undefined : this.#reader(bucket, objectInfo(record), record.segments.map((segment) => segment.blobId), record.segments.map((s) => s.size));
+    return record === undefined
+      ? undefined
+      : this.#reader(
+          bucket,
+          objectInfo(record),
+          record.segments.map((segment) => segment.blobId),
+          record.segments.map((s) => s.size),
+        );
   }
 
   async updateObjectMetadata(bucket: string, key: string, metadata: StoredFields): Promise<ObjectInfo> {
@@ -160,7 +167,10 @@ export class IndexedObjectStore implements ObjectStore {
       await this.#persistence.deleteObject(bucket, key);
       state.objects.delete(key);
       state.sortedKeys = undefined;
-      await this.#release(bucket, old.segments.map((segment) => segment.blobId));
+      await this.#release(
+        bucket,
+        old.segments.map((segment) => segment.blobId),
+      );
       return true;
     });
   }
@@ -218,7 +228,13 @@ export class IndexedObjectStore implements ObjectStore {
   async openPart(bucket: string, uploadId: string, partNumber: number): Promise<ObjectReader | undefined> {
     const part = this.#upload(bucket, uploadId).parts.get(partNumber);
     if (part === undefined) return undefined;
-    const info: ObjectInfo = { key: `${uploadId}#${partNumber}`, size: part.size, segments: [part.size], lastModified: part.lastModified, metadata: part.metadata };
+    const info: ObjectInfo = {
+      key: `${uploadId}#${partNumber}`,
+      size: part.size,
+      segments: [part.size],
+      lastModified: part.lastModified,
+      metadata: part.metadata,
+    };
     return this.#reader(bucket, info, [part.blobId], [part.size]);
   }
 
@@ -231,7 +247,11 @@ export class IndexedObjectStore implements ObjectStore {
         return { blobId: part.blobId, size: part.size };
       });
       const record: ObjectRecord = { key: upload.upload.key, segments, lastModified: this.#now(), metadata: copyFields(metadata) };
-      const info = await this.#commitObject(bucket, record, segments.map((segment) => segment.blobId));
+      const info = await this.#commitObject(
+        bucket,
+        record,
+        segments.map((segment) => segment.blobId),
+      );
       await this.#dropUpload(bucket, upload);
       return info;
     });
@@ -261,7 +281,11 @@ export class IndexedObjectStore implements ObjectStore {
         const old = state.objects.get(record.key);
         state.objects.set(record.key, record);
         if (old === undefined) state.sortedKeys = undefined;
-        if (old !== undefined) await this.#release(bucket, old.segments.map((segment) => segment.blobId));
+        if (old !== undefined)
+          await this.#release(
+            bucket,
+            old.segments.map((segment) => segment.blobId),
+          );
         return objectInfo(record);
       });
     } catch (error) {
@@ -273,7 +297,10 @@ export class IndexedObjectStore implements ObjectStore {
   async #dropUpload(bucket: string, upload: UploadState): Promise<void> {
     await this.#persistence.deleteUpload(bucket, upload.upload.uploadId);
     this.#bucket(bucket).uploads.delete(upload.upload.uploadId);
-    await this.#release(bucket, [...upload.parts.values()].map((part) => part.blobId));
+    await this.#release(
+      bucket,
+      [...upload.parts.values()].map((part) => part.blobId),
+    );
   }
 
   #reader(bucket: string, info: ObjectInfo, blobIds: readonly string[], sizes: readonly number[]): ObjectReader {
@@ -352,7 +379,7 @@ export class IndexedObjectStore implements ObjectStore {
     const count = (id: string): void => void refs.set(id, (refs.get(id) ?? 0) + 1);
     for (const object of loaded.objects) {
       state.objects.set(object.key, object);
-      object.segments.forEach((segment) => count(segment.blobId));
+      for (const segment of object.segments) count(segment.blobId);
     }
     this.#buckets.set(name, state);
     this.#refs.set(name, refs);
@@ -364,7 +391,7 @@ export class IndexedObjectStore implements ObjectStore {
         continue;
       }
       state.uploads.set(upload.uploadId, { upload, parts: new Map(parts.map((part) => [part.partNumber, part])) });
-      parts.forEach((part) => count(part.blobId));
+      for (const part of parts) count(part.blobId);
     }
     const present = new Set(loaded.blobIds);
     for (const id of refs.keys()) {
@@ -437,7 +464,8 @@ function listPage(sortedKeys: readonly string[], objects: ReadonlyMap<string, Ob
     const common = cut === -1 ? undefined : key.slice(0, cut + (delimiter ?? '').length);
     // A page that ended on a common prefix continues after every key under it.
     if (common !== undefined && (common === last || (startAfter !== undefined && compareUtf8(common, startAfter) <= 0))) continue;
-    if (found.length + commonPrefixes.length >= maxKeys) return { objects: found, commonPrefixes, isTruncated: true, ...(last === undefined ? {} : { nextStartAfter: last }) };
+    if (found.length + commonPrefixes.length >= maxKeys)
+      return { objects: found, commonPrefixes, isTruncated: true, ...(last === undefined ? {} : { nextStartAfter: last }) };
     if (common === undefined) {
       const record = objects.get(key);
       if (record !== undefined) found.push(objectInfo(record));

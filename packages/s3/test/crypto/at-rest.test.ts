@@ -9,16 +9,16 @@ import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  type DataKeyProvider,
+  type ObjectStore,
   openFileSystemObjectStore,
   openObject,
   openObjectRange,
-  sealObject,
+  type SealedSegment,
   SseCProvider,
   SseS3Provider,
   SseS3RootKeys,
-  type DataKeyProvider,
-  type ObjectStore,
-  type SealedSegment,
+  sealObject,
 } from '../../src/index.ts';
 import { assertNoSecretsOnDisk } from '../helpers/scan.ts';
 import { tempDirectory } from '../helpers/temp.ts';
@@ -42,7 +42,12 @@ async function put<R>(store: ObjectStore, provider: DataKeyProvider<R>, request:
     keys.dispose();
   }
   const segments = (await store.listParts('data', upload.uploadId)).map((part) => part.metadata['segment']);
-  await store.completeUpload('data', upload.uploadId, parts.map((_, index) => index + 1), { ...fields, segments: `[${segments.join(',')}]` });
+  await store.completeUpload(
+    'data',
+    upload.uploadId,
+    parts.map((_, index) => index + 1),
+    { ...fields, segments: `[${segments.join(',')}]` },
+  );
 }
 
 async function read<R>(store: ObjectStore, provider: DataKeyProvider<R>, request: R, key: string, range?: [number, number]): Promise<Buffer> {
@@ -50,7 +55,8 @@ async function read<R>(store: ObjectStore, provider: DataKeyProvider<R>, request
   if (reader === undefined) throw new Error(`${key} missing`);
   const segments = JSON.parse(reader.info.metadata['segments'] ?? '[]') as SealedSegment[];
   // Each part opens under its own identity (its part number is in its context).
-  const keys = (index: number) => provider.forOpening({ bucket: 'data', key, partNumber: segments.length > 1 ? index + 1 : undefined }, request, reader.info.metadata);
+  const keys = (index: number) =>
+    provider.forOpening({ bucket: 'data', key, partNumber: segments.length > 1 ? index + 1 : undefined }, request, reader.info.metadata);
   try {
     return await collect(range === undefined ? openObject(reader, segments, keys) : openObjectRange(reader, segments, keys, range[0], range[1]));
   } finally {
@@ -62,7 +68,11 @@ describe('encryption at rest in a data directory', () => {
   it('SSE-S3 and SSE-C objects survive a restart and a rotation, and the directory holds no plaintext and no SSE-C key', async () => {
     const directory = tempDirectory('at-rest');
     const customerKey = new Uint8Array(randomBytes(32));
-    const bodies = { s3: new Uint8Array(randomBytes(300_000)), c: new Uint8Array(randomBytes(200_000)), mp: [new Uint8Array(randomBytes(70_000)), new Uint8Array(randomBytes(33_333))] };
+    const bodies = {
+      s3: new Uint8Array(randomBytes(300_000)),
+      c: new Uint8Array(randomBytes(200_000)),
+      mp: [new Uint8Array(randomBytes(70_000)), new Uint8Array(randomBytes(33_333))],
+    };
 
     let store = await openFileSystemObjectStore({ directory });
     let roots = await SseS3RootKeys.openDirectory(directory);
@@ -83,7 +93,9 @@ describe('encryption at rest in a data directory', () => {
     expect(await read(store, sseS3, undefined, 'after-rotation')).toEqual(Buffer.from(bodies.c));
     expect(await read(store, new SseCProvider(), { customerKey }, 'sse-c', [199_990, 200_000])).toEqual(Buffer.from(bodies.c.subarray(199_990)));
     expect(await read(store, new SseCProvider(), { customerKey }, 'sse-c-multipart')).toEqual(Buffer.concat(bodies.mp));
-    expect(await read(store, new SseCProvider(), { customerKey }, 'sse-c-multipart', [69_990, 70_010])).toEqual(Buffer.concat(bodies.mp).subarray(69_990, 70_010));
+    expect(await read(store, new SseCProvider(), { customerKey }, 'sse-c-multipart', [69_990, 70_010])).toEqual(
+      Buffer.concat(bodies.mp).subarray(69_990, 70_010),
+    );
     await store.close();
 
     await assertNoSecretsOnDisk(directory, { plaintexts: [bodies.s3, bodies.c, ...bodies.mp], customerKeys: [customerKey] });
@@ -124,7 +136,8 @@ describe('encryption at rest in a data directory', () => {
           if (mode === 'SSE-S3') await put(store, new SseS3Provider(roots), undefined, 'k', parts);
           else await put(store, new SseCProvider(), { customerKey }, 'k', parts);
           // The object reads back, so what is on disk really is it, sealed.
-          const back = mode === 'SSE-S3' ? await read(store, new SseS3Provider(roots), undefined, 'k') : await read(store, new SseCProvider(), { customerKey }, 'k');
+          const back =
+            mode === 'SSE-S3' ? await read(store, new SseS3Provider(roots), undefined, 'k') : await read(store, new SseCProvider(), { customerKey }, 'k');
           expect(back).toEqual(Buffer.concat(parts));
           await store.close();
           roots.destroy();

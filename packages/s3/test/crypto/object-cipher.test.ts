@@ -1,20 +1,20 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { FORMAT_VERSION_1, seal } from '@strongbox/envelope';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { type Keyring, rawAesKeyring } from '../../src/crypto/envelope-adapter.ts';
 import {
   createMemoryObjectStore,
-  openObject,
-  openObjectRange,
-  sealObject,
-  SseS3Provider,
-  SseS3RootKeys,
   type ObjectKeys,
   type ObjectReader,
   type ObjectStore,
+  openObject,
+  openObjectRange,
   type SealedSegment,
+  SseS3Provider,
+  SseS3RootKeys,
+  sealObject,
 } from '../../src/index.ts';
-import { FORMAT_VERSION_1, seal } from '@strongbox/envelope';
-import { rawAesKeyring, type Keyring } from '../../src/crypto/envelope-adapter.ts';
 
 /** Keys of one or two raw-AES layers (two stands in for DSSE-KMS's two independent layers). */
 function rawLayers(count: 1 | 2, context: Record<string, string> = { 'aws:s3:arn': 'arn:aws:s3:::b/k' }): ObjectKeys & { unwraps: () => number } {
@@ -46,7 +46,14 @@ async function collect(source: AsyncIterable<Uint8Array>): Promise<Buffer> {
 }
 
 /** Seals `parts` (one = a PUT, more = a multipart upload) into `store`; returns the segments. */
-async function storeSealed(store: ObjectStore, key: string, parts: readonly Uint8Array[], keys: ObjectKeys, frameLength: number, chunkSize = 1000): Promise<SealedSegment[]> {
+async function storeSealed(
+  store: ObjectStore,
+  key: string,
+  parts: readonly Uint8Array[],
+  keys: ObjectKeys,
+  frameLength: number,
+  chunkSize = 1000,
+): Promise<SealedSegment[]> {
   if (parts.length === 1) {
     const { segment } = await sealObject(chunks(parts[0]!, chunkSize), keys, (sealed) => store.putObject('b', key, sealed, {}), { frameLength });
     return [segment];
@@ -54,10 +61,17 @@ async function storeSealed(store: ObjectStore, key: string, parts: readonly Uint
   const upload = await store.createUpload('b', key, {});
   const segments: SealedSegment[] = [];
   for (const [index, part] of parts.entries()) {
-    const { segment } = await sealObject(chunks(part, chunkSize), keys, (sealed) => store.putPart('b', upload.uploadId, index + 1, sealed, {}), { frameLength });
+    const { segment } = await sealObject(chunks(part, chunkSize), keys, (sealed) => store.putPart('b', upload.uploadId, index + 1, sealed, {}), {
+      frameLength,
+    });
     segments.push(segment);
   }
-  await store.completeUpload('b', upload.uploadId, parts.map((_, index) => index + 1), {});
+  await store.completeUpload(
+    'b',
+    upload.uploadId,
+    parts.map((_, index) => index + 1),
+    {},
+  );
   return segments;
 }
 
@@ -115,9 +129,16 @@ describe('object cipher: sealing into storage and opening whole or by range', ()
     expect(segment.layerSizes[1]).toBeGreaterThan(segment.layerSizes[0]!);
     expect(result.size).toBe(segment.layerSizes[1]);
     // Without MD5 (opaque-ETag modes with no Content-MD5 to check), asking for it is an error.
-    const withoutMd5 = await sealObject([body], keys, (sealed, progress) => store.putObject('b', 'k2', sealed, () => ({ size: String(progress.segment().plaintextSize) })), { md5: false });
+    const withoutMd5 = await sealObject(
+      [body],
+      keys,
+      (sealed, progress) => store.putObject('b', 'k2', sealed, () => ({ size: String(progress.segment().plaintextSize) })),
+      { md5: false },
+    );
     expect(withoutMd5.md5).toBeUndefined();
-    await expect(sealObject([body], keys, (sealed, progress) => store.putObject('b', 'k3', sealed, () => ({ md5: String(progress.md5()) })), { md5: false })).rejects.toThrow(/md5/);
+    await expect(
+      sealObject([body], keys, (sealed, progress) => store.putObject('b', 'k3', sealed, () => ({ md5: String(progress.md5()) })), { md5: false }),
+    ).rejects.toThrow(/md5/);
     // Read too early, the measurements refuse rather than report a partial size.
     await expect(sealObject([body], keys, async (_sealed, progress) => progress.segment())).rejects.toThrow(/not ended/);
   });
@@ -190,7 +211,12 @@ describe('object cipher: sealing into storage and opening whole or by range', ()
     await store.createBucket('b', {});
     const keys = rawLayers(1);
     const body = new Uint8Array(randomBytes(3000));
-    const sealedV1 = await seal(body, { keyring: keys.layers[0]!.keyring, context: keys.layers[0]!.context, formatVersion: FORMAT_VERSION_1, frameLength: 1000 });
+    const sealedV1 = await seal(body, {
+      keyring: keys.layers[0]!.keyring,
+      context: keys.layers[0]!.context,
+      formatVersion: FORMAT_VERSION_1,
+      frameLength: 1000,
+    });
     await store.putObject('b', 'v1', [sealedV1], {});
     const reader = await open(store, 'v1');
     const segment: SealedSegment = { plaintextSize: 3000, layerSizes: [sealedV1.length] };

@@ -34,6 +34,10 @@ describe('SSE-C key verification', () => {
     expect(opening.layers).toHaveLength(1);
     opening.dispose();
     const error = await catchS3Async(() => provider.forOpening({ bucket: 'b', key: 'k' }, { customerKey: new Uint8Array(randomBytes(32)) }, sealing.fields));
-    expect([error.status, error.code, error.message]).toEqual([403, 'AccessDenied', 'Requests specifying Server Side Encryption with Customer provided keys must provide the correct secret key.']);
+    expect([error.status, error.code, error.message]).toEqual([
+      403,
+      'AccessDenied',
+      'Requests specifying Server Side Encryption with Customer provided keys must provide the correct secret key.',
+    ]);
   });
 });

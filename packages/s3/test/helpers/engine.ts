@@ -6,7 +6,12 @@ import { md5 } from './md5.ts';
 
 /** A fresh (or given) 32-byte key and the SSE-C members an SDK would send for it. */
 export function sseC(key: Uint8Array = new Uint8Array(randomBytes(32))): Required<SseCustomerMembers> & { raw: Uint8Array } {
-  return { SSECustomerAlgorithm: 'AES256', SSECustomerKey: Buffer.from(key).toString('base64'), SSECustomerKeyMD5: Buffer.from(md5([key])).toString('base64'), raw: key };
+  return {
+    SSECustomerAlgorithm: 'AES256',
+    SSECustomerKey: Buffer.from(key).toString('base64'),
+    SSECustomerKeyMD5: Buffer.from(md5([key])).toString('base64'),
+    raw: key,
+  };
 }
 
 /** The members only (no `raw`), for a request. */

@@ -36,7 +36,8 @@ export function needlesOf(secrets: ScanSecrets): { label: string; bytes: Buffer 
     if (plaintext.length < MIN_PLAINTEXT) throw new RangeError(`plaintext ${index} is ${plaintext.length} bytes; scan for at least ${MIN_PLAINTEXT}`);
     const bytes = Buffer.from(plaintext);
     if (bytes.length <= WINDOW) needles.push({ label: `plaintext ${index}`, bytes });
-    for (let offset = 0; offset + WINDOW <= bytes.length; offset += STRIDE) needles.push({ label: `plaintext ${index} bytes ${offset}..${offset + WINDOW}`, bytes: bytes.subarray(offset, offset + WINDOW) });
+    for (let offset = 0; offset + WINDOW <= bytes.length; offset += STRIDE)
+      needles.push({ label: `plaintext ${index} bytes ${offset}..${offset + WINDOW}`, bytes: bytes.subarray(offset, offset + WINDOW) });
   });
   (secrets.customerKeys ?? []).forEach((key, index) => {
     const raw = Buffer.from(key);
@@ -98,6 +99,11 @@ export async function scanDirectory(directory: string, secrets: ScanSecrets): Pr
 export async function assertNoSecretsOnDisk(directory: string, secrets: ScanSecrets): Promise<void> {
   const findings = await scanDirectory(directory, secrets);
   if (findings.length > 0) {
-    throw new Error(`the data directory holds secrets:\n${findings.slice(0, 20).map((f) => `  ${f.secret} in ${f.file} at ${f.offset}`).join('\n')}`);
+    throw new Error(
+      `the data directory holds secrets:\n${findings
+        .slice(0, 20)
+        .map((f) => `  ${f.secret} in ${f.file} at ${f.offset}`)
+        .join('\n')}`,
+    );
   }
 }

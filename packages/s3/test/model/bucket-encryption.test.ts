@@ -16,25 +16,50 @@ describe('bucket default encryption', () => {
   });
 
   it('stores the KMS key exactly as given (GetBucketEncryption returns it so)', () => {
-    const configuration = applyBucketEncryption([{ algorithm: 'aws:kms', kmsMasterKeyId: '01234567-89ab-cdef-0123-456789abcdef', bucketKeyEnabled: true }], newBucketEncryption());
-    expect(configuration).toEqual({ algorithm: 'aws:kms', kmsMasterKeyId: '01234567-89ab-cdef-0123-456789abcdef', bucketKeyEnabled: true, blockedEncryptionTypes: ['SSE-C'] });
+    const configuration = applyBucketEncryption(
+      [{ algorithm: 'aws:kms', kmsMasterKeyId: '01234567-89ab-cdef-0123-456789abcdef', bucketKeyEnabled: true }],
+      newBucketEncryption(),
+    );
+    expect(configuration).toEqual({
+      algorithm: 'aws:kms',
+      kmsMasterKeyId: '01234567-89ab-cdef-0123-456789abcdef',
+      bucketKeyEnabled: true,
+      blockedEncryptionTypes: ['SSE-C'],
+    });
   });
 
   it('no rule, two rules, an unknown algorithm or blocked type are MalformedXML', () => {
-    for (const rules of [[], [{ algorithm: 'AES256' }, { algorithm: 'AES256' }], [{ algorithm: 'aes256' }], [{}], [{ algorithm: 'AES256', blockedEncryptionTypes: ['SSE-KMS'] }]]) {
+    for (const rules of [
+      [],
+      [{ algorithm: 'AES256' }, { algorithm: 'AES256' }],
+      [{ algorithm: 'aes256' }],
+      [{}],
+      [{ algorithm: 'AES256', blockedEncryptionTypes: ['SSE-KMS'] }],
+    ]) {
       const error = catchS3(() => applyBucketEncryption(rules, newBucketEncryption()));
-      expect([error.status, error.code, error.message]).toEqual([400, 'MalformedXML', 'The XML you provided was not well-formed or did not validate against our published schema']);
+      expect([error.status, error.code, error.message]).toEqual([
+        400,
+        'MalformedXML',
+        'The XML you provided was not well-formed or did not validate against our published schema',
+      ]);
     }
   });
 
   it('AES256 with a KMSMasterKeyID is 400 InvalidArgument naming ApplyServerSideEncryptionByDefault', () => {
     const error = catchS3(() => applyBucketEncryption([{ algorithm: 'AES256', kmsMasterKeyId: 'alias/x' }], newBucketEncryption()));
-    expect([error.status, error.code, error.message]).toEqual([400, 'InvalidArgument', 'a KMSMasterKeyID is not applicable if the default sse algorithm is not aws:kms or aws:kms:dsse']);
+    expect([error.status, error.code, error.message]).toEqual([
+      400,
+      'InvalidArgument',
+      'a KMSMasterKeyID is not applicable if the default sse algorithm is not aws:kms or aws:kms:dsse',
+    ]);
     expect(error.fields).toEqual([['ArgumentName', 'ApplyServerSideEncryptionByDefault']]);
   });
 
   it('DeleteBucketEncryption goes back to SSE-S3 and keeps the SSE-C setting', () => {
-    const kms = applyBucketEncryption([{ algorithm: 'aws:kms', kmsMasterKeyId: 'alias/x', bucketKeyEnabled: true, blockedEncryptionTypes: ['NONE'] }], newBucketEncryption());
+    const kms = applyBucketEncryption(
+      [{ algorithm: 'aws:kms', kmsMasterKeyId: 'alias/x', bucketKeyEnabled: true, blockedEncryptionTypes: ['NONE'] }],
+      newBucketEncryption(),
+    );
     expect(deletedBucketEncryption(kms)).toEqual({ algorithm: 'AES256', bucketKeyEnabled: false, blockedEncryptionTypes: ['NONE'] });
   });
 });

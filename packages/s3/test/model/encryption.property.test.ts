@@ -9,7 +9,10 @@ const valid = customerKeyHeaders(new Uint8Array(randomBytes(32)));
 const BUCKETS = {
   fresh: newBucketEncryption(),
   allowsSseC: applyBucketEncryption([{ algorithm: 'AES256', blockedEncryptionTypes: ['NONE'] }], newBucketEncryption()),
-  kmsDefault: applyBucketEncryption([{ algorithm: 'aws:kms', kmsMasterKeyId: KEY_ARN, bucketKeyEnabled: true, blockedEncryptionTypes: ['NONE'] }], newBucketEncryption()),
+  kmsDefault: applyBucketEncryption(
+    [{ algorithm: 'aws:kms', kmsMasterKeyId: KEY_ARN, bucketKeyEnabled: true, blockedEncryptionTypes: ['NONE'] }],
+    newBucketEncryption(),
+  ),
 };
 const DEFAULT_MODE = { fresh: 'SSE-S3', allowsSseC: 'SSE-S3', kmsDefault: 'SSE-KMS' } as const;
 
@@ -20,7 +23,11 @@ const request: fc.Arbitrary<SseRequest> = fc.record(
     encryptionContext: fc.constantFrom(btoa('{"a":"b"}'), 'garbage'),
     bucketKeyEnabled: fc.constantFrom('true', 'false'),
     customer: fc.record(
-      { algorithm: fc.constantFrom('AES256', 'AES128'), key: fc.constantFrom(valid.key, Buffer.alloc(16, 1).toString('base64')), keyMd5: fc.constantFrom(valid.keyMd5, 'AAAAAAAAAAAAAAAAAAAAAA==') },
+      {
+        algorithm: fc.constantFrom('AES256', 'AES128'),
+        key: fc.constantFrom(valid.key, Buffer.alloc(16, 1).toString('base64')),
+        keyMd5: fc.constantFrom(valid.keyMd5, 'AAAAAAAAAAAAAAAAAAAAAA=='),
+      },
       { requiredKeys: [] },
     ),
   },
@@ -30,42 +37,47 @@ const request: fc.Arbitrary<SseRequest> = fc.record(
 describe('the write encryption decision: invariants over any combination of fields', () => {
   it('either one consistent decision or a 4xx S3Error that never quotes the customer key', () => {
     fc.assert(
-      fc.property(request, fc.constantFrom('fresh', 'allowsSseC', 'kmsDefault') as fc.Arbitrary<keyof typeof BUCKETS>, fc.boolean(), (sse, bucketName, secureTransport) => {
-        const context = { secureTransport, region: 'us-east-1', action: 's3:PutObject', resource: 'arn:aws:s3:::b/k' };
-        let decided;
-        try {
-          decided = decideWriteEncryption(sse, BUCKETS[bucketName], context, md5);
-        } catch (error) {
-          expect(error).toBeInstanceOf(S3Error);
-          const s3 = error as S3Error;
-          expect(s3.status).toBeGreaterThanOrEqual(400);
-          expect(s3.status).toBeLessThan(500);
-          expect(JSON.stringify([s3.message, s3.fields])).not.toContain(valid.key);
-          return;
-        }
-        const customer = sse.customer !== undefined && Object.keys(sse.customer).length > 0;
-        if (customer) {
-          // SSE-C only over TLS, alone, on a bucket that allows it, with exactly the sent key.
-          expect(decided.mode).toBe('SSE-C');
-          expect(secureTransport).toBe(true);
-          expect(sse.serverSideEncryption).toBeUndefined();
-          expect(bucketName).not.toBe('fresh');
-          if (decided.mode === 'SSE-C') expect(Buffer.from(decided.customerKey.key)).toEqual(Buffer.from(valid.raw));
-        } else if (sse.serverSideEncryption === undefined) {
-          expect(decided.mode).toBe(DEFAULT_MODE[bucketName]);
-          expect(decided.source).toBe('bucket-default');
-        } else {
-          expect(decided.source).toBe('request');
-          expect(decided.mode).toBe({ AES256: 'SSE-S3', 'aws:kms': 'SSE-KMS', 'aws:kms:dsse': 'DSSE-KMS' }[sse.serverSideEncryption]);
-          if (decided.mode !== 'SSE-S3') expect(secureTransport).toBe(true);
-        }
-        // A KMS key id or context is only ever accepted with aws:kms (or a KMS default).
-        if (decided.mode === 'SSE-S3' || decided.mode === 'SSE-C') {
-          expect(sse.kmsKeyId).toBeUndefined();
-          expect(sse.encryptionContext).toBeUndefined();
-        }
-        if (decided.mode === 'SSE-KMS' && sse.bucketKeyEnabled !== undefined) expect(decided.bucketKeyEnabled).toBe(sse.bucketKeyEnabled === 'true');
-      }),
+      fc.property(
+        request,
+        fc.constantFrom('fresh', 'allowsSseC', 'kmsDefault') as fc.Arbitrary<keyof typeof BUCKETS>,
+        fc.boolean(),
+        (sse, bucketName, secureTransport) => {
+          const context = { secureTransport, region: 'us-east-1', action: 's3:PutObject', resource: 'arn:aws:s3:::b/k' };
+          let decided: ReturnType<typeof decideWriteEncryption>;
+          try {
+            decided = decideWriteEncryption(sse, BUCKETS[bucketName], context, md5);
+          } catch (error) {
+            expect(error).toBeInstanceOf(S3Error);
+            const s3 = error as S3Error;
+            expect(s3.status).toBeGreaterThanOrEqual(400);
+            expect(s3.status).toBeLessThan(500);
+            expect(JSON.stringify([s3.message, s3.fields])).not.toContain(valid.key);
+            return;
+          }
+          const customer = sse.customer !== undefined && Object.keys(sse.customer).length > 0;
+          if (customer) {
+            // SSE-C only over TLS, alone, on a bucket that allows it, with exactly the sent key.
+            expect(decided.mode).toBe('SSE-C');
+            expect(secureTransport).toBe(true);
+            expect(sse.serverSideEncryption).toBeUndefined();
+            expect(bucketName).not.toBe('fresh');
+            if (decided.mode === 'SSE-C') expect(Buffer.from(decided.customerKey.key)).toEqual(Buffer.from(valid.raw));
+          } else if (sse.serverSideEncryption === undefined) {
+            expect(decided.mode).toBe(DEFAULT_MODE[bucketName]);
+            expect(decided.source).toBe('bucket-default');
+          } else {
+            expect(decided.source).toBe('request');
+            expect(decided.mode).toBe({ AES256: 'SSE-S3', 'aws:kms': 'SSE-KMS', 'aws:kms:dsse': 'DSSE-KMS' }[sse.serverSideEncryption]);
+            if (decided.mode !== 'SSE-S3') expect(secureTransport).toBe(true);
+          }
+          // A KMS key id or context is only ever accepted with aws:kms (or a KMS default).
+          if (decided.mode === 'SSE-S3' || decided.mode === 'SSE-C') {
+            expect(sse.kmsKeyId).toBeUndefined();
+            expect(sse.encryptionContext).toBeUndefined();
+          }
+          if (decided.mode === 'SSE-KMS' && sse.bucketKeyEnabled !== undefined) expect(decided.bucketKeyEnabled).toBe(sse.bucketKeyEnabled === 'true');
+        },
+      ),
       { numRuns: 2000 },
     );
   });

@@ -2,21 +2,27 @@ import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
   applyBucketEncryption,
+  type BucketEncryption,
   checkPartEncryption,
   checkReadEncryption,
   decideWriteEncryption,
+  type EncryptionRequestContext,
   kmsEncryptionContext,
   newBucketEncryption,
   parseEncryptionContext,
-  type BucketEncryption,
-  type EncryptionRequestContext,
   type SseRequest,
 } from '../../src/index.ts';
 import { catchS3 } from '../helpers/errors.ts';
 import { customerKeyHeaders, md5 } from '../helpers/md5.ts';
 
 const KEY_ARN = 'arn:aws:kms:us-east-1:111122223333:key/01234567-89ab-cdef-0123-456789abcdef';
-const TLS: EncryptionRequestContext = { secureTransport: true, region: 'us-east-1', action: 's3:PutObject', resource: 'arn:aws:s3:::bucket/key', principalArn: 'arn:aws:iam::111122223333:user/alice' };
+const TLS: EncryptionRequestContext = {
+  secureTransport: true,
+  region: 'us-east-1',
+  action: 's3:PutObject',
+  resource: 'arn:aws:s3:::bucket/key',
+  principalArn: 'arn:aws:iam::111122223333:user/alice',
+};
 const PLAIN_HTTP: EncryptionRequestContext = { ...TLS, secureTransport: false };
 /** A bucket that explicitly allows SSE-C (BlockedEncryptionTypes NONE). */
 const ALLOWS_SSE_C: BucketEncryption = applyBucketEncryption([{ algorithm: 'AES256', blockedEncryptionTypes: ['NONE'] }], newBucketEncryption());
@@ -55,7 +61,12 @@ describe('writes: which encryption an object gets', () => {
   });
 
   it('DSSE-KMS accepts bucket-key=true and ignores it (bucket keys do not apply)', () => {
-    expect(write({ serverSideEncryption: 'aws:kms:dsse', bucketKeyEnabled: 'true' })).toEqual({ mode: 'DSSE-KMS', source: 'request', kmsKeyId: undefined, context: {} });
+    expect(write({ serverSideEncryption: 'aws:kms:dsse', bucketKeyEnabled: 'true' })).toEqual({
+      mode: 'DSSE-KMS',
+      source: 'request',
+      kmsKeyId: undefined,
+      context: {},
+    });
     const bucket = applyBucketEncryption([{ algorithm: 'aws:kms:dsse', kmsMasterKeyId: KEY_ARN, bucketKeyEnabled: true }], newBucketEncryption());
     expect(write({}, bucket)).toEqual({ mode: 'DSSE-KMS', source: 'bucket-default', kmsKeyId: KEY_ARN, context: {} });
   });
@@ -78,13 +89,21 @@ describe('writes: which encryption an object gets', () => {
   it('a KMS key id or context without aws:kms is 400 InvalidArgument', () => {
     for (const request of [{ kmsKeyId: KEY_ARN }, { serverSideEncryption: 'AES256', kmsKeyId: KEY_ARN }, { encryptionContext: btoa('{}') }]) {
       const error = catchS3(() => write(request));
-      expect([error.status, error.code, error.message]).toEqual([400, 'InvalidArgument', 'Server Side Encryption with AWS KMS managed key requires HTTP header x-amz-server-side-encryption : aws:kms']);
+      expect([error.status, error.code, error.message]).toEqual([
+        400,
+        'InvalidArgument',
+        'Server Side Encryption with AWS KMS managed key requires HTTP header x-amz-server-side-encryption : aws:kms',
+      ]);
     }
   });
 
   it('aws:kms over plain HTTP is 400 "must be made over a secure connection"', () => {
     const error = catchS3(() => write({ serverSideEncryption: 'aws:kms' }, ALLOWS_SSE_C, PLAIN_HTTP));
-    expect([error.status, error.code, error.message]).toEqual([400, 'InvalidArgument', 'Requests specifying Server Side Encryption with AWS KMS managed keys must be made over a secure connection.']);
+    expect([error.status, error.code, error.message]).toEqual([
+      400,
+      'InvalidArgument',
+      'Requests specifying Server Side Encryption with AWS KMS managed keys must be made over a secure connection.',
+    ]);
   });
 
   it('KMS key ids are checked for shape and Region before KMS is asked', () => {
@@ -112,13 +131,18 @@ describe('writes: which encryption an object gets', () => {
   ])('an encryption context that is %s is 400 with S3 text', (_, value) => {
     const error = catchS3(() => write({ serverSideEncryption: 'aws:kms', encryptionContext: value }));
     expect([error.status, error.code]).toEqual([400, 'InvalidArgument']);
-    expect(error.message).toBe("The header 'x-amz-server-side-encryption-context' shall be Base64-encoded UTF-8 string holding JSON which represents a string-string map");
+    expect(error.message).toBe(
+      "The header 'x-amz-server-side-encryption-context' shall be Base64-encoded UTF-8 string holding JSON which represents a string-string map",
+    );
   });
 
   it('a __proto__ pair in the context is a plain pair, not a prototype', () => {
     const context = parseEncryptionContext(Buffer.from('{"__proto__":"x","a":"b"}').toString('base64'));
     expect(Object.getPrototypeOf(context)).toBeNull();
-    expect(Object.entries(context)).toEqual([['__proto__', 'x'], ['a', 'b']]);
+    expect(Object.entries(context)).toEqual([
+      ['__proto__', 'x'],
+      ['a', 'b'],
+    ]);
   });
 });
 
@@ -127,20 +151,34 @@ describe('writes: SSE-C errors, with the codes and texts real S3 answers', () =>
 
   it('SSE-C over plain HTTP is refused', () => {
     const error = catchS3(() => write({ customer: valid }, ALLOWS_SSE_C, PLAIN_HTTP));
-    expect([error.status, error.code, error.message]).toEqual([400, 'InvalidRequest', 'Requests specifying Server Side Encryption with Customer provided keys must be made over a secure connection.']);
+    expect([error.status, error.code, error.message]).toEqual([
+      400,
+      'InvalidRequest',
+      'Requests specifying Server Side Encryption with Customer provided keys must be made over a secure connection.',
+    ]);
   });
 
   it('SSE-C with x-amz-server-side-encryption is incompatible, naming the value', () => {
     const error = catchS3(() => write({ serverSideEncryption: 'AES256', customer: valid }));
     expect([error.status, error.code]).toEqual([400, 'InvalidArgument']);
     expect(error.message).toBe('Server Side Encryption with Customer provided key is incompatible with the encryption method specified');
-    expect(error.fields).toEqual([['ArgumentName', 'x-amz-server-side-encryption'], ['ArgumentValue', 'AES256']]);
+    expect(error.fields).toEqual([
+      ['ArgumentName', 'x-amz-server-side-encryption'],
+      ['ArgumentValue', 'AES256'],
+    ]);
   });
 
   it('an algorithm other than AES256 is InvalidEncryptionAlgorithmError', () => {
     const error = catchS3(() => write({ customer: { ...valid, algorithm: 'AES128' } }));
-    expect([error.status, error.code, error.message]).toEqual([400, 'InvalidEncryptionAlgorithmError', 'The Encryption request you specified is not valid. Supported value: AES256.']);
-    expect(error.fields).toEqual([['ArgumentName', 'x-amz-server-side-encryption'], ['ArgumentValue', 'AES128']]);
+    expect([error.status, error.code, error.message]).toEqual([
+      400,
+      'InvalidEncryptionAlgorithmError',
+      'The Encryption request you specified is not valid. Supported value: AES256.',
+    ]);
+    expect(error.fields).toEqual([
+      ['ArgumentName', 'x-amz-server-side-encryption'],
+      ['ArgumentValue', 'AES128'],
+    ]);
   });
 
   it('a key without an algorithm, and an algorithm without a key', () => {
@@ -154,7 +192,10 @@ describe('writes: SSE-C errors, with the codes and texts real S3 answers', () =>
 
   it('a missing key MD5', () => {
     const error = catchS3(() => write({ customer: { algorithm: 'AES256', key: valid.key } }));
-    expect([error.code, error.message]).toEqual(['InvalidArgument', 'Requests specifying Server Side Encryption with Customer provided keys must provide the client calculated MD5 of the secret key.']);
+    expect([error.code, error.message]).toEqual([
+      'InvalidArgument',
+      'Requests specifying Server Side Encryption with Customer provided keys must provide the client calculated MD5 of the secret key.',
+    ]);
   });
 
   it('an MD5 that does not match is reported before a wrong key length', () => {
@@ -191,7 +232,11 @@ describe('reads: GetObject, HeadObject and copy sources', () => {
 
   it('an SSE-C object needs the key: 400 without it', () => {
     const error = catchS3(() => checkReadEncryption({}, 'SSE-C', 'get', true, md5));
-    expect([error.status, error.code, error.message]).toEqual([400, 'InvalidRequest', 'The object was stored using a form of Server Side Encryption. The correct parameters must be provided to retrieve the object.']);
+    expect([error.status, error.code, error.message]).toEqual([
+      400,
+      'InvalidRequest',
+      'The object was stored using a form of Server Side Encryption. The correct parameters must be provided to retrieve the object.',
+    ]);
   });
 
   it('an SSE-C object returns the checked key to verify, also on a bucket that blocks SSE-C writes', () => {
@@ -231,7 +276,11 @@ describe('UploadPart against its multipart upload', () => {
       'The multipart upload initiate requested encryption. Subsequent part requests must include the appropriate encryption parameters.',
     ]);
     const other = catchS3(() => checkPartEncryption({ customer: customerKeyHeaders() }, 'SSE-C', true, same, md5));
-    expect([other.status, other.code, other.message]).toEqual([400, 'InvalidRequest', 'The provided encryption parameters did not match the ones used originally.']);
+    expect([other.status, other.code, other.message]).toEqual([
+      400,
+      'InvalidRequest',
+      'The provided encryption parameters did not match the ones used originally.',
+    ]);
   });
 
   it('a part naming SSE-C on an upload that is not SSE-C is refused as S3 does', () => {

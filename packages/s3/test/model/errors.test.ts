@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { S3Error, S3_ERRORS, toS3Error, type S3ErrorReason } from '../../src/index.ts';
+import { S3_ERRORS, S3Error, type S3ErrorReason, toS3Error } from '../../src/index.ts';
 
 describe('the S3 error table', () => {
   it('every reason has an S3 code, a 4xx/5xx status and a non-empty message', () => {
@@ -28,7 +28,10 @@ describe('the S3 error table', () => {
   });
 
   it('ArgumentName comes first, then the given fields', () => {
-    expect(new S3Error('SseCAlgorithmNotAes256', { fields: [['ArgumentValue', 'x']] }).fields).toEqual([['ArgumentName', 'x-amz-server-side-encryption'], ['ArgumentValue', 'x']]);
+    expect(new S3Error('SseCAlgorithmNotAes256', { fields: [['ArgumentValue', 'x']] }).fields).toEqual([
+      ['ArgumentName', 'x-amz-server-side-encryption'],
+      ['ArgumentValue', 'x'],
+    ]);
   });
 
   it('anything that is not an S3Error becomes InternalError, the cause kept but not in the message', () => {

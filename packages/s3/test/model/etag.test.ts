@@ -27,14 +27,19 @@ describe('ETags per encryption mode', () => {
   it('multipart: md5 of the concatenated binary part digests, then -N (known answer)', () => {
     // Parts "hello" and "world": md5 5d41402a… and 7d793037…; the object ETag is md5(d1 ‖ d2)-2.
     const parts = ['5d41402abc4b2a76b9719d911017c592', '7d793037a0760186574b0282f2f435e7'];
-    const expected = createHash('md5').update(Buffer.from(parts.join(''), 'hex')).digest('hex');
+    const expected = createHash('md5')
+      .update(Buffer.from(parts.join(''), 'hex'))
+      .digest('hex');
     expect(multipartEtag(parts, md5)).toBe(`${expected}-2`);
   });
 
   it('property: the multipart ETag keeps the "<32 hex>-<N>" shape for any part count', () => {
     fc.assert(
       fc.property(fc.array(fc.uint8Array({ minLength: 16, maxLength: 16 }), { minLength: 1, maxLength: 50 }), (digests) => {
-        const etag = multipartEtag(digests.map((d) => Buffer.from(d).toString('hex')), md5);
+        const etag = multipartEtag(
+          digests.map((d) => Buffer.from(d).toString('hex')),
+          md5,
+        );
         expect(etag).toMatch(new RegExp(`^[0-9a-f]{32}-${digests.length}$`));
       }),
     );

@@ -46,7 +46,10 @@ describe('object keys', () => {
   it('more than 1024 UTF-8 bytes is 400 KeyTooLongError with the sizes', () => {
     const error = catchS3(() => assertObjectKey('é'.repeat(513)));
     expect([error.status, error.code, error.message]).toEqual([400, 'KeyTooLongError', 'Your key is too long']);
-    expect(error.fields).toEqual([['Size', '1026'], ['MaxSizeAllowed', '1024']]);
+    expect(error.fields).toEqual([
+      ['Size', '1026'],
+      ['MaxSizeAllowed', '1024'],
+    ]);
   });
 
   it('property: the byte limit is measured in UTF-8, as Buffer counts it', () => {

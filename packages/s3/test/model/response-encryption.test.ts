@@ -1,8 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { echoedEncryption, encryptionResponseHeaders, type EncryptionEchoOperation } from '../../src/index.ts';
+import { type EncryptionEchoOperation, echoedEncryption, encryptionResponseHeaders } from '../../src/index.ts';
 
 const ARN = 'arn:aws:kms:us-east-1:111111111111:key/01234567-89ab-cdef-0123-456789abcdef';
-const ALL: EncryptionEchoOperation[] = ['PutObject', 'GetObject', 'HeadObject', 'CopyObject', 'CreateMultipartUpload', 'UploadPart', 'UploadPartCopy', 'CompleteMultipartUpload'];
+const ALL: EncryptionEchoOperation[] = [
+  'PutObject',
+  'GetObject',
+  'HeadObject',
+  'CopyObject',
+  'CreateMultipartUpload',
+  'UploadPart',
+  'UploadPartCopy',
+  'CompleteMultipartUpload',
+];
 
 describe('the encryption fields S3 echoes', () => {
   it('SSE-S3: AES256 on every object response', () => {
@@ -10,13 +19,27 @@ describe('the encryption fields S3 echoes', () => {
   });
 
   it('SSE-KMS with a bucket key (LS-snapshot PutObject): algorithm, full key ARN, bucket-key true', () => {
-    expect(echoedEncryption('PutObject', { mode: 'SSE-KMS', kmsKeyArn: ARN, bucketKeyEnabled: true })).toEqual({ serverSideEncryption: 'aws:kms', kmsKeyId: ARN, bucketKeyEnabled: true });
-    expect(echoedEncryption('CompleteMultipartUpload', { mode: 'SSE-KMS', kmsKeyArn: ARN, bucketKeyEnabled: true })).toEqual({ serverSideEncryption: 'aws:kms', kmsKeyId: ARN, bucketKeyEnabled: true });
+    expect(echoedEncryption('PutObject', { mode: 'SSE-KMS', kmsKeyArn: ARN, bucketKeyEnabled: true })).toEqual({
+      serverSideEncryption: 'aws:kms',
+      kmsKeyId: ARN,
+      bucketKeyEnabled: true,
+    });
+    expect(echoedEncryption('CompleteMultipartUpload', { mode: 'SSE-KMS', kmsKeyArn: ARN, bucketKeyEnabled: true })).toEqual({
+      serverSideEncryption: 'aws:kms',
+      kmsKeyId: ARN,
+      bucketKeyEnabled: true,
+    });
   });
 
   it('the bucket-key flag is omitted when false, and never sent for DSSE-KMS', () => {
-    expect(echoedEncryption('GetObject', { mode: 'SSE-KMS', kmsKeyArn: ARN, bucketKeyEnabled: false })).toEqual({ serverSideEncryption: 'aws:kms', kmsKeyId: ARN });
-    expect(echoedEncryption('GetObject', { mode: 'DSSE-KMS', kmsKeyArn: ARN, bucketKeyEnabled: true })).toEqual({ serverSideEncryption: 'aws:kms:dsse', kmsKeyId: ARN });
+    expect(echoedEncryption('GetObject', { mode: 'SSE-KMS', kmsKeyArn: ARN, bucketKeyEnabled: false })).toEqual({
+      serverSideEncryption: 'aws:kms',
+      kmsKeyId: ARN,
+    });
+    expect(echoedEncryption('GetObject', { mode: 'DSSE-KMS', kmsKeyArn: ARN, bucketKeyEnabled: true })).toEqual({
+      serverSideEncryption: 'aws:kms:dsse',
+      kmsKeyId: ARN,
+    });
   });
 
   it('the context only on PutObject, CopyObject and CreateMultipartUpload', () => {
@@ -37,7 +60,14 @@ describe('the encryption fields S3 echoes', () => {
   });
 
   it('maps to the modelled header names, booleans lowercase', () => {
-    const headers = encryptionResponseHeaders({ serverSideEncryption: 'aws:kms', kmsKeyId: ARN, encryptionContext: 'e30=', bucketKeyEnabled: true, customerAlgorithm: 'AES256', customerKeyMd5: 'm' });
+    const headers = encryptionResponseHeaders({
+      serverSideEncryption: 'aws:kms',
+      kmsKeyId: ARN,
+      encryptionContext: 'e30=',
+      bucketKeyEnabled: true,
+      customerAlgorithm: 'AES256',
+      customerKeyMd5: 'm',
+    });
     expect({ ...headers }).toEqual({
       'x-amz-server-side-encryption': 'aws:kms',
       'x-amz-server-side-encryption-aws-kms-key-id': ARN,

@@ -26,23 +26,49 @@ describe('bucket default encryption', () => {
   it('PutBucketEncryption stores the rule as given, KMS key included; DeleteBucketEncryption goes back to SSE-S3 keeping the SSE-C setting', async () => {
     await s3.putBucketEncryption({
       Bucket: 'b-enc',
-      ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: 'alias/app' }, BucketKeyEnabled: true, BlockedEncryptionTypes: { EncryptionType: ['NONE'] } }] },
+      ServerSideEncryptionConfiguration: {
+        Rules: [
+          {
+            ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: 'alias/app' },
+            BucketKeyEnabled: true,
+            BlockedEncryptionTypes: { EncryptionType: ['NONE'] },
+          },
+        ],
+      },
     });
     expect(await s3.getBucketEncryption({ Bucket: 'b-enc' })).toEqual({
       ServerSideEncryptionConfiguration: {
-        Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: 'alias/app' }, BucketKeyEnabled: true, BlockedEncryptionTypes: { EncryptionType: ['NONE'] } }],
+        Rules: [
+          {
+            ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: 'alias/app' },
+            BucketKeyEnabled: true,
+            BlockedEncryptionTypes: { EncryptionType: ['NONE'] },
+          },
+        ],
       },
     });
     await s3.deleteBucketEncryption({ Bucket: 'b-enc' });
     const rule = (await s3.getBucketEncryption({ Bucket: 'b-enc' })).ServerSideEncryptionConfiguration.Rules[0];
-    expect(rule).toEqual({ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' }, BucketKeyEnabled: false, BlockedEncryptionTypes: { EncryptionType: ['NONE'] } });
+    expect(rule).toEqual({
+      ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' },
+      BucketKeyEnabled: false,
+      BlockedEncryptionTypes: { EncryptionType: ['NONE'] },
+    });
   });
 
   it.each([
     ['no rule', { Rules: [] }, 'MalformedXML'],
-    ['two rules', { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }, { ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] }, 'MalformedXML'],
+    [
+      'two rules',
+      { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }, { ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+      'MalformedXML',
+    ],
     ['an unknown algorithm', { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES128' } }] }, 'MalformedXML'],
-    ['an unknown blocked type', { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' }, BlockedEncryptionTypes: { EncryptionType: ['SSE-KMS'] } }] }, 'MalformedXML'],
+    [
+      'an unknown blocked type',
+      { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' }, BlockedEncryptionTypes: { EncryptionType: ['SSE-KMS'] } }] },
+      'MalformedXML',
+    ],
     ['a KMS key with AES256', { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256', KMSMasterKeyID: 'alias/x' } }] }, 'InvalidArgument'],
   ])('refuses %s with 400 %s and changes nothing', async (_label, configuration, code) => {
     const error = await catchS3Async(() => s3.putBucketEncryption({ Bucket: 'b-enc', ServerSideEncryptionConfiguration: configuration }));
@@ -72,16 +98,26 @@ describe('what the bucket default does to writes', () => {
   });
 
   it('allows SSE-C once BlockedEncryptionTypes is NONE', async () => {
-    await s3.putBucketEncryption({ Bucket: 'b-enc', ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' }, BlockedEncryptionTypes: { EncryptionType: ['NONE'] } }] } });
+    await s3.putBucketEncryption({
+      Bucket: 'b-enc',
+      ServerSideEncryptionConfiguration: {
+        Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' }, BlockedEncryptionTypes: { EncryptionType: ['NONE'] } }],
+      },
+    });
     const key = sseC();
     expect((await s3.putObject({ Bucket: 'b-enc', Key: 'k', Body: 'secret', ...members(key) })).SSECustomerKeyMD5).toBe(key.SSECustomerKeyMD5);
   });
 
   it.each(['aws:kms', 'aws:kms:dsse'])('a %s default answers 501 NotImplemented saying the mode is not built, and stores nothing', async (algorithm) => {
-    await s3.putBucketEncryption({ Bucket: 'b-enc', ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: algorithm } }] } });
+    await s3.putBucketEncryption({
+      Bucket: 'b-enc',
+      ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: algorithm } }] },
+    });
     const error = await catchS3Async(() => s3.putObject({ Bucket: 'b-enc', Key: 'k', Body: 'data' }));
     expect([error.code, error.status]).toEqual(['NotImplemented', 501]);
-    expect(error.message).toMatch(/^A header you provided implies functionality that is not implemented: server-side encryption (SSE|DSSE)-KMS is not built in Strongbox yet\.$/);
+    expect(error.message).toMatch(
+      /^A header you provided implies functionality that is not implemented: server-side encryption (SSE|DSSE)-KMS is not built in Strongbox yet\.$/,
+    );
     expect((await catchS3Async(() => s3.headObject({ Bucket: 'b-enc', Key: 'k' }))).code).toBe('NoSuchKey');
   });
 });

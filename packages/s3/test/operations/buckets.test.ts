@@ -24,18 +24,25 @@ describe('CreateBucket', () => {
     });
   });
 
-  it.each(['ab', 'a'.repeat(64), 'Upper', 'a..b', '192.168.5.4', 'xn--bucket', 'bucket-s3alias', 'under_score', '-leading'])('refuses the name %j with 400 InvalidBucketName', async (name) => {
-    const s3 = engine();
-    const error = await catchS3Async(() => s3.createBucket({ Bucket: name }));
-    expect([error.code, error.status, error.message]).toEqual(['InvalidBucketName', 400, 'The specified bucket is not valid.']);
-    expect((await s3.listBuckets({})).Buckets).toEqual([]);
-  });
+  it.each(['ab', 'a'.repeat(64), 'Upper', 'a..b', '192.168.5.4', 'xn--bucket', 'bucket-s3alias', 'under_score', '-leading'])(
+    'refuses the name %j with 400 InvalidBucketName',
+    async (name) => {
+      const s3 = engine();
+      const error = await catchS3Async(() => s3.createBucket({ Bucket: name }));
+      expect([error.code, error.status, error.message]).toEqual(['InvalidBucketName', 400, 'The specified bucket is not valid.']);
+      expect((await s3.listBuckets({})).Buckets).toEqual([]);
+    },
+  );
 
   it('answers 409 BucketAlreadyOwnedByYou for an own bucket outside us-east-1', async () => {
     const s3 = engine({ region: 'eu-west-1' });
     await s3.createBucket({ Bucket: 'mine', CreateBucketConfiguration: { LocationConstraint: 'eu-west-1' } });
     const error = await catchS3Async(() => s3.createBucket({ Bucket: 'mine', CreateBucketConfiguration: { LocationConstraint: 'eu-west-1' } }));
-    expect([error.code, error.status, error.message]).toEqual(['BucketAlreadyOwnedByYou', 409, 'Your previous request to create the named bucket succeeded and you already own it.']);
+    expect([error.code, error.status, error.message]).toEqual([
+      'BucketAlreadyOwnedByYou',
+      409,
+      'Your previous request to create the named bucket succeeded and you already own it.',
+    ]);
     expect(error.fields).toContainEqual(['BucketName', 'mine']);
   });
 
@@ -63,7 +70,9 @@ describe('CreateBucket', () => {
       'The us-west-2 location constraint is incompatible for the region specific endpoint this request was sent to.',
     ]);
     const east = engine();
-    expect((await catchS3Async(() => east.createBucket({ Bucket: 'b-2', CreateBucketConfiguration: { LocationConstraint: 'eu-west-1' } }))).code).toBe('IllegalLocationConstraintException');
+    expect((await catchS3Async(() => east.createBucket({ Bucket: 'b-2', CreateBucketConfiguration: { LocationConstraint: 'eu-west-1' } }))).code).toBe(
+      'IllegalLocationConstraintException',
+    );
   });
 });
 

@@ -2,7 +2,7 @@
 
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createMemoryObjectStore, OBJECT_FRAME_LENGTH, S3, type ObjectReader, type ObjectStore, type SseWriteMembers } from '../../src/index.ts';
+import { createMemoryObjectStore, OBJECT_FRAME_LENGTH, type ObjectReader, type ObjectStore, S3, type SseWriteMembers } from '../../src/index.ts';
 import { md5Base64, md5Etag, members, sseC } from '../helpers/engine.ts';
 import { catchS3Async } from '../helpers/errors.ts';
 
@@ -11,7 +11,12 @@ beforeEach(async () => {
   s3 = new S3();
   await s3.createBucket({ Bucket: 'data' });
   // Allow SSE-C on this bucket (a fresh bucket blocks it).
-  await s3.putBucketEncryption({ Bucket: 'data', ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' }, BlockedEncryptionTypes: { EncryptionType: ['NONE'] } }] } });
+  await s3.putBucketEncryption({
+    Bucket: 'data',
+    ServerSideEncryptionConfiguration: {
+      Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' }, BlockedEncryptionTypes: { EncryptionType: ['NONE'] } }],
+    },
+  });
 });
 afterEach(() => s3.close());
 
@@ -23,7 +28,14 @@ describe('PutObject and GetObject with SSE-S3', () => {
     expect(put).toEqual({ ETag: md5Etag(body), Size: body.length, ServerSideEncryption: 'AES256' });
     const got = await s3.getObject({ Bucket: 'data', Key: 'a/b.bin' });
     const { Body, LastModified, ...rest } = got;
-    expect(rest).toEqual({ ContentLength: body.length, ETag: md5Etag(body), ContentType: 'application/x-test', Metadata: { team: 'blue' }, AcceptRanges: 'bytes', ServerSideEncryption: 'AES256' });
+    expect(rest).toEqual({
+      ContentLength: body.length,
+      ETag: md5Etag(body),
+      ContentType: 'application/x-test',
+      Metadata: { team: 'blue' },
+      AcceptRanges: 'bytes',
+      ServerSideEncryption: 'AES256',
+    });
     expect(LastModified).toBeInstanceOf(Date);
     expect(Buffer.from(await Body.transformToByteArray()).equals(Buffer.from(body))).toBe(true);
   });
@@ -96,7 +108,10 @@ describe('Range', () => {
     await s3.putObject({ Bucket: 'data', Key: 'r', Body: body.subarray(0, objectSize) });
     const error = await catchS3Async(() => s3.getObject({ Bucket: 'data', Key: 'r', Range: range }));
     expect([error.code, error.status, error.message]).toEqual(['InvalidRange', 416, 'The requested range is not satisfiable']);
-    expect(error.fields).toEqual([['RangeRequested', range], ['ActualObjectSize', String(objectSize)]]);
+    expect(error.fields).toEqual([
+      ['RangeRequested', range],
+      ['ActualObjectSize', String(objectSize)],
+    ]);
   });
 
   it('part 1 of a single-PUT object is the whole object as 206; part 2 is 416; Range with PartNumber is 400', async () => {
@@ -116,7 +131,9 @@ describe('Range', () => {
       await engine.putObject({ Bucket: 'big', Key: 'k', Body: large });
       counted.bytesRead = 0;
       const got = await engine.getObject({ Bucket: 'big', Key: 'k', Range: `bytes=${OBJECT_FRAME_LENGTH * 20 + 5}-${OBJECT_FRAME_LENGTH * 20 + 100}` });
-      expect(Buffer.from(await got.Body.transformToByteArray()).equals(Buffer.from(large.subarray(OBJECT_FRAME_LENGTH * 20 + 5, OBJECT_FRAME_LENGTH * 20 + 101)))).toBe(true);
+      expect(
+        Buffer.from(await got.Body.transformToByteArray()).equals(Buffer.from(large.subarray(OBJECT_FRAME_LENGTH * 20 + 5, OBJECT_FRAME_LENGTH * 20 + 101))),
+      ).toBe(true);
       // The covering frame, the final frame (length proof) and the header: a few frames of 40.
       expect(counted.bytesRead).toBeGreaterThan(0);
       expect(counted.bytesRead).toBeLessThan(OBJECT_FRAME_LENGTH * 4);
@@ -131,12 +148,22 @@ describe('SSE-C', () => {
   it('stores with the customer key, echoes algorithm and key MD5 only, and reads back only with that key', async () => {
     const key = sseC();
     const put = await s3.putObject({ Bucket: 'data', Key: 'c', Body: body, ...members(key) });
-    expect(put).toEqual({ ETag: expect.stringMatching(/^"[0-9a-f]{32}"$/), Size: body.length, SSECustomerAlgorithm: 'AES256', SSECustomerKeyMD5: key.SSECustomerKeyMD5 });
+    expect(put).toEqual({
+      ETag: expect.stringMatching(/^"[0-9a-f]{32}"$/),
+      Size: body.length,
+      SSECustomerAlgorithm: 'AES256',
+      SSECustomerKeyMD5: key.SSECustomerKeyMD5,
+    });
     // Opaque ETags: not the MD5 of the body, and different for the same body uploaded again.
     expect(put.ETag).not.toBe(md5Etag(body));
     expect((await s3.putObject({ Bucket: 'data', Key: 'c2', Body: body, ...members(key) })).ETag).not.toBe(put.ETag);
     const got = await s3.getObject({ Bucket: 'data', Key: 'c', Range: 'bytes=-100', ...members(key) });
-    expect([got.ServerSideEncryption, got.SSECustomerAlgorithm, got.SSECustomerKeyMD5, got.ETag]).toEqual([undefined, 'AES256', key.SSECustomerKeyMD5, put.ETag]);
+    expect([got.ServerSideEncryption, got.SSECustomerAlgorithm, got.SSECustomerKeyMD5, got.ETag]).toEqual([
+      undefined,
+      'AES256',
+      key.SSECustomerKeyMD5,
+      put.ETag,
+    ]);
     expect(Buffer.from(await got.Body.transformToByteArray()).equals(Buffer.from(body.subarray(-100)))).toBe(true);
     const head = await s3.headObject({ Bucket: 'data', Key: 'c', ...members(key) });
     expect([head.ServerSideEncryption, head.SSECustomerKeyMD5]).toEqual([undefined, key.SSECustomerKeyMD5]);
@@ -150,9 +177,16 @@ describe('SSE-C', () => {
       400,
       'The object was stored using a form of Server Side Encryption. The correct parameters must be provided to retrieve the object.',
     ]);
-    for (const call of [() => s3.getObject({ Bucket: 'data', Key: 'c', ...members(sseC()) }), () => s3.headObject({ Bucket: 'data', Key: 'c', ...members(sseC()) })]) {
+    for (const call of [
+      () => s3.getObject({ Bucket: 'data', Key: 'c', ...members(sseC()) }),
+      () => s3.headObject({ Bucket: 'data', Key: 'c', ...members(sseC()) }),
+    ]) {
       const wrong = await catchS3Async(call);
-      expect([wrong.code, wrong.status, wrong.message]).toEqual(['AccessDenied', 403, 'Requests specifying Server Side Encryption with Customer provided keys must provide the correct secret key.']);
+      expect([wrong.code, wrong.status, wrong.message]).toEqual([
+        'AccessDenied',
+        403,
+        'Requests specifying Server Side Encryption with Customer provided keys must provide the correct secret key.',
+      ]);
     }
   });
 
@@ -194,7 +228,9 @@ describe('SSE-KMS and DSSE-KMS requests', () => {
   });
 
   it('still answers the request errors S3 checks first (an unknown value, a key id without aws:kms)', async () => {
-    expect((await catchS3Async(() => s3.putObject({ Bucket: 'data', Key: 'k', Body: 'x', ServerSideEncryption: 'aes256' }))).message).toBe('The encryption method specified is not supported');
+    expect((await catchS3Async(() => s3.putObject({ Bucket: 'data', Key: 'k', Body: 'x', ServerSideEncryption: 'aes256' }))).message).toBe(
+      'The encryption method specified is not supported',
+    );
     expect((await catchS3Async(() => s3.putObject({ Bucket: 'data', Key: 'k', Body: 'x', SSEKMSKeyId: 'alias/app' }))).code).toBe('InvalidArgument');
   });
 });
@@ -238,10 +274,11 @@ async function countingStore(): Promise<{ store: ObjectStore; bytesRead: number 
   });
   counter.store = new Proxy(inner, {
     get(target, property, receiver) {
-      if (property === 'openObject') return async (bucket: string, key: string) => {
-        const reader = await target.openObject(bucket, key);
-        return reader === undefined ? undefined : wrap(reader);
-      };
+      if (property === 'openObject')
+        return async (bucket: string, key: string) => {
+          const reader = await target.openObject(bucket, key);
+          return reader === undefined ? undefined : wrap(reader);
+        };
       const value: unknown = Reflect.get(target, property, receiver);
       return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
     },

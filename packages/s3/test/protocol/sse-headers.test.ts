@@ -12,7 +12,13 @@ describe('SSE header mapping', () => {
       'x-amz-server-side-encryption-customer-key': 'k',
       'x-amz-server-side-encryption-customer-key-MD5': 'm',
     };
-    const expected = { serverSideEncryption: 'aws:kms', kmsKeyId: 'alias/a', encryptionContext: 'e30=', bucketKeyEnabled: 'true', customer: { algorithm: 'AES256', key: 'k', keyMd5: 'm' } };
+    const expected = {
+      serverSideEncryption: 'aws:kms',
+      kmsKeyId: 'alias/a',
+      encryptionContext: 'e30=',
+      bucketKeyEnabled: 'true',
+      customer: { algorithm: 'AES256', key: 'k', keyMd5: 'm' },
+    };
     expect(sseRequestFromHeaders(headers)).toEqual(expected);
     expect(sseRequestFromHeaders(new Map(Object.entries(headers)))).toEqual(expected);
   });

@@ -6,8 +6,8 @@
 
 import { randomBytes } from 'node:crypto';
 import { readdirSync } from 'node:fs';
-import fc from 'fast-check';
 import { AuditTrail, ManualClock } from '@strongbox/service-kernel';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { S3 } from '../../src/index.ts';
 import { members, sseC } from '../helpers/engine.ts';
@@ -15,7 +15,11 @@ import { catchS3Async } from '../helpers/errors.ts';
 import { assertNoSecretsOnDisk } from '../helpers/scan.ts';
 import { tempDirectory } from '../helpers/temp.ts';
 
-const ALLOW_SSE_C = { ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' }, BlockedEncryptionTypes: { EncryptionType: ['NONE'] } }] } };
+const ALLOW_SSE_C = {
+  ServerSideEncryptionConfiguration: {
+    Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' }, BlockedEncryptionTypes: { EncryptionType: ['NONE'] } }],
+  },
+};
 
 describe('the audit trail', () => {
   it('records S3 management events (source s3.amazonaws.com, the bucket as resource, errors too), and no data events', async () => {
@@ -93,7 +97,11 @@ describe('a data directory', () => {
     try {
       expect((await s3.listBuckets({})).Buckets.map((bucket) => bucket.Name)).toEqual(['kept']);
       expect(await s3.getBucketEncryption({ Bucket: 'kept' })).toEqual({
-        ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' }, BucketKeyEnabled: false, BlockedEncryptionTypes: { EncryptionType: ['NONE'] } }] },
+        ServerSideEncryptionConfiguration: {
+          Rules: [
+            { ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' }, BucketKeyEnabled: false, BlockedEncryptionTypes: { EncryptionType: ['NONE'] } },
+          ],
+        },
       });
       const got = await s3.getObject({ Bucket: 'kept', Key: 'plain' });
       expect(got.ETag).toBe(put.ETag);
@@ -155,7 +163,11 @@ describe('round trips (property)', () => {
             const a = picks[0] % body.length;
             const b = a + (picks[1] % (body.length - a));
             const [range, first, last] =
-              form === 'bounded' ? [`bytes=${a}-${b}`, a, b] : form === 'open' ? [`bytes=${a}-`, a, body.length - 1] : [`bytes=-${b - a + 1}`, body.length - (b - a + 1), body.length - 1];
+              form === 'bounded'
+                ? [`bytes=${a}-${b}`, a, b]
+                : form === 'open'
+                  ? [`bytes=${a}-`, a, body.length - 1]
+                  : [`bytes=-${b - a + 1}`, body.length - (b - a + 1), body.length - 1];
             const got = await s3.getObject({ Bucket: 'prop', Key: key, Range: range, ...read });
             expect(got.ContentRange).toBe(`bytes ${first}-${last}/${body.length}`);
             expect(Buffer.from(await got.Body.transformToByteArray()).equals(Buffer.from(body.subarray(first, last + 1)))).toBe(true);

@@ -187,24 +187,30 @@ export function runObjectStoreConformance(backend: string, create: () => Promise
       const alphabet = fc.constantFrom('a', 'b', '/', '-', 'é', '\u{1F600}', '\uFFFD', 'z');
       const keyArb = fc.array(alphabet, { minLength: 1, maxLength: 6 }).map((chars) => chars.join(''));
       await fc.assert(
-        fc.asyncProperty(fc.uniqueArray(keyArb, { maxLength: 25 }), fc.constantFrom('', 'a', 'a/', 'é'), fc.constantFrom(undefined, '/', '-'), fc.integer({ min: 1, max: 7 }), async (keys, prefix, delimiter, maxKeys) => {
-          for (const existing of (await store.listObjects('list', { maxKeys: 1000 })).objects) await store.deleteObject('list', existing.key);
-          for (const key of keys) await store.putObject('list', key, [text(key)], {});
-          const expected = referenceList(keys, prefix, delimiter);
-          const seenKeys: string[] = [];
-          const seenPrefixes: string[] = [];
-          let startAfter: string | undefined;
-          for (let page = 0; page < 100; page++) {
-            const result = await store.listObjects('list', { prefix, delimiter, startAfter, maxKeys });
-            expect(result.objects.length + result.commonPrefixes.length).toBeLessThanOrEqual(maxKeys);
-            seenKeys.push(...result.objects.map((o) => o.key));
-            seenPrefixes.push(...result.commonPrefixes);
-            if (!result.isTruncated) break;
-            startAfter = result.nextStartAfter;
-          }
-          expect(seenKeys).toEqual(expected.keys);
-          expect(seenPrefixes).toEqual(expected.prefixes);
-        }),
+        fc.asyncProperty(
+          fc.uniqueArray(keyArb, { maxLength: 25 }),
+          fc.constantFrom('', 'a', 'a/', 'é'),
+          fc.constantFrom(undefined, '/', '-'),
+          fc.integer({ min: 1, max: 7 }),
+          async (keys, prefix, delimiter, maxKeys) => {
+            for (const existing of (await store.listObjects('list', { maxKeys: 1000 })).objects) await store.deleteObject('list', existing.key);
+            for (const key of keys) await store.putObject('list', key, [text(key)], {});
+            const expected = referenceList(keys, prefix, delimiter);
+            const seenKeys: string[] = [];
+            const seenPrefixes: string[] = [];
+            let startAfter: string | undefined;
+            for (let page = 0; page < 100; page++) {
+              const result = await store.listObjects('list', { prefix, delimiter, startAfter, maxKeys });
+              expect(result.objects.length + result.commonPrefixes.length).toBeLessThanOrEqual(maxKeys);
+              seenKeys.push(...result.objects.map((o) => o.key));
+              seenPrefixes.push(...result.commonPrefixes);
+              if (!result.isTruncated) break;
+              startAfter = result.nextStartAfter;
+            }
+            expect(seenKeys).toEqual(expected.keys);
+            expect(seenPrefixes).toEqual(expected.prefixes);
+          },
+        ),
         { numRuns: runs },
       );
       await store.close();
@@ -214,7 +220,12 @@ export function runObjectStoreConformance(backend: string, create: () => Promise
       const { store } = await create();
       await store.createBucket('model', {});
       const operation = fc.oneof(
-        fc.record({ kind: fc.constant('put' as const), key: fc.constantFrom('a', 'b', 'c/d', '../e'), body: fc.uint8Array({ maxLength: 3000 }), chunk: fc.integer({ min: 1, max: 1500 }) }),
+        fc.record({
+          kind: fc.constant('put' as const),
+          key: fc.constantFrom('a', 'b', 'c/d', '../e'),
+          body: fc.uint8Array({ maxLength: 3000 }),
+          chunk: fc.integer({ min: 1, max: 1500 }),
+        }),
         fc.record({ kind: fc.constant('delete' as const), key: fc.constantFrom('a', 'b', 'c/d', '../e') }),
       );
       await fc.assert(
@@ -268,7 +279,12 @@ export function runObjectStoreConformance(backend: string, create: () => Promise
       await store.putPart('b', upload.uploadId, 2, [text('TWO')], {});
       await store.putPart('b', upload.uploadId, 2, chunked(text('two-'), [1]), {});
       await store.putPart('b', upload.uploadId, 4, [text('discarded')], {});
-      expect((await store.listParts('b', upload.uploadId)).map((p) => [p.partNumber, p.size])).toEqual([[1, 4], [2, 4], [3, 5], [4, 9]]);
+      expect((await store.listParts('b', upload.uploadId)).map((p) => [p.partNumber, p.size])).toEqual([
+        [1, 4],
+        [2, 4],
+        [3, 5],
+        [4, 9],
+      ]);
       const part = await store.openPart('b', upload.uploadId, 2);
       expect(new TextDecoder().decode(await part!.read(0, 4))).toBe('two-');
       await part!.close();
@@ -283,7 +299,11 @@ export function runObjectStoreConformance(backend: string, create: () => Promise
       expect(streamed.join('')).toBe('e-two-thr');
       await reader!.close();
       expect(await store.getUpload('b', upload.uploadId)).toBeUndefined();
-      for (const action of [() => store.listParts('b', upload.uploadId), () => store.putPart('b', upload.uploadId, 1, [], {}), () => store.completeUpload('b', upload.uploadId, [1], {})]) {
+      for (const action of [
+        () => store.listParts('b', upload.uploadId),
+        () => store.putPart('b', upload.uploadId, 1, [], {}),
+        () => store.completeUpload('b', upload.uploadId, [1], {}),
+      ]) {
         expect((await catchS3Async(action)).code).toBe('NoSuchUpload');
       }
       expect(await store.abortUpload('b', upload.uploadId)).toBe(false);

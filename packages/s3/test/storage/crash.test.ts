@@ -11,7 +11,7 @@ import { spawn } from 'node:child_process';
 import { readdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { openFileSystemObjectStore, type ObjectStore } from '../../src/index.ts';
+import { type ObjectStore, openFileSystemObjectStore } from '../../src/index.ts';
 import { checkCrashBody } from '../helpers/crash-bodies.ts';
 import { tempDirectory } from '../helpers/temp.ts';
 
@@ -39,7 +39,11 @@ async function runAndKill(directory: string, tag: string, delayMs: number): Prom
   }
   expect(await exited, stderr).toBe('SIGKILL');
   // Only complete lines: each is one write(2), but the pipe is read in chunks.
-  return stdout.slice(0, stdout.lastIndexOf('\n') + 1).split('\n').slice(1, -1).map((line) => JSON.parse(line) as Acknowledged);
+  return stdout
+    .slice(0, stdout.lastIndexOf('\n') + 1)
+    .split('\n')
+    .slice(1, -1)
+    .map((line) => JSON.parse(line) as Acknowledged);
 }
 
 async function readWhole(store: ObjectStore, key: string): Promise<Uint8Array | undefined> {

@@ -1,7 +1,7 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openFileSystemObjectStore, type ObjectStore } from '../../src/index.ts';
+import { type ObjectStore, openFileSystemObjectStore } from '../../src/index.ts';
 import { tempDirectory } from '../helpers/temp.ts';
 import { runObjectStoreConformance } from './conformance.ts';
 
@@ -36,7 +36,9 @@ function bind(store: ObjectStore): ObjectStore {
 
 /** Every file under a directory, relative. */
 async function files(directory: string): Promise<string[]> {
-  return (await readdir(directory, { recursive: true, withFileTypes: true })).filter((entry) => entry.isFile()).map((entry) => join(entry.parentPath, entry.name).slice(directory.length + 1));
+  return (await readdir(directory, { recursive: true, withFileTypes: true }))
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath, entry.name).slice(directory.length + 1));
 }
 
 describe('filesystem store: the data directory', () => {
@@ -45,7 +47,8 @@ describe('filesystem store: the data directory', () => {
     const directory = join(parent, 'data');
     const store = await openFileSystemObjectStore({ directory });
     await store.createBucket('b', {});
-    for (const key of ['../../../outside', '..%2f..%2foutside', 'a\0b', 'x'.repeat(1024), '/abs/path']) await store.putObject('b', key, [new Uint8Array([1])], {});
+    for (const key of ['../../../outside', '..%2f..%2foutside', 'a\0b', 'x'.repeat(1024), '/abs/path'])
+      await store.putObject('b', key, [new Uint8Array([1])], {});
     await store.close();
     expect(await readdir(parent)).toEqual(['data']);
     for (const file of await files(directory)) {

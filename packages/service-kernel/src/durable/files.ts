@@ -8,9 +8,9 @@
  */
 
 import { randomBytes } from 'node:crypto';
-import { link, open, rename, unlink, type FileHandle } from 'node:fs/promises';
+import { type FileHandle, link, open, rename, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { nodeFileIo, type FileIo } from './file-io.ts';
+import { type FileIo, nodeFileIo } from './file-io.ts';
 
 /** Marks the temporary files of `replaceFileDurably`; anything carrying it is garbage at open. */
 export const TEMPORARY_MARK = '.tmp-';
@@ -56,7 +56,12 @@ export interface ReplaceOptions {
  * }, { temporaryName: 'snapshot-00000002.sbx.tmp' });
  * ```
  */
-export async function replaceFileWith(directory: string, name: string, write: (handle: FileHandle, io: FileIo) => Promise<void>, options: ReplaceOptions = {}): Promise<void> {
+export async function replaceFileWith(
+  directory: string,
+  name: string,
+  write: (handle: FileHandle, io: FileIo) => Promise<void>,
+  options: ReplaceOptions = {},
+): Promise<void> {
   const io = options.io ?? nodeFileIo;
   const temporary = join(directory, options.temporaryName ?? `${name}${TEMPORARY_MARK}${randomBytes(6).toString('hex')}`);
   const handle = await open(temporary, options.temporaryName === undefined ? 'wx' : 'w', 0o600);

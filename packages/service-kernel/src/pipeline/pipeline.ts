@@ -16,7 +16,7 @@
 import type { Clock } from '../clock.ts';
 import type { Principal } from '../principal.ts';
 import type { AuditEventInput, AuditTrail } from '../trail/audit.ts';
-import { quotaClassOf, type OperationSpec } from './registry.ts';
+import { type OperationSpec, quotaClassOf } from './registry.ts';
 import type { CallScope } from './scope.ts';
 
 /** What the pipeline reads back from a request context after the handler ran. */
@@ -119,7 +119,14 @@ export class Pipeline<Definition extends OperationSpec, Context extends Pipeline
    * Records an event the service itself causes (a clock-driven change: KMS's RotateKey), as
    * CloudTrail's `AwsServiceEvent` by `AWS Internal`.
    */
-  recordServiceEvent(event: { readonly name: string; readonly time: number; readonly region: string; readonly account: string; readonly resources: readonly string[]; readonly details: Record<string, unknown> }): void {
+  recordServiceEvent(event: {
+    readonly name: string;
+    readonly time: number;
+    readonly region: string;
+    readonly account: string;
+    readonly resources: readonly string[];
+    readonly details: Record<string, unknown>;
+  }): void {
     const binding = this.#binding;
     const internal: Principal = { arn: 'AWS Internal', account: event.account, type: 'AWSService', invokedBy: 'AWS Internal' };
     binding.trail.record({

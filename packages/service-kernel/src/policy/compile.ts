@@ -9,10 +9,10 @@
  */
 
 import type { Principal } from '../principal.ts';
-import { compileCondition, type CompiledCondition, type ConditionLookup } from './conditions.ts';
-import { parsePolicy, type PolicySpec, type StatementSpec } from './document.ts';
+import { type CompiledCondition, type ConditionLookup, compileCondition } from './conditions.ts';
+import { type PolicySpec, parsePolicy, type StatementSpec } from './document.ts';
 import { compilePatterns, MATCH_ALL, type Matcher } from './patterns.ts';
-import { compilePrincipals, type CompiledPrincipals, type PrincipalMatch } from './principals.ts';
+import { type CompiledPrincipals, compilePrincipals, type PrincipalMatch } from './principals.ts';
 
 /** One compiled statement. */
 interface CompiledStatement {

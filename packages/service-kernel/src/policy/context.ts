@@ -23,7 +23,12 @@ export interface GlobalContextSource {
 /** Extra condition values a request carries (booleans and numbers are compared as text). */
 export type RequestConditions = Readonly<Record<string, string | readonly string[] | boolean | number>>;
 
-const PRINCIPAL_TYPES: Readonly<Record<Principal['type'], string | undefined>> = { Root: 'Account', IAMUser: 'User', AssumedRole: 'AssumedRole', AWSService: undefined };
+const PRINCIPAL_TYPES: Readonly<Record<Principal['type'], string | undefined>> = {
+  Root: 'Account',
+  IAMUser: 'User',
+  AssumedRole: 'AssumedRole',
+  AWSService: undefined,
+};
 
 /**
  * The value of a global `aws:` key (lower-cased), or `undefined` when the request has none.

@@ -98,7 +98,11 @@ function parseStatement(raw: unknown): StatementSpec {
   for (const name of Object.keys(raw)) if (!STATEMENT_ELEMENTS.has(name)) throw syntax(`unknown statement element ${name}`);
   const effect = raw['Effect'];
   if (effect !== 'Allow' && effect !== 'Deny') throw syntax('Effect must be Allow or Deny');
-  for (const [a, b] of [['Principal', 'NotPrincipal'], ['Action', 'NotAction'], ['Resource', 'NotResource']] as const) {
+  for (const [a, b] of [
+    ['Principal', 'NotPrincipal'],
+    ['Action', 'NotAction'],
+    ['Resource', 'NotResource'],
+  ] as const) {
     if (raw[a] !== undefined && raw[b] !== undefined) throw syntax(`a statement cannot have both ${a} and ${b}`);
   }
   const sid = optionalString(raw, 'Sid');
@@ -135,7 +139,13 @@ function parsePrincipal(raw: unknown): PrincipalSpec {
     }
   }
   const aws = lists.AWS;
-  return { anyone: aws.includes('*'), aws: aws.filter((p) => p !== '*'), service: lists.Service, federated: lists.Federated, canonicalUser: lists.CanonicalUser };
+  return {
+    anyone: aws.includes('*'),
+    aws: aws.filter((p) => p !== '*'),
+    service: lists.Service,
+    federated: lists.Federated,
+    canonicalUser: lists.CanonicalUser,
+  };
 }
 
 function parseConditions(raw: unknown): ConditionSpec[] {

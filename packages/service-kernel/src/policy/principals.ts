@@ -47,7 +47,10 @@ export function isWellFormedPrincipal(kind: 'AWS' | 'Service' | 'Federated' | 'C
 }
 
 /** Normalised form of one named principal. */
-type Target = { readonly kind: 'account'; readonly account: string } | { readonly kind: 'role'; readonly role: string } | { readonly kind: 'exact'; readonly arn: string };
+type Target =
+  | { readonly kind: 'account'; readonly account: string }
+  | { readonly kind: 'role'; readonly role: string }
+  | { readonly kind: 'exact'; readonly arn: string };
 
 function targetOf(entry: string): Target {
   if (ACCOUNT.test(entry)) return { kind: 'account', account: entry };

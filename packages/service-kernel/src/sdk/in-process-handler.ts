@@ -14,7 +14,14 @@
  */
 
 import { Readable } from 'node:stream';
-import type { HttpHandlerOptions, HttpRequest as SdkRequest, HttpResponse as SdkResponse, RequestHandler, RequestHandlerMetadata, RequestHandlerOutput } from '@smithy/types';
+import type {
+  HttpHandlerOptions,
+  RequestHandler,
+  RequestHandlerMetadata,
+  RequestHandlerOutput,
+  HttpRequest as SdkRequest,
+  HttpResponse as SdkResponse,
+} from '@smithy/types';
 import type { ProtocolHandler } from '../http/types.ts';
 
 /** Settings of the in-process handler. */

@@ -13,7 +13,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { Hash } from '@smithy/hash-node';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { systemClock, type Clock } from '../clock.ts';
+import { type Clock, systemClock } from '../clock.ts';
 import { ServiceError } from '../errors.ts';
 import type { HttpRequest, RequestIdentity } from '../http/types.ts';
 import { rootPrincipal } from '../principal.ts';
@@ -114,7 +114,8 @@ export function createSigV4Authenticator(options: SigV4Options): (request: HttpR
     }
     const parsed = parseAuthorization(header, request);
     checkTime(parsed.amzDate, clock.now());
-    if (!parsed.signedHeaders.includes('host')) throw new ServiceError('InvalidSignatureException', "'Host' must be a 'SignedHeader' in the AWS Authorization.");
+    if (!parsed.signedHeaders.includes('host'))
+      throw new ServiceError('InvalidSignatureException', "'Host' must be a 'SignedHeader' in the AWS Authorization.");
     if (parsed.algorithm !== ALGORITHM) {
       throw new ServiceError('IncompleteSignatureException', `Unsupported AWS 'algorithm': '${parsed.algorithm}' (only ${ALGORITHM} for now). `);
     }
@@ -176,13 +177,22 @@ function checkTime(amzDate: string, now: number): void {
   const signedAt = parseIsoBasic(amzDate);
   if (signedAt === undefined) {
     // Known difference: a request dated only by an RFC 1123 `Date` header is refused here.
-    throw new ServiceError('IncompleteSignatureException', `Date must be in ISO-8601 'basic format'. Got '${amzDate}'. See http://en.wikipedia.org/wiki/ISO_8601`);
+    throw new ServiceError(
+      'IncompleteSignatureException',
+      `Date must be in ISO-8601 'basic format'. Got '${amzDate}'. See http://en.wikipedia.org/wiki/ISO_8601`,
+    );
   }
   if (signedAt < now - MAX_SKEW_MS) {
-    throw new ServiceError('InvalidSignatureException', `Signature expired: ${amzDate} is now earlier than ${isoBasic(now - MAX_SKEW_MS)} (${isoBasic(now)} - 5 min.)`);
+    throw new ServiceError(
+      'InvalidSignatureException',
+      `Signature expired: ${amzDate} is now earlier than ${isoBasic(now - MAX_SKEW_MS)} (${isoBasic(now)} - 5 min.)`,
+    );
   }
   if (signedAt > now + MAX_SKEW_MS) {
-    throw new ServiceError('InvalidSignatureException', `Signature not yet current: ${amzDate} is still later than ${isoBasic(now + MAX_SKEW_MS)} (${isoBasic(now)} + 5 min.)`);
+    throw new ServiceError(
+      'InvalidSignatureException',
+      `Signature not yet current: ${amzDate} is still later than ${isoBasic(now + MAX_SKEW_MS)} (${isoBasic(now)} + 5 min.)`,
+    );
   }
 }
 
@@ -197,7 +207,10 @@ function parseScope(credential: string, amzDate: string, service: string): Scope
   // dynalite: "trailing slashes are ignored".
   const parts = credential.replace(/\/+$/, '').split('/');
   if (parts.length !== 5) {
-    throw new ServiceError('IncompleteSignatureException', `Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '${credential}'`);
+    throw new ServiceError(
+      'IncompleteSignatureException',
+      `Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '${credential}'`,
+    );
   }
   const [accessKeyId, date, region, scopeService, terminator] = parts as [string, string, string, string, string];
   const problems: string[] = [];
@@ -207,7 +220,9 @@ function parseScope(credential: string, amzDate: string, service: string): Scope
   if (scopeService !== service) problems.push(`Credential should be scoped to correct service: '${service}'.`);
   if (terminator !== TERMINATOR) problems.push(`Credential should be scoped with a valid terminator: '${TERMINATOR}', not '${terminator}'.`);
   if (date !== amzDate.slice(0, 8)) {
-    problems.push(`Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${date}' != '${amzDate.slice(0, 8)}', from '${amzDate}'.`);
+    problems.push(
+      `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${date}' != '${amzDate.slice(0, 8)}', from '${amzDate}'.`,
+    );
   }
   if (problems.length > 0) throw new ServiceError('InvalidSignatureException', problems.join(' '));
   return { accessKeyId, region, service };
@@ -219,7 +234,14 @@ function parseScope(credential: string, amzDate: string, service: string): Scope
  * `x-amz-content-sha256` header that disagrees with the body (or says `UNSIGNED-PAYLOAD`) fails as
  * a signature mismatch, since the signer would otherwise trust the header instead of the body.
  */
-async function computeSignature(request: HttpRequest, path: string, query: Record<string, string | string[]>, auth: ParsedAuthorization, scope: Scope, secretAccessKey: string): Promise<string> {
+async function computeSignature(
+  request: HttpRequest,
+  path: string,
+  query: Record<string, string | string[]>,
+  auth: ParsedAuthorization,
+  scope: Scope,
+  secretAccessKey: string,
+): Promise<string> {
   // Names are the client's: no prototype, so `__proto__` or `constructor` is an ordinary name.
   const headers = Object.create(null) as Record<string, string>;
   for (const name of auth.signedHeaders) {
@@ -298,5 +320,8 @@ function parseIsoBasicUncached(text: string): number | undefined {
 }
 
 function isoBasic(ms: number): string {
-  return new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  return new Date(ms)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 }

@@ -22,10 +22,10 @@
  */
 
 import { startupSnapshot } from 'node:v8';
-import { lookupRecords, renderRecord, type CloudTrailRecord, type LookupQuery, type LookupResult } from './cloudtrail.ts';
 import type { Random } from '../clock.ts';
-import { formatUuid, markRandomUuid, randomUuid } from '../uuid.ts';
 import type { Principal } from '../principal.ts';
+import { formatUuid, markRandomUuid, randomUuid } from '../uuid.ts';
+import { type CloudTrailRecord, type LookupQuery, type LookupResult, lookupRecords, renderRecord } from './cloudtrail.ts';
 
 /** One recorded call or service event (rendered to CloudTrail JSON on demand). */
 export interface AuditEvent {
@@ -309,7 +309,8 @@ export class AuditTrail {
   #store(slot: number, event: AuditEventInput): void {
     const parameters = bounded(event.requestParameters);
     const responses = bounded(event.responseElements);
-    const message = event.errorMessage !== undefined && event.errorMessage.length > MAX_FIELD_BYTES ? event.errorMessage.slice(0, MAX_FIELD_BYTES) : event.errorMessage;
+    const message =
+      event.errorMessage !== undefined && event.errorMessage.length > MAX_FIELD_BYTES ? event.errorMessage.slice(0, MAX_FIELD_BYTES) : event.errorMessage;
     this.#times[slot] = event.eventTime;
     this.#names[slot] = event.eventName;
     this.#eventSources[slot] = event.eventSource;
@@ -328,7 +329,12 @@ export class AuditTrail {
     this.#errorMessages[slot] = message;
     this.#serviceDetails[slot] = event.serviceEventDetails;
     this.#recorded += 1;
-    const size = EVENT_OVERHEAD_BYTES + jsonSize(parameters, MAX_FIELD_BYTES) + jsonSize(responses, MAX_FIELD_BYTES) + jsonSize(event.additionalEventData, MAX_FIELD_BYTES) + (message?.length ?? 0);
+    const size =
+      EVENT_OVERHEAD_BYTES +
+      jsonSize(parameters, MAX_FIELD_BYTES) +
+      jsonSize(responses, MAX_FIELD_BYTES) +
+      jsonSize(event.additionalEventData, MAX_FIELD_BYTES) +
+      (message?.length ?? 0);
     this.#sizes[slot] = size;
     this.#bytes += size;
     while (this.#bytes > this.#maxBytes && this.#size > 1) this.#dropOldest();
@@ -386,7 +392,15 @@ export class AuditTrail {
     this.#start = 0;
     this.#bytes = 0;
     this.#sizes.fill(0);
-    for (const column of [this.#requestIds, this.#callers, this.#parameters, this.#responses, this.#additional, this.#resources, this.#serviceDetails] as unknown[][]) {
+    for (const column of [
+      this.#requestIds,
+      this.#callers,
+      this.#parameters,
+      this.#responses,
+      this.#additional,
+      this.#resources,
+      this.#serviceDetails,
+    ] as unknown[][]) {
       column.fill(undefined);
     }
   }

@@ -8,8 +8,8 @@
  */
 
 import { ServiceError } from '../errors.ts';
-import type { AuditEvent } from './audit.ts';
 import type { Principal } from '../principal.ts';
+import type { AuditEvent } from './audit.ts';
 
 /** CloudTrail's `userIdentity`. */
 export interface UserIdentity {
@@ -20,7 +20,13 @@ export interface UserIdentity {
   readonly accessKeyId?: string;
   readonly userName?: string;
   readonly sessionContext?: {
-    readonly sessionIssuer: { readonly type: 'Role'; readonly principalId: string; readonly arn: string; readonly accountId: string; readonly userName: string };
+    readonly sessionIssuer: {
+      readonly type: 'Role';
+      readonly principalId: string;
+      readonly arn: string;
+      readonly accountId: string;
+      readonly userName: string;
+    };
     readonly attributes: { readonly creationDate: string; readonly mfaAuthenticated: 'false' };
   };
   readonly invokedBy?: string;

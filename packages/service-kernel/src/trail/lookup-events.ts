@@ -14,7 +14,7 @@ import { ServiceError } from '../errors.ts';
 import type { Authenticator, HttpRequest, TextResponse } from '../http/types.ts';
 import { json11ErrorResponse, json11Response, parseJson, serviceErrorResponse } from '../protocol/json.ts';
 import type { AuditTrail } from './audit.ts';
-import { usernameOf, type CloudTrailRecord, type LookupQuery } from './cloudtrail.ts';
+import { type CloudTrailRecord, type LookupQuery, usernameOf } from './cloudtrail.ts';
 
 /**
  * The `X-Amz-Target` prefixes of CloudTrail operations (route requests on them): botocore and the
@@ -131,7 +131,8 @@ function lookupQuery(body: Record<string, unknown>, scope: { account: string; re
   };
   if (category === 'insight') {
     // Still refuse what CloudTrail would refuse for Insights lookups (time range, token).
-    if (query.startTime && query.endTime && query.startTime > query.endTime) throw new ServiceError('InvalidTimeRangeException', 'Start time must not be after end time.');
+    if (query.startTime && query.endTime && query.startTime > query.endTime)
+      throw new ServiceError('InvalidTimeRangeException', 'Start time must not be after end time.');
     return 'insight';
   }
   return query;

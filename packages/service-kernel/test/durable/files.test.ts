@@ -2,7 +2,7 @@ import { mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createFileExclusivelyDurably, nodeFileIo, replaceFileDurably, replaceFileWith, syncDirectory, TEMPORARY_MARK, type FileIo } from '../../src/index.ts';
+import { createFileExclusivelyDurably, type FileIo, nodeFileIo, replaceFileDurably, replaceFileWith, syncDirectory, TEMPORARY_MARK } from '../../src/index.ts';
 
 const text = (value: string): Uint8Array => new TextEncoder().encode(value);
 const tempDirectory = (): Promise<string> => mkdtemp(join(tmpdir(), 'kernel-durable-'));
@@ -50,9 +50,14 @@ describe('replaceFileWith', () => {
   it('writes in pieces under a fixed temporary name, overwriting what a crash left under it', async () => {
     const directory = await tempDirectory();
     await writeFile(join(directory, 'snapshot.sbx.tmp'), 'leftover of a crash, longer than the new content');
-    await replaceFileWith(directory, 'snapshot.sbx', async (handle, io) => {
-      for (const piece of ['a', 'b', 'c']) await io.write(handle, text(piece));
-    }, { temporaryName: 'snapshot.sbx.tmp' });
+    await replaceFileWith(
+      directory,
+      'snapshot.sbx',
+      async (handle, io) => {
+        for (const piece of ['a', 'b', 'c']) await io.write(handle, text(piece));
+      },
+      { temporaryName: 'snapshot.sbx.tmp' },
+    );
     expect(await readFile(join(directory, 'snapshot.sbx'), 'utf8')).toBe('abc');
     expect(await readdir(directory)).toEqual(['snapshot.sbx']);
   });
@@ -61,10 +66,17 @@ describe('replaceFileWith', () => {
     const directory = await tempDirectory();
     await replaceFileDurably(directory, 'snapshot.sbx', text('old'));
     const failure = new Error('sealing failed');
-    await expect(replaceFileWith(directory, 'snapshot.sbx', async (handle, io) => {
-      await io.write(handle, text('partial'));
-      throw failure;
-    }, { temporaryName: 'snapshot.sbx.tmp' })).rejects.toBe(failure);
+    await expect(
+      replaceFileWith(
+        directory,
+        'snapshot.sbx',
+        async (handle, io) => {
+          await io.write(handle, text('partial'));
+          throw failure;
+        },
+        { temporaryName: 'snapshot.sbx.tmp' },
+      ),
+    ).rejects.toBe(failure);
     expect(await readFile(join(directory, 'snapshot.sbx'), 'utf8')).toBe('old');
     expect(await readdir(directory)).toEqual(['snapshot.sbx']);
   });

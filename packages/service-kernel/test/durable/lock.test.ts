@@ -25,7 +25,9 @@ describe('acquireDirectoryLock', () => {
     const failure = await acquireDirectoryLock(`${directory}/.`, LOCK).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(DirectoryLockedError);
     expect(failure).toMatchObject({ holder: { kind: 'this-process' }, path: join(`${directory}/.`, LOCK) });
-    expect((failure as Error).message).toBe(`The data directory ${directory}/. is in use by this process (close the other store first). If no such process uses it, delete ${join(directory, LOCK)}.`);
+    expect((failure as Error).message).toBe(
+      `The data directory ${directory}/. is in use by this process (close the other store first). If no such process uses it, delete ${join(directory, LOCK)}.`,
+    );
     expect(await readFile(join(directory, LOCK), 'utf8')).toBe(`${process.pid}\n`);
     await release();
     await (await acquireDirectoryLock(directory, LOCK))();
@@ -65,7 +67,9 @@ describe('acquireDirectoryLock', () => {
     const failure = await acquireDirectoryLock(directory, LOCK).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(DirectoryLockedError);
     expect(failure).toMatchObject({ holder: { kind: 'process', pid: process.ppid } });
-    expect((failure as Error).message).toBe(`The data directory ${directory} is in use by process ${process.ppid}. If no such process uses it, delete ${join(directory, LOCK)}.`);
+    expect((failure as Error).message).toBe(
+      `The data directory ${directory} is in use by process ${process.ppid}. If no such process uses it, delete ${join(directory, LOCK)}.`,
+    );
     expect(await readFile(join(directory, LOCK), 'utf8')).toBe(`${process.ppid}\n`);
     // A refused open does not mark the directory held by this process.
     await unlink(join(directory, LOCK));

@@ -7,17 +7,17 @@
 import { describe, expect, it } from 'vitest';
 import {
   AuditTrail,
+  type CallScope,
   createRegistry,
+  type Facade,
   installFacade,
   ManualClock,
+  type OperationSpec,
   Pipeline,
+  type PipelineContext,
   QuotaBuckets,
   quotaClassOf,
   rootPrincipal,
-  type CallScope,
-  type Facade,
-  type OperationSpec,
-  type PipelineContext,
   type ServiceBinding,
   type TableOf,
 } from '../../src/index.ts';
@@ -61,7 +61,10 @@ function toy(limits: Record<string, number> = {}): { pipeline: Pipeline<Operatio
     resourceType: 'AWS::Toy::Thing',
     clock,
     trail,
-    quotas: { tryAcquire: (account, region, quota, now) => buckets.tryAcquire(`${account}/${region}/${quota}`, () => limits[quota] ?? REGISTRY.quotaTable[quota] ?? Infinity, now) },
+    quotas: {
+      tryAcquire: (account, region, quota, now) =>
+        buckets.tryAcquire(`${account}/${region}/${quota}`, () => limits[quota] ?? REGISTRY.quotaTable[quota] ?? Infinity, now),
+    },
     validate: (_definition, input) => {
       if (typeof input !== 'object' || input === null || Object.keys(input).length === 0) throw new ToyError('ValidationException', 'empty input');
     },
@@ -107,7 +110,10 @@ describe('installFacade', () => {
     const client = new Client() as Client & Facade<Table, never>;
     expect(await client.putThing({ Name: 'x' })).toEqual({ Id: 'X' });
     await client.getThing({ Id: 'X' });
-    expect(client.sent).toEqual([['PutThing', { Name: 'x' }], ['GetThing', { Id: 'X' }]]);
+    expect(client.sent).toEqual([
+      ['PutThing', { Name: 'x' }],
+      ['GetThing', { Id: 'X' }],
+    ]);
     expect(() => installFacade(Client.prototype, ['PutThing'])).toThrow(/already has a member putThing/);
   });
 });
@@ -117,7 +123,14 @@ describe('Pipeline', () => {
     const { pipeline, trail } = toy();
     expect(await pipeline.call(definitions.putThing, { Name: 'a' }, scope)).toEqual({ Id: 'A' });
     const [event] = trail.events();
-    expect(event).toMatchObject({ eventName: 'PutThing', eventSource: 'toy.amazonaws.com', resourceType: 'AWS::Toy::Thing', readOnly: false, requestParameters: { Name: 'a' }, resources: ['arn:toy:a'] });
+    expect(event).toMatchObject({
+      eventName: 'PutThing',
+      eventSource: 'toy.amazonaws.com',
+      resourceType: 'AWS::Toy::Thing',
+      readOnly: false,
+      requestParameters: { Name: 'a' },
+      resources: ['arn:toy:a'],
+    });
     await pipeline.call(definitions.getThing, { Id: 'A' }, scope);
     expect(trail.events()[1]).toMatchObject({ eventName: 'GetThing', readOnly: true, requestParameters: null });
   });
@@ -131,7 +144,12 @@ describe('Pipeline', () => {
 
   it('turns anything a handler throws into the service error, and audits it', async () => {
     const { pipeline, trail } = toy();
-    const broken: OperationSpec = { ...definitions.putThing, handler: () => { throw new Error('secret detail'); } };
+    const broken: OperationSpec = {
+      ...definitions.putThing,
+      handler: () => {
+        throw new Error('secret detail');
+      },
+    };
     const failure = await pipeline.call(broken, { Name: 'a' }, scope).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(ToyError);
     expect(failure).toMatchObject({ code: 'InternalFailure', message: '' });
@@ -141,6 +159,11 @@ describe('Pipeline', () => {
   it('records service events as AwsServiceEvent by AWS Internal', () => {
     const { pipeline, trail } = toy();
     pipeline.recordServiceEvent({ name: 'ExpireThing', time: 0, region: 'us-east-1', account: '111122223333', resources: ['arn:toy:a'], details: { id: 'a' } });
-    expect(trail.records()[0]).toMatchObject({ eventType: 'AwsServiceEvent', eventSource: 'toy.amazonaws.com', userIdentity: { accountId: '111122223333', invokedBy: 'AWS Internal' }, serviceEventDetails: { id: 'a' } });
+    expect(trail.records()[0]).toMatchObject({
+      eventType: 'AwsServiceEvent',
+      eventSource: 'toy.amazonaws.com',
+      userIdentity: { accountId: '111122223333', invokedBy: 'AWS Internal' },
+      serviceEventDetails: { id: 'a' },
+    });
   });
 });

@@ -9,16 +9,16 @@ import { DescribeKeyCommand, KMSClient, ListKeysCommand } from '@aws-sdk/client-
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   createSigV4Authenticator,
+  type HttpRequest,
   InProcessHandler,
   json11ErrorResponse,
   json11Response,
   NO_USERS,
+  type ProtocolHandler,
   parseJson,
   ServiceError,
   serviceErrorResponse,
   withDefaultUser,
-  type HttpRequest,
-  type ProtocolHandler,
 } from '../../src/index.ts';
 
 const ACCOUNT = '111122223333';
@@ -31,9 +31,16 @@ const service: ProtocolHandler = async (request) => {
   seen.push(request);
   const requestId = 'req-1';
   try {
-    const identity = await createSigV4Authenticator({ users: withDefaultUser(NO_USERS, ACCOUNT, REGION), strict: true, account: ACCOUNT, region: REGION, service: 'kms' })(request);
+    const identity = await createSigV4Authenticator({
+      users: withDefaultUser(NO_USERS, ACCOUNT, REGION),
+      strict: true,
+      account: ACCOUNT,
+      region: REGION,
+      service: 'kms',
+    })(request);
     const body = parseJson(request.body);
-    if (request.headers['x-amz-target'] !== 'TrentService.DescribeKey') return json11ErrorResponse(requestId, 400, 'UnsupportedOperationException', 'not here', 'message');
+    if (request.headers['x-amz-target'] !== 'TrentService.DescribeKey')
+      return json11ErrorResponse(requestId, 400, 'UnsupportedOperationException', 'not here', 'message');
     const output = { KeyMetadata: { KeyId: body['KeyId'], AWSAccountId: identity.caller.account, CreationDate: 1_700_000_000, Enabled: true } };
     return json11Response(200, requestId, JSON.stringify(output));
   } catch (error) {
@@ -71,10 +78,12 @@ describe('InProcessHandler', () => {
   });
 
   it('lets the service verify the signature: a wrong secret is refused, and the SDK reads the error', async () => {
-    const failure = await client('wrong').send(new DescribeKeyCommand({ KeyId: 'k' })).then(
-      () => undefined,
-      (error: { name: string; message: string; $metadata: { httpStatusCode?: number; requestId?: string } }) => error,
-    );
+    const failure = await client('wrong')
+      .send(new DescribeKeyCommand({ KeyId: 'k' }))
+      .then(
+        () => undefined,
+        (error: { name: string; message: string; $metadata: { httpStatusCode?: number; requestId?: string } }) => error,
+      );
     expect(failure?.name).toBe('InvalidSignatureException');
     expect(failure?.message).toMatch(/^The request signature we calculated does not match/);
     expect(failure?.$metadata).toMatchObject({ httpStatusCode: 400, requestId: 'req-1' });

@@ -5,7 +5,7 @@
  * real signals, exit codes set by the process, preloaded faults. And SDK clients pointed at it.
  */
 
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -78,7 +78,9 @@ export async function serveInProcess(args: readonly string[] = []): Promise<Serv
       };
       waiting.push(check);
       check();
-      void exited.then((exit) => reject(new Error(`strongbox serve ended (${exit.code}) before printing ${JSON.stringify(text)}:\n${exit.stdout}${exit.stderr}`)));
+      void exited.then((exit) =>
+        reject(new Error(`strongbox serve ended (${exit.code}) before printing ${JSON.stringify(text)}:\n${exit.stdout}${exit.stderr}`)),
+      );
     });
   await waitForStdout('Stop with Ctrl-C.');
   const url = /listening on (http:\/\/\S+)/.exec(out.stdout)?.[1] ?? '';
@@ -131,7 +133,9 @@ export async function serve(args: readonly string[] = [], env?: NodeJS.ProcessEn
       };
       child.stdout!.on('data', check);
       check();
-      void exited.then((exit) => reject(new Error(`strongbox exited (${exit.code ?? exit.signal}) before printing ${JSON.stringify(text)}:\n${exit.stdout}${exit.stderr}`)));
+      void exited.then((exit) =>
+        reject(new Error(`strongbox exited (${exit.code ?? exit.signal}) before printing ${JSON.stringify(text)}:\n${exit.stdout}${exit.stderr}`)),
+      );
     });
   await waitForStdout('Stop with Ctrl-C.');
   const url = /listening on (http:\/\/\S+)/.exec(out.stdout)![1]!;
@@ -150,7 +154,11 @@ export async function serve(args: readonly string[] = [], env?: NodeJS.ProcessEn
 }
 
 /** A KMS client for `url` (`maxAttempts: 1`, so refused calls are not retried). */
-export function kmsClient(url: string, credentials: { accessKeyId: string; secretAccessKey: string } = { accessKeyId: 'test', secretAccessKey: 'test' }, region = 'us-east-1'): KMSClient {
+export function kmsClient(
+  url: string,
+  credentials: { accessKeyId: string; secretAccessKey: string } = { accessKeyId: 'test', secretAccessKey: 'test' },
+  region = 'us-east-1',
+): KMSClient {
   return new KMSClient({ endpoint: url, region, credentials, maxAttempts: 1 });
 }
 

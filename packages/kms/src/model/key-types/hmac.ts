@@ -4,7 +4,7 @@
  * SHA-224/256/384/512, on node:crypto. Verification compares in constant time.
  */
 
-import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
+import { createHmac, createSecretKey, type KeyObject, timingSafeEqual } from 'node:crypto';
 import type { MacAlgorithm } from './spec-table.ts';
 
 const HASHES: Readonly<Record<MacAlgorithm, string>> = Object.freeze({

@@ -17,7 +17,7 @@
 import { createECDH, createPrivateKey, createPublicKey, generateKeyPair, type KeyObject } from 'node:crypto';
 import { promisify } from 'node:util';
 import { ml_dsa44, ml_dsa65, ml_dsa87 } from '@noble/post-quantum/ml-dsa.js';
-import { ml_kem1024, ml_kem512, ml_kem768 } from '@noble/post-quantum/ml-kem.js';
+import { ml_kem512, ml_kem768, ml_kem1024 } from '@noble/post-quantum/ml-kem.js';
 import type { Random } from '@strongbox/service-kernel';
 import { decodeSeedPkcs8, encodeSeedPkcs8, encodeSpki, ML_DSA_OIDS, ML_KEM_OIDS } from './der.ts';
 import { hmacKeyLength, KEY_SPEC_TABLE, type KeySpec } from './spec-table.ts';

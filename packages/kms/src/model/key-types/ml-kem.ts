@@ -7,7 +7,7 @@
  * rejection returns an unrelated pseudo-random secret.
  */
 
-import { ML_KEM, mlKeys, mlSeed, type MlKemSpec } from './key-material.ts';
+import { ML_KEM, type MlKemSpec, mlKeys, mlSeed } from './key-material.ts';
 import { rawPublicKey } from './signing.ts';
 import type { KeySpec } from './spec-table.ts';
 

@@ -26,7 +26,9 @@ function oaepHash(algorithm: RsaEncryptionAlgorithm): string {
  * ```
  */
 export function rsaEncrypt(algorithm: RsaEncryptionAlgorithm, publicKey: Uint8Array, plaintext: Uint8Array): Uint8Array {
-  return new Uint8Array(publicEncrypt({ key: publicKeyObject(publicKey), padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: oaepHash(algorithm) }, plaintext));
+  return new Uint8Array(
+    publicEncrypt({ key: publicKeyObject(publicKey), padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: oaepHash(algorithm) }, plaintext),
+  );
 }
 
 /**
@@ -37,7 +39,9 @@ export function rsaEncrypt(algorithm: RsaEncryptionAlgorithm, publicKey: Uint8Ar
  */
 export function rsaDecrypt(algorithm: RsaEncryptionAlgorithm, privateKey: Uint8Array, ciphertext: Uint8Array): Uint8Array | undefined {
   try {
-    return new Uint8Array(privateDecrypt({ key: privateKeyObject(privateKey), padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: oaepHash(algorithm) }, ciphertext));
+    return new Uint8Array(
+      privateDecrypt({ key: privateKeyObject(privateKey), padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: oaepHash(algorithm) }, ciphertext),
+    );
   } catch {
     return undefined;
   }

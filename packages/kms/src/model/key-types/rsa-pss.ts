@@ -9,7 +9,7 @@
  * verify and vice versa (tests cross-check both ways).
  */
 
-import { constants, createHash, privateEncrypt, publicDecrypt, randomBytes, timingSafeEqual, type KeyObject } from 'node:crypto';
+import { constants, createHash, type KeyObject, privateEncrypt, publicDecrypt, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /** A SHA-2 hash PSS is used with in KMS. */
 export type PssHash = 'sha256' | 'sha384' | 'sha512';

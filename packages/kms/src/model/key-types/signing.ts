@@ -15,24 +15,24 @@
  * `crypto.getRandomValues` for noble): they take no injected randomness.
  */
 
-import { constants, createHash, sign as nodeSign, verify as nodeVerify, privateEncrypt, publicDecrypt, timingSafeEqual, type KeyObject } from 'node:crypto';
+import { constants, createHash, type KeyObject, sign as nodeSign, verify as nodeVerify, privateEncrypt, publicDecrypt, timingSafeEqual } from 'node:crypto';
 import { ed25519ph } from '@noble/curves/ed25519.js';
 import { p256, p384, p521 } from '@noble/curves/nist.js';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { digestInfo } from './der.ts';
-import { EC_CURVES, ML_DSA, mlKeys, mlSeed, privateKeyObject, publicKeyObject, type MlDsaSpec } from './key-material.ts';
+import { EC_CURVES, ML_DSA, type MlDsaSpec, mlKeys, mlSeed, privateKeyObject, publicKeyObject } from './key-material.ts';
 import { signPssDigest, verifyPssDigest } from './rsa-pss.ts';
 import {
   digestLength,
   EXTERNAL_MU_LENGTH,
   KEY_SPEC_TABLE,
+  type KeySpec,
   MAX_RAW_MESSAGE_LENGTH,
+  type MessageType,
   messageTypesOf,
+  type SigningAlgorithm,
   signingHash,
   usageAlgorithms,
-  type KeySpec,
-  type MessageType,
-  type SigningAlgorithm,
 } from './spec-table.ts';
 
 /** Why a Sign/Verify input cannot be used, for the operation to answer with AWS's error. */
@@ -116,7 +116,14 @@ export function signMessage(spec: KeySpec, privateKey: Uint8Array, algorithm: Si
  * `publicKey`. Malformed signatures are simply invalid. The input must have passed
  * `checkSigningInput`.
  */
-export function verifyMessage(spec: KeySpec, publicKey: Uint8Array, algorithm: SigningAlgorithm, messageType: MessageType, message: Uint8Array, signature: Uint8Array): boolean {
+export function verifyMessage(
+  spec: KeySpec,
+  publicKey: Uint8Array,
+  algorithm: SigningAlgorithm,
+  messageType: MessageType,
+  message: Uint8Array,
+  signature: Uint8Array,
+): boolean {
   const family = KEY_SPEC_TABLE[spec].family;
   try {
     if (family === 'ml-dsa') {
@@ -139,7 +146,9 @@ export function verifyMessage(spec: KeySpec, publicKey: Uint8Array, algorithm: S
           ? ecdsa(spec).verify(signature, message, rawPublicKey(spec, publicKey), { prehash: false, lowS: false, format: 'der' })
           : nodeVerify(hash, message, { key, dsaEncoding: 'der' }, signature);
       case 'ed25519':
-        return algorithm === 'ED25519_PH_SHA_512' ? ed25519ph.verify(signature, message, rawPublicKey(spec, publicKey)) : nodeVerify(null, message, key, signature);
+        return algorithm === 'ED25519_PH_SHA_512'
+          ? ed25519ph.verify(signature, message, rawPublicKey(spec, publicKey))
+          : nodeVerify(null, message, key, signature);
       default:
         return false;
     }

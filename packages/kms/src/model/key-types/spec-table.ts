@@ -91,7 +91,12 @@ export const SIGNING_ALGORITHMS: readonly SigningAlgorithm[] = Object.freeze([
 /** Every MacAlgorithmSpec. */
 export const MAC_ALGORITHMS: readonly MacAlgorithm[] = Object.freeze(['HMAC_SHA_224', 'HMAC_SHA_256', 'HMAC_SHA_384', 'HMAC_SHA_512'] as const);
 /** Every EncryptionAlgorithmSpec. */
-export const ENCRYPTION_ALGORITHMS: readonly EncryptionAlgorithm[] = Object.freeze(['SYMMETRIC_DEFAULT', 'RSAES_OAEP_SHA_1', 'RSAES_OAEP_SHA_256', 'SM2PKE'] as const);
+export const ENCRYPTION_ALGORITHMS: readonly EncryptionAlgorithm[] = Object.freeze([
+  'SYMMETRIC_DEFAULT',
+  'RSAES_OAEP_SHA_1',
+  'RSAES_OAEP_SHA_256',
+  'SM2PKE',
+] as const);
 /** Every MessageType. */
 export const MESSAGE_TYPES: readonly MessageType[] = Object.freeze(['RAW', 'DIGEST', 'EXTERNAL_MU'] as const);
 
@@ -144,14 +149,29 @@ const RSA_SIGNING: readonly SigningAlgorithm[] = [
   'RSASSA_PSS_SHA_512',
 ];
 const ECDH: readonly KeyAgreementAlgorithm[] = ['ECDH'];
-const SM2_REFUSAL =
-  'SM2 key specs are available only in the AWS China Regions (cn-north-1, cn-northwest-1), which Strongbox does not emulate.';
+const SM2_REFUSAL = 'SM2 key specs are available only in the AWS China Regions (cn-north-1, cn-northwest-1), which Strongbox does not emulate.';
 
 function rsa(spec: KeySpec, bits: number): KeySpecInfo {
-  return { spec, family: 'rsa', bits, quota: 'rsa', usages: { ENCRYPT_DECRYPT: { encryption: RSA_ENCRYPTION }, SIGN_VERIFY: { signing: RSA_SIGNING } }, dataKeyPair: true, asymmetric: true };
+  return {
+    spec,
+    family: 'rsa',
+    bits,
+    quota: 'rsa',
+    usages: { ENCRYPT_DECRYPT: { encryption: RSA_ENCRYPTION }, SIGN_VERIFY: { signing: RSA_SIGNING } },
+    dataKeyPair: true,
+    asymmetric: true,
+  };
 }
 function nist(spec: KeySpec, bits: number, signing: SigningAlgorithm): KeySpecInfo {
-  return { spec, family: 'ecc', bits, quota: 'ecc', usages: { SIGN_VERIFY: { signing: [signing] }, KEY_AGREEMENT: { keyAgreement: ECDH } }, dataKeyPair: true, asymmetric: true };
+  return {
+    spec,
+    family: 'ecc',
+    bits,
+    quota: 'ecc',
+    usages: { SIGN_VERIFY: { signing: [signing] }, KEY_AGREEMENT: { keyAgreement: ECDH } },
+    dataKeyPair: true,
+    asymmetric: true,
+  };
 }
 function hmac(spec: KeySpec, bits: number, mac: MacAlgorithm): KeySpecInfo {
   return { spec, family: 'hmac', bits, quota: 'symmetric', usages: { GENERATE_VERIFY_MAC: { mac: [mac] } }, dataKeyPair: false, asymmetric: false };
@@ -160,21 +180,53 @@ function mlDsa(spec: KeySpec, bits: number): KeySpecInfo {
   return { spec, family: 'ml-dsa', bits, quota: 'ml-dsa', usages: { SIGN_VERIFY: { signing: ['ML_DSA_SHAKE_256'] } }, dataKeyPair: false, asymmetric: true };
 }
 function mlKem(spec: KeySpec, bits: number): KeySpecInfo {
-  return { spec, family: 'ml-kem', bits, quota: 'ml-kem', usages: { ENCAPSULATE_DECAPSULATE: { encapsulation: ['ML_KEM'] } }, dataKeyPair: true, asymmetric: true };
+  return {
+    spec,
+    family: 'ml-kem',
+    bits,
+    quota: 'ml-kem',
+    usages: { ENCAPSULATE_DECAPSULATE: { encapsulation: ['ML_KEM'] } },
+    dataKeyPair: true,
+    asymmetric: true,
+  };
 }
 
 /** The key spec table. */
 export const KEY_SPEC_TABLE: Readonly<Record<KeySpec, KeySpecInfo>> = Object.freeze({
-  SYMMETRIC_DEFAULT: { spec: 'SYMMETRIC_DEFAULT', family: 'symmetric', bits: 256, quota: 'symmetric', usages: { ENCRYPT_DECRYPT: { encryption: ['SYMMETRIC_DEFAULT'] } }, dataKeyPair: false, asymmetric: false },
+  SYMMETRIC_DEFAULT: {
+    spec: 'SYMMETRIC_DEFAULT',
+    family: 'symmetric',
+    bits: 256,
+    quota: 'symmetric',
+    usages: { ENCRYPT_DECRYPT: { encryption: ['SYMMETRIC_DEFAULT'] } },
+    dataKeyPair: false,
+    asymmetric: false,
+  },
   RSA_2048: rsa('RSA_2048', 2048),
   RSA_3072: rsa('RSA_3072', 3072),
   RSA_4096: rsa('RSA_4096', 4096),
   ECC_NIST_P256: nist('ECC_NIST_P256', 256, 'ECDSA_SHA_256'),
   ECC_NIST_P384: nist('ECC_NIST_P384', 384, 'ECDSA_SHA_384'),
   ECC_NIST_P521: nist('ECC_NIST_P521', 521, 'ECDSA_SHA_512'),
-  ECC_SECG_P256K1: { spec: 'ECC_SECG_P256K1', family: 'ecc', bits: 256, quota: 'ecc', usages: { SIGN_VERIFY: { signing: ['ECDSA_SHA_256'] } }, dataKeyPair: true, asymmetric: true },
+  ECC_SECG_P256K1: {
+    spec: 'ECC_SECG_P256K1',
+    family: 'ecc',
+    bits: 256,
+    quota: 'ecc',
+    usages: { SIGN_VERIFY: { signing: ['ECDSA_SHA_256'] } },
+    dataKeyPair: true,
+    asymmetric: true,
+  },
   // "ECC_NIST_EDWARDS25519 (ed25519) - signing and verification only" (CreateKey KeySpec doc).
-  ECC_NIST_EDWARDS25519: { spec: 'ECC_NIST_EDWARDS25519', family: 'ed25519', bits: 256, quota: 'ecc', usages: { SIGN_VERIFY: { signing: ['ED25519_SHA_512', 'ED25519_PH_SHA_512'] } }, dataKeyPair: true, asymmetric: true },
+  ECC_NIST_EDWARDS25519: {
+    spec: 'ECC_NIST_EDWARDS25519',
+    family: 'ed25519',
+    bits: 256,
+    quota: 'ecc',
+    usages: { SIGN_VERIFY: { signing: ['ED25519_SHA_512', 'ED25519_PH_SHA_512'] } },
+    dataKeyPair: true,
+    asymmetric: true,
+  },
   HMAC_224: hmac('HMAC_224', 224, 'HMAC_SHA_224'),
   HMAC_256: hmac('HMAC_256', 256, 'HMAC_SHA_256'),
   HMAC_384: hmac('HMAC_384', 384, 'HMAC_SHA_384'),
@@ -185,7 +237,16 @@ export const KEY_SPEC_TABLE: Readonly<Record<KeySpec, KeySpecInfo>> = Object.fre
   ML_KEM_512: mlKem('ML_KEM_512', 128),
   ML_KEM_768: mlKem('ML_KEM_768', 192),
   ML_KEM_1024: mlKem('ML_KEM_1024', 256),
-  SM2: { spec: 'SM2', family: 'sm2', bits: 256, quota: 'ecc', usages: { ENCRYPT_DECRYPT: { encryption: ['SM2PKE'] }, SIGN_VERIFY: { signing: ['SM2DSA'] }, KEY_AGREEMENT: { keyAgreement: ECDH } }, dataKeyPair: true, asymmetric: true, unsupported: SM2_REFUSAL },
+  SM2: {
+    spec: 'SM2',
+    family: 'sm2',
+    bits: 256,
+    quota: 'ecc',
+    usages: { ENCRYPT_DECRYPT: { encryption: ['SM2PKE'] }, SIGN_VERIFY: { signing: ['SM2DSA'] }, KEY_AGREEMENT: { keyAgreement: ECDH } },
+    dataKeyPair: true,
+    asymmetric: true,
+    unsupported: SM2_REFUSAL,
+  },
 });
 
 /** Whether `value` is a KeySpec. */

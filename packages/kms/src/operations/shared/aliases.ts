@@ -10,7 +10,7 @@ import { isReservedAliasName } from '../../model/aws-managed-keys.ts';
 import { aliasArn, parseKeyReference } from '../../model/identifiers.ts';
 import type { AliasRecord, KeyRecord } from '../../model/records.ts';
 import type { KmsState } from '../../model/state.ts';
-import { string, type Shape } from '../../protocol/shapes.ts';
+import { type Shape, string } from '../../protocol/shapes.ts';
 
 /** `AliasNameType`: 1..256 characters of `^[a-zA-Z0-9:/_-]+$` (KMS model). */
 export const ALIAS_NAME: Shape = string({ min: 1, max: 256, pattern: '^[a-zA-Z0-9:/_-]+$' });
@@ -36,7 +36,10 @@ export interface AliasListEntry {
  */
 export function requireCustomerAliasName(aliasName: string): void {
   if (!aliasName.startsWith('alias/')) {
-    throw new KmsError('ValidationException', 'Alias must start with the prefix "alias/". Please see https://docs.aws.amazon.com/kms/latest/developerguide/kms-alias.html');
+    throw new KmsError(
+      'ValidationException',
+      'Alias must start with the prefix "alias/". Please see https://docs.aws.amazon.com/kms/latest/developerguide/kms-alias.html',
+    );
   }
   if (isReservedAliasName(aliasName)) throw new KmsError('NotAuthorizedException', '');
 }

@@ -6,7 +6,7 @@
  */
 
 import { KmsError } from '../../errors.ts';
-import { blob, enumOf, list, structure, constraintFailure, validationError, type Shape } from '../../protocol/shapes.ts';
+import { blob, constraintFailure, enumOf, list, type Shape, structure, validationError } from '../../protocol/shapes.ts';
 
 /** `DryRunModifierList`: items of `DryRunModifierType` (IGNORE_CIPHERTEXT). */
 export const DRY_RUN_MODIFIERS: Shape = list(enumOf(['IGNORE_CIPHERTEXT']));
@@ -55,5 +55,8 @@ export function requireMember<T>(value: T | undefined, path: string): T {
  */
 export function refuseRecipient(recipient: RecipientInfo | undefined): void {
   if (recipient === undefined) return;
-  throw new KmsError('UnsupportedOperationException', 'Strongbox does not emulate attested environments (Nitro Enclaves, NitroTPM): the Recipient parameter is not supported.');
+  throw new KmsError(
+    'UnsupportedOperationException',
+    'Strongbox does not emulate attested environments (Nitro Enclaves, NitroTPM): the Recipient parameter is not supported.',
+  );
 }

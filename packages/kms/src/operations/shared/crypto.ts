@@ -5,9 +5,9 @@
  * Both report the backing key used, whose id the newer KMS model returns as `KeyMaterialId`.
  */
 
-import { encodeEncryptionContext, type EncryptionContext } from '@strongbox/envelope';
+import { type EncryptionContext, encodeEncryptionContext } from '@strongbox/envelope';
 import { ciphertextKeyInaccessible, invalidCiphertext, KmsError } from '../../errors.ts';
-import { BLOB_NONCE_LENGTH, openParsedBlob, parseBlob, sealBlob, type ParsedBlob } from '../../model/ciphertext-blob.ts';
+import { BLOB_NONCE_LENGTH, openParsedBlob, type ParsedBlob, parseBlob, sealBlob } from '../../model/ciphertext-blob.ts';
 import { currentMaterial } from '../../model/keys.ts';
 import type { KeyRecord } from '../../model/records.ts';
 import type { OperationContext } from '../types.ts';

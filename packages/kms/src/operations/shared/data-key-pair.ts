@@ -11,9 +11,9 @@ import { generateKeyPairMaterial } from '../../model/key-types/key-material.ts';
 import { DATA_KEY_PAIR_SPECS, KEY_SPEC_TABLE, type KeySpec } from '../../model/key-types/spec-table.ts';
 import type { KeyRecord } from '../../model/records.ts';
 import { enumOf, type Shape } from '../../protocol/shapes.ts';
+import type { OperationContext } from '../types.ts';
 import { encodeRequestContext, sealUnderKey } from './crypto.ts';
 import { requireSymmetricEncryptionKey } from './key-usage.ts';
-import type { OperationContext } from '../types.ts';
 
 /** `KeyPairSpec` (DataKeyPairSpec). */
 export const KEY_PAIR_SPEC: Shape = enumOf(DATA_KEY_PAIR_SPECS);

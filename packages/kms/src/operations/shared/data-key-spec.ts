@@ -9,7 +9,7 @@ import { BLOB_NONCE_LENGTH } from '../../model/ciphertext-blob.ts';
 import type { KeyRecord } from '../../model/records.ts';
 import { enumOf, integer, type Shape } from '../../protocol/shapes.ts';
 import type { OperationContext } from '../types.ts';
-import { encodeRequestContext, sealUnderKey, type Sealed } from './crypto.ts';
+import { encodeRequestContext, type Sealed, sealUnderKey } from './crypto.ts';
 import { requireSymmetricEncryptionKey } from './key-usage.ts';
 
 /** `DataKeySpec`: AES_256 (32 bytes) or AES_128 (16 bytes). */
@@ -64,7 +64,10 @@ export async function generateDataKeyUnder(
   const contextEncoding = encodeRequestContext(input.EncryptionContext);
   const key = await context.resolveKey(input.KeyId, 'any');
   context.touch(key);
-  context.authorize(`kms:${operation}`, key, { encryptionContext: input.EncryptionContext ?? {}, ...(input.GrantTokens ? { grantTokens: input.GrantTokens } : {}) });
+  context.authorize(`kms:${operation}`, key, {
+    encryptionContext: input.EncryptionContext ?? {},
+    ...(input.GrantTokens ? { grantTokens: input.GrantTokens } : {}),
+  });
   context.requireKeyState(key);
   requireSymmetricEncryptionKey(key, operation);
   if (input.DryRun === true) throw dryRunSucceeded();

@@ -6,7 +6,7 @@
 
 import { KmsError } from '../../errors.ts';
 import type { GrantRecord, KeyRecord } from '../../model/records.ts';
-import { string, type Shape } from '../../protocol/shapes.ts';
+import { type Shape, string } from '../../protocol/shapes.ts';
 
 /** `PrincipalIdType`: 1..256 characters of `[\w+=,.@:/-]`. */
 export const PRINCIPAL_ID: Shape = string({ min: 1, max: 256, pattern: '^[\\w+=,.@:/-]+$' });

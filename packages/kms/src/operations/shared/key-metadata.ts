@@ -3,8 +3,8 @@
  * The `KeyMetadata` structure (DescribeKey, CreateKey and others), built from a key record.
  */
 
-import { usageAlgorithms } from '../../model/key-types/spec-table.ts';
 import { keyArn } from '../../model/identifiers.ts';
+import { usageAlgorithms } from '../../model/key-types/spec-table.ts';
 import { currentMaterial } from '../../model/keys.ts';
 import type { KeyRecord } from '../../model/records.ts';
 

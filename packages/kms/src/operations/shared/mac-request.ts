@@ -6,10 +6,10 @@
  * both InvalidKeyUsageException.
  */
 
+import { type MacAlgorithm, usageAlgorithms } from '../../model/key-types/spec-table.ts';
 import type { KeyRecord } from '../../model/records.ts';
 import { blob, enumOf, type Shape } from '../../protocol/shapes.ts';
 import { incompatibleAlgorithm, requireKeyUsage } from './key-usage.ts';
-import { usageAlgorithms, type MacAlgorithm } from '../../model/key-types/spec-table.ts';
 
 /** `Message`: 1..4096 bytes, never logged. */
 export const MAC_MESSAGE: Shape = blob({ min: 1, max: 4096, sensitive: true });

@@ -3,8 +3,8 @@
  * Member shapes many operations share, with the constraints of the KMS model.
  */
 
-import { boolean, enumOf, list, map, string } from '../../protocol/shapes.ts';
 import type { Shape } from '../../protocol/shapes.ts';
+import { boolean, enumOf, list, map, string } from '../../protocol/shapes.ts';
 
 /** `KeyIdType`: 1..2048 characters. */
 export const KEY_ID: Shape = string({ min: 1, max: 2048 });

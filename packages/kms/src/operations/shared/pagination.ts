@@ -6,7 +6,7 @@
  */
 
 import { KmsError } from '../../errors.ts';
-import { integer, string, type Shape } from '../../protocol/shapes.ts';
+import { integer, type Shape, string } from '../../protocol/shapes.ts';
 
 /** `LimitType`: 1..1000. */
 export const LIMIT: Shape = integer({ min: 1, max: 1000 });

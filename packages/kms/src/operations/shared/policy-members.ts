@@ -5,7 +5,7 @@
  */
 
 import { KmsError } from '../../errors.ts';
-import { string, type Shape } from '../../protocol/shapes.ts';
+import { type Shape, string } from '../../protocol/shapes.ts';
 
 /** `PolicyNameType`: 1..128 word characters (the Smithy model's anchored pattern). */
 export const POLICY_NAME: Shape = string({ min: 1, max: 128, pattern: '^[\\w]+$' });

@@ -15,7 +15,7 @@
  */
 
 import { invalidCiphertext, KmsError } from '../../errors.ts';
-import { rsaDecrypt, rsaEncrypt, type RsaEncryptionAlgorithm } from '../../model/key-types/rsa-oaep.ts';
+import { type RsaEncryptionAlgorithm, rsaDecrypt, rsaEncrypt } from '../../model/key-types/rsa-oaep.ts';
 import { maxRsaPlaintextLength, usageAlgorithms } from '../../model/key-types/spec-table.ts';
 import type { KeyRecord } from '../../model/records.ts';
 import { incompatibleAlgorithm, requireKeyUsage } from './key-usage.ts';
@@ -29,7 +29,12 @@ export function isRsaAlgorithm(algorithm: string | undefined): algorithm is RsaE
  * Checks `key` and `algorithm` for RSA encryption or decryption.
  * @throws KmsError InvalidKeyUsageException, ValidationException (encryption context).
  */
-export function requireRsaEncryption(key: KeyRecord, operation: string, algorithm: string | undefined, encryptionContext: Readonly<Record<string, string>> | undefined): RsaEncryptionAlgorithm {
+export function requireRsaEncryption(
+  key: KeyRecord,
+  operation: string,
+  algorithm: string | undefined,
+  encryptionContext: Readonly<Record<string, string>> | undefined,
+): RsaEncryptionAlgorithm {
   requireKeyUsage(key, 'ENCRYPT_DECRYPT', operation);
   const offered = usageAlgorithms(key.keySpec, 'ENCRYPT_DECRYPT')?.encryption ?? [];
   const wanted = algorithm ?? 'SYMMETRIC_DEFAULT';
@@ -46,7 +51,8 @@ export function requireRsaEncryption(key: KeyRecord, operation: string, algorith
  */
 export function encryptUnderRsaKey(key: KeyRecord, algorithm: RsaEncryptionAlgorithm, plaintext: Uint8Array): Uint8Array {
   const limit = maxRsaPlaintextLength(key.keySpec, algorithm);
-  if (plaintext.length > limit) throw new KmsError('ValidationException', `Algorithm ${algorithm} and key spec ${key.keySpec} cannot encrypt data larger than ${limit} bytes.`);
+  if (plaintext.length > limit)
+    throw new KmsError('ValidationException', `Algorithm ${algorithm} and key spec ${key.keySpec} cannot encrypt data larger than ${limit} bytes.`);
   const publicKey = key.keyPair?.publicKey;
   if (publicKey === undefined) throw new RangeError(`key ${key.keyId} has no key pair`);
   return rsaEncrypt(algorithm, publicKey, plaintext);

@@ -6,7 +6,7 @@
 
 import { KmsError } from '../../errors.ts';
 import { checkSigningInput } from '../../model/key-types/signing.ts';
-import { digestLength, MESSAGE_TYPES, SIGNING_ALGORITHMS, type MessageType, type SigningAlgorithm } from '../../model/key-types/spec-table.ts';
+import { digestLength, MESSAGE_TYPES, type MessageType, SIGNING_ALGORITHMS, type SigningAlgorithm } from '../../model/key-types/spec-table.ts';
 import type { KeyRecord } from '../../model/records.ts';
 import { blob, enumOf, type Shape } from '../../protocol/shapes.ts';
 import { incompatibleAlgorithm, requireKeyUsage } from './key-usage.ts';
@@ -28,7 +28,13 @@ export const SIGNING_ALGORITHM: Shape = enumOf(SIGNING_ALGORITHMS);
  *   ValidationException ("Digest is invalid length for algorithm ECDSA_SHA_256.", LocalStack's
  *   AWS-validated snapshots; the message-type texts are UNCONFIRMED).
  */
-export function checkSigningRequest(key: KeyRecord, operation: 'Sign' | 'Verify', algorithm: string, messageType: string | undefined, message: Uint8Array): MessageType {
+export function checkSigningRequest(
+  key: KeyRecord,
+  operation: 'Sign' | 'Verify',
+  algorithm: string,
+  messageType: string | undefined,
+  message: Uint8Array,
+): MessageType {
   requireKeyUsage(key, 'SIGN_VERIFY', operation);
   const type = (messageType ?? 'RAW') as MessageType;
   const problem = checkSigningInput(key.keySpec, algorithm as SigningAlgorithm, type, message);
@@ -50,7 +56,10 @@ export function checkSigningRequest(key: KeyRecord, operation: 'Sign' | 'Verify'
       );
     case 'message-too-long':
       // The shape already caps Message at 4096 bytes; kept for in-process callers of the model.
-      throw new KmsError('ValidationException', "1 validation error detected: Value at 'message' failed to satisfy constraint: Member must have length less than or equal to 4096");
+      throw new KmsError(
+        'ValidationException',
+        "1 validation error detected: Value at 'message' failed to satisfy constraint: Member must have length less than or equal to 4096",
+      );
   }
 }
 

@@ -9,8 +9,8 @@
 
 import { KmsError } from '../../errors.ts';
 import type { Tag } from '../../model/records.ts';
-import { list, string, structure } from '../../protocol/shapes.ts';
 import type { Shape } from '../../protocol/shapes.ts';
+import { list, string, structure } from '../../protocol/shapes.ts';
 
 /** Most tags on one key ("Tagging keys", dev guide). */
 export const MAX_TAGS = 50;

@@ -17,7 +17,7 @@
  * an expired one would need a new GetParametersForImport.
  */
 
-import { constants, createDecipheriv, generateKeyPair, privateDecrypt, type KeyObject } from 'node:crypto';
+import { constants, createDecipheriv, generateKeyPair, type KeyObject, privateDecrypt } from 'node:crypto';
 import { promisify } from 'node:util';
 import { hex } from '@strongbox/service-kernel';
 import type { KmsState } from '../../model/state.ts';

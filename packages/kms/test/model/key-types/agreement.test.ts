@@ -7,22 +7,27 @@
 import { constants, createECDH, createPublicKey, generateKeyPairSync, publicEncrypt } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { loadHmacSha256, VECTORS_MISSING } from '../../../../envelope/test/helpers/wycheproof.ts';
 import { deriveSharedSecret, parsePeerPublicKey } from '../../../src/model/key-types/ecdh.ts';
 import { generateMac, verifyMac } from '../../../src/model/key-types/hmac.ts';
 import { generateKeyPairMaterial } from '../../../src/model/key-types/key-material.ts';
 import { decapsulate, encapsulate, ML_KEM_CIPHERTEXT_LENGTHS } from '../../../src/model/key-types/ml-kem.ts';
 import { rsaDecrypt, rsaEncrypt } from '../../../src/model/key-types/rsa-oaep.ts';
-import { maxRsaPlaintextLength, type MacAlgorithm } from '../../../src/model/key-types/spec-table.ts';
-import { loadHmacSha256, VECTORS_MISSING } from '../../../../envelope/test/helpers/wycheproof.ts';
+import { type MacAlgorithm, maxRsaPlaintextLength } from '../../../src/model/key-types/spec-table.ts';
 import { hex, keyPair, nodePublicKey, scriptedRandom, utf8 } from './fixtures.ts';
 
 describe('ECDH', () => {
-  it('derives RFC 5903 §8.1\'s P-256 shared secret (the x-coordinate)', async () => {
+  it("derives RFC 5903 §8.1's P-256 shared secret (the x-coordinate)", async () => {
     const pair = await generateKeyPairMaterial('ECC_NIST_P256', scriptedRandom(hex('C88F01F510D9AC3F70A292DAA2316DE544E9AAB8AFE84049C62A9C57862D1433')));
     const responder = createECDH('prime256v1');
     responder.setPrivateKey(Buffer.from(hex('C6EF9C5D78AE012A011164ACB397CE2088685D8F06BF9BE0B283AB46476BEE53')));
     const peerSpki = createPublicKey({
-      key: { kty: 'EC', crv: 'P-256', x: responder.getPublicKey().subarray(1, 33).toString('base64url'), y: responder.getPublicKey().subarray(33).toString('base64url') },
+      key: {
+        kty: 'EC',
+        crv: 'P-256',
+        x: responder.getPublicKey().subarray(1, 33).toString('base64url'),
+        y: responder.getPublicKey().subarray(33).toString('base64url'),
+      },
       format: 'jwk',
     }).export({ format: 'der', type: 'spki' });
     const peer = parsePeerPublicKey('ECC_NIST_P256', new Uint8Array(peerSpki));
@@ -30,7 +35,11 @@ describe('ECDH', () => {
     expect(Buffer.from(deriveSharedSecret(pair.privateKey, peer!)).toString('hex')).toBe('d6840f6b42f6edafd13116e0e12565202fef8e9ece7dce03812464d04b9442de');
   });
 
-  for (const [spec, curve] of [['ECC_NIST_P256', 'prime256v1'], ['ECC_NIST_P384', 'secp384r1'], ['ECC_NIST_P521', 'secp521r1']] as const) {
+  for (const [spec, curve] of [
+    ['ECC_NIST_P256', 'prime256v1'],
+    ['ECC_NIST_P384', 'secp384r1'],
+    ['ECC_NIST_P521', 'secp521r1'],
+  ] as const) {
     it(`${spec}: both sides of an exchange with a node:crypto peer get the same secret`, async () => {
       const pair = await keyPair(spec);
       const peer = generateKeyPairSync('ec', { namedCurve: curve });
@@ -111,7 +120,7 @@ describe('HMAC', () => {
         const mac = generateMac('HMAC_SHA_384', key, message);
         expect(verifyMac('HMAC_SHA_384', key, message, mac)).toBe(true);
         const flipped = mac.slice();
-        flipped[position % mac.length] = (flipped[position % mac.length] ?? 0) ^ (1 << position % 8);
+        flipped[position % mac.length] = (flipped[position % mac.length] ?? 0) ^ (1 << (position % 8));
         expect(verifyMac('HMAC_SHA_384', key, message, flipped)).toBe(false);
         const changed = message.slice();
         changed[position % message.length] = (changed[position % message.length] ?? 0) ^ 0x80;

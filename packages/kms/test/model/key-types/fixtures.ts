@@ -4,7 +4,7 @@
  * the serialized keys.
  */
 
-import { createPrivateKey, createPublicKey, randomBytes, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, type KeyObject, randomBytes } from 'node:crypto';
 import type { Random } from '@strongbox/service-kernel';
 import { generateKeyPairMaterial, type KeyPairMaterial } from '../../../src/model/key-types/key-material.ts';
 import type { KeySpec } from '../../../src/model/key-types/spec-table.ts';

@@ -27,9 +27,16 @@ function nodeOptions(algorithm: SigningAlgorithm): { hash: string | null; paddin
 }
 
 const CLASSICAL: ReadonlyArray<[KeySpec, SigningAlgorithm]> = [
-  ...(['RSASSA_PSS_SHA_256', 'RSASSA_PSS_SHA_384', 'RSASSA_PSS_SHA_512', 'RSASSA_PKCS1_V1_5_SHA_256', 'RSASSA_PKCS1_V1_5_SHA_384', 'RSASSA_PKCS1_V1_5_SHA_512'] as const).map(
-    (algorithm) => ['RSA_2048', algorithm] as [KeySpec, SigningAlgorithm],
-  ),
+  ...(
+    [
+      'RSASSA_PSS_SHA_256',
+      'RSASSA_PSS_SHA_384',
+      'RSASSA_PSS_SHA_512',
+      'RSASSA_PKCS1_V1_5_SHA_256',
+      'RSASSA_PKCS1_V1_5_SHA_384',
+      'RSASSA_PKCS1_V1_5_SHA_512',
+    ] as const
+  ).map((algorithm) => ['RSA_2048', algorithm] as [KeySpec, SigningAlgorithm]),
   ['ECC_NIST_P256', 'ECDSA_SHA_256'],
   ['ECC_NIST_P384', 'ECDSA_SHA_384'],
   ['ECC_NIST_P521', 'ECDSA_SHA_512'],
@@ -118,7 +125,10 @@ describe('known answers', () => {
   });
 
   it('Ed25519 (ED25519_SHA_512, RAW) gives RFC 8032 §7.1 TEST 1', async () => {
-    const pair = await generateKeyPairMaterial('ECC_NIST_EDWARDS25519', scriptedRandom(hex('9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60')));
+    const pair = await generateKeyPairMaterial(
+      'ECC_NIST_EDWARDS25519',
+      scriptedRandom(hex('9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60')),
+    );
     expect(Buffer.from(pair.publicKey.slice(-32)).toString('hex')).toBe('d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a');
     const signature = signMessage('ECC_NIST_EDWARDS25519', pair.privateKey, 'ED25519_SHA_512', 'RAW', new Uint8Array(0));
     expect(Buffer.from(signature).toString('hex')).toBe(
@@ -128,7 +138,10 @@ describe('known answers', () => {
   });
 
   it('Ed25519ph (ED25519_PH_SHA_512) hashes its input once more: RFC 8032 §7.3 TEST abc', async () => {
-    const pair = await generateKeyPairMaterial('ECC_NIST_EDWARDS25519', scriptedRandom(hex('833fe62409237b9d62ec77587520911e9a759cec1d19755b7da901b96dca3d42')));
+    const pair = await generateKeyPairMaterial(
+      'ECC_NIST_EDWARDS25519',
+      scriptedRandom(hex('833fe62409237b9d62ec77587520911e9a759cec1d19755b7da901b96dca3d42')),
+    );
     const signature = signMessage('ECC_NIST_EDWARDS25519', pair.privateKey, 'ED25519_PH_SHA_512', 'DIGEST', utf8('abc'));
     expect(Buffer.from(signature).toString('hex')).toBe(
       '98a70222f0b8121aa9d30f813d683f809e462b469c7ff87639499bb94e6dae4131f85042463c2a355a2003d062adf5aaa10b8c61e636062aaad11c2a26083406',

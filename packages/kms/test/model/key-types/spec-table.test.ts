@@ -3,7 +3,7 @@
  * ground truth) and the facts AWS was recorded answering (LocalStack's AWS-validated snapshots).
  */
 
-import { DataKeyPairSpec, KeySpec as SdkKeySpec, KeyUsageType, MacAlgorithmSpec, SigningAlgorithmSpec } from '@aws-sdk/client-kms';
+import { DataKeyPairSpec, KeyUsageType, MacAlgorithmSpec, KeySpec as SdkKeySpec, SigningAlgorithmSpec } from '@aws-sdk/client-kms';
 import { describe, expect, it } from 'vitest';
 import {
   allowedUsages,
@@ -19,7 +19,7 @@ import {
 } from '../../../src/model/key-types/spec-table.ts';
 
 describe('names', () => {
-  it('has exactly the SDK\'s KeySpec, KeyUsageType, SigningAlgorithmSpec, MacAlgorithmSpec and DataKeyPairSpec values', () => {
+  it("has exactly the SDK's KeySpec, KeyUsageType, SigningAlgorithmSpec, MacAlgorithmSpec and DataKeyPairSpec values", () => {
     expect([...KEY_SPECS].sort()).toEqual(Object.values(SdkKeySpec).sort());
     expect([...KEY_USAGES].sort()).toEqual(Object.values(KeyUsageType).sort());
     expect([...SIGNING_ALGORITHMS].sort()).toEqual(Object.values(SigningAlgorithmSpec).sort());
@@ -52,7 +52,11 @@ describe('usages and algorithms', () => {
 
   it('marks SM2 unsupported, saying why', () => {
     expect(KEY_SPEC_TABLE.SM2.unsupported).toMatch(/China Regions/);
-    expect(Object.values(KEY_SPEC_TABLE).filter((info) => info.unsupported !== undefined).map((info) => info.spec)).toEqual(['SM2']);
+    expect(
+      Object.values(KEY_SPEC_TABLE)
+        .filter((info) => info.unsupported !== undefined)
+        .map((info) => info.spec),
+    ).toEqual(['SM2']);
   });
 });
 

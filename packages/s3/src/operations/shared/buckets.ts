@@ -6,7 +6,7 @@
  */
 
 import { S3Error } from '../../errors.ts';
-import { newBucketEncryption, type BlockedEncryptionType, type BucketEncryption, type DefaultAlgorithm } from '../../model/bucket-encryption.ts';
+import { type BlockedEncryptionType, type BucketEncryption, type DefaultAlgorithm, newBucketEncryption } from '../../model/bucket-encryption.ts';
 import { assertBucketName } from '../../model/names.ts';
 import type { BucketInfo, StoredFields } from '../../storage/types.ts';
 import type { S3OperationContext } from '../types.ts';
@@ -40,7 +40,12 @@ export function bucketArn(name: string): string {
 export function bucketRecord(info: BucketInfo): BucketRecord {
   const { owner, region, encryption } = info.metadata;
   if (owner === undefined || region === undefined || encryption === undefined) throw new Error(`bucket ${info.name} has an incomplete record`);
-  const parsed = JSON.parse(encryption) as { algorithm: DefaultAlgorithm; kmsMasterKeyId?: string; bucketKeyEnabled: boolean; blockedEncryptionTypes: BlockedEncryptionType[] };
+  const parsed = JSON.parse(encryption) as {
+    algorithm: DefaultAlgorithm;
+    kmsMasterKeyId?: string;
+    bucketKeyEnabled: boolean;
+    blockedEncryptionTypes: BlockedEncryptionType[];
+  };
   return {
     name: info.name,
     created: info.created,

@@ -5,8 +5,8 @@
  * the SSE-C key verifier), and the request members every object operation shares.
  */
 
-import { S3Error } from '../../errors.ts';
 import type { SealedSegment } from '../../crypto/index.ts';
+import { S3Error } from '../../errors.ts';
 import type { CustomerKeyHeaders } from '../../model/customer-key.ts';
 import type { EncryptionMode, SseRequest } from '../../model/encryption.ts';
 import { assertObjectKey } from '../../model/names.ts';
@@ -104,7 +104,14 @@ export function objectRecord(info: ObjectInfo): ObjectRecord {
 }
 
 /** The stored fields of a new object. */
-export function objectFields(mode: EncryptionMode, etag: string, segment: SealedSegment, contentType: string | undefined, userMetadata: Readonly<Record<string, string>> | undefined, modeFields: StoredFields): StoredFields {
+export function objectFields(
+  mode: EncryptionMode,
+  etag: string,
+  segment: SealedSegment,
+  contentType: string | undefined,
+  userMetadata: Readonly<Record<string, string>> | undefined,
+  modeFields: StoredFields,
+): StoredFields {
   const metadata: Record<string, string> = Object.create(null) as Record<string, string>;
   for (const [name, value] of Object.entries(userMetadata ?? {})) {
     if (typeof value !== 'string') throw new TypeError(`"Metadata" values must be strings; ${JSON.stringify(name)} is ${typeof value}`);

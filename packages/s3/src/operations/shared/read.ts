@@ -6,13 +6,13 @@
  */
 
 import type { ObjectKeys } from '../../crypto/index.ts';
-import { checkReadEncryption } from '../../model/encryption.ts';
-import { assertRangeOrPart, parsePartNumber, parseRangeHeader, resolvePartRange, resolveRange, type ResolvedRange } from '../../model/range.ts';
-import type { ObjectReader } from '../../storage/types.ts';
 import { S3Error } from '../../errors.ts';
-import { ownedBucket } from './buckets.ts';
-import { noSuchKey, notBuilt, objectRecord, requireKey, sseRequestOf, type ObjectRecord, type SseCustomerMembers } from './objects.ts';
+import { checkReadEncryption } from '../../model/encryption.ts';
+import { assertRangeOrPart, parsePartNumber, parseRangeHeader, type ResolvedRange, resolvePartRange, resolveRange } from '../../model/range.ts';
+import type { ObjectReader } from '../../storage/types.ts';
 import type { S3OperationContext } from '../types.ts';
+import { ownedBucket } from './buckets.ts';
+import { noSuchKey, notBuilt, type ObjectRecord, objectRecord, requireKey, type SseCustomerMembers, sseRequestOf } from './objects.ts';
 
 /** The read members of GetObject and HeadObject. */
 export interface ReadMembers extends SseCustomerMembers {
@@ -50,7 +50,11 @@ export async function checkReadRequest(input: ReadMembers, context: S3OperationC
  * @throws S3Error NoSuchBucket, AccessDenied, KeyTooLong, NoSuchKey, the read SSE-C errors,
  *   InvalidRange, InvalidPartNumber, PartNumberOutOfBounds, RangeWithPartNumber.
  */
-export async function resolveRead(input: ReadMembers, context: S3OperationContext, reader?: ObjectReader): Promise<{ opened: OpenedObject; customerKey: Uint8Array | undefined }> {
+export async function resolveRead(
+  input: ReadMembers,
+  context: S3OperationContext,
+  reader?: ObjectReader,
+): Promise<{ opened: OpenedObject; customerKey: Uint8Array | undefined }> {
   const key = input.Key;
   const info = reader === undefined ? await context.store.headObject(input.Bucket, key) : reader.info;
   if (info === undefined) throw noSuchKey(key);

@@ -5,7 +5,7 @@
  */
 
 import type { EncryptionMode } from '../../model/encryption.ts';
-import { echoedEncryption, type EncryptionEchoOperation } from '../../model/response-encryption.ts';
+import { type EncryptionEchoOperation, echoedEncryption } from '../../model/response-encryption.ts';
 import type { SseResponseMembers } from './objects.ts';
 
 /** The response members for an object stored as `mode` (SSE-C: the request's key MD5). */

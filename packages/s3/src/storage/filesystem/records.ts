@@ -63,7 +63,8 @@ function parse(bytes: Uint8Array, path: string): Record<string, unknown> {
   }
   if (typeof json !== 'object' || json === null || Array.isArray(json)) throw corrupt(path, 'the top level');
   const record = json as Record<string, unknown>;
-  if (record['version'] !== VERSION) throw new Error(`The data directory manifest ${path} has version ${String(record['version'])}; this Strongbox reads version ${VERSION}`);
+  if (record['version'] !== VERSION)
+    throw new Error(`The data directory manifest ${path} has version ${String(record['version'])}; this Strongbox reads version ${VERSION}`);
   return record;
 }
 

@@ -8,14 +8,14 @@
  * and opening the directory again brings everything back, removing what a crash left over.
  */
 
+import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { replaceFileDurably, syncDirectory, TEMPORARY_MARK } from '@strongbox/service-kernel';
 import { IndexedObjectStore, type StoreEnvironment } from '../indexed-store.ts';
 import type { BucketRecord, LoadedBucket, ObjectRecord, PartRecord, Persistence, UploadRecord } from '../persistence.ts';
 import type { BodySource, ObjectStore } from '../types.ts';
-import { replaceFileDurably, syncDirectory, TEMPORARY_MARK } from '@strongbox/service-kernel';
 import { writeStreamDurably } from './durable.ts';
 import {
   BLOBS,
@@ -31,7 +31,7 @@ import {
   UPLOADS,
   uploadDirectoryName,
 } from './layout.ts';
-import { lockDirectory, type DirectoryLock } from './lock.ts';
+import { type DirectoryLock, lockDirectory } from './lock.ts';
 import { decodeBucket, decodeObject, decodePart, decodeUpload, encodeRecord } from './records.ts';
 
 /** Read chunk size for streamed GETs. */
