@@ -155,7 +155,9 @@ describe('RSA-OAEP', () => {
     const changed = ciphertext.slice();
     changed[10] = (changed[10] ?? 0) ^ 1;
     expect(rsaDecrypt('RSAES_OAEP_SHA_256', pair.privateKey, changed)).toBeUndefined();
-    expect(rsaDecrypt('RSAES_OAEP_SHA_256', pair.privateKey, ciphertext.subarray(1))).toBeUndefined();
+    // One byte short at the end: cutting the first byte instead leaves the same number whenever that
+    // byte is 0x00 (about 1 ciphertext in 256), which OpenSSL then decrypts.
+    expect(rsaDecrypt('RSAES_OAEP_SHA_256', pair.privateKey, ciphertext.subarray(0, -1))).toBeUndefined();
   });
 
   it('property: Encrypt then Decrypt returns the plaintext', async () => {
