@@ -21,3 +21,17 @@ export function partitionOf(region: string): string {
 export function accountRootArn(region: string, account: string): string {
   return `arn:${partitionOf(region)}:iam::${account}:root`;
 }
+
+const ACCOUNT_ID = /^\d{12}$/;
+const REGION_NAME = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+
+/**
+ * Checks the account id and Region a service is constructed with (the 12 digits of an AWS account
+ * id; a Region name such as `us-east-1`).
+ * @throws RangeError naming the option that is malformed.
+ * @example checkAccountAndRegion('111122223333', 'eu-west-1') // passes
+ */
+export function checkAccountAndRegion(account: string, region: string): void {
+  if (!ACCOUNT_ID.test(account)) throw new RangeError(`"account" expected 12 digits, got ${JSON.stringify(account)}`);
+  if (!REGION_NAME.test(region)) throw new RangeError(`"region" expected a Region name such as us-east-1, got ${JSON.stringify(region)}`);
+}

@@ -7,7 +7,7 @@
  * AWS SDK request handler. See the README for how a service plugs in.
  */
 
-export { accountRootArn, partitionOf } from './arn.ts';
+export { accountRootArn, checkAccountAndRegion, partitionOf } from './arn.ts';
 export { type Clock, hex, ManualClock, type Random, systemClock, uuidFromBytes } from './clock.ts';
 export { type FileIo, isOutOfSpace, nodeFileIo, writeAll } from './durable/file-io.ts';
 export {

@@ -21,6 +21,7 @@ import {
   AuditTrail,
   type CallScope,
   type Clock,
+  checkAccountAndRegion,
   type Facade,
   installFacade,
   Pipeline,
@@ -114,8 +115,6 @@ export interface CallOptions {
   readonly userAgent?: string;
 }
 
-const ACCOUNT = /^\d{12}$/;
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 const EVENT_SOURCE = 'kms.amazonaws.com';
 /** KMS lists keys and aliases alike as `AWS::KMS::Key` resources (ct-createalias). */
 const RESOURCE_TYPE = 'AWS::KMS::Key';
@@ -149,8 +148,7 @@ export class Kms {
   constructor(options: KmsOptions = {}) {
     const account = options.account ?? '000000000000';
     const region = options.region ?? 'us-east-1';
-    if (!ACCOUNT.test(account)) throw new RangeError(`"account" expected 12 digits, got ${JSON.stringify(account)}`);
-    if (!REGION.test(region)) throw new RangeError(`"region" expected a Region name such as us-east-1, got ${JSON.stringify(region)}`);
+    checkAccountAndRegion(account, region);
     this.account = account;
     this.region = region;
     const backend = options.backend ?? defaultBackend;

@@ -24,6 +24,7 @@ import {
   AuditTrail,
   type CallScope,
   type Clock,
+  checkAccountAndRegion,
   type Facade,
   installFacade,
   Pipeline,
@@ -101,8 +102,6 @@ interface S3CallScope extends CallScope {
   readonly secureTransport: boolean;
 }
 
-const ACCOUNT = /^\d{12}$/;
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 const EVENT_SOURCE = 's3.amazonaws.com';
 const RESOURCE_TYPE = 'AWS::S3::Bucket';
 
@@ -143,8 +142,7 @@ export class S3 {
   constructor(options: S3Options = {}) {
     const account = options.account ?? '000000000000';
     const region = options.region ?? 'us-east-1';
-    if (!ACCOUNT.test(account)) throw new RangeError(`"account" expected 12 digits, got ${JSON.stringify(account)}`);
-    if (!REGION.test(region)) throw new RangeError(`"region" expected a Region name such as us-east-1, got ${JSON.stringify(region)}`);
+    checkAccountAndRegion(account, region);
     this.account = account;
     this.region = region;
     const random: Random = options.random ?? { bytes: (length) => new Uint8Array(randomBytes(length)) };
