@@ -12,28 +12,17 @@
 
 import { openObject, openObjectRange } from '../crypto/index.ts';
 import { ObjectBody } from './shared/body.ts';
-import { noSuchKey, type SseResponseMembers } from './shared/objects.ts';
-import { checkReadRequest, plaintextBounds, type ReadMembers, readKeys, resolveRead } from './shared/read.ts';
-import { responseEncryption } from './shared/response.ts';
+import { noSuchKey } from './shared/objects.ts';
+import { checkReadRequest, type ObjectHeadMembers, objectHead, plaintextBounds, type ReadMembers, readKeys, resolveRead } from './shared/read.ts';
 import type { OperationDefinition } from './types.ts';
 
 /** GetObject request. */
 export interface GetObjectRequest extends ReadMembers {}
 
 /** GetObject response. */
-export interface GetObjectResponse extends SseResponseMembers {
+export interface GetObjectResponse extends ObjectHeadMembers {
   /** The plaintext, decrypted as it is read. */
   Body: ObjectBody;
-  ContentLength: number;
-  /** `bytes start-end/size`, for a Range or partNumber read. */
-  ContentRange?: string;
-  ETag: string;
-  LastModified: Date;
-  ContentType: string;
-  Metadata: Record<string, string>;
-  AcceptRanges: 'bytes';
-  /** Multipart objects read by part number only. */
-  PartsCount?: number;
 }
 
 /** GetObject. */
@@ -66,18 +55,7 @@ export const getObject: OperationDefinition<'GetObject', GetObjectRequest, GetOb
           await release();
         }
       }, release);
-      return {
-        Body: body,
-        ContentLength: end - start,
-        ...(range.kind === 'partial' ? { ContentRange: `bytes ${range.start}-${range.end}/${range.size}` } : {}),
-        ETag: record.etag,
-        LastModified: new Date(record.info.lastModified),
-        ContentType: record.contentType,
-        Metadata: record.userMetadata,
-        AcceptRanges: 'bytes',
-        ...(opened.partsCount === undefined ? {} : { PartsCount: opened.partsCount }),
-        ...responseEncryption('GetObject', record.mode, opened.customerKeyMd5),
-      };
+      return { Body: body, ...objectHead('GetObject', opened) };
     } catch (error) {
       await reader.close();
       throw error;

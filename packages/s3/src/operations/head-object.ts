@@ -8,25 +8,14 @@
  * recorded in the trail.
  */
 
-import type { SseResponseMembers } from './shared/objects.ts';
-import { checkReadRequest, plaintextBounds, type ReadMembers, readKeys, resolveRead } from './shared/read.ts';
-import { responseEncryption } from './shared/response.ts';
+import { checkReadRequest, type ObjectHeadMembers, objectHead, type ReadMembers, readKeys, resolveRead } from './shared/read.ts';
 import type { OperationDefinition } from './types.ts';
 
 /** HeadObject request. */
 export interface HeadObjectRequest extends ReadMembers {}
 
 /** HeadObject response. */
-export interface HeadObjectResponse extends SseResponseMembers {
-  ContentLength: number;
-  ContentRange?: string;
-  ETag: string;
-  LastModified: Date;
-  ContentType: string;
-  Metadata: Record<string, string>;
-  AcceptRanges: 'bytes';
-  PartsCount?: number;
-}
+export interface HeadObjectResponse extends ObjectHeadMembers {}
 
 /** HeadObject. */
 export const headObject: OperationDefinition<'HeadObject', HeadObjectRequest, HeadObjectResponse> = {
@@ -40,18 +29,6 @@ export const headObject: OperationDefinition<'HeadObject', HeadObjectRequest, He
     const { opened, customerKey } = await resolveRead({ ...input, Bucket: bucket, Key: key }, context);
     // Verifies an SSE-C key (403 for a wrong one) without decrypting anything.
     (await readKeys(opened.record, bucket, customerKey, context)).dispose();
-    const { record, range } = opened;
-    const { start, end } = plaintextBounds(range);
-    return {
-      ContentLength: end - start,
-      ...(range.kind === 'partial' ? { ContentRange: `bytes ${range.start}-${range.end}/${range.size}` } : {}),
-      ETag: record.etag,
-      LastModified: new Date(record.info.lastModified),
-      ContentType: record.contentType,
-      Metadata: record.userMetadata,
-      AcceptRanges: 'bytes',
-      ...(opened.partsCount === undefined ? {} : { PartsCount: opened.partsCount }),
-      ...responseEncryption('HeadObject', record.mode, opened.customerKeyMd5),
-    };
+    return objectHead('HeadObject', opened);
   },
 };

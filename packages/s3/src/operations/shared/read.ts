@@ -12,7 +12,8 @@ import { assertRangeOrPart, parsePartNumber, parseRangeHeader, type ResolvedRang
 import type { ObjectReader } from '../../storage/types.ts';
 import type { S3OperationContext } from '../types.ts';
 import { ownedBucket } from './buckets.ts';
-import { noSuchKey, notBuilt, type ObjectRecord, objectRecord, requireKey, type SseCustomerMembers, sseRequestOf } from './objects.ts';
+import { noSuchKey, notBuilt, type ObjectRecord, objectRecord, requireKey, type SseCustomerMembers, type SseResponseMembers, sseRequestOf } from './objects.ts';
+import { responseEncryption } from './response.ts';
 
 /** The read members of GetObject and HeadObject. */
 export interface ReadMembers extends SseCustomerMembers {
@@ -99,6 +100,40 @@ export async function readKeys(record: ObjectRecord, bucket: string, customerKey
 /** The plaintext bounds `[start, end)` of a resolved range. */
 export function plaintextBounds(range: ResolvedRange): { start: number; end: number } {
   return range.kind === 'full' ? { start: 0, end: range.size } : { start: range.start, end: range.end + 1 };
+}
+
+/** What GetObject and HeadObject both answer about an object (GetObject adds the body). */
+export interface ObjectHeadMembers extends SseResponseMembers {
+  ContentLength: number;
+  /** `bytes start-end/size`, for a Range or partNumber read. */
+  ContentRange?: string;
+  ETag: string;
+  LastModified: Date;
+  ContentType: string;
+  Metadata: Record<string, string>;
+  AcceptRanges: 'bytes';
+  /** Multipart objects read by part number only. */
+  PartsCount?: number;
+}
+
+/**
+ * The fields GetObject and HeadObject answer for an opened object, sized by its range.
+ * @example objectHead('HeadObject', opened).ContentLength // the plaintext bytes the range covers
+ */
+export function objectHead(operation: 'GetObject' | 'HeadObject', opened: OpenedObject): ObjectHeadMembers {
+  const { record, range } = opened;
+  const { start, end } = plaintextBounds(range);
+  return {
+    ContentLength: end - start,
+    ...(range.kind === 'partial' ? { ContentRange: `bytes ${range.start}-${range.end}/${range.size}` } : {}),
+    ETag: record.etag,
+    LastModified: new Date(record.info.lastModified),
+    ContentType: record.contentType,
+    Metadata: record.userMetadata,
+    AcceptRanges: 'bytes',
+    ...(opened.partsCount === undefined ? {} : { PartsCount: opened.partsCount }),
+    ...responseEncryption(operation, record.mode, opened.customerKeyMd5),
+  };
 }
 
 export type { ObjectReader };
