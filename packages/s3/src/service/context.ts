@@ -9,17 +9,8 @@ import type { PipelineContext, Principal } from '@strongbox/service-kernel';
 import type { AtRestCrypto, S3OperationContext, S3Settings } from '../operations/types.ts';
 import type { ObjectStore } from '../storage/types.ts';
 
-/** What a request context is made from. */
-export interface RequestFacts {
-  readonly operation: string;
-  readonly now: number;
-  readonly region: string;
-  readonly caller: Principal;
-  readonly secureTransport: boolean;
-  readonly store: ObjectStore;
-  readonly crypto: AtRestCrypto;
-  readonly settings: S3Settings;
-}
+/** What a request context is made from: the operation context's facts, without its behaviour. */
+export type RequestFacts = Omit<S3OperationContext, 'touch'>;
 
 /** One request's context. */
 export class RequestContext implements S3OperationContext, PipelineContext {
