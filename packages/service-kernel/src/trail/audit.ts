@@ -96,6 +96,7 @@ export const EVENT_HISTORY_MS: number = 90 * 24 * 60 * 60 * 1000;
 const EVENT_OVERHEAD_BYTES = 256;
 /** What a field over `MAX_FIELD_BYTES` is recorded as. */
 const OMITTED: Readonly<Record<string, unknown>> = Object.freeze({ omitted: true });
+const OMITTED_SIZE: number = jsonSize(OMITTED, MAX_FIELD_BYTES);
 const ID_BATCH_BYTES = 4096;
 
 /**
@@ -307,8 +308,8 @@ export class AuditTrail {
 
   /** Stores an event's fields in `slot`, bounding them, then keeps the total within budget. */
   #store(slot: number, event: AuditEventInput): void {
-    const parameters = bounded(event.requestParameters);
-    const responses = bounded(event.responseElements);
+    const [parameters, parametersSize] = bounded(event.requestParameters);
+    const [responses, responsesSize] = bounded(event.responseElements);
     const message =
       event.errorMessage !== undefined && event.errorMessage.length > MAX_FIELD_BYTES ? event.errorMessage.slice(0, MAX_FIELD_BYTES) : event.errorMessage;
     this.#times[slot] = event.eventTime;
@@ -329,12 +330,7 @@ export class AuditTrail {
     this.#errorMessages[slot] = message;
     this.#serviceDetails[slot] = event.serviceEventDetails;
     this.#recorded += 1;
-    const size =
-      EVENT_OVERHEAD_BYTES +
-      jsonSize(parameters, MAX_FIELD_BYTES) +
-      jsonSize(responses, MAX_FIELD_BYTES) +
-      jsonSize(event.additionalEventData, MAX_FIELD_BYTES) +
-      (message?.length ?? 0);
+    const size = EVENT_OVERHEAD_BYTES + parametersSize + responsesSize + jsonSize(event.additionalEventData, MAX_FIELD_BYTES) + (message?.length ?? 0);
     this.#sizes[slot] = size;
     this.#bytes += size;
     while (this.#bytes > this.#maxBytes && this.#size > 1) this.#dropOldest();
@@ -445,9 +441,11 @@ export class AuditTrail {
   }
 }
 
-/** A field as recorded: itself, or `{"omitted": true}` past CloudTrail's 100 KB. */
-function bounded(field: Record<string, unknown> | null): Record<string, unknown> | null {
-  return field !== null && jsonSize(field, MAX_FIELD_BYTES) > MAX_FIELD_BYTES ? OMITTED : field;
+/** A field as recorded (itself, or `{"omitted": true}` past CloudTrail's 100 KB) and its JSON size. */
+function bounded(field: Record<string, unknown> | null): readonly [Record<string, unknown> | null, number] {
+  // Measured once: the size decides the omission and is what the event's share of the total counts.
+  const size = jsonSize(field, MAX_FIELD_BYTES);
+  return size > MAX_FIELD_BYTES ? [OMITTED, OMITTED_SIZE] : [field, size];
 }
 
 /**
