@@ -11,7 +11,9 @@
  *   "scale": 0.1, "overrides": {"CreateKey": 1}}`, `"aws"` or `false`) → 200 with the new state;
  *   every counter starts afresh. A bad body → 400 `{"message": ...}` and nothing changes.
  *
- * Like the rest of a local endpoint it is unauthenticated: bind it to loopback (the default).
+ * In the default mode it is unauthenticated, like the rest of a local endpoint: bind it to
+ * loopback (the default). Under `--strict-auth` it answers 403 to everyone: the route does not
+ * verify signatures, and a strict endpoint lets no unsigned caller change its state.
  */
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -25,14 +27,21 @@ export const QUOTAS_PATH = '/_strongbox/quotas';
 const MAX_BODY_BYTES = 64 * 1024;
 
 /**
- * The route serving `QUOTAS_PATH` for `kms`.
- * @example createRouter([quotasRoute(kms), ...awsRoutes])
+ * The route serving `QUOTAS_PATH` for `kms`; with `strict`, it refuses every request (403).
+ * @example createRouter([quotasRoute(kms, { strict: false }), ...awsRoutes])
  */
-export function quotasRoute(kms: Kms): Route {
+export function quotasRoute(kms: Kms, options: { readonly strict: boolean }): Route {
   return {
     service: 'Strongbox quotas (/_strongbox/quotas)',
     matches: (request) => (request.url ?? '').split('?')[0] === QUOTAS_PATH,
-    listener: (request, response) => void serve(kms, request, response),
+    listener: (request, response) => {
+      if (options.strict) {
+        request.resume();
+        answer(response, 403, { message: `${QUOTAS_PATH} is off under --strict-auth: it does not verify signatures.` });
+        return;
+      }
+      void serve(kms, request, response);
+    },
   };
 }
 

@@ -92,7 +92,7 @@ export interface RunningServer {
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
   const endpoint = await openEndpoint(options);
   const routes: Route[] = [
-    quotasRoute(endpoint.kms),
+    quotasRoute(endpoint.kms, { strict: options.strictAuth ?? false }),
     ...endpoint.routes.map((route) => targetRoute(route.service, route.prefixes, toNodeListener(route.handler))),
     // Seam: S3 (REST-XML, no X-Amz-Target) joins here, last, claiming what the others leave.
   ];

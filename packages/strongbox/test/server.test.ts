@@ -89,6 +89,11 @@ describe('startServer', () => {
       expect(await failureOf(kmsClient(server.url, { accessKeyId: 'AKIADAVE', secretAccessKey: 'not-dave' }).send(new CreateKeyCommand({})))).toMatchObject({
         name: 'InvalidSignatureException',
       });
+      // The unsigned admin route is closed under strict authentication, and changes nothing.
+      const refused = await fetch(`${server.url}/_strongbox/quotas`, { method: 'PUT', body: 'false' });
+      expect(refused.status).toBe(403);
+      expect((await fetch(`${server.url}/_strongbox/quotas`)).status).toBe(403);
+      expect(server.kms.quotas.options.enabled).toBe(true);
     } finally {
       await server.close();
     }
