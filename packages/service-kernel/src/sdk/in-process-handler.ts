@@ -58,8 +58,9 @@ export class InProcessHandler implements RequestHandler<SdkRequest, SdkResponse,
     const body = await bodyBytes(request.body);
     throwIfAborted(options.abortSignal);
     const result = await this.#handler({ method: request.method, path: pathOf(request), headers, body, sourceIpAddress: this.#sourceIpAddress });
-    const responseHeaders: Record<string, string> = {};
-    // node:http hands the SDK lower-case header names; its deserializers read them so.
+    const responseHeaders = Object.create(null) as Record<string, string>;
+    // node:http hands the SDK lower-case header names; its deserializers read them so. No prototype,
+    // as on the request side: a header name (S3 will echo `x-amz-meta-*`) is only ever a key.
     for (const [name, value] of Object.entries(result.headers)) responseHeaders[name.toLowerCase()] = value;
     const bytes = typeof result.body === 'string' ? Buffer.from(result.body) : result.body;
     return { response: { statusCode: result.status, headers: responseHeaders, body: readableOf(bytes) } };
