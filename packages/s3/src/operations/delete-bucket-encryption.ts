@@ -21,6 +21,8 @@ export const deleteBucketEncryption: OperationDefinition<'DeleteBucketEncryption
   quota: { shared: 'write' },
   readOnly: false,
   eventCategory: 'Management',
+  // DeleteBucketEncryption is authorized by s3:PutEncryptionConfiguration (S3 API reference).
+  access: { action: 's3:PutEncryptionConfiguration', resource: 'bucket' },
 
   async handler(input, context) {
     const bucket = await ownedBucket(input.Bucket, context);

@@ -31,6 +31,7 @@ export const getObject: OperationDefinition<'GetObject', GetObjectRequest, GetOb
   quota: { shared: 'read' },
   readOnly: true,
   eventCategory: 'Data',
+  access: { action: 's3:GetObject', resource: 'object' },
 
   async handler(input, context) {
     const { bucket, key } = await checkReadRequest(input, context);

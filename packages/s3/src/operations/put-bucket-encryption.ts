@@ -24,6 +24,7 @@ export const putBucketEncryption: OperationDefinition<'PutBucketEncryption', Put
   quota: { shared: 'write' },
   readOnly: false,
   eventCategory: 'Management',
+  access: { action: 's3:PutEncryptionConfiguration', resource: 'bucket' },
 
   async handler(input, context) {
     const bucket = await ownedBucket(input.Bucket, context);
