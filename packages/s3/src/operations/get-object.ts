@@ -12,7 +12,6 @@
 
 import { openObject, openObjectRange } from '../crypto/index.ts';
 import { ObjectBody } from './shared/body.ts';
-import { noSuchKey } from './shared/objects.ts';
 import { checkReadRequest, type ObjectHeadMembers, objectHead, plaintextBounds, type ReadMembers, readKeys, resolveRead } from './shared/read.ts';
 import type { OperationDefinition } from './types.ts';
 
@@ -38,7 +37,7 @@ export const getObject: OperationDefinition<'GetObject', GetObjectRequest, GetOb
     // The reader pins the object's bytes: a concurrent replace or delete does not change what
     // this GET returns.
     const reader = await context.store.openObject(bucket, key);
-    if (reader === undefined) throw noSuchKey(key);
+    if (reader === undefined) throw context.missingObject(key);
     try {
       const { opened, customerKey } = await resolveRead(input, context, reader);
       const keys = await readKeys(opened.record, bucket, customerKey, context);

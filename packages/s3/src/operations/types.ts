@@ -9,6 +9,7 @@
 
 import type { OperationSpec, Principal, Random, RequestConditions } from '@strongbox/service-kernel';
 import type { SseCProvider, SseS3Provider } from '../crypto/index.ts';
+import type { S3Error } from '../errors.ts';
 import type { Md5 } from '../model/etag.ts';
 import type { S3Action } from '../policy/actions.ts';
 import type { S3AccessDecision } from '../policy/authorize.ts';
@@ -67,6 +68,13 @@ export interface S3OperationContext {
   authorize(action: S3Action, bucket: AccessTarget, key?: string, conditions?: RequestConditions): void;
   /** The decision `authorize` would take, without throwing (DeleteObjects reports each key). */
   evaluate(action: S3Action, bucket: AccessTarget, key?: string, conditions?: RequestConditions): S3AccessDecision;
+  /**
+   * The error for a key that does not exist in the bucket the operation authorized on: 404
+   * NoSuchKey if the caller may list the bucket (`s3:ListBucket`), 403 AccessDenied if not, so
+   * that a caller who cannot list cannot learn which keys exist (GetObject and HeadObject API
+   * reference, "Permissions").
+   */
+  missingObject(key: string): S3Error;
 }
 
 /** What authorization needs to know of a bucket. */

@@ -7,10 +7,11 @@
  */
 
 import type { PipelineContext, Principal, RequestConditions } from '@strongbox/service-kernel';
+import { S3Error } from '../errors.ts';
 import { assertObjectKey } from '../model/names.ts';
 import type { AccessTarget, AtRestCrypto, OperationAccess, S3OperationContext, S3Settings } from '../operations/types.ts';
 import type { S3Action } from '../policy/actions.ts';
-import { authorizeS3Access, evaluateS3Access, type S3AccessDecision, type S3AccessRequest } from '../policy/authorize.ts';
+import { authorizeS3Access, evaluateS3Access, type S3AccessDecision, type S3AccessRequest, s3AccessDenied } from '../policy/authorize.ts';
 import type { ObjectStore } from '../storage/types.ts';
 
 /** What a request context is made from. */
@@ -48,6 +49,8 @@ export class RequestContext implements S3OperationContext, PipelineContext {
   readonly #input: unknown;
   readonly #sourceIp: string | undefined;
   #authorized = false;
+  /** The bucket the operation's declared access was checked on. */
+  #target: AccessTarget | undefined;
 
   constructor(facts: RequestFacts) {
     this.operation = facts.operation;
@@ -84,6 +87,7 @@ export class RequestContext implements S3OperationContext, PipelineContext {
   authorizeOperation(bucket: AccessTarget | undefined): void {
     const access = this.#access;
     const input = (typeof this.#input === 'object' && this.#input !== null ? this.#input : {}) as Record<string, unknown>;
+    this.#target = bucket;
     const conditions = access.conditions?.(input, { region: this.region, account: this.caller.account });
     switch (access.resource) {
       case 'objects':
@@ -121,6 +125,20 @@ export class RequestContext implements S3OperationContext, PipelineContext {
   evaluate(action: S3Action, bucket: AccessTarget, key?: string, conditions?: RequestConditions): S3AccessDecision {
     this.#authorized = true;
     return evaluateS3Access(this.#request(action, resourceArn(bucket.name, key), bucket, conditions));
+  }
+
+  missingObject(key: string): S3Error {
+    const bucket = this.#target;
+    if (bucket !== undefined) {
+      const decision = this.evaluate('s3:ListBucket', bucket);
+      // The text of this refusal is UNCONFIRMED: the API reference gives the status only.
+      if (!decision.allowed)
+        return s3AccessDenied(
+          { caller: this.caller, action: 's3:ListBucket', resource: resourceArn(bucket.name, undefined), bucketOwner: bucket.owner },
+          decision.reason,
+        );
+    }
+    return new S3Error('NoSuchKey', { fields: [['Key', key]] });
   }
 
   #request(action: S3Action, resource: string, bucket: AccessTarget | undefined, conditions: RequestConditions | undefined): S3AccessRequest {

@@ -8,8 +8,9 @@
 
 import { principalFromArn, rootPrincipal } from '@strongbox/service-kernel';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type CallOptions, S3, S3Error } from '../../src/index.ts';
+import { type CallOptions, type PutObjectRequest, S3, S3Error } from '../../src/index.ts';
 import { members, sseC } from '../helpers/engine.ts';
+import { catchS3Async } from '../helpers/errors.ts';
 
 const OWNER = '111122223333';
 const OTHER = '444455556666';
@@ -46,7 +47,7 @@ async function outcome(request: Promise<unknown>): Promise<'denied' | 'passed'> 
   }
 }
 
-const put = (extra: Record<string, unknown> = {}, options: CallOptions = {}) =>
+const put = (extra: Partial<PutObjectRequest> = {}, options: CallOptions = {}) =>
   outcome(s3.putObject({ Bucket: BUCKET, Key: 'k', Body: 'data', ...extra }, options));
 
 describe('the published encryption bucket policies (reference §4.1)', () => {
@@ -208,8 +209,7 @@ describe('the published encryption bucket policies (reference §4.1)', () => {
       Policy: policy({ Effect: 'Deny', Principal: '*', Action: 's3:PutObject', Resource: `arn:aws:s3:::${BUCKET}/*` }),
     });
     expect(await put()).toBe('denied');
-    const missing = await s3.getObject({ Bucket: BUCKET, Key: 'k' }).catch((error: unknown) => error);
-    expect((missing as S3Error).code).toBe('NoSuchKey');
+    expect((await catchS3Async(() => s3.getObject({ Bucket: BUCKET, Key: 'k' }))).code).toBe('NoSuchKey');
   });
 });
 
@@ -238,7 +238,7 @@ describe('callers', () => {
   it('an IAM user gets exactly what its identity policy allows; AccessDenied names it, the action and the resource', async () => {
     expect(await outcome(s3.getObject({ Bucket: BUCKET, Key: 'public/a' }, { caller: alice }))).toBe('passed');
     expect(await outcome(s3.headBucket({ Bucket: BUCKET }, { caller: alice }))).toBe('passed');
-    const refused = await s3.getObject({ Bucket: BUCKET, Key: 'private/b' }, { caller: alice }).catch((error: unknown) => error as S3Error);
+    const refused = await catchS3Async(() => s3.getObject({ Bucket: BUCKET, Key: 'private/b' }, { caller: alice }));
     expect([refused.status, refused.code, refused.message]).toEqual([
       403,
       'AccessDenied',
@@ -260,7 +260,7 @@ describe('callers', () => {
   });
 
   it('another account is refused with the plain Access Denied until the bucket policy lets it in, for exactly what it names', async () => {
-    const refused = await s3.getObject({ Bucket: BUCKET, Key: 'public/a' }, { caller: otherRoot }).catch((error: unknown) => error as S3Error);
+    const refused = await catchS3Async(() => s3.getObject({ Bucket: BUCKET, Key: 'public/a' }, { caller: otherRoot }));
     expect([refused.status, refused.code, refused.message]).toEqual([403, 'AccessDenied', 'Access Denied']);
     await s3.putBucketPolicy({
       Bucket: BUCKET,
@@ -278,10 +278,27 @@ describe('callers', () => {
     expect((await s3.listBuckets({}, { caller: otherRoot })).Buckets).toEqual([]);
   });
 
+  it('a missing key is 404 NoSuchKey for callers who may list the bucket, 403 for those who may not (GetObject and HeadObject)', async () => {
+    const getOnly = principalFromArn(`arn:aws:iam::${OWNER}:user/getonly`, {
+      identityPolicy: policy({ Effect: 'Allow', Action: 's3:GetObject', Resource: `arn:aws:s3:::${BUCKET}/*` }),
+    });
+    for (const caller of [getOnly, alice]) {
+      const expected = caller === alice ? 'NoSuchKey' : 'AccessDenied';
+      const got = await catchS3Async(() => s3.getObject({ Bucket: BUCKET, Key: 'public/missing' }, { caller }));
+      const head = await catchS3Async(() => s3.headObject({ Bucket: BUCKET, Key: 'public/missing' }, { caller }));
+      expect([got.code, head.code]).toEqual([expected, expected]);
+    }
+    const refused = await catchS3Async(() => s3.getObject({ Bucket: BUCKET, Key: 'public/missing' }, { caller: getOnly }));
+    expect(refused.message).toBe(
+      `User: ${getOnly.arn} is not authorized to perform: s3:ListBucket on resource: "arn:aws:s3:::${BUCKET}" because no identity-based policy allows the s3:ListBucket action`,
+    );
+    expect((await catchS3Async(() => s3.getObject({ Bucket: BUCKET, Key: 'missing' }))).code).toBe('NoSuchKey');
+  });
+
   it('a missing bucket is NoSuchBucket for everyone; a key over 1024 bytes is KeyTooLong before access is decided', async () => {
-    const missing = await s3.getObject({ Bucket: 'missing', Key: 'k' }, { caller: nobody }).catch((error: unknown) => error as S3Error);
+    const missing = await catchS3Async(() => s3.getObject({ Bucket: 'missing', Key: 'k' }, { caller: nobody }));
     expect(missing.code).toBe('NoSuchBucket');
-    const long = await s3.getObject({ Bucket: BUCKET, Key: 'k'.repeat(1025) }, { caller: nobody }).catch((error: unknown) => error as S3Error);
+    const long = await catchS3Async(() => s3.getObject({ Bucket: BUCKET, Key: 'k'.repeat(1025) }, { caller: nobody }));
     expect(long.code).toBe('KeyTooLongError');
   });
 });
