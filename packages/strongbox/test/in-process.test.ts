@@ -89,3 +89,24 @@ describe('startInProcess', () => {
     });
   });
 });
+
+describe('S3 on the endpoint’s KMS', () => {
+  it('SSE-KMS under a key made through the KMS endpoint calls that same KMS, on the caller’s behalf, into the one trail', async () => {
+    const strongbox = await open({ region: 'eu-central-1', account: '111122223333' });
+    expect(strongbox.s3.kms).toBe(strongbox.kms);
+    expect(strongbox.s3.auditTrail).toBe(strongbox.kms.auditTrail);
+    const { KeyMetadata } = await kms({ ...strongbox.clientConfig }).send(new CreateKeyCommand({ Description: 'objects' }));
+    await strongbox.s3.createBucket({ Bucket: 'reports' });
+    const put = await strongbox.s3.putObject({ Bucket: 'reports', Key: 'q1', Body: 'rows', ServerSideEncryption: 'aws:kms', SSEKMSKeyId: KeyMetadata!.KeyId! });
+    expect(put.SSEKMSKeyId).toBe(KeyMetadata!.Arn);
+    expect(await (await strongbox.s3.getObject({ Bucket: 'reports', Key: 'q1' })).Body.transformToString()).toBe('rows');
+    const { Events } = await new CloudTrailClient({ ...strongbox.clientConfig, maxAttempts: 1 }).send(
+      new LookupEventsCommand({ LookupAttributes: [{ AttributeKey: 'EventName', AttributeValue: 'GenerateDataKey' }] }),
+    );
+    expect(Events).toHaveLength(1);
+    expect(JSON.parse(Events![0]!.CloudTrailEvent!)).toMatchObject({
+      userIdentity: { type: 'Root', invokedBy: 's3.amazonaws.com' },
+      requestParameters: { encryptionContext: { 'aws:s3:arn': 'arn:aws:s3:::reports/q1' } },
+    });
+  });
+});

@@ -94,7 +94,7 @@ describe('BucketKeyCache', () => {
       made.push(entry.key);
       return entry;
     };
-    const zero = (key: Uint8Array | undefined): boolean => key !== undefined && key.every((byte) => byte === 0);
+    const zero = (key: Uint8Array | undefined): boolean => key?.every((byte) => byte === 0) === true;
     await cache.sealing('a', make, () => undefined);
     clock.advance(10_000);
     await cache.sealing('b', make, () => undefined);
