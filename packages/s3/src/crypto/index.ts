@@ -28,6 +28,7 @@ export {
   type S3KmsOutput,
 } from './kms-client.ts';
 export { s3ErrorFromKms } from './kms-errors.ts';
+export { KMS_KEYRING_PREFIX, type KmsRoot, parseRoot, UPLOAD_KEY_KEYRING_PREFIX } from './kms-roots.ts';
 export {
   OBJECT_FRAME_LENGTH,
   openObject,
@@ -53,8 +54,10 @@ export {
 export {
   AWS_MANAGED_S3_KEY,
   DsseKmsProvider,
+  KmsDataKeyProvider,
   type KmsProviderOptions,
   type KmsRequest,
+  type PartKeys,
   SSE_KMS_FIELDS,
   SseKmsProvider,
   type StoredKmsEncryption,
