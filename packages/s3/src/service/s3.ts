@@ -279,17 +279,25 @@ async function startEngine(
   const kmsOwned = await ownKms?.ready;
   const storage = options.storage;
   const directory = storage !== undefined && 'directory' in storage ? storage.directory : undefined;
-  const store =
-    storage === undefined
-      ? await createMemoryObjectStore()
-      : directory !== undefined
-        ? await openFileSystemObjectStore({ directory })
-        : (storage as ObjectStore);
+  let store: ObjectStore;
+  try {
+    store =
+      storage === undefined
+        ? await createMemoryObjectStore()
+        : directory !== undefined
+          ? await openFileSystemObjectStore({ directory })
+          : (storage as ObjectStore);
+  } catch (error) {
+    // The engine's own KMS holds `<directory>/kms`: release it with the failed start.
+    await kmsOwned?.close();
+    throw error;
+  }
   let roots: SseS3RootKeys;
   try {
     roots = options.rootKeys ?? (directory === undefined ? await SseS3RootKeys.inMemory() : await SseS3RootKeys.openDirectory(directory));
   } catch (error) {
     if (storage === undefined || directory !== undefined) await store.close();
+    await kmsOwned?.close();
     throw error;
   }
   const clock = options.clock ?? systemClock;

@@ -62,4 +62,23 @@ describe('KMS-encrypted objects at rest', () => {
     }
     await assertNoSecretsOnDisk(directory, { plaintexts: [body] });
   });
+
+  it('a start that fails (the data directory held by another engine) releases the own KMS’s <directory>/kms again', async () => {
+    const directory = tempDirectory('s3-own-kms-lock');
+    const { kms, close } = kmsEngine();
+    const holder = new S3({ kms, storage: { directory } });
+    await holder.listBuckets({});
+    const blocked = new S3({ storage: { directory } });
+    await expect(blocked.listBuckets({})).rejects.toThrow();
+    await blocked.close();
+    await holder.close();
+    await close();
+    const next = new S3({ storage: { directory } });
+    try {
+      await next.createBucket({ Bucket: 'vault' });
+      expect((await next.putObject({ Bucket: 'vault', Key: 'k', Body: 'x', ServerSideEncryption: 'aws:kms' })).ServerSideEncryption).toBe('aws:kms');
+    } finally {
+      await next.close();
+    }
+  });
 });
