@@ -9,7 +9,7 @@ import { CreateKeyCommand, DecryptCommand, DescribeKeyCommand, EncryptCommand, K
 import { parseUsers } from '@strongbox/kms';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type InProcessStrongbox, startInProcess } from '../src/index.ts';
-import { failureOf } from './helpers/cli.ts';
+import { failureOf, tempDir } from './helpers/cli.ts';
 
 const opened: InProcessStrongbox[] = [];
 const clients: { destroy(): void }[] = [];
@@ -108,5 +108,23 @@ describe('S3 on the endpoint’s KMS', () => {
       userIdentity: { type: 'Root', invokedBy: 's3.amazonaws.com' },
       requestParameters: { encryptionContext: { 'aws:s3:arn': 'arn:aws:s3:::reports/q1' } },
     });
+  });
+
+  it('with a data directory, S3 objects (in <data>/s3) and the KMS keys they are under both survive a restart', async () => {
+    const dir = await tempDir();
+    try {
+      const first = await startInProcess({ dataDirectory: dir.path });
+      const { KeyMetadata } = await first.kms.createKey({});
+      await first.s3.createBucket({ Bucket: 'kept' });
+      await first.s3.putObject({ Bucket: 'kept', Key: 'k', Body: 'durable', ServerSideEncryption: 'aws:kms', SSEKMSKeyId: KeyMetadata!.KeyId! });
+      await first.close();
+      const second = await open({ dataDirectory: dir.path });
+      const get = await second.s3.getObject({ Bucket: 'kept', Key: 'k' });
+      expect(await get.Body.transformToString()).toBe('durable');
+      expect(get.SSEKMSKeyId).toBe(KeyMetadata!.Arn);
+    } finally {
+      for (const strongbox of opened.splice(0)) await strongbox.close();
+      await dir.cleanup();
+    }
   });
 });
