@@ -253,6 +253,24 @@ describe('callers', () => {
     expect(await outcome(s3.createBucket({ Bucket: 'alices' }, { caller: alice }))).toBe('denied');
   });
 
+  it('a home-directory bucket policy with ${aws:username} gives each user its own prefix (UG example)', async () => {
+    const users = ['alice', 'bob'].map((name) => principalFromArn(`arn:aws:iam::${OWNER}:user/${name}`));
+    await s3.putBucketPolicy({
+      Bucket: BUCKET,
+      Policy: policy({
+        Effect: 'Allow',
+        Principal: { AWS: users.map((u) => u.arn) },
+        Action: ['s3:GetObject', 's3:PutObject'],
+        Resource: `arn:aws:s3:::${BUCKET}/home/\${aws:username}/*`,
+      }),
+    });
+    const [aliceUser, bobUser] = users as [(typeof users)[0], (typeof users)[0]];
+    expect(await outcome(s3.putObject({ Bucket: BUCKET, Key: 'home/alice/notes', Body: 'n' }, { caller: aliceUser }))).toBe('passed');
+    expect(await outcome(s3.getObject({ Bucket: BUCKET, Key: 'home/alice/notes' }, { caller: aliceUser }))).toBe('passed');
+    expect(await outcome(s3.getObject({ Bucket: BUCKET, Key: 'home/alice/notes' }, { caller: bobUser }))).toBe('denied');
+    expect(await outcome(s3.putObject({ Bucket: BUCKET, Key: 'home/bob/notes', Body: 'n' }, { caller: bobUser }))).toBe('passed');
+  });
+
   it('a user without an identity policy is refused unless the bucket policy names it', async () => {
     expect(await outcome(s3.getObject({ Bucket: BUCKET, Key: 'public/a' }, { caller: nobody }))).toBe('denied');
     await s3.putBucketPolicy({
