@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: IAM policy variables are written ${key} inside policy strings.
 /**
  * Authorization of S3 operations through the engine: the published encryption bucket policies
  * (reference §4.1), each enforced and each letting the right requests through; default mode

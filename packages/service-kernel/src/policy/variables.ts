@@ -89,8 +89,8 @@ function resolveParts(parts: readonly TemplatePart[], lookup: ConditionLookup): 
 export function resolvedToRegExp(parts: readonly ResolvedPart[], ignoreCase = false): RegExp {
   let source = '';
   for (const part of parts) {
-    if ('literal' in part) source += escape(part.literal);
-    else for (const char of part.pattern) source += char === '*' ? '.*' : char === '?' ? '.' : escape(char);
+    if ('literal' in part) source += escapeRegExp(part.literal);
+    else for (const char of part.pattern) source += char === '*' ? '.*' : char === '?' ? '.' : escapeRegExp(char);
   }
   return new RegExp(`^${source}$`, ignoreCase ? 'si' : 's');
 }
@@ -103,6 +103,6 @@ export function resolvedToText(parts: readonly ResolvedPart[]): string {
   return parts.map((part) => ('literal' in part ? part.literal : part.pattern)).join('');
 }
 
-function escape(text: string): string {
+function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
 }

@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: IAM policy variables are written ${key} inside policy strings.
 /** Policy variables: `${key}` in Resource entries and Condition values of 2012-10-17 policies. */
 
 import { principalFromArn } from '@strongbox/service-kernel';
