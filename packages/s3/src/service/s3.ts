@@ -18,7 +18,7 @@
  * ```
  */
 
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import {
   type AuditOptions,
   AuditTrail,
@@ -227,7 +227,9 @@ async function startEngine(options: S3Options, settings: S3Settings, random: Ran
     if (storage === undefined || directory !== undefined) await store.close();
     throw error;
   }
-  const crypto: AtRestCrypto = { sseS3: new SseS3Provider(roots), sseC: new SseCProvider(), md5, random };
+  const tokenKey = random.bytes(32);
+  const continuationTokenMac = (data: Uint8Array): Uint8Array => new Uint8Array(createHmac('sha256', tokenKey).update(data).digest());
+  const crypto: AtRestCrypto = { sseS3: new SseS3Provider(roots), sseC: new SseCProvider(), md5, random, continuationTokenMac };
   const clock = options.clock ?? systemClock;
   const quotas = options.quotas ?? ADMIT_ALL;
   const binding = (eventTrail: AuditTrail): ServiceBinding<OperationDefinition, RequestContext, S3Error> => ({
