@@ -7,6 +7,7 @@
 export * from './bucket-encryption.ts';
 export * from './conditions.ts';
 export * from './continuation-token.ts';
+export * from './copy-source.ts';
 export * from './customer-key.ts';
 export * from './encryption.ts';
 export * from './etag.ts';

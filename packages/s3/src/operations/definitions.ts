@@ -4,6 +4,7 @@
  * new file (its definition) and one line here; the registry (`index.ts`) derives the rest.
  */
 
+export { copyObject } from './copy-object.ts';
 export { createBucket } from './create-bucket.ts';
 export { deleteBucket } from './delete-bucket.ts';
 export { deleteBucketEncryption } from './delete-bucket-encryption.ts';

@@ -31,6 +31,7 @@ export function isOperationName(name: string): name is OperationName {
   return REGISTRY.has(name);
 }
 
+export type { CopyObjectRequest, CopyObjectResponse } from './copy-object.ts';
 export type { CreateBucketRequest, CreateBucketResponse } from './create-bucket.ts';
 export type { DeleteBucketRequest } from './delete-bucket.ts';
 export type { DeleteBucketEncryptionRequest } from './delete-bucket-encryption.ts';
