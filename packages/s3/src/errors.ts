@@ -272,7 +272,7 @@ export const S3_ERRORS: Readonly<Record<S3ErrorReason, S3WireError>> = Object.fr
   // `Condition` element naming the header (`If-Match`, `x-amz-copy-source-If-None-Match`, ...).
   PreconditionFailed: { code: 'PreconditionFailed', status: 412, message: 'At least one of the pre-conditions you specified did not hold' },
   // LS-snapshot: 304 with no body (botocore reports Code "304", Message "Not Modified"); the protocol
-  // edge sends the status alone.
+  // edge sends the status and, as headers, the `ETag` and `Last-Modified` fields (RFC 9110 §15.4.5).
   NotModified: { code: 'NotModified', status: 304, message: 'Not Modified' },
   // LS-snapshot test_s3_copy_object_wrong_format (ArgumentValue `x-amz-copy-source`).
   InvalidCopySource: { code: 'InvalidArgument', status: 400, message: 'Invalid copy source object key', argumentName: 'x-amz-copy-source' },

@@ -49,7 +49,8 @@ export type ConditionKind = 'read' | 'copy-source';
  * Evaluates a request's conditions against an object.
  *
  * @param now - the request time (epoch milliseconds): an `If-Modified-Since` after it is ignored.
- * @throws S3Error PreconditionFailed with its `Condition`; NotModified (reads only).
+ * @throws S3Error PreconditionFailed with its `Condition`; NotModified (reads only), whose
+ *   `fields` are the `ETag` and `Last-Modified` a 304 sends as headers (it has no body).
  * @example
  * ```ts
  * import { checkConditions } from '@strongbox/s3';
@@ -65,9 +66,9 @@ export function checkConditions(conditions: RequestConditions, target: Condition
     throw preconditionFailed('If-Unmodified-Since', kind);
   }
   if (ifNoneMatch !== undefined) {
-    if (etagMatches(ifNoneMatch, target.etag)) throw notModified('If-None-Match', kind);
+    if (etagMatches(ifNoneMatch, target.etag)) throw notModified('If-None-Match', kind, target);
   } else if (ifModifiedSince !== undefined && ifModifiedSince <= now && lastModified <= wholeSeconds(ifModifiedSince)) {
-    throw notModified('If-Modified-Since', kind);
+    throw notModified('If-Modified-Since', kind, target);
   }
 }
 
@@ -98,7 +99,15 @@ function preconditionFailed(header: Header, kind: ConditionKind): S3Error {
   return new S3Error('PreconditionFailed', { fields: [['Condition', conditionName(header, kind)]] });
 }
 
-function notModified(header: Header, kind: ConditionKind): S3Error {
+function notModified(header: Header, kind: ConditionKind, target: ConditionTarget): S3Error {
   // A copy source that has not changed is a failed precondition, not a cached answer.
-  return kind === 'read' ? new S3Error('NotModified') : preconditionFailed(header, kind);
+  if (kind !== 'read') return preconditionFailed(header, kind);
+  // A 304 has no body; RFC 9110 §15.4.5 has it carry the ETag (and the validators a 200 would), so
+  // the protocol edge sends these two as the `ETag` and `Last-Modified` headers.
+  return new S3Error('NotModified', {
+    fields: [
+      ['ETag', target.etag],
+      ['Last-Modified', new Date(wholeSeconds(target.lastModified)).toUTCString()],
+    ],
+  });
 }

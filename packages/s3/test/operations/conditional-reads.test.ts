@@ -46,6 +46,18 @@ describe.each(['getObject', 'headObject'] as const)('%s conditions', (method) =>
     expect(await failure({ IfModifiedSince: now })).toEqual([304, 'NotModified', undefined]);
   });
 
+  it('a 304 carries the ETag and Last-Modified (headers of a body-less answer)', async () => {
+    const error = await catchS3Async(() => read({ IfNoneMatch: etag }));
+    expect([error.status, error.message, error.fields]).toEqual([
+      304,
+      'Not Modified',
+      [
+        ['ETag', etag],
+        ['Last-Modified', lastModified.toUTCString()],
+      ],
+    ]);
+  });
+
   it('says "At least one of the pre-conditions you specified did not hold" on 412', async () => {
     const error = await catchS3Async(() => read({ IfMatch: '"nope"' }));
     expect([error.message, error.fields]).toEqual(['At least one of the pre-conditions you specified did not hold', [['Condition', 'If-Match']]]);
