@@ -22,35 +22,41 @@ export const MAX_COPY_SOURCE_SIZE: number = 5 * 1024 ** 3;
 
 /**
  * Parses `CopySource` (the `x-amz-copy-source` header's value): `bucket/key` or `/bucket/key`, the
- * key URL-encoded, optionally followed by `?versionId=<id>`.
+ * key URL-encoded, optionally followed by `?versionId=<id>`. A `+` decodes to a space, as LocalStack
+ * (whose copy tests are recorded against real S3) decodes it: SDKs disagree on `%20` and `+`.
  *
  * @throws S3Error InvalidCopySource (LS-snapshot `test_s3_copy_object_wrong_format`: a value with
- *   no `/` is refused with itself named as `ArgumentValue` `x-amz-copy-source`); the same for an
- *   empty bucket or key or a malformed percent escape (UNCONFIRMED: no capture of those).
+ *   no `/` is refused with the header's name as `ArgumentValue`, whatever was sent); the same for a
+ *   value that is not text, an empty bucket or key, or a malformed percent escape (UNCONFIRMED: no
+ *   capture of those).
  * @example
  * ```ts
  * import { parseCopySource } from '@strongbox/s3';
  * parseCopySource('/photos/2026/a%20b.jpg?versionId=null'); // { bucket: 'photos', key: '2026/a b.jpg', versionId: 'null' }
  * ```
  */
-export function parseCopySource(value: string): CopySource {
-  const invalid = (): S3Error => new S3Error('InvalidCopySource', { fields: [['ArgumentValue', 'x-amz-copy-source']] });
+export function parseCopySource(value: unknown): CopySource {
+  if (typeof value !== 'string') throw invalidCopySource();
   const query = value.indexOf('?');
-  const path = query === -1 ? value : value.slice(0, query);
+  const path = (query === -1 ? value : value.slice(0, query)).replaceAll('+', ' ');
   const trimmed = path.startsWith('/') ? path.slice(1) : path;
   const slash = trimmed.indexOf('/');
-  if (slash <= 0 || slash === trimmed.length - 1) throw invalid();
+  if (slash <= 0 || slash === trimmed.length - 1) throw invalidCopySource();
   let bucket: string;
   let key: string;
   try {
     bucket = decodeURIComponent(trimmed.slice(0, slash));
     key = decodeURIComponent(trimmed.slice(slash + 1));
   } catch (cause) {
-    throw new S3Error('InvalidCopySource', { fields: [['ArgumentValue', 'x-amz-copy-source']], cause });
+    throw invalidCopySource(cause);
   }
   if (query === -1) return { bucket, key };
   const versionId = new URLSearchParams(value.slice(query + 1)).get('versionId');
   return versionId === null ? { bucket, key } : { bucket, key, versionId };
+}
+
+function invalidCopySource(cause?: unknown): S3Error {
+  return new S3Error('InvalidCopySource', { fields: [['ArgumentValue', 'x-amz-copy-source']], ...(cause === undefined ? {} : { cause }) });
 }
 
 /** Where the destination's content type and user metadata come from. */

@@ -82,7 +82,6 @@ export const copyObject: OperationDefinition<'CopyObject', CopyObjectRequest, Co
   async handler(input, context) {
     const target = await ownedBucket(input.Bucket, context);
     const key = requireKey(input.Key);
-    if (typeof input.CopySource !== 'string') throw new S3Error('InvalidCopySource', { fields: [['ArgumentValue', 'x-amz-copy-source']] });
     const source = parseCopySource(input.CopySource);
     const directive = metadataDirective(input.MetadataDirective);
     const sourceBucket = await ownedBucket(source.bucket, context);
