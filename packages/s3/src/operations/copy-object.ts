@@ -18,8 +18,11 @@
  * `MetadataDirective: COPY` (the default) keeps the source's content type and user metadata and
  * ignores the request's; `REPLACE` takes the request's (the default content type when it names
  * none). The destination's ETag follows its own mode (the plaintext MD5 for SSE-S3, random for
- * SSE-C), and the response echoes the destination's encryption fields as S3 does for CopyObject.
- * SSE-KMS and DSSE-KMS, as source or destination, answer 501 NotImplemented until they are built.
+ * the others), and the response echoes the destination's encryption fields as S3 does for
+ * CopyObject (for SSE-KMS and DSSE-KMS: the key's full ARN, the bucket-key flag when used, and the
+ * context the request sent: a copy never carries the source's context over). KMS is called as
+ * the caller: Decrypt for an SSE-KMS or DSSE-KMS source, GenerateDataKey (or the caller's bucket
+ * key) for such a destination, both before anything is stored.
  *
  * A data event: CloudTrail records it only in trails with S3 data events enabled.
  */
@@ -137,10 +140,11 @@ export const copyObject: OperationDefinition<'CopyObject', CopyObjectRequest, Co
         });
       }
       checkCopySourceSize(record.size);
-      // Verifies a source SSE-C key against the stored verifier (403) before anything is decrypted.
-      const sourceKeys = await readKeys(record, sourceBucket.name, sourceCustomer?.key, context);
+      // Verifies a source SSE-C key against the stored verifier (403) before anything is decrypted;
+      // for an SSE-KMS or DSSE-KMS source, calls KMS Decrypt as the caller in the source's Region.
+      const sourceKeys = await readKeys(record, sourceBucket.name, sourceCustomer?.key, context, sourceBucket.region);
       try {
-        const { keys, customerKeyMd5 } = await writeKeys(decided, target.name, key, context.crypto);
+        const { keys, customerKeyMd5, kms } = await writeKeys(decided, target, key, context);
         try {
           const [contentType, userMetadata] = directive === 'COPY' ? [record.contentType, record.userMetadata] : [input.ContentType, input.Metadata];
           const wantMd5 = etagKind(decided.mode) === 'md5';
@@ -158,7 +162,7 @@ export const copyObject: OperationDefinition<'CopyObject', CopyObjectRequest, Co
           );
           return {
             CopyObjectResult: { ETag: etag, LastModified: new Date(result.lastModified) },
-            ...responseEncryption('CopyObject', decided.mode, customerKeyMd5),
+            ...responseEncryption('CopyObject', decided.mode, customerKeyMd5, kms),
           };
         } finally {
           keys.dispose();

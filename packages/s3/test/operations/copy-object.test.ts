@@ -139,14 +139,6 @@ describe.each(BACKENDS)('CopyObject on the $name store', (backend) => {
       expect([error.status, error.code, error.message]).toEqual([400, 'InvalidRequest', 'The encryption parameters are not applicable to this object.']);
     });
 
-    it('answers SSE-KMS and DSSE-KMS destinations with 501 NotImplemented, storing nothing', async () => {
-      for (const ServerSideEncryption of ['aws:kms', 'aws:kms:dsse']) {
-        const error = await catchS3Async(() => s3.copyObject({ Bucket: 'dst', Key: 'k', CopySource: 'src/a/b c', ServerSideEncryption }));
-        expect([error.status, error.code]).toEqual([501, 'NotImplemented']);
-      }
-      expect((await catchS3Async(() => s3.headObject({ Bucket: 'dst', Key: 'k' }))).code).toBe('NoSuchKey');
-    });
-
     it('evaluates CopySourceIf* in S3’s order, each failure a 412 naming x-amz-copy-source-… (LS-snapshot)', async () => {
       const { ETag } = await s3.headObject({ Bucket: 'src', Key: 'a/b c' });
       const now = new Date();
