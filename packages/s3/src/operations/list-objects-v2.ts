@@ -19,6 +19,7 @@ import { checkEncodingType, pageSize, urlEncodeKey } from '../model/listing.ts';
 import type { ListPage } from '../storage/types.ts';
 import { canonicalUserId } from './list-buckets.ts';
 import { ownedBucket } from './shared/buckets.ts';
+import { listConditions } from './shared/conditions.ts';
 import { objectRecord } from './shared/objects.ts';
 import type { OperationDefinition } from './types.ts';
 
@@ -76,6 +77,8 @@ export const listObjectsV2: OperationDefinition<'ListObjectsV2', ListObjectsV2Re
   readOnly: true,
   // CloudTrail logs ListObjects and ListObjectsV2 as S3 data events.
   eventCategory: 'Data',
+  // ListObjectsV2 is authorized by s3:ListBucket, with s3:prefix, s3:delimiter and s3:max-keys.
+  access: { action: 's3:ListBucket', resource: 'bucket', conditions: listConditions },
 
   async handler(input, context) {
     const bucket = await ownedBucket(input.Bucket, context);
