@@ -356,6 +356,34 @@ describe('condition keys', () => {
     expect(await put()).toBe('denied');
   });
 
+  it('the signature keys (s3:authType, s3:signatureAge, s3:signatureversion, s3:x-amz-content-sha256) come from the edge’s facts, and are absent in process', async () => {
+    const deny = (condition: object) => ({ Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: `arn:aws:s3:::${BUCKET}/*`, Condition: condition });
+    await s3.putBucketPolicy({
+      Bucket: BUCKET,
+      Policy: policy(
+        // The S3 API reference's "Signature Version 4 authentication specific policy keys" examples.
+        deny({ NumericGreaterThan: { 's3:signatureAge': '600000' } }),
+        deny({ StringEquals: { 's3:x-amz-content-sha256': 'UNSIGNED-PAYLOAD' } }),
+        deny({ StringEquals: { 's3:signatureversion': 'AWS' } }),
+        deny({ StringEquals: { 's3:authType': 'POST' } }),
+      ),
+    });
+    const now = Date.now();
+    const header = {
+      authType: 'REST-HEADER',
+      signatureVersion: 'AWS4-HMAC-SHA256',
+      signedAt: now,
+      contentSha256: 'STREAMING-UNSIGNED-PAYLOAD-TRAILER',
+    } as const;
+    expect(await put({}, { signature: header })).toBe('passed');
+    expect(await put({}, { signature: { ...header, authType: 'REST-QUERY-STRING', signedAt: now - 3_600_000 } })).toBe('denied');
+    expect(await put({}, { signature: { ...header, authType: 'REST-QUERY-STRING', signedAt: now - 60_000 } })).toBe('passed');
+    expect(await put({}, { signature: { ...header, contentSha256: 'UNSIGNED-PAYLOAD' } })).toBe('denied');
+    expect(await put({}, { signature: { ...header, signatureVersion: 'AWS' } })).toBe('denied');
+    expect(await put({}, { signature: { ...header, authType: 'POST' } })).toBe('denied');
+    expect(await put()).toBe('passed');
+  });
+
   it('condition key names are case-insensitive, values are not', async () => {
     await s3.putBucketPolicy({
       Bucket: BUCKET,
