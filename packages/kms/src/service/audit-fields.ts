@@ -27,11 +27,13 @@ export type ServiceEventName = 'RotateKey' | 'DeleteKey' | 'DeleteExpiredKeyMate
  */
 export function serviceEventOf(change: Change, state: KmsState): [ServiceEventName, KeyRecord][] {
   if (change.type === 'deleteKey') {
-    const key = state.key(change.keyId);
-    return key === undefined ? [] : [['DeleteKey', key]];
+    return state
+      .keyRecords(change.keyId)
+      .filter((key) => change.region === undefined || key.region === change.region)
+      .map((key) => ['DeleteKey', key]);
   }
   if (change.type !== 'putKey') return [];
-  const before = state.key(change.key.keyId);
+  const before = state.key(change.key.keyId, change.key.region);
   if (before === undefined) return [];
   if (change.key.materials.length > before.materials.length) return [['RotateKey', change.key]];
   if (before.state !== 'PendingImport' && change.key.state === 'PendingImport') return [['DeleteExpiredKeyMaterial', change.key]];

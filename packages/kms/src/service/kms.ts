@@ -226,6 +226,34 @@ export class Kms {
 
 installFacade(Kms.prototype, OPERATION_NAMES);
 
+/**
+ * Records the events a call caused in other Regions (ReplicateKey's CreateKey in the replica's
+ * Region), as AwsApiCall events of the same caller with the call's own request id. The user agent
+ * of the replica-Region event is not known to the context and is recorded as the service's
+ * (`kms.amazonaws.com`); AWS's exact record is UNCONFIRMED.
+ */
+function recordRelated(trail: AuditTrail, context: RequestContext): void {
+  const ids = trail.latestIds();
+  for (const event of context.related) {
+    trail.record({
+      eventTime: context.now,
+      eventName: event.eventName,
+      eventSource: EVENT_SOURCE,
+      resourceType: RESOURCE_TYPE,
+      region: event.region,
+      caller: context.caller,
+      sourceIpAddress: context.sourceIpAddress ?? '127.0.0.1',
+      userAgent: EVENT_SOURCE,
+      ...(ids === undefined ? {} : { requestId: ids.requestId }),
+      requestParameters: event.requestParameters,
+      responseElements: event.responseElements === null ? null : (auditJson(event.responseElements) as Record<string, unknown>),
+      resources: event.resources,
+      readOnly: event.readOnly,
+      recipientAccountId: event.recipientAccountId,
+    });
+  }
+}
+
 /** What KMS's pipeline runs on. */
 interface KmsParts {
   readonly store: ChangeStore;
@@ -278,6 +306,7 @@ function kmsBinding(
         backend,
         random,
         settings,
+        quotas: parts.quotas,
         ...(scope.sourceIpAddress === undefined ? {} : { sourceIpAddress: scope.sourceIpAddress }),
       }),
     prepare: (now) => (now < nextDue ? undefined : advance(now)),
@@ -289,7 +318,10 @@ function kmsBinding(
       if (context.committed) nextDue = -Infinity;
     },
     // GetKeyLastUsage: the keys a successful cryptographic call used, with the ids just audited.
+    // Events the call caused in other Regions come right after its own, sharing its request id
+    // (the tracked cryptographic operations cause none, so latestIds below is still theirs).
     recorded: (definition, context, succeeded) => {
+      if (succeeded && context.related.length > 0) recordRelated(parts.trail, context);
       if (!succeeded || !TRACKED_OPERATIONS.has(definition.name)) return;
       const ids = parts.trail.latestIds();
       if (ids === undefined) return;
