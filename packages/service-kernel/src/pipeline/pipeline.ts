@@ -3,7 +3,8 @@
  * The request pipeline every call of every service goes through, in-process or over HTTP (the
  * protocol edge has already parsed the request and authenticated its caller, SigV4):
  *
- * 1. throttle: one request from the caller account's quota bucket (throttled calls are audited too);
+ * 1. throttle: one request from the caller account's quota bucket (throttled calls are audited too;
+ *    an operation whose handler picks its bucket is throttled there, `QuotaRule` `byHandler`);
  * 2. validate the input against the operation's shape (the service's validation error);
  * 3. prepare: the service's clock-driven work that has fallen due (KMS: key deletions, rotations);
  * 4. handle: the operation handler, which resolves its resources, authorizes through the
@@ -97,7 +98,8 @@ export class Pipeline<Definition extends OperationSpec, Context extends Pipeline
     let output: unknown;
     let failure: Failure | undefined;
     try {
-      if (!binding.quotas.tryAcquire(scope.caller.account, scope.region, quotaClassOf(definition), now)) throw binding.throttled();
+      const quotaClass = quotaClassOf(definition);
+      if (quotaClass !== undefined && !binding.quotas.tryAcquire(scope.caller.account, scope.region, quotaClass, now)) throw binding.throttled();
       binding.validate(definition, input);
       const due = binding.prepare?.(now);
       if (due !== undefined) await due;
