@@ -2,9 +2,10 @@
  * @module
  * Request quotas (throttling) per account AND Region, each quota counted on its own, on the
  * injected clock. AWS: "Request quotas", https://docs.aws.amazon.com/kms/latest/developerguide/requests-per-second.html
- * ("measured over one-second intervals"; the symmetric cryptographic operations share one quota,
- * every other operation has its own; calls an AWS service makes for a principal count against the
- * principal's account; cross-account use throttles the calling account).
+ * ("measured over one-second intervals"; the cryptographic operations share one row per key
+ * family: symmetric (HMAC included), RSA, ECC, ML-DSA; GenerateDataKeyPair has a row per key pair
+ * spec; every other operation has its own quota; calls an AWS service makes for a principal count
+ * against the principal's account; cross-account use throttles the calling account).
  *
  * The limiter (`QuotaBuckets` of `@strongbox/service-kernel`) is an exact sliding window, not a token bucket: a bucket of capacity Q refilled at Q/s
  * admits Q + 10Q requests in 10 s of saturating demand, 10% over the quota. For a quota of Q
@@ -126,8 +127,9 @@ export interface QuotaOptions {
    */
   readonly cryptographic?: number;
   /**
-   * Per-operation overrides (and `cryptographic`), requests per second, before `scale`. An
-   * override applies under either profile.
+   * Overrides by row (`cryptographic`, `cryptographic:RSA`, `GenerateDataKeyPair:RSA_4096`, ...)
+   * or operation name, requests per second, before `scale`. An override applies under either
+   * profile.
    */
   readonly overrides?: Readonly<Partial<Record<QuotaClass, number>>>;
 }
