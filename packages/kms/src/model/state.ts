@@ -45,6 +45,11 @@ export class KmsState {
   readonly #grants = new Map<string, GrantRecord>();
   /** Grant ids by key record (`recordKey`). */
   readonly #grantsByKey = new Map<string, Set<string>>();
+  /**
+   * How many grants each key id has, in any Region: `grantsOf` answers a key without grants (most
+   * keys, asked on every authorization) without building its record key.
+   */
+  readonly #grantCounts = new Map<string, number>();
   /** `grantsOf` answers, built on first ask and dropped when a grant of the key changes. */
   readonly #grantLists = new Map<string, readonly GrantRecord[]>();
 
@@ -87,6 +92,7 @@ export class KmsState {
         this.#grants.set(grant.grantId, grant);
         let ids = this.#grantsByKey.get(owner);
         if (ids === undefined) this.#grantsByKey.set(owner, (ids = new Set()));
+        if (!ids.has(grant.grantId)) this.#countGrants(grant.keyId, 1);
         ids.add(grant.grantId);
         return;
       }
@@ -95,7 +101,7 @@ export class KmsState {
         if (grant === undefined) return;
         this.#grants.delete(change.grantId);
         const owner = recordKey(grant.keyId, grant.region);
-        this.#grantsByKey.get(owner)?.delete(change.grantId);
+        if (this.#grantsByKey.get(owner)?.delete(change.grantId) === true) this.#countGrants(grant.keyId, -1);
         this.#grantLists.delete(owner);
         return;
       }
@@ -199,6 +205,7 @@ export class KmsState {
    * An array once returned never changes: later changes produce a new one.
    */
   grantsOf(keyId: string, region: string): readonly GrantRecord[] {
+    if (!this.#grantCounts.has(keyId)) return NO_GRANTS;
     const owner = recordKey(keyId, region);
     const cached = this.#grantLists.get(owner);
     if (cached !== undefined) return cached;
@@ -240,9 +247,17 @@ export class KmsState {
     const aliases = this.#aliases.get(scope(key.account, key.region));
     for (const [name, alias] of aliases ?? []) if (alias.targetKeyId === key.keyId) aliases!.delete(name);
     const owner = recordKey(key.keyId, key.region);
-    for (const grantId of this.#grantsByKey.get(owner) ?? []) this.#grants.delete(grantId);
+    const ids = this.#grantsByKey.get(owner);
+    for (const grantId of ids ?? []) this.#grants.delete(grantId);
+    if (ids !== undefined) this.#countGrants(key.keyId, -ids.size);
     this.#grantsByKey.delete(owner);
     this.#grantLists.delete(owner);
+  }
+
+  #countGrants(keyId: string, delta: number): void {
+    const count = (this.#grantCounts.get(keyId) ?? 0) + delta;
+    if (count > 0) this.#grantCounts.set(keyId, count);
+    else this.#grantCounts.delete(keyId);
   }
 
   /**

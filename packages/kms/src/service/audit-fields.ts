@@ -97,6 +97,20 @@ export function auditJson(value: unknown, shape?: Shape): unknown {
  * `responseElements.keyMetadata.AWSAccountId`).
  */
 function beanName(name: string): string {
+  // Member names come from the operations' shapes and responses, a few hundred: each is spelled
+  // once (bounded all the same, should a caller's names ever reach here).
+  let bean = BEAN_NAMES.get(name);
+  if (bean === undefined) {
+    bean = decapitalize(name);
+    if (BEAN_NAMES.size < MAX_BEAN_NAMES) BEAN_NAMES.set(name, bean);
+  }
+  return bean;
+}
+
+const BEAN_NAMES = new Map<string, string>();
+const MAX_BEAN_NAMES = 4096;
+
+function decapitalize(name: string): string {
   const second = name.charAt(1);
   if (second !== '' && second !== second.toLowerCase() && name.charAt(0) !== name.charAt(0).toLowerCase()) return name;
   return name.charAt(0).toLowerCase() + name.slice(1);

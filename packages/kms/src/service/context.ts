@@ -18,6 +18,9 @@ import type { ChangeStore } from '../persistence/store.ts';
 import { type AccessRequest, authorizeAccess, grantedOperations } from '../policy/authorize.ts';
 
 const NO_GRANTS: readonly GrantRecord[] = Object.freeze([]);
+// Shared defaults: a default parameter written `= {}` would allocate on every call.
+const NO_DETAILS: AuthorizationDetails = Object.freeze({});
+const NO_ACCESS_OPTIONS: AccessOptions = Object.freeze({});
 
 /** What a request context is built from. */
 export interface RequestScope {
@@ -32,7 +35,7 @@ export interface RequestScope {
   /** The request quotas, for rows an operation's handler picks. */
   readonly quotas: QuotaGate;
   /** The caller's IP address, when known (for the `aws:SourceIp` condition key). */
-  readonly sourceIpAddress?: string;
+  readonly sourceIpAddress?: string | undefined;
 }
 
 /** The context handed to one operation handler. */
@@ -51,8 +54,8 @@ export class RequestContext implements OperationContext, PipelineContext {
   recipientAccount: string;
   /** Whether this request committed any change. */
   committed = false;
-  /** Events this call causes in other Regions (`recordRelated`). */
-  readonly related: RelatedEvent[] = [];
+  /** Events this call causes in other Regions (`recordRelated`); made on first use, as few calls have any. */
+  related: RelatedEvent[] | undefined;
   readonly #store: ChangeStore;
   readonly #sourceIp: string | undefined;
   readonly #definition: OperationDefinition;
@@ -102,30 +105,37 @@ export class RequestContext implements OperationContext, PipelineContext {
     }
   }
 
-  authorize(action: KmsAction, key: KeyRecord | undefined, details: AuthorizationDetails = {}, options: AccessOptions = {}): void {
+  authorize(action: KmsAction, key: KeyRecord | undefined, details: AuthorizationDetails = NO_DETAILS, options: AccessOptions = NO_ACCESS_OPTIONS): void {
     authorizeAccess(this.accessRequest(action, key, details, options));
   }
 
-  authorizeIn(region: string, action: KmsAction, key: KeyRecord | undefined, details: AuthorizationDetails = {}): void {
+  authorizeIn(region: string, action: KmsAction, key: KeyRecord | undefined, details: AuthorizationDetails = NO_DETAILS): void {
     authorizeAccess({ ...this.accessRequest(action, key, details), region });
   }
 
-  accessRequest(action: KmsAction, key: KeyRecord | undefined, details: AuthorizationDetails = {}, options: AccessOptions = {}): AccessRequest {
-    // Every access request of this call carries its source address, so aws:SourceIp conditions see it.
-    return {
+  accessRequest(
+    action: KmsAction,
+    key: KeyRecord | undefined,
+    details: AuthorizationDetails = NO_DETAILS,
+    options: AccessOptions = NO_ACCESS_OPTIONS,
+  ): AccessRequest {
+    // Every access request of this call carries its source address, so aws:SourceIp conditions see
+    // it. Built member by member (no spread of temporary objects): every call authorizes.
+    const request: { -readonly [K in keyof AccessRequest]: AccessRequest[K] } = {
       caller: this.caller,
       action,
       key,
       region: this.region,
       now: this.now,
-      ...(this.#sourceIp === undefined ? {} : { sourceIp: this.#sourceIp }),
       grants: options.grants ?? (key ? this.state.grantsOf(key.keyId, key.region) : NO_GRANTS),
       details,
-      ...(options.childGrant === undefined ? {} : { childGrant: options.childGrant }),
     };
+    if (this.#sourceIp !== undefined) request.sourceIp = this.#sourceIp;
+    if (options.childGrant !== undefined) request.childGrant = options.childGrant;
+    return request;
   }
 
-  grantedOperations(key: KeyRecord, details: AuthorizationDetails = {}): ReadonlySet<GrantOperation> {
+  grantedOperations(key: KeyRecord, details: AuthorizationDetails = NO_DETAILS): ReadonlySet<GrantOperation> {
     return grantedOperations({ caller: this.caller, key, grants: this.state.grantsOf(key.keyId, key.region), details });
   }
 
@@ -144,7 +154,7 @@ export class RequestContext implements OperationContext, PipelineContext {
   }
 
   recordRelated(event: RelatedEvent): void {
-    this.related.push(event);
+    (this.related ??= []).push(event);
   }
 
   /** The caller's IP address, when known. */
