@@ -275,6 +275,18 @@ describe('KMS errors as S3 reports them (400 KMS.*), with nothing stored', () =>
     expect((await catchS3Async(() => s3.headObject({ Bucket: 'data', Key: 'k' }))).code).toBe('NoSuchKey');
   });
 
+  it('a signing key: KMS.InvalidKeyUsageException with KMS’s message', async () => {
+    const { s3, kms } = engine;
+    const { KeyMetadata } = await kms.createKey({ KeySpec: 'RSA_2048', KeyUsage: 'SIGN_VERIFY' });
+    const arn = KeyMetadata?.Arn ?? '';
+    const error = await catchS3Async(() => s3.putObject({ Bucket: 'data', Key: 'k', Body: 'x', ServerSideEncryption: 'aws:kms', SSEKMSKeyId: arn }));
+    expect([error.code, error.status, error.message]).toEqual([
+      'KMS.InvalidKeyUsageException',
+      400,
+      `${arn} key usage is SIGN_VERIFY which is not valid for GenerateDataKey.`,
+    ]);
+  });
+
   it('a key of another account: AccessDenied unless its policy allows the caller; a bare key id resolves in the caller’s account', async () => {
     const { s3, kms } = engine;
     const owner = root(OTHER_ACCOUNT);
