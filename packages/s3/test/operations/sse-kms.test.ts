@@ -140,6 +140,9 @@ describe('KMS is called on the caller’s behalf', () => {
     await (await s3.getObject({ Bucket: 'data', Key: 'reports/q1.csv' }, { caller: alice })).Body.transformToString();
     const records = kms.auditTrail.records().filter((record) => record.eventName === 'GenerateDataKey' || record.eventName === 'Decrypt');
     expect(records.map((record) => record.eventName)).toEqual(['GenerateDataKey', 'Decrypt']);
+    // As AWS services ask: a key spec, not a byte count.
+    expect(records[0]?.requestParameters).toMatchObject({ keySpec: 'AES_256', keyId: arn });
+    expect(records[0]?.requestParameters).not.toHaveProperty('numberOfBytes');
     for (const record of records) {
       expect(record).toMatchObject({
         userIdentity: { type: 'IAMUser', arn: alice.arn, accountId: ACCOUNT, invokedBy: 's3.amazonaws.com' },
