@@ -75,7 +75,9 @@ export type S3ErrorReason =
   | 'IllegalLocationConstraint'
   | 'InvalidDigest'
   | 'SlowDown'
-  | 'NotImplemented';
+  | 'NotImplemented'
+  // Storage: an upstream S3 endpoint that cannot be reached or is throttling.
+  | 'ServiceUnavailable';
 
 /** Extra child elements of `<Error>` (`ArgumentName`, `ActualObjectSize`, …), in wire order. */
 export type S3ErrorFields = readonly (readonly [name: string, value: string])[];
@@ -296,6 +298,10 @@ export const S3_ERRORS: Readonly<Record<S3ErrorReason, S3WireError>> = Object.fr
     status: 501,
     message: (d) => `A header you provided implies functionality that is not implemented: ${d.value ?? 'this feature'} is not built in Strongbox yet.`,
   },
+  // ErrorResponses.html (second-hand, no capture): 503 ServiceUnavailable, "Service is unable to
+  // handle request.", a server fault to retry. Answered when the upstream store is unreachable or
+  // throttling, where S3 itself would be unable to reach its storage.
+  ServiceUnavailable: { code: 'ServiceUnavailable', status: 503, message: 'Service is unable to handle request.' },
 });
 
 /** Options of an `S3Error`. */

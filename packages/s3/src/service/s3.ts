@@ -45,6 +45,7 @@ import type { AtRestCrypto, OperationDefinition, S3Settings } from '../operation
 import { openFileSystemObjectStore } from '../storage/filesystem/store.ts';
 import { createMemoryObjectStore } from '../storage/memory.ts';
 import type { ObjectStore } from '../storage/types.ts';
+import { openUpstreamObjectStore, type UpstreamOptions } from '../storage/upstream/store.ts';
 import { RequestContext } from './context.ts';
 
 export type { OperationName, RequestOf, ResponseOf } from '../operations/index.ts';
@@ -61,9 +62,11 @@ export interface S3Options {
   readonly random?: Random;
   /**
    * Storage: a data directory (durable, survives restarts; SSE-S3 root keys are kept beside the
-   * objects), or an `ObjectStore` the caller made (and closes). Default: in memory.
+   * objects), optionally with `upstream` (the objects' sealed bytes go to an S3-compatible bucket,
+   * while the manifests and keys stay in the directory), or an `ObjectStore` the caller made (and
+   * closes). Default: in memory.
    */
-  readonly storage?: { readonly directory: string } | ObjectStore;
+  readonly storage?: StorageOptions | ObjectStore;
   /** SSE-S3 root keys the caller made (and destroys); default: in memory, or the data directory's. */
   readonly rootKeys?: SseS3RootKeys;
   /** The trail to record management events in; share KMS's `auditTrail` to get one trail. */
@@ -94,6 +97,12 @@ export interface S3Options {
    * (AWS does not publish its period).
    */
   readonly bucketKeyPeriodMs?: number;
+}
+
+/** A data directory, with or without an upstream bucket for the sealed bytes. */
+export interface StorageOptions {
+  readonly directory: string;
+  readonly upstream?: UpstreamOptions;
 }
 
 /** Per-call settings of the in-process API. */
@@ -278,14 +287,17 @@ async function startEngine(
 ): Promise<Engine> {
   const kmsOwned = await ownKms?.ready;
   const storage = options.storage;
-  const directory = storage !== undefined && 'directory' in storage ? storage.directory : undefined;
+  const dataDirectory = storage !== undefined && 'directory' in storage ? (storage as StorageOptions) : undefined;
+  const directory = dataDirectory?.directory;
   let store: ObjectStore;
   try {
     store =
       storage === undefined
         ? await createMemoryObjectStore()
-        : directory !== undefined
-          ? await openFileSystemObjectStore({ directory })
+        : dataDirectory !== undefined
+          ? dataDirectory.upstream === undefined
+            ? await openFileSystemObjectStore({ directory: dataDirectory.directory })
+            : await openUpstreamObjectStore({ directory: dataDirectory.directory, upstream: dataDirectory.upstream })
           : (storage as ObjectStore);
   } catch (error) {
     // The engine's own KMS holds `<directory>/kms`: release it with the failed start.
