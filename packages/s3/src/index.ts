@@ -12,6 +12,16 @@ export { S3_ERRORS, S3Error, type S3ErrorDetail, type S3ErrorFields, type S3Erro
 export * from './model/index.ts';
 export type * from './operations/index.ts';
 export { ObjectBody, OPERATION_NAMES } from './operations/index.ts';
+export * from './policy/index.ts';
 export * from './protocol/sse-headers.ts';
-export { type CallOptions, type OperationName, type RequestOf, type ResponseOf, S3, type S3Methods, type S3Options } from './service/s3.ts';
+export {
+  type CallOptions,
+  type OperationName,
+  type RequestOf,
+  type ResponseOf,
+  S3,
+  type S3Methods,
+  type S3Options,
+  type StorageOptions,
+} from './service/s3.ts';
 export * from './storage/index.ts';
