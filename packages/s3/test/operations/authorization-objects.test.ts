@@ -76,6 +76,16 @@ describe('CopyObject', () => {
     await s3.copyObject({ Bucket: 'target', Key: 'c', CopySource: 'source/public/a', MetadataDirective: 'COPY' });
   });
 
+  it('a missing source is 404 NoSuchKey to a caller who may list the source bucket, 403 to one who may not', async () => {
+    const lister = user('lister', putTarget, getSource, { Effect: 'Allow', Action: 's3:ListBucket', Resource: 'arn:aws:s3:::source' });
+    const missing = await catchS3Async(() => s3.copyObject({ Bucket: 'target', Key: 'copy', CopySource: 'source/public/gone' }, { caller: lister }));
+    expect([missing.status, missing.code]).toEqual([404, 'NoSuchKey']);
+    const blind = user('blind', putTarget, getSource);
+    const refused = await catchS3Async(() => s3.copyObject({ Bucket: 'target', Key: 'copy', CopySource: 'source/public/gone' }, { caller: blind }));
+    expect([refused.status, refused.code]).toEqual([403, 'AccessDenied']);
+    expect(refused.message).toContain('s3:ListBucket');
+  });
+
   it('another account needs the source bucket’s policy to let it read', async () => {
     const otherRoot = rootPrincipal('us-east-1', OTHER);
     await s3.putBucketPolicy({
