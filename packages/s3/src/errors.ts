@@ -70,7 +70,22 @@ export type S3ErrorReason =
   | 'IllegalLocationConstraint'
   | 'InvalidDigest'
   | 'SlowDown'
-  | 'NotImplemented';
+  | 'NotImplemented'
+  // The REST protocol: routing, framing and authentication (S3 API reference, ErrorResponses.html).
+  | 'MethodNotAllowed'
+  | 'InvalidURI'
+  | 'MissingContentLength'
+  | 'IncompleteBody'
+  | 'InvalidHeaderValue'
+  | 'MissingContentSha256'
+  | 'XAmzContentSHA256Mismatch'
+  | 'UnsupportedPayloadEncoding'
+  | 'SignatureDoesNotMatch'
+  | 'InvalidAccessKeyId'
+  | 'RequestTimeTooSkewed'
+  | 'AuthorizationHeaderMalformed'
+  | 'UnsupportedAuthorizationType'
+  | 'AnonymousAccessDenied';
 
 /** Extra child elements of `<Error>` (`ArgumentName`, `ActualObjectSize`, …), in wire order. */
 export type S3ErrorFields = readonly (readonly [name: string, value: string])[];
@@ -272,6 +287,47 @@ export const S3_ERRORS: Readonly<Record<S3ErrorReason, S3WireError>> = Object.fr
     status: 501,
     message: (d) => `A header you provided implies functionality that is not implemented: ${d.value ?? 'this feature'} is not built in Strongbox yet.`,
   },
+
+  // ErrorResponses.html; S3 adds `Method` and `ResourceType`.
+  MethodNotAllowed: { code: 'MethodNotAllowed', status: 405, message: 'The specified method is not allowed against this resource.' },
+  InvalidURI: { code: 'InvalidURI', status: 400, message: "Couldn't parse the specified URI." },
+  MissingContentLength: { code: 'MissingContentLength', status: 411, message: 'You must provide the Content-Length HTTP header.' },
+  IncompleteBody: { code: 'IncompleteBody', status: 400, message: 'You did not provide the number of bytes specified by the Content-Length HTTP header' },
+  // A header or query value of the wrong type (an integer that is not one, a boolean that is not
+  // `true`/`false`); UNCONFIRMED text: S3's answers vary by parameter.
+  InvalidHeaderValue: { code: 'InvalidArgument', status: 400, message: (d) => `${d.value ?? 'A header or query parameter'} has an invalid value.` },
+  // SigV4 for S3 requires the header on every header-signed request (sig-v4-header-based-auth).
+  MissingContentSha256: { code: 'InvalidRequest', status: 400, message: 'Missing required header for this request: x-amz-content-sha256' },
+  // s3s-project/s3s#328 and LocalStack quote this text from S3.
+  XAmzContentSHA256Mismatch: {
+    code: 'XAmzContentSHA256Mismatch',
+    status: 400,
+    message: "The provided 'x-amz-content-sha256' header does not match what was computed.",
+  },
+  // A streaming (aws-chunked) body before the kernel's decoder exists: refused rather than stored framed.
+  UnsupportedPayloadEncoding: {
+    code: 'NotImplemented',
+    status: 501,
+    message: (d) => `A header you provided implies functionality that is not implemented: ${d.value ?? 'aws-chunked'} bodies are not decoded in Strongbox yet.`,
+  },
+  // LS-snapshot (s3-sse.md §2.4); AWS adds AWSAccessKeyId, StringToSign, SignatureProvided…
+  SignatureDoesNotMatch: {
+    code: 'SignatureDoesNotMatch',
+    status: 403,
+    message: 'The request signature we calculated does not match the signature you provided. Check your key and signing method.',
+  },
+  InvalidAccessKeyId: { code: 'InvalidAccessKeyId', status: 403, message: 'The AWS Access Key Id you provided does not exist in our records.' },
+  RequestTimeTooSkewed: { code: 'RequestTimeTooSkewed', status: 403, message: 'The difference between the request time and the current time is too large.' },
+  // The text after the semicolon is the kernel's reason (S3 names what is wrong the same way).
+  AuthorizationHeaderMalformed: {
+    code: 'AuthorizationHeaderMalformed',
+    status: 400,
+    message: (d) => `The authorization header is malformed; ${d.value ?? 'it could not be parsed'}`,
+  },
+  UnsupportedAuthorizationType: { code: 'InvalidArgument', status: 400, message: 'Unsupported Authorization Type', argumentName: 'Authorization' },
+  // An unsigned request under strict authentication: S3 treats it as anonymous, and anonymous
+  // callers are denied without a bucket policy granting them.
+  AnonymousAccessDenied: { code: 'AccessDenied', status: 403, message: 'Access Denied' },
 });
 
 /** Options of an `S3Error`. */

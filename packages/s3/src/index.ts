@@ -12,6 +12,10 @@ export { S3_ERRORS, S3Error, type S3ErrorDetail, type S3ErrorFields, type S3Erro
 export * from './model/index.ts';
 export type * from './operations/index.ts';
 export { ObjectBody, OPERATION_NAMES } from './operations/index.ts';
+export { DEFAULT_BASE_HOSTS } from './protocol/address.ts';
+export { internalErrorResponse } from './protocol/errors.ts';
+export type { ChunkedDecoder } from './protocol/payload.ts';
 export * from './protocol/sse-headers.ts';
+export { createS3Handler, type S3HttpOptions } from './service/http.ts';
 export { type CallOptions, type OperationName, type RequestOf, type ResponseOf, S3, type S3Methods, type S3Options } from './service/s3.ts';
 export * from './storage/index.ts';

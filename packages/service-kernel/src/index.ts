@@ -21,8 +21,33 @@ export {
 } from './durable/files.ts';
 export { acquireDirectoryLock, DirectoryLockedError, type DirectoryLockHolder, type ReleaseLock } from './durable/lock.ts';
 export { SERVICE_WIRE_ERRORS, ServiceError, type ServiceErrorCode, type ServiceWireError } from './errors.ts';
-export { DEFAULT_MAX_BODY_BYTES, EdgeError, type EdgeOptions, RequestTooLargeError, readNodeRequest, toNodeListener, writeNodeResponse } from './http/node.ts';
-export type { Authenticator, HttpRequest, HttpResponse, ProtocolHandler, RequestIdentity, TextResponse } from './http/types.ts';
+export {
+  bufferedHandler,
+  DEFAULT_MAX_BODY_BYTES,
+  EdgeError,
+  type EdgeOptions,
+  nodeRequestHead,
+  nodeStreamingRequest,
+  RequestTooLargeError,
+  readNodeRequest,
+  toNodeListener,
+  toNodeStreamingListener,
+  writeNodeResponse,
+  writeStreamingResponse,
+} from './http/node.ts';
+export type {
+  Authenticator,
+  BodyStream,
+  HttpRequest,
+  HttpRequestHead,
+  HttpResponse,
+  ProtocolHandler,
+  RequestIdentity,
+  StreamingHandler,
+  StreamingRequest,
+  StreamingResponse,
+  TextResponse,
+} from './http/types.ts';
 export { describeSyntaxError, parseJsonText, syntaxErrorOffset } from './json-text.ts';
 export { Pipeline, type PipelineContext, type QuotaGate, type ServiceBinding } from './pipeline/pipeline.ts';
 export {
@@ -59,7 +84,8 @@ export { type Principal, type PrincipalType, principalFromArn, rootPrincipal } f
 export { httpDate, json11ErrorResponse, json11Response, parseJson, serviceErrorResponse, toWire } from './protocol/json.ts';
 export { type BucketUsage, QuotaBuckets, SlidingWindow } from './quota/windows.ts';
 export { InProcessHandler, type InProcessHandlerOptions } from './sdk/in-process-handler.ts';
-export { createSigV4Authenticator, type SignatureForm, type SigV4Options, signatureFormOf } from './sigv4/verify.ts';
+export { isPayloadSha256, verifyPayloadSha256 } from './sigv4/payload.ts';
+export { createSigV4Authenticator, type SignatureForm, type SignedRequest, type SigV4Options, signatureFormOf } from './sigv4/verify.ts';
 export { type AuditEvent, type AuditEventInput, type AuditOptions, AuditTrail, EVENT_HISTORY_MS, EventIds, jsonSize, MAX_FIELD_BYTES } from './trail/audit.ts';
 export {
   type CloudTrailRecord,

@@ -1,14 +1,16 @@
 /**
  * @module
  * The local endpoint: one `node:http` server on one port serving the KMS emulator over AWS JSON
- * 1.1 (SigV4-authenticated) and CloudTrail `LookupEvents` over its trail, routed by
- * `X-Amz-Target` (see `router.ts`). `close()` stops accepting connections, lets requests in flight
- * finish, then closes the store, so every acknowledged change is durable when it resolves.
+ * 1.1 (SigV4-authenticated), CloudTrail `LookupEvents` over its trail, routed by `X-Amz-Target`
+ * (see `router.ts`), and S3 over REST-XML for every request without that header (bodies
+ * streamed both ways). `close()` stops accepting connections, lets requests in flight finish,
+ * then closes the stores, so every acknowledged change is durable when it resolves.
  */
 
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import {
   applySeed,
   type ChangeStore,
@@ -24,9 +26,10 @@ import {
   withDefaultUser,
 } from '@strongbox/kms';
 import { CLOUDTRAIL_TARGET_PREFIXES, createCloudTrailHandler, createJson11Handler, createSigV4Authenticator, toNodeListener } from '@strongbox/kms/http';
-import type { ProtocolHandler } from '@strongbox/service-kernel';
+import { createS3Handler, internalErrorResponse, S3 } from '@strongbox/s3';
+import { createSigV4Authenticator as createKernelAuthenticator, type StreamingHandler, toNodeStreamingListener } from '@strongbox/service-kernel';
 import { quotasRoute } from './admin.ts';
-import { createProtocolRouter, createRouter, type ProtocolRoute, type Route, targetRoute } from './router.ts';
+import { createProtocolRouter, createRouter, type ProtocolRoute, type Route, targetRoute, untargetedRoute } from './router.ts';
 
 /** How to run the endpoint. */
 export interface ServerOptions extends EndpointOptions {
@@ -60,6 +63,11 @@ export interface EndpointOptions {
   readonly quotas?: QuotaSetting;
   /** Time source of the emulator and the signature check (tests). Default: the system clock. */
   readonly clock?: Clock;
+  /**
+   * Host names S3's virtual-hosted addressing strips to find the bucket (`bucket.localhost`).
+   * Default `localhost`, `s3.localhost`, `strongbox.localhost`, `s3.strongbox.localhost`.
+   */
+  readonly s3BaseHosts?: readonly string[];
 }
 
 /** A running endpoint. */
@@ -69,9 +77,11 @@ export interface RunningServer {
   /** The port actually bound (useful with port 0). */
   readonly port: number;
   readonly kms: Kms;
+  /** The S3 engine behind the REST routes. */
+  readonly s3: S3;
   /** Requests being served right now. */
   inFlight(): number;
-  /** Stops accepting, waits for requests in flight, closes the store. Idempotent. */
+  /** Stops accepting, waits for requests in flight, closes the stores. Idempotent. */
   close(): Promise<void>;
 }
 
@@ -94,18 +104,24 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const routes: Route[] = [
     quotasRoute(endpoint.kms, { strict: options.strictAuth ?? false }),
     ...endpoint.routes.map((route) => targetRoute(route.service, route.prefixes, toNodeListener(route.handler))),
-    // Seam: S3 (REST-XML, no X-Amz-Target) joins here, last, claiming what the others leave.
+    // S3 (REST-XML, no X-Amz-Target) last, claiming what the others leave; bodies stream.
+    untargetedRoute('S3', toNodeStreamingListener(endpoint.s3Handler, { internalError: internalErrorResponse })),
   ];
-  return listen(endpoint.kms, routes, options.port ?? 4566, options.host ?? '127.0.0.1');
+  return listen(endpoint, routes, options.port ?? 4566, options.host ?? '127.0.0.1');
 }
 
 /** The services of one endpoint, before they are put on a port or behind an in-process handler. */
 export interface Endpoint {
   readonly kms: Kms;
+  readonly s3: S3;
   /** The services by `X-Amz-Target` prefix, each a protocol handler. */
   readonly routes: readonly ProtocolRoute[];
-  /** All of them behind one protocol handler (what the in-process mode serves). */
-  readonly handler: ProtocolHandler;
+  /** S3's REST-XML handler (every request without `X-Amz-Target`). */
+  readonly s3Handler: StreamingHandler;
+  /** All of them behind one streaming handler (what the in-process mode serves). */
+  readonly handler: StreamingHandler;
+  /** Closes the S3 engine's and KMS's stores. Idempotent. */
+  close(): Promise<void>;
 }
 
 /**
@@ -144,10 +160,37 @@ export async function openEndpoint(options: EndpointOptions = {}): Promise<Endpo
       handler: createCloudTrailHandler(kms, { authenticate: createSigV4Authenticator({ ...auth, service: 'cloudtrail' }) }),
     },
   ];
-  return { kms, routes, handler: createProtocolRouter(routes) };
+  // S3 keeps its objects (and SSE-S3 root keys) in its own folder of the data directory, and
+  // records its management events in KMS's trail: one trail for the endpoint, as an account has.
+  const s3 = new S3({
+    account,
+    region,
+    clock,
+    auditTrail: kms.auditTrail,
+    ...(options.dataDirectory === undefined ? {} : { storage: { directory: join(options.dataDirectory, 's3') } }),
+  });
+  const s3Handler = createS3Handler(s3, {
+    authenticate: createKernelAuthenticator({ ...auth, service: 's3', payload: 'declared' }),
+    ...(options.s3BaseHosts === undefined ? {} : { baseHosts: options.s3BaseHosts }),
+  });
+  let closing: Promise<void> | undefined;
+  return {
+    kms,
+    s3,
+    routes,
+    s3Handler,
+    handler: createProtocolRouter(routes, { service: 'S3', handler: s3Handler }),
+    close() {
+      closing ??= Promise.allSettled([s3.close(), kms.close()]).then((results) => {
+        for (const result of results) if (result.status === 'rejected') throw result.reason;
+      });
+      return closing;
+    },
+  };
 }
 
-async function listen(kms: Kms, routes: readonly Route[], port: number, host: string): Promise<RunningServer> {
+async function listen(endpoint: Endpoint, routes: readonly Route[], port: number, host: string): Promise<RunningServer> {
+  const kms = endpoint.kms;
   let inFlight = 0;
   const drained: (() => void)[] = [];
   const router = createRouter(routes);
@@ -177,7 +220,7 @@ async function listen(kms: Kms, routes: readonly Route[], port: number, host: st
       });
     });
   } catch (error) {
-    await kms.close();
+    await endpoint.close();
     throw error;
   }
   const bound = (server.address() as AddressInfo).port;
@@ -186,6 +229,7 @@ async function listen(kms: Kms, routes: readonly Route[], port: number, host: st
     url: `http://${displayHost(host)}:${bound}`,
     port: bound,
     kms,
+    s3: endpoint.s3,
     inFlight: () => inFlight,
     close() {
       closing ??= (async () => {
@@ -195,7 +239,7 @@ async function listen(kms: Kms, routes: readonly Route[], port: number, host: st
         // Keep-alive connections that finished their last request would hold close() open.
         server.closeAllConnections();
         await stopped;
-        await kms.close();
+        await endpoint.close();
       })();
       return closing;
     },

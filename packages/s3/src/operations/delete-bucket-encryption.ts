@@ -21,6 +21,7 @@ export const deleteBucketEncryption: OperationDefinition<'DeleteBucketEncryption
   quota: { shared: 'write' },
   readOnly: false,
   eventCategory: 'Management',
+  rest: { method: 'DELETE', path: 'bucket', query: ['encryption'], status: 204 },
 
   async handler(input, context) {
     const bucket = await ownedBucket(input.Bucket, context);

@@ -20,6 +20,7 @@ export const deleteBucket: OperationDefinition<'DeleteBucket', DeleteBucketReque
   quota: { shared: 'write' },
   readOnly: false,
   eventCategory: 'Management',
+  rest: { method: 'DELETE', path: 'bucket', status: 204 },
 
   async handler(input, context) {
     const bucket = await ownedBucket(input.Bucket, context);

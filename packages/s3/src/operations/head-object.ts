@@ -8,7 +8,17 @@
  * recorded in the trail.
  */
 
-import { checkReadRequest, type ObjectHeadMembers, objectHead, type ReadMembers, readKeys, resolveRead } from './shared/read.ts';
+import {
+  checkReadRequest,
+  type ObjectHeadMembers,
+  objectHead,
+  partialStatus,
+  READ_REQUEST,
+  type ReadMembers,
+  readKeys,
+  readResponse,
+  resolveRead,
+} from './shared/read.ts';
 import type { OperationDefinition } from './types.ts';
 
 /** HeadObject request. */
@@ -23,6 +33,7 @@ export const headObject: OperationDefinition<'HeadObject', HeadObjectRequest, He
   quota: { shared: 'read' },
   readOnly: true,
   eventCategory: 'Data',
+  rest: { method: 'HEAD', path: 'object', status: partialStatus, request: READ_REQUEST, response: readResponse(false) },
 
   async handler(input, context) {
     const { bucket, key } = await checkReadRequest(input, context);

@@ -17,6 +17,8 @@ import { S3Error } from '../errors.ts';
 import { decodeBase64 } from '../model/customer-key.ts';
 import { decideWriteEncryption } from '../model/encryption.ts';
 import { etagKind, objectEtag } from '../model/etag.ts';
+import { header, metadataHeaders, streamPayload } from '../protocol/binding.ts';
+import { SSE_RESPONSE, SSE_WRITE_REQUEST } from '../protocol/sse-headers.ts';
 import { bodySource, type RequestBody } from './shared/body.ts';
 import { ownedBucket } from './shared/buckets.ts';
 import { notBuilt, objectFields, requireKey, type SseResponseMembers, type SseWriteMembers, sseRequestOf } from './shared/objects.ts';
@@ -48,6 +50,20 @@ export const putObject: OperationDefinition<'PutObject', PutObjectRequest, PutOb
   quota: { shared: 'write' },
   readOnly: false,
   eventCategory: 'Data',
+  rest: {
+    method: 'PUT',
+    path: 'object',
+    request: {
+      members: {
+        Body: streamPayload(),
+        ContentMD5: header('content-md5'),
+        ContentType: header('content-type'),
+        Metadata: metadataHeaders(),
+        ...SSE_WRITE_REQUEST,
+      },
+    },
+    response: { members: { ETag: header('etag'), ...SSE_RESPONSE } },
+  },
 
   async handler(input, context) {
     const bucket = await ownedBucket(input.Bucket, context);

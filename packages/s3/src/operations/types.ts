@@ -10,6 +10,7 @@
 import type { OperationSpec, Principal, Random } from '@strongbox/service-kernel';
 import type { SseCProvider, SseS3Provider } from '../crypto/index.ts';
 import type { Md5 } from '../model/etag.ts';
+import type { RestBinding } from '../protocol/binding.ts';
 import type { ObjectStore } from '../storage/types.ts';
 
 /** Settings of one engine instance that operations consult. */
@@ -61,4 +62,10 @@ export type EventCategory = 'Management' | 'Data';
 // biome-ignore lint/suspicious/noExplicitAny: the registry holds definitions of every request and response type, and handler parameters are contravariant, so `unknown` would refuse them.
 export interface OperationDefinition<Name extends string = string, Input = any, Output = any> extends OperationSpec<Name, Input, Output, S3OperationContext> {
   readonly eventCategory: EventCategory;
+  /**
+   * How the operation travels on the wire (method, path, query discriminators, and where each
+   * request and response member goes): the REST router is derived from these. Every served
+   * operation declares one (test/protocol/bindings.test.ts checks).
+   */
+  readonly rest?: RestBinding;
 }

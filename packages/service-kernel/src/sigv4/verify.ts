@@ -15,7 +15,7 @@ import { Hash } from '@smithy/hash-node';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { type Clock, systemClock } from '../clock.ts';
 import { ServiceError } from '../errors.ts';
-import type { HttpRequest, RequestIdentity } from '../http/types.ts';
+import type { HttpRequestHead, RequestIdentity } from '../http/types.ts';
 import { rootPrincipal } from '../principal.ts';
 import type { UserDirectory } from '../users.ts';
 
@@ -38,7 +38,20 @@ export interface SigV4Options {
   readonly clock?: Clock;
   /** The signing name the credential scope must carry: `kms`, `cloudtrail`, `s3`. */
   readonly service: string;
+  /**
+   * What the signature's payload hash is checked against:
+   * - `body` (default): the SHA-256 of the body received, which the request carries whole (JSON
+   *   services); a declared `x-amz-content-sha256` that disagrees fails as a signature mismatch;
+   * - `declared`: the `x-amz-content-sha256` value the client declared and signed (S3, whose
+   *   bodies stream and are never held whole: a hex SHA-256, `UNSIGNED-PAYLOAD` or a
+   *   `STREAMING-…` value). The caller then checks the body against it as it streams
+   *   (`verifyPayloadSha256`), and refuses requests without the header first, as S3 does.
+   */
+  readonly payload?: 'body' | 'declared';
 }
+
+/** A request as the authenticator reads it: its head, and its body when the body was read whole. */
+export type SignedRequest = HttpRequestHead & { readonly body?: Uint8Array };
 
 /**
  * The three ways SigV4 can sign a request (SigV4 reference, "Authentication methods"):
@@ -61,7 +74,7 @@ export type SignatureForm = 'header' | 'query' | 'none';
  * @throws ServiceError InvalidSignatureException when it carries both a header and a query signature.
  * @example signatureFormOf({ method: 'POST', path: '/', headers: {}, body: new Uint8Array() }) // 'none'
  */
-export function signatureFormOf(request: HttpRequest): SignatureForm {
+export function signatureFormOf(request: HttpRequestHead): SignatureForm {
   const header = request.headers['authorization'];
   const question = request.path.indexOf('?');
   const query = question < 0 ? '' : request.path.slice(question + 1);
@@ -94,9 +107,10 @@ const SIGNATURE_MISMATCH =
  * createServer(toNodeListener(createJson11Handler(kms, { authenticate })));
  * ```
  */
-export function createSigV4Authenticator(options: SigV4Options): (request: HttpRequest) => Promise<RequestIdentity> {
+export function createSigV4Authenticator(options: SigV4Options): (request: SignedRequest) => Promise<RequestIdentity> {
   const clock = options.clock ?? systemClock;
   const service = options.service;
+  const declared = options.payload === 'declared';
   // A client's credential scope is the same all day and its X-Amz-Date changes once a second:
   // parse each once, not once per request (they were a tenth of the endpoint's server time).
   const scopes = new Map<string, Scope>();
@@ -132,7 +146,7 @@ export function createSigV4Authenticator(options: SigV4Options): (request: HttpR
       // Non-strict: an unknown key cannot be verified; it stands for the default account's root.
       return { caller: { ...rootPrincipal(scope.region, options.account), accessKeyId: scope.accessKeyId }, region: scope.region };
     }
-    const expected = await computeSignature(request, path, query, parsed, scope, user.secretAccessKey);
+    const expected = await computeSignature(request, path, query, parsed, scope, user.secretAccessKey, declared);
     if (!constantTimeEqual(expected, parsed.signature)) throw new ServiceError('InvalidSignatureException', SIGNATURE_MISMATCH);
     return { caller: user.principal, region: scope.region };
   };
@@ -149,7 +163,7 @@ interface ParsedAuthorization {
 }
 
 /** Splits the header like Coral: the algorithm, then `key=value` pairs separated by commas or spaces. */
-function parseAuthorization(header: string, request: HttpRequest): ParsedAuthorization {
+function parseAuthorization(header: string, request: HttpRequestHead): ParsedAuthorization {
   const [algorithm = '', ...rest] = header.trim().split(/[, ]+/);
   const params = new Map<string, string>();
   for (const part of rest) {
@@ -235,12 +249,13 @@ function parseScope(credential: string, amzDate: string, service: string): Scope
  * a signature mismatch, since the signer would otherwise trust the header instead of the body.
  */
 async function computeSignature(
-  request: HttpRequest,
+  request: SignedRequest,
   path: string,
   query: Record<string, string | string[]>,
   auth: ParsedAuthorization,
   scope: Scope,
   secretAccessKey: string,
+  declared: boolean,
 ): Promise<string> {
   // Names are the client's: no prototype, so `__proto__` or `constructor` is an ordinary name.
   const headers = Object.create(null) as Record<string, string>;
@@ -251,7 +266,14 @@ async function computeSignature(
     if (value !== undefined) headers[name] = value;
   }
   const contentHash = request.headers['x-amz-content-sha256'];
-  if (contentHash !== undefined && auth.signedHeaders.includes('x-amz-content-sha256') && contentHash !== (await sha256Hex(request.body))) return '';
+  const body = request.body ?? new Uint8Array(0);
+  // Declared mode: the signer takes the payload hash from the x-amz-content-sha256 header (as
+  // @smithy/signature-v4's getPayloadHash does), and the caller verifies the body against it.
+  if (!declared && contentHash !== undefined && auth.signedHeaders.includes('x-amz-content-sha256') && contentHash !== (await sha256Hex(body))) return '';
+  if (declared) {
+    if (contentHash === undefined) return '';
+    headers['x-amz-content-sha256'] = contentHash;
+  }
   const signer = new SignatureV4({
     service: scope.service,
     region: scope.region,
@@ -261,7 +283,7 @@ async function computeSignature(
     applyChecksum: false,
   });
   const signed = await signer.sign(
-    { method: request.method, protocol: 'http:', hostname: headers['host'] ?? '', path, query, headers, body: request.body },
+    { method: request.method, protocol: 'http:', hostname: headers['host'] ?? '', path, query, headers, body },
     {
       signingDate: new Date(parseIsoBasic(auth.amzDate) ?? Number.NaN),
       signableHeaders: new Set(auth.signedHeaders),

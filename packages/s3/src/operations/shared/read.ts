@@ -9,6 +9,8 @@ import type { ObjectKeys } from '../../crypto/index.ts';
 import { S3Error } from '../../errors.ts';
 import { checkReadEncryption } from '../../model/encryption.ts';
 import { assertRangeOrPart, parsePartNumber, parseRangeHeader, type ResolvedRange, resolvePartRange, resolveRange } from '../../model/range.ts';
+import { header, type MessageBinding, metadataHeaders, query, streamPayload } from '../../protocol/binding.ts';
+import { SSE_C_REQUEST, SSE_HEADERS, SSE_RESPONSE } from '../../protocol/sse-headers.ts';
 import type { ObjectReader } from '../../storage/types.ts';
 import type { S3OperationContext } from '../types.ts';
 import { ownedBucket } from './buckets.ts';
@@ -137,3 +139,40 @@ export function objectHead(operation: 'GetObject' | 'HeadObject', opened: Opened
 }
 
 export type { ObjectReader };
+
+/** The wire form of GetObject's and HeadObject's request members. */
+export const READ_REQUEST: MessageBinding = Object.freeze({
+  members: {
+    Range: header('range'),
+    PartNumber: query('partNumber', 'integer'),
+    // Bound so the read can refuse it (S3: 400), not because a read takes it.
+    ServerSideEncryption: header(SSE_HEADERS.serverSideEncryption),
+    ...SSE_C_REQUEST,
+  },
+});
+
+/**
+ * The wire form of GetObject's (with the body) and HeadObject's response members.
+ * @example readResponse(true).members?.Body // the body streams
+ */
+export function readResponse(withBody: boolean): MessageBinding {
+  return {
+    members: {
+      ...(withBody ? { Body: streamPayload() } : {}),
+      ContentLength: header('content-length', 'integer'),
+      ContentRange: header('content-range'),
+      ETag: header('etag'),
+      LastModified: header('last-modified', 'timestamp'),
+      ContentType: header('content-type'),
+      Metadata: metadataHeaders(),
+      AcceptRanges: header('accept-ranges'),
+      PartsCount: header('x-amz-mp-parts-count', 'integer'),
+      ...SSE_RESPONSE,
+    },
+  };
+}
+
+/** 206 for a Range or partNumber read (its response has a Content-Range), else 200. */
+export function partialStatus(output: Readonly<Record<string, unknown>>): number {
+  return output['ContentRange'] === undefined ? 200 : 206;
+}

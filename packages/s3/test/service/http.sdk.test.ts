@@ -1,0 +1,166 @@
+/**
+ * The official `@aws-sdk/client-s3` (default settings: CRC32 request checksums, response
+ * checksum validation on) against the S3 REST handler through the kernel's in-process SDK
+ * handler: every operation the engine serves, as the SDK serializes and parses it.
+ */
+
+import { randomBytes } from 'node:crypto';
+import {
+  CreateBucketCommand,
+  DeleteBucketCommand,
+  DeleteBucketEncryptionCommand,
+  DeleteObjectCommand,
+  GetBucketEncryptionCommand,
+  GetBucketLocationCommand,
+  GetObjectCommand,
+  HeadBucketCommand,
+  HeadObjectCommand,
+  ListBucketsCommand,
+  PutBucketEncryptionCommand,
+  PutObjectCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { md5Etag, sseC } from '../helpers/engine.ts';
+import { inProcessClient, sdkError, type WireEngine, wireEngine } from '../helpers/wire.ts';
+
+let engine: WireEngine;
+let client: S3Client;
+
+beforeEach(() => {
+  engine = wireEngine();
+  client = inProcessClient(engine.handler);
+});
+afterEach(async () => {
+  client.destroy();
+  await engine.close();
+});
+
+describe('S3 REST through the in-process SDK handler', () => {
+  it('creates, heads, lists, locates and deletes buckets', async () => {
+    const created = await client.send(new CreateBucketCommand({ Bucket: 'reports' }));
+    expect(created.Location).toBe('/reports');
+    const head = await client.send(new HeadBucketCommand({ Bucket: 'reports' }));
+    expect(head.BucketRegion).toBe('us-east-1');
+    expect(head.$metadata.httpStatusCode).toBe(200);
+    const listed = await client.send(new ListBucketsCommand({}));
+    expect(listed.Buckets?.map((bucket) => bucket.Name)).toEqual(['reports']);
+    expect(listed.Buckets?.[0]?.CreationDate).toBeInstanceOf(Date);
+    expect(listed.Owner?.ID).toMatch(/^[0-9a-f]{64}$/);
+    const location = await client.send(new GetBucketLocationCommand({ Bucket: 'reports' }));
+    expect(location.LocationConstraint).toBeUndefined();
+    const deleted = await client.send(new DeleteBucketCommand({ Bucket: 'reports' }));
+    expect(deleted.$metadata.httpStatusCode).toBe(204);
+    const missing = await sdkError(client.send(new HeadBucketCommand({ Bucket: 'reports' })));
+    expect(missing.name).toBe('NotFound');
+    expect(missing.$metadata.httpStatusCode).toBe(404);
+  });
+
+  it('puts and gets an SSE-S3 object with metadata, its MD5 ETag and AES256 echoed', async () => {
+    await client.send(new CreateBucketCommand({ Bucket: 'bucket-1' }));
+    const body = new Uint8Array(randomBytes(100_000));
+    const put = await client.send(
+      new PutObjectCommand({ Bucket: 'bucket-1', Key: 'dir/a b+c.bin', Body: body, ContentType: 'application/x-test', Metadata: { Owner: 'ana' } }),
+    );
+    expect(put.ETag).toBe(md5Etag(body));
+    expect(put.ServerSideEncryption).toBe('AES256');
+    const got = await client.send(new GetObjectCommand({ Bucket: 'bucket-1', Key: 'dir/a b+c.bin' }));
+    expect(got.$metadata.httpStatusCode).toBe(200);
+    expect(got.ContentLength).toBe(body.length);
+    expect(got.ContentType).toBe('application/x-test');
+    expect(got.Metadata).toEqual({ owner: 'ana' });
+    expect(got.ServerSideEncryption).toBe('AES256');
+    expect(got.ETag).toBe(put.ETag);
+    expect(got.LastModified).toBeInstanceOf(Date);
+    expect(Buffer.from(await got.Body!.transformToByteArray()).equals(body)).toBe(true);
+  });
+
+  it('answers ranges as 206 with Content-Range, and an unsatisfiable one as 416 InvalidRange', async () => {
+    await client.send(new CreateBucketCommand({ Bucket: 'bucket-2' }));
+    await client.send(new PutObjectCommand({ Bucket: 'bucket-2', Key: 'k', Body: '0123456789' }));
+    const suffix = await client.send(new GetObjectCommand({ Bucket: 'bucket-2', Key: 'k', Range: 'bytes=-2' }));
+    expect(suffix.$metadata.httpStatusCode).toBe(206);
+    expect(suffix.ContentRange).toBe('bytes 8-9/10');
+    expect(await suffix.Body!.transformToString()).toBe('89');
+    const ignored = await client.send(new GetObjectCommand({ Bucket: 'bucket-2', Key: 'k', Range: 'bytes=1-0' }));
+    expect(ignored.$metadata.httpStatusCode).toBe(200);
+    expect(await ignored.Body!.transformToString()).toBe('0123456789');
+    const error = await sdkError(client.send(new GetObjectCommand({ Bucket: 'bucket-2', Key: 'k', Range: 'bytes=100-200' })));
+    expect(error.name).toBe('InvalidRange');
+    expect(error.$metadata.httpStatusCode).toBe(416);
+    expect(error.message).toBe('The requested range is not satisfiable');
+    const head = await client.send(new HeadObjectCommand({ Bucket: 'bucket-2', Key: 'k', Range: 'bytes=0-3' }));
+    expect(head.$metadata.httpStatusCode).toBe(206);
+    expect(head.ContentLength).toBe(4);
+  });
+
+  it('stores SSE-C objects over TLS and answers the key errors as S3 does', async () => {
+    await client.send(new CreateBucketCommand({ Bucket: 'bucket-3' }));
+    await client.send(
+      new PutBucketEncryptionCommand({
+        Bucket: 'bucket-3',
+        ServerSideEncryptionConfiguration: {
+          Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' }, BlockedEncryptionTypes: { EncryptionType: ['NONE'] } }],
+        },
+      }),
+    );
+    const key = sseC();
+    const customer = { SSECustomerAlgorithm: 'AES256', SSECustomerKey: key.SSECustomerKey };
+    const put = await client.send(new PutObjectCommand({ Bucket: 'bucket-3', Key: 'secret', Body: 'hello', ...customer }));
+    expect(put.SSECustomerAlgorithm).toBe('AES256');
+    expect(put.SSECustomerKeyMD5).toBe(key.SSECustomerKeyMD5);
+    expect(put.ServerSideEncryption).toBeUndefined();
+    const got = await client.send(new GetObjectCommand({ Bucket: 'bucket-3', Key: 'secret', ...customer }));
+    expect(await got.Body!.transformToString()).toBe('hello');
+    const without = await sdkError(client.send(new GetObjectCommand({ Bucket: 'bucket-3', Key: 'secret' })));
+    expect([without.name, without.$metadata.httpStatusCode]).toEqual(['InvalidRequest', 400]);
+    const wrong = await sdkError(
+      client.send(new GetObjectCommand({ Bucket: 'bucket-3', Key: 'secret', SSECustomerAlgorithm: 'AES256', SSECustomerKey: sseC().SSECustomerKey })),
+    );
+    expect([wrong.name, wrong.$metadata.httpStatusCode]).toEqual(['AccessDenied', 403]);
+    const headWrong = await sdkError(
+      client.send(new HeadObjectCommand({ Bucket: 'bucket-3', Key: 'secret', SSECustomerAlgorithm: 'AES256', SSECustomerKey: sseC().SSECustomerKey })),
+    );
+    expect(headWrong.$metadata.httpStatusCode).toBe(403);
+  });
+
+  it('refuses SSE-C over plain HTTP (the endpoint scheme is the transport)', async () => {
+    await client.send(new CreateBucketCommand({ Bucket: 'bucket-4' }));
+    const plain = inProcessClient(engine.handler, { endpoint: 'http://strongbox.localhost' });
+    const error = await sdkError(
+      plain.send(new PutObjectCommand({ Bucket: 'bucket-4', Key: 'k', Body: 'x', SSECustomerAlgorithm: 'AES256', SSECustomerKey: sseC().SSECustomerKey })),
+    );
+    expect([error.name, error.$metadata.httpStatusCode]).toEqual(['InvalidRequest', 400]);
+    expect(error.message).toBe('Requests specifying Server Side Encryption with Customer provided keys must be made over a secure connection.');
+  });
+
+  it('reads, replaces and deletes the bucket default encryption', async () => {
+    await client.send(new CreateBucketCommand({ Bucket: 'bucket-5' }));
+    const fresh = await client.send(new GetBucketEncryptionCommand({ Bucket: 'bucket-5' }));
+    expect(fresh.ServerSideEncryptionConfiguration?.Rules).toEqual([
+      { ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' }, BucketKeyEnabled: false, BlockedEncryptionTypes: { EncryptionType: ['SSE-C'] } },
+    ]);
+    const bad = await sdkError(
+      client.send(
+        new PutBucketEncryptionCommand({
+          Bucket: 'bucket-5',
+          ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256', KMSMasterKeyID: 'k' } }] },
+        }),
+      ),
+    );
+    expect([bad.name, bad.$metadata.httpStatusCode]).toEqual(['InvalidArgument', 400]);
+    const deleted = await client.send(new DeleteBucketEncryptionCommand({ Bucket: 'bucket-5' }));
+    expect(deleted.$metadata.httpStatusCode).toBe(204);
+  });
+
+  it('answers errors with S3 codes, statuses and the request id', async () => {
+    const noBucket = await sdkError(client.send(new GetObjectCommand({ Bucket: 'nope', Key: 'k' })));
+    expect([noBucket.name, noBucket.$metadata.httpStatusCode, noBucket.message]).toEqual(['NoSuchBucket', 404, 'The specified bucket does not exist']);
+    await client.send(new CreateBucketCommand({ Bucket: 'bucket-6' }));
+    const noKey = await sdkError(client.send(new GetObjectCommand({ Bucket: 'bucket-6', Key: 'missing' })));
+    expect([noKey.name, noKey.$metadata.httpStatusCode]).toEqual(['NoSuchKey', 404]);
+    expect((noKey.$metadata as { requestId?: string }).requestId).toMatch(/^[0-9A-F]{16}$/);
+    const deleted = await client.send(new DeleteObjectCommand({ Bucket: 'bucket-6', Key: 'missing' }));
+    expect(deleted.$metadata.httpStatusCode).toBe(204);
+  });
+});
