@@ -20,9 +20,27 @@ export {
   TEMPORARY_MARK,
 } from './durable/files.ts';
 export { acquireDirectoryLock, DirectoryLockedError, type DirectoryLockHolder, type ReleaseLock } from './durable/lock.ts';
-export { SERVICE_WIRE_ERRORS, ServiceError, type ServiceErrorCode, type ServiceWireError } from './errors.ts';
-export { DEFAULT_MAX_BODY_BYTES, EdgeError, type EdgeOptions, RequestTooLargeError, readNodeRequest, toNodeListener, writeNodeResponse } from './http/node.ts';
-export type { Authenticator, HttpRequest, HttpResponse, ProtocolHandler, RequestIdentity, TextResponse } from './http/types.ts';
+export { SERVICE_WIRE_ERRORS, ServiceError, type ServiceErrorCode, type ServiceErrorFields, type ServiceWireError } from './errors.ts';
+export {
+  DEFAULT_MAX_BODY_BYTES,
+  EdgeError,
+  type EdgeOptions,
+  isSecure,
+  RequestTooLargeError,
+  readNodeRequest,
+  toNodeListener,
+  writeNodeResponse,
+} from './http/node.ts';
+export type {
+  Authenticator,
+  ChunkSigningContext,
+  HttpRequest,
+  HttpResponse,
+  PayloadAuthentication,
+  ProtocolHandler,
+  RequestIdentity,
+  TextResponse,
+} from './http/types.ts';
 export { describeSyntaxError, parseJsonText, syntaxErrorOffset } from './json-text.ts';
 export { Pipeline, type PipelineContext, type QuotaGate, type ServiceBinding } from './pipeline/pipeline.ts';
 export {

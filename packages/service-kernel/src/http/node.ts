@@ -80,7 +80,18 @@ export async function readNodeRequest(request: IncomingMessage, maxBodyBytes: nu
     headers,
     body,
     ...(request.socket.remoteAddress ? { sourceIpAddress: request.socket.remoteAddress } : {}),
+    // A TLSSocket says `encrypted: true` (node:tls); a plain net.Socket has no such property.
+    ...(isSecure(request) ? { secure: true } : {}),
   };
+}
+
+/**
+ * Whether a request arrived over TLS: its socket is a `tls.TLSSocket` (an `https` server's), which
+ * carries `encrypted: true`.
+ * @example isSecure(request) // true on the HTTPS listener
+ */
+export function isSecure(request: IncomingMessage): boolean {
+  return (request.socket as { encrypted?: boolean }).encrypted === true;
 }
 
 /**

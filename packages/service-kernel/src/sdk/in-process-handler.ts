@@ -57,7 +57,17 @@ export class InProcessHandler implements RequestHandler<SdkRequest, SdkResponse,
     for (const [name, value] of Object.entries(request.headers)) headers[name.toLowerCase()] = value;
     const body = await bodyBytes(request.body);
     throwIfAborted(options.abortSignal);
-    const result = await this.#handler({ method: request.method, path: pathOf(request), headers, body, sourceIpAddress: this.#sourceIpAddress });
+    // An `https:` endpoint in process stands for the HTTPS listener (S3's SSE-C and
+    // aws:SecureTransport read it), as the node:http edge says for a TLS socket.
+    const secure = request.protocol === 'https:' || request.protocol === 'https';
+    const result = await this.#handler({
+      method: request.method,
+      path: pathOf(request),
+      headers,
+      body,
+      sourceIpAddress: this.#sourceIpAddress,
+      ...(secure ? { secure } : {}),
+    });
     const responseHeaders = Object.create(null) as Record<string, string>;
     // node:http hands the SDK lower-case header names; its deserializers read them so. No prototype,
     // as on the request side: a header name (S3 will echo `x-amz-meta-*`) is only ever a key.
