@@ -36,7 +36,8 @@ export type ServiceErrorCode =
   | 'IncompleteBody'
   | 'MissingContentLength'
   | 'InvalidRequest'
-  | 'XAmzContentSHA256Mismatch';
+  | 'XAmzContentSHA256Mismatch'
+  | 'MalformedTrailerError';
 
 /** How a code travels on a JSON protocol wire. */
 export interface ServiceWireError {
@@ -73,6 +74,7 @@ export const SERVICE_WIRE_ERRORS: Readonly<Record<ServiceErrorCode, ServiceWireE
   MissingContentLength: { status: 411, type: 'MissingContentLength', messageKey: 'Message' },
   InvalidRequest: { status: 400, type: 'InvalidRequest', messageKey: 'Message' },
   XAmzContentSHA256Mismatch: { status: 400, type: 'XAmzContentSHA256Mismatch', messageKey: 'Message' },
+  MalformedTrailerError: { status: 400, type: 'MalformedTrailerError', messageKey: 'Message' },
 });
 
 /** Extra child elements of a REST-XML `<Error>` (S3's `HeadersNotSigned`, `X-Amz-Expires`, ...), in wire order. */
