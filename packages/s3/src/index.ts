@@ -14,7 +14,6 @@ export type * from './operations/index.ts';
 export { ObjectBody, OPERATION_NAMES } from './operations/index.ts';
 export { DEFAULT_BASE_HOSTS } from './protocol/address.ts';
 export { internalErrorResponse } from './protocol/errors.ts';
-export type { ChunkedDecoder } from './protocol/payload.ts';
 export * from './protocol/sse-headers.ts';
 export { createS3Handler, type S3HttpOptions } from './service/http.ts';
 export { type CallOptions, type OperationName, type RequestOf, type ResponseOf, S3, type S3Methods, type S3Options } from './service/s3.ts';

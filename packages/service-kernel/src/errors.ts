@@ -26,7 +26,18 @@ export type ServiceErrorCode =
   | 'InvalidTimeRangeException'
   | 'InvalidMaxResultsException'
   | 'InvalidNextTokenException'
-  | 'InvalidEventCategoryException';
+  | 'InvalidEventCategoryException'
+  // S3's authentication and body-framing refusals (REST-XML codes; S3 maps them to its <Error>
+  // with `fields` as extra elements): presigned URLs and aws-chunked bodies (sigv4/).
+  | 'AccessDenied'
+  | 'SignatureDoesNotMatch'
+  | 'AuthorizationQueryParametersError'
+  | 'InvalidAccessKeyId'
+  | 'IncompleteBody'
+  | 'MissingContentLength'
+  | 'InvalidRequest'
+  | 'XAmzContentSHA256Mismatch'
+  | 'MalformedTrailerError';
 
 /** How a code travels on a JSON protocol wire. */
 export interface ServiceWireError {
@@ -54,7 +65,20 @@ export const SERVICE_WIRE_ERRORS: Readonly<Record<ServiceErrorCode, ServiceWireE
   InvalidMaxResultsException: { status: 400, type: 'InvalidMaxResultsException', messageKey: 'Message' },
   InvalidNextTokenException: { status: 400, type: 'InvalidNextTokenException', messageKey: 'Message' },
   InvalidEventCategoryException: { status: 400, type: 'InvalidEventCategoryException', messageKey: 'Message' },
+  // S3's statuses (S3 API reference, ErrorResponses; ../shared/reference/s3-sse.md §2.4).
+  AccessDenied: { status: 403, type: 'AccessDenied', messageKey: 'Message' },
+  SignatureDoesNotMatch: { status: 403, type: 'SignatureDoesNotMatch', messageKey: 'Message' },
+  AuthorizationQueryParametersError: { status: 400, type: 'AuthorizationQueryParametersError', messageKey: 'Message' },
+  InvalidAccessKeyId: { status: 403, type: 'InvalidAccessKeyId', messageKey: 'Message' },
+  IncompleteBody: { status: 400, type: 'IncompleteBody', messageKey: 'Message' },
+  MissingContentLength: { status: 411, type: 'MissingContentLength', messageKey: 'Message' },
+  InvalidRequest: { status: 400, type: 'InvalidRequest', messageKey: 'Message' },
+  XAmzContentSHA256Mismatch: { status: 400, type: 'XAmzContentSHA256Mismatch', messageKey: 'Message' },
+  MalformedTrailerError: { status: 400, type: 'MalformedTrailerError', messageKey: 'Message' },
 });
+
+/** Extra child elements of a REST-XML `<Error>` (S3's `HeadersNotSigned`, `X-Amz-Expires`, ...), in wire order. */
+export type ServiceErrorFields = readonly (readonly [name: string, value: string])[];
 
 /**
  * A failure of a shared piece, with AWS's code and message.
@@ -68,15 +92,19 @@ export const SERVICE_WIRE_ERRORS: Readonly<Record<ServiceErrorCode, ServiceWireE
 export class ServiceError extends Error {
   /** The AWS error code. */
   readonly code: ServiceErrorCode;
+  /** Extra `<Error>` elements a REST-XML service sends after `Message` (JSON protocols ignore them). */
+  readonly fields: ServiceErrorFields;
 
   /**
    * @param code - the AWS error code.
    * @param message - AWS's message text ('' where AWS sends none).
+   * @param fields - extra `<Error>` elements, in wire order (S3).
    */
-  constructor(code: ServiceErrorCode, message = '') {
+  constructor(code: ServiceErrorCode, message = '', fields: ServiceErrorFields = []) {
     super(message);
     this.name = code;
     this.code = code;
+    this.fields = fields;
   }
 
   /** HTTP status on a JSON protocol wire. */

@@ -170,7 +170,7 @@ export async function openEndpoint(options: EndpointOptions = {}): Promise<Endpo
     ...(options.dataDirectory === undefined ? {} : { storage: { directory: join(options.dataDirectory, 's3') } }),
   });
   const s3Handler = createS3Handler(s3, {
-    authenticate: createKernelAuthenticator({ ...auth, service: 's3', payload: 'declared' }),
+    authenticate: createKernelAuthenticator({ ...auth, service: 's3', payloadMode: 's3' }),
     ...(options.s3BaseHosts === undefined ? {} : { baseHosts: options.s3BaseHosts }),
   });
   let closing: Promise<void> | undefined;

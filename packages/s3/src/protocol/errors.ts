@@ -7,7 +7,7 @@
  * refusals (Coral's JSON codes) into S3's codes for the same conditions.
  */
 
-import { type HttpResponse, httpDate, ServiceError, type StreamingResponse } from '@strongbox/service-kernel';
+import { type HttpResponse, httpDate, SERVICE_WIRE_ERRORS, ServiceError, type ServiceErrorCode, type StreamingResponse } from '@strongbox/service-kernel';
 import { S3Error, toS3Error } from '../errors.ts';
 import { errorXml } from './xml.ts';
 
@@ -32,6 +32,31 @@ export function baseHeaders(ids: ResponseIds): Record<string, string> {
   return headers;
 }
 
+/** An error as it goes on the wire. */
+export interface WireFailure {
+  readonly code: string;
+  readonly status: number;
+  readonly message: string;
+  /** Extra `<Error>` elements, in order. */
+  readonly fields: readonly (readonly [string, string])[];
+}
+
+/**
+ * The kernel's codes that are S3's own (its SigV4 refusals in S3 mode: presigned URLs,
+ * aws-chunked bodies): they go on the wire as they are, with their extra elements.
+ */
+const S3_KERNEL_CODES: ReadonlySet<ServiceErrorCode> = new Set([
+  'AccessDenied',
+  'SignatureDoesNotMatch',
+  'AuthorizationQueryParametersError',
+  'InvalidAccessKeyId',
+  'IncompleteBody',
+  'MissingContentLength',
+  'InvalidRequest',
+  'XAmzContentSHA256Mismatch',
+  'MalformedTrailerError',
+] as ServiceErrorCode[]);
+
 /**
  * The wire response of anything thrown while serving a request (normalised by `toWireError`).
  * @example errorResponse(new S3Error('NoSuchKey', { fields: [['Key', 'a']] }), ids, 'GET')
@@ -40,6 +65,8 @@ export function errorResponse(error: unknown, ids: ResponseIds, method: string):
   const failure = toWireError(error);
   const headers = baseHeaders(ids);
   // HEAD has no body; a 304 (a conditional read's "not modified") has none either (RFC 9110 §15.4.5).
+  // A 304 carries the object's validators as headers (its fields: ETag, Last-Modified).
+  if (failure.status === 304) for (const [name, value] of failure.fields) headers[name.toLowerCase()] = value;
   if (method === 'HEAD' || failure.status === 304) return { status: failure.status, headers, body: '' };
   const body = errorXml(failure.code, failure.message, failure.fields, ids.requestId, ids.hostId);
   headers['content-type'] = 'application/xml';
@@ -48,12 +75,16 @@ export function errorResponse(error: unknown, ids: ResponseIds, method: string):
 }
 
 /**
- * Anything thrown into an `S3Error`: S3 errors as they are, the kernel's SigV4 refusals as S3
- * names them, URI decoding failures as `InvalidURI`, anything else `InternalError`.
+ * Anything thrown as S3 puts it on the wire: S3 errors as they are, the kernel's S3 codes as they
+ * are, the kernel's JSON-service SigV4 refusals as S3 names the same conditions, URI decoding failures as `InvalidURI`, anything else `InternalError`.
  * @example toWireError(new ServiceError('UnrecognizedClientException')).code // 'InvalidAccessKeyId'
  */
-export function toWireError(error: unknown): S3Error {
-  if (error instanceof ServiceError) return fromServiceError(error);
+export function toWireError(error: unknown): WireFailure {
+  if (error instanceof ServiceError) {
+    if (S3_KERNEL_CODES.has(error.code))
+      return { code: error.code, status: SERVICE_WIRE_ERRORS[error.code].status, message: error.message, fields: error.fields };
+    return fromServiceError(error);
+  }
   if (error instanceof URIError) return new S3Error('InvalidURI', { cause: error });
   return toS3Error(error);
 }

@@ -14,13 +14,13 @@
  * import { createSigV4Authenticator, NO_USERS, toNodeStreamingListener } from '@strongbox/service-kernel';
  * import { S3, createS3Handler } from '@strongbox/s3';
  * const s3 = new S3();
- * const authenticate = createSigV4Authenticator({ users: NO_USERS, strict: false, account: s3.account, region: s3.region, service: 's3', payload: 'declared' });
+ * const authenticate = createSigV4Authenticator({ users: NO_USERS, strict: false, account: s3.account, region: s3.region, service: 's3', payloadMode: 's3' });
  * createServer(toNodeStreamingListener(createS3Handler(s3, { authenticate }))).listen(4566);
  * ```
  */
 
 import { randomBytes } from 'node:crypto';
-import type { HttpRequestHead, RequestIdentity, SignedRequest, StreamingHandler, StreamingRequest, StreamingResponse } from '@strongbox/service-kernel';
+import type { Authenticator, HttpRequestHead, StreamingHandler, StreamingRequest, StreamingResponse } from '@strongbox/service-kernel';
 import { S3Error } from '../errors.ts';
 import { OPERATIONS } from '../operations/index.ts';
 import type { OperationDefinition } from '../operations/types.ts';
@@ -28,7 +28,7 @@ import { addressOf, DEFAULT_BASE_HOSTS } from '../protocol/address.ts';
 import type { PathTarget } from '../protocol/binding.ts';
 import { baseHeaders, errorResponse, type ResponseIds } from '../protocol/errors.ts';
 import { decodeRequest, encodeResponse } from '../protocol/message.ts';
-import { type ChunkedDecoder, payloadOf } from '../protocol/payload.ts';
+import { payloadOf } from '../protocol/payload.ts';
 import { RouteTable } from '../protocol/routes.ts';
 import type { CallOptions, OperationName, S3 } from './s3.ts';
 
@@ -36,15 +36,15 @@ import type { CallOptions, OperationName, S3 } from './s3.ts';
 export interface S3HttpOptions {
   /**
    * Authenticates a request from its head (the kernel's `createSigV4Authenticator` with service
-   * `s3` and `payload: 'declared'`); throws to refuse it. Default: every request is the engine's
-   * default account root.
+   * `s3` and `payloadMode: 's3'`, which reads no body and says in `payload` what the body must
+   * satisfy); throws to refuse it. Default: every request is the engine's default account root.
    */
-  readonly authenticate?: (request: SignedRequest) => RequestIdentity | undefined | Promise<RequestIdentity | undefined>;
+  readonly authenticate?: Authenticator;
   /** Host names a virtual-hosted bucket is prefixed to (default `localhost`, `s3.localhost`, …). */
   readonly baseHosts?: readonly string[];
-  /** The kernel's aws-chunked decoder; without it aws-chunked bodies are refused (501). */
-  readonly decodeChunked?: ChunkedDecoder;
 }
+
+const NO_BODY = new Uint8Array(0);
 
 /** The routing table of every operation the engine serves, from their bindings. */
 const ROUTES: RouteTable<OperationDefinition> = new RouteTable(Object.values(OPERATIONS) as OperationDefinition[]);
@@ -70,18 +70,19 @@ async function serve(s3: S3, request: StreamingRequest, ids: ResponseIds, baseHo
   const head: HttpRequestHead = request;
   const address = addressOf(head.headers['host'], head.path, baseHosts);
   if (head.headers['authorization'] !== undefined && head.headers['x-amz-content-sha256'] === undefined) throw new S3Error('MissingContentSha256');
-  const identity = options.authenticate === undefined ? undefined : await options.authenticate(head);
+  // The authenticator reads the head only (payloadMode 's3'); the body streams on to the operation.
+  const identity = options.authenticate === undefined ? undefined : await options.authenticate({ ...head, body: NO_BODY });
   const target: PathTarget = address.key !== undefined ? 'object' : address.bucket !== undefined ? 'bucket' : 'service';
   const operation = ROUTES.resolve({ method: head.method, target, query: address.query, headers: head.headers });
   const binding = operation.rest;
   if (binding === undefined) throw new S3Error('InternalError');
-  const body = payloadOf(head, identity, request.body, options.decodeChunked);
+  const body = payloadOf(head, identity, request.body);
   const input = await decodeRequest(binding, { headers: head.headers, query: address.query, body });
   if (address.bucket !== undefined) input['Bucket'] = address.bucket;
   if (address.key !== undefined) input['Key'] = address.key;
   const callOptions: CallOptions = {
     requestId: ids.requestId,
-    secureTransport: head.secureTransport === true,
+    secureTransport: head.secure === true,
     ...(identity === undefined ? {} : { caller: identity.caller }),
     ...(identity?.region === undefined ? {} : { region: identity.region }),
     ...(head.sourceIpAddress === undefined ? {} : { sourceIpAddress: head.sourceIpAddress }),

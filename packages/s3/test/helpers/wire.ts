@@ -42,12 +42,12 @@ export function wireEngine(options: WireOptions = {}): WireEngine {
   const s3 = new S3({ account: ACCOUNT, region: REGION, ...options.engine });
   const strict = options.strict ?? false;
   const users = strict ? withDefaultUser(options.users ?? NO_USERS, ACCOUNT, REGION) : (options.users ?? NO_USERS);
-  const authenticate = createSigV4Authenticator({ users, strict, account: ACCOUNT, region: REGION, service: 's3', payload: 'declared' });
+  const authenticate = createSigV4Authenticator({ users, strict, account: ACCOUNT, region: REGION, service: 's3', payloadMode: 's3' });
   const handler = createS3Handler(s3, { authenticate, ...options.http });
   return { s3, handler, close: () => s3.close() };
 }
 
-/** An SDK client talking to `handler` in process (`endpoint` decides http/https, i.e. secureTransport). */
+/** An SDK client talking to `handler` in process (`endpoint` decides http/https, i.e. whether it came over TLS). */
 export function inProcessClient(handler: StreamingHandler, config: Partial<S3ClientConfig> = {}): S3Client {
   return new S3Client({
     endpoint: 'https://strongbox.localhost',

@@ -14,7 +14,6 @@
  */
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { TLSSocket } from 'node:tls';
 import { json11ErrorResponse } from '../protocol/json.ts';
 import type { HttpRequest, HttpRequestHead, HttpResponse, ProtocolHandler, StreamingHandler, StreamingRequest, StreamingResponse } from './types.ts';
 
@@ -75,7 +74,7 @@ export async function readNodeRequest(request: IncomingMessage, maxBodyBytes: nu
 
 /**
  * The head of a Node.js request (method, path, headers, source address, whether it came over TLS).
- * @example const head = nodeRequestHead(incoming); head.secureTransport // true on an https server
+ * @example const head = nodeRequestHead(incoming); head.secure // true on an https server
  */
 export function nodeRequestHead(request: IncomingMessage): HttpRequestHead {
   // No prototype, like Node's own `request.headers`: a `__proto__` header is just a header.
@@ -88,8 +87,8 @@ export function nodeRequestHead(request: IncomingMessage): HttpRequestHead {
     path: request.url ?? '/',
     headers,
     ...(request.socket.remoteAddress ? { sourceIpAddress: request.socket.remoteAddress } : {}),
-    // An https server's sockets are TLSSockets (`encrypted: true`); a plain one's are not.
-    secureTransport: (request.socket as Partial<TLSSocket>).encrypted === true,
+    // A TLSSocket says `encrypted: true` (node:tls); a plain net.Socket has no such property.
+    ...(isSecure(request) ? { secure: true } : {}),
   };
 }
 
@@ -100,6 +99,15 @@ export function nodeRequestHead(request: IncomingMessage): HttpRequestHead {
  */
 export function nodeStreamingRequest(request: IncomingMessage): StreamingRequest {
   return { ...nodeRequestHead(request), body: request };
+}
+
+/**
+ * Whether a request arrived over TLS: its socket is a `tls.TLSSocket` (an `https` server's), which
+ * carries `encrypted: true`.
+ * @example isSecure(request) // true on the HTTPS listener
+ */
+export function isSecure(request: IncomingMessage): boolean {
+  return (request.socket as { encrypted?: boolean }).encrypted === true;
 }
 
 /**

@@ -19,10 +19,11 @@ export interface HttpRequestHead {
   /** Remote address, for the audit trail and `aws:SourceIp`. */
   readonly sourceIpAddress?: string;
   /**
-   * Whether the request came over TLS (`aws:SecureTransport`): the listener's scheme, or the
-   * in-process endpoint's. Absent means plain HTTP.
+   * Whether the request came over TLS (the HTTPS listener; `https:` endpoints in process). The
+   * seam for `aws:SecureTransport` and S3's SSE-C rule that keys travel only over TLS. Absent
+   * means plain HTTP.
    */
-  readonly secureTransport?: boolean;
+  readonly secure?: boolean;
 }
 
 /** A protocol-level HTTP request, its body read whole. */
@@ -72,6 +73,38 @@ export interface RequestIdentity {
   readonly caller: Principal;
   /** The Region from the SigV4 credential scope, if signed. */
   readonly region?: string;
+  /**
+   * How the payload is authenticated, for services that stream bodies (S3): set by an
+   * authenticator built with `payloadSigning: 's3'` for signed requests.
+   */
+  readonly payload?: PayloadAuthentication;
+}
+
+/**
+ * What a verified signature says about the body still to be read: the signed
+ * `x-amz-content-sha256` value (a hex SHA-256 the body must match, `UNSIGNED-PAYLOAD`, or a
+ * `STREAMING-*` aws-chunked form), and for the signed aws-chunked forms, what chains each chunk
+ * signature from the seed signature (`decodeAwsChunked`).
+ */
+export interface PayloadAuthentication {
+  readonly contentSha256: string;
+  /** Present when the chunk and trailer signatures can be verified (a known access key). */
+  readonly chunkSigning?: ChunkSigningContext;
+}
+
+/**
+ * The facts a chunk signature is computed from (SigV4 streaming, "Signature calculation: chunked
+ * upload"): the seed signature (the request's own), the signing time and scope, and the signing
+ * key, held by the signer and used only through `sign` (HMAC-SHA256 of a string to sign).
+ */
+export interface ChunkSigningContext {
+  readonly seedSignature: string;
+  /** `X-Amz-Date` as sent (ISO 8601 basic). */
+  readonly amzDate: string;
+  /** `yyyymmdd/region/service/aws4_request`. */
+  readonly scope: string;
+  /** Signs a string to sign with the request's signing key; returns the hex signature. */
+  sign(stringToSign: string): Promise<string>;
 }
 
 /** Authenticates a request and names its caller; throws (e.g. `ServiceError` InvalidSignatureException) to refuse it. */

@@ -7,7 +7,7 @@
  * (`{ streaming: true }`, S3) request bodies reach the service as the SDK produces them and
  * response bodies reach the SDK as the service produces them: nothing is held whole. The
  * endpoint's scheme (`http:` / `https:` in the client's `endpoint`) tells the service whether the
- * request "came over TLS" (`secureTransport`), as a listener's would.
+ * request "came over TLS" (`secure`), as a listener's would.
  *
  * @example
  * ```ts
@@ -63,12 +63,15 @@ export class InProcessHandler implements RequestHandler<SdkRequest, SdkResponse,
     // No prototype, as the node:http edge reads them: a `__proto__` header is just a header.
     const headers = Object.create(null) as Record<string, string>;
     for (const [name, value] of Object.entries(request.headers)) headers[name.toLowerCase()] = value;
+    // An `https:` endpoint in process stands for the HTTPS listener (S3's SSE-C and
+    // aws:SecureTransport read it), as the node:http edge says for a TLS socket.
+    const secure = request.protocol === 'https:' || request.protocol === 'https';
     const head: HttpRequestHead = {
       method: request.method,
       path: pathOf(request),
       headers,
       sourceIpAddress: this.#sourceIpAddress,
-      secureTransport: request.protocol === 'https:',
+      ...(secure ? { secure } : {}),
     };
     const result = await this.#handler({ ...head, body: bodyStream(request.body) });
     const responseHeaders = Object.create(null) as Record<string, string>;

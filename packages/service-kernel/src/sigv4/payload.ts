@@ -1,40 +1,67 @@
 /**
  * @module
- * The payload half of SigV4 for streamed bodies: a request signed with a hex
- * `x-amz-content-sha256` (the SHA-256 of its body, SigV4 reference "Create a canonical request")
- * is verified against that value as the body streams, without holding it whole. The service
- * decides what a mismatch is called (S3: 400 `XAmzContentSHA256Mismatch`).
+ * The body of an S3 request as its signature authenticates it, streamed: what a protocol edge
+ * hands the engine after `createSigV4Authenticator({ payloadMode: 's3' })` has verified the
+ * request head. An aws-chunked body is decoded (`decodeAwsChunked`, chunk signatures chained
+ * from the seed); a body signed by its hex SHA-256 is hashed as it passes and refused at its end
+ * if it differs (S3's `XAmzContentSHA256Mismatch`); `UNSIGNED-PAYLOAD` passes as it is.
  */
 
 import { createHash } from 'node:crypto';
-import type { BodyStream } from '../http/types.ts';
+import { ServiceError } from '../errors.ts';
+import type { PayloadAuthentication } from '../http/types.ts';
+import { type AwsChunkedBody, type AwsChunkedForm, decodeAwsChunked, isAwsChunked } from './streaming.ts';
 
-/** A hex SHA-256: the declared payload hashes that can be checked (not `UNSIGNED-PAYLOAD` nor `STREAMING-…`). */
-const HEX_SHA256 = /^[0-9a-f]{64}$/i;
+const HEX_SHA256 = /^[0-9a-f]{64}$/;
 
 /**
- * Whether an `x-amz-content-sha256` value is the SHA-256 of the body (as opposed to
- * `UNSIGNED-PAYLOAD` or a `STREAMING-…` form).
- * @example isPayloadSha256('UNSIGNED-PAYLOAD') // false
+ * The request body as its signature authenticates it (see the module documentation).
+ *
+ * @param source - the raw body as it arrives (after HTTP's own chunked framing is removed).
+ * @param headers - the request headers (lowercase names).
+ * @param payload - what the authenticator verified (`RequestIdentity.payload`); absent for an
+ *   unsigned request, whose `x-amz-content-sha256` is then still honoured if it names a form.
+ * @throws ServiceError (at once) as `decodeAwsChunked` does for aws-chunked bodies;
+ *   (while iterating) XAmzContentSHA256Mismatch (400) for a body whose SHA-256 differs from the
+ *   signed one, and the aws-chunked errors.
+ * @example
+ * ```ts
+ * const identity = await authenticate(request);
+ * const body = authenticatedBody(incoming, request.headers, identity.payload);
+ * await s3.putObject({ Bucket, Key, Body: body });
+ * ```
  */
-export function isPayloadSha256(value: string): boolean {
-  return HEX_SHA256.test(value);
+export function authenticatedBody(
+  source: AsyncIterable<Uint8Array>,
+  headers: Readonly<Record<string, string | undefined>>,
+  payload?: PayloadAuthentication,
+): AsyncIterable<Uint8Array> | AwsChunkedBody {
+  const contentSha256 = payload?.contentSha256 ?? headers['x-amz-content-sha256'] ?? 'UNSIGNED-PAYLOAD';
+  if (contentSha256.startsWith('STREAMING-') || isAwsChunked(headers)) {
+    return decodeAwsChunked(source, {
+      form: contentSha256 as AwsChunkedForm,
+      decodedContentLength: headers['x-amz-decoded-content-length'],
+      trailer: headers['x-amz-trailer'],
+      chunkSigning: payload?.chunkSigning,
+    });
+  }
+  if (HEX_SHA256.test(contentSha256)) return checkedSha256(source, contentSha256);
+  return source;
 }
 
-/**
- * Passes `body` through unchanged while hashing it; when it ends, compares the SHA-256 with
- * `expectedHex` and throws `mismatch()` if they differ, before the consumer sees the end. A
- * consumer that commits only at the end of the body (S3's object store) thus never commits a body
- * that does not match its signature.
- *
- * @throws what `mismatch()` returns, at the end of a body whose hash differs.
- * @example for await (const chunk of verifyPayloadSha256(request.body, declared, () => new Error('mismatch'))) store(chunk);
- */
-export async function* verifyPayloadSha256(body: BodyStream, expectedHex: string, mismatch: () => Error): BodyStream {
+/** Passes the body on, hashing it; fails before its end if the SHA-256 is not `expected`. */
+async function* checkedSha256(source: AsyncIterable<Uint8Array>, expected: string): AsyncGenerator<Uint8Array> {
   const hash = createHash('sha256');
-  for await (const chunk of body) {
+  for await (const chunk of source) {
     hash.update(chunk);
     yield chunk;
   }
-  if (hash.digest('hex') !== expectedHex.toLowerCase()) throw mismatch();
+  const computed = hash.digest('hex');
+  if (computed !== expected) {
+    // S3's error and elements (versitygw's AWS-checked suite, s3err/content-sha256-mismatch-error.go).
+    throw new ServiceError('XAmzContentSHA256Mismatch', "The provided 'x-amz-content-sha256' header does not match what was computed.", [
+      ['ClientComputedContentSHA256', expected],
+      ['S3ComputedContentSHA256', computed],
+    ]);
+  }
 }
