@@ -80,6 +80,10 @@ export function errorResponse(error: unknown, ids: ResponseIds, method: string):
  * @example toWireError(new ServiceError('UnrecognizedClientException')).code // 'InvalidAccessKeyId'
  */
 export function toWireError(error: unknown): WireFailure {
+  // A request body the engine was reading failed its check (XAmzContentSHA256Mismatch, a bad
+  // aws-chunked frame): the engine reports an internal error caused by the kernel's refusal,
+  // which is what the client is told.
+  if (error instanceof S3Error && error.reason === 'InternalError' && error.cause instanceof ServiceError) return toWireError(error.cause);
   if (error instanceof ServiceError) {
     if (S3_KERNEL_CODES.has(error.code))
       return { code: error.code, status: SERVICE_WIRE_ERRORS[error.code].status, message: error.message, fields: error.fields };
