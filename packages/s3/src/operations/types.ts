@@ -4,7 +4,7 @@
  * objects through an `S3OperationContext`, plus whether CloudTrail logs it as a management event
  * or a data event. Requests and responses use the AWS SDK's S3 member names (`Bucket`, `Key`,
  * `Body`, `ServerSideEncryption`, `SSECustomerKey`, ...): the in-process API is S3's API, without
- * the wire (issue 11 adds the REST protocol).
+ * the wire; each definition also declares its REST binding (`rest`), from which the protocol is derived.
  */
 
 import type { OperationSpec, Principal, Random } from '@strongbox/service-kernel';
