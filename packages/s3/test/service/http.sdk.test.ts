@@ -188,3 +188,39 @@ describe('S3 REST with the SDK default checksums on stream bodies', () => {
     expect(Buffer.from(await got.Body!.transformToByteArray()).equals(whole)).toBe(true);
   });
 });
+
+describe('S3 REST outside us-east-1', () => {
+  it('creates a bucket with its LocationConstraint document and reads the location back', async () => {
+    const west = wireEngine({ engine: { region: 'eu-west-1' } });
+    const s3 = inProcessClient(west.handler, { region: 'eu-west-1' });
+    const created = await s3.send(new CreateBucketCommand({ Bucket: 'west-bucket', CreateBucketConfiguration: { LocationConstraint: 'eu-west-1' } }));
+    expect(created.Location).toBe('http://west-bucket.s3.amazonaws.com/');
+    const location = await s3.send(new GetBucketLocationCommand({ Bucket: 'west-bucket' }));
+    expect(location.LocationConstraint).toBe('eu-west-1');
+    const wrong = await sdkError(s3.send(new CreateBucketCommand({ Bucket: 'other-bucket', CreateBucketConfiguration: { LocationConstraint: 'ap-south-1' } })));
+    expect([wrong.name, wrong.$metadata.httpStatusCode]).toEqual(['IllegalLocationConstraintException', 400]);
+    s3.destroy();
+    await west.close();
+  });
+});
+
+describe('S3 REST request checks', () => {
+  it('answers a Content-MD5 that does not match with 400 BadDigest and stores nothing', async () => {
+    await client.send(new CreateBucketCommand({ Bucket: 'digest-bucket' }));
+    const wrongMd5 = Buffer.alloc(16, 7).toString('base64');
+    const error = await sdkError(client.send(new PutObjectCommand({ Bucket: 'digest-bucket', Key: 'k', Body: 'payload', ContentMD5: wrongMd5 })));
+    expect([error.name, error.$metadata.httpStatusCode]).toEqual(['BadDigest', 400]);
+    const missing = await sdkError(client.send(new HeadObjectCommand({ Bucket: 'digest-bucket', Key: 'k' })));
+    expect(missing.$metadata.httpStatusCode).toBe(404);
+  });
+
+  it('refuses x-amz-server-side-encryption on a read with 400', async () => {
+    await client.send(new CreateBucketCommand({ Bucket: 'read-sse-bucket' }));
+    await client.send(new PutObjectCommand({ Bucket: 'read-sse-bucket', Key: 'k', Body: 'x' }));
+    const recording = inProcessClient(async (request) =>
+      engine.handler({ ...request, headers: { ...request.headers, 'x-amz-server-side-encryption': 'AES256' } }),
+    );
+    const error = await sdkError(recording.send(new GetObjectCommand({ Bucket: 'read-sse-bucket', Key: 'k' })));
+    expect([error.name, error.$metadata.httpStatusCode]).toEqual(['InvalidArgument', 400]);
+  });
+});
