@@ -11,16 +11,18 @@
  */
 
 import { openObject, openObjectRange } from '../crypto/index.ts';
+import type { ChecksumResponseMembers } from '../model/checksum.ts';
 import { ObjectBody } from './shared/body.ts';
+import { type ChecksumModeMember, readChecksumMembers } from './shared/checksums.ts';
 import { noSuchKey } from './shared/objects.ts';
 import { checkReadRequest, type ObjectHeadMembers, objectHead, plaintextBounds, type ReadMembers, readKeys, resolveRead } from './shared/read.ts';
 import type { OperationDefinition } from './types.ts';
 
 /** GetObject request. */
-export interface GetObjectRequest extends ReadMembers {}
+export interface GetObjectRequest extends ReadMembers, ChecksumModeMember {}
 
 /** GetObject response. */
-export interface GetObjectResponse extends ObjectHeadMembers {
+export interface GetObjectResponse extends ObjectHeadMembers, ChecksumResponseMembers {
   /** The plaintext, decrypted as it is read. */
   Body: ObjectBody;
 }
@@ -55,7 +57,7 @@ export const getObject: OperationDefinition<'GetObject', GetObjectRequest, GetOb
           await release();
         }
       }, release);
-      return { Body: body, ...objectHead('GetObject', opened) };
+      return { Body: body, ...objectHead('GetObject', opened), ...readChecksumMembers(input, record.info.metadata, range) };
     } catch (error) {
       await reader.close();
       throw error;

@@ -8,14 +8,16 @@
  * recorded in the trail.
  */
 
+import type { ChecksumResponseMembers } from '../model/checksum.ts';
+import { type ChecksumModeMember, readChecksumMembers } from './shared/checksums.ts';
 import { checkReadRequest, type ObjectHeadMembers, objectHead, type ReadMembers, readKeys, resolveRead } from './shared/read.ts';
 import type { OperationDefinition } from './types.ts';
 
 /** HeadObject request. */
-export interface HeadObjectRequest extends ReadMembers {}
+export interface HeadObjectRequest extends ReadMembers, ChecksumModeMember {}
 
 /** HeadObject response. */
-export interface HeadObjectResponse extends ObjectHeadMembers {}
+export interface HeadObjectResponse extends ObjectHeadMembers, ChecksumResponseMembers {}
 
 /** HeadObject. */
 export const headObject: OperationDefinition<'HeadObject', HeadObjectRequest, HeadObjectResponse> = {
@@ -29,6 +31,6 @@ export const headObject: OperationDefinition<'HeadObject', HeadObjectRequest, He
     const { opened, customerKey } = await resolveRead({ ...input, Bucket: bucket, Key: key }, context);
     // Verifies an SSE-C key (403 for a wrong one) without decrypting anything.
     (await readKeys(opened.record, bucket, customerKey, context)).dispose();
-    return objectHead('HeadObject', opened);
+    return { ...objectHead('HeadObject', opened), ...readChecksumMembers(input, opened.record.info.metadata, opened.range) };
   },
 };
