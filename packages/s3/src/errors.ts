@@ -79,13 +79,17 @@ export type S3ErrorReason =
   | 'InvalidHeaderValue'
   | 'MissingContentSha256'
   | 'XAmzContentSHA256Mismatch'
-  | 'UnsupportedPayloadEncoding'
   | 'SignatureDoesNotMatch'
   | 'InvalidAccessKeyId'
   | 'RequestTimeTooSkewed'
   | 'AuthorizationHeaderMalformed'
   | 'UnsupportedAuthorizationType'
-  | 'AnonymousAccessDenied';
+  | 'AnonymousAccessDenied'
+  // Additional checksums (x-amz-checksum-*).
+  | 'ChecksumMismatch'
+  | 'InvalidChecksumValue'
+  | 'MultipleChecksums'
+  | 'InvalidChecksumAlgorithm';
 
 /** Extra child elements of `<Error>` (`ArgumentName`, `ActualObjectSize`, …), in wire order. */
 export type S3ErrorFields = readonly (readonly [name: string, value: string])[];
@@ -304,12 +308,6 @@ export const S3_ERRORS: Readonly<Record<S3ErrorReason, S3WireError>> = Object.fr
     status: 400,
     message: "The provided 'x-amz-content-sha256' header does not match what was computed.",
   },
-  // A streaming (aws-chunked) body before the kernel's decoder exists: refused rather than stored framed.
-  UnsupportedPayloadEncoding: {
-    code: 'NotImplemented',
-    status: 501,
-    message: (d) => `A header you provided implies functionality that is not implemented: ${d.value ?? 'aws-chunked'} bodies are not decoded in Strongbox yet.`,
-  },
   // LS-snapshot (s3-sse.md §2.4); AWS adds AWSAccessKeyId, StringToSign, SignatureProvided…
   SignatureDoesNotMatch: {
     code: 'SignatureDoesNotMatch',
@@ -328,6 +326,13 @@ export const S3_ERRORS: Readonly<Record<S3ErrorReason, S3WireError>> = Object.fr
   // An unsigned request under strict authentication: S3 treats it as anonymous, and anonymous
   // callers are denied without a bucket policy granting them.
   AnonymousAccessDenied: { code: 'AccessDenied', status: 403, message: 'Access Denied' },
+  // s3-sse.md §2.4 (LS-snapshot): the algorithm's name in the text, CRC32 through SHA256.
+  ChecksumMismatch: { code: 'BadDigest', status: 400, message: (d) => `The ${d.value ?? 'CRC64NVME'} you specified did not match the calculated checksum.` },
+  InvalidChecksumValue: { code: 'InvalidRequest', status: 400, message: (d) => `Value for ${d.value ?? 'x-amz-checksum-crc64nvme'} header is invalid.` },
+  MultipleChecksums: { code: 'InvalidRequest', status: 400, message: 'Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.' },
+  // UNCONFIRMED: no capture of S3 refusing an unknown or contradicting x-amz-sdk-checksum-algorithm;
+  // the wording follows S3's other header-value refusals.
+  InvalidChecksumAlgorithm: { code: 'InvalidRequest', status: 400, message: 'Value for x-amz-sdk-checksum-algorithm header is invalid.' },
 });
 
 /** Options of an `S3Error`. */

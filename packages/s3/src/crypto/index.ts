@@ -4,6 +4,7 @@
  * the object cipher that seals bodies into storage and opens them whole or by range.
  */
 
+export { type ChecksumHasher, checksumOf, createChecksumHasher } from './checksum-hasher.ts';
 export * from './data-key-provider.ts';
 export {
   OBJECT_FRAME_LENGTH,

@@ -5,6 +5,7 @@
  */
 
 export * from './bucket-encryption.ts';
+export * from './checksum.ts';
 export * from './continuation-token.ts';
 export * from './customer-key.ts';
 export * from './encryption.ts';

@@ -11,7 +11,9 @@
  */
 
 import { openObject, openObjectRange } from '../crypto/index.ts';
+import type { ChecksumResponseMembers } from '../model/checksum.ts';
 import { ObjectBody } from './shared/body.ts';
+import { type ChecksumModeMember, readChecksumMembers } from './shared/checksums.ts';
 import { noSuchKey } from './shared/objects.ts';
 import {
   checkReadRequest,
@@ -28,10 +30,10 @@ import {
 import type { OperationDefinition } from './types.ts';
 
 /** GetObject request. */
-export interface GetObjectRequest extends ReadMembers {}
+export interface GetObjectRequest extends ReadMembers, ChecksumModeMember {}
 
 /** GetObject response. */
-export interface GetObjectResponse extends ObjectHeadMembers {
+export interface GetObjectResponse extends ObjectHeadMembers, ChecksumResponseMembers {
   /** The plaintext, decrypted as it is read. */
   Body: ObjectBody;
 }
@@ -68,7 +70,7 @@ export const getObject: OperationDefinition<'GetObject', GetObjectRequest, GetOb
           await release();
         }
       }, release);
-      return { Body: body, ...objectHead('GetObject', opened) };
+      return { Body: body, ...objectHead('GetObject', opened), ...readChecksumMembers(input, record.info.metadata, range) };
     } catch (error) {
       await reader.close();
       throw error;

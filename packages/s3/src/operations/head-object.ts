@@ -8,6 +8,8 @@
  * recorded in the trail.
  */
 
+import type { ChecksumResponseMembers } from '../model/checksum.ts';
+import { type ChecksumModeMember, readChecksumMembers } from './shared/checksums.ts';
 import {
   checkReadRequest,
   type ObjectHeadMembers,
@@ -22,10 +24,10 @@ import {
 import type { OperationDefinition } from './types.ts';
 
 /** HeadObject request. */
-export interface HeadObjectRequest extends ReadMembers {}
+export interface HeadObjectRequest extends ReadMembers, ChecksumModeMember {}
 
 /** HeadObject response. */
-export interface HeadObjectResponse extends ObjectHeadMembers {}
+export interface HeadObjectResponse extends ObjectHeadMembers, ChecksumResponseMembers {}
 
 /** HeadObject. */
 export const headObject: OperationDefinition<'HeadObject', HeadObjectRequest, HeadObjectResponse> = {
@@ -40,6 +42,6 @@ export const headObject: OperationDefinition<'HeadObject', HeadObjectRequest, He
     const { opened, customerKey } = await resolveRead({ ...input, Bucket: bucket, Key: key }, context);
     // Verifies an SSE-C key (403 for a wrong one) without decrypting anything.
     (await readKeys(opened.record, bucket, customerKey, context)).dispose();
-    return objectHead('HeadObject', opened);
+    return { ...objectHead('HeadObject', opened), ...readChecksumMembers(input, opened.record.info.metadata, opened.range) };
   },
 };

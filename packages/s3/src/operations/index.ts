@@ -44,6 +44,15 @@ export type { ListBucketsRequest, ListBucketsResponse, ListedBucket } from './li
 export type { PutBucketEncryptionRequest } from './put-bucket-encryption.ts';
 export type { PutObjectRequest, PutObjectResponse } from './put-object.ts';
 export { ObjectBody, type RequestBody } from './shared/body.ts';
+export {
+  CHECKSUM_FIELD,
+  type ChecksumModeMember,
+  type ChecksummedBody,
+  checksumFields,
+  checksummedBody,
+  readChecksumMembers,
+  storedChecksum,
+} from './shared/checksums.ts';
 export type { ServerSideEncryptionConfiguration, ServerSideEncryptionRule } from './shared/encryption-configuration.ts';
 export type { SseCustomerMembers, SseResponseMembers, SseWriteMembers } from './shared/objects.ts';
 export type { ReadMembers } from './shared/read.ts';

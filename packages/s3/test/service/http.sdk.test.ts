@@ -224,3 +224,38 @@ describe('S3 REST request checks', () => {
     expect([error.name, error.$metadata.httpStatusCode]).toEqual(['InvalidArgument', 400]);
   });
 });
+
+describe('S3 REST checksums (the SDK defaults since January 2025)', () => {
+  it('stores the CRC32 the SDK sends, returns it on full GETs (the SDK validates it) and never on ranges', async () => {
+    await client.send(new CreateBucketCommand({ Bucket: 'crc-bucket' }));
+    const put = await client.send(new PutObjectCommand({ Bucket: 'crc-bucket', Key: 'k', Body: 'test-sse' }));
+    // crc32("test-sse"), as real S3 answered it (s3-sse.md §1.2).
+    expect(put.ChecksumCRC32).toBe('KHcEKQ==');
+    const got = await client.send(new GetObjectCommand({ Bucket: 'crc-bucket', Key: 'k', ChecksumMode: 'ENABLED' }));
+    expect([got.ChecksumCRC32, got.ChecksumType]).toEqual(['KHcEKQ==', 'FULL_OBJECT']);
+    expect(await got.Body!.transformToString()).toBe('test-sse');
+    const ranged = await client.send(new GetObjectCommand({ Bucket: 'crc-bucket', Key: 'k', Range: 'bytes=0-3', ChecksumMode: 'ENABLED' }));
+    expect(ranged.ChecksumCRC32).toBeUndefined();
+    expect(await ranged.Body!.transformToString()).toBe('test');
+  });
+
+  it('answers a checksum header that does not match the body with 400 BadDigest, nothing stored', async () => {
+    await client.send(new CreateBucketCommand({ Bucket: 'crc-bad-bucket' }));
+    const error = await sdkError(client.send(new PutObjectCommand({ Bucket: 'crc-bad-bucket', Key: 'k', Body: 'test-sse', ChecksumCRC32: 'AAAAAA==' })));
+    expect([error.name, error.$metadata.httpStatusCode, error.message]).toEqual([
+      'BadDigest',
+      400,
+      'The CRC32 you specified did not match the calculated checksum.',
+    ]);
+    const missing = await sdkError(client.send(new HeadObjectCommand({ Bucket: 'crc-bad-bucket', Key: 'k' })));
+    expect(missing.$metadata.httpStatusCode).toBe(404);
+  });
+
+  it('checks the CRC32 trailer of an aws-chunked upload against the body', async () => {
+    const { Readable } = await import('node:stream');
+    await client.send(new CreateBucketCommand({ Bucket: 'trailer-bucket' }));
+    const body = Buffer.from('test-sse');
+    const put = await client.send(new PutObjectCommand({ Bucket: 'trailer-bucket', Key: 'k', Body: Readable.from([body]), ContentLength: body.length }));
+    expect(put.ChecksumCRC32).toBe('KHcEKQ==');
+  });
+});

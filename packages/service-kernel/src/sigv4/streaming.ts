@@ -50,6 +50,8 @@ export interface AwsChunkedOptions {
 export interface AwsChunkedBody extends AsyncIterable<Uint8Array> {
   /** The decoded length promised (`x-amz-decoded-content-length`). */
   readonly decodedLength: number;
+  /** The trailer names `x-amz-trailer` promised, lowercase (e.g. `x-amz-checksum-crc32`): known before the body is read. */
+  readonly promisedTrailers: readonly string[];
   /**
    * The trailers by lowercase name (`x-amz-checksum-crc32` → base64), without the trailer signature.
    * @throws Error before the body has been read to its end.
@@ -108,6 +110,7 @@ export function decodeAwsChunked(source: AsyncIterable<Uint8Array>, options: Aws
   let trailers: Map<string, string> | undefined;
   return {
     decodedLength,
+    promisedTrailers: promised,
     trailers() {
       if (trailers === undefined) throw new Error('the trailers are known once the body has been read to its end');
       return trailers;

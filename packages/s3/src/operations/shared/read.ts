@@ -10,6 +10,7 @@ import { S3Error } from '../../errors.ts';
 import { checkReadEncryption } from '../../model/encryption.ts';
 import { assertRangeOrPart, parsePartNumber, parseRangeHeader, type ResolvedRange, resolvePartRange, resolveRange } from '../../model/range.ts';
 import { header, type MessageBinding, metadataHeaders, query, streamPayload } from '../../protocol/binding.ts';
+import { CHECKSUM_MODE_REQUEST, CHECKSUM_RESPONSE } from '../../protocol/checksum-headers.ts';
 import { SSE_C_REQUEST, SSE_HEADERS, SSE_RESPONSE } from '../../protocol/sse-headers.ts';
 import type { ObjectReader } from '../../storage/types.ts';
 import type { S3OperationContext } from '../types.ts';
@@ -148,6 +149,7 @@ export const READ_REQUEST: MessageBinding = Object.freeze({
     // Bound so the read can refuse it (S3: 400), not because a read takes it.
     ServerSideEncryption: header(SSE_HEADERS.serverSideEncryption),
     ...SSE_C_REQUEST,
+    ...CHECKSUM_MODE_REQUEST,
   },
 });
 
@@ -168,6 +170,7 @@ export function readResponse(withBody: boolean): MessageBinding {
       AcceptRanges: header('accept-ranges'),
       PartsCount: header('x-amz-mp-parts-count', 'integer'),
       ...SSE_RESPONSE,
+      ...CHECKSUM_RESPONSE,
     },
   };
 }
