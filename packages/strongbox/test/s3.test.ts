@@ -7,10 +7,20 @@
  */
 
 import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { Agent } from 'node:https';
 import { join } from 'node:path';
 import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
-import { CreateBucketCommand, GetObjectCommand, HeadBucketCommand, ListBucketsCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  CreateBucketCommand,
+  GetObjectCommand,
+  HeadBucketCommand,
+  ListBucketsCommand,
+  PutBucketEncryptionCommand,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type InProcessStrongbox, startInProcess, startServer } from '../src/index.ts';
 import { failureOf, tempDir } from './helpers/cli.ts';
@@ -79,6 +89,34 @@ describe('S3 in process', () => {
 });
 
 describe('S3 on the port', () => {
+  it('tells the engine which listener a request came through: SSE-C over HTTPS, refused over HTTP', async () => {
+    const server = await startServer({ port: 0, https: { port: 0 }, dataDirectory: join(dir.path, 's3-https') });
+    opened.push(server);
+    const https = server.https;
+    if (https === undefined) throw new Error('no https listener');
+    const ca = await readFile(https.certificate.path, 'utf8');
+    const base = { region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, forcePathStyle: true };
+    const secure = track(new S3Client({ ...base, endpoint: https.url, requestHandler: { httpsAgent: new Agent({ ca }) } }));
+    const plain = track(new S3Client({ ...base, endpoint: server.url }));
+    const key = randomBytes(32).toString('base64');
+    const customer = { SSECustomerAlgorithm: 'AES256', SSECustomerKey: key };
+    await secure.send(new CreateBucketCommand({ Bucket: 'tls-bucket' }));
+    await secure.send(
+      new PutBucketEncryptionCommand({
+        Bucket: 'tls-bucket',
+        ServerSideEncryptionConfiguration: {
+          Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' }, BlockedEncryptionTypes: { EncryptionType: ['NONE'] } }],
+        },
+      }),
+    );
+    await secure.send(new PutObjectCommand({ Bucket: 'tls-bucket', Key: 'secret', Body: 'over tls', ...customer }));
+    expect(await (await secure.send(new GetObjectCommand({ Bucket: 'tls-bucket', Key: 'secret', ...customer }))).Body!.transformToString()).toBe('over tls');
+    expect(await failureOf(plain.send(new GetObjectCommand({ Bucket: 'tls-bucket', Key: 'secret', ...customer })))).toMatchObject({
+      name: 'InvalidRequest',
+      status: 400,
+    });
+  });
+
   it('serves S3 and KMS on one port, and keeps objects across a restart with a data directory', async () => {
     const data = join(dir.path, 's3-restart');
     const first = await startServer({ port: 0, dataDirectory: data });
