@@ -45,6 +45,7 @@ export interface InProcessStrongbox {
    */
   readonly clientConfig: InProcessClientConfig;
   readonly kms: Kms;
+  /** The S3 engine, on the same `kms` and trail (SSE-KMS calls that KMS for each caller). */
   readonly s3: S3;
   /** The streaming protocol handler behind the clients (for a handler of one's own). */
   readonly handler: StreamingHandler;

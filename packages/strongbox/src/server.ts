@@ -105,7 +105,7 @@ export interface RunningServer {
   /** The HTTPS listener, when one was asked for. */
   readonly https?: RunningHttps;
   readonly kms: Kms;
-  /** The S3 engine behind the REST routes. */
+  /** The S3 engine, calling `kms` (SSE-KMS) and recording in its trail. */
   readonly s3: S3;
   /** Requests being served right now. */
   inFlight(): number;
@@ -154,6 +154,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 /** The services of one endpoint, before they are put on a port or behind an in-process handler. */
 export interface Endpoint {
   readonly kms: Kms;
+  /**
+   * The S3 engine on the same `Kms` and trail: SSE-KMS calls this very KMS on each caller's
+   * behalf. Objects live in `<dataDirectory>/s3`, or in memory.
+   */
   readonly s3: S3;
   /** The services by `X-Amz-Target` prefix, each a protocol handler. */
   readonly routes: readonly ProtocolRoute[];
@@ -179,10 +183,13 @@ export async function openEndpoint(options: EndpointOptions = {}): Promise<Endpo
       ? createMemoryStore()
       : await openDirectoryStore({ directory: options.dataDirectory, ...(options.onStoreError ? { onError: options.onStoreError } : {}) });
   let kms: Kms;
+  let s3: S3;
   try {
     if (options.seed)
       await applySeed(store, options.seed, { account, region, now: clock.now(), random: { bytes: (length) => new Uint8Array(randomBytes(length)) } });
     kms = new Kms({ account, region, store, clock, ...(options.quotas === undefined ? {} : { quotas: options.quotas }) });
+    const s3Storage = options.dataDirectory === undefined ? {} : { storage: { directory: join(options.dataDirectory, 's3') } };
+    s3 = new S3({ account, region, clock, kms, auditTrail: kms.auditTrail, ...s3Storage });
   } catch (error) {
     await store.close();
     throw error;
@@ -201,15 +208,6 @@ export async function openEndpoint(options: EndpointOptions = {}): Promise<Endpo
       handler: createCloudTrailHandler(kms, { authenticate: createSigV4Authenticator({ ...auth, service: 'cloudtrail' }) }),
     },
   ];
-  // S3 keeps its objects (and SSE-S3 root keys) in its own folder of the data directory, and
-  // records its management events in KMS's trail: one trail for the endpoint, as an account has.
-  const s3 = new S3({
-    account,
-    region,
-    clock,
-    auditTrail: kms.auditTrail,
-    ...(options.dataDirectory === undefined ? {} : { storage: { directory: join(options.dataDirectory, 's3') } }),
-  });
   const s3Handler = createS3Handler(s3, {
     authenticate: createKernelAuthenticator({ ...auth, service: 's3', payloadMode: 's3' }),
     ...(options.s3BaseHosts === undefined ? {} : { baseHosts: options.s3BaseHosts }),
@@ -222,9 +220,14 @@ export async function openEndpoint(options: EndpointOptions = {}): Promise<Endpo
     s3Handler,
     handler: createProtocolRouter(routes, { service: 'S3', handler: s3Handler }),
     close() {
-      closing ??= Promise.allSettled([s3.close(), kms.close()]).then((results) => {
-        for (const result of results) if (result.status === 'rejected') throw result.reason;
-      });
+      // S3 first: its SSE-KMS calls go to this KMS.
+      closing ??= (async () => {
+        try {
+          await s3.close();
+        } finally {
+          await kms.close();
+        }
+      })();
       return closing;
     },
   };
