@@ -259,3 +259,37 @@ describe('S3 REST checksums (the SDK defaults since January 2025)', () => {
     expect(put.ChecksumCRC32).toBe('KHcEKQ==');
   });
 });
+
+describe('S3 REST with SSE-KMS and DSSE-KMS', () => {
+  it('encrypts under the AWS managed key, echoes the key ARN and bucket key, and decrypts on GET', async () => {
+    await client.send(new CreateBucketCommand({ Bucket: 'kms-bucket' }));
+    const put = await client.send(
+      new PutObjectCommand({ Bucket: 'kms-bucket', Key: 'k', Body: 'under kms', ServerSideEncryption: 'aws:kms', BucketKeyEnabled: true }),
+    );
+    expect(put.ServerSideEncryption).toBe('aws:kms');
+    expect(put.SSEKMSKeyId).toMatch(/^arn:aws:kms:us-east-1:000000000000:key\//);
+    expect(put.BucketKeyEnabled).toBe(true);
+    expect(put.ETag).not.toBe(md5Etag(new TextEncoder().encode('under kms')));
+    const got = await client.send(new GetObjectCommand({ Bucket: 'kms-bucket', Key: 'k' }));
+    expect([got.ServerSideEncryption, got.SSEKMSKeyId, got.BucketKeyEnabled]).toEqual(['aws:kms', put.SSEKMSKeyId, true]);
+    expect(await got.Body!.transformToString()).toBe('under kms');
+    const dsse = await client.send(new PutObjectCommand({ Bucket: 'kms-bucket', Key: 'd', Body: 'two layers', ServerSideEncryption: 'aws:kms:dsse' }));
+    expect(dsse.ServerSideEncryption).toBe('aws:kms:dsse');
+    expect(await (await client.send(new GetObjectCommand({ Bucket: 'kms-bucket', Key: 'd' }))).Body!.transformToString()).toBe('two layers');
+  });
+
+  it('answers KMS errors as S3 reports them (the SDK names them KMS.*)', async () => {
+    await client.send(new CreateBucketCommand({ Bucket: 'kms-error-bucket' }));
+    const error = await sdkError(
+      client.send(new PutObjectCommand({ Bucket: 'kms-error-bucket', Key: 'k', Body: 'x', ServerSideEncryption: 'aws:kms', SSEKMSKeyId: 'fake-key-id' })),
+    );
+    expect([error.name, error.$metadata.httpStatusCode, error.message]).toEqual(['KMS.NotFoundException', 400, "Invalid keyId 'fake-key-id'"]);
+  });
+
+  it('refuses SSE-KMS over plain HTTP', async () => {
+    await client.send(new CreateBucketCommand({ Bucket: 'kms-plain-bucket' }));
+    const plain = inProcessClient(engine.handler, { endpoint: 'http://strongbox.localhost' });
+    const error = await sdkError(plain.send(new PutObjectCommand({ Bucket: 'kms-plain-bucket', Key: 'k', Body: 'x', ServerSideEncryption: 'aws:kms' })));
+    expect([error.name, error.$metadata.httpStatusCode]).toEqual(['InvalidArgument', 400]);
+  });
+});
