@@ -144,6 +144,45 @@ describe('S3 REST on a socket', () => {
   });
 });
 
+describe('presigned URLs on the wire', () => {
+  async function presign(port: number, method: string, path: string, expiresIn: number, signingDate?: Date): Promise<string> {
+    const signer = new SignatureV4({ service: 's3', region: REGION, credentials: CREDENTIALS, sha256: Hash.bind(null, 'sha256'), uriEscapePath: false });
+    const signed = await signer.presign(
+      // As the SDK's S3RequestPresigner: the payload is UNSIGNED-PAYLOAD, and that header is not sent.
+      {
+        method,
+        protocol: 'http:',
+        hostname: `127.0.0.1:${port}`,
+        path,
+        headers: { host: `127.0.0.1:${port}`, 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' },
+        query: {},
+      },
+      {
+        expiresIn,
+        unhoistableHeaders: new Set(['x-amz-content-sha256']),
+        unsignableHeaders: new Set(['x-amz-content-sha256']),
+        ...(signingDate === undefined ? {} : { signingDate }),
+      },
+    );
+    const query = new URLSearchParams(signed.query as Record<string, string>).toString();
+    return `${path}?${query}`;
+  }
+
+  it('serves a presigned GET and PUT under strict authentication, and refuses an expired one', async () => {
+    const server = await start({ strict: true });
+    const client = sdk(server.url);
+    await client.send(new CreateBucketCommand({ Bucket: 'presigned-bucket' }));
+    const put = await raw(server.port, 'PUT', await presign(server.port, 'PUT', '/presigned-bucket/k', 60), {}, 'by url');
+    expect([put.status, put.body]).toEqual([200, '']);
+    const get = await raw(server.port, 'GET', await presign(server.port, 'GET', '/presigned-bucket/k', 60));
+    expect([get.status, get.body]).toEqual([200, 'by url']);
+    const expired = await raw(server.port, 'GET', await presign(server.port, 'GET', '/presigned-bucket/k', 1, new Date(Date.now() - 60_000)));
+    expect(expired.status).toBe(403);
+    expect(expired.body).toContain('<Code>AccessDenied</Code><Message>Request has expired</Message>');
+    client.destroy();
+  });
+});
+
 describe('malformed requests over raw HTTP get S3 XML errors', () => {
   it('a method the resource does not support: 405 MethodNotAllowed with Method and ResourceType', async () => {
     const server = await start();
