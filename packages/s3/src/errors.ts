@@ -70,6 +70,16 @@ export type S3ErrorReason =
   | 'BadDigest'
   | 'InvalidContinuationToken'
   | 'AccessDenied'
+  // Listings, conditional requests, copies and batch deletes.
+  | 'InvalidEncodingType'
+  | 'InvalidMaxKeys'
+  | 'PreconditionFailed'
+  | 'NotModified'
+  | 'InvalidCopySource'
+  | 'CopyToItselfWithoutChange'
+  | 'InvalidMetadataDirective'
+  | 'CopySourceTooLarge'
+  | 'NoSuchVersion'
   | 'InternalError'
   // Requests and features.
   | 'IllegalLocationConstraint'
@@ -293,6 +303,36 @@ export const S3_ERRORS: Readonly<Record<S3ErrorReason, S3WireError>> = Object.fr
     argumentName: 'continuation-token',
   },
   AccessDenied: { code: 'AccessDenied', status: 403, message: 'Access Denied' },
+  // LS-snapshot test_list_ops_encoding_type_validation (with ArgumentValue).
+  InvalidEncodingType: { code: 'InvalidArgument', status: 400, message: 'Invalid Encoding Method specified in Request', argumentName: 'encoding-type' },
+  // UNCONFIRMED: no capture of real S3; the text S3 is reported to answer for `max-keys=blah`, used for
+  // a negative or fractional MaxKeys too.
+  InvalidMaxKeys: { code: 'InvalidArgument', status: 400, message: 'Provided max-keys not an integer or within integer range', argumentName: 'max-keys' },
+  // LS-snapshot test_s3_get_object_preconditions and test_s3_copy_object_preconditions, with a
+  // `Condition` element naming the header (`If-Match`, `x-amz-copy-source-If-None-Match`, ...).
+  PreconditionFailed: { code: 'PreconditionFailed', status: 412, message: 'At least one of the pre-conditions you specified did not hold' },
+  // LS-snapshot: 304 with no body (botocore reports Code "304", Message "Not Modified"); the protocol
+  // edge sends the status and, as headers, the `ETag` and `Last-Modified` fields (RFC 9110 §15.4.5).
+  NotModified: { code: 'NotModified', status: 304, message: 'Not Modified' },
+  // LS-snapshot test_s3_copy_object_wrong_format (ArgumentValue `x-amz-copy-source`).
+  InvalidCopySource: { code: 'InvalidArgument', status: 400, message: 'Invalid copy source object key', argumentName: 'x-amz-copy-source' },
+  // LS-snapshot test_s3_copy_object_in_place.
+  CopyToItselfWithoutChange: {
+    code: 'InvalidRequest',
+    status: 400,
+    message:
+      "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.",
+  },
+  // UNCONFIRMED: no capture of real S3 for a MetadataDirective other than COPY or REPLACE.
+  InvalidMetadataDirective: { code: 'InvalidArgument', status: 400, message: 'Unknown metadata directive.', argumentName: 'x-amz-metadata-directive' },
+  // UNCONFIRMED text: CopyObject copies at most 5 GiB (API reference); no capture of the error.
+  CopySourceTooLarge: {
+    code: 'InvalidRequest',
+    status: 400,
+    message: 'The specified copy source is larger than the maximum allowable size for a copy source: 5368709120',
+  },
+  // LS-snapshot test_delete_objects (a DeleteObjects entry naming a version that does not exist).
+  NoSuchVersion: { code: 'NoSuchVersion', status: 404, message: 'The specified version does not exist.' },
   InternalError: { code: 'InternalError', status: 500, message: 'We encountered an internal error. Please try again.' },
 
   // The CreateBucket API reference's error list; the text as S3 answers a constraint naming

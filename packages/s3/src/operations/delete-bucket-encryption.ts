@@ -25,7 +25,7 @@ export const deleteBucketEncryption: OperationDefinition<'DeleteBucketEncryption
 
   async handler(input, context) {
     const bucket = await ownedBucket(input.Bucket, context);
-    await context.store.updateBucket(bucket.name, withEncryption(bucket, deletedBucketEncryption(bucket.encryption)));
+    await context.store.updateBucket(bucket.name, withEncryption(bucket, deletedBucketEncryption(bucket.encryption), false));
   },
   auditParameters: (input) => bucketParameters(input),
 };

@@ -9,6 +9,7 @@
 
 import type { OperationSpec, Principal, Random } from '@strongbox/service-kernel';
 import type { DsseKmsProvider, SseCProvider, SseKmsProvider, SseS3Provider } from '../crypto/index.ts';
+import type { TokenMac } from '../model/continuation-token.ts';
 import type { Md5 } from '../model/etag.ts';
 import type { RestBinding } from '../protocol/binding.ts';
 import type { ObjectStore } from '../storage/types.ts';
@@ -33,6 +34,12 @@ export interface AtRestCrypto {
   readonly md5: Md5;
   /** Randomness (opaque ETags). */
   readonly random: Random;
+  /**
+   * The MAC that makes ListObjectsV2 continuation tokens tamper-evident (HMAC-SHA-256 under a key
+   * drawn when the engine starts and never stored: a token outlives neither the engine nor a
+   * restart).
+   */
+  readonly continuationTokenMac: TokenMac;
 }
 
 /** Everything an operation handler may use. One context per request. */

@@ -18,7 +18,7 @@
  * ```
  */
 
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { Kms, openDirectoryStore } from '@strongbox/kms';
 import {
@@ -312,6 +312,8 @@ async function startEngine(
     await kmsOwned?.close();
     throw error;
   }
+  const tokenKey = random.bytes(32);
+  const continuationTokenMac = (data: Uint8Array): Uint8Array => new Uint8Array(createHmac('sha256', tokenKey).update(data).digest());
   const clock = options.clock ?? systemClock;
   const bucketKeys = new BucketKeyCache({ clock, ...(options.bucketKeyPeriodMs === undefined ? {} : { periodMs: options.bucketKeyPeriodMs }) });
   const kmsProviders = { kms, bucketKeys, random };
@@ -322,6 +324,7 @@ async function startEngine(
     dsseKms: new DsseKmsProvider(kmsProviders),
     md5,
     random,
+    continuationTokenMac,
   };
   const quotas = options.quotas ?? ADMIT_ALL;
   const binding = (eventTrail: AuditTrail): ServiceBinding<OperationDefinition, RequestContext, S3Error> => ({

@@ -293,3 +293,90 @@ describe('S3 REST with SSE-KMS and DSSE-KMS', () => {
     expect([error.name, error.$metadata.httpStatusCode]).toEqual(['InvalidArgument', 400]);
   });
 });
+
+describe('S3 REST listings, batch deletes, copies and conditional reads', () => {
+  it('lists with prefixes, delimiters and pages (the SDK paginator follows the tokens)', async () => {
+    const { ListObjectsV2Command, paginateListObjectsV2 } = await import('@aws-sdk/client-s3');
+    await client.send(new CreateBucketCommand({ Bucket: 'list-bucket' }));
+    const keys = ['a/1', 'a/2', 'a/sub/3', 'b & c <d>', 'z\nnewline'];
+    for (const Key of keys) await client.send(new PutObjectCommand({ Bucket: 'list-bucket', Key, Body: Key }));
+    const rolled = await client.send(new ListObjectsV2Command({ Bucket: 'list-bucket', Prefix: 'a/', Delimiter: '/' }));
+    expect(rolled.Contents?.map((object) => object.Key)).toEqual(['a/1', 'a/2']);
+    expect(rolled.CommonPrefixes).toEqual([{ Prefix: 'a/sub/' }]);
+    expect(rolled.KeyCount).toBe(3);
+    expect(rolled.Contents?.[0]).toMatchObject({ Size: 3, StorageClass: 'STANDARD', ETag: md5Etag(new TextEncoder().encode('a/1')) });
+    expect(rolled.Contents?.[0]?.LastModified).toBeInstanceOf(Date);
+    const pages: string[][] = [];
+    for await (const page of paginateListObjectsV2({ client, pageSize: 2 }, { Bucket: 'list-bucket' }))
+      pages.push((page.Contents ?? []).map((o) => o.Key ?? ''));
+    expect(pages).toEqual([['a/1', 'a/2'], ['a/sub/3', 'b & c <d>'], ['z\nnewline']]);
+    const bad = await sdkError(client.send(new ListObjectsV2Command({ Bucket: 'list-bucket', ContinuationToken: 'not-a-token' })));
+    expect([bad.name, bad.$metadata.httpStatusCode]).toEqual(['InvalidArgument', 400]);
+  });
+
+  it('deletes a batch of keys with DeleteObjects, reporting each', async () => {
+    const { DeleteObjectsCommand, ListObjectsV2Command } = await import('@aws-sdk/client-s3');
+    await client.send(new CreateBucketCommand({ Bucket: 'batch-bucket' }));
+    for (const Key of ['one', 'two & three', 'keep']) await client.send(new PutObjectCommand({ Bucket: 'batch-bucket', Key, Body: 'x' }));
+    const result = await client.send(
+      new DeleteObjectsCommand({ Bucket: 'batch-bucket', Delete: { Objects: [{ Key: 'one' }, { Key: 'two & three' }, { Key: 'never-there' }] } }),
+    );
+    expect(result.Deleted?.map((deleted) => deleted.Key).sort()).toEqual(['never-there', 'one', 'two & three']);
+    expect(result.Errors ?? []).toEqual([]);
+    const left = await client.send(new ListObjectsV2Command({ Bucket: 'batch-bucket' }));
+    expect(left.Contents?.map((object) => object.Key)).toEqual(['keep']);
+  });
+
+  it('copies an object into another encryption mode, the source SSE-C key given as copy-source headers', async () => {
+    const { CopyObjectCommand } = await import('@aws-sdk/client-s3');
+    await client.send(new CreateBucketCommand({ Bucket: 'copy-bucket' }));
+    await client.send(
+      new PutBucketEncryptionCommand({
+        Bucket: 'copy-bucket',
+        ServerSideEncryptionConfiguration: {
+          Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' }, BlockedEncryptionTypes: { EncryptionType: ['NONE'] } }],
+        },
+      }),
+    );
+    const key = sseC();
+    await client.send(
+      new PutObjectCommand({
+        Bucket: 'copy-bucket',
+        Key: 'src key+1',
+        Body: 'copied bytes',
+        SSECustomerAlgorithm: 'AES256',
+        SSECustomerKey: key.SSECustomerKey,
+      }),
+    );
+    const copied = await client.send(
+      new CopyObjectCommand({
+        Bucket: 'copy-bucket',
+        Key: 'dst',
+        CopySource: `copy-bucket/${encodeURIComponent('src key+1')}`,
+        CopySourceSSECustomerAlgorithm: 'AES256',
+        CopySourceSSECustomerKey: key.SSECustomerKey,
+      }),
+    );
+    expect(copied.CopyObjectResult?.ETag).toBe(md5Etag(new TextEncoder().encode('copied bytes')));
+    expect(copied.CopyObjectResult?.LastModified).toBeInstanceOf(Date);
+    expect(copied.ServerSideEncryption).toBe('AES256');
+    expect(await (await client.send(new GetObjectCommand({ Bucket: 'copy-bucket', Key: 'dst' }))).Body!.transformToString()).toBe('copied bytes');
+    const noKey = await sdkError(
+      client.send(new CopyObjectCommand({ Bucket: 'copy-bucket', Key: 'dst2', CopySource: `copy-bucket/${encodeURIComponent('src key+1')}` })),
+    );
+    expect([noKey.name, noKey.$metadata.httpStatusCode]).toEqual(['InvalidRequest', 400]);
+  });
+
+  it('answers conditional reads: 304 without a body, 412 PreconditionFailed', async () => {
+    await client.send(new CreateBucketCommand({ Bucket: 'cond-bucket' }));
+    const { ETag } = await client.send(new PutObjectCommand({ Bucket: 'cond-bucket', Key: 'k', Body: 'v1' }));
+    const notModified = await sdkError(client.send(new GetObjectCommand({ Bucket: 'cond-bucket', Key: 'k', IfNoneMatch: ETag })));
+    expect(notModified.$metadata.httpStatusCode).toBe(304);
+    const failed = await sdkError(client.send(new GetObjectCommand({ Bucket: 'cond-bucket', Key: 'k', IfMatch: '"0000"' })));
+    expect([failed.name, failed.$metadata.httpStatusCode]).toEqual(['PreconditionFailed', 412]);
+    const matched = await client.send(new GetObjectCommand({ Bucket: 'cond-bucket', Key: 'k', IfMatch: ETag }));
+    expect(await matched.Body!.transformToString()).toBe('v1');
+    const headFailed = await sdkError(client.send(new HeadObjectCommand({ Bucket: 'cond-bucket', Key: 'k', IfMatch: '"0000"' })));
+    expect(headFailed.$metadata.httpStatusCode).toBe(412);
+  });
+});

@@ -232,6 +232,17 @@ describe('malformed requests over raw HTTP get S3 XML errors', () => {
     expect(response.headers['x-amz-request-id']).toMatch(/^[0-9A-F]{16}$/);
   });
 
+  it('a conditional GET that matches: 304 with the ETag and Last-Modified, no body', async () => {
+    const server = await start();
+    await raw(server.port, 'PUT', '/cond-raw-bucket');
+    const put = await raw(server.port, 'PUT', '/cond-raw-bucket/k', {}, 'v');
+    const etag = String(put.headers['etag']);
+    const response = await raw(server.port, 'GET', '/cond-raw-bucket/k', { 'if-none-match': etag });
+    expect([response.status, response.body]).toEqual([304, '']);
+    expect(response.headers['etag']).toBe(etag);
+    expect(Date.parse(String(response.headers['last-modified']))).not.toBeNaN();
+  });
+
   it('a header of the wrong type: 400 InvalidArgument', async () => {
     const server = await start();
     await raw(server.port, 'PUT', '/type-bucket');

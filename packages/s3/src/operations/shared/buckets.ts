@@ -19,6 +19,12 @@ export interface BucketRecord {
   readonly owner: string;
   readonly region: string;
   readonly encryption: BucketEncryption;
+  /**
+   * Whether the default encryption was set by PutBucketEncryption (and not deleted since): such a
+   * bucket allows a copy of an object onto itself that names no change (LS-snapshot
+   * `test_copy_in_place_with_bucket_encryption`).
+   */
+  readonly encryptionConfigured: boolean;
 }
 
 /** The stored fields of a new bucket. */
@@ -26,10 +32,15 @@ export function newBucketFields(owner: string, region: string): StoredFields {
   return { owner, region, encryption: JSON.stringify(newBucketEncryption()) };
 }
 
-/** The stored fields of a bucket with a new encryption configuration. */
-export function withEncryption(bucket: BucketRecord, encryption: BucketEncryption): StoredFields {
-  return { owner: bucket.owner, region: bucket.region, encryption: JSON.stringify(encryption) };
+/**
+ * The stored fields of a bucket with a new encryption configuration.
+ * @param configured - set by PutBucketEncryption (true) or reset by DeleteBucketEncryption (false).
+ */
+export function withEncryption(bucket: BucketRecord, encryption: BucketEncryption, configured: boolean): StoredFields {
+  return { owner: bucket.owner, region: bucket.region, encryption: JSON.stringify(encryption), ...(configured ? { [CONFIGURED]: 'true' } : {}) };
 }
+
+const CONFIGURED = 'encryption-configured';
 
 /** A bucket's ARN (S3 ARNs name neither Region nor account). */
 export function bucketArn(name: string): string {
@@ -57,6 +68,7 @@ export function bucketRecord(info: BucketInfo): BucketRecord {
       bucketKeyEnabled: parsed.bucketKeyEnabled,
       blockedEncryptionTypes: parsed.blockedEncryptionTypes,
     },
+    encryptionConfigured: info.metadata[CONFIGURED] === 'true',
   };
 }
 

@@ -2,11 +2,14 @@
  * @module
  * What GetObject and HeadObject share: find the object, check the request's SSE-C members against
  * how it is stored (the model's `checkReadEncryption`: a missing, superfluous or wrong key), then
+ * its conditions (`If-Match`, ...: 412 or 304 as the model's `checkConditions` decides), then
  * resolve Range or partNumber against its plaintext size (416 InvalidRange as the model decides).
+ * That order is LocalStack's, whose conditional-read tests are recorded against real S3.
  */
 
 import { type ObjectKeys, type StoredKmsEncryption, storedKmsEncryption } from '../../crypto/index.ts';
 import { S3Error } from '../../errors.ts';
+import { checkConditions, type RequestConditions } from '../../model/conditions.ts';
 import { checkReadEncryption } from '../../model/encryption.ts';
 import { assertRangeOrPart, parsePartNumber, parseRangeHeader, type ResolvedRange, resolvePartRange, resolveRange } from '../../model/range.ts';
 import { header, type MessageBinding, metadataHeaders, query, streamPayload } from '../../protocol/binding.ts';
@@ -27,6 +30,38 @@ export interface ReadMembers extends SseCustomerMembers {
   PartNumber?: number;
   /** Not allowed on reads (S3 answers 400); here so the check has something to see. */
   ServerSideEncryption?: string;
+  /** Answer only if the ETag is this one (or one of a comma-separated list, or `*`); else 412. */
+  IfMatch?: string;
+  /** Answer only if the ETag is not this one; else 304. */
+  IfNoneMatch?: string;
+  /** Answer only if modified after this time (second precision; ignored in the future); else 304. */
+  IfModifiedSince?: Date | string;
+  /** Answer only if not modified after this time; else 412. */
+  IfUnmodifiedSince?: Date | string;
+}
+
+/**
+ * A request's conditions for the model. A date that does not parse is ignored, as RFC 9110
+ * §13.1.3 and §13.1.4 require of an invalid HTTP-date.
+ */
+export function conditionsOf(members: {
+  readonly IfMatch?: string | undefined;
+  readonly IfNoneMatch?: string | undefined;
+  readonly IfModifiedSince?: Date | string | undefined;
+  readonly IfUnmodifiedSince?: Date | string | undefined;
+}): RequestConditions {
+  return {
+    ifMatch: members.IfMatch,
+    ifNoneMatch: members.IfNoneMatch,
+    ifModifiedSince: timeOf(members.IfModifiedSince),
+    ifUnmodifiedSince: timeOf(members.IfUnmodifiedSince),
+  };
+}
+
+function timeOf(value: Date | string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const time = value instanceof Date ? value.getTime() : Date.parse(value);
+  return Number.isNaN(time) ? undefined : time;
 }
 
 /** An object opened for reading. */
@@ -52,7 +87,7 @@ export async function checkReadRequest(input: ReadMembers, context: S3OperationC
 /**
  * Checks the read against the object (from `reader` when given, else looked up).
  * @throws S3Error NoSuchBucket, AccessDenied, KeyTooLong, NoSuchKey, the read SSE-C errors,
- *   InvalidRange, InvalidPartNumber, PartNumberOutOfBounds, RangeWithPartNumber.
+ *   PreconditionFailed, NotModified, InvalidRange, InvalidPartNumber, PartNumberOutOfBounds, RangeWithPartNumber.
  */
 export async function resolveRead(
   input: ReadMembers,
@@ -66,6 +101,7 @@ export async function resolveRead(
   const customer = checkReadEncryption(sseRequestOf(input), record.mode, 'get', context.secureTransport, context.crypto.md5);
   const partNumber = input.PartNumber === undefined ? undefined : String(input.PartNumber);
   try {
+    checkConditions(conditionsOf(input), { etag: record.etag, lastModified: info.lastModified }, 'read', context.now);
     let range: ResolvedRange;
     let partsCount: number | undefined;
     if (partNumber !== undefined) {
@@ -164,6 +200,11 @@ export const READ_REQUEST: MessageBinding = Object.freeze({
     ServerSideEncryption: header(SSE_HEADERS.serverSideEncryption),
     ...SSE_C_REQUEST,
     ...CHECKSUM_MODE_REQUEST,
+    IfMatch: header('if-match'),
+    IfNoneMatch: header('if-none-match'),
+    // Dates as sent: the engine parses them (and ignores one that is not a date, as HTTP does).
+    IfModifiedSince: header('if-modified-since'),
+    IfUnmodifiedSince: header('if-unmodified-since'),
   },
 });
 
