@@ -37,7 +37,8 @@ import { etagKind, objectEtag } from '../model/etag.ts';
 import { header, metadataHeaders, struct, xmlPayload } from '../protocol/binding.ts';
 import { COPY_SOURCE_SSE_C_REQUEST, SSE_RESPONSE, SSE_WRITE_REQUEST } from '../protocol/sse-headers.ts';
 import type { ObjectInfo } from '../storage/types.ts';
-import { ownedBucket } from './shared/buckets.ts';
+import { bucketNamed, ownedBucket } from './shared/buckets.ts';
+import { writeEncryptionConditions } from './shared/conditions.ts';
 import { noSuchKey, objectFields, objectRecord, requireKey, type SseResponseMembers, type SseWriteMembers, sseRequestOf } from './shared/objects.ts';
 import { conditionsOf, readKeys } from './shared/read.ts';
 import { responseEncryption } from './shared/response.ts';
@@ -110,14 +111,26 @@ export const copyObject: OperationDefinition<'CopyObject', CopyObjectRequest, Co
       },
     },
   },
+  // s3:PutObject on the destination, with the write's condition keys and the copy's own
+  // (`s3:x-amz-copy-source`, `s3:x-amz-metadata-directive`); s3:GetObject on the source below.
+  access: {
+    action: 's3:PutObject',
+    resource: 'object',
+    conditions: (input, scope) => ({
+      ...writeEncryptionConditions(input, scope),
+      ...(typeof input.CopySource === 'string' ? { 's3:x-amz-copy-source': input.CopySource } : {}),
+      ...(input.MetadataDirective === undefined ? {} : { 's3:x-amz-metadata-directive': input.MetadataDirective }),
+    }),
+  },
 
   async handler(input, context) {
     const target = await ownedBucket(input.Bucket, context);
     const key = requireKey(input.Key);
     const source = parseCopySource(input.CopySource);
     const directive = metadataDirective(input.MetadataDirective);
-    const sourceBucket = await ownedBucket(source.bucket, context);
+    const sourceBucket = await bucketNamed(source.bucket, context);
     const sourceKey = requireKey(source.key);
+    context.authorize('s3:GetObject', sourceBucket, sourceKey);
     // Every object of an unversioned bucket has the version id `null`.
     if (source.versionId !== undefined && source.versionId !== 'null') {
       throw new S3Error('NoSuchVersion', {

@@ -22,6 +22,8 @@ export const deleteBucketEncryption: OperationDefinition<'DeleteBucketEncryption
   readOnly: false,
   eventCategory: 'Management',
   rest: { method: 'DELETE', path: 'bucket', query: ['encryption'], status: 204 },
+  // DeleteBucketEncryption is authorized by s3:PutEncryptionConfiguration (S3 API reference).
+  access: { action: 's3:PutEncryptionConfiguration', resource: 'bucket' },
 
   async handler(input, context) {
     const bucket = await ownedBucket(input.Bucket, context);

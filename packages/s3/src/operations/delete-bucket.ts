@@ -21,6 +21,7 @@ export const deleteBucket: OperationDefinition<'DeleteBucket', DeleteBucketReque
   readOnly: false,
   eventCategory: 'Management',
   rest: { method: 'DELETE', path: 'bucket', status: 204 },
+  access: { action: 's3:DeleteBucket', resource: 'bucket' },
 
   async handler(input, context) {
     const bucket = await ownedBucket(input.Bucket, context);

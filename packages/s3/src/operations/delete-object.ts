@@ -24,6 +24,7 @@ export const deleteObject: OperationDefinition<'DeleteObject', DeleteObjectReque
   readOnly: false,
   eventCategory: 'Data',
   rest: { method: 'DELETE', path: 'object', status: 204 },
+  access: { action: 's3:DeleteObject', resource: 'object' },
 
   async handler(input, context) {
     const bucket = await ownedBucket(input.Bucket, context);

@@ -25,7 +25,7 @@
 import { S3Error, toS3Error } from '../errors.ts';
 import { etagMatches } from '../model/conditions.ts';
 import { flattened, struct, xmlPayload } from '../protocol/binding.ts';
-import { ownedBucket } from './shared/buckets.ts';
+import { type BucketRecord, ownedBucket } from './shared/buckets.ts';
 import { noSuchKey, objectRecord, requireKey } from './shared/objects.ts';
 import type { OperationDefinition, S3OperationContext } from './types.ts';
 
@@ -100,6 +100,9 @@ export const deleteObjects: OperationDefinition<'DeleteObjects', DeleteObjectsRe
       },
     },
   },
+  // s3:DeleteObject on each key: a refused key is an `AccessDenied` entry of `Errors`, the others
+  // are deleted (S3 API reference, DeleteObjects).
+  access: { action: 's3:DeleteObject', resource: 'objects' },
 
   async handler(input, context) {
     const bucket = await ownedBucket(input.Bucket, context);
@@ -109,7 +112,7 @@ export const deleteObjects: OperationDefinition<'DeleteObjects', DeleteObjectsRe
     for (const entry of entries) {
       const version = entry.VersionId === undefined ? {} : { VersionId: entry.VersionId };
       try {
-        await deleteOne(bucket.name, entry, context);
+        await deleteOne(bucket, entry, context);
         deleted.push({ Key: entry.Key, ...version });
       } catch (thrown) {
         const error = toS3Error(thrown);
@@ -137,8 +140,10 @@ function checkedEntries(request: DeleteObjectsRequest['Delete'] | undefined): re
   return objects as ObjectIdentifier[];
 }
 
-async function deleteOne(bucket: string, entry: ObjectIdentifier, context: S3OperationContext): Promise<void> {
+async function deleteOne(record: BucketRecord, entry: ObjectIdentifier, context: S3OperationContext): Promise<void> {
+  const bucket = record.name;
   const key = requireKey(entry.Key);
+  context.authorize('s3:DeleteObject', record, key);
   if (entry.VersionId !== undefined && entry.VersionId !== 'null') throw new S3Error('NoSuchVersion');
   if (entry.ETag !== undefined) {
     const info = await context.store.headObject(bucket, key);

@@ -32,6 +32,7 @@ export const getBucketEncryption: OperationDefinition<'GetBucketEncryption', Get
     query: ['encryption'],
     response: { members: { ServerSideEncryptionConfiguration: xmlPayload('ServerSideEncryptionConfiguration', SERVER_SIDE_ENCRYPTION_CONFIGURATION) } },
   },
+  access: { action: 's3:GetEncryptionConfiguration', resource: 'bucket' },
 
   async handler(input, context) {
     const bucket = await ownedBucket(input.Bucket, context);

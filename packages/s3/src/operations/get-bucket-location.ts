@@ -26,6 +26,7 @@ export const getBucketLocation: OperationDefinition<'GetBucketLocation', GetBuck
   eventCategory: 'Management',
   // The document is `<LocationConstraint>region</LocationConstraint>`, empty for us-east-1.
   rest: { method: 'GET', path: 'bucket', query: ['location'], response: { members: { LocationConstraint: rootText('LocationConstraint') } } },
+  access: { action: 's3:GetBucketLocation', resource: 'bucket' },
 
   async handler(input, context) {
     const bucket = await ownedBucket(input.Bucket, context);

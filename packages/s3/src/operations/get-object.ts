@@ -46,13 +46,14 @@ export const getObject: OperationDefinition<'GetObject', GetObjectRequest, GetOb
   eventCategory: 'Data',
   // 206 for a Range or partNumber read (the response then has a Content-Range).
   rest: { method: 'GET', path: 'object', status: partialStatus, request: READ_REQUEST, response: readResponse(true) },
+  access: { action: 's3:GetObject', resource: 'object' },
 
   async handler(input, context) {
     const { bucket, key, region } = await checkReadRequest(input, context);
     // The reader pins the object's bytes: a concurrent replace or delete does not change what
     // this GET returns.
     const reader = await context.store.openObject(bucket, key);
-    if (reader === undefined) throw noSuchKey(key);
+    if (reader === undefined) throw context.missingObject(key);
     try {
       const { opened, customerKey } = await resolveRead(input, context, reader);
       const keys = await readKeys(opened.record, bucket, customerKey, context, region);

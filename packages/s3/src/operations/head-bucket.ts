@@ -32,6 +32,8 @@ export const headBucket: OperationDefinition<'HeadBucket', HeadBucketRequest, He
     path: 'bucket',
     response: { members: { BucketRegion: header('x-amz-bucket-region'), AccessPointAlias: header('x-amz-access-point-alias', 'boolean') } },
   },
+  // HeadBucket is authorized by s3:ListBucket (S3 API reference).
+  access: { action: 's3:ListBucket', resource: 'bucket' },
 
   async handler(input, context) {
     const bucket = await ownedBucket(input.Bucket, context);

@@ -36,6 +36,8 @@ export const headObject: OperationDefinition<'HeadObject', HeadObjectRequest, He
   readOnly: true,
   eventCategory: 'Data',
   rest: { method: 'HEAD', path: 'object', status: partialStatus, request: READ_REQUEST, response: readResponse(false) },
+  // HeadObject is authorized by s3:GetObject (S3 API reference).
+  access: { action: 's3:GetObject', resource: 'object' },
 
   async handler(input, context) {
     const { bucket, key } = await checkReadRequest(input, context);

@@ -20,6 +20,7 @@ import { flattened, query, struct } from '../protocol/binding.ts';
 import type { ListPage } from '../storage/types.ts';
 import { canonicalUserId } from './list-buckets.ts';
 import { ownedBucket } from './shared/buckets.ts';
+import { listConditions } from './shared/conditions.ts';
 import { objectRecord } from './shared/objects.ts';
 import type { OperationDefinition } from './types.ts';
 
@@ -122,6 +123,8 @@ export const listObjectsV2: OperationDefinition<'ListObjectsV2', ListObjectsV2Re
       },
     },
   },
+  // ListObjectsV2 is authorized by s3:ListBucket, with s3:prefix, s3:delimiter and s3:max-keys.
+  access: { action: 's3:ListBucket', resource: 'bucket', conditions: listConditions },
 
   async handler(input, context) {
     const bucket = await ownedBucket(input.Bucket, context);

@@ -31,6 +31,7 @@ export const putBucketEncryption: OperationDefinition<'PutBucketEncryption', Put
     query: ['encryption'],
     request: { members: { ServerSideEncryptionConfiguration: xmlPayload('ServerSideEncryptionConfiguration', SERVER_SIDE_ENCRYPTION_CONFIGURATION) } },
   },
+  access: { action: 's3:PutEncryptionConfiguration', resource: 'bucket' },
 
   async handler(input, context) {
     const bucket = await ownedBucket(input.Bucket, context);

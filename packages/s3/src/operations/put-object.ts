@@ -28,6 +28,7 @@ import { SSE_RESPONSE, SSE_WRITE_REQUEST } from '../protocol/sse-headers.ts';
 import type { RequestBody } from './shared/body.ts';
 import { ownedBucket } from './shared/buckets.ts';
 import { checksumFields, checksummedBody } from './shared/checksums.ts';
+import { writeEncryptionConditions } from './shared/conditions.ts';
 import { objectFields, requireKey, type SseResponseMembers, type SseWriteMembers, sseRequestOf } from './shared/objects.ts';
 import { responseEncryption } from './shared/response.ts';
 import type { OperationDefinition } from './types.ts';
@@ -72,6 +73,7 @@ export const putObject: OperationDefinition<'PutObject', PutObjectRequest, PutOb
     },
     response: { members: { ETag: header('etag'), ...SSE_RESPONSE, ...CHECKSUM_RESPONSE } },
   },
+  access: { action: 's3:PutObject', resource: 'object', conditions: writeEncryptionConditions },
 
   async handler(input, context) {
     const bucket = await ownedBucket(input.Bucket, context);

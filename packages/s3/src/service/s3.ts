@@ -122,9 +122,10 @@ export interface CallOptions {
   readonly userAgent?: string;
 }
 
-/** A call's scope as S3's binding reads it: the kernel's, plus the transport. */
+/** A call's scope as S3's binding reads it: the kernel's, plus the transport and the request itself (its key and condition keys are what authorization checks). */
 interface S3CallScope extends CallScope {
   readonly secureTransport: boolean;
+  readonly input: unknown;
 }
 
 const EVENT_SOURCE = 's3.amazonaws.com';
@@ -199,6 +200,7 @@ export class S3 {
       caller: this.#caller(options.caller, region),
       region,
       secureTransport: options.secureTransport ?? true,
+      input,
       ...(options.requestId === undefined ? {} : { requestId: options.requestId }),
       ...(options.sourceIpAddress === undefined ? {} : { sourceIpAddress: options.sourceIpAddress }),
       ...(options.userAgent === undefined ? {} : { userAgent: options.userAgent }),
@@ -346,7 +348,16 @@ async function startEngine(
         store,
         crypto,
         settings,
+        access: definition.access,
+        input: (scope as Partial<S3CallScope>).input,
+        ...(scope.sourceIpAddress === undefined ? {} : { sourceIp: scope.sourceIpAddress }),
       }),
+    // Every operation authorizes its request (`ownedBucket`, or `authorizeOperation` for those on
+    // no bucket): one that answered without doing so is a bug, never a silent grant.
+    settle: (context) => {
+      if (!context.authorized) throw new Error(`S3 operation ${context.operation} answered without authorizing the request`);
+      return undefined;
+    },
     toError: toS3Error,
     throttled: () => new S3Error('SlowDown'),
     auditParameters: () => null,

@@ -380,3 +380,38 @@ describe('S3 REST listings, batch deletes, copies and conditional reads', () => 
     expect(headFailed.$metadata.httpStatusCode).toBe(412);
   });
 });
+
+describe('S3 REST bucket policies', () => {
+  it('puts, reads and deletes a bucket policy; aws:SecureTransport follows the transport', async () => {
+    const { PutBucketPolicyCommand, GetBucketPolicyCommand, DeleteBucketPolicyCommand } = await import('@aws-sdk/client-s3');
+    await client.send(new CreateBucketCommand({ Bucket: 'policy-bucket' }));
+    await client.send(new PutObjectCommand({ Bucket: 'policy-bucket', Key: 'k', Body: 'guarded' }));
+    const policy = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Sid: 'DenyInsecureTransport',
+          Effect: 'Deny',
+          Principal: '*',
+          Action: 's3:*',
+          Resource: ['arn:aws:s3:::policy-bucket', 'arn:aws:s3:::policy-bucket/*'],
+          Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+        },
+      ],
+    });
+    const put = await client.send(new PutBucketPolicyCommand({ Bucket: 'policy-bucket', Policy: policy }));
+    expect(put.$metadata.httpStatusCode).toBe(204);
+    const read = await client.send(new GetBucketPolicyCommand({ Bucket: 'policy-bucket' }));
+    expect(JSON.parse(read.Policy ?? '{}')).toEqual(JSON.parse(policy));
+    expect(await (await client.send(new GetObjectCommand({ Bucket: 'policy-bucket', Key: 'k' }))).Body!.transformToString()).toBe('guarded');
+    const plain = inProcessClient(engine.handler, { endpoint: 'http://strongbox.localhost' });
+    const denied = await sdkError(plain.send(new GetObjectCommand({ Bucket: 'policy-bucket', Key: 'k' })));
+    expect([denied.name, denied.$metadata.httpStatusCode]).toEqual(['AccessDenied', 403]);
+    const malformed = await sdkError(client.send(new PutBucketPolicyCommand({ Bucket: 'policy-bucket', Policy: 'not json' })));
+    expect([malformed.name, malformed.$metadata.httpStatusCode]).toEqual(['MalformedPolicy', 400]);
+    const deleted = await client.send(new DeleteBucketPolicyCommand({ Bucket: 'policy-bucket' }));
+    expect(deleted.$metadata.httpStatusCode).toBe(204);
+    const gone = await sdkError(client.send(new GetBucketPolicyCommand({ Bucket: 'policy-bucket' })));
+    expect([gone.name, gone.$metadata.httpStatusCode]).toEqual(['NoSuchBucketPolicy', 404]);
+  });
+});

@@ -107,13 +107,24 @@ describe('S3 REST on a socket', () => {
   });
 
   it('verifies SigV4 under strict authentication: keys with any characters, wrong secrets, unsigned requests', async () => {
-    const users = parseUsers({ users: [{ accessKeyId: 'AKIAALICE', secretAccessKey: 'alice-secret', principal: 'arn:aws:iam::000000000000:user/alice' }] });
+    const users = parseUsers({
+      users: [
+        { accessKeyId: 'AKIAALICE', secretAccessKey: 'alice-secret', principal: 'arn:aws:iam::000000000000:user/alice', policy: { allow: ['s3:*'] } },
+        { accessKeyId: 'AKIABOB', secretAccessKey: 'bob-secret', principal: 'arn:aws:iam::000000000000:user/bob' },
+      ],
+    });
     const server = await start({ strict: true, users });
     const alice = sdk(server.url, { credentials: { accessKeyId: 'AKIAALICE', secretAccessKey: 'alice-secret' } });
     await alice.send(new CreateBucketCommand({ Bucket: 'strict-bucket' }));
     const key = "a b/c+d=e%f~(g)!*'é";
     await alice.send(new PutObjectCommand({ Bucket: 'strict-bucket', Key: key, Body: 'signed' }));
     expect(await (await alice.send(new GetObjectCommand({ Bucket: 'strict-bucket', Key: key }))).Body!.transformToString()).toBe('signed');
+    // Bob signs correctly but no policy allows him anything: the caller reaches the engine's authorization.
+    const bob = sdk(server.url, { credentials: { accessKeyId: 'AKIABOB', secretAccessKey: 'bob-secret' } });
+    const refused = await sdkError(bob.send(new GetObjectCommand({ Bucket: 'strict-bucket', Key: key })));
+    expect([refused.name, refused.$metadata.httpStatusCode]).toEqual(['AccessDenied', 403]);
+    expect(refused.message).toContain('user/bob is not authorized to perform: s3:GetObject');
+    bob.destroy();
     const wrong = sdk(server.url, { credentials: { accessKeyId: 'AKIAALICE', secretAccessKey: 'not-hers' } });
     const mismatch = await sdkError(wrong.send(new ListBucketsCommand({})));
     expect([mismatch.name, mismatch.$metadata.httpStatusCode]).toEqual(['SignatureDoesNotMatch', 403]);

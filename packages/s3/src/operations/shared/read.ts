@@ -18,7 +18,7 @@ import { SSE_C_REQUEST, SSE_HEADERS, SSE_RESPONSE } from '../../protocol/sse-hea
 import type { ObjectReader } from '../../storage/types.ts';
 import type { S3OperationContext } from '../types.ts';
 import { ownedBucket } from './buckets.ts';
-import { noSuchKey, type ObjectRecord, objectRecord, requireKey, type SseCustomerMembers, type SseResponseMembers, sseRequestOf } from './objects.ts';
+import { type ObjectRecord, objectRecord, requireKey, type SseCustomerMembers, type SseResponseMembers, sseRequestOf } from './objects.ts';
 import { responseEncryption } from './response.ts';
 
 /** The read members of GetObject and HeadObject. */
@@ -96,7 +96,7 @@ export async function resolveRead(
 ): Promise<{ opened: OpenedObject; customerKey: Uint8Array | undefined }> {
   const key = input.Key;
   const info = reader === undefined ? await context.store.headObject(input.Bucket, key) : reader.info;
-  if (info === undefined) throw noSuchKey(key);
+  if (info === undefined) throw context.missingObject(key);
   const record = objectRecord(info);
   const customer = checkReadEncryption(sseRequestOf(input), record.mode, 'get', context.secureTransport, context.crypto.md5);
   const partNumber = input.PartNumber === undefined ? undefined : String(input.PartNumber);
