@@ -133,10 +133,9 @@ export interface OperationDefinition<Name extends string = string, Input = any, 
   readonly eventCategory: EventCategory;
   /**
    * How the operation travels on the wire (method, path, query discriminators, and where each
-   * request and response member goes): the REST router is derived from these. Every served
-   * operation declares one (test/protocol/bindings.test.ts checks).
+   * request and response member goes): the REST router is derived from these.
    */
-  readonly rest?: RestBinding;
+  readonly rest: RestBinding;
   /** The IAM permission it needs; every request is authorized against it before it acts. */
   readonly access: OperationAccess<Input>;
 }

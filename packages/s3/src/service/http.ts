@@ -75,7 +75,6 @@ async function serve(s3: S3, request: StreamingRequest, ids: ResponseIds, baseHo
   const target: PathTarget = address.key !== undefined ? 'object' : address.bucket !== undefined ? 'bucket' : 'service';
   const operation = ROUTES.resolve({ method: head.method, target, query: address.query, headers: head.headers });
   const binding = operation.rest;
-  if (binding === undefined) throw new S3Error('InternalError');
   const body = payloadOf(head, identity, request.body);
   const input = await decodeRequest(binding, { headers: head.headers, query: address.query, body });
   if (address.bucket !== undefined) input['Bucket'] = address.bucket;
