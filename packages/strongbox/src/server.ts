@@ -12,6 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import {
   applySeed,
   type ChangeStore,
@@ -27,6 +28,7 @@ import {
   withDefaultUser,
 } from '@strongbox/kms';
 import { CLOUDTRAIL_TARGET_PREFIXES, createCloudTrailHandler, createJson11Handler, createSigV4Authenticator, toNodeListener } from '@strongbox/kms/http';
+import { S3 } from '@strongbox/s3';
 import type { ProtocolHandler } from '@strongbox/service-kernel';
 import { quotasRoute } from './admin.ts';
 import { listenerCertificate, type TlsMaterial } from './certificate.ts';
@@ -97,6 +99,8 @@ export interface RunningServer {
   /** The HTTPS listener, when one was asked for. */
   readonly https?: RunningHttps;
   readonly kms: Kms;
+  /** The S3 engine, calling `kms` (SSE-KMS) and recording in its trail. */
+  readonly s3: S3;
   /** Requests being served right now. */
   inFlight(): number;
   /** Stops accepting, waits for requests in flight, closes the store. Idempotent. */
@@ -133,12 +137,14 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         now: new Date((options.clock ?? systemClock).now()),
       });
     } catch (error) {
+      await endpoint.s3.close();
       await endpoint.kms.close();
       throw error;
     }
   }
   return listen(
     endpoint.kms,
+    endpoint.s3,
     routes,
     options.port ?? 4566,
     options.host ?? '127.0.0.1',
@@ -149,6 +155,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 /** The services of one endpoint, before they are put on a port or behind an in-process handler. */
 export interface Endpoint {
   readonly kms: Kms;
+  /**
+   * The S3 engine on the same `Kms` and trail: SSE-KMS calls this very KMS on each caller's
+   * behalf. Objects live in `<dataDirectory>/s3`, or in memory.
+   */
+  readonly s3: S3;
   /** The services by `X-Amz-Target` prefix, each a protocol handler. */
   readonly routes: readonly ProtocolRoute[];
   /** All of them behind one protocol handler (what the in-process mode serves). */
@@ -169,10 +180,13 @@ export async function openEndpoint(options: EndpointOptions = {}): Promise<Endpo
       ? createMemoryStore()
       : await openDirectoryStore({ directory: options.dataDirectory, ...(options.onStoreError ? { onError: options.onStoreError } : {}) });
   let kms: Kms;
+  let s3: S3;
   try {
     if (options.seed)
       await applySeed(store, options.seed, { account, region, now: clock.now(), random: { bytes: (length) => new Uint8Array(randomBytes(length)) } });
     kms = new Kms({ account, region, store, clock, ...(options.quotas === undefined ? {} : { quotas: options.quotas }) });
+    const s3Storage = options.dataDirectory === undefined ? {} : { storage: { directory: join(options.dataDirectory, 's3') } };
+    s3 = new S3({ account, region, clock, kms, auditTrail: kms.auditTrail, ...s3Storage });
   } catch (error) {
     await store.close();
     throw error;
@@ -191,11 +205,12 @@ export async function openEndpoint(options: EndpointOptions = {}): Promise<Endpo
       handler: createCloudTrailHandler(kms, { authenticate: createSigV4Authenticator({ ...auth, service: 'cloudtrail' }) }),
     },
   ];
-  return { kms, routes, handler: createProtocolRouter(routes) };
+  return { kms, s3, routes, handler: createProtocolRouter(routes) };
 }
 
 async function listen(
   kms: Kms,
+  s3: S3,
   routes: readonly Route[],
   port: number,
   host: string,
@@ -230,6 +245,7 @@ async function listen(
   } catch (error) {
     await Promise.all(servers.filter((server) => server.listening).map((server) => new Promise((resolve) => server.close(resolve))));
     await secure?.tls.release();
+    await s3.close();
     await kms.close();
     throw error;
   }
@@ -248,6 +264,7 @@ async function listen(
         }
       : {}),
     kms,
+    s3,
     inFlight: () => inFlight,
     close() {
       closing ??= (async () => {
@@ -258,6 +275,7 @@ async function listen(
         for (const server of servers) server.closeAllConnections();
         await Promise.all(stopped);
         await secure?.tls.release();
+        await s3.close();
         await kms.close();
       })();
       return closing;

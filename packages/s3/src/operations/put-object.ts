@@ -2,9 +2,10 @@
  * @module
  * PutObject: stores a body, encrypted at rest by the mode the request names or the bucket's
  * default (the model's `decideWriteEncryption` and its errors), streamed through the object
- * cipher into storage. SSE-S3 and SSE-C are built; SSE-KMS and DSSE-KMS answer 501 NotImplemented
- * saying so, before any byte is stored. ETags per mode (`objectEtag`): the plaintext MD5 for
- * SSE-S3, 16 random bytes for SSE-C. A Content-MD5 is checked against the plaintext before the
+ * cipher into storage. SSE-KMS and DSSE-KMS data keys come from KMS, called on the caller's
+ * behalf before any byte is stored (a KMS refusal is the answer, and nothing is written); with a
+ * bucket key, from the requester's bucket key. ETags per mode (`objectEtag`): the plaintext MD5 for
+ * SSE-S3, 16 random bytes for the others. A Content-MD5 is checked against the plaintext before the
  * object becomes visible (400 BadDigest; nothing stored), and so is the additional checksum
  * (`ChecksumCRC32` ... `ChecksumSHA256`, or an aws-chunked trailer; CRC64NVME when none is sent),
  * computed over the plaintext and stored with the object (`shared/checksums.ts`). The response
@@ -14,7 +15,7 @@
  * recorded in the trail.
  */
 
-import { type ObjectKeys, sealObject } from '../crypto/index.ts';
+import { type ObjectKeys, sealObject, storedKmsEncryption } from '../crypto/index.ts';
 import { S3Error } from '../errors.ts';
 import type { ChecksumMembers, ChecksumResponseMembers } from '../model/checksum.ts';
 import { checksumResponseMembers } from '../model/checksum.ts';
@@ -24,7 +25,7 @@ import { etagKind, objectEtag } from '../model/etag.ts';
 import type { RequestBody } from './shared/body.ts';
 import { ownedBucket } from './shared/buckets.ts';
 import { checksumFields, checksummedBody } from './shared/checksums.ts';
-import { notBuilt, objectFields, requireKey, type SseResponseMembers, type SseWriteMembers, sseRequestOf } from './shared/objects.ts';
+import { objectFields, requireKey, type SseResponseMembers, type SseWriteMembers, sseRequestOf } from './shared/objects.ts';
 import { responseEncryption } from './shared/response.ts';
 import type { OperationDefinition } from './types.ts';
 
@@ -86,7 +87,15 @@ export const putObject: OperationDefinition<'PutObject', PutObjectRequest, PutOb
         customerKey.fill(0);
       }
       customerKeyMd5 = decided.customerKey.keyMd5;
-    } else throw notBuilt(decided.mode);
+    } else {
+      // KMS is called here, on the caller's behalf, before any byte is stored: a refusal is the
+      // response and leaves nothing behind.
+      const request = { caller: context.caller, region: bucket.region, keyId: decided.kmsKeyId, context: decided.context };
+      keys =
+        decided.mode === 'SSE-KMS'
+          ? await crypto.sseKms.forSealing({ bucket: bucket.name, key }, { ...request, bucketKey: decided.bucketKeyEnabled })
+          : await crypto.dsseKms.forSealing({ bucket: bucket.name, key }, request);
+    }
     const wantMd5 = etagKind(decided.mode) === 'md5' || expectedMd5 !== undefined;
     let etag = '';
     try {
@@ -107,11 +116,12 @@ export const putObject: OperationDefinition<'PutObject', PutObjectRequest, PutOb
           }),
         { md5: wantMd5 },
       );
+      const kms = decided.mode === 'SSE-KMS' || decided.mode === 'DSSE-KMS' ? storedKmsEncryption(keys.fields) : undefined;
       return {
         ETag: etag,
         Size: segment.plaintextSize,
         ...checksumResponseMembers(checksummed.checksum()),
-        ...responseEncryption('PutObject', decided.mode, customerKeyMd5),
+        ...responseEncryption('PutObject', decided.mode, customerKeyMd5, kms),
       };
     } finally {
       keys.dispose();
