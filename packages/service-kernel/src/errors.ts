@@ -9,8 +9,11 @@
  * service such as S3 maps the codes to its own XML names there.
  */
 
-/** Every error code the kernel raises. */
-export type ServiceErrorCode =
+/** Every error code the kernel raises: the JSON services' codes and S3's authentication codes. */
+export type ServiceErrorCode = JsonServiceErrorCode | S3AuthErrorCode;
+
+/** The codes of the JSON protocols (Coral front ends, CloudTrail LookupEvents). */
+export type JsonServiceErrorCode =
   | 'AccessDeniedException'
   | 'ThrottlingException'
   | 'ValidationException'
@@ -26,9 +29,14 @@ export type ServiceErrorCode =
   | 'InvalidTimeRangeException'
   | 'InvalidMaxResultsException'
   | 'InvalidNextTokenException'
-  | 'InvalidEventCategoryException'
-  // S3's authentication and body-framing refusals (REST-XML codes; S3 maps them to its <Error>
-  // with `fields` as extra elements): presigned URLs and aws-chunked bodies (sigv4/).
+  | 'InvalidEventCategoryException';
+
+/**
+ * S3's authentication and body-framing refusals (REST-XML codes; S3 sends them as its `<Error>`
+ * with `fields` as extra elements), raised only in the authenticator's `payloadMode: 's3'` and by
+ * the aws-chunked decoder (sigv4/), so the JSON services never see them.
+ */
+export type S3AuthErrorCode =
   | 'AccessDenied'
   | 'SignatureDoesNotMatch'
   | 'AuthorizationQueryParametersError'
@@ -48,8 +56,8 @@ export interface ServiceWireError {
   readonly messageKey?: 'message' | 'Message';
 }
 
-/** The single code → JSON wire mapping (every client error 400, as Coral front ends answer). */
-export const SERVICE_WIRE_ERRORS: Readonly<Record<ServiceErrorCode, ServiceWireError>> = Object.freeze({
+/** The JSON services' code → wire mapping (every client error 400, as Coral front ends answer). */
+export const JSON_SERVICE_WIRE_ERRORS: Readonly<Record<JsonServiceErrorCode, ServiceWireError>> = Object.freeze({
   AccessDeniedException: { status: 400, type: 'AccessDeniedException', messageKey: 'Message' },
   ThrottlingException: { status: 400, type: 'ThrottlingException' },
   ValidationException: { status: 400, type: 'ValidationException' },
@@ -65,7 +73,10 @@ export const SERVICE_WIRE_ERRORS: Readonly<Record<ServiceErrorCode, ServiceWireE
   InvalidMaxResultsException: { status: 400, type: 'InvalidMaxResultsException', messageKey: 'Message' },
   InvalidNextTokenException: { status: 400, type: 'InvalidNextTokenException', messageKey: 'Message' },
   InvalidEventCategoryException: { status: 400, type: 'InvalidEventCategoryException', messageKey: 'Message' },
-  // S3's statuses (S3 API reference, ErrorResponses; ../shared/reference/s3-sse.md §2.4).
+});
+
+/** S3's authentication codes → statuses (S3 API reference, ErrorResponses; ../shared/reference/s3-sse.md §2.4). */
+export const S3_AUTH_WIRE_ERRORS: Readonly<Record<S3AuthErrorCode, ServiceWireError>> = Object.freeze({
   AccessDenied: { status: 403, type: 'AccessDenied', messageKey: 'Message' },
   SignatureDoesNotMatch: { status: 403, type: 'SignatureDoesNotMatch', messageKey: 'Message' },
   AuthorizationQueryParametersError: { status: 400, type: 'AuthorizationQueryParametersError', messageKey: 'Message' },
@@ -76,6 +87,17 @@ export const SERVICE_WIRE_ERRORS: Readonly<Record<ServiceErrorCode, ServiceWireE
   XAmzContentSHA256Mismatch: { status: 400, type: 'XAmzContentSHA256Mismatch', messageKey: 'Message' },
   MalformedTrailerError: { status: 400, type: 'MalformedTrailerError', messageKey: 'Message' },
 });
+
+/** The single code → wire mapping of every kernel code. */
+export const SERVICE_WIRE_ERRORS: Readonly<Record<ServiceErrorCode, ServiceWireError>> = Object.freeze({ ...JSON_SERVICE_WIRE_ERRORS, ...S3_AUTH_WIRE_ERRORS });
+
+/**
+ * Whether a code is one of the JSON services' (not S3's authentication codes).
+ * @example isJsonServiceErrorCode('ThrottlingException') // true
+ */
+export function isJsonServiceErrorCode(code: ServiceErrorCode): code is JsonServiceErrorCode {
+  return Object.hasOwn(JSON_SERVICE_WIRE_ERRORS, code);
+}
 
 /** Extra child elements of a REST-XML `<Error>` (S3's `HeadersNotSigned`, `X-Amz-Expires`, ...), in wire order. */
 export type ServiceErrorFields = readonly (readonly [name: string, value: string])[];

@@ -20,7 +20,18 @@ export {
   TEMPORARY_MARK,
 } from './durable/files.ts';
 export { acquireDirectoryLock, DirectoryLockedError, type DirectoryLockHolder, type ReleaseLock } from './durable/lock.ts';
-export { SERVICE_WIRE_ERRORS, ServiceError, type ServiceErrorCode, type ServiceErrorFields, type ServiceWireError } from './errors.ts';
+export {
+  isJsonServiceErrorCode,
+  JSON_SERVICE_WIRE_ERRORS,
+  type JsonServiceErrorCode,
+  S3_AUTH_WIRE_ERRORS,
+  type S3AuthErrorCode,
+  SERVICE_WIRE_ERRORS,
+  ServiceError,
+  type ServiceErrorCode,
+  type ServiceErrorFields,
+  type ServiceWireError,
+} from './errors.ts';
 export {
   bufferedHandler,
   DEFAULT_MAX_BODY_BYTES,

@@ -7,7 +7,7 @@
  * refusals (Coral's JSON codes) into S3's codes for the same conditions.
  */
 
-import { type HttpResponse, httpDate, SERVICE_WIRE_ERRORS, ServiceError, type ServiceErrorCode, type StreamingResponse } from '@strongbox/service-kernel';
+import { type HttpResponse, httpDate, isJsonServiceErrorCode, S3_AUTH_WIRE_ERRORS, ServiceError, type StreamingResponse } from '@strongbox/service-kernel';
 import { S3Error, toS3Error } from '../errors.ts';
 import { errorXml } from './xml.ts';
 
@@ -42,22 +42,6 @@ export interface WireFailure {
 }
 
 /**
- * The kernel's codes that are S3's own (its SigV4 refusals in S3 mode: presigned URLs,
- * aws-chunked bodies): they go on the wire as they are, with their extra elements.
- */
-const S3_KERNEL_CODES: ReadonlySet<ServiceErrorCode> = new Set([
-  'AccessDenied',
-  'SignatureDoesNotMatch',
-  'AuthorizationQueryParametersError',
-  'InvalidAccessKeyId',
-  'IncompleteBody',
-  'MissingContentLength',
-  'InvalidRequest',
-  'XAmzContentSHA256Mismatch',
-  'MalformedTrailerError',
-] as ServiceErrorCode[]);
-
-/**
  * The wire response of anything thrown while serving a request (normalised by `toWireError`).
  * @example errorResponse(new S3Error('NoSuchKey', { fields: [['Key', 'a']] }), ids, 'GET')
  */
@@ -76,7 +60,8 @@ export function errorResponse(error: unknown, ids: ResponseIds, method: string):
 
 /**
  * Anything thrown as S3 puts it on the wire: S3 errors as they are, the kernel's S3 codes as they
- * are, the kernel's JSON-service SigV4 refusals as S3 names the same conditions, URI decoding failures as `InvalidURI`, anything else `InternalError`.
+ * are, the kernel's JSON-service SigV4 refusals as S3 names the same conditions, URI decoding
+ * failures as `InvalidURI`, anything else `InternalError`.
  * @example toWireError(new ServiceError('UnrecognizedClientException')).code // 'InvalidAccessKeyId'
  */
 export function toWireError(error: unknown): WireFailure {
@@ -85,9 +70,11 @@ export function toWireError(error: unknown): WireFailure {
   // which is what the client is told.
   if (error instanceof S3Error && error.reason === 'InternalError' && error.cause instanceof ServiceError) return toWireError(error.cause);
   if (error instanceof ServiceError) {
-    if (S3_KERNEL_CODES.has(error.code))
-      return { code: error.code, status: SERVICE_WIRE_ERRORS[error.code].status, message: error.message, fields: error.fields };
-    return fromServiceError(error);
+    // The kernel's S3 codes (its SigV4 refusals in S3 mode: presigned URLs, aws-chunked bodies)
+    // go on the wire as they are, with their extra elements; the JSON services' codes are
+    // translated.
+    if (isJsonServiceErrorCode(error.code)) return fromServiceError(error);
+    return { code: error.code, status: S3_AUTH_WIRE_ERRORS[error.code].status, message: error.message, fields: error.fields };
   }
   if (error instanceof URIError) return new S3Error('InvalidURI', { cause: error });
   return toS3Error(error);

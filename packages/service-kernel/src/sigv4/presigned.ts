@@ -13,12 +13,12 @@
 
 import { timingSafeEqual } from 'node:crypto';
 import { Hash } from '@smithy/hash-node';
-import { SignatureV4 } from '@smithy/signature-v4';
 import { ServiceError } from '../errors.ts';
 import type { HttpRequest, PayloadAuthentication } from '../http/types.ts';
 import type { Principal } from '../principal.ts';
 import { rootPrincipal } from '../principal.ts';
 import type { UserDirectory } from '../users.ts';
+import { ExplainingSignatureV4, mismatchFields, type SigningExplanation } from './explain.ts';
 
 /** The longest validity S3 accepts: seven days, in seconds (SigV4 "Query parameters", X-Amz-Expires). */
 export const MAX_PRESIGNED_EXPIRES_SECONDS = 604_800;
@@ -68,7 +68,8 @@ export interface PresignedIdentity {
  *   parameters and `X-Amz-Expires` over a week; AccessDenied (403) `Request has expired` (with
  *   `X-Amz-Expires`, `Expires`, `ServerTime`), `Request is not valid yet`, or
  *   `There were headers present in the request which were not signed` (with `HeadersNotSigned`);
- *   InvalidAccessKeyId (403, strict mode); SignatureDoesNotMatch (403).
+ *   InvalidAccessKeyId (403, strict mode); SignatureDoesNotMatch (403, with S3's elements: the
+ *   access key, the string to sign and canonical request computed, the signature provided).
  * @example
  * ```ts
  * const identity = await verifyPresignedRequest(request, { users, strict: true, account: '000000000000', service: 's3', now: Date.now() });
@@ -128,11 +129,18 @@ export async function verifyPresignedRequest(request: HttpRequest, options: Pres
     signedAt,
     expires,
   });
-  if (!constantTimeEqual(expected, signature)) {
-    throw new ServiceError('SignatureDoesNotMatch', S3_SIGNATURE_MISMATCH, [
-      ['AWSAccessKeyId', scope.accessKeyId],
-      ['SignatureProvided', signature],
-    ]);
+  if (!constantTimeEqual(expected.signature, signature)) {
+    const explanation = await expected.explain(amzDate, `${amzDate.slice(0, 8)}/${scope.region}/${scope.service}/aws4_request`);
+    throw new ServiceError(
+      'SignatureDoesNotMatch',
+      S3_SIGNATURE_MISMATCH,
+      explanation === undefined
+        ? [
+            ['AWSAccessKeyId', scope.accessKeyId],
+            ['SignatureProvided', signature],
+          ]
+        : mismatchFields(scope.accessKeyId, signature, explanation),
+    );
   }
   return { caller: user.principal, region: scope.region, payload: { contentSha256 }, expiresAt };
 }
@@ -198,12 +206,12 @@ async function presignedSignature(
   signedHeaders: readonly string[],
   contentSha256: string,
   signing: Scope & { readonly secretAccessKey: string; readonly signedAt: number; readonly expires: number },
-): Promise<string> {
+): Promise<{ signature: string; explain(amzDate: string, scope: string): Promise<SigningExplanation | undefined> }> {
   const headers = Object.create(null) as Record<string, string>;
   for (const name of signedHeaders) {
     const value = request.headers[name];
-    // A signed header the request does not carry cannot verify.
-    if (value === undefined) return '';
+    // A signed header the request does not carry cannot verify (nor be explained).
+    if (value === undefined) return { signature: '', explain: async () => undefined };
     headers[name] = value;
   }
   // The payload hash `presign` reads from this header; neither signed (unless the URL signed it)
@@ -218,7 +226,7 @@ async function presignedSignature(
     if ((AUTH_PARAMETERS as readonly string[]).includes(name)) continue;
     signedQuery[name] = values.length === 1 ? (values[0] as string) : [...values];
   }
-  const signer = new SignatureV4({
+  const signer = new ExplainingSignatureV4({
     service: signing.service,
     region: signing.region,
     credentials: { accessKeyId: signing.accessKeyId, secretAccessKey: signing.secretAccessKey },
@@ -239,7 +247,10 @@ async function presignedSignature(
     },
   );
   const value = presigned.query?.['X-Amz-Signature'];
-  return typeof value === 'string' ? value : '';
+  return {
+    signature: typeof value === 'string' ? value : '',
+    explain: (amzDate, scope) => signer.explain(presigned, { signedHeaders, payloadHash: contentSha256, amzDate, scope }),
+  };
 }
 
 /**

@@ -13,11 +13,13 @@
 import { timingSafeEqual } from 'node:crypto';
 import { Hash } from '@smithy/hash-node';
 import { SignatureV4 } from '@smithy/signature-v4';
+import type { HttpRequest as SdkRequest } from '@smithy/types';
 import { type Clock, systemClock } from '../clock.ts';
 import { ServiceError } from '../errors.ts';
 import type { HttpRequest, PayloadAuthentication, RequestIdentity } from '../http/types.ts';
 import { rootPrincipal } from '../principal.ts';
 import type { UserDirectory } from '../users.ts';
+import { ExplainingSignatureV4, mismatchFields } from './explain.ts';
 import { S3_SIGNATURE_MISMATCH, verifyPresignedRequest } from './presigned.ts';
 
 /** Settings of the authenticator. */
@@ -178,11 +180,22 @@ async function verifyS3Header(
   const signer = signerFor(scope, user.secretAccessKey, false);
   const signingDate = new Date(parseIsoBasic(parsed.amzDate) ?? Number.NaN);
   const expected = await headerSignature(signer, request, path, query, parsed, signingDate, contentSha256);
-  if (!constantTimeEqual(expected, parsed.signature)) {
-    throw new ServiceError('SignatureDoesNotMatch', S3_SIGNATURE_MISMATCH, [
-      ['AWSAccessKeyId', scope.accessKeyId],
-      ['SignatureProvided', parsed.signature],
-    ]);
+  const scopeText = `${parsed.amzDate.slice(0, 8)}/${scope.region}/${scope.service}/aws4_request`;
+  if (!constantTimeEqual(expected.signature, parsed.signature)) {
+    const explanation =
+      expected.signed === undefined
+        ? undefined
+        : await signer.explain(expected.signed, { signedHeaders: parsed.signedHeaders, payloadHash: contentSha256, amzDate: parsed.amzDate, scope: scopeText });
+    throw new ServiceError(
+      'SignatureDoesNotMatch',
+      S3_SIGNATURE_MISMATCH,
+      explanation === undefined
+        ? [
+            ['AWSAccessKeyId', scope.accessKeyId],
+            ['SignatureProvided', parsed.signature],
+          ]
+        : mismatchFields(scope.accessKeyId, parsed.signature, explanation),
+    );
   }
   const streaming = contentSha256 === 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD' || contentSha256 === 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER';
   const payload: PayloadAuthentication = streaming
@@ -191,7 +204,7 @@ async function verifyS3Header(
         chunkSigning: {
           seedSignature: parsed.signature,
           amzDate: parsed.amzDate,
-          scope: `${parsed.amzDate.slice(0, 8)}/${scope.region}/${scope.service}/aws4_request`,
+          scope: scopeText,
           // HMAC with the derived signing key, by the library (which also caches the key).
           sign: (stringToSign) => signer.sign(stringToSign, { signingDate, signingRegion: scope.region, signingService: scope.service }),
         },
@@ -200,8 +213,8 @@ async function verifyS3Header(
   return { caller: user.principal, region: scope.region, payload };
 }
 
-function signerFor(scope: Scope, secretAccessKey: string, uriEscapePath: boolean): SignatureV4 {
-  return new SignatureV4({
+function signerFor(scope: Scope, secretAccessKey: string, uriEscapePath: boolean): ExplainingSignatureV4 {
+  return new ExplainingSignatureV4({
     service: scope.service,
     region: scope.region,
     credentials: { accessKeyId: scope.accessKeyId, secretAccessKey },
@@ -221,13 +234,13 @@ async function headerSignature(
   auth: ParsedAuthorization,
   signingDate: Date,
   payloadHash: string,
-): Promise<string> {
+): Promise<{ signature: string; signed?: SdkRequest }> {
   // Names are the client's: no prototype, so `__proto__` or `constructor` is an ordinary name.
   const headers = Object.create(null) as Record<string, string>;
   for (const name of auth.signedHeaders) {
     const value = request.headers[name];
     // A signed header the request does not carry cannot verify (x-amz-date is set by the signer).
-    if (value === undefined && name !== 'x-amz-date') return '';
+    if (value === undefined && name !== 'x-amz-date') return { signature: '' };
     if (value !== undefined) headers[name] = value;
   }
   // The signer takes the payload hash from this header when present (`getPayloadHash`).
@@ -240,7 +253,7 @@ async function headerSignature(
     { signingDate, signableHeaders: new Set(auth.signedHeaders), unsignableHeaders: unsignable },
   );
   const authorization = String(signed.headers['authorization'] ?? '');
-  return authorization.slice(authorization.lastIndexOf('Signature=') + 'Signature='.length);
+  return { signature: authorization.slice(authorization.lastIndexOf('Signature=') + 'Signature='.length), signed };
 }
 
 /** The pieces of an `Authorization: AWS4-HMAC-SHA256 Credential=…, SignedHeaders=…, Signature=…` header. */

@@ -9,6 +9,8 @@
 
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl as presign } from '@aws-sdk/s3-request-presigner';
+import { Hash } from '@smithy/hash-node';
+import { SignatureV4 } from '@smithy/signature-v4';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
@@ -208,9 +210,36 @@ describe('signatures', () => {
     await expect(verify(requestFor(url, 'DELETE'))).rejects.toMatchObject({ code: 'SignatureDoesNotMatch' });
   });
 
-  it('refuses a URL signed with another secret; unknown keys are InvalidAccessKeyId in strict mode and the account root otherwise', async () => {
+  it('refuses a URL signed with another secret, showing the string to sign and canonical request the client signed', async () => {
     const wrong = await getSignedUrl(s3('AKIABOB', 'not-bob'), new GetObjectCommand({ Bucket: 'reports', Key: 'k' }));
-    await expect(verify(requestFor(wrong, 'GET'))).rejects.toMatchObject({ code: 'SignatureDoesNotMatch' });
+    const error = await refusal(verify(requestFor(wrong, 'GET')));
+    expect(error.code).toBe('SignatureDoesNotMatch');
+    const fields = new Map(error.fields);
+    expect([...fields.keys()]).toEqual([
+      'AWSAccessKeyId',
+      'StringToSign',
+      'SignatureProvided',
+      'StringToSignBytes',
+      'CanonicalRequest',
+      'CanonicalRequestBytes',
+    ]);
+    const stringToSign = fields.get('StringToSign') ?? '';
+    expect(stringToSign.split('\n').slice(0, 3)).toEqual(['AWS4-HMAC-SHA256', '20261206T050000Z', '20261206/eu-west-1/s3/aws4_request']);
+    expect(fields.get('CanonicalRequest')?.split('\n')).toEqual(
+      expect.arrayContaining(['GET', '/reports/k', 'host:127.0.0.1:4566', 'host', 'UNSIGNED-PAYLOAD']),
+    );
+    expect(fields.get('StringToSignBytes')).toBe(Array.from(Buffer.from(stringToSign), (byte) => byte.toString(16).padStart(2, '0')).join(' '));
+    // Exactly what the client signed: its own key over this string gives the signature it sent.
+    const clientSigner = new SignatureV4({
+      service: 's3',
+      region: REGION,
+      credentials: { accessKeyId: 'AKIABOB', secretAccessKey: 'not-bob' },
+      sha256: Hash.bind(null, 'sha256'),
+    });
+    expect(await clientSigner.sign(stringToSign, { signingDate: new Date(NOW) })).toBe(fields.get('SignatureProvided'));
+  });
+
+  it('answers unknown keys with InvalidAccessKeyId in strict mode and as the account root otherwise', async () => {
     const unknown = await getSignedUrl(s3('AKIAEVE', 'eve'), new GetObjectCommand({ Bucket: 'reports', Key: 'k' }));
     const error = await refusal(verify(requestFor(unknown, 'GET')));
     expect(error).toMatchObject({ code: 'InvalidAccessKeyId', status: 403, message: 'The AWS Access Key Id you provided does not exist in our records.' });
