@@ -14,7 +14,6 @@ import { openObject, openObjectRange } from '../crypto/index.ts';
 import type { ChecksumResponseMembers } from '../model/checksum.ts';
 import { ObjectBody } from './shared/body.ts';
 import { type ChecksumModeMember, readChecksumMembers } from './shared/checksums.ts';
-import { noSuchKey } from './shared/objects.ts';
 import {
   checkReadRequest,
   type ObjectHeadMembers,
