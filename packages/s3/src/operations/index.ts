@@ -31,7 +31,10 @@ export function isOperationName(name: string): name is OperationName {
   return REGISTRY.has(name);
 }
 
+export type { AbortMultipartUploadRequest } from './abort-multipart-upload.ts';
+export type { CompletedPart, CompleteMultipartUploadRequest, CompleteMultipartUploadResponse } from './complete-multipart-upload.ts';
 export type { CreateBucketRequest, CreateBucketResponse } from './create-bucket.ts';
+export type { CreateMultipartUploadRequest, CreateMultipartUploadResponse } from './create-multipart-upload.ts';
 export type { DeleteBucketRequest } from './delete-bucket.ts';
 export type { DeleteBucketEncryptionRequest } from './delete-bucket-encryption.ts';
 export type { DeleteObjectRequest } from './delete-object.ts';
@@ -41,10 +44,15 @@ export type { GetObjectRequest, GetObjectResponse } from './get-object.ts';
 export type { HeadBucketRequest, HeadBucketResponse } from './head-bucket.ts';
 export type { HeadObjectRequest, HeadObjectResponse } from './head-object.ts';
 export type { ListBucketsRequest, ListBucketsResponse, ListedBucket } from './list-buckets.ts';
+export type { ListedUpload, ListMultipartUploadsRequest, ListMultipartUploadsResponse } from './list-multipart-uploads.ts';
+export type { ListedPart, ListPartsRequest, ListPartsResponse } from './list-parts.ts';
 export type { PutBucketEncryptionRequest } from './put-bucket-encryption.ts';
 export type { PutObjectRequest, PutObjectResponse } from './put-object.ts';
 export { ObjectBody, type RequestBody } from './shared/body.ts';
 export type { ServerSideEncryptionConfiguration, ServerSideEncryptionRule } from './shared/encryption-configuration.ts';
 export type { SseCustomerMembers, SseResponseMembers, SseWriteMembers } from './shared/objects.ts';
+export type { Grantee } from './shared/owners.ts';
 export type { ReadMembers } from './shared/read.ts';
 export type { AtRestCrypto, EventCategory, OperationDefinition, S3OperationContext, S3Settings } from './types.ts';
+export type { UploadPartRequest, UploadPartResponse } from './upload-part.ts';
+export type { UploadPartCopyRequest, UploadPartCopyResponse } from './upload-part-copy.ts';

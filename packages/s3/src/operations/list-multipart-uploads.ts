@@ -1,0 +1,96 @@
+/**
+ * @module
+ * ListMultipartUploads: the bucket's uploads in progress, by key (UTF-8 order) then initiation,
+ * a page at a time: `Prefix`, `Delimiter` (keys rolled up into `CommonPrefixes`), `KeyMarker`
+ * (exclusive) and, with it, `UploadIdMarker` (uploads of that key after that one; S3 ignores it
+ * without a key marker), `MaxUploads` (default and ceiling 1000; uploads and prefixes both count),
+ * `NextKeyMarker` / `NextUploadIdMarker` when truncated (model ListMultipartUploads).
+ *
+ * A data event: CloudTrail records it only in trails with S3 data events enabled.
+ */
+
+import { listPageSize } from '../model/multipart.ts';
+import { ownedBucket } from './shared/buckets.ts';
+import { uploadRecord } from './shared/multipart.ts';
+import { type Grantee, initiatorOf, ownerOf } from './shared/owners.ts';
+import type { OperationDefinition } from './types.ts';
+
+/** ListMultipartUploads request. */
+export interface ListMultipartUploadsRequest {
+  Bucket: string;
+  Prefix?: string;
+  Delimiter?: string;
+  KeyMarker?: string;
+  UploadIdMarker?: string;
+  MaxUploads?: number;
+}
+
+/** One listed upload. */
+export interface ListedUpload {
+  UploadId: string;
+  Key: string;
+  Initiated: Date;
+  StorageClass: 'STANDARD';
+  Owner: Grantee;
+  Initiator: Grantee;
+}
+
+/** ListMultipartUploads response. */
+export interface ListMultipartUploadsResponse {
+  Bucket: string;
+  /** As sent (empty when absent, as S3 sends the element empty). */
+  KeyMarker: string;
+  UploadIdMarker: string;
+  NextKeyMarker?: string;
+  NextUploadIdMarker?: string;
+  Prefix?: string;
+  Delimiter?: string;
+  MaxUploads: number;
+  IsTruncated: boolean;
+  /** Absent when the page holds none (as the SDK reads an answer without `Upload` elements). */
+  Uploads?: ListedUpload[];
+  CommonPrefixes?: { Prefix: string }[];
+}
+
+/** ListMultipartUploads. */
+export const listMultipartUploads: OperationDefinition<'ListMultipartUploads', ListMultipartUploadsRequest, ListMultipartUploadsResponse> = {
+  name: 'ListMultipartUploads',
+  quota: { shared: 'read' },
+  readOnly: true,
+  eventCategory: 'Data',
+
+  async handler(input, context) {
+    const bucket = await ownedBucket(input.Bucket, context);
+    const maxUploads = listPageSize(input.MaxUploads, 'max-uploads');
+    const keyMarker = input.KeyMarker === '' ? undefined : input.KeyMarker;
+    const page = await context.store.listUploads(bucket.name, {
+      prefix: input.Prefix,
+      delimiter: input.Delimiter,
+      keyMarker,
+      uploadIdMarker: keyMarker === undefined || input.UploadIdMarker === '' ? undefined : input.UploadIdMarker,
+      maxUploads,
+    });
+    const owner = ownerOf(bucket.owner);
+    const uploads = page.uploads.map(uploadRecord).map((upload) => ({
+      UploadId: upload.uploadId,
+      Key: upload.key,
+      Initiated: new Date(upload.initiated),
+      StorageClass: 'STANDARD' as const,
+      Owner: owner,
+      Initiator: initiatorOf(upload.initiator),
+    }));
+    return {
+      Bucket: bucket.name,
+      KeyMarker: input.KeyMarker ?? '',
+      UploadIdMarker: input.UploadIdMarker ?? '',
+      ...(page.nextKeyMarker === undefined ? {} : { NextKeyMarker: page.nextKeyMarker }),
+      ...(page.nextUploadIdMarker === undefined ? {} : { NextUploadIdMarker: page.nextUploadIdMarker }),
+      ...(input.Prefix === undefined ? {} : { Prefix: input.Prefix }),
+      ...(input.Delimiter === undefined ? {} : { Delimiter: input.Delimiter }),
+      MaxUploads: maxUploads,
+      IsTruncated: page.isTruncated,
+      ...(uploads.length === 0 ? {} : { Uploads: uploads }),
+      ...(page.commonPrefixes.length === 0 ? {} : { CommonPrefixes: page.commonPrefixes.map((prefix) => ({ Prefix: prefix })) }),
+    };
+  },
+};

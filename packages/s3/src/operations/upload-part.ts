@@ -1,0 +1,63 @@
+/**
+ * @module
+ * UploadPart: seals one part's body in the upload's mode, bound to its part number, and stores it
+ * durably, replacing a part of the same number. The part ETag is the plaintext MD5 for SSE-S3 and
+ * 16 random bytes for SSE-C, as a single PUT's. An SSE-C upload needs the same customer key on
+ * every part (400 InvalidRequest when missing or different); SSE-C members on another upload are
+ * 400 too (model UploadPart; ../shared/reference/s3-sse.md §2.1). Content-MD5 is checked against
+ * the plaintext (400 BadDigest, nothing kept). The response echoes the mode's encryption fields
+ * (no context).
+ *
+ * A data event: CloudTrail records it only in trails with S3 data events enabled.
+ */
+
+import { S3Error } from '../errors.ts';
+import { decodeBase64 } from '../model/customer-key.ts';
+import { checkPartNumber } from '../model/multipart.ts';
+import { bodySource, type RequestBody } from './shared/body.ts';
+import { ownedBucket } from './shared/buckets.ts';
+import { findUpload, partCustomerKey, sealPart } from './shared/multipart.ts';
+import { requireKey, type SseCustomerMembers, type SseResponseMembers } from './shared/objects.ts';
+import { responseEncryption } from './shared/response.ts';
+import type { OperationDefinition } from './types.ts';
+
+/** UploadPart request. */
+export interface UploadPartRequest extends SseCustomerMembers {
+  Bucket: string;
+  Key: string;
+  UploadId: string;
+  PartNumber: number;
+  Body?: RequestBody;
+  /** Base64 of the part's MD5, checked against what arrives. */
+  ContentMD5?: string;
+}
+
+/** UploadPart response. */
+export interface UploadPartResponse extends SseResponseMembers {
+  /** Quoted, as S3 sends it. */
+  ETag: string;
+}
+
+/** UploadPart. */
+export const uploadPart: OperationDefinition<'UploadPart', UploadPartRequest, UploadPartResponse> = {
+  name: 'UploadPart',
+  quota: { shared: 'write' },
+  readOnly: false,
+  eventCategory: 'Data',
+
+  async handler(input, context) {
+    const bucket = await ownedBucket(input.Bucket, context);
+    const key = requireKey(input.Key);
+    const partNumber = checkPartNumber(input.PartNumber);
+    const expectedMd5 = input.ContentMD5 === undefined ? undefined : decodeBase64(input.ContentMD5);
+    if (input.ContentMD5 !== undefined && expectedMd5?.length !== 16) throw new S3Error('InvalidDigest');
+    const upload = await findUpload(context, bucket.name, key, input.UploadId);
+    const customer = partCustomerKey(input, upload, context);
+    try {
+      const { etag } = await sealPart(context, bucket.name, upload, partNumber, bodySource(input.Body), customer?.key, expectedMd5);
+      return { ETag: etag, ...responseEncryption('UploadPart', upload.mode, customer?.keyMd5) };
+    } finally {
+      customer?.key.fill(0);
+    }
+  },
+};
