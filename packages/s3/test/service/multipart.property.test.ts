@@ -26,13 +26,7 @@ function samples(body: Uint8Array): Uint8Array[] {
   return [0, Math.floor(body.length / 2), body.length - 31].map((offset) => body.slice(offset, offset + 31));
 }
 
-interface PartPlan {
-  /** Bytes beyond 5 MiB for a part that is not the last; the size of the last. */
-  readonly extra: number;
-  readonly reuploaded: boolean;
-  readonly copied: boolean;
-}
-
+/** One part: bytes beyond 5 MiB (the last part: its whole size), uploaded twice, or copied. */
 const partPlan = fc.record({ extra: fc.nat({ max: 70_000 }), reuploaded: fc.boolean(), copied: fc.boolean() });
 
 describe('multipart round trips (property)', () => {
