@@ -26,8 +26,8 @@ import type { OperationDefinition, S3OperationContext } from './types.ts';
 
 /** One listed part, as the SDK names it. */
 export interface CompletedPart {
-  PartNumber?: number;
-  ETag?: string;
+  PartNumber?: number | undefined;
+  ETag?: string | undefined;
 }
 
 /** CompleteMultipartUpload request. */
@@ -35,7 +35,7 @@ export interface CompleteMultipartUploadRequest extends SseCustomerMembers {
   Bucket: string;
   Key: string;
   UploadId: string;
-  MultipartUpload?: { Parts?: CompletedPart[] };
+  MultipartUpload?: { Parts?: CompletedPart[] } | undefined;
 }
 
 /** CompleteMultipartUpload response. */

@@ -18,11 +18,11 @@ import type { OperationDefinition } from './types.ts';
 /** ListMultipartUploads request. */
 export interface ListMultipartUploadsRequest {
   Bucket: string;
-  Prefix?: string;
-  Delimiter?: string;
-  KeyMarker?: string;
-  UploadIdMarker?: string;
-  MaxUploads?: number;
+  Prefix?: string | undefined;
+  Delimiter?: string | undefined;
+  KeyMarker?: string | undefined;
+  UploadIdMarker?: string | undefined;
+  MaxUploads?: number | undefined;
 }
 
 /** One listed upload. */

@@ -21,9 +21,9 @@ export interface ListPartsRequest {
   Bucket: string;
   Key: string;
   UploadId: string;
-  MaxParts?: number;
+  MaxParts?: number | undefined;
   /** Exclusive; a decimal part number (the SDK types it as a string). */
-  PartNumberMarker?: string | number;
+  PartNumberMarker?: string | number | undefined;
 }
 
 /** One listed part. */

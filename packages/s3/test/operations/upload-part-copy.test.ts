@@ -126,7 +126,7 @@ describe('UploadPartCopy', () => {
     afterEach(async () => {
       expect((await s3.listParts({ Bucket: 'data', Key: 'dst', UploadId: uploadId })).Parts).toBeUndefined();
     });
-    const copy = (members: Record<string, unknown>) =>
+    const copy = (members: object) =>
       catchS3Async(() => s3.uploadPartCopy({ Bucket: 'data', Key: 'dst', UploadId: uploadId, PartNumber: 1, CopySource: 'data/plain', ...members }));
 
     it('a copy source that is not bucket/key: 400 InvalidArgument', async () => {
