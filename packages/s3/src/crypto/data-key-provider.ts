@@ -72,9 +72,6 @@ export interface KmsOnBehalf {
   }>;
 }
 
-/** The context pair that binds a part's number into its sealed message. */
-const PART_CONTEXT_KEY = 'strongbox:part';
-
 /**
  * The encryption context every Strongbox layer binds: the object's ARN (as S3 binds for SSE-KMS),
  * plus the part number for a part, so a sealed blob cannot be moved to another key or part
@@ -88,29 +85,6 @@ const PART_CONTEXT_KEY = 'strongbox:part';
  */
 export function objectContext(object: ObjectIdentity): Readonly<Record<string, string>> {
   const context: Record<string, string> = { 'aws:s3:arn': `arn:aws:s3:::${object.bucket}/${object.key}` };
-  if (object.partNumber !== undefined) context[PART_CONTEXT_KEY] = String(object.partNumber);
+  if (object.partNumber !== undefined) context['strongbox:part'] = String(object.partNumber);
   return context;
-}
-
-/**
- * The keys of one part of a multipart upload whose data keys were drawn once, for the whole
- * upload (SSE-KMS: one GenerateDataKey at CreateMultipartUpload, one Decrypt per part request):
- * the same keyrings, with the part's number bound into every layer's context as `objectContext`
- * binds it, so each part is still its own sealed message (its own message id, hence frame keys)
- * that fails authentication at any other part position. Disposing the result disposes nothing:
- * the upload's keys stay the caller's to dispose.
- *
- * @example
- * ```ts
- * import { keysForPart } from '@strongbox/s3';
- * const uploadKeys = await provider.forOpening({ bucket: 'b', key: 'k' }, request, uploadFields);
- * const part2 = keysForPart(uploadKeys, 2); // layers' contexts carry 'strongbox:part': '2'
- * ```
- */
-export function keysForPart(keys: ObjectKeys, partNumber: number): ObjectKeys {
-  return {
-    layers: keys.layers.map((layer) => ({ ...layer, context: { ...layer.context, [PART_CONTEXT_KEY]: String(partNumber) } })),
-    fields: keys.fields,
-    dispose: () => undefined,
-  };
 }
