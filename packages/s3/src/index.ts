@@ -13,5 +13,14 @@ export * from './model/index.ts';
 export type * from './operations/index.ts';
 export { ObjectBody, OPERATION_NAMES } from './operations/index.ts';
 export * from './protocol/sse-headers.ts';
-export { type CallOptions, type OperationName, type RequestOf, type ResponseOf, S3, type S3Methods, type S3Options } from './service/s3.ts';
+export {
+  type CallOptions,
+  type OperationName,
+  type RequestOf,
+  type ResponseOf,
+  S3,
+  type S3Methods,
+  type S3Options,
+  type StorageOptions,
+} from './service/s3.ts';
 export * from './storage/index.ts';

@@ -1,6 +1,6 @@
 /**
  * @module
- * Object storage: the `ObjectStore` interface and its two backends.
+ * Object storage: the `ObjectStore` interface and its backends (memory, data directory, upstream S3).
  */
 
 export { type FileSystemStoreOptions, openFileSystemObjectStore } from './filesystem/store.ts';
@@ -8,3 +8,4 @@ export type { StoreEnvironment } from './indexed-store.ts';
 export { createMemoryObjectStore } from './memory.ts';
 export { compareUtf8 } from './support.ts';
 export type * from './types.ts';
+export { openUpstreamObjectStore, type UpstreamOptions, type UpstreamStoreOptions } from './upstream/store.ts';

@@ -9,18 +9,16 @@
  */
 
 import { randomBytes } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { mkdir, open, readdir, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { replaceFileDurably, syncDirectory, TEMPORARY_MARK } from '@strongbox/service-kernel';
 import { IndexedObjectStore, type StoreEnvironment } from '../indexed-store.ts';
 import type { BucketRecord, LoadedBucket, ObjectRecord, PartRecord, Persistence, UploadRecord } from '../persistence.ts';
 import type { BodySource, ObjectStore } from '../types.ts';
-import { writeStreamDurably } from './durable.ts';
+import { type BlobStorage, ignoreMissing, localBlobStorage } from './blobs.ts';
 import {
   BLOBS,
   BUCKET_FILE,
-  blobFileName,
   bucketDirectoryName,
   bucketFromDirectoryName,
   isBlobFileName,
@@ -34,8 +32,6 @@ import {
 import { type DirectoryLock, lockDirectory } from './lock.ts';
 import { decodeBucket, decodeObject, decodePart, decodeUpload, encodeRecord } from './records.ts';
 
-/** Read chunk size for streamed GETs. */
-const READ_CHUNK = 64 * 1024;
 const DELETED_MARK = 'deleted-';
 
 /** Options of `openFileSystemObjectStore`. */
@@ -57,12 +53,34 @@ export interface FileSystemStoreOptions extends StoreEnvironment {
  * ```
  */
 export async function openFileSystemObjectStore(options: FileSystemStoreOptions): Promise<ObjectStore> {
-  await mkdir(options.directory, { recursive: true, mode: 0o700 });
-  const lock = await lockDirectory(options.directory);
+  return openDataDirectoryStore(options.directory, localBlobStorage(), options);
+}
+
+/**
+ * Opens a data directory whose blob bytes live in `blobs` (local files, or an upstream endpoint),
+ * taking its lock; `blobs` is closed with the store, or here if opening fails.
+ * @throws Error if another live process holds the directory, or a manifest is damaged.
+ * @example const store = await openDataDirectoryStore(directory, localBlobStorage(), {});
+ */
+export async function openDataDirectoryStore(directory: string, blobs: BlobStorage, environment: StoreEnvironment): Promise<ObjectStore> {
   try {
-    return await IndexedObjectStore.open(new FileSystemPersistence(options.directory, lock), options);
+    await mkdir(directory, { recursive: true, mode: 0o700 });
   } catch (error) {
-    await lock.release();
+    await blobs.close();
+    throw error;
+  }
+  let lock: DirectoryLock;
+  try {
+    lock = await lockDirectory(directory);
+  } catch (error) {
+    await blobs.close();
+    throw error;
+  }
+  const persistence = new FileSystemPersistence(directory, lock, blobs);
+  try {
+    return await IndexedObjectStore.open(persistence, environment);
+  } catch (error) {
+    await persistence.close();
     throw error;
   }
 }
@@ -70,10 +88,12 @@ export async function openFileSystemObjectStore(options: FileSystemStoreOptions)
 class FileSystemPersistence implements Persistence {
   readonly #root: string;
   readonly #lock: DirectoryLock;
+  readonly #blobs: BlobStorage;
 
-  constructor(root: string, lock: DirectoryLock) {
+  constructor(root: string, lock: DirectoryLock, blobs: BlobStorage) {
     this.#root = root;
     this.#lock = lock;
+    this.#blobs = blobs;
   }
 
   async load(): Promise<readonly LoadedBucket[]> {
@@ -82,6 +102,7 @@ class FileSystemPersistence implements Persistence {
       const path = join(this.#root, name);
       // An interrupted bucket creation or deletion: never acknowledged, or already acknowledged gone.
       if (name.includes(TEMPORARY_MARK) || name.startsWith(DELETED_MARK)) {
+        if (name.startsWith(DELETED_MARK)) await this.#blobs.drop(join(path, BLOBS));
         await rm(path, { recursive: true, force: true });
         continue;
       }
@@ -92,39 +113,19 @@ class FileSystemPersistence implements Persistence {
   }
 
   async writeBlob(bucket: string, blobId: string, body: BodySource): Promise<number> {
-    return writeStreamDurably(this.#in(bucket, BLOBS), blobFileName(blobId), body);
+    return this.#blobs.write(this.#in(bucket, BLOBS), bucket, blobId, body);
   }
 
   async readBlob(bucket: string, blobId: string, offset: number, length: number): Promise<Uint8Array> {
-    const handle = await open(join(this.#in(bucket, BLOBS), blobFileName(blobId)), 'r');
-    try {
-      const out = new Uint8Array(length);
-      let position = 0;
-      while (position < length) {
-        const { bytesRead } = await handle.read(out, position, length - position, offset + position);
-        if (bytesRead === 0) throw new Error(`blob ${blobId} of bucket ${bucket} is shorter than its manifest says`);
-        position += bytesRead;
-      }
-      return out;
-    } finally {
-      await handle.close();
-    }
+    return this.#blobs.read(this.#in(bucket, BLOBS), bucket, blobId, offset, length);
   }
 
-  async *streamBlob(bucket: string, blobId: string, offset: number, length: number): AsyncIterable<Uint8Array> {
-    if (length === 0) return;
-    const path = join(this.#in(bucket, BLOBS), blobFileName(blobId));
-    let remaining = length;
-    for await (const chunk of createReadStream(path, { start: offset, end: offset + length - 1, highWaterMark: READ_CHUNK }) as AsyncIterable<Buffer>) {
-      remaining -= chunk.length;
-      yield new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length);
-    }
-    if (remaining !== 0) throw new Error(`blob ${blobId} of bucket ${bucket} is shorter than its manifest says`);
+  streamBlob(bucket: string, blobId: string, offset: number, length: number): AsyncIterable<Uint8Array> {
+    return this.#blobs.stream(this.#in(bucket, BLOBS), bucket, blobId, offset, length);
   }
 
   async deleteBlob(bucket: string, blobId: string): Promise<void> {
-    // No directory fsync: if the unlink is lost in a crash, the blob is an orphan removed at open.
-    await unlink(join(this.#in(bucket, BLOBS), blobFileName(blobId))).catch(ignoreMissing);
+    await this.#blobs.delete(this.#in(bucket, BLOBS), bucket, blobId);
   }
 
   async writeBucket(record: BucketRecord): Promise<void> {
@@ -141,6 +142,9 @@ class FileSystemPersistence implements Persistence {
 
   async deleteBucket(name: string): Promise<void> {
     const directory = join(this.#root, bucketDirectoryName(name));
+    // Blobs still listed (only those of readers still open: the bucket is empty) go first, while
+    // the bucket still exists: a crash meanwhile leaves them as orphans of a live bucket.
+    await this.#blobs.drop(join(directory, BLOBS));
     const doomed = join(this.#root, `${DELETED_MARK}${randomBytes(6).toString('hex')}`);
     await rename(directory, doomed);
     await syncDirectory(this.#root);
@@ -178,7 +182,11 @@ class FileSystemPersistence implements Persistence {
   }
 
   async close(): Promise<void> {
-    await this.#lock.release();
+    try {
+      await this.#blobs.close();
+    } finally {
+      await this.#lock.release();
+    }
   }
 
   #in(bucket: string, sub: string): string {
@@ -227,8 +235,4 @@ async function exists(path: string): Promise<boolean> {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
     throw error;
   }
-}
-
-function ignoreMissing(error: NodeJS.ErrnoException): void {
-  if (error.code !== 'ENOENT') throw error;
 }

@@ -1,0 +1,89 @@
+/**
+ * @module
+ * Where a data directory keeps the bytes of its blobs. The data directory always holds the
+ * manifests (buckets, objects, uploads, parts); the bytes they name live either in the bucket's
+ * `blobs/` directory (`localBlobStorage`, the filesystem store) or on an upstream S3 endpoint
+ * (the upstream store, ../upstream/), which keeps one marker file per blob in `blobs/` instead.
+ * Either way a blob is written once under a fresh random id before any manifest names it.
+ */
+
+import { createReadStream } from 'node:fs';
+import { open, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { BodySource } from '../types.ts';
+import { writeStreamDurably } from './durable.ts';
+import { blobFileName } from './layout.ts';
+
+/** Read chunk size for streamed GETs from local blobs. */
+const READ_CHUNK = 64 * 1024;
+
+/**
+ * Blob bytes of a data directory. `directory` is the bucket's `blobs/` directory; every write
+ * resolves only once the blob is as durable as the backend makes it.
+ */
+export interface BlobStorage {
+  /** Writes a new blob from a stream; a failed write leaves nothing a later open would not remove. */
+  write(directory: string, bucket: string, blobId: string, body: BodySource): Promise<number>;
+  /** Exactly `length` bytes from `offset`. */
+  read(directory: string, bucket: string, blobId: string, offset: number, length: number): Promise<Uint8Array>;
+  /** `length` bytes from `offset`, in bounded chunks. */
+  stream(directory: string, bucket: string, blobId: string, offset: number, length: number): AsyncIterable<Uint8Array>;
+  /** Deletes a blob; deleting a missing blob is not an error. */
+  delete(directory: string, bucket: string, blobId: string): Promise<void>;
+  /** Deletes whatever blobs `directory` still lists, before the directory itself is removed. */
+  drop(directory: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Blobs as files in the bucket's `blobs/` directory: streamed to disk chunk by chunk, fsynced with
+ * their directory before any manifest names them, read back in 64 KiB chunks.
+ *
+ * @example const blobs = localBlobStorage(); await blobs.write(dir, 'b', blobId, [bytes]);
+ */
+export function localBlobStorage(): BlobStorage {
+  return {
+    write: (directory, _bucket, blobId, body) => writeStreamDurably(directory, blobFileName(blobId), body),
+    read: async (directory, bucket, blobId, offset, length) => {
+      const handle = await open(join(directory, blobFileName(blobId)), 'r');
+      try {
+        const out = new Uint8Array(length);
+        let position = 0;
+        while (position < length) {
+          const { bytesRead } = await handle.read(out, position, length - position, offset + position);
+          if (bytesRead === 0) throw shortBlob(bucket, blobId);
+          position += bytesRead;
+        }
+        return out;
+      } finally {
+        await handle.close();
+      }
+    },
+    stream: (directory, bucket, blobId, offset, length) => streamFile(join(directory, blobFileName(blobId)), bucket, blobId, offset, length),
+    // No directory fsync: if the unlink is lost in a crash, the blob is an orphan removed at open.
+    delete: (directory, _bucket, blobId) => unlink(join(directory, blobFileName(blobId))).catch(ignoreMissing),
+    // The files go with their directory.
+    drop: async () => {},
+    close: async () => {},
+  };
+}
+
+async function* streamFile(path: string, bucket: string, blobId: string, offset: number, length: number): AsyncIterable<Uint8Array> {
+  if (length === 0) return;
+  let remaining = length;
+  for await (const chunk of createReadStream(path, { start: offset, end: offset + length - 1, highWaterMark: READ_CHUNK }) as AsyncIterable<Buffer>) {
+    remaining -= chunk.length;
+    yield new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length);
+  }
+  if (remaining !== 0) throw shortBlob(bucket, blobId);
+}
+
+/** A blob that ends before its manifest says it does. */
+export function shortBlob(bucket: string, blobId: string): Error {
+  return new Error(`blob ${blobId} of bucket ${bucket} is shorter than its manifest says`);
+}
+
+/** Ignores ENOENT (an unlink of something already gone). */
+export function ignoreMissing(error: NodeJS.ErrnoException): void {
+  if (error.code !== 'ENOENT') throw error;
+}
