@@ -92,7 +92,7 @@ export const completeMultipartUpload: OperationDefinition<'CompleteMultipartUplo
       Bucket: bucket.name,
       Key: key,
       ETag: `"${etag}"`,
-      ...responseEncryption('CompleteMultipartUpload', upload.mode, undefined),
+      ...responseEncryption('CompleteMultipartUpload', upload.mode, undefined, upload.kms),
     };
   },
 };

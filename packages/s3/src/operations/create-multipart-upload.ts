@@ -4,16 +4,20 @@
  * decides it (the request's SSE members or the bucket default, the same SSE-C rules and the
  * bucket's SSE-C block): every part is then sealed in that mode, and an SSE-C upload keeps a
  * verifier of the customer key (never the key) so each part must bring the same key. SSE-KMS and
- * DSSE-KMS answer 501 NotImplemented, as PutObject does, before anything is stored. The response
- * echoes the encryption fields S3 echoes for the mode (context included, as for PutObject).
+ * DSSE-KMS call KMS GenerateDataKey here, once per layer, on the caller's behalf (or take the
+ * requester's bucket key), and keep only the KMS-wrapped key: each UploadPart decrypts it as its
+ * caller (S3 requires kms:Decrypt for multipart uploads). The response echoes the encryption
+ * fields S3 echoes for the mode (context included, as for PutObject).
  *
  * A data event: CloudTrail records it only in trails with S3 data events enabled.
  */
 
+import { storedKmsEncryption } from '../crypto/index.ts';
 import { decideWriteEncryption } from '../model/encryption.ts';
+import type { StoredFields } from '../storage/types.ts';
 import { ownedBucket } from './shared/buckets.ts';
 import { customerKeyFields, uploadFields } from './shared/multipart.ts';
-import { notBuilt, requireKey, type SseResponseMembers, type SseWriteMembers, sseRequestOf, userMetadataField } from './shared/objects.ts';
+import { requireKey, type SseResponseMembers, type SseWriteMembers, sseRequestOf, userMetadataField } from './shared/objects.ts';
 import { responseEncryption } from './shared/response.ts';
 import type { OperationDefinition } from './types.ts';
 
@@ -56,7 +60,7 @@ export const createMultipartUpload: OperationDefinition<'CreateMultipartUpload',
       },
       context.crypto.md5,
     );
-    let modeFields = {};
+    let modeFields: StoredFields = {};
     let customerKeyMd5: string | undefined;
     if (decided.mode === 'SSE-C') {
       try {
@@ -65,12 +69,22 @@ export const createMultipartUpload: OperationDefinition<'CreateMultipartUpload',
         decided.customerKey.key.fill(0);
       }
       customerKeyMd5 = decided.customerKey.keyMd5;
-    } else if (decided.mode !== 'SSE-S3') throw notBuilt(decided.mode);
+    } else if (decided.mode !== 'SSE-S3') {
+      // One GenerateDataKey per layer now, on the caller's behalf (or the requester's bucket
+      // key), before anything is stored: a KMS refusal is the answer and starts no upload. Only
+      // the KMS-wrapped key is kept; each part decrypts it.
+      const request = { caller: context.caller, region: bucket.region, keyId: decided.kmsKeyId, context: decided.context };
+      modeFields =
+        decided.mode === 'SSE-KMS'
+          ? await context.crypto.sseKms.forUpload({ bucket: bucket.name, key }, { ...request, bucketKey: decided.bucketKeyEnabled })
+          : await context.crypto.dsseKms.forUpload({ bucket: bucket.name, key }, request);
+    }
     const upload = await context.store.createUpload(
       bucket.name,
       key,
       uploadFields(decided.mode, input.ContentType, userMetadata, context.caller.arn, modeFields),
     );
-    return { Bucket: bucket.name, Key: key, UploadId: upload.uploadId, ...responseEncryption('CreateMultipartUpload', decided.mode, customerKeyMd5) };
+    const kms = decided.mode === 'SSE-KMS' || decided.mode === 'DSSE-KMS' ? storedKmsEncryption(modeFields) : undefined;
+    return { Bucket: bucket.name, Key: key, UploadId: upload.uploadId, ...responseEncryption('CreateMultipartUpload', decided.mode, customerKeyMd5, kms) };
   },
 };

@@ -75,14 +75,14 @@ export const uploadPartCopy: OperationDefinition<'UploadPartCopy', UploadPartCop
       sourceCustomerKey = checkReadEncryption(sourceRequest, record.mode, 'copy-source', context.secureTransport, context.crypto.md5)?.key;
       const range = parseCopySourceRange(input.CopySourceRange, record.size);
       targetCustomer = partCustomerKey(input, upload, context);
-      const keys = await readKeys(record, sourceBucket.name, sourceCustomerKey, context);
+      const keys = await readKeys(record, sourceBucket.name, sourceCustomerKey, context, sourceBucket.region);
       try {
         const plaintext =
           range === undefined ? openObject(reader, record.segments, keys) : openObjectRange(reader, record.segments, keys, range.first, range.last + 1);
-        const { etag, lastModified } = await sealPart(context, bucket.name, upload, partNumber, plaintext, targetCustomer?.key, undefined);
+        const { etag, lastModified } = await sealPart(context, bucket, upload, partNumber, plaintext, targetCustomer?.key, undefined);
         return {
           CopyPartResult: { ETag: etag, LastModified: new Date(lastModified) },
-          ...responseEncryption('UploadPartCopy', upload.mode, targetCustomer?.keyMd5),
+          ...responseEncryption('UploadPartCopy', upload.mode, targetCustomer?.keyMd5, upload.kms),
         };
       } finally {
         keys.dispose();

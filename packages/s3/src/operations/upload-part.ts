@@ -2,7 +2,8 @@
  * @module
  * UploadPart: seals one part's body in the upload's mode, bound to its part number, and stores it
  * durably, replacing a part of the same number. The part ETag is the plaintext MD5 for SSE-S3 and
- * 16 random bytes for SSE-C, as a single PUT's. An SSE-C upload needs the same customer key on
+ * 16 random bytes for the other modes, as a single PUT's. A KMS upload's part key is derived from
+ * the upload's KMS key, which KMS decrypts now for the caller (kms:Decrypt, as S3 requires). An SSE-C upload needs the same customer key on
  * every part (400 InvalidRequest when missing or different); SSE-C members on another upload are
  * 400 too (model UploadPart; ../shared/reference/s3-sse.md §2.1). Content-MD5 is checked against
  * the plaintext (400 BadDigest, nothing kept). The response echoes the mode's encryption fields
@@ -54,8 +55,8 @@ export const uploadPart: OperationDefinition<'UploadPart', UploadPartRequest, Up
     const upload = await findUpload(context, bucket.name, key, input.UploadId);
     const customer = partCustomerKey(input, upload, context);
     try {
-      const { etag } = await sealPart(context, bucket.name, upload, partNumber, bodySource(input.Body), customer?.key, expectedMd5);
-      return { ETag: etag, ...responseEncryption('UploadPart', upload.mode, customer?.keyMd5) };
+      const { etag } = await sealPart(context, bucket, upload, partNumber, bodySource(input.Body), customer?.key, expectedMd5);
+      return { ETag: etag, ...responseEncryption('UploadPart', upload.mode, customer?.keyMd5, upload.kms) };
     } finally {
       customer?.key.fill(0);
     }

@@ -426,21 +426,6 @@ describe('an SSE-C upload', () => {
   });
 });
 
-describe('the KMS modes', () => {
-  it('answer 501 NotImplemented, as PutObject does, and start no upload', async () => {
-    for (const sse of [{ ServerSideEncryption: 'aws:kms' }, { ServerSideEncryption: 'aws:kms:dsse' }] satisfies SseWriteMembers[]) {
-      const error = await catchS3Async(() => s3.createMultipartUpload({ Bucket: 'data', Key: 'k', ...sse }));
-      expect([error.code, error.status]).toEqual(['NotImplemented', 501]);
-    }
-    await s3.putBucketEncryption({
-      Bucket: 'data',
-      ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms' } }] },
-    });
-    expect((await catchS3Async(() => s3.createMultipartUpload({ Bucket: 'data', Key: 'k' }))).code).toBe('NotImplemented');
-    expect((await s3.listMultipartUploads({ Bucket: 'data' })).Uploads).toBeUndefined();
-  });
-});
-
 /** Uploads `parts` as parts 1..n of `key` and completes; returns the whole body. */
 async function complete(key: string, parts: readonly Uint8Array[], sse: SseWriteMembers = {}): Promise<Uint8Array> {
   const { UploadId } = await s3.createMultipartUpload({ Bucket: 'data', Key: key, ...sse });

@@ -1,7 +1,8 @@
 /**
  * The multipart property, through the engine into a data directory: any part layout (how many
  * parts, their sizes, the numbers they are uploaded under, the order they arrive in, parts
- * uploaded twice, parts copied from another object, parts never listed) and any mode completes to
+ * uploaded twice, parts copied from another object, parts never listed) and any mode (SSE-S3,
+ * SSE-C, SSE-KMS with and without a bucket key, DSSE-KMS) completes to
  * exactly the concatenation of the listed parts; any Range, and every part by number, reads back
  * exactly; and the directory then holds no plaintext and no SSE-C key.
  */
@@ -43,8 +44,8 @@ describe('multipart round trips (property)', () => {
         fc.asyncProperty(
           fc.array(partPlan, { minLength: 1, maxLength: 3 }),
           fc.uniqueArray(fc.integer({ min: 1, max: 10_000 }), { minLength: 3, maxLength: 3 }),
-          fc.constantFrom('SSE-S3', 'SSE-S3 default', 'SSE-C'),
-          fc.constantFrom('SSE-S3', 'SSE-C'),
+          fc.constantFrom('SSE-S3', 'SSE-S3 default', 'SSE-C', 'SSE-KMS', 'SSE-KMS bucket key', 'DSSE-KMS'),
+          fc.constantFrom('SSE-S3', 'SSE-C', 'SSE-KMS'),
           fc.array(fc.tuple(fc.nat(), fc.nat(), fc.constantFrom('bounded', 'open', 'suffix')), { minLength: 1, maxLength: 3 }),
           fc.boolean(),
           async (plans, numberPool, mode, sourceMode, ranges, strayPart) => {
@@ -53,7 +54,17 @@ describe('multipart round trips (property)', () => {
             const sourceTrio = sseC();
             if (mode === 'SSE-C') customerKeys.push(trio.raw);
             if (sourceMode === 'SSE-C') customerKeys.push(sourceTrio.raw);
-            const sse: SseWriteMembers = mode === 'SSE-C' ? members(trio) : mode === 'SSE-S3' ? { ServerSideEncryption: 'AES256' } : {};
+            const sse: SseWriteMembers =
+              mode === 'SSE-C'
+                ? members(trio)
+                : {
+                    'SSE-S3': { ServerSideEncryption: 'AES256' },
+                    'SSE-S3 default': {},
+                    // Under the AWS managed key aws/s3 of the engine's own KMS (kept in <directory>/kms).
+                    'SSE-KMS': { ServerSideEncryption: 'aws:kms' },
+                    'SSE-KMS bucket key': { ServerSideEncryption: 'aws:kms', BucketKeyEnabled: true },
+                    'DSSE-KMS': { ServerSideEncryption: 'aws:kms:dsse' },
+                  }[mode];
             const partSse: SseCustomerMembers = mode === 'SSE-C' ? members(trio) : {};
             const numbers = numberPool.slice(0, plans.length).sort((a, b) => a - b);
             const bodies = plans.map((plan, index) => new Uint8Array(randomBytes(index < plans.length - 1 ? MIN_PART_SIZE + plan.extra : plan.extra)));
@@ -75,7 +86,7 @@ describe('multipart round trips (property)', () => {
                 const padding = new Uint8Array(randomBytes(100));
                 const source = Buffer.concat([padding, bodies[index]!, padding]);
                 plaintexts.push(...samples(padding));
-                const sourceSse = sourceMode === 'SSE-C' ? members(sourceTrio) : {};
+                const sourceSse = sourceMode === 'SSE-C' ? members(sourceTrio) : sourceMode === 'SSE-KMS' ? { ServerSideEncryption: 'aws:kms' } : {};
                 await s3.putObject({ Bucket: 'prop', Key: `${key}-source-${index}`, Body: source, ...sourceSse });
                 const copySse =
                   sourceMode === 'SSE-C'

@@ -12,8 +12,11 @@ import {
   type ObjectKeys,
   type SealedSegment,
   SSE_C_FIELDS,
+  SSE_KMS_FIELDS,
+  type StoredKmsEncryption,
   sealObject,
   storedCustomerKeyVerifier,
+  storedKmsEncryption,
   verifyCustomerKey,
 } from '../../crypto/index.ts';
 import { S3Error } from '../../errors.ts';
@@ -21,7 +24,7 @@ import { checkPartEncryption, type EncryptionMode } from '../../model/encryption
 import { etagKind, objectEtag } from '../../model/etag.ts';
 import type { BodySource, PartInfo, StoredFields, UploadInfo } from '../../storage/types.ts';
 import type { S3OperationContext } from '../types.ts';
-import { notBuilt, type SseCustomerMembers, sseRequestOf } from './objects.ts';
+import { type SseCustomerMembers, sseRequestOf } from './objects.ts';
 
 /** Stored field names of an upload (beside the mode's own). */
 const UPLOAD_FIELDS = Object.freeze({ mode: 'sse-mode', contentType: 'content-type', userMetadata: 'user-metadata', initiator: 'initiator' });
@@ -40,8 +43,13 @@ export interface UploadRecord {
   readonly userMetadataJson: string;
   /** The ARN of the principal that created the upload. */
   readonly initiator: string;
-  /** The mode's non-secret fields (the SSE-C key verifier), copied onto the completed object. */
+  /**
+   * The mode's non-secret fields (the SSE-C key verifier; the KMS key ARN, caller context,
+   * bucket-key flag and the upload's KMS-wrapped key), copied onto the completed object.
+   */
   readonly modeFields: StoredFields;
+  /** SSE-KMS and DSSE-KMS: what responses echo (key ARN, bucket-key flag, context). */
+  readonly kms: StoredKmsEncryption | undefined;
 }
 
 /** A part, read back from storage. */
@@ -88,7 +96,7 @@ export function uploadRecord(info: UploadInfo): UploadRecord {
   const mode = fields[UPLOAD_FIELDS.mode] as EncryptionMode | undefined;
   if (mode === undefined) throw new Error(`upload ${info.uploadId} has an incomplete record`);
   const modeFields: Record<string, string> = Object.create(null) as Record<string, string>;
-  for (const name of [SSE_C_FIELDS.salt, SSE_C_FIELDS.hmac]) {
+  for (const name of [...Object.values(SSE_C_FIELDS), ...Object.values(SSE_KMS_FIELDS)]) {
     const value = fields[name];
     if (value !== undefined) modeFields[name] = value;
   }
@@ -101,6 +109,7 @@ export function uploadRecord(info: UploadInfo): UploadRecord {
     userMetadataJson: fields[UPLOAD_FIELDS.userMetadata] ?? '{}',
     initiator: fields[UPLOAD_FIELDS.initiator] ?? '',
     modeFields,
+    kms: mode === 'SSE-KMS' || mode === 'DSSE-KMS' ? storedKmsEncryption(modeFields) : undefined,
   };
 }
 
@@ -145,6 +154,12 @@ export function partCustomerKey(input: SseCustomerMembers, upload: UploadRecord,
   );
 }
 
+/** A bucket's name and Region (KMS is called in the bucket's Region). */
+export interface BucketPlace {
+  readonly name: string;
+  readonly region: string;
+}
+
 /** What sealing a part produced. */
 export interface SealedPart {
   /** Quoted, as S3 sends it. */
@@ -154,7 +169,9 @@ export interface SealedPart {
 
 /**
  * Seals `body` as part `partNumber` of `upload` and stores it (durable before it resolves),
- * replacing a part of the same number.
+ * replacing a part of the same number. A KMS upload's part key comes from the upload's KMS key,
+ * decrypted now as the caller in the bucket's Region (S3 requires kms:Decrypt for UploadPart), so
+ * a KMS refusal is the answer and nothing is stored.
  *
  * @param customerKey - the part's checked SSE-C key (SSE-C uploads); borrowed, wiped by the caller.
  * @param expectedMd5 - a Content-MD5 to check the plaintext against (400 BadDigest, nothing kept).
@@ -162,7 +179,7 @@ export interface SealedPart {
  */
 export async function sealPart(
   context: S3OperationContext,
-  bucket: string,
+  bucket: BucketPlace,
   upload: UploadRecord,
   partNumber: number,
   body: BodySource,
@@ -177,7 +194,7 @@ export async function sealPart(
       body,
       keys,
       (sealed, progress) =>
-        context.store.putPart(bucket, upload.uploadId, partNumber, sealed, () => {
+        context.store.putPart(bucket.name, upload.uploadId, partNumber, sealed, () => {
           const digest = wantMd5 ? progress.md5() : new Uint8Array(16);
           // Checked before the part is recorded: a mismatch keeps nothing (S3: BadDigest).
           if (expectedMd5 !== undefined && !equalBytes(digest, expectedMd5)) throw new S3Error('BadDigest');
@@ -195,20 +212,22 @@ export async function sealPart(
 /** The sealing keys of one part: the upload's mode, the part's number bound into its context. */
 async function partKeys(
   context: S3OperationContext,
-  bucket: string,
+  bucket: BucketPlace,
   upload: UploadRecord,
   partNumber: number,
   customerKey: Uint8Array | undefined,
 ): Promise<ObjectKeys> {
-  const object = { bucket, key: upload.key, partNumber };
+  const object = { bucket: bucket.name, key: upload.key, partNumber };
   switch (upload.mode) {
     case 'SSE-S3':
       return context.crypto.sseS3.forSealing(object, undefined);
     case 'SSE-C':
       if (customerKey === undefined) throw new S3Error('MultipartEncryptionRequired');
       return context.crypto.sseC.forSealing(object, { customerKey });
-    default:
-      throw notBuilt(upload.mode);
+    case 'SSE-KMS':
+      return context.crypto.sseKms.forPart(object, { caller: context.caller, region: bucket.region }, upload.modeFields);
+    case 'DSSE-KMS':
+      return context.crypto.dsseKms.forPart(object, { caller: context.caller, region: bucket.region }, upload.modeFields);
   }
 }
 
