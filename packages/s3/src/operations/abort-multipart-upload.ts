@@ -24,6 +24,7 @@ export const abortMultipartUpload: OperationDefinition<'AbortMultipartUpload', A
   quota: { shared: 'write' },
   readOnly: false,
   eventCategory: 'Data',
+  access: { action: 's3:AbortMultipartUpload', resource: 'object' },
 
   async handler(input, context) {
     const bucket = await ownedBucket(input.Bucket, context);

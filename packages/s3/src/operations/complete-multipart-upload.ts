@@ -19,6 +19,7 @@ import { S3Error } from '../errors.ts';
 import { multipartEtag } from '../model/etag.ts';
 import { checkCompletedParts, checkPartList, invalidPart, type RequestedPart } from '../model/multipart.ts';
 import { ownedBucket } from './shared/buckets.ts';
+import { writeEncryptionConditions } from './shared/conditions.ts';
 import { findUpload, noSuchUpload, partCustomerKey, partRecord } from './shared/multipart.ts';
 import { multipartObjectFields, requireKey, type SseCustomerMembers, type SseResponseMembers } from './shared/objects.ts';
 import { responseEncryption } from './shared/response.ts';
@@ -54,6 +55,8 @@ export const completeMultipartUpload: OperationDefinition<'CompleteMultipartUplo
   quota: { shared: 'write' },
   readOnly: false,
   eventCategory: 'Data',
+  // CompleteMultipartUpload is authorized by s3:PutObject (with the SSE-C algorithm it may repeat).
+  access: { action: 's3:PutObject', resource: 'object', conditions: writeEncryptionConditions },
 
   async handler(input, context) {
     const bucket = await ownedBucket(input.Bucket, context);

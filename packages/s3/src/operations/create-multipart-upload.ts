@@ -16,6 +16,7 @@ import { storedKmsEncryption } from '../crypto/index.ts';
 import { decideWriteEncryption } from '../model/encryption.ts';
 import type { StoredFields } from '../storage/types.ts';
 import { ownedBucket } from './shared/buckets.ts';
+import { writeEncryptionConditions } from './shared/conditions.ts';
 import { customerKeyFields, uploadFields } from './shared/multipart.ts';
 import { requireKey, type SseResponseMembers, type SseWriteMembers, sseRequestOf, userMetadataField } from './shared/objects.ts';
 import { responseEncryption } from './shared/response.ts';
@@ -42,6 +43,8 @@ export const createMultipartUpload: OperationDefinition<'CreateMultipartUpload',
   quota: { shared: 'write' },
   readOnly: false,
   eventCategory: 'Data',
+  // CreateMultipartUpload is authorized by s3:PutObject, with the write's encryption condition keys.
+  access: { action: 's3:PutObject', resource: 'object', conditions: writeEncryptionConditions },
 
   async handler(input, context) {
     const bucket = await ownedBucket(input.Bucket, context);

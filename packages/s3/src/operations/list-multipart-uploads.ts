@@ -58,6 +58,7 @@ export const listMultipartUploads: OperationDefinition<'ListMultipartUploads', L
   quota: { shared: 'read' },
   readOnly: true,
   eventCategory: 'Data',
+  access: { action: 's3:ListBucketMultipartUploads', resource: 'bucket' },
 
   async handler(input, context) {
     const bucket = await ownedBucket(input.Bucket, context);

@@ -58,6 +58,8 @@ export const listParts: OperationDefinition<'ListParts', ListPartsRequest, ListP
   quota: { shared: 'read' },
   readOnly: true,
   eventCategory: 'Data',
+  // ListParts is authorized by s3:ListMultipartUploadParts on the object.
+  access: { action: 's3:ListMultipartUploadParts', resource: 'object' },
 
   async handler(input, context) {
     const bucket = await ownedBucket(input.Bucket, context);

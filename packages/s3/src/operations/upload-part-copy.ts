@@ -17,7 +17,8 @@ import { S3Error } from '../errors.ts';
 import { parseCopySource } from '../model/copy-source.ts';
 import { checkReadEncryption } from '../model/encryption.ts';
 import { checkPartNumber, parseCopySourceRange } from '../model/multipart.ts';
-import { ownedBucket } from './shared/buckets.ts';
+import { bucketNamed, ownedBucket } from './shared/buckets.ts';
+import { writeEncryptionConditions } from './shared/conditions.ts';
 import { findUpload, partCustomerKey, sealPart } from './shared/multipart.ts';
 import { noSuchKey, objectRecord, requireKey, type SseCustomerMembers, type SseResponseMembers } from './shared/objects.ts';
 import { readKeys } from './shared/read.ts';
@@ -51,6 +52,16 @@ export const uploadPartCopy: OperationDefinition<'UploadPartCopy', UploadPartCop
   quota: { shared: 'write' },
   readOnly: false,
   eventCategory: 'Data',
+  // s3:PutObject on the destination (with the SSE-C algorithm and s3:x-amz-copy-source), s3:GetObject
+  // on the source below.
+  access: {
+    action: 's3:PutObject',
+    resource: 'object',
+    conditions: (input, scope) => ({
+      ...writeEncryptionConditions(input, scope),
+      ...(typeof input.CopySource === 'string' ? { 's3:x-amz-copy-source': input.CopySource } : {}),
+    }),
+  },
 
   async handler(input, context) {
     const bucket = await ownedBucket(input.Bucket, context);
@@ -58,11 +69,18 @@ export const uploadPartCopy: OperationDefinition<'UploadPartCopy', UploadPartCop
     const partNumber = checkPartNumber(input.PartNumber);
     const upload = await findUpload(context, bucket.name, key, input.UploadId);
     const source = parseCopySource(input.CopySource);
-    // Buckets here are unversioned: only the `null` version names an object.
-    if (source.versionId !== undefined && source.versionId !== 'null')
-      throw new S3Error('NotImplemented', { detail: { value: 'copying a version of an object' } });
-    const sourceBucket = await ownedBucket(source.bucket, context);
+    const sourceBucket = await bucketNamed(source.bucket, context);
     const sourceKey = requireKey(source.key);
+    context.authorize('s3:GetObject', sourceBucket, sourceKey);
+    // Every object of an unversioned bucket has the version id `null` (as CopyObject answers).
+    if (source.versionId !== undefined && source.versionId !== 'null') {
+      throw new S3Error('NoSuchVersion', {
+        fields: [
+          ['Key', sourceKey],
+          ['VersionId', source.versionId],
+        ],
+      });
+    }
     const reader = await context.store.openObject(sourceBucket.name, sourceKey);
     if (reader === undefined) throw noSuchKey(sourceKey);
     let sourceCustomerKey: Uint8Array | undefined;

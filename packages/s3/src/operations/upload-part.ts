@@ -17,6 +17,7 @@ import { decodeBase64 } from '../model/customer-key.ts';
 import { checkPartNumber } from '../model/multipart.ts';
 import { bodySource, type RequestBody } from './shared/body.ts';
 import { ownedBucket } from './shared/buckets.ts';
+import { writeEncryptionConditions } from './shared/conditions.ts';
 import { findUpload, partCustomerKey, sealPart } from './shared/multipart.ts';
 import { requireKey, type SseCustomerMembers, type SseResponseMembers } from './shared/objects.ts';
 import { responseEncryption } from './shared/response.ts';
@@ -45,6 +46,9 @@ export const uploadPart: OperationDefinition<'UploadPart', UploadPartRequest, Up
   quota: { shared: 'write' },
   readOnly: false,
   eventCategory: 'Data',
+  // UploadPart is authorized by s3:PutObject; an SSE-C upload repeats the customer algorithm, which
+  // policies requiring SSE-C test on every part (reference §4.1).
+  access: { action: 's3:PutObject', resource: 'object', conditions: writeEncryptionConditions },
 
   async handler(input, context) {
     const bucket = await ownedBucket(input.Bucket, context);

@@ -1,5 +1,6 @@
 /** ListParts and ListMultipartUploads: paging, markers, prefixes, delimiters, owners and errors. */
 
+import { principalFromArn } from '@strongbox/service-kernel';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { S3 } from '../../src/index.ts';
 import { md5Etag } from '../helpers/engine.ts';
@@ -43,7 +44,9 @@ describe('ListParts', () => {
 
   it('an IAM user’s upload names the user as initiator', async () => {
     const user = 'arn:aws:iam::000000000000:user/alice';
-    const { UploadId } = await s3.createMultipartUpload({ Bucket: 'data', Key: 'k' }, { caller: user });
+    // The user may upload: an IAM user without an identity policy may do nothing.
+    const alice = principalFromArn(user, { identityPolicy: JSON.stringify({ Statement: [{ Effect: 'Allow', Action: 's3:PutObject', Resource: '*' }] }) });
+    const { UploadId } = await s3.createMultipartUpload({ Bucket: 'data', Key: 'k' }, { caller: alice });
     expect((await s3.listParts({ Bucket: 'data', Key: 'k', UploadId })).Initiator).toEqual({ ID: user });
   });
 
