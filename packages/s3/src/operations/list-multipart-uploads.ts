@@ -4,12 +4,15 @@
  * a page at a time: `Prefix`, `Delimiter` (keys rolled up into `CommonPrefixes`), `KeyMarker`
  * (exclusive) and, with it, `UploadIdMarker` (uploads of that key after that one; S3 ignores it
  * without a key marker), `MaxUploads` (default and ceiling 1000; uploads and prefixes both count),
- * `NextKeyMarker` / `NextUploadIdMarker` when truncated (model ListMultipartUploads).
+ * `NextKeyMarker` / `NextUploadIdMarker` when truncated, `EncodingType: url` (model
+ * ListMultipartUploads).
  *
  * A data event: CloudTrail records it only in trails with S3 data events enabled.
  */
 
+import { checkEncodingType, urlEncodeKey } from '../model/listing.ts';
 import { listPageSize } from '../model/multipart.ts';
+import type { UploadListPage } from '../storage/types.ts';
 import { ownedBucket } from './shared/buckets.ts';
 import { uploadRecord } from './shared/multipart.ts';
 import { type Grantee, initiatorOf, ownerOf } from './shared/owners.ts';
@@ -23,6 +26,8 @@ export interface ListMultipartUploadsRequest {
   KeyMarker?: string | undefined;
   UploadIdMarker?: string | undefined;
   MaxUploads?: number | undefined;
+  /** `url`: percent-encode keys, prefixes, the delimiter and key markers in the answer. */
+  EncodingType?: string | undefined;
 }
 
 /** One listed upload. */
@@ -46,6 +51,7 @@ export interface ListMultipartUploadsResponse {
   Prefix?: string;
   Delimiter?: string;
   MaxUploads: number;
+  EncodingType?: 'url';
   IsTruncated: boolean;
   /** Absent when the page holds none (as the SDK reads an answer without `Upload` elements). */
   Uploads?: ListedUpload[];
@@ -62,19 +68,27 @@ export const listMultipartUploads: OperationDefinition<'ListMultipartUploads', L
 
   async handler(input, context) {
     const bucket = await ownedBucket(input.Bucket, context);
+    const encode = checkEncodingType(input.EncodingType);
     const maxUploads = listPageSize(input.MaxUploads, 'max-uploads');
     const keyMarker = input.KeyMarker === '' ? undefined : input.KeyMarker;
-    const page = await context.store.listUploads(bucket.name, {
-      prefix: input.Prefix,
-      delimiter: input.Delimiter,
-      keyMarker,
-      uploadIdMarker: keyMarker === undefined || input.UploadIdMarker === '' ? undefined : input.UploadIdMarker,
-      maxUploads,
-    });
+    // MaxUploads 0 is an empty page, not a truncated one (as ListObjectsV2 answers MaxKeys 0).
+    const page: UploadListPage =
+      maxUploads === 0
+        ? { uploads: [], commonPrefixes: [], isTruncated: false }
+        : await context.store.listUploads(bucket.name, {
+            prefix: input.Prefix,
+            delimiter: input.Delimiter,
+            keyMarker,
+            uploadIdMarker: keyMarker === undefined || input.UploadIdMarker === '' ? undefined : input.UploadIdMarker,
+            maxUploads,
+          });
+    // Model ListMultipartUploads: with encoding-type=url, Key, Prefix, Delimiter, KeyMarker and
+    // NextKeyMarker are percent-encoded (common prefixes too, as ListObjectsV2 encodes them).
+    const text = (value: string): string => (encode ? urlEncodeKey(value) : value);
     const owner = ownerOf(bucket.owner);
     const uploads = page.uploads.map(uploadRecord).map((upload) => ({
       UploadId: upload.uploadId,
-      Key: upload.key,
+      Key: text(upload.key),
       Initiated: new Date(upload.initiated),
       StorageClass: 'STANDARD' as const,
       Owner: owner,
@@ -82,16 +96,17 @@ export const listMultipartUploads: OperationDefinition<'ListMultipartUploads', L
     }));
     return {
       Bucket: bucket.name,
-      KeyMarker: input.KeyMarker ?? '',
+      KeyMarker: text(input.KeyMarker ?? ''),
       UploadIdMarker: input.UploadIdMarker ?? '',
-      ...(page.nextKeyMarker === undefined ? {} : { NextKeyMarker: page.nextKeyMarker }),
+      ...(page.nextKeyMarker === undefined ? {} : { NextKeyMarker: text(page.nextKeyMarker) }),
       ...(page.nextUploadIdMarker === undefined ? {} : { NextUploadIdMarker: page.nextUploadIdMarker }),
-      ...(input.Prefix === undefined ? {} : { Prefix: input.Prefix }),
-      ...(input.Delimiter === undefined ? {} : { Delimiter: input.Delimiter }),
+      ...(input.Prefix === undefined ? {} : { Prefix: text(input.Prefix) }),
+      ...(input.Delimiter === undefined ? {} : { Delimiter: text(input.Delimiter) }),
       MaxUploads: maxUploads,
+      ...(encode ? { EncodingType: 'url' as const } : {}),
       IsTruncated: page.isTruncated,
       ...(uploads.length === 0 ? {} : { Uploads: uploads }),
-      ...(page.commonPrefixes.length === 0 ? {} : { CommonPrefixes: page.commonPrefixes.map((prefix) => ({ Prefix: prefix })) }),
+      ...(page.commonPrefixes.length === 0 ? {} : { CommonPrefixes: page.commonPrefixes.map((prefix) => ({ Prefix: text(prefix) })) }),
     };
   },
 };

@@ -10,6 +10,7 @@
  */
 
 import { listInteger, listPageSize } from '../model/multipart.ts';
+import type { PartListPage } from '../storage/types.ts';
 import { ownedBucket } from './shared/buckets.ts';
 import { findUpload, partRecord } from './shared/multipart.ts';
 import { requireKey } from './shared/objects.ts';
@@ -67,7 +68,9 @@ export const listParts: OperationDefinition<'ListParts', ListPartsRequest, ListP
     const maxParts = listPageSize(input.MaxParts, 'max-parts');
     const marker = partNumberMarker(input.PartNumberMarker);
     const upload = await findUpload(context, bucket.name, key, input.UploadId);
-    const page = await context.store.listParts(bucket.name, upload.uploadId, { maxParts, partNumberMarker: marker });
+    // MaxParts 0 is an empty page, not a truncated one (as ListObjectsV2 answers MaxKeys 0).
+    const page: PartListPage =
+      maxParts === 0 ? { parts: [], isTruncated: false } : await context.store.listParts(bucket.name, upload.uploadId, { maxParts, partNumberMarker: marker });
     const parts = page.parts.map(partRecord).map((part) => ({
       PartNumber: part.partNumber,
       LastModified: new Date(part.lastModified),
