@@ -439,6 +439,89 @@ export function runObjectStoreConformance(backend: string, create: () => Promise
       await store.close();
     });
 
+    it('property: any sequence of uploads, parts, completions, aborts, puts and deletes matches a reference', async () => {
+      const { store } = await create();
+      await store.createBucket('mp', {});
+      const keys = ['a', 'b/c'] as const;
+      const operation = fc.oneof(
+        fc.record({ kind: fc.constant('create' as const), key: fc.constantFrom(...keys) }),
+        fc.record({
+          kind: fc.constant('part' as const),
+          upload: fc.nat(),
+          partNumber: fc.integer({ min: 1, max: 4 }),
+          body: fc.uint8Array({ maxLength: 300 }),
+        }),
+        fc.record({ kind: fc.constant('complete' as const), upload: fc.nat(), parts: fc.subarray([1, 2, 3, 4], { minLength: 1 }) }),
+        fc.record({ kind: fc.constant('abort' as const), upload: fc.nat() }),
+        fc.record({ kind: fc.constant('put' as const), key: fc.constantFrom(...keys), body: fc.uint8Array({ maxLength: 300 }) }),
+        fc.record({ kind: fc.constant('delete' as const), key: fc.constantFrom(...keys) }),
+      );
+      await fc.assert(
+        fc.asyncProperty(fc.array(operation, { maxLength: 14 }), async (operations) => {
+          for (const upload of (await store.listUploads('mp', { maxUploads: 1000 })).uploads) await store.abortUpload('mp', upload.uploadId);
+          for (const key of keys) await store.deleteObject('mp', key);
+          const objects = new Map<string, Uint8Array>();
+          /** Every upload made in this run (ended ones stay, to be named by later operations). */
+          const made: { uploadId: string; key: string; parts: Map<number, Uint8Array>; open: boolean }[] = [];
+          for (const op of operations) {
+            const upload = op.kind === 'part' || op.kind === 'complete' || op.kind === 'abort' ? made[op.upload % Math.max(1, made.length)] : undefined;
+            if (op.kind === 'create') {
+              made.push({ uploadId: (await store.createUpload('mp', op.key, {})).uploadId, key: op.key, parts: new Map(), open: true });
+            } else if (op.kind === 'put') {
+              await store.putObject('mp', op.key, chunked(op.body, [50]), {});
+              objects.set(op.key, op.body);
+            } else if (op.kind === 'delete') {
+              expect(await store.deleteObject('mp', op.key)).toBe(objects.delete(op.key));
+            } else if (upload === undefined) {
+            } else if (op.kind === 'part') {
+              const put = store.putPart('mp', upload.uploadId, op.partNumber, chunked(op.body, [70]), {});
+              if (!upload.open) expect((await catchS3Async(() => put)).code).toBe('NoSuchUpload');
+              else {
+                await put;
+                upload.parts.set(op.partNumber, op.body);
+              }
+            } else if (op.kind === 'abort') {
+              expect(await store.abortUpload('mp', upload.uploadId)).toBe(upload.open);
+              upload.open = false;
+            } else {
+              const complete = store.completeUpload('mp', upload.uploadId, op.parts, {});
+              const missing = op.parts.some((number) => !upload.parts.has(number));
+              if (!upload.open || missing) {
+                expect((await catchS3Async(() => complete)).code).toBe(upload.open ? 'InvalidPart' : 'NoSuchUpload');
+                continue;
+              }
+              const info = await complete;
+              expect(info.segments).toEqual(op.parts.map((number) => upload.parts.get(number)?.length));
+              objects.set(upload.key, Buffer.concat(op.parts.map((number) => upload.parts.get(number) ?? new Uint8Array())));
+              upload.open = false;
+            }
+          }
+          for (const key of keys) {
+            const stored = await readAll(store, 'mp', key);
+            const expected = objects.get(key);
+            expect(stored === undefined ? undefined : Buffer.from(stored)).toEqual(expected === undefined ? undefined : Buffer.from(expected));
+          }
+          const open = made.filter((upload) => upload.open);
+          expect((await store.listUploads('mp', { maxUploads: 1000 })).uploads.map((upload) => upload.uploadId).sort()).toEqual(
+            open.map((upload) => upload.uploadId).sort(),
+          );
+          for (const upload of open) {
+            const listed = (await store.listParts('mp', upload.uploadId, { maxParts: 1000 })).parts;
+            expect(listed.map((part) => [part.partNumber, part.size])).toEqual(
+              [...upload.parts.entries()].sort(([a], [b]) => a - b).map(([number, body]) => [number, body.length]),
+            );
+            for (const [number, body] of upload.parts) {
+              const reader = await store.openPart('mp', upload.uploadId, number);
+              expect(Buffer.from(await reader!.read(0, body.length))).toEqual(Buffer.from(body));
+              await reader!.close();
+            }
+          }
+        }),
+        { numRuns: runs },
+      );
+      await store.close();
+    });
+
     it('restarting keeps every bucket, object, upload and part', async () => {
       const fixture = await create();
       if (fixture.reopen === undefined) {
