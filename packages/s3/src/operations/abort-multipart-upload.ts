@@ -6,11 +6,11 @@
  * A data event: CloudTrail records it only in trails with S3 data events enabled.
  */
 
+import { query } from '../protocol/binding.ts';
 import { ownedBucket } from './shared/buckets.ts';
 import { findUpload, noSuchUpload } from './shared/multipart.ts';
 import { requireKey } from './shared/objects.ts';
 import type { OperationDefinition } from './types.ts';
-import { query } from '../protocol/binding.ts';
 
 /** AbortMultipartUpload request. */
 export interface AbortMultipartUploadRequest {

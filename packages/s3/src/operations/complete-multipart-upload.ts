@@ -18,14 +18,14 @@
 import { S3Error } from '../errors.ts';
 import { multipartEtag } from '../model/etag.ts';
 import { checkCompletedParts, checkPartList, invalidPart, type RequestedPart } from '../model/multipart.ts';
+import { flattened, query, struct, xmlPayload } from '../protocol/binding.ts';
+import { SSE_C_REQUEST, SSE_RESPONSE } from '../protocol/sse-headers.ts';
 import { ownedBucket } from './shared/buckets.ts';
 import { writeEncryptionConditions } from './shared/conditions.ts';
 import { findUpload, noSuchUpload, partCustomerKey, partRecord } from './shared/multipart.ts';
 import { multipartObjectFields, requireKey, type SseCustomerMembers, type SseResponseMembers } from './shared/objects.ts';
 import { responseEncryption } from './shared/response.ts';
 import type { OperationDefinition, S3OperationContext } from './types.ts';
-import { flattened, query, struct, xmlPayload } from '../protocol/binding.ts';
-import { SSE_C_REQUEST, SSE_RESPONSE } from '../protocol/sse-headers.ts';
 
 /** One listed part, as the SDK names it. */
 export interface CompletedPart {

@@ -14,6 +14,8 @@
 
 import { storedKmsEncryption } from '../crypto/index.ts';
 import { decideWriteEncryption } from '../model/encryption.ts';
+import { header, metadataHeaders, struct } from '../protocol/binding.ts';
+import { SSE_RESPONSE, SSE_WRITE_REQUEST } from '../protocol/sse-headers.ts';
 import type { StoredFields } from '../storage/types.ts';
 import { ownedBucket } from './shared/buckets.ts';
 import { writeEncryptionConditions } from './shared/conditions.ts';
@@ -21,8 +23,6 @@ import { customerKeyFields, uploadFields } from './shared/multipart.ts';
 import { requireKey, type SseResponseMembers, type SseWriteMembers, sseRequestOf, userMetadataField } from './shared/objects.ts';
 import { responseEncryption } from './shared/response.ts';
 import type { OperationDefinition } from './types.ts';
-import { header, metadataHeaders, struct } from '../protocol/binding.ts';
-import { SSE_RESPONSE, SSE_WRITE_REQUEST } from '../protocol/sse-headers.ts';
 
 /** CreateMultipartUpload request. */
 export interface CreateMultipartUploadRequest extends SseWriteMembers {
@@ -51,9 +51,17 @@ export const createMultipartUpload: OperationDefinition<'CreateMultipartUpload',
     path: 'object',
     query: ['uploads'],
     request: {
-      members: { ContentType: header('content-type'), Metadata: metadataHeaders(), ChecksumAlgorithm: header('x-amz-checksum-algorithm'), ...SSE_WRITE_REQUEST },
+      members: {
+        ContentType: header('content-type'),
+        Metadata: metadataHeaders(),
+        ChecksumAlgorithm: header('x-amz-checksum-algorithm'),
+        ...SSE_WRITE_REQUEST,
+      },
     },
-    response: { members: { ...SSE_RESPONSE }, xml: { root: 'InitiateMultipartUploadResult', shape: struct({ Bucket: 'string', Key: 'string', UploadId: 'string' }) } },
+    response: {
+      members: { ...SSE_RESPONSE },
+      xml: { root: 'InitiateMultipartUploadResult', shape: struct({ Bucket: 'string', Key: 'string', UploadId: 'string' }) },
+    },
   },
   // CreateMultipartUpload is authorized by s3:PutObject, with the write's encryption condition keys.
   access: { action: 's3:PutObject', resource: 'object', conditions: writeEncryptionConditions },

@@ -12,12 +12,12 @@
 
 import { checkEncodingType, urlEncodeKey } from '../model/listing.ts';
 import { listPageSize } from '../model/multipart.ts';
+import { flattened, query, struct } from '../protocol/binding.ts';
 import type { UploadListPage } from '../storage/types.ts';
 import { ownedBucket } from './shared/buckets.ts';
 import { uploadRecord } from './shared/multipart.ts';
 import { type Grantee, initiatorOf, ownerOf } from './shared/owners.ts';
 import type { OperationDefinition } from './types.ts';
-import { flattened, query, struct } from '../protocol/binding.ts';
 
 /** ListMultipartUploads request. */
 export interface ListMultipartUploadsRequest {
@@ -95,7 +95,14 @@ export const listMultipartUploads: OperationDefinition<'ListMultipartUploads', L
           EncodingType: 'string',
           IsTruncated: 'boolean',
           Uploads: flattened(
-            struct({ UploadId: 'string', Key: 'string', Initiated: 'timestamp', StorageClass: 'string', Owner: struct({ ID: 'string', DisplayName: 'string' }), Initiator: struct({ ID: 'string', DisplayName: 'string' }) }),
+            struct({
+              UploadId: 'string',
+              Key: 'string',
+              Initiated: 'timestamp',
+              StorageClass: 'string',
+              Owner: struct({ ID: 'string', DisplayName: 'string' }),
+              Initiator: struct({ ID: 'string', DisplayName: 'string' }),
+            }),
             'Upload',
           ),
           CommonPrefixes: flattened(struct({ Prefix: 'string' })),

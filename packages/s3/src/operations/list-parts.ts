@@ -10,13 +10,13 @@
  */
 
 import { listInteger, listPageSize } from '../model/multipart.ts';
+import { flattened, query, struct } from '../protocol/binding.ts';
 import type { PartListPage } from '../storage/types.ts';
 import { ownedBucket } from './shared/buckets.ts';
 import { findUpload, partRecord } from './shared/multipart.ts';
 import { requireKey } from './shared/objects.ts';
 import { type Grantee, initiatorOf, ownerOf } from './shared/owners.ts';
 import type { OperationDefinition } from './types.ts';
-import { flattened, query, struct } from '../protocol/binding.ts';
 
 /** ListParts request. */
 export interface ListPartsRequest {

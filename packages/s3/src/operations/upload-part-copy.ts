@@ -17,6 +17,8 @@ import { S3Error } from '../errors.ts';
 import { parseCopySource } from '../model/copy-source.ts';
 import { checkReadEncryption } from '../model/encryption.ts';
 import { checkPartNumber, parseCopySourceRange } from '../model/multipart.ts';
+import { header, query, struct, xmlPayload } from '../protocol/binding.ts';
+import { COPY_SOURCE_SSE_C_REQUEST, SSE_C_REQUEST, SSE_RESPONSE } from '../protocol/sse-headers.ts';
 import { bucketNamed, ownedBucket } from './shared/buckets.ts';
 import { writeEncryptionConditions } from './shared/conditions.ts';
 import { findUpload, partCustomerKey, sealPart } from './shared/multipart.ts';
@@ -24,8 +26,6 @@ import { noSuchKey, objectRecord, requireKey, type SseCustomerMembers, type SseR
 import { readKeys } from './shared/read.ts';
 import { responseEncryption } from './shared/response.ts';
 import type { OperationDefinition } from './types.ts';
-import { header, query, struct, xmlPayload } from '../protocol/binding.ts';
-import { COPY_SOURCE_SSE_C_REQUEST, SSE_C_REQUEST, SSE_RESPONSE } from '../protocol/sse-headers.ts';
 
 /** UploadPartCopy request. */
 export interface UploadPartCopyRequest extends SseCustomerMembers {

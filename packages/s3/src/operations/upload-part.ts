@@ -15,6 +15,9 @@
 import { S3Error } from '../errors.ts';
 import { decodeBase64 } from '../model/customer-key.ts';
 import { checkPartNumber } from '../model/multipart.ts';
+import { header, query, streamPayload } from '../protocol/binding.ts';
+import { CHECKSUM_REQUEST, CHECKSUM_RESPONSE } from '../protocol/checksum-headers.ts';
+import { SSE_C_REQUEST, SSE_RESPONSE } from '../protocol/sse-headers.ts';
 import { bodySource, type RequestBody } from './shared/body.ts';
 import { ownedBucket } from './shared/buckets.ts';
 import { writeEncryptionConditions } from './shared/conditions.ts';
@@ -22,9 +25,6 @@ import { findUpload, partCustomerKey, sealPart } from './shared/multipart.ts';
 import { requireKey, type SseCustomerMembers, type SseResponseMembers } from './shared/objects.ts';
 import { responseEncryption } from './shared/response.ts';
 import type { OperationDefinition } from './types.ts';
-import { header, query, streamPayload } from '../protocol/binding.ts';
-import { CHECKSUM_REQUEST, CHECKSUM_RESPONSE } from '../protocol/checksum-headers.ts';
-import { SSE_C_REQUEST, SSE_RESPONSE } from '../protocol/sse-headers.ts';
 
 /** UploadPart request. */
 export interface UploadPartRequest extends SseCustomerMembers {

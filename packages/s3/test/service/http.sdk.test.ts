@@ -415,3 +415,103 @@ describe('S3 REST bucket policies', () => {
     expect([gone.name, gone.$metadata.httpStatusCode]).toEqual(['NoSuchBucketPolicy', 404]);
   });
 });
+
+describe('S3 REST multipart uploads', () => {
+  it('uploads with @aws-sdk/lib-storage (parts in parallel), then reads a part and the whole', async () => {
+    const { Upload } = await import('@aws-sdk/lib-storage');
+    await client.send(new CreateBucketCommand({ Bucket: 'upload-bucket' }));
+    const body = new Uint8Array(randomBytes(11 * 1024 * 1024 + 7));
+    const upload = new Upload({ client, params: { Bucket: 'upload-bucket', Key: 'big', Body: body }, partSize: 5 * 1024 * 1024, queueSize: 2 });
+    const done = await upload.done();
+    expect(done.ETag).toMatch(/^"[0-9a-f]{32}-3"$/);
+    const head = await client.send(new HeadObjectCommand({ Bucket: 'upload-bucket', Key: 'big' }));
+    expect([head.ContentLength, head.ETag, head.ServerSideEncryption]).toEqual([body.length, done.ETag, 'AES256']);
+    const part = await client.send(new GetObjectCommand({ Bucket: 'upload-bucket', Key: 'big', PartNumber: 3 }));
+    expect([part.$metadata.httpStatusCode, part.PartsCount, part.ContentRange]).toEqual([
+      206,
+      3,
+      `bytes ${10 * 1024 * 1024}-${body.length - 1}/${body.length}`,
+    ]);
+    expect(Buffer.from(await part.Body!.transformToByteArray()).equals(Buffer.from(body.subarray(10 * 1024 * 1024)))).toBe(true);
+    const whole = await client.send(new GetObjectCommand({ Bucket: 'upload-bucket', Key: 'big' }));
+    expect(Buffer.from(await whole.Body!.transformToByteArray()).equals(Buffer.from(body))).toBe(true);
+  });
+
+  it('drives each multipart operation: create, parts, list, copy a part, complete, abort', async () => {
+    const {
+      AbortMultipartUploadCommand,
+      CompleteMultipartUploadCommand,
+      CreateMultipartUploadCommand,
+      ListMultipartUploadsCommand,
+      ListPartsCommand,
+      UploadPartCommand,
+      UploadPartCopyCommand,
+    } = await import('@aws-sdk/client-s3');
+    await client.send(new CreateBucketCommand({ Bucket: 'mpu-bucket' }));
+    await client.send(new PutObjectCommand({ Bucket: 'mpu-bucket', Key: 'source', Body: 'tail from a copy' }));
+    const key = sseC();
+    const customer = { SSECustomerAlgorithm: 'AES256', SSECustomerKey: key.SSECustomerKey };
+    await client.send(
+      new PutBucketEncryptionCommand({
+        Bucket: 'mpu-bucket',
+        ServerSideEncryptionConfiguration: {
+          Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' }, BlockedEncryptionTypes: { EncryptionType: ['NONE'] } }],
+        },
+      }),
+    );
+    const created = await client.send(new CreateMultipartUploadCommand({ Bucket: 'mpu-bucket', Key: 'assembled', ...customer }));
+    expect(created.UploadId).toBeTruthy();
+    expect([created.Bucket, created.Key, created.SSECustomerKeyMD5]).toEqual(['mpu-bucket', 'assembled', key.SSECustomerKeyMD5]);
+    const uploadId = created.UploadId!;
+    const first = new Uint8Array(randomBytes(5 * 1024 * 1024));
+    const one = await client.send(
+      new UploadPartCommand({ Bucket: 'mpu-bucket', Key: 'assembled', UploadId: uploadId, PartNumber: 1, Body: first, ...customer }),
+    );
+    const wrongKey = await sdkError(
+      client.send(
+        new UploadPartCommand({
+          Bucket: 'mpu-bucket',
+          Key: 'assembled',
+          UploadId: uploadId,
+          PartNumber: 2,
+          Body: 'x',
+          SSECustomerAlgorithm: 'AES256',
+          SSECustomerKey: sseC().SSECustomerKey,
+        }),
+      ),
+    );
+    expect([wrongKey.name, wrongKey.$metadata.httpStatusCode]).toEqual(['InvalidRequest', 400]);
+    const two = await client.send(
+      new UploadPartCopyCommand({ Bucket: 'mpu-bucket', Key: 'assembled', UploadId: uploadId, PartNumber: 2, CopySource: 'mpu-bucket/source', ...customer }),
+    );
+    expect(two.CopyPartResult?.ETag).toMatch(/^"[0-9a-f]{32}"$/);
+    const parts = await client.send(new ListPartsCommand({ Bucket: 'mpu-bucket', Key: 'assembled', UploadId: uploadId }));
+    expect(parts.Parts?.map((part) => [part.PartNumber, part.Size])).toEqual([
+      [1, first.length],
+      [2, 16],
+    ]);
+    const uploads = await client.send(new ListMultipartUploadsCommand({ Bucket: 'mpu-bucket' }));
+    expect(uploads.Uploads?.map((upload) => [upload.Key, upload.UploadId])).toEqual([['assembled', uploadId]]);
+    const completed = await client.send(
+      new CompleteMultipartUploadCommand({
+        Bucket: 'mpu-bucket',
+        Key: 'assembled',
+        UploadId: uploadId,
+        MultipartUpload: {
+          Parts: [
+            { PartNumber: 1, ETag: one.ETag },
+            { PartNumber: 2, ETag: two.CopyPartResult?.ETag },
+          ],
+        },
+      }),
+    );
+    expect(completed.ETag).toMatch(/-2"$/);
+    const got = await client.send(new GetObjectCommand({ Bucket: 'mpu-bucket', Key: 'assembled', Range: 'bytes=-16', ...customer }));
+    expect(await got.Body!.transformToString()).toBe('tail from a copy');
+    const other = await client.send(new CreateMultipartUploadCommand({ Bucket: 'mpu-bucket', Key: 'dropped' }));
+    const aborted = await client.send(new AbortMultipartUploadCommand({ Bucket: 'mpu-bucket', Key: 'dropped', UploadId: other.UploadId }));
+    expect(aborted.$metadata.httpStatusCode).toBe(204);
+    const gone = await sdkError(client.send(new ListPartsCommand({ Bucket: 'mpu-bucket', Key: 'dropped', UploadId: other.UploadId })));
+    expect([gone.name, gone.$metadata.httpStatusCode]).toEqual(['NoSuchUpload', 404]);
+  });
+});
