@@ -35,7 +35,7 @@ export function startBanner(facts: BannerFacts): string {
   const firstId = fileUsers[0]?.accessKeyId ?? DEFAULT_ACCESS_KEY_ID;
   const shown = defaultKey ? { id: DEFAULT_ACCESS_KEY_ID, secret: DEFAULT_SECRET_ACCESS_KEY } : { id: firstId, secret: `<secret of ${firstId}>` };
   const lines = [
-    `Strongbox listening on ${facts.url}${facts.https ? ` and ${facts.https.url}` : ''}  (KMS, CloudTrail LookupEvents)`,
+    `Strongbox listening on ${facts.url}${facts.https ? ` and ${facts.https.url}` : ''}  (KMS, CloudTrail LookupEvents, S3)`,
     `  Region ${facts.region}, account ${facts.account}`,
     `  State: ${facts.data === undefined ? 'in memory (lost on exit; --data DIR keeps it)' : `kept in ${facts.data}`}`,
     `  Quotas: ${quotaText(facts.quotas)}`,
@@ -52,9 +52,11 @@ export function startBanner(facts: BannerFacts): string {
     'Use it from a shell:',
     `  export AWS_ENDPOINT_URL=${facts.url} AWS_ACCESS_KEY_ID=${shown.id} AWS_SECRET_ACCESS_KEY=${shown.secret} AWS_REGION=${facts.region} AWS_DEFAULT_REGION=${facts.region}`,
     `  aws kms create-key --endpoint-url ${facts.url} --region ${facts.region}`,
+    `  aws s3 mb s3://my-bucket --endpoint-url ${facts.url} --region ${facts.region}`,
     '',
     'Or from the AWS SDK for JavaScript:',
     `  new KMSClient({ endpoint: '${facts.url}', region: '${facts.region}', credentials: { accessKeyId: '${shown.id}', secretAccessKey: '${shown.secret}' } })`,
+    `  new S3Client({ endpoint: '${facts.url}', region: '${facts.region}', credentials: { accessKeyId: '${shown.id}', secretAccessKey: '${shown.secret}' }, forcePathStyle: true })`,
     '',
     ...(facts.https ? httpsLines(facts.https, facts.region) : []),
     'Stop with Ctrl-C.',
