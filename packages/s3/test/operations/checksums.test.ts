@@ -131,7 +131,7 @@ describe('checksums in aws-chunked trailers', () => {
 
   it('refuses a malformed trailer value, storing nothing', async () => {
     const error = await catchS3Async(() => s3.putObject({ Bucket: 'data', Key: 't', Body: chunked(body, 'x-amz-checksum-sha1', 'AAAAAA==') }));
-    expect([error.code, error.message]).toEqual(['InvalidRequest', 'Value for x-amz-checksum-sha1 header is invalid.']);
+    expect([error.code, error.message]).toEqual(['InvalidRequest', 'Value for x-amz-checksum-sha1 trailing header is invalid.']);
     expect((await catchS3Async(() => s3.headObject({ Bucket: 'data', Key: 't' }))).code).toBe('NoSuchKey');
   });
 });
