@@ -12,6 +12,8 @@
  * `code`, `status`, `message` and `fields` (the extra child elements of `<Error>`, in order).
  */
 
+import { ServiceError } from '@strongbox/service-kernel';
+
 /** Every condition the S3 engine answers with an error. */
 export type S3ErrorReason =
   // Names.
@@ -88,7 +90,15 @@ export type S3ErrorReason =
   | 'InvalidChecksumType'
   | 'ChecksumTypeWithoutAlgorithm'
   | 'ChecksumTypeNotSupported'
-  | 'ChecksumModeMismatch';
+  | 'ChecksumModeMismatch'
+  // A request body the kernel refused while the engine read it (aws-chunked framing, chunk
+  // signatures, the signed SHA-256): the kernel's S3 code and text, carried over by `toS3Error`.
+  | 'BodySignatureMismatch'
+  | 'IncompleteBody'
+  | 'ContentSha256Mismatch'
+  | 'MalformedTrailer'
+  | 'MalformedAwsChunked'
+  | 'MissingDecodedContentLength';
 
 /** Extra child elements of `<Error>` (`ArgumentName`, `ActualObjectSize`, …), in wire order. */
 export type S3ErrorFields = readonly (readonly [name: string, value: string])[];
@@ -346,6 +356,30 @@ export const S3_ERRORS: Readonly<Record<S3ErrorReason, S3WireError>> = Object.fr
     status: 400,
     message: (d) => `The upload was created using the ${d.value ?? 'FULL_OBJECT'} checksum mode. The complete request must use the same checksum mode.`,
   },
+  // The kernel's body refusals (sigv4/streaming.ts, sigv4/payload.ts), its text carried in `value`.
+  BodySignatureMismatch: {
+    code: 'SignatureDoesNotMatch',
+    status: 403,
+    message: (d) => d.value ?? 'The request signature we calculated does not match the signature you provided. Check your key and signing method.',
+  },
+  IncompleteBody: {
+    code: 'IncompleteBody',
+    status: 400,
+    message: (d) => d.value ?? 'You did not provide the number of bytes specified by the Content-Length HTTP header.',
+  },
+  ContentSha256Mismatch: {
+    code: 'XAmzContentSHA256Mismatch',
+    status: 400,
+    message: (d) => d.value ?? "The provided 'x-amz-content-sha256' header does not match what was computed.",
+  },
+  MalformedTrailer: {
+    code: 'MalformedTrailerError',
+    status: 400,
+    message: (d) => d.value ?? 'The request contained trailing data that was not well-formed or did not conform to our published schema.',
+  },
+  // UNCONFIRMED (the kernel's own words): S3's answer to malformed aws-chunked framing.
+  MalformedAwsChunked: { code: 'InvalidRequest', status: 400, message: (d) => d.value ?? 'The aws-chunked body is malformed.' },
+  MissingDecodedContentLength: { code: 'MissingContentLength', status: 411, message: (d) => d.value ?? 'You must provide the Content-Length HTTP header.' },
 });
 
 /** Options of an `S3Error`. */
@@ -394,8 +428,10 @@ export class S3Error extends Error {
 }
 
 /**
- * Normalises anything thrown into an `S3Error`: S3 errors pass through; everything else becomes
- * `InternalError` with the original as `cause` (never in the message, which reaches the wire).
+ * Normalises anything thrown into an `S3Error`: S3 errors pass through; the kernel's refusals of a
+ * request body (aws-chunked framing, chunk signatures, the signed SHA-256) become the S3 error of
+ * the same code, text and elements; everything else becomes `InternalError` with the original as
+ * `cause` (never in the message, which reaches the wire).
  *
  * @example
  * ```ts
@@ -404,5 +440,20 @@ export class S3Error extends Error {
  * ```
  */
 export function toS3Error(error: unknown): S3Error {
-  return error instanceof S3Error ? error : new S3Error('InternalError', { cause: error });
+  if (error instanceof S3Error) return error;
+  // A body the kernel refused as the engine read it keeps the kernel's S3 code, text and elements.
+  const reason = error instanceof ServiceError ? KERNEL_BODY_REASONS.get(error.code) : undefined;
+  if (error instanceof ServiceError && reason !== undefined)
+    return new S3Error(reason, { detail: { value: error.message }, fields: error.fields, cause: error });
+  return new S3Error('InternalError', { cause: error });
 }
+
+/** The kernel codes a request body can fail with while the engine reads it, and their reasons. */
+const KERNEL_BODY_REASONS: ReadonlyMap<string, S3ErrorReason> = new Map<string, S3ErrorReason>([
+  ['SignatureDoesNotMatch', 'BodySignatureMismatch'],
+  ['IncompleteBody', 'IncompleteBody'],
+  ['XAmzContentSHA256Mismatch', 'ContentSha256Mismatch'],
+  ['MalformedTrailerError', 'MalformedTrailer'],
+  ['InvalidRequest', 'MalformedAwsChunked'],
+  ['MissingContentLength', 'MissingDecodedContentLength'],
+]);
