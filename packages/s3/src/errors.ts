@@ -69,6 +69,9 @@ export type S3ErrorReason =
   | 'InvalidPart'
   | 'InvalidPartOrder'
   | 'EntityTooSmall'
+  | 'InvalidCopySourceRange'
+  | 'CopySourceRangeOutOfBounds'
+  | 'InvalidListArgument'
   | 'BadDigest'
   | 'InvalidContinuationToken'
   | 'AccessDenied'
@@ -105,27 +108,36 @@ export type S3ErrorReason =
   | 'InvalidDigest'
   | 'SlowDown'
   | 'NotImplemented'
-  // Storage: an upstream S3 endpoint that cannot be reached or is throttling.
-  | 'ServiceUnavailable'
+  // The REST protocol: routing, framing and authentication (S3 API reference, ErrorResponses.html).
+  | 'InvalidURI'
+  | 'MissingContentLength'
+  | 'IncompleteBody'
+  | 'InvalidHeaderValue'
+  | 'MissingContentSha256'
+  | 'XAmzContentSHA256Mismatch'
+  | 'SignatureDoesNotMatch'
+  | 'InvalidAccessKeyId'
+  | 'RequestTimeTooSkewed'
+  | 'AuthorizationHeaderMalformed'
+  | 'UnsupportedAuthorizationType'
+  | 'AnonymousAccessDenied'
   // Additional checksums (x-amz-checksum-*).
   | 'ChecksumMismatch'
   | 'InvalidChecksumValue'
   | 'MultipleChecksums'
   | 'InvalidChecksumAlgorithm'
+  // Storage: an upstream S3 endpoint that cannot be reached or is throttling.
+  | 'ServiceUnavailable'
   | 'ChecksumAlgorithmMismatch'
   | 'InvalidTrailingChecksumValue'
   | 'InvalidChecksumType'
   | 'ChecksumTypeWithoutAlgorithm'
   | 'ChecksumTypeNotSupported'
   | 'ChecksumModeMismatch'
-  // A request body the kernel refused while the engine read it (aws-chunked framing, chunk
-  // signatures, the signed SHA-256): the kernel's S3 code and text, carried over by `toS3Error`.
-  | 'BodySignatureMismatch'
-  | 'IncompleteBody'
-  | 'ContentSha256Mismatch'
+  // A request body the kernel refused while the engine read it, where the REST protocol's own
+  // reasons above have no row (`toS3Error`).
   | 'MalformedTrailer'
-  | 'MalformedAwsChunked'
-  | 'MissingDecodedContentLength';
+  | 'MalformedAwsChunked';
 
 /** Extra child elements of `<Error>` (`ArgumentName`, `ActualObjectSize`, …), in wire order. */
 export type S3ErrorFields = readonly (readonly [name: string, value: string])[];
@@ -319,6 +331,29 @@ export const S3_ERRORS: Readonly<Record<S3ErrorReason, S3WireError>> = Object.fr
   },
   InvalidPartOrder: { code: 'InvalidPartOrder', status: 400, message: 'The list of parts was not in ascending order. Parts must be ordered by part number.' },
   EntityTooSmall: { code: 'EntityTooSmall', status: 400, message: 'Your proposed upload is smaller than the minimum allowed size' },
+  // UNCONFIRMED: no capture in the reference; the text S3 is widely reported to answer for an
+  // `x-amz-copy-source-range` that is not `bytes=first-last` (as MinIO and Ceph RGW copy it).
+  InvalidCopySourceRange: {
+    code: 'InvalidArgument',
+    status: 400,
+    message:
+      'The x-amz-copy-source-range value must be of the form bytes=first-last where first and last are the zero-based offsets of the first and last bytes to copy',
+    argumentName: 'x-amz-copy-source-range',
+  },
+  // UNCONFIRMED: no capture in the reference; the text S3 is reported to answer for a copy range
+  // past the source's end (boto3 users' reports), `value` the source's size.
+  CopySourceRangeOutOfBounds: {
+    code: 'InvalidArgument',
+    status: 400,
+    message: (d) => `Range specified is not valid for source object of size: ${d.value ?? ''}`,
+  },
+  // UNCONFIRMED: no capture; S3's wording for ListParts' and ListMultipartUploads' integer
+  // arguments out of range (`value` the argument's name; ArgumentName/ArgumentValue as fields).
+  InvalidListArgument: {
+    code: 'InvalidArgument',
+    status: 400,
+    message: (d) => `Argument ${d.value ?? ''} must be an integer between 0 and 2147483647`,
+  },
   BadDigest: { code: 'BadDigest', status: 400, message: 'The Content-MD5 you specified did not match what we received.' },
   InvalidContinuationToken: {
     code: 'InvalidArgument',
@@ -417,10 +452,40 @@ export const S3_ERRORS: Readonly<Record<S3ErrorReason, S3WireError>> = Object.fr
     status: 501,
     message: (d) => `A header you provided implies functionality that is not implemented: ${d.value ?? 'this feature'} is not built in Strongbox yet.`,
   },
-  // ErrorResponses.html (second-hand, no capture): 503 ServiceUnavailable, "Service is unable to
-  // handle request.", a server fault to retry. Answered when the upstream store is unreachable or
-  // throttling, where S3 itself would be unable to reach its storage.
-  ServiceUnavailable: { code: 'ServiceUnavailable', status: 503, message: 'Service is unable to handle request.' },
+
+  // ErrorResponses.html.
+  InvalidURI: { code: 'InvalidURI', status: 400, message: "Couldn't parse the specified URI." },
+  MissingContentLength: { code: 'MissingContentLength', status: 411, message: 'You must provide the Content-Length HTTP header.' },
+  IncompleteBody: { code: 'IncompleteBody', status: 400, message: 'You did not provide the number of bytes specified by the Content-Length HTTP header' },
+  // A header or query value of the wrong type (an integer that is not one, a boolean that is not
+  // `true`/`false`); UNCONFIRMED text: S3's answers vary by parameter.
+  InvalidHeaderValue: { code: 'InvalidArgument', status: 400, message: (d) => `${d.value ?? 'A header or query parameter'} has an invalid value.` },
+  // SigV4 for S3 requires the header on every header-signed request (sig-v4-header-based-auth).
+  MissingContentSha256: { code: 'InvalidRequest', status: 400, message: 'Missing required header for this request: x-amz-content-sha256' },
+  // s3s-project/s3s#328 and LocalStack quote this text from S3.
+  XAmzContentSHA256Mismatch: {
+    code: 'XAmzContentSHA256Mismatch',
+    status: 400,
+    message: "The provided 'x-amz-content-sha256' header does not match what was computed.",
+  },
+  // LS-snapshot (s3-sse.md §2.4); AWS adds AWSAccessKeyId, StringToSign, SignatureProvided…
+  SignatureDoesNotMatch: {
+    code: 'SignatureDoesNotMatch',
+    status: 403,
+    message: 'The request signature we calculated does not match the signature you provided. Check your key and signing method.',
+  },
+  InvalidAccessKeyId: { code: 'InvalidAccessKeyId', status: 403, message: 'The AWS Access Key Id you provided does not exist in our records.' },
+  RequestTimeTooSkewed: { code: 'RequestTimeTooSkewed', status: 403, message: 'The difference between the request time and the current time is too large.' },
+  // The text after the semicolon is the kernel's reason (S3 names what is wrong the same way).
+  AuthorizationHeaderMalformed: {
+    code: 'AuthorizationHeaderMalformed',
+    status: 400,
+    message: (d) => `The authorization header is malformed; ${d.value ?? 'it could not be parsed'}`,
+  },
+  UnsupportedAuthorizationType: { code: 'InvalidArgument', status: 400, message: 'Unsupported Authorization Type', argumentName: 'Authorization' },
+  // An unsigned request under strict authentication: S3 treats it as anonymous, and anonymous
+  // callers are denied without a bucket policy granting them.
+  AnonymousAccessDenied: { code: 'AccessDenied', status: 403, message: 'Access Denied' },
   // s3-sse.md §2.4 (LS-snapshot): the algorithm's name in the text, CRC32 through SHA256.
   ChecksumMismatch: { code: 'BadDigest', status: 400, message: (d) => `The ${d.value ?? 'CRC64NVME'} you specified did not match the calculated checksum.` },
   InvalidChecksumValue: { code: 'InvalidRequest', status: 400, message: (d) => `Value for ${d.value ?? 'x-amz-checksum-crc64nvme'} header is invalid.` },
@@ -428,6 +493,10 @@ export const S3_ERRORS: Readonly<Record<S3ErrorReason, S3WireError>> = Object.fr
   // UNCONFIRMED: no capture of S3 refusing an unknown or contradicting x-amz-sdk-checksum-algorithm;
   // the wording follows S3's other header-value refusals.
   InvalidChecksumAlgorithm: { code: 'InvalidRequest', status: 400, message: 'Value for x-amz-sdk-checksum-algorithm header is invalid.' },
+  // ErrorResponses.html (second-hand, no capture): 503 ServiceUnavailable, "Service is unable to
+  // handle request.", a server fault to retry. Answered when the upstream store is unreachable or
+  // throttling, where S3 itself would be unable to reach its storage.
+  ServiceUnavailable: { code: 'ServiceUnavailable', status: 503, message: 'Service is unable to handle request.' },
   // The texts below are the ones versitygw's AWS-checked suite pins (s3err/s3err.go), and
   // LocalStack's provider for the multipart ones (second-hand: no capture in the reference).
   ChecksumAlgorithmMismatch: {
@@ -456,22 +525,7 @@ export const S3_ERRORS: Readonly<Record<S3ErrorReason, S3WireError>> = Object.fr
     status: 400,
     message: (d) => `The upload was created using the ${d.value ?? 'FULL_OBJECT'} checksum mode. The complete request must use the same checksum mode.`,
   },
-  // The kernel's body refusals (sigv4/streaming.ts, sigv4/payload.ts), its text carried in `value`.
-  BodySignatureMismatch: {
-    code: 'SignatureDoesNotMatch',
-    status: 403,
-    message: (d) => d.value ?? 'The request signature we calculated does not match the signature you provided. Check your key and signing method.',
-  },
-  IncompleteBody: {
-    code: 'IncompleteBody',
-    status: 400,
-    message: (d) => d.value ?? 'You did not provide the number of bytes specified by the Content-Length HTTP header.',
-  },
-  ContentSha256Mismatch: {
-    code: 'XAmzContentSHA256Mismatch',
-    status: 400,
-    message: (d) => d.value ?? "The provided 'x-amz-content-sha256' header does not match what was computed.",
-  },
+  // The kernel's body refusals without a REST-protocol row (sigv4/streaming.ts), its text in `value`.
   MalformedTrailer: {
     code: 'MalformedTrailerError',
     status: 400,
@@ -479,7 +533,6 @@ export const S3_ERRORS: Readonly<Record<S3ErrorReason, S3WireError>> = Object.fr
   },
   // UNCONFIRMED (the kernel's own words): S3's answer to malformed aws-chunked framing.
   MalformedAwsChunked: { code: 'InvalidRequest', status: 400, message: (d) => d.value ?? 'The aws-chunked body is malformed.' },
-  MissingDecodedContentLength: { code: 'MissingContentLength', status: 411, message: (d) => d.value ?? 'You must provide the Content-Length HTTP header.' },
 });
 
 /** Options of an `S3Error`. */
@@ -550,10 +603,10 @@ export function toS3Error(error: unknown): S3Error {
 
 /** The kernel codes a request body can fail with while the engine reads it, and their reasons. */
 const KERNEL_BODY_REASONS: ReadonlyMap<string, S3ErrorReason> = new Map<string, S3ErrorReason>([
-  ['SignatureDoesNotMatch', 'BodySignatureMismatch'],
+  ['SignatureDoesNotMatch', 'SignatureDoesNotMatch'],
   ['IncompleteBody', 'IncompleteBody'],
-  ['XAmzContentSHA256Mismatch', 'ContentSha256Mismatch'],
+  ['XAmzContentSHA256Mismatch', 'XAmzContentSHA256Mismatch'],
   ['MalformedTrailerError', 'MalformedTrailer'],
   ['InvalidRequest', 'MalformedAwsChunked'],
-  ['MissingContentLength', 'MissingDecodedContentLength'],
+  ['MissingContentLength', 'MissingContentLength'],
 ]);

@@ -33,23 +33,33 @@ export {
   type ServiceWireError,
 } from './errors.ts';
 export {
+  bufferedHandler,
   DEFAULT_MAX_BODY_BYTES,
   EdgeError,
   type EdgeOptions,
   isSecure,
+  nodeRequestHead,
+  nodeStreamingRequest,
   RequestTooLargeError,
   readNodeRequest,
   toNodeListener,
+  toNodeStreamingListener,
   writeNodeResponse,
+  writeStreamingResponse,
 } from './http/node.ts';
 export type {
   Authenticator,
+  BodyStream,
   ChunkSigningContext,
   HttpRequest,
+  HttpRequestHead,
   HttpResponse,
   PayloadAuthentication,
   ProtocolHandler,
   RequestIdentity,
+  StreamingHandler,
+  StreamingRequest,
+  StreamingResponse,
   TextResponse,
 } from './http/types.ts';
 export { describeSyntaxError, parseJsonText, syntaxErrorOffset } from './json-text.ts';

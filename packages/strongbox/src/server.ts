@@ -1,11 +1,12 @@
 /**
  * @module
  * The local endpoint: one `node:http` server on one port serving the KMS emulator over AWS JSON
- * 1.1 (SigV4-authenticated) and CloudTrail `LookupEvents` over its trail, routed by
- * `X-Amz-Target` (see `router.ts`), and optionally an HTTPS listener beside it serving the same
- * routes (`certificate.ts`; services see which listener a request came through as
- * `HttpRequest.secure`). `close()` stops accepting connections, lets requests in flight
- * finish, then closes the store, so every acknowledged change is durable when it resolves.
+ * 1.1 (SigV4-authenticated), CloudTrail `LookupEvents` over its trail, routed by `X-Amz-Target`
+ * (see `router.ts`), and S3 over REST-XML for every request without that header (bodies
+ * streamed both ways); optionally an HTTPS listener beside it serving the same routes
+ * (`certificate.ts`; services see which listener a request came through as `secure`). `close()`
+ * stops accepting connections, lets requests in flight finish, then closes the stores, so every
+ * acknowledged change is durable when it resolves.
  */
 
 import { randomBytes } from 'node:crypto';
@@ -28,11 +29,11 @@ import {
   withDefaultUser,
 } from '@strongbox/kms';
 import { CLOUDTRAIL_TARGET_PREFIXES, createCloudTrailHandler, createJson11Handler, createSigV4Authenticator, toNodeListener } from '@strongbox/kms/http';
-import { S3 } from '@strongbox/s3';
-import type { ProtocolHandler } from '@strongbox/service-kernel';
+import { createS3Handler, internalErrorResponse, S3 } from '@strongbox/s3';
+import { createSigV4Authenticator as createKernelAuthenticator, type StreamingHandler, toNodeStreamingListener } from '@strongbox/service-kernel';
 import { quotasRoute } from './admin.ts';
 import { listenerCertificate, type TlsMaterial } from './certificate.ts';
-import { createProtocolRouter, createRouter, type ProtocolRoute, type Route, targetRoute } from './router.ts';
+import { createProtocolRouter, createRouter, type ProtocolRoute, type Route, targetRoute, untargetedRoute } from './router.ts';
 
 /** How to run the endpoint. */
 export interface ServerOptions extends EndpointOptions {
@@ -88,6 +89,11 @@ export interface EndpointOptions {
   readonly quotas?: QuotaSetting;
   /** Time source of the emulator and the signature check (tests). Default: the system clock. */
   readonly clock?: Clock;
+  /**
+   * Host names S3's virtual-hosted addressing strips to find the bucket (`bucket.localhost`).
+   * Default `localhost`, `s3.localhost`, `strongbox.localhost`, `s3.strongbox.localhost`.
+   */
+  readonly s3BaseHosts?: readonly string[];
 }
 
 /** A running endpoint. */
@@ -103,7 +109,7 @@ export interface RunningServer {
   readonly s3: S3;
   /** Requests being served right now. */
   inFlight(): number;
-  /** Stops accepting, waits for requests in flight, closes the store. Idempotent. */
+  /** Stops accepting, waits for requests in flight, closes the stores. Idempotent. */
   close(): Promise<void>;
 }
 
@@ -126,7 +132,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const routes: Route[] = [
     quotasRoute(endpoint.kms, { strict: options.strictAuth ?? false }),
     ...endpoint.routes.map((route) => targetRoute(route.service, route.prefixes, toNodeListener(route.handler))),
-    // Seam: S3 (REST-XML, no X-Amz-Target) joins here, last, claiming what the others leave.
+    // S3 (REST-XML, no X-Amz-Target) last, claiming what the others leave; bodies stream.
+    untargetedRoute('S3', toNodeStreamingListener(endpoint.s3Handler, { internalError: internalErrorResponse })),
   ];
   let tls: TlsMaterial | undefined;
   if (options.https) {
@@ -137,19 +144,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         now: new Date((options.clock ?? systemClock).now()),
       });
     } catch (error) {
-      await endpoint.s3.close();
-      await endpoint.kms.close();
+      await endpoint.close();
       throw error;
     }
   }
-  return listen(
-    endpoint.kms,
-    endpoint.s3,
-    routes,
-    options.port ?? 4566,
-    options.host ?? '127.0.0.1',
-    tls === undefined ? undefined : { port: options.https?.port ?? 0, tls },
-  );
+  return listen(endpoint, routes, options.port ?? 4566, options.host ?? '127.0.0.1', tls === undefined ? undefined : { port: options.https?.port ?? 0, tls });
 }
 
 /** The services of one endpoint, before they are put on a port or behind an in-process handler. */
@@ -162,8 +161,12 @@ export interface Endpoint {
   readonly s3: S3;
   /** The services by `X-Amz-Target` prefix, each a protocol handler. */
   readonly routes: readonly ProtocolRoute[];
-  /** All of them behind one protocol handler (what the in-process mode serves). */
-  readonly handler: ProtocolHandler;
+  /** S3's REST-XML handler (every request without `X-Amz-Target`). */
+  readonly s3Handler: StreamingHandler;
+  /** All of them behind one streaming handler (what the in-process mode serves). */
+  readonly handler: StreamingHandler;
+  /** Closes the S3 engine's and KMS's stores. Idempotent. */
+  close(): Promise<void>;
 }
 
 /**
@@ -205,17 +208,39 @@ export async function openEndpoint(options: EndpointOptions = {}): Promise<Endpo
       handler: createCloudTrailHandler(kms, { authenticate: createSigV4Authenticator({ ...auth, service: 'cloudtrail' }) }),
     },
   ];
-  return { kms, s3, routes, handler: createProtocolRouter(routes) };
+  const s3Handler = createS3Handler(s3, {
+    authenticate: createKernelAuthenticator({ ...auth, service: 's3', payloadMode: 's3' }),
+    ...(options.s3BaseHosts === undefined ? {} : { baseHosts: options.s3BaseHosts }),
+  });
+  let closing: Promise<void> | undefined;
+  return {
+    kms,
+    s3,
+    routes,
+    s3Handler,
+    handler: createProtocolRouter(routes, { service: 'S3', handler: s3Handler }),
+    close() {
+      // S3 first: its SSE-KMS calls go to this KMS.
+      closing ??= (async () => {
+        try {
+          await s3.close();
+        } finally {
+          await kms.close();
+        }
+      })();
+      return closing;
+    },
+  };
 }
 
 async function listen(
-  kms: Kms,
-  s3: S3,
+  endpoint: Endpoint,
   routes: readonly Route[],
   port: number,
   host: string,
   secure: { readonly port: number; readonly tls: TlsMaterial } | undefined,
 ): Promise<RunningServer> {
+  const kms = endpoint.kms;
   let inFlight = 0;
   const drained: (() => void)[] = [];
   const router = createRouter(routes);
@@ -245,8 +270,7 @@ async function listen(
   } catch (error) {
     await Promise.all(servers.filter((server) => server.listening).map((server) => new Promise((resolve) => server.close(resolve))));
     await secure?.tls.release();
-    await s3.close();
-    await kms.close();
+    await endpoint.close();
     throw error;
   }
   const [bound, boundHttps] = servers.map((server) => (server.address() as AddressInfo).port);
@@ -264,7 +288,7 @@ async function listen(
         }
       : {}),
     kms,
-    s3,
+    s3: endpoint.s3,
     inFlight: () => inFlight,
     close() {
       closing ??= (async () => {
@@ -275,8 +299,7 @@ async function listen(
         for (const server of servers) server.closeAllConnections();
         await Promise.all(stopped);
         await secure?.tls.release();
-        await s3.close();
-        await kms.close();
+        await endpoint.close();
       })();
       return closing;
     },

@@ -94,7 +94,7 @@ describe('one port for KMS and CloudTrail', () => {
     expect(await response.json()).toEqual({
       __type: 'UnknownOperationException',
       message:
-        "No service on this endpoint handles X-Amz-Target 'DynamoDB_20120810.ListTables'; it serves Strongbox quotas (/_strongbox/quotas), KMS, CloudTrail LookupEvents.",
+        "No service on this endpoint handles X-Amz-Target 'DynamoDB_20120810.ListTables'; it serves Strongbox quotas (/_strongbox/quotas), KMS, CloudTrail LookupEvents, S3.",
     });
   });
 });

@@ -35,6 +35,8 @@ import { checkCopySourceSize, checkInPlaceCopy, metadataDirective, parseCopySour
 import type { CustomerKey } from '../model/customer-key.ts';
 import { checkReadEncryption, decideWriteEncryption } from '../model/encryption.ts';
 import { etagKind, objectEtag } from '../model/etag.ts';
+import { header, metadataHeaders, struct, xmlPayload } from '../protocol/binding.ts';
+import { COPY_SOURCE_SSE_C_REQUEST, SSE_RESPONSE, SSE_WRITE_REQUEST } from '../protocol/sse-headers.ts';
 import type { ObjectInfo } from '../storage/types.ts';
 import { bucketNamed, ownedBucket } from './shared/buckets.ts';
 import { checksumFields, checksummedBody, storedChecksum } from './shared/checksums.ts';
@@ -86,6 +88,33 @@ export const copyObject: OperationDefinition<'CopyObject', CopyObjectRequest, Co
   quota: { shared: 'write' },
   readOnly: false,
   eventCategory: 'Data',
+  // PUT /{Bucket}/{Key+} with x-amz-copy-source; the answer is a <CopyObjectResult> document.
+  rest: {
+    method: 'PUT',
+    path: 'object',
+    headers: ['x-amz-copy-source'],
+    request: {
+      members: {
+        CopySource: header('x-amz-copy-source'),
+        MetadataDirective: header('x-amz-metadata-directive'),
+        ContentType: header('content-type'),
+        Metadata: metadataHeaders(),
+        CopySourceIfMatch: header('x-amz-copy-source-if-match'),
+        CopySourceIfNoneMatch: header('x-amz-copy-source-if-none-match'),
+        // Dates as sent: the engine parses them (and ignores one that is not a date, as HTTP does).
+        CopySourceIfModifiedSince: header('x-amz-copy-source-if-modified-since'),
+        CopySourceIfUnmodifiedSince: header('x-amz-copy-source-if-unmodified-since'),
+        ...SSE_WRITE_REQUEST,
+        ...COPY_SOURCE_SSE_C_REQUEST,
+      },
+    },
+    response: {
+      members: {
+        CopyObjectResult: xmlPayload('CopyObjectResult', struct({ ETag: 'string', LastModified: 'timestamp' })),
+        ...SSE_RESPONSE,
+      },
+    },
+  },
   // s3:PutObject on the destination, with the write's condition keys and the copy's own
   // (`s3:x-amz-copy-source`, `s3:x-amz-metadata-directive`); s3:GetObject on the source below.
   access: {

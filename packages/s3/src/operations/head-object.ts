@@ -10,7 +10,17 @@
 
 import type { ChecksumResponseMembers } from '../model/checksum.ts';
 import { type ChecksumModeMember, readChecksumMembers } from './shared/checksums.ts';
-import { checkReadRequest, type ObjectHeadMembers, objectHead, type ReadMembers, readKeys, resolveRead } from './shared/read.ts';
+import {
+  checkReadRequest,
+  type ObjectHeadMembers,
+  objectHead,
+  partialStatus,
+  READ_REQUEST,
+  type ReadMembers,
+  readKeys,
+  readResponse,
+  resolveRead,
+} from './shared/read.ts';
 import type { OperationDefinition } from './types.ts';
 
 /** HeadObject request. */
@@ -25,6 +35,7 @@ export const headObject: OperationDefinition<'HeadObject', HeadObjectRequest, He
   quota: { shared: 'read' },
   readOnly: true,
   eventCategory: 'Data',
+  rest: { method: 'HEAD', path: 'object', status: partialStatus, request: READ_REQUEST, response: readResponse(false) },
   // HeadObject is authorized by s3:GetObject (S3 API reference).
   access: { action: 's3:GetObject', resource: 'object' },
 

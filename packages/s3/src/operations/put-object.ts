@@ -22,6 +22,9 @@ import { checksumResponseMembers } from '../model/checksum.ts';
 import { decodeBase64 } from '../model/customer-key.ts';
 import { decideWriteEncryption } from '../model/encryption.ts';
 import { etagKind, objectEtag } from '../model/etag.ts';
+import { header, metadataHeaders, streamPayload } from '../protocol/binding.ts';
+import { CHECKSUM_REQUEST, CHECKSUM_RESPONSE } from '../protocol/checksum-headers.ts';
+import { SSE_RESPONSE, SSE_WRITE_REQUEST } from '../protocol/sse-headers.ts';
 import type { RequestBody } from './shared/body.ts';
 import { ownedBucket } from './shared/buckets.ts';
 import { checksumFields, checksummedBody } from './shared/checksums.ts';
@@ -55,6 +58,21 @@ export const putObject: OperationDefinition<'PutObject', PutObjectRequest, PutOb
   quota: { shared: 'write' },
   readOnly: false,
   eventCategory: 'Data',
+  rest: {
+    method: 'PUT',
+    path: 'object',
+    request: {
+      members: {
+        Body: streamPayload(),
+        ContentMD5: header('content-md5'),
+        ContentType: header('content-type'),
+        Metadata: metadataHeaders(),
+        ...SSE_WRITE_REQUEST,
+        ...CHECKSUM_REQUEST,
+      },
+    },
+    response: { members: { ETag: header('etag'), ...SSE_RESPONSE, ...CHECKSUM_RESPONSE } },
+  },
   access: { action: 's3:PutObject', resource: 'object', conditions: writeEncryptionConditions },
 
   async handler(input, context) {
