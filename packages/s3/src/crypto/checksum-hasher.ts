@@ -56,6 +56,29 @@ export async function checksumOf(algorithm: ChecksumAlgorithm, bytes: Uint8Array
   return Buffer.from(await hasher.digest()).toString('base64');
 }
 
+/**
+ * A multipart object's COMPOSITE checksum: the checksum of the concatenated binary checksums of
+ * its parts, in part order, followed by `-N` (User Guide, "Checking object integrity": "checksum
+ * of checksums"). SDKs do not validate such values against the body (s3-sse.md §5.5).
+ * @example await compositeChecksum('CRC32', ['NSRBwg==', 'AAAAAA==']) // '…-2'
+ */
+export async function compositeChecksum(algorithm: ChecksumAlgorithm, partChecksums: readonly string[]): Promise<string> {
+  const hasher = createChecksumHasher(algorithm);
+  for (const part of partChecksums) hasher.update(Buffer.from(part, 'base64'));
+  return `${Buffer.from(await hasher.digest()).toString('base64')}-${partChecksums.length}`;
+}
+
+/**
+ * The checksum of a whole stream (a multipart object's FULL_OBJECT CRC, computed over its
+ * plaintext parts in order: the CRC libraries offer no combination of part CRCs).
+ * @example await checksumOfStream('CRC64NVME', object.Body)
+ */
+export async function checksumOfStream(algorithm: ChecksumAlgorithm, source: AsyncIterable<Uint8Array>): Promise<string> {
+  const hasher = createChecksumHasher(algorithm);
+  for await (const chunk of source) hasher.update(chunk);
+  return Buffer.from(await hasher.digest()).toString('base64');
+}
+
 function wrap(algorithm: ChecksumAlgorithm, checksum: { update(bytes: Uint8Array): void; digest(): Promise<Uint8Array> }): ChecksumHasher {
   return { algorithm, update: (bytes) => checksum.update(bytes), digest: () => checksum.digest() };
 }

@@ -78,8 +78,9 @@ export function parseChecksumAlgorithm(name: string): ChecksumAlgorithm | undefi
  * @param trailerAlgorithm - the algorithm whose value follows the body in an aws-chunked trailer
  *   (`x-amz-trailer: x-amz-checksum-crc32`), if any; its value is checked once the body has ended.
  * @throws S3Error MultipleChecksums (more than one value), InvalidChecksumValue (not the base64
- *   of a digest of the algorithm's length), InvalidChecksumAlgorithm (an unknown algorithm, or one
- *   that disagrees with the value sent).
+ *   of a digest of the algorithm's length), InvalidChecksumAlgorithm (an unknown algorithm),
+ *   ChecksumAlgorithmMismatch (`x-amz-sdk-checksum-algorithm` names another algorithm than the
+ *   value sent).
  * @example resolveChecksumRequest({ ChecksumCRC32: 'NSRBwg==' }) // { algorithm: 'CRC32', expected: 'NSRBwg==' }
  */
 export function resolveChecksumRequest(members: ChecksumMembers, trailerAlgorithm?: ChecksumAlgorithm): ChecksumRequest {
@@ -89,7 +90,7 @@ export function resolveChecksumRequest(members: ChecksumMembers, trailerAlgorith
   if (members.ChecksumAlgorithm !== undefined && named === undefined) throw new S3Error('InvalidChecksumAlgorithm');
   const [valued] = sent;
   const algorithm = valued ?? trailerAlgorithm ?? named ?? DEFAULT_CHECKSUM_ALGORITHM;
-  if (named !== undefined && named !== algorithm) throw new S3Error('InvalidChecksumAlgorithm');
+  if (named !== undefined && named !== algorithm) throw new S3Error('ChecksumAlgorithmMismatch', { detail: { expected: named, actual: algorithm } });
   if (valued === undefined) return { algorithm, expected: undefined };
   const expected = members[checksumMember(valued)] as string;
   assertChecksumValue(valued, expected);
@@ -98,10 +99,13 @@ export function resolveChecksumRequest(members: ChecksumMembers, trailerAlgorith
 
 /**
  * Checks that `value` is the base64 of a digest of `algorithm`'s length.
- * @throws S3Error InvalidChecksumValue naming the header.
+ * @param where - a header, or an aws-chunked trailer (S3 says "trailing header").
+ * @throws S3Error InvalidChecksumValue or InvalidTrailingChecksumValue naming the header.
  */
-export function assertChecksumValue(algorithm: ChecksumAlgorithm, value: string): void {
-  if (decodedChecksumLength(value) !== CHECKSUM_LENGTHS[algorithm]) throw new S3Error('InvalidChecksumValue', { detail: { value: checksumHeader(algorithm) } });
+export function assertChecksumValue(algorithm: ChecksumAlgorithm, value: string, where: 'header' | 'trailer' = 'header'): void {
+  if (decodedChecksumLength(value) !== CHECKSUM_LENGTHS[algorithm]) {
+    throw new S3Error(where === 'header' ? 'InvalidChecksumValue' : 'InvalidTrailingChecksumValue', { detail: { value: checksumHeader(algorithm) } });
+  }
 }
 
 /**
@@ -110,6 +114,55 @@ export function assertChecksumValue(algorithm: ChecksumAlgorithm, value: string)
  */
 export function checksumResponseMembers(stored: StoredChecksum): ChecksumResponseMembers {
   return { [checksumMember(stored.algorithm)]: stored.value, ChecksumType: stored.type };
+}
+
+/** A multipart upload's checksum: the algorithm its parts carry and how the object's checksum is made. */
+export interface UploadChecksum {
+  readonly algorithm: ChecksumAlgorithm;
+  readonly type: ChecksumType;
+  /** Whether CreateMultipartUpload named the algorithm (else S3's default, CRC64NVME full-object). */
+  readonly requested: boolean;
+}
+
+/** The checksum types each algorithm supports for multipart uploads (User Guide, "Checking object integrity"). */
+const MULTIPART_TYPES: Readonly<Record<ChecksumAlgorithm, readonly ChecksumType[]>> = Object.freeze({
+  CRC32: ['COMPOSITE', 'FULL_OBJECT'],
+  CRC32C: ['COMPOSITE', 'FULL_OBJECT'],
+  CRC64NVME: ['FULL_OBJECT'],
+  SHA1: ['COMPOSITE'],
+  SHA256: ['COMPOSITE'],
+});
+
+/**
+ * Resolves CreateMultipartUpload's `ChecksumAlgorithm` and `ChecksumType`: no algorithm is S3's
+ * default (CRC64NVME, full object); an algorithm without a type takes its default (FULL_OBJECT for
+ * CRC64NVME, COMPOSITE for the others); SHA-1 and SHA-256 cannot be full-object, CRC64NVME cannot
+ * be composite.
+ * @throws S3Error InvalidChecksumAlgorithm, InvalidChecksumType, ChecksumTypeWithoutAlgorithm,
+ *   ChecksumTypeNotSupported.
+ * @example resolveUploadChecksum({ ChecksumAlgorithm: 'CRC32' }) // { algorithm: 'CRC32', type: 'COMPOSITE', requested: true }
+ */
+export function resolveUploadChecksum(members: { ChecksumAlgorithm?: string | undefined; ChecksumType?: string | undefined }): UploadChecksum {
+  const type = members.ChecksumType === undefined ? undefined : parseChecksumType(members.ChecksumType);
+  if (members.ChecksumAlgorithm === undefined) {
+    if (type !== undefined) throw new S3Error('ChecksumTypeWithoutAlgorithm');
+    return { algorithm: DEFAULT_CHECKSUM_ALGORITHM, type: 'FULL_OBJECT', requested: false };
+  }
+  const algorithm = parseChecksumAlgorithm(members.ChecksumAlgorithm);
+  if (algorithm === undefined) throw new S3Error('InvalidChecksumAlgorithm');
+  const supported = MULTIPART_TYPES[algorithm];
+  const resolved = type ?? (supported[0] as ChecksumType);
+  if (!supported.includes(resolved)) throw new S3Error('ChecksumTypeNotSupported', { detail: { value: resolved, actual: algorithm } });
+  return { algorithm, type: resolved, requested: true };
+}
+
+/**
+ * Parses `x-amz-checksum-type`.
+ * @throws S3Error InvalidChecksumType.
+ */
+export function parseChecksumType(text: string): ChecksumType {
+  if (text === 'COMPOSITE' || text === 'FULL_OBJECT') return text;
+  throw new S3Error('InvalidChecksumType');
 }
 
 /** A checksum as stored with an object. */

@@ -5,9 +5,18 @@
  */
 
 import { createHash } from 'node:crypto';
+import { AwsCrc32 } from '@aws-crypto/crc32';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CHECKSUM_ALGORITHMS, checksumOf, createChecksumHasher, resolveChecksumRequest } from '../../src/index.ts';
+import {
+  CHECKSUM_ALGORITHMS,
+  checksumOf,
+  checksumOfStream,
+  compositeChecksum,
+  createChecksumHasher,
+  resolveChecksumRequest,
+  resolveUploadChecksum,
+} from '../../src/index.ts';
 import { catchS3 } from '../helpers/errors.ts';
 
 const text = (value: string) => new TextEncoder().encode(value);
@@ -81,8 +90,55 @@ describe('resolveChecksumRequest', () => {
     }
   });
 
-  it('refuses an unknown algorithm, or one that contradicts the value sent', () => {
+  it('refuses an unknown algorithm, or one that contradicts the value sent, naming both', () => {
     expect(catchS3(() => resolveChecksumRequest({ ChecksumAlgorithm: 'MD5' })).reason).toBe('InvalidChecksumAlgorithm');
-    expect(catchS3(() => resolveChecksumRequest({ ChecksumAlgorithm: 'SHA1', ChecksumCRC32: 'NSRBwg==' })).reason).toBe('InvalidChecksumAlgorithm');
+    const mismatch = catchS3(() => resolveChecksumRequest({ ChecksumAlgorithm: 'SHA1', ChecksumCRC32: 'NSRBwg==' }));
+    expect([mismatch.code, mismatch.message]).toEqual([
+      'InvalidRequest',
+      'Checksum Type mismatch occurred, expected checksum Type: SHA1, actual checksum Type: CRC32',
+    ]);
+  });
+});
+
+describe('multipart checksums', () => {
+  it('resolves CreateMultipartUpload algorithm and type as S3 does, with its texts', () => {
+    expect(resolveUploadChecksum({})).toEqual({ algorithm: 'CRC64NVME', type: 'FULL_OBJECT', requested: false });
+    expect(resolveUploadChecksum({ ChecksumAlgorithm: 'CRC64NVME' })).toMatchObject({ type: 'FULL_OBJECT' });
+    for (const algorithm of ['CRC32', 'CRC32C', 'SHA1', 'SHA256']) expect(resolveUploadChecksum({ ChecksumAlgorithm: algorithm }).type).toBe('COMPOSITE');
+    expect(resolveUploadChecksum({ ChecksumAlgorithm: 'CRC32C', ChecksumType: 'FULL_OBJECT' })).toMatchObject({ type: 'FULL_OBJECT', requested: true });
+    const cases: [Record<string, string>, string][] = [
+      [{ ChecksumType: 'COMPOSITE' }, 'The x-amz-checksum-type header can only be used with the x-amz-checksum-algorithm header.'],
+      [{ ChecksumAlgorithm: 'CRC32', ChecksumType: 'PARTIAL' }, 'Value for x-amz-checksum-type header is invalid.'],
+      [{ ChecksumAlgorithm: 'SHA256', ChecksumType: 'FULL_OBJECT' }, 'The FULL_OBJECT checksum type cannot be used with the sha256 checksum algorithm.'],
+      [{ ChecksumAlgorithm: 'CRC64NVME', ChecksumType: 'COMPOSITE' }, 'The COMPOSITE checksum type cannot be used with the crc64nvme checksum algorithm.'],
+    ];
+    for (const [members, message] of cases) {
+      const error = catchS3(() => resolveUploadChecksum(members));
+      expect([error.code, error.status, error.message]).toEqual(['InvalidRequest', 400, message]);
+    }
+  });
+
+  it('makes a composite checksum as the checksum of the parts’ binary checksums, with -N', async () => {
+    const parts = [text('first part'), text('second'), text('3')];
+    const sha = await Promise.all(parts.map((part) => checksumOf('SHA256', part)));
+    const expected = createHash('sha256');
+    for (const part of parts) expected.update(createHash('sha256').update(part).digest());
+    expect(await compositeChecksum('SHA256', sha)).toBe(`${expected.digest('base64')}-3`);
+    const crcs = await Promise.all(parts.map((part) => checksumOf('CRC32', part)));
+    const crcOfCrcs = new AwsCrc32();
+    for (const crc of crcs) crcOfCrcs.update(Buffer.from(crc, 'base64'));
+    expect(await compositeChecksum('CRC32', crcs)).toBe(`${Buffer.from(await crcOfCrcs.digest()).toString('base64')}-3`);
+  });
+
+  it('checksums a whole stream as it checksums the joined bytes', async () => {
+    const chunks = [text('ab'), text('c'), text('')];
+    expect(
+      await checksumOfStream(
+        'CRC64NVME',
+        (async function* () {
+          yield* chunks;
+        })(),
+      ),
+    ).toBe(await checksumOf('CRC64NVME', text('abc')));
   });
 });

@@ -104,6 +104,34 @@ describe('PutObject checksums', () => {
   });
 });
 
+describe('CopyObject checksums', () => {
+  it('gives the copy the source’s algorithm over the same plaintext, or the one asked for, whatever the encryption', async () => {
+    const key = sseC();
+    await s3.putObject({ Bucket: 'data', Key: 'src', Body: body, ChecksumAlgorithm: 'CRC32C', ...members(key) });
+    const crc32c = await checksumOf('CRC32C', body);
+    const copied = await s3.copyObject({
+      Bucket: 'data',
+      Key: 'same-algorithm',
+      CopySource: 'data/src',
+      CopySourceSSECustomerAlgorithm: key.SSECustomerAlgorithm,
+      CopySourceSSECustomerKey: key.SSECustomerKey,
+      CopySourceSSECustomerKeyMD5: key.SSECustomerKeyMD5,
+    });
+    expect(copied.CopyObjectResult).toMatchObject({ ChecksumCRC32C: crc32c, ChecksumType: 'FULL_OBJECT' });
+    expect((await s3.headObject({ Bucket: 'data', Key: 'same-algorithm', ChecksumMode: 'ENABLED' })).ChecksumCRC32C).toBe(crc32c);
+    const sha = await s3.copyObject({
+      Bucket: 'data',
+      Key: 'sha',
+      CopySource: 'data/src',
+      ChecksumAlgorithm: 'SHA256',
+      CopySourceSSECustomerAlgorithm: key.SSECustomerAlgorithm,
+      CopySourceSSECustomerKey: key.SSECustomerKey,
+      CopySourceSSECustomerKeyMD5: key.SSECustomerKeyMD5,
+    });
+    expect(sha.CopyObjectResult.ChecksumSHA256).toBe(await checksumOf('SHA256', body));
+  });
+});
+
 describe('checksums in aws-chunked trailers', () => {
   /** What the JS SDK sends for a stream body: unsigned chunks and the checksum as a trailer. */
   function chunked(bytes: Uint8Array, trailer: string, value: string | undefined) {
@@ -131,7 +159,7 @@ describe('checksums in aws-chunked trailers', () => {
 
   it('refuses a malformed trailer value, storing nothing', async () => {
     const error = await catchS3Async(() => s3.putObject({ Bucket: 'data', Key: 't', Body: chunked(body, 'x-amz-checksum-sha1', 'AAAAAA==') }));
-    expect([error.code, error.message]).toEqual(['InvalidRequest', 'Value for x-amz-checksum-sha1 header is invalid.']);
+    expect([error.code, error.message]).toEqual(['InvalidRequest', 'Value for x-amz-checksum-sha1 trailing header is invalid.']);
     expect((await catchS3Async(() => s3.headObject({ Bucket: 'data', Key: 't' }))).code).toBe('NoSuchKey');
   });
 });

@@ -53,8 +53,11 @@ function s3(accessKeyId = 'AKIABOB', secretAccessKey = 'bob-secret'): S3Client {
 
 /** The request a client sends for a presigned URL: its path and query as they are, the Host, and `headers`. */
 function requestFor(url: string, method: string, headers: Record<string, string> = {}): HttpRequest {
-  const parsed = new URL(url);
-  return { method, path: `${parsed.pathname}${parsed.search}`, headers: { host: parsed.host, ...headers }, body: new Uint8Array() };
+  // The path as the presigner wrote it: WHATWG URL parsing would remove `.` and `..` segments
+  // (keys such as `.` or `a/../b`), which a client sending the URL as is does not.
+  const afterScheme = url.indexOf('//') + 2;
+  const pathStart = url.indexOf('/', afterScheme);
+  return { method, path: url.slice(pathStart), headers: { host: url.slice(afterScheme, pathStart), ...headers }, body: new Uint8Array() };
 }
 
 function verify(request: HttpRequest, now = NOW, strict = true) {
@@ -95,10 +98,13 @@ describe('presigned GET and PUT from the official presigner', () => {
 
   it('verifies keys of any characters: the path is signed as sent, not encoded twice', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.string({ minLength: 1, maxLength: 40, unit: 'grapheme' }), async (key) => {
-        const url = await getSignedUrl(s3(), new GetObjectCommand({ Bucket: 'reports', Key: key }));
-        await expect(verify(requestFor(url, 'GET'))).resolves.toBeDefined();
-      }),
+      fc.asyncProperty(
+        fc.oneof(fc.string({ minLength: 1, maxLength: 40, unit: 'grapheme' }), fc.constantFrom('.', '..', './a', 'a/../b', 'a//b', '%2F')),
+        async (key) => {
+          const url = await getSignedUrl(s3(), new GetObjectCommand({ Bucket: 'reports', Key: key }));
+          await expect(verify(requestFor(url, 'GET'))).resolves.toBeDefined();
+        },
+      ),
       { numRuns: 40 },
     );
   });

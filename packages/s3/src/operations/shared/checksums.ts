@@ -47,8 +47,8 @@ export interface ChecksummedBody {
  * Wraps a write's body so its checksum is computed as it streams and checked before it ends.
  *
  * @throws S3Error (at once) MultipleChecksums, InvalidChecksumValue, InvalidChecksumAlgorithm;
- *   (at the body's end) ChecksumMismatch (400 BadDigest naming the algorithm), InvalidChecksumValue
- *   for a malformed trailer value.
+ *   ChecksumAlgorithmMismatch; (at the body's end) ChecksumMismatch (400 BadDigest naming the
+ *   algorithm), InvalidTrailingChecksumValue for a malformed trailer value.
  * @example
  * ```ts
  * const { body, checksum } = checksummedBody(input.Body, input);
@@ -128,6 +128,6 @@ function trailerAlgorithmOf(body: AwsChunkedBody): ChecksumAlgorithm | undefined
 
 function trailerValue(body: AwsChunkedBody, algorithm: ChecksumAlgorithm): string | undefined {
   const value = body.trailers().get(checksumHeader(algorithm));
-  if (value !== undefined) assertChecksumValue(algorithm, value);
+  if (value !== undefined) assertChecksumValue(algorithm, value, 'trailer');
   return value;
 }
