@@ -22,7 +22,7 @@ import { flattened, query, struct, xmlPayload } from '../protocol/binding.ts';
 import { SSE_C_REQUEST, SSE_RESPONSE } from '../protocol/sse-headers.ts';
 import { ownedBucket } from './shared/buckets.ts';
 import { writeEncryptionConditions } from './shared/conditions.ts';
-import { findUpload, noSuchUpload, partCustomerKey, partRecord } from './shared/multipart.ts';
+import { findUpload, noSuchUpload, partCustomerKey, partRecord, type UploadRecord } from './shared/multipart.ts';
 import { multipartObjectFields, requireKey, type SseCustomerMembers, type SseResponseMembers } from './shared/objects.ts';
 import { responseEncryption } from './shared/response.ts';
 import type { OperationDefinition, S3OperationContext } from './types.ts';
@@ -143,7 +143,8 @@ function requestedParts(parts: readonly CompletedPart[] | undefined): RequestedP
   });
 }
 
-function partCustomerKeyIfSent(input: CompleteMultipartUploadRequest, upload: Parameters<typeof partCustomerKey>[1], context: S3OperationContext): void {
+/** SSE-C members sent on a completion must be the upload's key (checked as a part's), then wiped. */
+function partCustomerKeyIfSent(input: CompleteMultipartUploadRequest, upload: UploadRecord, context: S3OperationContext): void {
   if (input.SSECustomerAlgorithm === undefined && input.SSECustomerKey === undefined && input.SSECustomerKeyMD5 === undefined) return;
   partCustomerKey(input, upload, context)?.key.fill(0);
 }
