@@ -13,13 +13,15 @@
  */
 
 import { S3Error } from '../errors.ts';
+import { type ChecksumMembers, type ChecksumResponseMembers, checksumMember } from '../model/checksum.ts';
 import { decodeBase64 } from '../model/customer-key.ts';
 import { checkPartNumber } from '../model/multipart.ts';
 import { header, query, streamPayload } from '../protocol/binding.ts';
 import { CHECKSUM_REQUEST, CHECKSUM_RESPONSE } from '../protocol/checksum-headers.ts';
 import { SSE_C_REQUEST, SSE_RESPONSE } from '../protocol/sse-headers.ts';
-import { bodySource, type RequestBody } from './shared/body.ts';
+import type { RequestBody } from './shared/body.ts';
 import { ownedBucket } from './shared/buckets.ts';
+import { checksummedBody } from './shared/checksums.ts';
 import { writeEncryptionConditions } from './shared/conditions.ts';
 import { findUpload, partCustomerKey, sealPart } from './shared/multipart.ts';
 import { requireKey, type SseCustomerMembers, type SseResponseMembers } from './shared/objects.ts';
@@ -27,7 +29,7 @@ import { responseEncryption } from './shared/response.ts';
 import type { OperationDefinition } from './types.ts';
 
 /** UploadPart request. */
-export interface UploadPartRequest extends SseCustomerMembers {
+export interface UploadPartRequest extends SseCustomerMembers, ChecksumMembers {
   Bucket: string;
   Key: string;
   UploadId: string;
@@ -38,7 +40,7 @@ export interface UploadPartRequest extends SseCustomerMembers {
 }
 
 /** UploadPart response. */
-export interface UploadPartResponse extends SseResponseMembers {
+export interface UploadPartResponse extends SseResponseMembers, Omit<ChecksumResponseMembers, 'ChecksumType'> {
   /** Quoted, as S3 sends it. */
   ETag: string;
 }
@@ -79,8 +81,18 @@ export const uploadPart: OperationDefinition<'UploadPart', UploadPartRequest, Up
     const upload = await findUpload(context, bucket.name, key, input.UploadId);
     const customer = partCustomerKey(input, upload, context);
     try {
-      const { etag } = await sealPart(context, bucket, upload, partNumber, bodySource(input.Body), customer?.key, expectedMd5);
-      return { ETag: etag, ...responseEncryption('UploadPart', upload.mode, customer?.keyMd5, upload.kms) };
+      // The part's checksum, when the request sends one (a value, an algorithm or a trailer), is
+      // computed over its plaintext and checked before the part is kept (400 BadDigest, nothing
+      // stored), as a PutObject's. Known difference: the part checksums are not yet combined into
+      // the object's (COMPOSITE `-N` or FULL_OBJECT) at completion.
+      const checksummed = checksummedBody(input.Body, input);
+      const { etag } = await sealPart(context, bucket, upload, partNumber, checksummed.body, customer?.key, expectedMd5);
+      const checksum = checksummed.requested ? checksummed.checksum() : undefined;
+      return {
+        ETag: etag,
+        ...(checksum === undefined ? {} : { [checksumMember(checksum.algorithm)]: checksum.value }),
+        ...responseEncryption('UploadPart', upload.mode, customer?.keyMd5, upload.kms),
+      };
     } finally {
       customer?.key.fill(0);
     }

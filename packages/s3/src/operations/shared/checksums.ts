@@ -41,6 +41,8 @@ export interface ChecksummedBody {
   readonly body: BodySource;
   /** The checksum, once `body` has been read to its end. @throws Error before. */
   readonly checksum: () => StoredChecksum;
+  /** Whether the request asked for a checksum (an algorithm, a value or a trailer), not only S3's default. */
+  readonly requested: boolean;
 }
 
 /**
@@ -73,7 +75,9 @@ export function checksummedBody(requestBody: RequestBody | undefined, members: C
     if (claimed !== undefined && claimed !== value) throw new S3Error('ChecksumMismatch', { detail: { value: algorithm } });
     stored = { algorithm, value, type: 'FULL_OBJECT' };
   }
+  const requested = members.ChecksumAlgorithm !== undefined || expected !== undefined || trailerAlgorithm !== undefined;
   return {
+    requested,
     body: checked(),
     checksum: () => {
       if (stored === undefined) throw new Error('the checksum is known once the body has been read');
