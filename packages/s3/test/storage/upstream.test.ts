@@ -151,6 +151,23 @@ describe('upstream store: what goes upstream', () => {
     await store.close();
   });
 
+  it('an upstream that ignores Range: a read from byte 0 takes what it asked for, a read from elsewhere is InternalError', async () => {
+    const directory = tempDirectory('upstream-no-range');
+    const store = await openUpstreamObjectStore({ directory, upstream: upstreamOptions({ endpoint: proxy.endpoint }) });
+    await store.createBucket('b', {});
+    await store.putObject('b', 'k', [new TextEncoder().encode('0123456789')], {});
+    const reader = await store.openObject('b', 'k');
+    proxy.ignoreRanges = true;
+    try {
+      expect(Buffer.from(await reader!.read(0, 4)).toString()).toBe('0123');
+      expect((await catchS3Async(() => reader!.read(3, 4))).code).toBe('InternalError');
+    } finally {
+      proxy.ignoreRanges = false;
+    }
+    await reader!.close();
+    await store.close();
+  });
+
   it('refuses to open when the upstream bucket is missing, naming it', async () => {
     const attempt = openUpstreamObjectStore({ directory: tempDirectory('upstream-missing'), upstream: upstreamOptions({ bucket: 'no-such-upstream' }) });
     await expect(attempt).rejects.toThrow(/The upstream bucket no-such-upstream at http:\/\/127\.0\.0\.1:\d+ cannot be reached/);

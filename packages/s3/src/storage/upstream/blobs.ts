@@ -34,9 +34,14 @@ export interface UpstreamLocation {
   readonly release: () => void;
 }
 
-/** Whether a ranged GET's Content-Range starts where asked (`bytes <first>-<last>/<size>`). */
+/**
+ * Whether a ranged GET's answer starts where asked: its Content-Range (`bytes <first>-<last>/<size>`)
+ * names `offset`, or, for a range from byte 0, the answer is the whole object without one (some
+ * servers answer a range covering the whole object with a plain 200).
+ */
 function startsAt(contentRange: string | undefined, offset: number): boolean {
-  const first = /^bytes (\d+)-\d+\/(?:\d+|\*)$/.exec(contentRange ?? '')?.[1];
+  if (contentRange === undefined) return offset === 0;
+  const first = /^bytes (\d+)-\d+\/(?:\d+|\*)$/.exec(contentRange)?.[1];
   return first !== undefined && Number(first) === offset;
 }
 
