@@ -18,6 +18,7 @@
  */
 
 import type { Kms } from '@strongbox/kms';
+import type { S3 } from '@strongbox/s3';
 import { DEFAULT_ACCESS_KEY_ID, DEFAULT_SECRET_ACCESS_KEY, InProcessHandler, type ProtocolHandler } from '@strongbox/service-kernel';
 import { type EndpointOptions, openEndpoint } from './server.ts';
 
@@ -40,6 +41,8 @@ export interface InProcessStrongbox {
    */
   readonly clientConfig: InProcessClientConfig;
   readonly kms: Kms;
+  /** The S3 engine, on the same `kms` and trail (SSE-KMS calls that KMS for each caller). */
+  readonly s3: S3;
   /** The protocol handler behind the clients (for a handler of one's own). */
   readonly handler: ProtocolHandler;
   /** Flushes and closes the store. Idempotent. */
@@ -67,9 +70,10 @@ export async function startInProcess(options: EndpointOptions = {}): Promise<InP
       };
     },
     kms: endpoint.kms,
+    s3: endpoint.s3,
     handler: endpoint.handler,
     close() {
-      closing ??= endpoint.kms.close();
+      closing ??= endpoint.s3.close().then(() => endpoint.kms.close());
       return closing;
     },
   };

@@ -9,6 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import {
   applySeed,
   type ChangeStore,
@@ -24,6 +25,7 @@ import {
   withDefaultUser,
 } from '@strongbox/kms';
 import { CLOUDTRAIL_TARGET_PREFIXES, createCloudTrailHandler, createJson11Handler, createSigV4Authenticator, toNodeListener } from '@strongbox/kms/http';
+import { S3 } from '@strongbox/s3';
 import type { ProtocolHandler } from '@strongbox/service-kernel';
 import { quotasRoute } from './admin.ts';
 import { createProtocolRouter, createRouter, type ProtocolRoute, type Route, targetRoute } from './router.ts';
@@ -69,6 +71,8 @@ export interface RunningServer {
   /** The port actually bound (useful with port 0). */
   readonly port: number;
   readonly kms: Kms;
+  /** The S3 engine, calling `kms` (SSE-KMS) and recording in its trail. */
+  readonly s3: S3;
   /** Requests being served right now. */
   inFlight(): number;
   /** Stops accepting, waits for requests in flight, closes the store. Idempotent. */
@@ -96,12 +100,17 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     ...endpoint.routes.map((route) => targetRoute(route.service, route.prefixes, toNodeListener(route.handler))),
     // Seam: S3 (REST-XML, no X-Amz-Target) joins here, last, claiming what the others leave.
   ];
-  return listen(endpoint.kms, routes, options.port ?? 4566, options.host ?? '127.0.0.1');
+  return listen(endpoint.kms, endpoint.s3, routes, options.port ?? 4566, options.host ?? '127.0.0.1');
 }
 
 /** The services of one endpoint, before they are put on a port or behind an in-process handler. */
 export interface Endpoint {
   readonly kms: Kms;
+  /**
+   * The S3 engine on the same `Kms` and trail: SSE-KMS calls this very KMS on each caller's
+   * behalf. Objects live in `<dataDirectory>/s3`, or in memory.
+   */
+  readonly s3: S3;
   /** The services by `X-Amz-Target` prefix, each a protocol handler. */
   readonly routes: readonly ProtocolRoute[];
   /** All of them behind one protocol handler (what the in-process mode serves). */
@@ -122,10 +131,13 @@ export async function openEndpoint(options: EndpointOptions = {}): Promise<Endpo
       ? createMemoryStore()
       : await openDirectoryStore({ directory: options.dataDirectory, ...(options.onStoreError ? { onError: options.onStoreError } : {}) });
   let kms: Kms;
+  let s3: S3;
   try {
     if (options.seed)
       await applySeed(store, options.seed, { account, region, now: clock.now(), random: { bytes: (length) => new Uint8Array(randomBytes(length)) } });
     kms = new Kms({ account, region, store, clock, ...(options.quotas === undefined ? {} : { quotas: options.quotas }) });
+    const s3Storage = options.dataDirectory === undefined ? {} : { storage: { directory: join(options.dataDirectory, 's3') } };
+    s3 = new S3({ account, region, clock, kms, auditTrail: kms.auditTrail, ...s3Storage });
   } catch (error) {
     await store.close();
     throw error;
@@ -144,10 +156,10 @@ export async function openEndpoint(options: EndpointOptions = {}): Promise<Endpo
       handler: createCloudTrailHandler(kms, { authenticate: createSigV4Authenticator({ ...auth, service: 'cloudtrail' }) }),
     },
   ];
-  return { kms, routes, handler: createProtocolRouter(routes) };
+  return { kms, s3, routes, handler: createProtocolRouter(routes) };
 }
 
-async function listen(kms: Kms, routes: readonly Route[], port: number, host: string): Promise<RunningServer> {
+async function listen(kms: Kms, s3: S3, routes: readonly Route[], port: number, host: string): Promise<RunningServer> {
   let inFlight = 0;
   const drained: (() => void)[] = [];
   const router = createRouter(routes);
@@ -177,6 +189,7 @@ async function listen(kms: Kms, routes: readonly Route[], port: number, host: st
       });
     });
   } catch (error) {
+    await s3.close();
     await kms.close();
     throw error;
   }
@@ -186,6 +199,7 @@ async function listen(kms: Kms, routes: readonly Route[], port: number, host: st
     url: `http://${displayHost(host)}:${bound}`,
     port: bound,
     kms,
+    s3,
     inFlight: () => inFlight,
     close() {
       closing ??= (async () => {
@@ -195,6 +209,7 @@ async function listen(kms: Kms, routes: readonly Route[], port: number, host: st
         // Keep-alive connections that finished their last request would hold close() open.
         server.closeAllConnections();
         await stopped;
+        await s3.close();
         await kms.close();
       })();
       return closing;

@@ -9,7 +9,7 @@ import { CreateKeyCommand, DecryptCommand, DescribeKeyCommand, EncryptCommand, K
 import { parseUsers } from '@strongbox/kms';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type InProcessStrongbox, startInProcess } from '../src/index.ts';
-import { failureOf } from './helpers/cli.ts';
+import { failureOf, tempDir } from './helpers/cli.ts';
 
 const opened: InProcessStrongbox[] = [];
 const clients: { destroy(): void }[] = [];
@@ -87,5 +87,44 @@ describe('startInProcess', () => {
       __type: 'UnknownOperationException',
       message: "No service on this endpoint handles X-Amz-Target 'DynamoDB_20120810.ListTables'; it serves KMS, CloudTrail LookupEvents.",
     });
+  });
+});
+
+describe('S3 on the endpoint’s KMS', () => {
+  it('SSE-KMS under a key made through the KMS endpoint calls that same KMS, on the caller’s behalf, into the one trail', async () => {
+    const strongbox = await open({ region: 'eu-central-1', account: '111122223333' });
+    expect(strongbox.s3.kms).toBe(strongbox.kms);
+    expect(strongbox.s3.auditTrail).toBe(strongbox.kms.auditTrail);
+    const { KeyMetadata } = await kms({ ...strongbox.clientConfig }).send(new CreateKeyCommand({ Description: 'objects' }));
+    await strongbox.s3.createBucket({ Bucket: 'reports' });
+    const put = await strongbox.s3.putObject({ Bucket: 'reports', Key: 'q1', Body: 'rows', ServerSideEncryption: 'aws:kms', SSEKMSKeyId: KeyMetadata!.KeyId! });
+    expect(put.SSEKMSKeyId).toBe(KeyMetadata!.Arn);
+    expect(await (await strongbox.s3.getObject({ Bucket: 'reports', Key: 'q1' })).Body.transformToString()).toBe('rows');
+    const { Events } = await new CloudTrailClient({ ...strongbox.clientConfig, maxAttempts: 1 }).send(
+      new LookupEventsCommand({ LookupAttributes: [{ AttributeKey: 'EventName', AttributeValue: 'GenerateDataKey' }] }),
+    );
+    expect(Events).toHaveLength(1);
+    expect(JSON.parse(Events![0]!.CloudTrailEvent!)).toMatchObject({
+      userIdentity: { type: 'Root', invokedBy: 's3.amazonaws.com' },
+      requestParameters: { encryptionContext: { 'aws:s3:arn': 'arn:aws:s3:::reports/q1' } },
+    });
+  });
+
+  it('with a data directory, S3 objects (in <data>/s3) and the KMS keys they are under both survive a restart', async () => {
+    const dir = await tempDir();
+    try {
+      const first = await startInProcess({ dataDirectory: dir.path });
+      const { KeyMetadata } = await first.kms.createKey({});
+      await first.s3.createBucket({ Bucket: 'kept' });
+      await first.s3.putObject({ Bucket: 'kept', Key: 'k', Body: 'durable', ServerSideEncryption: 'aws:kms', SSEKMSKeyId: KeyMetadata!.KeyId! });
+      await first.close();
+      const second = await open({ dataDirectory: dir.path });
+      const get = await second.s3.getObject({ Bucket: 'kept', Key: 'k' });
+      expect(await get.Body.transformToString()).toBe('durable');
+      expect(get.SSEKMSKeyId).toBe(KeyMetadata!.Arn);
+    } finally {
+      for (const strongbox of opened.splice(0)) await strongbox.close();
+      await dir.cleanup();
+    }
   });
 });

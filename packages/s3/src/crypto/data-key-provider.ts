@@ -8,12 +8,12 @@
  * - SSE-S3 (`SseS3Provider`): one layer; the data key wrapped by the service's rotating root keys.
  * - SSE-C (`SseCProvider`): one layer; the data key wrapped by the customer's key, which is never
  *   stored; a salted HMAC of it is, to tell a wrong key (403) from a right one.
- * - SSE-KMS (to come with the KMS keyring): one layer; `generateDataKey` is KMS GenerateDataKey
- *   called on the caller's behalf (`KmsOnBehalf`), context `aws:s3:arn` + the caller's pairs.
- *   With a bucket key, the layer's keyring derives per-object keys from a bucket-level key that
- *   one GenerateDataKey per period yields, context the bucket ARN.
- * - DSSE-KMS (to come): two layers, each with its own KMS data key, sealed one inside the other.
- *   The object cipher already seals and opens any number of layers (and ranges through them).
+ * - SSE-KMS (`SseKmsProvider`): one layer; its data key from KMS GenerateDataKey called on the
+ *   caller's behalf (`kmsOnBehalf`), context `aws:s3:arn` + the caller's pairs. With a bucket
+ *   key, the data key is derived from a bucket-level key that one GenerateDataKey per period
+ *   yields, context the bucket ARN (`bucket-keys.ts`).
+ * - DSSE-KMS (`DsseKmsProvider`): two layers, each with its own KMS data key, sealed one inside
+ *   the other. The object cipher seals and opens any number of layers (and ranges through them).
  */
 
 import type { EncryptionMode } from '../model/encryption.ts';
@@ -52,24 +52,6 @@ export interface DataKeyProvider<Request> {
    * @throws S3Error when the request cannot open it (a wrong SSE-C key: SseCWrongKey).
    */
   forOpening(object: ObjectIdentity, request: Request, stored: StoredFields): Promise<ObjectKeys>;
-}
-
-/**
- * The KMS calls S3 makes on a caller's behalf, for the SSE-KMS and DSSE-KMS providers: the
- * caller's identity is what key policies, grants and quotas see, `kms:ViaService` is
- * `s3.<region>.amazonaws.com`, and CloudTrail records S3 as the invoker. Implemented over the
- * KMS emulator once the service kernel lands; S3 maps its errors to `KMS.*` S3Errors.
- */
-export interface KmsOnBehalf {
-  generateDataKey(request: { readonly keyId: string; readonly context: Readonly<Record<string, string>>; readonly caller: string }): Promise<{
-    readonly keyArn: string;
-    readonly plaintext: Uint8Array;
-    readonly ciphertextBlob: Uint8Array;
-  }>;
-  decrypt(request: { readonly ciphertextBlob: Uint8Array; readonly context: Readonly<Record<string, string>>; readonly caller: string }): Promise<{
-    readonly keyArn: string;
-    readonly plaintext: Uint8Array;
-  }>;
 }
 
 /**

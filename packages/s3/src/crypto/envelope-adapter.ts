@@ -12,18 +12,24 @@
  */
 
 import {
+  type Backend,
   createOpenStream,
   createSealStream,
   type EncryptionContext,
+  encodeEncryptionContext,
   FORMAT_VERSION_2,
+  type GeneratedDataKey,
   type Keyring,
+  type KmsClientLike,
+  KmsKeyring,
   openRangeWithHeader,
   type RandomAccessSource,
   RawAesKeyring,
   type WrappedDataKey,
 } from '@strongbox/envelope';
+import { nobleBackend } from '@strongbox/envelope/noble';
 
-export type { EncryptionContext, Keyring, RandomAccessSource, WrappedDataKey };
+export type { Backend, EncryptionContext, GeneratedDataKey, Keyring, KmsClientLike, RandomAccessSource, WrappedDataKey };
 
 /** The sealed-message versions S3 objects are opened under. */
 const FORMAT_VERSIONS = [FORMAT_VERSION_2] as const;
@@ -32,14 +38,24 @@ const FORMAT_VERSIONS = [FORMAT_VERSION_2] as const;
 export interface SealLayer {
   readonly keyring: Keyring;
   readonly context: EncryptionContext;
+  /** The AES-GCM implementation; default the platform's (node:crypto under Node.js). */
+  readonly backend?: Backend;
 }
+
+/**
+ * An AES-GCM implementation independent of the default one (noble's, in JavaScript, against
+ * OpenSSL's): DSSE-KMS seals its outer layer with it.
+ */
+export const secondImplementation: Backend = nobleBackend;
 
 /**
  * Seals a plaintext stream into one sealed message, streaming (memory about one frame).
  * @throws the keyring's errors, or the source's.
  */
 export function sealStream(source: ReadableStream<Uint8Array>, layer: SealLayer, frameLength: number): ReadableStream<Uint8Array> {
-  return source.pipeThrough(createSealStream({ keyring: layer.keyring, context: layer.context, frameLength, formatVersion: FORMAT_VERSION_2 }));
+  return source.pipeThrough(
+    createSealStream({ keyring: layer.keyring, context: layer.context, frameLength, formatVersion: FORMAT_VERSION_2, ...backendOf(layer) }),
+  );
 }
 
 /**
@@ -47,7 +63,7 @@ export function sealStream(source: ReadableStream<Uint8Array>, layer: SealLayer,
  * the stream errors (EnvelopeError DECRYPT_FAILED) on any tampering or truncation.
  */
 export function openStream(source: ReadableStream<Uint8Array>, layer: SealLayer): ReadableStream<Uint8Array> {
-  return source.pipeThrough(createOpenStream({ keyring: layer.keyring, context: layer.context, formatVersions: FORMAT_VERSIONS }));
+  return source.pipeThrough(createOpenStream({ keyring: layer.keyring, context: layer.context, formatVersions: FORMAT_VERSIONS, ...backendOf(layer) }));
 }
 
 /** A decrypted range and what the envelope verified about the message's length. */
@@ -71,7 +87,13 @@ export async function openRange(
   layer: SealLayer,
   verify: 'range' | 'length' = 'range',
 ): Promise<OpenedRange> {
-  const opened = await openRangeWithHeader(source, offset, length, { keyring: layer.keyring, context: layer.context, formatVersions: FORMAT_VERSIONS, verify });
+  const opened = await openRangeWithHeader(source, offset, length, {
+    keyring: layer.keyring,
+    context: layer.context,
+    formatVersions: FORMAT_VERSIONS,
+    verify,
+    ...backendOf(layer),
+  });
   return { plaintext: opened.plaintext, plaintextLength: opened.plaintextLength, lengthVerified: opened.lengthVerified };
 }
 
@@ -115,4 +137,65 @@ export function memoizeUnwrap(keyring: Keyring): MemoizedKeyring {
       remembered.clear();
     },
   };
+}
+
+/**
+ * The envelope's KMS keyring under `keyId` (key id, key ARN, alias name or alias ARN), calling
+ * KMS through `client`: GenerateDataKey to seal, Decrypt (with `KeyId` set) to open.
+ */
+export function kmsKeyring(client: KmsClientLike, keyId: string): Keyring & Required<Pick<Keyring, 'generateDataKey'>> {
+  return new KmsKeyring({ client, keyId });
+}
+
+/** The canonical bytes of an encryption context (the envelope's AAD encoding: injective). */
+export function canonicalContext(context: EncryptionContext): Uint8Array {
+  return encodeEncryptionContext(context);
+}
+
+/** A keyring holding one data key already obtained (from KMS, or derived from a bucket key). */
+export interface ResolvedKeyring extends Keyring {
+  /** The wrapped form recorded in the sealed header. */
+  readonly wrapped: WrappedDataKey;
+  /** Wipes the data key. */
+  dispose(): void;
+}
+
+/**
+ * A keyring over a data key the caller already holds with its wrapped form: sealing hands out
+ * that key and wrapped form (so the KMS call happened before the body streamed, and its errors
+ * come before any byte is stored), opening returns it for exactly that wrapped form and nothing
+ * else. The key is copied; the copy is wiped by `dispose()`.
+ */
+export function resolvedKeyring(dataKey: Uint8Array, wrapped: WrappedDataKey): ResolvedKeyring {
+  const key = dataKey.slice();
+  let disposed = false;
+  const live = (): Uint8Array => {
+    if (disposed) throw new Error('the data key was disposed');
+    return key.slice();
+  };
+  return {
+    wrapped,
+    async generateDataKey(): Promise<GeneratedDataKey> {
+      return { dataKey: live(), wrapped };
+    },
+    async wrapDataKey(): Promise<WrappedDataKey> {
+      // One keyring per layer, which generates: the envelope never asks it to wrap another key.
+      throw new TypeError('a resolved keyring only hands out the data key it holds');
+    },
+    async unwrapDataKey(candidate) {
+      return sameWrappedKey(candidate, wrapped) ? live() : undefined;
+    },
+    dispose() {
+      disposed = true;
+      key.fill(0);
+    },
+  };
+}
+
+function sameWrappedKey(a: WrappedDataKey, b: WrappedDataKey): boolean {
+  return a.keyringId === b.keyringId && a.ciphertext.length === b.ciphertext.length && a.ciphertext.every((byte, index) => byte === b.ciphertext[index]);
+}
+
+function backendOf(layer: SealLayer): { backend?: Backend } {
+  return layer.backend === undefined ? {} : { backend: layer.backend };
 }

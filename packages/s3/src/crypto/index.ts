@@ -4,7 +4,31 @@
  * the object cipher that seals bodies into storage and opens them whole or by range.
  */
 
+export {
+  BUCKET_KEY_KEYRING_PREFIX,
+  BUCKET_KEY_NONCE_LENGTH,
+  BucketKeyCache,
+  type BucketKeyCacheOptions,
+  type BucketKeyMaterial,
+  DEFAULT_BUCKET_KEY_CACHE_ENTRIES,
+  DEFAULT_BUCKET_KEY_PERIOD_MS,
+  decodeBucketKeyWrapped,
+  deriveObjectKey,
+  encodeBucketKeyWrapped,
+} from './bucket-keys.ts';
 export * from './data-key-provider.ts';
+export {
+  kmsOnBehalf,
+  S3_SERVICE_PRINCIPAL,
+  type S3Kms,
+  type S3KmsCallOptions,
+  type S3KmsDecryptInput,
+  type S3KmsEncryptInput,
+  type S3KmsGenerateDataKeyInput,
+  type S3KmsOutput,
+} from './kms-client.ts';
+export { s3ErrorFromKms } from './kms-errors.ts';
+export { KMS_KEYRING_PREFIX, type KmsRoot, parseRoot, UPLOAD_KEY_KEYRING_PREFIX } from './kms-roots.ts';
 export {
   OBJECT_FRAME_LENGTH,
   openObject,
@@ -27,4 +51,16 @@ export {
   storedCustomerKeyVerifier,
   verifyCustomerKey,
 } from './sse-c.ts';
+export {
+  AWS_MANAGED_S3_KEY,
+  DsseKmsProvider,
+  KmsDataKeyProvider,
+  type KmsProviderOptions,
+  type KmsRequest,
+  type PartKeys,
+  SSE_KMS_FIELDS,
+  SseKmsProvider,
+  type StoredKmsEncryption,
+  storedKmsEncryption,
+} from './sse-kms.ts';
 export { SseS3Provider } from './sse-s3.ts';

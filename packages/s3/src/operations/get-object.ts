@@ -33,14 +33,14 @@ export const getObject: OperationDefinition<'GetObject', GetObjectRequest, GetOb
   eventCategory: 'Data',
 
   async handler(input, context) {
-    const { bucket, key } = await checkReadRequest(input, context);
+    const { bucket, key, region } = await checkReadRequest(input, context);
     // The reader pins the object's bytes: a concurrent replace or delete does not change what
     // this GET returns.
     const reader = await context.store.openObject(bucket, key);
     if (reader === undefined) throw noSuchKey(key);
     try {
       const { opened, customerKey } = await resolveRead(input, context, reader);
-      const keys = await readKeys(opened.record, bucket, customerKey, context);
+      const keys = await readKeys(opened.record, bucket, customerKey, context, region);
       const { start, end } = plaintextBounds(opened.range);
       const { record, range } = opened;
       const whole = range.kind === 'full';

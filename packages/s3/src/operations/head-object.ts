@@ -27,8 +27,10 @@ export const headObject: OperationDefinition<'HeadObject', HeadObjectRequest, He
   async handler(input, context) {
     const { bucket, key } = await checkReadRequest(input, context);
     const { opened, customerKey } = await resolveRead({ ...input, Bucket: bucket, Key: key }, context);
-    // Verifies an SSE-C key (403 for a wrong one) without decrypting anything.
-    (await readKeys(opened.record, bucket, customerKey, context)).dispose();
+    // Verifies an SSE-C key (403 for a wrong one) without decrypting anything. A KMS object's
+    // HEAD answers from its stored record without calling KMS: S3 documents kms:Decrypt for GET
+    // (and for multipart parts), never for HEAD (UNCONFIRMED; no capture either way).
+    if (opened.record.mode !== 'SSE-KMS' && opened.record.mode !== 'DSSE-KMS') (await readKeys(opened.record, bucket, customerKey, context)).dispose();
     return objectHead('HeadObject', opened);
   },
 };

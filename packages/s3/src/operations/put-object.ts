@@ -2,9 +2,10 @@
  * @module
  * PutObject: stores a body, encrypted at rest by the mode the request names or the bucket's
  * default (the model's `decideWriteEncryption` and its errors), streamed through the object
- * cipher into storage. SSE-S3 and SSE-C are built; SSE-KMS and DSSE-KMS answer 501 NotImplemented
- * saying so, before any byte is stored. ETags per mode (`objectEtag`): the plaintext MD5 for
- * SSE-S3, 16 random bytes for SSE-C. A Content-MD5 is checked against the plaintext before the
+ * cipher into storage. SSE-KMS and DSSE-KMS data keys come from KMS, called on the caller's
+ * behalf before any byte is stored (a KMS refusal is the answer, and nothing is written); with a
+ * bucket key, from the requester's bucket key. ETags per mode (`objectEtag`): the plaintext MD5 for
+ * SSE-S3, 16 random bytes for the others. A Content-MD5 is checked against the plaintext before the
  * object becomes visible (400 BadDigest; nothing stored). The response echoes exactly the
  * encryption fields S3 echoes for the mode (`echoedEncryption`).
  *
@@ -12,14 +13,14 @@
  * recorded in the trail.
  */
 
-import { type ObjectKeys, sealObject } from '../crypto/index.ts';
+import { type ObjectKeys, sealObject, storedKmsEncryption } from '../crypto/index.ts';
 import { S3Error } from '../errors.ts';
 import { decodeBase64 } from '../model/customer-key.ts';
 import { decideWriteEncryption } from '../model/encryption.ts';
 import { etagKind, objectEtag } from '../model/etag.ts';
 import { bodySource, type RequestBody } from './shared/body.ts';
 import { ownedBucket } from './shared/buckets.ts';
-import { notBuilt, objectFields, requireKey, type SseResponseMembers, type SseWriteMembers, sseRequestOf } from './shared/objects.ts';
+import { objectFields, requireKey, type SseResponseMembers, type SseWriteMembers, sseRequestOf } from './shared/objects.ts';
 import { responseEncryption } from './shared/response.ts';
 import type { OperationDefinition } from './types.ts';
 
@@ -78,7 +79,15 @@ export const putObject: OperationDefinition<'PutObject', PutObjectRequest, PutOb
         customerKey.fill(0);
       }
       customerKeyMd5 = decided.customerKey.keyMd5;
-    } else throw notBuilt(decided.mode);
+    } else {
+      // KMS is called here, on the caller's behalf, before any byte is stored: a refusal is the
+      // response and leaves nothing behind.
+      const request = { caller: context.caller, region: bucket.region, keyId: decided.kmsKeyId, context: decided.context };
+      keys =
+        decided.mode === 'SSE-KMS'
+          ? await crypto.sseKms.forSealing({ bucket: bucket.name, key }, { ...request, bucketKey: decided.bucketKeyEnabled })
+          : await crypto.dsseKms.forSealing({ bucket: bucket.name, key }, request);
+    }
     const wantMd5 = etagKind(decided.mode) === 'md5' || expectedMd5 !== undefined;
     let etag = '';
     try {
@@ -96,7 +105,8 @@ export const putObject: OperationDefinition<'PutObject', PutObjectRequest, PutOb
           }),
         { md5: wantMd5 },
       );
-      return { ETag: etag, Size: segment.plaintextSize, ...responseEncryption('PutObject', decided.mode, customerKeyMd5) };
+      const kms = decided.mode === 'SSE-KMS' || decided.mode === 'DSSE-KMS' ? storedKmsEncryption(keys.fields) : undefined;
+      return { ETag: etag, Size: segment.plaintextSize, ...responseEncryption('PutObject', decided.mode, customerKeyMd5, kms) };
     } finally {
       keys.dispose();
     }

@@ -8,7 +8,7 @@
  */
 
 import type { OperationSpec, Principal, Random } from '@strongbox/service-kernel';
-import type { SseCProvider, SseS3Provider } from '../crypto/index.ts';
+import type { DsseKmsProvider, SseCProvider, SseKmsProvider, SseS3Provider } from '../crypto/index.ts';
 import type { Md5 } from '../model/etag.ts';
 import type { ObjectStore } from '../storage/types.ts';
 
@@ -24,6 +24,10 @@ export interface S3Settings {
 export interface AtRestCrypto {
   readonly sseS3: SseS3Provider;
   readonly sseC: SseCProvider;
+  /** SSE-KMS (with or without a bucket key): KMS called on the caller's behalf. */
+  readonly sseKms: SseKmsProvider;
+  /** DSSE-KMS: two layers, two KMS data keys. */
+  readonly dsseKms: DsseKmsProvider;
   /** MD5 (ETags of SSE-S3 objects, Content-MD5 and SSE-C key MD5 checks). */
   readonly md5: Md5;
   /** Randomness (opaque ETags). */

@@ -19,6 +19,8 @@
  */
 
 import { createHash, randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { Kms, openDirectoryStore } from '@strongbox/kms';
 import {
   type AuditOptions,
   AuditTrail,
@@ -36,7 +38,7 @@ import {
   type ServiceBinding,
   systemClock,
 } from '@strongbox/service-kernel';
-import { SseCProvider, SseS3Provider, SseS3RootKeys } from '../crypto/index.ts';
+import { BucketKeyCache, DsseKmsProvider, type S3Kms, SseCProvider, SseKmsProvider, SseS3Provider, SseS3RootKeys } from '../crypto/index.ts';
 import { S3Error, toS3Error } from '../errors.ts';
 import { isOperationName, OPERATION_NAMES, OPERATIONS, type OperationName, type OperationTable, type RequestOf, type ResponseOf } from '../operations/index.ts';
 import type { AtRestCrypto, OperationDefinition, S3Settings } from '../operations/types.ts';
@@ -81,6 +83,20 @@ export interface S3Options {
    * `write`); a refusal is 503 SlowDown. Default: off (every request admitted).
    */
   readonly quotas?: QuotaGate;
+  /**
+   * The KMS that SSE-KMS and DSSE-KMS call, on each caller's behalf: a `@strongbox/kms` `Kms` (or
+   * anything shaped like `S3Kms`). Pass the same `Kms` your KMS endpoint serves, and its
+   * `auditTrail` as `auditTrail`, to get one KMS and one trail. Default: the engine makes its own
+   * `Kms` in its account, Region and clock (with a data directory, its state is kept in
+   * `<directory>/kms`), whose trail the engine then shares unless `auditTrail` is given; the engine
+   * closes it.
+   */
+  readonly kms?: S3Kms;
+  /**
+   * How long an S3 Bucket Key is used before KMS is asked for a new one, ms. Default 10 minutes
+   * (AWS does not publish its period).
+   */
+  readonly bucketKeyPeriodMs?: number;
 }
 
 /** A data directory, with or without an upstream bucket for the sealed bytes. */
@@ -124,8 +140,9 @@ export interface S3 extends S3Methods {}
 type S3Pipeline = Pipeline<OperationDefinition, RequestContext, S3Error>;
 
 interface Engine {
-  /** What `close` closes: the store and root keys the engine made itself. */
-  readonly owned: { readonly store?: ObjectStore; readonly roots?: SseS3RootKeys };
+  /** What `close` closes: the store, root keys and KMS the engine made itself. */
+  readonly owned: { readonly store?: ObjectStore; readonly roots?: SseS3RootKeys; readonly kms?: Kms };
+  readonly bucketKeys: BucketKeyCache;
   readonly management: S3Pipeline;
   readonly data: S3Pipeline;
 }
@@ -139,6 +156,8 @@ export class S3 {
   readonly account: string;
   /** The endpoint's Region. */
   readonly region: string;
+  /** The KMS that SSE-KMS and DSSE-KMS call (the `kms` option, or the engine's own `Kms`). */
+  readonly kms: S3Kms;
   readonly #engine: Promise<Engine>;
   readonly #roots = new Map<string, Principal>();
   #closed: Promise<void> | undefined;
@@ -155,8 +174,10 @@ export class S3 {
     this.account = account;
     this.region = region;
     const random: Random = options.random ?? { bytes: (length) => new Uint8Array(randomBytes(length)) };
-    this.auditTrail = options.auditTrail ?? new AuditTrail(options.audit, random);
-    this.#engine = startEngine(options, { account, region }, random, this.auditTrail);
+    const ownKms = options.kms === undefined ? ownKmsOf(options, account, region) : undefined;
+    this.kms = options.kms ?? (ownKms as OwnKms).kms;
+    this.auditTrail = options.auditTrail ?? ownKms?.trail ?? new AuditTrail(options.audit, random);
+    this.#engine = startEngine(options, { account, region }, random, this.auditTrail, this.kms, ownKms);
     // Surfaced by the first call (or close); not an unhandled rejection meanwhile.
     this.#engine.catch(() => undefined);
   }
@@ -189,8 +210,10 @@ export class S3 {
   close(): Promise<void> {
     this.#closed ??= this.#engine.then(
       async (engine) => {
+        engine.bucketKeys.close();
         await engine.owned.store?.close();
         engine.owned.roots?.destroy();
+        await engine.owned.kms?.close();
       },
       () => undefined,
     );
@@ -220,27 +243,86 @@ class UnrecordedEvents extends AuditTrail {
 
 const ADMIT_ALL: QuotaGate = { tryAcquire: () => true };
 
-async function startEngine(options: S3Options, settings: S3Settings, random: Random, trail: AuditTrail): Promise<Engine> {
+/** The engine's own KMS (made when the `kms` option is absent). */
+interface OwnKms {
+  /** What the providers call. */
+  readonly kms: S3Kms;
+  /** Its trail, when known at once (in memory); the engine shares it. */
+  readonly trail: AuditTrail | undefined;
+  /** Settles once the KMS is ready (its data directory open). */
+  readonly ready: Promise<Kms>;
+}
+
+/**
+ * A `Kms` in the engine's account, Region and clock. With a data directory its state (keys, the
+ * AWS managed `aws/s3` key included, and its own trail) lives in `<directory>/kms`, so SSE-KMS
+ * objects stay readable after a restart; that store opens asynchronously, so the providers call
+ * it through a forwarder, and its trail is its own (pass a `Kms` for one trail).
+ */
+function ownKmsOf(options: S3Options, account: string, region: string): OwnKms {
+  const storage = options.storage;
+  const directory = storage !== undefined && 'directory' in storage ? storage.directory : undefined;
+  const common = { account, region, ...(options.clock === undefined ? {} : { clock: options.clock }) };
+  if (directory === undefined) {
+    const kms = new Kms(common);
+    return { kms, trail: kms.auditTrail, ready: Promise.resolve(kms) };
+  }
+  const ready = openDirectoryStore({ directory: join(directory, 'kms') }).then((store) => new Kms({ ...common, store }));
+  ready.catch(() => undefined);
+  const forward: S3Kms = {
+    generateDataKey: async (input, callOptions) => (await ready).generateDataKey(input, callOptions),
+    decrypt: async (input, callOptions) => (await ready).decrypt(input, callOptions),
+    encrypt: async (input, callOptions) => (await ready).encrypt(input, callOptions),
+  };
+  return { kms: forward, trail: undefined, ready };
+}
+
+async function startEngine(
+  options: S3Options,
+  settings: S3Settings,
+  random: Random,
+  trail: AuditTrail,
+  kms: S3Kms,
+  ownKms: OwnKms | undefined,
+): Promise<Engine> {
+  const kmsOwned = await ownKms?.ready;
   const storage = options.storage;
   const dataDirectory = storage !== undefined && 'directory' in storage ? (storage as StorageOptions) : undefined;
   const directory = dataDirectory?.directory;
-  const store =
-    storage === undefined
-      ? await createMemoryObjectStore()
-      : dataDirectory !== undefined
-        ? dataDirectory.upstream === undefined
-          ? await openFileSystemObjectStore({ directory: dataDirectory.directory })
-          : await openUpstreamObjectStore({ directory: dataDirectory.directory, upstream: dataDirectory.upstream })
-        : (storage as ObjectStore);
+  let store: ObjectStore;
+  try {
+    store =
+      storage === undefined
+        ? await createMemoryObjectStore()
+        : dataDirectory !== undefined
+          ? dataDirectory.upstream === undefined
+            ? await openFileSystemObjectStore({ directory: dataDirectory.directory })
+            : await openUpstreamObjectStore({ directory: dataDirectory.directory, upstream: dataDirectory.upstream })
+          : (storage as ObjectStore);
+  } catch (error) {
+    // The engine's own KMS holds `<directory>/kms`: release it with the failed start.
+    await kmsOwned?.close();
+    throw error;
+  }
   let roots: SseS3RootKeys;
   try {
     roots = options.rootKeys ?? (directory === undefined ? await SseS3RootKeys.inMemory() : await SseS3RootKeys.openDirectory(directory));
   } catch (error) {
     if (storage === undefined || directory !== undefined) await store.close();
+    await kmsOwned?.close();
     throw error;
   }
-  const crypto: AtRestCrypto = { sseS3: new SseS3Provider(roots), sseC: new SseCProvider(), md5, random };
   const clock = options.clock ?? systemClock;
+  const bucketKeys = new BucketKeyCache({ clock, ...(options.bucketKeyPeriodMs === undefined ? {} : { periodMs: options.bucketKeyPeriodMs }) });
+  const kmsProviders = { kms, bucketKeys, random };
+  const crypto: AtRestCrypto = {
+    sseS3: new SseS3Provider(roots),
+    sseC: new SseCProvider(),
+    sseKms: new SseKmsProvider(kmsProviders),
+    dsseKms: new DsseKmsProvider(kmsProviders),
+    md5,
+    random,
+  };
   const quotas = options.quotas ?? ADMIT_ALL;
   const binding = (eventTrail: AuditTrail): ServiceBinding<OperationDefinition, RequestContext, S3Error> => ({
     eventSource: EVENT_SOURCE,
@@ -272,7 +354,12 @@ async function startEngine(options: S3Options, settings: S3Settings, random: Ran
   const data = new Pipeline(binding(options.dataEvents === true ? trail : new UnrecordedEvents()));
   // A caller-made store and root keys stay the caller's to close; `close` closes what it opened.
   const ownsStore = storage === undefined || directory !== undefined;
-  return { owned: { ...(ownsStore ? { store } : {}), ...(options.rootKeys === undefined ? { roots } : {}) }, management, data };
+  return {
+    owned: { ...(ownsStore ? { store } : {}), ...(options.rootKeys === undefined ? { roots } : {}), ...(kmsOwned === undefined ? {} : { kms: kmsOwned }) },
+    bucketKeys,
+    management,
+    data,
+  };
 }
 
 function secureTransportOf(scope: CallScope): boolean {

@@ -108,16 +108,29 @@ describe('what the bucket default does to writes', () => {
     expect((await s3.putObject({ Bucket: 'b-enc', Key: 'k', Body: 'secret', ...members(key) })).SSECustomerKeyMD5).toBe(key.SSECustomerKeyMD5);
   });
 
-  it.each(['aws:kms', 'aws:kms:dsse'])('a %s default answers 501 NotImplemented saying the mode is not built, and stores nothing', async (algorithm) => {
+  it.each(['aws:kms', 'aws:kms:dsse'])('a %s default without a key encrypts under aws/s3 and echoes it as a key ARN', async (algorithm) => {
     await s3.putBucketEncryption({
       Bucket: 'b-enc',
       ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: algorithm } }] },
     });
+    const put = await s3.putObject({ Bucket: 'b-enc', Key: 'k', Body: 'data' });
+    expect(put.ServerSideEncryption).toBe(algorithm);
+    expect(put.SSEKMSKeyId).toMatch(/^arn:aws:kms:us-east-1:000000000000:key\//);
+    expect((await s3.headObject({ Bucket: 'b-enc', Key: 'k' })).SSEKMSKeyId).toBe(put.SSEKMSKeyId);
+  });
+
+  it('a default naming a key that does not exist is refused at PutObject time (PutBucketEncryption does not validate it)', async () => {
+    const missing = '11111111-2222-3333-4444-555555555555';
+    await s3.putBucketEncryption({
+      Bucket: 'b-enc',
+      ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: missing } }] },
+    });
     const error = await catchS3Async(() => s3.putObject({ Bucket: 'b-enc', Key: 'k', Body: 'data' }));
-    expect([error.code, error.status]).toEqual(['NotImplemented', 501]);
-    expect(error.message).toMatch(
-      /^A header you provided implies functionality that is not implemented: server-side encryption (SSE|DSSE)-KMS is not built in Strongbox yet\.$/,
-    );
+    expect([error.code, error.status, error.message]).toEqual([
+      'KMS.NotFoundException',
+      400,
+      `Key 'arn:aws:kms:us-east-1:000000000000:key/${missing}' does not exist`,
+    ]);
     expect((await catchS3Async(() => s3.headObject({ Bucket: 'b-enc', Key: 'k' }))).code).toBe('NoSuchKey');
   });
 });

@@ -220,11 +220,21 @@ describe('SSE-C', () => {
 });
 
 describe('SSE-KMS and DSSE-KMS requests', () => {
-  it.each(['aws:kms', 'aws:kms:dsse'])('%s answers 501 NotImplemented and stores nothing (no pretend encryption)', async (mode) => {
+  it.each(['aws:kms', 'aws:kms:dsse'])('%s under a missing alias answers KMS.NotFoundException from KMS and stores nothing', async (mode) => {
     const error = await catchS3Async(() => s3.putObject({ Bucket: 'data', Key: 'k', Body: 'x', ServerSideEncryption: mode, SSEKMSKeyId: 'alias/app' }));
-    expect([error.code, error.status]).toEqual(['NotImplemented', 501]);
-    expect(error.message).toContain('is not built in Strongbox yet');
+    expect([error.code, error.status, error.message]).toEqual([
+      'KMS.NotFoundException',
+      400,
+      'Alias arn:aws:kms:us-east-1:000000000000:alias/app is not found.',
+    ]);
     expect((await catchS3Async(() => s3.headObject({ Bucket: 'data', Key: 'k' }))).code).toBe('NoSuchKey');
+  });
+
+  it.each(['aws:kms', 'aws:kms:dsse'])('%s without a key id works out of the box under the AWS managed key aws/s3', async (mode) => {
+    const put = await s3.putObject({ Bucket: 'data', Key: 'k', Body: 'x', ServerSideEncryption: mode });
+    expect(put.ServerSideEncryption).toBe(mode);
+    expect(put.SSEKMSKeyId).toMatch(/^arn:aws:kms:us-east-1:000000000000:key\/[0-9a-f-]{36}$/);
+    expect(await (await s3.getObject({ Bucket: 'data', Key: 'k' })).Body.transformToString()).toBe('x');
   });
 
   it('still answers the request errors S3 checks first (an unknown value, a key id without aws:kms)', async () => {

@@ -143,13 +143,23 @@ describe('round trips (property)', () => {
       await fc.assert(
         fc.asyncProperty(
           fc.nat({ max: 200_000 }).map((length) => new Uint8Array(randomBytes(length))),
-          fc.constantFrom('SSE-S3', 'SSE-S3 default', 'SSE-C'),
+          fc.constantFrom('SSE-S3', 'SSE-S3 default', 'SSE-C', 'SSE-KMS', 'SSE-KMS bucket key', 'DSSE-KMS'),
           fc.option(fc.tuple(fc.nat(), fc.nat()), { nil: undefined }),
           fc.constantFrom('bounded', 'open', 'suffix'),
           async (body, mode, picks, form) => {
             const key = `k-${counter++}`;
             const trio = sseC();
-            const sse = mode === 'SSE-C' ? members(trio) : mode === 'SSE-S3' ? { ServerSideEncryption: 'AES256' } : {};
+            const sse =
+              mode === 'SSE-C'
+                ? members(trio)
+                : {
+                    'SSE-S3': { ServerSideEncryption: 'AES256' },
+                    'SSE-S3 default': {},
+                    // Under the AWS managed key aws/s3 of the engine's own KMS (kept in <directory>/kms).
+                    'SSE-KMS': { ServerSideEncryption: 'aws:kms' },
+                    'SSE-KMS bucket key': { ServerSideEncryption: 'aws:kms', BucketKeyEnabled: true },
+                    'DSSE-KMS': { ServerSideEncryption: 'aws:kms:dsse' },
+                  }[mode];
             // Bodies are random bytes, so a scan finding one is a leak, not a coincidence.
             if (body.length >= 47) plaintexts.push(body);
             if (mode === 'SSE-C') customerKeys.push(trio.raw);

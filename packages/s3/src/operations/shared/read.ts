@@ -5,14 +5,14 @@
  * resolve Range or partNumber against its plaintext size (416 InvalidRange as the model decides).
  */
 
-import type { ObjectKeys } from '../../crypto/index.ts';
+import { type ObjectKeys, type StoredKmsEncryption, storedKmsEncryption } from '../../crypto/index.ts';
 import { S3Error } from '../../errors.ts';
 import { checkReadEncryption } from '../../model/encryption.ts';
 import { assertRangeOrPart, parsePartNumber, parseRangeHeader, type ResolvedRange, resolvePartRange, resolveRange } from '../../model/range.ts';
 import type { ObjectReader } from '../../storage/types.ts';
 import type { S3OperationContext } from '../types.ts';
 import { ownedBucket } from './buckets.ts';
-import { noSuchKey, notBuilt, type ObjectRecord, objectRecord, requireKey, type SseCustomerMembers, type SseResponseMembers, sseRequestOf } from './objects.ts';
+import { noSuchKey, type ObjectRecord, objectRecord, requireKey, type SseCustomerMembers, type SseResponseMembers, sseRequestOf } from './objects.ts';
 import { responseEncryption } from './response.ts';
 
 /** The read members of GetObject and HeadObject. */
@@ -39,11 +39,11 @@ export interface OpenedObject {
  * Checks a read's bucket, key and Range/partNumber combination before the object is looked up.
  * @throws S3Error InvalidBucketName, NoSuchBucket, AccessDenied, KeyTooLong, RangeWithPartNumber.
  */
-export async function checkReadRequest(input: ReadMembers, context: S3OperationContext): Promise<{ bucket: string; key: string }> {
+export async function checkReadRequest(input: ReadMembers, context: S3OperationContext): Promise<{ bucket: string; key: string; region: string }> {
   const bucket = await ownedBucket(input.Bucket, context);
   const key = requireKey(input.Key);
   assertRangeOrPart(input.Range, input.PartNumber === undefined ? undefined : String(input.PartNumber));
-  return { bucket: bucket.name, key };
+  return { bucket: bucket.name, key, region: bucket.region };
 }
 
 /**
@@ -77,10 +77,17 @@ export async function resolveRead(
 
 /**
  * The keys to open an object with; for SSE-C, the key is checked against the stored verifier
- * (403 AccessDenied before any decryption) and wiped here.
- * @throws S3Error SseCWrongKey; NotImplemented for modes not built.
+ * (403 AccessDenied before any decryption) and wiped here; for SSE-KMS and DSSE-KMS, KMS Decrypt
+ * is called now, as the caller, in the bucket's `region` (so KMS's refusals are the response).
+ * @throws S3Error SseCWrongKey; KMS.* errors, AccessDenied and SlowDown as S3 reports KMS's.
  */
-export async function readKeys(record: ObjectRecord, bucket: string, customerKey: Uint8Array | undefined, context: S3OperationContext): Promise<ObjectKeys> {
+export async function readKeys(
+  record: ObjectRecord,
+  bucket: string,
+  customerKey: Uint8Array | undefined,
+  context: S3OperationContext,
+  region: string = context.region,
+): Promise<ObjectKeys> {
   const object = { bucket, key: record.info.key };
   switch (record.mode) {
     case 'SSE-S3':
@@ -92,8 +99,10 @@ export async function readKeys(record: ObjectRecord, bucket: string, customerKey
       } finally {
         customerKey.fill(0);
       }
-    default:
-      throw notBuilt(record.mode);
+    case 'SSE-KMS':
+      return context.crypto.sseKms.forOpening(object, { caller: context.caller, region }, record.info.metadata);
+    case 'DSSE-KMS':
+      return context.crypto.dsseKms.forOpening(object, { caller: context.caller, region }, record.info.metadata);
   }
 }
 
@@ -132,8 +141,13 @@ export function objectHead(operation: 'GetObject' | 'HeadObject', opened: Opened
     Metadata: record.userMetadata,
     AcceptRanges: 'bytes',
     ...(opened.partsCount === undefined ? {} : { PartsCount: opened.partsCount }),
-    ...responseEncryption(operation, record.mode, opened.customerKeyMd5),
+    ...responseEncryption(operation, record.mode, opened.customerKeyMd5, kmsEchoOf(record)),
   };
+}
+
+/** The KMS facts an SSE-KMS or DSSE-KMS object's responses echo; undefined for other modes. */
+export function kmsEchoOf(record: ObjectRecord): StoredKmsEncryption | undefined {
+  return record.mode === 'SSE-KMS' || record.mode === 'DSSE-KMS' ? storedKmsEncryption(record.info.metadata) : undefined;
 }
 
 export type { ObjectReader };

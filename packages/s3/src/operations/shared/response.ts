@@ -4,13 +4,26 @@
  * mode (the model's `echoedEncryption`), under the SDK's member names.
  */
 
+import type { StoredKmsEncryption } from '../../crypto/index.ts';
 import type { EncryptionMode } from '../../model/encryption.ts';
 import { type EncryptionEchoOperation, echoedEncryption } from '../../model/response-encryption.ts';
 import type { SseResponseMembers } from './objects.ts';
 
-/** The response members for an object stored as `mode` (SSE-C: the request's key MD5). */
-export function responseEncryption(operation: EncryptionEchoOperation, mode: EncryptionMode, customerKeyMd5: string | undefined): SseResponseMembers {
-  const echoed = echoedEncryption(operation, { mode, customerKeyMd5 });
+/**
+ * The response members for an object stored as `mode` (SSE-C: the request's key MD5; SSE-KMS and
+ * DSSE-KMS: the key ARN, bucket-key flag and caller context, from `storedKmsEncryption`).
+ */
+export function responseEncryption(
+  operation: EncryptionEchoOperation,
+  mode: EncryptionMode,
+  customerKeyMd5: string | undefined,
+  kms?: StoredKmsEncryption,
+): SseResponseMembers {
+  const echoed = echoedEncryption(operation, {
+    mode,
+    customerKeyMd5,
+    ...(kms === undefined ? {} : { kmsKeyArn: kms.keyArn, bucketKeyEnabled: kms.bucketKeyEnabled, context: kms.context }),
+  });
   return {
     ...(echoed.serverSideEncryption === undefined ? {} : { ServerSideEncryption: echoed.serverSideEncryption }),
     ...(echoed.kmsKeyId === undefined ? {} : { SSEKMSKeyId: echoed.kmsKeyId }),
