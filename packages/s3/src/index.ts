@@ -12,6 +12,7 @@ export { S3_ERRORS, S3Error, type S3ErrorDetail, type S3ErrorFields, type S3Erro
 export * from './model/index.ts';
 export type * from './operations/index.ts';
 export { ObjectBody, OPERATION_NAMES } from './operations/index.ts';
+export * from './policy/index.ts';
 export * from './protocol/sse-headers.ts';
 export {
   type CallOptions,

@@ -5,11 +5,14 @@
  */
 
 export * from './bucket-encryption.ts';
+export * from './conditions.ts';
 export * from './continuation-token.ts';
+export * from './copy-source.ts';
 export * from './customer-key.ts';
 export * from './encryption.ts';
 export * from './etag.ts';
 export * from './kms-key-id.ts';
+export * from './listing.ts';
 export * from './names.ts';
 export * from './range.ts';
 export * from './response-encryption.ts';

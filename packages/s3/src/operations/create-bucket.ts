@@ -33,6 +33,7 @@ export const createBucket: OperationDefinition<'CreateBucket', CreateBucketReque
   quota: { shared: 'write' },
   readOnly: false,
   eventCategory: 'Management',
+  access: { action: 's3:CreateBucket', resource: 'newBucket' },
 
   async handler(input, context) {
     const name = requireBucketName(input.Bucket);
@@ -44,6 +45,8 @@ export const createBucket: OperationDefinition<'CreateBucket', CreateBucketReque
       throw new S3Error('IllegalLocationConstraint', { detail: { value: constraint } });
     }
     context.touch(bucketArn(name));
+    // s3:CreateBucket, decided by the caller's identity policy (there is no bucket policy yet).
+    context.authorizeOperation(undefined);
     const location = context.region === US_EAST_1 ? `/${name}` : `http://${name}.s3.amazonaws.com/`;
     if (await context.store.createBucket(name, newBucketFields(context.caller.account, context.region))) return { Location: location };
     const existing = await context.store.getBucket(name);

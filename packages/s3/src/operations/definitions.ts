@@ -4,15 +4,21 @@
  * new file (its definition) and one line here; the registry (`index.ts`) derives the rest.
  */
 
+export { copyObject } from './copy-object.ts';
 export { createBucket } from './create-bucket.ts';
 export { deleteBucket } from './delete-bucket.ts';
 export { deleteBucketEncryption } from './delete-bucket-encryption.ts';
+export { deleteBucketPolicy } from './delete-bucket-policy.ts';
 export { deleteObject } from './delete-object.ts';
+export { deleteObjects } from './delete-objects.ts';
 export { getBucketEncryption } from './get-bucket-encryption.ts';
 export { getBucketLocation } from './get-bucket-location.ts';
+export { getBucketPolicy } from './get-bucket-policy.ts';
 export { getObject } from './get-object.ts';
 export { headBucket } from './head-bucket.ts';
 export { headObject } from './head-object.ts';
 export { listBuckets } from './list-buckets.ts';
+export { listObjectsV2 } from './list-objects-v2.ts';
 export { putBucketEncryption } from './put-bucket-encryption.ts';
+export { putBucketPolicy } from './put-bucket-policy.ts';
 export { putObject } from './put-object.ts';

@@ -21,10 +21,12 @@ export const deleteBucketEncryption: OperationDefinition<'DeleteBucketEncryption
   quota: { shared: 'write' },
   readOnly: false,
   eventCategory: 'Management',
+  // DeleteBucketEncryption is authorized by s3:PutEncryptionConfiguration (S3 API reference).
+  access: { action: 's3:PutEncryptionConfiguration', resource: 'bucket' },
 
   async handler(input, context) {
     const bucket = await ownedBucket(input.Bucket, context);
-    await context.store.updateBucket(bucket.name, withEncryption(bucket, deletedBucketEncryption(bucket.encryption)));
+    await context.store.updateBucket(bucket.name, withEncryption(bucket, deletedBucketEncryption(bucket.encryption), false));
   },
   auditParameters: (input) => bucketParameters(input),
 };

@@ -20,6 +20,7 @@ export const deleteBucket: OperationDefinition<'DeleteBucket', DeleteBucketReque
   quota: { shared: 'write' },
   readOnly: false,
   eventCategory: 'Management',
+  access: { action: 's3:DeleteBucket', resource: 'bucket' },
 
   async handler(input, context) {
     const bucket = await ownedBucket(input.Bucket, context);

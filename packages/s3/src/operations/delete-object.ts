@@ -23,6 +23,7 @@ export const deleteObject: OperationDefinition<'DeleteObject', DeleteObjectReque
   quota: { shared: 'write' },
   readOnly: false,
   eventCategory: 'Data',
+  access: { action: 's3:DeleteObject', resource: 'object' },
 
   async handler(input, context) {
     const bucket = await ownedBucket(input.Bucket, context);

@@ -25,6 +25,7 @@ export const getBucketEncryption: OperationDefinition<'GetBucketEncryption', Get
   quota: { shared: 'read' },
   readOnly: true,
   eventCategory: 'Management',
+  access: { action: 's3:GetEncryptionConfiguration', resource: 'bucket' },
 
   async handler(input, context) {
     const bucket = await ownedBucket(input.Bucket, context);

@@ -23,6 +23,7 @@ export const getBucketLocation: OperationDefinition<'GetBucketLocation', GetBuck
   quota: { shared: 'read' },
   readOnly: true,
   eventCategory: 'Management',
+  access: { action: 's3:GetBucketLocation', resource: 'bucket' },
 
   async handler(input, context) {
     const bucket = await ownedBucket(input.Bucket, context);

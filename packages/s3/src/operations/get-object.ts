@@ -12,7 +12,6 @@
 
 import { openObject, openObjectRange } from '../crypto/index.ts';
 import { ObjectBody } from './shared/body.ts';
-import { noSuchKey } from './shared/objects.ts';
 import { checkReadRequest, type ObjectHeadMembers, objectHead, plaintextBounds, type ReadMembers, readKeys, resolveRead } from './shared/read.ts';
 import type { OperationDefinition } from './types.ts';
 
@@ -31,13 +30,14 @@ export const getObject: OperationDefinition<'GetObject', GetObjectRequest, GetOb
   quota: { shared: 'read' },
   readOnly: true,
   eventCategory: 'Data',
+  access: { action: 's3:GetObject', resource: 'object' },
 
   async handler(input, context) {
     const { bucket, key, region } = await checkReadRequest(input, context);
     // The reader pins the object's bytes: a concurrent replace or delete does not change what
     // this GET returns.
     const reader = await context.store.openObject(bucket, key);
-    if (reader === undefined) throw noSuchKey(key);
+    if (reader === undefined) throw context.missingObject(key);
     try {
       const { opened, customerKey } = await resolveRead(input, context, reader);
       const keys = await readKeys(opened.record, bucket, customerKey, context, region);

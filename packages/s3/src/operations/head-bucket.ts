@@ -26,6 +26,8 @@ export const headBucket: OperationDefinition<'HeadBucket', HeadBucketRequest, He
   readOnly: true,
   // CloudTrail logs HeadBucket as a management (read) event; it carries no object data.
   eventCategory: 'Management',
+  // HeadBucket is authorized by s3:ListBucket (S3 API reference).
+  access: { action: 's3:ListBucket', resource: 'bucket' },
 
   async handler(input, context) {
     const bucket = await ownedBucket(input.Bucket, context);

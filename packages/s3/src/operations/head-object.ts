@@ -23,6 +23,8 @@ export const headObject: OperationDefinition<'HeadObject', HeadObjectRequest, He
   quota: { shared: 'read' },
   readOnly: true,
   eventCategory: 'Data',
+  // HeadObject is authorized by s3:GetObject (S3 API reference).
+  access: { action: 's3:GetObject', resource: 'object' },
 
   async handler(input, context) {
     const { bucket, key } = await checkReadRequest(input, context);

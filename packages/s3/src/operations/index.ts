@@ -31,20 +31,27 @@ export function isOperationName(name: string): name is OperationName {
   return REGISTRY.has(name);
 }
 
+export type { CopyObjectRequest, CopyObjectResponse } from './copy-object.ts';
 export type { CreateBucketRequest, CreateBucketResponse } from './create-bucket.ts';
 export type { DeleteBucketRequest } from './delete-bucket.ts';
 export type { DeleteBucketEncryptionRequest } from './delete-bucket-encryption.ts';
+export type { DeleteBucketPolicyRequest } from './delete-bucket-policy.ts';
 export type { DeleteObjectRequest } from './delete-object.ts';
+export type { DeletedObject, DeleteError, DeleteObjectsRequest, DeleteObjectsResponse, ObjectIdentifier } from './delete-objects.ts';
 export type { GetBucketEncryptionRequest, GetBucketEncryptionResponse } from './get-bucket-encryption.ts';
 export type { GetBucketLocationRequest, GetBucketLocationResponse } from './get-bucket-location.ts';
+export type { GetBucketPolicyRequest, GetBucketPolicyResponse } from './get-bucket-policy.ts';
 export type { GetObjectRequest, GetObjectResponse } from './get-object.ts';
 export type { HeadBucketRequest, HeadBucketResponse } from './head-bucket.ts';
 export type { HeadObjectRequest, HeadObjectResponse } from './head-object.ts';
 export type { ListBucketsRequest, ListBucketsResponse, ListedBucket } from './list-buckets.ts';
+export type { ListedObject, ListObjectsV2Request, ListObjectsV2Response } from './list-objects-v2.ts';
 export type { PutBucketEncryptionRequest } from './put-bucket-encryption.ts';
+export type { PutBucketPolicyRequest } from './put-bucket-policy.ts';
 export type { PutObjectRequest, PutObjectResponse } from './put-object.ts';
 export { ObjectBody, type RequestBody } from './shared/body.ts';
+export type { ListParameters } from './shared/conditions.ts';
 export type { ServerSideEncryptionConfiguration, ServerSideEncryptionRule } from './shared/encryption-configuration.ts';
 export type { SseCustomerMembers, SseResponseMembers, SseWriteMembers } from './shared/objects.ts';
 export type { ReadMembers } from './shared/read.ts';
-export type { AtRestCrypto, EventCategory, OperationDefinition, S3OperationContext, S3Settings } from './types.ts';
+export type { AccessTarget, AtRestCrypto, EventCategory, OperationAccess, OperationDefinition, S3OperationContext, S3Settings } from './types.ts';

@@ -42,8 +42,10 @@ export const listBuckets: OperationDefinition<'ListBuckets', ListBucketsRequest,
   quota: { shared: 'read' },
   readOnly: true,
   eventCategory: 'Management',
+  access: { action: 's3:ListAllMyBuckets', resource: 'none' },
 
   async handler(input, context) {
+    context.authorizeOperation(undefined);
     const account = context.caller.account;
     const prefix = input.Prefix;
     const buckets = (await context.store.listBuckets())

@@ -24,11 +24,12 @@ export const putBucketEncryption: OperationDefinition<'PutBucketEncryption', Put
   quota: { shared: 'write' },
   readOnly: false,
   eventCategory: 'Management',
+  access: { action: 's3:PutEncryptionConfiguration', resource: 'bucket' },
 
   async handler(input, context) {
     const bucket = await ownedBucket(input.Bucket, context);
     const encryption = applyBucketEncryption(rulesOf(input.ServerSideEncryptionConfiguration), bucket.encryption);
-    await context.store.updateBucket(bucket.name, withEncryption(bucket, encryption));
+    await context.store.updateBucket(bucket.name, withEncryption(bucket, encryption, true));
   },
   // CloudTrail logs the configuration under its XML element names, as S3 received it.
   auditParameters: (input) => bucketParameters(input, { ServerSideEncryptionConfiguration: input.ServerSideEncryptionConfiguration }),

@@ -20,6 +20,7 @@ import { decideWriteEncryption } from '../model/encryption.ts';
 import { etagKind, objectEtag } from '../model/etag.ts';
 import { bodySource, type RequestBody } from './shared/body.ts';
 import { ownedBucket } from './shared/buckets.ts';
+import { writeEncryptionConditions } from './shared/conditions.ts';
 import { objectFields, requireKey, type SseResponseMembers, type SseWriteMembers, sseRequestOf } from './shared/objects.ts';
 import { responseEncryption } from './shared/response.ts';
 import type { OperationDefinition } from './types.ts';
@@ -49,6 +50,7 @@ export const putObject: OperationDefinition<'PutObject', PutObjectRequest, PutOb
   quota: { shared: 'write' },
   readOnly: false,
   eventCategory: 'Data',
+  access: { action: 's3:PutObject', resource: 'object', conditions: writeEncryptionConditions },
 
   async handler(input, context) {
     const bucket = await ownedBucket(input.Bucket, context);

@@ -7,9 +7,13 @@
  * the wire (issue 11 adds the REST protocol).
  */
 
-import type { OperationSpec, Principal, Random } from '@strongbox/service-kernel';
+import type { OperationSpec, Principal, Random, RequestConditions } from '@strongbox/service-kernel';
 import type { DsseKmsProvider, SseCProvider, SseKmsProvider, SseS3Provider } from '../crypto/index.ts';
+import type { S3Error } from '../errors.ts';
+import type { TokenMac } from '../model/continuation-token.ts';
 import type { Md5 } from '../model/etag.ts';
+import type { S3Action } from '../policy/actions.ts';
+import type { S3AccessDecision } from '../policy/authorize.ts';
 import type { ObjectStore } from '../storage/types.ts';
 
 /** Settings of one engine instance that operations consult. */
@@ -32,6 +36,12 @@ export interface AtRestCrypto {
   readonly md5: Md5;
   /** Randomness (opaque ETags). */
   readonly random: Random;
+  /**
+   * The MAC that makes ListObjectsV2 continuation tokens tamper-evident (HMAC-SHA-256 under a key
+   * drawn when the engine starts and never stored: a token outlives neither the engine nor a
+   * restart).
+   */
+  readonly continuationTokenMac: TokenMac;
 }
 
 /** Everything an operation handler may use. One context per request. */
@@ -52,6 +62,61 @@ export interface S3OperationContext {
   readonly settings: S3Settings;
   /** Records a resource ARN this request touched, for the audit trail's `resources`. */
   touch(arn: string): void;
+  /**
+   * Authorizes the operation's declared `access` on `bucket` (the bucket the request names, with
+   * its owner and policy; `undefined` for `newBucket` and `none` access), for this request:
+   * the object ARN from the request's `Key` for `object` access (checked first: KeyTooLong), the
+   * request's condition keys from `access.conditions`. Does nothing for `objects` access, whose
+   * handler checks each key with `authorize`.
+   * @throws S3Error AccessDenied / AccessDeniedByPolicy, KeyTooLong.
+   */
+  authorizeOperation(bucket: AccessTarget | undefined): void;
+  /**
+   * Authorizes `action` on `bucket` (or, with `key`, on the object), with extra condition keys:
+   * the checks an operation makes beyond its declared access (CopyObject's source).
+   * @throws S3Error AccessDenied / AccessDeniedByPolicy.
+   */
+  authorize(action: S3Action, bucket: AccessTarget, key?: string, conditions?: RequestConditions): void;
+  /** The decision `authorize` would take, without throwing (DeleteObjects reports each key). */
+  evaluate(action: S3Action, bucket: AccessTarget, key?: string, conditions?: RequestConditions): S3AccessDecision;
+  /**
+   * The error for a key that does not exist in the bucket the operation authorized on: 404
+   * NoSuchKey if the caller may list the bucket (`s3:ListBucket`), 403 AccessDenied if not, so
+   * that a caller who cannot list cannot learn which keys exist (GetObject and HeadObject API
+   * reference, "Permissions").
+   */
+  missingObject(key: string): S3Error;
+}
+
+/** What authorization needs to know of a bucket. */
+export interface AccessTarget {
+  readonly name: string;
+  /** The owning account. */
+  readonly owner: string;
+  /** The bucket policy text, if any. */
+  readonly policy?: string | undefined;
+}
+
+/**
+ * The IAM permission an operation needs, declared on its definition (Service Authorization
+ * Reference, "Actions defined by Amazon S3"; S3 User Guide "Required permissions for Amazon S3 API
+ * operations"):
+ *
+ * - `object`: `action` on `arn:aws:s3:::<Bucket>/<Key>` (PutObject, GetObject, HeadObject, ...);
+ * - `bucket`: `action` on `arn:aws:s3:::<Bucket>` (ListObjectsV2 is `s3:ListBucket`, ...);
+ * - `objects`: `action` on each key the handler names (DeleteObjects: `s3:DeleteObject` per key);
+ * - `newBucket`: `action` on the bucket ARN, before the bucket exists: the identity side alone
+ *   (CreateBucket);
+ * - `none`: `action` on `*`, the identity side alone (ListBuckets is `s3:ListAllMyBuckets`).
+ *
+ * Checks on other resources (CopyObject's source: `s3:GetObject`) are made by the handler through
+ * `context.authorize`.
+ */
+export interface OperationAccess<Input> {
+  readonly action: S3Action;
+  readonly resource: 'object' | 'bucket' | 'objects' | 'newBucket' | 'none';
+  /** The request's own condition keys (`s3:x-amz-server-side-encryption`, `s3:prefix`, ...): only those it has. */
+  conditions?(input: Input, scope: { readonly region: string; readonly account: string }): RequestConditions;
 }
 
 /**
@@ -65,4 +130,6 @@ export type EventCategory = 'Management' | 'Data';
 // biome-ignore lint/suspicious/noExplicitAny: the registry holds definitions of every request and response type, and handler parameters are contravariant, so `unknown` would refuse them.
 export interface OperationDefinition<Name extends string = string, Input = any, Output = any> extends OperationSpec<Name, Input, Output, S3OperationContext> {
   readonly eventCategory: EventCategory;
+  /** The IAM permission it needs; every request is authorized against it before it acts. */
+  readonly access: OperationAccess<Input>;
 }

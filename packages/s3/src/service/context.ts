@@ -1,16 +1,37 @@
 /**
  * @module
  * The per-request context S3's operations run with: the request's facts (time, Region, caller,
- * whether it came over TLS), storage, the at-rest crypto, and the resources it touched (the
- * audit trail's `resources`).
+ * whether it came over TLS), storage, the at-rest crypto, the resources it touched (the audit
+ * trail's `resources`), and authorization: the operation's declared access checked on the
+ * kernel's policy engine (`policy/authorize.ts`) with the request's condition keys.
  */
 
-import type { PipelineContext, Principal } from '@strongbox/service-kernel';
-import type { AtRestCrypto, S3OperationContext, S3Settings } from '../operations/types.ts';
+import type { PipelineContext, Principal, RequestConditions } from '@strongbox/service-kernel';
+import { S3Error } from '../errors.ts';
+import { assertObjectKey } from '../model/names.ts';
+import type { AccessTarget, AtRestCrypto, OperationAccess, S3OperationContext, S3Settings } from '../operations/types.ts';
+import type { S3Action } from '../policy/actions.ts';
+import { authorizeS3Access, evaluateS3Access, type S3AccessDecision, type S3AccessRequest, s3AccessDenied } from '../policy/authorize.ts';
 import type { ObjectStore } from '../storage/types.ts';
 
-/** What a request context is made from: the operation context's facts, without its behaviour. */
-export type RequestFacts = Omit<S3OperationContext, 'touch'>;
+/** What a request context is made from. */
+export interface RequestFacts {
+  readonly operation: string;
+  readonly now: number;
+  readonly region: string;
+  readonly caller: Principal;
+  readonly secureTransport: boolean;
+  readonly store: ObjectStore;
+  readonly crypto: AtRestCrypto;
+  readonly settings: S3Settings;
+  /** The operation's declared access. */
+  // biome-ignore lint/suspicious/noExplicitAny: the context serves every operation's input type.
+  readonly access: OperationAccess<any>;
+  /** The request, for the object key and condition keys of the declared access. */
+  readonly input: unknown;
+  /** The caller's IP address (`aws:SourceIp`), when known. */
+  readonly sourceIp?: string;
+}
 
 /** One request's context. */
 export class RequestContext implements S3OperationContext, PipelineContext {
@@ -23,6 +44,13 @@ export class RequestContext implements S3OperationContext, PipelineContext {
   readonly crypto: AtRestCrypto;
   readonly settings: S3Settings;
   readonly #resources: string[] = [];
+  // biome-ignore lint/suspicious/noExplicitAny: as in RequestFacts.
+  readonly #access: OperationAccess<any>;
+  readonly #input: unknown;
+  readonly #sourceIp: string | undefined;
+  #authorized = false;
+  /** The bucket the operation's declared access was checked on. */
+  #target: AccessTarget | undefined;
 
   constructor(facts: RequestFacts) {
     this.operation = facts.operation;
@@ -33,6 +61,9 @@ export class RequestContext implements S3OperationContext, PipelineContext {
     this.store = facts.store;
     this.crypto = facts.crypto;
     this.settings = facts.settings;
+    this.#access = facts.access;
+    this.#input = facts.input;
+    this.#sourceIp = facts.sourceIp;
   }
 
   /** S3 management events go to the caller's account. */
@@ -44,7 +75,89 @@ export class RequestContext implements S3OperationContext, PipelineContext {
     return this.#resources;
   }
 
+  /** Whether this request was put to authorization at least once (every operation must be). */
+  get authorized(): boolean {
+    return this.#authorized;
+  }
+
   touch(arn: string): void {
     if (!this.#resources.includes(arn)) this.#resources.push(arn);
   }
+
+  authorizeOperation(bucket: AccessTarget | undefined): void {
+    const access = this.#access;
+    const input = (typeof this.#input === 'object' && this.#input !== null ? this.#input : {}) as Record<string, unknown>;
+    this.#target = bucket;
+    const conditions = access.conditions?.(input, { region: this.region, account: this.caller.account });
+    switch (access.resource) {
+      case 'objects':
+        // The handler checks each key (`authorize` / `evaluate`).
+        if (bucket === undefined) throw new TypeError(`${this.operation} declares per-object access and needs its bucket`);
+        return;
+      case 'object': {
+        if (bucket === undefined) throw new TypeError(`${this.operation} declares object access and needs its bucket`);
+        const key = input['Key'];
+        if (typeof key !== 'string') throw new TypeError(`"Key" expected a string, got ${typeof key}`);
+        assertObjectKey(key);
+        this.authorize(access.action, bucket, key, conditions);
+        return;
+      }
+      case 'bucket':
+        if (bucket === undefined) throw new TypeError(`${this.operation} declares bucket access and needs its bucket`);
+        this.authorize(access.action, bucket, undefined, conditions);
+        return;
+      case 'newBucket':
+      case 'none': {
+        const name = input['Bucket'];
+        const resource = access.resource === 'newBucket' && typeof name === 'string' ? `arn:aws:s3:::${name}` : '*';
+        this.#authorized = true;
+        authorizeS3Access(this.#request(access.action, resource, undefined, conditions));
+        return;
+      }
+    }
+  }
+
+  authorize(action: S3Action, bucket: AccessTarget, key?: string, conditions?: RequestConditions): void {
+    this.#authorized = true;
+    authorizeS3Access(this.#request(action, resourceArn(bucket.name, key), bucket, conditions));
+  }
+
+  evaluate(action: S3Action, bucket: AccessTarget, key?: string, conditions?: RequestConditions): S3AccessDecision {
+    this.#authorized = true;
+    return evaluateS3Access(this.#request(action, resourceArn(bucket.name, key), bucket, conditions));
+  }
+
+  missingObject(key: string): S3Error {
+    const bucket = this.#target;
+    if (bucket !== undefined) {
+      const decision = this.evaluate('s3:ListBucket', bucket);
+      // The text of this refusal is UNCONFIRMED: the API reference gives the status only.
+      if (!decision.allowed)
+        return s3AccessDenied(
+          { caller: this.caller, action: 's3:ListBucket', resource: resourceArn(bucket.name, undefined), bucketOwner: bucket.owner },
+          decision.reason,
+        );
+    }
+    return new S3Error('NoSuchKey', { fields: [['Key', key]] });
+  }
+
+  #request(action: S3Action, resource: string, bucket: AccessTarget | undefined, conditions: RequestConditions | undefined): S3AccessRequest {
+    return {
+      caller: this.caller,
+      action,
+      resource,
+      bucketOwner: bucket?.owner,
+      bucketPolicy: bucket?.policy,
+      region: this.region,
+      secureTransport: this.secureTransport,
+      now: this.now,
+      ...(this.#sourceIp === undefined ? {} : { sourceIp: this.#sourceIp }),
+      ...(conditions === undefined ? {} : { conditions }),
+    };
+  }
+}
+
+/** S3 ARNs name neither Region nor account. */
+function resourceArn(bucket: string, key: string | undefined): string {
+  return key === undefined ? `arn:aws:s3:::${bucket}` : `arn:aws:s3:::${bucket}/${key}`;
 }

@@ -18,7 +18,7 @@
  * ```
  */
 
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { Kms, openDirectoryStore } from '@strongbox/kms';
 import {
@@ -122,9 +122,10 @@ export interface CallOptions {
   readonly userAgent?: string;
 }
 
-/** A call's scope as S3's binding reads it: the kernel's, plus the transport. */
+/** A call's scope as S3's binding reads it: the kernel's, plus the transport and the request itself (its key and condition keys are what authorization checks). */
 interface S3CallScope extends CallScope {
   readonly secureTransport: boolean;
+  readonly input: unknown;
 }
 
 const EVENT_SOURCE = 's3.amazonaws.com';
@@ -199,6 +200,7 @@ export class S3 {
       caller: this.#caller(options.caller, region),
       region,
       secureTransport: options.secureTransport ?? true,
+      input,
       ...(options.requestId === undefined ? {} : { requestId: options.requestId }),
       ...(options.sourceIpAddress === undefined ? {} : { sourceIpAddress: options.sourceIpAddress }),
       ...(options.userAgent === undefined ? {} : { userAgent: options.userAgent }),
@@ -312,6 +314,8 @@ async function startEngine(
     await kmsOwned?.close();
     throw error;
   }
+  const tokenKey = random.bytes(32);
+  const continuationTokenMac = (data: Uint8Array): Uint8Array => new Uint8Array(createHmac('sha256', tokenKey).update(data).digest());
   const clock = options.clock ?? systemClock;
   const bucketKeys = new BucketKeyCache({ clock, ...(options.bucketKeyPeriodMs === undefined ? {} : { periodMs: options.bucketKeyPeriodMs }) });
   const kmsProviders = { kms, bucketKeys, random };
@@ -322,6 +326,7 @@ async function startEngine(
     dsseKms: new DsseKmsProvider(kmsProviders),
     md5,
     random,
+    continuationTokenMac,
   };
   const quotas = options.quotas ?? ADMIT_ALL;
   const binding = (eventTrail: AuditTrail): ServiceBinding<OperationDefinition, RequestContext, S3Error> => ({
@@ -343,7 +348,16 @@ async function startEngine(
         store,
         crypto,
         settings,
+        access: definition.access,
+        input: (scope as Partial<S3CallScope>).input,
+        ...(scope.sourceIpAddress === undefined ? {} : { sourceIp: scope.sourceIpAddress }),
       }),
+    // Every operation authorizes its request (`ownedBucket`, or `authorizeOperation` for those on
+    // no bucket): one that answered without doing so is a bug, never a silent grant.
+    settle: (context) => {
+      if (!context.authorized) throw new Error(`S3 operation ${context.operation} answered without authorizing the request`);
+      return undefined;
+    },
     toError: toS3Error,
     throttled: () => new S3Error('SlowDown'),
     auditParameters: () => null,

@@ -18,6 +18,11 @@ export interface GlobalContextSource {
   readonly now?: number;
   /** The caller's IP address (for `aws:SourceIp`). */
   readonly sourceIp?: string;
+  /**
+   * Whether the request came over TLS (for `aws:SecureTransport`, which AWS puts in every request
+   * context); a service that does not say leaves the key absent.
+   */
+  readonly secureTransport?: boolean;
 }
 
 /** Extra condition values a request carries (booleans and numbers are compared as text). */
@@ -60,6 +65,8 @@ export function globalConditionValue(source: GlobalContextSource, key: string): 
       return [String(caller.invokedBy !== undefined)];
     case 'aws:requestedregion':
       return [source.region];
+    case 'aws:securetransport':
+      return source.secureTransport === undefined ? undefined : [String(source.secureTransport)];
     case 'aws:sourceip':
       return source.sourceIp === undefined ? undefined : [source.sourceIp];
     case 'aws:currenttime':

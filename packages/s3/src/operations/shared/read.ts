@@ -2,17 +2,20 @@
  * @module
  * What GetObject and HeadObject share: find the object, check the request's SSE-C members against
  * how it is stored (the model's `checkReadEncryption`: a missing, superfluous or wrong key), then
+ * its conditions (`If-Match`, ...: 412 or 304 as the model's `checkConditions` decides), then
  * resolve Range or partNumber against its plaintext size (416 InvalidRange as the model decides).
+ * That order is LocalStack's, whose conditional-read tests are recorded against real S3.
  */
 
 import { type ObjectKeys, type StoredKmsEncryption, storedKmsEncryption } from '../../crypto/index.ts';
 import { S3Error } from '../../errors.ts';
+import { checkConditions, type RequestConditions } from '../../model/conditions.ts';
 import { checkReadEncryption } from '../../model/encryption.ts';
 import { assertRangeOrPart, parsePartNumber, parseRangeHeader, type ResolvedRange, resolvePartRange, resolveRange } from '../../model/range.ts';
 import type { ObjectReader } from '../../storage/types.ts';
 import type { S3OperationContext } from '../types.ts';
 import { ownedBucket } from './buckets.ts';
-import { noSuchKey, type ObjectRecord, objectRecord, requireKey, type SseCustomerMembers, type SseResponseMembers, sseRequestOf } from './objects.ts';
+import { type ObjectRecord, objectRecord, requireKey, type SseCustomerMembers, type SseResponseMembers, sseRequestOf } from './objects.ts';
 import { responseEncryption } from './response.ts';
 
 /** The read members of GetObject and HeadObject. */
@@ -24,6 +27,38 @@ export interface ReadMembers extends SseCustomerMembers {
   PartNumber?: number;
   /** Not allowed on reads (S3 answers 400); here so the check has something to see. */
   ServerSideEncryption?: string;
+  /** Answer only if the ETag is this one (or one of a comma-separated list, or `*`); else 412. */
+  IfMatch?: string;
+  /** Answer only if the ETag is not this one; else 304. */
+  IfNoneMatch?: string;
+  /** Answer only if modified after this time (second precision; ignored in the future); else 304. */
+  IfModifiedSince?: Date | string;
+  /** Answer only if not modified after this time; else 412. */
+  IfUnmodifiedSince?: Date | string;
+}
+
+/**
+ * A request's conditions for the model. A date that does not parse is ignored, as RFC 9110
+ * §13.1.3 and §13.1.4 require of an invalid HTTP-date.
+ */
+export function conditionsOf(members: {
+  readonly IfMatch?: string | undefined;
+  readonly IfNoneMatch?: string | undefined;
+  readonly IfModifiedSince?: Date | string | undefined;
+  readonly IfUnmodifiedSince?: Date | string | undefined;
+}): RequestConditions {
+  return {
+    ifMatch: members.IfMatch,
+    ifNoneMatch: members.IfNoneMatch,
+    ifModifiedSince: timeOf(members.IfModifiedSince),
+    ifUnmodifiedSince: timeOf(members.IfUnmodifiedSince),
+  };
+}
+
+function timeOf(value: Date | string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const time = value instanceof Date ? value.getTime() : Date.parse(value);
+  return Number.isNaN(time) ? undefined : time;
 }
 
 /** An object opened for reading. */
@@ -49,7 +84,7 @@ export async function checkReadRequest(input: ReadMembers, context: S3OperationC
 /**
  * Checks the read against the object (from `reader` when given, else looked up).
  * @throws S3Error NoSuchBucket, AccessDenied, KeyTooLong, NoSuchKey, the read SSE-C errors,
- *   InvalidRange, InvalidPartNumber, PartNumberOutOfBounds, RangeWithPartNumber.
+ *   PreconditionFailed, NotModified, InvalidRange, InvalidPartNumber, PartNumberOutOfBounds, RangeWithPartNumber.
  */
 export async function resolveRead(
   input: ReadMembers,
@@ -58,11 +93,12 @@ export async function resolveRead(
 ): Promise<{ opened: OpenedObject; customerKey: Uint8Array | undefined }> {
   const key = input.Key;
   const info = reader === undefined ? await context.store.headObject(input.Bucket, key) : reader.info;
-  if (info === undefined) throw noSuchKey(key);
+  if (info === undefined) throw context.missingObject(key);
   const record = objectRecord(info);
   const customer = checkReadEncryption(sseRequestOf(input), record.mode, 'get', context.secureTransport, context.crypto.md5);
   const partNumber = input.PartNumber === undefined ? undefined : String(input.PartNumber);
   try {
+    checkConditions(conditionsOf(input), { etag: record.etag, lastModified: info.lastModified }, 'read', context.now);
     let range: ResolvedRange;
     let partsCount: number | undefined;
     if (partNumber !== undefined) {

@@ -1,0 +1,192 @@
+/**
+ * @module
+ * CopyObject: a new object from an existing one, decrypted under the source's own mode and
+ * re-sealed under the mode the request names or, naming none, the destination bucket's default (a
+ * copy does not inherit the source's encryption, model CopyObject; LS-snapshot
+ * `test_copy_object_with_sse_c`). The plaintext streams from the source's reader through the
+ * destination's cipher into storage, a frame at a time: no object is ever held whole.
+ *
+ * In order (LocalStack's, whose CopyObject tests are recorded against real S3): the destination
+ * bucket and key; `CopySource` (400 InvalidArgument when it is not `bucket/key`); the metadata
+ * directive; the source bucket; the source object (404 NoSuchKey naming the source key); the
+ * `CopySourceIf*` conditions (412 with `Condition: x-amz-copy-source-If-…`); the source's SSE-C
+ * key (`CopySourceSSECustomer*`: 400 without it, 400 on an object that is not SSE-C, 403 for
+ * another key, before any decryption); the destination's encryption (the PutObject decision and
+ * its errors, the SSE-C block included); a copy onto itself that changes nothing (400
+ * InvalidRequest); the 5 GiB ceiling.
+ *
+ * `MetadataDirective: COPY` (the default) keeps the source's content type and user metadata and
+ * ignores the request's; `REPLACE` takes the request's (the default content type when it names
+ * none). The destination's ETag follows its own mode (the plaintext MD5 for SSE-S3, random for
+ * the others), and the response echoes the destination's encryption fields as S3 does for
+ * CopyObject (for SSE-KMS and DSSE-KMS: the key's full ARN, the bucket-key flag when used, and the
+ * context the request sent: a copy never carries the source's context over). KMS is called as
+ * the caller: Decrypt for an SSE-KMS or DSSE-KMS source, GenerateDataKey (or the caller's bucket
+ * key) for such a destination, both before anything is stored.
+ *
+ * A data event: CloudTrail records it only in trails with S3 data events enabled.
+ */
+
+import { openObject, sealObject } from '../crypto/index.ts';
+import { S3Error } from '../errors.ts';
+import { checkConditions } from '../model/conditions.ts';
+import { checkCopySourceSize, checkInPlaceCopy, metadataDirective, parseCopySource } from '../model/copy-source.ts';
+import type { CustomerKey } from '../model/customer-key.ts';
+import { checkReadEncryption, decideWriteEncryption } from '../model/encryption.ts';
+import { etagKind, objectEtag } from '../model/etag.ts';
+import type { ObjectInfo } from '../storage/types.ts';
+import { bucketNamed, ownedBucket } from './shared/buckets.ts';
+import { writeEncryptionConditions } from './shared/conditions.ts';
+import { noSuchKey, objectFields, objectRecord, requireKey, type SseResponseMembers, type SseWriteMembers, sseRequestOf } from './shared/objects.ts';
+import { conditionsOf, readKeys } from './shared/read.ts';
+import { responseEncryption } from './shared/response.ts';
+import { writeKeys } from './shared/write.ts';
+import type { OperationDefinition } from './types.ts';
+
+/** CopyObject request. */
+export interface CopyObjectRequest extends SseWriteMembers {
+  /** The destination bucket. */
+  Bucket: string;
+  /** The destination key. */
+  Key: string;
+  /** `bucket/key` (or `/bucket/key`), the key URL-encoded, optionally `?versionId=null`. */
+  CopySource: string;
+  /** `COPY` (default) or `REPLACE`. */
+  MetadataDirective?: string;
+  /** With `REPLACE`: the destination's content type. */
+  ContentType?: string;
+  /** With `REPLACE`: the destination's user metadata. */
+  Metadata?: Record<string, string>;
+  CopySourceIfMatch?: string;
+  CopySourceIfNoneMatch?: string;
+  CopySourceIfModifiedSince?: Date | string;
+  CopySourceIfUnmodifiedSince?: Date | string;
+  /** The SSE-C key the source was stored with (base64, as on the wire). */
+  CopySourceSSECustomerAlgorithm?: string;
+  CopySourceSSECustomerKey?: string;
+  CopySourceSSECustomerKeyMD5?: string;
+}
+
+/** CopyObject response. */
+export interface CopyObjectResponse extends SseResponseMembers {
+  CopyObjectResult: {
+    /** The destination's ETag, quoted. */
+    ETag: string;
+    LastModified: Date;
+  };
+}
+
+/** CopyObject. */
+export const copyObject: OperationDefinition<'CopyObject', CopyObjectRequest, CopyObjectResponse> = {
+  name: 'CopyObject',
+  quota: { shared: 'write' },
+  readOnly: false,
+  eventCategory: 'Data',
+  // s3:PutObject on the destination, with the write's condition keys and the copy's own
+  // (`s3:x-amz-copy-source`, `s3:x-amz-metadata-directive`); s3:GetObject on the source below.
+  access: {
+    action: 's3:PutObject',
+    resource: 'object',
+    conditions: (input, scope) => ({
+      ...writeEncryptionConditions(input, scope),
+      ...(typeof input.CopySource === 'string' ? { 's3:x-amz-copy-source': input.CopySource } : {}),
+      ...(input.MetadataDirective === undefined ? {} : { 's3:x-amz-metadata-directive': input.MetadataDirective }),
+    }),
+  },
+
+  async handler(input, context) {
+    const target = await ownedBucket(input.Bucket, context);
+    const key = requireKey(input.Key);
+    const source = parseCopySource(input.CopySource);
+    const directive = metadataDirective(input.MetadataDirective);
+    const sourceBucket = await bucketNamed(source.bucket, context);
+    const sourceKey = requireKey(source.key);
+    context.authorize('s3:GetObject', sourceBucket, sourceKey);
+    // Every object of an unversioned bucket has the version id `null`.
+    if (source.versionId !== undefined && source.versionId !== 'null') {
+      throw new S3Error('NoSuchVersion', {
+        fields: [
+          ['Key', sourceKey],
+          ['VersionId', source.versionId],
+        ],
+      });
+    }
+    // The reader pins the source's bytes: a concurrent overwrite, or this copy itself when it
+    // targets its own source, does not change what is read.
+    const reader = await context.store.openObject(sourceBucket.name, sourceKey);
+    if (reader === undefined) throw noSuchKey(sourceKey);
+    let sourceCustomer: CustomerKey | undefined;
+    let destinationCustomer: CustomerKey | undefined;
+    try {
+      const record = objectRecord(reader.info);
+      const copyConditions = {
+        IfMatch: input.CopySourceIfMatch,
+        IfNoneMatch: input.CopySourceIfNoneMatch,
+        IfModifiedSince: input.CopySourceIfModifiedSince,
+        IfUnmodifiedSince: input.CopySourceIfUnmodifiedSince,
+      };
+      checkConditions(conditionsOf(copyConditions), { etag: record.etag, lastModified: reader.info.lastModified }, 'copy-source', context.now);
+      const sourceRequest = {
+        customer: { algorithm: input.CopySourceSSECustomerAlgorithm, key: input.CopySourceSSECustomerKey, keyMd5: input.CopySourceSSECustomerKeyMD5 },
+      };
+      sourceCustomer = checkReadEncryption(sourceRequest, record.mode, 'copy-source', context.secureTransport, context.crypto.md5);
+      const decided = decideWriteEncryption(
+        sseRequestOf(input),
+        target.encryption,
+        {
+          secureTransport: context.secureTransport,
+          region: target.region,
+          principalArn: context.caller.arn,
+          // CopyObject is authorized as s3:PutObject on the destination (and s3:GetObject on the source).
+          action: 's3:PutObject',
+          resource: `arn:aws:s3:::${target.name}/${key}`,
+        },
+        context.crypto.md5,
+      );
+      if (decided.mode === 'SSE-C') destinationCustomer = decided.customerKey;
+      if (sourceBucket.name === target.name && sourceKey === key) {
+        checkInPlaceCopy({
+          metadataDirective: directive,
+          requestNamesEncryption: decided.source === 'request',
+          bucketEncryptionConfigured: target.encryptionConfigured,
+          sourceMode: record.mode,
+        });
+      }
+      checkCopySourceSize(record.size);
+      // Verifies a source SSE-C key against the stored verifier (403) before anything is decrypted;
+      // for an SSE-KMS or DSSE-KMS source, calls KMS Decrypt as the caller in the source's Region.
+      const sourceKeys = await readKeys(record, sourceBucket.name, sourceCustomer?.key, context, sourceBucket.region);
+      try {
+        const { keys, customerKeyMd5, kms } = await writeKeys(decided, target, key, context);
+        try {
+          const [contentType, userMetadata] = directive === 'COPY' ? [record.contentType, record.userMetadata] : [input.ContentType, input.Metadata];
+          const wantMd5 = etagKind(decided.mode) === 'md5';
+          let etag = '';
+          const { result } = await sealObject<ObjectInfo>(
+            openObject(reader, record.segments, sourceKeys),
+            keys,
+            (sealed, progress) =>
+              context.store.putObject(target.name, key, sealed, () => {
+                const digest = wantMd5 ? progress.md5() : new Uint8Array(16);
+                etag = `"${objectEtag(decided.mode, digest, (length) => context.crypto.random.bytes(length))}"`;
+                return objectFields(decided.mode, etag, progress.segment(), contentType, userMetadata, keys.fields);
+              }),
+            { md5: wantMd5 },
+          );
+          return {
+            CopyObjectResult: { ETag: etag, LastModified: new Date(result.lastModified) },
+            ...responseEncryption('CopyObject', decided.mode, customerKeyMd5, kms),
+          };
+        } finally {
+          keys.dispose();
+        }
+      } finally {
+        sourceKeys.dispose();
+      }
+    } finally {
+      sourceCustomer?.key.fill(0);
+      destinationCustomer?.key.fill(0);
+      await reader.close();
+    }
+  },
+};

@@ -1,0 +1,126 @@
+/**
+ * @module
+ * S3 authorization (S3 User Guide "How Amazon S3 authorizes a request", IAM User Guide "Policy
+ * evaluation logic" and "Cross-account policy evaluation logic"), on the kernel's evaluation of
+ * both sides (`evaluateSides`: the bucket policy with its principals, the caller's identity
+ * policy without):
+ *
+ * 1. an explicit Deny in the bucket policy or in the caller's identity policy wins;
+ * 2. within the bucket owner's account, either side may allow: the identity policy, or a bucket
+ *    policy statement naming the caller itself (a statement naming only the account delegates to
+ *    IAM, so the identity policy still decides); the account root needs no identity policy;
+ * 3. from another account, both sides must allow: the caller's identity policy (the other
+ *    account's root has it implicitly) and the bucket policy, naming the caller or its account;
+ * 4. account-level actions (`s3:CreateBucket` before the bucket exists, `s3:ListAllMyBuckets`)
+ *    have no bucket policy: the identity side alone decides.
+ *
+ * The lock-out escape: the root user of the account that owns a bucket can always call
+ * GetBucketPolicy, PutBucketPolicy and DeleteBucketPolicy, "even if the policy explicitly denies
+ * the root user the ability to perform this action" (PutBucketPolicy API reference), so a policy
+ * that denies everyone can still be repaired.
+ *
+ * Callers with unknown access keys act as the default account's root (the kernel's SigV4
+ * authenticator outside strict mode; the in-process default), so they keep full access to their
+ * own buckets, except what a bucket policy denies: a Deny statement applies in every mode.
+ */
+
+import { evaluateSides, type Principal, type RequestConditions } from '@strongbox/service-kernel';
+import { S3Error } from '../errors.ts';
+import type { S3Action } from './actions.ts';
+import { s3ContextLookup } from './request-context.ts';
+
+/** One access question. */
+export interface S3AccessRequest {
+  readonly caller: Principal;
+  readonly action: S3Action;
+  /** The bucket ARN, an object ARN, or `*` for account-level actions. */
+  readonly resource: string;
+  /** The account owning the bucket; `undefined` for account-level actions. */
+  readonly bucketOwner: string | undefined;
+  /** The bucket's policy text, if it has one. */
+  readonly bucketPolicy: string | undefined;
+  readonly region: string;
+  readonly secureTransport: boolean;
+  /** Request time, epoch ms. */
+  readonly now: number;
+  readonly sourceIp?: string;
+  /** The request's `s3:` condition keys (only those the request has). */
+  readonly conditions?: RequestConditions;
+}
+
+/** Why a request was refused, as the AccessDenied message ends. */
+export type S3DenialReason = 'explicitDenyInResourcePolicy' | 'explicitDenyInIdentityPolicy' | 'noResourcePolicy' | 'noIdentityPolicy';
+
+/** The answer. */
+export type S3AccessDecision =
+  | { readonly allowed: true; readonly via: 'root' | 'identityPolicy' | 'bucketPolicy' | 'lockoutEscape' }
+  | { readonly allowed: false; readonly reason: S3DenialReason };
+
+/** The actions the bucket owner's root can always perform (the lock-out escape). */
+const POLICY_ACTIONS: ReadonlySet<string> = new Set(['s3:getbucketpolicy', 's3:putbucketpolicy', 's3:deletebucketpolicy']);
+
+/**
+ * Decides an access request. Pure: the same request always gets the same decision.
+ * @example evaluateS3Access({ caller: root, action: 's3:GetObject', resource: 'arn:aws:s3:::b/k', bucketOwner: root.account, bucketPolicy: undefined, region, secureTransport: true, now }).allowed // true
+ */
+export function evaluateS3Access(request: S3AccessRequest): S3AccessDecision {
+  const { caller, bucketOwner } = request;
+  const ownerRoot = caller.type === 'Root' && bucketOwner !== undefined && caller.account === bucketOwner;
+  if (ownerRoot && POLICY_ACTIONS.has(request.action.toLowerCase())) return { allowed: true, via: 'lockoutEscape' };
+  // Fast path: no policy on either side.
+  if (request.bucketPolicy === undefined && caller.identityPolicy === undefined) {
+    if (caller.type === 'Root' && (bucketOwner === undefined || caller.account === bucketOwner)) return { allowed: true, via: 'root' };
+    return { allowed: false, reason: bucketOwner === undefined || caller.account === bucketOwner ? 'noIdentityPolicy' : 'noResourcePolicy' };
+  }
+  const lookup = s3ContextLookup({
+    caller,
+    region: request.region,
+    resourceAccount: bucketOwner,
+    secureTransport: request.secureTransport,
+    now: request.now,
+    ...(request.sourceIp === undefined ? {} : { sourceIp: request.sourceIp }),
+    ...(request.conditions === undefined ? {} : { conditions: request.conditions }),
+  });
+  const sides = evaluateSides(request.bucketPolicy, { caller, action: request.action, resource: request.resource, lookup });
+  if (sides.explicitDeny === 'resource') return { allowed: false, reason: 'explicitDenyInResourcePolicy' };
+  if (sides.explicitDeny === 'identity') return { allowed: false, reason: 'explicitDenyInIdentityPolicy' };
+  const identityAllows = caller.type === 'Root' || sides.identity.allowDirect;
+  const sameAccount = bucketOwner === undefined || caller.account === bucketOwner;
+  if (sameAccount) {
+    if (identityAllows) return { allowed: true, via: caller.type === 'Root' ? 'root' : 'identityPolicy' };
+    if (sides.resource.allowDirect) return { allowed: true, via: 'bucketPolicy' };
+    return { allowed: false, reason: 'noIdentityPolicy' };
+  }
+  const bucketAllows = sides.resource.allowDirect || sides.resource.allowAccount;
+  if (bucketAllows && identityAllows) return { allowed: true, via: 'bucketPolicy' };
+  return { allowed: false, reason: bucketAllows ? 'noIdentityPolicy' : 'noResourcePolicy' };
+}
+
+/**
+ * Decides a request and throws S3's AccessDenied when it is refused.
+ * @throws S3Error AccessDeniedByPolicy (same account: the long form naming the caller, action,
+ *   resource and the refusing policy type), AccessDenied (another account: `Access Denied`).
+ * @example authorizeS3Access(request) // returns the decision, or throws 403 AccessDenied
+ */
+export function authorizeS3Access(request: S3AccessRequest): S3AccessDecision {
+  const decision = evaluateS3Access(request);
+  if (!decision.allowed) throw s3AccessDenied(request, decision.reason);
+  return decision;
+}
+
+/**
+ * The AccessDenied S3 answers for a refused request. S3 gives the enhanced message (policy type
+ * and reason) only to callers of the bucket owner's account (UG troubleshoot-403-errors);
+ * callers from other accounts get the plain `Access Denied`.
+ */
+export function s3AccessDenied(request: Pick<S3AccessRequest, 'caller' | 'action' | 'resource' | 'bucketOwner'>, reason: S3DenialReason): S3Error {
+  const sameAccount = request.bucketOwner === undefined || request.bucketOwner === request.caller.account;
+  if (!sameAccount) return new S3Error('AccessDenied');
+  const because = {
+    explicitDenyInResourcePolicy: 'with an explicit deny in a resource-based policy',
+    explicitDenyInIdentityPolicy: 'with an explicit deny in an identity-based policy',
+    noResourcePolicy: `because no resource-based policy allows the ${request.action} action`,
+    noIdentityPolicy: `because no identity-based policy allows the ${request.action} action`,
+  }[reason];
+  return new S3Error('AccessDeniedByPolicy', { detail: { principalArn: request.caller.arn, action: request.action, resource: request.resource, because } });
+}

@@ -1,0 +1,44 @@
+/**
+ * @module
+ * The request context S3's policy conditions test (reference §4.2; S3 User Guide "Amazon S3
+ * condition key examples"; Service Authorization Reference "Condition keys for Amazon S3"): the
+ * request's own `s3:` keys as the operation reports them (`s3:x-amz-server-side-encryption`,
+ * `s3:prefix`, ...), `s3:ResourceAccount`, and the global `aws:` keys the kernel computes,
+ * `aws:SecureTransport` among them. Values are computed on demand and looked up lower-cased
+ * (condition key names are case-insensitive).
+ *
+ * Condition values come from the request, never from the bucket's default: a PutObject without
+ * an `x-amz-server-side-encryption` header has no `s3:x-amz-server-side-encryption` value, so a
+ * `Null: true` test matches it even though the bucket default encrypts it (reference §4.2,
+ * aws-quickstart/quickstart-compliance-common#29).
+ */
+
+import { type ConditionLookup, conditionLookup, globalConditionValue, type Principal, type RequestConditions } from '@strongbox/service-kernel';
+
+/** What condition values are derived from. */
+export interface S3ContextSource {
+  readonly caller: Principal;
+  /** The Region the request was sent to (`aws:RequestedRegion`). */
+  readonly region: string;
+  /** The account owning the bucket (`s3:ResourceAccount`); `undefined` for account-level actions. */
+  readonly resourceAccount: string | undefined;
+  /** Whether the request came over TLS (`aws:SecureTransport`). */
+  readonly secureTransport: boolean;
+  /** Request time, epoch ms (`aws:CurrentTime`, `aws:EpochTime`). */
+  readonly now: number;
+  /** The caller's IP address (`aws:SourceIp`). */
+  readonly sourceIp?: string;
+  /** The request's own condition keys, e.g. `{ 's3:x-amz-server-side-encryption': 'AES256' }`. */
+  readonly conditions?: RequestConditions;
+}
+
+/**
+ * A lookup of condition values for one S3 request.
+ * @example s3ContextLookup({ caller, region: 'us-east-1', resourceAccount: '111122223333', secureTransport: false, now })('aws:securetransport') // ['false']
+ */
+export function s3ContextLookup(source: S3ContextSource): ConditionLookup {
+  return conditionLookup(source.conditions, (key) => {
+    if (key === 's3:resourceaccount') return source.resourceAccount === undefined ? undefined : [source.resourceAccount];
+    return globalConditionValue(source, key);
+  });
+}
