@@ -6,7 +6,7 @@
  */
 
 import { randomBytes } from 'node:crypto';
-import { readdir } from 'node:fs/promises';
+import { readdir, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ObjectStore, openUpstreamObjectStore, type S3Error, type UpstreamOptions } from '../../src/index.ts';
@@ -149,6 +149,33 @@ describe('upstream store: what goes upstream', () => {
     expect(gets.map((seen) => seen.range)).toEqual([`bytes=${2 * MiB + 5}-${2 * MiB + 5 + 4095}`, `bytes=${MiB}-${MiB + 69_999}`]);
     expect(gets.map((seen) => seen.responseBytes)).toEqual([4096, 70_000]);
     await store.close();
+  });
+
+  it('deleting a bucket deletes upstream the blobs readers still held, and an interrupted bucket deletion is finished at open', async () => {
+    const directory = tempDirectory('upstream-drop');
+    const upstream = upstreamOptions();
+    const store = await openUpstreamObjectStore({ directory, upstream });
+    await store.createBucket('gone', {});
+    await store.putObject('gone', 'k', [new TextEncoder().encode('held by a reader')], {});
+    const reader = await store.openObject('gone', 'k');
+    await store.deleteObject('gone', 'k');
+    // The reader keeps the blob (and its upstream object) alive past the object's deletion.
+    expect(await upstreamKeys(s3rver.client, BUCKET, upstream.prefix)).toHaveLength(1);
+    expect(await store.deleteBucket('gone')).toBe('deleted');
+    expect(await upstreamKeys(s3rver.client, BUCKET, upstream.prefix)).toEqual([]);
+    await reader!.close();
+    await store.createBucket('later', {});
+    await store.putObject('later', 'k', [new TextEncoder().encode('x')], {});
+    await store.close();
+    // A crash between a bucket deletion's rename and its removal leaves a `deleted-` directory
+    // whose markers still name upstream objects: opening deletes them.
+    const bucketDirectory = (await readdir(directory)).find((name) => name.startsWith('b-'))!;
+    await rename(join(directory, bucketDirectory), join(directory, 'deleted-0123456789ab'));
+    expect(await upstreamKeys(s3rver.client, BUCKET, upstream.prefix)).toHaveLength(1);
+    const reopened = await openUpstreamObjectStore({ directory, upstream });
+    expect(await upstreamKeys(s3rver.client, BUCKET, upstream.prefix)).toEqual([]);
+    expect(await readdir(directory)).not.toContain('deleted-0123456789ab');
+    await reopened.close();
   });
 
   it('an upstream that ignores Range: a read from byte 0 takes what it asked for, a read from elsewhere is InternalError', async () => {
