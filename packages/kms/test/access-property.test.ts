@@ -123,6 +123,7 @@ const grant: fc.Arbitrary<GrantRecord> = fc
   .map(({ grantee, operations, constraint }) => ({
     grantId: '0'.repeat(64),
     keyId: 'k',
+    region: 'us-east-1',
     name: '',
     creationDate: 0,
     granteePrincipal: grantee,

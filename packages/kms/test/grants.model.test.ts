@@ -80,7 +80,13 @@ describe('encryption-context constraints', () => {
 });
 
 describe('Name idempotency', () => {
-  const base = { keyId: 'k', name: 'n', granteePrincipal: 'arn:aws:iam::111122223333:user/a', operations: ['Encrypt', 'Decrypt'] as const };
+  const base = {
+    keyId: 'k',
+    region: 'us-east-1',
+    name: 'n',
+    granteePrincipal: 'arn:aws:iam::111122223333:user/a',
+    operations: ['Encrypt', 'Decrypt'] as const,
+  };
   it('compares operations as a set and constraint keys case-insensitively', () => {
     expect(sameGrantParameters({ ...base, operations: ['Encrypt', 'Decrypt'] }, { ...base, operations: ['Decrypt', 'Encrypt'] })).toBe(true);
     expect(sameGrantParameters({ ...base, operations: ['Encrypt'] }, { ...base, operations: ['Decrypt', 'Encrypt'] })).toBe(false);

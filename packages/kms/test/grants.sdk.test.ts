@@ -170,7 +170,16 @@ describe('CreateGrant', () => {
       const grantId = i.toString(16).padStart(64, '0');
       state.apply({
         type: 'putGrant',
-        grant: { grantId, keyId: key.id, name: '', creationDate: clock.now(), granteePrincipal: ALICE, issuingAccount: ROOT, operations: ['Encrypt'] },
+        grant: {
+          grantId,
+          keyId: key.id,
+          region: 'us-east-1',
+          name: '',
+          creationDate: clock.now(),
+          granteePrincipal: ALICE,
+          issuingAccount: ROOT,
+          operations: ['Encrypt'],
+        },
       });
     }
     expect(await failureOf(grant(key.id))).toEqual({

@@ -217,6 +217,7 @@ describe('when the waiting period ends', () => {
       grant: {
         grantId: 'ab'.repeat(32),
         keyId: key.keyId,
+        region,
         name: '',
         creationDate: START,
         granteePrincipal: rootPrincipal(region, account).arn,
@@ -227,10 +228,10 @@ describe('when the waiting period ends', () => {
     const random = { bytes: (n: number) => new Uint8Array(n) };
     expect(dueChanges(state, START + 7 * DAY - 1, random)).toEqual([]);
     const changes = dueChanges(state, START + 7 * DAY, random);
-    expect(changes).toEqual([{ type: 'deleteKey', keyId: key.keyId }]);
+    expect(changes).toEqual([{ type: 'deleteKey', keyId: key.keyId, region }]);
     for (const change of changes) state.apply(change);
     expect(state.key(key.keyId)).toBeUndefined();
-    expect(state.grantsOf(key.keyId)).toEqual([]);
+    expect(state.grantsOf(key.keyId, region)).toEqual([]);
     expect(state.grant('ab'.repeat(32))).toBeUndefined();
   });
 });

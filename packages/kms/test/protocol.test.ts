@@ -68,13 +68,6 @@ describe('real KMS operations Strongbox does not model', () => {
         message: `Strongbox does not model ${operation}: custom key stores keep key material in an AWS CloudHSM cluster or an external key manager, hardware Strongbox does not emulate.`,
       });
     }
-    for (const operation of ['ReplicateKey', 'UpdatePrimaryRegion']) {
-      const response = await json(`TrentService.${operation}`, { KeyId: 'alias/x' });
-      expect(JSON.parse(response.body)).toEqual({
-        __type: 'UnsupportedOperationException',
-        message: `Strongbox does not model ${operation}: multi-Region key replication is not implemented.`,
-      });
-    }
   });
 
   it('are modelled operations or unmodelled ones, never both, and the SDK knows them all', async () => {

@@ -2,9 +2,10 @@
  * @module
  * Request quotas (throttling) per account AND Region, each quota counted on its own, on the
  * injected clock. AWS: "Request quotas", https://docs.aws.amazon.com/kms/latest/developerguide/requests-per-second.html
- * ("measured over one-second intervals"; the symmetric cryptographic operations share one quota,
- * every other operation has its own; calls an AWS service makes for a principal count against the
- * principal's account; cross-account use throttles the calling account).
+ * ("measured over one-second intervals"; the cryptographic operations share one row per key
+ * family: symmetric (HMAC included), RSA, ECC, ML-DSA; GenerateDataKeyPair has a row per key pair
+ * spec; every other operation has its own quota; calls an AWS service makes for a principal count
+ * against the principal's account; cross-account use throttles the calling account).
  *
  * The limiter (`QuotaBuckets` of `@strongbox/service-kernel`) is an exact sliding window, not a token bucket: a bucket of capacity Q refilled at Q/s
  * admits Q + 10Q requests in 10 s of saturating demand, 10% over the quota. For a quota of Q
@@ -28,9 +29,57 @@
  */
 
 import { QuotaBuckets } from '@strongbox/service-kernel';
+import { ASYMMETRIC_QUOTAS, DATA_KEY_PAIR_QUOTAS, type KeySpec, type QuotaFamily } from './key-types/spec-table.ts';
 
-/** The quota bucket an operation draws from: the shared cryptographic one, or its own (named after it). */
-export type QuotaClass = 'cryptographic' | (string & {});
+/**
+ * A quota row of AWS's table: the shared symmetric cryptographic one (`cryptographic`), a key
+ * family's asymmetric cryptographic row (`cryptographic:RSA`, `cryptographic:ECC`,
+ * `cryptographic:ML-DSA`, `cryptographic:ML-KEM`), a key pair spec's GenerateDataKeyPair row
+ * (`GenerateDataKeyPair:RSA_2048`, ...), or an operation's own quota (named after it).
+ */
+export type QuotaClass = 'cryptographic' | CryptographicRow | (string & {});
+
+/** The asymmetric cryptographic rows ("Cryptographic operations (RSA) request rate", ...). */
+export type CryptographicRow = 'cryptographic:RSA' | 'cryptographic:ECC' | 'cryptographic:ML-DSA' | 'cryptographic:ML-KEM';
+
+const FAMILY_ROWS: Readonly<Record<Exclude<QuotaFamily, 'symmetric'>, CryptographicRow>> = Object.freeze({
+  rsa: 'cryptographic:RSA',
+  ecc: 'cryptographic:ECC',
+  'ml-dsa': 'cryptographic:ML-DSA',
+  'ml-kem': 'cryptographic:ML-KEM',
+});
+
+/** Default rate of each asymmetric row, by row name. */
+const ROW_QUOTAS: ReadonlyMap<string, number> = new Map(
+  (Object.entries(FAMILY_ROWS) as [Exclude<QuotaFamily, 'symmetric'>, CryptographicRow][]).map(([family, row]) => [row, ASYMMETRIC_QUOTAS[family]]),
+);
+
+/** Default rate of each GenerateDataKeyPair row, by row name. */
+const PAIR_QUOTAS: ReadonlyMap<string, number> = new Map(
+  Object.entries(DATA_KEY_PAIR_QUOTAS).map(([spec, rate]) => [dataKeyPairRow(spec as KeySpec), rate as number]),
+);
+
+/**
+ * The row a key's cryptographic operations count against: symmetric and HMAC keys share
+ * `cryptographic` (GenerateMac and VerifyMac are in its list), the others their family's row.
+ * @example cryptographicRowOf('rsa') // 'cryptographic:RSA'
+ */
+export function cryptographicRowOf(family: QuotaFamily): QuotaClass {
+  return family === 'symmetric' ? 'cryptographic' : FAMILY_ROWS[family];
+}
+
+/**
+ * The GenerateDataKeyPair (and GenerateDataKeyPairWithoutPlaintext) row of a key pair spec.
+ * @example dataKeyPairRow('RSA_2048') // 'GenerateDataKeyPair:RSA_2048'
+ */
+export function dataKeyPairRow(spec: KeySpec): QuotaClass {
+  return `GenerateDataKeyPair:${spec}`;
+}
+
+/** Whether `name` is a row of AWS's table other than an operation's own (see `QuotaClass`). */
+export function isQuotaRow(name: string): boolean {
+  return name === 'cryptographic' || ROW_QUOTAS.has(name) || PAIR_QUOTAS.has(name);
+}
 
 /** Default request quota of the shared symmetric cryptographic operations, per second. */
 export const DEFAULT_CRYPTOGRAPHIC_QUOTA = 10_000;
@@ -49,13 +98,15 @@ export interface QuotaCatalog {
 
 /**
  * Which quotas apply:
- * - `'cryptographic'` (the default): only the shared cryptographic quotas, the ones that throttle
- *   real workloads (S3 SSE-KMS uploads and downloads count against the symmetric one: "Request
- *   quotas", "How to use"), at AWS's rates for the Region. A test suite that creates keys and
- *   grants in a loop is not throttled, as it would not be against AWS, where each call takes tens
- *   of milliseconds rather than one.
+ * - `'cryptographic'` (the default): only the cryptographic quotas, the ones that throttle real
+ *   workloads (S3 SSE-KMS uploads and downloads count against the symmetric one: "Request
+ *   quotas", "How to use"): the shared symmetric row at AWS's rate for the Region and the RSA,
+ *   ECC, ML-DSA (and ML-KEM) rows at 1,000/s. A test suite that creates keys and grants in a loop
+ *   is not throttled, as it would not be against AWS, where each call takes tens of milliseconds
+ *   rather than one.
  * - `'aws'`: also every control-plane operation's own quota from AWS's table (CreateKey 5/s,
- *   CreateGrant 50/s, DescribeKey 2,000/s, ...).
+ *   CreateGrant 50/s, DescribeKey 2,000/s, ...) and the GenerateDataKeyPair row of each key pair
+ *   spec (RSA_4096 1/s: a suite generating RSA key pairs in a loop would trip it on loopback).
  */
 export type QuotaProfile = 'cryptographic' | 'aws';
 
@@ -76,8 +127,9 @@ export interface QuotaOptions {
    */
   readonly cryptographic?: number;
   /**
-   * Per-operation overrides (and `cryptographic`), requests per second, before `scale`. An
-   * override applies under either profile.
+   * Overrides by row (`cryptographic`, `cryptographic:RSA`, `GenerateDataKeyPair:RSA_4096`, ...)
+   * or operation name, requests per second, before `scale`. An override applies under either
+   * profile.
    */
   readonly overrides?: Readonly<Partial<Record<QuotaClass, number>>>;
 }
@@ -89,7 +141,7 @@ export type QuotaSetting = QuotaOptions | 'aws' | false;
 export interface QuotaUsage {
   readonly account: string;
   readonly region: string;
-  /** `cryptographic` (the shared symmetric quota) or an operation name. */
+  /** The row: `cryptographic` (the shared symmetric quota), an asymmetric or GenerateDataKeyPair row, or an operation name. */
   readonly quota: QuotaClass;
   /** The quota in force, requests per second (after overrides and scale). */
   readonly limit: number;
@@ -179,9 +231,10 @@ export class RequestQuotas {
     let base = overrides.get(quota);
     if (base === undefined) {
       if (quota === 'cryptographic') base = cryptographic ?? (region === undefined ? DEFAULT_CRYPTOGRAPHIC_QUOTA : defaultCryptographicQuota(region));
-      // A control-plane operation's own quota only under the 'aws' profile; an operation missing
-      // from AWS's table (none today) is not throttled rather than refused.
-      else if (profile === 'aws') base = this.#catalog.perSecond[quota];
+      else base = ROW_QUOTAS.get(quota);
+      // A control-plane operation's own quota and the GenerateDataKeyPair rows only under the 'aws'
+      // profile; an operation missing from AWS's table (none today) is not throttled rather than refused.
+      if (base === undefined && profile === 'aws') base = PAIR_QUOTAS.get(quota) ?? this.#catalog.perSecond[quota];
     }
     return base === undefined ? Infinity : base * scale;
   }
@@ -224,7 +277,7 @@ function checkedConfig(setting: QuotaSetting, catalog: QuotaCatalog): Config {
   const overrides = new Map<QuotaClass, number>();
   for (const [name, value] of Object.entries(options.overrides ?? {})) {
     if (value === undefined) continue;
-    if (name !== 'cryptographic' && !catalog.isOperation(name)) throw new RangeError(`"quotas.overrides" has an unknown quota ${JSON.stringify(name)}`);
+    if (!isQuotaRow(name) && !catalog.isOperation(name)) throw new RangeError(`"quotas.overrides" has an unknown quota ${JSON.stringify(name)}`);
     overrides.set(name as QuotaClass, checkedQuota(`quotas.overrides.${name}`, value));
   }
   return { enabled: options.enabled !== false, profile, scale, cryptographic, overrides };

@@ -8,8 +8,13 @@
 
 import type { KeySpec, KeyUsage } from './key-types/spec-table.ts';
 
-/** KMS key states Strongbox models. */
-export type KeyState = 'Enabled' | 'Disabled' | 'PendingDeletion' | 'PendingImport';
+/**
+ * KMS key states Strongbox models. `PendingReplicaDeletion`: a multi-Region primary key scheduled
+ * for deletion while it still has replicas (ScheduleKeyDeletion API). Strongbox has no transient
+ * `Creating` and `Updating` states (ReplicateKey and UpdatePrimaryRegion complete at once) and no
+ * custom key stores (`Unavailable`).
+ */
+export type KeyState = 'Enabled' | 'Disabled' | 'PendingDeletion' | 'PendingImport' | 'PendingReplicaDeletion';
 
 /** How a backing key came to be. */
 export type RotationType = 'AUTOMATIC' | 'ON_DEMAND';
@@ -102,7 +107,7 @@ export interface KeyRecord {
   readonly state: KeyState;
   /** Set while PendingDeletion: when the key will be deleted. */
   readonly deletionDate?: number;
-  /** Set while PendingDeletion: the window requested. */
+  /** Set while PendingDeletion or PendingReplicaDeletion: the window requested. */
   readonly pendingWindowInDays?: number;
   /** The key policy document, as text (the only policy name is `default`). */
   readonly policy: string;
@@ -194,6 +199,12 @@ export interface GrantRecord {
   /** 64 hex digits. */
   readonly grantId: string;
   readonly keyId: string;
+  /**
+   * The Region of the key the grant is on (a multi-Region key's primary and replicas each have
+   * their own grants). Grants journaled before this field existed lack it; the state fills it in
+   * from their single-Region key (model/state.ts).
+   */
+  readonly region: string;
   /** Optional idempotency name ('' when unset, as ListGrants reports it). */
   readonly name: string;
   readonly creationDate: number;

@@ -35,7 +35,11 @@ export const cancelKeyDeletion: OperationDefinition<'CancelKeyDeletion', CancelK
     context.authorize('kms:CancelKeyDeletion', key);
     context.requireKeyState(key);
     const { deletionDate: _deletionDate, pendingWindowInDays: _window, ...rest } = key;
-    const kept: KeyRecord = { ...rest, state: key.materials.length === 0 ? 'PendingImport' : 'Disabled' };
+    // "the KMS key is in the Disabled state" after cancellation (CancelKeyDeletion API), or
+    // PendingImport for a symmetric key whose imported material is gone. A primary waiting in
+    // PendingReplicaDeletion is cancelled the same way.
+    const pendingImport = key.keySpec === 'SYMMETRIC_DEFAULT' && key.materials.length === 0;
+    const kept: KeyRecord = { ...rest, state: pendingImport ? 'PendingImport' : 'Disabled' };
     await context.commit({ type: 'putKey', key: kept });
     return { KeyId: key.arn };
   },

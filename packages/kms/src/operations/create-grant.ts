@@ -110,13 +110,14 @@ export const createGrant: OperationDefinition<'CreateGrant', CreateGrantRequest,
 
     const wanted = {
       keyId: key.keyId,
+      region: key.region,
       name: input.Name ?? '',
       granteePrincipal,
       ...(input.RetiringPrincipal === undefined ? {} : { retiringPrincipal: input.RetiringPrincipal }),
       operations,
       ...(constraints === undefined ? {} : { constraints }),
     };
-    const existing = context.state.grantsOf(key.keyId);
+    const existing = context.state.grantsOf(key.keyId, key.region);
     const same = input.Name === undefined ? undefined : existing.find((grant) => sameGrantParameters(grant, wanted));
     if (same !== undefined) return { GrantToken: newGrantToken(context.random, same.grantId), GrantId: same.grantId };
     if (existing.length >= MAX_GRANTS_PER_KEY) {

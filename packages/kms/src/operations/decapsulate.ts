@@ -12,6 +12,7 @@ import { decapsulate as mlKemDecapsulate } from '../model/key-types/ml-kem.ts';
 import { blob, enumOf, structure } from '../protocol/shapes.ts';
 import { incompatibleAlgorithm, requireKeyUsage } from './shared/key-usage.ts';
 import { DRY_RUN, GRANT_TOKENS, KEY_ID } from './shared/members.ts';
+import { throttleForKey } from './shared/quota-row.ts';
 import type { OperationDefinition } from './types.ts';
 
 /** Decapsulate request. */
@@ -33,9 +34,9 @@ export interface DecapsulateResponse {
 /** Decapsulate. */
 export const decapsulate: OperationDefinition<'Decapsulate', DecapsulateRequest, DecapsulateResponse> = {
   name: 'Decapsulate',
-  // AWS counts it against its key family's 1,000/s row (RSA, ECC, ML-DSA); the quota is taken
-  // before the key is read, so it has its own bucket at that default (README, Known differences).
-  quota: { perSecond: 1000 },
+  // The key's cryptographic row (symmetric, RSA, ECC, ML-DSA, ML-KEM), counted once the key is
+  // known (shared/quota-row.ts).
+  quota: { byHandler: true },
   readOnly: true,
   keyState: 'usable',
   input: structure(
@@ -51,6 +52,7 @@ export const decapsulate: OperationDefinition<'Decapsulate', DecapsulateRequest,
 
   async handler(input, context) {
     const key = await context.resolveKey(input.KeyId, 'any');
+    throttleForKey(context, key);
     context.touch(key);
     context.authorize('kms:Decapsulate', key, {
       conditions: { 'kms:EncapsulationAlgorithm': input.EncapsulationAlgorithm },

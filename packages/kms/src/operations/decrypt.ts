@@ -18,6 +18,7 @@ import { encodeRequestContext, keyOfBlob, openUnderKey } from './shared/crypto.t
 import { DRY_RUN_MODIFIERS, ignoresCiphertext, RECIPIENT, type RecipientInfo, refuseRecipient, requireMember } from './shared/crypto-members.ts';
 import { requireKeyUsage } from './shared/key-usage.ts';
 import { DRY_RUN, ENCRYPTION_ALGORITHM, ENCRYPTION_CONTEXT, GRANT_TOKENS, KEY_ID } from './shared/members.ts';
+import { throttleForKey } from './shared/quota-row.ts';
 import { algorithmCondition, decryptUnderRsaKey, isRsaAlgorithm, requireRsaEncryption } from './shared/rsa-encryption.ts';
 import type { OperationContext, OperationDefinition } from './types.ts';
 
@@ -49,7 +50,9 @@ export const INCORRECT_KEY_MESSAGE = 'The key ID in the request does not identif
 /** Decrypt. */
 export const decrypt: OperationDefinition<'Decrypt', DecryptRequest, DecryptResponse> = {
   name: 'Decrypt',
-  quota: { shared: 'cryptographic' },
+  // The key's cryptographic row (symmetric, RSA, ECC, ML-DSA, ML-KEM), counted once the key is
+  // known (shared/quota-row.ts).
+  quota: { byHandler: true },
   readOnly: true,
   keyState: 'usable',
   auditDefaults: { encryptionAlgorithm: 'SYMMETRIC_DEFAULT' },
@@ -109,6 +112,7 @@ export const decrypt: OperationDefinition<'Decrypt', DecryptRequest, DecryptResp
 
 /** The checks every Decrypt passes before touching the ciphertext: audit, authorization, key state, algorithm. */
 function admit(input: DecryptRequest, context: OperationContext, key: KeyRecord): void {
+  throttleForKey(context, key);
   context.touch(key);
   context.authorize('kms:Decrypt', key, {
     encryptionContext: input.EncryptionContext ?? {},

@@ -33,7 +33,7 @@ export const deleteAlias: OperationDefinition<'DeleteAlias', DeleteAliasRequest,
     const alias = context.state.alias(account, region, aliasName);
     // The AWS text names the alias ARN (moto and LocalStack record the same).
     if (alias === undefined) throw aliasNotFound(arn);
-    const key = context.state.key(alias.targetKeyId);
+    const key = context.state.key(alias.targetKeyId, region);
     // CloudTrail lists the alias (added by the dispatcher), then the key (ct-deletealias.md).
     // kms:DeleteAlias on the alias (IAM policy) and on the key (key policy).
     context.authorize('kms:DeleteAlias', undefined, { resourceArn: arn });

@@ -12,6 +12,7 @@ import { blob, enumOf, structure } from '../protocol/shapes.ts';
 import { RECIPIENT, type RecipientInfo, refuseRecipient } from './shared/crypto-members.ts';
 import { incompatibleAlgorithm, requireKeyUsage } from './shared/key-usage.ts';
 import { DRY_RUN, GRANT_TOKENS, KEY_ID } from './shared/members.ts';
+import { throttleForKey } from './shared/quota-row.ts';
 import type { OperationDefinition } from './types.ts';
 
 /** DeriveSharedSecret request. */
@@ -35,9 +36,9 @@ export interface DeriveSharedSecretResponse {
 /** DeriveSharedSecret. */
 export const deriveSharedSecret: OperationDefinition<'DeriveSharedSecret', DeriveSharedSecretRequest, DeriveSharedSecretResponse> = {
   name: 'DeriveSharedSecret',
-  // AWS counts it against its key family's 1,000/s row (RSA, ECC, ML-DSA); the quota is taken
-  // before the key is read, so it has its own bucket at that default (README, Known differences).
-  quota: { perSecond: 1000 },
+  // The key's cryptographic row (symmetric, RSA, ECC, ML-DSA, ML-KEM), counted once the key is
+  // known (shared/quota-row.ts).
+  quota: { byHandler: true },
   readOnly: true,
   keyState: 'usable',
   input: structure(
@@ -55,6 +56,7 @@ export const deriveSharedSecret: OperationDefinition<'DeriveSharedSecret', Deriv
   async handler(input, context) {
     refuseRecipient(input.Recipient);
     const key = await context.resolveKey(input.KeyId, 'any');
+    throttleForKey(context, key);
     context.touch(key);
     context.authorize('kms:DeriveSharedSecret', key, {
       conditions: { 'kms:KeyAgreementAlgorithm': input.KeyAgreementAlgorithm },

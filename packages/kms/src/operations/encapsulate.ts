@@ -9,6 +9,7 @@ import { encapsulate as mlKemEncapsulate } from '../model/key-types/ml-kem.ts';
 import { enumOf, structure } from '../protocol/shapes.ts';
 import { incompatibleAlgorithm, requireKeyUsage } from './shared/key-usage.ts';
 import { DRY_RUN, GRANT_TOKENS, KEY_ID } from './shared/members.ts';
+import { throttleForKey } from './shared/quota-row.ts';
 import type { OperationDefinition } from './types.ts';
 
 /** Encapsulate request. */
@@ -30,9 +31,9 @@ export interface EncapsulateResponse {
 /** Encapsulate. */
 export const encapsulate: OperationDefinition<'Encapsulate', EncapsulateRequest, EncapsulateResponse> = {
   name: 'Encapsulate',
-  // AWS counts it against its key family's 1,000/s row (RSA, ECC, ML-DSA); the quota is taken
-  // before the key is read, so it has its own bucket at that default (README, Known differences).
-  quota: { perSecond: 1000 },
+  // The key's cryptographic row (symmetric, RSA, ECC, ML-DSA, ML-KEM), counted once the key is
+  // known (shared/quota-row.ts).
+  quota: { byHandler: true },
   readOnly: true,
   keyState: 'usable',
   input: structure({ KeyId: KEY_ID, EncapsulationAlgorithm: enumOf(['ML_KEM']), GrantTokens: GRANT_TOKENS, DryRun: DRY_RUN }, [
@@ -42,6 +43,7 @@ export const encapsulate: OperationDefinition<'Encapsulate', EncapsulateRequest,
 
   async handler(input, context) {
     const key = await context.resolveKey(input.KeyId, 'any');
+    throttleForKey(context, key);
     context.touch(key);
     context.authorize('kms:Encapsulate', key, {
       conditions: { 'kms:EncapsulationAlgorithm': input.EncapsulationAlgorithm },

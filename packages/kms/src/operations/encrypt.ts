@@ -11,6 +11,7 @@ import { encryptedMaterialIdOf } from './shared/audit.ts';
 import { encodeRequestContext, sealUnderKey } from './shared/crypto.ts';
 import { requireKeyUsage } from './shared/key-usage.ts';
 import { DRY_RUN, ENCRYPTION_ALGORITHM, ENCRYPTION_CONTEXT, GRANT_TOKENS, KEY_ID } from './shared/members.ts';
+import { throttleForKey } from './shared/quota-row.ts';
 import { algorithmCondition, encryptUnderRsaKey, requireRsaEncryption } from './shared/rsa-encryption.ts';
 import type { OperationDefinition } from './types.ts';
 
@@ -34,7 +35,9 @@ export interface EncryptResponse {
 /** Encrypt. */
 export const encrypt: OperationDefinition<'Encrypt', EncryptRequest, EncryptResponse> = {
   name: 'Encrypt',
-  quota: { shared: 'cryptographic' },
+  // The key's cryptographic row (symmetric, RSA, ECC, ML-DSA, ML-KEM), counted once the key is
+  // known (shared/quota-row.ts).
+  quota: { byHandler: true },
   readOnly: true,
   keyState: 'usable',
   auditDefaults: { encryptionAlgorithm: 'SYMMETRIC_DEFAULT' },
@@ -54,6 +57,7 @@ export const encrypt: OperationDefinition<'Encrypt', EncryptRequest, EncryptResp
     // Validation first: before an alias/aws/* key is created, and before DryRun answers.
     const contextEncoding = encodeRequestContext(input.EncryptionContext);
     const key = await context.resolveKey(input.KeyId, 'any');
+    throttleForKey(context, key);
     context.touch(key);
     context.authorize('kms:Encrypt', key, {
       encryptionContext: input.EncryptionContext ?? {},

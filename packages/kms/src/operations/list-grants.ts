@@ -48,7 +48,7 @@ export const listGrants: OperationDefinition<'ListGrants', ListGrantsRequest, Li
     context.authorize('kms:ListGrants', key);
     context.requireKeyState(key);
     if (input.GrantId !== undefined && !isGrantId(input.GrantId)) throw invalidGrantId(input.GrantId);
-    const grants = context.state.grantsOf(key.keyId).filter(
+    const grants = context.state.grantsOf(key.keyId, key.region).filter(
       (grant) =>
         (input.GrantId === undefined || grant.grantId === input.GrantId) &&
         (input.GranteePrincipal === undefined || grant.granteePrincipal === input.GranteePrincipal) &&

@@ -40,8 +40,8 @@ export const listRetirableGrants: OperationDefinition<'ListRetirableGrants', Lis
     if (principal !== undefined) {
       for (const grant of context.state.grants()) {
         if (grant.retiringPrincipal !== principal) continue;
-        const key = context.state.key(grant.keyId);
-        if (key !== undefined && key.region === context.region) entries.push(grantListEntry(grant, key));
+        const key = grant.region === context.region ? context.state.key(grant.keyId, grant.region) : undefined;
+        if (key !== undefined) entries.push(grantListEntry(grant, key));
       }
     }
     const page = paginate(entries, grantPageSize(input.Limit), input.Marker);

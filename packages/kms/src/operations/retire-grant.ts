@@ -55,9 +55,9 @@ async function findGrant(input: RetireGrantRequest, context: OperationContext): 
     const grantId = grantIdOfToken(input.GrantToken);
     if (grantId === undefined) throw invalidGrantToken();
     const grant = context.state.grant(grantId);
-    const key = grant && context.state.key(grant.keyId);
+    const key = grant && grant.region === context.region ? context.state.key(grant.keyId, grant.region) : undefined;
     // A well-formed token whose grant is gone (retired, revoked, key deleted). Text UNCONFIRMED.
-    if (grant === undefined || key === undefined || key.region !== context.region) throw new KmsError('NotFoundException', `Grant '${grantId}' does not exist`);
+    if (grant === undefined || key === undefined) throw new KmsError('NotFoundException', `Grant '${grantId}' does not exist`);
     if (input.GrantId !== undefined && input.GrantId !== grantId) throw invalidGrantId(input.GrantId);
     return { grant, key };
   }
@@ -67,7 +67,7 @@ async function findGrant(input: RetireGrantRequest, context: OperationContext): 
   }
   const key = await context.resolveKey(input.KeyId, 'key');
   const grant = context.state.grant(input.GrantId);
-  if (grant === undefined || grant.keyId !== key.keyId) throw invalidGrantId(input.GrantId);
+  if (grant === undefined || grant.keyId !== key.keyId || grant.region !== key.region) throw invalidGrantId(input.GrantId);
   return { grant, key };
 }
 

@@ -32,7 +32,7 @@ export const revokeGrant: OperationDefinition<'RevokeGrant', RevokeGrantRequest,
     context.authorize('kms:RevokeGrant', key);
     context.requireKeyState(key);
     const grant = context.state.grant(input.GrantId);
-    if (grant === undefined || grant.keyId !== key.keyId) throw invalidGrantId(input.GrantId);
+    if (grant === undefined || grant.keyId !== key.keyId || grant.region !== key.region) throw invalidGrantId(input.GrantId);
     if (input.DryRun === true) throw dryRunSucceeded();
     await context.commit({ type: 'deleteGrant', grantId: grant.grantId });
   },

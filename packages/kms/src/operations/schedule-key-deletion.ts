@@ -5,9 +5,13 @@
  * with its aliases and grants. Key id or key ARN only; customer managed keys only ("You cannot
  * delete AWS managed keys", dev guide deleting-keys.md: their key policy, model/aws-managed-keys.ts,
  * allows no kms:ScheduleKeyDeletion, so the policy engine answers AccessDeniedException).
+ * A multi-Region primary key that still has replicas goes to PendingReplicaDeletion instead, with
+ * no deletion date until its last replica is deleted (model/multi-region.ts `withoutReplica`); a
+ * replica is scheduled like any key.
  */
 
 import { KmsError } from '../errors.ts';
+import { isPrimaryKey } from '../model/multi-region.ts';
 import type { KeyState } from '../model/records.ts';
 import { DAY_MS } from '../model/rotation.ts';
 import { integer, structure } from '../protocol/shapes.ts';
@@ -24,7 +28,8 @@ export interface ScheduleKeyDeletionRequest {
 export interface ScheduleKeyDeletionResponse {
   /** The key ARN. */
   KeyId: string;
-  DeletionDate: Date;
+  /** Absent for a multi-Region primary key with replicas ("this field does not appear"). */
+  DeletionDate?: Date;
   KeyState: KeyState;
   PendingWindowInDays: number;
 }
@@ -56,6 +61,14 @@ export const scheduleKeyDeletion: OperationDefinition<'ScheduleKeyDeletion', Sch
     context.requireKeyState(key);
     // The dev guide allows the real deletion to come up to 24 hours after the scheduled window;
     // Strongbox deletes exactly at DeletionDate.
+    if (isPrimaryKey(key) && key.multiRegion!.replicaRegions.length > 0) {
+      // "If you schedule the deletion of a primary key with replicas, its key state changes to
+      // PendingReplicaDeletion ... When the last of its replicas keys is deleted (not just
+      // scheduled), the key state of the primary key changes to PendingDeletion and its waiting
+      // period (PendingWindowInDays) begins"; DeletionDate "does not appear" (ScheduleKeyDeletion API).
+      await context.commit({ type: 'putKey', key: { ...key, state: 'PendingReplicaDeletion', pendingWindowInDays: window } });
+      return { KeyId: key.arn, KeyState: 'PendingReplicaDeletion', PendingWindowInDays: window };
+    }
     const deletionDate = context.now + window * DAY_MS;
     await context.commit({ type: 'putKey', key: { ...key, state: 'PendingDeletion', deletionDate, pendingWindowInDays: window } });
     return { KeyId: key.arn, DeletionDate: new Date(deletionDate), KeyState: 'PendingDeletion', PendingWindowInDays: window };
@@ -65,7 +78,7 @@ export const scheduleKeyDeletion: OperationDefinition<'ScheduleKeyDeletion', Sch
   auditResponse: (output) => ({
     keyId: output.KeyId,
     keyState: output.KeyState,
-    deletionDate: output.DeletionDate, // written as a Java date by the dispatcher
+    ...(output.DeletionDate === undefined ? {} : { deletionDate: output.DeletionDate }), // written as a Java date by the dispatcher
     pendingWindowInDays: output.PendingWindowInDays,
   }),
 };

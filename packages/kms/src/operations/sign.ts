@@ -10,6 +10,7 @@ import { signMessage } from '../model/key-types/signing.ts';
 import type { SigningAlgorithm } from '../model/key-types/spec-table.ts';
 import { structure } from '../protocol/shapes.ts';
 import { DRY_RUN, GRANT_TOKENS, KEY_ID } from './shared/members.ts';
+import { throttleForKey } from './shared/quota-row.ts';
 import { checkSigningRequest, MESSAGE_TYPE, SIGNING_ALGORITHM, SIGNING_MESSAGE, signingConditions } from './shared/signing-request.ts';
 import type { OperationDefinition } from './types.ts';
 
@@ -33,9 +34,9 @@ export interface SignResponse {
 /** Sign. */
 export const sign: OperationDefinition<'Sign', SignRequest, SignResponse> = {
   name: 'Sign',
-  // AWS counts it against its key family's 1,000/s row (RSA, ECC, ML-DSA); the quota is taken
-  // before the key is read, so it has its own bucket at that default (README, Known differences).
-  quota: { perSecond: 1000 },
+  // The key's cryptographic row (symmetric, RSA, ECC, ML-DSA, ML-KEM), counted once the key is
+  // known (shared/quota-row.ts).
+  quota: { byHandler: true },
   readOnly: true,
   keyState: 'usable',
   input: structure(
@@ -45,6 +46,7 @@ export const sign: OperationDefinition<'Sign', SignRequest, SignResponse> = {
 
   async handler(input, context) {
     const key = await context.resolveKey(input.KeyId, 'any');
+    throttleForKey(context, key);
     context.touch(key);
     context.authorize('kms:Sign', key, {
       conditions: signingConditions(input.SigningAlgorithm, input.MessageType ?? 'RAW'),

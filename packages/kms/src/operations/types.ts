@@ -8,6 +8,7 @@
 
 import type { Backend } from '@strongbox/envelope';
 import type { OperationSpec, Principal, Random } from '@strongbox/service-kernel';
+import type { QuotaClass } from '../model/quotas.ts';
 import type { GrantOperation, GrantRecord, KeyRecord } from '../model/records.ts';
 import type { Change, KmsState } from '../model/state.ts';
 import type { AccessRequest, AuthorizationDetails, KmsAction } from '../policy/authorize.ts';
@@ -56,6 +57,13 @@ export interface OperationContext {
    */
   authorize(action: KmsAction, key: KeyRecord | undefined, details?: AuthorizationDetails, options?: AccessOptions): void;
   /**
+   * Checks an action as if requested in another Region, on a key there or on none: ReplicateKey's
+   * `kms:CreateKey` "in an IAM policy in the replica Region", UpdatePrimaryRegion's
+   * `kms:UpdatePrimaryRegion` on the replica key.
+   * @throws KmsError AccessDeniedException.
+   */
+  authorizeIn(region: string, action: KmsAction, key: KeyRecord | undefined, details?: AuthorizationDetails): void;
+  /**
    * The access request `authorize` decides, with the request's own facts (caller, Region, time,
    * `aws:SourceIp`), for operations that apply rules of their own before the policy check
    * (RetireGrant's retiring principal).
@@ -69,10 +77,33 @@ export interface OperationContext {
    * @throws KmsError DisabledException, KMSInvalidStateException or UnsupportedOperationException.
    */
   requireKeyState(key: KeyRecord): void;
+  /**
+   * Counts this request against a quota row the handler picks once it knows the key (operations
+   * whose `quota` is `byHandler`: the key family's cryptographic row, a key pair spec's row).
+   * @throws KmsError ThrottlingException when the row's quota is exhausted.
+   */
+  throttle(row: QuotaClass): void;
   /** Records a key this request touched, for the audit trail's `resources`. */
   touch(key: KeyRecord): void;
   /** Applies changes to the state now and resolves once they are durable. */
   commit(...changes: Change[]): Promise<void>;
+  /**
+   * Adds an event the call causes in another Region, recorded after the call's own event if it
+   * succeeds (ReplicateKey: "records a ReplicateKey operation in the primary key's Region and a
+   * CreateKey operation in the replica key's Region").
+   */
+  recordRelated(event: RelatedEvent): void;
+}
+
+/** A CloudTrail event a call causes besides its own, by the same caller and with its request id. */
+export interface RelatedEvent {
+  readonly eventName: string;
+  readonly region: string;
+  readonly readOnly: boolean;
+  readonly resources: readonly string[];
+  readonly requestParameters: Record<string, unknown> | null;
+  readonly responseElements: Record<string, unknown> | null;
+  readonly recipientAccountId: string;
 }
 
 /** Settings of one emulator instance that operations consult. */

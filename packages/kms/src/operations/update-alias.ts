@@ -40,7 +40,7 @@ export const updateAlias: OperationDefinition<'UpdateAlias', UpdateAliasRequest,
     const alias = context.state.alias(account, region, aliasName);
     if (alias === undefined) throw aliasNotFound(arn);
     const target = await context.resolveKey(input.TargetKeyId, 'key');
-    const current = context.state.key(alias.targetKeyId);
+    const current = context.state.key(alias.targetKeyId, region);
     // CloudTrail lists the alias (added by the dispatcher), then the new key (ct-updatealias.md).
     context.touch(target);
     // kms:UpdateAlias on the alias (IAM policy), the current key and the new key (key policies).

@@ -10,6 +10,7 @@ import { verifyMessage } from '../model/key-types/signing.ts';
 import type { SigningAlgorithm } from '../model/key-types/spec-table.ts';
 import { blob, structure } from '../protocol/shapes.ts';
 import { DRY_RUN, GRANT_TOKENS, KEY_ID } from './shared/members.ts';
+import { throttleForKey } from './shared/quota-row.ts';
 import { checkSigningRequest, MESSAGE_TYPE, SIGNING_ALGORITHM, SIGNING_MESSAGE, signingConditions } from './shared/signing-request.ts';
 import type { OperationDefinition } from './types.ts';
 
@@ -34,9 +35,9 @@ export interface VerifyResponse {
 /** Verify. */
 export const verify: OperationDefinition<'Verify', VerifyRequest, VerifyResponse> = {
   name: 'Verify',
-  // AWS counts it against its key family's 1,000/s row (RSA, ECC, ML-DSA); the quota is taken
-  // before the key is read, so it has its own bucket at that default (README, Known differences).
-  quota: { perSecond: 1000 },
+  // The key's cryptographic row (symmetric, RSA, ECC, ML-DSA, ML-KEM), counted once the key is
+  // known (shared/quota-row.ts).
+  quota: { byHandler: true },
   readOnly: true,
   keyState: 'usable',
   input: structure(
@@ -54,6 +55,7 @@ export const verify: OperationDefinition<'Verify', VerifyRequest, VerifyResponse
 
   async handler(input, context) {
     const key = await context.resolveKey(input.KeyId, 'any');
+    throttleForKey(context, key);
     context.touch(key);
     context.authorize('kms:Verify', key, {
       conditions: signingConditions(input.SigningAlgorithm, input.MessageType ?? 'RAW'),

@@ -90,6 +90,10 @@ function builtIn(source: ContextSource, key: string): readonly string[] | undefi
       return kmsKey === undefined ? undefined : [kmsKey.origin];
     case 'kms:multiregion':
       return kmsKey === undefined ? undefined : [String(kmsKey.multiRegion !== undefined)];
+    case 'kms:multiregionkeytype':
+      // PRIMARY or REPLICA; absent for single-Region keys (dev guide "kms:MultiRegionKeyType").
+      if (kmsKey?.multiRegion === undefined) return undefined;
+      return [kmsKey.multiRegion.primaryRegion === kmsKey.region ? 'PRIMARY' : 'REPLICA'];
     default:
       return globalConditionValue(source, key);
   }

@@ -61,8 +61,7 @@ const CONTENT_TYPE = 'application/x-amz-json-1.1';
 
 /**
  * Real KMS operations Strongbox does not model: custom key stores (their key material lives in an
- * AWS CloudHSM cluster or an external key manager, hardware outside KMS) and multi-Region key
- * replication. The TrentService operations of the KMS model as `@aws-sdk/client-kms` 3.1164.0
+ * AWS CloudHSM cluster or an external key manager, hardware outside KMS). The TrentService operations of the KMS model as `@aws-sdk/client-kms` 3.1164.0
  * ships it, minus `OPERATION_NAMES`. They answer `UnsupportedOperationException` naming the
  * operation and why, where any other target is an `UnknownOperationException` as at AWS.
  */
@@ -72,16 +71,12 @@ export const UNMODELLED_OPERATIONS: ReadonlySet<string> = new Set([
   'DeleteCustomKeyStore',
   'DescribeCustomKeyStores',
   'DisconnectCustomKeyStore',
-  'ReplicateKey',
   'UpdateCustomKeyStore',
-  'UpdatePrimaryRegion',
 ]);
 
 /** Why an unmodelled operation is refused. */
 export function unmodelledReason(name: string): string {
-  return name.endsWith('CustomKeyStore') || name.endsWith('CustomKeyStores')
-    ? `Strongbox does not model ${name}: custom key stores keep key material in an AWS CloudHSM cluster or an external key manager, hardware Strongbox does not emulate.`
-    : `Strongbox does not model ${name}: multi-Region key replication is not implemented.`;
+  return `Strongbox does not model ${name}: custom key stores keep key material in an AWS CloudHSM cluster or an external key manager, hardware Strongbox does not emulate.`;
 }
 
 /**

@@ -208,6 +208,34 @@ function compiled(shape: StructureShape): readonly CompiledMember[] {
   return members;
 }
 
+/**
+ * The length of `value` in code points, as Coral counts it (a surrogate pair is one character),
+ * without building an array of them: every string member of every call is measured.
+ */
+function codePointLength(value: string): number {
+  let length = value.length;
+  for (let i = 0; i < value.length - 1; i++) {
+    const code = value.charCodeAt(i);
+    if (code >= 0xd800 && code <= 0xdbff) {
+      const next = value.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        length -= 1;
+        i += 1;
+      }
+    }
+  }
+  return length;
+}
+
+/** Member patterns, compiled once each. */
+const PATTERNS = new Map<string, RegExp>();
+
+function patternOf(pattern: string): RegExp {
+  let compiledPattern = PATTERNS.get(pattern);
+  if (compiledPattern === undefined) PATTERNS.set(pattern, (compiledPattern = new RegExp(pattern, 'u')));
+  return compiledPattern;
+}
+
 function checkStructure(shape: StructureShape, value: Record<string, unknown>, path: string, errors: string[]): void {
   for (const [name, member, segment, required] of compiled(shape)) {
     const memberValue = value[name];
@@ -224,8 +252,8 @@ function checkValue(shape: Shape, value: unknown, path: string, errors: string[]
     case 'string': {
       if (typeof value !== 'string') throw serialization(path, 'String', value);
       const sensitive = shape.sensitive === true;
-      checkLength(shape, [...value].length, value, path, errors, sensitive);
-      if (shape.pattern !== undefined && !new RegExp(shape.pattern, 'u').test(value)) {
+      checkLength(shape, codePointLength(value), value, path, errors, sensitive);
+      if (shape.pattern !== undefined && !patternOf(shape.pattern).test(value)) {
         errors.push(constraintFailure(path, value, `Member must satisfy regular expression pattern: ${shape.pattern}`, sensitive));
       }
       if (shape.enum !== undefined && !shape.enum.includes(value)) {

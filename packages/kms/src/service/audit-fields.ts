@@ -27,11 +27,13 @@ export type ServiceEventName = 'RotateKey' | 'DeleteKey' | 'DeleteExpiredKeyMate
  */
 export function serviceEventOf(change: Change, state: KmsState): [ServiceEventName, KeyRecord][] {
   if (change.type === 'deleteKey') {
-    const key = state.key(change.keyId);
-    return key === undefined ? [] : [['DeleteKey', key]];
+    return state
+      .keyRecords(change.keyId)
+      .filter((key) => change.region === undefined || key.region === change.region)
+      .map((key) => ['DeleteKey', key]);
   }
   if (change.type !== 'putKey') return [];
-  const before = state.key(change.key.keyId);
+  const before = state.key(change.key.keyId, change.key.region);
   if (before === undefined) return [];
   if (change.key.materials.length > before.materials.length) return [['RotateKey', change.key]];
   if (before.state !== 'PendingImport' && change.key.state === 'PendingImport') return [['DeleteExpiredKeyMaterial', change.key]];
@@ -95,6 +97,20 @@ export function auditJson(value: unknown, shape?: Shape): unknown {
  * `responseElements.keyMetadata.AWSAccountId`).
  */
 function beanName(name: string): string {
+  // Member names come from the operations' shapes and responses, a few hundred: each is spelled
+  // once (bounded all the same, should a caller's names ever reach here).
+  let bean = BEAN_NAMES.get(name);
+  if (bean === undefined) {
+    bean = decapitalize(name);
+    if (BEAN_NAMES.size < MAX_BEAN_NAMES) BEAN_NAMES.set(name, bean);
+  }
+  return bean;
+}
+
+const BEAN_NAMES = new Map<string, string>();
+const MAX_BEAN_NAMES = 4096;
+
+function decapitalize(name: string): string {
   const second = name.charAt(1);
   if (second !== '' && second !== second.toLowerCase() && name.charAt(0) !== name.charAt(0).toLowerCase()) return name;
   return name.charAt(0).toLowerCase() + name.slice(1);

@@ -5,18 +5,22 @@
  */
 
 import type { Backend } from '@strongbox/envelope';
-import type { PipelineContext, Principal, Random } from '@strongbox/service-kernel';
-import { aliasNotFound, invalidKeyId, KmsError, keyNotFound } from '../errors.ts';
+import type { PipelineContext, Principal, QuotaGate, Random } from '@strongbox/service-kernel';
+import { aliasNotFound, invalidKeyId, KmsError, keyNotFound, throttled } from '../errors.ts';
 import { createAwsManagedKey, isAwsManagedAliasName } from '../model/aws-managed-keys.ts';
 import { aliasArn, keyArn, parseKeyReference } from '../model/identifiers.ts';
+import type { QuotaClass } from '../model/quotas.ts';
 import type { GrantOperation, GrantRecord, KeyRecord } from '../model/records.ts';
 import type { Change, KmsState } from '../model/state.ts';
 import { requireKeyState } from '../operations/shared/key-state.ts';
-import type { AccessOptions, AuthorizationDetails, KmsAction, KmsSettings, OperationContext, OperationDefinition } from '../operations/types.ts';
+import type { AccessOptions, AuthorizationDetails, KmsAction, KmsSettings, OperationContext, OperationDefinition, RelatedEvent } from '../operations/types.ts';
 import type { ChangeStore } from '../persistence/store.ts';
 import { type AccessRequest, authorizeAccess, grantedOperations } from '../policy/authorize.ts';
 
 const NO_GRANTS: readonly GrantRecord[] = Object.freeze([]);
+// Shared defaults: a default parameter written `= {}` would allocate on every call.
+const NO_DETAILS: AuthorizationDetails = Object.freeze({});
+const NO_ACCESS_OPTIONS: AccessOptions = Object.freeze({});
 
 /** What a request context is built from. */
 export interface RequestScope {
@@ -28,8 +32,10 @@ export interface RequestScope {
   readonly backend: Backend;
   readonly random: Random;
   readonly settings: KmsSettings;
+  /** The request quotas, for rows an operation's handler picks. */
+  readonly quotas: QuotaGate;
   /** The caller's IP address, when known (for the `aws:SourceIp` condition key). */
-  readonly sourceIpAddress?: string;
+  readonly sourceIpAddress?: string | undefined;
 }
 
 /** The context handed to one operation handler. */
@@ -48,11 +54,15 @@ export class RequestContext implements OperationContext, PipelineContext {
   recipientAccount: string;
   /** Whether this request committed any change. */
   committed = false;
+  /** Events this call causes in other Regions (`recordRelated`); made on first use, as few calls have any. */
+  related: RelatedEvent[] | undefined;
   readonly #store: ChangeStore;
   readonly #sourceIp: string | undefined;
   readonly #definition: OperationDefinition;
+  readonly #quotas: QuotaGate;
 
   constructor(scope: RequestScope) {
+    this.#quotas = scope.quotas;
     this.#definition = scope.definition;
     this.operation = scope.definition.name;
     this.now = scope.now;
@@ -75,16 +85,16 @@ export class RequestContext implements OperationContext, PipelineContext {
         throw invalidKeyId(input);
       case 'keyId': {
         // A bare key id names a key in the caller's own account and this Region.
-        const key = this.state.key(reference.keyId);
-        if (key === undefined || key.account !== account || key.region !== this.region) {
+        const key = this.state.key(reference.keyId, this.region);
+        if (key === undefined || key.account !== account) {
           throw keyNotFound(keyArn(this.region, account, reference.keyId));
         }
         return key;
       }
       case 'keyArn': {
         if (reference.region !== this.region) throw new KmsError('NotFoundException', `Invalid arn ${reference.region}`);
-        const key = this.state.key(reference.keyId);
-        if (key === undefined || key.account !== reference.account || key.region !== reference.region) throw keyNotFound(input);
+        const key = this.state.key(reference.keyId, reference.region);
+        if (key === undefined || key.account !== reference.account) throw keyNotFound(input);
         return key;
       }
       case 'aliasName':
@@ -95,36 +105,61 @@ export class RequestContext implements OperationContext, PipelineContext {
     }
   }
 
-  authorize(action: KmsAction, key: KeyRecord | undefined, details: AuthorizationDetails = {}, options: AccessOptions = {}): void {
+  authorize(action: KmsAction, key: KeyRecord | undefined, details: AuthorizationDetails = NO_DETAILS, options: AccessOptions = NO_ACCESS_OPTIONS): void {
     authorizeAccess(this.accessRequest(action, key, details, options));
   }
 
-  accessRequest(action: KmsAction, key: KeyRecord | undefined, details: AuthorizationDetails = {}, options: AccessOptions = {}): AccessRequest {
-    // Every access request of this call carries its source address, so aws:SourceIp conditions see it.
-    return {
+  authorizeIn(region: string, action: KmsAction, key: KeyRecord | undefined, details: AuthorizationDetails = NO_DETAILS): void {
+    authorizeAccess({ ...this.accessRequest(action, key, details), region });
+  }
+
+  accessRequest(
+    action: KmsAction,
+    key: KeyRecord | undefined,
+    details: AuthorizationDetails = NO_DETAILS,
+    options: AccessOptions = NO_ACCESS_OPTIONS,
+  ): AccessRequest {
+    // Every access request of this call carries its source address, so aws:SourceIp conditions see
+    // it. Built member by member (no spread of temporary objects): every call authorizes.
+    const request: { -readonly [K in keyof AccessRequest]: AccessRequest[K] } = {
       caller: this.caller,
       action,
       key,
       region: this.region,
       now: this.now,
-      ...(this.#sourceIp === undefined ? {} : { sourceIp: this.#sourceIp }),
-      grants: options.grants ?? (key ? this.state.grantsOf(key.keyId) : NO_GRANTS),
+      grants: options.grants ?? (key ? this.state.grantsOf(key.keyId, key.region) : NO_GRANTS),
       details,
-      ...(options.childGrant === undefined ? {} : { childGrant: options.childGrant }),
     };
+    if (this.#sourceIp !== undefined) request.sourceIp = this.#sourceIp;
+    if (options.childGrant !== undefined) request.childGrant = options.childGrant;
+    return request;
   }
 
-  grantedOperations(key: KeyRecord, details: AuthorizationDetails = {}): ReadonlySet<GrantOperation> {
-    return grantedOperations({ caller: this.caller, key, grants: this.state.grantsOf(key.keyId), details });
+  grantedOperations(key: KeyRecord, details: AuthorizationDetails = NO_DETAILS): ReadonlySet<GrantOperation> {
+    return grantedOperations({ caller: this.caller, key, grants: this.state.grantsOf(key.keyId, key.region), details });
   }
 
   requireKeyState(key: KeyRecord): void {
     requireKeyState(key, this.#definition.keyState);
   }
 
+  throttle(row: QuotaClass): void {
+    // Cross-account use throttles the calling account ("Request quotas").
+    if (!this.#quotas.tryAcquire(this.caller.account, this.region, row, this.now)) throw throttled();
+  }
+
   touch(key: KeyRecord): void {
     if (!this.resources.includes(key.arn)) this.resources.push(key.arn);
     this.recipientAccount = key.account;
+  }
+
+  recordRelated(event: RelatedEvent): void {
+    (this.related ??= []).push(event);
+  }
+
+  /** The caller's IP address, when known. */
+  get sourceIpAddress(): string | undefined {
+    return this.#sourceIp;
   }
 
   async commit(...changes: Change[]): Promise<void> {
@@ -135,7 +170,7 @@ export class RequestContext implements OperationContext, PipelineContext {
   async #resolveAlias(account: string, aliasName: string): Promise<KeyRecord> {
     const alias = this.state.alias(account, this.region, aliasName);
     if (alias !== undefined) {
-      const key = this.state.key(alias.targetKeyId);
+      const key = this.state.key(alias.targetKeyId, alias.region);
       if (key !== undefined) return key;
     } else if (account === this.caller.account && isAwsManagedAliasName(aliasName)) {
       // KMS creates an AWS managed key the first time its alias/aws/* alias is used (ListAliases
@@ -146,7 +181,7 @@ export class RequestContext implements OperationContext, PipelineContext {
       const changes = createAwsManagedKey(this.random, this.now, account, this.region, aliasName);
       await this.commit(...changes);
       const created = this.state.alias(account, this.region, aliasName);
-      const key = created && this.state.key(created.targetKeyId);
+      const key = created && this.state.key(created.targetKeyId, created.region);
       if (key !== undefined) return key;
     }
     throw aliasNotFound(aliasArn(this.region, account, aliasName));

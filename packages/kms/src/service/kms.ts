@@ -47,7 +47,7 @@ import {
   type RequestOf,
   type ResponseOf,
 } from '../operations/index.ts';
-import type { KmsSettings, OperationDefinition } from '../operations/types.ts';
+import type { KmsSettings, OperationDefinition, RelatedEvent } from '../operations/types.ts';
 import { type ChangeStore, MemoryStore } from '../persistence/store.ts';
 import { type StructureShape, validate } from '../protocol/shapes.ts';
 import { auditJson, defaultAuditParameters, serviceEventOf } from './audit-fields.ts';
@@ -116,6 +116,7 @@ export interface CallOptions {
 }
 
 const EVENT_SOURCE = 'kms.amazonaws.com';
+const NO_OPTIONS: CallOptions = Object.freeze({});
 /** KMS lists keys and aliases alike as `AWS::KMS::Key` resources (ct-createalias). */
 const RESOURCE_TYPE = 'AWS::KMS::Key';
 
@@ -186,17 +187,20 @@ export class Kms {
    * @throws TypeError for an unknown operation name or a malformed caller.
    * @example await kms.send('DescribeKey', { KeyId: 'alias/orders' })
    */
-  async send<Name extends OperationName>(operation: Name, input: RequestOf<Name>, options: CallOptions = {}): Promise<ResponseOf<Name>> {
-    if (!isOperationName(operation)) throw new TypeError(`unknown KMS operation ${JSON.stringify(operation)}`);
-    const region = options.region ?? this.region;
-    const caller = this.#caller(options.caller, region);
-    return (await this.#pipeline.call(OPERATIONS[operation], input, {
-      caller,
-      region,
-      ...(options.requestId === undefined ? {} : { requestId: options.requestId }),
-      ...(options.sourceIpAddress === undefined ? {} : { sourceIpAddress: options.sourceIpAddress }),
-      ...(options.userAgent === undefined ? {} : { userAgent: options.userAgent }),
-    })) as ResponseOf<Name>;
+  send<Name extends OperationName>(operation: Name, input: RequestOf<Name>, options: CallOptions = NO_OPTIONS): Promise<ResponseOf<Name>> {
+    // Not an async function: the pipeline's promise is handed back as it is (one promise and one
+    // turn of the microtask queue fewer per call), and bad arguments still reject.
+    try {
+      if (!isOperationName(operation)) throw new TypeError(`unknown KMS operation ${JSON.stringify(operation)}`);
+      const region = options.region ?? this.region;
+      const scope: { -readonly [K in keyof CallScope]: CallScope[K] } = { caller: this.#caller(options.caller, region), region };
+      if (options.requestId !== undefined) scope.requestId = options.requestId;
+      if (options.sourceIpAddress !== undefined) scope.sourceIpAddress = options.sourceIpAddress;
+      if (options.userAgent !== undefined) scope.userAgent = options.userAgent;
+      return this.#pipeline.call(OPERATIONS[operation], input, scope) as Promise<ResponseOf<Name>>;
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   /**
@@ -225,6 +229,34 @@ export class Kms {
 }
 
 installFacade(Kms.prototype, OPERATION_NAMES);
+
+/**
+ * Records the events a call caused in other Regions (ReplicateKey's CreateKey in the replica's
+ * Region), as AwsApiCall events of the same caller with the call's own request id. The user agent
+ * of the replica-Region event is not known to the context and is recorded as the service's
+ * (`kms.amazonaws.com`); AWS's exact record is UNCONFIRMED.
+ */
+function recordRelated(trail: AuditTrail, context: RequestContext, related: readonly RelatedEvent[]): void {
+  const ids = trail.latestIds();
+  for (const event of related) {
+    trail.record({
+      eventTime: context.now,
+      eventName: event.eventName,
+      eventSource: EVENT_SOURCE,
+      resourceType: RESOURCE_TYPE,
+      region: event.region,
+      caller: context.caller,
+      sourceIpAddress: context.sourceIpAddress ?? '127.0.0.1',
+      userAgent: EVENT_SOURCE,
+      ...(ids === undefined ? {} : { requestId: ids.requestId }),
+      requestParameters: event.requestParameters,
+      responseElements: event.responseElements === null ? null : (auditJson(event.responseElements) as Record<string, unknown>),
+      resources: event.resources,
+      readOnly: event.readOnly,
+      recipientAccountId: event.recipientAccountId,
+    });
+  }
+}
 
 /** What KMS's pipeline runs on. */
 interface KmsParts {
@@ -278,7 +310,8 @@ function kmsBinding(
         backend,
         random,
         settings,
-        ...(scope.sourceIpAddress === undefined ? {} : { sourceIpAddress: scope.sourceIpAddress }),
+        quotas: parts.quotas,
+        sourceIpAddress: scope.sourceIpAddress,
       }),
     prepare: (now) => (now < nextDue ? undefined : advance(now)),
     // The response may rest on changes that concurrent requests applied but have not yet made
@@ -289,7 +322,10 @@ function kmsBinding(
       if (context.committed) nextDue = -Infinity;
     },
     // GetKeyLastUsage: the keys a successful cryptographic call used, with the ids just audited.
+    // Events the call caused in other Regions come right after its own, sharing its request id
+    // (the tracked cryptographic operations cause none, so latestIds below is still theirs).
     recorded: (definition, context, succeeded) => {
+      if (succeeded && context.related !== undefined) recordRelated(parts.trail, context, context.related);
       if (!succeeded || !TRACKED_OPERATIONS.has(definition.name)) return;
       const ids = parts.trail.latestIds();
       if (ids === undefined) return;

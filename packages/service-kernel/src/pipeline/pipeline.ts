@@ -3,7 +3,8 @@
  * The request pipeline every call of every service goes through, in-process or over HTTP (the
  * protocol edge has already parsed the request and authenticated its caller, SigV4):
  *
- * 1. throttle: one request from the caller account's quota bucket (throttled calls are audited too);
+ * 1. throttle: one request from the caller account's quota bucket (throttled calls are audited too;
+ *    an operation whose handler picks its bucket is throttled there, `QuotaRule` `byHandler`);
  * 2. validate the input against the operation's shape (the service's validation error);
  * 3. prepare: the service's clock-driven work that has fallen due (KMS: key deletions, rotations);
  * 4. handle: the operation handler, which resolves its resources, authorizes through the
@@ -97,7 +98,8 @@ export class Pipeline<Definition extends OperationSpec, Context extends Pipeline
     let output: unknown;
     let failure: Failure | undefined;
     try {
-      if (!binding.quotas.tryAcquire(scope.caller.account, scope.region, quotaClassOf(definition), now)) throw binding.throttled();
+      const quotaClass = quotaClassOf(definition);
+      if (quotaClass !== undefined && !binding.quotas.tryAcquire(scope.caller.account, scope.region, quotaClass, now)) throw binding.throttled();
       binding.validate(definition, input);
       const due = binding.prepare?.(now);
       if (due !== undefined) await due;
@@ -148,15 +150,34 @@ export class Pipeline<Definition extends OperationSpec, Context extends Pipeline
     });
   }
 
+  // Every call builds one event: rendered without closures or spreads of temporary objects.
   #event(definition: Definition, input: unknown, output: unknown, failure: Failure | undefined, context: Context, scope: CallScope): AuditEventInput {
     const binding = this.#binding;
-    const parameters = safely(() => (definition.auditParameters ? definition.auditParameters(input) : binding.auditParameters(definition, input)));
+    let parameters: Record<string, unknown> | null;
+    try {
+      parameters = asRecord(definition.auditParameters ? definition.auditParameters(input) : binding.auditParameters(definition, input));
+    } catch {
+      parameters = null;
+    }
     const { auditResponse, auditAdditional } = definition;
-    const response = failure === undefined && auditResponse ? safely(() => binding.auditValue(auditResponse.call(definition, output))) : null;
-    const additional = auditAdditional ? (safely(() => auditAdditional.call(definition, input, output, context)) ?? undefined) : undefined;
+    let response: Record<string, unknown> | null = null;
+    if (failure === undefined && auditResponse) {
+      try {
+        response = asRecord(binding.auditValue(auditResponse.call(definition, output)));
+      } catch {
+        response = null;
+      }
+    }
+    let additional: Record<string, unknown> | undefined;
+    if (auditAdditional) {
+      try {
+        additional = asRecord(auditAdditional.call(definition, input, output, context)) ?? undefined;
+      } catch {
+        additional = undefined;
+      }
+    }
     const resources = definition.auditResources ? definition.auditResources(input, context.resources, scope) : context.resources;
-    const error = failure === undefined ? undefined : binding.auditError(failure);
-    return {
+    const event: { -readonly [K in keyof AuditEventInput]: AuditEventInput[K] } = {
       eventTime: context.now,
       eventName: definition.name,
       eventSource: binding.eventSource,
@@ -165,24 +186,27 @@ export class Pipeline<Definition extends OperationSpec, Context extends Pipeline
       caller: scope.caller,
       sourceIpAddress: scope.sourceIpAddress ?? '127.0.0.1',
       userAgent: scope.userAgent ?? 'strongbox-in-process',
-      ...(scope.requestId === undefined ? {} : { requestId: scope.requestId }),
       requestParameters: parameters,
       responseElements: response,
-      ...(additional === undefined ? {} : { additionalEventData: additional }),
       resources,
       readOnly: definition.readOnly,
       recipientAccountId: context.recipientAccount,
-      ...(error === undefined ? {} : { errorCode: error.code, errorMessage: error.message }),
     };
+    if (scope.requestId !== undefined) event.requestId = scope.requestId;
+    if (additional !== undefined) event.additionalEventData = additional;
+    if (failure !== undefined) {
+      const error = binding.auditError(failure);
+      event.errorCode = error.code;
+      event.errorMessage = error.message;
+    }
+    return event;
   }
 }
 
-/** Audit rendering must never turn a served request into a failure. */
-function safely(render: () => unknown): Record<string, unknown> | null {
-  try {
-    const value = render();
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
-  } catch {
-    return null;
-  }
+/**
+ * A rendered audit field, when it is an object (anything else records as null). Audit rendering
+ * must never turn a served request into a failure: its callers catch what rendering throws.
+ */
+function asRecord(value: unknown): Record<string, unknown> | null {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
 }

@@ -11,10 +11,12 @@ import type { CallScope } from './scope.ts';
 
 /**
  * Which request quota an operation draws from: its own bucket (named after the operation) with
- * its default rate, or a bucket it shares with other operations under a name the service gives
- * the rate to (KMS: `cryptographic`).
+ * its default rate, a bucket it shares with other operations under a name the service gives
+ * the rate to (KMS: `cryptographic`), or a bucket its handler picks once it knows what the
+ * request is about (`byHandler`: KMS's Sign counts against the RSA, ECC or ML-DSA row of the key
+ * it resolves), which the pipeline then leaves to the handler.
  */
-export type QuotaRule = { readonly perSecond: number } | { readonly shared: string };
+export type QuotaRule = { readonly perSecond: number } | { readonly shared: string } | { readonly byHandler: true };
 
 /** What every service's operation definition has. */
 // biome-ignore lint/suspicious/noExplicitAny: a registry holds definitions of every input, output and context type, and handler parameters are contravariant, so `unknown` would refuse them.
@@ -87,9 +89,13 @@ export function createRegistry<Table>(definitions: Readonly<Record<string, Opera
   });
 }
 
-/** The quota bucket an operation draws from: its own name, or the shared bucket's. */
-export function quotaClassOf(definition: OperationSpec): string {
+/**
+ * The quota bucket the pipeline draws from for an operation: its own name, the shared bucket's,
+ * or none (`undefined`) when its handler picks the bucket.
+ */
+export function quotaClassOf(definition: OperationSpec): string | undefined {
   const quota = definition.quota;
+  if ('byHandler' in quota) return undefined;
   return 'shared' in quota ? quota.shared : definition.name;
 }
 

@@ -142,6 +142,17 @@ describe('Pipeline', () => {
     expect(trail.events().map((e) => e.errorCode)).toEqual([undefined, 'ThrottlingException']);
   });
 
+  it('leaves a byHandler operation to its handler: the pipeline draws from no bucket for it', async () => {
+    const tried: string[] = [];
+    const { pipeline } = toy();
+    const picked: OperationSpec = { ...definitions.putThing, name: 'PickThing', quota: { byHandler: true } };
+    expect(quotaClassOf(picked)).toBeUndefined();
+    expect({ ...createRegistry({ picked }).quotaTable }).toEqual({});
+    // Far past PutThing's 1/s: a byHandler operation is never throttled by the pipeline.
+    for (let i = 0; i < 5; i++) tried.push(((await pipeline.call(picked, { Name: `n${i}` }, scope)) as { Id: string }).Id);
+    expect(tried).toEqual(['N0', 'N1', 'N2', 'N3', 'N4']);
+  });
+
   it('turns anything a handler throws into the service error, and audits it', async () => {
     const { pipeline, trail } = toy();
     const broken: OperationSpec = {

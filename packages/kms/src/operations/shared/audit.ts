@@ -29,7 +29,7 @@ export function encryptedMaterialIdOf(_input: unknown, output: unknown, context:
   const blob = typeof output === 'object' && output !== null ? (output as { readonly CiphertextBlob?: unknown }).CiphertextBlob : undefined;
   if (!(blob instanceof Uint8Array)) return undefined;
   const header = readBlobHeader(blob);
-  const material = header === undefined ? undefined : context.state.key(header.keyId)?.materials.find((m) => m.version === header.version);
+  const material = header === undefined ? undefined : context.state.key(header.keyId, context.region)?.materials.find((m) => m.version === header.version);
   return material === undefined ? undefined : { keyMaterialId: material.materialId };
 }
 

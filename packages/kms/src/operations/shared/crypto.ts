@@ -78,8 +78,11 @@ export interface BlobOfKey {
 export function keyOfBlob(context: OperationContext, bytes: Uint8Array): BlobOfKey {
   const blob = parseBlob(bytes);
   if (blob === undefined) throw invalidCiphertext();
-  const key = context.state.key(blob.header.keyId);
-  if (key === undefined || key.region !== context.region) throw ciphertextKeyInaccessible();
+  // A multi-Region key's blob names its shared `mrk-` id: the key of that id in this Region (its
+  // primary or a replica) opens it, as "you can use them interchangeably to encrypt data in one
+  // AWS Region and decrypt it in a different AWS Region" (ReplicateKey API).
+  const key = context.state.key(blob.header.keyId, context.region);
+  if (key === undefined) throw ciphertextKeyInaccessible();
   return { key, blob };
 }
 

@@ -9,6 +9,7 @@
 import { dryRunSucceeded, KmsError } from '../../errors.ts';
 import { generateKeyPairMaterial } from '../../model/key-types/key-material.ts';
 import { DATA_KEY_PAIR_SPECS, KEY_SPEC_TABLE, type KeySpec } from '../../model/key-types/spec-table.ts';
+import { dataKeyPairRow } from '../../model/quotas.ts';
 import type { KeyRecord } from '../../model/records.ts';
 import { enumOf, type Shape } from '../../protocol/shapes.ts';
 import type { OperationContext } from '../types.ts';
@@ -51,6 +52,8 @@ export async function generateDataKeyPairUnder(
   const spec = input.KeyPairSpec as KeySpec;
   const unsupported = KEY_SPEC_TABLE[spec].unsupported;
   if (unsupported !== undefined) throw new KmsError('UnsupportedOperationException', unsupported);
+  // "GenerateDataKeyPair (RSA_2048)" and the other rows of each key pair spec ("Request quotas").
+  context.throttle(dataKeyPairRow(spec));
   const contextEncoding = encodeRequestContext(input.EncryptionContext);
   const key = await context.resolveKey(input.KeyId, 'any');
   context.touch(key);

@@ -60,8 +60,9 @@ export function keyMetadata(key: KeyRecord): KeyMetadata {
     KeyUsage: key.keyUsage,
     KeyState: key.state,
     ...(key.deletionDate === undefined ? {} : { DeletionDate: new Date(key.deletionDate) }),
-    // No PendingDeletionWindowInDays: "This value is present only when the KeyState of the KMS key is
-    // PendingReplicaDeletion" (KeyMetadata doc), a multi-Region state Strongbox does not model.
+    // PendingDeletionWindowInDays: "This value is present only when the KeyState of the KMS key is
+    // PendingReplicaDeletion" (KeyMetadata doc); its DeletionDate is not known yet.
+    ...(key.state === 'PendingReplicaDeletion' && key.pendingWindowInDays !== undefined ? { PendingDeletionWindowInDays: key.pendingWindowInDays } : {}),
     Origin: key.origin,
     KeyManager: key.keyManager,
     // CustomerMasterKeySpec (deprecated) "and KeySpec ... have the same value".

@@ -6,6 +6,7 @@
  */
 
 import { KmsError, keyDisabled, keyPendingDeletion, keyPendingImport } from '../../errors.ts';
+import { isReplicaKey } from '../../model/multi-region.ts';
 import type { KeyRecord } from '../../model/records.ts';
 
 /**
@@ -28,7 +29,12 @@ export type KeyStateRule = 'usable' | 'notPendingDeletion' | 'enableDisable' | '
  * @example requireKeyState(key, 'usable') // throws DisabledException for a disabled key
  */
 export function requireKeyState(key: KeyRecord, rule: KeyStateRule): void {
-  const { state, arn } = key;
+  const { arn } = key;
+  // A primary key waiting for its replicas' deletion (PendingReplicaDeletion) is refused wherever a
+  // key pending deletion is: the table's footnotes say "is pending deletion (or pending replica
+  // deletion)" for both. AWS's own message for that state is UNCONFIRMED; Strongbox sends the
+  // pending-deletion text.
+  const state = key.state === 'PendingReplicaDeletion' ? 'PendingDeletion' : key.state;
   switch (rule) {
     case 'usable':
       if (state === 'Disabled') throw keyDisabled(arn);
@@ -54,6 +60,16 @@ export function requireKeyState(key: KeyRecord, rule: KeyStateRule): void {
       // Only AWS_KMS-origin symmetric keys rotate; imported material never does.
       if (key.origin === 'EXTERNAL') throw new KmsError('UnsupportedOperationException', `${arn} origin is EXTERNAL which is not valid for this operation.`);
       if (rule === 'rotationRead') return;
+      // "To enable or disable automatic rotation of a set of related multi-Region keys, set the
+      // property on the primary key"; on-demand rotation is invoked "on the primary Region key"
+      // (EnableKeyRotation and RotateKeyOnDemand API). AWS's exception on a replica is
+      // UNCONFIRMED: Strongbox answers UnsupportedOperationException naming the primary.
+      if (isReplicaKey(key)) {
+        throw new KmsError(
+          'UnsupportedOperationException',
+          `${arn} is a multi-Region replica key; change its rotation on its primary key in ${key.multiRegion!.primaryRegion}.`,
+        );
+      }
       if (state === 'Disabled') throw keyDisabled(arn);
       if (state === 'PendingDeletion') throw keyPendingDeletion(arn);
       return;

@@ -1,0 +1,60 @@
+/**
+ * @module
+ * UpdatePrimaryRegion: makes the replica of a multi-Region key in `PrimaryRegion` its primary and
+ * the current primary a replica. Called in the current primary's Region with its key id or ARN;
+ * "Both the primary key and the replica key must be in the Enabled key state when the operation
+ * starts" (dev guide "Change the primary key"). AWS completes the change asynchronously (both keys
+ * are `Updating` for a few seconds); Strongbox completes it at once. No output. Cross-account use: no.
+ */
+
+import { KmsError, keyNotFound } from '../errors.ts';
+import { keyArn } from '../model/identifiers.ts';
+import { isPrimaryKey, withPrimaryRegion } from '../model/multi-region.ts';
+import { string, structure } from '../protocol/shapes.ts';
+import { requireKeyState } from './shared/key-state.ts';
+import { KEY_ID } from './shared/members.ts';
+import type { OperationDefinition } from './types.ts';
+
+/** UpdatePrimaryRegion request. */
+export interface UpdatePrimaryRegionRequest {
+  KeyId: string;
+  PrimaryRegion: string;
+}
+
+/** UpdatePrimaryRegion. */
+export const updatePrimaryRegion: OperationDefinition<'UpdatePrimaryRegion', UpdatePrimaryRegionRequest, void> = {
+  name: 'UpdatePrimaryRegion',
+  // "5 (counts as 2: one in each Region)": Strongbox counts it once, in the primary's Region.
+  quota: { perSecond: 5 },
+  readOnly: false,
+  keyState: 'usable',
+  input: structure({ KeyId: KEY_ID, PrimaryRegion: string({ min: 1, max: 32, pattern: '^([a-z]+-){2,3}\\d+$' }) }, ['KeyId', 'PrimaryRegion']),
+
+  async handler(input, context) {
+    const key = await context.resolveKey(input.KeyId, 'key');
+    context.touch(key);
+    const region = input.PrimaryRegion;
+    // Required permissions: kms:UpdatePrimaryRegion on the current primary key and on the replica,
+    // each in its key policy (`kms:PrimaryRegion` names the new primary's Region).
+    const conditions = { 'kms:PrimaryRegion': region };
+    context.authorize('kms:UpdatePrimaryRegion', key, { conditions });
+    // The texts of the refusals below are UNCONFIRMED (AWS has not been recorded answering them).
+    if (key.multiRegion === undefined) throw new KmsError('UnsupportedOperationException', `${key.arn} is not a multi-Region key.`);
+    if (!isPrimaryKey(key)) {
+      throw new KmsError(
+        'UnsupportedOperationException',
+        `${key.arn} is not a multi-Region primary key: its primary key is in ${key.multiRegion.primaryRegion}.`,
+      );
+    }
+    if (region === key.region) throw new KmsError('UnsupportedOperationException', `${key.arn} is already the primary key in ${region}.`);
+    const replica = key.multiRegion.replicaRegions.includes(region) ? context.state.key(key.keyId, region) : undefined;
+    // "The primary Region must already have a replica key. This operation does not create a KMS key."
+    if (replica === undefined) throw keyNotFound(keyArn(region, key.account, key.keyId));
+    context.touch(replica);
+    context.authorizeIn(region, 'kms:UpdatePrimaryRegion', replica, { conditions });
+    context.requireKeyState(key);
+    requireKeyState(replica, 'usable');
+    const [oldPrimary, newPrimary] = withPrimaryRegion(key, replica);
+    await context.commit({ type: 'putKey', key: oldPrimary }, { type: 'putKey', key: newPrimary });
+  },
+};
