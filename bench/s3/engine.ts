@@ -16,8 +16,9 @@
  *    public storage API, and is no engine option. It skips the engine's request pipeline
  *    (validation, bucket lookup, quota gate, trail), so the ratios charge the modes with that too.
  *    Ratios are paired (bench/lib/targets.ts). Target: every mode ≥ 0.6x the floor at 1 MiB.
- *    SSE-KMS (with and without a bucket key) and DSSE-KMS call an in-process `Kms` on the
- *    caller's behalf, as the engine does.
+ *    SSE-KMS (with and without a bucket key) and DSSE-KMS run under a customer managed key of an
+ *    in-process `Kms` the engine calls on the caller's behalf, so their rows include the
+ *    emulator's GenerateDataKey and Decrypt (none per pair with a bucket key once it exists).
  * 2. **Peak RSS** of a PutObject and a GetObject of the big object through a data directory
  *    (SSE-S3), each in a child process started from a shell (see bench/envelope/rss.ts for why),
  *    beside an idle child (engine started, one tiny object) and the plain store's PUT and GET of

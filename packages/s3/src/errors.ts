@@ -238,8 +238,13 @@ export const S3_ERRORS: Readonly<Record<S3ErrorReason, S3WireError>> = Object.fr
   KmsInvalidArn: { code: 'KMS.NotFoundException', status: 400, message: (d) => `Invalid arn ${d.keyId ?? ''}` },
   KmsDisabled: { code: 'KMS.DisabledException', status: 400, message: (d) => `${d.keyId ?? ''} is disabled.` },
   KmsPendingDeletion: { code: 'KMS.KMSInvalidStateException', status: 400, message: (d) => `${d.keyId ?? ''} is pending deletion.` },
-  // UNCONFIRMED text: listed in S3's error-responses page (second-hand) without a captured message.
-  KmsInvalidKeyUsage: { code: 'KMS.InvalidKeyUsageException', status: 400, message: (d) => `${d.keyId ?? ''} key usage is not ENCRYPT_DECRYPT.` },
+  // UNCONFIRMED text: listed in S3's error-responses page (second-hand) without a captured message;
+  // KMS's own message is relayed when there is one, as S3 relays KMS's other messages.
+  KmsInvalidKeyUsage: {
+    code: 'KMS.InvalidKeyUsageException',
+    status: 400,
+    message: (d) => d.value ?? `${d.keyId ?? ''} key usage is not ENCRYPT_DECRYPT.`,
+  },
   // KMS's own NotFoundException and KMSInvalidStateException texts, relayed as S3 relays them: every
   // S3 capture (Invalid keyId, Key '…' does not exist, Invalid arn, is pending deletion) is KMS's
   // message verbatim. UNCONFIRMED for the texts no capture shows (a missing alias, pending import).

@@ -13,8 +13,6 @@
 
 import {
   type Backend,
-  createOpenStream,
-  createSealStream,
   type EncryptionContext,
   encodeEncryptionContext,
   FORMAT_VERSION_2,
@@ -22,9 +20,11 @@ import {
   type Keyring,
   type KmsClientLike,
   KmsKeyring,
+  OpenEngine,
   openRangeWithHeader,
   type RandomAccessSource,
   RawAesKeyring,
+  SealEngine,
   type WrappedDataKey,
 } from '@strongbox/envelope';
 import { nobleBackend } from '@strongbox/envelope/noble';
@@ -49,21 +49,41 @@ export interface SealLayer {
 export const secondImplementation: Backend = nobleBackend;
 
 /**
- * Seals a plaintext stream into one sealed message, streaming (memory about one frame).
+ * Seals plaintext chunks into one sealed message, as they are pulled (memory about one frame).
+ * Driven by an async generator over the envelope's sans-IO engine rather than a Web
+ * `TransformStream`: the same bytes, without the streams' per-chunk promises and queues (which
+ * cost an object PUT about as much as its encryption). An early `return()` or a failure wipes the
+ * buffered plaintext and the frame key.
  * @throws the keyring's errors, or the source's.
  */
-export function sealStream(source: ReadableStream<Uint8Array>, layer: SealLayer, frameLength: number): ReadableStream<Uint8Array> {
-  return source.pipeThrough(
-    createSealStream({ keyring: layer.keyring, context: layer.context, frameLength, formatVersion: FORMAT_VERSION_2, ...backendOf(layer) }),
-  );
+export async function* sealChunks(source: AsyncIterable<Uint8Array>, layer: SealLayer, frameLength: number): AsyncGenerator<Uint8Array> {
+  const engine = await SealEngine.create({
+    keyring: layer.keyring,
+    context: layer.context,
+    frameLength,
+    formatVersion: FORMAT_VERSION_2,
+    ...backendOf(layer),
+  });
+  try {
+    for await (const chunk of source) yield* engine.write(chunk);
+    yield* engine.end();
+  } finally {
+    engine.abort();
+  }
 }
 
 /**
- * Opens a whole sealed message as a stream; a frame is released only once its tag verified, and
- * the stream errors (EnvelopeError DECRYPT_FAILED) on any tampering or truncation.
+ * Opens a whole sealed message from its chunks; a frame is released only once its tag verified,
+ * and the iteration fails (EnvelopeError DECRYPT_FAILED) on any tampering or truncation.
  */
-export function openStream(source: ReadableStream<Uint8Array>, layer: SealLayer): ReadableStream<Uint8Array> {
-  return source.pipeThrough(createOpenStream({ keyring: layer.keyring, context: layer.context, formatVersions: FORMAT_VERSIONS, ...backendOf(layer) }));
+export async function* openChunks(source: AsyncIterable<Uint8Array>, layer: SealLayer): AsyncGenerator<Uint8Array> {
+  const engine = new OpenEngine({ keyring: layer.keyring, context: layer.context, formatVersions: FORMAT_VERSIONS, ...backendOf(layer) });
+  try {
+    for await (const chunk of source) yield* await engine.write(chunk);
+    yield* engine.end();
+  } finally {
+    engine.abort();
+  }
 }
 
 /** A decrypted range and what the envelope verified about the message's length. */

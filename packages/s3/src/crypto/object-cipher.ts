@@ -15,7 +15,7 @@
 import { createHash } from 'node:crypto';
 import type { BodySource, ObjectReader } from '../storage/types.ts';
 import type { ObjectKeys } from './data-key-provider.ts';
-import { memoizeUnwrap, openRange, openStream, type RandomAccessSource, type SealLayer, sealStream } from './envelope-adapter.ts';
+import { memoizeUnwrap, openChunks, openRange, type RandomAccessSource, type SealLayer, sealChunks } from './envelope-adapter.ts';
 
 /**
  * Plaintext bytes per frame of a stored object: range granularity against throughput, chosen by
@@ -94,12 +94,14 @@ export async function sealObject<T>(
   // request sent a Content-MD5 to check.
   const hash = wantMd5 ? createHash('md5') : undefined;
   const plaintext: Meter = { size: 0, ended: false };
-  let stream = toReadable(measured(body, plaintext, hash === undefined ? undefined : (chunk) => hash.update(chunk)));
-  // Every layer but the outermost is metered between streams; the outermost as the sink reads it.
+  // A chain of async generators, pulled by the sink one chunk at a time (so memory stays about a
+  // frame per layer); each layer's output is metered as it passes.
+  let stream: AsyncIterable<Uint8Array> = measured(body, plaintext, hash === undefined ? undefined : (chunk) => hash.update(chunk));
+  // Every layer but the outermost is metered between layers; the outermost as the sink reads it.
   const layers = keys.layers.map((layer, index) => {
     const sealed: Meter = { size: 0, ended: false };
-    stream = sealStream(stream, layer, frameLength);
-    if (index < keys.layers.length - 1) stream = stream.pipeThrough(meterStream(sealed));
+    stream = sealChunks(stream, layer, frameLength);
+    if (index < keys.layers.length - 1) stream = measured(stream, sealed);
     return sealed;
   });
   const outermost = layers.at(-1);
@@ -144,8 +146,8 @@ export async function* openObject(reader: ObjectReader, segments: readonly Seale
     const storedSize = storedSizeOf(segment);
     const segmentKeys = typeof keys === 'function' ? await keys(index) : keys;
     try {
-      let stream = toReadable(reader.stream(storedStart, storedSize));
-      for (let layer = segmentKeys.layers.length - 1; layer >= 0; layer--) stream = openStream(stream, layerAt(segmentKeys, layer));
+      let stream: AsyncIterable<Uint8Array> = reader.stream(storedStart, storedSize);
+      for (let layer = segmentKeys.layers.length - 1; layer >= 0; layer--) stream = openChunks(stream, layerAt(segmentKeys, layer));
       yield* stream;
     } finally {
       if (typeof keys === 'function') segmentKeys.dispose();
@@ -243,7 +245,7 @@ interface Meter {
 }
 
 /** Passes `source` through, counting into `meter` (and showing each chunk to `observe`). */
-async function* measured(source: BodySource | ReadableStream<Uint8Array>, meter: Meter, observe?: (chunk: Uint8Array) => void): AsyncGenerator<Uint8Array> {
+async function* measured(source: BodySource, meter: Meter, observe?: (chunk: Uint8Array) => void): AsyncGenerator<Uint8Array> {
   for await (const chunk of source as AsyncIterable<unknown>) {
     if (!(chunk instanceof Uint8Array)) throw new TypeError(`body chunks expected Uint8Array, got ${chunk === null ? 'null' : typeof chunk}`);
     meter.size += chunk.length;
@@ -251,32 +253,4 @@ async function* measured(source: BodySource | ReadableStream<Uint8Array>, meter:
     yield chunk;
   }
   meter.ended = true;
-}
-
-/** A pass-through stream counting into `meter`, between two layers. */
-function meterStream(meter: Meter): TransformStream<Uint8Array, Uint8Array> {
-  return new TransformStream<Uint8Array, Uint8Array>({
-    transform(chunk, controller) {
-      meter.size += chunk.length;
-      controller.enqueue(chunk);
-    },
-    flush() {
-      meter.ended = true;
-    },
-  });
-}
-
-/** An async or sync iterable as a pull-based ReadableStream (backpressure: one chunk at a time). */
-function toReadable(source: BodySource): ReadableStream<Uint8Array> {
-  const iterator = Symbol.asyncIterator in source ? source[Symbol.asyncIterator]() : source[Symbol.iterator]();
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      const next = await iterator.next();
-      if (next.done === true) controller.close();
-      else controller.enqueue(next.value);
-    },
-    async cancel(reason) {
-      await iterator.return?.(reason);
-    },
-  });
 }

@@ -114,7 +114,12 @@ export const copyObject: OperationDefinition<'CopyObject', CopyObjectRequest, Co
     // The reader pins the source's bytes: a concurrent overwrite, or this copy itself when it
     // targets its own source, does not change what is read.
     const reader = await context.store.openObject(sourceBucket.name, sourceKey);
-    if (reader === undefined) throw noSuchKey(sourceKey);
+    if (reader === undefined) {
+      // As GetObject answers (its API reference, "Permissions"): 404 NoSuchKey only to a caller who
+      // may list the source bucket; 403 AccessDenied (thrown by this check) to one who may not.
+      context.authorize('s3:ListBucket', sourceBucket);
+      throw noSuchKey(sourceKey);
+    }
     let sourceCustomer: CustomerKey | undefined;
     let destinationCustomer: CustomerKey | undefined;
     try {

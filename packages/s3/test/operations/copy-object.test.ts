@@ -6,7 +6,7 @@
 
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { CopyObjectRequest, S3, SseCustomerMembers } from '../../src/index.ts';
+import { type CopyObjectRequest, S3, type SseCustomerMembers } from '../../src/index.ts';
 import { ALLOW_SSE_C, BACKENDS } from '../helpers/backends.ts';
 import { md5Etag, members, sseC } from '../helpers/engine.ts';
 import { catchS3Async } from '../helpers/errors.ts';
@@ -285,5 +285,29 @@ describe.each(BACKENDS)('CopyObject on the $name store', (backend) => {
     const copied = await s3.copyObject({ Bucket: 'dst', Key: 'empty', CopySource: 'src/empty' });
     expect(copied.CopyObjectResult.ETag).toBe('"d41d8cd98f00b204e9800998ecf8427e"');
     expect((await read('dst', 'empty')).length).toBe(0);
+  });
+});
+
+describe('CopyObject and the trail', () => {
+  it('records a copy as a data event when they are enabled, and never an SSE-C key, however it failed or succeeded', async () => {
+    const s3 = new S3({ dataEvents: true });
+    try {
+      for (const Bucket of ['src', 'dst']) {
+        await s3.createBucket({ Bucket });
+        await s3.putBucketEncryption({ Bucket, ...ALLOW_SSE_C });
+      }
+      const [source, target, wrong] = [sseC(), sseC(), sseC()];
+      await s3.putObject({ Bucket: 'src', Key: 'k', Body: body, ...members(source) });
+      await s3.copyObject({ Bucket: 'dst', Key: 'k', CopySource: 'src/k', ...sourceMembers(source), ...members(target) });
+      await catchS3Async(() => s3.copyObject({ Bucket: 'dst', Key: 'k', CopySource: 'src/k', ...sourceMembers(wrong), ...members(target) }));
+      const events = s3.auditTrail.events().filter((event) => event.eventName === 'CopyObject');
+      expect(events.map((event) => event.errorCode)).toEqual([undefined, 'AccessDenied']);
+      const recorded = JSON.stringify(s3.auditTrail.events());
+      for (const trio of [source, target, wrong]) {
+        for (const form of [trio.SSECustomerKey, Buffer.from(trio.raw).toString('hex')]) expect(recorded).not.toContain(form);
+      }
+    } finally {
+      await s3.close();
+    }
   });
 });
