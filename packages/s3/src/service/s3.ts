@@ -4,7 +4,7 @@
  * shape (`Bucket`, `Key`, `Body`, `ServerSideEncryption`, `SSECustomerKey`, `Range`, ...) and
  * resolving to its response shape, or rejecting with `S3Error` carrying S3's code, status and
  * message. Objects are encrypted at rest for real (SSE-S3, SSE-C); storage is in memory by
- * default or a durable data directory. The REST protocol (issue 11) will serve the same object.
+ * default or a durable data directory. `createS3Handler` (service/http.ts) serves the same object over REST.
  *
  * @example
  * ```ts
