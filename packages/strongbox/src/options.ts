@@ -24,6 +24,8 @@ export interface ServeArgs {
    */
   readonly quotas?: false | { readonly profile?: 'cryptographic' | 'aws'; readonly scale?: number };
   readonly strictAuth: boolean;
+  /** `--upstream-*`: S3 objects' sealed bytes go to this S3-compatible bucket (needs `--data`). */
+  readonly upstream?: { readonly bucket: string; readonly endpoint?: string; readonly prefix?: string; readonly region?: string };
   /** `--https-port`: an HTTPS listener beside the HTTP one. */
   readonly httpsPort?: number;
   /** `--tls-cert`/`--tls-key`: the HTTPS listener's certificate and key (PEM files), given together. */
@@ -56,6 +58,12 @@ Options:
   --no-quotas         never throttle
                       (quotas change at run time: GET or PUT /_strongbox/quotas, see README)
   --strict-auth       refuse unsigned requests and unknown access keys, as AWS does
+  --upstream-bucket NAME   keep S3 objects' sealed bytes in this existing bucket of an
+                      S3-compatible store (needs --data, which keeps the keys and metadata);
+                      credentials from the AWS SDK's default chain (AWS_ACCESS_KEY_ID, ...)
+  --upstream-endpoint URL  that store's endpoint (default: AWS S3 in --upstream-region)
+  --upstream-prefix P      prefix of the upstream object names (default none)
+  --upstream-region R      the upstream's Region (default us-east-1)
   -h, --help          show this help
 `;
 
@@ -87,6 +95,7 @@ export function parseServeArgs(args: readonly string[]): ServeArgs {
   const host = values.host ?? '127.0.0.1';
   if (host === '') usage('--host expected an address such as 127.0.0.1 or 0.0.0.0');
   for (const name of ['data', 'users', 'seed'] as const) if (values[name] === '') usage(`--${name} expected a path`);
+  const upstream = parseUpstream(values);
   let quotas: ServeArgs['quotas'];
   if (values['quota-scale'] !== undefined || values.quotas !== undefined) {
     if (values['no-quotas']) usage(`${values.quotas === undefined ? '--quota-scale' : '--quotas'} and --no-quotas cannot be used together`);
@@ -114,6 +123,34 @@ export function parseServeArgs(args: readonly string[]): ServeArgs {
     ...(httpsText === undefined ? {} : { httpsPort: Number(httpsText) }),
     ...(values['tls-cert'] === undefined ? {} : { tlsCert: values['tls-cert'] }),
     ...(values['tls-key'] === undefined ? {} : { tlsKey: values['tls-key'] }),
+    ...(upstream === undefined ? {} : { upstream }),
+  };
+}
+
+/** The `--upstream-*` flags, checked: a bucket, and a data directory for the keys and metadata. */
+function parseUpstream(values: ReturnType<typeof parseOrExplain>['values']): ServeArgs['upstream'] {
+  const bucket = values['upstream-bucket'];
+  const endpoint = values['upstream-endpoint'];
+  const prefix = values['upstream-prefix'];
+  const region = values['upstream-region'];
+  if (bucket === undefined) {
+    const stray = [
+      endpoint === undefined ? [] : ['--upstream-endpoint'],
+      prefix === undefined ? [] : ['--upstream-prefix'],
+      region === undefined ? [] : ['--upstream-region'],
+    ].flat();
+    if (stray.length > 0) usage(`${stray[0]} needs --upstream-bucket`);
+    return undefined;
+  }
+  if (bucket === '') usage('--upstream-bucket expected a bucket name');
+  if (values.data === undefined) usage('--upstream-bucket needs --data (the keys and metadata of the upstream objects live there)');
+  if (endpoint !== undefined && !/^https?:\/\/[^/\s]+/.test(endpoint)) usage(`--upstream-endpoint expected an http:// or https:// URL, got '${endpoint}'`);
+  if (region !== undefined && !REGION.test(region)) usage(`--upstream-region expected a Region name such as us-east-1, got '${region}'`);
+  return {
+    bucket,
+    ...(endpoint === undefined ? {} : { endpoint }),
+    ...(prefix === undefined ? {} : { prefix }),
+    ...(region === undefined ? {} : { region }),
   };
 }
 
@@ -138,6 +175,10 @@ function parseOrExplain(args: readonly string[]) {
         'quota-scale': { type: 'string' },
         'no-quotas': { type: 'boolean' },
         'strict-auth': { type: 'boolean' },
+        'upstream-bucket': { type: 'string' },
+        'upstream-endpoint': { type: 'string' },
+        'upstream-prefix': { type: 'string' },
+        'upstream-region': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });

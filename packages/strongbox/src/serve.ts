@@ -98,6 +98,7 @@ async function start(flags: ServeArgs, users: UserDirectory | undefined, seed: S
       ...(users === undefined ? {} : { users }),
       ...(seed === undefined ? {} : { seed }),
       ...(flags.quotas === undefined ? {} : { quotas: flags.quotas }),
+      ...(flags.upstream === undefined ? {} : { s3Upstream: flags.upstream }),
       ...(flags.data === undefined
         ? {}
         : {

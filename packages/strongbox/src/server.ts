@@ -29,7 +29,7 @@ import {
   withDefaultUser,
 } from '@strongbox/kms';
 import { CLOUDTRAIL_TARGET_PREFIXES, createCloudTrailHandler, createJson11Handler, createSigV4Authenticator, toNodeListener } from '@strongbox/kms/http';
-import { createS3Handler, internalErrorResponse, S3 } from '@strongbox/s3';
+import { createS3Handler, internalErrorResponse, S3, type UpstreamOptions } from '@strongbox/s3';
 import { createSigV4Authenticator as createKernelAuthenticator, type StreamingHandler, toNodeStreamingListener } from '@strongbox/service-kernel';
 import { quotasRoute } from './admin.ts';
 import { listenerCertificate, type TlsMaterial } from './certificate.ts';
@@ -73,6 +73,11 @@ export interface EndpointOptions {
   readonly account?: string;
   /** Keep state in this directory (`openDirectoryStore`); default: in memory, lost on close. */
   readonly dataDirectory?: string;
+  /**
+   * With `dataDirectory`: S3 objects' sealed bytes go to this S3-compatible bucket, while their
+   * keys and metadata stay in `<dataDirectory>/s3` (`@strongbox/s3`'s upstream store).
+   */
+  readonly s3Upstream?: UpstreamOptions;
   /** Told when the data directory cannot be written: `StoreError` `WRITE_FAILED` (the store then refuses all changes) or `DISK_FULL` (changes are refused until there is room). */
   readonly onStoreError?: (error: Error) => void;
   /** Keys and aliases to create if missing (`parseSeed`), before the port opens. */
@@ -188,7 +193,12 @@ export async function openEndpoint(options: EndpointOptions = {}): Promise<Endpo
     if (options.seed)
       await applySeed(store, options.seed, { account, region, now: clock.now(), random: { bytes: (length) => new Uint8Array(randomBytes(length)) } });
     kms = new Kms({ account, region, store, clock, ...(options.quotas === undefined ? {} : { quotas: options.quotas }) });
-    const s3Storage = options.dataDirectory === undefined ? {} : { storage: { directory: join(options.dataDirectory, 's3') } };
+    if (options.s3Upstream !== undefined && options.dataDirectory === undefined)
+      throw new TypeError('s3Upstream needs a dataDirectory for the keys and metadata');
+    const s3Storage =
+      options.dataDirectory === undefined
+        ? {}
+        : { storage: { directory: join(options.dataDirectory, 's3'), ...(options.s3Upstream === undefined ? {} : { upstream: options.s3Upstream }) } };
     s3 = new S3({ account, region, clock, kms, auditTrail: kms.auditTrail, ...s3Storage });
   } catch (error) {
     await store.close();

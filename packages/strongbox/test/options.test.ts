@@ -63,6 +63,24 @@ describe('parseServeArgs', () => {
     expect(parseServeArgs(['--', '--port', '0']).port).toBe(0);
   });
 
+  it('takes an upstream for S3 objects with a data directory', () => {
+    expect(
+      parseServeArgs([
+        '--data',
+        'state',
+        '--upstream-bucket',
+        'sealed',
+        '--upstream-endpoint=http://127.0.0.1:8333',
+        '--upstream-prefix',
+        'sb/',
+        '--upstream-region',
+        'eu-west-3',
+      ]).upstream,
+    ).toEqual({ bucket: 'sealed', endpoint: 'http://127.0.0.1:8333', prefix: 'sb/', region: 'eu-west-3' });
+    expect(parseServeArgs(['--data', 'state', '--upstream-bucket', 'sealed']).upstream).toEqual({ bucket: 'sealed' });
+    expect(parseServeArgs(['--data', 'state']).upstream).toBeUndefined();
+  });
+
   it.each([
     [['--port', '65536'], "--port expected a number from 0 to 65535, got '65536'"],
     [['--port', '-1'], "option '--port' argument is ambiguous."],
@@ -82,6 +100,15 @@ describe('parseServeArgs', () => {
     [['--quotas', 'aws', '--no-quotas'], '--quotas and --no-quotas cannot be used together'],
     [['--host', ''], '--host expected an address such as 127.0.0.1 or 0.0.0.0'],
     [['--data', ''], '--data expected a path'],
+    [['--upstream-bucket', 'sealed'], '--upstream-bucket needs --data (the keys and metadata of the upstream objects live there)'],
+    [['--data', 'd', '--upstream-bucket', ''], '--upstream-bucket expected a bucket name'],
+    [['--data', 'd', '--upstream-endpoint', 'http://127.0.0.1:9000'], '--upstream-endpoint needs --upstream-bucket'],
+    [['--data', 'd', '--upstream-prefix', 'p/'], '--upstream-prefix needs --upstream-bucket'],
+    [
+      ['--data', 'd', '--upstream-bucket', 'b', '--upstream-endpoint', '127.0.0.1:9000'],
+      "--upstream-endpoint expected an http:// or https:// URL, got '127.0.0.1:9000'",
+    ],
+    [['--data', 'd', '--upstream-bucket', 'b', '--upstream-region', 'moon'], "--upstream-region expected a Region name such as us-east-1, got 'moon'"],
     [['--https-port', '70000'], "--https-port expected a number from 0 to 65535, got '70000'"],
     [['--port', '4443', '--https-port', '4443'], '--https-port must differ from --port'],
     [['--https-port', '0', '--tls-cert', 'c.pem'], '--tls-cert and --tls-key must be given together'],

@@ -85,13 +85,15 @@ export interface FaultProxy {
   readonly seen: SeenRequest[];
   /** Decides, per request, whether to fail it (undefined: forward it). */
   fault: ((request: IncomingMessage) => Fault | undefined) | undefined;
+  /** Forward requests without their Range header, as a server that ignores ranges answers. */
+  ignoreRanges: boolean;
   close(): Promise<void>;
 }
 
 /** Starts a forwarding proxy to `target` (an http://host:port endpoint). */
 export async function startFaultProxy(target: string): Promise<FaultProxy> {
   const upstream = new URL(target);
-  const proxy: FaultProxy = { endpoint: '', seen: [], fault: undefined, close: async () => {} };
+  const proxy: FaultProxy = { endpoint: '', seen: [], fault: undefined, ignoreRanges: false, close: async () => {} };
   const server: Server = createServer((incoming, outgoing) => {
     const record: SeenRequest = { method: incoming.method ?? '', url: incoming.url ?? '', range: incoming.headers.range, responseBytes: 0 };
     proxy.seen.push(record);
@@ -110,16 +112,15 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
       });
       return;
     }
-    const forwarded = httpRequest(
-      { host: upstream.hostname, port: upstream.port, method: incoming.method, path: incoming.url, headers: incoming.headers },
-      (answer) => {
-        outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.on('data', (chunk: Buffer) => {
-          record.responseBytes += chunk.length;
-        });
-        answer.pipe(outgoing);
-      },
-    );
+    const headers = { ...incoming.headers };
+    if (proxy.ignoreRanges) delete headers.range;
+    const forwarded = httpRequest({ host: upstream.hostname, port: upstream.port, method: incoming.method, path: incoming.url, headers }, (answer) => {
+      outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.on('data', (chunk: Buffer) => {
+        record.responseBytes += chunk.length;
+      });
+      answer.pipe(outgoing);
+    });
     forwarded.on('error', () => outgoing.destroy());
     incoming.pipe(forwarded);
   });

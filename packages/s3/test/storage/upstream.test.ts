@@ -6,7 +6,7 @@
  */
 
 import { randomBytes } from 'node:crypto';
-import { readdir } from 'node:fs/promises';
+import { readdir, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ObjectStore, openUpstreamObjectStore, type S3Error, type UpstreamOptions } from '../../src/index.ts';
@@ -151,6 +151,50 @@ describe('upstream store: what goes upstream', () => {
     await store.close();
   });
 
+  it('deleting a bucket deletes upstream the blobs readers still held, and an interrupted bucket deletion is finished at open', async () => {
+    const directory = tempDirectory('upstream-drop');
+    const upstream = upstreamOptions();
+    const store = await openUpstreamObjectStore({ directory, upstream });
+    await store.createBucket('gone', {});
+    await store.putObject('gone', 'k', [new TextEncoder().encode('held by a reader')], {});
+    const reader = await store.openObject('gone', 'k');
+    await store.deleteObject('gone', 'k');
+    // The reader keeps the blob (and its upstream object) alive past the object's deletion.
+    expect(await upstreamKeys(s3rver.client, BUCKET, upstream.prefix)).toHaveLength(1);
+    expect(await store.deleteBucket('gone')).toBe('deleted');
+    expect(await upstreamKeys(s3rver.client, BUCKET, upstream.prefix)).toEqual([]);
+    await reader!.close();
+    await store.createBucket('later', {});
+    await store.putObject('later', 'k', [new TextEncoder().encode('x')], {});
+    await store.close();
+    // A crash between a bucket deletion's rename and its removal leaves a `deleted-` directory
+    // whose markers still name upstream objects: opening deletes them.
+    const bucketDirectory = (await readdir(directory)).find((name) => name.startsWith('b-'))!;
+    await rename(join(directory, bucketDirectory), join(directory, 'deleted-0123456789ab'));
+    expect(await upstreamKeys(s3rver.client, BUCKET, upstream.prefix)).toHaveLength(1);
+    const reopened = await openUpstreamObjectStore({ directory, upstream });
+    expect(await upstreamKeys(s3rver.client, BUCKET, upstream.prefix)).toEqual([]);
+    expect(await readdir(directory)).not.toContain('deleted-0123456789ab');
+    await reopened.close();
+  });
+
+  it('an upstream that ignores Range: a read from byte 0 takes what it asked for, a read from elsewhere is InternalError', async () => {
+    const directory = tempDirectory('upstream-no-range');
+    const store = await openUpstreamObjectStore({ directory, upstream: upstreamOptions({ endpoint: proxy.endpoint }) });
+    await store.createBucket('b', {});
+    await store.putObject('b', 'k', [new TextEncoder().encode('0123456789')], {});
+    const reader = await store.openObject('b', 'k');
+    proxy.ignoreRanges = true;
+    try {
+      expect(Buffer.from(await reader!.read(0, 4)).toString()).toBe('0123');
+      expect((await catchS3Async(() => reader!.read(3, 4))).code).toBe('InternalError');
+    } finally {
+      proxy.ignoreRanges = false;
+    }
+    await reader!.close();
+    await store.close();
+  });
+
   it('refuses to open when the upstream bucket is missing, naming it', async () => {
     const attempt = openUpstreamObjectStore({ directory: tempDirectory('upstream-missing'), upstream: upstreamOptions({ bucket: 'no-such-upstream' }) });
     await expect(attempt).rejects.toThrow(/The upstream bucket no-such-upstream at http:\/\/127\.0\.0\.1:\d+ cannot be reached/);
@@ -236,7 +280,10 @@ describe('upstream store: a failing upstream', () => {
     const store = await faultyStore(directory, prefix);
     await store.createBucket('b', {});
     // Part 1 lands upstream; from part 2 on, the upstream is down (its clean-up requests fail too).
-    proxy.fault = (request) => (request.url?.includes('partNumber=1') ? undefined : { status: 503, code: 'ServiceUnavailable' });
+    proxy.fault = (request) =>
+      request.url?.includes('partNumber=1') || (request.method === 'POST' && request.url?.includes('uploads'))
+        ? undefined
+        : { status: 503, code: 'ServiceUnavailable' };
     try {
       const error = await catchS3Async(() => store.putObject('b', 'k', chunksOf(new Uint8Array(randomBytes(11 * MiB))), {}));
       expect(error.code).toBe('ServiceUnavailable');
@@ -247,9 +294,14 @@ describe('upstream store: a failing upstream', () => {
     expect(await markers(directory)).toHaveLength(1);
     await store.close();
 
+    // Reopening (upstream healthy) deletes that orphan, first aborting the multipart upload the
+    // failure left open (its id journalled in the marker).
+    proxy.seen.length = 0;
+    const again = await faultyStore(directory, prefix);
+    expect(proxy.seen.filter((seen) => seen.method === 'DELETE' && /[?&]uploadId=[^&]+/.test(seen.url))).toHaveLength(1);
+    expect(await markers(directory)).toEqual([]);
     // A failed single PUT whose object did land upstream (its answer lost), and a body that fails
     // mid-stream, both while deletes fail: two more orphans.
-    const again = await faultyStore(directory, prefix);
     proxy.fault = (request) => (request.method === 'DELETE' ? { status: 503, code: 'SlowDown' } : undefined);
     try {
       const failing = (async function* () {

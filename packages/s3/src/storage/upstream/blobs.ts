@@ -2,8 +2,9 @@
  * @module
  * Blob bytes on an upstream S3 endpoint, with a local journal that makes every upstream object
  * accounted for. Before a blob's first byte goes upstream, a marker file `blobs/<blob id>` holding
- * the upstream key is written durably in the data directory; the marker is removed only after the
- * upstream object is deleted. So the markers list every upstream object that may exist: the data
+ * the upstream key is written durably in the data directory (and, once a multipart upload for it
+ * exists, its upload id is appended, so that an upload a failure or crash left open is aborted
+ * with the blob's deletion); the marker is removed only after the upstream object is deleted. So the markers list every upstream object that may exist: the data
  * directory's repair at open (a marker that no manifest names is an orphan) deletes upstream what
  * an interrupted or failed write left, exactly as it deletes an orphaned local blob.
  *
@@ -13,7 +14,7 @@
  */
 
 import { createHash } from 'node:crypto';
-import { readdir, readFile, unlink } from 'node:fs/promises';
+import { open, readdir, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { type BlobStorage, ignoreMissing, shortBlob } from '../filesystem/blobs.ts';
@@ -34,9 +35,14 @@ export interface UpstreamLocation {
   readonly release: () => void;
 }
 
-/** Whether a ranged GET's Content-Range starts where asked (`bytes <first>-<last>/<size>`). */
+/**
+ * Whether a ranged GET's answer starts where asked: its Content-Range (`bytes <first>-<last>/<size>`)
+ * names `offset`, or, for a range from byte 0, the answer is the whole object without one (some
+ * servers answer a range covering the whole object with a plain 200).
+ */
 function startsAt(contentRange: string | undefined, offset: number): boolean {
-  const first = /^bytes (\d+)-\d+\/(?:\d+|\*)$/.exec(contentRange ?? '')?.[1];
+  if (contentRange === undefined) return offset === 0;
+  const first = /^bytes (\d+)-\d+\/(?:\d+|\*)$/.exec(contentRange)?.[1];
   return first !== undefined && Number(first) === offset;
 }
 
@@ -50,7 +56,13 @@ export function upstreamBlobStorage(location: UpstreamLocation): BlobStorage {
     `${location.prefix}${createHash('sha256')
       .update(`strongbox-s3-blob\0${bucket}\0${blobFileName(blobId)}`, 'utf8')
       .digest('hex')}`;
-  const deleteUpstream = (key: string): Promise<unknown> => guarded(() => client.send(new sdk.DeleteObjectCommand({ Bucket: upstreamBucket, Key: key })));
+  const deleteUpstream = async (key: string, uploadId: string | undefined): Promise<void> => {
+    // Best effort: a completed upload is gone already (NoSuchUpload), and some servers cannot
+    // abort at all; the object's deletion is what decides whether the marker may go.
+    if (uploadId !== undefined)
+      await client.send(new sdk.AbortMultipartUploadCommand({ Bucket: upstreamBucket, Key: key, UploadId: uploadId })).catch(() => undefined);
+    await guarded(() => client.send(new sdk.DeleteObjectCommand({ Bucket: upstreamBucket, Key: key })));
+  };
   const get = (key: string, offset: number, length: number) =>
     guarded(() => client.send(new sdk.GetObjectCommand({ Bucket: upstreamBucket, Key: key, Range: `bytes=${offset}-${offset + length - 1}` })));
 
@@ -61,7 +73,8 @@ export function upstreamBlobStorage(location: UpstreamLocation): BlobStorage {
       // may exist upstream, and the next open deletes it.
       await writeStreamDurably(directory, blobFileName(blobId), [new TextEncoder().encode(key)]);
       try {
-        return await uploadStream({ sdk, client, bucket: upstreamBucket, key, partSize: location.partSize }, body);
+        const onMultipart = (uploadId: string): Promise<void> => appendDurably(join(directory, blobFileName(blobId)), `\n${uploadId}\n`);
+        return await uploadStream({ sdk, client, bucket: upstreamBucket, key, partSize: location.partSize, onMultipart }, body);
       } catch (error) {
         // A PutObject whose answer was lost may still have stored the object: delete it.
         await this.delete(directory, bucket, blobId);
@@ -109,7 +122,8 @@ export function upstreamBlobStorage(location: UpstreamLocation): BlobStorage {
 
     async delete(directory: string, bucket: string, blobId: string): Promise<void> {
       try {
-        await deleteUpstream(keyOf(bucket, blobId));
+        const marker = await readMarker(join(directory, blobFileName(blobId)));
+        await deleteUpstream(keyOf(bucket, blobId), marker?.uploadId);
       } catch {
         // Deferred, not lost: by now no manifest names the blob (the delete of the object it
         // belonged to is committed, or its write failed), and its marker stays, so the next open
@@ -129,9 +143,9 @@ export function upstreamBlobStorage(location: UpstreamLocation): BlobStorage {
         throw error;
       }
       for (const name of names.filter(isBlobFileName)) {
-        const key = (await readFile(join(directory, name))).toString('utf8');
+        const marker = await readMarker(join(directory, name));
         // An empty marker is one whose creation a crash cut short: nothing was sent.
-        if (key !== '') await deleteUpstream(key);
+        if (marker !== undefined) await deleteUpstream(marker.key, marker.uploadId);
         await unlink(join(directory, name)).catch(ignoreMissing);
       }
     },
@@ -140,4 +154,32 @@ export function upstreamBlobStorage(location: UpstreamLocation): BlobStorage {
       location.release();
     },
   };
+}
+
+/**
+ * A marker's upstream key and, if a multipart upload was started, its id (a line completed by its
+ * newline: an append a crash cut short is ignored). Undefined for a missing or empty marker.
+ */
+async function readMarker(path: string): Promise<{ key: string; uploadId?: string } | undefined> {
+  let text: string;
+  try {
+    text = (await readFile(path)).toString('utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+  const [key = '', uploadId] = text.split('\n');
+  if (key === '') return undefined;
+  return uploadId !== undefined && uploadId !== '' && text.endsWith('\n') ? { key, uploadId } : { key };
+}
+
+/** Appends to an existing file and flushes it (the file's directory entry is durable already). */
+async function appendDurably(path: string, text: string): Promise<void> {
+  const handle = await open(path, 'a');
+  try {
+    await handle.writeFile(text);
+    await handle.datasync();
+  } finally {
+    await handle.close();
+  }
 }

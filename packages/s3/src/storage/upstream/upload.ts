@@ -29,6 +29,8 @@ export interface UpstreamTarget {
   readonly key: string;
   /** Bytes per part (and the largest body sent as a single PutObject). */
   readonly partSize: number;
+  /** Told a multipart upload's id once it exists, before any part is sent (to journal it). */
+  readonly onMultipart?: (uploadId: string) => Promise<void>;
 }
 
 /**
@@ -92,7 +94,14 @@ class Multipart {
     const { sdk } = target;
     const created = await guarded(() => target.client.send(new sdk.CreateMultipartUploadCommand({ Bucket: target.bucket, Key: target.key })));
     if (created.UploadId === undefined) throw upstreamFailure(new Error('the upstream CreateMultipartUpload answered no UploadId'));
-    return new Multipart(target, created.UploadId);
+    const multipart = new Multipart(target, created.UploadId);
+    try {
+      await target.onMultipart?.(created.UploadId);
+    } catch (error) {
+      await multipart.abort();
+      throw error;
+    }
+    return multipart;
   }
 
   async send(bytes: Uint8Array): Promise<void> {
