@@ -11,12 +11,12 @@
  * (AlreadyExistsException, ConflictException) have no capture and follow the same rule.
  */
 
-import { SERVICE_WIRE_ERRORS, ServiceError, type ServiceErrorCode, type ServiceWireError } from '@strongbox/service-kernel';
+import { isJsonServiceErrorCode, JSON_SERVICE_WIRE_ERRORS, type JsonServiceErrorCode, ServiceError, type ServiceWireError } from '@strongbox/service-kernel';
 
 /** Every error code Strongbox's KMS can answer with. */
 export type KmsErrorCode =
   // The codes every Coral JSON service shares (SigV4, framing, throttling, validation): the kernel's.
-  | Exclude<ServiceErrorCode, 'InternalFailure'>
+  | Exclude<JsonServiceErrorCode, 'InternalFailure'>
   | 'AlreadyExistsException'
   | 'ConflictException'
   | 'CustomKeyStoreNotFoundException'
@@ -51,7 +51,7 @@ export type KmsErrorCode =
 export type WireError = ServiceWireError;
 
 /** The kernel's codes as KMS sends them (KMS's internal error is its own, KMSInternalException). */
-const { InternalFailure: _internalFailure, ...SHARED_WIRE_ERRORS } = SERVICE_WIRE_ERRORS;
+const { InternalFailure: _internalFailure, ...SHARED_WIRE_ERRORS } = JSON_SERVICE_WIRE_ERRORS;
 
 /**
  * The single code → wire mapping. Message keys: modelled KMS errors use `message`.
@@ -137,7 +137,8 @@ export class KmsError extends Error {
  */
 export function toKmsError(error: unknown): KmsError {
   if (error instanceof KmsError) return error;
-  if (error instanceof ServiceError && error.code !== 'InternalFailure') return new KmsError(error.code, error.message);
+  // S3's authentication codes never reach KMS (they come only from the S3 payload mode).
+  if (error instanceof ServiceError && error.code !== 'InternalFailure' && isJsonServiceErrorCode(error.code)) return new KmsError(error.code, error.message);
   return new KmsError('KMSInternalException', 'An internal error occurred.');
 }
 

@@ -437,3 +437,20 @@ describe('persistence', () => {
     await second.kms.close();
   });
 });
+
+describe('over a socket', () => {
+  it('a client of another Region of the same endpoint decrypts with the replica', async () => {
+    const authenticate = createSigV4Authenticator({ users: NO_USERS, strict: false, account: ACCOUNT, region: PRIMARY });
+    const served = await startKms({}, { authenticate }, undefined, 'socket');
+    try {
+      const keyId = (await served.client.send(new CreateKeyCommand({ MultiRegion: true }))).KeyMetadata!.KeyId!;
+      await served.client.send(new ReplicateKeyCommand({ KeyId: keyId, ReplicaRegion: REPLICA }));
+      const { CiphertextBlob } = await served.client.send(new EncryptCommand({ KeyId: keyId, Plaintext: MESSAGE }));
+      const opened = await served.clientFor({ region: REPLICA }).send(new DecryptCommand({ CiphertextBlob }));
+      expect(opened.KeyId).toBe(arnIn(REPLICA, keyId));
+      expect(Buffer.from(opened.Plaintext!).equals(Buffer.from(MESSAGE))).toBe(true);
+    } finally {
+      await served.close();
+    }
+  });
+});

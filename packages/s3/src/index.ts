@@ -13,7 +13,10 @@ export * from './model/index.ts';
 export type * from './operations/index.ts';
 export { ObjectBody, OPERATION_NAMES } from './operations/index.ts';
 export * from './policy/index.ts';
+export { DEFAULT_BASE_HOSTS } from './protocol/address.ts';
+export { internalErrorResponse } from './protocol/errors.ts';
 export * from './protocol/sse-headers.ts';
+export { createS3Handler, type S3HttpOptions } from './service/http.ts';
 export {
   type CallOptions,
   type OperationName,

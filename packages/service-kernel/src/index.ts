@@ -20,9 +20,48 @@ export {
   TEMPORARY_MARK,
 } from './durable/files.ts';
 export { acquireDirectoryLock, DirectoryLockedError, type DirectoryLockHolder, type ReleaseLock } from './durable/lock.ts';
-export { SERVICE_WIRE_ERRORS, ServiceError, type ServiceErrorCode, type ServiceWireError } from './errors.ts';
-export { DEFAULT_MAX_BODY_BYTES, EdgeError, type EdgeOptions, RequestTooLargeError, readNodeRequest, toNodeListener, writeNodeResponse } from './http/node.ts';
-export type { Authenticator, HttpRequest, HttpResponse, ProtocolHandler, RequestIdentity, TextResponse } from './http/types.ts';
+export {
+  isJsonServiceErrorCode,
+  JSON_SERVICE_WIRE_ERRORS,
+  type JsonServiceErrorCode,
+  S3_AUTH_WIRE_ERRORS,
+  type S3AuthErrorCode,
+  SERVICE_WIRE_ERRORS,
+  ServiceError,
+  type ServiceErrorCode,
+  type ServiceErrorFields,
+  type ServiceWireError,
+} from './errors.ts';
+export {
+  bufferedHandler,
+  DEFAULT_MAX_BODY_BYTES,
+  EdgeError,
+  type EdgeOptions,
+  isSecure,
+  nodeRequestHead,
+  nodeStreamingRequest,
+  RequestTooLargeError,
+  readNodeRequest,
+  toNodeListener,
+  toNodeStreamingListener,
+  writeNodeResponse,
+  writeStreamingResponse,
+} from './http/node.ts';
+export type {
+  Authenticator,
+  BodyStream,
+  ChunkSigningContext,
+  HttpRequest,
+  HttpRequestHead,
+  HttpResponse,
+  PayloadAuthentication,
+  ProtocolHandler,
+  RequestIdentity,
+  StreamingHandler,
+  StreamingRequest,
+  StreamingResponse,
+  TextResponse,
+} from './http/types.ts';
 export { describeSyntaxError, parseJsonText, syntaxErrorOffset } from './json-text.ts';
 export { Pipeline, type PipelineContext, type QuotaGate, type ServiceBinding } from './pipeline/pipeline.ts';
 export {
@@ -55,10 +94,20 @@ export { evaluateIdentityPolicy, evaluateSides, NO_VERDICT, type PolicySides } f
 export { type JsonValue, prettyJson, prettyPolicy } from './policy/format.ts';
 export { compileArnPattern, compilePatterns, globToRegExp, MATCH_ALL, MATCH_NONE, type Matcher } from './policy/patterns.ts';
 export { type CompiledPrincipals, compilePrincipals, isWellFormedPrincipal, matchPrincipal, type PrincipalMatch, roleOf } from './policy/principals.ts';
+export { parseTemplate, type ResolvedPart, resolvedToRegExp, resolvedToText, type Template } from './policy/variables.ts';
 export { type Principal, type PrincipalType, principalFromArn, rootPrincipal } from './principal.ts';
 export { httpDate, json11ErrorResponse, json11Response, parseJson, serviceErrorResponse, toWire } from './protocol/json.ts';
 export { type BucketUsage, QuotaBuckets, SlidingWindow } from './quota/windows.ts';
 export { InProcessHandler, type InProcessHandlerOptions } from './sdk/in-process-handler.ts';
+export { authenticatedBody } from './sigv4/payload.ts';
+export {
+  MAX_PRESIGNED_EXPIRES_SECONDS,
+  type PresignedIdentity,
+  type PresignedOptions,
+  S3_SIGNATURE_MISMATCH,
+  verifyPresignedRequest,
+} from './sigv4/presigned.ts';
+export { type AwsChunkedBody, type AwsChunkedForm, type AwsChunkedOptions, decodeAwsChunked, isAwsChunked } from './sigv4/streaming.ts';
 export { createSigV4Authenticator, type SignatureForm, type SigV4Options, signatureFormOf } from './sigv4/verify.ts';
 export { type AuditEvent, type AuditEventInput, type AuditOptions, AuditTrail, EVENT_HISTORY_MS, EventIds, jsonSize, MAX_FIELD_BYTES } from './trail/audit.ts';
 export {

@@ -11,6 +11,8 @@ import { DEFAULT_ACCESS_KEY_ID, DEFAULT_SECRET_ACCESS_KEY, NO_USERS, type UserDi
 /** What the banner describes. */
 export interface BannerFacts {
   readonly url: string;
+  /** The HTTPS listener, if any: its URL and the certificate clients must trust. */
+  readonly https?: { readonly url: string; readonly certPath: string; readonly origin: 'given' | 'created' | 'reused'; readonly fingerprint256: string };
   readonly region: string;
   readonly account: string;
   /** The data directory, if state persists. */
@@ -33,7 +35,7 @@ export function startBanner(facts: BannerFacts): string {
   const firstId = fileUsers[0]?.accessKeyId ?? DEFAULT_ACCESS_KEY_ID;
   const shown = defaultKey ? { id: DEFAULT_ACCESS_KEY_ID, secret: DEFAULT_SECRET_ACCESS_KEY } : { id: firstId, secret: `<secret of ${firstId}>` };
   const lines = [
-    `Strongbox listening on ${facts.url}  (KMS, CloudTrail LookupEvents)`,
+    `Strongbox listening on ${facts.url}${facts.https ? ` and ${facts.https.url}` : ''}  (KMS, CloudTrail LookupEvents, S3)`,
     `  Region ${facts.region}, account ${facts.account}`,
     `  State: ${facts.data === undefined ? 'in memory (lost on exit; --data DIR keeps it)' : `kept in ${facts.data}`}`,
     `  Quotas: ${quotaText(facts.quotas)}`,
@@ -50,13 +52,41 @@ export function startBanner(facts: BannerFacts): string {
     'Use it from a shell:',
     `  export AWS_ENDPOINT_URL=${facts.url} AWS_ACCESS_KEY_ID=${shown.id} AWS_SECRET_ACCESS_KEY=${shown.secret} AWS_REGION=${facts.region} AWS_DEFAULT_REGION=${facts.region}`,
     `  aws kms create-key --endpoint-url ${facts.url} --region ${facts.region}`,
+    `  aws s3 mb s3://my-bucket --endpoint-url ${facts.url} --region ${facts.region}`,
     '',
     'Or from the AWS SDK for JavaScript:',
     `  new KMSClient({ endpoint: '${facts.url}', region: '${facts.region}', credentials: { accessKeyId: '${shown.id}', secretAccessKey: '${shown.secret}' } })`,
+    `  new S3Client({ endpoint: '${facts.url}', region: '${facts.region}', credentials: { accessKeyId: '${shown.id}', secretAccessKey: '${shown.secret}' }, forcePathStyle: true })`,
     '',
+    ...(facts.https ? httpsLines(facts.https, facts.region) : []),
     'Stop with Ctrl-C.',
   ];
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * How to reach the HTTPS listener: the certificate, and how each client trusts it (or, for
+ * throw-away tests, skips verifying it): the AWS CLI's `--ca-bundle` / `--no-verify-ssl`, boto3's
+ * `verify=`, the JS SDK's `NODE_EXTRA_CA_CERTS` or an https Agent with `ca`.
+ */
+function httpsLines(https: NonNullable<BannerFacts['https']>, region: string): string[] {
+  const where =
+    https.origin === 'given'
+      ? 'given with --tls-cert'
+      : `self-signed for localhost, *.s3.localhost, 127.0.0.1 and ::1, ${https.origin === 'reused' ? 'kept from an earlier start' : 'made now'}`;
+  const cert = https.certPath;
+  return [
+    'HTTPS:',
+    `  Certificate: ${cert}  (${where})`,
+    `  SHA-256 fingerprint: ${https.fingerprint256}`,
+    '  Trust it (or, for throw-away tests only, skip verification):',
+    `    AWS CLI:  aws kms list-keys --endpoint-url ${https.url} --region ${region} --ca-bundle ${cert}    (or --no-verify-ssl)`,
+    `              or: export AWS_CA_BUNDLE=${cert}`,
+    `    boto3:    boto3.client('kms', endpoint_url='${https.url}', region_name='${region}', verify='${cert}')    (or verify=False)`,
+    `    JS SDK:   NODE_EXTRA_CA_CERTS=${cert} node app.js`,
+    `              or: new KMSClient({ endpoint: '${https.url}', requestHandler: { httpsAgent: new https.Agent({ ca: readFileSync('${cert}') }) } })`,
+    '',
+  ];
 }
 
 function quotaText(quotas: BannerFacts['quotas']): string {

@@ -1,10 +1,14 @@
 /**
  * @module
- * The endpoint in-process: the same services `startServer` puts on a port (KMS and CloudTrail
- * LookupEvents, with the same seeds, users, SigV4 and quotas), behind the service kernel's
+ * The endpoint in-process: the same services `startServer` puts on a port (KMS, CloudTrail
+ * LookupEvents and S3, with the same seeds, users, SigV4 and quotas), behind the service kernel's
  * `InProcessHandler`, so an AWS SDK v3 client talks to it with no socket:
- * `new KMSClient({ ...strongbox.clientConfig })`. The SDK still serializes, signs and parses
- * exactly as over HTTP.
+ * `new KMSClient({ ...strongbox.clientConfig })`, and for S3
+ * `new S3Client({ ...strongbox.clientConfig, forcePathStyle: true })` (or without it: the
+ * virtual-hosted `bucket.strongbox.localhost` is understood too). The SDK still serializes, signs,
+ * computes checksums and parses exactly as over HTTP; object bodies stream both ways. The
+ * endpoint is `http:`, so S3 sees plain HTTP (SSE-C and SSE-KMS refuse it, as S3 does); a client
+ * whose `endpoint` is `https://strongbox.localhost` is treated as over TLS.
  *
  * @example
  * ```ts
@@ -19,7 +23,7 @@
 
 import type { Kms } from '@strongbox/kms';
 import type { S3 } from '@strongbox/s3';
-import { DEFAULT_ACCESS_KEY_ID, DEFAULT_SECRET_ACCESS_KEY, InProcessHandler, type ProtocolHandler } from '@strongbox/service-kernel';
+import { DEFAULT_ACCESS_KEY_ID, DEFAULT_SECRET_ACCESS_KEY, InProcessHandler, type StreamingHandler } from '@strongbox/service-kernel';
 import { type EndpointOptions, openEndpoint } from './server.ts';
 
 /** The endpoint the in-process clients name: any host does, no connection is made. */
@@ -43,9 +47,9 @@ export interface InProcessStrongbox {
   readonly kms: Kms;
   /** The S3 engine, on the same `kms` and trail (SSE-KMS calls that KMS for each caller). */
   readonly s3: S3;
-  /** The protocol handler behind the clients (for a handler of one's own). */
-  readonly handler: ProtocolHandler;
-  /** Flushes and closes the store. Idempotent. */
+  /** The streaming protocol handler behind the clients (for a handler of one's own). */
+  readonly handler: StreamingHandler;
+  /** Flushes and closes the stores. Idempotent. */
   close(): Promise<void>;
 }
 
@@ -55,7 +59,7 @@ export interface InProcessStrongbox {
  */
 export async function startInProcess(options: EndpointOptions = {}): Promise<InProcessStrongbox> {
   const endpoint = await openEndpoint(options);
-  const requestHandler = new InProcessHandler(endpoint.handler);
+  const requestHandler = new InProcessHandler(endpoint.handler, { streaming: true });
   let closing: Promise<void> | undefined;
   const region = endpoint.kms.region;
   return {
@@ -73,7 +77,7 @@ export async function startInProcess(options: EndpointOptions = {}): Promise<InP
     s3: endpoint.s3,
     handler: endpoint.handler,
     close() {
-      closing ??= endpoint.s3.close().then(() => endpoint.kms.close());
+      closing ??= endpoint.close();
       return closing;
     },
   };

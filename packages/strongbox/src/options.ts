@@ -24,15 +24,25 @@ export interface ServeArgs {
    */
   readonly quotas?: false | { readonly profile?: 'cryptographic' | 'aws'; readonly scale?: number };
   readonly strictAuth: boolean;
+  /** `--https-port`: an HTTPS listener beside the HTTP one. */
+  readonly httpsPort?: number;
+  /** `--tls-cert`/`--tls-key`: the HTTPS listener's certificate and key (PEM files), given together. */
+  readonly tlsCert?: string;
+  readonly tlsKey?: string;
 }
 
 /** `strongbox serve --help`. */
 export const SERVE_USAGE: string = `Usage: strongbox serve [options]
 
-Serves the KMS emulator (AWS JSON 1.1, SigV4) and CloudTrail LookupEvents on one HTTP port.
+Serves the KMS emulator (AWS JSON 1.1, SigV4) and CloudTrail LookupEvents on one HTTP port
+(and on an HTTPS port beside it with --https-port).
 
 Options:
   --port N            TCP port, 0 for any free port (default 4566)
+  --https-port N      also serve HTTPS on port N (0 for any free port), with a self-signed
+                      certificate for localhost made at first start (kept in --data DIR/tls)
+  --tls-cert FILE     the HTTPS certificate (PEM) to serve instead, with --tls-key FILE
+  --tls-key FILE      its private key (PEM)
   --host ADDR         interface to listen on (default 127.0.0.1)
   --data DIR          keep state in DIR (created if missing); default: in memory, lost on exit
   --region REGION     default Region (default us-east-1)
@@ -62,6 +72,14 @@ export function parseServeArgs(args: readonly string[]): ServeArgs {
   const { values } = parseOrExplain(args[0] === '--' ? args.slice(1) : args);
   const port = values.port ?? '4566';
   if (!/^\d{1,5}$/.test(port) || Number(port) > 65535) usage(`--port expected a number from 0 to 65535, got '${port}'`);
+  const httpsText = values['https-port'];
+  if (httpsText !== undefined && (!/^\d{1,5}$/.test(httpsText) || Number(httpsText) > 65535)) {
+    usage(`--https-port expected a number from 0 to 65535, got '${httpsText}'`);
+  }
+  if (httpsText !== undefined && Number(httpsText) !== 0 && Number(httpsText) === Number(port)) usage('--https-port must differ from --port');
+  if ((values['tls-cert'] === undefined) !== (values['tls-key'] === undefined)) usage('--tls-cert and --tls-key must be given together');
+  if (values['tls-cert'] !== undefined && httpsText === undefined) usage('--tls-cert and --tls-key need --https-port');
+  for (const name of ['tls-cert', 'tls-key'] as const) if (values[name] === '') usage(`--${name} expected a path`);
   const account = values.account ?? '000000000000';
   if (!ACCOUNT.test(account)) usage(`--account expected 12 digits, got '${account}'`);
   const region = values.region ?? 'us-east-1';
@@ -93,6 +111,9 @@ export function parseServeArgs(args: readonly string[]): ServeArgs {
     ...(values.users === undefined ? {} : { users: values.users }),
     ...(values.seed === undefined ? {} : { seed: values.seed }),
     ...(quotas === undefined ? {} : { quotas }),
+    ...(httpsText === undefined ? {} : { httpsPort: Number(httpsText) }),
+    ...(values['tls-cert'] === undefined ? {} : { tlsCert: values['tls-cert'] }),
+    ...(values['tls-key'] === undefined ? {} : { tlsKey: values['tls-key'] }),
   };
 }
 
@@ -104,6 +125,9 @@ function parseOrExplain(args: readonly string[]) {
       allowPositionals: false,
       options: {
         port: { type: 'string' },
+        'https-port': { type: 'string' },
+        'tls-cert': { type: 'string' },
+        'tls-key': { type: 'string' },
         host: { type: 'string' },
         data: { type: 'string' },
         region: { type: 'string' },

@@ -4,11 +4,12 @@
  * cannot (SDKs all point at the same `AWS_ENDPOINT_URL`), so requests are routed by what the
  * protocol puts in the request. JSON 1.1 services name themselves in `X-Amz-Target`
  * (`TrentService.*` for KMS; `com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.*` from
- * botocore and `CloudTrail_20131101.*` from the SDK for JavaScript v3 for CloudTrail); S3 (REST-XML, no target header) will claim what is left when it joins.
+ * botocore and `CloudTrail_20131101.*` from the SDK for JavaScript v3 for CloudTrail); S3
+ * (REST-XML) sends no target header and claims every request without one.
  */
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type HttpRequest, json11Response, type ProtocolHandler, type TextResponse } from '@strongbox/service-kernel';
+import { bufferedHandler, json11Response, type ProtocolHandler, type StreamingHandler, type TextResponse } from '@strongbox/service-kernel';
 
 /** A `node:http` request listener. */
 export type NodeListener = (request: IncomingMessage, response: ServerResponse) => void;
@@ -39,6 +40,15 @@ export function targetRoute(service: string, prefixes: readonly string[], listen
 }
 
 /**
+ * The route of a REST service that claims every request without `X-Amz-Target` (S3: no AWS JSON
+ * client omits the header, no REST client sends it).
+ * @example untargetedRoute('S3', toNodeStreamingListener(s3Handler))
+ */
+export function untargetedRoute(service: string, listener: NodeListener): Route {
+  return { service, matches: (request) => request.headers['x-amz-target'] === undefined, listener };
+}
+
+/**
  * Builds the listener of the endpoint: the first matching route answers; nothing matching gets a
  * JSON 1.1 `UnknownOperationException` naming the target and the services served.
  */
@@ -63,17 +73,28 @@ export interface ProtocolRoute {
   readonly handler: ProtocolHandler;
 }
 
+/** The service that answers requests without `X-Amz-Target` (S3), as a streaming handler. */
+export interface UntargetedService {
+  /** For messages, e.g. `S3`. */
+  readonly service: string;
+  readonly handler: StreamingHandler;
+}
+
 /**
- * The endpoint as one protocol handler (the in-process mode): the first route whose prefix the
- * request's `X-Amz-Target` has answers; nothing matching gets the router's
- * UnknownOperationException.
- * @example createProtocolRouter([{ service: 'KMS', prefixes: ['TrentService.'], handler }])
+ * The endpoint as one streaming handler (the in-process mode): the first route whose prefix the
+ * request's `X-Amz-Target` has answers (its body read whole first, as the node:http edge reads
+ * it); a request without the header goes to `untargeted` (S3, bodies streamed); anything else
+ * gets the router's UnknownOperationException.
+ * @example createProtocolRouter([{ service: 'KMS', prefixes: ['TrentService.'], handler }], { service: 'S3', handler: s3Handler })
  */
-export function createProtocolRouter(routes: readonly ProtocolRoute[]): ProtocolHandler {
-  const served = routes.map((route) => route.service).join(', ');
-  return async (request: HttpRequest) => {
-    const target = request.headers['x-amz-target'] ?? '';
-    for (const route of routes) for (const prefix of route.prefixes) if (target.startsWith(prefix)) return route.handler(request);
+export function createProtocolRouter(routes: readonly ProtocolRoute[], untargeted?: UntargetedService): StreamingHandler {
+  const served = [...routes.map((route) => route.service), ...(untargeted === undefined ? [] : [untargeted.service])].join(', ');
+  const buffered = routes.map((route) => ({ prefixes: route.prefixes, handler: bufferedHandler(route.handler) }));
+  return async (request) => {
+    const header = request.headers['x-amz-target'];
+    if (header === undefined && untargeted !== undefined) return untargeted.handler(request);
+    const target = header ?? '';
+    for (const route of buffered) for (const prefix of route.prefixes) if (target.startsWith(prefix)) return route.handler(request);
     return unknownTarget(target, served);
   };
 }

@@ -9,6 +9,7 @@
 import { readFile } from 'node:fs/promises';
 import { parseSeed, parseUsers, type SeedDocument, StoreError, type UserDirectory } from '@strongbox/kms';
 import { startBanner } from './banner.ts';
+import { CertificateError } from './certificate.ts';
 import { CliError, EXIT_FAILURE } from './errors.ts';
 import { parseServeArgs, SERVE_USAGE, type ServeArgs } from './options.ts';
 import { type RunningServer, startServer } from './server.ts';
@@ -50,6 +51,16 @@ export async function runServe(args: readonly string[], io: CliIo): Promise<numb
   io.stdout(
     startBanner({
       url: server.url,
+      ...(server.https === undefined
+        ? {}
+        : {
+            https: {
+              url: server.https.url,
+              certPath: server.https.certificate.path,
+              origin: server.https.certificate.origin,
+              fingerprint256: server.https.certificate.fingerprint256,
+            },
+          }),
       region: flags.region,
       account: flags.account,
       strictAuth: flags.strictAuth,
@@ -73,6 +84,14 @@ async function start(flags: ServeArgs, users: UserDirectory | undefined, seed: S
     return await startServer({
       port: flags.port,
       host: flags.host,
+      ...(flags.httpsPort === undefined
+        ? {}
+        : {
+            https: {
+              port: flags.httpsPort,
+              ...(flags.tlsCert !== undefined && flags.tlsKey !== undefined ? { certificate: { certPath: flags.tlsCert, keyPath: flags.tlsKey } } : {}),
+            },
+          }),
       region: flags.region,
       account: flags.account,
       strictAuth: flags.strictAuth,
@@ -129,7 +148,12 @@ function withoutPrefix(message: string): string {
 /** A start-up failure (store, seed, listen) as one line; anything unexpected passes through unchanged (the CLI prints it as one line too). */
 function startFailure(error: unknown, flags: ServeArgs): unknown {
   if (error instanceof StoreError) return new CliError(`data directory '${flags.data}': ${error.message}`, EXIT_FAILURE);
+  if (error instanceof CertificateError) return new CliError(error.message, EXIT_FAILURE);
   const code = (error as NodeJS.ErrnoException).code;
+  // A listen error names its port: the HTTPS one has its own flag.
+  if (code === 'EADDRINUSE' && flags.httpsPort !== undefined && (error as { port?: number }).port === flags.httpsPort && flags.httpsPort !== 0) {
+    return new CliError(`port ${flags.httpsPort} is already in use (choose another with --https-port, or --https-port 0 for any free port)`, EXIT_FAILURE);
+  }
   if (code === 'EADDRINUSE')
     return new CliError(`port ${flags.port} is already in use (choose another with --port, or --port 0 for any free port)`, EXIT_FAILURE);
   if (code === 'EACCES' && (error as NodeJS.ErrnoException).syscall === 'listen') {

@@ -1,13 +1,17 @@
 /**
  * @module
  * The local endpoint: one `node:http` server on one port serving the KMS emulator over AWS JSON
- * 1.1 (SigV4-authenticated) and CloudTrail `LookupEvents` over its trail, routed by
- * `X-Amz-Target` (see `router.ts`). `close()` stops accepting connections, lets requests in flight
- * finish, then closes the store, so every acknowledged change is durable when it resolves.
+ * 1.1 (SigV4-authenticated), CloudTrail `LookupEvents` over its trail, routed by `X-Amz-Target`
+ * (see `router.ts`), and S3 over REST-XML for every request without that header (bodies
+ * streamed both ways); optionally an HTTPS listener beside it serving the same routes
+ * (`certificate.ts`; services see which listener a request came through as `secure`). `close()`
+ * stops accepting connections, lets requests in flight finish, then closes the stores, so every
+ * acknowledged change is durable when it resolves.
  */
 
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import {
@@ -25,10 +29,11 @@ import {
   withDefaultUser,
 } from '@strongbox/kms';
 import { CLOUDTRAIL_TARGET_PREFIXES, createCloudTrailHandler, createJson11Handler, createSigV4Authenticator, toNodeListener } from '@strongbox/kms/http';
-import { S3 } from '@strongbox/s3';
-import type { ProtocolHandler } from '@strongbox/service-kernel';
+import { createS3Handler, internalErrorResponse, S3 } from '@strongbox/s3';
+import { createSigV4Authenticator as createKernelAuthenticator, type StreamingHandler, toNodeStreamingListener } from '@strongbox/service-kernel';
 import { quotasRoute } from './admin.ts';
-import { createProtocolRouter, createRouter, type ProtocolRoute, type Route, targetRoute } from './router.ts';
+import { listenerCertificate, type TlsMaterial } from './certificate.ts';
+import { createProtocolRouter, createRouter, type ProtocolRoute, type Route, targetRoute, untargetedRoute } from './router.ts';
 
 /** How to run the endpoint. */
 export interface ServerOptions extends EndpointOptions {
@@ -36,6 +41,28 @@ export interface ServerOptions extends EndpointOptions {
   readonly port?: number;
   /** Interface to listen on. Default `127.0.0.1` (loopback only). */
   readonly host?: string;
+  /** An HTTPS listener beside the HTTP one, on the same interface, serving the same services. */
+  readonly https?: HttpsOptions;
+}
+
+/** The HTTPS listener. */
+export interface HttpsOptions {
+  /** TCP port; 0 picks a free one. */
+  readonly port: number;
+  /**
+   * PEM certificate and key files to serve (`--tls-cert`/`--tls-key`). Default: a self-signed
+   * certificate for localhost, kept in the data directory (`tls/`), or made for this run.
+   */
+  readonly certificate?: { readonly certPath: string; readonly keyPath: string };
+}
+
+/** The running HTTPS listener. */
+export interface RunningHttps {
+  /** `https://host:port`. */
+  readonly url: string;
+  readonly port: number;
+  /** The certificate clients must trust (or skip verifying). */
+  readonly certificate: { readonly path: string; readonly fingerprint256: string; readonly origin: TlsMaterial['origin'] };
 }
 
 /** What the endpoint serves, however it is reached (a port, or in-process). */
@@ -62,6 +89,11 @@ export interface EndpointOptions {
   readonly quotas?: QuotaSetting;
   /** Time source of the emulator and the signature check (tests). Default: the system clock. */
   readonly clock?: Clock;
+  /**
+   * Host names S3's virtual-hosted addressing strips to find the bucket (`bucket.localhost`).
+   * Default `localhost`, `s3.localhost`, `strongbox.localhost`, `s3.strongbox.localhost`.
+   */
+  readonly s3BaseHosts?: readonly string[];
 }
 
 /** A running endpoint. */
@@ -70,12 +102,14 @@ export interface RunningServer {
   readonly url: string;
   /** The port actually bound (useful with port 0). */
   readonly port: number;
+  /** The HTTPS listener, when one was asked for. */
+  readonly https?: RunningHttps;
   readonly kms: Kms;
   /** The S3 engine, calling `kms` (SSE-KMS) and recording in its trail. */
   readonly s3: S3;
   /** Requests being served right now. */
   inFlight(): number;
-  /** Stops accepting, waits for requests in flight, closes the store. Idempotent. */
+  /** Stops accepting, waits for requests in flight, closes the stores. Idempotent. */
   close(): Promise<void>;
 }
 
@@ -98,9 +132,23 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const routes: Route[] = [
     quotasRoute(endpoint.kms, { strict: options.strictAuth ?? false }),
     ...endpoint.routes.map((route) => targetRoute(route.service, route.prefixes, toNodeListener(route.handler))),
-    // Seam: S3 (REST-XML, no X-Amz-Target) joins here, last, claiming what the others leave.
+    // S3 (REST-XML, no X-Amz-Target) last, claiming what the others leave; bodies stream.
+    untargetedRoute('S3', toNodeStreamingListener(endpoint.s3Handler, { internalError: internalErrorResponse })),
   ];
-  return listen(endpoint.kms, endpoint.s3, routes, options.port ?? 4566, options.host ?? '127.0.0.1');
+  let tls: TlsMaterial | undefined;
+  if (options.https) {
+    try {
+      tls = await listenerCertificate({
+        ...(options.https.certificate ? { given: options.https.certificate } : {}),
+        ...(options.dataDirectory === undefined ? {} : { dataDirectory: options.dataDirectory }),
+        now: new Date((options.clock ?? systemClock).now()),
+      });
+    } catch (error) {
+      await endpoint.close();
+      throw error;
+    }
+  }
+  return listen(endpoint, routes, options.port ?? 4566, options.host ?? '127.0.0.1', tls === undefined ? undefined : { port: options.https?.port ?? 0, tls });
 }
 
 /** The services of one endpoint, before they are put on a port or behind an in-process handler. */
@@ -113,8 +161,12 @@ export interface Endpoint {
   readonly s3: S3;
   /** The services by `X-Amz-Target` prefix, each a protocol handler. */
   readonly routes: readonly ProtocolRoute[];
-  /** All of them behind one protocol handler (what the in-process mode serves). */
-  readonly handler: ProtocolHandler;
+  /** S3's REST-XML handler (every request without `X-Amz-Target`). */
+  readonly s3Handler: StreamingHandler;
+  /** All of them behind one streaming handler (what the in-process mode serves). */
+  readonly handler: StreamingHandler;
+  /** Closes the S3 engine's and KMS's stores. Idempotent. */
+  close(): Promise<void>;
 }
 
 /**
@@ -156,10 +208,39 @@ export async function openEndpoint(options: EndpointOptions = {}): Promise<Endpo
       handler: createCloudTrailHandler(kms, { authenticate: createSigV4Authenticator({ ...auth, service: 'cloudtrail' }) }),
     },
   ];
-  return { kms, s3, routes, handler: createProtocolRouter(routes) };
+  const s3Handler = createS3Handler(s3, {
+    authenticate: createKernelAuthenticator({ ...auth, service: 's3', payloadMode: 's3' }),
+    ...(options.s3BaseHosts === undefined ? {} : { baseHosts: options.s3BaseHosts }),
+  });
+  let closing: Promise<void> | undefined;
+  return {
+    kms,
+    s3,
+    routes,
+    s3Handler,
+    handler: createProtocolRouter(routes, { service: 'S3', handler: s3Handler }),
+    close() {
+      // S3 first: its SSE-KMS calls go to this KMS.
+      closing ??= (async () => {
+        try {
+          await s3.close();
+        } finally {
+          await kms.close();
+        }
+      })();
+      return closing;
+    },
+  };
 }
 
-async function listen(kms: Kms, s3: S3, routes: readonly Route[], port: number, host: string): Promise<RunningServer> {
+async function listen(
+  endpoint: Endpoint,
+  routes: readonly Route[],
+  port: number,
+  host: string,
+  secure: { readonly port: number; readonly tls: TlsMaterial } | undefined,
+): Promise<RunningServer> {
+  const kms = endpoint.kms;
   let inFlight = 0;
   const drained: (() => void)[] = [];
   const router = createRouter(routes);
@@ -169,52 +250,70 @@ async function listen(kms: Kms, s3: S3, routes: readonly Route[], port: number, 
     inFlight -= 1;
     if (inFlight === 0) for (const resolve of drained.splice(0)) resolve();
   };
-  const server: Server = createServer((request: IncomingMessage, response: ServerResponse) => {
+  const listener = (request: IncomingMessage, response: ServerResponse): void => {
     inFlight += 1;
     response.once('close', finished);
     router(request, response);
-  });
+  };
+  // The same listener on both: the kernel edge marks requests from the TLS socket `secure`.
+  const servers: Server[] = [createServer(listener)];
+  if (secure) servers.push(createHttpsServer({ cert: secure.tls.cert, key: secure.tls.key }, listener));
   // A client may half-close its side once it has sent its request (`shutdown(SHUT_WR)`, curl and
   // HTTP/1.0 clients do). By default node:http takes that FIN as an abort: it drops the request
   // and ends the socket, so a request still waiting for its fsync was carried out but never
   // answered. With this set, node:http answers first and closes after the last response
   // (lib/_http_server.js, socketOnEnd).
-  Object.assign(server, { httpAllowHalfOpen: true });
+  for (const server of servers) Object.assign(server, { httpAllowHalfOpen: true });
+  const ports = [port, ...(secure ? [secure.port] : [])];
   try {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
+    for (const [index, server] of servers.entries()) await listenOn(server, ports[index] ?? 0, host);
   } catch (error) {
-    await s3.close();
-    await kms.close();
+    await Promise.all(servers.filter((server) => server.listening).map((server) => new Promise((resolve) => server.close(resolve))));
+    await secure?.tls.release();
+    await endpoint.close();
     throw error;
   }
-  const bound = (server.address() as AddressInfo).port;
+  const [bound, boundHttps] = servers.map((server) => (server.address() as AddressInfo).port);
   let closing: Promise<void> | undefined;
   return {
     url: `http://${displayHost(host)}:${bound}`,
-    port: bound,
+    port: bound as number,
+    ...(secure && boundHttps !== undefined
+      ? {
+          https: {
+            url: `https://${displayHost(host)}:${boundHttps}`,
+            port: boundHttps,
+            certificate: { path: secure.tls.certPath, fingerprint256: secure.tls.fingerprint256, origin: secure.tls.origin },
+          },
+        }
+      : {}),
     kms,
-    s3,
+    s3: endpoint.s3,
     inFlight: () => inFlight,
     close() {
       closing ??= (async () => {
-        const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
-        server.closeIdleConnections();
+        const stopped = servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve())));
+        for (const server of servers) server.closeIdleConnections();
         if (inFlight > 0) await new Promise<void>((resolve) => drained.push(resolve));
         // Keep-alive connections that finished their last request would hold close() open.
-        server.closeAllConnections();
-        await stopped;
-        await s3.close();
-        await kms.close();
+        for (const server of servers) server.closeAllConnections();
+        await Promise.all(stopped);
+        await secure?.tls.release();
+        await endpoint.close();
       })();
       return closing;
     },
   };
+}
+
+function listenOn(server: Server, port: number, host: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
 }
 
 /** A wildcard address is not something to connect to; show loopback instead. IPv6 in brackets. */

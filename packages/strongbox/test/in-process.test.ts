@@ -80,12 +80,12 @@ describe('startInProcess', () => {
       method: 'POST',
       path: '/',
       headers: { 'x-amz-target': 'DynamoDB_20120810.ListTables' },
-      body: new Uint8Array(),
+      body: (async function* () {})(),
     });
     expect(response.status).toBe(400);
     expect(JSON.parse(String(response.body))).toEqual({
       __type: 'UnknownOperationException',
-      message: "No service on this endpoint handles X-Amz-Target 'DynamoDB_20120810.ListTables'; it serves KMS, CloudTrail LookupEvents.",
+      message: "No service on this endpoint handles X-Amz-Target 'DynamoDB_20120810.ListTables'; it serves KMS, CloudTrail LookupEvents, S3.",
     });
   });
 });

@@ -8,6 +8,16 @@ import { CliError } from '../src/errors.ts';
 import { parseServeArgs } from '../src/options.ts';
 
 describe('parseServeArgs', () => {
+  it('takes an HTTPS port, with or without a certificate and key', () => {
+    expect(parseServeArgs(['--https-port', '0'])).toMatchObject({ port: 4566, httpsPort: 0 });
+    expect(parseServeArgs(['--https-port=4567', '--tls-cert', 'c.pem', '--tls-key', 'k.pem'])).toMatchObject({
+      httpsPort: 4567,
+      tlsCert: 'c.pem',
+      tlsKey: 'k.pem',
+    });
+    expect(parseServeArgs(['--port', '0', '--https-port', '0'])).toMatchObject({ port: 0, httpsPort: 0 });
+  });
+
   it('defaults to 127.0.0.1:4566, us-east-1, account 000000000000, the shared cryptographic quotas, lenient auth, memory', () => {
     expect(parseServeArgs([])).toEqual({ help: false, port: 4566, host: '127.0.0.1', region: 'us-east-1', account: '000000000000', strictAuth: false });
   });
@@ -72,6 +82,11 @@ describe('parseServeArgs', () => {
     [['--quotas', 'aws', '--no-quotas'], '--quotas and --no-quotas cannot be used together'],
     [['--host', ''], '--host expected an address such as 127.0.0.1 or 0.0.0.0'],
     [['--data', ''], '--data expected a path'],
+    [['--https-port', '70000'], "--https-port expected a number from 0 to 65535, got '70000'"],
+    [['--port', '4443', '--https-port', '4443'], '--https-port must differ from --port'],
+    [['--https-port', '0', '--tls-cert', 'c.pem'], '--tls-cert and --tls-key must be given together'],
+    [['--tls-cert', 'c.pem', '--tls-key', 'k.pem'], '--tls-cert and --tls-key need --https-port'],
+    [['--https-port', '0', '--tls-cert', '', '--tls-key', 'k.pem'], '--tls-cert expected a path'],
     [['--verbose'], "unknown option '--verbose'"],
     [['extra'], "unexpected argument 'extra'"],
   ])('%j is a usage error', (args, message) => {

@@ -7,7 +7,10 @@
  */
 
 import { execFile, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import { CreateKeyCommand, DecryptCommand, DescribeKeyCommand, EncryptCommand } from '@aws-sdk/client-kms';
@@ -55,6 +58,8 @@ describe('one port for KMS and CloudTrail', () => {
     expect(out).toContain(`export AWS_ENDPOINT_URL=${server.url} AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=us-east-1`);
     expect(out).toContain(`aws kms create-key --endpoint-url ${server.url}`);
     expect(out).toContain(`new KMSClient({ endpoint: '${server.url}'`);
+    expect(out).toContain(`aws s3 mb s3://my-bucket --endpoint-url ${server.url}`);
+    expect(out).toContain(`new S3Client({ endpoint: '${server.url}'`);
     expect(server.stderr()).toBe('');
   });
 
@@ -94,7 +99,7 @@ describe('one port for KMS and CloudTrail', () => {
     expect(await response.json()).toEqual({
       __type: 'UnknownOperationException',
       message:
-        "No service on this endpoint handles X-Amz-Target 'DynamoDB_20120810.ListTables'; it serves Strongbox quotas (/_strongbox/quotas), KMS, CloudTrail LookupEvents.",
+        "No service on this endpoint handles X-Amz-Target 'DynamoDB_20120810.ListTables'; it serves Strongbox quotas (/_strongbox/quotas), KMS, CloudTrail LookupEvents, S3.",
     });
   });
 });
@@ -276,5 +281,28 @@ describe('the AWS CLI', () => {
       env: { ...process.env, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null' },
     });
     expect(JSON.parse(stdout).KeyMetadata.KeyState).toBe('Enabled');
+  });
+
+  it.skipIf(!hasAws)("runs the banner's `aws s3 mb` line, then `aws s3 cp` up (multipart, CLI checksums) and down", async () => {
+    const server = await started();
+    const env = {
+      ...process.env,
+      AWS_ACCESS_KEY_ID: 'test',
+      AWS_SECRET_ACCESS_KEY: 'test',
+      AWS_CONFIG_FILE: '/dev/null',
+      AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+    };
+    const run = (command: string) => promisify(execFile)('sh', ['-c', command], { env, maxBuffer: 16 * 1024 * 1024 });
+    await run(/aws s3 mb [^\n]+/.exec(server.stdout())![0]);
+    // 9 MiB: over the CLI's 8 MiB multipart threshold.
+    const file = join(dir.path, 'cli-upload.bin');
+    await writeFile(file, randomBytes(9 * 1024 * 1024));
+    const endpoint = `--endpoint-url ${server.url} --region us-east-1`;
+    await run(`aws s3 cp ${file} s3://my-bucket/up.bin ${endpoint} --sse AES256 --only-show-errors`);
+    const head = JSON.parse((await run(`aws s3api head-object --bucket my-bucket --key up.bin ${endpoint}`)).stdout);
+    expect(head).toMatchObject({ ContentLength: 9 * 1024 * 1024, ServerSideEncryption: 'AES256' });
+    expect(head.ETag).toMatch(/-2"$/);
+    await run(`aws s3 cp s3://my-bucket/up.bin ${file}.back ${endpoint} --only-show-errors`);
+    expect((await readFile(`${file}.back`)).equals(await readFile(file))).toBe(true);
   });
 });

@@ -20,9 +20,7 @@ export type KeyReference =
 /** Why a reference could not be parsed: the input is not a well-formed identifier of an accepted form. */
 export type KeyReferenceError = { readonly kind: 'invalid' };
 
-/** Lowercase UUID, as KMS key ids are written. */
-const KEY_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-/** Multi-Region key id: `mrk-` and 32 hex digits (well-formed, though Strongbox creates none). */
+/** Multi-Region key id: `mrk-` and 32 lowercase hex digits. */
 const MRK_KEY_ID = /^mrk-[0-9a-f]{32}$/;
 /** CreateAlias pattern from the KMS model (AliasNameType). */
 export const ALIAS_NAME_PATTERN: RegExp = /^[a-zA-Z0-9:/_-]+$/;
@@ -30,7 +28,23 @@ const ARN = /^arn:(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-b):kms:([a-z0-9-]+):(\d
 
 /** Whether `value` is a well-formed key id (UUID or multi-Region id). */
 export function isKeyId(value: string): boolean {
-  return KEY_ID.test(value) || MRK_KEY_ID.test(value);
+  // Every KeyId parameter of every call is tested: both forms are 36 characters, so anything else
+  // (aliases, ARNs) is answered without running a pattern.
+  if (value.length !== 36) return false;
+  return value.charCodeAt(3) === 0x2d ? MRK_KEY_ID.test(value) : isLowercaseUuid(value);
+}
+
+/** A lowercase UUID, as KMS key ids are written: 8-4-4-4-12 hex digits, checked in one pass. */
+function isLowercaseUuid(value: string): boolean {
+  for (let i = 0; i < 36; i++) {
+    const code = value.charCodeAt(i);
+    if (i === 8 || i === 13 || i === 18 || i === 23) {
+      if (code !== 0x2d) return false;
+    } else if (!((code >= 0x30 && code <= 0x39) || (code >= 0x61 && code <= 0x66))) {
+      return false;
+    }
+  }
+  return true;
 }
 
 /**

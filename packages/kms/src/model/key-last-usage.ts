@@ -54,6 +54,30 @@ export class KeyUsageLog {
   }
 }
 
+/**
+ * A recorded use whose CloudTrail ids are read from `ids` when first asked: every tracked call is
+ * recorded, GetKeyLastUsage reads few of them.
+ */
+export class TrackedUse implements KeyLastUsage {
+  readonly operation: string;
+  readonly timestamp: number;
+  readonly #ids: { readonly eventId: string; readonly requestId: string };
+
+  constructor(operation: string, timestamp: number, ids: { readonly eventId: string; readonly requestId: string }) {
+    this.operation = operation;
+    this.timestamp = timestamp;
+    this.#ids = ids;
+  }
+
+  get eventId(): string {
+    return this.#ids.eventId;
+  }
+
+  get requestId(): string {
+    return this.#ids.requestId;
+  }
+}
+
 const LOGS = new WeakMap<KmsState, KeyUsageLog>();
 
 /** The usage log of `state`, created (starting at `now`) on first use. */

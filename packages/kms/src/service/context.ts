@@ -18,6 +18,20 @@ import type { ChangeStore } from '../persistence/store.ts';
 import { type AccessRequest, authorizeAccess, grantedOperations } from '../policy/authorize.ts';
 
 const NO_GRANTS: readonly GrantRecord[] = Object.freeze([]);
+const NO_RESOURCES: readonly string[] = Object.freeze([]);
+/** One frozen one-element `resources` list per key ARN (bounded: past it, lists are made per call). */
+const SINGLE_RESOURCES = new Map<string, readonly string[]>();
+const MAX_SINGLE_RESOURCES = 10_000;
+
+function resourcesOf(arn: string): readonly string[] {
+  let list = SINGLE_RESOURCES.get(arn);
+  if (list === undefined) {
+    list = Object.freeze([arn]);
+    if (SINGLE_RESOURCES.size < MAX_SINGLE_RESOURCES) SINGLE_RESOURCES.set(arn, list);
+  }
+  return list;
+}
+
 // Shared defaults: a default parameter written `= {}` would allocate on every call.
 const NO_DETAILS: AuthorizationDetails = Object.freeze({});
 const NO_ACCESS_OPTIONS: AccessOptions = Object.freeze({});
@@ -48,8 +62,12 @@ export class RequestContext implements OperationContext, PipelineContext {
   readonly backend: Backend;
   readonly random: Random;
   readonly settings: KmsSettings;
-  /** ARNs of the keys this request touched (audit `resources`). */
-  readonly resources: string[] = [];
+  /**
+   * ARNs of the keys this request touched (audit `resources`), never changed once handed out: the
+   * trail keeps the list of every recorded call, so a call that touches one key (most do) shares
+   * that key's one-element list with every other call on it.
+   */
+  resources: readonly string[] = NO_RESOURCES;
   /** The account that owns the touched resource (audit `recipientAccountId`). */
   recipientAccount: string;
   /** Whether this request committed any change. */
@@ -149,7 +167,8 @@ export class RequestContext implements OperationContext, PipelineContext {
   }
 
   touch(key: KeyRecord): void {
-    if (!this.resources.includes(key.arn)) this.resources.push(key.arn);
+    if (this.resources.length === 0) this.resources = resourcesOf(key.arn);
+    else if (!this.resources.includes(key.arn)) this.resources = [...this.resources, key.arn];
     this.recipientAccount = key.account;
   }
 

@@ -33,7 +33,7 @@ import {
   systemClock,
 } from '@strongbox/service-kernel';
 import { type KmsError, throttled, toKmsError } from '../errors.ts';
-import { TRACKED_OPERATIONS, usageLogOf } from '../model/key-last-usage.ts';
+import { TRACKED_OPERATIONS, TrackedUse, usageLogOf } from '../model/key-last-usage.ts';
 import { dueChanges, nextDueTime } from '../model/lifecycle.ts';
 import { type QuotaClass, type QuotaOptions, type QuotaSetting, type QuotaUsage, RequestQuotas } from '../model/quotas.ts';
 import { KmsState } from '../model/state.ts';
@@ -330,8 +330,9 @@ function kmsBinding(
       const ids = parts.trail.latestIds();
       if (ids === undefined) return;
       const log = usageLogOf(store.state, context.now);
-      for (const arn of context.resources)
-        log.record(arn, { operation: definition.name, timestamp: context.now, eventId: ids.eventId, requestId: ids.requestId });
+      // The trail's ids are read (written out as text) only when GetKeyLastUsage asks.
+      const use = new TrackedUse(definition.name, context.now, ids);
+      for (const arn of context.resources) log.record(arn, use);
     },
     toError: toKmsError,
     throttled,

@@ -92,7 +92,7 @@ export class BucketKeyCache {
   readonly #maxEntries: number;
   readonly #sealing = new Map<string, Entry>();
   readonly #opening = new Map<string, Entry>();
-  readonly #pending = new Map<string, Promise<void>>();
+  readonly #pending = new Map<string, Promise<Entry | undefined>>();
   #lastSweep = Number.NEGATIVE_INFINITY;
   #closed = false;
 
@@ -157,16 +157,21 @@ export class BucketKeyCache {
         map.delete(scope);
       }
       let pending = this.#pending.get(pendingName);
+      const mine = pending === undefined;
       if (pending === undefined) {
+        // The period runs from the request for the key, so no key outlives it however slow KMS is.
+        const requested = this.#clock.now();
         pending = make().then(
           (material) => {
             this.#pending.delete(pendingName);
             if (this.#closed) {
               material.key.fill(0);
-              return;
+              return undefined;
             }
-            map.set(scope, { ...material, expiresAt: this.#clock.now() + this.#periodMs, wiped: false });
+            const made: Entry = { ...material, expiresAt: requested + this.#periodMs, wiped: false };
+            map.set(scope, made);
             this.#bound(map);
+            return made;
           },
           (error: unknown) => {
             this.#pending.delete(pendingName);
@@ -175,8 +180,11 @@ export class BucketKeyCache {
         );
         this.#pending.set(pendingName, pending);
       }
-      // Loop: the key is used only after checking, synchronously, that it is still live.
-      await pending;
+      const made = await pending;
+      // The request that asked KMS uses what KMS gave (unless wiped meanwhile) even if a period
+      // shorter than KMS's answer already ran out, so every request makes progress; the others
+      // loop and check the key as any cached one, synchronously before using it.
+      if (mine && made !== undefined && !made.wiped) return use(made);
     }
   }
 

@@ -16,6 +16,7 @@ export {
   deriveObjectKey,
   encodeBucketKeyWrapped,
 } from './bucket-keys.ts';
+export { type ChecksumHasher, checksumOf, checksumOfStream, compositeChecksum, createChecksumHasher } from './checksum-hasher.ts';
 export * from './data-key-provider.ts';
 export {
   kmsOnBehalf,

@@ -29,6 +29,7 @@ export interface S3KmsCallOptions {
 export interface S3KmsGenerateDataKeyInput {
   KeyId: string;
   NumberOfBytes?: number;
+  KeySpec?: 'AES_256';
   EncryptionContext?: Record<string, string>;
   GrantTokens?: string[];
 }
@@ -89,7 +90,13 @@ export function kmsOnBehalf(kms: S3Kms, caller: Principal, region: string): KmsC
   const options: S3KmsCallOptions = { caller: { ...caller, invokedBy: S3_SERVICE_PRINCIPAL }, region };
   return {
     region,
-    generateDataKey: (input) => kms.generateDataKey(input, options),
+    // AWS services ask KMS for an `AES_256` key spec (their CloudTrail GenerateDataKey records show
+    // `keySpec: "AES_256"`), where the envelope's keyring asks for 32 bytes: the same key.
+    generateDataKey: ({ NumberOfBytes, ...rest }) =>
+      kms.generateDataKey(
+        NumberOfBytes === 32 ? { ...rest, KeySpec: 'AES_256' } : { ...rest, ...(NumberOfBytes === undefined ? {} : { NumberOfBytes }) },
+        options,
+      ),
     decrypt: (input) => kms.decrypt(input, options),
     encrypt: (input) => kms.encrypt(input, options),
   };

@@ -44,7 +44,10 @@ export function s3ErrorFromKms(error: unknown, keyId: string | undefined): S3Err
         : new S3Error('KmsPendingDeletion', { detail: { keyId: arn }, cause: error });
     }
     case 'InvalidKeyUsageException':
-      return new S3Error('KmsInvalidKeyUsage', { detail: { keyId: KEY_USAGE.exec(message)?.[1] ?? keyId }, cause: error });
+      return new S3Error('KmsInvalidKeyUsage', {
+        detail: { keyId: KEY_USAGE.exec(message)?.[1] ?? keyId, ...(message === '' ? {} : { value: message }) },
+        cause: error,
+      });
     case 'AccessDeniedException':
       return new S3Error('KmsAccessDenied', { cause: error });
     case 'ThrottlingException':

@@ -16,7 +16,6 @@
  *   one noble), so that neither a key nor a library alone exposes the plaintext. AWS describes
  *   the two layers as independent (UG `UsingDSSEncryption`); the number of KMS calls it makes and
  *   the libraries it uses are not published (UNCONFIRMED). Bucket keys never apply (§1.5).
- *
  * - **Multipart** (`forUpload`, `forPart`, `forOpeningParts`): CreateMultipartUpload calls
  *   GenerateDataKey once per layer (or takes the requester's bucket key) and stores the KMS blob
  *   as the upload's key; each part's data key is derived from it with the part's context
@@ -28,8 +27,8 @@
  * object or a GET that fails after its headers. KMS errors become S3's (`s3ErrorFromKms`).
  *
  * Stored with the object (non-secret): the key ARN, the caller's context pairs, the bucket-key
- * flag, and each layer's wrapped data key (the KMS ciphertext blob, or the bucket key's blob and
- * the object's nonce), which is also in the sealed header.
+ * flag, and each layer's wrapped key (the KMS ciphertext blob of the data key, or of the bucket
+ * key or upload key with the derivation's nonce), which is also in the sealed header.
  */
 
 import type { Principal, Random } from '@strongbox/service-kernel';

@@ -158,7 +158,7 @@ export function checkReadEncryption(
  *   verifier); the model never sees the upload's key.
  * @returns the part's customer key (SSE-C uploads), undefined otherwise.
  * @throws S3Error SseCRequiresSecureTransport, the SSE-C trio errors, MultipartEncryptionRequired,
- *   MultipartEncryptionMismatch.
+ *   MultipartEncryptionMismatch; KmsRequiresSecureTransport for a part of a KMS upload over HTTP.
  * @example
  * ```ts
  * import { checkPartEncryption } from '@strongbox/s3';
@@ -181,6 +181,9 @@ export function checkPartEncryption(
     throw new S3Error(reason);
   }
   if (upload === 'SSE-C') throw new S3Error('MultipartEncryptionRequired');
+  // Model CreateMultipartUpload: every GET and PUT of a KMS-protected object needs TLS, parts
+  // included. The code and text are those captured for a KMS PUT over HTTP.
+  if ((upload === 'SSE-KMS' || upload === 'DSSE-KMS') && !secureTransport) throw new S3Error('KmsRequiresSecureTransport');
   return undefined;
 }
 

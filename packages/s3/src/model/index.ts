@@ -5,6 +5,7 @@
  */
 
 export * from './bucket-encryption.ts';
+export * from './checksum.ts';
 export * from './conditions.ts';
 export * from './continuation-token.ts';
 export * from './copy-source.ts';
@@ -13,6 +14,7 @@ export * from './encryption.ts';
 export * from './etag.ts';
 export * from './kms-key-id.ts';
 export * from './listing.ts';
+export * from './multipart.ts';
 export * from './names.ts';
 export * from './range.ts';
 export * from './response-encryption.ts';

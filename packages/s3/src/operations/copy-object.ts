@@ -29,13 +29,17 @@
 
 import { openObject, sealObject } from '../crypto/index.ts';
 import { S3Error } from '../errors.ts';
+import { type ChecksumResponseMembers, checksumResponseMembers, DEFAULT_CHECKSUM_ALGORITHM } from '../model/checksum.ts';
 import { checkConditions } from '../model/conditions.ts';
 import { checkCopySourceSize, checkInPlaceCopy, metadataDirective, parseCopySource } from '../model/copy-source.ts';
 import type { CustomerKey } from '../model/customer-key.ts';
 import { checkReadEncryption, decideWriteEncryption } from '../model/encryption.ts';
 import { etagKind, objectEtag } from '../model/etag.ts';
+import { header, metadataHeaders, struct, xmlPayload } from '../protocol/binding.ts';
+import { COPY_SOURCE_SSE_C_REQUEST, SSE_RESPONSE, SSE_WRITE_REQUEST } from '../protocol/sse-headers.ts';
 import type { ObjectInfo } from '../storage/types.ts';
 import { bucketNamed, ownedBucket } from './shared/buckets.ts';
+import { checksumFields, checksummedBody, storedChecksum } from './shared/checksums.ts';
 import { writeEncryptionConditions } from './shared/conditions.ts';
 import { noSuchKey, objectFields, objectRecord, requireKey, type SseResponseMembers, type SseWriteMembers, sseRequestOf } from './shared/objects.ts';
 import { conditionsOf, readKeys } from './shared/read.ts';
@@ -61,6 +65,8 @@ export interface CopyObjectRequest extends SseWriteMembers {
   CopySourceIfNoneMatch?: string;
   CopySourceIfModifiedSince?: Date | string;
   CopySourceIfUnmodifiedSince?: Date | string;
+  /** `x-amz-checksum-algorithm`: the destination's checksum algorithm (default: the source's, else CRC64NVME). */
+  ChecksumAlgorithm?: string;
   /** The SSE-C key the source was stored with (base64, as on the wire). */
   CopySourceSSECustomerAlgorithm?: string;
   CopySourceSSECustomerKey?: string;
@@ -73,7 +79,7 @@ export interface CopyObjectResponse extends SseResponseMembers {
     /** The destination's ETag, quoted. */
     ETag: string;
     LastModified: Date;
-  };
+  } & ChecksumResponseMembers;
 }
 
 /** CopyObject. */
@@ -82,6 +88,33 @@ export const copyObject: OperationDefinition<'CopyObject', CopyObjectRequest, Co
   quota: { shared: 'write' },
   readOnly: false,
   eventCategory: 'Data',
+  // PUT /{Bucket}/{Key+} with x-amz-copy-source; the answer is a <CopyObjectResult> document.
+  rest: {
+    method: 'PUT',
+    path: 'object',
+    headers: ['x-amz-copy-source'],
+    request: {
+      members: {
+        CopySource: header('x-amz-copy-source'),
+        MetadataDirective: header('x-amz-metadata-directive'),
+        ContentType: header('content-type'),
+        Metadata: metadataHeaders(),
+        CopySourceIfMatch: header('x-amz-copy-source-if-match'),
+        CopySourceIfNoneMatch: header('x-amz-copy-source-if-none-match'),
+        // Dates as sent: the engine parses them (and ignores one that is not a date, as HTTP does).
+        CopySourceIfModifiedSince: header('x-amz-copy-source-if-modified-since'),
+        CopySourceIfUnmodifiedSince: header('x-amz-copy-source-if-unmodified-since'),
+        ...SSE_WRITE_REQUEST,
+        ...COPY_SOURCE_SSE_C_REQUEST,
+      },
+    },
+    response: {
+      members: {
+        CopyObjectResult: xmlPayload('CopyObjectResult', struct({ ETag: 'string', LastModified: 'timestamp' })),
+        ...SSE_RESPONSE,
+      },
+    },
+  },
   // s3:PutObject on the destination, with the write's condition keys and the copy's own
   // (`s3:x-amz-copy-source`, `s3:x-amz-metadata-directive`); s3:GetObject on the source below.
   access: {
@@ -167,19 +200,27 @@ export const copyObject: OperationDefinition<'CopyObject', CopyObjectRequest, Co
           const [contentType, userMetadata] = directive === 'COPY' ? [record.contentType, record.userMetadata] : [input.ContentType, input.Metadata];
           const wantMd5 = etagKind(decided.mode) === 'md5';
           let etag = '';
+          // The destination's checksum is computed over the plaintext as it is copied: the
+          // algorithm asked for, else the source's, else S3's default.
+          const checksummed = checksummedBody(openObject(reader, record.segments, sourceKeys), {
+            ChecksumAlgorithm: input.ChecksumAlgorithm ?? storedChecksum(reader.info.metadata)?.algorithm ?? DEFAULT_CHECKSUM_ALGORITHM,
+          });
           const { result } = await sealObject<ObjectInfo>(
-            openObject(reader, record.segments, sourceKeys),
+            checksummed.body,
             keys,
             (sealed, progress) =>
               context.store.putObject(target.name, key, sealed, () => {
                 const digest = wantMd5 ? progress.md5() : new Uint8Array(16);
                 etag = `"${objectEtag(decided.mode, digest, (length) => context.crypto.random.bytes(length))}"`;
-                return objectFields(decided.mode, etag, progress.segment(), contentType, userMetadata, keys.fields);
+                return {
+                  ...objectFields(decided.mode, etag, progress.segment(), contentType, userMetadata, keys.fields),
+                  ...checksumFields(checksummed.checksum()),
+                };
               }),
             { md5: wantMd5 },
           );
           return {
-            CopyObjectResult: { ETag: etag, LastModified: new Date(result.lastModified) },
+            CopyObjectResult: { ETag: etag, LastModified: new Date(result.lastModified), ...checksumResponseMembers(checksummed.checksum()) },
             ...responseEncryption('CopyObject', decided.mode, customerKeyMd5, kms),
           };
         } finally {

@@ -9,6 +9,7 @@
  */
 
 import { S3Error } from '../errors.ts';
+import { header, struct, xmlPayload } from '../protocol/binding.ts';
 import { bucketParameters } from './shared/audit.ts';
 import { bucketArn, bucketRecord, newBucketFields, requireBucketName } from './shared/buckets.ts';
 import type { OperationDefinition } from './types.ts';
@@ -33,6 +34,13 @@ export const createBucket: OperationDefinition<'CreateBucket', CreateBucketReque
   quota: { shared: 'write' },
   readOnly: false,
   eventCategory: 'Management',
+  // PUT /{Bucket}, the configuration as the body (optional in us-east-1); Location as a header.
+  rest: {
+    method: 'PUT',
+    path: 'bucket',
+    request: { members: { CreateBucketConfiguration: xmlPayload('CreateBucketConfiguration', struct({ LocationConstraint: 'string' })) } },
+    response: { members: { Location: header('location') } },
+  },
   access: { action: 's3:CreateBucket', resource: 'newBucket' },
 
   async handler(input, context) {

@@ -4,8 +4,11 @@
  * new file (its definition) and one line here; the registry (`index.ts`) derives the rest.
  */
 
+export { abortMultipartUpload } from './abort-multipart-upload.ts';
+export { completeMultipartUpload } from './complete-multipart-upload.ts';
 export { copyObject } from './copy-object.ts';
 export { createBucket } from './create-bucket.ts';
+export { createMultipartUpload } from './create-multipart-upload.ts';
 export { deleteBucket } from './delete-bucket.ts';
 export { deleteBucketEncryption } from './delete-bucket-encryption.ts';
 export { deleteBucketPolicy } from './delete-bucket-policy.ts';
@@ -18,7 +21,11 @@ export { getObject } from './get-object.ts';
 export { headBucket } from './head-bucket.ts';
 export { headObject } from './head-object.ts';
 export { listBuckets } from './list-buckets.ts';
+export { listMultipartUploads } from './list-multipart-uploads.ts';
 export { listObjectsV2 } from './list-objects-v2.ts';
+export { listParts } from './list-parts.ts';
 export { putBucketEncryption } from './put-bucket-encryption.ts';
 export { putBucketPolicy } from './put-bucket-policy.ts';
 export { putObject } from './put-object.ts';
+export { uploadPart } from './upload-part.ts';
+export { uploadPartCopy } from './upload-part-copy.ts';

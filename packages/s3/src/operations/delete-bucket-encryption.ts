@@ -21,6 +21,7 @@ export const deleteBucketEncryption: OperationDefinition<'DeleteBucketEncryption
   quota: { shared: 'write' },
   readOnly: false,
   eventCategory: 'Management',
+  rest: { method: 'DELETE', path: 'bucket', query: ['encryption'], status: 204 },
   // DeleteBucketEncryption is authorized by s3:PutEncryptionConfiguration (S3 API reference).
   access: { action: 's3:PutEncryptionConfiguration', resource: 'bucket' },
 

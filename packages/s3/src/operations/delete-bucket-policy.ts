@@ -21,6 +21,7 @@ export const deleteBucketPolicy: OperationDefinition<'DeleteBucketPolicy', Delet
   quota: { shared: 'write' },
   readOnly: false,
   eventCategory: 'Management',
+  rest: { method: 'DELETE', path: 'bucket', query: ['policy'], status: 204 },
   access: { action: 's3:DeleteBucketPolicy', resource: 'bucket' },
 
   async handler(input, context) {

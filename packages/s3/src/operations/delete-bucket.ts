@@ -20,6 +20,7 @@ export const deleteBucket: OperationDefinition<'DeleteBucket', DeleteBucketReque
   quota: { shared: 'write' },
   readOnly: false,
   eventCategory: 'Management',
+  rest: { method: 'DELETE', path: 'bucket', status: 204 },
   access: { action: 's3:DeleteBucket', resource: 'bucket' },
 
   async handler(input, context) {

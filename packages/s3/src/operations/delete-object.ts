@@ -23,6 +23,7 @@ export const deleteObject: OperationDefinition<'DeleteObject', DeleteObjectReque
   quota: { shared: 'write' },
   readOnly: false,
   eventCategory: 'Data',
+  rest: { method: 'DELETE', path: 'object', status: 204 },
   access: { action: 's3:DeleteObject', resource: 'object' },
 
   async handler(input, context) {

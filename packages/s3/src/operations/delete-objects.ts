@@ -24,6 +24,7 @@
 
 import { S3Error, toS3Error } from '../errors.ts';
 import { etagMatches } from '../model/conditions.ts';
+import { flattened, struct, xmlPayload } from '../protocol/binding.ts';
 import { type BucketRecord, ownedBucket } from './shared/buckets.ts';
 import { noSuchKey, objectRecord, requireKey } from './shared/objects.ts';
 import type { OperationDefinition, S3OperationContext } from './types.ts';
@@ -76,6 +77,29 @@ export const deleteObjects: OperationDefinition<'DeleteObjects', DeleteObjectsRe
   quota: { shared: 'write' },
   readOnly: false,
   eventCategory: 'Data',
+  // POST /{Bucket}?delete with a <Delete> document; the answer is <DeleteResult>.
+  rest: {
+    method: 'POST',
+    path: 'bucket',
+    query: ['delete'],
+    request: {
+      members: {
+        Delete: xmlPayload(
+          'Delete',
+          struct({ Objects: flattened(struct({ Key: 'string', VersionId: 'string', ETag: 'string' }), 'Object'), Quiet: 'boolean' }),
+        ),
+      },
+    },
+    response: {
+      xml: {
+        root: 'DeleteResult',
+        shape: struct({
+          Deleted: flattened(struct({ Key: 'string', VersionId: 'string', DeleteMarker: 'boolean', DeleteMarkerVersionId: 'string' })),
+          Errors: flattened(struct({ Key: 'string', VersionId: 'string', Code: 'string', Message: 'string' }), 'Error'),
+        }),
+      },
+    },
+  },
   // s3:DeleteObject on each key: a refused key is an `AccessDenied` entry of `Errors`, the others
   // are deleted (S3 API reference, DeleteObjects).
   access: { action: 's3:DeleteObject', resource: 'objects' },

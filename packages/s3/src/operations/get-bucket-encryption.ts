@@ -5,8 +5,9 @@
  * ServerSideEncryptionConfigurationNotFoundError.
  */
 
+import { xmlPayload } from '../protocol/binding.ts';
 import { ownedBucket } from './shared/buckets.ts';
-import { configurationOf, type ServerSideEncryptionConfiguration } from './shared/encryption-configuration.ts';
+import { configurationOf, SERVER_SIDE_ENCRYPTION_CONFIGURATION, type ServerSideEncryptionConfiguration } from './shared/encryption-configuration.ts';
 import type { OperationDefinition } from './types.ts';
 
 /** GetBucketEncryption request. */
@@ -25,6 +26,12 @@ export const getBucketEncryption: OperationDefinition<'GetBucketEncryption', Get
   quota: { shared: 'read' },
   readOnly: true,
   eventCategory: 'Management',
+  rest: {
+    method: 'GET',
+    path: 'bucket',
+    query: ['encryption'],
+    response: { members: { ServerSideEncryptionConfiguration: xmlPayload('ServerSideEncryptionConfiguration', SERVER_SIDE_ENCRYPTION_CONFIGURATION) } },
+  },
   access: { action: 's3:GetEncryptionConfiguration', resource: 'bucket' },
 
   async handler(input, context) {

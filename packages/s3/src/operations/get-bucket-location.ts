@@ -4,6 +4,7 @@
  * constraint for us-east-1 (the SDK then leaves `LocationConstraint` undefined).
  */
 
+import { rootText } from '../protocol/binding.ts';
 import { ownedBucket } from './shared/buckets.ts';
 import type { OperationDefinition } from './types.ts';
 
@@ -23,6 +24,8 @@ export const getBucketLocation: OperationDefinition<'GetBucketLocation', GetBuck
   quota: { shared: 'read' },
   readOnly: true,
   eventCategory: 'Management',
+  // The document is `<LocationConstraint>region</LocationConstraint>`, empty for us-east-1.
+  rest: { method: 'GET', path: 'bucket', query: ['location'], response: { members: { LocationConstraint: rootText('LocationConstraint') } } },
   access: { action: 's3:GetBucketLocation', resource: 'bucket' },
 
   async handler(input, context) {

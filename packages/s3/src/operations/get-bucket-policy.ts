@@ -8,6 +8,7 @@
  */
 
 import { S3Error } from '../errors.ts';
+import { textPayload } from '../protocol/binding.ts';
 import { bucketParameters } from './shared/audit.ts';
 import { ownedBucket } from './shared/buckets.ts';
 import { requireOwnerAccount } from './shared/policy-owner.ts';
@@ -30,6 +31,8 @@ export const getBucketPolicy: OperationDefinition<'GetBucketPolicy', GetBucketPo
   quota: { shared: 'read' },
   readOnly: true,
   eventCategory: 'Management',
+  // GET /{Bucket}?policy: the policy document (JSON text) is the body.
+  rest: { method: 'GET', path: 'bucket', query: ['policy'], response: { members: { Policy: textPayload() } } },
   access: { action: 's3:GetBucketPolicy', resource: 'bucket' },
 
   async handler(input, context) {

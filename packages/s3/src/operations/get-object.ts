@@ -11,15 +11,28 @@
  */
 
 import { openObject, openObjectRange } from '../crypto/index.ts';
+import type { ChecksumResponseMembers } from '../model/checksum.ts';
 import { ObjectBody } from './shared/body.ts';
-import { checkReadRequest, type ObjectHeadMembers, objectHead, plaintextBounds, type ReadMembers, readKeys, resolveRead } from './shared/read.ts';
+import { type ChecksumModeMember, readChecksumMembers } from './shared/checksums.ts';
+import {
+  checkReadRequest,
+  type ObjectHeadMembers,
+  objectHead,
+  partialStatus,
+  plaintextBounds,
+  READ_REQUEST,
+  type ReadMembers,
+  readKeys,
+  readResponse,
+  resolveRead,
+} from './shared/read.ts';
 import type { OperationDefinition } from './types.ts';
 
 /** GetObject request. */
-export interface GetObjectRequest extends ReadMembers {}
+export interface GetObjectRequest extends ReadMembers, ChecksumModeMember {}
 
 /** GetObject response. */
-export interface GetObjectResponse extends ObjectHeadMembers {
+export interface GetObjectResponse extends ObjectHeadMembers, ChecksumResponseMembers {
   /** The plaintext, decrypted as it is read. */
   Body: ObjectBody;
 }
@@ -30,6 +43,8 @@ export const getObject: OperationDefinition<'GetObject', GetObjectRequest, GetOb
   quota: { shared: 'read' },
   readOnly: true,
   eventCategory: 'Data',
+  // 206 for a Range or partNumber read (the response then has a Content-Range).
+  rest: { method: 'GET', path: 'object', status: partialStatus, request: READ_REQUEST, response: readResponse(true) },
   access: { action: 's3:GetObject', resource: 'object' },
 
   async handler(input, context) {
@@ -55,7 +70,7 @@ export const getObject: OperationDefinition<'GetObject', GetObjectRequest, GetOb
           await release();
         }
       }, release);
-      return { Body: body, ...objectHead('GetObject', opened) };
+      return { Body: body, ...objectHead('GetObject', opened), ...readChecksumMembers(input, record.info.metadata, range) };
     } catch (error) {
       await reader.close();
       throw error;

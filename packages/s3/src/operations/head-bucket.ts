@@ -5,6 +5,7 @@
  * account's bucket.
  */
 
+import { header } from '../protocol/binding.ts';
 import { ownedBucket } from './shared/buckets.ts';
 import type { OperationDefinition } from './types.ts';
 
@@ -26,6 +27,11 @@ export const headBucket: OperationDefinition<'HeadBucket', HeadBucketRequest, He
   readOnly: true,
   // CloudTrail logs HeadBucket as a management (read) event; it carries no object data.
   eventCategory: 'Management',
+  rest: {
+    method: 'HEAD',
+    path: 'bucket',
+    response: { members: { BucketRegion: header('x-amz-bucket-region'), AccessPointAlias: header('x-amz-access-point-alias', 'boolean') } },
+  },
   // HeadBucket is authorized by s3:ListBucket (S3 API reference).
   access: { action: 's3:ListBucket', resource: 'bucket' },
 

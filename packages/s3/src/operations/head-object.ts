@@ -8,14 +8,26 @@
  * recorded in the trail.
  */
 
-import { checkReadRequest, type ObjectHeadMembers, objectHead, type ReadMembers, readKeys, resolveRead } from './shared/read.ts';
+import type { ChecksumResponseMembers } from '../model/checksum.ts';
+import { type ChecksumModeMember, readChecksumMembers } from './shared/checksums.ts';
+import {
+  checkReadRequest,
+  type ObjectHeadMembers,
+  objectHead,
+  partialStatus,
+  READ_REQUEST,
+  type ReadMembers,
+  readKeys,
+  readResponse,
+  resolveRead,
+} from './shared/read.ts';
 import type { OperationDefinition } from './types.ts';
 
 /** HeadObject request. */
-export interface HeadObjectRequest extends ReadMembers {}
+export interface HeadObjectRequest extends ReadMembers, ChecksumModeMember {}
 
 /** HeadObject response. */
-export interface HeadObjectResponse extends ObjectHeadMembers {}
+export interface HeadObjectResponse extends ObjectHeadMembers, ChecksumResponseMembers {}
 
 /** HeadObject. */
 export const headObject: OperationDefinition<'HeadObject', HeadObjectRequest, HeadObjectResponse> = {
@@ -23,6 +35,7 @@ export const headObject: OperationDefinition<'HeadObject', HeadObjectRequest, He
   quota: { shared: 'read' },
   readOnly: true,
   eventCategory: 'Data',
+  rest: { method: 'HEAD', path: 'object', status: partialStatus, request: READ_REQUEST, response: readResponse(false) },
   // HeadObject is authorized by s3:GetObject (S3 API reference).
   access: { action: 's3:GetObject', resource: 'object' },
 
@@ -33,6 +46,6 @@ export const headObject: OperationDefinition<'HeadObject', HeadObjectRequest, He
     // HEAD answers from its stored record without calling KMS: S3 documents kms:Decrypt for GET
     // (and for multipart parts), never for HEAD (UNCONFIRMED; no capture either way).
     if (opened.record.mode !== 'SSE-KMS' && opened.record.mode !== 'DSSE-KMS') (await readKeys(opened.record, bucket, customerKey, context)).dispose();
-    return objectHead('HeadObject', opened);
+    return { ...objectHead('HeadObject', opened), ...readChecksumMembers(input, opened.record.info.metadata, opened.range) };
   },
 };

@@ -31,8 +31,11 @@ export function isOperationName(name: string): name is OperationName {
   return REGISTRY.has(name);
 }
 
+export type { AbortMultipartUploadRequest } from './abort-multipart-upload.ts';
+export type { CompletedPart, CompleteMultipartUploadRequest, CompleteMultipartUploadResponse } from './complete-multipart-upload.ts';
 export type { CopyObjectRequest, CopyObjectResponse } from './copy-object.ts';
 export type { CreateBucketRequest, CreateBucketResponse } from './create-bucket.ts';
+export type { CreateMultipartUploadRequest, CreateMultipartUploadResponse } from './create-multipart-upload.ts';
 export type { DeleteBucketRequest } from './delete-bucket.ts';
 export type { DeleteBucketEncryptionRequest } from './delete-bucket-encryption.ts';
 export type { DeleteBucketPolicyRequest } from './delete-bucket-policy.ts';
@@ -45,13 +48,27 @@ export type { GetObjectRequest, GetObjectResponse } from './get-object.ts';
 export type { HeadBucketRequest, HeadBucketResponse } from './head-bucket.ts';
 export type { HeadObjectRequest, HeadObjectResponse } from './head-object.ts';
 export type { ListBucketsRequest, ListBucketsResponse, ListedBucket } from './list-buckets.ts';
+export type { ListedUpload, ListMultipartUploadsRequest, ListMultipartUploadsResponse } from './list-multipart-uploads.ts';
 export type { ListedObject, ListObjectsV2Request, ListObjectsV2Response } from './list-objects-v2.ts';
+export type { ListedPart, ListPartsRequest, ListPartsResponse } from './list-parts.ts';
 export type { PutBucketEncryptionRequest } from './put-bucket-encryption.ts';
 export type { PutBucketPolicyRequest } from './put-bucket-policy.ts';
 export type { PutObjectRequest, PutObjectResponse } from './put-object.ts';
 export { ObjectBody, type RequestBody } from './shared/body.ts';
+export {
+  CHECKSUM_FIELD,
+  type ChecksumModeMember,
+  type ChecksummedBody,
+  checksumFields,
+  checksummedBody,
+  readChecksumMembers,
+  storedChecksum,
+} from './shared/checksums.ts';
 export type { ListParameters } from './shared/conditions.ts';
 export type { ServerSideEncryptionConfiguration, ServerSideEncryptionRule } from './shared/encryption-configuration.ts';
 export type { SseCustomerMembers, SseResponseMembers, SseWriteMembers } from './shared/objects.ts';
+export type { Grantee } from './shared/owners.ts';
 export type { ReadMembers } from './shared/read.ts';
 export type { AccessTarget, AtRestCrypto, EventCategory, OperationAccess, OperationDefinition, S3OperationContext, S3Settings } from './types.ts';
+export type { UploadPartRequest, UploadPartResponse } from './upload-part.ts';
+export type { UploadPartCopyRequest, UploadPartCopyResponse } from './upload-part-copy.ts';

@@ -5,6 +5,7 @@
  */
 
 import { createHash } from 'node:crypto';
+import { list, query, struct } from '../protocol/binding.ts';
 import { bucketRecord } from './shared/buckets.ts';
 import type { OperationDefinition } from './types.ts';
 
@@ -42,6 +43,21 @@ export const listBuckets: OperationDefinition<'ListBuckets', ListBucketsRequest,
   quota: { shared: 'read' },
   readOnly: true,
   eventCategory: 'Management',
+  rest: {
+    method: 'GET',
+    path: 'service',
+    request: { members: { Prefix: query('prefix') } },
+    response: {
+      xml: {
+        root: 'ListAllMyBucketsResult',
+        shape: struct({
+          Buckets: list(struct({ Name: 'string', CreationDate: 'timestamp', BucketRegion: 'string' }), 'Bucket'),
+          Owner: struct({ ID: 'string' }),
+          Prefix: 'string',
+        }),
+      },
+    },
+  },
   access: { action: 's3:ListAllMyBuckets', resource: 'none' },
 
   async handler(input, context) {

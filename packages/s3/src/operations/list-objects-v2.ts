@@ -16,6 +16,7 @@
 
 import { decodeContinuationToken, encodeContinuationToken } from '../model/continuation-token.ts';
 import { checkEncodingType, pageSize, urlEncodeKey } from '../model/listing.ts';
+import { flattened, query, struct } from '../protocol/binding.ts';
 import type { ListPage } from '../storage/types.ts';
 import { canonicalUserId } from './list-buckets.ts';
 import { ownedBucket } from './shared/buckets.ts';
@@ -77,6 +78,51 @@ export const listObjectsV2: OperationDefinition<'ListObjectsV2', ListObjectsV2Re
   readOnly: true,
   // CloudTrail logs ListObjects and ListObjectsV2 as S3 data events.
   eventCategory: 'Data',
+  // GET /{Bucket}?list-type=2: the document is ListBucketResult (model ListObjectsV2Output).
+  rest: {
+    method: 'GET',
+    path: 'bucket',
+    query: ['list-type=2'],
+    request: {
+      members: {
+        Prefix: query('prefix'),
+        Delimiter: query('delimiter'),
+        MaxKeys: query('max-keys', 'integer'),
+        ContinuationToken: query('continuation-token'),
+        StartAfter: query('start-after'),
+        FetchOwner: query('fetch-owner', 'boolean'),
+        EncodingType: query('encoding-type'),
+      },
+    },
+    response: {
+      xml: {
+        root: 'ListBucketResult',
+        shape: struct({
+          Name: 'string',
+          Prefix: 'string',
+          Delimiter: 'string',
+          MaxKeys: 'integer',
+          EncodingType: 'string',
+          KeyCount: 'integer',
+          IsTruncated: 'boolean',
+          ContinuationToken: 'string',
+          NextContinuationToken: 'string',
+          StartAfter: 'string',
+          Contents: flattened(
+            struct({
+              Key: 'string',
+              LastModified: 'timestamp',
+              ETag: 'string',
+              Size: 'integer',
+              StorageClass: 'string',
+              Owner: struct({ ID: 'string', DisplayName: 'string' }),
+            }),
+          ),
+          CommonPrefixes: flattened(struct({ Prefix: 'string' })),
+        }),
+      },
+    },
+  },
   // ListObjectsV2 is authorized by s3:ListBucket, with s3:prefix, s3:delimiter and s3:max-keys.
   access: { action: 's3:ListBucket', resource: 'bucket', conditions: listConditions },
 

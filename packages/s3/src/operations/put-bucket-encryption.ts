@@ -7,9 +7,10 @@
  */
 
 import { applyBucketEncryption } from '../model/bucket-encryption.ts';
+import { xmlPayload } from '../protocol/binding.ts';
 import { bucketParameters } from './shared/audit.ts';
 import { ownedBucket, withEncryption } from './shared/buckets.ts';
-import { rulesOf, type ServerSideEncryptionConfiguration } from './shared/encryption-configuration.ts';
+import { rulesOf, SERVER_SIDE_ENCRYPTION_CONFIGURATION, type ServerSideEncryptionConfiguration } from './shared/encryption-configuration.ts';
 import type { OperationDefinition } from './types.ts';
 
 /** PutBucketEncryption request. */
@@ -24,6 +25,12 @@ export const putBucketEncryption: OperationDefinition<'PutBucketEncryption', Put
   quota: { shared: 'write' },
   readOnly: false,
   eventCategory: 'Management',
+  rest: {
+    method: 'PUT',
+    path: 'bucket',
+    query: ['encryption'],
+    request: { members: { ServerSideEncryptionConfiguration: xmlPayload('ServerSideEncryptionConfiguration', SERVER_SIDE_ENCRYPTION_CONFIGURATION) } },
+  },
   access: { action: 's3:PutEncryptionConfiguration', resource: 'bucket' },
 
   async handler(input, context) {

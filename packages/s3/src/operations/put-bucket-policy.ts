@@ -12,6 +12,7 @@
 
 import { S3Error } from '../errors.ts';
 import { validateBucketPolicy } from '../policy/bucket-policy.ts';
+import { header, textPayload } from '../protocol/binding.ts';
 import { bucketParameters } from './shared/audit.ts';
 import { ownedBucket, withPolicy } from './shared/buckets.ts';
 import { requireOwnerAccount } from './shared/policy-owner.ts';
@@ -31,6 +32,14 @@ export const putBucketPolicy: OperationDefinition<'PutBucketPolicy', PutBucketPo
   quota: { shared: 'write' },
   readOnly: false,
   eventCategory: 'Management',
+  // PUT /{Bucket}?policy, the policy document (JSON text) as the body; 204 (model PutBucketPolicy).
+  rest: {
+    method: 'PUT',
+    path: 'bucket',
+    query: ['policy'],
+    status: 204,
+    request: { members: { Policy: textPayload(), ConfirmRemoveSelfBucketAccess: header('x-amz-confirm-remove-self-bucket-access', 'boolean') } },
+  },
   access: { action: 's3:PutBucketPolicy', resource: 'bucket' },
 
   async handler(input, context) {

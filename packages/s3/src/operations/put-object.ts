@@ -6,8 +6,10 @@
  * behalf before any byte is stored (a KMS refusal is the answer, and nothing is written); with a
  * bucket key, from the requester's bucket key. ETags per mode (`objectEtag`): the plaintext MD5 for
  * SSE-S3, 16 random bytes for the others. A Content-MD5 is checked against the plaintext before the
- * object becomes visible (400 BadDigest; nothing stored). The response echoes exactly the
- * encryption fields S3 echoes for the mode (`echoedEncryption`).
+ * object becomes visible (400 BadDigest; nothing stored), and so is the additional checksum
+ * (`ChecksumCRC32` ... `ChecksumSHA256`, or an aws-chunked trailer; CRC64NVME when none is sent),
+ * computed over the plaintext and stored with the object (`shared/checksums.ts`). The response
+ * echoes the checksum and exactly the encryption fields S3 echoes for the mode (`echoedEncryption`).
  *
  * A data event: CloudTrail records it only in trails with S3 data events enabled, so it is not
  * recorded in the trail.
@@ -15,18 +17,24 @@
 
 import { type ObjectKeys, sealObject, storedKmsEncryption } from '../crypto/index.ts';
 import { S3Error } from '../errors.ts';
+import type { ChecksumMembers, ChecksumResponseMembers } from '../model/checksum.ts';
+import { checksumResponseMembers } from '../model/checksum.ts';
 import { decodeBase64 } from '../model/customer-key.ts';
 import { decideWriteEncryption } from '../model/encryption.ts';
 import { etagKind, objectEtag } from '../model/etag.ts';
-import { bodySource, type RequestBody } from './shared/body.ts';
+import { header, metadataHeaders, streamPayload } from '../protocol/binding.ts';
+import { CHECKSUM_REQUEST, CHECKSUM_RESPONSE } from '../protocol/checksum-headers.ts';
+import { SSE_RESPONSE, SSE_WRITE_REQUEST } from '../protocol/sse-headers.ts';
+import type { RequestBody } from './shared/body.ts';
 import { ownedBucket } from './shared/buckets.ts';
+import { checksumFields, checksummedBody } from './shared/checksums.ts';
 import { writeEncryptionConditions } from './shared/conditions.ts';
 import { objectFields, requireKey, type SseResponseMembers, type SseWriteMembers, sseRequestOf } from './shared/objects.ts';
 import { responseEncryption } from './shared/response.ts';
 import type { OperationDefinition } from './types.ts';
 
 /** PutObject request. */
-export interface PutObjectRequest extends SseWriteMembers {
+export interface PutObjectRequest extends SseWriteMembers, ChecksumMembers {
   Bucket: string;
   Key: string;
   Body?: RequestBody;
@@ -37,7 +45,7 @@ export interface PutObjectRequest extends SseWriteMembers {
 }
 
 /** PutObject response. */
-export interface PutObjectResponse extends SseResponseMembers {
+export interface PutObjectResponse extends SseResponseMembers, ChecksumResponseMembers {
   /** Quoted, as S3 sends it. */
   ETag: string;
   /** Plaintext bytes stored. */
@@ -50,6 +58,21 @@ export const putObject: OperationDefinition<'PutObject', PutObjectRequest, PutOb
   quota: { shared: 'write' },
   readOnly: false,
   eventCategory: 'Data',
+  rest: {
+    method: 'PUT',
+    path: 'object',
+    request: {
+      members: {
+        Body: streamPayload(),
+        ContentMD5: header('content-md5'),
+        ContentType: header('content-type'),
+        Metadata: metadataHeaders(),
+        ...SSE_WRITE_REQUEST,
+        ...CHECKSUM_REQUEST,
+      },
+    },
+    response: { members: { ETag: header('etag'), ...SSE_RESPONSE, ...CHECKSUM_RESPONSE } },
+  },
   access: { action: 's3:PutObject', resource: 'object', conditions: writeEncryptionConditions },
 
   async handler(input, context) {
@@ -57,6 +80,9 @@ export const putObject: OperationDefinition<'PutObject', PutObjectRequest, PutOb
     const key = requireKey(input.Key);
     const expectedMd5 = input.ContentMD5 === undefined ? undefined : decodeBase64(input.ContentMD5);
     if (input.ContentMD5 !== undefined && expectedMd5?.length !== 16) throw new S3Error('InvalidDigest');
+    // The checksum (the one sent, or CRC64NVME) is computed over the plaintext as it streams and
+    // checked before the body ends: a mismatch stores nothing.
+    const checksummed = checksummedBody(input.Body, input);
     const { crypto } = context;
     const decided = decideWriteEncryption(
       sseRequestOf(input),
@@ -94,7 +120,7 @@ export const putObject: OperationDefinition<'PutObject', PutObjectRequest, PutOb
     let etag = '';
     try {
       const { segment } = await sealObject(
-        bodySource(input.Body),
+        checksummed.body,
         keys,
         (sealed, progress) =>
           context.store.putObject(bucket.name, key, sealed, () => {
@@ -103,12 +129,20 @@ export const putObject: OperationDefinition<'PutObject', PutObjectRequest, PutOb
             // that does not match its Content-MD5 is never visible (S3: BadDigest, nothing stored).
             if (expectedMd5 !== undefined && !equalBytes(digest, expectedMd5)) throw new S3Error('BadDigest');
             etag = `"${objectEtag(decided.mode, digest, (length) => crypto.random.bytes(length))}"`;
-            return objectFields(decided.mode, etag, progress.segment(), input.ContentType, input.Metadata, keys.fields);
+            return {
+              ...objectFields(decided.mode, etag, progress.segment(), input.ContentType, input.Metadata, keys.fields),
+              ...checksumFields(checksummed.checksum()),
+            };
           }),
         { md5: wantMd5 },
       );
       const kms = decided.mode === 'SSE-KMS' || decided.mode === 'DSSE-KMS' ? storedKmsEncryption(keys.fields) : undefined;
-      return { ETag: etag, Size: segment.plaintextSize, ...responseEncryption('PutObject', decided.mode, customerKeyMd5, kms) };
+      return {
+        ETag: etag,
+        Size: segment.plaintextSize,
+        ...checksumResponseMembers(checksummed.checksum()),
+        ...responseEncryption('PutObject', decided.mode, customerKeyMd5, kms),
+      };
     } finally {
       keys.dispose();
     }

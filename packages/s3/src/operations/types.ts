@@ -4,7 +4,7 @@
  * objects through an `S3OperationContext`, plus whether CloudTrail logs it as a management event
  * or a data event. Requests and responses use the AWS SDK's S3 member names (`Bucket`, `Key`,
  * `Body`, `ServerSideEncryption`, `SSECustomerKey`, ...): the in-process API is S3's API, without
- * the wire (issue 11 adds the REST protocol).
+ * the wire; each definition also declares its REST binding (`rest`), from which the protocol is derived.
  */
 
 import type { OperationSpec, Principal, Random, RequestConditions } from '@strongbox/service-kernel';
@@ -14,6 +14,7 @@ import type { TokenMac } from '../model/continuation-token.ts';
 import type { Md5 } from '../model/etag.ts';
 import type { S3Action } from '../policy/actions.ts';
 import type { S3AccessDecision } from '../policy/authorize.ts';
+import type { RestBinding } from '../protocol/binding.ts';
 import type { ObjectStore } from '../storage/types.ts';
 
 /** Settings of one engine instance that operations consult. */
@@ -130,6 +131,11 @@ export type EventCategory = 'Management' | 'Data';
 // biome-ignore lint/suspicious/noExplicitAny: the registry holds definitions of every request and response type, and handler parameters are contravariant, so `unknown` would refuse them.
 export interface OperationDefinition<Name extends string = string, Input = any, Output = any> extends OperationSpec<Name, Input, Output, S3OperationContext> {
   readonly eventCategory: EventCategory;
+  /**
+   * How the operation travels on the wire (method, path, query discriminators, and where each
+   * request and response member goes): the REST router is derived from these.
+   */
+  readonly rest: RestBinding;
   /** The IAM permission it needs; every request is authorized against it before it acts. */
   readonly access: OperationAccess<Input>;
 }

@@ -27,7 +27,7 @@
 import { evaluateSides, type Principal, type RequestConditions } from '@strongbox/service-kernel';
 import { S3Error } from '../errors.ts';
 import type { S3Action } from './actions.ts';
-import { s3ContextLookup } from './request-context.ts';
+import { type SignatureFacts, s3ContextLookup } from './request-context.ts';
 
 /** One access question. */
 export interface S3AccessRequest {
@@ -46,6 +46,8 @@ export interface S3AccessRequest {
   readonly sourceIp?: string;
   /** The request's `s3:` condition keys (only those the request has). */
   readonly conditions?: RequestConditions;
+  /** How the request was authenticated (the protocol edge's facts; absent in process). */
+  readonly signature?: SignatureFacts;
 }
 
 /** Why a request was refused, as the AccessDenied message ends. */
@@ -80,6 +82,7 @@ export function evaluateS3Access(request: S3AccessRequest): S3AccessDecision {
     now: request.now,
     ...(request.sourceIp === undefined ? {} : { sourceIp: request.sourceIp }),
     ...(request.conditions === undefined ? {} : { conditions: request.conditions }),
+    ...(request.signature === undefined ? {} : { signature: request.signature }),
   });
   const sides = evaluateSides(request.bucketPolicy, { caller, action: request.action, resource: request.resource, lookup });
   if (sides.explicitDeny === 'resource') return { allowed: false, reason: 'explicitDenyInResourcePolicy' };

@@ -7,4 +7,4 @@
 export { type ActionResourceType, actionResourceTypes, resourceTypeOf, type S3Action } from './actions.ts';
 export { authorizeS3Access, evaluateS3Access, type S3AccessDecision, type S3AccessRequest, type S3DenialReason, s3AccessDenied } from './authorize.ts';
 export { MAX_BUCKET_POLICY_BYTES, validateBucketPolicy } from './bucket-policy.ts';
-export { type S3ContextSource, s3ContextLookup } from './request-context.ts';
+export { type S3ContextSource, type SignatureFacts, s3ContextLookup } from './request-context.ts';

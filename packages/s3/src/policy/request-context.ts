@@ -15,6 +15,24 @@
 
 import { type ConditionLookup, conditionLookup, globalConditionValue, type Principal, type RequestConditions } from '@strongbox/service-kernel';
 
+/**
+ * How a request was authenticated, as S3's `s3:authType`, `s3:signatureversion`,
+ * `s3:signatureAge` and `s3:x-amz-content-sha256` condition keys report it (Service Authorization
+ * Reference, "Condition keys for Amazon S3"; S3 API reference "Authenticating Requests (AWS
+ * Signature Version 4)", "Amazon S3 Signature Version 4 Authentication Specific Policy Keys").
+ * The protocol edge says; an in-process call has none, and the keys are then absent.
+ */
+export interface SignatureFacts {
+  /** `REST-HEADER` (Authorization header), `REST-QUERY-STRING` (presigned URL) or `POST` (browser form). */
+  readonly authType: 'REST-HEADER' | 'REST-QUERY-STRING' | 'POST';
+  /** `AWS4-HMAC-SHA256` for SigV4 (`AWS` for SigV2). */
+  readonly signatureVersion: string;
+  /** When the request was signed (`X-Amz-Date`), epoch ms: `s3:signatureAge` is the time since, in ms. */
+  readonly signedAt?: number;
+  /** The `x-amz-content-sha256` the request declared (`UNSIGNED-PAYLOAD`, a hex digest, `STREAMING-…`). */
+  readonly contentSha256?: string;
+}
+
 /** What condition values are derived from. */
 export interface S3ContextSource {
   readonly caller: Principal;
@@ -30,6 +48,8 @@ export interface S3ContextSource {
   readonly sourceIp?: string;
   /** The request's own condition keys, e.g. `{ 's3:x-amz-server-side-encryption': 'AES256' }`. */
   readonly conditions?: RequestConditions;
+  /** How the request was authenticated, when it came over the wire. */
+  readonly signature?: SignatureFacts;
 }
 
 /**
@@ -37,8 +57,21 @@ export interface S3ContextSource {
  * @example s3ContextLookup({ caller, region: 'us-east-1', resourceAccount: '111122223333', secureTransport: false, now })('aws:securetransport') // ['false']
  */
 export function s3ContextLookup(source: S3ContextSource): ConditionLookup {
+  const { signature } = source;
   return conditionLookup(source.conditions, (key) => {
-    if (key === 's3:resourceaccount') return source.resourceAccount === undefined ? undefined : [source.resourceAccount];
-    return globalConditionValue(source, key);
+    switch (key) {
+      case 's3:resourceaccount':
+        return source.resourceAccount === undefined ? undefined : [source.resourceAccount];
+      case 's3:authtype':
+        return signature === undefined ? undefined : [signature.authType];
+      case 's3:signatureversion':
+        return signature === undefined ? undefined : [signature.signatureVersion];
+      case 's3:signatureage':
+        return signature?.signedAt === undefined ? undefined : [String(Math.max(0, source.now - signature.signedAt))];
+      case 's3:x-amz-content-sha256':
+        return signature?.contentSha256 === undefined ? undefined : [signature.contentSha256];
+      default:
+        return globalConditionValue(source, key);
+    }
   });
 }

@@ -8,6 +8,7 @@
 
 import type { SseRequest } from '../model/encryption.ts';
 import type { EchoedEncryption } from '../model/response-encryption.ts';
+import { header, type MemberBindings } from './binding.ts';
 
 /** Request and response header names, lowercase. */
 export const SSE_HEADERS: Readonly<{
@@ -106,3 +107,39 @@ export function encryptionResponseHeaders(echoed: EchoedEncryption): Readonly<Re
   if (echoed.customerKeyMd5 !== undefined) headers[SSE_HEADERS.customerKeyMd5] = echoed.customerKeyMd5;
   return headers;
 }
+
+/** The SSE-C request members and their headers (GetObject, HeadObject, UploadPart, …). */
+export const SSE_C_REQUEST: MemberBindings = Object.freeze({
+  SSECustomerAlgorithm: header(SSE_HEADERS.customerAlgorithm),
+  SSECustomerKey: header(SSE_HEADERS.customerKey),
+  SSECustomerKeyMD5: header(SSE_HEADERS.customerKeyMd5),
+});
+
+/** Every SSE request member of a write (PutObject, CopyObject, CreateMultipartUpload). */
+export const SSE_WRITE_REQUEST: MemberBindings = Object.freeze({
+  ServerSideEncryption: header(SSE_HEADERS.serverSideEncryption),
+  SSEKMSKeyId: header(SSE_HEADERS.kmsKeyId),
+  SSEKMSEncryptionContext: header(SSE_HEADERS.encryptionContext),
+  BucketKeyEnabled: header(SSE_HEADERS.bucketKeyEnabled, 'boolean'),
+  ...SSE_C_REQUEST,
+});
+
+/** The copy source's SSE-C members (CopyObject, UploadPartCopy). */
+export const COPY_SOURCE_SSE_C_REQUEST: MemberBindings = Object.freeze({
+  CopySourceSSECustomerAlgorithm: header(SSE_HEADERS.copySourceCustomerAlgorithm),
+  CopySourceSSECustomerKey: header(SSE_HEADERS.copySourceCustomerKey),
+  CopySourceSSECustomerKeyMD5: header(SSE_HEADERS.copySourceCustomerKeyMd5),
+});
+
+/**
+ * Every SSE response member (an operation's output carries only those S3 echoes for it:
+ * `echoedEncryption`; booleans are written lowercase).
+ */
+export const SSE_RESPONSE: MemberBindings = Object.freeze({
+  ServerSideEncryption: header(SSE_HEADERS.serverSideEncryption),
+  SSEKMSKeyId: header(SSE_HEADERS.kmsKeyId),
+  SSEKMSEncryptionContext: header(SSE_HEADERS.encryptionContext),
+  BucketKeyEnabled: header(SSE_HEADERS.bucketKeyEnabled, 'boolean'),
+  SSECustomerAlgorithm: header(SSE_HEADERS.customerAlgorithm),
+  SSECustomerKeyMD5: header(SSE_HEADERS.customerKeyMd5),
+});

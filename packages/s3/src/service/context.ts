@@ -12,6 +12,7 @@ import { assertObjectKey } from '../model/names.ts';
 import type { AccessTarget, AtRestCrypto, OperationAccess, S3OperationContext, S3Settings } from '../operations/types.ts';
 import type { S3Action } from '../policy/actions.ts';
 import { authorizeS3Access, evaluateS3Access, type S3AccessDecision, type S3AccessRequest, s3AccessDenied } from '../policy/authorize.ts';
+import type { SignatureFacts } from '../policy/request-context.ts';
 import type { ObjectStore } from '../storage/types.ts';
 
 /** What a request context is made from. */
@@ -31,6 +32,8 @@ export interface RequestFacts {
   readonly input: unknown;
   /** The caller's IP address (`aws:SourceIp`), when known. */
   readonly sourceIp?: string;
+  /** How the request was authenticated (`s3:authType`, `s3:signatureAge`, ...), when it came over the wire. */
+  readonly signature?: SignatureFacts;
 }
 
 /** One request's context. */
@@ -48,6 +51,7 @@ export class RequestContext implements S3OperationContext, PipelineContext {
   readonly #access: OperationAccess<any>;
   readonly #input: unknown;
   readonly #sourceIp: string | undefined;
+  readonly #signature: SignatureFacts | undefined;
   #authorized = false;
   /** The bucket the operation's declared access was checked on. */
   #target: AccessTarget | undefined;
@@ -64,6 +68,7 @@ export class RequestContext implements S3OperationContext, PipelineContext {
     this.#access = facts.access;
     this.#input = facts.input;
     this.#sourceIp = facts.sourceIp;
+    this.#signature = facts.signature;
   }
 
   /** S3 management events go to the caller's account. */
@@ -152,6 +157,7 @@ export class RequestContext implements S3OperationContext, PipelineContext {
       secureTransport: this.secureTransport,
       now: this.now,
       ...(this.#sourceIp === undefined ? {} : { sourceIp: this.#sourceIp }),
+      ...(this.#signature === undefined ? {} : { signature: this.#signature }),
       ...(conditions === undefined ? {} : { conditions }),
     };
   }

@@ -4,7 +4,7 @@
  * shape (`Bucket`, `Key`, `Body`, `ServerSideEncryption`, `SSECustomerKey`, `Range`, ...) and
  * resolving to its response shape, or rejecting with `S3Error` carrying S3's code, status and
  * message. Objects are encrypted at rest for real (SSE-S3, SSE-C); storage is in memory by
- * default or a durable data directory. The REST protocol (issue 11) will serve the same object.
+ * default or a durable data directory. `createS3Handler` (service/http.ts) serves the same object over REST.
  *
  * @example
  * ```ts
@@ -42,6 +42,7 @@ import { BucketKeyCache, DsseKmsProvider, type S3Kms, SseCProvider, SseKmsProvid
 import { S3Error, toS3Error } from '../errors.ts';
 import { isOperationName, OPERATION_NAMES, OPERATIONS, type OperationName, type OperationTable, type RequestOf, type ResponseOf } from '../operations/index.ts';
 import type { AtRestCrypto, OperationDefinition, S3Settings } from '../operations/types.ts';
+import type { SignatureFacts } from '../policy/request-context.ts';
 import { openFileSystemObjectStore } from '../storage/filesystem/store.ts';
 import { createMemoryObjectStore } from '../storage/memory.ts';
 import type { ObjectStore } from '../storage/types.ts';
@@ -120,12 +121,19 @@ export interface CallOptions {
   readonly requestId?: string;
   readonly sourceIpAddress?: string;
   readonly userAgent?: string;
+  /**
+   * How the request was authenticated, for the `s3:authType`, `s3:signatureversion`,
+   * `s3:signatureAge` and `s3:x-amz-content-sha256` condition keys: the protocol edge sets it
+   * from the verified signature; in process it is absent, and so are those keys.
+   */
+  readonly signature?: SignatureFacts;
 }
 
 /** A call's scope as S3's binding reads it: the kernel's, plus the transport and the request itself (its key and condition keys are what authorization checks). */
 interface S3CallScope extends CallScope {
   readonly secureTransport: boolean;
   readonly input: unknown;
+  readonly signature?: SignatureFacts;
 }
 
 const EVENT_SOURCE = 's3.amazonaws.com';
@@ -204,6 +212,7 @@ export class S3 {
       ...(options.requestId === undefined ? {} : { requestId: options.requestId }),
       ...(options.sourceIpAddress === undefined ? {} : { sourceIpAddress: options.sourceIpAddress }),
       ...(options.userAgent === undefined ? {} : { userAgent: options.userAgent }),
+      ...(options.signature === undefined ? {} : { signature: options.signature }),
     };
     return (await pipeline.call(definition, input, scope)) as ResponseOf<Name>;
   }
@@ -351,6 +360,7 @@ async function startEngine(
         access: definition.access,
         input: (scope as Partial<S3CallScope>).input,
         ...(scope.sourceIpAddress === undefined ? {} : { sourceIp: scope.sourceIpAddress }),
+        ...signatureOf(scope),
       }),
     // Every operation authorizes its request (`ownedBucket`, or `authorizeOperation` for those on
     // no bucket): one that answered without doing so is a bug, never a silent grant.
@@ -374,6 +384,11 @@ async function startEngine(
     management,
     data,
   };
+}
+
+function signatureOf(scope: CallScope): { signature?: SignatureFacts } {
+  const signature = (scope as Partial<S3CallScope>).signature;
+  return signature === undefined ? {} : { signature };
 }
 
 function secureTransportOf(scope: CallScope): boolean {

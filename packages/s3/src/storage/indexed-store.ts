@@ -20,6 +20,7 @@ import { compareUtf8, KeyedLock } from './support.ts';
 import type {
   BodySource,
   BucketInfo,
+  CompletionFields,
   DeleteBucketResult,
   FieldsSource,
   ListOptions,
@@ -28,8 +29,12 @@ import type {
   ObjectReader,
   ObjectStore,
   PartInfo,
+  PartListOptions,
+  PartListPage,
   StoredFields,
   UploadInfo,
+  UploadListOptions,
+  UploadListPage,
 } from './types.ts';
 
 /** Clock and identifiers, injectable for tests. */
@@ -195,9 +200,9 @@ export class IndexedObjectStore implements ObjectStore {
     return this.#bucket(bucket).uploads.get(uploadId)?.upload;
   }
 
-  async listUploads(bucket: string): Promise<readonly UploadInfo[]> {
+  async listUploads(bucket: string, options: UploadListOptions): Promise<UploadListPage> {
     const uploads = [...this.#bucket(bucket).uploads.values()].map((state) => state.upload);
-    return uploads.sort((a, b) => compareUtf8(a.key, b.key) || a.initiated - b.initiated);
+    return uploadPage(uploads.sort(compareUploads), options);
   }
 
   async putPart(bucket: string, uploadId: string, partNumber: number, body: BodySource, metadata: FieldsSource): Promise<PartInfo> {
@@ -221,8 +226,15 @@ export class IndexedObjectStore implements ObjectStore {
     }
   }
 
-  async listParts(bucket: string, uploadId: string): Promise<readonly PartInfo[]> {
-    return [...this.#upload(bucket, uploadId).parts.values()].sort((a, b) => a.partNumber - b.partNumber).map(partInfo);
+  async listParts(bucket: string, uploadId: string, options: PartListOptions): Promise<PartListPage> {
+    const { partNumberMarker = 0, maxParts } = options;
+    const after = [...this.#upload(bucket, uploadId).parts.values()].filter((part) => part.partNumber > partNumberMarker);
+    const sorted = after.sort((a, b) => a.partNumber - b.partNumber);
+    const page = sorted.slice(0, Math.max(0, maxParts)).map(partInfo);
+    const last = page.at(-1);
+    return sorted.length > page.length
+      ? { parts: page, isTruncated: true, ...(last === undefined ? {} : { nextPartNumberMarker: last.partNumber }) }
+      : { parts: page, isTruncated: false };
   }
 
   async openPart(bucket: string, uploadId: string, partNumber: number): Promise<ObjectReader | undefined> {
@@ -238,22 +250,27 @@ export class IndexedObjectStore implements ObjectStore {
     return this.#reader(bucket, info, [part.blobId], [part.size]);
   }
 
-  async completeUpload(bucket: string, uploadId: string, partNumbers: readonly number[], metadata: StoredFields): Promise<ObjectInfo> {
+  async completeUpload(bucket: string, uploadId: string, partNumbers: readonly number[], metadata: CompletionFields): Promise<ObjectInfo> {
     return this.#locks.run(`u\0${bucket}\0${uploadId}`, async () => {
       const upload = this.#upload(bucket, uploadId);
-      const segments = partNumbers.map((number) => {
+      const parts = partNumbers.map((number) => {
         const part = upload.parts.get(number);
         if (part === undefined) throw new S3Error('InvalidPart');
-        return { blobId: part.blobId, size: part.size };
+        return part;
       });
-      const record: ObjectRecord = { key: upload.upload.key, segments, lastModified: this.#now(), metadata: copyFields(metadata) };
-      const info = await this.#commitObject(
+      // Under the upload's lock: no part can be replaced between this check and the commit.
+      const fields = copyFields(typeof metadata === 'function' ? metadata(parts.map(partInfo)) : metadata);
+      const segments = parts.map((part) => ({ blobId: part.blobId, size: part.size }));
+      const record: ObjectRecord = { key: upload.upload.key, segments, lastModified: this.#now(), metadata: fields };
+      // The upload goes under the object's lock too: once another write may replace the object,
+      // the upload is gone, so a crash can never bring a completed upload back (opening removes
+      // an upload only while an object still names its parts).
+      return this.#commitObject(
         bucket,
         record,
         segments.map((segment) => segment.blobId),
+        () => this.#dropUpload(bucket, upload),
       );
-      await this.#dropUpload(bucket, upload);
-      return info;
     });
   }
 
@@ -271,13 +288,18 @@ export class IndexedObjectStore implements ObjectStore {
     await this.#persistence.close();
   }
 
-  /** Writes an object's manifest under its key's lock; `fresh` blobs are released if that fails. */
-  async #commitObject(bucket: string, record: ObjectRecord, fresh: readonly string[]): Promise<ObjectInfo> {
+  /**
+   * Writes an object's manifest under its key's lock, then runs `committed` (still under it);
+   * `fresh` blobs are released if the manifest cannot be written.
+   */
+  async #commitObject(bucket: string, record: ObjectRecord, fresh: readonly string[], committed?: () => Promise<void>): Promise<ObjectInfo> {
     this.#retain(bucket, fresh);
+    let written = false;
     try {
       return await this.#locks.run(`o\0${bucket}\0${record.key}`, async () => {
         const state = this.#bucket(bucket);
         await this.#persistence.writeObject(bucket, record);
+        written = true;
         const old = state.objects.get(record.key);
         state.objects.set(record.key, record);
         if (old === undefined) state.sortedKeys = undefined;
@@ -286,10 +308,11 @@ export class IndexedObjectStore implements ObjectStore {
             bucket,
             old.segments.map((segment) => segment.blobId),
           );
+        await committed?.();
         return objectInfo(record);
       });
     } catch (error) {
-      await this.#release(bucket, fresh);
+      if (!written) await this.#release(bucket, fresh);
       throw error;
     }
   }
@@ -476,4 +499,53 @@ function listPage(sortedKeys: readonly string[], objects: ReadonlyMap<string, Ob
     }
   }
   return { objects: found, commonPrefixes, isTruncated: false };
+}
+
+/** S3's upload order: key (UTF-8 bytes), then initiation, oldest first (the id breaks ties). */
+function compareUploads(a: UploadRecord, b: UploadRecord): number {
+  return compareUtf8(a.key, b.key) || a.initiated - b.initiated || compareUtf8(a.uploadId, b.uploadId);
+}
+
+/** Whether an upload comes after ListMultipartUploads' markers. */
+function afterMarkers(upload: UploadRecord, keyMarker: string | undefined, uploadIdMarker: string | undefined, sameKey: readonly UploadRecord[]): boolean {
+  if (keyMarker === undefined) return true;
+  const order = compareUtf8(upload.key, keyMarker);
+  if (order !== 0 || uploadIdMarker === undefined) return order > 0;
+  // The marker upload of this key: those after it in listing order. An id no longer there (its
+  // upload completed or aborted): S3 documents "upload IDs lexicographically greater".
+  const at = sameKey.findIndex((candidate) => candidate.uploadId === uploadIdMarker);
+  return at === -1 ? compareUtf8(upload.uploadId, uploadIdMarker) > 0 : sameKey.indexOf(upload) > at;
+}
+
+/** ListMultipartUploads over sorted uploads: markers, prefix, delimiter roll-up, MaxUploads. */
+function uploadPage(sorted: readonly UploadRecord[], options: UploadListOptions): UploadListPage {
+  const { prefix = '', delimiter, keyMarker, uploadIdMarker, maxUploads } = options;
+  const markerKeyUploads = keyMarker === undefined ? [] : sorted.filter((upload) => upload.key === keyMarker);
+  const uploads: UploadInfo[] = [];
+  const commonPrefixes: string[] = [];
+  let last: { key: string; uploadId?: string } | undefined;
+  for (const upload of sorted) {
+    if (!upload.key.startsWith(prefix) || !afterMarkers(upload, keyMarker, uploadIdMarker, markerKeyUploads)) continue;
+    const cut = delimiter === undefined || delimiter === '' ? -1 : upload.key.indexOf(delimiter, prefix.length);
+    const common = cut === -1 ? undefined : upload.key.slice(0, cut + (delimiter ?? '').length);
+    // A page that ended on a common prefix continues after every upload under it.
+    if (common !== undefined && (common === last?.key || (keyMarker !== undefined && compareUtf8(common, keyMarker) <= 0))) continue;
+    if (uploads.length + commonPrefixes.length >= maxUploads) {
+      return {
+        uploads,
+        commonPrefixes,
+        isTruncated: true,
+        ...(last === undefined ? {} : { nextKeyMarker: last.key }),
+        ...(last?.uploadId === undefined ? {} : { nextUploadIdMarker: last.uploadId }),
+      };
+    }
+    if (common === undefined) {
+      uploads.push(upload);
+      last = { key: upload.key, uploadId: upload.uploadId };
+    } else {
+      commonPrefixes.push(common);
+      last = { key: common };
+    }
+  }
+  return { uploads, commonPrefixes, isTruncated: false };
 }

@@ -88,6 +88,58 @@ export interface ListPage {
   readonly nextStartAfter?: string;
 }
 
+/** ListMultipartUploads' paging inputs, already decoded. */
+export interface UploadListOptions {
+  readonly prefix?: string | undefined;
+  readonly delimiter?: string | undefined;
+  /**
+   * Exclusive: list uploads of keys after this one; with `uploadIdMarker`, also the uploads of this
+   * very key that come after that upload (S3's `key-marker` and `upload-id-marker`).
+   */
+  readonly keyMarker?: string | undefined;
+  /** Only with `keyMarker` (S3 ignores it otherwise). */
+  readonly uploadIdMarker?: string | undefined;
+  /** 0..1000; uploads and common prefixes both count. */
+  readonly maxUploads: number;
+}
+
+/**
+ * One page of uploads in progress: by key in UTF-8 binary order, then by initiation (oldest
+ * first), as S3 lists them.
+ */
+export interface UploadListPage {
+  readonly uploads: readonly UploadInfo[];
+  readonly commonPrefixes: readonly string[];
+  readonly isTruncated: boolean;
+  /** Set when truncated: the last key or common prefix on this page. */
+  readonly nextKeyMarker?: string;
+  /** Set when truncated on an upload (not on a common prefix): its id. */
+  readonly nextUploadIdMarker?: string;
+}
+
+/** ListParts' paging inputs. */
+export interface PartListOptions {
+  /** Exclusive: list parts numbered above this one. */
+  readonly partNumberMarker?: number | undefined;
+  /** 0..1000. */
+  readonly maxParts: number;
+}
+
+/** One page of an upload's parts, by number. */
+export interface PartListPage {
+  readonly parts: readonly PartInfo[];
+  readonly isTruncated: boolean;
+  /** Set when truncated: the last part number on this page. */
+  readonly nextPartNumberMarker?: number;
+}
+
+/**
+ * The metadata of a completed object: fixed, or computed from the listed parts (in the order
+ * listed) while the upload is held, so checks against the parts (their ETags, their sizes) and
+ * the completion are one atomic step; throwing there changes nothing.
+ */
+export type CompletionFields = StoredFields | ((parts: readonly PartInfo[]) => StoredFields);
+
 /** What `deleteBucket` found. */
 export type DeleteBucketResult = 'deleted' | 'not-empty' | 'missing';
 
@@ -125,20 +177,27 @@ export interface ObjectStore {
   createUpload(bucket: string, key: string, metadata: StoredFields): Promise<UploadInfo>;
   /** @throws S3Error NoSuchBucket. */
   getUpload(bucket: string, uploadId: string): Promise<UploadInfo | undefined>;
-  /** Uploads in progress, by key then initiation. @throws S3Error NoSuchBucket. */
-  listUploads(bucket: string): Promise<readonly UploadInfo[]>;
-  /** Stores a part, replacing one of the same number. @throws S3Error NoSuchBucket, NoSuchUpload. */
+  /** Uploads in progress, by key then initiation, a page at a time. @throws S3Error NoSuchBucket. */
+  listUploads(bucket: string, options: UploadListOptions): Promise<UploadListPage>;
+  /**
+   * Stores a part, replacing one of the same number (whose bytes are then released). Resolves only
+   * once the part is durable. @throws S3Error NoSuchBucket, NoSuchUpload (also when the upload is
+   * completed or aborted while the body streams in: nothing is kept then).
+   */
   putPart(bucket: string, uploadId: string, partNumber: number, body: BodySource, metadata: FieldsSource): Promise<PartInfo>;
-  /** Parts by number. @throws S3Error NoSuchBucket, NoSuchUpload. */
-  listParts(bucket: string, uploadId: string): Promise<readonly PartInfo[]>;
+  /** Parts by number, a page at a time. @throws S3Error NoSuchBucket, NoSuchUpload. */
+  listParts(bucket: string, uploadId: string, options: PartListOptions): Promise<PartListPage>;
   /** Opens one part's bytes (UploadPartCopy and checks). @throws S3Error NoSuchBucket, NoSuchUpload. */
   openPart(bucket: string, uploadId: string, partNumber: number): Promise<ObjectReader | undefined>;
   /**
    * Makes the listed parts, in order, the segments of the upload's object (replacing any object of
-   * that key), and ends the upload; unlisted parts are discarded.
-   * @throws S3Error NoSuchBucket, NoSuchUpload, InvalidPart (a listed part was not uploaded).
+   * that key), and ends the upload; unlisted parts are discarded. Atomic: a crash leaves either the
+   * upload in progress (and any old object) or the completed object, never a mix, and the upload
+   * never comes back once the object is visible.
+   * @throws S3Error NoSuchBucket, NoSuchUpload, InvalidPart (a listed part was not uploaded), or
+   *   whatever `metadata` throws.
    */
-  completeUpload(bucket: string, uploadId: string, partNumbers: readonly number[], metadata: StoredFields): Promise<ObjectInfo>;
+  completeUpload(bucket: string, uploadId: string, partNumbers: readonly number[], metadata: CompletionFields): Promise<ObjectInfo>;
   /** @returns whether an upload was aborted. @throws S3Error NoSuchBucket. */
   abortUpload(bucket: string, uploadId: string): Promise<boolean>;
 

@@ -41,7 +41,7 @@ async function put<R>(store: ObjectStore, provider: DataKeyProvider<R>, request:
     );
     keys.dispose();
   }
-  const segments = (await store.listParts('data', upload.uploadId)).map((part) => part.metadata['segment']);
+  const segments = (await store.listParts('data', upload.uploadId, { maxParts: 1000 })).parts.map((part) => part.metadata['segment']);
   await store.completeUpload(
     'data',
     upload.uploadId,

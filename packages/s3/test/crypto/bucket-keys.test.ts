@@ -130,6 +130,66 @@ describe('BucketKeyCache', () => {
     cache.close();
   });
 
+  it('hands `use` only live keys (not wiped, not expired), whatever the interleaving of uses, expiries and evictions (property)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.record({ scope: fc.constantFrom('a', 'b', 'c'), delay: fc.nat({ max: 5 }), advance: fc.nat({ max: 1500 }), opening: fc.boolean() }), {
+          minLength: 1,
+          maxLength: 40,
+        }),
+        async (actions) => {
+          const clock = new ManualClock(0);
+          const cache = new BucketKeyCache({ clock, periodMs: 1000, maxEntries: 2 });
+          const ticks = async (count: number): Promise<void> => {
+            for (let index = 0; index < count; index++) await Promise.resolve();
+          };
+          // When each key was asked for (its period starts then), and by which action.
+          const born = new Map<string, { requested: number; by: number }>();
+          const live: boolean[] = [];
+          await Promise.all(
+            actions.map(async ({ scope, delay, advance, opening }, action) => {
+              await ticks(delay);
+              clock.advance(advance);
+              const make = async (): Promise<BucketKeyMaterial> => {
+                const requested = clock.now();
+                await ticks(delay);
+                const made = material();
+                born.set(Buffer.from(made.key).toString('hex'), { requested, by: action });
+                return made;
+              };
+              const use = (entry: BucketKeyMaterial): void => {
+                // Never wiped; within its period, unless this action asked KMS for it (progress).
+                const origin = born.get(Buffer.from(entry.key).toString('hex'));
+                live.push(origin !== undefined && (clock.now() < origin.requested + 1000 || origin.by === action));
+              };
+              await (opening ? cache.opening(scope, make, use) : cache.sealing(scope, make, use));
+            }),
+          );
+          cache.close();
+          expect(live).toHaveLength(actions.length);
+          expect(live.every(Boolean)).toBe(true);
+        },
+      ),
+    );
+  });
+
+  it('makes progress when KMS answers slower than the period: the request that asked uses the key it got', async () => {
+    const clock = new ManualClock(0);
+    const cache = new BucketKeyCache({ clock, periodMs: 10 });
+    let made = 0;
+    const slow = async (): Promise<BucketKeyMaterial> => {
+      if (++made > 3) throw new Error('asked KMS again and again');
+      clock.advance(50);
+      return material();
+    };
+    expect(await cache.sealing('s', slow, (entry) => entry.key.length)).toBe(32);
+    expect(made).toBe(1);
+    // A later request finds that key expired and asks again.
+    await cache.sealing('s', slow, () => undefined);
+    expect(made).toBe(2);
+    cache.close();
+  });
+
   it('refuses a period or size that is not a positive integer', () => {
     expect(() => new BucketKeyCache({ clock: new ManualClock(0), periodMs: 0 })).toThrow(RangeError);
     expect(() => new BucketKeyCache({ clock: new ManualClock(0), maxEntries: 1.5 })).toThrow(RangeError);

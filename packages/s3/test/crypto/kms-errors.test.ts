@@ -19,7 +19,7 @@ describe('s3ErrorFromKms', () => {
       kmsError('InvalidKeyUsageException', `${ARN} key usage is SIGN_VERIFY which is not valid for GenerateDataKey.`),
       'KMS.InvalidKeyUsageException',
       400,
-      `${ARN} key usage is not ENCRYPT_DECRYPT.`,
+      `${ARN} key usage is SIGN_VERIFY which is not valid for GenerateDataKey.`,
     ],
     [kmsError('AccessDeniedException', `User: x is not authorized to perform: kms:Decrypt on resource: ${ARN}`), 'AccessDenied', 403, 'Access Denied'],
     [

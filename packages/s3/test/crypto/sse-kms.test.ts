@@ -6,6 +6,7 @@
  */
 
 import { randomBytes } from 'node:crypto';
+import { type Keyring, open, readHeader } from '@strongbox/envelope';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   BucketKeyCache,
@@ -155,5 +156,44 @@ describe('multipart uploads under SSE-KMS', () => {
     const fields = await provider.forUpload({ bucket: 'b', key: 'k' }, { caller: writer, region: REGION, keyId: arn });
     const error = await catchS3Async(() => provider.forPart({ bucket: 'b', key: 'k', partNumber: 1 }, { caller: writer, region: REGION }, fields));
     expect([error.code, error.status]).toEqual(['AccessDenied', 403]);
+  });
+});
+
+describe('DSSE-KMS at rest', () => {
+  it('is two sealed messages, one inside the other, each under its own KMS data key: opening one layer still shows no plaintext', async () => {
+    const own = kmsEngine({ storage: store });
+    try {
+      const { s3, kms } = own;
+      await s3.createBucket({ Bucket: 'dsse' });
+      const { arn } = await newKey(kms);
+      const body = randomBytes(5000);
+      await s3.putObject({ Bucket: 'dsse', Key: 'k', Body: body, ServerSideEncryption: 'aws:kms:dsse', SSEKMSKeyId: arn });
+      const reader = await store.openObject('dsse', 'k');
+      const stored = await reader!.read(0, reader!.info.size);
+      await reader!.close();
+      const outer = readHeader(stored);
+      expect(outer.context).toEqual({ 'aws:s3:arn': 'arn:aws:s3:::dsse/k', 'strongbox:layer': '2' });
+      expect(outer.wrappedKeys.map((key) => key.keyringId)).toEqual([`aws-kms:${arn}`]);
+      expect(Buffer.from(stored).includes(body.subarray(0, 32))).toBe(false);
+      // The outer layer opened with its data key from KMS directly (as the account root, outside
+      // S3, under the context S3 sent): what is inside is another sealed message, not the body.
+      const kmsContext = { 'aws:s3:arn': 'arn:aws:s3:::dsse/k' };
+      const layerKeyring = async (wrapped: Uint8Array): Promise<Keyring> => {
+        const { Plaintext } = await kms.decrypt({ CiphertextBlob: wrapped, EncryptionContext: kmsContext });
+        return { wrapDataKey: () => Promise.reject(new Error('open only')), unwrapDataKey: async () => Plaintext!.slice() };
+      };
+      const innerBytes = await open(stored, { keyring: await layerKeyring(outer.wrappedKeys[0]!.ciphertext), context: outer.context });
+      const inner = readHeader(innerBytes);
+      expect(inner.context).toEqual({ 'aws:s3:arn': 'arn:aws:s3:::dsse/k', 'strongbox:layer': '1' });
+      expect(Buffer.from(inner.wrappedKeys[0]!.ciphertext).equals(Buffer.from(outer.wrappedKeys[0]!.ciphertext))).toBe(false);
+      expect(Buffer.from(innerBytes).includes(body.subarray(0, 32))).toBe(false);
+      // The outer layer's key does not open the inner layer: they are independent.
+      await expect(open(innerBytes, { keyring: await layerKeyring(outer.wrappedKeys[0]!.ciphertext), context: inner.context })).rejects.toMatchObject({
+        code: 'DECRYPT_FAILED',
+      });
+      expect(Buffer.from(await open(innerBytes, { keyring: await layerKeyring(inner.wrappedKeys[0]!.ciphertext), context: inner.context }))).toEqual(body);
+    } finally {
+      await own.close();
+    }
   });
 });

@@ -287,6 +287,14 @@ describe('UploadPart against its multipart upload', () => {
     expect(catchS3(() => checkPartEncryption({ customer: valid }, 'SSE-KMS', true, same, md5)).reason).toBe('MultipartEncryptionRequired');
     expect(checkPartEncryption({}, 'SSE-S3', true, same, md5)).toBeUndefined();
   });
+
+  it('a part of a KMS upload needs TLS, as every PUT of a KMS-protected object does', () => {
+    for (const mode of ['SSE-KMS', 'DSSE-KMS'] as const) {
+      expect(checkPartEncryption({}, mode, true, same, md5)).toBeUndefined();
+      expect(catchS3(() => checkPartEncryption({}, mode, false, same, md5)).reason).toBe('KmsRequiresSecureTransport');
+    }
+    expect(checkPartEncryption({}, 'SSE-S3', false, same, md5)).toBeUndefined();
+  });
 });
 
 describe('the SSE-KMS encryption context', () => {

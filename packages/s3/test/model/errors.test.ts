@@ -5,7 +5,7 @@ describe('the S3 error table', () => {
   it('every reason has an S3 code, a 4xx/5xx status (304 only for NotModified) and a non-empty message', () => {
     for (const [reason, wire] of Object.entries(S3_ERRORS)) {
       const error = new S3Error(reason as S3ErrorReason, { detail: { keyId: 'k' } });
-      expect(error.code).toMatch(/^(KMS\.)?[A-Z][A-Za-z]+$/);
+      expect(error.code).toMatch(/^(KMS\.)?[A-Z][A-Za-z0-9]+$/);
       expect(wire.status).toBeGreaterThanOrEqual(reason === 'NotModified' ? 304 : 400);
       expect(error.message.length).toBeGreaterThan(0);
     }

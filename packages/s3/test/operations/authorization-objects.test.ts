@@ -1,6 +1,7 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: IAM policy variables are written ${key} inside policy strings.
 /** Authorization of CopyObject (two resources), DeleteObjects (per key) and ListObjectsV2 (listing condition keys). */
 
-import { principalFromArn, rootPrincipal } from '@strongbox/service-kernel';
+import { type Principal, principalFromArn, rootPrincipal } from '@strongbox/service-kernel';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { S3 } from '../../src/index.ts';
 import { catchS3Async } from '../helpers/errors.ts';
@@ -133,6 +134,30 @@ describe('ListObjectsV2', () => {
     expect(listed.Contents?.map((object) => object.Key)).toEqual(['public/a']);
     expect((await catchS3Async(() => s3.listObjectsV2({ Bucket: 'source' }, { caller: lister }))).code).toBe('AccessDenied');
     expect((await catchS3Async(() => s3.listObjectsV2({ Bucket: 'source', Prefix: 'private/' }, { caller: lister }))).code).toBe('AccessDenied');
+  });
+
+  it('the UG home-directory policy: each user lists and reads only under home/${aws:username}/', async () => {
+    const [alice, bob] = ['alice', 'bob'].map((name) => principalFromArn(`arn:aws:iam::${OWNER}:user/${name}`)) as [Principal, Principal];
+    await s3.putObject({ Bucket: 'source', Key: 'home/alice/a', Body: 'a' });
+    await s3.putObject({ Bucket: 'source', Key: 'home/bob/b', Body: 'b' });
+    await s3.putBucketPolicy({
+      Bucket: 'source',
+      Policy: policy(
+        {
+          Effect: 'Allow',
+          Principal: { AWS: [alice.arn, bob.arn] },
+          Action: 's3:ListBucket',
+          Resource: 'arn:aws:s3:::source',
+          Condition: { StringLike: { 's3:prefix': ['home/${aws:username}/*'] } },
+        },
+        { Effect: 'Allow', Principal: { AWS: [alice.arn, bob.arn] }, Action: 's3:GetObject', Resource: 'arn:aws:s3:::source/home/${aws:username}/*' },
+      ),
+    });
+    const listed = await s3.listObjectsV2({ Bucket: 'source', Prefix: 'home/alice/' }, { caller: alice });
+    expect(listed.Contents?.map((object) => object.Key)).toEqual(['home/alice/a']);
+    expect((await catchS3Async(() => s3.listObjectsV2({ Bucket: 'source', Prefix: 'home/alice/' }, { caller: bob }))).code).toBe('AccessDenied');
+    expect((await catchS3Async(() => s3.getObject({ Bucket: 'source', Key: 'home/bob/b' }, { caller: alice }))).code).toBe('AccessDenied');
+    expect(await (await s3.getObject({ Bucket: 'source', Key: 'home/bob/b' }, { caller: bob })).Body.transformToString()).toBe('b');
   });
 
   it('s3:max-keys and s3:delimiter are the request’s parameters', async () => {

@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: IAM policy variables are written ${key} inside policy strings.
 /**
  * Authorization of S3 operations through the engine: the published encryption bucket policies
  * (reference §4.1), each enforced and each letting the right requests through; default mode
@@ -253,6 +254,24 @@ describe('callers', () => {
     expect(await outcome(s3.createBucket({ Bucket: 'alices' }, { caller: alice }))).toBe('denied');
   });
 
+  it('a home-directory bucket policy with ${aws:username} gives each user its own prefix (UG example)', async () => {
+    const users = ['alice', 'bob'].map((name) => principalFromArn(`arn:aws:iam::${OWNER}:user/${name}`));
+    await s3.putBucketPolicy({
+      Bucket: BUCKET,
+      Policy: policy({
+        Effect: 'Allow',
+        Principal: { AWS: users.map((u) => u.arn) },
+        Action: ['s3:GetObject', 's3:PutObject'],
+        Resource: `arn:aws:s3:::${BUCKET}/home/\${aws:username}/*`,
+      }),
+    });
+    const [aliceUser, bobUser] = users as [(typeof users)[0], (typeof users)[0]];
+    expect(await outcome(s3.putObject({ Bucket: BUCKET, Key: 'home/alice/notes', Body: 'n' }, { caller: aliceUser }))).toBe('passed');
+    expect(await outcome(s3.getObject({ Bucket: BUCKET, Key: 'home/alice/notes' }, { caller: aliceUser }))).toBe('passed');
+    expect(await outcome(s3.getObject({ Bucket: BUCKET, Key: 'home/alice/notes' }, { caller: bobUser }))).toBe('denied');
+    expect(await outcome(s3.putObject({ Bucket: BUCKET, Key: 'home/bob/notes', Body: 'n' }, { caller: bobUser }))).toBe('passed');
+  });
+
   it('a user without an identity policy is refused unless the bucket policy names it', async () => {
     expect(await outcome(s3.getObject({ Bucket: BUCKET, Key: 'public/a' }, { caller: nobody }))).toBe('denied');
     await s3.putBucketPolicy({
@@ -335,6 +354,34 @@ describe('condition keys', () => {
       }),
     });
     expect(await put()).toBe('denied');
+  });
+
+  it('the signature keys (s3:authType, s3:signatureAge, s3:signatureversion, s3:x-amz-content-sha256) come from the edge’s facts, and are absent in process', async () => {
+    const deny = (condition: object) => ({ Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: `arn:aws:s3:::${BUCKET}/*`, Condition: condition });
+    await s3.putBucketPolicy({
+      Bucket: BUCKET,
+      Policy: policy(
+        // The S3 API reference's "Signature Version 4 authentication specific policy keys" examples.
+        deny({ NumericGreaterThan: { 's3:signatureAge': '600000' } }),
+        deny({ StringEquals: { 's3:x-amz-content-sha256': 'UNSIGNED-PAYLOAD' } }),
+        deny({ StringEquals: { 's3:signatureversion': 'AWS' } }),
+        deny({ StringEquals: { 's3:authType': 'POST' } }),
+      ),
+    });
+    const now = Date.now();
+    const header = {
+      authType: 'REST-HEADER',
+      signatureVersion: 'AWS4-HMAC-SHA256',
+      signedAt: now,
+      contentSha256: 'STREAMING-UNSIGNED-PAYLOAD-TRAILER',
+    } as const;
+    expect(await put({}, { signature: header })).toBe('passed');
+    expect(await put({}, { signature: { ...header, authType: 'REST-QUERY-STRING', signedAt: now - 3_600_000 } })).toBe('denied');
+    expect(await put({}, { signature: { ...header, authType: 'REST-QUERY-STRING', signedAt: now - 60_000 } })).toBe('passed');
+    expect(await put({}, { signature: { ...header, contentSha256: 'UNSIGNED-PAYLOAD' } })).toBe('denied');
+    expect(await put({}, { signature: { ...header, signatureVersion: 'AWS' } })).toBe('denied');
+    expect(await put({}, { signature: { ...header, authType: 'POST' } })).toBe('denied');
+    expect(await put()).toBe('passed');
   });
 
   it('condition key names are case-insensitive, values are not', async () => {

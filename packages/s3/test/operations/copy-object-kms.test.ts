@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CopyObjectRequest, SseCustomerMembers } from '../../src/index.ts';
+import { checksumOf } from '../../src/index.ts';
 import { ALLOW_SSE_C } from '../helpers/backends.ts';
 import { md5Etag, members, sseC } from '../helpers/engine.ts';
 import { catchS3Async } from '../helpers/errors.ts';
@@ -54,7 +55,7 @@ describe('CopyObject with KMS', () => {
       SSEKMSEncryptionContext: sent,
     });
     expect(copied).toEqual({
-      CopyObjectResult: { ETag: expect.stringMatching(/^"[0-9a-f]{32}"$/), LastModified: expect.any(Date) },
+      CopyObjectResult: { ETag: expect.stringMatching(/^"[0-9a-f]{32}"$/), LastModified: expect.any(Date), ...(await defaultChecksum(body)) },
       ServerSideEncryption: 'aws:kms',
       SSEKMSKeyId: arn,
       SSEKMSEncryptionContext: sent,
@@ -205,3 +206,8 @@ describe('CopyObject property with KMS modes', () => {
     await assertNoSecretsOnDisk(directory, { plaintexts, customerKeys: [...customerKeys, ...local.keysSeen] });
   });
 });
+
+/** The checksum members a copy answers by default: CRC64NVME of the plaintext (test/operations/checksums.test.ts). */
+async function defaultChecksum(bytes: Uint8Array): Promise<{ ChecksumCRC64NVME: string; ChecksumType: 'FULL_OBJECT' }> {
+  return { ChecksumCRC64NVME: await checksumOf('CRC64NVME', bytes), ChecksumType: 'FULL_OBJECT' };
+}

@@ -6,7 +6,7 @@
 
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type CopyObjectRequest, S3, type SseCustomerMembers } from '../../src/index.ts';
+import { type CopyObjectRequest, checksumOf, S3, type SseCustomerMembers } from '../../src/index.ts';
 import { ALLOW_SSE_C, BACKENDS } from '../helpers/backends.ts';
 import { md5Etag, members, sseC } from '../helpers/engine.ts';
 import { catchS3Async } from '../helpers/errors.ts';
@@ -45,7 +45,10 @@ describe.each(BACKENDS)('CopyObject on the $name store', (backend) => {
 
     it('copies the bytes to another bucket with the MD5 ETag, CopyObjectResult and AES256 echoed', async () => {
       const copied = await s3.copyObject({ Bucket: 'dst', Key: 'copy', CopySource: 'src/a%2Fb+c' });
-      expect(copied).toEqual({ CopyObjectResult: { ETag: md5Etag(body), LastModified: expect.any(Date) }, ServerSideEncryption: 'AES256' });
+      expect(copied).toEqual({
+        CopyObjectResult: { ETag: md5Etag(body), LastModified: expect.any(Date), ...(await defaultChecksum(body)) },
+        ServerSideEncryption: 'AES256',
+      });
       expect((await read('dst', 'copy')).equals(Buffer.from(body))).toBe(true);
       const head = await s3.headObject({ Bucket: 'dst', Key: 'copy' });
       expect([head.ContentType, head.Metadata, head.ETag, head.LastModified]).toEqual([
@@ -116,7 +119,7 @@ describe.each(BACKENDS)('CopyObject on the $name store', (backend) => {
       const trio = sseC();
       const copied = await s3.copyObject({ Bucket: 'dst', Key: 'c', CopySource: 'src/a/b c', ...members(trio) });
       expect(copied).toEqual({
-        CopyObjectResult: { ETag: expect.stringMatching(/^"[0-9a-f]{32}"$/), LastModified: expect.any(Date) },
+        CopyObjectResult: { ETag: expect.stringMatching(/^"[0-9a-f]{32}"$/), LastModified: expect.any(Date), ...(await defaultChecksum(body)) },
         SSECustomerAlgorithm: 'AES256',
         SSECustomerKeyMD5: trio.SSECustomerKeyMD5,
       });
@@ -182,7 +185,10 @@ describe.each(BACKENDS)('CopyObject on the $name store', (backend) => {
 
     it('copies to the bucket default without target encryption: AES256 and the plaintext MD5 ETag (LS-snapshot copy-obj-sse-c-target-no-sse-c)', async () => {
       const copied = await s3.copyObject({ Bucket: 'dst', Key: 'plain', CopySource: 'src/secret', ...sourceMembers(source) });
-      expect(copied).toEqual({ CopyObjectResult: { ETag: md5Etag(body), LastModified: expect.any(Date) }, ServerSideEncryption: 'AES256' });
+      expect(copied).toEqual({
+        CopyObjectResult: { ETag: md5Etag(body), LastModified: expect.any(Date), ...(await defaultChecksum(body)) },
+        ServerSideEncryption: 'AES256',
+      });
       expect((await read('dst', 'plain')).equals(Buffer.from(body))).toBe(true);
     });
 
@@ -311,3 +317,8 @@ describe('CopyObject and the trail', () => {
     }
   });
 });
+
+/** The checksum members a copy answers by default: CRC64NVME of the plaintext (test/operations/checksums.test.ts). */
+async function defaultChecksum(bytes: Uint8Array): Promise<{ ChecksumCRC64NVME: string; ChecksumType: 'FULL_OBJECT' }> {
+  return { ChecksumCRC64NVME: await checksumOf('CRC64NVME', bytes), ChecksumType: 'FULL_OBJECT' };
+}

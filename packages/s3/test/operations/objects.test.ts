@@ -2,7 +2,7 @@
 
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createMemoryObjectStore, OBJECT_FRAME_LENGTH, type ObjectReader, type ObjectStore, S3, type SseWriteMembers } from '../../src/index.ts';
+import { checksumOf, createMemoryObjectStore, OBJECT_FRAME_LENGTH, type ObjectReader, type ObjectStore, S3, type SseWriteMembers } from '../../src/index.ts';
 import { md5Base64, md5Etag, members, sseC } from '../helpers/engine.ts';
 import { catchS3Async } from '../helpers/errors.ts';
 
@@ -25,7 +25,14 @@ const body = new Uint8Array(randomBytes(200_000));
 describe('PutObject and GetObject with SSE-S3', () => {
   it('round-trips the body, with the MD5 ETag and only ServerSideEncryption echoed', async () => {
     const put = await s3.putObject({ Bucket: 'data', Key: 'a/b.bin', Body: body, ContentType: 'application/x-test', Metadata: { Team: 'blue' } });
-    expect(put).toEqual({ ETag: md5Etag(body), Size: body.length, ServerSideEncryption: 'AES256' });
+    // The default checksum (CRC64NVME over the plaintext) comes back too: test/operations/checksums.test.ts.
+    expect(put).toEqual({
+      ETag: md5Etag(body),
+      Size: body.length,
+      ChecksumCRC64NVME: await checksumOf('CRC64NVME', body),
+      ChecksumType: 'FULL_OBJECT',
+      ServerSideEncryption: 'AES256',
+    });
     const got = await s3.getObject({ Bucket: 'data', Key: 'a/b.bin' });
     const { Body, LastModified, ...rest } = got;
     expect(rest).toEqual({
@@ -151,6 +158,8 @@ describe('SSE-C', () => {
     expect(put).toEqual({
       ETag: expect.stringMatching(/^"[0-9a-f]{32}"$/),
       Size: body.length,
+      ChecksumCRC64NVME: await checksumOf('CRC64NVME', body),
+      ChecksumType: 'FULL_OBJECT',
       SSECustomerAlgorithm: 'AES256',
       SSECustomerKeyMD5: key.SSECustomerKeyMD5,
     });

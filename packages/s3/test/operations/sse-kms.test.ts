@@ -140,6 +140,9 @@ describe('KMS is called on the caller’s behalf', () => {
     await (await s3.getObject({ Bucket: 'data', Key: 'reports/q1.csv' }, { caller: alice })).Body.transformToString();
     const records = kms.auditTrail.records().filter((record) => record.eventName === 'GenerateDataKey' || record.eventName === 'Decrypt');
     expect(records.map((record) => record.eventName)).toEqual(['GenerateDataKey', 'Decrypt']);
+    // As AWS services ask: a key spec, not a byte count.
+    expect(records[0]?.requestParameters).toMatchObject({ keySpec: 'AES_256', keyId: arn });
+    expect(records[0]?.requestParameters).not.toHaveProperty('numberOfBytes');
     for (const record of records) {
       expect(record).toMatchObject({
         userIdentity: { type: 'IAMUser', arn: alice.arn, accountId: ACCOUNT, invokedBy: 's3.amazonaws.com' },
@@ -273,6 +276,18 @@ describe('KMS errors as S3 reports them (400 KMS.*), with nothing stored', () =>
       expect([error.code, error.status, error.message]).toEqual(['KMS.NotFoundException', 400, message]);
     }
     expect((await catchS3Async(() => s3.headObject({ Bucket: 'data', Key: 'k' }))).code).toBe('NoSuchKey');
+  });
+
+  it('a signing key: KMS.InvalidKeyUsageException with KMS’s message', async () => {
+    const { s3, kms } = engine;
+    const { KeyMetadata } = await kms.createKey({ KeySpec: 'RSA_2048', KeyUsage: 'SIGN_VERIFY' });
+    const arn = KeyMetadata?.Arn ?? '';
+    const error = await catchS3Async(() => s3.putObject({ Bucket: 'data', Key: 'k', Body: 'x', ServerSideEncryption: 'aws:kms', SSEKMSKeyId: arn }));
+    expect([error.code, error.status, error.message]).toEqual([
+      'KMS.InvalidKeyUsageException',
+      400,
+      `${arn} key usage is SIGN_VERIFY which is not valid for GenerateDataKey.`,
+    ]);
   });
 
   it('a key of another account: AccessDenied unless its policy allows the caller; a bare key id resolves in the caller’s account', async () => {

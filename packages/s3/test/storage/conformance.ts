@@ -6,7 +6,7 @@
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { ObjectStore } from '../../src/index.ts';
+import { type ObjectStore, S3Error } from '../../src/index.ts';
 import { catchS3Async } from '../helpers/errors.ts';
 
 /** A fresh store; `reopen` (durable backends) closes it and opens the same state again. */
@@ -279,7 +279,7 @@ export function runObjectStoreConformance(backend: string, create: () => Promise
       await store.putPart('b', upload.uploadId, 2, [text('TWO')], {});
       await store.putPart('b', upload.uploadId, 2, chunked(text('two-'), [1]), {});
       await store.putPart('b', upload.uploadId, 4, [text('discarded')], {});
-      expect((await store.listParts('b', upload.uploadId)).map((p) => [p.partNumber, p.size])).toEqual([
+      expect((await store.listParts('b', upload.uploadId, { maxParts: 1000 })).parts.map((p) => [p.partNumber, p.size])).toEqual([
         [1, 4],
         [2, 4],
         [3, 5],
@@ -300,7 +300,7 @@ export function runObjectStoreConformance(backend: string, create: () => Promise
       await reader!.close();
       expect(await store.getUpload('b', upload.uploadId)).toBeUndefined();
       for (const action of [
-        () => store.listParts('b', upload.uploadId),
+        () => store.listParts('b', upload.uploadId, { maxParts: 1000 }),
         () => store.putPart('b', upload.uploadId, 1, [], {}),
         () => store.completeUpload('b', upload.uploadId, [1], {}),
       ]) {
@@ -316,9 +316,209 @@ export function runObjectStoreConformance(backend: string, create: () => Promise
       const second = await store.createUpload('b', 'y', {});
       const first = await store.createUpload('b', 'x', {});
       await store.putPart('b', first.uploadId, 1, [text('p')], {});
-      expect((await store.listUploads('b')).map((u) => u.key)).toEqual(['x', 'y']);
+      expect((await store.listUploads('b', { maxUploads: 1000 })).uploads.map((u) => u.key)).toEqual(['x', 'y']);
       expect(await store.abortUpload('b', first.uploadId)).toBe(true);
-      expect((await store.listUploads('b')).map((u) => u.uploadId)).toEqual([second.uploadId]);
+      expect((await store.listUploads('b', { maxUploads: 1000 })).uploads.map((u) => u.uploadId)).toEqual([second.uploadId]);
+      await store.close();
+    });
+
+    it('multipart: completion metadata sees the listed parts under the upload; throwing there changes nothing', async () => {
+      const { store } = await create();
+      await store.createBucket('b', {});
+      await store.putObject('b', 'k', [text('old')], {});
+      const upload = await store.createUpload('b', 'k', {});
+      await store.putPart('b', upload.uploadId, 2, [text('bb')], { etag: 'two' });
+      await store.putPart('b', upload.uploadId, 1, [text('a')], { etag: 'one' });
+      const refused = await catchS3Async(() =>
+        store.completeUpload('b', upload.uploadId, [1, 2], () => {
+          throw new S3Error('EntityTooSmall');
+        }),
+      );
+      expect(refused.code).toBe('EntityTooSmall');
+      expect(new TextDecoder().decode(await readAll(store, 'b', 'k'))).toBe('old');
+      expect((await store.listParts('b', upload.uploadId, { maxParts: 10 })).parts).toHaveLength(2);
+      let seen: string[] = [];
+      const info = await store.completeUpload('b', upload.uploadId, [2, 1], (parts) => {
+        seen = parts.map((part) => `${part.partNumber}:${part.size}:${part.metadata['etag']}`);
+        return { parts: String(parts.length) };
+      });
+      expect(seen).toEqual(['2:2:two', '1:1:one']);
+      expect(info).toMatchObject({ size: 3, segments: [2, 1], metadata: { parts: '2' } });
+      expect(new TextDecoder().decode(await readAll(store, 'b', 'k'))).toBe('bba');
+      await store.close();
+    });
+
+    it('multipart: a part whose upload ends while it streams in is refused and kept nowhere', async () => {
+      const { store } = await create();
+      await store.createBucket('b', {});
+      const upload = await store.createUpload('b', 'k', {});
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      async function* slow(): AsyncIterable<Uint8Array> {
+        yield text('first half ');
+        await gate;
+        yield text('second half');
+      }
+      const pending = catchS3Async(() => store.putPart('b', upload.uploadId, 1, slow(), {}));
+      expect(await store.abortUpload('b', upload.uploadId)).toBe(true);
+      release();
+      expect((await pending).code).toBe('NoSuchUpload');
+      expect((await store.listUploads('b', { maxUploads: 10 })).uploads).toEqual([]);
+      expect(await store.deleteBucket('b')).toBe('deleted');
+      await store.close();
+    });
+
+    it('multipart: parts page by number after a marker', async () => {
+      const { store } = await create();
+      await store.createBucket('b', {});
+      const upload = await store.createUpload('b', 'k', {});
+      for (const number of [9, 1, 5, 3, 10_000]) await store.putPart('b', upload.uploadId, number, [text(String(number))], {});
+      const first = await store.listParts('b', upload.uploadId, { maxParts: 2 });
+      expect([first.parts.map((p) => p.partNumber), first.isTruncated, first.nextPartNumberMarker]).toEqual([[1, 3], true, 3]);
+      const second = await store.listParts('b', upload.uploadId, { maxParts: 2, partNumberMarker: 3 });
+      expect([second.parts.map((p) => p.partNumber), second.isTruncated, second.nextPartNumberMarker]).toEqual([[5, 9], true, 9]);
+      const last = await store.listParts('b', upload.uploadId, { maxParts: 2, partNumberMarker: 9 });
+      expect(last).toMatchObject({ isTruncated: false });
+      expect(last.parts.map((p) => p.partNumber)).toEqual([10_000]);
+      expect((await store.listParts('b', upload.uploadId, { maxParts: 5, partNumberMarker: 10_000 })).parts).toEqual([]);
+      await store.close();
+    });
+
+    it('property: uploads page by key then initiation, with prefixes, delimiters and both markers, as a reference does', async () => {
+      const { store } = await create();
+      await store.createBucket('uploads', {});
+      const alphabet = fc.constantFrom('a', 'b', '/', 'é', '\u{1F600}');
+      const keyArb = fc.array(alphabet, { minLength: 1, maxLength: 4 }).map((chars) => chars.join(''));
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(keyArb, { maxLength: 14 }),
+          fc.constantFrom('', 'a', 'a/'),
+          fc.constantFrom(undefined, '/'),
+          fc.integer({ min: 1, max: 5 }),
+          async (keys, prefix, delimiter, maxUploads) => {
+            const existing = await store.listUploads('uploads', { maxUploads: 1000 });
+            for (const upload of existing.uploads) await store.abortUpload('uploads', upload.uploadId);
+            const made: { key: string; uploadId: string; initiated: number }[] = [];
+            for (const key of keys) made.push(await store.createUpload('uploads', key, {}));
+            // Reference: key order by UTF-8 bytes, then initiation (S3 leaves ties unspecified:
+            // here the id breaks them); roll-up by delimiter.
+            const bytes = (value: string): Buffer => Buffer.from(value);
+            const sorted = [...made].sort(
+              (x, y) => Buffer.compare(bytes(x.key), bytes(y.key)) || x.initiated - y.initiated || Buffer.compare(bytes(x.uploadId), bytes(y.uploadId)),
+            );
+            const expectedUploads: string[] = [];
+            const expectedPrefixes: string[] = [];
+            for (const upload of sorted) {
+              if (!upload.key.startsWith(prefix)) continue;
+              const cut = delimiter ? upload.key.indexOf(delimiter, prefix.length) : -1;
+              if (cut === -1) expectedUploads.push(upload.uploadId);
+              else {
+                const common = upload.key.slice(0, cut + 1);
+                if (!expectedPrefixes.includes(common)) expectedPrefixes.push(common);
+              }
+            }
+            const seenUploads: string[] = [];
+            const seenPrefixes: string[] = [];
+            let keyMarker: string | undefined;
+            let uploadIdMarker: string | undefined;
+            for (let page = 0; page < 100; page++) {
+              const result = await store.listUploads('uploads', { prefix, delimiter, keyMarker, uploadIdMarker, maxUploads });
+              expect(result.uploads.length + result.commonPrefixes.length).toBeLessThanOrEqual(maxUploads);
+              seenUploads.push(...result.uploads.map((u) => u.uploadId));
+              seenPrefixes.push(...result.commonPrefixes);
+              if (!result.isTruncated) break;
+              keyMarker = result.nextKeyMarker;
+              uploadIdMarker = result.nextUploadIdMarker;
+            }
+            expect(seenUploads).toEqual(expectedUploads);
+            expect(seenPrefixes).toEqual(expectedPrefixes);
+          },
+        ),
+        { numRuns: Math.max(4, Math.floor(runs / 2)) },
+      );
+      await store.close();
+    });
+
+    it('property: any sequence of uploads, parts, completions, aborts, puts and deletes matches a reference', async () => {
+      const { store } = await create();
+      await store.createBucket('mp', {});
+      const keys = ['a', 'b/c'] as const;
+      const operation = fc.oneof(
+        fc.record({ kind: fc.constant('create' as const), key: fc.constantFrom(...keys) }),
+        fc.record({
+          kind: fc.constant('part' as const),
+          upload: fc.nat(),
+          partNumber: fc.integer({ min: 1, max: 4 }),
+          body: fc.uint8Array({ maxLength: 300 }),
+        }),
+        fc.record({ kind: fc.constant('complete' as const), upload: fc.nat(), parts: fc.subarray([1, 2, 3, 4], { minLength: 1 }) }),
+        fc.record({ kind: fc.constant('abort' as const), upload: fc.nat() }),
+        fc.record({ kind: fc.constant('put' as const), key: fc.constantFrom(...keys), body: fc.uint8Array({ maxLength: 300 }) }),
+        fc.record({ kind: fc.constant('delete' as const), key: fc.constantFrom(...keys) }),
+      );
+      await fc.assert(
+        fc.asyncProperty(fc.array(operation, { maxLength: 14 }), async (operations) => {
+          for (const upload of (await store.listUploads('mp', { maxUploads: 1000 })).uploads) await store.abortUpload('mp', upload.uploadId);
+          for (const key of keys) await store.deleteObject('mp', key);
+          const objects = new Map<string, Uint8Array>();
+          /** Every upload made in this run (ended ones stay, to be named by later operations). */
+          const made: { uploadId: string; key: string; parts: Map<number, Uint8Array>; open: boolean }[] = [];
+          for (const op of operations) {
+            const upload = op.kind === 'part' || op.kind === 'complete' || op.kind === 'abort' ? made[op.upload % Math.max(1, made.length)] : undefined;
+            if (op.kind === 'create') {
+              made.push({ uploadId: (await store.createUpload('mp', op.key, {})).uploadId, key: op.key, parts: new Map(), open: true });
+            } else if (op.kind === 'put') {
+              await store.putObject('mp', op.key, chunked(op.body, [50]), {});
+              objects.set(op.key, op.body);
+            } else if (op.kind === 'delete') {
+              expect(await store.deleteObject('mp', op.key)).toBe(objects.delete(op.key));
+            } else if (upload === undefined) {
+            } else if (op.kind === 'part') {
+              const put = store.putPart('mp', upload.uploadId, op.partNumber, chunked(op.body, [70]), {});
+              if (!upload.open) expect((await catchS3Async(() => put)).code).toBe('NoSuchUpload');
+              else {
+                await put;
+                upload.parts.set(op.partNumber, op.body);
+              }
+            } else if (op.kind === 'abort') {
+              expect(await store.abortUpload('mp', upload.uploadId)).toBe(upload.open);
+              upload.open = false;
+            } else {
+              const complete = store.completeUpload('mp', upload.uploadId, op.parts, {});
+              const missing = op.parts.some((number) => !upload.parts.has(number));
+              if (!upload.open || missing) {
+                expect((await catchS3Async(() => complete)).code).toBe(upload.open ? 'InvalidPart' : 'NoSuchUpload');
+                continue;
+              }
+              const info = await complete;
+              expect(info.segments).toEqual(op.parts.map((number) => upload.parts.get(number)?.length));
+              objects.set(upload.key, Buffer.concat(op.parts.map((number) => upload.parts.get(number) ?? new Uint8Array())));
+              upload.open = false;
+            }
+          }
+          for (const key of keys) {
+            const stored = await readAll(store, 'mp', key);
+            const expected = objects.get(key);
+            expect(stored === undefined ? undefined : Buffer.from(stored)).toEqual(expected === undefined ? undefined : Buffer.from(expected));
+          }
+          const open = made.filter((upload) => upload.open);
+          expect((await store.listUploads('mp', { maxUploads: 1000 })).uploads.map((upload) => upload.uploadId).sort()).toEqual(
+            open.map((upload) => upload.uploadId).sort(),
+          );
+          for (const upload of open) {
+            const listed = (await store.listParts('mp', upload.uploadId, { maxParts: 1000 })).parts;
+            expect(listed.map((part) => [part.partNumber, part.size])).toEqual(
+              [...upload.parts.entries()].sort(([a], [b]) => a - b).map(([number, body]) => [number, body.length]),
+            );
+            for (const [number, body] of upload.parts) {
+              const reader = await store.openPart('mp', upload.uploadId, number);
+              expect(Buffer.from(await reader!.read(0, body.length))).toEqual(Buffer.from(body));
+              await reader!.close();
+            }
+          }
+        }),
+        { numRuns: runs },
+      );
       await store.close();
     });
 
@@ -346,8 +546,8 @@ export function runObjectStoreConformance(backend: string, create: () => Promise
       expect(await again.headObject('keep', 'gone')).toBeUndefined();
       expect(new TextDecoder().decode(await readAll(again, 'keep', 'done'))).toBe('AB');
       expect((await again.headObject('keep', 'done'))?.segments).toEqual([1, 1]);
-      expect((await again.listUploads('keep')).map((u) => u.uploadId)).toEqual([upload.uploadId]);
-      expect((await again.listParts('keep', upload.uploadId)).map((p) => p.size)).toEqual([8]);
+      expect((await again.listUploads('keep', { maxUploads: 1000 })).uploads.map((u) => u.uploadId)).toEqual([upload.uploadId]);
+      expect((await again.listParts('keep', upload.uploadId, { maxParts: 1000 })).parts.map((p) => p.size)).toEqual([8]);
       await again.close();
     });
   });

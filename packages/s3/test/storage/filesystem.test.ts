@@ -1,4 +1,4 @@
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { cp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type ObjectStore, openFileSystemObjectStore } from '../../src/index.ts';
@@ -93,6 +93,35 @@ describe('filesystem store: the data directory', () => {
     expect(left.filter((file) => /\/objects\/[0-9a-f]{64}\.json$/.test(file))).toHaveLength(1);
     expect(await readdir(directory)).toEqual(expect.not.arrayContaining([`${bucket}.tmp-123456`]));
     expect((await reopened.headObject('b', 'kept'))?.size).toBe(1);
+    await reopened.close();
+  });
+
+  it('a crash between a completion’s commit and its clean-up: the upload never comes back and its other parts go', async () => {
+    const directory = tempDirectory('fs-completion-crash');
+    let store = await openFileSystemObjectStore({ directory });
+    await store.createBucket('b', {});
+    const upload = await store.createUpload('b', 'k', {});
+    await store.putPart('b', upload.uploadId, 1, [new Uint8Array([1, 2, 3])], {});
+    await store.putPart('b', upload.uploadId, 2, [new Uint8Array([4, 5])], {});
+    await store.close();
+    const bucket = (await readdir(directory)).find((name) => name.startsWith('b-'))!;
+    // What the directory held before the completion: the upload's manifests and both part blobs.
+    const before = join(tempDirectory('fs-completion-copy'), 'bucket');
+    await cp(join(directory, bucket), before, { recursive: true });
+    store = await openFileSystemObjectStore({ directory });
+    await store.completeUpload('b', upload.uploadId, [1], {});
+    await store.close();
+    // The crash: the object manifest is written, but neither the upload nor part 2 was removed.
+    await cp(join(before, 'uploads'), join(directory, bucket, 'uploads'), { recursive: true });
+    await cp(join(before, 'blobs'), join(directory, bucket, 'blobs'), { recursive: true });
+    const reopened = await openFileSystemObjectStore({ directory });
+    expect(await reopened.getUpload('b', upload.uploadId)).toBeUndefined();
+    expect((await reopened.listUploads('b', { maxUploads: 10 })).uploads).toEqual([]);
+    const reader = await reopened.openObject('b', 'k');
+    expect([...(await reader!.read(0, 3))]).toEqual([1, 2, 3]);
+    await reader!.close();
+    expect((await files(directory)).filter((file) => file.includes('/blobs/'))).toHaveLength(1);
+    expect((await files(directory)).filter((file) => file.includes('/uploads/'))).toEqual([]);
     await reopened.close();
   });
 

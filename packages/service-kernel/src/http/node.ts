@@ -15,7 +15,7 @@
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { json11ErrorResponse } from '../protocol/json.ts';
-import type { HttpRequest, HttpResponse, ProtocolHandler } from './types.ts';
+import type { HttpRequest, HttpRequestHead, HttpResponse, ProtocolHandler, StreamingHandler, StreamingRequest, StreamingResponse } from './types.ts';
 
 /** Default largest request body (KMS's largest input is a 32 KiB policy; this leaves room). */
 export const DEFAULT_MAX_BODY_BYTES: number = 1024 * 1024;
@@ -69,6 +69,14 @@ export class RequestTooLargeError extends EdgeError {
  */
 export async function readNodeRequest(request: IncomingMessage, maxBodyBytes: number = DEFAULT_MAX_BODY_BYTES): Promise<HttpRequest> {
   const body = await readBody(request, maxBodyBytes);
+  return { ...nodeRequestHead(request), body };
+}
+
+/**
+ * The head of a Node.js request (method, path, headers, source address, whether it came over TLS).
+ * @example const head = nodeRequestHead(incoming); head.secure // true on an https server
+ */
+export function nodeRequestHead(request: IncomingMessage): HttpRequestHead {
   // No prototype, like Node's own `request.headers`: a `__proto__` header is just a header.
   const headers = Object.create(null) as Record<string, string>;
   for (const [name, value] of Object.entries(request.headers)) {
@@ -78,9 +86,28 @@ export async function readNodeRequest(request: IncomingMessage, maxBodyBytes: nu
     method: request.method ?? 'GET',
     path: request.url ?? '/',
     headers,
-    body,
     ...(request.socket.remoteAddress ? { sourceIpAddress: request.socket.remoteAddress } : {}),
+    // A TLSSocket says `encrypted: true` (node:tls); a plain net.Socket has no such property.
+    ...(isSecure(request) ? { secure: true } : {}),
   };
+}
+
+/**
+ * A Node.js request with its body unread: the body streams to the handler as the client sends
+ * it (an `IncomingMessage` is an async iterable of Buffers, read with back-pressure).
+ * @example const request = nodeStreamingRequest(incoming); for await (const chunk of request.body) use(chunk);
+ */
+export function nodeStreamingRequest(request: IncomingMessage): StreamingRequest {
+  return { ...nodeRequestHead(request), body: request };
+}
+
+/**
+ * Whether a request arrived over TLS: its socket is a `tls.TLSSocket` (an `https` server's), which
+ * carries `encrypted: true`.
+ * @example isSecure(request) // true on the HTTPS listener
+ */
+export function isSecure(request: IncomingMessage): boolean {
+  return (request.socket as { encrypted?: boolean }).encrypted === true;
 }
 
 /**
@@ -132,6 +159,95 @@ export function toNodeListener(handler: ProtocolHandler, options: EdgeOptions = 
         else if (!response.headersSent) writeNodeResponse(response, internalError(crypto.randomUUID()));
         else response.end();
       });
+  };
+}
+
+/**
+ * Adapts a streaming protocol handler (S3) to a `node:http` request listener: the request body
+ * streams in, the response body streams out with back-pressure, and nothing is buffered whole.
+ * What the handler leaves of the request body unread is drained after the answer, so the
+ * keep-alive connection stays usable. A failure before the head is written gets
+ * `options.internalError`; a response body that fails part-way destroys the connection (the
+ * client sees a truncated response, never a complete-looking one). `maxBodyBytes` does not
+ * apply: the service bounds what it reads.
+ * @example createServer(toNodeStreamingListener(s3Handler, { internalError }))
+ */
+export function toNodeStreamingListener(
+  handler: StreamingHandler,
+  options: Pick<EdgeOptions, 'internalError'> = {},
+): (request: IncomingMessage, response: ServerResponse) => void {
+  const internalError = options.internalError ?? defaultInternalError;
+  return (request, response) => {
+    handler(nodeStreamingRequest(request))
+      .then((result) => writeStreamingResponse(response, result))
+      .catch(() => {
+        if (!response.headersSent) writeNodeResponse(response, internalError(crypto.randomUUID()));
+        else response.destroy();
+      })
+      .finally(() => drainUnread(request));
+  };
+}
+
+/**
+ * Writes a streaming response: the head, then each chunk, waiting for `drain` when the socket's
+ * buffer is full.
+ * @throws whatever the body throws; the head has been written by then, so the caller destroys the connection.
+ * @example await writeStreamingResponse(response, { status: 200, headers: {}, body: chunks })
+ */
+export async function writeStreamingResponse(response: ServerResponse, result: StreamingResponse): Promise<void> {
+  const body = result.body;
+  if (typeof body === 'string' || body instanceof Uint8Array) {
+    writeNodeResponse(response, { status: result.status, headers: result.headers, body });
+    return;
+  }
+  response.writeHead(result.status, result.headers);
+  for await (const chunk of body) {
+    if (response.destroyed) throw new Error('the connection closed while the response was being written');
+    if (!response.write(chunk)) await drained(response);
+  }
+  await new Promise<void>((resolve) => response.end(resolve));
+}
+
+function drained(response: ServerResponse): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onDrain = (): void => {
+      response.off('close', onClose);
+      resolve();
+    };
+    const onClose = (): void => {
+      response.off('drain', onDrain);
+      reject(new Error('the connection closed while the response was being written'));
+    };
+    response.once('drain', onDrain);
+    response.once('close', onClose);
+  });
+}
+
+/** Discards what is left of a request body, so the connection can carry the next request. */
+function drainUnread(request: IncomingMessage): void {
+  if (!request.complete && !request.destroyed) request.resume();
+}
+
+/**
+ * A buffered handler (JSON services) as a streaming one: the body is read whole first, up to
+ * `maxBodyBytes`; a larger one is answered 413 (what the node:http edge answers, without its
+ * linger: there is no socket to protect). For one endpoint that serves streaming and buffered
+ * services behind one handler (the in-process mode).
+ * @example const handler = bufferedHandler(createJson11Handler(kms));
+ */
+export function bufferedHandler(handler: ProtocolHandler, maxBodyBytes: number = DEFAULT_MAX_BODY_BYTES): StreamingHandler {
+  return async (request) => {
+    const chunks: Uint8Array[] = [];
+    let length = 0;
+    for await (const chunk of request.body) {
+      length += chunk.length;
+      if (length > maxBodyBytes) {
+        const body = `Request body larger than ${maxBodyBytes} bytes.\n`;
+        return { status: 413, headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': String(Buffer.byteLength(body)) }, body };
+      }
+      chunks.push(chunk);
+    }
+    return handler({ ...request, body: chunks.length === 1 && chunks[0] !== undefined ? chunks[0] : Buffer.concat(chunks) });
   };
 }
 

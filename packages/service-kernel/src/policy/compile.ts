@@ -11,8 +11,12 @@
 import type { Principal } from '../principal.ts';
 import { type CompiledCondition, type ConditionLookup, compileCondition } from './conditions.ts';
 import { type PolicySpec, parsePolicy, type StatementSpec } from './document.ts';
-import { compilePatterns, MATCH_ALL, type Matcher } from './patterns.ts';
+import { compilePatterns, type Matcher } from './patterns.ts';
 import { type CompiledPrincipals, compilePrincipals, type PrincipalMatch } from './principals.ts';
+import { parseTemplate, resolvedToRegExp } from './variables.ts';
+
+/** Whether a statement's Resource (or NotResource) entries cover a resource, in a request's context (policy variables). */
+type ResourceTest = (resource: string, lookup: ConditionLookup) => boolean;
 
 /** One compiled statement. */
 interface CompiledStatement {
@@ -22,7 +26,7 @@ interface CompiledStatement {
   readonly notPrincipal: boolean;
   readonly actions: Matcher;
   readonly notAction: boolean;
-  readonly resources: Matcher;
+  readonly resources: ResourceTest;
   readonly notResource: boolean;
   readonly conditions: readonly CompiledCondition[];
 }
@@ -88,7 +92,9 @@ export function compiledPolicy(text: string): CompiledPolicy {
  * @throws TypeError for an unknown condition operator (parsed documents have none).
  */
 export function compilePolicy(spec: PolicySpec): CompiledPolicy {
-  const statements = spec.statements.filter(hasEffect).map(compileStatement);
+  // Policy variables exist in the 2012-10-17 language only; elsewhere `${...}` is plain text.
+  const variables = spec.version === '2012-10-17';
+  const statements = spec.statements.filter(hasEffect).map((statement) => compileStatement(statement, variables));
   const unconditionalRootAccounts = new Set<string>();
   for (const statement of spec.statements) {
     if (statement.effect !== 'Allow' || statement.conditions.length > 0 || statement.principal === undefined) continue;
@@ -107,7 +113,7 @@ function hasEffect(statement: StatementSpec): boolean {
   return (statement.action !== undefined || statement.notAction !== undefined) && (statement.resource !== undefined || statement.notResource !== undefined);
 }
 
-function compileStatement(statement: StatementSpec): CompiledStatement {
+function compileStatement(statement: StatementSpec, variables: boolean): CompiledStatement {
   const principalSpec = statement.principal ?? statement.notPrincipal;
   return {
     allow: statement.effect === 'Allow',
@@ -115,14 +121,27 @@ function compileStatement(statement: StatementSpec): CompiledStatement {
     notPrincipal: statement.notPrincipal !== undefined,
     actions: compilePatterns(statement.action ?? statement.notAction ?? [], true),
     notAction: statement.notAction !== undefined,
-    resources: compileResources(statement.resource ?? statement.notResource ?? []),
+    resources: compileResources(statement.resource ?? statement.notResource ?? [], variables),
     notResource: statement.notResource !== undefined,
-    conditions: statement.conditions.map(compileCondition),
+    conditions: statement.conditions.map((condition) => compileCondition(condition, variables)),
   };
 }
 
-function compileResources(patterns: readonly string[]): Matcher {
-  return patterns.includes('*') ? MATCH_ALL : compilePatterns(patterns, false);
+function compileResources(patterns: readonly string[], variables: boolean): ResourceTest {
+  if (patterns.includes('*')) return () => true;
+  const templates = variables ? patterns.map(parseTemplate) : [];
+  const fixed: Matcher = compilePatterns(
+    patterns.filter((_, index) => templates[index] === undefined),
+    false,
+  );
+  const dynamic = templates.filter((template) => template !== undefined);
+  if (dynamic.length === 0) return (resource) => fixed.matches(resource);
+  return (resource, lookup) =>
+    fixed.matches(resource) ||
+    dynamic.some((template) => {
+      const parts = template.resolve(lookup);
+      return parts !== undefined && resolvedToRegExp(parts).test(resource);
+    });
 }
 
 /**
@@ -134,7 +153,7 @@ export function evaluatePolicy(policy: CompiledPolicy, request: PolicyRequest, u
   let allowAccount = false;
   for (const statement of policy.statements) {
     if (statement.actions.matches(request.action) === statement.notAction) continue;
-    if (statement.resources.matches(request.resource) === statement.notResource) continue;
+    if (statement.resources(request.resource, request.lookup) === statement.notResource) continue;
     let match: PrincipalMatch = 'direct';
     if (usePrincipals && statement.principals !== undefined) {
       const named = statement.principals.match(request.caller);

@@ -17,6 +17,7 @@
 import { BlockList, isIP } from 'node:net';
 import type { ConditionSpec } from './document.ts';
 import { compileArnPattern, globToRegExp } from './patterns.ts';
+import { parseTemplate, type ResolvedPart, resolvedToRegExp, resolvedToText } from './variables.ts';
 
 /** Request values for condition keys: `undefined` (or an empty list) when the key is absent. */
 export type ConditionLookup = (lowerCaseKey: string) => readonly string[] | undefined;
@@ -144,9 +145,10 @@ export function isConditionOperator(operator: string): boolean {
 
 /**
  * Compiles one condition test.
+ * @param variables - resolve policy variables (`${aws:username}`) in the values: 2012-10-17 policies.
  * @throws TypeError for an unknown operator (documents are parsed with `parsePolicy` first).
  */
-export function compileCondition(spec: ConditionSpec): CompiledCondition {
+export function compileCondition(spec: ConditionSpec, variables = false): CompiledCondition {
   const parts = splitOperator(spec.operator);
   if (parts === undefined) throw new TypeError(`unknown condition operator ${spec.operator}`);
   const key = spec.key.toLowerCase();
@@ -162,17 +164,44 @@ export function compileCondition(spec: ConditionSpec): CompiledCondition {
   const operator = OPERATORS.get(parts.base);
   // parseOperator accepted the name, so it is in the table; a missing entry matches nothing.
   if (operator === undefined) return () => false;
-  const tests = spec.values.map(operator.compare).filter((test) => test !== undefined);
-  const matchesAny = (value: string): boolean => tests.some((test) => test(value));
+  const templates = variables ? spec.values.map(parseTemplate) : [];
+  const tests = spec.values
+    .filter((_, index) => templates[index] === undefined)
+    .map(operator.compare)
+    .filter((test) => test !== undefined);
+  const dynamic = templates.filter((template) => template !== undefined);
   const { negated } = operator;
   const { set, ifExists } = parts;
+  const fixedMatch = (value: string): boolean => tests.some((test) => test(value));
   return (lookup) => {
+    let matchesAny = fixedMatch;
+    if (dynamic.length > 0) {
+      // Values with policy variables are resolved for this request; an unresolved one matches nothing.
+      const resolved = [
+        ...tests,
+        ...dynamic.map((template) => templateTest(parts.base, operator, template.resolve(lookup))).filter((test) => test !== undefined),
+      ];
+      matchesAny = (value) => resolved.some((test) => test(value));
+    }
     const values = lookup(key);
     if (values === undefined || values.length === 0) return ifExists || set === 'all' ? true : set === 'any' ? false : negated;
     if (set === 'all') return values.every((value) => matchesAny(value) !== negated);
     if (set === 'any') return values.some((value) => matchesAny(value) !== negated);
     return values.some(matchesAny) !== negated;
   };
+}
+
+/**
+ * The test for one resolved policy value: wildcard operators read only the policy's own text as
+ * wildcards (substituted values and `${*}` match literally); the others compare the text.
+ */
+function templateTest(base: string, operator: BaseOperator, parts: readonly ResolvedPart[] | undefined): ((requestValue: string) => boolean) | undefined {
+  if (parts === undefined) return undefined;
+  if (base === 'StringLike' || base === 'StringNotLike') {
+    const expression = resolvedToRegExp(parts);
+    return (r) => expression.test(r);
+  }
+  return operator.compare(resolvedToText(parts));
 }
 
 /** IAM dates: ISO 8601 (`2026-01-01T00:00:00Z`, `2026-01-01`) or epoch seconds. */

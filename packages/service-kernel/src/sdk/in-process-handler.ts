@@ -3,7 +3,11 @@
  * An AWS SDK for JavaScript v3 request handler that serves requests in-process: the SDK
  * serializes, signs, computes and checks checksums and parses the answer exactly as over HTTP,
  * and the service's protocol handler (the same function the node:http edge calls) answers, with
- * no socket in between. Pass it as `requestHandler` to any client.
+ * no socket in between. Pass it as `requestHandler` to any client. With a streaming handler
+ * (`{ streaming: true }`, S3) request bodies reach the service as the SDK produces them and
+ * response bodies reach the SDK as the service produces them: nothing is held whole. The
+ * endpoint's scheme (`http:` / `https:` in the client's `endpoint`) tells the service whether the
+ * request "came over TLS" (`secure`), as a listener's would.
  *
  * @example
  * ```ts
@@ -22,12 +26,14 @@ import type {
   HttpRequest as SdkRequest,
   HttpResponse as SdkResponse,
 } from '@smithy/types';
-import type { ProtocolHandler } from '../http/types.ts';
+import type { BodyStream, HttpRequestHead, ProtocolHandler, StreamingHandler, StreamingResponse } from '../http/types.ts';
 
 /** Settings of the in-process handler. */
 export interface InProcessHandlerOptions {
   /** The caller's address as the service sees it (audit trail, `aws:SourceIp`). Default `127.0.0.1`. */
   readonly sourceIpAddress?: string;
+  /** Whether the handler is a `StreamingHandler` (bodies streamed both ways). Default false. */
+  readonly streaming?: boolean;
 }
 
 /**
@@ -38,11 +44,13 @@ export interface InProcessHandlerOptions {
 export class InProcessHandler implements RequestHandler<SdkRequest, SdkResponse, HttpHandlerOptions> {
   /** HTTP/1.1 semantics: the SDK sets the `host` header, as for its node:http handler. */
   readonly metadata: RequestHandlerMetadata = { handlerProtocol: 'http/1.1' };
-  readonly #handler: ProtocolHandler;
+  readonly #handler: StreamingHandler;
   readonly #sourceIpAddress: string;
 
-  constructor(handler: ProtocolHandler, options: InProcessHandlerOptions = {}) {
-    this.#handler = handler;
+  constructor(handler: ProtocolHandler, options?: InProcessHandlerOptions & { readonly streaming?: false });
+  constructor(handler: StreamingHandler, options: InProcessHandlerOptions & { readonly streaming: true });
+  constructor(handler: ProtocolHandler | StreamingHandler, options: InProcessHandlerOptions = {}) {
+    this.#handler = options.streaming === true ? (handler as StreamingHandler) : buffering(handler as ProtocolHandler);
     this.#sourceIpAddress = options.sourceIpAddress ?? '127.0.0.1';
   }
 
@@ -55,15 +63,22 @@ export class InProcessHandler implements RequestHandler<SdkRequest, SdkResponse,
     // No prototype, as the node:http edge reads them: a `__proto__` header is just a header.
     const headers = Object.create(null) as Record<string, string>;
     for (const [name, value] of Object.entries(request.headers)) headers[name.toLowerCase()] = value;
-    const body = await bodyBytes(request.body);
-    throwIfAborted(options.abortSignal);
-    const result = await this.#handler({ method: request.method, path: pathOf(request), headers, body, sourceIpAddress: this.#sourceIpAddress });
+    // An `https:` endpoint in process stands for the HTTPS listener (S3's SSE-C and
+    // aws:SecureTransport read it), as the node:http edge says for a TLS socket.
+    const secure = request.protocol === 'https:' || request.protocol === 'https';
+    const head: HttpRequestHead = {
+      method: request.method,
+      path: pathOf(request),
+      headers,
+      sourceIpAddress: this.#sourceIpAddress,
+      ...(secure ? { secure } : {}),
+    };
+    const result = await this.#handler({ ...head, body: bodyStream(request.body) });
     const responseHeaders = Object.create(null) as Record<string, string>;
     // node:http hands the SDK lower-case header names; its deserializers read them so. No prototype,
-    // as on the request side: a header name (S3 will echo `x-amz-meta-*`) is only ever a key.
+    // as on the request side: a header name (S3 echoes `x-amz-meta-*`) is only ever a key.
     for (const [name, value] of Object.entries(result.headers)) responseHeaders[name.toLowerCase()] = value;
-    const bytes = typeof result.body === 'string' ? Buffer.from(result.body) : result.body;
-    return { response: { statusCode: result.status, headers: responseHeaders, body: readableOf(bytes) } };
+    return { response: { statusCode: result.status, headers: responseHeaders, body: readableOf(result.body) } };
   }
 
   /** Nothing to configure: there is no connection. */
@@ -90,22 +105,41 @@ function pathOf(request: SdkRequest): string {
   return parts.length === 0 ? path : `${path}?${parts.join('&')}`;
 }
 
-/** The SDK's request body (a string for JSON protocols; bytes or a stream for S3 uploads) as bytes. */
-async function bodyBytes(body: unknown): Promise<Uint8Array> {
-  if (body === undefined || body === null) return new Uint8Array(0);
-  if (typeof body === 'string') return Buffer.from(body);
-  if (body instanceof Uint8Array) return body;
-  if (body instanceof ArrayBuffer) return new Uint8Array(body);
-  if (typeof body === 'object' && Symbol.asyncIterator in body) {
-    const chunks: Uint8Array[] = [];
-    for await (const chunk of body as AsyncIterable<Uint8Array | string>) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
-    return Buffer.concat(chunks);
-  }
+/**
+ * The SDK's request body (a string for JSON protocols; bytes or a stream for S3 uploads) as a
+ * stream of byte chunks, read only as the service reads it.
+ * @throws TypeError for a body of another type (nothing the SDK sends).
+ */
+function bodyStream(body: unknown): BodyStream {
+  if (body === undefined || body === null) return once(new Uint8Array(0));
+  if (typeof body === 'string') return once(Buffer.from(body));
+  if (body instanceof Uint8Array) return once(body);
+  if (body instanceof ArrayBuffer) return once(new Uint8Array(body));
+  if (typeof body === 'object' && Symbol.asyncIterator in body) return bytesOf(body as AsyncIterable<Uint8Array | string>);
   throw new TypeError('InProcessHandler: unsupported request body type');
 }
 
+async function* once(bytes: Uint8Array): BodyStream {
+  if (bytes.length > 0) yield bytes;
+}
+
+async function* bytesOf(source: AsyncIterable<Uint8Array | string>): BodyStream {
+  for await (const chunk of source) yield typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+}
+
+/** A buffered protocol handler behind the streaming interface: the body is read whole first. */
+function buffering(handler: ProtocolHandler): StreamingHandler {
+  return async (request) => {
+    const chunks: Uint8Array[] = [];
+    for await (const chunk of request.body) chunks.push(chunk);
+    return handler({ ...request, body: chunks.length === 1 && chunks[0] !== undefined ? chunks[0] : Buffer.concat(chunks) });
+  };
+}
+
 /** A response body the SDK reads as it reads an `IncomingMessage` (streaming outputs need a Readable). */
-function readableOf(bytes: Uint8Array): Readable {
+function readableOf(body: StreamingResponse['body']): Readable {
+  if (typeof body !== 'string' && !(body instanceof Uint8Array)) return Readable.from(body, { objectMode: false });
+  const bytes = typeof body === 'string' ? Buffer.from(body) : body;
   const stream = new Readable({ read() {} });
   if (bytes.length > 0) stream.push(bytes);
   stream.push(null);

@@ -13,11 +13,14 @@
 import { timingSafeEqual } from 'node:crypto';
 import { Hash } from '@smithy/hash-node';
 import { SignatureV4 } from '@smithy/signature-v4';
+import type { HttpRequest as SdkRequest } from '@smithy/types';
 import { type Clock, systemClock } from '../clock.ts';
 import { ServiceError } from '../errors.ts';
-import type { HttpRequest, RequestIdentity } from '../http/types.ts';
+import type { HttpRequest, PayloadAuthentication, RequestIdentity } from '../http/types.ts';
 import { rootPrincipal } from '../principal.ts';
 import type { UserDirectory } from '../users.ts';
+import { ExplainingSignatureV4, mismatchFields } from './explain.ts';
+import { S3_SIGNATURE_MISMATCH, verifyPresignedRequest } from './presigned.ts';
 
 /** Settings of the authenticator. */
 export interface SigV4Options {
@@ -38,21 +41,28 @@ export interface SigV4Options {
   readonly clock?: Clock;
   /** The signing name the credential scope must carry: `kms`, `cloudtrail`, `s3`. */
   readonly service: string;
+  /**
+   * `'s3'`: verify as S3 does. Presigned URLs (`query` form) are verified (`verifyPresignedRequest`,
+   * S3's errors); the header form signs the path as sent (no double encoding) and takes the
+   * payload hash from `x-amz-content-sha256` without reading the body, which may still be
+   * streaming: the identity's `payload` says what the body must then satisfy (a hex SHA-256,
+   * `UNSIGNED-PAYLOAD`, or an aws-chunked `STREAMING-*` form with its chunk-signing context).
+   * Default `'json'`: the JSON services' rules (the body is hashed; no query form).
+   */
+  readonly payloadMode?: 'json' | 's3';
 }
 
 /**
  * The three ways SigV4 can sign a request (SigV4 reference, "Authentication methods"):
  * - `header`: the `Authorization` header (every SDK call; verified here);
  * - `query`: a presigned URL (`X-Amz-Algorithm`, `X-Amz-Credential`, `X-Amz-Signature` in the
- *   query string). Extension point for S3: verify it with the same scope and re-signing steps
- *   (`parseScope`, `computeSignature` over the query minus `X-Amz-Signature`, with `X-Amz-Expires`
- *   checked instead of the skew window); until then it counts as unsigned;
+ *   query string): verified by `verifyPresignedRequest` with `payloadMode: 's3'`; for the JSON
+ *   services it counts as unsigned;
  * - `none`: unsigned.
  * Streaming uploads (`x-amz-content-sha256: STREAMING-AWS4-HMAC-SHA256-PAYLOAD`, S3's
- * aws-chunked encoding) sign the headers as `header` does, with that literal as the payload hash,
- * then sign each chunk chained from the header signature (the seed). Extension point for S3: a
- * chunk verifier that starts from the seed signature this module computes; today such a request
- * fails as a payload mismatch, which no KMS client sends.
+ * aws-chunked encoding) sign the headers as `header` does, with that literal as the payload hash;
+ * with `payloadMode: 's3'` the identity carries the seed signature and signing context, and
+ * `decodeAwsChunked` (`streaming.ts`) checks each chunk signature chained from it.
  */
 export type SignatureForm = 'header' | 'query' | 'none';
 
@@ -106,8 +116,19 @@ export function createSigV4Authenticator(options: SigV4Options): (request: HttpR
     if (header !== undefined && 'X-Amz-Algorithm' in query) {
       throw new ServiceError('InvalidSignatureException', "Found both 'X-Amz-Algorithm' as a query-string param and 'Authorization' as HTTP header.");
     }
-    // Known difference: query-string (presigned) authentication is not verified yet (see
-    // `SignatureForm`); such requests count as unsigned. Nobody presigns KMS calls; SDKs sign headers.
+    const s3 = options.payloadMode === 's3';
+    if (header === undefined && s3 && 'X-Amz-Algorithm' in query) {
+      const verified = await verifyPresignedRequest(request, {
+        users: options.users,
+        strict: options.strict,
+        account: options.account,
+        service,
+        now: clock.now(),
+      });
+      return { caller: verified.caller, region: verified.region, payload: verified.payload };
+    }
+    // Known difference: for the JSON services query-string (presigned) authentication is not
+    // verified (see `SignatureForm`); such requests count as unsigned. Nobody presigns KMS calls.
     if (header === undefined) {
       if (options.strict) throw new ServiceError('MissingAuthenticationTokenException', 'Missing Authentication Token');
       return { caller: rootPrincipal(options.region, options.account) };
@@ -130,12 +151,109 @@ export function createSigV4Authenticator(options: SigV4Options): (request: HttpR
     if (user === undefined) {
       if (options.strict) throw new ServiceError('UnrecognizedClientException', 'The security token included in the request is invalid.');
       // Non-strict: an unknown key cannot be verified; it stands for the default account's root.
-      return { caller: { ...rootPrincipal(scope.region, options.account), accessKeyId: scope.accessKeyId }, region: scope.region };
+      const unverified = { caller: { ...rootPrincipal(scope.region, options.account), accessKeyId: scope.accessKeyId }, region: scope.region };
+      return s3 ? { ...unverified, payload: { contentSha256: request.headers['x-amz-content-sha256'] ?? '' } } : unverified;
     }
+    if (s3) return verifyS3Header(request, path, query, parsed, scope, user);
     const expected = await computeSignature(request, path, query, parsed, scope, user.secretAccessKey);
     if (!constantTimeEqual(expected, parsed.signature)) throw new ServiceError('InvalidSignatureException', SIGNATURE_MISMATCH);
     return { caller: user.principal, region: scope.region };
   };
+}
+
+/**
+ * S3's header form: the declared `x-amz-content-sha256` is the payload hash signed (S3 requires
+ * the header), the body is not read here, and a `STREAMING-AWS4-HMAC-SHA256-PAYLOAD(-TRAILER)`
+ * request gets the context its chunk signatures chain from (the seed is this signature).
+ */
+async function verifyS3Header(
+  request: HttpRequest,
+  path: string,
+  query: Record<string, string | string[]>,
+  parsed: ParsedAuthorization,
+  scope: Scope,
+  user: { readonly principal: RequestIdentity['caller']; readonly secretAccessKey: string },
+): Promise<RequestIdentity> {
+  const contentSha256 = request.headers['x-amz-content-sha256'];
+  // S3 API reference (Authenticating Requests: Using the Authorization Header): the header is required.
+  if (contentSha256 === undefined) throw new ServiceError('InvalidRequest', 'Missing required header for this request: x-amz-content-sha256');
+  const signer = signerFor(scope, user.secretAccessKey, false);
+  const signingDate = new Date(parseIsoBasic(parsed.amzDate) ?? Number.NaN);
+  const expected = await headerSignature(signer, request, path, query, parsed, signingDate, contentSha256);
+  const scopeText = `${parsed.amzDate.slice(0, 8)}/${scope.region}/${scope.service}/aws4_request`;
+  if (!constantTimeEqual(expected.signature, parsed.signature)) {
+    const explanation =
+      expected.signed === undefined
+        ? undefined
+        : await signer.explain(expected.signed, { signedHeaders: parsed.signedHeaders, payloadHash: contentSha256, amzDate: parsed.amzDate, scope: scopeText });
+    throw new ServiceError(
+      'SignatureDoesNotMatch',
+      S3_SIGNATURE_MISMATCH,
+      explanation === undefined
+        ? [
+            ['AWSAccessKeyId', scope.accessKeyId],
+            ['SignatureProvided', parsed.signature],
+          ]
+        : mismatchFields(scope.accessKeyId, parsed.signature, explanation),
+    );
+  }
+  const streaming = contentSha256 === 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD' || contentSha256 === 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER';
+  const payload: PayloadAuthentication = streaming
+    ? {
+        contentSha256,
+        chunkSigning: {
+          seedSignature: parsed.signature,
+          amzDate: parsed.amzDate,
+          scope: scopeText,
+          // HMAC with the derived signing key, by the library (which also caches the key).
+          sign: (stringToSign) => signer.sign(stringToSign, { signingDate, signingRegion: scope.region, signingService: scope.service }),
+        },
+      }
+    : { contentSha256 };
+  return { caller: user.principal, region: scope.region, payload };
+}
+
+function signerFor(scope: Scope, secretAccessKey: string, uriEscapePath: boolean): ExplainingSignatureV4 {
+  return new ExplainingSignatureV4({
+    service: scope.service,
+    region: scope.region,
+    credentials: { accessKeyId: scope.accessKeyId, secretAccessKey },
+    sha256: Hash.bind(null, 'sha256'),
+    // The client decides which headers it signed; the signer must neither add nor drop any.
+    applyChecksum: false,
+    uriEscapePath,
+  });
+}
+
+/** Re-signs the request over exactly the signed headers, with `payloadHash` as the payload's hash. */
+async function headerSignature(
+  signer: SignatureV4,
+  request: HttpRequest,
+  path: string,
+  query: Record<string, string | string[]>,
+  auth: ParsedAuthorization,
+  signingDate: Date,
+  payloadHash: string,
+): Promise<{ signature: string; signed?: SdkRequest }> {
+  // Names are the client's: no prototype, so `__proto__` or `constructor` is an ordinary name.
+  const headers = Object.create(null) as Record<string, string>;
+  for (const name of auth.signedHeaders) {
+    const value = request.headers[name];
+    // A signed header the request does not carry cannot verify (x-amz-date is set by the signer).
+    if (value === undefined && name !== 'x-amz-date') return { signature: '' };
+    if (value !== undefined) headers[name] = value;
+  }
+  // The signer takes the payload hash from this header when present (`getPayloadHash`).
+  headers['x-amz-content-sha256'] = payloadHash;
+  const unsignable = new Set<string>();
+  if (!auth.signedHeaders.includes('x-amz-date')) unsignable.add('x-amz-date');
+  if (!auth.signedHeaders.includes('x-amz-content-sha256')) unsignable.add('x-amz-content-sha256');
+  const signed = await signer.sign(
+    { method: request.method, protocol: 'http:', hostname: headers['host'] ?? '', path, query, headers, body: undefined },
+    { signingDate, signableHeaders: new Set(auth.signedHeaders), unsignableHeaders: unsignable },
+  );
+  const authorization = String(signed.headers['authorization'] ?? '');
+  return { signature: authorization.slice(authorization.lastIndexOf('Signature=') + 'Signature='.length), signed };
 }
 
 /** The pieces of an `Authorization: AWS4-HMAC-SHA256 Credential=…, SignedHeaders=…, Signature=…` header. */

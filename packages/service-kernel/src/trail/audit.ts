@@ -73,6 +73,28 @@ const NO_RESOURCES: readonly string[] = Object.freeze([]);
 const UNKNOWN_CALLER: Principal = Object.freeze({ arn: '', account: '', type: 'AWSService' });
 const SERVICE_EVENT = 2;
 
+/** An event's ids, kept as their 32 bytes until read (`AuditTrail.latestIds`). */
+class EventIdPair {
+  readonly #bytes: Uint8Array;
+  #eventId: string | undefined;
+  #requestId: string | undefined;
+
+  constructor(bytes: Uint8Array, requestId: string | undefined) {
+    this.#bytes = bytes;
+    this.#requestId = requestId;
+  }
+
+  get eventId(): string {
+    this.#eventId ??= formatUuid(this.#bytes, 0);
+    return this.#eventId;
+  }
+
+  get requestId(): string {
+    this.#requestId ??= formatUuid(this.#bytes, 16);
+    return this.#requestId;
+  }
+}
+
 /** Audit trail options. */
 export interface AuditOptions {
   /** Events kept in memory (oldest dropped first). Default 100,000. */
@@ -401,12 +423,16 @@ export class AuditTrail {
     }
   }
 
-  /** The ids of the event recorded last (GetKeyLastUsage's CloudTrailEventId and KmsRequestId). */
+  /**
+   * The ids of the event recorded last (GetKeyLastUsage's CloudTrailEventId and KmsRequestId). A
+   * service asks after every call it tracks but reads the ids rarely: they are copied now (the
+   * ring reuses the slot) and written out as UUID text on first read.
+   */
   latestIds(): { readonly eventId: string; readonly requestId: string } | undefined {
     if (this.#size === 0) return undefined;
     const slot = (this.#start + this.#size - 1) % this.#capacity;
     const base = slot * 32;
-    return { eventId: formatUuid(this.#idBytes, base), requestId: this.#requestIds[slot] ?? formatUuid(this.#idBytes, base + 16) };
+    return new EventIdPair(this.#idBytes.slice(base, base + 32), this.#requestIds[slot]);
   }
 
   /** The event in `slot`, as an object (built on read). */

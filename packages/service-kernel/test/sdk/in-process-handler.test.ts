@@ -93,6 +93,14 @@ describe('InProcessHandler', () => {
     await expect(client().send(new ListKeysCommand({}))).rejects.toMatchObject({ name: 'UnsupportedOperationException', message: 'not here' });
   });
 
+  it('tells the service whether the endpoint is https: (the secure-transport seam), and says nothing for http:', async () => {
+    const handler = new InProcessHandler(service);
+    const request = (protocol: string) => ({ method: 'POST', protocol, hostname: 'h', path: '/', headers: {}, query: {}, body: '{}' });
+    await handler.handle(request('https:'));
+    await handler.handle(request('http:'));
+    expect(seen.map((seenRequest) => seenRequest.secure)).toEqual([true, undefined]);
+  });
+
   it('refuses a request whose abort signal has fired, as the node:http handler does', async () => {
     const handler = new InProcessHandler(service);
     const controller = new AbortController();

@@ -6,6 +6,7 @@
 
 import { S3Error } from '../../errors.ts';
 import type { BucketEncryption, BucketEncryptionRuleInput } from '../../model/bucket-encryption.ts';
+import { flattened, struct, type XmlStructure } from '../../protocol/binding.ts';
 
 /** One rule, as the SDK names its members. */
 export interface ServerSideEncryptionRule {
@@ -49,3 +50,18 @@ export function configurationOf(encryption: BucketEncryption): ServerSideEncrypt
     ],
   };
 }
+
+/**
+ * The XML shape of `ServerSideEncryptionConfiguration` (model PutBucketEncryption; the flattened
+ * `Rule` and `EncryptionType` lists as s3-sse.md §3.1 shows them).
+ */
+export const SERVER_SIDE_ENCRYPTION_CONFIGURATION: XmlStructure = struct({
+  Rules: flattened(
+    struct({
+      ApplyServerSideEncryptionByDefault: struct({ SSEAlgorithm: 'string', KMSMasterKeyID: 'string' }),
+      BucketKeyEnabled: 'boolean',
+      BlockedEncryptionTypes: struct({ EncryptionType: flattened('string') }),
+    }),
+    'Rule',
+  ),
+});

@@ -13,13 +13,16 @@ import { assertObjectKey } from '../../model/names.ts';
 import type { ObjectInfo, StoredFields } from '../../storage/types.ts';
 
 /** Stored field names (beside the mode's own). */
-export const OBJECT_FIELDS: Readonly<{ mode: string; etag: string; segments: string; contentType: string; userMetadata: string }> = Object.freeze({
-  mode: 'sse-mode',
-  etag: 'etag',
-  segments: 'segments',
-  contentType: 'content-type',
-  userMetadata: 'user-metadata',
-});
+export const OBJECT_FIELDS: Readonly<{ mode: string; etag: string; segments: string; parts: string; contentType: string; userMetadata: string }> =
+  Object.freeze({
+    mode: 'sse-mode',
+    etag: 'etag',
+    segments: 'segments',
+    /** A completed multipart upload's part numbers, one per segment (absent for a single PUT). */
+    parts: 'parts',
+    contentType: 'content-type',
+    userMetadata: 'user-metadata',
+  });
 
 /** The SSE-C members of a request, as the SDK names them (the key is base64, as on the wire). */
 export interface SseCustomerMembers {
@@ -54,6 +57,11 @@ export interface ObjectRecord {
   /** Quoted, as S3 sends it. */
   readonly etag: string;
   readonly segments: readonly SealedSegment[];
+  /**
+   * For a completed multipart upload, each segment's part number as uploaded (bound into its
+   * sealed context); undefined for a single PUT.
+   */
+  readonly partNumbers: readonly number[] | undefined;
   readonly size: number;
   readonly contentType: string;
   readonly userMetadata: Record<string, string>;
@@ -92,11 +100,16 @@ export function objectRecord(info: ObjectInfo): ObjectRecord {
   const segments = JSON.parse(segmentsText) as SealedSegment[];
   const userMetadata = Object.create(null) as Record<string, string>;
   for (const [name, value] of Object.entries(JSON.parse(fields[OBJECT_FIELDS.userMetadata] ?? '{}') as Record<string, string>)) userMetadata[name] = value;
+  const partsText = fields[OBJECT_FIELDS.parts];
+  const partNumbers = partsText === undefined ? undefined : (JSON.parse(partsText) as number[]);
+  if (partNumbers !== undefined && partNumbers.length !== segments.length)
+    throw new Error(`object ${info.key} names ${partNumbers.length} parts for ${segments.length} segments`);
   return {
     info,
     mode,
     etag,
     segments,
+    partNumbers,
     size: segments.reduce((sum, segment) => sum + segment.plaintextSize, 0),
     contentType: fields[OBJECT_FIELDS.contentType] ?? 'binary/octet-stream',
     userMetadata,
@@ -112,12 +125,6 @@ export function objectFields(
   userMetadata: Readonly<Record<string, string>> | undefined,
   modeFields: StoredFields,
 ): StoredFields {
-  const metadata: Record<string, string> = Object.create(null) as Record<string, string>;
-  for (const [name, value] of Object.entries(userMetadata ?? {})) {
-    if (typeof value !== 'string') throw new TypeError(`"Metadata" values must be strings; ${JSON.stringify(name)} is ${typeof value}`);
-    // S3 stores user metadata names lowercased (they travel as x-amz-meta-* headers).
-    metadata[name.toLowerCase()] = value;
-  }
   return {
     ...modeFields,
     [OBJECT_FIELDS.mode]: mode,
@@ -125,8 +132,42 @@ export function objectFields(
     [OBJECT_FIELDS.segments]: JSON.stringify([segment]),
     // S3's default Content-Type for an object stored without one.
     [OBJECT_FIELDS.contentType]: contentType ?? 'binary/octet-stream',
-    [OBJECT_FIELDS.userMetadata]: JSON.stringify(metadata),
+    [OBJECT_FIELDS.userMetadata]: userMetadataField(userMetadata),
   };
+}
+
+/** The stored fields of a completed multipart upload: one segment per listed part, in order. */
+export function multipartObjectFields(
+  mode: EncryptionMode,
+  etag: string,
+  parts: readonly { readonly partNumber: number; readonly segment: SealedSegment }[],
+  contentType: string,
+  userMetadataJson: string,
+  modeFields: StoredFields,
+): StoredFields {
+  return {
+    ...modeFields,
+    [OBJECT_FIELDS.mode]: mode,
+    [OBJECT_FIELDS.etag]: etag,
+    [OBJECT_FIELDS.segments]: JSON.stringify(parts.map((part) => part.segment)),
+    [OBJECT_FIELDS.parts]: JSON.stringify(parts.map((part) => part.partNumber)),
+    [OBJECT_FIELDS.contentType]: contentType,
+    [OBJECT_FIELDS.userMetadata]: userMetadataJson,
+  };
+}
+
+/**
+ * User metadata as stored: names lowercased (S3 stores them so: they travel as x-amz-meta-*
+ * headers), JSON of a null-prototype map.
+ * @throws TypeError for a value that is not a string (an in-process caller's bug).
+ */
+export function userMetadataField(userMetadata: Readonly<Record<string, string>> | undefined): string {
+  const metadata: Record<string, string> = Object.create(null) as Record<string, string>;
+  for (const [name, value] of Object.entries(userMetadata ?? {})) {
+    if (typeof value !== 'string') throw new TypeError(`"Metadata" values must be strings; ${JSON.stringify(name)} is ${typeof value}`);
+    metadata[name.toLowerCase()] = value;
+  }
+  return JSON.stringify(metadata);
 }
 
 /** A missing key's error. */

@@ -7,11 +7,14 @@
  * That order is LocalStack's, whose conditional-read tests are recorded against real S3.
  */
 
-import { type ObjectKeys, type StoredKmsEncryption, storedKmsEncryption } from '../../crypto/index.ts';
+import { type ObjectKeys, type StoredKmsEncryption, storedCustomerKeyVerifier, storedKmsEncryption, verifyCustomerKey } from '../../crypto/index.ts';
 import { S3Error } from '../../errors.ts';
 import { checkConditions, type RequestConditions } from '../../model/conditions.ts';
 import { checkReadEncryption } from '../../model/encryption.ts';
 import { assertRangeOrPart, parsePartNumber, parseRangeHeader, type ResolvedRange, resolvePartRange, resolveRange } from '../../model/range.ts';
+import { header, type MessageBinding, metadataHeaders, query, streamPayload } from '../../protocol/binding.ts';
+import { CHECKSUM_MODE_REQUEST, CHECKSUM_RESPONSE } from '../../protocol/checksum-headers.ts';
+import { SSE_C_REQUEST, SSE_HEADERS, SSE_RESPONSE } from '../../protocol/sse-headers.ts';
 import type { ObjectReader } from '../../storage/types.ts';
 import type { S3OperationContext } from '../types.ts';
 import { ownedBucket } from './buckets.ts';
@@ -102,7 +105,11 @@ export async function resolveRead(
     let range: ResolvedRange;
     let partsCount: number | undefined;
     if (partNumber !== undefined) {
-      ({ range, partsCount } = resolvePartRange(parsePartNumber(partNumber), undefined, record.size));
+      // A multipart object's parts are addressed by position, 1..PartsCount, whatever numbers
+      // they were uploaded under: the SDKs' multipart downloads GET partNumber 1..PartsCount
+      // (aws-sdk-java-v2 MultipartDownloaderSubscriber) and rely on it.
+      const partSizes = record.partNumbers === undefined ? undefined : record.segments.map((segment) => segment.plaintextSize);
+      ({ range, partsCount } = resolvePartRange(parsePartNumber(partNumber), partSizes, record.size));
     } else range = resolveRange(parseRangeHeader(input.Range), record.size, input.Range ?? '');
     return { opened: { record, range, partsCount, customerKeyMd5: customer?.keyMd5 }, customerKey: customer?.key };
   } catch (error) {
@@ -112,9 +119,18 @@ export async function resolveRead(
 }
 
 /**
+ * The keys to open an object's segments with (pass to `openObject` / `openObjectRange`), and
+ * `dispose` to wipe what they hold once the read is over. A single PUT has one set of keys; a
+ * multipart object's parts were each sealed under their own part number, so its keys are made
+ * per segment as the read reaches it.
+ */
+export type ReadKeys = (ObjectKeys | ((segment: number) => Promise<ObjectKeys>)) & { dispose(): void };
+
+/**
  * The keys to open an object with; for SSE-C, the key is checked against the stored verifier
- * (403 AccessDenied before any decryption) and wiped here; for SSE-KMS and DSSE-KMS, KMS Decrypt
- * is called now, as the caller, in the bucket's `region` (so KMS's refusals are the response).
+ * (403 AccessDenied before any decryption) and wiped here (a multipart object keeps a copy until
+ * `dispose`); for SSE-KMS and DSSE-KMS, KMS Decrypt is called now, as the caller, in the bucket's
+ * `region` (so KMS's refusals are the response), once for all the parts of a multipart object.
  * @throws S3Error SseCWrongKey; KMS.* errors, AccessDenied and SlowDown as S3 reports KMS's.
  */
 export async function readKeys(
@@ -123,23 +139,61 @@ export async function readKeys(
   customerKey: Uint8Array | undefined,
   context: S3OperationContext,
   region: string = context.region,
-): Promise<ObjectKeys> {
-  const object = { bucket, key: record.info.key };
+): Promise<ReadKeys> {
+  const key = record.info.key;
+  const stored = record.info.metadata;
+  const partNumbers = record.partNumbers;
   switch (record.mode) {
-    case 'SSE-S3':
-      return context.crypto.sseS3.forOpening(object, undefined, record.info.metadata);
-    case 'SSE-C':
+    case 'SSE-S3': {
+      const provider = context.crypto.sseS3;
+      if (partNumbers === undefined) return provider.forOpening({ bucket, key }, undefined, stored);
+      return perSegment(
+        partNumbers,
+        (partNumber) => provider.forOpening({ bucket, key, partNumber }, undefined, stored),
+        () => undefined,
+      );
+    }
+    case 'SSE-C': {
       if (customerKey === undefined) throw new S3Error('SseCKeyRequired');
+      const provider = context.crypto.sseC;
       try {
-        return await context.crypto.sseC.forOpening(object, { customerKey }, record.info.metadata);
+        // Verified here, once, before anything is read or decrypted (403 for another key).
+        if (!verifyCustomerKey(customerKey, storedCustomerKeyVerifier(stored))) throw new S3Error('SseCWrongKey');
+        if (partNumbers === undefined) return await provider.forOpening({ bucket, key }, { customerKey }, stored);
+        const kept = customerKey.slice();
+        return perSegment(
+          partNumbers,
+          (partNumber) => provider.forOpening({ bucket, key, partNumber }, { customerKey: kept }, stored),
+          () => kept.fill(0),
+        );
       } finally {
         customerKey.fill(0);
       }
+    }
     case 'SSE-KMS':
-      return context.crypto.sseKms.forOpening(object, { caller: context.caller, region }, record.info.metadata);
-    case 'DSSE-KMS':
-      return context.crypto.dsseKms.forOpening(object, { caller: context.caller, region }, record.info.metadata);
+    case 'DSSE-KMS': {
+      const provider = record.mode === 'SSE-KMS' ? context.crypto.sseKms : context.crypto.dsseKms;
+      const request = { caller: context.caller, region };
+      if (partNumbers === undefined) return provider.forOpening({ bucket, key }, request, stored);
+      // The upload's KMS keys, recovered once for every part this read reaches.
+      const parts = await provider.forOpeningParts({ bucket, key }, request, stored);
+      return perSegment(
+        partNumbers,
+        async (partNumber) => parts.keysFor({ bucket, key, partNumber }),
+        () => parts.dispose(),
+      );
+    }
   }
+}
+
+/** Keys made per segment from its part number; `dispose` runs `wipe`. */
+function perSegment(partNumbers: readonly number[], open: (partNumber: number) => Promise<ObjectKeys>, wipe: () => void): ReadKeys {
+  const keys = async (segment: number): Promise<ObjectKeys> => {
+    const partNumber = partNumbers[segment];
+    if (partNumber === undefined) throw new Error(`no segment ${segment}`);
+    return open(partNumber);
+  };
+  return Object.assign(keys, { dispose: wipe });
 }
 
 /** The plaintext bounds `[start, end)` of a resolved range. */
@@ -187,3 +241,47 @@ export function kmsEchoOf(record: ObjectRecord): StoredKmsEncryption | undefined
 }
 
 export type { ObjectReader };
+
+/** The wire form of GetObject's and HeadObject's request members. */
+export const READ_REQUEST: MessageBinding = Object.freeze({
+  members: {
+    Range: header('range'),
+    PartNumber: query('partNumber', 'integer'),
+    // Bound so the read can refuse it (S3: 400), not because a read takes it.
+    ServerSideEncryption: header(SSE_HEADERS.serverSideEncryption),
+    ...SSE_C_REQUEST,
+    ...CHECKSUM_MODE_REQUEST,
+    IfMatch: header('if-match'),
+    IfNoneMatch: header('if-none-match'),
+    // Dates as sent: the engine parses them (and ignores one that is not a date, as HTTP does).
+    IfModifiedSince: header('if-modified-since'),
+    IfUnmodifiedSince: header('if-unmodified-since'),
+  },
+});
+
+/**
+ * The wire form of GetObject's (with the body) and HeadObject's response members.
+ * @example readResponse(true).members?.Body // the body streams
+ */
+export function readResponse(withBody: boolean): MessageBinding {
+  return {
+    members: {
+      ...(withBody ? { Body: streamPayload() } : {}),
+      ContentLength: header('content-length', 'integer'),
+      ContentRange: header('content-range'),
+      ETag: header('etag'),
+      LastModified: header('last-modified', 'timestamp'),
+      ContentType: header('content-type'),
+      Metadata: metadataHeaders(),
+      AcceptRanges: header('accept-ranges'),
+      PartsCount: header('x-amz-mp-parts-count', 'integer'),
+      ...SSE_RESPONSE,
+      ...CHECKSUM_RESPONSE,
+    },
+  };
+}
+
+/** 206 for a Range or partNumber read (its response has a Content-Range), else 200. */
+export function partialStatus(output: Readonly<Record<string, unknown>>): number {
+  return output['ContentRange'] === undefined ? 200 : 206;
+}

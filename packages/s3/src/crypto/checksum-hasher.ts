@@ -1,0 +1,84 @@
+/**
+ * @module
+ * Computing S3's checksums incrementally, as a body streams: CRC32 and CRC32C with
+ * `@aws-crypto/crc32` / `@aws-crypto/crc32c`, CRC64NVME with `@aws-sdk/crc64-nvme` (the
+ * implementations the AWS SDK for JavaScript itself uses, so the values cannot drift from what
+ * clients compute), SHA-1 and SHA-256 with `node:crypto`. Each digest is the big-endian bytes S3
+ * sends base64-encoded (s3-sse.md §5.5).
+ */
+
+import { createHash } from 'node:crypto';
+import { AwsCrc32 } from '@aws-crypto/crc32';
+import { AwsCrc32c } from '@aws-crypto/crc32c';
+import { Crc64Nvme } from '@aws-sdk/crc64-nvme';
+import type { ChecksumAlgorithm } from '../model/checksum.ts';
+
+/** An incremental checksum. */
+export interface ChecksumHasher {
+  readonly algorithm: ChecksumAlgorithm;
+  update(bytes: Uint8Array): void;
+  /** The digest, big-endian; call once, after the last `update`. */
+  digest(): Promise<Uint8Array>;
+}
+
+/**
+ * A fresh hasher for `algorithm`.
+ * @example
+ * ```ts
+ * const hasher = createChecksumHasher('CRC64NVME');
+ * hasher.update(new TextEncoder().encode('123456789'));
+ * Buffer.from(await hasher.digest()).toString('hex'); // 'ae8b14860a799888'
+ * ```
+ */
+export function createChecksumHasher(algorithm: ChecksumAlgorithm): ChecksumHasher {
+  switch (algorithm) {
+    case 'CRC32':
+      return wrap(algorithm, new AwsCrc32());
+    case 'CRC32C':
+      return wrap(algorithm, new AwsCrc32c());
+    case 'CRC64NVME':
+      return wrap(algorithm, new Crc64Nvme());
+    case 'SHA1':
+    case 'SHA256': {
+      const hash = createHash(algorithm === 'SHA1' ? 'sha1' : 'sha256');
+      return { algorithm, update: (bytes) => void hash.update(bytes), digest: async () => new Uint8Array(hash.digest()) };
+    }
+  }
+}
+
+/**
+ * The base64 checksum of whole bytes (known answers, small bodies).
+ * @example await checksumOf('CRC32', new TextEncoder().encode('abc')) // 'NSRBwg=='
+ */
+export async function checksumOf(algorithm: ChecksumAlgorithm, bytes: Uint8Array): Promise<string> {
+  const hasher = createChecksumHasher(algorithm);
+  hasher.update(bytes);
+  return Buffer.from(await hasher.digest()).toString('base64');
+}
+
+/**
+ * A multipart object's COMPOSITE checksum: the checksum of the concatenated binary checksums of
+ * its parts, in part order, followed by `-N` (User Guide, "Checking object integrity": "checksum
+ * of checksums"). SDKs do not validate such values against the body (s3-sse.md §5.5).
+ * @example await compositeChecksum('CRC32', ['NSRBwg==', 'AAAAAA==']) // '…-2'
+ */
+export async function compositeChecksum(algorithm: ChecksumAlgorithm, partChecksums: readonly string[]): Promise<string> {
+  const hasher = createChecksumHasher(algorithm);
+  for (const part of partChecksums) hasher.update(Buffer.from(part, 'base64'));
+  return `${Buffer.from(await hasher.digest()).toString('base64')}-${partChecksums.length}`;
+}
+
+/**
+ * The checksum of a whole stream (a multipart object's FULL_OBJECT CRC, computed over its
+ * plaintext parts in order: the CRC libraries offer no combination of part CRCs).
+ * @example await checksumOfStream('CRC64NVME', object.Body)
+ */
+export async function checksumOfStream(algorithm: ChecksumAlgorithm, source: AsyncIterable<Uint8Array>): Promise<string> {
+  const hasher = createChecksumHasher(algorithm);
+  for await (const chunk of source) hasher.update(chunk);
+  return Buffer.from(await hasher.digest()).toString('base64');
+}
+
+function wrap(algorithm: ChecksumAlgorithm, checksum: { update(bytes: Uint8Array): void; digest(): Promise<Uint8Array> }): ChecksumHasher {
+  return { algorithm, update: (bytes) => checksum.update(bytes), digest: () => checksum.digest() };
+}

@@ -1,0 +1,113 @@
+/**
+ * @module
+ * CreateMultipartUpload: starts an upload whose encryption is decided here, once, as PutObject
+ * decides it (the request's SSE members or the bucket default, the same SSE-C rules and the
+ * bucket's SSE-C block): every part is then sealed in that mode, and an SSE-C upload keeps a
+ * verifier of the customer key (never the key) so each part must bring the same key. SSE-KMS and
+ * DSSE-KMS call KMS GenerateDataKey here, once per layer, on the caller's behalf (or take the
+ * requester's bucket key), and keep only the KMS-wrapped key: each UploadPart decrypts it as its
+ * caller (S3 requires kms:Decrypt for multipart uploads). The response echoes the encryption
+ * fields S3 echoes for the mode (context included, as for PutObject).
+ *
+ * A data event: CloudTrail records it only in trails with S3 data events enabled.
+ */
+
+import { storedKmsEncryption } from '../crypto/index.ts';
+import { decideWriteEncryption } from '../model/encryption.ts';
+import { header, metadataHeaders, struct } from '../protocol/binding.ts';
+import { SSE_RESPONSE, SSE_WRITE_REQUEST } from '../protocol/sse-headers.ts';
+import type { StoredFields } from '../storage/types.ts';
+import { ownedBucket } from './shared/buckets.ts';
+import { writeEncryptionConditions } from './shared/conditions.ts';
+import { customerKeyFields, uploadFields } from './shared/multipart.ts';
+import { requireKey, type SseResponseMembers, type SseWriteMembers, sseRequestOf, userMetadataField } from './shared/objects.ts';
+import { responseEncryption } from './shared/response.ts';
+import type { OperationDefinition } from './types.ts';
+
+/** CreateMultipartUpload request. */
+export interface CreateMultipartUploadRequest extends SseWriteMembers {
+  Bucket: string;
+  Key: string;
+  ContentType?: string;
+  Metadata?: Record<string, string>;
+}
+
+/** CreateMultipartUpload response. */
+export interface CreateMultipartUploadResponse extends SseResponseMembers {
+  Bucket: string;
+  Key: string;
+  UploadId: string;
+}
+
+/** CreateMultipartUpload. */
+export const createMultipartUpload: OperationDefinition<'CreateMultipartUpload', CreateMultipartUploadRequest, CreateMultipartUploadResponse> = {
+  name: 'CreateMultipartUpload',
+  quota: { shared: 'write' },
+  readOnly: false,
+  eventCategory: 'Data',
+  // POST /{Bucket}/{Key+}?uploads; the answer is <InitiateMultipartUploadResult>.
+  rest: {
+    method: 'POST',
+    path: 'object',
+    query: ['uploads'],
+    request: {
+      members: {
+        ContentType: header('content-type'),
+        Metadata: metadataHeaders(),
+        ChecksumAlgorithm: header('x-amz-checksum-algorithm'),
+        ...SSE_WRITE_REQUEST,
+      },
+    },
+    response: {
+      members: { ...SSE_RESPONSE },
+      xml: { root: 'InitiateMultipartUploadResult', shape: struct({ Bucket: 'string', Key: 'string', UploadId: 'string' }) },
+    },
+  },
+  // CreateMultipartUpload is authorized by s3:PutObject, with the write's encryption condition keys.
+  access: { action: 's3:PutObject', resource: 'object', conditions: writeEncryptionConditions },
+
+  async handler(input, context) {
+    const bucket = await ownedBucket(input.Bucket, context);
+    const key = requireKey(input.Key);
+    const userMetadata = userMetadataField(input.Metadata);
+    const decided = decideWriteEncryption(
+      sseRequestOf(input),
+      bucket.encryption,
+      {
+        secureTransport: context.secureTransport,
+        region: bucket.region,
+        principalArn: context.caller.arn,
+        // IAM authorizes CreateMultipartUpload as s3:PutObject (the SSE-C block message names it).
+        action: 's3:PutObject',
+        resource: `arn:aws:s3:::${bucket.name}/${key}`,
+      },
+      context.crypto.md5,
+    );
+    let modeFields: StoredFields = {};
+    let customerKeyMd5: string | undefined;
+    if (decided.mode === 'SSE-C') {
+      try {
+        modeFields = customerKeyFields(decided.customerKey.key);
+      } finally {
+        decided.customerKey.key.fill(0);
+      }
+      customerKeyMd5 = decided.customerKey.keyMd5;
+    } else if (decided.mode !== 'SSE-S3') {
+      // One GenerateDataKey per layer now, on the caller's behalf (or the requester's bucket
+      // key), before anything is stored: a KMS refusal is the answer and starts no upload. Only
+      // the KMS-wrapped key is kept; each part decrypts it.
+      const request = { caller: context.caller, region: bucket.region, keyId: decided.kmsKeyId, context: decided.context };
+      modeFields =
+        decided.mode === 'SSE-KMS'
+          ? await context.crypto.sseKms.forUpload({ bucket: bucket.name, key }, { ...request, bucketKey: decided.bucketKeyEnabled })
+          : await context.crypto.dsseKms.forUpload({ bucket: bucket.name, key }, request);
+    }
+    const upload = await context.store.createUpload(
+      bucket.name,
+      key,
+      uploadFields(decided.mode, input.ContentType, userMetadata, context.caller.arn, modeFields),
+    );
+    const kms = decided.mode === 'SSE-KMS' || decided.mode === 'DSSE-KMS' ? storedKmsEncryption(modeFields) : undefined;
+    return { Bucket: bucket.name, Key: key, UploadId: upload.uploadId, ...responseEncryption('CreateMultipartUpload', decided.mode, customerKeyMd5, kms) };
+  },
+};

@@ -1,0 +1,158 @@
+/**
+ * @module
+ * ListMultipartUploads: the bucket's uploads in progress, by key (UTF-8 order) then initiation,
+ * a page at a time: `Prefix`, `Delimiter` (keys rolled up into `CommonPrefixes`), `KeyMarker`
+ * (exclusive) and, with it, `UploadIdMarker` (uploads of that key after that one; S3 ignores it
+ * without a key marker), `MaxUploads` (default and ceiling 1000; uploads and prefixes both count),
+ * `NextKeyMarker` / `NextUploadIdMarker` when truncated, `EncodingType: url` (model
+ * ListMultipartUploads).
+ *
+ * A data event: CloudTrail records it only in trails with S3 data events enabled.
+ */
+
+import { checkEncodingType, urlEncodeKey } from '../model/listing.ts';
+import { listPageSize } from '../model/multipart.ts';
+import { flattened, query, struct } from '../protocol/binding.ts';
+import type { UploadListPage } from '../storage/types.ts';
+import { ownedBucket } from './shared/buckets.ts';
+import { uploadRecord } from './shared/multipart.ts';
+import { type Grantee, initiatorOf, ownerOf } from './shared/owners.ts';
+import type { OperationDefinition } from './types.ts';
+
+/** ListMultipartUploads request. */
+export interface ListMultipartUploadsRequest {
+  Bucket: string;
+  Prefix?: string | undefined;
+  Delimiter?: string | undefined;
+  KeyMarker?: string | undefined;
+  UploadIdMarker?: string | undefined;
+  MaxUploads?: number | undefined;
+  /** `url`: percent-encode keys, prefixes, the delimiter and key markers in the answer. */
+  EncodingType?: string | undefined;
+}
+
+/** One listed upload. */
+export interface ListedUpload {
+  UploadId: string;
+  Key: string;
+  Initiated: Date;
+  StorageClass: 'STANDARD';
+  Owner: Grantee;
+  Initiator: Grantee;
+}
+
+/** ListMultipartUploads response. */
+export interface ListMultipartUploadsResponse {
+  Bucket: string;
+  /** As sent (empty when absent, as S3 sends the element empty). */
+  KeyMarker: string;
+  UploadIdMarker: string;
+  NextKeyMarker?: string;
+  NextUploadIdMarker?: string;
+  Prefix?: string;
+  Delimiter?: string;
+  MaxUploads: number;
+  EncodingType?: 'url';
+  IsTruncated: boolean;
+  /** Absent when the page holds none (as the SDK reads an answer without `Upload` elements). */
+  Uploads?: ListedUpload[];
+  CommonPrefixes?: { Prefix: string }[];
+}
+
+/** ListMultipartUploads. */
+export const listMultipartUploads: OperationDefinition<'ListMultipartUploads', ListMultipartUploadsRequest, ListMultipartUploadsResponse> = {
+  name: 'ListMultipartUploads',
+  quota: { shared: 'read' },
+  readOnly: true,
+  eventCategory: 'Data',
+  // GET /{Bucket}?uploads; answers <ListMultipartUploadsResult>.
+  rest: {
+    method: 'GET',
+    path: 'bucket',
+    query: ['uploads'],
+    request: {
+      members: {
+        Prefix: query('prefix'),
+        Delimiter: query('delimiter'),
+        KeyMarker: query('key-marker'),
+        UploadIdMarker: query('upload-id-marker'),
+        MaxUploads: query('max-uploads', 'integer'),
+        EncodingType: query('encoding-type'),
+      },
+    },
+    response: {
+      xml: {
+        root: 'ListMultipartUploadsResult',
+        shape: struct({
+          Bucket: 'string',
+          KeyMarker: 'string',
+          UploadIdMarker: 'string',
+          NextKeyMarker: 'string',
+          NextUploadIdMarker: 'string',
+          Prefix: 'string',
+          Delimiter: 'string',
+          MaxUploads: 'integer',
+          EncodingType: 'string',
+          IsTruncated: 'boolean',
+          Uploads: flattened(
+            struct({
+              UploadId: 'string',
+              Key: 'string',
+              Initiated: 'timestamp',
+              StorageClass: 'string',
+              Owner: struct({ ID: 'string', DisplayName: 'string' }),
+              Initiator: struct({ ID: 'string', DisplayName: 'string' }),
+            }),
+            'Upload',
+          ),
+          CommonPrefixes: flattened(struct({ Prefix: 'string' })),
+        }),
+      },
+    },
+  },
+  access: { action: 's3:ListBucketMultipartUploads', resource: 'bucket' },
+
+  async handler(input, context) {
+    const bucket = await ownedBucket(input.Bucket, context);
+    const encode = checkEncodingType(input.EncodingType);
+    const maxUploads = listPageSize(input.MaxUploads, 'max-uploads');
+    const keyMarker = input.KeyMarker === '' ? undefined : input.KeyMarker;
+    // MaxUploads 0 is an empty page, not a truncated one (as ListObjectsV2 answers MaxKeys 0).
+    const page: UploadListPage =
+      maxUploads === 0
+        ? { uploads: [], commonPrefixes: [], isTruncated: false }
+        : await context.store.listUploads(bucket.name, {
+            prefix: input.Prefix,
+            delimiter: input.Delimiter,
+            keyMarker,
+            uploadIdMarker: keyMarker === undefined || input.UploadIdMarker === '' ? undefined : input.UploadIdMarker,
+            maxUploads,
+          });
+    // Model ListMultipartUploads: with encoding-type=url, Key, Prefix, Delimiter, KeyMarker and
+    // NextKeyMarker are percent-encoded (common prefixes too, as ListObjectsV2 encodes them).
+    const text = (value: string): string => (encode ? urlEncodeKey(value) : value);
+    const owner = ownerOf(bucket.owner);
+    const uploads = page.uploads.map(uploadRecord).map((upload) => ({
+      UploadId: upload.uploadId,
+      Key: text(upload.key),
+      Initiated: new Date(upload.initiated),
+      StorageClass: 'STANDARD' as const,
+      Owner: owner,
+      Initiator: initiatorOf(upload.initiator),
+    }));
+    return {
+      Bucket: bucket.name,
+      KeyMarker: text(input.KeyMarker ?? ''),
+      UploadIdMarker: input.UploadIdMarker ?? '',
+      ...(page.nextKeyMarker === undefined ? {} : { NextKeyMarker: text(page.nextKeyMarker) }),
+      ...(page.nextUploadIdMarker === undefined ? {} : { NextUploadIdMarker: page.nextUploadIdMarker }),
+      ...(input.Prefix === undefined ? {} : { Prefix: text(input.Prefix) }),
+      ...(input.Delimiter === undefined ? {} : { Delimiter: text(input.Delimiter) }),
+      MaxUploads: maxUploads,
+      ...(encode ? { EncodingType: 'url' as const } : {}),
+      IsTruncated: page.isTruncated,
+      ...(uploads.length === 0 ? {} : { Uploads: uploads }),
+      ...(page.commonPrefixes.length === 0 ? {} : { CommonPrefixes: page.commonPrefixes.map((prefix) => ({ Prefix: text(prefix) })) }),
+    };
+  },
+};

@@ -1,0 +1,126 @@
+/**
+ * @module
+ * ListParts: an upload's parts by number, a page at a time (`MaxParts`, default and ceiling 1000;
+ * `PartNumberMarker` exclusive; `NextPartNumberMarker` the page's last part when truncated), each
+ * with its ETag, plaintext size and time, plus the upload's initiator, the bucket owner and the
+ * storage class (model ListParts). Markers travel as strings, as the SDK types them. No
+ * encryption fields are echoed.
+ *
+ * A data event: CloudTrail records it only in trails with S3 data events enabled.
+ */
+
+import { listInteger, listPageSize } from '../model/multipart.ts';
+import { flattened, query, struct } from '../protocol/binding.ts';
+import type { PartListPage } from '../storage/types.ts';
+import { ownedBucket } from './shared/buckets.ts';
+import { findUpload, partRecord } from './shared/multipart.ts';
+import { requireKey } from './shared/objects.ts';
+import { type Grantee, initiatorOf, ownerOf } from './shared/owners.ts';
+import type { OperationDefinition } from './types.ts';
+
+/** ListParts request. */
+export interface ListPartsRequest {
+  Bucket: string;
+  Key: string;
+  UploadId: string;
+  MaxParts?: number | undefined;
+  /** Exclusive; a decimal part number (the SDK types it as a string). */
+  PartNumberMarker?: string | number | undefined;
+}
+
+/** One listed part. */
+export interface ListedPart {
+  PartNumber: number;
+  LastModified: Date;
+  /** Quoted. */
+  ETag: string;
+  /** Plaintext bytes. */
+  Size: number;
+}
+
+/** ListParts response. */
+export interface ListPartsResponse {
+  Bucket: string;
+  Key: string;
+  UploadId: string;
+  PartNumberMarker: string;
+  NextPartNumberMarker?: string;
+  MaxParts: number;
+  IsTruncated: boolean;
+  /** Absent when the page is empty (as the SDK reads an answer without `Part` elements). */
+  Parts?: ListedPart[];
+  Initiator: Grantee;
+  Owner: Grantee;
+  StorageClass: 'STANDARD';
+}
+
+/** ListParts. */
+export const listParts: OperationDefinition<'ListParts', ListPartsRequest, ListPartsResponse> = {
+  name: 'ListParts',
+  quota: { shared: 'read' },
+  readOnly: true,
+  eventCategory: 'Data',
+  // GET /{Bucket}/{Key+}?uploadId=U; answers <ListPartsResult>.
+  rest: {
+    method: 'GET',
+    path: 'object',
+    query: ['uploadId'],
+    request: { members: { UploadId: query('uploadId'), MaxParts: query('max-parts', 'integer'), PartNumberMarker: query('part-number-marker') } },
+    response: {
+      xml: {
+        root: 'ListPartsResult',
+        shape: struct({
+          Bucket: 'string',
+          Key: 'string',
+          UploadId: 'string',
+          PartNumberMarker: 'string',
+          NextPartNumberMarker: 'string',
+          MaxParts: 'integer',
+          IsTruncated: 'boolean',
+          Parts: flattened(struct({ PartNumber: 'integer', LastModified: 'timestamp', ETag: 'string', Size: 'integer' }), 'Part'),
+          Initiator: struct({ ID: 'string', DisplayName: 'string' }),
+          Owner: struct({ ID: 'string', DisplayName: 'string' }),
+          StorageClass: 'string',
+        }),
+      },
+    },
+  },
+  // ListParts is authorized by s3:ListMultipartUploadParts on the object.
+  access: { action: 's3:ListMultipartUploadParts', resource: 'object' },
+
+  async handler(input, context) {
+    const bucket = await ownedBucket(input.Bucket, context);
+    const key = requireKey(input.Key);
+    const maxParts = listPageSize(input.MaxParts, 'max-parts');
+    const marker = partNumberMarker(input.PartNumberMarker);
+    const upload = await findUpload(context, bucket.name, key, input.UploadId);
+    // MaxParts 0 is an empty page, not a truncated one (as ListObjectsV2 answers MaxKeys 0).
+    const page: PartListPage =
+      maxParts === 0 ? { parts: [], isTruncated: false } : await context.store.listParts(bucket.name, upload.uploadId, { maxParts, partNumberMarker: marker });
+    const parts = page.parts.map(partRecord).map((part) => ({
+      PartNumber: part.partNumber,
+      LastModified: new Date(part.lastModified),
+      ETag: `"${part.etag}"`,
+      Size: part.size,
+    }));
+    return {
+      Bucket: bucket.name,
+      Key: key,
+      UploadId: upload.uploadId,
+      PartNumberMarker: String(marker),
+      ...(page.nextPartNumberMarker === undefined ? {} : { NextPartNumberMarker: String(page.nextPartNumberMarker) }),
+      MaxParts: maxParts,
+      IsTruncated: page.isTruncated,
+      ...(parts.length === 0 ? {} : { Parts: parts }),
+      Initiator: initiatorOf(upload.initiator),
+      Owner: ownerOf(bucket.owner),
+      StorageClass: 'STANDARD',
+    };
+  },
+};
+
+function partNumberMarker(value: string | number | undefined): number {
+  if (value === undefined || value === '') return 0;
+  const number = typeof value === 'number' ? value : /^\d{1,10}$/.test(value) ? Number(value) : Number.NaN;
+  return listInteger(number, 'part-number-marker');
+}

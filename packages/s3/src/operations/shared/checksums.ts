@@ -1,0 +1,133 @@
+/**
+ * @module
+ * Checksums as the object operations use them: a write's body is checksummed as it streams into
+ * the cipher (over the plaintext, whatever the encryption), checked against the value the request
+ * sent (a member, or an aws-chunked trailer read once the body has ended) before the body ends,
+ * so a mismatch fails the write before anything is stored (400 BadDigest); the checksum is stored
+ * with the object's fields and returned on full-object reads that ask for it
+ * (`ChecksumMode: 'ENABLED'`), never on Range or partNumber reads (s3-sse.md §5.5).
+ */
+
+import type { AwsChunkedBody } from '@strongbox/service-kernel';
+import { createChecksumHasher } from '../../crypto/checksum-hasher.ts';
+import { S3Error } from '../../errors.ts';
+import {
+  assertChecksumValue,
+  type ChecksumAlgorithm,
+  type ChecksumMembers,
+  type ChecksumResponseMembers,
+  checksumHeader,
+  checksumResponseMembers,
+  parseChecksumAlgorithm,
+  resolveChecksumRequest,
+  type StoredChecksum,
+} from '../../model/checksum.ts';
+import type { ResolvedRange } from '../../model/range.ts';
+import type { BodySource, StoredFields } from '../../storage/types.ts';
+import { bodySource, type RequestBody } from './body.ts';
+
+/** The stored field holding an object's checksum (JSON `{ algorithm, value, type }`). */
+export const CHECKSUM_FIELD = 'checksum';
+
+/** The read member asking for the stored checksum. */
+export interface ChecksumModeMember {
+  /** `ENABLED`: return the stored checksum on a full-object read (the SDK sets it on every GetObject). */
+  ChecksumMode?: string;
+}
+
+/** A write's body with its checksum being computed. */
+export interface ChecksummedBody {
+  /** The plaintext, checksummed as it is read; fails at its end on a mismatch. */
+  readonly body: BodySource;
+  /** The checksum, once `body` has been read to its end. @throws Error before. */
+  readonly checksum: () => StoredChecksum;
+}
+
+/**
+ * Wraps a write's body so its checksum is computed as it streams and checked before it ends.
+ *
+ * @throws S3Error (at once) MultipleChecksums, InvalidChecksumValue, InvalidChecksumAlgorithm;
+ *   ChecksumAlgorithmMismatch; (at the body's end) ChecksumMismatch (400 BadDigest naming the
+ *   algorithm), InvalidTrailingChecksumValue for a malformed trailer value.
+ * @example
+ * ```ts
+ * const { body, checksum } = checksummedBody(input.Body, input);
+ * await store.putObject(bucket, key, body, () => ({ ...fields, ...checksumFields(checksum()) }));
+ * ```
+ */
+export function checksummedBody(requestBody: RequestBody | undefined, members: ChecksumMembers): ChecksummedBody {
+  const trailing = trailingBody(requestBody);
+  const trailerAlgorithm = trailing === undefined ? undefined : trailerAlgorithmOf(trailing);
+  const { algorithm, expected } = resolveChecksumRequest(members, trailerAlgorithm);
+  let stored: StoredChecksum | undefined;
+  const source = bodySource(requestBody);
+  async function* checked(): AsyncGenerator<Uint8Array> {
+    const hasher = createChecksumHasher(algorithm);
+    for await (const chunk of source) {
+      hasher.update(chunk);
+      yield chunk;
+    }
+    const value = Buffer.from(await hasher.digest()).toString('base64');
+    const claimed = expected ?? (trailing === undefined || trailerAlgorithm === undefined ? undefined : trailerValue(trailing, trailerAlgorithm));
+    // Thrown before the body ends: the store then discards what it wrote (nothing is stored).
+    if (claimed !== undefined && claimed !== value) throw new S3Error('ChecksumMismatch', { detail: { value: algorithm } });
+    stored = { algorithm, value, type: 'FULL_OBJECT' };
+  }
+  return {
+    body: checked(),
+    checksum: () => {
+      if (stored === undefined) throw new Error('the checksum is known once the body has been read');
+      return stored;
+    },
+  };
+}
+
+/** The stored fields of a checksum. */
+export function checksumFields(checksum: StoredChecksum): StoredFields {
+  return { [CHECKSUM_FIELD]: JSON.stringify({ algorithm: checksum.algorithm, value: checksum.value, type: checksum.type }) };
+}
+
+/** An object's stored checksum (objects stored before checksums were kept have none). */
+export function storedChecksum(fields: StoredFields): StoredChecksum | undefined {
+  const text = fields[CHECKSUM_FIELD];
+  if (text === undefined) return undefined;
+  const parsed = JSON.parse(text) as { algorithm: string; value: string; type: StoredChecksum['type'] };
+  const algorithm = parseChecksumAlgorithm(parsed.algorithm);
+  if (algorithm === undefined) throw new Error(`stored checksum algorithm ${parsed.algorithm} is unknown`);
+  return { algorithm, value: parsed.value, type: parsed.type };
+}
+
+/**
+ * The checksum members a read answers: the stored checksum when the request enabled checksum
+ * mode and reads the whole object; nothing for a Range or partNumber read (S3 returns a
+ * full-object checksum only with the full object).
+ * @example readChecksumMembers({ ChecksumMode: 'ENABLED' }, fields, { kind: 'full', size: 3 }) // { ChecksumCRC64NVME: '…', ChecksumType: 'FULL_OBJECT' }
+ */
+export function readChecksumMembers(input: ChecksumModeMember, fields: StoredFields, range: ResolvedRange): ChecksumResponseMembers {
+  if (input.ChecksumMode !== 'ENABLED' || range.kind !== 'full') return {};
+  const checksum = storedChecksum(fields);
+  return checksum === undefined ? {} : checksumResponseMembers(checksum);
+}
+
+/** A decoded aws-chunked body (the kernel's `AwsChunkedBody`), recognised by shape. */
+function trailingBody(body: RequestBody | undefined): AwsChunkedBody | undefined {
+  if (typeof body !== 'object' || body === null || body instanceof Uint8Array) return undefined;
+  return 'trailers' in body && 'promisedTrailers' in body ? (body as AwsChunkedBody) : undefined;
+}
+
+/** The algorithm whose `x-amz-checksum-*` value an aws-chunked body promised as a trailer. */
+function trailerAlgorithmOf(body: AwsChunkedBody): ChecksumAlgorithm | undefined {
+  for (const name of body.promisedTrailers) {
+    if (!name.startsWith('x-amz-checksum-')) continue;
+    const algorithm = parseChecksumAlgorithm(name.slice('x-amz-checksum-'.length));
+    if (algorithm === undefined) throw new S3Error('InvalidChecksumAlgorithm');
+    return algorithm;
+  }
+  return undefined;
+}
+
+function trailerValue(body: AwsChunkedBody, algorithm: ChecksumAlgorithm): string | undefined {
+  const value = body.trailers().get(checksumHeader(algorithm));
+  if (value !== undefined) assertChecksumValue(algorithm, value, 'trailer');
+  return value;
+}

@@ -1,0 +1,236 @@
+/**
+ * @module
+ * What the multipart operations share: an upload as stored (its encryption, decided once by
+ * CreateMultipartUpload, with the mode's non-secret fields such as the SSE-C key verifier; its
+ * content type, user metadata and initiator), a part as stored (ETag and sealed segment), the
+ * lookup every part operation starts with, and sealing one part's plaintext into storage with the
+ * keys of the upload's mode, bound to the part's number.
+ */
+
+import {
+  createCustomerKeyVerifier,
+  type ObjectKeys,
+  type SealedSegment,
+  SSE_C_FIELDS,
+  SSE_KMS_FIELDS,
+  type StoredKmsEncryption,
+  sealObject,
+  storedCustomerKeyVerifier,
+  storedKmsEncryption,
+  verifyCustomerKey,
+} from '../../crypto/index.ts';
+import { S3Error } from '../../errors.ts';
+import { checkPartEncryption, type EncryptionMode } from '../../model/encryption.ts';
+import { etagKind, objectEtag } from '../../model/etag.ts';
+import type { BodySource, PartInfo, StoredFields, UploadInfo } from '../../storage/types.ts';
+import type { S3OperationContext } from '../types.ts';
+import { type SseCustomerMembers, sseRequestOf } from './objects.ts';
+
+/** Stored field names of an upload (beside the mode's own). */
+const UPLOAD_FIELDS = Object.freeze({ mode: 'sse-mode', contentType: 'content-type', userMetadata: 'user-metadata', initiator: 'initiator' });
+
+/** Stored field names of a part. */
+const PART_FIELDS = Object.freeze({ etag: 'etag', segment: 'segment' });
+
+/** An upload, read back from storage. */
+export interface UploadRecord {
+  readonly uploadId: string;
+  readonly key: string;
+  readonly initiated: number;
+  readonly mode: EncryptionMode;
+  readonly contentType: string;
+  /** JSON of the lowercased user metadata, as the object will store it. */
+  readonly userMetadataJson: string;
+  /** The ARN of the principal that created the upload. */
+  readonly initiator: string;
+  /**
+   * The mode's non-secret fields (the SSE-C key verifier; the KMS key ARN, caller context,
+   * bucket-key flag and the upload's KMS-wrapped key), copied onto the completed object.
+   */
+  readonly modeFields: StoredFields;
+  /** SSE-KMS and DSSE-KMS: what responses echo (key ARN, bucket-key flag, context). */
+  readonly kms: StoredKmsEncryption | undefined;
+}
+
+/** A part, read back from storage. */
+export interface PartRecord {
+  readonly partNumber: number;
+  /** Bare hex, as the part's upload answered it (without quotes). */
+  readonly etag: string;
+  readonly segment: SealedSegment;
+  /** Plaintext bytes. */
+  readonly size: number;
+  readonly lastModified: number;
+}
+
+/** The stored fields of a new upload. */
+export function uploadFields(
+  mode: EncryptionMode,
+  contentType: string | undefined,
+  userMetadataJson: string,
+  initiator: string,
+  modeFields: StoredFields,
+): StoredFields {
+  return {
+    ...modeFields,
+    [UPLOAD_FIELDS.mode]: mode,
+    // S3's default Content-Type for an object stored without one.
+    [UPLOAD_FIELDS.contentType]: contentType ?? 'binary/octet-stream',
+    [UPLOAD_FIELDS.userMetadata]: userMetadataJson,
+    [UPLOAD_FIELDS.initiator]: initiator,
+  };
+}
+
+/**
+ * The SSE-C fields an upload keeps: a verifier of the customer key (never the key), so every
+ * part and the completed object are checked against the key the upload began with.
+ */
+export function customerKeyFields(customerKey: Uint8Array): StoredFields {
+  const verifier = createCustomerKeyVerifier(customerKey);
+  return { [SSE_C_FIELDS.salt]: verifier.salt, [SSE_C_FIELDS.hmac]: verifier.hmac };
+}
+
+/** Reads an upload's stored fields back. */
+export function uploadRecord(info: UploadInfo): UploadRecord {
+  const fields = info.metadata;
+  const mode = fields[UPLOAD_FIELDS.mode] as EncryptionMode | undefined;
+  if (mode === undefined) throw new Error(`upload ${info.uploadId} has an incomplete record`);
+  const modeFields: Record<string, string> = Object.create(null) as Record<string, string>;
+  for (const name of [...Object.values(SSE_C_FIELDS), ...Object.values(SSE_KMS_FIELDS)]) {
+    const value = fields[name];
+    if (value !== undefined) modeFields[name] = value;
+  }
+  return {
+    uploadId: info.uploadId,
+    key: info.key,
+    initiated: info.initiated,
+    mode,
+    contentType: fields[UPLOAD_FIELDS.contentType] ?? 'binary/octet-stream',
+    userMetadataJson: fields[UPLOAD_FIELDS.userMetadata] ?? '{}',
+    initiator: fields[UPLOAD_FIELDS.initiator] ?? '',
+    modeFields,
+    kms: mode === 'SSE-KMS' || mode === 'DSSE-KMS' ? storedKmsEncryption(modeFields) : undefined,
+  };
+}
+
+/** Reads a part's stored fields back. */
+export function partRecord(info: PartInfo): PartRecord {
+  const etag = info.metadata[PART_FIELDS.etag];
+  const segmentText = info.metadata[PART_FIELDS.segment];
+  if (etag === undefined || segmentText === undefined) throw new Error(`part ${info.partNumber} has an incomplete record`);
+  const segment = JSON.parse(segmentText) as SealedSegment;
+  return { partNumber: info.partNumber, etag, segment, size: segment.plaintextSize, lastModified: info.lastModified };
+}
+
+/**
+ * The upload a part operation names, which must be in progress for that very key.
+ * @throws S3Error NoSuchUpload (S3 answers it for an id of another key too).
+ */
+export async function findUpload(context: S3OperationContext, bucket: string, key: string, uploadId: unknown): Promise<UploadRecord> {
+  const id = typeof uploadId === 'string' ? uploadId : '';
+  const info = id === '' ? undefined : await context.store.getUpload(bucket, id);
+  if (info === undefined || info.key !== key) throw noSuchUpload(id);
+  return uploadRecord(info);
+}
+
+/** S3's answer for an upload that is not (or no longer) in progress. */
+export function noSuchUpload(uploadId: string): S3Error {
+  return new S3Error('NoSuchUpload', { fields: [['UploadId', uploadId]] });
+}
+
+/**
+ * Checks a part request's SSE-C members against its upload (the same key as the upload's, or
+ * none for other modes).
+ * @returns the customer key (SSE-C uploads; the caller wipes it) and its MD5 as sent.
+ * @throws S3Error the SSE-C trio errors, MultipartEncryptionRequired, MultipartEncryptionMismatch.
+ */
+export function partCustomerKey(input: SseCustomerMembers, upload: UploadRecord, context: S3OperationContext): { key: Uint8Array; keyMd5: string } | undefined {
+  return checkPartEncryption(
+    sseRequestOf(input),
+    upload.mode,
+    context.secureTransport,
+    (key) => verifyCustomerKey(key, storedCustomerKeyVerifier(upload.modeFields)),
+    context.crypto.md5,
+  );
+}
+
+/** A bucket's name and Region (KMS is called in the bucket's Region). */
+export interface BucketPlace {
+  readonly name: string;
+  readonly region: string;
+}
+
+/** What sealing a part produced. */
+export interface SealedPart {
+  /** Quoted, as S3 sends it. */
+  readonly etag: string;
+  readonly lastModified: number;
+}
+
+/**
+ * Seals `body` as part `partNumber` of `upload` and stores it (durable before it resolves),
+ * replacing a part of the same number. A KMS upload's part key comes from the upload's KMS key,
+ * decrypted now as the caller in the bucket's Region (S3 requires kms:Decrypt for UploadPart), so
+ * a KMS refusal is the answer and nothing is stored.
+ *
+ * @param customerKey - the part's checked SSE-C key (SSE-C uploads); borrowed, wiped by the caller.
+ * @param expectedMd5 - a Content-MD5 to check the plaintext against (400 BadDigest, nothing kept).
+ * @throws S3Error NoSuchUpload (the upload ended meanwhile), BadDigest, NotImplemented.
+ */
+export async function sealPart(
+  context: S3OperationContext,
+  bucket: BucketPlace,
+  upload: UploadRecord,
+  partNumber: number,
+  body: BodySource,
+  customerKey: Uint8Array | undefined,
+  expectedMd5: Uint8Array | undefined,
+): Promise<SealedPart> {
+  const keys = await partKeys(context, bucket, upload, partNumber, customerKey);
+  const wantMd5 = etagKind(upload.mode) === 'md5' || expectedMd5 !== undefined;
+  let etag = '';
+  try {
+    const { result } = await sealObject(
+      body,
+      keys,
+      (sealed, progress) =>
+        context.store.putPart(bucket.name, upload.uploadId, partNumber, sealed, () => {
+          const digest = wantMd5 ? progress.md5() : new Uint8Array(16);
+          // Checked before the part is recorded: a mismatch keeps nothing (S3: BadDigest).
+          if (expectedMd5 !== undefined && !equalBytes(digest, expectedMd5)) throw new S3Error('BadDigest');
+          etag = objectEtag(upload.mode, digest, (length) => context.crypto.random.bytes(length));
+          return { [PART_FIELDS.etag]: etag, [PART_FIELDS.segment]: JSON.stringify(progress.segment()) };
+        }),
+      { md5: wantMd5 },
+    );
+    return { etag: `"${etag}"`, lastModified: result.lastModified };
+  } finally {
+    keys.dispose();
+  }
+}
+
+/** The sealing keys of one part: the upload's mode, the part's number bound into its context. */
+async function partKeys(
+  context: S3OperationContext,
+  bucket: BucketPlace,
+  upload: UploadRecord,
+  partNumber: number,
+  customerKey: Uint8Array | undefined,
+): Promise<ObjectKeys> {
+  const object = { bucket: bucket.name, key: upload.key, partNumber };
+  switch (upload.mode) {
+    case 'SSE-S3':
+      return context.crypto.sseS3.forSealing(object, undefined);
+    case 'SSE-C':
+      if (customerKey === undefined) throw new S3Error('MultipartEncryptionRequired');
+      return context.crypto.sseC.forSealing(object, { customerKey });
+    case 'SSE-KMS':
+      return context.crypto.sseKms.forPart(object, { caller: context.caller, region: bucket.region }, upload.modeFields);
+    case 'DSSE-KMS':
+      return context.crypto.dsseKms.forPart(object, { caller: context.caller, region: bucket.region }, upload.modeFields);
+  }
+}
+
+function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((byte, index) => byte === b[index]);
+}

@@ -1,0 +1,134 @@
+/**
+ * @module
+ * UploadPartCopy: a part whose plaintext is a byte range (`CopySourceRange`, `bytes=first-last`)
+ * or the whole of an existing object. The source is decrypted as it streams (only the frames the
+ * range covers, through its own mode and keys: an SSE-C source needs its key in the
+ * `CopySourceSSECustomer*` members, checked as GetObject checks them) and sealed again as the
+ * part, in the upload's mode and bound to the part's number, without the plaintext ever being
+ * held whole. The source is pinned when opened, so a concurrent overwrite does not change what is
+ * copied. The target's SSE-C members follow UploadPart's rules; the response echoes the upload's
+ * encryption fields (no context) and the part's ETag and time in `CopyPartResult`.
+ *
+ * A data event: CloudTrail records it only in trails with S3 data events enabled.
+ */
+
+import { openObject, openObjectRange } from '../crypto/index.ts';
+import { S3Error } from '../errors.ts';
+import { parseCopySource } from '../model/copy-source.ts';
+import { checkReadEncryption } from '../model/encryption.ts';
+import { checkPartNumber, parseCopySourceRange } from '../model/multipart.ts';
+import { header, query, struct, xmlPayload } from '../protocol/binding.ts';
+import { COPY_SOURCE_SSE_C_REQUEST, SSE_C_REQUEST, SSE_RESPONSE } from '../protocol/sse-headers.ts';
+import { bucketNamed, ownedBucket } from './shared/buckets.ts';
+import { writeEncryptionConditions } from './shared/conditions.ts';
+import { findUpload, partCustomerKey, sealPart } from './shared/multipart.ts';
+import { noSuchKey, objectRecord, requireKey, type SseCustomerMembers, type SseResponseMembers } from './shared/objects.ts';
+import { readKeys } from './shared/read.ts';
+import { responseEncryption } from './shared/response.ts';
+import type { OperationDefinition } from './types.ts';
+
+/** UploadPartCopy request. */
+export interface UploadPartCopyRequest extends SseCustomerMembers {
+  Bucket: string;
+  Key: string;
+  UploadId: string;
+  PartNumber: number;
+  /** `source-bucket/source-key`, URL-encoded (a leading `/` allowed). */
+  CopySource: string;
+  /** `bytes=first-last`, inclusive, inside the source; absent: the whole source. */
+  CopySourceRange?: string;
+  CopySourceSSECustomerAlgorithm?: string;
+  /** Base64 of the source's 32-byte SSE-C key. */
+  CopySourceSSECustomerKey?: string;
+  CopySourceSSECustomerKeyMD5?: string;
+}
+
+/** UploadPartCopy response. */
+export interface UploadPartCopyResponse extends SseResponseMembers {
+  CopyPartResult: { ETag: string; LastModified: Date };
+}
+
+/** UploadPartCopy. */
+export const uploadPartCopy: OperationDefinition<'UploadPartCopy', UploadPartCopyRequest, UploadPartCopyResponse> = {
+  name: 'UploadPartCopy',
+  quota: { shared: 'write' },
+  readOnly: false,
+  eventCategory: 'Data',
+  // PUT /{Bucket}/{Key+}?partNumber=N&uploadId=U with x-amz-copy-source; answers <CopyPartResult>.
+  rest: {
+    method: 'PUT',
+    path: 'object',
+    query: ['partNumber', 'uploadId'],
+    headers: ['x-amz-copy-source'],
+    request: {
+      members: {
+        PartNumber: query('partNumber', 'integer'),
+        UploadId: query('uploadId'),
+        CopySource: header('x-amz-copy-source'),
+        CopySourceRange: header('x-amz-copy-source-range'),
+        ...SSE_C_REQUEST,
+        ...COPY_SOURCE_SSE_C_REQUEST,
+      },
+    },
+    response: { members: { CopyPartResult: xmlPayload('CopyPartResult', struct({ ETag: 'string', LastModified: 'timestamp' })), ...SSE_RESPONSE } },
+  },
+  // s3:PutObject on the destination (with the SSE-C algorithm and s3:x-amz-copy-source), s3:GetObject
+  // on the source below.
+  access: {
+    action: 's3:PutObject',
+    resource: 'object',
+    conditions: (input, scope) => ({
+      ...writeEncryptionConditions(input, scope),
+      ...(typeof input.CopySource === 'string' ? { 's3:x-amz-copy-source': input.CopySource } : {}),
+    }),
+  },
+
+  async handler(input, context) {
+    const bucket = await ownedBucket(input.Bucket, context);
+    const key = requireKey(input.Key);
+    const partNumber = checkPartNumber(input.PartNumber);
+    const upload = await findUpload(context, bucket.name, key, input.UploadId);
+    const source = parseCopySource(input.CopySource);
+    const sourceBucket = await bucketNamed(source.bucket, context);
+    const sourceKey = requireKey(source.key);
+    context.authorize('s3:GetObject', sourceBucket, sourceKey);
+    // Every object of an unversioned bucket has the version id `null` (as CopyObject answers).
+    if (source.versionId !== undefined && source.versionId !== 'null') {
+      throw new S3Error('NoSuchVersion', {
+        fields: [
+          ['Key', sourceKey],
+          ['VersionId', source.versionId],
+        ],
+      });
+    }
+    const reader = await context.store.openObject(sourceBucket.name, sourceKey);
+    if (reader === undefined) throw noSuchKey(sourceKey);
+    let sourceCustomerKey: Uint8Array | undefined;
+    let targetCustomer: { key: Uint8Array; keyMd5: string } | undefined;
+    try {
+      const record = objectRecord(reader.info);
+      const sourceRequest = {
+        customer: { algorithm: input.CopySourceSSECustomerAlgorithm, key: input.CopySourceSSECustomerKey, keyMd5: input.CopySourceSSECustomerKeyMD5 },
+      };
+      sourceCustomerKey = checkReadEncryption(sourceRequest, record.mode, 'copy-source', context.secureTransport, context.crypto.md5)?.key;
+      const range = parseCopySourceRange(input.CopySourceRange, record.size);
+      targetCustomer = partCustomerKey(input, upload, context);
+      const keys = await readKeys(record, sourceBucket.name, sourceCustomerKey, context, sourceBucket.region);
+      try {
+        const plaintext =
+          range === undefined ? openObject(reader, record.segments, keys) : openObjectRange(reader, record.segments, keys, range.first, range.last + 1);
+        const { etag, lastModified } = await sealPart(context, bucket, upload, partNumber, plaintext, targetCustomer?.key, undefined);
+        return {
+          CopyPartResult: { ETag: etag, LastModified: new Date(lastModified) },
+          ...responseEncryption('UploadPartCopy', upload.mode, targetCustomer?.keyMd5, upload.kms),
+        };
+      } finally {
+        keys.dispose();
+      }
+    } finally {
+      sourceCustomerKey?.fill(0);
+      targetCustomer?.key.fill(0);
+      await reader.close();
+    }
+  },
+};

@@ -1,0 +1,88 @@
+/**
+ * @module
+ * UploadPart: seals one part's body in the upload's mode, bound to its part number, and stores it
+ * durably, replacing a part of the same number. The part ETag is the plaintext MD5 for SSE-S3 and
+ * 16 random bytes for the other modes, as a single PUT's. A KMS upload's part key is derived from
+ * the upload's KMS key, which KMS decrypts now for the caller (kms:Decrypt, as S3 requires). An SSE-C upload needs the same customer key on
+ * every part (400 InvalidRequest when missing or different); SSE-C members on another upload are
+ * 400 too (model UploadPart; ../shared/reference/s3-sse.md §2.1). Content-MD5 is checked against
+ * the plaintext (400 BadDigest, nothing kept). The response echoes the mode's encryption fields
+ * (no context).
+ *
+ * A data event: CloudTrail records it only in trails with S3 data events enabled.
+ */
+
+import { S3Error } from '../errors.ts';
+import { decodeBase64 } from '../model/customer-key.ts';
+import { checkPartNumber } from '../model/multipart.ts';
+import { header, query, streamPayload } from '../protocol/binding.ts';
+import { CHECKSUM_REQUEST, CHECKSUM_RESPONSE } from '../protocol/checksum-headers.ts';
+import { SSE_C_REQUEST, SSE_RESPONSE } from '../protocol/sse-headers.ts';
+import { bodySource, type RequestBody } from './shared/body.ts';
+import { ownedBucket } from './shared/buckets.ts';
+import { writeEncryptionConditions } from './shared/conditions.ts';
+import { findUpload, partCustomerKey, sealPart } from './shared/multipart.ts';
+import { requireKey, type SseCustomerMembers, type SseResponseMembers } from './shared/objects.ts';
+import { responseEncryption } from './shared/response.ts';
+import type { OperationDefinition } from './types.ts';
+
+/** UploadPart request. */
+export interface UploadPartRequest extends SseCustomerMembers {
+  Bucket: string;
+  Key: string;
+  UploadId: string;
+  PartNumber: number;
+  Body?: RequestBody;
+  /** Base64 of the part's MD5, checked against what arrives. */
+  ContentMD5?: string;
+}
+
+/** UploadPart response. */
+export interface UploadPartResponse extends SseResponseMembers {
+  /** Quoted, as S3 sends it. */
+  ETag: string;
+}
+
+/** UploadPart. */
+export const uploadPart: OperationDefinition<'UploadPart', UploadPartRequest, UploadPartResponse> = {
+  name: 'UploadPart',
+  quota: { shared: 'write' },
+  readOnly: false,
+  eventCategory: 'Data',
+  // PUT /{Bucket}/{Key+}?partNumber=N&uploadId=U with the part as the body.
+  rest: {
+    method: 'PUT',
+    path: 'object',
+    query: ['partNumber', 'uploadId'],
+    request: {
+      members: {
+        PartNumber: query('partNumber', 'integer'),
+        UploadId: query('uploadId'),
+        Body: streamPayload(),
+        ContentMD5: header('content-md5'),
+        ...SSE_C_REQUEST,
+        ...CHECKSUM_REQUEST,
+      },
+    },
+    response: { members: { ETag: header('etag'), ...SSE_RESPONSE, ...CHECKSUM_RESPONSE } },
+  },
+  // UploadPart is authorized by s3:PutObject; an SSE-C upload repeats the customer algorithm, which
+  // policies requiring SSE-C test on every part (reference §4.1).
+  access: { action: 's3:PutObject', resource: 'object', conditions: writeEncryptionConditions },
+
+  async handler(input, context) {
+    const bucket = await ownedBucket(input.Bucket, context);
+    const key = requireKey(input.Key);
+    const partNumber = checkPartNumber(input.PartNumber);
+    const expectedMd5 = input.ContentMD5 === undefined ? undefined : decodeBase64(input.ContentMD5);
+    if (input.ContentMD5 !== undefined && expectedMd5?.length !== 16) throw new S3Error('InvalidDigest');
+    const upload = await findUpload(context, bucket.name, key, input.UploadId);
+    const customer = partCustomerKey(input, upload, context);
+    try {
+      const { etag } = await sealPart(context, bucket, upload, partNumber, bodySource(input.Body), customer?.key, expectedMd5);
+      return { ETag: etag, ...responseEncryption('UploadPart', upload.mode, customer?.keyMd5, upload.kms) };
+    } finally {
+      customer?.key.fill(0);
+    }
+  },
+};

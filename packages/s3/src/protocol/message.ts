@@ -1,0 +1,190 @@
+/**
+ * @module
+ * An operation's request members from the wire, and its response members to the wire, as its
+ * REST binding declares (`binding.ts`): headers and query values converted by type, user
+ * metadata from `x-amz-meta-*`, the body streamed, read as text, or parsed as XML. Request
+ * members are built on null-prototype objects: header and query names are only ever keys.
+ */
+
+import type { BodyStream, StreamingResponse } from '@strongbox/service-kernel';
+import { S3Error } from '../errors.ts';
+import type { MemberBinding, RestBinding, ScalarType } from './binding.ts';
+import { parseXml, writeRootText, writeXml } from './xml.ts';
+
+/** The largest XML or text request body read (DeleteObjects' 1000 keys of 1024 bytes fit). */
+export const MAX_DOCUMENT_BYTES: number = 2 * 1024 * 1024;
+
+/** What a request offers the decoder. */
+export interface WireRequest {
+  readonly headers: Readonly<Record<string, string | undefined>>;
+  readonly query: ReadonlyMap<string, string>;
+  /** The payload (already decoded from aws-chunked and checked against its signed hash, as it streams). */
+  readonly body: BodyStream;
+}
+
+/**
+ * The request members an operation's binding declares, from the request.
+ * @throws S3Error InvalidHeaderValue for a value of the wrong type; MalformedXML for an XML body
+ *   that does not parse; MaxMessageLengthExceeded-style 400 for a document body over the limit.
+ * @example const input = await decodeRequest(binding, { headers, query, body });
+ */
+export async function decodeRequest(binding: RestBinding, request: WireRequest): Promise<Record<string, unknown>> {
+  const input = Object.create(null) as Record<string, unknown>;
+  for (const [member, location] of Object.entries(binding.request?.members ?? {})) {
+    const value = await decodeMember(location, request);
+    if (value !== undefined) input[member] = value;
+  }
+  const xml = binding.request?.xml;
+  if (xml !== undefined) {
+    const text = await readText(request.body);
+    if (text.trim() !== '') Object.assign(input, parseXml(text, xml.root, xml.shape));
+  }
+  return input;
+}
+
+async function decodeMember(location: MemberBinding, request: WireRequest): Promise<unknown> {
+  switch (location.in) {
+    case 'header': {
+      const value = request.headers[location.name];
+      return value === undefined ? undefined : scalarFromText(value, location.type, location.name, 'header');
+    }
+    case 'query': {
+      const value = request.query.get(location.name);
+      return value === undefined ? undefined : scalarFromText(value, location.type, location.name, 'query');
+    }
+    case 'prefix-headers': {
+      const map = Object.create(null) as Record<string, string>;
+      for (const [name, value] of Object.entries(request.headers)) {
+        if (value !== undefined && name.startsWith(location.prefix)) map[name.slice(location.prefix.length)] = value;
+      }
+      return map;
+    }
+    case 'payload':
+      switch (location.kind) {
+        case 'stream':
+          return request.body;
+        case 'text':
+          return readText(request.body);
+        case 'xml': {
+          const text = await readText(request.body);
+          return text.trim() === '' ? undefined : parseXml(text, location.root, location.shape);
+        }
+        case 'root-text':
+          throw new TypeError('a root-text payload is a response form');
+      }
+  }
+}
+
+function scalarFromText(text: string, type: ScalarType, name: string, where: 'header' | 'query'): unknown {
+  switch (type) {
+    case 'string':
+      return text;
+    case 'integer':
+      if (!/^\d+$/.test(text.trim())) throw new S3Error('InvalidHeaderValue', { detail: { value: `The ${where} ${name}` } });
+      return Number(text.trim());
+    case 'boolean': {
+      const lower = text.trim().toLowerCase();
+      if (lower !== 'true' && lower !== 'false') throw new S3Error('InvalidHeaderValue', { detail: { value: `The ${where} ${name}` } });
+      return lower === 'true';
+    }
+    case 'timestamp': {
+      const time = Date.parse(text);
+      if (Number.isNaN(time)) throw new S3Error('InvalidHeaderValue', { detail: { value: `The ${where} ${name}` } });
+      return new Date(time);
+    }
+    case 'list':
+      return text.split(',').map((item) => item.trim());
+  }
+}
+
+/** Reads a document body (XML or a policy) as UTF-8, up to `MAX_DOCUMENT_BYTES`. */
+async function readText(body: BodyStream): Promise<string> {
+  const chunks: Uint8Array[] = [];
+  let length = 0;
+  for await (const chunk of body) {
+    length += chunk.length;
+    if (length > MAX_DOCUMENT_BYTES) throw new S3Error('MalformedXML');
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/**
+ * The wire response of an operation's output: status, the bound headers, and the body (a stream,
+ * text, or an XML document). A HEAD response carries the headers only (a stream body is released
+ * unread).
+ * @example const response = await encodeResponse(binding, output, 'GET', baseHeaders);
+ */
+export async function encodeResponse(
+  binding: RestBinding,
+  output: Readonly<Record<string, unknown>> | undefined,
+  method: string,
+  baseHeaders: Readonly<Record<string, string>>,
+): Promise<StreamingResponse> {
+  const values = output ?? {};
+  const headers: Record<string, string> = { ...baseHeaders };
+  let body: StreamingResponse['body'] = '';
+  let contentType: string | undefined;
+  const bound = new Set<string>();
+  for (const [member, location] of Object.entries(binding.response?.members ?? {})) {
+    bound.add(member);
+    const value = values[member];
+    if (value === undefined || value === null) continue;
+    switch (location.in) {
+      case 'header':
+        headers[location.name] = scalarToText(value, location.type);
+        break;
+      case 'query':
+        break;
+      case 'prefix-headers':
+        for (const [name, text] of Object.entries(value as Record<string, string>)) headers[`${location.prefix}${name}`] = text;
+        break;
+      case 'payload':
+        if (location.kind === 'stream') body = value as BodyStream;
+        else if (location.kind === 'text') body = String(value);
+        else if (location.kind === 'xml') {
+          body = writeXml(location.root, location.shape, value as Record<string, unknown>);
+          contentType = 'application/xml';
+        }
+        break;
+    }
+  }
+  // A root-text payload is written even when its member is absent (us-east-1's empty constraint).
+  for (const [member, location] of Object.entries(binding.response?.members ?? {})) {
+    if (location.in === 'payload' && location.kind === 'root-text') {
+      body = writeRootText(location.root, values[member] === undefined ? undefined : String(values[member]));
+      contentType = 'application/xml';
+    }
+  }
+  const xml = binding.response?.xml;
+  if (xml !== undefined) {
+    const rest = Object.create(null) as Record<string, unknown>;
+    for (const [member, value] of Object.entries(values)) if (!bound.has(member)) rest[member] = value;
+    body = writeXml(xml.root, xml.shape, rest);
+    contentType = 'application/xml';
+  }
+  if (contentType !== undefined && headers['content-type'] === undefined) headers['content-type'] = contentType;
+  const status = typeof binding.status === 'function' ? binding.status(values) : (binding.status ?? 200);
+  // HeadObject's Content-Length is the object's (a bound member); a document's is its own.
+  if (headers['content-length'] === undefined && (typeof body === 'string' || body instanceof Uint8Array)) {
+    headers['content-length'] = String(typeof body === 'string' ? Buffer.byteLength(body) : body.length);
+  }
+  if (method === 'HEAD') {
+    await release(body);
+    return { status, headers, body: '' };
+  }
+  return { status, headers, body };
+}
+
+/** A header value as S3 writes it: booleans lowercase, timestamps as HTTP dates, lists comma-separated. */
+function scalarToText(value: unknown, type: ScalarType): string {
+  if (type === 'timestamp') return (value instanceof Date ? value : new Date(value as number | string)).toUTCString();
+  if (type === 'list' && Array.isArray(value)) return value.join(', ');
+  return String(value);
+}
+
+/** Releases a stream body that will not be read (an `ObjectBody` holds a reader and keys). */
+export async function release(body: unknown): Promise<void> {
+  if (typeof body === 'object' && body !== null && 'discard' in body && typeof body.discard === 'function')
+    await (body as { discard(): Promise<void> }).discard();
+}

@@ -1,0 +1,98 @@
+/**
+ * @module
+ * S3 on the wire: the REST-XML protocol (smithy `restXml`) serving an `S3` engine as a kernel
+ * `StreamingHandler`, the same function behind the node:http edge (`toNodeStreamingListener`)
+ * and the in-process SDK handler (`new InProcessHandler(handler, { streaming: true })`). A request
+ * is addressed (path-style or virtual-hosted), authenticated (SigV4 through the kernel, service
+ * `s3`, the signature covering the declared payload hash), routed by the operations' own REST
+ * bindings, decoded into the SDK's member names, served by the engine (told who called and
+ * whether the request came over TLS), and encoded back; bodies stream both ways.
+ *
+ * @example
+ * ```ts
+ * import { createServer } from 'node:http';
+ * import { createSigV4Authenticator, NO_USERS, toNodeStreamingListener } from '@strongbox/service-kernel';
+ * import { S3, createS3Handler } from '@strongbox/s3';
+ * const s3 = new S3();
+ * const authenticate = createSigV4Authenticator({ users: NO_USERS, strict: false, account: s3.account, region: s3.region, service: 's3', payloadMode: 's3' });
+ * createServer(toNodeStreamingListener(createS3Handler(s3, { authenticate }))).listen(4566);
+ * ```
+ */
+
+import { randomBytes } from 'node:crypto';
+import type { Authenticator, HttpRequestHead, StreamingHandler, StreamingRequest, StreamingResponse } from '@strongbox/service-kernel';
+import { S3Error } from '../errors.ts';
+import { OPERATIONS } from '../operations/index.ts';
+import type { OperationDefinition } from '../operations/types.ts';
+import { addressOf, DEFAULT_BASE_HOSTS } from '../protocol/address.ts';
+import type { PathTarget } from '../protocol/binding.ts';
+import { baseHeaders, errorResponse, type ResponseIds } from '../protocol/errors.ts';
+import { decodeRequest, encodeResponse } from '../protocol/message.ts';
+import { payloadOf } from '../protocol/payload.ts';
+import { RouteTable } from '../protocol/routes.ts';
+import type { CallOptions, OperationName, S3 } from './s3.ts';
+
+/** Options of the S3 REST handler. */
+export interface S3HttpOptions {
+  /**
+   * Authenticates a request from its head (the kernel's `createSigV4Authenticator` with service
+   * `s3` and `payloadMode: 's3'`, which reads no body and says in `payload` what the body must
+   * satisfy); throws to refuse it. Default: every request is the engine's default account root.
+   */
+  readonly authenticate?: Authenticator;
+  /** Host names a virtual-hosted bucket is prefixed to (default `localhost`, `s3.localhost`, …). */
+  readonly baseHosts?: readonly string[];
+}
+
+const NO_BODY = new Uint8Array(0);
+
+/** The routing table of every operation the engine serves, from their bindings. */
+const ROUTES: RouteTable<OperationDefinition> = new RouteTable(Object.values(OPERATIONS) as OperationDefinition[]);
+
+/**
+ * Builds the REST-XML handler of `s3` (see the module documentation). Never rejects: every
+ * failure is S3's error response.
+ * @example const handler = createS3Handler(new S3(), { authenticate });
+ */
+export function createS3Handler(s3: S3, options: S3HttpOptions = {}): StreamingHandler {
+  const baseHosts = options.baseHosts ?? DEFAULT_BASE_HOSTS;
+  return async (request) => {
+    const ids = newIds();
+    try {
+      return await serve(s3, request, ids, baseHosts, options);
+    } catch (error) {
+      return errorResponse(error, ids, request.method);
+    }
+  };
+}
+
+async function serve(s3: S3, request: StreamingRequest, ids: ResponseIds, baseHosts: readonly string[], options: S3HttpOptions): Promise<StreamingResponse> {
+  const head: HttpRequestHead = request;
+  const address = addressOf(head.headers['host'], head.path, baseHosts);
+  if (head.headers['authorization'] !== undefined && head.headers['x-amz-content-sha256'] === undefined) throw new S3Error('MissingContentSha256');
+  // The authenticator reads the head only (payloadMode 's3'); the body streams on to the operation.
+  const identity = options.authenticate === undefined ? undefined : await options.authenticate({ ...head, body: NO_BODY });
+  const target: PathTarget = address.key !== undefined ? 'object' : address.bucket !== undefined ? 'bucket' : 'service';
+  const operation = ROUTES.resolve({ method: head.method, target, query: address.query, headers: head.headers });
+  const binding = operation.rest;
+  const body = payloadOf(head, identity, request.body);
+  const input = await decodeRequest(binding, { headers: head.headers, query: address.query, body });
+  if (address.bucket !== undefined) input['Bucket'] = address.bucket;
+  if (address.key !== undefined) input['Key'] = address.key;
+  const callOptions: CallOptions = {
+    requestId: ids.requestId,
+    secureTransport: head.secure === true,
+    ...(identity === undefined ? {} : { caller: identity.caller }),
+    ...(identity?.region === undefined ? {} : { region: identity.region }),
+    ...(head.sourceIpAddress === undefined ? {} : { sourceIpAddress: head.sourceIpAddress }),
+    ...(head.headers['user-agent'] === undefined ? {} : { userAgent: head.headers['user-agent'] }),
+  };
+  const output = await s3.send(operation.name as OperationName, input as never, callOptions);
+  return encodeResponse(binding, output as Record<string, unknown> | undefined, head.method, baseHeaders(ids));
+}
+
+/** A request id as S3's (16 uppercase hex digits) and an opaque host id. */
+function newIds(): ResponseIds {
+  const bytes = randomBytes(40);
+  return { requestId: bytes.subarray(0, 8).toString('hex').toUpperCase(), hostId: bytes.subarray(8).toString('base64') };
+}

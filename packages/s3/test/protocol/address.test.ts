@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { addressOf, DEFAULT_BASE_HOSTS } from '../../src/protocol/address.ts';
+
+describe('addressOf: which bucket and key a request names', () => {
+  it('reads path-style requests, decoding the key and keeping its slashes', () => {
+    const address = addressOf('127.0.0.1:4566', '/photos/2026/a%20b%2Bc.jpg?x-id=GetObject');
+    expect(address.bucket).toBe('photos');
+    expect(address.key).toBe('2026/a b+c.jpg');
+    expect(address.query.get('x-id')).toBe('GetObject');
+  });
+
+  it('treats a bucket with a trailing slash as a bucket request, and / as the service', () => {
+    expect(addressOf('localhost', '/photos/')).toMatchObject({ bucket: 'photos' });
+    expect(addressOf('localhost', '/photos/').key).toBeUndefined();
+    expect(addressOf('localhost:4566', '/').bucket).toBeUndefined();
+  });
+
+  it('reads virtual-hosted requests under each base host, the longest base winning', () => {
+    expect(addressOf('photos.localhost:4566', '/a.jpg')).toMatchObject({ bucket: 'photos', key: 'a.jpg' });
+    expect(addressOf('photos.s3.localhost', '/a.jpg')).toMatchObject({ bucket: 'photos', key: 'a.jpg' });
+    expect(addressOf('my.dotted.bucket.strongbox.localhost', '/')).toMatchObject({ bucket: 'my.dotted.bucket' });
+    expect(addressOf('photos.s3.us-west-2.amazonaws.com', '/k')).toMatchObject({ bucket: 'photos', key: 'k' });
+  });
+
+  it('uses path-style for base hosts themselves, IP addresses and unknown hosts', () => {
+    for (const host of [...DEFAULT_BASE_HOSTS, '127.0.0.1:9000', '[::1]:4566', 'my-laptop:4566', 's3.eu-west-1.amazonaws.com']) {
+      expect(addressOf(host, '/bucket/key')).toMatchObject({ bucket: 'bucket', key: 'key' });
+    }
+  });
+
+  it('keeps the first of repeated query parameters and decodes their values', () => {
+    const address = addressOf('localhost', '/b?prefix=a%2Fb&prefix=c&uploads');
+    expect(address.query.get('prefix')).toBe('a/b');
+    expect(address.query.has('uploads')).toBe(true);
+  });
+
+  it('throws URIError for a path whose percent-encoding is not UTF-8', () => {
+    expect(() => addressOf('localhost', '/b/%E0%A4%A')).toThrow(URIError);
+  });
+});

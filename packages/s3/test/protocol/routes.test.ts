@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { S3Error } from '../../src/index.ts';
+import { OPERATIONS } from '../../src/operations/index.ts';
+import type { OperationDefinition } from '../../src/operations/types.ts';
+import { query } from '../../src/protocol/binding.ts';
+import { type RoutedOperation, RouteTable } from '../../src/protocol/routes.ts';
+
+const table = new RouteTable<RoutedOperation>([
+  { name: 'PutObject', rest: { method: 'PUT', path: 'object' } },
+  { name: 'UploadPart', rest: { method: 'PUT', path: 'object', query: ['partNumber', 'uploadId'] } },
+  { name: 'CopyObject', rest: { method: 'PUT', path: 'object', headers: ['x-amz-copy-source'] } },
+  { name: 'ListObjectsV2', rest: { method: 'GET', path: 'bucket', query: ['list-type=2'] } },
+  { name: 'GetObject', rest: { method: 'GET', path: 'object', request: { members: { PartNumber: query('partNumber', 'integer') } } } },
+]);
+
+function route(method: string, target: 'service' | 'bucket' | 'object', search = '', headers: Record<string, string> = {}): string {
+  return table.resolve({ method, target, query: new Map(new URLSearchParams(search)), headers }).name;
+}
+
+function refusal(action: () => unknown): S3Error {
+  try {
+    action();
+  } catch (error) {
+    if (error instanceof S3Error) return error;
+  }
+  throw new Error('expected an S3Error');
+}
+
+describe('the REST routing table', () => {
+  it('picks the most specific binding that matches', () => {
+    expect(route('PUT', 'object')).toBe('PutObject');
+    expect(route('PUT', 'object', 'partNumber=1&uploadId=u')).toBe('UploadPart');
+    expect(route('PUT', 'object', '', { 'x-amz-copy-source': '/b/k' })).toBe('CopyObject');
+    expect(route('GET', 'bucket', 'list-type=2&prefix=a')).toBe('ListObjectsV2');
+  });
+
+  it('ignores query parameters that are not subresources (the SDK adds x-id)', () => {
+    expect(route('PUT', 'object', 'x-id=PutObject')).toBe('PutObject');
+  });
+
+  it('serves a subresource a binding declares as a member (GetObject ?partNumber)', () => {
+    expect(route('GET', 'object', 'partNumber=2')).toBe('GetObject');
+  });
+
+  it('never serves a subresource as the plain operation: unbound ones are 501 NotImplemented', () => {
+    const error = refusal(() => route('PUT', 'object', 'uploadId=u'));
+    expect([error.code, error.status]).toEqual(['NotImplemented', 501]);
+    expect(error.message).toContain('?uploadId');
+    expect(refusal(() => route('GET', 'bucket', 'list-type=1')).code).toBe('NotImplemented');
+  });
+
+  it('answers other misses with 405 MethodNotAllowed naming the method and resource type', () => {
+    const error = refusal(() => route('POST', 'object'));
+    expect([error.code, error.status, error.fields]).toEqual([
+      'MethodNotAllowed',
+      405,
+      [
+        ['Method', 'POST'],
+        ['ResourceType', 'OBJECT'],
+      ],
+    ]);
+  });
+
+  it('refuses two operations that bind the same request', () => {
+    expect(
+      () =>
+        new RouteTable([
+          { name: 'A', rest: { method: 'GET', path: 'bucket', query: ['x'] } },
+          { name: 'B', rest: { method: 'GET', path: 'bucket', query: ['x'] } },
+        ]),
+    ).toThrow(/two S3 operations bind/);
+  });
+});
+
+describe('every served operation is on the wire', () => {
+  it('is reached by a request of its own binding (no binding shadows another)', () => {
+    const table = new RouteTable(Object.values(OPERATIONS as Record<string, OperationDefinition>));
+    for (const operation of Object.values(OPERATIONS as Record<string, OperationDefinition>)) {
+      const rest = operation.rest;
+      const queryOf = new Map((rest.query ?? []).map((item) => (item.includes('=') ? (item.split('=') as [string, string]) : [item, '1'])));
+      const headers = Object.fromEntries((rest.headers ?? []).map((name) => [name, 'x']));
+      expect(table.resolve({ method: rest.method, target: rest.path, query: queryOf, headers }).name, operation.name).toBe(operation.name);
+    }
+  });
+
+  it('binds no two operations to the same request', () => {
+    expect(() => new RouteTable(Object.values(OPERATIONS as Record<string, OperationDefinition>))).not.toThrow();
+  });
+});

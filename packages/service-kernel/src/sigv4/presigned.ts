@@ -1,0 +1,309 @@
+/**
+ * @module
+ * SigV4 query-string authentication (presigned URLs), as S3 verifies it: the six `X-Amz-*`
+ * parameters, the credential scope, `X-Amz-Expires` (at most 604800 seconds, a week) against the
+ * injected clock, headers that had to be signed, then the signature. The signature is recomputed
+ * by `@smithy/signature-v4`'s own `presign` (what `@aws-sdk/s3-request-presigner` calls) over
+ * exactly the headers the URL names, with the access key's secret, and compared in constant time.
+ *
+ * Texts: S3's, as ../shared/reference/s3-sse.md §2.4 records them (missing parameters, expiry
+ * too long, `Request has expired`, `SignatureDoesNotMatch`) and, for the credential-scope
+ * refusals, the texts versitygw's AWS-checked test suite pins (`s3err/presigned-urls.go`).
+ */
+
+import { timingSafeEqual } from 'node:crypto';
+import { Hash } from '@smithy/hash-node';
+import { ServiceError } from '../errors.ts';
+import type { HttpRequest, PayloadAuthentication } from '../http/types.ts';
+import type { Principal } from '../principal.ts';
+import { rootPrincipal } from '../principal.ts';
+import type { UserDirectory } from '../users.ts';
+import { ExplainingSignatureV4, mismatchFields, type SigningExplanation } from './explain.ts';
+
+/** The longest validity S3 accepts: seven days, in seconds (SigV4 "Query parameters", X-Amz-Expires). */
+export const MAX_PRESIGNED_EXPIRES_SECONDS = 604_800;
+
+/** S3's text for a signature that does not verify (§2.4). */
+export const S3_SIGNATURE_MISMATCH = 'The request signature we calculated does not match the signature you provided. Check your key and signing method.';
+
+const ALGORITHM = 'AWS4-HMAC-SHA256';
+const TERMINATOR = 'aws4_request';
+const UNSIGNED_PAYLOAD = 'UNSIGNED-PAYLOAD';
+const ISO_BASIC = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
+const YYYYMMDD = /^\d{8}$/;
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+/** The query parameters `presign` writes itself; every other parameter is signed as the client sent it. */
+const AUTH_PARAMETERS = ['X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Date', 'X-Amz-Expires', 'X-Amz-SignedHeaders', 'X-Amz-Signature'] as const;
+const MISSING_PARAMETERS =
+  'Query-string authentication version 4 requires the X-Amz-Algorithm, X-Amz-Credential, X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, and X-Amz-Expires parameters.';
+const MALFORMED_CREDENTIAL =
+  'Error parsing the X-Amz-Credential parameter; the Credential is mal-formed; expecting "<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request".';
+
+/** Settings of presigned-URL verification. */
+export interface PresignedOptions {
+  readonly users: UserDirectory;
+  /** `true`: unknown access keys are refused (403 InvalidAccessKeyId); `false`: they act as the account root, unverified. */
+  readonly strict: boolean;
+  readonly account: string;
+  /** The signing name the scope must carry (`s3`). */
+  readonly service: string;
+  /** Now, in milliseconds (the injected clock). */
+  readonly now: number;
+}
+
+/** A verified presigned request. */
+export interface PresignedIdentity {
+  readonly caller: Principal;
+  readonly region: string;
+  /** The payload hash signed: `UNSIGNED-PAYLOAD` unless the URL signed a hash. */
+  readonly payload: PayloadAuthentication;
+  /** When the URL stops being accepted (ms since the epoch). */
+  readonly expiresAt: number;
+}
+
+/**
+ * Verifies a presigned (query-string authenticated) request.
+ *
+ * @throws ServiceError AuthorizationQueryParametersError (400) for missing or malformed
+ *   parameters and `X-Amz-Expires` over a week; AccessDenied (403) `Request has expired` (with
+ *   `X-Amz-Expires`, `Expires`, `ServerTime`), `Request is not valid yet`, or
+ *   `There were headers present in the request which were not signed` (with `HeadersNotSigned`);
+ *   InvalidAccessKeyId (403, strict mode); SignatureDoesNotMatch (403, with S3's elements: the
+ *   access key, the string to sign and canonical request computed, the signature provided).
+ * @example
+ * ```ts
+ * const identity = await verifyPresignedRequest(request, { users, strict: true, account: '000000000000', service: 's3', now: Date.now() });
+ * identity.caller.arn; // the signer
+ * ```
+ */
+export async function verifyPresignedRequest(request: HttpRequest, options: PresignedOptions): Promise<PresignedIdentity> {
+  const { path, query } = splitRawPath(request.path);
+  const param = (name: string): string | undefined => {
+    const value = query.get(name);
+    return value === undefined ? undefined : value[value.length - 1];
+  };
+  const [algorithm, credential, amzDate, expiresText, signedHeadersText, signature] = AUTH_PARAMETERS.map(param);
+  if (!algorithm || !credential || !amzDate || expiresText === undefined || !signedHeadersText || !signature) {
+    throw queryError(MISSING_PARAMETERS);
+  }
+  if (algorithm !== ALGORITHM) throw queryError('X-Amz-Algorithm only supports "AWS4-HMAC-SHA256 and AWS4-ECDSA-P256-SHA256"');
+  const signedAt = parseIsoBasic(amzDate);
+  if (signedAt === undefined) throw queryError(`X-Amz-Date must be in the ISO8601 Long Format "yyyyMMdd'T'HHmmss'Z'"`);
+  const scope = parseCredential(credential, amzDate, options.service);
+  const expires = parseExpires(expiresText);
+  const expiresAt = signedAt + expires * 1000;
+  // S3 refuses a URL used after its time, naming both times (§2.4 "Request has expired").
+  if (options.now > expiresAt) {
+    throw new ServiceError('AccessDenied', 'Request has expired', [
+      ['X-Amz-Expires', String(expires)],
+      ['Expires', isoSeconds(expiresAt)],
+      ['ServerTime', isoSeconds(options.now)],
+    ]);
+  }
+  // UNCONFIRMED text: a URL dated in the future is refused by S3 ("Request is not valid yet" is
+  // what S3 is reported to answer; no capture in the reference).
+  if (signedAt > options.now + 15 * 60 * 1000) throw new ServiceError('AccessDenied', 'Request is not valid yet');
+  const signedHeaders = signedHeadersText.toLowerCase().split(';');
+  checkHeadersSigned(request, signedHeaders);
+  const contentSha256 = signedHeaders.includes('x-amz-content-sha256')
+    ? (request.headers['x-amz-content-sha256'] ?? '')
+    : (param('X-Amz-Content-Sha256') ?? UNSIGNED_PAYLOAD);
+  const user = options.users.lookup(scope.accessKeyId);
+  if (user === undefined) {
+    if (options.strict) {
+      throw new ServiceError('InvalidAccessKeyId', 'The AWS Access Key Id you provided does not exist in our records.', [
+        ['AWSAccessKeyId', scope.accessKeyId],
+      ]);
+    }
+    // Non-strict: an unknown key cannot be verified; it stands for the default account's root.
+    return {
+      caller: { ...rootPrincipal(scope.region, options.account), accessKeyId: scope.accessKeyId },
+      region: scope.region,
+      payload: { contentSha256 },
+      expiresAt,
+    };
+  }
+  const expected = await presignedSignature(request, path, query, signedHeaders, contentSha256, {
+    ...scope,
+    secretAccessKey: user.secretAccessKey,
+    signedAt,
+    expires,
+  });
+  if (!constantTimeEqual(expected.signature, signature)) {
+    const explanation = await expected.explain(amzDate, `${amzDate.slice(0, 8)}/${scope.region}/${scope.service}/aws4_request`);
+    throw new ServiceError(
+      'SignatureDoesNotMatch',
+      S3_SIGNATURE_MISMATCH,
+      explanation === undefined
+        ? [
+            ['AWSAccessKeyId', scope.accessKeyId],
+            ['SignatureProvided', signature],
+          ]
+        : mismatchFields(scope.accessKeyId, signature, explanation),
+    );
+  }
+  return { caller: user.principal, region: scope.region, payload: { contentSha256 }, expiresAt };
+}
+
+/** The credential scope of a presigned URL. */
+interface Scope {
+  readonly accessKeyId: string;
+  readonly region: string;
+  readonly service: string;
+}
+
+function parseCredential(credential: string, amzDate: string, service: string): Scope {
+  const parts = credential.split('/');
+  if (parts.length !== 5 || parts.some((part) => part === '')) throw queryError(MALFORMED_CREDENTIAL);
+  const [accessKeyId, date, region, scopeService, terminator] = parts as [string, string, string, string, string];
+  if (!YYYYMMDD.test(date)) {
+    throw queryError(
+      `Error parsing the X-Amz-Credential parameter; incorrect date format "${date}". This date in the credential must be in the format "yyyyMMdd".`,
+    );
+  }
+  // Any well-formed Region is served (the emulator has them all); a malformed one cannot be.
+  if (!REGION.test(region)) throw queryError(`Error parsing the X-Amz-Credential parameter; the region '${region}' is wrong; expecting a Region name`);
+  if (scopeService !== service) {
+    throw queryError(`Error parsing the X-Amz-Credential parameter; incorrect service "${scopeService}". This endpoint belongs to "${service}".`);
+  }
+  if (terminator !== TERMINATOR) {
+    throw queryError(`Error parsing the X-Amz-Credential parameter; incorrect terminal "${terminator}". This endpoint uses "${TERMINATOR}".`);
+  }
+  if (date !== amzDate.slice(0, 8)) throw queryError(`Invalid credential date "${date}". This date is not the same as X-Amz-Date: "${amzDate.slice(0, 8)}".`);
+  return { accessKeyId, region, service: scopeService };
+}
+
+function parseExpires(text: string): number {
+  if (!/^-?\d+$/.test(text)) throw queryError('X-Amz-Expires should be a number');
+  const expires = Number(text);
+  if (expires < 0) throw queryError('X-Amz-Expires must be non-negative');
+  if (expires > MAX_PRESIGNED_EXPIRES_SECONDS) {
+    throw queryError('X-Amz-Expires must be less than a week (in seconds); that is, the given X-Amz-Expires must be less than 604800 seconds');
+  }
+  return expires;
+}
+
+/**
+ * Every `x-amz-*` header the request carries must be signed (S3 refuses the rest with
+ * `HeadersNotSigned`; aws/aws-sdk-js-v3#6978 and versitygw's AWS-checked tests): so SSE-C
+ * headers sent with a presigned request must be ones the URL signed.
+ */
+function checkHeadersSigned(request: HttpRequest, signedHeaders: readonly string[]): void {
+  const notSigned: string[] = [];
+  for (const name of Object.keys(request.headers)) {
+    if (name.startsWith('x-amz-') && request.headers[name] !== undefined && !signedHeaders.includes(name)) notSigned.push(name);
+  }
+  if (notSigned.length > 0) {
+    throw new ServiceError('AccessDenied', 'There were headers present in the request which were not signed', [['HeadersNotSigned', notSigned.join(', ')]]);
+  }
+}
+
+/** Recomputes the URL's signature with `@smithy/signature-v4`'s `presign`. */
+async function presignedSignature(
+  request: HttpRequest,
+  path: string,
+  query: ReadonlyMap<string, readonly string[]>,
+  signedHeaders: readonly string[],
+  contentSha256: string,
+  signing: Scope & { readonly secretAccessKey: string; readonly signedAt: number; readonly expires: number },
+): Promise<{ signature: string; explain(amzDate: string, scope: string): Promise<SigningExplanation | undefined> }> {
+  const headers = Object.create(null) as Record<string, string>;
+  for (const name of signedHeaders) {
+    const value = request.headers[name];
+    // A signed header the request does not carry cannot verify (nor be explained).
+    if (value === undefined) return { signature: '', explain: async () => undefined };
+    headers[name] = value;
+  }
+  // The payload hash `presign` reads from this header; neither signed (unless the URL signed it)
+  // nor moved into the query.
+  const unsignable = new Set<string>();
+  if (!signedHeaders.includes('x-amz-content-sha256')) {
+    headers['x-amz-content-sha256'] = contentSha256;
+    unsignable.add('x-amz-content-sha256');
+  }
+  const signedQuery = Object.create(null) as Record<string, string | string[]>;
+  for (const [name, values] of query) {
+    if ((AUTH_PARAMETERS as readonly string[]).includes(name)) continue;
+    signedQuery[name] = values.length === 1 ? (values[0] as string) : [...values];
+  }
+  const signer = new ExplainingSignatureV4({
+    service: signing.service,
+    region: signing.region,
+    credentials: { accessKeyId: signing.accessKeyId, secretAccessKey: signing.secretAccessKey },
+    sha256: Hash.bind(null, 'sha256'),
+    // S3 signs the path as sent, not double-encoded (SigV4 reference, "Canonical request" for S3).
+    uriEscapePath: false,
+  });
+  const presigned = await signer.presign(
+    { method: request.method, protocol: 'http:', hostname: headers['host'] ?? '', path, query: signedQuery, headers },
+    {
+      signingDate: new Date(signing.signedAt),
+      // Known difference: `presign` writes X-Amz-Expires as a plain decimal; a URL spelling it
+      // with leading zeros would not verify here.
+      expiresIn: signing.expires,
+      signableHeaders: new Set(signedHeaders),
+      unsignableHeaders: unsignable,
+      unhoistableHeaders: new Set(Object.keys(headers)),
+    },
+  );
+  const value = presigned.query?.['X-Amz-Signature'];
+  return {
+    signature: typeof value === 'string' ? value : '',
+    explain: (amzDate, scope) => signer.explain(presigned, { signedHeaders, payloadHash: contentSha256, amzDate, scope }),
+  };
+}
+
+/**
+ * Splits `/path?query` into the raw path (as signed: S3 does not re-encode it) and the decoded
+ * query. Decoded with `decodeURIComponent`, not `URLSearchParams`, because SigV4 encodes a space
+ * as `%20` and a plus sign as `%2B`: a literal `+` is a plus sign, not a space.
+ */
+function splitRawPath(raw: string): { path: string; query: Map<string, string[]> } {
+  const question = raw.indexOf('?');
+  const path = (question < 0 ? raw : raw.slice(0, question)) || '/';
+  const query = new Map<string, string[]>();
+  if (question >= 0) {
+    for (const part of raw.slice(question + 1).split('&')) {
+      if (part === '') continue;
+      const equals = part.indexOf('=');
+      const name = decode(equals < 0 ? part : part.slice(0, equals));
+      const value = equals < 0 ? '' : decode(part.slice(equals + 1));
+      const values = query.get(name);
+      if (values === undefined) query.set(name, [value]);
+      else values.push(value);
+    }
+  }
+  return { path, query };
+}
+
+function decode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    // A malformed escape is kept as sent; the signature then decides.
+    return text;
+  }
+}
+
+function queryError(message: string): ServiceError {
+  return new ServiceError('AuthorizationQueryParametersError', message);
+}
+
+function parseIsoBasic(text: string): number | undefined {
+  const match = ISO_BASIC.exec(text);
+  if (match === null) return undefined;
+  const [, y, mo, d, h, mi, s] = match.map(Number) as [number, number, number, number, number, number, number];
+  const time = Date.UTC(y, mo - 1, d, h, mi, s);
+  return new Date(time).getUTCDate() === d && h < 24 && mi < 60 && s < 60 ? time : undefined;
+}
+
+/** `2026-12-06T05:11:45Z`: the form of S3's `Expires` and `ServerTime` elements. */
+function isoSeconds(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+function constantTimeEqual(a: string, b: string): boolean {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length ? timingSafeEqual(left, right) : (timingSafeEqual(left, left), false);
+}

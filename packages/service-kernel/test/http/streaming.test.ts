@@ -1,0 +1,176 @@
+/**
+ * The streaming form of the edge and of the in-process handler: bodies flow while they are being
+ * sent, in both directions, and are never read whole.
+ */
+
+import { Agent, createServer, request as httpRequest, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
+import { afterEach, describe, expect, it } from 'vitest';
+import { bufferedHandler, InProcessHandler, type StreamingHandler, toNodeStreamingListener } from '../../src/index.ts';
+
+const servers: Server[] = [];
+
+async function serve(handler: StreamingHandler): Promise<number> {
+  const server = createServer(toNodeStreamingListener(handler));
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return (server.address() as AddressInfo).port;
+}
+
+afterEach(async () => {
+  for (const server of servers.splice(0)) {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+});
+
+/** A promise and its resolver. */
+function signal<T = void>(): { promise: Promise<T>; resolve: (value: T) => void } {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((r) => {
+    resolve = r;
+  });
+  return { promise, resolve };
+}
+
+describe('toNodeStreamingListener', () => {
+  it('hands the handler the request body while the client is still sending it', async () => {
+    const firstChunk = signal();
+    const port = await serve(async (request) => {
+      let total = 0;
+      for await (const chunk of request.body) {
+        if (total === 0) firstChunk.resolve();
+        total += chunk.length;
+      }
+      return { status: 200, headers: {}, body: String(total) };
+    });
+    const answer = new Promise<string>((resolve, reject) => {
+      const outgoing = httpRequest({ host: '127.0.0.1', port, method: 'PUT', path: '/' }, (response) => {
+        let text = '';
+        response.on('data', (chunk: Buffer) => {
+          text += chunk.toString();
+        });
+        response.on('end', () => resolve(text));
+      });
+      outgoing.on('error', reject);
+      outgoing.write(Buffer.alloc(1000, 1));
+      // The rest is sent only once the handler has seen the first chunk: a buffering edge would wait forever.
+      void firstChunk.promise.then(() => outgoing.end(Buffer.alloc(2000, 2)));
+    });
+    expect(await answer).toBe('3000');
+  });
+
+  it('writes the response body while the handler is still producing it', async () => {
+    const clientHasFirst = signal();
+    const port = await serve(async () => ({
+      status: 200,
+      headers: { 'content-type': 'application/octet-stream' },
+      body: (async function* () {
+        yield new Uint8Array([1, 2, 3]);
+        // The second chunk is produced only once the client has the first.
+        await clientHasFirst.promise;
+        yield new Uint8Array([4]);
+      })(),
+    }));
+    const bytes = await new Promise<number[]>((resolve, reject) => {
+      httpRequest({ host: '127.0.0.1', port, path: '/' }, (response) => {
+        const seen: number[] = [];
+        response.on('data', (chunk: Buffer) => {
+          seen.push(...chunk);
+          clientHasFirst.resolve();
+        });
+        response.on('end', () => resolve(seen));
+      })
+        .on('error', reject)
+        .end();
+    });
+    expect(bytes).toEqual([1, 2, 3, 4]);
+  });
+
+  it('drains a body the handler did not read, so the keep-alive connection serves the next request', async () => {
+    let calls = 0;
+    const port = await serve(async () => ({ status: 404, headers: { 'content-length': '2' }, body: String(++calls).padStart(2, '0') }));
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const send = (body: Buffer): Promise<{ text: string; socket: unknown }> =>
+      new Promise((resolve, reject) => {
+        const outgoing = httpRequest({ host: '127.0.0.1', port, method: 'PUT', path: '/', agent }, (response) => {
+          let text = '';
+          response.on('data', (chunk: Buffer) => {
+            text += chunk.toString();
+          });
+          response.on('end', () => resolve({ text, socket: outgoing.socket }));
+        });
+        outgoing.on('error', reject);
+        outgoing.end(body);
+      });
+    const first = await send(Buffer.alloc(256 * 1024));
+    const second = await send(Buffer.alloc(10));
+    expect([first.text, second.text]).toEqual(['01', '02']);
+    expect(second.socket).toBe(first.socket);
+    agent.destroy();
+  });
+
+  it('cuts the connection when the response body fails part-way (no complete-looking answer)', async () => {
+    const port = await serve(async () => ({
+      status: 200,
+      headers: { 'content-length': '10' },
+      body: (async function* () {
+        yield new Uint8Array(4);
+        throw new Error('disk gone');
+      })(),
+    }));
+    const outcome = await new Promise<string>((resolve) => {
+      httpRequest({ host: '127.0.0.1', port, path: '/' }, (response) => {
+        response.on('data', () => undefined);
+        response.on('end', () => resolve(response.complete ? 'complete' : 'truncated'));
+        response.on('error', () => resolve('truncated'));
+        response.on('aborted', () => resolve('truncated'));
+      })
+        .on('error', () => resolve('truncated'))
+        .end();
+    });
+    expect(outcome).toBe('truncated');
+  });
+});
+
+describe('bufferedHandler', () => {
+  it('reads the body whole for a buffered handler, and answers 413 past the limit', async () => {
+    const handler = bufferedHandler(async (request) => ({ status: 200, headers: {}, body: String(request.body.length) }), 10);
+    const chunks = (sizes: number[]) =>
+      (async function* () {
+        for (const size of sizes) yield new Uint8Array(size);
+      })();
+    expect((await handler({ method: 'POST', path: '/', headers: {}, body: chunks([4, 6]) })).body).toBe('10');
+    expect((await handler({ method: 'POST', path: '/', headers: {}, body: chunks([4, 7]) })).status).toBe(413);
+  });
+});
+
+describe('InProcessHandler with a streaming handler', () => {
+  it('streams the SDK body in and the response out, and says https: endpoints came over TLS', async () => {
+    const seen: { chunks: number; secure: boolean | undefined }[] = [];
+    const handler = new InProcessHandler(
+      async (request) => {
+        let chunks = 0;
+        for await (const _ of request.body) chunks++;
+        seen.push({ chunks, secure: request.secure });
+        return {
+          status: 200,
+          headers: { 'X-Thing': 'a' },
+          body: (async function* () {
+            yield new TextEncoder().encode('ab');
+            yield new TextEncoder().encode('c');
+          })(),
+        };
+      },
+      { streaming: true },
+    );
+    const body = Readable.from([Buffer.from('one'), Buffer.from('two')]);
+    const { response } = await handler.handle({ method: 'PUT', protocol: 'https:', hostname: 'h', path: '/b/k', query: {}, headers: {}, body } as never);
+    expect(seen).toEqual([{ chunks: 2, secure: true }]);
+    expect(response.headers['x-thing']).toBe('a');
+    let text = '';
+    for await (const chunk of response.body as Readable) text += chunk.toString();
+    expect(text).toBe('abc');
+  });
+});

@@ -1,0 +1,228 @@
+/**
+ * @module
+ * The HTTPS listener's certificate: given (`--tls-cert`/`--tls-key`, PEM files), or self-signed
+ * and made at first start. A self-signed one is an ECDSA P-256 certificate for the names a local
+ * endpoint is reached by (`localhost`, `*.localhost`, `*.s3.localhost`, `127.0.0.1`, `::1`), made with `pkijs` over
+ * WebCrypto (node:crypto cannot issue X.509 certificates). With a data directory it is kept there
+ * (`tls/cert.pem`, and `tls/key.pem` created 0600 with the kernel's exclusive durable create) and
+ * reused while it is valid; without one it lives in memory, and only the certificate (public) is
+ * written to a temporary file, so clients can be pointed at it.
+ */
+
+import { createPrivateKey, webcrypto, X509Certificate } from 'node:crypto';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createFileExclusivelyDurably, replaceFileDurably } from '@strongbox/service-kernel';
+import { Integer, OctetString, Utf8String } from 'asn1js';
+import {
+  AttributeTypeAndValue,
+  AuthorityKeyIdentifier,
+  BasicConstraints,
+  Certificate,
+  CryptoEngine,
+  Extension,
+  ExtKeyUsage,
+  GeneralName,
+  GeneralNames,
+} from 'pkijs';
+
+/**
+ * The names a self-signed certificate covers (SubjectAltName). TLS clients (OpenSSL, Node's
+ * `checkServerIdentity`) do not match a wildcard with a single label after it, so `*.localhost`
+ * does not cover `bucket.localhost` for them; `*.s3.localhost` does cover S3's virtual-hosted
+ * `bucket.s3.localhost`. An IP endpoint (`https://127.0.0.1:port`) makes the SDKs use path-style.
+ */
+export const SELF_SIGNED_NAMES: readonly string[] = Object.freeze(['localhost', '*.localhost', 's3.localhost', '*.s3.localhost', '127.0.0.1', '::1']);
+
+/** How long a self-signed certificate is valid: 825 days, the longest Apple platforms accept for a TLS server certificate. */
+const VALIDITY_MS = 825 * 24 * 60 * 60 * 1000;
+/** Made again when less than this is left. */
+const RENEW_BEFORE_MS = 7 * 24 * 60 * 60 * 1000;
+const TLS_DIRECTORY = 'tls';
+const ALGORITHM = { name: 'ECDSA', namedCurve: 'P-256' } as const;
+// X.509 object identifiers (RFC 5280 §4.2.1; RFC 5280 §4.2.1.12 for id-kp-serverAuth).
+const OID = {
+  commonName: '2.5.4.3',
+  organization: '2.5.4.10',
+  subjectAltName: '2.5.29.17',
+  basicConstraints: '2.5.29.19',
+  keyUsage: '2.5.29.15',
+  extKeyUsage: '2.5.29.37',
+  subjectKeyIdentifier: '2.5.29.14',
+  authorityKeyIdentifier: '2.5.29.35',
+  serverAuth: '1.3.6.1.5.5.7.3.1',
+} as const;
+
+/** A given certificate or key that cannot be served; the message names the flag and the file. */
+export class CertificateError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CertificateError';
+  }
+}
+
+/** A certificate and its key, ready for `https.createServer`. */
+export interface TlsMaterial {
+  /** PEM certificate. */
+  readonly cert: string;
+  /** PEM PKCS#8 private key (kept in memory; on disk only in a data directory, 0600). */
+  readonly key: string;
+  /** Where the certificate is on disk, for `--ca-bundle`, `verify=` or `NODE_EXTRA_CA_CERTS`. */
+  readonly certPath: string;
+  /** SHA-256 fingerprint, as `openssl x509 -fingerprint -sha256` prints it. */
+  readonly fingerprint256: string;
+  /** `given`, `created` now, or `reused` from the data directory. */
+  readonly origin: 'given' | 'created' | 'reused';
+  /** Removes what was written only for this run (the temporary certificate file). */
+  release(): Promise<void>;
+}
+
+/**
+ * Makes a self-signed certificate for `SELF_SIGNED_NAMES`, valid from `now` for 825 days.
+ * @example const { cert, key } = await createSelfSignedCertificate(new Date());
+ */
+export async function createSelfSignedCertificate(now: Date): Promise<{ cert: string; key: string }> {
+  const engine = new CryptoEngine({ name: 'node', crypto: webcrypto as unknown as ConstructorParameters<typeof CryptoEngine>[0]['crypto'] });
+  const keys = (await webcrypto.subtle.generateKey(ALGORITHM, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
+  const certificate = new Certificate();
+  certificate.version = 2;
+  const serial = webcrypto.getRandomValues(new Uint8Array(16));
+  // A positive serial (RFC 5280 §4.1.2.2): the top bit clear, and non-zero.
+  serial[0] = ((serial[0] ?? 0) & 0x7f) | 0x01;
+  certificate.serialNumber = new Integer({ valueHex: serial });
+  for (const [type, value] of [
+    [OID.organization, 'Strongbox local endpoint'],
+    [OID.commonName, 'localhost'],
+  ] as const) {
+    const attribute = new AttributeTypeAndValue({ type, value: new Utf8String({ value }) });
+    certificate.subject.typesAndValues.push(attribute);
+    certificate.issuer.typesAndValues.push(new AttributeTypeAndValue({ type, value: new Utf8String({ value }) }));
+  }
+  // Backdated a minute: a client whose clock is a little behind still accepts it.
+  certificate.notBefore.value = new Date(now.getTime() - 60_000);
+  certificate.notAfter.value = new Date(now.getTime() + VALIDITY_MS);
+  await certificate.subjectPublicKeyInfo.importKey(keys.publicKey, engine);
+  const keyIdentifier = new Uint8Array(await webcrypto.subtle.digest('SHA-1', certificate.subjectPublicKeyInfo.subjectPublicKey.valueBlock.valueHexView));
+  const names = new GeneralNames({ names: SELF_SIGNED_NAMES.map(generalName) });
+  certificate.extensions = [
+    new Extension({ extnID: OID.subjectAltName, critical: false, extnValue: names.toSchema().toBER(false) }),
+    // An end-entity certificate that is its own trust anchor (CA:FALSE, as OpenSSL and Python's
+    // strict verification accept for a self-signed server certificate).
+    new Extension({ extnID: OID.basicConstraints, critical: true, extnValue: new BasicConstraints({ cA: false }).toSchema().toBER(false) }),
+    // digitalSignature (bit 0): what an ECDHE-ECDSA handshake uses.
+    new Extension({ extnID: OID.keyUsage, critical: true, extnValue: keyUsageDigitalSignature() }),
+    new Extension({ extnID: OID.extKeyUsage, critical: false, extnValue: new ExtKeyUsage({ keyPurposes: [OID.serverAuth] }).toSchema().toBER(false) }),
+    new Extension({ extnID: OID.subjectKeyIdentifier, critical: false, extnValue: new OctetString({ valueHex: keyIdentifier }).toBER(false) }),
+    new Extension({
+      extnID: OID.authorityKeyIdentifier,
+      critical: false,
+      extnValue: new AuthorityKeyIdentifier({ keyIdentifier: new OctetString({ valueHex: keyIdentifier }) }).toSchema().toBER(false),
+    }),
+  ];
+  await certificate.sign(keys.privateKey, 'SHA-256', engine);
+  const der = Buffer.from(certificate.toSchema(true).toBER(false));
+  const pkcs8 = Buffer.from(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey));
+  return { cert: pem('CERTIFICATE', der), key: pem('PRIVATE KEY', pkcs8) };
+}
+
+/**
+ * The listener's certificate: read from `given` files, else kept in (or made for) `dataDirectory`,
+ * else made for this run.
+ *
+ * @throws CertificateError naming the flag and file when a given certificate or key cannot be
+ *   read, is not PEM, or the key does not belong to the certificate; file-system errors of the
+ *   data directory as they are.
+ * @example const tls = await listenerCertificate({ dataDirectory: '/var/lib/strongbox', now: new Date() });
+ */
+export async function listenerCertificate(options: {
+  readonly given?: { readonly certPath: string; readonly keyPath: string };
+  readonly dataDirectory?: string;
+  readonly now: Date;
+}): Promise<TlsMaterial> {
+  if (options.given) return givenCertificate(options.given.certPath, options.given.keyPath);
+  if (options.dataDirectory !== undefined) return keptCertificate(join(options.dataDirectory, TLS_DIRECTORY), options.now);
+  const made = await createSelfSignedCertificate(options.now);
+  const directory = await mkdtemp(join(tmpdir(), 'strongbox-tls-'));
+  const certPath = join(directory, 'cert.pem');
+  await writeFile(certPath, made.cert, { mode: 0o644 });
+  return material(made, certPath, 'created', () => rm(directory, { recursive: true, force: true }));
+}
+
+async function givenCertificate(certPath: string, keyPath: string): Promise<TlsMaterial> {
+  const cert = await readGiven('--tls-cert', certPath);
+  const key = await readGiven('--tls-key', keyPath);
+  let x509: X509Certificate;
+  try {
+    x509 = new X509Certificate(cert);
+  } catch {
+    throw new CertificateError(`--tls-cert '${certPath}' is not a PEM certificate`);
+  }
+  let matches: boolean;
+  try {
+    matches = x509.checkPrivateKey(createPrivateKey(key));
+  } catch {
+    throw new CertificateError(`--tls-key '${keyPath}' is not a PEM private key`);
+  }
+  if (!matches) throw new CertificateError(`--tls-key '${keyPath}' is not the key of the certificate in '${certPath}'`);
+  return material({ cert, key }, certPath, 'given', async () => {});
+}
+
+async function readGiven(flag: string, path: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
+    throw new CertificateError(`cannot read ${flag} '${path}': ${why}`);
+  }
+}
+
+/** The data directory's certificate, made (or made again, when it is about to expire) as needed. */
+async function keptCertificate(directory: string, now: Date): Promise<TlsMaterial> {
+  const certPath = join(directory, 'cert.pem');
+  const keyPath = join(directory, 'key.pem');
+  const existing = await readKept(certPath, keyPath);
+  if (existing !== undefined && new Date(new X509Certificate(existing.cert).validTo).getTime() - RENEW_BEFORE_MS > now.getTime()) {
+    return material(existing, certPath, 'reused', async () => {});
+  }
+  const made = await createSelfSignedCertificate(now);
+  await mkdir(directory, { recursive: true, mode: 0o700 });
+  // The key first, exclusively and 0600 (a replaced key is removed first: the exclusive create
+  // refuses to overwrite); the certificate, public, replaces the old one atomically.
+  if (existing !== undefined) await rm(keyPath, { force: true });
+  await createFileExclusivelyDurably(keyPath, Buffer.from(made.key));
+  await replaceFileDurably(directory, 'cert.pem', Buffer.from(made.cert));
+  return material(made, certPath, 'created', async () => {});
+}
+
+async function readKept(certPath: string, keyPath: string): Promise<{ cert: string; key: string } | undefined> {
+  try {
+    const [cert, key] = await Promise.all([readFile(certPath, 'utf8'), readFile(keyPath, 'utf8')]);
+    return new X509Certificate(cert).checkPrivateKey(createPrivateKey(key)) ? { cert, key } : undefined;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    // A damaged pair is made again rather than served.
+    return undefined;
+  }
+}
+
+function material(pair: { cert: string; key: string }, certPath: string, origin: TlsMaterial['origin'], release: () => Promise<void>): TlsMaterial {
+  return { ...pair, certPath, origin, fingerprint256: new X509Certificate(pair.cert).fingerprint256, release };
+}
+
+function generalName(name: string): GeneralName {
+  if (name === '::1') return new GeneralName({ type: 7, value: new OctetString({ valueHex: new Uint8Array([...new Array(15).fill(0), 1]) }) });
+  if (/^\d+\.\d+\.\d+\.\d+$/.test(name)) return new GeneralName({ type: 7, value: new OctetString({ valueHex: new Uint8Array(name.split('.').map(Number)) }) });
+  return new GeneralName({ type: 2, value: name });
+}
+
+/** KeyUsage BIT STRING with only digitalSignature set: DER 03 02 07 80. */
+function keyUsageDigitalSignature(): ArrayBuffer {
+  return new Uint8Array([0x03, 0x02, 0x07, 0x80]).buffer;
+}
+
+function pem(label: string, der: Uint8Array): string {
+  const base64 = Buffer.from(der).toString('base64');
+  return `-----BEGIN ${label}-----\n${base64.match(/.{1,64}/g)?.join('\n') ?? ''}\n-----END ${label}-----\n`;
+}
