@@ -78,6 +78,11 @@ export interface MessageSealer {
   readonly backend: Backend;
   /** Seals frame `index` (final or not): ciphertext ‖ tag, into `output` if given (plaintext + 16 bytes). */
   sealFrame(index: number, final: boolean, plaintext: Uint8Array, output?: Uint8Array): Uint8Array;
+  /**
+   * Seals frame `index` as consecutive chunks whose concatenation is `sealFrame`'s output (the
+   * ciphertext and the tag when the backend can give them apart): for streaming sealers.
+   */
+  sealFrameParts(index: number, final: boolean, plaintext: Uint8Array): readonly Uint8Array[];
   /** Wipes the frame key. */
   destroy(): void;
 }
@@ -296,6 +301,14 @@ class FrameSealer implements MessageSealer {
 
   sealFrame(index: number, final: boolean, plaintext: Uint8Array, output?: Uint8Array): Uint8Array {
     return this.#frames.encrypt(frameNonce(index, final), plaintext, this.#aad, output);
+  }
+
+  sealFrameParts(index: number, final: boolean, plaintext: Uint8Array): readonly Uint8Array[] {
+    const nonce = frameNonce(index, final);
+    if (this.#frames.encryptParts === undefined) return [this.#frames.encrypt(nonce, plaintext, this.#aad)];
+    const [ciphertext, tag] = this.#frames.encryptParts(nonce, plaintext, this.#aad);
+    // An empty final frame is its tag alone: no empty chunk for the stream.
+    return ciphertext.length === 0 ? [tag] : [ciphertext, tag];
   }
 
   destroy(): void {

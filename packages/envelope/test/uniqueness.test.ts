@@ -34,6 +34,13 @@ function encryptRecorder(): Backend & { pairs: string[]; nonces: Uint8Array[] } 
           nonces.push(nonce.slice());
           return prepared.encrypt(nonce, plaintext, aad, output);
         },
+        // Streaming sealers take this path: record it the same way.
+        encryptParts: (nonce, plaintext, aad) => {
+          pairs.push(`${keyHex}:${hex(nonce)}`);
+          nonces.push(nonce.slice());
+          const sealed = prepared.encrypt(nonce, plaintext, aad);
+          return [sealed.subarray(0, plaintext.length), sealed.subarray(plaintext.length)] as const;
+        },
       };
     },
   };

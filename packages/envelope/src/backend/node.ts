@@ -114,6 +114,21 @@ export const nodeBackend: Backend = Object.freeze({
     return {
       encrypt: (nonce, plaintext, aad, output) => nodeBackend.aesGcmEncrypt(usable(), nonce, plaintext, aad, output),
       decrypt: (nonce, sealed, aad, output) => nodeBackend.aesGcmDecrypt(usable(), nonce, sealed, aad, output),
+      encryptParts: (nonce, plaintext, aad) => {
+        const key = usable();
+        assertGcmParameters(key, nonce, aad);
+        assertBytes(plaintext, 'plaintext');
+        if (nonce.length > OPENSSL_GCM_MAX_NONCE) {
+          const sealed = nobleBackend.aesGcmEncrypt(key, nonce, plaintext, aad);
+          return [sealed.subarray(0, plaintext.length), sealed.subarray(plaintext.length)];
+        }
+        const cipher = createCipheriv(gcmName(key), key, nonce, { authTagLength: GCM_TAG_LENGTH });
+        if (aad !== undefined) cipher.setAAD(aad);
+        // OpenSSL's own output buffers, handed on as they are: no joining allocation, no copy.
+        const ciphertext = view(cipher.update(plaintext));
+        cipher.final();
+        return [ciphertext, view(cipher.getAuthTag())];
+      },
       destroy: () => {
         destroyed = true;
         ownKey.fill(0);

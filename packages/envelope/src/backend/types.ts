@@ -39,6 +39,13 @@ export interface PreparedAesGcm {
   encrypt(nonce: Uint8Array, plaintext: Uint8Array, aad?: Uint8Array, output?: Uint8Array): Uint8Array;
   /** As `Backend.aesGcmDecrypt` under the prepared key. */
   decrypt(nonce: Uint8Array, sealed: Uint8Array, aad?: Uint8Array, output?: Uint8Array): Uint8Array | undefined;
+  /**
+   * Optional: as `encrypt`, but the ciphertext and the 16-byte tag as two arrays, for streaming
+   * sealers that emit them as consecutive chunks (the same bytes) without joining them. Node.js
+   * returns OpenSSL's own buffers, sparing an allocation and a copy per frame; a backend without it
+   * is asked for `encrypt`.
+   */
+  encryptParts?(nonce: Uint8Array, plaintext: Uint8Array, aad?: Uint8Array): readonly [ciphertext: Uint8Array, tag: Uint8Array];
   /** Wipes the key and everything derived from it; further use throws. */
   destroy(): void;
 }

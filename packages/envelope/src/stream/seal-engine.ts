@@ -47,12 +47,12 @@ export class SealEngine {
       this.#pending.set(chunk.subarray(0, offset), this.#pendingLength);
       this.#pendingLength += offset;
       if (this.#pendingLength < frameLength) return out;
-      out.push(this.#sealRegular(this.#pending));
+      out.push(...this.#sealRegular(this.#pending));
       this.#pendingLength = 0;
     }
     // Full frames straight from the caller's chunk, without copying them into the buffer first.
     for (; chunk.length - offset >= frameLength; offset += frameLength) {
-      out.push(this.#sealRegular(chunk.subarray(offset, offset + frameLength)));
+      out.push(...this.#sealRegular(chunk.subarray(offset, offset + frameLength)));
     }
     this.#pending.set(chunk.subarray(offset));
     this.#pendingLength = chunk.length - offset;
@@ -64,7 +64,7 @@ export class SealEngine {
     this.#assertOpen();
     const out = this.#takeHeader();
     try {
-      out.push(this.#sealer.sealFrame(this.#index, true, this.#pending.subarray(0, this.#pendingLength)));
+      out.push(...this.#sealer.sealFrameParts(this.#index, true, this.#pending.subarray(0, this.#pendingLength)));
     } finally {
       this.abort();
     }
@@ -79,10 +79,10 @@ export class SealEngine {
     this.#sealer.destroy();
   }
 
-  #sealRegular(plaintext: Uint8Array): Uint8Array {
+  #sealRegular(plaintext: Uint8Array): readonly Uint8Array[] {
     // The final frame needs an index too, so regular frames may use at most MAX_FRAME_COUNT - 1.
     if (this.#index + 1 >= MAX_FRAME_COUNT) throw new RangeError(`a sealed message holds at most ${MAX_FRAME_COUNT} frames`);
-    return this.#sealer.sealFrame(this.#index++, false, plaintext);
+    return this.#sealer.sealFrameParts(this.#index++, false, plaintext);
   }
 
   #takeHeader(): Uint8Array[] {
