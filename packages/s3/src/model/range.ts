@@ -137,7 +137,9 @@ export function resolvePartRange(
   }
   let start = 0;
   for (let index = 0; index < partNumber - 1; index++) start += sizes[index] ?? 0;
-  // An empty single-part object: S3's answer is unrecorded; an empty 206 is the only consistent one.
+  // An empty part (an empty single-PUT object, or an empty last part of a multipart one): S3's
+  // answer is UNCONFIRMED. The range is empty (end = start - 1); the response omits Content-Range,
+  // since `bytes a-(a-1)/n` is no valid Content-Range (RFC 9110 §14.4), and answers an empty body.
   const range: ResolvedRange = { kind: 'partial', start, end: start + partSize - 1, size };
   return { range, partsCount: partSizes === undefined ? undefined : partSizes.length };
 }

@@ -150,6 +150,53 @@ describe('an SSE-S3 upload', () => {
   });
 });
 
+describe('GetObject and HeadObject by part number', () => {
+  it('answer the whole object’s ETag, refuse a Range beside a part number and part numbers outside 1..10000', async () => {
+    const done = await complete('k', [big, tail]);
+    const part = await s3.getObject({ Bucket: 'data', Key: 'k', PartNumber: 1 });
+    await part.Body.discard();
+    const whole = await s3.headObject({ Bucket: 'data', Key: 'k' });
+    expect([part.ETag, whole.ETag, whole.PartsCount, whole.ContentLength]).toEqual([whole.ETag, multipartEtagOf([big, tail]), undefined, done.length]);
+    const both = await catchS3Async(() => s3.getObject({ Bucket: 'data', Key: 'k', PartNumber: 1, Range: 'bytes=0-1' }));
+    expect([both.code, both.status, both.message]).toEqual(['InvalidRequest', 400, 'Cannot specify both Range header and partNumber query parameter']);
+    for (const PartNumber of [0, 10_001]) {
+      const error = await catchS3Async(() => s3.headObject({ Bucket: 'data', Key: 'k', PartNumber }));
+      expect([error.code, error.status]).toEqual(['InvalidArgument', 400]);
+    }
+    // 10000 is a valid part number the object does not have.
+    const beyond = await catchS3Async(() => s3.headObject({ Bucket: 'data', Key: 'k', PartNumber: 10_000 }));
+    expect([beyond.code, beyond.status, beyond.fields]).toEqual([
+      'InvalidPartNumber',
+      416,
+      [
+        ['ActualPartCount', '2'],
+        ['PartNumberRequested', '10000'],
+      ],
+    ]);
+  });
+
+  it('an empty last part reads back empty, with no Content-Range (no valid one describes it; S3’s answer UNCONFIRMED)', async () => {
+    await complete('k', [big, new Uint8Array(0)]);
+    const part = await s3.getObject({ Bucket: 'data', Key: 'k', PartNumber: 2 });
+    expect([part.ContentLength, part.ContentRange, part.PartsCount, (await part.Body.transformToByteArray()).length]).toEqual([0, undefined, 2, 0]);
+    const first = await s3.headObject({ Bucket: 'data', Key: 'k', PartNumber: 1 });
+    expect([first.ContentRange, first.ContentLength]).toEqual([`bytes 0-${big.length - 1}/${big.length}`, big.length]);
+    await s3.putObject({ Bucket: 'data', Key: 'empty', Body: '' });
+    const empty = await s3.getObject({ Bucket: 'data', Key: 'empty', PartNumber: 1 });
+    expect([empty.ContentLength, empty.ContentRange, empty.PartsCount, (await empty.Body.transformToByteArray()).length]).toEqual([0, undefined, undefined, 0]);
+  });
+
+  it('an SSE-C multipart object needs its key for any part (400 without, 403 with another)', async () => {
+    const trio = sseC();
+    await complete('c', [big, tail], members(trio));
+    expect((await catchS3Async(() => s3.headObject({ Bucket: 'data', Key: 'c', PartNumber: 2 }))).status).toBe(400);
+    expect((await catchS3Async(() => s3.getObject({ Bucket: 'data', Key: 'c', PartNumber: 2, ...members(sseC()) }))).status).toBe(403);
+    const part = await s3.getObject({ Bucket: 'data', Key: 'c', PartNumber: 2, ...members(trio) });
+    expect([part.PartsCount, part.SSECustomerKeyMD5]).toEqual([2, trio.SSECustomerKeyMD5]);
+    expect(Buffer.from(await part.Body.transformToByteArray()).equals(Buffer.from(tail))).toBe(true);
+  });
+});
+
 describe('CompleteMultipartUpload errors (nothing becomes visible)', () => {
   let uploadId: string;
   let etags: [string, string, string];

@@ -224,7 +224,8 @@ export function objectHead(operation: 'GetObject' | 'HeadObject', opened: Opened
   const { start, end } = plaintextBounds(range);
   return {
     ContentLength: end - start,
-    ...(range.kind === 'partial' ? { ContentRange: `bytes ${range.start}-${range.end}/${range.size}` } : {}),
+    // An empty part selects no byte: no Content-Range can describe it (see `resolvePartRange`).
+    ...(range.kind === 'partial' && range.end >= range.start ? { ContentRange: `bytes ${range.start}-${range.end}/${range.size}` } : {}),
     ETag: record.etag,
     LastModified: new Date(record.info.lastModified),
     ContentType: record.contentType,
