@@ -31,6 +31,7 @@ import { decodeRequest, encodeResponse } from '../protocol/message.ts';
 import { payloadOf } from '../protocol/payload.ts';
 import { RouteTable } from '../protocol/routes.ts';
 import type { CallOptions, OperationName, S3 } from './s3.ts';
+import { signatureFactsOf } from './signature-facts.ts';
 
 /** Options of the S3 REST handler. */
 export interface S3HttpOptions {
@@ -86,9 +87,16 @@ async function serve(s3: S3, request: StreamingRequest, ids: ResponseIds, baseHo
     ...(identity?.region === undefined ? {} : { region: identity.region }),
     ...(head.sourceIpAddress === undefined ? {} : { sourceIpAddress: head.sourceIpAddress }),
     ...(head.headers['user-agent'] === undefined ? {} : { userAgent: head.headers['user-agent'] }),
+    ...signatureOption(head),
   };
   const output = await s3.send(operation.name as OperationName, input as never, callOptions);
   return encodeResponse(binding, output as Record<string, unknown> | undefined, head.method, baseHeaders(ids));
+}
+
+/** How the request was signed, for the policy keys `s3:authType`, `s3:signatureAge`, ... */
+function signatureOption(head: HttpRequestHead): Pick<CallOptions, 'signature'> {
+  const signature = signatureFactsOf(head);
+  return signature === undefined ? {} : { signature };
 }
 
 /** A request id as S3's (16 uppercase hex digits) and an opaque host id. */
