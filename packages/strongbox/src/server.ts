@@ -128,7 +128,20 @@ export interface RunningServer {
  * ```
  */
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
-  const endpoint = await openEndpoint(options);
+  return serveEndpoint(await openEndpoint(options), options);
+}
+
+/**
+ * Puts an open endpoint on a port (and HTTPS beside it), as `startServer` does; the server's
+ * `close()` closes `endpoint` too (pass one whose `close` does nothing to keep it open).
+ * @throws as `startServer`; the endpoint is closed again then.
+ * @example
+ * ```ts
+ * const server = await serveEndpoint(await openEndpoint(), { port: 0 });
+ * await server.close();
+ * ```
+ */
+export async function serveEndpoint(endpoint: Endpoint, options: ServerOptions = {}): Promise<RunningServer> {
   const routes: Route[] = [
     quotasRoute(endpoint.kms, { strict: options.strictAuth ?? false }),
     ...endpoint.routes.map((route) => targetRoute(route.service, route.prefixes, toNodeListener(route.handler))),
