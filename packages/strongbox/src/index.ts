@@ -22,6 +22,7 @@
  * ```
  */
 
+export { HEALTH_PATH, type HealthReport, type ServiceHealth } from './health.ts';
 export { IN_PROCESS_ENDPOINT, type InProcessClientConfig, type InProcessStrongbox, startInProcess } from './in-process.ts';
 export { createProtocolRouter, createRouter, type NodeListener, type ProtocolRoute, type Route, targetRoute } from './router.ts';
 export {
@@ -36,3 +37,4 @@ export {
   startServer,
 } from './server.ts';
 export { createStrongbox, type ListenOptions, type Strongbox, type StrongboxClientConfig, type StrongboxListener } from './strongbox.ts';
+export { VERSION } from './version.ts';

@@ -33,6 +33,7 @@ import { createS3Handler, internalErrorResponse, S3 } from '@strongbox/s3';
 import { createSigV4Authenticator as createKernelAuthenticator, type StreamingHandler, toNodeStreamingListener } from '@strongbox/service-kernel';
 import { quotasRoute } from './admin.ts';
 import { listenerCertificate, type TlsMaterial } from './certificate.ts';
+import { type HealthReport, healthReport, healthRoute } from './health.ts';
 import { createProtocolRouter, createRouter, type ProtocolRoute, type Route, targetRoute, untargetedRoute } from './router.ts';
 
 /** How to run the endpoint. */
@@ -143,6 +144,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
  */
 export async function serveEndpoint(endpoint: Endpoint, options: ServerOptions = {}): Promise<RunningServer> {
   const routes: Route[] = [
+    healthRoute(() => endpoint.health()),
     quotasRoute(endpoint.kms, { strict: options.strictAuth ?? false }),
     ...endpoint.routes.map((route) => targetRoute(route.service, route.prefixes, toNodeListener(route.handler))),
     // S3 (REST-XML, no X-Amz-Target) last, claiming what the others leave; bodies stream.
@@ -178,6 +180,8 @@ export interface Endpoint {
   readonly s3Handler: StreamingHandler;
   /** All of them behind one streaming handler (what the in-process mode serves). */
   readonly handler: StreamingHandler;
+  /** Whether each service can serve (`GET /_strongbox/health`, `health.ts`). */
+  health(): Promise<HealthReport>;
   /** Closes the S3 engine's and KMS's stores. Idempotent. */
   close(): Promise<void>;
 }
@@ -232,6 +236,13 @@ export async function openEndpoint(options: EndpointOptions = {}): Promise<Endpo
     routes,
     s3Handler,
     handler: createProtocolRouter(routes, { service: 'S3', handler: s3Handler }),
+    health: () =>
+      healthReport({
+        // The directory store stops for good after a write failure; the memory store never fails.
+        kmsFailure: () => (store as { readonly failure?: Error }).failure,
+        s3Ready: () => s3.ready(),
+        closing: () => closing !== undefined,
+      }),
     close() {
       // S3 first: its SSE-KMS calls go to this KMS.
       closing ??= (async () => {

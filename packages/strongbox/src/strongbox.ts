@@ -26,6 +26,7 @@
 import type { Kms } from '@strongbox/kms';
 import type { S3 } from '@strongbox/s3';
 import { DEFAULT_ACCESS_KEY_ID, DEFAULT_SECRET_ACCESS_KEY, InProcessHandler, type StreamingHandler } from '@strongbox/service-kernel';
+import type { HealthReport } from './health.ts';
 import { IN_PROCESS_ENDPOINT } from './in-process.ts';
 import { type EndpointOptions, type HttpsOptions, openEndpoint, type RunningServer, serveEndpoint } from './server.ts';
 
@@ -82,6 +83,8 @@ export interface Strongbox {
    *   the emulator stays usable.
    */
   listen(options?: ListenOptions): Promise<StrongboxListener>;
+  /** Whether each service can serve: what `GET /_strongbox/health` answers on a listener. */
+  health(): Promise<HealthReport>;
   /** Closes every listener (letting requests in flight finish), then the stores. Idempotent. */
   close(): Promise<void>;
 }
@@ -111,6 +114,7 @@ export async function createStrongbox(options: EndpointOptions = {}): Promise<St
     kms: endpoint.kms,
     s3: endpoint.s3,
     handler: endpoint.handler,
+    health: () => endpoint.health(),
     get clientConfig(): StrongboxClientConfig {
       return {
         endpoint: IN_PROCESS_ENDPOINT,
