@@ -24,6 +24,8 @@ export interface ServeArgs {
    */
   readonly quotas?: false | { readonly profile?: 'cryptographic' | 'aws'; readonly scale?: number };
   readonly strictAuth: boolean;
+  /** `--quiet`: no per-request log line. */
+  readonly quiet: boolean;
   /** `--https-port`: an HTTPS listener beside the HTTP one. */
   readonly httpsPort?: number;
   /** `--tls-cert`/`--tls-key`: the HTTPS listener's certificate and key (PEM files), given together. */
@@ -56,6 +58,9 @@ Options:
   --no-quotas         never throttle
                       (quotas change at run time: GET or PUT /_strongbox/quotas, see README)
   --strict-auth       refuse unsigned requests and unknown access keys, as AWS does
+  -q, --quiet         no log line per request (by default each request served prints one on
+                      stdout: time, method, service, operation, status, duration; never a
+                      header value, body, key or object name)
   -h, --help          show this help
 `;
 
@@ -107,6 +112,7 @@ export function parseServeArgs(args: readonly string[]): ServeArgs {
     region,
     account,
     strictAuth: values['strict-auth'] ?? false,
+    quiet: values.quiet ?? false,
     ...(values.data === undefined ? {} : { data: values.data }),
     ...(values.users === undefined ? {} : { users: values.users }),
     ...(values.seed === undefined ? {} : { seed: values.seed }),
@@ -138,6 +144,7 @@ function parseOrExplain(args: readonly string[]) {
         'quota-scale': { type: 'string' },
         'no-quotas': { type: 'boolean' },
         'strict-auth': { type: 'boolean' },
+        quiet: { type: 'boolean', short: 'q' },
         help: { type: 'boolean', short: 'h' },
       },
     });

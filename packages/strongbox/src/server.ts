@@ -34,6 +34,7 @@ import { createSigV4Authenticator as createKernelAuthenticator, type StreamingHa
 import { quotasRoute } from './admin.ts';
 import { listenerCertificate, type TlsMaterial } from './certificate.ts';
 import { type HealthReport, healthReport, healthRoute } from './health.ts';
+import { endpointClassifier, observeRequest, type RequestLogEntry } from './request-log.ts';
 import { createProtocolRouter, createRouter, type ProtocolRoute, type Route, targetRoute, untargetedRoute } from './router.ts';
 
 /** How to run the endpoint. */
@@ -44,6 +45,8 @@ export interface ServerOptions extends EndpointOptions {
   readonly host?: string;
   /** An HTTPS listener beside the HTTP one, on the same interface, serving the same services. */
   readonly https?: HttpsOptions;
+  /** Told of every request served, when its answer ends (`request-log.ts`; the CLI prints them). */
+  readonly onRequest?: (entry: RequestLogEntry) => void;
 }
 
 /** The HTTPS listener. */
@@ -163,7 +166,15 @@ export async function serveEndpoint(endpoint: Endpoint, options: ServerOptions =
       throw error;
     }
   }
-  return listen(endpoint, routes, options.port ?? 4566, options.host ?? '127.0.0.1', tls === undefined ? undefined : { port: options.https?.port ?? 0, tls });
+  const log = options.onRequest === undefined ? undefined : { classify: endpointClassifier(options.s3BaseHosts), report: options.onRequest };
+  return listen(
+    endpoint,
+    routes,
+    options.port ?? 4566,
+    options.host ?? '127.0.0.1',
+    tls === undefined ? undefined : { port: options.https?.port ?? 0, tls },
+    log,
+  );
 }
 
 /** The services of one endpoint, before they are put on a port or behind an in-process handler. */
@@ -263,6 +274,7 @@ async function listen(
   port: number,
   host: string,
   secure: { readonly port: number; readonly tls: TlsMaterial } | undefined,
+  log?: { readonly classify: ReturnType<typeof endpointClassifier>; readonly report: (entry: RequestLogEntry) => void },
 ): Promise<RunningServer> {
   const kms = endpoint.kms;
   let inFlight = 0;
@@ -277,6 +289,7 @@ async function listen(
   const listener = (request: IncomingMessage, response: ServerResponse): void => {
     inFlight += 1;
     response.once('close', finished);
+    if (log) observeRequest(request, response, log.classify, log.report);
     router(request, response);
   };
   // The same listener on both: the kernel edge marks requests from the TLS socket `secure`.
