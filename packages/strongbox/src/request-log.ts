@@ -17,6 +17,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CLOUDTRAIL_TARGET_PREFIXES } from '@strongbox/kms/http';
 import { s3OperationOf } from '@strongbox/s3';
+import { isStsRequest } from './sts.ts';
 
 /** One served request. */
 export interface RequestLogEntry {
@@ -89,6 +90,10 @@ export function endpointClassifier(baseHosts?: readonly string[]): RequestClassi
     const url = request.url ?? '/';
     const path = url.split('?')[0] ?? '/';
     if (path.startsWith(ADMIN_PREFIX)) return { service: 'strongbox', operation: plainName(path.slice(ADMIN_PREFIX.length)) };
+    if (isStsRequest(request)) {
+      // The Query protocol's Action is in the query string or in the body (not read for the log).
+      return { service: 'sts', operation: plainName(new URLSearchParams(url.slice(path.length + 1)).get('Action') ?? undefined) };
+    }
     const target = request.headers['x-amz-target'];
     if (typeof target === 'string') {
       const service = target.startsWith('TrentService.') ? 'kms' : CLOUDTRAIL_TARGET_PREFIXES.some((prefix) => target.startsWith(prefix)) ? 'cloudtrail' : '-';

@@ -35,7 +35,8 @@ import { quotasRoute } from './admin.ts';
 import { listenerCertificate, type TlsMaterial } from './certificate.ts';
 import { type HealthReport, healthReport, healthRoute } from './health.ts';
 import { endpointClassifier, observeRequest, type RequestLogEntry } from './request-log.ts';
-import { createProtocolRouter, createRouter, type ProtocolRoute, type Route, targetRoute, untargetedRoute } from './router.ts';
+import { createProtocolRouter, createRouter, type ProtocolRoute, predicateRoute, type Route, targetRoute, untargetedRoute } from './router.ts';
+import { createStsHandler, isStsRequest } from './sts.ts';
 
 /** How to run the endpoint. */
 export interface ServerOptions extends EndpointOptions {
@@ -149,7 +150,11 @@ export async function serveEndpoint(endpoint: Endpoint, options: ServerOptions =
   const routes: Route[] = [
     healthRoute(() => endpoint.health()),
     quotasRoute(endpoint.kms, { strict: options.strictAuth ?? false }),
-    ...endpoint.routes.map((route) => targetRoute(route.service, route.prefixes, toNodeListener(route.handler))),
+    ...endpoint.routes.map((route) =>
+      route.matches === undefined
+        ? targetRoute(route.service, route.prefixes, toNodeListener(route.handler))
+        : predicateRoute(route.service, route.matches, toNodeListener(route.handler)),
+    ),
     // S3 (REST-XML, no X-Amz-Target) last, claiming what the others leave; bodies stream.
     untargetedRoute('S3', toNodeStreamingListener(endpoint.s3Handler, { internalError: internalErrorResponse })),
   ];
@@ -234,6 +239,13 @@ export async function openEndpoint(options: EndpointOptions = {}): Promise<Endpo
       service: 'CloudTrail LookupEvents',
       prefixes: CLOUDTRAIL_TARGET_PREFIXES,
       handler: createCloudTrailHandler(kms, { authenticate: createSigV4Authenticator({ ...auth, service: 'cloudtrail' }) }),
+    },
+    // STS GetCallerIdentity, told from S3 by its credential scope (sts.ts).
+    {
+      service: 'STS GetCallerIdentity',
+      prefixes: [],
+      matches: isStsRequest,
+      handler: createStsHandler(createKernelAuthenticator({ ...auth, service: 'sts' })),
     },
   ];
   const s3Handler = createS3Handler(s3, {
