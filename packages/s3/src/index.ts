@@ -16,7 +16,7 @@ export * from './policy/index.ts';
 export { DEFAULT_BASE_HOSTS } from './protocol/address.ts';
 export { internalErrorResponse } from './protocol/errors.ts';
 export * from './protocol/sse-headers.ts';
-export { createS3Handler, type S3HttpOptions } from './service/http.ts';
+export { createS3Handler, type S3HttpOptions, s3OperationOf } from './service/http.ts';
 export {
   type CallOptions,
   type OperationName,

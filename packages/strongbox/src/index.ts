@@ -5,6 +5,12 @@
  *
  * @example
  * ```ts
+ * import { createStrongbox } from 'strongbox';
+ * const sb = await createStrongbox();
+ * const s3 = new S3Client(sb.clientConfig); // no port
+ * const { url } = await sb.listen();        // the same state on a port
+ * await sb.close();
+ *
  * import { startServer } from 'strongbox';
  * const server = await startServer({ port: 0 });
  * // point @aws-sdk/client-kms at server.url with credentials test/test
@@ -16,6 +22,19 @@
  * ```
  */
 
+export { HEALTH_PATH, type HealthReport, type ServiceHealth } from './health.ts';
 export { IN_PROCESS_ENDPOINT, type InProcessClientConfig, type InProcessStrongbox, startInProcess } from './in-process.ts';
 export { createProtocolRouter, createRouter, type NodeListener, type ProtocolRoute, type Route, targetRoute } from './router.ts';
-export { type Endpoint, type EndpointOptions, openEndpoint, type RunningServer, type ServerOptions, startServer } from './server.ts';
+export {
+  type Endpoint,
+  type EndpointOptions,
+  type HttpsOptions,
+  openEndpoint,
+  type RunningHttps,
+  type RunningServer,
+  type ServerOptions,
+  serveEndpoint,
+  startServer,
+} from './server.ts';
+export { createStrongbox, type ListenOptions, type Strongbox, type StrongboxClientConfig, type StrongboxListener } from './strongbox.ts';
+export { VERSION } from './version.ts';

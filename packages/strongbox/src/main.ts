@@ -8,12 +8,17 @@
 import { inspect } from 'node:util';
 import { CliError, EXIT_FAILURE, EXIT_USAGE } from './errors.ts';
 import { type CliIo, runServe } from './serve.ts';
+import { VERSION } from './version.ts';
 
 /** `strongbox --help`. */
 export const USAGE: string = `Usage: strongbox <command> [options]
 
 Commands:
   serve    serve the KMS emulator and CloudTrail LookupEvents on one local HTTP port
+
+Options:
+  -v, --version    print the version of strongbox
+  -h, --help       show this help
 
 Run 'strongbox serve --help' for the options of serve.
 `;
@@ -28,6 +33,10 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     if (command === undefined) throw new CliError("missing command: try 'strongbox serve' (see strongbox --help)", EXIT_USAGE);
     if (command === '--help' || command === '-h' || command === 'help') {
       io.stdout(USAGE);
+      return 0;
+    }
+    if (command === '--version' || command === '-v') {
+      io.stdout(`${VERSION}\n`);
       return 0;
     }
     if (command === 'serve') return await runServe(rest, io);

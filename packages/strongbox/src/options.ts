@@ -26,6 +26,8 @@ export interface ServeArgs {
   readonly strictAuth: boolean;
   /** `--upstream-*`: S3 objects' sealed bytes go to this S3-compatible bucket (needs `--data`). */
   readonly upstream?: { readonly bucket: string; readonly endpoint?: string; readonly prefix?: string; readonly region?: string };
+  /** `--quiet`: no per-request log line. */
+  readonly quiet: boolean;
   /** `--https-port`: an HTTPS listener beside the HTTP one. */
   readonly httpsPort?: number;
   /** `--tls-cert`/`--tls-key`: the HTTPS listener's certificate and key (PEM files), given together. */
@@ -64,6 +66,9 @@ Options:
   --upstream-endpoint URL  that store's endpoint (default: AWS S3 in --upstream-region)
   --upstream-prefix P      prefix of the upstream object names (default none)
   --upstream-region R      the upstream's Region (default us-east-1)
+  -q, --quiet         no log line per request (by default each request served prints one on
+                      stdout: time, method, service, operation, status, duration; never a
+                      header value, body, key or object name)
   -h, --help          show this help
 `;
 
@@ -116,6 +121,7 @@ export function parseServeArgs(args: readonly string[]): ServeArgs {
     region,
     account,
     strictAuth: values['strict-auth'] ?? false,
+    quiet: values.quiet ?? false,
     ...(values.data === undefined ? {} : { data: values.data }),
     ...(values.users === undefined ? {} : { users: values.users }),
     ...(values.seed === undefined ? {} : { seed: values.seed }),
@@ -179,6 +185,7 @@ function parseOrExplain(args: readonly string[]) {
         'upstream-endpoint': { type: 'string' },
         'upstream-prefix': { type: 'string' },
         'upstream-region': { type: 'string' },
+        quiet: { type: 'boolean', short: 'q' },
         help: { type: 'boolean', short: 'h' },
       },
     });

@@ -40,6 +40,14 @@ export function targetRoute(service: string, prefixes: readonly string[], listen
 }
 
 /**
+ * A route chosen by its own test of the request head.
+ * @example predicateRoute('STS', isStsRequest, listener)
+ */
+export function predicateRoute(service: string, matches: (head: RequestHeadLike) => boolean, listener: NodeListener): Route {
+  return { service, matches: (request) => matches(request), listener };
+}
+
+/**
  * The route of a REST service that claims every request without `X-Amz-Target` (S3: no AWS JSON
  * client omits the header, no REST client sends it).
  * @example untargetedRoute('S3', toNodeStreamingListener(s3Handler))
@@ -64,12 +72,24 @@ export function createRouter(routes: readonly Route[]): NodeListener {
   };
 }
 
-/** One service of the endpoint as a protocol handler, chosen by `X-Amz-Target` prefix. */
+/** What a route may inspect of a request: its head (node:http's `url` or the kernel's `path`). */
+export interface RequestHeadLike {
+  readonly url?: string | undefined;
+  readonly path?: string;
+  readonly headers: Readonly<Record<string, string | readonly string[] | undefined>>;
+}
+
+/**
+ * One service of the endpoint as a protocol handler, chosen by `X-Amz-Target` prefix, or by
+ * `matches` for a service whose protocol sends no target (STS's Query protocol).
+ */
 export interface ProtocolRoute {
   /** For messages, e.g. `KMS`. */
   readonly service: string;
   /** `X-Amz-Target` prefixes it answers (SDKs do not all spell a service's target alike). */
   readonly prefixes: readonly string[];
+  /** Claims requests by their head, before the untargeted service (S3) does. */
+  readonly matches?: (head: RequestHeadLike) => boolean;
   readonly handler: ProtocolHandler;
 }
 
@@ -89,8 +109,9 @@ export interface UntargetedService {
  */
 export function createProtocolRouter(routes: readonly ProtocolRoute[], untargeted?: UntargetedService): StreamingHandler {
   const served = [...routes.map((route) => route.service), ...(untargeted === undefined ? [] : [untargeted.service])].join(', ');
-  const buffered = routes.map((route) => ({ prefixes: route.prefixes, handler: bufferedHandler(route.handler) }));
+  const buffered = routes.map((route) => ({ prefixes: route.prefixes, matches: route.matches, handler: bufferedHandler(route.handler) }));
   return async (request) => {
+    for (const route of buffered) if (route.matches?.(request)) return route.handler(request);
     const header = request.headers['x-amz-target'];
     if (header === undefined && untargeted !== undefined) return untargeted.handler(request);
     const target = header ?? '';

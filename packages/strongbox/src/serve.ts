@@ -12,6 +12,7 @@ import { startBanner } from './banner.ts';
 import { CertificateError } from './certificate.ts';
 import { CliError, EXIT_FAILURE } from './errors.ts';
 import { parseServeArgs, SERVE_USAGE, type ServeArgs } from './options.ts';
+import { formatRequestLine, type RequestLogEntry } from './request-log.ts';
 import { type RunningServer, startServer } from './server.ts';
 
 /** Where the CLI writes (the process streams, or buffers in tests). */
@@ -95,6 +96,7 @@ async function start(flags: ServeArgs, users: UserDirectory | undefined, seed: S
       region: flags.region,
       account: flags.account,
       strictAuth: flags.strictAuth,
+      ...(flags.quiet ? {} : { onRequest: (entry: RequestLogEntry) => io.stdout(formatRequestLine(entry)) }),
       ...(users === undefined ? {} : { users }),
       ...(seed === undefined ? {} : { seed }),
       ...(flags.quotas === undefined ? {} : { quotas: flags.quotas }),

@@ -33,7 +33,10 @@ import { createS3Handler, internalErrorResponse, S3, type UpstreamOptions } from
 import { createSigV4Authenticator as createKernelAuthenticator, type StreamingHandler, toNodeStreamingListener } from '@strongbox/service-kernel';
 import { quotasRoute } from './admin.ts';
 import { listenerCertificate, type TlsMaterial } from './certificate.ts';
-import { createProtocolRouter, createRouter, type ProtocolRoute, type Route, targetRoute, untargetedRoute } from './router.ts';
+import { type HealthReport, healthReport, healthRoute } from './health.ts';
+import { endpointClassifier, observeRequest, type RequestLogEntry } from './request-log.ts';
+import { createProtocolRouter, createRouter, type ProtocolRoute, predicateRoute, type Route, targetRoute, untargetedRoute } from './router.ts';
+import { createStsHandler, isStsRequest } from './sts.ts';
 
 /** How to run the endpoint. */
 export interface ServerOptions extends EndpointOptions {
@@ -43,6 +46,8 @@ export interface ServerOptions extends EndpointOptions {
   readonly host?: string;
   /** An HTTPS listener beside the HTTP one, on the same interface, serving the same services. */
   readonly https?: HttpsOptions;
+  /** Told of every request served, when its answer ends (`request-log.ts`; the CLI prints them). */
+  readonly onRequest?: (entry: RequestLogEntry) => void;
 }
 
 /** The HTTPS listener. */
@@ -133,10 +138,28 @@ export interface RunningServer {
  * ```
  */
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
-  const endpoint = await openEndpoint(options);
+  return serveEndpoint(await openEndpoint(options), options);
+}
+
+/**
+ * Puts an open endpoint on a port (and HTTPS beside it), as `startServer` does; the server's
+ * `close()` closes `endpoint` too (pass one whose `close` does nothing to keep it open).
+ * @throws as `startServer`; the endpoint is closed again then.
+ * @example
+ * ```ts
+ * const server = await serveEndpoint(await openEndpoint(), { port: 0 });
+ * await server.close();
+ * ```
+ */
+export async function serveEndpoint(endpoint: Endpoint, options: ServerOptions = {}): Promise<RunningServer> {
   const routes: Route[] = [
+    healthRoute(() => endpoint.health()),
     quotasRoute(endpoint.kms, { strict: options.strictAuth ?? false }),
-    ...endpoint.routes.map((route) => targetRoute(route.service, route.prefixes, toNodeListener(route.handler))),
+    ...endpoint.routes.map((route) =>
+      route.matches === undefined
+        ? targetRoute(route.service, route.prefixes, toNodeListener(route.handler))
+        : predicateRoute(route.service, route.matches, toNodeListener(route.handler)),
+    ),
     // S3 (REST-XML, no X-Amz-Target) last, claiming what the others leave; bodies stream.
     untargetedRoute('S3', toNodeStreamingListener(endpoint.s3Handler, { internalError: internalErrorResponse })),
   ];
@@ -153,7 +176,15 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       throw error;
     }
   }
-  return listen(endpoint, routes, options.port ?? 4566, options.host ?? '127.0.0.1', tls === undefined ? undefined : { port: options.https?.port ?? 0, tls });
+  const log = options.onRequest === undefined ? undefined : { classify: endpointClassifier(options.s3BaseHosts), report: options.onRequest };
+  return listen(
+    endpoint,
+    routes,
+    options.port ?? 4566,
+    options.host ?? '127.0.0.1',
+    tls === undefined ? undefined : { port: options.https?.port ?? 0, tls },
+    log,
+  );
 }
 
 /** The services of one endpoint, before they are put on a port or behind an in-process handler. */
@@ -170,6 +201,8 @@ export interface Endpoint {
   readonly s3Handler: StreamingHandler;
   /** All of them behind one streaming handler (what the in-process mode serves). */
   readonly handler: StreamingHandler;
+  /** Whether each service can serve (`GET /_strongbox/health`, `health.ts`). */
+  health(): Promise<HealthReport>;
   /** Closes the S3 engine's and KMS's stores. Idempotent. */
   close(): Promise<void>;
 }
@@ -217,6 +250,13 @@ export async function openEndpoint(options: EndpointOptions = {}): Promise<Endpo
       prefixes: CLOUDTRAIL_TARGET_PREFIXES,
       handler: createCloudTrailHandler(kms, { authenticate: createSigV4Authenticator({ ...auth, service: 'cloudtrail' }) }),
     },
+    // STS GetCallerIdentity, told from S3 by its credential scope (sts.ts).
+    {
+      service: 'STS GetCallerIdentity',
+      prefixes: [],
+      matches: isStsRequest,
+      handler: createStsHandler(createKernelAuthenticator({ ...auth, service: 'sts' })),
+    },
   ];
   const s3Handler = createS3Handler(s3, {
     authenticate: createKernelAuthenticator({ ...auth, service: 's3', payloadMode: 's3' }),
@@ -229,6 +269,13 @@ export async function openEndpoint(options: EndpointOptions = {}): Promise<Endpo
     routes,
     s3Handler,
     handler: createProtocolRouter(routes, { service: 'S3', handler: s3Handler }),
+    health: () =>
+      healthReport({
+        // The directory store stops for good after a write failure; the memory store never fails.
+        kmsFailure: () => (store as { readonly failure?: Error }).failure,
+        s3Ready: () => s3.ready(),
+        closing: () => closing !== undefined,
+      }),
     close() {
       // S3 first: its SSE-KMS calls go to this KMS.
       closing ??= (async () => {
@@ -249,6 +296,7 @@ async function listen(
   port: number,
   host: string,
   secure: { readonly port: number; readonly tls: TlsMaterial } | undefined,
+  log?: { readonly classify: ReturnType<typeof endpointClassifier>; readonly report: (entry: RequestLogEntry) => void },
 ): Promise<RunningServer> {
   const kms = endpoint.kms;
   let inFlight = 0;
@@ -263,6 +311,7 @@ async function listen(
   const listener = (request: IncomingMessage, response: ServerResponse): void => {
     inFlight += 1;
     response.once('close', finished);
+    if (log) observeRequest(request, response, log.classify, log.report);
     router(request, response);
   };
   // The same listener on both: the kernel edge marks requests from the TLS socket `secure`.

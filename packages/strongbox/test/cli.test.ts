@@ -5,6 +5,7 @@
  * runs it, and failures injected into the process with a preloaded module).
  */
 
+import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -33,6 +34,12 @@ describe('help', () => {
     expect(exit).toMatchObject({ code: 0, stderr: '' });
     expect(exit.stdout).toMatch(/^Usage: strongbox <command>/);
     expect(exit.stdout).toContain('serve');
+  });
+
+  it.each([['--version'], ['-v']])('strongbox %s prints the package version and exits 0 (a real child process)', async (flag) => {
+    const exit = await runCli([flag]);
+    const { version } = JSON.parse(await readFile(join(import.meta.dirname, '..', 'package.json'), 'utf8')) as { version: string };
+    expect(exit).toEqual({ code: 0, signal: null, stdout: `${version}\n`, stderr: '' });
   });
 
   it('strongbox serve --help lists every flag and exits 0 without serving', async () => {

@@ -85,7 +85,8 @@ describe('startInProcess', () => {
     expect(response.status).toBe(400);
     expect(JSON.parse(String(response.body))).toEqual({
       __type: 'UnknownOperationException',
-      message: "No service on this endpoint handles X-Amz-Target 'DynamoDB_20120810.ListTables'; it serves KMS, CloudTrail LookupEvents, S3.",
+      message:
+        "No service on this endpoint handles X-Amz-Target 'DynamoDB_20120810.ListTables'; it serves KMS, CloudTrail LookupEvents, STS GetCallerIdentity, S3.",
     });
   });
 });

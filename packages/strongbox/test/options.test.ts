@@ -19,7 +19,15 @@ describe('parseServeArgs', () => {
   });
 
   it('defaults to 127.0.0.1:4566, us-east-1, account 000000000000, the shared cryptographic quotas, lenient auth, memory', () => {
-    expect(parseServeArgs([])).toEqual({ help: false, port: 4566, host: '127.0.0.1', region: 'us-east-1', account: '000000000000', strictAuth: false });
+    expect(parseServeArgs([])).toEqual({
+      help: false,
+      port: 4566,
+      host: '127.0.0.1',
+      region: 'us-east-1',
+      account: '000000000000',
+      strictAuth: false,
+      quiet: false,
+    });
   });
 
   it('takes every flag, in both --flag value and --flag=value forms', () => {
@@ -40,6 +48,7 @@ describe('parseServeArgs', () => {
         '--quota-scale',
         '0.01',
         '--strict-auth',
+        '--quiet',
       ]),
     ).toEqual({
       help: false,
@@ -52,7 +61,9 @@ describe('parseServeArgs', () => {
       seed: 's.json',
       quotas: { scale: 0.01 },
       strictAuth: true,
+      quiet: true,
     });
+    expect(parseServeArgs(['-q']).quiet).toBe(true);
     expect(parseServeArgs(['--no-quotas']).quotas).toBe(false);
     expect(parseServeArgs(['--quotas', 'aws']).quotas).toEqual({ profile: 'aws' });
     expect(parseServeArgs(['--quotas=cryptographic']).quotas).toEqual({ profile: 'cryptographic' });

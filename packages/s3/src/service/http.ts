@@ -99,6 +99,23 @@ function signatureOption(head: HttpRequestHead): Pick<CallOptions, 'signature'> 
   return signature === undefined ? {} : { signature };
 }
 
+/**
+ * The name of the S3 operation a request head asks for, as the handler would route it (for request
+ * logs); `undefined` when none matches, which the handler answers with S3's routing error.
+ * @example s3OperationOf({ method: 'GET', path: '/reports/q1.csv', headers: {} }) // 'GetObject'
+ */
+export function s3OperationOf(head: HttpRequestHead, baseHosts: readonly string[] = DEFAULT_BASE_HOSTS): string | undefined {
+  try {
+    const address = addressOf(head.headers['host'], head.path, baseHosts);
+    const target: PathTarget = address.key !== undefined ? 'object' : address.bucket !== undefined ? 'bucket' : 'service';
+    return ROUTES.resolve({ method: head.method, target, query: address.query, headers: head.headers }).name;
+  } catch {
+    // A malformed address or no matching route: the handler reports it to the client; a log line
+    // has no operation to name.
+    return undefined;
+  }
+}
+
 /** A request id as S3's (16 uppercase hex digits) and an opaque host id. */
 function newIds(): ResponseIds {
   const bytes = randomBytes(40);

@@ -217,6 +217,17 @@ export class S3 {
     return (await pipeline.call(definition, input, scope)) as ResponseOf<Name>;
   }
 
+  /**
+   * Resolves once storage is open (for health checks); rejects with the failure that keeps it from
+   * opening, the one every call rejects with.
+   * @throws the storage's opening failure (e.g. a data directory held by another process).
+   * @example await s3.ready()
+   */
+  ready(): Promise<void> {
+    if (this.#closed !== undefined) return Promise.reject(new Error('the S3 engine is closed'));
+    return this.#engine.then(() => undefined);
+  }
+
   /** Closes storage (releasing a data directory's lock) and wipes root keys the engine made. */
   close(): Promise<void> {
     this.#closed ??= this.#engine.then(

@@ -1,0 +1,152 @@
+/**
+ * @module
+ * `createStrongbox`: the documented in-process entry point. One emulator (KMS, S3 and the
+ * CloudTrail trail they share) that the official AWS SDK v3 clients reach with no port through
+ * `clientConfig` (the kernel's in-process `requestHandler`, so the SDK's whole middleware runs:
+ * signing, checksums, presigning, `lib-storage` uploads), and that `listen()` also puts on a port,
+ * for code under test that reads `AWS_ENDPOINT_URL` or is not a JavaScript SDK. Both see the same
+ * state: a key created through one is there through the other.
+ *
+ * @example
+ * ```ts
+ * import { KMSClient, CreateKeyCommand } from '@aws-sdk/client-kms';
+ * import { S3Client, CreateBucketCommand } from '@aws-sdk/client-s3';
+ * import { createStrongbox } from 'strongbox';
+ *
+ * const sb = await createStrongbox();
+ * const s3 = new S3Client(sb.clientConfig);
+ * const kms = new KMSClient(sb.clientConfig);
+ * await s3.send(new CreateBucketCommand({ Bucket: 'reports' }));
+ * await kms.send(new CreateKeyCommand({}));
+ * const { url } = await sb.listen(); // http://127.0.0.1:<port>, the same buckets and keys
+ * await sb.close();
+ * ```
+ */
+
+import type { Kms } from '@strongbox/kms';
+import type { S3 } from '@strongbox/s3';
+import { DEFAULT_ACCESS_KEY_ID, DEFAULT_SECRET_ACCESS_KEY, InProcessHandler, type StreamingHandler } from '@strongbox/service-kernel';
+import type { HealthReport } from './health.ts';
+import { IN_PROCESS_ENDPOINT } from './in-process.ts';
+import { type EndpointOptions, type HttpsOptions, openEndpoint, type RunningServer, serveEndpoint } from './server.ts';
+
+/**
+ * What `new S3Client(sb.clientConfig)` and `new KMSClient(sb.clientConfig)` take as written:
+ * endpoint, Region, `test`/`test` credentials, the in-process request handler, and
+ * `forcePathStyle` (S3 only; the other clients ignore it) so bucket names need no host name.
+ */
+export interface StrongboxClientConfig {
+  readonly endpoint: string;
+  readonly region: string;
+  readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string };
+  readonly requestHandler: InProcessHandler;
+  readonly forcePathStyle: true;
+}
+
+/** Where `listen()` puts the emulator. */
+export interface ListenOptions {
+  /** TCP port; default 0 (any free port: tests run side by side). */
+  readonly port?: number;
+  /** Interface; default `127.0.0.1`. */
+  readonly host?: string;
+  /** An HTTPS listener beside the HTTP one (see `startServer`). */
+  readonly https?: HttpsOptions;
+}
+
+/** The emulator on a port (`listen()`). */
+export interface StrongboxListener {
+  /** `http://127.0.0.1:<port>`, for `AWS_ENDPOINT_URL` or `--endpoint-url`. */
+  readonly url: string;
+  readonly port: number;
+  /** The HTTPS listener, when asked for. */
+  readonly https?: RunningServer['https'];
+  /** Stops this listener (requests in flight finish); the emulator stays open. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** An emulator made by `createStrongbox`. */
+export interface Strongbox {
+  /** The KMS engine (the one every client and listener reaches). */
+  readonly kms: Kms;
+  /** The S3 engine, calling `kms` for SSE-KMS and recording in the same trail. */
+  readonly s3: S3;
+  /**
+   * A fresh client configuration on every read: SDK clients write on their credentials object,
+   * so two clients must not share one.
+   */
+  readonly clientConfig: StrongboxClientConfig;
+  /** The streaming protocol handler behind `clientConfig.requestHandler`. */
+  readonly handler: StreamingHandler;
+  /**
+   * Serves the same emulator over HTTP on a port (and HTTPS with `https`).
+   * @throws Error with `code: 'EADDRINUSE'` (and other listen errors) when the port cannot be bound;
+   *   the emulator stays usable.
+   */
+  listen(options?: ListenOptions): Promise<StrongboxListener>;
+  /** Whether each service can serve: what `GET /_strongbox/health` answers on a listener. */
+  health(): Promise<HealthReport>;
+  /** Closes every listener (letting requests in flight finish), then the stores. Idempotent. */
+  close(): Promise<void>;
+}
+
+/**
+ * Creates the emulator in process (see the module documentation). Options are `startServer`'s
+ * minus where to listen (`listen()` takes that): Region, account, data directory, users, seed,
+ * quotas, strict authentication, clock.
+ * @throws StoreError for an unusable data directory; TypeError for a seed that does not fit the
+ *   state; RangeError for a malformed account or Region. The store is closed again then.
+ * @example
+ * ```ts
+ * const sb = await createStrongbox({ region: 'eu-west-1' });
+ * const kms = new KMSClient(sb.clientConfig);
+ * await sb.close();
+ * ```
+ */
+export async function createStrongbox(options: EndpointOptions = {}): Promise<Strongbox> {
+  const endpoint = await openEndpoint(options);
+  const requestHandler = new InProcessHandler(endpoint.handler, { streaming: true });
+  const region = endpoint.kms.region;
+  const listeners = new Set<RunningServer>();
+  // A listener shares the endpoint: closing it must leave the stores open for the others.
+  const shared = { ...endpoint, close: async (): Promise<void> => {} };
+  let closing: Promise<void> | undefined;
+  return {
+    kms: endpoint.kms,
+    s3: endpoint.s3,
+    handler: endpoint.handler,
+    health: () => endpoint.health(),
+    get clientConfig(): StrongboxClientConfig {
+      return {
+        endpoint: IN_PROCESS_ENDPOINT,
+        region,
+        credentials: { accessKeyId: DEFAULT_ACCESS_KEY_ID, secretAccessKey: DEFAULT_SECRET_ACCESS_KEY },
+        requestHandler,
+        forcePathStyle: true,
+      };
+    },
+    async listen(listenOptions: ListenOptions = {}): Promise<StrongboxListener> {
+      if (closing !== undefined) throw new Error('this Strongbox is closed');
+      const server = await serveEndpoint(shared, { ...options, port: 0, ...listenOptions });
+      listeners.add(server);
+      return {
+        url: server.url,
+        port: server.port,
+        ...(server.https === undefined ? {} : { https: server.https }),
+        close: async () => {
+          listeners.delete(server);
+          await server.close();
+        },
+      };
+    },
+    close() {
+      closing ??= (async () => {
+        try {
+          await Promise.all([...listeners].map((server) => server.close()));
+        } finally {
+          await endpoint.close();
+        }
+      })();
+      return closing;
+    },
+  };
+}

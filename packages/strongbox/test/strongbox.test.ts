@@ -1,0 +1,93 @@
+/**
+ * `createStrongbox`, the in-process entry point, used exactly as the README shows: the official
+ * `S3Client` and `KMSClient` built from `sb.clientConfig` alone, and `listen()` serving the same
+ * state on a port.
+ */
+
+import { CreateKeyCommand, DescribeKeyCommand, KMSClient } from '@aws-sdk/client-kms';
+import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createStrongbox, type Strongbox, startInProcess } from '../src/index.ts';
+import { failureOf } from './helpers/cli.ts';
+
+const opened: Strongbox[] = [];
+const clients: { destroy(): void }[] = [];
+afterEach(async () => {
+  for (const client of clients.splice(0)) client.destroy();
+  for (const sb of opened.splice(0)) await sb.close();
+});
+
+async function open(options: Parameters<typeof createStrongbox>[0] = {}): Promise<Strongbox> {
+  const sb = await createStrongbox(options);
+  opened.push(sb);
+  return sb;
+}
+
+function keep<T extends { destroy(): void }>(client: T): T {
+  clients.push(client);
+  return client;
+}
+
+describe('createStrongbox', () => {
+  it('serves S3 and KMS to clients built from sb.clientConfig exactly as the README shows', async () => {
+    const sb = await open();
+    const s3 = keep(new S3Client(sb.clientConfig));
+    const kms = keep(new KMSClient(sb.clientConfig));
+    await s3.send(new CreateBucketCommand({ Bucket: 'reports' }));
+    await s3.send(new PutObjectCommand({ Bucket: 'reports', Key: 'q1.csv', Body: 'a,b\n1,2\n' }));
+    const got = await s3.send(new GetObjectCommand({ Bucket: 'reports', Key: 'q1.csv' }));
+    expect(await got.Body?.transformToString()).toBe('a,b\n1,2\n');
+    expect(got.ServerSideEncryption).toBe('AES256');
+    const { KeyMetadata } = await kms.send(new CreateKeyCommand({ Description: 'readme' }));
+    // The engines are the ones the clients reach.
+    expect((await sb.kms.describeKey({ KeyId: KeyMetadata!.KeyId! })).KeyMetadata.Description).toBe('readme');
+  });
+
+  it('clientConfig is path-style, in the given Region, and a fresh object on each read', async () => {
+    const sb = await open({ region: 'eu-west-3' });
+    expect(sb.clientConfig).toMatchObject({ region: 'eu-west-3', forcePathStyle: true, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+    expect(sb.clientConfig).not.toBe(sb.clientConfig);
+    expect(sb.clientConfig.credentials).not.toBe(sb.clientConfig.credentials);
+  });
+
+  it('listen() serves the same state over a port, and closing it leaves the in-process clients working', async () => {
+    const sb = await open();
+    const kms = keep(new KMSClient(sb.clientConfig));
+    const { KeyMetadata } = await kms.send(new CreateKeyCommand({ Description: 'shared' }));
+    const listener = await sb.listen();
+    expect(listener.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const overHttp = keep(
+      new KMSClient({ endpoint: listener.url, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 }),
+    );
+    expect((await overHttp.send(new DescribeKeyCommand({ KeyId: KeyMetadata!.KeyId! }))).KeyMetadata?.Description).toBe('shared');
+    const s3OverHttp = keep(
+      new S3Client({ endpoint: listener.url, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, forcePathStyle: true }),
+    );
+    await s3OverHttp.send(new CreateBucketCommand({ Bucket: 'from-the-port' }));
+    await listener.close();
+    // The port is closed: the call cannot connect (failureOf throws if it succeeds).
+    await failureOf(overHttp.send(new DescribeKeyCommand({ KeyId: KeyMetadata!.KeyId! })));
+    // The bucket made over the port is there in process; the stores are still open.
+    const s3 = keep(new S3Client(sb.clientConfig));
+    await s3.send(new PutObjectCommand({ Bucket: 'from-the-port', Key: 'k', Body: 'v' }));
+    expect(await (await s3.send(new GetObjectCommand({ Bucket: 'from-the-port', Key: 'k' }))).Body?.transformToString()).toBe('v');
+  });
+
+  it('close() also closes its listeners, and listen() after close() is refused', async () => {
+    const sb = await createStrongbox();
+    const listener = await sb.listen();
+    await sb.close();
+    await expect(fetch(listener.url)).rejects.toThrow();
+    await expect(sb.listen()).rejects.toThrow('this Strongbox is closed');
+  });
+
+  it('startInProcess keeps working under its old name', async () => {
+    const old = await startInProcess();
+    try {
+      const kms = keep(new KMSClient({ ...old.clientConfig, maxAttempts: 1 }));
+      expect((await kms.send(new CreateKeyCommand({}))).KeyMetadata?.KeyId).toBeDefined();
+    } finally {
+      await old.close();
+    }
+  });
+});
