@@ -75,69 +75,73 @@ async function readWhole(store: ObjectStore, key: string): Promise<Uint8Array | 
 }
 
 describe('filesystem store: SIGKILL during writes', () => {
-  it(`loses no acknowledged write and shows no half object (${ROUNDS} rounds)`, async () => {
-    const directory = tempDirectory('crash');
-    /** key → the last acknowledged state: a version, deleted, or a delete in flight (either). */
-    const expected = new Map<string, number | 'deleted' | { deleting: number }>();
-    /** upload id → what was acknowledged of it. */
-    const uploads = new Map<string, UploadState>();
-    const log: string[] = [];
-    for (let round = 0; round < ROUNDS; round++) {
-      const delayMs = 100 + Math.floor(Math.random() * 600);
-      const lines = await runAndKill(directory, `r${round}`, delayMs);
-      for (const line of lines) {
-        if (line.op === 'upload') {
-          const upload = uploads.get(line.uploadId) ?? { key: line.key, state: line.state, parts: new Map() };
-          upload.state = line.state;
-          uploads.set(line.uploadId, upload);
-          continue;
-        }
-        if (line.op === 'part') {
-          uploads.get(line.uploadId)?.parts.set(line.partNumber, line.version);
-          continue;
-        }
-        const previous = expected.get(line.key);
-        if (line.op === 'put') expected.set(line.key, line.version);
-        else if (line.op === 'delete') expected.set(line.key, 'deleted');
-        else if (typeof previous === 'number') expected.set(line.key, { deleting: previous });
-      }
-      log.push(`round ${round}: killed after ${delayMs} ms, ${lines.filter((line) => line.op !== 'deleting').length} writes acknowledged`);
-
-      const store = await openFileSystemObjectStore({ directory });
-      try {
-        for (const [key, state] of expected) {
-          const body = await readWhole(store, key);
-          if (state === 'deleted') {
-            expect(body, `${key} was deleted and acknowledged`).toBeUndefined();
+  it(
+    `loses no acknowledged write and shows no half object (${ROUNDS} rounds)`,
+    async () => {
+      const directory = tempDirectory('crash');
+      /** key → the last acknowledged state: a version, deleted, or a delete in flight (either). */
+      const expected = new Map<string, number | 'deleted' | { deleting: number }>();
+      /** upload id → what was acknowledged of it. */
+      const uploads = new Map<string, UploadState>();
+      const log: string[] = [];
+      for (let round = 0; round < ROUNDS; round++) {
+        const delayMs = 100 + Math.floor(Math.random() * 600);
+        const lines = await runAndKill(directory, `r${round}`, delayMs);
+        for (const line of lines) {
+          if (line.op === 'upload') {
+            const upload = uploads.get(line.uploadId) ?? { key: line.key, state: line.state, parts: new Map() };
+            upload.state = line.state;
+            uploads.set(line.uploadId, upload);
             continue;
           }
-          // A delete in flight at the kill: gone or whole, both are correct.
-          if (typeof state === 'object' && body === undefined) continue;
-          const version = typeof state === 'object' ? state.deleting : state;
-          expect(body, `${key} was acknowledged (${log.join('; ')})`).toBeDefined();
-          const parsed = checkCrashBody(body!);
-          expect(parsed, `${key} is intact`).toBeDefined();
-          // The hot key may hold a newer, unacknowledged version that committed just before the kill.
-          expect(parsed!.key).toBe(key);
-          expect(parsed!.version).toBeGreaterThanOrEqual(version);
+          if (line.op === 'part') {
+            uploads.get(line.uploadId)?.parts.set(line.partNumber, line.version);
+            continue;
+          }
+          const previous = expected.get(line.key);
+          if (line.op === 'put') expected.set(line.key, line.version);
+          else if (line.op === 'delete') expected.set(line.key, 'deleted');
+          else if (typeof previous === 'number') expected.set(line.key, { deleting: previous });
         }
-        const listed = await store.listObjects('crash', { maxKeys: 1000 });
-        for (const object of listed.objects) {
-          const body = await readWhole(store, object.key);
-          expect(checkCrashBody(body!), `visible object ${object.key} is whole`).toMatchObject({ key: object.key });
+        log.push(`round ${round}: killed after ${delayMs} ms, ${lines.filter((line) => line.op !== 'deleting').length} writes acknowledged`);
+
+        const store = await openFileSystemObjectStore({ directory });
+        try {
+          for (const [key, state] of expected) {
+            const body = await readWhole(store, key);
+            if (state === 'deleted') {
+              expect(body, `${key} was deleted and acknowledged`).toBeUndefined();
+              continue;
+            }
+            // A delete in flight at the kill: gone or whole, both are correct.
+            if (typeof state === 'object' && body === undefined) continue;
+            const version = typeof state === 'object' ? state.deleting : state;
+            expect(body, `${key} was acknowledged (${log.join('; ')})`).toBeDefined();
+            const parsed = checkCrashBody(body!);
+            expect(parsed, `${key} is intact`).toBeDefined();
+            // The hot key may hold a newer, unacknowledged version that committed just before the kill.
+            expect(parsed!.key).toBe(key);
+            expect(parsed!.version).toBeGreaterThanOrEqual(version);
+          }
+          const listed = await store.listObjects('crash', { maxKeys: 1000 });
+          for (const object of listed.objects) {
+            const body = await readWhole(store, object.key);
+            expect(checkCrashBody(body!), `visible object ${object.key} is whole`).toMatchObject({ key: object.key });
+          }
+          await checkUploads(store, uploads, log);
+          const leftovers = (await readdir(directory, { recursive: true })).filter((name) => String(name).includes('.tmp-'));
+          expect(leftovers).toEqual([]);
+          await checkEveryBlobIsNamed(directory);
+        } finally {
+          await store.close();
         }
-        await checkUploads(store, uploads, log);
-        const leftovers = (await readdir(directory, { recursive: true })).filter((name) => String(name).includes('.tmp-'));
-        expect(leftovers).toEqual([]);
-        await checkEveryBlobIsNamed(directory);
-      } finally {
-        await store.close();
       }
-    }
-    // The test is only meaningful if writes were acknowledged at all.
-    expect(expected.size, log.join('; ')).toBeGreaterThan(0);
-    expect(uploads.size, log.join('; ')).toBeGreaterThan(0);
-  }, Math.max(120_000, ROUNDS * 10_000));
+      // The test is only meaningful if writes were acknowledged at all.
+      expect(expected.size, log.join('; ')).toBeGreaterThan(0);
+      expect(uploads.size, log.join('; ')).toBeGreaterThan(0);
+    },
+    Math.max(120_000, ROUNDS * 10_000),
+  );
 });
 
 async function readPart(store: ObjectStore, uploadId: string, partNumber: number): Promise<Uint8Array | undefined> {
