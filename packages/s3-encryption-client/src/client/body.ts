@@ -26,7 +26,12 @@ export type PlaintextStream = Readable & {
  */
 export function withSdkMixin(stream: Readable): PlaintextStream {
   const mixed = stream as PlaintextStream;
-  mixed.transformToByteArray = async () => new Uint8Array(Buffer.concat(await collect(stream)));
+  mixed.transformToByteArray = async () => {
+    // A one-chunk body (a buffered GET's plaintext) is handed over as it is, without a copy.
+    const chunks = await collect(stream);
+    const whole = chunks.length === 1 && chunks[0] !== undefined ? chunks[0] : Buffer.concat(chunks);
+    return new Uint8Array(whole.buffer, whole.byteOffset, whole.byteLength);
+  };
   mixed.transformToString = async (encoding = 'utf-8') => Buffer.concat(await collect(stream)).toString(encoding as BufferEncoding);
   mixed.transformToWebStream = () => Readable.toWeb(stream) as ReadableStream;
   return mixed;
@@ -51,7 +56,9 @@ export async function readAll(body: unknown, limit: number): Promise<Uint8Array>
   const chunks: Buffer[] = [];
   let total = 0;
   for await (const chunk of toNodeReadable(body)) {
-    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk as Uint8Array);
+    // A view, not a copy: the stream hands each chunk over and never writes it again.
+    const bytes = chunk as Uint8Array;
+    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     total += buffer.length;
     if (total > limit) {
       destroy(body);
@@ -59,7 +66,8 @@ export async function readAll(body: unknown, limit: number): Promise<Uint8Array>
     }
     chunks.push(buffer);
   }
-  return new Uint8Array(Buffer.concat(chunks, total));
+  const whole = chunks.length === 1 && chunks[0] !== undefined ? chunks[0] : Buffer.concat(chunks, total);
+  return new Uint8Array(whole.buffer, whole.byteOffset, whole.byteLength);
 }
 
 /** A response or request body as a Node Readable (Readable, web ReadableStream, Blob, bytes, string). */

@@ -24,7 +24,8 @@ export function encryptContent(contentKey: ContentKey, plaintext: Uint8Array): U
   const cipher = gcmCipher(contentKey);
   const head = cipher.update(plaintext);
   const tail = cipher.final();
-  return new Uint8Array(Buffer.concat([head, tail, cipher.getAuthTag()]));
+  // One copy (the concat), returned as a view: objects are encrypted whole up to the part size.
+  return asBytes(Buffer.concat([head, tail, cipher.getAuthTag()]));
 }
 
 /**
@@ -88,7 +89,9 @@ export function decryptContent(contentKey: ContentKey, body: Uint8Array): Uint8A
     const decipher = gcmDecipher(contentKey);
     decipher.setAuthTag(body.subarray(body.length - TAG_LENGTH));
     const head = decipher.update(body.subarray(0, body.length - TAG_LENGTH));
-    return new Uint8Array(Buffer.concat([head, decipher.final()]));
+    const tail = decipher.final();
+    // GCM's final() releases no bytes: the plaintext is `head` itself, returned without a copy.
+    return asBytes(tail.length === 0 ? head : Buffer.concat([head, tail]));
   } catch (error) {
     throw new S3EncryptionClientError('DecryptionFailed', undefined, { cause: error });
   }
@@ -155,4 +158,9 @@ function gcmDecipher(contentKey: ContentKey): DecipherGCM {
   const decipher = createDecipheriv('aes-256-gcm', contentKey.key, contentKey.iv, { authTagLength: TAG_LENGTH });
   if (contentKey.aad !== undefined) decipher.setAAD(contentKey.aad);
   return decipher;
+}
+
+/** A Buffer as a plain Uint8Array view of the same memory (no copy). */
+function asBytes(buffer: Buffer): Uint8Array {
+  return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
 }

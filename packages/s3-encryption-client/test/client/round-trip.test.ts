@@ -1,6 +1,6 @@
 /**
- * Round trips through a real `S3Client` over the in-memory S3 fixture (to be replaced by the
- * Strongbox endpoint): every keyring (kms+context with the in-process `@strongbox/kms` and with
+ * Round trips through a real `S3Client` over the in-memory S3 fixture (the same against the
+ * Strongbox endpoint: test/endpoint/strongbox.test.ts): every keyring (kms+context with the in-process `@strongbox/kms` and with
  * `@aws-sdk/client-kms` over HTTP to it; AES/GCM; RSA-OAEP-SHA1), both formats, metadata and
  * instruction files, in-memory and streaming bodies, delete with the instruction file, and what
  * the stored objects look like on the wire.

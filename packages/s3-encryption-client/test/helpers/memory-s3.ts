@@ -1,5 +1,6 @@
 /**
- * TEST FIXTURE, to be replaced by the Strongbox S3 endpoint once it exists: a small in-memory S3
+ * TEST FIXTURE for the unit tests (the same behaviours run against the Strongbox endpoint in
+ * test/endpoint/ and test/interop/): a small in-memory S3
  * behind an `S3Client` `requestHandler`, so the tests drive the real `@aws-sdk/client-s3` (its
  * serialisers, checksums, aws-chunked streaming uploads and error parsing) without a network.
  * It answers path-style PUT / GET / HEAD / DELETE of objects (honouring `Range`, including
@@ -23,7 +24,7 @@ interface Upload {
   readonly parts: Map<number, Uint8Array>;
 }
 
-/** A request as the fixture reads it (the SDK's HttpRequest shape; `serveOverHttp` builds one from node:http). */
+/** A request as the fixture reads it (the SDK's HttpRequest shape). */
 export interface FixtureRequest {
   method: string;
   path: string;
@@ -47,7 +48,7 @@ export interface MemoryS3 {
   /** Puts an object as S3 would store it (raw bytes and metadata), bypassing any client. */
   put(bucket: string, key: string, body: Uint8Array, metadata?: Record<string, string>): void;
   get(bucket: string, key: string): StoredObject | undefined;
-  /** The request handler itself, for serving the fixture over HTTP to other languages' SDKs. */
+  /** The request handler itself (what the client's `requestHandler` calls). */
   handle(request: FixtureRequest): Promise<FixtureResponse>;
 }
 

@@ -1,8 +1,8 @@
 # frozen_string_literal: true
 
 # Drives the official Ruby S3 Encryption Clients (aws-sdk-s3: Aws::S3::EncryptionV2::Client, and the
-# V1 Aws::S3::Encryption::Client for legacy objects) against the loopback S3 fixture of
-# ruby.test.ts. Usage: ruby ruby-s3ec.rb write|read. Configuration comes from the environment
+# V1 Aws::S3::Encryption::Client for legacy objects) against the Strongbox endpoint that
+# ruby.test.ts starts. Usage: ruby ruby-s3ec.rb write|read. Configuration comes from the environment
 # (S3_ENDPOINT, AES_KEY_HEX, RSA_PEM, and optionally KMS_ENDPOINT, KMS_REGION, KMS_KEY_ID); the
 # result is one JSON object on stdout: per object key, base64 plaintext or an error.
 
