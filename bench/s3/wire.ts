@@ -75,8 +75,11 @@ function client(endpoint: string, extra: Partial<S3ClientConfig> = {}): S3Client
 
 /** One PUT of `body`, then one GET read whole. */
 function pair(s3: S3Client, bucket: string, size: number, body: Uint8Array, sse: Record<string, string>): () => Promise<void> {
-  const key = `size-${size}`;
+  let round = 0;
   return async () => {
+    // A fresh key per pair: s3rver can answer a GET of a key it is still replacing with an empty
+    // body, which would measure its race instead of its speed; every server gets the same keys.
+    const key = `size-${size}-${round++}`;
     await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ...sse }));
     const got = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, ...sse }));
     const bytes = await got.Body!.transformToByteArray();
