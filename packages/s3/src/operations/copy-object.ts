@@ -32,7 +32,6 @@ import { type ChecksumResponseMembers, checksumResponseMembers, DEFAULT_CHECKSUM
 import { checkConditions } from '../model/conditions.ts';
 import { checkCopySourceSize, checkInPlaceCopy, metadataDirective, parseCopySource } from '../model/copy-source.ts';
 import type { CustomerKey } from '../model/customer-key.ts';
-import { decideWriteEncryption } from '../model/encryption.ts';
 import { etagKind, objectEtag } from '../model/etag.ts';
 import { header, metadataHeaders, struct, xmlPayload } from '../protocol/binding.ts';
 import { COPY_SOURCE_SSE_C_REQUEST, SSE_RESPONSE, SSE_WRITE_REQUEST } from '../protocol/sse-headers.ts';
@@ -41,10 +40,10 @@ import { ownedBucket } from './shared/buckets.ts';
 import { checksumFields, checksummedBody, storedChecksum } from './shared/checksums.ts';
 import { writeEncryptionConditions } from './shared/conditions.ts';
 import { authorizedCopySource, type CopySourceCustomerMembers, copySourceCustomerKey } from './shared/copy-source.ts';
-import { noSuchKey, objectFields, objectRecord, requireKey, type SseResponseMembers, type SseWriteMembers, sseRequestOf } from './shared/objects.ts';
+import { noSuchKey, objectFields, objectRecord, requireKey, type SseResponseMembers, type SseWriteMembers } from './shared/objects.ts';
 import { conditionsOf, readKeys } from './shared/read.ts';
 import { responseEncryption } from './shared/response.ts';
-import { writeKeys } from './shared/write.ts';
+import { decideObjectEncryption, writeKeys } from './shared/write.ts';
 import type { OperationDefinition } from './types.ts';
 
 /** CopyObject request. */
@@ -150,19 +149,7 @@ export const copyObject: OperationDefinition<'CopyObject', CopyObjectRequest, Co
       };
       checkConditions(conditionsOf(copyConditions), { etag: record.etag, lastModified: reader.info.lastModified }, 'copy-source', context.now);
       sourceCustomer = copySourceCustomerKey(input, record.mode, context);
-      const decided = decideWriteEncryption(
-        sseRequestOf(input),
-        target.encryption,
-        {
-          secureTransport: context.secureTransport,
-          region: target.region,
-          principalArn: context.caller.arn,
-          // CopyObject is authorized as s3:PutObject on the destination (and s3:GetObject on the source).
-          action: 's3:PutObject',
-          resource: `arn:aws:s3:::${target.name}/${key}`,
-        },
-        context.crypto.md5,
-      );
+      const decided = decideObjectEncryption(input, target, key, context);
       if (decided.mode === 'SSE-C') destinationCustomer = decided.customerKey;
       if (sourceBucket.name === target.name && sourceKey === key) {
         checkInPlaceCopy({
