@@ -37,6 +37,23 @@ export interface InProcessClientConfig {
   readonly requestHandler: InProcessHandler;
 }
 
+/**
+ * A fresh in-process client configuration: the endpoint, Region, `test`/`test` credentials and the
+ * handler (fresh because SDK clients record where their credentials came from on the object).
+ * @example
+ * ```ts
+ * new S3Client(inProcessClientConfig('us-east-1', new InProcessHandler(endpoint.handler)));
+ * ```
+ */
+export function inProcessClientConfig(region: string, requestHandler: InProcessHandler): InProcessClientConfig {
+  return {
+    endpoint: IN_PROCESS_ENDPOINT,
+    region,
+    credentials: { accessKeyId: DEFAULT_ACCESS_KEY_ID, secretAccessKey: DEFAULT_SECRET_ACCESS_KEY },
+    requestHandler,
+  };
+}
+
 /** A running in-process endpoint. */
 export interface InProcessStrongbox {
   /**
@@ -66,12 +83,7 @@ export async function startInProcess(options: EndpointOptions = {}): Promise<InP
     // A fresh object each time: SDK clients record where their credentials came from on the
     // credentials object itself, so clients must not share (or get a frozen) one.
     get clientConfig(): InProcessClientConfig {
-      return {
-        endpoint: IN_PROCESS_ENDPOINT,
-        region,
-        credentials: { accessKeyId: DEFAULT_ACCESS_KEY_ID, secretAccessKey: DEFAULT_SECRET_ACCESS_KEY },
-        requestHandler,
-      };
+      return inProcessClientConfig(region, requestHandler);
     },
     kms: endpoint.kms,
     s3: endpoint.s3,

@@ -25,9 +25,9 @@
 
 import type { Kms } from '@strongbox/kms';
 import type { S3 } from '@strongbox/s3';
-import { DEFAULT_ACCESS_KEY_ID, DEFAULT_SECRET_ACCESS_KEY, InProcessHandler, type StreamingHandler } from '@strongbox/service-kernel';
+import { InProcessHandler, type StreamingHandler } from '@strongbox/service-kernel';
 import type { HealthReport } from './health.ts';
-import { IN_PROCESS_ENDPOINT } from './in-process.ts';
+import { inProcessClientConfig } from './in-process.ts';
 import { type EndpointOptions, type HttpsOptions, openEndpoint, type RunningServer, serveEndpoint } from './server.ts';
 
 /**
@@ -116,13 +116,7 @@ export async function createStrongbox(options: EndpointOptions = {}): Promise<St
     handler: endpoint.handler,
     health: () => endpoint.health(),
     get clientConfig(): StrongboxClientConfig {
-      return {
-        endpoint: IN_PROCESS_ENDPOINT,
-        region,
-        credentials: { accessKeyId: DEFAULT_ACCESS_KEY_ID, secretAccessKey: DEFAULT_SECRET_ACCESS_KEY },
-        requestHandler,
-        forcePathStyle: true,
-      };
+      return { ...inProcessClientConfig(region, requestHandler), forcePathStyle: true };
     },
     async listen(listenOptions: ListenOptions = {}): Promise<StrongboxListener> {
       if (closing !== undefined) throw new Error('this Strongbox is closed');

@@ -28,27 +28,26 @@
  */
 
 import { openObject, sealObject } from '../crypto/index.ts';
-import { S3Error } from '../errors.ts';
 import { type ChecksumResponseMembers, checksumResponseMembers, DEFAULT_CHECKSUM_ALGORITHM } from '../model/checksum.ts';
 import { checkConditions } from '../model/conditions.ts';
 import { checkCopySourceSize, checkInPlaceCopy, metadataDirective, parseCopySource } from '../model/copy-source.ts';
 import type { CustomerKey } from '../model/customer-key.ts';
-import { checkReadEncryption, decideWriteEncryption } from '../model/encryption.ts';
 import { etagKind, objectEtag } from '../model/etag.ts';
 import { header, metadataHeaders, struct, xmlPayload } from '../protocol/binding.ts';
 import { COPY_SOURCE_SSE_C_REQUEST, SSE_RESPONSE, SSE_WRITE_REQUEST } from '../protocol/sse-headers.ts';
 import type { ObjectInfo } from '../storage/types.ts';
-import { bucketNamed, ownedBucket } from './shared/buckets.ts';
+import { ownedBucket } from './shared/buckets.ts';
 import { checksumFields, checksummedBody, storedChecksum } from './shared/checksums.ts';
 import { writeEncryptionConditions } from './shared/conditions.ts';
-import { noSuchKey, objectFields, objectRecord, requireKey, type SseResponseMembers, type SseWriteMembers, sseRequestOf } from './shared/objects.ts';
+import { authorizedCopySource, type CopySourceCustomerMembers, copySourceCustomerKey } from './shared/copy-source.ts';
+import { noSuchKey, objectFields, objectRecord, requireKey, type SseResponseMembers, type SseWriteMembers } from './shared/objects.ts';
 import { conditionsOf, readKeys } from './shared/read.ts';
 import { responseEncryption } from './shared/response.ts';
-import { writeKeys } from './shared/write.ts';
+import { decideObjectEncryption, writeKeys } from './shared/write.ts';
 import type { OperationDefinition } from './types.ts';
 
 /** CopyObject request. */
-export interface CopyObjectRequest extends SseWriteMembers {
+export interface CopyObjectRequest extends SseWriteMembers, CopySourceCustomerMembers {
   /** The destination bucket. */
   Bucket: string;
   /** The destination key. */
@@ -67,10 +66,6 @@ export interface CopyObjectRequest extends SseWriteMembers {
   CopySourceIfUnmodifiedSince?: Date | string;
   /** `x-amz-checksum-algorithm`: the destination's checksum algorithm (default: the source's, else CRC64NVME). */
   ChecksumAlgorithm?: string;
-  /** The SSE-C key the source was stored with (base64, as on the wire). */
-  CopySourceSSECustomerAlgorithm?: string;
-  CopySourceSSECustomerKey?: string;
-  CopySourceSSECustomerKeyMD5?: string;
 }
 
 /** CopyObject response. */
@@ -132,18 +127,7 @@ export const copyObject: OperationDefinition<'CopyObject', CopyObjectRequest, Co
     const key = requireKey(input.Key);
     const source = parseCopySource(input.CopySource);
     const directive = metadataDirective(input.MetadataDirective);
-    const sourceBucket = await bucketNamed(source.bucket, context);
-    const sourceKey = requireKey(source.key);
-    context.authorize('s3:GetObject', sourceBucket, sourceKey);
-    // Every object of an unversioned bucket has the version id `null`.
-    if (source.versionId !== undefined && source.versionId !== 'null') {
-      throw new S3Error('NoSuchVersion', {
-        fields: [
-          ['Key', sourceKey],
-          ['VersionId', source.versionId],
-        ],
-      });
-    }
+    const { bucket: sourceBucket, key: sourceKey } = await authorizedCopySource(source, context);
     // The reader pins the source's bytes: a concurrent overwrite, or this copy itself when it
     // targets its own source, does not change what is read.
     const reader = await context.store.openObject(sourceBucket.name, sourceKey);
@@ -164,23 +148,8 @@ export const copyObject: OperationDefinition<'CopyObject', CopyObjectRequest, Co
         IfUnmodifiedSince: input.CopySourceIfUnmodifiedSince,
       };
       checkConditions(conditionsOf(copyConditions), { etag: record.etag, lastModified: reader.info.lastModified }, 'copy-source', context.now);
-      const sourceRequest = {
-        customer: { algorithm: input.CopySourceSSECustomerAlgorithm, key: input.CopySourceSSECustomerKey, keyMd5: input.CopySourceSSECustomerKeyMD5 },
-      };
-      sourceCustomer = checkReadEncryption(sourceRequest, record.mode, 'copy-source', context.secureTransport, context.crypto.md5);
-      const decided = decideWriteEncryption(
-        sseRequestOf(input),
-        target.encryption,
-        {
-          secureTransport: context.secureTransport,
-          region: target.region,
-          principalArn: context.caller.arn,
-          // CopyObject is authorized as s3:PutObject on the destination (and s3:GetObject on the source).
-          action: 's3:PutObject',
-          resource: `arn:aws:s3:::${target.name}/${key}`,
-        },
-        context.crypto.md5,
-      );
+      sourceCustomer = copySourceCustomerKey(input, record.mode, context);
+      const decided = decideObjectEncryption(input, target, key, context);
       if (decided.mode === 'SSE-C') destinationCustomer = decided.customerKey;
       if (sourceBucket.name === target.name && sourceKey === key) {
         checkInPlaceCopy({

@@ -13,15 +13,15 @@
  */
 
 import { storedKmsEncryption } from '../crypto/index.ts';
-import { decideWriteEncryption } from '../model/encryption.ts';
 import { header, metadataHeaders, struct } from '../protocol/binding.ts';
 import { SSE_RESPONSE, SSE_WRITE_REQUEST } from '../protocol/sse-headers.ts';
 import type { StoredFields } from '../storage/types.ts';
 import { ownedBucket } from './shared/buckets.ts';
 import { writeEncryptionConditions } from './shared/conditions.ts';
 import { customerKeyFields, uploadFields } from './shared/multipart.ts';
-import { requireKey, type SseResponseMembers, type SseWriteMembers, sseRequestOf, userMetadataField } from './shared/objects.ts';
+import { requireKey, type SseResponseMembers, type SseWriteMembers, userMetadataField } from './shared/objects.ts';
 import { responseEncryption } from './shared/response.ts';
+import { decideObjectEncryption } from './shared/write.ts';
 import type { OperationDefinition } from './types.ts';
 
 /** CreateMultipartUpload request. */
@@ -70,19 +70,7 @@ export const createMultipartUpload: OperationDefinition<'CreateMultipartUpload',
     const bucket = await ownedBucket(input.Bucket, context);
     const key = requireKey(input.Key);
     const userMetadata = userMetadataField(input.Metadata);
-    const decided = decideWriteEncryption(
-      sseRequestOf(input),
-      bucket.encryption,
-      {
-        secureTransport: context.secureTransport,
-        region: bucket.region,
-        principalArn: context.caller.arn,
-        // IAM authorizes CreateMultipartUpload as s3:PutObject (the SSE-C block message names it).
-        action: 's3:PutObject',
-        resource: `arn:aws:s3:::${bucket.name}/${key}`,
-      },
-      context.crypto.md5,
-    );
+    const decided = decideObjectEncryption(input, bucket, key, context);
     let modeFields: StoredFields = {};
     let customerKeyMd5: string | undefined;
     if (decided.mode === 'SSE-C') {

@@ -15,22 +15,21 @@
  * recorded in the trail.
  */
 
-import { type ObjectKeys, sealObject, storedKmsEncryption } from '../crypto/index.ts';
+import { sealObject } from '../crypto/index.ts';
 import { S3Error } from '../errors.ts';
 import type { ChecksumMembers, ChecksumResponseMembers } from '../model/checksum.ts';
 import { checksumResponseMembers } from '../model/checksum.ts';
-import { decodeBase64 } from '../model/customer-key.ts';
-import { decideWriteEncryption } from '../model/encryption.ts';
 import { etagKind, objectEtag } from '../model/etag.ts';
 import { header, metadataHeaders, streamPayload } from '../protocol/binding.ts';
 import { CHECKSUM_REQUEST, CHECKSUM_RESPONSE } from '../protocol/checksum-headers.ts';
 import { SSE_RESPONSE, SSE_WRITE_REQUEST } from '../protocol/sse-headers.ts';
 import type { RequestBody } from './shared/body.ts';
 import { ownedBucket } from './shared/buckets.ts';
-import { checksumFields, checksummedBody } from './shared/checksums.ts';
+import { checksumFields, checksummedBody, contentMd5 } from './shared/checksums.ts';
 import { writeEncryptionConditions } from './shared/conditions.ts';
-import { objectFields, requireKey, type SseResponseMembers, type SseWriteMembers, sseRequestOf } from './shared/objects.ts';
+import { objectFields, requireKey, type SseResponseMembers, type SseWriteMembers } from './shared/objects.ts';
 import { responseEncryption } from './shared/response.ts';
+import { decideObjectEncryption, writeKeys } from './shared/write.ts';
 import type { OperationDefinition } from './types.ts';
 
 /** PutObject request. */
@@ -78,44 +77,15 @@ export const putObject: OperationDefinition<'PutObject', PutObjectRequest, PutOb
   async handler(input, context) {
     const bucket = await ownedBucket(input.Bucket, context);
     const key = requireKey(input.Key);
-    const expectedMd5 = input.ContentMD5 === undefined ? undefined : decodeBase64(input.ContentMD5);
-    if (input.ContentMD5 !== undefined && expectedMd5?.length !== 16) throw new S3Error('InvalidDigest');
+    const expectedMd5 = contentMd5(input.ContentMD5);
     // The checksum (the one sent, or CRC64NVME) is computed over the plaintext as it streams and
     // checked before the body ends: a mismatch stores nothing.
     const checksummed = checksummedBody(input.Body, input);
     const { crypto } = context;
-    const decided = decideWriteEncryption(
-      sseRequestOf(input),
-      bucket.encryption,
-      {
-        secureTransport: context.secureTransport,
-        region: bucket.region,
-        principalArn: context.caller.arn,
-        action: 's3:PutObject',
-        resource: `arn:aws:s3:::${bucket.name}/${key}`,
-      },
-      crypto.md5,
-    );
-    let keys: ObjectKeys;
-    let customerKeyMd5: string | undefined;
-    if (decided.mode === 'SSE-S3') keys = await crypto.sseS3.forSealing({ bucket: bucket.name, key }, undefined);
-    else if (decided.mode === 'SSE-C') {
-      const customerKey = decided.customerKey.key;
-      try {
-        keys = await crypto.sseC.forSealing({ bucket: bucket.name, key }, { customerKey });
-      } finally {
-        customerKey.fill(0);
-      }
-      customerKeyMd5 = decided.customerKey.keyMd5;
-    } else {
-      // KMS is called here, on the caller's behalf, before any byte is stored: a refusal is the
-      // response and leaves nothing behind.
-      const request = { caller: context.caller, region: bucket.region, keyId: decided.kmsKeyId, context: decided.context };
-      keys =
-        decided.mode === 'SSE-KMS'
-          ? await crypto.sseKms.forSealing({ bucket: bucket.name, key }, { ...request, bucketKey: decided.bucketKeyEnabled })
-          : await crypto.dsseKms.forSealing({ bucket: bucket.name, key }, request);
-    }
+    const decided = decideObjectEncryption(input, bucket, key, context);
+    // KMS is called here, on the caller's behalf, before any byte is stored: a refusal is the
+    // response and leaves nothing behind.
+    const { keys, customerKeyMd5, kms } = await writeKeys(decided, bucket, key, context);
     const wantMd5 = etagKind(decided.mode) === 'md5' || expectedMd5 !== undefined;
     let etag = '';
     try {
@@ -136,7 +106,6 @@ export const putObject: OperationDefinition<'PutObject', PutObjectRequest, PutOb
           }),
         { md5: wantMd5 },
       );
-      const kms = decided.mode === 'SSE-KMS' || decided.mode === 'DSSE-KMS' ? storedKmsEncryption(keys.fields) : undefined;
       return {
         ETag: etag,
         Size: segment.plaintextSize,

@@ -13,14 +13,13 @@
  */
 
 import { openObject, openObjectRange } from '../crypto/index.ts';
-import { S3Error } from '../errors.ts';
 import { parseCopySource } from '../model/copy-source.ts';
-import { checkReadEncryption } from '../model/encryption.ts';
 import { checkPartNumber, parseCopySourceRange } from '../model/multipart.ts';
 import { header, query, struct, xmlPayload } from '../protocol/binding.ts';
 import { COPY_SOURCE_SSE_C_REQUEST, SSE_C_REQUEST, SSE_RESPONSE } from '../protocol/sse-headers.ts';
-import { bucketNamed, ownedBucket } from './shared/buckets.ts';
+import { ownedBucket } from './shared/buckets.ts';
 import { writeEncryptionConditions } from './shared/conditions.ts';
+import { authorizedCopySource, type CopySourceCustomerMembers, copySourceCustomerKey } from './shared/copy-source.ts';
 import { findUpload, partCustomerKey, sealPart } from './shared/multipart.ts';
 import { noSuchKey, objectRecord, requireKey, type SseCustomerMembers, type SseResponseMembers } from './shared/objects.ts';
 import { readKeys } from './shared/read.ts';
@@ -28,7 +27,7 @@ import { responseEncryption } from './shared/response.ts';
 import type { OperationDefinition } from './types.ts';
 
 /** UploadPartCopy request. */
-export interface UploadPartCopyRequest extends SseCustomerMembers {
+export interface UploadPartCopyRequest extends SseCustomerMembers, CopySourceCustomerMembers {
   Bucket: string;
   Key: string;
   UploadId: string;
@@ -37,10 +36,6 @@ export interface UploadPartCopyRequest extends SseCustomerMembers {
   CopySource: string;
   /** `bytes=first-last`, inclusive, inside the source; absent: the whole source. */
   CopySourceRange?: string;
-  CopySourceSSECustomerAlgorithm?: string;
-  /** Base64 of the source's 32-byte SSE-C key. */
-  CopySourceSSECustomerKey?: string;
-  CopySourceSSECustomerKeyMD5?: string;
 }
 
 /** UploadPartCopy response. */
@@ -89,28 +84,14 @@ export const uploadPartCopy: OperationDefinition<'UploadPartCopy', UploadPartCop
     const partNumber = checkPartNumber(input.PartNumber);
     const upload = await findUpload(context, bucket.name, key, input.UploadId);
     const source = parseCopySource(input.CopySource);
-    const sourceBucket = await bucketNamed(source.bucket, context);
-    const sourceKey = requireKey(source.key);
-    context.authorize('s3:GetObject', sourceBucket, sourceKey);
-    // Every object of an unversioned bucket has the version id `null` (as CopyObject answers).
-    if (source.versionId !== undefined && source.versionId !== 'null') {
-      throw new S3Error('NoSuchVersion', {
-        fields: [
-          ['Key', sourceKey],
-          ['VersionId', source.versionId],
-        ],
-      });
-    }
+    const { bucket: sourceBucket, key: sourceKey } = await authorizedCopySource(source, context);
     const reader = await context.store.openObject(sourceBucket.name, sourceKey);
     if (reader === undefined) throw noSuchKey(sourceKey);
     let sourceCustomerKey: Uint8Array | undefined;
     let targetCustomer: { key: Uint8Array; keyMd5: string } | undefined;
     try {
       const record = objectRecord(reader.info);
-      const sourceRequest = {
-        customer: { algorithm: input.CopySourceSSECustomerAlgorithm, key: input.CopySourceSSECustomerKey, keyMd5: input.CopySourceSSECustomerKeyMD5 },
-      };
-      sourceCustomerKey = checkReadEncryption(sourceRequest, record.mode, 'copy-source', context.secureTransport, context.crypto.md5)?.key;
+      sourceCustomerKey = copySourceCustomerKey(input, record.mode, context)?.key;
       const range = parseCopySourceRange(input.CopySourceRange, record.size);
       targetCustomer = partCustomerKey(input, upload, context);
       const keys = await readKeys(record, sourceBucket.name, sourceCustomerKey, context, sourceBucket.region);

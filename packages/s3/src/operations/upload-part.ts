@@ -12,16 +12,14 @@
  * A data event: CloudTrail records it only in trails with S3 data events enabled.
  */
 
-import { S3Error } from '../errors.ts';
 import { type ChecksumMembers, type ChecksumResponseMembers, checksumMember } from '../model/checksum.ts';
-import { decodeBase64 } from '../model/customer-key.ts';
 import { checkPartNumber } from '../model/multipart.ts';
 import { header, query, streamPayload } from '../protocol/binding.ts';
 import { CHECKSUM_REQUEST, CHECKSUM_RESPONSE } from '../protocol/checksum-headers.ts';
 import { SSE_C_REQUEST, SSE_RESPONSE } from '../protocol/sse-headers.ts';
 import type { RequestBody } from './shared/body.ts';
 import { ownedBucket } from './shared/buckets.ts';
-import { checksummedBody } from './shared/checksums.ts';
+import { checksummedBody, contentMd5 } from './shared/checksums.ts';
 import { writeEncryptionConditions } from './shared/conditions.ts';
 import { findUpload, partCustomerKey, sealPart } from './shared/multipart.ts';
 import { requireKey, type SseCustomerMembers, type SseResponseMembers } from './shared/objects.ts';
@@ -76,8 +74,7 @@ export const uploadPart: OperationDefinition<'UploadPart', UploadPartRequest, Up
     const bucket = await ownedBucket(input.Bucket, context);
     const key = requireKey(input.Key);
     const partNumber = checkPartNumber(input.PartNumber);
-    const expectedMd5 = input.ContentMD5 === undefined ? undefined : decodeBase64(input.ContentMD5);
-    if (input.ContentMD5 !== undefined && expectedMd5?.length !== 16) throw new S3Error('InvalidDigest');
+    const expectedMd5 = contentMd5(input.ContentMD5);
     const upload = await findUpload(context, bucket.name, key, input.UploadId);
     const customer = partCustomerKey(input, upload, context);
     try {

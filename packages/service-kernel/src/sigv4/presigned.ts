@@ -26,6 +26,28 @@ export const MAX_PRESIGNED_EXPIRES_SECONDS = 604_800;
 /** S3's text for a signature that does not verify (§2.4). */
 export const S3_SIGNATURE_MISMATCH = 'The request signature we calculated does not match the signature you provided. Check your key and signing method.';
 
+/**
+ * S3's 403 SignatureDoesNotMatch for a header or presigned request: the access key id and the
+ * signature provided, and, when the string to sign could be rebuilt, what S3 adds to explain it
+ * (`mismatchFields`).
+ * @example
+ * ```ts
+ * throw signatureMismatch('AKIA…', 'abc…', undefined);
+ * ```
+ */
+export function signatureMismatch(accessKeyId: string, signatureProvided: string, explanation: SigningExplanation | undefined): ServiceError {
+  return new ServiceError(
+    'SignatureDoesNotMatch',
+    S3_SIGNATURE_MISMATCH,
+    explanation === undefined
+      ? [
+          ['AWSAccessKeyId', accessKeyId],
+          ['SignatureProvided', signatureProvided],
+        ]
+      : mismatchFields(accessKeyId, signatureProvided, explanation),
+  );
+}
+
 const ALGORITHM = 'AWS4-HMAC-SHA256';
 const TERMINATOR = 'aws4_request';
 const UNSIGNED_PAYLOAD = 'UNSIGNED-PAYLOAD';
@@ -131,16 +153,7 @@ export async function verifyPresignedRequest(request: HttpRequest, options: Pres
   });
   if (!constantTimeEqual(expected.signature, signature)) {
     const explanation = await expected.explain(amzDate, `${amzDate.slice(0, 8)}/${scope.region}/${scope.service}/aws4_request`);
-    throw new ServiceError(
-      'SignatureDoesNotMatch',
-      S3_SIGNATURE_MISMATCH,
-      explanation === undefined
-        ? [
-            ['AWSAccessKeyId', scope.accessKeyId],
-            ['SignatureProvided', signature],
-          ]
-        : mismatchFields(scope.accessKeyId, signature, explanation),
-    );
+    throw signatureMismatch(scope.accessKeyId, signature, explanation);
   }
   return { caller: user.principal, region: scope.region, payload: { contentSha256 }, expiresAt };
 }

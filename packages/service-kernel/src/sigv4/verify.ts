@@ -19,8 +19,8 @@ import { ServiceError } from '../errors.ts';
 import type { HttpRequest, PayloadAuthentication, RequestIdentity } from '../http/types.ts';
 import { rootPrincipal } from '../principal.ts';
 import type { UserDirectory } from '../users.ts';
-import { ExplainingSignatureV4, mismatchFields } from './explain.ts';
-import { S3_SIGNATURE_MISMATCH, verifyPresignedRequest } from './presigned.ts';
+import { ExplainingSignatureV4 } from './explain.ts';
+import { signatureMismatch, verifyPresignedRequest } from './presigned.ts';
 
 /** Settings of the authenticator. */
 export interface SigV4Options {
@@ -186,16 +186,7 @@ async function verifyS3Header(
       expected.signed === undefined
         ? undefined
         : await signer.explain(expected.signed, { signedHeaders: parsed.signedHeaders, payloadHash: contentSha256, amzDate: parsed.amzDate, scope: scopeText });
-    throw new ServiceError(
-      'SignatureDoesNotMatch',
-      S3_SIGNATURE_MISMATCH,
-      explanation === undefined
-        ? [
-            ['AWSAccessKeyId', scope.accessKeyId],
-            ['SignatureProvided', parsed.signature],
-          ]
-        : mismatchFields(scope.accessKeyId, parsed.signature, explanation),
-    );
+    throw signatureMismatch(scope.accessKeyId, parsed.signature, explanation);
   }
   const streaming = contentSha256 === 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD' || contentSha256 === 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER';
   const payload: PayloadAuthentication = streaming

@@ -22,9 +22,25 @@ import {
   resolveChecksumRequest,
   type StoredChecksum,
 } from '../../model/checksum.ts';
+import { decodeBase64 } from '../../model/customer-key.ts';
 import type { ResolvedRange } from '../../model/range.ts';
 import type { BodySource, StoredFields } from '../../storage/types.ts';
 import { bodySource, type RequestBody } from './body.ts';
+
+/**
+ * The 16 bytes of a request's `Content-MD5` (PutObject, UploadPart), checked later against the
+ * plaintext; undefined when none was sent.
+ * @throws S3Error InvalidDigest when it is not base64 of 16 bytes.
+ * @example
+ * ```ts
+ * const expectedMd5 = contentMd5(input.ContentMD5);
+ * ```
+ */
+export function contentMd5(value: string | undefined): Uint8Array | undefined {
+  const expected = value === undefined ? undefined : decodeBase64(value);
+  if (value !== undefined && expected?.length !== 16) throw new S3Error('InvalidDigest');
+  return expected;
+}
 
 /** The stored field holding an object's checksum (JSON `{ algorithm, value, type }`). */
 export const CHECKSUM_FIELD = 'checksum';

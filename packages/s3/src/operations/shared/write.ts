@@ -1,15 +1,18 @@
 /**
  * @module
- * The keys a new object is sealed with, for the encryption a write decided (CopyObject's
+ * The keys a new object is sealed with, for the encryption a write decided (PutObject's, CopyObject's
  * destination): a fresh SSE-S3 data key; one wrapped by the request's SSE-C key (wiped here once
  * used); or, for SSE-KMS and DSSE-KMS, data keys from KMS called now, on the caller's behalf, in
  * the destination bucket's Region (or from the caller's bucket key), so a KMS refusal is the answer
- * before anything is stored.
+ * before anything is stored. And the decision itself, which PutObject, CreateMultipartUpload and
+ * CopyObject's destination make alike.
  */
 
 import { type ObjectKeys, type StoredKmsEncryption, storedKmsEncryption } from '../../crypto/index.ts';
-import type { DecidedEncryption } from '../../model/encryption.ts';
+import { type DecidedEncryption, decideWriteEncryption } from '../../model/encryption.ts';
 import type { S3OperationContext } from '../types.ts';
+import type { BucketRecord } from './buckets.ts';
+import { type SseWriteMembers, sseRequestOf } from './objects.ts';
 
 /** Sealing keys and what the response echoes for them. */
 export interface WriteKeys {
@@ -55,4 +58,30 @@ export async function writeKeys(
       return { keys, customerKeyMd5: undefined, kms: storedKmsEncryption(keys.fields) };
     }
   }
+}
+
+/**
+ * The encryption a new object `key` in `bucket` is written with: the request's SSE members or the
+ * bucket's default, with the model's rules (SSE-C over TLS, the bucket's SSE-C block). IAM
+ * authorizes PutObject, CreateMultipartUpload and CopyObject's destination as s3:PutObject, so the
+ * SSE-C block's message names that action for all three.
+ * @throws S3Error as `decideWriteEncryption`.
+ * @example
+ * ```ts
+ * const decided = decideObjectEncryption(input, bucket, key, context);
+ * ```
+ */
+export function decideObjectEncryption(input: SseWriteMembers, bucket: BucketRecord, key: string, context: S3OperationContext): DecidedEncryption {
+  return decideWriteEncryption(
+    sseRequestOf(input),
+    bucket.encryption,
+    {
+      secureTransport: context.secureTransport,
+      region: bucket.region,
+      principalArn: context.caller.arn,
+      action: 's3:PutObject',
+      resource: `arn:aws:s3:::${bucket.name}/${key}`,
+    },
+    context.crypto.md5,
+  );
 }
