@@ -15,16 +15,9 @@ import { authorizeS3Access, evaluateS3Access, type S3AccessDecision, type S3Acce
 import type { SignatureFacts } from '../policy/request-context.ts';
 import type { ObjectStore } from '../storage/types.ts';
 
-/** What a request context is made from. */
-export interface RequestFacts {
-  readonly operation: string;
-  readonly now: number;
-  readonly region: string;
-  readonly caller: Principal;
-  readonly secureTransport: boolean;
-  readonly store: ObjectStore;
-  readonly crypto: AtRestCrypto;
-  readonly settings: S3Settings;
+/** What a request context is made from: the operation context's facts, plus what authorization reads. */
+export interface RequestFacts
+  extends Pick<S3OperationContext, 'operation' | 'now' | 'region' | 'caller' | 'secureTransport' | 'store' | 'crypto' | 'settings'> {
   /** The operation's declared access. */
   // biome-ignore lint/suspicious/noExplicitAny: the context serves every operation's input type.
   readonly access: OperationAccess<any>;
