@@ -11,67 +11,23 @@
  * hunt for rare interleavings).
  */
 
-import { spawn } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { type ObjectStore, openFileSystemObjectStore } from '../../src/index.ts';
 import { checkCrashBody } from '../helpers/crash-bodies.ts';
+import { readWhole, runWriterAndKill } from '../helpers/crash-run.ts';
 import { tempDirectory } from '../helpers/temp.ts';
 
-const FIXTURE = fileURLToPath(new URL('../fixtures/crash-writer.ts', import.meta.url));
-const PACKAGE_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const ROUNDS = Math.max(1, Number.parseInt(process.env['S3_CRASH_ITERATIONS'] ?? '3', 10) || 3);
 // A round spawns a writer, lets it run up to 0.7 s, then reopens and checks the directory: a few
 // seconds on a loaded machine, so the time allowed grows with the rounds asked for.
-
-type Acknowledged =
-  | { op: 'put'; key: string; version: number }
-  | { op: 'delete' | 'deleting'; key: string }
-  | { op: 'upload'; state: 'open' | 'completed' | 'aborting' | 'aborted'; uploadId: string; key: string }
-  | { op: 'part'; uploadId: string; partNumber: number; version: number };
 
 /** What was acknowledged of an upload: its last state and the last version of each part. */
 interface UploadState {
   key: string;
   state: 'open' | 'completed' | 'aborting' | 'aborted';
   parts: Map<number, number>;
-}
-
-async function runAndKill(directory: string, tag: string, delayMs: number): Promise<Acknowledged[]> {
-  const child = spawn(process.execPath, ['--import', 'tsx', FIXTURE, directory, tag], { cwd: PACKAGE_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  const exited = new Promise<NodeJS.Signals | number | null>((resolve) => child.on('exit', (code, signal) => resolve(signal ?? code)));
-  try {
-    await new Promise<void>((resolve, reject) => {
-      child.stdout.on('data', () => stdout.startsWith('ready\n') && resolve());
-      void exited.then((how) => reject(new Error(`writer exited (${how}) before it was ready: ${stderr}`)));
-    });
-    await new Promise((resolve) => setTimeout(resolve, delayMs));
-  } finally {
-    child.kill('SIGKILL');
-  }
-  expect(await exited, stderr).toBe('SIGKILL');
-  // Only complete lines: each is one write(2), but the pipe is read in chunks.
-  return stdout
-    .slice(0, stdout.lastIndexOf('\n') + 1)
-    .split('\n')
-    .slice(1, -1)
-    .map((line) => JSON.parse(line) as Acknowledged);
-}
-
-async function readWhole(store: ObjectStore, key: string): Promise<Uint8Array | undefined> {
-  const reader = await store.openObject('crash', key);
-  if (reader === undefined) return undefined;
-  try {
-    return await reader.read(0, reader.info.size);
-  } finally {
-    await reader.close();
-  }
 }
 
 describe('filesystem store: SIGKILL during writes', () => {
@@ -86,7 +42,7 @@ describe('filesystem store: SIGKILL during writes', () => {
       const log: string[] = [];
       for (let round = 0; round < ROUNDS; round++) {
         const delayMs = 100 + Math.floor(Math.random() * 600);
-        const lines = await runAndKill(directory, `r${round}`, delayMs);
+        const lines = await runWriterAndKill([directory, `r${round}`], delayMs);
         for (const line of lines) {
           if (line.op === 'upload') {
             const upload = uploads.get(line.uploadId) ?? { key: line.key, state: line.state, parts: new Map() };

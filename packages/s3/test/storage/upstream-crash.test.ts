@@ -7,27 +7,17 @@
  * (default 2 here: each round also lists the upstream).
  */
 
-import { spawn } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ObjectStore, openUpstreamObjectStore, type UpstreamOptions } from '../../src/index.ts';
+import { openUpstreamObjectStore, type UpstreamOptions } from '../../src/index.ts';
 import { checkCrashBody } from '../helpers/crash-bodies.ts';
+import { readWhole, runWriterAndKill } from '../helpers/crash-run.ts';
 import { tempDirectory } from '../helpers/temp.ts';
 import { type RunningS3rver, S3RVER_CREDENTIALS, startS3rver, upstreamKeys } from '../helpers/upstream.ts';
 
-const FIXTURE = fileURLToPath(new URL('../fixtures/crash-writer.ts', import.meta.url));
-const PACKAGE_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const ROUNDS = Math.max(1, Number.parseInt(process.env['S3_CRASH_ITERATIONS'] ?? '2', 10) || 2);
 const BUCKET = 'crash-upstream';
-
-type Acknowledged =
-  | { op: 'put'; key: string; version: number }
-  | { op: 'delete' | 'deleting'; key: string }
-  // Multipart progress lines (checked by crash.test.ts; here the objects and the upstream are).
-  | { op: 'upload'; state: string; uploadId: string; key: string }
-  | { op: 'part'; uploadId: string; partNumber: number; version: number };
 
 let s3rver: RunningS3rver;
 
@@ -38,43 +28,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await s3rver.close();
 });
-
-async function runAndKill(directory: string, tag: string, upstream: UpstreamOptions, delayMs: number): Promise<Acknowledged[]> {
-  const child = spawn(process.execPath, ['--import', 'tsx', FIXTURE, directory, tag, JSON.stringify(upstream)], {
-    cwd: PACKAGE_ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  const exited = new Promise<NodeJS.Signals | number | null>((resolve) => child.on('exit', (code, signal) => resolve(signal ?? code)));
-  try {
-    await new Promise<void>((resolve, reject) => {
-      child.stdout.on('data', () => stdout.startsWith('ready\n') && resolve());
-      void exited.then((how) => reject(new Error(`writer exited (${how}) before it was ready: ${stderr}`)));
-    });
-    await new Promise((resolve) => setTimeout(resolve, delayMs));
-  } finally {
-    child.kill('SIGKILL');
-  }
-  expect(await exited, stderr).toBe('SIGKILL');
-  return stdout
-    .slice(0, stdout.lastIndexOf('\n') + 1)
-    .split('\n')
-    .slice(1, -1)
-    .map((line) => JSON.parse(line) as Acknowledged);
-}
-
-async function readWhole(store: ObjectStore, key: string): Promise<Uint8Array | undefined> {
-  const reader = await store.openObject('crash', key);
-  if (reader === undefined) return undefined;
-  try {
-    return await reader.read(0, reader.info.size);
-  } finally {
-    await reader.close();
-  }
-}
 
 /** The upstream keys the data directory's markers name. */
 async function markedKeys(directory: string): Promise<string[]> {
@@ -101,7 +54,7 @@ describe('upstream store: SIGKILL during writes', () => {
     const log: string[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       const delayMs = 300 + Math.floor(Math.random() * 900);
-      const lines = await runAndKill(directory, `r${round}`, upstream, delayMs);
+      const lines = await runWriterAndKill([directory, `r${round}`, JSON.stringify(upstream)], delayMs);
       for (const line of lines) {
         if (line.op === 'upload' || line.op === 'part') continue;
         const previous = expected.get(line.key);
