@@ -7,8 +7,10 @@
  * `new S3Client({ ...strongbox.clientConfig, forcePathStyle: true })` (or without it: the
  * virtual-hosted `bucket.strongbox.localhost` is understood too). The SDK still serializes, signs,
  * computes checksums and parses exactly as over HTTP; object bodies stream both ways. The
- * endpoint is `http:`, so S3 sees plain HTTP (SSE-C and SSE-KMS refuse it, as S3 does); a client
- * whose `endpoint` is `https://strongbox.localhost` is treated as over TLS.
+ * endpoint is `https:`: no network is crossed, so requests count as over TLS, as the engine's own
+ * in-process default does, and SSE-C and SSE-KMS work as against real S3's HTTPS endpoint. A
+ * client given `endpoint: 'http://strongbox.localhost'` is treated as plain HTTP (to test that
+ * SSE-C and SSE-KMS refuse it, as S3 does).
  *
  * @example
  * ```ts
@@ -27,7 +29,7 @@ import { DEFAULT_ACCESS_KEY_ID, DEFAULT_SECRET_ACCESS_KEY, InProcessHandler, typ
 import { type EndpointOptions, openEndpoint } from './server.ts';
 
 /** The endpoint the in-process clients name: any host does, no connection is made. */
-export const IN_PROCESS_ENDPOINT = 'http://strongbox.localhost';
+export const IN_PROCESS_ENDPOINT = 'https://strongbox.localhost';
 
 /** What an AWS SDK v3 client needs to talk to the in-process endpoint. */
 export interface InProcessClientConfig {

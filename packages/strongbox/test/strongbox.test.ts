@@ -43,6 +43,21 @@ describe('createStrongbox', () => {
     expect((await sb.kms.describeKey({ KeyId: KeyMetadata!.KeyId! })).KeyMetadata.Description).toBe('readme');
   });
 
+  it('counts in-process requests as over TLS, so SSE-KMS and SSE-C work; an http: endpoint is plain HTTP and refused', async () => {
+    const sb = await open();
+    const s3 = keep(new S3Client(sb.clientConfig));
+    await s3.send(new CreateBucketCommand({ Bucket: 'secure' }));
+    const put = await s3.send(new PutObjectCommand({ Bucket: 'secure', Key: 'k', Body: 'kms', ServerSideEncryption: 'aws:kms' }));
+    expect(put.ServerSideEncryption).toBe('aws:kms');
+    expect(put.SSEKMSKeyId).toMatch(/^arn:aws:kms:us-east-1:000000000000:key\//);
+    const got = await s3.send(new GetObjectCommand({ Bucket: 'secure', Key: 'k' }));
+    expect(await got.Body?.transformToString()).toBe('kms');
+    const plain = keep(new S3Client({ ...sb.clientConfig, endpoint: 'http://strongbox.localhost' }));
+    const refused = await failureOf(plain.send(new PutObjectCommand({ Bucket: 'secure', Key: 'p', Body: 'x', ServerSideEncryption: 'aws:kms' })));
+    expect(refused).toMatchObject({ name: 'InvalidArgument', status: 400 });
+    expect(refused.message).toMatch(/must be made over a secure connection/);
+  });
+
   it('clientConfig is path-style, in the given Region, and a fresh object on each read', async () => {
     const sb = await open({ region: 'eu-west-3' });
     expect(sb.clientConfig).toMatchObject({ region: 'eu-west-3', forcePathStyle: true, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
