@@ -30,6 +30,8 @@ function packageProjects(name: string, options: ProjectOptions = {}): TestProjec
 /** One vitest project per package (plus one for its module-mocking files), and the workspace-level checks in test/. */
 export default defineConfig({
   test: {
+    // Prints the reliability summary (test/reliability/summary.ts) when the whole run ends.
+    globalSetup: ['test/reliability/global-setup.ts'],
     projects: [
       // Every package test gets 30 s (packageProjects): on 2 busy shared cores, fast-check properties
       // and RSA key-pair generation (GetParametersForImport) outlast vitest's default 5 s, which
