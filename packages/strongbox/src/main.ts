@@ -7,7 +7,7 @@
 
 import { inspect } from 'node:util';
 import { CliError, EXIT_FAILURE, EXIT_USAGE } from './errors.ts';
-import { type CliIo, runServe } from './serve.ts';
+import type { CliIo } from './serve.ts';
 import { VERSION } from './version.ts';
 
 /** `strongbox --help`. */
@@ -39,7 +39,9 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       io.stdout(`${VERSION}\n`);
       return 0;
     }
-    if (command === 'serve') return await runServe(rest, io);
+    // Each command loads its own modules: `--version` and `--help` stay instant, and `serve` loads
+    // nothing another command needs.
+    if (command === 'serve') return await (await import('./serve.ts')).runServe(rest, io);
     throw new CliError(`unknown command '${command}' (see strongbox --help)`, EXIT_USAGE);
   } catch (error) {
     if (error instanceof CliError) {
