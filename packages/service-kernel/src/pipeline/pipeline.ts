@@ -103,7 +103,7 @@ export class Pipeline<Definition extends OperationSpec, Context extends Pipeline
     let failure: Failure | undefined;
     try {
       const faults = binding.faults;
-      if (faults !== undefined && faults.armed) {
+      if (faults?.armed) {
         const struck = faults.inject(definition.name);
         if (struck !== undefined) await struck;
       }

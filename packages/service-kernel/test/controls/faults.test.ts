@@ -2,8 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { FaultInjector } from '../../src/index.ts';
 
 class Injected extends Error {
-  constructor(readonly code: string) {
+  readonly code: string;
+  constructor(code: string) {
     super(code);
+    this.code = code;
   }
 }
 
