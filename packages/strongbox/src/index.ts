@@ -22,6 +22,7 @@
  * ```
  */
 
+export { DATA_FORMAT, DataDirectoryError, type DataDirectoryErrorCode } from './data-directory.ts';
 export { HEALTH_PATH, type HealthReport, type ServiceHealth } from './health.ts';
 export { IN_PROCESS_ENDPOINT, type InProcessClientConfig, type InProcessStrongbox, startInProcess } from './in-process.ts';
 export { createProtocolRouter, createRouter, type NodeListener, type ProtocolRoute, type Route, targetRoute } from './router.ts';
