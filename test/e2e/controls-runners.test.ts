@@ -27,7 +27,7 @@ describe('strongbox/vitest', () => {
     }).catch((error: { stdout?: string; stderr?: string; message: string }) => {
       throw new Error(`the fixture run failed: ${error.message}\n${error.stdout ?? ''}\n${error.stderr ?? ''}`);
     });
-    expect(result.stdout).toMatch(/Tests\s+4 passed \(4\)/);
+    expect(result.stdout).toMatch(/Tests\s+6 passed \(6\)/);
     expect(result.stdout).toContain('starts each test fresh after resetStrongbox()');
   }, 150_000);
 });
