@@ -119,6 +119,13 @@ export class OpenEngine {
    * @returns the header once complete, with the rest of `chunk` (body bytes); else undefined.
    */
   #takeHeader(chunk: Uint8Array): { header: MessageHeader; body: Uint8Array } | undefined {
+    if (this.#prefixLength === 0 && chunk.length >= this.#needed) {
+      // The usual case: the first chunk holds the whole header (a stored object's first chunk, a
+      // socket read). Parsed once, where it lies; the parser reads no further than the header.
+      const parsed = parseHeader(chunk);
+      if ('header' in parsed) return { header: parsed.header, body: chunk.subarray(parsed.header.length) };
+      this.#needed = parsed.needed;
+    }
     let offset = 0;
     for (;;) {
       const take = Math.min(chunk.length - offset, this.#needed - this.#prefixLength);
