@@ -29,7 +29,7 @@ import {
   withDefaultUser,
 } from '@strongbox/kms';
 import { CLOUDTRAIL_TARGET_PREFIXES, createCloudTrailHandler, createJson11Handler, createSigV4Authenticator, toNodeListener } from '@strongbox/kms/http';
-import { createS3Handler, internalErrorResponse, S3, type UpstreamOptions } from '@strongbox/s3';
+import { createS3Handler, internalErrorResponse, type ObjectStore, S3, type UpstreamOptions } from '@strongbox/s3';
 import {
   createSigV4Authenticator as createKernelAuthenticator,
   type FaultHook,
@@ -90,6 +90,11 @@ export interface EndpointOptions {
    * keys and metadata stay in `<dataDirectory>/s3` (`@strongbox/s3`'s upstream store).
    */
   readonly s3Upstream?: UpstreamOptions;
+  /**
+   * The S3 engine's object store, made (and closed) by the caller, instead of memory or
+   * `<dataDirectory>/s3`: for tools that show what S3 keeps at rest (`strongbox demo`).
+   */
+  readonly s3Store?: ObjectStore;
   /** Told when the data directory cannot be written: `StoreError` `WRITE_FAILED` (the store then refuses all changes) or `DISK_FULL` (changes are refused until there is room). */
   readonly onStoreError?: (error: Error) => void;
   /** Keys and aliases to create if missing (`parseSeed`), before the port opens. */
@@ -282,10 +287,13 @@ export async function openEndpoint(options: EndpointOptions = {}, wiring: Endpoi
     });
     if (options.s3Upstream !== undefined && options.dataDirectory === undefined)
       throw new TypeError('s3Upstream needs a dataDirectory for the keys and metadata');
+    if (options.s3Store !== undefined && options.dataDirectory !== undefined) throw new TypeError('s3Store and dataDirectory cannot be given together');
     const s3Storage =
-      options.dataDirectory === undefined
-        ? {}
-        : { storage: { directory: join(options.dataDirectory, 's3'), ...(options.s3Upstream === undefined ? {} : { upstream: options.s3Upstream }) } };
+      options.s3Store !== undefined
+        ? { storage: options.s3Store }
+        : options.dataDirectory === undefined
+          ? {}
+          : { storage: { directory: join(options.dataDirectory, 's3'), ...(options.s3Upstream === undefined ? {} : { upstream: options.s3Upstream }) } };
     s3 = new S3({
       account,
       region,
