@@ -59,6 +59,11 @@ async function serve(kms: Kms, request: IncomingMessage, response: ServerRespons
   try {
     setting = JSON.parse(await readBody(request));
   } catch (error) {
+    // Too large: answered (not just cut off, which left the client with no answer), then closed.
+    if (error instanceof RangeError) {
+      response.setHeader('Connection', 'close');
+      return answer(response, 413, { message: `The body must be a JSON quota setting of at most ${MAX_BODY_BYTES} bytes.` });
+    }
     return answer(response, 400, { message: `The body must be a JSON quota setting: ${(error as Error).message}` });
   }
   try {
@@ -73,7 +78,7 @@ function state(kms: Kms): unknown {
   return { options: kms.quotas.options, usage: kms.quotas.usage().map((usage) => ({ ...usage, limit: Number.isFinite(usage.limit) ? usage.limit : null })) };
 }
 
-/** @throws RangeError for a body over `MAX_BODY_BYTES` (then the connection is closed). */
+/** @throws RangeError for a body over `MAX_BODY_BYTES` (the rest is read and dropped; the answer closes the connection). */
 function readBody(request: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -81,7 +86,7 @@ function readBody(request: IncomingMessage): Promise<string> {
     request.on('data', (chunk: Buffer) => {
       length += chunk.length;
       if (length > MAX_BODY_BYTES) {
-        request.destroy();
+        chunks.length = 0;
         reject(new RangeError(`over ${MAX_BODY_BYTES} bytes`));
       } else {
         chunks.push(chunk);
