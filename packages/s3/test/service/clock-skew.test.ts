@@ -50,7 +50,7 @@ describe('S3 clock skew', () => {
     ['16 minutes ahead', 16 * MINUTE],
   ])('refuses a request signed %s with 403 RequestTimeTooSkewed and its times', async (_name, offset) => {
     const { s3, handler } = handlerAt(NOW);
-    const error = (await sdkError(clientOff(offset, handler).send(new ListBucketsCommand({})))) as Error & Record<string, unknown>;
+    const error = await sdkError(clientOff(offset, handler).send(new ListBucketsCommand({})));
     expect(error.name).toBe('RequestTimeTooSkewed');
     expect(error.message).toBe('The difference between the request time and the current time is too large.');
     expect(error.$metadata.httpStatusCode).toBe(403);
