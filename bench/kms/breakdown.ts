@@ -72,7 +72,7 @@ function stageOf(frame: CallFrame): string | undefined {
   if (url.endsWith('/trail/audit.ts') || url.endsWith('/service-kernel/src/uuid.ts') || url.endsWith('/service/audit-fields.ts')) return 'audit';
   if (url.endsWith('/pipeline/pipeline.ts') && name.includes('event')) return 'audit';
   if (url.endsWith('/model/key-last-usage.ts')) return 'last-use';
-  if (url.endsWith('/service/kms.ts') && (name === 'recorded' || name === 'usageLog')) return 'last-use';
+  if (url.endsWith('/service/kms.ts') && (name === 'recordUse' || name === 'usageLog')) return 'last-use';
   return undefined;
 }
 

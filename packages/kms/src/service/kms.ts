@@ -296,13 +296,24 @@ function kmsBinding(
   // The usage log of the current state, looked up again only when the state object changes.
   let usageState: KmsState | undefined;
   let usageLogOfState: KeyUsageLog | undefined;
-  const usageLog = (now: number): KeyUsageLog => {
+  function usageLog(now: number): KeyUsageLog {
     if (usageLogOfState === undefined || usageState !== store.state) {
       usageState = store.state;
       usageLogOfState = usageLogOf(usageState, now);
     }
     return usageLogOfState;
-  };
+  }
+  // Each key's record is overwritten in place, the trail's id bytes copied into it: they are
+  // written out as text only when GetKeyLastUsage asks.
+  function recordUse(operation: string, context: RequestContext): void {
+    const log = usageLog(context.now);
+    const requestId = parts.trail.latestRequestId();
+    for (const arn of context.resources) {
+      const use = log.slot(arn);
+      if (!parts.trail.copyLatestIds(use.idBytes, 0)) return;
+      use.update(operation, context.now, requestId);
+    }
+  }
   return {
     eventSource: EVENT_SOURCE,
     resourceType: RESOURCE_TYPE,
@@ -336,16 +347,7 @@ function kmsBinding(
     // (the tracked cryptographic operations cause none, so latestIds below is still theirs).
     recorded: (definition, context, succeeded) => {
       if (succeeded && context.related !== undefined) recordRelated(parts.trail, context, context.related);
-      if (!succeeded || !TRACKED_OPERATIONS.has(definition.name)) return;
-      const log = usageLog(context.now);
-      const requestId = parts.trail.latestRequestId();
-      // Each key's record is overwritten in place, the trail's id bytes copied into it: they are
-      // written out as text only when GetKeyLastUsage asks.
-      for (const arn of context.resources) {
-        const use = log.slot(arn);
-        if (!parts.trail.copyLatestIds(use.idBytes, 0)) return;
-        use.update(definition.name, context.now, requestId);
-      }
+      if (succeeded && TRACKED_OPERATIONS.has(definition.name)) recordUse(definition.name, context);
     },
     toError: toKmsError,
     throttled,
