@@ -113,13 +113,34 @@ export class Pipeline<Definition extends OperationSpec, Context extends Pipeline
     const binding = this.#binding;
     const now = binding.clock.now();
     const context = binding.open(definition, scope, now);
+    const faults = binding.faults;
+    if (faults?.armed) {
+      let struck: Promise<void> | undefined;
+      try {
+        struck = faults.inject(definition.name);
+      } catch (error) {
+        return Promise.reject(this.#failed(definition, input, undefined, error, context, scope));
+      }
+      if (struck !== undefined) return this.#afterFault(struck, definition, input, scope, context, now);
+    }
+    return this.#serve(definition, input, scope, context, now);
+  }
+
+  /** A call an injected fault struck: its latency passes (or its error is the call's), then it is served. */
+  async #afterFault(struck: Promise<void>, definition: Definition, input: unknown, scope: CallScope, context: Context, now: number): Promise<unknown> {
+    try {
+      await struck;
+    } catch (error) {
+      throw this.#failed(definition, input, undefined, error, context, scope);
+    }
+    return this.#serve(definition, input, scope, context, now);
+  }
+
+  /** Stages 1 to 5, synchronously as far as they allow (see `call`). */
+  #serve(definition: Definition, input: unknown, scope: CallScope, context: Context, now: number): Promise<unknown> {
+    const binding = this.#binding;
     let output: unknown;
     try {
-      const faults = binding.faults;
-      if (faults?.armed) {
-        const struck = faults.inject(definition.name);
-        if (struck !== undefined) await struck;
-      }
       const quotaClass = quotaClassOf(definition);
       if (quotaClass !== undefined && !binding.quotas.tryAcquire(scope.caller.account, scope.region, quotaClass, now)) throw binding.throttled();
       binding.validate(definition, input);
