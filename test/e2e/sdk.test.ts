@@ -11,8 +11,16 @@ import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { Agent } from 'node:https';
 import { buildClient, CommitmentPolicy, KmsKeyringNode } from '@aws-crypto/client-node';
-import { CreateKeyCommand, DecryptCommand, GenerateDataKeyCommand, KMS, KMSClient } from '@aws-sdk/client-kms';
-import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, PutBucketEncryptionCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateKeyCommand, DecryptCommand, GenerateDataKeyCommand, KMS, KMSClient, type KMSClientConfig } from '@aws-sdk/client-kms';
+import {
+  CreateBucketCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  PutBucketEncryptionCommand,
+  PutObjectCommand,
+  S3Client,
+  type S3ClientConfig,
+} from '@aws-sdk/client-s3';
 import { createStrongbox, type Strongbox, type StrongboxListener } from 'strongbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -21,7 +29,7 @@ interface Transport {
   readonly endpoint: string;
   readonly region: string;
   readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string };
-  readonly requestHandler?: unknown;
+  readonly requestHandler?: NonNullable<S3ClientConfig['requestHandler'] & KMSClientConfig['requestHandler']>;
   /** Whether requests travel over TLS (in process counts as TLS: the endpoint is https:). */
   readonly secure: boolean;
 }
@@ -135,7 +143,11 @@ describe.each(['in process', 'HTTP', 'HTTPS'])('the official SDK %s', (name) => 
   });
 
   it("the AWS Encryption SDK's KMS keyring encrypts and decrypts with Strongbox's KMS", async () => {
-    const clientProvider = (region: string): KMS => new KMS({ ...config(transport()), region, maxAttempts: 1 });
+    // The ESDK types its supplier against its own @aws-sdk/client-kms release; it calls only
+    // generateDataKey, encrypt and decrypt, which this release's KMS has with the same shapes.
+    const clientProvider = ((region: string): KMS => new KMS({ ...config(transport()), region, maxAttempts: 1 })) as unknown as NonNullable<
+      ConstructorParameters<typeof KmsKeyringNode>[0]
+    >['clientProvider'];
     const keyring = new KmsKeyringNode({ generatorKeyId: keyArn, clientProvider });
     const { encrypt, decrypt } = buildClient(CommitmentPolicy.REQUIRE_ENCRYPT_REQUIRE_DECRYPT);
     const plaintext = randomBytes(5000);
