@@ -11,6 +11,10 @@ import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { Agent } from 'node:https';
 import { buildClient, CommitmentPolicy, KmsKeyringNode } from '@aws-crypto/client-node';
+
+/** The ESDK's KMS client supplier type (the keyring's `clientProvider`). */
+type EsdkClientSupplier = Exclude<NonNullable<ConstructorParameters<typeof KmsKeyringNode>[0]>['clientProvider'], undefined>;
+
 import { CreateKeyCommand, DecryptCommand, GenerateDataKeyCommand, KMS, KMSClient, type KMSClientConfig } from '@aws-sdk/client-kms';
 import {
   CreateBucketCommand,
@@ -145,9 +149,7 @@ describe.each(['in process', 'HTTP', 'HTTPS'])('the official SDK %s', (name) => 
   it("the AWS Encryption SDK's KMS keyring encrypts and decrypts with Strongbox's KMS", async () => {
     // The ESDK types its supplier against its own @aws-sdk/client-kms release; it calls only
     // generateDataKey, encrypt and decrypt, which this release's KMS has with the same shapes.
-    const clientProvider = ((region: string): KMS => new KMS({ ...config(transport()), region, maxAttempts: 1 })) as unknown as NonNullable<
-      ConstructorParameters<typeof KmsKeyringNode>[0]
-    >['clientProvider'];
+    const clientProvider = ((region: string): KMS => new KMS({ ...config(transport()), region, maxAttempts: 1 })) as unknown as EsdkClientSupplier;
     const keyring = new KmsKeyringNode({ generatorKeyId: keyArn, clientProvider });
     const { encrypt, decrypt } = buildClient(CommitmentPolicy.REQUIRE_ENCRYPT_REQUIRE_DECRYPT);
     const plaintext = randomBytes(5000);
