@@ -15,6 +15,7 @@ export const USAGE: string = `Usage: strongbox <command> [options]
 
 Commands:
   serve    serve the KMS emulator and CloudTrail LookupEvents on one local HTTP port
+  demo     walk through the S3 encryption mechanisms (in process, or --endpoint-url)
 
 Options:
   -v, --version    print the version of strongbox
@@ -42,6 +43,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     // Each command loads its own modules: `--version` and `--help` stay instant, and `serve` loads
     // nothing another command needs.
     if (command === 'serve') return await (await import('./serve.ts')).runServe(rest, io);
+    // Loaded on demand: the demo's SDK clients stay out of `serve`'s start-up and memory.
+    if (command === 'demo') return await (await import('./demo/cli.ts')).runDemoCommand(rest, io);
     throw new CliError(`unknown command '${command}' (see strongbox --help)`, EXIT_USAGE);
   } catch (error) {
     if (error instanceof CliError) {
