@@ -29,10 +29,17 @@ import {
   withDefaultUser,
 } from '@strongbox/kms';
 import { CLOUDTRAIL_TARGET_PREFIXES, createCloudTrailHandler, createJson11Handler, createSigV4Authenticator, toNodeListener } from '@strongbox/kms/http';
-import { createS3Handler, internalErrorResponse, S3, type UpstreamOptions } from '@strongbox/s3';
-import { createSigV4Authenticator as createKernelAuthenticator, type StreamingHandler, toNodeStreamingListener } from '@strongbox/service-kernel';
-import { quotasRoute } from './admin.ts';
+import { createS3Handler, internalErrorResponse, type ObjectStore, S3, type UpstreamOptions } from '@strongbox/s3';
+import {
+  createSigV4Authenticator as createKernelAuthenticator,
+  type FaultHook,
+  type StreamingHandler,
+  toNodeStreamingListener,
+} from '@strongbox/service-kernel';
+import { adminRoute } from './admin.ts';
 import { listenerCertificate, type TlsMaterial } from './certificate.ts';
+import { finishInterruptedReset } from './controls/data-reset.ts';
+import { type ControlledEndpoint, controlEndpoint, type EndpointControls } from './controls/endpoint.ts';
 import { type HealthReport, healthReport, healthRoute } from './health.ts';
 import { endpointClassifier, observeRequest, type RequestLogEntry } from './request-log.ts';
 import { createProtocolRouter, createRouter, type ProtocolRoute, predicateRoute, type Route, targetRoute, untargetedRoute } from './router.ts';
@@ -83,6 +90,11 @@ export interface EndpointOptions {
    * keys and metadata stay in `<dataDirectory>/s3` (`@strongbox/s3`'s upstream store).
    */
   readonly s3Upstream?: UpstreamOptions;
+  /**
+   * The S3 engine's object store, made (and closed) by the caller, instead of memory or
+   * `<dataDirectory>/s3`: for tools that show what S3 keeps at rest (`strongbox demo`).
+   */
+  readonly s3Store?: ObjectStore;
   /** Told when the data directory cannot be written: `StoreError` `WRITE_FAILED` (the store then refuses all changes) or `DISK_FULL` (changes are refused until there is room). */
   readonly onStoreError?: (error: Error) => void;
   /** Keys and aliases to create if missing (`parseSeed`), before the port opens. */
@@ -104,6 +116,11 @@ export interface EndpointOptions {
    * Default `localhost`, `s3.localhost`, `strongbox.localhost`, `s3.strongbox.localhost`.
    */
   readonly s3BaseHosts?: readonly string[];
+  /**
+   * Seed of the fault controls' fraction draws (`controls.faults`), so that a run that injects
+   * faults into a fraction of calls strikes the same calls again. Default: random.
+   */
+  readonly faultSeed?: number | string;
 }
 
 /** A running endpoint. */
@@ -117,6 +134,8 @@ export interface RunningServer {
   readonly kms: Kms;
   /** The S3 engine, calling `kms` (SSE-KMS) and recording in its trail. */
   readonly s3: S3;
+  /** Clock, faults, reset and quotas (see `openControlledEndpoint`; what `/_strongbox/` serves). */
+  readonly controls?: EndpointControls;
   /** Requests being served right now. */
   inFlight(): number;
   /** Stops accepting, waits for requests in flight, closes the stores. Idempotent. */
@@ -138,7 +157,7 @@ export interface RunningServer {
  * ```
  */
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
-  return serveEndpoint(await openEndpoint(options), options);
+  return serveEndpoint(await openControlledEndpoint(options), options);
 }
 
 /**
@@ -154,7 +173,13 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 export async function serveEndpoint(endpoint: Endpoint, options: ServerOptions = {}): Promise<RunningServer> {
   const routes: Route[] = [
     healthRoute(() => endpoint.health()),
-    quotasRoute(endpoint.kms, { strict: options.strictAuth ?? false }),
+    adminRoute(endpoint, {
+      strict: options.strictAuth ?? false,
+      users: options.users,
+      account: options.account,
+      region: options.region,
+      clock: endpoint.controls?.clock ?? options.clock,
+    }),
     ...endpoint.routes.map((route) =>
       route.matches === undefined
         ? targetRoute(route.service, route.prefixes, toNodeListener(route.handler))
@@ -203,8 +228,33 @@ export interface Endpoint {
   readonly handler: StreamingHandler;
   /** Whether each service can serve (`GET /_strongbox/health`, `health.ts`). */
   health(): Promise<HealthReport>;
+  /** Clock, faults, reset and quotas (`openControlledEndpoint`'s endpoints; `openEndpoint`'s have none). */
+  readonly controls?: EndpointControls;
   /** Closes the S3 engine's and KMS's stores. Idempotent. */
   close(): Promise<void>;
+}
+
+/** What `openControlledEndpoint` wires into the engines `openEndpoint` makes. */
+export interface EndpointWiring {
+  /** The fault hooks of KMS's and S3's pipelines. */
+  readonly faults?: { readonly kms: FaultHook; readonly s3: FaultHook };
+}
+
+/**
+ * Opens the endpoint with its controls (`controls/endpoint.ts`): one controlled clock, fault
+ * hooks, and `reset()`, over the engines `openEndpoint` builds. What `startServer`,
+ * `createStrongbox` and `startInProcess` serve.
+ * @throws as `openEndpoint`.
+ * @example
+ * ```ts
+ * const endpoint = await openControlledEndpoint({ faultSeed: 7 });
+ * endpoint.controls.clock.advance(365 * 86_400_000);
+ * await endpoint.controls.reset();
+ * await endpoint.close();
+ * ```
+ */
+export function openControlledEndpoint(options: EndpointOptions = {}): Promise<ControlledEndpoint> {
+  return controlEndpoint(options, openEndpoint);
 }
 
 /**
@@ -212,10 +262,12 @@ export interface Endpoint {
  * CloudTrail LookupEvents, with SigV4 as the options say).
  * @throws StoreError, TypeError (seed) as `startServer` documents; the store is closed again then.
  */
-export async function openEndpoint(options: EndpointOptions = {}): Promise<Endpoint> {
+export async function openEndpoint(options: EndpointOptions = {}, wiring: EndpointWiring = {}): Promise<Endpoint> {
   const account = options.account ?? '000000000000';
   const region = options.region ?? 'us-east-1';
   const clock = options.clock ?? systemClock;
+  // A reset a crash interrupted is finished before any store opens: none of its state comes back.
+  if (options.dataDirectory !== undefined) await finishInterruptedReset(options.dataDirectory);
   const store: ChangeStore =
     options.dataDirectory === undefined
       ? createMemoryStore()
@@ -225,14 +277,32 @@ export async function openEndpoint(options: EndpointOptions = {}): Promise<Endpo
   try {
     if (options.seed)
       await applySeed(store, options.seed, { account, region, now: clock.now(), random: { bytes: (length) => new Uint8Array(randomBytes(length)) } });
-    kms = new Kms({ account, region, store, clock, ...(options.quotas === undefined ? {} : { quotas: options.quotas }) });
+    kms = new Kms({
+      account,
+      region,
+      store,
+      clock,
+      ...(options.quotas === undefined ? {} : { quotas: options.quotas }),
+      ...(wiring.faults === undefined ? {} : { faults: wiring.faults.kms }),
+    });
     if (options.s3Upstream !== undefined && options.dataDirectory === undefined)
       throw new TypeError('s3Upstream needs a dataDirectory for the keys and metadata');
+    if (options.s3Store !== undefined && options.dataDirectory !== undefined) throw new TypeError('s3Store and dataDirectory cannot be given together');
     const s3Storage =
-      options.dataDirectory === undefined
-        ? {}
-        : { storage: { directory: join(options.dataDirectory, 's3'), ...(options.s3Upstream === undefined ? {} : { upstream: options.s3Upstream }) } };
-    s3 = new S3({ account, region, clock, kms, auditTrail: kms.auditTrail, ...s3Storage });
+      options.s3Store !== undefined
+        ? { storage: options.s3Store }
+        : options.dataDirectory === undefined
+          ? {}
+          : { storage: { directory: join(options.dataDirectory, 's3'), ...(options.s3Upstream === undefined ? {} : { upstream: options.s3Upstream }) } };
+    s3 = new S3({
+      account,
+      region,
+      clock,
+      kms,
+      auditTrail: kms.auditTrail,
+      ...s3Storage,
+      ...(wiring.faults === undefined ? {} : { faults: wiring.faults.s3 }),
+    });
   } catch (error) {
     await store.close();
     throw error;
@@ -298,7 +368,6 @@ async function listen(
   secure: { readonly port: number; readonly tls: TlsMaterial } | undefined,
   log?: { readonly classify: ReturnType<typeof endpointClassifier>; readonly report: (entry: RequestLogEntry) => void },
 ): Promise<RunningServer> {
-  const kms = endpoint.kms;
   let inFlight = 0;
   const drained: (() => void)[] = [];
   const router = createRouter(routes);
@@ -346,8 +415,14 @@ async function listen(
           },
         }
       : {}),
-    kms,
-    s3: endpoint.s3,
+    // Getters: a reset (`controls.reset()`) replaces the engines.
+    get kms(): Kms {
+      return endpoint.kms;
+    },
+    get s3(): S3 {
+      return endpoint.s3;
+    },
+    ...(endpoint.controls === undefined ? {} : { controls: endpoint.controls }),
     inFlight: () => inFlight,
     close() {
       closing ??= (async () => {

@@ -144,7 +144,8 @@ describe('startServer', () => {
       await new Promise((resolve) => socket.on('close', resolve));
       expect(received).toMatch(/^HTTP\/1\.1 413 /);
       expect(JSON.parse(received.slice(received.indexOf('\r\n\r\n') + 4))).toEqual({
-        message: 'The body must be a JSON quota setting of at most 65536 bytes.',
+        __type: 'RequestEntityTooLarge',
+        message: 'an admin body is at most 65536 bytes',
       });
       expect(server.kms.quotas.options.profile).toBe('cryptographic');
     } finally {

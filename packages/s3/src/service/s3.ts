@@ -28,6 +28,7 @@ import {
   type Clock,
   checkAccountAndRegion,
   type Facade,
+  type FaultHook,
   installFacade,
   Pipeline,
   type Principal,
@@ -98,6 +99,8 @@ export interface S3Options {
    * (AWS does not publish its period).
    */
   readonly bucketKeyPeriodMs?: number;
+  /** Faults a test suite injects (`FaultInjector.hook('s3', ...)` from the kernel): checked first on every call. */
+  readonly faults?: FaultHook;
 }
 
 /** A data directory, with or without an upstream bucket for the sealed bytes. */
@@ -355,6 +358,7 @@ async function startEngine(
     clock,
     quotas,
     trail: eventTrail,
+    ...(options.faults === undefined ? {} : { faults: options.faults }),
     validate: (_definition, input) => {
       if (typeof input !== 'object' || input === null) throw new TypeError('an S3 request is an object of members');
     },

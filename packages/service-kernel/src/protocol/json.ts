@@ -94,11 +94,12 @@ let dateSecond = -1;
 let dateText = '';
 
 /**
- * The current time as an HTTP date, formatted once per second (it has one-second resolution).
+ * The current time (or `now`, epoch ms: an emulator's controlled clock) as an HTTP date,
+ * formatted once per second (it has one-second resolution).
  * @example httpDate() // 'Sun, 06 Dec 2026 02:00:00 GMT'
  */
-export function httpDate(): string {
-  const second = Math.floor(Date.now() / 1000);
+export function httpDate(now: number = Date.now()): string {
+  const second = Math.floor(now / 1000);
   if (second !== dateSecond) {
     dateSecond = second;
     dateText = new Date(second * 1000).toUTCString();
