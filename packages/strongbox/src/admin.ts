@@ -188,6 +188,7 @@ function operationOf(target: AdminTarget, method: string, path: string): Operati
     try {
       id = decodeURIComponent(path.slice(FAULTS_PATH.length + 1));
     } catch {
+      // `%ff` and the like decode to no text: no fault has such an id (it was a 500).
       return { status: 404, body: failure('NotFound', `no fault ${JSON.stringify(path.slice(FAULTS_PATH.length + 1))} is set`) };
     }
     methods.DELETE = {
