@@ -31,15 +31,17 @@ export async function throttlingStep(context: DemoContext, burst: number = DEFAU
   const { printer, quotas } = context;
   const key = context.key as DemoKey;
   printer.section('KMS throttling', 'a burst against the shared cryptographic quota');
-  const before = (await quotas.read()).options;
   printer.row('quota row', `${ROW} (symmetric: GenerateDataKey, Encrypt, Decrypt, ... share it)`);
   printer.row('AWS rate', `${defaultCryptographicQuota(context.region).toLocaleString('en-US')} requests/s in ${context.region}`);
+  let before: QuotaOptions;
   try {
+    // Reading is inside the try too: under --strict-auth the route refuses GET as well as PUT.
+    before = (await quotas.read()).options;
     await quotas.configure(lowered(before));
   } catch (error) {
     if (!(error instanceof QuotaRouteRefused)) throw error;
     printer.note(
-      `Skipped: the endpoint refused to change its quotas (${error.message}).\nStart it with --quota-scale to see throttling, e.g. strongbox serve --quota-scale 0.0002.`,
+      `Skipped: the endpoint refused to read or change its quotas (${error.message}).\nStart it with --quota-scale to see throttling, e.g. strongbox serve --quota-scale 0.0002.`,
     );
     return;
   }

@@ -203,6 +203,29 @@ describe('strongbox demo against strongbox serve', () => {
   }, 60_000);
 });
 
+describe('strongbox demo against strongbox serve --strict-auth', () => {
+  let serving: Awaited<ReturnType<typeof serveInProcess>>;
+
+  beforeAll(async () => {
+    serving = await serveInProcess(['--strict-auth', '--quiet']);
+  }, 30_000);
+
+  afterAll(async () => {
+    await serving.stop();
+  });
+
+  it('reports the refused quota route as skipped instead of dying', async () => {
+    let output = '';
+    const report = await runDemo({ target: { kind: 'remote', endpoint: serving.url, region: 'us-east-1' }, write: (text) => (output += text) });
+    // Under --strict-auth even GET /_strongbox/quotas is 403: the step must say so and let the
+    // demo reach its summary.
+    expect(section(output, 'KMS throttling')).toContain('Skipped: the endpoint refused to read or change its quotas');
+    expect(section(output, 'KMS throttling')).not.toMatch(/ThrottlingException\)/);
+    expect(report.checks.length).toBeGreaterThan(0);
+    expect(output).toMatch(/checks? (passed|failed)/);
+  }, 60_000);
+});
+
 describe('strongbox demo on the command line', () => {
   it('prints its help', async () => {
     const exit = await runInProcess(['demo', '--help']);
