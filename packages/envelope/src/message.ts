@@ -83,11 +83,6 @@ export interface MessageSealer {
    * ciphertext and the tag when the backend can give them apart): for streaming sealers.
    */
   sealFrameParts(index: number, final: boolean, plaintext: Uint8Array): readonly Uint8Array[];
-  /**
-   * As `sealFrameParts`, for a frame's plaintext in pieces (their concatenation): encrypted where
-   * they lie when the backend can (`encryptPieces`), else joined first.
-   */
-  sealFramePieces(index: number, final: boolean, plaintext: readonly Uint8Array[]): readonly Uint8Array[];
   /** Wipes the frame key. */
   destroy(): void;
 }
@@ -327,12 +322,6 @@ class FrameSealer implements MessageSealer {
     const [ciphertext, tag] = this.#frames.encryptParts(nonce, plaintext, this.#aad);
     // An empty final frame is its tag alone: no empty chunk for the stream.
     return ciphertext.length === 0 ? [tag] : [ciphertext, tag];
-  }
-
-  sealFramePieces(index: number, final: boolean, plaintext: readonly Uint8Array[]): readonly Uint8Array[] {
-    if (plaintext.length === 1) return this.sealFrameParts(index, final, plaintext[0] as Uint8Array);
-    if (this.#frames.encryptPieces === undefined) return this.sealFrameParts(index, final, concatBytes(...plaintext));
-    return this.#frames.encryptPieces(frameNonce(index, final), plaintext, this.#aad);
   }
 
   destroy(): void {

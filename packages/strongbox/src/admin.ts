@@ -184,7 +184,12 @@ function operationOf(target: AdminTarget, method: string, path: string): Operati
       },
     };
   } else if (path.startsWith(`${FAULTS_PATH}/`)) {
-    const id = decodeURIComponent(path.slice(FAULTS_PATH.length + 1));
+    let id: string;
+    try {
+      id = decodeURIComponent(path.slice(FAULTS_PATH.length + 1));
+    } catch {
+      return { status: 404, body: failure('NotFound', `no fault ${JSON.stringify(path.slice(FAULTS_PATH.length + 1))} is set`) };
+    }
     methods.DELETE = {
       action: 'strongbox:ClearFaults',
       run: () => (controls.faults.remove(id) ? ok(faultState(controls)) : { status: 404, body: failure('NotFound', `no fault ${JSON.stringify(id)} is set`) }),

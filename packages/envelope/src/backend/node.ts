@@ -129,24 +129,6 @@ export const nodeBackend: Backend = Object.freeze({
         cipher.final();
         return [ciphertext, view(cipher.getAuthTag())];
       },
-      encryptPieces: (nonce, plaintext, aad) => {
-        const key = usable();
-        assertGcmParameters(key, nonce, aad);
-        for (const piece of plaintext) assertBytes(piece, 'plaintext');
-        if (nonce.length > OPENSSL_GCM_MAX_NONCE) {
-          const joined = concatBytes(...plaintext);
-          const sealed = nobleBackend.aesGcmEncrypt(key, nonce, joined, aad);
-          return nonEmpty([sealed.subarray(0, joined.length), sealed.subarray(joined.length)]);
-        }
-        const cipher = createCipheriv(gcmName(key), key, nonce, { authTagLength: GCM_TAG_LENGTH });
-        if (aad !== undefined) cipher.setAAD(aad);
-        const out: Uint8Array[] = [];
-        // OpenSSL's own output buffers, one per piece: no joining allocation, no copy.
-        for (const piece of plaintext) if (piece.length > 0) out.push(view(cipher.update(piece)));
-        cipher.final();
-        out.push(view(cipher.getAuthTag()));
-        return out;
-      },
       decryptPieces: (nonce, sealed, aad) => {
         const key = usable();
         assertGcmParameters(key, nonce, aad);

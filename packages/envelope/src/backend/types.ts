@@ -47,12 +47,6 @@ export interface PreparedAesGcm {
    */
   encryptParts?(nonce: Uint8Array, plaintext: Uint8Array, aad?: Uint8Array): readonly [ciphertext: Uint8Array, tag: Uint8Array];
   /**
-   * Optional: as `encryptParts`, for a plaintext that arrived in pieces (their concatenation is the
-   * plaintext): each piece is encrypted where it lies, with no joining copy. Returns the ciphertext
-   * in pieces followed by the 16-byte tag (concatenated: `encrypt`'s output); no empty pieces.
-   */
-  encryptPieces?(nonce: Uint8Array, plaintext: readonly Uint8Array[], aad?: Uint8Array): Uint8Array[];
-  /**
    * Optional: as `decrypt`, for a sealed frame that arrived in pieces (their concatenation is
    * ciphertext ‖ tag): each piece is decrypted where it lies, with no joining copy. Returns the
    * plaintext in pieces (no empty ones) only once the tag verified, or `undefined` (then every

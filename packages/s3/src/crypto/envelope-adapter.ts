@@ -62,10 +62,6 @@ export async function* sealChunks(source: AsyncIterable<Uint8Array>, layer: Seal
     context: layer.context,
     frameLength,
     formatVersion: FORMAT_VERSION_2,
-    // A body's chunks are buffers of their own (a socket's, the aws-chunked decoder's views of
-    // them, an inner layer's sealed output, the caller's body for the length of its request), so
-    // a frame arriving in several chunks is encrypted where it lies rather than copied first.
-    stableChunks: true,
     ...backendOf(layer),
   });
   try {

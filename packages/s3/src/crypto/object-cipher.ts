@@ -22,7 +22,7 @@ import { memoizeUnwrap, openChunks, openRange, type RandomAccessSource, type Sea
  * Plaintext bytes per frame of a stored object: range granularity against throughput, chosen by
  * measurement (bench/s3/frame-length.ts; the README gives the figures and the reasoning).
  */
-export const OBJECT_FRAME_LENGTH: number = 64 * 1024;
+export const OBJECT_FRAME_LENGTH: number = 256 * 1024;
 
 /** Plaintext bytes a ranged read decrypts per window (bounds its memory). */
 export const RANGE_WINDOW: number = 4 * 1024 * 1024;

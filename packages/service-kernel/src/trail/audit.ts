@@ -162,7 +162,9 @@ export class EventIds {
    */
   fill(target: Uint8Array, offset: number, length: 16 | 32): void {
     const from = this.#take(length);
-    target.set(this.#batch.subarray(from, from + length), offset);
+    // Copied byte by byte: a `subarray` view per event would be an object for the collector.
+    const batch = this.#batch;
+    for (let i = 0; i < length; i++) target[offset + i] = batch[from + i] as number;
     for (let id = offset; id < offset + length; id += 16) markRandomUuid(target, id);
   }
 
@@ -362,8 +364,14 @@ export class AuditTrail {
 
   /** Stores an event's fields in `slot`, bounding them, then keeps the total within budget. */
   #store(slot: number, event: AuditEventInput): void {
-    const [parameters, parametersSize] = bounded(event.requestParameters);
-    const [responses, responsesSize] = bounded(event.responseElements);
+    // Each field is measured once: the size decides the omission and is what the event's share of
+    // the total counts.
+    let parameters = event.requestParameters;
+    let parametersSize = jsonSize(parameters, MAX_FIELD_BYTES);
+    if (parametersSize > MAX_FIELD_BYTES) [parameters, parametersSize] = [OMITTED, OMITTED_SIZE];
+    let responses = event.responseElements;
+    let responsesSize = jsonSize(responses, MAX_FIELD_BYTES);
+    if (responsesSize > MAX_FIELD_BYTES) [responses, responsesSize] = [OMITTED, OMITTED_SIZE];
     const message =
       event.errorMessage !== undefined && event.errorMessage.length > MAX_FIELD_BYTES ? event.errorMessage.slice(0, MAX_FIELD_BYTES) : event.errorMessage;
     this.#times[slot] = event.eventTime;
@@ -467,6 +475,26 @@ export class AuditTrail {
     return new EventIdPair(this.#idBytes.slice(base, base + 32), this.#requestIds[slot]);
   }
 
+  /**
+   * Copies the 32 id bytes of the event recorded last (its event id, then its request id, both as
+   * `formatUuid` reads them) into `target` at `offset`: what a service keeps of an event it tracks
+   * on every call (KMS's GetKeyLastUsage) without building anything. The request id bytes are the
+   * id only when the event was given none (`latestRequestId`).
+   * @returns false, copying nothing, when the trail holds no event.
+   */
+  copyLatestIds(target: Uint8Array, offset: number): boolean {
+    if (this.#size === 0) return false;
+    const base = ((this.#start + this.#size - 1) % this.#capacity) * 32;
+    const bytes = this.#idBytes;
+    for (let i = 0; i < 32; i++) target[offset + i] = bytes[base + i] as number;
+    return true;
+  }
+
+  /** The request id given with the event recorded last, if it was given one (see `copyLatestIds`). */
+  latestRequestId(): string | undefined {
+    return this.#size === 0 ? undefined : this.#requestIds[(this.#start + this.#size - 1) % this.#capacity];
+  }
+
   /** The event in `slot`, as an object (built on read). */
   // Slots below `#size` were all written by `record`; the fallbacks only satisfy the types.
   #eventAt(slot: number): AuditEvent {
@@ -497,13 +525,6 @@ export class AuditTrail {
       ...(errorCode === undefined ? {} : { errorCode, errorMessage: this.#errorMessages[slot] ?? '' }),
     };
   }
-}
-
-/** A field as recorded (itself, or `{"omitted": true}` past CloudTrail's 100 KB) and its JSON size. */
-function bounded(field: Record<string, unknown> | null): readonly [Record<string, unknown> | null, number] {
-  // Measured once: the size decides the omission and is what the event's share of the total counts.
-  const size = jsonSize(field, MAX_FIELD_BYTES);
-  return size > MAX_FIELD_BYTES ? [OMITTED, OMITTED_SIZE] : [field, size];
 }
 
 /**

@@ -104,6 +104,7 @@ describe('the admin API (default mode)', () => {
     });
     expect((await call(`${faults}/fault-1`, 'DELETE')).status).toBe(200);
     expect((await call(`${faults}/fault-1`, 'DELETE')).status).toBe(404);
+    expect((await call(`${faults}/%E0%A4%A`, 'DELETE')).status).toBe(404);
     expect((await call(faults, 'DELETE')).json.cleared).toBe(1);
     expect(sb.controls.faults.list()).toEqual([]);
   });
