@@ -58,6 +58,32 @@ describe('README and CI', () => {
 });
 
 describe('package manifests', () => {
+  it('the workspace packages depend on each other without a cycle, and pnpm is not told to ignore one', () => {
+    // Layers point one way, dev-only edges included: a package's tests that need a package above it
+    // live in the root test/ project (e.g. test/e2e/cse/).
+    expect(read('pnpm-workspace.yaml')).not.toMatch(/^ignoreWorkspaceCycles:/m);
+    const edges = new Map<string, string[]>();
+    for (const dir of packageDirs) {
+      const manifest = JSON.parse(read(join('packages', dir, 'package.json'))) as Record<string, Record<string, string> | string | undefined>;
+      const names = ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies'].flatMap((field) =>
+        Object.entries((manifest[field] as Record<string, string> | undefined) ?? {})
+          .filter(([, range]) => range.startsWith('workspace:'))
+          .map(([name]) => name),
+      );
+      edges.set(manifest.name as string, names);
+    }
+    const cycles: string[] = [];
+    const visit = (name: string, path: readonly string[]): void => {
+      if (path.includes(name)) {
+        cycles.push([...path.slice(path.indexOf(name)), name].join(' -> '));
+        return;
+      }
+      for (const next of edges.get(name) ?? []) visit(next, [...path, name]);
+    };
+    for (const name of edges.keys()) visit(name, []);
+    expect(cycles).toEqual([]);
+  });
+
   it.each(packageDirs)('%s: every exports and imports target exists, in source and in publishConfig form', (dir) => {
     const manifest = JSON.parse(read(`packages/${dir}/package.json`)) as Record<string, unknown>;
     const targets = (value: unknown): string[] =>

@@ -83,6 +83,7 @@ export type S3ErrorReason =
   | 'InvalidCopySource'
   | 'CopyToItselfWithoutChange'
   | 'InvalidMetadataDirective'
+  | 'InvalidStorageClass'
   | 'CopySourceTooLarge'
   | 'NoSuchVersion'
   | 'InternalError'
@@ -394,6 +395,10 @@ export const S3_ERRORS: Readonly<Record<S3ErrorReason, S3WireError>> = Object.fr
   },
   // UNCONFIRMED: no capture of real S3 for a MetadataDirective other than COPY or REPLACE.
   InvalidMetadataDirective: { code: 'InvalidArgument', status: 400, message: 'Unknown metadata directive.', argumentName: 'x-amz-metadata-directive' },
+  // A value outside the StorageClass enum in x-amz-storage-class (PutObject, CopyObject,
+  // CreateMultipartUpload): AWS's error-code list, "InvalidStorageClass: The storage class you
+  // specified is not valid", 400.
+  InvalidStorageClass: { code: 'InvalidStorageClass', status: 400, message: 'The storage class you specified is not valid' },
   // UNCONFIRMED text: CopyObject copies at most 5 GiB (API reference); no capture of the error.
   CopySourceTooLarge: {
     code: 'InvalidRequest',

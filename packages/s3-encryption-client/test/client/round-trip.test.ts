@@ -1,6 +1,6 @@
 /**
  * Round trips through a real `S3Client` over the in-memory S3 fixture (the same against the
- * Strongbox endpoint: test/endpoint/strongbox.test.ts): every keyring (kms+context with the in-process `@strongbox/kms` and with
+ * Strongbox endpoint: the root test/e2e/cse/strongbox-endpoint.test.ts): every keyring (kms+context with the in-process `@strongbox/kms` and with
  * `@aws-sdk/client-kms` over HTTP to it; AES/GCM; RSA-OAEP-SHA1), both formats, metadata and
  * instruction files, in-memory and streaming bodies, delete with the instruction file, and what
  * the stored objects look like on the wire.

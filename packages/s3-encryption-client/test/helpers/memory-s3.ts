@@ -1,6 +1,6 @@
 /**
  * TEST FIXTURE for the unit tests (the same behaviours run against the Strongbox endpoint in
- * test/endpoint/ and test/interop/): a small in-memory S3
+ * the root test/e2e/cse/): a small in-memory S3
  * behind an `S3Client` `requestHandler`, so the tests drive the real `@aws-sdk/client-s3` (its
  * serialisers, checksums, aws-chunked streaming uploads and error parsing) without a network.
  * It answers path-style PUT / GET / HEAD / DELETE of objects (honouring `Range`, including

@@ -20,3 +20,4 @@ export * from './multipart.ts';
 export * from './names.ts';
 export * from './range.ts';
 export * from './response-encryption.ts';
+export * from './storage-class.ts';

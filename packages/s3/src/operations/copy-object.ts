@@ -33,6 +33,7 @@ import { checkConditions } from '../model/conditions.ts';
 import { checkCopySourceSize, checkInPlaceCopy, metadataDirective, parseCopySource } from '../model/copy-source.ts';
 import type { CustomerKey } from '../model/customer-key.ts';
 import { etagKind, objectEtag } from '../model/etag.ts';
+import { checkStorageClass } from '../model/storage-class.ts';
 import { header, metadataHeaders, struct, xmlPayload } from '../protocol/binding.ts';
 import { COPY_SOURCE_SSE_C_REQUEST, SSE_RESPONSE, SSE_WRITE_REQUEST } from '../protocol/sse-headers.ts';
 import type { ObjectInfo } from '../storage/types.ts';
@@ -56,6 +57,8 @@ export interface CopyObjectRequest extends SseWriteMembers, CopySourceCustomerMe
   CopySource: string;
   /** `COPY` (default) or `REPLACE`. */
   MetadataDirective?: string;
+  /** `x-amz-storage-class`: checked, then stored as STANDARD (classes are not modelled). */
+  StorageClass?: string;
   /** With `REPLACE`: the destination's content type. */
   ContentType?: string;
   /** With `REPLACE`: the destination's user metadata. */
@@ -92,6 +95,7 @@ export const copyObject: OperationDefinition<'CopyObject', CopyObjectRequest, Co
       members: {
         CopySource: header('x-amz-copy-source'),
         MetadataDirective: header('x-amz-metadata-directive'),
+        StorageClass: header('x-amz-storage-class'),
         ContentType: header('content-type'),
         Metadata: metadataHeaders(),
         CopySourceIfMatch: header('x-amz-copy-source-if-match'),
@@ -140,6 +144,7 @@ export const copyObject: OperationDefinition<'CopyObject', CopyObjectRequest, Co
     const key = requireKey(input.Key);
     const source = parseCopySource(input.CopySource);
     const directive = metadataDirective(input.MetadataDirective);
+    checkStorageClass(input.StorageClass);
     const { bucket: sourceBucket, key: sourceKey } = await authorizedCopySource(source, context);
     // The reader pins the source's bytes: a concurrent overwrite, or this copy itself when it
     // targets its own source, does not change what is read.

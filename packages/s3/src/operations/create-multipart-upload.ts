@@ -19,6 +19,7 @@
 
 import { storedKmsEncryption } from '../crypto/index.ts';
 import { type ChecksumAlgorithm, type ChecksumType, resolveUploadChecksum } from '../model/checksum.ts';
+import { checkStorageClass } from '../model/storage-class.ts';
 import { header, metadataHeaders, struct } from '../protocol/binding.ts';
 import { SSE_RESPONSE, SSE_WRITE_REQUEST } from '../protocol/sse-headers.ts';
 import type { StoredFields } from '../storage/types.ts';
@@ -40,6 +41,8 @@ export interface CreateMultipartUploadRequest extends SseWriteMembers {
   ChecksumAlgorithm?: string;
   /** `x-amz-checksum-type`: COMPOSITE or FULL_OBJECT (needs an algorithm). */
   ChecksumType?: string;
+  /** `x-amz-storage-class`: checked, then stored as STANDARD (classes are not modelled). */
+  StorageClass?: string;
 }
 
 /** CreateMultipartUpload response. */
@@ -69,6 +72,7 @@ export const createMultipartUpload: OperationDefinition<'CreateMultipartUpload',
         Metadata: metadataHeaders(),
         ChecksumAlgorithm: header('x-amz-checksum-algorithm'),
         ChecksumType: header('x-amz-checksum-type'),
+        StorageClass: header('x-amz-storage-class'),
         ...SSE_WRITE_REQUEST,
       },
     },
@@ -83,6 +87,7 @@ export const createMultipartUpload: OperationDefinition<'CreateMultipartUpload',
   async handler(input, context) {
     const bucket = await ownedBucket(input.Bucket, context);
     const key = requireKey(input.Key);
+    checkStorageClass(input.StorageClass);
     const userMetadata = userMetadataField(input.Metadata);
     const checksum = resolveUploadChecksum(input);
     const decided = decideObjectEncryption(input, bucket, key, context);

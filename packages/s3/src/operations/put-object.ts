@@ -20,6 +20,7 @@ import { S3Error } from '../errors.ts';
 import type { ChecksumMembers, ChecksumResponseMembers } from '../model/checksum.ts';
 import { checksumResponseMembers } from '../model/checksum.ts';
 import { etagKind, objectEtag } from '../model/etag.ts';
+import { checkStorageClass } from '../model/storage-class.ts';
 import { header, metadataHeaders, streamPayload } from '../protocol/binding.ts';
 import { CHECKSUM_REQUEST, CHECKSUM_RESPONSE } from '../protocol/checksum-headers.ts';
 import { SSE_RESPONSE, SSE_WRITE_REQUEST } from '../protocol/sse-headers.ts';
@@ -41,6 +42,8 @@ export interface PutObjectRequest extends SseWriteMembers, ChecksumMembers {
   ContentMD5?: string;
   ContentType?: string;
   Metadata?: Record<string, string>;
+  /** `x-amz-storage-class`: checked, then stored as STANDARD (classes are not modelled). */
+  StorageClass?: string;
 }
 
 /** PutObject response. */
@@ -66,6 +69,7 @@ export const putObject: OperationDefinition<'PutObject', PutObjectRequest, PutOb
         ContentMD5: header('content-md5'),
         ContentType: header('content-type'),
         Metadata: metadataHeaders(),
+        StorageClass: header('x-amz-storage-class'),
         ...SSE_WRITE_REQUEST,
         ...CHECKSUM_REQUEST,
       },
@@ -77,6 +81,7 @@ export const putObject: OperationDefinition<'PutObject', PutObjectRequest, PutOb
   async handler(input, context) {
     const bucket = await ownedBucket(input.Bucket, context);
     const key = requireKey(input.Key);
+    checkStorageClass(input.StorageClass);
     const expectedMd5 = contentMd5(input.ContentMD5);
     // The checksum (the one sent, or CRC64NVME) is computed over the plaintext as it streams and
     // checked before the body ends: a mismatch stores nothing.

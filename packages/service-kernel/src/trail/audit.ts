@@ -254,8 +254,11 @@ export class AuditTrail {
     if (!(typeof maxBytes === 'number' && maxBytes >= 1)) throw new RangeError(`"audit.maxBytes" expected a positive number, got ${String(options.maxBytes)}`);
     this.#capacity = capacity;
     this.#maxBytes = maxBytes;
-    // The columns grow with the trail (`#place`) up to `capacity`: a full-size ring of the default
-    // 100,000 slots costs about 11 MiB, which an endpoint that has served few requests need not hold.
+    // The columns grow with the trail (`#place`) up to `capacity`: a slot takes 49 bytes of typed
+    // columns (two Float64 columns, 32 id bytes, one flag byte) plus one reference in each of the 16
+    // array columns (8 bytes each on 64-bit V8), so a full ring of the default 100,000 slots would
+    // start at 100,000 × 177 bytes, about 17 MB, which an endpoint that has served few requests
+    // need not hold.
     const slots = Math.min(capacity, INITIAL_SLOTS);
     this.#sizes = new Float64Array(slots);
     this.#ids = new EventIds(random);

@@ -14,6 +14,7 @@ import { CliError, EXIT_FAILURE, EXIT_USAGE } from '../errors.ts';
 import type { CliIo } from '../serve.ts';
 import { createStrongbox } from '../strongbox.ts';
 import type { DemoTarget } from './context.ts';
+import { HeldClock } from './held-clock.ts';
 import { runDemo } from './run.ts';
 import { DEFAULT_BURST } from './throttling.ts';
 
@@ -126,9 +127,10 @@ export async function runDemoCommand(args: readonly string[], io: CliIo & { read
     return (await runDemo({ ...common, target })).ok ? 0 : EXIT_FAILURE;
   }
   const store = await createMemoryObjectStore();
-  const strongbox = await createStrongbox({ region: flags.region, s3Store: store });
+  const clock = new HeldClock();
+  const strongbox = await createStrongbox({ region: flags.region, s3Store: store, clock });
   try {
-    return (await runDemo({ ...common, target: { kind: 'in-process', strongbox, store } })).ok ? 0 : EXIT_FAILURE;
+    return (await runDemo({ ...common, target: { kind: 'in-process', strongbox, store, clock } })).ok ? 0 : EXIT_FAILURE;
   } finally {
     await strongbox.close();
     await store.close();

@@ -16,6 +16,7 @@ import type { ObjectStore } from '@strongbox/s3';
 import { DEFAULT_ACCESS_KEY_ID, DEFAULT_SECRET_ACCESS_KEY } from '@strongbox/service-kernel';
 import type { Strongbox } from '../strongbox.ts';
 import { type AtRestView, atRestView } from './at-rest.ts';
+import type { HeldClock } from './held-clock.ts';
 import type { Printer } from './printer.ts';
 import { inProcessQuotas, type QuotaControl, remoteQuotas } from './quotas.ts';
 import { openTrail, type TrailReader } from './trail.ts';
@@ -28,6 +29,8 @@ export type DemoTarget =
       readonly strongbox: Strongbox;
       /** The engine's object store (`createStrongbox({ s3Store })`), for the at-rest view. */
       readonly store?: ObjectStore;
+      /** The endpoint's base clock (`createStrongbox({ clock })`), held still for the throttling burst. */
+      readonly clock?: HeldClock;
     }
   | {
       readonly kind: 'remote';
@@ -70,6 +73,8 @@ export interface DemoContext {
   readonly trail: TrailReader;
   readonly atRest?: AtRestView;
   readonly quotas: QuotaControl;
+  /** Holds the endpoint's clock still until the returned function is called (in process only). */
+  readonly holdClock?: () => () => void;
   readonly random: RandomSource;
   /** Names made unique per run against a running endpoint (whose state outlives the demo). */
   readonly names: { readonly bucket: string; readonly policyBucket: string; readonly alias: string };
@@ -111,6 +116,7 @@ async function inProcess(target: Extract<DemoTarget, { kind: 'in-process' }>, pr
     trail: await openTrail(new CloudTrailClient(sb.clientConfig)),
     ...(target.store === undefined ? {} : { atRest: atRestView(target.store) }),
     quotas: inProcessQuotas(sb.kms),
+    ...(target.clock === undefined ? {} : { holdClock: () => (target.clock as HeldClock).hold() }),
     random,
     names: { bucket: 'strongbox-demo', policyBucket: 'strongbox-demo-tls-only', alias: 'alias/strongbox-demo' },
   };

@@ -14,10 +14,22 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { CreateBucketCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  AesKeyring,
+  type CommitmentPolicy,
+  type Keyring,
+  KmsKeyring,
+  type RequestOptions,
+  RsaKeyring,
+  S3EncryptionClient,
+} from '@strongbox/s3-encryption-client';
+import { kmsClientAdapter } from '@strongbox/s3-encryption-client/kms-sdk';
 import { type RunningServer, startServer } from 'strongbox';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AesKeyring, type CommitmentPolicy, type Keyring, KmsKeyring, type RequestOptions, RsaKeyring, S3EncryptionClient } from '../../src/index.ts';
-import { kmsClientAdapter } from '../../src/keyrings/kms-sdk.ts';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+
+// Moved from the package (its tests may not depend on `strongbox`, which depends on the package):
+// the package project gave every test and hook 30 s on 2 busy shared cores; so does this file.
+vi.setConfig({ testTimeout: 30_000, hookTimeout: 30_000 });
 
 const SCRIPT = fileURLToPath(new URL('./ruby-s3ec.rb', import.meta.url));
 const BUCKET = 'interop';

@@ -13,10 +13,14 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { CreateBucketCommand, DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { AesKeyring, type CommitmentPolicy, type Keyring, KmsKeyring, RsaKeyring, S3EncryptionClient } from '@strongbox/s3-encryption-client';
+import { kmsClientAdapter } from '@strongbox/s3-encryption-client/kms-sdk';
 import { type InProcessStrongbox, type RunningServer, startInProcess, startServer } from 'strongbox';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AesKeyring, type CommitmentPolicy, type Keyring, KmsKeyring, RsaKeyring, S3EncryptionClient } from '../../src/index.ts';
-import { kmsClientAdapter } from '../../src/keyrings/kms-sdk.ts';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+
+// Moved from the package (its tests may not depend on `strongbox`, which depends on the package):
+// the package project gave every test and hook 30 s on 2 busy shared cores; so does this file.
+vi.setConfig({ testTimeout: 30_000, hookTimeout: 30_000 });
 
 const BUCKET = 'cse';
 const CONTEXT = { tenant: 'acme' };
