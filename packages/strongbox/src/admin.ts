@@ -16,7 +16,16 @@
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Kms, QuotaSetting } from '@strongbox/kms';
-import { type Clock, type HttpRequest, NO_USERS, type Principal, RequestTooLargeError, readNodeRequest, type UserDirectory } from '@strongbox/service-kernel';
+import {
+  type Clock,
+  type HttpRequest,
+  NO_USERS,
+  type Principal,
+  RequestTooLargeError,
+  readNodeRequest,
+  systemClock,
+  type UserDirectory,
+} from '@strongbox/service-kernel';
 import { type AdminRefusal, createAdminAuthorizer } from './admin-auth.ts';
 import type { EndpointControls } from './controls/endpoint.ts';
 import { FAULT_NAMES } from './controls/fault-catalog.ts';
@@ -74,7 +83,7 @@ export function adminRoute(target: AdminTarget, options: AdminOptions): Route {
         users: options.users ?? NO_USERS,
         account: options.account ?? '000000000000',
         region: options.region ?? 'us-east-1',
-        clock: options.clock ?? { now: () => Date.now() },
+        clock: options.clock ?? systemClock,
       })
     : undefined;
   return {

@@ -40,6 +40,7 @@ import { adminRoute } from './admin.ts';
 import { listenerCertificate, type TlsMaterial } from './certificate.ts';
 import { finishInterruptedReset } from './controls/data-reset.ts';
 import { type ControlledEndpoint, controlEndpoint, type EndpointControls } from './controls/endpoint.ts';
+import { prepareDataDirectory } from './data-directory.ts';
 import { type HealthReport, healthReport, healthRoute } from './health.ts';
 import { endpointClassifier, observeRequest, type RequestLogEntry } from './request-log.ts';
 import { createProtocolRouter, createRouter, type ProtocolRoute, predicateRoute, type Route, targetRoute, untargetedRoute } from './router.ts';
@@ -55,6 +56,14 @@ export interface ServerOptions extends EndpointOptions {
   readonly https?: HttpsOptions;
   /** Told of every request served, when its answer ends (`request-log.ts`; the CLI prints them). */
   readonly onRequest?: (entry: RequestLogEntry) => void;
+  /**
+   * How long `close()` lets requests in flight finish before it closes their connections (a
+   * client stalled in the middle of a body would otherwise hold the shutdown forever). Default
+   * 5000 ms; 0 closes them at once.
+   */
+  readonly shutdownTimeoutMs?: number;
+  /** Told when `close()` gives up waiting, with how many requests it is cutting off. */
+  readonly onShutdownTimeout?: (requests: number) => void;
 }
 
 /** The HTTPS listener. */
@@ -138,13 +147,19 @@ export interface RunningServer {
   readonly controls?: EndpointControls;
   /** Requests being served right now. */
   inFlight(): number;
-  /** Stops accepting, waits for requests in flight, closes the stores. Idempotent. */
+  /**
+   * Stops accepting, closes idle connections, waits for requests in flight (at most
+   * `shutdownTimeoutMs`, then closes their connections: those requests were never answered, so
+   * nothing acknowledged is lost), and closes the stores. Idempotent.
+   */
   close(): Promise<void>;
 }
 
 /**
  * Starts the endpoint: opens the store, applies the seed, binds the port.
  *
+ * @throws DataDirectoryError when the data directory cannot be used (not creatable, not a
+ *   directory, not writable) or was written in another format.
  * @throws StoreError when the data directory cannot be opened (locked, wrong root key, damaged).
  * @throws TypeError for a seed that does not fit the state; RangeError for a malformed account or Region.
  * @throws Error with `code: 'EADDRINUSE'` (and other listen errors) when the port cannot be bound.
@@ -202,15 +217,25 @@ export async function serveEndpoint(endpoint: Endpoint, options: ServerOptions =
     }
   }
   const log = options.onRequest === undefined ? undefined : { classify: endpointClassifier(options.s3BaseHosts), report: options.onRequest };
+  const shutdownTimeoutMs = options.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
+  if (!(Number.isFinite(shutdownTimeoutMs) && shutdownTimeoutMs >= 0)) {
+    await endpoint.close();
+    throw new RangeError(`"shutdownTimeoutMs" expected a non-negative number, got ${String(options.shutdownTimeoutMs)}`);
+  }
+  const shutdown = { timeoutMs: shutdownTimeoutMs, ...(options.onShutdownTimeout ? { onTimeout: options.onShutdownTimeout } : {}) };
   return listen(
     endpoint,
     routes,
     options.port ?? 4566,
     options.host ?? '127.0.0.1',
     tls === undefined ? undefined : { port: options.https?.port ?? 0, tls },
+    shutdown,
     log,
   );
 }
+
+/** How long `close()` waits for requests in flight by default. */
+const DEFAULT_SHUTDOWN_TIMEOUT_MS = 5000;
 
 /** The services of one endpoint, before they are put on a port or behind an in-process handler. */
 export interface Endpoint {
@@ -260,12 +285,15 @@ export function openControlledEndpoint(options: EndpointOptions = {}): Promise<C
 /**
  * Opens the store, applies the seed, and builds the emulator and its protocol handlers (KMS and
  * CloudTrail LookupEvents, with SigV4 as the options say).
- * @throws StoreError, TypeError (seed) as `startServer` documents; the store is closed again then.
+ * @throws DataDirectoryError for a data directory that cannot be used or holds another format
+ *   (checked before anything opens it); StoreError, TypeError (seed) as `startServer` documents;
+ *   the store is closed again then.
  */
 export async function openEndpoint(options: EndpointOptions = {}, wiring: EndpointWiring = {}): Promise<Endpoint> {
   const account = options.account ?? '000000000000';
   const region = options.region ?? 'us-east-1';
   const clock = options.clock ?? systemClock;
+  if (options.dataDirectory !== undefined) await prepareDataDirectory(options.dataDirectory);
   // A reset a crash interrupted is finished before any store opens: none of its state comes back.
   if (options.dataDirectory !== undefined) await finishInterruptedReset(options.dataDirectory);
   const store: ChangeStore =
@@ -366,6 +394,7 @@ async function listen(
   port: number,
   host: string,
   secure: { readonly port: number; readonly tls: TlsMaterial } | undefined,
+  shutdown: { readonly timeoutMs: number; readonly onTimeout?: (requests: number) => void },
   log?: { readonly classify: ReturnType<typeof endpointClassifier>; readonly report: (entry: RequestLogEntry) => void },
 ): Promise<RunningServer> {
   let inFlight = 0;
@@ -428,9 +457,22 @@ async function listen(
       closing ??= (async () => {
         const stopped = servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve())));
         for (const server of servers) server.closeIdleConnections();
-        if (inFlight > 0) await new Promise<void>((resolve) => drained.push(resolve));
-        // Keep-alive connections that finished their last request would hold close() open.
+        if (inFlight > 0) {
+          let timer: NodeJS.Timeout | undefined;
+          const timedOut = await Promise.race([
+            new Promise<false>((resolve) => drained.push(() => resolve(false))),
+            new Promise<true>((resolve) => {
+              timer = setTimeout(() => resolve(true), shutdown.timeoutMs);
+            }),
+          ]);
+          clearTimeout(timer);
+          if (timedOut && inFlight > 0) shutdown.onTimeout?.(inFlight);
+        }
+        // Keep-alive connections that finished their last request would hold close() open; after
+        // the timeout, this also cuts the connections of requests still in flight.
         for (const server of servers) server.closeAllConnections();
+        // Their responses close with their sockets; handlers still running see their bodies fail.
+        if (inFlight > 0) await new Promise<void>((resolve) => drained.push(resolve));
         await Promise.all(stopped);
         await secure?.tls.release();
         await endpoint.close();

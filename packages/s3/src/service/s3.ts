@@ -314,15 +314,18 @@ async function startEngine(
   const storage = options.storage;
   const dataDirectory = storage !== undefined && 'directory' in storage ? (storage as StorageOptions) : undefined;
   const directory = dataDirectory?.directory;
+  const clock = options.clock ?? systemClock;
+  // LastModified and CreationDate come from the engine's clock, like every other time it answers.
+  const now = (): number => clock.now();
   let store: ObjectStore;
   try {
     store =
       storage === undefined
-        ? await createMemoryObjectStore()
+        ? await createMemoryObjectStore({ now })
         : dataDirectory !== undefined
           ? dataDirectory.upstream === undefined
-            ? await openFileSystemObjectStore({ directory: dataDirectory.directory })
-            : await openUpstreamObjectStore({ directory: dataDirectory.directory, upstream: dataDirectory.upstream })
+            ? await openFileSystemObjectStore({ directory: dataDirectory.directory, now })
+            : await openUpstreamObjectStore({ directory: dataDirectory.directory, upstream: dataDirectory.upstream, now })
           : (storage as ObjectStore);
   } catch (error) {
     // The engine's own KMS holds `<directory>/kms`: release it with the failed start.
@@ -331,7 +334,7 @@ async function startEngine(
   }
   let roots: SseS3RootKeys;
   try {
-    roots = options.rootKeys ?? (directory === undefined ? await SseS3RootKeys.inMemory() : await SseS3RootKeys.openDirectory(directory));
+    roots = options.rootKeys ?? (directory === undefined ? await SseS3RootKeys.inMemory({ now }) : await SseS3RootKeys.openDirectory(directory, { now }));
   } catch (error) {
     if (storage === undefined || directory !== undefined) await store.close();
     await kmsOwned?.close();
@@ -339,7 +342,6 @@ async function startEngine(
   }
   const tokenKey = random.bytes(32);
   const continuationTokenMac = (data: Uint8Array): Uint8Array => new Uint8Array(createHmac('sha256', tokenKey).update(data).digest());
-  const clock = options.clock ?? systemClock;
   const bucketKeys = new BucketKeyCache({ clock, ...(options.bucketKeyPeriodMs === undefined ? {} : { periodMs: options.bucketKeyPeriodMs }) });
   const kmsProviders = { kms, bucketKeys, random };
   const crypto: AtRestCrypto = {

@@ -110,6 +110,15 @@ export interface AuditOptions {
 const DEFAULT_CAPACITY = 100_000;
 /** Default budget of retained field bytes. */
 const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
+/**
+ * How deep a recorded field may nest. A request can carry JSON nested tens of thousands deep
+ * within CloudTrail's 100 KB (a bucket policy of `[[[[…]]]]`, recorded parsed under
+ * `bucketPolicy`): walking it, and later writing it out with `JSON.stringify`, would exhaust the
+ * stack, failing the request with a 500 and every LookupEvents that met the event. Deeper fields
+ * are recorded as omitted, like oversized ones. Known difference: CloudTrail documents no depth
+ * limit; no AWS request shape nests anywhere near this deep.
+ */
+const MAX_FIELD_DEPTH = 256;
 /** Slots the columns start with (they double as the trail fills, up to its capacity). */
 const INITIAL_SLOTS = 1024;
 /** CloudTrail's maximum size of `requestParameters` and `responseElements`: 100 KB. */
@@ -496,11 +505,12 @@ function bounded(field: Record<string, unknown> | null): readonly [Record<string
 
 /**
  * The length of `value`'s JSON text (escapes aside), counted only up to `limit`: past it the walk
- * stops and answers `limit + 1`, so an oversized field costs no more than a limit's worth.
+ * stops and answers `limit + 1`, so an oversized field costs no more than a limit's worth. A value
+ * nested deeper than `MAX_FIELD_DEPTH` counts as oversized too (see there).
  * @example jsonSize({ a: 'bc' }, 100) // 10, the length of {"a":"bc"}
  */
 export function jsonSize(value: unknown, limit: number): number {
-  const size = measureJson(value, 0, limit);
+  const size = measureJson(value, 0, limit, 0);
   return size > limit ? limit + 1 : size;
 }
 
@@ -508,8 +518,9 @@ export function jsonSize(value: unknown, limit: number): number {
  * `size` plus the JSON length of `item`, stopping as soon as the total passes `limit`. A top-level
  * function rather than a closure made per call: every audited request measures its fields.
  */
-function measureJson(item: unknown, size: number, limit: number): number {
+function measureJson(item: unknown, size: number, limit: number, depth: number): number {
   if (size > limit) return size;
+  if (depth > MAX_FIELD_DEPTH) return limit + 1;
   if (typeof item === 'string') return size + item.length + 2;
   if (typeof item === 'number' || typeof item === 'boolean') return size + String(item).length;
   if (item === null || item === undefined) return size + 4;
@@ -517,7 +528,7 @@ function measureJson(item: unknown, size: number, limit: number): number {
     // Brackets and the commas between members.
     let total = size + 2 + Math.max(0, item.length - 1);
     for (const member of item) {
-      total = measureJson(member, total, limit);
+      total = measureJson(member, total, limit, depth + 1);
       if (total > limit) return total;
     }
     return total;
@@ -529,7 +540,7 @@ function measureJson(item: unknown, size: number, limit: number): number {
       // `"key":` and a comma before every member but the first.
       total += key.length + 3 + (first ? 0 : 1);
       first = false;
-      total = measureJson((item as Record<string, unknown>)[key], total, limit);
+      total = measureJson((item as Record<string, unknown>)[key], total, limit, depth + 1);
       if (total > limit) return total;
     }
     return total;

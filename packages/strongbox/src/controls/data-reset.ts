@@ -7,7 +7,8 @@
  * `openEndpoint` before it opens any store) removes the rest: the reset is all or nothing as far
  * as anyone opening the directory can tell.
  *
- * Kept: `tls/` (the HTTPS listener's certificate, which clients may have been told to trust) and
+ * Kept: `tls/` (the HTTPS listener's certificate, which clients may have been told to trust), the
+ * data directory's format marker (`strongbox.json`: the empty directory is still of this format) and
  * the marker itself. With an S3 upstream, the sealed bytes in the upstream bucket are left there
  * (their keys and metadata, in `s3/`, are gone, so no object refers to them).
  */
@@ -15,12 +16,13 @@
 import { readdir, rm, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createFileExclusivelyDurably, syncDirectory } from '@strongbox/service-kernel';
+import { FORMAT_FILE } from '../data-directory.ts';
 
 /** The marker of a reset in progress. */
 export const RESET_MARKER = 'reset-pending';
 
 /** Entries a reset leaves in place. */
-const KEPT: ReadonlySet<string> = new Set([RESET_MARKER, 'tls']);
+const KEPT: ReadonlySet<string> = new Set([RESET_MARKER, FORMAT_FILE, 'tls']);
 
 /**
  * Empties `directory` of its state, durably (see the module documentation). The stores using it

@@ -11,9 +11,10 @@ import {
   GetKeyRotationStatusCommand,
   ListKeyRotationsCommand,
   NotFoundException,
+  ReplicateKeyCommand,
   ScheduleKeyDeletionCommand,
 } from '@aws-sdk/client-kms';
-import { CreateBucketCommand, GetObjectCommand, PutBucketEncryptionCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, PutBucketEncryptionCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DAY_MS, type Harness, MODES, openHarness } from './harness.ts';
@@ -54,6 +55,21 @@ describe.each(MODES)('the clock, %s', (mode) => {
     expect((error as Error).message).toMatch(/does not exist/);
   });
 
+  it('deletes a multi-Region replica once its deletion window has passed', async () => {
+    harness = await openHarness(mode);
+    const kms = harness.kms();
+    const west = harness.kms({ region: 'us-west-2' });
+    const primary = (await kms.send(new CreateKeyCommand({ MultiRegion: true }))).KeyMetadata;
+    await kms.send(new ReplicateKeyCommand({ KeyId: primary?.KeyId, ReplicaRegion: 'us-west-2' }));
+    await west.send(new ScheduleKeyDeletionCommand({ KeyId: primary?.KeyId, PendingWindowInDays: 7 }));
+    expect((await west.send(new DescribeKeyCommand({ KeyId: primary?.KeyId }))).KeyMetadata?.KeyState).toBe('PendingDeletion');
+    await harness.advance(7 * DAY_MS + 1000);
+    const error = await west.send(new DescribeKeyCommand({ KeyId: primary?.KeyId })).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(NotFoundException);
+    const described = await kms.send(new DescribeKeyCommand({ KeyId: primary?.KeyId }));
+    expect(described.KeyMetadata?.MultiRegionConfiguration?.ReplicaKeys ?? []).toEqual([]);
+  });
+
   it('asks KMS for a new bucket key once the bucket key period has passed', async () => {
     harness = await openHarness(mode);
     const s3 = harness.s3();
@@ -75,6 +91,9 @@ describe.each(MODES)('the clock, %s', (mode) => {
     await harness.advance(11 * 60_000);
     await s3.send(new PutObjectCommand({ Bucket: 'ledger', Key: 'c', Body: 'c' }));
     expect(generated()).toBe(2);
+    // LastModified follows the moved clock too.
+    const head = await s3.send(new HeadObjectCommand({ Bucket: 'ledger', Key: 'c' }));
+    expect(head.LastModified?.getTime()).toBeGreaterThan(Date.now() + 9 * 60_000);
     const got = await s3.send(new GetObjectCommand({ Bucket: 'ledger', Key: 'a' }));
     expect(await got.Body?.transformToString()).toBe('a');
   });

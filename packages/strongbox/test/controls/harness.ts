@@ -17,6 +17,7 @@ export const MODES: readonly Mode[] = ['in process', 'over HTTP'];
 /** SDK client settings a test may change. */
 export interface ClientOptions {
   readonly maxAttempts?: number;
+  readonly region?: string;
 }
 
 export interface Harness {
