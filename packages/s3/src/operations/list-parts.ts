@@ -14,6 +14,7 @@
 import { type ChecksumAlgorithm, type ChecksumType, checksumMember } from '../model/checksum.ts';
 import { listInteger, listPageSize } from '../model/multipart.ts';
 import { flattened, query, struct } from '../protocol/binding.ts';
+import { CHECKSUM_XML_MEMBERS } from '../protocol/checksum-headers.ts';
 import type { PartListPage } from '../storage/types.ts';
 import { ownedBucket } from './shared/buckets.ts';
 import { findUpload, partRecord } from './shared/multipart.ts';
@@ -93,11 +94,7 @@ export const listParts: OperationDefinition<'ListParts', ListPartsRequest, ListP
               LastModified: 'timestamp',
               ETag: 'string',
               Size: 'integer',
-              ChecksumCRC32: 'string',
-              ChecksumCRC32C: 'string',
-              ChecksumCRC64NVME: 'string',
-              ChecksumSHA1: 'string',
-              ChecksumSHA256: 'string',
+              ...CHECKSUM_XML_MEMBERS,
             }),
             'Part',
           ),
