@@ -245,6 +245,23 @@ describe('multipart checksum errors', () => {
     }
   });
 
+  it('refuses the algorithms S3 added after the first five (not emulated), naming the ones it takes', async () => {
+    // Known difference: S3 accepts these (the SDK's ChecksumAlgorithm enum has them); Strongbox
+    // answers the unsupported-algorithm error, whose list is CHECKSUM_ALGORITHMS.
+    for (const algorithm of ['MD5', 'SHA512', 'XXHASH3', 'XXHASH64', 'XXHASH128']) {
+      const error = await sdkError(
+        client.send(new CreateMultipartUploadCommand({ Bucket: 'data', Key: 'newer', ChecksumAlgorithm: algorithm as ChecksumAlgorithm })),
+      );
+      expect([error.name, error.$metadata.httpStatusCode, error.message]).toEqual([
+        'InvalidRequest',
+        400,
+        'Checksum algorithm provided is unsupported. Please try again with any of the valid types: [CRC32, CRC32C, CRC64NVME, SHA1, SHA256]',
+      ]);
+    }
+    const uploads = await client.send(new ListMultipartUploadsCommand({ Bucket: 'data', Prefix: 'newer' }));
+    expect(uploads.Uploads).toBeUndefined();
+  });
+
   it('refuses a part whose checksum is wrong, missing, or of another algorithm, storing nothing', async () => {
     const created = await client.send(new CreateMultipartUploadCommand({ Bucket: 'data', Key: 'k', ChecksumAlgorithm: 'CRC32C' }));
     const part = { Bucket: 'data', Key: 'k', UploadId: created.UploadId, PartNumber: 1, Body: second };
