@@ -103,6 +103,7 @@ export function combineCrc(crc: CombinableCrc, first: bigint, second: bigint, se
 /**
  * The CRC of the concatenation of parts, from each part's CRC and byte length, in order.
  * An empty list is the CRC of no bytes (0 for these CRCs).
+ * @throws RangeError when a part's length is negative or not a safe integer.
  * @example combineCrcs(CRC64NVME_PARAMETERS, [{ crc: a, length: 5 }, { crc: b, length: 4 }])
  */
 export function combineCrcs(crc: CombinableCrc, parts: readonly { readonly crc: bigint; readonly length: number }[]): bigint {

@@ -15,7 +15,13 @@ export type ChecksumAlgorithm = 'CRC32' | 'CRC32C' | 'CRC64NVME' | 'SHA1' | 'SHA
 /** Whether a stored checksum covers the object's bytes (`FULL_OBJECT`) or its parts' checksums (`COMPOSITE`, `-N`). */
 export type ChecksumType = 'FULL_OBJECT' | 'COMPOSITE';
 
-/** Every algorithm, in the order SDKs prefer them when validating a response. */
+/**
+ * Every algorithm, in the order SDKs prefer them when validating a response.
+ *
+ * Known difference (UNCONFIRMED): S3 and the pinned `@aws-sdk/client-s3` (enum `ChecksumAlgorithm`)
+ * also have MD5, SHA512, XXHASH3, XXHASH64 and XXHASH128; Strongbox does not emulate them and
+ * refuses them (`UnsupportedChecksumAlgorithm`, whose message lists this array).
+ */
 export const CHECKSUM_ALGORITHMS: readonly ChecksumAlgorithm[] = Object.freeze(['CRC64NVME', 'CRC32C', 'CRC32', 'SHA1', 'SHA256']);
 
 /** What S3 stores when a request names no checksum (PutObject model, `ChecksumCRC64NVME`). */
@@ -149,7 +155,7 @@ export function resolveUploadChecksum(members: { ChecksumAlgorithm?: string | un
     return { algorithm: DEFAULT_CHECKSUM_ALGORITHM, type: 'FULL_OBJECT', requested: false };
   }
   const algorithm = parseChecksumAlgorithm(members.ChecksumAlgorithm);
-  if (algorithm === undefined) throw new S3Error('UnsupportedChecksumAlgorithm');
+  if (algorithm === undefined) throw new S3Error('UnsupportedChecksumAlgorithm', { detail: { value: [...CHECKSUM_ALGORITHMS].sort().join(', ') } });
   const supported = MULTIPART_TYPES[algorithm];
   const resolved = type ?? (supported[0] as ChecksumType);
   if (!supported.includes(resolved)) throw new S3Error('ChecksumTypeNotSupported', { detail: { value: resolved, actual: algorithm } });

@@ -36,6 +36,7 @@ import {
 import { multipartEtag } from '../model/etag.ts';
 import { checkCompletedParts, checkPartList, invalidPart, type RequestedPart, type UploadedPart } from '../model/multipart.ts';
 import { flattened, header, query, struct, xmlPayload } from '../protocol/binding.ts';
+import { CHECKSUM_VALUE_HEADERS, CHECKSUM_XML_MEMBERS } from '../protocol/checksum-headers.ts';
 import { SSE_C_REQUEST, SSE_RESPONSE } from '../protocol/sse-headers.ts';
 import { ownedBucket } from './shared/buckets.ts';
 import { checksumFields } from './shared/checksums.ts';
@@ -106,21 +107,13 @@ export const completeMultipartUpload: OperationDefinition<'CompleteMultipartUplo
               struct({
                 PartNumber: 'integer',
                 ETag: 'string',
-                ChecksumCRC32: 'string',
-                ChecksumCRC32C: 'string',
-                ChecksumCRC64NVME: 'string',
-                ChecksumSHA1: 'string',
-                ChecksumSHA256: 'string',
+                ...CHECKSUM_XML_MEMBERS,
               }),
               'Part',
             ),
           }),
         ),
-        ChecksumCRC32: header('x-amz-checksum-crc32'),
-        ChecksumCRC32C: header('x-amz-checksum-crc32c'),
-        ChecksumCRC64NVME: header('x-amz-checksum-crc64nvme'),
-        ChecksumSHA1: header('x-amz-checksum-sha1'),
-        ChecksumSHA256: header('x-amz-checksum-sha256'),
+        ...CHECKSUM_VALUE_HEADERS,
         ChecksumType: header('x-amz-checksum-type'),
         MpuObjectSize: header('x-amz-mp-object-size', 'integer'),
         ...SSE_C_REQUEST,
@@ -135,11 +128,7 @@ export const completeMultipartUpload: OperationDefinition<'CompleteMultipartUplo
           Bucket: 'string',
           Key: 'string',
           ETag: 'string',
-          ChecksumCRC32: 'string',
-          ChecksumCRC32C: 'string',
-          ChecksumCRC64NVME: 'string',
-          ChecksumSHA1: 'string',
-          ChecksumSHA256: 'string',
+          ...CHECKSUM_XML_MEMBERS,
           ChecksumType: 'string',
         }),
       },

@@ -35,6 +35,7 @@ import type { CustomerKey } from '../model/customer-key.ts';
 import { etagKind, objectEtag } from '../model/etag.ts';
 import { checkStorageClass } from '../model/storage-class.ts';
 import { header, metadataHeaders, struct, xmlPayload } from '../protocol/binding.ts';
+import { CHECKSUM_XML_MEMBERS } from '../protocol/checksum-headers.ts';
 import { COPY_SOURCE_SSE_C_REQUEST, SSE_RESPONSE, SSE_WRITE_REQUEST } from '../protocol/sse-headers.ts';
 import type { ObjectInfo } from '../storage/types.ts';
 import { ownedBucket } from './shared/buckets.ts';
@@ -116,11 +117,7 @@ export const copyObject: OperationDefinition<'CopyObject', CopyObjectRequest, Co
             ETag: 'string',
             LastModified: 'timestamp',
             ChecksumType: 'string',
-            ChecksumCRC32: 'string',
-            ChecksumCRC32C: 'string',
-            ChecksumCRC64NVME: 'string',
-            ChecksumSHA1: 'string',
-            ChecksumSHA256: 'string',
+            ...CHECKSUM_XML_MEMBERS,
           }),
         ),
         ...SSE_RESPONSE,

@@ -6,19 +6,25 @@
  * storage class (model ListParts). Markers travel as strings, as the SDK types them. No
  * encryption fields are echoed. An upload that named a checksum algorithm lists each part's
  * checksum of it and the upload's `ChecksumAlgorithm` and `ChecksumType` (LocalStack's provider,
- * recorded against S3, lists them only then).
+ * recorded against S3, lists them only then). An upload that named none lists each part's default
+ * CRC64NVME, which the API reference's `Part` documents ("present … if the object was uploaded
+ * without a checksum (and Amazon S3 added the default checksum, CRC64NVME …)"), but still no
+ * `ChecksumAlgorithm`/`ChecksumType`; an SSE-C upload that named none has no default checksum
+ * (`hasDefaultChecksum`), so its parts list none.
  *
  * A data event: CloudTrail records it only in trails with S3 data events enabled.
  */
 
-import { type ChecksumAlgorithm, type ChecksumType, checksumMember } from '../model/checksum.ts';
+import { type ChecksumAlgorithm, type ChecksumType, checksumMember, DEFAULT_CHECKSUM_ALGORITHM } from '../model/checksum.ts';
 import { listInteger, listPageSize } from '../model/multipart.ts';
 import { flattened, query, struct } from '../protocol/binding.ts';
+import { CHECKSUM_XML_MEMBERS } from '../protocol/checksum-headers.ts';
 import type { PartListPage } from '../storage/types.ts';
 import { ownedBucket } from './shared/buckets.ts';
 import { findUpload, partRecord } from './shared/multipart.ts';
 import { requireKey } from './shared/objects.ts';
 import { type Grantee, initiatorOf, ownerOf } from './shared/owners.ts';
+import { hasDefaultChecksum } from './shared/part-checksums.ts';
 import type { OperationDefinition } from './types.ts';
 
 /** ListParts request. */
@@ -93,11 +99,7 @@ export const listParts: OperationDefinition<'ListParts', ListPartsRequest, ListP
               LastModified: 'timestamp',
               ETag: 'string',
               Size: 'integer',
-              ChecksumCRC32: 'string',
-              ChecksumCRC32C: 'string',
-              ChecksumCRC64NVME: 'string',
-              ChecksumSHA1: 'string',
-              ChecksumSHA256: 'string',
+              ...CHECKSUM_XML_MEMBERS,
             }),
             'Part',
           ),
@@ -123,14 +125,16 @@ export const listParts: OperationDefinition<'ListParts', ListPartsRequest, ListP
     const page: PartListPage =
       maxParts === 0 ? { parts: [], isTruncated: false } : await context.store.listParts(bucket.name, upload.uploadId, { maxParts, partNumberMarker: marker });
     const declared = upload.checksum.requested ? upload.checksum : undefined;
+    // The algorithm each part lists: the upload's, else S3's default where the upload has one.
+    const listed: ChecksumAlgorithm | undefined = declared?.algorithm ?? (hasDefaultChecksum(upload) ? DEFAULT_CHECKSUM_ALGORITHM : undefined);
     const parts = page.parts.map(partRecord).map((part): ListedPart => {
-      const checksum = declared === undefined ? undefined : part.checksums[declared.algorithm];
+      const checksum = listed === undefined ? undefined : part.checksums[listed];
       return {
         PartNumber: part.partNumber,
         LastModified: new Date(part.lastModified),
         ETag: `"${part.etag}"`,
         Size: part.size,
-        ...(declared === undefined || checksum === undefined ? {} : { [checksumMember(declared.algorithm)]: checksum }),
+        ...(listed === undefined || checksum === undefined ? {} : { [checksumMember(listed)]: checksum }),
       };
     });
     return {

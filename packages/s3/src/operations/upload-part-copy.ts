@@ -22,6 +22,7 @@ import { type ChecksumResponseMembers, checksumMember } from '../model/checksum.
 import { parseCopySource } from '../model/copy-source.ts';
 import { checkPartNumber, parseCopySourceRange } from '../model/multipart.ts';
 import { header, query, struct, xmlPayload } from '../protocol/binding.ts';
+import { CHECKSUM_XML_MEMBERS } from '../protocol/checksum-headers.ts';
 import { COPY_SOURCE_SSE_C_REQUEST, SSE_C_REQUEST, SSE_RESPONSE } from '../protocol/sse-headers.ts';
 import { ownedBucket } from './shared/buckets.ts';
 import { checksummedBody } from './shared/checksums.ts';
@@ -79,11 +80,7 @@ export const uploadPartCopy: OperationDefinition<'UploadPartCopy', UploadPartCop
           struct({
             ETag: 'string',
             LastModified: 'timestamp',
-            ChecksumCRC32: 'string',
-            ChecksumCRC32C: 'string',
-            ChecksumCRC64NVME: 'string',
-            ChecksumSHA1: 'string',
-            ChecksumSHA256: 'string',
+            ...CHECKSUM_XML_MEMBERS,
           }),
         ),
         ...SSE_RESPONSE,

@@ -7,9 +7,10 @@
  * with the decoded body instead.
  */
 
-import { header, type MemberBindings } from './binding.ts';
+import { header, type MemberBindings, type XmlShape } from './binding.ts';
 
-const VALUES: MemberBindings = Object.freeze({
+/** The checksum value headers, one per algorithm (PutObject, UploadPart, CompleteMultipartUpload, …). */
+export const CHECKSUM_VALUE_HEADERS: MemberBindings = Object.freeze({
   ChecksumCRC32: header('x-amz-checksum-crc32'),
   ChecksumCRC32C: header('x-amz-checksum-crc32c'),
   ChecksumCRC64NVME: header('x-amz-checksum-crc64nvme'),
@@ -18,10 +19,23 @@ const VALUES: MemberBindings = Object.freeze({
 });
 
 /** A write's checksum members (PutObject, UploadPart). */
-export const CHECKSUM_REQUEST: MemberBindings = Object.freeze({ ChecksumAlgorithm: header('x-amz-sdk-checksum-algorithm'), ...VALUES });
+export const CHECKSUM_REQUEST: MemberBindings = Object.freeze({ ChecksumAlgorithm: header('x-amz-sdk-checksum-algorithm'), ...CHECKSUM_VALUE_HEADERS });
 
 /** A read's request for the stored checksum (GetObject, HeadObject). */
 export const CHECKSUM_MODE_REQUEST: MemberBindings = Object.freeze({ ChecksumMode: header('x-amz-checksum-mode') });
 
 /** The checksum members of a response: the stored value and its type. */
-export const CHECKSUM_RESPONSE: MemberBindings = Object.freeze({ ...VALUES, ChecksumType: header('x-amz-checksum-type') });
+export const CHECKSUM_RESPONSE: MemberBindings = Object.freeze({ ...CHECKSUM_VALUE_HEADERS, ChecksumType: header('x-amz-checksum-type') });
+
+/**
+ * The checksum value elements of an XML document, one per algorithm (model `CompletedPart`, `Part`,
+ * `CopyPartResult`, `CopyObjectResult`, `CompleteMultipartUploadOutput`): spread into each `struct`
+ * so the list of algorithms is written once.
+ */
+export const CHECKSUM_XML_MEMBERS: Readonly<Record<string, XmlShape>> = Object.freeze({
+  ChecksumCRC32: 'string',
+  ChecksumCRC32C: 'string',
+  ChecksumCRC64NVME: 'string',
+  ChecksumSHA1: 'string',
+  ChecksumSHA256: 'string',
+});

@@ -120,6 +120,31 @@ describe('UploadPart checksums', () => {
     const plain = await s3.uploadPart({ Bucket: 'data', Key: 'mp', UploadId: UploadId as string, PartNumber: 2, Body: part });
     expect(Object.keys(plain).filter((name) => name.startsWith('Checksum'))).toEqual([]);
   });
+
+  it('lists the default CRC64NVME of each part of an upload that named no algorithm, except under SSE-C', async () => {
+    // API reference, Part: ChecksumCRC64NVME is present "if the object was uploaded without a
+    // checksum (and Amazon S3 added the default checksum, CRC64NVME …)". An SSE-C upload that named
+    // none gets no default checksum (LocalStack's record), so its parts list none.
+    const part = body.subarray(0, 20_000);
+    const plain = await s3.createMultipartUpload({ Bucket: 'data', Key: 'default' });
+    await s3.uploadPart({
+      Bucket: 'data',
+      Key: 'default',
+      UploadId: plain.UploadId as string,
+      PartNumber: 1,
+      Body: part,
+      ChecksumCRC32: await checksumOf('CRC32', part),
+    });
+    const listed = await s3.listParts({ Bucket: 'data', Key: 'default', UploadId: plain.UploadId as string });
+    expect(listed.Parts?.map((p) => [p.ChecksumCRC64NVME, p.ChecksumCRC32])).toEqual([[await checksumOf('CRC64NVME', part), undefined]]);
+    expect([listed.ChecksumAlgorithm, listed.ChecksumType]).toEqual([undefined, undefined]);
+
+    const key = sseC();
+    const customer = await s3.createMultipartUpload({ Bucket: 'data', Key: 'customer', ...members(key) });
+    await s3.uploadPart({ Bucket: 'data', Key: 'customer', UploadId: customer.UploadId as string, PartNumber: 1, Body: part, ...members(key) });
+    const parts = (await s3.listParts({ Bucket: 'data', Key: 'customer', UploadId: customer.UploadId as string })).Parts ?? [];
+    expect(parts.map((p) => Object.keys(p).filter((name) => name.startsWith('Checksum')))).toEqual([[]]);
+  });
 });
 
 describe('CopyObject checksums', () => {
