@@ -9,7 +9,7 @@
 
 export { accountRootArn, checkAccountAndRegion, partitionOf } from './arn.ts';
 export { type Clock, hex, ManualClock, type Random, systemClock, uuidFromBytes } from './clock.ts';
-export { type ClockSetOptions, type ClockState, ControlledClock } from './controls/clock.ts';
+export { type ClockSetOptions, type ClockState, ControlledClock, type ControlledClockOptions } from './controls/clock.ts';
 export {
   type ActiveFault,
   type FaultHook,

@@ -157,10 +157,12 @@ function operationOf(target: AdminTarget, method: string, path: string): Operati
     methods.GET = { action: 'strongbox:ReadClock', run: () => ok(clockState(controls)) };
     methods.POST = {
       action: 'strongbox:AdvanceClock',
-      run: (body) => {
+      run: async (body) => {
         const move = parseClockMove(body());
         if ('advanceMs' in move) controls.clock.advance(move.advanceMs);
         else controls.clock.set(move.setMs, { allowBackwards: move.allowBackwards });
+        // Answered once a data directory keeps it: a restart then keeps the moved time.
+        await controls.clockSaved();
         return ok(clockState(controls));
       },
     };

@@ -24,6 +24,12 @@ export interface ClockSetOptions {
   readonly allowBackwards?: boolean;
 }
 
+/** Options of `ControlledClock`. */
+export interface ControlledClockOptions {
+  /** Told after every move (`advance`, `set`, `reset`), e.g. to keep the offset in a data directory. */
+  readonly onMove?: (state: ClockState) => void;
+}
+
 /** What the controls report about a clock. */
 export interface ClockState {
   /** The clock's time now, epoch milliseconds. */
@@ -45,12 +51,14 @@ export interface ClockState {
  */
 export class ControlledClock implements Clock {
   readonly #base: Clock;
+  readonly #onMove: ((state: ClockState) => void) | undefined;
   #offset = 0;
   #last = Number.NEGATIVE_INFINITY;
 
   /** @param base - the clock to follow (default: the system clock). */
-  constructor(base: Clock = systemClock) {
+  constructor(base: Clock = systemClock, options: ControlledClockOptions = {}) {
     this.#base = base;
+    this.#onMove = options.onMove;
   }
 
   /** Current time in epoch milliseconds: never earlier than the previous reading. */
@@ -102,7 +110,9 @@ export class ControlledClock implements Clock {
   reset(): ClockState {
     this.#offset = 0;
     this.#last = Number.NEGATIVE_INFINITY;
-    return this.state();
+    const state = this.state();
+    this.#onMove?.(state);
+    return state;
   }
 
   #move(target: number): ClockState {
@@ -110,7 +120,9 @@ export class ControlledClock implements Clock {
     if (Math.abs(target) > MAX_DATE_MS) throw new RangeError(`${String(target)} is outside the dates JavaScript can represent (±${MAX_DATE_MS} ms)`);
     this.#offset = target - this.#base.now();
     this.#last = target;
-    return { now: target, offsetMs: this.#offset };
+    const state = { now: target, offsetMs: this.#offset };
+    this.#onMove?.(state);
+    return state;
   }
 }
 

@@ -40,6 +40,17 @@ describe('ControlledClock', () => {
     expect(clock.now()).toBe(first);
   });
 
+  it('tells onMove of every move, and nothing of readings', () => {
+    const moves: number[] = [];
+    const clock = new ControlledClock(new ManualClock(0), { onMove: (state) => moves.push(state.offsetMs) });
+    clock.now();
+    clock.advance(5);
+    clock.set(100);
+    expect(() => clock.set(50)).toThrow(RangeError);
+    clock.reset();
+    expect(moves).toEqual([5, 100, 0]);
+  });
+
   it('reset goes back to the base time', () => {
     const clock = new ControlledClock(new ManualClock(5000));
     clock.advance(DAY);

@@ -9,6 +9,9 @@
  *   that header (`Signature expired` / `RequestTimeTooSkewed`, then one retry), as against AWS;
  * - one `FaultInjector` whose hooks KMS's and S3's pipelines consult (`fault-catalog.ts`).
  *
+ * With a data directory the clock's offset is kept in it (`clock-file.ts`), so a restart does not
+ * move time back.
+ *
  * Reset: faults cleared (the fraction draws restart from the first seed), the clock back to its
  * base, the stores closed, a data directory emptied durably (`data-reset.ts`), then the engines
  * opened afresh as at start-up (the seed applied again, the quotas as the options set them, every
@@ -32,6 +35,7 @@ import {
 import type { HealthReport } from '../health.ts';
 import type { ProtocolRoute } from '../router.ts';
 import type { Endpoint, EndpointOptions, EndpointWiring } from '../server.ts';
+import { clockFile, readClockOffset } from './clock-file.ts';
 import { resetDataDirectory } from './data-reset.ts';
 import { FAULT_NAMES, isInjectable, kmsFault, s3Fault } from './fault-catalog.ts';
 
@@ -63,6 +67,12 @@ export interface EndpointControls {
   /** The request quotas and their counters (KMS's; changeable). */
   readonly quotas: Kms['quotas'];
   /**
+   * Resolves once the clock's offset is durable in the data directory (`clock.json`: a restart
+   * keeps the moved time); at once without one.
+   * @throws the file system's error of a failed write.
+   */
+  clockSaved(): Promise<void>;
+  /**
    * Back to a fresh state (see the module documentation), durably with a data directory.
    * @throws StoreError or the file system's error when the data directory cannot be emptied or
    *   reopened; calls then fail until a reset succeeds.
@@ -90,7 +100,12 @@ export type EndpointOpener = (options: EndpointOptions, wiring: EndpointWiring) 
  * ```
  */
 export async function controlEndpoint(options: EndpointOptions, opener: EndpointOpener): Promise<ControlledEndpoint> {
-  const clock = new ControlledClock(options.clock ?? systemClock);
+  const base = options.clock ?? systemClock;
+  const saved = options.dataDirectory === undefined ? undefined : clockFile(options.dataDirectory);
+  const clock = new ControlledClock(base, saved === undefined ? {} : { onMove: (state) => saved.save(state.offsetMs) });
+  // A restart keeps the time the clock was moved to (clock-file.ts), before any engine reads it.
+  const keptOffset = options.dataDirectory === undefined ? undefined : await readClockOffset(options.dataDirectory);
+  if (keptOffset !== undefined && keptOffset !== 0) clock.set(base.now() + keptOffset, { allowBackwards: true });
   const injector = new FaultInjector(options.faultSeed === undefined ? {} : { seed: options.faultSeed });
   const firstSeed = injector.seed;
   const hooks = { kms: injector.hook('kms', kmsFault), s3: injector.hook('s3', s3Fault) };
@@ -161,6 +176,7 @@ export async function controlEndpoint(options: EndpointOptions, opener: Endpoint
       if (previous !== undefined) await previous.close();
       if (options.dataDirectory !== undefined) await resetDataDirectory(options.dataDirectory);
       clock.reset();
+      await saved?.flushed();
       const next = await open();
       current = latest = next;
       settle?.resolve(next);
@@ -185,6 +201,7 @@ export async function controlEndpoint(options: EndpointOptions, opener: Endpoint
     controls: {
       clock,
       faults,
+      clockSaved: () => saved?.flushed() ?? Promise.resolve(),
       get quotas(): Kms['quotas'] {
         return (current ?? latest).kms.quotas;
       },

@@ -86,6 +86,26 @@ describe('reset with a data directory', () => {
     await again.close();
   });
 
+  it('keeps the moved clock across a restart, and a reset brings it back for good', async () => {
+    const dir = await tempDir();
+    cleanups.push(dir.cleanup);
+    const sb = await opened(dir.path);
+    sb.controls.clock.advance(30 * DAY_MS);
+    await sb.controls.clockSaved();
+    const key = await sb.kms.send('CreateKey', {});
+    await sb.close();
+    const again = await opened(dir.path);
+    expect(again.controls.clock.offsetMs).toBe(30 * DAY_MS);
+    // The key was created at the moved time: it is not in the future after the restart.
+    const described = await again.kms.send('DescribeKey', { KeyId: key.KeyMetadata?.KeyId ?? '' });
+    expect(described.KeyMetadata?.CreationDate?.getTime()).toBeLessThanOrEqual(again.controls.clock.now());
+    await again.reset();
+    await again.close();
+    const third = await opened(dir.path);
+    expect(third.controls.clock.offsetMs).toBe(0);
+    await third.close();
+  });
+
   it('finishes a reset a crash interrupted before anything is opened', async () => {
     const dir = await tempDir();
     cleanups.push(dir.cleanup);
