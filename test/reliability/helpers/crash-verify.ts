@@ -16,9 +16,11 @@ import {
   GetKeyRotationStatusCommand,
   type KMSClient,
   ListAliasesCommand,
+  type ListAliasesCommandOutput,
   ListGrantsCommand,
   ListKeyRotationsCommand,
   ListKeysCommand,
+  type ListKeysCommandOutput,
 } from '@aws-sdk/client-kms';
 import {
   GetBucketEncryptionCommand,
@@ -246,7 +248,7 @@ async function verifyKeys(clients: VerifyClients, state: CrashState, result: Ver
   const aliases = new Map<string, string | undefined>();
   let marker: string | undefined;
   do {
-    const page = await kms.send(new ListAliasesCommand({ ...(marker === undefined ? {} : { Marker: marker }) }));
+    const page: ListAliasesCommandOutput = await kms.send(new ListAliasesCommand({ ...(marker === undefined ? {} : { Marker: marker }) }));
     for (const alias of page.Aliases ?? []) aliases.set(alias.AliasName!, alias.TargetKeyId);
     marker = page.Truncated === true ? page.NextMarker : undefined;
   } while (marker !== undefined);
@@ -258,7 +260,7 @@ async function verifyKeys(clients: VerifyClients, state: CrashState, result: Ver
   const listedKeys: string[] = [];
   marker = undefined;
   do {
-    const page = await kms.send(new ListKeysCommand({ ...(marker === undefined ? {} : { Marker: marker }) }));
+    const page: ListKeysCommandOutput = await kms.send(new ListKeysCommand({ ...(marker === undefined ? {} : { Marker: marker }) }));
     listedKeys.push(...(page.Keys ?? []).map((key) => key.KeyId!));
     marker = page.Truncated === true ? page.NextMarker : undefined;
   } while (marker !== undefined);
