@@ -225,7 +225,13 @@ function drained(response: ServerResponse): Promise<void> {
 
 /** Discards what is left of a request body, so the connection can carry the next request. */
 function drainUnread(request: IncomingMessage): void {
-  if (!request.complete && !request.destroyed) request.resume();
+  if (request.complete || request.destroyed) return;
+  // A handler that began iterating the body and gave up (a write that failed on a full disk) left
+  // the async iterator's 'readable' listener attached, and while one is, resume() does nothing:
+  // the rest of the body would stay unread and the next request on the keep-alive connection
+  // would never be parsed (the client waits, then sees ECONNRESET).
+  request.removeAllListeners('readable');
+  request.resume();
 }
 
 /**
