@@ -47,11 +47,13 @@ export interface ServeChildOptions {
   /** Extra `serve` flags (`--data DIR`, `--users FILE`, ...). `--port 0 --https-port 0` come first. */
   readonly args: readonly string[];
   /**
-   * Wraps the node command line: receives it as one shell-quoted string and returns the argv to
-   * spawn instead (e.g. `['unshare', '-m', 'sh', '-c', 'mount ... && exec ' + command]`).
+   * Wraps the node command line: receives it as one shell command (`cd <root> && exec node ...`)
+   * and returns the argv to spawn instead (e.g. `['unshare', '-m', 'sh', '-c', 'mount ... && ' + command]`).
    */
   readonly wrap?: (command: string) => readonly string[];
   readonly env?: NodeJS.ProcessEnv;
+  /** Reads the certificate the banner names (default: this process's file system). */
+  readonly readFile?: (path: string) => string;
 }
 
 const quote = (word: string): string => `'${word.replaceAll("'", `'\\''`)}'`;
@@ -63,7 +65,8 @@ const quote = (word: string): string => `'${word.replaceAll("'", `'\\''`)}'`;
  */
 export async function serveChild(options: ServeChildOptions): Promise<ServedChild> {
   const argv = [process.execPath, '--import', 'tsx', CLI, 'serve', '--port', '0', '--https-port', '0', ...options.args];
-  const [command, ...rest] = options.wrap?.(argv.map(quote).join(' ')) ?? argv;
+  // A wrapper may enter another mount namespace, which starts in `/`: the command changes back.
+  const [command, ...rest] = options.wrap?.(`cd ${quote(REPOSITORY_ROOT)} && exec ${argv.map(quote).join(' ')}`) ?? argv;
   const child = spawn(command!, rest, {
     cwd: REPOSITORY_ROOT,
     env: { ...process.env, NODE_NO_WARNINGS: '1', ...options.env },
@@ -90,7 +93,7 @@ export async function serveChild(options: ServeChildOptions): Promise<ServedChil
     child,
     http: urls[1]!,
     https: urls[2]!,
-    ca: readFileSync(certificate[1]!, 'utf8'),
+    ca: (options.readFile ?? ((path: string) => readFileSync(path, 'utf8')))(certificate[1]!),
     stdout: () => stdout,
     stderr: () => stderr,
     exited,
