@@ -12,7 +12,7 @@
  * Key material at rest is sealed: the imported key bytes appear nowhere in the directory.
  */
 
-import { constants, publicEncrypt, randomBytes } from 'node:crypto';
+import { constants, createPublicKey, publicEncrypt, randomBytes } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -119,7 +119,7 @@ async function recoverS3DataKeys(kms: KMSClient, wrapped: readonly { id: string;
   const recovered: Secret[] = [];
   for (const { id, blob } of wrapped) {
     const bucketKey = id.startsWith('aws-kms-bucket-key:') || id.startsWith('aws-kms-upload-key:');
-    const ciphertext = bucketKey ? blob.subarray(3, 3 + blob.readUInt16BE(1)) : blob;
+    const ciphertext = bucketKey ? blob.subarray(3, 3 + Buffer.from(blob).readUInt16BE(1)) : blob;
     const contexts = bucketKey
       ? [`arn:aws:s3:::${BUCKET}`, ...objects.map((key) => `arn:aws:s3:::${BUCKET}/${key}`)]
       : objects.map((key) => `arn:aws:s3:::${BUCKET}/${key}`);
@@ -270,7 +270,11 @@ describe('secrets after a full run of strongbox serve --data', () => {
     const material = new Uint8Array(randomBytes(32));
     secrets.push({ name: 'imported KMS key material', bytes: material });
     const wrappedMaterial = publicEncrypt(
-      { key: Buffer.from(parameters.PublicKey!), format: 'der', type: 'spki', padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' },
+      {
+        key: createPublicKey({ key: Buffer.from(parameters.PublicKey!), format: 'der', type: 'spki' }),
+        padding: constants.RSA_PKCS1_OAEP_PADDING,
+        oaepHash: 'sha256',
+      },
       material,
     );
     await kms.send(
