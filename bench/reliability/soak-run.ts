@@ -43,8 +43,10 @@ export interface SoakResult {
   readonly clients: number;
   readonly seconds: number;
   readonly requests: number;
-  /** Failed requests other than throttling, by error name. */
+  /** Failed requests other than throttling, by operation and error name. */
   readonly errors: Record<string, number>;
+  /** The first message of each of those errors (what a socket error says is in its message). */
+  readonly errorMessages: Record<string, string>;
   readonly throttled: number;
   readonly p50Ms: number;
   readonly p95Ms: number;
@@ -151,6 +153,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     const latencies: number[] = [];
     const errors: Record<string, number> = Object.create(null) as Record<string, number>;
     const operations: Record<string, number> = Object.create(null) as Record<string, number>;
+    const errorMessages: Record<string, string> = Object.create(null) as Record<string, string>;
     let throttled = 0;
     const started = performance.now();
     const endAt = started + options.seconds * 1000;
@@ -166,7 +169,11 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
           } catch (error) {
             const errorName = (error as Error).name;
             if (errorName === 'ThrottlingException' || errorName === 'SlowDown') throttled++;
-            else errors[`${name}: ${errorName}`] = (errors[`${name}: ${errorName}`] ?? 0) + 1;
+            else {
+              const label = `${name}: ${errorName}`;
+              errors[label] = (errors[label] ?? 0) + 1;
+              errorMessages[label] ??= (error as Error).message;
+            }
           }
           latencies.push(performance.now() - begin);
           operations[name] = (operations[name] ?? 0) + 1;
@@ -182,6 +189,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       seconds: options.seconds,
       requests: latencies.length,
       errors: { ...errors },
+      errorMessages: { ...errorMessages },
       throttled,
       p50Ms: round(percentile(latencies, 0.5)),
       p95Ms: round(percentile(latencies, 0.95)),

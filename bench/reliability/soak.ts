@@ -22,5 +22,7 @@ process.stdout.write(
   `Strongbox loopback soak: ${clients} clients, ${seconds} s, strongbox serve --data (HTTPS, default quotas) — ${new Date().toISOString()}\n`,
 );
 const result = await runSoak({ clients, seconds });
-process.stdout.write(`\n${soakTable(result)}\n\nrequests per operation: ${JSON.stringify(result.operations)}\nerrors: ${JSON.stringify(result.errors)}\n`);
+process.stdout.write(
+  `\n${soakTable(result)}\n\nrequests per operation: ${JSON.stringify(result.operations)}\nerrors: ${JSON.stringify(result.errors)}\nerror messages: ${JSON.stringify(result.errorMessages)}\n`,
+);
 process.exitCode = Object.keys(result.errors).length === 0 ? 0 : 1;

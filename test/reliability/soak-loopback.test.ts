@@ -19,7 +19,7 @@ describe('loopback soak', () => {
     `${CLIENTS} clients for ${SECONDS} s of mixed KMS and S3 traffic: no error but throttling`,
     async () => {
       const result = await runSoak({ clients: CLIENTS, seconds: SECONDS });
-      expect(result.errors).toEqual({});
+      expect(result.errors, JSON.stringify(result.errorMessages)).toEqual({});
       // Every kind of request ran.
       expect(Object.keys(result.operations).length).toBe(9);
       expect(Number.isFinite(result.rssEndMiB) || process.platform !== 'linux').toBe(true);
