@@ -107,7 +107,12 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
 
 /** The `src/` files a package publishes as entries (`./src/index.ts` → `index.ts`). */
 function entryFiles(pkg: PackageInfo): ReadonlySet<string> {
-  const targets = Object.values(pkg.manifest.exports ?? {}).filter((t): t is string => typeof t === 'string' && t.startsWith('./src/'));
+  // A target is a path, or conditions leading to paths (`default`: the source; `strongbox-dist`: the build).
+  const paths = (value: unknown): string[] =>
+    typeof value === 'string' ? [value] : value !== null && typeof value === 'object' ? Object.values(value).flatMap(paths) : [];
+  const targets = Object.values(pkg.manifest.exports ?? {})
+    .flatMap(paths)
+    .filter((t) => t.startsWith('./src/'));
   return new Set(targets.map((t) => t.slice('./src/'.length)));
 }
 

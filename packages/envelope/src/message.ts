@@ -11,7 +11,7 @@
 
 import defaultBackend from '#default-backend';
 import type { Backend, PreparedAesGcm } from './backend/types.ts';
-import { assertInteger, assertObject, copyBytes, describe, equalBytes, wipe } from './bytes.ts';
+import { assertInteger, assertObject, concatBytes, copyBytes, describe, equalBytes, wipe } from './bytes.ts';
 import { contextEquals, type EncryptionContext, normalizeEncryptionContext, sharedCanonicalBytes } from './context.ts';
 import { decryptFailed, EnvelopeError } from './errors.ts';
 import {
@@ -83,6 +83,11 @@ export interface MessageSealer {
    * ciphertext and the tag when the backend can give them apart): for streaming sealers.
    */
   sealFrameParts(index: number, final: boolean, plaintext: Uint8Array): readonly Uint8Array[];
+  /**
+   * As `sealFrameParts`, for a frame's plaintext in pieces (their concatenation): encrypted where
+   * they lie when the backend can (`encryptPieces`), else joined first.
+   */
+  sealFramePieces(index: number, final: boolean, plaintext: readonly Uint8Array[]): readonly Uint8Array[];
   /** Wipes the frame key. */
   destroy(): void;
 }
@@ -102,6 +107,11 @@ export interface MessageOpener {
    * released, and `output` is zeroed).
    */
   openFrame(index: number, final: boolean, sealedFrame: Uint8Array, output?: Uint8Array): Uint8Array | undefined;
+  /**
+   * As `openFrame`, for a sealed frame in pieces (their concatenation): decrypted where they lie
+   * when the backend can (`decryptPieces`), else joined first. The plaintext comes in pieces.
+   */
+  openFramePieces(index: number, final: boolean, sealedFrame: readonly Uint8Array[]): readonly Uint8Array[] | undefined;
   /** Wipes the frame key. */
   destroy(): void;
 }
@@ -278,6 +288,14 @@ export async function createMessageOpener(header: MessageHeader, options: OpenOp
       }
       return frames.decrypt(frameNonce(index, final), sealedFrame, aad, output);
     },
+    openFramePieces(index, final, sealedFrame) {
+      // The same precondition as openFrame.
+      if (index >= (final ? MAX_FRAME_COUNT : MAX_FRAME_COUNT - 1)) return undefined;
+      const nonce = frameNonce(index, final);
+      if (frames.decryptPieces !== undefined) return frames.decryptPieces(nonce, sealedFrame, aad);
+      const opened = frames.decrypt(nonce, sealedFrame.length === 1 ? (sealedFrame[0] as Uint8Array) : concatBytes(...sealedFrame), aad);
+      return opened === undefined ? undefined : [opened];
+    },
     destroy: () => frames.destroy(),
   };
 }
@@ -309,6 +327,12 @@ class FrameSealer implements MessageSealer {
     const [ciphertext, tag] = this.#frames.encryptParts(nonce, plaintext, this.#aad);
     // An empty final frame is its tag alone: no empty chunk for the stream.
     return ciphertext.length === 0 ? [tag] : [ciphertext, tag];
+  }
+
+  sealFramePieces(index: number, final: boolean, plaintext: readonly Uint8Array[]): readonly Uint8Array[] {
+    if (plaintext.length === 1) return this.sealFrameParts(index, final, plaintext[0] as Uint8Array);
+    if (this.#frames.encryptPieces === undefined) return this.sealFrameParts(index, final, concatBytes(...plaintext));
+    return this.#frames.encryptPieces(frameNonce(index, final), plaintext, this.#aad);
   }
 
   destroy(): void {

@@ -259,7 +259,13 @@ describe('the default backend and the portable entry point', () => {
   it('is the node:crypto backend under Node.js, through the node condition of #default-backend', () => {
     expect(defaultBackend.name).toBe('node');
     expect(defaultBackend).toBe(nodeBackend);
-    expect(manifest.imports['#default-backend']).toEqual({ node: './src/backend/node.ts', default: './src/backend/noble.ts' });
+    expect(manifest.imports['#default-backend']).toEqual({
+      // The served binary runs from built JavaScript (the `strongbox-dist` condition); tests and
+      // development run the sources.
+      'strongbox-dist': { node: './dist/backend/node.js', default: './dist/backend/noble.js' },
+      node: './src/backend/node.ts',
+      default: './src/backend/noble.ts',
+    });
   });
 
   it('reaches no Node.js built-in from src/index.ts or src/backend/noble.ts', () => {

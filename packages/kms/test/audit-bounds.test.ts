@@ -91,6 +91,21 @@ describe('in total', () => {
     expect(trail.events().map((e) => e.requestId)).toEqual(['request-2', 'request-3']);
   });
 
+  it('keeps every event and its ids while the ring grows past its first slots and wraps around', () => {
+    // The columns start small and grow with the trail; events dropped by age move the ring's start
+    // before it is full, so the wrap-around meets slots that were allocated in several steps.
+    const trail = new AuditTrail({ capacity: 5000 });
+    for (let n = 0; n < 3000; n++) trail.record(event(n, null, n < 1500 ? T0 : T0 + 20 * DAY + n));
+    trail.record(event(3000, null, T0 + EVENT_HISTORY_MS + 11 * DAY));
+    expect(trail.size).toBe(1501);
+    for (let n = 3001; n < 9000; n++) trail.record(event(n, null, T0 + EVENT_HISTORY_MS + 11 * DAY + n));
+    const kept = trail.events();
+    expect(kept).toHaveLength(5000);
+    expect(kept.map((e) => e.requestId)).toEqual(Array.from({ length: 5000 }, (_, i) => `request-${4000 + i}`));
+    expect(new Set(kept.map((e) => e.eventId)).size).toBe(5000);
+    expect(kept.every((e, i) => i === 0 || e.eventTime >= kept[i - 1]!.eventTime)).toBe(true);
+  });
+
   it('refuses a maxBytes that is not a positive number', () => {
     expect(() => new AuditTrail({ maxBytes: 0 })).toThrow(RangeError);
   });

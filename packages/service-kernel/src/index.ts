@@ -9,6 +9,16 @@
 
 export { accountRootArn, checkAccountAndRegion, partitionOf } from './arn.ts';
 export { type Clock, hex, ManualClock, type Random, systemClock, uuidFromBytes } from './clock.ts';
+export { type ClockSetOptions, type ClockState, ControlledClock } from './controls/clock.ts';
+export {
+  type ActiveFault,
+  type FaultHook,
+  FaultInjector,
+  type FaultInjectorOptions,
+  type FaultSpec,
+  LATENCY_FAULT,
+  MAX_LATENCY_MS,
+} from './controls/faults.ts';
 export { type FileIo, isOutOfSpace, nodeFileIo, writeAll } from './durable/file-io.ts';
 export {
   createFileExclusivelyDurably,

@@ -1,14 +1,22 @@
 #!/usr/bin/env node
-// The `strongbox` command. In a clone of the repository (no build step) it runs the TypeScript
-// sources through tsx, a dev dependency of the workspace; an installed package, where tsx is
-// usually absent, runs the compiled dist/cli.js.
+// The `strongbox` command. It runs the compiled dist/cli.js whenever this package resolves to
+// JavaScript: always once installed (the packed package.json points its exports at dist/), and in
+// the workspace under `node --conditions=strongbox-dist` (what `pnpm start` runs, after the
+// `prepare` build). Otherwise, in the workspace, the package resolves to its TypeScript sources,
+// and the command runs those through tsx (a dev dependency of the workspace).
 import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
-const source = new URL('../src/cli.ts', import.meta.url);
-const tsx = existsSync(source) ? await import('tsx/esm/api').catch(() => undefined) : undefined;
-if (tsx) {
-  tsx.register();
-  await import(source.href);
+const built = import.meta.resolve('strongbox').endsWith('.js');
+if (built) {
+  const cli = new URL('../dist/cli.js', import.meta.url);
+  if (!existsSync(cli)) {
+    process.stderr.write(`strongbox: ${fileURLToPath(cli)} is missing: build it with 'npx --yes pnpm@12.25.1 build'\n`);
+    process.exit(1);
+  }
+  await import(cli.href);
 } else {
-  await import(new URL('../dist/cli.js', import.meta.url).href);
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import(new URL('../src/cli.ts', import.meta.url).href);
 }

@@ -1,99 +1,241 @@
 /**
  * @module
- * The endpoint's own administration route, outside every AWS protocol: `/_strongbox/quotas` reads
- * and replaces the running emulator's request quotas, so a test can provoke throttling (or stop
- * it) without restarting the server. AWS has no such API; the `/_strongbox/` prefix keeps it apart
- * from anything an AWS SDK sends (KMS and CloudTrail requests are `POST /` with `X-Amz-Target`).
+ * The admin API: the controls a test suite needs, over HTTP under the reserved `/_strongbox/`
+ * prefix (no AWS SDK sends a path there: KMS, CloudTrail and STS requests are `POST /`, and S3
+ * bucket names cannot start with `_`). JSON in and out; a bad body is 400 with a clear
+ * `message` and changes nothing. See the package README for the table and curl examples.
  *
- * - `GET /_strongbox/quotas` → 200 `{"options": {...}, "usage": [{account, region, quota, limit,
- *   lastSecond, admitted, throttled}, ...]}` (an unlimited quota's `limit` reads `null`).
- * - `PUT /_strongbox/quotas` with a body the `quotas` option takes as JSON (`{"profile": "aws",
- *   "scale": 0.1, "overrides": {"CreateKey": 1}}`, `"aws"` or `false`) → 200 with the new state;
- *   every counter starts afresh. A bad body → 400 `{"message": ...}` and nothing changes.
+ * - `GET|POST /_strongbox/clock`: read it; `{"advance": "7d"}` or `{"set": "2030-01-01T00:00:00Z"}`.
+ * - `GET|POST|DELETE /_strongbox/faults`, `DELETE /_strongbox/faults/<id>`: list, add, clear.
+ * - `POST /_strongbox/reset`: back to a fresh state.
+ * - `GET|PUT /_strongbox/quotas`: the request quotas and their counters; replace the setting.
  *
- * In the default mode it is unauthenticated, like the rest of a local endpoint: bind it to
- * loopback (the default). Under `--strict-auth` it answers 403 to everyone: the route does not
- * verify signatures, and a strict endpoint lets no unsigned caller change its state.
+ * The default mode is unauthenticated, like the rest of a loopback emulator. Under
+ * `--strict-auth` every request must be signed by a user allowed the action (`admin-auth.ts`).
  */
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Kms, QuotaSetting } from '@strongbox/kms';
+import {
+  type Clock,
+  type HttpRequest,
+  NO_USERS,
+  type Principal,
+  RequestTooLargeError,
+  readNodeRequest,
+  systemClock,
+  type UserDirectory,
+} from '@strongbox/service-kernel';
+import { type AdminRefusal, createAdminAuthorizer } from './admin-auth.ts';
+import type { EndpointControls } from './controls/endpoint.ts';
+import { FAULT_NAMES } from './controls/fault-catalog.ts';
+import { parseClockMove, parseFaultRequest } from './controls/requests.ts';
 import type { Route } from './router.ts';
 
+/** The reserved prefix. */
+export const ADMIN_PREFIX = '/_strongbox/';
 /** Path of the quota route. */
 export const QUOTAS_PATH = '/_strongbox/quotas';
+/** Path of the clock route. */
+export const CLOCK_PATH = '/_strongbox/clock';
+/** Path of the fault route. */
+export const FAULTS_PATH = '/_strongbox/faults';
+/** Path of the reset route. */
+export const RESET_PATH = '/_strongbox/reset';
 
-/** Largest accepted body (a quota setting is a few hundred bytes). */
+/** Largest accepted body (admin bodies are a few hundred bytes). */
 const MAX_BODY_BYTES = 64 * 1024;
 
+/** What the admin route serves. */
+export interface AdminTarget {
+  /** The KMS engine of now (a reset replaces it). */
+  readonly kms: Kms;
+  /** Absent for an endpoint opened without controls: then only the quotas are served. */
+  readonly controls?: EndpointControls;
+}
+
+/** How the admin route authenticates. */
+export interface AdminOptions {
+  /** `--strict-auth`: signed requests from users allowed the action only. */
+  readonly strict: boolean;
+  readonly users?: UserDirectory | undefined;
+  readonly account?: string | undefined;
+  readonly region?: string | undefined;
+  /** The clock of the SigV4 skew check (the endpoint's controlled clock). */
+  readonly clock?: Clock | undefined;
+}
+
+interface Answer {
+  readonly status: number;
+  readonly body: unknown;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+type Operation = { readonly action: string; readonly run: (body: () => unknown) => Answer | Promise<Answer> };
+
 /**
- * The route serving `QUOTAS_PATH` for `kms`; with `strict`, it refuses every request (403).
- * @example createRouter([quotasRoute(kms, { strict: false }), ...awsRoutes])
+ * The route serving everything under `ADMIN_PREFIX` (after the health route, which answers its own path).
+ * @example createRouter([healthRoute(...), adminRoute(endpoint, { strict: false }), ...awsRoutes])
  */
-export function quotasRoute(kms: Kms, options: { readonly strict: boolean }): Route {
+export function adminRoute(target: AdminTarget, options: AdminOptions): Route {
+  const authorize = options.strict
+    ? createAdminAuthorizer({
+        users: options.users ?? NO_USERS,
+        account: options.account ?? '000000000000',
+        region: options.region ?? 'us-east-1',
+        clock: options.clock ?? systemClock,
+      })
+    : undefined;
   return {
-    service: 'Strongbox quotas (/_strongbox/quotas)',
-    matches: (request) => (request.url ?? '').split('?')[0] === QUOTAS_PATH,
+    service: 'Strongbox admin API (/_strongbox/)',
+    matches: (request) => (request.url ?? '').startsWith(ADMIN_PREFIX),
     listener: (request, response) => {
-      if (options.strict) {
-        request.resume();
-        answer(response, 403, { message: `${QUOTAS_PATH} is off under --strict-auth: it does not verify signatures.` });
-        return;
-      }
-      void serve(kms, request, response);
+      void serve(target, authorize, request, response).catch((error: unknown) => {
+        if (!response.headersSent) send(response, { status: 500, body: failure('InternalFailure', `the admin API failed: ${(error as Error).message}`) });
+        else response.destroy();
+      });
     },
   };
 }
 
-async function serve(kms: Kms, request: IncomingMessage, response: ServerResponse): Promise<void> {
-  if (request.method === 'GET') {
-    request.resume();
-    return answer(response, 200, state(kms));
-  }
-  if (request.method !== 'PUT') {
-    request.resume();
-    response.setHeader('Allow', 'GET, PUT');
-    return answer(response, 405, { message: `${request.method ?? ''} is not allowed on ${QUOTAS_PATH}; use GET or PUT.` });
-  }
-  let setting: unknown;
+async function serve(
+  target: AdminTarget,
+  authorize: ((request: HttpRequest, action: string) => Promise<AdminRefusal | Principal>) | undefined,
+  incoming: IncomingMessage,
+  response: ServerResponse,
+): Promise<void> {
+  let request: HttpRequest;
   try {
-    setting = JSON.parse(await readBody(request));
+    request = await readNodeRequest(incoming, MAX_BODY_BYTES);
   } catch (error) {
-    return answer(response, 400, { message: `The body must be a JSON quota setting: ${(error as Error).message}` });
+    if (error instanceof RequestTooLargeError)
+      return send(response, { status: 413, body: failure('RequestEntityTooLarge', `an admin body is at most ${MAX_BODY_BYTES} bytes`) });
+    throw error;
   }
+  const path = request.path.split('?')[0] ?? '';
+  const found = operationOf(target, request.method, path);
+  if ('status' in found) return send(response, found);
+  if (authorize !== undefined) {
+    const verdict = await authorize(request, found.action);
+    if ('refused' in verdict)
+      return send(response, { status: 403, body: failure(verdict.code, verdict.message), headers: { 'X-Amzn-Errortype': verdict.code } });
+  }
+  const body = (): unknown => {
+    const text = Buffer.from(request.body).toString('utf8');
+    try {
+      return JSON.parse(text === '' ? 'null' : text);
+    } catch (error) {
+      throw new TypeError(`the body is not JSON: ${(error as Error).message}`);
+    }
+  };
+  let answer: Answer;
   try {
-    kms.quotas.configure(setting as QuotaSetting);
+    answer = await found.run(body);
   } catch (error) {
-    return answer(response, 400, { message: (error as Error).message });
+    if (error instanceof TypeError || error instanceof RangeError) answer = { status: 400, body: failure('ValidationException', error.message) };
+    else throw error;
   }
-  return answer(response, 200, state(kms));
+  send(response, answer);
 }
 
-function state(kms: Kms): unknown {
+/** The operation of a method and path, or the 404/405 answer. */
+function operationOf(target: AdminTarget, method: string, path: string): Operation | Answer {
+  const controls = target.controls;
+  const methods: Record<string, Operation> = Object.create(null);
+  if (path === QUOTAS_PATH) {
+    methods.GET = { action: 'strongbox:ReadQuotas', run: () => ok(quotaState(target.kms)) };
+    methods.PUT = {
+      action: 'strongbox:ConfigureQuotas',
+      run: (body) => {
+        target.kms.quotas.configure(body() as QuotaSetting);
+        return ok(quotaState(target.kms));
+      },
+    };
+  } else if (controls === undefined) {
+    return { status: 404, body: failure('NotFound', `${path} is not served: this endpoint was opened without controls (use openControlledEndpoint)`) };
+  } else if (path === CLOCK_PATH) {
+    methods.GET = { action: 'strongbox:ReadClock', run: () => ok(clockState(controls)) };
+    methods.POST = {
+      action: 'strongbox:AdvanceClock',
+      run: (body) => {
+        const move = parseClockMove(body());
+        if ('advanceMs' in move) controls.clock.advance(move.advanceMs);
+        else controls.clock.set(move.setMs, { allowBackwards: move.allowBackwards });
+        return ok(clockState(controls));
+      },
+    };
+  } else if (path === FAULTS_PATH) {
+    methods.GET = { action: 'strongbox:ListFaults', run: () => ok(faultState(controls)) };
+    methods.POST = {
+      action: 'strongbox:InjectFault',
+      run: (body) => {
+        const { spec, seed } = parseFaultRequest(body());
+        // Both are checked before either changes anything: a bad spec leaves the seed as it was.
+        const added = spec === undefined ? undefined : controls.faults.add(spec);
+        if (seed !== undefined) controls.faults.reseed(seed);
+        return added === undefined ? ok(faultState(controls)) : { status: 201, body: { fault: added, seed: controls.faults.seed } };
+      },
+    };
+    methods.DELETE = {
+      action: 'strongbox:ClearFaults',
+      run: () => {
+        const cleared = controls.faults.clear();
+        return ok({ cleared, ...faultState(controls) });
+      },
+    };
+  } else if (path.startsWith(`${FAULTS_PATH}/`)) {
+    const id = decodeURIComponent(path.slice(FAULTS_PATH.length + 1));
+    methods.DELETE = {
+      action: 'strongbox:ClearFaults',
+      run: () => (controls.faults.remove(id) ? ok(faultState(controls)) : { status: 404, body: failure('NotFound', `no fault ${JSON.stringify(id)} is set`) }),
+    };
+  } else if (path === RESET_PATH) {
+    methods.POST = {
+      action: 'strongbox:Reset',
+      run: async () => {
+        await controls.reset();
+        return ok({ reset: true, clock: clockState(controls) });
+      },
+    };
+  } else {
+    return {
+      status: 404,
+      body: failure('NotFound', `no admin route ${path}; the admin API serves ${[CLOCK_PATH, FAULTS_PATH, RESET_PATH, QUOTAS_PATH].join(', ')}`),
+    };
+  }
+  const operation = methods[method];
+  if (operation !== undefined) return operation;
+  const allowed = Object.keys(methods).join(', ');
+  return { status: 405, body: failure('MethodNotAllowed', `${method} is not allowed on ${path}; use ${allowed}`), headers: { Allow: allowed } };
+}
+
+function ok(body: unknown): Answer {
+  return { status: 200, body };
+}
+
+function failure(type: string, message: string): unknown {
+  return { __type: type, message };
+}
+
+function clockState(controls: EndpointControls): unknown {
+  const { now, offsetMs } = controls.clock.state();
+  return { now: new Date(now).toISOString(), epochMs: now, offsetMs };
+}
+
+function faultState(controls: EndpointControls): Record<string, unknown> {
+  return { seed: controls.faults.seed, faults: controls.faults.list(), available: FAULT_NAMES };
+}
+
+function quotaState(kms: Kms): unknown {
   return { options: kms.quotas.options, usage: kms.quotas.usage().map((usage) => ({ ...usage, limit: Number.isFinite(usage.limit) ? usage.limit : null })) };
 }
 
-/** @throws RangeError for a body over `MAX_BODY_BYTES` (then the connection is closed). */
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let length = 0;
-    request.on('data', (chunk: Buffer) => {
-      length += chunk.length;
-      if (length > MAX_BODY_BYTES) {
-        request.destroy();
-        reject(new RangeError(`over ${MAX_BODY_BYTES} bytes`));
-      } else {
-        chunks.push(chunk);
-      }
-    });
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    request.on('error', reject);
+function send(response: ServerResponse, answer: Answer): void {
+  const text = JSON.stringify(answer.body);
+  response.writeHead(answer.status, {
+    'Content-Type': 'application/json',
+    'Content-Length': String(Buffer.byteLength(text)),
+    ...answer.headers,
   });
-}
-
-function answer(response: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  response.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(text)) });
   response.end(text);
 }

@@ -2,30 +2,19 @@
  * @module
  * The HTTPS listener's certificate: given (`--tls-cert`/`--tls-key`, PEM files), or self-signed
  * and made at first start. A self-signed one is an ECDSA P-256 certificate for the names a local
- * endpoint is reached by (`localhost`, `*.localhost`, `*.s3.localhost`, `127.0.0.1`, `::1`), made with `pkijs` over
- * WebCrypto (node:crypto cannot issue X.509 certificates). With a data directory it is kept there
+ * endpoint is reached by (`localhost`, `*.localhost`, `*.s3.localhost`, `127.0.0.1`, `::1`), made with
+ * `pkijs` over WebCrypto (node:crypto cannot issue X.509 certificates) in `self-signed.ts`, which
+ * loads only when a certificate is made. With a data directory it is kept there
  * (`tls/cert.pem`, and `tls/key.pem` created 0600 with the kernel's exclusive durable create) and
  * reused while it is valid; without one it lives in memory, and only the certificate (public) is
  * written to a temporary file, so clients can be pointed at it.
  */
 
-import { createPrivateKey, webcrypto, X509Certificate } from 'node:crypto';
+import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createFileExclusivelyDurably, replaceFileDurably } from '@strongbox/service-kernel';
-import { Integer, OctetString, Utf8String } from 'asn1js';
-import {
-  AttributeTypeAndValue,
-  AuthorityKeyIdentifier,
-  BasicConstraints,
-  Certificate,
-  CryptoEngine,
-  Extension,
-  ExtKeyUsage,
-  GeneralName,
-  GeneralNames,
-} from 'pkijs';
 
 /**
  * The names a self-signed certificate covers (SubjectAltName). TLS clients (OpenSSL, Node's
@@ -40,7 +29,6 @@ const VALIDITY_MS = 825 * 24 * 60 * 60 * 1000;
 /** Made again when less than this is left. */
 const RENEW_BEFORE_MS = 7 * 24 * 60 * 60 * 1000;
 const TLS_DIRECTORY = 'tls';
-const ALGORITHM = { name: 'ECDSA', namedCurve: 'P-256' } as const;
 // X.509 object identifiers (RFC 5280 §4.2.1; RFC 5280 §4.2.1.12 for id-kp-serverAuth).
 const OID = {
   commonName: '2.5.4.3',
@@ -79,51 +67,15 @@ export interface TlsMaterial {
 }
 
 /**
- * Makes a self-signed certificate for `SELF_SIGNED_NAMES`, valid from `now` for 825 days.
+ * Makes a self-signed certificate for `SELF_SIGNED_NAMES`, valid from `now` for 825 days. The
+ * X.509 code (pkijs, asn1js) loads on the first call only: a server without HTTPS, or with a
+ * certificate kept in its data directory, never loads it.
  * @example const { cert, key } = await createSelfSignedCertificate(new Date());
  */
 export async function createSelfSignedCertificate(now: Date): Promise<{ cert: string; key: string }> {
-  const engine = new CryptoEngine({ name: 'node', crypto: webcrypto as unknown as ConstructorParameters<typeof CryptoEngine>[0]['crypto'] });
-  const keys = (await webcrypto.subtle.generateKey(ALGORITHM, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
-  const certificate = new Certificate();
-  certificate.version = 2;
-  const serial = webcrypto.getRandomValues(new Uint8Array(16));
-  // A positive serial (RFC 5280 §4.1.2.2): the top bit clear, and non-zero.
-  serial[0] = ((serial[0] ?? 0) & 0x7f) | 0x01;
-  certificate.serialNumber = new Integer({ valueHex: serial });
-  for (const [type, value] of [
-    [OID.organization, 'Strongbox local endpoint'],
-    [OID.commonName, 'localhost'],
-  ] as const) {
-    const attribute = new AttributeTypeAndValue({ type, value: new Utf8String({ value }) });
-    certificate.subject.typesAndValues.push(attribute);
-    certificate.issuer.typesAndValues.push(new AttributeTypeAndValue({ type, value: new Utf8String({ value }) }));
-  }
+  const { issueSelfSigned } = await import('./self-signed.ts');
   // Backdated a minute: a client whose clock is a little behind still accepts it.
-  certificate.notBefore.value = new Date(now.getTime() - 60_000);
-  certificate.notAfter.value = new Date(now.getTime() + VALIDITY_MS);
-  await certificate.subjectPublicKeyInfo.importKey(keys.publicKey, engine);
-  const keyIdentifier = new Uint8Array(await webcrypto.subtle.digest('SHA-1', certificate.subjectPublicKeyInfo.subjectPublicKey.valueBlock.valueHexView));
-  const names = new GeneralNames({ names: SELF_SIGNED_NAMES.map(generalName) });
-  certificate.extensions = [
-    new Extension({ extnID: OID.subjectAltName, critical: false, extnValue: names.toSchema().toBER(false) }),
-    // An end-entity certificate that is its own trust anchor (CA:FALSE, as OpenSSL and Python's
-    // strict verification accept for a self-signed server certificate).
-    new Extension({ extnID: OID.basicConstraints, critical: true, extnValue: new BasicConstraints({ cA: false }).toSchema().toBER(false) }),
-    // digitalSignature (bit 0): what an ECDHE-ECDSA handshake uses.
-    new Extension({ extnID: OID.keyUsage, critical: true, extnValue: keyUsageDigitalSignature() }),
-    new Extension({ extnID: OID.extKeyUsage, critical: false, extnValue: new ExtKeyUsage({ keyPurposes: [OID.serverAuth] }).toSchema().toBER(false) }),
-    new Extension({ extnID: OID.subjectKeyIdentifier, critical: false, extnValue: new OctetString({ valueHex: keyIdentifier }).toBER(false) }),
-    new Extension({
-      extnID: OID.authorityKeyIdentifier,
-      critical: false,
-      extnValue: new AuthorityKeyIdentifier({ keyIdentifier: new OctetString({ valueHex: keyIdentifier }) }).toSchema().toBER(false),
-    }),
-  ];
-  await certificate.sign(keys.privateKey, 'SHA-256', engine);
-  const der = Buffer.from(certificate.toSchema(true).toBER(false));
-  const pkcs8 = Buffer.from(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey));
-  return { cert: pem('CERTIFICATE', der), key: pem('PRIVATE KEY', pkcs8) };
+  return issueSelfSigned({ names: SELF_SIGNED_NAMES, notBefore: new Date(now.getTime() - 60_000), notAfter: new Date(now.getTime() + VALIDITY_MS) });
 }
 
 /**
@@ -209,20 +161,4 @@ async function readKept(certPath: string, keyPath: string): Promise<{ cert: stri
 
 function material(pair: { cert: string; key: string }, certPath: string, origin: TlsMaterial['origin'], release: () => Promise<void>): TlsMaterial {
   return { ...pair, certPath, origin, fingerprint256: new X509Certificate(pair.cert).fingerprint256, release };
-}
-
-function generalName(name: string): GeneralName {
-  if (name === '::1') return new GeneralName({ type: 7, value: new OctetString({ valueHex: new Uint8Array([...new Array(15).fill(0), 1]) }) });
-  if (/^\d+\.\d+\.\d+\.\d+$/.test(name)) return new GeneralName({ type: 7, value: new OctetString({ valueHex: new Uint8Array(name.split('.').map(Number)) }) });
-  return new GeneralName({ type: 2, value: name });
-}
-
-/** KeyUsage BIT STRING with only digitalSignature set: DER 03 02 07 80. */
-function keyUsageDigitalSignature(): ArrayBuffer {
-  return new Uint8Array([0x03, 0x02, 0x07, 0x80]).buffer;
-}
-
-function pem(label: string, der: Uint8Array): string {
-  const base64 = Buffer.from(der).toString('base64');
-  return `-----BEGIN ${label}-----\n${base64.match(/.{1,64}/g)?.join('\n') ?? ''}\n-----END ${label}-----\n`;
 }

@@ -26,7 +26,8 @@
 import type { Kms } from '@strongbox/kms';
 import type { S3 } from '@strongbox/s3';
 import { DEFAULT_ACCESS_KEY_ID, DEFAULT_SECRET_ACCESS_KEY, InProcessHandler, type StreamingHandler } from '@strongbox/service-kernel';
-import { type EndpointOptions, openEndpoint } from './server.ts';
+import type { EndpointControls } from './controls/endpoint.ts';
+import { type EndpointOptions, openControlledEndpoint } from './server.ts';
 
 /** The endpoint the in-process clients name: any host does, no connection is made. */
 export const IN_PROCESS_ENDPOINT = 'https://strongbox.localhost';
@@ -68,6 +69,8 @@ export interface InProcessStrongbox {
   readonly s3: S3;
   /** The streaming protocol handler behind the clients (for a handler of one's own). */
   readonly handler: StreamingHandler;
+  /** Clock, faults, quotas and `reset()` (see `createStrongbox`). */
+  readonly controls: EndpointControls;
   /** Flushes and closes the stores. Idempotent. */
   close(): Promise<void>;
 }
@@ -77,7 +80,7 @@ export interface InProcessStrongbox {
  * @throws StoreError, TypeError (seed) as `startServer` does.
  */
 export async function startInProcess(options: EndpointOptions = {}): Promise<InProcessStrongbox> {
-  const endpoint = await openEndpoint(options);
+  const endpoint = await openControlledEndpoint(options);
   const requestHandler = new InProcessHandler(endpoint.handler, { streaming: true });
   let closing: Promise<void> | undefined;
   const region = endpoint.kms.region;
@@ -87,9 +90,14 @@ export async function startInProcess(options: EndpointOptions = {}): Promise<InP
     get clientConfig(): InProcessClientConfig {
       return inProcessClientConfig(region, requestHandler);
     },
-    kms: endpoint.kms,
-    s3: endpoint.s3,
+    get kms(): Kms {
+      return endpoint.kms;
+    },
+    get s3(): S3 {
+      return endpoint.s3;
+    },
     handler: endpoint.handler,
+    controls: endpoint.controls,
     close() {
       closing ??= endpoint.close();
       return closing;

@@ -22,13 +22,21 @@
  * ```
  */
 
+export { ADMIN_PREFIX, CLOCK_PATH, FAULTS_PATH, QUOTAS_PATH, RESET_PATH } from './admin.ts';
+export { ADMIN_SIGNING_NAME } from './admin-auth.ts';
+export type { ControlledEndpoint, EndpointControls, FaultControls } from './controls/endpoint.ts';
+export { FAULT_NAMES, type FaultService } from './controls/fault-catalog.ts';
+export { parseDuration } from './controls/requests.ts';
+export { DATA_FORMAT, DataDirectoryError, type DataDirectoryErrorCode } from './data-directory.ts';
 export { HEALTH_PATH, type HealthReport, type ServiceHealth } from './health.ts';
 export { IN_PROCESS_ENDPOINT, type InProcessClientConfig, type InProcessStrongbox, startInProcess } from './in-process.ts';
 export { createProtocolRouter, createRouter, type NodeListener, type ProtocolRoute, type Route, targetRoute } from './router.ts';
 export {
   type Endpoint,
   type EndpointOptions,
+  type EndpointWiring,
   type HttpsOptions,
+  openControlledEndpoint,
   openEndpoint,
   type RunningHttps,
   type RunningServer,

@@ -7,7 +7,7 @@
 
 import { inspect } from 'node:util';
 import { CliError, EXIT_FAILURE, EXIT_USAGE } from './errors.ts';
-import { type CliIo, runServe } from './serve.ts';
+import type { CliIo } from './serve.ts';
 import { VERSION } from './version.ts';
 
 /** `strongbox --help`. */
@@ -15,6 +15,7 @@ export const USAGE: string = `Usage: strongbox <command> [options]
 
 Commands:
   serve    serve the KMS emulator and CloudTrail LookupEvents on one local HTTP port
+  demo     walk through the S3 encryption mechanisms (in process, or --endpoint-url)
 
 Options:
   -v, --version    print the version of strongbox
@@ -39,7 +40,11 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       io.stdout(`${VERSION}\n`);
       return 0;
     }
-    if (command === 'serve') return await runServe(rest, io);
+    // Each command loads its own modules: `--version` and `--help` stay instant, and `serve` loads
+    // nothing another command needs.
+    if (command === 'serve') return await (await import('./serve.ts')).runServe(rest, io);
+    // Loaded on demand: the demo's SDK clients stay out of `serve`'s start-up and memory.
+    if (command === 'demo') return await (await import('./demo/cli.ts')).runDemoCommand(rest, io);
     throw new CliError(`unknown command '${command}' (see strongbox --help)`, EXIT_USAGE);
   } catch (error) {
     if (error instanceof CliError) {

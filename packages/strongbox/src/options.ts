@@ -28,6 +28,8 @@ export interface ServeArgs {
   readonly upstream?: { readonly bucket: string; readonly endpoint?: string; readonly prefix?: string; readonly region?: string };
   /** `--quiet`: no per-request log line. */
   readonly quiet: boolean;
+  /** `--shutdown-timeout`: seconds a stop waits for requests in flight before closing their connections. */
+  readonly shutdownTimeoutSeconds: number;
   /** `--https-port`: an HTTPS listener beside the HTTP one. */
   readonly httpsPort?: number;
   /** `--tls-cert`/`--tls-key`: the HTTPS listener's certificate and key (PEM files), given together. */
@@ -66,6 +68,9 @@ Options:
   --upstream-endpoint URL  that store's endpoint (default: AWS S3 in --upstream-region)
   --upstream-prefix P      prefix of the upstream object names (default none)
   --upstream-region R      the upstream's Region (default us-east-1)
+  --shutdown-timeout S  on Ctrl-C or SIGTERM, wait at most S seconds (default 5) for requests
+                      in flight, then close their connections and stop (a second Ctrl-C
+                      stops at once)
   -q, --quiet         no log line per request (by default each request served prints one on
                       stdout: time, method, service, operation, status, duration; never a
                       header value, body, key or object name)
@@ -101,6 +106,10 @@ export function parseServeArgs(args: readonly string[]): ServeArgs {
   if (host === '') usage('--host expected an address such as 127.0.0.1 or 0.0.0.0');
   for (const name of ['data', 'users', 'seed'] as const) if (values[name] === '') usage(`--${name} expected a path`);
   const upstream = parseUpstream(values);
+  const shutdownText = values['shutdown-timeout'] ?? '5';
+  const shutdownTimeoutSeconds = Number(shutdownText);
+  if (shutdownText.trim() === '' || !Number.isFinite(shutdownTimeoutSeconds) || shutdownTimeoutSeconds < 0 || shutdownTimeoutSeconds > 3600)
+    usage(`--shutdown-timeout expected a number of seconds from 0 to 3600, got '${shutdownText}'`);
   let quotas: ServeArgs['quotas'];
   if (values['quota-scale'] !== undefined || values.quotas !== undefined) {
     if (values['no-quotas']) usage(`${values.quotas === undefined ? '--quota-scale' : '--quotas'} and --no-quotas cannot be used together`);
@@ -122,6 +131,7 @@ export function parseServeArgs(args: readonly string[]): ServeArgs {
     account,
     strictAuth: values['strict-auth'] ?? false,
     quiet: values.quiet ?? false,
+    shutdownTimeoutSeconds,
     ...(values.data === undefined ? {} : { data: values.data }),
     ...(values.users === undefined ? {} : { users: values.users }),
     ...(values.seed === undefined ? {} : { seed: values.seed }),
@@ -185,6 +195,7 @@ function parseOrExplain(args: readonly string[]) {
         'upstream-endpoint': { type: 'string' },
         'upstream-prefix': { type: 'string' },
         'upstream-region': { type: 'string' },
+        'shutdown-timeout': { type: 'string' },
         quiet: { type: 'boolean', short: 'q' },
         help: { type: 'boolean', short: 'h' },
       },

@@ -2,7 +2,8 @@
  * @module
  * `strongbox serve`: reads the files the flags name (users, seed), opens the store, starts the
  * endpoint, prints how to use it, and on SIGINT/SIGTERM stops accepting, lets requests in flight
- * finish and closes the store (so every acknowledged change is on disk) before exiting 0.
+ * finish (for `--shutdown-timeout` seconds at most, then closes their connections) and closes the
+ * store (so every acknowledged change is on disk) before exiting 0.
  * Every failure is one line on stderr: exit 2 for the command line, 1 for the run time.
  */
 
@@ -10,6 +11,7 @@ import { readFile } from 'node:fs/promises';
 import { parseSeed, parseUsers, type SeedDocument, StoreError, type UserDirectory } from '@strongbox/kms';
 import { startBanner } from './banner.ts';
 import { CertificateError } from './certificate.ts';
+import { DataDirectoryError } from './data-directory.ts';
 import { CliError, EXIT_FAILURE } from './errors.ts';
 import { parseServeArgs, SERVE_USAGE, type ServeArgs } from './options.ts';
 import { formatRequestLine, type RequestLogEntry } from './request-log.ts';
@@ -97,6 +99,11 @@ async function start(flags: ServeArgs, users: UserDirectory | undefined, seed: S
       account: flags.account,
       strictAuth: flags.strictAuth,
       ...(flags.quiet ? {} : { onRequest: (entry: RequestLogEntry) => io.stdout(formatRequestLine(entry)) }),
+      shutdownTimeoutMs: flags.shutdownTimeoutSeconds * 1000,
+      onShutdownTimeout: (requests: number) =>
+        io.stdout(
+          `strongbox: ${requests} request${requests === 1 ? '' : 's'} still in flight after ${flags.shutdownTimeoutSeconds} s; closing ${requests === 1 ? 'its connection' : 'their connections'}\n`,
+        ),
       ...(users === undefined ? {} : { users }),
       ...(seed === undefined ? {} : { seed }),
       ...(flags.quotas === undefined ? {} : { quotas: flags.quotas }),
@@ -150,6 +157,7 @@ function withoutPrefix(message: string): string {
 
 /** A start-up failure (store, seed, listen) as one line; anything unexpected passes through unchanged (the CLI prints it as one line too). */
 function startFailure(error: unknown, flags: ServeArgs): unknown {
+  if (error instanceof DataDirectoryError) return new CliError(error.message, EXIT_FAILURE);
   if (error instanceof StoreError) return new CliError(`data directory '${flags.data}': ${error.message}`, EXIT_FAILURE);
   if (error instanceof CertificateError) return new CliError(error.message, EXIT_FAILURE);
   const code = (error as NodeJS.ErrnoException).code;

@@ -29,10 +29,18 @@ import {
   withDefaultUser,
 } from '@strongbox/kms';
 import { CLOUDTRAIL_TARGET_PREFIXES, createCloudTrailHandler, createJson11Handler, createSigV4Authenticator, toNodeListener } from '@strongbox/kms/http';
-import { createS3Handler, internalErrorResponse, S3, type UpstreamOptions } from '@strongbox/s3';
-import { createSigV4Authenticator as createKernelAuthenticator, type StreamingHandler, toNodeStreamingListener } from '@strongbox/service-kernel';
-import { quotasRoute } from './admin.ts';
+import { createS3Handler, internalErrorResponse, type ObjectStore, S3, type UpstreamOptions } from '@strongbox/s3';
+import {
+  createSigV4Authenticator as createKernelAuthenticator,
+  type FaultHook,
+  type StreamingHandler,
+  toNodeStreamingListener,
+} from '@strongbox/service-kernel';
+import { adminRoute } from './admin.ts';
 import { listenerCertificate, type TlsMaterial } from './certificate.ts';
+import { finishInterruptedReset } from './controls/data-reset.ts';
+import { type ControlledEndpoint, controlEndpoint, type EndpointControls } from './controls/endpoint.ts';
+import { prepareDataDirectory } from './data-directory.ts';
 import { type HealthReport, healthReport, healthRoute } from './health.ts';
 import { endpointClassifier, observeRequest, type RequestLogEntry } from './request-log.ts';
 import { createProtocolRouter, createRouter, type ProtocolRoute, predicateRoute, type Route, targetRoute, untargetedRoute } from './router.ts';
@@ -48,6 +56,14 @@ export interface ServerOptions extends EndpointOptions {
   readonly https?: HttpsOptions;
   /** Told of every request served, when its answer ends (`request-log.ts`; the CLI prints them). */
   readonly onRequest?: (entry: RequestLogEntry) => void;
+  /**
+   * How long `close()` lets requests in flight finish before it closes their connections (a
+   * client stalled in the middle of a body would otherwise hold the shutdown forever). Default
+   * 5000 ms; 0 closes them at once.
+   */
+  readonly shutdownTimeoutMs?: number;
+  /** Told when `close()` gives up waiting, with how many requests it is cutting off. */
+  readonly onShutdownTimeout?: (requests: number) => void;
 }
 
 /** The HTTPS listener. */
@@ -83,6 +99,11 @@ export interface EndpointOptions {
    * keys and metadata stay in `<dataDirectory>/s3` (`@strongbox/s3`'s upstream store).
    */
   readonly s3Upstream?: UpstreamOptions;
+  /**
+   * The S3 engine's object store, made (and closed) by the caller, instead of memory or
+   * `<dataDirectory>/s3`: for tools that show what S3 keeps at rest (`strongbox demo`).
+   */
+  readonly s3Store?: ObjectStore;
   /** Told when the data directory cannot be written: `StoreError` `WRITE_FAILED` (the store then refuses all changes) or `DISK_FULL` (changes are refused until there is room). */
   readonly onStoreError?: (error: Error) => void;
   /** Keys and aliases to create if missing (`parseSeed`), before the port opens. */
@@ -104,6 +125,11 @@ export interface EndpointOptions {
    * Default `localhost`, `s3.localhost`, `strongbox.localhost`, `s3.strongbox.localhost`.
    */
   readonly s3BaseHosts?: readonly string[];
+  /**
+   * Seed of the fault controls' fraction draws (`controls.faults`), so that a run that injects
+   * faults into a fraction of calls strikes the same calls again. Default: random.
+   */
+  readonly faultSeed?: number | string;
 }
 
 /** A running endpoint. */
@@ -117,15 +143,23 @@ export interface RunningServer {
   readonly kms: Kms;
   /** The S3 engine, calling `kms` (SSE-KMS) and recording in its trail. */
   readonly s3: S3;
+  /** Clock, faults, reset and quotas (see `openControlledEndpoint`; what `/_strongbox/` serves). */
+  readonly controls?: EndpointControls;
   /** Requests being served right now. */
   inFlight(): number;
-  /** Stops accepting, waits for requests in flight, closes the stores. Idempotent. */
+  /**
+   * Stops accepting, closes idle connections, waits for requests in flight (at most
+   * `shutdownTimeoutMs`, then closes their connections: those requests were never answered, so
+   * nothing acknowledged is lost), and closes the stores. Idempotent.
+   */
   close(): Promise<void>;
 }
 
 /**
  * Starts the endpoint: opens the store, applies the seed, binds the port.
  *
+ * @throws DataDirectoryError when the data directory cannot be used (not creatable, not a
+ *   directory, not writable) or was written in another format.
  * @throws StoreError when the data directory cannot be opened (locked, wrong root key, damaged).
  * @throws TypeError for a seed that does not fit the state; RangeError for a malformed account or Region.
  * @throws Error with `code: 'EADDRINUSE'` (and other listen errors) when the port cannot be bound.
@@ -138,7 +172,7 @@ export interface RunningServer {
  * ```
  */
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
-  return serveEndpoint(await openEndpoint(options), options);
+  return serveEndpoint(await openControlledEndpoint(options), options);
 }
 
 /**
@@ -154,7 +188,13 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 export async function serveEndpoint(endpoint: Endpoint, options: ServerOptions = {}): Promise<RunningServer> {
   const routes: Route[] = [
     healthRoute(() => endpoint.health()),
-    quotasRoute(endpoint.kms, { strict: options.strictAuth ?? false }),
+    adminRoute(endpoint, {
+      strict: options.strictAuth ?? false,
+      users: options.users,
+      account: options.account,
+      region: options.region,
+      clock: endpoint.controls?.clock ?? options.clock,
+    }),
     ...endpoint.routes.map((route) =>
       route.matches === undefined
         ? targetRoute(route.service, route.prefixes, toNodeListener(route.handler))
@@ -177,15 +217,25 @@ export async function serveEndpoint(endpoint: Endpoint, options: ServerOptions =
     }
   }
   const log = options.onRequest === undefined ? undefined : { classify: endpointClassifier(options.s3BaseHosts), report: options.onRequest };
+  const shutdownTimeoutMs = options.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
+  if (!(Number.isFinite(shutdownTimeoutMs) && shutdownTimeoutMs >= 0)) {
+    await endpoint.close();
+    throw new RangeError(`"shutdownTimeoutMs" expected a non-negative number, got ${String(options.shutdownTimeoutMs)}`);
+  }
+  const shutdown = { timeoutMs: shutdownTimeoutMs, ...(options.onShutdownTimeout ? { onTimeout: options.onShutdownTimeout } : {}) };
   return listen(
     endpoint,
     routes,
     options.port ?? 4566,
     options.host ?? '127.0.0.1',
     tls === undefined ? undefined : { port: options.https?.port ?? 0, tls },
+    shutdown,
     log,
   );
 }
+
+/** How long `close()` waits for requests in flight by default. */
+const DEFAULT_SHUTDOWN_TIMEOUT_MS = 5000;
 
 /** The services of one endpoint, before they are put on a port or behind an in-process handler. */
 export interface Endpoint {
@@ -203,19 +253,49 @@ export interface Endpoint {
   readonly handler: StreamingHandler;
   /** Whether each service can serve (`GET /_strongbox/health`, `health.ts`). */
   health(): Promise<HealthReport>;
+  /** Clock, faults, reset and quotas (`openControlledEndpoint`'s endpoints; `openEndpoint`'s have none). */
+  readonly controls?: EndpointControls;
   /** Closes the S3 engine's and KMS's stores. Idempotent. */
   close(): Promise<void>;
+}
+
+/** What `openControlledEndpoint` wires into the engines `openEndpoint` makes. */
+export interface EndpointWiring {
+  /** The fault hooks of KMS's and S3's pipelines. */
+  readonly faults?: { readonly kms: FaultHook; readonly s3: FaultHook };
+}
+
+/**
+ * Opens the endpoint with its controls (`controls/endpoint.ts`): one controlled clock, fault
+ * hooks, and `reset()`, over the engines `openEndpoint` builds. What `startServer`,
+ * `createStrongbox` and `startInProcess` serve.
+ * @throws as `openEndpoint`.
+ * @example
+ * ```ts
+ * const endpoint = await openControlledEndpoint({ faultSeed: 7 });
+ * endpoint.controls.clock.advance(365 * 86_400_000);
+ * await endpoint.controls.reset();
+ * await endpoint.close();
+ * ```
+ */
+export function openControlledEndpoint(options: EndpointOptions = {}): Promise<ControlledEndpoint> {
+  return controlEndpoint(options, openEndpoint);
 }
 
 /**
  * Opens the store, applies the seed, and builds the emulator and its protocol handlers (KMS and
  * CloudTrail LookupEvents, with SigV4 as the options say).
- * @throws StoreError, TypeError (seed) as `startServer` documents; the store is closed again then.
+ * @throws DataDirectoryError for a data directory that cannot be used or holds another format
+ *   (checked before anything opens it); StoreError, TypeError (seed) as `startServer` documents;
+ *   the store is closed again then.
  */
-export async function openEndpoint(options: EndpointOptions = {}): Promise<Endpoint> {
+export async function openEndpoint(options: EndpointOptions = {}, wiring: EndpointWiring = {}): Promise<Endpoint> {
   const account = options.account ?? '000000000000';
   const region = options.region ?? 'us-east-1';
   const clock = options.clock ?? systemClock;
+  if (options.dataDirectory !== undefined) await prepareDataDirectory(options.dataDirectory);
+  // A reset a crash interrupted is finished before any store opens: none of its state comes back.
+  if (options.dataDirectory !== undefined) await finishInterruptedReset(options.dataDirectory);
   const store: ChangeStore =
     options.dataDirectory === undefined
       ? createMemoryStore()
@@ -225,14 +305,32 @@ export async function openEndpoint(options: EndpointOptions = {}): Promise<Endpo
   try {
     if (options.seed)
       await applySeed(store, options.seed, { account, region, now: clock.now(), random: { bytes: (length) => new Uint8Array(randomBytes(length)) } });
-    kms = new Kms({ account, region, store, clock, ...(options.quotas === undefined ? {} : { quotas: options.quotas }) });
+    kms = new Kms({
+      account,
+      region,
+      store,
+      clock,
+      ...(options.quotas === undefined ? {} : { quotas: options.quotas }),
+      ...(wiring.faults === undefined ? {} : { faults: wiring.faults.kms }),
+    });
     if (options.s3Upstream !== undefined && options.dataDirectory === undefined)
       throw new TypeError('s3Upstream needs a dataDirectory for the keys and metadata');
+    if (options.s3Store !== undefined && options.dataDirectory !== undefined) throw new TypeError('s3Store and dataDirectory cannot be given together');
     const s3Storage =
-      options.dataDirectory === undefined
-        ? {}
-        : { storage: { directory: join(options.dataDirectory, 's3'), ...(options.s3Upstream === undefined ? {} : { upstream: options.s3Upstream }) } };
-    s3 = new S3({ account, region, clock, kms, auditTrail: kms.auditTrail, ...s3Storage });
+      options.s3Store !== undefined
+        ? { storage: options.s3Store }
+        : options.dataDirectory === undefined
+          ? {}
+          : { storage: { directory: join(options.dataDirectory, 's3'), ...(options.s3Upstream === undefined ? {} : { upstream: options.s3Upstream }) } };
+    s3 = new S3({
+      account,
+      region,
+      clock,
+      kms,
+      auditTrail: kms.auditTrail,
+      ...s3Storage,
+      ...(wiring.faults === undefined ? {} : { faults: wiring.faults.s3 }),
+    });
   } catch (error) {
     await store.close();
     throw error;
@@ -296,9 +394,9 @@ async function listen(
   port: number,
   host: string,
   secure: { readonly port: number; readonly tls: TlsMaterial } | undefined,
+  shutdown: { readonly timeoutMs: number; readonly onTimeout?: (requests: number) => void },
   log?: { readonly classify: ReturnType<typeof endpointClassifier>; readonly report: (entry: RequestLogEntry) => void },
 ): Promise<RunningServer> {
-  const kms = endpoint.kms;
   let inFlight = 0;
   const drained: (() => void)[] = [];
   const router = createRouter(routes);
@@ -346,16 +444,35 @@ async function listen(
           },
         }
       : {}),
-    kms,
-    s3: endpoint.s3,
+    // Getters: a reset (`controls.reset()`) replaces the engines.
+    get kms(): Kms {
+      return endpoint.kms;
+    },
+    get s3(): S3 {
+      return endpoint.s3;
+    },
+    ...(endpoint.controls === undefined ? {} : { controls: endpoint.controls }),
     inFlight: () => inFlight,
     close() {
       closing ??= (async () => {
         const stopped = servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve())));
         for (const server of servers) server.closeIdleConnections();
-        if (inFlight > 0) await new Promise<void>((resolve) => drained.push(resolve));
-        // Keep-alive connections that finished their last request would hold close() open.
+        if (inFlight > 0) {
+          let timer: NodeJS.Timeout | undefined;
+          const timedOut = await Promise.race([
+            new Promise<false>((resolve) => drained.push(() => resolve(false))),
+            new Promise<true>((resolve) => {
+              timer = setTimeout(() => resolve(true), shutdown.timeoutMs);
+            }),
+          ]);
+          clearTimeout(timer);
+          if (timedOut && inFlight > 0) shutdown.onTimeout?.(inFlight);
+        }
+        // Keep-alive connections that finished their last request would hold close() open; after
+        // the timeout, this also cuts the connections of requests still in flight.
         for (const server of servers) server.closeAllConnections();
+        // Their responses close with their sockets; handlers still running see their bodies fail.
+        if (inFlight > 0) await new Promise<void>((resolve) => drained.push(resolve));
         await Promise.all(stopped);
         await secure?.tls.release();
         await endpoint.close();

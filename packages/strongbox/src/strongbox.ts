@@ -26,9 +26,10 @@
 import type { Kms } from '@strongbox/kms';
 import type { S3 } from '@strongbox/s3';
 import { InProcessHandler, type StreamingHandler } from '@strongbox/service-kernel';
+import type { EndpointControls } from './controls/endpoint.ts';
 import type { HealthReport } from './health.ts';
 import { inProcessClientConfig } from './in-process.ts';
-import { type EndpointOptions, type HttpsOptions, openEndpoint, type RunningServer, serveEndpoint } from './server.ts';
+import { type EndpointOptions, type HttpsOptions, openControlledEndpoint, type RunningServer, serveEndpoint } from './server.ts';
 
 /**
  * What `new S3Client(sb.clientConfig)` and `new KMSClient(sb.clientConfig)` take as written:
@@ -66,10 +67,21 @@ export interface StrongboxListener {
 
 /** An emulator made by `createStrongbox`. */
 export interface Strongbox {
-  /** The KMS engine (the one every client and listener reaches). */
+  /** The KMS engine (the one every client and listener reaches; a `reset()` makes a new one). */
   readonly kms: Kms;
-  /** The S3 engine, calling `kms` for SSE-KMS and recording in the same trail. */
+  /** The S3 engine, calling `kms` for SSE-KMS and recording in the same trail (a `reset()` makes a new one). */
   readonly s3: S3;
+  /**
+   * The controls a test suite needs: `clock` (`advance`, `set`), `faults` (`add`, `list`,
+   * `remove`, `clear`), `quotas`, `reset()`; the same ones `/_strongbox/` serves on a listener.
+   */
+  readonly controls: EndpointControls;
+  /**
+   * Back to a fresh state (keys, aliases, grants, buckets, objects, uploads, trail, quota
+   * counters, faults, clock), without closing clients or listeners (`controls.reset()`).
+   * @throws StoreError or the file system's error when a data directory cannot be emptied.
+   */
+  reset(): Promise<void>;
   /**
    * A fresh client configuration on every read: SDK clients write on their credentials object,
    * so two clients must not share one.
@@ -103,16 +115,26 @@ export interface Strongbox {
  * ```
  */
 export async function createStrongbox(options: EndpointOptions = {}): Promise<Strongbox> {
-  const endpoint = await openEndpoint(options);
+  const endpoint = await openControlledEndpoint(options);
   const requestHandler = new InProcessHandler(endpoint.handler, { streaming: true });
   const region = endpoint.kms.region;
   const listeners = new Set<RunningServer>();
-  // A listener shares the endpoint: closing it must leave the stores open for the others.
-  const shared = { ...endpoint, close: async (): Promise<void> => {} };
+  // A listener shares the endpoint: closing it must leave the stores open for the others. The
+  // engines are getters (a reset replaces them): copy the descriptors, not the values.
+  const shared = Object.defineProperties(
+    {},
+    { ...Object.getOwnPropertyDescriptors(endpoint), close: { value: async (): Promise<void> => {} } },
+  ) as typeof endpoint;
   let closing: Promise<void> | undefined;
   return {
-    kms: endpoint.kms,
-    s3: endpoint.s3,
+    get kms(): Kms {
+      return endpoint.kms;
+    },
+    get s3(): S3 {
+      return endpoint.s3;
+    },
+    controls: endpoint.controls,
+    reset: () => endpoint.controls.reset(),
     handler: endpoint.handler,
     health: () => endpoint.health(),
     get clientConfig(): StrongboxClientConfig {

@@ -27,6 +27,7 @@ describe('parseServeArgs', () => {
       account: '000000000000',
       strictAuth: false,
       quiet: false,
+      shutdownTimeoutSeconds: 5,
     });
   });
 
@@ -49,6 +50,8 @@ describe('parseServeArgs', () => {
         '0.01',
         '--strict-auth',
         '--quiet',
+        '--shutdown-timeout',
+        '0.5',
       ]),
     ).toEqual({
       help: false,
@@ -62,6 +65,7 @@ describe('parseServeArgs', () => {
       quotas: { scale: 0.01 },
       strictAuth: true,
       quiet: true,
+      shutdownTimeoutSeconds: 0.5,
     });
     expect(parseServeArgs(['-q']).quiet).toBe(true);
     expect(parseServeArgs(['--no-quotas']).quotas).toBe(false);
@@ -125,6 +129,8 @@ describe('parseServeArgs', () => {
     [['--https-port', '0', '--tls-cert', 'c.pem'], '--tls-cert and --tls-key must be given together'],
     [['--tls-cert', 'c.pem', '--tls-key', 'k.pem'], '--tls-cert and --tls-key need --https-port'],
     [['--https-port', '0', '--tls-cert', '', '--tls-key', 'k.pem'], '--tls-cert expected a path'],
+    [['--shutdown-timeout', 'soon'], "--shutdown-timeout expected a number of seconds from 0 to 3600, got 'soon'"],
+    [['--shutdown-timeout', '7200'], "--shutdown-timeout expected a number of seconds from 0 to 3600, got '7200'"],
     [['--verbose'], "unknown option '--verbose'"],
     [['extra'], "unexpected argument 'extra'"],
   ])('%j is a usage error', (args, message) => {

@@ -99,7 +99,7 @@ describe('one port for KMS and CloudTrail', () => {
     expect(await response.json()).toEqual({
       __type: 'UnknownOperationException',
       message:
-        "No service on this endpoint handles X-Amz-Target 'DynamoDB_20120810.ListTables'; it serves Strongbox health (/_strongbox/health), Strongbox quotas (/_strongbox/quotas), KMS, CloudTrail LookupEvents, STS GetCallerIdentity, S3.",
+        "No service on this endpoint handles X-Amz-Target 'DynamoDB_20120810.ListTables'; it serves Strongbox health (/_strongbox/health), Strongbox admin API (/_strongbox/), KMS, CloudTrail LookupEvents, STS GetCallerIdentity, S3.",
     });
   });
 });

@@ -23,6 +23,7 @@ import {
   type Clock,
   checkAccountAndRegion,
   type Facade,
+  type FaultHook,
   installFacade,
   Pipeline,
   type Principal,
@@ -79,6 +80,11 @@ export interface KmsOptions {
   readonly store?: ChangeStore;
   /** How long an on-demand rotation takes to complete, ms. Default 0. */
   readonly onDemandRotationDelayMs?: number;
+  /**
+   * Faults a test suite injects (`FaultInjector.hook('kms', ...)` from the kernel; strongbox's
+   * controls make one): checked first on every call, S3's calls on a caller's behalf included.
+   */
+  readonly faults?: FaultHook;
 }
 
 /**
@@ -177,7 +183,10 @@ export class Kms {
     // Key usage tracking starts with the emulator (GetKeyLastUsage's TrackingStartDate).
     usageLogOf(this.#store.state, clock.now());
     this.#pipeline = new Pipeline(
-      kmsBinding({ store: this.#store, clock, random: this.#random, backend, quotas, trail: this.auditTrail, settings }, () => this.#pipeline),
+      kmsBinding(
+        { store: this.#store, clock, random: this.#random, backend, quotas, trail: this.auditTrail, settings, faults: options.faults },
+        () => this.#pipeline,
+      ),
     );
   }
 
@@ -267,6 +276,7 @@ interface KmsParts {
   readonly quotas: RequestQuotas;
   readonly trail: AuditTrail;
   readonly settings: KmsSettings;
+  readonly faults: FaultHook | undefined;
 }
 
 /**
@@ -299,6 +309,7 @@ function kmsBinding(
     clock: parts.clock,
     quotas: parts.quotas,
     trail: parts.trail,
+    ...(parts.faults === undefined ? {} : { faults: parts.faults }),
     validate: (definition, input) => validate(definition.input, input),
     open: (definition, scope: CallScope, now) =>
       new RequestContext({

@@ -146,6 +146,8 @@ export class EncryptedMultipartUpload {
       this.#state = isLastPart === true ? 'last-sent' : 'open';
       const output = await this.#context.s3.send(
         new UploadPartCommand({
+          // A part must carry its upload's checksum algorithm (S3 refuses another one, or none).
+          ...(this.#input.ChecksumAlgorithm === undefined ? {} : { ChecksumAlgorithm: this.#input.ChecksumAlgorithm }),
           ...rest,
           Bucket: this.#input.Bucket,
           Key: this.#input.Key,
@@ -156,7 +158,9 @@ export class EncryptedMultipartUpload {
         }),
         sendOptions(this.#options),
       );
-      this.#parts.push({ PartNumber: next, ETag: output.ETag, ...checksums(output) });
+      // S3 takes part checksums in the completion only for an upload created with an algorithm
+      // (else 400 InvalidPart, even for the right values), and needs them for a COMPOSITE one.
+      this.#parts.push({ PartNumber: next, ETag: output.ETag, ...(this.#input.ChecksumAlgorithm === undefined ? {} : checksums(output)) });
       return output;
     } catch (error) {
       this.#state = 'failed';

@@ -138,7 +138,7 @@ const MULTIPART_TYPES: Readonly<Record<ChecksumAlgorithm, readonly ChecksumType[
  * default (CRC64NVME, full object); an algorithm without a type takes its default (FULL_OBJECT for
  * CRC64NVME, COMPOSITE for the others); SHA-1 and SHA-256 cannot be full-object, CRC64NVME cannot
  * be composite.
- * @throws S3Error InvalidChecksumAlgorithm, InvalidChecksumType, ChecksumTypeWithoutAlgorithm,
+ * @throws S3Error UnsupportedChecksumAlgorithm, InvalidChecksumType, ChecksumTypeWithoutAlgorithm,
  *   ChecksumTypeNotSupported.
  * @example resolveUploadChecksum({ ChecksumAlgorithm: 'CRC32' }) // { algorithm: 'CRC32', type: 'COMPOSITE', requested: true }
  */
@@ -149,7 +149,7 @@ export function resolveUploadChecksum(members: { ChecksumAlgorithm?: string | un
     return { algorithm: DEFAULT_CHECKSUM_ALGORITHM, type: 'FULL_OBJECT', requested: false };
   }
   const algorithm = parseChecksumAlgorithm(members.ChecksumAlgorithm);
-  if (algorithm === undefined) throw new S3Error('InvalidChecksumAlgorithm');
+  if (algorithm === undefined) throw new S3Error('UnsupportedChecksumAlgorithm');
   const supported = MULTIPART_TYPES[algorithm];
   const resolved = type ?? (supported[0] as ChecksumType);
   if (!supported.includes(resolved)) throw new S3Error('ChecksumTypeNotSupported', { detail: { value: resolved, actual: algorithm } });

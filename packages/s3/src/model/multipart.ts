@@ -13,6 +13,8 @@
  */
 
 import { S3Error } from '../errors.ts';
+import { CHECKSUM_ALGORITHMS, type UploadChecksum } from './checksum.ts';
+import type { ChecksumValues } from './checksum-multipart.ts';
 import { MAX_PART_NUMBER } from './range.ts';
 
 /** Every part but the last must hold at least this many bytes (5 MiB). */
@@ -26,6 +28,8 @@ export interface RequestedPart {
   readonly partNumber: number;
   /** As sent: quoted or bare. */
   readonly etag: string;
+  /** The part's checksum values the request lists (`<ChecksumCRC32>` …), if any. */
+  readonly checksums?: ChecksumValues | undefined;
 }
 
 /** A stored part, as a completion checks it. */
@@ -35,6 +39,8 @@ export interface UploadedPart {
   readonly etag: string;
   /** Plaintext bytes. */
   readonly size: number;
+  /** The part's checksum of its upload's algorithm, when the upload named one. */
+  readonly checksum?: string | undefined;
 }
 
 /**
@@ -77,26 +83,44 @@ export function checkPartList(parts: readonly RequestedPart[]): void {
 }
 
 /**
- * Checks a completion's parts against what was uploaded, in the order listed: each ETag must be
- * the part's (else `InvalidPart`), and every part but the last at least `MIN_PART_SIZE` bytes.
+ * Checks a completion's parts against what was uploaded, part by part in the order listed (the
+ * order of LocalStack's checks, recorded against real S3): the ETag must be the part's and an
+ * upload that named no checksum algorithm takes no part checksums (else `InvalidPart`); an upload
+ * that named one needs the part's checksum of that algorithm where it is COMPOSITE (FULL_OBJECT
+ * parts may omit it) and a listed one must be the stored one (else `InvalidPart`); every part but
+ * the last holds at least `MIN_PART_SIZE` bytes.
  *
  * @param uploaded - the listed parts as stored, same order as `requested`.
- * @throws S3Error InvalidPart (with `UploadId`, `PartNumber`, `ETag`), EntityTooSmall (with
- *   `ProposedSize`, `MinSizeAllowed`, `PartNumber`, `ETag`; LocalStack's elements, their presence
- *   on real S3 UNCONFIRMED).
+ * @param checksum - the upload's checksum (`resolveUploadChecksum`); undefined checks no checksums.
+ * @throws S3Error InvalidPart (with `UploadId`, `PartNumber`, `ETag`), PartChecksumMissing (400
+ *   InvalidRequest), PartChecksumMismatch (400 BadDigest: only a checksum of another algorithm was
+ *   listed for a COMPOSITE upload's part), EntityTooSmall (with `ProposedSize`, `MinSizeAllowed`,
+ *   `PartNumber`, `ETag`; LocalStack's elements, their presence on real S3 UNCONFIRMED).
  * @example
  * ```ts
  * import { checkCompletedParts } from '@strongbox/s3';
  * checkCompletedParts('upload-id', [{ partNumber: 1, etag: '"abc"' }], [{ partNumber: 1, etag: 'abc', size: 3 }]);
  * ```
  */
-export function checkCompletedParts(uploadId: string, requested: readonly RequestedPart[], uploaded: readonly UploadedPart[]): void {
+export function checkCompletedParts(uploadId: string, requested: readonly RequestedPart[], uploaded: readonly UploadedPart[], checksum?: UploadChecksum): void {
+  const declared = checksum?.requested === true ? checksum : undefined;
   for (const [index, part] of uploaded.entries()) {
     const asked = requested[index];
-    if (asked === undefined || bareEtag(asked.etag) !== part.etag) throw invalidPart(uploadId, part.partNumber, asked?.etag ?? '');
-  }
-  for (const part of uploaded.slice(0, -1)) {
-    if (part.size < MIN_PART_SIZE) {
+    const listed = CHECKSUM_ALGORITHMS.filter((algorithm) => asked?.checksums?.[algorithm] !== undefined);
+    if (asked === undefined || bareEtag(asked.etag) !== part.etag || (declared === undefined && checksum !== undefined && listed.length > 0)) {
+      throw invalidPart(uploadId, part.partNumber, asked?.etag ?? '');
+    }
+    if (declared !== undefined) {
+      const value = asked.checksums?.[declared.algorithm];
+      if (value === undefined) {
+        if (declared.type === 'COMPOSITE') {
+          const other = listed[0];
+          const detail = { value: (other ?? declared.algorithm).toLowerCase(), actual: String(part.partNumber) };
+          throw new S3Error(other === undefined ? 'PartChecksumMissing' : 'PartChecksumMismatch', { detail });
+        }
+      } else if (value !== part.checksum) throw invalidPart(uploadId, part.partNumber, asked.etag);
+    }
+    if (index < uploaded.length - 1 && part.size < MIN_PART_SIZE) {
       throw new S3Error('EntityTooSmall', {
         fields: [
           ['ProposedSize', String(part.size)],

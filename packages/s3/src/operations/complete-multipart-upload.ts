@@ -12,18 +12,37 @@
  * 200 with no SSE fields); SSE-C members, when sent, must match the upload's key (UNCONFIRMED:
  * S3 documents them as optional here and no capture shows a mismatch).
  *
+ * Checksums (`model/checksum-multipart.ts` has the rules and texts): the completion's
+ * `x-amz-checksum-type` must be the upload's; each listed part's checksums are checked against the
+ * stored ones (a COMPOSITE upload needs them, an upload without an algorithm takes none); the
+ * object's checksum is made from the parts' stored values (COMPOSITE `…-N`, FULL_OBJECT the CRCs
+ * combined, or S3's default CRC64NVME) without reading the object back, and a full-object value
+ * the completion sends must equal it (400 BadDigest). The object keeps it for checksum-mode reads;
+ * the response carries it except for KMS-encrypted objects (LocalStack records S3 omitting it
+ * then; UNCONFIRMED by a capture of ours).
+ *
  * A data event: CloudTrail records it only in trails with S3 data events enabled.
  */
 
 import { S3Error } from '../errors.ts';
+import { type ChecksumResponseMembers, type ChecksumType, checksumMember, type StoredChecksum } from '../model/checksum.ts';
+import {
+  type ChecksumValues,
+  checkCompletionChecksum,
+  checkCompletionChecksumType,
+  checkMpuObjectSize,
+  checksumValuesOf,
+} from '../model/checksum-multipart.ts';
 import { multipartEtag } from '../model/etag.ts';
-import { checkCompletedParts, checkPartList, invalidPart, type RequestedPart } from '../model/multipart.ts';
-import { flattened, query, struct, xmlPayload } from '../protocol/binding.ts';
+import { checkCompletedParts, checkPartList, invalidPart, type RequestedPart, type UploadedPart } from '../model/multipart.ts';
+import { flattened, header, query, struct, xmlPayload } from '../protocol/binding.ts';
 import { SSE_C_REQUEST, SSE_RESPONSE } from '../protocol/sse-headers.ts';
 import { ownedBucket } from './shared/buckets.ts';
+import { checksumFields } from './shared/checksums.ts';
 import { writeEncryptionConditions } from './shared/conditions.ts';
-import { findUpload, noSuchUpload, partCustomerKey, partRecord, type UploadRecord } from './shared/multipart.ts';
+import { findUpload, noSuchUpload, type PartRecord, partCustomerKey, partRecord, type UploadRecord } from './shared/multipart.ts';
 import { multipartObjectFields, requireKey, type SseCustomerMembers, type SseResponseMembers } from './shared/objects.ts';
+import { objectChecksumOf, partChecksumFields } from './shared/part-checksums.ts';
 import { responseEncryption } from './shared/response.ts';
 import type { OperationDefinition, S3OperationContext } from './types.ts';
 
@@ -31,6 +50,11 @@ import type { OperationDefinition, S3OperationContext } from './types.ts';
 export interface CompletedPart {
   PartNumber?: number | undefined;
   ETag?: string | undefined;
+  ChecksumCRC32?: string | undefined;
+  ChecksumCRC32C?: string | undefined;
+  ChecksumCRC64NVME?: string | undefined;
+  ChecksumSHA1?: string | undefined;
+  ChecksumSHA256?: string | undefined;
 }
 
 /** CompleteMultipartUpload request. */
@@ -39,10 +63,20 @@ export interface CompleteMultipartUploadRequest extends SseCustomerMembers {
   Key: string;
   UploadId: string;
   MultipartUpload?: { Parts?: CompletedPart[] } | undefined;
+  /** The object's full-object checksum, checked against the one combined from the parts. */
+  ChecksumCRC32?: string | undefined;
+  ChecksumCRC32C?: string | undefined;
+  ChecksumCRC64NVME?: string | undefined;
+  ChecksumSHA1?: string | undefined;
+  ChecksumSHA256?: string | undefined;
+  /** `x-amz-checksum-type`: must be the upload's. */
+  ChecksumType?: string | undefined;
+  /** `x-amz-mp-object-size`: the object's size, checked against the parts'. */
+  MpuObjectSize?: number | undefined;
 }
 
 /** CompleteMultipartUpload response. */
-export interface CompleteMultipartUploadResponse extends SseResponseMembers {
+export interface CompleteMultipartUploadResponse extends SseResponseMembers, ChecksumResponseMembers {
   /** The object's URL, as S3 answers it. */
   Location: string;
   Bucket: string;
@@ -82,12 +116,33 @@ export const completeMultipartUpload: OperationDefinition<'CompleteMultipartUplo
             ),
           }),
         ),
+        ChecksumCRC32: header('x-amz-checksum-crc32'),
+        ChecksumCRC32C: header('x-amz-checksum-crc32c'),
+        ChecksumCRC64NVME: header('x-amz-checksum-crc64nvme'),
+        ChecksumSHA1: header('x-amz-checksum-sha1'),
+        ChecksumSHA256: header('x-amz-checksum-sha256'),
+        ChecksumType: header('x-amz-checksum-type'),
+        MpuObjectSize: header('x-amz-mp-object-size', 'integer'),
         ...SSE_C_REQUEST,
       },
     },
     response: {
       members: { ...SSE_RESPONSE },
-      xml: { root: 'CompleteMultipartUploadResult', shape: struct({ Location: 'string', Bucket: 'string', Key: 'string', ETag: 'string' }) },
+      xml: {
+        root: 'CompleteMultipartUploadResult',
+        shape: struct({
+          Location: 'string',
+          Bucket: 'string',
+          Key: 'string',
+          ETag: 'string',
+          ChecksumCRC32: 'string',
+          ChecksumCRC32C: 'string',
+          ChecksumCRC64NVME: 'string',
+          ChecksumSHA1: 'string',
+          ChecksumSHA256: 'string',
+          ChecksumType: 'string',
+        }),
+      },
     },
   },
   // CompleteMultipartUpload is authorized by s3:PutObject (with the SSE-C algorithm it may repeat).
@@ -99,11 +154,24 @@ export const completeMultipartUpload: OperationDefinition<'CompleteMultipartUplo
     const upload = await findUpload(context, bucket.name, key, input.UploadId);
     const requested = requestedParts(input.MultipartUpload?.Parts);
     checkPartList(requested);
+    checkCompletionChecksumType(upload.checksum, input.ChecksumType);
     partCustomerKeyIfSent(input, upload, context);
     // Parts are replaced but never removed while the upload lasts, so a part found here is still
-    // there at the commit; its ETag and size are checked again inside it.
-    const uploaded = await uploadedPartNumbers(context, bucket.name, upload.uploadId);
-    for (const part of requested) if (!uploaded.has(part.partNumber)) throw invalidPart(upload.uploadId, part.partNumber, part.etag);
+    // there at the commit; its ETag, size and checksums are checked again inside it.
+    const uploaded = await uploadedParts(context, bucket.name, upload.uploadId);
+    const listed = requested.map((part) => {
+      const found = uploaded.get(part.partNumber);
+      if (found === undefined) throw invalidPart(upload.uploadId, part.partNumber, part.etag);
+      return found;
+    });
+    checkCompletedParts(upload.uploadId, requested, listed.map(checkedPart(upload)), upload.checksum);
+    checkMpuObjectSize(
+      input.MpuObjectSize,
+      listed.reduce((total, part) => total + part.size, 0),
+    );
+    // The object's checksum from the parts' stored values (no part is read back).
+    const checksum = await objectChecksumOf(upload, listed);
+    if (checksum !== undefined) checkCompletionChecksum(upload.checksum, checksumValuesOf(input), input.ChecksumType !== undefined, checksum.value);
     let etag = '';
     try {
       await context.store.completeUpload(
@@ -112,12 +180,20 @@ export const completeMultipartUpload: OperationDefinition<'CompleteMultipartUplo
         requested.map((part) => part.partNumber),
         (stored) => {
           const parts = stored.map(partRecord);
-          checkCompletedParts(upload.uploadId, requested, parts);
+          checkCompletedParts(upload.uploadId, requested, parts.map(checkedPart(upload)), upload.checksum);
+          // A part replaced since the checksum was made (same ETag, other checksums) is not the one checked.
+          for (const [index, part] of parts.entries()) {
+            if (!sameValues(part.checksums, listed[index]?.checksums ?? {})) throw invalidPart(upload.uploadId, part.partNumber, requested[index]?.etag ?? '');
+          }
           etag = multipartEtag(
             parts.map((part) => part.etag),
             context.crypto.md5,
           );
-          return multipartObjectFields(upload.mode, `"${etag}"`, parts, upload.contentType, upload.userMetadataJson, upload.modeFields);
+          return {
+            ...multipartObjectFields(upload.mode, `"${etag}"`, parts, upload.contentType, upload.userMetadataJson, upload.modeFields),
+            ...(checksum === undefined ? {} : checksumFields(checksum)),
+            ...partChecksumFields(checksum, parts),
+          };
         },
       );
     } catch (error) {
@@ -130,16 +206,34 @@ export const completeMultipartUpload: OperationDefinition<'CompleteMultipartUplo
       Bucket: bucket.name,
       Key: key,
       ETag: `"${etag}"`,
+      ...completionChecksumMembers(checksum, upload),
       ...responseEncryption('CompleteMultipartUpload', upload.mode, undefined, upload.kms),
     };
   },
 };
 
+/** The response's checksum: the object's, except on KMS-encrypted objects (LocalStack's record of S3). */
+function completionChecksumMembers(checksum: StoredChecksum | undefined, upload: UploadRecord): ChecksumResponseMembers {
+  if (checksum === undefined || upload.kms !== undefined) return {};
+  const type: ChecksumType = checksum.type;
+  return { [checksumMember(checksum.algorithm)]: checksum.value, ChecksumType: type };
+}
+
+/** A stored part as the model checks it: with its value of the upload's algorithm. */
+function checkedPart(upload: UploadRecord): (part: PartRecord) => UploadedPart {
+  return (part) => ({ partNumber: part.partNumber, etag: part.etag, size: part.size, checksum: part.checksums[upload.checksum.algorithm] });
+}
+
+function sameValues(a: ChecksumValues, b: ChecksumValues): boolean {
+  const names = Object.keys(a);
+  return names.length === Object.keys(b).length && names.every((name) => a[name as keyof ChecksumValues] === b[name as keyof ChecksumValues]);
+}
+
 /** The request's part list in the model's shape (a part without a number is not S3's schema). */
 function requestedParts(parts: readonly CompletedPart[] | undefined): RequestedPart[] {
   return (parts ?? []).map((part) => {
     if (part === null || typeof part !== 'object' || typeof part.PartNumber !== 'number') throw new S3Error('MalformedXML');
-    return { partNumber: part.PartNumber, etag: typeof part.ETag === 'string' ? part.ETag : '' };
+    return { partNumber: part.PartNumber, etag: typeof part.ETag === 'string' ? part.ETag : '', checksums: checksumValuesOf(part) };
   });
 }
 
@@ -149,13 +243,13 @@ function partCustomerKeyIfSent(input: CompleteMultipartUploadRequest, upload: Up
   partCustomerKey(input, upload, context)?.key.fill(0);
 }
 
-async function uploadedPartNumbers(context: S3OperationContext, bucket: string, uploadId: string): Promise<Set<number>> {
-  const numbers = new Set<number>();
+async function uploadedParts(context: S3OperationContext, bucket: string, uploadId: string): Promise<Map<number, PartRecord>> {
+  const parts = new Map<number, PartRecord>();
   let marker: number | undefined;
   for (;;) {
     const page = await context.store.listParts(bucket, uploadId, { maxParts: 1000, partNumberMarker: marker });
-    for (const part of page.parts) numbers.add(part.partNumber);
-    if (!page.isTruncated) return numbers;
+    for (const part of page.parts) parts.set(part.partNumber, partRecord(part));
+    if (!page.isTruncated) return parts;
     marker = page.nextPartNumberMarker;
   }
 }

@@ -105,7 +105,20 @@ export const copyObject: OperationDefinition<'CopyObject', CopyObjectRequest, Co
     },
     response: {
       members: {
-        CopyObjectResult: xmlPayload('CopyObjectResult', struct({ ETag: 'string', LastModified: 'timestamp' })),
+        // Model CopyObjectResult: the checksum of the copy and its type travel in the document.
+        CopyObjectResult: xmlPayload(
+          'CopyObjectResult',
+          struct({
+            ETag: 'string',
+            LastModified: 'timestamp',
+            ChecksumType: 'string',
+            ChecksumCRC32: 'string',
+            ChecksumCRC32C: 'string',
+            ChecksumCRC64NVME: 'string',
+            ChecksumSHA1: 'string',
+            ChecksumSHA256: 'string',
+          }),
+        ),
         ...SSE_RESPONSE,
       },
     },

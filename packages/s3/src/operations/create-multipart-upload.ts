@@ -9,10 +9,16 @@
  * caller (S3 requires kms:Decrypt for multipart uploads). The response echoes the encryption
  * fields S3 echoes for the mode (context included, as for PutObject).
  *
+ * The upload's checksum is decided here too (`x-amz-checksum-algorithm`, `x-amz-checksum-type`;
+ * `resolveUploadChecksum` has S3's rules: CRC64NVME full-object only, SHA-1 and SHA-256 composite
+ * only, CRC32 and CRC32C either, composite by default), checked before anything else is done, and
+ * echoed in the same two headers when the request named an algorithm.
+ *
  * A data event: CloudTrail records it only in trails with S3 data events enabled.
  */
 
 import { storedKmsEncryption } from '../crypto/index.ts';
+import { type ChecksumAlgorithm, type ChecksumType, resolveUploadChecksum } from '../model/checksum.ts';
 import { header, metadataHeaders, struct } from '../protocol/binding.ts';
 import { SSE_RESPONSE, SSE_WRITE_REQUEST } from '../protocol/sse-headers.ts';
 import type { StoredFields } from '../storage/types.ts';
@@ -30,6 +36,10 @@ export interface CreateMultipartUploadRequest extends SseWriteMembers {
   Key: string;
   ContentType?: string;
   Metadata?: Record<string, string>;
+  /** `x-amz-checksum-algorithm`: the algorithm every part must carry. */
+  ChecksumAlgorithm?: string;
+  /** `x-amz-checksum-type`: COMPOSITE or FULL_OBJECT (needs an algorithm). */
+  ChecksumType?: string;
 }
 
 /** CreateMultipartUpload response. */
@@ -37,6 +47,9 @@ export interface CreateMultipartUploadResponse extends SseResponseMembers {
   Bucket: string;
   Key: string;
   UploadId: string;
+  /** Echoed when the request named one. */
+  ChecksumAlgorithm?: ChecksumAlgorithm;
+  ChecksumType?: ChecksumType;
 }
 
 /** CreateMultipartUpload. */
@@ -55,11 +68,12 @@ export const createMultipartUpload: OperationDefinition<'CreateMultipartUpload',
         ContentType: header('content-type'),
         Metadata: metadataHeaders(),
         ChecksumAlgorithm: header('x-amz-checksum-algorithm'),
+        ChecksumType: header('x-amz-checksum-type'),
         ...SSE_WRITE_REQUEST,
       },
     },
     response: {
-      members: { ...SSE_RESPONSE },
+      members: { ...SSE_RESPONSE, ChecksumAlgorithm: header('x-amz-checksum-algorithm'), ChecksumType: header('x-amz-checksum-type') },
       xml: { root: 'InitiateMultipartUploadResult', shape: struct({ Bucket: 'string', Key: 'string', UploadId: 'string' }) },
     },
   },
@@ -70,6 +84,7 @@ export const createMultipartUpload: OperationDefinition<'CreateMultipartUpload',
     const bucket = await ownedBucket(input.Bucket, context);
     const key = requireKey(input.Key);
     const userMetadata = userMetadataField(input.Metadata);
+    const checksum = resolveUploadChecksum(input);
     const decided = decideObjectEncryption(input, bucket, key, context);
     let modeFields: StoredFields = {};
     let customerKeyMd5: string | undefined;
@@ -93,9 +108,15 @@ export const createMultipartUpload: OperationDefinition<'CreateMultipartUpload',
     const upload = await context.store.createUpload(
       bucket.name,
       key,
-      uploadFields(decided.mode, input.ContentType, userMetadata, context.caller.arn, modeFields),
+      uploadFields(decided.mode, input.ContentType, userMetadata, context.caller.arn, modeFields, checksum),
     );
     const kms = decided.mode === 'SSE-KMS' || decided.mode === 'DSSE-KMS' ? storedKmsEncryption(modeFields) : undefined;
-    return { Bucket: bucket.name, Key: key, UploadId: upload.uploadId, ...responseEncryption('CreateMultipartUpload', decided.mode, customerKeyMd5, kms) };
+    return {
+      Bucket: bucket.name,
+      Key: key,
+      UploadId: upload.uploadId,
+      ...responseEncryption('CreateMultipartUpload', decided.mode, customerKeyMd5, kms),
+      ...(checksum.requested ? { ChecksumAlgorithm: checksum.algorithm, ChecksumType: checksum.type } : {}),
+    };
   },
 };

@@ -4,11 +4,14 @@
  * `PartNumberMarker` exclusive; `NextPartNumberMarker` the page's last part when truncated), each
  * with its ETag, plaintext size and time, plus the upload's initiator, the bucket owner and the
  * storage class (model ListParts). Markers travel as strings, as the SDK types them. No
- * encryption fields are echoed.
+ * encryption fields are echoed. An upload that named a checksum algorithm lists each part's
+ * checksum of it and the upload's `ChecksumAlgorithm` and `ChecksumType` (LocalStack's provider,
+ * recorded against S3, lists them only then).
  *
  * A data event: CloudTrail records it only in trails with S3 data events enabled.
  */
 
+import { type ChecksumAlgorithm, type ChecksumType, checksumMember } from '../model/checksum.ts';
 import { listInteger, listPageSize } from '../model/multipart.ts';
 import { flattened, query, struct } from '../protocol/binding.ts';
 import type { PartListPage } from '../storage/types.ts';
@@ -36,6 +39,11 @@ export interface ListedPart {
   ETag: string;
   /** Plaintext bytes. */
   Size: number;
+  ChecksumCRC32?: string;
+  ChecksumCRC32C?: string;
+  ChecksumCRC64NVME?: string;
+  ChecksumSHA1?: string;
+  ChecksumSHA256?: string;
 }
 
 /** ListParts response. */
@@ -52,6 +60,8 @@ export interface ListPartsResponse {
   Initiator: Grantee;
   Owner: Grantee;
   StorageClass: 'STANDARD';
+  ChecksumAlgorithm?: ChecksumAlgorithm;
+  ChecksumType?: ChecksumType;
 }
 
 /** ListParts. */
@@ -77,10 +87,25 @@ export const listParts: OperationDefinition<'ListParts', ListPartsRequest, ListP
           NextPartNumberMarker: 'string',
           MaxParts: 'integer',
           IsTruncated: 'boolean',
-          Parts: flattened(struct({ PartNumber: 'integer', LastModified: 'timestamp', ETag: 'string', Size: 'integer' }), 'Part'),
+          Parts: flattened(
+            struct({
+              PartNumber: 'integer',
+              LastModified: 'timestamp',
+              ETag: 'string',
+              Size: 'integer',
+              ChecksumCRC32: 'string',
+              ChecksumCRC32C: 'string',
+              ChecksumCRC64NVME: 'string',
+              ChecksumSHA1: 'string',
+              ChecksumSHA256: 'string',
+            }),
+            'Part',
+          ),
           Initiator: struct({ ID: 'string', DisplayName: 'string' }),
           Owner: struct({ ID: 'string', DisplayName: 'string' }),
           StorageClass: 'string',
+          ChecksumAlgorithm: 'string',
+          ChecksumType: 'string',
         }),
       },
     },
@@ -97,12 +122,17 @@ export const listParts: OperationDefinition<'ListParts', ListPartsRequest, ListP
     // MaxParts 0 is an empty page, not a truncated one (as ListObjectsV2 answers MaxKeys 0).
     const page: PartListPage =
       maxParts === 0 ? { parts: [], isTruncated: false } : await context.store.listParts(bucket.name, upload.uploadId, { maxParts, partNumberMarker: marker });
-    const parts = page.parts.map(partRecord).map((part) => ({
-      PartNumber: part.partNumber,
-      LastModified: new Date(part.lastModified),
-      ETag: `"${part.etag}"`,
-      Size: part.size,
-    }));
+    const declared = upload.checksum.requested ? upload.checksum : undefined;
+    const parts = page.parts.map(partRecord).map((part): ListedPart => {
+      const checksum = declared === undefined ? undefined : part.checksums[declared.algorithm];
+      return {
+        PartNumber: part.partNumber,
+        LastModified: new Date(part.lastModified),
+        ETag: `"${part.etag}"`,
+        Size: part.size,
+        ...(declared === undefined || checksum === undefined ? {} : { [checksumMember(declared.algorithm)]: checksum }),
+      };
+    });
     return {
       Bucket: bucket.name,
       Key: key,
@@ -115,6 +145,7 @@ export const listParts: OperationDefinition<'ListParts', ListPartsRequest, ListP
       Initiator: initiatorOf(upload.initiator),
       Owner: ownerOf(bucket.owner),
       StorageClass: 'STANDARD',
+      ...(declared === undefined ? {} : { ChecksumAlgorithm: declared.algorithm, ChecksumType: declared.type }),
     };
   },
 };

@@ -9,15 +9,22 @@
  * copied. The target's SSE-C members follow UploadPart's rules; the response echoes the upload's
  * encryption fields (no context) and the part's ETag and time in `CopyPartResult`.
  *
+ * The part's checksum is computed over the copied plaintext in the upload's algorithm (S3's
+ * default CRC64NVME when it named none) and stored as an UploadPart's; `CopyPartResult` carries it
+ * when the upload named the algorithm (model CopyPartResult: "present if the multipart upload
+ * request was created with the … checksum algorithm").
+ *
  * A data event: CloudTrail records it only in trails with S3 data events enabled.
  */
 
 import { openObject, openObjectRange } from '../crypto/index.ts';
+import { type ChecksumResponseMembers, checksumMember } from '../model/checksum.ts';
 import { parseCopySource } from '../model/copy-source.ts';
 import { checkPartNumber, parseCopySourceRange } from '../model/multipart.ts';
 import { header, query, struct, xmlPayload } from '../protocol/binding.ts';
 import { COPY_SOURCE_SSE_C_REQUEST, SSE_C_REQUEST, SSE_RESPONSE } from '../protocol/sse-headers.ts';
 import { ownedBucket } from './shared/buckets.ts';
+import { checksummedBody } from './shared/checksums.ts';
 import { writeEncryptionConditions } from './shared/conditions.ts';
 import { authorizedCopySource, type CopySourceCustomerMembers, copySourceCustomerKey } from './shared/copy-source.ts';
 import { findUpload, partCustomerKey, sealPart } from './shared/multipart.ts';
@@ -40,7 +47,7 @@ export interface UploadPartCopyRequest extends SseCustomerMembers, CopySourceCus
 
 /** UploadPartCopy response. */
 export interface UploadPartCopyResponse extends SseResponseMembers {
-  CopyPartResult: { ETag: string; LastModified: Date };
+  CopyPartResult: { ETag: string; LastModified: Date } & Omit<ChecksumResponseMembers, 'ChecksumType'>;
 }
 
 /** UploadPartCopy. */
@@ -65,7 +72,23 @@ export const uploadPartCopy: OperationDefinition<'UploadPartCopy', UploadPartCop
         ...COPY_SOURCE_SSE_C_REQUEST,
       },
     },
-    response: { members: { CopyPartResult: xmlPayload('CopyPartResult', struct({ ETag: 'string', LastModified: 'timestamp' })), ...SSE_RESPONSE } },
+    response: {
+      members: {
+        CopyPartResult: xmlPayload(
+          'CopyPartResult',
+          struct({
+            ETag: 'string',
+            LastModified: 'timestamp',
+            ChecksumCRC32: 'string',
+            ChecksumCRC32C: 'string',
+            ChecksumCRC64NVME: 'string',
+            ChecksumSHA1: 'string',
+            ChecksumSHA256: 'string',
+          }),
+        ),
+        ...SSE_RESPONSE,
+      },
+    },
   },
   // s3:PutObject on the destination (with the SSE-C algorithm and s3:x-amz-copy-source), s3:GetObject
   // on the source below.
@@ -98,9 +121,13 @@ export const uploadPartCopy: OperationDefinition<'UploadPartCopy', UploadPartCop
       try {
         const plaintext =
           range === undefined ? openObject(reader, record.segments, keys) : openObjectRange(reader, record.segments, keys, range.first, range.last + 1);
-        const { etag, lastModified } = await sealPart(context, bucket, upload, partNumber, plaintext, targetCustomer?.key, undefined);
+        const checksummed = checksummedBody(plaintext, { ChecksumAlgorithm: upload.checksum.algorithm });
+        const { etag, lastModified } = await sealPart(context, bucket, upload, partNumber, checksummed.body, targetCustomer?.key, undefined, () => ({
+          [checksummed.algorithm]: checksummed.checksum().value,
+        }));
+        const checksum = upload.checksum.requested ? { [checksumMember(upload.checksum.algorithm)]: checksummed.checksum().value } : {};
         return {
-          CopyPartResult: { ETag: etag, LastModified: new Date(lastModified) },
+          CopyPartResult: { ETag: etag, LastModified: new Date(lastModified), ...checksum },
           ...responseEncryption('UploadPartCopy', upload.mode, targetCustomer?.keyMd5, upload.kms),
         };
       } finally {

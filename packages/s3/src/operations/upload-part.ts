@@ -9,10 +9,19 @@
  * the plaintext (400 BadDigest, nothing kept). The response echoes the mode's encryption fields
  * (no context).
  *
+ * Checksums: the part's checksum (a value, an algorithm or a trailer) is computed over its
+ * plaintext and checked before the part is kept (400 BadDigest, nothing stored), as a PutObject's,
+ * and stored with the part for ListParts and the completion. An upload that named an algorithm
+ * takes only parts carrying that algorithm (400 InvalidRequest "Checksum Type mismatch occurred",
+ * checked before the body is read); in an upload that named none, a part that sent another
+ * algorithm also gets S3's default CRC64NVME computed, from which the object's default
+ * full-object checksum is combined.
+ *
  * A data event: CloudTrail records it only in trails with S3 data events enabled.
  */
 
 import { type ChecksumMembers, type ChecksumResponseMembers, checksumMember } from '../model/checksum.ts';
+import { checkPartChecksumAlgorithm } from '../model/checksum-multipart.ts';
 import { checkPartNumber } from '../model/multipart.ts';
 import { header, query, streamPayload } from '../protocol/binding.ts';
 import { CHECKSUM_REQUEST, CHECKSUM_RESPONSE } from '../protocol/checksum-headers.ts';
@@ -23,6 +32,7 @@ import { checksummedBody, contentMd5 } from './shared/checksums.ts';
 import { writeEncryptionConditions } from './shared/conditions.ts';
 import { findUpload, partCustomerKey, sealPart } from './shared/multipart.ts';
 import { requireKey, type SseCustomerMembers, type SseResponseMembers } from './shared/objects.ts';
+import { defaultChecksummedBody, needsDefaultChecksum } from './shared/part-checksums.ts';
 import { responseEncryption } from './shared/response.ts';
 import type { OperationDefinition } from './types.ts';
 
@@ -78,12 +88,13 @@ export const uploadPart: OperationDefinition<'UploadPart', UploadPartRequest, Up
     const upload = await findUpload(context, bucket.name, key, input.UploadId);
     const customer = partCustomerKey(input, upload, context);
     try {
-      // The part's checksum, when the request sends one (a value, an algorithm or a trailer), is
-      // computed over its plaintext and checked before the part is kept (400 BadDigest, nothing
-      // stored), as a PutObject's. Known difference: the part checksums are not yet combined into
-      // the object's (COMPOSITE `-N` or FULL_OBJECT) at completion.
       const checksummed = checksummedBody(input.Body, input);
-      const { etag } = await sealPart(context, bucket, upload, partNumber, checksummed.body, customer?.key, expectedMd5);
+      checkPartChecksumAlgorithm(upload.checksum, checksummed.requested ? checksummed.algorithm : undefined);
+      const withDefault = needsDefaultChecksum(upload, checksummed.algorithm) ? defaultChecksummedBody(checksummed.body) : undefined;
+      const { etag } = await sealPart(context, bucket, upload, partNumber, withDefault?.body ?? checksummed.body, customer?.key, expectedMd5, () => ({
+        [checksummed.algorithm]: checksummed.checksum().value,
+        ...(withDefault === undefined ? {} : { CRC64NVME: withDefault.value() }),
+      }));
       const checksum = checksummed.requested ? checksummed.checksum() : undefined;
       return {
         ETag: etag,

@@ -28,6 +28,7 @@ import {
   type Clock,
   checkAccountAndRegion,
   type Facade,
+  type FaultHook,
   installFacade,
   Pipeline,
   type Principal,
@@ -98,6 +99,8 @@ export interface S3Options {
    * (AWS does not publish its period).
    */
   readonly bucketKeyPeriodMs?: number;
+  /** Faults a test suite injects (`FaultInjector.hook('s3', ...)` from the kernel): checked first on every call. */
+  readonly faults?: FaultHook;
 }
 
 /** A data directory, with or without an upstream bucket for the sealed bytes. */
@@ -311,15 +314,18 @@ async function startEngine(
   const storage = options.storage;
   const dataDirectory = storage !== undefined && 'directory' in storage ? (storage as StorageOptions) : undefined;
   const directory = dataDirectory?.directory;
+  const clock = options.clock ?? systemClock;
+  // LastModified and CreationDate come from the engine's clock, like every other time it answers.
+  const now = (): number => clock.now();
   let store: ObjectStore;
   try {
     store =
       storage === undefined
-        ? await createMemoryObjectStore()
+        ? await createMemoryObjectStore({ now })
         : dataDirectory !== undefined
           ? dataDirectory.upstream === undefined
-            ? await openFileSystemObjectStore({ directory: dataDirectory.directory })
-            : await openUpstreamObjectStore({ directory: dataDirectory.directory, upstream: dataDirectory.upstream })
+            ? await openFileSystemObjectStore({ directory: dataDirectory.directory, now })
+            : await openUpstreamObjectStore({ directory: dataDirectory.directory, upstream: dataDirectory.upstream, now })
           : (storage as ObjectStore);
   } catch (error) {
     // The engine's own KMS holds `<directory>/kms`: release it with the failed start.
@@ -328,7 +334,7 @@ async function startEngine(
   }
   let roots: SseS3RootKeys;
   try {
-    roots = options.rootKeys ?? (directory === undefined ? await SseS3RootKeys.inMemory() : await SseS3RootKeys.openDirectory(directory));
+    roots = options.rootKeys ?? (directory === undefined ? await SseS3RootKeys.inMemory({ now }) : await SseS3RootKeys.openDirectory(directory, { now }));
   } catch (error) {
     if (storage === undefined || directory !== undefined) await store.close();
     await kmsOwned?.close();
@@ -336,7 +342,6 @@ async function startEngine(
   }
   const tokenKey = random.bytes(32);
   const continuationTokenMac = (data: Uint8Array): Uint8Array => new Uint8Array(createHmac('sha256', tokenKey).update(data).digest());
-  const clock = options.clock ?? systemClock;
   const bucketKeys = new BucketKeyCache({ clock, ...(options.bucketKeyPeriodMs === undefined ? {} : { periodMs: options.bucketKeyPeriodMs }) });
   const kmsProviders = { kms, bucketKeys, random };
   const crypto: AtRestCrypto = {
@@ -355,6 +360,7 @@ async function startEngine(
     clock,
     quotas,
     trail: eventTrail,
+    ...(options.faults === undefined ? {} : { faults: options.faults }),
     validate: (_definition, input) => {
       if (typeof input !== 'object' || input === null) throw new TypeError('an S3 request is an object of members');
     },

@@ -6,7 +6,7 @@
 
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MIN_PART_SIZE, S3, type SseWriteMembers } from '../../src/index.ts';
+import { checksumOf, MIN_PART_SIZE, S3, type SseWriteMembers } from '../../src/index.ts';
 import { md5Base64, md5Etag, members, sseC } from '../helpers/engine.ts';
 import { catchS3Async } from '../helpers/errors.ts';
 import { md5 } from '../helpers/md5.ts';
@@ -67,6 +67,9 @@ describe('an SSE-S3 upload', () => {
       Key: 'big.bin',
       ETag: multipartEtagOf([big, tail]),
       ServerSideEncryption: 'AES256',
+      // No algorithm named: S3's default, a CRC64NVME of the whole object combined from the parts'.
+      ChecksumCRC64NVME: await checksumOf('CRC64NVME', Buffer.concat([big, tail])),
+      ChecksumType: 'FULL_OBJECT',
     });
     const got = await s3.getObject({ Bucket: 'data', Key: 'big.bin' });
     expect([got.ContentLength, got.ETag, got.ContentType, got.Metadata, got.ServerSideEncryption, got.PartsCount]).toEqual([

@@ -3,6 +3,7 @@
  * The request pipeline every call of every service goes through, in-process or over HTTP (the
  * protocol edge has already parsed the request and authenticated its caller, SigV4):
  *
+ * 0. injected faults (the controls'): an error or latency a test suite set for this operation;
  * 1. throttle: one request from the caller account's quota bucket (throttled calls are audited too;
  *    an operation whose handler picks its bucket is throttled there, `QuotaRule` `byHandler`);
  * 2. validate the input against the operation's shape (the service's validation error);
@@ -15,6 +16,7 @@
  */
 
 import type { Clock } from '../clock.ts';
+import type { FaultHook } from '../controls/faults.ts';
 import type { Principal } from '../principal.ts';
 import type { AuditEventInput, AuditTrail } from '../trail/audit.ts';
 import { type OperationSpec, quotaClassOf } from './registry.ts';
@@ -44,6 +46,8 @@ export interface ServiceBinding<Definition extends OperationSpec, Context extend
   readonly clock: Clock;
   readonly quotas: QuotaGate;
   readonly trail: AuditTrail;
+  /** Faults a test suite injected (`FaultInjector.hook`); disarmed, it costs one property read. */
+  readonly faults?: FaultHook;
   /** Checks the input against the operation's shape. @throws the service's validation error. */
   validate(definition: Definition, input: unknown): void;
   /** The context handed to the handler. */
@@ -98,6 +102,11 @@ export class Pipeline<Definition extends OperationSpec, Context extends Pipeline
     let output: unknown;
     let failure: Failure | undefined;
     try {
+      const faults = binding.faults;
+      if (faults?.armed) {
+        const struck = faults.inject(definition.name);
+        if (struck !== undefined) await struck;
+      }
       const quotaClass = quotaClassOf(definition);
       if (quotaClass !== undefined && !binding.quotas.tryAcquire(scope.caller.account, scope.region, quotaClass, now)) throw binding.throttled();
       binding.validate(definition, input);

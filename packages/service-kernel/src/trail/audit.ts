@@ -110,6 +110,17 @@ export interface AuditOptions {
 const DEFAULT_CAPACITY = 100_000;
 /** Default budget of retained field bytes. */
 const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
+/**
+ * How deep a recorded field may nest. A request can carry JSON nested tens of thousands deep
+ * within CloudTrail's 100 KB (a bucket policy of `[[[[…]]]]`, recorded parsed under
+ * `bucketPolicy`): walking it, and later writing it out with `JSON.stringify`, would exhaust the
+ * stack, failing the request with a 500 and every LookupEvents that met the event. Deeper fields
+ * are recorded as omitted, like oversized ones. Known difference: CloudTrail documents no depth
+ * limit; no AWS request shape nests anywhere near this deep.
+ */
+const MAX_FIELD_DEPTH = 256;
+/** Slots the columns start with (they double as the trail fills, up to its capacity). */
+const INITIAL_SLOTS = 1024;
 /** CloudTrail's maximum size of `requestParameters` and `responseElements`: 100 KB. */
 export const MAX_FIELD_BYTES: number = 100 * 1024;
 /** CloudTrail's event history: 90 days. */
@@ -198,7 +209,7 @@ export class AuditTrail {
   readonly #capacity: number;
   readonly #maxBytes: number;
   /** Counted size of each slot's event, and of every retained event. */
-  readonly #sizes: Float64Array;
+  #sizes: Float64Array;
   #bytes = 0;
   #sink: ((event: AuditEvent) => void) | undefined;
   readonly #ids: EventIds;
@@ -210,8 +221,8 @@ export class AuditTrail {
   #recorded = 0;
   // One column per field: a slot holds no object of its own, so a full ring of 100,000 events
   // costs the garbage collector almost nothing to keep. Ids are 16 random bytes, formatted on read.
-  readonly #times: Float64Array;
-  readonly #idBytes: Uint8Array;
+  #times: Float64Array;
+  #idBytes: Uint8Array;
   readonly #requestIds: (string | undefined)[];
   readonly #names: string[];
   readonly #eventSources: string[];
@@ -224,7 +235,7 @@ export class AuditTrail {
   readonly #responses: (Record<string, unknown> | null)[];
   readonly #additional: (Record<string, unknown> | undefined)[];
   readonly #resources: (readonly string[])[];
-  readonly #flags: Uint8Array;
+  #flags: Uint8Array;
   readonly #recipients: string[];
   readonly #errorCodes: (string | undefined)[];
   readonly #errorMessages: (string | undefined)[];
@@ -241,12 +252,15 @@ export class AuditTrail {
     if (!(typeof maxBytes === 'number' && maxBytes >= 1)) throw new RangeError(`"audit.maxBytes" expected a positive number, got ${String(options.maxBytes)}`);
     this.#capacity = capacity;
     this.#maxBytes = maxBytes;
-    this.#sizes = new Float64Array(capacity);
+    // The columns grow with the trail (`#place`) up to `capacity`: a full-size ring of the default
+    // 100,000 slots costs about 11 MiB, which an endpoint that has served few requests need not hold.
+    const slots = Math.min(capacity, INITIAL_SLOTS);
+    this.#sizes = new Float64Array(slots);
     this.#ids = new EventIds(random);
-    this.#times = new Float64Array(capacity);
-    this.#idBytes = new Uint8Array(capacity * 32);
-    this.#flags = new Uint8Array(capacity);
-    const column = <T>(): T[] => new Array<T>(capacity);
+    this.#times = new Float64Array(slots);
+    this.#idBytes = new Uint8Array(slots * 32);
+    this.#flags = new Uint8Array(slots);
+    const column = <T>(): T[] => [];
     this.#requestIds = column();
     this.#names = column();
     this.#eventSources = column();
@@ -325,7 +339,22 @@ export class AuditTrail {
     while (this.#size > 0 && (this.#times[this.#start] ?? Infinity) < time - EVENT_HISTORY_MS) this.#dropOldest();
     const slot = (this.#start + this.#size) % this.#capacity;
     this.#size += 1;
+    if (slot >= this.#times.length) this.#grow(slot + 1);
     return slot;
+  }
+
+  /** Lengthens the typed columns to hold at least `slots` (doubling, at most `capacity`); the other columns grow on assignment. */
+  #grow(slots: number): void {
+    const length = Math.min(this.#capacity, Math.max(slots, this.#times.length * 2));
+    const longer = <T extends Float64Array | Uint8Array>(old: T, make: (length: number) => T, width = 1): T => {
+      const next = make(length * width);
+      next.set(old);
+      return next;
+    };
+    this.#sizes = longer(this.#sizes, (n) => new Float64Array(n));
+    this.#times = longer(this.#times, (n) => new Float64Array(n));
+    this.#idBytes = longer(this.#idBytes, (n) => new Uint8Array(n), 32);
+    this.#flags = longer(this.#flags, (n) => new Uint8Array(n));
   }
 
   /** Stores an event's fields in `slot`, bounding them, then keeps the total within budget. */
@@ -476,11 +505,12 @@ function bounded(field: Record<string, unknown> | null): readonly [Record<string
 
 /**
  * The length of `value`'s JSON text (escapes aside), counted only up to `limit`: past it the walk
- * stops and answers `limit + 1`, so an oversized field costs no more than a limit's worth.
+ * stops and answers `limit + 1`, so an oversized field costs no more than a limit's worth. A value
+ * nested deeper than `MAX_FIELD_DEPTH` counts as oversized too (see there).
  * @example jsonSize({ a: 'bc' }, 100) // 10, the length of {"a":"bc"}
  */
 export function jsonSize(value: unknown, limit: number): number {
-  const size = measureJson(value, 0, limit);
+  const size = measureJson(value, 0, limit, 0);
   return size > limit ? limit + 1 : size;
 }
 
@@ -488,8 +518,9 @@ export function jsonSize(value: unknown, limit: number): number {
  * `size` plus the JSON length of `item`, stopping as soon as the total passes `limit`. A top-level
  * function rather than a closure made per call: every audited request measures its fields.
  */
-function measureJson(item: unknown, size: number, limit: number): number {
+function measureJson(item: unknown, size: number, limit: number, depth: number): number {
   if (size > limit) return size;
+  if (depth > MAX_FIELD_DEPTH) return limit + 1;
   if (typeof item === 'string') return size + item.length + 2;
   if (typeof item === 'number' || typeof item === 'boolean') return size + String(item).length;
   if (item === null || item === undefined) return size + 4;
@@ -497,7 +528,7 @@ function measureJson(item: unknown, size: number, limit: number): number {
     // Brackets and the commas between members.
     let total = size + 2 + Math.max(0, item.length - 1);
     for (const member of item) {
-      total = measureJson(member, total, limit);
+      total = measureJson(member, total, limit, depth + 1);
       if (total > limit) return total;
     }
     return total;
@@ -509,7 +540,7 @@ function measureJson(item: unknown, size: number, limit: number): number {
       // `"key":` and a comma before every member but the first.
       total += key.length + 3 + (first ? 0 : 1);
       first = false;
-      total = measureJson((item as Record<string, unknown>)[key], total, limit);
+      total = measureJson((item as Record<string, unknown>)[key], total, limit, depth + 1);
       if (total > limit) return total;
     }
     return total;

@@ -39,8 +39,16 @@ export const EC_CURVES: Readonly<Partial<Record<KeySpec, { readonly curve: strin
 });
 
 /** ML-DSA and ML-KEM parameter sets by key spec. */
-export const ML_DSA = Object.freeze({ ML_DSA_44: ml_dsa44, ML_DSA_65: ml_dsa65, ML_DSA_87: ml_dsa87 });
-export const ML_KEM = Object.freeze({ ML_KEM_512: ml_kem512, ML_KEM_768: ml_kem768, ML_KEM_1024: ml_kem1024 });
+export const ML_DSA: Readonly<Record<'ML_DSA_44' | 'ML_DSA_65' | 'ML_DSA_87', typeof ml_dsa44>> = Object.freeze({
+  ML_DSA_44: ml_dsa44,
+  ML_DSA_65: ml_dsa65,
+  ML_DSA_87: ml_dsa87,
+});
+export const ML_KEM: Readonly<Record<'ML_KEM_512' | 'ML_KEM_768' | 'ML_KEM_1024', typeof ml_kem512>> = Object.freeze({
+  ML_KEM_512: ml_kem512,
+  ML_KEM_768: ml_kem768,
+  ML_KEM_1024: ml_kem1024,
+});
 /** An ML-DSA key spec. */
 export type MlDsaSpec = keyof typeof ML_DSA;
 /** An ML-KEM key spec. */

@@ -26,6 +26,8 @@ import { decodeBase64 } from '../../model/customer-key.ts';
 import type { ResolvedRange } from '../../model/range.ts';
 import type { BodySource, StoredFields } from '../../storage/types.ts';
 import { bodySource, type RequestBody } from './body.ts';
+import { OBJECT_FIELDS } from './objects.ts';
+import { storedPartChecksum } from './part-checksums.ts';
 
 /**
  * The 16 bytes of a request's `Content-MD5` (PutObject, UploadPart), checked later against the
@@ -59,6 +61,8 @@ export interface ChecksummedBody {
   readonly checksum: () => StoredChecksum;
   /** Whether the request asked for a checksum (an algorithm, a value or a trailer), not only S3's default. */
   readonly requested: boolean;
+  /** The algorithm being computed: the one the request asked for, else S3's default. */
+  readonly algorithm: ChecksumAlgorithm;
 }
 
 /**
@@ -94,6 +98,7 @@ export function checksummedBody(requestBody: RequestBody | undefined, members: C
   const requested = members.ChecksumAlgorithm !== undefined || expected !== undefined || trailerAlgorithm !== undefined;
   return {
     requested,
+    algorithm,
     body: checked(),
     checksum: () => {
       if (stored === undefined) throw new Error('the checksum is known once the body has been read');
@@ -118,15 +123,28 @@ export function storedChecksum(fields: StoredFields): StoredChecksum | undefined
 }
 
 /**
- * The checksum members a read answers: the stored checksum when the request enabled checksum
- * mode and reads the whole object; nothing for a Range or partNumber read (S3 returns a
- * full-object checksum only with the full object).
+ * The checksum members a read answers when the request enabled checksum mode: the stored checksum
+ * with the whole object; nothing for a Range read (S3 returns a full-object checksum only with the
+ * full object; s3-sse.md §2.3). A `partNumber` read of a multipart object answers, as LocalStack
+ * records S3 doing (test_get_object_part_checksum): for a COMPOSITE object, that part's checksum,
+ * type COMPOSITE, a plain checksum of the part's bytes that SDKs validate; for a FULL_OBJECT one,
+ * the object's checksum when the part is the whole object (a one-part upload), else none. A
+ * single PUT's part 1 answers none, as the reference says of part reads.
  * @example readChecksumMembers({ ChecksumMode: 'ENABLED' }, fields, { kind: 'full', size: 3 }) // { ChecksumCRC64NVME: '…', ChecksumType: 'FULL_OBJECT' }
  */
-export function readChecksumMembers(input: ChecksumModeMember, fields: StoredFields, range: ResolvedRange): ChecksumResponseMembers {
-  if (input.ChecksumMode !== 'ENABLED' || range.kind !== 'full') return {};
+export function readChecksumMembers(
+  input: ChecksumModeMember & { readonly PartNumber?: number | undefined },
+  fields: StoredFields,
+  range: ResolvedRange,
+): ChecksumResponseMembers {
+  if (input.ChecksumMode !== 'ENABLED') return {};
   const checksum = storedChecksum(fields);
-  return checksum === undefined ? {} : checksumResponseMembers(checksum);
+  if (checksum === undefined) return {};
+  if (range.kind === 'full') return checksumResponseMembers(checksum);
+  if (input.PartNumber === undefined || fields[OBJECT_FIELDS.parts] === undefined) return {};
+  if (checksum.type === 'FULL_OBJECT') return range.start === 0 && range.end === range.size - 1 ? checksumResponseMembers(checksum) : {};
+  const part = storedPartChecksum(fields, input.PartNumber);
+  return part === undefined ? {} : checksumResponseMembers({ algorithm: checksum.algorithm, value: part, type: 'COMPOSITE' });
 }
 
 /** A decoded aws-chunked body (the kernel's `AwsChunkedBody`), recognised by shape. */

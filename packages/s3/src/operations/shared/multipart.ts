@@ -20,6 +20,8 @@ import {
   verifyCustomerKey,
 } from '../../crypto/index.ts';
 import { S3Error } from '../../errors.ts';
+import { parseChecksumAlgorithm, parseChecksumType, resolveUploadChecksum, type UploadChecksum } from '../../model/checksum.ts';
+import type { ChecksumValues } from '../../model/checksum-multipart.ts';
 import { checkPartEncryption, type EncryptionMode } from '../../model/encryption.ts';
 import { etagKind, objectEtag } from '../../model/etag.ts';
 import type { BodySource, PartInfo, StoredFields, UploadInfo } from '../../storage/types.ts';
@@ -27,10 +29,17 @@ import type { S3OperationContext } from '../types.ts';
 import { type SseCustomerMembers, sseRequestOf } from './objects.ts';
 
 /** Stored field names of an upload (beside the mode's own). */
-const UPLOAD_FIELDS = Object.freeze({ mode: 'sse-mode', contentType: 'content-type', userMetadata: 'user-metadata', initiator: 'initiator' });
+const UPLOAD_FIELDS = Object.freeze({
+  mode: 'sse-mode',
+  contentType: 'content-type',
+  userMetadata: 'user-metadata',
+  initiator: 'initiator',
+  checksumAlgorithm: 'checksum-algorithm',
+  checksumType: 'checksum-type',
+});
 
 /** Stored field names of a part. */
-const PART_FIELDS = Object.freeze({ etag: 'etag', segment: 'segment' });
+const PART_FIELDS = Object.freeze({ etag: 'etag', segment: 'segment', checksums: 'checksums' });
 
 /** An upload, read back from storage. */
 export interface UploadRecord {
@@ -50,6 +59,8 @@ export interface UploadRecord {
   readonly modeFields: StoredFields;
   /** SSE-KMS and DSSE-KMS: what responses echo (key ARN, bucket-key flag, context). */
   readonly kms: StoredKmsEncryption | undefined;
+  /** The checksum algorithm and type CreateMultipartUpload decided (S3's default when it named none). */
+  readonly checksum: UploadChecksum;
 }
 
 /** A part, read back from storage. */
@@ -61,6 +72,8 @@ export interface PartRecord {
   /** Plaintext bytes. */
   readonly size: number;
   readonly lastModified: number;
+  /** The part's checksum values by algorithm (none for a part stored before they were kept). */
+  readonly checksums: ChecksumValues;
 }
 
 /** The stored fields of a new upload. */
@@ -70,9 +83,11 @@ export function uploadFields(
   userMetadataJson: string,
   initiator: string,
   modeFields: StoredFields,
+  checksum: UploadChecksum,
 ): StoredFields {
   return {
     ...modeFields,
+    ...(checksum.requested ? { [UPLOAD_FIELDS.checksumAlgorithm]: checksum.algorithm, [UPLOAD_FIELDS.checksumType]: checksum.type } : {}),
     [UPLOAD_FIELDS.mode]: mode,
     // S3's default Content-Type for an object stored without one.
     [UPLOAD_FIELDS.contentType]: contentType ?? 'binary/octet-stream',
@@ -110,7 +125,18 @@ export function uploadRecord(info: UploadInfo): UploadRecord {
     initiator: fields[UPLOAD_FIELDS.initiator] ?? '',
     modeFields,
     kms: mode === 'SSE-KMS' || mode === 'DSSE-KMS' ? storedKmsEncryption(modeFields) : undefined,
+    checksum: storedUploadChecksum(fields),
   };
+}
+
+/** An upload's stored checksum; S3's default for an upload that named none (or was stored before they were kept). */
+function storedUploadChecksum(fields: StoredFields): UploadChecksum {
+  const algorithm = fields[UPLOAD_FIELDS.checksumAlgorithm];
+  const type = fields[UPLOAD_FIELDS.checksumType];
+  if (algorithm === undefined || type === undefined) return resolveUploadChecksum({});
+  const parsed = parseChecksumAlgorithm(algorithm);
+  if (parsed === undefined) throw new Error(`stored upload checksum algorithm ${algorithm} is unknown`);
+  return { algorithm: parsed, type: parseChecksumType(type), requested: true };
 }
 
 /** Reads a part's stored fields back. */
@@ -119,7 +145,25 @@ export function partRecord(info: PartInfo): PartRecord {
   const segmentText = info.metadata[PART_FIELDS.segment];
   if (etag === undefined || segmentText === undefined) throw new Error(`part ${info.partNumber} has an incomplete record`);
   const segment = JSON.parse(segmentText) as SealedSegment;
-  return { partNumber: info.partNumber, etag, segment, size: segment.plaintextSize, lastModified: info.lastModified };
+  const checksumsText = info.metadata[PART_FIELDS.checksums];
+  return {
+    partNumber: info.partNumber,
+    etag,
+    segment,
+    size: segment.plaintextSize,
+    lastModified: info.lastModified,
+    checksums: checksumsText === undefined ? {} : storedChecksumValues(checksumsText),
+  };
+}
+
+/** A part's stored checksum values (a null-prototype map: the JSON is ours, but no prototype setter runs). */
+function storedChecksumValues(text: string): ChecksumValues {
+  const values: Partial<Record<string, string>> = Object.create(null) as Partial<Record<string, string>>;
+  for (const [name, value] of Object.entries(JSON.parse(text) as Record<string, unknown>)) {
+    const algorithm = parseChecksumAlgorithm(name);
+    if (algorithm !== undefined && typeof value === 'string') values[algorithm] = value;
+  }
+  return values;
 }
 
 /**
@@ -175,6 +219,7 @@ export interface SealedPart {
  *
  * @param customerKey - the part's checked SSE-C key (SSE-C uploads); borrowed, wiped by the caller.
  * @param expectedMd5 - a Content-MD5 to check the plaintext against (400 BadDigest, nothing kept).
+ * @param checksums - the part's checksum values, read once the body has ended (stored with the part).
  * @throws S3Error NoSuchUpload (the upload ended meanwhile), BadDigest, NotImplemented.
  */
 export async function sealPart(
@@ -185,6 +230,7 @@ export async function sealPart(
   body: BodySource,
   customerKey: Uint8Array | undefined,
   expectedMd5: Uint8Array | undefined,
+  checksums: () => ChecksumValues,
 ): Promise<SealedPart> {
   const keys = await partKeys(context, bucket, upload, partNumber, customerKey);
   const wantMd5 = etagKind(upload.mode) === 'md5' || expectedMd5 !== undefined;
@@ -199,7 +245,11 @@ export async function sealPart(
           // Checked before the part is recorded: a mismatch keeps nothing (S3: BadDigest).
           if (expectedMd5 !== undefined && !equalBytes(digest, expectedMd5)) throw new S3Error('BadDigest');
           etag = objectEtag(upload.mode, digest, (length) => context.crypto.random.bytes(length));
-          return { [PART_FIELDS.etag]: etag, [PART_FIELDS.segment]: JSON.stringify(progress.segment()) };
+          return {
+            [PART_FIELDS.etag]: etag,
+            [PART_FIELDS.segment]: JSON.stringify(progress.segment()),
+            [PART_FIELDS.checksums]: JSON.stringify(checksums()),
+          };
         }),
       { md5: wantMd5 },
     );

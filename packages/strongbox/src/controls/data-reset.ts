@@ -1,0 +1,61 @@
+/**
+ * @module
+ * A durable reset of a data directory: after `resetDataDirectory` resolves, no crash can bring the
+ * old keys, buckets, objects or trail back. A marker file is made durable first, then every entry
+ * of the directory (but the kept ones) is removed and the removals fsynced, then the marker goes.
+ * A crash in between leaves the marker, and the next `finishInterruptedReset` (run by
+ * `openEndpoint` before it opens any store) removes the rest: the reset is all or nothing as far
+ * as anyone opening the directory can tell.
+ *
+ * Kept: `tls/` (the HTTPS listener's certificate, which clients may have been told to trust), the
+ * data directory's format marker (`strongbox.json`: the empty directory is still of this format) and
+ * the marker itself. With an S3 upstream, the sealed bytes in the upstream bucket are left there
+ * (their keys and metadata, in `s3/`, are gone, so no object refers to them).
+ */
+
+import { readdir, rm, stat, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createFileExclusivelyDurably, syncDirectory } from '@strongbox/service-kernel';
+import { FORMAT_FILE } from '../data-directory.ts';
+
+/** The marker of a reset in progress. */
+export const RESET_MARKER = 'reset-pending';
+
+/** Entries a reset leaves in place. */
+const KEPT: ReadonlySet<string> = new Set([RESET_MARKER, FORMAT_FILE, 'tls']);
+
+/**
+ * Empties `directory` of its state, durably (see the module documentation). The stores using it
+ * must be closed first.
+ * @throws the file system's error; the marker then stays, and the next open finishes the reset.
+ * @example await resetDataDirectory('/var/lib/strongbox');
+ */
+export async function resetDataDirectory(directory: string): Promise<void> {
+  await createFileExclusivelyDurably(join(directory, RESET_MARKER), new TextEncoder().encode('a reset of this directory is in progress\n'), {
+    mode: 'replace',
+  });
+  await clear(directory);
+}
+
+/**
+ * Finishes a reset a crash interrupted: whether there was one.
+ * @throws the file system's error.
+ * @example if (await finishInterruptedReset(directory)) console.error('finished an interrupted reset');
+ */
+export async function finishInterruptedReset(directory: string): Promise<boolean> {
+  try {
+    await stat(join(directory, RESET_MARKER));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ENOTDIR') return false;
+    throw error;
+  }
+  await clear(directory);
+  return true;
+}
+
+async function clear(directory: string): Promise<void> {
+  for (const entry of await readdir(directory)) if (!KEPT.has(entry)) await rm(join(directory, entry), { recursive: true, force: true });
+  await syncDirectory(directory);
+  await unlink(join(directory, RESET_MARKER));
+  await syncDirectory(directory);
+}

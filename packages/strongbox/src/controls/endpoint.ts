@@ -1,0 +1,212 @@
+/**
+ * @module
+ * The endpoint with its controls: what `createStrongbox`, `startServer` and `startInProcess`
+ * serve. It is `openEndpoint`'s endpoint behind handlers that always reach the current engines, so
+ * that `reset()` can replace the engines with fresh ones (the ports, the in-process handler and
+ * the clients made from them stay), and with
+ * - one `ControlledClock` every service reads (KMS, S3, SigV4, the trail), and the `Date` header
+ *   of every answer following it once it has been moved: AWS SDKs correct their clock skew from
+ *   that header (`Signature expired` / `RequestTimeTooSkewed`, then one retry), as against AWS;
+ * - one `FaultInjector` whose hooks KMS's and S3's pipelines consult (`fault-catalog.ts`).
+ *
+ * Reset: faults cleared (the fraction draws restart from the first seed), the clock back to its
+ * base, the stores closed, a data directory emptied durably (`data-reset.ts`), then the engines
+ * opened afresh as at start-up (the seed applied again, the quotas as the options set them, every
+ * counter at zero). Calls arriving during a reset wait for it; calls in flight when it starts may
+ * fail (reset between tests, not under traffic). `kms` and `s3` name the new engines afterwards:
+ * read them from the endpoint, do not keep them across a reset.
+ */
+
+import type { Kms } from '@strongbox/kms';
+import type { S3 } from '@strongbox/s3';
+import {
+  type ActiveFault,
+  ControlledClock,
+  FaultInjector,
+  type FaultSpec,
+  httpDate,
+  type ProtocolHandler,
+  type StreamingHandler,
+  systemClock,
+} from '@strongbox/service-kernel';
+import type { HealthReport } from '../health.ts';
+import type { ProtocolRoute } from '../router.ts';
+import type { Endpoint, EndpointOptions, EndpointWiring } from '../server.ts';
+import { resetDataDirectory } from './data-reset.ts';
+import { FAULT_NAMES, isInjectable, kmsFault, s3Fault } from './fault-catalog.ts';
+
+/** The faults of an endpoint (the kernel's `FaultInjector`, limited to what the services inject). */
+export interface FaultControls {
+  /**
+   * Sets a fault (see `FaultSpec`: service `kms` or `s3`, an operation or `*`, a fault from
+   * `FAULT_NAMES` or `latency` with `latencyMs`, and `count` and/or `fraction`).
+   * @throws TypeError / RangeError for a malformed spec; nothing changes then.
+   */
+  add(spec: FaultSpec): ActiveFault;
+  /** The faults set, in the order they were added. */
+  list(): ActiveFault[];
+  /** Removes one fault; whether it was set. */
+  remove(id: string): boolean;
+  /** Removes every fault (of one service); how many. */
+  clear(service?: string): number;
+  /** The seed of the fraction draws. */
+  readonly seed: string;
+  /** Restarts the fraction draws from `seed`. @throws TypeError for a bad seed. */
+  reseed(seed: number | string): void;
+}
+
+/** The controls a test suite needs (in process; `/_strongbox/` serves them over HTTP, `admin.ts`). */
+export interface EndpointControls {
+  /** The emulator's clock: `advance(ms)`, `set(epochMs, { allowBackwards })`, `state()`. */
+  readonly clock: ControlledClock;
+  readonly faults: FaultControls;
+  /** The request quotas and their counters (KMS's; changeable). */
+  readonly quotas: Kms['quotas'];
+  /**
+   * Back to a fresh state (see the module documentation), durably with a data directory.
+   * @throws StoreError or the file system's error when the data directory cannot be emptied or
+   *   reopened; calls then fail until a reset succeeds.
+   */
+  reset(): Promise<void>;
+}
+
+/** An endpoint with its controls. */
+export interface ControlledEndpoint extends Endpoint {
+  readonly controls: EndpointControls;
+}
+
+/** Opens the engines (`openEndpoint`) on the controlled clock, with the fault hooks. */
+export type EndpointOpener = (options: EndpointOptions, wiring: EndpointWiring) => Promise<Endpoint>;
+
+/**
+ * Opens the endpoint with its controls (`openControlledEndpoint` in `server.ts` gives it `openEndpoint`).
+ * @throws as `open`.
+ * @example
+ * ```ts
+ * const endpoint = await controlEndpoint({ faultSeed: 7 }, openEndpoint);
+ * endpoint.controls.clock.advance(365 * 86_400_000);
+ * await endpoint.controls.reset();
+ * await endpoint.close();
+ * ```
+ */
+export async function controlEndpoint(options: EndpointOptions, opener: EndpointOpener): Promise<ControlledEndpoint> {
+  const clock = new ControlledClock(options.clock ?? systemClock);
+  const injector = new FaultInjector(options.faultSeed === undefined ? {} : { seed: options.faultSeed });
+  const firstSeed = injector.seed;
+  const hooks = { kms: injector.hook('kms', kmsFault), s3: injector.hook('s3', s3Fault) };
+  const open = (): Promise<Endpoint> => opener({ ...options, clock }, { faults: hooks });
+  const first = await open();
+  let current: Endpoint | undefined = first;
+  let latest: Endpoint = first;
+  let switching: Promise<Endpoint> | undefined;
+  let resetting: Promise<void> | undefined;
+  let closing: Promise<void> | undefined;
+  // A clock given in the options is not the system's: its Date headers must be stamped always.
+  const ownClock = options.clock !== undefined;
+  const stamp = <Response extends { readonly headers: Record<string, string> }>(response: Response): Response => {
+    const headers = response.headers;
+    const date = httpDate(clock.now());
+    if ('date' in headers) headers.date = date;
+    else headers.Date = date;
+    return response;
+  };
+  const through = <Request, Response extends { readonly headers: Record<string, string> }>(
+    pick: (endpoint: Endpoint) => (request: Request) => Promise<Response>,
+  ): ((request: Request) => Promise<Response>) => {
+    return (request) => {
+      const endpoint = current;
+      const answer = endpoint !== undefined ? pick(endpoint)(request) : awaitCurrent().then((next) => pick(next)(request));
+      return ownClock || clock.offsetMs !== 0 ? answer.then(stamp) : answer;
+    };
+  };
+  const awaitCurrent = (): Promise<Endpoint> => {
+    if (current !== undefined) return Promise.resolve(current);
+    if (switching !== undefined) return switching;
+    return Promise.reject(new Error('the emulator could not be reopened after a reset; reset it again'));
+  };
+  const routes: ProtocolRoute[] = first.routes.map((route, index) => ({
+    ...route,
+    handler: through<Parameters<ProtocolHandler>[0], Awaited<ReturnType<ProtocolHandler>>>((endpoint) => routeAt(endpoint, index).handler),
+  }));
+  const faults: FaultControls = {
+    add(spec) {
+      if (typeof spec === 'object' && spec !== null && (spec.service === 'kms' || spec.service === 's3') && !isInjectable(spec.service, spec.fault)) {
+        throw new TypeError(
+          `"fault" for ${spec.service} must be one of ${FAULT_NAMES[spec.service].join(', ')}; got ${JSON.stringify(spec.fault) ?? 'nothing'}`,
+        );
+      }
+      return injector.add(spec);
+    },
+    list: () => injector.list(),
+    remove: (id) => injector.remove(id),
+    clear: (service) => injector.clear(service),
+    get seed() {
+      return injector.seed;
+    },
+    reseed: (seed) => injector.reseed(seed),
+  };
+  const reset = async (): Promise<void> => {
+    if (closing !== undefined) throw new Error('this emulator is closed');
+    injector.clear();
+    injector.reseed(firstSeed);
+    const previous = current;
+    current = undefined;
+    let settle: { resolve: (endpoint: Endpoint) => void; reject: (error: unknown) => void } | undefined;
+    switching = new Promise<Endpoint>((resolve, reject) => {
+      settle = { resolve, reject };
+    });
+    // Nobody may be waiting when the reopening fails: the rejection is theirs, not unhandled.
+    switching.catch(() => {});
+    try {
+      if (previous !== undefined) await previous.close();
+      if (options.dataDirectory !== undefined) await resetDataDirectory(options.dataDirectory);
+      clock.reset();
+      const next = await open();
+      current = latest = next;
+      settle?.resolve(next);
+    } catch (error) {
+      settle?.reject(error);
+      throw error;
+    } finally {
+      switching = undefined;
+    }
+  };
+  return {
+    get kms(): Kms {
+      return (current ?? latest).kms;
+    },
+    get s3(): S3 {
+      return (current ?? latest).s3;
+    },
+    routes,
+    s3Handler: through<Parameters<StreamingHandler>[0], Awaited<ReturnType<StreamingHandler>>>((endpoint) => endpoint.s3Handler),
+    handler: through<Parameters<StreamingHandler>[0], Awaited<ReturnType<StreamingHandler>>>((endpoint) => endpoint.handler),
+    health: (): Promise<HealthReport> => (current ?? latest).health(),
+    controls: {
+      clock,
+      faults,
+      get quotas(): Kms['quotas'] {
+        return (current ?? latest).kms.quotas;
+      },
+      reset: () => {
+        resetting ??= reset().finally(() => {
+          resetting = undefined;
+        });
+        return resetting;
+      },
+    },
+    close() {
+      closing ??= (async () => {
+        await resetting?.catch(() => {});
+        await (current ?? latest).close();
+      })();
+      return closing;
+    },
+  };
+}
+
+function routeAt(endpoint: Endpoint, index: number): ProtocolRoute {
+  const route = endpoint.routes[index];
+  if (route === undefined) throw new Error(`the reopened endpoint has no route ${index}`);
+  return route;
+}

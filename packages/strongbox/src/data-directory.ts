@@ -1,0 +1,144 @@
+/**
+ * @module
+ * The data directory, checked before any store opens it: it must be a directory this process can
+ * create files in (it is created when missing, but its parent must exist: a mistyped path does
+ * not grow a tree of directories), and it must not hold state written in another format. Each
+ * refusal is one `DataDirectoryError` whose message says what is wrong, raised at once: Node's
+ * recursive `mkdir` never returns for some unusable paths (`/proc/nope` spins a thread-pool
+ * thread at full CPU), so no recursive `mkdir` runs before these checks pass.
+ *
+ * The format is recorded in `strongbox.json` at the top of the directory (`{"format":1,...}`),
+ * written when the directory is first used; a directory without it that already holds state was
+ * written by a Strongbox from before the marker, which wrote format 1.
+ */
+
+import { randomBytes } from 'node:crypto';
+import { mkdir, open, readFile, stat, unlink } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { replaceFileDurably } from '@strongbox/service-kernel';
+import { VERSION } from './version.ts';
+
+/** The data directory format this Strongbox reads and writes. */
+export const DATA_FORMAT = 1;
+
+/** The marker file naming the directory's format. */
+export const FORMAT_FILE = 'strongbox.json';
+
+/** Why a data directory cannot be used. */
+export type DataDirectoryErrorCode =
+  /** It cannot be created, is not a directory, or files cannot be created in it. */
+  | 'UNUSABLE'
+  /** It was written in a format this Strongbox does not read (a newer Strongbox, usually). */
+  | 'OTHER_FORMAT';
+
+/**
+ * A data directory refused before anything was opened; the message is one line naming the path.
+ * @example
+ * ```ts
+ * try { await createStrongbox({ dataDirectory: '/proc/nope' }); }
+ * catch (error) { if (error instanceof DataDirectoryError) console.error(error.message); }
+ * ```
+ */
+export class DataDirectoryError extends Error {
+  readonly code: DataDirectoryErrorCode;
+  /** The directory as it was given. */
+  readonly directory: string;
+
+  constructor(code: DataDirectoryErrorCode, directory: string, reason: string) {
+    super(`data directory '${directory}': ${reason}`);
+    this.name = 'DataDirectoryError';
+    this.code = code;
+    this.directory = directory;
+  }
+}
+
+/**
+ * Makes sure `directory` can hold Strongbox's state: creates it if missing (not its parents),
+ * proves files can be created in it, and checks or records its format.
+ * @throws DataDirectoryError UNUSABLE or OTHER_FORMAT; nothing is left behind then (a directory
+ *   created here stays, empty).
+ * @example await prepareDataDirectory('./strongbox-data');
+ */
+export async function prepareDataDirectory(directory: string): Promise<void> {
+  const unusable = (reason: string): DataDirectoryError => new DataDirectoryError('UNUSABLE', directory, reason);
+  const existing = await stat(directory).catch((error: NodeJS.ErrnoException) => error);
+  if (existing instanceof Error) {
+    if (existing.code === 'ENOTDIR') throw unusable(`a part of the path is not a directory`);
+    if (existing.code !== 'ENOENT') throw unusable(describe(existing));
+    const parent = dirname(resolve(directory));
+    const parentStat = await stat(parent).catch((error: NodeJS.ErrnoException) => error);
+    if (parentStat instanceof Error) {
+      throw unusable(
+        parentStat.code === 'ENOENT' ? `its parent '${parent}' does not exist (create it first)` : `its parent '${parent}': ${describe(parentStat)}`,
+      );
+    }
+    if (!parentStat.isDirectory()) throw unusable(`its parent '${parent}' is not a directory`);
+    try {
+      await mkdir(directory, { mode: 0o700 });
+    } catch (error) {
+      // Another process may have made it in between; anything else is a refusal.
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw unusable(`cannot be created: ${describe(error)}`);
+    }
+  } else if (!existing.isDirectory()) {
+    throw unusable('not a directory');
+  }
+  await probeWritable(directory, unusable);
+  await checkFormat(directory);
+}
+
+/** Creates and removes a file in `directory`: the only reliable proof (root ignores modes; `/proc` and read-only mounts refuse regardless of them). */
+async function probeWritable(directory: string, unusable: (reason: string) => DataDirectoryError): Promise<void> {
+  const probe = join(directory, `.strongbox-probe-${randomBytes(6).toString('hex')}`);
+  try {
+    const handle = await open(probe, 'wx', 0o600);
+    await handle.close();
+  } catch (error) {
+    throw unusable(`cannot create files in it: ${describe(error)}`);
+  }
+  await unlink(probe);
+}
+
+async function checkFormat(directory: string): Promise<void> {
+  const text = await readFile(join(directory, FORMAT_FILE), 'utf8').catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return undefined;
+    throw new DataDirectoryError('UNUSABLE', directory, `cannot read ${FORMAT_FILE}: ${describe(error)}`);
+  });
+  if (text === undefined) {
+    // First use (or state from before the marker, which is format 1): record the format.
+    const marker = { format: DATA_FORMAT, createdBy: `strongbox ${VERSION}`, note: 'The format of this Strongbox data directory; do not edit.' };
+    await replaceFileDurably(directory, FORMAT_FILE, new TextEncoder().encode(`${JSON.stringify(marker, null, 2)}\n`));
+    return;
+  }
+  let recorded: { format?: unknown; createdBy?: unknown } | undefined;
+  try {
+    recorded = JSON.parse(text) as { format?: unknown; createdBy?: unknown };
+  } catch {
+    recorded = undefined;
+  }
+  const format = recorded?.format;
+  if (typeof format !== 'number' || !Number.isSafeInteger(format)) {
+    throw new DataDirectoryError('OTHER_FORMAT', directory, `${FORMAT_FILE} does not name a format this Strongbox knows`);
+  }
+  if (format !== DATA_FORMAT) {
+    const by = typeof recorded?.createdBy === 'string' ? ` by ${recorded.createdBy}` : '';
+    const advice = format > DATA_FORMAT ? 'use that Strongbox or a newer one, or another directory' : 'use the Strongbox that wrote it, or another directory';
+    throw new DataDirectoryError('OTHER_FORMAT', directory, `written in format ${format}${by}; strongbox ${VERSION} reads format ${DATA_FORMAT} (${advice})`);
+  }
+}
+
+/** An errno failure in a few words, with its code. */
+function describe(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  const words: Record<string, string> = {
+    EACCES: 'permission denied',
+    EPERM: 'operation not permitted',
+    EROFS: 'read-only file system',
+    ENOENT: 'no such file or directory',
+    ENOSPC: 'no space left on the device',
+    ENOTDIR: 'a part of the path is not a directory',
+    ELOOP: 'too many symbolic links',
+    ENAMETOOLONG: 'the name is too long',
+  };
+  const known = typeof code === 'string' ? words[code] : undefined;
+  return known === undefined ? (error as Error).message : `${known} (${code})`;
+}

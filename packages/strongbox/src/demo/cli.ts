@@ -1,0 +1,148 @@
+/**
+ * @module
+ * `strongbox demo`: its flags, and the run. In process by default (a `createStrongbox()` whose S3
+ * object store the demo reads for the at-rest view), or against a running `strongbox serve` with
+ * `--endpoint-url` (and its HTTPS listener with `--https-endpoint-url`, trusted with
+ * `--ca-bundle`). The CLI loads this module only for `demo`, so `serve` never loads the SDK
+ * clients it uses.
+ */
+
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { createMemoryObjectStore } from '@strongbox/s3';
+import { CliError, EXIT_FAILURE, EXIT_USAGE } from '../errors.ts';
+import type { CliIo } from '../serve.ts';
+import { createStrongbox } from '../strongbox.ts';
+import type { DemoTarget } from './context.ts';
+import { runDemo } from './run.ts';
+import { DEFAULT_BURST } from './throttling.ts';
+
+/** `strongbox demo --help`. */
+export const DEMO_USAGE: string = `Usage: strongbox demo [options]
+
+Walks through SSE-S3, SSE-KMS (with and without an S3 Bucket Key), SSE-C, CSE-KMS and CSE-C with
+the official AWS SDK and the S3 Encryption Client, and prints for each what the client sent and
+got back, what S3 stored, the round trip, and the KMS calls and audit events it caused; then an
+HTTPS-only bucket policy refusing a plain request, and KMS throttling under a burst.
+
+By default it runs in process (no port), where it also shows the sealed records S3 keeps.
+
+Options:
+  --endpoint-url URL        run against a running strongbox serve (http:// or https://)
+  --https-endpoint-url URL  its HTTPS listener (strongbox serve --https-port N), when
+                            --endpoint-url is the plain one: SSE-KMS and SSE-C need TLS
+  --ca-bundle FILE          the certificate to trust for https:// (serve prints its path)
+  --region REGION           Region (default us-east-1)
+  --burst N                 GenerateDataKey calls in the throttling burst (default ${DEFAULT_BURST})
+  -h, --help                show this help
+`;
+
+/** The `demo` command line, checked. */
+export interface DemoArgs {
+  readonly help: boolean;
+  readonly endpoint?: string;
+  readonly httpsEndpoint?: string;
+  readonly caBundle?: string;
+  readonly region: string;
+  readonly burst: number;
+}
+
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+
+/**
+ * Parses and checks the arguments after `demo`.
+ * @throws CliError (exit 2) naming the first problem.
+ * @example parseDemoArgs(['--endpoint-url', 'http://localhost:4566']).endpoint // 'http://localhost:4566'
+ */
+export function parseDemoArgs(args: readonly string[]): DemoArgs {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    values = parseArgs({
+      args: [...args],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        'endpoint-url': { type: 'string' },
+        'https-endpoint-url': { type: 'string' },
+        'ca-bundle': { type: 'string' },
+        region: { type: 'string' },
+        burst: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }).values;
+  } catch (error) {
+    const first = ((error as Error).message.split('\n')[0] ?? '').replace(/\. This command does not take positional arguments$/, '');
+    return usage(first.charAt(0).toLowerCase() + first.slice(1));
+  }
+  const endpoint = values['endpoint-url'] as string | undefined;
+  const httpsEndpoint = values['https-endpoint-url'] as string | undefined;
+  const caBundle = values['ca-bundle'] as string | undefined;
+  for (const [flag, url] of [
+    ['--endpoint-url', endpoint],
+    ['--https-endpoint-url', httpsEndpoint],
+  ] as const) {
+    if (url !== undefined && !/^https?:\/\/[^/\s]+\/?$/.test(url)) usage(`${flag} expected a URL such as http://localhost:4566, got '${url}'`);
+  }
+  if (httpsEndpoint !== undefined && !httpsEndpoint.startsWith('https://')) usage(`--https-endpoint-url expected an https:// URL, got '${httpsEndpoint}'`);
+  if (httpsEndpoint !== undefined && endpoint === undefined) usage('--https-endpoint-url needs --endpoint-url');
+  if (caBundle !== undefined && endpoint === undefined) usage('--ca-bundle needs --endpoint-url');
+  if (caBundle === '') usage('--ca-bundle expected a path');
+  const region = (values['region'] as string | undefined) ?? 'us-east-1';
+  if (!REGION.test(region)) usage(`--region expected a Region name such as us-east-1, got '${region}'`);
+  const burstText = (values['burst'] as string | undefined) ?? String(DEFAULT_BURST);
+  if (!/^\d{1,4}$/.test(burstText) || Number(burstText) < 1) usage(`--burst expected a number from 1 to 9999, got '${burstText}'`);
+  return {
+    help: values['help'] === true,
+    region,
+    burst: Number(burstText),
+    ...(endpoint === undefined ? {} : { endpoint: endpoint.replace(/\/$/, '') }),
+    ...(httpsEndpoint === undefined ? {} : { httpsEndpoint: httpsEndpoint.replace(/\/$/, '') }),
+    ...(caBundle === undefined ? {} : { caBundle }),
+  };
+}
+
+/**
+ * Runs `strongbox demo`.
+ * @returns the exit code: 0 when every check held, 1 otherwise.
+ * @throws CliError with exit code 2 (flags) or 1 (an unreadable --ca-bundle).
+ */
+export async function runDemoCommand(args: readonly string[], io: CliIo & { readonly style?: boolean }): Promise<number> {
+  const flags = parseDemoArgs(args);
+  if (flags.help) {
+    io.stdout(DEMO_USAGE);
+    return 0;
+  }
+  // Styled only on a terminal that wants it (https://no-color.org).
+  const style = io.style ?? (process.stdout.isTTY === true && process.env['NO_COLOR'] === undefined);
+  const common = { write: io.stdout, burst: flags.burst, style };
+  if (flags.endpoint !== undefined) {
+    const target: DemoTarget = {
+      kind: 'remote',
+      endpoint: flags.endpoint,
+      region: flags.region,
+      ...(flags.httpsEndpoint === undefined ? {} : { httpsEndpoint: flags.httpsEndpoint }),
+      ...(flags.caBundle === undefined ? {} : { ca: await readCa(flags.caBundle) }),
+    };
+    return (await runDemo({ ...common, target })).ok ? 0 : EXIT_FAILURE;
+  }
+  const store = await createMemoryObjectStore();
+  const strongbox = await createStrongbox({ region: flags.region, s3Store: store });
+  try {
+    return (await runDemo({ ...common, target: { kind: 'in-process', strongbox, store } })).ok ? 0 : EXIT_FAILURE;
+  } finally {
+    await strongbox.close();
+    await store.close();
+  }
+}
+
+async function readCa(path: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    throw new CliError(`cannot read --ca-bundle '${path}': ${(error as Error).message}`, EXIT_FAILURE);
+  }
+}
+
+function usage(message: string): never {
+  throw new CliError(`${message} (see strongbox demo --help)`, EXIT_USAGE);
+}

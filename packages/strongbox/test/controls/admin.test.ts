@@ -1,0 +1,227 @@
+/**
+ * The admin API under `/_strongbox/`: JSON in and out, bad input refused with 400 and nothing
+ * changed, and under `--strict-auth` only SigV4-signed callers whose identity policy allows the
+ * action (kernel verifier and IAM engine).
+ */
+
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { Hash } from '@smithy/hash-node';
+import { SignatureV4 } from '@smithy/signature-v4';
+import { parseUsers } from '@strongbox/kms';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createStrongbox, type Strongbox, type StrongboxListener } from '../../src/index.ts';
+
+const opened: Strongbox[] = [];
+afterEach(async () => {
+  for (const sb of opened.splice(0)) await sb.close();
+});
+
+async function listening(options: Parameters<typeof createStrongbox>[0] = {}): Promise<{ sb: Strongbox; listener: StrongboxListener }> {
+  const sb = await createStrongbox(options);
+  opened.push(sb);
+  return { sb, listener: await sb.listen() };
+}
+
+async function call(
+  url: string,
+  method: string,
+  body?: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; json: Record<string, unknown> }> {
+  const response = await fetch(url, { method, headers, ...(body === undefined ? {} : { body }) });
+  return { status: response.status, json: (await response.json()) as Record<string, unknown> };
+}
+
+describe('the admin API (default mode)', () => {
+  it('reads and moves the clock', async () => {
+    const { sb, listener } = await listening();
+    const clock = `${listener.url}/_strongbox/clock`;
+    const read = await call(clock, 'GET');
+    expect(read.status).toBe(200);
+    expect(read.json.offsetMs).toBe(0);
+    const advanced = await call(clock, 'POST', JSON.stringify({ advance: '1d12h' }));
+    expect(advanced.json.offsetMs).toBeGreaterThanOrEqual(36 * 3_600_000);
+    const set = await call(clock, 'POST', JSON.stringify({ set: '2099-01-01T00:00:00Z' }));
+    expect(set.json.now).toBe('2099-01-01T00:00:00.000Z');
+    const back = await call(clock, 'POST', JSON.stringify({ set: '2098-01-01T00:00:00Z' }));
+    expect(back.status).toBe(400);
+    expect(back.json.message).toMatch(/only moves forward.*allowBackwards/);
+    expect(new Date(sb.controls.clock.now()).getUTCFullYear()).toBe(2099);
+    const allowed = await call(clock, 'POST', JSON.stringify({ set: '2098-01-01T00:00:00Z', allowBackwards: true }));
+    expect(allowed.json.now).toBe('2098-01-01T00:00:00.000Z');
+  });
+
+  it('refuses bad bodies with 400 and a clear message, changing nothing', async () => {
+    const { sb, listener } = await listening();
+    const bad: [string, string, string, RegExp][] = [
+      ['clock', 'POST', 'not json', /not JSON/],
+      ['clock', 'POST', '{}', /exactly one of "advance"/],
+      ['clock', 'POST', '{"advance":"-1d"}', /duration/],
+      ['clock', 'POST', '{"advance":"1y"}', /duration/],
+      ['clock', 'POST', '{"advance":"1d","set":0}', /exactly one/],
+      ['clock', 'POST', '{"advance":"1d","allowBackwards":true}', /goes with "set"/],
+      ['clock', 'POST', '{"set":"tomorrow"}', /RFC 3339/],
+      ['clock', 'POST', '{"advnace":"1d"}', /no member "advnace"/],
+      ['faults', 'POST', '{"service":"sqs","fault":"X","count":1}', /"service" must be one of "kms", "s3"/],
+      ['faults', 'POST', '{"service":"kms","fault":"SlowDown","count":1}', /for kms must be one of ThrottlingException/],
+      ['faults', 'POST', '{"service":"s3","fault":"SlowDown"}', /needs "count".*or "fraction"/],
+      ['faults', 'POST', '{"service":"s3","fault":"SlowDown","fraction":2}', /"fraction" must be/],
+      ['faults', 'POST', '{"service":"s3","fault":"SlowDown","count":1,"seed":""}', /"seed"/],
+      ['faults', 'POST', '{"__proto__":{"polluted":true},"service":"s3","fault":"SlowDown","count":1}', /no member "__proto__"/],
+      ['quotas', 'PUT', '{"profile":"everything"}', /quotas.profile/],
+    ];
+    const seed = sb.controls.faults.seed;
+    for (const [path, method, body, message] of bad) {
+      const answer = await call(`${listener.url}/_strongbox/${path}`, method, body);
+      expect([path, body, answer.status]).toEqual([path, body, 400]);
+      expect(answer.json.__type).toBe('ValidationException');
+      expect(answer.json.message).toMatch(message);
+    }
+    expect(sb.controls.clock.offsetMs).toBe(0);
+    expect(sb.controls.faults.list()).toEqual([]);
+    expect(sb.controls.faults.seed).toBe(seed);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect((await call(`${listener.url}/_strongbox/clock`, 'DELETE')).status).toBe(405);
+    expect((await call(`${listener.url}/_strongbox/nothing`, 'GET')).status).toBe(404);
+  });
+
+  it('adds, lists and clears faults', async () => {
+    const { sb, listener } = await listening();
+    const faults = `${listener.url}/_strongbox/faults`;
+    const added = await call(faults, 'POST', JSON.stringify({ service: 'kms', operation: 'Decrypt', fault: 'ThrottlingException', fraction: 0.25, seed: 9 }));
+    expect(added.status).toBe(201);
+    expect(added.json).toEqual({
+      fault: { id: 'fault-1', service: 'kms', operation: 'Decrypt', fault: 'ThrottlingException', fraction: 0.25, struck: 0 },
+      seed: '9',
+    });
+    await call(faults, 'POST', JSON.stringify({ service: 's3', fault: 'latency', latencyMs: 10, count: 2 }));
+    const listed = await call(faults, 'GET');
+    expect((listed.json.faults as unknown[]).length).toBe(2);
+    expect(listed.json.available).toEqual({
+      kms: ['ThrottlingException', 'KMSInternalException', 'DependencyTimeoutException', 'KeyUnavailableException', 'latency'],
+      s3: ['InternalError', 'SlowDown', 'ServiceUnavailable', 'latency'],
+    });
+    expect((await call(`${faults}/fault-1`, 'DELETE')).status).toBe(200);
+    expect((await call(`${faults}/fault-1`, 'DELETE')).status).toBe(404);
+    expect((await call(faults, 'DELETE')).json.cleared).toBe(1);
+    expect(sb.controls.faults.list()).toEqual([]);
+  });
+
+  it('resets over HTTP and reads the quota counters', async () => {
+    const { sb, listener } = await listening({ quotas: { profile: 'aws' } });
+    await sb.kms.send('CreateKey', {});
+    const quotas = await call(`${listener.url}/_strongbox/quotas`, 'GET');
+    expect(quotas.json.usage).toEqual(expect.arrayContaining([expect.objectContaining({ quota: 'CreateKey', admitted: 1 })]));
+    const reset = await call(`${listener.url}/_strongbox/reset`, 'POST');
+    expect(reset.status).toBe(200);
+    expect(reset.json.reset).toBe(true);
+    expect((await call(`${listener.url}/_strongbox/quotas`, 'GET')).json.usage).toEqual([]);
+    expect((await sb.kms.send('ListKeys', {})).Keys).toEqual([]);
+  });
+});
+
+describe('the admin API under --strict-auth', () => {
+  const users = parseUsers(
+    JSON.stringify({
+      users: [
+        {
+          accessKeyId: 'AKIAOPS',
+          secretAccessKey: 'ops-secret',
+          principal: 'arn:aws:iam::000000000000:user/ops',
+          policy: { allow: ['strongbox:AdvanceClock', 'strongbox:ReadClock', 'strongbox:Reset'] },
+        },
+        { accessKeyId: 'AKIADEV', secretAccessKey: 'dev-secret', principal: 'arn:aws:iam::000000000000:user/dev', policy: { allow: ['kms:*'] } },
+      ],
+    }),
+  );
+
+  async function signed(
+    url: string,
+    method: string,
+    body: string,
+    accessKeyId: string,
+    secretAccessKey: string,
+    signingDate?: Date,
+  ): Promise<Record<string, string>> {
+    const target = new URL(url);
+    const signer = new SignatureV4({
+      service: 'strongbox',
+      region: 'us-east-1',
+      credentials: { accessKeyId, secretAccessKey },
+      sha256: Hash.bind(null, 'sha256'),
+    });
+    const request = await signer.sign(
+      {
+        method,
+        protocol: target.protocol,
+        hostname: target.hostname,
+        port: Number(target.port),
+        path: target.pathname,
+        headers: { host: target.host, 'content-type': 'application/json' },
+        body,
+      },
+      signingDate === undefined ? {} : { signingDate },
+    );
+    return request.headers as Record<string, string>;
+  }
+
+  it('refuses unsigned callers, unknown keys, bad signatures and users without the action with 403, changing nothing', async () => {
+    const { sb, listener } = await listening({ strictAuth: true, users });
+    const clock = `${listener.url}/_strongbox/clock`;
+    const body = JSON.stringify({ advance: '1d' });
+    const unsigned = await call(clock, 'POST', body);
+    expect([unsigned.status, unsigned.json.__type]).toEqual([403, 'MissingAuthenticationTokenException']);
+    const test = await call(clock, 'POST', body, await signed(clock, 'POST', body, 'test', 'test'));
+    expect([test.status, test.json.__type]).toEqual([403, 'AccessDeniedException']);
+    expect(test.json.message).toBe(
+      'User: arn:aws:iam::000000000000:root is not authorized to perform: strongbox:AdvanceClock because no identity-based policy allows the strongbox:AdvanceClock action',
+    );
+    const dev = await call(clock, 'POST', body, await signed(clock, 'POST', body, 'AKIADEV', 'dev-secret'));
+    expect([dev.status, dev.json.__type]).toEqual([403, 'AccessDeniedException']);
+    const forged = await call(clock, 'POST', body, await signed(clock, 'POST', body, 'AKIAOPS', 'wrong'));
+    expect([forged.status, forged.json.__type]).toEqual([403, 'InvalidSignatureException']);
+    const unknown = await call(clock, 'POST', body, await signed(clock, 'POST', body, 'AKIANOBODY', 'x'));
+    expect([unknown.status, unknown.json.__type]).toEqual([403, 'UnrecognizedClientException']);
+    const quotas = `${listener.url}/_strongbox/quotas`;
+    expect((await call(quotas, 'PUT', 'false', await signed(quotas, 'PUT', 'false', 'AKIAOPS', 'ops-secret'))).status).toBe(403);
+    expect(sb.controls.clock.offsetMs).toBe(0);
+    expect(sb.kms.quotas.options.enabled).toBe(true);
+  });
+
+  it('serves a signed caller whose identity policy allows the action', async () => {
+    const { sb, listener } = await listening({ strictAuth: true, users });
+    const clock = `${listener.url}/_strongbox/clock`;
+    const body = JSON.stringify({ advance: '1d' });
+    const moved = await call(clock, 'POST', body, await signed(clock, 'POST', body, 'AKIAOPS', 'ops-secret'));
+    expect(moved.status).toBe(200);
+    expect(sb.controls.clock.offsetMs).toBeGreaterThanOrEqual(86_400_000);
+    // The emulator's time is a day ahead now: a request signed with the caller's own clock is
+    // refused as AWS refuses it, one signed at the emulator's time is served.
+    const reset = `${listener.url}/_strongbox/reset`;
+    const late = await call(reset, 'POST', '', await signed(reset, 'POST', '', 'AKIAOPS', 'ops-secret'));
+    expect([late.status, late.json.__type]).toEqual([403, 'InvalidSignatureException']);
+    expect(late.json.message).toMatch(/^Signature expired/);
+    const current = await signed(reset, 'POST', '', 'AKIAOPS', 'ops-secret', new Date(sb.controls.clock.now()));
+    expect((await call(reset, 'POST', '', current)).status).toBe(200);
+    expect(sb.controls.clock.offsetMs).toBe(0);
+  });
+
+  it('works with curl --aws-sigv4, as the README shows', async () => {
+    const { sb, listener } = await listening({ strictAuth: true, users });
+    const { stdout } = await promisify(execFile)('curl', [
+      '-s',
+      '--aws-sigv4',
+      'aws:amz:us-east-1:strongbox',
+      '--user',
+      'AKIAOPS:ops-secret',
+      '-H',
+      'Content-Type: application/json',
+      '-d',
+      '{"advance": "7d"}',
+      `${listener.url}/_strongbox/clock`,
+    ]);
+    expect(JSON.parse(stdout).offsetMs).toBeGreaterThanOrEqual(7 * 86_400_000);
+    expect(sb.controls.clock.offsetMs).toBeGreaterThanOrEqual(7 * 86_400_000);
+  });
+});

@@ -1,0 +1,53 @@
+/**
+ * The strongbox README's controls examples run as written: the in-process block is run as a
+ * script (`node --import tsx`) from the workspace root, where `strongbox` resolves as it does for
+ * a user; the vitest test block is the fixture project's `readme.fixture.ts`, which
+ * `controls-runners.test.ts` runs under vitest.
+ */
+
+import { execFile } from 'node:child_process';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const README = readFileSync(join(ROOT, 'packages', 'strongbox', 'README.md'), 'utf8');
+
+/** The fenced block of `language` that follows `marker` in the README. */
+function blockAfter(marker: string, language: string): string {
+  const at = README.indexOf(marker);
+  if (at < 0) throw new Error(`the README has no ${JSON.stringify(marker)}`);
+  const open = README.indexOf(`\`\`\`${language}\n`, at);
+  const close = README.indexOf('```', open + 4 + language.length);
+  return README.slice(open + 4 + language.length, close);
+}
+
+describe('the strongbox README controls examples', () => {
+  it('runs the in-process controls example as written', async () => {
+    const script = join(import.meta.dirname, 'fixtures', `.readme-controls-${process.pid}.ts`);
+    writeFileSync(script, blockAfter('In process, the same controls:', 'ts'));
+    try {
+      const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', script], {
+        cwd: ROOT,
+        env: { ...process.env, NODE_NO_WARNINGS: '1' },
+        timeout: 60_000,
+      });
+      expect(stdout.trim().split('\n')).toEqual(['ThrottlingException', 'NotFoundException', 'cryptographic']);
+    } finally {
+      rmSync(script, { force: true });
+    }
+  }, 90_000);
+
+  it('keeps the vitest example the same as the fixture the runner test runs', () => {
+    expect(README).toContain(
+      "// vitest.config.ts\nimport { defineConfig } from 'vitest/config';\nexport default defineConfig({ test: { globalSetup: ['strongbox/vitest'] } });",
+    );
+    const test = README.slice(README.indexOf('// app.test.ts\n') + '// app.test.ts\n'.length);
+    const fixture = readFileSync(join(import.meta.dirname, 'fixtures', 'controls-vitest', 'readme.fixture.ts'), 'utf8')
+      .split('\n\n')
+      .slice(1)
+      .join('\n\n');
+    expect(test.startsWith(fixture)).toBe(true);
+  });
+});
