@@ -146,6 +146,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   const served = await serveChild({ args: ['--data', join(directory, 'data'), '--quiet', ...(options.serveArgs ?? [])] });
   const s3 = s3Client(served);
   const kms = kmsClient(served);
+  let result: SoakResult;
+  let stopped: NodeJS.Signals | number | null = null;
   try {
     await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
     const keyId = (await kms.send(new CreateKeyCommand({ Description: 'soak' }))).KeyMetadata!.KeyId!;
@@ -184,7 +186,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     const rssEnd = rssMiB(served.child.pid!);
     latencies.sort((a, b) => a - b);
     const round = (value: number): number => Math.round(value * 100) / 100;
-    return {
+    result = {
       clients: options.clients,
       seconds: options.seconds,
       requests: latencies.length,
@@ -203,8 +205,11 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     kms.destroy();
     const how = await served.stop('SIGTERM');
     await rm(directory, { recursive: true, force: true });
-    if (how !== 0) throw new Error(`strongbox serve ended with ${how} after the soak:\n${served.stderr()}`);
+    stopped = how;
   }
+  // The server must also stop cleanly after the load.
+  if (stopped !== 0) throw new Error(`strongbox serve ended with ${stopped} after the soak:\n${served.stderr()}`);
+  return result;
 }
 
 /** The result as a table row (Markdown). */
