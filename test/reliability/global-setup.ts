@@ -7,7 +7,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { RELIABILITY_DIR_ENV, type ReliabilityRecord, summarise } from './summary.ts';
+import { formatSummary, RELIABILITY_DIR_ENV, type ReliabilityRecord, summarise } from './summary.ts';
 
 /** Creates the records directory; the returned teardown prints the summary and removes it. */
 export default function setup(): () => void {
@@ -19,12 +19,7 @@ export default function setup(): () => void {
       .flatMap((file) => readFileSync(join(dir, file), 'utf8').split('\n').filter(Boolean))
       .map((line) => JSON.parse(line) as ReliabilityRecord);
     rmSync(dir, { recursive: true, force: true });
-    const totals = summarise(records);
-    if (totals.length === 0) return;
-    const width = Math.max(...totals.map((total) => total.count.toLocaleString('en-US').length));
-    const lines = totals.map(
-      (total) => `  ${total.count.toLocaleString('en-US').padStart(width)}  ${total.metric}${total.detail === undefined ? '' : ` (${total.detail})`}`,
-    );
-    process.stdout.write(`\nReliability summary\n${lines.join('\n')}\n`);
+    // Workers append in whatever order they finish: sorted by metric, the summary reads the same every run.
+    process.stdout.write(formatSummary(summarise(records).sort((a, b) => a.metric.localeCompare(b.metric))));
   };
 }

@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { RELIABILITY_DIR_ENV, recordReliability, summarise } from './summary.ts';
+import { formatSummary, RELIABILITY_DIR_ENV, recordReliability, summarise } from './summary.ts';
 
 describe('the reliability summary', () => {
   it('adds the counts of one metric and keeps the last detail, in first-seen order', () => {
@@ -46,5 +46,15 @@ describe('the reliability summary', () => {
       else process.env[RELIABILITY_DIR_ENV] = saved;
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('prints counts right-aligned with thousands separators, each detail under its metric, and nothing when empty', () => {
+    expect(formatSummary([])).toBe('');
+    expect(
+      formatSummary([
+        { metric: 'requests fuzzed (KMS)', count: 30000 },
+        { metric: 'crash-restart cycles survived', count: 6, detail: '1,234 checks' },
+      ]),
+    ).toBe('\nReliability summary (issue #14)\n  30,000  requests fuzzed (KMS)\n       6  crash-restart cycles survived\n            1,234 checks\n');
   });
 });

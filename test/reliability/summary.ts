@@ -49,3 +49,19 @@ export function summarise(records: readonly ReliabilityRecord[]): ReliabilityRec
   }
   return [...totals].map(([metric, { count, detail }]) => (detail === undefined ? { metric, count } : { metric, count, detail }));
 }
+
+/**
+ * The summary as the end of a test run prints it: a title, then one line per metric, the counts
+ * right-aligned, each detail on its own line under its metric (details are long: sizes, figures).
+ * @example formatSummary([{ metric: 'requests fuzzed', count: 2000 }]) // '\nReliability summary (issue #14)\n  2,000  requests fuzzed\n'
+ */
+export function formatSummary(totals: readonly ReliabilityRecord[]): string {
+  if (totals.length === 0) return '';
+  const counts = totals.map((total) => total.count.toLocaleString('en-US'));
+  const width = Math.max(...counts.map((count) => count.length));
+  const lines = totals.flatMap((total, index) => [
+    `  ${counts[index]!.padStart(width)}  ${total.metric}`,
+    ...(total.detail === undefined ? [] : [`  ${' '.repeat(width)}    ${total.detail}`]),
+  ]);
+  return `\nReliability summary (issue #14)\n${lines.join('\n')}\n`;
+}

@@ -15,7 +15,16 @@
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { json11ErrorResponse } from '../protocol/json.ts';
-import type { HttpRequest, HttpRequestHead, HttpResponse, ProtocolHandler, StreamingHandler, StreamingRequest, StreamingResponse } from './types.ts';
+import type {
+  BodyStream,
+  HttpRequest,
+  HttpRequestHead,
+  HttpResponse,
+  ProtocolHandler,
+  StreamingHandler,
+  StreamingRequest,
+  StreamingResponse,
+} from './types.ts';
 
 /** Default largest request body (KMS's largest input is a 32 KiB policy; this leaves room). */
 export const DEFAULT_MAX_BODY_BYTES: number = 1024 * 1024;
@@ -94,11 +103,15 @@ export function nodeRequestHead(request: IncomingMessage): HttpRequestHead {
 
 /**
  * A Node.js request with its body unread: the body streams to the handler as the client sends
- * it (an `IncomingMessage` is an async iterable of Buffers, read with back-pressure).
+ * it (the `IncomingMessage` iterated, with back-pressure). A handler that stops reading early (a
+ * `for await` left by a throw: a write that failed on a full disk) does not destroy the request:
+ * a server request destroyed before its end leaves the keep-alive connection unable to carry the
+ * next request (the client waits, then sees ECONNRESET); the edge drains the rest instead.
  * @example const request = nodeStreamingRequest(incoming); for await (const chunk of request.body) use(chunk);
  */
 export function nodeStreamingRequest(request: IncomingMessage): StreamingRequest {
-  return { ...nodeRequestHead(request), body: request };
+  const body: BodyStream = { [Symbol.asyncIterator]: () => request.iterator({ destroyOnReturn: false }) };
+  return { ...nodeRequestHead(request), body };
 }
 
 /**
@@ -225,7 +238,13 @@ function drained(response: ServerResponse): Promise<void> {
 
 /** Discards what is left of a request body, so the connection can carry the next request. */
 function drainUnread(request: IncomingMessage): void {
-  if (!request.complete && !request.destroyed) request.resume();
+  if (request.complete || request.destroyed) return;
+  // A handler that began iterating the body and gave up (a write that failed on a full disk) left
+  // the async iterator's 'readable' listener attached, and while one is, resume() does nothing:
+  // the rest of the body would stay unread and the next request on the keep-alive connection
+  // would never be parsed (the client waits, then sees ECONNRESET).
+  request.removeAllListeners('readable');
+  request.resume();
 }
 
 /**

@@ -111,6 +111,66 @@ describe('toNodeStreamingListener', () => {
     agent.destroy();
   });
 
+  it('drains a body the handler began to iterate and gave up on (a write that failed, e.g. a full disk), so the connection serves the next request', async () => {
+    let calls = 0;
+    const port = await serve(async (request) => {
+      calls++;
+      // The handler takes the first chunk, then fails without finishing (or returning) the iterator.
+      const chunks = (request.body as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]();
+      await chunks.next();
+      return { status: 500, headers: { 'content-length': '2' }, body: String(calls).padStart(2, '0') };
+    });
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const send = (body: Buffer): Promise<string> =>
+      new Promise((resolve, reject) => {
+        const outgoing = httpRequest({ host: '127.0.0.1', port, method: 'PUT', path: '/', agent }, (response) => {
+          let text = '';
+          response.on('data', (chunk: Buffer) => {
+            text += chunk.toString();
+          });
+          response.on('end', () => resolve(text));
+        });
+        outgoing.setTimeout(3000, () => outgoing.destroy(new Error('no answer within 3 s')));
+        outgoing.on('error', reject);
+        outgoing.end(body);
+      });
+    expect(await send(Buffer.alloc(1024 * 1024))).toBe('01');
+    expect(await send(Buffer.alloc(10))).toBe('02');
+    agent.destroy();
+  });
+
+  it('drains a body whose for-await loop the handler left by a throw, so the keep-alive connection serves the next request', async () => {
+    let calls = 0;
+    const port = await serve(async (request) => {
+      calls++;
+      try {
+        for await (const _chunk of request.body) throw new Error('ENOSPC: no space left on device, write');
+      } catch {
+        return { status: 500, headers: { 'content-length': '2' }, body: String(calls).padStart(2, '0') };
+      }
+      return { status: 200, headers: { 'content-length': '2' }, body: String(calls).padStart(2, '0') };
+    });
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const send = (body: Buffer): Promise<{ text: string; socket: unknown }> =>
+      new Promise((resolve, reject) => {
+        const outgoing = httpRequest({ host: '127.0.0.1', port, method: 'PUT', path: '/', agent }, (response) => {
+          let text = '';
+          response.on('data', (chunk: Buffer) => {
+            text += chunk.toString();
+          });
+          response.on('end', () => resolve({ text, socket: outgoing.socket }));
+        });
+        outgoing.setTimeout(3000, () => outgoing.destroy(new Error('no answer within 3 s')));
+        outgoing.on('error', reject);
+        outgoing.end(body);
+      });
+    const first = await send(Buffer.alloc(1024 * 1024));
+    const second = await send(Buffer.alloc(10));
+    expect([first.text, second.text]).toEqual(['01', '02']);
+    expect(second.socket).toBe(first.socket);
+    agent.destroy();
+  });
+
   it('cuts the connection when the response body fails part-way (no complete-looking answer)', async () => {
     const port = await serve(async () => ({
       status: 200,
