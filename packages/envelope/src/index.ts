@@ -65,6 +65,6 @@ export type { OpenOptions, SealOptions } from './message.ts';
 export { type OpenedRange, type OpenRangeOptions, openRange, openRangeWithHeader, type RandomAccessSource } from './open-range.ts';
 export { RawAesKeyring, type RawAesKeyringOptions } from './raw-aes-keyring.ts';
 export { type OpenedMessage, open, openWithHeader, readHeader, type SealedLayout, seal, sealedLayout } from './seal.ts';
-export { OpenEngine } from './stream/open-engine.ts';
+export { OpenEngine, type OpenEngineOptions } from './stream/open-engine.ts';
 export { SealEngine } from './stream/seal-engine.ts';
 export { createOpenStream, createSealStream } from './stream/web.ts';

@@ -11,7 +11,7 @@
 
 import defaultBackend from '#default-backend';
 import type { Backend, PreparedAesGcm } from './backend/types.ts';
-import { assertInteger, assertObject, copyBytes, describe, equalBytes, wipe } from './bytes.ts';
+import { assertInteger, assertObject, concatBytes, copyBytes, describe, equalBytes, wipe } from './bytes.ts';
 import { contextEquals, type EncryptionContext, normalizeEncryptionContext, sharedCanonicalBytes } from './context.ts';
 import { decryptFailed, EnvelopeError } from './errors.ts';
 import {
@@ -102,6 +102,11 @@ export interface MessageOpener {
    * released, and `output` is zeroed).
    */
   openFrame(index: number, final: boolean, sealedFrame: Uint8Array, output?: Uint8Array): Uint8Array | undefined;
+  /**
+   * As `openFrame`, for a sealed frame in pieces (their concatenation): decrypted where they lie
+   * when the backend can (`decryptPieces`), else joined first. The plaintext comes in pieces.
+   */
+  openFramePieces(index: number, final: boolean, sealedFrame: readonly Uint8Array[]): readonly Uint8Array[] | undefined;
   /** Wipes the frame key. */
   destroy(): void;
 }
@@ -277,6 +282,14 @@ export async function createMessageOpener(header: MessageHeader, options: OpenOp
         return undefined;
       }
       return frames.decrypt(frameNonce(index, final), sealedFrame, aad, output);
+    },
+    openFramePieces(index, final, sealedFrame) {
+      // The same precondition as openFrame.
+      if (index >= (final ? MAX_FRAME_COUNT : MAX_FRAME_COUNT - 1)) return undefined;
+      const nonce = frameNonce(index, final);
+      if (frames.decryptPieces !== undefined) return frames.decryptPieces(nonce, sealedFrame, aad);
+      const opened = frames.decrypt(nonce, sealedFrame.length === 1 ? (sealedFrame[0] as Uint8Array) : concatBytes(...sealedFrame), aad);
+      return opened === undefined ? undefined : [opened];
     },
     destroy: () => frames.destroy(),
   };

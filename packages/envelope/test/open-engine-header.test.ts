@@ -1,7 +1,7 @@
 /**
  * How the streaming opener accumulates the header: it re-parses only once the bytes the parser last
  * asked for have arrived, so a header trickling in byte by byte costs one parse per field, not one
- * (of the whole prefix) per byte. `parseHeader` is wrapped in a spy for this file only.
+ * (of the whole prefix) per byte; a header that arrives whole in the first chunk is parsed once. `parseHeader` is wrapped in a spy for this file only.
  */
 
 import fc from 'fast-check';
@@ -53,6 +53,25 @@ describe('OpenEngine header accumulation', () => {
         expect(parseHeader.mock.calls.length).toBeLessThanOrEqual(fieldCount(1) + 1);
       }),
       { numRuns: 100 },
+    );
+  });
+
+  it('a header that arrives whole in the first chunk is parsed once, for any later chunking (property)', async () => {
+    const plaintext = pattern(40);
+    const sealed = await seal(plaintext, { keyring, context: { a: 'b' }, frameLength: 8 });
+    const headerLength = readHeader(sealed).length;
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: headerLength, max: sealed.length }), fc.array(fc.nat(sealed.length), { maxLength: 10 }), async (first, at) => {
+        parseHeader.mockClear();
+        const engine = new OpenEngine({ keyring });
+        const released: Uint8Array[] = [];
+        released.push(...(await engine.write(sealed.subarray(0, first))));
+        for (const chunk of cutAt(sealed.subarray(first), at)) released.push(...(await engine.write(chunk)));
+        released.push(...engine.end());
+        expect(concat(...released)).toEqual(plaintext);
+        expect(parseHeader.mock.calls.length).toBe(1);
+      }),
+      { numRuns: 50 },
     );
   });
 });

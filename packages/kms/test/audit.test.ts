@@ -283,6 +283,14 @@ describe('CloudTrail records', () => {
     });
   });
 
+  it('record only the members of the operation, whatever else an in-process caller adds (prototype names too)', async () => {
+    const { kms } = newKms();
+    const { KeyMetadata } = await kms.createKey({ KeySpec: 'HMAC_256', KeyUsage: 'GENERATE_VERIFY_MAC' });
+    const input = { KeyId: KeyMetadata.KeyId, Message: new Uint8Array(8), MacAlgorithm: 'HMAC_SHA_256', constructor: 'x', toString: 'y', Extra: 'z' };
+    await kms.generateMac(input);
+    expect(newest(kms, 'GenerateMac')['requestParameters']).toEqual({ keyId: KeyMetadata.KeyId, macAlgorithm: 'HMAC_SHA_256' });
+  });
+
   it('log GenerateRandom with requestParameters null and no resources', async () => {
     const { kms } = newKms();
     await kms.generateRandom({ NumberOfBytes: 32 });

@@ -25,7 +25,14 @@ const REGION = 'us-east-1';
 const T0 = Date.UTC(2024, 0, 1);
 const USERS = withDefaultUser(
   parseUsers({
-    users: [{ accessKeyId: 'AKIAALICE', secretAccessKey: 'alice-secret', principal: 'arn:aws:iam::111122223333:user/alice', policy: { allow: ['kms:*'] } }],
+    users: [
+      {
+        accessKeyId: 'AKIAALICE',
+        secretAccessKey: 'alice-secret',
+        principal: 'arn:aws:iam::111122223333:user/alice',
+        policy: { allow: ['kms:*', 'cloudtrail:LookupEvents'] },
+      },
+    ],
   }),
   ACCOUNT,
 );

@@ -130,6 +130,29 @@ describe('startServer', () => {
     }
   });
 
+  it('answers a quota body over 64 KiB with 413 instead of cutting the connection, changing nothing', async () => {
+    // Found by the hostile-input fuzzer (test/reliability/fuzz-endpoint.test.ts): the route
+    // destroyed the request, and the client got no answer at all.
+    const server = await startServer({ port: 0 });
+    try {
+      const body = JSON.stringify({ profile: 'aws', padding: 'x'.repeat(70 * 1024) });
+      const socket = connect(server.port, '127.0.0.1');
+      let received = '';
+      socket.on('data', (chunk: Buffer) => (received += chunk.toString('utf8')));
+      socket.write(`PUT /_strongbox/quotas HTTP/1.1\r\nHost: localhost\r\nContent-Length: ${body.length}\r\n\r\n${body}`);
+      socket.end();
+      await new Promise((resolve) => socket.on('close', resolve));
+      expect(received).toMatch(/^HTTP\/1\.1 413 /);
+      expect(JSON.parse(received.slice(received.indexOf('\r\n\r\n') + 4))).toEqual({
+        __type: 'RequestEntityTooLarge',
+        message: 'an admin body is at most 65536 bytes',
+      });
+      expect(server.kms.quotas.options.profile).toBe('cryptographic');
+    } finally {
+      await server.close();
+    }
+  });
+
   it('answers a request whose client half-closes its side after sending it, with --data', async () => {
     const server = await startServer({ port: 0, dataDirectory: join(dir.path, 'half-close') });
     try {

@@ -18,7 +18,7 @@
  */
 
 import { type CipherGCMTypes, createCipheriv, createDecipheriv, createHmac, randomFillSync } from 'node:crypto';
-import { assertBytes, assertInteger, copyBytes } from '../bytes.ts';
+import { assertBytes, assertInteger, concatBytes, copyBytes } from '../bytes.ts';
 import { assertGcmParameters } from './gcm-parts.ts';
 import { createGcmEncryptor, createGcmUnverifiedDecryptor } from './gcm-stream.ts';
 import { nobleBackend } from './noble.ts';
@@ -129,6 +129,40 @@ export const nodeBackend: Backend = Object.freeze({
         cipher.final();
         return [ciphertext, view(cipher.getAuthTag())];
       },
+      decryptPieces: (nonce, sealed, aad) => {
+        const key = usable();
+        assertGcmParameters(key, nonce, aad);
+        let total = 0;
+        for (const piece of sealed) {
+          assertBytes(piece, 'sealed');
+          total += piece.length;
+        }
+        if (total < GCM_TAG_LENGTH) return undefined;
+        if (nonce.length > OPENSSL_GCM_MAX_NONCE) {
+          const opened = nobleBackend.aesGcmDecrypt(key, nonce, concatBytes(...sealed), aad);
+          return opened === undefined ? undefined : nonEmpty([opened]);
+        }
+        // authTagLength pins the tag at 16 bytes: without it OpenSSL accepts truncated tags.
+        const decipher = createDecipheriv(gcmName(key), key, nonce, { authTagLength: GCM_TAG_LENGTH });
+        if (aad !== undefined) decipher.setAAD(aad);
+        decipher.setAuthTag(lastBytes(sealed, GCM_TAG_LENGTH));
+        const out: Uint8Array[] = [];
+        let remaining = total - GCM_TAG_LENGTH;
+        for (const piece of sealed) {
+          if (remaining === 0) break;
+          const take = Math.min(piece.length, remaining);
+          remaining -= take;
+          // Unauthenticated until final() succeeds: held here, released only after it.
+          if (take > 0) out.push(view(decipher.update(take === piece.length ? piece : piece.subarray(0, take))));
+        }
+        try {
+          decipher.final();
+        } catch {
+          for (const piece of out) piece.fill(0);
+          return undefined;
+        }
+        return out;
+      },
       destroy: () => {
         destroyed = true;
         ownKey.fill(0);
@@ -228,6 +262,25 @@ function expandSha256(prk: Uint8Array, info: Uint8Array, length: number): Uint8A
   }
   previous.fill(0);
   return okm;
+}
+
+/** The last `length` bytes of pieces holding at least that many: a view when one piece holds them, else a copy. */
+function lastBytes(pieces: readonly Uint8Array[], length: number): Uint8Array {
+  const last = pieces.at(-1);
+  if (last !== undefined && last.length >= length) return last.subarray(last.length - length);
+  const out = new Uint8Array(length);
+  let end = length;
+  for (let index = pieces.length - 1; index >= 0 && end > 0; index--) {
+    const piece = pieces[index] ?? new Uint8Array(0);
+    const take = Math.min(piece.length, end);
+    out.set(piece.subarray(piece.length - take), end - take);
+    end -= take;
+  }
+  return out;
+}
+
+function nonEmpty(pieces: Uint8Array[]): Uint8Array[] {
+  return pieces.filter((piece) => piece.length > 0);
 }
 
 /** OpenSSL's cipher name for the key's length. */

@@ -46,6 +46,13 @@ export interface PreparedAesGcm {
    * is asked for `encrypt`.
    */
   encryptParts?(nonce: Uint8Array, plaintext: Uint8Array, aad?: Uint8Array): readonly [ciphertext: Uint8Array, tag: Uint8Array];
+  /**
+   * Optional: as `decrypt`, for a sealed frame that arrived in pieces (their concatenation is
+   * ciphertext ‖ tag): each piece is decrypted where it lies, with no joining copy. Returns the
+   * plaintext in pieces (no empty ones) only once the tag verified, or `undefined` (then every
+   * piece decrypted so far is wiped, and nothing is released).
+   */
+  decryptPieces?(nonce: Uint8Array, sealed: readonly Uint8Array[], aad?: Uint8Array): Uint8Array[] | undefined;
   /** Wipes the key and everything derived from it; further use throws. */
   destroy(): void;
 }

@@ -14,9 +14,24 @@ import { FRAME_TAG_LENGTH } from '../format/constants.ts';
 import { type MessageHeader, parseHeader } from '../format/header.ts';
 import { createMessageOpener, type MessageOpener, type OpenOptions } from '../message.ts';
 
+/** Options of an `OpenEngine`: those of `open`, and whether written chunks stay unchanged. */
+export interface OpenEngineOptions extends OpenOptions {
+  /**
+   * The caller promises never to change a chunk's bytes once it has written it (chunks read from
+   * storage or a socket, each a buffer of its own). The engine may then keep views of a frame that
+   * arrives across several chunks and decrypt them where they lie, instead of copying them into a
+   * frame buffer first. Default false: every partial frame is copied, so a caller may reuse its
+   * buffers as soon as `write` returns.
+   */
+  readonly stableChunks?: boolean;
+}
+
 /** Streaming opener for one message. */
 export class OpenEngine {
   readonly #options: OpenOptions;
+  readonly #stable: boolean;
+  /** With stable chunks: views of the partial sealed frame received so far, `#pendingLength` bytes in all. */
+  #pieces: Uint8Array[] = [];
   /** Header bytes received so far: `#prefix[0..#prefixLength)`. */
   #prefix: Uint8Array = new Uint8Array(0);
   #prefixLength = 0;
@@ -25,12 +40,15 @@ export class OpenEngine {
   #opener: MessageOpener | undefined;
   #pending: Uint8Array = new Uint8Array(0);
   #pendingLength = 0;
+  /** Bytes of one regular sealed frame: frame length + tag. */
+  #sealedFrame = 0;
   #index = 0;
   #closed = false;
 
-  /** @param options - keyring(s), expected context and backend, as for `open`. */
-  constructor(options: OpenOptions) {
+  /** @param options - keyring(s), expected context and backend, as for `open`; and `stableChunks`. */
+  constructor(options: OpenEngineOptions) {
     this.#options = options;
+    this.#stable = options.stableChunks === true;
   }
 
   /**
@@ -57,9 +75,10 @@ export class OpenEngine {
         }
         this.#opener = opener;
         this.#prefix = new Uint8Array(0);
-        this.#pending = new Uint8Array(header.frameLength + FRAME_TAG_LENGTH);
+        this.#sealedFrame = header.frameLength + FRAME_TAG_LENGTH;
+        if (!this.#stable) this.#pending = new Uint8Array(this.#sealedFrame);
       }
-      return this.#body(this.#opener, chunk);
+      return this.#stable ? this.#bodyStable(this.#opener, chunk) : this.#body(this.#opener, chunk);
     } catch (error) {
       this.abort();
       throw error;
@@ -79,6 +98,7 @@ export class OpenEngine {
       // Whole sealed frames were opened as regular ones on arrival, so what is left must be a final
       // frame: at least a tag. Less (nothing at all after a frame boundary) means frames are missing.
       if (this.#pendingLength < FRAME_TAG_LENGTH) throw decryptFailed();
+      if (this.#stable) return [...this.#openPieces(opener, true, this.#pieces)];
       return [this.#open(opener, true, this.#pending.subarray(0, this.#pendingLength))];
     } finally {
       this.abort();
@@ -89,6 +109,7 @@ export class OpenEngine {
   abort(): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#pieces = [];
     this.#opener?.destroy();
   }
 
@@ -98,6 +119,13 @@ export class OpenEngine {
    * @returns the header once complete, with the rest of `chunk` (body bytes); else undefined.
    */
   #takeHeader(chunk: Uint8Array): { header: MessageHeader; body: Uint8Array } | undefined {
+    if (this.#prefixLength === 0 && chunk.length >= this.#needed) {
+      // The usual case: the first chunk holds the whole header (a stored object's first chunk, a
+      // socket read). Parsed once, where it lies; the parser reads no further than the header.
+      const parsed = parseHeader(chunk);
+      if ('header' in parsed) return { header: parsed.header, body: chunk.subarray(parsed.header.length) };
+      this.#needed = parsed.needed;
+    }
     let offset = 0;
     for (;;) {
       const take = Math.min(chunk.length - offset, this.#needed - this.#prefixLength);
@@ -142,6 +170,35 @@ export class OpenEngine {
     this.#pending.set(chunk.subarray(offset));
     this.#pendingLength = chunk.length - offset;
     return out;
+  }
+
+  /** As `#body`, keeping views of a partial frame (stable chunks) instead of copying it. */
+  #bodyStable(opener: MessageOpener, chunk: Uint8Array): Uint8Array[] {
+    const out: Uint8Array[] = [];
+    const sealedFrame = this.#sealedFrame;
+    let offset = 0;
+    if (this.#pendingLength > 0) {
+      offset = Math.min(sealedFrame - this.#pendingLength, chunk.length);
+      if (offset > 0) this.#pieces.push(chunk.subarray(0, offset));
+      this.#pendingLength += offset;
+      if (this.#pendingLength < sealedFrame) return out;
+      out.push(...this.#openPieces(opener, false, this.#pieces));
+      this.#pieces = [];
+      this.#pendingLength = 0;
+    }
+    for (; chunk.length - offset >= sealedFrame; offset += sealedFrame) {
+      out.push(this.#open(opener, false, chunk.subarray(offset, offset + sealedFrame)));
+    }
+    if (offset < chunk.length) this.#pieces.push(chunk.subarray(offset));
+    this.#pendingLength = chunk.length - offset;
+    return out;
+  }
+
+  #openPieces(opener: MessageOpener, final: boolean, sealed: readonly Uint8Array[]): readonly Uint8Array[] {
+    // openFramePieces refuses an index past the format's frame count like a bad tag, as openFrame.
+    const plaintext = opener.openFramePieces(this.#index++, final, sealed);
+    if (plaintext === undefined) throw decryptFailed();
+    return plaintext;
   }
 
   #open(opener: MessageOpener, final: boolean, sealed: Uint8Array): Uint8Array {

@@ -7,6 +7,7 @@
  * cryptographic activity for this key, or the date the KMS key was created, whichever is later").
  */
 
+import { formatUuid } from '@strongbox/service-kernel';
 import type { KeyLastUsage, KeyRecord } from './records.ts';
 import type { KmsState } from './state.ts';
 
@@ -32,20 +33,26 @@ export const TRACKED_OPERATIONS: ReadonlySet<string> = new Set([
 export class KeyUsageLog {
   /** When this log started recording (the emulator's start). */
   readonly startedAt: number;
-  readonly #last = new Map<string, KeyLastUsage>();
+  readonly #last = new Map<string, TrackedUse>();
 
   constructor(startedAt: number) {
     this.startedAt = startedAt;
   }
 
-  /** Records a successful use of the key `keyArn`. */
-  record(keyArn: string, usage: KeyLastUsage): void {
-    this.#last.set(keyArn, usage);
+  /**
+   * The record of the key `keyArn`'s last use, for the caller to overwrite with a successful use
+   * that just happened (`TrackedUse.update`): one record per key, reused by every later use.
+   */
+  slot(keyArn: string): TrackedUse {
+    let use = this.#last.get(keyArn);
+    if (use === undefined) this.#last.set(keyArn, (use = new TrackedUse()));
+    return use;
   }
 
-  /** The last use of `key`, if any since tracking started. */
+  /** The last use of `key`, if any since tracking started (a copy: the log's record moves on). */
   lastUsage(key: KeyRecord): KeyLastUsage | undefined {
-    return this.#last.get(key.arn);
+    const use = this.#last.get(key.arn);
+    return use === undefined || use.operation === '' ? undefined : use.snapshot();
   }
 
   /** When tracking started for `key`: its creation, or this log's start if later. */
@@ -55,26 +62,34 @@ export class KeyUsageLog {
 }
 
 /**
- * A recorded use whose CloudTrail ids are read from `ids` when first asked: every tracked call is
- * recorded, GetKeyLastUsage reads few of them.
+ * A key's last successful use, overwritten in place by each new one: every tracked call updates
+ * it, GetKeyLastUsage reads few of them, so the CloudTrail ids are kept as the audit trail's 32
+ * bytes (event id, then request id) and written out as UUID text only when read.
  */
-export class TrackedUse implements KeyLastUsage {
-  readonly operation: string;
-  readonly timestamp: number;
-  readonly #ids: { readonly eventId: string; readonly requestId: string };
+export class TrackedUse {
+  /** The operation; empty until the first use. */
+  operation = '';
+  timestamp = 0;
+  /** The event id's 16 bytes, then the request id's (unused when `requestId` is given). */
+  readonly idBytes: Uint8Array = new Uint8Array(32);
+  /** The request id the caller gave, if any. */
+  requestId: string | undefined;
 
-  constructor(operation: string, timestamp: number, ids: { readonly eventId: string; readonly requestId: string }) {
+  /** Records a use: the caller copies the event's ids into `idBytes` as well. */
+  update(operation: string, timestamp: number, requestId: string | undefined): void {
     this.operation = operation;
     this.timestamp = timestamp;
-    this.#ids = ids;
+    this.requestId = requestId;
   }
 
-  get eventId(): string {
-    return this.#ids.eventId;
-  }
-
-  get requestId(): string {
-    return this.#ids.requestId;
+  /** The use as GetKeyLastUsage reports it. */
+  snapshot(): KeyLastUsage {
+    return {
+      operation: this.operation,
+      timestamp: this.timestamp,
+      eventId: formatUuid(this.idBytes, 0),
+      requestId: this.requestId ?? formatUuid(this.idBytes, 16),
+    };
   }
 }
 

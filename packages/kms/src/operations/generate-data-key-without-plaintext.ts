@@ -7,7 +7,7 @@
 
 import { structure } from '../protocol/shapes.ts';
 import { keyMaterialIdOf } from './shared/audit.ts';
-import { DATA_KEY_SPEC, type DataKeyRequest, generateDataKeyUnder, NUMBER_OF_BYTES } from './shared/data-key-spec.ts';
+import { DATA_KEY_SPEC, type DataKeyRequest, type GeneratedDataKey, generateDataKeyUnder, NUMBER_OF_BYTES } from './shared/data-key-spec.ts';
 import { DRY_RUN, ENCRYPTION_CONTEXT, GRANT_TOKENS, KEY_ID } from './shared/members.ts';
 import type { OperationDefinition } from './types.ts';
 
@@ -44,11 +44,15 @@ export const generateDataKeyWithoutPlaintext: OperationDefinition<
     ['KeyId'],
   ),
 
-  async handler(input, context) {
-    const { key, plaintext, sealed } = await generateDataKeyUnder(input, context, 'GenerateDataKeyWithoutPlaintext');
-    // The caller never sees the plaintext: do not leave it lying in memory.
-    plaintext.fill(0);
-    return { CiphertextBlob: sealed.blob, KeyId: key.arn, KeyMaterialId: sealed.materialId };
+  handler(input, context) {
+    const generated = generateDataKeyUnder(input, context, 'GenerateDataKeyWithoutPlaintext');
+    return generated instanceof Promise ? generated.then(respond) : respond(generated);
   },
   auditAdditional: keyMaterialIdOf,
 };
+
+function respond({ key, plaintext, sealed }: GeneratedDataKey): GenerateDataKeyWithoutPlaintextResponse {
+  // The caller never sees the plaintext: do not leave it lying in memory.
+  plaintext.fill(0);
+  return { CiphertextBlob: sealed.blob, KeyId: key.arn, KeyMaterialId: sealed.materialId };
+}

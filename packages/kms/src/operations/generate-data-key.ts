@@ -8,7 +8,7 @@
 import { structure } from '../protocol/shapes.ts';
 import { keyMaterialIdOf } from './shared/audit.ts';
 import { RECIPIENT, type RecipientInfo, refuseRecipient } from './shared/crypto-members.ts';
-import { DATA_KEY_SPEC, type DataKeyRequest, generateDataKeyUnder, NUMBER_OF_BYTES } from './shared/data-key-spec.ts';
+import { DATA_KEY_SPEC, type DataKeyRequest, type GeneratedDataKey, generateDataKeyUnder, NUMBER_OF_BYTES } from './shared/data-key-spec.ts';
 import { DRY_RUN, ENCRYPTION_CONTEXT, GRANT_TOKENS, KEY_ID } from './shared/members.ts';
 import type { OperationDefinition } from './types.ts';
 
@@ -45,10 +45,14 @@ export const generateDataKey: OperationDefinition<'GenerateDataKey', GenerateDat
     ['KeyId'],
   ),
 
-  async handler(input, context) {
+  handler(input, context) {
     refuseRecipient(input.Recipient);
-    const { key, plaintext, sealed } = await generateDataKeyUnder(input, context, 'GenerateDataKey');
-    return { CiphertextBlob: sealed.blob, Plaintext: plaintext, KeyId: key.arn, KeyMaterialId: sealed.materialId };
+    const generated = generateDataKeyUnder(input, context, 'GenerateDataKey');
+    return generated instanceof Promise ? generated.then(respond) : respond(generated);
   },
   auditAdditional: keyMaterialIdOf,
 };
+
+function respond({ key, plaintext, sealed }: GeneratedDataKey): GenerateDataKeyResponse {
+  return { CiphertextBlob: sealed.blob, Plaintext: plaintext, KeyId: key.arn, KeyMaterialId: sealed.materialId };
+}

@@ -6,10 +6,11 @@
 import { dryRunSucceeded } from '../errors.ts';
 import { generateMac as hmac } from '../model/key-types/hmac.ts';
 import type { MacAlgorithm } from '../model/key-types/spec-table.ts';
+import type { KeyRecord } from '../model/records.ts';
 import { structure } from '../protocol/shapes.ts';
-import { checkMacRequest, MAC_ALGORITHM, MAC_MESSAGE } from './shared/mac-request.ts';
+import { checkMacRequest, MAC_ALGORITHM, MAC_MESSAGE, macAuthorization } from './shared/mac-request.ts';
 import { DRY_RUN, GRANT_TOKENS, KEY_ID } from './shared/members.ts';
-import type { OperationDefinition } from './types.ts';
+import type { OperationContext, OperationDefinition } from './types.ts';
 
 /** GenerateMac request. */
 export interface GenerateMacRequest {
@@ -39,16 +40,18 @@ export const generateMac: OperationDefinition<'GenerateMac', GenerateMacRequest,
     'MacAlgorithm',
   ]),
 
-  async handler(input, context) {
-    const key = await context.resolveKey(input.KeyId, 'any');
-    context.touch(key);
-    context.authorize('kms:GenerateMac', key, {
-      conditions: { 'kms:MacAlgorithm': input.MacAlgorithm },
-      ...(input.GrantTokens ? { grantTokens: input.GrantTokens } : {}),
-    });
-    context.requireKeyState(key);
-    const macKey = checkMacRequest(key, 'GenerateMac', input.MacAlgorithm);
-    if (input.DryRun === true) throw dryRunSucceeded();
-    return { Mac: hmac(input.MacAlgorithm as MacAlgorithm, macKey, input.Message), MacAlgorithm: input.MacAlgorithm, KeyId: key.arn };
+  handler(input, context) {
+    // Synchronous unless resolving the key commits (an alias/aws/* alias's first use).
+    const key = context.resolveKey(input.KeyId, 'any');
+    return key instanceof Promise ? key.then((resolved) => generate(input, context, resolved)) : generate(input, context, key);
   },
 };
+
+function generate(input: GenerateMacRequest, context: OperationContext, key: KeyRecord): GenerateMacResponse {
+  context.touch(key);
+  context.authorize('kms:GenerateMac', key, macAuthorization(input.MacAlgorithm, input.GrantTokens));
+  context.requireKeyState(key);
+  const macKey = checkMacRequest(key, 'GenerateMac', input.MacAlgorithm);
+  if (input.DryRun === true) throw dryRunSucceeded();
+  return { Mac: hmac(input.MacAlgorithm as MacAlgorithm, macKey, input.Message), MacAlgorithm: input.MacAlgorithm, KeyId: key.arn };
+}

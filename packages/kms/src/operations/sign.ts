@@ -8,11 +8,12 @@
 import { dryRunSucceeded } from '../errors.ts';
 import { signMessage } from '../model/key-types/signing.ts';
 import type { SigningAlgorithm } from '../model/key-types/spec-table.ts';
+import type { KeyRecord } from '../model/records.ts';
 import { structure } from '../protocol/shapes.ts';
 import { DRY_RUN, GRANT_TOKENS, KEY_ID } from './shared/members.ts';
 import { throttleForKey } from './shared/quota-row.ts';
-import { checkSigningRequest, MESSAGE_TYPE, SIGNING_ALGORITHM, SIGNING_MESSAGE, signingConditions } from './shared/signing-request.ts';
-import type { OperationDefinition } from './types.ts';
+import { checkSigningRequest, MESSAGE_TYPE, SIGNING_ALGORITHM, SIGNING_MESSAGE, signingAuthorization } from './shared/signing-request.ts';
+import type { OperationContext, OperationDefinition } from './types.ts';
 
 /** Sign request. */
 export interface SignRequest {
@@ -44,23 +45,25 @@ export const sign: OperationDefinition<'Sign', SignRequest, SignResponse> = {
     ['KeyId', 'Message', 'SigningAlgorithm'],
   ),
 
-  async handler(input, context) {
-    const key = await context.resolveKey(input.KeyId, 'any');
-    throttleForKey(context, key);
-    context.touch(key);
-    context.authorize('kms:Sign', key, {
-      conditions: signingConditions(input.SigningAlgorithm, input.MessageType ?? 'RAW'),
-      ...(input.GrantTokens ? { grantTokens: input.GrantTokens } : {}),
-    });
-    context.requireKeyState(key);
-    const messageType = checkSigningRequest(key, 'Sign', input.SigningAlgorithm, input.MessageType, input.Message);
-    if (input.DryRun === true) throw dryRunSucceeded();
-    const privateKey = key.keyPair?.privateKey;
-    if (privateKey === undefined) throw new RangeError(`key ${key.keyId} has no key pair`);
-    return {
-      KeyId: key.arn,
-      Signature: signMessage(key.keySpec, privateKey, input.SigningAlgorithm as SigningAlgorithm, messageType, input.Message),
-      SigningAlgorithm: input.SigningAlgorithm,
-    };
+  handler(input, context) {
+    // Synchronous unless resolving the key commits (an alias/aws/* alias's first use).
+    const key = context.resolveKey(input.KeyId, 'any');
+    return key instanceof Promise ? key.then((resolved) => signWith(input, context, resolved)) : signWith(input, context, key);
   },
 };
+
+function signWith(input: SignRequest, context: OperationContext, key: KeyRecord): SignResponse {
+  throttleForKey(context, key);
+  context.touch(key);
+  context.authorize('kms:Sign', key, signingAuthorization(input.SigningAlgorithm, input.MessageType ?? 'RAW', input.GrantTokens));
+  context.requireKeyState(key);
+  const messageType = checkSigningRequest(key, 'Sign', input.SigningAlgorithm, input.MessageType, input.Message);
+  if (input.DryRun === true) throw dryRunSucceeded();
+  const privateKey = key.keyPair?.privateKey;
+  if (privateKey === undefined) throw new RangeError(`key ${key.keyId} has no key pair`);
+  return {
+    KeyId: key.arn,
+    Signature: signMessage(key.keySpec, privateKey, input.SigningAlgorithm as SigningAlgorithm, messageType, input.Message),
+    SigningAlgorithm: input.SigningAlgorithm,
+  };
+}

@@ -7,10 +7,11 @@
 import { dryRunSucceeded, KmsError } from '../errors.ts';
 import { verifyMac as checkHmac } from '../model/key-types/hmac.ts';
 import type { MacAlgorithm } from '../model/key-types/spec-table.ts';
+import type { KeyRecord } from '../model/records.ts';
 import { blob, structure } from '../protocol/shapes.ts';
-import { checkMacRequest, MAC_ALGORITHM, MAC_MESSAGE } from './shared/mac-request.ts';
+import { checkMacRequest, MAC_ALGORITHM, MAC_MESSAGE, macAuthorization } from './shared/mac-request.ts';
 import { DRY_RUN, GRANT_TOKENS, KEY_ID } from './shared/members.ts';
-import type { OperationDefinition } from './types.ts';
+import type { OperationContext, OperationDefinition } from './types.ts';
 
 /** VerifyMac request. */
 export interface VerifyMacRequest {
@@ -40,17 +41,19 @@ export const verifyMac: OperationDefinition<'VerifyMac', VerifyMacRequest, Verif
     ['Message', 'KeyId', 'MacAlgorithm', 'Mac'],
   ),
 
-  async handler(input, context) {
-    const key = await context.resolveKey(input.KeyId, 'any');
-    context.touch(key);
-    context.authorize('kms:VerifyMac', key, {
-      conditions: { 'kms:MacAlgorithm': input.MacAlgorithm },
-      ...(input.GrantTokens ? { grantTokens: input.GrantTokens } : {}),
-    });
-    context.requireKeyState(key);
-    const macKey = checkMacRequest(key, 'VerifyMac', input.MacAlgorithm);
-    if (input.DryRun === true) throw dryRunSucceeded();
-    if (!checkHmac(input.MacAlgorithm as MacAlgorithm, macKey, input.Message, input.Mac)) throw new KmsError('KMSInvalidMacException', '');
-    return { KeyId: key.arn, MacValid: true, MacAlgorithm: input.MacAlgorithm };
+  handler(input, context) {
+    // Synchronous unless resolving the key commits (an alias/aws/* alias's first use).
+    const key = context.resolveKey(input.KeyId, 'any');
+    return key instanceof Promise ? key.then((resolved) => check(input, context, resolved)) : check(input, context, key);
   },
 };
+
+function check(input: VerifyMacRequest, context: OperationContext, key: KeyRecord): VerifyMacResponse {
+  context.touch(key);
+  context.authorize('kms:VerifyMac', key, macAuthorization(input.MacAlgorithm, input.GrantTokens));
+  context.requireKeyState(key);
+  const macKey = checkMacRequest(key, 'VerifyMac', input.MacAlgorithm);
+  if (input.DryRun === true) throw dryRunSucceeded();
+  if (!checkHmac(input.MacAlgorithm as MacAlgorithm, macKey, input.Message, input.Mac)) throw new KmsError('KMSInvalidMacException', '');
+  return { KeyId: key.arn, MacValid: true, MacAlgorithm: input.MacAlgorithm };
+}

@@ -8,11 +8,12 @@
 import { dryRunSucceeded, KmsError } from '../errors.ts';
 import { verifyMessage } from '../model/key-types/signing.ts';
 import type { SigningAlgorithm } from '../model/key-types/spec-table.ts';
+import type { KeyRecord } from '../model/records.ts';
 import { blob, structure } from '../protocol/shapes.ts';
 import { DRY_RUN, GRANT_TOKENS, KEY_ID } from './shared/members.ts';
 import { throttleForKey } from './shared/quota-row.ts';
-import { checkSigningRequest, MESSAGE_TYPE, SIGNING_ALGORITHM, SIGNING_MESSAGE, signingConditions } from './shared/signing-request.ts';
-import type { OperationDefinition } from './types.ts';
+import { checkSigningRequest, MESSAGE_TYPE, SIGNING_ALGORITHM, SIGNING_MESSAGE, signingAuthorization } from './shared/signing-request.ts';
+import type { OperationContext, OperationDefinition } from './types.ts';
 
 /** Verify request. */
 export interface VerifyRequest {
@@ -53,22 +54,24 @@ export const verify: OperationDefinition<'Verify', VerifyRequest, VerifyResponse
     ['KeyId', 'Message', 'Signature', 'SigningAlgorithm'],
   ),
 
-  async handler(input, context) {
-    const key = await context.resolveKey(input.KeyId, 'any');
-    throttleForKey(context, key);
-    context.touch(key);
-    context.authorize('kms:Verify', key, {
-      conditions: signingConditions(input.SigningAlgorithm, input.MessageType ?? 'RAW'),
-      ...(input.GrantTokens ? { grantTokens: input.GrantTokens } : {}),
-    });
-    context.requireKeyState(key);
-    const messageType = checkSigningRequest(key, 'Verify', input.SigningAlgorithm, input.MessageType, input.Message);
-    if (input.DryRun === true) throw dryRunSucceeded();
-    const publicKey = key.keyPair?.publicKey;
-    if (publicKey === undefined) throw new RangeError(`key ${key.keyId} has no key pair`);
-    if (!verifyMessage(key.keySpec, publicKey, input.SigningAlgorithm as SigningAlgorithm, messageType, input.Message, input.Signature)) {
-      throw new KmsError('KMSInvalidSignatureException', '');
-    }
-    return { KeyId: key.arn, SignatureValid: true, SigningAlgorithm: input.SigningAlgorithm };
+  handler(input, context) {
+    // Synchronous unless resolving the key commits (an alias/aws/* alias's first use).
+    const key = context.resolveKey(input.KeyId, 'any');
+    return key instanceof Promise ? key.then((resolved) => verifyWith(input, context, resolved)) : verifyWith(input, context, key);
   },
 };
+
+function verifyWith(input: VerifyRequest, context: OperationContext, key: KeyRecord): VerifyResponse {
+  throttleForKey(context, key);
+  context.touch(key);
+  context.authorize('kms:Verify', key, signingAuthorization(input.SigningAlgorithm, input.MessageType ?? 'RAW', input.GrantTokens));
+  context.requireKeyState(key);
+  const messageType = checkSigningRequest(key, 'Verify', input.SigningAlgorithm, input.MessageType, input.Message);
+  if (input.DryRun === true) throw dryRunSucceeded();
+  const publicKey = key.keyPair?.publicKey;
+  if (publicKey === undefined) throw new RangeError(`key ${key.keyId} has no key pair`);
+  if (!verifyMessage(key.keySpec, publicKey, input.SigningAlgorithm as SigningAlgorithm, messageType, input.Message, input.Signature)) {
+    throw new KmsError('KMSInvalidSignatureException', '');
+  }
+  return { KeyId: key.arn, SignatureValid: true, SigningAlgorithm: input.SigningAlgorithm };
+}

@@ -178,8 +178,9 @@ function coversChild(parent: GrantRecord, child: NonNullable<AccessRequest['chil
  * @throws KmsError InvalidGrantTokenException, AccessDeniedException.
  */
 export function authorizeAccess(request: AccessRequest): AccessDecision {
-  for (const token of request.details.grantTokens ?? []) {
-    if (grantIdOfToken(token) === undefined) throw invalidGrantToken();
+  const tokens = request.details.grantTokens;
+  if (tokens !== undefined) {
+    for (const token of tokens) if (grantIdOfToken(token) === undefined) throw invalidGrantToken();
   }
   const decision = evaluateAccess(request);
   if (!decision.allowed) throw accessDenied(request, decision.reason);

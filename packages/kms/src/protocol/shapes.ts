@@ -169,13 +169,129 @@ function serialization(path: string, expected: string, value: unknown): KmsError
  *   `SerializationException` for a member of the wrong type (as the wire would answer).
  */
 export function validate(shape: StructureShape, input: unknown): void {
+  // Every call validates its input, and nearly every input is valid: a check compiled once per
+  // shape answers that without building anything; only an input it refuses is walked again to
+  // say why (the two agree exactly: test/protocol/shapes-fast-check.test.ts).
+  if (isValid(shape, input)) return;
+  const errors = validationFailures(shape, input);
+  if (errors.length > 0) throw validationError(errors);
+}
+
+/**
+ * Every Coral failure of `input` against `shape` (empty when it is valid).
+ * @throws KmsError `SerializationException` for a member of the wrong type.
+ */
+export function validationFailures(shape: StructureShape, input: unknown): string[] {
   if (input === undefined || input === null) input = {};
   if (typeof input !== 'object' || Array.isArray(input)) {
     throw new KmsError('SerializationException', 'Expected Structure for member body.');
   }
   const errors: string[] = [];
   checkStructure(shape, input as Record<string, unknown>, '', errors);
-  if (errors.length > 0) throw validationError(errors);
+  return errors;
+}
+
+/**
+ * Whether `input` passes `shape` with no failure at all (what `validationFailures` answers with
+ * an empty list, without throwing), through a predicate compiled once per shape.
+ * @example isValid(structure({ KeyId: string({ min: 1 }) }, ['KeyId']), { KeyId: 'k' }) // true
+ */
+export function isValid(shape: StructureShape, input: unknown): boolean {
+  return typeof input === 'object' && input !== null && !Array.isArray(input) && predicateOf(shape)(input);
+}
+
+type Predicate = (value: unknown) => boolean;
+
+const PREDICATES = new WeakMap<Shape, Predicate>();
+
+function predicateOf(shape: Shape): Predicate {
+  let predicate = PREDICATES.get(shape);
+  if (predicate === undefined) {
+    predicate = compilePredicate(shape);
+    PREDICATES.set(shape, predicate);
+  }
+  return predicate;
+}
+
+/** A predicate true exactly when `checkValue` neither throws nor reports a failure for the value. */
+function compilePredicate(shape: Shape): Predicate {
+  switch (shape.kind) {
+    case 'string': {
+      const { min, max } = shape;
+      const pattern = shape.pattern === undefined ? undefined : patternOf(shape.pattern);
+      const values = shape.enum === undefined ? undefined : new Set(shape.enum);
+      return (value) =>
+        typeof value === 'string' &&
+        stringLengthWithin(value, min, max) &&
+        (pattern === undefined || pattern.test(value)) &&
+        (values === undefined || values.has(value));
+    }
+    case 'integer': {
+      const { min, max } = shape;
+      return (value) => typeof value === 'number' && Number.isInteger(value) && (min === undefined || value >= min) && (max === undefined || value <= max);
+    }
+    case 'boolean':
+      return (value) => typeof value === 'boolean';
+    case 'blob': {
+      const { min, max } = shape;
+      return (value) => value instanceof Uint8Array && (min === undefined || value.length >= min) && (max === undefined || value.length <= max);
+    }
+    case 'timestamp':
+      return (value) => value instanceof Date && !Number.isNaN(value.getTime());
+    case 'list': {
+      const { min, max } = shape;
+      const member = predicateOf(shape.member);
+      return (value) => {
+        if (!Array.isArray(value) || (min !== undefined && value.length < min) || (max !== undefined && value.length > max)) return false;
+        for (const item of value) if (item === undefined || item === null || !member(item)) return false;
+        return true;
+      };
+    }
+    case 'map': {
+      const { min, max } = shape;
+      const key = predicateOf(shape.key);
+      const item = predicateOf(shape.value);
+      return (value) => {
+        if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+        let count = 0;
+        for (const k of Object.keys(value)) {
+          const v = (value as Record<string, unknown>)[k];
+          if (!key(k) || v === undefined || v === null || !item(v)) return false;
+          count += 1;
+        }
+        return (min === undefined || count >= min) && (max === undefined || count <= max);
+      };
+    }
+    case 'structure': {
+      const members = compiled(shape);
+      const names = members.map(([name]) => name);
+      const required = members.map(([, , , isRequired]) => isRequired);
+      const checks = members.map(([, member]) => predicateOf(member));
+      return (value) => {
+        if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+        for (let i = 0; i < names.length; i++) {
+          const memberValue = (value as Record<string, unknown>)[names[i] as string];
+          if (memberValue === undefined || memberValue === null) {
+            if (required[i] === true) return false;
+          } else if (!(checks[i] as Predicate)(memberValue)) {
+            return false;
+          }
+        }
+        return true;
+      };
+    }
+  }
+}
+
+/**
+ * Whether a string's length in code points is within bounds. A string of n UTF-16 units has
+ * between n/2 and n code points, so most strings are decided without counting.
+ */
+function stringLengthWithin(value: string, min: number | undefined, max: number | undefined): boolean {
+  const units = value.length;
+  if ((max === undefined || units <= max) && (min === undefined || Math.ceil(units / 2) >= min)) return true;
+  const length = codePointLength(value);
+  return (min === undefined || length >= min) && (max === undefined || length <= max);
 }
 
 /**

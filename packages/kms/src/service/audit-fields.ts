@@ -61,6 +61,8 @@ export function defaultAuditParameters(definition: OperationDefinition, input: u
  * sensitive members and members outside the shape dropped.
  */
 export function auditJson(value: unknown, shape?: Shape): unknown {
+  // Most members are strings: answered before any other test.
+  if (typeof value === 'string') return value;
   if (value === undefined || value instanceof Uint8Array) return undefined;
   if (value instanceof Date) return javaDateString(value.getTime());
   if (Array.isArray(value)) {
@@ -72,22 +74,53 @@ export function auditJson(value: unknown, shape?: Shape): unknown {
     return items;
   }
   if (!isRecord(value)) return value;
-  // Map keys are the caller's (`encryptionContext`): no prototype, so `__proto__` is recorded. A
-  // structure with a shape keeps only its shape's member names, so it can be a plain object (a
-  // smaller, faster one: the trail retains every call's parameters).
+  if (shape?.kind === 'structure') return auditStructure(value, auditMembersOf(shape));
+  // Map keys are the caller's (`encryptionContext`): no prototype, so `__proto__` is recorded.
   const isMap = shape?.kind === 'map';
-  const members = shape?.kind === 'structure' ? shape.members : undefined;
-  const out: Record<string, unknown> = members === undefined ? emptyRecord<unknown>() : {};
+  const out: Record<string, unknown> = emptyRecord<unknown>();
+  // An object where the shape wants no object (a refused call's input): no member is recorded.
+  if (shape !== undefined && !isMap) return out;
   for (const name in value) {
-    let memberShape: Shape | undefined;
-    if (isMap) {
-      memberShape = shape.value;
-    } else if (shape !== undefined) {
-      memberShape = members?.[name];
-      if (memberShape === undefined || (memberShape as { sensitive?: boolean }).sensitive === true) continue;
-    }
-    const rendered = auditJson(value[name], memberShape);
+    const rendered = auditJson(value[name], isMap ? shape.value : undefined);
     if (rendered !== undefined) out[isMap ? name : beanName(name)] = rendered;
+  }
+  return out;
+}
+
+/** How a structure member is recorded: its bean name and shape; sensitive members are absent. */
+interface AuditMember {
+  readonly bean: string;
+  readonly shape: Shape;
+}
+
+/** Each structure shape's recorded members, by member name (no prototype: unknown names miss). */
+const AUDIT_MEMBERS = new WeakMap<Shape, Readonly<Record<string, AuditMember>>>();
+
+function auditMembersOf(shape: Extract<Shape, { kind: 'structure' }>): Readonly<Record<string, AuditMember>> {
+  let members = AUDIT_MEMBERS.get(shape);
+  if (members === undefined) {
+    const table = emptyRecord<AuditMember>();
+    for (const [name, member] of Object.entries(shape.members)) {
+      if ((member as { sensitive?: boolean }).sensitive !== true) table[name] = { bean: beanName(name), shape: member };
+    }
+    members = Object.freeze(table);
+    AUDIT_MEMBERS.set(shape, members);
+  }
+  return members;
+}
+
+/**
+ * A structure with a shape: only its shape's members, in the input's order. The names are the
+ * shape's, so the record can be a plain object (a smaller, faster one: the trail retains every
+ * call's parameters).
+ */
+function auditStructure(value: Record<string, unknown>, members: Readonly<Record<string, AuditMember>>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const name in value) {
+    const member = members[name];
+    if (member === undefined) continue;
+    const rendered = auditJson(value[name], member.shape);
+    if (rendered !== undefined) out[member.bean] = rendered;
   }
   return out;
 }

@@ -18,6 +18,8 @@ import type { ChangeStore } from '../persistence/store.ts';
 import { type AccessRequest, authorizeAccess, grantedOperations } from '../policy/authorize.ts';
 
 const NO_GRANTS: readonly GrantRecord[] = Object.freeze([]);
+/** Both forms of key id (a UUID, `mrk-` and 32 hex digits) are 36 characters. */
+const KEY_ID_LENGTH = 36;
 const NO_RESOURCES: readonly string[] = Object.freeze([]);
 /** One frozen one-element `resources` list per key ARN (bounded: past it, lists are made per call). */
 const SINGLE_RESOURCES = new Map<string, readonly string[]>();
@@ -95,9 +97,16 @@ export class RequestContext implements OperationContext, PipelineContext {
     this.#sourceIp = scope.sourceIpAddress;
   }
 
-  async resolveKey(input: string, accepted: 'any' | 'key'): Promise<KeyRecord> {
-    const reference = parseKeyReference(input, accepted);
+  resolveKey(input: string, accepted: 'any' | 'key'): KeyRecord | Promise<KeyRecord> {
     const account = this.caller.account;
+    // Most calls name a key of the caller's own account by its bare id: one lookup. Every key in
+    // the state has a well-formed id (both forms are 36 characters), so a key found this way is
+    // what parsing the id would have found; anything else takes the full path below.
+    if (input.length === KEY_ID_LENGTH) {
+      const key = this.state.key(input, this.region);
+      if (key !== undefined && key.account === account) return key;
+    }
+    const reference = parseKeyReference(input, accepted);
     switch (reference.kind) {
       case 'invalid':
         throw invalidKeyId(input);
@@ -186,23 +195,30 @@ export class RequestContext implements OperationContext, PipelineContext {
     await this.#store.commit(changes);
   }
 
-  async #resolveAlias(account: string, aliasName: string): Promise<KeyRecord> {
+  #resolveAlias(account: string, aliasName: string): KeyRecord | Promise<KeyRecord> {
     const alias = this.state.alias(account, this.region, aliasName);
     if (alias !== undefined) {
       const key = this.state.key(alias.targetKeyId, alias.region);
       if (key !== undefined) return key;
     } else if (account === this.caller.account && isAwsManagedAliasName(aliasName)) {
-      // KMS creates an AWS managed key the first time its alias/aws/* alias is used (ListAliases
-      // and DescribeKey docs), so resolving one commits. Handlers resolve keys only after their
-      // own validation (the dispatcher checks the shape; encryption contexts, data-key lengths and
-      // required members come first in the handler), so a request that fails with a
-      // ValidationException never creates one.
-      const changes = createAwsManagedKey(this.random, this.now, account, this.region, aliasName);
-      await this.commit(...changes);
-      const created = this.state.alias(account, this.region, aliasName);
-      const key = created && this.state.key(created.targetKeyId, created.region);
-      if (key !== undefined) return key;
+      return this.#createAwsManagedKey(account, aliasName);
     }
+    throw aliasNotFound(aliasArn(this.region, account, aliasName));
+  }
+
+  /**
+   * KMS creates an AWS managed key the first time its alias/aws/* alias is used (ListAliases and
+   * DescribeKey docs), so resolving one commits. Handlers resolve keys only after their own
+   * validation (the dispatcher checks the shape; encryption contexts, data-key lengths and
+   * required members come first in the handler), so a request that fails with a
+   * ValidationException never creates one.
+   */
+  async #createAwsManagedKey(account: string, aliasName: string): Promise<KeyRecord> {
+    const changes = createAwsManagedKey(this.random, this.now, account, this.region, aliasName);
+    await this.commit(...changes);
+    const created = this.state.alias(account, this.region, aliasName);
+    const key = created && this.state.key(created.targetKeyId, created.region);
+    if (key !== undefined) return key;
     throw aliasNotFound(aliasArn(this.region, account, aliasName));
   }
 }

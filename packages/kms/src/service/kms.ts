@@ -34,7 +34,7 @@ import {
   systemClock,
 } from '@strongbox/service-kernel';
 import { type KmsError, throttled, toKmsError } from '../errors.ts';
-import { TRACKED_OPERATIONS, TrackedUse, usageLogOf } from '../model/key-last-usage.ts';
+import { type KeyUsageLog, TRACKED_OPERATIONS, usageLogOf } from '../model/key-last-usage.ts';
 import { dueChanges, nextDueTime } from '../model/lifecycle.ts';
 import { type QuotaClass, type QuotaOptions, type QuotaSetting, type QuotaUsage, RequestQuotas } from '../model/quotas.ts';
 import { KmsState } from '../model/state.ts';
@@ -303,6 +303,27 @@ function kmsBinding(
     }
     nextDue = nextDueTime(store.state);
   };
+  // The usage log of the current state, looked up again only when the state object changes.
+  let usageState: KmsState | undefined;
+  let usageLogOfState: KeyUsageLog | undefined;
+  function usageLog(now: number): KeyUsageLog {
+    if (usageLogOfState === undefined || usageState !== store.state) {
+      usageState = store.state;
+      usageLogOfState = usageLogOf(usageState, now);
+    }
+    return usageLogOfState;
+  }
+  // Each key's record is overwritten in place, the trail's id bytes copied into it: they are
+  // written out as text only when GetKeyLastUsage asks.
+  function recordUse(operation: string, context: RequestContext): void {
+    const log = usageLog(context.now);
+    const requestId = parts.trail.latestRequestId();
+    for (const arn of context.resources) {
+      const use = log.slot(arn);
+      if (!parts.trail.copyLatestIds(use.idBytes, 0)) return;
+      use.update(operation, context.now, requestId);
+    }
+  }
   return {
     eventSource: EVENT_SOURCE,
     resourceType: RESOURCE_TYPE,
@@ -337,13 +358,7 @@ function kmsBinding(
     // (the tracked cryptographic operations cause none, so latestIds below is still theirs).
     recorded: (definition, context, succeeded) => {
       if (succeeded && context.related !== undefined) recordRelated(parts.trail, context, context.related);
-      if (!succeeded || !TRACKED_OPERATIONS.has(definition.name)) return;
-      const ids = parts.trail.latestIds();
-      if (ids === undefined) return;
-      const log = usageLogOf(store.state, context.now);
-      // The trail's ids are read (written out as text) only when GetKeyLastUsage asks.
-      const use = new TrackedUse(definition.name, context.now, ids);
-      for (const arn of context.resources) log.record(arn, use);
+      if (succeeded && TRACKED_OPERATIONS.has(definition.name)) recordUse(definition.name, context);
     },
     toError: toKmsError,
     throttled,

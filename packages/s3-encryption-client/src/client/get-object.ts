@@ -9,7 +9,7 @@
 
 import { pipeline } from 'node:stream';
 import { GetObjectCommand, type GetObjectCommandInput, type GetObjectCommandOutput } from '@aws-sdk/client-s3';
-import { createDecryptStream, decryptContent } from '../crypto/content-cipher.ts';
+import { createDecryptStream, decryptChunks, decryptContent } from '../crypto/content-cipher.ts';
 import { type ContentKey, contentKeyFor, wipe } from '../crypto/content-key.ts';
 import { ciphertextRange, createRangeDecryptStream, parseContentRange, parseRange, plaintextSpan } from '../crypto/ranges.ts';
 import { S3EncryptionClientError } from '../errors.ts';
@@ -168,6 +168,12 @@ async function decryptBody(
   const length = response.ContentLength;
   const plainLength = length === undefined || contentKey.mode !== 'gcm' ? undefined : Math.max(0, length - TAG_LENGTH);
   const fits = length !== undefined && length <= context.bufferSize;
+  if (fits && contentKey.mode === 'gcm' && response.Body !== undefined && response.Body !== null) {
+    // Decrypted as the chunks arrive into one plaintext buffer (no joined ciphertext), released
+    // only once the tag verifies.
+    const plaintext = await decryptChunks(contentKey, toNodeReadable(response.Body), length);
+    return { Body: bytesStream(plaintext), ContentLength: plaintext.length };
+  }
   if (fits || (length === undefined && !context.enableDelayedAuthenticationMode)) {
     const plaintext = decryptContent(contentKey, await readAll(response.Body, context.bufferSize));
     return { Body: bytesStream(plaintext), ContentLength: plaintext.length };

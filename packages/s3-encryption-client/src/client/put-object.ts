@@ -8,7 +8,7 @@
 
 import { pipeline } from 'node:stream';
 import { PutObjectCommand, type PutObjectCommandInput, type PutObjectCommandOutput } from '@aws-sdk/client-s3';
-import { createEncryptStream, encryptContent } from '../crypto/content-cipher.ts';
+import { createEncryptStream, encryptChunks } from '../crypto/content-cipher.ts';
 import { wipe } from '../crypto/content-key.ts';
 import { S3EncryptionClientError } from '../errors.ts';
 import {
@@ -24,6 +24,7 @@ import { type EncodedEnvelope, encodeEnvelope } from '../format/metadata.ts';
 import { toNodeReadable } from './body.ts';
 import { type ClientContext, type RequestOptions, sendOptions } from './context.ts';
 import { newObjectMaterials } from './materials.ts';
+import { withRetries } from './retry.ts';
 
 /**
  * Integrity values a caller computes over plaintext would not match the ciphertext S3 receives;
@@ -69,24 +70,30 @@ export async function putEncryptedObject(context: ClientContext, input: PutObjec
     throw new S3EncryptionClientError('InvalidConfiguration', `an object of ${length} bytes exceeds AES-GCM's limit of ${MAX_GCM_PLAINTEXT_LENGTH}`);
   const { envelope, contentKey } = await newObjectMaterials(context, options, length);
   let encoded: EncodedEnvelope;
-  let body: PutObjectCommandInput['Body'];
+  let output: PutObjectCommandOutput;
   try {
     encoded = encodeEnvelope(envelope);
-    if (plaintext !== undefined) body = encryptContent(contentKey, plaintext);
-    else {
+    const send = (body: NonNullable<PutObjectCommandInput['Body']>): Promise<PutObjectCommandOutput> =>
+      context.s3.send(
+        new PutObjectCommand({ ...input, Body: body, ContentLength: length + TAG_LENGTH, Metadata: mergeMetadata(input.Metadata, encoded) }),
+        sendOptions(options),
+      );
+    if (plaintext !== undefined) {
+      // In-memory plaintext: its ciphertext is streamed as it is encrypted, a few MiB per GCM call,
+      // so no whole-object ciphertext is built beside it. The SDK does not retry a streamed body,
+      // so each attempt gets the stream made again (the same bytes: same key and IV).
+      output = await withRetries(context.s3, () => send(encryptChunks(contentKey, plaintext)), options?.abortSignal);
+    } else {
       const encrypting = createEncryptStream(contentKey, length);
       // pipeline forwards a source error to the encrypting stream, so the upload fails instead of hanging.
       pipeline(toNodeReadable(input.Body), encrypting, () => undefined);
-      body = encrypting;
+      // The cipher holds its own copy of the key from here on.
+      wipe(contentKey.key);
+      output = await send(encrypting);
     }
   } finally {
-    // The cipher holds its own copy of the key from here on.
     wipe(contentKey.key);
   }
-  const output = await context.s3.send(
-    new PutObjectCommand({ ...input, Body: body, ContentLength: length + TAG_LENGTH, Metadata: mergeMetadata(input.Metadata, encoded) }),
-    sendOptions(options),
-  );
   await putInstructionFile(context, input, encoded, options);
   return output;
 }

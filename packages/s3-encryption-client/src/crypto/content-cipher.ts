@@ -7,7 +7,7 @@
  */
 
 import { type CipherGCM, createCipheriv, createDecipheriv, type DecipherGCM } from 'node:crypto';
-import { Transform, type TransformCallback } from 'node:stream';
+import { Readable, Transform, type TransformCallback } from 'node:stream';
 import { S3EncryptionClientError } from '../errors.ts';
 import { TAG_LENGTH } from '../format/constants.ts';
 import type { ContentKey } from './content-key.ts';
@@ -26,6 +26,87 @@ export function encryptContent(contentKey: ContentKey, plaintext: Uint8Array): U
   const tail = cipher.final();
   // One copy (the concat), returned as a view: objects are encrypted whole up to the part size.
   return asBytes(Buffer.concat([head, tail, cipher.getAuthTag()]));
+}
+
+/** How much plaintext one GCM call covers when an in-memory body is encrypted as a stream. */
+export const ENCRYPT_CHUNK_SIZE: number = 4 * 1024 * 1024;
+
+/**
+ * Encrypts an in-memory plaintext as a stream of ciphertext chunks ending with the tag (the same
+ * bytes as `encryptContent`), as it is read: no whole-object ciphertext is built, and each GCM call
+ * covers `chunkSize` bytes (large enough that node:crypto runs at full speed). The cipher is made
+ * now (it copies the key), so the caller may wipe the key once this returns.
+ *
+ * @example
+ * ```ts
+ * const body = encryptChunks(contentKey, plaintext); // a Readable of plaintext.length + 16 bytes
+ * ```
+ */
+export function encryptChunks(contentKey: ContentKey, plaintext: Uint8Array, chunkSize: number = ENCRYPT_CHUNK_SIZE): Readable {
+  const cipher = gcmCipher(contentKey);
+  return Readable.from(
+    (function* () {
+      for (let offset = 0; offset < plaintext.length; offset += chunkSize) yield cipher.update(plaintext.subarray(offset, offset + chunkSize));
+      const tail = cipher.final();
+      yield tail.length === 0 ? cipher.getAuthTag() : Buffer.concat([tail, cipher.getAuthTag()]);
+    })(),
+    { objectMode: false },
+  );
+}
+
+/**
+ * Decrypts a GCM body of known length as its chunks arrive, into one plaintext buffer, and
+ * authenticates it at the end: nothing is returned before the tag verifies (the plaintext is
+ * wiped on failure). Saves joining the ciphertext into one buffer before decrypting it.
+ *
+ * @param length - the body's length (ciphertext ‖ tag), from the response's Content-Length.
+ * @throws S3EncryptionClientError `DecryptionFailed` when the tag does not verify or the body is
+ *   not `length` bytes long; the source's own errors pass through.
+ * @example
+ * ```ts
+ * const plaintext = await decryptChunks(contentKey, response.Body, response.ContentLength);
+ * ```
+ */
+export async function decryptChunks(contentKey: ContentKey, source: AsyncIterable<unknown>, length: number): Promise<Uint8Array> {
+  if (contentKey.mode !== 'gcm') throw new TypeError('decryptChunks decrypts GCM bodies only');
+  const plainLength = length - TAG_LENGTH;
+  const plaintext = Buffer.allocUnsafe(Math.max(0, plainLength));
+  const tag = Buffer.alloc(TAG_LENGTH);
+  let received = 0;
+  let written = 0;
+  const failed = (why: string, cause?: unknown): S3EncryptionClientError =>
+    new S3EncryptionClientError('DecryptionFailed', undefined, { cause: cause ?? new Error(why) });
+  try {
+    if (plainLength < 0) throw failed('shorter than the tag');
+    const decipher = gcmDecipher(contentKey);
+    for await (const item of source) {
+      const chunk = typeof item === 'string' ? Buffer.from(item) : (item as Uint8Array);
+      if (received + chunk.length > length) throw failed('longer than its Content-Length');
+      // The part of this chunk before the tag is ciphertext; the rest is (part of) the tag.
+      const cipherEnd = Math.min(chunk.length, Math.max(0, plainLength - received));
+      if (cipherEnd > 0) {
+        const opened = decipher.update(chunk.subarray(0, cipherEnd));
+        plaintext.set(opened, written);
+        written += opened.length;
+      }
+      if (cipherEnd < chunk.length) tag.set(chunk.subarray(cipherEnd), received + cipherEnd - plainLength);
+      received += chunk.length;
+    }
+    if (received !== length) throw failed('shorter than its Content-Length');
+    let tail: Buffer;
+    try {
+      decipher.setAuthTag(tag);
+      tail = decipher.final();
+    } catch (error) {
+      throw failed('the tag does not verify', error);
+    }
+    plaintext.set(tail, written);
+    return asBytes(plaintext);
+  } catch (error) {
+    // Unauthenticated plaintext is never released, nor left in memory.
+    plaintext.fill(0);
+    throw error;
+  }
 }
 
 /**

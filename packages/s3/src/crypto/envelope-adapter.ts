@@ -77,7 +77,16 @@ export async function* sealChunks(source: AsyncIterable<Uint8Array>, layer: Seal
  * and the iteration fails (EnvelopeError DECRYPT_FAILED) on any tampering or truncation.
  */
 export async function* openChunks(source: AsyncIterable<Uint8Array>, layer: SealLayer): AsyncGenerator<Uint8Array> {
-  const engine = new OpenEngine({ keyring: layer.keyring, context: layer.context, formatVersions: FORMAT_VERSIONS, ...backendOf(layer) });
+  const engine = new OpenEngine({
+    keyring: layer.keyring,
+    context: layer.context,
+    formatVersions: FORMAT_VERSIONS,
+    // Stored bytes arrive in buffers of their own (a file read, the memory store's chunks, an
+    // outer layer's plaintext) that nothing writes into: a frame split across them (a sealed
+    // frame's ciphertext and tag are stored as two chunks) is decrypted where it lies.
+    stableChunks: true,
+    ...backendOf(layer),
+  });
   try {
     for await (const chunk of source) yield* await engine.write(chunk);
     yield* engine.end();

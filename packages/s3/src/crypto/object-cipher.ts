@@ -13,6 +13,7 @@
  */
 
 import { createHash } from 'node:crypto';
+import { handOver } from '../storage/support.ts';
 import type { BodySource, ObjectReader } from '../storage/types.ts';
 import type { ObjectKeys } from './data-key-provider.ts';
 import { memoizeUnwrap, openChunks, openRange, type RandomAccessSource, type SealLayer, sealChunks } from './envelope-adapter.ts';
@@ -21,7 +22,7 @@ import { memoizeUnwrap, openChunks, openRange, type RandomAccessSource, type Sea
  * Plaintext bytes per frame of a stored object: range granularity against throughput, chosen by
  * measurement (bench/s3/frame-length.ts; the README gives the figures and the reasoning).
  */
-export const OBJECT_FRAME_LENGTH: number = 64 * 1024;
+export const OBJECT_FRAME_LENGTH: number = 256 * 1024;
 
 /** Plaintext bytes a ranged read decrypts per window (bounds its memory). */
 export const RANGE_WINDOW: number = 4 * 1024 * 1024;
@@ -105,7 +106,10 @@ export async function sealObject<T>(
     return sealed;
   });
   const outermost = layers.at(-1);
-  const output = outermost === undefined ? stream : measured(stream, outermost);
+  // Sealed chunks are the cipher's fresh output, referenced by nothing else: handed over, so a
+  // store that keeps bytes in memory keeps them without copying (the body's own chunks, with no
+  // layer at all, are the caller's and stay unmarked).
+  const output = outermost === undefined ? stream : handOver(measured(stream, outermost));
   let digest: Uint8Array | undefined;
   const ended = (): boolean => plaintext.ended && layers.every((layer) => layer.ended);
   const progress: SealProgress = {
@@ -146,7 +150,9 @@ export async function* openObject(reader: ObjectReader, segments: readonly Seale
     const storedSize = storedSizeOf(segment);
     const segmentKeys = typeof keys === 'function' ? await keys(index) : keys;
     try {
-      let stream: AsyncIterable<Uint8Array> = reader.stream(storedStart, storedSize);
+      // Read-only: the decryptor only reads the stored chunks (its plaintext is a buffer of its
+      // own); with no layer at all, the stored chunks themselves would reach the caller.
+      let stream: AsyncIterable<Uint8Array> = reader.stream(storedStart, storedSize, { readOnly: segmentKeys.layers.length > 0 });
       for (let layer = segmentKeys.layers.length - 1; layer >= 0; layer--) stream = openChunks(stream, layerAt(segmentKeys, layer));
       yield* stream;
     } finally {

@@ -99,7 +99,7 @@ function fromServiceError(error: ServiceError): S3Error {
       return new S3Error('AuthorizationHeaderMalformed', { detail: { value: message }, cause: error });
     case 'InvalidSignatureException':
       if (message.startsWith('Signature expired') || message.startsWith('Signature not yet current'))
-        return new S3Error('RequestTimeTooSkewed', { cause: error });
+        return new S3Error('RequestTimeTooSkewed', { fields: error.fields, cause: error });
       if (message.startsWith('Credential should') || message.includes("must be a 'SignedHeader'") || message.startsWith('Found both'))
         return new S3Error('AuthorizationHeaderMalformed', { detail: { value: message }, cause: error });
       return new S3Error('SignatureDoesNotMatch', { cause: error });

@@ -6,6 +6,6 @@
 export { type FileSystemStoreOptions, openFileSystemObjectStore } from './filesystem/store.ts';
 export type { StoreEnvironment } from './indexed-store.ts';
 export { createMemoryObjectStore } from './memory.ts';
-export { compareUtf8 } from './support.ts';
+export { compareUtf8, handOver } from './support.ts';
 export type * from './types.ts';
 export { openUpstreamObjectStore, type UpstreamOptions, type UpstreamStoreOptions } from './upstream/store.ts';

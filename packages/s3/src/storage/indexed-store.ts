@@ -349,10 +349,13 @@ export class IndexedObjectStore implements ObjectStore {
         }
         return out;
       },
-      stream: (offset = 0, length = info.size - offset) => {
+      stream: (offset = 0, length = info.size - offset, options = {}) => {
         check(offset, length);
+        const readOnly = options.readOnly === true;
         return (async function* () {
-          for (const piece of pieces(spans, offset, length)) yield* persistence.streamBlob(bucket, blobIds[piece.segment] ?? '', piece.offset, piece.length);
+          for (const piece of pieces(spans, offset, length)) {
+            yield* persistence.streamBlob(bucket, blobIds[piece.segment] ?? '', piece.offset, piece.length, readOnly);
+          }
         })();
       },
       close: async () => {

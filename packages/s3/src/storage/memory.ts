@@ -7,7 +7,7 @@
 
 import { IndexedObjectStore, type StoreEnvironment } from './indexed-store.ts';
 import type { BucketRecord, LoadedBucket, ObjectRecord, PartRecord, Persistence, UploadRecord } from './persistence.ts';
-import { assertChunk } from './support.ts';
+import { assertChunk, isHandedOver } from './support.ts';
 import type { BodySource, ObjectStore } from './types.ts';
 
 /**
@@ -36,10 +36,13 @@ class MemoryPersistence implements Persistence {
   async writeBlob(bucket: string, blobId: string, body: BodySource): Promise<number> {
     const chunks: Uint8Array[] = [];
     let size = 0;
+    // A handed-over body's chunks are kept as they are: their producer (a cipher) holds no
+    // reference to them and never writes to them again; any other body's are copied.
+    const keep = isHandedOver(body);
     for await (const chunk of body) {
       const bytes = assertChunk(chunk);
       if (bytes.length === 0) continue;
-      chunks.push(bytes.slice());
+      chunks.push(keep ? bytes : bytes.slice());
       size += bytes.length;
     }
     this.#blobs.set(blobName(bucket, blobId), { chunks, size });
@@ -56,9 +59,10 @@ class MemoryPersistence implements Persistence {
     return out;
   }
 
-  async *streamBlob(bucket: string, blobId: string, offset: number, length: number): AsyncIterable<Uint8Array> {
-    // Copies, so a consumer writing into a chunk cannot change the stored object.
-    for (const chunk of this.#slices(bucket, blobId, offset, length)) yield chunk.slice();
+  async *streamBlob(bucket: string, blobId: string, offset: number, length: number, readOnly = false): AsyncIterable<Uint8Array> {
+    // Copies, so a consumer writing into a chunk cannot change the stored object; a read-only
+    // consumer (a decryptor) gets views.
+    for (const chunk of this.#slices(bucket, blobId, offset, length)) yield readOnly ? chunk : chunk.slice();
   }
 
   async deleteBlob(bucket: string, blobId: string): Promise<void> {

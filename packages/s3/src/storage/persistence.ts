@@ -59,7 +59,8 @@ export interface Persistence {
   /** Writes a new blob from a stream; nothing is left behind if the stream fails. */
   writeBlob(bucket: string, blobId: string, body: BodySource): Promise<number>;
   readBlob(bucket: string, blobId: string, offset: number, length: number): Promise<Uint8Array>;
-  streamBlob(bucket: string, blobId: string, offset: number, length: number): AsyncIterable<Uint8Array>;
+  /** With `readOnly`, chunks may be views of bytes the backend keeps (see `ObjectReader.stream`). */
+  streamBlob(bucket: string, blobId: string, offset: number, length: number, readOnly?: boolean): AsyncIterable<Uint8Array>;
   deleteBlob(bucket: string, blobId: string): Promise<void>;
   writeBucket(record: BucketRecord): Promise<void>;
   deleteBucket(name: string): Promise<void>;

@@ -2,8 +2,10 @@
  * @module
  * Small helpers the stores share: S3's key order (UTF-8 bytes, which is Unicode code point order,
  * not JavaScript's UTF-16 order), a keyed lock that serialises the commit steps touching one name,
- * and copying a streamed body's chunks.
+ * and which streamed bodies hand their chunks over.
  */
+
+import type { BodySource } from './types.ts';
 
 /**
  * Compares two strings by their UTF-8 bytes, the order S3 lists keys in. UTF-8 preserves code
@@ -54,4 +56,24 @@ export class KeyedLock {
 export function assertChunk(chunk: unknown): Uint8Array {
   if (!(chunk instanceof Uint8Array)) throw new TypeError(`body chunks expected Uint8Array, got ${chunk === null ? 'null' : typeof chunk}`);
   return chunk;
+}
+
+/** Bodies whose chunks are handed over to the store (see `handOver`). */
+const handedOver = new WeakSet<object>();
+
+/**
+ * Marks `body` as handing its chunks over: its producer keeps no reference to any chunk it yields
+ * and never writes to it again (a cipher's fresh output), so a store may keep the chunks as they
+ * are instead of copying them. Any other body's chunks are copied by a store that keeps them in
+ * memory, since their owner may reuse its buffers.
+ * @example await store.putObject('b', 'k', handOver(sealedChunks), fields);
+ */
+export function handOver<T extends AsyncIterable<Uint8Array>>(body: T): T {
+  handedOver.add(body);
+  return body;
+}
+
+/** Whether `body` was marked by `handOver`. */
+export function isHandedOver(body: BodySource): boolean {
+  return handedOver.has(body);
 }

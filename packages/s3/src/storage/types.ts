@@ -58,13 +58,24 @@ export interface PartInfo {
   readonly metadata: StoredFields;
 }
 
+/** Options of `ObjectReader.stream`. */
+export interface StreamOptions {
+  /** The consumer never writes into a chunk, so a store may hand out views of its own bytes. */
+  readonly readOnly?: boolean;
+}
+
 /** Open access to one object's bytes; the bytes stay readable until `close`, even if the object is replaced or deleted meanwhile. */
 export interface ObjectReader {
   readonly info: ObjectInfo;
   /** Exactly `length` stored bytes from `offset` (across segments). */
   read(offset: number, length: number): Promise<Uint8Array>;
-  /** Streams `length` bytes from `offset` (default: everything), in chunks of bounded size. */
-  stream(offset?: number, length?: number): AsyncIterable<Uint8Array>;
+  /**
+   * Streams `length` bytes from `offset` (default: everything), in chunks of bounded size. Each
+   * chunk is the caller's to keep and change, unless `readOnly`: a consumer that only reads the
+   * chunks (a decryptor, whose output is a buffer of its own) lets a store hand out views of the
+   * bytes it holds instead of copies (the memory store; a file's chunks are fresh reads anyway).
+   */
+  stream(offset?: number, length?: number, options?: StreamOptions): AsyncIterable<Uint8Array>;
   /** Releases the bytes (a replaced or deleted object's are removed then). */
   close(): Promise<void>;
 }

@@ -1,10 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { FORMAT_VERSION_1, seal } from '@strongbox/envelope';
+import { FORMAT_VERSION_1, readHeader, seal } from '@strongbox/envelope';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type Keyring, rawAesKeyring } from '../../src/crypto/envelope-adapter.ts';
 import {
   createMemoryObjectStore,
+  OBJECT_FRAME_LENGTH,
   type ObjectKeys,
   type ObjectReader,
   type ObjectStore,
@@ -251,6 +252,28 @@ describe('object cipher: sealing into storage and opening whole or by range', ()
     expect(stored.indexOf(Buffer.from(body.subarray(25_000, 25_032)))).toBe(-1);
     const opening = await provider.forOpening({ bucket: 'b', key: 'k' }, undefined, {});
     expect(await collect(openObject(reader, segments, opening))).toEqual(Buffer.from(body));
+    await reader.close();
+  });
+
+  it('seals in OBJECT_FRAME_LENGTH frames by default, and still opens objects stored in 64 KiB frames', async () => {
+    const store = await createMemoryObjectStore();
+    await store.createBucket('b', {});
+    const body = new Uint8Array(randomBytes(OBJECT_FRAME_LENGTH * 2 + 1234));
+    const keys = rawLayers(1);
+    // Default frame length: the stored header says OBJECT_FRAME_LENGTH.
+    const { segment } = await sealObject(chunks(body, 65_536), keys, (sealed) => store.putObject('b', 'new', sealed, {}));
+    const fresh = await open(store, 'new');
+    expect(readHeader(await fresh.read(0, Math.min(fresh.info.size, 4096))).frameLength).toBe(OBJECT_FRAME_LENGTH);
+    expect(segment.layerSizes[0]).toBe(readHeader(await fresh.read(0, 4096)).length + body.length + 16 * 3);
+    await fresh.close();
+    // An object stored with the earlier 64 KiB frames reads whole and by range (the frame length is in its header).
+    const older = await storeSealed(store, 'old', [body], keys, 64 * 1024, 65_536);
+    const reader = await open(store, 'old');
+    expect(readHeader(await reader.read(0, 4096)).frameLength).toBe(64 * 1024);
+    // Buffer.equals: vitest's deep equality walks half a MiB element by element.
+    expect((await collect(openObject(reader, older, keys))).equals(body)).toBe(true);
+    const start = OBJECT_FRAME_LENGTH - 70_000;
+    expect((await collect(openObjectRange(reader, older, keys, start, start + 200_000))).equals(body.subarray(start, start + 200_000))).toBe(true);
     await reader.close();
   });
 });

@@ -93,37 +93,120 @@ export class Pipeline<Definition extends OperationSpec, Context extends Pipeline
 
   /**
    * Serves one call.
-   * @throws the service's error (`binding.toError`) for every failure.
+   *
+   * A call whose stages all finish synchronously (no due work, a handler that returns its output
+   * rather than a promise, nothing to wait for before answering) is carried out, audited included,
+   * before `call` returns, and its promise is already settled: no turn of the microtask queue per
+   * stage. Anything asynchronous continues in `#finish`, through the same stages in the same order.
+   * @throws the service's error (`binding.toError`) for every failure, as a rejected promise.
    */
-  async call(definition: Definition, input: unknown, scope: CallScope): Promise<unknown> {
+  call(definition: Definition, input: unknown, scope: CallScope): Promise<unknown> {
+    try {
+      return this.#run(definition, input, scope);
+    } catch (error) {
+      // Only what auditing a failure itself threw gets here (as a `finally` would let it through).
+      return Promise.reject(error);
+    }
+  }
+
+  #run(definition: Definition, input: unknown, scope: CallScope): Promise<unknown> {
     const binding = this.#binding;
     const now = binding.clock.now();
     const context = binding.open(definition, scope, now);
-    let output: unknown;
-    let failure: Failure | undefined;
-    try {
-      const faults = binding.faults;
-      if (faults?.armed) {
-        const struck = faults.inject(definition.name);
-        if (struck !== undefined) await struck;
+    const faults = binding.faults;
+    if (faults?.armed) {
+      let struck: Promise<void> | undefined;
+      try {
+        struck = faults.inject(definition.name);
+      } catch (error) {
+        return Promise.reject(this.#failed(definition, input, undefined, error, context, scope));
       }
+      if (struck !== undefined) return this.#afterFault(struck, definition, input, scope, context, now);
+    }
+    return this.#serve(definition, input, scope, context, now);
+  }
+
+  /** A call an injected fault struck: its latency passes (or its error is the call's), then it is served. */
+  async #afterFault(struck: Promise<void>, definition: Definition, input: unknown, scope: CallScope, context: Context, now: number): Promise<unknown> {
+    try {
+      await struck;
+    } catch (error) {
+      throw this.#failed(definition, input, undefined, error, context, scope);
+    }
+    return this.#serve(definition, input, scope, context, now);
+  }
+
+  /** Stages 1 to 5, synchronously as far as they allow (see `call`). */
+  #serve(definition: Definition, input: unknown, scope: CallScope, context: Context, now: number): Promise<unknown> {
+    const binding = this.#binding;
+    let output: unknown;
+    try {
       const quotaClass = quotaClassOf(definition);
       if (quotaClass !== undefined && !binding.quotas.tryAcquire(scope.caller.account, scope.region, quotaClass, now)) throw binding.throttled();
       binding.validate(definition, input);
       const due = binding.prepare?.(now);
-      if (due !== undefined) await due;
-      output = await definition.handler(input ?? {}, context);
+      if (due !== undefined)
+        return this.#finish(
+          definition,
+          input,
+          scope,
+          context,
+          due.then(() => definition.handler(input ?? {}, context)),
+        );
+      output = definition.handler(input ?? {}, context);
+      if (isPromiseLike(output)) return this.#finish(definition, input, scope, context, output);
       const settled = binding.settle?.(context);
-      if (settled !== undefined) await settled;
-      return output;
+      if (settled !== undefined) return this.#finish(definition, input, scope, context, undefined, output, settled);
     } catch (error) {
-      failure = binding.toError(error);
-      throw failure;
-    } finally {
-      binding.finish?.(context);
-      binding.trail.record(this.#event(definition, input, output, failure, context, scope));
-      binding.recorded?.(definition, context, failure === undefined);
+      return Promise.reject(this.#failed(definition, input, output, error, context, scope));
     }
+    this.#close(definition, input, output, undefined, context, scope);
+    return Promise.resolve(output);
+  }
+
+  /**
+   * The asynchronous rest of a call: waits for the handler (`handled`, which settles after it) or
+   * for `settled` alone, then audits as `#run` does.
+   */
+  async #finish(
+    definition: Definition,
+    input: unknown,
+    scope: CallScope,
+    context: Context,
+    handled: PromiseLike<unknown> | undefined,
+    output?: unknown,
+    settled?: Promise<void>,
+  ): Promise<unknown> {
+    try {
+      if (handled !== undefined) {
+        output = await handled;
+        settled = this.#binding.settle?.(context);
+      }
+      if (settled !== undefined) await settled;
+    } catch (error) {
+      throw this.#failed(definition, input, output, error, context, scope);
+    }
+    this.#close(definition, input, output, undefined, context, scope);
+    return output;
+  }
+
+  /** The service's error for `error`, once the failed call is audited. */
+  #failed(definition: Definition, input: unknown, output: unknown, error: unknown, context: Context, scope: CallScope): Failure {
+    let failure: Failure | undefined;
+    try {
+      failure = this.#binding.toError(error);
+      return failure;
+    } finally {
+      this.#close(definition, input, output, failure, context, scope);
+    }
+  }
+
+  /** The end of every call, success or failure: the service's finish, the audit event, then `recorded`. */
+  #close(definition: Definition, input: unknown, output: unknown, failure: Failure | undefined, context: Context, scope: CallScope): void {
+    const binding = this.#binding;
+    binding.finish?.(context);
+    binding.trail.record(this.#event(definition, input, output, failure, context, scope));
+    binding.recorded?.(definition, context, failure === undefined);
   }
 
   /**
@@ -210,6 +293,11 @@ export class Pipeline<Definition extends OperationSpec, Context extends Pipeline
     }
     return event;
   }
+}
+
+/** Whether a handler answered with a promise (or any thenable) rather than its output. */
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
 }
 
 /**

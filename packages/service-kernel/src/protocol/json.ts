@@ -13,12 +13,26 @@ import type { TextResponse } from '../http/types.ts';
 const JSON_11 = 'application/x-amz-json-1.1';
 
 /**
+ * UTF-8 that refuses bytes that are not: JSON text is UTF-8 (RFC 8259 §8.1), and a lenient decoder
+ * would turn them into U+FFFD and store that (a tag, a description) as if the client had sent it.
+ * UNCONFIRMED: AWS's exact answer to such a body; Coral's parser refuses it as unreadable JSON,
+ * hence SerializationException.
+ */
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
  * Parses a JSON request body (an empty body means `{}`, as SDKs send for input-less calls).
- * @throws ServiceError SerializationException, bare as Coral sends it, for anything but a JSON object.
+ * @throws ServiceError SerializationException, bare as Coral sends it, for anything but a JSON
+ *   object in UTF-8.
  * @example parseJson(new TextEncoder().encode('{"KeyId":"k"}')) // { KeyId: 'k' }
  */
 export function parseJson(body: Uint8Array): Record<string, unknown> {
-  const text = new TextDecoder().decode(body).trim();
+  let text: string;
+  try {
+    text = UTF8.decode(body).trim();
+  } catch {
+    throw new ServiceError('SerializationException', '');
+  }
   if (text === '') return {};
   let json: unknown;
   try {

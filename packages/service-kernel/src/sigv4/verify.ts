@@ -84,6 +84,11 @@ export function signatureFormOf(request: HttpRequest): SignatureForm {
 
 /** How far the signing time may be from the server's, both ways (real KMS: 5 minutes). */
 const MAX_SKEW_MS = 5 * 60 * 1000;
+/**
+ * S3's window is 15 minutes (S3 API reference, "Authenticating Requests (AWS Signature Version
+ * 4)": "within 15 minutes"; its RequestTimeTooSkewed carries MaxAllowedSkewMilliseconds 900000).
+ */
+const S3_MAX_SKEW_MS = 15 * 60 * 1000;
 const ALGORITHM = 'AWS4-HMAC-SHA256';
 const TERMINATOR = 'aws4_request';
 const ISO_BASIC = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
@@ -134,7 +139,7 @@ export function createSigV4Authenticator(options: SigV4Options): (request: HttpR
       return { caller: rootPrincipal(options.region, options.account) };
     }
     const parsed = parseAuthorization(header, request);
-    checkTime(parsed.amzDate, clock.now());
+    checkTime(parsed.amzDate, clock.now(), s3 ? S3_MAX_SKEW_MS : MAX_SKEW_MS);
     if (!parsed.signedHeaders.includes('host'))
       throw new ServiceError('InvalidSignatureException', "'Host' must be a 'SignedHeader' in the AWS Authorization.");
     if (parsed.algorithm !== ALGORITHM) {
@@ -281,8 +286,12 @@ function parseAuthorization(header: string, request: HttpRequest): ParsedAuthori
   return { algorithm, credential, signedHeaders: signedHeaders.toLowerCase().split(';'), signature, amzDate: date };
 }
 
-/** Date format, then AWS's ±5 minute window. */
-function checkTime(amzDate: string, now: number): void {
+/**
+ * Date format, then the service's window (±5 minutes, S3's ±15). The error carries what S3's
+ * RequestTimeTooSkewed shows (`RequestTime`, `ServerTime`, `MaxAllowedSkewMilliseconds`); the JSON
+ * services send the message alone.
+ */
+function checkTime(amzDate: string, now: number, maxSkew: number): void {
   const signedAt = parseIsoBasic(amzDate);
   if (signedAt === undefined) {
     // Known difference: a request dated only by an RFC 1123 `Date` header is refused here.
@@ -291,16 +300,24 @@ function checkTime(amzDate: string, now: number): void {
       `Date must be in ISO-8601 'basic format'. Got '${amzDate}'. See http://en.wikipedia.org/wiki/ISO_8601`,
     );
   }
-  if (signedAt < now - MAX_SKEW_MS) {
+  const minutes = maxSkew / 60_000;
+  const skewed = [
+    ['RequestTime', amzDate],
+    ['ServerTime', new Date(now).toISOString().replace(/\.\d{3}Z$/, 'Z')],
+    ['MaxAllowedSkewMilliseconds', String(maxSkew)],
+  ] as const;
+  if (signedAt < now - maxSkew) {
     throw new ServiceError(
       'InvalidSignatureException',
-      `Signature expired: ${amzDate} is now earlier than ${isoBasic(now - MAX_SKEW_MS)} (${isoBasic(now)} - 5 min.)`,
+      `Signature expired: ${amzDate} is now earlier than ${isoBasic(now - maxSkew)} (${isoBasic(now)} - ${minutes} min.)`,
+      skewed,
     );
   }
-  if (signedAt > now + MAX_SKEW_MS) {
+  if (signedAt > now + maxSkew) {
     throw new ServiceError(
       'InvalidSignatureException',
-      `Signature not yet current: ${amzDate} is still later than ${isoBasic(now + MAX_SKEW_MS)} (${isoBasic(now)} + 5 min.)`,
+      `Signature not yet current: ${amzDate} is still later than ${isoBasic(now + maxSkew)} (${isoBasic(now)} + ${minutes} min.)`,
+      skewed,
     );
   }
 }

@@ -110,6 +110,15 @@ export interface AuditOptions {
 const DEFAULT_CAPACITY = 100_000;
 /** Default budget of retained field bytes. */
 const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
+/**
+ * How deep a recorded field may nest. A request can carry JSON nested tens of thousands deep
+ * within CloudTrail's 100 KB (a bucket policy of `[[[[…]]]]`, recorded parsed under
+ * `bucketPolicy`): walking it, and later writing it out with `JSON.stringify`, would exhaust the
+ * stack, failing the request with a 500 and every LookupEvents that met the event. Deeper fields
+ * are recorded as omitted, like oversized ones. Known difference: CloudTrail documents no depth
+ * limit; no AWS request shape nests anywhere near this deep.
+ */
+const MAX_FIELD_DEPTH = 256;
 /** Slots the columns start with (they double as the trail fills, up to its capacity). */
 const INITIAL_SLOTS = 1024;
 /** CloudTrail's maximum size of `requestParameters` and `responseElements`: 100 KB. */
@@ -153,7 +162,9 @@ export class EventIds {
    */
   fill(target: Uint8Array, offset: number, length: 16 | 32): void {
     const from = this.#take(length);
-    target.set(this.#batch.subarray(from, from + length), offset);
+    // Copied byte by byte: a `subarray` view per event would be an object for the collector.
+    const batch = this.#batch;
+    for (let i = 0; i < length; i++) target[offset + i] = batch[from + i] as number;
     for (let id = offset; id < offset + length; id += 16) markRandomUuid(target, id);
   }
 
@@ -350,8 +361,14 @@ export class AuditTrail {
 
   /** Stores an event's fields in `slot`, bounding them, then keeps the total within budget. */
   #store(slot: number, event: AuditEventInput): void {
-    const [parameters, parametersSize] = bounded(event.requestParameters);
-    const [responses, responsesSize] = bounded(event.responseElements);
+    // Each field is measured once: the size decides the omission and is what the event's share of
+    // the total counts.
+    let parameters = event.requestParameters;
+    let parametersSize = jsonSize(parameters, MAX_FIELD_BYTES);
+    if (parametersSize > MAX_FIELD_BYTES) [parameters, parametersSize] = [OMITTED, OMITTED_SIZE];
+    let responses = event.responseElements;
+    let responsesSize = jsonSize(responses, MAX_FIELD_BYTES);
+    if (responsesSize > MAX_FIELD_BYTES) [responses, responsesSize] = [OMITTED, OMITTED_SIZE];
     const message =
       event.errorMessage !== undefined && event.errorMessage.length > MAX_FIELD_BYTES ? event.errorMessage.slice(0, MAX_FIELD_BYTES) : event.errorMessage;
     this.#times[slot] = event.eventTime;
@@ -455,6 +472,26 @@ export class AuditTrail {
     return new EventIdPair(this.#idBytes.slice(base, base + 32), this.#requestIds[slot]);
   }
 
+  /**
+   * Copies the 32 id bytes of the event recorded last (its event id, then its request id, both as
+   * `formatUuid` reads them) into `target` at `offset`: what a service keeps of an event it tracks
+   * on every call (KMS's GetKeyLastUsage) without building anything. The request id bytes are the
+   * id only when the event was given none (`latestRequestId`).
+   * @returns false, copying nothing, when the trail holds no event.
+   */
+  copyLatestIds(target: Uint8Array, offset: number): boolean {
+    if (this.#size === 0) return false;
+    const base = ((this.#start + this.#size - 1) % this.#capacity) * 32;
+    const bytes = this.#idBytes;
+    for (let i = 0; i < 32; i++) target[offset + i] = bytes[base + i] as number;
+    return true;
+  }
+
+  /** The request id given with the event recorded last, if it was given one (see `copyLatestIds`). */
+  latestRequestId(): string | undefined {
+    return this.#size === 0 ? undefined : this.#requestIds[(this.#start + this.#size - 1) % this.#capacity];
+  }
+
   /** The event in `slot`, as an object (built on read). */
   // Slots below `#size` were all written by `record`; the fallbacks only satisfy the types.
   #eventAt(slot: number): AuditEvent {
@@ -487,20 +524,14 @@ export class AuditTrail {
   }
 }
 
-/** A field as recorded (itself, or `{"omitted": true}` past CloudTrail's 100 KB) and its JSON size. */
-function bounded(field: Record<string, unknown> | null): readonly [Record<string, unknown> | null, number] {
-  // Measured once: the size decides the omission and is what the event's share of the total counts.
-  const size = jsonSize(field, MAX_FIELD_BYTES);
-  return size > MAX_FIELD_BYTES ? [OMITTED, OMITTED_SIZE] : [field, size];
-}
-
 /**
  * The length of `value`'s JSON text (escapes aside), counted only up to `limit`: past it the walk
- * stops and answers `limit + 1`, so an oversized field costs no more than a limit's worth.
+ * stops and answers `limit + 1`, so an oversized field costs no more than a limit's worth. A value
+ * nested deeper than `MAX_FIELD_DEPTH` counts as oversized too (see there).
  * @example jsonSize({ a: 'bc' }, 100) // 10, the length of {"a":"bc"}
  */
 export function jsonSize(value: unknown, limit: number): number {
-  const size = measureJson(value, 0, limit);
+  const size = measureJson(value, 0, limit, 0);
   return size > limit ? limit + 1 : size;
 }
 
@@ -508,8 +539,9 @@ export function jsonSize(value: unknown, limit: number): number {
  * `size` plus the JSON length of `item`, stopping as soon as the total passes `limit`. A top-level
  * function rather than a closure made per call: every audited request measures its fields.
  */
-function measureJson(item: unknown, size: number, limit: number): number {
+function measureJson(item: unknown, size: number, limit: number, depth: number): number {
   if (size > limit) return size;
+  if (depth > MAX_FIELD_DEPTH) return limit + 1;
   if (typeof item === 'string') return size + item.length + 2;
   if (typeof item === 'number' || typeof item === 'boolean') return size + String(item).length;
   if (item === null || item === undefined) return size + 4;
@@ -517,7 +549,7 @@ function measureJson(item: unknown, size: number, limit: number): number {
     // Brackets and the commas between members.
     let total = size + 2 + Math.max(0, item.length - 1);
     for (const member of item) {
-      total = measureJson(member, total, limit);
+      total = measureJson(member, total, limit, depth + 1);
       if (total > limit) return total;
     }
     return total;
@@ -529,7 +561,7 @@ function measureJson(item: unknown, size: number, limit: number): number {
       // `"key":` and a comma before every member but the first.
       total += key.length + 3 + (first ? 0 : 1);
       first = false;
-      total = measureJson((item as Record<string, unknown>)[key], total, limit);
+      total = measureJson((item as Record<string, unknown>)[key], total, limit, depth + 1);
       if (total > limit) return total;
     }
     return total;

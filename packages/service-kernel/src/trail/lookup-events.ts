@@ -12,6 +12,9 @@
 import { uuidFromBytes } from '../clock.ts';
 import { ServiceError } from '../errors.ts';
 import type { Authenticator, HttpRequest, TextResponse } from '../http/types.ts';
+import { globalConditionValue } from '../policy/context.ts';
+import { evaluateIdentityPolicy } from '../policy/evaluate.ts';
+import type { Principal } from '../principal.ts';
 import { json11ErrorResponse, json11Response, parseJson, serviceErrorResponse } from '../protocol/json.ts';
 import type { AuditTrail } from './audit.ts';
 import { type CloudTrailRecord, type LookupQuery, usernameOf } from './cloudtrail.ts';
@@ -58,6 +61,32 @@ export function isCloudTrailRequest(request: HttpRequest): boolean {
   return CLOUDTRAIL_TARGET_PREFIXES.some((prefix) => target.startsWith(prefix));
 }
 
+/**
+ * `cloudtrail:LookupEvents` must be allowed to the caller, as IAM decides it: an account root
+ * always is; any other principal needs its identity policy to allow the action (resource `*`:
+ * LookupEvents has no resource-level permissions) and not deny it. A principal without an
+ * identity policy is allowed nothing, as KMS decides for its IAM-only actions. Without this, any
+ * verified key read the whole trail under --strict-auth.
+ * @throws ServiceError AccessDeniedException with IAM's text (no `on resource:` for an action
+ *   without resources; UNCONFIRMED: no capture of CloudTrail's exact wording).
+ */
+function authorizeLookup(caller: Principal, region: string, request: HttpRequest): void {
+  if (caller.type === 'Root') return;
+  const action = 'cloudtrail:LookupEvents';
+  const source = { caller, region, ...(request.sourceIpAddress === undefined ? {} : { sourceIp: request.sourceIpAddress }) };
+  const verdict = evaluateIdentityPolicy(caller, { caller, action, resource: '*', lookup: (key) => globalConditionValue(source, key) });
+  if (verdict.deny)
+    throw new ServiceError(
+      'AccessDeniedException',
+      `User: ${caller.arn} is not authorized to perform: ${action} with an explicit deny in an identity-based policy`,
+    );
+  if (!verdict.allowDirect)
+    throw new ServiceError(
+      'AccessDeniedException',
+      `User: ${caller.arn} is not authorized to perform: ${action} because no identity-based policy allows the ${action} action`,
+    );
+}
+
 /** The operation an `X-Amz-Target` names, if it is a CloudTrail target. */
 function operationOf(target: string | undefined): string | undefined {
   const prefix = CLOUDTRAIL_TARGET_PREFIXES.find((p) => target?.startsWith(p));
@@ -82,6 +111,7 @@ export function createCloudTrailHandler(kms: TrailOwner, options: CloudTrailOpti
         throw new ServiceError('UnknownOperationException');
       }
       const identity = options.authenticate ? await options.authenticate(request) : undefined;
+      if (identity !== undefined) authorizeLookup(identity.caller, identity.region ?? kms.region, request);
       const body = parseJson(request.body);
       const scope = { account: identity?.caller.account ?? kms.account, region: identity?.region ?? kms.region };
       const query = lookupQuery(body, scope);

@@ -52,7 +52,10 @@ const definitions = { putThing, getThing };
 type Table = TableOf<typeof definitions>;
 const REGISTRY = createRegistry<Table>(definitions);
 
-function toy(limits: Record<string, number> = {}): { pipeline: Pipeline<OperationSpec, ToyContext, ToyError>; trail: AuditTrail; clock: ManualClock } {
+function toy(
+  limits: Record<string, number> = {},
+  hooks: Pick<ServiceBinding<OperationSpec, ToyContext, ToyError>, 'prepare' | 'settle' | 'finish' | 'recorded'> = {},
+): { pipeline: Pipeline<OperationSpec, ToyContext, ToyError>; trail: AuditTrail; clock: ManualClock } {
   const clock = new ManualClock(Date.UTC(2025, 0, 1));
   const trail = new AuditTrail({ capacity: 100 });
   const buckets = new QuotaBuckets();
@@ -74,6 +77,7 @@ function toy(limits: Record<string, number> = {}): { pipeline: Pipeline<Operatio
     auditParameters: (_definition, input) => ({ ...(input as object) }),
     auditValue: (value) => value,
     auditError: (failure) => ({ code: failure.code, message: failure.message }),
+    ...hooks,
   };
   return { pipeline: new Pipeline(binding), trail, clock };
 }
@@ -165,6 +169,79 @@ describe('Pipeline', () => {
     expect(failure).toBeInstanceOf(ToyError);
     expect(failure).toMatchObject({ code: 'InternalFailure', message: '' });
     expect(trail.events()[0]).toMatchObject({ errorCode: 'InternalFailure', errorMessage: '' });
+  });
+
+  it('carries out a call whose stages are all synchronous before call() returns, audit included', async () => {
+    const { pipeline, trail } = toy();
+    const answer = pipeline.call(definitions.getThing, { Id: 'A' }, scope);
+    // Nothing awaited yet: the event is already in the trail, and the promise holds the output.
+    expect(trail.events().map((e) => e.eventName)).toEqual(['GetThing']);
+    expect(await answer).toEqual({ Name: 'a' });
+    const refused = pipeline.call(definitions.getThing, {}, scope);
+    expect(trail.events().map((e) => e.errorCode)).toEqual([undefined, 'ValidationException']);
+    await expect(refused).rejects.toMatchObject({ code: 'ValidationException' });
+  });
+
+  it('runs due work, an asynchronous handler and the wait for durability in order, then audits once', async () => {
+    const stages: string[] = [];
+    const { pipeline, trail } = toy(
+      {},
+      {
+        prepare: () => Promise.resolve().then(() => void stages.push('prepare')),
+        settle: () => Promise.resolve().then(() => void stages.push('settle')),
+        finish: () => void stages.push('finish'),
+        recorded: (_definition, _context, succeeded) => void stages.push(`recorded ${succeeded}`),
+      },
+    );
+    const slow: OperationSpec = {
+      ...definitions.getThing,
+      handler: async (input: { Id: string }) => {
+        stages.push('handler');
+        await Promise.resolve();
+        return { Name: input.Id.toLowerCase() };
+      },
+    };
+    const answer = pipeline.call(slow, { Id: 'B' }, scope);
+    expect(trail.size).toBe(0);
+    expect(await answer).toEqual({ Name: 'b' });
+    expect(stages).toEqual(['prepare', 'handler', 'settle', 'finish', 'recorded true']);
+    expect(trail.size).toBe(1);
+  });
+
+  it("waits for durability after a synchronous handler too, and audits a failure to become durable as the call's", async () => {
+    const stages: string[] = [];
+    const { pipeline, trail } = toy(
+      {},
+      {
+        settle: () =>
+          Promise.resolve().then(() => {
+            stages.push('settle');
+            throw new ToyError('InternalFailure', 'disk full');
+          }),
+        recorded: (_definition, _context, succeeded) => void stages.push(`recorded ${succeeded}`),
+      },
+    );
+    const answer = pipeline.call(definitions.getThing, { Id: 'C' }, scope);
+    expect(trail.size).toBe(0);
+    await expect(answer).rejects.toMatchObject({ code: 'InternalFailure', message: 'disk full' });
+    expect(stages).toEqual(['settle', 'recorded false']);
+    expect(trail.events()[0]).toMatchObject({ eventName: 'GetThing', errorCode: 'InternalFailure', errorMessage: 'disk full' });
+  });
+
+  it('answers with a rejected promise, never a throw, even when auditing fails', async () => {
+    const { pipeline } = toy(
+      {},
+      {
+        finish: () => {
+          throw new Error('audit sink broke');
+        },
+      },
+    );
+    let answer: Promise<unknown> | undefined;
+    expect(() => {
+      answer = pipeline.call(definitions.getThing, { Id: 'D' }, scope);
+    }).not.toThrow();
+    await expect(answer).rejects.toThrow('audit sink broke');
   });
 
   it('records service events as AwsServiceEvent by AWS Internal', () => {

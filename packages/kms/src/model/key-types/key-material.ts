@@ -15,9 +15,10 @@
  */
 
 import { createECDH, createPrivateKey, createPublicKey, generateKeyPair, type KeyObject } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { promisify } from 'node:util';
-import { ml_dsa44, ml_dsa65, ml_dsa87 } from '@noble/post-quantum/ml-dsa.js';
-import { ml_kem512, ml_kem768, ml_kem1024 } from '@noble/post-quantum/ml-kem.js';
+import type * as MlDsaModule from '@noble/post-quantum/ml-dsa.js';
+import type * as MlKemModule from '@noble/post-quantum/ml-kem.js';
 import type { Random } from '@strongbox/service-kernel';
 import { decodeSeedPkcs8, encodeSeedPkcs8, encodeSpki, ML_DSA_OIDS, ML_KEM_OIDS } from './der.ts';
 import { hmacKeyLength, KEY_SPEC_TABLE, type KeySpec } from './spec-table.ts';
@@ -39,15 +40,35 @@ export const EC_CURVES: Readonly<Partial<Record<KeySpec, { readonly curve: strin
 });
 
 /** ML-DSA and ML-KEM parameter sets by key spec. */
-export const ML_DSA: Readonly<Record<'ML_DSA_44' | 'ML_DSA_65' | 'ML_DSA_87', typeof ml_dsa44>> = Object.freeze({
-  ML_DSA_44: ml_dsa44,
-  ML_DSA_65: ml_dsa65,
-  ML_DSA_87: ml_dsa87,
+// @noble/post-quantum loads on first use of an ML-DSA or ML-KEM key (the getters below): an
+// endpoint that never meets one does not hold it. It is loaded with require (ESM through
+// require(esm), Node.js 20.19+) so key operations stay synchronous.
+const requireLazily = createRequire(import.meta.url);
+let mlDsaModule: typeof MlDsaModule | undefined;
+let mlKemModule: typeof MlKemModule | undefined;
+const mlDsa = (): typeof MlDsaModule => (mlDsaModule ??= requireLazily('@noble/post-quantum/ml-dsa.js') as typeof MlDsaModule);
+const mlKem = (): typeof MlKemModule => (mlKemModule ??= requireLazily('@noble/post-quantum/ml-kem.js') as typeof MlKemModule);
+export const ML_DSA: Readonly<Record<'ML_DSA_44' | 'ML_DSA_65' | 'ML_DSA_87', typeof MlDsaModule.ml_dsa44>> = Object.freeze({
+  get ML_DSA_44() {
+    return mlDsa().ml_dsa44;
+  },
+  get ML_DSA_65() {
+    return mlDsa().ml_dsa65;
+  },
+  get ML_DSA_87() {
+    return mlDsa().ml_dsa87;
+  },
 });
-export const ML_KEM: Readonly<Record<'ML_KEM_512' | 'ML_KEM_768' | 'ML_KEM_1024', typeof ml_kem512>> = Object.freeze({
-  ML_KEM_512: ml_kem512,
-  ML_KEM_768: ml_kem768,
-  ML_KEM_1024: ml_kem1024,
+export const ML_KEM: Readonly<Record<'ML_KEM_512' | 'ML_KEM_768' | 'ML_KEM_1024', typeof MlKemModule.ml_kem512>> = Object.freeze({
+  get ML_KEM_512() {
+    return mlKem().ml_kem512;
+  },
+  get ML_KEM_768() {
+    return mlKem().ml_kem768;
+  },
+  get ML_KEM_1024() {
+    return mlKem().ml_kem1024;
+  },
 });
 /** An ML-DSA key spec. */
 export type MlDsaSpec = keyof typeof ML_DSA;

@@ -16,9 +16,10 @@
  */
 
 import { constants, createHash, type KeyObject, sign as nodeSign, verify as nodeVerify, privateEncrypt, publicDecrypt, timingSafeEqual } from 'node:crypto';
-import { ed25519ph } from '@noble/curves/ed25519.js';
-import { p256, p384, p521 } from '@noble/curves/nist.js';
-import { secp256k1 } from '@noble/curves/secp256k1.js';
+import { createRequire } from 'node:module';
+import type * as Ed25519Module from '@noble/curves/ed25519.js';
+import type * as NistModule from '@noble/curves/nist.js';
+import type * as Secp256k1Module from '@noble/curves/secp256k1.js';
 import { digestInfo } from './der.ts';
 import { EC_CURVES, ML_DSA, type MlDsaSpec, mlKeys, mlSeed, privateKeyObject, publicKeyObject } from './key-material.ts';
 import { signPssDigest, verifyPssDigest } from './rsa-pss.ts';
@@ -34,6 +35,17 @@ import {
   signingHash,
   usageAlgorithms,
 } from './spec-table.ts';
+
+// @noble/curves loads on first use (DIGEST signing with ECDSA, Ed25519ph): its curves and tables
+// cost about 10 MiB of memory that an endpoint which never signs a digest need not hold. It is
+// loaded with require (ESM through require(esm), Node.js 20.19+) so signing stays synchronous.
+const requireLazily = createRequire(import.meta.url);
+let nistModule: typeof NistModule | undefined;
+let secp256k1Module: typeof Secp256k1Module | undefined;
+let ed25519Module: typeof Ed25519Module | undefined;
+const nist = (): typeof NistModule => (nistModule ??= requireLazily('@noble/curves/nist.js') as typeof NistModule);
+const secp256k1 = (): typeof Secp256k1Module.secp256k1 => (secp256k1Module ??= requireLazily('@noble/curves/secp256k1.js') as typeof Secp256k1Module).secp256k1;
+const ed25519ph = (): typeof Ed25519Module.ed25519ph => (ed25519Module ??= requireLazily('@noble/curves/ed25519.js') as typeof Ed25519Module).ed25519ph;
 
 /** Why a Sign/Verify input cannot be used, for the operation to answer with AWS's error. */
 export type SigningInputProblem =
@@ -105,7 +117,7 @@ export function signMessage(spec: KeySpec, privateKey: Uint8Array, algorithm: Si
     case 'ed25519':
       // ED25519_PH_SHA_512 (DIGEST only): KMS "still performs the SHA-512 prehash", so the given
       // digest is the message of HashEdDSA (RFC 8032 §5.1, Ed25519ph).
-      return algorithm === 'ED25519_PH_SHA_512' ? ed25519ph.sign(message, ed25519Seed(key)) : new Uint8Array(nodeSign(null, message, key));
+      return algorithm === 'ED25519_PH_SHA_512' ? ed25519ph().sign(message, ed25519Seed(key)) : new Uint8Array(nodeSign(null, message, key));
     default:
       throw new RangeError(`"spec" expected a signing key spec, got ${spec}`);
   }
@@ -147,7 +159,7 @@ export function verifyMessage(
           : nodeVerify(hash, message, { key, dsaEncoding: 'der' }, signature);
       case 'ed25519':
         return algorithm === 'ED25519_PH_SHA_512'
-          ? ed25519ph.verify(signature, message, rawPublicKey(spec, publicKey))
+          ? ed25519ph().verify(signature, message, rawPublicKey(spec, publicKey))
           : nodeVerify(null, message, key, signature);
       default:
         return false;
@@ -169,16 +181,16 @@ function verifyPkcs1Digest(key: KeyObject, hash: 'sha256' | 'sha384' | 'sha512',
   return recovered.length === expected.length && timingSafeEqual(recovered, expected);
 }
 
-function ecdsa(spec: KeySpec): typeof p256 {
+function ecdsa(spec: KeySpec): typeof NistModule.p256 {
   switch (spec) {
     case 'ECC_NIST_P384':
-      return p384;
+      return nist().p384;
     case 'ECC_NIST_P521':
-      return p521;
+      return nist().p521;
     case 'ECC_SECG_P256K1':
-      return secp256k1;
+      return secp256k1();
     default:
-      return p256;
+      return nist().p256;
   }
 }
 

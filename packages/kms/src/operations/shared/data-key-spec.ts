@@ -54,15 +54,29 @@ export interface GeneratedDataKey {
  * @throws KmsError ValidationException, NotFoundException, AccessDeniedException, the key-state
  *   exceptions, DryRunOperationException.
  */
-export async function generateDataKeyUnder(
+export function generateDataKeyUnder(
   input: DataKeyRequest,
   context: OperationContext,
   operation: 'GenerateDataKey' | 'GenerateDataKeyWithoutPlaintext',
-): Promise<GeneratedDataKey> {
+): GeneratedDataKey | Promise<GeneratedDataKey> {
   // Validation first: before an alias/aws/* key is created, and before DryRun answers.
   const length = dataKeyLength(input.NumberOfBytes, input.KeySpec);
   const contextEncoding = encodeRequestContext(input.EncryptionContext);
-  const key = await context.resolveKey(input.KeyId, 'any');
+  // Synchronous unless resolving the key commits (an alias/aws/* alias's first use).
+  const key = context.resolveKey(input.KeyId, 'any');
+  return key instanceof Promise
+    ? key.then((resolved) => generateUnder(input, context, operation, resolved, length, contextEncoding))
+    : generateUnder(input, context, operation, key, length, contextEncoding);
+}
+
+function generateUnder(
+  input: DataKeyRequest,
+  context: OperationContext,
+  operation: 'GenerateDataKey' | 'GenerateDataKeyWithoutPlaintext',
+  key: KeyRecord,
+  length: number,
+  contextEncoding: ReturnType<typeof encodeRequestContext>,
+): GeneratedDataKey {
   context.touch(key);
   context.authorize(`kms:${operation}`, key, {
     encryptionContext: input.EncryptionContext ?? {},

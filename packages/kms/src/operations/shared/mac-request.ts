@@ -8,6 +8,7 @@
 
 import { type MacAlgorithm, usageAlgorithms } from '../../model/key-types/spec-table.ts';
 import type { KeyRecord } from '../../model/records.ts';
+import type { AuthorizationDetails } from '../../policy/request-context.ts';
 import { blob, enumOf, type Shape } from '../../protocol/shapes.ts';
 import { incompatibleAlgorithm, requireKeyUsage } from './key-usage.ts';
 
@@ -29,4 +30,22 @@ export function checkMacRequest(key: KeyRecord, operation: 'GenerateMac' | 'Veri
   if (!(usageAlgorithms(key.keySpec, key.keyUsage)?.mac ?? []).includes(algorithm as MacAlgorithm)) throw incompatibleAlgorithm(key, algorithm);
   if (key.macKey === undefined) throw new RangeError(`key ${key.keyId} has no HMAC key`);
   return key.macKey;
+}
+
+/** One frozen authorization details object per MAC algorithm (validated: one of four). */
+const MAC_DETAILS = new Map<string, AuthorizationDetails>();
+
+/**
+ * What GenerateMac and VerifyMac authorize with: the `kms:MacAlgorithm` condition key and the
+ * request's grant tokens. Without grant tokens (most calls) the details depend on the algorithm
+ * alone and are made once per algorithm: authorization only reads them.
+ */
+export function macAuthorization(algorithm: string, grantTokens: readonly string[] | undefined): AuthorizationDetails {
+  if (grantTokens !== undefined) return { conditions: { 'kms:MacAlgorithm': algorithm }, grantTokens };
+  let details = MAC_DETAILS.get(algorithm);
+  if (details === undefined) {
+    details = Object.freeze({ conditions: Object.freeze({ 'kms:MacAlgorithm': algorithm }) });
+    MAC_DETAILS.set(algorithm, details);
+  }
+  return details;
 }

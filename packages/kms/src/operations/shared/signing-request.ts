@@ -8,6 +8,7 @@ import { KmsError } from '../../errors.ts';
 import { checkSigningInput } from '../../model/key-types/signing.ts';
 import { digestLength, MESSAGE_TYPES, type MessageType, SIGNING_ALGORITHMS, type SigningAlgorithm } from '../../model/key-types/spec-table.ts';
 import type { KeyRecord } from '../../model/records.ts';
+import type { AuthorizationDetails } from '../../policy/request-context.ts';
 import { blob, enumOf, type Shape } from '../../protocol/shapes.ts';
 import { incompatibleAlgorithm, requireKeyUsage } from './key-usage.ts';
 
@@ -66,4 +67,24 @@ export function checkSigningRequest(
 /** The condition keys of Sign and Verify (`kms:SigningAlgorithm`, `kms:MessageType`). */
 export function signingConditions(algorithm: string, messageType: string): Record<string, string> {
   return { 'kms:SigningAlgorithm': algorithm, 'kms:MessageType': messageType };
+}
+
+/** One frozen authorization details object per algorithm and message type (both validated enums). */
+const SIGNING_DETAILS = new Map<string, Map<string, AuthorizationDetails>>();
+
+/**
+ * What Sign and Verify authorize with: their condition keys and the request's grant tokens.
+ * Without grant tokens (most calls) the details depend on the algorithm and message type alone
+ * and are made once per pair: authorization only reads them.
+ */
+export function signingAuthorization(algorithm: string, messageType: string, grantTokens: readonly string[] | undefined): AuthorizationDetails {
+  if (grantTokens !== undefined) return { conditions: signingConditions(algorithm, messageType), grantTokens };
+  let byType = SIGNING_DETAILS.get(algorithm);
+  if (byType === undefined) SIGNING_DETAILS.set(algorithm, (byType = new Map()));
+  let details = byType.get(messageType);
+  if (details === undefined) {
+    details = Object.freeze({ conditions: Object.freeze(signingConditions(algorithm, messageType)) });
+    byType.set(messageType, details);
+  }
+  return details;
 }

@@ -67,6 +67,10 @@ export class ObjectBody implements AsyncIterable<Uint8Array> {
       chunks.push(chunk);
       length += chunk.length;
     }
+    // One chunk that is a whole buffer of its own (a decrypted frame) is the body already: no
+    // copy. A view into a larger buffer is copied, so the result exposes nothing else.
+    const [only] = chunks;
+    if (chunks.length === 1 && only !== undefined && only.byteOffset === 0 && only.byteLength === only.buffer.byteLength) return only;
     const bytes = new Uint8Array(length);
     let offset = 0;
     for (const chunk of chunks) {

@@ -61,8 +61,23 @@ export function bucketArn(name: string): string {
   return `arn:aws:s3:::${name}`;
 }
 
+/**
+ * Records already read, by the stored fields they were read from: every object request reads its
+ * bucket, and a store hands out the same fields object until the bucket is updated (which
+ * replaces it), so the JSON is parsed once per bucket version rather than once per request.
+ */
+const READ = new WeakMap<StoredFields, { readonly info: BucketInfo; readonly record: BucketRecord }>();
+
 /** Reads a stored bucket back. */
 export function bucketRecord(info: BucketInfo): BucketRecord {
+  const known = READ.get(info.metadata);
+  if (known !== undefined && known.info.name === info.name && known.info.created === info.created) return known.record;
+  const record = readBucketRecord(info);
+  READ.set(info.metadata, { info, record });
+  return record;
+}
+
+function readBucketRecord(info: BucketInfo): BucketRecord {
   const { owner, region, encryption, policy } = info.metadata;
   if (owner === undefined || region === undefined || encryption === undefined) throw new Error(`bucket ${info.name} has an incomplete record`);
   const parsed = JSON.parse(encryption) as {
@@ -71,20 +86,21 @@ export function bucketRecord(info: BucketInfo): BucketRecord {
     bucketKeyEnabled: boolean;
     blockedEncryptionTypes: BlockedEncryptionType[];
   };
-  return {
+  // Frozen all through: one record serves every request until the bucket changes.
+  return Object.freeze({
     name: info.name,
     created: info.created,
     owner,
     region,
-    encryption: {
+    encryption: Object.freeze({
       algorithm: parsed.algorithm,
       ...(parsed.kmsMasterKeyId === undefined ? {} : { kmsMasterKeyId: parsed.kmsMasterKeyId }),
       bucketKeyEnabled: parsed.bucketKeyEnabled,
-      blockedEncryptionTypes: parsed.blockedEncryptionTypes,
-    },
+      blockedEncryptionTypes: Object.freeze(parsed.blockedEncryptionTypes) as BlockedEncryptionType[],
+    }),
     encryptionConfigured: info.metadata[CONFIGURED] === 'true',
     ...(policy === undefined ? {} : { policy }),
-  };
+  });
 }
 
 /**
