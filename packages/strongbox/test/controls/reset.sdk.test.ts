@@ -4,7 +4,7 @@
  */
 
 import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import { CreateAliasCommand, CreateGrantCommand, CreateKeyCommand, ListAliasesCommand, ListKeysCommand } from '@aws-sdk/client-kms';
@@ -80,6 +80,25 @@ describe('reset with a data directory', () => {
     expect(existsSync(join(dir.path, 'tls'))).toBe(true);
     expect(existsSync(join(dir.path, 'reset-pending'))).toBe(false);
     await sb.close();
+    const again = await opened(dir.path);
+    expect((await again.kms.send('ListKeys', {})).Keys).toEqual([]);
+    expect((await again.s3.listBuckets({})).Buckets ?? []).toEqual([]);
+    await again.close();
+  });
+
+  it('removes only what Strongbox wrote: a foreign file in the directory survives', async () => {
+    const dir = await tempDir();
+    cleanups.push(dir.cleanup);
+    const sb = await opened(dir.path);
+    await dir.file('my-project-notes.txt', 'mine');
+    await mkdir(join(dir.path, 'src'));
+    await sb.kms.send('CreateKey', {});
+    await sb.s3.createBucket({ Bucket: 'gone-after-reset' });
+    await sb.reset();
+    await sb.close();
+    const entries = await readdir(dir.path);
+    expect(entries).toEqual(expect.arrayContaining(['my-project-notes.txt', 'src', 'strongbox.json']));
+    expect(await readFile(join(dir.path, 'my-project-notes.txt'), 'utf8')).toBe('mine');
     const again = await opened(dir.path);
     expect((await again.kms.send('ListKeys', {})).Keys).toEqual([]);
     expect((await again.s3.listBuckets({})).Buckets ?? []).toEqual([]);
