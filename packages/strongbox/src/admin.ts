@@ -10,7 +10,9 @@
  * - `POST /_strongbox/reset`: back to a fresh state.
  * - `GET|PUT /_strongbox/quotas`: the request quotas and their counters; replace the setting.
  *
- * The default mode is unauthenticated, like the rest of a loopback emulator. Under
+ * The default mode is unauthenticated, like the rest of a loopback emulator. Web pages are kept
+ * out in every mode: a changing request with an `Origin` header, or any request whose `Host` is
+ * not loopback or the listener's host, is 403 `AccessDeniedException` (`admin-guard.ts`). Under
  * `--strict-auth` every request must be signed by a user allowed the action (`admin-auth.ts`).
  */
 
@@ -27,6 +29,7 @@ import {
   type UserDirectory,
 } from '@strongbox/service-kernel';
 import { type AdminRefusal, createAdminAuthorizer } from './admin-auth.ts';
+import { crossSiteRefusal } from './admin-guard.ts';
 import type { EndpointControls } from './controls/endpoint.ts';
 import { FAULT_NAMES } from './controls/fault-catalog.ts';
 import { parseClockMove, parseFaultRequest } from './controls/requests.ts';
@@ -63,6 +66,8 @@ export interface AdminOptions {
   readonly region?: string | undefined;
   /** The clock of the SigV4 skew check (the endpoint's controlled clock). */
   readonly clock?: Clock | undefined;
+  /** The listener's configured host: a `Host` naming it is accepted besides loopback (`admin-guard.ts`). */
+  readonly host?: string | undefined;
 }
 
 interface Answer {
@@ -90,7 +95,7 @@ export function adminRoute(target: AdminTarget, options: AdminOptions): Route {
     service: 'Strongbox admin API (/_strongbox/)',
     matches: (request) => (request.url ?? '').startsWith(ADMIN_PREFIX),
     listener: (request, response) => {
-      void serve(target, authorize, request, response).catch((error: unknown) => {
+      void serve(target, authorize, options.host, request, response).catch((error: unknown) => {
         if (!response.headersSent) send(response, { status: 500, body: failure('InternalFailure', `the admin API failed: ${(error as Error).message}`) });
         else response.destroy();
       });
@@ -101,6 +106,7 @@ export function adminRoute(target: AdminTarget, options: AdminOptions): Route {
 async function serve(
   target: AdminTarget,
   authorize: ((request: HttpRequest, action: string) => Promise<AdminRefusal | Principal>) | undefined,
+  host: string | undefined,
   incoming: IncomingMessage,
   response: ServerResponse,
 ): Promise<void> {
@@ -111,6 +117,10 @@ async function serve(
     if (error instanceof RequestTooLargeError)
       return send(response, { status: 413, body: failure('RequestEntityTooLarge', `an admin body is at most ${MAX_BODY_BYTES} bytes`) });
     throw error;
+  }
+  const crossSite = crossSiteRefusal(request, host);
+  if (crossSite !== undefined) {
+    return send(response, { status: 403, body: failure('AccessDeniedException', crossSite.message), headers: { 'X-Amzn-Errortype': 'AccessDeniedException' } });
   }
   const path = request.path.split('?')[0] ?? '';
   const found = operationOf(target, request.method, path);

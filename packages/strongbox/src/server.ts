@@ -194,6 +194,7 @@ export async function serveEndpoint(endpoint: Endpoint, options: ServerOptions =
       account: options.account,
       region: options.region,
       clock: endpoint.controls?.clock ?? options.clock,
+      host: options.host,
     }),
     ...endpoint.routes.map((route) =>
       route.matches === undefined

@@ -5,6 +5,7 @@
  */
 
 import { execFile } from 'node:child_process';
+import { request as httpRequest } from 'node:http';
 import { promisify } from 'node:util';
 import { Hash } from '@smithy/hash-node';
 import { SignatureV4 } from '@smithy/signature-v4';
@@ -119,6 +120,59 @@ describe('the admin API (default mode)', () => {
     expect(reset.json.reset).toBe(true);
     expect((await call(`${listener.url}/_strongbox/quotas`, 'GET')).json.usage).toEqual([]);
     expect((await sb.kms.send('ListKeys', {})).Keys).toEqual([]);
+  });
+});
+
+/** A raw HTTP/1.1 request with the given `Host` (fetch does not let a caller set it). */
+function rawRequest(url: string, method: string, host: string, body = ''): Promise<{ status: number; json: Record<string, unknown> }> {
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(
+      url,
+      { method, headers: { host, 'content-type': 'text/plain', 'content-length': String(Buffer.byteLength(body)) } },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () =>
+          resolve({ status: response.statusCode ?? 0, json: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown> }),
+        );
+      },
+    );
+    request.on('error', reject);
+    request.end(body);
+  });
+}
+
+describe('the admin API refuses what a web page can send', () => {
+  it('refuses a changing request carrying an Origin header with 403, changing nothing', async () => {
+    const { sb, listener } = await listening();
+    await sb.kms.send('CreateKey', {});
+    const evil = { origin: 'https://evil.example', 'content-type': 'text/plain' };
+    const clock = await call(`${listener.url}/_strongbox/clock`, 'POST', '{"advance":"400d"}', evil);
+    expect(clock.status).toBe(403);
+    expect(clock.json.__type).toBe('AccessDeniedException');
+    expect(clock.json.message).toMatch(/Origin header \(https:\/\/evil\.example\)/);
+    const form = { origin: 'null', 'content-type': 'application/x-www-form-urlencoded' };
+    expect((await call(`${listener.url}/_strongbox/reset`, 'POST', 'a=1', form)).status).toBe(403);
+    expect((await call(`${listener.url}/_strongbox/faults`, 'DELETE', undefined, evil)).status).toBe(403);
+    expect((await call(`${listener.url}/_strongbox/quotas`, 'PUT', '{"profile":"aws"}', evil)).status).toBe(403);
+    expect(sb.controls.clock.offsetMs).toBe(0);
+    expect((await sb.kms.send('ListKeys', {})).Keys).toHaveLength(1);
+    // Reading is not a change; curl and SDK-style callers (no Origin) are served as before.
+    expect((await call(`${listener.url}/_strongbox/clock`, 'GET', undefined, { origin: 'https://evil.example' })).status).toBe(200);
+    expect((await call(`${listener.url}/_strongbox/clock`, 'POST', '{"advance":"1d"}')).status).toBe(200);
+  });
+
+  it('refuses a Host that is not loopback or the listener host (DNS rebinding), whatever the method', async () => {
+    const { sb, listener } = await listening();
+    const reset = await rawRequest(`${listener.url}/_strongbox/reset`, 'POST', 'evil.example');
+    expect(reset.status).toBe(403);
+    expect(reset.json).toMatchObject({ __type: 'AccessDeniedException', message: expect.stringMatching(/Host 'evil\.example'/) });
+    expect((await rawRequest(`${listener.url}/_strongbox/clock`, 'GET', `evil.example:${listener.port}`)).status).toBe(403);
+    expect((await rawRequest(`${listener.url}/_strongbox/clock`, 'POST', 'evil.example', '{"advance":"1d"}')).status).toBe(403);
+    expect(sb.controls.clock.offsetMs).toBe(0);
+    for (const host of [`127.0.0.1:${listener.port}`, `localhost:${listener.port}`, 'strongbox.localhost', `[::1]:${listener.port}`]) {
+      expect((await rawRequest(`${listener.url}/_strongbox/clock`, 'GET', host)).status).toBe(200);
+    }
   });
 });
 
