@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import { CreateAliasCommand, CreateGrantCommand, CreateKeyCommand, ListAliasesCommand, ListKeysCommand } from '@aws-sdk/client-kms';
 import { CreateBucketCommand, CreateMultipartUploadCommand, ListBucketsCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { createMemoryObjectStore } from '@strongbox/s3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createStrongbox, type Strongbox } from '../../src/index.ts';
 import { kmsClient, serve, tempDir } from '../helpers/cli.ts';
@@ -60,6 +61,24 @@ describe.each(MODES)('reset, %s', (mode) => {
     await expectFresh(harness, aliases);
     // Clients made before the reset keep working against the fresh engines.
     await harness.s3().send(new CreateBucketCommand({ Bucket: 'reports' }));
+  });
+});
+
+describe("reset with the caller's S3 store (createStrongbox({ s3Store }))", () => {
+  it('empties the store: buckets, objects and uploads are gone, and the store serves afresh', async () => {
+    const store = await createMemoryObjectStore();
+    const sb = await createStrongbox({ s3Store: store });
+    cleanups.push(() => sb.close());
+    await sb.s3.createBucket({ Bucket: 'before-reset' });
+    await sb.s3.putObject({ Bucket: 'before-reset', Key: 'a.txt', Body: new TextEncoder().encode('hello') });
+    await sb.s3.createMultipartUpload({ Bucket: 'before-reset', Key: 'big' });
+    await sb.s3.createBucket({ Bucket: 'empty-before-reset' });
+    await sb.reset();
+    expect((await sb.s3.listBuckets({})).Buckets ?? []).toEqual([]);
+    expect(await store.listBuckets()).toEqual([]);
+    await sb.s3.createBucket({ Bucket: 'before-reset' });
+    expect((await sb.s3.listObjectsV2({ Bucket: 'before-reset' })).Contents ?? []).toEqual([]);
+    expect((await sb.s3.listMultipartUploads({ Bucket: 'before-reset' })).Uploads ?? []).toEqual([]);
   });
 });
 
