@@ -21,6 +21,7 @@ import type { Kms, QuotaSetting } from '@strongbox/kms';
 import {
   type Clock,
   type HttpRequest,
+  httpDate,
   NO_USERS,
   type Principal,
   RequestTooLargeError,
@@ -96,7 +97,8 @@ export function adminRoute(target: AdminTarget, options: AdminOptions): Route {
     matches: (request) => (request.url ?? '').startsWith(ADMIN_PREFIX),
     listener: (request, response) => {
       void serve(target, authorize, options.host, request, response).catch((error: unknown) => {
-        if (!response.headersSent) send(response, { status: 500, body: failure('InternalFailure', `the admin API failed: ${(error as Error).message}`) });
+        if (!response.headersSent)
+          sendAnswer(response, { status: 500, body: failure('InternalFailure', `the admin API failed: ${(error as Error).message}`) }, target.controls?.clock);
         else response.destroy();
       });
     },
@@ -110,25 +112,27 @@ async function serve(
   incoming: IncomingMessage,
   response: ServerResponse,
 ): Promise<void> {
+  // Dated at the emulator's time, as every AWS route's answer is (`controls/endpoint.ts`): an
+  // SDK-style caller learns the moved time from it, and signs its next request at that time.
+  const send = (answer: Answer): void => sendAnswer(response, answer, target.controls?.clock);
   let request: HttpRequest;
   try {
     request = await readNodeRequest(incoming, MAX_BODY_BYTES);
   } catch (error) {
     if (error instanceof RequestTooLargeError)
-      return send(response, { status: 413, body: failure('RequestEntityTooLarge', `an admin body is at most ${MAX_BODY_BYTES} bytes`) });
+      return send({ status: 413, body: failure('RequestEntityTooLarge', `an admin body is at most ${MAX_BODY_BYTES} bytes`) });
     throw error;
   }
   const crossSite = crossSiteRefusal(request, host);
   if (crossSite !== undefined) {
-    return send(response, { status: 403, body: failure('AccessDeniedException', crossSite.message), headers: { 'X-Amzn-Errortype': 'AccessDeniedException' } });
+    return send({ status: 403, body: failure('AccessDeniedException', crossSite.message), headers: { 'X-Amzn-Errortype': 'AccessDeniedException' } });
   }
   const path = request.path.split('?')[0] ?? '';
   const found = operationOf(target, request.method, path);
-  if ('status' in found) return send(response, found);
+  if ('status' in found) return send(found);
   if (authorize !== undefined) {
     const verdict = await authorize(request, found.action);
-    if ('refused' in verdict)
-      return send(response, { status: 403, body: failure(verdict.code, verdict.message), headers: { 'X-Amzn-Errortype': verdict.code } });
+    if ('refused' in verdict) return send({ status: 403, body: failure(verdict.code, verdict.message), headers: { 'X-Amzn-Errortype': verdict.code } });
   }
   const body = (): unknown => {
     const text = Buffer.from(request.body).toString('utf8');
@@ -145,7 +149,7 @@ async function serve(
     if (error instanceof TypeError || error instanceof RangeError) answer = { status: 400, body: failure('ValidationException', error.message) };
     else throw error;
   }
-  send(response, answer);
+  send(answer);
 }
 
 /** The operation of a method and path, or the 404/405 answer. */
@@ -247,9 +251,10 @@ function quotaState(kms: Kms): unknown {
   return { options: kms.quotas.options, usage: kms.quotas.usage().map((usage) => ({ ...usage, limit: Number.isFinite(usage.limit) ? usage.limit : null })) };
 }
 
-function send(response: ServerResponse, answer: Answer): void {
+function sendAnswer(response: ServerResponse, answer: Answer, clock?: Clock): void {
   const text = JSON.stringify(answer.body);
   response.writeHead(answer.status, {
+    ...(clock === undefined ? {} : { Date: httpDate(clock.now()) }),
     'Content-Type': 'application/json',
     'Content-Length': String(Buffer.byteLength(text)),
     ...answer.headers,

@@ -29,9 +29,9 @@ async function call(
   method: string,
   body?: string,
   headers: Record<string, string> = {},
-): Promise<{ status: number; json: Record<string, unknown> }> {
+): Promise<{ status: number; json: Record<string, unknown>; date: string }> {
   const response = await fetch(url, { method, headers, ...(body === undefined ? {} : { body }) });
-  return { status: response.status, json: (await response.json()) as Record<string, unknown> };
+  return { status: response.status, json: (await response.json()) as Record<string, unknown>, date: response.headers.get('date') ?? '' };
 }
 
 describe('the admin API (default mode)', () => {
@@ -51,6 +51,10 @@ describe('the admin API (default mode)', () => {
     expect(new Date(sb.controls.clock.now()).getUTCFullYear()).toBe(2099);
     const allowed = await call(clock, 'POST', JSON.stringify({ set: '2098-01-01T00:00:00Z', allowBackwards: true }));
     expect(allowed.json.now).toBe('2098-01-01T00:00:00.000Z');
+    // Every admin answer's Date is the emulator's time, as every AWS route's is.
+    expect(allowed.date).toBe('Wed, 01 Jan 2098 00:00:00 GMT');
+    expect(new Date((await call(clock, 'GET')).date).getUTCFullYear()).toBe(2098);
+    expect(new Date((await call(`${listener.url}/_strongbox/nope`, 'GET')).date).getUTCFullYear()).toBe(2098);
   });
 
   it('refuses bad bodies with 400 and a clear message, changing nothing', async () => {
@@ -257,7 +261,9 @@ describe('the admin API under --strict-auth', () => {
     const late = await call(reset, 'POST', '', await signed(reset, 'POST', '', 'AKIAOPS', 'ops-secret'));
     expect([late.status, late.json.__type]).toEqual([403, 'InvalidSignatureException']);
     expect(late.json.message).toMatch(/^Signature expired/);
-    const current = await signed(reset, 'POST', '', 'AKIAOPS', 'ops-secret', new Date(sb.controls.clock.now()));
+    // As an SDK does, over HTTP only: the refusal's Date is the emulator's time; sign at it.
+    expect(Math.abs(Date.parse(late.date) - sb.controls.clock.now())).toBeLessThan(60_000);
+    const current = await signed(reset, 'POST', '', 'AKIAOPS', 'ops-secret', new Date(late.date));
     expect((await call(reset, 'POST', '', current)).status).toBe(200);
     expect(sb.controls.clock.offsetMs).toBe(0);
   });
