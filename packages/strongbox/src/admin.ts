@@ -139,17 +139,38 @@ async function serve(
     try {
       return JSON.parse(text === '' ? 'null' : text);
     } catch (error) {
-      throw new TypeError(`the body is not JSON: ${(error as Error).message}`);
+      throw new BadAdminRequest(`the body is not JSON: ${(error as Error).message}`);
     }
   };
   let answer: Answer;
   try {
     answer = await found.run(body);
   } catch (error) {
-    if (error instanceof TypeError || error instanceof RangeError) answer = { status: 400, body: failure('ValidationException', error.message) };
+    // Only the caller's mistakes are 400; anything else an operation throws (a reset's store
+    // failing, a bug) is the server's and reaches the 500 answer.
+    if (error instanceof BadAdminRequest) answer = { status: 400, body: failure('ValidationException', error.message) };
     else throw error;
   }
   send(answer);
+}
+
+/** A body that does not parse or does not validate: the caller's mistake, answered 400. */
+class BadAdminRequest extends Error {
+  override readonly name = 'BadAdminRequest';
+}
+
+/**
+ * Runs a step that parses or validates the caller's input (before it changes anything), turning
+ * its refusal (`TypeError`/`RangeError`, as `requests.ts`, the clock, the fault injector and the
+ * quota setting throw them) into a `BadAdminRequest`.
+ */
+function validated<T>(step: () => T): T {
+  try {
+    return step();
+  } catch (error) {
+    if (error instanceof TypeError || error instanceof RangeError) throw new BadAdminRequest(error.message);
+    throw error;
+  }
 }
 
 /** The operation of a method and path, or the 404/405 answer. */
@@ -161,7 +182,8 @@ function operationOf(target: AdminTarget, method: string, path: string): Operati
     methods.PUT = {
       action: 'strongbox:ConfigureQuotas',
       run: (body) => {
-        target.kms.quotas.configure(body() as QuotaSetting);
+        const setting = body() as QuotaSetting;
+        validated(() => target.kms.quotas.configure(setting));
         return ok(quotaState(target.kms));
       },
     };
@@ -172,9 +194,13 @@ function operationOf(target: AdminTarget, method: string, path: string): Operati
     methods.POST = {
       action: 'strongbox:AdvanceClock',
       run: async (body) => {
-        const move = parseClockMove(body());
-        if ('advanceMs' in move) controls.clock.advance(move.advanceMs);
-        else controls.clock.set(move.setMs, { allowBackwards: move.allowBackwards });
+        const requested = body();
+        const move = validated(() => parseClockMove(requested));
+        // The clock refuses a move backwards (RangeError) before it moves.
+        validated(() => {
+          if ('advanceMs' in move) controls.clock.advance(move.advanceMs);
+          else controls.clock.set(move.setMs, { allowBackwards: move.allowBackwards });
+        });
         // Answered once a data directory keeps it: a restart then keeps the moved time.
         await controls.clockSaved();
         return ok(clockState(controls));
@@ -185,10 +211,11 @@ function operationOf(target: AdminTarget, method: string, path: string): Operati
     methods.POST = {
       action: 'strongbox:InjectFault',
       run: (body) => {
-        const { spec, seed } = parseFaultRequest(body());
+        const requested = body();
+        const { spec, seed } = validated(() => parseFaultRequest(requested));
         // Both are checked before either changes anything: a bad spec leaves the seed as it was.
-        const added = spec === undefined ? undefined : controls.faults.add(spec);
-        if (seed !== undefined) controls.faults.reseed(seed);
+        const added = spec === undefined ? undefined : validated(() => controls.faults.add(spec));
+        if (seed !== undefined) validated(() => controls.faults.reseed(seed));
         return added === undefined ? ok(faultState(controls)) : { status: 201, body: { fault: added, seed: controls.faults.seed } };
       },
     };

@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 import { Hash } from '@smithy/hash-node';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { parseUsers } from '@strongbox/kms';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createStrongbox, type Strongbox, type StrongboxListener } from '../../src/index.ts';
 
 const opened: Strongbox[] = [];
@@ -112,6 +112,16 @@ describe('the admin API (default mode)', () => {
     expect((await call(`${faults}/%E0%A4%A`, 'DELETE')).status).toBe(404);
     expect((await call(faults, 'DELETE')).json.cleared).toBe(1);
     expect(sb.controls.faults.list()).toEqual([]);
+  });
+
+  it('answers 500, not 400, when an operation fails on the server side with a TypeError', async () => {
+    const { sb, listener } = await listening();
+    vi.spyOn(sb.controls, 'reset').mockRejectedValueOnce(new TypeError('a store bug'));
+    const failed = await call(`${listener.url}/_strongbox/reset`, 'POST');
+    expect([failed.status, failed.json.__type]).toEqual([500, 'InternalFailure']);
+    expect(failed.json.message).toMatch(/a store bug/);
+    // The caller's mistakes are still 400.
+    expect((await call(`${listener.url}/_strongbox/quotas`, 'PUT', '{"profile":"nope"}')).status).toBe(400);
   });
 
   it('resets over HTTP and reads the quota counters', async () => {
