@@ -231,7 +231,12 @@ function operationOf(target: AdminTarget, method: string, path: string): Operati
     try {
       id = decodeURIComponent(path.slice(FAULTS_PATH.length + 1));
     } catch {
-      return { status: 404, body: failure('NotFound', `no fault ${JSON.stringify(path.slice(FAULTS_PATH.length + 1))} is set`) };
+      // Not percent-encoding at all (`%E0`, `%ff`): the caller's malformed input, as every other
+      // bad admin input is, rather than an id that is merely unknown (404).
+      return {
+        status: 400,
+        body: failure('ValidationException', `the fault id ${JSON.stringify(path.slice(FAULTS_PATH.length + 1))} is not valid percent-encoding`),
+      };
     }
     methods.DELETE = {
       action: 'strongbox:ClearFaults',

@@ -109,7 +109,11 @@ describe('the admin API (default mode)', () => {
     });
     expect((await call(`${faults}/fault-1`, 'DELETE')).status).toBe(200);
     expect((await call(`${faults}/fault-1`, 'DELETE')).status).toBe(404);
-    expect((await call(`${faults}/%E0%A4%A`, 'DELETE')).status).toBe(404);
+    for (const malformed of ['%E0%A4%A', '%E0', '%ff']) {
+      const answer = await call(`${faults}/${malformed}`, 'DELETE');
+      expect([answer.status, answer.json.__type]).toEqual([400, 'ValidationException']);
+      expect(answer.json.message).toMatch(/is not valid percent-encoding/);
+    }
     expect((await call(faults, 'DELETE')).json.cleared).toBe(1);
     expect(sb.controls.faults.list()).toEqual([]);
   });
