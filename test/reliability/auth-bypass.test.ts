@@ -38,6 +38,8 @@ import {
 import { parseUsers } from '@strongbox/kms';
 import { createStrongbox, type Strongbox } from 'strongbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exchange, serialize } from './fuzz/raw-http.ts';
+import { sign } from './fuzz/signing.ts';
 import { recordReliability } from './summary.ts';
 
 const ACCOUNT = '000000000000';
@@ -277,13 +279,32 @@ describe('the audit trail and the admin API under --strict-auth', () => {
     await refusedWith(s3As(NOBODY).send(new GetObjectCommand({ Bucket: 'alice-bucket', Key: 'mine' })), 'AccessDenied', 403);
   });
 
-  it('the admin API answers 403 to everyone, signed or not, and changes nothing', async () => {
+  it('the admin API answers 403 to the unsigned and to signers without strongbox: permissions, and changes nothing', async () => {
     const listener = await sb.listen();
     try {
       for (const method of ['GET', 'PUT']) {
         checked += 1;
         const response = await fetch(`${listener.url}/_strongbox/quotas`, { method, ...(method === 'PUT' ? { body: '"aws"' } : {}) });
         expect(response.status).toBe(403);
+      }
+      // Signed, by a principal without permissions and by one with every KMS and S3 permission
+      // but no strongbox: action: refused too.
+      for (const credentials of [NOBODY, ALICE]) {
+        for (const [method, path, body] of [
+          ['GET', '/_strongbox/quotas', ''],
+          ['PUT', '/_strongbox/quotas', '"aws"'],
+          ['POST', '/_strongbox/faults', '{"service":"kms","operation":"*","fault":"ThrottlingException","count":1}'],
+          ['POST', '/_strongbox/clock', '{"advance":"P1D"}'],
+        ] as const) {
+          checked += 1;
+          const raw = await sign(
+            listener.port,
+            { method, path, headers: { 'content-type': 'application/json' }, body },
+            { ...credentials, service: 'strongbox' },
+          );
+          const answer = await exchange(listener.port, serialize(raw), 15_000);
+          expect(answer.responses[0]?.status, `${method} ${path}`).toBe(403);
+        }
       }
       expect(sb.kms.quotas.options.enabled).toBe(false);
     } finally {

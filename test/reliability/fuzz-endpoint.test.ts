@@ -182,7 +182,7 @@ describe('CloudTrail, STS, health and admin routes under hostile input', () => {
     expect(await snapshot(target)).toEqual(before);
   }, 600_000);
 
-  it('health and /_strongbox/ routes: hostile requests get JSON answers, quota settings change only on a valid PUT', async () => {
+  it('health and /_strongbox/ admin routes: hostile requests get JSON errors, and change nothing', async () => {
     const body = fc.oneof(
       malformedJson,
       deepNesting,
@@ -198,6 +198,17 @@ describe('CloudTrail, STS, health and admin routes under hostile input', () => {
         '{"overrides":{"__proto__":1}}',
         '{"overrides":{"CreateKey":-5}}',
         '{"profile":"aws","scale":1e400}',
+        '{"advance":"-1d"}',
+        '{"advance":"P1Y","set":0}',
+        '{"set":"yesterday"}',
+        '{"set":-8.64e15,"allowBackwards":"yes"}',
+        '{"advance":{"__proto__":1}}',
+        '{"service":"kms","operation":"*","fault":"ThrottlingException","count":-1}',
+        '{"service":"__proto__","fault":"x"}',
+        '{"seed":""}',
+        '{"seed":{"__proto__":1}}',
+        '{"fraction":2,"service":"s3","operation":"*","fault":"SlowDown"}',
+        '{"latencyMs":1e12,"service":"kms"}',
       ),
     );
     const request = fc
@@ -205,6 +216,12 @@ describe('CloudTrail, STS, health and admin routes under hostile input', () => {
         path: fc.constantFrom(
           '/_strongbox/health',
           '/_strongbox/quotas',
+          '/_strongbox/clock',
+          '/_strongbox/faults',
+          '/_strongbox/faults/%2e%2e',
+          '/_strongbox/faults/__proto__',
+          '/_strongbox/faults/%ff',
+          '/_strongbox/reset',
           '/_strongbox/health?x=%ff',
           '/_strongbox/quotas?__proto__=1',
           '/_strongbox/HEALTH',
@@ -212,13 +229,17 @@ describe('CloudTrail, STS, health and admin routes under hostile input', () => {
           '/_strongbox/../_strongbox/health',
           '/_strongbox/%2e%2e/quotas',
           '/_strongbox/',
+          '/_strongbox/constructor',
         ),
         method: fc.constantFrom('GET', 'HEAD', 'PUT', 'POST', 'DELETE', 'OPTIONS', 'TRACE', 'PATCH'),
         body,
       })
+      // A reset is valid whatever its body: it would empty the state this test compares.
+      .filter(({ path, method }) => !(path === '/_strongbox/reset' && method === 'POST'))
       .map(({ path, method, body }): RawRequest => ({ method, target: path, headers: [HOST, ['content-type', 'application/json']], body }));
+    const settings = () => JSON.stringify(target.server.kms.quotas.options);
     let tried = 0;
-    let options = JSON.stringify(target.server.kms.quotas.options);
+    let previous = settings();
     try {
       await fc.assert(
         fc.asyncProperty(request, async (raw) => {
@@ -226,16 +247,15 @@ describe('CloudTrail, STS, health and admin routes under hostile input', () => {
           const what = `${raw.method} ${raw.target} ${String(raw.body).slice(0, 160)}`;
           const answer = answerOf(await exchange(target.port, serialize(raw), ANSWER_BOUND_MS), what);
           if (isHttpParserRefusal(answer)) return;
-          const path = raw.target.split('?')[0];
-          const now = JSON.stringify(target.server.kms.quotas.options);
-          // Everything under /_strongbox/ is Strongbox's own (the health route and the admin API):
-          // plain JSON, the state or an error with a `message`; only a valid quota PUT changes it.
+          // Strongbox's own routes answer JSON: the state, or an error with a message.
           if (raw.method !== 'HEAD' && answer.body.length > 0) {
             const json = JSON.parse(answer.body.toString('utf8')) as Record<string, unknown>;
             if (answer.status >= 400) expect(typeof json['message'], what).toBe('string');
           }
-          if (!(raw.method === 'PUT' && path === '/_strongbox/quotas' && answer.status === 200)) expect(now, what).toBe(options);
-          options = now;
+          const now = settings();
+          // Only a PUT of a valid quota setting changes a setting.
+          if (!(raw.method === 'PUT' && raw.target.split('?')[0] === '/_strongbox/quotas' && answer.status === 200)) expect(now, what).toBe(previous);
+          previous = now;
         }),
         { numRuns: RUNS },
       );
@@ -243,6 +263,17 @@ describe('CloudTrail, STS, health and admin routes under hostile input', () => {
       recordReliability('requests fuzzed (health and admin routes)', tried);
       target.server.kms.quotas.configure(false);
     }
+    // No fault was set, and the emulator's clock was not moved.
+    const faults = answerOf(
+      await exchange(target.port, serialize({ method: 'GET', target: '/_strongbox/faults', headers: [HOST] }), ANSWER_BOUND_MS),
+      'GET faults',
+    );
+    expect(JSON.stringify(JSON.parse(faults.body.toString('utf8')))).not.toMatch(/"fault":"/);
+    const clock = answerOf(
+      await exchange(target.port, serialize({ method: 'GET', target: '/_strongbox/clock', headers: [HOST] }), ANSWER_BOUND_MS),
+      'GET clock',
+    );
+    expect(JSON.parse(clock.body.toString('utf8'))).toMatchObject({ offsetMs: 0 });
     expect(await snapshot(target)).toEqual(before);
   }, 600_000);
 });

@@ -5,7 +5,12 @@
 // `prepare` build). Otherwise, in the workspace, the package resolves to its TypeScript sources,
 // and the command runs those through tsx (a dev dependency of the workspace).
 import { existsSync } from 'node:fs';
+import module from 'node:module';
 import { fileURLToPath } from 'node:url';
+
+// Node.js 22.1 and later keep V8's compiled code of the modules loaded here in a cache (in the OS
+// temporary folder), so later starts skip compiling them again; before 22.1 there is no such API.
+module.enableCompileCache?.();
 
 const built = import.meta.resolve('strongbox').endsWith('.js');
 if (built) {

@@ -153,6 +153,20 @@ describe('startServer', () => {
     }
   });
 
+  it('answers a fault id that does not decode (%ff) with 404, not a 500', async () => {
+    // Found by the hostile-input fuzzer (test/reliability/fuzz-endpoint.test.ts).
+    const server = await startServer({ port: 0 });
+    try {
+      for (const method of ['DELETE', 'GET']) {
+        const response = await fetch(`${server.url}/_strongbox/faults/%ff`, { method });
+        expect(response.status).toBe(404);
+        expect(await response.json()).toEqual({ __type: 'NotFound', message: 'no fault "%ff" is set' });
+      }
+    } finally {
+      await server.close();
+    }
+  });
+
   it('answers a request whose client half-closes its side after sending it, with --data', async () => {
     const server = await startServer({ port: 0, dataDirectory: join(dir.path, 'half-close') });
     try {

@@ -16,6 +16,7 @@ import {
   CreateMultipartUploadCommand,
   GetObjectCommand,
   HeadObjectCommand,
+  ListMultipartUploadsCommand,
   ListPartsCommand,
   PutObjectCommand,
   type S3Client,
@@ -88,6 +89,8 @@ describe('COMPOSITE multipart checksums', () => {
       const listed = await client.send(new ListPartsCommand({ Bucket: 'data', Key: `c-${algorithm}`, UploadId: uploadId }));
       expect([listed.ChecksumAlgorithm, listed.ChecksumType]).toEqual([algorithm, 'COMPOSITE']);
       expect(listed.Parts?.map((part) => part[member(algorithm)])).toEqual([await checksumOf(algorithm, first), await checksumOf(algorithm, second)]);
+      const uploads = await client.send(new ListMultipartUploadsCommand({ Bucket: 'data' }));
+      expect(uploads.Uploads?.map((upload) => [upload.ChecksumAlgorithm, upload.ChecksumType])).toEqual([[algorithm, 'COMPOSITE']]);
       const done = await client.send(
         new CompleteMultipartUploadCommand({ Bucket: 'data', Key: `c-${algorithm}`, UploadId: uploadId, MultipartUpload: { Parts: parts } }),
       );
@@ -219,6 +222,8 @@ describe('FULL_OBJECT multipart checksums', () => {
     }
     const listed = await client.send(new ListPartsCommand({ Bucket: 'data', Key: 'default', UploadId: created.UploadId }));
     expect([listed.ChecksumAlgorithm, listed.Parts?.[0]?.ChecksumCRC32]).toEqual([undefined, undefined]);
+    const uploads = await client.send(new ListMultipartUploadsCommand({ Bucket: 'data' }));
+    expect(uploads.Uploads?.map((upload) => upload.ChecksumAlgorithm)).toEqual([undefined]);
     await client.send(new CompleteMultipartUploadCommand({ Bucket: 'data', Key: 'default', UploadId: created.UploadId, MultipartUpload: { Parts: parts } }));
     const got = await client.send(new GetObjectCommand({ Bucket: 'data', Key: 'default', ChecksumMode: 'ENABLED' }));
     expect([got.ChecksumCRC64NVME, got.ChecksumType]).toEqual([await checksumOf('CRC64NVME', whole), 'FULL_OBJECT']);

@@ -166,7 +166,7 @@ export class Pipeline<Definition extends OperationSpec, Context extends Pipeline
 
   /**
    * The asynchronous rest of a call: waits for the handler (`handled`, which settles after it) or
-   * for `settled` alone, then audits as `#run` does.
+   * for `settled` alone, then audits as `#serve` does.
    */
   async #finish(
     definition: Definition,
