@@ -12,10 +12,11 @@
  *   refused: browsers send `Origin` on every cross-origin request and on every same-origin
  *   POST/PUT/DELETE (forms and `no-cors` included), while curl, the AWS SDKs and Node's `fetch`
  *   send none.
- * - A request whose `Host` is a name other than `localhost`, a `*.localhost` name (RFC 6761:
- *   resolved to loopback by the client itself) or the listener's configured `--host` is refused,
- *   whatever its method: a rebinding page's requests carry the attacker's name. IP literals are
- *   accepted (rebinding needs a name), so `--host 0.0.0.0` reached by address still works.
+ * - A request whose `Host` is a dotted name other than a `*.localhost` name (RFC 6761: resolved
+ *   to loopback by the client itself) or the listener's configured `--host` is refused, whatever
+ *   its method: a rebinding page's requests carry the attacker's name, which is a name in public
+ *   DNS and so has a dot. IP literals and single-label names (`localhost`, a docker-compose
+ *   service such as `strongbox`) are accepted: neither can be an attacker's public name.
  */
 
 import { isIP } from 'node:net';
@@ -40,7 +41,7 @@ export function crossSiteRefusal(request: HttpRequestHead, configuredHost?: stri
   }
   const host = request.headers.host;
   if (host !== undefined && !isLocalHost(hostName(host), configuredHost)) {
-    return { message: `the admin API refuses Host '${host}': use the listener's address, localhost or the --host name` };
+    return { message: `the admin API refuses Host '${host}': use the listener's address, localhost, a name without a dot or the --host name` };
   }
   return undefined;
 }
@@ -55,7 +56,8 @@ function hostName(host: string): string {
 
 function isLocalHost(name: string, configuredHost: string | undefined): boolean {
   if (isIP(name) !== 0) return true;
-  if (name === 'localhost' || name.endsWith('.localhost')) return true;
+  // No dot: `localhost`, or a name only local resolution answers (a container's service name).
+  if (!name.includes('.') || name.endsWith('.localhost')) return true;
   return (
     configuredHost !== undefined &&
     name ===

@@ -188,7 +188,8 @@ describe('the admin API refuses what a web page can send', () => {
     expect((await rawRequest(`${listener.url}/_strongbox/clock`, 'GET', `evil.example:${listener.port}`)).status).toBe(403);
     expect((await rawRequest(`${listener.url}/_strongbox/clock`, 'POST', 'evil.example', '{"advance":"1d"}')).status).toBe(403);
     expect(sb.controls.clock.offsetMs).toBe(0);
-    for (const host of [`127.0.0.1:${listener.port}`, `localhost:${listener.port}`, 'strongbox.localhost', `[::1]:${listener.port}`]) {
+    expect((await rawRequest(`${listener.url}/_strongbox/clock`, 'GET', 'rebind.evil.example.')).status).toBe(403);
+    for (const host of [`127.0.0.1:${listener.port}`, `localhost:${listener.port}`, 'strongbox.localhost', `[::1]:${listener.port}`, 'strongbox:4566']) {
       expect((await rawRequest(`${listener.url}/_strongbox/clock`, 'GET', host)).status).toBe(200);
     }
   });
