@@ -40,6 +40,7 @@ export { defaultCryptographicQuota, type QuotaClass, type QuotaOptions, type Quo
 export { OPERATION_NAMES, type OperationName } from './operations/index.ts';
 export { DEFAULT_SNAPSHOT_THRESHOLD_BYTES, type DirectoryStore, type DirectoryStoreOptions, openDirectoryStore } from './persistence/directory-store.ts';
 export { StoreError, type StoreErrorCode } from './persistence/errors.ts';
+export { isDirectoryStoreFile } from './persistence/files.ts';
 export { ROOT_KEY_ENV, ROOT_KEY_FILE, type RootKeySource } from './persistence/root-key.ts';
 export { type ChangeStore, createMemoryStore, MemoryStore } from './persistence/store.ts';
 export { type CallOptions, Kms, type KmsMethods, type KmsOptions, type KmsQuotas, type RequestOf, type ResponseOf } from './service/kms.ts';

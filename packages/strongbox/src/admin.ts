@@ -10,7 +10,9 @@
  * - `POST /_strongbox/reset`: back to a fresh state.
  * - `GET|PUT /_strongbox/quotas`: the request quotas and their counters; replace the setting.
  *
- * The default mode is unauthenticated, like the rest of a loopback emulator. Under
+ * The default mode is unauthenticated, like the rest of a loopback emulator. Web pages are kept
+ * out in every mode: a changing request with an `Origin` header, or any request whose `Host` is
+ * not loopback or the listener's host, is 403 `AccessDeniedException` (`admin-guard.ts`). Under
  * `--strict-auth` every request must be signed by a user allowed the action (`admin-auth.ts`).
  */
 
@@ -19,6 +21,7 @@ import type { Kms, QuotaSetting } from '@strongbox/kms';
 import {
   type Clock,
   type HttpRequest,
+  httpDate,
   NO_USERS,
   type Principal,
   RequestTooLargeError,
@@ -27,6 +30,7 @@ import {
   type UserDirectory,
 } from '@strongbox/service-kernel';
 import { type AdminRefusal, createAdminAuthorizer } from './admin-auth.ts';
+import { crossSiteRefusal } from './admin-guard.ts';
 import type { EndpointControls } from './controls/endpoint.ts';
 import { FAULT_NAMES } from './controls/fault-catalog.ts';
 import { parseClockMove, parseFaultRequest } from './controls/requests.ts';
@@ -63,6 +67,8 @@ export interface AdminOptions {
   readonly region?: string | undefined;
   /** The clock of the SigV4 skew check (the endpoint's controlled clock). */
   readonly clock?: Clock | undefined;
+  /** The listener's configured host: a `Host` naming it is accepted besides loopback (`admin-guard.ts`). */
+  readonly host?: string | undefined;
 }
 
 interface Answer {
@@ -90,8 +96,9 @@ export function adminRoute(target: AdminTarget, options: AdminOptions): Route {
     service: 'Strongbox admin API (/_strongbox/)',
     matches: (request) => (request.url ?? '').startsWith(ADMIN_PREFIX),
     listener: (request, response) => {
-      void serve(target, authorize, request, response).catch((error: unknown) => {
-        if (!response.headersSent) send(response, { status: 500, body: failure('InternalFailure', `the admin API failed: ${(error as Error).message}`) });
+      void serve(target, authorize, options.host, request, response).catch((error: unknown) => {
+        if (!response.headersSent)
+          sendAnswer(response, { status: 500, body: failure('InternalFailure', `the admin API failed: ${(error as Error).message}`) }, target.controls?.clock);
         else response.destroy();
       });
     },
@@ -101,41 +108,69 @@ export function adminRoute(target: AdminTarget, options: AdminOptions): Route {
 async function serve(
   target: AdminTarget,
   authorize: ((request: HttpRequest, action: string) => Promise<AdminRefusal | Principal>) | undefined,
+  host: string | undefined,
   incoming: IncomingMessage,
   response: ServerResponse,
 ): Promise<void> {
+  // Dated at the emulator's time, as every AWS route's answer is (`controls/endpoint.ts`): an
+  // SDK-style caller learns the moved time from it, and signs its next request at that time.
+  const send = (answer: Answer): void => sendAnswer(response, answer, target.controls?.clock);
   let request: HttpRequest;
   try {
     request = await readNodeRequest(incoming, MAX_BODY_BYTES);
   } catch (error) {
     if (error instanceof RequestTooLargeError)
-      return send(response, { status: 413, body: failure('RequestEntityTooLarge', `an admin body is at most ${MAX_BODY_BYTES} bytes`) });
+      return send({ status: 413, body: failure('RequestEntityTooLarge', `an admin body is at most ${MAX_BODY_BYTES} bytes`) });
     throw error;
+  }
+  const crossSite = crossSiteRefusal(request, host);
+  if (crossSite !== undefined) {
+    return send({ status: 403, body: failure('AccessDeniedException', crossSite.message), headers: { 'X-Amzn-Errortype': 'AccessDeniedException' } });
   }
   const path = request.path.split('?')[0] ?? '';
   const found = operationOf(target, request.method, path);
-  if ('status' in found) return send(response, found);
+  if ('status' in found) return send(found);
   if (authorize !== undefined) {
     const verdict = await authorize(request, found.action);
-    if ('refused' in verdict)
-      return send(response, { status: 403, body: failure(verdict.code, verdict.message), headers: { 'X-Amzn-Errortype': verdict.code } });
+    if ('refused' in verdict) return send({ status: 403, body: failure(verdict.code, verdict.message), headers: { 'X-Amzn-Errortype': verdict.code } });
   }
   const body = (): unknown => {
     const text = Buffer.from(request.body).toString('utf8');
     try {
       return JSON.parse(text === '' ? 'null' : text);
     } catch (error) {
-      throw new TypeError(`the body is not JSON: ${(error as Error).message}`);
+      throw new BadAdminRequest(`the body is not JSON: ${(error as Error).message}`);
     }
   };
   let answer: Answer;
   try {
     answer = await found.run(body);
   } catch (error) {
-    if (error instanceof TypeError || error instanceof RangeError) answer = { status: 400, body: failure('ValidationException', error.message) };
+    // Only the caller's mistakes are 400; anything else an operation throws (a reset's store
+    // failing, a bug) is the server's and reaches the 500 answer.
+    if (error instanceof BadAdminRequest) answer = { status: 400, body: failure('ValidationException', error.message) };
     else throw error;
   }
-  send(response, answer);
+  send(answer);
+}
+
+/** A body that does not parse or does not validate: the caller's mistake, answered 400. */
+class BadAdminRequest extends Error {
+  override readonly name = 'BadAdminRequest';
+}
+
+/**
+ * Runs a step that parses or validates the caller's input (before it changes anything), turning
+ * its refusal (`TypeError`/`RangeError`, as `requests.ts`, the clock, the fault injector and the
+ * quota setting throw them) into a `BadAdminRequest`.
+ */
+function validated<T>(step: () => T): T {
+  try {
+    return step();
+  } catch (error) {
+    if (error instanceof TypeError || error instanceof RangeError) throw new BadAdminRequest(error.message);
+    throw error;
+  }
 }
 
 /** The operation of a method and path, or the 404/405 answer. */
@@ -147,7 +182,8 @@ function operationOf(target: AdminTarget, method: string, path: string): Operati
     methods.PUT = {
       action: 'strongbox:ConfigureQuotas',
       run: (body) => {
-        target.kms.quotas.configure(body() as QuotaSetting);
+        const setting = body() as QuotaSetting;
+        validated(() => target.kms.quotas.configure(setting));
         return ok(quotaState(target.kms));
       },
     };
@@ -158,9 +194,13 @@ function operationOf(target: AdminTarget, method: string, path: string): Operati
     methods.POST = {
       action: 'strongbox:AdvanceClock',
       run: async (body) => {
-        const move = parseClockMove(body());
-        if ('advanceMs' in move) controls.clock.advance(move.advanceMs);
-        else controls.clock.set(move.setMs, { allowBackwards: move.allowBackwards });
+        const requested = body();
+        const move = validated(() => parseClockMove(requested));
+        // The clock refuses a move backwards (RangeError) before it moves.
+        validated(() => {
+          if ('advanceMs' in move) controls.clock.advance(move.advanceMs);
+          else controls.clock.set(move.setMs, { allowBackwards: move.allowBackwards });
+        });
         // Answered once a data directory keeps it: a restart then keeps the moved time.
         await controls.clockSaved();
         return ok(clockState(controls));
@@ -171,10 +211,11 @@ function operationOf(target: AdminTarget, method: string, path: string): Operati
     methods.POST = {
       action: 'strongbox:InjectFault',
       run: (body) => {
-        const { spec, seed } = parseFaultRequest(body());
+        const requested = body();
+        const { spec, seed } = validated(() => parseFaultRequest(requested));
         // Both are checked before either changes anything: a bad spec leaves the seed as it was.
-        const added = spec === undefined ? undefined : controls.faults.add(spec);
-        if (seed !== undefined) controls.faults.reseed(seed);
+        const added = spec === undefined ? undefined : validated(() => controls.faults.add(spec));
+        if (seed !== undefined) validated(() => controls.faults.reseed(seed));
         return added === undefined ? ok(faultState(controls)) : { status: 201, body: { fault: added, seed: controls.faults.seed } };
       },
     };
@@ -190,8 +231,12 @@ function operationOf(target: AdminTarget, method: string, path: string): Operati
     try {
       id = decodeURIComponent(path.slice(FAULTS_PATH.length + 1));
     } catch {
-      // `%ff` and the like decode to no text: no fault has such an id (it was a 500).
-      return { status: 404, body: failure('NotFound', `no fault ${JSON.stringify(path.slice(FAULTS_PATH.length + 1))} is set`) };
+      // Not percent-encoding at all (`%E0`, `%ff`): the caller's malformed input, as every other
+      // bad admin input is, rather than an id that is merely unknown (404).
+      return {
+        status: 400,
+        body: failure('ValidationException', `the fault id ${JSON.stringify(path.slice(FAULTS_PATH.length + 1))} is not valid percent-encoding`),
+      };
     }
     methods.DELETE = {
       action: 'strongbox:ClearFaults',
@@ -238,9 +283,10 @@ function quotaState(kms: Kms): unknown {
   return { options: kms.quotas.options, usage: kms.quotas.usage().map((usage) => ({ ...usage, limit: Number.isFinite(usage.limit) ? usage.limit : null })) };
 }
 
-function send(response: ServerResponse, answer: Answer): void {
+function sendAnswer(response: ServerResponse, answer: Answer, clock?: Clock): void {
   const text = JSON.stringify(answer.body);
   response.writeHead(answer.status, {
+    ...(clock === undefined ? {} : { Date: httpDate(clock.now()) }),
     'Content-Type': 'application/json',
     'Content-Length': String(Buffer.byteLength(text)),
     ...answer.headers,

@@ -15,6 +15,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createFileExclusivelyDurably, replaceFileDurably } from '@strongbox/service-kernel';
+import { TLS_DIRECTORY } from './data-files.ts';
 
 /**
  * The names a self-signed certificate covers (SubjectAltName). TLS clients (OpenSSL, Node's
@@ -28,7 +29,6 @@ export const SELF_SIGNED_NAMES: readonly string[] = Object.freeze(['localhost', 
 const VALIDITY_MS = 825 * 24 * 60 * 60 * 1000;
 /** Made again when less than this is left. */
 const RENEW_BEFORE_MS = 7 * 24 * 60 * 60 * 1000;
-const TLS_DIRECTORY = 'tls';
 // X.509 object identifiers (RFC 5280 §4.2.1; RFC 5280 §4.2.1.12 for id-kp-serverAuth).
 const OID = {
   commonName: '2.5.4.3',

@@ -9,20 +9,22 @@
  *
  * The format is recorded in `strongbox.json` at the top of the directory (`{"format":1,...}`),
  * written when the directory is first used; a directory without it that already holds state was
- * written by a Strongbox from before the marker, which wrote format 1.
+ * written by a Strongbox from before the marker, which wrote format 1. A non-empty directory
+ * with neither the marker nor any Strongbox file (`data-files.ts`) is refused: it is not ours.
  */
 
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, stat, unlink } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, stat, unlink } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { replaceFileDurably } from '@strongbox/service-kernel';
+import { FORMAT_FILE, isStrongboxEntry } from './data-files.ts';
 import { VERSION } from './version.ts';
 
 /** The data directory format this Strongbox reads and writes. */
 export const DATA_FORMAT = 1;
 
 /** The marker file naming the directory's format. */
-export const FORMAT_FILE = 'strongbox.json';
+export { FORMAT_FILE } from './data-files.ts';
 
 /** Why a data directory cannot be used. */
 export type DataDirectoryErrorCode =
@@ -55,7 +57,7 @@ export class DataDirectoryError extends Error {
 /**
  * Makes sure `directory` can hold Strongbox's state: creates it if missing (not its parents),
  * proves files can be created in it, and checks or records its format.
- * @throws DataDirectoryError UNUSABLE or OTHER_FORMAT; nothing is left behind then (a directory
+ * @throws DataDirectoryError UNUSABLE (also: a non-empty directory holding no Strongbox file) or OTHER_FORMAT; nothing is left behind then (a directory
  *   created here stays, empty).
  * @example await prepareDataDirectory('./strongbox-data');
  */
@@ -104,7 +106,13 @@ async function checkFormat(directory: string): Promise<void> {
     throw new DataDirectoryError('UNUSABLE', directory, `cannot read ${FORMAT_FILE}: ${describe(error)}`);
   });
   if (text === undefined) {
-    // First use (or state from before the marker, which is format 1): record the format.
+    // First use (or state from before the marker, which is format 1): record the format. A
+    // directory already holding other files, none of them Strongbox's, is someone's project
+    // (`strongbox serve --data .`): adopting it would let a reset delete alongside its files.
+    const entries = await readdir(directory);
+    if (entries.length > 0 && !entries.some(isStrongboxEntry)) {
+      throw new DataDirectoryError('UNUSABLE', directory, `holds files that are not Strongbox's; use an empty directory`);
+    }
     const marker = { format: DATA_FORMAT, createdBy: `strongbox ${VERSION}`, note: 'The format of this Strongbox data directory; do not edit.' };
     await replaceFileDurably(directory, FORMAT_FILE, new TextEncoder().encode(`${JSON.stringify(marker, null, 2)}\n`));
     return;

@@ -101,7 +101,8 @@ export interface EndpointOptions {
   readonly s3Upstream?: UpstreamOptions;
   /**
    * The S3 engine's object store, made (and closed) by the caller, instead of memory or
-   * `<dataDirectory>/s3`: for tools that show what S3 keeps at rest (`strongbox demo`).
+   * `<dataDirectory>/s3`: for tools that show what S3 keeps at rest (`strongbox demo`). A reset
+   * empties it (every bucket, object and upload), as it empties the engine's own store.
    */
   readonly s3Store?: ObjectStore;
   /** Told when the data directory cannot be written: `StoreError` `WRITE_FAILED` (the store then refuses all changes) or `DISK_FULL` (changes are refused until there is room). */
@@ -194,6 +195,7 @@ export async function serveEndpoint(endpoint: Endpoint, options: ServerOptions =
       account: options.account,
       region: options.region,
       clock: endpoint.controls?.clock ?? options.clock,
+      host: options.host,
     }),
     ...endpoint.routes.map((route) =>
       route.matches === undefined

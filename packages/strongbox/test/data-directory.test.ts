@@ -5,7 +5,7 @@
  * the same way, and a usable one records its format.
  */
 
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, readFile, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATA_FORMAT } from '../src/data-directory.ts';
@@ -102,5 +102,25 @@ describe('the data directory format', () => {
     await mkdir(path);
     await writeFile(join(path, 'strongbox.json'), 'not json');
     expectRefused(await serveWith(path), path, /strongbox\.json does not name a format this Strongbox knows/);
+  });
+
+  it("a project's directory (files, none of them Strongbox's) is refused, untouched", async () => {
+    const path = join(dir.path, 'project');
+    await mkdir(path);
+    await writeFile(join(path, 'package.json'), '{}');
+    await writeFile(join(path, 'notes.txt'), 'mine');
+    expectRefused(await serveWith(path), path, /: holds files that are not Strongbox's; use an empty directory\n$/);
+    expect((await readdir(path)).sort()).toEqual(['notes.txt', 'package.json']);
+  });
+
+  it('state written before the marker is adopted, even beside a foreign file', async () => {
+    const path = join(dir.path, 'older');
+    const first = await serveInProcess(['--quiet', '--data', path]);
+    expect((await first.stop('SIGTERM')).code).toBe(0);
+    await writeFile(join(path, 'notes.txt'), 'mine');
+    await unlink(join(path, 'strongbox.json'));
+    const second = await serveInProcess(['--quiet', '--data', path]);
+    expect((await second.stop('SIGTERM')).code).toBe(0);
+    expect(await readdir(path)).toContain('strongbox.json');
   });
 });

@@ -153,14 +153,14 @@ describe('startServer', () => {
     }
   });
 
-  it('answers a fault id that does not decode (%ff) with 404, not a 500', async () => {
+  it('answers a fault id that does not decode (%ff) with 400, not a 500', async () => {
     // Found by the hostile-input fuzzer (test/reliability/fuzz-endpoint.test.ts).
     const server = await startServer({ port: 0 });
     try {
       for (const method of ['DELETE', 'GET']) {
         const response = await fetch(`${server.url}/_strongbox/faults/%ff`, { method });
-        expect(response.status).toBe(404);
-        expect(await response.json()).toEqual({ __type: 'NotFound', message: 'no fault "%ff" is set' });
+        expect(response.status).toBe(400);
+        expect(await response.json()).toEqual({ __type: 'ValidationException', message: 'the fault id "%ff" is not valid percent-encoding' });
       }
     } finally {
       await server.close();

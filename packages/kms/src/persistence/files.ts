@@ -43,6 +43,23 @@ export function auditName(number: number): string {
   return `audit-${String(number).padStart(8, '0')}.sbx`;
 }
 
+/** The fixed names the store keeps beside its generations (`directory-lock.ts`, `root-key.ts`). */
+const FIXED_NAMES: ReadonlySet<string> = new Set(['lock', 'root.key']);
+
+/**
+ * Whether `name`, an entry at the top of a data directory, is one the directory store writes:
+ * snapshots, journals, audit files, the lock, `root.key`, and the temporaries of each. Tools that
+ * clean a data directory (`strongbox`'s reset) remove these and leave anything else alone.
+ * @example isDirectoryStoreFile('journal-00000001.sbx'); // true
+ * @example isDirectoryStoreFile('package.json'); // false
+ */
+export function isDirectoryStoreFile(name: string): boolean {
+  if (SNAPSHOT.test(name) || JOURNAL.test(name) || AUDIT.test(name) || TEMPORARY.test(name)) return true;
+  // `createFileExclusivelyDurably` writes `<name>.tmp`, `replaceFileDurably` `<name>.tmp-<random>`.
+  const base = /^(.*?)\.tmp(?:-[0-9a-f]+)?$/.exec(name)?.[1] ?? name;
+  return FIXED_NAMES.has(base);
+}
+
 /** Sorts a directory listing into data files. */
 export function classifyFiles(names: readonly string[]): DataFiles {
   const snapshots: number[] = [];

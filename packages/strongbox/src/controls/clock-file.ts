@@ -9,9 +9,10 @@
 
 import { readFile } from 'node:fs/promises';
 import { replaceFileDurably } from '@strongbox/service-kernel';
+import { CLOCK_FILE } from '../data-files.ts';
 
 /** The file's name in the data directory. */
-export const CLOCK_FILE = 'clock.json';
+export { CLOCK_FILE } from '../data-files.ts';
 
 /**
  * The offset kept in `directory`, or `undefined` when there is none (or no directory yet).

@@ -2,10 +2,13 @@
  * @module
  * A durable reset of a data directory: after `resetDataDirectory` resolves, no crash can bring the
  * old keys, buckets, objects or trail back. A marker file is made durable first, then every entry
- * of the directory (but the kept ones) is removed and the removals fsynced, then the marker goes.
+ * of the directory that is Strongbox's state is removed and the removals fsynced, then the marker goes.
  * A crash in between leaves the marker, and the next `finishInterruptedReset` (run by
  * `openEndpoint` before it opens any store) removes the rest: the reset is all or nothing as far
  * as anyone opening the directory can tell.
+ *
+ * Removed: only what Strongbox writes (`data-files.ts`: the KMS store's files, `s3/`, `clock.json`
+ * and their temporaries); a file someone else put in the directory stays.
  *
  * Kept: `tls/` (the HTTPS listener's certificate, which clients may have been told to trust), the
  * data directory's format marker (`strongbox.json`: the empty directory is still of this format) and
@@ -16,13 +19,17 @@
 import { readdir, rm, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createFileExclusivelyDurably, syncDirectory } from '@strongbox/service-kernel';
-import { FORMAT_FILE } from '../data-directory.ts';
+import { FORMAT_FILE, isStrongboxEntry, RESET_MARKER, TLS_DIRECTORY } from '../data-files.ts';
 
-/** The marker of a reset in progress. */
-export const RESET_MARKER = 'reset-pending';
+export { RESET_MARKER } from '../data-files.ts';
 
-/** Entries a reset leaves in place. */
-const KEPT: ReadonlySet<string> = new Set([RESET_MARKER, FORMAT_FILE, 'tls']);
+/** Strongbox's entries a reset leaves in place. */
+const KEPT: ReadonlySet<string> = new Set([RESET_MARKER, FORMAT_FILE, TLS_DIRECTORY]);
+
+/** Whether a reset removes `entry`: Strongbox's state, never a file Strongbox did not write. */
+function isResetState(entry: string): boolean {
+  return isStrongboxEntry(entry) && !KEPT.has(entry);
+}
 
 /**
  * Empties `directory` of its state, durably (see the module documentation). The stores using it
@@ -54,7 +61,7 @@ export async function finishInterruptedReset(directory: string): Promise<boolean
 }
 
 async function clear(directory: string): Promise<void> {
-  for (const entry of await readdir(directory)) if (!KEPT.has(entry)) await rm(join(directory, entry), { recursive: true, force: true });
+  for (const entry of await readdir(directory)) if (isResetState(entry)) await rm(join(directory, entry), { recursive: true, force: true });
   await syncDirectory(directory);
   await unlink(join(directory, RESET_MARKER));
   await syncDirectory(directory);

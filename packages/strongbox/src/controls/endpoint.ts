@@ -13,7 +13,8 @@
  * move time back.
  *
  * Reset: faults cleared (the fraction draws restart from the first seed), the clock back to its
- * base, the stores closed, a data directory emptied durably (`data-reset.ts`), then the engines
+ * base, the stores closed, a data directory emptied durably (`data-reset.ts`) or a caller's
+ * `s3Store` emptied (`empty-store.ts`), then the engines
  * opened afresh as at start-up (the seed applied again, the quotas as the options set them, every
  * counter at zero). Calls arriving during a reset wait for it; calls in flight when it starts may
  * fail (reset between tests, not under traffic). `kms` and `s3` name the new engines afterwards:
@@ -37,6 +38,7 @@ import type { ProtocolRoute } from '../router.ts';
 import type { Endpoint, EndpointOptions, EndpointWiring } from '../server.ts';
 import { clockFile, readClockOffset } from './clock-file.ts';
 import { resetDataDirectory } from './data-reset.ts';
+import { emptyObjectStore } from './empty-store.ts';
 import { FAULT_NAMES, isInjectable, kmsFault, s3Fault } from './fault-catalog.ts';
 
 /** The faults of an endpoint (the kernel's `FaultInjector`, limited to what the services inject). */
@@ -175,6 +177,8 @@ export async function controlEndpoint(options: EndpointOptions, opener: Endpoint
     try {
       if (previous !== undefined) await previous.close();
       if (options.dataDirectory !== undefined) await resetDataDirectory(options.dataDirectory);
+      // A caller's store outlives the engines: emptied here, as the data directory is above.
+      if (options.s3Store !== undefined) await emptyObjectStore(options.s3Store);
       clock.reset();
       await saved?.flushed();
       const next = await open();

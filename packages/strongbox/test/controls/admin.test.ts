@@ -5,11 +5,12 @@
  */
 
 import { execFile } from 'node:child_process';
+import { request as httpRequest } from 'node:http';
 import { promisify } from 'node:util';
 import { Hash } from '@smithy/hash-node';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { parseUsers } from '@strongbox/kms';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createStrongbox, type Strongbox, type StrongboxListener } from '../../src/index.ts';
 
 const opened: Strongbox[] = [];
@@ -28,9 +29,9 @@ async function call(
   method: string,
   body?: string,
   headers: Record<string, string> = {},
-): Promise<{ status: number; json: Record<string, unknown> }> {
+): Promise<{ status: number; json: Record<string, unknown>; date: string }> {
   const response = await fetch(url, { method, headers, ...(body === undefined ? {} : { body }) });
-  return { status: response.status, json: (await response.json()) as Record<string, unknown> };
+  return { status: response.status, json: (await response.json()) as Record<string, unknown>, date: response.headers.get('date') ?? '' };
 }
 
 describe('the admin API (default mode)', () => {
@@ -50,6 +51,10 @@ describe('the admin API (default mode)', () => {
     expect(new Date(sb.controls.clock.now()).getUTCFullYear()).toBe(2099);
     const allowed = await call(clock, 'POST', JSON.stringify({ set: '2098-01-01T00:00:00Z', allowBackwards: true }));
     expect(allowed.json.now).toBe('2098-01-01T00:00:00.000Z');
+    // Every admin answer's Date is the emulator's time, as every AWS route's is.
+    expect(allowed.date).toBe('Wed, 01 Jan 2098 00:00:00 GMT');
+    expect(new Date((await call(clock, 'GET')).date).getUTCFullYear()).toBe(2098);
+    expect(new Date((await call(`${listener.url}/_strongbox/nope`, 'GET')).date).getUTCFullYear()).toBe(2098);
   });
 
   it('refuses bad bodies with 400 and a clear message, changing nothing', async () => {
@@ -104,9 +109,23 @@ describe('the admin API (default mode)', () => {
     });
     expect((await call(`${faults}/fault-1`, 'DELETE')).status).toBe(200);
     expect((await call(`${faults}/fault-1`, 'DELETE')).status).toBe(404);
-    expect((await call(`${faults}/%E0%A4%A`, 'DELETE')).status).toBe(404);
+    for (const malformed of ['%E0%A4%A', '%E0', '%ff']) {
+      const answer = await call(`${faults}/${malformed}`, 'DELETE');
+      expect([answer.status, answer.json.__type]).toEqual([400, 'ValidationException']);
+      expect(answer.json.message).toMatch(/is not valid percent-encoding/);
+    }
     expect((await call(faults, 'DELETE')).json.cleared).toBe(1);
     expect(sb.controls.faults.list()).toEqual([]);
+  });
+
+  it('answers 500, not 400, when an operation fails on the server side with a TypeError', async () => {
+    const { sb, listener } = await listening();
+    vi.spyOn(sb.controls, 'reset').mockRejectedValueOnce(new TypeError('a store bug'));
+    const failed = await call(`${listener.url}/_strongbox/reset`, 'POST');
+    expect([failed.status, failed.json.__type]).toEqual([500, 'InternalFailure']);
+    expect(failed.json.message).toMatch(/a store bug/);
+    // The caller's mistakes are still 400.
+    expect((await call(`${listener.url}/_strongbox/quotas`, 'PUT', '{"profile":"nope"}')).status).toBe(400);
   });
 
   it('resets over HTTP and reads the quota counters', async () => {
@@ -119,6 +138,60 @@ describe('the admin API (default mode)', () => {
     expect(reset.json.reset).toBe(true);
     expect((await call(`${listener.url}/_strongbox/quotas`, 'GET')).json.usage).toEqual([]);
     expect((await sb.kms.send('ListKeys', {})).Keys).toEqual([]);
+  });
+});
+
+/** A raw HTTP/1.1 request with the given `Host` (fetch does not let a caller set it). */
+function rawRequest(url: string, method: string, host: string, body = ''): Promise<{ status: number; json: Record<string, unknown> }> {
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(
+      url,
+      { method, headers: { host, 'content-type': 'text/plain', 'content-length': String(Buffer.byteLength(body)) } },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () =>
+          resolve({ status: response.statusCode ?? 0, json: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown> }),
+        );
+      },
+    );
+    request.on('error', reject);
+    request.end(body);
+  });
+}
+
+describe('the admin API refuses what a web page can send', () => {
+  it('refuses a changing request carrying an Origin header with 403, changing nothing', async () => {
+    const { sb, listener } = await listening();
+    await sb.kms.send('CreateKey', {});
+    const evil = { origin: 'https://evil.example', 'content-type': 'text/plain' };
+    const clock = await call(`${listener.url}/_strongbox/clock`, 'POST', '{"advance":"400d"}', evil);
+    expect(clock.status).toBe(403);
+    expect(clock.json.__type).toBe('AccessDeniedException');
+    expect(clock.json.message).toMatch(/Origin header \(https:\/\/evil\.example\)/);
+    const form = { origin: 'null', 'content-type': 'application/x-www-form-urlencoded' };
+    expect((await call(`${listener.url}/_strongbox/reset`, 'POST', 'a=1', form)).status).toBe(403);
+    expect((await call(`${listener.url}/_strongbox/faults`, 'DELETE', undefined, evil)).status).toBe(403);
+    expect((await call(`${listener.url}/_strongbox/quotas`, 'PUT', '{"profile":"aws"}', evil)).status).toBe(403);
+    expect(sb.controls.clock.offsetMs).toBe(0);
+    expect((await sb.kms.send('ListKeys', {})).Keys).toHaveLength(1);
+    // Reading is not a change; curl and SDK-style callers (no Origin) are served as before.
+    expect((await call(`${listener.url}/_strongbox/clock`, 'GET', undefined, { origin: 'https://evil.example' })).status).toBe(200);
+    expect((await call(`${listener.url}/_strongbox/clock`, 'POST', '{"advance":"1d"}')).status).toBe(200);
+  });
+
+  it('refuses a Host that is not loopback or the listener host (DNS rebinding), whatever the method', async () => {
+    const { sb, listener } = await listening();
+    const reset = await rawRequest(`${listener.url}/_strongbox/reset`, 'POST', 'evil.example');
+    expect(reset.status).toBe(403);
+    expect(reset.json).toMatchObject({ __type: 'AccessDeniedException', message: expect.stringMatching(/Host 'evil\.example'/) });
+    expect((await rawRequest(`${listener.url}/_strongbox/clock`, 'GET', `evil.example:${listener.port}`)).status).toBe(403);
+    expect((await rawRequest(`${listener.url}/_strongbox/clock`, 'POST', 'evil.example', '{"advance":"1d"}')).status).toBe(403);
+    expect(sb.controls.clock.offsetMs).toBe(0);
+    expect((await rawRequest(`${listener.url}/_strongbox/clock`, 'GET', 'rebind.evil.example.')).status).toBe(403);
+    for (const host of [`127.0.0.1:${listener.port}`, `localhost:${listener.port}`, 'strongbox.localhost', `[::1]:${listener.port}`, 'strongbox:4566']) {
+      expect((await rawRequest(`${listener.url}/_strongbox/clock`, 'GET', host)).status).toBe(200);
+    }
   });
 });
 
@@ -203,7 +276,9 @@ describe('the admin API under --strict-auth', () => {
     const late = await call(reset, 'POST', '', await signed(reset, 'POST', '', 'AKIAOPS', 'ops-secret'));
     expect([late.status, late.json.__type]).toEqual([403, 'InvalidSignatureException']);
     expect(late.json.message).toMatch(/^Signature expired/);
-    const current = await signed(reset, 'POST', '', 'AKIAOPS', 'ops-secret', new Date(sb.controls.clock.now()));
+    // As an SDK does, over HTTP only: the refusal's Date is the emulator's time; sign at it.
+    expect(Math.abs(Date.parse(late.date) - sb.controls.clock.now())).toBeLessThan(60_000);
+    const current = await signed(reset, 'POST', '', 'AKIAOPS', 'ops-secret', new Date(late.date));
     expect((await call(reset, 'POST', '', current)).status).toBe(200);
     expect(sb.controls.clock.offsetMs).toBe(0);
   });

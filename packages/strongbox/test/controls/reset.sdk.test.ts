@@ -4,11 +4,12 @@
  */
 
 import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import { CreateAliasCommand, CreateGrantCommand, CreateKeyCommand, ListAliasesCommand, ListKeysCommand } from '@aws-sdk/client-kms';
 import { CreateBucketCommand, CreateMultipartUploadCommand, ListBucketsCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { createMemoryObjectStore } from '@strongbox/s3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createStrongbox, type Strongbox } from '../../src/index.ts';
 import { kmsClient, serve, tempDir } from '../helpers/cli.ts';
@@ -63,6 +64,24 @@ describe.each(MODES)('reset, %s', (mode) => {
   });
 });
 
+describe("reset with the caller's S3 store (createStrongbox({ s3Store }))", () => {
+  it('empties the store: buckets, objects and uploads are gone, and the store serves afresh', async () => {
+    const store = await createMemoryObjectStore();
+    const sb = await createStrongbox({ s3Store: store });
+    cleanups.push(() => sb.close());
+    await sb.s3.createBucket({ Bucket: 'before-reset' });
+    await sb.s3.putObject({ Bucket: 'before-reset', Key: 'a.txt', Body: new TextEncoder().encode('hello') });
+    await sb.s3.createMultipartUpload({ Bucket: 'before-reset', Key: 'big' });
+    await sb.s3.createBucket({ Bucket: 'empty-before-reset' });
+    await sb.reset();
+    expect((await sb.s3.listBuckets({})).Buckets ?? []).toEqual([]);
+    expect(await store.listBuckets()).toEqual([]);
+    await sb.s3.createBucket({ Bucket: 'before-reset' });
+    expect((await sb.s3.listObjectsV2({ Bucket: 'before-reset' })).Contents ?? []).toEqual([]);
+    expect((await sb.s3.listMultipartUploads({ Bucket: 'before-reset' })).Uploads ?? []).toEqual([]);
+  });
+});
+
 describe('reset with a data directory', () => {
   async function opened(directory: string): Promise<Strongbox> {
     return createStrongbox({ dataDirectory: directory });
@@ -80,6 +99,25 @@ describe('reset with a data directory', () => {
     expect(existsSync(join(dir.path, 'tls'))).toBe(true);
     expect(existsSync(join(dir.path, 'reset-pending'))).toBe(false);
     await sb.close();
+    const again = await opened(dir.path);
+    expect((await again.kms.send('ListKeys', {})).Keys).toEqual([]);
+    expect((await again.s3.listBuckets({})).Buckets ?? []).toEqual([]);
+    await again.close();
+  });
+
+  it('removes only what Strongbox wrote: a foreign file in the directory survives', async () => {
+    const dir = await tempDir();
+    cleanups.push(dir.cleanup);
+    const sb = await opened(dir.path);
+    await dir.file('my-project-notes.txt', 'mine');
+    await mkdir(join(dir.path, 'src'));
+    await sb.kms.send('CreateKey', {});
+    await sb.s3.createBucket({ Bucket: 'gone-after-reset' });
+    await sb.reset();
+    await sb.close();
+    const entries = await readdir(dir.path);
+    expect(entries).toEqual(expect.arrayContaining(['my-project-notes.txt', 'src', 'strongbox.json']));
+    expect(await readFile(join(dir.path, 'my-project-notes.txt'), 'utf8')).toBe('mine');
     const again = await opened(dir.path);
     expect((await again.kms.send('ListKeys', {})).Keys).toEqual([]);
     expect((await again.s3.listBuckets({})).Buckets ?? []).toEqual([]);
