@@ -9,6 +9,9 @@ import { execFile } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { KMSClient, ListKeysCommand } from '@aws-sdk/client-kms';
+import { ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
+import { createStrongbox } from 'strongbox';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -49,5 +52,35 @@ describe('the strongbox README controls examples', () => {
       .slice(1)
       .join('\n\n');
     expect(test.startsWith(fixture)).toBe(true);
+  });
+
+  it("states each service's clock-skew window as the endpoint enforces it: 5 minutes, 15 for S3", async () => {
+    expect(README).toContain('| Clock off by more than 5 minutes (KMS, STS, CloudTrail, admin API) | `InvalidSignatureException`');
+    expect(README).toContain('| Clock off by more than 15 minutes (S3) | 403 `RequestTimeTooSkewed`');
+    const sb = await createStrongbox();
+    // One attempt each: the SDK would correct its offset from the refusal's Date and retry.
+    const kms = new KMSClient({ ...sb.clientConfig, maxAttempts: 1 });
+    const s3 = new S3Client({ ...sb.clientConfig, maxAttempts: 1 });
+    try {
+      sb.controls.clock.advance(6 * 60_000);
+      await expect(kms.send(new ListKeysCommand({}))).rejects.toMatchObject({
+        name: 'InvalidSignatureException',
+        message: expect.stringMatching(/^Signature expired/),
+      });
+      expect((await s3.send(new ListBucketsCommand({}))).$metadata.httpStatusCode).toBe(200);
+      // A fresh client: the first one took the endpoint's time from that answer's Date.
+      sb.controls.clock.advance(10 * 60_000);
+      const late = new S3Client({ ...sb.clientConfig, maxAttempts: 1 });
+      await expect(late.send(new ListBucketsCommand({}))).rejects.toMatchObject({
+        name: 'RequestTimeTooSkewed',
+        $metadata: { httpStatusCode: 403 },
+        MaxAllowedSkewMilliseconds: '900000',
+      });
+      late.destroy();
+    } finally {
+      kms.destroy();
+      s3.destroy();
+      await sb.close();
+    }
   });
 });

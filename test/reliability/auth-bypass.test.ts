@@ -7,7 +7,7 @@
  * (SSE-KMS PUT with key B, a bucket key, a bucket whose default is key B, GET of an object under
  * key B), through CopyObject or UploadPartCopy from an object she cannot read, or with the grant
  * token of another key. A principal without permissions reads neither the audit trail nor the
- * admin API. Each refusal has a twin that succeeds (Alice on key A, the admin on key B), so it
+ * admin API, which serves only a signer its policy allows the `strongbox:` action. Each refusal has a twin that succeeds (Alice on key A, the admin on key B), so it
  * is the policy that refuses.
  */
 
@@ -46,6 +46,7 @@ const ACCOUNT = '000000000000';
 const ADMIN = { accessKeyId: 'AKIAADMIN', secretAccessKey: 'admin-secret' };
 const ALICE = { accessKeyId: 'AKIAALICE', secretAccessKey: 'alice-secret' };
 const NOBODY = { accessKeyId: 'AKIANOBODY', secretAccessKey: 'nobody-secret' };
+const READER = { accessKeyId: 'AKIAREADER', secretAccessKey: 'reader-secret' };
 const ADMIN_ARN = `arn:aws:iam::${ACCOUNT}:user/admin`;
 const ALICE_ARN = `arn:aws:iam::${ACCOUNT}:user/alice`;
 const USERS = parseUsers({
@@ -53,6 +54,7 @@ const USERS = parseUsers({
     { ...ADMIN, principal: ADMIN_ARN, policy: { allow: ['kms:*', 's3:*', 'cloudtrail:LookupEvents'] } },
     { ...ALICE, principal: ALICE_ARN, policy: { allow: ['kms:*', 's3:*'] } },
     { ...NOBODY, principal: `arn:aws:iam::${ACCOUNT}:user/nobody` },
+    { ...READER, principal: `arn:aws:iam::${ACCOUNT}:user/reader`, policy: { allow: ['strongbox:ReadQuotas'] } },
   ],
 });
 const ONLY_ADMIN = JSON.stringify({
@@ -279,7 +281,7 @@ describe('the audit trail and the admin API under --strict-auth', () => {
     await refusedWith(s3As(NOBODY).send(new GetObjectCommand({ Bucket: 'alice-bucket', Key: 'mine' })), 'AccessDenied', 403);
   });
 
-  it('the admin API answers 403 to the unsigned and to signers without strongbox: permissions, and changes nothing', async () => {
+  it('the admin API refuses the unsigned and signers without the strongbox: action (403 AccessDeniedException), serves one allowed it, and changes nothing', async () => {
     const listener = await sb.listen();
     try {
       for (const method of ['GET', 'PUT']) {
@@ -304,8 +306,25 @@ describe('the audit trail and the admin API under --strict-auth', () => {
           );
           const answer = await exchange(listener.port, serialize(raw), 15_000);
           expect(answer.responses[0]?.status, `${method} ${path}`).toBe(403);
+          expect(JSON.parse(answer.responses[0]?.body.toString('utf8') ?? '{}'), `${method} ${path}`).toMatchObject({ __type: 'AccessDeniedException' });
         }
       }
+      // The twin: a signer whose policy allows strongbox:ReadQuotas reads the quotas, and only that.
+      const asReader = async (method: string, body: string) => {
+        checked += 1;
+        const raw = await sign(
+          listener.port,
+          { method, path: '/_strongbox/quotas', headers: { 'content-type': 'application/json' }, body },
+          { ...READER, service: 'strongbox' },
+        );
+        return (await exchange(listener.port, serialize(raw), 15_000)).responses[0];
+      };
+      const read = await asReader('GET', '');
+      expect(read?.status).toBe(200);
+      expect(JSON.parse(read?.body.toString('utf8') ?? '{}')).toMatchObject({ options: expect.any(Object), usage: expect.any(Array) });
+      const configure = await asReader('PUT', '"aws"');
+      expect(configure?.status).toBe(403);
+      expect(JSON.parse(configure?.body.toString('utf8') ?? '{}')).toMatchObject({ __type: 'AccessDeniedException' });
       expect(sb.kms.quotas.options.enabled).toBe(false);
     } finally {
       await listener.close();

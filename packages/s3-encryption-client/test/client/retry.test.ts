@@ -1,13 +1,14 @@
 /**
  * An in-memory plaintext is uploaded as a stream of ciphertext, which the SDK does not retry: the
  * client retries it itself, making the stream again (the same bytes), on the errors the SDK retries
- * (5xx, throttling), up to the S3 client's maxAttempts; other errors are not retried.
+ * (5xx, throttling, a corrected clock skew), as the S3 client's retry strategy grants; other errors
+ * are not retried.
  */
 
 import { Readable } from 'node:stream';
 import { S3Client } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
-import { isRetryable } from '../../src/client/retry.ts';
+import { retryErrorType } from '../../src/client/retry.ts';
 import { AesKeyring, S3EncryptionClient } from '../../src/index.ts';
 
 /** An S3 whose PUTs fail with `failures` statuses first, keeping every body it receives. */
@@ -66,12 +67,41 @@ describe('retrying a streamed in-memory upload', () => {
     denied.client.destroy();
   });
 
-  it('classifies errors as the SDK does', () => {
-    expect(isRetryable({ $metadata: { httpStatusCode: 500 } })).toBe(true);
-    expect(isRetryable({ name: 'RequestTimeout', $metadata: { httpStatusCode: 400 } })).toBe(true);
-    expect(isRetryable({ code: 'ECONNRESET' })).toBe(true);
-    expect(isRetryable({ name: 'AbortError', $metadata: { httpStatusCode: 503 } })).toBe(false);
-    expect(isRetryable({ name: 'NoSuchBucket', $metadata: { httpStatusCode: 404 } })).toBe(false);
-    expect(isRetryable('text')).toBe(false);
+  it("classifies errors as the SDK's retry middleware does", () => {
+    expect(retryErrorType({ $metadata: { httpStatusCode: 500 } })).toBe('TRANSIENT');
+    expect(retryErrorType({ $metadata: { httpStatusCode: 501 } })).toBe('SERVER_ERROR');
+    expect(retryErrorType({ name: 'RequestTimeout', $metadata: { httpStatusCode: 400 } })).toBe('TRANSIENT');
+    expect(retryErrorType({ name: 'SlowDown', $metadata: { httpStatusCode: 503 } })).toBe('THROTTLING');
+    expect(retryErrorType({ name: 'TooManyRequests', $metadata: { httpStatusCode: 429 } })).toBe('THROTTLING');
+    // A refusal after which the SDK corrected its clock offset: the next attempt is signed in time.
+    expect(retryErrorType({ name: 'RequestTimeTooSkewed', $metadata: { httpStatusCode: 403, clockSkewCorrected: true } })).toBe('TRANSIENT');
+    expect(retryErrorType({ name: 'RequestTimeTooSkewed', $metadata: { httpStatusCode: 403 } })).toBe('CLIENT_ERROR');
+    expect(retryErrorType({ code: 'ECONNRESET' })).toBe('TRANSIENT');
+    expect(retryErrorType({ code: 'EAI_AGAIN' })).toBe('TRANSIENT');
+    expect(retryErrorType({ name: 'Error', cause: { code: 'ENOTFOUND' } })).toBe('TRANSIENT');
+    expect(retryErrorType({ name: 'AbortError', $metadata: { httpStatusCode: 503 } })).not.toBe('TRANSIENT');
+    expect(retryErrorType({ name: 'NoSuchBucket', $metadata: { httpStatusCode: 404 } })).toBe('CLIENT_ERROR');
+    expect(retryErrorType('text')).toBe('CLIENT_ERROR');
+  });
+
+  it("uses the S3 client's retry strategy, and an abort cuts its backoff short", async () => {
+    const errorTypes: string[] = [];
+    const controller = new AbortController();
+    const { client, bodies } = flakyS3([503, 503], 3);
+    // A caller's strategy whose backoff would last an hour: only the abort can end the wait.
+    client.config.retryStrategy = async () => ({
+      acquireInitialRetryToken: async () => ({ getRetryCount: () => 0, getRetryDelay: () => 0 }),
+      refreshRetryTokenForRetry: async (_token: unknown, info: { errorType: string }) => {
+        errorTypes.push(info.errorType);
+        controller.abort(new Error('caller gave up'));
+        return { getRetryCount: () => 1, getRetryDelay: () => 3_600_000 };
+      },
+      recordSuccess: () => undefined,
+    });
+    const cse = new S3EncryptionClient({ s3: client, keyring });
+    await expect(cse.putObject({ Bucket: 'b', Key: 'k', Body: 'x' }, { abortSignal: controller.signal })).rejects.toThrow('caller gave up');
+    expect(errorTypes).toEqual(['THROTTLING']);
+    expect(bodies).toHaveLength(1);
+    client.destroy();
   });
 });

@@ -111,29 +111,34 @@ export class Pipeline<Definition extends OperationSpec, Context extends Pipeline
 
   #run(definition: Definition, input: unknown, scope: CallScope): Promise<unknown> {
     const binding = this.#binding;
-    const now = binding.clock.now();
-    const context = binding.open(definition, scope, now);
     const faults = binding.faults;
     if (faults?.armed) {
       let struck: Promise<void> | undefined;
       try {
         struck = faults.inject(definition.name);
       } catch (error) {
-        return Promise.reject(this.#failed(definition, input, undefined, error, context, scope));
+        return Promise.reject(this.#failed(definition, input, undefined, error, binding.open(definition, scope, binding.clock.now()), scope));
       }
-      if (struck !== undefined) return this.#afterFault(struck, definition, input, scope, context, now);
+      if (struck !== undefined) return this.#afterFault(struck, definition, input, scope);
     }
-    return this.#serve(definition, input, scope, context, now);
+    const now = binding.clock.now();
+    return this.#serve(definition, input, scope, binding.open(definition, scope, now), now);
   }
 
-  /** A call an injected fault struck: its latency passes (or its error is the call's), then it is served. */
-  async #afterFault(struck: Promise<void>, definition: Definition, input: unknown, scope: CallScope, context: Context, now: number): Promise<unknown> {
+  /**
+   * A call an injected fault struck: its latency passes (or its error is the call's), then it is
+   * served. The clock is read after the wait, as a call delayed in the network reaches the service
+   * later: its throttling, due work and audit event happen at the time it is served.
+   */
+  async #afterFault(struck: Promise<void>, definition: Definition, input: unknown, scope: CallScope): Promise<unknown> {
+    const binding = this.#binding;
     try {
       await struck;
     } catch (error) {
-      throw this.#failed(definition, input, undefined, error, context, scope);
+      throw this.#failed(definition, input, undefined, error, binding.open(definition, scope, binding.clock.now()), scope);
     }
-    return this.#serve(definition, input, scope, context, now);
+    const now = binding.clock.now();
+    return this.#serve(definition, input, scope, binding.open(definition, scope, now), now);
   }
 
   /** Stages 1 to 5, synchronously as far as they allow (see `call`). */

@@ -10,6 +10,7 @@ import {
   type CallScope,
   createRegistry,
   type Facade,
+  FaultInjector,
   installFacade,
   ManualClock,
   type OperationSpec,
@@ -54,7 +55,7 @@ const REGISTRY = createRegistry<Table>(definitions);
 
 function toy(
   limits: Record<string, number> = {},
-  hooks: Pick<ServiceBinding<OperationSpec, ToyContext, ToyError>, 'prepare' | 'settle' | 'finish' | 'recorded'> = {},
+  hooks: Pick<ServiceBinding<OperationSpec, ToyContext, ToyError>, 'prepare' | 'settle' | 'finish' | 'recorded' | 'faults'> = {},
 ): { pipeline: Pipeline<OperationSpec, ToyContext, ToyError>; trail: AuditTrail; clock: ManualClock } {
   const clock = new ManualClock(Date.UTC(2025, 0, 1));
   const trail = new AuditTrail({ capacity: 100 });
@@ -226,6 +227,30 @@ describe('Pipeline', () => {
     await expect(answer).rejects.toMatchObject({ code: 'InternalFailure', message: 'disk full' });
     expect(stages).toEqual(['settle', 'recorded false']);
     expect(trail.events()[0]).toMatchObject({ eventName: 'GetThing', errorCode: 'InternalFailure', errorMessage: 'disk full' });
+  });
+
+  it('serves a call an injected latency delayed at the time after the wait: throttling, due work and audit', async () => {
+    let clock: ManualClock | undefined;
+    // The injector's sleep moves the toy's clock: the latency passes in the clock the pipeline reads.
+    const injector = new FaultInjector({ seed: 1, sleep: async (ms) => clock?.advance(ms) });
+    const prepared: number[] = [];
+    const {
+      pipeline,
+      trail,
+      clock: toyClock,
+    } = toy({}, { faults: injector.hook('toy', (code) => new ToyError(code)), prepare: (now) => void prepared.push(now) });
+    clock = toyClock;
+    const start = toyClock.now();
+    // PutThing allows one call a second: this one spends the token at `start`.
+    await pipeline.call(definitions.putThing, { Name: 'a' }, scope);
+    injector.add({ service: 'toy', operation: 'PutThing', fault: 'latency', latencyMs: 2000, count: 1 });
+    // Two seconds later the bucket has refilled, so the delayed call is served, not throttled.
+    expect(await pipeline.call(definitions.putThing, { Name: 'b' }, scope)).toEqual({ Id: 'B' });
+    expect(prepared).toEqual([start, start + 2000]);
+    expect(trail.events().map((event) => [event.eventTime, event.errorCode])).toEqual([
+      [start, undefined],
+      [start + 2000, undefined],
+    ]);
   });
 
   it('answers with a rejected promise, never a throw, even when auditing fails', async () => {
