@@ -29,19 +29,6 @@ export const SELF_SIGNED_NAMES: readonly string[] = Object.freeze(['localhost', 
 const VALIDITY_MS = 825 * 24 * 60 * 60 * 1000;
 /** Made again when less than this is left. */
 const RENEW_BEFORE_MS = 7 * 24 * 60 * 60 * 1000;
-// X.509 object identifiers (RFC 5280 §4.2.1; RFC 5280 §4.2.1.12 for id-kp-serverAuth).
-const OID = {
-  commonName: '2.5.4.3',
-  organization: '2.5.4.10',
-  subjectAltName: '2.5.29.17',
-  basicConstraints: '2.5.29.19',
-  keyUsage: '2.5.29.15',
-  extKeyUsage: '2.5.29.37',
-  subjectKeyIdentifier: '2.5.29.14',
-  authorityKeyIdentifier: '2.5.29.35',
-  serverAuth: '1.3.6.1.5.5.7.3.1',
-} as const;
-
 /** A given certificate or key that cannot be served; the message names the flag and the file. */
 export class CertificateError extends Error {
   constructor(message: string) {
