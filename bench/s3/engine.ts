@@ -91,6 +91,12 @@ interface Mode {
   readonly label: string;
   readonly put: Partial<RequestOf<'PutObject'>>;
   readonly get: Partial<RequestOf<'GetObject'>>;
+  /**
+   * Whether the 0.6x target applies: issue #10 names SSE-S3, SSE-KMS, SSE-KMS with a bucket key
+   * and SSE-C. DSSE-KMS is shown [info]: its outer layer runs on a second, JavaScript AES-GCM
+   * implementation (noble) by design, so that no one implementation holds both layers.
+   */
+  readonly targeted: boolean;
 }
 
 function sseCMembers(): Record<string, string> {
@@ -106,11 +112,17 @@ function sseCMembers(): Record<string, string> {
 function modes(keyArn: string): Mode[] {
   const customer = sseCMembers();
   return [
-    { id: 'sse-s3', label: 'SSE-S3', put: { ServerSideEncryption: 'AES256' }, get: {} },
-    { id: 'sse-kms', label: 'SSE-KMS', put: { ServerSideEncryption: 'aws:kms', SSEKMSKeyId: keyArn, BucketKeyEnabled: false }, get: {} },
-    { id: 'sse-kms-bk', label: 'SSE-KMS + bucket key', put: { ServerSideEncryption: 'aws:kms', SSEKMSKeyId: keyArn, BucketKeyEnabled: true }, get: {} },
-    { id: 'dsse-kms', label: 'DSSE-KMS', put: { ServerSideEncryption: 'aws:kms:dsse', SSEKMSKeyId: keyArn }, get: {} },
-    { id: 'sse-c', label: 'SSE-C', put: customer, get: customer },
+    { id: 'sse-s3', label: 'SSE-S3', put: { ServerSideEncryption: 'AES256' }, get: {}, targeted: true },
+    { id: 'sse-kms', label: 'SSE-KMS', put: { ServerSideEncryption: 'aws:kms', SSEKMSKeyId: keyArn, BucketKeyEnabled: false }, get: {}, targeted: true },
+    {
+      id: 'sse-kms-bk',
+      label: 'SSE-KMS + bucket key',
+      put: { ServerSideEncryption: 'aws:kms', SSEKMSKeyId: keyArn, BucketKeyEnabled: true },
+      get: {},
+      targeted: true,
+    },
+    { id: 'dsse-kms', label: 'DSSE-KMS [info]', put: { ServerSideEncryption: 'aws:kms:dsse', SSEKMSKeyId: keyArn }, get: {}, targeted: false },
+    { id: 'sse-c', label: 'SSE-C', put: customer, get: customer, targeted: true },
   ];
 }
 
@@ -169,7 +181,8 @@ async function pairsSection(): Promise<unknown> {
         const ratio = result === floor ? 1 : pairedRatio(result, floor);
         const strictRatio = result === storeOnly ? 1 : pairedRatio(result, storeOnly);
         let shown = '';
-        if (result !== floor && result !== storeOnly && size === MiB) {
+        const mode = MODES.find((candidate) => `${candidate.id}/${size}` === result.id);
+        if (mode?.targeted === true && size === MiB) {
           const t = target(`pairs-${result.id}`, `${result.label} PUT+GET at 1 MiB vs the plain-copy floor`, ratio, '>=', FLOOR_RATIO, 'x', !quick);
           targets.push(t);
           shown = verdict(t);
