@@ -86,7 +86,11 @@ export class ControlledClock implements Clock {
    */
   advance(ms: number): ClockState {
     if (!Number.isSafeInteger(ms) || ms < 0) throw new RangeError(`the clock advances by a whole, non-negative number of milliseconds; got ${String(ms)}`);
-    return this.#move(this.now() + ms);
+    // The offset grows by exactly `ms`: computing it back from a target time would read the base
+    // clock twice, and a millisecond tick between the reads would lose that millisecond.
+    const offset = this.#offset + ms;
+    const target = this.#base.now() + offset;
+    return this.#move(Math.max(target, this.#last === Number.NEGATIVE_INFINITY ? target : this.#last + ms), offset);
   }
 
   /**
@@ -103,7 +107,7 @@ export class ControlledClock implements Clock {
         `the clock only moves forward: ${new Date(epochMs).toISOString()} is before its time now, ${new Date(now).toISOString()} (pass allowBackwards to move it back)`,
       );
     }
-    return this.#move(epochMs);
+    return this.#move(epochMs, epochMs - this.#base.now());
   }
 
   /** Back to the base clock's time (offset 0), even if that is earlier. */
@@ -115,10 +119,10 @@ export class ControlledClock implements Clock {
     return state;
   }
 
-  #move(target: number): ClockState {
+  #move(target: number, offset: number): ClockState {
     // new Date() accepts ±8.64e15 ms: a time beyond cannot be rendered in any date field.
     if (Math.abs(target) > MAX_DATE_MS) throw new RangeError(`${String(target)} is outside the dates JavaScript can represent (±${MAX_DATE_MS} ms)`);
-    this.#offset = target - this.#base.now();
+    this.#offset = offset;
     this.#last = target;
     const state = { now: target, offsetMs: this.#offset };
     this.#onMove?.(state);

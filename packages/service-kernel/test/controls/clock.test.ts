@@ -16,6 +16,18 @@ describe('ControlledClock', () => {
     expect(clock.offsetMs).toBe(365 * DAY);
   });
 
+  it('grows the offset by exactly the advance, even when the base clock ticks between readings', () => {
+    // A base clock that moves a millisecond on every reading: an offset computed back from a
+    // target time read the base clock twice and lost that millisecond (a restart then restored
+    // 30 days minus 1 ms).
+    let time = Date.UTC(2026, 0, 1);
+    const clock = new ControlledClock({ now: () => time++ });
+    clock.advance(30 * DAY);
+    expect(clock.offsetMs).toBe(30 * DAY);
+    clock.advance(1);
+    expect(clock.offsetMs).toBe(30 * DAY + 1);
+  });
+
   it('sets a later time, and refuses an earlier one unless allowed, changing nothing', () => {
     const clock = new ControlledClock(new ManualClock(Date.UTC(2026, 0, 1)));
     clock.set(Date.UTC(2030, 0, 1));
