@@ -60,6 +60,11 @@ export interface CopyObjectRequest extends SseWriteMembers, CopySourceCustomerMe
   MetadataDirective?: string;
   /** `x-amz-storage-class`: checked, then stored as STANDARD (classes are not modelled). */
   StorageClass?: string;
+  /**
+   * `x-amz-website-redirect-location`: naming it makes a copy onto itself legal, as in S3; the
+   * redirect itself is not stored (website hosting is not modelled: a known difference).
+   */
+  WebsiteRedirectLocation?: string;
   /** With `REPLACE`: the destination's content type. */
   ContentType?: string;
   /** With `REPLACE`: the destination's user metadata. */
@@ -97,6 +102,7 @@ export const copyObject: OperationDefinition<'CopyObject', CopyObjectRequest, Co
         CopySource: header('x-amz-copy-source'),
         MetadataDirective: header('x-amz-metadata-directive'),
         StorageClass: header('x-amz-storage-class'),
+        WebsiteRedirectLocation: header('x-amz-website-redirect-location'),
         ContentType: header('content-type'),
         Metadata: metadataHeaders(),
         CopySourceIfMatch: header('x-amz-copy-source-if-match'),
@@ -170,6 +176,8 @@ export const copyObject: OperationDefinition<'CopyObject', CopyObjectRequest, Co
         checkInPlaceCopy({
           metadataDirective: directive,
           requestNamesEncryption: decided.source === 'request',
+          requestNamesStorageClass: input.StorageClass !== undefined,
+          requestNamesWebsiteRedirect: input.WebsiteRedirectLocation !== undefined,
           bucketEncryptionConfigured: target.encryptionConfigured,
           sourceMode: record.mode,
         });
