@@ -7,7 +7,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, PutBucketEncryptionCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ALLOW_SSE_C } from '../helpers/backends.ts';
 import { inProcessClient, sdkError, type WireEngine, wireEngine } from '../helpers/wire.ts';
 
 let engine: WireEngine;
@@ -16,7 +15,15 @@ beforeEach(async () => {
   engine = wireEngine();
   client = inProcessClient(engine.handler);
   await client.send(new CreateBucketCommand({ Bucket: 'data' }));
-  await client.send(new PutBucketEncryptionCommand({ Bucket: 'data', ...ALLOW_SSE_C }));
+  // A fresh bucket blocks SSE-C (April 2026): allow it.
+  await client.send(
+    new PutBucketEncryptionCommand({
+      Bucket: 'data',
+      ServerSideEncryptionConfiguration: {
+        Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' }, BlockedEncryptionTypes: { EncryptionType: ['NONE'] } }],
+      },
+    }),
+  );
 });
 afterEach(async () => {
   client.destroy();
