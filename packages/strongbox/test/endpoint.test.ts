@@ -31,7 +31,7 @@ describe('openEndpoint', () => {
         method: 'POST',
         path: '/',
         headers: { 'x-amz-target': 'DynamoDB_20120810.ListTables' },
-        body: new Uint8Array(),
+        body: (async function* () {})(),
       });
       expect(unknown.status).toBe(400);
       expect(JSON.parse(String(unknown.body))).toMatchObject({
