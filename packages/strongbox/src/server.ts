@@ -31,6 +31,7 @@ import {
 import { CLOUDTRAIL_TARGET_PREFIXES, createCloudTrailHandler, createJson11Handler, createSigV4Authenticator, toNodeListener } from '@strongbox/kms/http';
 import { createS3Handler, internalErrorResponse, type ObjectStore, S3, type UpstreamOptions } from '@strongbox/s3';
 import {
+  applyEdgeServerSettings,
   createSigV4Authenticator as createKernelAuthenticator,
   type FaultHook,
   type StreamingHandler,
@@ -421,8 +422,9 @@ async function listen(
   // HTTP/1.0 clients do). By default node:http takes that FIN as an abort: it drops the request
   // and ends the socket, so a request still waiting for its fsync was carried out but never
   // answered. With this set, node:http answers first and closes after the last response
-  // (lib/_http_server.js, socketOnEnd).
-  for (const server of servers) Object.assign(server, { httpAllowHalfOpen: true });
+  // (lib/_http_server.js, socketOnEnd). Idle keep-alive connections stay open long enough that
+  // SDK clients reusing them do not race the server's close (kernel http/server-settings.ts).
+  for (const server of servers) Object.assign(applyEdgeServerSettings(server), { httpAllowHalfOpen: true });
   const ports = [port, ...(secure ? [secure.port] : [])];
   try {
     for (const [index, server] of servers.entries()) await listenOn(server, ports[index] ?? 0, host);
