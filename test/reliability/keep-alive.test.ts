@@ -32,7 +32,7 @@ describe('strongbox serve keep-alive', () => {
     const header = await new Promise<string | undefined>((resolve, reject) => {
       httpRequest(`${listener.url}/_strongbox/health`, { agent: new Agent({ keepAlive: true }) }, (response) => {
         response.resume();
-        response.on('end', () => resolve(response.headers['keep-alive']));
+        response.on('end', () => resolve(response.headers['keep-alive'] as string | undefined));
       })
         .on('error', reject)
         .end();

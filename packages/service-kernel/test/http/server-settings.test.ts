@@ -48,7 +48,7 @@ describe('applyEdgeServerSettings', () => {
     const header = await new Promise<string | undefined>((resolve, reject) => {
       httpRequest({ host: '127.0.0.1', port, path: '/', headers: { Connection: 'keep-alive' } }, (response) => {
         response.resume();
-        response.on('end', () => resolve(response.headers['keep-alive']));
+        response.on('end', () => resolve(response.headers['keep-alive'] as string | undefined));
       })
         .on('error', reject)
         .end();
