@@ -29,7 +29,7 @@ import { join } from 'node:path';
 import type { ServerOptions } from '../server.ts';
 import { type StrongboxSettings, settingsFromEnvironment, startTestEndpoint, type TestEndpoint } from './endpoint.ts';
 
-export { resetStrongbox, type StrongboxSettings } from './endpoint.ts';
+export { type ResetOptions, resetStrongbox, type StrongboxSettings } from './endpoint.ts';
 
 /** The settings file's environment variable. */
 export const SETTINGS_FILE_VARIABLE = 'STRONGBOX_SETTINGS_FILE';
