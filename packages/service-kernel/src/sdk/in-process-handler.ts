@@ -29,6 +29,10 @@ import type {
 } from '@smithy/types';
 import type { BodyStream, HttpRequestHead, ProtocolHandler, StreamingHandler, StreamingResponse } from '../http/types.ts';
 
+/** Leading or trailing spaces and tabs of a header value (what an HTTP parser strips). */
+const OUTER_WHITESPACE = /^[ \t]|[ \t]$/;
+const OUTER_WHITESPACE_ALL = /^[ \t]+|[ \t]+$/g;
+
 /** Settings of the in-process handler. */
 export interface InProcessHandlerOptions {
   /** The caller's address as the service sees it (audit trail, `aws:SourceIp`). Default `127.0.0.1`. */
@@ -72,7 +76,9 @@ export class InProcessHandler implements RequestHandler<SdkRequest, SdkResponse,
       // same call against AWS would fail in the client (x-amz-meta-* with a newline or non-Latin-1 text).
       validateHeaderName(name);
       validateHeaderValue(name, value);
-      headers[name.toLowerCase()] = value;
+      // A field value's leading and trailing spaces and tabs are not part of it (RFC 9110 §5.5,
+      // OWS): node:http's parser drops them, so the service sees what it would over a socket.
+      headers[name.toLowerCase()] = OUTER_WHITESPACE.test(value) ? value.replace(OUTER_WHITESPACE_ALL, '') : value;
     }
     // An `https:` endpoint in process stands for the HTTPS listener (S3's SSE-C and
     // aws:SecureTransport read it), as the node:http edge says for a TLS socket.

@@ -126,6 +126,21 @@ describe('InProcessHandler', () => {
     expect(seen).toEqual([]);
   });
 
+  it('drops the spaces and tabs around a header value, as node:http’s parser does on the wire', async () => {
+    const handler = new InProcessHandler(service);
+    const request = {
+      method: 'PUT',
+      protocol: 'http:',
+      hostname: 'h',
+      path: '/b/k',
+      headers: { host: 'h', 'x-amz-meta-a': ' \t a b \t', 'x-amz-meta-b': 'c' },
+      query: {},
+      body: 'x',
+    };
+    await handler.handle(request);
+    expect([seen[0]?.headers['x-amz-meta-a'], seen[0]?.headers['x-amz-meta-b']]).toEqual(['a b', 'c']);
+  });
+
   it('refuses a request whose abort signal has fired, as the node:http handler does', async () => {
     const handler = new InProcessHandler(service);
     const controller = new AbortController();
