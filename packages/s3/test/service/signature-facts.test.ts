@@ -43,4 +43,22 @@ describe('signatureFactsOf', () => {
       signatureVersion: 'AWS4-HMAC-SHA256',
     });
   });
+
+  it('a header-signed request with an ordinary query is REST-HEADER; one that also presigns (even percent-encoded) is refused', () => {
+    const headers = {
+      authorization: 'AWS4-HMAC-SHA256 Credential=test/20261206/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=00',
+      'x-amz-date': '20261206T050000Z',
+    };
+    expect(signatureFactsOf({ method: 'PUT', path: '/b/k?x-id=PutObject', headers })?.authType).toBe('REST-HEADER');
+    expect(() => signatureFactsOf({ method: 'GET', path: '/b/k?X-Amz-Algorithm=AWS4-HMAC-SHA256', headers })).toThrow(/Found both/);
+    expect(() => signatureFactsOf({ method: 'GET', path: '/b/k?X-Amz-%41lgorithm=AWS4-HMAC-SHA256', headers })).toThrow(/Found both/);
+  });
+
+  it('each request gets its own date: requests in different seconds are aged from their own X-Amz-Date', () => {
+    const at = (date: string) =>
+      signatureFactsOf({ method: 'GET', path: '/b/k', headers: { authorization: 'AWS4-HMAC-SHA256 x', 'x-amz-date': date } })?.signedAt;
+    expect(at('20261206T050000Z')).toBe(Date.UTC(2026, 11, 6, 5, 0, 0));
+    expect(at('20261206T050001Z')).toBe(Date.UTC(2026, 11, 6, 5, 0, 1));
+    expect(at('20261206T050000Z')).toBe(Date.UTC(2026, 11, 6, 5, 0, 0));
+  });
 });
