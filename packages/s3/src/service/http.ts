@@ -20,7 +20,7 @@
  */
 
 import { randomBytes } from 'node:crypto';
-import type { Authenticator, HttpRequestHead, StreamingHandler, StreamingRequest, StreamingResponse } from '@strongbox/service-kernel';
+import type { Authenticator, HttpRequestHead, RequestIdentity, StreamingHandler, StreamingRequest, StreamingResponse } from '@strongbox/service-kernel';
 import { S3Error } from '../errors.ts';
 import { OPERATIONS } from '../operations/index.ts';
 import type { OperationDefinition } from '../operations/types.ts';
@@ -87,15 +87,15 @@ async function serve(s3: S3, request: StreamingRequest, ids: ResponseIds, baseHo
     ...(identity?.region === undefined ? {} : { region: identity.region }),
     ...(head.sourceIpAddress === undefined ? {} : { sourceIpAddress: head.sourceIpAddress }),
     ...(head.headers['user-agent'] === undefined ? {} : { userAgent: head.headers['user-agent'] }),
-    ...signatureOption(head),
+    ...signatureOption(head, identity),
   };
   const output = await s3.send(operation.name as OperationName, input as never, callOptions);
   return encodeResponse(binding, output as Record<string, unknown> | undefined, head.method, baseHeaders(ids));
 }
 
-/** How the request was signed, for the policy keys `s3:authType`, `s3:signatureAge`, ... */
-function signatureOption(head: HttpRequestHead): Pick<CallOptions, 'signature'> {
-  const signature = signatureFactsOf(head);
+/** How the request was signed, for the policy keys `s3:authType`, `s3:signatureAge`, ... (as verified). */
+function signatureOption(head: HttpRequestHead, identity: RequestIdentity | undefined): Pick<CallOptions, 'signature'> {
+  const signature = signatureFactsOf(head, identity);
   return signature === undefined ? {} : { signature };
 }
 
