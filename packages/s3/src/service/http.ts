@@ -87,7 +87,8 @@ async function serve(s3: S3, request: StreamingRequest, ids: ResponseIds, baseHo
   if (head.sourceIpAddress !== undefined) callOptions.sourceIpAddress = head.sourceIpAddress;
   const userAgent = head.headers['user-agent'];
   if (userAgent !== undefined) callOptions.userAgent = userAgent;
-  const signature = signatureFactsOf(head);
+  // How the request was signed, for the policy keys `s3:authType`, `s3:signatureAge`, ... (as verified).
+  const signature = signatureFactsOf(head, identity);
   if (signature !== undefined) callOptions.signature = signature;
   const output = await s3.send(operation.name as OperationName, input as never, callOptions);
   return encodeResponse(binding, output as Record<string, unknown> | undefined, head.method, baseHeaders(ids));
