@@ -104,10 +104,7 @@ export const putObject: OperationDefinition<'PutObject', PutObjectRequest, PutOb
             // that does not match its Content-MD5 is never visible (S3: BadDigest, nothing stored).
             if (expectedMd5 !== undefined && !equalBytes(digest, expectedMd5)) throw new S3Error('BadDigest');
             etag = `"${objectEtag(decided.mode, digest, (length) => crypto.random.bytes(length))}"`;
-            return {
-              ...objectFields(decided.mode, etag, progress.segment(), input.ContentType, input.Metadata, keys.fields),
-              ...checksumFields(checksummed.checksum()),
-            };
+            return objectFields(decided.mode, etag, progress.segment(), input.ContentType, input.Metadata, keys.fields, checksumFields(checksummed.checksum()));
           }),
         { md5: wantMd5 },
       );

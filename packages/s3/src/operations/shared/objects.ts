@@ -124,16 +124,19 @@ export function objectFields(
   contentType: string | undefined,
   userMetadata: Readonly<Record<string, string>> | undefined,
   modeFields: StoredFields,
+  extraFields?: StoredFields,
 ): StoredFields {
-  return {
-    ...modeFields,
-    [OBJECT_FIELDS.mode]: mode,
-    [OBJECT_FIELDS.etag]: etag,
-    [OBJECT_FIELDS.segments]: JSON.stringify([segment]),
-    // S3's default Content-Type for an object stored without one.
-    [OBJECT_FIELDS.contentType]: contentType ?? 'binary/octet-stream',
-    [OBJECT_FIELDS.userMetadata]: userMetadataField(userMetadata),
-  };
+  // Assigned one by one into a copy: an object literal that spreads and then adds keys is several
+  // times slower in V8, and this runs on every PUT.
+  const fields: Record<string, string> = Object.assign({}, modeFields);
+  fields[OBJECT_FIELDS.mode] = mode;
+  fields[OBJECT_FIELDS.etag] = etag;
+  fields[OBJECT_FIELDS.segments] = JSON.stringify([segment]);
+  // S3's default Content-Type for an object stored without one.
+  fields[OBJECT_FIELDS.contentType] = contentType ?? 'binary/octet-stream';
+  fields[OBJECT_FIELDS.userMetadata] = userMetadataField(userMetadata);
+  if (extraFields !== undefined) Object.assign(fields, extraFields);
+  return fields;
 }
 
 /** The stored fields of a completed multipart upload: one segment per listed part, in order. */
@@ -162,8 +165,9 @@ export function multipartObjectFields(
  * @throws TypeError for a value that is not a string (an in-process caller's bug).
  */
 export function userMetadataField(userMetadata: Readonly<Record<string, string>> | undefined): string {
+  if (userMetadata === undefined) return '{}';
   const metadata: Record<string, string> = Object.create(null) as Record<string, string>;
-  for (const [name, value] of Object.entries(userMetadata ?? {})) {
+  for (const [name, value] of Object.entries(userMetadata)) {
     if (typeof value !== 'string') throw new TypeError(`"Metadata" values must be strings; ${JSON.stringify(name)} is ${typeof value}`);
     metadata[name.toLowerCase()] = value;
   }
