@@ -8,6 +8,7 @@ export * from './bucket-encryption.ts';
 export * from './checksum.ts';
 export * from './checksum-combine.ts';
 export * from './checksum-multipart.ts';
+export * from './conditional-write.ts';
 export * from './conditions.ts';
 export * from './continuation-token.ts';
 export * from './copy-source.ts';
