@@ -165,10 +165,11 @@ export class IndexedObjectStore implements ObjectStore {
     });
   }
 
-  async deleteObject(bucket: string, key: string): Promise<boolean> {
+  async deleteObject(bucket: string, key: string, guard?: CommitGuard): Promise<boolean> {
     return this.#locks.run(`o\0${bucket}\0${key}`, async () => {
       const state = this.#bucket(bucket);
       const old = state.objects.get(key);
+      guard?.(old === undefined ? undefined : objectInfo(old));
       if (old === undefined) return false;
       await this.#persistence.deleteObject(bucket, key);
       state.objects.delete(key);

@@ -190,8 +190,11 @@ export interface ObjectStore {
   openObject(bucket: string, key: string): Promise<ObjectReader | undefined>;
   /** Replaces an object's metadata, keeping its bytes (CopyObject onto itself). @throws S3Error NoSuchBucket, NoSuchKey. */
   updateObjectMetadata(bucket: string, key: string, metadata: StoredFields): Promise<ObjectInfo>;
-  /** @returns whether an object was deleted. @throws S3Error NoSuchBucket. */
-  deleteObject(bucket: string, key: string): Promise<boolean>;
+  /**
+   * @returns whether an object was deleted; `guard`, if given, checks the object under the key's
+   * lock first. @throws S3Error NoSuchBucket, or whatever `guard` throws (nothing is deleted then).
+   */
+  deleteObject(bucket: string, key: string, guard?: CommitGuard): Promise<boolean>;
   /** @throws S3Error NoSuchBucket. */
   listObjects(bucket: string, options: ListOptions): Promise<ListPage>;
 

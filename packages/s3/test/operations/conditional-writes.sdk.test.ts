@@ -158,6 +158,44 @@ describe('CopyObject’s destination', () => {
   });
 });
 
+describe('DeleteObject', () => {
+  it('If-Match deletes only the object of that ETag (test_delete_object_if_match_non_express); * any object', async () => {
+    const put = await client.send(new PutObjectCommand({ Bucket: 'data', Key: KEY, Body: 'kept' }));
+    expect(await refusal(client.send(new DeleteObjectCommand({ Bucket: 'data', Key: KEY, IfMatch: 'badvalue' })))).toEqual([
+      'PreconditionFailed',
+      412,
+      FAILED,
+      { Condition: 'If-Match' },
+    ]);
+    expect(await body()).toBe('kept');
+    await client.send(new DeleteObjectCommand({ Bucket: 'data', Key: KEY, IfMatch: put.ETag }));
+    await client.send(new PutObjectCommand({ Bucket: 'data', Key: KEY, Body: 'again' }));
+    await client.send(new DeleteObjectCommand({ Bucket: 'data', Key: KEY, IfMatch: '*' }));
+    expect((await refusal(client.send(new GetObjectCommand({ Bucket: 'data', Key: KEY }))))[0]).toBe('NoSuchKey');
+  });
+
+  it('answers the directory-bucket conditions 501 naming the header (test_delete_object_if_match_*_non_express)', async () => {
+    await client.send(new PutObjectCommand({ Bucket: 'data', Key: KEY, Body: 'kept' }));
+    const earlier = new Date(Date.now() - 86_400_000);
+    const notImplemented = 'A header you provided implies functionality that is not implemented';
+    expect(await refusal(client.send(new DeleteObjectCommand({ Bucket: 'data', Key: KEY, IfMatchLastModifiedTime: earlier })))).toEqual([
+      'NotImplemented',
+      501,
+      notImplemented,
+      { Header: 'x-amz-if-match-last-modified-time' },
+    ]);
+    expect(await refusal(client.send(new DeleteObjectCommand({ Bucket: 'data', Key: KEY, IfMatchSize: 10 })))).toEqual([
+      'NotImplemented',
+      501,
+      notImplemented,
+      { Header: 'x-amz-if-match-size' },
+    ]);
+    const all = client.send(new DeleteObjectCommand({ Bucket: 'data', Key: KEY, IfMatchSize: 10, IfMatch: 'badvalue', IfMatchLastModifiedTime: earlier }));
+    expect((await refusal(all))[3]).toEqual({ Header: 'x-amz-if-match-last-modified-time' });
+    expect(await body()).toBe('kept');
+  });
+});
+
 describe('CompleteMultipartUpload', () => {
   async function startUpload(): Promise<{ UploadId: string; Parts: { ETag: string; PartNumber: number }[] }> {
     const created = await client.send(new CreateMultipartUploadCommand({ Bucket: 'data', Key: KEY }));
@@ -165,7 +203,10 @@ describe('CompleteMultipartUpload', () => {
     return { UploadId: created.UploadId ?? '', Parts: [{ ETag: part.ETag ?? '', PartNumber: 1 }] };
   }
 
-  function complete(upload: { UploadId: string; Parts: { ETag: string; PartNumber: number }[] }, condition: { IfMatch?: string; IfNoneMatch?: string }) {
+  function complete(
+    upload: { UploadId: string; Parts: { ETag: string; PartNumber: number }[] },
+    condition: { IfMatch?: string | undefined; IfNoneMatch?: string | undefined },
+  ) {
     return client.send(
       new CompleteMultipartUploadCommand({ Bucket: 'data', Key: KEY, UploadId: upload.UploadId, MultipartUpload: { Parts: upload.Parts }, ...condition }),
     );
