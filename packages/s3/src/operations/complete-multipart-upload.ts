@@ -42,7 +42,7 @@ import { SSE_C_REQUEST, SSE_RESPONSE } from '../protocol/sse-headers.ts';
 import type { CommitGuard } from '../storage/types.ts';
 import { ownedBucket } from './shared/buckets.ts';
 import { checksumFields } from './shared/checksums.ts';
-import { writeEncryptionConditions } from './shared/conditions.ts';
+import { conditionalWriteConditions, writeEncryptionConditions } from './shared/conditions.ts';
 import { findUpload, noSuchUpload, type PartRecord, partCustomerKey, partRecord, type UploadRecord } from './shared/multipart.ts';
 import { keyVersion, multipartObjectFields, requireKey, type SseCustomerMembers, type SseResponseMembers, writeGuard } from './shared/objects.ts';
 import { objectChecksumOf, partChecksumFields } from './shared/part-checksums.ts';
@@ -148,7 +148,12 @@ export const completeMultipartUpload: OperationDefinition<'CompleteMultipartUplo
     },
   },
   // CompleteMultipartUpload is authorized by s3:PutObject (with the SSE-C algorithm it may repeat).
-  access: { action: 's3:PutObject', resource: 'object', conditions: writeEncryptionConditions },
+  // With the conditional-write keys, so a bucket policy can require If-None-Match / If-Match.
+  access: {
+    action: 's3:PutObject',
+    resource: 'object',
+    conditions: (input, scope) => ({ ...writeEncryptionConditions(input, scope), ...conditionalWriteConditions(input) }),
+  },
 
   async handler(input, context) {
     const bucket = await ownedBucket(input.Bucket, context);

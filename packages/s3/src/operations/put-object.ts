@@ -28,7 +28,7 @@ import { SSE_RESPONSE, SSE_WRITE_REQUEST } from '../protocol/sse-headers.ts';
 import type { RequestBody } from './shared/body.ts';
 import { ownedBucket } from './shared/buckets.ts';
 import { checksumFields, checksummedBody, contentMd5 } from './shared/checksums.ts';
-import { writeEncryptionConditions } from './shared/conditions.ts';
+import { conditionalWriteConditions, writeEncryptionConditions } from './shared/conditions.ts';
 import { objectFields, requireKey, type SseResponseMembers, type SseWriteMembers, writeGuard } from './shared/objects.ts';
 import { responseEncryption } from './shared/response.ts';
 import { decideObjectEncryption, writeKeys } from './shared/write.ts';
@@ -83,7 +83,12 @@ export const putObject: OperationDefinition<'PutObject', PutObjectRequest, PutOb
     },
     response: { members: { ETag: header('etag'), ...SSE_RESPONSE, ...CHECKSUM_RESPONSE } },
   },
-  access: { action: 's3:PutObject', resource: 'object', conditions: writeEncryptionConditions },
+  // With the conditional-write keys, so a bucket policy can require If-None-Match / If-Match.
+  access: {
+    action: 's3:PutObject',
+    resource: 'object',
+    conditions: (input, scope) => ({ ...writeEncryptionConditions(input, scope), ...conditionalWriteConditions(input) }),
+  },
 
   async handler(input, context) {
     const bucket = await ownedBucket(input.Bucket, context);

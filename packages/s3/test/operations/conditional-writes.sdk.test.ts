@@ -13,6 +13,7 @@ import {
   CreateMultipartUploadCommand,
   DeleteObjectCommand,
   GetObjectCommand,
+  PutBucketPolicyCommand,
   PutObjectCommand,
   type S3Client,
   StorageClass,
@@ -270,5 +271,27 @@ describe('CompleteMultipartUpload', () => {
     const done = await complete(await startUpload(), { IfMatch: put.ETag });
     expect(done.ETag).toMatch(/-1"$/);
     expect(await refusal(complete(await startUpload(), { IfMatch: put.ETag }))).toEqual(['PreconditionFailed', 412, FAILED, { Condition: 'If-Match' }]);
+  });
+});
+
+describe('bucket policies', () => {
+  it('can require conditional writes with s3:if-none-match (UG conditional-writes-enforce)', async () => {
+    const policy = {
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Sid: 'RequireIfNoneMatch',
+          Effect: 'Deny',
+          Principal: '*',
+          Action: 's3:PutObject',
+          Resource: 'arn:aws:s3:::data/*',
+          Condition: { Null: { 's3:if-none-match': 'true' } },
+        },
+      ],
+    };
+    await client.send(new PutBucketPolicyCommand({ Bucket: 'data', Policy: JSON.stringify(policy) }));
+    expect((await refusal(client.send(new PutObjectCommand({ Bucket: 'data', Key: KEY, Body: 'x' }))))[0]).toBe('AccessDenied');
+    await client.send(new PutObjectCommand({ Bucket: 'data', Key: KEY, Body: 'create only', IfNoneMatch: '*' }));
+    expect(await body()).toBe('create only');
   });
 });
