@@ -190,6 +190,19 @@ describe('round trips through the Strongbox endpoint (in process)', () => {
     expect((await readAll(client, key)).equals(Buffer.concat(parts))).toBe(true);
   });
 
+  it('an envelope over S3’s 2 KB of user metadata is refused (MetadataTooLarge); an instruction file holds it', async () => {
+    const keyring = new KmsKeyring({ kms: kmsClientAdapter(sdkKms), kmsKeyId: keyId });
+    const context = { tenant: 'acme', note: 'n'.repeat(2000) };
+    const inMetadata = new S3EncryptionClient({ s3, keyring });
+    const key = freshKey('big-envelope');
+    await expect(inMetadata.putObject({ Bucket: BUCKET, Key: key, Body: 'x' }, { encryptionContext: context })).rejects.toMatchObject({
+      name: 'MetadataTooLarge',
+    });
+    const inFile = new S3EncryptionClient({ s3, keyring, writeInstructionFile: true });
+    await inFile.putObject({ Bucket: BUCKET, Key: key, Body: 'x' }, { encryptionContext: context });
+    expect((await readAll(inFile, key, context)).toString()).toBe('x');
+  });
+
   it('a streaming put (Readable with ContentLength) is stored as one GCM body and reads back', async () => {
     const client = new S3EncryptionClient({ s3, keyring: new AesKeyring({ wrappingKey: aesKey }) });
     const body = randomBytes(3 * 1024 * 1024 + 7);

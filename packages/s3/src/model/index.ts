@@ -17,6 +17,7 @@ export * from './encryption.ts';
 export * from './etag.ts';
 export * from './kms-key-id.ts';
 export * from './listing.ts';
+export * from './metadata.ts';
 export * from './multipart.ts';
 export * from './names.ts';
 export * from './range.ts';

@@ -34,6 +34,7 @@ import { checkConditions } from '../model/conditions.ts';
 import { checkCopySourceSize, checkInPlaceCopy, metadataDirective, parseCopySource } from '../model/copy-source.ts';
 import type { CustomerKey } from '../model/customer-key.ts';
 import { etagKind, objectEtag } from '../model/etag.ts';
+import { checkUserMetadataSize } from '../model/metadata.ts';
 import { checkStorageClass } from '../model/storage-class.ts';
 import { header, metadataHeaders, struct, xmlPayload } from '../protocol/binding.ts';
 import { CHECKSUM_XML_MEMBERS } from '../protocol/checksum-headers.ts';
@@ -158,6 +159,8 @@ export const copyObject: OperationDefinition<'CopyObject', CopyObjectRequest, Co
     const key = requireKey(input.Key);
     const source = parseCopySource(input.CopySource);
     const directive = metadataDirective(input.MetadataDirective);
+    // REPLACE stores the request's metadata: over 2 KB it is refused before anything is read.
+    if (directive === 'REPLACE') checkUserMetadataSize(input.Metadata);
     checkStorageClass(input.StorageClass);
     const checksumAlgorithm = input.ChecksumAlgorithm === undefined ? undefined : requestedChecksumAlgorithm(input.ChecksumAlgorithm);
     const guard = writeGuard(parseWriteCondition(input.IfMatch, input.IfNoneMatch), key);

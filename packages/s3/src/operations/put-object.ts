@@ -21,6 +21,7 @@ import type { ChecksumMembers, ChecksumResponseMembers } from '../model/checksum
 import { checksumResponseMembers } from '../model/checksum.ts';
 import { parseWriteCondition } from '../model/conditional-write.ts';
 import { etagKind, objectEtag } from '../model/etag.ts';
+import { checkUserMetadataSize } from '../model/metadata.ts';
 import { checkStorageClass } from '../model/storage-class.ts';
 import { header, metadataHeaders, streamPayload } from '../protocol/binding.ts';
 import { CHECKSUM_REQUEST, CHECKSUM_RESPONSE } from '../protocol/checksum-headers.ts';
@@ -94,6 +95,8 @@ export const putObject: OperationDefinition<'PutObject', PutObjectRequest, PutOb
     const bucket = await ownedBucket(input.Bucket, context);
     const key = requireKey(input.Key);
     checkStorageClass(input.StorageClass);
+    // Before the body streams (the stored record checks it again).
+    checkUserMetadataSize(input.Metadata);
     // Conditional writes (`model/conditional-write.ts`): checked now, so a refused write does not
     // stream its body, and again where the object commits, under the key's lock.
     const condition = parseWriteCondition(input.IfMatch, input.IfNoneMatch);

@@ -10,6 +10,7 @@ import { S3Error } from '../../errors.ts';
 import { checkWriteCondition, type WriteCondition } from '../../model/conditional-write.ts';
 import type { CustomerKeyHeaders } from '../../model/customer-key.ts';
 import type { EncryptionMode, SseRequest } from '../../model/encryption.ts';
+import { checkUserMetadataSize } from '../../model/metadata.ts';
 import { assertObjectKey } from '../../model/names.ts';
 import type { CommitGuard, ObjectInfo, StoredFields } from '../../storage/types.ts';
 
@@ -160,9 +161,11 @@ export function multipartObjectFields(
 /**
  * User metadata as stored: names lowercased (S3 stores them so: they travel as x-amz-meta-*
  * headers), JSON of a null-prototype map.
- * @throws TypeError for a value that is not a string (an in-process caller's bug).
+ * @throws S3Error MetadataTooLarge over 2 KB; TypeError for a value that is not a string (an
+ *   in-process caller's bug).
  */
 export function userMetadataField(userMetadata: Readonly<Record<string, string>> | undefined): string {
+  checkUserMetadataSize(userMetadata);
   const metadata: Record<string, string> = Object.create(null) as Record<string, string>;
   for (const [name, value] of Object.entries(userMetadata ?? {})) {
     if (typeof value !== 'string') throw new TypeError(`"Metadata" values must be strings; ${JSON.stringify(name)} is ${typeof value}`);
