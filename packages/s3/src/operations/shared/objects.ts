@@ -7,10 +7,12 @@
 
 import type { SealedSegment } from '../../crypto/index.ts';
 import { S3Error } from '../../errors.ts';
+import { checkWriteCondition, type WriteCondition } from '../../model/conditional-write.ts';
 import type { CustomerKeyHeaders } from '../../model/customer-key.ts';
 import type { EncryptionMode, SseRequest } from '../../model/encryption.ts';
+import { checkUserMetadataSize } from '../../model/metadata.ts';
 import { assertObjectKey } from '../../model/names.ts';
-import type { ObjectInfo, StoredFields } from '../../storage/types.ts';
+import type { CommitGuard, ObjectInfo, StoredFields } from '../../storage/types.ts';
 
 /** Stored field names (beside the mode's own). */
 export const OBJECT_FIELDS: Readonly<{ mode: string; etag: string; segments: string; parts: string; contentType: string; userMetadata: string }> =
@@ -162,9 +164,11 @@ export function multipartObjectFields(
 /**
  * User metadata as stored: names lowercased (S3 stores them so: they travel as x-amz-meta-*
  * headers), JSON of a null-prototype map.
- * @throws TypeError for a value that is not a string (an in-process caller's bug).
+ * @throws S3Error MetadataTooLarge over 2 KB; TypeError for a value that is not a string (an
+ *   in-process caller's bug).
  */
 export function userMetadataField(userMetadata: Readonly<Record<string, string>> | undefined): string {
+  checkUserMetadataSize(userMetadata);
   if (userMetadata === undefined) return '{}';
   const metadata: Record<string, string> = Object.create(null) as Record<string, string>;
   for (const [name, value] of Object.entries(userMetadata)) {
@@ -172,6 +176,25 @@ export function userMetadataField(userMetadata: Readonly<Record<string, string>>
     metadata[name.toLowerCase()] = value;
   }
   return JSON.stringify(metadata);
+}
+
+/**
+ * An object's version, as a conditional multipart completion compares it with the one its upload
+ * began over ('' for no object): its time, ETag and stored sizes. Two writes of identical bytes in
+ * the same millisecond look the same (the store keeps no write counter).
+ */
+export function keyVersion(info: ObjectInfo | undefined): string {
+  if (info === undefined) return '';
+  return `${info.lastModified}/${info.metadata[OBJECT_FIELDS.etag] ?? ''}/${info.segments.join(',')}`;
+}
+
+/**
+ * The store guard of a conditional write (`If-Match` / `If-None-Match`): checks the object the
+ * write replaces under the key's lock, just before the write commits. Undefined when unconditional.
+ */
+export function writeGuard(condition: WriteCondition, key: string): CommitGuard | undefined {
+  if (condition.kind === 'none') return undefined;
+  return (current) => checkWriteCondition(condition, current === undefined ? undefined : { etag: current.metadata[OBJECT_FIELDS.etag] ?? '' }, key);
 }
 
 /** A missing key's error. */
