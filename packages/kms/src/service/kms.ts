@@ -313,16 +313,15 @@ function kmsBinding(
     }
     return usageLogOfState;
   }
-  // Each key's record is overwritten in place, the trail's id bytes copied into it: they are
-  // written out as text only when GetKeyLastUsage asks.
+  // Each key's record is overwritten in place with the event's sequence number in the trail: its
+  // ids are written out as text only when GetKeyLastUsage asks.
   function recordUse(operation: string, context: RequestContext): void {
+    const trail = parts.trail;
+    const sequence = trail.latestSequence();
+    if (sequence === undefined) return;
     const log = usageLog(context.now);
-    const requestId = parts.trail.latestRequestId();
-    for (const arn of context.resources) {
-      const use = log.slot(arn);
-      if (!parts.trail.copyLatestIds(use.idBytes, 0)) return;
-      use.update(operation, context.now, requestId);
-    }
+    const requestId = trail.latestRequestId();
+    for (const arn of context.resources) log.slot(arn).update(operation, context.now, requestId, trail, sequence);
   }
   return {
     eventSource: EVENT_SOURCE,
