@@ -52,7 +52,7 @@ import type { KmsSettings, OperationDefinition, RelatedEvent } from '../operatio
 import { type ChangeStore, MemoryStore } from '../persistence/store.ts';
 import { type StructureShape, validate } from '../protocol/shapes.ts';
 import { auditJson, defaultAuditParameters, serviceEventOf } from './audit-fields.ts';
-import { RequestContext } from './context.ts';
+import { RequestContext, type RequestServices } from './context.ts';
 
 export type { OperationName, RequestOf, ResponseOf } from '../operations/index.ts';
 
@@ -290,6 +290,7 @@ function kmsBinding(
   pipeline: () => Pipeline<OperationDefinition, RequestContext, KmsError>,
 ): ServiceBinding<OperationDefinition, RequestContext, KmsError> {
   const { store, random, backend, settings } = parts;
+  const services: RequestServices = Object.freeze({ store, backend, random, settings, quotas: parts.quotas });
   // The next time a clock-driven change falls due: requests before it skip the scan.
   let nextDue = -Infinity;
   const advance = async (now: number): Promise<void> => {
@@ -321,7 +322,8 @@ function kmsBinding(
     if (sequence === undefined) return;
     const log = usageLog(context.now);
     const requestId = trail.latestRequestId();
-    for (const arn of context.resources) log.slot(arn).update(operation, context.now, requestId, trail, sequence);
+    const resources = context.resources;
+    for (let i = 0; i < resources.length; i++) log.slot(resources[i] as string).update(operation, context.now, requestId, trail, sequence);
   }
   return {
     eventSource: EVENT_SOURCE,
@@ -331,19 +333,7 @@ function kmsBinding(
     trail: parts.trail,
     ...(parts.faults === undefined ? {} : { faults: parts.faults }),
     validate: (definition, input) => validate(definition.input, input),
-    open: (definition, scope: CallScope, now) =>
-      new RequestContext({
-        definition,
-        now,
-        region: scope.region,
-        caller: scope.caller,
-        store,
-        backend,
-        random,
-        settings,
-        quotas: parts.quotas,
-        sourceIpAddress: scope.sourceIpAddress,
-      }),
+    open: (definition, scope: CallScope, now) => new RequestContext(services, definition, scope, now),
     prepare: (now) => (now < nextDue ? undefined : advance(now)),
     // The response may rest on changes that concurrent requests applied but have not yet made
     // durable (say, Encrypt under the material a rotation just added): answer once they are.
