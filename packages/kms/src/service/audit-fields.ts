@@ -80,14 +80,45 @@ interface InternNode {
   readonly value: unknown;
   /** The record of an input that ends here (`null`: nothing to record); undefined until first made. */
   record: Readonly<Record<string, unknown>> | null | undefined;
-  /** Next steps, by member name then value. */
+  /** The step last taken from here (calls mostly repeat the previous one's members): its name, value and node. */
+  lastName: string;
+  lastValue: unknown;
+  lastChild: InternNode | undefined;
+  /** Every step from here, by member name then value. */
   next: Map<string, Map<unknown, InternNode>> | undefined;
 }
 
-const INTERN_ROOTS = new WeakMap<OperationDefinition, InternNode>();
+/** What interning an operation's parameters needs: its recorded members by input name, and its tree. */
+interface InternPlan {
+  readonly members: ReadonlyMap<string, AuditMember>;
+  readonly root: InternNode;
+}
+
+const INTERN_PLANS = new WeakMap<OperationDefinition, InternPlan>();
 /** Interned nodes across every definition (each a few small objects): at most this many. */
 const MAX_INTERN_NODES = 20_000;
 let internNodes = 0;
+// The plan asked for last: a run of calls of one operation finds it without a lookup.
+let lastDefinition: OperationDefinition | undefined;
+let lastPlan: InternPlan | undefined;
+
+function internNode(parent: InternNode | undefined, bean: string, value: unknown): InternNode {
+  internNodes += 1;
+  return { parent, bean, value, record: undefined, lastName: '', lastValue: undefined, lastChild: undefined, next: undefined };
+}
+
+function planOf(definition: OperationDefinition): InternPlan | undefined {
+  if (definition === lastDefinition) return lastPlan;
+  let plan = INTERN_PLANS.get(definition);
+  if (plan === undefined) {
+    if (internNodes >= MAX_INTERN_NODES) return undefined;
+    plan = { members: new Map(Object.entries(auditMembersOf(definition.input))), root: internNode(undefined, '', undefined) };
+    INTERN_PLANS.set(definition, plan);
+  }
+  lastDefinition = definition;
+  lastPlan = plan;
+  return plan;
+}
 
 /**
  * The interned `requestParameters` of `input` (the very object `renderAuditParameters` would build,
@@ -97,17 +128,12 @@ let internNodes = 0;
  */
 function internedParameters(definition: OperationDefinition, input: unknown): Record<string, unknown> | null | undefined {
   if (!isRecord(input)) return undefined;
-  const members = auditMembersOf(definition.input);
-  let root = INTERN_ROOTS.get(definition);
-  if (root === undefined) {
-    if (internNodes >= MAX_INTERN_NODES) return undefined;
-    root = { parent: undefined, bean: '', value: undefined, record: undefined, next: undefined };
-    internNodes += 1;
-    INTERN_ROOTS.set(definition, root);
-  }
-  let node: InternNode = root;
+  const plan = planOf(definition);
+  if (plan === undefined) return undefined;
+  const members = plan.members;
+  let node: InternNode = plan.root;
   for (const name in input) {
-    const member = members[name];
+    const member = members.get(name);
     if (member === undefined) continue;
     const value = input[name];
     // What auditJson leaves out (absent members, blobs) is not recorded.
@@ -115,14 +141,19 @@ function internedParameters(definition: OperationDefinition, input: unknown): Re
     if (value !== null && typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') return undefined;
     // A Map key cannot tell -0 from 0; the record keeps what the caller passed.
     if (value === 0 && Object.is(value, -0)) return undefined;
-    const byValue = node.next?.get(name);
-    let child = byValue?.get(value);
-    if (child === undefined) {
-      if (internNodes >= MAX_INTERN_NODES) return undefined;
-      child = { parent: node, bean: member.bean, value, record: undefined, next: undefined };
-      internNodes += 1;
-      if (byValue === undefined) (node.next ??= new Map()).set(name, new Map([[value, child]]));
-      else byValue.set(value, child);
+    let child = node.lastChild;
+    if (child === undefined || node.lastName !== name || node.lastValue !== value) {
+      const byValue = node.next?.get(name);
+      child = byValue?.get(value);
+      if (child === undefined) {
+        if (internNodes >= MAX_INTERN_NODES) return undefined;
+        child = internNode(node, member.bean, value);
+        if (byValue === undefined) (node.next ??= new Map()).set(name, new Map([[value, child]]));
+        else byValue.set(value, child);
+      }
+      node.lastName = name;
+      node.lastValue = value;
+      node.lastChild = child;
     }
     node = child;
   }

@@ -501,6 +501,8 @@ export class AuditTrail {
   }
 }
 
+/** What an absent field counts (`null`). */
+const NULL_SIZE = 4;
 /** The measured size of each field registered with `immutableAuditField`. */
 const IMMUTABLE_FIELD_SIZES = new WeakMap<object, number>();
 
@@ -529,7 +531,7 @@ function deepFreeze(value: unknown, depth: number): void {
 
 /** The counted size of a field: registered immutable fields were measured once (`immutableAuditField`). */
 function fieldSize(field: Record<string, unknown> | null | undefined): number {
-  if (field === null || field === undefined) return jsonSize(field, MAX_FIELD_BYTES);
+  if (field === null || field === undefined) return NULL_SIZE;
   return IMMUTABLE_FIELD_SIZES.get(field) ?? jsonSize(field, MAX_FIELD_BYTES);
 }
 
