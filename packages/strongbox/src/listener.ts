@@ -1,6 +1,6 @@
 /**
  * @module
- * The endpoint on ports: one `node:http` server, and optionally an `node:https` one beside it
+ * The endpoint on ports: one `node:http` server, and optionally a `node:https` one beside it
  * with the same request listener (the kernel edge marks requests from the TLS socket `secure`),
  * counting requests in flight and reporting each to the request log. `close()` stops accepting
  * connections, lets requests in flight finish (for a bounded time, then closes their
@@ -52,7 +52,7 @@ export interface RunningServer {
 }
 
 /** Where and how `listen` serves. */
-export interface ListenOptions {
+export interface ListenerOptions {
   readonly port: number;
   readonly host: string;
   /** The HTTPS listener beside the HTTP one, with its certificate. */
@@ -74,7 +74,7 @@ export interface ListenOptions {
  * await server.close();
  * ```
  */
-export async function listen(endpoint: Endpoint, router: NodeListener, options: ListenOptions): Promise<RunningServer> {
+export async function listen(endpoint: Endpoint, router: NodeListener, options: ListenerOptions): Promise<RunningServer> {
   const { port, host, secure, shutdown, log } = options;
   let inFlight = 0;
   const drained: (() => void)[] = [];
