@@ -57,6 +57,7 @@ export {
   writeNodeResponse,
   writeStreamingResponse,
 } from './http/node.ts';
+export { applyEdgeServerSettings, HEADERS_TIMEOUT_MS, KEEP_ALIVE_TIMEOUT_MS } from './http/server-settings.ts';
 export type {
   Authenticator,
   BodyStream,

@@ -12,6 +12,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Kms } from '@strongbox/kms';
 import type { S3 } from '@strongbox/s3';
+import { applyEdgeServerSettings } from '@strongbox/service-kernel';
 import type { TlsMaterial } from './certificate.ts';
 import type { EndpointControls } from './controls/endpoint.ts';
 import type { Endpoint } from './endpoint.ts';
@@ -101,7 +102,9 @@ export async function listen(endpoint: Endpoint, router: NodeListener, options: 
   // and ends the socket, so a request still waiting for its fsync was carried out but never
   // answered. With this set, node:http answers first and closes after the last response
   // (lib/_http_server.js, socketOnEnd).
-  for (const server of servers) Object.assign(server, { httpAllowHalfOpen: true });
+  // Idle keep-alive sockets outlive the SDK's own idle timeout, so a client never reuses a socket
+  // at the instant the server closes it (`applyEdgeServerSettings`).
+  for (const server of servers) Object.assign(applyEdgeServerSettings(server), { httpAllowHalfOpen: true });
   const ports = [port, ...(secure ? [secure.port] : [])];
   try {
     for (const [index, server] of servers.entries()) await listenOn(server, ports[index] ?? 0, host);

@@ -17,6 +17,7 @@
 
 import { type Backend, defaultBackend } from '@strongbox/envelope';
 import {
+  type AuditEvent,
   type AuditOptions,
   AuditTrail,
   type CallScope,
@@ -166,7 +167,12 @@ export class Kms {
     // A data directory keeps the trail: what it recorded comes back, and new events go to it.
     const sink = this.#store.audit;
     if (sink !== undefined) {
-      for (const event of sink.recovered) this.auditTrail.restore(event);
+      // Only the newest `capacity` events can stay in the ring: restoring older ones would drop
+      // them again. Taken, not read: the sink forgets them, so nothing else keeps them alive.
+      const recovered = sink.takeRecovered();
+      for (let index = Math.max(0, recovered.length - this.auditTrail.capacity); index < recovered.length; index++) {
+        this.auditTrail.restore(recovered[index] as AuditEvent);
+      }
       this.auditTrail.onRecord((event) => sink.append(event));
     }
     const clock = options.clock ?? systemClock;

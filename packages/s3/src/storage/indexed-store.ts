@@ -55,6 +55,12 @@ interface BucketState {
   readonly objects: Map<string, ObjectRecord>;
   readonly uploads: Map<string, UploadState>;
   sortedKeys: string[] | undefined;
+  /**
+   * Object and upload manifests being written into the bucket (from before the write until the
+   * index names them): DeleteBucket refuses while there are any, as it refuses a bucket that
+   * holds objects, since once acknowledged they must not vanish with the bucket.
+   */
+  pending: number;
 }
 
 /** An `ObjectStore` over any `Persistence`. */
@@ -85,7 +91,7 @@ export class IndexedObjectStore implements ObjectStore {
       if (this.#buckets.has(name)) return false;
       const record: BucketRecord = { name, created: this.#now(), metadata: copyFields(metadata) };
       await this.#persistence.writeBucket(record);
-      this.#buckets.set(name, { record, objects: new Map(), uploads: new Map(), sortedKeys: undefined });
+      this.#buckets.set(name, { record, objects: new Map(), uploads: new Map(), sortedKeys: undefined, pending: 0 });
       this.#refs.set(name, new Map());
       return true;
     });
@@ -109,9 +115,17 @@ export class IndexedObjectStore implements ObjectStore {
     return this.#locks.run(`b\0${name}`, async () => {
       const state = this.#buckets.get(name);
       if (state === undefined) return 'missing';
-      if (state.objects.size > 0 || state.uploads.size > 0) return 'not-empty';
-      await this.#persistence.deleteBucket(name);
+      // A write in flight counts as an object: S3 answers as if it had landed first (409).
+      if (state.objects.size > 0 || state.uploads.size > 0 || state.pending > 0) return 'not-empty';
+      // Out of the index before the files go: a write that starts now finds no bucket
+      // (NoSuchBucket) rather than committing into one being removed and answering success.
       this.#buckets.delete(name);
+      try {
+        await this.#persistence.deleteBucket(name);
+      } catch (error) {
+        this.#buckets.set(name, state);
+        throw error;
+      }
       this.#refs.delete(name);
       return 'deleted';
     });
@@ -190,8 +204,13 @@ export class IndexedObjectStore implements ObjectStore {
     const upload: UploadRecord = { uploadId: this.#newId(), key, initiated: this.#now(), metadata: copyFields(metadata) };
     return this.#locks.run(`u\0${bucket}\0${upload.uploadId}`, async () => {
       const state = this.#bucket(bucket);
-      await this.#persistence.writeUpload(bucket, upload);
-      state.uploads.set(upload.uploadId, { upload, parts: new Map() });
+      state.pending += 1;
+      try {
+        await this.#persistence.writeUpload(bucket, upload);
+        state.uploads.set(upload.uploadId, { upload, parts: new Map() });
+      } finally {
+        state.pending -= 1;
+      }
       return upload;
     });
   }
@@ -298,10 +317,16 @@ export class IndexedObjectStore implements ObjectStore {
     try {
       return await this.#locks.run(`o\0${bucket}\0${record.key}`, async () => {
         const state = this.#bucket(bucket);
-        await this.#persistence.writeObject(bucket, record);
-        written = true;
-        const old = state.objects.get(record.key);
-        state.objects.set(record.key, record);
+        state.pending += 1;
+        let old: ObjectRecord | undefined;
+        try {
+          await this.#persistence.writeObject(bucket, record);
+          written = true;
+          old = state.objects.get(record.key);
+          state.objects.set(record.key, record);
+        } finally {
+          state.pending -= 1;
+        }
         if (old === undefined) state.sortedKeys = undefined;
         if (old !== undefined)
           await this.#release(
@@ -400,7 +425,7 @@ export class IndexedObjectStore implements ObjectStore {
 
   async #restore(loaded: LoadedBucket): Promise<void> {
     const name = loaded.bucket.name;
-    const state: BucketState = { record: loaded.bucket, objects: new Map(), uploads: new Map(), sortedKeys: undefined };
+    const state: BucketState = { record: loaded.bucket, objects: new Map(), uploads: new Map(), sortedKeys: undefined, pending: 0 };
     const refs = new Map<string, number>();
     const count = (id: string): void => void refs.set(id, (refs.get(id) ?? 0) + 1);
     for (const object of loaded.objects) {
