@@ -21,7 +21,10 @@
  * Ready time runs from `spawn()` to the first 200 (polled every 5 ms with `node:http`, no
  * keep-alive), so it includes starting Node.js itself. Idle RSS is `VmRSS` from
  * `/proc/<pid>/status` one second after ready (after the one health request; for `node -e 0`, a
- * twin `node -e 'setInterval(() => {}, 1000)'` read after one second). Targets: strongbox serve
+ * twin `node -e 'setInterval(() => {}, 1000)'` read after one second). CPU ms to ready [info] is
+ * the process's user + system time (all its threads) when it is ready, from `/proc/<pid>/stat` in
+ * 10 ms ticks (for `node -e 0`, the twin's after its second): it moves much less than the ready
+ * time on a loaded machine, where a process waits for a core. Targets: strongbox serve
  * (dist) ready ≤ 300 ms and idle RSS ≤ 80 MiB (medians). The bare rows show what Node.js alone
  * costs on this machine in this run: on a loaded machine every row slows together.
  */
@@ -38,6 +41,7 @@ const ROUNDS = Number(process.env['STARTUP_BENCH_ROUNDS'] ?? (quick ? 2 : 9));
 const ROOT = join(import.meta.dirname, '..', '..');
 const READY_TARGET_MS = 300;
 const RSS_TARGET_MIB = 80;
+const TICKS_PER_SECOND = 100; // USER_HZ (getconf CLK_TCK) on Linux
 
 const HTTP_FLOOR = `const s = require('node:http').createServer((q, r) => r.end('{"status":"ok"}')); s.listen(0, '127.0.0.1', () => console.log('listening on http://127.0.0.1:' + s.address().port));`;
 
@@ -79,6 +83,13 @@ const ROWS: readonly Row[] = [
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** CPU time (user + system, all threads) the process has used so far, from `/proc/<pid>/stat` (clock ticks of 10 ms). */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  // Fields 14 and 15 of stat(5) (utime, stime), counted from after the command name.
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
+}
+
 function rssMiB(pid: number): number {
   const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return Number(match?.[1] ?? Number.NaN) / 1024;
@@ -99,7 +110,7 @@ function exited(child: ChildProcess): Promise<void> {
 }
 
 /** One start of `row`: milliseconds to ready, and the idle RSS. */
-async function measure(row: Row): Promise<{ readyMs: number; rssMiB: number }> {
+async function measure(row: Row): Promise<{ readyMs: number; rssMiB: number; cpuMs: number }> {
   const started = performance.now();
   const child = spawn(process.execPath, row.args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
   try {
@@ -109,9 +120,10 @@ async function measure(row: Row): Promise<{ readyMs: number; rssMiB: number }> {
       const idle = spawn(process.execPath, row.idleArgs ?? [], { stdio: 'ignore' });
       await sleep(1000);
       const rss = rssMiB(idle.pid!);
+      const cpu = cpuMs(idle.pid!);
       idle.kill('SIGKILL');
       await exited(idle);
-      return { readyMs, rssMiB: rss };
+      return { readyMs, rssMiB: rss, cpuMs: cpu };
     }
     let out = '';
     const url = await new Promise<string>((resolve, reject) => {
@@ -124,27 +136,29 @@ async function measure(row: Row): Promise<{ readyMs: number; rssMiB: number }> {
     });
     while (!(await healthy(url))) await sleep(5);
     const readyMs = performance.now() - started;
+    const cpu = cpuMs(child.pid!);
     await sleep(1000);
-    return { readyMs, rssMiB: rssMiB(child.pid!) };
+    return { readyMs, rssMiB: rssMiB(child.pid!), cpuMs: cpu };
   } finally {
     child.kill('SIGKILL');
     await exited(child);
   }
 }
 
-const results = new Map<string, { ready: number[]; rss: number[] }>(ROWS.map((row) => [row.id, { ready: [], rss: [] }]));
+const results = new Map<string, { ready: number[]; rss: number[]; cpu: number[] }>(ROWS.map((row) => [row.id, { ready: [], rss: [], cpu: [] }]));
 for (let round = 0; round < ROUNDS; round++) {
   for (const row of ROWS) {
     process.stderr.write(`round ${round + 1}/${ROUNDS}: ${row.label}\n`);
-    const { readyMs, rssMiB: rss } = await measure(row);
+    const { readyMs, rssMiB: rss, cpuMs: cpu } = await measure(row);
     results.get(row.id)!.ready.push(readyMs);
     results.get(row.id)!.rss.push(rss);
+    results.get(row.id)!.cpu.push(cpu);
   }
 }
 
 const summary = ROWS.map((row) => {
   const r = results.get(row.id)!;
-  return { row, ready: median(r.ready), readyMin: Math.min(...r.ready), readyMax: Math.max(...r.ready), rss: median(r.rss) };
+  return { row, ready: median(r.ready), readyMin: Math.min(...r.ready), readyMax: Math.max(...r.ready), rss: median(r.rss), cpu: median(r.cpu) };
 });
 const bare = summary.find((s) => s.row.id === 'bare')!;
 const dist = summary.find((s) => s.row.id === 'dist')!;
@@ -157,6 +171,7 @@ process.stdout.write(
       { header: 'vs bare', align: 'right' },
       { header: 'idle RSS MiB', align: 'right' },
       { header: 'vs bare', align: 'right' },
+      { header: 'CPU ms to ready [info]', align: 'right' },
     ],
     summary.map((s) => [
       s.row.label,
@@ -165,6 +180,7 @@ process.stdout.write(
       s.row.id === 'bare' ? '' : `+${formatNumber(s.ready - bare.ready)}`,
       formatNumber(s.rss, 1),
       s.row.id === 'bare' ? '' : `+${formatNumber(s.rss - bare.rss, 1)}`,
+      formatNumber(s.cpu),
     ]),
   )}\n\ntarget strongbox serve (dist) ready: ${formatNumber(dist.ready)} ms ≤${READY_TARGET_MS} ms ${dist.ready <= READY_TARGET_MS ? 'PASS' : 'MISS'}${quick ? ' (quick)' : ''}\ntarget strongbox serve (dist) idle RSS: ${formatNumber(dist.rss, 1)} MiB ≤${RSS_TARGET_MIB} MiB ${dist.rss <= RSS_TARGET_MIB ? 'PASS' : 'MISS'}${quick ? ' (quick)' : ''}\n`,
 );

@@ -1,6 +1,6 @@
 /**
  * @module
- * The endpoint on ports: one `node:http` server, and optionally an `node:https` one beside it
+ * The endpoint on ports: one `node:http` server, and optionally a `node:https` one beside it
  * with the same request listener (the kernel edge marks requests from the TLS socket `secure`),
  * counting requests in flight and reporting each to the request log. `close()` stops accepting
  * connections, lets requests in flight finish (for a bounded time, then closes their
@@ -9,7 +9,6 @@
  */
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Kms } from '@strongbox/kms';
 import type { S3 } from '@strongbox/s3';
@@ -53,7 +52,7 @@ export interface RunningServer {
 }
 
 /** Where and how `listen` serves. */
-export interface ListenOptions {
+export interface ListenerOptions {
   readonly port: number;
   readonly host: string;
   /** The HTTPS listener beside the HTTP one, with its certificate. */
@@ -75,7 +74,7 @@ export interface ListenOptions {
  * await server.close();
  * ```
  */
-export async function listen(endpoint: Endpoint, router: NodeListener, options: ListenOptions): Promise<RunningServer> {
+export async function listen(endpoint: Endpoint, router: NodeListener, options: ListenerOptions): Promise<RunningServer> {
   const { port, host, secure, shutdown, log } = options;
   let inFlight = 0;
   const drained: (() => void)[] = [];
@@ -93,7 +92,11 @@ export async function listen(endpoint: Endpoint, router: NodeListener, options: 
   };
   // The same listener on both: the kernel edge marks requests from the TLS socket `secure`.
   const servers: Server[] = [createServer(listener)];
-  if (secure) servers.push(createHttpsServer({ cert: secure.tls.cert, key: secure.tls.key }, listener));
+  if (secure) {
+    // node:https (and node:tls under it) loads only for an HTTPS listener: most starts have none.
+    const { createServer: createHttpsServer } = await import('node:https');
+    servers.push(createHttpsServer({ cert: secure.tls.cert, key: secure.tls.key }, listener));
+  }
   // A client may half-close its side once it has sent its request (`shutdown(SHUT_WR)`, curl and
   // HTTP/1.0 clients do). By default node:http takes that FIN as an abort: it drops the request
   // and ends the socket, so a request still waiting for its fsync was carried out but never

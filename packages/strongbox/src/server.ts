@@ -86,6 +86,12 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
  * ```
  */
 export async function serveEndpoint(endpoint: Endpoint, options: ServerOptions = {}): Promise<RunningServer> {
+  // Checked before a certificate is made, which would then have to be released again.
+  const shutdownTimeoutMs = options.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
+  if (!(Number.isFinite(shutdownTimeoutMs) && shutdownTimeoutMs >= 0)) {
+    await endpoint.close();
+    throw new RangeError(`"shutdownTimeoutMs" expected a non-negative number, got ${String(options.shutdownTimeoutMs)}`);
+  }
   const router = createRouter(nodeRoutes(endpoint, options));
   let tls: TlsMaterial | undefined;
   if (options.https) {
@@ -101,11 +107,6 @@ export async function serveEndpoint(endpoint: Endpoint, options: ServerOptions =
     }
   }
   const log = options.onRequest === undefined ? undefined : { classify: endpointClassifier(options.s3BaseHosts), report: options.onRequest };
-  const shutdownTimeoutMs = options.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
-  if (!(Number.isFinite(shutdownTimeoutMs) && shutdownTimeoutMs >= 0)) {
-    await endpoint.close();
-    throw new RangeError(`"shutdownTimeoutMs" expected a non-negative number, got ${String(options.shutdownTimeoutMs)}`);
-  }
   const shutdown = { timeoutMs: shutdownTimeoutMs, ...(options.onShutdownTimeout ? { onTimeout: options.onShutdownTimeout } : {}) };
   return listen(endpoint, router, {
     port: options.port ?? 4566,
