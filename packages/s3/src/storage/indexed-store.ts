@@ -20,6 +20,7 @@ import { compareUtf8, KeyedLock } from './support.ts';
 import type {
   BodySource,
   BucketInfo,
+  CommitGuard,
   CompletionFields,
   DeleteBucketResult,
   FieldsSource,
@@ -135,7 +136,7 @@ export class IndexedObjectStore implements ObjectStore {
     return [...this.#buckets.values()].map((state) => state.record).sort((a, b) => compareUtf8(a.name, b.name));
   }
 
-  async putObject(bucket: string, key: string, body: BodySource, metadata: FieldsSource): Promise<ObjectInfo> {
+  async putObject(bucket: string, key: string, body: BodySource, metadata: FieldsSource, guard?: CommitGuard): Promise<ObjectInfo> {
     this.#bucket(bucket);
     const blobId = this.#newId();
     const size = await this.#persistence.writeBlob(bucket, blobId, body);
@@ -146,7 +147,7 @@ export class IndexedObjectStore implements ObjectStore {
       await this.#persistence.deleteBlob(bucket, blobId);
       throw error;
     }
-    return this.#commitObject(bucket, { key, segments: [{ blobId, size }], lastModified: this.#now(), metadata: fields }, [blobId]);
+    return this.#commitObject(bucket, { key, segments: [{ blobId, size }], lastModified: this.#now(), metadata: fields }, [blobId], undefined, guard);
   }
 
   async headObject(bucket: string, key: string): Promise<ObjectInfo | undefined> {
@@ -178,10 +179,11 @@ export class IndexedObjectStore implements ObjectStore {
     });
   }
 
-  async deleteObject(bucket: string, key: string): Promise<boolean> {
+  async deleteObject(bucket: string, key: string, guard?: CommitGuard): Promise<boolean> {
     return this.#locks.run(`o\0${bucket}\0${key}`, async () => {
       const state = this.#bucket(bucket);
       const old = state.objects.get(key);
+      guard?.(old === undefined ? undefined : objectInfo(old));
       if (old === undefined) return false;
       await this.#persistence.deleteObject(bucket, key);
       state.objects.delete(key);
@@ -269,7 +271,7 @@ export class IndexedObjectStore implements ObjectStore {
     return this.#reader(bucket, info, [part.blobId], [part.size]);
   }
 
-  async completeUpload(bucket: string, uploadId: string, partNumbers: readonly number[], metadata: CompletionFields): Promise<ObjectInfo> {
+  async completeUpload(bucket: string, uploadId: string, partNumbers: readonly number[], metadata: CompletionFields, guard?: CommitGuard): Promise<ObjectInfo> {
     return this.#locks.run(`u\0${bucket}\0${uploadId}`, async () => {
       const upload = this.#upload(bucket, uploadId);
       const parts = partNumbers.map((number) => {
@@ -289,6 +291,7 @@ export class IndexedObjectStore implements ObjectStore {
         record,
         segments.map((segment) => segment.blobId),
         () => this.#dropUpload(bucket, upload),
+        guard,
       );
     });
   }
@@ -309,9 +312,16 @@ export class IndexedObjectStore implements ObjectStore {
 
   /**
    * Writes an object's manifest under its key's lock, then runs `committed` (still under it);
-   * `fresh` blobs are released if the manifest cannot be written.
+   * `guard` checks the object replaced first, under the same lock; `fresh` blobs are released if
+   * the manifest cannot be written.
    */
-  async #commitObject(bucket: string, record: ObjectRecord, fresh: readonly string[], committed?: () => Promise<void>): Promise<ObjectInfo> {
+  async #commitObject(
+    bucket: string,
+    record: ObjectRecord,
+    fresh: readonly string[],
+    committed?: () => Promise<void>,
+    guard?: CommitGuard,
+  ): Promise<ObjectInfo> {
     this.#retain(bucket, fresh);
     let written = false;
     try {
@@ -320,6 +330,10 @@ export class IndexedObjectStore implements ObjectStore {
         state.pending += 1;
         let old: ObjectRecord | undefined;
         try {
+          if (guard !== undefined) {
+            const current = state.objects.get(record.key);
+            guard(current === undefined ? undefined : objectInfo(current));
+          }
           await this.#persistence.writeObject(bucket, record);
           written = true;
           old = state.objects.get(record.key);
