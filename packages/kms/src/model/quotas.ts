@@ -187,6 +187,8 @@ export class RequestQuotas {
   #config: Config;
   readonly #catalog: QuotaCatalog;
   readonly #buckets = new QuotaBuckets();
+  /** The bucket of the last request: its account, Region, quota, key and limit. */
+  #last: { readonly account: string; readonly region: string; readonly quota: QuotaClass; readonly key: string; readonly limitOf: () => number } | undefined;
 
   /**
    * @param catalog - the operations' own quotas and names (from the registry).
@@ -245,7 +247,15 @@ export class RequestQuotas {
    */
   tryAcquire(account: string, region: string, quota: QuotaClass, now: number): boolean {
     if (!this.#config.enabled) return true;
-    return this.#buckets.tryAcquire(`${account}/${region}/${quota}`, () => this.limitOf(quota, region), now);
+    // Calls mostly repeat the previous one's account, Region and quota: its bucket key and limit
+    // function are kept, rather than a key string and a closure made per call.
+    const last = this.#last;
+    if (last !== undefined && last.account === account && last.region === region && last.quota === quota) {
+      return this.#buckets.tryAcquire(last.key, last.limitOf, now);
+    }
+    const next = { account, region, quota, key: `${account}/${region}/${quota}`, limitOf: () => this.limitOf(quota, region) };
+    this.#last = next;
+    return this.#buckets.tryAcquire(next.key, next.limitOf, now);
   }
 
   /**

@@ -149,6 +149,8 @@ export class Kms {
   readonly #pipeline: Pipeline<OperationDefinition, RequestContext, KmsError>;
   readonly #random: Random;
   readonly #roots = new Map<string, Principal>();
+  /** The scope of a call without options: the default account's root, in the default Region. */
+  readonly #defaultScope: CallScope;
 
   /**
    * @throws TypeError / RangeError for malformed options (account not 12 digits, bad Region).
@@ -159,6 +161,7 @@ export class Kms {
     checkAccountAndRegion(account, region);
     this.account = account;
     this.region = region;
+    this.#defaultScope = Object.freeze({ caller: this.#caller(undefined, region), region });
     const backend = options.backend ?? defaultBackend;
     // The backend's CSPRNG (under Node.js OpenSSL's, drawn per call: envelope v2 keeps no pool).
     this.#random = options.random ?? { bytes: (length) => backend.randomBytes(length) };
@@ -207,6 +210,9 @@ export class Kms {
     // turn of the microtask queue fewer per call), and bad arguments still reject.
     try {
       if (!isOperationName(operation)) throw new TypeError(`unknown KMS operation ${JSON.stringify(operation)}`);
+      // A call without options (most in-process calls) is the default root's in the default
+      // Region: one frozen scope serves them all.
+      if (options === NO_OPTIONS) return this.#pipeline.call(OPERATIONS[operation], input, this.#defaultScope) as Promise<ResponseOf<Name>>;
       const region = options.region ?? this.region;
       const scope: { -readonly [K in keyof CallScope]: CallScope[K] } = { caller: this.#caller(options.caller, region), region };
       if (options.requestId !== undefined) scope.requestId = options.requestId;
