@@ -8,6 +8,7 @@ import { appendFile, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Kms, ManualClock, openDirectoryStore } from '../src/index.ts';
+import { MAX_BUFFERED_EVENTS } from '../src/persistence/audit-log.ts';
 import { openKms, ROOT_KEY, tempDirectory } from './fixtures/persistence.ts';
 import { flipBit } from './helpers/bytes.ts';
 
@@ -58,6 +59,47 @@ describe('the audit trail with a data directory', () => {
     // Handed over once: nothing in the store holds the events read back at open any longer.
     expect(store.audit.takeRecovered()).toEqual([]);
     await kms.close();
+  });
+
+  it('persists every event of an in-process burst that gives the event loop no turn', async () => {
+    // In process, a call resolves as a promise only: a burst of calls started together runs to
+    // its end before any timer or file write, so the log must not trim what it has not written.
+    const directory = await tempDirectory();
+    const clock = new ManualClock();
+    const first = await openKms(directory, clock);
+    const { KeyMetadata } = await first.kms.createKey({});
+    const calls = MAX_BUFFERED_EVENTS + 5_000;
+    const plaintext = new Uint8Array([1]);
+    await Promise.all(Array.from({ length: calls }, () => first.kms.encrypt({ KeyId: KeyMetadata.KeyId, Plaintext: plaintext })));
+    await first.kms.close();
+
+    const store = await openDirectoryStore({ directory, rootKey: ROOT_KEY });
+    const recovered = store.audit.takeRecovered();
+    expect(recovered).toHaveLength(calls + 1);
+    expect(recovered.filter((event) => event.eventName === 'Encrypt')).toHaveLength(calls);
+    await store.close();
+    // LookupEvents reads them all back too.
+    const second = await openKms(directory, clock);
+    expect(second.kms.auditTrail.size).toBe(calls + 1);
+    expect(second.kms.auditTrail.lookup({ eventName: 'Encrypt', maxResults: 50 }).records).toHaveLength(50);
+    await second.kms.close();
+  });
+
+  it('asks calls to wait for a write once the buffer is full', async () => {
+    const directory = await tempDirectory();
+    const { kms, store } = await openKms(directory, new ManualClock());
+    await kms.listKeys({});
+    const event = kms.auditTrail.events()[0]!;
+    expect(store.audit.room()).toBeUndefined();
+    for (let i = 1; i < MAX_BUFFERED_EVENTS; i++) store.audit.append(event);
+    const full = store.audit.room();
+    expect(full).toBeInstanceOf(Promise);
+    await full;
+    expect(store.audit.room()).toBeUndefined();
+    await kms.close();
+    const reopened = await openDirectoryStore({ directory, rootKey: ROOT_KEY });
+    expect(reopened.audit.takeRecovered()).toHaveLength(MAX_BUFFERED_EVENTS);
+    await reopened.close();
   });
 
   it('holds no event in the clear', async () => {

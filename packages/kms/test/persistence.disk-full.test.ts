@@ -10,6 +10,7 @@ import { CreateKeyCommand, DescribeKeyCommand } from '@aws-sdk/client-kms';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type Kms, ManualClock, openDirectoryStore } from '../src/index.ts';
+import { MAX_BUFFERED_EVENTS } from '../src/persistence/audit-log.ts';
 import type { StoreError } from '../src/persistence/errors.ts';
 import { type FileIo, nodeFileIo } from '../src/persistence/files.ts';
 import { openKms, ROOT_KEY, snapshotOf, tempDirectory } from './fixtures/persistence.ts';
@@ -229,5 +230,25 @@ describe('a full disk, seen from the wire and the audit log', () => {
     const reopened = await openKms(directory, new ManualClock());
     expect(reopened.kms.auditTrail.events().map((event) => event.eventName)).toEqual(['CreateKey', 'DescribeKey']);
     await reopened.kms.close();
+  });
+
+  it('does not hold calls back while audit writes fail, and keeps the newest events waiting', async () => {
+    const directory = await tempDirectory();
+    const { io, full } = fullDisk();
+    const { kms, store } = await openKms(directory, new ManualClock(), { io });
+    await kms.listKeys({});
+    const event = kms.auditTrail.events()[0]!;
+    full.writes = FOREVER;
+    await store.audit.flush();
+    for (let i = 0; i < MAX_BUFFERED_EVENTS + 10; i++) store.audit.append(event);
+    expect(store.audit.room()).toBeUndefined();
+    await kms.describeKey({ KeyId: 'alias/missing' }).catch(() => undefined);
+    full.writes = 0;
+    await kms.close();
+    const reopened = await openDirectoryStore({ directory, rootKey: ROOT_KEY });
+    const events = reopened.audit.takeRecovered();
+    expect(events).toHaveLength(MAX_BUFFERED_EVENTS);
+    expect(events.at(-1)!.eventName).toBe('DescribeKey');
+    await reopened.close();
   });
 });

@@ -10,8 +10,15 @@
  * refuses to open (`CORRUPT`), as for the journal. A new file starts past `AUDIT_FILE_BYTES`, and a
  * file whose newest event is more than 90 days older than the newest event is deleted.
  *
+ * Events waiting to be written are never trimmed while writes succeed: an acknowledged call's event
+ * reaches the file. Memory stays bounded by backpressure instead: once `MAX_BUFFERED_EVENTS` wait,
+ * `room()` hands the service a flush to await before it serves the next call (an in-process burst
+ * of calls started together runs without a turn of the event loop, so the timer alone would never
+ * fire during it). The buffer then holds at most the bound plus the calls already in flight.
+ *
  * A write that fails (a full disk) is cut back to the last whole record and tried again at the
- * next flush, keeping at most `MAX_BUFFERED_EVENTS` events waiting (the oldest dropped first).
+ * next flush. While writes fail, calls are not held back (an audit write must not fail or stall
+ * the call it records) and at most `MAX_BUFFERED_EVENTS` events wait, the oldest dropped first.
  */
 
 import { type FileHandle, open, readFile, unlink } from 'node:fs/promises';
@@ -26,8 +33,8 @@ import { CorruptRecordError, scanRecords } from './record-file.ts';
 export const AUDIT_FLUSH_MS = 100;
 /** Size past which a new audit file starts. */
 export const AUDIT_FILE_BYTES: number = 4 * 1024 * 1024;
-/** Events kept waiting while writes fail. */
-const MAX_BUFFERED_EVENTS = 10_000;
+/** Events waiting to be written past which calls wait for a flush (and, while writes fail, the most kept). */
+export const MAX_BUFFERED_EVENTS = 10_000;
 
 /** What a store offers the audit trail: the events it recovered, and where new ones go. */
 export interface AuditSink {
@@ -39,6 +46,11 @@ export interface AuditSink {
   takeRecovered(): readonly AuditEvent[];
   /** Queues an event for writing (never throws, never waits). */
   append(event: AuditEvent): void;
+  /**
+   * `undefined` while there is room for more events; otherwise a flush to await before serving
+   * the next call (backpressure), which never rejects.
+   */
+  room(): Promise<void> | undefined;
   /** Writes the queued events now; never rejects (a failed write is tried again later). */
   flush(): Promise<void>;
 }
@@ -62,6 +74,8 @@ export class AuditLog implements AuditSink {
   #buffer: AuditEvent[] = [];
   #timer: NodeJS.Timeout | undefined;
   #writing: Promise<void> = Promise.resolve();
+  /** Whether the last write failed (a full disk): then calls are not held back. */
+  #failing = false;
   #stopped = false;
 
   private constructor(
@@ -126,11 +140,17 @@ export class AuditLog implements AuditSink {
   append(event: AuditEvent): void {
     if (this.#stopped) return;
     this.#buffer.push(event);
-    if (this.#buffer.length > MAX_BUFFERED_EVENTS) this.#buffer.splice(0, this.#buffer.length - MAX_BUFFERED_EVENTS);
+    if (this.#failing && this.#buffer.length > MAX_BUFFERED_EVENTS) this.#buffer.splice(0, this.#buffer.length - MAX_BUFFERED_EVENTS);
     if (this.#timer === undefined) {
       this.#timer = setTimeout(() => void this.flush(), AUDIT_FLUSH_MS);
       this.#timer.unref();
     }
+  }
+
+  room(): Promise<void> | undefined {
+    if (this.#buffer.length < MAX_BUFFERED_EVENTS || this.#failing || this.#stopped) return undefined;
+    // Calls that wait together share the flush already queued rather than queue one each.
+    return this.#timer === undefined ? this.#writing : this.flush();
   }
 
   /** Writes what is buffered now (one record, one fdatasync). Never rejects. */
@@ -165,8 +185,10 @@ export class AuditLog implements AuditSink {
       await this.#io.sync(this.#handle!);
       this.#bytes += record.length;
       this.#sequence += 1;
-      current.newest = Math.max(current.newest, ...events.map((event) => event.eventTime));
+      for (const event of events) if (event.eventTime > current.newest) current.newest = event.eventTime;
+      this.#failing = false;
     } catch {
+      this.#failing = true;
       // Try again at the next flush, after cutting off what the failed write left.
       this.#buffer = [...events, ...this.#buffer].slice(-MAX_BUFFERED_EVENTS);
       if (this.#handle !== undefined) {

@@ -50,6 +50,7 @@ import {
   type ResponseOf,
 } from '../operations/index.ts';
 import type { KmsSettings, OperationDefinition, RelatedEvent } from '../operations/types.ts';
+import type { AuditSink } from '../persistence/audit-log.ts';
 import { type ChangeStore, MemoryStore } from '../persistence/store.ts';
 import { type StructureShape, validate } from '../protocol/shapes.ts';
 import { auditJson, defaultAuditParameters, serviceEventOf } from './audit-fields.ts';
@@ -148,6 +149,8 @@ export class Kms {
   readonly #store: ChangeStore;
   readonly #pipeline: Pipeline<OperationDefinition, RequestContext, KmsError>;
   readonly #random: Random;
+  /** The data directory's audit log, which may ask a call to wait until it has written (backpressure). */
+  readonly #auditLog: AuditSink | undefined;
   readonly #roots = new Map<string, Principal>();
   /** The scope of a call without options: the default account's root, in the default Region. */
   readonly #defaultScope: CallScope;
@@ -169,6 +172,7 @@ export class Kms {
     this.auditTrail = new AuditTrail(options.audit, this.#random);
     // A data directory keeps the trail: what it recorded comes back, and new events go to it.
     const sink = this.#store.audit;
+    this.#auditLog = sink;
     if (sink !== undefined) {
       // Only the newest `capacity` events can stay in the ring: restoring older ones would drop
       // them again. Taken, not read: the sink forgets them, so nothing else keeps them alive.
@@ -210,6 +214,10 @@ export class Kms {
     // turn of the microtask queue fewer per call), and bad arguments still reject.
     try {
       if (!isOperationName(operation)) throw new TypeError(`unknown KMS operation ${JSON.stringify(operation)}`);
+      // The audit log's buffer is full (an in-process burst that gives the event loop no turn to
+      // write): this call waits for the write, then asks again, rather than the log dropping events.
+      const full = this.#auditLog?.room();
+      if (full !== undefined) return full.then(() => this.send(operation, input, options));
       // A call without options (most in-process calls) is the default root's in the default
       // Region: one frozen scope serves them all.
       if (options === NO_OPTIONS) return this.#pipeline.call(OPERATIONS[operation], input, this.#defaultScope) as Promise<ResponseOf<Name>>;

@@ -74,6 +74,31 @@ export type AuditEventInput = Omit<AuditEvent, 'eventId' | 'requestId'> & {
 const READ_ONLY = 1;
 const NO_RESOURCES: readonly string[] = Object.freeze([]);
 const UNKNOWN_CALLER: Principal = Object.freeze({ arn: '', account: '', type: 'AWSService' });
+
+/**
+ * The fields of an event that repeat from call to call (the same caller on the same key from the
+ * same client), kept once for every slot that shares them (`AuditTrail.#siteOf`).
+ */
+interface CallSite {
+  readonly eventSource: string;
+  readonly resourceType: string;
+  readonly region: string;
+  readonly caller: Principal;
+  readonly sourceIpAddress: string;
+  readonly userAgent: string;
+  readonly resources: readonly string[];
+  readonly recipientAccountId: string;
+}
+const UNKNOWN_SITE: CallSite = Object.freeze({
+  eventSource: '',
+  resourceType: '',
+  region: '',
+  caller: UNKNOWN_CALLER,
+  sourceIpAddress: '',
+  userAgent: '',
+  resources: NO_RESOURCES,
+  recipientAccountId: '',
+});
 const SERVICE_EVENT = 2;
 
 /** An event's ids, written out when first read (`AuditTrail.latestIds`). */
@@ -170,18 +195,17 @@ export class AuditTrail {
   /** The newest restored event's sequence number (-1: none): older ones' ids are not derived. */
   #lastRestored = -1;
   readonly #names: string[];
-  readonly #eventSources: string[];
-  readonly #resourceTypes: string[];
-  readonly #regions: string[];
-  readonly #callers: Principal[];
-  readonly #sources: string[];
-  readonly #agents: string[];
+  /**
+   * The fields most calls repeat (who called, from where, on which resources), one shared object
+   * per run of calls that repeat them: one reference per slot instead of eight.
+   */
+  readonly #sites: (CallSite | undefined)[];
+  /** The call site recorded last, reused while the next event's fields are the same objects. */
+  #lastSite: CallSite | undefined;
   readonly #parameters: (Record<string, unknown> | null)[];
   readonly #responses: (Record<string, unknown> | null)[];
   readonly #additional: (Record<string, unknown> | undefined)[];
-  readonly #resources: (readonly string[])[];
   #flags: Uint8Array;
-  readonly #recipients: string[];
   readonly #errorCodes: (string | undefined)[];
   readonly #errorMessages: (string | undefined)[];
   readonly #serviceDetails: (Record<string, unknown> | undefined)[];
@@ -198,9 +222,9 @@ export class AuditTrail {
     this.#capacity = capacity;
     this.#maxBytes = maxBytes;
     // The columns grow with the trail (`#place`) up to `capacity`: a slot takes 49 bytes of typed
-    // columns (two Float64 columns, 32 id bytes, one flag byte) plus one reference in each of the 16
+    // columns (two Float64 columns, 32 id bytes, one flag byte) plus one reference in each of the 10
     // array columns (8 bytes each on 64-bit V8), so a full ring of the default 100,000 slots would
-    // start at 100,000 × 177 bytes, about 17 MB, which an endpoint that has served few requests
+    // start at 100,000 × 129 bytes, about 13 MB, which an endpoint that has served few requests
     // need not hold.
     const slots = Math.min(capacity, INITIAL_SLOTS);
     this.#sizes = new Float64Array(slots);
@@ -213,17 +237,10 @@ export class AuditTrail {
     this.#eventIds = column();
     this.#requestIds = column();
     this.#names = column();
-    this.#eventSources = column();
-    this.#resourceTypes = column();
-    this.#regions = column();
-    this.#callers = column();
-    this.#sources = column();
-    this.#agents = column();
+    this.#sites = column();
     this.#parameters = column();
     this.#responses = column();
     this.#additional = column();
-    this.#resources = column();
-    this.#recipients = column();
     this.#errorCodes = column();
     this.#errorMessages = column();
     this.#serviceDetails = column();
@@ -322,18 +339,11 @@ export class AuditTrail {
       event.errorMessage !== undefined && event.errorMessage.length > MAX_FIELD_BYTES ? event.errorMessage.slice(0, MAX_FIELD_BYTES) : event.errorMessage;
     this.#times[slot] = event.eventTime;
     this.#names[slot] = event.eventName;
-    this.#eventSources[slot] = event.eventSource;
-    this.#resourceTypes[slot] = event.resourceType;
-    this.#regions[slot] = event.region;
-    this.#callers[slot] = event.caller;
-    this.#sources[slot] = event.sourceIpAddress;
-    this.#agents[slot] = event.userAgent;
+    this.#sites[slot] = this.#siteOf(event);
     this.#parameters[slot] = parameters;
     this.#responses[slot] = responses;
     this.#additional[slot] = event.additionalEventData;
-    this.#resources[slot] = event.resources;
     this.#flags[slot] = (event.readOnly ? READ_ONLY : 0) | (event.eventType === 'AwsServiceEvent' ? SERVICE_EVENT : 0);
-    this.#recipients[slot] = event.recipientAccountId;
     this.#errorCodes[slot] = event.errorCode;
     this.#errorMessages[slot] = message;
     this.#serviceDetails[slot] = event.serviceEventDetails;
@@ -342,6 +352,35 @@ export class AuditTrail {
     this.#sizes[slot] = size;
     this.#bytes += size;
     while (this.#bytes > this.#maxBytes && this.#size > 1) this.#dropOldest();
+  }
+
+  /** The call site of `event`: the last one when every field is the same (`===`), else a new one. */
+  #siteOf(event: AuditEventInput): CallSite {
+    const last = this.#lastSite;
+    if (
+      last !== undefined &&
+      last.caller === event.caller &&
+      last.resources === event.resources &&
+      last.region === event.region &&
+      last.sourceIpAddress === event.sourceIpAddress &&
+      last.userAgent === event.userAgent &&
+      last.recipientAccountId === event.recipientAccountId &&
+      last.eventSource === event.eventSource &&
+      last.resourceType === event.resourceType
+    )
+      return last;
+    const site: CallSite = {
+      eventSource: event.eventSource,
+      resourceType: event.resourceType,
+      region: event.region,
+      caller: event.caller,
+      sourceIpAddress: event.sourceIpAddress,
+      userAgent: event.userAgent,
+      resources: event.resources,
+      recipientAccountId: event.recipientAccountId,
+    };
+    this.#lastSite = site;
+    return site;
   }
 
   /** Forgets the oldest event, releasing what its slot refers to. */
@@ -401,11 +440,10 @@ export class AuditTrail {
     for (const column of [
       this.#eventIds,
       this.#requestIds,
-      this.#callers,
+      this.#sites,
       this.#parameters,
       this.#responses,
       this.#additional,
-      this.#resources,
       this.#serviceDetails,
     ] as unknown[][]) {
       column.fill(undefined);
@@ -477,25 +515,26 @@ export class AuditTrail {
     const additional = this.#additional[slot];
     const errorCode = this.#errorCodes[slot];
     const details = this.#serviceDetails[slot];
+    const site = this.#sites[slot] ?? UNKNOWN_SITE;
     return {
       eventId: this.#eventIds[slot] ?? this.#ids.eventId(sequence),
       eventTime: this.#times[slot] ?? 0,
       eventName: this.#names[slot] ?? '',
-      eventSource: this.#eventSources[slot] ?? '',
-      resourceType: this.#resourceTypes[slot] ?? '',
+      eventSource: site.eventSource,
+      resourceType: site.resourceType,
       ...((flags & SERVICE_EVENT) !== 0 ? { eventType: 'AwsServiceEvent' as const } : {}),
       ...(details === undefined ? {} : { serviceEventDetails: details }),
-      region: this.#regions[slot] ?? '',
-      caller: this.#callers[slot] ?? UNKNOWN_CALLER,
-      sourceIpAddress: this.#sources[slot] ?? '',
-      userAgent: this.#agents[slot] ?? '',
+      region: site.region,
+      caller: site.caller,
+      sourceIpAddress: site.sourceIpAddress,
+      userAgent: site.userAgent,
       requestId: this.#requestIds[slot] ?? ((flags & SERVICE_EVENT) !== 0 ? '' : this.#ids.requestId(sequence)),
       requestParameters: this.#parameters[slot] ?? null,
       responseElements: this.#responses[slot] ?? null,
       ...(additional === undefined ? {} : { additionalEventData: additional }),
-      resources: this.#resources[slot] ?? NO_RESOURCES,
+      resources: site.resources,
       readOnly: (flags & READ_ONLY) !== 0,
-      recipientAccountId: this.#recipients[slot] ?? '',
+      recipientAccountId: site.recipientAccountId,
       ...(errorCode === undefined ? {} : { errorCode, errorMessage: this.#errorMessages[slot] ?? '' }),
     };
   }
