@@ -542,11 +542,10 @@ export const S3_ERRORS: Readonly<Record<S3ErrorReason, S3WireError>> = Object.fr
   },
   // Multipart checksums (CreateMultipartUpload, CompleteMultipartUpload): LocalStack's texts, from
   // its provider whose tests are recorded against real S3 (second-hand: no capture in the reference).
-  // Known difference (UNCONFIRMED): S3 now also takes MD5, SHA512, XXHASH3, XXHASH64 and XXHASH128
-  // (the pinned @aws-sdk/client-s3's ChecksumAlgorithm enum; API reference CompletedPart), which
-  // Strongbox does not emulate, so it refuses them here where S3 answers 200. The list is built
-  // from CHECKSUM_ALGORITHMS (`detail.value`) so it names what Strongbox takes; the text around it
-  // is LocalStack's record of S3's answer when S3 took five, not a capture of today's.
+  // UnsupportedChecksumAlgorithm: LocalStack's record (S3, February 2026) lists the five algorithms
+  // S3 took then; S3 added MD5, SHA512, XXHASH3, XXHASH64 and XXHASH128 in April 2026, and
+  // versitygw (s3err.go ErrInvalidChecksumAlgorithm) lists all ten, sorted, as `detail.value`
+  // (built from CHECKSUM_ALGORITHMS) does.
   UnsupportedChecksumAlgorithm: {
     code: 'InvalidRequest',
     status: 400,

@@ -28,7 +28,7 @@
  */
 
 import { openObject, sealObject } from '../crypto/index.ts';
-import { type ChecksumResponseMembers, checksumResponseMembers, DEFAULT_CHECKSUM_ALGORITHM } from '../model/checksum.ts';
+import { type ChecksumResponseMembers, checksumResponseMembers, DEFAULT_CHECKSUM_ALGORITHM, requestedChecksumAlgorithm } from '../model/checksum.ts';
 import { checkConditions } from '../model/conditions.ts';
 import { checkCopySourceSize, checkInPlaceCopy, metadataDirective, parseCopySource } from '../model/copy-source.ts';
 import type { CustomerKey } from '../model/customer-key.ts';
@@ -60,6 +60,11 @@ export interface CopyObjectRequest extends SseWriteMembers, CopySourceCustomerMe
   MetadataDirective?: string;
   /** `x-amz-storage-class`: checked, then stored as STANDARD (classes are not modelled). */
   StorageClass?: string;
+  /**
+   * `x-amz-website-redirect-location`: naming it makes a copy onto itself legal, as in S3; the
+   * redirect itself is not stored (website hosting is not modelled: a known difference).
+   */
+  WebsiteRedirectLocation?: string;
   /** With `REPLACE`: the destination's content type. */
   ContentType?: string;
   /** With `REPLACE`: the destination's user metadata. */
@@ -97,6 +102,10 @@ export const copyObject: OperationDefinition<'CopyObject', CopyObjectRequest, Co
         CopySource: header('x-amz-copy-source'),
         MetadataDirective: header('x-amz-metadata-directive'),
         StorageClass: header('x-amz-storage-class'),
+        WebsiteRedirectLocation: header('x-amz-website-redirect-location'),
+        // Model CopyObject `ChecksumAlgorithm`: the destination's algorithm (not the SDK's
+        // x-amz-sdk-checksum-algorithm: a copy has no body to checksum on the client).
+        ChecksumAlgorithm: header('x-amz-checksum-algorithm'),
         ContentType: header('content-type'),
         Metadata: metadataHeaders(),
         CopySourceIfMatch: header('x-amz-copy-source-if-match'),
@@ -142,6 +151,7 @@ export const copyObject: OperationDefinition<'CopyObject', CopyObjectRequest, Co
     const source = parseCopySource(input.CopySource);
     const directive = metadataDirective(input.MetadataDirective);
     checkStorageClass(input.StorageClass);
+    const checksumAlgorithm = input.ChecksumAlgorithm === undefined ? undefined : requestedChecksumAlgorithm(input.ChecksumAlgorithm);
     const { bucket: sourceBucket, key: sourceKey } = await authorizedCopySource(source, context);
     // The reader pins the source's bytes: a concurrent overwrite, or this copy itself when it
     // targets its own source, does not change what is read.
@@ -170,6 +180,8 @@ export const copyObject: OperationDefinition<'CopyObject', CopyObjectRequest, Co
         checkInPlaceCopy({
           metadataDirective: directive,
           requestNamesEncryption: decided.source === 'request',
+          requestNamesStorageClass: input.StorageClass !== undefined,
+          requestNamesWebsiteRedirect: input.WebsiteRedirectLocation !== undefined,
           bucketEncryptionConfigured: target.encryptionConfigured,
           sourceMode: record.mode,
         });
@@ -187,7 +199,7 @@ export const copyObject: OperationDefinition<'CopyObject', CopyObjectRequest, Co
           // The destination's checksum is computed over the plaintext as it is copied: the
           // algorithm asked for, else the source's, else S3's default.
           const checksummed = checksummedBody(openObject(reader, record.segments, sourceKeys), {
-            ChecksumAlgorithm: input.ChecksumAlgorithm ?? storedChecksum(reader.info.metadata)?.algorithm ?? DEFAULT_CHECKSUM_ALGORITHM,
+            ChecksumAlgorithm: checksumAlgorithm ?? storedChecksum(reader.info.metadata)?.algorithm ?? DEFAULT_CHECKSUM_ALGORITHM,
           });
           const { result } = await sealObject<ObjectInfo>(
             checksummed.body,
