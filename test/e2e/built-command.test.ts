@@ -6,7 +6,8 @@
  * `@noble/curves` for ML-DSA and secp256k1 keys, the certificate code loads pkijs for a
  * self-signed certificate, and S3 computes CRC64NVME checksums. Each is used here once, through the
  * official SDKs over HTTP and HTTPS, against that process, in this workspace's pnpm layout (the
- * packed tarball, npm's layout, is test/e2e/packed.test.ts).
+ * packed tarball, npm's layout, is test/e2e/packed.test.ts); and `strongbox demo` runs to the end
+ * from the same bundle.
  */
 
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
@@ -91,6 +92,16 @@ describe('pnpm start (the bundled command)', () => {
     expect(got.ServerSideEncryption).toBe('aws:kms');
     expect(got.ChecksumCRC64NVME).toMatch(/^[A-Za-z0-9+/]{11}=$/);
   });
+
+  it('runs strongbox demo to the end: every mechanism, the S3 Encryption Client and the SDK clients it loads', async () => {
+    const { stdout } = await promisify(execFile)(process.execPath, ['--conditions=strongbox-dist', BIN, 'demo'], {
+      cwd: ROOT,
+      env: { ...process.env, NO_COLOR: '1' },
+      maxBuffer: 16 * 1024 * 1024,
+    });
+    expect(stdout).not.toContain('FAILED');
+    expect(stdout).toMatch(/All \d+ checks passed\.\n$/);
+  }, 120_000);
 
   it('stops on SIGTERM with exit code 0 and nothing on stderr', async () => {
     child?.kill('SIGTERM');

@@ -69,8 +69,11 @@ await build({
   format: 'esm',
   platform: 'node',
   target: 'node20.19',
-  // The workspace packages' built JavaScript, as the packed packages resolve.
-  conditions: ['strongbox-dist'],
+  // The workspace packages' built JavaScript, as the packed packages resolve; and the libraries'
+  // ES module builds where they ship both (the AWS SDK's @smithy packages): esbuild drops what is
+  // not used from those, where a CommonJS build is kept whole.
+  conditions: ['strongbox-dist', 'module'],
+  mainFields: ['module', 'main'],
   external: EXTERNAL,
   // CommonJS libraries inside the bundle call require() for Node.js built-ins.
   banner: { js: "import { createRequire as __bundleRequire } from 'node:module'; const require = __bundleRequire(import.meta.url);" },

@@ -1,7 +1,8 @@
 /**
  * @module
  * ListParts: an upload's parts by number, a page at a time (`MaxParts`, default and ceiling 1000;
- * `PartNumberMarker` exclusive; `NextPartNumberMarker` the page's last part when truncated), each
+ * `PartNumberMarker` exclusive; `NextPartNumberMarker` the page's last part, `0` for an empty page,
+ * truncated or not, as LocalStack's captures of S3 record it: `test_multipart_and_list_parts`), each
  * with its ETag, plaintext size and time, plus the upload's initiator, the bucket owner and the
  * storage class (model ListParts). Markers travel as strings, as the SDK types them. No
  * encryption fields are echoed. An upload that named a checksum algorithm lists each part's
@@ -59,7 +60,8 @@ export interface ListPartsResponse {
   Key: string;
   UploadId: string;
   PartNumberMarker: string;
-  NextPartNumberMarker?: string;
+  /** The page's last part number (`0` when it lists none), truncated or not. */
+  NextPartNumberMarker: string;
   MaxParts: number;
   IsTruncated: boolean;
   /** Absent when the page is empty (as the SDK reads an answer without `Part` elements). */
@@ -143,7 +145,7 @@ export const listParts: OperationDefinition<'ListParts', ListPartsRequest, ListP
       Key: key,
       UploadId: upload.uploadId,
       PartNumberMarker: String(marker),
-      ...(page.nextPartNumberMarker === undefined ? {} : { NextPartNumberMarker: String(page.nextPartNumberMarker) }),
+      NextPartNumberMarker: String(page.nextPartNumberMarker ?? page.parts.at(-1)?.partNumber ?? 0),
       MaxParts: maxParts,
       IsTruncated: page.isTruncated,
       ...(parts.length === 0 ? {} : { Parts: parts }),

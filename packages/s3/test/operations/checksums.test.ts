@@ -67,6 +67,24 @@ describe('PutObject checksums', () => {
     );
   });
 
+  it('stores only the checksum the client sent: no CRC64NVME beside it (S3 adds its default only when none is sent), for any algorithm and body', async () => {
+    // API reference, Checksum: ChecksumCRC64NVME is present "if the object was uploaded with the
+    // CRC64NVME checksum algorithm, or if the object was uploaded without a checksum"; the others
+    // "only if the checksum was uploaded with the object".
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...CHECKSUM_ALGORITHMS), fc.uint8Array({ maxLength: 3000 }), fc.boolean(), async (algorithm, bytes, valueSent) => {
+        const value = await checksumOf(algorithm, bytes);
+        const request = valueSent ? { [member(algorithm)]: value } : { ChecksumAlgorithm: algorithm };
+        await s3.putObject({ Bucket: 'data', Key: 'only', Body: bytes, ...request });
+        const head = await s3.headObject({ Bucket: 'data', Key: 'only', ChecksumMode: 'ENABLED' });
+        const returned = CHECKSUM_ALGORITHMS.filter((each) => head[member(each)] !== undefined);
+        expect(returned).toEqual([algorithm]);
+        expect(head[member(algorithm)]).toBe(value);
+      }),
+      { numRuns: 40 },
+    );
+  });
+
   it('refuses a wrong value with BadDigest naming the algorithm, and keeps the object that was there', async () => {
     await s3.putObject({ Bucket: 'data', Key: 'k', Body: 'old' });
     for (const algorithm of CHECKSUM_ALGORITHMS) {

@@ -78,6 +78,12 @@ export interface RequestIdentity {
    * authenticator built with `payloadSigning: 's3'` for signed requests.
    */
   readonly payload?: PayloadAuthentication;
+  /**
+   * When the request was signed (`X-Amz-Date`, ms since the epoch), as the authenticator checked
+   * it: the source of S3's `s3:signatureAge`, never the request re-read (a presigned URL could
+   * name a second date). Absent for unsigned requests.
+   */
+  readonly signedAt?: number;
 }
 
 /**

@@ -19,6 +19,7 @@ import type { Principal } from '../principal.ts';
 import { rootPrincipal } from '../principal.ts';
 import type { UserDirectory } from '../users.ts';
 import { ExplainingSignatureV4, mismatchFields, type SigningExplanation } from './explain.ts';
+import { checkHeadersSigned } from './signed-headers.ts';
 
 /** The longest validity S3 accepts: seven days, in seconds (SigV4 "Query parameters", X-Amz-Expires). */
 export const MAX_PRESIGNED_EXPIRES_SECONDS = 604_800;
@@ -81,13 +82,15 @@ export interface PresignedIdentity {
   readonly payload: PayloadAuthentication;
   /** When the URL stops being accepted (ms since the epoch). */
   readonly expiresAt: number;
+  /** When the URL was signed (`X-Amz-Date`, ms since the epoch): the time the signature was verified with. */
+  readonly signedAt: number;
 }
 
 /**
  * Verifies a presigned (query-string authenticated) request.
  *
- * @throws ServiceError AuthorizationQueryParametersError (400) for missing or malformed
- *   parameters and `X-Amz-Expires` over a week; AccessDenied (403) `Request has expired` (with
+ * @throws ServiceError AuthorizationQueryParametersError (400) for missing, repeated or malformed
+ *   parameters, `X-Amz-SignedHeaders` without `host`, and `X-Amz-Expires` over a week; AccessDenied (403) `Request has expired` (with
  *   `X-Amz-Expires`, `Expires`, `ServerTime`), `Request is not valid yet`, or
  *   `There were headers present in the request which were not signed` (with `HeadersNotSigned`);
  *   InvalidAccessKeyId (403, strict mode); SignatureDoesNotMatch (403, with S3's elements: the
@@ -104,6 +107,13 @@ export async function verifyPresignedRequest(request: HttpRequest, options: Pres
     const value = query.get(name);
     return value === undefined ? undefined : value[value.length - 1];
   };
+  // The six parameters are not part of the signed query (`presign` writes them), so a repeated
+  // one would not break the signature: a second `X-Amz-Date` could then say another age than the
+  // one verified (policies on `s3:signatureAge`). Each must be given once. UNCONFIRMED text: no
+  // capture of S3's answer to a repeated parameter; the code is the one S3 uses for the others.
+  for (const name of AUTH_PARAMETERS) {
+    if ((query.get(name)?.length ?? 0) > 1) throw queryError(`${name} must be given only once`);
+  }
   const [algorithm, credential, amzDate, expiresText, signedHeadersText, signature] = AUTH_PARAMETERS.map(param);
   if (!algorithm || !credential || !amzDate || expiresText === undefined || !signedHeadersText || !signature) {
     throw queryError(MISSING_PARAMETERS);
@@ -126,6 +136,11 @@ export async function verifyPresignedRequest(request: HttpRequest, options: Pres
   // what S3 is reported to answer; no capture in the reference).
   if (signedAt > options.now + 15 * 60 * 1000) throw new ServiceError('AccessDenied', 'Request is not valid yet');
   const signedHeaders = signedHeadersText.toLowerCase().split(';');
+  // S3 API reference (query-string authentication, X-Amz-SignedHeaders): "The following headers
+  // are required in the signature calculations: The HTTP host header." Unsigned, the URL would
+  // verify under any host, i.e. for any bucket under virtual-hosted addressing. UNCONFIRMED
+  // text (no capture); the header form's counterpart is "'Host' must be a 'SignedHeader'".
+  if (!signedHeaders.includes('host')) throw queryError('X-Amz-SignedHeaders must include host');
   checkHeadersSigned(request, signedHeaders);
   const contentSha256 = signedHeaders.includes('x-amz-content-sha256')
     ? (request.headers['x-amz-content-sha256'] ?? '')
@@ -143,6 +158,7 @@ export async function verifyPresignedRequest(request: HttpRequest, options: Pres
       region: scope.region,
       payload: { contentSha256 },
       expiresAt,
+      signedAt,
     };
   }
   const expected = await presignedSignature(request, path, query, signedHeaders, contentSha256, {
@@ -155,7 +171,7 @@ export async function verifyPresignedRequest(request: HttpRequest, options: Pres
     const explanation = await expected.explain(amzDate, `${amzDate.slice(0, 8)}/${scope.region}/${scope.service}/aws4_request`);
     throw signatureMismatch(scope.accessKeyId, signature, explanation);
   }
-  return { caller: user.principal, region: scope.region, payload: { contentSha256 }, expiresAt };
+  return { caller: user.principal, region: scope.region, payload: { contentSha256 }, expiresAt, signedAt };
 }
 
 /** The credential scope of a presigned URL. */
@@ -194,21 +210,6 @@ function parseExpires(text: string): number {
     throw queryError('X-Amz-Expires must be less than a week (in seconds); that is, the given X-Amz-Expires must be less than 604800 seconds');
   }
   return expires;
-}
-
-/**
- * Every `x-amz-*` header the request carries must be signed (S3 refuses the rest with
- * `HeadersNotSigned`; aws/aws-sdk-js-v3#6978 and versitygw's AWS-checked tests): so SSE-C
- * headers sent with a presigned request must be ones the URL signed.
- */
-function checkHeadersSigned(request: HttpRequest, signedHeaders: readonly string[]): void {
-  const notSigned: string[] = [];
-  for (const name of Object.keys(request.headers)) {
-    if (name.startsWith('x-amz-') && request.headers[name] !== undefined && !signedHeaders.includes(name)) notSigned.push(name);
-  }
-  if (notSigned.length > 0) {
-    throw new ServiceError('AccessDenied', 'There were headers present in the request which were not signed', [['HeadersNotSigned', notSigned.join(', ')]]);
-  }
 }
 
 /** Recomputes the URL's signature with `@smithy/signature-v4`'s `presign`. */

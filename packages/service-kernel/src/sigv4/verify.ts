@@ -12,7 +12,7 @@
 
 import { timingSafeEqual } from 'node:crypto';
 import { Hash } from '@smithy/hash-node';
-import { SignatureV4 } from '@smithy/signature-v4';
+import type { SignatureV4 } from '@smithy/signature-v4';
 import type { HttpRequest as SdkRequest } from '@smithy/types';
 import { type Clock, systemClock } from '../clock.ts';
 import { ServiceError } from '../errors.ts';
@@ -21,6 +21,7 @@ import { rootPrincipal } from '../principal.ts';
 import type { UserDirectory } from '../users.ts';
 import { ExplainingSignatureV4 } from './explain.ts';
 import { signatureMismatch, verifyPresignedRequest } from './presigned.ts';
+import { checkHeadersSigned } from './signed-headers.ts';
 
 /** Settings of the authenticator. */
 export interface SigV4Options {
@@ -95,6 +96,8 @@ const ISO_BASIC = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 /** Distinct credential scopes remembered per authenticator (then forgotten all at once). */
 const SCOPE_CACHE_LIMIT = 256;
+/** The `x-amz-*` header the header form may leave unsigned (see `verifyS3Header`). */
+const HEADER_FORM_UNSIGNED: readonly string[] = ['x-amz-content-sha256'];
 const SIGNATURE_MISMATCH =
   'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.';
 
@@ -115,6 +118,9 @@ export function createSigV4Authenticator(options: SigV4Options): (request: HttpR
   // A client's credential scope is the same all day and its X-Amz-Date changes once a second:
   // parse each once, not once per request (they were a tenth of the endpoint's server time).
   const scopes = new Map<string, Scope>();
+  // One signer per key and scope: the signer keeps the signing key it derives (four HMACs) for the
+  // day, which a signer made per request would derive again for every request.
+  const signers = new SignerCache();
   return async (request) => {
     const [path, query] = splitPath(request.path);
     const header = request.headers['authorization'];
@@ -130,7 +136,7 @@ export function createSigV4Authenticator(options: SigV4Options): (request: HttpR
         service,
         now: clock.now(),
       });
-      return { caller: verified.caller, region: verified.region, payload: verified.payload };
+      return { caller: verified.caller, region: verified.region, payload: verified.payload, signedAt: verified.signedAt };
     }
     // Known difference: for the JSON services query-string (presigned) authentication is not
     // verified (see `SignatureForm`); such requests count as unsigned. Nobody presigns KMS calls.
@@ -139,7 +145,7 @@ export function createSigV4Authenticator(options: SigV4Options): (request: HttpR
       return { caller: rootPrincipal(options.region, options.account) };
     }
     const parsed = parseAuthorization(header, request);
-    checkTime(parsed.amzDate, clock.now(), s3 ? S3_MAX_SKEW_MS : MAX_SKEW_MS);
+    const signedAt = checkTime(parsed.amzDate, clock.now(), s3 ? S3_MAX_SKEW_MS : MAX_SKEW_MS);
     if (!parsed.signedHeaders.includes('host'))
       throw new ServiceError('InvalidSignatureException', "'Host' must be a 'SignedHeader' in the AWS Authorization.");
     if (parsed.algorithm !== ALGORITHM) {
@@ -156,13 +162,13 @@ export function createSigV4Authenticator(options: SigV4Options): (request: HttpR
     if (user === undefined) {
       if (options.strict) throw new ServiceError('UnrecognizedClientException', 'The security token included in the request is invalid.');
       // Non-strict: an unknown key cannot be verified; it stands for the default account's root.
-      const unverified = { caller: { ...rootPrincipal(scope.region, options.account), accessKeyId: scope.accessKeyId }, region: scope.region };
+      const unverified = { caller: { ...rootPrincipal(scope.region, options.account), accessKeyId: scope.accessKeyId }, region: scope.region, signedAt };
       return s3 ? { ...unverified, payload: { contentSha256: request.headers['x-amz-content-sha256'] ?? '' } } : unverified;
     }
-    if (s3) return verifyS3Header(request, path, query, parsed, scope, user);
-    const expected = await computeSignature(request, path, query, parsed, scope, user.secretAccessKey);
+    if (s3) return { ...(await verifyS3Header(request, path, query, parsed, scope, user, signers)), signedAt };
+    const expected = await computeSignature(request, path, query, parsed, signers.get(scope, user.secretAccessKey, true));
     if (!constantTimeEqual(expected, parsed.signature)) throw new ServiceError('InvalidSignatureException', SIGNATURE_MISMATCH);
-    return { caller: user.principal, region: scope.region };
+    return { caller: user.principal, region: scope.region, signedAt };
   };
 }
 
@@ -178,11 +184,12 @@ async function verifyS3Header(
   parsed: ParsedAuthorization,
   scope: Scope,
   user: { readonly principal: RequestIdentity['caller']; readonly secretAccessKey: string },
+  signers: SignerCache,
 ): Promise<RequestIdentity> {
   const contentSha256 = request.headers['x-amz-content-sha256'];
   // S3 API reference (Authenticating Requests: Using the Authorization Header): the header is required.
   if (contentSha256 === undefined) throw new ServiceError('InvalidRequest', 'Missing required header for this request: x-amz-content-sha256');
-  const signer = signerFor(scope, user.secretAccessKey, false);
+  const signer = signers.get(scope, user.secretAccessKey, false);
   const signingDate = new Date(parseIsoBasic(parsed.amzDate) ?? Number.NaN);
   const expected = await headerSignature(signer, request, path, query, parsed, signingDate, contentSha256);
   const scopeText = `${parsed.amzDate.slice(0, 8)}/${scope.region}/${scope.service}/aws4_request`;
@@ -193,6 +200,12 @@ async function verifyS3Header(
         : await signer.explain(expected.signed, { signedHeaders: parsed.signedHeaders, payloadHash: contentSha256, amzDate: parsed.amzDate, scope: scopeText });
     throw signatureMismatch(scope.accessKeyId, parsed.signature, explanation);
   }
+  // Once the signature holds: every other x-amz-* header must be signed too (S3's rule, see
+  // `checkHeadersSigned`), except `x-amz-content-sha256`, which S3 is reported to tolerate
+  // unsigned in the header form (demarche-numerique/ds_proxy#164; UNCONFIRMED): its value is the
+  // payload hash the signature covers anyway. AWS's order relative to the signature check is
+  // UNCONFIRMED; checking after keeps the non-strict path for unknown keys as it was.
+  checkHeadersSigned(request, parsed.signedHeaders, HEADER_FORM_UNSIGNED);
   const streaming = contentSha256 === 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD' || contentSha256 === 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER';
   const payload: PayloadAuthentication = streaming
     ? {
@@ -207,6 +220,23 @@ async function verifyS3Header(
       }
     : { contentSha256 };
   return { caller: user.principal, region: scope.region, payload };
+}
+
+/** Signers by access key, secret, scope and path escaping; forgotten all at once past `SCOPE_CACHE_LIMIT`. */
+class SignerCache {
+  readonly #signers = new Map<string, ExplainingSignatureV4>();
+
+  get(scope: Scope, secretAccessKey: string, uriEscapePath: boolean): ExplainingSignatureV4 {
+    // The secret is part of the key: a user whose secret changes gets a new signer.
+    const key = `${scope.accessKeyId}\n${scope.region}\n${scope.service}\n${uriEscapePath}\n${secretAccessKey}`;
+    let signer = this.#signers.get(key);
+    if (signer === undefined) {
+      if (this.#signers.size >= SCOPE_CACHE_LIMIT) this.#signers.clear();
+      signer = signerFor(scope, secretAccessKey, uriEscapePath);
+      this.#signers.set(key, signer);
+    }
+    return signer;
+  }
 }
 
 function signerFor(scope: Scope, secretAccessKey: string, uriEscapePath: boolean): ExplainingSignatureV4 {
@@ -287,11 +317,11 @@ function parseAuthorization(header: string, request: HttpRequest): ParsedAuthori
 }
 
 /**
- * Date format, then the service's window (±5 minutes, S3's ±15). The error carries what S3's
- * RequestTimeTooSkewed shows (`RequestTime`, `ServerTime`, `MaxAllowedSkewMilliseconds`); the JSON
- * services send the message alone.
+ * Date format, then the service's window (±5 minutes, S3's ±15); answers the signing time (ms).
+ * The error carries what S3's RequestTimeTooSkewed shows (`RequestTime`, `ServerTime`,
+ * `MaxAllowedSkewMilliseconds`); the JSON services send the message alone.
  */
-function checkTime(amzDate: string, now: number, maxSkew: number): void {
+function checkTime(amzDate: string, now: number, maxSkew: number): number {
   const signedAt = parseIsoBasic(amzDate);
   if (signedAt === undefined) {
     // Known difference: a request dated only by an RFC 1123 `Date` header is refused here.
@@ -300,6 +330,7 @@ function checkTime(amzDate: string, now: number, maxSkew: number): void {
       `Date must be in ISO-8601 'basic format'. Got '${amzDate}'. See http://en.wikipedia.org/wiki/ISO_8601`,
     );
   }
+  if (signedAt >= now - maxSkew && signedAt <= now + maxSkew) return signedAt;
   const minutes = maxSkew / 60_000;
   const skewed = [
     ['RequestTime', amzDate],
@@ -320,6 +351,7 @@ function checkTime(amzDate: string, now: number, maxSkew: number): void {
       skewed,
     );
   }
+  return signedAt;
 }
 
 /** The credential scope `<key>/<yyyymmdd>/<region>/<service>/aws4_request`. */
@@ -365,8 +397,7 @@ async function computeSignature(
   path: string,
   query: Record<string, string | string[]>,
   auth: ParsedAuthorization,
-  scope: Scope,
-  secretAccessKey: string,
+  signer: SignatureV4,
 ): Promise<string> {
   // Names are the client's: no prototype, so `__proto__` or `constructor` is an ordinary name.
   const headers = Object.create(null) as Record<string, string>;
@@ -378,14 +409,6 @@ async function computeSignature(
   }
   const contentHash = request.headers['x-amz-content-sha256'];
   if (contentHash !== undefined && auth.signedHeaders.includes('x-amz-content-sha256') && contentHash !== (await sha256Hex(request.body))) return '';
-  const signer = new SignatureV4({
-    service: scope.service,
-    region: scope.region,
-    credentials: { accessKeyId: scope.accessKeyId, secretAccessKey },
-    sha256: Hash.bind(null, 'sha256'),
-    // The client decides which headers it signed; the signer must neither add nor drop any.
-    applyChecksum: false,
-  });
   const signed = await signer.sign(
     { method: request.method, protocol: 'http:', hostname: headers['host'] ?? '', path, query, headers, body: request.body },
     {

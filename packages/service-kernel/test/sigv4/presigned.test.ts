@@ -88,6 +88,7 @@ describe('presigned GET and PUT from the official presigner', () => {
     expect(identity.region).toBe(REGION);
     expect(identity.payload.contentSha256).toBe('UNSIGNED-PAYLOAD');
     expect(identity.expiresAt).toBe(NOW + 900_000);
+    expect(identity.signedAt).toBe(NOW);
   });
 
   it('verifies a PUT URL carrying the default checksum parameters the presigner hoists into the query', async () => {
@@ -120,7 +121,11 @@ describe('presigned GET and PUT from the official presigner', () => {
       payloadMode: 's3',
     });
     const url = await getSignedUrl(s3(), new GetObjectCommand({ Bucket: 'reports', Key: 'k' }));
-    await expect(authenticate(requestFor(url, 'GET'))).resolves.toMatchObject({ region: REGION, payload: { contentSha256: 'UNSIGNED-PAYLOAD' } });
+    await expect(authenticate(requestFor(url, 'GET'))).resolves.toMatchObject({
+      region: REGION,
+      payload: { contentSha256: 'UNSIGNED-PAYLOAD' },
+      signedAt: NOW,
+    });
     await expect(authenticate(requestFor(withParam(url, 'X-Amz-Signature', '0'.repeat(64)), 'GET'))).rejects.toMatchObject({ code: 'SignatureDoesNotMatch' });
   });
 });
@@ -187,6 +192,64 @@ describe('malformed query authentication', () => {
       expect(error.code, `${name}=${value}`).toBe('AuthorizationQueryParametersError');
       expect(error.message).toMatch(message);
     }
+  });
+});
+
+describe('each authentication parameter once, and host signed', () => {
+  it('refuses any of the six parameters given twice, before or after the first, with the same or another value', async () => {
+    const url = await getSignedUrl(s3(), new GetObjectCommand({ Bucket: 'reports', Key: 'k' }));
+    const params = new URL(url).searchParams;
+    const [base, query] = url.split('?') as [string, string];
+    for (const name of ['X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Date', 'X-Amz-Expires', 'X-Amz-SignedHeaders', 'X-Amz-Signature']) {
+      const same = encodeURIComponent(params.get(name) ?? '');
+      for (const repeated of [`${base}?${name}=${same}&${query}`, `${url}&${name}=${same}`, `${url}&${name}=20261206T055900Z`]) {
+        const error = await refusal(verify(requestFor(repeated, 'GET')));
+        expect([error.code, error.status, error.message], repeated).toEqual(['AuthorizationQueryParametersError', 400, `${name} must be given only once`]);
+      }
+    }
+    await expect(verify(requestFor(url, 'GET'))).resolves.toMatchObject({ signedAt: NOW });
+  });
+
+  it('refuses a URL whose X-Amz-SignedHeaders does not name host, though its signature is right', async () => {
+    const signer = new SignatureV4({
+      service: 's3',
+      region: REGION,
+      credentials: { accessKeyId: 'AKIABOB', secretAccessKey: 'bob-secret' },
+      sha256: Hash.bind(null, 'sha256'),
+      uriEscapePath: false,
+    });
+    const presign = (unsignable: string[]) =>
+      signer.presign(
+        {
+          method: 'GET',
+          protocol: 'http:',
+          hostname: 'reports.localhost',
+          path: '/k',
+          query: {},
+          headers: { host: 'reports.localhost', 'x-amz-foo': 'bar', 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' },
+        },
+        {
+          expiresIn: 600,
+          signingDate: new Date(NOW),
+          unsignableHeaders: new Set(unsignable),
+          unhoistableHeaders: new Set(['x-amz-foo', 'x-amz-content-sha256']),
+        },
+      );
+    const request = (query: Record<string, unknown> | undefined, host: string): HttpRequest => ({
+      method: 'GET',
+      path: `/k?${new URLSearchParams(query as Record<string, string>).toString()}`,
+      headers: { host, 'x-amz-foo': 'bar' },
+      body: new Uint8Array(),
+    });
+    const hostless = await presign(['host', 'x-amz-content-sha256']);
+    expect(hostless.query?.['X-Amz-SignedHeaders']).toBe('x-amz-foo');
+    for (const host of ['reports.localhost', 'other.localhost']) {
+      const error = await refusal(verify(request(hostless.query, host)));
+      expect([error.code, error.status, error.message]).toEqual(['AuthorizationQueryParametersError', 400, 'X-Amz-SignedHeaders must include host']);
+    }
+    const hosted = await presign(['x-amz-content-sha256']);
+    await expect(verify(request(hosted.query, 'reports.localhost'))).resolves.toMatchObject({ signedAt: NOW });
+    await expect(verify(request(hosted.query, 'other.localhost'))).rejects.toMatchObject({ code: 'SignatureDoesNotMatch' });
   });
 });
 
@@ -299,6 +362,58 @@ describe('SSE-C with presigned URLs', () => {
     await expect(verify(requestFor(url, 'PUT'))).rejects.toMatchObject({ code: 'SignatureDoesNotMatch' });
     const other = { ...sent, 'x-amz-server-side-encryption-customer-key': Buffer.alloc(32, 8).toString('base64') };
     await expect(verify(requestFor(url, 'PUT', other))).rejects.toMatchObject({ code: 'SignatureDoesNotMatch' });
+  });
+
+  it('a mismatch explains itself without the key: not in the canonical request (headers or query), its bytes, nor the string to sign', async () => {
+    const { createHash } = await import('node:crypto');
+    const md5 = createHash('md5').update(key).digest('base64');
+    const secret = key.toString('base64');
+    const fromHeaders = await getSignedUrl(
+      s3('AKIABOB', 'not-bob'),
+      new GetObjectCommand({ Bucket: 'reports', Key: 'secret', SSECustomerAlgorithm: 'AES256', SSECustomerKey: secret, SSECustomerKeyMD5: md5 }),
+    );
+    const signer = new SignatureV4({
+      service: 's3',
+      region: REGION,
+      credentials: { accessKeyId: 'AKIABOB', secretAccessKey: 'not-bob' },
+      sha256: Hash.bind(null, 'sha256'),
+      uriEscapePath: false,
+    });
+    // A hand-made URL carrying the key as query parameters (`presign` hoists unsigned x-amz-* headers).
+    const inQuery = await signer.presign(
+      {
+        method: 'GET',
+        protocol: 'http:',
+        hostname: '127.0.0.1:4566',
+        path: '/reports/secret',
+        query: {},
+        headers: {
+          host: '127.0.0.1:4566',
+          'x-amz-copy-source-server-side-encryption-customer-key': secret,
+          'x-amz-server-side-encryption-customer-key': secret,
+        },
+      },
+      { signingDate: new Date(NOW) },
+    );
+    expect(Object.keys(inQuery.query ?? {})).toContain('x-amz-server-side-encryption-customer-key');
+    const requests = [
+      requestFor(fromHeaders, 'GET', { ...headers, 'x-amz-server-side-encryption-customer-key-md5': md5 }),
+      {
+        method: 'GET',
+        path: `/reports/secret?${new URLSearchParams(inQuery.query as Record<string, string>).toString()}`,
+        headers: { host: '127.0.0.1:4566' },
+        body: new Uint8Array(),
+      },
+    ];
+    for (const request of requests) {
+      const fields = new Map((await refusal(verify(request))).fields);
+      const canonical = fields.get('CanonicalRequest') ?? '';
+      expect(canonical).toMatch(/x-amz-server-side-encryption-customer-key[:=]REDACTED/);
+      expect(Buffer.from((fields.get('CanonicalRequestBytes') ?? '').replace(/ /g, ''), 'hex').toString('utf8')).toBe(canonical);
+      for (const value of [secret, encodeURIComponent(secret)]) {
+        for (const [name, text] of fields) expect(text, name).not.toContain(value);
+      }
+    }
   });
 
   it('refuses x-amz-* headers the URL did not sign with AccessDenied naming them', async () => {

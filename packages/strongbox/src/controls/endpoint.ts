@@ -38,9 +38,9 @@ import {
   type StreamingHandler,
   systemClock,
 } from '@strongbox/service-kernel';
+import type { Endpoint, EndpointOptions, EndpointWiring } from '../endpoint.ts';
 import type { HealthReport } from '../health.ts';
 import type { ProtocolRoute } from '../router.ts';
-import type { Endpoint, EndpointOptions, EndpointWiring } from '../server.ts';
 import { clockFile, readClockOffset } from './clock-file.ts';
 import { resetDataDirectory } from './data-reset.ts';
 import { emptyObjectStore } from './empty-store.ts';
@@ -102,7 +102,7 @@ export interface ControlledEndpoint extends Endpoint {
 export type EndpointOpener = (options: EndpointOptions, wiring: EndpointWiring) => Promise<Endpoint>;
 
 /**
- * Opens the endpoint with its controls (`openControlledEndpoint` in `server.ts` gives it `openEndpoint`).
+ * Opens the endpoint with its controls (`openControlledEndpoint` in `endpoint.ts` gives it `openEndpoint`).
  * @throws as `open`.
  * @example
  * ```ts
