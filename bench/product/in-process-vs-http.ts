@@ -21,14 +21,23 @@
  * SDK's whole middleware (signing, checksums, retries, parsing). The server side is the same code
  * either way; only the transport differs. Target: in process ≥ 2x HTTP for both workloads
  * (judged on the one-at-a-time rows; paired ratios, bench/lib/targets.ts).
+ *
+ * Then, [info], where the CPU goes, one operation at a time (Linux: the server's from
+ * `/proc/<pid>/stat`): per operation, the in-process process's CPU (SDK client, in-process handler
+ * and engine in one), the same operations replayed through the in-process handler alone (the
+ * SDK's requests recorded once, so no SDK work: what the handler and the engine cost), and over
+ * HTTP the client's and the server's CPU. CPU time is less disturbed than ops/s by other load on
+ * the machine, and shows which share of the in-process time is the SDK's own, which no transport
+ * removes.
  */
 
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CreateKeyCommand, GenerateDataKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { createStrongbox } from 'strongbox';
+import { createStrongbox, type Strongbox } from 'strongbox';
 import { type BenchCase, type GroupOptions, measureGroup } from '../lib/harness.ts';
 import { formatNumber, formatRatio, renderTable } from '../lib/table.ts';
 import { pairedRatio, target, verdict } from '../lib/targets.ts';
@@ -60,11 +69,65 @@ async function startServe(): Promise<{ child: ChildProcess; url: string }> {
   return { child, url };
 }
 
+/** CPU time of process `pid` in microseconds (Linux `/proc/<pid>/stat`, 100 clock ticks a second), or undefined. */
+function processCpuMicros(pid: number | undefined): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) * 10_000;
+  } catch {
+    return undefined;
+  }
+}
+
+/** CPU microseconds per call of `run` (this process's, and `pid`'s when given), `n` calls one at a time. */
+async function cpuPerOp(run: () => Promise<unknown>, n: number, pid?: number): Promise<{ self: number; other: number | undefined }> {
+  const other = processCpuMicros(pid);
+  const self = process.cpuUsage();
+  for (let i = 0; i < n; i++) await run();
+  const used = process.cpuUsage(self);
+  const otherAfter = processCpuMicros(pid);
+  return { self: (used.user + used.system) / n, other: other === undefined || otherAfter === undefined ? undefined : (otherAfter - other) / n };
+}
+
+type InProcessHandler = Strongbox['clientConfig']['requestHandler'];
+
+/** The in-process handler, recording the SDK's requests of one operation for replay without the SDK. */
+class Recorder {
+  recording = false;
+  readonly requests: Parameters<InProcessHandler['handle']>[0][] = [];
+  readonly inner: InProcessHandler;
+  constructor(inner: InProcessHandler) {
+    this.inner = inner;
+  }
+  readonly metadata = { handlerProtocol: 'http/1.1' };
+  handle(request: Parameters<InProcessHandler['handle']>[0], options?: Parameters<InProcessHandler['handle']>[1]): ReturnType<InProcessHandler['handle']> {
+    if (this.recording) this.requests.push({ ...request, headers: { ...request.headers } });
+    return this.inner.handle(request, options);
+  }
+  updateHttpClientConfig(): void {}
+  httpHandlerConfigs(): Record<string, never> {
+    return {};
+  }
+  destroy(): void {}
+  /** Serves the recorded requests again through the handler alone, reading each answer whole. */
+  async replay(): Promise<void> {
+    for (const request of this.requests) {
+      const { response } = await this.inner.handle({ ...request, headers: { ...request.headers } });
+      for await (const _ of response.body as AsyncIterable<Uint8Array>) void _;
+    }
+  }
+}
+
 const sb = await createStrongbox({ quotas: false });
 const server = await startServe();
+const recorder = new Recorder(sb.clientConfig.requestHandler);
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
 const clients = {
   'in process': { kms: new KMSClient(sb.clientConfig), s3: new S3Client({ ...sb.clientConfig, forcePathStyle: true }) },
+  recorded: {
+    kms: new KMSClient({ ...sb.clientConfig, requestHandler: recorder as never }),
+    s3: new S3Client({ ...sb.clientConfig, requestHandler: recorder as never, forcePathStyle: true }),
+  },
   HTTP: {
     kms: new KMSClient({ endpoint: server.url, region: 'us-east-1', credentials }),
     s3: new S3Client({ endpoint: server.url, region: 'us-east-1', credentials, forcePathStyle: true }),
@@ -104,8 +167,17 @@ try {
     },
   ];
   const rows: string[][] = [];
+  const cpuRows: string[][] = [];
   const targets: ReturnType<typeof target>[] = [];
   for (const workload of workloads) {
+    // One operation through the SDK, recorded, to replay through the handler alone (its key or
+    // object names stay the same on every replay: the same work as the SDK's calls).
+    const once = await workload.make(clients.recorded.kms, clients.recorded.s3);
+    recorder.requests.length = 0;
+    recorder.recording = true;
+    await once();
+    recorder.recording = false;
+    const replay = { requests: [...recorder.requests] };
     const runs = {
       'in process': await workload.make(clients['in process'].kms, clients['in process'].s3),
       HTTP: await workload.make(clients.HTTP.kms, clients.HTTP.s3),
@@ -134,6 +206,25 @@ try {
       rows.push(['', '', '', '', '', '']);
       if (concurrency === 1) targets.push(target(workload.id, `${workload.label}: in process ÷ HTTP`, ratio, '>=', 2, 'x', !quick));
     }
+    const n = quick ? 20 : 400;
+    recorder.requests.splice(0, recorder.requests.length, ...replay.requests);
+    const inProcess = await cpuPerOp(runs['in process'], n);
+    const handlerOnly = await cpuPerOp(() => recorder.replay(), n);
+    const overHttp = await cpuPerOp(runs.HTTP, n, server.child.pid);
+    const httpTotal = overHttp.other === undefined ? undefined : overHttp.self + overHttp.other;
+    cpuRows.push(
+      [workload.label, 'in process (SDK + handler + engine)', formatNumber(inProcess.self), '100%'],
+      ['', '  of which handler + engine (replayed, no SDK)', formatNumber(handlerOnly.self), `${formatNumber((100 * handlerOnly.self) / inProcess.self, 0)}%`],
+      ['', 'HTTP client (SDK + node:http)', formatNumber(overHttp.self), ''],
+      ['', 'HTTP server process', overHttp.other === undefined ? 'n/a' : formatNumber(overHttp.other), ''],
+      [
+        '',
+        'HTTP, both',
+        httpTotal === undefined ? 'n/a' : formatNumber(httpTotal),
+        httpTotal === undefined ? '' : `${formatRatio(httpTotal / inProcess.self)} of in process`,
+      ],
+      ['', '', '', ''],
+    );
   }
   process.stdout.write(
     `Strongbox in process vs HTTP through the official SDK — node ${process.version}${quick ? ' (QUICK: not meaningful)' : ''}\n\n${renderTable(
@@ -146,7 +237,10 @@ try {
         { header: 'in-process ÷ HTTP', align: 'right' },
       ],
       rows.slice(0, -1),
-    )}\n\n${targets.map((t) => `target ${t.description}: ${formatRatio(t.measured)} ${verdict(t)}`).join('\n')}\n`,
+    )}\n\n${targets.map((t) => `target ${t.description}: ${formatRatio(t.measured)} ${verdict(t)}`).join('\n')}\n\n[info] CPU per operation, one at a time (µs):\n\n${renderTable(
+      [{ header: 'workload' }, { header: 'where' }, { header: 'CPU µs/op', align: 'right' }, { header: 'share', align: 'right' }],
+      cpuRows.slice(0, -1),
+    )}\n`,
   );
 } finally {
   server.child.kill('SIGTERM');
