@@ -14,7 +14,8 @@
  * | --- | --- | --- |
  * | bare node | `node -e 0` | it exits |
  * | bare node:http server [floor] | `node -e '<http server answering every request 200>'` | its port answers `GET /_strongbox/health` 200 |
- * | strongbox serve (dist) | `node --conditions=strongbox-dist packages/strongbox/bin/strongbox.js serve --port 0 --quiet`: what `pnpm start` runs, built JavaScript | the same request answers 200 (KMS, S3, CloudTrail up) |
+ * | strongbox serve (dist) | `node --conditions=strongbox-dist packages/strongbox/bin/strongbox.js serve --port 0 --quiet`: what `pnpm start` runs, the built command (dist/bundle/, `scripts/bundle.mjs`) | the same request answers 200 (KMS, S3, CloudTrail up) |
+ * | strongbox serve, tsc output unbundled [info] | `node --conditions=strongbox-dist packages/strongbox/dist/cli.js serve --port 0 --quiet`: the same JavaScript as about 350 modules, what the bundle saves | the same |
  * | strongbox serve through tsx [info] | `node --import tsx packages/strongbox/src/cli.ts serve --port 0 --quiet`: the sources, as before the build step | the same |
  *
  * Ready time runs from `spawn()` to the first 200 (polled every 5 ms with `node:http`, no
@@ -59,6 +60,13 @@ const ROWS: readonly Row[] = [
     label: 'strongbox serve (dist, pnpm start)',
     args: ['--conditions=strongbox-dist', join(ROOT, 'packages', 'strongbox', 'bin', 'strongbox.js'), 'serve', '--port', '0', '--quiet'],
     ready: 'health',
+  },
+  {
+    id: 'unbundled',
+    label: 'strongbox serve, tsc output unbundled [info]',
+    args: ['--conditions=strongbox-dist', join(ROOT, 'packages', 'strongbox', 'dist', 'cli.js'), 'serve', '--port', '0', '--quiet'],
+    ready: 'health',
+    info: true,
   },
   {
     id: 'tsx',

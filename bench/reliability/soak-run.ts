@@ -1,140 +1,61 @@
 /**
  * @module
  * The loopback soak (issue 14): `strongbox serve --data` as a child process, N concurrent clients
- * (the official `@aws-sdk/client-kms` and `@aws-sdk/client-s3`, over HTTPS with keep-alive) for T
- * seconds of mixed KMS and S3 traffic, then it stops by itself. Each client loops over a weighted
- * mix: KMS Encrypt, Decrypt, GenerateDataKey; S3 PutObject (1–64 KiB, SSE-S3 or SSE-KMS with a
- * bucket key), GetObject, HeadObject, ListObjectsV2, DeleteObject, on a bounded key space (so the
- * stored state stays bounded and RSS can settle). Reports requests, errors by name (throttling
- * counted apart: it is what the default quotas are for), latency percentiles, and the server's
- * RSS (from /proc) after warm-up and at the end. Used by `bench/reliability/soak.ts` (full size)
- * and `test/reliability/soak-loopback.test.ts` (CI size).
+ * (the official `@aws-sdk/client-kms` and `@aws-sdk/client-s3`, over HTTPS with keep-alive, no
+ * retries) for T seconds of mixed KMS and S3 traffic (`soak-mix.ts`), then it stops by itself.
+ *
+ * It measures requests, errors by kind (throttling counted apart: it is what the default quotas
+ * are for), latency percentiles per workload, and the server's memory every `sampleSeconds`: the
+ * child runs with `memory-probe.ts`, which on SIGUSR2 runs a full garbage collection and reports
+ * RSS and heap, so a leak shows as steady growth of the heap that survives collection; the
+ * plateau verdict compares the last third of the series with the earlier growth.
+ *
+ * What grows by design is bounded and reported: objects (a bounded key set, overwritten; their
+ * bytes are counted at the end) and the audit trail, a ring of the last 100,000 events (KMS calls;
+ * S3 records only management events by default). At the soak's rate the ring fills over minutes,
+ * so with `prefill` the soak first makes that many KMS Encrypt calls on the data directory, in
+ * process (`createStrongbox`, tens of times faster than over HTTPS), and `serve` restores them from
+ * the directory's audit log at start: the measured server's ring is full from the first request,
+ * and any growth left is not the trail filling.
+ *
+ * Used by `bench/reliability/soak.ts` (full size) and `test/reliability/soak-loopback.test.ts` (CI size).
  */
 
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateKeyCommand, DecryptCommand, EncryptCommand, GenerateDataKeyCommand, type KMSClient } from '@aws-sdk/client-kms';
-import {
-  CreateBucketCommand,
-  DeleteObjectCommand,
-  GetObjectCommand,
-  HeadObjectCommand,
-  ListObjectsV2Command,
-  PutObjectCommand,
-  type S3Client,
-} from '@aws-sdk/client-s3';
-import { kmsClient, s3Client, serveChild } from '../../test/reliability/helpers/serve.ts';
+import { CreateKeyCommand, EncryptCommand, KMSClient } from '@aws-sdk/client-kms';
+import { CreateBucketCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { AuditTrail } from '@strongbox/kms';
+import { createStrongbox } from 'strongbox';
+import { kmsClient, type ServedChild, s3Client, serveChild } from '../../test/reliability/helpers/serve.ts';
+import { MEMORY_LINE_PREFIX } from './memory-probe.ts';
+import { BUCKET, encrypt, type MixContext, pickOperation, WORKLOADS } from './soak-mix.ts';
+import { HEAP_SLACK_MIB, type MemorySample, plateauVerdict, RSS_SLACK_MIB, round, type SoakResult, summariseLatencies } from './soak-stats.ts';
 
 /** The soak's size. */
 export interface SoakOptions {
   readonly clients: number;
   readonly seconds: number;
-  /** Fraction of the run before the "after warm-up" RSS sample (default 0.2). */
-  readonly warmUp?: number;
+  /** Seconds between memory samples (default: 10, or less so that a short run gets six). */
+  readonly sampleSeconds?: number;
+  /** KMS Encrypt calls to make (in process, on the data directory) before the server starts, to fill the audit trail's ring (default 0). */
+  readonly prefill?: number;
   /** Extra `serve` flags (default none: AWS's shared cryptographic quotas apply). */
   readonly serveArgs?: readonly string[];
+  /** Progress lines (prefill done, each memory sample), e.g. to stderr. */
+  readonly progress?: (line: string) => void;
 }
 
-/** What a soak measured. */
-export interface SoakResult {
-  readonly clients: number;
-  readonly seconds: number;
-  readonly requests: number;
-  /** Failed requests other than throttling, by operation and error name. */
-  readonly errors: Record<string, number>;
-  /** The first message of each of those errors (what a socket error says is in its message). */
-  readonly errorMessages: Record<string, string>;
-  readonly throttled: number;
-  readonly p50Ms: number;
-  readonly p95Ms: number;
-  readonly p99Ms: number;
-  /** The server's resident set size after warm-up and at the end, MiB. */
-  readonly rssAfterWarmUpMiB: number;
-  readonly rssEndMiB: number;
-  /** Requests per operation. */
-  readonly operations: Record<string, number>;
-}
+export type { SoakResult } from './soak-stats.ts';
 
-const BUCKET = 'soak';
-const KEY_SPACE = 256;
+const PROBE = join(import.meta.dirname, 'memory-probe.ts');
+const MIB = 1024 * 1024;
+/** How long a memory sample may take (a full GC of a large heap on a loaded machine) before it counts as missing. */
+const SAMPLE_TIMEOUT_MS = 15_000;
 
-/** The server's RSS in MiB, from /proc (Linux), or NaN elsewhere. */
-function rssMiB(pid: number): number {
-  try {
-    const line = readFileSync(`/proc/${pid}/status`, 'utf8')
-      .split('\n')
-      .find((entry) => entry.startsWith('VmRSS:'));
-    return line === undefined ? Number.NaN : Number.parseInt(line.replace(/\D+/g, ''), 10) / 1024;
-  } catch {
-    return Number.NaN;
-  }
-}
-
-function percentile(sorted: readonly number[], fraction: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor(fraction * sorted.length))]!;
-}
-
-type Operation = (s3: S3Client, kms: KMSClient, keyId: string, ciphertext: Uint8Array) => Promise<unknown>;
-
-const objectKey = (): string => `o-${Math.floor(Math.random() * KEY_SPACE)}`;
-const body = (): Uint8Array => new Uint8Array(randomBytes(1024 + Math.floor(Math.random() * 63 * 1024)));
-
-/** The mix, by weight. */
-const MIX: readonly [string, number, Operation][] = [
-  ['KMS Encrypt', 2, (_s3, kms, keyId) => kms.send(new EncryptCommand({ KeyId: keyId, Plaintext: randomBytes(64) }))],
-  ['KMS Decrypt', 2, (_s3, kms, _keyId, ciphertext) => kms.send(new DecryptCommand({ CiphertextBlob: ciphertext }))],
-  ['KMS GenerateDataKey', 2, (_s3, kms, keyId) => kms.send(new GenerateDataKeyCommand({ KeyId: keyId, KeySpec: 'AES_256' }))],
-  ['S3 PutObject SSE-S3', 2, (s3) => s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: objectKey(), Body: body() }))],
-  [
-    'S3 PutObject SSE-KMS',
-    1,
-    (s3, _kms, keyId) =>
-      s3.send(
-        new PutObjectCommand({ Bucket: BUCKET, Key: objectKey(), Body: body(), ServerSideEncryption: 'aws:kms', SSEKMSKeyId: keyId, BucketKeyEnabled: true }),
-      ),
-  ],
-  [
-    'S3 GetObject',
-    4,
-    async (s3) => {
-      try {
-        const got = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: objectKey() }));
-        await got.Body!.transformToByteArray();
-      } catch (error) {
-        // A key not written yet (or just deleted) is part of the mix, not a failure.
-        if ((error as Error).name !== 'NoSuchKey') throw error;
-      }
-    },
-  ],
-  [
-    'S3 HeadObject',
-    1,
-    async (s3) => {
-      try {
-        await s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: objectKey() }));
-      } catch (error) {
-        if ((error as Error).name !== 'NotFound') throw error;
-      }
-    },
-  ],
-  ['S3 ListObjectsV2', 1, (s3) => s3.send(new ListObjectsV2Command({ Bucket: BUCKET, MaxKeys: 50 }))],
-  ['S3 DeleteObject', 1, (s3) => s3.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: objectKey() }))],
-];
-const TOTAL_WEIGHT = MIX.reduce((sum, [, weight]) => sum + weight, 0);
-
-function pickOperation(): [string, Operation] {
-  let roll = Math.random() * TOTAL_WEIGHT;
-  for (const [name, weight, operation] of MIX) {
-    roll -= weight;
-    if (roll < 0) return [name, operation];
-  }
-  const [name, , operation] = MIX[0]!;
-  return [name, operation];
-}
+const isThrottling = (name: string): boolean => name === 'ThrottlingException' || name === 'SlowDown';
 
 /**
  * Runs the soak and returns its figures; the server is stopped (SIGTERM) at the end.
@@ -143,62 +64,106 @@ function pickOperation(): [string, Operation] {
  */
 export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   const directory = await mkdtemp(join(tmpdir(), 'strongbox-soak-'));
-  const served = await serveChild({ args: ['--data', join(directory, 'data'), '--quiet', ...(options.serveArgs ?? [])] });
+  const data = join(directory, 'data');
+  let served: ServedChild;
+  let setup: Awaited<ReturnType<typeof prepare>>;
+  try {
+    setup = await prepare(data, options.prefill ?? 0, options.clients);
+    if (setup.prefilled > 0) options.progress?.(`prefilled the trail with ${setup.prefilled} KMS Encrypt calls (in process)`);
+    served = await serveChild({ args: ['--data', data, '--quiet', ...(options.serveArgs ?? [])], nodeArgs: ['--expose-gc', '--import', PROBE] });
+  } catch (error) {
+    await rm(directory, { recursive: true, force: true });
+    throw error;
+  }
+  const memory = memoryProbe(served);
   const s3 = s3Client(served);
   const kms = kmsClient(served);
   let result: SoakResult;
   let stopped: NodeJS.Signals | number | null = null;
   try {
-    await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
-    const keyId = (await kms.send(new CreateKeyCommand({ Description: 'soak' }))).KeyMetadata!.KeyId!;
-    const ciphertext = (await kms.send(new EncryptCommand({ KeyId: keyId, Plaintext: randomBytes(32) }))).CiphertextBlob!;
-    const latencies: number[] = [];
+    const context: MixContext = { s3, kms, keyId: setup.keyId, ciphertext: setup.ciphertext };
+    const { prefilled } = setup;
+
+    const latencies = new Map<string, number[]>(WORKLOADS.map((name) => [name, []]));
+    const throttledBy = new Map<string, number>();
+    const failedBy = new Map<string, number>();
     const errors: Record<string, number> = Object.create(null) as Record<string, number>;
-    const operations: Record<string, number> = Object.create(null) as Record<string, number>;
     const errorMessages: Record<string, string> = Object.create(null) as Record<string, string>;
-    let throttled = 0;
+    const samples: MemorySample[] = [];
     const started = performance.now();
     const endAt = started + options.seconds * 1000;
-    let rssAfterWarmUp = Number.NaN;
-    const warmUpTimer = setTimeout(() => (rssAfterWarmUp = rssMiB(served.child.pid!)), options.seconds * 1000 * (options.warmUp ?? 0.2));
+    const take = async (): Promise<void> => {
+      const seconds = Math.round((performance.now() - started) / 1000);
+      const sample = await memory.sample();
+      samples.push({ seconds, ...sample });
+      options.progress?.(`t=${seconds}s RSS ${sample.rssMiB} MiB, heap after GC ${sample.heapUsedMiB} MiB`);
+    };
+    await take();
+    const every = options.sampleSeconds ?? Math.min(10, Math.max(1, options.seconds / 6));
+    let sampling = Promise.resolve();
+    const sampler = setInterval(() => {
+      sampling = sampling.then(take);
+    }, every * 1000);
     await Promise.all(
       Array.from({ length: options.clients }, async () => {
         while (performance.now() < endAt) {
           const [name, operation] = pickOperation();
           const begin = performance.now();
           try {
-            await operation(s3, kms, keyId, ciphertext);
+            await operation(context);
           } catch (error) {
             const errorName = (error as Error).name;
-            if (errorName === 'ThrottlingException' || errorName === 'SlowDown') throttled++;
+            if (isThrottling(errorName)) throttledBy.set(name, (throttledBy.get(name) ?? 0) + 1);
             else {
+              failedBy.set(name, (failedBy.get(name) ?? 0) + 1);
               const label = `${name}: ${errorName}`;
               errors[label] = (errors[label] ?? 0) + 1;
               errorMessages[label] ??= (error as Error).message;
             }
           }
-          latencies.push(performance.now() - begin);
-          operations[name] = (operations[name] ?? 0) + 1;
+          latencies.get(name)!.push(performance.now() - begin);
         }
       }),
     );
-    clearTimeout(warmUpTimer);
-    const rssEnd = rssMiB(served.child.pid!);
-    latencies.sort((a, b) => a - b);
-    const round = (value: number): number => Math.round(value * 100) / 100;
+    clearInterval(sampler);
+    await sampling;
+    await take();
+    let storedObjects = 0;
+    let storedBytes = 0;
+    for (const object of (await s3.send(new ListObjectsV2Command({ Bucket: BUCKET }))).Contents ?? []) {
+      storedObjects += 1;
+      storedBytes += object.Size ?? 0;
+    }
+    const all = [...latencies.values()].flat();
+    const series = (pick: (sample: MemorySample) => number): number[] => samples.map(pick);
     result = {
       clients: options.clients,
       seconds: options.seconds,
-      requests: latencies.length,
+      prefilled,
+      // `strongbox serve` keeps the kernel's default ring.
+      trailCapacity: new AuditTrail().capacity,
+      requests: all.length,
       errors: { ...errors },
       errorMessages: { ...errorMessages },
-      throttled,
-      p50Ms: round(percentile(latencies, 0.5)),
-      p95Ms: round(percentile(latencies, 0.95)),
-      p99Ms: round(percentile(latencies, 0.99)),
-      rssAfterWarmUpMiB: round(rssAfterWarmUp),
-      rssEndMiB: round(rssEnd),
-      operations: { ...operations },
+      throttled: [...throttledBy.values()].reduce((sum, count) => sum + count, 0),
+      latency: summariseLatencies(all),
+      workloads: Object.fromEntries(
+        [...latencies].map(([name, values]) => [
+          name,
+          { ...summariseLatencies(values), throttled: throttledBy.get(name) ?? 0, errors: failedBy.get(name) ?? 0 },
+        ]),
+      ),
+      memory: samples,
+      heapVerdict: plateauVerdict(
+        series((sample) => sample.heapUsedMiB),
+        HEAP_SLACK_MIB,
+      ),
+      rssVerdict: plateauVerdict(
+        series((sample) => sample.rssMiB),
+        RSS_SLACK_MIB,
+      ),
+      storedObjects,
+      storedBytes,
     };
   } finally {
     s3.destroy();
@@ -212,12 +177,79 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   return result;
 }
 
-/** The result as a table row (Markdown). */
-export function soakTable(result: SoakResult): string {
-  const errors = Object.values(result.errors).reduce((sum, count) => sum + count, 0);
-  return [
-    '| clients | seconds | requests | errors | throttled | p50 ms | p95 ms | p99 ms | RSS after warm-up MiB | RSS end MiB |',
-    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
-    `| ${result.clients} | ${result.seconds} | ${result.requests} | ${errors} | ${result.throttled} | ${result.p50Ms} | ${result.p95Ms} | ${result.p99Ms} | ${result.rssAfterWarmUpMiB} | ${result.rssEndMiB} |`,
-  ].join('\n');
+/**
+ * Prepares the data directory in process: the bucket, the KMS key and a ciphertext under it, then
+ * `prefill` KMS Encrypt calls, `clients` at a time (each records one event in the trail, which the
+ * data directory's audit log keeps for the server to restore).
+ */
+async function prepare(data: string, prefill: number, clients: number): Promise<{ keyId: string; ciphertext: Uint8Array; prefilled: number }> {
+  const sb = await createStrongbox({ dataDirectory: data });
+  const s3 = new S3Client(sb.clientConfig);
+  const kms = new KMSClient(sb.clientConfig);
+  try {
+    await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
+    const keyId = (await kms.send(new CreateKeyCommand({ Description: 'soak' }))).KeyMetadata!.KeyId!;
+    const ciphertext = (await kms.send(new EncryptCommand({ KeyId: keyId, Plaintext: randomBytes(32) }))).CiphertextBlob!;
+    const context: MixContext = { s3, kms, keyId, ciphertext };
+    let sent = 0;
+    await Promise.all(
+      Array.from({ length: Math.min(clients, prefill) }, async () => {
+        while (sent < prefill) {
+          sent += 1;
+          try {
+            await encrypt(context);
+          } catch (error) {
+            // A throttled call is recorded in the trail too; anything else is a failure of the run.
+            if (!isThrottling((error as Error).name)) throw error;
+          }
+        }
+      }),
+    );
+    return { keyId, ciphertext, prefilled: sent };
+  } finally {
+    s3.destroy();
+    kms.destroy();
+    await sb.close();
+  }
+}
+
+/** Reads the memory lines `memory-probe.ts` writes to the child's stderr, one per SIGUSR2. */
+function memoryProbe(served: ServedChild): { sample(): Promise<Omit<MemorySample, 'seconds'>> } {
+  let pending = '';
+  const waiting: ((line: string) => void)[] = [];
+  served.child.stderr!.on('data', (chunk: string) => {
+    pending += chunk;
+    let end = pending.indexOf('\n');
+    while (end !== -1) {
+      const line = pending.slice(0, end);
+      pending = pending.slice(end + 1);
+      if (line.startsWith(MEMORY_LINE_PREFIX)) waiting.shift()?.(line.slice(MEMORY_LINE_PREFIX.length));
+      end = pending.indexOf('\n');
+    }
+  });
+  const missing = { rssMiB: Number.NaN, heapUsedMiB: Number.NaN, heapTotalMiB: Number.NaN, externalMiB: Number.NaN };
+  return {
+    async sample() {
+      let timer: NodeJS.Timeout | undefined;
+      let answer: ((line: string) => void) | undefined;
+      const line = await Promise.race([
+        new Promise<string>((resolve) => {
+          answer = resolve;
+          waiting.push(resolve);
+          served.child.kill('SIGUSR2');
+        }),
+        new Promise<undefined>((resolve) => {
+          timer = setTimeout(() => resolve(undefined), SAMPLE_TIMEOUT_MS);
+        }),
+      ]);
+      clearTimeout(timer);
+      if (line === undefined) {
+        // No answer in time: this sample is missing (and a late line must not answer the next one).
+        waiting.splice(waiting.indexOf(answer!), 1);
+        return missing;
+      }
+      const m = JSON.parse(line) as { rss: number; heapUsed: number; heapTotal: number; external: number };
+      return { rssMiB: round(m.rss / MIB), heapUsedMiB: round(m.heapUsed / MIB), heapTotalMiB: round(m.heapTotal / MIB), externalMiB: round(m.external / MIB) };
+    },
+  };
 }

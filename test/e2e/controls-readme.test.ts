@@ -2,7 +2,7 @@
  * The strongbox README's controls examples run as written: the in-process block is run as a
  * script (`node --import tsx`) from the workspace root, where `strongbox` resolves as it does for
  * a user; the vitest test block is the fixture project's `readme.fixture.ts`, which
- * `controls-runners.test.ts` runs under vitest.
+ * `controls-runners.test.ts` runs under vitest, and the jest one its `readme.jest.js`, run under jest.
  */
 
 import { execFile } from 'node:child_process';
@@ -52,6 +52,17 @@ describe('the strongbox README controls examples', () => {
       .slice(1)
       .join('\n\n');
     expect(test.startsWith(fixture)).toBe(true);
+  });
+
+  it('keeps the jest example the same as the fixture project the runner test runs with jest', async () => {
+    const line = "export default { globalSetup: 'strongbox/jest', globalTeardown: 'strongbox/jest/teardown', maxWorkers: 1, transform: {} };";
+    expect(README).toContain(`// jest.config.js\n${line}`);
+    const fixture = join(import.meta.dirname, 'fixtures', 'controls-jest');
+    const config = (await import(join(fixture, 'jest.config.js'))).default as Record<string, unknown>;
+    expect(config).toMatchObject({ globalSetup: 'strongbox/jest', globalTeardown: 'strongbox/jest/teardown', maxWorkers: 1, transform: {} });
+    const test = blockAfter(line, 'js');
+    const file = readFileSync(join(fixture, 'readme.jest.js'), 'utf8').split('\n\n').slice(1).join('\n\n');
+    expect(test).toBe(file);
   });
 
   it("states each service's clock-skew window as the endpoint enforces it: 5 minutes, 15 for S3", async () => {

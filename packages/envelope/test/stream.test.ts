@@ -225,6 +225,22 @@ describe('engines hold at most one frame (structural memory bound)', () => {
     );
   });
 
+  it('SealEngine with frames larger than its first buffer (which grows to a frame) seals any chunking into a message that opens to the plaintext', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 4097, max: 40_000 }), fc.nat(100_000), fc.array(fc.nat(100_000), { maxLength: 12 }), async (F, size, at) => {
+        const plaintext = pattern(size);
+        const engine = await SealEngine.create({ keyring, context, frameLength: F });
+        const sealed: Uint8Array[] = [];
+        for (const chunk of cutAt(plaintext, at)) sealed.push(...engine.write(chunk));
+        sealed.push(...engine.end());
+        const message = concat(...sealed);
+        expect(message.length).toBe(readHeader(message).length + size + 16 * (Math.floor(size / F) + 1));
+        expect(await open(message, { keyring, context })).toEqual(plaintext);
+      }),
+      { numRuns: 40 },
+    );
+  });
+
   it('OpenEngine emits one frame of plaintext at a time and holds back at most one sealed frame', async () => {
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: 1, max: 20 }), fc.nat(100), cuts, async (F, size, at) => {

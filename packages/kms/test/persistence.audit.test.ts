@@ -7,8 +7,8 @@
 import { appendFile, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ManualClock } from '../src/index.ts';
-import { openKms, tempDirectory } from './fixtures/persistence.ts';
+import { Kms, ManualClock, openDirectoryStore } from '../src/index.ts';
+import { openKms, ROOT_KEY, tempDirectory } from './fixtures/persistence.ts';
 import { flipBit } from './helpers/bytes.ts';
 
 const DAY = 86_400_000;
@@ -43,6 +43,21 @@ describe('the audit trail with a data directory', () => {
     const third = await openKms(directory, clock);
     expect(third.kms.auditTrail.size).toBe(4);
     await third.kms.close();
+  });
+
+  it('restores only the newest events the ring keeps, and the log keeps none of those it read back', async () => {
+    const directory = await tempDirectory();
+    const clock = new ManualClock();
+    const first = await openKms(directory, clock);
+    for (const description of ['a', 'b', 'c', 'd']) await first.kms.createKey({ Description: description });
+    await first.kms.close();
+
+    const store = await openDirectoryStore({ directory, rootKey: ROOT_KEY });
+    const kms = new Kms({ store, clock, quotas: false, audit: { capacity: 2 } });
+    expect(kms.auditTrail.events().map((event) => event.requestParameters?.['description'])).toEqual(['c', 'd']);
+    // Handed over once: nothing in the store holds the events read back at open any longer.
+    expect(store.audit.takeRecovered()).toEqual([]);
+    await kms.close();
   });
 
   it('holds no event in the clear', async () => {

@@ -80,6 +80,9 @@ export type S3ErrorReason =
   | 'InvalidMaxKeys'
   | 'PreconditionFailed'
   | 'NotModified'
+  | 'ConditionalHeaderNotImplemented'
+  | 'MetadataTooLarge'
+  | 'ConditionalRequestConflict'
   | 'InvalidCopySource'
   | 'CopyToItselfWithoutChange'
   | 'InvalidMetadataDirective'
@@ -381,6 +384,20 @@ export const S3_ERRORS: Readonly<Record<S3ErrorReason, S3WireError>> = Object.fr
   // LS-snapshot test_s3_get_object_preconditions and test_s3_copy_object_preconditions, with a
   // `Condition` element naming the header (`If-Match`, `x-amz-copy-source-If-None-Match`, ...).
   PreconditionFailed: { code: 'PreconditionFailed', status: 412, message: 'At least one of the pre-conditions you specified did not hold' },
+  // ErrorResponses.html; the text without its final period and the `Size` / `MaxSizeAllowed`
+  // elements as versitygw's AWS-checked suite answers it (s3err.go ErrMetadataTooLarge).
+  MetadataTooLarge: { code: 'MetadataTooLarge', status: 400, message: 'Your metadata headers exceed the maximum allowed metadata size' },
+  // Conditional writes (PutObject, CopyObject, CompleteMultipartUpload `If-Match` /
+  // `If-None-Match`): LS-snapshot test_put_object_if_none_match_validation, _if_match_validation
+  // and _if_match_and_if_none_match_validation, recorded against S3 (2026-02-21): 501 with the
+  // `Header` and an `additionalMessage` element, which the caller gives as `fields`.
+  ConditionalHeaderNotImplemented: { code: 'NotImplemented', status: 501, message: 'A header you provided implies functionality that is not implemented' },
+  // LS-snapshot test_multipart_if_match_with_put, _if_none_match_with_delete (with `Condition` and `Key`).
+  ConditionalRequestConflict: {
+    code: 'ConditionalRequestConflict',
+    status: 409,
+    message: 'The conditional request cannot succeed due to a conflicting operation against this resource.',
+  },
   // LS-snapshot: 304 with no body (botocore reports Code "304", Message "Not Modified"); the protocol
   // edge sends the status and, as headers, the `ETag` and `Last-Modified` fields (RFC 9110 §15.4.5).
   NotModified: { code: 'NotModified', status: 304, message: 'Not Modified' },
@@ -542,11 +559,10 @@ export const S3_ERRORS: Readonly<Record<S3ErrorReason, S3WireError>> = Object.fr
   },
   // Multipart checksums (CreateMultipartUpload, CompleteMultipartUpload): LocalStack's texts, from
   // its provider whose tests are recorded against real S3 (second-hand: no capture in the reference).
-  // Known difference (UNCONFIRMED): S3 now also takes MD5, SHA512, XXHASH3, XXHASH64 and XXHASH128
-  // (the pinned @aws-sdk/client-s3's ChecksumAlgorithm enum; API reference CompletedPart), which
-  // Strongbox does not emulate, so it refuses them here where S3 answers 200. The list is built
-  // from CHECKSUM_ALGORITHMS (`detail.value`) so it names what Strongbox takes; the text around it
-  // is LocalStack's record of S3's answer when S3 took five, not a capture of today's.
+  // UnsupportedChecksumAlgorithm: LocalStack's record (S3, February 2026) lists the five algorithms
+  // S3 took then; S3 added MD5, SHA512, XXHASH3, XXHASH64 and XXHASH128 in April 2026, and
+  // versitygw (s3err.go ErrInvalidChecksumAlgorithm) lists all ten, sorted, as `detail.value`
+  // (built from CHECKSUM_ALGORITHMS) does.
   UnsupportedChecksumAlgorithm: {
     code: 'InvalidRequest',
     status: 400,

@@ -57,6 +57,7 @@ export {
   writeNodeResponse,
   writeStreamingResponse,
 } from './http/node.ts';
+export { applyEdgeServerSettings, HEADERS_TIMEOUT_MS, KEEP_ALIVE_TIMEOUT_MS } from './http/server-settings.ts';
 export type {
   Authenticator,
   BodyStream,
@@ -119,7 +120,16 @@ export {
 } from './sigv4/presigned.ts';
 export { type AwsChunkedBody, type AwsChunkedForm, type AwsChunkedOptions, decodeAwsChunked, isAwsChunked } from './sigv4/streaming.ts';
 export { createSigV4Authenticator, type SignatureForm, type SigV4Options, signatureFormOf } from './sigv4/verify.ts';
-export { type AuditEvent, type AuditEventInput, type AuditOptions, AuditTrail, EVENT_HISTORY_MS, EventIds, jsonSize, MAX_FIELD_BYTES } from './trail/audit.ts';
+export {
+  type AuditEvent,
+  type AuditEventInput,
+  type AuditOptions,
+  AuditTrail,
+  EVENT_HISTORY_MS,
+  immutableAuditField,
+  jsonSize,
+  MAX_FIELD_BYTES,
+} from './trail/audit.ts';
 export {
   type CloudTrailRecord,
   type CloudTrailResource,
@@ -134,6 +144,7 @@ export {
   userIdentityOf,
   usernameOf,
 } from './trail/cloudtrail.ts';
+export { EventIds } from './trail/event-ids.ts';
 export { CLOUDTRAIL_TARGET_PREFIXES, type CloudTrailOptions, createCloudTrailHandler, isCloudTrailRequest, type TrailOwner } from './trail/lookup-events.ts';
 export { DEFAULT_ACCESS_KEY_ID, DEFAULT_SECRET_ACCESS_KEY, NO_USERS, parseUsers, type UserDirectory, type UserEntry, withDefaultUser } from './users.ts';
 export { formatUuid, parseUuid, randomUuid } from './uuid.ts';

@@ -1,9 +1,10 @@
 #!/usr/bin/env node
-// The `strongbox` command. It runs the compiled dist/cli.js whenever this package resolves to
-// JavaScript: always once installed (the packed package.json points its exports at dist/), and in
-// the workspace under `node --conditions=strongbox-dist` (what `pnpm start` runs, after the
-// `prepare` build). Otherwise, in the workspace, the package resolves to its TypeScript sources,
-// and the command runs those through tsx (a dev dependency of the workspace).
+// The `strongbox` command. It runs the built command, dist/bundle/cli.js (dist/cli.js and the
+// workspace packages bundled by scripts/bundle.mjs, so it starts quickly), whenever this package
+// resolves to JavaScript: always once installed (the packed package.json points its exports at
+// dist/), and in the workspace under `node --conditions=strongbox-dist` (what `pnpm start` runs,
+// after the `prepare` build). Otherwise, in the workspace, the package resolves to its TypeScript
+// sources, and the command runs those through tsx (a dev dependency of the workspace).
 import { existsSync } from 'node:fs';
 import module from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -14,7 +15,7 @@ module.enableCompileCache?.();
 
 const built = import.meta.resolve('strongbox').endsWith('.js');
 if (built) {
-  const cli = new URL('../dist/cli.js', import.meta.url);
+  const cli = new URL('../dist/bundle/cli.js', import.meta.url);
   if (!existsSync(cli)) {
     process.stderr.write(`strongbox: ${fileURLToPath(cli)} is missing: build it with 'npx --yes pnpm@12.25.1 build'\n`);
     process.exit(1);

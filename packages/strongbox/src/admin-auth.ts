@@ -19,6 +19,11 @@
  * There is no implicit grant: an account root (the public `test` key included) is refused unless
  * its users-file entry has a policy allowing the action, since anyone can sign as `test`.
  * Refusals are 403 with an AWS-shaped JSON body (`__type` and `message`).
+ *
+ * Two steps, so that the admin API authenticates a request before it routes it: an unsigned or
+ * badly signed request learns nothing of which paths and methods exist (no 404/405 before the
+ * signature is checked), as S3 checks a signed request's signature before it looks for what the
+ * request names. Authorization needs the action, so it comes after routing.
  */
 
 import {
@@ -52,12 +57,32 @@ export interface AdminRefusal {
   readonly message: string;
 }
 
+/** A caller whose signature checked out, not yet authorized for any action. */
+export interface AdminCaller {
+  readonly caller: Principal;
+  readonly region: string;
+}
+
+/** Strict admin authentication and authorization, as two steps (see the module documentation). */
+export interface AdminAuthorizer {
+  /** Verifies the request's SigV4 signature: the caller, or the refusal (`MissingAuthenticationTokenException`, ...). */
+  authenticate(request: HttpRequest): Promise<AdminRefusal | AdminCaller>;
+  /** Whether the caller's identity policy allows `action`: the caller's principal, or `AccessDeniedException`. */
+  authorize(caller: AdminCaller, action: string): AdminRefusal | Principal;
+}
+
 /**
- * The authorizer of strict admin requests: resolves the caller, or a refusal.
- * @example const refusal = await createAdminAuthorizer({ users, account, region, clock })(request, 'strongbox:Reset');
+ * The authorizer of strict admin requests.
+ * @throws nothing of its own: the verifier's non-AWS failures (a bug) propagate from `authenticate`.
+ * @example
+ * ```ts
+ * const auth = createAdminAuthorizer({ users, account, region, clock });
+ * const caller = await auth.authenticate(request);
+ * const verdict = 'refused' in caller ? caller : auth.authorize(caller, 'strongbox:Reset');
+ * ```
  */
-export function createAdminAuthorizer(options: AdminAuthOptions): (request: HttpRequest, action: string) => Promise<AdminRefusal | Principal> {
-  const authenticate = createSigV4Authenticator({
+export function createAdminAuthorizer(options: AdminAuthOptions): AdminAuthorizer {
+  const verify = createSigV4Authenticator({
     users: withDefaultUser(options.users, options.account, options.region),
     strict: true,
     account: options.account,
@@ -65,21 +90,22 @@ export function createAdminAuthorizer(options: AdminAuthOptions): (request: Http
     clock: options.clock,
     service: ADMIN_SIGNING_NAME,
   });
-  return async (request, action) => {
-    let caller: Principal;
-    let region: string;
-    try {
-      const identity = await authenticate(request);
-      caller = identity.caller;
-      region = identity.region ?? options.region;
-    } catch (error) {
-      if (error instanceof ServiceError) return { refused: true, code: error.code, message: error.message };
-      throw error;
-    }
-    const lookup = (key: string): readonly string[] | undefined => globalConditionValue({ caller, region, now: options.clock.now() }, key);
-    const verdict = evaluateIdentityPolicy(caller, { caller, action, resource: '*', lookup });
-    if (verdict.allowDirect && !verdict.deny) return caller;
-    const reason = verdict.deny ? 'with an explicit deny in an identity-based policy' : `because no identity-based policy allows the ${action} action`;
-    return { refused: true, code: 'AccessDeniedException', message: `User: ${caller.arn} is not authorized to perform: ${action} ${reason}` };
+  return {
+    async authenticate(request) {
+      try {
+        const identity = await verify(request);
+        return { caller: identity.caller, region: identity.region ?? options.region };
+      } catch (error) {
+        if (error instanceof ServiceError) return { refused: true, code: error.code, message: error.message };
+        throw error;
+      }
+    },
+    authorize({ caller, region }, action) {
+      const lookup = (key: string): readonly string[] | undefined => globalConditionValue({ caller, region, now: options.clock.now() }, key);
+      const verdict = evaluateIdentityPolicy(caller, { caller, action, resource: '*', lookup });
+      if (verdict.allowDirect && !verdict.deny) return caller;
+      const reason = verdict.deny ? 'with an explicit deny in an identity-based policy' : `because no identity-based policy allows the ${action} action`;
+      return { refused: true, code: 'AccessDeniedException', message: `User: ${caller.arn} is not authorized to perform: ${action} ${reason}` };
+    },
   };
 }

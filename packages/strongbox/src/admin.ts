@@ -13,7 +13,8 @@
  * The default mode is unauthenticated, like the rest of a loopback emulator. Web pages are kept
  * out in every mode: a changing request with an `Origin` header, or any request whose `Host` is
  * not loopback or the listener's host, is 403 `AccessDeniedException` (`admin-guard.ts`). Under
- * `--strict-auth` every request must be signed by a user allowed the action (`admin-auth.ts`).
+ * `--strict-auth` every request must be signed by a user allowed the action (`admin-auth.ts`), and
+ * the signature is checked before routing: only a caller who signed gets a 404 or 405.
  */
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -23,13 +24,12 @@ import {
   type HttpRequest,
   httpDate,
   NO_USERS,
-  type Principal,
   RequestTooLargeError,
   readNodeRequest,
   systemClock,
   type UserDirectory,
 } from '@strongbox/service-kernel';
-import { type AdminRefusal, createAdminAuthorizer } from './admin-auth.ts';
+import { type AdminAuthorizer, type AdminRefusal, createAdminAuthorizer } from './admin-auth.ts';
 import { crossSiteRefusal } from './admin-guard.ts';
 import type { EndpointControls } from './controls/endpoint.ts';
 import { FAULT_NAMES } from './controls/fault-catalog.ts';
@@ -84,7 +84,7 @@ type Operation = { readonly action: string; readonly run: (body: () => unknown) 
  * @example createRouter([healthRoute(...), adminRoute(endpoint, { strict: false }), ...awsRoutes])
  */
 export function adminRoute(target: AdminTarget, options: AdminOptions): Route {
-  const authorize = options.strict
+  const auth = options.strict
     ? createAdminAuthorizer({
         users: options.users ?? NO_USERS,
         account: options.account ?? '000000000000',
@@ -96,7 +96,7 @@ export function adminRoute(target: AdminTarget, options: AdminOptions): Route {
     service: 'Strongbox admin API (/_strongbox/)',
     matches: (request) => (request.url ?? '').startsWith(ADMIN_PREFIX),
     listener: (request, response) => {
-      void serve(target, authorize, options.host, request, response).catch((error: unknown) => {
+      void serve(target, auth, options.host, request, response).catch((error: unknown) => {
         if (!response.headersSent)
           sendAnswer(response, { status: 500, body: failure('InternalFailure', `the admin API failed: ${(error as Error).message}`) }, target.controls?.clock);
         else response.destroy();
@@ -107,7 +107,7 @@ export function adminRoute(target: AdminTarget, options: AdminOptions): Route {
 
 async function serve(
   target: AdminTarget,
-  authorize: ((request: HttpRequest, action: string) => Promise<AdminRefusal | Principal>) | undefined,
+  auth: AdminAuthorizer | undefined,
   host: string | undefined,
   incoming: IncomingMessage,
   response: ServerResponse,
@@ -127,12 +127,18 @@ async function serve(
   if (crossSite !== undefined) {
     return send({ status: 403, body: failure('AccessDeniedException', crossSite.message), headers: { 'X-Amzn-Errortype': 'AccessDeniedException' } });
   }
+  const refuse = (refusal: AdminRefusal): void =>
+    send({ status: 403, body: failure(refusal.code, refusal.message), headers: { 'X-Amzn-Errortype': refusal.code } });
+  // Under --strict-auth the signature is checked before routing: a caller who cannot sign learns
+  // from a 404 or 405 nothing about which routes exist (`admin-auth.ts`).
+  const caller = auth === undefined ? undefined : await auth.authenticate(request);
+  if (caller !== undefined && 'refused' in caller) return refuse(caller);
   const path = request.path.split('?')[0] ?? '';
   const found = operationOf(target, request.method, path);
   if ('status' in found) return send(found);
-  if (authorize !== undefined) {
-    const verdict = await authorize(request, found.action);
-    if ('refused' in verdict) return send({ status: 403, body: failure(verdict.code, verdict.message), headers: { 'X-Amzn-Errortype': verdict.code } });
+  if (auth !== undefined && caller !== undefined) {
+    const verdict = auth.authorize(caller, found.action);
+    if ('refused' in verdict) return refuse(verdict);
   }
   const body = (): unknown => {
     const text = Buffer.from(request.body).toString('utf8');

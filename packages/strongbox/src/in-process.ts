@@ -27,7 +27,7 @@ import type { Kms } from '@strongbox/kms';
 import type { S3 } from '@strongbox/s3';
 import { DEFAULT_ACCESS_KEY_ID, DEFAULT_SECRET_ACCESS_KEY, InProcessHandler, type StreamingHandler } from '@strongbox/service-kernel';
 import type { EndpointControls } from './controls/endpoint.ts';
-import { type EndpointOptions, openControlledEndpoint } from './server.ts';
+import { type EndpointOptions, openControlledEndpoint } from './endpoint.ts';
 
 /** The endpoint the in-process clients name: any host does, no connection is made. */
 export const IN_PROCESS_ENDPOINT = 'https://strongbox.localhost';

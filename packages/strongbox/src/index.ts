@@ -28,21 +28,11 @@ export type { ControlledEndpoint, EndpointControls, FaultControls } from './cont
 export { FAULT_NAMES, type FaultService } from './controls/fault-catalog.ts';
 export { parseDuration } from './controls/requests.ts';
 export { DATA_FORMAT, DataDirectoryError, type DataDirectoryErrorCode } from './data-directory.ts';
+export { type Endpoint, type EndpointOptions, type EndpointWiring, openControlledEndpoint, openEndpoint } from './endpoint.ts';
 export { HEALTH_PATH, type HealthReport, type ServiceHealth } from './health.ts';
 export { IN_PROCESS_ENDPOINT, type InProcessClientConfig, type InProcessStrongbox, startInProcess } from './in-process.ts';
+export type { RunningHttps, RunningServer } from './listener.ts';
 export { createProtocolRouter, createRouter, type NodeListener, type ProtocolRoute, type Route, targetRoute } from './router.ts';
-export {
-  type Endpoint,
-  type EndpointOptions,
-  type EndpointWiring,
-  type HttpsOptions,
-  openControlledEndpoint,
-  openEndpoint,
-  type RunningHttps,
-  type RunningServer,
-  type ServerOptions,
-  serveEndpoint,
-  startServer,
-} from './server.ts';
+export { type HttpsOptions, type ServerOptions, serveEndpoint, startServer } from './server.ts';
 export { createStrongbox, type ListenOptions, type Strongbox, type StrongboxClientConfig, type StrongboxListener } from './strongbox.ts';
 export { VERSION } from './version.ts';

@@ -13,9 +13,10 @@ import { startBanner } from './banner.ts';
 import { CertificateError } from './certificate.ts';
 import { DataDirectoryError } from './data-directory.ts';
 import { CliError, EXIT_FAILURE } from './errors.ts';
+import type { RunningServer } from './listener.ts';
 import { parseServeArgs, SERVE_USAGE, type ServeArgs } from './options.ts';
 import { formatRequestLine, type RequestLogEntry } from './request-log.ts';
-import { type RunningServer, startServer } from './server.ts';
+import { startServer } from './server.ts';
 
 /** Where the CLI writes (the process streams, or buffers in tests). */
 export interface CliIo {

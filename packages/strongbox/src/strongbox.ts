@@ -27,9 +27,11 @@ import type { Kms } from '@strongbox/kms';
 import type { S3 } from '@strongbox/s3';
 import { InProcessHandler, type StreamingHandler } from '@strongbox/service-kernel';
 import type { EndpointControls } from './controls/endpoint.ts';
+import { type EndpointOptions, openControlledEndpoint } from './endpoint.ts';
 import type { HealthReport } from './health.ts';
 import { inProcessClientConfig } from './in-process.ts';
-import { type EndpointOptions, type HttpsOptions, openControlledEndpoint, type RunningServer, serveEndpoint } from './server.ts';
+import type { RunningServer } from './listener.ts';
+import { type HttpsOptions, serveEndpoint } from './server.ts';
 
 /**
  * What `new S3Client(sb.clientConfig)` and `new KMSClient(sb.clientConfig)` take as written:

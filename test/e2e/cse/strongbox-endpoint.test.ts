@@ -172,6 +172,37 @@ describe('round trips through the Strongbox endpoint (in process)', () => {
     });
   }
 
+  it('the checksums S3 added in 2026: a plaintext value is refused by the client; an MD5 (COMPOSITE) multipart upload completes', async () => {
+    const client = new S3EncryptionClient({ s3, keyring: new AesKeyring({ wrappingKey: aesKey }) });
+    for (const member of ['ChecksumMD5', 'ChecksumSHA512', 'ChecksumXXHASH64', 'ChecksumXXHASH3', 'ChecksumXXHASH128'] as const) {
+      await expect(client.putObject({ Bucket: BUCKET, Key: freshKey('refused'), Body: 'x', [member]: 'AAAAAAAAAAA=' })).rejects.toMatchObject({
+        code: 'InvalidConfiguration',
+      });
+    }
+    // The SDK computes MD5 itself; each part's ChecksumMD5 must reach CompleteMultipartUpload.
+    const parts = [randomBytes(5 * 1024 * 1024), randomBytes(100)];
+    const key = freshKey('mpu-md5');
+    const upload = await client.createMultipartUpload({ Bucket: BUCKET, Key: key, ChecksumAlgorithm: 'MD5' });
+    await upload.uploadPart({ Body: parts[0] ?? new Uint8Array() });
+    await upload.uploadPart({ Body: parts[1] ?? new Uint8Array(), isLastPart: true });
+    const done = await upload.complete();
+    expect([done.ChecksumMD5, done.ChecksumType]).toEqual([expect.stringMatching(/-2$/), 'COMPOSITE']);
+    expect((await readAll(client, key)).equals(Buffer.concat(parts))).toBe(true);
+  });
+
+  it('an envelope over S3’s 2 KB of user metadata is refused (MetadataTooLarge); an instruction file holds it', async () => {
+    const keyring = new KmsKeyring({ kms: kmsClientAdapter(sdkKms), kmsKeyId: keyId });
+    const context = { tenant: 'acme', note: 'n'.repeat(2000) };
+    const inMetadata = new S3EncryptionClient({ s3, keyring });
+    const key = freshKey('big-envelope');
+    await expect(inMetadata.putObject({ Bucket: BUCKET, Key: key, Body: 'x' }, { encryptionContext: context })).rejects.toMatchObject({
+      name: 'MetadataTooLarge',
+    });
+    const inFile = new S3EncryptionClient({ s3, keyring, writeInstructionFile: true });
+    await inFile.putObject({ Bucket: BUCKET, Key: key, Body: 'x' }, { encryptionContext: context });
+    expect((await readAll(inFile, key, context)).toString()).toBe('x');
+  });
+
   it('a streaming put (Readable with ContentLength) is stored as one GCM body and reads back', async () => {
     const client = new S3EncryptionClient({ s3, keyring: new AesKeyring({ wrappingKey: aesKey }) });
     const body = randomBytes(3 * 1024 * 1024 + 7);

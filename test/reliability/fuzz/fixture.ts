@@ -37,7 +37,12 @@ export function fuzzRuns(ciDefault: number): number {
   return runs;
 }
 
-/** How long one hostile request may take before it counts as a hang (generous: 2 busy cores). */
+/**
+ * How long one hostile request may go unanswered before it counts as a hang, counted in turns of
+ * the event loop the target shares with the test (`raw-http.ts`): a stalled or starved process
+ * does not count towards it, so a loaded CI machine cannot turn a slow answer into a hang, while a
+ * request the server never answers is reported after 15 s of a running loop.
+ */
 export const ANSWER_BOUND_MS = 15_000;
 
 /** A running fuzz target. */
@@ -199,7 +204,7 @@ export function isHttpParserRefusal(response: RawResponse): boolean {
 
 /** The one answer a request must get: in time, one response, below 500, nothing leaked. */
 export function answerOf(exchange: RawExchange, what: string): RawResponse {
-  if (exchange.timedOut) throw new Error(`${what}: no answer within ${ANSWER_BOUND_MS} ms (a hang)`);
+  if (exchange.timedOut) throw new Error(`${what}: no answer within ${ANSWER_BOUND_MS} ms of a running event loop (a hang)`);
   const first = exchange.responses[0];
   if (first === undefined) throw new Error(`${what}: the connection closed without an answer`);
   for (const response of exchange.responses) {

@@ -6,9 +6,19 @@
  * server keeps `httpAllowHalfOpen`, so it still answers), and every response read until the
  * server closes is parsed. A request that gets neither an answer nor a close within the bound is
  * reported as a hang.
+ *
+ * The bound is counted in turns of this process's event loop (a 100 ms interval timer), not read
+ * off the wall clock: the fuzz targets serve from this very process, so a process that is stalled
+ * (a long garbage collection) or starved (a loaded CI machine) stops both the server and the count,
+ * and a request is a hang only if the loop kept turning for the whole bound with no answer. Bytes
+ * arriving restart the count (the server is making progress), and the verdict waits for the poll
+ * phase of the turn that reached the bound, so an answer that arrived during a stall is read first.
  */
 
 import { connect } from 'node:net';
+
+/** The interval the bound is counted in. */
+const TICK_MS = 100;
 
 /** One request, as the fuzzers build it. */
 export interface RawRequest {
@@ -58,8 +68,9 @@ export function serialize(request: RawRequest): Buffer {
 }
 
 /**
- * Sends `bytes` to `127.0.0.1:port`, half-closes, and reads until the server closes or
- * `timeoutMs` passes.
+ * Sends `bytes` to `127.0.0.1:port`, half-closes, and reads until the server closes or the event
+ * loop has turned for `timeoutMs` (in 100 ms ticks; see the module documentation) without a byte
+ * coming back.
  * @example const { responses } = await exchange(port, serialize(request), 10_000);
  */
 export function exchange(port: number, bytes: Uint8Array, timeoutMs: number): Promise<RawExchange> {
@@ -70,7 +81,7 @@ export function exchange(port: number, bytes: Uint8Array, timeoutMs: number): Pr
     const finish = (timedOut: boolean): void => {
       if (settled) return;
       settled = true;
-      clearTimeout(timer);
+      clearInterval(timer);
       socket.destroy();
       const raw = Buffer.concat(chunks);
       try {
@@ -79,8 +90,18 @@ export function exchange(port: number, bytes: Uint8Array, timeoutMs: number): Pr
         reject(error);
       }
     };
-    const timer = setTimeout(() => finish(true), timeoutMs);
-    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    const needed = Math.max(1, Math.ceil(timeoutMs / TICK_MS));
+    let ticks = 0;
+    // An interval timer fires once per turn at most, however long a stall: it counts turns.
+    const timer = setInterval(() => {
+      ticks += 1;
+      // After this turn's poll phase: bytes that arrived meanwhile are seen (and restart the count) first.
+      if (ticks >= needed) setImmediate(() => ticks >= needed && finish(true));
+    }, TICK_MS);
+    socket.on('data', (chunk: Buffer) => {
+      chunks.push(chunk);
+      ticks = 0;
+    });
     socket.on('end', () => finish(false));
     socket.on('close', () => finish(false));
     // The server may close first (a refused body): what it sent before is the answer.

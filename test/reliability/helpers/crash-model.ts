@@ -13,6 +13,8 @@ export class Cell<T> {
   readonly pending: T[] = [];
   /** How many writes to this cell were acknowledged. */
   writes = 0;
+  /** Written (or being written) since it was last checked: a partial check must look at it. */
+  dirty = false;
 
   constructor(initial?: T) {
     this.acked = initial;
@@ -20,6 +22,7 @@ export class Cell<T> {
 
   /** Runs `write` for `value`: pending while it runs, acknowledged once it resolves. */
   async write<R>(value: T, write: () => Promise<R>): Promise<R> {
+    this.dirty = true;
     this.pending.push(value);
     const result = await write();
     this.pending.splice(this.pending.indexOf(value), 1);
@@ -37,6 +40,7 @@ export class Cell<T> {
     if (!allowed.some((value) => same(value, found))) return false;
     this.acked = found;
     this.pending.length = 0;
+    this.dirty = false;
     return true;
   }
 

@@ -6,6 +6,13 @@
  * nothing half-written is visible (every listed object reads whole as a version that was sent,
  * every listed key and alias target describes, every listed upload lists its parts). Returns the
  * problems found (empty when all is well) and how many checks ran.
+ *
+ * The objects, uploads and bucket configuration are few and checked whole every time. Keys,
+ * aliases, grants and ciphertexts accumulate over the cycles (thousands in a 100-cycle run), so a
+ * partial check (`scope.full` false) looks at every one written, created or in flight since it was
+ * last checked (they alone can be half-written by the last kill), and at a random sample of the
+ * older ones (already found intact after an earlier restart, re-read in case a later start or
+ * compaction lost them); a full check, every few cycles and at the end, looks at all of them.
  */
 
 import { createHash } from 'node:crypto';
@@ -41,6 +48,14 @@ export interface VerifyClients {
   readonly grantee: KMSClient;
 }
 
+/** How much of the accumulated state a check looks at (see the module documentation). */
+export interface VerifyScope {
+  /** Everything, or only what changed since the last check plus a sample of the rest. */
+  readonly full: boolean;
+  /** How many of the older keys, aliases, grants and ciphertexts each (unchanged since their last check) a partial check samples. */
+  readonly sample: number;
+}
+
 /** What a verification found. */
 export interface Verification {
   readonly problems: string[];
@@ -71,7 +86,7 @@ async function errorName(promise: Promise<unknown>): Promise<string | undefined>
 }
 
 /** Checks every acknowledged write and every listed thing; settles what was in flight. */
-export async function verifyCrashState(clients: VerifyClients, state: CrashState): Promise<Verification> {
+export async function verifyCrashState(clients: VerifyClients, state: CrashState, scope: VerifyScope): Promise<Verification> {
   const result: Verification = { problems: [], checks: 0 };
   const problem = (text: string): void => {
     result.problems.push(text);
@@ -79,8 +94,23 @@ export async function verifyCrashState(clients: VerifyClients, state: CrashState
   await verifyObjects(clients.s3, state, result, problem);
   await verifyUploads(clients.s3, state, result, problem);
   await verifyBucketConfiguration(clients.s3, state, result, problem);
-  await verifyKeys(clients, state, result, problem);
+  await verifyKeys(clients, state, scope, result, problem);
   return result;
+}
+
+/** What a check looks at: everything when full, otherwise what `changed` says plus `sample` of the rest, at random. */
+function inScope<T>(items: readonly T[], changed: (item: T) => boolean, scope: VerifyScope): T[] {
+  if (scope.full) return [...items];
+  const fresh: T[] = [];
+  const older: T[] = [];
+  for (const item of items) (changed(item) ? fresh : older).push(item);
+  // A partial Fisher-Yates shuffle: the first `sample` of `older` become a uniform sample.
+  const count = Math.min(scope.sample, older.length);
+  for (let i = 0; i < count; i++) {
+    const j = i + Math.floor(Math.random() * (older.length - i));
+    [older[i], older[j]] = [older[j]!, older[i]!];
+  }
+  return [...fresh, ...older.slice(0, count)];
 }
 
 async function readSlot(s3: S3Client, slot: ObjectSlot): Promise<{ sha256: string; sse: string | undefined } | null> {
@@ -198,18 +228,16 @@ async function verifyBucketConfiguration(s3: S3Client, state: CrashState, result
   }
 }
 
-async function verifyKeys(clients: VerifyClients, state: CrashState, result: Verification, problem: (text: string) => void): Promise<void> {
+async function verifyKeys(clients: VerifyClients, state: CrashState, scope: VerifyScope, result: Verification, problem: (text: string) => void): Promise<void> {
   const { kms } = clients;
-  const pendingDeletion = new Set<string>();
-  await eachLimited([...state.keys.values()], 6, async (key) => {
+  const keys = inScope([...state.keys.values()], (key) => key.touched || key.deletion.dirty || key.rotationEnabled.dirty, scope);
+  await eachLimited(keys, 6, async (key) => {
     const described = await kms.send(new DescribeKeyCommand({ KeyId: key.keyId }));
     const scheduled = described.KeyMetadata!.KeyState === 'PendingDeletion';
     result.checks++;
     if (!key.deletion.settle(scheduled, same)) problem(`key ${key.keyId}: state ${described.KeyMetadata!.KeyState}, deletion ${key.deletion.describe()}`);
-    if (scheduled) {
-      pendingDeletion.add(key.keyId);
-      return;
-    }
+    key.touched = false;
+    if (scheduled) return;
     const rotation = await kms.send(new GetKeyRotationStatusCommand({ KeyId: key.keyId }));
     result.checks++;
     if (!key.rotationEnabled.settle(rotation.KeyRotationEnabled === true, same)) problem(`key ${key.keyId}: rotation ${key.rotationEnabled.describe()}`);
@@ -225,34 +253,46 @@ async function verifyKeys(clients: VerifyClients, state: CrashState, result: Ver
     result.checks++;
     if (Buffer.from(opened.Plaintext!).toString() !== 'still usable') problem(`key ${key.keyId}: round trip failed`);
   });
-  await eachLimited(state.ciphertexts, 6, async (entry) => {
-    result.checks++;
-    if (pendingDeletion.has(entry.keyId)) {
-      const failure = await errorName(kms.send(new DecryptCommand({ CiphertextBlob: entry.ciphertext })));
-      if (failure !== 'KMSInvalidStateException') problem(`ciphertext of key ${entry.keyId} pending deletion: ${failure ?? 'decrypted'}`);
-      return;
-    }
-    const opened = await kms.send(new DecryptCommand({ CiphertextBlob: entry.ciphertext }));
-    if (Buffer.from(opened.Plaintext!).toString() !== entry.plaintext || !opened.KeyId!.endsWith(entry.keyId))
-      problem(`ciphertext of key ${entry.keyId} decrypted wrongly`);
-  });
-  await eachLimited(state.grants, 6, async (grant) => {
-    const listed = await kms.send(new ListGrantsCommand({ KeyId: grant.keyId, GrantId: grant.grantId }));
-    result.checks++;
-    if ((listed.Grants ?? []).length !== 1) problem(`grant ${grant.grantId} on ${grant.keyId} is not listed`);
-    if (pendingDeletion.has(grant.keyId)) return;
-    // The grantee has no permission of its own: only the grant lets it encrypt.
-    const failure = await errorName(clients.grantee.send(new EncryptCommand({ KeyId: grant.keyId, Plaintext: Buffer.from('granted') })));
-    if (failure !== undefined) problem(`grant ${grant.grantId} on ${grant.keyId}: the grantee's Encrypt failed with ${failure}`);
-  });
+  // Keys checked just now were settled to what the server holds; the others are as last checked.
+  const pendingDeletion = (keyId: string): boolean => state.keys.get(keyId)?.deletion.acked === true;
+  await eachLimited(
+    inScope(state.ciphertexts, (entry) => entry.checked !== true, scope),
+    6,
+    async (entry) => {
+      result.checks++;
+      entry.checked = true;
+      if (pendingDeletion(entry.keyId)) {
+        const failure = await errorName(kms.send(new DecryptCommand({ CiphertextBlob: entry.ciphertext })));
+        if (failure !== 'KMSInvalidStateException') problem(`ciphertext of key ${entry.keyId} pending deletion: ${failure ?? 'decrypted'}`);
+        return;
+      }
+      const opened = await kms.send(new DecryptCommand({ CiphertextBlob: entry.ciphertext }));
+      if (Buffer.from(opened.Plaintext!).toString() !== entry.plaintext || !opened.KeyId!.endsWith(entry.keyId))
+        problem(`ciphertext of key ${entry.keyId} decrypted wrongly`);
+    },
+  );
+  await eachLimited(
+    inScope(state.grants, (grant) => grant.checked !== true, scope),
+    6,
+    async (grant) => {
+      const listed = await kms.send(new ListGrantsCommand({ KeyId: grant.keyId, GrantId: grant.grantId }));
+      result.checks++;
+      grant.checked = true;
+      if ((listed.Grants ?? []).length !== 1) problem(`grant ${grant.grantId} on ${grant.keyId} is not listed`);
+      if (pendingDeletion(grant.keyId)) return;
+      // The grantee has no permission of its own: only the grant lets it encrypt.
+      const failure = await errorName(clients.grantee.send(new EncryptCommand({ KeyId: grant.keyId, Plaintext: Buffer.from('granted') })));
+      if (failure !== undefined) problem(`grant ${grant.grantId} on ${grant.keyId}: the grantee's Encrypt failed with ${failure}`);
+    },
+  );
   const aliases = new Map<string, string | undefined>();
   let marker: string | undefined;
   do {
-    const page: ListAliasesCommandOutput = await kms.send(new ListAliasesCommand({ ...(marker === undefined ? {} : { Marker: marker }) }));
+    const page: ListAliasesCommandOutput = await kms.send(new ListAliasesCommand({ Limit: 1000, ...(marker === undefined ? {} : { Marker: marker }) }));
     for (const alias of page.Aliases ?? []) aliases.set(alias.AliasName!, alias.TargetKeyId);
     marker = page.Truncated === true ? page.NextMarker : undefined;
   } while (marker !== undefined);
-  for (const [name, cell] of state.aliases) {
+  for (const [name, cell] of inScope([...state.aliases], ([, cell]) => cell.dirty, scope)) {
     result.checks++;
     if (!cell.settle(aliases.get(name), same)) problem(`alias ${name}: targets ${aliases.get(name)}, ${cell.describe()}`);
   }
@@ -260,12 +300,15 @@ async function verifyKeys(clients: VerifyClients, state: CrashState, result: Ver
   const listedKeys: string[] = [];
   marker = undefined;
   do {
-    const page: ListKeysCommandOutput = await kms.send(new ListKeysCommand({ ...(marker === undefined ? {} : { Marker: marker }) }));
+    const page: ListKeysCommandOutput = await kms.send(new ListKeysCommand({ Limit: 1000, ...(marker === undefined ? {} : { Marker: marker }) }));
     listedKeys.push(...(page.Keys ?? []).map((key) => key.KeyId!));
     marker = page.Truncated === true ? page.NextMarker : undefined;
   } while (marker !== undefined);
   const targets = [...aliases.values()].filter((target): target is string => target !== undefined);
-  await eachLimited([...new Set([...listedKeys, ...targets])], 6, async (keyId) => {
+  // A partial check describes the keys it has not checked above and knows nothing of (created by a
+  // request in flight at the kill, or not at all: half-made); a full one describes every key.
+  const unknown = [...new Set([...listedKeys, ...targets])].filter((keyId) => scope.full || !state.keys.has(keyId));
+  await eachLimited(unknown, 6, async (keyId) => {
     result.checks++;
     const failure = await errorName(kms.send(new DescribeKeyCommand({ KeyId: keyId })));
     if (failure !== undefined) problem(`listed key ${keyId}: DescribeKey failed with ${failure}`);

@@ -73,6 +73,8 @@ export interface KeyRecord {
   /** Acknowledged on-demand rotations. */
   rotations: number;
   deletion: Cell<boolean>;
+  /** Created or written (or being written) since it was last checked. */
+  touched: boolean;
 }
 
 /** Everything acknowledged so far, and what was in flight. */
@@ -82,8 +84,9 @@ export class CrashState {
   readonly uploads: UploadRecord[] = [];
   readonly keys = new Map<string, KeyRecord>();
   readonly aliases = new Map<string, Cell<string>>();
-  readonly grants: { keyId: string; grantId: string }[] = [];
-  readonly ciphertexts: { keyId: string; plaintext: string; ciphertext: Uint8Array }[] = [];
+  /** Grants and ciphertexts, acknowledged; `checked` once a check after a restart has seen them. */
+  readonly grants: { keyId: string; grantId: string; checked?: boolean }[] = [];
+  readonly ciphertexts: { keyId: string; plaintext: string; ciphertext: Uint8Array; checked?: boolean }[] = [];
   readonly bucketEncryption = new Cell<string>();
   readonly bucketPolicies = new Map<string, Cell<string>>([
     [BUCKET_A, new Cell<string>()],
@@ -296,7 +299,7 @@ export async function keysLane(context: LaneContext): Promise<void> {
     if (choice < 0.25 || usable.length === 0) {
       const created = await kms.send(new CreateKeyCommand({ Description: `crash ${state.next()}` }));
       const keyId = created.KeyMetadata!.KeyId!;
-      state.keys.set(keyId, { keyId, lifecycle: false, rotationEnabled: new Cell(false), rotations: 0, deletion: new Cell(false) });
+      state.keys.set(keyId, { keyId, lifecycle: false, rotationEnabled: new Cell(false), rotations: 0, deletion: new Cell(false), touched: true });
       state.ack('CreateKey');
     } else if (choice < 0.4) {
       const name = `alias/crash-${state.next()}`;
@@ -331,7 +334,7 @@ export async function keyLifecycleLane(context: LaneContext): Promise<void> {
   while (!context.stopped()) {
     const created = await kms.send(new CreateKeyCommand({ Description: `lifecycle ${state.next()}` }));
     const keyId = created.KeyMetadata!.KeyId!;
-    const key: KeyRecord = { keyId, lifecycle: true, rotationEnabled: new Cell(false), rotations: 0, deletion: new Cell(false) };
+    const key: KeyRecord = { keyId, lifecycle: true, rotationEnabled: new Cell(false), rotations: 0, deletion: new Cell(false), touched: true };
     state.keys.set(keyId, key);
     state.ack('CreateKey');
     if (context.stopped()) return;
@@ -339,6 +342,7 @@ export async function keyLifecycleLane(context: LaneContext): Promise<void> {
     state.ack('EnableKeyRotation');
     if (context.stopped()) return;
     // A rotation in flight at the kill may have landed: only acknowledged ones are counted.
+    key.touched = true;
     await kms.send(new RotateKeyOnDemandCommand({ KeyId: keyId }));
     key.rotations++;
     state.ack('RotateKeyOnDemand');

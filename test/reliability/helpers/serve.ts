@@ -52,6 +52,8 @@ export interface ServeChildOptions {
    */
   readonly wrap?: (command: string) => readonly string[];
   readonly env?: NodeJS.ProcessEnv;
+  /** Node options put before the CLI (after `--import tsx`), e.g. `['--expose-gc', '--import', probe]`. */
+  readonly nodeArgs?: readonly string[];
   /** Reads the certificate the banner names (default: this process's file system). */
   readonly readFile?: (path: string) => string;
 }
@@ -64,7 +66,7 @@ const quote = (word: string): string => `'${word.replaceAll("'", `'\\''`)}'`;
  * @example const served = await serveChild({ args: ['--data', dir] });
  */
 export async function serveChild(options: ServeChildOptions): Promise<ServedChild> {
-  const argv = [process.execPath, '--import', 'tsx', CLI, 'serve', '--port', '0', '--https-port', '0', ...options.args];
+  const argv = [process.execPath, '--import', 'tsx', ...(options.nodeArgs ?? []), CLI, 'serve', '--port', '0', '--https-port', '0', ...options.args];
   // A wrapper may enter another mount namespace, which starts in `/`: the command changes back.
   const [command, ...rest] = options.wrap?.(`cd ${quote(REPOSITORY_ROOT)} && exec ${argv.map(quote).join(' ')}`) ?? argv;
   const child = spawn(command!, rest, {

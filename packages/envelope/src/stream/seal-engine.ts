@@ -10,10 +10,19 @@ import { assertBytes, wipe } from '../bytes.ts';
 import { MAX_FRAME_COUNT } from '../format/constants.ts';
 import { createMessageSealer, type MessageSealer, type SealOptions } from '../message.ts';
 
+/** The smallest plaintext buffer a sealer keeps (it grows from here to a frame). */
+const MIN_BUFFER = 4096;
+
 /** Streaming sealer for one message. */
 export class SealEngine {
   readonly #sealer: MessageSealer;
-  readonly #pending: Uint8Array;
+  readonly #frameLength: number;
+  /**
+   * Buffered plaintext of the frame being filled. It grows (doubling, up to a frame) as plaintext
+   * arrives rather than being a whole frame from the start: a small object (most are) would
+   * otherwise allocate and wipe a whole frame, which cost more than sealing it.
+   */
+  #pending: Uint8Array = new Uint8Array(0);
   #pendingLength = 0;
   #index = 0;
   #headerSent = false;
@@ -21,7 +30,7 @@ export class SealEngine {
 
   private constructor(sealer: MessageSealer) {
     this.#sealer = sealer;
-    this.#pending = new Uint8Array(sealer.frameLength);
+    this.#frameLength = sealer.frameLength;
   }
 
   /**
@@ -40,23 +49,36 @@ export class SealEngine {
     this.#assertOpen();
     assertBytes(chunk, 'chunk');
     const out = this.#takeHeader();
-    const frameLength = this.#pending.length;
+    const frameLength = this.#frameLength;
     let offset = 0;
     if (this.#pendingLength > 0) {
       offset = Math.min(frameLength - this.#pendingLength, chunk.length);
-      this.#pending.set(chunk.subarray(0, offset), this.#pendingLength);
-      this.#pendingLength += offset;
+      this.#append(chunk.subarray(0, offset));
       if (this.#pendingLength < frameLength) return out;
-      out.push(...this.#sealRegular(this.#pending));
+      out.push(...this.#sealRegular(this.#pending.subarray(0, frameLength)));
       this.#pendingLength = 0;
     }
     // Full frames straight from the caller's chunk, without copying them into the buffer first.
     for (; chunk.length - offset >= frameLength; offset += frameLength) {
       out.push(...this.#sealRegular(chunk.subarray(offset, offset + frameLength)));
     }
-    this.#pending.set(chunk.subarray(offset));
-    this.#pendingLength = chunk.length - offset;
+    this.#append(chunk.subarray(offset));
     return out;
+  }
+
+  /** Appends plaintext to the frame being filled (never past a frame), growing the buffer as needed. */
+  #append(bytes: Uint8Array): void {
+    if (bytes.length === 0) return;
+    const needed = this.#pendingLength + bytes.length;
+    if (needed > this.#pending.length) {
+      const grown = new Uint8Array(Math.min(this.#frameLength, Math.max(needed, 2 * this.#pending.length, MIN_BUFFER)));
+      grown.set(this.#pending.subarray(0, this.#pendingLength));
+      // The old buffer held plaintext: wiped before it is let go.
+      wipe(this.#pending);
+      this.#pending = grown;
+    }
+    this.#pending.set(bytes, this.#pendingLength);
+    this.#pendingLength = needed;
   }
 
   /** Seals the final frame and returns the remaining sealed bytes; the engine is then closed. */

@@ -7,7 +7,6 @@
  * cryptographic activity for this key, or the date the KMS key was created, whichever is later").
  */
 
-import { formatUuid } from '@strongbox/service-kernel';
 import type { KeyLastUsage, KeyRecord } from './records.ts';
 import type { KmsState } from './state.ts';
 
@@ -62,24 +61,36 @@ export class KeyUsageLog {
 }
 
 /**
+ * Where a tracked use's CloudTrail ids come from: the audit trail, which writes out an event's ids
+ * from its sequence number when asked, also after the event has left its ring.
+ */
+export interface EventIdSource {
+  eventIdOf(sequence: number): string | undefined;
+  requestIdOf(sequence: number): string | undefined;
+}
+
+/**
  * A key's last successful use, overwritten in place by each new one: every tracked call updates
- * it, GetKeyLastUsage reads few of them, so the CloudTrail ids are kept as the audit trail's 32
- * bytes (event id, then request id) and written out as UUID text only when read.
+ * it, GetKeyLastUsage reads few of them, so the CloudTrail ids are kept as the event's sequence
+ * number in the trail and written out as UUID text only when read.
  */
 export class TrackedUse {
   /** The operation; empty until the first use. */
   operation = '';
   timestamp = 0;
-  /** The event id's 16 bytes, then the request id's (unused when `requestId` is given). */
-  readonly idBytes: Uint8Array = new Uint8Array(32);
+  /** The trail's sequence number of the use's event. */
+  sequence = -1;
   /** The request id the caller gave, if any. */
   requestId: string | undefined;
+  #ids: EventIdSource | undefined;
 
-  /** Records a use: the caller copies the event's ids into `idBytes` as well. */
-  update(operation: string, timestamp: number, requestId: string | undefined): void {
+  /** Records a use: its event is event `sequence` of `ids`. */
+  update(operation: string, timestamp: number, requestId: string | undefined, ids: EventIdSource, sequence: number): void {
     this.operation = operation;
     this.timestamp = timestamp;
     this.requestId = requestId;
+    this.#ids = ids;
+    this.sequence = sequence;
   }
 
   /** The use as GetKeyLastUsage reports it. */
@@ -87,8 +98,8 @@ export class TrackedUse {
     return {
       operation: this.operation,
       timestamp: this.timestamp,
-      eventId: formatUuid(this.idBytes, 0),
-      requestId: this.requestId ?? formatUuid(this.idBytes, 16),
+      eventId: this.#ids?.eventIdOf(this.sequence) ?? '',
+      requestId: this.requestId ?? this.#ids?.requestIdOf(this.sequence) ?? '',
     };
   }
 }

@@ -31,8 +31,12 @@ const MAX_BUFFERED_EVENTS = 10_000;
 
 /** What a store offers the audit trail: the events it recovered, and where new ones go. */
 export interface AuditSink {
-  /** Events read back at open, oldest first. */
-  readonly recovered: readonly AuditEvent[];
+  /**
+   * The events read back at open, oldest first, handed over once: later calls get none. The log
+   * keeps no reference to them, so those the trail's ring does not keep (or drops later) are freed
+   * rather than held for the life of the process.
+   */
+  takeRecovered(): readonly AuditEvent[];
   /** Queues an event for writing (never throws, never waits). */
   append(event: AuditEvent): void;
   /** Writes the queued events now; never rejects (a failed write is tried again later). */
@@ -46,7 +50,7 @@ interface FileInfo {
 
 /** The audit files of a data directory. */
 export class AuditLog implements AuditSink {
-  readonly recovered: readonly AuditEvent[];
+  #recovered: readonly AuditEvent[] | undefined;
   readonly #directory: string;
   readonly #sealer: RecordSealer;
   readonly #io: FileIo;
@@ -74,7 +78,7 @@ export class AuditLog implements AuditSink {
     this.#sealer = sealer;
     this.#io = io;
     this.#files = files;
-    this.recovered = recovered;
+    this.#recovered = recovered;
     this.#bytes = tail.bytes;
     this.#sequence = tail.sequence;
   }
@@ -111,6 +115,12 @@ export class AuditLog implements AuditSink {
     const log = new AuditLog(directory, sealer, io, fileBytes, files, events, tail);
     await log.#prune();
     return log;
+  }
+
+  takeRecovered(): readonly AuditEvent[] {
+    const events = this.#recovered ?? [];
+    this.#recovered = undefined;
+    return events;
   }
 
   append(event: AuditEvent): void {

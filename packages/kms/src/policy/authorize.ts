@@ -98,17 +98,8 @@ const CROSS_ACCOUNT_ACTIONS: ReadonlySet<string> = new Set([
 export function evaluateAccess(request: AccessRequest): AccessDecision {
   const { caller, key } = request;
   if (key === undefined) return evaluateIamOnly(request);
-  const keyPolicy = compiledPolicy(key.policy);
   // Fast path: the account root of the key's account under a policy such as the default one.
-  if (
-    caller.type === 'Root' &&
-    caller.account === key.account &&
-    keyPolicy.noDeny &&
-    caller.identityPolicy === undefined &&
-    keyPolicy.unconditionalRootAccounts.has(caller.account)
-  ) {
-    return ALLOWED_BY_KEY_POLICY;
-  }
+  if (rootAllowedByKeyPolicy(caller, key)) return ALLOWED_BY_KEY_POLICY;
   const lookup = contextLookup(request);
   const policyRequest = { caller, action: request.action, resource: key.arn, lookup };
   // Explicit denies first, key policy then identity policy (the kernel's shared evaluation).
@@ -125,6 +116,19 @@ export function evaluateAccess(request: AccessRequest): AccessDecision {
   if (grant === 'direct' || (grant === 'account' && iamAllows)) return ALLOWED_BY_GRANT;
   const keySideAllows = resourceSide.allowDirect || resourceSide.allowAccount;
   return { allowed: false, reason: keySideAllows ? 'noIdentityPolicy' : 'noResourcePolicy' };
+}
+
+/**
+ * Whether `caller` is the account root of `key`'s own account, without an identity policy, under
+ * a key policy with no Deny statement that allows that root every action on every resource
+ * without conditions (the default key policy): then `evaluateAccess` allows any action on the key,
+ * whatever else the request says (action, grants, context, time, source address).
+ * @example rootAllowedByKeyPolicy(rootPrincipal('us-east-1', key.account), keyWithDefaultPolicy) // true
+ */
+export function rootAllowedByKeyPolicy(caller: Principal, key: KeyRecord): boolean {
+  if (caller.type !== 'Root' || caller.account !== key.account || caller.identityPolicy !== undefined) return false;
+  const keyPolicy = compiledPolicy(key.policy);
+  return keyPolicy.noDeny && keyPolicy.unconditionalRootAccounts.has(caller.account);
 }
 
 function evaluateIamOnly(request: AccessRequest): AccessDecision {

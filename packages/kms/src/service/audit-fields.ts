@@ -6,7 +6,7 @@
  * clock-driven change is. The per-operation rules live in each operation's definition.
  */
 
-import { javaDateString } from '@strongbox/service-kernel';
+import { immutableAuditField, javaDateString } from '@strongbox/service-kernel';
 import { emptyRecord } from '../model/dictionary.ts';
 import type { KeyRecord } from '../model/records.ts';
 import type { Change, KmsState } from '../model/state.ts';
@@ -48,10 +48,134 @@ export function serviceEventOf(change: Change, state: KmsState): [ServiceEventNa
  * out, so plaintext, ciphertext and key material never reach the audit trail.
  */
 export function defaultAuditParameters(definition: OperationDefinition, input: unknown): Record<string, unknown> | null {
+  const interned = internedParameters(definition, input);
+  if (interned !== undefined) return interned;
+  return renderAuditParameters(definition, input);
+}
+
+/**
+ * `requestParameters` rendered afresh, member by member: what `defaultAuditParameters` answers
+ * for inputs it does not intern, and what every interned record equals.
+ * @example renderAuditParameters(OPERATIONS.GenerateMac, { KeyId: 'k', MacAlgorithm: 'HMAC_SHA_256', Message }) // { keyId: 'k', macAlgorithm: 'HMAC_SHA_256' }
+ */
+export function renderAuditParameters(definition: OperationDefinition, input: unknown): Record<string, unknown> | null {
   const out = (auditJson(input, definition.input) ?? {}) as Record<string, unknown>;
   const defaults = definition.auditDefaults;
   if (defaults !== undefined) for (const name in defaults) if (out[name] === undefined) out[name] = defaults[name];
   for (const _ in out) return out;
+  return null;
+}
+
+/**
+ * One step of the interned parameters of an operation: the records of inputs whose recorded
+ * members are all primitives (strings, numbers, booleans, null), in a tree walked member by member
+ * in the input's order, so a repeated call (the same key, the same algorithm) finds its record
+ * without building anything. Nodes are bounded in total; past the bound, records are rendered per
+ * call as before.
+ */
+interface InternNode {
+  readonly parent: InternNode | undefined;
+  /** The recorded (bean) name and value this step adds; unused at the root. */
+  readonly bean: string;
+  readonly value: unknown;
+  /** The record of an input that ends here (`null`: nothing to record); undefined until first made. */
+  record: Readonly<Record<string, unknown>> | null | undefined;
+  /** The step last taken from here (calls mostly repeat the previous one's members): its name, value and node. */
+  lastName: string;
+  lastValue: unknown;
+  lastChild: InternNode | undefined;
+  /** Every step from here, by member name then value. */
+  next: Map<string, Map<unknown, InternNode>> | undefined;
+}
+
+/** What interning an operation's parameters needs: its recorded members by input name, and its tree. */
+interface InternPlan {
+  readonly members: ReadonlyMap<string, AuditMember>;
+  readonly root: InternNode;
+}
+
+const INTERN_PLANS = new WeakMap<OperationDefinition, InternPlan>();
+/** Interned nodes across every definition (each a few small objects): at most this many. */
+const MAX_INTERN_NODES = 20_000;
+let internNodes = 0;
+// The plan asked for last: a run of calls of one operation finds it without a lookup.
+let lastDefinition: OperationDefinition | undefined;
+let lastPlan: InternPlan | undefined;
+
+function internNode(parent: InternNode | undefined, bean: string, value: unknown): InternNode {
+  internNodes += 1;
+  return { parent, bean, value, record: undefined, lastName: '', lastValue: undefined, lastChild: undefined, next: undefined };
+}
+
+function planOf(definition: OperationDefinition): InternPlan | undefined {
+  if (definition === lastDefinition) return lastPlan;
+  let plan = INTERN_PLANS.get(definition);
+  if (plan === undefined) {
+    if (internNodes >= MAX_INTERN_NODES) return undefined;
+    plan = { members: new Map(Object.entries(auditMembersOf(definition.input))), root: internNode(undefined, '', undefined) };
+    INTERN_PLANS.set(definition, plan);
+  }
+  lastDefinition = definition;
+  lastPlan = plan;
+  return plan;
+}
+
+/**
+ * The interned `requestParameters` of `input` (the very object `renderAuditParameters` would build,
+ * frozen and shared by every call with the same recorded members), or `undefined` when a recorded
+ * member is not a primitive (a list, a map, a date) or the tree is full. The trail retains one
+ * reference per call instead of a new object per call.
+ */
+function internedParameters(definition: OperationDefinition, input: unknown): Record<string, unknown> | null | undefined {
+  if (!isRecord(input)) return undefined;
+  const plan = planOf(definition);
+  if (plan === undefined) return undefined;
+  const members = plan.members;
+  let node: InternNode = plan.root;
+  for (const name in input) {
+    const member = members.get(name);
+    if (member === undefined) continue;
+    const value = input[name];
+    // What auditJson leaves out (absent members, blobs) is not recorded.
+    if (value === undefined || value instanceof Uint8Array) continue;
+    if (value !== null && typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') return undefined;
+    // A Map key cannot tell -0 from 0; the record keeps what the caller passed.
+    if (value === 0 && Object.is(value, -0)) return undefined;
+    let child = node.lastChild;
+    if (child === undefined || node.lastName !== name || node.lastValue !== value) {
+      const byValue = node.next?.get(name);
+      child = byValue?.get(value);
+      if (child === undefined) {
+        if (internNodes >= MAX_INTERN_NODES) return undefined;
+        child = internNode(node, member.bean, value);
+        if (byValue === undefined) (node.next ??= new Map()).set(name, new Map([[value, child]]));
+        else byValue.set(value, child);
+      }
+      node.lastName = name;
+      node.lastValue = value;
+      node.lastChild = child;
+    }
+    node = child;
+  }
+  if (node.record === undefined) node.record = recordOf(definition, node);
+  return node.record as Record<string, unknown> | null;
+}
+
+/**
+ * The record an intern path stands for, as `renderAuditParameters` renders it: the path's members in
+ * order (a primitive is recorded as it is), then the definition's defaults for members left out.
+ */
+function recordOf(definition: OperationDefinition, leaf: InternNode): Readonly<Record<string, unknown>> | null {
+  const steps: InternNode[] = [];
+  for (let node: InternNode | undefined = leaf; node?.parent !== undefined; node = node.parent) steps.push(node);
+  const out: Record<string, unknown> = {};
+  for (let i = steps.length - 1; i >= 0; i--) {
+    const step = steps[i] as InternNode;
+    out[step.bean] = step.value;
+  }
+  const defaults = definition.auditDefaults;
+  if (defaults !== undefined) for (const name in defaults) if (out[name] === undefined) out[name] = defaults[name];
+  for (const _ in out) return immutableAuditField(out);
   return null;
 }
 

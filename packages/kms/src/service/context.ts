@@ -5,7 +5,7 @@
  */
 
 import type { Backend } from '@strongbox/envelope';
-import type { PipelineContext, Principal, QuotaGate, Random } from '@strongbox/service-kernel';
+import type { CallScope, PipelineContext, Principal, QuotaGate, Random } from '@strongbox/service-kernel';
 import { aliasNotFound, invalidKeyId, KmsError, keyNotFound, throttled } from '../errors.ts';
 import { createAwsManagedKey, isAwsManagedAliasName } from '../model/aws-managed-keys.ts';
 import { aliasArn, keyArn, parseKeyReference } from '../model/identifiers.ts';
@@ -15,7 +15,7 @@ import type { Change, KmsState } from '../model/state.ts';
 import { requireKeyState } from '../operations/shared/key-state.ts';
 import type { AccessOptions, AuthorizationDetails, KmsAction, KmsSettings, OperationContext, OperationDefinition, RelatedEvent } from '../operations/types.ts';
 import type { ChangeStore } from '../persistence/store.ts';
-import { type AccessRequest, authorizeAccess, grantedOperations } from '../policy/authorize.ts';
+import { type AccessRequest, authorizeAccess, grantedOperations, rootAllowedByKeyPolicy } from '../policy/authorize.ts';
 
 const NO_GRANTS: readonly GrantRecord[] = Object.freeze([]);
 /** Both forms of key id (a UUID, `mrk-` and 32 hex digits) are 36 characters. */
@@ -38,20 +38,14 @@ function resourcesOf(arn: string): readonly string[] {
 const NO_DETAILS: AuthorizationDetails = Object.freeze({});
 const NO_ACCESS_OPTIONS: AccessOptions = Object.freeze({});
 
-/** What a request context is built from. */
-export interface RequestScope {
-  readonly definition: OperationDefinition;
-  readonly now: number;
-  readonly region: string;
-  readonly caller: Principal;
+/** What every request context of one emulator shares (made once, not per call). */
+export interface RequestServices {
   readonly store: ChangeStore;
   readonly backend: Backend;
   readonly random: Random;
   readonly settings: KmsSettings;
   /** The request quotas, for rows an operation's handler picks. */
   readonly quotas: QuotaGate;
-  /** The caller's IP address, when known (for the `aws:SourceIp` condition key). */
-  readonly sourceIpAddress?: string | undefined;
 }
 
 /** The context handed to one operation handler. */
@@ -61,9 +55,6 @@ export class RequestContext implements OperationContext, PipelineContext {
   readonly region: string;
   readonly caller: Principal;
   readonly state: KmsState;
-  readonly backend: Backend;
-  readonly random: Random;
-  readonly settings: KmsSettings;
   /**
    * ARNs of the keys this request touched (audit `resources`), never changed once handed out: the
    * trail keeps the list of every recorded call, so a call that touches one key (most do) shares
@@ -76,25 +67,37 @@ export class RequestContext implements OperationContext, PipelineContext {
   committed = false;
   /** Events this call causes in other Regions (`recordRelated`); made on first use, as few calls have any. */
   related: RelatedEvent[] | undefined;
-  readonly #store: ChangeStore;
+  readonly #services: RequestServices;
   readonly #sourceIp: string | undefined;
   readonly #definition: OperationDefinition;
-  readonly #quotas: QuotaGate;
 
-  constructor(scope: RequestScope) {
-    this.#quotas = scope.quotas;
-    this.#definition = scope.definition;
-    this.operation = scope.definition.name;
-    this.now = scope.now;
+  /**
+   * @param services - what every call of the emulator shares.
+   * @param scope - who calls, in which Region, from where (the call's own).
+   * @param now - the request time, epoch ms.
+   */
+  constructor(services: RequestServices, definition: OperationDefinition, scope: CallScope, now: number) {
+    this.#services = services;
+    this.#definition = definition;
+    this.operation = definition.name;
+    this.now = now;
     this.region = scope.region;
     this.caller = scope.caller;
-    this.state = scope.store.state;
-    this.backend = scope.backend;
-    this.random = scope.random;
-    this.settings = scope.settings;
+    this.state = services.store.state;
     this.recipientAccount = scope.caller.account;
-    this.#store = scope.store;
     this.#sourceIp = scope.sourceIpAddress;
+  }
+
+  get backend(): Backend {
+    return this.#services.backend;
+  }
+
+  get random(): Random {
+    return this.#services.random;
+  }
+
+  get settings(): KmsSettings {
+    return this.#services.settings;
   }
 
   resolveKey(input: string, accepted: 'any' | 'key'): KeyRecord | Promise<KeyRecord> {
@@ -133,6 +136,10 @@ export class RequestContext implements OperationContext, PipelineContext {
   }
 
   authorize(action: KmsAction, key: KeyRecord | undefined, details: AuthorizationDetails = NO_DETAILS, options: AccessOptions = NO_ACCESS_OPTIONS): void {
+    // The key's own account root under a policy such as the default one is allowed whatever the
+    // request says (`evaluateAccess` decides so first); with no grant tokens to check for form,
+    // there is nothing else `authorizeAccess` would look at, so no access request is built.
+    if (key !== undefined && details.grantTokens === undefined && rootAllowedByKeyPolicy(this.caller, key)) return;
     authorizeAccess(this.accessRequest(action, key, details, options));
   }
 
@@ -172,7 +179,7 @@ export class RequestContext implements OperationContext, PipelineContext {
 
   throttle(row: QuotaClass): void {
     // Cross-account use throttles the calling account ("Request quotas").
-    if (!this.#quotas.tryAcquire(this.caller.account, this.region, row, this.now)) throw throttled();
+    if (!this.#services.quotas.tryAcquire(this.caller.account, this.region, row, this.now)) throw throttled();
   }
 
   touch(key: KeyRecord): void {
@@ -192,7 +199,7 @@ export class RequestContext implements OperationContext, PipelineContext {
 
   async commit(...changes: Change[]): Promise<void> {
     this.committed = true;
-    await this.#store.commit(changes);
+    await this.#services.store.commit(changes);
   }
 
   #resolveAlias(account: string, aliasName: string): KeyRecord | Promise<KeyRecord> {

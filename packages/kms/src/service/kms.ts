@@ -17,6 +17,7 @@
 
 import { type Backend, defaultBackend } from '@strongbox/envelope';
 import {
+  type AuditEvent,
   type AuditOptions,
   AuditTrail,
   type CallScope,
@@ -52,7 +53,7 @@ import type { KmsSettings, OperationDefinition, RelatedEvent } from '../operatio
 import { type ChangeStore, MemoryStore } from '../persistence/store.ts';
 import { type StructureShape, validate } from '../protocol/shapes.ts';
 import { auditJson, defaultAuditParameters, serviceEventOf } from './audit-fields.ts';
-import { RequestContext } from './context.ts';
+import { RequestContext, type RequestServices } from './context.ts';
 
 export type { OperationName, RequestOf, ResponseOf } from '../operations/index.ts';
 
@@ -166,7 +167,12 @@ export class Kms {
     // A data directory keeps the trail: what it recorded comes back, and new events go to it.
     const sink = this.#store.audit;
     if (sink !== undefined) {
-      for (const event of sink.recovered) this.auditTrail.restore(event);
+      // Only the newest `capacity` events can stay in the ring: restoring older ones would drop
+      // them again. Taken, not read: the sink forgets them, so nothing else keeps them alive.
+      const recovered = sink.takeRecovered();
+      for (let index = Math.max(0, recovered.length - this.auditTrail.capacity); index < recovered.length; index++) {
+        this.auditTrail.restore(recovered[index] as AuditEvent);
+      }
       this.auditTrail.onRecord((event) => sink.append(event));
     }
     const clock = options.clock ?? systemClock;
@@ -290,6 +296,7 @@ function kmsBinding(
   pipeline: () => Pipeline<OperationDefinition, RequestContext, KmsError>,
 ): ServiceBinding<OperationDefinition, RequestContext, KmsError> {
   const { store, random, backend, settings } = parts;
+  const services: RequestServices = Object.freeze({ store, backend, random, settings, quotas: parts.quotas });
   // The next time a clock-driven change falls due: requests before it skip the scan.
   let nextDue = -Infinity;
   const advance = async (now: number): Promise<void> => {
@@ -313,16 +320,16 @@ function kmsBinding(
     }
     return usageLogOfState;
   }
-  // Each key's record is overwritten in place, the trail's id bytes copied into it: they are
-  // written out as text only when GetKeyLastUsage asks.
+  // Each key's record is overwritten in place with the event's sequence number in the trail: its
+  // ids are written out as text only when GetKeyLastUsage asks.
   function recordUse(operation: string, context: RequestContext): void {
+    const trail = parts.trail;
+    const sequence = trail.latestSequence();
+    if (sequence === undefined) return;
     const log = usageLog(context.now);
-    const requestId = parts.trail.latestRequestId();
-    for (const arn of context.resources) {
-      const use = log.slot(arn);
-      if (!parts.trail.copyLatestIds(use.idBytes, 0)) return;
-      use.update(operation, context.now, requestId);
-    }
+    const requestId = trail.latestRequestId();
+    const resources = context.resources;
+    for (let i = 0; i < resources.length; i++) log.slot(resources[i] as string).update(operation, context.now, requestId, trail, sequence);
   }
   return {
     eventSource: EVENT_SOURCE,
@@ -332,19 +339,7 @@ function kmsBinding(
     trail: parts.trail,
     ...(parts.faults === undefined ? {} : { faults: parts.faults }),
     validate: (definition, input) => validate(definition.input, input),
-    open: (definition, scope: CallScope, now) =>
-      new RequestContext({
-        definition,
-        now,
-        region: scope.region,
-        caller: scope.caller,
-        store,
-        backend,
-        random,
-        settings,
-        quotas: parts.quotas,
-        sourceIpAddress: scope.sourceIpAddress,
-      }),
+    open: (definition, scope: CallScope, now) => new RequestContext(services, definition, scope, now),
     prepare: (now) => (now < nextDue ? undefined : advance(now)),
     // The response may rest on changes that concurrent requests applied but have not yet made
     // durable (say, Encrypt under the material a rotation just added): answer once they are.

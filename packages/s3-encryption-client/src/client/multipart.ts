@@ -27,7 +27,7 @@ import { S3EncryptionClientError } from '../errors.ts';
 import { type EncodedEnvelope, encodeEnvelope } from '../format/metadata.ts';
 import { type ClientContext, type RequestOptions, sendOptions } from './context.ts';
 import { newObjectMaterials } from './materials.ts';
-import { mergeMetadata, PLAINTEXT_INTEGRITY_FIELDS, putInstructionFile } from './put-object.ts';
+import { CHECKSUM_MEMBERS, mergeMetadata, PLAINTEXT_INTEGRITY_FIELDS, putInstructionFile } from './put-object.ts';
 
 const BLOCK = 16;
 
@@ -207,8 +207,8 @@ export class EncryptedMultipartUpload {
 }
 
 function checksums(output: UploadPartCommandOutput): Partial<CompletedPart> {
-  const found: Partial<Record<'ChecksumCRC32' | 'ChecksumCRC32C' | 'ChecksumCRC64NVME' | 'ChecksumSHA1' | 'ChecksumSHA256', string>> = {};
-  for (const name of ['ChecksumCRC32', 'ChecksumCRC32C', 'ChecksumCRC64NVME', 'ChecksumSHA1', 'ChecksumSHA256'] as const) {
+  const found: Partial<Record<(typeof CHECKSUM_MEMBERS)[number], string>> = {};
+  for (const name of CHECKSUM_MEMBERS) {
     const value = output[name];
     if (value !== undefined) found[name] = value;
   }

@@ -27,17 +27,40 @@ import { newObjectMaterials } from './materials.ts';
 import { withRetries } from './retry.ts';
 
 /**
- * Integrity values a caller computes over plaintext would not match the ciphertext S3 receives;
- * the SDK computes its own checksum of what it actually sends, so these are refused.
+ * The checksum value members of S3's write requests and part results: the ten algorithms of the
+ * S3 API model (the pinned `@aws-sdk/client-s3`: the five of 2025 and MD5, SHA512, XXHASH64,
+ * XXHASH3, XXHASH128, added in April 2026). One list, so the client's refusals and its multipart
+ * completion cannot disagree about which exist.
  */
-export const PLAINTEXT_INTEGRITY_FIELDS: readonly ['ContentMD5', 'ChecksumCRC32', 'ChecksumCRC32C', 'ChecksumCRC64NVME', 'ChecksumSHA1', 'ChecksumSHA256'] = [
-  'ContentMD5',
+export const CHECKSUM_MEMBERS: readonly [
   'ChecksumCRC32',
   'ChecksumCRC32C',
   'ChecksumCRC64NVME',
   'ChecksumSHA1',
   'ChecksumSHA256',
+  'ChecksumMD5',
+  'ChecksumSHA512',
+  'ChecksumXXHASH64',
+  'ChecksumXXHASH3',
+  'ChecksumXXHASH128',
+] = [
+  'ChecksumCRC32',
+  'ChecksumCRC32C',
+  'ChecksumCRC64NVME',
+  'ChecksumSHA1',
+  'ChecksumSHA256',
+  'ChecksumMD5',
+  'ChecksumSHA512',
+  'ChecksumXXHASH64',
+  'ChecksumXXHASH3',
+  'ChecksumXXHASH128',
 ];
+
+/**
+ * Integrity values a caller computes over plaintext would not match the ciphertext S3 receives;
+ * the SDK computes its own checksum of what it actually sends, so these are refused.
+ */
+export const PLAINTEXT_INTEGRITY_FIELDS: readonly ['ContentMD5', ...typeof CHECKSUM_MEMBERS] = ['ContentMD5', ...CHECKSUM_MEMBERS];
 
 // Any of these in user metadata would make the object's format ambiguous (or mixed) on read.
 const ENVELOPE_KEYS: ReadonlySet<string> = new Set([

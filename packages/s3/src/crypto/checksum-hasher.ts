@@ -5,15 +5,20 @@
  * values, pinned by a test against `@aws-crypto/crc32`, at a small fraction of the pure-JavaScript
  * cost, and the SDK sends a CRC32 with every PUT by default), CRC32C with `@aws-crypto/crc32c`,
  * CRC64NVME with `@aws-sdk/crc64-nvme` (the implementations the AWS SDK for JavaScript itself
- * uses, so the values cannot drift from what clients compute), SHA-1 and SHA-256 with
- * `node:crypto`. Each digest is the big-endian bytes S3 sends base64-encoded (s3-sse.md §5.5).
+ * uses, so the values cannot drift from what clients compute), SHA-1, SHA-256, SHA-512 and MD5
+ * with `node:crypto`, and XXHASH64, XXHASH3 (64-bit) and XXHASH128 with `@aws-sdk/checksums/xxh`
+ * (the SDK's own, for the same reason; known answers pinned by a test). Each digest is the big-endian bytes S3 sends base64-encoded (s3-sse.md §5.5).
  */
 
 import { createHash } from 'node:crypto';
 import { crc32 } from 'node:zlib';
 import { AwsCrc32c } from '@aws-crypto/crc32c';
+import { Xxh3_64, Xxh3_128, Xxh64 } from '@aws-sdk/checksums/xxh';
 import { Crc64Nvme } from '@aws-sdk/crc64-nvme';
 import type { ChecksumAlgorithm } from '../model/checksum.ts';
+
+/** node:crypto's name of each hash algorithm. */
+const NODE_HASHES = Object.freeze({ SHA1: 'sha1', SHA256: 'sha256', SHA512: 'sha512', MD5: 'md5' } as const);
 
 /** An incremental checksum. */
 export interface ChecksumHasher {
@@ -41,10 +46,18 @@ export function createChecksumHasher(algorithm: ChecksumAlgorithm): ChecksumHash
     case 'CRC64NVME':
       return wrap(algorithm, new Crc64Nvme());
     case 'SHA1':
-    case 'SHA256': {
-      const hash = createHash(algorithm === 'SHA1' ? 'sha1' : 'sha256');
+    case 'SHA256':
+    case 'SHA512':
+    case 'MD5': {
+      const hash = createHash(NODE_HASHES[algorithm]);
       return { algorithm, update: (bytes) => void hash.update(bytes), digest: async () => new Uint8Array(hash.digest()) };
     }
+    case 'XXHASH64':
+      return wrap(algorithm, new Xxh64());
+    case 'XXHASH3':
+      return wrap(algorithm, new Xxh3_64());
+    case 'XXHASH128':
+      return wrap(algorithm, new Xxh3_128());
   }
 }
 

@@ -356,12 +356,16 @@ function keysOf(layers: readonly SealLayer[], keyrings: readonly ResolvedKeyring
 
 function fieldsOf(keyArn: string, pairs: StringMap, bucketKey: boolean, wrapped: readonly WrappedDataKey[]): StoredFields {
   const entries = Object.entries(pairs);
-  return {
-    [SSE_KMS_FIELDS.keyArn]: keyArn,
-    ...(entries.length === 0 ? {} : { [SSE_KMS_FIELDS.context]: JSON.stringify(Object.fromEntries(entries)) }),
-    ...(bucketKey ? { [SSE_KMS_FIELDS.bucketKey]: 'true' } : {}),
-    [SSE_KMS_FIELDS.wrappedKeys]: JSON.stringify(wrapped.map((entry) => ({ id: entry.keyringId, blob: Buffer.from(entry.ciphertext).toString('base64') }))),
-  };
+  // Assigned one by one: computed keys and conditional spreads in one literal make V8 build a
+  // slow object, and every SSE-KMS PUT stores these fields.
+  const fields: Record<string, string> = {};
+  fields[SSE_KMS_FIELDS.keyArn] = keyArn;
+  if (entries.length > 0) fields[SSE_KMS_FIELDS.context] = JSON.stringify(Object.fromEntries(entries));
+  if (bucketKey) fields[SSE_KMS_FIELDS.bucketKey] = 'true';
+  fields[SSE_KMS_FIELDS.wrappedKeys] = JSON.stringify(
+    wrapped.map((entry) => ({ id: entry.keyringId, blob: Buffer.from(entry.ciphertext).toString('base64') })),
+  );
+  return fields;
 }
 
 function storedWrappedKeys(stored: StoredFields): WrappedDataKey[] {

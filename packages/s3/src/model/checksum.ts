@@ -1,6 +1,6 @@
 /**
  * @module
- * S3's additional checksums (User Guide "Checking object integrity"; s3-sse.md §5.5): the five
+ * S3's additional checksums (User Guide "Checking object integrity"; s3-sse.md §5.5): the ten
  * algorithms, which one a PutObject asks for, the value it claims, and how the value is written
  * (base64 of the big-endian digest). A request names at most one checksum value; without one S3
  * computes CRC64NVME (its default since 2025). The checksum is always over the plaintext, in every
@@ -9,26 +9,52 @@
 
 import { S3Error } from '../errors.ts';
 
-/** The algorithms S3 accepts (model `ChecksumAlgorithm`). */
-export type ChecksumAlgorithm = 'CRC32' | 'CRC32C' | 'CRC64NVME' | 'SHA1' | 'SHA256';
+/**
+ * The algorithms S3 accepts (model `ChecksumAlgorithm`): the five of 2025, and MD5, SHA512,
+ * XXHASH64, XXHASH3 (64-bit) and XXHASH128, which the S3 API model (the pinned
+ * `@aws-sdk/client-s3`: `x-amz-checksum-md5` … `x-amz-checksum-xxhash128` on PutObject,
+ * UploadPart, GetObject, HeadObject; `ChecksumMD5` … in `Checksum`, `CompletedPart`, `Part`,
+ * `CopyObjectResult`, `CopyPartResult`) and the API reference now carry.
+ */
+export type ChecksumAlgorithm = 'CRC32' | 'CRC32C' | 'CRC64NVME' | 'SHA1' | 'SHA256' | 'MD5' | 'SHA512' | 'XXHASH64' | 'XXHASH3' | 'XXHASH128';
 
 /** Whether a stored checksum covers the object's bytes (`FULL_OBJECT`) or its parts' checksums (`COMPOSITE`, `-N`). */
 export type ChecksumType = 'FULL_OBJECT' | 'COMPOSITE';
 
 /**
- * Every algorithm, in the order SDKs prefer them when validating a response.
- *
- * Known difference (UNCONFIRMED): S3 and the pinned `@aws-sdk/client-s3` (enum `ChecksumAlgorithm`)
- * also have MD5, SHA512, XXHASH3, XXHASH64 and XXHASH128; Strongbox does not emulate them and
- * refuses them (`UnsupportedChecksumAlgorithm`, whose message lists this array).
+ * Every algorithm, in the order the SDKs prefer them when validating a response (the JS SDK's
+ * `responseAlgorithms`: CRC64NVME, CRC32, CRC32C, SHA256, SHA1, SHA512, MD5, XXHASH64, XXHASH3,
+ * XXHASH128; only one is ever answered, so the order only decides the order of the checks here).
  */
-export const CHECKSUM_ALGORITHMS: readonly ChecksumAlgorithm[] = Object.freeze(['CRC64NVME', 'CRC32C', 'CRC32', 'SHA1', 'SHA256']);
+export const CHECKSUM_ALGORITHMS: readonly ChecksumAlgorithm[] = Object.freeze([
+  'CRC64NVME',
+  'CRC32C',
+  'CRC32',
+  'SHA1',
+  'SHA256',
+  'SHA512',
+  'MD5',
+  'XXHASH64',
+  'XXHASH3',
+  'XXHASH128',
+]);
 
 /** What S3 stores when a request names no checksum (PutObject model, `ChecksumCRC64NVME`). */
 export const DEFAULT_CHECKSUM_ALGORITHM: ChecksumAlgorithm = 'CRC64NVME';
 
-/** Digest bytes per algorithm. */
-export const CHECKSUM_LENGTHS: Readonly<Record<ChecksumAlgorithm, number>> = Object.freeze({ CRC32: 4, CRC32C: 4, CRC64NVME: 8, SHA1: 20, SHA256: 32 });
+/** Digest bytes per algorithm (the model's "Base64 encoded, 64-bit XXHASH64 checksum", …). */
+export const CHECKSUM_LENGTHS: Readonly<Record<ChecksumAlgorithm, number>> = Object.freeze({
+  CRC32: 4,
+  CRC32C: 4,
+  CRC64NVME: 8,
+  SHA1: 20,
+  SHA256: 32,
+  MD5: 16,
+  SHA512: 64,
+  XXHASH64: 8,
+  XXHASH3: 8,
+  XXHASH128: 16,
+});
 
 /** The checksum members of a request or response, as the SDK names them. */
 export interface ChecksumMembers {
@@ -39,6 +65,11 @@ export interface ChecksumMembers {
   ChecksumCRC64NVME?: string;
   ChecksumSHA1?: string;
   ChecksumSHA256?: string;
+  ChecksumMD5?: string;
+  ChecksumSHA512?: string;
+  ChecksumXXHASH64?: string;
+  ChecksumXXHASH3?: string;
+  ChecksumXXHASH128?: string;
 }
 
 /** The response members: the stored value of the object's algorithm, and its type. */
@@ -48,6 +79,11 @@ export interface ChecksumResponseMembers {
   ChecksumCRC64NVME?: string;
   ChecksumSHA1?: string;
   ChecksumSHA256?: string;
+  ChecksumMD5?: string;
+  ChecksumSHA512?: string;
+  ChecksumXXHASH64?: string;
+  ChecksumXXHASH3?: string;
+  ChecksumXXHASH128?: string;
   ChecksumType?: ChecksumType;
 }
 
@@ -75,6 +111,20 @@ export function checksumHeader(algorithm: ChecksumAlgorithm): string {
 export function parseChecksumAlgorithm(name: string): ChecksumAlgorithm | undefined {
   const upper = name.trim().toUpperCase();
   return (CHECKSUM_ALGORITHMS as readonly string[]).includes(upper) ? (upper as ChecksumAlgorithm) : undefined;
+}
+
+/**
+ * Parses the algorithm a request asks S3 to compute (`x-amz-checksum-algorithm`: CopyObject,
+ * CreateMultipartUpload).
+ * @throws S3Error UnsupportedChecksumAlgorithm (400 InvalidRequest "Checksum algorithm provided is
+ *   unsupported. Please try again with any of the valid types: [CRC32, …]"; versitygw's
+ *   `CopyObject_invalid_checksum_algorithm` pins it for CopyObject).
+ * @example requestedChecksumAlgorithm('sha512') // 'SHA512'
+ */
+export function requestedChecksumAlgorithm(name: string): ChecksumAlgorithm {
+  const algorithm = parseChecksumAlgorithm(name);
+  if (algorithm === undefined) throw new S3Error('UnsupportedChecksumAlgorithm', { detail: { value: [...CHECKSUM_ALGORITHMS].sort().join(', ') } });
+  return algorithm;
 }
 
 /**
@@ -130,20 +180,31 @@ export interface UploadChecksum {
   readonly requested: boolean;
 }
 
-/** The checksum types each algorithm supports for multipart uploads (User Guide, "Checking object integrity"). */
+/**
+ * The checksum types each algorithm supports for multipart uploads (User Guide, "Checking object
+ * integrity"). The CRCs combine, so they can be FULL_OBJECT; a hash cannot be combined from its
+ * parts' values, so MD5, SHA512 and the XXHASHes are COMPOSITE only, as SHA-1 and SHA-256 are
+ * (UNCONFIRMED for the five added in 2025: the model's `Part` documents their part values, and
+ * no capture records which types S3 takes for them).
+ */
 const MULTIPART_TYPES: Readonly<Record<ChecksumAlgorithm, readonly ChecksumType[]>> = Object.freeze({
   CRC32: ['COMPOSITE', 'FULL_OBJECT'],
   CRC32C: ['COMPOSITE', 'FULL_OBJECT'],
   CRC64NVME: ['FULL_OBJECT'],
   SHA1: ['COMPOSITE'],
   SHA256: ['COMPOSITE'],
+  MD5: ['COMPOSITE'],
+  SHA512: ['COMPOSITE'],
+  XXHASH64: ['COMPOSITE'],
+  XXHASH3: ['COMPOSITE'],
+  XXHASH128: ['COMPOSITE'],
 });
 
 /**
  * Resolves CreateMultipartUpload's `ChecksumAlgorithm` and `ChecksumType`: no algorithm is S3's
  * default (CRC64NVME, full object); an algorithm without a type takes its default (FULL_OBJECT for
- * CRC64NVME, COMPOSITE for the others); SHA-1 and SHA-256 cannot be full-object, CRC64NVME cannot
- * be composite.
+ * CRC64NVME, COMPOSITE for the others); the hashes cannot be full-object, CRC64NVME cannot be
+ * composite.
  * @throws S3Error UnsupportedChecksumAlgorithm, InvalidChecksumType, ChecksumTypeWithoutAlgorithm,
  *   ChecksumTypeNotSupported.
  * @example resolveUploadChecksum({ ChecksumAlgorithm: 'CRC32' }) // { algorithm: 'CRC32', type: 'COMPOSITE', requested: true }
@@ -154,8 +215,7 @@ export function resolveUploadChecksum(members: { ChecksumAlgorithm?: string | un
     if (type !== undefined) throw new S3Error('ChecksumTypeWithoutAlgorithm');
     return { algorithm: DEFAULT_CHECKSUM_ALGORITHM, type: 'FULL_OBJECT', requested: false };
   }
-  const algorithm = parseChecksumAlgorithm(members.ChecksumAlgorithm);
-  if (algorithm === undefined) throw new S3Error('UnsupportedChecksumAlgorithm', { detail: { value: [...CHECKSUM_ALGORITHMS].sort().join(', ') } });
+  const algorithm = requestedChecksumAlgorithm(members.ChecksumAlgorithm);
   const supported = MULTIPART_TYPES[algorithm];
   const resolved = type ?? (supported[0] as ChecksumType);
   if (!supported.includes(resolved)) throw new S3Error('ChecksumTypeNotSupported', { detail: { value: resolved, actual: algorithm } });

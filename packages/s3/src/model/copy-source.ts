@@ -85,26 +85,44 @@ export interface InPlaceCopy {
   readonly requestNamesEncryption: boolean;
   /** The destination bucket has a default encryption configuration set by PutBucketEncryption. */
   readonly bucketEncryptionConfigured: boolean;
+  /** The request names a storage class (`x-amz-storage-class`), whatever the source's is. */
+  readonly requestNamesStorageClass: boolean;
+  /** The request names a website redirect location (`x-amz-website-redirect-location`), whatever the source's is. */
+  readonly requestNamesWebsiteRedirect: boolean;
   /** How the source object is stored. */
   readonly sourceMode: EncryptionMode;
 }
 
 /**
  * Refuses a copy of an object onto itself that changes nothing (LS-snapshot
- * `test_s3_copy_object_in_place*`). It is allowed with `MetadataDirective: REPLACE`, when the request
- * names an encryption, when the bucket has an explicitly configured default
- * (`test_copy_in_place_with_bucket_encryption`), or when the source is not SSE-S3 (the bucket's
- * default re-encrypts it: `copy-object-in-place-without-kms-sse`).
+ * `test_s3_copy_object_in_place*`, recorded against S3). S3 looks at what the request names, not at
+ * whether the value differs from the source's: it is allowed with `MetadataDirective: REPLACE`,
+ * when the request names an encryption, a storage class (`STANDARD` onto a STANDARD object too:
+ * `test_s3_copy_object_in_place_storage_class`, `test_s3_copy_object_in_place_metadata_directive`)
+ * or a website redirect location (the source's own too:
+ * `test_s3_copy_object_in_place_website_redirect_location`), when the bucket has an explicitly
+ * configured default (`test_copy_in_place_with_bucket_encryption`), or when the source is not
+ * SSE-S3 (the bucket's default re-encrypts it: `copy-object-in-place-without-kms-sse`). User
+ * metadata under `COPY` is ignored, so it changes nothing (`no-metadata-directive-fail`).
  *
  * @throws S3Error CopyToItselfWithoutChange.
  * @example
  * ```ts
  * import { checkInPlaceCopy } from '@strongbox/s3';
- * checkInPlaceCopy({ metadataDirective: 'REPLACE', requestNamesEncryption: false, bucketEncryptionConfigured: false, sourceMode: 'SSE-S3' }); // allowed
+ * checkInPlaceCopy({
+ *   metadataDirective: 'COPY', requestNamesEncryption: false, bucketEncryptionConfigured: false,
+ *   requestNamesStorageClass: true, requestNamesWebsiteRedirect: false, sourceMode: 'SSE-S3',
+ * }); // allowed: a storage class is named
  * ```
  */
 export function checkInPlaceCopy(copy: InPlaceCopy): void {
-  const changes = copy.metadataDirective === 'REPLACE' || copy.requestNamesEncryption || copy.bucketEncryptionConfigured || copy.sourceMode !== 'SSE-S3';
+  const changes =
+    copy.metadataDirective === 'REPLACE' ||
+    copy.requestNamesEncryption ||
+    copy.requestNamesStorageClass ||
+    copy.requestNamesWebsiteRedirect ||
+    copy.bucketEncryptionConfigured ||
+    copy.sourceMode !== 'SSE-S3';
   if (!changes) throw new S3Error('CopyToItselfWithoutChange');
 }
 

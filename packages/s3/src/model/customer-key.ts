@@ -9,6 +9,11 @@
  * 4. the MD5 of the decoded key against the one sent, **before** the key's length: real S3
  *    answers a short key with a wrong MD5 with the MD5 error, and a short key with a matching MD5
  *    with "The secret key was invalid…" (LocalStack checks the length first; AWS does not).
+ *    On a read of an SSE-C object, a key of the wrong length with a matching MD5 is not the
+ *    object's key: 403 AccessDenied "…must provide the correct secret key." (LS-snapshot
+ *    `test_object_retrieval_sse_c`, `get-obj-sse-c-no-md5` and `head-obj-sse-c-no-md5`: botocore
+ *    sent a 44-byte key with its MD5, and S3 answered 403 to GET and HEAD, where the same key on
+ *    PutObject is 400 `put-obj-sse-c-no-md5`).
  *
  * The MD5 is of the raw 32 key bytes, not of the base64 text. The key is returned as bytes the
  * caller owns and must wipe; it never appears in an error.
@@ -57,15 +62,17 @@ export function hasCustomerKeyHeaders(headers: CustomerKeyHeaders): boolean {
 /**
  * Checks an SSE-C trio and decodes the key.
  *
+ * @param wrongLength - what a key of the wrong length (with a matching MD5) is: `SseCInvalidKey`
+ *   (400) on writes, `SseCWrongKey` (403) when reading an SSE-C object (LS-snapshot, see above).
  * @throws S3Error SseCMissingAlgorithm, SseCMissingKey, SseCAlgorithmNotAes256, SseCMissingKeyMd5,
- *   SseCKeyMd5Mismatch or SseCInvalidKey (all 400).
+ *   SseCKeyMd5Mismatch or SseCInvalidKey (all 400), or SseCWrongKey (403) as `wrongLength` says.
  * @example
  * ```ts
  * import { checkCustomerKey } from '@strongbox/s3';
  * const { key, keyMd5 } = checkCustomerKey({ algorithm: 'AES256', key: keyBase64, keyMd5: md5Base64 }, md5);
  * ```
  */
-export function checkCustomerKey(headers: CustomerKeyHeaders, md5: Md5): CustomerKey {
+export function checkCustomerKey(headers: CustomerKeyHeaders, md5: Md5, wrongLength: 'SseCInvalidKey' | 'SseCWrongKey' = 'SseCInvalidKey'): CustomerKey {
   const { algorithm, key, keyMd5 } = headers;
   if (algorithm === undefined) throw new S3Error('SseCMissingAlgorithm');
   if (key === undefined) throw new S3Error('SseCMissingKey');
@@ -80,7 +87,7 @@ export function checkCustomerKey(headers: CustomerKeyHeaders, md5: Md5): Custome
   }
   if (bytes.length !== SSE_C_KEY_LENGTH) {
     bytes.fill(0);
-    throw new S3Error('SseCInvalidKey');
+    throw new S3Error(wrongLength);
   }
   return { key: bytes, keyMd5 };
 }

@@ -135,7 +135,9 @@ export function checkReadEncryption(
   if (operation === 'get' && request.serverSideEncryption !== undefined) throw new S3Error('SseHeaderNotSupportedForOperation');
   if (request.customer !== undefined && hasCustomerKeyHeaders(request.customer)) {
     if (!secureTransport) throw new S3Error('SseCRequiresSecureTransport');
-    const customerKey = checkCustomerKey(request.customer, md5);
+    // Reading an SSE-C object, a key of the wrong length is a wrong key (403), as S3 answers GET
+    // and HEAD (LS-snapshot `get-obj-sse-c-no-md5`); for a copy source, as a read (UNCONFIRMED).
+    const customerKey = checkCustomerKey(request.customer, md5, stored === 'SSE-C' ? 'SseCWrongKey' : 'SseCInvalidKey');
     if (stored !== 'SSE-C') {
       customerKey.key.fill(0);
       // boto/boto3#982: SSE-C headers on an object that is not SSE-C.

@@ -1,20 +1,31 @@
 /**
  * @module
  * DeleteObject: removes an object; deleting a key that does not exist succeeds too (204), as in
- * an unversioned bucket. NoSuchBucket for a missing bucket.
+ * an unversioned bucket. NoSuchBucket for a missing bucket. `If-Match` deletes only the object of
+ * that ETag (412 otherwise; `*` any object), checked under the key's lock
+ * (`model/conditional-write.ts`); the directory-bucket conditions are 501 here, as on S3's general
+ * purpose buckets.
  *
  * A data event: CloudTrail records it only in trails with S3 data events enabled, so it is not
  * recorded in the trail.
  */
 
+import { checkDeleteCondition, parseDeleteCondition } from '../model/conditional-write.ts';
+import { header } from '../protocol/binding.ts';
 import { ownedBucket } from './shared/buckets.ts';
-import { requireKey } from './shared/objects.ts';
+import { OBJECT_FIELDS, requireKey } from './shared/objects.ts';
 import type { OperationDefinition } from './types.ts';
 
 /** DeleteObject request. */
 export interface DeleteObjectRequest {
   Bucket: string;
   Key: string;
+  /** Delete only the object of this ETag (`*`: any object). */
+  IfMatch?: string;
+  /** Directory buckets only: 501 NotImplemented here. */
+  IfMatchLastModifiedTime?: string;
+  /** Directory buckets only: 501 NotImplemented here. */
+  IfMatchSize?: number;
 }
 
 /** DeleteObject. */
@@ -23,13 +34,31 @@ export const deleteObject: OperationDefinition<'DeleteObject', DeleteObjectReque
   quota: { shared: 'write' },
   readOnly: false,
   eventCategory: 'Data',
-  rest: { method: 'DELETE', path: 'object', status: 204 },
+  rest: {
+    method: 'DELETE',
+    path: 'object',
+    status: 204,
+    request: {
+      members: {
+        IfMatch: header('if-match'),
+        IfMatchLastModifiedTime: header('x-amz-if-match-last-modified-time'),
+        IfMatchSize: header('x-amz-if-match-size', 'integer'),
+      },
+    },
+  },
   access: { action: 's3:DeleteObject', resource: 'object' },
 
   async handler(input, context) {
     const bucket = await ownedBucket(input.Bucket, context);
     const key = requireKey(input.Key);
-    await context.store.deleteObject(bucket.name, key);
+    const condition = parseDeleteCondition(input.IfMatch, input.IfMatchLastModifiedTime, input.IfMatchSize);
+    await context.store.deleteObject(
+      bucket.name,
+      key,
+      condition.kind === 'none'
+        ? undefined
+        : (current) => checkDeleteCondition(condition, current === undefined ? undefined : { etag: current.metadata[OBJECT_FIELDS.etag] ?? '' }, key),
+    );
     return {};
   },
 };

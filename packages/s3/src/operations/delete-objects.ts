@@ -145,10 +145,16 @@ async function deleteOne(record: BucketRecord, entry: ObjectIdentifier, context:
   const key = requireKey(entry.Key);
   context.authorize('s3:DeleteObject', record, key);
   if (entry.VersionId !== undefined && entry.VersionId !== 'null') throw new S3Error('NoSuchVersion');
-  if (entry.ETag !== undefined) {
-    const info = await context.store.headObject(bucket, key);
-    if (info === undefined) throw noSuchKey(key);
-    if (!etagMatches(entry.ETag, objectRecord(info).etag)) throw new S3Error('PreconditionFailed');
-  }
-  await context.store.deleteObject(bucket, key);
+  const expected = entry.ETag;
+  // The entry's ETag is checked under the key's lock, so no write lands between check and delete.
+  await context.store.deleteObject(
+    bucket,
+    key,
+    expected === undefined
+      ? undefined
+      : (info) => {
+          if (info === undefined) throw noSuchKey(key);
+          if (!etagMatches(expected, objectRecord(info).etag)) throw new S3Error('PreconditionFailed');
+        },
+  );
 }

@@ -43,8 +43,11 @@ export const headObject: OperationDefinition<'HeadObject', HeadObjectRequest, He
     const { bucket, key } = await checkReadRequest(input, context);
     const { opened, customerKey } = await resolveRead({ ...input, Bucket: bucket, Key: key }, context);
     // Verifies an SSE-C key (403 for a wrong one) without decrypting anything. A KMS object's
-    // HEAD answers from its stored record without calling KMS: S3 documents kms:Decrypt for GET
-    // (and for multipart parts), never for HEAD (UNCONFIRMED; no capture either way).
+    // HEAD answers from its stored record without calling KMS: the HeadObject API reference
+    // ("Permissions") requires s3:GetObject only, while kms:Decrypt is documented for downloads
+    // (re:Post "decrypt-kms-encrypted-objects-s3": "When a user sends a GET request…") and for
+    // UploadPart/UploadPartCopy ("s3-large-file-encryption-kms-key"), never for HEAD. UNCONFIRMED:
+    // no capture of a HEAD by a caller without kms:Decrypt (README, known differences).
     if (opened.record.mode !== 'SSE-KMS' && opened.record.mode !== 'DSSE-KMS') (await readKeys(opened.record, bucket, customerKey, context)).dispose();
     return { ...objectHead('HeadObject', opened), ...readChecksumMembers(input, opened.record.info.metadata, opened.range) };
   },

@@ -5,6 +5,8 @@
 
 import { createRegistry, type InputOf, type OutputOf, type Registry, type TableOf } from '@strongbox/service-kernel';
 import * as definitions from './definitions.ts';
+import { withBucketOwnerCondition } from './shared/expected-owner.ts';
+import type { OperationDefinition } from './types.ts';
 
 /** The operation table's type: each entry keeps its own request and response types. */
 export type OperationTable = TableOf<typeof definitions>;
@@ -17,8 +19,13 @@ export type RequestOf<Name extends OperationName> = InputOf<OperationTable[Name]
 /** The response type of an operation. */
 export type ResponseOf<Name extends OperationName> = OutputOf<OperationTable[Name]>;
 
+/** Every definition with what all of them share on the wire: the bucket owner condition. */
+const SERVED: Readonly<Record<string, OperationDefinition>> = Object.fromEntries(
+  Object.entries(definitions as Readonly<Record<string, OperationDefinition>>).map(([name, definition]) => [name, withBucketOwnerCondition(definition)]),
+);
+
 /** S3's registry. */
-export const REGISTRY: Registry<OperationTable> = createRegistry<OperationTable>(definitions);
+export const REGISTRY: Registry<OperationTable> = createRegistry<OperationTable>(SERVED);
 
 /** Every operation, keyed by name. */
 export const OPERATIONS: OperationTable = REGISTRY.operations;

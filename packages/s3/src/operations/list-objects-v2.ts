@@ -8,18 +8,23 @@
  * over `StartAfter`, which is then not echoed (LS-snapshot
  * `test_list_objects_v2_continuation_start_after`). `EncodingType: url` percent-encodes the keys,
  * prefixes, delimiter and `StartAfter` of the answer. Sizes are plaintext sizes; listings carry no
- * encryption fields. `MaxKeys: 0` answers an empty page that is not truncated (ceph s3-tests
+ * encryption fields, but each object's checksum algorithm and type (model `Object`
+ * `ChecksumAlgorithm`, a flattened list, and `ChecksumType`; LS-snapshot
+ * `test_delete_keys_in_versioned_bucket` and `test_put_get_object_special_character`, recorded
+ * against S3 in 2026: `"ChecksumAlgorithm": ["CRC32"], "ChecksumType": "FULL_OBJECT"`), never the value. `MaxKeys: 0` answers an empty page that is not truncated (ceph s3-tests
  * `test_bucket_listv2_maxkeys_zero`).
  *
  * A data event: CloudTrail records it only in trails with S3 data events enabled.
  */
 
+import type { ChecksumAlgorithm, ChecksumType } from '../model/checksum.ts';
 import { decodeContinuationToken, encodeContinuationToken } from '../model/continuation-token.ts';
 import { checkEncodingType, pageSize, urlEncodeKey } from '../model/listing.ts';
 import { flattened, query, struct } from '../protocol/binding.ts';
 import type { ListPage } from '../storage/types.ts';
 import { canonicalUserId } from './list-buckets.ts';
 import { ownedBucket } from './shared/buckets.ts';
+import { storedChecksum } from './shared/checksums.ts';
 import { listConditions } from './shared/conditions.ts';
 import { objectRecord } from './shared/objects.ts';
 import type { OperationDefinition } from './types.ts';
@@ -47,6 +52,9 @@ export interface ListedObject {
   LastModified: Date;
   /** Quoted, as S3 sends it. */
   ETag: string;
+  /** The stored checksum's algorithm (one); absent for an object stored without a checksum. */
+  ChecksumAlgorithm?: ChecksumAlgorithm[];
+  ChecksumType?: ChecksumType;
   /** Plaintext bytes. */
   Size: number;
   StorageClass: 'STANDARD';
@@ -113,6 +121,8 @@ export const listObjectsV2: OperationDefinition<'ListObjectsV2', ListObjectsV2Re
               Key: 'string',
               LastModified: 'timestamp',
               ETag: 'string',
+              ChecksumAlgorithm: flattened('string'),
+              ChecksumType: 'string',
               Size: 'integer',
               StorageClass: 'string',
               Owner: struct({ ID: 'string', DisplayName: 'string' }),
@@ -144,7 +154,16 @@ export const listObjectsV2: OperationDefinition<'ListObjectsV2', ListObjectsV2Re
     const owner = input.FetchOwner === true ? { Owner: { ID: canonicalUserId(bucket.owner) } } : {};
     const contents = page.objects.map((info): ListedObject => {
       const record = objectRecord(info);
-      return { Key: text(info.key), LastModified: new Date(info.lastModified), ETag: record.etag, Size: record.size, StorageClass: 'STANDARD', ...owner };
+      const checksum = storedChecksum(info.metadata);
+      return {
+        Key: text(info.key),
+        LastModified: new Date(info.lastModified),
+        ETag: record.etag,
+        ...(checksum === undefined ? {} : { ChecksumAlgorithm: [checksum.algorithm], ChecksumType: checksum.type }),
+        Size: record.size,
+        StorageClass: 'STANDARD',
+        ...owner,
+      };
     });
     return {
       Name: bucket.name,

@@ -19,7 +19,9 @@ import { sealObject } from '../crypto/index.ts';
 import { S3Error } from '../errors.ts';
 import type { ChecksumMembers, ChecksumResponseMembers } from '../model/checksum.ts';
 import { checksumResponseMembers } from '../model/checksum.ts';
+import { parseWriteCondition } from '../model/conditional-write.ts';
 import { etagKind, objectEtag } from '../model/etag.ts';
+import { checkUserMetadataSize } from '../model/metadata.ts';
 import { checkStorageClass } from '../model/storage-class.ts';
 import { header, metadataHeaders, streamPayload } from '../protocol/binding.ts';
 import { CHECKSUM_REQUEST, CHECKSUM_RESPONSE } from '../protocol/checksum-headers.ts';
@@ -27,8 +29,8 @@ import { SSE_RESPONSE, SSE_WRITE_REQUEST } from '../protocol/sse-headers.ts';
 import type { RequestBody } from './shared/body.ts';
 import { ownedBucket } from './shared/buckets.ts';
 import { checksumFields, checksummedBody, contentMd5 } from './shared/checksums.ts';
-import { writeEncryptionConditions } from './shared/conditions.ts';
-import { objectFields, requireKey, type SseResponseMembers, type SseWriteMembers } from './shared/objects.ts';
+import { conditionalWriteConditions, writeEncryptionConditions } from './shared/conditions.ts';
+import { objectFields, requireKey, type SseResponseMembers, type SseWriteMembers, writeGuard } from './shared/objects.ts';
 import { responseEncryption } from './shared/response.ts';
 import { decideObjectEncryption, writeKeys } from './shared/write.ts';
 import type { OperationDefinition } from './types.ts';
@@ -44,6 +46,10 @@ export interface PutObjectRequest extends SseWriteMembers, ChecksumMembers {
   Metadata?: Record<string, string>;
   /** `x-amz-storage-class`: checked, then stored as STANDARD (classes are not modelled). */
   StorageClass?: string;
+  /** Conditional write: store only if the key's current ETag is this one (else 412; 404 without an object). */
+  IfMatch?: string;
+  /** Conditional write: `*`, store only if the key has no object (else 412). */
+  IfNoneMatch?: string;
 }
 
 /** PutObject response. */
@@ -70,18 +76,32 @@ export const putObject: OperationDefinition<'PutObject', PutObjectRequest, PutOb
         ContentType: header('content-type'),
         Metadata: metadataHeaders(),
         StorageClass: header('x-amz-storage-class'),
+        IfMatch: header('if-match'),
+        IfNoneMatch: header('if-none-match'),
         ...SSE_WRITE_REQUEST,
         ...CHECKSUM_REQUEST,
       },
     },
     response: { members: { ETag: header('etag'), ...SSE_RESPONSE, ...CHECKSUM_RESPONSE } },
   },
-  access: { action: 's3:PutObject', resource: 'object', conditions: writeEncryptionConditions },
+  // With the conditional-write keys, so a bucket policy can require If-None-Match / If-Match.
+  access: {
+    action: 's3:PutObject',
+    resource: 'object',
+    conditions: (input, scope) => ({ ...writeEncryptionConditions(input, scope), ...conditionalWriteConditions(input) }),
+  },
 
   async handler(input, context) {
     const bucket = await ownedBucket(input.Bucket, context);
     const key = requireKey(input.Key);
     checkStorageClass(input.StorageClass);
+    // Before the body streams (the stored record checks it again).
+    checkUserMetadataSize(input.Metadata);
+    // Conditional writes (`model/conditional-write.ts`): checked now, so a refused write does not
+    // stream its body, and again where the object commits, under the key's lock.
+    const condition = parseWriteCondition(input.IfMatch, input.IfNoneMatch);
+    const guard = writeGuard(condition, key);
+    guard?.(await context.store.headObject(bucket.name, key));
     const expectedMd5 = contentMd5(input.ContentMD5);
     // The checksum (the one sent, or CRC64NVME) is computed over the plaintext as it streams and
     // checked before the body ends: a mismatch stores nothing.
@@ -98,17 +118,28 @@ export const putObject: OperationDefinition<'PutObject', PutObjectRequest, PutOb
         checksummed.body,
         keys,
         (sealed, progress) =>
-          context.store.putObject(bucket.name, key, sealed, () => {
-            const digest = wantMd5 ? progress.md5() : new Uint8Array(16);
-            // Checked inside the manifest callback: throwing here discards the blob, so a body
-            // that does not match its Content-MD5 is never visible (S3: BadDigest, nothing stored).
-            if (expectedMd5 !== undefined && !equalBytes(digest, expectedMd5)) throw new S3Error('BadDigest');
-            etag = `"${objectEtag(decided.mode, digest, (length) => crypto.random.bytes(length))}"`;
-            return {
-              ...objectFields(decided.mode, etag, progress.segment(), input.ContentType, input.Metadata, keys.fields),
-              ...checksumFields(checksummed.checksum()),
-            };
-          }),
+          context.store.putObject(
+            bucket.name,
+            key,
+            sealed,
+            () => {
+              const digest = wantMd5 ? progress.md5() : new Uint8Array(16);
+              // Checked inside the manifest callback: throwing here discards the blob, so a body
+              // that does not match its Content-MD5 is never visible (S3: BadDigest, nothing stored).
+              if (expectedMd5 !== undefined && !equalBytes(digest, expectedMd5)) throw new S3Error('BadDigest');
+              etag = `"${objectEtag(decided.mode, digest, (length) => crypto.random.bytes(length))}"`;
+              return objectFields(
+                decided.mode,
+                etag,
+                progress.segment(),
+                input.ContentType,
+                input.Metadata,
+                keys.fields,
+                checksumFields(checksummed.checksum()),
+              );
+            },
+            guard,
+          ),
         { md5: wantMd5 },
       );
       return {

@@ -19,6 +19,7 @@
 
 import { openObject, openObjectRange } from '../crypto/index.ts';
 import { type ChecksumResponseMembers, checksumMember } from '../model/checksum.ts';
+import { checkConditions } from '../model/conditions.ts';
 import { parseCopySource } from '../model/copy-source.ts';
 import { checkPartNumber, parseCopySourceRange } from '../model/multipart.ts';
 import { header, query, struct, xmlPayload } from '../protocol/binding.ts';
@@ -30,7 +31,7 @@ import { writeEncryptionConditions } from './shared/conditions.ts';
 import { authorizedCopySource, type CopySourceCustomerMembers, copySourceCustomerKey } from './shared/copy-source.ts';
 import { findUpload, partCustomerKey, sealPart } from './shared/multipart.ts';
 import { noSuchKey, objectRecord, requireKey, type SseCustomerMembers, type SseResponseMembers } from './shared/objects.ts';
-import { readKeys } from './shared/read.ts';
+import { conditionsOf, readKeys } from './shared/read.ts';
 import { responseEncryption } from './shared/response.ts';
 import type { OperationDefinition } from './types.ts';
 
@@ -44,6 +45,11 @@ export interface UploadPartCopyRequest extends SseCustomerMembers, CopySourceCus
   CopySource: string;
   /** `bytes=first-last`, inclusive, inside the source; absent: the whole source. */
   CopySourceRange?: string;
+  /** Conditions on the source, as CopyObject's (412 with `Condition: x-amz-copy-source-If-…`). */
+  CopySourceIfMatch?: string;
+  CopySourceIfNoneMatch?: string;
+  CopySourceIfModifiedSince?: Date | string;
+  CopySourceIfUnmodifiedSince?: Date | string;
 }
 
 /** UploadPartCopy response. */
@@ -69,6 +75,11 @@ export const uploadPartCopy: OperationDefinition<'UploadPartCopy', UploadPartCop
         UploadId: query('uploadId'),
         CopySource: header('x-amz-copy-source'),
         CopySourceRange: header('x-amz-copy-source-range'),
+        // API reference UploadPartCopy: the same source conditions as CopyObject's.
+        CopySourceIfMatch: header('x-amz-copy-source-if-match'),
+        CopySourceIfNoneMatch: header('x-amz-copy-source-if-none-match'),
+        CopySourceIfModifiedSince: header('x-amz-copy-source-if-modified-since'),
+        CopySourceIfUnmodifiedSince: header('x-amz-copy-source-if-unmodified-since'),
         ...SSE_C_REQUEST,
         ...COPY_SOURCE_SSE_C_REQUEST,
       },
@@ -111,6 +122,15 @@ export const uploadPartCopy: OperationDefinition<'UploadPartCopy', UploadPartCop
     let targetCustomer: { key: Uint8Array; keyMd5: string } | undefined;
     try {
       const record = objectRecord(reader.info);
+      // The source's conditions, against the version the reader pinned (as CopyObject checks them):
+      // a multipart copy whose source changed between parts fails instead of mixing versions.
+      const sourceConditions = {
+        IfMatch: input.CopySourceIfMatch,
+        IfNoneMatch: input.CopySourceIfNoneMatch,
+        IfModifiedSince: input.CopySourceIfModifiedSince,
+        IfUnmodifiedSince: input.CopySourceIfUnmodifiedSince,
+      };
+      checkConditions(conditionsOf(sourceConditions), { etag: record.etag, lastModified: reader.info.lastModified }, 'copy-source', context.now);
       sourceCustomerKey = copySourceCustomerKey(input, record.mode, context)?.key;
       const range = parseCopySourceRange(input.CopySourceRange, record.size);
       targetCustomer = partCustomerKey(input, upload, context);

@@ -1,7 +1,7 @@
 /**
  * @module
  * The wire form of S3's additional checksums (model `httpHeader` traits of PutObject, UploadPart,
- * GetObject, HeadObject, …; s3-sse.md §5.5): `x-amz-checksum-{crc32,crc32c,crc64nvme,sha1,sha256}`
+ * GetObject, HeadObject, …; s3-sse.md §5.5): `x-amz-checksum-{crc32,crc32c,crc64nvme,sha1,sha256,md5,sha512,xxhash64,xxhash3,xxhash128}`
  * both ways, `x-amz-sdk-checksum-algorithm` on writes, `x-amz-checksum-mode` on reads and
  * `x-amz-checksum-type` on responses. A value sent as an aws-chunked trailer reaches the engine
  * with the decoded body instead.
@@ -16,6 +16,11 @@ export const CHECKSUM_VALUE_HEADERS: MemberBindings = Object.freeze({
   ChecksumCRC64NVME: header('x-amz-checksum-crc64nvme'),
   ChecksumSHA1: header('x-amz-checksum-sha1'),
   ChecksumSHA256: header('x-amz-checksum-sha256'),
+  ChecksumMD5: header('x-amz-checksum-md5'),
+  ChecksumSHA512: header('x-amz-checksum-sha512'),
+  ChecksumXXHASH64: header('x-amz-checksum-xxhash64'),
+  ChecksumXXHASH3: header('x-amz-checksum-xxhash3'),
+  ChecksumXXHASH128: header('x-amz-checksum-xxhash128'),
 });
 
 /** A write's checksum members (PutObject, UploadPart). */
@@ -38,4 +43,9 @@ export const CHECKSUM_XML_MEMBERS: Readonly<Record<string, XmlShape>> = Object.f
   ChecksumCRC64NVME: 'string',
   ChecksumSHA1: 'string',
   ChecksumSHA256: 'string',
+  ChecksumMD5: 'string',
+  ChecksumSHA512: 'string',
+  ChecksumXXHASH64: 'string',
+  ChecksumXXHASH3: 'string',
+  ChecksumXXHASH128: 'string',
 });

@@ -30,8 +30,9 @@ export interface WireRequest {
  */
 export async function decodeRequest(binding: RestBinding, request: WireRequest): Promise<Record<string, unknown>> {
   const input = Object.create(null) as Record<string, unknown>;
-  for (const [member, location] of Object.entries(binding.request?.members ?? {})) {
-    const value = await decodeMember(location, request);
+  for (const [member, location] of membersOf(binding.request?.members)) {
+    // Headers, query values and a streamed payload are at hand; only a document payload is awaited.
+    const value = location.in === 'payload' && location.kind !== 'stream' ? await decodeMember(location, request) : decodeMember(location, request);
     if (value !== undefined) input[member] = value;
   }
   const xml = binding.request?.xml;
@@ -42,7 +43,19 @@ export async function decodeRequest(binding: RestBinding, request: WireRequest):
   return input;
 }
 
-async function decodeMember(location: MemberBinding, request: WireRequest): Promise<unknown> {
+/** A binding's members as entries, listed once per binding (bindings are static). */
+const MEMBER_ENTRIES = new WeakMap<object, readonly (readonly [string, MemberBinding])[]>();
+const NO_MEMBERS: readonly (readonly [string, MemberBinding])[] = Object.freeze([]);
+
+function membersOf(members: Readonly<Record<string, MemberBinding>> | undefined): readonly (readonly [string, MemberBinding])[] {
+  if (members === undefined) return NO_MEMBERS;
+  let entries = MEMBER_ENTRIES.get(members);
+  if (entries === undefined) MEMBER_ENTRIES.set(members, (entries = Object.freeze(Object.entries(members))));
+  return entries;
+}
+
+/** A member's value: at once for headers, query values and a streamed payload; a promise for a document payload. */
+function decodeMember(location: MemberBinding, request: WireRequest): unknown {
   switch (location.in) {
     case 'header': {
       const value = request.headers[location.name];
@@ -65,10 +78,8 @@ async function decodeMember(location: MemberBinding, request: WireRequest): Prom
           return request.body;
         case 'text':
           return readText(request.body);
-        case 'xml': {
-          const text = await readText(request.body);
-          return text.trim() === '' ? undefined : parseXml(text, location.root, location.shape);
-        }
+        case 'xml':
+          return readText(request.body).then((text) => (text.trim() === '' ? undefined : parseXml(text, location.root, location.shape)));
         case 'root-text':
           throw new TypeError('a root-text payload is a response form');
       }
@@ -125,9 +136,8 @@ export async function encodeResponse(
   const headers: Record<string, string> = { ...baseHeaders };
   let body: StreamingResponse['body'] = '';
   let contentType: string | undefined;
-  const bound = new Set<string>();
-  for (const [member, location] of Object.entries(binding.response?.members ?? {})) {
-    bound.add(member);
+  const members = membersOf(binding.response?.members);
+  for (const [member, location] of members) {
     const value = values[member];
     if (value === undefined || value === null) continue;
     switch (location.in) {
@@ -150,7 +160,7 @@ export async function encodeResponse(
     }
   }
   // A root-text payload is written even when its member is absent (us-east-1's empty constraint).
-  for (const [member, location] of Object.entries(binding.response?.members ?? {})) {
+  for (const [member, location] of members) {
     if (location.in === 'payload' && location.kind === 'root-text') {
       body = writeRootText(location.root, values[member] === undefined ? undefined : String(values[member]));
       contentType = 'application/xml';
@@ -158,8 +168,9 @@ export async function encodeResponse(
   }
   const xml = binding.response?.xml;
   if (xml !== undefined) {
+    const bound = binding.response?.members;
     const rest = Object.create(null) as Record<string, unknown>;
-    for (const [member, value] of Object.entries(values)) if (!bound.has(member)) rest[member] = value;
+    for (const [member, value] of Object.entries(values)) if (bound === undefined || !Object.hasOwn(bound, member)) rest[member] = value;
     body = writeXml(xml.root, xml.shape, rest);
     contentType = 'application/xml';
   }

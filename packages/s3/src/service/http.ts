@@ -20,7 +20,7 @@
  */
 
 import { randomBytes } from 'node:crypto';
-import type { Authenticator, HttpRequestHead, RequestIdentity, StreamingHandler, StreamingRequest, StreamingResponse } from '@strongbox/service-kernel';
+import type { Authenticator, HttpRequest, HttpRequestHead, StreamingHandler, StreamingRequest, StreamingResponse } from '@strongbox/service-kernel';
 import { S3Error } from '../errors.ts';
 import { OPERATIONS } from '../operations/index.ts';
 import type { OperationDefinition } from '../operations/types.ts';
@@ -72,7 +72,7 @@ async function serve(s3: S3, request: StreamingRequest, ids: ResponseIds, baseHo
   const address = addressOf(head.headers['host'], head.path, baseHosts);
   if (head.headers['authorization'] !== undefined && head.headers['x-amz-content-sha256'] === undefined) throw new S3Error('MissingContentSha256');
   // The authenticator reads the head only (payloadMode 's3'); the body streams on to the operation.
-  const identity = options.authenticate === undefined ? undefined : await options.authenticate({ ...head, body: NO_BODY });
+  const identity = options.authenticate === undefined ? undefined : await options.authenticate(headOnly(head));
   const target: PathTarget = address.key !== undefined ? 'object' : address.bucket !== undefined ? 'bucket' : 'service';
   const operation = ROUTES.resolve({ method: head.method, target, query: address.query, headers: head.headers });
   const binding = operation.rest;
@@ -80,23 +80,28 @@ async function serve(s3: S3, request: StreamingRequest, ids: ResponseIds, baseHo
   const input = await decodeRequest(binding, { headers: head.headers, query: address.query, body });
   if (address.bucket !== undefined) input['Bucket'] = address.bucket;
   if (address.key !== undefined) input['Key'] = address.key;
-  const callOptions: CallOptions = {
-    requestId: ids.requestId,
-    secureTransport: head.secure === true,
-    ...(identity === undefined ? {} : { caller: identity.caller }),
-    ...(identity?.region === undefined ? {} : { region: identity.region }),
-    ...(head.sourceIpAddress === undefined ? {} : { sourceIpAddress: head.sourceIpAddress }),
-    ...(head.headers['user-agent'] === undefined ? {} : { userAgent: head.headers['user-agent'] }),
-    ...signatureOption(head, identity),
-  };
+  // Built member by member: spreading optional members costs a temporary object each.
+  const callOptions: Mutable<CallOptions> = { requestId: ids.requestId, secureTransport: head.secure === true };
+  if (identity !== undefined) callOptions.caller = identity.caller;
+  if (identity?.region !== undefined) callOptions.region = identity.region;
+  if (head.sourceIpAddress !== undefined) callOptions.sourceIpAddress = head.sourceIpAddress;
+  const userAgent = head.headers['user-agent'];
+  if (userAgent !== undefined) callOptions.userAgent = userAgent;
+  // How the request was signed, for the policy keys `s3:authType`, `s3:signatureAge`, ... (as verified).
+  const signature = signatureFactsOf(head, identity);
+  if (signature !== undefined) callOptions.signature = signature;
   const output = await s3.send(operation.name as OperationName, input as never, callOptions);
   return encodeResponse(binding, output as Record<string, unknown> | undefined, head.method, baseHeaders(ids));
 }
 
-/** How the request was signed, for the policy keys `s3:authType`, `s3:signatureAge`, ... (as verified). */
-function signatureOption(head: HttpRequestHead, identity: RequestIdentity | undefined): Pick<CallOptions, 'signature'> {
-  const signature = signatureFactsOf(head, identity);
-  return signature === undefined ? {} : { signature };
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** The head as the authenticator takes it (a request whose body it does not read). */
+function headOnly(head: HttpRequestHead): HttpRequest {
+  const request: Mutable<HttpRequest> = { method: head.method, path: head.path, headers: head.headers, body: NO_BODY };
+  if (head.sourceIpAddress !== undefined) request.sourceIpAddress = head.sourceIpAddress;
+  if (head.secure !== undefined) request.secure = head.secure;
+  return request;
 }
 
 /**
@@ -116,8 +121,28 @@ export function s3OperationOf(head: HttpRequestHead, baseHosts: readonly string[
   }
 }
 
-/** A request id as S3's (16 uppercase hex digits) and an opaque host id. */
+/** Random bytes one response's ids take: 8 for the request id, 32 for the host id. */
+const ID_BYTES = 40;
+/** Ids drawn per refill of the pool (one `randomBytes` call serves this many responses). */
+const IDS_PER_REFILL = 128;
+let idPool = Buffer.alloc(0);
+let idOffset = 0;
+
+/**
+ * A request id as S3's (16 uppercase hex digits) and an opaque host id. The bytes come from a
+ * pool refilled from node:crypto 128 responses at a time: a `randomBytes` call per request cost
+ * more than the ids' formatting. Ids are not secrets (every response shows them), so the pool
+ * needs no wiping.
+ */
 function newIds(): ResponseIds {
-  const bytes = randomBytes(40);
-  return { requestId: bytes.subarray(0, 8).toString('hex').toUpperCase(), hostId: bytes.subarray(8).toString('base64') };
+  if (idOffset + ID_BYTES > idPool.length) {
+    idPool = randomBytes(ID_BYTES * IDS_PER_REFILL);
+    idOffset = 0;
+  }
+  const start = idOffset;
+  idOffset += ID_BYTES;
+  return {
+    requestId: idPool.toString('hex', start, start + 8).toUpperCase(),
+    hostId: idPool.toString('base64', start + 8, start + ID_BYTES),
+  };
 }

@@ -21,16 +21,31 @@ import type { SignatureFacts } from '../policy/request-context.ts';
  * // { authType: 'REST-HEADER', signatureVersion: 'AWS4-HMAC-SHA256', signedAt: 1796533200000, contentSha256: 'UNSIGNED-PAYLOAD' }
  */
 export function signatureFactsOf(head: HttpRequestHead, identity: RequestIdentity | undefined): SignatureFacts | undefined {
-  const form = signatureFormOf({ ...head, body: new Uint8Array(0) });
+  // The usual request (an SDK call: an Authorization header, no presigning parameter in the
+  // query) is told apart without parsing the query; anything else goes through the kernel's test
+  // (which also refuses a request signed both ways).
+  const form = head.headers['authorization'] !== undefined && plainQuery(head.path) ? 'header' : signatureFormOf({ ...head, body: NO_BODY });
   if (form === 'none') return undefined;
   const presigned = form === 'query';
   const contentSha256 = identity?.payload?.contentSha256 ?? (presigned ? undefined : head.headers['x-amz-content-sha256']);
   const signedAt = identity?.signedAt;
   // SigV2 is not served (the kernel verifies SigV4 only), so a signed request here is SigV4.
-  return {
+  // Built member by member: spreading optional members costs a temporary object each.
+  const facts: { -readonly [K in keyof SignatureFacts]: SignatureFacts[K] } = {
     authType: presigned ? 'REST-QUERY-STRING' : 'REST-HEADER',
     signatureVersion: 'AWS4-HMAC-SHA256',
-    ...(signedAt === undefined ? {} : { signedAt }),
-    ...(contentSha256 === undefined ? {} : { contentSha256 }),
   };
+  if (signedAt !== undefined) facts.signedAt = signedAt;
+  if (contentSha256 !== undefined) facts.contentSha256 = contentSha256;
+  return facts;
+}
+
+const NO_BODY = new Uint8Array(0);
+
+/** Whether a path's query can name no presigning parameter (none spelled out, none percent-encoded). */
+function plainQuery(path: string): boolean {
+  const question = path.indexOf('?');
+  if (question < 0) return true;
+  const query = path.slice(question + 1);
+  return !query.includes('X-Amz-Algorithm') && !query.includes('%');
 }

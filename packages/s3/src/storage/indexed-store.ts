@@ -20,6 +20,7 @@ import { compareUtf8, KeyedLock } from './support.ts';
 import type {
   BodySource,
   BucketInfo,
+  CommitGuard,
   CompletionFields,
   DeleteBucketResult,
   FieldsSource,
@@ -55,6 +56,12 @@ interface BucketState {
   readonly objects: Map<string, ObjectRecord>;
   readonly uploads: Map<string, UploadState>;
   sortedKeys: string[] | undefined;
+  /**
+   * Object and upload manifests being written into the bucket (from before the write until the
+   * index names them): DeleteBucket refuses while there are any, as it refuses a bucket that
+   * holds objects, since once acknowledged they must not vanish with the bucket.
+   */
+  pending: number;
 }
 
 /** An `ObjectStore` over any `Persistence`. */
@@ -85,7 +92,7 @@ export class IndexedObjectStore implements ObjectStore {
       if (this.#buckets.has(name)) return false;
       const record: BucketRecord = { name, created: this.#now(), metadata: copyFields(metadata) };
       await this.#persistence.writeBucket(record);
-      this.#buckets.set(name, { record, objects: new Map(), uploads: new Map(), sortedKeys: undefined });
+      this.#buckets.set(name, { record, objects: new Map(), uploads: new Map(), sortedKeys: undefined, pending: 0 });
       this.#refs.set(name, new Map());
       return true;
     });
@@ -109,9 +116,17 @@ export class IndexedObjectStore implements ObjectStore {
     return this.#locks.run(`b\0${name}`, async () => {
       const state = this.#buckets.get(name);
       if (state === undefined) return 'missing';
-      if (state.objects.size > 0 || state.uploads.size > 0) return 'not-empty';
-      await this.#persistence.deleteBucket(name);
+      // A write in flight counts as an object: S3 answers as if it had landed first (409).
+      if (state.objects.size > 0 || state.uploads.size > 0 || state.pending > 0) return 'not-empty';
+      // Out of the index before the files go: a write that starts now finds no bucket
+      // (NoSuchBucket) rather than committing into one being removed and answering success.
       this.#buckets.delete(name);
+      try {
+        await this.#persistence.deleteBucket(name);
+      } catch (error) {
+        this.#buckets.set(name, state);
+        throw error;
+      }
       this.#refs.delete(name);
       return 'deleted';
     });
@@ -121,7 +136,7 @@ export class IndexedObjectStore implements ObjectStore {
     return [...this.#buckets.values()].map((state) => state.record).sort((a, b) => compareUtf8(a.name, b.name));
   }
 
-  async putObject(bucket: string, key: string, body: BodySource, metadata: FieldsSource): Promise<ObjectInfo> {
+  async putObject(bucket: string, key: string, body: BodySource, metadata: FieldsSource, guard?: CommitGuard): Promise<ObjectInfo> {
     this.#bucket(bucket);
     const blobId = this.#newId();
     const size = await this.#persistence.writeBlob(bucket, blobId, body);
@@ -132,7 +147,7 @@ export class IndexedObjectStore implements ObjectStore {
       await this.#persistence.deleteBlob(bucket, blobId);
       throw error;
     }
-    return this.#commitObject(bucket, { key, segments: [{ blobId, size }], lastModified: this.#now(), metadata: fields }, [blobId]);
+    return this.#commitObject(bucket, { key, segments: [{ blobId, size }], lastModified: this.#now(), metadata: fields }, [blobId], undefined, guard);
   }
 
   async headObject(bucket: string, key: string): Promise<ObjectInfo | undefined> {
@@ -164,10 +179,11 @@ export class IndexedObjectStore implements ObjectStore {
     });
   }
 
-  async deleteObject(bucket: string, key: string): Promise<boolean> {
+  async deleteObject(bucket: string, key: string, guard?: CommitGuard): Promise<boolean> {
     return this.#locks.run(`o\0${bucket}\0${key}`, async () => {
       const state = this.#bucket(bucket);
       const old = state.objects.get(key);
+      guard?.(old === undefined ? undefined : objectInfo(old));
       if (old === undefined) return false;
       await this.#persistence.deleteObject(bucket, key);
       state.objects.delete(key);
@@ -190,8 +206,13 @@ export class IndexedObjectStore implements ObjectStore {
     const upload: UploadRecord = { uploadId: this.#newId(), key, initiated: this.#now(), metadata: copyFields(metadata) };
     return this.#locks.run(`u\0${bucket}\0${upload.uploadId}`, async () => {
       const state = this.#bucket(bucket);
-      await this.#persistence.writeUpload(bucket, upload);
-      state.uploads.set(upload.uploadId, { upload, parts: new Map() });
+      state.pending += 1;
+      try {
+        await this.#persistence.writeUpload(bucket, upload);
+        state.uploads.set(upload.uploadId, { upload, parts: new Map() });
+      } finally {
+        state.pending -= 1;
+      }
       return upload;
     });
   }
@@ -250,7 +271,7 @@ export class IndexedObjectStore implements ObjectStore {
     return this.#reader(bucket, info, [part.blobId], [part.size]);
   }
 
-  async completeUpload(bucket: string, uploadId: string, partNumbers: readonly number[], metadata: CompletionFields): Promise<ObjectInfo> {
+  async completeUpload(bucket: string, uploadId: string, partNumbers: readonly number[], metadata: CompletionFields, guard?: CommitGuard): Promise<ObjectInfo> {
     return this.#locks.run(`u\0${bucket}\0${uploadId}`, async () => {
       const upload = this.#upload(bucket, uploadId);
       const parts = partNumbers.map((number) => {
@@ -270,6 +291,7 @@ export class IndexedObjectStore implements ObjectStore {
         record,
         segments.map((segment) => segment.blobId),
         () => this.#dropUpload(bucket, upload),
+        guard,
       );
     });
   }
@@ -290,18 +312,35 @@ export class IndexedObjectStore implements ObjectStore {
 
   /**
    * Writes an object's manifest under its key's lock, then runs `committed` (still under it);
-   * `fresh` blobs are released if the manifest cannot be written.
+   * `guard` checks the object replaced first, under the same lock; `fresh` blobs are released if
+   * the manifest cannot be written.
    */
-  async #commitObject(bucket: string, record: ObjectRecord, fresh: readonly string[], committed?: () => Promise<void>): Promise<ObjectInfo> {
+  async #commitObject(
+    bucket: string,
+    record: ObjectRecord,
+    fresh: readonly string[],
+    committed?: () => Promise<void>,
+    guard?: CommitGuard,
+  ): Promise<ObjectInfo> {
     this.#retain(bucket, fresh);
     let written = false;
     try {
       return await this.#locks.run(`o\0${bucket}\0${record.key}`, async () => {
         const state = this.#bucket(bucket);
-        await this.#persistence.writeObject(bucket, record);
-        written = true;
-        const old = state.objects.get(record.key);
-        state.objects.set(record.key, record);
+        state.pending += 1;
+        let old: ObjectRecord | undefined;
+        try {
+          if (guard !== undefined) {
+            const current = state.objects.get(record.key);
+            guard(current === undefined ? undefined : objectInfo(current));
+          }
+          await this.#persistence.writeObject(bucket, record);
+          written = true;
+          old = state.objects.get(record.key);
+          state.objects.set(record.key, record);
+        } finally {
+          state.pending -= 1;
+        }
         if (old === undefined) state.sortedKeys = undefined;
         if (old !== undefined)
           await this.#release(
@@ -400,7 +439,7 @@ export class IndexedObjectStore implements ObjectStore {
 
   async #restore(loaded: LoadedBucket): Promise<void> {
     const name = loaded.bucket.name;
-    const state: BucketState = { record: loaded.bucket, objects: new Map(), uploads: new Map(), sortedKeys: undefined };
+    const state: BucketState = { record: loaded.bucket, objects: new Map(), uploads: new Map(), sortedKeys: undefined, pending: 0 };
     const refs = new Map<string, number>();
     const count = (id: string): void => void refs.set(id, (refs.get(id) ?? 0) + 1);
     for (const object of loaded.objects) {

@@ -151,6 +151,13 @@ export interface PartListPage {
  */
 export type CompletionFields = StoredFields | ((parts: readonly PartInfo[]) => StoredFields);
 
+/**
+ * A check of the object a write replaces, run under that key's lock just before the write commits
+ * (S3's conditional writes, `If-Match` / `If-None-Match`): throwing refuses the write, and no
+ * other write of the key can commit between the check and this one.
+ */
+export type CommitGuard = (current: ObjectInfo | undefined) => void;
+
 /** What `deleteBucket` found. */
 export type DeleteBucketResult = 'deleted' | 'not-empty' | 'missing';
 
@@ -171,16 +178,23 @@ export interface ObjectStore {
   /** Every bucket, by name. */
   listBuckets(): Promise<readonly BucketInfo[]>;
 
-  /** Stores an object from a streamed body, replacing any object of that key. @throws S3Error NoSuchBucket. */
-  putObject(bucket: string, key: string, body: BodySource, metadata: FieldsSource): Promise<ObjectInfo>;
+  /**
+   * Stores an object from a streamed body, replacing any object of that key; `guard`, if given,
+   * checks the object replaced under the key's lock first. @throws S3Error NoSuchBucket, or
+   * whatever `guard` throws (nothing is stored then).
+   */
+  putObject(bucket: string, key: string, body: BodySource, metadata: FieldsSource, guard?: CommitGuard): Promise<ObjectInfo>;
   /** @throws S3Error NoSuchBucket. */
   headObject(bucket: string, key: string): Promise<ObjectInfo | undefined>;
   /** @throws S3Error NoSuchBucket. */
   openObject(bucket: string, key: string): Promise<ObjectReader | undefined>;
   /** Replaces an object's metadata, keeping its bytes (CopyObject onto itself). @throws S3Error NoSuchBucket, NoSuchKey. */
   updateObjectMetadata(bucket: string, key: string, metadata: StoredFields): Promise<ObjectInfo>;
-  /** @returns whether an object was deleted. @throws S3Error NoSuchBucket. */
-  deleteObject(bucket: string, key: string): Promise<boolean>;
+  /**
+   * @returns whether an object was deleted; `guard`, if given, checks the object under the key's
+   * lock first. @throws S3Error NoSuchBucket, or whatever `guard` throws (nothing is deleted then).
+   */
+  deleteObject(bucket: string, key: string, guard?: CommitGuard): Promise<boolean>;
   /** @throws S3Error NoSuchBucket. */
   listObjects(bucket: string, options: ListOptions): Promise<ListPage>;
 
@@ -206,9 +220,9 @@ export interface ObjectStore {
    * upload in progress (and any old object) or the completed object, never a mix, and the upload
    * never comes back once the object is visible.
    * @throws S3Error NoSuchBucket, NoSuchUpload, InvalidPart (a listed part was not uploaded), or
-   *   whatever `metadata` throws.
+   *   whatever `metadata` or `guard` (as for `putObject`) throws; the upload stays in progress then.
    */
-  completeUpload(bucket: string, uploadId: string, partNumbers: readonly number[], metadata: CompletionFields): Promise<ObjectInfo>;
+  completeUpload(bucket: string, uploadId: string, partNumbers: readonly number[], metadata: CompletionFields, guard?: CommitGuard): Promise<ObjectInfo>;
   /** @returns whether an upload was aborted. @throws S3Error NoSuchBucket. */
   abortUpload(bucket: string, uploadId: string): Promise<boolean>;
 

@@ -50,6 +50,8 @@ describe('the other CopyObject rules', () => {
       metadataDirective: 'COPY' as const,
       requestNamesEncryption: false,
       bucketEncryptionConfigured: false,
+      requestNamesStorageClass: false,
+      requestNamesWebsiteRedirect: false,
       sourceMode: 'SSE-S3' as EncryptionMode,
     };
     expect(catchS3(() => checkInPlaceCopy(unchanged)).code).toBe('InvalidRequest');
@@ -57,6 +59,8 @@ describe('the other CopyObject rules', () => {
       { metadataDirective: 'REPLACE' as const },
       { requestNamesEncryption: true },
       { bucketEncryptionConfigured: true },
+      { requestNamesStorageClass: true },
+      { requestNamesWebsiteRedirect: true },
       { sourceMode: 'SSE-C' as EncryptionMode },
       { sourceMode: 'SSE-KMS' as EncryptionMode },
     ]) {

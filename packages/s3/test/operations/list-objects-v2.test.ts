@@ -34,7 +34,7 @@ describe.each(BACKENDS)('ListObjectsV2 on the $name store', (backend) => {
     for (const key of keys) await s3.putObject({ Bucket: 'list', Key: key, Body: `body of ${key}` });
   }
 
-  it('lists every object in UTF-8 byte order with its plaintext Size, ETag, LastModified and STANDARD class', async () => {
+  it('lists every object in UTF-8 byte order with its plaintext Size, ETag, checksum algorithm and type, LastModified and STANDARD class', async () => {
     // UTF-16 order puts 😀 (a surrogate pair, 0xD83D…) before ｡ (U+FF61); UTF-8 order, S3's, after.
     const keys = ['b', 'a/😀', 'a/｡', 'A', 'a b', 'a'];
     await put(...keys);
@@ -42,7 +42,15 @@ describe.each(BACKENDS)('ListObjectsV2 on the $name store', (backend) => {
     expect(page.Contents?.map((object) => object.Key)).toEqual([...keys].sort(utf8Order));
     expect(page.Contents?.map((object) => object.Key).slice(3, 5)).toEqual(['a/｡', 'a/😀']);
     const body = new TextEncoder().encode('body of b');
-    expect(page.Contents?.at(-1)).toEqual({ Key: 'b', LastModified: expect.any(Date), ETag: md5Etag(body), Size: body.length, StorageClass: 'STANDARD' });
+    expect(page.Contents?.at(-1)).toEqual({
+      Key: 'b',
+      LastModified: expect.any(Date),
+      ETag: md5Etag(body),
+      ChecksumAlgorithm: ['CRC64NVME'],
+      ChecksumType: 'FULL_OBJECT',
+      Size: body.length,
+      StorageClass: 'STANDARD',
+    });
     expect({ ...page, Contents: undefined }).toEqual({ Name: 'list', Prefix: '', MaxKeys: 1000, KeyCount: 6, IsTruncated: false, Contents: undefined });
   });
 

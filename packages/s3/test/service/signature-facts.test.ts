@@ -46,4 +46,14 @@ describe('signatureFactsOf', () => {
     const head = { method: 'GET', path: '/b/k', headers: { authorization: 'AWS4-HMAC-SHA256 x', 'x-amz-date': '20261206T050000Z' } };
     expect(signatureFactsOf(head, undefined)).toEqual({ authType: 'REST-HEADER', signatureVersion: 'AWS4-HMAC-SHA256' });
   });
+
+  it('a header-signed request with an ordinary query is REST-HEADER; one that also presigns (even percent-encoded) is refused', () => {
+    const headers = {
+      authorization: 'AWS4-HMAC-SHA256 Credential=test/20261206/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=00',
+      'x-amz-date': '20261206T050000Z',
+    };
+    expect(signatureFactsOf({ method: 'PUT', path: '/b/k?x-id=PutObject', headers }, undefined)?.authType).toBe('REST-HEADER');
+    expect(() => signatureFactsOf({ method: 'GET', path: '/b/k?X-Amz-Algorithm=AWS4-HMAC-SHA256', headers }, undefined)).toThrow(/Found both/);
+    expect(() => signatureFactsOf({ method: 'GET', path: '/b/k?X-Amz-%41lgorithm=AWS4-HMAC-SHA256', headers }, undefined)).toThrow(/Found both/);
+  });
 });

@@ -86,6 +86,12 @@ export interface ServiceBinding<Definition extends OperationSpec, Context extend
  */
 export class Pipeline<Definition extends OperationSpec, Context extends PipelineContext, Failure extends Error> {
   readonly #binding: ServiceBinding<Definition, Context, Failure>;
+  /**
+   * The event object every call fills for the trail, which copies its fields and keeps no
+   * reference to it: one object for the pipeline's life rather than one per call. Taken while in
+   * use, so a call recorded from within another's recording (none today) fills its own.
+   */
+  #spareEvent: EventFields | undefined = blankEvent();
 
   constructor(binding: ServiceBinding<Definition, Context, Failure>) {
     this.#binding = binding;
@@ -210,7 +216,18 @@ export class Pipeline<Definition extends OperationSpec, Context extends Pipeline
   #close(definition: Definition, input: unknown, output: unknown, failure: Failure | undefined, context: Context, scope: CallScope): void {
     const binding = this.#binding;
     binding.finish?.(context);
-    binding.trail.record(this.#event(definition, input, output, failure, context, scope));
+    const event = this.#event(definition, input, output, failure, context, scope);
+    try {
+      binding.trail.record(event as AuditEventInput);
+    } finally {
+      // Released without what it referred to (a field may be large, a context's values secret-free
+      // but the caller's): the next call overwrites every other field.
+      event.requestParameters = null;
+      event.responseElements = null;
+      event.additionalEventData = undefined;
+      event.errorMessage = undefined;
+      this.#spareEvent = event;
+    }
     binding.recorded?.(definition, context, failure === undefined);
   }
 
@@ -247,8 +264,8 @@ export class Pipeline<Definition extends OperationSpec, Context extends Pipeline
     });
   }
 
-  // Every call builds one event: rendered without closures or spreads of temporary objects.
-  #event(definition: Definition, input: unknown, output: unknown, failure: Failure | undefined, context: Context, scope: CallScope): AuditEventInput {
+  // Every call fills one event (the spare one): rendered without closures or spreads of temporary objects.
+  #event(definition: Definition, input: unknown, output: unknown, failure: Failure | undefined, context: Context, scope: CallScope): EventFields {
     const binding = this.#binding;
     let parameters: Record<string, unknown> | null;
     try {
@@ -274,24 +291,27 @@ export class Pipeline<Definition extends OperationSpec, Context extends Pipeline
       }
     }
     const resources = definition.auditResources ? definition.auditResources(input, context.resources, scope) : context.resources;
-    const event: { -readonly [K in keyof AuditEventInput]: AuditEventInput[K] } = {
-      eventTime: context.now,
-      eventName: definition.name,
-      eventSource: binding.eventSource,
-      resourceType: binding.resourceType,
-      region: scope.region,
-      caller: scope.caller,
-      sourceIpAddress: scope.sourceIpAddress ?? '127.0.0.1',
-      userAgent: scope.userAgent ?? 'strongbox-in-process',
-      requestParameters: parameters,
-      responseElements: response,
-      resources,
-      readOnly: definition.readOnly,
-      recipientAccountId: context.recipientAccount,
-    };
-    if (scope.requestId !== undefined) event.requestId = scope.requestId;
-    if (additional !== undefined) event.additionalEventData = additional;
-    if (failure !== undefined) {
+    const event = this.#spareEvent ?? blankEvent();
+    this.#spareEvent = undefined;
+    event.eventTime = context.now;
+    event.eventName = definition.name;
+    event.eventSource = binding.eventSource;
+    event.resourceType = binding.resourceType;
+    event.region = scope.region;
+    event.caller = scope.caller;
+    event.sourceIpAddress = scope.sourceIpAddress ?? '127.0.0.1';
+    event.userAgent = scope.userAgent ?? 'strongbox-in-process';
+    event.requestParameters = parameters;
+    event.responseElements = response;
+    event.resources = resources;
+    event.readOnly = definition.readOnly;
+    event.recipientAccountId = context.recipientAccount;
+    event.requestId = scope.requestId;
+    event.additionalEventData = additional;
+    if (failure === undefined) {
+      event.errorCode = undefined;
+      event.errorMessage = undefined;
+    } else {
       const error = binding.auditError(failure);
       event.errorCode = error.code;
       event.errorMessage = error.message;
@@ -299,6 +319,42 @@ export class Pipeline<Definition extends OperationSpec, Context extends Pipeline
     return event;
   }
 }
+
+/**
+ * A call's audit event as the pipeline fills it: every field always present, the optional ones
+ * `undefined` when absent (the trail reads an `undefined` field as absent).
+ */
+type EventFields = {
+  -readonly [K in keyof AuditEventInput]-?: Exclude<AuditEventInput[K], undefined> | (undefined extends AuditEventInput[K] ? undefined : never);
+};
+
+/** An event object with every field, to be filled (one shape for every call, so reads stay monomorphic). */
+function blankEvent(): EventFields {
+  return {
+    eventTime: 0,
+    eventName: '',
+    eventSource: '',
+    resourceType: '',
+    eventType: undefined,
+    serviceEventDetails: undefined,
+    region: '',
+    caller: NO_CALLER,
+    sourceIpAddress: '',
+    userAgent: '',
+    requestId: undefined,
+    requestParameters: null,
+    responseElements: null,
+    additionalEventData: undefined,
+    resources: NO_RESOURCES,
+    readOnly: false,
+    recipientAccountId: '',
+    errorCode: undefined,
+    errorMessage: undefined,
+  };
+}
+
+const NO_CALLER: Principal = Object.freeze({ arn: '', account: '', type: 'AWSService' });
+const NO_RESOURCES: readonly string[] = Object.freeze([]);
 
 /** Whether a handler answered with a promise (or any thenable) rather than its output. */
 function isPromiseLike(value: unknown): value is PromiseLike<unknown> {

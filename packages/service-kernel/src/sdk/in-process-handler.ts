@@ -17,6 +17,7 @@
  * ```
  */
 
+import { validateHeaderName, validateHeaderValue } from 'node:http';
 import { Readable } from 'node:stream';
 import type {
   HttpHandlerOptions,
@@ -27,6 +28,10 @@ import type {
   HttpResponse as SdkResponse,
 } from '@smithy/types';
 import type { BodyStream, HttpRequestHead, ProtocolHandler, StreamingHandler, StreamingResponse } from '../http/types.ts';
+
+/** Leading or trailing spaces and tabs of a header value (what an HTTP parser strips). */
+const OUTER_WHITESPACE = /^[ \t]|[ \t]$/;
+const OUTER_WHITESPACE_ALL = /^[ \t]+|[ \t]+$/g;
 
 /** Settings of the in-process handler. */
 export interface InProcessHandlerOptions {
@@ -57,12 +62,24 @@ export class InProcessHandler implements RequestHandler<SdkRequest, SdkResponse,
   /**
    * Serves one SDK request.
    * @throws an `AbortError` when the SDK's abort signal has fired, as the node:http handler does.
+   * @throws TypeError (`ERR_INVALID_HTTP_TOKEN`, `ERR_INVALID_CHAR`) for a header name or value
+   *   node:http refuses to send (CR/LF, a character above U+00FF), as the node:http handler throws
+   *   it before anything is sent: the service never sees a request no socket could carry.
    */
   async handle(request: SdkRequest, options: HttpHandlerOptions = {}): Promise<RequestHandlerOutput<SdkResponse>> {
     throwIfAborted(options.abortSignal);
     // No prototype, as the node:http edge reads them: a `__proto__` header is just a header.
     const headers = Object.create(null) as Record<string, string>;
-    for (const [name, value] of Object.entries(request.headers)) headers[name.toLowerCase()] = value;
+    for (const name in request.headers) {
+      const value = request.headers[name] as string;
+      // node:http's own checks (`ClientRequest#setHeader`), so a test in process fails where the
+      // same call against AWS would fail in the client (x-amz-meta-* with a newline or non-Latin-1 text).
+      validateHeaderName(name);
+      validateHeaderValue(name, value);
+      // A field value's leading and trailing spaces and tabs are not part of it (RFC 9110 §5.5,
+      // OWS): node:http's parser drops them, so the service sees what it would over a socket.
+      headers[name.toLowerCase()] = OUTER_WHITESPACE.test(value) ? value.replace(OUTER_WHITESPACE_ALL, '') : value;
+    }
     // An `https:` endpoint in process stands for the HTTPS listener (S3's SSE-C and
     // aws:SecureTransport read it), as the node:http edge says for a TLS socket.
     const secure = request.protocol === 'https:' || request.protocol === 'https';
@@ -77,7 +94,8 @@ export class InProcessHandler implements RequestHandler<SdkRequest, SdkResponse,
     const responseHeaders = Object.create(null) as Record<string, string>;
     // node:http hands the SDK lower-case header names; its deserializers read them so. No prototype,
     // as on the request side: a header name (S3 echoes `x-amz-meta-*`) is only ever a key.
-    for (const [name, value] of Object.entries(result.headers)) responseHeaders[name.toLowerCase()] = value;
+    const given = result.headers;
+    for (const name in given) responseHeaders[name.toLowerCase()] = given[name] as string;
     return { response: { statusCode: result.status, headers: responseHeaders, body: readableOf(result.body) } };
   }
 

@@ -12,7 +12,7 @@
 
 import { timingSafeEqual } from 'node:crypto';
 import { Hash } from '@smithy/hash-node';
-import { SignatureV4 } from '@smithy/signature-v4';
+import type { SignatureV4 } from '@smithy/signature-v4';
 import type { HttpRequest as SdkRequest } from '@smithy/types';
 import { type Clock, systemClock } from '../clock.ts';
 import { ServiceError } from '../errors.ts';
@@ -118,6 +118,9 @@ export function createSigV4Authenticator(options: SigV4Options): (request: HttpR
   // A client's credential scope is the same all day and its X-Amz-Date changes once a second:
   // parse each once, not once per request (they were a tenth of the endpoint's server time).
   const scopes = new Map<string, Scope>();
+  // One signer per key and scope: the signer keeps the signing key it derives (four HMACs) for the
+  // day, which a signer made per request would derive again for every request.
+  const signers = new SignerCache();
   return async (request) => {
     const [path, query] = splitPath(request.path);
     const header = request.headers['authorization'];
@@ -162,8 +165,8 @@ export function createSigV4Authenticator(options: SigV4Options): (request: HttpR
       const unverified = { caller: { ...rootPrincipal(scope.region, options.account), accessKeyId: scope.accessKeyId }, region: scope.region, signedAt };
       return s3 ? { ...unverified, payload: { contentSha256: request.headers['x-amz-content-sha256'] ?? '' } } : unverified;
     }
-    if (s3) return { ...(await verifyS3Header(request, path, query, parsed, scope, user)), signedAt };
-    const expected = await computeSignature(request, path, query, parsed, scope, user.secretAccessKey);
+    if (s3) return { ...(await verifyS3Header(request, path, query, parsed, scope, user, signers)), signedAt };
+    const expected = await computeSignature(request, path, query, parsed, signers.get(scope, user.secretAccessKey, true));
     if (!constantTimeEqual(expected, parsed.signature)) throw new ServiceError('InvalidSignatureException', SIGNATURE_MISMATCH);
     return { caller: user.principal, region: scope.region, signedAt };
   };
@@ -181,11 +184,12 @@ async function verifyS3Header(
   parsed: ParsedAuthorization,
   scope: Scope,
   user: { readonly principal: RequestIdentity['caller']; readonly secretAccessKey: string },
+  signers: SignerCache,
 ): Promise<RequestIdentity> {
   const contentSha256 = request.headers['x-amz-content-sha256'];
   // S3 API reference (Authenticating Requests: Using the Authorization Header): the header is required.
   if (contentSha256 === undefined) throw new ServiceError('InvalidRequest', 'Missing required header for this request: x-amz-content-sha256');
-  const signer = signerFor(scope, user.secretAccessKey, false);
+  const signer = signers.get(scope, user.secretAccessKey, false);
   const signingDate = new Date(parseIsoBasic(parsed.amzDate) ?? Number.NaN);
   const expected = await headerSignature(signer, request, path, query, parsed, signingDate, contentSha256);
   const scopeText = `${parsed.amzDate.slice(0, 8)}/${scope.region}/${scope.service}/aws4_request`;
@@ -216,6 +220,23 @@ async function verifyS3Header(
       }
     : { contentSha256 };
   return { caller: user.principal, region: scope.region, payload };
+}
+
+/** Signers by access key, secret, scope and path escaping; forgotten all at once past `SCOPE_CACHE_LIMIT`. */
+class SignerCache {
+  readonly #signers = new Map<string, ExplainingSignatureV4>();
+
+  get(scope: Scope, secretAccessKey: string, uriEscapePath: boolean): ExplainingSignatureV4 {
+    // The secret is part of the key: a user whose secret changes gets a new signer.
+    const key = `${scope.accessKeyId}\n${scope.region}\n${scope.service}\n${uriEscapePath}\n${secretAccessKey}`;
+    let signer = this.#signers.get(key);
+    if (signer === undefined) {
+      if (this.#signers.size >= SCOPE_CACHE_LIMIT) this.#signers.clear();
+      signer = signerFor(scope, secretAccessKey, uriEscapePath);
+      this.#signers.set(key, signer);
+    }
+    return signer;
+  }
 }
 
 function signerFor(scope: Scope, secretAccessKey: string, uriEscapePath: boolean): ExplainingSignatureV4 {
@@ -309,6 +330,7 @@ function checkTime(amzDate: string, now: number, maxSkew: number): number {
       `Date must be in ISO-8601 'basic format'. Got '${amzDate}'. See http://en.wikipedia.org/wiki/ISO_8601`,
     );
   }
+  if (signedAt >= now - maxSkew && signedAt <= now + maxSkew) return signedAt;
   const minutes = maxSkew / 60_000;
   const skewed = [
     ['RequestTime', amzDate],
@@ -375,8 +397,7 @@ async function computeSignature(
   path: string,
   query: Record<string, string | string[]>,
   auth: ParsedAuthorization,
-  scope: Scope,
-  secretAccessKey: string,
+  signer: SignatureV4,
 ): Promise<string> {
   // Names are the client's: no prototype, so `__proto__` or `constructor` is an ordinary name.
   const headers = Object.create(null) as Record<string, string>;
@@ -388,14 +409,6 @@ async function computeSignature(
   }
   const contentHash = request.headers['x-amz-content-sha256'];
   if (contentHash !== undefined && auth.signedHeaders.includes('x-amz-content-sha256') && contentHash !== (await sha256Hex(request.body))) return '';
-  const signer = new SignatureV4({
-    service: scope.service,
-    region: scope.region,
-    credentials: { accessKeyId: scope.accessKeyId, secretAccessKey },
-    sha256: Hash.bind(null, 'sha256'),
-    // The client decides which headers it signed; the signer must neither add nor drop any.
-    applyChecksum: false,
-  });
   const signed = await signer.sign(
     { method: request.method, protocol: 'http:', hostname: headers['host'] ?? '', path, query, headers, body: request.body },
     {

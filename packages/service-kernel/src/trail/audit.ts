@@ -7,9 +7,12 @@
  * https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-record-contents.html
  *
  * Events are kept in a bounded ring (default 100,000, oldest dropped first), stored column by
- * column (typed arrays for times, flags and ids; plain arrays of references for the rest): a
- * retained event is no object of its own, which keeps a full ring cheap for the garbage collector
- * at 150,000 calls per second. Event objects and CloudTrail JSON are built only when read.
+ * column (typed arrays for times and flags; plain arrays of references for the rest): a retained
+ * event is no object of its own, which keeps a full ring cheap for the garbage collector at
+ * 150,000 calls per second. Event objects and CloudTrail JSON are built only when read, and so
+ * are the trail's event and request ids (derived from the event's sequence number,
+ * `sequence-ids.ts`). A service that records the same rendered field for many calls hands the
+ * trail one frozen object (`immutableAuditField`), so a call adds no object for the ring to keep.
  *
  * Memory is bounded per event and in total, as CloudTrail bounds its records: `requestParameters`
  * and `responseElements` larger than 100 KB are recorded as `{"omitted": true}` (CloudTrail record
@@ -24,8 +27,8 @@
 import { startupSnapshot } from 'node:v8';
 import type { Random } from '../clock.ts';
 import type { Principal } from '../principal.ts';
-import { formatUuid, markRandomUuid, randomUuid } from '../uuid.ts';
 import { type CloudTrailRecord, type LookupQuery, type LookupResult, lookupRecords, renderRecord } from './cloudtrail.ts';
+import { SequenceIds } from './sequence-ids.ts';
 
 /** One recorded call or service event (rendered to CloudTrail JSON on demand). */
 export interface AuditEvent {
@@ -73,24 +76,25 @@ const NO_RESOURCES: readonly string[] = Object.freeze([]);
 const UNKNOWN_CALLER: Principal = Object.freeze({ arn: '', account: '', type: 'AWSService' });
 const SERVICE_EVENT = 2;
 
-/** An event's ids, kept as their 32 bytes until read (`AuditTrail.latestIds`). */
+/** An event's ids, written out when first read (`AuditTrail.latestIds`). */
 class EventIdPair {
-  readonly #bytes: Uint8Array;
+  readonly #trail: AuditTrail;
+  readonly #sequence: number;
   #eventId: string | undefined;
   #requestId: string | undefined;
 
-  constructor(bytes: Uint8Array, requestId: string | undefined) {
-    this.#bytes = bytes;
-    this.#requestId = requestId;
+  constructor(trail: AuditTrail, sequence: number) {
+    this.#trail = trail;
+    this.#sequence = sequence;
   }
 
   get eventId(): string {
-    this.#eventId ??= formatUuid(this.#bytes, 0);
+    this.#eventId ??= this.#trail.eventIdOf(this.#sequence) ?? '';
     return this.#eventId;
   }
 
   get requestId(): string {
-    this.#requestId ??= formatUuid(this.#bytes, 16);
+    this.#requestId ??= this.#trail.requestIdOf(this.#sequence) ?? '';
     return this.#requestId;
   }
 }
@@ -130,71 +134,6 @@ const EVENT_OVERHEAD_BYTES = 256;
 /** What a field over `MAX_FIELD_BYTES` is recorded as. */
 const OMITTED: Readonly<Record<string, unknown>> = Object.freeze({ omitted: true });
 const OMITTED_SIZE: number = jsonSize(OMITTED, MAX_FIELD_BYTES);
-const ID_BATCH_BYTES = 4096;
-
-/**
- * Random version-4 UUIDs (RFC 9562 §5.4) for `eventID` (and `requestID` when the caller gave
- * none), formatted through a byte table from a 4 KiB batch of randomness: about ten times cheaper
- * than drawing and formatting 16 bytes per id, which matters once per call at 150,000 calls per
- * second.
- *
- * Why a batch is acceptable here and nowhere near key material: these ids are public identifiers
- * (CloudTrail prints them, clients echo them) that only need to be unique within a trail. A copy of
- * the heap (a Node.js startup snapshot, a cloned VM) that repeated some of them would make two
- * trails share ids, which reveals and weakens nothing; no secret, nonce or key id is drawn from
- * this batch. Even so, a process started from a snapshot drops the batch inherited from the
- * snapshot and draws a new one, so ids stay unique across processes too.
- */
-export class EventIds {
-  readonly #random: Random;
-  #batch: Uint8Array = new Uint8Array(0);
-  #offset = 0;
-
-  constructor(random: Random) {
-    this.#random = random;
-    // addDeserializeCallback may only be called while a snapshot is being built (it throws otherwise).
-    if (startupSnapshot.isBuildingSnapshot()) startupSnapshot.addDeserializeCallback(() => this.#discard());
-  }
-
-  /**
-   * Writes `length` bytes (16 or 32: one or two ids) of fresh random UUID bytes at `offset` of
-   * `target`, with the version and variant bits of RFC 9562 §5.4 set.
-   */
-  fill(target: Uint8Array, offset: number, length: 16 | 32): void {
-    const from = this.#take(length);
-    // Copied byte by byte: a `subarray` view per event would be an object for the collector.
-    const batch = this.#batch;
-    for (let i = 0; i < length; i++) target[offset + i] = batch[from + i] as number;
-    for (let id = offset; id < offset + length; id += 16) markRandomUuid(target, id);
-  }
-
-  /** A fresh random UUID. */
-  next(): string {
-    // Take first: it may replace the batch.
-    const offset = this.#take(16);
-    return randomUuid(this.#batch, offset);
-  }
-
-  /** Forgets the current batch: the next id draws a new one. */
-  #discard(): void {
-    this.#batch = new Uint8Array(0);
-    this.#offset = 0;
-  }
-
-  /**
-   * Reserves `length` unused bytes of the batch, drawing a new batch when too few are left, and
-   * returns their offset. Ids are public, so used bytes are not wiped.
-   */
-  #take(length: number): number {
-    if (this.#offset + length > this.#batch.length) {
-      this.#batch = this.#random.bytes(ID_BATCH_BYTES);
-      this.#offset = 0;
-    }
-    const offset = this.#offset;
-    this.#offset += length;
-    return offset;
-  }
-}
 
 /**
  * Records events and answers queries over them.
@@ -214,7 +153,7 @@ export class AuditTrail {
   #sizes: Float64Array;
   #bytes = 0;
   #sink: ((event: AuditEvent) => void) | undefined;
-  readonly #ids: EventIds;
+  readonly #ids: SequenceIds;
   /** Slots in use (grows to `capacity`, then stays). */
   #size = 0;
   /** Slot of the oldest event once the ring is full. */
@@ -222,10 +161,14 @@ export class AuditTrail {
   /** Events recorded since creation (the newest event's sequence number is `#recorded - 1`). */
   #recorded = 0;
   // One column per field: a slot holds no object of its own, so a full ring of 100,000 events
-  // costs the garbage collector almost nothing to keep. Ids are 16 random bytes, formatted on read.
+  // costs the garbage collector almost nothing to keep. Ids are derived from the sequence number
+  // on read (`SequenceIds`); only restored events keep theirs, and calls that gave a request id.
   #times: Float64Array;
-  #idBytes: Uint8Array;
+  /** The event id of a restored event; undefined for the trail's own (derived) ids. */
+  readonly #eventIds: (string | undefined)[];
   readonly #requestIds: (string | undefined)[];
+  /** The newest restored event's sequence number (-1: none): older ones' ids are not derived. */
+  #lastRestored = -1;
   readonly #names: string[];
   readonly #eventSources: string[];
   readonly #resourceTypes: string[];
@@ -244,7 +187,7 @@ export class AuditTrail {
   readonly #serviceDetails: (Record<string, unknown> | undefined)[];
 
   /**
-   * @param random - randomness for event and request ids (default: `crypto.getRandomValues`).
+   * @param random - randomness for the key event and request ids derive from (default: `crypto.getRandomValues`).
    * @throws RangeError if `capacity` is not a positive integer.
    */
   constructor(options: AuditOptions = {}, random: Random = { bytes: (length) => crypto.getRandomValues(new Uint8Array(length)) }) {
@@ -261,11 +204,13 @@ export class AuditTrail {
     // need not hold.
     const slots = Math.min(capacity, INITIAL_SLOTS);
     this.#sizes = new Float64Array(slots);
-    this.#ids = new EventIds(random);
+    this.#ids = new SequenceIds(random);
+    // A process started from a startup snapshot must not repeat the ids of its siblings.
+    if (startupSnapshot.isBuildingSnapshot()) startupSnapshot.addDeserializeCallback(() => this.#ids.rekey(this.#recorded));
     this.#times = new Float64Array(slots);
-    this.#idBytes = new Uint8Array(slots * 32);
     this.#flags = new Uint8Array(slots);
     const column = <T>(): T[] => [];
+    this.#eventIds = column();
     this.#requestIds = column();
     this.#names = column();
     this.#eventSources = column();
@@ -317,11 +262,12 @@ export class AuditTrail {
    * the request id too when none is given; it keeps the fields, not the object.
    */
   record(event: AuditEventInput): void {
+    this.#ids.prepare();
     const slot = this.#place(event.eventTime);
-    this.#ids.fill(this.#idBytes, slot * 32, event.requestId === undefined ? 32 : 16);
+    this.#eventIds[slot] = undefined;
     this.#requestIds[slot] = event.requestId;
     this.#store(slot, event);
-    if (this.#sink !== undefined) this.#sink(this.#eventAt(slot));
+    if (this.#sink !== undefined) this.#sink(this.#eventAt(slot, this.#recorded - 1));
   }
 
   /**
@@ -333,7 +279,8 @@ export class AuditTrail {
     const id = /^([0-9a-f]{8})-([0-9a-f]{4})-([0-9a-f]{4})-([0-9a-f]{4})-([0-9a-f]{12})$/.exec(event.eventId);
     if (id === null) throw new RangeError(`audit event id ${JSON.stringify(event.eventId)} is not a UUID`);
     const slot = this.#place(event.eventTime);
-    this.#idBytes.set(Buffer.from(id.slice(1).join(''), 'hex'), slot * 32);
+    this.#eventIds[slot] = event.eventId;
+    this.#lastRestored = this.#recorded;
     this.#requestIds[slot] = event.requestId === '' && event.eventType === 'AwsServiceEvent' ? undefined : event.requestId;
     this.#store(slot, event);
   }
@@ -358,7 +305,6 @@ export class AuditTrail {
     };
     this.#sizes = longer(this.#sizes, (n) => new Float64Array(n));
     this.#times = longer(this.#times, (n) => new Float64Array(n));
-    this.#idBytes = longer(this.#idBytes, (n) => new Uint8Array(n), 32);
     this.#flags = longer(this.#flags, (n) => new Uint8Array(n));
   }
 
@@ -367,10 +313,10 @@ export class AuditTrail {
     // Each field is measured once: the size decides the omission and is what the event's share of
     // the total counts.
     let parameters = event.requestParameters;
-    let parametersSize = jsonSize(parameters, MAX_FIELD_BYTES);
+    let parametersSize = fieldSize(parameters);
     if (parametersSize > MAX_FIELD_BYTES) [parameters, parametersSize] = [OMITTED, OMITTED_SIZE];
     let responses = event.responseElements;
-    let responsesSize = jsonSize(responses, MAX_FIELD_BYTES);
+    let responsesSize = fieldSize(responses);
     if (responsesSize > MAX_FIELD_BYTES) [responses, responsesSize] = [OMITTED, OMITTED_SIZE];
     const message =
       event.errorMessage !== undefined && event.errorMessage.length > MAX_FIELD_BYTES ? event.errorMessage.slice(0, MAX_FIELD_BYTES) : event.errorMessage;
@@ -392,7 +338,7 @@ export class AuditTrail {
     this.#errorMessages[slot] = message;
     this.#serviceDetails[slot] = event.serviceEventDetails;
     this.#recorded += 1;
-    const size = EVENT_OVERHEAD_BYTES + parametersSize + responsesSize + jsonSize(event.additionalEventData, MAX_FIELD_BYTES) + (message?.length ?? 0);
+    const size = EVENT_OVERHEAD_BYTES + parametersSize + responsesSize + fieldSize(event.additionalEventData) + (message?.length ?? 0);
     this.#sizes[slot] = size;
     this.#bytes += size;
     while (this.#bytes > this.#maxBytes && this.#size > 1) this.#dropOldest();
@@ -403,6 +349,7 @@ export class AuditTrail {
     const slot = this.#start;
     this.#bytes -= this.#sizes[slot] ?? 0;
     this.#sizes[slot] = 0;
+    this.#eventIds[slot] = undefined;
     this.#requestIds[slot] = undefined;
     this.#parameters[slot] = null;
     this.#responses[slot] = null;
@@ -416,7 +363,8 @@ export class AuditTrail {
   /** Every retained event, oldest first. */
   events(): AuditEvent[] {
     const out: AuditEvent[] = [];
-    for (let i = 0; i < this.#size; i++) out.push(this.#eventAt((this.#start + i) % this.#capacity));
+    const oldest = this.#recorded - this.#size;
+    for (let i = 0; i < this.#size; i++) out.push(this.#eventAt((this.#start + i) % this.#capacity, oldest + i));
     return out;
   }
 
@@ -440,7 +388,7 @@ export class AuditTrail {
   *newestFirst(from: number = Infinity): Generator<readonly [sequence: number, event: AuditEvent]> {
     const oldest = this.#recorded - this.#size;
     for (let sequence = Math.min(from, this.#recorded - 1); sequence >= oldest; sequence--) {
-      yield [sequence, this.#eventAt((this.#start + sequence - oldest) % this.#capacity)];
+      yield [sequence, this.#eventAt((this.#start + sequence - oldest) % this.#capacity, sequence)];
     }
   }
 
@@ -451,6 +399,7 @@ export class AuditTrail {
     this.#bytes = 0;
     this.#sizes.fill(0);
     for (const column of [
+      this.#eventIds,
       this.#requestIds,
       this.#callers,
       this.#parameters,
@@ -464,47 +413,72 @@ export class AuditTrail {
   }
 
   /**
-   * The ids of the event recorded last (GetKeyLastUsage's CloudTrailEventId and KmsRequestId). A
-   * service asks after every call it tracks but reads the ids rarely: they are copied now (the
-   * ring reuses the slot) and written out as UUID text on first read.
+   * The ids of the event recorded last, written out as UUID text when first read (ReplicateKey's
+   * related event shares its call's request id).
    */
   latestIds(): { readonly eventId: string; readonly requestId: string } | undefined {
-    if (this.#size === 0) return undefined;
-    const slot = (this.#start + this.#size - 1) % this.#capacity;
-    const base = slot * 32;
-    return new EventIdPair(this.#idBytes.slice(base, base + 32), this.#requestIds[slot]);
+    return this.#size === 0 ? undefined : new EventIdPair(this, this.#recorded - 1);
   }
 
   /**
-   * Copies the 32 id bytes of the event recorded last (its event id, then its request id, both as
-   * `formatUuid` reads them) into `target` at `offset`: what a service keeps of an event it tracks
-   * on every call (KMS's GetKeyLastUsage) without building anything. The request id bytes are the
-   * id only when the event was given none (`latestRequestId`).
-   * @returns false, copying nothing, when the trail holds no event.
+   * The sequence number of the event recorded last (`undefined`: the trail holds none): what a
+   * service keeps of an event it tracks on every call (KMS's GetKeyLastUsage), a number, whose
+   * ids `eventIdOf` and `requestIdOf` write out when read.
    */
-  copyLatestIds(target: Uint8Array, offset: number): boolean {
-    if (this.#size === 0) return false;
-    const base = ((this.#start + this.#size - 1) % this.#capacity) * 32;
-    const bytes = this.#idBytes;
-    for (let i = 0; i < 32; i++) target[offset + i] = bytes[base + i] as number;
-    return true;
+  latestSequence(): number | undefined {
+    return this.#size === 0 ? undefined : this.#recorded - 1;
   }
 
-  /** The request id given with the event recorded last, if it was given one (see `copyLatestIds`). */
+  /**
+   * The event id of event `sequence`: also once the event has left the ring, as the trail's own
+   * ids are derived from the sequence number. `undefined` for a sequence never recorded, or for a
+   * restored event (its id came from the data directory) that has left the ring.
+   */
+  eventIdOf(sequence: number): string | undefined {
+    const slot = this.#retainedSlot(sequence);
+    if (slot !== undefined) return this.#eventIds[slot] ?? this.#ids.eventId(sequence);
+    return this.#derivable(sequence) ? this.#ids.eventId(sequence) : undefined;
+  }
+
+  /**
+   * The request id of event `sequence`: the one its call gave while the event is retained,
+   * otherwise the one the trail derived for it (its request id when the call gave none, see
+   * `latestRequestId`); `undefined` as for `eventIdOf`.
+   */
+  requestIdOf(sequence: number): string | undefined {
+    const slot = this.#retainedSlot(sequence);
+    if (slot !== undefined) {
+      return this.#requestIds[slot] ?? ((this.#flags[slot] ?? 0) & SERVICE_EVENT ? '' : this.#ids.requestId(sequence));
+    }
+    return this.#derivable(sequence) ? this.#ids.requestId(sequence) : undefined;
+  }
+
+  /** The request id given with the event recorded last, if it was given one. */
   latestRequestId(): string | undefined {
     return this.#size === 0 ? undefined : this.#requestIds[(this.#start + this.#size - 1) % this.#capacity];
   }
 
+  /** The slot of event `sequence` if the ring still holds it. */
+  #retainedSlot(sequence: number): number | undefined {
+    const oldest = this.#recorded - this.#size;
+    if (!Number.isSafeInteger(sequence) || sequence < oldest || sequence >= this.#recorded) return undefined;
+    return (this.#start + sequence - oldest) % this.#capacity;
+  }
+
+  /** Whether event `sequence` was recorded (not restored), so its ids are derived. */
+  #derivable(sequence: number): boolean {
+    return Number.isSafeInteger(sequence) && sequence > this.#lastRestored && sequence >= 0 && sequence < this.#recorded;
+  }
+
   /** The event in `slot`, as an object (built on read). */
   // Slots below `#size` were all written by `record`; the fallbacks only satisfy the types.
-  #eventAt(slot: number): AuditEvent {
+  #eventAt(slot: number, sequence: number): AuditEvent {
     const flags = this.#flags[slot] ?? 0;
-    const base = slot * 32;
     const additional = this.#additional[slot];
     const errorCode = this.#errorCodes[slot];
     const details = this.#serviceDetails[slot];
     return {
-      eventId: formatUuid(this.#idBytes, base),
+      eventId: this.#eventIds[slot] ?? this.#ids.eventId(sequence),
       eventTime: this.#times[slot] ?? 0,
       eventName: this.#names[slot] ?? '',
       eventSource: this.#eventSources[slot] ?? '',
@@ -515,7 +489,7 @@ export class AuditTrail {
       caller: this.#callers[slot] ?? UNKNOWN_CALLER,
       sourceIpAddress: this.#sources[slot] ?? '',
       userAgent: this.#agents[slot] ?? '',
-      requestId: this.#requestIds[slot] ?? ((flags & SERVICE_EVENT) !== 0 ? '' : formatUuid(this.#idBytes, base + 16)),
+      requestId: this.#requestIds[slot] ?? ((flags & SERVICE_EVENT) !== 0 ? '' : this.#ids.requestId(sequence)),
       requestParameters: this.#parameters[slot] ?? null,
       responseElements: this.#responses[slot] ?? null,
       ...(additional === undefined ? {} : { additionalEventData: additional }),
@@ -525,6 +499,40 @@ export class AuditTrail {
       ...(errorCode === undefined ? {} : { errorCode, errorMessage: this.#errorMessages[slot] ?? '' }),
     };
   }
+}
+
+/** What an absent field counts (`null`). */
+const NULL_SIZE = 4;
+/** The measured size of each field registered with `immutableAuditField`. */
+const IMMUTABLE_FIELD_SIZES = new WeakMap<object, number>();
+
+/**
+ * Freezes `field` (deeply) and registers it as an audit field the trail measures once: a service
+ * that records the same rendered field for many calls (KMS interns each distinct
+ * `requestParameters` of flat members) hands the trail the one object every time, which the ring
+ * then retains without a new object per call, and whose size is looked up rather than measured
+ * again. Its JSON rendering is the same as before freezing.
+ * @returns `field` itself, frozen.
+ * @example const parameters = immutableAuditField({ keyId: 'alias/orders', macAlgorithm: 'HMAC_SHA_256' });
+ */
+export function immutableAuditField<T extends Record<string, unknown>>(field: T): Readonly<T> {
+  if (!IMMUTABLE_FIELD_SIZES.has(field)) {
+    deepFreeze(field, 0);
+    IMMUTABLE_FIELD_SIZES.set(field, jsonSize(field, MAX_FIELD_BYTES));
+  }
+  return field;
+}
+
+function deepFreeze(value: unknown, depth: number): void {
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value) || depth > MAX_FIELD_DEPTH) return;
+  Object.freeze(value);
+  for (const key in value) deepFreeze((value as Record<string, unknown>)[key], depth + 1);
+}
+
+/** The counted size of a field: registered immutable fields were measured once (`immutableAuditField`). */
+function fieldSize(field: Record<string, unknown> | null | undefined): number {
+  if (field === null || field === undefined) return NULL_SIZE;
+  return IMMUTABLE_FIELD_SIZES.get(field) ?? jsonSize(field, MAX_FIELD_BYTES);
 }
 
 /**

@@ -99,23 +99,46 @@ describe('FaultInjector', () => {
     expect(faults.clear()).toBe(1);
   });
 
-  it('refuses malformed faults and changes nothing', () => {
+  it('refuses malformed faults with the error naming what is wrong, and changes nothing', () => {
     const { faults } = injector();
-    const bad: unknown[] = [
-      { service: 'sqs', operation: '*', fault: 'X', count: 1 },
-      { service: 'kms', operation: 'a b', fault: 'X', count: 1 },
-      { service: 'kms', operation: '*', fault: 'X' },
-      { service: 'kms', operation: '*', fault: 'X', count: 0 },
-      { service: 'kms', operation: '*', fault: 'X', count: 1.5 },
-      { service: 'kms', operation: '*', fault: 'X', fraction: 0 },
-      { service: 'kms', operation: '*', fault: 'X', fraction: 1.5 },
-      { service: 'kms', operation: '*', fault: 'latency', count: 1 },
-      { service: 'kms', operation: '*', fault: 'latency', latencyMs: 600_001, count: 1 },
-      { service: 'kms', operation: '*', fault: 'X', latencyMs: 5, count: 1 },
-      null,
+    const bad: [spec: unknown, error: typeof TypeError | typeof RangeError, message: string][] = [
+      [{ service: 'sqs', operation: '*', fault: 'X', count: 1 }, TypeError, '"service" must be one of "kms", "s3"; got "sqs"'],
+      [{ service: 'kms', operation: 'a b', fault: 'X', count: 1 }, TypeError, '"operation" must be an operation name or "*"; got "a b"'],
+      [{ service: 'kms', operation: '*', fault: 'X' }, TypeError, 'a fault needs "count" (the next N calls) or "fraction" (a share of calls), or both'],
+      [{ service: 'kms', operation: '*', fault: 'X', count: 0 }, RangeError, '"count" must be a whole number of calls, at least 1; got 0'],
+      [{ service: 'kms', operation: '*', fault: 'X', count: 1.5 }, RangeError, '"count" must be a whole number of calls, at least 1; got 1.5'],
+      [{ service: 'kms', operation: '*', fault: 'X', fraction: 0 }, RangeError, '"fraction" must be a number greater than 0 and at most 1; got 0'],
+      [{ service: 'kms', operation: '*', fault: 'X', fraction: 1.5 }, RangeError, '"fraction" must be a number greater than 0 and at most 1; got 1.5'],
+      [
+        { service: 'kms', operation: '*', fault: 'latency', count: 1 },
+        RangeError,
+        '"latencyMs" must be a whole number of milliseconds from 1 to 600000 for a latency fault; got nothing',
+      ],
+      [
+        { service: 'kms', operation: '*', fault: 'latency', latencyMs: 600_001, count: 1 },
+        RangeError,
+        '"latencyMs" must be a whole number of milliseconds from 1 to 600000 for a latency fault; got 600001',
+      ],
+      [
+        { service: 'kms', operation: '*', fault: 'X', latencyMs: 5, count: 1 },
+        TypeError,
+        '"latencyMs" goes with the "latency" fault only (set a separate latency fault to delay X)',
+      ],
+      [null, TypeError, 'a fault is an object with service, operation, fault and count or fraction'],
     ];
-    for (const spec of bad) expect(() => faults.add(spec as never)).toThrow();
+    for (const [spec, error, message] of bad) {
+      let thrown: unknown;
+      try {
+        faults.add(spec as never);
+      } catch (caught) {
+        thrown = caught;
+      }
+      // The class itself, not a subclass or a stray TypeError from reading `null`: the message says which.
+      expect(thrown, JSON.stringify(spec)).toBeInstanceOf(error);
+      expect([(thrown as Error).constructor, (thrown as Error).message]).toEqual([error, message]);
+    }
     expect(faults.list()).toEqual([]);
-    expect(() => faults.reseed('')).toThrow(TypeError);
+    expect(() => faults.reseed('')).toThrow(new TypeError('a fault seed is a finite number or a string of 1 to 256 characters; got ""'));
+    expect(faults.seed).toBe('1');
   });
 });

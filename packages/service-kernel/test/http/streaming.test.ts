@@ -171,6 +171,39 @@ describe('toNodeStreamingListener', () => {
     agent.destroy();
   });
 
+  it('gives a request without a body (no Content-Length nor Transfer-Encoding, or Content-Length 0) an empty body, and streams a chunked one, on one keep-alive connection', async () => {
+    const port = await serve(async (request) => {
+      let total = 0;
+      for await (const chunk of request.body) total += chunk.length;
+      return { status: 200, headers: {}, body: `${request.method} ${total}` };
+    });
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const send = (method: string, body?: Buffer, headers: Record<string, string> = {}): Promise<{ text: string; socket: unknown }> =>
+      new Promise((resolve, reject) => {
+        const outgoing = httpRequest({ host: '127.0.0.1', port, method, path: '/', agent, headers }, (response) => {
+          let text = '';
+          response.on('data', (chunk: Buffer) => {
+            text += chunk.toString();
+          });
+          response.on('end', () => resolve({ text, socket: outgoing.socket }));
+        });
+        outgoing.on('error', reject);
+        if (body === undefined) outgoing.end();
+        else {
+          // Written in two pieces without a Content-Length: node:http sends it chunked.
+          outgoing.write(body.subarray(0, 5));
+          outgoing.end(body.subarray(5));
+        }
+      });
+    const get = await send('GET');
+    const zero = await send('DELETE', undefined, { 'content-length': '0' });
+    const chunked = await send('PUT', Buffer.alloc(300, 7));
+    const after = await send('GET');
+    expect([get.text, zero.text, chunked.text, after.text]).toEqual(['GET 0', 'DELETE 0', 'PUT 300', 'GET 0']);
+    expect(new Set([get.socket, zero.socket, chunked.socket, after.socket]).size).toBe(1);
+    agent.destroy();
+  });
+
   it('cuts the connection when the response body fails part-way (no complete-looking answer)', async () => {
     const port = await serve(async () => ({
       status: 200,

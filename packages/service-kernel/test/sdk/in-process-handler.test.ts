@@ -5,6 +5,7 @@
  * it does over HTTP.
  */
 
+import { request as httpRequest } from 'node:http';
 import { DescribeKeyCommand, KMSClient, ListKeysCommand } from '@aws-sdk/client-kms';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -99,6 +100,45 @@ describe('InProcessHandler', () => {
     await handler.handle(request('https:'));
     await handler.handle(request('http:'));
     expect(seen.map((seenRequest) => seenRequest.secure)).toEqual([true, undefined]);
+  });
+
+  it.each([
+    ['x-amz-meta-a', 'x\r\nx-injected: 1'],
+    ['x-amz-meta-a', '日本'],
+    ['x-amz-meta-a b', 'x'],
+  ])('refuses header %j: %j with the TypeError node:http throws before sending, and the service sees nothing', async (name, value) => {
+    // What node:http's client throws for the same header (the SDK's node:http handler lets it through).
+    let expected: unknown;
+    try {
+      httpRequest('http://127.0.0.1:9/', { headers: { [name]: value } }).destroy();
+    } catch (error) {
+      expected = error;
+    }
+    expect(expected).toBeInstanceOf(TypeError);
+    const handler = new InProcessHandler(service);
+    const request = { method: 'PUT', protocol: 'http:', hostname: 'h', path: '/b/k', headers: { host: 'h', [name]: value }, query: {}, body: 'x' };
+    const refused = await handler.handle(request).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(TypeError);
+    expect([(refused as NodeJS.ErrnoException).code, (refused as Error).message]).toEqual([
+      (expected as NodeJS.ErrnoException).code,
+      (expected as Error).message,
+    ]);
+    expect(seen).toEqual([]);
+  });
+
+  it('drops the spaces and tabs around a header value, as node:http’s parser does on the wire', async () => {
+    const handler = new InProcessHandler(service);
+    const request = {
+      method: 'PUT',
+      protocol: 'http:',
+      hostname: 'h',
+      path: '/b/k',
+      headers: { host: 'h', 'x-amz-meta-a': ' \t a b \t', 'x-amz-meta-b': 'c' },
+      query: {},
+      body: 'x',
+    };
+    await handler.handle(request);
+    expect([seen[0]?.headers['x-amz-meta-a'], seen[0]?.headers['x-amz-meta-b']]).toEqual(['a b', 'c']);
   });
 
   it('refuses a request whose abort signal has fired, as the node:http handler does', async () => {

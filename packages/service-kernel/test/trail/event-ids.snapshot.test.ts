@@ -23,7 +23,7 @@ vi.mock('node:v8', async (importOriginal) => {
   };
 });
 
-const { EventIds } = await import('../../src/index.ts');
+const { AuditTrail, EventIds, principalFromArn } = await import('../../src/index.ts');
 
 /** A Random whose draws are numbered: batch n is all bytes n, so ids show which batch they came from. */
 function numberedRandom(): { bytes: (length: number) => Uint8Array; readonly draws: number } {
@@ -65,5 +65,46 @@ describe('EventIds and startup snapshots', () => {
     ids.next();
     expect(snapshot.callbacks).toHaveLength(0);
     expect(random.draws).toBe(1);
+  });
+});
+
+describe('the audit trail and startup snapshots', () => {
+  const call = (index: number) => ({
+    eventTime: Date.UTC(2026, 0, 1) + index,
+    eventName: 'GenerateMac',
+    eventSource: 'kms.amazonaws.com',
+    resourceType: 'AWS::KMS::Key',
+    region: 'us-east-1',
+    caller: principalFromArn('arn:aws:iam::000000000000:root'),
+    sourceIpAddress: '127.0.0.1',
+    userAgent: 'test',
+    requestParameters: null,
+    responseElements: null,
+    resources: [],
+    readOnly: true,
+    recipientAccountId: '000000000000',
+  });
+
+  it('keeps the ids of events recorded in the snapshot, and derives later ones under a key drawn after the start', () => {
+    const random = numberedRandom();
+    const built = new AuditTrail({}, random);
+    built.record(call(0));
+    const inSnapshot = built.events()[0]?.eventId;
+    expect(random.draws).toBe(1);
+    // Two processes start from the same snapshot: each draws its own key for the events it records.
+    snapshot.building = false;
+    for (const callback of snapshot.callbacks) callback();
+    built.record(call(1));
+    expect(random.draws).toBe(2);
+    const [first, second] = built.events();
+    expect(first?.eventId).toBe(inSnapshot);
+    expect(second?.eventId).not.toBe(built.eventIdOf(0));
+    // Had the key not changed, event 1 would have the id the snapshot's key derives for it, as a
+    // sibling process would too: a trail that never rekeys, with the snapshot's key, shows it.
+    const sibling = new AuditTrail({}, { bytes: (length) => new Uint8Array(length).fill(1) });
+    sibling.record(call(0));
+    sibling.record(call(1));
+    expect(sibling.events()[0]?.eventId).toBe(inSnapshot);
+    expect(second?.eventId).not.toBe(sibling.events()[1]?.eventId);
   });
 });

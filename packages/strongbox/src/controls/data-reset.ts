@@ -11,20 +11,29 @@
  * and their temporaries); a file someone else put in the directory stays.
  *
  * Kept: `tls/` (the HTTPS listener's certificate, which clients may have been told to trust), the
- * data directory's format marker (`strongbox.json`: the empty directory is still of this format) and
- * the marker itself. With an S3 upstream, the sealed bytes in the upstream bucket are left there
+ * data directory's format marker (`strongbox.json`: the empty directory is still of this format),
+ * the lock and the marker itself.
+ *
+ * The directory's lock (the KMS store's `lock`, the one every store of the directory is opened
+ * under) is held while anything is removed: the stores closed and released it, and another process
+ * (a second `strongbox serve --data` on the same directory) may have taken it since; then the reset
+ * fails with the store's LOCKED error and removes nothing of that process's live state. With an S3 upstream, the sealed bytes in the upstream bucket are left there
  * (their keys and metadata, in `s3/`, are gone, so no object refers to them).
  */
 
 import { readdir, rm, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createFileExclusivelyDurably, syncDirectory } from '@strongbox/service-kernel';
+import { StoreError } from '@strongbox/kms';
+import { acquireDirectoryLock, createFileExclusivelyDurably, DirectoryLockedError, syncDirectory } from '@strongbox/service-kernel';
 import { FORMAT_FILE, isStrongboxEntry, RESET_MARKER, TLS_DIRECTORY } from '../data-files.ts';
 
 export { RESET_MARKER } from '../data-files.ts';
 
+/** The directory lock's file, the KMS store's (`@strongbox/kms` `persistence/directory-lock.ts`). */
+const LOCK_FILE = 'lock';
+
 /** Strongbox's entries a reset leaves in place. */
-const KEPT: ReadonlySet<string> = new Set([RESET_MARKER, FORMAT_FILE, TLS_DIRECTORY]);
+const KEPT: ReadonlySet<string> = new Set([RESET_MARKER, FORMAT_FILE, TLS_DIRECTORY, LOCK_FILE]);
 
 /** Whether a reset removes `entry`: Strongbox's state, never a file Strongbox did not write. */
 function isResetState(entry: string): boolean {
@@ -32,32 +41,61 @@ function isResetState(entry: string): boolean {
 }
 
 /**
- * Empties `directory` of its state, durably (see the module documentation). The stores using it
- * must be closed first.
- * @throws the file system's error; the marker then stays, and the next open finishes the reset.
+ * Empties `directory` of its state, durably, under its lock (see the module documentation). The
+ * stores using it must be closed first.
+ * @throws StoreError LOCKED when another process (or a store of this one) holds the directory:
+ *   nothing is removed then. The file system's error otherwise; the marker then stays, and the next
+ *   open finishes the reset.
  * @example await resetDataDirectory('/var/lib/strongbox');
  */
 export async function resetDataDirectory(directory: string): Promise<void> {
-  await createFileExclusivelyDurably(join(directory, RESET_MARKER), new TextEncoder().encode('a reset of this directory is in progress\n'), {
-    mode: 'replace',
+  await underLock(directory, async () => {
+    await createFileExclusivelyDurably(join(directory, RESET_MARKER), new TextEncoder().encode('a reset of this directory is in progress\n'), {
+      mode: 'replace',
+    });
+    await clear(directory);
   });
-  await clear(directory);
 }
 
 /**
- * Finishes a reset a crash interrupted: whether there was one.
- * @throws the file system's error.
+ * Finishes a reset a crash interrupted, under the directory's lock: whether there was one.
+ * @throws StoreError LOCKED when another process holds the directory (nothing is removed); the
+ *   file system's error.
  * @example if (await finishInterruptedReset(directory)) console.error('finished an interrupted reset');
  */
 export async function finishInterruptedReset(directory: string): Promise<boolean> {
+  if (!(await markerExists(directory))) return false;
+  await underLock(directory, async () => {
+    // Another process may have finished it between the look and the lock.
+    if (await markerExists(directory)) await clear(directory);
+  });
+  return true;
+}
+
+async function markerExists(directory: string): Promise<boolean> {
   try {
     await stat(join(directory, RESET_MARKER));
+    return true;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ENOTDIR') return false;
     throw error;
   }
-  await clear(directory);
-  return true;
+}
+
+/** Runs `step` holding the directory's lock, or throws StoreError LOCKED without running it. */
+async function underLock(directory: string, step: () => Promise<void>): Promise<void> {
+  let release: () => Promise<void>;
+  try {
+    release = await acquireDirectoryLock(directory, LOCK_FILE);
+  } catch (error) {
+    if (error instanceof DirectoryLockedError) throw new StoreError('LOCKED', `the reset removed nothing: ${error.message}`);
+    throw error;
+  }
+  try {
+    await step();
+  } finally {
+    await release();
+  }
 }
 
 async function clear(directory: string): Promise<void> {

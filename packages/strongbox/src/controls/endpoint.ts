@@ -16,9 +16,14 @@
  * base, the stores closed, a data directory emptied durably (`data-reset.ts`) or a caller's
  * `s3Store` emptied (`empty-store.ts`), then the engines
  * opened afresh as at start-up (the seed applied again, the quotas as the options set them, every
- * counter at zero). Calls arriving during a reset wait for it; calls in flight when it starts may
- * fail (reset between tests, not under traffic). `kms` and `s3` name the new engines afterwards:
- * read them from the endpoint, do not keep them across a reset.
+ * counter at zero). The reset is atomic relative to calls: calls arriving during a reset wait for
+ * it and are served by the new engines; calls in flight when it starts are waited for (each is
+ * answered, its writes acknowledged, before anything is closed or emptied, so none writes into a
+ * closed store or a directory being emptied), for at most `RESET_DRAIN_MS`, after which a call
+ * still running (a client stalled in the middle of an upload) fails with its closed store. A
+ * response body still being read when the stores close may fail. With a data directory, the
+ * directory's lock is held while it is emptied (`data-reset.ts`). `kms` and `s3` name the new
+ * engines afterwards: read them from the endpoint, do not keep them across a reset.
  */
 
 import type { Kms } from '@strongbox/kms';
@@ -33,13 +38,19 @@ import {
   type StreamingHandler,
   systemClock,
 } from '@strongbox/service-kernel';
+import type { Endpoint, EndpointOptions, EndpointWiring } from '../endpoint.ts';
 import type { HealthReport } from '../health.ts';
 import type { ProtocolRoute } from '../router.ts';
-import type { Endpoint, EndpointOptions, EndpointWiring } from '../server.ts';
 import { clockFile, readClockOffset } from './clock-file.ts';
 import { resetDataDirectory } from './data-reset.ts';
 import { emptyObjectStore } from './empty-store.ts';
 import { FAULT_NAMES, isInjectable, kmsFault, s3Fault } from './fault-catalog.ts';
+
+/**
+ * How long a reset waits for the calls in flight when it starts (a call whose client stalled in
+ * the middle of its body would otherwise hold every later call, queued behind the reset, as long).
+ */
+export const RESET_DRAIN_MS = 10_000;
 
 /** The faults of an endpoint (the kernel's `FaultInjector`, limited to what the services inject). */
 export interface FaultControls {
@@ -91,7 +102,7 @@ export interface ControlledEndpoint extends Endpoint {
 export type EndpointOpener = (options: EndpointOptions, wiring: EndpointWiring) => Promise<Endpoint>;
 
 /**
- * Opens the endpoint with its controls (`openControlledEndpoint` in `server.ts` gives it `openEndpoint`).
+ * Opens the endpoint with its controls (`openControlledEndpoint` in `endpoint.ts` gives it `openEndpoint`).
  * @throws as `open`.
  * @example
  * ```ts
@@ -127,14 +138,45 @@ export async function controlEndpoint(options: EndpointOptions, opener: Endpoint
     else headers.Date = date;
     return response;
   };
+  // Calls running on the current engines, and the resets waiting for them to finish.
+  let inFlight = 0;
+  let drained: (() => void)[] = [];
+  const finished = (): void => {
+    inFlight -= 1;
+    if (inFlight === 0 && drained.length > 0) for (const resolve of drained.splice(0)) resolve();
+  };
+  const counted = <Request, Response>(handler: (request: Request) => Promise<Response>, request: Request): Promise<Response> => {
+    inFlight += 1;
+    let answer: Promise<Response>;
+    try {
+      answer = handler(request);
+    } catch (error) {
+      finished();
+      throw error;
+    }
+    return answer.finally(finished);
+  };
   const through = <Request, Response extends { readonly headers: Record<string, string> }>(
     pick: (endpoint: Endpoint) => (request: Request) => Promise<Response>,
   ): ((request: Request) => Promise<Response>) => {
     return (request) => {
       const endpoint = current;
-      const answer = endpoint !== undefined ? pick(endpoint)(request) : awaitCurrent().then((next) => pick(next)(request));
+      const answer = endpoint !== undefined ? counted(pick(endpoint), request) : awaitCurrent().then((next) => counted(pick(next), request));
       return ownClock || clock.offsetMs !== 0 ? answer.then(stamp) : answer;
     };
+  };
+  /** Resolves once no call runs on the engines (new ones wait for `switching`), or after `RESET_DRAIN_MS`. */
+  const drain = async (): Promise<void> => {
+    if (inFlight === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      new Promise<void>((resolve) => drained.push(resolve)),
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, RESET_DRAIN_MS);
+      }),
+    ]);
+    clearTimeout(timer);
+    drained = [];
   };
   const awaitCurrent = (): Promise<Endpoint> => {
     if (current !== undefined) return Promise.resolve(current);
@@ -175,6 +217,8 @@ export async function controlEndpoint(options: EndpointOptions, opener: Endpoint
     // Nobody may be waiting when the reopening fails: the rejection is theirs, not unhandled.
     switching.catch(() => {});
     try {
+      // No call is let through from here on; those already running finish first, on the old engines.
+      await drain();
       if (previous !== undefined) await previous.close();
       if (options.dataDirectory !== undefined) await resetDataDirectory(options.dataDirectory);
       // A caller's store outlives the engines: emptied here, as the data directory is above.

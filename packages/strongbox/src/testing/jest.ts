@@ -6,11 +6,13 @@
  * the settings to a small JSON file (`STRONGBOX_SETTINGS_FILE`, in jest's cache directory) for
  * tools that do not share the environment. The teardown (`strongbox/jest/teardown`) stops the
  * endpoint, found on `globalThis` (jest runs both in its parent process), and removes the file.
+ * `strongbox` is an ES module: jest runs it with `NODE_OPTIONS=--experimental-vm-modules`, and
+ * one worker (`maxWorkers: 1`) keeps one test file's reset from emptying another's state.
  *
  * @example
  * ```js
  * // jest.config.js
- * export default { globalSetup: 'strongbox/jest', globalTeardown: 'strongbox/jest/teardown' };
+ * export default { globalSetup: 'strongbox/jest', globalTeardown: 'strongbox/jest/teardown', maxWorkers: 1, transform: {} };
  *
  * // a test
  * import { resetStrongbox, strongboxSettings } from 'strongbox/jest';
@@ -27,7 +29,7 @@ import { join } from 'node:path';
 import type { ServerOptions } from '../server.ts';
 import { type StrongboxSettings, settingsFromEnvironment, startTestEndpoint, type TestEndpoint } from './endpoint.ts';
 
-export { resetStrongbox, type StrongboxSettings } from './endpoint.ts';
+export { type ResetOptions, resetStrongbox, type StrongboxSettings } from './endpoint.ts';
 
 /** The settings file's environment variable. */
 export const SETTINGS_FILE_VARIABLE = 'STRONGBOX_SETTINGS_FILE';

@@ -31,7 +31,7 @@ import type { ServerOptions } from '../server.ts';
 import { createStrongbox, type Strongbox } from '../strongbox.ts';
 import { type StrongboxSettings, startTestEndpoint } from './endpoint.ts';
 
-export { resetStrongbox, type StrongboxSettings, settingsFromEnvironment } from './endpoint.ts';
+export { type ResetOptions, resetStrongbox, type StrongboxSettings, settingsFromEnvironment } from './endpoint.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -266,6 +266,29 @@ describe('the admin API under --strict-auth', () => {
     expect(sb.kms.quotas.options.enabled).toBe(true);
   });
 
+  it('checks the signature before routing: unknown paths and wrong methods are 404/405 only to a caller who signed', async () => {
+    const { listener } = await listening({ strictAuth: true, users });
+    const nowhere = `${listener.url}/_strongbox/nothing`;
+    const clock = `${listener.url}/_strongbox/clock`;
+    for (const [url, method] of [
+      [nowhere, 'GET'],
+      [clock, 'DELETE'],
+      [`${listener.url}/_strongbox/faults/%E0`, 'DELETE'],
+    ] as const) {
+      const unsigned = await call(url, method);
+      expect([unsigned.status, unsigned.json.__type]).toEqual([403, 'MissingAuthenticationTokenException']);
+      const forged = await call(url, method, undefined, await signed(url, method, '', 'AKIAOPS', 'wrong'));
+      expect([forged.status, forged.json.__type]).toEqual([403, 'InvalidSignatureException']);
+      const unknown = await call(url, method, undefined, await signed(url, method, '', 'AKIANOBODY', 'x'));
+      expect([unknown.status, unknown.json.__type]).toEqual([403, 'UnrecognizedClientException']);
+    }
+    // A caller who signed (even one allowed nothing here) is told what is wrong with the request.
+    const missing = await call(nowhere, 'GET', undefined, await signed(nowhere, 'GET', '', 'AKIADEV', 'dev-secret'));
+    expect([missing.status, missing.json.__type]).toEqual([404, 'NotFound']);
+    const wrongMethod = await call(clock, 'DELETE', undefined, await signed(clock, 'DELETE', '', 'AKIAOPS', 'ops-secret'));
+    expect([wrongMethod.status, wrongMethod.json.__type]).toEqual([405, 'MethodNotAllowed']);
+  });
+
   it('serves a signed caller whose identity policy allows the action', async () => {
     const { sb, listener } = await listening({ strictAuth: true, users });
     const clock = `${listener.url}/_strongbox/clock`;

@@ -40,6 +40,19 @@ export function writeEncryptionConditions(input: SseWriteMembers, scope: Conditi
   return conditions;
 }
 
+/**
+ * `s3:if-match` and `s3:if-none-match` of a conditional write (PutObject, CompleteMultipartUpload:
+ * UG "Enforce conditional writes on Amazon S3 buckets", `conditional-writes-enforce`), so a bucket
+ * policy can require them (`"Null": {"s3:if-none-match": "true"}` with Deny).
+ * @example conditionalWriteConditions({ IfNoneMatch: '*' }) // { 's3:if-none-match': '*' }
+ */
+export function conditionalWriteConditions(input: { IfMatch?: string | undefined; IfNoneMatch?: string | undefined }): RequestConditions {
+  const conditions: Record<string, string> = Object.create(null) as Record<string, string>;
+  if (input.IfMatch !== undefined) conditions['s3:if-match'] = input.IfMatch;
+  if (input.IfNoneMatch !== undefined) conditions['s3:if-none-match'] = input.IfNoneMatch;
+  return conditions;
+}
+
 /** The listing parameters of ListObjects / ListObjectsV2 / ListObjectVersions. */
 export interface ListParameters {
   Prefix?: string;

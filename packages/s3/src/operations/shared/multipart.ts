@@ -36,6 +36,7 @@ const UPLOAD_FIELDS = Object.freeze({
   initiator: 'initiator',
   checksumAlgorithm: 'checksum-algorithm',
   checksumType: 'checksum-type',
+  keyVersion: 'key-version',
 });
 
 /** Stored field names of a part. */
@@ -61,6 +62,11 @@ export interface UploadRecord {
   readonly kms: StoredKmsEncryption | undefined;
   /** The checksum algorithm and type CreateMultipartUpload decided (S3's default when it named none). */
   readonly checksum: UploadChecksum;
+  /**
+   * The key's version when the upload began (`keyVersion`; '' for no object), which a conditional
+   * completion compares; undefined for an upload stored before it was kept.
+   */
+  readonly keyVersionAtInitiation: string | undefined;
 }
 
 /** A part, read back from storage. */
@@ -84,9 +90,11 @@ export function uploadFields(
   initiator: string,
   modeFields: StoredFields,
   checksum: UploadChecksum,
+  keyVersionAtInitiation: string,
 ): StoredFields {
   return {
     ...modeFields,
+    [UPLOAD_FIELDS.keyVersion]: keyVersionAtInitiation,
     ...(checksum.requested ? { [UPLOAD_FIELDS.checksumAlgorithm]: checksum.algorithm, [UPLOAD_FIELDS.checksumType]: checksum.type } : {}),
     [UPLOAD_FIELDS.mode]: mode,
     // S3's default Content-Type for an object stored without one.
@@ -126,6 +134,7 @@ export function uploadRecord(info: UploadInfo): UploadRecord {
     modeFields,
     kms: mode === 'SSE-KMS' || mode === 'DSSE-KMS' ? storedKmsEncryption(modeFields) : undefined,
     checksum: storedUploadChecksum(fields),
+    keyVersionAtInitiation: fields[UPLOAD_FIELDS.keyVersion],
   };
 }
 

@@ -1,0 +1,72 @@
+/**
+ * User-defined metadata is limited to 2 KB, keys and values in UTF-8 bytes (UG "Working with object
+ * metadata"); over it S3 answers 400 MetadataTooLarge. Through the official `@aws-sdk/client-s3`
+ * by the kernel's in-process handler, on every write that stores metadata. Strongbox stored any size.
+ */
+
+import {
+  CopyObjectCommand,
+  CreateBucketCommand,
+  CreateMultipartUploadCommand,
+  HeadObjectCommand,
+  ListMultipartUploadsCommand,
+  PutObjectCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { checkUserMetadataSize } from '../../src/index.ts';
+import { catchS3 } from '../helpers/errors.ts';
+import { inProcessClient, sdkError, type WireEngine, wireEngine } from '../helpers/wire.ts';
+
+let engine: WireEngine;
+let client: S3Client;
+beforeEach(async () => {
+  engine = wireEngine();
+  client = inProcessClient(engine.handler);
+  await client.send(new CreateBucketCommand({ Bucket: 'data' }));
+  await client.send(new PutObjectCommand({ Bucket: 'data', Key: 'source', Body: 'x', Metadata: { team: 'blue' } }));
+});
+afterEach(async () => {
+  client.destroy();
+  await engine.close();
+});
+
+// 'big' (3 bytes) plus the value: 2048 bytes in all is the most S3 stores.
+const atLimit = { big: 'a'.repeat(2045) };
+const overLimit = { big: 'a'.repeat(2046) };
+
+async function tooLarge(promise: Promise<unknown>): Promise<unknown[]> {
+  const error = (await sdkError(promise)) as Awaited<ReturnType<typeof sdkError>> & { Size?: string; MaxSizeAllowed?: string };
+  return [error.name, error.$metadata.httpStatusCode, error.message, error.Size, error.MaxSizeAllowed];
+}
+
+const REFUSED = ['MetadataTooLarge', 400, 'Your metadata headers exceed the maximum allowed metadata size', '2049', '2048'];
+
+it('PutObject stores 2 KB of metadata and refuses one byte more, storing nothing', async () => {
+  await client.send(new PutObjectCommand({ Bucket: 'data', Key: 'at-limit', Body: 'x', Metadata: atLimit }));
+  expect((await client.send(new HeadObjectCommand({ Bucket: 'data', Key: 'at-limit' }))).Metadata).toEqual(atLimit);
+  expect(await tooLarge(client.send(new PutObjectCommand({ Bucket: 'data', Key: 'over', Body: 'x', Metadata: overLimit })))).toEqual(REFUSED);
+  expect((await sdkError(client.send(new HeadObjectCommand({ Bucket: 'data', Key: 'over' })))).$metadata.httpStatusCode).toBe(404);
+});
+
+it('CreateMultipartUpload refuses it and starts no upload', async () => {
+  expect(await tooLarge(client.send(new CreateMultipartUploadCommand({ Bucket: 'data', Key: 'over', Metadata: overLimit })))).toEqual(REFUSED);
+  expect((await client.send(new ListMultipartUploadsCommand({ Bucket: 'data' }))).Uploads).toBeUndefined();
+});
+
+it('CopyObject refuses it with REPLACE, and ignores the request’s metadata under COPY', async () => {
+  const replace = client.send(
+    new CopyObjectCommand({ Bucket: 'data', Key: 'copy', CopySource: 'data/source', MetadataDirective: 'REPLACE', Metadata: overLimit }),
+  );
+  expect(await tooLarge(replace)).toEqual(REFUSED);
+  await client.send(new CopyObjectCommand({ Bucket: 'data', Key: 'copy', CopySource: 'data/source', Metadata: overLimit }));
+  expect((await client.send(new HeadObjectCommand({ Bucket: 'data', Key: 'copy' }))).Metadata).toEqual({ team: 'blue' });
+});
+
+it('counts UTF-8 bytes, not characters', () => {
+  expect(() => checkUserMetadataSize({ k: 'é'.repeat(1023) })).not.toThrow(); // 1 + 2046 bytes
+  expect(catchS3(() => checkUserMetadataSize({ k: 'é'.repeat(1024) })).fields).toEqual([
+    ['Size', '2049'],
+    ['MaxSizeAllowed', '2048'],
+  ]);
+});
