@@ -6,6 +6,7 @@
 
 import { chmod, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { acquireDirectoryLock } from '@strongbox/service-kernel';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock, openDirectoryStore, ROOT_KEY_ENV, StoreError } from '../src/index.ts';
 import { openKms, ROOT_KEY, tempDirectory } from './fixtures/persistence.ts';
@@ -163,11 +164,15 @@ describe('directory lock', () => {
   it('takes over a lock left by a process that no longer runs', async () => {
     const directory = await tempDirectory();
     await (await openDirectoryStore({ directory, rootKey: ROOT_KEY })).close();
-    // Pid 2^22 + 1 is above Linux's pid_max ceiling, so no process has it.
-    await writeFile(join(directory, 'lock'), `${2 ** 22 + 1}\n`);
+    // Pid 2^22 + 1 is above Linux's pid_max ceiling, so no process has it. The lock names its
+    // writer's pid, host and PID namespace (this machine's, as a killed server here leaves it).
+    const scratch = await tempDirectory();
+    const release = await acquireDirectoryLock(scratch, 'lock');
+    const ours = await readFile(join(scratch, 'lock'), 'utf8');
+    await release();
+    await writeFile(join(directory, 'lock'), ours.replace(/^\d+/, String(2 ** 22 + 1)));
     const store = await openDirectoryStore({ directory, rootKey: ROOT_KEY });
-    // The lock file holds its owner's pid and a newline: now this process's.
-    expect(await readFile(join(directory, 'lock'), 'utf8')).toBe(`${process.pid}\n`);
+    expect(await readFile(join(directory, 'lock'), 'utf8')).toBe(ours);
     await store.close();
   });
 

@@ -44,6 +44,7 @@ export type S3AuthErrorCode =
   | 'IncompleteBody'
   | 'MissingContentLength'
   | 'InvalidRequest'
+  | 'InvalidArgument'
   | 'XAmzContentSHA256Mismatch'
   | 'MalformedTrailerError';
 
@@ -84,6 +85,7 @@ export const S3_AUTH_WIRE_ERRORS: Readonly<Record<S3AuthErrorCode, ServiceWireEr
   IncompleteBody: { status: 400, type: 'IncompleteBody', messageKey: 'Message' },
   MissingContentLength: { status: 411, type: 'MissingContentLength', messageKey: 'Message' },
   InvalidRequest: { status: 400, type: 'InvalidRequest', messageKey: 'Message' },
+  InvalidArgument: { status: 400, type: 'InvalidArgument', messageKey: 'Message' },
   XAmzContentSHA256Mismatch: { status: 400, type: 'XAmzContentSHA256Mismatch', messageKey: 'Message' },
   MalformedTrailerError: { status: 400, type: 'MalformedTrailerError', messageKey: 'Message' },
 });

@@ -29,7 +29,7 @@ export {
   syncDirectory,
   TEMPORARY_MARK,
 } from './durable/files.ts';
-export { acquireDirectoryLock, DirectoryLockedError, type DirectoryLockHolder, type ReleaseLock } from './durable/lock.ts';
+export { acquireDirectoryLock, DirectoryLockedError, type DirectoryLockHolder, type DirectoryLockOptions, type ReleaseLock } from './durable/lock.ts';
 export {
   isJsonServiceErrorCode,
   JSON_SERVICE_WIRE_ERRORS,

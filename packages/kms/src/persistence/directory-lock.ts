@@ -2,8 +2,9 @@
  * @module
  * One process per data directory: two servers appending to one journal would interleave records
  * and each would snapshot over the other's state. The lock is a `lock` file created exclusively
- * and holding the owner's pid; the service kernel's `acquireDirectoryLock` takes it (stale locks of
- * dead processes, and locks naming this pid that this process does not hold, are taken over).
+ * and naming its holder, held as a lease the holder renews; the service kernel's
+ * `acquireDirectoryLock` takes it (expired leases, and locks of dead processes of this PID
+ * namespace, are taken over).
  */
 
 import { acquireDirectoryLock, DirectoryLockedError } from '@strongbox/service-kernel';

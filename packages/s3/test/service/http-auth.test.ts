@@ -11,7 +11,7 @@
  * - `SignatureDoesNotMatch` explains the mismatch without echoing an SSE-C key.
  */
 
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import {
   CopyObjectCommand,
   CreateBucketCommand,
@@ -167,6 +167,48 @@ describe('header-signed requests: every x-amz-* header must be signed', () => {
   });
 });
 
+describe('x-amz-content-sha256 must name a payload form or a SHA-256', () => {
+  const putWith = (contentSha256: string, body = 'hello'): SdkHttpRequest => ({
+    method: 'PUT',
+    protocol: 'https:',
+    hostname: HOST,
+    path: '/sha-forms/k',
+    query: {},
+    headers: { host: HOST, 'x-amz-content-sha256': contentSha256 },
+    body,
+  });
+
+  it('refuses any other value with 400 InvalidArgument naming it, before reading the body: nothing stored', async () => {
+    const { engine, sdk } = await strictEngine('sha-forms');
+    const md5 = createHash('md5').update('hello').digest('base64');
+    for (const value of ['garbage', md5, 'STREAMING-AWS4-HMAC-SHA512-PAYLOAD', `${createHash('sha256').update('hello').digest('hex')}0`]) {
+      const signed = await signer.sign(putWith(value));
+      const answer = await send(engine.handler, { method: 'PUT', path: '/sha-forms/k', headers: signed.headers, body: 'hello' });
+      expect([answer.status, element(answer.body, 'Code'), element(answer.body, 'ArgumentName'), element(answer.body, 'ArgumentValue')], value).toEqual([
+        400,
+        'InvalidArgument',
+        'x-amz-content-sha256',
+        value,
+      ]);
+      expect(element(answer.body, 'Message')).toBe(
+        'x-amz-content-sha256 must be UNSIGNED-PAYLOAD, STREAMING-UNSIGNED-PAYLOAD-TRAILER, STREAMING-AWS4-HMAC-SHA256-PAYLOAD, STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER, STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD, STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD-TRAILER or a valid sha256 value.',
+      );
+    }
+    expect((await sdkError(sdk.send(new HeadObjectCommand({ Bucket: 'sha-forms', Key: 'k' })))).$metadata.httpStatusCode).toBe(404);
+  });
+
+  it('checks a SHA-256 in upper case like one in lower case', async () => {
+    const { engine, sdk } = await strictEngine('sha-forms');
+    const upper = createHash('sha256').update('hello').digest('hex').toUpperCase();
+    const wrong = await signer.sign(putWith(upper, 'other'));
+    const refused = await send(engine.handler, { method: 'PUT', path: '/sha-forms/k', headers: wrong.headers, body: 'other' });
+    expect([refused.status, element(refused.body, 'Code')]).toEqual([400, 'XAmzContentSHA256Mismatch']);
+    const right = await signer.sign(putWith(upper));
+    expect((await send(engine.handler, { method: 'PUT', path: '/sha-forms/k', headers: right.headers, body: 'hello' })).status).toBe(200);
+    expect(await (await sdk.send(new GetObjectCommand({ Bucket: 'sha-forms', Key: 'k' }))).Body?.transformToString()).toBe('hello');
+  });
+});
+
 describe('presigned URLs: the signing time is the one verified', () => {
   const ISO_BASIC = (date: Date) =>
     date
@@ -207,6 +249,31 @@ describe('presigned URLs: the signing time is the one verified', () => {
     }
     // The twin: a fresh URL passes the policy.
     expect(await send(engine.handler, { method: 'GET', path: await presignedGet('/aged/k', 60), headers })).toEqual({ status: 200, body: 'hello' });
+  });
+});
+
+describe('presigned URLs that sign a STREAMING payload', () => {
+  it('refuses made-up chunk signatures with 403 SignatureDoesNotMatch, storing nothing', async () => {
+    const { engine, sdk } = await strictEngine('chunked');
+    const headers = {
+      host: HOST,
+      'content-encoding': 'aws-chunked',
+      'x-amz-content-sha256': 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD',
+      'x-amz-decoded-content-length': '5',
+    };
+    const signed = await signer.presign(
+      { method: 'PUT', protocol: 'https:', hostname: HOST, path: '/chunked/k', query: {}, headers },
+      { expiresIn: 600, unhoistableHeaders: new Set(Object.keys(headers)) },
+    );
+    const zeros = '0'.repeat(64);
+    const answer = await send(engine.handler, {
+      method: 'PUT',
+      path: `/chunked/k?${new URLSearchParams(signed.query as Record<string, string>).toString()}`,
+      headers,
+      body: `5;chunk-signature=${zeros}\r\nEVIL!\r\n0;chunk-signature=${zeros}\r\n\r\n`,
+    });
+    expect([answer.status, element(answer.body, 'Code')]).toEqual([403, 'SignatureDoesNotMatch']);
+    expect((await sdkError(sdk.send(new HeadObjectCommand({ Bucket: 'chunked', Key: 'k' })))).$metadata.httpStatusCode).toBe(404);
   });
 });
 

@@ -1,5 +1,6 @@
 import { cp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { acquireDirectoryLock } from '@strongbox/service-kernel';
 import { describe, expect, it } from 'vitest';
 import { type ObjectStore, openFileSystemObjectStore } from '../../src/index.ts';
 import { tempDirectory } from '../helpers/temp.ts';
@@ -67,9 +68,15 @@ describe('filesystem store: the data directory', () => {
 
   it('a stale lock of a dead process is taken over', async () => {
     const directory = tempDirectory('fs-stale');
-    await writeFile(join(directory, 'LOCK'), '999999999\n');
+    // What a killed server of this machine leaves: its pid (none has 999999999), host and PID
+    // namespace, as this process writes them.
+    const scratch = tempDirectory('fs-stale-scratch');
+    const release = await acquireDirectoryLock(scratch, 'LOCK');
+    const ours = await readFile(join(scratch, 'LOCK'), 'utf8');
+    await release();
+    await writeFile(join(directory, 'LOCK'), ours.replace(/^\d+/, '999999999'));
     const store = await openFileSystemObjectStore({ directory });
-    expect((await readFile(join(directory, 'LOCK'), 'utf8')).trim()).toBe(String(process.pid));
+    expect(await readFile(join(directory, 'LOCK'), 'utf8')).toBe(ours);
     await store.close();
   });
 

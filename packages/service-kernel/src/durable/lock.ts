@@ -1,25 +1,32 @@
 /**
  * @module
  * One process per data directory: two servers writing one directory would each overwrite (or
- * delete as garbage) what the other wrote. The lock is a file created exclusively and holding the
- * owner's pid. A lock left by a process that no longer runs (killed, crashed) is stale and taken
- * over; a lock whose pid is alive is refused. A lock naming this process's own pid is refused only
- * while this process holds the directory (a set kept here says which): otherwise it was left by an
- * earlier process that had the same pid, as after a container restart, where the server is pid 1
- * again after a SIGKILL or an out-of-memory kill, and it is taken over. Opens of one directory in
- * this process are serialised by the same set: the second is refused before touching the file.
+ * delete as garbage) what the other wrote. The lock is a file created exclusively and naming its
+ * writer (pid, host, PID namespace: `lock-owner.ts`), held as a lease: the holder renews the
+ * file's mtime every few seconds (an unref'd timer, stopped on release), and an opener takes over
+ * a lock not renewed for `LEASE_EXPIRY_MS`, whoever wrote it: this holds across PID namespaces
+ * (two containers on one volume, both pid 1), hosts and network file systems, and a crashed
+ * holder's lock expires by itself. A lock written in the opener's own namespace is taken over at
+ * once when its pid is dead or is the opener's own (a server SIGKILLed and restarted on the same
+ * machine starts at once). Otherwise the opener is refused, naming the holder. Opens of one
+ * directory in this process are serialised by a set of held directories: the second is refused
+ * before touching the file.
  */
 
-import { open, readFile, unlink } from 'node:fs/promises';
+import { type FileHandle, open, stat, unlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { type FoundLock, formatLockOwner, judgeLock, LEASE_EXPIRY_MS, LEASE_RENEW_MS, thisLockOwner } from './lock-owner.ts';
 
 /** Why a directory lock was refused. */
 export type DirectoryLockHolder =
   /** This process holds the directory (another store of it is open). */
   | { readonly kind: 'this-process' }
-  /** Another live process, named by its pid. */
+  /** Another process whose lease is current, named by its pid (of its own PID namespace). */
   | { readonly kind: 'process'; readonly pid: number }
-  /** Another process created the lock between the takeover of a stale lock and the new create. */
+  /**
+   * Another process created the lock between the takeover of a stale lock and the new create, or
+   * is between creating a fresh lock and writing its name into it.
+   */
   | { readonly kind: 'race' };
 
 /** A directory lock refused: the directory is in use. Services map it to their own error. */
@@ -45,7 +52,7 @@ function lockedMessage(directory: string, path: string, holder: DirectoryLockHol
     case 'this-process':
       return `The data directory ${directory} is in use by this process (close the other store first). If no such process uses it, delete ${path}.`;
     case 'process':
-      return `The data directory ${directory} is in use by process ${holder.pid}. If no such process uses it, delete ${path}.`;
+      return `The data directory ${directory} is in use by process ${holder.pid}. If no such process uses it, delete ${path} (or wait: a lock its holder stops renewing is taken over after ${LEASE_EXPIRY_MS / 1000} s).`;
     case 'race':
       return `Another process took the lock ${path} at the same time.`;
   }
@@ -54,78 +61,156 @@ function lockedMessage(directory: string, path: string, holder: DirectoryLockHol
 /** Releases a held directory lock (idempotent). */
 export type ReleaseLock = () => Promise<void>;
 
+/** Options of `acquireDirectoryLock`. */
+export interface DirectoryLockOptions {
+  /**
+   * Runs `renew` every `LEASE_RENEW_MS` until the returned function is called (on release).
+   * Default: an unref'd `setInterval`, which never keeps the process alive. Tests pass their own
+   * to renew on demand instead of waiting.
+   */
+  readonly scheduleRenewal?: (renew: () => Promise<void>) => () => void;
+}
+
 /**
  * Directories this process holds or is acquiring, as absolute paths. Entered before the first
  * await, so two opens of one directory in this process never race each other for the file.
+ * Shared through the global symbol registry by every copy of this module a process loads (a
+ * bundled CLI beside the packages): a lock naming this pid counts as stale only if no copy holds it.
  */
-const HELD = new Set<string>();
+const HELD: Set<string> = heldDirectories();
+
+function heldDirectories(): Set<string> {
+  const key = Symbol.for('@strongbox/service-kernel/held-directories');
+  const slot = globalThis as unknown as Record<symbol, Set<string> | undefined>;
+  slot[key] ??= new Set<string>();
+  return slot[key];
+}
 
 /**
- * Takes the lock of `directory`: creates `directory/fileName` exclusively with this process's pid.
+ * Takes the lock of `directory`: creates `directory/fileName` exclusively, naming this process,
+ * and renews its lease until released.
  * @param fileName - the lock file's name, which is the service's layout (KMS `lock`, S3 `LOCK`).
- * @returns a function that releases it (removes the file; a file already gone is fine).
- * @throws DirectoryLockedError if this process (through any spelling of the path) or another live
- *   process holds it; the file system's error otherwise.
+ * @returns a function that releases it (stops the renewals, removes the file if it is still this
+ *   lock's; a file already gone is fine).
+ * @throws DirectoryLockedError if this process (through any spelling of the path) or another
+ *   process holds it (its lease is current); the file system's error otherwise.
  * @example
  * ```ts
  * const release = await acquireDirectoryLock('/var/lib/strongbox', 'lock');
  * try { ... } finally { await release(); }
  * ```
  */
-export async function acquireDirectoryLock(directory: string, fileName: string): Promise<ReleaseLock> {
+export async function acquireDirectoryLock(directory: string, fileName: string, options: DirectoryLockOptions = {}): Promise<ReleaseLock> {
   const path = join(directory, fileName);
   const held = resolve(directory);
   if (HELD.has(held)) throw new DirectoryLockedError(directory, path, { kind: 'this-process' });
   HELD.add(held);
+  let handle: FileHandle;
   try {
-    await createLockFile(directory, path);
+    handle = await createLockFile(directory, path);
   } catch (error) {
     HELD.delete(held);
     throw error;
   }
+  let renewing: Promise<void> = Promise.resolve();
+  const renew = (): Promise<void> => {
+    const now = new Date();
+    // Through the handle: the renewal touches this lock's own file, never one that replaced it.
+    renewing = handle.utimes(now, now).catch((error: unknown) => {
+      // Not fatal here: the lease lapses, and another opener may take over after the expiry.
+      process.emitWarning(`Could not renew the lock ${path}: ${(error as Error).message}`, { code: 'STRONGBOX_LOCK_RENEWAL' });
+    });
+    return renewing;
+  };
+  const stopRenewal = (options.scheduleRenewal ?? renewEvery)(renew);
   let released = false;
   return async () => {
     if (released) return;
     released = true;
+    stopRenewal();
     try {
-      await unlink(path).catch((error: NodeJS.ErrnoException) => {
-        if (error.code !== 'ENOENT') throw error;
-      });
+      await renewing;
+      // Removed only while it is still this lock's file (not one another opener made after a
+      // takeover, or after someone deleted this one by hand).
+      if (await isSameFile(path, handle)) {
+        await unlink(path).catch((error: NodeJS.ErrnoException) => {
+          if (error.code !== 'ENOENT') throw error;
+        });
+      }
     } finally {
       HELD.delete(held);
+      await handle.close();
     }
   };
 }
 
-/** Creates the lock file, taking over a stale one once. */
-async function createLockFile(directory: string, path: string): Promise<void> {
+function renewEvery(renew: () => Promise<void>): () => void {
+  const timer = setInterval(() => void renew(), LEASE_RENEW_MS);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
+/** Creates the lock file, taking over a stale one once; answers the open file (kept for the renewals). */
+async function createLockFile(directory: string, path: string): Promise<FileHandle> {
+  const owner = await thisLockOwner();
   for (let attempt = 0; ; attempt++) {
     try {
       const handle = await open(path, 'wx', 0o600);
       try {
         // Not fsynced: after a power loss no process holds the directory, and an empty or missing
-        // lock is taken over like a stale one.
-        await handle.writeFile(`${process.pid}\n`);
-      } finally {
+        // lock expires like any other.
+        await handle.writeFile(formatLockOwner(owner));
+      } catch (error) {
         await handle.close();
+        throw error;
       }
-      return;
+      return handle;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       if (attempt > 0) throw new DirectoryLockedError(directory, path, { kind: 'race' });
     }
-    const owner = Number.parseInt(await readFile(path, 'utf8').catch(() => ''), 10);
-    // Our own pid, but not a directory this process holds (checked by the caller): an earlier
-    // process with the same pid left it, so it is as stale as the lock of a dead process.
-    if (Number.isSafeInteger(owner) && owner > 0 && owner !== process.pid && isAlive(owner)) {
-      throw new DirectoryLockedError(directory, path, { kind: 'process', pid: owner });
+    const found = await readLock(path);
+    // Gone since the create failed (its holder released it): try the create once more.
+    if (found === undefined) continue;
+    const verdict = judgeLock(found, owner, Date.now(), isAlive);
+    if (verdict.kind === 'held') throw new DirectoryLockedError(directory, path, { kind: 'process', pid: verdict.pid });
+    // Fresh but naming nobody yet: a process between its create and its write.
+    if (verdict.kind === 'unidentified') throw new DirectoryLockedError(directory, path, { kind: 'race' });
+    // Stale: remove it (if it is still the file judged) and try once more (a racing starter wins the create).
+    if (await isSameFile(path, found)) {
+      await unlink(path).catch((error: NodeJS.ErrnoException) => {
+        if (error.code !== 'ENOENT') throw error;
+      });
     }
-    // Stale (its owner is gone) or empty (a crash between create and write): remove it and try
-    // once more (a racing starter wins the create).
-    await unlink(path).catch((error: NodeJS.ErrnoException) => {
-      if (error.code !== 'ENOENT') throw error;
-    });
   }
+}
+
+/** A lock file's text and identity, read through one open (which also refreshes a network file system's attributes). */
+async function readLock(path: string): Promise<(FoundLock & { readonly dev: number; readonly ino: number }) | undefined> {
+  let handle: FileHandle;
+  try {
+    handle = await open(path, 'r');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+  try {
+    const stats = await handle.stat();
+    return { text: await handle.readFile('utf8'), mtimeMs: stats.mtimeMs, dev: stats.dev, ino: stats.ino };
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Whether `path` is still the file `file` (an open handle or a lock read earlier). */
+async function isSameFile(path: string, file: FileHandle | { readonly dev: number; readonly ino: number }): Promise<boolean> {
+  const current = await stat(path).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return undefined;
+    throw error;
+  });
+  if (current === undefined) return false;
+  const expected = 'stat' in file ? await file.stat() : file;
+  return current.dev === expected.dev && current.ino === expected.ino;
 }
 
 /** Whether a process with this pid exists (signal 0 checks without sending anything). */

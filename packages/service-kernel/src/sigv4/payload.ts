@@ -12,7 +12,22 @@ import { ServiceError } from '../errors.ts';
 import type { PayloadAuthentication } from '../http/types.ts';
 import { type AwsChunkedBody, type AwsChunkedForm, decodeAwsChunked, isAwsChunked } from './streaming.ts';
 
-const HEX_SHA256 = /^[0-9a-f]{64}$/;
+/** A SHA-256 in hex; upper case is taken too (whether S3 takes it is UNCONFIRMED) and compared lowercased. */
+const HEX_SHA256 = /^[0-9a-fA-F]{64}$/;
+
+/** The literal forms S3 names; with a hex SHA-256 the only values it accepts. */
+const PAYLOAD_FORMS: ReadonlySet<string> = new Set([
+  'UNSIGNED-PAYLOAD',
+  'STREAMING-UNSIGNED-PAYLOAD-TRAILER',
+  'STREAMING-AWS4-HMAC-SHA256-PAYLOAD',
+  'STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER',
+  'STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD',
+  'STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD-TRAILER',
+]);
+
+/** S3's text (quoted in versity/versitygw#1352). */
+const INVALID_CONTENT_SHA256 =
+  'x-amz-content-sha256 must be UNSIGNED-PAYLOAD, STREAMING-UNSIGNED-PAYLOAD-TRAILER, STREAMING-AWS4-HMAC-SHA256-PAYLOAD, STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER, STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD, STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD-TRAILER or a valid sha256 value.';
 
 /**
  * The request body as its signature authenticates it (see the module documentation).
@@ -21,7 +36,8 @@ const HEX_SHA256 = /^[0-9a-f]{64}$/;
  * @param headers - the request headers (lowercase names).
  * @param payload - what the authenticator verified (`RequestIdentity.payload`); absent for an
  *   unsigned request, whose `x-amz-content-sha256` is then still honoured if it names a form.
- * @throws ServiceError (at once) as `decodeAwsChunked` does for aws-chunked bodies;
+ * @throws ServiceError (at once) InvalidArgument (400) for an `x-amz-content-sha256` that is
+ *   neither a hex SHA-256 nor one of S3's forms, and as `decodeAwsChunked` does for aws-chunked bodies;
  *   (while iterating) XAmzContentSHA256Mismatch (400) for a body whose SHA-256 differs from the
  *   signed one, and the aws-chunked errors.
  * @example
@@ -37,6 +53,15 @@ export function authenticatedBody(
   payload?: PayloadAuthentication,
 ): AsyncIterable<Uint8Array> | AwsChunkedBody {
   const contentSha256 = payload?.contentSha256 ?? headers['x-amz-content-sha256'] ?? 'UNSIGNED-PAYLOAD';
+  // Anything else would leave the body unchecked (a base64 MD5, a typo): S3 refuses it with 400
+  // InvalidArgument naming the value, before the body is read.
+  const hexSha256 = HEX_SHA256.test(contentSha256);
+  if (!hexSha256 && !PAYLOAD_FORMS.has(contentSha256)) {
+    throw new ServiceError('InvalidArgument', INVALID_CONTENT_SHA256, [
+      ['ArgumentName', 'x-amz-content-sha256'],
+      ['ArgumentValue', contentSha256],
+    ]);
+  }
   if (contentSha256.startsWith('STREAMING-') || isAwsChunked(headers)) {
     return decodeAwsChunked(source, {
       form: contentSha256 as AwsChunkedForm,
@@ -45,7 +70,7 @@ export function authenticatedBody(
       chunkSigning: payload?.chunkSigning,
     });
   }
-  if (HEX_SHA256.test(contentSha256)) return checkedSha256(source, contentSha256);
+  if (hexSha256) return checkedSha256(source, contentSha256.toLowerCase());
   return source;
 }
 

@@ -1,19 +1,54 @@
-import { mkdtemp, readdir, readFile, unlink, writeFile } from 'node:fs/promises';
+/**
+ * The data-directory lock as a lease: the holder names itself (pid, host, PID namespace) and
+ * renews the file's mtime; an opener takes over a lock whose lease expired whoever wrote it, a
+ * lock of its own namespace at once when its pid is dead or its own, and refuses any other. Ages
+ * are made with `utimes` (an mtime set in the past), and renewals are run on demand: no test waits.
+ */
+
+import { mkdtemp, readdir, readFile, stat, unlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { formatLockOwner, judgeLock, LEASE_EXPIRY_MS, type LockOwner, thisLockOwner } from '../../src/durable/lock-owner.ts';
 import { acquireDirectoryLock, DirectoryLockedError } from '../../src/index.ts';
 
 const tempDirectory = (): Promise<string> => mkdtemp(join(tmpdir(), 'kernel-lock-'));
 const LOCK = 'lock';
 /** A pid no process has: above Linux's pid_max (4194304) and macOS's (99999). */
 const DEAD_PID = 999_999_999;
+const HOUR_AGO = (): Date => new Date(Date.now() - 3_600_000);
+
+async function me(): Promise<LockOwner> {
+  return thisLockOwner();
+}
+
+/** Writes a lock file as `owner` would have, renewed `at` (default now). */
+async function plant(directory: string, text: string, at?: Date): Promise<void> {
+  await writeFile(join(directory, LOCK), text);
+  if (at !== undefined) await utimes(join(directory, LOCK), at, at);
+}
+
+async function refusal(directory: string): Promise<DirectoryLockedError> {
+  const failure = await acquireDirectoryLock(directory, LOCK).catch((error: unknown) => error);
+  if (!(failure instanceof DirectoryLockedError)) throw new Error(`expected DirectoryLockedError, got ${String(failure)}`);
+  return failure;
+}
+
+/** Takes the lock and checks it now names this process; releases it. */
+async function takesOver(directory: string): Promise<void> {
+  const release = await acquireDirectoryLock(directory, LOCK);
+  expect(await readFile(join(directory, LOCK), 'utf8')).toBe(formatLockOwner(await me()));
+  await release();
+}
 
 describe('acquireDirectoryLock', () => {
-  it('creates the lock file with this pid and removes it on release (release is idempotent)', async () => {
+  it('creates the lock file naming this pid, host and namespace, and removes it on release (release is idempotent)', async () => {
     const directory = await tempDirectory();
     const release = await acquireDirectoryLock(directory, LOCK);
-    expect(await readFile(join(directory, LOCK), 'utf8')).toBe(`${process.pid}\n`);
+    const owner = await me();
+    expect(owner.pid).toBe(process.pid);
+    if (process.platform === 'linux') expect(owner.namespace).toMatch(/^[0-9a-f-]{36}\/pid:\[\d+\]$/);
+    expect(await readFile(join(directory, LOCK), 'utf8')).toBe(formatLockOwner(owner));
     await release();
     await release();
     expect(await readdir(directory)).toEqual([]);
@@ -28,7 +63,7 @@ describe('acquireDirectoryLock', () => {
     expect((failure as Error).message).toBe(
       `The data directory ${directory}/. is in use by this process (close the other store first). If no such process uses it, delete ${join(directory, LOCK)}.`,
     );
-    expect(await readFile(join(directory, LOCK), 'utf8')).toBe(`${process.pid}\n`);
+    expect(await readFile(join(directory, LOCK), 'utf8')).toBe(formatLockOwner(await me()));
     await release();
     await (await acquireDirectoryLock(directory, LOCK))();
   });
@@ -42,38 +77,116 @@ describe('acquireDirectoryLock', () => {
     await won[0]!.value();
   });
 
-  it('takes over a lock naming this pid that this process does not hold (a restart that reused the pid)', async () => {
-    const directory = await tempDirectory();
-    await writeFile(join(directory, LOCK), `${process.pid}\n`);
-    const release = await acquireDirectoryLock(directory, LOCK);
-    expect(await readFile(join(directory, LOCK), 'utf8')).toBe(`${process.pid}\n`);
-    await release();
-  });
-
-  it('takes over the lock of a dead process and an empty lock (a crash between create and write)', async () => {
-    for (const content of [`${DEAD_PID}\n`, '', 'garbage']) {
+  it('refuses a fresh lock naming this pid from another PID namespace or host (a second container on one volume); takes it over once its lease expired', async () => {
+    const owner = await me();
+    for (const text of [
+      formatLockOwner({ ...owner, namespace: 'other-boot/pid:[4026532000]' }),
+      formatLockOwner({ ...owner, host: 'other-host' }),
+      formatLockOwner({ ...owner, namespace: '' }),
+      `${process.pid}\n`,
+    ]) {
       const directory = await tempDirectory();
-      await writeFile(join(directory, LOCK), content);
-      const release = await acquireDirectoryLock(directory, LOCK);
-      expect(await readFile(join(directory, LOCK), 'utf8')).toBe(`${process.pid}\n`);
-      await release();
+      await plant(directory, text);
+      const failure = await refusal(directory);
+      expect(failure.holder).toEqual({ kind: 'process', pid: process.pid });
+      expect(failure.message).toBe(
+        `The data directory ${directory} is in use by process ${process.pid}. If no such process uses it, delete ${join(directory, LOCK)} (or wait: a lock its holder stops renewing is taken over after 15 s).`,
+      );
+      expect(await readFile(join(directory, LOCK), 'utf8')).toBe(text);
+      await utimes(join(directory, LOCK), HOUR_AGO(), HOUR_AGO());
+      await takesOver(directory);
     }
   });
 
-  it('refuses the lock of another live process and leaves it in place', async () => {
+  it('refuses a fresh lock of a dead pid written on another host, and takes it over once its lease expired', async () => {
+    const directory = await tempDirectory();
+    await plant(directory, formatLockOwner({ pid: DEAD_PID, host: 'other-host', namespace: (await me()).namespace }));
+    expect((await refusal(directory)).holder).toEqual({ kind: 'process', pid: DEAD_PID });
+    await utimes(join(directory, LOCK), HOUR_AGO(), HOUR_AGO());
+    await takesOver(directory);
+  });
+
+  it('takes over at once a lock of this namespace whose pid is dead (a killed server restarting) or is this pid (a restart reusing it)', async () => {
+    const owner = await me();
+    // Where there is no namespace to compare (not Linux), only the lease decides.
+    if (owner.namespace === '') return;
+    for (const pid of [DEAD_PID, process.pid]) {
+      const directory = await tempDirectory();
+      await plant(directory, formatLockOwner({ ...owner, pid }));
+      await takesOver(directory);
+    }
+  });
+
+  it('refuses the fresh lock of another live process of this namespace and leaves it in place', async () => {
     const directory = await tempDirectory();
     // The parent process (the test runner's) is alive and is not this process.
-    await writeFile(join(directory, LOCK), `${process.ppid}\n`);
-    const failure = await acquireDirectoryLock(directory, LOCK).catch((error: unknown) => error);
-    expect(failure).toBeInstanceOf(DirectoryLockedError);
-    expect(failure).toMatchObject({ holder: { kind: 'process', pid: process.ppid } });
-    expect((failure as Error).message).toBe(
-      `The data directory ${directory} is in use by process ${process.ppid}. If no such process uses it, delete ${join(directory, LOCK)}.`,
-    );
-    expect(await readFile(join(directory, LOCK), 'utf8')).toBe(`${process.ppid}\n`);
+    const text = formatLockOwner({ ...(await me()), pid: process.ppid });
+    await plant(directory, text);
+    const failure = await refusal(directory);
+    expect(failure.holder).toEqual({ kind: 'process', pid: process.ppid });
+    expect(await readFile(join(directory, LOCK), 'utf8')).toBe(text);
     // A refused open does not mark the directory held by this process.
     await unlink(join(directory, LOCK));
     await (await acquireDirectoryLock(directory, LOCK))();
+  });
+
+  it('refuses a fresh empty or unreadable lock (its writer is between create and write) and takes it over once expired', async () => {
+    for (const content of ['', 'garbage', '-1\nhost\n']) {
+      const directory = await tempDirectory();
+      await plant(directory, content);
+      expect((await refusal(directory)).holder).toEqual({ kind: 'race' });
+      await utimes(join(directory, LOCK), HOUR_AGO(), HOUR_AGO());
+      await takesOver(directory);
+    }
+  });
+
+  it('renews its lease: a renewal brings an old mtime back to now, so the lock is never taken over while held; release stops the renewals', async () => {
+    const directory = await tempDirectory();
+    let renew: (() => Promise<void>) | undefined;
+    let stopped = 0;
+    const release = await acquireDirectoryLock(directory, LOCK, {
+      scheduleRenewal: (run) => {
+        renew = run;
+        return () => {
+          stopped += 1;
+        };
+      },
+    });
+    const path = join(directory, LOCK);
+    await utimes(path, HOUR_AGO(), HOUR_AGO());
+    const before = Date.now();
+    await renew?.();
+    const mtime = (await stat(path)).mtimeMs;
+    // Renewed to the holder's clock: within the lease of now, as an opener judges it.
+    expect(judgeLock({ text: formatLockOwner({ pid: DEAD_PID, host: 'other-host', namespace: '' }), mtimeMs: mtime }, await me(), before, () => false)).toEqual(
+      {
+        kind: 'held',
+        pid: DEAD_PID,
+      },
+    );
+    expect(stopped).toBe(0);
+    await release();
+    expect(stopped).toBe(1);
+    await expect(stat(path)).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it('keeps no timer alive: the default renewal does not hold the process open', async () => {
+    const timers = () => process.getActiveResourcesInfo().filter((name) => name === 'Timeout').length;
+    const directory = await tempDirectory();
+    const before = timers();
+    const release = await acquireDirectoryLock(directory, LOCK);
+    expect(timers()).toBe(before);
+    await release();
+  });
+
+  it('does not remove a lock another opener made after this one was deleted by hand', async () => {
+    const directory = await tempDirectory();
+    const release = await acquireDirectoryLock(directory, LOCK);
+    await unlink(join(directory, LOCK));
+    const other = formatLockOwner({ pid: DEAD_PID, host: 'other-host', namespace: '' });
+    await plant(directory, other);
+    await release();
+    expect(await readFile(join(directory, LOCK), 'utf8')).toBe(other);
   });
 
   it('releases even when the lock file is already gone', async () => {
@@ -82,5 +195,29 @@ describe('acquireDirectoryLock', () => {
     await unlink(join(directory, LOCK));
     await release();
     await (await acquireDirectoryLock(directory, LOCK))();
+  });
+});
+
+describe('judgeLock', () => {
+  const opener: LockOwner = { pid: 100, host: 'here', namespace: 'boot/pid:[1]' };
+  const alive = (pid: number) => pid !== 7;
+
+  it('a lease older than the expiry is stale whoever wrote it; one just within is not', () => {
+    for (const text of ['1\nelsewhere\nx\n', '', `${opener.pid}\nhere\nboot/pid:[2]\n`]) {
+      expect(judgeLock({ text, mtimeMs: 0 }, opener, LEASE_EXPIRY_MS + 1, alive)).toEqual({ kind: 'stale' });
+      expect(judgeLock({ text, mtimeMs: 0 }, opener, LEASE_EXPIRY_MS, alive).kind).not.toBe('stale');
+    }
+  });
+
+  it('within the lease, only this namespace’s dead pid or own pid is stale', () => {
+    const fresh = (text: string) => judgeLock({ text, mtimeMs: 1_000 }, opener, 2_000, alive);
+    expect(fresh('7\nhere\nboot/pid:[1]\n')).toEqual({ kind: 'stale' });
+    expect(fresh('100\nhere\nboot/pid:[1]\n')).toEqual({ kind: 'stale' });
+    expect(fresh('8\nhere\nboot/pid:[1]\n')).toEqual({ kind: 'held', pid: 8 });
+    expect(fresh('7\nthere\nboot/pid:[1]\n')).toEqual({ kind: 'held', pid: 7 });
+    expect(fresh('100\nhere\nboot/pid:[2]\n')).toEqual({ kind: 'held', pid: 100 });
+    expect(fresh('100\nhere\n\n')).toEqual({ kind: 'held', pid: 100 });
+    expect(judgeLock({ text: '100\nhere\n\n', mtimeMs: 1_000 }, { ...opener, namespace: '' }, 2_000, alive)).toEqual({ kind: 'held', pid: 100 });
+    expect(fresh('')).toEqual({ kind: 'unidentified' });
   });
 });

@@ -387,3 +387,51 @@ describe('what @aws-sdk/client-s3 sends with its default checksums', () => {
     expect('trailers' in decoded && decoded.trailers().get('x-amz-checksum-crc32')).toBe(expected.toString('base64'));
   });
 });
+
+describe('a presigned URL that signs a STREAMING payload', () => {
+  const now = Date.UTC(2026, 11, 6, 5, 0, 0);
+  const amzDate = '20261206T050000Z';
+  const body = Buffer.from('hello, chunked');
+  const headers = {
+    host: 'bucket.s3.localhost',
+    'content-encoding': 'aws-chunked',
+    'x-amz-content-sha256': 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD',
+    'x-amz-decoded-content-length': String(body.length),
+  };
+
+  async function presignedPut(): Promise<{ request: HttpRequest; seed: string }> {
+    const signer = new SignatureV4({ service: 's3', region: 'us-east-1', credentials: EXAMPLE_KEY, sha256: Hash.bind(null, 'sha256'), uriEscapePath: false });
+    const signed = await signer.presign(
+      { method: 'PUT', protocol: 'http:', hostname: headers.host, path: '/k', query: {}, headers },
+      { expiresIn: 600, signingDate: new Date(now), unhoistableHeaders: new Set(Object.keys(headers)) },
+    );
+    const query = signed.query as Record<string, string>;
+    expect(query['X-Amz-SignedHeaders']).toBe('content-encoding;host;x-amz-content-sha256;x-amz-decoded-content-length');
+    return {
+      request: { method: 'PUT', path: `/k?${new URLSearchParams(query).toString()}`, headers, body: new Uint8Array() },
+      seed: query['X-Amz-Signature'] ?? '',
+    };
+  }
+
+  it('verifies its chunk signatures, chained from X-Amz-Signature: made-up ones are SignatureDoesNotMatch, real ones decode', async () => {
+    const { request, seed } = await presignedPut();
+    const identity = await authenticator(EXAMPLE_USERS, now)(request);
+    expect(identity?.payload?.chunkSigning).toMatchObject({ seedSignature: seed, amzDate, scope: '20261206/us-east-1/s3/aws4_request' });
+    const forged = encode(body, {
+      form: 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD',
+      chunkSizes: [5],
+      sign: () => '0'.repeat(64),
+      signing: { seedSignature: seed, amzDate, scope: '' },
+    });
+    const refused = await failure(collect(authenticatedBody(pieces(forged), headers, identity?.payload)));
+    expect([refused.code, refused.status]).toEqual(['SignatureDoesNotMatch', 403]);
+    const signing = { seedSignature: seed, amzDate, scope: '20261206/us-east-1/s3/aws4_request' };
+    const genuine = encode(body, {
+      form: 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD',
+      chunkSizes: [5],
+      sign: referenceSigner(EXAMPLE_KEY.secretAccessKey, amzDate, 'us-east-1'),
+      signing,
+    });
+    expect((await collect(authenticatedBody(pieces(genuine), headers, identity?.payload))).equals(body)).toBe(true);
+  });
+});

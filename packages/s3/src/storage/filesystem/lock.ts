@@ -2,8 +2,8 @@
  * @module
  * One process per data directory: two processes indexing the same directory would each delete the
  * other's new blobs as orphans. The lock is the service kernel's `acquireDirectoryLock` (a `LOCK`
- * file holding the owner's pid; stale locks of dead processes, and locks naming this pid that this
- * process does not hold, are taken over), under S3's file name and with S3's message.
+ * file naming its holder, held as a lease the holder renews; expired leases, and locks of dead
+ * processes of this PID namespace, are taken over), under S3's file name and with S3's message.
  */
 
 import { acquireDirectoryLock, DirectoryLockedError } from '@strongbox/service-kernel';
