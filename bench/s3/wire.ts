@@ -45,7 +45,7 @@ import { promisify } from 'node:util';
 import { CreateBucketCommand, GetObjectCommand, PutBucketEncryptionCommand, PutObjectCommand, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { type BenchCase, type GroupOptions, measureGroup } from '../lib/harness.ts';
 import { formatNumber, formatRatio, formatSize, renderTable } from '../lib/table.ts';
-import { pairedRatio } from '../lib/targets.ts';
+import { pairedRatio, type Target, target, verdict } from '../lib/targets.ts';
 import { startChildProcesses, startInProcess, type WireFiles, type WireServers } from './wire-servers.ts';
 
 const KiB = 1024;
@@ -156,6 +156,7 @@ async function measure(ca: string, servers: WireServers, bodies: ReadonlyMap<num
     await peer.send(new CreateBucketCommand({ Bucket: 'bench' }));
     const customerKey = randomBytes(32).toString('base64');
     const rows: string[][] = [];
+    const targets: Target[] = [];
     for (const size of SIZES) {
       const body = bodies.get(size)!;
       const cases: BenchCase[] = [
@@ -190,6 +191,8 @@ async function measure(ca: string, servers: WireServers, bodies: ReadonlyMap<num
         const limit = id.includes('https') || id.startsWith('sse-kms') || id.startsWith('sse-c') ? limitHttps : limitHttp;
         rows.push([formatSize(size), cases[index]!.label, formatNumber(m.opsPerSec, 0), formatRatio(pairedRatio(m, limit))]);
       }
+      const kms = pairedRatio(byId.get(`sse-kms-${size}`)!, limitHttps);
+      targets.push(target(`sse-kms-${size}`, `SSE-KMS x canned HTTPS at ${formatSize(size)}`, kms, '>=', 0.7, 'x', !quick));
     }
     process.stdout.write(
       `S3 PUT+GET pairs/s through @aws-sdk/client-s3 — ${servers.layout}${quick ? ' (QUICK: not meaningful)' : ''}\n\n${renderTable(
@@ -200,7 +203,7 @@ async function measure(ca: string, servers: WireServers, bodies: ReadonlyMap<num
           { header: 'x canned (same transport)', align: 'right' },
         ],
         rows,
-      )}\n`,
+      )}\n\n${targets.map((t) => `target ${t.description}: ${formatRatio(t.measured)} ${verdict(t)}\n`).join('')}`,
     );
   } finally {
     for (const s3 of [plain, secure, canned, peer, cannedTls]) s3.destroy();
