@@ -82,6 +82,7 @@ export type S3ErrorReason =
   | 'NotModified'
   | 'ConditionalHeaderNotImplemented'
   | 'MetadataTooLarge'
+  | 'EntityTooLarge'
   | 'ConditionalRequestConflict'
   | 'InvalidCopySource'
   | 'CopyToItselfWithoutChange'
@@ -384,6 +385,9 @@ export const S3_ERRORS: Readonly<Record<S3ErrorReason, S3WireError>> = Object.fr
   // LS-snapshot test_s3_get_object_preconditions and test_s3_copy_object_preconditions, with a
   // `Condition` element naming the header (`If-Match`, `x-amz-copy-source-If-None-Match`, ...).
   PreconditionFailed: { code: 'PreconditionFailed', status: 412, message: 'At least one of the pre-conditions you specified did not hold' },
+  // ErrorResponses.html (the `ProposedSize` / `MaxSizeAllowed` elements as MinIO and versitygw
+  // answer them; UNCONFIRMED from AWS).
+  EntityTooLarge: { code: 'EntityTooLarge', status: 400, message: 'Your proposed upload exceeds the maximum allowed object size.' },
   // ErrorResponses.html; the text without its final period and the `Size` / `MaxSizeAllowed`
   // elements as versitygw's AWS-checked suite answers it (s3err.go ErrMetadataTooLarge).
   MetadataTooLarge: { code: 'MetadataTooLarge', status: 400, message: 'Your metadata headers exceed the maximum allowed metadata size' },

@@ -19,6 +19,7 @@
  */
 
 import { S3Error } from '../errors.ts';
+import { etagMatches } from './conditions.ts';
 
 /** A write's condition on the object it replaces. */
 export type WriteCondition = { readonly kind: 'none' } | { readonly kind: 'if-none-match' } | { readonly kind: 'if-match'; readonly etag: string };
@@ -70,7 +71,8 @@ export function checkWriteCondition(condition: WriteCondition, current: Replaced
   }
   if (condition.kind === 'if-match') {
     if (current === undefined) throw new S3Error('NoSuchKey', { fields: [['Key', key]] });
-    if (unquote(condition.etag) !== unquote(current.etag)) throw new S3Error('PreconditionFailed', { fields: [['Condition', 'If-Match']] });
+    // ETags are public values; compared as the read conditions compare them (quotes optional).
+    if (!etagMatches(condition.etag, current.etag)) throw new S3Error('PreconditionFailed', { fields: [['Condition', 'If-Match']] });
   }
 }
 
@@ -131,9 +133,4 @@ function notImplemented(header: string, additionalMessage?: string): S3Error {
   return new S3Error('ConditionalHeaderNotImplemented', {
     fields: [['Header', header], ...(additionalMessage === undefined ? [] : ([['additionalMessage', additionalMessage]] as const))],
   });
-}
-
-function unquote(etag: string): string {
-  const trimmed = etag.trim();
-  return trimmed.length >= 2 && trimmed.startsWith('"') && trimmed.endsWith('"') ? trimmed.slice(1, -1) : trimmed;
 }

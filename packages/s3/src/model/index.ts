@@ -23,3 +23,4 @@ export * from './names.ts';
 export * from './range.ts';
 export * from './response-encryption.ts';
 export * from './storage-class.ts';
+export * from './upload-size.ts';

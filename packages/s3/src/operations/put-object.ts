@@ -23,6 +23,7 @@ import { parseWriteCondition } from '../model/conditional-write.ts';
 import { etagKind, objectEtag } from '../model/etag.ts';
 import { checkUserMetadataSize } from '../model/metadata.ts';
 import { checkStorageClass } from '../model/storage-class.ts';
+import { checkProposedSize } from '../model/upload-size.ts';
 import { header, metadataHeaders, streamPayload } from '../protocol/binding.ts';
 import { CHECKSUM_REQUEST, CHECKSUM_RESPONSE } from '../protocol/checksum-headers.ts';
 import { SSE_RESPONSE, SSE_WRITE_REQUEST } from '../protocol/sse-headers.ts';
@@ -46,6 +47,11 @@ export interface PutObjectRequest extends SseWriteMembers, ChecksumMembers {
   Metadata?: Record<string, string>;
   /** `x-amz-storage-class`: checked, then stored as STANDARD (classes are not modelled). */
   StorageClass?: string;
+  /** The declared body size (`Content-Length`; the framed size of an aws-chunked body). */
+  ContentLength?: number;
+  /** `x-amz-decoded-content-length`: an aws-chunked body's own size. */
+  DecodedContentLength?: number;
+
   /** Conditional write: store only if the key's current ETag is this one (else 412; 404 without an object). */
   IfMatch?: string;
   /** Conditional write: `*`, store only if the key has no object (else 412). */
@@ -73,6 +79,8 @@ export const putObject: OperationDefinition<'PutObject', PutObjectRequest, PutOb
       members: {
         Body: streamPayload(),
         ContentMD5: header('content-md5'),
+        ContentLength: header('content-length', 'integer'),
+        DecodedContentLength: header('x-amz-decoded-content-length', 'integer'),
         ContentType: header('content-type'),
         Metadata: metadataHeaders(),
         StorageClass: header('x-amz-storage-class'),
@@ -95,6 +103,8 @@ export const putObject: OperationDefinition<'PutObject', PutObjectRequest, PutOb
     const bucket = await ownedBucket(input.Bucket, context);
     const key = requireKey(input.Key);
     checkStorageClass(input.StorageClass);
+    // The declared size, before the body is read: over 5 GiB is 400 EntityTooLarge.
+    checkProposedSize(input.DecodedContentLength, input.ContentLength);
     // Before the body streams (the stored record checks it again).
     checkUserMetadataSize(input.Metadata);
     // Conditional writes (`model/conditional-write.ts`): checked now, so a refused write does not

@@ -23,6 +23,7 @@
 import { type ChecksumMembers, type ChecksumResponseMembers, checksumMember } from '../model/checksum.ts';
 import { checkPartChecksumAlgorithm } from '../model/checksum-multipart.ts';
 import { checkPartNumber } from '../model/multipart.ts';
+import { checkProposedSize } from '../model/upload-size.ts';
 import { header, query, streamPayload } from '../protocol/binding.ts';
 import { CHECKSUM_REQUEST, CHECKSUM_RESPONSE } from '../protocol/checksum-headers.ts';
 import { SSE_C_REQUEST, SSE_RESPONSE } from '../protocol/sse-headers.ts';
@@ -45,6 +46,10 @@ export interface UploadPartRequest extends SseCustomerMembers, ChecksumMembers {
   Body?: RequestBody;
   /** Base64 of the part's MD5, checked against what arrives. */
   ContentMD5?: string;
+  /** The declared body size (`Content-Length`; the framed size of an aws-chunked body). */
+  ContentLength?: number;
+  /** `x-amz-decoded-content-length`: an aws-chunked body's own size. */
+  DecodedContentLength?: number;
 }
 
 /** UploadPart response. */
@@ -70,6 +75,8 @@ export const uploadPart: OperationDefinition<'UploadPart', UploadPartRequest, Up
         UploadId: query('uploadId'),
         Body: streamPayload(),
         ContentMD5: header('content-md5'),
+        ContentLength: header('content-length', 'integer'),
+        DecodedContentLength: header('x-amz-decoded-content-length', 'integer'),
         ...SSE_C_REQUEST,
         ...CHECKSUM_REQUEST,
       },
@@ -84,6 +91,8 @@ export const uploadPart: OperationDefinition<'UploadPart', UploadPartRequest, Up
     const bucket = await ownedBucket(input.Bucket, context);
     const key = requireKey(input.Key);
     const partNumber = checkPartNumber(input.PartNumber);
+    // The declared size, before the body is read: over 5 GiB is 400 EntityTooLarge.
+    checkProposedSize(input.DecodedContentLength, input.ContentLength);
     const expectedMd5 = contentMd5(input.ContentMD5);
     const upload = await findUpload(context, bucket.name, key, input.UploadId);
     const customer = partCustomerKey(input, upload, context);
