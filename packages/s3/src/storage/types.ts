@@ -166,6 +166,15 @@ export type DeleteBucketResult = 'deleted' | 'not-empty' | 'missing';
  * directory (`openFileSystemObjectStore`). Both pass the same conformance suite.
  *
  * Missing things are reported with S3's errors: NoSuchBucket, NoSuchUpload, InvalidPart.
+ *
+ * Conditional writes: an implementation MUST honour the optional `guard` parameter of
+ * `putObject`, `deleteObject` and `completeUpload`, calling it with the key's current object
+ * under that key's lock, in the same critical section as the commit (nothing stored or deleted
+ * if it throws). The check and the write must be atomic: S3's `If-None-Match: *` / `If-Match`
+ * are the create-only and compare-and-swap primitives, and a check made outside the lock lets two
+ * concurrent writers both win. TypeScript accepts an implementation that declares fewer
+ * parameters, so ignoring `guard` would compile and silently overwrite: the conformance suite
+ * is what catches it.
  */
 export interface ObjectStore {
   /** Creates a bucket; false if it exists. */

@@ -70,7 +70,8 @@ export class InProcessHandler implements RequestHandler<SdkRequest, SdkResponse,
     throwIfAborted(options.abortSignal);
     // No prototype, as the node:http edge reads them: a `__proto__` header is just a header.
     const headers = Object.create(null) as Record<string, string>;
-    for (const name in request.headers) {
+    // Own keys only (`for…in` would also walk inherited enumerable keys).
+    for (const name of Object.keys(request.headers)) {
       const value = request.headers[name] as string;
       // node:http's own checks (`ClientRequest#setHeader`), so a test in process fails where the
       // same call against AWS would fail in the client (x-amz-meta-* with a newline or non-Latin-1 text).
