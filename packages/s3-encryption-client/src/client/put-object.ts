@@ -32,7 +32,7 @@ import { withRetries } from './retry.ts';
  * XXHASH3, XXHASH128, added in April 2026). One list, so the client's refusals and its multipart
  * completion cannot disagree about which exist.
  */
-export const CHECKSUM_MEMBERS: readonly [
+export const CHECKSUM_MEMBERS = [
   'ChecksumCRC32',
   'ChecksumCRC32C',
   'ChecksumCRC64NVME',
@@ -43,18 +43,7 @@ export const CHECKSUM_MEMBERS: readonly [
   'ChecksumXXHASH64',
   'ChecksumXXHASH3',
   'ChecksumXXHASH128',
-] = [
-  'ChecksumCRC32',
-  'ChecksumCRC32C',
-  'ChecksumCRC64NVME',
-  'ChecksumSHA1',
-  'ChecksumSHA256',
-  'ChecksumMD5',
-  'ChecksumSHA512',
-  'ChecksumXXHASH64',
-  'ChecksumXXHASH3',
-  'ChecksumXXHASH128',
-];
+] as const;
 
 /**
  * Integrity values a caller computes over plaintext would not match the ciphertext S3 receives;
