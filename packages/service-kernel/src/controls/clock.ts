@@ -28,6 +28,12 @@ export interface ClockSetOptions {
 export interface ControlledClockOptions {
   /** Told after every move (`advance`, `set`, `reset`), e.g. to keep the offset in a data directory. */
   readonly onMove?: (state: ClockState) => void;
+  /**
+   * The offset to start from (default 0), e.g. the one a data directory kept across a restart.
+   * Taken as is: recomputing it from a target time would read the base clock twice, and a
+   * millisecond tick between the reads would change it.
+   */
+  readonly offsetMs?: number;
 }
 
 /** What the controls report about a clock. */
@@ -55,8 +61,14 @@ export class ControlledClock implements Clock {
   #offset = 0;
   #last = Number.NEGATIVE_INFINITY;
 
-  /** @param base - the clock to follow (default: the system clock). */
+  /**
+   * @param base - the clock to follow (default: the system clock).
+   * @throws RangeError for an `offsetMs` that is not a safe whole number of milliseconds.
+   */
   constructor(base: Clock = systemClock, options: ControlledClockOptions = {}) {
+    const offset = options.offsetMs ?? 0;
+    if (!Number.isSafeInteger(offset)) throw new RangeError(`the clock's offset is a whole number of milliseconds; got ${String(offset)}`);
+    this.#offset = offset;
     this.#base = base;
     this.#onMove = options.onMove;
   }

@@ -28,6 +28,19 @@ describe('ControlledClock', () => {
     expect(clock.offsetMs).toBe(30 * DAY + 1);
   });
 
+  it('starts from the offset it is given, exactly, even when the base clock ticks', () => {
+    // What a restart restores from clock.json: setting the time back from base.now() + offset read
+    // the ticking base twice and came back a millisecond short.
+    let time = Date.UTC(2026, 0, 1);
+    const moves: number[] = [];
+    const clock = new ControlledClock({ now: () => time++ }, { offsetMs: 30 * DAY, onMove: (state) => moves.push(state.offsetMs) });
+    expect(clock.offsetMs).toBe(30 * DAY);
+    expect(clock.now()).toBeGreaterThanOrEqual(Date.UTC(2026, 0, 1) + 30 * DAY);
+    expect(moves).toEqual([]);
+    expect(new ControlledClock(undefined, { offsetMs: -5 }).offsetMs).toBe(-5);
+    expect(() => new ControlledClock(undefined, { offsetMs: 0.5 })).toThrow(RangeError);
+  });
+
   it('sets a later time, and refuses an earlier one unless allowed, changing nothing', () => {
     const clock = new ControlledClock(new ManualClock(Date.UTC(2026, 0, 1)));
     clock.set(Date.UTC(2030, 0, 1));

@@ -30,6 +30,7 @@ import type { Kms } from '@strongbox/kms';
 import type { S3 } from '@strongbox/s3';
 import {
   type ActiveFault,
+  type ClockState,
   ControlledClock,
   FaultInjector,
   type FaultSpec,
@@ -115,10 +116,12 @@ export type EndpointOpener = (options: EndpointOptions, wiring: EndpointWiring) 
 export async function controlEndpoint(options: EndpointOptions, opener: EndpointOpener): Promise<ControlledEndpoint> {
   const base = options.clock ?? systemClock;
   const saved = options.dataDirectory === undefined ? undefined : clockFile(options.dataDirectory);
-  const clock = new ControlledClock(base, saved === undefined ? {} : { onMove: (state) => saved.save(state.offsetMs) });
-  // A restart keeps the time the clock was moved to (clock-file.ts), before any engine reads it.
+  // A restart keeps the offset the clock was moved by (clock-file.ts), before any engine reads it.
   const keptOffset = options.dataDirectory === undefined ? undefined : await readClockOffset(options.dataDirectory);
-  if (keptOffset !== undefined && keptOffset !== 0) clock.set(base.now() + keptOffset, { allowBackwards: true });
+  const clock = new ControlledClock(base, {
+    ...(keptOffset === undefined ? {} : { offsetMs: keptOffset }),
+    ...(saved === undefined ? {} : { onMove: (state: ClockState) => saved.save(state.offsetMs) }),
+  });
   const injector = new FaultInjector(options.faultSeed === undefined ? {} : { seed: options.faultSeed });
   const firstSeed = injector.seed;
   const hooks = { kms: injector.hook('kms', kmsFault), s3: injector.hook('s3', s3Fault) };
