@@ -22,9 +22,8 @@ export const MAX_USER_METADATA_SIZE = 2048;
  */
 export function checkUserMetadataSize(metadata: Readonly<Record<string, string>> | undefined): void {
   if (metadata === undefined) return;
-  const encoder = new TextEncoder();
   let size = 0;
-  for (const [name, value] of Object.entries(metadata)) size += encoder.encode(name).length + encoder.encode(String(value)).length;
+  for (const [name, value] of Object.entries(metadata)) size += utf8Size(name) + utf8Size(String(value));
   if (size > MAX_USER_METADATA_SIZE) {
     throw new S3Error('MetadataTooLarge', {
       fields: [
@@ -33,4 +32,20 @@ export function checkUserMetadataSize(metadata: Readonly<Record<string, string>>
       ],
     });
   }
+}
+
+/** Characters beyond Latin-1: the text did not come from a header (a direct engine call). */
+const BEYOND_LATIN1 = /[\u0100-\uffff]/;
+
+/**
+ * The bytes of `text` as the client sent them. A header value reaches the engine one Latin-1 code
+ * point per byte (node:http and the in-process handler alike), so its length is the count of the
+ * UTF-8 bytes sent: re-encoding those code points as UTF-8 would count every non-ASCII byte twice.
+ * Text with characters beyond U+00FF cannot have come from a header: its UTF-8 length.
+ * UNCONFIRMED: S3 stores such values as Latin-1 characters too (it returns their UTF-8, see
+ * protocol/metadata-encoding.ts); that it counts the bytes sent (the UG's "UTF-8 encoding of each
+ * key and value") rather than that re-encoding is from the UG's wording, not an observed answer.
+ */
+function utf8Size(text: string): number {
+  return BEYOND_LATIN1.test(text) ? Buffer.byteLength(text, 'utf8') : text.length;
 }

@@ -9,6 +9,7 @@
 import type { BodyStream, StreamingResponse } from '@strongbox/service-kernel';
 import { S3Error } from '../errors.ts';
 import type { MemberBinding, RestBinding, ScalarType } from './binding.ts';
+import { mailSafeMetadataValue } from './metadata-encoding.ts';
 import { parseXml, writeRootText, writeXml } from './xml.ts';
 
 /** The largest XML or text request body read (DeleteObjects' 1000 keys of 1024 bytes fit). */
@@ -147,7 +148,8 @@ export async function encodeResponse(
       case 'query':
         break;
       case 'prefix-headers':
-        for (const [name, text] of Object.entries(value as Record<string, string>)) headers[`${location.prefix}${name}`] = text;
+        // User metadata: non-ASCII values RFC 2047-encoded, as S3 returns them.
+        for (const [name, text] of Object.entries(value as Record<string, string>)) headers[`${location.prefix}${name}`] = mailSafeMetadataValue(text);
         break;
       case 'payload':
         if (location.kind === 'stream') body = value as BodyStream;

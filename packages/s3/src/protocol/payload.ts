@@ -8,7 +8,9 @@
  * and trailing checksum checked; `UNSIGNED-PAYLOAD` and an absent header pass as they are.
  */
 
-import { authenticatedBody, type BodyStream, type HttpRequestHead, type RequestIdentity } from '@strongbox/service-kernel';
+import { authenticatedBody, type BodyStream, type HttpRequestHead, isAwsChunked, type RequestIdentity } from '@strongbox/service-kernel';
+import { S3Error } from '../errors.ts';
+import type { RestBinding } from './binding.ts';
 
 /**
  * The payload of a request (see the module documentation).
@@ -18,4 +20,36 @@ import { authenticatedBody, type BodyStream, type HttpRequestHead, type RequestI
  */
 export function payloadOf(head: HttpRequestHead, identity: RequestIdentity | undefined, body: BodyStream): BodyStream {
   return authenticatedBody(body, head.headers, identity?.payload);
+}
+
+/** Whether each binding's request streams its body (PutObject, UploadPart), worked out once per binding. */
+const STREAMS_BODY = new WeakMap<RestBinding, boolean>();
+
+function streamsBody(binding: RestBinding): boolean {
+  let streams = STREAMS_BODY.get(binding);
+  if (streams === undefined) {
+    const members = Object.values(binding.request?.members ?? {});
+    streams = members.some((member) => member.in === 'payload' && member.kind === 'stream');
+    STREAMS_BODY.set(binding, streams);
+  }
+  return streams;
+}
+
+/**
+ * Refuses an object body (PutObject, UploadPart) whose length is not declared up front: S3 takes
+ * a plain body only with `Content-Length`, and an aws-chunked one with its
+ * `x-amz-decoded-content-length` (which `payloadOf` requires). A `Transfer-Encoding: chunked`
+ * body without either is 411 MissingContentLength (seen from AWS in aws/aws-sdk-cpp#3411; the
+ * reason aws/aws-sdk-js-v3#3571 made the SDK refuse unknown-length stream bodies), refused from
+ * the head, before a byte of it is read. In process the SDK declares the length as it would on
+ * the wire (its content-length middleware), so both paths answer alike.
+ * @throws S3Error MissingContentLength (411).
+ * @example requireDeclaredLength(binding, head, identity); // before the body is decoded
+ */
+export function requireDeclaredLength(binding: RestBinding, head: HttpRequestHead, identity: RequestIdentity | undefined): void {
+  if (!streamsBody(binding) || head.headers['content-length'] !== undefined) return;
+  const contentSha256 = identity?.payload?.contentSha256 ?? head.headers['x-amz-content-sha256'] ?? '';
+  // aws-chunked: its own declared length is checked by the decoder (411 without it).
+  if (contentSha256.startsWith('STREAMING-') || isAwsChunked(head.headers)) return;
+  throw new S3Error('MissingContentLength');
 }

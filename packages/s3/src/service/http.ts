@@ -28,7 +28,7 @@ import { addressOf, DEFAULT_BASE_HOSTS } from '../protocol/address.ts';
 import type { PathTarget } from '../protocol/binding.ts';
 import { baseHeaders, errorResponse, type ResponseIds } from '../protocol/errors.ts';
 import { decodeRequest, encodeResponse } from '../protocol/message.ts';
-import { payloadOf } from '../protocol/payload.ts';
+import { payloadOf, requireDeclaredLength } from '../protocol/payload.ts';
 import { RouteTable } from '../protocol/routes.ts';
 import type { CallOptions, OperationName, S3 } from './s3.ts';
 import { signatureFactsOf } from './signature-facts.ts';
@@ -76,6 +76,7 @@ async function serve(s3: S3, request: StreamingRequest, ids: ResponseIds, baseHo
   const target: PathTarget = address.key !== undefined ? 'object' : address.bucket !== undefined ? 'bucket' : 'service';
   const operation = ROUTES.resolve({ method: head.method, target, query: address.query, headers: head.headers });
   const binding = operation.rest;
+  requireDeclaredLength(binding, head, identity);
   const body = payloadOf(head, identity, request.body);
   const input = await decodeRequest(binding, { headers: head.headers, query: address.query, body });
   if (address.bucket !== undefined) input['Bucket'] = address.bucket;

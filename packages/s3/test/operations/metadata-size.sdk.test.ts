@@ -63,9 +63,14 @@ it('CopyObject refuses it with REPLACE, and ignores the request’s metadata und
   expect((await client.send(new HeadObjectCommand({ Bucket: 'data', Key: 'copy' }))).Metadata).toEqual({ team: 'blue' });
 });
 
-it('counts UTF-8 bytes, not characters', () => {
-  expect(() => checkUserMetadataSize({ k: 'é'.repeat(1023) })).not.toThrow(); // 1 + 2046 bytes
-  expect(catchS3(() => checkUserMetadataSize({ k: 'é'.repeat(1024) })).fields).toEqual([
+it('counts UTF-8 bytes, not characters, each byte sent once', () => {
+  // A header value reaches the engine one Latin-1 code point per byte sent: 'é' in UTF-8 is C3 A9.
+  const sent = (text: string) => Buffer.from(text, 'utf8').toString('latin1');
+  expect(() => checkUserMetadataSize({ k: sent('é'.repeat(1023)) })).not.toThrow(); // 1 + 2046 bytes
+  // Text beyond Latin-1 (a direct engine call) counts its UTF-8: 3 bytes a character here.
+  expect(() => checkUserMetadataSize({ k: '日'.repeat(682) })).not.toThrow(); // 1 + 2046 bytes
+  expect(catchS3(() => checkUserMetadataSize({ k: '日'.repeat(683) })).fields[0]).toEqual(['Size', '2050']);
+  expect(catchS3(() => checkUserMetadataSize({ k: sent('é'.repeat(1024)) })).fields).toEqual([
     ['Size', '2049'],
     ['MaxSizeAllowed', '2048'],
   ]);

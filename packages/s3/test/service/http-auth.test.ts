@@ -73,7 +73,9 @@ async function send(
   const body: BodyStream = (async function* () {
     if (bytes.length > 0) yield new Uint8Array(bytes);
   })();
-  const response = await handler({ method: request.method, path: request.path, headers: request.headers, body });
+  // As an HTTP client does, a PUT or POST declares its body's length (not signed here).
+  const headers = request.method === 'PUT' || request.method === 'POST' ? { 'content-length': String(bytes.length), ...request.headers } : request.headers;
+  const response = await handler({ method: request.method, path: request.path, headers, body });
   const chunks: Buffer[] = [];
   if (typeof response.body === 'string' || response.body instanceof Uint8Array) chunks.push(Buffer.from(response.body));
   else for await (const chunk of response.body) chunks.push(Buffer.from(chunk));

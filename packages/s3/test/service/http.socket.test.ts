@@ -45,6 +45,13 @@ interface RawResponse {
   readonly body: string;
 }
 
+/**
+ * A body given as bytes: node's client writes the head together with a string body's first chunk
+ * in that string's encoding (UTF-8), which would re-encode non-ASCII header bytes; with bytes it
+ * writes the head as Latin-1, one byte per code point, as curl sends them.
+ */
+const BYTE_BODY = new Uint8Array([0x78]);
+
 /** One raw HTTP request, as curl would send it. */
 function raw(port: number, method: string, path: string, headers: Record<string, string> = {}, body?: string | Uint8Array): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
@@ -252,6 +259,69 @@ describe('malformed requests over raw HTTP get S3 XML errors', () => {
     expect([response.status, response.body]).toEqual([304, '']);
     expect(response.headers['etag']).toBe(etag);
     expect(Date.parse(String(response.headers['last-modified']))).not.toBeNaN();
+  });
+
+  it('a PutObject or UploadPart body without Content-Length (Transfer-Encoding: chunked): 411 MissingContentLength, nothing stored', async () => {
+    const server = await start();
+    await raw(server.port, 'PUT', '/length-bucket');
+    // S3 takes a plain body only with its length declared up front (an aws-chunked body declares
+    // x-amz-decoded-content-length instead); a chunked body of unknown length is refused.
+    const put = await raw(server.port, 'PUT', '/length-bucket/k', { 'transfer-encoding': 'chunked' }, 'abcdef');
+    expect(put.status).toBe(411);
+    expect(put.body).toContain('<Code>MissingContentLength</Code><Message>You must provide the Content-Length HTTP header.</Message>');
+    expect((await raw(server.port, 'HEAD', '/length-bucket/k')).status).toBe(404);
+    const created = await raw(server.port, 'POST', '/length-bucket/m?uploads');
+    const uploadId = /<UploadId>([^<]+)<\/UploadId>/.exec(created.body)?.[1] ?? '';
+    expect(uploadId).not.toBe('');
+    const part = await raw(
+      server.port,
+      'PUT',
+      `/length-bucket/m?partNumber=1&uploadId=${encodeURIComponent(uploadId)}`,
+      { 'transfer-encoding': 'chunked' },
+      'abcdef',
+    );
+    expect(part.status).toBe(411);
+    expect(part.body).toContain('<Code>MissingContentLength</Code>');
+    const parts = await raw(server.port, 'GET', `/length-bucket/m?uploadId=${encodeURIComponent(uploadId)}`);
+    expect(parts.body).not.toContain('<Part>');
+    // The same bodies with their length declared are stored.
+    expect((await raw(server.port, 'PUT', '/length-bucket/k', {}, 'abcdef')).status).toBe(200);
+    expect((await raw(server.port, 'GET', '/length-bucket/k')).body).toBe('abcdef');
+  });
+
+  it('non-ASCII user metadata: stored as the header bytes, returned RFC 2047-encoded as S3 does', async () => {
+    const server = await start();
+    await raw(server.port, 'PUT', '/meta-bucket');
+    // The header carries UTF-8 bytes; node (client and server) hands them over one Latin-1 code point each.
+    const wire = Buffer.from('日本é', 'utf8').toString('latin1');
+    expect((await raw(server.port, 'PUT', '/meta-bucket/k', { 'x-amz-meta-b': wire, 'x-amz-meta-plain': 'ascii only' }, BYTE_BODY)).status).toBe(200);
+    // S3 reads each byte as a Latin-1 character and returns the UTF-8 of those characters as a
+    // B-encoded word: decoding it yields one code point per original byte ("double encoding").
+    const expected = `=?UTF-8?B?${Buffer.from(wire, 'utf8').toString('base64')}?=`;
+    for (const method of ['HEAD', 'GET']) {
+      const response = await raw(server.port, method, '/meta-bucket/k');
+      expect(response.headers['x-amz-meta-b']).toBe(expected);
+      expect(response.headers['x-amz-meta-plain']).toBe('ascii only');
+    }
+    const head = await sdk(server.url).send(new HeadObjectCommand({ Bucket: 'meta-bucket', Key: 'k' }));
+    const word = /^=\?UTF-8\?B\?([A-Za-z0-9+/=]+)\?=$/.exec(head.Metadata?.['b'] ?? '');
+    // What the S3 Encryption Clients do (Ruby V3 decode_rfc_2047 then decode_utf8_via_latin1).
+    const decoded = Buffer.from(Buffer.from(word?.[1] ?? '', 'base64').toString('utf8'), 'latin1').toString('utf8');
+    expect(decoded).toBe('日本é');
+  });
+
+  it('non-ASCII user metadata counts its UTF-8 bytes once toward the 2 KB limit', async () => {
+    const server = await start();
+    await raw(server.port, 'PUT', '/meta-size-bucket');
+    const utf8 = (text: string) => Buffer.from(text, 'utf8').toString('latin1');
+    // 'é' is 2 bytes of UTF-8: 1 + 1400 bytes fits, 1 + 2200 does not.
+    const fits = await raw(server.port, 'PUT', '/meta-size-bucket/fits', { 'x-amz-meta-a': utf8('é'.repeat(700)) }, BYTE_BODY);
+    expect(fits.status).toBe(200);
+    const over = await raw(server.port, 'PUT', '/meta-size-bucket/over', { 'x-amz-meta-a': utf8('é'.repeat(1100)) }, BYTE_BODY);
+    expect(over.status).toBe(400);
+    expect(over.body).toContain('<Code>MetadataTooLarge</Code>');
+    expect(over.body).toContain('<Size>2201</Size>');
+    expect((await raw(server.port, 'HEAD', '/meta-size-bucket/over')).status).toBe(404);
   });
 
   it('a header of the wrong type: 400 InvalidArgument', async () => {
