@@ -10,6 +10,7 @@ import type { KeyRecord } from '../model/records.ts';
 import { structure } from '../protocol/shapes.ts';
 import { checkMacRequest, MAC_ALGORITHM, MAC_MESSAGE, macAuthorization } from './shared/mac-request.ts';
 import { DRY_RUN, GRANT_TOKENS, KEY_ID } from './shared/members.ts';
+import { withResolvedKey } from './shared/resolved-key.ts';
 import type { OperationContext, OperationDefinition } from './types.ts';
 
 /** GenerateMac request. */
@@ -41,9 +42,7 @@ export const generateMac: OperationDefinition<'GenerateMac', GenerateMacRequest,
   ]),
 
   handler(input, context) {
-    // Synchronous unless resolving the key commits (an alias/aws/* alias's first use).
-    const key = context.resolveKey(input.KeyId, 'any');
-    return key instanceof Promise ? key.then((resolved) => generate(input, context, resolved)) : generate(input, context, key);
+    return withResolvedKey(input, context, generate);
   },
 };
 

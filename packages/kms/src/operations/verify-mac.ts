@@ -11,6 +11,7 @@ import type { KeyRecord } from '../model/records.ts';
 import { blob, structure } from '../protocol/shapes.ts';
 import { checkMacRequest, MAC_ALGORITHM, MAC_MESSAGE, macAuthorization } from './shared/mac-request.ts';
 import { DRY_RUN, GRANT_TOKENS, KEY_ID } from './shared/members.ts';
+import { withResolvedKey } from './shared/resolved-key.ts';
 import type { OperationContext, OperationDefinition } from './types.ts';
 
 /** VerifyMac request. */
@@ -42,9 +43,7 @@ export const verifyMac: OperationDefinition<'VerifyMac', VerifyMacRequest, Verif
   ),
 
   handler(input, context) {
-    // Synchronous unless resolving the key commits (an alias/aws/* alias's first use).
-    const key = context.resolveKey(input.KeyId, 'any');
-    return key instanceof Promise ? key.then((resolved) => check(input, context, resolved)) : check(input, context, key);
+    return withResolvedKey(input, context, check);
   },
 };
 

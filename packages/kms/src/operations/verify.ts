@@ -12,6 +12,7 @@ import type { KeyRecord } from '../model/records.ts';
 import { blob, structure } from '../protocol/shapes.ts';
 import { DRY_RUN, GRANT_TOKENS, KEY_ID } from './shared/members.ts';
 import { throttleForKey } from './shared/quota-row.ts';
+import { withResolvedKey } from './shared/resolved-key.ts';
 import { checkSigningRequest, MESSAGE_TYPE, SIGNING_ALGORITHM, SIGNING_MESSAGE, signingAuthorization } from './shared/signing-request.ts';
 import type { OperationContext, OperationDefinition } from './types.ts';
 
@@ -55,9 +56,7 @@ export const verify: OperationDefinition<'Verify', VerifyRequest, VerifyResponse
   ),
 
   handler(input, context) {
-    // Synchronous unless resolving the key commits (an alias/aws/* alias's first use).
-    const key = context.resolveKey(input.KeyId, 'any');
-    return key instanceof Promise ? key.then((resolved) => verifyWith(input, context, resolved)) : verifyWith(input, context, key);
+    return withResolvedKey(input, context, verifyWith);
   },
 };
 
