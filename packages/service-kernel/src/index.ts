@@ -29,7 +29,7 @@ export {
   syncDirectory,
   TEMPORARY_MARK,
 } from './durable/files.ts';
-export { type DirectoryLease, LeaseLostError, type LeaseSuccessor, RENEW_ON_COMMIT_MS } from './durable/lease.ts';
+export { type DirectoryLease, fencedFileIo, LeaseLostError, type LeaseSuccessor, RENEW_ON_COMMIT_MS } from './durable/lease.ts';
 export {
   acquireDirectoryLease,
   acquireDirectoryLock,

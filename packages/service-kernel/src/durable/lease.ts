@@ -16,10 +16,15 @@
  * lease before it writes rather than race an opener that finds it expired. What no check on a
  * plain file system can exclude is a pause between the check and the write it guards lasting
  * longer than the lease (`LEASE_EXPIRY_MS`): that would need the storage to refuse stale epochs.
+ * So a store confirms again once the write is durable and acknowledges it only then: a write
+ * that raced a takeover is never acknowledged (its caller sees an internal error, the outcome
+ * unknown), and a new holder, which reads the directory after its takeover, can keep such a late
+ * write out of its own files by writing to new ones (KMS starts a new generation on a takeover).
  */
 
 import type { FileHandle } from 'node:fs/promises';
 import { open, stat } from 'node:fs/promises';
+import { type FileIo, nodeFileIo } from './file-io.ts';
 import { LEASE_EXPIRY_MS, LEASE_RENEW_MS, parseLockLease } from './lock-owner.ts';
 
 /**
@@ -82,13 +87,38 @@ export interface DirectoryLease {
   readonly lost: LeaseLostError | undefined;
   /**
    * Checks, right before a durable commit, that the lease is still this process's (renewing it
-   * first when its last renewal is old). Concurrent calls share one check.
+   * first when its last renewal is old). Each call checks the file anew, after it was called: so a
+   * store that confirms again after its write is durable and before acknowledging it knows the
+   * write landed before any takeover (a new holder reads the directory only after its takeover).
    * @throws LeaseLostError once the lease is lost; the file system's error if the lock cannot be
    *   checked; Error after `release`.
    */
   confirm(): Promise<void>;
   /** Stops the renewals and removes the lock file if it is still this lease's (idempotent). */
   release(): Promise<void>;
+}
+
+/**
+ * `io` with every write and truncate preceded by `lease.confirm()`: a store whose appends, records
+ * and cut-backs go through it writes nothing once the lease is lost (the write rejects with
+ * `LeaseLostError` before touching the file). Syncs are left alone: they only make durable what a
+ * confirmed write wrote.
+ * @example const io = fencedFileIo(nodeFileIo, lease); await io.write(handle, bytes); // LeaseLostError once lost
+ */
+export function fencedFileIo(io: FileIo, lease: Pick<DirectoryLease, 'confirm'>): FileIo {
+  const truncate = io.truncate ?? nodeFileIo.truncate!;
+  return Object.freeze({
+    async write(handle: FileHandle, bytes: Uint8Array): Promise<void> {
+      await lease.confirm();
+      await io.write(handle, bytes);
+    },
+    sync: (handle: FileHandle): Promise<void> => io.sync(handle),
+    async truncate(handle: FileHandle, length: number): Promise<void> {
+      // A cut-back after a takeover could cut off what the new holder appended to a shared file.
+      await lease.confirm();
+      await truncate(handle, length);
+    },
+  });
 }
 
 /** What `startLease` needs. */
@@ -129,7 +159,6 @@ class Lease implements DirectoryLease {
   /** When the lock file's mtime was last set to this process's clock (the file was written just before). */
   #renewedAt: number;
   #lost: LeaseLostError | undefined;
-  #checking: Promise<void> | undefined;
   #renewing: Promise<void> = Promise.resolve();
   #released: Promise<void> | undefined;
 
@@ -157,10 +186,7 @@ class Lease implements DirectoryLease {
   confirm(): Promise<void> {
     if (this.#lost !== undefined) return Promise.reject(this.#lost);
     if (this.#released !== undefined) return Promise.reject(new Error(`The lock ${this.path} was released`));
-    this.#checking ??= this.#check().finally(() => {
-      this.#checking = undefined;
-    });
-    return this.#checking;
+    return this.#check();
   }
 
   release(): Promise<void> {

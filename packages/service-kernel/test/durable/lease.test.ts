@@ -4,14 +4,14 @@
  * `confirm` rejects. Renewals run on demand and the clock is injected: no test waits.
  */
 
-import { mkdtemp, readFile, stat, symlink, unlink, utimes, writeFile } from 'node:fs/promises';
+import { mkdtemp, open, readFile, stat, symlink, unlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { RENEW_ON_COMMIT_MS } from '../../src/durable/lease.ts';
 import { formatLockOwner, thisLockOwner } from '../../src/durable/lock-owner.ts';
-import { acquireDirectoryLease, type DirectoryLease, type DirectoryLockOptions, LeaseLostError } from '../../src/index.ts';
+import { acquireDirectoryLease, type DirectoryLease, type DirectoryLockOptions, fencedFileIo, LeaseLostError, nodeFileIo } from '../../src/index.ts';
 
 const LOCK = 'lock';
 const OTHER = { pid: 4242, host: 'other-host', namespace: '' };
@@ -187,5 +187,21 @@ describe('DirectoryLease', () => {
       }),
       { numRuns: 60 },
     );
+  });
+
+  it('fencedFileIo writes and truncates while the lease holds, and touches nothing once it is lost', async () => {
+    const held = await hold();
+    const io = fencedFileIo(nodeFileIo, held.lease);
+    const file = join(held.directory, 'journal');
+    const handle = await open(file, 'a');
+    await io.write(handle, new Uint8Array([1, 2, 3]));
+    await io.sync(handle);
+    await io.truncate!(handle, 2);
+    await takeOver(held.path, 2);
+    await expect(io.write(handle, new Uint8Array([9]))).rejects.toBeInstanceOf(LeaseLostError);
+    await expect(io.truncate!(handle, 0)).rejects.toBeInstanceOf(LeaseLostError);
+    await handle.close();
+    expect([...(await readFile(file))]).toEqual([1, 2]);
+    await held.lease.release();
   });
 });
