@@ -8,7 +8,7 @@
  * expects.
  */
 
-import { utimes } from 'node:fs/promises';
+import { readFile, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CreateKeyCommand, DescribeKeyCommand, ListKeysCommand } from '@aws-sdk/client-kms';
@@ -47,6 +47,13 @@ async function until(condition: () => boolean): Promise<void> {
   while (!condition()) await sleep(50);
 }
 
+/** Whether `pid` has stopped (Linux `/proc/<pid>/stat` state `T`; elsewhere assumed once signalled). */
+async function stopped(pid: number): Promise<boolean> {
+  if (process.platform !== 'linux') return true;
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  return stat.slice(stat.lastIndexOf(')') + 2).startsWith('T');
+}
+
 async function start(data: string): Promise<ServeProcess> {
   const server = await serve(['--data', data, '--quiet']);
   running.push(server);
@@ -64,6 +71,8 @@ describe.skipIf(process.platform === 'win32')('a server paused past its lease', 
     await s3A.send(new PutObjectCommand({ Bucket: 'fenced', Key: 'kept', Body: 'kept body' }));
 
     a.child.kill('SIGSTOP');
+    // Every thread stopped, so no renewal still in flight can refresh the lease set back below.
+    while (!(await stopped(a.child.pid!))) await sleep(20);
     const lapsed = new Date(Date.now() - 3_600_000);
     for (const lock of [join(data, 'lock'), join(data, 's3', 'LOCK')]) await utimes(lock, lapsed, lapsed);
     const b = await start(data);
