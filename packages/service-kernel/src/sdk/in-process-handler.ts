@@ -30,8 +30,11 @@ import type {
 import type { BodyStream, HttpRequestHead, ProtocolHandler, StreamingHandler, StreamingResponse } from '../http/types.ts';
 
 /** Leading or trailing spaces and tabs of a header value (what an HTTP parser strips). */
-const OUTER_WHITESPACE = /^[ \t]|[ \t]$/;
 const OUTER_WHITESPACE_ALL = /^[ \t]+|[ \t]+$/g;
+/** A header name node:http sends: an RFC 9110 token (node's `checkIsHttpToken`). */
+const HTTP_TOKEN = /^[\^_`a-zA-Z\-0-9!#$%&'*+.|~]+$/;
+/** A character node:http refuses in a header value (node's `checkInvalidHeaderChar`). */
+const INVALID_VALUE_CHAR = /[^\t\x20-\x7e\x80-\xff]/;
 
 /** Settings of the in-process handler. */
 export interface InProcessHandlerOptions {
@@ -74,12 +77,13 @@ export class InProcessHandler implements RequestHandler<SdkRequest, SdkResponse,
     for (const name of Object.keys(request.headers)) {
       const value = request.headers[name] as string;
       // node:http's own checks (`ClientRequest#setHeader`), so a test in process fails where the
-      // same call against AWS would fail in the client (x-amz-meta-* with a newline or non-Latin-1 text).
-      validateHeaderName(name);
-      validateHeaderValue(name, value);
+      // same call against AWS would fail in the client (x-amz-meta-* with a newline or non-Latin-1
+      // text). The same patterns first; node's functions only to throw node's exact error.
+      if (!HTTP_TOKEN.test(name)) validateHeaderName(name);
+      if (typeof value !== 'string' || INVALID_VALUE_CHAR.test(value)) validateHeaderValue(name, value);
       // A field value's leading and trailing spaces and tabs are not part of it (RFC 9110 §5.5,
       // OWS): node:http's parser drops them, so the service sees what it would over a socket.
-      headers[name.toLowerCase()] = OUTER_WHITESPACE.test(value) ? value.replace(OUTER_WHITESPACE_ALL, '') : value;
+      headers[name.toLowerCase()] = typeof value === 'string' && hasOuterWhitespace(value) ? value.replace(OUTER_WHITESPACE_ALL, '') : value;
     }
     // An `https:` endpoint in process stands for the HTTPS listener (S3's SSE-C and
     // aws:SecureTransport read it), as the node:http edge says for a TLS socket.
@@ -97,7 +101,7 @@ export class InProcessHandler implements RequestHandler<SdkRequest, SdkResponse,
     // as on the request side: a header name (S3 echoes `x-amz-meta-*`) is only ever a key.
     const given = result.headers;
     for (const name in given) responseHeaders[name.toLowerCase()] = given[name] as string;
-    return { response: { statusCode: result.status, headers: responseHeaders, body: readableOf(result.body) } };
+    return { response: { statusCode: result.status, headers: responseHeaders, body: responseBodyOf(result.body) } };
   }
 
   /** Nothing to configure: there is no connection. */
@@ -155,14 +159,25 @@ function buffering(handler: ProtocolHandler): StreamingHandler {
   };
 }
 
-/** A response body the SDK reads as it reads an `IncomingMessage` (streaming outputs need a Readable). */
-function readableOf(body: StreamingResponse['body']): Readable {
-  if (typeof body !== 'string' && !(body instanceof Uint8Array)) return Readable.from(body, { objectMode: false });
-  const bytes = typeof body === 'string' ? Buffer.from(body) : body;
-  const stream = new Readable({ read() {} });
-  if (bytes.length > 0) stream.push(bytes);
-  stream.push(null);
-  return stream;
+/**
+ * The response body as the SDK takes it. A streamed body (S3's GetObject) becomes a Readable, read
+ * as the SDK reads an `IncomingMessage`: streaming outputs need one (`sdkStreamMixin`). A body the
+ * service answered whole (every document, error and empty body) is handed over as bytes: the
+ * SDK's deserializers take bytes as they are (`collectBody`, S3's 200-error check), so no stream
+ * is made per response only for the SDK to collect it back into bytes.
+ */
+function responseBodyOf(body: StreamingResponse['body']): Readable | Uint8Array {
+  if (typeof body === 'string') return Buffer.from(body);
+  if (body instanceof Uint8Array) return body;
+  return Readable.from(body, { objectMode: false });
+}
+
+/** Whether a header value starts or ends with a space or tab (RFC 9110 §5.5 OWS). */
+function hasOuterWhitespace(value: string): boolean {
+  if (value.length === 0) return false;
+  const first = value.charCodeAt(0);
+  const last = value.charCodeAt(value.length - 1);
+  return first === 0x20 || first === 0x09 || last === 0x20 || last === 0x09;
 }
 
 function throwIfAborted(signal: HttpHandlerOptions['abortSignal']): void {
