@@ -15,6 +15,7 @@
  */
 
 import { S3Error } from '../errors.ts';
+import { blobIdGenerator } from './blob-ids.ts';
 import type { BucketRecord, LoadedBucket, ObjectRecord, PartRecord, Persistence, UploadRecord } from './persistence.ts';
 import { compareUtf8, KeyedLock } from './support.ts';
 import type {
@@ -77,7 +78,7 @@ export class IndexedObjectStore implements ObjectStore {
   private constructor(persistence: Persistence, environment: StoreEnvironment) {
     this.#persistence = persistence;
     this.#now = environment.now ?? Date.now;
-    this.#newId = environment.newId ?? (() => Buffer.from(crypto.getRandomValues(new Uint8Array(18))).toString('base64url'));
+    this.#newId = environment.newId ?? blobIdGenerator();
   }
 
   /** Opens a store over `persistence`, loading and repairing its state. */
