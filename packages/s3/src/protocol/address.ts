@@ -35,10 +35,7 @@ export interface S3Address {
 export function addressOf(host: string | undefined, rawPath: string, baseHosts: readonly string[] = DEFAULT_BASE_HOSTS): S3Address {
   const question = rawPath.indexOf('?');
   const path = question < 0 ? rawPath : rawPath.slice(0, question);
-  const query = new Map<string, string>();
-  if (question >= 0) {
-    for (const [name, value] of new URLSearchParams(rawPath.slice(question + 1))) if (!query.has(name)) query.set(name, value);
-  }
+  const query = question < 0 ? new Map<string, string>() : queryOf(rawPath.slice(question + 1));
   const hostBucket = bucketOfHost(host, baseHosts);
   const rest = path.startsWith('/') ? path.slice(1) : path;
   if (hostBucket !== undefined) return withKey(hostBucket, rest, query);
@@ -46,6 +43,29 @@ export function addressOf(host: string | undefined, rawPath: string, baseHosts: 
   const slash = rest.indexOf('/');
   if (slash < 0) return { bucket: decodeURIComponent(rest), query };
   return withKey(decodeURIComponent(rest.slice(0, slash)), rest.slice(slash + 1), query);
+}
+
+/** Query text `URLSearchParams` reads otherwise than split as it stands (escapes, `+`, non-ASCII, a leading `?`). */
+const ENCODED_QUERY = /^\?|[%+]|[^\x00-\x7f]/;
+
+/**
+ * A query string's parameters, decoded as `URLSearchParams` decodes them; a repeated name keeps its
+ * first value. Text with nothing to decode (the SDKs' `x-id=GetObject`, `uploads`, `list-type=2`)
+ * is split as it stands, which gives the same pairs without the parser.
+ */
+function queryOf(text: string): Map<string, string> {
+  const query = new Map<string, string>();
+  if (ENCODED_QUERY.test(text)) {
+    for (const [name, value] of new URLSearchParams(text)) if (!query.has(name)) query.set(name, value);
+    return query;
+  }
+  for (const pair of text.split('&')) {
+    if (pair === '') continue;
+    const equals = pair.indexOf('=');
+    const name = equals < 0 ? pair : pair.slice(0, equals);
+    if (!query.has(name)) query.set(name, equals < 0 ? '' : pair.slice(equals + 1));
+  }
+  return query;
 }
 
 function withKey(bucket: string, encodedKey: string, query: Map<string, string>): S3Address {

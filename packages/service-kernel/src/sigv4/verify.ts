@@ -442,12 +442,28 @@ function splitPath(raw: string): [string, Record<string, string | string[]>] {
   // Keys are the client's: on a plain object `?constructor=1` would find Object's constructor.
   const query = Object.create(null) as Record<string, string | string[]>;
   if (question >= 0) {
-    for (const [key, value] of new URLSearchParams(raw.slice(question + 1))) {
-      const previous = query[key];
-      query[key] = previous === undefined ? value : Array.isArray(previous) ? [...previous, value] : [previous, value];
+    const text = raw.slice(question + 1);
+    if (ENCODED_QUERY.test(text)) {
+      for (const [key, value] of new URLSearchParams(text)) addQueryValue(query, key, value);
+    } else {
+      // Nothing to decode (the SDKs' `x-id=PutObject`): the same pairs as URLSearchParams's, split as they stand.
+      for (const pair of text.split('&')) {
+        if (pair === '') continue;
+        const equals = pair.indexOf('=');
+        if (equals < 0) addQueryValue(query, pair, '');
+        else addQueryValue(query, pair.slice(0, equals), pair.slice(equals + 1));
+      }
     }
   }
   return [path || '/', query];
+}
+
+/** Query text `URLSearchParams` reads otherwise than split as it stands (escapes, `+`, non-ASCII, a leading `?`). */
+const ENCODED_QUERY = /^\?|[%+]|[^\x00-\x7f]/;
+
+function addQueryValue(query: Record<string, string | string[]>, key: string, value: string): void {
+  const previous = query[key];
+  query[key] = previous === undefined ? value : Array.isArray(previous) ? [...previous, value] : [previous, value];
 }
 
 /** The last date parsed (requests in the same second carry the same X-Amz-Date). */
