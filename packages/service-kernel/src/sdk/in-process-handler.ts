@@ -27,7 +27,7 @@ import type {
   HttpRequest as SdkRequest,
   HttpResponse as SdkResponse,
 } from '@smithy/types';
-import type { BodyStream, HttpRequestHead, ProtocolHandler, StreamingHandler, StreamingResponse } from '../http/types.ts';
+import type { BodyStream, ProtocolHandler, StreamingHandler, StreamingRequest, StreamingResponse } from '../http/types.ts';
 
 /** Leading or trailing spaces and tabs of a header value (what an HTTP parser strips). */
 const OUTER_WHITESPACE_ALL = /^[ \t]+|[ \t]+$/g;
@@ -79,23 +79,25 @@ export class InProcessHandler implements RequestHandler<SdkRequest, SdkResponse,
       // node:http's own checks (`ClientRequest#setHeader`), so a test in process fails where the
       // same call against AWS would fail in the client (x-amz-meta-* with a newline or non-Latin-1
       // text). The same patterns first; node's functions only to throw node's exact error.
-      if (!HTTP_TOKEN.test(name)) validateHeaderName(name);
+      const lower = checkedName(name);
       if (typeof value !== 'string' || INVALID_VALUE_CHAR.test(value)) validateHeaderValue(name, value);
       // A field value's leading and trailing spaces and tabs are not part of it (RFC 9110 §5.5,
       // OWS): node:http's parser drops them, so the service sees what it would over a socket.
-      headers[name.toLowerCase()] = typeof value === 'string' && hasOuterWhitespace(value) ? value.replace(OUTER_WHITESPACE_ALL, '') : value;
+      headers[lower] = typeof value === 'string' && hasOuterWhitespace(value) ? value.replace(OUTER_WHITESPACE_ALL, '') : value;
     }
     // An `https:` endpoint in process stands for the HTTPS listener (S3's SSE-C and
     // aws:SecureTransport read it), as the node:http edge says for a TLS socket.
     const secure = request.protocol === 'https:' || request.protocol === 'https';
-    const head: HttpRequestHead = {
+    // One object, its optional member set on it (no spread per request).
+    const forwarded: { -readonly [K in keyof StreamingRequest]: StreamingRequest[K] } = {
       method: request.method,
       path: pathOf(request),
       headers,
       sourceIpAddress: this.#sourceIpAddress,
-      ...(secure ? { secure } : {}),
+      body: bodyStream(request.body),
     };
-    const result = await this.#handler({ ...head, body: bodyStream(request.body) });
+    if (secure) forwarded.secure = true;
+    const result = await this.#handler(forwarded);
     const responseHeaders = Object.create(null) as Record<string, string>;
     // node:http hands the SDK lower-case header names; its deserializers read them so. No prototype,
     // as on the request side: a header name (S3 echoes `x-amz-meta-*`) is only ever a key.
@@ -170,6 +172,26 @@ function responseBodyOf(body: StreamingResponse['body']): Readable | Uint8Array 
   if (typeof body === 'string') return Buffer.from(body);
   if (body instanceof Uint8Array) return body;
   return Readable.from(body, { objectMode: false });
+}
+
+/** Header names already checked, lower-cased: a client sends the same few names on every call. */
+const CHECKED_NAMES = new Map<string, string>();
+/** Names remembered before the memo starts again (a client inventing names cannot grow it). */
+const CHECKED_NAMES_LIMIT = 512;
+
+/**
+ * A header name lower-cased, once node:http's token check passed (checked once per distinct name).
+ * @throws TypeError `ERR_INVALID_HTTP_TOKEN`, node's own, for a name node:http refuses.
+ */
+function checkedName(name: string): string {
+  let lower = CHECKED_NAMES.get(name);
+  if (lower === undefined) {
+    if (!HTTP_TOKEN.test(name)) validateHeaderName(name);
+    lower = name.toLowerCase();
+    if (CHECKED_NAMES.size >= CHECKED_NAMES_LIMIT) CHECKED_NAMES.clear();
+    CHECKED_NAMES.set(name, lower);
+  }
+  return lower;
 }
 
 /** Whether a header value starts or ends with a space or tab (RFC 9110 §5.5 OWS). */
