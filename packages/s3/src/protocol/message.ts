@@ -211,9 +211,19 @@ export async function encodeResponse(
 
 /** A header value as S3 writes it: booleans lowercase, timestamps as HTTP dates, lists comma-separated. */
 function scalarToText(value: unknown, type: ScalarType): string {
-  if (type === 'timestamp') return (value instanceof Date ? value : new Date(value as number | string)).toUTCString();
+  if (type === 'timestamp') return httpDateOf(value instanceof Date ? value : new Date(value as number | string));
   if (type === 'list' && Array.isArray(value)) return value.join(', ');
   return String(value);
+}
+
+/** The last timestamp formatted, by its second (an HTTP date has no finer unit). */
+let lastHttpDate = { second: Number.NaN, text: '' };
+
+/** A time as an HTTP date (`Last-Modified`); times in the same second as the last one formatted are not formatted again. */
+function httpDateOf(date: Date): string {
+  const second = Math.floor(date.getTime() / 1000);
+  if (second !== lastHttpDate.second) lastHttpDate = { second, text: date.toUTCString() };
+  return lastHttpDate.text;
 }
 
 /** Releases a stream body that will not be read (an `ObjectBody` holds a reader and keys). */
