@@ -18,7 +18,7 @@
 
 import type { EncryptionMode } from '../model/encryption.ts';
 import type { StoredFields } from '../storage/types.ts';
-import type { SealLayer } from './envelope-adapter.ts';
+import { normalizedContext, type SealLayer } from './envelope-adapter.ts';
 
 /** Which object (or part) is being sealed or opened; bound into every layer's context. */
 export interface ObjectIdentity {
@@ -66,7 +66,23 @@ export interface DataKeyProvider<Request> {
  * ```
  */
 export function objectContext(object: ObjectIdentity): Readonly<Record<string, string>> {
-  const context: Record<string, string> = { 'aws:s3:arn': `arn:aws:s3:::${object.bucket}/${object.key}` };
-  if (object.partNumber !== undefined) context['strongbox:part'] = String(object.partNumber);
+  const arn = `arn:aws:s3:::${object.bucket}/${object.key}`;
+  // A part's context is made afresh; a whole object's, the common case, is remembered normalized.
+  if (object.partNumber !== undefined) return { 'aws:s3:arn': arn, 'strongbox:part': String(object.partNumber) };
+  let context = OBJECT_CONTEXTS.get(arn);
+  if (context === undefined) {
+    context = normalizedContext({ 'aws:s3:arn': arn });
+    if (OBJECT_CONTEXTS.size >= OBJECT_CONTEXTS_LIMIT) OBJECT_CONTEXTS.clear();
+    OBJECT_CONTEXTS.set(arn, context);
+  }
   return context;
 }
+
+/**
+ * Whole objects' contexts, normalized (frozen, canonical bytes remembered): an object is sealed
+ * and then read under the same context, and the envelope skips validating and encoding a context
+ * it normalized before. Contexts are public (the object's ARN); only the count is bounded.
+ */
+const OBJECT_CONTEXTS = new Map<string, Readonly<Record<string, string>>>();
+/** Contexts remembered before the memo starts again. */
+const OBJECT_CONTEXTS_LIMIT = 4096;

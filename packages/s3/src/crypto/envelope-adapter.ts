@@ -20,6 +20,7 @@ import {
   type Keyring,
   type KmsClientLike,
   KmsKeyring,
+  normalizeEncryptionContext,
   OpenEngine,
   openRangeWithHeader,
   type RandomAccessSource,
@@ -174,6 +175,15 @@ export function memoizeUnwrap(keyring: Keyring): MemoizedKeyring {
  */
 export function kmsKeyring(client: KmsClientLike, keyId: string): Keyring & Required<Pick<Keyring, 'generateDataKey'>> {
   return new KmsKeyring({ client, keyId });
+}
+
+/**
+ * An encryption context as the envelope keeps it: validated, frozen, its canonical bytes computed
+ * and remembered, so a seal or open given this very object does none of that again.
+ * @throws TypeError / RangeError for a context the envelope refuses.
+ */
+export function normalizedContext(context: EncryptionContext): EncryptionContext {
+  return normalizeEncryptionContext(context);
 }
 
 /** The canonical bytes of an encryption context (the envelope's AAD encoding: injective). */

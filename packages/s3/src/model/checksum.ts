@@ -127,6 +127,9 @@ export function requestedChecksumAlgorithm(name: string): ChecksumAlgorithm {
   return algorithm;
 }
 
+/** Each algorithm's member name (`ChecksumCRC32`, ...), in `CHECKSUM_ALGORITHMS` order, built once. */
+const CHECKSUM_MEMBERS: readonly string[] = CHECKSUM_ALGORITHMS.map(checksumMember);
+
 /**
  * Resolves which checksum a write carries, checking what S3 checks before reading the body.
  *
@@ -140,7 +143,10 @@ export function requestedChecksumAlgorithm(name: string): ChecksumAlgorithm {
  * @example resolveChecksumRequest({ ChecksumCRC32: 'NSRBwg==' }) // { algorithm: 'CRC32', expected: 'NSRBwg==' }
  */
 export function resolveChecksumRequest(members: ChecksumMembers, trailerAlgorithm?: ChecksumAlgorithm): ChecksumRequest {
-  const sent = CHECKSUM_ALGORITHMS.filter((algorithm) => members[checksumMember(algorithm)] !== undefined);
+  const sent: ChecksumAlgorithm[] = [];
+  for (let index = 0; index < CHECKSUM_ALGORITHMS.length; index++) {
+    if (members[CHECKSUM_MEMBERS[index] as keyof ChecksumMembers] !== undefined) sent.push(CHECKSUM_ALGORITHMS[index] as ChecksumAlgorithm);
+  }
   if (sent.length + (trailerAlgorithm === undefined ? 0 : 1) > 1) throw new S3Error('MultipleChecksums');
   const named = members.ChecksumAlgorithm === undefined ? undefined : parseChecksumAlgorithm(members.ChecksumAlgorithm);
   if (members.ChecksumAlgorithm !== undefined && named === undefined) throw new S3Error('InvalidChecksumAlgorithm');

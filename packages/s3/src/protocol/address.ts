@@ -35,10 +35,7 @@ export interface S3Address {
 export function addressOf(host: string | undefined, rawPath: string, baseHosts: readonly string[] = DEFAULT_BASE_HOSTS): S3Address {
   const question = rawPath.indexOf('?');
   const path = question < 0 ? rawPath : rawPath.slice(0, question);
-  const query = new Map<string, string>();
-  if (question >= 0) {
-    for (const [name, value] of new URLSearchParams(rawPath.slice(question + 1))) if (!query.has(name)) query.set(name, value);
-  }
+  const query = question < 0 ? NO_QUERY : queryOf(rawPath.slice(question + 1));
   const hostBucket = bucketOfHost(host, baseHosts);
   const rest = path.startsWith('/') ? path.slice(1) : path;
   if (hostBucket !== undefined) return withKey(hostBucket, rest, query);
@@ -48,7 +45,50 @@ export function addressOf(host: string | undefined, rawPath: string, baseHosts: 
   return withKey(decodeURIComponent(rest.slice(0, slash)), rest.slice(slash + 1), query);
 }
 
-function withKey(bucket: string, encodedKey: string, query: Map<string, string>): S3Address {
+/** Query text `URLSearchParams` reads otherwise than split as it stands (escapes, `+`, non-ASCII, a leading `?`). */
+const ENCODED_QUERY = /^\?|[%+]|[^\x00-\x7f]/;
+
+/**
+ * A query string's parameters, decoded as `URLSearchParams` decodes them; a repeated name keeps its
+ * first value. Text with nothing to decode (the SDKs' `x-id=GetObject`, `uploads`, `list-type=2`)
+ * is split as it stands, which gives the same pairs without the parser.
+ */
+function queryOf(text: string): ReadonlyMap<string, string> {
+  let query = SEEN_QUERIES.get(text);
+  if (query === undefined) {
+    query = parseQuery(text);
+    if (SEEN_QUERIES.size >= SEEN_QUERIES_LIMIT) SEEN_QUERIES.clear();
+    SEEN_QUERIES.set(text, query);
+  }
+  return query;
+}
+
+/**
+ * Query strings parsed before, with their (read-only) parameters: an SDK sends the same few on
+ * every call (`x-id=GetObject`), and the map is only ever read.
+ */
+const SEEN_QUERIES = new Map<string, ReadonlyMap<string, string>>();
+/** Query strings remembered before the memo starts again (clients sending endless distinct queries cannot grow it). */
+const SEEN_QUERIES_LIMIT = 256;
+
+function parseQuery(text: string): Map<string, string> {
+  const query = new Map<string, string>();
+  if (ENCODED_QUERY.test(text)) {
+    for (const [name, value] of new URLSearchParams(text)) if (!query.has(name)) query.set(name, value);
+    return query;
+  }
+  for (const pair of text.split('&')) {
+    if (pair === '') continue;
+    const equals = pair.indexOf('=');
+    const name = equals < 0 ? pair : pair.slice(0, equals);
+    if (!query.has(name)) query.set(name, equals < 0 ? '' : pair.slice(equals + 1));
+  }
+  return query;
+}
+
+const NO_QUERY: ReadonlyMap<string, string> = new Map();
+
+function withKey(bucket: string, encodedKey: string, query: ReadonlyMap<string, string>): S3Address {
   return encodedKey === '' ? { bucket, query } : { bucket, key: decodeURIComponent(encodedKey), query };
 }
 
@@ -56,7 +96,7 @@ function withKey(bucket: string, encodedKey: string, query: Map<string, string>)
 function bucketOfHost(host: string | undefined, baseHosts: readonly string[]): string | undefined {
   if (host === undefined) return undefined;
   const name = hostName(host).toLowerCase();
-  if (name === '' || isIP(name) !== 0 || baseHosts.includes(name) || AWS_BASE.test(name)) return undefined;
+  if (name === '' || baseHosts.includes(name) || isIP(name) !== 0 || AWS_BASE.test(name)) return undefined;
   let best: string | undefined;
   for (const base of baseHosts) {
     // The longest base wins: `b.s3.localhost` is bucket `b` of `s3.localhost`, not `b.s3` of `localhost`.

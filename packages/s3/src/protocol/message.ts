@@ -55,6 +55,17 @@ function membersOf(members: Readonly<Record<string, MemberBinding>> | undefined)
   return entries;
 }
 
+/** A binding's root-text payload member and its root element, found once per binding (bindings are static). */
+const ROOT_TEXT = new WeakMap<object, readonly [string, string] | undefined>();
+
+function rootTextOf(members: Readonly<Record<string, MemberBinding>>): readonly [string, string] | undefined {
+  if (ROOT_TEXT.has(members)) return ROOT_TEXT.get(members);
+  let found: readonly [string, string] | undefined;
+  for (const [member, location] of membersOf(members)) if (location.in === 'payload' && location.kind === 'root-text') found = [member, location.root];
+  ROOT_TEXT.set(members, found);
+  return found;
+}
+
 /** A member's value: at once for headers, query values and a streamed payload; a promise for a document payload. */
 function decodeMember(location: MemberBinding, request: WireRequest): unknown {
   switch (location.in) {
@@ -68,8 +79,12 @@ function decodeMember(location: MemberBinding, request: WireRequest): unknown {
     }
     case 'prefix-headers': {
       const map = Object.create(null) as Record<string, string>;
-      for (const [name, value] of Object.entries(request.headers)) {
-        if (value !== undefined && name.startsWith(location.prefix)) map[name.slice(location.prefix.length)] = value;
+      const headers = request.headers;
+      // Names first: most headers are not metadata, and their values need no reading.
+      for (const name of Object.keys(headers)) {
+        if (!name.startsWith(location.prefix)) continue;
+        const value = headers[name];
+        if (value !== undefined) map[name.slice(location.prefix.length)] = value;
       }
       return map;
     }
@@ -124,55 +139,60 @@ async function readText(body: BodyStream): Promise<string> {
 /**
  * The wire response of an operation's output: status, the bound headers, and the body (a stream,
  * text, or an XML document). A HEAD response carries the headers only (a stream body is released
- * unread).
- * @example const response = await encodeResponse(binding, output, 'GET', baseHeaders);
+ * unread). `headers` are the response's own, begun by the caller (its ids and date): they are
+ * completed in place, not copied.
+ * @example const response = await encodeResponse(binding, output, 'GET', baseHeaders(ids));
  */
 export async function encodeResponse(
   binding: RestBinding,
   output: Readonly<Record<string, unknown>> | undefined,
   method: string,
-  baseHeaders: Readonly<Record<string, string>>,
+  headers: Record<string, string>,
 ): Promise<StreamingResponse> {
   const values = output ?? {};
-  const headers: Record<string, string> = { ...baseHeaders };
   let body: StreamingResponse['body'] = '';
   let contentType: string | undefined;
-  const members = membersOf(binding.response?.members);
-  for (const [member, location] of members) {
-    const value = values[member];
-    if (value === undefined || value === null) continue;
-    switch (location.in) {
-      case 'header':
-        headers[location.name] = scalarToText(value, location.type);
-        break;
-      case 'query':
-        break;
-      case 'prefix-headers':
-        // User metadata: non-ASCII values RFC 2047-encoded, as S3 returns them.
-        for (const [name, text] of Object.entries(value as Record<string, string>)) headers[`${location.prefix}${name}`] = mailSafeMetadataValue(text);
-        break;
-      case 'payload':
-        if (location.kind === 'stream') body = value as BodyStream;
-        else if (location.kind === 'text') body = String(value);
-        else if (location.kind === 'xml') {
-          body = writeXml(location.root, location.shape, value as Record<string, unknown>);
-          contentType = 'application/xml';
-        }
-        break;
+  const members = binding.response?.members;
+  // The output's members, looked up in the binding: an output names a few of the many members a
+  // binding declares (GetObject's headers), so walking the binding would mostly find nothing.
+  if (members !== undefined) {
+    for (const member of Object.keys(values)) {
+      if (!Object.hasOwn(members, member)) continue;
+      const location = members[member] as MemberBinding;
+      const value = values[member];
+      if (value === undefined || value === null) continue;
+      switch (location.in) {
+        case 'header':
+          headers[location.name] = scalarToText(value, location.type);
+          break;
+        case 'query':
+          break;
+        case 'prefix-headers':
+          // User metadata: non-ASCII values RFC 2047-encoded, as S3 returns them.
+          for (const [name, text] of Object.entries(value as Record<string, string>)) headers[`${location.prefix}${name}`] = mailSafeMetadataValue(text);
+          break;
+        case 'payload':
+          if (location.kind === 'stream') body = value as BodyStream;
+          else if (location.kind === 'text') body = String(value);
+          else if (location.kind === 'xml') {
+            body = writeXml(location.root, location.shape, value as Record<string, unknown>);
+            contentType = 'application/xml';
+          }
+          break;
+      }
     }
-  }
-  // A root-text payload is written even when its member is absent (us-east-1's empty constraint).
-  for (const [member, location] of members) {
-    if (location.in === 'payload' && location.kind === 'root-text') {
-      body = writeRootText(location.root, values[member] === undefined ? undefined : String(values[member]));
+    // A root-text payload is written even when its member is absent (us-east-1's empty constraint).
+    const rootText = rootTextOf(members);
+    if (rootText !== undefined) {
+      const [member, root] = rootText;
+      body = writeRootText(root, values[member] === undefined ? undefined : String(values[member]));
       contentType = 'application/xml';
     }
   }
   const xml = binding.response?.xml;
   if (xml !== undefined) {
-    const bound = binding.response?.members;
     const rest = Object.create(null) as Record<string, unknown>;
-    for (const [member, value] of Object.entries(values)) if (bound === undefined || !Object.hasOwn(bound, member)) rest[member] = value;
+    for (const [member, value] of Object.entries(values)) if (members === undefined || !Object.hasOwn(members, member)) rest[member] = value;
     body = writeXml(xml.root, xml.shape, rest);
     contentType = 'application/xml';
   }
@@ -191,9 +211,19 @@ export async function encodeResponse(
 
 /** A header value as S3 writes it: booleans lowercase, timestamps as HTTP dates, lists comma-separated. */
 function scalarToText(value: unknown, type: ScalarType): string {
-  if (type === 'timestamp') return (value instanceof Date ? value : new Date(value as number | string)).toUTCString();
+  if (type === 'timestamp') return httpDateOf(value instanceof Date ? value : new Date(value as number | string));
   if (type === 'list' && Array.isArray(value)) return value.join(', ');
   return String(value);
+}
+
+/** The last timestamp formatted, by its second (an HTTP date has no finer unit). */
+let lastHttpDate = { second: Number.NaN, text: '' };
+
+/** A time as an HTTP date (`Last-Modified`); times in the same second as the last one formatted are not formatted again. */
+function httpDateOf(date: Date): string {
+  const second = Math.floor(date.getTime() / 1000);
+  if (second !== lastHttpDate.second) lastHttpDate = { second, text: date.toUTCString() };
+  return lastHttpDate.text;
 }
 
 /** Releases a stream body that will not be read (an `ObjectBody` holds a reader and keys). */

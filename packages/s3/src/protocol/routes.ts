@@ -74,7 +74,8 @@ const SUBRESOURCES: ReadonlySet<string> = new Set([
 
 /** The routing table of a set of operations. */
 export class RouteTable<Operation extends RoutedOperation> {
-  readonly #routes: readonly Operation[];
+  /** The routes of each method and target (`PUT object`), most specific first. */
+  readonly #byMethodAndTarget = new Map<string, readonly Operation[]>();
 
   /** @throws TypeError when two operations declare the same method, path and discriminators. */
   constructor(operations: Iterable<Operation>) {
@@ -87,7 +88,12 @@ export class RouteTable<Operation extends RoutedOperation> {
       seen.add(signature);
     }
     // Most specific first: the first full match is the one.
-    this.#routes = routes.sort((a, b) => specificity(b.rest as RestBinding) - specificity(a.rest as RestBinding));
+    routes.sort((a, b) => specificity(b.rest as RestBinding) - specificity(a.rest as RestBinding));
+    for (const operation of routes) {
+      const rest = operation.rest as RestBinding;
+      const key = `${rest.method} ${rest.path}`;
+      this.#byMethodAndTarget.set(key, [...(this.#byMethodAndTarget.get(key) ?? []), operation]);
+    }
   }
 
   /**
@@ -96,9 +102,8 @@ export class RouteTable<Operation extends RoutedOperation> {
    */
   resolve(request: RouteQuery): Operation {
     const method = request.method.toUpperCase();
-    for (const operation of this.#routes) {
+    for (const operation of this.#byMethodAndTarget.get(`${method} ${request.target}`) ?? []) {
       const rest = operation.rest as RestBinding;
-      if (rest.method !== method || rest.path !== request.target) continue;
       if (matchesQuery(rest, request.query) && matchesHeaders(rest, request.headers) && claimsSubresources(rest, request.query)) return operation;
     }
     for (const name of request.query.keys()) {

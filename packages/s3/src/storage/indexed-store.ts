@@ -15,6 +15,7 @@
  */
 
 import { S3Error } from '../errors.ts';
+import { blobIdGenerator } from './blob-ids.ts';
 import { BlobRefs } from './blob-refs.ts';
 import { type BucketState, copyFields, emptyBucketState, objectInfo, partInfo, resolveFields, type UploadState } from './bucket-index.ts';
 import { compareUploads, listPage, partPage, uploadPage } from './listing.ts';
@@ -63,7 +64,7 @@ export class IndexedObjectStore implements ObjectStore {
   private constructor(persistence: Persistence, environment: StoreEnvironment) {
     this.#persistence = persistence;
     this.#now = environment.now ?? Date.now;
-    this.#newId = environment.newId ?? (() => Buffer.from(crypto.getRandomValues(new Uint8Array(18))).toString('base64url'));
+    this.#newId = environment.newId ?? blobIdGenerator();
     this.#refs = new BlobRefs((bucket, blobId) => persistence.deleteBlob(bucket, blobId));
   }
 

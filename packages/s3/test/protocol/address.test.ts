@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { addressOf, DEFAULT_BASE_HOSTS } from '../../src/protocol/address.ts';
 
@@ -36,5 +37,17 @@ describe('addressOf: which bucket and key a request names', () => {
 
   it('throws URIError for a path whose percent-encoding is not UTF-8', () => {
     expect(() => addressOf('localhost', '/b/%E0%A4%A')).toThrow(URIError);
+  });
+
+  it('decodes the query as URLSearchParams does, the first of a repeated name winning', () => {
+    const unit = fc.constantFrom('a', 'B', '1', '-', '_', '.', '~', '=', '&', '?', '%', '%2', '%41', '%2B', '+', ' ', '/', 'é', '日');
+    fc.assert(
+      fc.property(fc.string({ unit, maxLength: 12 }), (text) => {
+        const expected = new Map<string, string>();
+        for (const [name, value] of new URLSearchParams(text)) if (!expected.has(name)) expected.set(name, value);
+        expect([...addressOf('localhost', `/b/k?${text}`).query]).toEqual([...expected]);
+      }),
+      { numRuns: 1000 },
+    );
   });
 });

@@ -27,11 +27,14 @@ import type {
   HttpRequest as SdkRequest,
   HttpResponse as SdkResponse,
 } from '@smithy/types';
-import type { BodyStream, HttpRequestHead, ProtocolHandler, StreamingHandler, StreamingResponse } from '../http/types.ts';
+import type { BodyStream, ProtocolHandler, StreamingHandler, StreamingRequest, StreamingResponse } from '../http/types.ts';
 
 /** Leading or trailing spaces and tabs of a header value (what an HTTP parser strips). */
-const OUTER_WHITESPACE = /^[ \t]|[ \t]$/;
 const OUTER_WHITESPACE_ALL = /^[ \t]+|[ \t]+$/g;
+/** A header name node:http sends: an RFC 9110 token (node's `checkIsHttpToken`). */
+const HTTP_TOKEN = /^[\^_`a-zA-Z\-0-9!#$%&'*+.|~]+$/;
+/** A character node:http refuses in a header value (node's `checkInvalidHeaderChar`). */
+const INVALID_VALUE_CHAR = /[^\t\x20-\x7e\x80-\xff]/;
 
 /** Settings of the in-process handler. */
 export interface InProcessHandlerOptions {
@@ -74,30 +77,33 @@ export class InProcessHandler implements RequestHandler<SdkRequest, SdkResponse,
     for (const name of Object.keys(request.headers)) {
       const value = request.headers[name] as string;
       // node:http's own checks (`ClientRequest#setHeader`), so a test in process fails where the
-      // same call against AWS would fail in the client (x-amz-meta-* with a newline or non-Latin-1 text).
-      validateHeaderName(name);
-      validateHeaderValue(name, value);
+      // same call against AWS would fail in the client (x-amz-meta-* with a newline or non-Latin-1
+      // text). The same patterns first; node's functions only to throw node's exact error.
+      const lower = checkedName(name);
+      if (typeof value !== 'string' || INVALID_VALUE_CHAR.test(value)) validateHeaderValue(name, value);
       // A field value's leading and trailing spaces and tabs are not part of it (RFC 9110 §5.5,
       // OWS): node:http's parser drops them, so the service sees what it would over a socket.
-      headers[name.toLowerCase()] = OUTER_WHITESPACE.test(value) ? value.replace(OUTER_WHITESPACE_ALL, '') : value;
+      headers[lower] = typeof value === 'string' && hasOuterWhitespace(value) ? value.replace(OUTER_WHITESPACE_ALL, '') : value;
     }
     // An `https:` endpoint in process stands for the HTTPS listener (S3's SSE-C and
     // aws:SecureTransport read it), as the node:http edge says for a TLS socket.
     const secure = request.protocol === 'https:' || request.protocol === 'https';
-    const head: HttpRequestHead = {
+    // One object, its optional member set on it (no spread per request).
+    const forwarded: { -readonly [K in keyof StreamingRequest]: StreamingRequest[K] } = {
       method: request.method,
       path: pathOf(request),
       headers,
       sourceIpAddress: this.#sourceIpAddress,
-      ...(secure ? { secure } : {}),
+      body: bodyStream(request.body),
     };
-    const result = await this.#handler({ ...head, body: bodyStream(request.body) });
+    if (secure) forwarded.secure = true;
+    const result = await this.#handler(forwarded);
     const responseHeaders = Object.create(null) as Record<string, string>;
     // node:http hands the SDK lower-case header names; its deserializers read them so. No prototype,
     // as on the request side: a header name (S3 echoes `x-amz-meta-*`) is only ever a key.
     const given = result.headers;
     for (const name in given) responseHeaders[name.toLowerCase()] = given[name] as string;
-    return { response: { statusCode: result.status, headers: responseHeaders, body: readableOf(result.body) } };
+    return { response: { statusCode: result.status, headers: responseHeaders, body: responseBodyOf(result.body) } };
   }
 
   /** Nothing to configure: there is no connection. */
@@ -155,14 +161,45 @@ function buffering(handler: ProtocolHandler): StreamingHandler {
   };
 }
 
-/** A response body the SDK reads as it reads an `IncomingMessage` (streaming outputs need a Readable). */
-function readableOf(body: StreamingResponse['body']): Readable {
-  if (typeof body !== 'string' && !(body instanceof Uint8Array)) return Readable.from(body, { objectMode: false });
-  const bytes = typeof body === 'string' ? Buffer.from(body) : body;
-  const stream = new Readable({ read() {} });
-  if (bytes.length > 0) stream.push(bytes);
-  stream.push(null);
-  return stream;
+/**
+ * The response body as the SDK takes it. A streamed body (S3's GetObject) becomes a Readable, read
+ * as the SDK reads an `IncomingMessage`: streaming outputs need one (`sdkStreamMixin`). A body the
+ * service answered whole (every document, error and empty body) is handed over as bytes: the
+ * SDK's deserializers take bytes as they are (`collectBody`, S3's 200-error check), so no stream
+ * is made per response only for the SDK to collect it back into bytes.
+ */
+function responseBodyOf(body: StreamingResponse['body']): Readable | Uint8Array {
+  if (typeof body === 'string') return Buffer.from(body);
+  if (body instanceof Uint8Array) return body;
+  return Readable.from(body, { objectMode: false });
+}
+
+/** Header names already checked, lower-cased: a client sends the same few names on every call. */
+const CHECKED_NAMES = new Map<string, string>();
+/** Names remembered before the memo starts again (a client inventing names cannot grow it). */
+const CHECKED_NAMES_LIMIT = 512;
+
+/**
+ * A header name lower-cased, once node:http's token check passed (checked once per distinct name).
+ * @throws TypeError `ERR_INVALID_HTTP_TOKEN`, node's own, for a name node:http refuses.
+ */
+function checkedName(name: string): string {
+  let lower = CHECKED_NAMES.get(name);
+  if (lower === undefined) {
+    if (!HTTP_TOKEN.test(name)) validateHeaderName(name);
+    lower = name.toLowerCase();
+    if (CHECKED_NAMES.size >= CHECKED_NAMES_LIMIT) CHECKED_NAMES.clear();
+    CHECKED_NAMES.set(name, lower);
+  }
+  return lower;
+}
+
+/** Whether a header value starts or ends with a space or tab (RFC 9110 §5.5 OWS). */
+function hasOuterWhitespace(value: string): boolean {
+  if (value.length === 0) return false;
+  const first = value.charCodeAt(0);
+  const last = value.charCodeAt(value.length - 1);
+  return first === 0x20 || first === 0x09 || last === 0x20 || last === 0x09;
 }
 
 function throwIfAborted(signal: HttpHandlerOptions['abortSignal']): void {

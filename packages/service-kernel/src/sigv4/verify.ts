@@ -121,6 +121,7 @@ export function createSigV4Authenticator(options: SigV4Options): (request: HttpR
   // One signer per key and scope: the signer keeps the signing key it derives (four HMACs) for the
   // day, which a signer made per request would derive again for every request.
   const signers = new SignerCache();
+  const unverifiedCallers = new UnverifiedCallers();
   return async (request) => {
     const [path, query] = splitPath(request.path);
     const header = request.headers['authorization'];
@@ -162,8 +163,10 @@ export function createSigV4Authenticator(options: SigV4Options): (request: HttpR
     if (user === undefined) {
       if (options.strict) throw new ServiceError('UnrecognizedClientException', 'The security token included in the request is invalid.');
       // Non-strict: an unknown key cannot be verified; it stands for the default account's root.
-      const unverified = { caller: { ...rootPrincipal(scope.region, options.account), accessKeyId: scope.accessKeyId }, region: scope.region, signedAt };
-      return s3 ? { ...unverified, payload: { contentSha256: request.headers['x-amz-content-sha256'] ?? '' } } : unverified;
+      const caller = unverifiedCallers.get(scope, options.account);
+      return s3
+        ? { caller, region: scope.region, signedAt, payload: { contentSha256: request.headers['x-amz-content-sha256'] ?? '' } }
+        : { caller, region: scope.region, signedAt };
     }
     if (s3) return { ...(await verifyS3Header(request, path, query, parsed, scope, user, signers)), signedAt };
     const expected = await computeSignature(request, path, query, parsed, signers.get(scope, user.secretAccessKey, true));
@@ -180,7 +183,7 @@ export function createSigV4Authenticator(options: SigV4Options): (request: HttpR
 async function verifyS3Header(
   request: HttpRequest,
   path: string,
-  query: Record<string, string | string[]>,
+  query: Readonly<Record<string, string | string[]>>,
   parsed: ParsedAuthorization,
   scope: Scope,
   user: { readonly principal: RequestIdentity['caller']; readonly secretAccessKey: string },
@@ -222,6 +225,26 @@ async function verifyS3Header(
   return { caller: user.principal, region: scope.region, payload };
 }
 
+/**
+ * The principal an unknown access key stands for in non-strict mode (the default account's root,
+ * with that key), one frozen object per key and Region instead of one per request; forgotten all
+ * at once past `SCOPE_CACHE_LIMIT`.
+ */
+class UnverifiedCallers {
+  readonly #callers = new Map<string, RequestIdentity['caller']>();
+
+  get(scope: Scope, account: string): RequestIdentity['caller'] {
+    const key = `${scope.accessKeyId}\n${scope.region}`;
+    let caller = this.#callers.get(key);
+    if (caller === undefined) {
+      if (this.#callers.size >= SCOPE_CACHE_LIMIT) this.#callers.clear();
+      caller = Object.freeze({ ...rootPrincipal(scope.region, account), accessKeyId: scope.accessKeyId });
+      this.#callers.set(key, caller);
+    }
+    return caller;
+  }
+}
+
 /** Signers by access key, secret, scope and path escaping; forgotten all at once past `SCOPE_CACHE_LIMIT`. */
 class SignerCache {
   readonly #signers = new Map<string, ExplainingSignatureV4>();
@@ -256,7 +279,7 @@ async function headerSignature(
   signer: SignatureV4,
   request: HttpRequest,
   path: string,
-  query: Record<string, string | string[]>,
+  query: Readonly<Record<string, string | string[]>>,
   auth: ParsedAuthorization,
   signingDate: Date,
   payloadHash: string,
@@ -395,7 +418,7 @@ function parseScope(credential: string, amzDate: string, service: string): Scope
 async function computeSignature(
   request: HttpRequest,
   path: string,
-  query: Record<string, string | string[]>,
+  query: Readonly<Record<string, string | string[]>>,
   auth: ParsedAuthorization,
   signer: SignatureV4,
 ): Promise<string> {
@@ -435,19 +458,55 @@ function constantTimeEqual(a: string, b: string): boolean {
   return left.length === right.length ? timingSafeEqual(left, right) : (timingSafeEqual(left, left), false);
 }
 
-/** `/path?query` into the path and a decoded query map (repeated keys become lists). */
-function splitPath(raw: string): [string, Record<string, string | string[]>] {
+/** `/path?query` into the path and a decoded query map (repeated keys become lists; read only). */
+function splitPath(raw: string): [string, Readonly<Record<string, string | string[]>>] {
   const question = raw.indexOf('?');
   const path = question < 0 ? raw : raw.slice(0, question);
+  return [path || '/', question < 0 ? NO_QUERY : queryOf(raw.slice(question + 1))];
+}
+
+const NO_QUERY: Readonly<Record<string, string | string[]>> = Object.freeze(Object.create(null) as Record<string, string | string[]>);
+/**
+ * Query strings parsed before, with their frozen parameters: an SDK sends the same few on every
+ * call (`x-id=PutObject`), and the signer only reads them.
+ */
+const SEEN_QUERIES = new Map<string, Readonly<Record<string, string | string[]>>>();
+/** Query strings remembered before the memo starts again (clients sending endless distinct queries cannot grow it). */
+const SEEN_QUERIES_LIMIT = 256;
+
+function queryOf(text: string): Readonly<Record<string, string | string[]>> {
+  let query = SEEN_QUERIES.get(text);
+  if (query === undefined) {
+    query = Object.freeze(parseQuery(text));
+    if (SEEN_QUERIES.size >= SEEN_QUERIES_LIMIT) SEEN_QUERIES.clear();
+    SEEN_QUERIES.set(text, query);
+  }
+  return query;
+}
+
+function parseQuery(text: string): Record<string, string | string[]> {
   // Keys are the client's: on a plain object `?constructor=1` would find Object's constructor.
   const query = Object.create(null) as Record<string, string | string[]>;
-  if (question >= 0) {
-    for (const [key, value] of new URLSearchParams(raw.slice(question + 1))) {
-      const previous = query[key];
-      query[key] = previous === undefined ? value : Array.isArray(previous) ? [...previous, value] : [previous, value];
-    }
+  if (ENCODED_QUERY.test(text)) {
+    for (const [key, value] of new URLSearchParams(text)) addQueryValue(query, key, value);
+    return query;
   }
-  return [path || '/', query];
+  // Nothing to decode (the SDKs' `x-id=PutObject`): the same pairs as URLSearchParams's, split as they stand.
+  for (const pair of text.split('&')) {
+    if (pair === '') continue;
+    const equals = pair.indexOf('=');
+    if (equals < 0) addQueryValue(query, pair, '');
+    else addQueryValue(query, pair.slice(0, equals), pair.slice(equals + 1));
+  }
+  return query;
+}
+
+/** Query text `URLSearchParams` reads otherwise than split as it stands (escapes, `+`, non-ASCII, a leading `?`). */
+const ENCODED_QUERY = /^\?|[%+]|[^\x00-\x7f]/;
+
+function addQueryValue(query: Record<string, string | string[]>, key: string, value: string): void {
+  const previous = query[key];
+  query[key] = previous === undefined ? value : Array.isArray(previous) ? [...previous, value] : [previous, value];
 }
 
 /** The last date parsed (requests in the same second carry the same X-Amz-Date). */

@@ -5,8 +5,10 @@
  * it does over HTTP.
  */
 
-import { request as httpRequest } from 'node:http';
+import { request as httpRequest, validateHeaderName, validateHeaderValue } from 'node:http';
+import { Readable } from 'node:stream';
 import { DescribeKeyCommand, KMSClient, ListKeysCommand } from '@aws-sdk/client-kms';
+import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   createSigV4Authenticator,
@@ -124,6 +126,49 @@ describe('InProcessHandler', () => {
       (expected as Error).message,
     ]);
     expect(seen).toEqual([]);
+  });
+
+  it('accepts exactly the header names and values node:http accepts', async () => {
+    // Names and values over the characters that matter: tokens, separators, controls, Latin-1, beyond.
+    const char = fc.constantFrom('a', 'Z', '0', '-', '!', '~', '^', '`', '|', ' ', '\t', '\r', '\n', ':', '"', '(', '\u007f', '\u0080', 'é', 'ÿ', '日');
+    await fc.assert(
+      fc.asyncProperty(fc.string({ unit: char, minLength: 1, maxLength: 6 }), fc.string({ unit: char, maxLength: 6 }), async (name, value) => {
+        let nodeAccepts = true;
+        try {
+          validateHeaderName(name);
+          validateHeaderValue(name, value);
+        } catch {
+          nodeAccepts = false;
+        }
+        seen.length = 0;
+        const request = { method: 'POST', protocol: 'http:', hostname: 'h', path: '/', headers: { [name]: value }, query: {}, body: '{}' };
+        const accepted = await new InProcessHandler(service).handle(request).then(
+          () => true,
+          () => false,
+        );
+        expect(accepted).toBe(nodeAccepts);
+        expect(seen.length).toBe(nodeAccepts ? 1 : 0);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('hands an answer made whole to the SDK as bytes, and a streamed answer as a Readable', async () => {
+    const whole = new InProcessHandler(async () => ({ status: 200, headers: {}, body: '{"a":1}' }));
+    const request = { method: 'POST', protocol: 'http:', hostname: 'h', path: '/', headers: {}, query: {}, body: '{}' };
+    const bytes = (await whole.handle(request)).response.body as unknown;
+    expect(bytes).toBeInstanceOf(Uint8Array);
+    expect(Buffer.from(bytes as Uint8Array).toString()).toBe('{"a":1}');
+    async function* chunks(): AsyncGenerator<Uint8Array> {
+      yield Buffer.from('ab');
+      yield Buffer.from('c');
+    }
+    const streamed = new InProcessHandler(async () => ({ status: 200, headers: {}, body: chunks() }), { streaming: true });
+    const body = (await streamed.handle(request)).response.body as unknown;
+    expect(body).toBeInstanceOf(Readable);
+    const read: Buffer[] = [];
+    for await (const chunk of body as Readable) read.push(chunk as Buffer);
+    expect(Buffer.concat(read).toString()).toBe('abc');
   });
 
   it('drops the spaces and tabs around a header value, as node:http’s parser does on the wire', async () => {
