@@ -128,16 +128,8 @@ export {
 } from './sigv4/presigned.ts';
 export { type AwsChunkedBody, type AwsChunkedForm, type AwsChunkedOptions, decodeAwsChunked, isAwsChunked } from './sigv4/streaming.ts';
 export { createSigV4Authenticator, type SignatureForm, type SigV4Options, signatureFormOf } from './sigv4/verify.ts';
-export {
-  type AuditEvent,
-  type AuditEventInput,
-  type AuditOptions,
-  AuditTrail,
-  EVENT_HISTORY_MS,
-  immutableAuditField,
-  jsonSize,
-  MAX_FIELD_BYTES,
-} from './trail/audit.ts';
+export { type AuditOptions, AuditTrail, EVENT_HISTORY_MS } from './trail/audit.ts';
+export type { AuditEvent, AuditEventInput } from './trail/audit-event.ts';
 export {
   type CloudTrailRecord,
   type CloudTrailResource,
@@ -153,6 +145,7 @@ export {
   usernameOf,
 } from './trail/cloudtrail.ts';
 export { EventIds } from './trail/event-ids.ts';
+export { immutableAuditField, jsonSize, MAX_FIELD_BYTES } from './trail/field-size.ts';
 export { CLOUDTRAIL_TARGET_PREFIXES, type CloudTrailOptions, createCloudTrailHandler, isCloudTrailRequest, type TrailOwner } from './trail/lookup-events.ts';
 export { DEFAULT_ACCESS_KEY_ID, DEFAULT_SECRET_ACCESS_KEY, NO_USERS, parseUsers, type UserDirectory, type UserEntry, withDefaultUser } from './users.ts';
 export { formatUuid, parseUuid, randomUuid } from './uuid.ts';

@@ -13,6 +13,8 @@
  * are the trail's event and request ids (derived from the event's sequence number,
  * `sequence-ids.ts`). A service that records the same rendered field for many calls hands the
  * trail one frozen object (`immutableAuditField`), so a call adds no object for the ring to keep.
+ * The event's shape (`audit-event.ts`), the shared call sites (`call-site.ts`), field measuring
+ * (`field-size.ts`) and lazily written ids (`event-id-pair.ts`) live in their own modules.
  *
  * Memory is bounded per event and in total, as CloudTrail bounds its records: `requestParameters`
  * and `responseElements` larger than 100 KB are recorded as `{"omitted": true}` (CloudTrail record
@@ -26,103 +28,17 @@
 
 import { startupSnapshot } from 'node:v8';
 import type { Random } from '../clock.ts';
-import type { Principal } from '../principal.ts';
+import type { AuditEvent, AuditEventInput } from './audit-event.ts';
+import { type CallSite, callSiteOf, UNKNOWN_SITE } from './call-site.ts';
 import { type CloudTrailRecord, type LookupQuery, type LookupResult, lookupRecords, renderRecord } from './cloudtrail.ts';
+import { EventIdPair } from './event-id-pair.ts';
+import { fieldSize, MAX_FIELD_BYTES, OMITTED, OMITTED_SIZE } from './field-size.ts';
 import { SequenceIds } from './sequence-ids.ts';
 
-/** One recorded call or service event (rendered to CloudTrail JSON on demand). */
-export interface AuditEvent {
-  /** Random UUID, CloudTrail's `eventID`. */
-  readonly eventId: string;
-  /** Epoch milliseconds. */
-  readonly eventTime: number;
-  /** The operation (or the service's own event, such as KMS's RotateKey). */
-  readonly eventName: string;
-  /** CloudTrail's `eventSource`, the service's endpoint name: `kms.amazonaws.com`. */
-  readonly eventSource: string;
-  /** The CloudTrail type of every resource the event lists (`AWS::KMS::Key`, `AWS::S3::Bucket`). */
-  readonly resourceType: string;
-  /** Set for a service's own events (clock-driven); absent for API calls. */
-  readonly eventType?: 'AwsServiceEvent';
-  /** `serviceEventDetails` of a service event (`{ keyId }` with the bare key id). */
-  readonly serviceEventDetails?: Record<string, unknown>;
-  readonly region: string;
-  readonly caller: Principal;
-  readonly sourceIpAddress: string;
-  readonly userAgent: string;
-  readonly requestId: string;
-  /** CloudTrail `requestParameters` (never plaintext or ciphertext). */
-  readonly requestParameters: Record<string, unknown> | null;
-  readonly responseElements: Record<string, unknown> | null;
-  /** CloudTrail `additionalEventData` (e.g. `keyMaterialId`, RetireGrant's `grantId`), if any. */
-  readonly additionalEventData?: Record<string, unknown>;
-  /** ARNs of the resources the call touched (KMS: keys and aliases). */
-  readonly resources: readonly string[];
-  readonly readOnly: boolean;
-  /** Account that owns the resource (the key's account), CloudTrail's `recipientAccountId`. */
-  readonly recipientAccountId: string;
-  readonly errorCode?: string;
-  readonly errorMessage?: string;
-}
-
-/** What `AuditTrail.record` takes: an event without its ids (the trail assigns them). */
-export type AuditEventInput = Omit<AuditEvent, 'eventId' | 'requestId'> & {
-  /** The request id to log; absent: the trail makes a random one (in-process calls). */
-  readonly requestId?: string;
-};
+export type { AuditEvent, AuditEventInput } from './audit-event.ts';
 
 const READ_ONLY = 1;
-const NO_RESOURCES: readonly string[] = Object.freeze([]);
-const UNKNOWN_CALLER: Principal = Object.freeze({ arn: '', account: '', type: 'AWSService' });
-
-/**
- * The fields of an event that repeat from call to call (the same caller on the same key from the
- * same client), kept once for every slot that shares them (`AuditTrail.#siteOf`).
- */
-interface CallSite {
-  readonly eventSource: string;
-  readonly resourceType: string;
-  readonly region: string;
-  readonly caller: Principal;
-  readonly sourceIpAddress: string;
-  readonly userAgent: string;
-  readonly resources: readonly string[];
-  readonly recipientAccountId: string;
-}
-const UNKNOWN_SITE: CallSite = Object.freeze({
-  eventSource: '',
-  resourceType: '',
-  region: '',
-  caller: UNKNOWN_CALLER,
-  sourceIpAddress: '',
-  userAgent: '',
-  resources: NO_RESOURCES,
-  recipientAccountId: '',
-});
 const SERVICE_EVENT = 2;
-
-/** An event's ids, written out when first read (`AuditTrail.latestIds`). */
-class EventIdPair {
-  readonly #trail: AuditTrail;
-  readonly #sequence: number;
-  #eventId: string | undefined;
-  #requestId: string | undefined;
-
-  constructor(trail: AuditTrail, sequence: number) {
-    this.#trail = trail;
-    this.#sequence = sequence;
-  }
-
-  get eventId(): string {
-    this.#eventId ??= this.#trail.eventIdOf(this.#sequence) ?? '';
-    return this.#eventId;
-  }
-
-  get requestId(): string {
-    this.#requestId ??= this.#trail.requestIdOf(this.#sequence) ?? '';
-    return this.#requestId;
-  }
-}
 
 /** Audit trail options. */
 export interface AuditOptions {
@@ -139,26 +55,12 @@ export interface AuditOptions {
 const DEFAULT_CAPACITY = 100_000;
 /** Default budget of retained field bytes. */
 const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
-/**
- * How deep a recorded field may nest. A request can carry JSON nested tens of thousands deep
- * within CloudTrail's 100 KB (a bucket policy of `[[[[…]]]]`, recorded parsed under
- * `bucketPolicy`): walking it, and later writing it out with `JSON.stringify`, would exhaust the
- * stack, failing the request with a 500 and every LookupEvents that met the event. Deeper fields
- * are recorded as omitted, like oversized ones. Known difference: CloudTrail documents no depth
- * limit; no AWS request shape nests anywhere near this deep.
- */
-const MAX_FIELD_DEPTH = 256;
 /** Slots the columns start with (they double as the trail fills, up to its capacity). */
 const INITIAL_SLOTS = 1024;
-/** CloudTrail's maximum size of `requestParameters` and `responseElements`: 100 KB. */
-export const MAX_FIELD_BYTES: number = 100 * 1024;
 /** CloudTrail's event history: 90 days. */
 export const EVENT_HISTORY_MS: number = 90 * 24 * 60 * 60 * 1000;
 /** Fixed cost counted per event on top of its fields (ids, names, caller and column slots). */
 const EVENT_OVERHEAD_BYTES = 256;
-/** What a field over `MAX_FIELD_BYTES` is recorded as. */
-const OMITTED: Readonly<Record<string, unknown>> = Object.freeze({ omitted: true });
-const OMITTED_SIZE: number = jsonSize(OMITTED, MAX_FIELD_BYTES);
 
 /**
  * Records events and answers queries over them.
@@ -339,7 +241,9 @@ export class AuditTrail {
       event.errorMessage !== undefined && event.errorMessage.length > MAX_FIELD_BYTES ? event.errorMessage.slice(0, MAX_FIELD_BYTES) : event.errorMessage;
     this.#times[slot] = event.eventTime;
     this.#names[slot] = event.eventName;
-    this.#sites[slot] = this.#siteOf(event);
+    const site = callSiteOf(event, this.#lastSite);
+    this.#lastSite = site;
+    this.#sites[slot] = site;
     this.#parameters[slot] = parameters;
     this.#responses[slot] = responses;
     this.#additional[slot] = event.additionalEventData;
@@ -352,35 +256,6 @@ export class AuditTrail {
     this.#sizes[slot] = size;
     this.#bytes += size;
     while (this.#bytes > this.#maxBytes && this.#size > 1) this.#dropOldest();
-  }
-
-  /** The call site of `event`: the last one when every field is the same (`===`), else a new one. */
-  #siteOf(event: AuditEventInput): CallSite {
-    const last = this.#lastSite;
-    if (
-      last !== undefined &&
-      last.caller === event.caller &&
-      last.resources === event.resources &&
-      last.region === event.region &&
-      last.sourceIpAddress === event.sourceIpAddress &&
-      last.userAgent === event.userAgent &&
-      last.recipientAccountId === event.recipientAccountId &&
-      last.eventSource === event.eventSource &&
-      last.resourceType === event.resourceType
-    )
-      return last;
-    const site: CallSite = {
-      eventSource: event.eventSource,
-      resourceType: event.resourceType,
-      region: event.region,
-      caller: event.caller,
-      sourceIpAddress: event.sourceIpAddress,
-      userAgent: event.userAgent,
-      resources: event.resources,
-      recipientAccountId: event.recipientAccountId,
-    };
-    this.#lastSite = site;
-    return site;
   }
 
   /** Forgets the oldest event, releasing what its slot refers to. */
@@ -538,83 +413,4 @@ export class AuditTrail {
       ...(errorCode === undefined ? {} : { errorCode, errorMessage: this.#errorMessages[slot] ?? '' }),
     };
   }
-}
-
-/** What an absent field counts (`null`). */
-const NULL_SIZE = 4;
-/** The measured size of each field registered with `immutableAuditField`. */
-const IMMUTABLE_FIELD_SIZES = new WeakMap<object, number>();
-
-/**
- * Freezes `field` (deeply) and registers it as an audit field the trail measures once: a service
- * that records the same rendered field for many calls (KMS interns each distinct
- * `requestParameters` of flat members) hands the trail the one object every time, which the ring
- * then retains without a new object per call, and whose size is looked up rather than measured
- * again. Its JSON rendering is the same as before freezing.
- * @returns `field` itself, frozen.
- * @example const parameters = immutableAuditField({ keyId: 'alias/orders', macAlgorithm: 'HMAC_SHA_256' });
- */
-export function immutableAuditField<T extends Record<string, unknown>>(field: T): Readonly<T> {
-  if (!IMMUTABLE_FIELD_SIZES.has(field)) {
-    deepFreeze(field, 0);
-    IMMUTABLE_FIELD_SIZES.set(field, jsonSize(field, MAX_FIELD_BYTES));
-  }
-  return field;
-}
-
-function deepFreeze(value: unknown, depth: number): void {
-  if (typeof value !== 'object' || value === null || Object.isFrozen(value) || depth > MAX_FIELD_DEPTH) return;
-  Object.freeze(value);
-  for (const key in value) deepFreeze((value as Record<string, unknown>)[key], depth + 1);
-}
-
-/** The counted size of a field: registered immutable fields were measured once (`immutableAuditField`). */
-function fieldSize(field: Record<string, unknown> | null | undefined): number {
-  if (field === null || field === undefined) return NULL_SIZE;
-  return IMMUTABLE_FIELD_SIZES.get(field) ?? jsonSize(field, MAX_FIELD_BYTES);
-}
-
-/**
- * The length of `value`'s JSON text (escapes aside), counted only up to `limit`: past it the walk
- * stops and answers `limit + 1`, so an oversized field costs no more than a limit's worth. A value
- * nested deeper than `MAX_FIELD_DEPTH` counts as oversized too (see there).
- * @example jsonSize({ a: 'bc' }, 100) // 10, the length of {"a":"bc"}
- */
-export function jsonSize(value: unknown, limit: number): number {
-  const size = measureJson(value, 0, limit, 0);
-  return size > limit ? limit + 1 : size;
-}
-
-/**
- * `size` plus the JSON length of `item`, stopping as soon as the total passes `limit`. A top-level
- * function rather than a closure made per call: every audited request measures its fields.
- */
-function measureJson(item: unknown, size: number, limit: number, depth: number): number {
-  if (size > limit) return size;
-  if (depth > MAX_FIELD_DEPTH) return limit + 1;
-  if (typeof item === 'string') return size + item.length + 2;
-  if (typeof item === 'number' || typeof item === 'boolean') return size + String(item).length;
-  if (item === null || item === undefined) return size + 4;
-  if (Array.isArray(item)) {
-    // Brackets and the commas between members.
-    let total = size + 2 + Math.max(0, item.length - 1);
-    for (const member of item) {
-      total = measureJson(member, total, limit, depth + 1);
-      if (total > limit) return total;
-    }
-    return total;
-  }
-  if (typeof item === 'object') {
-    let total = size + 2;
-    let first = true;
-    for (const key in item as Record<string, unknown>) {
-      // `"key":` and a comma before every member but the first.
-      total += key.length + 3 + (first ? 0 : 1);
-      first = false;
-      total = measureJson((item as Record<string, unknown>)[key], total, limit, depth + 1);
-      if (total > limit) return total;
-    }
-    return total;
-  }
-  return size;
 }

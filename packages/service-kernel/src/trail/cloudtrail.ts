@@ -9,7 +9,7 @@
 
 import { ServiceError } from '../errors.ts';
 import type { Principal } from '../principal.ts';
-import type { AuditEvent } from './audit.ts';
+import type { AuditEvent } from './audit-event.ts';
 
 /** CloudTrail's `userIdentity`. */
 export interface UserIdentity {

@@ -1,0 +1,49 @@
+/**
+ * @module
+ * The shape of one audit event as services record it and the trail hands it back, before it is
+ * rendered as a CloudTrail record (`cloudtrail.ts`). AWS: "CloudTrail record contents",
+ * https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-record-contents.html
+ */
+
+import type { Principal } from '../principal.ts';
+
+/** One recorded call or service event (rendered to CloudTrail JSON on demand). */
+export interface AuditEvent {
+  /** Random UUID, CloudTrail's `eventID`. */
+  readonly eventId: string;
+  /** Epoch milliseconds. */
+  readonly eventTime: number;
+  /** The operation (or the service's own event, such as KMS's RotateKey). */
+  readonly eventName: string;
+  /** CloudTrail's `eventSource`, the service's endpoint name: `kms.amazonaws.com`. */
+  readonly eventSource: string;
+  /** The CloudTrail type of every resource the event lists (`AWS::KMS::Key`, `AWS::S3::Bucket`). */
+  readonly resourceType: string;
+  /** Set for a service's own events (clock-driven); absent for API calls. */
+  readonly eventType?: 'AwsServiceEvent';
+  /** `serviceEventDetails` of a service event (`{ keyId }` with the bare key id). */
+  readonly serviceEventDetails?: Record<string, unknown>;
+  readonly region: string;
+  readonly caller: Principal;
+  readonly sourceIpAddress: string;
+  readonly userAgent: string;
+  readonly requestId: string;
+  /** CloudTrail `requestParameters` (never plaintext or ciphertext). */
+  readonly requestParameters: Record<string, unknown> | null;
+  readonly responseElements: Record<string, unknown> | null;
+  /** CloudTrail `additionalEventData` (e.g. `keyMaterialId`, RetireGrant's `grantId`), if any. */
+  readonly additionalEventData?: Record<string, unknown>;
+  /** ARNs of the resources the call touched (KMS: keys and aliases). */
+  readonly resources: readonly string[];
+  readonly readOnly: boolean;
+  /** Account that owns the resource (the key's account), CloudTrail's `recipientAccountId`. */
+  readonly recipientAccountId: string;
+  readonly errorCode?: string;
+  readonly errorMessage?: string;
+}
+
+/** What `AuditTrail.record` takes: an event without its ids (the trail assigns them). */
+export type AuditEventInput = Omit<AuditEvent, 'eventId' | 'requestId'> & {
+  /** The request id to log; absent: the trail makes a random one (in-process calls). */
+  readonly requestId?: string;
+};
