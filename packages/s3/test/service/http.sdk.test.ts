@@ -20,6 +20,7 @@ import {
   PutObjectCommand,
 } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
+import { ALLOW_SSE_C } from '../helpers/backends.ts';
 import { md5Etag, sseC } from '../helpers/engine.ts';
 import { useInProcessS3 } from '../helpers/sdk-fixture.ts';
 import { inProcessClient, sdkError, wireEngine } from '../helpers/wire.ts';
@@ -86,14 +87,7 @@ describe('S3 REST through the in-process SDK handler', () => {
 
   it('stores SSE-C objects over TLS and answers the key errors as S3 does', async () => {
     await sdk.client.send(new CreateBucketCommand({ Bucket: 'bucket-3' }));
-    await sdk.client.send(
-      new PutBucketEncryptionCommand({
-        Bucket: 'bucket-3',
-        ServerSideEncryptionConfiguration: {
-          Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' }, BlockedEncryptionTypes: { EncryptionType: ['NONE'] } }],
-        },
-      }),
-    );
+    await sdk.client.send(new PutBucketEncryptionCommand({ Bucket: 'bucket-3', ...ALLOW_SSE_C }));
     const key = sseC();
     const customer = { SSECustomerAlgorithm: 'AES256', SSECustomerKey: key.SSECustomerKey };
     const put = await sdk.client.send(new PutObjectCommand({ Bucket: 'bucket-3', Key: 'secret', Body: 'hello', ...customer }));
@@ -320,14 +314,7 @@ describe('S3 REST listings, batch deletes, copies and conditional reads', () => 
   it('copies an object into another encryption mode, the source SSE-C key given as copy-source headers', async () => {
     const { CopyObjectCommand } = await import('@aws-sdk/client-s3');
     await sdk.client.send(new CreateBucketCommand({ Bucket: 'copy-bucket' }));
-    await sdk.client.send(
-      new PutBucketEncryptionCommand({
-        Bucket: 'copy-bucket',
-        ServerSideEncryptionConfiguration: {
-          Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' }, BlockedEncryptionTypes: { EncryptionType: ['NONE'] } }],
-        },
-      }),
-    );
+    await sdk.client.send(new PutBucketEncryptionCommand({ Bucket: 'copy-bucket', ...ALLOW_SSE_C }));
     const key = sseC();
     await sdk.client.send(
       new PutObjectCommand({
@@ -441,14 +428,7 @@ describe('S3 REST multipart uploads', () => {
     await sdk.client.send(new PutObjectCommand({ Bucket: 'mpu-bucket', Key: 'source', Body: 'tail from a copy' }));
     const key = sseC();
     const customer = { SSECustomerAlgorithm: 'AES256', SSECustomerKey: key.SSECustomerKey };
-    await sdk.client.send(
-      new PutBucketEncryptionCommand({
-        Bucket: 'mpu-bucket',
-        ServerSideEncryptionConfiguration: {
-          Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' }, BlockedEncryptionTypes: { EncryptionType: ['NONE'] } }],
-        },
-      }),
-    );
+    await sdk.client.send(new PutBucketEncryptionCommand({ Bucket: 'mpu-bucket', ...ALLOW_SSE_C }));
     const created = await sdk.client.send(new CreateMultipartUploadCommand({ Bucket: 'mpu-bucket', Key: 'assembled', ...customer }));
     expect(created.UploadId).toBeTruthy();
     expect([created.Bucket, created.Key, created.SSECustomerKeyMD5]).toEqual(['mpu-bucket', 'assembled', key.SSECustomerKeyMD5]);
