@@ -23,21 +23,15 @@ import {
   PutObjectCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type ServeProcess, serve, tempDir } from '../../packages/strongbox/test/helpers/cli.ts';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type ServeProcess, serve, useTempDir } from '../../packages/strongbox/test/helpers/cli.ts';
 
 const running: ServeProcess[] = [];
 afterEach(async () => {
   for (const server of running.splice(0)) await server.stop('SIGKILL');
 });
 
-let dir: Awaited<ReturnType<typeof tempDir>>;
-beforeAll(async () => {
-  dir = await tempDir();
-});
-afterAll(async () => {
-  await dir.cleanup();
-});
+const dir = useTempDir();
 
 /** `strongbox serve --data <data> --https-port 0` and SDK clients on its HTTPS listener. */
 async function start(data: string): Promise<{ server: ServeProcess; s3: S3Client; kms: KMSClient }> {

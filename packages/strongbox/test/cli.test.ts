@@ -10,8 +10,8 @@ import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, runInProcess, tempDir } from './helpers/cli.ts';
+import { describe, expect, it } from 'vitest';
+import { runCli, runInProcess, useTempDir } from './helpers/cli.ts';
 
 /** Exactly one line on stderr, starting `strongbox: `, nothing on stdout. */
 function expectOneLine(exit: { stdout: string; stderr: string }, pattern: RegExp): void {
@@ -20,13 +20,7 @@ function expectOneLine(exit: { stdout: string; stderr: string }, pattern: RegExp
   expect(exit.stderr).toMatch(pattern);
 }
 
-let dir: Awaited<ReturnType<typeof tempDir>>;
-beforeAll(async () => {
-  dir = await tempDir();
-});
-afterAll(async () => {
-  await dir.cleanup();
-});
+const dir = useTempDir();
 
 describe('help', () => {
   it('strongbox --help lists the commands and exits 0 (a real child process)', async () => {

@@ -6,17 +6,11 @@
 
 import { join } from 'node:path';
 import { createMemoryObjectStore } from '@strongbox/s3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openEndpoint } from '../src/endpoint.ts';
-import { tempDir } from './helpers/cli.ts';
+import { useTempDir } from './helpers/cli.ts';
 
-let dir: Awaited<ReturnType<typeof tempDir>>;
-beforeAll(async () => {
-  dir = await tempDir();
-});
-afterAll(async () => {
-  await dir.cleanup();
-});
+const dir = useTempDir();
 
 describe('openEndpoint', () => {
   it('routes KMS and CloudTrail by X-Amz-Target and STS by its own test, S3 taking the rest', async () => {

@@ -17,18 +17,12 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { KMSClient, ListKeysCommand } from '@aws-sdk/client-kms';
 import { type HttpRequest, json11Response, toNodeListener } from '@strongbox/service-kernel';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createSelfSignedCertificate, listenerCertificate, SELF_SIGNED_NAMES } from '../src/certificate.ts';
 import { startServer } from '../src/index.ts';
-import { runInProcess, serveInProcess, tempDir } from './helpers/cli.ts';
+import { runInProcess, serveInProcess, useTempDir } from './helpers/cli.ts';
 
-let dir: Awaited<ReturnType<typeof tempDir>>;
-beforeAll(async () => {
-  dir = await tempDir();
-});
-afterAll(async () => {
-  await dir.cleanup();
-});
+const dir = useTempDir();
 
 function kmsOver(url: string, ca?: string): KMSClient {
   return new KMSClient({

@@ -7,19 +7,13 @@
 import { request } from 'node:http';
 import { connect } from 'node:net';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openEndpoint } from '../src/endpoint.ts';
 import { listen } from '../src/listener.ts';
 import { startServer } from '../src/server.ts';
-import { tempDir } from './helpers/cli.ts';
+import { useTempDir } from './helpers/cli.ts';
 
-let dir: Awaited<ReturnType<typeof tempDir>>;
-beforeAll(async () => {
-  dir = await tempDir();
-});
-afterAll(async () => {
-  await dir.cleanup();
-});
+const dir = useTempDir();
 
 const shutdown = { timeoutMs: 5000 };
 

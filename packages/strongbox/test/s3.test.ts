@@ -21,9 +21,9 @@ import {
   PutObjectCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { type InProcessStrongbox, startInProcess, startServer } from '../src/index.ts';
-import { failureOf, tempDir } from './helpers/cli.ts';
+import { failureOf, useTempDir } from './helpers/cli.ts';
 
 const opened: { close(): Promise<void> }[] = [];
 const clients: { destroy(): void }[] = [];
@@ -43,13 +43,7 @@ async function inProcess(options: Parameters<typeof startInProcess>[0] = {}): Pr
   return strongbox;
 }
 
-let dir: Awaited<ReturnType<typeof tempDir>>;
-beforeAll(async () => {
-  dir = await tempDir();
-});
-afterAll(async () => {
-  await dir.cleanup();
-});
+const dir = useTempDir();
 
 describe('S3 in process', () => {
   it('serves a client configured only by clientConfig and forcePathStyle', async () => {

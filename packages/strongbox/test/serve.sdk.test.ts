@@ -14,8 +14,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import { CreateKeyCommand, DecryptCommand, DescribeKeyCommand, EncryptCommand } from '@aws-sdk/client-kms';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { cloudTrailClient, failureOf, kmsClient, type ServeProcess, type Serving, serve, serveInProcess, tempDir } from './helpers/cli.ts';
+import { afterEach, describe, expect, it } from 'vitest';
+import { cloudTrailClient, failureOf, kmsClient, type ServeProcess, type Serving, serve, serveInProcess, useTempDir } from './helpers/cli.ts';
 
 const running: Serving[] = [];
 afterEach(async () => {
@@ -40,13 +40,7 @@ async function stopped(server: Serving): Promise<Awaited<ReturnType<Serving['sto
   return server.stop('SIGTERM');
 }
 
-let dir: Awaited<ReturnType<typeof tempDir>>;
-beforeAll(async () => {
-  dir = await tempDir();
-});
-afterAll(async () => {
-  await dir.cleanup();
-});
+const dir = useTempDir();
 
 describe('one port for KMS and CloudTrail', () => {
   it('prints the endpoint, credentials and copy-paste lines for the actual port', async () => {

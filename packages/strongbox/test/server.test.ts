@@ -6,17 +6,11 @@
 import { connect } from 'node:net';
 import { CreateKeyCommand, DescribeKeyCommand } from '@aws-sdk/client-kms';
 import { parseUsers } from '@strongbox/kms';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startServer } from '../src/index.ts';
-import { failureOf, kmsClient, tempDir } from './helpers/cli.ts';
+import { failureOf, kmsClient, useTempDir } from './helpers/cli.ts';
 
-let dir: Awaited<ReturnType<typeof tempDir>>;
-beforeAll(async () => {
-  dir = await tempDir();
-});
-afterAll(async () => {
-  await dir.cleanup();
-});
+const dir = useTempDir();
 
 describe('startServer', () => {
   it('serves KMS on an ephemeral port in the given account and Region', async () => {

@@ -7,21 +7,15 @@
 
 import { request } from 'node:http';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type ServeProcess, serve, tempDir } from './helpers/cli.ts';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type ServeProcess, serve, useTempDir } from './helpers/cli.ts';
 
 const running: ServeProcess[] = [];
 afterEach(async () => {
   for (const server of running.splice(0)) await server.stop('SIGKILL');
 });
 
-let dir: Awaited<ReturnType<typeof tempDir>>;
-beforeAll(async () => {
-  dir = await tempDir();
-});
-afterAll(async () => {
-  await dir.cleanup();
-});
+const dir = useTempDir();
 
 /** Starts a KMS request that announces a 100-byte body, sends 1 byte, and stalls. */
 async function stalledRequest(url: string): Promise<{ closed: Promise<string> }> {

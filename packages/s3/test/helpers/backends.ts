@@ -33,6 +33,7 @@ export const BACKENDS: readonly Backend[] = [memory(), filesystem()];
 /** A bucket configuration that allows SSE-C (a fresh bucket blocks it) and keeps SSE-S3 as the default. */
 export const ALLOW_SSE_C = {
   ServerSideEncryptionConfiguration: {
-    Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' }, BlockedEncryptionTypes: { EncryptionType: ['NONE'] } }],
+    // Literal types: the SDK's commands take this as well as the engine does.
+    Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' as const }, BlockedEncryptionTypes: { EncryptionType: ['NONE' as const] } }],
   },
 };

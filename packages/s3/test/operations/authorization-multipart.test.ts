@@ -3,6 +3,7 @@
 import { principalFromArn } from '@strongbox/service-kernel';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { S3 } from '../../src/index.ts';
+import { ALLOW_SSE_C } from '../helpers/backends.ts';
 import { members, sseC } from '../helpers/engine.ts';
 import { catchS3Async } from '../helpers/errors.ts';
 
@@ -65,12 +66,7 @@ describe('the IAM action of each multipart operation', () => {
 
 describe('RequireSSECObjectUploads on a multipart upload', () => {
   it('every request of the upload must carry the SSE-C algorithm: create, each part and the completion (reference §4.1)', async () => {
-    await s3.putBucketEncryption({
-      Bucket: 'uploads',
-      ServerSideEncryptionConfiguration: {
-        Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' }, BlockedEncryptionTypes: { EncryptionType: ['NONE'] } }],
-      },
-    });
+    await s3.putBucketEncryption({ Bucket: 'uploads', ...ALLOW_SSE_C });
     await s3.putBucketPolicy({
       Bucket: 'uploads',
       Policy: policy({

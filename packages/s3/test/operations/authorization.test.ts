@@ -11,6 +11,7 @@ import { Kms } from '@strongbox/kms';
 import { principalFromArn, rootPrincipal } from '@strongbox/service-kernel';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type CallOptions, type PutObjectRequest, S3, S3Error } from '../../src/index.ts';
+import { ALLOW_SSE_C } from '../helpers/backends.ts';
 import { members, sseC } from '../helpers/engine.ts';
 import { catchS3Async } from '../helpers/errors.ts';
 
@@ -165,12 +166,7 @@ describe('the published encryption bucket policies (reference §4.1)', () => {
 
   describe('SSE-C statements (the bucket allows SSE-C)', () => {
     beforeEach(async () => {
-      await s3.putBucketEncryption({
-        Bucket: BUCKET,
-        ServerSideEncryptionConfiguration: {
-          Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' }, BlockedEncryptionTypes: { EncryptionType: ['NONE'] } }],
-        },
-      });
+      await s3.putBucketEncryption({ Bucket: BUCKET, ...ALLOW_SSE_C });
     });
 
     it('RequireSSECObjectUploads: uploads without SSE-C are denied, SSE-C uploads pass', async () => {

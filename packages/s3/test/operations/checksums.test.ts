@@ -10,6 +10,7 @@ import { decodeAwsChunked } from '@strongbox/service-kernel';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CHECKSUM_ALGORITHMS, type ChecksumAlgorithm, checksumOf, S3 } from '../../src/index.ts';
+import { ALLOW_SSE_C } from '../helpers/backends.ts';
 import { members, sseC } from '../helpers/engine.ts';
 import { catchS3Async } from '../helpers/errors.ts';
 
@@ -17,12 +18,7 @@ let s3: S3;
 beforeEach(async () => {
   s3 = new S3();
   await s3.createBucket({ Bucket: 'data' });
-  await s3.putBucketEncryption({
-    Bucket: 'data',
-    ServerSideEncryptionConfiguration: {
-      Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' }, BlockedEncryptionTypes: { EncryptionType: ['NONE'] } }],
-    },
-  });
+  await s3.putBucketEncryption({ Bucket: 'data', ...ALLOW_SSE_C });
 });
 afterEach(() => s3.close());
 

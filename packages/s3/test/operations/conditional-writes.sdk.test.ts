@@ -9,34 +9,23 @@
 import {
   CompleteMultipartUploadCommand,
   CopyObjectCommand,
-  CreateBucketCommand,
   CreateMultipartUploadCommand,
   DeleteObjectCommand,
   GetObjectCommand,
   PutBucketPolicyCommand,
   PutObjectCommand,
-  type S3Client,
   StorageClass,
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { inProcessClient, sdkError, type WireEngine, wireEngine } from '../helpers/wire.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { useInProcessS3 } from '../helpers/sdk-fixture.ts';
+import { sdkError } from '../helpers/wire.ts';
 
 const KEY = 'test-precondition';
 const FAILED = 'At least one of the pre-conditions you specified did not hold';
 const CONFLICT = 'The conditional request cannot succeed due to a conflicting operation against this resource.';
 
-let engine: WireEngine;
-let client: S3Client;
-beforeEach(async () => {
-  engine = wireEngine();
-  client = inProcessClient(engine.handler);
-  await client.send(new CreateBucketCommand({ Bucket: 'data' }));
-});
-afterEach(async () => {
-  client.destroy();
-  await engine.close();
-});
+const sdk = useInProcessS3({ buckets: ['data'] });
 
 type SdkError = Awaited<ReturnType<typeof sdkError>> & Record<string, unknown>;
 
@@ -48,36 +37,33 @@ async function refusal(promise: Promise<unknown>): Promise<[string, number | und
 }
 
 async function body(key = KEY): Promise<string | undefined> {
-  return (await client.send(new GetObjectCommand({ Bucket: 'data', Key: key }))).Body?.transformToString();
+  return (await sdk.client.send(new GetObjectCommand({ Bucket: 'data', Key: key }))).Body?.transformToString();
 }
 
 describe('PutObject', () => {
   it('If-None-Match: * stores only a new key (test_put_object_if_none_match)', async () => {
-    await client.send(new PutObjectCommand({ Bucket: 'data', Key: KEY, Body: 'first', IfNoneMatch: '*' }));
-    expect(await refusal(client.send(new PutObjectCommand({ Bucket: 'data', Key: KEY, Body: 'second', IfNoneMatch: '*' })))).toEqual([
+    await sdk.client.send(new PutObjectCommand({ Bucket: 'data', Key: KEY, Body: 'first', IfNoneMatch: '*' }));
+    expect(await refusal(sdk.client.send(new PutObjectCommand({ Bucket: 'data', Key: KEY, Body: 'second', IfNoneMatch: '*' })))).toEqual([
       'PreconditionFailed',
       412,
       FAILED,
       { Condition: 'If-None-Match' },
     ]);
     expect(await body()).toBe('first');
-    await client.send(new DeleteObjectCommand({ Bucket: 'data', Key: KEY }));
-    await client.send(new PutObjectCommand({ Bucket: 'data', Key: KEY, Body: 'after delete', IfNoneMatch: '*' }));
+    await sdk.client.send(new DeleteObjectCommand({ Bucket: 'data', Key: KEY }));
+    await sdk.client.send(new PutObjectCommand({ Bucket: 'data', Key: KEY, Body: 'after delete', IfNoneMatch: '*' }));
     expect(await body()).toBe('after delete');
   });
 
   it('If-Match stores only over that ETag, and a missing key is 404 NoSuchKey (test_put_object_if_match)', async () => {
-    const put = await client.send(new PutObjectCommand({ Bucket: 'data', Key: KEY, Body: 'test' }));
-    expect(await refusal(client.send(new PutObjectCommand({ Bucket: 'data', Key: KEY, Body: 'x', IfMatch: '"d41d8cd98f00b204e9800998ecf8427e"' })))).toEqual([
-      'PreconditionFailed',
-      412,
-      FAILED,
-      { Condition: 'If-Match' },
-    ]);
-    await client.send(new PutObjectCommand({ Bucket: 'data', Key: KEY, Body: 'overwritten', IfMatch: put.ETag }));
+    const put = await sdk.client.send(new PutObjectCommand({ Bucket: 'data', Key: KEY, Body: 'test' }));
+    expect(
+      await refusal(sdk.client.send(new PutObjectCommand({ Bucket: 'data', Key: KEY, Body: 'x', IfMatch: '"d41d8cd98f00b204e9800998ecf8427e"' }))),
+    ).toEqual(['PreconditionFailed', 412, FAILED, { Condition: 'If-Match' }]);
+    await sdk.client.send(new PutObjectCommand({ Bucket: 'data', Key: KEY, Body: 'overwritten', IfMatch: put.ETag }));
     expect(await body()).toBe('overwritten');
-    await client.send(new DeleteObjectCommand({ Bucket: 'data', Key: KEY }));
-    expect(await refusal(client.send(new PutObjectCommand({ Bucket: 'data', Key: KEY, Body: 'x', IfMatch: put.ETag })))).toEqual([
+    await sdk.client.send(new DeleteObjectCommand({ Bucket: 'data', Key: KEY }));
+    expect(await refusal(sdk.client.send(new PutObjectCommand({ Bucket: 'data', Key: KEY, Body: 'x', IfMatch: put.ETag })))).toEqual([
       'NoSuchKey',
       404,
       'The specified key does not exist.',
@@ -86,21 +72,21 @@ describe('PutObject', () => {
   });
 
   it('refuses values and combinations S3 does not take with 501 NotImplemented naming the header (…_validation)', async () => {
-    await client.send(new PutObjectCommand({ Bucket: 'data', Key: KEY, Body: 'kept' }));
+    await sdk.client.send(new PutObjectCommand({ Bucket: 'data', Key: KEY, Body: 'kept' }));
     const notImplemented = 'A header you provided implies functionality that is not implemented';
-    expect(await refusal(client.send(new PutObjectCommand({ Bucket: 'data', Key: KEY, Body: 'x', IfNoneMatch: 'abcdef' })))).toEqual([
+    expect(await refusal(sdk.client.send(new PutObjectCommand({ Bucket: 'data', Key: KEY, Body: 'x', IfNoneMatch: 'abcdef' })))).toEqual([
       'NotImplemented',
       501,
       notImplemented,
       { Header: 'If-None-Match', additionalMessage: "We don't accept the provided value of If-None-Match header for this API" },
     ]);
-    expect(await refusal(client.send(new PutObjectCommand({ Bucket: 'data', Key: KEY, Body: 'x', IfMatch: '*' })))).toEqual([
+    expect(await refusal(sdk.client.send(new PutObjectCommand({ Bucket: 'data', Key: KEY, Body: 'x', IfMatch: '*' })))).toEqual([
       'NotImplemented',
       501,
       notImplemented,
       { Header: 'If-Match', additionalMessage: "We don't accept the provided value of If-Match header for this API" },
     ]);
-    expect(await refusal(client.send(new PutObjectCommand({ Bucket: 'data', Key: KEY, Body: 'x', IfMatch: 'abc', IfNoneMatch: '*' })))).toEqual([
+    expect(await refusal(sdk.client.send(new PutObjectCommand({ Bucket: 'data', Key: KEY, Body: 'x', IfMatch: 'abc', IfNoneMatch: '*' })))).toEqual([
       'NotImplemented',
       501,
       notImplemented,
@@ -111,7 +97,9 @@ describe('PutObject', () => {
 
   it('is atomic: of concurrent If-None-Match writes of one key, exactly one stores', async () => {
     const attempts = await Promise.allSettled(
-      Array.from({ length: 8 }, (_, index) => client.send(new PutObjectCommand({ Bucket: 'data', Key: 'race', Body: `writer ${index}`, IfNoneMatch: '*' }))),
+      Array.from({ length: 8 }, (_, index) =>
+        sdk.client.send(new PutObjectCommand({ Bucket: 'data', Key: 'race', Body: `writer ${index}`, IfNoneMatch: '*' })),
+      ),
     );
     const stored = attempts.flatMap((attempt, index) => (attempt.status === 'fulfilled' ? [index] : []));
     expect(stored).toHaveLength(1);
@@ -122,38 +110,38 @@ describe('PutObject', () => {
 
 describe('CopyObject’s destination', () => {
   beforeEach(async () => {
-    await client.send(new PutObjectCommand({ Bucket: 'data', Key: 'source', Body: 'source content' }));
+    await sdk.client.send(new PutObjectCommand({ Bucket: 'data', Key: 'source', Body: 'source content' }));
   });
 
   it('If-None-Match: * copies only onto a new key (test_copy_object_if_none_match, _in_place)', async () => {
-    await client.send(new CopyObjectCommand({ Bucket: 'data', Key: 'dest', CopySource: 'data/source', IfNoneMatch: '*' }));
-    expect(await refusal(client.send(new CopyObjectCommand({ Bucket: 'data', Key: 'dest', CopySource: 'data/source', IfNoneMatch: '*' })))).toEqual([
+    await sdk.client.send(new CopyObjectCommand({ Bucket: 'data', Key: 'dest', CopySource: 'data/source', IfNoneMatch: '*' }));
+    expect(await refusal(sdk.client.send(new CopyObjectCommand({ Bucket: 'data', Key: 'dest', CopySource: 'data/source', IfNoneMatch: '*' })))).toEqual([
       'PreconditionFailed',
       412,
       FAILED,
       { Condition: 'If-None-Match' },
     ]);
-    const inPlace = client.send(
+    const inPlace = sdk.client.send(
       new CopyObjectCommand({ Bucket: 'data', Key: 'source', CopySource: 'data/source', IfNoneMatch: '*', StorageClass: StorageClass.STANDARD }),
     );
     expect((await refusal(inPlace))[0]).toBe('PreconditionFailed');
   });
 
   it('If-Match copies only over that ETag; a missing destination is 404 (test_copy_object_if_match, _in_place)', async () => {
-    const dest = await client.send(new PutObjectCommand({ Bucket: 'data', Key: 'dest', Body: 'initial content' }));
-    await client.send(new CopyObjectCommand({ Bucket: 'data', Key: 'dest', CopySource: 'data/source', IfMatch: dest.ETag }));
+    const dest = await sdk.client.send(new PutObjectCommand({ Bucket: 'data', Key: 'dest', Body: 'initial content' }));
+    await sdk.client.send(new CopyObjectCommand({ Bucket: 'data', Key: 'dest', CopySource: 'data/source', IfMatch: dest.ETag }));
     expect(await body('dest')).toBe('source content');
-    expect(await refusal(client.send(new CopyObjectCommand({ Bucket: 'data', Key: 'dest', CopySource: 'data/source', IfMatch: '"wrong-etag"' })))).toEqual([
+    expect(await refusal(sdk.client.send(new CopyObjectCommand({ Bucket: 'data', Key: 'dest', CopySource: 'data/source', IfMatch: '"wrong-etag"' })))).toEqual([
       'PreconditionFailed',
       412,
       FAILED,
       { Condition: 'If-Match' },
     ]);
     expect(
-      await refusal(client.send(new CopyObjectCommand({ Bucket: 'data', Key: 'non-existent-key', CopySource: 'data/source', IfMatch: dest.ETag }))),
+      await refusal(sdk.client.send(new CopyObjectCommand({ Bucket: 'data', Key: 'non-existent-key', CopySource: 'data/source', IfMatch: dest.ETag }))),
     ).toEqual(['NoSuchKey', 404, 'The specified key does not exist.', { Key: 'non-existent-key' }]);
-    const source = await client.send(new PutObjectCommand({ Bucket: 'data', Key: 'source', Body: 'source content' }));
-    await client.send(
+    const source = await sdk.client.send(new PutObjectCommand({ Bucket: 'data', Key: 'source', Body: 'source content' }));
+    await sdk.client.send(
       new CopyObjectCommand({ Bucket: 'data', Key: 'source', CopySource: 'data/source', IfMatch: source.ETag, StorageClass: StorageClass.STANDARD }),
     );
   });
@@ -161,37 +149,37 @@ describe('CopyObject’s destination', () => {
 
 describe('DeleteObject', () => {
   it('If-Match deletes only the object of that ETag (test_delete_object_if_match_non_express); * any object', async () => {
-    const put = await client.send(new PutObjectCommand({ Bucket: 'data', Key: KEY, Body: 'kept' }));
-    expect(await refusal(client.send(new DeleteObjectCommand({ Bucket: 'data', Key: KEY, IfMatch: 'badvalue' })))).toEqual([
+    const put = await sdk.client.send(new PutObjectCommand({ Bucket: 'data', Key: KEY, Body: 'kept' }));
+    expect(await refusal(sdk.client.send(new DeleteObjectCommand({ Bucket: 'data', Key: KEY, IfMatch: 'badvalue' })))).toEqual([
       'PreconditionFailed',
       412,
       FAILED,
       { Condition: 'If-Match' },
     ]);
     expect(await body()).toBe('kept');
-    await client.send(new DeleteObjectCommand({ Bucket: 'data', Key: KEY, IfMatch: put.ETag }));
-    await client.send(new PutObjectCommand({ Bucket: 'data', Key: KEY, Body: 'again' }));
-    await client.send(new DeleteObjectCommand({ Bucket: 'data', Key: KEY, IfMatch: '*' }));
-    expect((await refusal(client.send(new GetObjectCommand({ Bucket: 'data', Key: KEY }))))[0]).toBe('NoSuchKey');
+    await sdk.client.send(new DeleteObjectCommand({ Bucket: 'data', Key: KEY, IfMatch: put.ETag }));
+    await sdk.client.send(new PutObjectCommand({ Bucket: 'data', Key: KEY, Body: 'again' }));
+    await sdk.client.send(new DeleteObjectCommand({ Bucket: 'data', Key: KEY, IfMatch: '*' }));
+    expect((await refusal(sdk.client.send(new GetObjectCommand({ Bucket: 'data', Key: KEY }))))[0]).toBe('NoSuchKey');
   });
 
   it('answers the directory-bucket conditions 501 naming the header (test_delete_object_if_match_*_non_express)', async () => {
-    await client.send(new PutObjectCommand({ Bucket: 'data', Key: KEY, Body: 'kept' }));
+    await sdk.client.send(new PutObjectCommand({ Bucket: 'data', Key: KEY, Body: 'kept' }));
     const earlier = new Date(Date.now() - 86_400_000);
     const notImplemented = 'A header you provided implies functionality that is not implemented';
-    expect(await refusal(client.send(new DeleteObjectCommand({ Bucket: 'data', Key: KEY, IfMatchLastModifiedTime: earlier })))).toEqual([
+    expect(await refusal(sdk.client.send(new DeleteObjectCommand({ Bucket: 'data', Key: KEY, IfMatchLastModifiedTime: earlier })))).toEqual([
       'NotImplemented',
       501,
       notImplemented,
       { Header: 'x-amz-if-match-last-modified-time' },
     ]);
-    expect(await refusal(client.send(new DeleteObjectCommand({ Bucket: 'data', Key: KEY, IfMatchSize: 10 })))).toEqual([
+    expect(await refusal(sdk.client.send(new DeleteObjectCommand({ Bucket: 'data', Key: KEY, IfMatchSize: 10 })))).toEqual([
       'NotImplemented',
       501,
       notImplemented,
       { Header: 'x-amz-if-match-size' },
     ]);
-    const all = client.send(new DeleteObjectCommand({ Bucket: 'data', Key: KEY, IfMatchSize: 10, IfMatch: 'badvalue', IfMatchLastModifiedTime: earlier }));
+    const all = sdk.client.send(new DeleteObjectCommand({ Bucket: 'data', Key: KEY, IfMatchSize: 10, IfMatch: 'badvalue', IfMatchLastModifiedTime: earlier }));
     expect((await refusal(all))[3]).toEqual({ Header: 'x-amz-if-match-last-modified-time' });
     expect(await body()).toBe('kept');
   });
@@ -199,8 +187,8 @@ describe('DeleteObject', () => {
 
 describe('CompleteMultipartUpload', () => {
   async function startUpload(): Promise<{ UploadId: string; Parts: { ETag: string; PartNumber: number }[] }> {
-    const created = await client.send(new CreateMultipartUploadCommand({ Bucket: 'data', Key: KEY }));
-    const part = await client.send(new UploadPartCommand({ Bucket: 'data', Key: KEY, UploadId: created.UploadId, PartNumber: 1, Body: 'test' }));
+    const created = await sdk.client.send(new CreateMultipartUploadCommand({ Bucket: 'data', Key: KEY }));
+    const part = await sdk.client.send(new UploadPartCommand({ Bucket: 'data', Key: KEY, UploadId: created.UploadId, PartNumber: 1, Body: 'test' }));
     return { UploadId: created.UploadId ?? '', Parts: [{ ETag: part.ETag ?? '', PartNumber: 1 }] };
   }
 
@@ -208,16 +196,16 @@ describe('CompleteMultipartUpload', () => {
     upload: { UploadId: string; Parts: { ETag: string; PartNumber: number }[] },
     condition: { IfMatch?: string | undefined; IfNoneMatch?: string | undefined },
   ) {
-    return client.send(
+    return sdk.client.send(
       new CompleteMultipartUploadCommand({ Bucket: 'data', Key: KEY, UploadId: upload.UploadId, MultipartUpload: { Parts: upload.Parts }, ...condition }),
     );
   }
 
   it('If-None-Match: 412 over an object; 409 when the object was deleted after the upload began (test_multipart_if_none_match_with_delete)', async () => {
-    await client.send(new PutObjectCommand({ Bucket: 'data', Key: KEY, Body: 'there', IfNoneMatch: '*' }));
+    await sdk.client.send(new PutObjectCommand({ Bucket: 'data', Key: KEY, Body: 'there', IfNoneMatch: '*' }));
     const upload = await startUpload();
     expect(await refusal(complete(upload, { IfNoneMatch: '*' }))).toEqual(['PreconditionFailed', 412, FAILED, { Condition: 'If-None-Match' }]);
-    await client.send(new DeleteObjectCommand({ Bucket: 'data', Key: KEY }));
+    await sdk.client.send(new DeleteObjectCommand({ Bucket: 'data', Key: KEY }));
     expect(await refusal(complete(upload, { IfNoneMatch: '*' }))).toEqual([
       'ConditionalRequestConflict',
       409,
@@ -231,15 +219,15 @@ describe('CompleteMultipartUpload', () => {
 
   it('If-None-Match: 412 when the key was written while the upload ran (test_multipart_if_none_match_with_put)', async () => {
     const upload = await startUpload();
-    await client.send(new PutObjectCommand({ Bucket: 'data', Key: KEY, Body: 'during', IfNoneMatch: '*' }));
+    await sdk.client.send(new PutObjectCommand({ Bucket: 'data', Key: KEY, Body: 'during', IfNoneMatch: '*' }));
     expect(await refusal(complete(upload, { IfNoneMatch: '*' }))).toEqual(['PreconditionFailed', 412, FAILED, { Condition: 'If-None-Match' }]);
     expect(await body()).toBe('during');
   });
 
   it('If-Match: 412 for an older ETag, 409 for the current one written after the upload began, even with identical bytes (test_multipart_if_match_with_put[_identical])', async () => {
-    const first = await client.send(new PutObjectCommand({ Bucket: 'data', Key: KEY, Body: 'test' }));
+    const first = await sdk.client.send(new PutObjectCommand({ Bucket: 'data', Key: KEY, Body: 'test' }));
     const upload = await startUpload();
-    const during = await client.send(new PutObjectCommand({ Bucket: 'data', Key: KEY, Body: 'test2' }));
+    const during = await sdk.client.send(new PutObjectCommand({ Bucket: 'data', Key: KEY, Body: 'test2' }));
     expect(await refusal(complete(upload, { IfMatch: first.ETag }))).toEqual(['PreconditionFailed', 412, FAILED, { Condition: 'If-Match' }]);
     expect(await refusal(complete(upload, { IfMatch: during.ETag }))).toEqual([
       'ConditionalRequestConflict',
@@ -253,11 +241,11 @@ describe('CompleteMultipartUpload', () => {
   });
 
   it('If-Match: 404 after a delete, 409 after the key is written again (test_multipart_if_match_with_delete)', async () => {
-    const put = await client.send(new PutObjectCommand({ Bucket: 'data', Key: KEY, Body: 'test' }));
+    const put = await sdk.client.send(new PutObjectCommand({ Bucket: 'data', Key: KEY, Body: 'test' }));
     const upload = await startUpload();
-    await client.send(new DeleteObjectCommand({ Bucket: 'data', Key: KEY }));
+    await sdk.client.send(new DeleteObjectCommand({ Bucket: 'data', Key: KEY }));
     expect(await refusal(complete(upload, { IfMatch: put.ETag }))).toEqual(['NoSuchKey', 404, 'The specified key does not exist.', { Key: KEY }]);
-    const again = await client.send(new PutObjectCommand({ Bucket: 'data', Key: KEY, Body: 'test' }));
+    const again = await sdk.client.send(new PutObjectCommand({ Bucket: 'data', Key: KEY, Body: 'test' }));
     expect(await refusal(complete(upload, { IfMatch: again.ETag }))).toEqual([
       'ConditionalRequestConflict',
       409,
@@ -267,7 +255,7 @@ describe('CompleteMultipartUpload', () => {
   });
 
   it('If-Match over the object the upload began with completes (test_multipart_if_match_etag)', async () => {
-    const put = await client.send(new PutObjectCommand({ Bucket: 'data', Key: KEY, Body: 'test' }));
+    const put = await sdk.client.send(new PutObjectCommand({ Bucket: 'data', Key: KEY, Body: 'test' }));
     const done = await complete(await startUpload(), { IfMatch: put.ETag });
     expect(done.ETag).toMatch(/-1"$/);
     expect(await refusal(complete(await startUpload(), { IfMatch: put.ETag }))).toEqual(['PreconditionFailed', 412, FAILED, { Condition: 'If-Match' }]);
@@ -289,9 +277,9 @@ describe('bucket policies', () => {
         },
       ],
     };
-    await client.send(new PutBucketPolicyCommand({ Bucket: 'data', Policy: JSON.stringify(policy) }));
-    expect((await refusal(client.send(new PutObjectCommand({ Bucket: 'data', Key: KEY, Body: 'x' }))))[0]).toBe('AccessDenied');
-    await client.send(new PutObjectCommand({ Bucket: 'data', Key: KEY, Body: 'create only', IfNoneMatch: '*' }));
+    await sdk.client.send(new PutBucketPolicyCommand({ Bucket: 'data', Policy: JSON.stringify(policy) }));
+    expect((await refusal(sdk.client.send(new PutObjectCommand({ Bucket: 'data', Key: KEY, Body: 'x' }))))[0]).toBe('AccessDenied');
+    await sdk.client.send(new PutObjectCommand({ Bucket: 'data', Key: KEY, Body: 'create only', IfNoneMatch: '*' }));
     expect(await body()).toBe('create only');
   });
 });

@@ -8,36 +8,29 @@
  * redirect with that same redirect, and both succeed.
  */
 
-import { CopyObjectCommand, CreateBucketCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client, StorageClass } from '@aws-sdk/client-s3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { inProcessClient, sdkError, type WireEngine, wireEngine } from '../helpers/wire.ts';
+import { CopyObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, StorageClass } from '@aws-sdk/client-s3';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { useInProcessS3 } from '../helpers/sdk-fixture.ts';
+import { sdkError } from '../helpers/wire.ts';
 
 const ILLEGAL =
   "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.";
 
-let engine: WireEngine;
-let client: S3Client;
+const sdk = useInProcessS3({ buckets: ['data'] });
 let original: string;
 beforeEach(async () => {
-  engine = wireEngine();
-  client = inProcessClient(engine.handler);
-  await client.send(new CreateBucketCommand({ Bucket: 'data' }));
-  const put = await client.send(
+  const put = await sdk.client.send(
     new PutObjectCommand({ Bucket: 'data', Key: 'k', Body: '{"key": "value"}', ContentType: 'application/json', Metadata: { key: 'value' } }),
   );
   original = put.ETag ?? '';
 });
-afterEach(async () => {
-  client.destroy();
-  await engine.close();
-});
 
 async function copyInPlace(extra: Partial<ConstructorParameters<typeof CopyObjectCommand>[0]> = {}) {
-  return client.send(new CopyObjectCommand({ Bucket: 'data', Key: 'k', CopySource: 'data/k', ...extra }));
+  return sdk.client.send(new CopyObjectCommand({ Bucket: 'data', Key: 'k', CopySource: 'data/k', ...extra }));
 }
 
 async function lastModified(): Promise<Date | undefined> {
-  return (await client.send(new HeadObjectCommand({ Bucket: 'data', Key: 'k' }))).LastModified;
+  return (await sdk.client.send(new HeadObjectCommand({ Bucket: 'data', Key: 'k' }))).LastModified;
 }
 
 describe('a copy onto itself', () => {
@@ -48,7 +41,7 @@ describe('a copy onto itself', () => {
   ])('that %s is 400 InvalidRequest with S3’s text', async (_name, extra) => {
     const error = await sdkError(copyInPlace(extra));
     expect([error.name, error.message, error.$metadata.httpStatusCode]).toEqual(['InvalidRequest', ILLEGAL, 400]);
-    expect((await client.send(new HeadObjectCommand({ Bucket: 'data', Key: 'k' }))).Metadata).toEqual({ key: 'value' });
+    expect((await sdk.client.send(new HeadObjectCommand({ Bucket: 'data', Key: 'k' }))).Metadata).toEqual({ key: 'value' });
   });
 
   it.each([
@@ -61,7 +54,7 @@ describe('a copy onto itself', () => {
     const before = await lastModified();
     const copied = await copyInPlace(extra);
     expect(copied.CopyObjectResult?.ETag).toBe(original);
-    const object = await client.send(new GetObjectCommand({ Bucket: 'data', Key: 'k' }));
+    const object = await sdk.client.send(new GetObjectCommand({ Bucket: 'data', Key: 'k' }));
     expect(await object.Body?.transformToString()).toBe('{"key": "value"}');
     expect([object.ContentType, object.Metadata]).toEqual(['application/json', { key: 'value' }]);
     expect(copied.CopyObjectResult?.LastModified?.getTime()).toBeGreaterThanOrEqual(before?.getTime() ?? Number.NaN);
@@ -69,7 +62,7 @@ describe('a copy onto itself', () => {
 
   it('is allowed with REPLACE, which takes the request’s metadata', async () => {
     await copyInPlace({ MetadataDirective: 'REPLACE', Metadata: { key2: 'value2' } });
-    const head = await client.send(new HeadObjectCommand({ Bucket: 'data', Key: 'k' }));
+    const head = await sdk.client.send(new HeadObjectCommand({ Bucket: 'data', Key: 'k' }));
     expect([head.ContentType, head.Metadata]).toEqual(['binary/octet-stream', { key2: 'value2' }]);
   });
 });

@@ -8,32 +8,23 @@
 
 import {
   CopyObjectCommand,
-  CreateBucketCommand,
   CreateMultipartUploadCommand,
   GetBucketEncryptionCommand,
   GetObjectCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
   PutObjectCommand,
-  type S3Client,
   UploadPartCopyCommand,
 } from '@aws-sdk/client-s3';
-import { afterEach, beforeEach, expect, it } from 'vitest';
-import { ACCOUNT, inProcessClient, sdkError, type WireEngine, wireEngine } from '../helpers/wire.ts';
+import { beforeEach, expect, it } from 'vitest';
+import { useInProcessS3 } from '../helpers/sdk-fixture.ts';
+import { ACCOUNT, sdkError } from '../helpers/wire.ts';
 
 const OTHER = '111122223333';
 
-let engine: WireEngine;
-let client: S3Client;
+const sdk = useInProcessS3({ buckets: ['data'] });
 beforeEach(async () => {
-  engine = wireEngine();
-  client = inProcessClient(engine.handler);
-  await client.send(new CreateBucketCommand({ Bucket: 'data' }));
-  await client.send(new PutObjectCommand({ Bucket: 'data', Key: 'k', Body: 'x' }));
-});
-afterEach(async () => {
-  client.destroy();
-  await engine.close();
+  await sdk.client.send(new PutObjectCommand({ Bucket: 'data', Key: 'k', Body: 'x' }));
 });
 
 async function denied(promise: Promise<unknown>): Promise<unknown[]> {
@@ -44,28 +35,28 @@ async function denied(promise: Promise<unknown>): Promise<unknown[]> {
 const DENIED = ['AccessDenied', 403, 'Access Denied'];
 
 it('another account as the expected owner is 403 AccessDenied on object and bucket operations; nothing is written', async () => {
-  expect(await denied(client.send(new PutObjectCommand({ Bucket: 'data', Key: 'k2', Body: 'x', ExpectedBucketOwner: OTHER })))).toEqual(DENIED);
-  expect(await denied(client.send(new GetObjectCommand({ Bucket: 'data', Key: 'k', ExpectedBucketOwner: OTHER })))).toEqual(DENIED);
-  expect(await denied(client.send(new ListObjectsV2Command({ Bucket: 'data', ExpectedBucketOwner: OTHER })))).toEqual(DENIED);
-  expect(await denied(client.send(new GetBucketEncryptionCommand({ Bucket: 'data', ExpectedBucketOwner: OTHER })))).toEqual(DENIED);
-  expect((await sdkError(client.send(new HeadObjectCommand({ Bucket: 'data', Key: 'k2' })))).$metadata.httpStatusCode).toBe(404);
+  expect(await denied(sdk.client.send(new PutObjectCommand({ Bucket: 'data', Key: 'k2', Body: 'x', ExpectedBucketOwner: OTHER })))).toEqual(DENIED);
+  expect(await denied(sdk.client.send(new GetObjectCommand({ Bucket: 'data', Key: 'k', ExpectedBucketOwner: OTHER })))).toEqual(DENIED);
+  expect(await denied(sdk.client.send(new ListObjectsV2Command({ Bucket: 'data', ExpectedBucketOwner: OTHER })))).toEqual(DENIED);
+  expect(await denied(sdk.client.send(new GetBucketEncryptionCommand({ Bucket: 'data', ExpectedBucketOwner: OTHER })))).toEqual(DENIED);
+  expect((await sdkError(sdk.client.send(new HeadObjectCommand({ Bucket: 'data', Key: 'k2' })))).$metadata.httpStatusCode).toBe(404);
 });
 
 it('the owner’s account passes, and a missing bucket is still NoSuchBucket', async () => {
-  await client.send(new PutObjectCommand({ Bucket: 'data', Key: 'k2', Body: 'y', ExpectedBucketOwner: ACCOUNT }));
-  const got = await client.send(new GetObjectCommand({ Bucket: 'data', Key: 'k2', ExpectedBucketOwner: ACCOUNT }));
+  await sdk.client.send(new PutObjectCommand({ Bucket: 'data', Key: 'k2', Body: 'y', ExpectedBucketOwner: ACCOUNT }));
+  const got = await sdk.client.send(new GetObjectCommand({ Bucket: 'data', Key: 'k2', ExpectedBucketOwner: ACCOUNT }));
   expect(await got.Body?.transformToString()).toBe('y');
-  expect((await sdkError(client.send(new GetObjectCommand({ Bucket: 'absent', Key: 'k', ExpectedBucketOwner: OTHER })))).name).toBe('NoSuchBucket');
+  expect((await sdkError(sdk.client.send(new GetObjectCommand({ Bucket: 'absent', Key: 'k', ExpectedBucketOwner: OTHER })))).name).toBe('NoSuchBucket');
 });
 
 it('ExpectedSourceBucketOwner checks a copy’s source bucket (CopyObject, UploadPartCopy)', async () => {
-  const copy = client.send(new CopyObjectCommand({ Bucket: 'data', Key: 'copy', CopySource: 'data/k', ExpectedSourceBucketOwner: OTHER }));
+  const copy = sdk.client.send(new CopyObjectCommand({ Bucket: 'data', Key: 'copy', CopySource: 'data/k', ExpectedSourceBucketOwner: OTHER }));
   expect(await denied(copy)).toEqual(DENIED);
-  await client.send(
+  await sdk.client.send(
     new CopyObjectCommand({ Bucket: 'data', Key: 'copy', CopySource: 'data/k', ExpectedSourceBucketOwner: ACCOUNT, ExpectedBucketOwner: ACCOUNT }),
   );
-  const { UploadId } = await client.send(new CreateMultipartUploadCommand({ Bucket: 'data', Key: 'mpu' }));
-  const part = client.send(
+  const { UploadId } = await sdk.client.send(new CreateMultipartUploadCommand({ Bucket: 'data', Key: 'mpu' }));
+  const part = sdk.client.send(
     new UploadPartCopyCommand({ Bucket: 'data', Key: 'mpu', UploadId, PartNumber: 1, CopySource: 'data/k', ExpectedSourceBucketOwner: OTHER }),
   );
   expect(await denied(part)).toEqual(DENIED);

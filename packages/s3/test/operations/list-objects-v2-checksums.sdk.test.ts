@@ -7,38 +7,20 @@
  */
 
 import { randomBytes } from 'node:crypto';
-import {
-  CompleteMultipartUploadCommand,
-  CreateBucketCommand,
-  CreateMultipartUploadCommand,
-  ListObjectsV2Command,
-  PutObjectCommand,
-  type S3Client,
-  UploadPartCommand,
-} from '@aws-sdk/client-s3';
-import { afterEach, beforeEach, expect, it } from 'vitest';
-import { inProcessClient, type WireEngine, wireEngine } from '../helpers/wire.ts';
+import { CompleteMultipartUploadCommand, CreateMultipartUploadCommand, ListObjectsV2Command, PutObjectCommand, UploadPartCommand } from '@aws-sdk/client-s3';
+import { expect, it } from 'vitest';
+import { useInProcessS3 } from '../helpers/sdk-fixture.ts';
 
-let engine: WireEngine;
-let client: S3Client;
-beforeEach(async () => {
-  engine = wireEngine();
-  client = inProcessClient(engine.handler);
-  await client.send(new CreateBucketCommand({ Bucket: 'data' }));
-});
-afterEach(async () => {
-  client.destroy();
-  await engine.close();
-});
+const sdk = useInProcessS3({ buckets: ['data'] });
 
 it('lists the algorithm and type of each object’s checksum, never the value', async () => {
-  await client.send(new PutObjectCommand({ Bucket: 'data', Key: 'a-sdk-default', Body: 'test' })); // the SDK's CRC32
-  await client.send(new PutObjectCommand({ Bucket: 'data', Key: 'b-sha256', Body: 'test', ChecksumAlgorithm: 'SHA256' }));
-  const created = await client.send(new CreateMultipartUploadCommand({ Bucket: 'data', Key: 'c-composite', ChecksumAlgorithm: 'SHA1' }));
-  const part = await client.send(
+  await sdk.client.send(new PutObjectCommand({ Bucket: 'data', Key: 'a-sdk-default', Body: 'test' })); // the SDK's CRC32
+  await sdk.client.send(new PutObjectCommand({ Bucket: 'data', Key: 'b-sha256', Body: 'test', ChecksumAlgorithm: 'SHA256' }));
+  const created = await sdk.client.send(new CreateMultipartUploadCommand({ Bucket: 'data', Key: 'c-composite', ChecksumAlgorithm: 'SHA1' }));
+  const part = await sdk.client.send(
     new UploadPartCommand({ Bucket: 'data', Key: 'c-composite', UploadId: created.UploadId, PartNumber: 1, Body: randomBytes(100), ChecksumAlgorithm: 'SHA1' }),
   );
-  await client.send(
+  await sdk.client.send(
     new CompleteMultipartUploadCommand({
       Bucket: 'data',
       Key: 'c-composite',
@@ -46,7 +28,7 @@ it('lists the algorithm and type of each object’s checksum, never the value', 
       MultipartUpload: { Parts: [{ PartNumber: 1, ETag: part.ETag, ChecksumSHA1: part.ChecksumSHA1 }] },
     }),
   );
-  const listed = await client.send(new ListObjectsV2Command({ Bucket: 'data' }));
+  const listed = await sdk.client.send(new ListObjectsV2Command({ Bucket: 'data' }));
   expect(listed.Contents?.map((object) => [object.Key, object.ChecksumAlgorithm, object.ChecksumType, object.Size, object.StorageClass])).toEqual([
     ['a-sdk-default', ['CRC32'], 'FULL_OBJECT', 4, 'STANDARD'],
     ['b-sha256', ['SHA256'], 'FULL_OBJECT', 4, 'STANDARD'],

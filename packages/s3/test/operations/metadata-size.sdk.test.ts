@@ -4,31 +4,16 @@
  * by the kernel's in-process handler, on every write that stores metadata. Strongbox stored any size.
  */
 
-import {
-  CopyObjectCommand,
-  CreateBucketCommand,
-  CreateMultipartUploadCommand,
-  HeadObjectCommand,
-  ListMultipartUploadsCommand,
-  PutObjectCommand,
-  type S3Client,
-} from '@aws-sdk/client-s3';
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { CopyObjectCommand, CreateMultipartUploadCommand, HeadObjectCommand, ListMultipartUploadsCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { beforeEach, expect, it } from 'vitest';
 import { checkUserMetadataSize } from '../../src/index.ts';
 import { catchS3 } from '../helpers/errors.ts';
-import { inProcessClient, sdkError, type WireEngine, wireEngine } from '../helpers/wire.ts';
+import { useInProcessS3 } from '../helpers/sdk-fixture.ts';
+import { sdkError } from '../helpers/wire.ts';
 
-let engine: WireEngine;
-let client: S3Client;
+const sdk = useInProcessS3({ buckets: ['data'] });
 beforeEach(async () => {
-  engine = wireEngine();
-  client = inProcessClient(engine.handler);
-  await client.send(new CreateBucketCommand({ Bucket: 'data' }));
-  await client.send(new PutObjectCommand({ Bucket: 'data', Key: 'source', Body: 'x', Metadata: { team: 'blue' } }));
-});
-afterEach(async () => {
-  client.destroy();
-  await engine.close();
+  await sdk.client.send(new PutObjectCommand({ Bucket: 'data', Key: 'source', Body: 'x', Metadata: { team: 'blue' } }));
 });
 
 // 'big' (3 bytes) plus the value: 2048 bytes in all is the most S3 stores.
@@ -43,24 +28,24 @@ async function tooLarge(promise: Promise<unknown>): Promise<unknown[]> {
 const REFUSED = ['MetadataTooLarge', 400, 'Your metadata headers exceed the maximum allowed metadata size', '2049', '2048'];
 
 it('PutObject stores 2 KB of metadata and refuses one byte more, storing nothing', async () => {
-  await client.send(new PutObjectCommand({ Bucket: 'data', Key: 'at-limit', Body: 'x', Metadata: atLimit }));
-  expect((await client.send(new HeadObjectCommand({ Bucket: 'data', Key: 'at-limit' }))).Metadata).toEqual(atLimit);
-  expect(await tooLarge(client.send(new PutObjectCommand({ Bucket: 'data', Key: 'over', Body: 'x', Metadata: overLimit })))).toEqual(REFUSED);
-  expect((await sdkError(client.send(new HeadObjectCommand({ Bucket: 'data', Key: 'over' })))).$metadata.httpStatusCode).toBe(404);
+  await sdk.client.send(new PutObjectCommand({ Bucket: 'data', Key: 'at-limit', Body: 'x', Metadata: atLimit }));
+  expect((await sdk.client.send(new HeadObjectCommand({ Bucket: 'data', Key: 'at-limit' }))).Metadata).toEqual(atLimit);
+  expect(await tooLarge(sdk.client.send(new PutObjectCommand({ Bucket: 'data', Key: 'over', Body: 'x', Metadata: overLimit })))).toEqual(REFUSED);
+  expect((await sdkError(sdk.client.send(new HeadObjectCommand({ Bucket: 'data', Key: 'over' })))).$metadata.httpStatusCode).toBe(404);
 });
 
 it('CreateMultipartUpload refuses it and starts no upload', async () => {
-  expect(await tooLarge(client.send(new CreateMultipartUploadCommand({ Bucket: 'data', Key: 'over', Metadata: overLimit })))).toEqual(REFUSED);
-  expect((await client.send(new ListMultipartUploadsCommand({ Bucket: 'data' }))).Uploads).toBeUndefined();
+  expect(await tooLarge(sdk.client.send(new CreateMultipartUploadCommand({ Bucket: 'data', Key: 'over', Metadata: overLimit })))).toEqual(REFUSED);
+  expect((await sdk.client.send(new ListMultipartUploadsCommand({ Bucket: 'data' }))).Uploads).toBeUndefined();
 });
 
 it('CopyObject refuses it with REPLACE, and ignores the request’s metadata under COPY', async () => {
-  const replace = client.send(
+  const replace = sdk.client.send(
     new CopyObjectCommand({ Bucket: 'data', Key: 'copy', CopySource: 'data/source', MetadataDirective: 'REPLACE', Metadata: overLimit }),
   );
   expect(await tooLarge(replace)).toEqual(REFUSED);
-  await client.send(new CopyObjectCommand({ Bucket: 'data', Key: 'copy', CopySource: 'data/source', Metadata: overLimit }));
-  expect((await client.send(new HeadObjectCommand({ Bucket: 'data', Key: 'copy' }))).Metadata).toEqual({ team: 'blue' });
+  await sdk.client.send(new CopyObjectCommand({ Bucket: 'data', Key: 'copy', CopySource: 'data/source', Metadata: overLimit }));
+  expect((await sdk.client.send(new HeadObjectCommand({ Bucket: 'data', Key: 'copy' }))).Metadata).toEqual({ team: 'blue' });
 });
 
 it('counts UTF-8 bytes, not characters, each byte sent once', () => {

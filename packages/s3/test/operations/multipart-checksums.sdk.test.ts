@@ -12,32 +12,21 @@ import {
   type CompletedPart,
   CompleteMultipartUploadCommand,
   CopyObjectCommand,
-  CreateBucketCommand,
   CreateMultipartUploadCommand,
   GetObjectCommand,
   HeadObjectCommand,
   ListMultipartUploadsCommand,
   ListPartsCommand,
   PutObjectCommand,
-  type S3Client,
   UploadPartCommand,
   UploadPartCopyCommand,
 } from '@aws-sdk/client-s3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { checksumOf, MIN_PART_SIZE } from '../../src/index.ts';
-import { inProcessClient, sdkError, type WireEngine, wireEngine } from '../helpers/wire.ts';
+import { useInProcessS3 } from '../helpers/sdk-fixture.ts';
+import { inProcessClient, sdkError } from '../helpers/wire.ts';
 
-let engine: WireEngine;
-let client: S3Client;
-beforeEach(async () => {
-  engine = wireEngine();
-  client = inProcessClient(engine.handler);
-  await client.send(new CreateBucketCommand({ Bucket: 'data' }));
-});
-afterEach(async () => {
-  client.destroy();
-  await engine.close();
-});
+const sdk = useInProcessS3({ buckets: ['data'] });
 
 const first = new Uint8Array(randomBytes(MIN_PART_SIZE));
 const second = new Uint8Array(randomBytes(70_001));
@@ -54,7 +43,7 @@ async function composite(algorithm: Algorithm, parts: readonly Uint8Array[]): Pr
 
 /** Creates an upload and sends the two parts with the SDK computing `algorithm` for each. */
 async function uploadTwoParts(key: string, algorithm: Algorithm, type?: 'COMPOSITE' | 'FULL_OBJECT') {
-  const created = await client.send(
+  const created = await sdk.client.send(
     new CreateMultipartUploadCommand({
       Bucket: 'data',
       Key: key,
@@ -65,7 +54,7 @@ async function uploadTwoParts(key: string, algorithm: Algorithm, type?: 'COMPOSI
   const uploadId = created.UploadId as string;
   const parts: CompletedPart[] = [];
   for (const [index, body] of [first, second].entries()) {
-    const sent = await client.send(
+    const sent = await sdk.client.send(
       new UploadPartCommand({
         Bucket: 'data',
         Key: key,
@@ -86,20 +75,20 @@ describe('COMPOSITE multipart checksums', () => {
     it(`${algorithm}: parts listed with their checksums, the object's is the checksum of checksums -2, a part read answers its own`, async () => {
       const { created, uploadId, parts } = await uploadTwoParts(`c-${algorithm}`, algorithm);
       expect([created.ChecksumAlgorithm, created.ChecksumType]).toEqual([algorithm, 'COMPOSITE']);
-      const listed = await client.send(new ListPartsCommand({ Bucket: 'data', Key: `c-${algorithm}`, UploadId: uploadId }));
+      const listed = await sdk.client.send(new ListPartsCommand({ Bucket: 'data', Key: `c-${algorithm}`, UploadId: uploadId }));
       expect([listed.ChecksumAlgorithm, listed.ChecksumType]).toEqual([algorithm, 'COMPOSITE']);
       expect(listed.Parts?.map((part) => part[member(algorithm)])).toEqual([await checksumOf(algorithm, first), await checksumOf(algorithm, second)]);
-      const uploads = await client.send(new ListMultipartUploadsCommand({ Bucket: 'data' }));
+      const uploads = await sdk.client.send(new ListMultipartUploadsCommand({ Bucket: 'data' }));
       expect(uploads.Uploads?.map((upload) => [upload.ChecksumAlgorithm, upload.ChecksumType])).toEqual([[algorithm, 'COMPOSITE']]);
-      const done = await client.send(
+      const done = await sdk.client.send(
         new CompleteMultipartUploadCommand({ Bucket: 'data', Key: `c-${algorithm}`, UploadId: uploadId, MultipartUpload: { Parts: parts } }),
       );
       const expected = await composite(algorithm, [first, second]);
       expect([done[member(algorithm)], done.ChecksumType]).toEqual([expected, 'COMPOSITE']);
-      const head = await client.send(new HeadObjectCommand({ Bucket: 'data', Key: `c-${algorithm}`, ChecksumMode: 'ENABLED' }));
+      const head = await sdk.client.send(new HeadObjectCommand({ Bucket: 'data', Key: `c-${algorithm}`, ChecksumMode: 'ENABLED' }));
       expect([head[member(algorithm)], head.ChecksumType]).toEqual([expected, 'COMPOSITE']);
       // The SDK validates a part's (plain) checksum against the part's bytes.
-      const part = await client.send(new GetObjectCommand({ Bucket: 'data', Key: `c-${algorithm}`, PartNumber: 2, ChecksumMode: 'ENABLED' }));
+      const part = await sdk.client.send(new GetObjectCommand({ Bucket: 'data', Key: `c-${algorithm}`, PartNumber: 2, ChecksumMode: 'ENABLED' }));
       expect([part[member(algorithm)], part.ChecksumType]).toEqual([await checksumOf(algorithm, second), 'COMPOSITE']);
       expect(Buffer.from(await part.Body!.transformToByteArray()).equals(Buffer.from(second))).toBe(true);
     });
@@ -107,7 +96,7 @@ describe('COMPOSITE multipart checksums', () => {
 
   it('the composite value is what the User Guide computes (SHA-256 by hand)', async () => {
     const { uploadId, parts } = await uploadTwoParts('by-hand', 'SHA256');
-    const done = await client.send(
+    const done = await sdk.client.send(
       new CompleteMultipartUploadCommand({ Bucket: 'data', Key: 'by-hand', UploadId: uploadId, MultipartUpload: { Parts: parts } }),
     );
     const outer = createHash('sha256');
@@ -127,7 +116,7 @@ describe('FULL_OBJECT multipart checksums', () => {
       const { created, uploadId, parts } = await uploadTwoParts(key, algorithm, type);
       expect([created.ChecksumAlgorithm, created.ChecksumType]).toEqual([algorithm, 'FULL_OBJECT']);
       const expected = await checksumOf(algorithm, whole);
-      const done = await client.send(
+      const done = await sdk.client.send(
         new CompleteMultipartUploadCommand({
           Bucket: 'data',
           Key: key,
@@ -138,7 +127,7 @@ describe('FULL_OBJECT multipart checksums', () => {
         }),
       );
       expect([done[member(algorithm)], done.ChecksumType]).toEqual([expected, 'FULL_OBJECT']);
-      const got = await client.send(new GetObjectCommand({ Bucket: 'data', Key: key, ChecksumMode: 'ENABLED' }));
+      const got = await sdk.client.send(new GetObjectCommand({ Bucket: 'data', Key: key, ChecksumMode: 'ENABLED' }));
       expect([got[member(algorithm)], got.ChecksumType]).toEqual([expected, 'FULL_OBJECT']);
       expect(Buffer.from(await got.Body!.transformToByteArray()).equals(whole)).toBe(true);
     });
@@ -146,17 +135,17 @@ describe('FULL_OBJECT multipart checksums', () => {
 
   it('answers a part read with the object’s checksum only when the part is the whole object', async () => {
     const { uploadId, parts } = await uploadTwoParts('f-parts', 'CRC32C', 'FULL_OBJECT');
-    await client.send(new CompleteMultipartUploadCommand({ Bucket: 'data', Key: 'f-parts', UploadId: uploadId, MultipartUpload: { Parts: parts } }));
-    const part = await client.send(new GetObjectCommand({ Bucket: 'data', Key: 'f-parts', PartNumber: 1, ChecksumMode: 'ENABLED' }));
+    await sdk.client.send(new CompleteMultipartUploadCommand({ Bucket: 'data', Key: 'f-parts', UploadId: uploadId, MultipartUpload: { Parts: parts } }));
+    const part = await sdk.client.send(new GetObjectCommand({ Bucket: 'data', Key: 'f-parts', PartNumber: 1, ChecksumMode: 'ENABLED' }));
     expect([part.ChecksumCRC32C, part.ChecksumType]).toEqual([undefined, undefined]);
     await part.Body?.transformToByteArray();
-    const single = await client.send(
+    const single = await sdk.client.send(
       new CreateMultipartUploadCommand({ Bucket: 'data', Key: 'one', ChecksumAlgorithm: 'CRC32C', ChecksumType: 'FULL_OBJECT' }),
     );
-    const only = await client.send(
+    const only = await sdk.client.send(
       new UploadPartCommand({ Bucket: 'data', Key: 'one', UploadId: single.UploadId, PartNumber: 1, Body: second, ChecksumAlgorithm: 'CRC32C' }),
     );
-    await client.send(
+    await sdk.client.send(
       new CompleteMultipartUploadCommand({
         Bucket: 'data',
         Key: 'one',
@@ -164,7 +153,7 @@ describe('FULL_OBJECT multipart checksums', () => {
         MultipartUpload: { Parts: [{ PartNumber: 1, ETag: only.ETag }] },
       }),
     );
-    const whole = await client.send(new GetObjectCommand({ Bucket: 'data', Key: 'one', PartNumber: 1, ChecksumMode: 'ENABLED' }));
+    const whole = await sdk.client.send(new GetObjectCommand({ Bucket: 'data', Key: 'one', PartNumber: 1, ChecksumMode: 'ENABLED' }));
     expect([whole.$metadata.httpStatusCode, whole.ChecksumCRC32C, whole.ChecksumType]).toEqual([206, await checksumOf('CRC32C', second), 'FULL_OBJECT']);
     expect(Buffer.from(await whole.Body!.transformToByteArray()).equals(Buffer.from(second))).toBe(true);
   });
@@ -172,7 +161,7 @@ describe('FULL_OBJECT multipart checksums', () => {
   it('refuses a full-object checksum that is not the object’s, and keeps the upload', async () => {
     const { uploadId, parts } = await uploadTwoParts('f-wrong', 'CRC32', 'FULL_OBJECT');
     const wrong = await sdkError(
-      client.send(
+      sdk.client.send(
         new CompleteMultipartUploadCommand({
           Bucket: 'data',
           Key: 'f-wrong',
@@ -189,7 +178,7 @@ describe('FULL_OBJECT multipart checksums', () => {
       'The crc32 you specified did not match the calculated checksum.',
     ]);
     const mode = await sdkError(
-      client.send(
+      sdk.client.send(
         new CompleteMultipartUploadCommand({
           Bucket: 'data',
           Key: 'f-wrong',
@@ -204,34 +193,38 @@ describe('FULL_OBJECT multipart checksums', () => {
       'The upload was created using the FULL_OBJECT checksum mode. The complete request must use the same checksum mode.',
     ]);
     // Nothing was completed: the parts are still there, and the right completion works.
-    expect((await client.send(new ListPartsCommand({ Bucket: 'data', Key: 'f-wrong', UploadId: uploadId }))).Parts).toHaveLength(2);
-    const done = await client.send(
+    expect((await sdk.client.send(new ListPartsCommand({ Bucket: 'data', Key: 'f-wrong', UploadId: uploadId }))).Parts).toHaveLength(2);
+    const done = await sdk.client.send(
       new CompleteMultipartUploadCommand({ Bucket: 'data', Key: 'f-wrong', UploadId: uploadId, MultipartUpload: { Parts: parts } }),
     );
     expect(done.ChecksumCRC32).toBe(await checksumOf('CRC32', whole));
   });
 
   it('gives an upload that named no algorithm S3’s default CRC64NVME of the whole object', async () => {
-    const created = await client.send(new CreateMultipartUploadCommand({ Bucket: 'data', Key: 'default' }));
+    const created = await sdk.client.send(new CreateMultipartUploadCommand({ Bucket: 'data', Key: 'default' }));
     expect(created.ChecksumAlgorithm).toBeUndefined();
     const parts: CompletedPart[] = [];
     for (const [index, body] of [first, second].entries()) {
       // The SDK sends CRC32 on each part by default; the engine also computes CRC64NVME.
-      const sent = await client.send(new UploadPartCommand({ Bucket: 'data', Key: 'default', UploadId: created.UploadId, PartNumber: index + 1, Body: body }));
+      const sent = await sdk.client.send(
+        new UploadPartCommand({ Bucket: 'data', Key: 'default', UploadId: created.UploadId, PartNumber: index + 1, Body: body }),
+      );
       parts.push({ PartNumber: index + 1, ETag: sent.ETag });
     }
     // As S3 lists them (LocalStack's captures, February 2026): neither the CRC32 the SDK sent nor
     // the CRC64NVME kept for the object's checksum, nor an algorithm or type for the upload.
-    const listed = await client.send(new ListPartsCommand({ Bucket: 'data', Key: 'default', UploadId: created.UploadId }));
+    const listed = await sdk.client.send(new ListPartsCommand({ Bucket: 'data', Key: 'default', UploadId: created.UploadId }));
     expect([listed.ChecksumAlgorithm, listed.ChecksumType]).toEqual([undefined, undefined]);
     expect(listed.Parts?.map((part) => [part.PartNumber, part.ChecksumCRC64NVME, part.ChecksumCRC32])).toEqual([
       [1, undefined, undefined],
       [2, undefined, undefined],
     ]);
-    const uploads = await client.send(new ListMultipartUploadsCommand({ Bucket: 'data' }));
+    const uploads = await sdk.client.send(new ListMultipartUploadsCommand({ Bucket: 'data' }));
     expect(uploads.Uploads?.map((upload) => upload.ChecksumAlgorithm)).toEqual([undefined]);
-    await client.send(new CompleteMultipartUploadCommand({ Bucket: 'data', Key: 'default', UploadId: created.UploadId, MultipartUpload: { Parts: parts } }));
-    const got = await client.send(new GetObjectCommand({ Bucket: 'data', Key: 'default', ChecksumMode: 'ENABLED' }));
+    await sdk.client.send(
+      new CompleteMultipartUploadCommand({ Bucket: 'data', Key: 'default', UploadId: created.UploadId, MultipartUpload: { Parts: parts } }),
+    );
+    const got = await sdk.client.send(new GetObjectCommand({ Bucket: 'data', Key: 'default', ChecksumMode: 'ENABLED' }));
     expect([got.ChecksumCRC64NVME, got.ChecksumType]).toEqual([await checksumOf('CRC64NVME', whole), 'FULL_OBJECT']);
     expect(Buffer.from(await got.Body!.transformToByteArray()).equals(whole)).toBe(true);
   });
@@ -245,7 +238,7 @@ describe('multipart checksum errors', () => {
     ];
     for (const [algorithm, type, message] of cases) {
       const error = await sdkError(
-        client.send(new CreateMultipartUploadCommand({ Bucket: 'data', Key: 'k', ChecksumAlgorithm: algorithm as ChecksumAlgorithm, ChecksumType: type })),
+        sdk.client.send(new CreateMultipartUploadCommand({ Bucket: 'data', Key: 'k', ChecksumAlgorithm: algorithm as ChecksumAlgorithm, ChecksumType: type })),
       );
       expect([error.name, error.$metadata.httpStatusCode, error.message]).toEqual(['InvalidRequest', 400, message]);
     }
@@ -254,46 +247,46 @@ describe('multipart checksum errors', () => {
   it('refuses an algorithm S3 does not have, naming the ten it takes', async () => {
     // LocalStack's record (February 2026) lists the five of then; S3 took ten from April 2026.
     const error = await sdkError(
-      client.send(new CreateMultipartUploadCommand({ Bucket: 'data', Key: 'newer', ChecksumAlgorithm: 'TEST' as ChecksumAlgorithm })),
+      sdk.client.send(new CreateMultipartUploadCommand({ Bucket: 'data', Key: 'newer', ChecksumAlgorithm: 'TEST' as ChecksumAlgorithm })),
     );
     expect([error.name, error.$metadata.httpStatusCode, error.message]).toEqual([
       'InvalidRequest',
       400,
       'Checksum algorithm provided is unsupported. Please try again with any of the valid types: [CRC32, CRC32C, CRC64NVME, MD5, SHA1, SHA256, SHA512, XXHASH128, XXHASH3, XXHASH64]',
     ]);
-    const uploads = await client.send(new ListMultipartUploadsCommand({ Bucket: 'data', Prefix: 'newer' }));
+    const uploads = await sdk.client.send(new ListMultipartUploadsCommand({ Bucket: 'data', Prefix: 'newer' }));
     expect(uploads.Uploads).toBeUndefined();
   });
 
   it('refuses a part whose checksum is wrong, missing, or of another algorithm, storing nothing', async () => {
-    const created = await client.send(new CreateMultipartUploadCommand({ Bucket: 'data', Key: 'k', ChecksumAlgorithm: 'CRC32C' }));
+    const created = await sdk.client.send(new CreateMultipartUploadCommand({ Bucket: 'data', Key: 'k', ChecksumAlgorithm: 'CRC32C' }));
     const part = { Bucket: 'data', Key: 'k', UploadId: created.UploadId, PartNumber: 1, Body: second };
-    const wrong = await sdkError(client.send(new UploadPartCommand({ ...part, ChecksumCRC32C: await checksumOf('CRC32C', first) })));
+    const wrong = await sdkError(sdk.client.send(new UploadPartCommand({ ...part, ChecksumCRC32C: await checksumOf('CRC32C', first) })));
     expect([wrong.name, wrong.$metadata.httpStatusCode, wrong.message]).toEqual([
       'BadDigest',
       400,
       'The CRC32C you specified did not match the calculated checksum.',
     ]);
-    const other = await sdkError(client.send(new UploadPartCommand({ ...part, ChecksumAlgorithm: 'CRC32' })));
+    const other = await sdkError(sdk.client.send(new UploadPartCommand({ ...part, ChecksumAlgorithm: 'CRC32' })));
     expect([other.name, other.message]).toEqual([
       'InvalidRequest',
       'Checksum Type mismatch occurred, expected checksum Type: crc32c, actual checksum Type: crc32',
     ]);
-    const bare = inProcessClient(engine.handler, { requestChecksumCalculation: 'WHEN_REQUIRED' });
+    const bare = inProcessClient(sdk.engine.handler, { requestChecksumCalculation: 'WHEN_REQUIRED' });
     const missing = await sdkError(bare.send(new UploadPartCommand(part)));
     bare.destroy();
     expect([missing.name, missing.message]).toEqual([
       'InvalidRequest',
       'Checksum Type mismatch occurred, expected checksum Type: crc32c, actual checksum Type: null',
     ]);
-    expect((await client.send(new ListPartsCommand({ Bucket: 'data', Key: 'k', UploadId: created.UploadId }))).Parts).toBeUndefined();
+    expect((await sdk.client.send(new ListPartsCommand({ Bucket: 'data', Key: 'k', UploadId: created.UploadId }))).Parts).toBeUndefined();
   });
 
   it('checks the part checksums a completion lists: InvalidPart when wrong, InvalidRequest when a composite part has none', async () => {
     const { uploadId, parts } = await uploadTwoParts('k', 'CRC32');
     const [one, two] = parts as [CompletedPart, CompletedPart];
     const wrong = await sdkError(
-      client.send(
+      sdk.client.send(
         new CompleteMultipartUploadCommand({
           Bucket: 'data',
           Key: 'k',
@@ -304,7 +297,7 @@ describe('multipart checksum errors', () => {
     );
     expect([wrong.name, wrong.$metadata.httpStatusCode]).toEqual(['InvalidPart', 400]);
     const missing = await sdkError(
-      client.send(
+      sdk.client.send(
         new CompleteMultipartUploadCommand({
           Bucket: 'data',
           Key: 'k',
@@ -322,16 +315,16 @@ describe('multipart checksum errors', () => {
 
 describe('copies and lib-storage', () => {
   it('UploadPartCopy gives the part the upload’s checksum; CopyObject of a composite object makes a full-object one', async () => {
-    await client.send(new PutObjectCommand({ Bucket: 'data', Key: 'source', Body: first }));
-    const created = await client.send(new CreateMultipartUploadCommand({ Bucket: 'data', Key: 'copied', ChecksumAlgorithm: 'SHA256' }));
-    const copied = await client.send(
+    await sdk.client.send(new PutObjectCommand({ Bucket: 'data', Key: 'source', Body: first }));
+    const created = await sdk.client.send(new CreateMultipartUploadCommand({ Bucket: 'data', Key: 'copied', ChecksumAlgorithm: 'SHA256' }));
+    const copied = await sdk.client.send(
       new UploadPartCopyCommand({ Bucket: 'data', Key: 'copied', UploadId: created.UploadId, PartNumber: 1, CopySource: 'data/source' }),
     );
     expect(copied.CopyPartResult?.ChecksumSHA256).toBe(await checksumOf('SHA256', first));
-    const tail = await client.send(
+    const tail = await sdk.client.send(
       new UploadPartCommand({ Bucket: 'data', Key: 'copied', UploadId: created.UploadId, PartNumber: 2, Body: second, ChecksumAlgorithm: 'SHA256' }),
     );
-    await client.send(
+    await sdk.client.send(
       new CompleteMultipartUploadCommand({
         Bucket: 'data',
         Key: 'copied',
@@ -344,9 +337,9 @@ describe('copies and lib-storage', () => {
         },
       }),
     );
-    const copy = await client.send(new CopyObjectCommand({ Bucket: 'data', Key: 'flat', CopySource: 'data/copied' }));
+    const copy = await sdk.client.send(new CopyObjectCommand({ Bucket: 'data', Key: 'flat', CopySource: 'data/copied' }));
     expect(copy.CopyObjectResult?.ChecksumSHA256).toBe(await checksumOf('SHA256', whole));
-    const got = await client.send(new GetObjectCommand({ Bucket: 'data', Key: 'flat', ChecksumMode: 'ENABLED' }));
+    const got = await sdk.client.send(new GetObjectCommand({ Bucket: 'data', Key: 'flat', ChecksumMode: 'ENABLED' }));
     expect([got.ChecksumSHA256, got.ChecksumType]).toEqual([await checksumOf('SHA256', whole), 'FULL_OBJECT']);
     expect(Buffer.from(await got.Body!.transformToByteArray()).equals(whole)).toBe(true);
   });
@@ -356,8 +349,8 @@ describe('copies and lib-storage', () => {
     const body = Buffer.concat([whole, first]);
     const partSize = MIN_PART_SIZE;
     const pieces = [body.subarray(0, partSize), body.subarray(partSize, 2 * partSize), body.subarray(2 * partSize)];
-    await new Upload({ client, params: { Bucket: 'data', Key: 'lib', Body: body }, partSize, queueSize: 2 }).done();
-    const composed = await client.send(new HeadObjectCommand({ Bucket: 'data', Key: 'lib', ChecksumMode: 'ENABLED' }));
+    await new Upload({ client: sdk.client, params: { Bucket: 'data', Key: 'lib', Body: body }, partSize, queueSize: 2 }).done();
+    const composed = await sdk.client.send(new HeadObjectCommand({ Bucket: 'data', Key: 'lib', ChecksumMode: 'ENABLED' }));
     expect([composed.ChecksumCRC32, composed.ChecksumType]).toEqual([await composite('CRC32', pieces), 'COMPOSITE']);
 
     // lib-storage passes its params to CreateMultipartUpload and CompleteMultipartUpload as they are.
@@ -366,8 +359,8 @@ describe('copies and lib-storage', () => {
       Key: string;
       Body: Buffer;
     };
-    await new Upload({ client, params, partSize, queueSize: 2 }).done();
-    const got = await client.send(new GetObjectCommand({ Bucket: 'data', Key: 'lib-full', ChecksumMode: 'ENABLED' }));
+    await new Upload({ client: sdk.client, params, partSize, queueSize: 2 }).done();
+    const got = await sdk.client.send(new GetObjectCommand({ Bucket: 'data', Key: 'lib-full', ChecksumMode: 'ENABLED' }));
     expect([got.ChecksumCRC32C, got.ChecksumType]).toEqual([await checksumOf('CRC32C', body), 'FULL_OBJECT']);
     // The SDK checks the body against ChecksumCRC32C as it is read, and fails the read on a mismatch.
     expect(Buffer.from(await got.Body!.transformToByteArray()).equals(body)).toBe(true);

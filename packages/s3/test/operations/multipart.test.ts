@@ -7,15 +7,10 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { checksumOf, MIN_PART_SIZE, S3, type SseWriteMembers } from '../../src/index.ts';
+import { ALLOW_SSE_C } from '../helpers/backends.ts';
 import { md5Base64, md5Etag, members, sseC } from '../helpers/engine.ts';
 import { catchS3Async } from '../helpers/errors.ts';
 import { md5 } from '../helpers/md5.ts';
-
-const ALLOW_SSE_C = {
-  ServerSideEncryptionConfiguration: {
-    Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' }, BlockedEncryptionTypes: { EncryptionType: ['NONE'] } }],
-  },
-};
 
 let s3: S3;
 beforeEach(async () => {

@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { checksumOf, createMemoryObjectStore, OBJECT_FRAME_LENGTH, type ObjectReader, type ObjectStore, S3, type SseWriteMembers } from '../../src/index.ts';
+import { ALLOW_SSE_C } from '../helpers/backends.ts';
 import { md5Base64, md5Etag, members, sseC } from '../helpers/engine.ts';
 import { catchS3Async } from '../helpers/errors.ts';
 
@@ -11,12 +12,7 @@ beforeEach(async () => {
   s3 = new S3();
   await s3.createBucket({ Bucket: 'data' });
   // Allow SSE-C on this bucket (a fresh bucket blocks it).
-  await s3.putBucketEncryption({
-    Bucket: 'data',
-    ServerSideEncryptionConfiguration: {
-      Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' }, BlockedEncryptionTypes: { EncryptionType: ['NONE'] } }],
-    },
-  });
+  await s3.putBucketEncryption({ Bucket: 'data', ...ALLOW_SSE_C });
 });
 afterEach(() => s3.close());
 

@@ -5,30 +5,13 @@
  */
 
 import { createHash, randomBytes } from 'node:crypto';
-import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, PutBucketEncryptionCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { inProcessClient, sdkError, type WireEngine, wireEngine } from '../helpers/wire.ts';
+import { GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { describe, expect, it } from 'vitest';
+import { ALLOW_SSE_C } from '../helpers/backends.ts';
+import { useInProcessS3 } from '../helpers/sdk-fixture.ts';
+import { sdkError } from '../helpers/wire.ts';
 
-let engine: WireEngine;
-let client: S3Client;
-beforeEach(async () => {
-  engine = wireEngine();
-  client = inProcessClient(engine.handler);
-  await client.send(new CreateBucketCommand({ Bucket: 'data' }));
-  // A fresh bucket blocks SSE-C (April 2026): allow it.
-  await client.send(
-    new PutBucketEncryptionCommand({
-      Bucket: 'data',
-      ServerSideEncryptionConfiguration: {
-        Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' }, BlockedEncryptionTypes: { EncryptionType: ['NONE'] } }],
-      },
-    }),
-  );
-});
-afterEach(async () => {
-  client.destroy();
-  await engine.close();
-});
+const sdk = useInProcessS3({ buckets: ['data'], encryption: ALLOW_SSE_C });
 
 const key = randomBytes(32);
 const customer = {
@@ -42,7 +25,7 @@ const shortKey = { SSECustomerAlgorithm: 'AES256', SSECustomerKey: 'short-key' }
 
 describe('SSE-C key of the wrong length (its MD5 matching)', () => {
   it('is 400 InvalidArgument "The secret key was invalid…" on PutObject (put-obj-sse-c-no-md5)', async () => {
-    const error = await sdkError(client.send(new PutObjectCommand({ Bucket: 'data', Key: 'k', Body: 'test_data', ...shortKey })));
+    const error = await sdkError(sdk.client.send(new PutObjectCommand({ Bucket: 'data', Key: 'k', Body: 'test_data', ...shortKey })));
     expect([error.name, error.$metadata.httpStatusCode, error.message]).toEqual([
       'InvalidArgument',
       400,
@@ -51,16 +34,16 @@ describe('SSE-C key of the wrong length (its MD5 matching)', () => {
   });
 
   it('is 403 AccessDenied "…must provide the correct secret key." reading an SSE-C object (get-obj-sse-c-no-md5, head-obj-sse-c-no-md5)', async () => {
-    await client.send(new PutObjectCommand({ Bucket: 'data', Key: 'k', Body: 'test_data', ...customer }));
-    const got = await sdkError(client.send(new GetObjectCommand({ Bucket: 'data', Key: 'k', ...shortKey })));
+    await sdk.client.send(new PutObjectCommand({ Bucket: 'data', Key: 'k', Body: 'test_data', ...customer }));
+    const got = await sdkError(sdk.client.send(new GetObjectCommand({ Bucket: 'data', Key: 'k', ...shortKey })));
     expect([got.name, got.$metadata.httpStatusCode, got.message]).toEqual([
       'AccessDenied',
       403,
       'Requests specifying Server Side Encryption with Customer provided keys must provide the correct secret key.',
     ]);
-    const head = await sdkError(client.send(new HeadObjectCommand({ Bucket: 'data', Key: 'k', ...shortKey })));
+    const head = await sdkError(sdk.client.send(new HeadObjectCommand({ Bucket: 'data', Key: 'k', ...shortKey })));
     expect(head.$metadata.httpStatusCode).toBe(403);
     // The right key still reads it.
-    expect(await (await client.send(new GetObjectCommand({ Bucket: 'data', Key: 'k', ...customer }))).Body?.transformToString()).toBe('test_data');
+    expect(await (await sdk.client.send(new GetObjectCommand({ Bucket: 'data', Key: 'k', ...customer }))).Body?.transformToString()).toBe('test_data');
   });
 });

@@ -7,36 +7,27 @@
 
 import {
   CopyObjectCommand,
-  CreateBucketCommand,
   CreateMultipartUploadCommand,
   HeadObjectCommand,
   ListMultipartUploadsCommand,
   ListObjectsV2Command,
   PutObjectCommand,
-  type S3Client,
   StorageClass,
 } from '@aws-sdk/client-s3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { STORAGE_CLASSES } from '../../src/index.ts';
-import { inProcessClient, listen, sdkError, type WireEngine, wireEngine } from '../helpers/wire.ts';
+import { useInProcessS3 } from '../helpers/sdk-fixture.ts';
+import { listen, sdkError } from '../helpers/wire.ts';
 
-let engine: WireEngine;
-let client: S3Client;
+const sdk = useInProcessS3({ buckets: ['data'] });
 beforeEach(async () => {
-  engine = wireEngine();
-  client = inProcessClient(engine.handler);
-  await client.send(new CreateBucketCommand({ Bucket: 'data' }));
-  await client.send(new PutObjectCommand({ Bucket: 'data', Key: 'source', Body: 'source bytes' }));
-});
-afterEach(async () => {
-  client.destroy();
-  await engine.close();
+  await sdk.client.send(new PutObjectCommand({ Bucket: 'data', Key: 'source', Body: 'source bytes' }));
 });
 
 const BAD = 'NOT_A_CLASS' as StorageClass;
 
 async function keys(): Promise<string[]> {
-  return ((await client.send(new ListObjectsV2Command({ Bucket: 'data' }))).Contents ?? []).map((object) => object.Key ?? '');
+  return ((await sdk.client.send(new ListObjectsV2Command({ Bucket: 'data' }))).Contents ?? []).map((object) => object.Key ?? '');
 }
 
 describe('an invalid x-amz-storage-class', () => {
@@ -45,21 +36,21 @@ describe('an invalid x-amz-storage-class', () => {
     ['CopyObject', () => new CopyObjectCommand({ Bucket: 'data', Key: 'k', CopySource: 'data/source', StorageClass: BAD })],
     ['CreateMultipartUpload', () => new CreateMultipartUploadCommand({ Bucket: 'data', Key: 'k', StorageClass: BAD })],
   ] as const)('%s is refused 400 InvalidStorageClass and stores nothing', async (_name, command) => {
-    const error = await sdkError(client.send(command() as PutObjectCommand));
+    const error = await sdkError(sdk.client.send(command() as PutObjectCommand));
     expect(error.name).toBe('InvalidStorageClass');
     expect(error.message).toBe('The storage class you specified is not valid');
     expect(error.$metadata.httpStatusCode).toBe(400);
     expect(await keys()).toEqual(['source']);
-    expect((await client.send(new ListMultipartUploadsCommand({ Bucket: 'data' }))).Uploads ?? []).toEqual([]);
+    expect((await sdk.client.send(new ListMultipartUploadsCommand({ Bucket: 'data' }))).Uploads ?? []).toEqual([]);
   });
 
   it.each(['standard', 'Glacier'])('refuses %j (the enum is case-exact)', async (value) => {
-    const error = await sdkError(client.send(new PutObjectCommand({ Bucket: 'data', Key: 'k', Body: 'b', StorageClass: value as StorageClass })));
+    const error = await sdkError(sdk.client.send(new PutObjectCommand({ Bucket: 'data', Key: 'k', Body: 'b', StorageClass: value as StorageClass })));
     expect(error.name).toBe('InvalidStorageClass');
   });
 
   it('is answered as AWS words it on the wire', async () => {
-    const server = await listen(engine.handler);
+    const server = await listen(sdk.engine.handler);
     try {
       const response = await fetch(`${server.url}/data/raw`, { method: 'PUT', headers: { 'x-amz-storage-class': 'NOT_A_CLASS' }, body: 'bytes' });
       expect(response.status).toBe(400);
@@ -79,11 +70,11 @@ describe('a valid x-amz-storage-class', () => {
   });
 
   it.each(Object.values(StorageClass))('%s is accepted by all three operations (stored as STANDARD: classes are not modelled)', async (value) => {
-    await client.send(new PutObjectCommand({ Bucket: 'data', Key: 'put', Body: 'bytes', StorageClass: value }));
-    await client.send(new CopyObjectCommand({ Bucket: 'data', Key: 'copy', CopySource: 'data/source', StorageClass: value }));
-    const upload = await client.send(new CreateMultipartUploadCommand({ Bucket: 'data', Key: 'mpu', StorageClass: value }));
+    await sdk.client.send(new PutObjectCommand({ Bucket: 'data', Key: 'put', Body: 'bytes', StorageClass: value }));
+    await sdk.client.send(new CopyObjectCommand({ Bucket: 'data', Key: 'copy', CopySource: 'data/source', StorageClass: value }));
+    const upload = await sdk.client.send(new CreateMultipartUploadCommand({ Bucket: 'data', Key: 'mpu', StorageClass: value }));
     expect(upload.UploadId).toBeTruthy();
-    expect((await client.send(new HeadObjectCommand({ Bucket: 'data', Key: 'put' }))).StorageClass).toBeUndefined();
+    expect((await sdk.client.send(new HeadObjectCommand({ Bucket: 'data', Key: 'put' }))).StorageClass).toBeUndefined();
     expect(await keys()).toEqual(['copy', 'put', 'source']);
   });
 });

@@ -6,35 +6,21 @@
  * the copy instead of mixing two versions; Strongbox ignored the four headers.
  */
 
-import {
-  CreateBucketCommand,
-  CreateMultipartUploadCommand,
-  ListPartsCommand,
-  PutObjectCommand,
-  type S3Client,
-  UploadPartCopyCommand,
-} from '@aws-sdk/client-s3';
-import { afterEach, beforeEach, expect, it } from 'vitest';
-import { inProcessClient, sdkError, type WireEngine, wireEngine } from '../helpers/wire.ts';
+import { CreateMultipartUploadCommand, ListPartsCommand, PutObjectCommand, UploadPartCopyCommand } from '@aws-sdk/client-s3';
+import { beforeEach, expect, it } from 'vitest';
+import { useInProcessS3 } from '../helpers/sdk-fixture.ts';
+import { sdkError } from '../helpers/wire.ts';
 
-let engine: WireEngine;
-let client: S3Client;
+const sdk = useInProcessS3({ buckets: ['data'] });
 let uploadId: string;
 let sourceEtag: string;
 beforeEach(async () => {
-  engine = wireEngine();
-  client = inProcessClient(engine.handler);
-  await client.send(new CreateBucketCommand({ Bucket: 'data' }));
-  sourceEtag = (await client.send(new PutObjectCommand({ Bucket: 'data', Key: 'src', Body: 'source bytes' }))).ETag ?? '';
-  uploadId = (await client.send(new CreateMultipartUploadCommand({ Bucket: 'data', Key: 'dst' }))).UploadId ?? '';
-});
-afterEach(async () => {
-  client.destroy();
-  await engine.close();
+  sourceEtag = (await sdk.client.send(new PutObjectCommand({ Bucket: 'data', Key: 'src', Body: 'source bytes' }))).ETag ?? '';
+  uploadId = (await sdk.client.send(new CreateMultipartUploadCommand({ Bucket: 'data', Key: 'dst' }))).UploadId ?? '';
 });
 
 function copyPart(PartNumber: number, conditions: Partial<ConstructorParameters<typeof UploadPartCopyCommand>[0]>) {
-  return client.send(new UploadPartCopyCommand({ Bucket: 'data', Key: 'dst', UploadId: uploadId, PartNumber, CopySource: 'data/src', ...conditions }));
+  return sdk.client.send(new UploadPartCopyCommand({ Bucket: 'data', Key: 'dst', UploadId: uploadId, PartNumber, CopySource: 'data/src', ...conditions }));
 }
 
 it('copies a part while the source conditions hold, and refuses it 412 naming the condition when not, storing nothing', async () => {
@@ -50,12 +36,12 @@ it('copies a part while the source conditions hold, and refuses it 412 naming th
     const error = (await sdkError(copyPart(index + 2, conditions))) as Awaited<ReturnType<typeof sdkError>> & { Condition?: string };
     expect([error.name, error.$metadata.httpStatusCode, error.Condition]).toEqual(['PreconditionFailed', 412, condition]);
   }
-  const parts = await client.send(new ListPartsCommand({ Bucket: 'data', Key: 'dst', UploadId: uploadId }));
+  const parts = await sdk.client.send(new ListPartsCommand({ Bucket: 'data', Key: 'dst', UploadId: uploadId }));
   expect(parts.Parts?.map((part) => part.PartNumber)).toEqual([1]);
 });
 
 it('a source replaced between parts fails the parts pinned to its old ETag', async () => {
   await copyPart(1, { CopySourceIfMatch: sourceEtag });
-  await client.send(new PutObjectCommand({ Bucket: 'data', Key: 'src', Body: 'another version' }));
+  await sdk.client.send(new PutObjectCommand({ Bucket: 'data', Key: 'src', Body: 'another version' }));
   expect((await sdkError(copyPart(2, { CopySourceIfMatch: sourceEtag }))).name).toBe('PreconditionFailed');
 });

@@ -7,14 +7,9 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MIN_PART_SIZE, S3 } from '../../src/index.ts';
+import { ALLOW_SSE_C } from '../helpers/backends.ts';
 import { md5Etag, members, sseC } from '../helpers/engine.ts';
 import { catchS3Async } from '../helpers/errors.ts';
-
-const ALLOW_SSE_C = {
-  ServerSideEncryptionConfiguration: {
-    Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' }, BlockedEncryptionTypes: { EncryptionType: ['NONE'] } }],
-  },
-};
 
 let s3: S3;
 beforeEach(async () => {

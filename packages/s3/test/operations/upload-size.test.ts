@@ -6,27 +6,18 @@
  */
 
 import { request } from 'node:http';
-import { CreateBucketCommand, CreateMultipartUploadCommand, type S3Client } from '@aws-sdk/client-s3';
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { CreateMultipartUploadCommand } from '@aws-sdk/client-s3';
+import { expect, it } from 'vitest';
 import { checkProposedSize, MAX_UPLOAD_SIZE } from '../../src/index.ts';
 import { catchS3 } from '../helpers/errors.ts';
-import { inProcessClient, listen, type WireEngine, wireEngine } from '../helpers/wire.ts';
+import { useInProcessS3 } from '../helpers/sdk-fixture.ts';
+import { listen } from '../helpers/wire.ts';
 
-let engine: WireEngine;
-let client: S3Client;
-beforeEach(async () => {
-  engine = wireEngine();
-  client = inProcessClient(engine.handler);
-  await client.send(new CreateBucketCommand({ Bucket: 'data' }));
-});
-afterEach(async () => {
-  client.destroy();
-  await engine.close();
-});
+const sdk = useInProcessS3({ buckets: ['data'] });
 
 /** Sends only the head of a PUT declaring `size` bytes, and reads the answer. */
 async function declare(path: string, headers: Record<string, string>): Promise<{ status: number; body: string }> {
-  const server = await listen(engine.handler);
+  const server = await listen(sdk.engine.handler);
   try {
     return await new Promise((resolve, reject) => {
       const req = request(`${server.url}${path}`, { method: 'PUT', headers: { expect: '100-continue', ...headers } }, (response) => {
@@ -57,7 +48,7 @@ it('PutObject declaring more than 5 GiB is 400 EntityTooLarge before any body is
 });
 
 it('UploadPart likewise, by its aws-chunked decoded length too', async () => {
-  const { UploadId } = await client.send(new CreateMultipartUploadCommand({ Bucket: 'data', Key: 'mpu' }));
+  const { UploadId } = await sdk.client.send(new CreateMultipartUploadCommand({ Bucket: 'data', Key: 'mpu' }));
   const path = `/data/mpu?partNumber=1&uploadId=${UploadId}`;
   expect((await declare(path, { 'content-length': TOO_LARGE })).status).toBe(400);
   const chunked = await declare(path, {

@@ -11,15 +11,10 @@ import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MIN_PART_SIZE, S3, type SseCustomerMembers, type SseWriteMembers } from '../../src/index.ts';
+import { ALLOW_SSE_C } from '../helpers/backends.ts';
 import { members, sseC } from '../helpers/engine.ts';
 import { assertNoSecretsOnDisk } from '../helpers/scan.ts';
 import { tempDirectory } from '../helpers/temp.ts';
-
-const ALLOW_SSE_C = {
-  ServerSideEncryptionConfiguration: {
-    Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' }, BlockedEncryptionTypes: { EncryptionType: ['NONE'] } }],
-  },
-};
 
 /** 31-byte samples from the start, middle and end of a random body (searched whole by the scan). */
 function samples(body: Uint8Array): Uint8Array[] {

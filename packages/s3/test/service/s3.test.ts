@@ -10,16 +10,11 @@ import { AuditTrail, ManualClock } from '@strongbox/service-kernel';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { S3 } from '../../src/index.ts';
+import { ALLOW_SSE_C } from '../helpers/backends.ts';
 import { members, sseC } from '../helpers/engine.ts';
 import { catchS3Async } from '../helpers/errors.ts';
 import { assertNoSecretsOnDisk } from '../helpers/scan.ts';
 import { tempDirectory } from '../helpers/temp.ts';
-
-const ALLOW_SSE_C = {
-  ServerSideEncryptionConfiguration: {
-    Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' }, BlockedEncryptionTypes: { EncryptionType: ['NONE'] } }],
-  },
-};
 
 describe('the audit trail', () => {
   it('records S3 management events (source s3.amazonaws.com, the bucket as resource, errors too), and no data events', async () => {

@@ -10,6 +10,7 @@ import { readdirSync } from 'node:fs';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { S3 } from '../../src/index.ts';
+import { ALLOW_SSE_C } from '../helpers/backends.ts';
 import { members, sseC } from '../helpers/engine.ts';
 import { catchS3Async } from '../helpers/errors.ts';
 import { assertNoSecretsOnDisk } from '../helpers/scan.ts';
@@ -17,11 +18,6 @@ import { tempDirectory } from '../helpers/temp.ts';
 import { type FaultProxy, type RunningS3rver, S3RVER_CREDENTIALS, startFaultProxy, startS3rver, upstreamKeys } from '../helpers/upstream.ts';
 
 const BUCKET = 'sealed-objects';
-const ALLOW_SSE_C = {
-  ServerSideEncryptionConfiguration: {
-    Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' }, BlockedEncryptionTypes: { EncryptionType: ['NONE'] } }],
-  },
-};
 
 let s3rver: RunningS3rver;
 let proxy: FaultProxy;

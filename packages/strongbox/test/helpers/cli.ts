@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { KMSClient } from '@aws-sdk/client-kms';
+import { afterAll, beforeAll } from 'vitest';
 import { main } from '../../src/main.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..', '..');
@@ -178,6 +179,35 @@ export async function tempDir(): Promise<{ path: string; file(name: string, cont
       return target;
     },
     cleanup: () => rm(path, { recursive: true, force: true }),
+  };
+}
+
+/** A temporary directory: `path` and `file` of `tempDir`. */
+export type TempDir = Omit<Awaited<ReturnType<typeof tempDir>>, 'cleanup'>;
+
+/**
+ * One temporary directory for the whole file: made before its first test (`beforeAll`), removed
+ * after its last (`afterAll`). Read `path` or call `file` inside tests and hooks only.
+ * @throws Error when read before the directory is made.
+ * @example const dir = useTempDir(); it('writes', async () => { await dir.file('users.json', '{}'); });
+ */
+export function useTempDir(): TempDir {
+  let current: Awaited<ReturnType<typeof tempDir>> | undefined;
+  beforeAll(async () => {
+    current = await tempDir();
+  });
+  afterAll(async () => {
+    await current?.cleanup();
+  });
+  const made = (): Awaited<ReturnType<typeof tempDir>> => {
+    if (current === undefined) throw new Error('useTempDir: the directory exists only from beforeAll to afterAll');
+    return current;
+  };
+  return {
+    get path() {
+      return made().path;
+    },
+    file: (name, content) => made().file(name, content),
   };
 }
 
