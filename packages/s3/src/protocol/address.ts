@@ -45,8 +45,11 @@ export function addressOf(host: string | undefined, rawPath: string, baseHosts: 
   return withKey(decodeURIComponent(rest.slice(0, slash)), rest.slice(slash + 1), query);
 }
 
-/** Query text `URLSearchParams` reads otherwise than split as it stands (escapes, `+`, non-ASCII, a leading `?`). */
-const ENCODED_QUERY = /^\?|[%+]|[^\x00-\x7f]/;
+/**
+ * Query text `URLSearchParams` might read otherwise than split as it stands (escapes, `+`, a leading
+ * `?`, anything outside printable ASCII): such text goes through the parser.
+ */
+const ENCODED_QUERY = /^\?|[%+]|[^ -~]/;
 
 /**
  * A query string's parameters, decoded as `URLSearchParams` decodes them; a repeated name keeps its

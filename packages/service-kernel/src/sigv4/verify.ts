@@ -501,8 +501,11 @@ function parseQuery(text: string): Record<string, string | string[]> {
   return query;
 }
 
-/** Query text `URLSearchParams` reads otherwise than split as it stands (escapes, `+`, non-ASCII, a leading `?`). */
-const ENCODED_QUERY = /^\?|[%+]|[^\x00-\x7f]/;
+/**
+ * Query text `URLSearchParams` might read otherwise than split as it stands (escapes, `+`, a leading
+ * `?`, anything outside printable ASCII): such text goes through the parser.
+ */
+const ENCODED_QUERY = /^\?|[%+]|[^ -~]/;
 
 function addQueryValue(query: Record<string, string | string[]>, key: string, value: string): void {
   const previous = query[key];
