@@ -67,9 +67,13 @@ function recording(client: S3Client | KMSClient, seen: RawResponse[], etags: Map
   handler.handle = async (request, options) => {
     const output = await handle(request, options);
     const { response } = output;
+    // The in-process handler answers a body it has whole as bytes (the SDK's deserializers take
+    // them as they are) and a streamed one as a Readable, as node:http's handler does.
+    const given = response.body;
+    const whole = given instanceof Uint8Array;
     const chunks: Buffer[] = [];
-    if (response.body !== undefined && response.body !== null)
-      for await (const chunk of response.body as AsyncIterable<Uint8Array>) chunks.push(Buffer.from(chunk));
+    if (whole) chunks.push(Buffer.from(given));
+    else if (given !== undefined && given !== null) for await (const chunk of given as AsyncIterable<Uint8Array>) chunks.push(Buffer.from(chunk));
     const body = Buffer.concat(chunks);
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(response.headers)) if (!SET_ASIDE.has(name.toLowerCase())) headers[name.toLowerCase()] = String(value);
@@ -80,7 +84,7 @@ function recording(client: S3Client | KMSClient, seen: RawResponse[], etags: Map
     for (const id of ids) text = text.split(id).join('<id>');
     for (const name of Object.keys(headers)) headers[name] = comparable(headers[name] as string, etags);
     seen.push({ status: response.statusCode, headers, body: comparable(text, etags) });
-    return { ...output, response: { ...response, body: Readable.from(body.length === 0 ? [] : [body]) } };
+    return { ...output, response: { ...response, body: whole ? given : Readable.from(body.length === 0 ? [] : [body]) } };
   };
 }
 
