@@ -15,18 +15,19 @@
  *
  * In an unversioned bucket every object's version id is `null`, so `VersionId: 'null'` deletes
  * the object and any other id is `NoSuchVersion` (LS-snapshot). An `ETag` condition on an entry
- * (conditional deletes, 2024) is checked against the object: a mismatch is `PreconditionFailed`
- * for that entry; for a key that does not exist the entry is `NoSuchKey` (UNCONFIRMED: no capture
- * of either in a batch). Deleted entries keep the request's order.
+ * (conditional deletes, 2024) is DeleteObject's `If-Match` (one strong ETag, or `*` for any
+ * object), checked against the object: a mismatch is `PreconditionFailed` for that entry; for a
+ * key that does not exist the entry is `NoSuchKey` (UNCONFIRMED: no capture of either in a
+ * batch). Deleted entries keep the request's order.
  *
  * A data event: CloudTrail records it only in trails with S3 data events enabled.
  */
 
 import { S3Error, toS3Error } from '../errors.ts';
-import { etagMatches } from '../model/conditions.ts';
+import { checkDeleteCondition, parseDeleteCondition } from '../model/conditional-write.ts';
 import { flattened, struct, xmlPayload } from '../protocol/binding.ts';
 import { type BucketRecord, ownedBucket } from './shared/buckets.ts';
-import { noSuchKey, objectRecord, requireKey } from './shared/objects.ts';
+import { objectRecord, requireKey } from './shared/objects.ts';
 import type { OperationDefinition, S3OperationContext } from './types.ts';
 
 /** One key to delete. */
@@ -145,16 +146,12 @@ async function deleteOne(record: BucketRecord, entry: ObjectIdentifier, context:
   const key = requireKey(entry.Key);
   context.authorize('s3:DeleteObject', record, key);
   if (entry.VersionId !== undefined && entry.VersionId !== 'null') throw new S3Error('NoSuchVersion');
-  const expected = entry.ETag;
-  // The entry's ETag is checked under the key's lock, so no write lands between check and delete.
+  // The entry's ETag is DeleteObject's If-Match (`*`: any object), checked under the key's lock,
+  // so no write lands between check and delete.
+  const condition = parseDeleteCondition(entry.ETag, undefined, undefined);
   await context.store.deleteObject(
     bucket,
     key,
-    expected === undefined
-      ? undefined
-      : (info) => {
-          if (info === undefined) throw noSuchKey(key);
-          if (!etagMatches(expected, objectRecord(info).etag)) throw new S3Error('PreconditionFailed');
-        },
+    condition.kind === 'none' ? undefined : (info) => checkDeleteCondition(condition, info === undefined ? undefined : objectRecord(info), key),
   );
 }
