@@ -3,8 +3,8 @@
  * DeleteObject: removes an object; deleting a key that does not exist succeeds too (204), as in
  * an unversioned bucket. NoSuchBucket for a missing bucket. `If-Match` deletes only the object of
  * that ETag (412 otherwise; `*` any object), checked under the key's lock
- * (`model/conditional-write.ts`); the directory-bucket conditions are 501 here, as on S3's general
- * purpose buckets.
+ * (`model/conditional-write.ts`); the request carries `s3:if-match` for bucket policies. The
+ * directory-bucket conditions are 501 here, as on S3's general purpose buckets.
  *
  * A data event: CloudTrail records it only in trails with S3 data events enabled, so it is not
  * recorded in the trail.
@@ -13,6 +13,7 @@
 import { checkDeleteCondition, parseDeleteCondition } from '../model/conditional-write.ts';
 import { header } from '../protocol/binding.ts';
 import { ownedBucket } from './shared/buckets.ts';
+import { conditionalWriteConditions } from './shared/conditions.ts';
 import { OBJECT_FIELDS, requireKey } from './shared/objects.ts';
 import type { OperationDefinition } from './types.ts';
 
@@ -46,7 +47,9 @@ export const deleteObject: OperationDefinition<'DeleteObject', DeleteObjectReque
       },
     },
   },
-  access: { action: 's3:DeleteObject', resource: 'object' },
+  // With `s3:if-match`, so a bucket policy can require conditional deletes (UG
+  // conditional-delete-enforce: `"Null": {"s3:if-match": "true"}` with Deny).
+  access: { action: 's3:DeleteObject', resource: 'object', conditions: conditionalWriteConditions },
 
   async handler(input, context) {
     const bucket = await ownedBucket(input.Bucket, context);

@@ -27,6 +27,7 @@ import { S3Error, toS3Error } from '../errors.ts';
 import { checkDeleteCondition, parseDeleteCondition } from '../model/conditional-write.ts';
 import { flattened, struct, xmlPayload } from '../protocol/binding.ts';
 import { type BucketRecord, ownedBucket } from './shared/buckets.ts';
+import { conditionalWriteConditions } from './shared/conditions.ts';
 import { objectRecord, requireKey } from './shared/objects.ts';
 import type { OperationDefinition, S3OperationContext } from './types.ts';
 
@@ -144,11 +145,13 @@ function checkedEntries(request: DeleteObjectsRequest['Delete'] | undefined): re
 async function deleteOne(record: BucketRecord, entry: ObjectIdentifier, context: S3OperationContext): Promise<void> {
   const bucket = record.name;
   const key = requireKey(entry.Key);
-  context.authorize('s3:DeleteObject', record, key);
-  if (entry.VersionId !== undefined && entry.VersionId !== 'null') throw new S3Error('NoSuchVersion');
-  // The entry's ETag is DeleteObject's If-Match (`*`: any object), checked under the key's lock,
-  // so no write lands between check and delete.
+  // The entry's ETag is DeleteObject's If-Match (`*`: any object), with its `s3:if-match` key "in
+  // both S3 DeleteObject and S3 DeleteObjects API requests" (conditional deletes launch, 2025; UG
+  // conditional-delete-enforce). Per key, so a refusal is that entry's AccessDenied.
   const condition = parseDeleteCondition(entry.ETag, undefined, undefined);
+  context.authorize('s3:DeleteObject', record, key, entry.ETag === undefined ? undefined : conditionalWriteConditions({ IfMatch: entry.ETag }));
+  if (entry.VersionId !== undefined && entry.VersionId !== 'null') throw new S3Error('NoSuchVersion');
+  // Checked under the key's lock, so no write lands between check and delete.
   await context.store.deleteObject(
     bucket,
     key,

@@ -6,6 +6,8 @@
  *   `s3:ObjectCreationOperation`, which exempts CreateMultipartUpload, UploadPart and
  *   UploadPartCopy ("as these APIs don't accept conditional headers"). Without the key, the
  *   write-once policy denied nothing and an unconditional PutObject overwrote (REVIEW R3).
+ * - "Enforce conditional deletes" (`conditional-delete-enforce`): `s3:if-match` on DeleteObject
+ *   and DeleteObjects. Without the key, such a policy refused every delete (REVIEW R8).
  */
 
 import {
@@ -13,7 +15,10 @@ import {
   CopyObjectCommand,
   CreateBucketCommand,
   CreateMultipartUploadCommand,
+  DeleteObjectCommand,
+  DeleteObjectsCommand,
   GetObjectCommand,
+  HeadObjectCommand,
   PutBucketPolicyCommand,
   PutObjectCommand,
   type S3Client,
@@ -88,5 +93,41 @@ describe('s3:ObjectCreationOperation (UG conditional-writes-enforce)', () => {
     await client.send(new PutObjectCommand({ Bucket: 'data', Key: 'k', Body: 'single' }));
     await client.send(new CopyObjectCommand({ Bucket: 'data', Key: 'copy', CopySource: 'data/k' }));
     expect(await body('copy')).toBe('single');
+  });
+});
+
+describe('s3:if-match on deletes (UG conditional-delete-enforce)', () => {
+  it('a policy requiring s3:if-match refuses unconditional deletes and lets conditional ones through', async () => {
+    const etags: Record<string, string | undefined> = {};
+    for (const key of ['a', 'b', 'c', 'd']) etags[key] = (await client.send(new PutObjectCommand({ Bucket: 'data', Key: key, Body: key }))).ETag;
+    const policy = {
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Sid: 'RequireIfMatchOnDelete',
+          Effect: 'Deny',
+          Principal: '*',
+          Action: 's3:DeleteObject',
+          Resource: 'arn:aws:s3:::data/*',
+          Condition: { Null: { 's3:if-match': 'true' } },
+        },
+      ],
+    };
+    await client.send(new PutBucketPolicyCommand({ Bucket: 'data', Policy: JSON.stringify(policy) }));
+
+    expect(await refused(client.send(new DeleteObjectCommand({ Bucket: 'data', Key: 'a' })))).toEqual(['AccessDenied', 403]);
+    await client.send(new DeleteObjectCommand({ Bucket: 'data', Key: 'a', IfMatch: etags['a'] }));
+    await client.send(new DeleteObjectCommand({ Bucket: 'data', Key: 'b', IfMatch: '*' }));
+    const batch = await client.send(new DeleteObjectsCommand({ Bucket: 'data', Delete: { Objects: [{ Key: 'c' }, { Key: 'd', ETag: etags['d'] }] } }));
+    expect([batch.Deleted?.map((entry) => entry.Key), batch.Errors?.map((entry) => [entry.Key, entry.Code])]).toEqual([['d'], [['c', 'AccessDenied']]]);
+    for (const [key, status] of [
+      ['a', 404],
+      ['b', 404],
+      ['c', 200],
+      ['d', 404],
+    ] as const) {
+      const head = client.send(new HeadObjectCommand({ Bucket: 'data', Key: key }));
+      expect([key, status === 200 ? (await head).$metadata.httpStatusCode : (await sdkError(head)).$metadata.httpStatusCode]).toEqual([key, status]);
+    }
   });
 });

@@ -60,8 +60,9 @@ export function objectCreationConditions(createsObject: boolean): RequestConditi
 
 /**
  * `s3:if-match` and `s3:if-none-match` of a conditional write (PutObject, CompleteMultipartUpload:
- * UG "Enforce conditional writes on Amazon S3 buckets", `conditional-writes-enforce`), so a bucket
- * policy can require them (`"Null": {"s3:if-none-match": "true"}` with Deny).
+ * UG "Enforce conditional writes on Amazon S3 buckets", `conditional-writes-enforce`) or delete
+ * (DeleteObject: `s3:if-match`, UG `conditional-delete-enforce`), so a bucket policy can require
+ * them (`"Null": {"s3:if-none-match": "true"}` with Deny).
  * @example conditionalWriteConditions({ IfNoneMatch: '*' }) // { 's3:if-none-match': '*' }
  */
 export function conditionalWriteConditions(input: { IfMatch?: string | undefined; IfNoneMatch?: string | undefined }): RequestConditions {
