@@ -102,8 +102,8 @@ export const deleteObjects: OperationDefinition<'DeleteObjects', DeleteObjectsRe
       },
     },
   },
-  // s3:DeleteObject on each key: a refused key is an `AccessDenied` entry of `Errors`, the others
-  // are deleted (S3 API reference, DeleteObjects).
+  // s3:DeleteObject on each key (and s3:GetObject for an entry with an ETag): a refused key is an
+  // `AccessDenied` entry of `Errors`, the others are deleted (S3 API reference, DeleteObjects).
   access: { action: 's3:DeleteObject', resource: 'objects' },
 
   async handler(input, context) {
@@ -145,11 +145,13 @@ function checkedEntries(request: DeleteObjectsRequest['Delete'] | undefined): re
 async function deleteOne(record: BucketRecord, entry: ObjectIdentifier, context: S3OperationContext): Promise<void> {
   const bucket = record.name;
   const key = requireKey(entry.Key);
-  // The entry's ETag is DeleteObject's If-Match (`*`: any object), with its `s3:if-match` key "in
-  // both S3 DeleteObject and S3 DeleteObjects API requests" (conditional deletes launch, 2025; UG
-  // conditional-delete-enforce). Per key, so a refusal is that entry's AccessDenied.
+  // The entry's ETag is DeleteObject's If-Match (`*`: any object), with its authorization: the
+  // `s3:if-match` key "in both S3 DeleteObject and S3 DeleteObjects API requests" (conditional
+  // deletes launch, 2025; UG conditional-delete-enforce), and s3:GetObject for an ETag (UG
+  // conditional-deletes). Per key, so a refusal is that entry's AccessDenied.
   const condition = parseDeleteCondition(entry.ETag, undefined, undefined);
   context.authorize('s3:DeleteObject', record, key, entry.ETag === undefined ? undefined : conditionalWriteConditions({ IfMatch: entry.ETag }));
+  if (condition.kind === 'if-match') context.authorize('s3:GetObject', record, key);
   if (entry.VersionId !== undefined && entry.VersionId !== 'null') throw new S3Error('NoSuchVersion');
   // Checked under the key's lock, so no write lands between check and delete.
   await context.store.deleteObject(
