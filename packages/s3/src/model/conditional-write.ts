@@ -8,7 +8,8 @@
  * - `If-None-Match: *`: 412 PreconditionFailed (`Condition: If-None-Match`) when the key exists;
  *   any other value is 501 NotImplemented (`Header: If-None-Match`).
  * - `If-Match: <etag>`: 404 NoSuchKey when the key does not exist, 412 (`Condition: If-Match`)
- *   when its ETag differs (quoted or not); `*` is 501 NotImplemented.
+ *   when its ETag differs (quoted or not; one strong tag, so a list or a `W/` tag differs);
+ *   `*` is 501 NotImplemented.
  * - both headers: 501 NotImplemented (`Header: If-Match,If-None-Match`).
  * - a multipart completion whose condition holds, but whose key was written or deleted after the
  *   upload was initiated: 409 ConditionalRequestConflict (`Condition`, `Key`); the upload must be
@@ -19,7 +20,6 @@
  */
 
 import { S3Error } from '../errors.ts';
-import { etagMatches } from './conditions.ts';
 
 /** A write's condition on the object it replaces. */
 export type WriteCondition = { readonly kind: 'none' } | { readonly kind: 'if-none-match' } | { readonly kind: 'if-match'; readonly etag: string };
@@ -71,9 +71,24 @@ export function checkWriteCondition(condition: WriteCondition, current: Replaced
   }
   if (condition.kind === 'if-match') {
     if (current === undefined) throw new S3Error('NoSuchKey', { fields: [['Key', key]] });
-    // ETags are public values; compared as the read conditions compare them (quotes optional).
-    if (!etagMatches(condition.etag, current.etag)) throw new S3Error('PreconditionFailed', { fields: [['Condition', 'If-Match']] });
+    if (!sameETag(condition.etag, current.etag)) throw new S3Error('PreconditionFailed', { fields: [['Condition', 'If-Match']] });
   }
+}
+
+/**
+ * Whether a write's `If-Match` names `etag`: one entity tag, quotes optional (S3 takes them
+ * unquoted too, LS-snapshot), compared whole. A write's `If-Match` is a compare-and-swap on one
+ * object (API reference: "Expects the ETag value as a string"), not the read side's list
+ * (`model/conditions.ts`): a value with a `*` member or several tags is one ETag that no object
+ * has, and a weak `W/` tag never matches (RFC 9110 §13.1.1: If-Match uses the strong comparison).
+ * What S3 answers to a list is UNCONFIRMED; it cannot be "any object".
+ */
+function sameETag(value: string, etag: string): boolean {
+  return unquote(value.trim()) === unquote(etag);
+}
+
+function unquote(tag: string): string {
+  return tag.length >= 2 && tag.startsWith('"') && tag.endsWith('"') ? tag.slice(1, -1) : tag;
 }
 
 /**

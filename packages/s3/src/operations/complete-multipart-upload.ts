@@ -42,7 +42,7 @@ import { SSE_C_REQUEST, SSE_RESPONSE } from '../protocol/sse-headers.ts';
 import type { CommitGuard } from '../storage/types.ts';
 import { ownedBucket } from './shared/buckets.ts';
 import { checksumFields } from './shared/checksums.ts';
-import { conditionalWriteConditions, writeEncryptionConditions } from './shared/conditions.ts';
+import { conditionalWriteConditions, objectCreationConditions, writeEncryptionConditions } from './shared/conditions.ts';
 import { findUpload, noSuchUpload, type PartRecord, partCustomerKey, partRecord, type UploadRecord } from './shared/multipart.ts';
 import { keyVersion, multipartObjectFields, requireKey, type SseCustomerMembers, type SseResponseMembers, writeGuard } from './shared/objects.ts';
 import { objectChecksumOf, partChecksumFields } from './shared/part-checksums.ts';
@@ -152,7 +152,7 @@ export const completeMultipartUpload: OperationDefinition<'CompleteMultipartUplo
   access: {
     action: 's3:PutObject',
     resource: 'object',
-    conditions: (input, scope) => ({ ...writeEncryptionConditions(input, scope), ...conditionalWriteConditions(input) }),
+    conditions: (input, scope) => ({ ...writeEncryptionConditions(input, scope), ...conditionalWriteConditions(input), ...objectCreationConditions(true) }),
   },
 
   async handler(input, context) {

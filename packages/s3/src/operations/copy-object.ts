@@ -42,7 +42,7 @@ import { COPY_SOURCE_SSE_C_REQUEST, SSE_RESPONSE, SSE_WRITE_REQUEST } from '../p
 import type { ObjectInfo } from '../storage/types.ts';
 import { ownedBucket } from './shared/buckets.ts';
 import { checksumFields, checksummedBody, storedChecksum } from './shared/checksums.ts';
-import { writeEncryptionConditions } from './shared/conditions.ts';
+import { objectCreationConditions, writeEncryptionConditions } from './shared/conditions.ts';
 import { authorizedCopySource, type CopySourceCustomerMembers, copySourceCustomerKey } from './shared/copy-source.ts';
 import { noSuchKey, objectFields, objectRecord, requireKey, type SseResponseMembers, type SseWriteMembers, writeGuard } from './shared/objects.ts';
 import { conditionsOf, readKeys } from './shared/read.ts';
@@ -151,6 +151,7 @@ export const copyObject: OperationDefinition<'CopyObject', CopyObjectRequest, Co
       ...writeEncryptionConditions(input, scope),
       ...(typeof input.CopySource === 'string' ? { 's3:x-amz-copy-source': input.CopySource } : {}),
       ...(input.MetadataDirective === undefined ? {} : { 's3:x-amz-metadata-directive': input.MetadataDirective }),
+      ...objectCreationConditions(true),
     }),
   },
 

@@ -24,7 +24,7 @@ import { header, metadataHeaders, struct } from '../protocol/binding.ts';
 import { SSE_RESPONSE, SSE_WRITE_REQUEST } from '../protocol/sse-headers.ts';
 import type { StoredFields } from '../storage/types.ts';
 import { ownedBucket } from './shared/buckets.ts';
-import { writeEncryptionConditions } from './shared/conditions.ts';
+import { objectCreationConditions, writeEncryptionConditions } from './shared/conditions.ts';
 import { customerKeyFields, uploadFields } from './shared/multipart.ts';
 import { keyVersion, requireKey, type SseResponseMembers, type SseWriteMembers, userMetadataField } from './shared/objects.ts';
 import { responseEncryption } from './shared/response.ts';
@@ -81,8 +81,13 @@ export const createMultipartUpload: OperationDefinition<'CreateMultipartUpload',
       xml: { root: 'InitiateMultipartUploadResult', shape: struct({ Bucket: 'string', Key: 'string', UploadId: 'string' }) },
     },
   },
-  // CreateMultipartUpload is authorized by s3:PutObject, with the write's encryption condition keys.
-  access: { action: 's3:PutObject', resource: 'object', conditions: writeEncryptionConditions },
+  // CreateMultipartUpload is authorized by s3:PutObject, with the write's encryption condition keys
+  // and s3:ObjectCreationOperation false (a policy requiring conditional writes exempts it).
+  access: {
+    action: 's3:PutObject',
+    resource: 'object',
+    conditions: (input, scope) => ({ ...writeEncryptionConditions(input, scope), ...objectCreationConditions(false) }),
+  },
 
   async handler(input, context) {
     const bucket = await ownedBucket(input.Bucket, context);

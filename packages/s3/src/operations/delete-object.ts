@@ -3,8 +3,9 @@
  * DeleteObject: removes an object; deleting a key that does not exist succeeds too (204), as in
  * an unversioned bucket. NoSuchBucket for a missing bucket. `If-Match` deletes only the object of
  * that ETag (412 otherwise; `*` any object), checked under the key's lock
- * (`model/conditional-write.ts`); the directory-bucket conditions are 501 here, as on S3's general
- * purpose buckets.
+ * (`model/conditional-write.ts`); an ETag needs `s3:GetObject` too, and the request carries
+ * `s3:if-match` for bucket policies. The directory-bucket conditions are 501 here, as on S3's
+ * general purpose buckets.
  *
  * A data event: CloudTrail records it only in trails with S3 data events enabled, so it is not
  * recorded in the trail.
@@ -13,6 +14,7 @@
 import { checkDeleteCondition, parseDeleteCondition } from '../model/conditional-write.ts';
 import { header } from '../protocol/binding.ts';
 import { ownedBucket } from './shared/buckets.ts';
+import { conditionalWriteConditions } from './shared/conditions.ts';
 import { OBJECT_FIELDS, requireKey } from './shared/objects.ts';
 import type { OperationDefinition } from './types.ts';
 
@@ -46,12 +48,18 @@ export const deleteObject: OperationDefinition<'DeleteObject', DeleteObjectReque
       },
     },
   },
-  access: { action: 's3:DeleteObject', resource: 'object' },
+  // With `s3:if-match`, so a bucket policy can require conditional deletes (UG
+  // conditional-delete-enforce: `"Null": {"s3:if-match": "true"}` with Deny).
+  access: { action: 's3:DeleteObject', resource: 'object', conditions: conditionalWriteConditions },
 
   async handler(input, context) {
     const bucket = await ownedBucket(input.Bucket, context);
     const key = requireKey(input.Key);
     const condition = parseDeleteCondition(input.IfMatch, input.IfMatchLastModifiedTime, input.IfMatchSize);
+    // UG conditional-deletes: a delete "with an If-Match header with an ETag value" needs
+    // s3:GetObject as well; otherwise 412 or 204 would tell a caller who may not read the object
+    // its ETag (for most objects the MD5 of the content). `*` asks only whether it exists.
+    if (condition.kind === 'if-match') context.authorize('s3:GetObject', bucket, key);
     await context.store.deleteObject(
       bucket.name,
       key,

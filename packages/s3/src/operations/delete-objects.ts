@@ -15,18 +15,20 @@
  *
  * In an unversioned bucket every object's version id is `null`, so `VersionId: 'null'` deletes
  * the object and any other id is `NoSuchVersion` (LS-snapshot). An `ETag` condition on an entry
- * (conditional deletes, 2024) is checked against the object: a mismatch is `PreconditionFailed`
- * for that entry; for a key that does not exist the entry is `NoSuchKey` (UNCONFIRMED: no capture
- * of either in a batch). Deleted entries keep the request's order.
+ * (conditional deletes, 2024) is DeleteObject's `If-Match` (one strong ETag, or `*` for any
+ * object), checked against the object: a mismatch is `PreconditionFailed` for that entry; for a
+ * key that does not exist the entry is `NoSuchKey` (UNCONFIRMED: no capture of either in a
+ * batch). Deleted entries keep the request's order.
  *
  * A data event: CloudTrail records it only in trails with S3 data events enabled.
  */
 
 import { S3Error, toS3Error } from '../errors.ts';
-import { etagMatches } from '../model/conditions.ts';
+import { checkDeleteCondition, parseDeleteCondition } from '../model/conditional-write.ts';
 import { flattened, struct, xmlPayload } from '../protocol/binding.ts';
 import { type BucketRecord, ownedBucket } from './shared/buckets.ts';
-import { noSuchKey, objectRecord, requireKey } from './shared/objects.ts';
+import { conditionalWriteConditions } from './shared/conditions.ts';
+import { objectRecord, requireKey } from './shared/objects.ts';
 import type { OperationDefinition, S3OperationContext } from './types.ts';
 
 /** One key to delete. */
@@ -100,8 +102,8 @@ export const deleteObjects: OperationDefinition<'DeleteObjects', DeleteObjectsRe
       },
     },
   },
-  // s3:DeleteObject on each key: a refused key is an `AccessDenied` entry of `Errors`, the others
-  // are deleted (S3 API reference, DeleteObjects).
+  // s3:DeleteObject on each key (and s3:GetObject for an entry with an ETag): a refused key is an
+  // `AccessDenied` entry of `Errors`, the others are deleted (S3 API reference, DeleteObjects).
   access: { action: 's3:DeleteObject', resource: 'objects' },
 
   async handler(input, context) {
@@ -143,18 +145,18 @@ function checkedEntries(request: DeleteObjectsRequest['Delete'] | undefined): re
 async function deleteOne(record: BucketRecord, entry: ObjectIdentifier, context: S3OperationContext): Promise<void> {
   const bucket = record.name;
   const key = requireKey(entry.Key);
-  context.authorize('s3:DeleteObject', record, key);
+  // The entry's ETag is DeleteObject's If-Match (`*`: any object), with its authorization: the
+  // `s3:if-match` key "in both S3 DeleteObject and S3 DeleteObjects API requests" (conditional
+  // deletes launch, 2025; UG conditional-delete-enforce), and s3:GetObject for an ETag (UG
+  // conditional-deletes). Per key, so a refusal is that entry's AccessDenied.
+  const condition = parseDeleteCondition(entry.ETag, undefined, undefined);
+  context.authorize('s3:DeleteObject', record, key, entry.ETag === undefined ? undefined : conditionalWriteConditions({ IfMatch: entry.ETag }));
+  if (condition.kind === 'if-match') context.authorize('s3:GetObject', record, key);
   if (entry.VersionId !== undefined && entry.VersionId !== 'null') throw new S3Error('NoSuchVersion');
-  const expected = entry.ETag;
-  // The entry's ETag is checked under the key's lock, so no write lands between check and delete.
+  // Checked under the key's lock, so no write lands between check and delete.
   await context.store.deleteObject(
     bucket,
     key,
-    expected === undefined
-      ? undefined
-      : (info) => {
-          if (info === undefined) throw noSuchKey(key);
-          if (!etagMatches(expected, objectRecord(info).etag)) throw new S3Error('PreconditionFailed');
-        },
+    condition.kind === 'none' ? undefined : (info) => checkDeleteCondition(condition, info === undefined ? undefined : objectRecord(info), key),
   );
 }

@@ -30,7 +30,7 @@ import { SSE_RESPONSE, SSE_WRITE_REQUEST } from '../protocol/sse-headers.ts';
 import type { RequestBody } from './shared/body.ts';
 import { ownedBucket } from './shared/buckets.ts';
 import { checksumFields, checksummedBody, contentMd5 } from './shared/checksums.ts';
-import { conditionalWriteConditions, writeEncryptionConditions } from './shared/conditions.ts';
+import { conditionalWriteConditions, objectCreationConditions, writeEncryptionConditions } from './shared/conditions.ts';
 import { objectFields, requireKey, type SseResponseMembers, type SseWriteMembers, writeGuard } from './shared/objects.ts';
 import { responseEncryption } from './shared/response.ts';
 import { decideObjectEncryption, writeKeys } from './shared/write.ts';
@@ -96,7 +96,7 @@ export const putObject: OperationDefinition<'PutObject', PutObjectRequest, PutOb
   access: {
     action: 's3:PutObject',
     resource: 'object',
-    conditions: (input, scope) => ({ ...writeEncryptionConditions(input, scope), ...conditionalWriteConditions(input) }),
+    conditions: (input, scope) => ({ ...writeEncryptionConditions(input, scope), ...conditionalWriteConditions(input), ...objectCreationConditions(true) }),
   },
 
   async handler(input, context) {

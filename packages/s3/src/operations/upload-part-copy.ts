@@ -27,7 +27,7 @@ import { CHECKSUM_XML_MEMBERS } from '../protocol/checksum-headers.ts';
 import { COPY_SOURCE_SSE_C_REQUEST, SSE_C_REQUEST, SSE_RESPONSE } from '../protocol/sse-headers.ts';
 import { ownedBucket } from './shared/buckets.ts';
 import { checksummedBody } from './shared/checksums.ts';
-import { writeEncryptionConditions } from './shared/conditions.ts';
+import { objectCreationConditions, writeEncryptionConditions } from './shared/conditions.ts';
 import { authorizedCopySource, type CopySourceCustomerMembers, copySourceCustomerKey } from './shared/copy-source.ts';
 import { findUpload, partCustomerKey, sealPart } from './shared/multipart.ts';
 import { noSuchKey, objectRecord, requireKey, type SseCustomerMembers, type SseResponseMembers } from './shared/objects.ts';
@@ -106,6 +106,7 @@ export const uploadPartCopy: OperationDefinition<'UploadPartCopy', UploadPartCop
     conditions: (input, scope) => ({
       ...writeEncryptionConditions(input, scope),
       ...(typeof input.CopySource === 'string' ? { 's3:x-amz-copy-source': input.CopySource } : {}),
+      ...objectCreationConditions(false),
     }),
   },
 

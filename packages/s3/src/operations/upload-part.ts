@@ -30,7 +30,7 @@ import { SSE_C_REQUEST, SSE_RESPONSE } from '../protocol/sse-headers.ts';
 import type { RequestBody } from './shared/body.ts';
 import { ownedBucket } from './shared/buckets.ts';
 import { checksummedBody, contentMd5 } from './shared/checksums.ts';
-import { writeEncryptionConditions } from './shared/conditions.ts';
+import { objectCreationConditions, writeEncryptionConditions } from './shared/conditions.ts';
 import { findUpload, partCustomerKey, sealPart } from './shared/multipart.ts';
 import { requireKey, type SseCustomerMembers, type SseResponseMembers } from './shared/objects.ts';
 import { defaultChecksummedBody, needsDefaultChecksum } from './shared/part-checksums.ts';
@@ -84,8 +84,13 @@ export const uploadPart: OperationDefinition<'UploadPart', UploadPartRequest, Up
     response: { members: { ETag: header('etag'), ...SSE_RESPONSE, ...CHECKSUM_RESPONSE } },
   },
   // UploadPart is authorized by s3:PutObject; an SSE-C upload repeats the customer algorithm, which
-  // policies requiring SSE-C test on every part (reference §4.1).
-  access: { action: 's3:PutObject', resource: 'object', conditions: writeEncryptionConditions },
+  // policies requiring SSE-C test on every part (reference §4.1); s3:ObjectCreationOperation is
+  // false (a policy requiring conditional writes exempts it).
+  access: {
+    action: 's3:PutObject',
+    resource: 'object',
+    conditions: (input, scope) => ({ ...writeEncryptionConditions(input, scope), ...objectCreationConditions(false) }),
+  },
 
   async handler(input, context) {
     const bucket = await ownedBucket(input.Bucket, context);

@@ -125,9 +125,9 @@ export class IndexedObjectStore implements ObjectStore {
   }
 
   async putObject(bucket: string, key: string, body: BodySource, metadata: FieldsSource, guard?: CommitGuard): Promise<ObjectInfo> {
-    this.#bucket(bucket);
+    const state = this.#bucket(bucket);
     const blobId = this.#newId();
-    const size = await this.#persistence.writeBlob(bucket, blobId, body);
+    const size = await this.#writeBlob(bucket, state, blobId, body);
     let fields: StoredFields;
     try {
       fields = copyFields(resolveFields(metadata));
@@ -135,7 +135,8 @@ export class IndexedObjectStore implements ObjectStore {
       await this.#persistence.deleteBlob(bucket, blobId);
       throw error;
     }
-    return this.#commitObject(bucket, { key, segments: [{ blobId, size }], lastModified: this.#now(), metadata: fields }, [blobId], undefined, guard);
+    const record: ObjectRecord = { key, segments: [{ blobId, size }], lastModified: this.#now(), metadata: fields };
+    return this.#commitObject(bucket, record, [blobId], undefined, guard, state);
   }
 
   async headObject(bucket: string, key: string): Promise<ObjectInfo | undefined> {
@@ -215,11 +216,21 @@ export class IndexedObjectStore implements ObjectStore {
   }
 
   async putPart(bucket: string, uploadId: string, partNumber: number, body: BodySource, metadata: FieldsSource): Promise<PartInfo> {
+    const state = this.#bucket(bucket);
     this.#upload(bucket, uploadId);
     const blobId = this.#newId();
-    const size = await this.#persistence.writeBlob(bucket, blobId, body);
-    this.#refs.retain(bucket, [blobId]);
+    let size: number;
     try {
+      size = await this.#writeBlob(bucket, state, blobId, body);
+    } catch (error) {
+      // The bucket was deleted as the part streamed in (with the upload: DeleteBucket refuses
+      // while one is open): answered as the request would be now, NoSuchBucket, or NoSuchUpload
+      // if a bucket of that name exists again.
+      if (this.#buckets.get(bucket) !== state) this.#upload(bucket, uploadId);
+      throw error;
+    }
+    try {
+      this.#refs.retain(bucket, [blobId]);
       return await this.#locks.run(`u\0${bucket}\0${uploadId}`, async () => {
         const upload = this.#upload(bucket, uploadId);
         const part: PartRecord = { partNumber, blobId, size, lastModified: this.#now(), metadata: copyFields(resolveFields(metadata)) };
@@ -230,7 +241,7 @@ export class IndexedObjectStore implements ObjectStore {
         return partInfo(part);
       });
     } catch (error) {
-      await this.#refs.release(bucket, [blobId]);
+      await this.#discard(bucket, [blobId]);
       throw error;
     }
   }
@@ -294,7 +305,9 @@ export class IndexedObjectStore implements ObjectStore {
   /**
    * Writes an object's manifest under its key's lock, then runs `committed` (still under it);
    * `guard` checks the object replaced first, under the same lock; `fresh` blobs are released if
-   * the manifest cannot be written.
+   * the manifest cannot be written. With `expected` (the bucket the blobs were written into), a
+   * bucket deleted, or deleted and created again, since then is NoSuchBucket: its blobs went with
+   * the old one, and a manifest in the new one would name bytes that no longer exist.
    */
   async #commitObject(
     bucket: string,
@@ -302,12 +315,14 @@ export class IndexedObjectStore implements ObjectStore {
     fresh: readonly string[],
     committed?: () => Promise<void>,
     guard?: CommitGuard,
+    expected?: BucketState,
   ): Promise<ObjectInfo> {
-    this.#refs.retain(bucket, fresh);
     let written = false;
     try {
+      this.#refs.retain(bucket, fresh);
       return await this.#locks.run(`o\0${bucket}\0${record.key}`, async () => {
         const state = this.#bucket(bucket);
+        if (expected !== undefined && state !== expected) throw noSuchBucket(bucket);
         state.pending += 1;
         let old: ObjectRecord | undefined;
         try {
@@ -332,7 +347,7 @@ export class IndexedObjectStore implements ObjectStore {
         return objectInfo(record);
       });
     } catch (error) {
-      if (!written) await this.#refs.release(bucket, fresh);
+      if (!written) await this.#discard(bucket, fresh);
       throw error;
     }
   }
@@ -353,13 +368,44 @@ export class IndexedObjectStore implements ObjectStore {
 
   #bucket(name: string): BucketState {
     const state = this.#buckets.get(name);
-    if (state === undefined) throw new S3Error('NoSuchBucket', { fields: [['BucketName', name]] });
+    if (state === undefined) throw noSuchBucket(name);
     return state;
+  }
+
+  /**
+   * Streams `body` into a fresh blob of the bucket `state` indexes, and returns its size. Nothing
+   * names the blob until a manifest does, so DeleteBucket may remove the bucket (and CreateBucket
+   * make another of the same name) while the body streams: the write then fails NoSuchBucket, as
+   * a write into a bucket that no longer exists does on S3, instead of the file system's error
+   * for the vanished directory, and the blob is deleted, wherever the backend had put it.
+   */
+  async #writeBlob(bucket: string, state: BucketState, blobId: string, body: BodySource): Promise<number> {
+    let size: number;
+    try {
+      size = await this.#persistence.writeBlob(bucket, blobId, body);
+    } catch (error) {
+      if (this.#buckets.get(bucket) === state) throw error;
+      throw noSuchBucket(bucket);
+    }
+    if (this.#buckets.get(bucket) !== state) {
+      await this.#persistence.deleteBlob(bucket, blobId);
+      throw noSuchBucket(bucket);
+    }
+    return size;
+  }
+
+  /**
+   * Lets go of blobs a write made that no manifest came to name: counted ones are released; those
+   * of a bucket deleted meanwhile are counted by nothing any more, and are deleted outright.
+   */
+  async #discard(bucket: string, blobIds: readonly string[]): Promise<void> {
+    if (this.#buckets.has(bucket)) return this.#refs.release(bucket, blobIds);
+    for (const blobId of blobIds) await this.#persistence.deleteBlob(bucket, blobId);
   }
 
   #upload(bucket: string, uploadId: string): UploadState {
     const upload = this.#bucket(bucket).uploads.get(uploadId);
-    if (upload === undefined) throw new S3Error('NoSuchUpload', { fields: [['UploadId', uploadId]] });
+    if (upload === undefined) throw noSuchUpload(uploadId);
     return upload;
   }
 
@@ -368,4 +414,12 @@ export class IndexedObjectStore implements ObjectStore {
     this.#buckets.set(loaded.bucket.name, state);
     this.#refs.track(loaded.bucket.name, refs);
   }
+}
+
+function noSuchBucket(bucket: string): S3Error {
+  return new S3Error('NoSuchBucket', { fields: [['BucketName', bucket]] });
+}
+
+function noSuchUpload(uploadId: string): S3Error {
+  return new S3Error('NoSuchUpload', { fields: [['UploadId', uploadId]] });
 }

@@ -43,6 +43,29 @@ async function readAll(store: ObjectStore, bucket: string, key: string): Promise
   }
 }
 
+/** A body that sends its first half, then waits for `release` before sending the rest. */
+export interface GatedBody {
+  readonly chunks: AsyncIterable<Uint8Array>;
+  /** Resolves once the first half is sent (the write is under way). */
+  readonly started: Promise<void>;
+  release(): void;
+}
+
+/** A body held open halfway, so a test can act while a write streams in. */
+export function gatedBody(): GatedBody {
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  let started!: () => void;
+  const underWay = new Promise<void>((resolve) => (started = resolve));
+  async function* chunks(): AsyncIterable<Uint8Array> {
+    yield text('first half ');
+    started();
+    await gate;
+    yield text('second half');
+  }
+  return { chunks: chunks(), started: underWay, release };
+}
+
 /** Reference ListObjectsV2 over a plain key list, without paging. */
 function referenceList(keys: readonly string[], prefix: string, delimiter: string | undefined): { keys: string[]; prefixes: string[] } {
   const sorted = [...keys].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
@@ -98,6 +121,56 @@ export function runObjectStoreConformance(backend: string, create: () => Promise
       }
       await store.close();
     });
+
+    // S3 never acknowledges a write it cannot read back: a PUT whose bucket is deleted while its
+    // body streams fails as a write into a missing bucket does, even when a bucket of the same
+    // name exists again by the time the body ends (its bytes went with the old one).
+    for (const recreated of [false, true]) {
+      it(`a PUT whose bucket is deleted while its body streams fails NoSuchBucket${recreated ? ', the name taken again meanwhile' : ''}`, async () => {
+        const { store } = await create();
+        await store.createBucket('b', {});
+        const body = gatedBody();
+        const put = catchS3Async(() => store.putObject('b', 'k', body.chunks, {}));
+        await body.started;
+        expect(await store.deleteBucket('b')).toBe('deleted');
+        if (recreated) expect(await store.createBucket('b', {})).toBe(true);
+        body.release();
+        const error = await put;
+        expect([error.code, error.status, error.fields]).toEqual(['NoSuchBucket', 404, [['BucketName', 'b']]]);
+        if (recreated) {
+          expect(await store.headObject('b', 'k')).toBeUndefined();
+          expect((await store.listObjects('b', { maxKeys: 10 })).objects).toEqual([]);
+          expect(await store.deleteBucket('b')).toBe('deleted');
+        }
+        await store.close();
+      });
+    }
+
+    // The part's upload is aborted first (DeleteBucket refuses while one is open); the part is then
+    // answered as it would be once it ends: no such bucket, or no such upload in the new one.
+    for (const [recreated, code] of [
+      [false, 'NoSuchBucket'],
+      [true, 'NoSuchUpload'],
+    ] as const) {
+      it(`multipart: a part whose bucket is deleted while it streams in fails ${code}${recreated ? ', the name taken again meanwhile' : ''}`, async () => {
+        const { store } = await create();
+        await store.createBucket('b', {});
+        const upload = await store.createUpload('b', 'k', {});
+        const body = gatedBody();
+        const part = catchS3Async(() => store.putPart('b', upload.uploadId, 1, body.chunks, {}));
+        await body.started;
+        expect(await store.abortUpload('b', upload.uploadId)).toBe(true);
+        expect(await store.deleteBucket('b')).toBe('deleted');
+        if (recreated) expect(await store.createBucket('b', {})).toBe(true);
+        body.release();
+        expect((await part).code).toBe(code);
+        if (recreated) {
+          expect((await store.listUploads('b', { maxUploads: 10 })).uploads).toEqual([]);
+          expect(await store.deleteBucket('b')).toBe('deleted');
+        }
+        await store.close();
+      });
+    }
 
     it('stores a streamed body and its metadata, reads any byte range, replaces atomically', async () => {
       const { store } = await create();

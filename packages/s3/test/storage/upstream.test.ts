@@ -13,7 +13,7 @@ import { type ObjectStore, openUpstreamObjectStore, type S3Error, type UpstreamO
 import { catchS3Async } from '../helpers/errors.ts';
 import { tempDirectory } from '../helpers/temp.ts';
 import { type FaultProxy, type RunningS3rver, S3RVER_CREDENTIALS, startFaultProxy, startS3rver, upstreamClient, upstreamKeys } from '../helpers/upstream.ts';
-import { runObjectStoreConformance } from './conformance.ts';
+import { gatedBody, runObjectStoreConformance } from './conformance.ts';
 
 const BUCKET = 'strongbox-upstream';
 const MiB = 1024 * 1024;
@@ -129,6 +129,23 @@ describe('upstream store: what goes upstream', () => {
       proxy.seen.filter((seen) => seen.method === 'PUT' && seen.url.includes('partNumber=')).map((seen) => /partNumber=(\d+)/.exec(seen.url)?.[1]),
     ).toEqual(['1', '2', '3']);
     expect(Buffer.from(await readAll(store, 'b', 'big')).equals(Buffer.from(body))).toBe(true);
+    await store.close();
+  });
+
+  it('a PUT whose bucket is deleted while its body streams fails NoSuchBucket and leaves nothing upstream', async () => {
+    const directory = tempDirectory('upstream-bucket-gone');
+    const upstream = upstreamOptions();
+    const store = await openUpstreamObjectStore({ directory, upstream });
+    await store.createBucket('b', {});
+    const body = gatedBody();
+    const put = catchS3Async(() => store.putObject('b', 'k', body.chunks, {}));
+    await body.started;
+    // The bucket's deletion finds the blob's marker and deletes upstream what is not there yet;
+    // the body then ends and is uploaded: the failed write must delete it once more.
+    expect(await store.deleteBucket('b')).toBe('deleted');
+    body.release();
+    expect((await put).code).toBe('NoSuchBucket');
+    expect(await upstreamKeys(s3rver.client, BUCKET, upstream.prefix)).toEqual([]);
     await store.close();
   });
 

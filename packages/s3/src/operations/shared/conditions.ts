@@ -40,10 +40,29 @@ export function writeEncryptionConditions(input: SseWriteMembers, scope: Conditi
   return conditions;
 }
 
+const CREATES_OBJECT: RequestConditions = Object.freeze({ 's3:ObjectCreationOperation': 'true' });
+const PREPARES_OBJECT: RequestConditions = Object.freeze({ 's3:ObjectCreationOperation': 'false' });
+
+/**
+ * `s3:ObjectCreationOperation` of an `s3:PutObject` request: `true` for those that create the
+ * object (PutObject, CopyObject, CompleteMultipartUpload), `false` for the multipart steps that
+ * only prepare it (CreateMultipartUpload, UploadPart, UploadPartCopy). UG "Enforce conditional
+ * writes on Amazon S3 buckets" (`conditional-writes-enforce`): a policy requiring
+ * `s3:if-none-match` must test this key to exempt the steps, "as these APIs don't accept
+ * conditional headers"; the write-once policy is `Deny s3:PutObject` when
+ * `{"Null": {"s3:if-none-match": "true"}, "Bool": {"s3:ObjectCreationOperation": "true"}}`.
+ * Whether S3 sets the key on other actions is UNCONFIRMED: it is not set there.
+ * @example objectCreationConditions(false) // { 's3:ObjectCreationOperation': 'false' }
+ */
+export function objectCreationConditions(createsObject: boolean): RequestConditions {
+  return createsObject ? CREATES_OBJECT : PREPARES_OBJECT;
+}
+
 /**
  * `s3:if-match` and `s3:if-none-match` of a conditional write (PutObject, CompleteMultipartUpload:
- * UG "Enforce conditional writes on Amazon S3 buckets", `conditional-writes-enforce`), so a bucket
- * policy can require them (`"Null": {"s3:if-none-match": "true"}` with Deny).
+ * UG "Enforce conditional writes on Amazon S3 buckets", `conditional-writes-enforce`) or delete
+ * (DeleteObject: `s3:if-match`, UG `conditional-delete-enforce`), so a bucket policy can require
+ * them (`"Null": {"s3:if-none-match": "true"}` with Deny).
  * @example conditionalWriteConditions({ IfNoneMatch: '*' }) // { 's3:if-none-match': '*' }
  */
 export function conditionalWriteConditions(input: { IfMatch?: string | undefined; IfNoneMatch?: string | undefined }): RequestConditions {
