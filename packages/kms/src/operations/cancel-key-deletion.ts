@@ -7,6 +7,7 @@
 
 import type { KeyRecord } from '../model/records.ts';
 import { structure } from '../protocol/shapes.ts';
+import { putKey, updateKey } from './shared/key-update.ts';
 import { KEY_ID } from './shared/members.ts';
 import type { OperationDefinition } from './types.ts';
 
@@ -29,20 +30,19 @@ export const cancelKeyDeletion: OperationDefinition<'CancelKeyDeletion', CancelK
   keyState: 'pendingDeletion',
   input: structure({ KeyId: KEY_ID }, ['KeyId']),
 
-  async handler(input, context) {
-    const key = await context.resolveKey(input.KeyId, 'key');
-    context.touch(key);
-    context.authorize('kms:CancelKeyDeletion', key);
-    context.requireKeyState(key);
-    const { deletionDate: _deletionDate, pendingWindowInDays: _window, ...rest } = key;
-    // "the KMS key is in the Disabled state" after cancellation (CancelKeyDeletion API), or
-    // PendingImport for a symmetric key whose imported material is gone. A primary waiting in
-    // PendingReplicaDeletion is cancelled the same way.
-    const pendingImport = key.keySpec === 'SYMMETRIC_DEFAULT' && key.materials.length === 0;
-    const kept: KeyRecord = { ...rest, state: pendingImport ? 'PendingImport' : 'Disabled' };
-    await context.commit({ type: 'putKey', key: kept });
-    return { KeyId: key.arn };
-  },
+  handler: (input, context) =>
+    updateKey(context, input.KeyId, (key) => {
+      context.touch(key);
+      context.authorize('kms:CancelKeyDeletion', key);
+      context.requireKeyState(key);
+      const { deletionDate: _deletionDate, pendingWindowInDays: _window, ...rest } = key;
+      // "the KMS key is in the Disabled state" after cancellation (CancelKeyDeletion API), or
+      // PendingImport for a symmetric key whose imported material is gone. A primary waiting in
+      // PendingReplicaDeletion is cancelled the same way.
+      const pendingImport = key.keySpec === 'SYMMETRIC_DEFAULT' && key.materials.length === 0;
+      const kept: KeyRecord = { ...rest, state: pendingImport ? 'PendingImport' : 'Disabled' };
+      return putKey(kept, { KeyId: key.arn });
+    }),
 
   // CloudTrail (dev guide ct-cancel-key-deletion.md): responseElements {"keyId": "<key ARN>"}.
   auditResponse: (output) => ({ keyId: output.KeyId }),

@@ -35,6 +35,7 @@ import type { GrantConstraints, GrantOperation, GrantRecord, KeyRecord } from '.
 import { constraintFailure, enumOf, list, string, structure, validationError } from '../protocol/shapes.ts';
 import { grantOperationsFor } from './shared/grant-operations.ts';
 import { type GrantConstraintsShape, PRINCIPAL_ID, SERVICE_PRINCIPAL } from './shared/grants.ts';
+import { unchanged, updateKey } from './shared/key-update.ts';
 import { DRY_RUN, ENCRYPTION_CONTEXT, GRANT_TOKENS, KEY_ID } from './shared/members.ts';
 import type { OperationDefinition } from './types.ts';
 
@@ -84,55 +85,56 @@ export const createGrant: OperationDefinition<'CreateGrant', CreateGrantRequest,
     ['KeyId', 'Operations'],
   ),
 
-  async handler(input, context) {
-    const key = await context.resolveKey(input.KeyId, 'key');
-    context.touch(key);
-    const granteePrincipal = requireGrantee(input);
-    const operations = [...new Set(input.Operations as GrantOperation[])];
-    const constraints = grantConstraints(input.Constraints);
-    checkOperations(operations, key, constraints !== undefined);
-    const grantTokens = input.GrantTokens ? { grantTokens: input.GrantTokens } : {};
-    const conditions = {
-      'kms:GrantOperations': operations,
-      'kms:GranteePrincipal': granteePrincipal,
-      ...(input.RetiringPrincipal === undefined ? {} : { 'kms:RetiringPrincipal': input.RetiringPrincipal }),
-      ...(constraints === undefined ? {} : { 'kms:GrantConstraintType': Object.keys(input.Constraints!).filter((k) => k.startsWith('EncryptionContext')) }),
-      'kms:GrantIsForAWSResource': context.caller.invokedBy !== undefined,
-    };
-    context.authorize(
-      'kms:CreateGrant',
-      key,
-      { ...grantTokens, conditions },
-      { childGrant: { operations, ...(constraints === undefined ? {} : { constraints }) } },
-    );
-    context.requireKeyState(key);
-    if (input.DryRun === true) throw dryRunSucceeded();
+  // On the key's current record, with the grant committed in the same step: a key deleted
+  // meanwhile gets no grant, and two identical named grants made at once are one (idempotence).
+  handler: (input, context) =>
+    updateKey(context, input.KeyId, (key) => {
+      context.touch(key);
+      const granteePrincipal = requireGrantee(input);
+      const operations = [...new Set(input.Operations as GrantOperation[])];
+      const constraints = grantConstraints(input.Constraints);
+      checkOperations(operations, key, constraints !== undefined);
+      const grantTokens = input.GrantTokens ? { grantTokens: input.GrantTokens } : {};
+      const conditions = {
+        'kms:GrantOperations': operations,
+        'kms:GranteePrincipal': granteePrincipal,
+        ...(input.RetiringPrincipal === undefined ? {} : { 'kms:RetiringPrincipal': input.RetiringPrincipal }),
+        ...(constraints === undefined ? {} : { 'kms:GrantConstraintType': Object.keys(input.Constraints!).filter((k) => k.startsWith('EncryptionContext')) }),
+        'kms:GrantIsForAWSResource': context.caller.invokedBy !== undefined,
+      };
+      context.authorize(
+        'kms:CreateGrant',
+        key,
+        { ...grantTokens, conditions },
+        { childGrant: { operations, ...(constraints === undefined ? {} : { constraints }) } },
+      );
+      context.requireKeyState(key);
+      if (input.DryRun === true) throw dryRunSucceeded();
 
-    const wanted = {
-      keyId: key.keyId,
-      region: key.region,
-      name: input.Name ?? '',
-      granteePrincipal,
-      ...(input.RetiringPrincipal === undefined ? {} : { retiringPrincipal: input.RetiringPrincipal }),
-      operations,
-      ...(constraints === undefined ? {} : { constraints }),
-    };
-    const existing = context.state.grantsOf(key.keyId, key.region);
-    const same = input.Name === undefined ? undefined : existing.find((grant) => sameGrantParameters(grant, wanted));
-    if (same !== undefined) return { GrantToken: newGrantToken(context.random, same.grantId), GrantId: same.grantId };
-    if (existing.length >= MAX_GRANTS_PER_KEY) {
-      // Text UNCONFIRMED: the quota is documented (50,000 grants per key), the message is not.
-      throw new KmsError('LimitExceededException', `The grant quota of ${MAX_GRANTS_PER_KEY} grants for key ${key.arn} has been reached.`);
-    }
-    const grant: GrantRecord = {
-      ...wanted,
-      grantId: newGrantId(context.random),
-      creationDate: context.now,
-      issuingAccount: accountRootArn(context.region, context.caller.account),
-    };
-    await context.commit({ type: 'putGrant', grant });
-    return { GrantToken: newGrantToken(context.random, grant.grantId), GrantId: grant.grantId };
-  },
+      const wanted = {
+        keyId: key.keyId,
+        region: key.region,
+        name: input.Name ?? '',
+        granteePrincipal,
+        ...(input.RetiringPrincipal === undefined ? {} : { retiringPrincipal: input.RetiringPrincipal }),
+        operations,
+        ...(constraints === undefined ? {} : { constraints }),
+      };
+      const existing = context.state.grantsOf(key.keyId, key.region);
+      const same = input.Name === undefined ? undefined : existing.find((grant) => sameGrantParameters(grant, wanted));
+      if (same !== undefined) return unchanged({ GrantToken: newGrantToken(context.random, same.grantId), GrantId: same.grantId });
+      if (existing.length >= MAX_GRANTS_PER_KEY) {
+        // Text UNCONFIRMED: the quota is documented (50,000 grants per key), the message is not.
+        throw new KmsError('LimitExceededException', `The grant quota of ${MAX_GRANTS_PER_KEY} grants for key ${key.arn} has been reached.`);
+      }
+      const grant: GrantRecord = {
+        ...wanted,
+        grantId: newGrantId(context.random),
+        creationDate: context.now,
+        issuingAccount: accountRootArn(context.region, context.caller.account),
+      };
+      return { changes: [{ type: 'putGrant', grant }], output: { GrantToken: newGrantToken(context.random, grant.grantId), GrantId: grant.grantId } };
+    }),
 
   auditParameters: (input) => ({
     keyId: input.KeyId,

@@ -11,6 +11,7 @@ import { KmsError } from '../errors.ts';
 import { withoutImportedMaterial } from '../model/imported-material.ts';
 import { string, structure } from '../protocol/shapes.ts';
 import { requireExternalOrigin } from './shared/import-origin.ts';
+import { putKey, unchanged, updateKey } from './shared/key-update.ts';
 import { KEY_ID } from './shared/members.ts';
 import type { OperationDefinition } from './types.ts';
 
@@ -38,19 +39,19 @@ export const deleteImportedKeyMaterial: OperationDefinition<'DeleteImportedKeyMa
     keyState: 'notPendingDeletion',
     input: structure({ KeyId: KEY_ID, KeyMaterialId: string({ min: 64, max: 64, pattern: '^[a-f0-9]+$' }) }, ['KeyId']),
 
-    async handler(input, context) {
-      const key = await context.resolveKey(input.KeyId, 'key');
-      context.touch(key);
-      context.authorize('kms:DeleteImportedKeyMaterial', key);
-      requireExternalOrigin(key);
-      context.requireKeyState(key);
-      const materialId = key.imported?.materialId;
-      if (input.KeyMaterialId !== undefined && input.KeyMaterialId !== materialId) {
-        // Unrecorded in AWS: Strongbox keys hold one imported material, so any other id is unknown.
-        throw new KmsError('NotFoundException', `Key material ${input.KeyMaterialId} does not exist for key ${key.arn}.`);
-      }
-      // Deleting again is harmless: the key is PendingImport either way.
-      if (key.materials.length > 0 || key.state !== 'PendingImport') await context.commit({ type: 'putKey', key: withoutImportedMaterial(key) });
-      return { KeyId: key.arn, ...(materialId === undefined ? {} : { KeyMaterialId: materialId }) };
-    },
+    handler: (input, context) =>
+      updateKey(context, input.KeyId, (key) => {
+        context.touch(key);
+        context.authorize('kms:DeleteImportedKeyMaterial', key);
+        requireExternalOrigin(key);
+        context.requireKeyState(key);
+        const materialId = key.imported?.materialId;
+        if (input.KeyMaterialId !== undefined && input.KeyMaterialId !== materialId) {
+          // Unrecorded in AWS: Strongbox keys hold one imported material, so any other id is unknown.
+          throw new KmsError('NotFoundException', `Key material ${input.KeyMaterialId} does not exist for key ${key.arn}.`);
+        }
+        // Deleting again is harmless: the key is PendingImport either way.
+        const output = { KeyId: key.arn, ...(materialId === undefined ? {} : { KeyMaterialId: materialId }) };
+        return key.materials.length > 0 || key.state !== 'PendingImport' ? putKey(withoutImportedMaterial(key), output) : unchanged(output);
+      }),
   };

@@ -8,6 +8,7 @@
 import { withoutAutomaticRotation } from '../model/rotation.ts';
 import { structure } from '../protocol/shapes.ts';
 import { refuseAwsManagedKey } from './shared/aws-managed-access.ts';
+import { putKey, updateKey } from './shared/key-update.ts';
 import { KEY_ID } from './shared/members.ts';
 import type { OperationDefinition } from './types.ts';
 
@@ -24,12 +25,12 @@ export const disableKeyRotation: OperationDefinition<'DisableKeyRotation', Disab
   keyState: 'rotationChange',
   input: structure({ KeyId: KEY_ID }, ['KeyId']),
 
-  async handler(input, context) {
-    const key = await context.resolveKey(input.KeyId, 'key');
-    context.touch(key);
-    context.authorize('kms:DisableKeyRotation', key);
-    refuseAwsManagedKey(context, key, 'kms:DisableKeyRotation');
-    context.requireKeyState(key);
-    await context.commit({ type: 'putKey', key: withoutAutomaticRotation(key) });
-  },
+  handler: (input, context) =>
+    updateKey(context, input.KeyId, (key) => {
+      context.touch(key);
+      context.authorize('kms:DisableKeyRotation', key);
+      refuseAwsManagedKey(context, key, 'kms:DisableKeyRotation');
+      context.requireKeyState(key);
+      return putKey(withoutAutomaticRotation(key), undefined);
+    }),
 };

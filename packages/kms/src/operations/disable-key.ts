@@ -5,6 +5,7 @@
  */
 
 import { structure } from '../protocol/shapes.ts';
+import { putKey, unchanged, updateKey } from './shared/key-update.ts';
 import { KEY_ID } from './shared/members.ts';
 import type { OperationDefinition } from './types.ts';
 
@@ -21,11 +22,11 @@ export const disableKey: OperationDefinition<'DisableKey', DisableKeyRequest, vo
   keyState: 'enableDisable',
   input: structure({ KeyId: KEY_ID }, ['KeyId']),
 
-  async handler(input, context) {
-    const key = await context.resolveKey(input.KeyId, 'key');
-    context.touch(key);
-    context.authorize('kms:DisableKey', key);
-    context.requireKeyState(key);
-    if (key.state !== 'Disabled') await context.commit({ type: 'putKey', key: { ...key, state: 'Disabled' } });
-  },
+  handler: (input, context) =>
+    updateKey(context, input.KeyId, (key) => {
+      context.touch(key);
+      context.authorize('kms:DisableKey', key);
+      context.requireKeyState(key);
+      return key.state === 'Disabled' ? unchanged(undefined) : putKey({ ...key, state: 'Disabled' }, undefined);
+    }),
 };

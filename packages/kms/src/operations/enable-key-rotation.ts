@@ -11,6 +11,7 @@ import { DEFAULT_ROTATION_PERIOD_DAYS } from '../model/keys.ts';
 import { MAX_ROTATION_PERIOD_DAYS, MIN_ROTATION_PERIOD_DAYS, withAutomaticRotation } from '../model/rotation.ts';
 import { integer, structure } from '../protocol/shapes.ts';
 import { refuseAwsManagedKey } from './shared/aws-managed-access.ts';
+import { putKey, updateKey } from './shared/key-update.ts';
 import { KEY_ID } from './shared/members.ts';
 import type { OperationDefinition } from './types.ts';
 
@@ -29,13 +30,14 @@ export const enableKeyRotation: OperationDefinition<'EnableKeyRotation', EnableK
   keyState: 'rotationChange',
   input: structure({ KeyId: KEY_ID, RotationPeriodInDays: integer({ min: MIN_ROTATION_PERIOD_DAYS, max: MAX_ROTATION_PERIOD_DAYS }) }, ['KeyId']),
 
-  async handler(input, context) {
+  handler(input, context) {
     const periodInDays = input.RotationPeriodInDays ?? DEFAULT_ROTATION_PERIOD_DAYS;
-    const key = await context.resolveKey(input.KeyId, 'key');
-    context.touch(key);
-    context.authorize('kms:EnableKeyRotation', key, { conditions: { 'kms:RotationPeriodInDays': periodInDays } });
-    refuseAwsManagedKey(context, key, 'kms:EnableKeyRotation');
-    context.requireKeyState(key);
-    await context.commit({ type: 'putKey', key: withAutomaticRotation(key, context.now, periodInDays) });
+    return updateKey(context, input.KeyId, (key) => {
+      context.touch(key);
+      context.authorize('kms:EnableKeyRotation', key, { conditions: { 'kms:RotationPeriodInDays': periodInDays } });
+      refuseAwsManagedKey(context, key, 'kms:EnableKeyRotation');
+      context.requireKeyState(key);
+      return putKey(withAutomaticRotation(key, context.now, periodInDays), undefined);
+    });
   },
 };

@@ -28,6 +28,7 @@ import type { ExpirationModel, KeyRecord } from '../model/records.ts';
 import { DAY_MS } from '../model/rotation.ts';
 import { blob, enumOf, string, structure, timestamp } from '../protocol/shapes.ts';
 import { requireExternalOrigin } from './shared/import-origin.ts';
+import { putKey, updateKey } from './shared/key-update.ts';
 import { KEY_ID } from './shared/members.ts';
 import { findImportParameters, unwrapKeyMaterial } from './shared/wrapping-keys.ts';
 import type { OperationContext, OperationDefinition } from './types.ts';
@@ -82,38 +83,37 @@ export const importKeyMaterial: OperationDefinition<'ImportKeyMaterial', ImportK
     ['KeyId', 'ImportToken', 'EncryptedKeyMaterial'],
   ),
 
-  async handler(input, context) {
-    const key = await context.resolveKey(input.KeyId, 'key');
-    context.touch(key);
-    const expirationModel = input.ExpirationModel ?? 'KEY_MATERIAL_EXPIRES';
-    context.authorize('kms:ImportKeyMaterial', key, {
-      conditions: { 'kms:ExpirationModel': expirationModel, ...(input.ValidTo ? { 'kms:ValidTo': Math.floor(input.ValidTo.getTime() / 1000) } : {}) },
-    });
-    requireExternalOrigin(key);
-    context.requireKeyState(key);
-    const validTo = checkExpiration(expirationModel, input.ValidTo, context.now);
-    const material = unwrap(context, key, input.ImportToken, input.EncryptedKeyMaterial);
-    // Once the key record holds the material it belongs to the state; until then (a refused
-    // import, or a re-import of material the key already has) it is wiped on the way out.
-    let stored = false;
-    try {
-      const materialId = importedMaterialId(context.backend, key.keyId, material);
-      checkImportType(key, input, materialId);
-      const updated = withImportedMaterial(key, {
-        material,
-        materialId,
-        expirationModel,
-        ...(validTo === undefined ? {} : { validTo }),
-        ...(input.KeyMaterialDescription === undefined ? {} : { description: input.KeyMaterialDescription }),
-        now: context.now,
+  handler: (input, context) =>
+    updateKey(context, input.KeyId, (key) => {
+      context.touch(key);
+      const expirationModel = input.ExpirationModel ?? 'KEY_MATERIAL_EXPIRES';
+      context.authorize('kms:ImportKeyMaterial', key, {
+        conditions: { 'kms:ExpirationModel': expirationModel, ...(input.ValidTo ? { 'kms:ValidTo': Math.floor(input.ValidTo.getTime() / 1000) } : {}) },
       });
-      stored = updated.materials.some((version) => version.material === material);
-      await context.commit({ type: 'putKey', key: updated });
-      return { KeyId: key.arn, KeyMaterialId: materialId };
-    } finally {
-      if (!stored) material.fill(0);
-    }
-  },
+      requireExternalOrigin(key);
+      context.requireKeyState(key);
+      const validTo = checkExpiration(expirationModel, input.ValidTo, context.now);
+      const material = unwrap(context, key, input.ImportToken, input.EncryptedKeyMaterial);
+      // Once the key record holds the material it belongs to the state; until then (a refused
+      // import, or a re-import of material the key already has) it is wiped on the way out.
+      let stored = false;
+      try {
+        const materialId = importedMaterialId(context.backend, key.keyId, material);
+        checkImportType(key, input, materialId);
+        const updated = withImportedMaterial(key, {
+          material,
+          materialId,
+          expirationModel,
+          ...(validTo === undefined ? {} : { validTo }),
+          ...(input.KeyMaterialDescription === undefined ? {} : { description: input.KeyMaterialDescription }),
+          now: context.now,
+        });
+        stored = updated.materials.some((version) => version.material === material);
+        return putKey(updated, { KeyId: key.arn, KeyMaterialId: materialId });
+      } finally {
+        if (!stored) material.fill(0);
+      }
+    }),
 };
 
 /**

@@ -9,6 +9,7 @@
 import { validateKeyPolicy } from '../policy/validate.ts';
 import { boolean, string, structure } from '../protocol/shapes.ts';
 import { refuseAwsManagedKey } from './shared/aws-managed-access.ts';
+import { putKey, updateKey } from './shared/key-update.ts';
 import { KEY_ID } from './shared/members.ts';
 import { POLICY_NAME, requireDefaultPolicyName } from './shared/policy-members.ts';
 import type { OperationDefinition } from './types.ts';
@@ -38,22 +39,22 @@ export const putKeyPolicy: OperationDefinition<'PutKeyPolicy', PutKeyPolicyReque
     ['KeyId', 'Policy'],
   ),
 
-  async handler(input, context) {
-    const key = await context.resolveKey(input.KeyId, 'key');
-    context.touch(key);
-    refuseAwsManagedKey(context, key, 'kms:PutKeyPolicy');
-    context.authorize('kms:PutKeyPolicy', key);
-    context.requireKeyState(key);
-    requireDefaultPolicyName(input.PolicyName);
-    validateKeyPolicy(input.Policy, {
-      caller: context.caller,
-      account: key.account,
-      region: key.region,
-      keyArn: key.arn,
-      bypassLockoutCheck: input.BypassPolicyLockoutSafetyCheck === true,
-    });
-    await context.commit({ type: 'putKey', key: { ...key, policy: input.Policy } });
-  },
+  handler: (input, context) =>
+    updateKey(context, input.KeyId, (key) => {
+      context.touch(key);
+      refuseAwsManagedKey(context, key, 'kms:PutKeyPolicy');
+      context.authorize('kms:PutKeyPolicy', key);
+      context.requireKeyState(key);
+      requireDefaultPolicyName(input.PolicyName);
+      validateKeyPolicy(input.Policy, {
+        caller: context.caller,
+        account: key.account,
+        region: key.region,
+        keyArn: key.arn,
+        bypassLockoutCheck: input.BypassPolicyLockoutSafetyCheck === true,
+      });
+      return putKey({ ...key, policy: input.Policy }, undefined);
+    }),
 
   auditParameters: (input) => ({
     keyId: input.KeyId,

@@ -11,13 +11,15 @@
 import { KmsError } from '../errors.ts';
 import { partitionOf } from '../model/identifiers.ts';
 import { isPrimaryKey, replicated } from '../model/multi-region.ts';
+import type { KeyRecord, Tag } from '../model/records.ts';
 import { defaultKeyPolicy } from '../policy/default-policy.ts';
 import { validateKeyPolicy } from '../policy/validate.ts';
 import { boolean, string, structure } from '../protocol/shapes.ts';
 import { type KeyMetadata, keyMetadata } from './shared/key-metadata.ts';
+import { updateKey } from './shared/key-update.ts';
 import { KEY_ID } from './shared/members.ts';
 import { parseNewTags, TAG_LIST, type TagInput, tagConditions, toTagInputs } from './shared/tags.ts';
-import type { OperationDefinition } from './types.ts';
+import type { OperationContext, OperationDefinition } from './types.ts';
 
 /** ReplicateKey request. */
 export interface ReplicateKeyRequest {
@@ -66,82 +68,92 @@ export const replicateKey: OperationDefinition<'ReplicateKey', ReplicateKeyReque
     ['KeyId', 'ReplicaRegion'],
   ),
 
-  async handler(input, context) {
-    const key = await context.resolveKey(input.KeyId, 'key');
-    context.touch(key);
-    const replicaRegion = input.ReplicaRegion;
-    // Required permission: kms:ReplicateKey on the primary key, in its key policy
-    // (`kms:ReplicaRegion` names the Region, dev guide "AWS KMS condition keys").
-    context.authorize('kms:ReplicateKey', key, { conditions: { 'kms:ReplicaRegion': replicaRegion } });
-    // The texts of the refusals below are LocalStack's (not AWS-validated): UNCONFIRMED.
-    if (key.multiRegion === undefined) throw new KmsError('UnsupportedOperationException', `Unable to replicate a non-MultiRegion key ${key.keyId}`);
-    if (!isPrimaryKey(key)) {
-      // "It's the only key that can be replicated" (UpdatePrimaryRegion API): the primary.
-      throw new KmsError(
-        'UnsupportedOperationException',
-        `Unable to replicate a multi-Region replica key ${key.keyId}: replicate its primary key in ${key.multiRegion.primaryRegion}`,
-      );
-    }
-    context.requireKeyState(key);
-    if (partitionOf(replicaRegion) !== partitionOf(key.region)) {
-      // "in a different Region of the same AWS partition"; AWS's answer for another partition is UNCONFIRMED.
-      throw new KmsError('UnsupportedOperationException', `Unable to replicate key ${key.keyId} to region ${replicaRegion}, which is in another partition`);
-    }
-    // "You cannot create more than one replica of a primary key in any Region": the primary's own
-    // Region has the primary, and a replica scheduled for deletion still counts.
-    if (context.state.key(key.keyId, replicaRegion) !== undefined) {
-      throw new KmsError('AlreadyExistsException', `Unable to replicate key ${key.keyId} to region ${replicaRegion}, as the key already exist there`);
-    }
-    const { account } = context.caller;
-    // kms:CreateKey (and kms:TagResource for Tags) in an IAM policy, checked in the replica's Region.
-    const tags = parseNewTags(input.Tags);
-    const replicaConditions = {
-      'kms:KeySpec': key.keySpec,
-      'kms:KeyUsage': key.keyUsage,
-      'kms:KeyOrigin': key.origin,
-      'kms:MultiRegion': true,
-      'kms:MultiRegionKeyType': 'REPLICA',
-      ...(tags.length === 0 ? {} : tagConditions(tags)),
-    };
-    context.authorizeIn(replicaRegion, 'kms:CreateKey', undefined, { conditions: replicaConditions });
-    if (tags.length > 0) context.authorizeIn(replicaRegion, 'kms:TagResource', undefined, { conditions: tagConditions(tags) });
-    const policy = input.Policy ?? defaultKeyPolicy(replicaRegion, account);
-    if (input.Policy !== undefined) {
-      validateKeyPolicy(input.Policy, {
-        caller: context.caller,
-        account,
-        region: replicaRegion,
-        bypassLockoutCheck: input.BypassPolicyLockoutSafetyCheck === true,
-      });
-    }
-    const { primary, replica } = replicated(key, { region: replicaRegion, now: context.now, description: input.Description ?? '', policy, tags });
-    // The replica first: putting the primary then copies the new configuration onto every replica.
-    await context.commit({ type: 'putKey', key: replica }, { type: 'putKey', key: primary });
-    const replicaMetadata = keyMetadata(replica);
-    context.recordRelated({
-      eventName: 'CreateKey',
-      region: replicaRegion,
-      readOnly: false,
-      resources: [replica.arn],
-      // The replica-Region CreateKey record's parameters and response are UNCONFIRMED: Strongbox
-      // writes those of a CreateKey making such a key.
-      requestParameters: {
-        description: replica.description,
-        keyUsage: replica.keyUsage,
-        keySpec: replica.keySpec,
-        customerMasterKeySpec: replica.keySpec,
-        origin: replica.origin,
-        multiRegion: true,
-        bypassPolicyLockoutSafetyCheck: input.BypassPolicyLockoutSafetyCheck === true,
-        ...(tags.length === 0 ? {} : { tags: tags.map((tag) => ({ tagKey: tag.key, tagValue: tag.value })) }),
-      },
-      responseElements: { keyMetadata: replicaMetadata },
-      recipientAccountId: replica.account,
-    });
-    return { ReplicaKeyMetadata: replicaMetadata, ReplicaPolicy: replica.policy, ReplicaTags: toTagInputs(replica.tags) };
-  },
+  handler: (input, context) =>
+    updateKey(context, input.KeyId, (key) => {
+      context.touch(key);
+      const replicaRegion = input.ReplicaRegion;
+      // Required permission: kms:ReplicateKey on the primary key, in its key policy
+      // (`kms:ReplicaRegion` names the Region, dev guide "AWS KMS condition keys").
+      context.authorize('kms:ReplicateKey', key, { conditions: { 'kms:ReplicaRegion': replicaRegion } });
+      // The texts of the refusals below are LocalStack's (not AWS-validated): UNCONFIRMED.
+      if (key.multiRegion === undefined) throw new KmsError('UnsupportedOperationException', `Unable to replicate a non-MultiRegion key ${key.keyId}`);
+      if (!isPrimaryKey(key)) {
+        // "It's the only key that can be replicated" (UpdatePrimaryRegion API): the primary.
+        throw new KmsError(
+          'UnsupportedOperationException',
+          `Unable to replicate a multi-Region replica key ${key.keyId}: replicate its primary key in ${key.multiRegion.primaryRegion}`,
+        );
+      }
+      context.requireKeyState(key);
+      if (partitionOf(replicaRegion) !== partitionOf(key.region)) {
+        // "in a different Region of the same AWS partition"; AWS's answer for another partition is UNCONFIRMED.
+        throw new KmsError('UnsupportedOperationException', `Unable to replicate key ${key.keyId} to region ${replicaRegion}, which is in another partition`);
+      }
+      // "You cannot create more than one replica of a primary key in any Region": the primary's own
+      // Region has the primary, and a replica scheduled for deletion still counts.
+      if (context.state.key(key.keyId, replicaRegion) !== undefined) {
+        throw new KmsError('AlreadyExistsException', `Unable to replicate key ${key.keyId} to region ${replicaRegion}, as the key already exist there`);
+      }
+      const { account } = context.caller;
+      // kms:CreateKey (and kms:TagResource for Tags) in an IAM policy, checked in the replica's Region.
+      const tags = parseNewTags(input.Tags);
+      const replicaConditions = {
+        'kms:KeySpec': key.keySpec,
+        'kms:KeyUsage': key.keyUsage,
+        'kms:KeyOrigin': key.origin,
+        'kms:MultiRegion': true,
+        'kms:MultiRegionKeyType': 'REPLICA',
+        ...(tags.length === 0 ? {} : tagConditions(tags)),
+      };
+      context.authorizeIn(replicaRegion, 'kms:CreateKey', undefined, { conditions: replicaConditions });
+      if (tags.length > 0) context.authorizeIn(replicaRegion, 'kms:TagResource', undefined, { conditions: tagConditions(tags) });
+      const policy = input.Policy ?? defaultKeyPolicy(replicaRegion, account);
+      if (input.Policy !== undefined) {
+        validateKeyPolicy(input.Policy, {
+          caller: context.caller,
+          account,
+          region: replicaRegion,
+          bypassLockoutCheck: input.BypassPolicyLockoutSafetyCheck === true,
+        });
+      }
+      const { primary, replica } = replicated(key, { region: replicaRegion, now: context.now, description: input.Description ?? '', policy, tags });
+      // The replica first: putting the primary then copies the new configuration onto every replica.
+      return {
+        changes: [
+          { type: 'putKey', key: replica },
+          { type: 'putKey', key: primary },
+        ],
+        output: { replica, tags },
+      };
+    }).then(({ replica, tags }) => replicaCreated(input, context, replica, tags)),
 
   // The key policy is left out of the record (CreateKey records leave it out too, ct-createkey);
   // dates are written as Java dates by the dispatcher.
   auditResponse: (output) => ({ replicaKeyMetadata: output.ReplicaKeyMetadata }),
 };
+
+/** Records the replica-Region CreateKey event (once the replica is durable) and shapes the answer. */
+function replicaCreated(input: ReplicateKeyRequest, context: OperationContext, replica: KeyRecord, tags: readonly Tag[]): ReplicateKeyResponse {
+  const replicaMetadata = keyMetadata(replica);
+  context.recordRelated({
+    eventName: 'CreateKey',
+    region: replica.region,
+    readOnly: false,
+    resources: [replica.arn],
+    // The replica-Region CreateKey record's parameters and response are UNCONFIRMED: Strongbox
+    // writes those of a CreateKey making such a key.
+    requestParameters: {
+      description: replica.description,
+      keyUsage: replica.keyUsage,
+      keySpec: replica.keySpec,
+      customerMasterKeySpec: replica.keySpec,
+      origin: replica.origin,
+      multiRegion: true,
+      bypassPolicyLockoutSafetyCheck: input.BypassPolicyLockoutSafetyCheck === true,
+      ...(tags.length === 0 ? {} : { tags: tags.map((tag) => ({ tagKey: tag.key, tagValue: tag.value })) }),
+    },
+    responseElements: { keyMetadata: replicaMetadata },
+    recipientAccountId: replica.account,
+  });
+  return { ReplicaKeyMetadata: replicaMetadata, ReplicaPolicy: replica.policy, ReplicaTags: toTagInputs(replica.tags) };
+}

@@ -16,6 +16,7 @@ import { KmsError } from '../errors.ts';
 import { automaticRotationImminent, onDemandLimitReached, onDemandRotationInProgress, withOnDemandRotationStarted } from '../model/rotation.ts';
 import { structure } from '../protocol/shapes.ts';
 import { refuseAwsManagedKey } from './shared/aws-managed-access.ts';
+import { putKey, updateKey } from './shared/key-update.ts';
 import { KEY_ID } from './shared/members.ts';
 import type { OperationDefinition } from './types.ts';
 
@@ -38,31 +39,30 @@ export const rotateKeyOnDemand: OperationDefinition<'RotateKeyOnDemand', RotateK
   keyState: 'rotationChange',
   input: structure({ KeyId: KEY_ID }, ['KeyId']),
 
-  async handler(input, context) {
-    const key = await context.resolveKey(input.KeyId, 'key');
-    context.touch(key);
-    context.authorize('kms:RotateKeyOnDemand', key);
-    refuseAwsManagedKey(context, key, 'kms:RotateKeyOnDemand');
-    context.requireKeyState(key);
-    if (onDemandLimitReached(key)) {
-      throw new KmsError(
-        'LimitExceededException',
-        `The on-demand rotations limit has been reached for the given keyId. No more on-demand rotations can be performed for this key: ${key.arn}`,
-      );
-    }
-    if (automaticRotationImminent(key, context.now)) {
-      // The model's description of ConflictException; AWS's own message is unrecorded.
-      throw new KmsError(
-        'ConflictException',
-        'The request was rejected because an automatic rotation of this key is currently in progress or scheduled to begin within the next 20 minutes.',
-      );
-    }
-    if (onDemandRotationInProgress(key)) {
-      // Unrecorded in AWS: LocalStack's AWS-validated test waits for each rotation to finish before
-      // starting the next, so Strongbox refuses overlapping ones the same way as an automatic one.
-      throw new KmsError('ConflictException', `An on-demand rotation of ${key.arn} is already in progress.`);
-    }
-    await context.commit({ type: 'putKey', key: withOnDemandRotationStarted(key, context.now, context.settings.onDemandRotationDelayMs) });
-    return { KeyId: key.arn };
-  },
+  handler: (input, context) =>
+    updateKey(context, input.KeyId, (key) => {
+      context.touch(key);
+      context.authorize('kms:RotateKeyOnDemand', key);
+      refuseAwsManagedKey(context, key, 'kms:RotateKeyOnDemand');
+      context.requireKeyState(key);
+      if (onDemandLimitReached(key)) {
+        throw new KmsError(
+          'LimitExceededException',
+          `The on-demand rotations limit has been reached for the given keyId. No more on-demand rotations can be performed for this key: ${key.arn}`,
+        );
+      }
+      if (automaticRotationImminent(key, context.now)) {
+        // The model's description of ConflictException; AWS's own message is unrecorded.
+        throw new KmsError(
+          'ConflictException',
+          'The request was rejected because an automatic rotation of this key is currently in progress or scheduled to begin within the next 20 minutes.',
+        );
+      }
+      if (onDemandRotationInProgress(key)) {
+        // Unrecorded in AWS: LocalStack's AWS-validated test waits for each rotation to finish before
+        // starting the next, so Strongbox refuses overlapping ones the same way as an automatic one.
+        throw new KmsError('ConflictException', `An on-demand rotation of ${key.arn} is already in progress.`);
+      }
+      return putKey(withOnDemandRotationStarted(key, context.now, context.settings.onDemandRotationDelayMs), { KeyId: key.arn });
+    }),
 };

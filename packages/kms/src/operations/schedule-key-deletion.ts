@@ -15,6 +15,7 @@ import { isPrimaryKey } from '../model/multi-region.ts';
 import type { KeyState } from '../model/records.ts';
 import { DAY_MS } from '../model/rotation.ts';
 import { integer, structure } from '../protocol/shapes.ts';
+import { putKey, updateKey } from './shared/key-update.ts';
 import { KEY_ID } from './shared/members.ts';
 import type { OperationDefinition } from './types.ts';
 
@@ -49,29 +50,34 @@ export const scheduleKeyDeletion: OperationDefinition<'ScheduleKeyDeletion', Sch
   // service itself enforces the documented 7..30.
   input: structure({ KeyId: KEY_ID, PendingWindowInDays: integer({ min: 1, max: 365 }) }, ['KeyId']),
 
-  async handler(input, context) {
+  handler(input, context) {
     const window = input.PendingWindowInDays ?? DEFAULT_WINDOW_DAYS;
     if (window < MIN_WINDOW_DAYS || window > MAX_WINDOW_DAYS) {
       // AWS's text as captured in 2020 (Skyscanner/kms-issuer#8, status 400); the current wording is unconfirmed.
       throw new KmsError('ValidationException', `PendingWindowInDays must be between ${MIN_WINDOW_DAYS} and ${MAX_WINDOW_DAYS}`);
     }
-    const key = await context.resolveKey(input.KeyId, 'key');
-    context.touch(key);
-    context.authorize('kms:ScheduleKeyDeletion', key, { conditions: { 'kms:ScheduleKeyDeletionPendingWindowInDays': window } });
-    context.requireKeyState(key);
-    // The dev guide allows the real deletion to come up to 24 hours after the scheduled window;
-    // Strongbox deletes exactly at DeletionDate.
-    if (isPrimaryKey(key) && key.multiRegion!.replicaRegions.length > 0) {
-      // "If you schedule the deletion of a primary key with replicas, its key state changes to
-      // PendingReplicaDeletion ... When the last of its replicas keys is deleted (not just
-      // scheduled), the key state of the primary key changes to PendingDeletion and its waiting
-      // period (PendingWindowInDays) begins"; DeletionDate "does not appear" (ScheduleKeyDeletion API).
-      await context.commit({ type: 'putKey', key: { ...key, state: 'PendingReplicaDeletion', pendingWindowInDays: window } });
-      return { KeyId: key.arn, KeyState: 'PendingReplicaDeletion', PendingWindowInDays: window };
-    }
-    const deletionDate = context.now + window * DAY_MS;
-    await context.commit({ type: 'putKey', key: { ...key, state: 'PendingDeletion', deletionDate, pendingWindowInDays: window } });
-    return { KeyId: key.arn, DeletionDate: new Date(deletionDate), KeyState: 'PendingDeletion', PendingWindowInDays: window };
+    return updateKey<ScheduleKeyDeletionResponse>(context, input.KeyId, (key) => {
+      context.touch(key);
+      context.authorize('kms:ScheduleKeyDeletion', key, { conditions: { 'kms:ScheduleKeyDeletionPendingWindowInDays': window } });
+      context.requireKeyState(key);
+      // The dev guide allows the real deletion to come up to 24 hours after the scheduled window;
+      // Strongbox deletes exactly at DeletionDate.
+      if (isPrimaryKey(key) && key.multiRegion!.replicaRegions.length > 0) {
+        // "If you schedule the deletion of a primary key with replicas, its key state changes to
+        // PendingReplicaDeletion ... When the last of its replicas keys is deleted (not just
+        // scheduled), the key state of the primary key changes to PendingDeletion and its waiting
+        // period (PendingWindowInDays) begins"; DeletionDate "does not appear" (ScheduleKeyDeletion API).
+        return putKey(
+          { ...key, state: 'PendingReplicaDeletion', pendingWindowInDays: window },
+          { KeyId: key.arn, KeyState: 'PendingReplicaDeletion', PendingWindowInDays: window },
+        );
+      }
+      const deletionDate = context.now + window * DAY_MS;
+      return putKey(
+        { ...key, state: 'PendingDeletion', deletionDate, pendingWindowInDays: window },
+        { KeyId: key.arn, DeletionDate: new Date(deletionDate), KeyState: 'PendingDeletion', PendingWindowInDays: window },
+      );
+    });
   },
 
   // CloudTrail (dev guide ct-schedule-key-deletion.md): keyId, keyState, deletionDate, pendingWindowInDays.

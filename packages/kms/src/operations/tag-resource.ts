@@ -7,6 +7,7 @@
  */
 
 import { structure } from '../protocol/shapes.ts';
+import { putKey, updateKey } from './shared/key-update.ts';
 import { KEY_ID } from './shared/members.ts';
 import { mergeTags, parseNewTags, TAG_LIST, type TagInput, tagConditions } from './shared/tags.ts';
 import type { OperationDefinition } from './types.ts';
@@ -25,13 +26,13 @@ export const tagResource: OperationDefinition<'TagResource', TagResourceRequest,
   keyState: 'notPendingDeletion',
   input: structure({ KeyId: KEY_ID, Tags: TAG_LIST }, ['KeyId', 'Tags']),
 
-  async handler(input, context) {
-    const key = await context.resolveKey(input.KeyId, 'key');
-    context.touch(key);
-    context.authorize('kms:TagResource', key, { conditions: tagConditions(input.Tags.map((tag) => ({ key: tag.TagKey, value: tag.TagValue }))) });
-    context.requireKeyState(key);
-    // Tags are checked after the key, as LocalStack's AWS-validated implementation does.
-    const added = parseNewTags(input.Tags);
-    await context.commit({ type: 'putKey', key: { ...key, tags: mergeTags(key.tags, added) } });
-  },
+  handler: (input, context) =>
+    updateKey(context, input.KeyId, (key) => {
+      context.touch(key);
+      context.authorize('kms:TagResource', key, { conditions: tagConditions(input.Tags.map((tag) => ({ key: tag.TagKey, value: tag.TagValue }))) });
+      context.requireKeyState(key);
+      // Tags are checked after the key, as LocalStack's AWS-validated implementation does.
+      const added = parseNewTags(input.Tags);
+      return putKey({ ...key, tags: mergeTags(key.tags, added) }, undefined);
+    }),
 };

@@ -6,6 +6,7 @@
  */
 
 import { list, structure } from '../protocol/shapes.ts';
+import { putKey, unchanged, updateKey } from './shared/key-update.ts';
 import { KEY_ID } from './shared/members.ts';
 import { removeTags, TAG_KEY } from './shared/tags.ts';
 import type { OperationDefinition } from './types.ts';
@@ -24,12 +25,12 @@ export const untagResource: OperationDefinition<'UntagResource', UntagResourceRe
   keyState: 'notPendingDeletion',
   input: structure({ KeyId: KEY_ID, TagKeys: list(TAG_KEY) }, ['KeyId', 'TagKeys']),
 
-  async handler(input, context) {
-    const key = await context.resolveKey(input.KeyId, 'key');
-    context.touch(key);
-    context.authorize('kms:UntagResource', key, { conditions: { 'aws:TagKeys': input.TagKeys } });
-    context.requireKeyState(key);
-    const tags = removeTags(key.tags, input.TagKeys);
-    if (tags.length !== key.tags.length) await context.commit({ type: 'putKey', key: { ...key, tags } });
-  },
+  handler: (input, context) =>
+    updateKey(context, input.KeyId, (key) => {
+      context.touch(key);
+      context.authorize('kms:UntagResource', key, { conditions: { 'aws:TagKeys': input.TagKeys } });
+      context.requireKeyState(key);
+      const tags = removeTags(key.tags, input.TagKeys);
+      return tags.length === key.tags.length ? unchanged(undefined) : putKey({ ...key, tags }, undefined);
+    }),
 };

@@ -13,6 +13,7 @@ import { aliasArn } from '../model/identifiers.ts';
 import { structure } from '../protocol/shapes.ts';
 import { ALIAS_NAME, requireAliasQuota, requireCustomerAliasName, requireKeyTarget } from './shared/aliases.ts';
 import { aliasResources } from './shared/audit.ts';
+import { unchanged, updateKey } from './shared/key-update.ts';
 import { KEY_ID } from './shared/members.ts';
 import type { OperationDefinition } from './types.ts';
 
@@ -30,30 +31,35 @@ export const updateAlias: OperationDefinition<'UpdateAlias', UpdateAliasRequest,
   keyState: 'notPendingDeletion',
   input: structure({ AliasName: ALIAS_NAME, TargetKeyId: KEY_ID }, ['AliasName', 'TargetKeyId']),
 
-  async handler(input, context) {
+  handler(input, context) {
     const { AliasName: aliasName } = input;
     requireCustomerAliasName(aliasName);
     requireKeyTarget(input.TargetKeyId);
     const { account } = context.caller;
     const { region } = context;
     const arn = aliasArn(region, account, aliasName);
-    const alias = context.state.alias(account, region, aliasName);
-    if (alias === undefined) throw aliasNotFound(arn);
-    const target = await context.resolveKey(input.TargetKeyId, 'key');
-    const current = context.state.key(alias.targetKeyId, region);
-    // CloudTrail lists the alias (added by the dispatcher), then the new key (ct-updatealias.md).
-    context.touch(target);
-    // kms:UpdateAlias on the alias (IAM policy), the current key and the new key (key policies).
-    // AWS managed keys are refused by their key policy ("You don't have permission to associate an
-    // alias with an Amazon Web Services managed key", TargetKeyId doc).
-    context.authorize('kms:UpdateAlias', undefined, { resourceArn: arn });
-    if (current !== undefined) context.authorize('kms:UpdateAlias', current);
-    context.authorize('kms:UpdateAlias', target);
-    context.requireKeyState(target);
-    if (alias.targetKeyId === target.keyId) return;
-    // The new key takes one more alias: the 50-aliases-per-key quota holds for retargeting too.
-    requireAliasQuota(context.state, target);
-    await context.commit({ type: 'putAlias', alias: { ...alias, targetKeyId: target.keyId, lastUpdatedDate: context.now } });
+    // A missing alias is refused before the target key is looked at.
+    if (context.state.alias(account, region, aliasName) === undefined) throw aliasNotFound(arn);
+    // The alias and the target key as they are now, committed in the same step: an alias deleted
+    // or retargeted meanwhile is neither brought back nor reverted.
+    return updateKey(context, input.TargetKeyId, (target) => {
+      const alias = context.state.alias(account, region, aliasName);
+      if (alias === undefined) throw aliasNotFound(arn);
+      const current = context.state.key(alias.targetKeyId, region);
+      // CloudTrail lists the alias (added by the dispatcher), then the new key (ct-updatealias.md).
+      context.touch(target);
+      // kms:UpdateAlias on the alias (IAM policy), the current key and the new key (key policies).
+      // AWS managed keys are refused by their key policy ("You don't have permission to associate an
+      // alias with an Amazon Web Services managed key", TargetKeyId doc).
+      context.authorize('kms:UpdateAlias', undefined, { resourceArn: arn });
+      if (current !== undefined) context.authorize('kms:UpdateAlias', current);
+      context.authorize('kms:UpdateAlias', target);
+      context.requireKeyState(target);
+      if (alias.targetKeyId === target.keyId) return unchanged(undefined);
+      // The new key takes one more alias: the 50-aliases-per-key quota holds for retargeting too.
+      requireAliasQuota(context.state, target);
+      return { changes: [{ type: 'putAlias', alias: { ...alias, targetKeyId: target.keyId, lastUpdatedDate: context.now } }], output: undefined };
+    });
   },
   auditResources: (input, touched, scope) => aliasResources('before', input.AliasName, touched, scope),
 };

@@ -5,6 +5,7 @@
  */
 
 import { string, structure } from '../protocol/shapes.ts';
+import { putKey, updateKey } from './shared/key-update.ts';
 import { KEY_ID } from './shared/members.ts';
 import type { OperationDefinition } from './types.ts';
 
@@ -22,11 +23,11 @@ export const updateKeyDescription: OperationDefinition<'UpdateKeyDescription', U
   keyState: 'notPendingDeletion',
   input: structure({ KeyId: KEY_ID, Description: string({ min: 0, max: 8192 }) }, ['KeyId', 'Description']),
 
-  async handler(input, context) {
-    const key = await context.resolveKey(input.KeyId, 'key');
-    context.touch(key);
-    context.authorize('kms:UpdateKeyDescription', key);
-    context.requireKeyState(key);
-    await context.commit({ type: 'putKey', key: { ...key, description: input.Description } });
-  },
+  handler: (input, context) =>
+    updateKey(context, input.KeyId, (key) => {
+      context.touch(key);
+      context.authorize('kms:UpdateKeyDescription', key);
+      context.requireKeyState(key);
+      return putKey({ ...key, description: input.Description }, undefined);
+    }),
 };

@@ -12,6 +12,7 @@ import { keyArn } from '../model/identifiers.ts';
 import { isPrimaryKey, withPrimaryRegion } from '../model/multi-region.ts';
 import { string, structure } from '../protocol/shapes.ts';
 import { requireKeyState } from './shared/key-state.ts';
+import { updateKey } from './shared/key-update.ts';
 import { KEY_ID } from './shared/members.ts';
 import type { OperationDefinition } from './types.ts';
 
@@ -30,31 +31,37 @@ export const updatePrimaryRegion: OperationDefinition<'UpdatePrimaryRegion', Upd
   keyState: 'usable',
   input: structure({ KeyId: KEY_ID, PrimaryRegion: string({ min: 1, max: 32, pattern: '^([a-z]+-){2,3}\\d+$' }) }, ['KeyId', 'PrimaryRegion']),
 
-  async handler(input, context) {
-    const key = await context.resolveKey(input.KeyId, 'key');
-    context.touch(key);
-    const region = input.PrimaryRegion;
-    // Required permissions: kms:UpdatePrimaryRegion on the current primary key and on the replica,
-    // each in its key policy (`kms:PrimaryRegion` names the new primary's Region).
-    const conditions = { 'kms:PrimaryRegion': region };
-    context.authorize('kms:UpdatePrimaryRegion', key, { conditions });
-    // The texts of the refusals below are UNCONFIRMED (AWS has not been recorded answering them).
-    if (key.multiRegion === undefined) throw new KmsError('UnsupportedOperationException', `${key.arn} is not a multi-Region key.`);
-    if (!isPrimaryKey(key)) {
-      throw new KmsError(
-        'UnsupportedOperationException',
-        `${key.arn} is not a multi-Region primary key: its primary key is in ${key.multiRegion.primaryRegion}.`,
-      );
-    }
-    if (region === key.region) throw new KmsError('UnsupportedOperationException', `${key.arn} is already the primary key in ${region}.`);
-    const replica = key.multiRegion.replicaRegions.includes(region) ? context.state.key(key.keyId, region) : undefined;
-    // "The primary Region must already have a replica key. This operation does not create a KMS key."
-    if (replica === undefined) throw keyNotFound(keyArn(region, key.account, key.keyId));
-    context.touch(replica);
-    context.authorizeIn(region, 'kms:UpdatePrimaryRegion', replica, { conditions });
-    context.requireKeyState(key);
-    requireKeyState(replica, 'usable');
-    const [oldPrimary, newPrimary] = withPrimaryRegion(key, replica);
-    await context.commit({ type: 'putKey', key: oldPrimary }, { type: 'putKey', key: newPrimary });
-  },
+  handler: (input, context) =>
+    updateKey(context, input.KeyId, (key) => {
+      context.touch(key);
+      const region = input.PrimaryRegion;
+      // Required permissions: kms:UpdatePrimaryRegion on the current primary key and on the replica,
+      // each in its key policy (`kms:PrimaryRegion` names the new primary's Region).
+      const conditions = { 'kms:PrimaryRegion': region };
+      context.authorize('kms:UpdatePrimaryRegion', key, { conditions });
+      // The texts of the refusals below are UNCONFIRMED (AWS has not been recorded answering them).
+      if (key.multiRegion === undefined) throw new KmsError('UnsupportedOperationException', `${key.arn} is not a multi-Region key.`);
+      if (!isPrimaryKey(key)) {
+        throw new KmsError(
+          'UnsupportedOperationException',
+          `${key.arn} is not a multi-Region primary key: its primary key is in ${key.multiRegion.primaryRegion}.`,
+        );
+      }
+      if (region === key.region) throw new KmsError('UnsupportedOperationException', `${key.arn} is already the primary key in ${region}.`);
+      const replica = key.multiRegion.replicaRegions.includes(region) ? context.state.key(key.keyId, region) : undefined;
+      // "The primary Region must already have a replica key. This operation does not create a KMS key."
+      if (replica === undefined) throw keyNotFound(keyArn(region, key.account, key.keyId));
+      context.touch(replica);
+      context.authorizeIn(region, 'kms:UpdatePrimaryRegion', replica, { conditions });
+      context.requireKeyState(key);
+      requireKeyState(replica, 'usable');
+      const [oldPrimary, newPrimary] = withPrimaryRegion(key, replica);
+      return {
+        changes: [
+          { type: 'putKey', key: oldPrimary },
+          { type: 'putKey', key: newPrimary },
+        ],
+        output: undefined,
+      };
+    }),
 };

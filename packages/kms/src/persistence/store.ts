@@ -15,7 +15,12 @@ import type { AuditSink } from './audit-log.ts';
 export interface ChangeStore {
   /** The state the changes apply to. */
   readonly state: KmsState;
-  /** Applies `changes` now; resolves once they are durable. */
+  /**
+   * Applies `changes` before returning (synchronously); resolves once they are durable. Operations
+   * rely on the synchronous apply: reading a key, checking it and committing its change in one step
+   * (`operations/shared/key-update.ts`) is what keeps concurrent changes of one key from undoing
+   * each other.
+   */
   commit(changes: readonly Change[]): Promise<void>;
   /**
    * A barrier for responses that rest on state other requests changed: `undefined` when every

@@ -7,7 +7,7 @@
 
 import { deletedBucketEncryption } from '../model/bucket-encryption.ts';
 import { bucketParameters } from './shared/audit.ts';
-import { ownedBucket, withEncryption } from './shared/buckets.ts';
+import { bucketRecord, ownedBucket, withEncryption } from './shared/buckets.ts';
 import type { OperationDefinition } from './types.ts';
 
 /** DeleteBucketEncryption request. */
@@ -27,7 +27,10 @@ export const deleteBucketEncryption: OperationDefinition<'DeleteBucketEncryption
 
   async handler(input, context) {
     const bucket = await ownedBucket(input.Bucket, context);
-    await context.store.updateBucket(bucket.name, withEncryption(bucket, deletedBucketEncryption(bucket.encryption), false));
+    await context.store.updateBucket(bucket.name, (current) => {
+      const now = bucketRecord(current);
+      return withEncryption(now, deletedBucketEncryption(now.encryption), false);
+    });
   },
   auditParameters: (input) => bucketParameters(input),
 };

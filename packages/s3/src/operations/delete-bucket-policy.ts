@@ -6,7 +6,7 @@
  */
 
 import { bucketParameters } from './shared/audit.ts';
-import { ownedBucket, withPolicy } from './shared/buckets.ts';
+import { bucketRecord, ownedBucket, withPolicy } from './shared/buckets.ts';
 import { requireOwnerAccount } from './shared/policy-owner.ts';
 import type { OperationDefinition } from './types.ts';
 
@@ -27,7 +27,10 @@ export const deleteBucketPolicy: OperationDefinition<'DeleteBucketPolicy', Delet
   async handler(input, context) {
     const bucket = await ownedBucket(input.Bucket, context);
     requireOwnerAccount(bucket, context, 'DELETE');
-    if (bucket.policy !== undefined) await context.store.updateBucket(bucket.name, withPolicy(bucket, undefined));
+    await context.store.updateBucket(bucket.name, (current) => {
+      const now = bucketRecord(current);
+      return now.policy === undefined ? undefined : withPolicy(now, undefined);
+    });
   },
   auditParameters: (input) => bucketParameters(input, { policy: [''] }),
 };

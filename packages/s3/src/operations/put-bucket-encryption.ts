@@ -9,7 +9,7 @@
 import { applyBucketEncryption } from '../model/bucket-encryption.ts';
 import { xmlPayload } from '../protocol/binding.ts';
 import { bucketParameters } from './shared/audit.ts';
-import { ownedBucket, withEncryption } from './shared/buckets.ts';
+import { bucketRecord, ownedBucket, withEncryption } from './shared/buckets.ts';
 import { rulesOf, SERVER_SIDE_ENCRYPTION_CONFIGURATION, type ServerSideEncryptionConfiguration } from './shared/encryption-configuration.ts';
 import type { OperationDefinition } from './types.ts';
 
@@ -35,8 +35,14 @@ export const putBucketEncryption: OperationDefinition<'PutBucketEncryption', Put
 
   async handler(input, context) {
     const bucket = await ownedBucket(input.Bucket, context);
-    const encryption = applyBucketEncryption(rulesOf(input.ServerSideEncryptionConfiguration), bucket.encryption);
-    await context.store.updateBucket(bucket.name, withEncryption(bucket, encryption, true));
+    const rules = rulesOf(input.ServerSideEncryptionConfiguration);
+    // Checked on the bucket as read (a refused configuration changes nothing), then applied to
+    // the bucket as it is when written: a concurrent PutBucketPolicy is kept.
+    applyBucketEncryption(rules, bucket.encryption);
+    await context.store.updateBucket(bucket.name, (current) => {
+      const now = bucketRecord(current);
+      return withEncryption(now, applyBucketEncryption(rules, now.encryption), true);
+    });
   },
   // CloudTrail logs the configuration under its XML element names, as S3 received it.
   auditParameters: (input) => bucketParameters(input, { ServerSideEncryptionConfiguration: input.ServerSideEncryptionConfiguration }),

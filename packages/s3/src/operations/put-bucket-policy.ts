@@ -14,7 +14,7 @@ import { S3Error } from '../errors.ts';
 import { validateBucketPolicy } from '../policy/bucket-policy.ts';
 import { header, textPayload } from '../protocol/binding.ts';
 import { bucketParameters } from './shared/audit.ts';
-import { ownedBucket, withPolicy } from './shared/buckets.ts';
+import { bucketRecord, ownedBucket, withPolicy } from './shared/buckets.ts';
 import { requireOwnerAccount } from './shared/policy-owner.ts';
 import type { OperationDefinition } from './types.ts';
 
@@ -47,7 +47,8 @@ export const putBucketPolicy: OperationDefinition<'PutBucketPolicy', PutBucketPo
     requireOwnerAccount(bucket, context, 'PUT');
     if (typeof input.Policy !== 'string') throw new S3Error('MalformedPolicyJson');
     validateBucketPolicy(input.Policy, bucket.name);
-    await context.store.updateBucket(bucket.name, withPolicy(bucket, input.Policy));
+    const policy = input.Policy;
+    await context.store.updateBucket(bucket.name, (current) => withPolicy(bucketRecord(current), policy));
   },
   // CloudTrail logs the policy as a JSON object under `bucketPolicy`, beside `policy: [""]` (the
   // `?policy` query parameter), as its S3 examples show.

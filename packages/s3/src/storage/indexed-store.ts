@@ -90,9 +90,11 @@ export class IndexedObjectStore implements ObjectStore {
     return this.#buckets.get(name)?.record;
   }
 
-  async updateBucket(name: string, metadata: StoredFields): Promise<BucketInfo> {
+  async updateBucket(name: string, update: (current: BucketInfo) => StoredFields | undefined): Promise<BucketInfo> {
     return this.#locks.run(`b\0${name}`, async () => {
       const state = this.#bucket(name);
+      const metadata = update(state.record);
+      if (metadata === undefined) return state.record;
       const record: BucketRecord = { ...state.record, metadata: copyFields(metadata) };
       await this.#persistence.writeBucket(record);
       state.record = record;

@@ -180,8 +180,14 @@ export interface ObjectStore {
   /** Creates a bucket; false if it exists. */
   createBucket(name: string, metadata: StoredFields): Promise<boolean>;
   getBucket(name: string): Promise<BucketInfo | undefined>;
-  /** Replaces a bucket's metadata. @throws S3Error NoSuchBucket. */
-  updateBucket(name: string, metadata: StoredFields): Promise<BucketInfo>;
+  /**
+   * Replaces a bucket's metadata with `update(current)`, called under the bucket's lock on the
+   * bucket as it is then (`undefined`: leave it as it is). The read and the write must be atomic:
+   * an update built from a copy read earlier would write it back over a concurrent update, each
+   * acknowledged (a PutBucketEncryption undoing a PutBucketPolicy).
+   * @throws S3Error NoSuchBucket, or whatever `update` throws (nothing is written then).
+   */
+  updateBucket(name: string, update: (current: BucketInfo) => StoredFields | undefined): Promise<BucketInfo>;
   /** Deletes an empty bucket (no objects, no uploads in progress). */
   deleteBucket(name: string): Promise<DeleteBucketResult>;
   /** Every bucket, by name. */

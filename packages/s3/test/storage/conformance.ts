@@ -92,7 +92,7 @@ export function runObjectStoreConformance(backend: string, create: () => Promise
       expect(await store.createBucket('zeta', {})).toBe(false);
       expect((await store.listBuckets()).map((b) => b.name)).toEqual(['alpha', 'zeta']);
       expect((await store.getBucket('zeta'))?.metadata).toEqual({ owner: 'a' });
-      expect((await store.updateBucket('zeta', { owner: 'b' })).metadata).toEqual({ owner: 'b' });
+      expect((await store.updateBucket('zeta', () => ({ owner: 'b' }))).metadata).toEqual({ owner: 'b' });
       await store.putObject('zeta', 'k', [text('v')], {});
       expect(await store.deleteBucket('zeta')).toBe('not-empty');
       await store.deleteObject('zeta', 'k');
@@ -105,6 +105,36 @@ export function runObjectStoreConformance(backend: string, create: () => Promise
       await store.close();
     });
 
+    it('concurrent bucket updates each apply to the bucket as the one before left it', async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.integer({ min: 2, max: 12 }), async (count) => {
+          const { store } = await create();
+          await store.createBucket('b', { owner: 'a' });
+          const updates: Promise<unknown>[] = [];
+          for (let i = 0; i < count; i++) updates.push(store.updateBucket('b', (current) => ({ ...current.metadata, [`f${i}`]: String(i) })));
+          await Promise.all(updates);
+          const expected: Record<string, string> = { owner: 'a' };
+          for (let i = 0; i < count; i++) expected[`f${i}`] = String(i);
+          expect((await store.getBucket('b'))?.metadata).toEqual(expected);
+          await store.close();
+        }),
+        { numRuns: runs },
+      );
+    });
+
+    it('a bucket update that declines or throws leaves the bucket as it was', async () => {
+      const { store } = await create();
+      await store.createBucket('b', { owner: 'a' });
+      expect((await store.updateBucket('b', () => undefined)).metadata).toEqual({ owner: 'a' });
+      await expect(
+        store.updateBucket('b', () => {
+          throw new Error('refused');
+        }),
+      ).rejects.toThrow('refused');
+      expect((await store.getBucket('b'))?.metadata).toEqual({ owner: 'a' });
+      await store.close();
+    });
+
     it('a missing bucket is NoSuchBucket for every object operation', async () => {
       const { store } = await create();
       for (const action of [
@@ -114,7 +144,7 @@ export function runObjectStoreConformance(backend: string, create: () => Promise
         () => store.deleteObject('nope', 'k'),
         () => store.listObjects('nope', { maxKeys: 10 }),
         () => store.createUpload('nope', 'k', {}),
-        () => store.updateBucket('nope', {}),
+        () => store.updateBucket('nope', () => ({})),
       ]) {
         const error = await catchS3Async(action);
         expect([error.code, error.status, error.fields]).toEqual(['NoSuchBucket', 404, [['BucketName', 'nope']]]);
