@@ -9,13 +9,18 @@
  * 3. release the blobs the old manifest named; a blob is deleted when nothing names it any more,
  *    neither a manifest nor an open reader, so a reader keeps reading a replaced object's bytes.
  *
- * Opening repairs what a crash can leave: blobs that no manifest names are deleted, and an upload
- * whose parts already belong to an object (a crash between a completion's commit and its clean-up)
- * is removed.
+ * Opening repairs what a crash can leave (`restore.ts`). The index itself (`bucket-index.ts`), the
+ * reference counts (`blob-refs.ts`), readers over segments (`segment-reader.ts`) and the listing
+ * pages (`listing.ts`) live in their own modules; this one holds the order of the steps.
  */
 
 import { S3Error } from '../errors.ts';
+import { BlobRefs } from './blob-refs.ts';
+import { type BucketState, copyFields, emptyBucketState, objectInfo, partInfo, resolveFields, type UploadState } from './bucket-index.ts';
+import { compareUploads, listPage, partPage, uploadPage } from './listing.ts';
 import type { BucketRecord, LoadedBucket, ObjectRecord, PartRecord, Persistence, UploadRecord } from './persistence.ts';
+import { restoreBucket } from './restore.ts';
+import { segmentReader } from './segment-reader.ts';
 import { compareUtf8, KeyedLock } from './support.ts';
 import type {
   BodySource,
@@ -46,38 +51,20 @@ export interface StoreEnvironment {
   readonly newId?: () => string;
 }
 
-interface UploadState {
-  readonly upload: UploadRecord;
-  readonly parts: Map<number, PartRecord>;
-}
-
-interface BucketState {
-  record: BucketRecord;
-  readonly objects: Map<string, ObjectRecord>;
-  readonly uploads: Map<string, UploadState>;
-  sortedKeys: string[] | undefined;
-  /**
-   * Object and upload manifests being written into the bucket (from before the write until the
-   * index names them): DeleteBucket refuses while there are any, as it refuses a bucket that
-   * holds objects, since once acknowledged they must not vanish with the bucket.
-   */
-  pending: number;
-}
-
 /** An `ObjectStore` over any `Persistence`. */
 export class IndexedObjectStore implements ObjectStore {
   readonly #persistence: Persistence;
   readonly #now: () => number;
   readonly #newId: () => string;
   readonly #buckets = new Map<string, BucketState>();
-  /** bucket → blob id → number of manifests and open readers naming it. */
-  readonly #refs = new Map<string, Map<string, number>>();
+  readonly #refs: BlobRefs;
   readonly #locks = new KeyedLock();
 
   private constructor(persistence: Persistence, environment: StoreEnvironment) {
     this.#persistence = persistence;
     this.#now = environment.now ?? Date.now;
     this.#newId = environment.newId ?? (() => Buffer.from(crypto.getRandomValues(new Uint8Array(18))).toString('base64url'));
+    this.#refs = new BlobRefs((bucket, blobId) => persistence.deleteBlob(bucket, blobId));
   }
 
   /** Opens a store over `persistence`, loading and repairing its state. */
@@ -92,8 +79,8 @@ export class IndexedObjectStore implements ObjectStore {
       if (this.#buckets.has(name)) return false;
       const record: BucketRecord = { name, created: this.#now(), metadata: copyFields(metadata) };
       await this.#persistence.writeBucket(record);
-      this.#buckets.set(name, { record, objects: new Map(), uploads: new Map(), sortedKeys: undefined, pending: 0 });
-      this.#refs.set(name, new Map());
+      this.#buckets.set(name, emptyBucketState(record));
+      this.#refs.track(name);
       return true;
     });
   }
@@ -127,7 +114,7 @@ export class IndexedObjectStore implements ObjectStore {
         this.#buckets.set(name, state);
         throw error;
       }
-      this.#refs.delete(name);
+      this.#refs.untrack(name);
       return 'deleted';
     });
   }
@@ -188,7 +175,7 @@ export class IndexedObjectStore implements ObjectStore {
       await this.#persistence.deleteObject(bucket, key);
       state.objects.delete(key);
       state.sortedKeys = undefined;
-      await this.#release(
+      await this.#refs.release(
         bucket,
         old.segments.map((segment) => segment.blobId),
       );
@@ -230,7 +217,7 @@ export class IndexedObjectStore implements ObjectStore {
     this.#upload(bucket, uploadId);
     const blobId = this.#newId();
     const size = await this.#persistence.writeBlob(bucket, blobId, body);
-    this.#retain(bucket, [blobId]);
+    this.#refs.retain(bucket, [blobId]);
     try {
       return await this.#locks.run(`u\0${bucket}\0${uploadId}`, async () => {
         const upload = this.#upload(bucket, uploadId);
@@ -238,24 +225,17 @@ export class IndexedObjectStore implements ObjectStore {
         await this.#persistence.writePart(bucket, uploadId, part);
         const old = upload.parts.get(partNumber);
         upload.parts.set(partNumber, part);
-        if (old !== undefined) await this.#release(bucket, [old.blobId]);
+        if (old !== undefined) await this.#refs.release(bucket, [old.blobId]);
         return partInfo(part);
       });
     } catch (error) {
-      await this.#release(bucket, [blobId]);
+      await this.#refs.release(bucket, [blobId]);
       throw error;
     }
   }
 
   async listParts(bucket: string, uploadId: string, options: PartListOptions): Promise<PartListPage> {
-    const { partNumberMarker = 0, maxParts } = options;
-    const after = [...this.#upload(bucket, uploadId).parts.values()].filter((part) => part.partNumber > partNumberMarker);
-    const sorted = after.sort((a, b) => a.partNumber - b.partNumber);
-    const page = sorted.slice(0, Math.max(0, maxParts)).map(partInfo);
-    const last = page.at(-1);
-    return sorted.length > page.length
-      ? { parts: page, isTruncated: true, ...(last === undefined ? {} : { nextPartNumberMarker: last.partNumber }) }
-      : { parts: page, isTruncated: false };
+    return partPage(this.#upload(bucket, uploadId).parts.values(), options);
   }
 
   async openPart(bucket: string, uploadId: string, partNumber: number): Promise<ObjectReader | undefined> {
@@ -322,7 +302,7 @@ export class IndexedObjectStore implements ObjectStore {
     committed?: () => Promise<void>,
     guard?: CommitGuard,
   ): Promise<ObjectInfo> {
-    this.#retain(bucket, fresh);
+    this.#refs.retain(bucket, fresh);
     let written = false;
     try {
       return await this.#locks.run(`o\0${bucket}\0${record.key}`, async () => {
@@ -343,7 +323,7 @@ export class IndexedObjectStore implements ObjectStore {
         }
         if (old === undefined) state.sortedKeys = undefined;
         if (old !== undefined)
-          await this.#release(
+          await this.#refs.release(
             bucket,
             old.segments.map((segment) => segment.blobId),
           );
@@ -351,7 +331,7 @@ export class IndexedObjectStore implements ObjectStore {
         return objectInfo(record);
       });
     } catch (error) {
-      if (!written) await this.#release(bucket, fresh);
+      if (!written) await this.#refs.release(bucket, fresh);
       throw error;
     }
   }
@@ -359,70 +339,15 @@ export class IndexedObjectStore implements ObjectStore {
   async #dropUpload(bucket: string, upload: UploadState): Promise<void> {
     await this.#persistence.deleteUpload(bucket, upload.upload.uploadId);
     this.#bucket(bucket).uploads.delete(upload.upload.uploadId);
-    await this.#release(
+    await this.#refs.release(
       bucket,
       [...upload.parts.values()].map((part) => part.blobId),
     );
   }
 
   #reader(bucket: string, info: ObjectInfo, blobIds: readonly string[], sizes: readonly number[]): ObjectReader {
-    this.#retain(bucket, blobIds);
-    let closed = false;
-    const persistence = this.#persistence;
-    const spans = segmentSpans(sizes);
-    const check = (offset: number, length: number): void => {
-      if (closed) throw new Error('reader is closed');
-      if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0 || offset + length > info.size) {
-        throw new RangeError(`[${offset}, ${offset + length}) is outside the ${info.size} stored bytes`);
-      }
-    };
-    return {
-      info,
-      read: async (offset, length) => {
-        check(offset, length);
-        const out = new Uint8Array(length);
-        let position = 0;
-        for (const piece of pieces(spans, offset, length)) {
-          out.set(await persistence.readBlob(bucket, blobIds[piece.segment] ?? '', piece.offset, piece.length), position);
-          position += piece.length;
-        }
-        return out;
-      },
-      stream: (offset = 0, length = info.size - offset, options = {}) => {
-        check(offset, length);
-        const readOnly = options.readOnly === true;
-        return (async function* () {
-          for (const piece of pieces(spans, offset, length)) {
-            yield* persistence.streamBlob(bucket, blobIds[piece.segment] ?? '', piece.offset, piece.length, readOnly);
-          }
-        })();
-      },
-      close: async () => {
-        if (closed) return;
-        closed = true;
-        await this.#release(bucket, blobIds);
-      },
-    };
-  }
-
-  #retain(bucket: string, blobIds: readonly string[]): void {
-    const refs = this.#refs.get(bucket);
-    if (refs === undefined) throw new S3Error('NoSuchBucket', { fields: [['BucketName', bucket]] });
-    for (const id of blobIds) refs.set(id, (refs.get(id) ?? 0) + 1);
-  }
-
-  async #release(bucket: string, blobIds: readonly string[]): Promise<void> {
-    const refs = this.#refs.get(bucket);
-    for (const id of blobIds) {
-      const count = (refs?.get(id) ?? 1) - 1;
-      if (count > 0) {
-        refs?.set(id, count);
-        continue;
-      }
-      refs?.delete(id);
-      // The bucket can only be gone if it was empty, so nothing of it remains to delete.
-      if (refs !== undefined) await this.#persistence.deleteBlob(bucket, id);
-    }
+    this.#refs.retain(bucket, blobIds);
+    return segmentReader(this.#persistence, bucket, info, blobIds, sizes, () => this.#refs.release(bucket, blobIds));
   }
 
   #bucket(name: string): BucketState {
@@ -438,156 +363,8 @@ export class IndexedObjectStore implements ObjectStore {
   }
 
   async #restore(loaded: LoadedBucket): Promise<void> {
-    const name = loaded.bucket.name;
-    const state: BucketState = { record: loaded.bucket, objects: new Map(), uploads: new Map(), sortedKeys: undefined, pending: 0 };
-    const refs = new Map<string, number>();
-    const count = (id: string): void => void refs.set(id, (refs.get(id) ?? 0) + 1);
-    for (const object of loaded.objects) {
-      state.objects.set(object.key, object);
-      for (const segment of object.segments) count(segment.blobId);
-    }
-    this.#buckets.set(name, state);
-    this.#refs.set(name, refs);
-    for (const { upload, parts } of loaded.uploads) {
-      // A completion commits the object before it removes the upload: parts already named by an
-      // object mean the upload was completed, so finish its clean-up.
-      if (parts.some((part) => refs.has(part.blobId))) {
-        await this.#persistence.deleteUpload(name, upload.uploadId);
-        continue;
-      }
-      state.uploads.set(upload.uploadId, { upload, parts: new Map(parts.map((part) => [part.partNumber, part])) });
-      for (const part of parts) count(part.blobId);
-    }
-    const present = new Set(loaded.blobIds);
-    for (const id of refs.keys()) {
-      if (!present.has(id)) throw new Error(`bucket ${JSON.stringify(name)}: blob ${id} is named by a manifest but missing; the data directory is damaged`);
-    }
-    for (const id of loaded.blobIds) if (!refs.has(id)) await this.#persistence.deleteBlob(name, id);
+    const { state, refs } = await restoreBucket(this.#persistence, loaded);
+    this.#buckets.set(loaded.bucket.name, state);
+    this.#refs.track(loaded.bucket.name, refs);
   }
-}
-
-function objectInfo(record: ObjectRecord): ObjectInfo {
-  const segments = record.segments.map((segment) => segment.size);
-  return { key: record.key, size: segments.reduce((sum, size) => sum + size, 0), segments, lastModified: record.lastModified, metadata: record.metadata };
-}
-
-function partInfo(part: PartRecord): PartInfo {
-  return { partNumber: part.partNumber, size: part.size, lastModified: part.lastModified, metadata: part.metadata };
-}
-
-function resolveFields(metadata: FieldsSource): StoredFields {
-  return typeof metadata === 'function' ? metadata() : metadata;
-}
-
-/** A null-prototype copy, so stored metadata never aliases the caller's object nor has a prototype. */
-function copyFields(fields: StoredFields): StoredFields {
-  const copy = Object.create(null) as Record<string, string>;
-  for (const [name, value] of Object.entries(fields)) {
-    if (typeof value !== 'string') throw new TypeError(`metadata "${name}" expected a string, got ${typeof value}`);
-    copy[name] = value;
-  }
-  return Object.freeze(copy);
-}
-
-interface Span {
-  readonly start: number;
-  readonly size: number;
-}
-
-function segmentSpans(sizes: readonly number[]): Span[] {
-  let start = 0;
-  return sizes.map((size) => {
-    const span = { start, size };
-    start += size;
-    return span;
-  });
-}
-
-/** Splits a stored range into per-segment pieces. */
-function* pieces(spans: readonly Span[], offset: number, length: number): Generator<{ segment: number; offset: number; length: number }> {
-  const end = offset + length;
-  for (let segment = 0; segment < spans.length; segment++) {
-    const span = spans[segment];
-    if (span === undefined || span.start + span.size <= offset || span.size === 0) continue;
-    if (span.start >= end) break;
-    const from = Math.max(offset, span.start);
-    const to = Math.min(end, span.start + span.size);
-    yield { segment, offset: from - span.start, length: to - from };
-  }
-}
-
-/** ListObjectsV2 over sorted keys: prefix, delimiter roll-up into common prefixes, StartAfter, MaxKeys. */
-function listPage(sortedKeys: readonly string[], objects: ReadonlyMap<string, ObjectRecord>, options: ListOptions): ListPage {
-  const { prefix = '', delimiter, startAfter, maxKeys } = options;
-  const found: ObjectInfo[] = [];
-  const commonPrefixes: string[] = [];
-  let last: string | undefined;
-  for (const key of sortedKeys) {
-    if (startAfter !== undefined && compareUtf8(key, startAfter) <= 0) continue;
-    if (!key.startsWith(prefix)) continue;
-    const cut = delimiter === undefined || delimiter === '' ? -1 : key.indexOf(delimiter, prefix.length);
-    const common = cut === -1 ? undefined : key.slice(0, cut + (delimiter ?? '').length);
-    // A page that ended on a common prefix continues after every key under it.
-    if (common !== undefined && (common === last || (startAfter !== undefined && compareUtf8(common, startAfter) <= 0))) continue;
-    if (found.length + commonPrefixes.length >= maxKeys)
-      return { objects: found, commonPrefixes, isTruncated: true, ...(last === undefined ? {} : { nextStartAfter: last }) };
-    if (common === undefined) {
-      const record = objects.get(key);
-      if (record !== undefined) found.push(objectInfo(record));
-      last = key;
-    } else {
-      commonPrefixes.push(common);
-      last = common;
-    }
-  }
-  return { objects: found, commonPrefixes, isTruncated: false };
-}
-
-/** S3's upload order: key (UTF-8 bytes), then initiation, oldest first (the id breaks ties). */
-function compareUploads(a: UploadRecord, b: UploadRecord): number {
-  return compareUtf8(a.key, b.key) || a.initiated - b.initiated || compareUtf8(a.uploadId, b.uploadId);
-}
-
-/** Whether an upload comes after ListMultipartUploads' markers. */
-function afterMarkers(upload: UploadRecord, keyMarker: string | undefined, uploadIdMarker: string | undefined, sameKey: readonly UploadRecord[]): boolean {
-  if (keyMarker === undefined) return true;
-  const order = compareUtf8(upload.key, keyMarker);
-  if (order !== 0 || uploadIdMarker === undefined) return order > 0;
-  // The marker upload of this key: those after it in listing order. An id no longer there (its
-  // upload completed or aborted): S3 documents "upload IDs lexicographically greater".
-  const at = sameKey.findIndex((candidate) => candidate.uploadId === uploadIdMarker);
-  return at === -1 ? compareUtf8(upload.uploadId, uploadIdMarker) > 0 : sameKey.indexOf(upload) > at;
-}
-
-/** ListMultipartUploads over sorted uploads: markers, prefix, delimiter roll-up, MaxUploads. */
-function uploadPage(sorted: readonly UploadRecord[], options: UploadListOptions): UploadListPage {
-  const { prefix = '', delimiter, keyMarker, uploadIdMarker, maxUploads } = options;
-  const markerKeyUploads = keyMarker === undefined ? [] : sorted.filter((upload) => upload.key === keyMarker);
-  const uploads: UploadInfo[] = [];
-  const commonPrefixes: string[] = [];
-  let last: { key: string; uploadId?: string } | undefined;
-  for (const upload of sorted) {
-    if (!upload.key.startsWith(prefix) || !afterMarkers(upload, keyMarker, uploadIdMarker, markerKeyUploads)) continue;
-    const cut = delimiter === undefined || delimiter === '' ? -1 : upload.key.indexOf(delimiter, prefix.length);
-    const common = cut === -1 ? undefined : upload.key.slice(0, cut + (delimiter ?? '').length);
-    // A page that ended on a common prefix continues after every upload under it.
-    if (common !== undefined && (common === last?.key || (keyMarker !== undefined && compareUtf8(common, keyMarker) <= 0))) continue;
-    if (uploads.length + commonPrefixes.length >= maxUploads) {
-      return {
-        uploads,
-        commonPrefixes,
-        isTruncated: true,
-        ...(last === undefined ? {} : { nextKeyMarker: last.key }),
-        ...(last?.uploadId === undefined ? {} : { nextUploadIdMarker: last.uploadId }),
-      };
-    }
-    if (common === undefined) {
-      uploads.push(upload);
-      last = { key: upload.key, uploadId: upload.uploadId };
-    } else {
-      commonPrefixes.push(common);
-      last = { key: common };
-    }
-  }
-  return { uploads, commonPrefixes, isTruncated: false };
 }
