@@ -43,8 +43,11 @@ export function auditName(number: number): string {
   return `audit-${String(number).padStart(8, '0')}.sbx`;
 }
 
-/** The fixed names the store keeps beside its generations (`directory-lock.ts`, `root-key.ts`). */
-const FIXED_NAMES: ReadonlySet<string> = new Set(['lock', 'root.key']);
+/**
+ * The fixed names the store keeps beside its generations (`directory-lock.ts`, `root-key.ts`;
+ * `lock.break` is the kernel's takeover breaker, left only by an opener that died mid-takeover).
+ */
+const FIXED_NAMES: ReadonlySet<string> = new Set(['lock', 'lock.break', 'root.key']);
 
 /**
  * Whether `name`, an entry at the top of a data directory, is one the directory store writes:

@@ -59,6 +59,8 @@ export const getObject: OperationDefinition<'GetObject', GetObjectRequest, GetOb
       const { start, end } = plaintextBounds(opened.range);
       const { record, range } = opened;
       const whole = range.kind === 'full';
+      // A blob swapped on disk answers 500 now, before the response starts, not mid-body.
+      await reader.check?.(segmentsUnder(record.segments, start, end));
       const release = async (): Promise<void> => {
         keys.dispose();
         await reader.close();
@@ -77,3 +79,15 @@ export const getObject: OperationDefinition<'GetObject', GetObjectRequest, GetOb
     }
   },
 };
+
+/** The indexes of the segments holding plaintext bytes `[start, end)`. */
+function segmentsUnder(segments: readonly { readonly plaintextSize: number }[], start: number, end: number): number[] {
+  const under: number[] = [];
+  let from = 0;
+  for (const [index, segment] of segments.entries()) {
+    const to = from + segment.plaintextSize;
+    if (to > start && from < end) under.push(index);
+    from = to;
+  }
+  return under;
+}

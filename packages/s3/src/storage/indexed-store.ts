@@ -16,10 +16,11 @@
 
 import { S3Error } from '../errors.ts';
 import { blobIdGenerator } from './blob-ids.ts';
+import { type PinningBody, pinningBody } from './blob-pin.ts';
 import { BlobRefs } from './blob-refs.ts';
 import { type BucketState, copyFields, emptyBucketState, objectInfo, partInfo, resolveFields, type UploadState } from './bucket-index.ts';
 import { compareUploads, listPage, partPage, uploadPage } from './listing.ts';
-import type { BucketRecord, LoadedBucket, ObjectRecord, PartRecord, Persistence, UploadRecord } from './persistence.ts';
+import type { BucketRecord, LoadedBucket, ObjectRecord, PartRecord, Persistence, SegmentRecord, UploadRecord } from './persistence.ts';
 import { restoreBucket } from './restore.ts';
 import { segmentReader } from './segment-reader.ts';
 import { compareUtf8, KeyedLock } from './support.ts';
@@ -129,7 +130,9 @@ export class IndexedObjectStore implements ObjectStore {
   async putObject(bucket: string, key: string, body: BodySource, metadata: FieldsSource, guard?: CommitGuard): Promise<ObjectInfo> {
     const state = this.#bucket(bucket);
     const blobId = this.#newId();
-    const size = await this.#writeBlob(bucket, state, blobId, body);
+    const pinning = this.#pinning(body);
+    const size = await this.#writeBlob(bucket, state, blobId, pinning?.body ?? body);
+    const pin = pinning === undefined ? {} : { pin: pinning.pin() };
     let fields: StoredFields;
     try {
       fields = copyFields(resolveFields(metadata));
@@ -137,7 +140,7 @@ export class IndexedObjectStore implements ObjectStore {
       await this.#persistence.deleteBlob(bucket, blobId);
       throw error;
     }
-    const record: ObjectRecord = { key, segments: [{ blobId, size }], lastModified: this.#now(), metadata: fields };
+    const record: ObjectRecord = { key, segments: [{ blobId, size, ...pin }], lastModified: this.#now(), metadata: fields };
     return this.#commitObject(bucket, record, [blobId], undefined, guard, state);
   }
 
@@ -150,12 +153,11 @@ export class IndexedObjectStore implements ObjectStore {
     const record = this.#bucket(bucket).objects.get(key);
     return record === undefined
       ? undefined
-      : this.#reader(
-          bucket,
-          objectInfo(record),
-          record.segments.map((segment) => segment.blobId),
-          record.segments.map((s) => s.size),
-        );
+      : this.#reader(bucket, objectInfo(record), {
+          blobIds: record.segments.map((segment) => segment.blobId),
+          sizes: record.segments.map((segment) => segment.size),
+          pins: record.segments.map((segment) => segment.pin),
+        });
   }
 
   async updateObjectMetadata(bucket: string, key: string, metadata: StoredFields): Promise<ObjectInfo> {
@@ -221,9 +223,10 @@ export class IndexedObjectStore implements ObjectStore {
     const state = this.#bucket(bucket);
     this.#upload(bucket, uploadId);
     const blobId = this.#newId();
+    const pinning = this.#pinning(body);
     let size: number;
     try {
-      size = await this.#writeBlob(bucket, state, blobId, body);
+      size = await this.#writeBlob(bucket, state, blobId, pinning?.body ?? body);
     } catch (error) {
       // The bucket was deleted as the part streamed in (with the upload: DeleteBucket refuses
       // while one is open): answered as the request would be now, NoSuchBucket, or NoSuchUpload
@@ -231,11 +234,12 @@ export class IndexedObjectStore implements ObjectStore {
       if (this.#buckets.get(bucket) !== state) this.#upload(bucket, uploadId);
       throw error;
     }
+    const pin = pinning === undefined ? {} : { pin: pinning.pin() };
     try {
       this.#refs.retain(bucket, [blobId]);
       return await this.#locks.run(`u\0${bucket}\0${uploadId}`, async () => {
         const upload = this.#upload(bucket, uploadId);
-        const part: PartRecord = { partNumber, blobId, size, lastModified: this.#now(), metadata: copyFields(resolveFields(metadata)) };
+        const part: PartRecord = { partNumber, blobId, size, ...pin, lastModified: this.#now(), metadata: copyFields(resolveFields(metadata)) };
         await this.#persistence.writePart(bucket, uploadId, part);
         const old = upload.parts.get(partNumber);
         upload.parts.set(partNumber, part);
@@ -262,7 +266,7 @@ export class IndexedObjectStore implements ObjectStore {
       lastModified: part.lastModified,
       metadata: part.metadata,
     };
-    return this.#reader(bucket, info, [part.blobId], [part.size]);
+    return this.#reader(bucket, info, { blobIds: [part.blobId], sizes: [part.size], pins: [part.pin] });
   }
 
   async completeUpload(bucket: string, uploadId: string, partNumbers: readonly number[], metadata: CompletionFields, guard?: CommitGuard): Promise<ObjectInfo> {
@@ -275,7 +279,7 @@ export class IndexedObjectStore implements ObjectStore {
       });
       // Under the upload's lock: no part can be replaced between this check and the commit.
       const fields = copyFields(typeof metadata === 'function' ? metadata(parts.map(partInfo)) : metadata);
-      const segments = parts.map((part) => ({ blobId: part.blobId, size: part.size }));
+      const segments = parts.map((part): SegmentRecord => ({ blobId: part.blobId, size: part.size, ...(part.pin === undefined ? {} : { pin: part.pin }) }));
       const record: ObjectRecord = { key: upload.upload.key, segments, lastModified: this.#now(), metadata: fields };
       // The upload goes under the object's lock too: once another write may replace the object,
       // the upload is gone, so a crash can never bring a completed upload back (opening removes
@@ -363,9 +367,15 @@ export class IndexedObjectStore implements ObjectStore {
     );
   }
 
-  #reader(bucket: string, info: ObjectInfo, blobIds: readonly string[], sizes: readonly number[]): ObjectReader {
+  #reader(bucket: string, info: ObjectInfo, segments: Parameters<typeof segmentReader>[3]): ObjectReader {
+    const { blobIds } = segments;
     this.#refs.retain(bucket, blobIds);
-    return segmentReader(this.#persistence, bucket, info, blobIds, sizes, () => this.#refs.release(bucket, blobIds));
+    return segmentReader(this.#persistence, bucket, info, segments, () => this.#refs.release(bucket, blobIds));
+  }
+
+  /** A body that computes its blob's pin on the way, where blobs rest where others can write them. */
+  #pinning(body: BodySource): PinningBody | undefined {
+    return this.#persistence.atRest === true ? pinningBody(body) : undefined;
   }
 
   #bucket(name: string): BucketState {

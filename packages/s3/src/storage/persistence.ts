@@ -14,6 +14,11 @@ import type { BodySource, StoredFields } from './types.ts';
 export interface SegmentRecord {
   readonly blobId: string;
   readonly size: number;
+  /**
+   * The blob's pin (`blob-pin.ts`): hex SHA-256 of its first bytes, checked before they are served.
+   * Absent where blobs are not at rest (memory) and for blobs written before pins.
+   */
+  readonly pin?: string;
 }
 
 export interface BucketRecord {
@@ -40,6 +45,8 @@ export interface PartRecord {
   readonly partNumber: number;
   readonly blobId: string;
   readonly size: number;
+  /** As `SegmentRecord.pin`. */
+  readonly pin?: string;
   readonly lastModified: number;
   readonly metadata: StoredFields;
 }
@@ -55,6 +62,11 @@ export interface LoadedBucket {
 
 /** Storage primitives; each write resolves only once it is as durable as the backend makes it. */
 export interface Persistence {
+  /**
+   * Whether blobs rest where others can write them (a data directory, an upstream bucket): each
+   * is then pinned to the manifest naming it (`blob-pin.ts`). Memory needs no pins.
+   */
+  readonly atRest?: boolean;
   load(): Promise<readonly LoadedBucket[]>;
   /** Writes a new blob from a stream; nothing is left behind if the stream fails. */
   writeBlob(bucket: string, blobId: string, body: BodySource): Promise<number>;

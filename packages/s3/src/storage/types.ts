@@ -76,6 +76,14 @@ export interface ObjectReader {
    * bytes it holds instead of copies (the memory store; a file's chunks are fresh reads anyway).
    */
   stream(offset?: number, length?: number, options?: StreamOptions): AsyncIterable<Uint8Array>;
+  /**
+   * Checks the blobs of these segments (indexes into `info.segments`) against the pins their
+   * manifest recorded, now, so that a blob swapped on disk fails a response before it starts rather
+   * than in the middle of its body; reads check on their own anyway. Stores whose blobs need no pin
+   * (memory) omit it.
+   * @throws S3Error InternalError for a blob that is not the one its manifest names.
+   */
+  check?(segments: readonly number[]): Promise<void>;
   /** Releases the bytes (a replaced or deleted object's are removed then). */
   close(): Promise<void>;
 }

@@ -14,6 +14,10 @@
  * written before epochs existed counts as 0), so a holder whose lease lapsed can tell that the
  * file in place is a newer lease, not its own (`lease.ts`). A clean release removes the file and
  * ends the sequence: no holder remains to be fenced.
+ *
+ * A lock of a release before leases holds only its writer's pid and is never renewed: it is judged
+ * by that pid alone, as that release judged it (held while the pid runs, unless it is the opener's
+ * own), so a running server of the old release is not taken over because its lock is old.
  */
 
 import { readFile, readlink } from 'node:fs/promises';
@@ -43,6 +47,9 @@ export interface FoundLock {
   readonly text: string;
   readonly mtimeMs: number;
 }
+
+/** A lock written before leases: its writer's pid alone. */
+const LEGACY_LOCK = /^(\d{1,15})\n?$/;
 
 /** What to do with a lock found in place. */
 export type LockVerdict =
@@ -97,6 +104,14 @@ export function parseLockLease(text: string): LockLease {
  * @example judgeLock({ text: '1\nother\n\n', mtimeMs: 0 }, owner, 60_000, () => true) // { kind: 'stale' }: lease expired
  */
 export function judgeLock(found: FoundLock, opener: LockOwner, now: number, isAlive: (pid: number) => boolean): LockVerdict {
+  const legacy = LEGACY_LOCK.exec(found.text);
+  if (legacy !== null) {
+    // A lock of a release before leases (`<pid>` alone) is never renewed, so its age says
+    // nothing: judged as that release judged it, by its pid (in this namespace, the only one it
+    // knew), a running server of that release must not be taken over.
+    const pid = Number(legacy[1]);
+    return pid !== opener.pid && isAlive(pid) ? { kind: 'held', pid } : { kind: 'stale' };
+  }
   if (now - found.mtimeMs > LEASE_EXPIRY_MS) return { kind: 'stale' };
   const [pidLine = '', host, namespace] = found.text.split('\n');
   const pid = /^\d+$/.test(pidLine) ? Number(pidLine) : Number.NaN;

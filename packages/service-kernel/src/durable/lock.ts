@@ -13,22 +13,13 @@
  * before touching the file. A holder whose lease lapsed and was taken over is fenced: `lease.ts`.
  */
 
-import { type FileHandle, open, stat, unlink } from 'node:fs/promises';
+import { type FileHandle, stat, unlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { type DirectoryLease, type LeaseLostError, startLease } from './lease.ts';
-import { type FoundLock, formatLockOwner, judgeLock, LEASE_EXPIRY_MS, LEASE_RENEW_MS, parseLockLease, thisLockOwner } from './lock-owner.ts';
+import { createLockFile, type DirectoryLockHolder } from './lock-file.ts';
+import { LEASE_EXPIRY_MS, LEASE_RENEW_MS, thisLockOwner } from './lock-owner.ts';
 
-/** Why a directory lock was refused. */
-export type DirectoryLockHolder =
-  /** This process holds the directory (another store of it is open). */
-  | { readonly kind: 'this-process' }
-  /** Another process whose lease is current, named by its pid (of its own PID namespace). */
-  | { readonly kind: 'process'; readonly pid: number }
-  /**
-   * Another process created the lock between the takeover of a stale lock and the new create, or
-   * is between creating a fresh lock and writing its name into it.
-   */
-  | { readonly kind: 'race' };
+export type { DirectoryLockHolder } from './lock-file.ts';
 
 /** A directory lock refused: the directory is in use. Services map it to their own error. */
 export class DirectoryLockedError extends Error {
@@ -55,7 +46,7 @@ function lockedMessage(directory: string, path: string, holder: DirectoryLockHol
     case 'process':
       return `The data directory ${directory} is in use by process ${holder.pid}. If no such process uses it, delete ${path} (or wait: a lock its holder stops renewing is taken over after ${LEASE_EXPIRY_MS / 1000} s).`;
     case 'race':
-      return `Another process took the lock ${path} at the same time.`;
+      return `Another process took the lock ${path} at the same time (or is taking it over).`;
   }
 }
 
@@ -131,12 +122,16 @@ export async function acquireDirectoryLease(directory: string, fileName: string,
   const held = resolve(directory);
   if (HELD.has(held)) throw new DirectoryLockedError(directory, path, { kind: 'this-process' });
   HELD.add(held);
-  let created: { readonly handle: FileHandle; readonly epoch: number };
+  let created: Awaited<ReturnType<typeof createLockFile>>;
   try {
-    created = await createLockFile(directory, path);
+    created = await createLockFile(path, await thisLockOwner());
   } catch (error) {
     HELD.delete(held);
     throw error;
+  }
+  if ('kind' in created) {
+    HELD.delete(held);
+    throw new DirectoryLockedError(directory, path, created);
   }
   const { handle, epoch } = created;
   const onRelease = async (): Promise<void> => {
@@ -176,86 +171,13 @@ function renewEvery(renew: () => Promise<void>): () => void {
   return () => clearInterval(timer);
 }
 
-/**
- * Creates the lock file, taking over a stale one once; answers the open file (kept for the
- * renewals) and its epoch: one past the epoch of the lock taken over, else 1.
- */
-async function createLockFile(directory: string, path: string): Promise<{ handle: FileHandle; epoch: number }> {
-  const owner = await thisLockOwner();
-  let epoch = 1;
-  for (let attempt = 0; ; attempt++) {
-    try {
-      const handle = await open(path, 'wx', 0o600);
-      try {
-        // Not fsynced: after a power loss no process holds the directory, and an empty or missing
-        // lock expires like any other.
-        await handle.writeFile(formatLockOwner(owner, epoch));
-      } catch (error) {
-        await handle.close();
-        throw error;
-      }
-      return { handle, epoch };
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      if (attempt > 0) throw new DirectoryLockedError(directory, path, { kind: 'race' });
-    }
-    const found = await readLock(path);
-    // Gone since the create failed (its holder released it): try the create once more.
-    if (found === undefined) continue;
-    const verdict = judgeLock(found, owner, Date.now(), isAlive);
-    if (verdict.kind === 'held') throw new DirectoryLockedError(directory, path, { kind: 'process', pid: verdict.pid });
-    // Fresh but naming nobody yet: a process between its create and its write.
-    if (verdict.kind === 'unidentified') throw new DirectoryLockedError(directory, path, { kind: 'race' });
-    // Stale: remove it (if it is still the file judged, not renewed since) and try once more (a
-    // racing starter wins the create). The new lease's epoch follows the one taken over.
-    epoch = parseLockLease(found.text).epoch + 1;
-    if (await isSameFile(path, found)) {
-      await unlink(path).catch((error: NodeJS.ErrnoException) => {
-        if (error.code !== 'ENOENT') throw error;
-      });
-    }
-  }
-}
-
-/** A lock file's text and identity, read through one open (which also refreshes a network file system's attributes). */
-async function readLock(path: string): Promise<(FoundLock & { readonly dev: number; readonly ino: number }) | undefined> {
-  let handle: FileHandle;
-  try {
-    handle = await open(path, 'r');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
-  try {
-    const stats = await handle.stat();
-    return { text: await handle.readFile('utf8'), mtimeMs: stats.mtimeMs, dev: stats.dev, ino: stats.ino };
-  } finally {
-    await handle.close();
-  }
-}
-
-/** Whether `path` is still the file `file` (an open handle or a lock read earlier). */
-async function isSameFile(path: string, file: FileHandle | { readonly dev: number; readonly ino: number; readonly mtimeMs: number }): Promise<boolean> {
+/** Whether `path` is still the file `handle` holds open (whose inode no other file can have meanwhile). */
+async function isSameFile(path: string, handle: FileHandle): Promise<boolean> {
   const current = await stat(path).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') return undefined;
     throw error;
   });
   if (current === undefined) return false;
-  if (!('stat' in file)) {
-    // A lock read earlier is still the one judged only if its holder has not renewed it since.
-    return current.dev === file.dev && current.ino === file.ino && current.mtimeMs === file.mtimeMs;
-  }
-  const expected = await file.stat();
+  const expected = await handle.stat();
   return current.dev === expected.dev && current.ino === expected.ino;
-}
-
-/** Whether a process with this pid exists (signal 0 checks without sending anything). */
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists but belongs to another user.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

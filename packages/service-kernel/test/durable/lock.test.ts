@@ -5,12 +5,13 @@
  * are made with `utimes` (an mtime set in the past), and renewals are run on demand: no test waits.
  */
 
-import { mkdtemp, readdir, readFile, stat, unlink, utimes, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, stat, symlink, unlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { formatLockOwner, judgeLock, LEASE_EXPIRY_MS, type LockOwner, thisLockOwner } from '../../src/durable/lock-owner.ts';
-import { acquireDirectoryLock, DirectoryLockedError } from '../../src/index.ts';
+import { acquireDirectoryLease, acquireDirectoryLock, DirectoryLockedError } from '../../src/index.ts';
 
 const tempDirectory = (): Promise<string> => mkdtemp(join(tmpdir(), 'kernel-lock-'));
 const LOCK = 'lock';
@@ -83,7 +84,6 @@ describe('acquireDirectoryLock', () => {
       formatLockOwner({ ...owner, namespace: 'other-boot/pid:[4026532000]' }, 6),
       formatLockOwner({ ...owner, host: 'other-host' }, 6),
       formatLockOwner({ ...owner, namespace: '' }, 6),
-      `${process.pid}\n`,
     ]) {
       const directory = await tempDirectory();
       await plant(directory, text);
@@ -95,7 +95,7 @@ describe('acquireDirectoryLock', () => {
       expect(await readFile(join(directory, LOCK), 'utf8')).toBe(text);
       await utimes(join(directory, LOCK), HOUR_AGO(), HOUR_AGO());
       // The epoch follows the one taken over (a lock written before epochs counts as 0).
-      await takesOver(directory, text.endsWith('\n6\n') ? 7 : 1);
+      await takesOver(directory, 7);
     }
   });
 
@@ -139,6 +139,57 @@ describe('acquireDirectoryLock', () => {
       await utimes(join(directory, LOCK), HOUR_AGO(), HOUR_AGO());
       await takesOver(directory);
     }
+  });
+
+  it('judges a lock of a release before leases (its pid alone, never renewed) by its pid: refused while it runs however old, taken over once it is gone or when it is this pid', async () => {
+    const directory = await tempDirectory();
+    await plant(directory, `${process.ppid}\n`, HOUR_AGO());
+    expect((await refusal(directory)).holder).toEqual({ kind: 'process', pid: process.ppid });
+    expect(await readFile(join(directory, LOCK), 'utf8')).toBe(`${process.ppid}\n`);
+    for (const pid of [DEAD_PID, process.pid]) {
+      await plant(directory, `${pid}\n`);
+      await takesOver(directory);
+    }
+  });
+
+  it('takes a stale lock over only through the breaker: refused while another opener holds a fresh one, which is left alone', async () => {
+    const directory = await tempDirectory();
+    const stale = formatLockOwner({ pid: DEAD_PID, host: 'other-host', namespace: '' }, 3);
+    await plant(directory, stale, HOUR_AGO());
+    await writeFile(join(directory, `${LOCK}.break`), 'another opener');
+    expect((await refusal(directory)).holder).toEqual({ kind: 'race' });
+    expect(await readFile(join(directory, LOCK), 'utf8')).toBe(stale);
+    expect(await readFile(join(directory, `${LOCK}.break`), 'utf8')).toBe('another opener');
+    // A breaker older than the lease was left by an opener that died mid-takeover: removed in turn.
+    await utimes(join(directory, `${LOCK}.break`), HOUR_AGO(), HOUR_AGO());
+    await takesOver(directory, 4);
+    expect(await readdir(directory)).toEqual([]);
+  });
+
+  it('property: of several openers racing for one stale lock (each through its own spelling of the path), exactly one holds a lease it can confirm', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 2, max: 6 }), async (openers) => {
+        const directory = await tempDirectory();
+        await plant(directory, formatLockOwner({ pid: DEAD_PID, host: 'other-host', namespace: '' }, 1), HOUR_AGO());
+        const links = await Promise.all(
+          Array.from({ length: openers }, async (_, index) => {
+            const link = `${directory}-link-${index}`;
+            await symlink(directory, link);
+            return link;
+          }),
+        );
+        const results = await Promise.allSettled(links.map((link) => acquireDirectoryLease(link, LOCK, { scheduleRenewal: () => () => undefined })));
+        for (const result of results) if (result.status === 'rejected') expect(['race', 'process']).toContain(result.reason.holder.kind);
+        // Every winner's lock names this pid in this namespace, which a later opener (another
+        // spelling) may take over at once: then the earlier winner is fenced. One lease confirms.
+        const leases = results.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+        const confirmed = await Promise.allSettled(leases.map((lease) => lease.confirm()));
+        expect(confirmed.filter((result) => result.status === 'fulfilled')).toHaveLength(1);
+        for (const lease of leases) await lease.release();
+        expect(await readdir(directory)).toEqual([]);
+      }),
+      { numRuns: 20 },
+    );
   });
 
   it('renews its lease: a renewal brings an old mtime back to now, so the lock is never taken over while held; release stops the renewals', async () => {
@@ -220,5 +271,13 @@ describe('judgeLock', () => {
     expect(fresh('100\nhere\n\n')).toEqual({ kind: 'held', pid: 100 });
     expect(judgeLock({ text: '100\nhere\n\n', mtimeMs: 1_000 }, { ...opener, namespace: '' }, 2_000, alive)).toEqual({ kind: 'held', pid: 100 });
     expect(fresh('')).toEqual({ kind: 'unidentified' });
+  });
+
+  it('a lock of a release before leases is judged by its pid whatever its age', () => {
+    for (const mtimeMs of [0, 1_000]) {
+      expect(judgeLock({ text: '8\n', mtimeMs }, opener, LEASE_EXPIRY_MS * 10, alive)).toEqual({ kind: 'held', pid: 8 });
+      expect(judgeLock({ text: '7\n', mtimeMs }, opener, 2_000, alive)).toEqual({ kind: 'stale' });
+      expect(judgeLock({ text: '100', mtimeMs }, opener, 2_000, alive)).toEqual({ kind: 'stale' });
+    }
   });
 });

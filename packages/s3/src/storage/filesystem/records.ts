@@ -9,8 +9,16 @@
 import type { BucketRecord, ObjectRecord, PartRecord, UploadRecord } from '../persistence.ts';
 import type { StoredFields } from '../types.ts';
 
-/** The file format version written into every manifest. */
-const VERSION = 1;
+/**
+ * The file format version written into every manifest. Version 2 added blob pins (`pin` on object
+ * segments and parts, `../blob-pin.ts`); version 1 manifests, written before, have none and stay
+ * readable (their blobs are served unchecked, as before).
+ */
+const VERSION = 2;
+/** The versions this Strongbox reads. */
+const READABLE_VERSIONS: ReadonlySet<unknown> = new Set([1, 2]);
+/** A pin: hex SHA-256. */
+const PIN = /^[0-9a-f]{64}$/;
 
 /** Encodes a manifest. */
 export function encodeRecord(record: BucketRecord | ObjectRecord | UploadRecord | PartRecord): Uint8Array {
@@ -31,7 +39,7 @@ export function decodeObject(bytes: Uint8Array, path: string): ObjectRecord {
     segments: segments.map((segment: unknown) => {
       if (typeof segment !== 'object' || segment === null) throw corrupt(path, 'segments');
       const entry = segment as Record<string, unknown>;
-      return { blobId: string(entry, 'blobId', path), size: number(entry, 'size', path) };
+      return { blobId: string(entry, 'blobId', path), size: number(entry, 'size', path), ...pin(entry, path) };
     }),
     lastModified: number(json, 'lastModified', path),
     metadata: fields(json, path),
@@ -49,6 +57,7 @@ export function decodePart(bytes: Uint8Array, path: string): PartRecord {
     partNumber: number(json, 'partNumber', path),
     blobId: string(json, 'blobId', path),
     size: number(json, 'size', path),
+    ...pin(json, path),
     lastModified: number(json, 'lastModified', path),
     metadata: fields(json, path),
   };
@@ -63,8 +72,8 @@ function parse(bytes: Uint8Array, path: string): Record<string, unknown> {
   }
   if (typeof json !== 'object' || json === null || Array.isArray(json)) throw corrupt(path, 'the top level');
   const record = json as Record<string, unknown>;
-  if (record['version'] !== VERSION)
-    throw new Error(`The data directory manifest ${path} has version ${String(record['version'])}; this Strongbox reads version ${VERSION}`);
+  if (!READABLE_VERSIONS.has(record['version']))
+    throw new Error(`The data directory manifest ${path} has version ${String(record['version'])}; this Strongbox reads versions 1 and ${VERSION}`);
   return record;
 }
 
@@ -78,6 +87,14 @@ function number(json: Record<string, unknown>, name: string, path: string): numb
   const value = json[name];
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) throw corrupt(path, name);
   return value;
+}
+
+/** A segment's or part's pin, if it has one (version 1 manifests and their segments have none). */
+function pin(json: Record<string, unknown>, path: string): { pin?: string } {
+  const value = json['pin'];
+  if (value === undefined) return {};
+  if (typeof value !== 'string' || !PIN.test(value)) throw corrupt(path, 'pin');
+  return { pin: value };
 }
 
 function fields(json: Record<string, unknown>, path: string): StoredFields {

@@ -114,6 +114,8 @@ export async function openDataDirectoryStore(directory: string, blobs: BlobStora
 }
 
 class FileSystemPersistence implements Persistence {
+  /** Blobs in the data directory (or an upstream bucket) are pinned to their manifests. */
+  readonly atRest = true;
   readonly #root: string;
   readonly #lease: DirectoryLease;
   readonly #blobs: BlobStorage;
