@@ -197,8 +197,20 @@ export function validationFailures(shape: StructureShape, input: unknown): strin
  * @example isValid(structure({ KeyId: string({ min: 1 }) }, ['KeyId']), { KeyId: 'k' }) // true
  */
 export function isValid(shape: StructureShape, input: unknown): boolean {
-  return typeof input === 'object' && input !== null && !Array.isArray(input) && predicateOf(shape)(input);
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) return false;
+  let predicate = lastPredicate;
+  if (shape !== lastShape || predicate === undefined) {
+    predicate = predicateOf(shape);
+    lastShape = shape;
+    lastPredicate = predicate;
+  }
+  return predicate(input);
 }
+
+// The structure validated last and its predicate: a run of calls of one operation finds it
+// without a lookup.
+let lastShape: StructureShape | undefined;
+let lastPredicate: Predicate | undefined;
 
 type Predicate = (value: unknown) => boolean;
 
