@@ -232,11 +232,19 @@ function compilePredicate(shape: Shape): Predicate {
       const { min, max } = shape;
       const pattern = shape.pattern === undefined ? undefined : patternOf(shape.pattern);
       const values = shape.enum === undefined ? undefined : new Set(shape.enum);
-      return (value) =>
-        typeof value === 'string' &&
-        stringLengthWithin(value, min, max) &&
-        (pattern === undefined || pattern.test(value)) &&
-        (values === undefined || values.has(value));
+      // The verdict depends on the string alone: the one last accepted (calls mostly repeat a key
+      // id or an algorithm) is accepted again without measuring, matching or looking it up.
+      let accepted: string | undefined;
+      return (value) => {
+        if (value === accepted) return true;
+        const valid =
+          typeof value === 'string' &&
+          stringLengthWithin(value, min, max) &&
+          (pattern === undefined || pattern.test(value)) &&
+          (values === undefined || values.has(value));
+        if (valid) accepted = value as string;
+        return valid;
+      };
     }
     case 'integer': {
       const { min, max } = shape;

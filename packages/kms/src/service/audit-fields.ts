@@ -92,9 +92,18 @@ interface InternNode {
 interface InternPlan {
   readonly members: ReadonlyMap<string, AuditMember>;
   readonly root: InternNode;
+  /**
+   * The input member names the previous call's input had, in its order, and what `members` said
+   * of each: calls of one operation mostly pass the same members in the same order, so the n-th
+   * name is checked against the previous call's n-th instead of looked up.
+   */
+  readonly seenNames: string[];
+  readonly seenMembers: (AuditMember | undefined)[];
 }
 
 const INTERN_PLANS = new WeakMap<OperationDefinition, InternPlan>();
+/** Input member names remembered per plan (an in-process caller's input may carry any number of others). */
+const MAX_SEEN_NAMES = 32;
 /** Interned nodes across every definition (each a few small objects): at most this many. */
 const MAX_INTERN_NODES = 20_000;
 let internNodes = 0;
@@ -112,7 +121,7 @@ function planOf(definition: OperationDefinition): InternPlan | undefined {
   let plan = INTERN_PLANS.get(definition);
   if (plan === undefined) {
     if (internNodes >= MAX_INTERN_NODES) return undefined;
-    plan = { members: new Map(Object.entries(auditMembersOf(definition.input))), root: internNode(undefined, '', undefined) };
+    plan = { members: new Map(Object.entries(auditMembersOf(definition.input))), root: internNode(undefined, '', undefined), seenNames: [], seenMembers: [] };
     INTERN_PLANS.set(definition, plan);
   }
   lastDefinition = definition;
@@ -130,10 +139,20 @@ function internedParameters(definition: OperationDefinition, input: unknown): Re
   if (!isRecord(input)) return undefined;
   const plan = planOf(definition);
   if (plan === undefined) return undefined;
-  const members = plan.members;
+  const { members, seenNames, seenMembers } = plan;
   let node: InternNode = plan.root;
+  let index = 0;
   for (const name in input) {
-    const member = members.get(name);
+    let member: AuditMember | undefined;
+    if (seenNames[index] === name) member = seenMembers[index];
+    else {
+      member = members.get(name);
+      if (index < MAX_SEEN_NAMES) {
+        seenNames[index] = name;
+        seenMembers[index] = member;
+      }
+    }
+    index += 1;
     if (member === undefined) continue;
     const value = input[name];
     // What auditJson leaves out (absent members, blobs) is not recorded.

@@ -386,6 +386,16 @@ function kmsBinding(
     lastResources = resources.length === 1 ? resources : undefined;
     lastLog = log;
   }
+  // Whether the operation called last is tracked: a run of calls of one operation asks the set once.
+  let trackedDefinition: OperationDefinition | undefined;
+  let tracked = false;
+  function isTracked(definition: OperationDefinition): boolean {
+    if (definition !== trackedDefinition) {
+      tracked = TRACKED_OPERATIONS.has(definition.name);
+      trackedDefinition = definition;
+    }
+    return tracked;
+  }
   let lastResources: readonly string[] | undefined;
   let lastLog: KeyUsageLog | undefined;
   let lastUse: TrackedUse | undefined;
@@ -411,7 +421,7 @@ function kmsBinding(
     // (the tracked cryptographic operations cause none, so latestIds below is still theirs).
     recorded: (definition, context, succeeded) => {
       if (succeeded && context.related !== undefined) recordRelated(parts.trail, context, context.related);
-      if (succeeded && TRACKED_OPERATIONS.has(definition.name)) recordUse(definition.name, context);
+      if (succeeded && isTracked(definition)) recordUse(definition.name, context);
     },
     toError: toKmsError,
     throttled,
