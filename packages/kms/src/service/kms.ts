@@ -52,7 +52,7 @@ import type { KmsSettings, OperationDefinition, RelatedEvent } from '../operatio
 import type { AuditSink } from '../persistence/audit-log.ts';
 import { type ChangeStore, MemoryStore } from '../persistence/store.ts';
 import { type StructureShape, validate } from '../protocol/shapes.ts';
-import { auditJson, defaultAuditParameters, serviceEventOf } from './audit-fields.ts';
+import { auditJson, defaultAuditParameters, ParameterInterner, serviceEventOf } from './audit-fields.ts';
 import { RequestContext, type RequestServices } from './context.ts';
 
 export type { OperationName, RequestOf, ResponseOf } from '../operations/index.ts';
@@ -341,6 +341,8 @@ function kmsBinding(
 ): ServiceBinding<OperationDefinition, RequestContext, KmsError> {
   const { store, random, backend, settings } = parts;
   const services: RequestServices = Object.freeze({ store, backend, random, settings, quotas: parts.quotas });
+  // The emulator's own interned requestParameters: they go with it (and with nothing else).
+  const interner = new ParameterInterner();
   // The next time a clock-driven change falls due: requests before it skip the scan.
   let nextDue = -Infinity;
   const advance = async (now: number): Promise<void> => {
@@ -425,7 +427,7 @@ function kmsBinding(
     },
     toError: toKmsError,
     throttled,
-    auditParameters: defaultAuditParameters,
+    auditParameters: (definition, input) => defaultAuditParameters(definition, input, interner),
     auditValue: (value) => auditJson(value),
     auditError: (failure) => ({ code: failure.name, message: failure.message }),
   };
