@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Kms } from '../src/index.ts';
 import { OPERATION_NAMES, OPERATIONS } from '../src/operations/index.ts';
-import { defaultAuditParameters, renderAuditParameters } from '../src/service/audit-fields.ts';
+import { defaultAuditParameters, ParameterInterner, renderAuditParameters } from '../src/service/audit-fields.ts';
 
 /** Member values of every kind a caller may pass, valid or not; few distinct primitives, so paths repeat. */
 const memberValue: fc.Arbitrary<unknown> = fc.oneof(
@@ -40,6 +40,8 @@ const inputOf = (name: (typeof OPERATION_NAMES)[number]): fc.Arbitrary<Record<st
 };
 
 describe('interned requestParameters', () => {
+  const interner = new ParameterInterner();
+
   it('equal the parameters rendered afresh, for every operation and any input (property)', () => {
     fc.assert(
       fc.property(
@@ -47,8 +49,8 @@ describe('interned requestParameters', () => {
         ([name, input]) => {
           const definition = OPERATIONS[name];
           const expected = renderAuditParameters(definition, input);
-          const first = defaultAuditParameters(definition, input);
-          const again = defaultAuditParameters(definition, { ...input });
+          const first = defaultAuditParameters(definition, input, interner);
+          const again = defaultAuditParameters(definition, { ...input }, interner);
           expect(first).toEqual(expected);
           expect(again).toEqual(expected);
           // Member order is part of the record (the JSON CloudTrail writes).
@@ -63,24 +65,68 @@ describe('interned requestParameters', () => {
   it('are one frozen object per distinct input of primitives, and a fresh one otherwise', () => {
     const mac = OPERATIONS.GenerateMac;
     const input = { KeyId: 'alias/interned', MacAlgorithm: 'HMAC_SHA_256', Message: new Uint8Array(8) };
-    const first = defaultAuditParameters(mac, input);
+    const first = defaultAuditParameters(mac, input, interner);
     expect(first).toEqual({ keyId: 'alias/interned', macAlgorithm: 'HMAC_SHA_256' });
     expect(Object.isFrozen(first)).toBe(true);
-    expect(defaultAuditParameters(mac, { ...input, Message: new Uint8Array(9) })).toBe(first);
-    expect(defaultAuditParameters(mac, { ...input, MacAlgorithm: 'HMAC_SHA_512' })).toEqual({ keyId: 'alias/interned', macAlgorithm: 'HMAC_SHA_512' });
+    expect(defaultAuditParameters(mac, { ...input, Message: new Uint8Array(9) }, interner)).toBe(first);
+    expect(defaultAuditParameters(mac, { ...input, MacAlgorithm: 'HMAC_SHA_512' }, interner)).toEqual({
+      keyId: 'alias/interned',
+      macAlgorithm: 'HMAC_SHA_512',
+    });
     // A list member (grant tokens) is rendered per call.
     const withTokens = { ...input, GrantTokens: ['token'] };
-    expect(defaultAuditParameters(mac, withTokens)).not.toBe(defaultAuditParameters(mac, withTokens));
-    expect(defaultAuditParameters(mac, withTokens)).toEqual({ keyId: 'alias/interned', macAlgorithm: 'HMAC_SHA_256', grantTokens: ['token'] });
+    expect(defaultAuditParameters(mac, withTokens, interner)).not.toBe(defaultAuditParameters(mac, withTokens, interner));
+    expect(defaultAuditParameters(mac, withTokens, interner)).toEqual({ keyId: 'alias/interned', macAlgorithm: 'HMAC_SHA_256', grantTokens: ['token'] });
   });
 
   it('fill in the operation defaults as rendering does (Decrypt always logs encryptionAlgorithm)', () => {
     const decrypt = OPERATIONS.Decrypt;
-    expect(defaultAuditParameters(decrypt, { CiphertextBlob: new Uint8Array(4) })).toEqual({ encryptionAlgorithm: 'SYMMETRIC_DEFAULT' });
-    expect(defaultAuditParameters(decrypt, { KeyId: 'k', EncryptionAlgorithm: 'RSAES_OAEP_SHA_1' })).toEqual({
+    expect(defaultAuditParameters(decrypt, { CiphertextBlob: new Uint8Array(4) }, interner)).toEqual({ encryptionAlgorithm: 'SYMMETRIC_DEFAULT' });
+    expect(defaultAuditParameters(decrypt, { KeyId: 'k', EncryptionAlgorithm: 'RSAES_OAEP_SHA_1' }, interner)).toEqual({
       keyId: 'k',
       encryptionAlgorithm: 'RSAES_OAEP_SHA_1',
     });
+  });
+});
+
+describe('what interning keeps (REVIEW R2: bounded, and per emulator)', () => {
+  it('does not intern a string longer than 2,048 characters: rendered afresh on every call, equal', () => {
+    const interner = new ParameterInterner();
+    const describeKey = OPERATIONS.DescribeKey;
+    const long = { KeyId: 'x'.repeat(2049) };
+    const first = defaultAuditParameters(describeKey, long, interner);
+    expect(first).toEqual({ keyId: long.KeyId });
+    expect(defaultAuditParameters(describeKey, { ...long }, interner)).not.toBe(first);
+    const short = { KeyId: 'x'.repeat(2048) };
+    expect(defaultAuditParameters(describeKey, { ...short }, interner)).toBe(defaultAuditParameters(describeKey, short, interner));
+  });
+
+  it('stops interning once its values hold 2 Mi characters, and renders the rest per call', () => {
+    const interner = new ParameterInterner();
+    const describeKey = OPERATIONS.DescribeKey;
+    // 1,024 distinct values of 2,048 characters fill the budget exactly.
+    for (let i = 0; i < 1024; i++) defaultAuditParameters(describeKey, { KeyId: `${i}`.padEnd(2048, '-') }, interner);
+    const past = { KeyId: 'past the budget' };
+    expect(defaultAuditParameters(describeKey, past, interner)).toEqual({ keyId: 'past the budget' });
+    expect(defaultAuditParameters(describeKey, { ...past }, interner)).not.toBe(defaultAuditParameters(describeKey, past, interner));
+    // What was interned before stays interned.
+    const early = { KeyId: '0'.padEnd(2048, '-') };
+    expect(defaultAuditParameters(describeKey, early, interner)).toBe(defaultAuditParameters(describeKey, { ...early }, interner));
+  });
+
+  it("belongs to one emulator: another Kms records its own objects, not the first one's", async () => {
+    const recorded = async (): Promise<unknown> => {
+      const kms = new Kms({ quotas: false });
+      await kms.describeKey({ KeyId: 'alias/not-there' }).catch(() => undefined);
+      await kms.describeKey({ KeyId: 'alias/not-there' }).catch(() => undefined);
+      const [first, second] = kms.auditTrail.events().map((event) => event.requestParameters);
+      expect(second).toBe(first);
+      return first;
+    };
+    const one = await recorded();
+    const other = await recorded();
+    expect(other).toEqual(one);
+    expect(other).not.toBe(one);
   });
 });
 

@@ -8,7 +8,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { OPERATION_NAMES, OPERATIONS } from '../src/operations/index.ts';
-import { isValid, type Shape, type StructureShape, validate, validationFailures } from '../src/protocol/shapes.ts';
+import { blob, enumOf, isValid, type Shape, type StructureShape, string, structure, validate, validationFailures } from '../src/protocol/shapes.ts';
 
 /** What the full walk says: 'valid', 'invalid' (failures listed) or 'serialization' (thrown). */
 function verdict(shape: StructureShape, input: unknown): 'valid' | 'invalid' | 'serialization' {
@@ -93,5 +93,25 @@ describe('the compiled validity check agrees with the full validation walk', () 
     expect(() => validate(generateMac, { KeyId: keyId, Message: 'text', MacAlgorithm: 'HMAC_SHA_256' })).toThrow(
       expect.objectContaining({ name: 'SerializationException' }),
     );
+  });
+
+  // A member name that is no plain identifier is read through the table walk rather than by a
+  // generated `value.<name>`: both paths must answer what the full walk answers.
+  it('agrees on structures whose member names the generated check cannot spell (the table walk serves them)', () => {
+    const shapes: StructureShape[] = [
+      structure({ 'Key-Id': string({ min: 1, max: 4 }), Body: blob({ min: 1 }) }, ['Key-Id']),
+      structure({ KeyId: string({ min: 1, max: 4 }), Algorithm: enumOf(['A', 'B']), 'x y': blob({ max: 2 }) }, ['Algorithm']),
+    ];
+    for (const shape of shapes) {
+      fc.assert(
+        fc.property(structureValues(shape, 0), (input) => {
+          expect(isValid(shape, input)).toBe(verdict(shape, input) === 'valid');
+        }),
+        { numRuns: 300 },
+      );
+    }
+    expect(isValid(shapes[0] as StructureShape, { 'Key-Id': 'k' })).toBe(true);
+    expect(isValid(shapes[0] as StructureShape, { 'Key-Id': 'kkkkk' })).toBe(false);
+    expect(isValid(shapes[0] as StructureShape, {})).toBe(false);
   });
 });

@@ -69,9 +69,21 @@ export function parseKeyReference(input: string, accepted: 'any' | 'key'): KeyRe
   return { kind: 'aliasArn', aliasName: `alias/${rest}`, region, account, partition };
 }
 
-/** `arn:<partition>:kms:<region>:<account>:key/<keyId>` */
+/** `arn:<partition>:kms:<region>:<account>:key/<keyId>`, as one flat string (`flatText`). */
 export function keyArn(region: string, account: string, keyId: string): string {
-  return `arn:${partitionOf(region)}:kms:${region}:${account}:key/${keyId}`;
+  return flatText(`arn:${partitionOf(region)}:kms:${region}:${account}:key/${keyId}`);
+}
+
+/**
+ * `text` as one flat string. V8 keeps a string built by concatenation as a rope of its parts, and
+ * every Map lookup or comparison that meets a rope goes through V8's slow path again (the
+ * runtime's string comparison): a key's id and ARN are made once and looked up or compared on
+ * every call that names the key, so they are flattened when made. `normalize()` answers its text
+ * flat, and leaves ids and ARNs (ASCII, already in normal form NFC) as they are.
+ * @example flatText(`key/${keyId}`) === `key/${keyId}` // true
+ */
+export function flatText(text: string): string {
+  return text.normalize();
 }
 
 /** `arn:<partition>:kms:<region>:<account>:<aliasName>` (the alias name keeps its `alias/` prefix). */

@@ -4,7 +4,7 @@
  */
 
 import { hex, type Random, uuidFromBytes } from '@strongbox/service-kernel';
-import { keyArn } from './identifiers.ts';
+import { flatText, keyArn } from './identifiers.ts';
 import type { KeyManager, KeyMaterial, KeyOrigin, KeyRecord, Tag } from './records.ts';
 
 /** AES-256 backing keys. */
@@ -13,14 +13,14 @@ export const MATERIAL_LENGTH = 32;
 /** Default automatic rotation period, days (EnableKeyRotation). */
 export const DEFAULT_ROTATION_PERIOD_DAYS = 365;
 
-/** A fresh random key id. */
+/** A fresh random key id (one flat string, see `flatText`). */
 export function newKeyId(random: Random): string {
-  return uuidFromBytes(random.bytes(16));
+  return flatText(uuidFromBytes(random.bytes(16)));
 }
 
-/** A fresh multi-Region key id: `mrk-` and 32 lowercase hex digits (KMS "Key identifiers"). */
+/** A fresh multi-Region key id: `mrk-` and 32 lowercase hex digits (KMS "Key identifiers"), flat. */
 export function newMultiRegionKeyId(random: Random): string {
-  return `mrk-${hex(random.bytes(16))}`;
+  return flatText(`mrk-${hex(random.bytes(16))}`);
 }
 
 /** A fresh backing key of version `version`. */

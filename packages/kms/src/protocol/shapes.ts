@@ -197,8 +197,20 @@ export function validationFailures(shape: StructureShape, input: unknown): strin
  * @example isValid(structure({ KeyId: string({ min: 1 }) }, ['KeyId']), { KeyId: 'k' }) // true
  */
 export function isValid(shape: StructureShape, input: unknown): boolean {
-  return typeof input === 'object' && input !== null && !Array.isArray(input) && predicateOf(shape)(input);
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) return false;
+  let predicate = lastPredicate;
+  if (shape !== lastShape || predicate === undefined) {
+    predicate = predicateOf(shape);
+    lastShape = shape;
+    lastPredicate = predicate;
+  }
+  return predicate(input);
 }
+
+// The structure validated last and its predicate: a run of calls of one operation finds it
+// without a lookup.
+let lastShape: StructureShape | undefined;
+let lastPredicate: Predicate | undefined;
 
 type Predicate = (value: unknown) => boolean;
 
@@ -220,11 +232,19 @@ function compilePredicate(shape: Shape): Predicate {
       const { min, max } = shape;
       const pattern = shape.pattern === undefined ? undefined : patternOf(shape.pattern);
       const values = shape.enum === undefined ? undefined : new Set(shape.enum);
-      return (value) =>
-        typeof value === 'string' &&
-        stringLengthWithin(value, min, max) &&
-        (pattern === undefined || pattern.test(value)) &&
-        (values === undefined || values.has(value));
+      // The verdict depends on the string alone: the one last accepted (calls mostly repeat a key
+      // id or an algorithm) is accepted again without measuring, matching or looking it up.
+      let accepted: string | undefined;
+      return (value) => {
+        if (value === accepted) return true;
+        const valid =
+          typeof value === 'string' &&
+          stringLengthWithin(value, min, max) &&
+          (pattern === undefined || pattern.test(value)) &&
+          (values === undefined || values.has(value));
+        if (valid) accepted = value as string;
+        return valid;
+      };
     }
     case 'integer': {
       const { min, max } = shape;
@@ -267,19 +287,60 @@ function compilePredicate(shape: Shape): Predicate {
       const names = members.map(([name]) => name);
       const required = members.map(([, , , isRequired]) => isRequired);
       const checks = members.map(([, member]) => predicateOf(member));
-      return (value) => {
-        if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-        for (let i = 0; i < names.length; i++) {
-          const memberValue = (value as Record<string, unknown>)[names[i] as string];
-          if (memberValue === undefined || memberValue === null) {
-            if (required[i] === true) return false;
-          } else if (!(checks[i] as Predicate)(memberValue)) {
-            return false;
-          }
-        }
-        return true;
-      };
+      return compiledStructurePredicate(names, required, checks) ?? structurePredicate(names, required, checks);
     }
+  }
+}
+
+/**
+ * The structure check of `compilePredicate` as the reference walk: the members read by name from
+ * a table, `value[name]`. Every operation's input passes through one such read site, so V8's
+ * property cache there sees every shape and every member name and answers from its slow,
+ * megamorphic path (`compiledStructurePredicate` avoids that).
+ */
+function structurePredicate(names: readonly string[], required: readonly boolean[], checks: readonly Predicate[]): Predicate {
+  return (value) => {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+    for (let i = 0; i < names.length; i++) {
+      const memberValue = (value as Record<string, unknown>)[names[i] as string];
+      if (memberValue === undefined || memberValue === null) {
+        if (required[i] === true) return false;
+      } else if (!(checks[i] as Predicate)(memberValue)) {
+        return false;
+      }
+    }
+    return true;
+  };
+}
+
+/** Member names the generated predicate can read as `value.<name>` (every KMS member name is one). */
+const PLAIN_MEMBER_NAME = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+
+/**
+ * `structurePredicate` generated for one structure, reading each member by its name (`value.KeyId`):
+ * each structure gets its own function, so each read site sees one input shape and one name and
+ * V8 answers it from its fast, monomorphic path. Same reads, same order, same verdicts as the
+ * reference walk (test/protocol.fast-validation.test.ts holds both to the full walk). The source
+ * holds nothing but the shape's own member names, checked against `PLAIN_MEMBER_NAME`; `undefined`
+ * (the reference walk serves) for any other name, or where generating code is turned off
+ * (`--disallow-code-generation-from-strings`).
+ */
+function compiledStructurePredicate(names: readonly string[], required: readonly boolean[], checks: readonly Predicate[]): Predicate | undefined {
+  if (!names.every((name) => PLAIN_MEMBER_NAME.test(name))) return undefined;
+  const steps = names.map(
+    (name, i) =>
+      `m = value.${name}; if (m === undefined || m === null) { ${required[i] === true ? 'return false;' : ''} } else if (!checks[${i}](m)) return false;`,
+  );
+  const source = `return function structure(value) {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  let m;
+  ${steps.join('\n  ')}
+  return true;
+};`;
+  try {
+    return new Function('checks', source)(checks) as Predicate;
+  } catch {
+    return undefined;
   }
 }
 

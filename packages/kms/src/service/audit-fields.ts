@@ -45,10 +45,12 @@ export function serviceEventOf(change: Change, state: KmsState): [ServiceEventNa
  * lowerCamelCase (nested structure members too: `tags: [{tagKey, tagValue}]`, ct-tagresource),
  * map keys verbatim (`encryptionContext`), timestamps as Java dates (ct-importkeymaterial
  * `validTo`), the definition's `auditDefaults` filled in; blobs and sensitive members are left
- * out, so plaintext, ciphertext and key material never reach the audit trail.
+ * out, so plaintext, ciphertext and key material never reach the audit trail. Interned by
+ * `interner` (the emulator's own) where it can, rendered afresh otherwise.
+ * @example defaultAuditParameters(OPERATIONS.GenerateMac, { KeyId: 'k', MacAlgorithm: 'HMAC_SHA_256', Message }, new ParameterInterner()) // { keyId: 'k', macAlgorithm: 'HMAC_SHA_256' }
  */
-export function defaultAuditParameters(definition: OperationDefinition, input: unknown): Record<string, unknown> | null {
-  const interned = internedParameters(definition, input);
+export function defaultAuditParameters(definition: OperationDefinition, input: unknown, interner: ParameterInterner): Record<string, unknown> | null {
+  const interned = interner.intern(definition, input);
   if (interned !== undefined) return interned;
   return renderAuditParameters(definition, input);
 }
@@ -92,73 +94,115 @@ interface InternNode {
 interface InternPlan {
   readonly members: ReadonlyMap<string, AuditMember>;
   readonly root: InternNode;
+  /**
+   * The input member names the previous call's input had, in its order, and what `members` said
+   * of each: calls of one operation mostly pass the same members in the same order, so the n-th
+   * name is checked against the previous call's n-th instead of looked up.
+   */
+  readonly seenNames: string[];
+  readonly seenMembers: (AuditMember | undefined)[];
 }
 
-const INTERN_PLANS = new WeakMap<OperationDefinition, InternPlan>();
-/** Interned nodes across every definition (each a few small objects): at most this many. */
+/** Input member names remembered per plan (an in-process caller's input may carry any number of others). */
+const MAX_SEEN_NAMES = 32;
+/** Interned nodes of one emulator (each a few small objects): at most this many. */
 const MAX_INTERN_NODES = 20_000;
-let internNodes = 0;
-// The plan asked for last: a run of calls of one operation finds it without a lookup.
-let lastDefinition: OperationDefinition | undefined;
-let lastPlan: InternPlan | undefined;
-
-function internNode(parent: InternNode | undefined, bean: string, value: unknown): InternNode {
-  internNodes += 1;
-  return { parent, bean, value, record: undefined, lastName: '', lastValue: undefined, lastChild: undefined, next: undefined };
-}
-
-function planOf(definition: OperationDefinition): InternPlan | undefined {
-  if (definition === lastDefinition) return lastPlan;
-  let plan = INTERN_PLANS.get(definition);
-  if (plan === undefined) {
-    if (internNodes >= MAX_INTERN_NODES) return undefined;
-    plan = { members: new Map(Object.entries(auditMembersOf(definition.input))), root: internNode(undefined, '', undefined) };
-    INTERN_PLANS.set(definition, plan);
-  }
-  lastDefinition = definition;
-  lastPlan = plan;
-  return plan;
-}
+/**
+ * The longest string value interned: key ids, ARNs, alias names, algorithms and specs are all far
+ * shorter; a longer value (a description, a policy, a malformed id) is rendered per call, so the
+ * trail keeps it only while it keeps the event (within its byte budget).
+ */
+const MAX_INTERNED_STRING_LENGTH = 2048;
+/** Characters of interned string values of one emulator, in total: at most this many. */
+const MAX_INTERNED_CHARS = 2 * 1024 * 1024;
 
 /**
- * The interned `requestParameters` of `input` (the very object `renderAuditParameters` would build,
- * frozen and shared by every call with the same recorded members), or `undefined` when a recorded
- * member is not a primitive (a list, a map, a date) or the tree is full. The trail retains one
- * reference per call instead of a new object per call.
+ * The interned `requestParameters` of one emulator (each `Kms` has its own, so they go with it),
+ * bounded by node count and by the characters of the values they hold: past either bound, records
+ * are rendered per call as before.
+ * @example new ParameterInterner().intern(OPERATIONS.GenerateMac, { KeyId: 'k', MacAlgorithm: 'HMAC_SHA_256' }) // { keyId: 'k', macAlgorithm: 'HMAC_SHA_256' }, frozen
  */
-function internedParameters(definition: OperationDefinition, input: unknown): Record<string, unknown> | null | undefined {
-  if (!isRecord(input)) return undefined;
-  const plan = planOf(definition);
-  if (plan === undefined) return undefined;
-  const members = plan.members;
-  let node: InternNode = plan.root;
-  for (const name in input) {
-    const member = members.get(name);
-    if (member === undefined) continue;
-    const value = input[name];
-    // What auditJson leaves out (absent members, blobs) is not recorded.
-    if (value === undefined || value instanceof Uint8Array) continue;
-    if (value !== null && typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') return undefined;
-    // A Map key cannot tell -0 from 0; the record keeps what the caller passed.
-    if (value === 0 && Object.is(value, -0)) return undefined;
-    let child = node.lastChild;
-    if (child === undefined || node.lastName !== name || node.lastValue !== value) {
-      const byValue = node.next?.get(name);
-      child = byValue?.get(value);
-      if (child === undefined) {
-        if (internNodes >= MAX_INTERN_NODES) return undefined;
-        child = internNode(node, member.bean, value);
-        if (byValue === undefined) (node.next ??= new Map()).set(name, new Map([[value, child]]));
-        else byValue.set(value, child);
+export class ParameterInterner {
+  readonly #plans = new WeakMap<OperationDefinition, InternPlan>();
+  #nodes = 0;
+  #chars = 0;
+  // The plan asked for last: a run of calls of one operation finds it without a lookup.
+  #lastDefinition: OperationDefinition | undefined;
+  #lastPlan: InternPlan | undefined;
+
+  /**
+   * The interned `requestParameters` of `input` (the very object `renderAuditParameters` would
+   * build, frozen and shared by every call with the same recorded members), or `undefined` when a
+   * recorded member is not a primitive (a list, a map, a date) or a long string, or the interner
+   * is full. The trail retains one reference per call instead of a new object per call.
+   */
+  intern(definition: OperationDefinition, input: unknown): Record<string, unknown> | null | undefined {
+    if (!isRecord(input)) return undefined;
+    const plan = this.#planOf(definition);
+    if (plan === undefined) return undefined;
+    const { members, seenNames, seenMembers } = plan;
+    let node: InternNode = plan.root;
+    let index = 0;
+    for (const name in input) {
+      let member: AuditMember | undefined;
+      if (seenNames[index] === name) member = seenMembers[index];
+      else {
+        member = members.get(name);
+        if (index < MAX_SEEN_NAMES) {
+          seenNames[index] = name;
+          seenMembers[index] = member;
+        }
       }
-      node.lastName = name;
-      node.lastValue = value;
-      node.lastChild = child;
+      index += 1;
+      if (member === undefined) continue;
+      const value = input[name];
+      // What auditJson leaves out (absent members, blobs) is not recorded.
+      if (value === undefined || value instanceof Uint8Array) continue;
+      if (value !== null && typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') return undefined;
+      // A Map key cannot tell -0 from 0; the record keeps what the caller passed.
+      if (value === 0 && Object.is(value, -0)) return undefined;
+      let child = node.lastChild;
+      if (child === undefined || node.lastName !== name || node.lastValue !== value) {
+        const byValue = node.next?.get(name);
+        child = byValue?.get(value);
+        if (child === undefined) {
+          child = this.#node(node, member.bean, value);
+          if (child === undefined) return undefined;
+          if (byValue === undefined) (node.next ??= new Map()).set(name, new Map([[value, child]]));
+          else byValue.set(value, child);
+        }
+        node.lastName = name;
+        node.lastValue = value;
+        node.lastChild = child;
+      }
+      node = child;
     }
-    node = child;
+    if (node.record === undefined) node.record = recordOf(definition, node);
+    return node.record as Record<string, unknown> | null;
   }
-  if (node.record === undefined) node.record = recordOf(definition, node);
-  return node.record as Record<string, unknown> | null;
+
+  /** A new node for `value`, or `undefined` when the value is too long or the interner is full. */
+  #node(parent: InternNode | undefined, bean: string, value: unknown): InternNode | undefined {
+    const chars = typeof value === 'string' ? value.length : 0;
+    if (chars > MAX_INTERNED_STRING_LENGTH || this.#nodes >= MAX_INTERN_NODES || this.#chars + chars > MAX_INTERNED_CHARS) return undefined;
+    this.#nodes += 1;
+    this.#chars += chars;
+    return { parent, bean, value, record: undefined, lastName: '', lastValue: undefined, lastChild: undefined, next: undefined };
+  }
+
+  #planOf(definition: OperationDefinition): InternPlan | undefined {
+    if (definition === this.#lastDefinition) return this.#lastPlan;
+    let plan = this.#plans.get(definition);
+    if (plan === undefined) {
+      const root = this.#node(undefined, '', undefined);
+      if (root === undefined) return undefined;
+      plan = { members: new Map(Object.entries(auditMembersOf(definition.input))), root, seenNames: [], seenMembers: [] };
+      this.#plans.set(definition, plan);
+    }
+    this.#lastDefinition = definition;
+    this.#lastPlan = plan;
+    return plan;
+  }
 }
 
 /**

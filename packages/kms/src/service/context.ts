@@ -25,7 +25,19 @@ const NO_RESOURCES: readonly string[] = Object.freeze([]);
 const SINGLE_RESOURCES = new Map<string, readonly string[]>();
 const MAX_SINGLE_RESOURCES = 10_000;
 
+// The list handed out last: a run of calls on one key finds it without the map lookup.
+let lastArn: string | undefined;
+let lastResources: readonly string[] = NO_RESOURCES;
+
 function resourcesOf(arn: string): readonly string[] {
+  if (arn === lastArn) return lastResources;
+  const list = listOf(arn);
+  lastArn = arn;
+  lastResources = list;
+  return list;
+}
+
+function listOf(arn: string): readonly string[] {
   let list = SINGLE_RESOURCES.get(arn);
   if (list === undefined) {
     list = Object.freeze([arn]);

@@ -25,7 +25,6 @@ import {
   checkAccountAndRegion,
   type Facade,
   type FaultHook,
-  installFacade,
   Pipeline,
   type Principal,
   principalFromArn,
@@ -35,7 +34,7 @@ import {
   systemClock,
 } from '@strongbox/service-kernel';
 import { type KmsError, throttled, toKmsError } from '../errors.ts';
-import { type KeyUsageLog, TRACKED_OPERATIONS, usageLogOf } from '../model/key-last-usage.ts';
+import { type KeyUsageLog, TRACKED_OPERATIONS, type TrackedUse, usageLogOf } from '../model/key-last-usage.ts';
 import { dueChanges, nextDueTime } from '../model/lifecycle.ts';
 import { type QuotaClass, type QuotaOptions, type QuotaSetting, type QuotaUsage, RequestQuotas } from '../model/quotas.ts';
 import { KmsState } from '../model/state.ts';
@@ -53,7 +52,7 @@ import type { KmsSettings, OperationDefinition, RelatedEvent } from '../operatio
 import type { AuditSink } from '../persistence/audit-log.ts';
 import { type ChangeStore, MemoryStore } from '../persistence/store.ts';
 import { type StructureShape, validate } from '../protocol/shapes.ts';
-import { auditJson, defaultAuditParameters, serviceEventOf } from './audit-fields.ts';
+import { auditJson, defaultAuditParameters, ParameterInterner, serviceEventOf } from './audit-fields.ts';
 import { RequestContext, type RequestServices } from './context.ts';
 
 export type { OperationName, RequestOf, ResponseOf } from '../operations/index.ts';
@@ -128,7 +127,7 @@ const NO_OPTIONS: CallOptions = Object.freeze({});
 /** KMS lists keys and aliases alike as `AWS::KMS::Key` resources (ct-createalias). */
 const RESOURCE_TYPE = 'AWS::KMS::Key';
 
-/** The typed in-process API: one method per operation, derived from the registry (`installFacade` below). */
+/** The typed in-process API: one method per operation, derived from the registry (the class's static block). */
 export type KmsMethods = Facade<OperationTable, CallOptions>;
 
 // The facade's methods are installed on the prototype from the registry; this declaration merges
@@ -214,21 +213,54 @@ export class Kms {
     // turn of the microtask queue fewer per call), and bad arguments still reject.
     try {
       if (!isOperationName(operation)) throw new TypeError(`unknown KMS operation ${JSON.stringify(operation)}`);
-      // The audit log's buffer is full (an in-process burst that gives the event loop no turn to
-      // write): this call waits for the write, then asks again, rather than the log dropping events.
-      const full = this.#auditLog?.room();
-      if (full !== undefined) return full.then(() => this.send(operation, input, options));
-      // A call without options (most in-process calls) is the default root's in the default
-      // Region: one frozen scope serves them all.
-      if (options === NO_OPTIONS) return this.#pipeline.call(OPERATIONS[operation], input, this.#defaultScope) as Promise<ResponseOf<Name>>;
-      const region = options.region ?? this.region;
-      const scope: { -readonly [K in keyof CallScope]: CallScope[K] } = { caller: this.#caller(options.caller, region), region };
-      if (options.requestId !== undefined) scope.requestId = options.requestId;
-      if (options.sourceIpAddress !== undefined) scope.sourceIpAddress = options.sourceIpAddress;
-      if (options.userAgent !== undefined) scope.userAgent = options.userAgent;
-      return this.#pipeline.call(OPERATIONS[operation], input, scope) as Promise<ResponseOf<Name>>;
+      return this.#call(OPERATIONS[operation], input, options) as Promise<ResponseOf<Name>>;
     } catch (error) {
       return Promise.reject(error);
+    }
+  }
+
+  /**
+   * Serves one call of `definition`: what `send` does once it has found the definition by name,
+   * and what each facade method (`kms.generateMac(...)`, which holds its definition) does at once.
+   * @throws what `send` rejects with, thrown (its callers turn it into a rejection).
+   */
+  #call(definition: OperationDefinition, input: unknown, options: CallOptions): Promise<unknown> {
+    // The audit log's buffer is full (an in-process burst that gives the event loop no turn to
+    // write): this call waits for the write, then asks again, rather than the log dropping events.
+    const full = this.#auditLog?.room();
+    if (full !== undefined) return full.then(() => this.#call(definition, input, options));
+    // A call without options (most in-process calls) is the default root's in the default
+    // Region: one frozen scope serves them all.
+    if (options === NO_OPTIONS) return this.#pipeline.call(definition, input, this.#defaultScope);
+    const region = options.region ?? this.region;
+    const scope: { -readonly [K in keyof CallScope]: CallScope[K] } = { caller: this.#caller(options.caller, region), region };
+    if (options.requestId !== undefined) scope.requestId = options.requestId;
+    if (options.sourceIpAddress !== undefined) scope.sourceIpAddress = options.sourceIpAddress;
+    if (options.userAgent !== undefined) scope.userAgent = options.userAgent;
+    return this.#pipeline.call(definition, input, scope);
+  }
+
+  // The typed facade (`KmsMethods`): one method per operation, derived from the registry as the
+  // kernel's `installFacade` derives it, each holding its operation's definition, so a call finds
+  // it without a lookup by name (the registry's table is a frozen dictionary, and one read site
+  // looking up a different name on every call takes V8's slow path).
+  static {
+    for (const name of OPERATION_NAMES) {
+      const method = name.charAt(0).toLowerCase() + name.slice(1);
+      if (method in Kms.prototype) throw new TypeError(`the facade already has a member ${method}`);
+      const definition: OperationDefinition = OPERATIONS[name];
+      Object.defineProperty(Kms.prototype, method, {
+        value: function (this: Kms, input: unknown, options?: CallOptions): Promise<unknown> {
+          try {
+            return this.#call(definition, input, options === undefined ? NO_OPTIONS : options);
+          } catch (error) {
+            return Promise.reject(error);
+          }
+        },
+        writable: true,
+        configurable: true,
+        enumerable: false,
+      });
     }
   }
 
@@ -256,8 +288,6 @@ export class Kms {
     return caller;
   }
 }
-
-installFacade(Kms.prototype, OPERATION_NAMES);
 
 /**
  * Records the events a call caused in other Regions (ReplicateKey's CreateKey in the replica's
@@ -311,6 +341,8 @@ function kmsBinding(
 ): ServiceBinding<OperationDefinition, RequestContext, KmsError> {
   const { store, random, backend, settings } = parts;
   const services: RequestServices = Object.freeze({ store, backend, random, settings, quotas: parts.quotas });
+  // The emulator's own interned requestParameters: they go with it (and with nothing else).
+  const interner = new ParameterInterner();
   // The next time a clock-driven change falls due: requests before it skip the scan.
   let nextDue = -Infinity;
   const advance = async (now: number): Promise<void> => {
@@ -343,8 +375,32 @@ function kmsBinding(
     const log = usageLog(context.now);
     const requestId = trail.latestRequestId();
     const resources = context.resources;
-    for (let i = 0; i < resources.length; i++) log.slot(resources[i] as string).update(operation, context.now, requestId, trail, sequence);
+    // A call on the same key as the previous one (its one-element list is shared, see context.ts)
+    // updates the same record: found without the map lookup.
+    if (resources === lastResources && log === lastLog && lastUse !== undefined) {
+      lastUse.update(operation, context.now, requestId, trail, sequence);
+      return;
+    }
+    for (let i = 0; i < resources.length; i++) {
+      lastUse = log.slot(resources[i] as string);
+      lastUse.update(operation, context.now, requestId, trail, sequence);
+    }
+    lastResources = resources.length === 1 ? resources : undefined;
+    lastLog = log;
   }
+  // Whether the operation called last is tracked: a run of calls of one operation asks the set once.
+  let trackedDefinition: OperationDefinition | undefined;
+  let tracked = false;
+  function isTracked(definition: OperationDefinition): boolean {
+    if (definition !== trackedDefinition) {
+      tracked = TRACKED_OPERATIONS.has(definition.name);
+      trackedDefinition = definition;
+    }
+    return tracked;
+  }
+  let lastResources: readonly string[] | undefined;
+  let lastLog: KeyUsageLog | undefined;
+  let lastUse: TrackedUse | undefined;
   return {
     eventSource: EVENT_SOURCE,
     resourceType: RESOURCE_TYPE,
@@ -367,11 +423,11 @@ function kmsBinding(
     // (the tracked cryptographic operations cause none, so latestIds below is still theirs).
     recorded: (definition, context, succeeded) => {
       if (succeeded && context.related !== undefined) recordRelated(parts.trail, context, context.related);
-      if (succeeded && TRACKED_OPERATIONS.has(definition.name)) recordUse(definition.name, context);
+      if (succeeded && isTracked(definition)) recordUse(definition.name, context);
     },
     toError: toKmsError,
     throttled,
-    auditParameters: defaultAuditParameters,
+    auditParameters: (definition, input) => defaultAuditParameters(definition, input, interner),
     auditValue: (value) => auditJson(value),
     auditError: (failure) => ({ code: failure.name, message: failure.message }),
   };

@@ -27,10 +27,20 @@ export const MAC_ALGORITHM: Shape = enumOf(['HMAC_SHA_384', 'HMAC_SHA_256', 'HMA
  */
 export function checkMacRequest(key: KeyRecord, operation: 'GenerateMac' | 'VerifyMac', algorithm: string): Uint8Array {
   requireKeyUsage(key, 'GENERATE_VERIFY_MAC', operation);
-  if (!(usageAlgorithms(key.keySpec, key.keyUsage)?.mac ?? []).includes(algorithm as MacAlgorithm)) throw incompatibleAlgorithm(key, algorithm);
+  // With the usage checked, whether the algorithm is offered depends on the key spec alone: the
+  // pair last found compatible is remembered (two strings, no key), so a run of calls with one
+  // kind of key skips the spec table's lookup.
+  if (key.keySpec !== compatibleSpec || algorithm !== compatibleAlgorithm) {
+    if (!(usageAlgorithms(key.keySpec, key.keyUsage)?.mac ?? []).includes(algorithm as MacAlgorithm)) throw incompatibleAlgorithm(key, algorithm);
+    compatibleSpec = key.keySpec;
+    compatibleAlgorithm = algorithm;
+  }
   if (key.macKey === undefined) throw new RangeError(`key ${key.keyId} has no HMAC key`);
   return key.macKey;
 }
+
+let compatibleSpec: string | undefined;
+let compatibleAlgorithm: string | undefined;
 
 /** One frozen authorization details object per MAC algorithm (validated: one of four). */
 const MAC_DETAILS = new Map<string, AuthorizationDetails>();
@@ -42,10 +52,17 @@ const MAC_DETAILS = new Map<string, AuthorizationDetails>();
  */
 export function macAuthorization(algorithm: string, grantTokens: readonly string[] | undefined): AuthorizationDetails {
   if (grantTokens !== undefined) return { conditions: { 'kms:MacAlgorithm': algorithm }, grantTokens };
+  // Calls mostly repeat the previous one's algorithm: answered without the map lookup.
+  if (algorithm === lastAlgorithm && lastDetails !== undefined) return lastDetails;
   let details = MAC_DETAILS.get(algorithm);
   if (details === undefined) {
     details = Object.freeze({ conditions: Object.freeze({ 'kms:MacAlgorithm': algorithm }) });
     MAC_DETAILS.set(algorithm, details);
   }
+  lastAlgorithm = algorithm;
+  lastDetails = details;
   return details;
 }
+
+let lastAlgorithm: string | undefined;
+let lastDetails: AuthorizationDetails | undefined;
