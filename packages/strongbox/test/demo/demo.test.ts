@@ -35,12 +35,19 @@ function recordingRandom(): { random: (length: number) => Uint8Array; given: Uin
 /** Records the plaintext of every data key `kms` returns (GenerateDataKey, Decrypt). */
 function recordDataKeys(kms: Kms): Uint8Array[] {
   const keys: Uint8Array[] = [];
-  const send = kms.send.bind(kms);
-  kms.send = (async (operation: string, input: unknown, options?: unknown) => {
-    const output = (await send(operation as never, input as never, options as never)) as { Plaintext?: Uint8Array } | undefined;
-    if (output?.Plaintext instanceof Uint8Array) keys.push(new Uint8Array(output.Plaintext));
+  const record = (output: unknown): unknown => {
+    const plaintext = (output as { Plaintext?: unknown } | undefined)?.Plaintext;
+    if (plaintext instanceof Uint8Array) keys.push(new Uint8Array(plaintext));
     return output;
-  }) as Kms['send'];
+  };
+  const send = kms.send.bind(kms);
+  kms.send = (async (operation: string, input: unknown, options?: unknown) =>
+    record(await send(operation as never, input as never, options as never))) as Kms['send'];
+  // The facade methods serve a call without going through `send` (S3's SSE-KMS calls them).
+  for (const name of ['generateDataKey', 'decrypt'] as const) {
+    const method = kms[name].bind(kms) as (input: unknown, options?: unknown) => Promise<unknown>;
+    (kms as unknown as Record<string, unknown>)[name] = async (input: unknown, options?: unknown) => record(await method(input, options));
+  }
   return keys;
 }
 
