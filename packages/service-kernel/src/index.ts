@@ -29,7 +29,15 @@ export {
   syncDirectory,
   TEMPORARY_MARK,
 } from './durable/files.ts';
-export { acquireDirectoryLock, DirectoryLockedError, type DirectoryLockHolder, type DirectoryLockOptions, type ReleaseLock } from './durable/lock.ts';
+export { type DirectoryLease, fencedFileIo, LeaseLostError, type LeaseSuccessor, RENEW_ON_COMMIT_MS } from './durable/lease.ts';
+export {
+  acquireDirectoryLease,
+  acquireDirectoryLock,
+  DirectoryLockedError,
+  type DirectoryLockHolder,
+  type DirectoryLockOptions,
+  type ReleaseLock,
+} from './durable/lock.ts';
 export {
   isJsonServiceErrorCode,
   JSON_SERVICE_WIRE_ERRORS,

@@ -53,7 +53,12 @@ export interface EndpointOptions {
    * empties it (every bucket, object and upload), as it empties the engine's own store.
    */
   readonly s3Store?: ObjectStore;
-  /** Told when the data directory cannot be written: `StoreError` `WRITE_FAILED` (the store then refuses all changes) or `DISK_FULL` (changes are refused until there is room). */
+  /**
+   * Told when the data directory cannot be written: `StoreError` `WRITE_FAILED` (the store then
+   * refuses all changes) or `DISK_FULL` (changes are refused until there is room), or, from KMS's
+   * and S3's stores each, an error with code `LEASE_LOST` once another process took the directory
+   * over after this one's lease lapsed (all changes refused, reads go on).
+   */
   readonly onStoreError?: (error: Error) => void;
   /** Keys and aliases to create if missing (`parseSeed`), before the port opens. */
   readonly seed?: SeedDocument;
@@ -165,7 +170,13 @@ export async function openEndpoint(options: EndpointOptions = {}, wiring: Endpoi
         ? { storage: options.s3Store }
         : options.dataDirectory === undefined
           ? {}
-          : { storage: { directory: join(options.dataDirectory, 's3'), ...(options.s3Upstream === undefined ? {} : { upstream: options.s3Upstream }) } };
+          : {
+              storage: {
+                directory: join(options.dataDirectory, 's3'),
+                ...(options.s3Upstream === undefined ? {} : { upstream: options.s3Upstream }),
+                ...(options.onStoreError === undefined ? {} : { onError: options.onStoreError }),
+              },
+            };
     s3 = new S3({
       account,
       region,

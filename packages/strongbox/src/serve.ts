@@ -115,17 +115,35 @@ async function start(flags: ServeArgs, users: UserDirectory | undefined, seed: S
             dataDirectory: flags.data,
             // Say why changes are refused (callers get KMSInternalException): for good after a write
             // failure, until there is room again on a full disk (once per episode).
-            onStoreError: (error: Error) =>
-              io.stderr(
-                (error as { code?: string }).code === 'DISK_FULL'
-                  ? `strongbox: ${flags.data} is out of space; changes are refused (reads go on) until there is room again\n`
-                  : `strongbox: writing to ${flags.data} failed, no further changes are accepted: ${error.message}\n`,
-              ),
+            onStoreError: storeErrorLine(flags.data, io),
           }),
     });
   } catch (error) {
     throw startFailure(error, flags);
   }
+}
+
+/**
+ * The line a store failure prints. A lost lease is said once, though KMS's and S3's stores (each
+ * with its own lock) both report it.
+ */
+function storeErrorLine(data: string, io: CliIo): (error: Error) => void {
+  let fenced = false;
+  return (error) => {
+    const code = (error as { code?: string }).code;
+    if (code === 'LEASE_LOST') {
+      if (fenced) return;
+      fenced = true;
+      // Names the directory, the new holder's pid and both epochs, and says what to do.
+      io.stderr(`strongbox: ${error.message}\n`);
+      return;
+    }
+    io.stderr(
+      code === 'DISK_FULL'
+        ? `strongbox: ${data} is out of space; changes are refused (reads go on) until there is room again\n`
+        : `strongbox: writing to ${data} failed, no further changes are accepted: ${error.message}\n`,
+    );
+  };
 }
 
 function optional(flags: ServeArgs) {

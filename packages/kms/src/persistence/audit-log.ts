@@ -16,6 +16,10 @@
  * of calls started together runs without a turn of the event loop, so the timer alone would never
  * fire during it). The buffer then holds at most the bound plus the calls already in flight.
  *
+ * A store that took the directory over from another holder starts a new file (`newFile`): an
+ * append of the old holder that raced the takeover then ends that holder's last file, never lands
+ * between this one's records.
+ *
  * A write that fails (a full disk) is cut back to the last whole record and tried again at the
  * next flush. While writes fail, calls are not held back (an audit write must not fail or stall
  * the call it records) and at most `MAX_BUFFERED_EVENTS` events wait, the oldest dropped first.
@@ -101,9 +105,17 @@ export class AuditLog implements AuditSink {
    * Reads the audit files `numbers` (ascending) back, cuts a torn tail off the last, and deletes
    * files past the 90 days.
    * @param fileBytes - size past which a new file starts.
+   * @param options - `newFile`: append to a new file rather than the newest one.
    * @throws StoreError CORRUPT for a damaged or altered file.
    */
-  static async open(directory: string, numbers: readonly number[], sealer: RecordSealer, io: FileIo, fileBytes: number = AUDIT_FILE_BYTES): Promise<AuditLog> {
+  static async open(
+    directory: string,
+    numbers: readonly number[],
+    sealer: RecordSealer,
+    io: FileIo,
+    fileBytes: number = AUDIT_FILE_BYTES,
+    options: { readonly newFile?: boolean } = {},
+  ): Promise<AuditLog> {
     const files: FileInfo[] = [];
     const events: AuditEvent[] = [];
     let tail = { bytes: 0, sequence: 0 };
@@ -126,6 +138,8 @@ export class AuditLog implements AuditSink {
       files.push({ number, newest });
       if (index === numbers.length - 1) tail = { bytes: validLength, sequence: payloads.length };
     }
+    // A full file is never appended to: the first write starts the next one.
+    if (options.newFile === true) tail = { bytes: Math.max(tail.bytes, fileBytes), sequence: tail.sequence };
     const log = new AuditLog(directory, sealer, io, fileBytes, files, events, tail);
     await log.#prune();
     return log;

@@ -4,25 +4,26 @@
  * and each would snapshot over the other's state. The lock is a `lock` file created exclusively
  * and naming its holder, held as a lease the holder renews; the service kernel's
  * `acquireDirectoryLock` takes it (expired leases, and locks of dead processes of this PID
- * namespace, are taken over).
+ * namespace, are taken over). It answers the lease, which fences this process once another one
+ * took the directory over after this one's lease lapsed (the store then refuses every write).
  */
 
-import { acquireDirectoryLock, DirectoryLockedError } from '@strongbox/service-kernel';
+import { acquireDirectoryLease, type DirectoryLease, DirectoryLockedError, type DirectoryLockOptions } from '@strongbox/service-kernel';
 import { StoreError } from './errors.ts';
 
 /** The lock file's name inside the data directory. */
 export const LOCK_FILE = 'lock';
 
 /**
- * Takes the directory's lock (the service kernel's `acquireDirectoryLock`, with its stale-lock
+ * Takes the directory's lock (the service kernel's `acquireDirectoryLease`, with its stale-lock
  * rules) under KMS's file name.
- * @returns a function that releases it.
+ * @returns the lease (`confirm` before each commit, `release` on close).
  * @throws StoreError LOCKED if this process or another live one holds it.
- * @example const release = await acquireLock(directory); await release();
+ * @example const lease = await acquireLock(directory); await lease.release();
  */
-export async function acquireLock(directory: string): Promise<() => Promise<void>> {
+export async function acquireLock(directory: string, options: DirectoryLockOptions = {}): Promise<DirectoryLease> {
   try {
-    return await acquireDirectoryLock(directory, LOCK_FILE);
+    return await acquireDirectoryLease(directory, LOCK_FILE, options);
   } catch (error) {
     if (error instanceof DirectoryLockedError) throw new StoreError('LOCKED', error.message);
     throw error;

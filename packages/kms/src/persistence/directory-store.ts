@@ -29,10 +29,24 @@
  * one the journal cannot be cut back from, leaves memory and disk possibly apart, so the store
  * refuses every later commit, and `whenDurable` every later response, with `KMSInternalException`,
  * and reports the cause through `failure` and `onError`; restart to recover the durable state.
+ *
+ * The directory lock is a lease (the service kernel's `acquireDirectoryLease`): every journal,
+ * snapshot and audit write first confirms it (`fencedFileIo`), and a commit is acknowledged only
+ * after the lease is confirmed again once its record is durable. Once another process has taken
+ * the directory over (this one was paused past its lease), nothing more is written: the changes
+ * not yet acknowledged are rolled back in memory as on a full disk and fail with
+ * `KMSInternalException`, so does every later commit, reads go on from the durable state, and
+ * `onError` hears `LEASE_LOST` once (from the write that found it, or from the renewal, whichever
+ * comes first). A store that took the lock over from another holder starts a new generation at
+ * once, two past the one it recovered (a snapshot, a new journal, the old files deleted), so a
+ * write of the old holder that raced the takeover lands in a file no longer read, never between
+ * the new holder's records; the generation skipped is the one the old holder's own racing
+ * snapshot would take. Its audit log likewise starts a new file.
  */
 
 import { type FileHandle, mkdir, open, readdir, unlink } from 'node:fs/promises';
 import type { Backend } from '@strongbox/envelope';
+import { type DirectoryLockOptions, fencedFileIo, LeaseLostError } from '@strongbox/service-kernel';
 import { KmsError } from '../errors.ts';
 import { type Change, KmsState } from '../model/state.ts';
 import { AuditLog, type AuditSink } from './audit-log.ts';
@@ -65,8 +79,9 @@ export interface DirectoryStoreOptions {
   readonly snapshotThresholdBytes?: number;
   /**
    * Told about write failures: a `StoreError` `WRITE_FAILED` once, when the store stops (it then
-   * refuses all commits), or `DISK_FULL` when a full disk first refuses a write after the last
-   * successful one (the store rolls back and carries on).
+   * refuses all commits), `LEASE_LOST` once, when another process took the directory over (the
+   * store refuses all commits, reads go on), or `DISK_FULL` when a full disk first refuses a write
+   * after the last successful one (the store rolls back and carries on).
    */
   readonly onError?: (error: Error) => void;
   /** Crypto backend for sealing; default the platform's. */
@@ -75,6 +90,8 @@ export interface DirectoryStoreOptions {
   readonly io?: FileIo;
   /** Size past which a new audit file starts (`audit-log.ts`). Default 4 MiB. */
   readonly auditFileBytes?: number;
+  /** The lease's clock and renewal schedule; for tests only (default: `Date.now`, every 3 s). */
+  readonly lease?: Pick<DirectoryLockOptions, 'now' | 'scheduleRenewal'>;
 }
 
 /** A store on a data directory. */
@@ -84,7 +101,7 @@ export interface DirectoryStore extends ChangeStore {
   readonly rootKeySource: RootKeySource;
   /** The data directory's audit log (`audit-log.ts`). */
   readonly audit: AuditSink;
-  /** The write or fsync failure that stopped the store, if any. */
+  /** The write or fsync failure (or the lost lease) that stopped the store, if any. */
   readonly failure: Error | undefined;
   /** Writes a snapshot now and starts a new journal. @throws KmsError if the store has failed or closed. */
   snapshot(): Promise<void>;
@@ -114,7 +131,9 @@ export async function openDirectoryStore(options: DirectoryStoreOptions): Promis
     throw new RangeError(`"snapshotThresholdBytes" expected a non-negative integer, got ${threshold}`);
   }
   await mkdir(directory, { recursive: true, mode: 0o700 });
-  const release = await acquireLock(directory);
+  // The store exists only once recovery is done; a loss found earlier fails the open's own writes.
+  let store: DataDirectoryStore | undefined;
+  const lease = await acquireLock(directory, { ...options.lease, onLost: (error) => store?.leaseLost(error) });
   let sealer: RecordSealer | undefined;
   try {
     const files = classifyFiles(await readdir(directory));
@@ -122,10 +141,11 @@ export async function openDirectoryStore(options: DirectoryStoreOptions): Promis
     const rootKey = await resolveRootKey(directory, options.rootKey, hasState);
     sealer = new RecordSealer(rootKey.key, options.backend);
     rootKey.key.fill(0);
-    const io = options.io ?? nodeFileIo;
+    const io = fencedFileIo(options.io ?? nodeFileIo, lease);
     let recovered: Recovered;
     if (hasState) {
       recovered = await recover(directory, files, sealer);
+      if (lease.epoch > 1) recovered = await leapGeneration(directory, recovered, sealer, io);
     } else {
       // First start (or a crash during the first start): the empty state as snapshot 1, so a
       // directory always proves which root key it belongs to.
@@ -133,25 +153,41 @@ export async function openDirectoryStore(options: DirectoryStoreOptions): Promis
       const snapshotBytes = await writeSnapshot(directory, 1, [], sealer, io);
       recovered = { state: new KmsState(), generation: 1, journalRecords: 0, journalBytes: 0, snapshotBytes };
     }
-    const audit = await AuditLog.open(directory, files.audits, sealer, io, options.auditFileBytes);
+    const audit = await AuditLog.open(directory, files.audits, sealer, io, options.auditFileBytes, { newFile: lease.epoch > 1 });
     const journal = await openJournal(directory, recovered.generation);
-    return new DataDirectoryStore({
+    store = new DataDirectoryStore({
       directory,
       sealer,
       io,
       journal,
       recovered,
       audit,
-      release,
+      release: () => lease.release(),
+      confirm: () => lease.confirm(),
       rootKeySource: rootKey.source,
       threshold,
       onError: options.onError,
     });
+    if (lease.lost !== undefined) store.leaseLost(lease.lost);
+    return store;
   } catch (error) {
     sealer?.destroy();
-    await release();
+    await lease.release();
     throw error;
   }
+}
+
+/**
+ * After a takeover: the recovered state as the snapshot of generation + 2, and the recovered
+ * generation's files deleted (see the module comment), before anything is appended.
+ */
+async function leapGeneration(directory: string, recovered: Recovered, sealer: RecordSealer, io: FileIo): Promise<Recovered> {
+  const generation = recovered.generation + 2;
+  const snapshotBytes = await writeSnapshot(directory, generation, recovered.state.toChanges(), sealer, io);
+  await unlink(pathIn(directory, journalName(recovered.generation))).catch(() => undefined);
+  await unlink(pathIn(directory, snapshotName(recovered.generation))).catch(() => undefined);
+  await syncDirectory(directory);
+  return { state: recovered.state, generation, journalRecords: 0, journalBytes: 0, snapshotBytes };
 }
 
 async function openJournal(directory: string, generation: number): Promise<FileHandle> {
@@ -186,6 +222,8 @@ interface Parts {
   readonly recovered: Recovered;
   readonly audit: AuditLog;
   readonly release: () => Promise<void>;
+  /** Confirms the lease (after a write is durable, before it is acknowledged). */
+  readonly confirm: () => Promise<void>;
   readonly rootKeySource: RootKeySource;
   readonly threshold: number | undefined;
   readonly onError: ((error: Error) => void) | undefined;
@@ -223,6 +261,8 @@ class DataDirectoryStore implements DirectoryStore {
   #snapshotRetryBytes = 0;
   /** Whether the disk was full at the last write (so `DISK_FULL` is reported once per episode). */
   #diskFull = false;
+  /** Whether the failure is a lost lease: memory then holds exactly the durable state, so reads go on. */
+  #fenced = false;
 
   constructor(parts: Parts) {
     this.#parts = parts;
@@ -259,7 +299,7 @@ class DataDirectoryStore implements DirectoryStore {
   }
 
   whenDurable(): Promise<void> | undefined {
-    if (this.#failure !== undefined) return Promise.reject(unavailable());
+    if (this.#failure !== undefined && !(this.#fenced && this.#durable === this.#applied)) return Promise.reject(unavailable());
     if (this.#durable === this.#applied) return undefined;
     const serial = this.#applied;
     return new Promise((resolve, reject) => this.#barriers.push({ serial, resolve, reject }));
@@ -311,6 +351,13 @@ class DataDirectoryStore implements DirectoryStore {
         else await this.#append(batch);
       } catch (error) {
         const cause = error instanceof Error ? error : new Error(String(error));
+        if (cause instanceof LeaseLostError) {
+          // Refused before anything reached the file: undo what is not durable, then stop writing.
+          this.#undo(batch, snapshotWaiters);
+          this.leaseLost(cause);
+          this.#active = false;
+          return;
+        }
         if (!isOutOfSpace(cause) || this.#snapshotPlaced || !(await this.#cutBack())) {
           this.#fail(cause, [...batch, ...snapshotWaiters]);
           this.#active = false;
@@ -370,6 +417,8 @@ class DataDirectoryStore implements DirectoryStore {
         await this.#parts.io.sync(this.#journal);
         this.#sequence += 1;
         this.#journalBytes += record.length;
+        // Still this directory's holder once the record is durable: it landed before any takeover.
+        await this.#parts.confirm();
         // These commits are durable now, even if a later record of the batch fails.
         this.#settle(batch.slice(first, index + 1));
         first = index + 1;
@@ -401,6 +450,7 @@ class DataDirectoryStore implements DirectoryStore {
     await syncDirectory(directory).catch(() => undefined);
     this.#snapshotPlaced = false;
     this.#snapshotRetryBytes = 0;
+    await this.#parts.confirm();
   }
 
   /**
@@ -423,11 +473,7 @@ class DataDirectoryStore implements DirectoryStore {
    * them, their snapshot requests and the responses waiting on them. The store stays open.
    */
   #rollBack(cause: Error, batch: readonly Pending[], snapshotWaiters: readonly Waiter[]): void {
-    const undone = [...batch, ...this.#pending.splice(0)].filter((pending) => pending.serial > this.#durable);
-    for (const pending of [...undone].reverse()) for (const change of pending.undo) this.state.apply(change);
-    this.#applied = this.#durable;
-    const rejected = [...undone, ...snapshotWaiters, ...this.#snapshotWaiters.splice(0), ...this.#barriers.splice(0)];
-    for (const waiter of rejected) waiter.reject(unavailable());
+    this.#undo(batch, snapshotWaiters);
     if (this.#diskFull) return;
     this.#diskFull = true;
     try {
@@ -440,6 +486,30 @@ class DataDirectoryStore implements DirectoryStore {
       );
     } catch {
       // A failing error callback must not stop the store.
+    }
+  }
+
+  /** Undoes every commit not yet durable (newest first) and fails it and everything waiting. */
+  #undo(batch: readonly Pending[], snapshotWaiters: readonly Waiter[]): void {
+    const undone = [...batch, ...this.#pending.splice(0)].filter((pending) => pending.serial > this.#durable);
+    for (const pending of [...undone].reverse()) for (const change of pending.undo) this.state.apply(change);
+    this.#applied = this.#durable;
+    const rejected = [...undone, ...snapshotWaiters, ...this.#snapshotWaiters.splice(0), ...this.#barriers.splice(0)];
+    for (const waiter of rejected) waiter.reject(unavailable());
+  }
+
+  /**
+   * Another process took the directory over: from now on every commit is refused (a write in
+   * flight is refused by the lease and rolled back by the writer), reported once.
+   */
+  leaseLost(cause: LeaseLostError): void {
+    if (this.#failure !== undefined) return;
+    this.#fenced = true;
+    this.#failure = new StoreError('LEASE_LOST', cause.message, { cause });
+    try {
+      this.#parts.onError?.(this.#failure);
+    } catch {
+      // A failing error callback must not keep the store from being fenced.
     }
   }
 

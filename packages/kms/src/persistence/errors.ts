@@ -23,6 +23,12 @@ export type StoreErrorCode =
   /** A write or fsync failed at run time; the store refuses further commits. */
   | 'WRITE_FAILED'
   /**
+   * Another process took the directory over after this one's lease lapsed (it was paused past
+   * it): the store refuses every further commit, rolls back those not yet durable, and serves
+   * reads from what was durable.
+   */
+  | 'LEASE_LOST'
+  /**
    * The disk or quota is full: the changes that could not be written were rolled back and their
    * requests failed; reads go on, and writes resume once there is space again.
    */

@@ -107,6 +107,11 @@ export interface S3Options {
 export interface StorageOptions {
   readonly directory: string;
   readonly upstream?: UpstreamOptions;
+  /**
+   * Told once when another process took the directory over after this one's lease lapsed (a
+   * `LeaseLostError`): every write then fails with 500 InternalError, reads go on.
+   */
+  readonly onError?: (error: Error) => void;
 }
 
 /** Per-call settings of the in-process API. */
@@ -302,6 +307,10 @@ function ownKmsOf(options: S3Options, account: string, region: string): OwnKms {
   return { kms: forward, trail: undefined, ready };
 }
 
+function onError(storage: StorageOptions): { onError?: (error: Error) => void } {
+  return storage.onError === undefined ? {} : { onError: storage.onError };
+}
+
 async function startEngine(
   options: S3Options,
   settings: S3Settings,
@@ -324,8 +333,8 @@ async function startEngine(
         ? await createMemoryObjectStore({ now })
         : dataDirectory !== undefined
           ? dataDirectory.upstream === undefined
-            ? await openFileSystemObjectStore({ directory: dataDirectory.directory, now })
-            : await openUpstreamObjectStore({ directory: dataDirectory.directory, upstream: dataDirectory.upstream, now })
+            ? await openFileSystemObjectStore({ directory: dataDirectory.directory, now, ...onError(dataDirectory) })
+            : await openUpstreamObjectStore({ directory: dataDirectory.directory, upstream: dataDirectory.upstream, now, ...onError(dataDirectory) })
           : (storage as ObjectStore);
   } catch (error) {
     // The engine's own KMS holds `<directory>/kms`: release it with the failed start.

@@ -8,6 +8,12 @@
  * namespace of this boot of this host, where the pid can be asked: its process is gone (a
  * SIGKILLed server restarting on the same machine), or it is this process's own pid, which no
  * other live process in the namespace can have.
+ *
+ * Lock file format (one field a line): pid, host, namespace, epoch. The epoch is the lease's
+ * fencing token: an opener that takes over a lock writes the epoch it found plus one (a lock
+ * written before epochs existed counts as 0), so a holder whose lease lapsed can tell that the
+ * file in place is a newer lease, not its own (`lease.ts`). A clean release removes the file and
+ * ends the sequence: no holder remains to be fenced.
  */
 
 import { readFile, readlink } from 'node:fs/promises';
@@ -58,11 +64,30 @@ export function thisLockOwner(): Promise<LockOwner> {
 }
 
 /**
- * The lock file's text for `owner`.
- * @example formatLockOwner({ pid: 7, host: 'h', namespace: '' }) // '7\nh\n\n'
+ * The lock file's text for `owner` holding the lease of `epoch`.
+ * @example formatLockOwner({ pid: 7, host: 'h', namespace: '' }, 2) // '7\nh\n\n2\n'
  */
-export function formatLockOwner(owner: LockOwner): string {
-  return `${owner.pid}\n${owner.host}\n${owner.namespace}\n`;
+export function formatLockOwner(owner: LockOwner, epoch: number): string {
+  return `${owner.pid}\n${owner.host}\n${owner.namespace}\n${epoch}\n`;
+}
+
+/** What a lock file's text says about its lease: the pid that wrote it and its epoch (0 if absent). */
+export interface LockLease {
+  /** The writer's pid, or `undefined` if the text names none (a file between create and write). */
+  readonly pid: number | undefined;
+  /** The lease's fencing token; 0 for a lock written before epochs (or naming none). */
+  readonly epoch: number;
+}
+
+/**
+ * Reads the pid and epoch out of a lock file's text.
+ * @example parseLockLease('7\nh\n\n2\n') // { pid: 7, epoch: 2 }
+ */
+export function parseLockLease(text: string): LockLease {
+  const [pidLine = '', , , epochLine = ''] = text.split('\n');
+  const pid = /^\d{1,15}$/.test(pidLine) ? Number(pidLine) : 0;
+  const epoch = /^\d{1,15}$/.test(epochLine) ? Number(epochLine) : 0;
+  return { pid: pid > 0 ? pid : undefined, epoch };
 }
 
 /**

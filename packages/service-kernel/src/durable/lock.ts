@@ -10,12 +10,13 @@
  * once when its pid is dead or is the opener's own (a server SIGKILLed and restarted on the same
  * machine starts at once). Otherwise the opener is refused, naming the holder. Opens of one
  * directory in this process are serialised by a set of held directories: the second is refused
- * before touching the file.
+ * before touching the file. A holder whose lease lapsed and was taken over is fenced: `lease.ts`.
  */
 
 import { type FileHandle, open, stat, unlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { type FoundLock, formatLockOwner, judgeLock, LEASE_EXPIRY_MS, LEASE_RENEW_MS, thisLockOwner } from './lock-owner.ts';
+import { type DirectoryLease, type LeaseLostError, startLease } from './lease.ts';
+import { type FoundLock, formatLockOwner, judgeLock, LEASE_EXPIRY_MS, LEASE_RENEW_MS, parseLockLease, thisLockOwner } from './lock-owner.ts';
 
 /** Why a directory lock was refused. */
 export type DirectoryLockHolder =
@@ -69,6 +70,13 @@ export interface DirectoryLockOptions {
    * to renew on demand instead of waiting.
    */
   readonly scheduleRenewal?: (renew: () => Promise<void>) => () => void;
+  /**
+   * Told once when the lease turns out lost (a renewal or a `confirm` finds another lock file in
+   * place, or none): the service then refuses every write (`lease.ts`).
+   */
+  readonly onLost?: (error: LeaseLostError) => void;
+  /** Wall clock in milliseconds, which renewals stamp on the lock file. Default `Date.now`. */
+  readonly now?: () => number;
 }
 
 /**
@@ -101,35 +109,38 @@ function heldDirectories(): Set<string> {
  * ```
  */
 export async function acquireDirectoryLock(directory: string, fileName: string, options: DirectoryLockOptions = {}): Promise<ReleaseLock> {
+  const lease = await acquireDirectoryLease(directory, fileName, options);
+  return () => lease.release();
+}
+
+/**
+ * Takes the lock of `directory` as `acquireDirectoryLock` does, and answers the lease: a store
+ * calls `confirm()` before each durable commit, so that once another process has taken the
+ * directory over (this one's lease lapsed) nothing more is written (`lease.ts`).
+ * @throws DirectoryLockedError if this process or another process holds it; the file system's
+ *   error otherwise.
+ * @example
+ * ```ts
+ * const lease = await acquireDirectoryLease('/var/lib/strongbox', 'lock', { onLost: (e) => console.error(e.message) });
+ * await lease.confirm(); // rejects with LeaseLostError once another process took over
+ * await lease.release();
+ * ```
+ */
+export async function acquireDirectoryLease(directory: string, fileName: string, options: DirectoryLockOptions = {}): Promise<DirectoryLease> {
   const path = join(directory, fileName);
   const held = resolve(directory);
   if (HELD.has(held)) throw new DirectoryLockedError(directory, path, { kind: 'this-process' });
   HELD.add(held);
-  let handle: FileHandle;
+  let created: { readonly handle: FileHandle; readonly epoch: number };
   try {
-    handle = await createLockFile(directory, path);
+    created = await createLockFile(directory, path);
   } catch (error) {
     HELD.delete(held);
     throw error;
   }
-  let renewing: Promise<void> = Promise.resolve();
-  const renew = (): Promise<void> => {
-    const now = new Date();
-    // Through the handle: the renewal touches this lock's own file, never one that replaced it.
-    renewing = handle.utimes(now, now).catch((error: unknown) => {
-      // Not fatal here: the lease lapses, and another opener may take over after the expiry.
-      process.emitWarning(`Could not renew the lock ${path}: ${(error as Error).message}`, { code: 'STRONGBOX_LOCK_RENEWAL' });
-    });
-    return renewing;
-  };
-  const stopRenewal = (options.scheduleRenewal ?? renewEvery)(renew);
-  let released = false;
-  return async () => {
-    if (released) return;
-    released = true;
-    stopRenewal();
+  const { handle, epoch } = created;
+  const onRelease = async (): Promise<void> => {
     try {
-      await renewing;
       // Removed only while it is still this lock's file (not one another opener made after a
       // takeover, or after someone deleted this one by hand).
       if (await isSameFile(path, handle)) {
@@ -142,6 +153,21 @@ export async function acquireDirectoryLock(directory: string, fileName: string, 
       await handle.close();
     }
   };
+  try {
+    return await startLease({
+      directory,
+      path,
+      handle,
+      epoch,
+      now: options.now ?? Date.now,
+      scheduleRenewal: options.scheduleRenewal ?? renewEvery,
+      onLost: options.onLost,
+      onRelease,
+    });
+  } catch (error) {
+    await onRelease();
+    throw error;
+  }
 }
 
 function renewEvery(renew: () => Promise<void>): () => void {
@@ -150,21 +176,25 @@ function renewEvery(renew: () => Promise<void>): () => void {
   return () => clearInterval(timer);
 }
 
-/** Creates the lock file, taking over a stale one once; answers the open file (kept for the renewals). */
-async function createLockFile(directory: string, path: string): Promise<FileHandle> {
+/**
+ * Creates the lock file, taking over a stale one once; answers the open file (kept for the
+ * renewals) and its epoch: one past the epoch of the lock taken over, else 1.
+ */
+async function createLockFile(directory: string, path: string): Promise<{ handle: FileHandle; epoch: number }> {
   const owner = await thisLockOwner();
+  let epoch = 1;
   for (let attempt = 0; ; attempt++) {
     try {
       const handle = await open(path, 'wx', 0o600);
       try {
         // Not fsynced: after a power loss no process holds the directory, and an empty or missing
         // lock expires like any other.
-        await handle.writeFile(formatLockOwner(owner));
+        await handle.writeFile(formatLockOwner(owner, epoch));
       } catch (error) {
         await handle.close();
         throw error;
       }
-      return handle;
+      return { handle, epoch };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       if (attempt > 0) throw new DirectoryLockedError(directory, path, { kind: 'race' });
@@ -176,7 +206,9 @@ async function createLockFile(directory: string, path: string): Promise<FileHand
     if (verdict.kind === 'held') throw new DirectoryLockedError(directory, path, { kind: 'process', pid: verdict.pid });
     // Fresh but naming nobody yet: a process between its create and its write.
     if (verdict.kind === 'unidentified') throw new DirectoryLockedError(directory, path, { kind: 'race' });
-    // Stale: remove it (if it is still the file judged) and try once more (a racing starter wins the create).
+    // Stale: remove it (if it is still the file judged, not renewed since) and try once more (a
+    // racing starter wins the create). The new lease's epoch follows the one taken over.
+    epoch = parseLockLease(found.text).epoch + 1;
     if (await isSameFile(path, found)) {
       await unlink(path).catch((error: NodeJS.ErrnoException) => {
         if (error.code !== 'ENOENT') throw error;
@@ -203,13 +235,17 @@ async function readLock(path: string): Promise<(FoundLock & { readonly dev: numb
 }
 
 /** Whether `path` is still the file `file` (an open handle or a lock read earlier). */
-async function isSameFile(path: string, file: FileHandle | { readonly dev: number; readonly ino: number }): Promise<boolean> {
+async function isSameFile(path: string, file: FileHandle | { readonly dev: number; readonly ino: number; readonly mtimeMs: number }): Promise<boolean> {
   const current = await stat(path).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') return undefined;
     throw error;
   });
   if (current === undefined) return false;
-  const expected = 'stat' in file ? await file.stat() : file;
+  if (!('stat' in file)) {
+    // A lock read earlier is still the one judged only if its holder has not renewed it since.
+    return current.dev === file.dev && current.ino === file.ino && current.mtimeMs === file.mtimeMs;
+  }
+  const expected = await file.stat();
   return current.dev === expected.dev && current.ino === expected.ino;
 }
 

@@ -34,10 +34,10 @@ async function refusal(directory: string): Promise<DirectoryLockedError> {
   return failure;
 }
 
-/** Takes the lock and checks it now names this process; releases it. */
-async function takesOver(directory: string): Promise<void> {
+/** Takes the lock and checks it now names this process, with the epoch after the one taken over; releases it. */
+async function takesOver(directory: string, epoch = 1): Promise<void> {
   const release = await acquireDirectoryLock(directory, LOCK);
-  expect(await readFile(join(directory, LOCK), 'utf8')).toBe(formatLockOwner(await me()));
+  expect(await readFile(join(directory, LOCK), 'utf8')).toBe(formatLockOwner(await me(), epoch));
   await release();
 }
 
@@ -48,7 +48,7 @@ describe('acquireDirectoryLock', () => {
     const owner = await me();
     expect(owner.pid).toBe(process.pid);
     if (process.platform === 'linux') expect(owner.namespace).toMatch(/^[0-9a-f-]{36}\/pid:\[\d+\]$/);
-    expect(await readFile(join(directory, LOCK), 'utf8')).toBe(formatLockOwner(owner));
+    expect(await readFile(join(directory, LOCK), 'utf8')).toBe(formatLockOwner(owner, 1));
     await release();
     await release();
     expect(await readdir(directory)).toEqual([]);
@@ -63,7 +63,7 @@ describe('acquireDirectoryLock', () => {
     expect((failure as Error).message).toBe(
       `The data directory ${directory}/. is in use by this process (close the other store first). If no such process uses it, delete ${join(directory, LOCK)}.`,
     );
-    expect(await readFile(join(directory, LOCK), 'utf8')).toBe(formatLockOwner(await me()));
+    expect(await readFile(join(directory, LOCK), 'utf8')).toBe(formatLockOwner(await me(), 1));
     await release();
     await (await acquireDirectoryLock(directory, LOCK))();
   });
@@ -80,9 +80,9 @@ describe('acquireDirectoryLock', () => {
   it('refuses a fresh lock naming this pid from another PID namespace or host (a second container on one volume); takes it over once its lease expired', async () => {
     const owner = await me();
     for (const text of [
-      formatLockOwner({ ...owner, namespace: 'other-boot/pid:[4026532000]' }),
-      formatLockOwner({ ...owner, host: 'other-host' }),
-      formatLockOwner({ ...owner, namespace: '' }),
+      formatLockOwner({ ...owner, namespace: 'other-boot/pid:[4026532000]' }, 6),
+      formatLockOwner({ ...owner, host: 'other-host' }, 6),
+      formatLockOwner({ ...owner, namespace: '' }, 6),
       `${process.pid}\n`,
     ]) {
       const directory = await tempDirectory();
@@ -94,16 +94,17 @@ describe('acquireDirectoryLock', () => {
       );
       expect(await readFile(join(directory, LOCK), 'utf8')).toBe(text);
       await utimes(join(directory, LOCK), HOUR_AGO(), HOUR_AGO());
-      await takesOver(directory);
+      // The epoch follows the one taken over (a lock written before epochs counts as 0).
+      await takesOver(directory, text.endsWith('\n6\n') ? 7 : 1);
     }
   });
 
   it('refuses a fresh lock of a dead pid written on another host, and takes it over once its lease expired', async () => {
     const directory = await tempDirectory();
-    await plant(directory, formatLockOwner({ pid: DEAD_PID, host: 'other-host', namespace: (await me()).namespace }));
+    await plant(directory, formatLockOwner({ pid: DEAD_PID, host: 'other-host', namespace: (await me()).namespace }, 41));
     expect((await refusal(directory)).holder).toEqual({ kind: 'process', pid: DEAD_PID });
     await utimes(join(directory, LOCK), HOUR_AGO(), HOUR_AGO());
-    await takesOver(directory);
+    await takesOver(directory, 42);
   });
 
   it('takes over at once a lock of this namespace whose pid is dead (a killed server restarting) or is this pid (a restart reusing it)', async () => {
@@ -112,15 +113,15 @@ describe('acquireDirectoryLock', () => {
     if (owner.namespace === '') return;
     for (const pid of [DEAD_PID, process.pid]) {
       const directory = await tempDirectory();
-      await plant(directory, formatLockOwner({ ...owner, pid }));
-      await takesOver(directory);
+      await plant(directory, formatLockOwner({ ...owner, pid }, 2));
+      await takesOver(directory, 3);
     }
   });
 
   it('refuses the fresh lock of another live process of this namespace and leaves it in place', async () => {
     const directory = await tempDirectory();
     // The parent process (the test runner's) is alive and is not this process.
-    const text = formatLockOwner({ ...(await me()), pid: process.ppid });
+    const text = formatLockOwner({ ...(await me()), pid: process.ppid }, 1);
     await plant(directory, text);
     const failure = await refusal(directory);
     expect(failure.holder).toEqual({ kind: 'process', pid: process.ppid });
@@ -158,12 +159,12 @@ describe('acquireDirectoryLock', () => {
     await renew?.();
     const mtime = (await stat(path)).mtimeMs;
     // Renewed to the holder's clock: within the lease of now, as an opener judges it.
-    expect(judgeLock({ text: formatLockOwner({ pid: DEAD_PID, host: 'other-host', namespace: '' }), mtimeMs: mtime }, await me(), before, () => false)).toEqual(
-      {
-        kind: 'held',
-        pid: DEAD_PID,
-      },
-    );
+    expect(
+      judgeLock({ text: formatLockOwner({ pid: DEAD_PID, host: 'other-host', namespace: '' }, 1), mtimeMs: mtime }, await me(), before, () => false),
+    ).toEqual({
+      kind: 'held',
+      pid: DEAD_PID,
+    });
     expect(stopped).toBe(0);
     await release();
     expect(stopped).toBe(1);
@@ -183,7 +184,7 @@ describe('acquireDirectoryLock', () => {
     const directory = await tempDirectory();
     const release = await acquireDirectoryLock(directory, LOCK);
     await unlink(join(directory, LOCK));
-    const other = formatLockOwner({ pid: DEAD_PID, host: 'other-host', namespace: '' });
+    const other = formatLockOwner({ pid: DEAD_PID, host: 'other-host', namespace: '' }, 1);
     await plant(directory, other);
     await release();
     expect(await readFile(join(directory, LOCK), 'utf8')).toBe(other);

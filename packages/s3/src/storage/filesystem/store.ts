@@ -6,12 +6,20 @@
  * and directory fsync before the manifest; manifest by temporary file, fsync, rename, directory
  * fsync); a crash leaves no half object visible, since an object exists only through its manifest;
  * and opening the directory again brings everything back, removing what a crash left over.
+ *
+ * The directory lock is a lease (`lock.ts`, the service kernel's `lease.ts`): every write first
+ * confirms it, and every commit (a manifest written or removed, a bucket made or removed) confirms
+ * it again once durable, before the store acknowledges it. Once another process took the
+ * directory over (this one was paused past its lease), every write fails with 500 InternalError,
+ * as any other storage fault does, and nothing more is written; reads go on; `onError` hears the
+ * `LeaseLostError` once. A blob the store would delete then is left for the next open to remove.
  */
 
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { replaceFileDurably, syncDirectory, TEMPORARY_MARK } from '@strongbox/service-kernel';
+import { type DirectoryLease, type DirectoryLockOptions, LeaseLostError, replaceFileDurably, syncDirectory, TEMPORARY_MARK } from '@strongbox/service-kernel';
+import { S3Error } from '../../errors.ts';
 import { IndexedObjectStore, type StoreEnvironment } from '../indexed-store.ts';
 import type { BucketRecord, LoadedBucket, ObjectRecord, PartRecord, Persistence, UploadRecord } from '../persistence.ts';
 import type { BodySource, ObjectStore } from '../types.ts';
@@ -29,13 +37,24 @@ import {
   UPLOADS,
   uploadDirectoryName,
 } from './layout.ts';
-import { type DirectoryLock, lockDirectory } from './lock.ts';
+import { lockDirectory } from './lock.ts';
 import { decodeBucket, decodeObject, decodePart, decodeUpload, encodeRecord } from './records.ts';
 
 const DELETED_MARK = 'deleted-';
 
+/** What a data-directory store (local or upstream blobs) is opened with, beyond clock and ids. */
+export interface DataDirectoryEnvironment extends StoreEnvironment {
+  /**
+   * Told once when another process took the directory over after this one's lease lapsed (a
+   * `LeaseLostError`): every write fails from then on, reads go on.
+   */
+  readonly onError?: (error: Error) => void;
+  /** The lease's clock and renewal schedule; for tests only (default: `Date.now`, every 3 s). */
+  readonly lease?: Pick<DirectoryLockOptions, 'now' | 'scheduleRenewal'>;
+}
+
 /** Options of `openFileSystemObjectStore`. */
-export interface FileSystemStoreOptions extends StoreEnvironment {
+export interface FileSystemStoreOptions extends DataDirectoryEnvironment {
   /** The data directory (created if missing). */
   readonly directory: string;
 }
@@ -62,21 +81,30 @@ export async function openFileSystemObjectStore(options: FileSystemStoreOptions)
  * @throws Error if another live process holds the directory, or a manifest is damaged.
  * @example const store = await openDataDirectoryStore(directory, localBlobStorage(), {});
  */
-export async function openDataDirectoryStore(directory: string, blobs: BlobStorage, environment: StoreEnvironment): Promise<ObjectStore> {
+export async function openDataDirectoryStore(directory: string, blobs: BlobStorage, environment: DataDirectoryEnvironment): Promise<ObjectStore> {
   try {
     await mkdir(directory, { recursive: true, mode: 0o700 });
   } catch (error) {
     await blobs.close();
     throw error;
   }
-  let lock: DirectoryLock;
+  let lease: DirectoryLease;
   try {
-    lock = await lockDirectory(directory);
+    lease = await lockDirectory(directory, {
+      ...environment.lease,
+      onLost: (error) => {
+        try {
+          environment.onError?.(error);
+        } catch {
+          // A failing callback must not keep the store from being fenced.
+        }
+      },
+    });
   } catch (error) {
     await blobs.close();
     throw error;
   }
-  const persistence = new FileSystemPersistence(directory, lock, blobs);
+  const persistence = new FileSystemPersistence(directory, lease, blobs);
   try {
     return await IndexedObjectStore.open(persistence, environment);
   } catch (error) {
@@ -87,12 +115,12 @@ export async function openDataDirectoryStore(directory: string, blobs: BlobStora
 
 class FileSystemPersistence implements Persistence {
   readonly #root: string;
-  readonly #lock: DirectoryLock;
+  readonly #lease: DirectoryLease;
   readonly #blobs: BlobStorage;
 
-  constructor(root: string, lock: DirectoryLock, blobs: BlobStorage) {
+  constructor(root: string, lease: DirectoryLease, blobs: BlobStorage) {
     this.#root = root;
-    this.#lock = lock;
+    this.#lease = lease;
     this.#blobs = blobs;
   }
 
@@ -113,6 +141,8 @@ class FileSystemPersistence implements Persistence {
   }
 
   async writeBlob(bucket: string, blobId: string, body: BodySource): Promise<number> {
+    // Not a commit (nothing names the blob yet): confirmed before only, so a fenced store leaves no garbage.
+    await this.#confirm();
     return this.#blobs.write(this.#in(bucket, BLOBS), bucket, blobId, body);
   }
 
@@ -125,10 +155,18 @@ class FileSystemPersistence implements Persistence {
   }
 
   async deleteBlob(bucket: string, blobId: string): Promise<void> {
+    // Once fenced, a blob nothing names any more is left for the next open to remove: failing
+    // here would fail a reader's close, and reads go on.
+    if (this.#lease.lost !== undefined) return;
+    await this.#confirm();
     await this.#blobs.delete(this.#in(bucket, BLOBS), bucket, blobId);
   }
 
-  async writeBucket(record: BucketRecord): Promise<void> {
+  writeBucket(record: BucketRecord): Promise<void> {
+    return this.#commit(() => this.#writeBucket(record));
+  }
+
+  async #writeBucket(record: BucketRecord): Promise<void> {
     const directory = join(this.#root, bucketDirectoryName(record.name));
     if (await exists(directory)) return replaceFileDurably(directory, BUCKET_FILE, encodeRecord(record));
     // A new bucket appears whole: built under a temporary name, then renamed into place.
@@ -140,7 +178,11 @@ class FileSystemPersistence implements Persistence {
     await syncDirectory(this.#root);
   }
 
-  async deleteBucket(name: string): Promise<void> {
+  deleteBucket(name: string): Promise<void> {
+    return this.#commit(() => this.#deleteBucket(name));
+  }
+
+  async #deleteBucket(name: string): Promise<void> {
     const directory = join(this.#root, bucketDirectoryName(name));
     // Blobs still listed (only those of readers still open: the bucket is empty) go first, while
     // the bucket still exists: a crash meanwhile leaves them as orphans of a live bucket.
@@ -151,41 +193,70 @@ class FileSystemPersistence implements Persistence {
     await rm(doomed, { recursive: true, force: true });
   }
 
-  async writeObject(bucket: string, record: ObjectRecord): Promise<void> {
-    await replaceFileDurably(this.#in(bucket, OBJECTS), objectFileName(record.key), encodeRecord(record));
+  writeObject(bucket: string, record: ObjectRecord): Promise<void> {
+    return this.#commit(() => replaceFileDurably(this.#in(bucket, OBJECTS), objectFileName(record.key), encodeRecord(record)));
   }
 
-  async deleteObject(bucket: string, key: string): Promise<void> {
-    const directory = this.#in(bucket, OBJECTS);
-    await unlink(join(directory, objectFileName(key)));
-    await syncDirectory(directory);
+  deleteObject(bucket: string, key: string): Promise<void> {
+    return this.#commit(async () => {
+      const directory = this.#in(bucket, OBJECTS);
+      await unlink(join(directory, objectFileName(key)));
+      await syncDirectory(directory);
+    });
   }
 
-  async writeUpload(bucket: string, record: UploadRecord): Promise<void> {
-    const uploads = this.#in(bucket, UPLOADS);
-    const directory = join(uploads, uploadDirectoryName(record.uploadId));
-    await mkdir(directory, { mode: 0o700 });
-    await syncDirectory(uploads);
-    await replaceFileDurably(directory, UPLOAD_FILE, encodeRecord(record));
+  writeUpload(bucket: string, record: UploadRecord): Promise<void> {
+    return this.#commit(async () => {
+      const uploads = this.#in(bucket, UPLOADS);
+      const directory = join(uploads, uploadDirectoryName(record.uploadId));
+      await mkdir(directory, { mode: 0o700 });
+      await syncDirectory(uploads);
+      await replaceFileDurably(directory, UPLOAD_FILE, encodeRecord(record));
+    });
   }
 
-  async writePart(bucket: string, uploadId: string, record: PartRecord): Promise<void> {
-    await replaceFileDurably(join(this.#in(bucket, UPLOADS), uploadDirectoryName(uploadId)), partFileName(record.partNumber), encodeRecord(record));
+  writePart(bucket: string, uploadId: string, record: PartRecord): Promise<void> {
+    return this.#commit(() =>
+      replaceFileDurably(join(this.#in(bucket, UPLOADS), uploadDirectoryName(uploadId)), partFileName(record.partNumber), encodeRecord(record)),
+    );
   }
 
-  async deleteUpload(bucket: string, uploadId: string): Promise<void> {
-    const directory = join(this.#in(bucket, UPLOADS), uploadDirectoryName(uploadId));
-    // Removing upload.json is the commit: a directory without it is removed at open.
-    await unlink(join(directory, UPLOAD_FILE)).catch(ignoreMissing);
-    await syncDirectory(directory);
-    await rm(directory, { recursive: true, force: true });
+  deleteUpload(bucket: string, uploadId: string): Promise<void> {
+    return this.#commit(async () => {
+      const directory = join(this.#in(bucket, UPLOADS), uploadDirectoryName(uploadId));
+      // Removing upload.json is the commit: a directory without it is removed at open.
+      await unlink(join(directory, UPLOAD_FILE)).catch(ignoreMissing);
+      await syncDirectory(directory);
+      await rm(directory, { recursive: true, force: true });
+    });
   }
 
   async close(): Promise<void> {
     try {
       await this.#blobs.close();
     } finally {
-      await this.#lock.release();
+      await this.#lease.release();
+    }
+  }
+
+  /**
+   * Runs a commit step between two lease checks: before, so a fenced store writes nothing; after
+   * it is durable, so it is acknowledged only if it landed before any takeover.
+   * @throws S3Error InternalError once the lease is lost (as for any other storage fault).
+   */
+  async #commit<T>(step: () => Promise<T>): Promise<T> {
+    await this.#confirm();
+    const result = await step();
+    await this.#confirm();
+    return result;
+  }
+
+  async #confirm(): Promise<void> {
+    try {
+      await this.#lease.confirm();
+    } catch (error) {
+      if (error instanceof LeaseLostError) throw new S3Error('InternalError', { cause: error });
+      throw error;
     }
   }
 

@@ -16,8 +16,7 @@
  */
 
 import type { S3Client } from '@aws-sdk/client-s3';
-import { openDataDirectoryStore } from '../filesystem/store.ts';
-import type { StoreEnvironment } from '../indexed-store.ts';
+import { type DataDirectoryEnvironment, openDataDirectoryStore } from '../filesystem/store.ts';
 import type { ObjectStore } from '../types.ts';
 import { upstreamBlobStorage } from './blobs.ts';
 import { guarded, MAX_PART_SIZE, MIN_PART_SIZE, type S3Sdk } from './upload.ts';
@@ -46,7 +45,7 @@ export interface UpstreamOptions {
 }
 
 /** Options of `openUpstreamObjectStore`. */
-export interface UpstreamStoreOptions extends StoreEnvironment {
+export interface UpstreamStoreOptions extends DataDirectoryEnvironment {
   /** The local data directory holding the manifests and blob markers (created if missing). */
   readonly directory: string;
   readonly upstream: UpstreamOptions;

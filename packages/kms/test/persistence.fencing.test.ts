@@ -1,0 +1,160 @@
+/**
+ * Fencing (issue #14): a store whose lease lapsed while it was paused, and whose directory another
+ * store then took over, writes nothing more. Both stores live in this process: the second opens
+ * the directory through a symlink, which this process's registry of held directories does not
+ * recognise (it compares resolved paths, not real ones), so it judges the lock file as another
+ * process would, and a lock naming this very pid in this PID namespace is taken over at once
+ * (Linux only). Renewals run on demand; no test waits.
+ */
+
+import { readdir, symlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { type DirectoryStore, type Kms, ManualClock } from '../src/index.ts';
+import type { StoreError } from '../src/persistence/errors.ts';
+import { type FileIo, nodeFileIo } from '../src/persistence/files.ts';
+import { openKms, snapshotOf, tempDirectory } from './fixtures/persistence.ts';
+
+interface Holder {
+  readonly kms: Kms;
+  readonly store: DirectoryStore;
+  readonly errors: StoreError[];
+  /** Runs one lease renewal, as the timer would. */
+  renew(): Promise<void>;
+}
+
+async function holder(directory: string, clock: ManualClock, io?: FileIo): Promise<Holder> {
+  const errors: StoreError[] = [];
+  let renew: (() => Promise<void>) | undefined;
+  const { kms, store } = await openKms(directory, clock, {
+    onError: (error) => errors.push(error as StoreError),
+    lease: {
+      scheduleRenewal: (run) => {
+        renew = run;
+        return () => undefined;
+      },
+    },
+    ...(io === undefined ? {} : { io }),
+  });
+  return { kms, store, errors, renew: () => renew!() };
+}
+
+/** The same directory under another spelling: a second "process" for the lock. */
+async function otherSpelling(directory: string): Promise<string> {
+  const link = join(await tempDirectory(), 'link');
+  await symlink(directory, link);
+  return link;
+}
+
+async function failure(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(
+    () => {
+      throw new Error('expected the call to fail');
+    },
+    (error: unknown) => error,
+  );
+}
+
+describe.skipIf(process.platform !== 'linux')('a store whose directory was taken over', () => {
+  it('refuses every write with KMSInternalException, reports LEASE_LOST once, serves reads, and nothing it tried lands in the new holder’s state', async () => {
+    const directory = await tempDirectory();
+    const clock = new ManualClock();
+    const a = await holder(directory, clock);
+    const kept = (await a.kms.createKey({ Description: 'kept' })).KeyMetadata;
+    await a.store.audit.flush();
+
+    const b = await holder(await otherSpelling(directory), clock);
+    expect([...b.store.state.keys()].map((key) => key.description)).toEqual(['kept']);
+    const before = snapshotOf(a.store.state);
+
+    expect(await failure(a.kms.createKey({ Description: 'from A' }))).toMatchObject({ code: 'KMSInternalException', message: 'An internal error occurred.' });
+    expect(await failure(a.kms.createAlias({ AliasName: 'alias/from-a', TargetKeyId: kept.KeyId }))).toMatchObject({ code: 'KMSInternalException' });
+    expect(await failure(a.kms.disableKey({ KeyId: kept.KeyId }))).toMatchObject({ code: 'KMSInternalException' });
+    expect(snapshotOf(a.store.state)).toEqual(before);
+    // Reads go on, from the durable state.
+    expect((await a.kms.describeKey({ KeyId: kept.KeyId })).KeyMetadata.Description).toBe('kept');
+    const { CiphertextBlob } = await a.kms.encrypt({ KeyId: kept.KeyId, Plaintext: new Uint8Array([7]) });
+    expect((await a.kms.decrypt({ CiphertextBlob })).Plaintext).toEqual(new Uint8Array([7]));
+    await a.renew();
+    expect(a.errors.map((error) => error.code)).toEqual(['LEASE_LOST']);
+    expect(a.store.failure).toMatchObject({ code: 'LEASE_LOST' });
+    expect(a.errors[0]!.message).toMatch(
+      /^The data directory .* was taken over by process \d+ \(lease epoch 2\) after this process's lease \(epoch 1\) lapsed/,
+    );
+
+    await b.kms.createKey({ Description: 'from B' });
+    const acknowledged = snapshotOf(b.store.state);
+    await a.kms.close();
+    await b.kms.close();
+    expect(b.errors).toEqual([]);
+
+    const reopened = await holder(directory, clock);
+    expect(snapshotOf(reopened.store.state)).toEqual(acknowledged);
+    expect([...reopened.store.state.keys()].map((key) => key.description)).toEqual(['kept', 'from B']);
+    // A's refused calls and its reads after the takeover were never written to the audit files.
+    const names = reopened.kms.auditTrail.lookup().records.map((record) => record.eventName);
+    expect(names.filter((name) => name === 'CreateKey')).toHaveLength(2);
+    expect(names).not.toContain('DescribeKey');
+    await reopened.kms.close();
+  });
+
+  it('a renewal finds the takeover while the store is idle, and reports it before any write is tried', async () => {
+    const directory = await tempDirectory();
+    const clock = new ManualClock();
+    const a = await holder(directory, clock);
+    const b = await holder(await otherSpelling(directory), clock);
+    expect(a.errors).toEqual([]);
+    await a.renew();
+    expect(a.errors.map((error) => error.code)).toEqual(['LEASE_LOST']);
+    expect(await failure(a.kms.createKey({}))).toMatchObject({ code: 'KMSInternalException' });
+    await a.renew();
+    expect(a.errors).toHaveLength(1);
+    await a.kms.close();
+    await b.kms.close();
+  });
+
+  it('a write that raced the takeover (confirmed before it, durable after it) is not acknowledged and lands in a file the new holder no longer reads', async () => {
+    const directory = await tempDirectory();
+    const clock = new ManualClock();
+    // Holds A's next write after the lease check that let it through, until the takeover is done.
+    let gate: Promise<void> | undefined;
+    let held: (() => void) | undefined;
+    const io: FileIo = {
+      async write(handle, bytes) {
+        if (gate !== undefined) {
+          const waiting = gate;
+          gate = undefined;
+          held?.();
+          await waiting;
+        }
+        await nodeFileIo.write(handle, bytes);
+      },
+      sync: (handle) => nodeFileIo.sync(handle),
+    };
+    const a = await holder(directory, clock, io);
+    await a.kms.createKey({ Description: 'kept' });
+    await a.store.audit.flush();
+    let open!: () => void;
+    gate = new Promise((resolve) => (open = resolve));
+    const reached = new Promise<void>((resolve) => (held = resolve));
+    const raced = failure(a.kms.createKey({ Description: 'raced' }));
+    await reached;
+
+    const b = await holder(await otherSpelling(directory), clock);
+    // The new holder starts generation 3 (two past the one it recovered) and deletes generation 1.
+    expect((await readdir(directory)).filter((name) => /^(snapshot|journal)-/.test(name)).sort()).toEqual(['journal-00000003.sbx', 'snapshot-00000003.sbx']);
+    open();
+    expect(await raced).toMatchObject({ code: 'KMSInternalException' });
+    expect([...a.store.state.keys()].map((key) => key.description)).toEqual(['kept']);
+    expect(a.errors.map((error) => error.code)).toEqual(['LEASE_LOST']);
+
+    await b.kms.createKey({ Description: 'from B' });
+    const acknowledged = snapshotOf(b.store.state);
+    await a.kms.close();
+    await b.kms.close();
+    const reopened = await holder(directory, clock);
+    expect(snapshotOf(reopened.store.state)).toEqual(acknowledged);
+    expect([...reopened.store.state.keys()].map((key) => key.description)).toEqual(['kept', 'from B']);
+    await reopened.kms.close();
+  });
+});

@@ -1,0 +1,114 @@
+/**
+ * Fencing (issue #14): a data-directory store whose lease lapsed while it was paused, and whose
+ * directory another store then took over, writes nothing more: every write fails with 500
+ * InternalError, reads go on, and `onError` hears the loss once. Both stores live in this process:
+ * the second opens the directory through a symlink, which this process's registry of held
+ * directories does not recognise, so it judges the lock file as another process would and takes a
+ * lock naming this very pid in this PID namespace over at once (Linux only). Renewals run on
+ * demand; no test waits.
+ */
+
+import { readdir, symlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { LeaseLostError } from '@strongbox/service-kernel';
+import { describe, expect, it } from 'vitest';
+import { type ObjectStore, openFileSystemObjectStore } from '../../src/index.ts';
+import { tempDirectory } from '../helpers/temp.ts';
+
+const bytes = (...values: number[]): Uint8Array[] => [new Uint8Array(values)];
+
+async function holder(directory: string): Promise<{ store: ObjectStore; errors: Error[]; renew: () => Promise<void> }> {
+  const errors: Error[] = [];
+  let renew: (() => Promise<void>) | undefined;
+  const store = await openFileSystemObjectStore({
+    directory,
+    onError: (error) => errors.push(error),
+    lease: {
+      scheduleRenewal: (run) => {
+        renew = run;
+        return () => undefined;
+      },
+    },
+  });
+  return { store, errors, renew: () => renew!() };
+}
+
+async function read(store: ObjectStore, bucket: string, key: string): Promise<number[]> {
+  const reader = await store.openObject(bucket, key);
+  if (reader === undefined) throw new Error(`no object ${key}`);
+  try {
+    return [...(await reader.read(0, reader.info.size))];
+  } finally {
+    await reader.close();
+  }
+}
+
+async function blobCount(directory: string): Promise<number> {
+  let count = 0;
+  for (const name of await readdir(directory)) if (name.startsWith('b-')) count += (await readdir(join(directory, name, 'blobs'))).length;
+  return count;
+}
+
+const internalError = { name: 'S3Error', code: 'InternalError', status: 500, message: 'We encountered an internal error. Please try again.' };
+
+describe.skipIf(process.platform !== 'linux')('a data-directory store whose directory was taken over', () => {
+  it('refuses every write with 500 InternalError, reports the loss once, serves reads, and nothing it tried lands in the new holder’s state', async () => {
+    const directory = tempDirectory('fence');
+    const a = await holder(directory);
+    await a.store.createBucket('b', {});
+    await a.store.putObject('b', 'kept', bytes(1, 2, 3), { tag: 'kept' });
+    const upload = await a.store.createUpload('b', 'multi', {});
+
+    const link = join(tempDirectory('fence-link'), 'data');
+    await symlink(directory, link);
+    const b = await holder(link);
+    const blobsAtTakeover = await blobCount(directory);
+
+    await expect(a.store.putObject('b', 'kept', bytes(9), {})).rejects.toMatchObject(internalError);
+    await expect(a.store.putObject('b', 'new', bytes(9), {})).rejects.toMatchObject(internalError);
+    await expect(a.store.updateObjectMetadata('b', 'kept', { tag: 'changed' })).rejects.toMatchObject(internalError);
+    await expect(a.store.deleteObject('b', 'kept')).rejects.toMatchObject(internalError);
+    await expect(a.store.createBucket('other', {})).rejects.toMatchObject(internalError);
+    await expect(a.store.putPart('b', upload.uploadId, 1, bytes(4), {})).rejects.toMatchObject(internalError);
+    await expect(a.store.abortUpload('b', upload.uploadId)).rejects.toMatchObject(internalError);
+    const refused = await a.store.putObject('b', 'x', bytes(1), {}).catch((error: unknown) => error);
+    expect((refused as Error).cause).toBeInstanceOf(LeaseLostError);
+    // Reads go on.
+    expect(await read(a.store, 'b', 'kept')).toEqual([1, 2, 3]);
+    expect((await a.store.headObject('b', 'kept'))?.metadata).toEqual({ tag: 'kept' });
+    expect((await a.store.listObjects('b', { maxKeys: 10 })).objects.map((object) => object.key)).toEqual(['kept']);
+    await a.renew();
+    expect(a.errors).toHaveLength(1);
+    expect(a.errors[0]).toBeInstanceOf(LeaseLostError);
+    expect(a.errors[0]!.message).toMatch(/was taken over by process \d+ \(lease epoch 2\) after this process's lease \(epoch 1\) lapsed/);
+    expect(await blobCount(directory)).toBe(blobsAtTakeover);
+
+    await b.store.putObject('b', 'from-b', bytes(7), {});
+    await a.store.close();
+    await b.store.close();
+    expect(b.errors).toEqual([]);
+
+    const reopened = await holder(directory);
+    expect((await reopened.store.listBuckets()).map((bucket) => bucket.name)).toEqual(['b']);
+    expect((await reopened.store.listObjects('b', { maxKeys: 10 })).objects.map((object) => object.key)).toEqual(['from-b', 'kept']);
+    expect(await read(reopened.store, 'b', 'kept')).toEqual([1, 2, 3]);
+    expect((await reopened.store.headObject('b', 'kept'))?.metadata).toEqual({ tag: 'kept' });
+    expect((await reopened.store.getUpload('b', upload.uploadId))?.key).toBe('multi');
+    await reopened.store.close();
+  });
+
+  it('a renewal finds the takeover while the store is idle and reports it once', async () => {
+    const directory = tempDirectory('fence-idle');
+    const a = await holder(directory);
+    const link = join(tempDirectory('fence-idle-link'), 'data');
+    await symlink(directory, link);
+    const b = await holder(link);
+    await a.renew();
+    await a.renew();
+    expect(a.errors.map((error) => error.name)).toEqual(['LeaseLostError']);
+    await expect(a.store.createBucket('b', {})).rejects.toMatchObject(internalError);
+    expect(a.errors).toHaveLength(1);
+    await a.store.close();
+    await b.store.close();
+  });
+});
