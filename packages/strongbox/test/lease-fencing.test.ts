@@ -12,9 +12,9 @@ import { readFile, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CreateKeyCommand, DescribeKeyCommand, ListKeysCommand } from '@aws-sdk/client-kms';
-import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { failureOf, kmsClient, type ServeProcess, serve, tempDir } from './helpers/cli.ts';
+import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { failureOf, kmsClient, type ServeProcess, s3Client, serve, useTempDir } from './helpers/cli.ts';
 
 const running: ServeProcess[] = [];
 afterEach(async () => {
@@ -24,23 +24,7 @@ afterEach(async () => {
   }
 });
 
-let dir: Awaited<ReturnType<typeof tempDir>>;
-beforeAll(async () => {
-  dir = await tempDir();
-});
-afterAll(async () => {
-  await dir.cleanup();
-});
-
-function s3Client(url: string): S3Client {
-  return new S3Client({
-    endpoint: url,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-    forcePathStyle: true,
-    maxAttempts: 1,
-  });
-}
+const dir = useTempDir();
 
 /** Polls until `condition` holds (the test's own timeout bounds it). */
 async function until(condition: () => boolean): Promise<void> {

@@ -6,21 +6,10 @@
  */
 
 import { readFile } from 'node:fs/promises';
-import { Agent } from 'node:https';
-import { CreateBucketCommand, GetObjectCommand, PutBucketPolicyCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, GetObjectCommand, PutBucketPolicyCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
 import { startServer } from '../src/index.ts';
-
-function s3Over(url: string, ca?: string): S3Client {
-  return new S3Client({
-    endpoint: url,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-    forcePathStyle: true,
-    maxAttempts: 1,
-    ...(ca === undefined ? {} : { requestHandler: { httpsAgent: new Agent({ ca }) } }),
-  });
-}
+import { s3Client } from './helpers/cli.ts';
 
 describe('an HTTPS-only bucket policy on strongbox serve', () => {
   it('passes SDK calls through the HTTPS listener and refuses the same calls on the HTTP port', async () => {
@@ -29,8 +18,8 @@ describe('an HTTPS-only bucket policy on strongbox serve', () => {
     try {
       const https = server.https;
       if (https === undefined) throw new Error('no https listener');
-      const tls = s3Over(https.url, await readFile(https.certificate.path, 'utf8'));
-      const plain = s3Over(server.url);
+      const tls = s3Client(https.url, await readFile(https.certificate.path, 'utf8'));
+      const plain = s3Client(server.url);
       clients.push(tls, plain);
       await tls.send(new CreateBucketCommand({ Bucket: 'tls-only' }));
       await tls.send(

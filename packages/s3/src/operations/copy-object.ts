@@ -30,7 +30,6 @@
 import { openObject, sealObject } from '../crypto/index.ts';
 import { type ChecksumResponseMembers, checksumResponseMembers, DEFAULT_CHECKSUM_ALGORITHM, requestedChecksumAlgorithm } from '../model/checksum.ts';
 import { parseWriteCondition } from '../model/conditional-write.ts';
-import { checkConditions } from '../model/conditions.ts';
 import { checkCopySourceSize, checkInPlaceCopy, metadataDirective, parseCopySource } from '../model/copy-source.ts';
 import type { CustomerKey } from '../model/customer-key.ts';
 import { etagKind, objectEtag } from '../model/etag.ts';
@@ -43,9 +42,9 @@ import type { ObjectInfo } from '../storage/types.ts';
 import { ownedBucket } from './shared/buckets.ts';
 import { checksumFields, checksummedBody, storedChecksum } from './shared/checksums.ts';
 import { objectCreationConditions, writeEncryptionConditions } from './shared/conditions.ts';
-import { authorizedCopySource, type CopySourceCustomerMembers, copySourceCustomerKey } from './shared/copy-source.ts';
+import { authorizedCopySource, type CopySourceCustomerMembers, checkCopySourceConditions, copySourceCustomerKey } from './shared/copy-source.ts';
 import { noSuchKey, objectFields, objectRecord, requireKey, type SseResponseMembers, type SseWriteMembers, writeGuard } from './shared/objects.ts';
-import { conditionsOf, readKeys } from './shared/read.ts';
+import { readKeys } from './shared/read.ts';
 import { responseEncryption } from './shared/response.ts';
 import { decideObjectEncryption, writeKeys } from './shared/write.ts';
 import type { OperationDefinition } from './types.ts';
@@ -179,13 +178,7 @@ export const copyObject: OperationDefinition<'CopyObject', CopyObjectRequest, Co
     let destinationCustomer: CustomerKey | undefined;
     try {
       const record = objectRecord(reader.info);
-      const copyConditions = {
-        IfMatch: input.CopySourceIfMatch,
-        IfNoneMatch: input.CopySourceIfNoneMatch,
-        IfModifiedSince: input.CopySourceIfModifiedSince,
-        IfUnmodifiedSince: input.CopySourceIfUnmodifiedSince,
-      };
-      checkConditions(conditionsOf(copyConditions), { etag: record.etag, lastModified: reader.info.lastModified }, 'copy-source', context.now);
+      checkCopySourceConditions(input, { etag: record.etag, lastModified: reader.info.lastModified }, context.now);
       sourceCustomer = copySourceCustomerKey(input, record.mode, context);
       const decided = decideObjectEncryption(input, target, key, context);
       if (decided.mode === 'SSE-C') destinationCustomer = decided.customerKey;

@@ -19,7 +19,6 @@
 
 import { openObject, openObjectRange } from '../crypto/index.ts';
 import { type ChecksumResponseMembers, checksumMember } from '../model/checksum.ts';
-import { checkConditions } from '../model/conditions.ts';
 import { parseCopySource } from '../model/copy-source.ts';
 import { checkPartNumber, parseCopySourceRange } from '../model/multipart.ts';
 import { header, query, struct, xmlPayload } from '../protocol/binding.ts';
@@ -28,10 +27,10 @@ import { COPY_SOURCE_SSE_C_REQUEST, SSE_C_REQUEST, SSE_RESPONSE } from '../proto
 import { ownedBucket } from './shared/buckets.ts';
 import { checksummedBody } from './shared/checksums.ts';
 import { objectCreationConditions, writeEncryptionConditions } from './shared/conditions.ts';
-import { authorizedCopySource, type CopySourceCustomerMembers, copySourceCustomerKey } from './shared/copy-source.ts';
+import { authorizedCopySource, type CopySourceCustomerMembers, checkCopySourceConditions, copySourceCustomerKey } from './shared/copy-source.ts';
 import { findUpload, partCustomerKey, sealPart } from './shared/multipart.ts';
 import { noSuchKey, objectRecord, requireKey, type SseCustomerMembers, type SseResponseMembers } from './shared/objects.ts';
-import { conditionsOf, readKeys } from './shared/read.ts';
+import { readKeys } from './shared/read.ts';
 import { responseEncryption } from './shared/response.ts';
 import type { OperationDefinition } from './types.ts';
 
@@ -125,13 +124,7 @@ export const uploadPartCopy: OperationDefinition<'UploadPartCopy', UploadPartCop
       const record = objectRecord(reader.info);
       // The source's conditions, against the version the reader pinned (as CopyObject checks them):
       // a multipart copy whose source changed between parts fails instead of mixing versions.
-      const sourceConditions = {
-        IfMatch: input.CopySourceIfMatch,
-        IfNoneMatch: input.CopySourceIfNoneMatch,
-        IfModifiedSince: input.CopySourceIfModifiedSince,
-        IfUnmodifiedSince: input.CopySourceIfUnmodifiedSince,
-      };
-      checkConditions(conditionsOf(sourceConditions), { etag: record.etag, lastModified: reader.info.lastModified }, 'copy-source', context.now);
+      checkCopySourceConditions(input, { etag: record.etag, lastModified: reader.info.lastModified }, context.now);
       sourceCustomerKey = copySourceCustomerKey(input, record.mode, context)?.key;
       const range = parseCopySourceRange(input.CopySourceRange, record.size);
       targetCustomer = partCustomerKey(input, upload, context);

@@ -1,13 +1,14 @@
 /**
  * @module
- * Running the crash-writer fixture (test/fixtures/crash-writer.ts) and killing it: what the
- * filesystem and upstream SIGKILL tests share.
+ * Running the crash-writer fixture (test/fixtures/crash-writer.ts) and killing it, and checking
+ * that the objects it acknowledged survived: what the filesystem and upstream SIGKILL tests share.
  */
 
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
 import type { ObjectStore } from '../../src/index.ts';
+import { checkCrashBody } from './crash-bodies.ts';
 
 const FIXTURE = fileURLToPath(new URL('../fixtures/crash-writer.ts', import.meta.url));
 const PACKAGE_ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -57,5 +58,39 @@ export async function readWhole(store: ObjectStore, key: string): Promise<Uint8A
     return await reader.read(0, reader.info.size);
   } finally {
     await reader.close();
+  }
+}
+
+/** What was last acknowledged of a key: a version, deleted, or a delete in flight (either outcome is correct). */
+export type KeyState = number | 'deleted' | { deleting: number };
+
+/** Folds the acknowledged object writes of one round (puts, deletes, deletes in flight) into `expected`; uploads and parts are left to the caller. */
+export function recordObjectWrites(expected: Map<string, KeyState>, lines: readonly Acknowledged[]): void {
+  for (const line of lines) {
+    if (line.op === 'upload' || line.op === 'part') continue;
+    const previous = expected.get(line.key);
+    if (line.op === 'put') expected.set(line.key, line.version);
+    else if (line.op === 'delete') expected.set(line.key, 'deleted');
+    else if (typeof previous === 'number') expected.set(line.key, { deleting: previous });
+  }
+}
+
+/** Every key of `expected` reads back as acknowledged: deleted ones gone, the others whole at their version or newer. */
+export async function expectObjectWrites(store: ObjectStore, expected: ReadonlyMap<string, KeyState>, log: readonly string[]): Promise<void> {
+  for (const [key, state] of expected) {
+    const body = await readWhole(store, key);
+    if (state === 'deleted') {
+      expect(body, `${key} was deleted and acknowledged`).toBeUndefined();
+      continue;
+    }
+    // A delete in flight at the kill: gone or whole, both are correct.
+    if (typeof state === 'object' && body === undefined) continue;
+    const version = typeof state === 'object' ? state.deleting : state;
+    expect(body, `${key} was acknowledged (${log.join('; ')})`).toBeDefined();
+    const parsed = checkCrashBody(body!);
+    expect(parsed, `${key} is intact`).toBeDefined();
+    // The hot key may hold a newer, unacknowledged version that committed just before the kill.
+    expect(parsed!.key).toBe(key);
+    expect(parsed!.version).toBeGreaterThanOrEqual(version);
   }
 }

@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type ObjectStore, openFileSystemObjectStore } from '../../src/index.ts';
 import { checkCrashBody } from '../helpers/crash-bodies.ts';
-import { readWhole, runWriterAndKill } from '../helpers/crash-run.ts';
+import { expectObjectWrites, type KeyState, readWhole, recordObjectWrites, runWriterAndKill } from '../helpers/crash-run.ts';
 import { tempDirectory } from '../helpers/temp.ts';
 
 const ROUNDS = Math.max(1, Number.parseInt(process.env['S3_CRASH_ITERATIONS'] ?? '3', 10) || 3);
@@ -35,8 +35,8 @@ describe('filesystem store: SIGKILL during writes', () => {
     `loses no acknowledged write and shows no half object (${ROUNDS} rounds)`,
     async () => {
       const directory = tempDirectory('crash');
-      /** key → the last acknowledged state: a version, deleted, or a delete in flight (either). */
-      const expected = new Map<string, number | 'deleted' | { deleting: number }>();
+      /** key → the last acknowledged state. */
+      const expected = new Map<string, KeyState>();
       /** upload id → what was acknowledged of it. */
       const uploads = new Map<string, UploadState>();
       const log: string[] = [];
@@ -50,35 +50,14 @@ describe('filesystem store: SIGKILL during writes', () => {
             uploads.set(line.uploadId, upload);
             continue;
           }
-          if (line.op === 'part') {
-            uploads.get(line.uploadId)?.parts.set(line.partNumber, line.version);
-            continue;
-          }
-          const previous = expected.get(line.key);
-          if (line.op === 'put') expected.set(line.key, line.version);
-          else if (line.op === 'delete') expected.set(line.key, 'deleted');
-          else if (typeof previous === 'number') expected.set(line.key, { deleting: previous });
+          if (line.op === 'part') uploads.get(line.uploadId)?.parts.set(line.partNumber, line.version);
         }
+        recordObjectWrites(expected, lines);
         log.push(`round ${round}: killed after ${delayMs} ms, ${lines.filter((line) => line.op !== 'deleting').length} writes acknowledged`);
 
         const store = await openFileSystemObjectStore({ directory });
         try {
-          for (const [key, state] of expected) {
-            const body = await readWhole(store, key);
-            if (state === 'deleted') {
-              expect(body, `${key} was deleted and acknowledged`).toBeUndefined();
-              continue;
-            }
-            // A delete in flight at the kill: gone or whole, both are correct.
-            if (typeof state === 'object' && body === undefined) continue;
-            const version = typeof state === 'object' ? state.deleting : state;
-            expect(body, `${key} was acknowledged (${log.join('; ')})`).toBeDefined();
-            const parsed = checkCrashBody(body!);
-            expect(parsed, `${key} is intact`).toBeDefined();
-            // The hot key may hold a newer, unacknowledged version that committed just before the kill.
-            expect(parsed!.key).toBe(key);
-            expect(parsed!.version).toBeGreaterThanOrEqual(version);
-          }
+          await expectObjectWrites(store, expected, log);
           const listed = await store.listObjects('crash', { maxKeys: 1000 });
           for (const object of listed.objects) {
             const body = await readWhole(store, object.key);

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openUpstreamObjectStore, type UpstreamOptions } from '../../src/index.ts';
 import { checkCrashBody } from '../helpers/crash-bodies.ts';
-import { readWhole, runWriterAndKill } from '../helpers/crash-run.ts';
+import { expectObjectWrites, type KeyState, readWhole, recordObjectWrites, runWriterAndKill } from '../helpers/crash-run.ts';
 import { tempDirectory } from '../helpers/temp.ts';
 import { type RunningS3rver, S3RVER_CREDENTIALS, startS3rver, upstreamKeys } from '../helpers/upstream.ts';
 
@@ -50,36 +50,17 @@ describe('upstream store: SIGKILL during writes', () => {
       prefix: 'crash/',
       partSize: 5 * 1024 * 1024,
     };
-    const expected = new Map<string, number | 'deleted' | { deleting: number }>();
+    const expected = new Map<string, KeyState>();
     const log: string[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       const delayMs = 300 + Math.floor(Math.random() * 900);
       const lines = await runWriterAndKill([directory, `r${round}`, JSON.stringify(upstream)], delayMs);
-      for (const line of lines) {
-        if (line.op === 'upload' || line.op === 'part') continue;
-        const previous = expected.get(line.key);
-        if (line.op === 'put') expected.set(line.key, line.version);
-        else if (line.op === 'delete') expected.set(line.key, 'deleted');
-        else if (typeof previous === 'number') expected.set(line.key, { deleting: previous });
-      }
+      recordObjectWrites(expected, lines);
       log.push(`round ${round}: killed after ${delayMs} ms, ${lines.filter((line) => line.op !== 'deleting').length} writes acknowledged`);
 
       const store = await openUpstreamObjectStore({ directory, upstream });
       try {
-        for (const [key, state] of expected) {
-          const body = await readWhole(store, key);
-          if (state === 'deleted') {
-            expect(body, `${key} was deleted and acknowledged`).toBeUndefined();
-            continue;
-          }
-          if (typeof state === 'object' && body === undefined) continue;
-          const version = typeof state === 'object' ? state.deleting : state;
-          expect(body, `${key} was acknowledged (${log.join('; ')})`).toBeDefined();
-          const parsed = checkCrashBody(body!);
-          expect(parsed, `${key} is intact`).toBeDefined();
-          expect(parsed!.key).toBe(key);
-          expect(parsed!.version).toBeGreaterThanOrEqual(version);
-        }
+        await expectObjectWrites(store, expected, log);
         const listed = await store.listObjects('crash', { maxKeys: 1000 });
         let segments = 0;
         for (const object of listed.objects) {

@@ -25,6 +25,8 @@ export interface CallSite {
   readonly resources: readonly string[];
   readonly recipientAccountId: string;
 }
+
+/** The site read from a slot no event wrote (a fallback that only satisfies the types). */
 export const UNKNOWN_SITE: CallSite = Object.freeze({
   eventSource: '',
   resourceType: '',

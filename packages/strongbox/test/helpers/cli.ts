@@ -7,10 +7,12 @@
 
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { Agent } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { KMSClient } from '@aws-sdk/client-kms';
+import { S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll } from 'vitest';
 import { main } from '../../src/main.ts';
 
@@ -166,6 +168,18 @@ export function kmsClient(
 /** A CloudTrail client for `url`. */
 export function cloudTrailClient(url: string, region = 'us-east-1'): CloudTrailClient {
   return new CloudTrailClient({ endpoint: url, region, credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
+}
+
+/** An S3 client for `url` (path-style, one attempt), trusting the certificate `ca` (PEM) if given, for an HTTPS listener. */
+export function s3Client(url: string, ca?: string): S3Client {
+  return new S3Client({
+    endpoint: url,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    forcePathStyle: true,
+    maxAttempts: 1,
+    ...(ca === undefined ? {} : { requestHandler: { httpsAgent: new Agent({ ca }) } }),
+  });
 }
 
 /** A fresh temporary directory, removed by the returned `cleanup`. */
