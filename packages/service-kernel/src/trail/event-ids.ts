@@ -12,8 +12,8 @@ const ID_BATCH_BYTES = 4096;
 /**
  * Random version-4 UUIDs (RFC 9562 §5.4) for request ids a protocol edge hands out (KMS's JSON 1.1
  * handler's `x-amzn-RequestId`), formatted through a byte table from a 4 KiB batch of randomness:
- * about ten times cheaper than drawing and formatting 16 bytes per id, which matters once per
- * call. (The trail's own ids are derived from sequence numbers: `sequence-ids.ts`.)
+ * cheaper than drawing and formatting 16 bytes per id, which matters once per call. (The trail's
+ * own ids are derived from sequence numbers: `sequence-ids.ts`.)
  *
  * Why a batch is acceptable here and nowhere near key material: these ids are public identifiers
  * (CloudTrail prints them, clients echo them) that only need to be unique within a trail. A copy of
