@@ -102,10 +102,15 @@ export function segmentReader(
         }
       })();
     },
-    check: async (segments) => {
-      if (closed) throw new Error('reader is closed');
-      await Promise.all(segments.map((segment) => checkSegment(segment)));
-    },
+    // Only where there is something to check: a GET of an unpinned object (memory) skips the call.
+    ...(unchecked.size === 0
+      ? {}
+      : {
+          check: async (segments: readonly number[]): Promise<void> => {
+            if (closed) throw new Error('reader is closed');
+            await Promise.all(segments.map((segment) => checkSegment(segment)));
+          },
+        }),
     close: async () => {
       if (closed) return;
       closed = true;
