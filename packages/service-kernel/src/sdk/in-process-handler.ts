@@ -102,7 +102,7 @@ export class InProcessHandler implements RequestHandler<SdkRequest, SdkResponse,
     // node:http hands the SDK lower-case header names; its deserializers read them so. No prototype,
     // as on the request side: a header name (S3 echoes `x-amz-meta-*`) is only ever a key.
     const given = result.headers;
-    for (const name in given) responseHeaders[name.toLowerCase()] = given[name] as string;
+    for (const name of Object.keys(given)) responseHeaders[name.toLowerCase()] = given[name] as string;
     return { response: { statusCode: result.status, headers: responseHeaders, body: responseBodyOf(result.body) } };
   }
 
