@@ -46,7 +46,7 @@ export function addressOf(host: string | undefined, rawPath: string, baseHosts: 
 }
 
 /** Query text `URLSearchParams` reads otherwise than split as it stands (escapes, `+`, non-ASCII, a leading `?`). */
-const ENCODED_QUERY = /^\?|[%+]|[^\x00-\x7f]/;
+const ENCODED_QUERY = /^\?|[%+\u0080-\uffff]/;
 
 /**
  * A query string's parameters, decoded as `URLSearchParams` decodes them; a repeated name keeps its

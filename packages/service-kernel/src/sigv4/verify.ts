@@ -516,7 +516,7 @@ function parseQuery(text: string): Record<string, string | string[]> {
 }
 
 /** Query text `URLSearchParams` reads otherwise than split as it stands (escapes, `+`, non-ASCII, a leading `?`). */
-const ENCODED_QUERY = /^\?|[%+]|[^\x00-\x7f]/;
+const ENCODED_QUERY = /^\?|[%+\u0080-\uffff]/;
 
 function addQueryValue(query: Record<string, string | string[]>, key: string, value: string): void {
   const previous = query[key];
