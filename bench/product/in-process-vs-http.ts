@@ -113,8 +113,7 @@ class Recorder {
   async replay(): Promise<void> {
     for (const request of this.requests) {
       const { response } = await this.inner.handle({ ...request, headers: { ...request.headers } });
-      // An answer made whole comes as bytes; a streamed one as a Readable, read to its end.
-      if (!(response.body instanceof Uint8Array)) for await (const _ of response.body as AsyncIterable<Uint8Array>) void _;
+      for await (const _ of response.body as AsyncIterable<Uint8Array>) void _;
     }
   }
 }

@@ -37,7 +37,8 @@ const QUERY_SCOPE = /[?&]X-Amz-Credential=[^&]*(%2F|\/)sts(%2F|\/)aws4_request/i
  */
 export function isStsRequest(head: RequestHeadLike): boolean {
   const authorization = head.headers['authorization'];
-  if (typeof authorization === 'string') return HEADER_SCOPE.test(authorization);
+  // The substring first: every S3 and KMS request passes here, and almost none is STS's.
+  if (typeof authorization === 'string') return authorization.includes('/sts/aws4_request') && HEADER_SCOPE.test(authorization);
   return QUERY_SCOPE.test(head.path ?? head.url ?? '');
 }
 

@@ -175,7 +175,10 @@ export function assertChecksumValue(algorithm: ChecksumAlgorithm, value: string,
  * @example checksumResponseMembers({ algorithm: 'CRC32', value: 'NSRBwg==', type: 'FULL_OBJECT' }) // { ChecksumCRC32: 'NSRBwg==', ChecksumType: 'FULL_OBJECT' }
  */
 export function checksumResponseMembers(stored: StoredChecksum): ChecksumResponseMembers {
-  return { [checksumMember(stored.algorithm)]: stored.value, ChecksumType: stored.type };
+  const members: ChecksumResponseMembers = {};
+  members[checksumMember(stored.algorithm)] = stored.value;
+  members.ChecksumType = stored.type;
+  return members;
 }
 
 /** A multipart upload's checksum: the algorithm its parts carry and how the object's checksum is made. */

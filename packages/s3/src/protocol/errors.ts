@@ -24,12 +24,9 @@ export interface ResponseIds {
  * @example baseHeaders({ requestId: '0123456789ABCDEF', hostId: 'aG9zdA==' })
  */
 export function baseHeaders(ids: ResponseIds): Record<string, string> {
-  const headers = Object.create(null) as Record<string, string>;
-  headers['x-amz-request-id'] = ids.requestId;
-  headers['x-amz-id-2'] = ids.hostId;
-  headers.date = httpDate();
-  headers.server = 'AmazonS3';
-  return headers;
+  // A literal (not a null-prototype map): every name added later is a fixed header name or
+  // `x-amz-meta-` + a name, never `__proto__`, and a literal stays cheap to extend and to walk.
+  return { 'x-amz-request-id': ids.requestId, 'x-amz-id-2': ids.hostId, date: httpDate(), server: 'AmazonS3' };
 }
 
 /** An error as it goes on the wire. */

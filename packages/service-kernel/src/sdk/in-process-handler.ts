@@ -102,7 +102,7 @@ export class InProcessHandler implements RequestHandler<SdkRequest, SdkResponse,
     // node:http hands the SDK lower-case header names; its deserializers read them so. No prototype,
     // as on the request side: a header name (S3 echoes `x-amz-meta-*`) is only ever a key.
     const given = result.headers;
-    for (const name in given) responseHeaders[name.toLowerCase()] = given[name] as string;
+    for (const name of Object.keys(given)) responseHeaders[name.toLowerCase()] = given[name] as string;
     return { response: { statusCode: result.status, headers: responseHeaders, body: responseBodyOf(result.body) } };
   }
 
@@ -164,14 +164,28 @@ function buffering(handler: ProtocolHandler): StreamingHandler {
 /**
  * The response body as the SDK takes it. A streamed body (S3's GetObject) becomes a Readable, read
  * as the SDK reads an `IncomingMessage`: streaming outputs need one (`sdkStreamMixin`). A body the
- * service answered whole (every document, error and empty body) is handed over as bytes: the
- * SDK's deserializers take bytes as they are (`collectBody`, S3's 200-error check), so no stream
- * is made per response only for the SDK to collect it back into bytes.
+ * service answered whole (every document, error and empty body) is handed over as `WholeBody`
+ * bytes: the SDK's deserializers take bytes as they are (`collectBody`, S3's 200-error check), so
+ * no stream is made per response only for the SDK to collect it back into bytes.
  */
-function responseBodyOf(body: StreamingResponse['body']): Readable | Uint8Array {
-  if (typeof body === 'string') return Buffer.from(body);
-  if (body instanceof Uint8Array) return body;
+function responseBodyOf(body: StreamingResponse['body']): Readable | WholeBody {
+  if (typeof body === 'string') {
+    const bytes = Buffer.from(body);
+    return new WholeBody(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.length);
+  }
+  if (body instanceof Uint8Array) return new WholeBody(body.buffer as ArrayBuffer, body.byteOffset, body.length);
   return Readable.from(body, { objectMode: false });
+}
+
+/**
+ * A response body answered whole: bytes (a view, not a copy) that also read as a stream of one
+ * chunk, so code that wraps the handler and reads every body with `for await` (as it would read
+ * an `IncomingMessage`) reads this one too.
+ */
+class WholeBody extends Uint8Array {
+  async *[Symbol.asyncIterator](): AsyncGenerator<Uint8Array> {
+    if (this.length > 0) yield this;
+  }
 }
 
 /** Header names already checked, lower-cased: a client sends the same few names on every call. */

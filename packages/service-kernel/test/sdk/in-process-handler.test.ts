@@ -159,6 +159,10 @@ describe('InProcessHandler', () => {
     const bytes = (await whole.handle(request)).response.body as unknown;
     expect(bytes).toBeInstanceOf(Uint8Array);
     expect(Buffer.from(bytes as Uint8Array).toString()).toBe('{"a":1}');
+    // Read as a stream (as a wrapper reading every body with `for await` does): one chunk, the same bytes.
+    const pieces: Uint8Array[] = [];
+    for await (const piece of bytes as AsyncIterable<Uint8Array>) pieces.push(piece);
+    expect(pieces.map((piece) => Buffer.from(piece).toString())).toEqual(['{"a":1}']);
     async function* chunks(): AsyncGenerator<Uint8Array> {
       yield Buffer.from('ab');
       yield Buffer.from('c');

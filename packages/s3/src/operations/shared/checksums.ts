@@ -109,13 +109,26 @@ export function checksummedBody(requestBody: RequestBody | undefined, members: C
 
 /** The stored fields of a checksum. */
 export function checksumFields(checksum: StoredChecksum): StoredFields {
-  return { [CHECKSUM_FIELD]: JSON.stringify({ algorithm: checksum.algorithm, value: checksum.value, type: checksum.type }) };
+  const fields: Record<string, string> = {};
+  fields[CHECKSUM_FIELD] = JSON.stringify({ algorithm: checksum.algorithm, value: checksum.value, type: checksum.type });
+  return fields;
 }
 
 /** An object's stored checksum (objects stored before checksums were kept have none). */
 export function storedChecksum(fields: StoredFields): StoredChecksum | undefined {
   const text = fields[CHECKSUM_FIELD];
   if (text === undefined) return undefined;
+  // A store's fields are frozen: the checksum they hold is parsed once per fields object.
+  if (!Object.isFrozen(fields)) return parseStoredChecksum(text);
+  let checksum = STORED_CHECKSUMS.get(fields);
+  if (checksum === undefined) STORED_CHECKSUMS.set(fields, (checksum = Object.freeze(parseStoredChecksum(text))));
+  return checksum;
+}
+
+/** Checksums parsed from stored fields, by the (frozen) fields object. */
+const STORED_CHECKSUMS = new WeakMap<StoredFields, StoredChecksum>();
+
+function parseStoredChecksum(text: string): StoredChecksum {
   const parsed = JSON.parse(text) as { algorithm: string; value: string; type: StoredChecksum['type'] };
   const algorithm = parseChecksumAlgorithm(parsed.algorithm);
   if (algorithm === undefined) throw new Error(`stored checksum algorithm ${parsed.algorithm} is unknown`);

@@ -95,26 +95,42 @@ export function requireKey(key: unknown): string {
 /** Reads an object's stored fields back. */
 export function objectRecord(info: ObjectInfo): ObjectRecord {
   const fields = info.metadata;
+  // A store's fields are frozen: what they parse to is remembered with them (each GET and HEAD
+  // of an object would otherwise parse the same JSON again).
+  let parsed = Object.isFrozen(fields) ? PARSED_RECORDS.get(fields) : undefined;
+  if (parsed === undefined) {
+    parsed = parseRecord(fields, info.key);
+    if (Object.isFrozen(fields)) PARSED_RECORDS.set(fields, parsed);
+  }
+  const { mode, etag, segments, partNumbers, size, contentType } = parsed;
+  // The one member a caller may change: a copy of its own.
+  const userMetadata = Object.assign(Object.create(null) as Record<string, string>, parsed.userMetadata);
+  return { info, mode, etag, segments, partNumbers, size, contentType, userMetadata };
+}
+
+/** What an object's stored fields say, parsed once per (frozen) fields object. */
+const PARSED_RECORDS = new WeakMap<StoredFields, Omit<ObjectRecord, 'info'>>();
+
+function parseRecord(fields: StoredFields, key: string): Omit<ObjectRecord, 'info'> {
   const mode = fields[OBJECT_FIELDS.mode] as EncryptionMode | undefined;
   const etag = fields[OBJECT_FIELDS.etag];
   const segmentsText = fields[OBJECT_FIELDS.segments];
-  if (mode === undefined || etag === undefined || segmentsText === undefined) throw new Error(`object ${info.key} has an incomplete record`);
-  const segments = JSON.parse(segmentsText) as SealedSegment[];
+  if (mode === undefined || etag === undefined || segmentsText === undefined) throw new Error(`object ${key} has an incomplete record`);
+  const segments = Object.freeze((JSON.parse(segmentsText) as SealedSegment[]).map((segment) => Object.freeze(segment)));
   const userMetadata = Object.create(null) as Record<string, string>;
   for (const [name, value] of Object.entries(JSON.parse(fields[OBJECT_FIELDS.userMetadata] ?? '{}') as Record<string, string>)) userMetadata[name] = value;
   const partsText = fields[OBJECT_FIELDS.parts];
-  const partNumbers = partsText === undefined ? undefined : (JSON.parse(partsText) as number[]);
+  const partNumbers = partsText === undefined ? undefined : Object.freeze(JSON.parse(partsText) as number[]);
   if (partNumbers !== undefined && partNumbers.length !== segments.length)
-    throw new Error(`object ${info.key} names ${partNumbers.length} parts for ${segments.length} segments`);
+    throw new Error(`object ${key} names ${partNumbers.length} parts for ${segments.length} segments`);
   return {
-    info,
     mode,
     etag,
     segments,
     partNumbers,
     size: segments.reduce((sum, segment) => sum + segment.plaintextSize, 0),
     contentType: fields[OBJECT_FIELDS.contentType] ?? 'binary/octet-stream',
-    userMetadata,
+    userMetadata: Object.freeze(userMetadata),
   };
 }
 
