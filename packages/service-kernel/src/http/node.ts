@@ -339,8 +339,18 @@ export function toNodeStreamingListener(
 }
 
 /**
- * Writes a streaming response: the head, then each chunk, waiting for `drain` when the socket's
- * buffer is full.
+ * A declared body length from which the head is sent on its own, before the first body chunk is
+ * produced. Below it the head goes out with the first chunk, in one TLS record and one write (what
+ * a small object's GET wants); above it, joining them would cost a copy of the chunk (a TLS socket
+ * writes one buffer at a time, so node:https joins a head and a chunk written together), and the
+ * client can read the head while the first chunk is still being produced (decrypted).
+ */
+const EARLY_HEAD_BODY_BYTES = 64 * 1024;
+
+/**
+ * Writes a streaming response: the head, then each chunk. When the socket's buffer is full, the
+ * next chunk is produced (an object's next frame decrypted) while the socket drains, and written
+ * once it has drained: the buffered output stays about one chunk, and producing overlaps sending.
  * @throws whatever the body throws; the head has been written by then, so the caller destroys the connection.
  * @example await writeStreamingResponse(response, { status: 200, headers: {}, body: chunks })
  */
@@ -351,11 +361,25 @@ export async function writeStreamingResponse(response: ServerResponse, result: S
     return;
   }
   response.writeHead(result.status, result.headers);
+  if (declaredLength(result.headers) >= EARLY_HEAD_BODY_BYTES) response.flushHeaders();
+  let draining: Promise<void> | undefined;
   for await (const chunk of body) {
+    if (draining !== undefined) await draining;
     if (response.destroyed) throw new Error('the connection closed while the response was being written');
-    if (!response.write(chunk)) await drained(response);
+    draining = response.write(chunk) ? undefined : drained(response);
+    // Awaited before the next write; a connection that closes meanwhile must not reject unobserved.
+    draining?.catch(() => undefined);
   }
+  if (draining !== undefined) await draining;
   await new Promise<void>((resolve) => response.end(resolve));
+}
+
+/** A response's `Content-Length` (any case), or -1 when it has none. */
+function declaredLength(headers: Readonly<Record<string, string>>): number {
+  for (const name in headers) {
+    if (name.length === 14 && name.toLowerCase() === 'content-length') return Number(headers[name]);
+  }
+  return -1;
 }
 
 function drained(response: ServerResponse): Promise<void> {
