@@ -148,7 +148,8 @@ class RequestBodyReader implements AsyncIterator<Uint8Array> {
   #queue: Buffer[] = [];
   #head = 0;
   #queuedBytes = 0;
-  #waiting: { resolve: (result: IteratorResult<Uint8Array>) => void; reject: (error: unknown) => void } | undefined;
+  /** Consumers waiting for a chunk, first come first served (next() may be called again before a chunk arrives). */
+  #waiting: { resolve: (result: IteratorResult<Uint8Array>) => void; reject: (error: unknown) => void }[] = [];
   #ended = false;
   #failure: Error | undefined;
   #paused = false;
@@ -179,7 +180,7 @@ class RequestBodyReader implements AsyncIterator<Uint8Array> {
     if (this.#failure !== undefined) return Promise.reject(this.#failure);
     if (this.#ended) return Promise.resolve({ done: true, value: undefined });
     return new Promise((resolve, reject) => {
-      this.#waiting = { resolve, reject };
+      this.#waiting.push({ resolve, reject });
     });
   }
 
@@ -193,9 +194,8 @@ class RequestBodyReader implements AsyncIterator<Uint8Array> {
   }
 
   readonly #onData = (chunk: Buffer): void => {
-    const waiting = this.#waiting;
+    const waiting = this.#waiting.shift();
     if (waiting !== undefined) {
-      this.#waiting = undefined;
       waiting.resolve({ done: false, value: chunk });
       return;
     }
@@ -227,13 +227,12 @@ class RequestBodyReader implements AsyncIterator<Uint8Array> {
     this.#settle();
   }
 
-  /** Answers a consumer waiting for a chunk that will not come. */
+  /** Answers the consumers waiting for chunks that will not come. */
   #settle(): void {
-    const waiting = this.#waiting;
-    if (waiting === undefined) return;
-    this.#waiting = undefined;
-    if (this.#failure !== undefined) waiting.reject(this.#failure);
-    else waiting.resolve({ done: true, value: undefined });
+    for (const waiting of this.#waiting.splice(0)) {
+      if (this.#failure !== undefined) waiting.reject(this.#failure);
+      else waiting.resolve({ done: true, value: undefined });
+    }
   }
 
   #detach(): void {
