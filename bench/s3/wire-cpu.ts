@@ -17,7 +17,10 @@
  * (its output then goes to stderr), `--node-arg=--cpu-prof --node-arg=--cpu-prof-dir=<dir>`
  * (written when the child exits). `WIRE_PERF=<prefix>` records `perf record -e cpu-clock -g` on
  * each server during the measured pairs (`<prefix>.<server>.<round>`; with
- * `--node-arg=--perf-basic-prof` for JavaScript frame names).
+ * `--node-arg=--perf-basic-prof` for JavaScript frame names). `WIRE_CLI=<path>` runs another
+ * build's `cli.js` in place of `packages/strongbox/bin/strongbox.js` (a copy of
+ * `packages/strongbox/dist/bundle/` kept under `packages/strongbox/dist/`, for before/after runs
+ * back to back).
  */
 
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
@@ -91,7 +94,7 @@ async function main(): Promise<void> {
     const bodyPath = join(directory, `body-${SIZE}`);
     await writeFile(bodyPath, body);
     // biome-ignore format: one command line
-    const strongbox = spawn(process.execPath, [...NODE_ARGS, '--conditions=strongbox-dist', STRONGBOX_BIN, 'serve', '--port', '0', '--https-port', '0', '--tls-cert', certPath, '--tls-key', keyPath, '--quiet'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    const strongbox = spawn(process.execPath, [...NODE_ARGS, '--conditions=strongbox-dist', process.env['WIRE_CLI'] ?? STRONGBOX_BIN, 'serve', '--port', '0', '--https-port', '0', '--tls-cert', certPath, '--tls-key', keyPath, '--quiet'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
     children.push(strongbox);
     const perfBasicProf = NODE_ARGS.filter((arg) => arg === '--perf-basic-prof');
     const canned = spawn(process.execPath, [...perfBasicProf, '--import', import.meta.resolve('tsx'), '-e', cannedChildSource(bodyPath, certPath, keyPath)], {
