@@ -156,6 +156,17 @@ class RequestBodyReader implements AsyncIterator<Uint8Array> {
 
   constructor(request: IncomingMessage) {
     this.#request = request;
+    // The handler may start reading after the request is over: the client sent a short body and
+    // closed (node:http then destroys the request), or the whole body came and was read to its end.
+    // Those events are past, so the state says it: without this, the consumer would wait forever.
+    if (request.readableEnded) {
+      this.#ended = true;
+      return;
+    }
+    if (request.destroyed) {
+      this.#failure = request.errored ?? new Error('the request closed before its body ended');
+      return;
+    }
     request.on('data', this.#onData);
     request.once('end', this.#onEnd);
     request.once('error', this.#onError);

@@ -100,6 +100,22 @@ describe('nodeStreamingRequest body', () => {
     await expect(waiting).rejects.toThrow('the request closed before its body ended');
   });
 
+  it('fails at once when the request was destroyed before the handler began to read (a client that sent a short body and closed)', async () => {
+    const source = incoming();
+    source.on('error', () => undefined); // node:http's own request emits no 'error' without a listener
+    source.destroy(new Error('socket hang up'));
+    await turn();
+    await expect(nodeStreamingRequest(source).body[Symbol.asyncIterator]().next()).rejects.toThrow('socket hang up');
+  });
+
+  it('ends at once when the request body was read to its end before', async () => {
+    const source = incoming();
+    source.end(Buffer.from('done'));
+    source.resume();
+    await new Promise((resolve) => source.once('end', resolve));
+    expect((await nodeStreamingRequest(source).body[Symbol.asyncIterator]().next()).done).toBe(true);
+  });
+
   it('a handler that returns early detaches from the request without destroying it', async () => {
     const source = incoming();
     const body = nodeStreamingRequest(source).body;
