@@ -13,6 +13,37 @@ import { createMessageSealer, type MessageSealer, type SealOptions } from '../me
 /** The smallest plaintext buffer a sealer keeps (it grows from here to a frame). */
 const MIN_BUFFER = 4096;
 
+/** Frame buffers kept for later messages, per frame length (bounds the memory held idle). */
+const MAX_SPARE_BUFFERS = 4;
+
+/**
+ * Frame-sized plaintext buffers of finished messages, by frame length, wiped where they held
+ * plaintext: the next message fills one instead of allocating (and zero-filling) a frame again,
+ * growing to it in doublings on the way. A streamed object body crosses many frames; allocating
+ * a frame buffer per message was most of the garbage a large PUT left besides its ciphertext.
+ */
+const spareBuffers = new Map<number, Uint8Array[]>();
+
+/** A spare buffer of `frameLength` bytes (all zeros), if one is kept. */
+function takeSpare(frameLength: number): Uint8Array | undefined {
+  return spareBuffers.get(frameLength)?.pop();
+}
+
+/**
+ * Keeps `buffer` (a whole frame) for a later message, after wiping its first `used` bytes, the
+ * only ones that ever held plaintext; a buffer not kept is wiped whole and let go.
+ */
+function releaseBuffer(buffer: Uint8Array, used: number, frameLength: number): void {
+  wipe(buffer.subarray(0, used));
+  if (buffer.length !== frameLength) return;
+  let spares = spareBuffers.get(frameLength);
+  if (spares === undefined) {
+    spares = [];
+    spareBuffers.set(frameLength, spares);
+  }
+  if (spares.length < MAX_SPARE_BUFFERS) spares.push(buffer);
+}
+
 /** Streaming sealer for one message. */
 export class SealEngine {
   readonly #sealer: MessageSealer;
@@ -24,6 +55,8 @@ export class SealEngine {
    */
   #pending: Uint8Array = new Uint8Array(0);
   #pendingLength = 0;
+  /** The most bytes `#pending` ever held: the part to wipe when the buffer is let go. */
+  #used = 0;
   #index = 0;
   #headerSent = false;
   #closed = false;
@@ -71,14 +104,16 @@ export class SealEngine {
     if (bytes.length === 0) return;
     const needed = this.#pendingLength + bytes.length;
     if (needed > this.#pending.length) {
-      const grown = new Uint8Array(Math.min(this.#frameLength, Math.max(needed, 2 * this.#pending.length, MIN_BUFFER)));
+      const grown = takeSpare(this.#frameLength) ?? new Uint8Array(Math.min(this.#frameLength, Math.max(needed, 2 * this.#pending.length, MIN_BUFFER)));
       grown.set(this.#pending.subarray(0, this.#pendingLength));
-      // The old buffer held plaintext: wiped before it is let go.
-      wipe(this.#pending);
+      // The old buffer held plaintext: wiped before it is let go (or kept, if a whole frame).
+      releaseBuffer(this.#pending, this.#used, this.#frameLength);
       this.#pending = grown;
+      this.#used = this.#pendingLength;
     }
     this.#pending.set(bytes, this.#pendingLength);
     this.#pendingLength = needed;
+    if (needed > this.#used) this.#used = needed;
   }
 
   /** Seals the final frame and returns the remaining sealed bytes; the engine is then closed. */
@@ -97,7 +132,8 @@ export class SealEngine {
   abort(): void {
     if (this.#closed) return;
     this.#closed = true;
-    wipe(this.#pending);
+    releaseBuffer(this.#pending, this.#used, this.#frameLength);
+    this.#pending = new Uint8Array(0);
     this.#sealer.destroy();
   }
 
@@ -117,3 +153,8 @@ export class SealEngine {
     if (this.#closed) throw new Error('SealEngine: the message is already finished');
   }
 }
+
+/** Test hooks: the spare frame buffers kept for `frameLength` (the live list). */
+export const __TESTS: { readonly spareBuffers: (frameLength: number) => readonly Uint8Array[] } = {
+  spareBuffers: (frameLength) => spareBuffers.get(frameLength) ?? [],
+};

@@ -88,6 +88,64 @@ describe('toNodeStreamingListener', () => {
     expect(bytes).toEqual([1, 2, 3, 4]);
   });
 
+  it('sends the head of a large response before its first chunk is produced (the client reads it meanwhile)', async () => {
+    const clientHasHead = signal();
+    const size = 256 * 1024;
+    const port = await serve(async () => ({
+      status: 200,
+      headers: { 'content-length': String(size) },
+      body: (async function* () {
+        // Produced only once the client has the head: an edge holding the head back for the first
+        // chunk would never answer.
+        await clientHasHead.promise;
+        yield new Uint8Array(size).fill(9);
+      })(),
+    }));
+    const length = await new Promise<number>((resolve, reject) => {
+      httpRequest({ host: '127.0.0.1', port, path: '/' }, (response) => {
+        clientHasHead.resolve();
+        let total = 0;
+        response.on('data', (chunk: Buffer) => {
+          total += chunk.length;
+        });
+        response.on('end', () => resolve(total));
+      })
+        .on('error', reject)
+        .end();
+    });
+    expect(length).toBe(size);
+  });
+
+  it('writes a response of many chunks whole and in order to a client that reads slowly (each chunk produced while the socket drains)', async () => {
+    const chunks = 24;
+    const size = 128 * 1024;
+    const port = await serve(async () => ({
+      status: 200,
+      headers: { 'content-length': String(chunks * size) },
+      body: (async function* () {
+        for (let index = 0; index < chunks; index++) yield new Uint8Array(size).fill(index);
+      })(),
+    }));
+    const received = await new Promise<Buffer>((resolve, reject) => {
+      httpRequest({ host: '127.0.0.1', port, path: '/' }, (response) => {
+        const parts: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => {
+          parts.push(chunk);
+          // Reads a piece, then lets the server wait for the socket to drain.
+          response.pause();
+          setImmediate(() => response.resume());
+        });
+        response.on('end', () => resolve(Buffer.concat(parts)));
+      })
+        .on('error', reject)
+        .end();
+    });
+    expect(received.length).toBe(chunks * size);
+    for (let index = 0; index < chunks; index++) {
+      expect(received.subarray(index * size, (index + 1) * size).every((byte) => byte === index)).toBe(true);
+    }
+  });
+
   it('drains a body the handler did not read, so the keep-alive connection serves the next request', async () => {
     let calls = 0;
     const port = await serve(async () => ({ status: 404, headers: { 'content-length': '2' }, body: String(++calls).padStart(2, '0') }));
