@@ -336,7 +336,21 @@ function parseAuthorization(header: string, request: HttpRequest): ParsedAuthori
   const signature = params.get('Signature');
   // Unreachable after the checks above; spelled out so the types need no assertion.
   if (!credential || !signedHeaders || !signature || !date) throw new ServiceError('IncompleteSignatureException', `Authorization=${header}`);
-  return { algorithm, credential, signedHeaders: signedHeaders.toLowerCase().split(';'), signature, amzDate: date };
+  return { algorithm, credential, signedHeaders: signedHeaderList(signedHeaders), signature, amzDate: date };
+}
+
+/** `SignedHeaders` values split before, frozen: a client signs the same few header lists over and over. */
+const SIGNED_HEADER_LISTS = new Map<string, readonly string[]>();
+
+/** The names of a `SignedHeaders` value, lower-cased (remembered, bounded like the scopes). */
+function signedHeaderList(text: string): readonly string[] {
+  let list = SIGNED_HEADER_LISTS.get(text);
+  if (list === undefined) {
+    list = Object.freeze(text.toLowerCase().split(';'));
+    if (SIGNED_HEADER_LISTS.size >= SCOPE_CACHE_LIMIT) SIGNED_HEADER_LISTS.clear();
+    SIGNED_HEADER_LISTS.set(text, list);
+  }
+  return list;
 }
 
 /**
