@@ -116,6 +116,7 @@ export { type CompiledPrincipals, compilePrincipals, isWellFormedPrincipal, matc
 export { parseTemplate, type ResolvedPart, resolvedToRegExp, resolvedToText, type Template } from './policy/variables.ts';
 export { type Principal, type PrincipalType, principalFromArn, rootPrincipal } from './principal.ts';
 export { httpDate, json11ErrorResponse, json11Response, parseJson, serviceErrorResponse, toWire } from './protocol/json.ts';
+export { queryPairs } from './protocol/query-pairs.ts';
 export { type BucketUsage, QuotaBuckets, SlidingWindow } from './quota/windows.ts';
 export { InProcessHandler, type InProcessHandlerOptions } from './sdk/in-process-handler.ts';
 export { authenticatedBody } from './sigv4/payload.ts';

@@ -10,6 +10,7 @@
  */
 
 import { isIP } from 'node:net';
+import { queryPairs } from '@strongbox/service-kernel';
 
 /** Base host names a virtual-hosted bucket name is prefixed to, besides AWS's own. */
 export const DEFAULT_BASE_HOSTS: readonly string[] = Object.freeze(['localhost', 's3.localhost', 'strongbox.localhost', 's3.strongbox.localhost']);
@@ -46,12 +47,6 @@ export function addressOf(host: string | undefined, rawPath: string, baseHosts: 
 }
 
 /**
- * Query text `URLSearchParams` might read otherwise than split as it stands (escapes, `+`, a leading
- * `?`, anything outside printable ASCII): such text goes through the parser.
- */
-const ENCODED_QUERY = /^\?|[%+]|[^ -~]/;
-
-/**
  * A query string's parameters, decoded as `URLSearchParams` decodes them; a repeated name keeps its
  * first value. Text with nothing to decode (the SDKs' `x-id=GetObject`, `uploads`, `list-type=2`)
  * is split as it stands, which gives the same pairs without the parser.
@@ -76,16 +71,7 @@ const SEEN_QUERIES_LIMIT = 256;
 
 function parseQuery(text: string): Map<string, string> {
   const query = new Map<string, string>();
-  if (ENCODED_QUERY.test(text)) {
-    for (const [name, value] of new URLSearchParams(text)) if (!query.has(name)) query.set(name, value);
-    return query;
-  }
-  for (const pair of text.split('&')) {
-    if (pair === '') continue;
-    const equals = pair.indexOf('=');
-    const name = equals < 0 ? pair : pair.slice(0, equals);
-    if (!query.has(name)) query.set(name, equals < 0 ? '' : pair.slice(equals + 1));
-  }
+  for (const [name, value] of queryPairs(text)) if (!query.has(name)) query.set(name, value);
   return query;
 }
 

@@ -18,6 +18,7 @@ import { type Clock, systemClock } from '../clock.ts';
 import { ServiceError } from '../errors.ts';
 import type { HttpRequest, PayloadAuthentication, RequestIdentity } from '../http/types.ts';
 import { rootPrincipal } from '../principal.ts';
+import { queryPairs } from '../protocol/query-pairs.ts';
 import type { UserDirectory } from '../users.ts';
 import { ExplainingSignatureV4 } from './explain.ts';
 import { signatureMismatch, verifyPresignedRequest } from './presigned.ts';
@@ -501,25 +502,9 @@ function queryOf(text: string): Readonly<Record<string, string | string[]>> {
 function parseQuery(text: string): Record<string, string | string[]> {
   // Keys are the client's: on a plain object `?constructor=1` would find Object's constructor.
   const query = Object.create(null) as Record<string, string | string[]>;
-  if (ENCODED_QUERY.test(text)) {
-    for (const [key, value] of new URLSearchParams(text)) addQueryValue(query, key, value);
-    return query;
-  }
-  // Nothing to decode (the SDKs' `x-id=PutObject`): the same pairs as URLSearchParams's, split as they stand.
-  for (const pair of text.split('&')) {
-    if (pair === '') continue;
-    const equals = pair.indexOf('=');
-    if (equals < 0) addQueryValue(query, pair, '');
-    else addQueryValue(query, pair.slice(0, equals), pair.slice(equals + 1));
-  }
+  for (const [key, value] of queryPairs(text)) addQueryValue(query, key, value);
   return query;
 }
-
-/**
- * Query text `URLSearchParams` might read otherwise than split as it stands (escapes, `+`, a leading
- * `?`, anything outside printable ASCII): such text goes through the parser.
- */
-const ENCODED_QUERY = /^\?|[%+]|[^ -~]/;
 
 function addQueryValue(query: Record<string, string | string[]>, key: string, value: string): void {
   const previous = query[key];
