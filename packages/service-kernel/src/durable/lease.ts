@@ -9,7 +9,8 @@
  * inode allocated, so no later lock file can have the same device and inode: a different one, or
  * none, means a newer lease (a higher epoch, `lock-owner.ts`) or a lock deleted by hand. From then
  * on the lease is lost for good: `confirm` rejects with `LeaseLostError`, and `onLost` tells the
- * service once, which refuses every later write and keeps serving reads.
+ * service once, which refuses every later call, reads included (the new holder may have changed
+ * anything since, so this process's state is stale), and should stop.
  *
  * A commit also renews the lease first when the last renewal is older than `RENEW_ON_COMMIT_MS`
  * (the renewal timer was held up), so a holder that slept but was not taken over refreshes its
@@ -68,7 +69,8 @@ export class LeaseLostError extends Error {
 }
 
 function lostMessage(directory: string, path: string, epoch: number, successor: LeaseSuccessor): string {
-  const refused = 'this process refuses every further write to it (reads go on); stop it, and let the other process serve the directory';
+  const refused =
+    'this process refuses every further call on it, reads included (its state is stale), and should stop, letting the other process serve the directory';
   if (successor.kind === 'removed')
     return `The lock ${path} of the data directory ${directory} was removed while this process held it (lease epoch ${epoch}); ${refused}.`;
   const who = successor.pid === undefined ? 'another process' : `process ${successor.pid}`;

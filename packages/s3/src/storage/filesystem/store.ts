@@ -46,7 +46,8 @@ const DELETED_MARK = 'deleted-';
 export interface DataDirectoryEnvironment extends StoreEnvironment {
   /**
    * Told once when another process took the directory over after this one's lease lapsed (a
-   * `LeaseLostError`): every write fails from then on, reads go on.
+   * `LeaseLostError`): every write fails from then on (the store still reads; the S3 engine
+   * refuses every call).
    */
   readonly onError?: (error: Error) => void;
   /** The lease's clock and renewal schedule; for tests only (default: `Date.now`, every 3 s). */
@@ -244,7 +245,7 @@ class FileSystemPersistence implements Persistence {
   /**
    * Runs a commit step between two lease checks: before, so a fenced store writes nothing; after
    * it is durable, so it is acknowledged only if it landed before any takeover.
-   * @throws S3Error InternalError once the lease is lost (as for any other storage fault).
+   * @throws S3Error InternalError (`DataDirectoryTakenOver`) once the lease is lost.
    */
   async #commit<T>(step: () => Promise<T>): Promise<T> {
     await this.#confirm();
@@ -257,7 +258,7 @@ class FileSystemPersistence implements Persistence {
     try {
       await this.#lease.confirm();
     } catch (error) {
-      if (error instanceof LeaseLostError) throw new S3Error('InternalError', { cause: error });
+      if (error instanceof LeaseLostError) throw new S3Error('DataDirectoryTakenOver', { cause: error });
       throw error;
     }
   }
