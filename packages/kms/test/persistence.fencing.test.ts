@@ -7,7 +7,7 @@
  * (Linux only). Renewals run on demand; no test waits.
  */
 
-import { readdir, symlink } from 'node:fs/promises';
+import { readdir, symlink, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type DirectoryStore, type Kms, ManualClock } from '../src/index.ts';
@@ -170,6 +170,53 @@ describe.skipIf(process.platform !== 'linux')('a store whose directory was taken
     const reopened = await holder(directory, clock);
     expect(snapshotOf(reopened.store.state)).toEqual(acknowledged);
     expect([...reopened.store.state.keys()].map((key) => key.description)).toEqual(['kept', 'from B']);
+    await reopened.kms.close();
+  });
+
+  it('an opener that finds no lock at all (deleted by hand while its holder lives) starts at epoch 1, and still keeps that holder’s late write out of its files', async () => {
+    const directory = await tempDirectory();
+    const clock = new ManualClock();
+    let gate: Promise<void> | undefined;
+    let held: (() => void) | undefined;
+    const io: FileIo = {
+      async write(handle, bytes) {
+        if (gate !== undefined) {
+          const waiting = gate;
+          gate = undefined;
+          held?.();
+          await waiting;
+        }
+        await nodeFileIo.write(handle, bytes);
+      },
+      sync: (handle) => nodeFileIo.sync(handle),
+    };
+    const a = await holder(directory, clock, io);
+    const kept = (await a.kms.createKey({ Description: 'kept' })).KeyMetadata;
+    await a.store.audit.flush();
+    let open!: () => void;
+    gate = new Promise((resolve) => (open = resolve));
+    const reached = new Promise<void>((resolve) => (held = resolve));
+    // A's journal append passes its lease check, then A "pauses".
+    const raced = failure(a.kms.updateKeyDescription({ KeyId: kept.KeyId, Description: 'by A, late' }));
+    await reached;
+
+    // "If no such process uses it, delete the lock": the next opener then creates a lock of epoch 1.
+    await unlink(join(directory, 'lock'));
+    const b = await holder(await otherSpelling(directory), clock);
+    // It starts a new generation all the same, two past the one it recovered.
+    expect((await readdir(directory)).filter((name) => /^(snapshot|journal)-/.test(name)).sort()).toEqual(['journal-00000003.sbx', 'snapshot-00000003.sbx']);
+    await b.kms.updateKeyDescription({ KeyId: kept.KeyId, Description: 'by B' });
+    open();
+    expect(await raced).toMatchObject({ code: 'KMSInternalException' });
+    expect(a.errors.map((error) => error.code)).toEqual(['LEASE_LOST']);
+    const acknowledged = snapshotOf(b.store.state);
+    await a.kms.close();
+    await b.kms.close();
+
+    // A's late record went to journal 1, which nobody reads any more: the directory opens, with B's change.
+    const reopened = await holder(directory, clock);
+    expect(snapshotOf(reopened.store.state)).toEqual(acknowledged);
+    expect((await reopened.kms.describeKey({ KeyId: kept.KeyId })).KeyMetadata.Description).toBe('by B');
     await reopened.kms.close();
   });
 });

@@ -39,11 +39,14 @@
  * included (`refusal`, `whenDurable`): the new holder may have changed any key since, so this
  * process's state is stale, and the audit events of its calls could not be written any more.
  * `onError` hears `LEASE_LOST` once (from the write that found it, or from the renewal, whichever
- * comes first); the process should then stop. A store that took the lock over from another holder starts a new generation at
- * once, two past the one it recovered (a snapshot, a new journal, the old files deleted), so a
- * write of the old holder that raced the takeover lands in a file no longer read, never between
- * the new holder's records; the generation skipped is the one the old holder's own racing
- * snapshot would take. Its audit log likewise starts a new file.
+ * comes first); the process should then stop. Every open that recovers state starts a new
+ * generation at once, two past the one it recovered (a snapshot, a new journal, the old files
+ * deleted), so a write of a previous holder that is still alive (paused past its lease, its
+ * directory taken over) lands in a file no longer read, never between this holder's records; the
+ * generation skipped is the one the old holder's own racing snapshot would take. Its audit log
+ * likewise starts a new file. Every open, not only one that took a stale lock over (a lease epoch
+ * above 1): an opener can also find no lock at all while the old holder lives (deleted by hand,
+ * or between another opener's removal of the stale lock and its create), and starts at epoch 1.
  */
 
 import { type FileHandle, mkdir, open, readdir, unlink } from 'node:fs/promises';
@@ -148,8 +151,8 @@ export async function openDirectoryStore(options: DirectoryStoreOptions): Promis
     const io = fencedFileIo(options.io ?? nodeFileIo, lease);
     let recovered: Recovered;
     if (hasState) {
-      recovered = await recover(directory, files, sealer);
-      if (lease.epoch > 1) recovered = await leapGeneration(directory, recovered, sealer, io);
+      // One snapshot per start, whoever held the directory before (see the module comment).
+      recovered = await leapGeneration(directory, await recover(directory, files, sealer), sealer, io);
     } else {
       // First start (or a crash during the first start): the empty state as snapshot 1, so a
       // directory always proves which root key it belongs to.
@@ -157,7 +160,7 @@ export async function openDirectoryStore(options: DirectoryStoreOptions): Promis
       const snapshotBytes = await writeSnapshot(directory, 1, [], sealer, io);
       recovered = { state: new KmsState(), generation: 1, journalRecords: 0, journalBytes: 0, snapshotBytes };
     }
-    const audit = await AuditLog.open(directory, files.audits, sealer, io, options.auditFileBytes, { newFile: lease.epoch > 1 });
+    const audit = await AuditLog.open(directory, files.audits, sealer, io, options.auditFileBytes, { newFile: true });
     const journal = await openJournal(directory, recovered.generation);
     store = new DataDirectoryStore({
       directory,
@@ -182,8 +185,8 @@ export async function openDirectoryStore(options: DirectoryStoreOptions): Promis
 }
 
 /**
- * After a takeover: the recovered state as the snapshot of generation + 2, and the recovered
- * generation's files deleted (see the module comment), before anything is appended.
+ * At every open that recovered state: the recovered state as the snapshot of generation + 2, and
+ * the recovered generation's files deleted (see the module comment), before anything is appended.
  */
 async function leapGeneration(directory: string, recovered: Recovered, sealer: RecordSealer, io: FileIo): Promise<Recovered> {
   const generation = recovered.generation + 2;
