@@ -92,6 +92,7 @@ export type S3ErrorReason =
   | 'NoSuchVersion'
   | 'InternalError'
   | 'DataDirectoryTakenOver'
+  | 'CommitOutcomeUnknown'
   // Bucket policies and authorization.
   | 'AccessDeniedByPolicy'
   | 'NoSuchBucketPolicy'
@@ -438,6 +439,10 @@ export const S3_ERRORS: Readonly<Record<S3ErrorReason, S3WireError>> = Object.fr
     status: 500,
     message: "We encountered an internal error: this server's data directory was taken over by another process, so this server no longer answers requests.",
   },
+  // Strongbox's own, internal to storage: a commit step that ran, but whose outcome could not be
+  // confirmed (the lease check after it failed with the file system's error). What it wrote may
+  // be durable, so the blobs it names are kept (`indexed-store.ts`). S3's plain 500 to callers.
+  CommitOutcomeUnknown: { code: 'InternalError', status: 500, message: 'We encountered an internal error. Please try again.' },
 
   // Same-account refusals name the caller, action, resource and the policy type that refused
   // (UG troubleshoot-403-errors, "Access denied message examples", enhanced messages since August

@@ -245,12 +245,19 @@ class FileSystemPersistence implements Persistence {
   /**
    * Runs a commit step between two lease checks: before, so a fenced store writes nothing; after
    * it is durable, so it is acknowledged only if it landed before any takeover.
-   * @throws S3Error InternalError (`DataDirectoryTakenOver`) once the lease is lost.
+   * @throws S3Error InternalError (`DataDirectoryTakenOver`) once the lease is lost; S3Error
+   *   `CommitOutcomeUnknown` when the check after the step fails otherwise (the lock file could not
+   *   be read: a network file system's transient error): the step may be durable.
    */
   async #commit<T>(step: () => Promise<T>): Promise<T> {
     await this.#confirm();
     const result = await step();
-    await this.#confirm();
+    try {
+      await this.#confirm();
+    } catch (error) {
+      if (error instanceof S3Error) throw error;
+      throw new S3Error('CommitOutcomeUnknown', { cause: error });
+    }
     return result;
   }
 
