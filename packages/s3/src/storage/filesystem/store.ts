@@ -10,9 +10,21 @@
  * The directory lock is a lease (`lock.ts`, the service kernel's `lease.ts`): every write first
  * confirms it, and every commit (a manifest written or removed, a bucket made or removed) confirms
  * it again once durable, before the store acknowledges it. Once another process took the
- * directory over (this one was paused past its lease), every write fails with 500 InternalError,
- * as any other storage fault does, and nothing more is written; reads go on; `onError` hears the
- * `LeaseLostError` once. A blob the store would delete then is left for the next open to remove.
+ * directory over (this one was paused past its lease), every write fails with 500 InternalError
+ * and no further step starts; the store still reads (the S3 engine refuses every call, and
+ * `strongbox serve` exits); `onError` hears the `LeaseLostError` once. A blob the store would
+ * delete then is left for the next open to remove.
+ *
+ * What the checks cannot exclude (`lease.ts`): a step already past its first check when the
+ * process was paused completes when it resumes, in what are now the new holder's files, because
+ * both holders write the same paths. Such a write is never acknowledged (the check after it fails:
+ * 500), but the new holder, which loaded the directory when it took it over, sees it only at its
+ * next start, and then it counts: a late manifest replaces or a late unlink removes what the new
+ * holder acknowledged for that key meanwhile, a late DeleteBucket removes the bucket's directory
+ * with whatever the new holder put in it, and a late manifest naming a blob the new holder removed
+ * as an orphan stops that next open ("named by a manifest but missing"). The window is the one
+ * step each write had under way at the pause. KMS closes it by starting new files at every open;
+ * this store does not (yet): its paths would need a new namespace per holder (a format change).
  */
 
 import { randomBytes } from 'node:crypto';
