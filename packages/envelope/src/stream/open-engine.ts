@@ -122,7 +122,7 @@ export class OpenEngine {
     if (this.#prefixLength === 0 && chunk.length >= this.#needed) {
       // The usual case: the first chunk holds the whole header (a stored object's first chunk, a
       // socket read). Parsed once, where it lies; the parser reads no further than the header.
-      const parsed = parseHeader(chunk);
+      const parsed = parseHeader(chunk, this.#options.context);
       if ('header' in parsed) return { header: parsed.header, body: chunk.subarray(parsed.header.length) };
       this.#needed = parsed.needed;
     }
@@ -132,7 +132,7 @@ export class OpenEngine {
       this.#append(chunk.subarray(offset, offset + take));
       offset += take;
       if (this.#prefixLength < this.#needed) return undefined;
-      const parsed = parseHeader(this.#prefix.subarray(0, this.#prefixLength));
+      const parsed = parseHeader(this.#prefix.subarray(0, this.#prefixLength), this.#options.context);
       // Never more than `needed` bytes were taken, so the header ends exactly where `chunk` was cut.
       if ('header' in parsed) return { header: parsed.header, body: chunk.subarray(offset) };
       this.#needed = parsed.needed;
