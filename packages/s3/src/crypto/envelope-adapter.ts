@@ -63,6 +63,11 @@ export async function* sealChunks(source: AsyncIterable<Uint8Array>, layer: Seal
     context: layer.context,
     frameLength,
     formatVersion: FORMAT_VERSION_2,
+    // A body's chunks are the request's own buffers (fresh socket reads, the in-process caller's
+    // bytes, which it must leave alone until the call returns, as with any SDK) or an inner
+    // layer's sealed output: nothing writes into them while the object is sealed, so a small
+    // body is sealed where it lies rather than copied into a frame buffer first.
+    stableChunks: true,
     ...backendOf(layer),
   });
   try {
