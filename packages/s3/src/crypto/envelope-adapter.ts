@@ -237,7 +237,9 @@ export function resolvedKeyring(dataKey: Uint8Array, wrapped: WrappedDataKey): R
 }
 
 function sameWrappedKey(a: WrappedDataKey, b: WrappedDataKey): boolean {
-  return a.keyringId === b.keyringId && a.ciphertext.length === b.ciphertext.length && a.ciphertext.every((byte, index) => byte === b.ciphertext[index]);
+  if (a.keyringId !== b.keyringId || a.ciphertext.length !== b.ciphertext.length) return false;
+  for (let index = 0; index < a.ciphertext.length; index++) if (a.ciphertext[index] !== b.ciphertext[index]) return false;
+  return true;
 }
 
 function backendOf(layer: SealLayer): { backend?: Backend } {
