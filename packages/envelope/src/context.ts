@@ -145,6 +145,29 @@ export function decodeEncryptionContext(bytes: Uint8Array): EncryptionContext | 
 }
 
 /**
+ * Decodes a header's context bytes like `decodeEncryptionContext`, returning `known` itself when
+ * `known` is a normalized context (from `normalizeEncryptionContext` or this decoder) and the bytes
+ * are exactly its canonical encoding. The encoding is injective, so those bytes decode to exactly
+ * its pairs: an opener that knows the context it expects (the usual case) skips decoding and
+ * validating the same pairs again. Any other bytes are decoded and checked in full.
+ *
+ * @returns as `decodeEncryptionContext`.
+ * @throws TypeError unless `bytes` is a Uint8Array.
+ * @example
+ * ```ts
+ * const expected = normalizeEncryptionContext({ a: 'b' });
+ * decodeKnownEncryptionContext(encodeEncryptionContext({ a: 'b' }), expected) === expected; // true
+ * ```
+ */
+export function decodeKnownEncryptionContext(bytes: Uint8Array, known: EncryptionContext | undefined): EncryptionContext | undefined {
+  if (typeof known === 'object' && known !== null) {
+    const cached = CANONICAL.get(known);
+    if (cached !== undefined && bytes instanceof Uint8Array && equalBytes(cached, bytes)) return known;
+  }
+  return decodeEncryptionContext(bytes);
+}
+
+/**
  * Whether two contexts hold exactly the same pairs (case-sensitive; order free), as KMS requires
  * for Decrypt and for a grant's `EncryptionContextEquals` constraint.
  *
@@ -156,6 +179,8 @@ export function decodeEncryptionContext(bytes: Uint8Array): EncryptionContext | 
  * ```
  */
 export function contextEquals(a: EncryptionContext | undefined, b: EncryptionContext | undefined): boolean {
+  // One normalized object (a header's context reused from the expected one): no bytes to compare.
+  if (a === b && typeof a === 'object' && a !== null && CANONICAL.has(a)) return true;
   // The encoding is injective, so equal bytes mean equal pairs; cached bytes are compared uncopied.
   return equalBytes(sharedCanonicalBytes(a), sharedCanonicalBytes(b));
 }

@@ -66,5 +66,5 @@ export { type OpenedRange, type OpenRangeOptions, openRange, openRangeWithHeader
 export { RawAesKeyring, type RawAesKeyringOptions } from './raw-aes-keyring.ts';
 export { type OpenedMessage, open, openWithHeader, readHeader, type SealedLayout, seal, sealedLayout } from './seal.ts';
 export { OpenEngine, type OpenEngineOptions } from './stream/open-engine.ts';
-export { SealEngine } from './stream/seal-engine.ts';
+export { SealEngine, type SealEngineOptions } from './stream/seal-engine.ts';
 export { createOpenStream, createSealStream } from './stream/web.ts';

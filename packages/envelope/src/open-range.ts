@@ -20,6 +20,7 @@
 
 import { type AuthenticatedHeader, authenticatedHeader } from './authenticated-header.ts';
 import { assertBytes, assertInteger, concatBytes } from './bytes.ts';
+import type { EncryptionContext } from './context.ts';
 import { decryptFailed, malformed } from './errors.ts';
 import { FRAME_TAG_LENGTH } from './format/constants.ts';
 import { layoutForBody } from './format/frames.ts';
@@ -101,7 +102,7 @@ export async function openRangeWithHeader(
   const reader = toSource(source);
   assertInteger(offset, 0, Number.MAX_SAFE_INTEGER, 'offset');
   assertInteger(length, 0, Number.MAX_SAFE_INTEGER, 'length');
-  const header = await readSourceHeader(reader);
+  const header = await readSourceHeader(reader, options.context);
   assertAcceptedVersion(header, options);
   const { frameLength } = header;
   // Layout and range are checked before any keyring call: neither needs a key.
@@ -173,10 +174,10 @@ function openInto(opener: MessageOpener, index: number, final: boolean, frame: U
 }
 
 /** Reads just enough of the source to parse the header (bounded by the format's maxima). */
-async function readSourceHeader(source: RandomAccessSource): Promise<MessageHeader> {
+async function readSourceHeader(source: RandomAccessSource, expectedContext: EncryptionContext | undefined): Promise<MessageHeader> {
   let prefix = await source.read(0, Math.min(FIRST_HEADER_READ, source.size));
   for (;;) {
-    const parsed = parseHeader(prefix);
+    const parsed = parseHeader(prefix, expectedContext);
     if ('header' in parsed) return parsed.header;
     if (parsed.needed > source.size) throw malformed(`truncated header: ${source.size} bytes, at least ${parsed.needed} needed`);
     prefix = concatBytes(prefix, await source.read(prefix.length, parsed.needed - prefix.length));

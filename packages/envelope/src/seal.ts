@@ -5,6 +5,7 @@
 
 import { type AuthenticatedHeader, authenticatedHeader } from './authenticated-header.ts';
 import { assertBytes, assertInteger } from './bytes.ts';
+import type { EncryptionContext } from './context.ts';
 import { decryptFailed, malformed } from './errors.ts';
 import { FRAME_TAG_LENGTH } from './format/constants.ts';
 import { layoutForBody, layoutForPlaintext } from './format/frames.ts';
@@ -93,7 +94,7 @@ export interface OpenedMessage {
 export async function openWithHeader(sealed: Uint8Array, options: OpenOptions): Promise<OpenedMessage> {
   assertBytes(sealed, 'sealed');
   assertOpenOptions(options);
-  const header = readHeader(sealed);
+  const header = completeHeader(sealed, options.context);
   assertAcceptedVersion(header, options);
   const layout = layoutForBody(sealed.length - header.length, header.frameLength);
   // Before any keyring call: a body no sealer could have written is refused without a key.
@@ -173,7 +174,12 @@ export function sealedLayout(header: MessageHeader, sealedSize: number): SealedL
  */
 export function readHeader(sealed: Uint8Array): MessageHeader {
   assertBytes(sealed, 'sealed');
-  const parsed = parseHeader(sealed);
+  return completeHeader(sealed, undefined);
+}
+
+/** The header of a whole sealed message (its context reused from `expectedContext` when it matches). */
+function completeHeader(sealed: Uint8Array, expectedContext: EncryptionContext | undefined): MessageHeader {
+  const parsed = parseHeader(sealed, expectedContext);
   if ('needed' in parsed) throw malformed(`truncated header: ${sealed.length} bytes, at least ${parsed.needed} needed`);
   return parsed.header;
 }

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import {
   contextEquals,
   decodeEncryptionContext,
+  decodeKnownEncryptionContext,
   type EncryptionContext,
   encodeEncryptionContext,
   MAX_CONTEXT_BYTES,
@@ -300,6 +301,43 @@ describe('normalized contexts and their cached encoding', () => {
     expect(decoded).toBeDefined();
     expect(() => encodeEncryptionContext(decoded)).toThrow(RangeError);
     expect(() => normalizeEncryptionContext(decoded)).toThrow(RangeError);
+  });
+});
+
+describe('decodeKnownEncryptionContext (an opener that knows the context it expects)', () => {
+  it('returns the expected normalized object itself when the bytes are its encoding', () => {
+    const known = normalizeEncryptionContext({ 'aws:s3:arn': 'arn:aws:s3:::b/k' });
+    expect(decodeKnownEncryptionContext(encodeEncryptionContext({ 'aws:s3:arn': 'arn:aws:s3:::b/k' }), known)).toBe(known);
+  });
+
+  it('decodes exactly as decodeEncryptionContext whatever context is expected', () => {
+    fc.assert(
+      fc.property(contextArb, contextArb, (a, b) => {
+        const bytes = encodeEncryptionContext(a);
+        const known = normalizeEncryptionContext(b);
+        const decoded = decodeKnownEncryptionContext(bytes, known);
+        expect(decoded).toEqual(decodeEncryptionContext(bytes));
+        // The expected object only for its own pairs; another context is a decoded one of its own.
+        expect(decoded === known).toBe(sameContext(a, b));
+        expect(Object.isFrozen(decoded)).toBe(true);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('never takes a context that was not normalized on trust: a plain object is only a hint to ignore', () => {
+    const plain = { a: 'b' };
+    const decoded = decodeKnownEncryptionContext(encodeEncryptionContext(plain), plain);
+    expect(decoded).not.toBe(plain);
+    expect(decoded).toEqual({ a: 'b' });
+  });
+
+  it('still refuses bytes that are not canonical, even naming the expected pairs', () => {
+    const known = normalizeEncryptionContext({ a: '1', b: '2' });
+    // The same two pairs out of order, and with a trailing byte: neither is the canonical encoding.
+    const unsorted = Uint8Array.of(0, 2, 0, 1, 0x62, 0, 1, 0x32, 0, 1, 0x61, 0, 1, 0x31);
+    expect(decodeKnownEncryptionContext(unsorted, known)).toBeUndefined();
+    expect(decodeKnownEncryptionContext(concat(encodeEncryptionContext(known), Uint8Array.of(0)), known)).toBeUndefined();
   });
 });
 

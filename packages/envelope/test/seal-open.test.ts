@@ -1,9 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Backend } from '../src/backend/types.ts';
+import { normalizeEncryptionContext } from '../src/context.ts';
 import { DEFAULT_FRAME_LENGTH, FRAME_TAG_LENGTH } from '../src/format/constants.ts';
 import type { Keyring } from '../src/keyring.ts';
-import { open, readHeader, seal } from '../src/seal.ts';
+import { open, openWithHeader, readHeader, seal } from '../src/seal.ts';
 import { defined } from './helpers/defined.ts';
 import { BACKENDS, concat, expectBytes, nobleBackend, nodeBackend, pattern, splitFrames, testKeyring, utf8 } from './helpers/messages.ts';
 
@@ -96,6 +97,18 @@ describe('seal then open round trips', () => {
     expect({ ...readHeader(sealed).context }).toEqual({ a: '1', b: '2' });
     expect(await open(sealed, { keyring })).toEqual(utf8('hi'));
     expect(await open(sealed, { keyring, context: { a: '1', b: '2' } })).toEqual(utf8('hi'));
+  });
+
+  it('an opener expecting a normalized context reads the header as that very context, and any other still fails', async () => {
+    const keyring = testKeyring();
+    const expected = normalizeEncryptionContext({ a: '1', b: '2' });
+    const sealed = await seal(utf8('hi'), { keyring, context: { b: '2', a: '1' } });
+    const opened = await openWithHeader(sealed, { keyring, context: expected });
+    expect(opened.header.context).toBe(expected);
+    expect(opened.plaintext).toEqual(utf8('hi'));
+    for (const other of [{ a: '1' }, { a: '1', b: '3' }, { a: '1', b: '2', c: '' }]) {
+      await expect(openWithHeader(sealed, { keyring, context: normalizeEncryptionContext(other) })).rejects.toMatchObject({ code: 'DECRYPT_FAILED' });
+    }
   });
 
   it('does not modify the plaintext or sealed buffers it is given', async () => {

@@ -22,7 +22,7 @@
  */
 
 import { assertBytes, fromUtf8, readU16, readU32, utf8, writeU16, writeU32 } from '../bytes.ts';
-import { decodeEncryptionContext, type EncryptionContext } from '../context.ts';
+import { decodeKnownEncryptionContext, type EncryptionContext } from '../context.ts';
 import { EnvelopeError, malformed } from '../errors.ts';
 import type { WrappedDataKey } from '../keyring.ts';
 import {
@@ -119,20 +119,23 @@ export function encodeHeaderFields(fields: HeaderFields): Uint8Array {
 /**
  * Parses a header from the start of `bytes`.
  *
+ * @param expectedContext - the context the opener expects, if known: when it is a normalized
+ *   context whose canonical bytes the header holds, the header's `context` is that very object
+ *   (`decodeKnownEncryptionContext`); any other context is decoded as usual.
  * @returns the header, or `{ needed }` when `bytes` is a valid but incomplete prefix.
  * @throws EnvelopeError `UNSUPPORTED_VERSION`, `UNSUPPORTED_SUITE` or `MALFORMED_MESSAGE`.
  */
-export function parseHeader(bytes: Uint8Array): HeaderParse {
+export function parseHeader(bytes: Uint8Array, expectedContext?: EncryptionContext): HeaderParse {
   const reader = new Reader(bytes);
   try {
-    return { header: readHeader(reader) };
+    return { header: readHeader(reader, expectedContext) };
   } catch (error) {
     if (error instanceof NeedMore) return { needed: error.needed };
     throw error;
   }
 }
 
-function readHeader(reader: Reader): MessageHeader {
+function readHeader(reader: Reader, expectedContext: EncryptionContext | undefined): MessageHeader {
   const version = reader.u8();
   if (version !== FORMAT_VERSION_1 && version !== FORMAT_VERSION_2)
     throw new EnvelopeError('UNSUPPORTED_VERSION', `unsupported sealed-message version 0x${hex2(version)}`);
@@ -140,7 +143,7 @@ function readHeader(reader: Reader): MessageHeader {
   if (suite !== SUITE_AES256_GCM_HKDF_SHA256_COMMIT)
     throw new EnvelopeError('UNSUPPORTED_SUITE', `unsupported algorithm suite 0x${suite.toString(16).padStart(4, '0')}`);
   const messageId = reader.bytes(MESSAGE_ID_LENGTH).slice();
-  const context = decodeEncryptionContext(reader.bytes(reader.u16()));
+  const context = decodeKnownEncryptionContext(reader.bytes(reader.u16()), expectedContext);
   if (context === undefined) throw malformed('encryption context is not canonically encoded');
   const count = reader.u8();
   if (count < 1 || count > MAX_WRAPPED_KEYS) throw malformed(`wrapped key count ${count} is outside 1..${MAX_WRAPPED_KEYS}`);

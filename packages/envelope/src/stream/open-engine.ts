@@ -14,6 +14,9 @@ import { FRAME_TAG_LENGTH } from '../format/constants.ts';
 import { type MessageHeader, parseHeader } from '../format/header.ts';
 import { createMessageOpener, type MessageOpener, type OpenOptions } from '../message.ts';
 
+/** The empty buffer every engine starts from (it holds nothing, so one serves all). */
+const EMPTY: Uint8Array = new Uint8Array(0);
+
 /** Options of an `OpenEngine`: those of `open`, and whether written chunks stay unchanged. */
 export interface OpenEngineOptions extends OpenOptions {
   /**
@@ -33,12 +36,12 @@ export class OpenEngine {
   /** With stable chunks: views of the partial sealed frame received so far, `#pendingLength` bytes in all. */
   #pieces: Uint8Array[] = [];
   /** Header bytes received so far: `#prefix[0..#prefixLength)`. */
-  #prefix: Uint8Array = new Uint8Array(0);
+  #prefix: Uint8Array = EMPTY;
   #prefixLength = 0;
   /** The header length the parser last asked for; nothing is re-parsed until it has arrived. */
   #needed = 1;
   #opener: MessageOpener | undefined;
-  #pending: Uint8Array = new Uint8Array(0);
+  #pending: Uint8Array = EMPTY;
   #pendingLength = 0;
   /** Bytes of one regular sealed frame: frame length + tag. */
   #sealedFrame = 0;
@@ -74,7 +77,7 @@ export class OpenEngine {
           throw new Error('OpenEngine: aborted while the data key was being unwrapped');
         }
         this.#opener = opener;
-        this.#prefix = new Uint8Array(0);
+        this.#prefix = EMPTY;
         this.#sealedFrame = header.frameLength + FRAME_TAG_LENGTH;
         if (!this.#stable) this.#pending = new Uint8Array(this.#sealedFrame);
       }
@@ -122,7 +125,7 @@ export class OpenEngine {
     if (this.#prefixLength === 0 && chunk.length >= this.#needed) {
       // The usual case: the first chunk holds the whole header (a stored object's first chunk, a
       // socket read). Parsed once, where it lies; the parser reads no further than the header.
-      const parsed = parseHeader(chunk);
+      const parsed = parseHeader(chunk, this.#options.context);
       if ('header' in parsed) return { header: parsed.header, body: chunk.subarray(parsed.header.length) };
       this.#needed = parsed.needed;
     }
@@ -132,7 +135,7 @@ export class OpenEngine {
       this.#append(chunk.subarray(offset, offset + take));
       offset += take;
       if (this.#prefixLength < this.#needed) return undefined;
-      const parsed = parseHeader(this.#prefix.subarray(0, this.#prefixLength));
+      const parsed = parseHeader(this.#prefix.subarray(0, this.#prefixLength), this.#options.context);
       // Never more than `needed` bytes were taken, so the header ends exactly where `chunk` was cut.
       if ('header' in parsed) return { header: parsed.header, body: chunk.subarray(offset) };
       this.#needed = parsed.needed;

@@ -10,6 +10,9 @@ import { assertBytes, wipe } from '../bytes.ts';
 import { MAX_FRAME_COUNT } from '../format/constants.ts';
 import { createMessageSealer, type MessageSealer, type SealOptions } from '../message.ts';
 
+/** The empty buffer every engine starts from (it holds nothing, so one serves all). */
+const EMPTY: Uint8Array = new Uint8Array(0);
+
 /** The smallest plaintext buffer a sealer keeps (it grows from here to a frame). */
 const MIN_BUFFER = 4096;
 
@@ -51,16 +54,35 @@ function releaseBuffer(buffer: Uint8Array, used: number, frameLength: number): v
   if (spareBuffers.length > MAX_SPARE_BUFFERS) spareBuffers.shift();
 }
 
+/** Options of a `SealEngine`: those of `seal`, and whether written chunks stay unchanged. */
+export interface SealEngineOptions extends SealOptions {
+  /**
+   * The caller promises never to change a chunk's bytes until the message has ended (a request
+   * body's buffers, a socket's reads, another sealer's output). The engine may then keep the
+   * last chunk's tail as a view until the next write or the end, instead of copying it into its
+   * frame buffer: a message that arrives as one chunk smaller than a frame (most small objects)
+   * is sealed where it lies, with no buffer allocated, copied or wiped. Default false: a partial
+   * frame is always copied, so a caller may reuse its buffers as soon as `write` returns.
+   */
+  readonly stableChunks?: boolean;
+}
+
 /** Streaming sealer for one message. */
 export class SealEngine {
   readonly #sealer: MessageSealer;
   readonly #frameLength: number;
+  readonly #stable: boolean;
+  /**
+   * With stable chunks: the tail of the last chunk written, shorter than a frame, kept as a view
+   * of the caller's bytes while `#pending` is empty (copied in if another chunk follows).
+   */
+  #held: Uint8Array | undefined;
   /**
    * Buffered plaintext of the frame being filled. It grows (doubling, up to a frame) as plaintext
    * arrives rather than being a whole frame from the start: a small object (most are) would
    * otherwise allocate and wipe a whole frame, which cost more than sealing it.
    */
-  #pending: Uint8Array = new Uint8Array(0);
+  #pending: Uint8Array = EMPTY;
   #pendingLength = 0;
   /** The most bytes `#pending` ever held: the part to wipe when the buffer is let go. */
   #used = 0;
@@ -68,17 +90,18 @@ export class SealEngine {
   #headerSent = false;
   #closed = false;
 
-  private constructor(sealer: MessageSealer) {
+  private constructor(sealer: MessageSealer, stable: boolean) {
     this.#sealer = sealer;
     this.#frameLength = sealer.frameLength;
+    this.#stable = stable;
   }
 
   /**
    * Starts a message (obtains and wraps its data key).
    * @throws TypeError / RangeError for bad options; whatever a keyring throws, unchanged.
    */
-  static async create(options: SealOptions): Promise<SealEngine> {
-    return new SealEngine(await createMessageSealer(options));
+  static async create(options: SealEngineOptions): Promise<SealEngine> {
+    return new SealEngine(await createMessageSealer(options), options.stableChunks === true);
   }
 
   /**
@@ -91,6 +114,12 @@ export class SealEngine {
     const out = this.#takeHeader();
     const frameLength = this.#frameLength;
     let offset = 0;
+    if (this.#held !== undefined) {
+      // Another chunk follows the held tail: it joins the frame buffer, as it would have at once.
+      const held = this.#held;
+      this.#held = undefined;
+      this.#append(held);
+    }
     if (this.#pendingLength > 0) {
       offset = Math.min(frameLength - this.#pendingLength, chunk.length);
       this.#append(chunk.subarray(0, offset));
@@ -102,7 +131,8 @@ export class SealEngine {
     for (; chunk.length - offset >= frameLength; offset += frameLength) {
       out.push(...this.#sealRegular(chunk.subarray(offset, offset + frameLength)));
     }
-    this.#append(chunk.subarray(offset));
+    if (this.#stable && this.#pendingLength === 0 && offset < chunk.length) this.#held = chunk.subarray(offset);
+    else this.#append(chunk.subarray(offset));
     return out;
   }
 
@@ -128,7 +158,9 @@ export class SealEngine {
     this.#assertOpen();
     const out = this.#takeHeader();
     try {
-      out.push(...this.#sealer.sealFrameParts(this.#index, true, this.#pending.subarray(0, this.#pendingLength)));
+      // A held tail is the whole final frame (nothing is buffered while one is held).
+      const last = this.#held ?? this.#pending.subarray(0, this.#pendingLength);
+      out.push(...this.#sealer.sealFrameParts(this.#index, true, last));
     } finally {
       this.abort();
     }
@@ -139,8 +171,10 @@ export class SealEngine {
   abort(): void {
     if (this.#closed) return;
     this.#closed = true;
+    // The caller's bytes: let go, never wiped here.
+    this.#held = undefined;
     releaseBuffer(this.#pending, this.#used, this.#frameLength);
-    this.#pending = new Uint8Array(0);
+    this.#pending = EMPTY;
     this.#sealer.destroy();
   }
 

@@ -63,6 +63,11 @@ export async function* sealChunks(source: AsyncIterable<Uint8Array>, layer: Seal
     context: layer.context,
     frameLength,
     formatVersion: FORMAT_VERSION_2,
+    // A body's chunks are the request's own buffers (fresh socket reads, the in-process caller's
+    // bytes, which it must leave alone until the call returns, as with any SDK) or an inner
+    // layer's sealed output: nothing writes into them while the object is sealed, so a small
+    // body is sealed where it lies rather than copied into a frame buffer first.
+    stableChunks: true,
     ...backendOf(layer),
   });
   try {
@@ -232,7 +237,9 @@ export function resolvedKeyring(dataKey: Uint8Array, wrapped: WrappedDataKey): R
 }
 
 function sameWrappedKey(a: WrappedDataKey, b: WrappedDataKey): boolean {
-  return a.keyringId === b.keyringId && a.ciphertext.length === b.ciphertext.length && a.ciphertext.every((byte, index) => byte === b.ciphertext[index]);
+  if (a.keyringId !== b.keyringId || a.ciphertext.length !== b.ciphertext.length) return false;
+  for (let index = 0; index < a.ciphertext.length; index++) if (a.ciphertext[index] !== b.ciphertext[index]) return false;
+  return true;
 }
 
 function backendOf(layer: SealLayer): { backend?: Backend } {

@@ -93,11 +93,27 @@ export interface StoredKmsEncryption {
  * ```
  */
 export function storedKmsEncryption(stored: StoredFields): StoredKmsEncryption {
+  const known = STORED_KMS.get(stored);
+  if (known !== undefined) return known;
   const keyArn = stored[SSE_KMS_FIELDS.keyArn];
   if (keyArn === undefined) throw new Error('the object has no KMS key');
   const context = Object.create(null) as Record<string, string>;
   for (const [name, value] of Object.entries(JSON.parse(stored[SSE_KMS_FIELDS.context] ?? '{}') as Record<string, string>)) context[name] = value;
-  return { keyArn, bucketKeyEnabled: stored[SSE_KMS_FIELDS.bucketKey] === 'true', context };
+  const parsed = kmsFacts(keyArn, stored[SSE_KMS_FIELDS.bucketKey] === 'true', context);
+  if (Object.isFrozen(stored)) STORED_KMS.set(stored, parsed);
+  return parsed;
+}
+
+/**
+ * The KMS facts of frozen stored fields, by fields object: a store hands out one frozen fields
+ * object per stored object (a GET reads the facts twice: for the response and for KMS Decrypt),
+ * and a PUT's own fields are entered as `fieldsOf` makes them (its response echoes them), so
+ * neither parses the JSON it could not have changed. Facts are frozen: every reader shares them.
+ */
+const STORED_KMS = new WeakMap<StoredFields, StoredKmsEncryption>();
+
+function kmsFacts(keyArn: string, bucketKeyEnabled: boolean, context: Record<string, string>): StoredKmsEncryption {
+  return Object.freeze({ keyArn, bucketKeyEnabled, context: Object.freeze(context) });
 }
 
 /** What the KMS providers share. */
@@ -247,9 +263,10 @@ export class DsseKmsProvider extends KmsDataKeyProvider {
 
 /** The envelope context of layer `index` of `count`: the object (and part), and the layer for DSSE. */
 function layerContext(object: ObjectIdentity, index: number, count: number): EncryptionContext {
-  const context = { ...objectContext(object) };
-  if (count > 1) context['strongbox:layer'] = String(index + 1);
-  return context;
+  // One layer: the object's context as it is (normalized and remembered for whole objects), so
+  // the envelope neither validates nor encodes it again.
+  if (count === 1) return objectContext(object);
+  return { ...objectContext(object), 'strongbox:layer': String(index + 1) };
 }
 
 /** DSSE's outer layer runs on the second AES-GCM implementation. */
@@ -365,6 +382,12 @@ function fieldsOf(keyArn: string, pairs: StringMap, bucketKey: boolean, wrapped:
   fields[SSE_KMS_FIELDS.wrappedKeys] = JSON.stringify(
     wrapped.map((entry) => ({ id: entry.keyringId, blob: Buffer.from(entry.ciphertext).toString('base64') })),
   );
+  // What `storedKmsEncryption` would parse back from these fields: the same strings (JSON keeps
+  // every string as it is), as a null-prototype map.
+  const context = Object.create(null) as Record<string, string>;
+  for (const [name, value] of entries) context[name] = value;
+  Object.freeze(fields);
+  STORED_KMS.set(fields, kmsFacts(keyArn, bucketKey, context));
   return fields;
 }
 

@@ -175,11 +175,28 @@ export function assertChecksumValue(algorithm: ChecksumAlgorithm, value: string,
  * @example checksumResponseMembers({ algorithm: 'CRC32', value: 'NSRBwg==', type: 'FULL_OBJECT' }) // { ChecksumCRC32: 'NSRBwg==', ChecksumType: 'FULL_OBJECT' }
  */
 export function checksumResponseMembers(stored: StoredChecksum): ChecksumResponseMembers {
-  const members: ChecksumResponseMembers = {};
-  members[checksumMember(stored.algorithm)] = stored.value;
+  return addChecksumMembers({}, stored);
+}
+
+/**
+ * As `checksumResponseMembers`, added to `members` (a response being built); returns `members`.
+ * @example addChecksumMembers(response, { algorithm: 'CRC32', value: 'NSRBwg==', type: 'FULL_OBJECT' }).ChecksumCRC32 // 'NSRBwg=='
+ */
+export function addChecksumMembers<Members extends ChecksumResponseMembers>(members: Members, stored: StoredChecksum): Members {
+  // The member's name from the table built once: a name made per response is a fresh string
+  // V8 must look up before it can add the property.
+  (members as ChecksumResponseMembers)[RESPONSE_MEMBERS[stored.algorithm]] = stored.value;
   members.ChecksumType = stored.type;
   return members;
 }
+
+/** Each algorithm's member name, built once. */
+const RESPONSE_MEMBERS: Readonly<Record<ChecksumAlgorithm, `Checksum${ChecksumAlgorithm}`>> = Object.freeze(
+  Object.fromEntries(CHECKSUM_ALGORITHMS.map((algorithm) => [algorithm, checksumMember(algorithm)])) as Record<
+    ChecksumAlgorithm,
+    `Checksum${ChecksumAlgorithm}`
+  >,
+);
 
 /** A multipart upload's checksum: the algorithm its parts carry and how the object's checksum is made. */
 export interface UploadChecksum {

@@ -73,14 +73,19 @@ export function echoedEncryption(operation: EncryptionEchoOperation, encryption:
       return { customerAlgorithm: 'AES256', customerKeyMd5: encryption.customerKeyMd5 };
     case 'SSE-KMS':
     case 'DSSE-KMS': {
-      const pairs = encryption.context === undefined ? [] : Object.entries(encryption.context);
-      return {
+      // Assigned one by one (every SSE-KMS response answers this): conditional spreads in one
+      // literal make V8 build a slow object.
+      const echoed: { -readonly [Name in keyof EchoedEncryption]: EchoedEncryption[Name] } = {
         serverSideEncryption: encryption.mode === 'SSE-KMS' ? 'aws:kms' : 'aws:kms:dsse',
-        ...(encryption.kmsKeyArn === undefined ? {} : { kmsKeyId: encryption.kmsKeyArn }),
-        ...(CONTEXT_ECHOED.has(operation) && pairs.length > 0 ? { encryptionContext: encodeContext(pairs) } : {}),
-        // Bucket keys never apply to DSSE-KMS; S3 omits the flag when false.
-        ...(encryption.mode === 'SSE-KMS' && encryption.bucketKeyEnabled === true ? { bucketKeyEnabled: true as const } : {}),
       };
+      if (encryption.kmsKeyArn !== undefined) echoed.kmsKeyId = encryption.kmsKeyArn;
+      if (CONTEXT_ECHOED.has(operation) && encryption.context !== undefined) {
+        const pairs = Object.entries(encryption.context);
+        if (pairs.length > 0) echoed.encryptionContext = encodeContext(pairs);
+      }
+      // Bucket keys never apply to DSSE-KMS; S3 omits the flag when false.
+      if (encryption.mode === 'SSE-KMS' && encryption.bucketKeyEnabled === true) echoed.bucketKeyEnabled = true;
+      return echoed;
     }
   }
 }

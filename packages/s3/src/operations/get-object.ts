@@ -13,7 +13,7 @@
 import { openObject, openObjectRange } from '../crypto/index.ts';
 import type { ChecksumResponseMembers } from '../model/checksum.ts';
 import { ObjectBody } from './shared/body.ts';
-import { type ChecksumModeMember, readChecksumMembers } from './shared/checksums.ts';
+import { addReadChecksumMembers, type ChecksumModeMember } from './shared/checksums.ts';
 import {
   checkReadRequest,
   type ObjectHeadMembers,
@@ -76,7 +76,9 @@ export const getObject: OperationDefinition<'GetObject', GetObjectRequest, GetOb
           await release();
         }
       }, release);
-      return { Body: body, ...objectHead('GetObject', opened), ...readChecksumMembers(input, record.info.metadata, range) };
+      // Built in place, member group by member group (spreads would copy each into a new object).
+      const response: GetObjectResponse = Object.assign(objectHead('GetObject', opened), { Body: body });
+      return addReadChecksumMembers(response, input, record.info.metadata, range);
     } catch (error) {
       await reader.close();
       throw error;

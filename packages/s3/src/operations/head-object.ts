@@ -9,7 +9,7 @@
  */
 
 import type { ChecksumResponseMembers } from '../model/checksum.ts';
-import { type ChecksumModeMember, readChecksumMembers } from './shared/checksums.ts';
+import { addReadChecksumMembers, type ChecksumModeMember } from './shared/checksums.ts';
 import {
   checkReadRequest,
   type ObjectHeadMembers,
@@ -49,6 +49,7 @@ export const headObject: OperationDefinition<'HeadObject', HeadObjectRequest, He
     // UploadPart/UploadPartCopy ("s3-large-file-encryption-kms-key"), never for HEAD. UNCONFIRMED:
     // no capture of a HEAD by a caller without kms:Decrypt (README, known differences).
     if (opened.record.mode !== 'SSE-KMS' && opened.record.mode !== 'DSSE-KMS') (await readKeys(opened.record, bucket, customerKey, context)).dispose();
-    return { ...objectHead('HeadObject', opened), ...readChecksumMembers(input, opened.record.info.metadata, opened.range) };
+    const head: HeadObjectResponse = objectHead('HeadObject', opened);
+    return addReadChecksumMembers(head, input, opened.record.info.metadata, opened.range);
   },
 };

@@ -18,7 +18,7 @@
 import { sealObject } from '../crypto/index.ts';
 import { S3Error } from '../errors.ts';
 import type { ChecksumMembers, ChecksumResponseMembers } from '../model/checksum.ts';
-import { checksumResponseMembers } from '../model/checksum.ts';
+import { addChecksumMembers } from '../model/checksum.ts';
 import { parseWriteCondition } from '../model/conditional-write.ts';
 import { etagKind, objectEtag } from '../model/etag.ts';
 import { checkUserMetadataSize } from '../model/metadata.ts';
@@ -32,7 +32,7 @@ import { ownedBucket } from './shared/buckets.ts';
 import { checksumFields, checksummedBody, contentMd5 } from './shared/checksums.ts';
 import { conditionalWriteConditions, objectCreationConditions, writeEncryptionConditions } from './shared/conditions.ts';
 import { objectFields, requireKey, type SseResponseMembers, type SseWriteMembers, writeGuard } from './shared/objects.ts';
-import { responseEncryption } from './shared/response.ts';
+import { addResponseEncryption } from './shared/response.ts';
 import { decideObjectEncryption, writeKeys } from './shared/write.ts';
 import type { OperationDefinition } from './types.ts';
 
@@ -152,12 +152,10 @@ export const putObject: OperationDefinition<'PutObject', PutObjectRequest, PutOb
           ),
         { md5: wantMd5 },
       );
-      return {
-        ETag: etag,
-        Size: segment.plaintextSize,
-        ...checksumResponseMembers(checksummed.checksum()),
-        ...responseEncryption('PutObject', decided.mode, customerKeyMd5, kms),
-      };
+      // Built in place, member group by member group (spreads would copy each into a new object).
+      const response: PutObjectResponse = { ETag: etag, Size: segment.plaintextSize };
+      addChecksumMembers(response, checksummed.checksum());
+      return addResponseEncryption(response, 'PutObject', decided.mode, customerKeyMd5, kms);
     } finally {
       keys.dispose();
     }
@@ -165,5 +163,7 @@ export const putObject: OperationDefinition<'PutObject', PutObjectRequest, PutOb
 };
 
 function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((byte, index) => byte === b[index]);
+  if (a.length !== b.length) return false;
+  for (let index = 0; index < a.length; index++) if (a[index] !== b[index]) return false;
+  return true;
 }

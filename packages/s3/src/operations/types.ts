@@ -77,9 +77,9 @@ export interface S3OperationContext {
    * the checks an operation makes beyond its declared access (CopyObject's source).
    * @throws S3Error AccessDenied / AccessDeniedByPolicy.
    */
-  authorize(action: S3Action, bucket: AccessTarget, key?: string, conditions?: RequestConditions): void;
+  authorize(action: S3Action, bucket: AccessTarget, key?: string, conditions?: RequestConditions | (() => RequestConditions)): void;
   /** The decision `authorize` would take, without throwing (DeleteObjects reports each key). */
-  evaluate(action: S3Action, bucket: AccessTarget, key?: string, conditions?: RequestConditions): S3AccessDecision;
+  evaluate(action: S3Action, bucket: AccessTarget, key?: string, conditions?: RequestConditions | (() => RequestConditions)): S3AccessDecision;
   /**
    * The error for a key that does not exist in the bucket the operation authorized on: 404
    * NoSuchKey if the caller may list the bucket (`s3:ListBucket`), 403 AccessDenied if not, so

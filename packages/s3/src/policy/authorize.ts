@@ -44,8 +44,12 @@ export interface S3AccessRequest {
   /** Request time, epoch ms. */
   readonly now: number;
   readonly sourceIp?: string;
-  /** The request's `s3:` condition keys (only those the request has). */
-  readonly conditions?: RequestConditions;
+  /**
+   * The request's `s3:` condition keys (only those the request has), or how to compute them:
+   * they are read only when a policy is evaluated, so a request no policy applies to never makes
+   * them.
+   */
+  readonly conditions?: RequestConditions | (() => RequestConditions);
   /** How the request was authenticated (the protocol edge's facts; absent in process). */
   readonly signature?: SignatureFacts;
   /** Condition keys S3 does not serve for this request (see `UnsupportedConditions`). */
@@ -89,6 +93,7 @@ export function evaluateS3Access(request: S3AccessRequest): S3AccessDecision {
     if (caller.type === 'Root' && (bucketOwner === undefined || caller.account === bucketOwner)) return { allowed: true, via: 'root' };
     return { allowed: false, reason: bucketOwner === undefined || caller.account === bucketOwner ? 'noIdentityPolicy' : 'noResourcePolicy' };
   }
+  const conditions = typeof request.conditions === 'function' ? request.conditions() : request.conditions;
   const lookup = s3ContextLookup({
     caller,
     region: request.region,
@@ -96,7 +101,7 @@ export function evaluateS3Access(request: S3AccessRequest): S3AccessDecision {
     secureTransport: request.secureTransport,
     now: request.now,
     ...(request.sourceIp === undefined ? {} : { sourceIp: request.sourceIp }),
-    ...(request.conditions === undefined ? {} : { conditions: request.conditions }),
+    ...(conditions === undefined ? {} : { conditions }),
     ...(request.signature === undefined ? {} : { signature: request.signature }),
   });
   const unsupported = request.unsupportedConditions;

@@ -191,3 +191,38 @@ describe('an explicit Deny of an action cannot be bypassed (property)', () => {
     );
   });
 });
+
+describe('condition keys given as a function', () => {
+  const DENY_WITHOUT_SSE = {
+    Effect: 'Deny',
+    Principal: '*',
+    Action: 's3:PutObject',
+    Resource: 'arn:aws:s3:::reports/*',
+    Condition: { Null: { 's3:x-amz-server-side-encryption': 'true' } },
+  };
+
+  it('are not computed for a request no policy applies to', () => {
+    let computed = 0;
+    const conditions = (): Record<string, string> => {
+      computed++;
+      return {};
+    };
+    expect(evaluateS3Access(request({ action: 's3:PutObject', conditions })).allowed).toBe(true);
+    expect(computed).toBe(0);
+  });
+
+  it('decide exactly as the same keys given as an object when a policy is evaluated', () => {
+    for (const keys of [{}, { 's3:x-amz-server-side-encryption': 'AES256' }]) {
+      let computed = 0;
+      const lazy = (): Record<string, string> => {
+        computed++;
+        return keys;
+      };
+      const policy = bucketPolicy(DENY_WITHOUT_SSE);
+      const eager = evaluateS3Access(request({ action: 's3:PutObject', bucketPolicy: policy, conditions: keys }));
+      expect(evaluateS3Access(request({ action: 's3:PutObject', bucketPolicy: policy, conditions: lazy }))).toEqual(eager);
+      expect(eager.allowed).toBe('s3:x-amz-server-side-encryption' in keys);
+      expect(computed).toBe(1);
+    }
+  });
+});

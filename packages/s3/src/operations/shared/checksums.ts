@@ -12,12 +12,12 @@ import type { AwsChunkedBody } from '@strongbox/service-kernel';
 import { createChecksumHasher } from '../../crypto/checksum-hasher.ts';
 import { S3Error } from '../../errors.ts';
 import {
+  addChecksumMembers,
   assertChecksumValue,
   type ChecksumAlgorithm,
   type ChecksumMembers,
   type ChecksumResponseMembers,
   checksumHeader,
-  checksumResponseMembers,
   parseChecksumAlgorithm,
   resolveChecksumRequest,
   type StoredChecksum,
@@ -150,14 +150,27 @@ export function readChecksumMembers(
   fields: StoredFields,
   range: ResolvedRange,
 ): ChecksumResponseMembers {
-  if (input.ChecksumMode !== 'ENABLED') return {};
+  return addReadChecksumMembers({}, input, fields, range);
+}
+
+/**
+ * As `readChecksumMembers`, added to `members` (a response being built); returns `members`.
+ * @example addReadChecksumMembers(response, input, record.info.metadata, range)
+ */
+export function addReadChecksumMembers<Members extends ChecksumResponseMembers>(
+  members: Members,
+  input: ChecksumModeMember & { readonly PartNumber?: number | undefined },
+  fields: StoredFields,
+  range: ResolvedRange,
+): Members {
+  if (input.ChecksumMode !== 'ENABLED') return members;
   const checksum = storedChecksum(fields);
-  if (checksum === undefined) return {};
-  if (range.kind === 'full') return checksumResponseMembers(checksum);
-  if (input.PartNumber === undefined || fields[OBJECT_FIELDS.parts] === undefined) return {};
-  if (checksum.type === 'FULL_OBJECT') return range.start === 0 && range.end === range.size - 1 ? checksumResponseMembers(checksum) : {};
+  if (checksum === undefined) return members;
+  if (range.kind === 'full') return addChecksumMembers(members, checksum);
+  if (input.PartNumber === undefined || fields[OBJECT_FIELDS.parts] === undefined) return members;
+  if (checksum.type === 'FULL_OBJECT') return range.start === 0 && range.end === range.size - 1 ? addChecksumMembers(members, checksum) : members;
   const part = storedPartChecksum(fields, input.PartNumber);
-  return part === undefined ? {} : checksumResponseMembers({ algorithm: checksum.algorithm, value: part, type: 'COMPOSITE' });
+  return part === undefined ? members : addChecksumMembers(members, { algorithm: checksum.algorithm, value: part, type: 'COMPOSITE' });
 }
 
 /** A decoded aws-chunked body (the kernel's `AwsChunkedBody`), recognised by shape. */
