@@ -39,14 +39,14 @@ const HASHES: Readonly<Record<MacAlgorithm, HashFunction | undefined>> = Object.
 /** RFC 2104 §2: ipad is the byte 0x36 and opad the byte 0x5C, each repeated B times. */
 const IPAD = 0x36;
 const OPAD = 0x5c;
-/** GenerateMac's largest message (4096 bytes) after the largest block: what the shared inner buffer starts with. */
-const INITIAL_INNER_LENGTH = 128 + 4096;
+/** GenerateMac's largest message (4096 bytes) after the largest block: the shared inner buffer's length. */
+const INNER_INPUT_LENGTH = 128 + 4096;
 
 /**
  * The inner hash's input, (K0 ⊕ ipad) ‖ message, written in place for each call and zeroed after
- * it (shared: calls are synchronous and never nest). Grown for a longer message.
+ * it (shared: calls are synchronous and never nest). A longer message gets an array of its own.
  */
-let innerInput = new Uint8Array(INITIAL_INNER_LENGTH);
+const innerInput = new Uint8Array(INNER_INPUT_LENGTH);
 /** The view of `innerInput` the previous call hashed: calls with a message of the same length reuse it. */
 let innerView = innerInput.subarray(0, 0);
 
@@ -76,19 +76,17 @@ class PadBlocks {
   mac(message: Uint8Array): Uint8Array {
     const { name, blockLength, outputLength } = this.hashFunction;
     const length = blockLength + message.length;
-    if (length > innerInput.length) {
-      innerInput = new Uint8Array(length);
-      innerView = innerInput.subarray(0, 0);
-    }
-    innerInput.set(this.#inner);
-    innerInput.set(message, blockLength);
-    if (innerView.length !== length) innerView = innerInput.subarray(0, length);
+    const shared = length <= INNER_INPUT_LENGTH;
+    const input = shared ? innerInput : new Uint8Array(length);
+    input.set(this.#inner);
+    input.set(message, blockLength);
+    if (shared && innerView.length !== length) innerView = innerInput.subarray(0, length);
     // Digests come out as 'binary' (latin1) text, one character per byte, exact for all 256 values:
     // node:crypto makes a short string for much less than a Buffer, which needs a backing store of
     // its own, and copying 28 to 64 characters out costs little.
-    const inner = hash(name, innerView, 'binary');
+    const inner = hash(name, shared ? innerView : input, 'binary');
     // The key's block must not outlive the key here, nor the message the call.
-    innerInput.fill(0, 0, length);
+    input.fill(0, 0, length);
     const outer = this.#outer;
     for (let i = 0; i < outputLength; i++) outer[blockLength + i] = inner.charCodeAt(i);
     const digest = hash(name, outer, 'binary');
