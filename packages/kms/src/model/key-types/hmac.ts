@@ -10,10 +10,10 @@
  * length and message length is a tested property.
  *
  * The pad blocks are key material. They live only in a `WeakMap` keyed by the key's own array (a
- * key record's `macKey`, never changed in place: records are replaced, not edited), in objects with
- * private fields only (nothing for `JSON.stringify` or `util.inspect` to show): new material is a
- * new array and gets its own blocks, and the blocks of material nothing refers to any more go with
- * it. `forgetMacKey` drops them at once, wiped.
+ * key record's `macKey`, never changed in place: records are replaced, not edited), in private
+ * fields (nothing for `JSON.stringify` or `util.inspect` to show): new material is a new array and
+ * gets its own blocks, and the blocks of material nothing refers to any more go with it.
+ * `forgetMacKey` drops them at once, wiped.
  */
 
 import { hash, timingSafeEqual } from 'node:crypto';

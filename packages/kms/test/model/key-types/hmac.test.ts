@@ -6,6 +6,7 @@
  */
 
 import { createHmac } from 'node:crypto';
+import { inspect } from 'node:util';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { loadHmacSha256, VECTORS_MISSING } from '../../../../envelope/test/helpers/wycheproof.ts';
@@ -228,6 +229,19 @@ describe('HMAC pad blocks', () => {
     const copy = first.slice();
     expect(__TESTS.hasPadBlocks(copy)).toBe(false);
     expect(generateMac('HMAC_SHA_256', copy, message)).toEqual(generateMac('HMAC_SHA_256', first, message));
+  });
+
+  it('show nothing of themselves to JSON.stringify or util.inspect', () => {
+    const key = new Uint8Array(32).fill(0x41);
+    generateMac('HMAC_SHA_256', key, new Uint8Array(8));
+    const blocks = __TESTS.padBlocksOf(key);
+    expect(blocks).toBeDefined();
+    // K0 ⊕ ipad is 0x77 repeated here, K0 ⊕ opad 0x1d: neither may show in any rendering.
+    const renderings = [JSON.stringify(blocks), inspect(blocks, { showHidden: true, depth: Number.POSITIVE_INFINITY, maxArrayLength: null }), String(blocks)];
+    for (const text of renderings) {
+      expect(text).not.toMatch(/\b(119|29)\b/);
+      expect(text).not.toMatch(/77|1d/i);
+    }
   });
 
   it('forgetMacKey drops them, so material changed in place afterwards is used as it now is', () => {
