@@ -23,7 +23,7 @@ export interface Stage {
 /** The stages, in the order a call passes through them (garbage and glue last). */
 export const STAGES: readonly Stage[] = [
   { id: 'crypto', label: 'the cryptography itself, in node:crypto (what the raw row does)' },
-  { id: 'key-object', label: "KMS's call into node:crypto (cached key object, algorithm, output)" },
+  { id: 'key-object', label: "KMS's call into node:crypto (cached key object or HMAC pad blocks, algorithm, output)" },
   { id: 'validation', label: 'input validation (shape check)' },
   { id: 'resolution', label: 'key resolution (KeyId → key record)' },
   { id: 'authorization', label: 'authorization (key policy, grants, IAM) and key usage/state checks' },
