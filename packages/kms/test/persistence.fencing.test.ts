@@ -1,14 +1,14 @@
 /**
  * Fencing (issue #14): a store whose lease lapsed while it was paused, and whose directory another
- * store then took over, writes nothing more. Both stores live in this process: the second opens
- * the directory through a symlink, which this process's registry of held directories does not
- * recognise (it compares resolved paths, not real ones), so it judges the lock file as another
- * process would, and a lock naming this very pid in this PID namespace is taken over at once
- * (Linux only). Renewals run on demand; no test waits.
+ * store then took over, writes nothing more. Both stores live in this process: the second open
+ * stands for another process (the service kernel's `__TESTS.asAnotherProcess`), so it judges the
+ * lock file as another process would, and a lock naming this very pid in this PID namespace is
+ * taken over at once (Linux only). Renewals run on demand; no test waits.
  */
 
-import { readdir, symlink, unlink } from 'node:fs/promises';
+import { readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { __TESTS } from '@strongbox/service-kernel';
 import { describe, expect, it } from 'vitest';
 import { type DirectoryStore, type Kms, ManualClock } from '../src/index.ts';
 import type { StoreError } from '../src/persistence/errors.ts';
@@ -39,11 +39,10 @@ async function holder(directory: string, clock: ManualClock, io?: FileIo): Promi
   return { kms, store, errors, renew: () => renew!() };
 }
 
-/** The same directory under another spelling: a second "process" for the lock. */
-async function otherSpelling(directory: string): Promise<string> {
-  const link = join(await tempDirectory(), 'link');
-  await symlink(directory, link);
-  return link;
+/** The directory, for an open that stands for another process (`__TESTS.asAnotherProcess`). */
+async function asAnotherProcess(directory: string): Promise<string> {
+  await __TESTS.asAnotherProcess(directory);
+  return directory;
 }
 
 /** What every call of a fenced store answers. */
@@ -70,7 +69,7 @@ describe.skipIf(process.platform !== 'linux')('a store whose directory was taken
     const { CiphertextBlob } = await a.kms.encrypt({ KeyId: kept.KeyId, Plaintext: new Uint8Array([7]) });
     await a.store.audit.flush();
 
-    const b = await holder(await otherSpelling(directory), clock);
+    const b = await holder(await asAnotherProcess(directory), clock);
     expect([...b.store.state.keys()].map((key) => key.description)).toEqual(['kept']);
     const before = snapshotOf(a.store.state);
 
@@ -116,7 +115,7 @@ describe.skipIf(process.platform !== 'linux')('a store whose directory was taken
     const directory = await tempDirectory();
     const clock = new ManualClock();
     const a = await holder(directory, clock);
-    const b = await holder(await otherSpelling(directory), clock);
+    const b = await holder(await asAnotherProcess(directory), clock);
     expect(a.errors).toEqual([]);
     await a.renew();
     expect(a.errors.map((error) => error.code)).toEqual(['LEASE_LOST']);
@@ -155,7 +154,7 @@ describe.skipIf(process.platform !== 'linux')('a store whose directory was taken
     const raced = failure(a.kms.createKey({ Description: 'raced' }));
     await reached;
 
-    const b = await holder(await otherSpelling(directory), clock);
+    const b = await holder(await asAnotherProcess(directory), clock);
     // The new holder starts generation 3 (two past the one it recovered) and deletes generation 1.
     expect((await readdir(directory)).filter((name) => /^(snapshot|journal)-/.test(name)).sort()).toEqual(['journal-00000003.sbx', 'snapshot-00000003.sbx']);
     open();
@@ -202,7 +201,7 @@ describe.skipIf(process.platform !== 'linux')('a store whose directory was taken
 
     // "If no such process uses it, delete the lock": the next opener then creates a lock of epoch 1.
     await unlink(join(directory, 'lock'));
-    const b = await holder(await otherSpelling(directory), clock);
+    const b = await holder(await asAnotherProcess(directory), clock);
     // It starts a new generation all the same, two past the one it recovered.
     expect((await readdir(directory)).filter((name) => /^(snapshot|journal)-/.test(name)).sort()).toEqual(['journal-00000003.sbx', 'snapshot-00000003.sbx']);
     await b.kms.updateKeyDescription({ KeyId: kept.KeyId, Description: 'by B' });

@@ -31,6 +31,7 @@ export {
 } from './durable/files.ts';
 export { type DirectoryLease, fencedFileIo, LeaseLostError, type LeaseSuccessor, RENEW_ON_COMMIT_MS } from './durable/lease.ts';
 export {
+  __TESTS,
   acquireDirectoryLease,
   acquireDirectoryLock,
   DirectoryLockedError,

@@ -6,12 +6,11 @@
  * the new holder removed as an orphan made the directory refuse to open, and a late DeleteBucket
  * removed what the new holder had put in the bucket. The pause is injected: the old holder's
  * `open` of its temporary manifest, or its `rename` of the bucket directory, waits until the new
- * holder has acknowledged its own write. Both stores live in this process (the second opens
- * through a symlink and takes the lock over, as in fencing.test.ts; Linux only).
+ * holder has acknowledged its own write. Both stores live in this process (the second open stands
+ * for another process and takes the lock over, as in fencing.test.ts; Linux only).
  */
 
-import { symlink } from 'node:fs/promises';
-import { join } from 'node:path';
+import { __TESTS } from '@strongbox/service-kernel';
 import { describe, expect, it, vi } from 'vitest';
 import { type ObjectStore, openFileSystemObjectStore } from '../../src/index.ts';
 import { catchS3Async } from '../helpers/errors.ts';
@@ -66,9 +65,8 @@ async function read(store: ObjectStore, bucket: string, key: string): Promise<st
 const text = (value: string): Uint8Array[] => [new TextEncoder().encode(value)];
 
 async function takeOver(directory: string): Promise<ObjectStore> {
-  const link = join(tempDirectory('late-step-link'), 'data');
-  await symlink(directory, link);
-  return openFileSystemObjectStore({ directory: link });
+  await __TESTS.asAnotherProcess(directory);
+  return openFileSystemObjectStore({ directory });
 }
 
 describe.skipIf(process.platform !== 'linux')('a step of a holder paused past its lease, resumed after a takeover', () => {

@@ -4,15 +4,15 @@
  * InternalError, and `onError` hears the loss once; the S3 engine over it then refuses every call,
  * reads included. A step already past its lease check when the takeover happened lands nowhere:
  * the new holder renamed the generation directory it writes to. Both stores live in this process:
- * the second opens the directory through a symlink, which this process's registry of held
- * directories does not recognise, so it judges the lock file as another process would and takes a
- * lock naming this very pid in this PID namespace over at once (Linux only). Renewals run on
+ * the second open stands for another process (the service kernel's `__TESTS.asAnotherProcess`),
+ * so it judges the lock file as another process would and takes a lock naming this very pid in
+ * this PID namespace over at once (Linux only). Renewals run on
  * demand; no test waits.
  */
 
-import { readdir, symlink } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { LeaseLostError } from '@strongbox/service-kernel';
+import { __TESTS, LeaseLostError } from '@strongbox/service-kernel';
 import { describe, expect, it } from 'vitest';
 import { type ObjectStore, openFileSystemObjectStore, S3 } from '../../src/index.ts';
 import { catchS3Async } from '../helpers/errors.ts';
@@ -62,16 +62,15 @@ const internalError = {
 };
 
 describe.skipIf(process.platform !== 'linux')('a data-directory store whose directory was taken over', () => {
-  it('refuses every write with 500 InternalError, reports the loss once, serves reads, and nothing it tried lands in the new holder’s state', async () => {
+  it('refuses every write with 500 InternalError, reports the loss once, reads no file any more, and nothing it tried lands in the new holder’s state', async () => {
     const directory = tempDirectory('fence');
     const a = await holder(directory);
     await a.store.createBucket('b', {});
     await a.store.putObject('b', 'kept', bytes(1, 2, 3), { tag: 'kept' });
     const upload = await a.store.createUpload('b', 'multi', {});
 
-    const link = join(tempDirectory('fence-link'), 'data');
-    await symlink(directory, link);
-    const b = await holder(link);
+    await __TESTS.asAnotherProcess(directory);
+    const b = await holder(directory);
     const blobsAtTakeover = await blobCount(directory);
 
     await expect(a.store.putObject('b', 'kept', bytes(9), {})).rejects.toMatchObject(internalError);
@@ -111,9 +110,8 @@ describe.skipIf(process.platform !== 'linux')('a data-directory store whose dire
   it('a renewal finds the takeover while the store is idle and reports it once', async () => {
     const directory = tempDirectory('fence-idle');
     const a = await holder(directory);
-    const link = join(tempDirectory('fence-idle-link'), 'data');
-    await symlink(directory, link);
-    const b = await holder(link);
+    await __TESTS.asAnotherProcess(directory);
+    const b = await holder(directory);
     await a.renew();
     await a.renew();
     expect(a.errors.map((error) => error.name)).toEqual(['LeaseLostError']);
@@ -134,9 +132,8 @@ describe.skipIf(process.platform !== 'linux')('the S3 engine on a data directory
       await s3.putObject({ Bucket: 'fenced', Key: 'kept', Body: 'kept body' });
       expect(await (await s3.getObject({ Bucket: 'fenced', Key: 'kept' })).Body.transformToString()).toBe('kept body');
 
-      const link = join(tempDirectory('fence-engine-link'), 'data');
-      await symlink(directory, link);
-      const b = await holder(link);
+      await __TESTS.asAnotherProcess(directory);
+      const b = await holder(directory);
       // The first write finds the loss.
       expect(await catchS3Async(() => s3.putObject({ Bucket: 'fenced', Key: 'new', Body: 'x' }))).toMatchObject(internalError);
       expect(errors.map((error) => error.name)).toEqual(['LeaseLostError']);

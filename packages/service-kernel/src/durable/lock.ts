@@ -9,11 +9,12 @@
  * holder's lock expires by itself. A lock written in the opener's own namespace is taken over at
  * once when its pid is dead or is the opener's own (a server SIGKILLed and restarted on the same
  * machine starts at once). Otherwise the opener is refused, naming the holder. Opens of one
- * directory in this process are serialised by a set of held directories: the second is refused
+ * directory in this process are serialised by a set of held directories, keyed by the real path
+ * (a symlink, or macOS's `/tmp` for `/private/tmp`, is the same directory): the second is refused
  * before touching the file. A holder whose lease lapsed and was taken over is fenced: `lease.ts`.
  */
 
-import { type FileHandle, stat, unlink } from 'node:fs/promises';
+import { type FileHandle, realpath, stat, unlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { type DirectoryLease, type LeaseLostError, startLease } from './lease.ts';
 import { createLockFile, type DirectoryLockHolder } from './lock-file.ts';
@@ -75,12 +76,42 @@ export interface DirectoryLockOptions {
 }
 
 /**
- * Directories this process holds or is acquiring, as absolute paths. Entered before the first
- * await, so two opens of one directory in this process never race each other for the file.
+ * Directories this process holds or is acquiring, as real paths. Checked and entered with no
+ * await between, so two opens of one directory in this process never race each other for the file.
  * Shared through the global symbol registry by every copy of this module a process loads (a
  * bundled CLI beside the packages): a lock naming this pid counts as stale only if no copy holds it.
  */
 const HELD: Set<string> = heldDirectories();
+
+/** Per real path: how many next opens act as another process's (`__TESTS.asAnotherProcess`). */
+const FOREIGN_OPENS = new Map<string, number>();
+
+/**
+ * Test-only hooks. `asAnotherProcess(directory)`: the next open of `directory` in this process
+ * skips the set of held directories and judges the lock file as another process would (a lock
+ * naming this pid in this namespace is then stale, and taken over), so one test process can stand
+ * for two. Each call counts for one open.
+ */
+export const __TESTS: { readonly asAnotherProcess: (directory: string) => Promise<void> } = Object.freeze({
+  asAnotherProcess: async (directory: string): Promise<void> => {
+    const key = await heldKey(directory);
+    FOREIGN_OPENS.set(key, (FOREIGN_OPENS.get(key) ?? 0) + 1);
+  },
+});
+
+/** The key of a directory in the set of held directories: its real path (or absolute path while it does not exist). */
+function heldKey(directory: string): Promise<string> {
+  return realpath(directory).catch(() => resolve(directory));
+}
+
+/** Consumes one `__TESTS.asAnotherProcess` of `key`; whether there was one. */
+function takeForeignOpen(key: string): boolean {
+  const count = FOREIGN_OPENS.get(key);
+  if (count === undefined) return false;
+  if (count <= 1) FOREIGN_OPENS.delete(key);
+  else FOREIGN_OPENS.set(key, count - 1);
+  return true;
+}
 
 function heldDirectories(): Set<string> {
   const key = Symbol.for('@strongbox/service-kernel/held-directories');
@@ -123,18 +154,23 @@ export async function acquireDirectoryLock(directory: string, fileName: string, 
  */
 export async function acquireDirectoryLease(directory: string, fileName: string, options: DirectoryLockOptions = {}): Promise<DirectoryLease> {
   const path = join(directory, fileName);
-  const held = resolve(directory);
-  if (HELD.has(held)) throw new DirectoryLockedError(directory, path, { kind: 'this-process' });
-  HELD.add(held);
+  const key = await heldKey(directory);
+  // Checked and entered with no await between them: two opens of one directory never both pass.
+  const foreign = takeForeignOpen(key);
+  if (!foreign && HELD.has(key)) throw new DirectoryLockedError(directory, path, { kind: 'this-process' });
+  if (!foreign) HELD.add(key);
+  const unhold = (): void => {
+    if (!foreign) HELD.delete(key);
+  };
   let created: Awaited<ReturnType<typeof createLockFile>>;
   try {
     created = await createLockFile(path, await thisLockOwner());
   } catch (error) {
-    HELD.delete(held);
+    unhold();
     throw error;
   }
   if ('kind' in created) {
-    HELD.delete(held);
+    unhold();
     throw new DirectoryLockedError(directory, path, created);
   }
   const { handle, epoch } = created;
@@ -148,7 +184,7 @@ export async function acquireDirectoryLease(directory: string, fileName: string,
         });
       }
     } finally {
-      HELD.delete(held);
+      unhold();
       await handle.close();
     }
   };

@@ -11,7 +11,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { RENEW_ON_COMMIT_MS } from '../../src/durable/lease.ts';
 import { formatLockOwner, thisLockOwner } from '../../src/durable/lock-owner.ts';
-import { acquireDirectoryLease, type DirectoryLease, type DirectoryLockOptions, fencedFileIo, LeaseLostError, nodeFileIo } from '../../src/index.ts';
+import { __TESTS, acquireDirectoryLease, type DirectoryLease, type DirectoryLockOptions, fencedFileIo, LeaseLostError, nodeFileIo } from '../../src/index.ts';
 
 const LOCK = 'lock';
 const OTHER = { pid: 4242, host: 'other-host', namespace: '' };
@@ -138,13 +138,21 @@ describe('DirectoryLease', () => {
     await expect(held.lease.confirm()).rejects.toThrow(`The lock ${held.path} was released`);
   });
 
-  it('two leases in one process: a second open through another spelling (a symlink) that takes the lock over fences the first, with the next epoch', async () => {
-    // Only where this process's own pid marks a lock stale at once (Linux, a known namespace).
-    if ((await thisLockOwner()).namespace === '') return;
+  it('a second open through another spelling (a symlink) is this process’s own: refused, the first lease untouched', async () => {
     const held = await hold();
     const link = `${held.directory}-link`;
     await symlink(held.directory, link);
-    const second = await acquireDirectoryLease(link, LOCK, { scheduleRenewal: () => () => undefined });
+    await expect(acquireDirectoryLease(link, LOCK, { scheduleRenewal: () => () => undefined })).rejects.toMatchObject({ holder: { kind: 'this-process' } });
+    await held.lease.confirm();
+    await held.lease.release();
+  });
+
+  it('two leases in one process (one standing for another process): the second takes the lock over and fences the first, with the next epoch', async () => {
+    // Only where this process's own pid marks a lock stale at once (Linux, a known namespace).
+    if ((await thisLockOwner()).namespace === '') return;
+    const held = await hold();
+    await __TESTS.asAnotherProcess(held.directory);
+    const second = await acquireDirectoryLease(held.directory, LOCK, { scheduleRenewal: () => () => undefined });
     expect(second.epoch).toBe(2);
     await second.confirm();
     await expect(held.lease.confirm()).rejects.toMatchObject({ successor: { kind: 'lock', pid: process.pid, epoch: 2 } });

@@ -5,13 +5,13 @@
  * are made with `utimes` (an mtime set in the past), and renewals are run on demand: no test waits.
  */
 
-import { mkdtemp, readdir, readFile, stat, symlink, unlink, utimes, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, stat, unlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { formatLockOwner, judgeLock, LEASE_EXPIRY_MS, type LockOwner, thisLockOwner } from '../../src/durable/lock-owner.ts';
-import { acquireDirectoryLease, acquireDirectoryLock, DirectoryLockedError } from '../../src/index.ts';
+import { __TESTS, acquireDirectoryLease, acquireDirectoryLock, DirectoryLockedError } from '../../src/index.ts';
 
 const tempDirectory = (): Promise<string> => mkdtemp(join(tmpdir(), 'kernel-lock-'));
 const LOCK = 'lock';
@@ -171,22 +171,18 @@ describe('acquireDirectoryLock', () => {
     expect(await readdir(directory)).toEqual([]);
   });
 
-  it('property: of several openers racing for one stale lock (each through its own spelling of the path), exactly one holds a lease it can confirm', async () => {
+  it('property: of several openers racing for one stale lock (each standing for another process), exactly one holds a lease it can confirm', async () => {
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: 2, max: 6 }), async (openers) => {
         const directory = await tempDirectory();
         await plant(directory, formatLockOwner({ pid: DEAD_PID, host: 'other-host', namespace: '' }, 1), HOUR_AGO());
-        const links = await Promise.all(
-          Array.from({ length: openers }, async (_, index) => {
-            const link = `${directory}-link-${index}`;
-            await symlink(directory, link);
-            return link;
-          }),
+        for (let opener = 0; opener < openers; opener++) await __TESTS.asAnotherProcess(directory);
+        const results = await Promise.allSettled(
+          Array.from({ length: openers }, () => acquireDirectoryLease(directory, LOCK, { scheduleRenewal: () => () => undefined })),
         );
-        const results = await Promise.allSettled(links.map((link) => acquireDirectoryLease(link, LOCK, { scheduleRenewal: () => () => undefined })));
         for (const result of results) if (result.status === 'rejected') expect(['race', 'process']).toContain(result.reason.holder.kind);
         // Every winner's lock names this pid in this namespace, which a later opener (another
-        // spelling) may take over at once: then the earlier winner is fenced. One lease confirms.
+        // process here) may take over at once: then the earlier winner is fenced. One lease confirms.
         const leases = results.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
         const confirmed = await Promise.allSettled(leases.map((lease) => lease.confirm()));
         expect(confirmed.filter((result) => result.status === 'fulfilled')).toHaveLength(1);
