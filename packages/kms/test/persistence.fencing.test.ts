@@ -7,7 +7,7 @@
  * (Linux only). Renewals run on demand; no test waits.
  */
 
-import { readdir, symlink } from 'node:fs/promises';
+import { readdir, symlink, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type DirectoryStore, type Kms, ManualClock } from '../src/index.ts';
@@ -46,6 +46,12 @@ async function otherSpelling(directory: string): Promise<string> {
   return link;
 }
 
+/** What every call of a fenced store answers. */
+const TAKEN_OVER = {
+  code: 'KMSInternalException',
+  message: "An internal error occurred: this server's data directory was taken over by another process, so this server no longer answers requests.",
+};
+
 async function failure(promise: Promise<unknown>): Promise<unknown> {
   return promise.then(
     () => {
@@ -56,25 +62,31 @@ async function failure(promise: Promise<unknown>): Promise<unknown> {
 }
 
 describe.skipIf(process.platform !== 'linux')('a store whose directory was taken over', () => {
-  it('refuses every write with KMSInternalException, reports LEASE_LOST once, serves reads, and nothing it tried lands in the new holder’s state', async () => {
+  it('refuses every call with KMSInternalException, reads and cryptographic calls included, reports LEASE_LOST once, and nothing it tried lands in the new holder’s state', async () => {
     const directory = await tempDirectory();
     const clock = new ManualClock();
     const a = await holder(directory, clock);
     const kept = (await a.kms.createKey({ Description: 'kept' })).KeyMetadata;
+    const { CiphertextBlob } = await a.kms.encrypt({ KeyId: kept.KeyId, Plaintext: new Uint8Array([7]) });
     await a.store.audit.flush();
 
     const b = await holder(await otherSpelling(directory), clock);
     expect([...b.store.state.keys()].map((key) => key.description)).toEqual(['kept']);
     const before = snapshotOf(a.store.state);
 
-    expect(await failure(a.kms.createKey({ Description: 'from A' }))).toMatchObject({ code: 'KMSInternalException', message: 'An internal error occurred.' });
-    expect(await failure(a.kms.createAlias({ AliasName: 'alias/from-a', TargetKeyId: kept.KeyId }))).toMatchObject({ code: 'KMSInternalException' });
-    expect(await failure(a.kms.disableKey({ KeyId: kept.KeyId }))).toMatchObject({ code: 'KMSInternalException' });
+    // The new holder disables the key: a fenced process that went on decrypting would not know.
+    await b.kms.disableKey({ KeyId: kept.KeyId });
+    expect(await failure(a.kms.createKey({ Description: 'from A' }))).toMatchObject(TAKEN_OVER);
+    expect(await failure(a.kms.createAlias({ AliasName: 'alias/from-a', TargetKeyId: kept.KeyId }))).toMatchObject(TAKEN_OVER);
+    expect(await failure(a.kms.disableKey({ KeyId: kept.KeyId }))).toMatchObject(TAKEN_OVER);
     expect(snapshotOf(a.store.state)).toEqual(before);
-    // Reads go on, from the durable state.
-    expect((await a.kms.describeKey({ KeyId: kept.KeyId })).KeyMetadata.Description).toBe('kept');
-    const { CiphertextBlob } = await a.kms.encrypt({ KeyId: kept.KeyId, Plaintext: new Uint8Array([7]) });
-    expect((await a.kms.decrypt({ CiphertextBlob })).Plaintext).toEqual(new Uint8Array([7]));
+    // Reads and cryptographic calls are refused too: the state they would answer from is stale.
+    expect(await failure(a.kms.describeKey({ KeyId: kept.KeyId }))).toMatchObject(TAKEN_OVER);
+    expect(await failure(a.kms.listKeys({}))).toMatchObject(TAKEN_OVER);
+    expect(await failure(a.kms.describeKey({ KeyId: 'alias/missing' }))).toMatchObject(TAKEN_OVER);
+    expect(await failure(a.kms.encrypt({ KeyId: kept.KeyId, Plaintext: new Uint8Array([7]) }))).toMatchObject(TAKEN_OVER);
+    expect(await failure(a.kms.decrypt({ CiphertextBlob }))).toMatchObject(TAKEN_OVER);
+    expect(await failure(a.kms.generateDataKey({ KeyId: kept.KeyId, KeySpec: 'AES_256' }))).toMatchObject(TAKEN_OVER);
     await a.renew();
     expect(a.errors.map((error) => error.code)).toEqual(['LEASE_LOST']);
     expect(a.store.failure).toMatchObject({ code: 'LEASE_LOST' });
@@ -83,6 +95,7 @@ describe.skipIf(process.platform !== 'linux')('a store whose directory was taken
     );
 
     await b.kms.createKey({ Description: 'from B' });
+    await b.kms.enableKey({ KeyId: kept.KeyId });
     const acknowledged = snapshotOf(b.store.state);
     await a.kms.close();
     await b.kms.close();
@@ -91,10 +104,11 @@ describe.skipIf(process.platform !== 'linux')('a store whose directory was taken
     const reopened = await holder(directory, clock);
     expect(snapshotOf(reopened.store.state)).toEqual(acknowledged);
     expect([...reopened.store.state.keys()].map((key) => key.description)).toEqual(['kept', 'from B']);
-    // A's refused calls and its reads after the takeover were never written to the audit files.
+    // A's refused calls after the takeover were never written to the audit files.
     const names = reopened.kms.auditTrail.lookup().records.map((record) => record.eventName);
     expect(names.filter((name) => name === 'CreateKey')).toHaveLength(2);
     expect(names).not.toContain('DescribeKey');
+    expect(names).not.toContain('Decrypt');
     await reopened.kms.close();
   });
 
@@ -106,7 +120,8 @@ describe.skipIf(process.platform !== 'linux')('a store whose directory was taken
     expect(a.errors).toEqual([]);
     await a.renew();
     expect(a.errors.map((error) => error.code)).toEqual(['LEASE_LOST']);
-    expect(await failure(a.kms.createKey({}))).toMatchObject({ code: 'KMSInternalException' });
+    expect(await failure(a.kms.createKey({}))).toMatchObject(TAKEN_OVER);
+    expect(await failure(a.kms.listAliases({}))).toMatchObject(TAKEN_OVER);
     await a.renew();
     expect(a.errors).toHaveLength(1);
     await a.kms.close();
@@ -155,6 +170,53 @@ describe.skipIf(process.platform !== 'linux')('a store whose directory was taken
     const reopened = await holder(directory, clock);
     expect(snapshotOf(reopened.store.state)).toEqual(acknowledged);
     expect([...reopened.store.state.keys()].map((key) => key.description)).toEqual(['kept', 'from B']);
+    await reopened.kms.close();
+  });
+
+  it('an opener that finds no lock at all (deleted by hand while its holder lives) starts at epoch 1, and still keeps that holder’s late write out of its files', async () => {
+    const directory = await tempDirectory();
+    const clock = new ManualClock();
+    let gate: Promise<void> | undefined;
+    let held: (() => void) | undefined;
+    const io: FileIo = {
+      async write(handle, bytes) {
+        if (gate !== undefined) {
+          const waiting = gate;
+          gate = undefined;
+          held?.();
+          await waiting;
+        }
+        await nodeFileIo.write(handle, bytes);
+      },
+      sync: (handle) => nodeFileIo.sync(handle),
+    };
+    const a = await holder(directory, clock, io);
+    const kept = (await a.kms.createKey({ Description: 'kept' })).KeyMetadata;
+    await a.store.audit.flush();
+    let open!: () => void;
+    gate = new Promise((resolve) => (open = resolve));
+    const reached = new Promise<void>((resolve) => (held = resolve));
+    // A's journal append passes its lease check, then A "pauses".
+    const raced = failure(a.kms.updateKeyDescription({ KeyId: kept.KeyId, Description: 'by A, late' }));
+    await reached;
+
+    // "If no such process uses it, delete the lock": the next opener then creates a lock of epoch 1.
+    await unlink(join(directory, 'lock'));
+    const b = await holder(await otherSpelling(directory), clock);
+    // It starts a new generation all the same, two past the one it recovered.
+    expect((await readdir(directory)).filter((name) => /^(snapshot|journal)-/.test(name)).sort()).toEqual(['journal-00000003.sbx', 'snapshot-00000003.sbx']);
+    await b.kms.updateKeyDescription({ KeyId: kept.KeyId, Description: 'by B' });
+    open();
+    expect(await raced).toMatchObject({ code: 'KMSInternalException' });
+    expect(a.errors.map((error) => error.code)).toEqual(['LEASE_LOST']);
+    const acknowledged = snapshotOf(b.store.state);
+    await a.kms.close();
+    await b.kms.close();
+
+    // A's late record went to journal 1, which nobody reads any more: the directory opens, with B's change.
+    const reopened = await holder(directory, clock);
+    expect(snapshotOf(reopened.store.state)).toEqual(acknowledged);
+    expect((await reopened.kms.describeKey({ KeyId: kept.KeyId })).KeyMetadata.Description).toBe('by B');
     await reopened.kms.close();
   });
 });

@@ -4,7 +4,7 @@
  * fsync failures stop the store, and group commit shares one fsync among concurrent commits.
  */
 
-import { appendFile, readFile, rm, writeFile } from 'node:fs/promises';
+import { appendFile, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type DirectoryStore, KmsError, ManualClock, openDirectoryStore, StoreError } from '../src/index.ts';
@@ -33,15 +33,22 @@ describe('torn journal tail', () => {
     expect(payloads).toHaveLength(4);
     expect(validLength).toBe(journal.length);
     const lastStart = journal.length - RECORD_HEADER_LENGTH - payloads[3]!.length;
+    // Each open starts a new generation from what it recovered: the files are put back each time.
+    const files = new Map<string, Buffer>();
+    for (const name of await readdir(directory)) files.set(name, await readFile(join(directory, name)));
+    const restore = async (journalBytes: Uint8Array): Promise<void> => {
+      for (const name of await readdir(directory)) if (!files.has(name)) await rm(join(directory, name));
+      for (const [name, bytes] of files) await writeFile(join(directory, name), name === JOURNAL ? journalBytes : bytes);
+    };
     for (let cut = lastStart; cut < journal.length; cut++) {
-      await writeFile(join(directory, JOURNAL), journal.subarray(0, cut));
+      await restore(journal.subarray(0, cut));
       const reopened = await openDirectoryStore({ directory, rootKey: ROOT_KEY });
       expect(snapshotOf(reopened.state), `cut at byte ${cut}`).toEqual(prefix);
       await reopened.close();
-      // The torn bytes are cut off, so later appends follow the last valid record.
-      expect((await readFile(join(directory, JOURNAL))).length).toBe(lastStart);
+      // The torn journal went with its generation: later appends go to the new one's.
+      expect((await readdir(directory)).filter((name) => /^(snapshot|journal)-/.test(name)).sort()).toEqual(['journal-00000003.sbx', 'snapshot-00000003.sbx']);
     }
-    await writeFile(join(directory, JOURNAL), journal);
+    await restore(journal);
     const whole = await openDirectoryStore({ directory, rootKey: ROOT_KEY });
     expect(snapshotOf(whole.state)).toEqual(full);
     await whole.close();

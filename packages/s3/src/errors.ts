@@ -91,6 +91,8 @@ export type S3ErrorReason =
   | 'CopySourceTooLarge'
   | 'NoSuchVersion'
   | 'InternalError'
+  | 'DataDirectoryTakenOver'
+  | 'CommitOutcomeUnknown'
   // Bucket policies and authorization.
   | 'AccessDeniedByPolicy'
   | 'NoSuchBucketPolicy'
@@ -429,6 +431,18 @@ export const S3_ERRORS: Readonly<Record<S3ErrorReason, S3WireError>> = Object.fr
   // LS-snapshot test_delete_objects (a DeleteObjects entry naming a version that does not exist).
   NoSuchVersion: { code: 'NoSuchVersion', status: 404, message: 'The specified version does not exist.' },
   InternalError: { code: 'InternalError', status: 500, message: 'We encountered an internal error. Please try again.' },
+  // Strongbox's own: every call once another process took the data directory over (this server's
+  // state is stale). S3's retryable 500, saying why; a client that retries elsewhere reaches the
+  // directory's new holder.
+  DataDirectoryTakenOver: {
+    code: 'InternalError',
+    status: 500,
+    message: "We encountered an internal error: this server's data directory was taken over by another process, so this server no longer answers requests.",
+  },
+  // Strongbox's own, internal to storage: a commit step that ran, but whose outcome could not be
+  // confirmed (the lease check after it failed with the file system's error). What it wrote may
+  // be durable, so the blobs it names are kept (`indexed-store.ts`). S3's plain 500 to callers.
+  CommitOutcomeUnknown: { code: 'InternalError', status: 500, message: 'We encountered an internal error. Please try again.' },
 
   // Same-account refusals name the caller, action, resource and the policy type that refused
   // (UG troubleshoot-403-errors, "Access denied message examples", enhanced messages since August

@@ -57,7 +57,8 @@ export interface EndpointOptions {
    * Told when the data directory cannot be written: `StoreError` `WRITE_FAILED` (the store then
    * refuses all changes) or `DISK_FULL` (changes are refused until there is room), or, from KMS's
    * and S3's stores each, an error with code `LEASE_LOST` once another process took the directory
-   * over after this one's lease lapsed (all changes refused, reads go on).
+   * over after this one's lease lapsed (every call refused from then on, reads included: stop the
+   * server, as `strongbox serve` does).
    */
   readonly onStoreError?: (error: Error) => void;
   /** Keys and aliases to create if missing (`parseSeed`), before the port opens. */

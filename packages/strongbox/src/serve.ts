@@ -3,7 +3,10 @@
  * `strongbox serve`: reads the files the flags name (users, seed), opens the store, starts the
  * endpoint, prints how to use it, and on SIGINT/SIGTERM stops accepting, lets requests in flight
  * finish (for `--shutdown-timeout` seconds at most, then closes their connections) and closes the
- * store (so every acknowledged change is on disk) before exiting 0.
+ * store (so every acknowledged change is on disk) before exiting 0. A server whose data directory
+ * another process took over (it was paused past its lease) says so in one line and stops the same
+ * way, exiting 1: its services refuse every call from then on, so clients fail over to the
+ * directory's new holder rather than wait on a server that no longer serves.
  * Every failure is one line on stderr: exit 2 for the command line, 1 for the run time.
  */
 
@@ -51,7 +54,9 @@ export async function runServe(args: readonly string[], io: CliIo): Promise<numb
   // Handlers first: a signal that arrives while the store opens, or right after the banner,
   // must still shut down cleanly rather than kill the process with the default action.
   const signalled = nextSignal(io);
-  const server = await start(flags, users, seed, io);
+  let fenced!: () => void;
+  const takenOver = new Promise<'taken over'>((resolve) => (fenced = () => resolve('taken over')));
+  const server = await start(flags, users, seed, io, fenced);
   io.stdout(
     startBanner({
       url: server.url,
@@ -72,7 +77,13 @@ export async function runServe(args: readonly string[], io: CliIo): Promise<numb
       ...(users ? { users } : {}),
     }),
   );
-  const signal = await signalled;
+  const signal = await Promise.race([signalled, takenOver]);
+  if (signal === 'taken over') {
+    // Already said (one line); the stores refuse every call, so closing them cannot lose anything
+    // acknowledged, and a failure to close them cleanly is no news.
+    await server.close().catch(() => undefined);
+    return EXIT_FAILURE;
+  }
   const inFlight = server.inFlight();
   io.stdout(`strongbox: ${signal} received, stopping${inFlight > 0 ? ` after ${inFlight} request${inFlight === 1 ? '' : 's'} in flight` : ''}\n`);
   try {
@@ -83,7 +94,13 @@ export async function runServe(args: readonly string[], io: CliIo): Promise<numb
   return 0;
 }
 
-async function start(flags: ServeArgs, users: UserDirectory | undefined, seed: SeedDocument | undefined, io: CliIo): Promise<RunningServer> {
+async function start(
+  flags: ServeArgs,
+  users: UserDirectory | undefined,
+  seed: SeedDocument | undefined,
+  io: CliIo,
+  fenced: () => void,
+): Promise<RunningServer> {
   try {
     return await startServer({
       port: flags.port,
@@ -114,8 +131,9 @@ async function start(flags: ServeArgs, users: UserDirectory | undefined, seed: S
         : {
             dataDirectory: flags.data,
             // Say why changes are refused (callers get KMSInternalException): for good after a write
-            // failure, until there is room again on a full disk (once per episode).
-            onStoreError: storeErrorLine(flags.data, io),
+            // failure, until there is room again on a full disk (once per episode); a takeover
+            // also stops the server.
+            onStoreError: storeErrorLine(flags.data, io, fenced),
           }),
     });
   } catch (error) {
@@ -125,17 +143,18 @@ async function start(flags: ServeArgs, users: UserDirectory | undefined, seed: S
 
 /**
  * The line a store failure prints. A lost lease is said once, though KMS's and S3's stores (each
- * with its own lock) both report it.
+ * with its own lock) both report it, and then `fenced` is called.
  */
-function storeErrorLine(data: string, io: CliIo): (error: Error) => void {
-  let fenced = false;
+function storeErrorLine(data: string, io: CliIo, fenced: () => void): (error: Error) => void {
+  let lost = false;
   return (error) => {
     const code = (error as { code?: string }).code;
     if (code === 'LEASE_LOST') {
-      if (fenced) return;
-      fenced = true;
-      // Names the directory, the new holder's pid and both epochs, and says what to do.
+      if (lost) return;
+      lost = true;
+      // Names the directory, the new holder's pid and both epochs, and says that this one stops.
       io.stderr(`strongbox: ${error.message}\n`);
+      fenced();
       return;
     }
     io.stderr(

@@ -16,20 +16,30 @@ const EMPTY: Uint8Array = new Uint8Array(0);
 /** The smallest plaintext buffer a sealer keeps (it grows from here to a frame). */
 const MIN_BUFFER = 4096;
 
-/** Frame buffers kept for later messages, per frame length (bounds the memory held idle). */
+/**
+ * Frame buffers kept for later messages, in total over every frame length (bounds the memory held
+ * idle to this many frames: at most 4 × `MAX_FRAME_LENGTH`, whatever frame lengths a process uses).
+ */
 const MAX_SPARE_BUFFERS = 4;
 
 /**
- * Frame-sized plaintext buffers of finished messages, by frame length, wiped where they held
+ * Frame-sized plaintext buffers of finished messages, oldest first, wiped where they held
  * plaintext: the next message fills one instead of allocating (and zero-filling) a frame again,
  * growing to it in doublings on the way. A streamed object body crosses many frames; allocating
  * a frame buffer per message was most of the garbage a large PUT left besides its ciphertext.
+ * One short list for all frame lengths rather than a list per length: a caller that picks its
+ * frame length per message would otherwise pin buffers of every length it ever used, for the
+ * life of the process. A new spare evicts the least recently kept one, so the lengths in use
+ * now displace the ones used before.
  */
-const spareBuffers = new Map<number, Uint8Array[]>();
+const spareBuffers: Uint8Array[] = [];
 
-/** A spare buffer of `frameLength` bytes (all zeros), if one is kept. */
+/** A spare buffer of `frameLength` bytes (all zeros), if one is kept: the most recent one. */
 function takeSpare(frameLength: number): Uint8Array | undefined {
-  return spareBuffers.get(frameLength)?.pop();
+  for (let i = spareBuffers.length - 1; i >= 0; i--) {
+    if (spareBuffers[i]!.length === frameLength) return spareBuffers.splice(i, 1)[0];
+  }
+  return undefined;
 }
 
 /**
@@ -39,12 +49,9 @@ function takeSpare(frameLength: number): Uint8Array | undefined {
 function releaseBuffer(buffer: Uint8Array, used: number, frameLength: number): void {
   wipe(buffer.subarray(0, used));
   if (buffer.length !== frameLength) return;
-  let spares = spareBuffers.get(frameLength);
-  if (spares === undefined) {
-    spares = [];
-    spareBuffers.set(frameLength, spares);
-  }
-  if (spares.length < MAX_SPARE_BUFFERS) spares.push(buffer);
+  spareBuffers.push(buffer);
+  // The oldest spare is all zeros already: it is simply let go.
+  if (spareBuffers.length > MAX_SPARE_BUFFERS) spareBuffers.shift();
 }
 
 /** Options of a `SealEngine`: those of `seal`, and whether written chunks stay unchanged. */
@@ -188,7 +195,11 @@ export class SealEngine {
   }
 }
 
-/** Test hooks: the spare frame buffers kept for `frameLength` (the live list). */
-export const __TESTS: { readonly spareBuffers: (frameLength: number) => readonly Uint8Array[] } = {
-  spareBuffers: (frameLength) => spareBuffers.get(frameLength) ?? [],
+/** Test hooks: the spare frame buffers kept for `frameLength` (a copy), and all of them. */
+export const __TESTS: {
+  readonly spareBuffers: (frameLength: number) => readonly Uint8Array[];
+  readonly allSpareBuffers: () => readonly Uint8Array[];
+} = {
+  spareBuffers: (frameLength) => spareBuffers.filter((spare) => spare.length === frameLength),
+  allSpareBuffers: () => [...spareBuffers],
 };

@@ -16,9 +16,8 @@
  * of calls started together runs without a turn of the event loop, so the timer alone would never
  * fire during it). The buffer then holds at most the bound plus the calls already in flight.
  *
- * A store that took the directory over from another holder starts a new file (`newFile`): an
- * append of the old holder that raced the takeover then ends that holder's last file, never lands
- * between this one's records.
+ * A store starts a new file at every open (`newFile`): an append of a previous holder that raced
+ * a takeover then ends that holder's last file, never lands between this one's records.
  *
  * A write that fails (a full disk) is cut back to the last whole record and tried again at the
  * next flush. While writes fail, calls are not held back (an audit write must not fail or stall

@@ -5,7 +5,7 @@
  * and naming its holder, held as a lease the holder renews; the service kernel's
  * `acquireDirectoryLock` takes it (expired leases, and locks of dead processes of this PID
  * namespace, are taken over). It answers the lease, which fences this process once another one
- * took the directory over after this one's lease lapsed (the store then refuses every write).
+ * took the directory over after this one's lease lapsed (the store then refuses every call).
  */
 
 import { acquireDirectoryLease, type DirectoryLease, DirectoryLockedError, type DirectoryLockOptions } from '@strongbox/service-kernel';

@@ -35,13 +35,18 @@
  * after the lease is confirmed again once its record is durable. Once another process has taken
  * the directory over (this one was paused past its lease), nothing more is written: the changes
  * not yet acknowledged are rolled back in memory as on a full disk and fail with
- * `KMSInternalException`, so does every later commit, reads go on from the durable state, and
+ * `KMSInternalException`, and so does every later call, reads and cryptographic operations
+ * included (`refusal`, `whenDurable`): the new holder may have changed any key since, so this
+ * process's state is stale, and the audit events of its calls could not be written any more.
  * `onError` hears `LEASE_LOST` once (from the write that found it, or from the renewal, whichever
- * comes first). A store that took the lock over from another holder starts a new generation at
- * once, two past the one it recovered (a snapshot, a new journal, the old files deleted), so a
- * write of the old holder that raced the takeover lands in a file no longer read, never between
- * the new holder's records; the generation skipped is the one the old holder's own racing
- * snapshot would take. Its audit log likewise starts a new file.
+ * comes first); the process should then stop. Every open that recovers state starts a new
+ * generation at once, two past the one it recovered (a snapshot, a new journal, the old files
+ * deleted), so a write of a previous holder that is still alive (paused past its lease, its
+ * directory taken over) lands in a file no longer read, never between this holder's records; the
+ * generation skipped is the one the old holder's own racing snapshot would take. Its audit log
+ * likewise starts a new file. Every open, not only one that took a stale lock over (a lease epoch
+ * above 1): an opener can also find no lock at all while the old holder lives (deleted by hand,
+ * or between another opener's removal of the stale lock and its create), and starts at epoch 1.
  */
 
 import { type FileHandle, mkdir, open, readdir, unlink } from 'node:fs/promises';
@@ -80,7 +85,7 @@ export interface DirectoryStoreOptions {
   /**
    * Told about write failures: a `StoreError` `WRITE_FAILED` once, when the store stops (it then
    * refuses all commits), `LEASE_LOST` once, when another process took the directory over (the
-   * store refuses all commits, reads go on), or `DISK_FULL` when a full disk first refuses a write
+   * store refuses every call from then on, reads included: stop the process), or `DISK_FULL` when a full disk first refuses a write
    * after the last successful one (the store rolls back and carries on).
    */
   readonly onError?: (error: Error) => void;
@@ -107,6 +112,8 @@ export interface DirectoryStore extends ChangeStore {
   snapshot(): Promise<void>;
   /** See `ChangeStore.whenDurable`; after a failure, a rejected promise. */
   whenDurable(): Promise<void> | undefined;
+  /** See `ChangeStore.refusal`: a rejected promise once the directory was taken over. */
+  refusal(): Promise<never> | undefined;
 }
 
 /**
@@ -144,8 +151,8 @@ export async function openDirectoryStore(options: DirectoryStoreOptions): Promis
     const io = fencedFileIo(options.io ?? nodeFileIo, lease);
     let recovered: Recovered;
     if (hasState) {
-      recovered = await recover(directory, files, sealer);
-      if (lease.epoch > 1) recovered = await leapGeneration(directory, recovered, sealer, io);
+      // One snapshot per start, whoever held the directory before (see the module comment).
+      recovered = await leapGeneration(directory, await recover(directory, files, sealer), sealer, io);
     } else {
       // First start (or a crash during the first start): the empty state as snapshot 1, so a
       // directory always proves which root key it belongs to.
@@ -153,7 +160,7 @@ export async function openDirectoryStore(options: DirectoryStoreOptions): Promis
       const snapshotBytes = await writeSnapshot(directory, 1, [], sealer, io);
       recovered = { state: new KmsState(), generation: 1, journalRecords: 0, journalBytes: 0, snapshotBytes };
     }
-    const audit = await AuditLog.open(directory, files.audits, sealer, io, options.auditFileBytes, { newFile: lease.epoch > 1 });
+    const audit = await AuditLog.open(directory, files.audits, sealer, io, options.auditFileBytes, { newFile: true });
     const journal = await openJournal(directory, recovered.generation);
     store = new DataDirectoryStore({
       directory,
@@ -178,8 +185,8 @@ export async function openDirectoryStore(options: DirectoryStoreOptions): Promis
 }
 
 /**
- * After a takeover: the recovered state as the snapshot of generation + 2, and the recovered
- * generation's files deleted (see the module comment), before anything is appended.
+ * At every open that recovered state: the recovered state as the snapshot of generation + 2, and
+ * the recovered generation's files deleted (see the module comment), before anything is appended.
  */
 async function leapGeneration(directory: string, recovered: Recovered, sealer: RecordSealer, io: FileIo): Promise<Recovered> {
   const generation = recovered.generation + 2;
@@ -234,6 +241,17 @@ function unavailable(): KmsError {
   return new KmsError('KMSInternalException', 'An internal error occurred.');
 }
 
+/**
+ * What every call gets once another process took the data directory over: AWS's internal error
+ * (retryable: a client that fails over reaches the directory's new holder), saying why.
+ */
+function takenOver(): KmsError {
+  return new KmsError(
+    'KMSInternalException',
+    "An internal error occurred: this server's data directory was taken over by another process, so this server no longer answers requests.",
+  );
+}
+
 class DataDirectoryStore implements DirectoryStore {
   readonly state: KmsState;
   readonly audit: AuditSink;
@@ -261,7 +279,7 @@ class DataDirectoryStore implements DirectoryStore {
   #snapshotRetryBytes = 0;
   /** Whether the disk was full at the last write (so `DISK_FULL` is reported once per episode). */
   #diskFull = false;
-  /** Whether the failure is a lost lease: memory then holds exactly the durable state, so reads go on. */
+  /** Whether the failure is a lost lease: every call is refused then (`refusal`). */
   #fenced = false;
 
   constructor(parts: Parts) {
@@ -283,7 +301,7 @@ class DataDirectoryStore implements DirectoryStore {
 
   commit(changes: readonly Change[]): Promise<void> {
     // Refuse before applying: after a failure memory must not drift further from the disk.
-    if (this.#failure !== undefined || this.#closing !== undefined) return Promise.reject(unavailable());
+    if (this.#failure !== undefined || this.#closing !== undefined) return Promise.reject(this.#refused());
     if (changes.length === 0) return Promise.resolve();
     const inverses: Change[][] = [];
     for (const change of changes) {
@@ -299,14 +317,20 @@ class DataDirectoryStore implements DirectoryStore {
   }
 
   whenDurable(): Promise<void> | undefined {
-    if (this.#failure !== undefined && !(this.#fenced && this.#durable === this.#applied)) return Promise.reject(unavailable());
+    // After a lost lease too, though everything is durable: a call that was under way when the
+    // loss was found answers from state the new holder may have changed since.
+    if (this.#failure !== undefined) return Promise.reject(this.#refused());
     if (this.#durable === this.#applied) return undefined;
     const serial = this.#applied;
     return new Promise((resolve, reject) => this.#barriers.push({ serial, resolve, reject }));
   }
 
+  refusal(): Promise<never> | undefined {
+    return this.#fenced ? Promise.reject(takenOver()) : undefined;
+  }
+
   snapshot(): Promise<void> {
-    if (this.#failure !== undefined || this.#closing !== undefined) return Promise.reject(unavailable());
+    if (this.#failure !== undefined || this.#closing !== undefined) return Promise.reject(this.#refused());
     return new Promise((resolve, reject) => {
       this.#snapshotWaiters.push({ resolve, reject });
       this.#schedule();
@@ -495,11 +519,16 @@ class DataDirectoryStore implements DirectoryStore {
     for (const pending of [...undone].reverse()) for (const change of pending.undo) this.state.apply(change);
     this.#applied = this.#durable;
     const rejected = [...undone, ...snapshotWaiters, ...this.#snapshotWaiters.splice(0), ...this.#barriers.splice(0)];
-    for (const waiter of rejected) waiter.reject(unavailable());
+    for (const waiter of rejected) waiter.reject(this.#refused());
+  }
+
+  /** The error a refused commit or call gets: why, once the directory was taken over. */
+  #refused(): KmsError {
+    return this.#fenced ? takenOver() : unavailable();
   }
 
   /**
-   * Another process took the directory over: from now on every commit is refused (a write in
+   * Another process took the directory over: from now on every call is refused (a write in
    * flight is refused by the lease and rolled back by the writer), reported once.
    */
   leaseLost(cause: LeaseLostError): void {

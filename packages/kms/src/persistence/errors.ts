@@ -24,8 +24,8 @@ export type StoreErrorCode =
   | 'WRITE_FAILED'
   /**
    * Another process took the directory over after this one's lease lapsed (it was paused past
-   * it): the store refuses every further commit, rolls back those not yet durable, and serves
-   * reads from what was durable.
+   * it): the store rolls back the commits not yet durable and refuses every further call, reads
+   * included (its state is stale); stop the process.
    */
   | 'LEASE_LOST'
   /**

@@ -29,6 +29,13 @@ export interface ChangeStore {
    */
   whenDurable?(): Promise<void> | undefined;
   /**
+   * Asked before every call: `undefined` while the store serves, a rejected promise (the call's
+   * error) once it refuses every call, reads included, because another process took its data
+   * directory over (its state is stale, its audit trail unwritable). Stores that cannot lose their
+   * storage need not implement it, and then cost nothing per call.
+   */
+  refusal?(): Promise<never> | undefined;
+  /**
    * Where a persistent store keeps the audit trail (`audit-log.ts`): the events it read back,
    * restored into the trail at start, and the sink every new event goes to. Absent: the trail
    * lives in memory only.

@@ -345,6 +345,7 @@ function kmsBinding(
   const interner = new ParameterInterner();
   // The next time a clock-driven change falls due: requests before it skip the scan.
   let nextDue = -Infinity;
+  const prepare = (now: number): Promise<void> | undefined => (now < nextDue ? undefined : advance(now));
   const advance = async (now: number): Promise<void> => {
     const changes = dueChanges(store.state, now, random);
     if (changes.length > 0) {
@@ -410,7 +411,9 @@ function kmsBinding(
     ...(parts.faults === undefined ? {} : { faults: parts.faults }),
     validate: (definition, input) => validate(definition.input, input),
     open: (definition, scope: CallScope, now) => new RequestContext(services, definition, scope, now),
-    prepare: (now) => (now < nextDue ? undefined : advance(now)),
+    // A store that lost its data directory to another process refuses every call before it runs;
+    // one that cannot lose it (memory) adds nothing per call.
+    prepare: store.refusal === undefined ? prepare : (now) => store.refusal?.() ?? prepare(now),
     // The response may rest on changes that concurrent requests applied but have not yet made
     // durable (say, Encrypt under the material a rotation just added): answer once they are.
     settle: () => store.whenDurable?.(),

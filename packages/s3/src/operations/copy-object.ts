@@ -28,6 +28,7 @@
  */
 
 import { openObject, sealObject } from '../crypto/index.ts';
+import { S3Error } from '../errors.ts';
 import { type ChecksumResponseMembers, checksumResponseMembers, DEFAULT_CHECKSUM_ALGORITHM, requestedChecksumAlgorithm } from '../model/checksum.ts';
 import { parseWriteCondition } from '../model/conditional-write.ts';
 import { checkCopySourceSize, checkInPlaceCopy, metadataDirective, parseCopySource } from '../model/copy-source.ts';
@@ -35,6 +36,7 @@ import type { CustomerKey } from '../model/customer-key.ts';
 import { etagKind, objectEtag } from '../model/etag.ts';
 import { checkUserMetadataSize } from '../model/metadata.ts';
 import { checkStorageClass } from '../model/storage-class.ts';
+import type { UnsupportedConditions } from '../policy/authorize.ts';
 import { header, metadataHeaders, struct, xmlPayload } from '../protocol/binding.ts';
 import { CHECKSUM_XML_MEMBERS } from '../protocol/checksum-headers.ts';
 import { COPY_SOURCE_SSE_C_REQUEST, SSE_RESPONSE, SSE_WRITE_REQUEST } from '../protocol/sse-headers.ts';
@@ -143,6 +145,8 @@ export const copyObject: OperationDefinition<'CopyObject', CopyObjectRequest, Co
   },
   // s3:PutObject on the destination, with the write's condition keys and the copy's own
   // (`s3:x-amz-copy-source`, `s3:x-amz-metadata-directive`); s3:GetObject on the source below.
+  // Not `s3:if-match` / `s3:if-none-match`: S3 does not implement them for copies (see
+  // `conditionalCopyKeys`).
   access: {
     action: 's3:PutObject',
     resource: 'object',
@@ -152,6 +156,7 @@ export const copyObject: OperationDefinition<'CopyObject', CopyObjectRequest, Co
       ...(input.MetadataDirective === undefined ? {} : { 's3:x-amz-metadata-directive': input.MetadataDirective }),
       ...objectCreationConditions(true),
     }),
+    unsupportedConditions: conditionalCopyKeys,
   },
 
   async handler(input, context) {
@@ -246,3 +251,24 @@ export const copyObject: OperationDefinition<'CopyObject', CopyObjectRequest, Co
     }
   },
 };
+
+/** The condition keys of a conditional write, as the policy engine looks them up. */
+const CONDITIONAL_WRITE_KEYS: readonly string[] = Object.freeze(['s3:if-match', 's3:if-none-match']);
+
+/**
+ * UG `conditional-writes-enforce`: "If you use a bucket policy to enforce conditional writes, you
+ * can't perform copy operations to the bucket or prefix specified in your bucket policy.
+ * CopyObject requests without an If-None-Match or If-Match HTTP header fail with a 403 Access
+ * Denied error. CopyObject requests made with those HTTP headers fail with a 501 Not Implemented
+ * response." Without the headers the keys are absent, as for any request that has none (the
+ * write-once policy's `Null` test denies: 403); with them, a policy statement that applies to the
+ * copy and tests either key answers 501 NotImplemented. The error's `Header` element (the
+ * headers sent, as for the 501s of `parseWriteCondition`) is UNCONFIRMED: the guide gives the
+ * status only.
+ */
+function conditionalCopyKeys(input: CopyObjectRequest): UnsupportedConditions | undefined {
+  const { IfMatch, IfNoneMatch } = input;
+  if (IfMatch === undefined && IfNoneMatch === undefined) return undefined;
+  const header = IfMatch === undefined ? 'If-None-Match' : IfNoneMatch === undefined ? 'If-Match' : 'If-Match,If-None-Match';
+  return { keys: CONDITIONAL_WRITE_KEYS, error: () => new S3Error('ConditionalHeaderNotImplemented', { fields: [['Header', header]] }) };
+}

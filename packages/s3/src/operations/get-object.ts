@@ -59,8 +59,12 @@ export const getObject: OperationDefinition<'GetObject', GetObjectRequest, GetOb
       const { start, end } = plaintextBounds(opened.range);
       const { record, range } = opened;
       const whole = range.kind === 'full';
-      // A blob swapped on disk answers 500 now, before the response starts, not mid-body.
-      await reader.check?.(segmentsUnder(record.segments, start, end));
+      // A swapped blob of the segment the body starts with answers 500 now, before the response
+      // starts. Later segments are checked as the body reaches them (a mismatch there cuts the
+      // response, as any storage fault mid-body does): checking thousands of parts up front would
+      // hold a blob open for each, and delay the first byte by a read of every one.
+      const first = firstSegmentUnder(record.segments, start, end);
+      if (first !== undefined) await reader.check?.([first]);
       const release = async (): Promise<void> => {
         keys.dispose();
         await reader.close();
@@ -82,14 +86,14 @@ export const getObject: OperationDefinition<'GetObject', GetObjectRequest, GetOb
   },
 };
 
-/** The indexes of the segments holding plaintext bytes `[start, end)`. */
-function segmentsUnder(segments: readonly { readonly plaintextSize: number }[], start: number, end: number): number[] {
-  const under: number[] = [];
+/** The index of the first segment holding plaintext bytes of `[start, end)`, if any. */
+function firstSegmentUnder(segments: readonly { readonly plaintextSize: number }[], start: number, end: number): number | undefined {
   let from = 0;
   for (const [index, segment] of segments.entries()) {
     const to = from + segment.plaintextSize;
-    if (to > start && from < end) under.push(index);
+    if (from >= end) return undefined;
+    if (to > start) return index;
     from = to;
   }
-  return under;
+  return undefined;
 }

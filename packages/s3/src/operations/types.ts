@@ -13,7 +13,7 @@ import type { S3Error } from '../errors.ts';
 import type { TokenMac } from '../model/continuation-token.ts';
 import type { Md5 } from '../model/etag.ts';
 import type { S3Action } from '../policy/actions.ts';
-import type { S3AccessDecision } from '../policy/authorize.ts';
+import type { S3AccessDecision, UnsupportedConditions } from '../policy/authorize.ts';
 import type { RestBinding } from '../protocol/binding.ts';
 import type { ObjectStore } from '../storage/types.ts';
 
@@ -118,6 +118,11 @@ export interface OperationAccess<Input> {
   readonly resource: 'object' | 'bucket' | 'objects' | 'newBucket' | 'none';
   /** The request's own condition keys (`s3:x-amz-server-side-encryption`, `s3:prefix`, ...): only those it has. */
   conditions?(input: Input, scope: { readonly region: string; readonly account: string }): RequestConditions;
+  /**
+   * Condition keys the request implies but S3 does not implement for the operation (CopyObject's
+   * `s3:if-match` / `s3:if-none-match`): a policy statement testing one answers their error.
+   */
+  unsupportedConditions?(input: Input): UnsupportedConditions | undefined;
 }
 
 /**

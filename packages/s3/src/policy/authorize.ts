@@ -24,7 +24,7 @@
  * own buckets, except what a bucket policy denies: a Deny statement applies in every mode.
  */
 
-import { evaluateSides, type Principal, type RequestConditions } from '@strongbox/service-kernel';
+import { type ConditionLookup, evaluateSides, type Principal, type RequestConditions } from '@strongbox/service-kernel';
 import { S3Error } from '../errors.ts';
 import type { S3Action } from './actions.ts';
 import { type SignatureFacts, s3ContextLookup } from './request-context.ts';
@@ -52,6 +52,19 @@ export interface S3AccessRequest {
   readonly conditions?: RequestConditions | (() => RequestConditions);
   /** How the request was authenticated (the protocol edge's facts; absent in process). */
   readonly signature?: SignatureFacts;
+  /** Condition keys S3 does not serve for this request (see `UnsupportedConditions`). */
+  readonly unsupportedConditions?: UnsupportedConditions;
+}
+
+/**
+ * Condition keys a request's headers imply but S3 does not implement for its operation: a policy
+ * statement that applies to the request and tests one of them gets `error()` (S3's 501) instead
+ * of a decision. CopyObject's `s3:if-match` / `s3:if-none-match` (UG `conditional-writes-enforce`).
+ */
+export interface UnsupportedConditions {
+  /** The keys, lower-cased (as the policy engine looks them up). */
+  readonly keys: readonly string[];
+  readonly error: () => S3Error;
 }
 
 /** Why a request was refused, as the AccessDenied message ends. */
@@ -67,6 +80,8 @@ const POLICY_ACTIONS: ReadonlySet<string> = new Set(['s3:getbucketpolicy', 's3:p
 
 /**
  * Decides an access request. Pure: the same request always gets the same decision.
+ * @throws S3Error `request.unsupportedConditions.error()` when a statement that applies to the
+ *   request tests one of those keys.
  * @example evaluateS3Access({ caller: root, action: 's3:GetObject', resource: 'arn:aws:s3:::b/k', bucketOwner: root.account, bucketPolicy: undefined, region, secureTransport: true, now }).allowed // true
  */
 export function evaluateS3Access(request: S3AccessRequest): S3AccessDecision {
@@ -89,7 +104,19 @@ export function evaluateS3Access(request: S3AccessRequest): S3AccessDecision {
     ...(conditions === undefined ? {} : { conditions }),
     ...(request.signature === undefined ? {} : { signature: request.signature }),
   });
-  const sides = evaluateSides(request.bucketPolicy, { caller, action: request.action, resource: request.resource, lookup });
+  const unsupported = request.unsupportedConditions;
+  let testsUnsupported = false;
+  // The engine looks a key up only for a statement whose action, resource and principal match
+  // the request (and whose earlier conditions hold): a read of such a key is that statement's test.
+  const watched: ConditionLookup =
+    unsupported === undefined
+      ? lookup
+      : (key) => {
+          if (unsupported.keys.includes(key)) testsUnsupported = true;
+          return lookup(key);
+        };
+  const sides = evaluateSides(request.bucketPolicy, { caller, action: request.action, resource: request.resource, lookup: watched });
+  if (testsUnsupported && unsupported !== undefined) throw unsupported.error();
   if (sides.explicitDeny === 'resource') return { allowed: false, reason: 'explicitDenyInResourcePolicy' };
   if (sides.explicitDeny === 'identity') return { allowed: false, reason: 'explicitDenyInIdentityPolicy' };
   const identityAllows = caller.type === 'Root' || sides.identity.allowDirect;

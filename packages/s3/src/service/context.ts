@@ -99,6 +99,12 @@ export class RequestContext implements S3OperationContext, PipelineContext {
         const key = input['Key'];
         if (typeof key !== 'string') throw new TypeError(`"Key" expected a string, got ${typeof key}`);
         assertObjectKey(key);
+        const unsupported = access.unsupportedConditions?.(input);
+        if (unsupported !== undefined) {
+          this.#authorized = true;
+          authorizeS3Access({ ...this.#request(access.action, resourceArn(bucket.name, key), bucket, conditions), unsupportedConditions: unsupported });
+          return;
+        }
         this.authorize(access.action, bucket, key, conditions);
         return;
       }

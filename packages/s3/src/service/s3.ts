@@ -109,7 +109,8 @@ export interface StorageOptions {
   readonly upstream?: UpstreamOptions;
   /**
    * Told once when another process took the directory over after this one's lease lapsed (a
-   * `LeaseLostError`): every write then fails with 500 InternalError, reads go on.
+   * `LeaseLostError`): every call then fails with 500 InternalError, reads included (this
+   * process's state is stale); stop the process.
    */
   readonly onError?: (error: Error) => void;
 }
@@ -307,8 +308,19 @@ function ownKmsOf(options: S3Options, account: string, region: string): OwnKms {
   return { kms: forward, trail: undefined, ready };
 }
 
-function onError(storage: StorageOptions): { onError?: (error: Error) => void } {
-  return storage.onError === undefined ? {} : { onError: storage.onError };
+/** Whether the data directory was taken over: every call is refused from then on. */
+interface Fence {
+  lost: Error | undefined;
+}
+
+/** The store's error callback: notes a lost lease in `fence`, then tells the caller's. */
+function onError(storage: StorageOptions, fence: Fence): { onError: (error: Error) => void } {
+  return {
+    onError: (error) => {
+      if ((error as { code?: unknown }).code === 'LEASE_LOST') fence.lost ??= error;
+      storage.onError?.(error);
+    },
+  };
 }
 
 async function startEngine(
@@ -326,6 +338,7 @@ async function startEngine(
   const clock = options.clock ?? systemClock;
   // LastModified and CreationDate come from the engine's clock, like every other time it answers.
   const now = (): number => clock.now();
+  const fence: Fence = { lost: undefined };
   let store: ObjectStore;
   try {
     store =
@@ -333,8 +346,8 @@ async function startEngine(
         ? await createMemoryObjectStore({ now })
         : dataDirectory !== undefined
           ? dataDirectory.upstream === undefined
-            ? await openFileSystemObjectStore({ directory: dataDirectory.directory, now, ...onError(dataDirectory) })
-            : await openUpstreamObjectStore({ directory: dataDirectory.directory, upstream: dataDirectory.upstream, now, ...onError(dataDirectory) })
+            ? await openFileSystemObjectStore({ directory: dataDirectory.directory, now, ...onError(dataDirectory, fence) })
+            : await openUpstreamObjectStore({ directory: dataDirectory.directory, upstream: dataDirectory.upstream, now, ...onError(dataDirectory, fence) })
           : (storage as ObjectStore);
   } catch (error) {
     // The engine's own KMS holds `<directory>/kms`: release it with the failed start.
@@ -373,6 +386,11 @@ async function startEngine(
     validate: (_definition, input) => {
       if (typeof input !== 'object' || input === null) throw new TypeError('an S3 request is an object of members');
     },
+    // A data directory another process took over: every call is refused before it runs (this
+    // process's index and bucket policies are stale). Memory and caller-made stores skip the check.
+    ...(dataDirectory === undefined
+      ? {}
+      : { prepare: () => (fence.lost === undefined ? undefined : Promise.reject(new S3Error('DataDirectoryTakenOver', { cause: fence.lost }))) }),
     open: (definition, scope, now) =>
       new RequestContext({
         operation: definition.name,

@@ -247,7 +247,7 @@ export class IndexedObjectStore implements ObjectStore {
         return partInfo(part);
       });
     } catch (error) {
-      await this.#discard(bucket, [blobId]);
+      if (!outcomeUnknown(error)) await this.#discard(bucket, [blobId]);
       throw error;
     }
   }
@@ -311,7 +311,7 @@ export class IndexedObjectStore implements ObjectStore {
   /**
    * Writes an object's manifest under its key's lock, then runs `committed` (still under it);
    * `guard` checks the object replaced first, under the same lock; `fresh` blobs are released if
-   * the manifest cannot be written. With `expected` (the bucket the blobs were written into), a
+   * the manifest cannot be written (kept if it may have been: `outcomeUnknown`). With `expected` (the bucket the blobs were written into), a
    * bucket deleted, or deleted and created again, since then is NoSuchBucket: its blobs went with
    * the old one, and a manifest in the new one would name bytes that no longer exist.
    */
@@ -353,7 +353,7 @@ export class IndexedObjectStore implements ObjectStore {
         return objectInfo(record);
       });
     } catch (error) {
-      if (!written) await this.#discard(bucket, fresh);
+      if (!written && !outcomeUnknown(error)) await this.#discard(bucket, fresh);
       throw error;
     }
   }
@@ -426,6 +426,15 @@ export class IndexedObjectStore implements ObjectStore {
     this.#buckets.set(loaded.bucket.name, state);
     this.#refs.track(loaded.bucket.name, refs);
   }
+}
+
+/**
+ * Whether a write failed after its record may have become durable: the blobs it names then stay
+ * (held until the next open, which keeps them if the record is there and removes them if not);
+ * deleting them could leave a durable record naming a missing blob, which stops the next open.
+ */
+function outcomeUnknown(error: unknown): boolean {
+  return error instanceof S3Error && error.reason === 'CommitOutcomeUnknown';
 }
 
 function noSuchBucket(bucket: string): S3Error {

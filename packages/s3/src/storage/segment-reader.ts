@@ -7,11 +7,22 @@
  * stream starts at the segment's start and covers the pin, else by reading its first bytes first,
  * which the reader then keeps and serves reads within them from (a sealed object's header, which
  * every ranged read of it reads first, lies there: no extra read in the end).
+ *
+ * Memory and open files stay bounded whatever the number of segments (S3 allows 10,000 parts):
+ * the reader keeps the first bytes of one segment at a time (the one whose reads start now), and
+ * `check` reads at most `CHECK_CONCURRENCY` blobs at once.
  */
 
 import { assertPinned, pinLength } from './blob-pin.ts';
 import type { Persistence } from './persistence.ts';
 import type { ObjectInfo, ObjectReader } from './types.ts';
+
+/**
+ * How many blobs `check` reads at once: enough to overlap the latency of an upstream bucket, few
+ * enough that a check of thousands of parts leaves the process's file descriptors to its other
+ * requests (each read holds one open blob, or one upstream request).
+ */
+const CHECK_CONCURRENCY = 8;
 
 interface Span {
   readonly start: number;
@@ -35,24 +46,31 @@ export function segmentReader(
   const spans = segmentSpans(sizes);
   /** Segments still to check against their pins (none for those without one). */
   const unchecked = new Set(pins.flatMap((pin, segment) => (pin === undefined ? [] : [segment])));
-  /** The first bytes of segments checked by reading them, kept to serve reads within them. */
-  const prefixes = new Map<number, Uint8Array>();
+  /**
+   * The first bytes of the one segment last checked by reading them for a read starting in it,
+   * kept to serve reads within them (its header); replaced by the next such segment's.
+   */
+  let kept: { readonly segment: number; readonly prefix: Uint8Array } | undefined;
+  const prefixOf = (segment: number): Uint8Array | undefined => (kept?.segment === segment ? kept.prefix : undefined);
   const checkPin = (segment: number, prefix: Uint8Array): void => {
     assertPinned(prefix, pins[segment] ?? '', bucket, blobIds[segment] ?? '');
     unchecked.delete(segment);
   };
-  /** Checks a segment by reading its first bytes (when the read at hand does not cover them). */
-  const checkSegment = async (segment: number): Promise<void> => {
+  /**
+   * Checks a segment by reading its first bytes (when the read at hand does not cover them),
+   * keeping them if `keep` (a read in the segment starts now; else they would only take memory).
+   */
+  const checkSegment = async (segment: number, keep = true): Promise<void> => {
     if (!unchecked.has(segment)) return;
     const prefix = await persistence.readBlob(bucket, blobIds[segment] ?? '', 0, pinLength(sizes[segment] ?? 0));
     checkPin(segment, prefix);
-    prefixes.set(segment, prefix);
+    if (keep) kept = { segment, prefix };
   };
   const readPiece = async (piece: Piece): Promise<Uint8Array> => {
     const covered = pinLength(sizes[piece.segment] ?? 0);
     const covers = unchecked.has(piece.segment) && piece.offset === 0 && piece.length >= covered;
     if (!covers) await checkSegment(piece.segment);
-    const prefix = prefixes.get(piece.segment);
+    const prefix = prefixOf(piece.segment);
     if (prefix !== undefined && piece.offset + piece.length <= prefix.length) return prefix.subarray(piece.offset, piece.offset + piece.length);
     const bytes = await persistence.readBlob(bucket, blobIds[piece.segment] ?? '', piece.offset, piece.length);
     if (covers) checkPin(piece.segment, bytes.subarray(0, covered));
@@ -81,7 +99,7 @@ export function segmentReader(
       const readOnly = options.readOnly === true;
       return (async function* () {
         for (const piece of pieces(spans, offset, length)) {
-          const prefix = prefixes.get(piece.segment);
+          const prefix = prefixOf(piece.segment);
           if (prefix !== undefined && piece.offset < prefix.length) {
             // The first bytes were read to check the pin: served from there, the rest streamed.
             const end = Math.min(prefix.length, piece.offset + piece.length);
@@ -108,7 +126,24 @@ export function segmentReader(
       : {
           check: async (segments: readonly number[]): Promise<void> => {
             if (closed) throw new Error('reader is closed');
-            await Promise.all(segments.map((segment) => checkSegment(segment)));
+            // The first segment's reads start now: its first bytes are kept; the others' are not.
+            const queue = segments.filter((segment) => unchecked.has(segment));
+            const first = segments[0];
+            let next = 0;
+            let failed = false;
+            const worker = async (): Promise<void> => {
+              // Once one check failed (the call rejects), or the reader closed, no more blobs are read.
+              for (let index = next++; index < queue.length && !failed && !closed; index = next++) {
+                const segment = queue[index] ?? 0;
+                try {
+                  await checkSegment(segment, segment === first);
+                } catch (error) {
+                  failed = true;
+                  throw error;
+                }
+              }
+            };
+            await Promise.all(Array.from({ length: Math.min(CHECK_CONCURRENCY, queue.length) }, worker));
           },
         }),
     close: async () => {

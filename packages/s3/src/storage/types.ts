@@ -79,8 +79,10 @@ export interface ObjectReader {
   /**
    * Checks the blobs of these segments (indexes into `info.segments`) against the pins their
    * manifest recorded, now, so that a blob swapped on disk fails a response before it starts rather
-   * than in the middle of its body; reads check on their own anyway. Stores whose blobs need no pin
-   * (memory) omit it.
+   * than in the middle of its body; reads check on their own anyway. A few blobs are read at a
+   * time, and only the first listed segment's first bytes are kept for the reads that follow: pass
+   * the segment(s) a response starts with, not every one it will reach. Stores whose blobs need no
+   * pin (memory) omit it.
    * @throws S3Error InternalError for a blob that is not the one its manifest names.
    */
   check?(segments: readonly number[]): Promise<void>;

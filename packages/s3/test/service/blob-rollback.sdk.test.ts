@@ -9,12 +9,15 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
+  CompleteMultipartUploadCommand,
   CreateBucketCommand,
+  CreateMultipartUploadCommand,
   GetObjectCommand,
   HeadObjectCommand,
   PutBucketEncryptionCommand,
   PutObjectCommand,
   type PutObjectCommandInput,
+  UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
 import { bucketDirectoryName, objectFileName } from '../../src/storage/filesystem/layout.ts';
@@ -40,9 +43,9 @@ function manifestPath(directory: string, key: string): string {
   return join(directory, bucketDirectoryName(BUCKET), 'objects', objectFileName(key));
 }
 
-async function blobPathOf(directory: string, key: string): Promise<string> {
+async function blobPathOf(directory: string, key: string, segment = 0): Promise<string> {
   const manifest = JSON.parse(await readFile(manifestPath(directory, key), 'utf8')) as { segments: { blobId: string }[] };
-  return join(directory, bucketDirectoryName(BUCKET), 'blobs', manifest.segments[0]!.blobId);
+  return join(directory, bucketDirectoryName(BUCKET), 'blobs', manifest.segments[segment]!.blobId);
 }
 
 async function withEngine<T>(
@@ -124,6 +127,46 @@ describe('an object whose sealed blob was rolled back on disk', () => {
           'sse-kms-bucket-key': 'unable to open the sealed message',
           'dsse-kms': 'unable to open the sealed message',
         });
+      },
+      { responseChecksumValidation: 'WHEN_REQUIRED' },
+    );
+  });
+});
+
+describe('a multipart object whose later part was rolled back on disk', () => {
+  const PART = 5 * 1024 * 1024;
+  const partBody = (version: string, part: number, size: number): Uint8Array => new Uint8Array(size).fill(version.charCodeAt(1) * 10 + part);
+
+  async function uploadTwoParts(client: ReturnType<typeof inProcessClient>, version: string): Promise<void> {
+    const { UploadId } = await client.send(new CreateMultipartUploadCommand({ Bucket: BUCKET, Key: 'm' }));
+    const parts = [];
+    for (const [index, size] of [PART, 1000].entries()) {
+      const PartNumber = index + 1;
+      const { ETag } = await client.send(new UploadPartCommand({ Bucket: BUCKET, Key: 'm', UploadId, PartNumber, Body: partBody(version, PartNumber, size) }));
+      parts.push({ ETag, PartNumber });
+    }
+    await client.send(new CompleteMultipartUploadCommand({ Bucket: BUCKET, Key: 'm', UploadId, MultipartUpload: { Parts: parts } }));
+  }
+
+  it('GetObject starts (only the first part is checked before the head) and cuts the body at the rolled-back part; a range within it is 500', async () => {
+    const directory = tempDirectory('rollback-parts');
+    await withEngine(directory, async (client) => {
+      await client.send(new CreateBucketCommand({ Bucket: BUCKET }));
+      await uploadTwoParts(client, 'v1');
+      const older = await readFile(await blobPathOf(directory, 'm', 1));
+      await uploadTwoParts(client, 'v2');
+      await writeFile(await blobPathOf(directory, 'm', 1), older);
+    });
+    await withEngine(
+      directory,
+      async (client) => {
+        const first = await client.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'm', Range: `bytes=0-${PART - 1}` }));
+        expect(Buffer.from(await first.Body!.transformToByteArray()).equals(partBody('v2', 1, PART))).toBe(true);
+        const whole = await client.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'm' }));
+        expect(whole.$metadata.httpStatusCode).toBe(200);
+        await expect(whole.Body!.transformToByteArray()).rejects.toThrow();
+        const error = await sdkError(client.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'm', Range: `bytes=${PART}-${PART + 99}` })));
+        expect({ name: error.name, status: error.$metadata.httpStatusCode }).toEqual({ name: 'InternalError', status: 500 });
       },
       { responseChecksumValidation: 'WHEN_REQUIRED' },
     );

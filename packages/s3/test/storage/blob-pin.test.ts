@@ -8,7 +8,9 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type ObjectStore, openFileSystemObjectStore } from '../../src/index.ts';
+import { type BlobStorage, localBlobStorage } from '../../src/storage/filesystem/blobs.ts';
 import { bucketDirectoryName, objectFileName } from '../../src/storage/filesystem/layout.ts';
+import { openDataDirectoryStore } from '../../src/storage/filesystem/store.ts';
 import { catchS3Async } from '../helpers/errors.ts';
 import { tempDirectory } from '../helpers/temp.ts';
 
@@ -120,5 +122,90 @@ describe('blob pins', () => {
     expect(await manifest(directory, 'k')).toMatchObject({ version: 2, segments: [{ size: 10_000 }] });
     expect((await manifest(directory, 'k')).segments[0]!.pin).toBeUndefined();
     expect((await readdir(join(directory, bucketDirectoryName(BUCKET), 'blobs'))).length).toBe(1);
+  });
+});
+
+/** Local blobs, counting the blob reads (each holds one open file) in flight at once, and every stream's start. */
+function countingBlobs(): { blobs: BlobStorage; reads: { inFlight: number; most: number; total: number }; streams: [string, number][] } {
+  const local = localBlobStorage();
+  const reads = { inFlight: 0, most: 0, total: 0 };
+  const streams: [string, number][] = [];
+  const blobs: BlobStorage = {
+    ...local,
+    read: async (...args) => {
+      reads.inFlight += 1;
+      reads.total += 1;
+      reads.most = Math.max(reads.most, reads.inFlight);
+      try {
+        return await local.read(...args);
+      } finally {
+        reads.inFlight -= 1;
+      }
+    },
+    stream: (directory, bucket, blobId, offset, length) => {
+      streams.push([blobId, offset]);
+      return local.stream(directory, bucket, blobId, offset, length);
+    },
+  };
+  return { blobs, reads, streams };
+}
+
+/** A multipart object of `parts` parts of 100 bytes each (part n filled with n), straight through the store. */
+async function manyParts(store: ObjectStore, key: string, parts: number): Promise<void> {
+  await store.createBucket(BUCKET, {});
+  const upload = await store.createUpload(BUCKET, key, {});
+  for (let n = 1; n <= parts; n++) await store.putPart(BUCKET, upload.uploadId, n, [new Uint8Array(100).fill(n)], {});
+  await store.completeUpload(
+    BUCKET,
+    upload.uploadId,
+    Array.from({ length: parts }, (_, index) => index + 1),
+    {},
+  );
+}
+
+describe('blob pins of an object of many parts', () => {
+  const PARTS = 60;
+
+  it('check reads a few blobs at a time, and keeps only the first segment’s bytes: the rest are read again as the stream reaches them', async () => {
+    const directory = tempDirectory('pin-many');
+    const { blobs, reads, streams } = countingBlobs();
+    const store = await openDataDirectoryStore(directory, blobs, {});
+    await manyParts(store, 'm', PARTS);
+    const reader = await store.openObject(BUCKET, 'm');
+    await reader!.check!(Array.from({ length: PARTS }, (_, index) => index));
+    expect(reads.total).toBe(PARTS);
+    expect(reads.most).toBeGreaterThan(1);
+    expect(reads.most).toBeLessThanOrEqual(8);
+    const served: number[] = [];
+    for await (const chunk of reader!.stream()) served.push(...chunk);
+    expect(served).toEqual(Array.from({ length: PARTS * 100 }, (_, index) => Math.floor(index / 100) + 1));
+    // Part 1 is served from the bytes its check read; every later part's were let go, and streamed.
+    const { segments } = await manifest(directory, 'm');
+    expect(streams).toEqual(segments.slice(1).map((segment) => [segment.blobId, 0]));
+    await reader!.close();
+    await store.close();
+  });
+
+  it('GetObject’s check (the first segment) passes with a later part swapped; the stream fails when it reaches that part, not before', async () => {
+    const directory = tempDirectory('pin-many-swap');
+    let store = await openFileSystemObjectStore({ directory });
+    await manyParts(store, 'm', PARTS);
+    await store.close();
+    const { segments } = await manifest(directory, 'm');
+    await writeFile(blobPath(directory, segments[40]!.blobId), await readFile(blobPath(directory, segments[39]!.blobId)));
+    store = await openFileSystemObjectStore({ directory });
+    const reader = await store.openObject(BUCKET, 'm');
+    await reader!.check!([0]);
+    let served = 0;
+    const error = await catchS3Async(async () => {
+      for await (const chunk of reader!.stream()) served += chunk.length;
+    });
+    expect(error).toMatchObject({ code: 'InternalError', status: 500 });
+    expect((error.cause as Error).message).toMatch(/is not the blob its manifest names/);
+    expect(served).toBe(40 * 100);
+    // The check of every segment (what GetObject did before) fails on the same part.
+    expect(await catchS3Async(() => reader!.check!(Array.from({ length: PARTS }, (_, index) => index)))).toMatchObject({ code: 'InternalError' });
+    await reader!.close();
+    await store.close();
   });
 });

@@ -1,7 +1,8 @@
 /**
  * Fencing (issue #14): a data-directory store whose lease lapsed while it was paused, and whose
  * directory another store then took over, writes nothing more: every write fails with 500
- * InternalError, reads go on, and `onError` hears the loss once. Both stores live in this process:
+ * InternalError, and `onError` hears the loss once; the S3 engine over it then refuses every call,
+ * reads included (the store itself still reads, for its own close). Both stores live in this process:
  * the second opens the directory through a symlink, which this process's registry of held
  * directories does not recognise, so it judges the lock file as another process would and takes a
  * lock naming this very pid in this PID namespace over at once (Linux only). Renewals run on
@@ -12,7 +13,8 @@ import { readdir, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LeaseLostError } from '@strongbox/service-kernel';
 import { describe, expect, it } from 'vitest';
-import { type ObjectStore, openFileSystemObjectStore } from '../../src/index.ts';
+import { type ObjectStore, openFileSystemObjectStore, S3 } from '../../src/index.ts';
+import { catchS3Async } from '../helpers/errors.ts';
 import { tempDirectory } from '../helpers/temp.ts';
 
 const bytes = (...values: number[]): Uint8Array[] => [new Uint8Array(values)];
@@ -49,7 +51,12 @@ async function blobCount(directory: string): Promise<number> {
   return count;
 }
 
-const internalError = { name: 'S3Error', code: 'InternalError', status: 500, message: 'We encountered an internal error. Please try again.' };
+const internalError = {
+  name: 'S3Error',
+  code: 'InternalError',
+  status: 500,
+  message: "We encountered an internal error: this server's data directory was taken over by another process, so this server no longer answers requests.",
+};
 
 describe.skipIf(process.platform !== 'linux')('a data-directory store whose directory was taken over', () => {
   it('refuses every write with 500 InternalError, reports the loss once, serves reads, and nothing it tried lands in the new holder’s state', async () => {
@@ -73,7 +80,7 @@ describe.skipIf(process.platform !== 'linux')('a data-directory store whose dire
     await expect(a.store.abortUpload('b', upload.uploadId)).rejects.toMatchObject(internalError);
     const refused = await a.store.putObject('b', 'x', bytes(1), {}).catch((error: unknown) => error);
     expect((refused as Error).cause).toBeInstanceOf(LeaseLostError);
-    // Reads go on.
+    // The store still reads (the engine refuses them, below).
     expect(await read(a.store, 'b', 'kept')).toEqual([1, 2, 3]);
     expect((await a.store.headObject('b', 'kept'))?.metadata).toEqual({ tag: 'kept' });
     expect((await a.store.listObjects('b', { maxKeys: 10 })).objects.map((object) => object.key)).toEqual(['kept']);
@@ -110,5 +117,39 @@ describe.skipIf(process.platform !== 'linux')('a data-directory store whose dire
     expect(a.errors).toHaveLength(1);
     await a.store.close();
     await b.store.close();
+  });
+});
+
+describe.skipIf(process.platform !== 'linux')('the S3 engine on a data directory taken over', () => {
+  it('refuses every call with 500 InternalError once the loss is found, reads included, and tells `onError` once', async () => {
+    const directory = tempDirectory('fence-engine');
+    const errors: Error[] = [];
+    const s3 = new S3({ storage: { directory, onError: (error) => errors.push(error) } });
+    try {
+      await s3.createBucket({ Bucket: 'fenced' });
+      await s3.putObject({ Bucket: 'fenced', Key: 'kept', Body: 'kept body' });
+      expect(await (await s3.getObject({ Bucket: 'fenced', Key: 'kept' })).Body.transformToString()).toBe('kept body');
+
+      const link = join(tempDirectory('fence-engine-link'), 'data');
+      await symlink(directory, link);
+      const b = await holder(link);
+      // The first write finds the loss.
+      expect(await catchS3Async(() => s3.putObject({ Bucket: 'fenced', Key: 'new', Body: 'x' }))).toMatchObject(internalError);
+      expect(errors.map((error) => error.name)).toEqual(['LeaseLostError']);
+      for (const call of [
+        () => s3.getObject({ Bucket: 'fenced', Key: 'kept' }),
+        () => s3.headObject({ Bucket: 'fenced', Key: 'kept' }),
+        () => s3.listObjectsV2({ Bucket: 'fenced' }),
+        () => s3.listBuckets({}),
+        () => s3.getObject({ Bucket: 'fenced', Key: 'missing' }),
+        () => s3.deleteObject({ Bucket: 'fenced', Key: 'kept' }),
+      ]) {
+        expect(await catchS3Async(call)).toMatchObject(internalError);
+      }
+      expect(errors).toHaveLength(1);
+      await b.store.close();
+    } finally {
+      await s3.close();
+    }
   });
 });

@@ -9,7 +9,8 @@
  * inode allocated, so no later lock file can have the same device and inode: a different one, or
  * none, means a newer lease (a higher epoch, `lock-owner.ts`) or a lock deleted by hand. From then
  * on the lease is lost for good: `confirm` rejects with `LeaseLostError`, and `onLost` tells the
- * service once, which refuses every later write and keeps serving reads.
+ * service once, which refuses every later call, reads included (the new holder may have changed
+ * anything since, so this process's state is stale), and should stop.
  *
  * A commit also renews the lease first when the last renewal is older than `RENEW_ON_COMMIT_MS`
  * (the renewal timer was held up), so a holder that slept but was not taken over refreshes its
@@ -19,7 +20,9 @@
  * So a store confirms again once the write is durable and acknowledges it only then: a write
  * that raced a takeover is never acknowledged (its caller sees an internal error, the outcome
  * unknown), and a new holder, which reads the directory after its takeover, can keep such a late
- * write out of its own files by writing to new ones (KMS starts a new generation on a takeover).
+ * write out of its own files by writing to new ones (KMS starts a new generation at every open: a
+ * takeover cannot be told from the epoch alone, since an opener that finds no lock file at all,
+ * deleted by hand or between another opener's removal and its create, starts at epoch 1).
  */
 
 import type { FileHandle } from 'node:fs/promises';
@@ -68,7 +71,8 @@ export class LeaseLostError extends Error {
 }
 
 function lostMessage(directory: string, path: string, epoch: number, successor: LeaseSuccessor): string {
-  const refused = 'this process refuses every further write to it (reads go on); stop it, and let the other process serve the directory';
+  const refused =
+    'this process refuses every further call on it, reads included (its state is stale), and should stop, letting the other process serve the directory';
   if (successor.kind === 'removed')
     return `The lock ${path} of the data directory ${directory} was removed while this process held it (lease epoch ${epoch}); ${refused}.`;
   const who = successor.pid === undefined ? 'another process' : `process ${successor.pid}`;

@@ -19,7 +19,7 @@ export type DirectoryLockHolder =
   /** This process holds the directory (another store of it is open). */
   | { readonly kind: 'this-process' }
   /** Another process whose lease is current, named by its pid (of its own PID namespace). */
-  | { readonly kind: 'process'; readonly pid: number }
+  | { readonly kind: 'process'; readonly pid: number; readonly legacy?: true }
   /**
    * Another process created the lock, or is taking a stale one over, at the same time; or is
    * between creating a fresh lock and writing its name into it.
@@ -154,7 +154,7 @@ async function readLock(path: string): Promise<OpenLock | undefined> {
 
 function judge(found: OpenLock, owner: LockOwner): 'stale' | DirectoryLockHolder {
   const verdict = judgeLock(found, owner, Date.now(), isAlive);
-  if (verdict.kind === 'held') return { kind: 'process', pid: verdict.pid };
+  if (verdict.kind === 'held') return verdict.legacy === true ? { kind: 'process', pid: verdict.pid, legacy: true } : { kind: 'process', pid: verdict.pid };
   // Fresh but naming nobody yet: a process between its create and its write.
   if (verdict.kind === 'unidentified') return { kind: 'race' };
   return 'stale';

@@ -54,8 +54,11 @@ const LEGACY_LOCK = /^(\d{1,15})\n?$/;
 /** What to do with a lock found in place. */
 export type LockVerdict =
   | { readonly kind: 'stale' }
-  /** A process holds it (named by its pid), as far as can be told. */
-  | { readonly kind: 'held'; readonly pid: number }
+  /**
+   * A process holds it (named by its pid), as far as can be told; `legacy` for a lock of a release
+   * before leases, which is never renewed, so waiting does not free it.
+   */
+  | { readonly kind: 'held'; readonly pid: number; readonly legacy?: true }
   /** Fresh, but naming nobody: a process between creating and writing it. */
   | { readonly kind: 'unidentified' };
 
@@ -110,7 +113,7 @@ export function judgeLock(found: FoundLock, opener: LockOwner, now: number, isAl
     // nothing: judged as that release judged it, by its pid (in this namespace, the only one it
     // knew), a running server of that release must not be taken over.
     const pid = Number(legacy[1]);
-    return pid !== opener.pid && isAlive(pid) ? { kind: 'held', pid } : { kind: 'stale' };
+    return pid !== opener.pid && isAlive(pid) ? { kind: 'held', pid, legacy: true } : { kind: 'stale' };
   }
   if (now - found.mtimeMs > LEASE_EXPIRY_MS) return { kind: 'stale' };
   const [pidLine = '', host, namespace] = found.text.split('\n');

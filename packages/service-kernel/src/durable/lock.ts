@@ -44,6 +44,10 @@ function lockedMessage(directory: string, path: string, holder: DirectoryLockHol
     case 'this-process':
       return `The data directory ${directory} is in use by this process (close the other store first). If no such process uses it, delete ${path}.`;
     case 'process':
+      // A lock of a release before leases is never renewed, and taken over only once its pid is
+      // gone: waiting frees it only if that pid stops (another container's pid 1 never does here).
+      if (holder.legacy === true)
+        return `The data directory ${directory} is in use by process ${holder.pid} (its lock was written by an earlier Strongbox release, which does not renew it: it is kept while a process ${holder.pid} runs here). If no such process uses it, delete ${path}.`;
       return `The data directory ${directory} is in use by process ${holder.pid}. If no such process uses it, delete ${path} (or wait: a lock its holder stops renewing is taken over after ${LEASE_EXPIRY_MS / 1000} s).`;
     case 'race':
       return `Another process took the lock ${path} at the same time (or is taking it over).`;

@@ -131,6 +131,9 @@ export function nodeStreamingRequest(request: IncomingMessage): StreamingRequest
 /** Bytes a body reader holds for a consumer that has not asked for them yet, before it pauses the request. */
 const READ_AHEAD_BYTES = 64 * 1024;
 
+/** Taken slots at the front of a body reader's queue past which it is compacted (if they are half of it). */
+const COMPACT_AFTER = 1024;
+
 /**
  * A request body as an async iterator over its 'data' events. Node's stream iterator
  * (`request.iterator()`) costs more per chunk: each chunk goes through `read()`, a 'readable'
@@ -144,7 +147,12 @@ const READ_AHEAD_BYTES = 64 * 1024;
  */
 class RequestBodyReader implements AsyncIterator<Uint8Array> {
   readonly #request: IncomingMessage;
-  /** Chunks received and not yet taken: `#queue[#head..]`, `#queuedBytes` bytes in all. */
+  /**
+   * Chunks received and not yet taken: `#queue[#head..]`, `#queuedBytes` bytes in all. The slots
+   * before `#head` were taken (`EMPTY_CHUNK`); the array is compacted once `COMPACT_AFTER` or more
+   * of them are at least as many as the chunks waiting, so it stays below twice the chunks
+   * waiting plus `COMPACT_AFTER`.
+   */
   #queue: Buffer[] = [];
   #head = 0;
   #queuedBytes = 0;
@@ -173,6 +181,11 @@ class RequestBodyReader implements AsyncIterator<Uint8Array> {
     request.once('close', this.#onClose);
   }
 
+  /** Test hook (`__TESTS`): the slots of `reader`'s queue array, taken ones included. */
+  static queueSlots(reader: object): number {
+    return reader instanceof RequestBodyReader ? reader.#queue.length : -1;
+  }
+
   next(): Promise<IteratorResult<Uint8Array>> {
     if (this.#head < this.#queue.length) {
       const chunk = this.#queue[this.#head] as Buffer;
@@ -180,6 +193,12 @@ class RequestBodyReader implements AsyncIterator<Uint8Array> {
       this.#queuedBytes -= chunk.length;
       if (this.#head === this.#queue.length) {
         this.#queue = [];
+        this.#head = 0;
+      } else if (this.#head >= COMPACT_AFTER && this.#head * 2 >= this.#queue.length) {
+        // A handler steadily a little behind never empties the queue: without this, every chunk
+        // of the body would keep a slot. Moves at most as many slots as were taken since the
+        // last compaction, so a chunk costs O(1) amortised.
+        this.#queue = this.#queue.slice(this.#head);
         this.#head = 0;
       }
       if (this.#paused && this.#queuedBytes < READ_AHEAD_BYTES) {
@@ -474,3 +493,8 @@ function refuseTooLarge(request: IncomingMessage, response: ServerResponse, limi
     request.once('close', end);
   }
 }
+
+/** Test hooks: the slots of a body reader's queue array (taken ones included), to pin its bound. */
+export const __TESTS: { readonly queueSlots: (body: AsyncIterator<Uint8Array>) => number } = {
+  queueSlots: (body) => RequestBodyReader.queueSlots(body),
+};

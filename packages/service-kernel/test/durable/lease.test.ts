@@ -84,7 +84,7 @@ describe('DirectoryLease', () => {
     expect(failure).toBeInstanceOf(LeaseLostError);
     expect(failure).toMatchObject({ code: 'LEASE_LOST', epoch: 1, successor: { kind: 'lock', pid: OTHER.pid, epoch: 2 } });
     expect((failure as Error).message).toBe(
-      `The data directory ${held.directory} was taken over by process ${OTHER.pid} (lease epoch 2) after this process's lease (epoch 1) lapsed unrenewed for 15 s; this process refuses every further write to it (reads go on); stop it, and let the other process serve the directory.`,
+      `The data directory ${held.directory} was taken over by process ${OTHER.pid} (lease epoch 2) after this process's lease (epoch 1) lapsed unrenewed for 15 s; this process refuses every further call on it, reads included (its state is stale), and should stop, letting the other process serve the directory.`,
     );
     await expect(held.lease.confirm()).rejects.toBe(failure);
     await held.renew();
@@ -114,7 +114,7 @@ describe('DirectoryLease', () => {
     const failure = await held.lease.confirm().catch((error: unknown) => error);
     expect(failure).toMatchObject({ successor: { kind: 'removed' } });
     expect((failure as Error).message).toBe(
-      `The lock ${held.path} of the data directory ${held.directory} was removed while this process held it (lease epoch 1); this process refuses every further write to it (reads go on); stop it, and let the other process serve the directory.`,
+      `The lock ${held.path} of the data directory ${held.directory} was removed while this process held it (lease epoch 1); this process refuses every further call on it, reads included (its state is stale), and should stop, letting the other process serve the directory.`,
     );
     await held.lease.release();
   });

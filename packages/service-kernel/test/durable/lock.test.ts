@@ -144,7 +144,12 @@ describe('acquireDirectoryLock', () => {
   it('judges a lock of a release before leases (its pid alone, never renewed) by its pid: refused while it runs however old, taken over once it is gone or when it is this pid', async () => {
     const directory = await tempDirectory();
     await plant(directory, `${process.ppid}\n`, HOUR_AGO());
-    expect((await refusal(directory)).holder).toEqual({ kind: 'process', pid: process.ppid });
+    const failure = await refusal(directory);
+    expect(failure.holder).toEqual({ kind: 'process', pid: process.ppid, legacy: true });
+    // Waiting would not help: the message does not promise a takeover after the lease expiry.
+    expect(failure.message).toBe(
+      `The data directory ${directory} is in use by process ${process.ppid} (its lock was written by an earlier Strongbox release, which does not renew it: it is kept while a process ${process.ppid} runs here). If no such process uses it, delete ${join(directory, LOCK)}.`,
+    );
     expect(await readFile(join(directory, LOCK), 'utf8')).toBe(`${process.ppid}\n`);
     for (const pid of [DEAD_PID, process.pid]) {
       await plant(directory, `${pid}\n`);
@@ -275,7 +280,7 @@ describe('judgeLock', () => {
 
   it('a lock of a release before leases is judged by its pid whatever its age', () => {
     for (const mtimeMs of [0, 1_000]) {
-      expect(judgeLock({ text: '8\n', mtimeMs }, opener, LEASE_EXPIRY_MS * 10, alive)).toEqual({ kind: 'held', pid: 8 });
+      expect(judgeLock({ text: '8\n', mtimeMs }, opener, LEASE_EXPIRY_MS * 10, alive)).toEqual({ kind: 'held', pid: 8, legacy: true });
       expect(judgeLock({ text: '7\n', mtimeMs }, opener, 2_000, alive)).toEqual({ kind: 'stale' });
       expect(judgeLock({ text: '100', mtimeMs }, opener, 2_000, alive)).toEqual({ kind: 'stale' });
     }

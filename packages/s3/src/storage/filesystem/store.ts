@@ -10,9 +10,21 @@
  * The directory lock is a lease (`lock.ts`, the service kernel's `lease.ts`): every write first
  * confirms it, and every commit (a manifest written or removed, a bucket made or removed) confirms
  * it again once durable, before the store acknowledges it. Once another process took the
- * directory over (this one was paused past its lease), every write fails with 500 InternalError,
- * as any other storage fault does, and nothing more is written; reads go on; `onError` hears the
- * `LeaseLostError` once. A blob the store would delete then is left for the next open to remove.
+ * directory over (this one was paused past its lease), every write fails with 500 InternalError
+ * and no further step starts; the store still reads (the S3 engine refuses every call, and
+ * `strongbox serve` exits); `onError` hears the `LeaseLostError` once. A blob the store would
+ * delete then is left for the next open to remove.
+ *
+ * What the checks cannot exclude (`lease.ts`): a step already past its first check when the
+ * process was paused completes when it resumes, in what are now the new holder's files, because
+ * both holders write the same paths. Such a write is never acknowledged (the check after it fails:
+ * 500), but the new holder, which loaded the directory when it took it over, sees it only at its
+ * next start, and then it counts: a late manifest replaces or a late unlink removes what the new
+ * holder acknowledged for that key meanwhile, a late DeleteBucket removes the bucket's directory
+ * with whatever the new holder put in it, and a late manifest naming a blob the new holder removed
+ * as an orphan stops that next open ("named by a manifest but missing"). The window is the one
+ * step each write had under way at the pause. KMS closes it by starting new files at every open;
+ * this store does not (yet): its paths would need a new namespace per holder (a format change).
  */
 
 import { randomBytes } from 'node:crypto';
@@ -46,7 +58,8 @@ const DELETED_MARK = 'deleted-';
 export interface DataDirectoryEnvironment extends StoreEnvironment {
   /**
    * Told once when another process took the directory over after this one's lease lapsed (a
-   * `LeaseLostError`): every write fails from then on, reads go on.
+   * `LeaseLostError`): every write fails from then on (the store still reads; the S3 engine
+   * refuses every call).
    */
   readonly onError?: (error: Error) => void;
   /** The lease's clock and renewal schedule; for tests only (default: `Date.now`, every 3 s). */
@@ -244,12 +257,19 @@ class FileSystemPersistence implements Persistence {
   /**
    * Runs a commit step between two lease checks: before, so a fenced store writes nothing; after
    * it is durable, so it is acknowledged only if it landed before any takeover.
-   * @throws S3Error InternalError once the lease is lost (as for any other storage fault).
+   * @throws S3Error InternalError (`DataDirectoryTakenOver`) once the lease is lost; S3Error
+   *   `CommitOutcomeUnknown` when the check after the step fails otherwise (the lock file could not
+   *   be read: a network file system's transient error): the step may be durable.
    */
   async #commit<T>(step: () => Promise<T>): Promise<T> {
     await this.#confirm();
     const result = await step();
-    await this.#confirm();
+    try {
+      await this.#confirm();
+    } catch (error) {
+      if (error instanceof S3Error) throw error;
+      throw new S3Error('CommitOutcomeUnknown', { cause: error });
+    }
     return result;
   }
 
@@ -257,7 +277,7 @@ class FileSystemPersistence implements Persistence {
     try {
       await this.#lease.confirm();
     } catch (error) {
-      if (error instanceof LeaseLostError) throw new S3Error('InternalError', { cause: error });
+      if (error instanceof LeaseLostError) throw new S3Error('DataDirectoryTakenOver', { cause: error });
       throw error;
     }
   }
