@@ -20,7 +20,8 @@ import {
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
-import { bucketDirectoryName, objectFileName } from '../../src/storage/filesystem/layout.ts';
+import { objectFileName } from '../../src/storage/filesystem/layout.ts';
+import { bucketPath } from '../helpers/layout.ts';
 import { tempDirectory } from '../helpers/temp.ts';
 import { inProcessClient, sdkError, wireEngine } from '../helpers/wire.ts';
 
@@ -40,12 +41,12 @@ const readHeaders = (mode: string) => (mode === 'sse-c' ? SSE_C : {});
 const bodyOf = (version: string, mode: string): string => `${version} of ${mode} `.repeat(1500);
 
 function manifestPath(directory: string, key: string): string {
-  return join(directory, bucketDirectoryName(BUCKET), 'objects', objectFileName(key));
+  return join(bucketPath(directory, BUCKET), 'objects', objectFileName(key));
 }
 
 async function blobPathOf(directory: string, key: string, segment = 0): Promise<string> {
   const manifest = JSON.parse(await readFile(manifestPath(directory, key), 'utf8')) as { segments: { blobId: string }[] };
-  return join(directory, bucketDirectoryName(BUCKET), 'blobs', manifest.segments[segment]!.blobId);
+  return join(bucketPath(directory, BUCKET), 'blobs', manifest.segments[segment]!.blobId);
 }
 
 async function withEngine<T>(

@@ -9,9 +9,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type ObjectStore, openFileSystemObjectStore } from '../../src/index.ts';
 import { type BlobStorage, localBlobStorage } from '../../src/storage/filesystem/blobs.ts';
-import { bucketDirectoryName, objectFileName } from '../../src/storage/filesystem/layout.ts';
+import { objectFileName } from '../../src/storage/filesystem/layout.ts';
 import { openDataDirectoryStore } from '../../src/storage/filesystem/store.ts';
 import { catchS3Async } from '../helpers/errors.ts';
+import { bucketPath } from '../helpers/layout.ts';
 import { tempDirectory } from '../helpers/temp.ts';
 
 const BUCKET = 'b';
@@ -21,7 +22,7 @@ function body(fill: number, size: number): Uint8Array {
 }
 
 function manifestPath(directory: string, key: string): string {
-  return join(directory, bucketDirectoryName(BUCKET), 'objects', objectFileName(key));
+  return join(bucketPath(directory, BUCKET), 'objects', objectFileName(key));
 }
 
 async function manifest(directory: string, key: string): Promise<{ version: number; segments: { blobId: string; size: number; pin?: string }[] }> {
@@ -29,7 +30,7 @@ async function manifest(directory: string, key: string): Promise<{ version: numb
 }
 
 function blobPath(directory: string, blobId: string): string {
-  return join(directory, bucketDirectoryName(BUCKET), 'blobs', blobId);
+  return join(bucketPath(directory, BUCKET), 'blobs', blobId);
 }
 
 async function readAll(store: ObjectStore, key: string): Promise<Uint8Array> {
@@ -121,7 +122,7 @@ describe('blob pins', () => {
     await store.close();
     expect(await manifest(directory, 'k')).toMatchObject({ version: 2, segments: [{ size: 10_000 }] });
     expect((await manifest(directory, 'k')).segments[0]!.pin).toBeUndefined();
-    expect((await readdir(join(directory, bucketDirectoryName(BUCKET), 'blobs'))).length).toBe(1);
+    expect((await readdir(join(bucketPath(directory, BUCKET), 'blobs'))).length).toBe(1);
   });
 });
 

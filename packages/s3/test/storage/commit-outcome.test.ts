@@ -13,8 +13,9 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { openFileSystemObjectStore } from '../../src/index.ts';
-import { bucketDirectoryName, objectFileName, partFileName, uploadDirectoryName } from '../../src/storage/filesystem/layout.ts';
+import { objectFileName, partFileName, uploadDirectoryName } from '../../src/storage/filesystem/layout.ts';
 import { catchS3Async } from '../helpers/errors.ts';
+import { bucketPath } from '../helpers/layout.ts';
 import { tempDirectory } from '../helpers/temp.ts';
 
 /** While set: the path whose existence makes a `stat` of a lock file fail with EIO. */
@@ -37,7 +38,7 @@ const BUCKET = 'b';
 const body = (fill: number): Uint8Array[] => [new Uint8Array(100).fill(fill)];
 
 async function blobs(directory: string): Promise<string[]> {
-  return (await readdir(join(directory, bucketDirectoryName(BUCKET), 'blobs'))).sort();
+  return (await readdir(join(bucketPath(directory, BUCKET), 'blobs'))).sort();
 }
 
 describe('a commit whose lease check after the step fails with the file systemâ€™s error', () => {
@@ -46,7 +47,7 @@ describe('a commit whose lease check after the step fails with the file systemâ€
     let store = await openFileSystemObjectStore({ directory });
     await store.createBucket(BUCKET, {});
     // The manifest of k is written by this PUT; the check after it fails.
-    failLockStatOnce.after = join(directory, bucketDirectoryName(BUCKET), 'objects', objectFileName('k'));
+    failLockStatOnce.after = join(bucketPath(directory, BUCKET), 'objects', objectFileName('k'));
     const error = await catchS3Async(() => store.putObject(BUCKET, 'k', body(2), {}));
     expect(failLockStatOnce.after).toBeUndefined();
     expect(error).toMatchObject({ code: 'InternalError', status: 500, reason: 'CommitOutcomeUnknown' });
@@ -66,7 +67,7 @@ describe('a commit whose lease check after the step fails with the file systemâ€
     let store = await openFileSystemObjectStore({ directory });
     await store.createBucket(BUCKET, {});
     const { uploadId } = await store.createUpload(BUCKET, 'm', {});
-    failLockStatOnce.after = join(directory, bucketDirectoryName(BUCKET), 'uploads', uploadDirectoryName(uploadId), partFileName(1));
+    failLockStatOnce.after = join(bucketPath(directory, BUCKET), 'uploads', uploadDirectoryName(uploadId), partFileName(1));
     const error = await catchS3Async(() => store.putPart(BUCKET, uploadId, 1, body(3), {}));
     expect(failLockStatOnce.after).toBeUndefined();
     expect(error).toMatchObject({ code: 'InternalError', status: 500 });

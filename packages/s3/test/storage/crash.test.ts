@@ -129,7 +129,7 @@ async function checkUploads(store: ObjectStore, uploads: ReadonlyMap<string, Upl
 /** Every blob file is named by an object or part manifest: nothing replaced, stray or aborted lingers. */
 async function checkEveryBlobIsNamed(directory: string): Promise<void> {
   const files = (await readdir(directory, { recursive: true })).map(String);
-  const bucket = files.find((name) => /^b-[0-9a-f]+$/.test(name));
+  const bucket = files.find((name) => /^gen-\d{8}\/b-[0-9a-f]+$/.test(name));
   if (bucket === undefined) return;
   const named = new Set<string>();
   for (const name of files.filter((file) => file.startsWith(`${bucket}/`) && file.endsWith('.json'))) {

@@ -1,8 +1,10 @@
+import { readdirSync } from 'node:fs';
 import { cp, readdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { acquireDirectoryLock } from '@strongbox/service-kernel';
 import { describe, expect, it } from 'vitest';
 import { type ObjectStore, openFileSystemObjectStore } from '../../src/index.ts';
+import { generationPath } from '../helpers/layout.ts';
 import { tempDirectory } from '../helpers/temp.ts';
 import { runObjectStoreConformance } from './conformance.ts';
 
@@ -35,6 +37,13 @@ function bind(store: ObjectStore): ObjectStore {
   return bound as unknown as ObjectStore;
 }
 
+/** The one bucket's directory, relative to the data directory, as its last open laid it out. */
+function bucketIn(directory: string): string {
+  const generation = generationPath(directory);
+  const bucket = readdirSync(generation).find((name) => name.startsWith('b-'))!;
+  return relative(directory, join(generation, bucket));
+}
+
 /** Every file under a directory, relative. */
 async function files(directory: string): Promise<string[]> {
   return (await readdir(directory, { recursive: true, withFileTypes: true }))
@@ -53,7 +62,7 @@ describe('filesystem store: the data directory', () => {
     await store.close();
     expect(await readdir(parent)).toEqual(['data']);
     for (const file of await files(directory)) {
-      expect(file).toMatch(/^(LOCK$|b-[0-9a-f]+\/(bucket\.json|objects\/[0-9a-f]{64}\.json|blobs\/[A-Za-z0-9_-]+)$)/);
+      expect(file).toMatch(/^(LOCK$|gen-00000001\/b-[0-9a-f]+\/(bucket\.json|objects\/[0-9a-f]{64}\.json|blobs\/[A-Za-z0-9_-]+)$)/);
     }
   });
 
@@ -87,7 +96,7 @@ describe('filesystem store: the data directory', () => {
     await store.createBucket('b', {});
     await store.putObject('b', 'kept', [new Uint8Array([7])], {});
     await store.close();
-    const bucket = (await readdir(directory)).find((name) => name.startsWith('b-'))!;
+    const bucket = bucketIn(directory);
     await writeFile(join(directory, bucket, 'blobs', 'orphanblob0123'), 'half a body');
     await writeFile(join(directory, bucket, 'objects', `${'0'.repeat(64)}.json.tmp-abc`), '{"half":');
     const { mkdir } = await import('node:fs/promises');
@@ -96,10 +105,11 @@ describe('filesystem store: the data directory', () => {
     const reopened = await openFileSystemObjectStore({ directory });
     const left = await files(directory);
     expect(left).toHaveLength(4);
-    expect(left).toEqual(expect.arrayContaining(['LOCK', `${bucket}/bucket.json`]));
+    // The reopen renamed the generation directory (gen-00000001 to gen-00000002).
+    expect(left).toEqual(expect.arrayContaining(['LOCK', `${bucketIn(directory)}/bucket.json`]));
     expect(left.filter((file) => /\/blobs\/[A-Za-z0-9_-]{24}$/.test(file))).toHaveLength(1);
     expect(left.filter((file) => /\/objects\/[0-9a-f]{64}\.json$/.test(file))).toHaveLength(1);
-    expect(await readdir(directory)).toEqual(expect.not.arrayContaining([`${bucket}.tmp-123456`]));
+    expect(await readdir(generationPath(directory))).toEqual([bucketIn(directory).split('/')[1]]);
     expect((await reopened.headObject('b', 'kept'))?.size).toBe(1);
     await reopened.close();
   });
@@ -112,7 +122,7 @@ describe('filesystem store: the data directory', () => {
     await store.putPart('b', upload.uploadId, 1, [new Uint8Array([1, 2, 3])], {});
     await store.putPart('b', upload.uploadId, 2, [new Uint8Array([4, 5])], {});
     await store.close();
-    const bucket = (await readdir(directory)).find((name) => name.startsWith('b-'))!;
+    const bucket = bucketIn(directory);
     // What the directory held before the completion: the upload's manifests and both part blobs.
     const before = join(tempDirectory('fs-completion-copy'), 'bucket');
     await cp(join(directory, bucket), before, { recursive: true });
@@ -120,8 +130,8 @@ describe('filesystem store: the data directory', () => {
     await store.completeUpload('b', upload.uploadId, [1], {});
     await store.close();
     // The crash: the object manifest is written, but neither the upload nor part 2 was removed.
-    await cp(join(before, 'uploads'), join(directory, bucket, 'uploads'), { recursive: true });
-    await cp(join(before, 'blobs'), join(directory, bucket, 'blobs'), { recursive: true });
+    await cp(join(before, 'uploads'), join(directory, bucketIn(directory), 'uploads'), { recursive: true });
+    await cp(join(before, 'blobs'), join(directory, bucketIn(directory), 'blobs'), { recursive: true });
     const reopened = await openFileSystemObjectStore({ directory });
     expect(await reopened.getUpload('b', upload.uploadId)).toBeUndefined();
     expect((await reopened.listUploads('b', { maxUploads: 10 })).uploads).toEqual([]);
@@ -183,13 +193,34 @@ describe('filesystem store: the data directory', () => {
     expect(largest).toBeLessThanOrEqual(64 * 1024);
   });
 
+  it('every open renames the generation directory that holds the buckets; buckets of a directory from before generations are moved in', async () => {
+    const directory = tempDirectory('fs-generations');
+    let store = await openFileSystemObjectStore({ directory });
+    await store.createBucket('b', {});
+    await store.putObject('b', 'k', [new Uint8Array([5])], {});
+    await store.close();
+    expect(bucketIn(directory)).toBe(`gen-00000001/b-62`);
+    store = await openFileSystemObjectStore({ directory });
+    expect(bucketIn(directory)).toBe(`gen-00000002/b-62`);
+    await store.close();
+    // The layout before generations: the bucket directly in the root.
+    const { rename, rmdir } = await import('node:fs/promises');
+    await rename(join(directory, 'gen-00000002', 'b-62'), join(directory, 'b-62'));
+    await rmdir(join(directory, 'gen-00000002'));
+    store = await openFileSystemObjectStore({ directory });
+    expect((await readdir(directory)).sort()).toEqual(['LOCK', 'gen-00000001']);
+    expect(bucketIn(directory)).toBe(`gen-00000001/b-62`);
+    expect((await store.headObject('b', 'k'))?.size).toBe(1);
+    await store.close();
+  });
+
   it('a damaged manifest is reported, not skipped', async () => {
     const directory = tempDirectory('fs-damaged');
     const store = await openFileSystemObjectStore({ directory });
     await store.createBucket('b', {});
     await store.putObject('b', 'k', [new Uint8Array([7])], {});
     await store.close();
-    const bucket = (await readdir(directory)).find((name) => name.startsWith('b-'))!;
+    const bucket = bucketIn(directory);
     const [manifest] = await readdir(join(directory, bucket, 'objects'));
     await writeFile(join(directory, bucket, 'objects', manifest!), '{"version":1,"key":"k"}');
     await expect(openFileSystemObjectStore({ directory })).rejects.toThrow(/damaged: segments/);

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openUpstreamObjectStore, type UpstreamOptions } from '../../src/index.ts';
 import { checkCrashBody } from '../helpers/crash-bodies.ts';
 import { expectObjectWrites, type KeyState, readWhole, recordObjectWrites, runWriterAndKill } from '../helpers/crash-run.ts';
+import { generationPath } from '../helpers/layout.ts';
 import { tempDirectory } from '../helpers/temp.ts';
 import { type RunningS3rver, S3RVER_CREDENTIALS, startS3rver, upstreamKeys } from '../helpers/upstream.ts';
 
@@ -32,9 +33,10 @@ afterAll(async () => {
 /** The upstream keys the data directory's markers name. */
 async function markedKeys(directory: string): Promise<string[]> {
   const keys: string[] = [];
-  for (const bucket of await readdir(directory)) {
+  const generation = generationPath(directory);
+  for (const bucket of await readdir(generation)) {
     if (!bucket.startsWith('b-')) continue;
-    const blobs = join(directory, bucket, 'blobs');
+    const blobs = join(generation, bucket, 'blobs');
     for (const name of await readdir(blobs)) keys.push((await readFile(join(blobs, name))).toString('utf8'));
   }
   return keys.sort();

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ObjectStore, openUpstreamObjectStore, type S3Error, type UpstreamOptions } from '../../src/index.ts';
 import { catchS3Async } from '../helpers/errors.ts';
+import { generationPath } from '../helpers/layout.ts';
 import { tempDirectory } from '../helpers/temp.ts';
 import { type FaultProxy, type RunningS3rver, S3RVER_CREDENTIALS, startFaultProxy, startS3rver, upstreamClient, upstreamKeys } from '../helpers/upstream.ts';
 import { gatedBody, runObjectStoreConformance } from './conformance.ts';
@@ -72,9 +73,10 @@ function forward(current: () => ObjectStore): ObjectStore {
 /** Markers in the data directory: one per blob that may exist upstream. */
 async function markers(directory: string): Promise<string[]> {
   const names: string[] = [];
-  for (const bucket of await readdir(directory)) {
+  const generation = generationPath(directory);
+  for (const bucket of await readdir(generation)) {
     if (!bucket.startsWith('b-')) continue;
-    names.push(...(await readdir(join(directory, bucket, 'blobs'))));
+    names.push(...(await readdir(join(generation, bucket, 'blobs'))));
   }
   return names;
 }
@@ -188,8 +190,9 @@ describe('upstream store: what goes upstream', () => {
     await store.close();
     // A crash between a bucket deletion's rename and its removal leaves a `deleted-` directory
     // whose markers still name upstream objects: opening deletes them.
-    const bucketDirectory = (await readdir(directory)).find((name) => name.startsWith('b-'))!;
-    await rename(join(directory, bucketDirectory), join(directory, 'deleted-0123456789ab'));
+    const generation = generationPath(directory);
+    const bucketDirectory = (await readdir(generation)).find((name) => name.startsWith('b-'))!;
+    await rename(join(generation, bucketDirectory), join(generation, 'deleted-0123456789ab'));
     expect(await upstreamKeys(s3rver.client, BUCKET, upstream.prefix)).toHaveLength(1);
     const reopened = await openUpstreamObjectStore({ directory, upstream });
     expect(await upstreamKeys(s3rver.client, BUCKET, upstream.prefix)).toEqual([]);

@@ -20,9 +20,10 @@
  * So a store confirms again once the write is durable and acknowledges it only then: a write
  * that raced a takeover is never acknowledged (its caller sees an internal error, the outcome
  * unknown), and a new holder, which reads the directory after its takeover, can keep such a late
- * write out of its own files by writing to new ones (KMS starts a new generation at every open: a
- * takeover cannot be told from the epoch alone, since an opener that finds no lock file at all,
- * deleted by hand or between another opener's removal and its create, starts at epoch 1).
+ * write out of its own files by writing to new ones (KMS starts a new generation at every open, S3
+ * renames the directory of its buckets: a takeover cannot be told from the epoch alone, since an
+ * opener that finds no lock file at all, deleted by hand or between another opener's removal and
+ * its create, starts at epoch 1).
  */
 
 import type { FileHandle } from 'node:fs/promises';

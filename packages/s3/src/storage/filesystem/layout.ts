@@ -7,12 +7,17 @@
  * bytes long all become 64 hex digits: no traversal, no NUL, no name over NAME_MAX.
  *
  * ```
- * <data>/LOCK                                  the directory lock (pid)
- * <data>/b-<hex name>/bucket.json              bucket record
+ * <data>/LOCK                                  the directory lock (a lease)
+ * <data>/gen-<n>/                              the buckets, renamed at every open (n + 1)
+ * <data>/gen-<n>/b-<hex name>/bucket.json      bucket record
  *                    /objects/<sha256 key>.json object manifests (name the blobs)
  *                    /blobs/<id>                stored bytes, written once
  *                    /uploads/u-<id>/upload.json, part-00001.json …
  * ```
+ *
+ * The generation directory is the takeover fence (`store.ts`): each open renames it, so every path
+ * a previous holder still uses stops existing. Directories written before it kept the buckets
+ * directly under `<data>`; an open moves them into the generation directory.
  */
 
 import { createHash } from 'node:crypto';
@@ -20,6 +25,7 @@ import { createHash } from 'node:crypto';
 /** Blob and upload ids: the store's random tokens (base64url). */
 const TOKEN = /^[A-Za-z0-9_-]{8,64}$/;
 const BUCKET_DIRECTORY = /^b-((?:[0-9a-f]{2})+)$/;
+const GENERATION_DIRECTORY = /^gen-(\d{8})$/;
 
 export const BUCKET_FILE = 'bucket.json';
 export const OBJECTS = 'objects';
@@ -38,6 +44,18 @@ export function bucketDirectoryName(bucket: string): string {
 export function bucketFromDirectoryName(name: string): string | undefined {
   const match = BUCKET_DIRECTORY.exec(name);
   return match?.[1] === undefined ? undefined : Buffer.from(match[1], 'hex').toString('utf8');
+}
+
+/** The name of the generation directory `generation` (1..99,999,999). */
+export function generationDirectoryName(generation: number): string {
+  if (!Number.isSafeInteger(generation) || generation < 1 || generation > 99_999_999) throw new RangeError(`generation ${generation} is out of range`);
+  return `gen-${String(generation).padStart(8, '0')}`;
+}
+
+/** The generation a directory name stands for, or undefined if it is not a generation directory. */
+export function generationFromDirectoryName(name: string): number | undefined {
+  const match = GENERATION_DIRECTORY.exec(name);
+  return match?.[1] === undefined ? undefined : Number(match[1]);
 }
 
 /** The manifest file of an object key. */

@@ -15,16 +15,16 @@
  * `strongbox serve` exits); `onError` hears the `LeaseLostError` once. A blob the store would
  * delete then is left for the next open to remove.
  *
- * What the checks cannot exclude (`lease.ts`): a step already past its first check when the
- * process was paused completes when it resumes, in what are now the new holder's files, because
- * both holders write the same paths. Such a write is never acknowledged (the check after it fails:
- * 500), but the new holder, which loaded the directory when it took it over, sees it only at its
- * next start, and then it counts: a late manifest replaces or a late unlink removes what the new
- * holder acknowledged for that key meanwhile, a late DeleteBucket removes the bucket's directory
- * with whatever the new holder put in it, and a late manifest naming a blob the new holder removed
- * as an orphan stops that next open ("named by a manifest but missing"). The window is the one
- * step each write had under way at the pause. KMS closes it by starting new files at every open;
- * this store does not (yet): its paths would need a new namespace per holder (a format change).
+ * What the checks cannot exclude (`lease.ts`) is a step already past its first check when the
+ * process was paused: it completes when the process resumes. So every open starts a generation
+ * (`#startGeneration`): the directory holding every bucket is renamed, in one step, from
+ * `gen-<n>` to `gen-<n+1>` before anything is loaded, and every path the store writes goes through
+ * it. A previous holder's late step (a manifest's rename, an unlink, a bucket directory's removal,
+ * a new bucket) then finds its paths gone and fails, instead of replacing or removing what the new
+ * holder acknowledged, or naming a blob the new holder removed as an orphan (which would stop the
+ * next open). Only a blob file it had already opened can still receive bytes: an orphan, removed
+ * at the next open. Every open, not only a takeover, as KMS's generation leap (the lease epoch
+ * alone does not tell a takeover).
  */
 
 import { randomBytes } from 'node:crypto';
@@ -41,6 +41,8 @@ import {
   BUCKET_FILE,
   bucketDirectoryName,
   bucketFromDirectoryName,
+  generationDirectoryName,
+  generationFromDirectoryName,
   isBlobFileName,
   OBJECTS,
   objectFileName,
@@ -132,6 +134,8 @@ class FileSystemPersistence implements Persistence {
   readonly #root: string;
   readonly #lease: DirectoryLease;
   readonly #blobs: BlobStorage;
+  /** This holder's generation directory, where the buckets are (set by `load`). */
+  #generation: string | undefined;
 
   constructor(root: string, lease: DirectoryLease, blobs: BlobStorage) {
     this.#root = root;
@@ -140,9 +144,11 @@ class FileSystemPersistence implements Persistence {
   }
 
   async load(): Promise<readonly LoadedBucket[]> {
+    const base = await this.#startGeneration();
+    this.#generation = base;
     const loaded: LoadedBucket[] = [];
-    for (const name of await readdir(this.#root)) {
-      const path = join(this.#root, name);
+    for (const name of await readdir(base)) {
+      const path = join(base, name);
       // An interrupted bucket creation or deletion: never acknowledged, or already acknowledged gone.
       if (name.includes(TEMPORARY_MARK) || name.startsWith(DELETED_MARK)) {
         if (name.startsWith(DELETED_MARK)) await this.#blobs.drop(join(path, BLOBS));
@@ -182,7 +188,7 @@ class FileSystemPersistence implements Persistence {
   }
 
   async #writeBucket(record: BucketRecord): Promise<void> {
-    const directory = join(this.#root, bucketDirectoryName(record.name));
+    const directory = join(this.#base, bucketDirectoryName(record.name));
     if (await exists(directory)) return replaceFileDurably(directory, BUCKET_FILE, encodeRecord(record));
     // A new bucket appears whole: built under a temporary name, then renamed into place.
     const temporary = `${directory}${TEMPORARY_MARK}${randomBytes(6).toString('hex')}`;
@@ -190,7 +196,7 @@ class FileSystemPersistence implements Persistence {
     for (const sub of [OBJECTS, BLOBS, UPLOADS]) await mkdir(join(temporary, sub), { mode: 0o700 });
     await replaceFileDurably(temporary, BUCKET_FILE, encodeRecord(record));
     await rename(temporary, directory);
-    await syncDirectory(this.#root);
+    await syncDirectory(this.#base);
   }
 
   deleteBucket(name: string): Promise<void> {
@@ -198,13 +204,13 @@ class FileSystemPersistence implements Persistence {
   }
 
   async #deleteBucket(name: string): Promise<void> {
-    const directory = join(this.#root, bucketDirectoryName(name));
+    const directory = join(this.#base, bucketDirectoryName(name));
     // Blobs still listed (only those of readers still open: the bucket is empty) go first, while
     // the bucket still exists: a crash meanwhile leaves them as orphans of a live bucket.
     await this.#blobs.drop(join(directory, BLOBS));
-    const doomed = join(this.#root, `${DELETED_MARK}${randomBytes(6).toString('hex')}`);
+    const doomed = join(this.#base, `${DELETED_MARK}${randomBytes(6).toString('hex')}`);
     await rename(directory, doomed);
-    await syncDirectory(this.#root);
+    await syncDirectory(this.#base);
     await rm(doomed, { recursive: true, force: true });
   }
 
@@ -283,7 +289,42 @@ class FileSystemPersistence implements Persistence {
   }
 
   #in(bucket: string, sub: string): string {
-    return join(this.#root, bucketDirectoryName(bucket), sub);
+    return join(this.#base, bucketDirectoryName(bucket), sub);
+  }
+
+  get #base(): string {
+    if (this.#generation === undefined) throw new Error('the data directory is not loaded');
+    return this.#generation;
+  }
+
+  /**
+   * Starts this holder's generation before anything is read: the generation directory, which holds
+   * every bucket, is renamed to the next number (or the first is made), so every path a previous
+   * holder may still use (paused past its lease, its directory taken over) stops existing, and its
+   * late steps fail (ENOENT) instead of landing in this holder's files. One rename, whatever the
+   * number of buckets. Buckets of a directory from before generations (directly in the root) and
+   * what a crash left of them are moved in.
+   * @returns the new generation directory.
+   * @throws Error if the root holds more than one generation (no open leaves two).
+   */
+  async #startGeneration(): Promise<string> {
+    const names = await readdir(this.#root);
+    const generations = names.flatMap((name) => generationFromDirectoryName(name) ?? []);
+    if (generations.length > 1) {
+      throw new Error(`The data directory ${this.#root} holds several generations (${generations.map(generationDirectoryName).join(', ')}); it is damaged.`);
+    }
+    const previous = generations[0];
+    const next = join(this.#root, generationDirectoryName((previous ?? 0) + 1));
+    if (previous === undefined) await mkdir(next, { mode: 0o700 });
+    else await rename(join(this.#root, generationDirectoryName(previous)), next);
+    for (const name of names) {
+      if (bucketFromDirectoryName(name) !== undefined || name.includes(TEMPORARY_MARK) || name.startsWith(DELETED_MARK)) {
+        await rename(join(this.#root, name), join(next, name));
+      }
+    }
+    await syncDirectory(next);
+    await syncDirectory(this.#root);
+    return next;
   }
 
   async #loadBucket(directory: string): Promise<LoadedBucket> {
