@@ -122,14 +122,21 @@ export class InProcessHandler implements RequestHandler<SdkRequest, SdkResponse,
 
 /** The request's path with its query string, as a server sees it. */
 function pathOf(request: SdkRequest): string {
-  const query = request.query ?? {};
+  const path = request.path || '/';
+  const query = request.query;
+  // Most calls (every object PUT and GET) have no query: no entries list to make.
+  if (query === undefined || !hasOwnKey(query)) return path;
   const parts: string[] = [];
   for (const [key, value] of Object.entries(query)) {
     if (value === null) parts.push(encodeURIComponent(key));
     else for (const item of Array.isArray(value) ? value : [value]) parts.push(`${encodeURIComponent(key)}=${encodeURIComponent(item)}`);
   }
-  const path = request.path || '/';
   return parts.length === 0 ? path : `${path}?${parts.join('&')}`;
+}
+
+function hasOwnKey(object: object): boolean {
+  for (const key in object) if (Object.hasOwn(object, key)) return true;
+  return false;
 }
 
 /**
@@ -138,13 +145,21 @@ function pathOf(request: SdkRequest): string {
  * @throws TypeError for a body of another type (nothing the SDK sends).
  */
 function bodyStream(body: unknown): BodyStream {
-  if (body === undefined || body === null) return once(new Uint8Array(0));
+  if (body === undefined || body === null || body === '') return EMPTY_BODY;
   if (typeof body === 'string') return once(Buffer.from(body));
   if (body instanceof Uint8Array) return once(body);
   if (body instanceof ArrayBuffer) return once(new Uint8Array(body));
   if (typeof body === 'object' && Symbol.asyncIterator in body) return bytesOf(body as AsyncIterable<Uint8Array | string>);
   throw new TypeError('InProcessHandler: unsupported request body type');
 }
+
+/**
+ * The body of a request that has none (every GET, HEAD and DELETE), shared: a stream that ends at
+ * once, as the node:http edge gives such a request, with no generator made per request.
+ */
+const EMPTY_BODY: BodyStream = Object.freeze({
+  [Symbol.asyncIterator]: (): AsyncIterator<Uint8Array> => ({ next: () => Promise.resolve({ done: true, value: undefined }) }),
+});
 
 async function* once(bytes: Uint8Array): BodyStream {
   if (bytes.length > 0) yield bytes;

@@ -175,6 +175,29 @@ describe('InProcessHandler', () => {
     expect(Buffer.concat(read).toString()).toBe('abc');
   });
 
+  it('gives the service the path with its query string as a server sees it, and a body-less request an empty body', async () => {
+    const bodies: string[] = [];
+    const handler = new InProcessHandler(
+      async (request) => {
+        seen.push({ ...request, body: new Uint8Array(0) });
+        // Read twice: a body-less request's body is an empty stream each time it is read.
+        for (let i = 0; i < 2; i++) {
+          const chunks: Uint8Array[] = [];
+          for await (const chunk of request.body) chunks.push(chunk);
+          bodies.push(Buffer.concat(chunks).toString());
+        }
+        return { status: 200, headers: {}, body: '' };
+      },
+      { streaming: true },
+    );
+    const request = { method: 'GET', protocol: 'http:', hostname: 'h', headers: {}, body: undefined };
+    await handler.handle({ ...request, path: '/b/k', query: {} });
+    await handler.handle({ ...request, path: '/b', query: { 'list-type': '2', prefix: 'a b/ü', uploads: null, tag: ['x', 'y&z'] } });
+    await handler.handle({ ...request, path: '' });
+    expect(seen.map((request) => request.path)).toEqual(['/b/k', '/b?list-type=2&prefix=a%20b%2F%C3%BC&uploads&tag=x&tag=y%26z', '/']);
+    expect(bodies).toEqual(['', '', '', '', '', '']);
+  });
+
   describe('a streamed answer', () => {
     const request = { method: 'GET', protocol: 'http:', hostname: 'h', path: '/b/k', headers: {}, query: {}, body: undefined };
 
