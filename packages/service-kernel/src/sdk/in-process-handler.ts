@@ -27,7 +27,7 @@ import type {
   HttpRequest as SdkRequest,
   HttpResponse as SdkResponse,
 } from '@smithy/types';
-import type { BodyStream, ProtocolHandler, StreamingHandler, StreamingRequest, StreamingResponse } from '../http/types.ts';
+import type { BodyStream, ProtocolHandler, StreamingHandler, StreamingRequest } from '../http/types.ts';
 
 /** Leading or trailing spaces and tabs of a header value (what an HTTP parser strips). */
 const OUTER_WHITESPACE_ALL = /^[ \t]+|[ \t]+$/g;
@@ -98,12 +98,14 @@ export class InProcessHandler implements RequestHandler<SdkRequest, SdkResponse,
     };
     if (secure) forwarded.secure = true;
     const result = await this.#handler(forwarded);
-    const responseHeaders = Object.create(null) as Record<string, string>;
-    // node:http hands the SDK lower-case header names; its deserializers read them so. No prototype,
-    // as on the request side: a header name (S3 echoes `x-amz-meta-*`) is only ever a key.
-    const given = result.headers;
-    for (const name of Object.keys(given)) responseHeaders[name.toLowerCase()] = given[name] as string;
-    return { response: { statusCode: result.status, headers: responseHeaders, body: responseBodyOf(result.body) } };
+    const body = result.body;
+    return {
+      response: {
+        statusCode: result.status,
+        headers: sdkHeaders(result.headers),
+        body: typeof body === 'string' || body instanceof Uint8Array ? wholeBodyOf(body) : await streamedBodyOf(body),
+      },
+    };
   }
 
   /** Nothing to configure: there is no connection. */
@@ -120,14 +122,21 @@ export class InProcessHandler implements RequestHandler<SdkRequest, SdkResponse,
 
 /** The request's path with its query string, as a server sees it. */
 function pathOf(request: SdkRequest): string {
-  const query = request.query ?? {};
+  const path = request.path || '/';
+  const query = request.query;
+  // Most calls (every object PUT and GET) have no query: no entries list to make.
+  if (query === undefined || !hasOwnKey(query)) return path;
   const parts: string[] = [];
   for (const [key, value] of Object.entries(query)) {
     if (value === null) parts.push(encodeURIComponent(key));
     else for (const item of Array.isArray(value) ? value : [value]) parts.push(`${encodeURIComponent(key)}=${encodeURIComponent(item)}`);
   }
-  const path = request.path || '/';
   return parts.length === 0 ? path : `${path}?${parts.join('&')}`;
+}
+
+function hasOwnKey(object: object): boolean {
+  for (const key in object) if (Object.hasOwn(object, key)) return true;
+  return false;
 }
 
 /**
@@ -136,13 +145,21 @@ function pathOf(request: SdkRequest): string {
  * @throws TypeError for a body of another type (nothing the SDK sends).
  */
 function bodyStream(body: unknown): BodyStream {
-  if (body === undefined || body === null) return once(new Uint8Array(0));
+  if (body === undefined || body === null || body === '') return EMPTY_BODY;
   if (typeof body === 'string') return once(Buffer.from(body));
   if (body instanceof Uint8Array) return once(body);
   if (body instanceof ArrayBuffer) return once(new Uint8Array(body));
   if (typeof body === 'object' && Symbol.asyncIterator in body) return bytesOf(body as AsyncIterable<Uint8Array | string>);
   throw new TypeError('InProcessHandler: unsupported request body type');
 }
+
+/**
+ * The body of a request that has none (every GET, HEAD and DELETE), shared: a stream that ends at
+ * once, as the node:http edge gives such a request, with no generator made per request.
+ */
+const EMPTY_BODY: BodyStream = Object.freeze({
+  [Symbol.asyncIterator]: (): AsyncIterator<Uint8Array> => ({ next: () => Promise.resolve({ done: true, value: undefined }) }),
+});
 
 async function* once(bytes: Uint8Array): BodyStream {
   if (bytes.length > 0) yield bytes;
@@ -162,19 +179,107 @@ function buffering(handler: ProtocolHandler): StreamingHandler {
 }
 
 /**
- * The response body as the SDK takes it. A streamed body (S3's GetObject) becomes a Readable, read
- * as the SDK reads an `IncomingMessage`: streaming outputs need one (`sdkStreamMixin`). A body the
- * service answered whole (every document, error and empty body) is handed over as `WholeBody`
- * bytes: the SDK's deserializers take bytes as they are (`collectBody`, S3's 200-error check), so
- * no stream is made per response only for the SDK to collect it back into bytes.
+ * The response headers as the SDK's node:http handler hands them over: lower-case names (its
+ * deserializers read them so) on a plain object. A plain object, not a prototype-less one: V8
+ * keeps an `Object.create(null)` object in dictionary mode, and the SDK reads and walks the headers
+ * of every response many times (bindings, checksums, request ids, the clock-skew `date`). A name
+ * stays only a key: `__proto__` (no service sends it) is defined as a property, not given to the
+ * prototype setter.
  */
-function responseBodyOf(body: StreamingResponse['body']): Readable | WholeBody {
-  if (typeof body === 'string') {
-    const bytes = Buffer.from(body);
-    return new WholeBody(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.length);
+function sdkHeaders(given: Readonly<Record<string, string>>): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const name of Object.keys(given)) {
+    const lower = name.toLowerCase();
+    if (lower === '__proto__') Object.defineProperty(headers, lower, { value: given[name], enumerable: true, writable: true, configurable: true });
+    else headers[lower] = given[name] as string;
   }
-  if (body instanceof Uint8Array) return new WholeBody(body.buffer as ArrayBuffer, body.byteOffset, body.length);
-  return Readable.from(body, { objectMode: false });
+  return headers;
+}
+
+/**
+ * A body the service answered whole (every document, error and empty body), handed over as
+ * `WholeBody` bytes: the SDK's deserializers take bytes as they are (`collectBody`, S3's 200-error
+ * check), so no stream is made per response only for the SDK to collect it back into bytes.
+ */
+function wholeBodyOf(body: string | Uint8Array): WholeBody {
+  const bytes = typeof body === 'string' ? Buffer.from(body) : body;
+  return new WholeBody(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.length);
+}
+
+/**
+ * A streamed body (S3's GetObject) as the Readable the SDK reads as it reads an `IncomingMessage`
+ * (streaming outputs need one: `sdkStreamMixin`). Its first two chunks are produced now, before
+ * the answer is handed over, as the node:http edge produces a small object's first chunk before
+ * its head goes out: a body of one chunk (every small object) is then a Readable already ended,
+ * read with no further round trip through the service's iterator. At most two chunks are held;
+ * the rest is produced as the SDK reads. A failure while producing them fails the stream after
+ * the chunks produced before it, when it is read, as a body failing mid-stream does.
+ */
+async function streamedBodyOf(body: BodyStream): Promise<Readable> {
+  const iterator = body[Symbol.asyncIterator]();
+  const ahead: Uint8Array[] = [];
+  try {
+    for (let step = await iterator.next(); ; step = await iterator.next()) {
+      if (step.done === true) return new BodyReadable(undefined, ahead);
+      ahead.push(step.value);
+      if (ahead.length === 2) return new BodyReadable(iterator, ahead);
+    }
+  } catch (error) {
+    // Rare: the chunks produced, then the failure, through the generic stream (as before reading ahead).
+    return Readable.from(replaying(ahead, error), { objectMode: false });
+  }
+}
+
+async function* replaying(chunks: readonly Uint8Array[], error: unknown): AsyncGenerator<Uint8Array> {
+  yield* chunks;
+  throw error;
+}
+
+/**
+ * A Readable over a body's chunks: those produced ahead are buffered at once (with the end, when
+ * the body had no more), the rest pulled from the iterator as the reader asks. Destroyed before
+ * its end, it returns the iterator, so the service releases what the body holds (an object's
+ * reader and keys), as `Readable.from` does.
+ */
+class BodyReadable extends Readable {
+  #iterator: AsyncIterator<Uint8Array> | undefined;
+
+  /**
+   * @param iterator - where the rest comes from; undefined when the body has ended.
+   * @param ahead - the chunks produced ahead.
+   */
+  constructor(iterator: AsyncIterator<Uint8Array> | undefined, ahead: readonly Uint8Array[]) {
+    super();
+    this.#iterator = iterator;
+    for (const chunk of ahead) if (chunk.length > 0) this.push(chunk);
+    if (iterator === undefined) this.push(null);
+  }
+
+  override _read(): void {
+    this.#iterator?.next().then(
+      (step) => {
+        if (step.done === true) {
+          this.#iterator = undefined;
+          this.push(null);
+        } else this.push(step.value);
+      },
+      (error: unknown) => {
+        this.#iterator = undefined;
+        this.destroy(error as Error);
+      },
+    );
+  }
+
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    const iterator = this.#iterator;
+    this.#iterator = undefined;
+    if (iterator?.return === undefined) callback(error);
+    else
+      iterator.return().then(
+        () => callback(error),
+        (failure: unknown) => callback(error ?? (failure as Error)),
+      );
+  }
 }
 
 /**

@@ -175,6 +175,121 @@ describe('InProcessHandler', () => {
     expect(Buffer.concat(read).toString()).toBe('abc');
   });
 
+  it('gives the service the path with its query string as a server sees it, and a body-less request an empty body', async () => {
+    const bodies: string[] = [];
+    const handler = new InProcessHandler(
+      async (request) => {
+        seen.push({ ...request, body: new Uint8Array(0) });
+        // Read twice: a body-less request's body is an empty stream each time it is read.
+        for (let i = 0; i < 2; i++) {
+          const chunks: Uint8Array[] = [];
+          for await (const chunk of request.body) chunks.push(chunk);
+          bodies.push(Buffer.concat(chunks).toString());
+        }
+        return { status: 200, headers: {}, body: '' };
+      },
+      { streaming: true },
+    );
+    const request = { method: 'GET', protocol: 'http:', hostname: 'h', headers: {}, body: undefined };
+    await handler.handle({ ...request, path: '/b/k', query: {} });
+    await handler.handle({ ...request, path: '/b', query: { 'list-type': '2', prefix: 'a b/ü', uploads: null, tag: ['x', 'y&z'] } });
+    await handler.handle({ ...request, path: '' });
+    expect(seen.map((request) => request.path)).toEqual(['/b/k', '/b?list-type=2&prefix=a%20b%2F%C3%BC&uploads&tag=x&tag=y%26z', '/']);
+    expect(bodies).toEqual(['', '', '', '', '', '']);
+  });
+
+  describe('a streamed answer', () => {
+    const request = { method: 'GET', protocol: 'http:', hostname: 'h', path: '/b/k', headers: {}, query: {}, body: undefined };
+
+    /** A body of `parts` chunks that records how far it was produced and whether it was released. */
+    function tracked(parts: readonly string[], failAt?: number) {
+      const state = { produced: 0, released: false };
+      async function* body(): AsyncGenerator<Uint8Array> {
+        try {
+          for (const [index, part] of parts.entries()) {
+            if (index === failAt) throw new Error('frame failed to decrypt');
+            state.produced++;
+            yield Buffer.from(part);
+          }
+          if (failAt === parts.length) throw new Error('frame failed to decrypt');
+        } finally {
+          state.released = true;
+        }
+      }
+      return { state, handler: new InProcessHandler(async () => ({ status: 200, headers: {}, body: body() }), { streaming: true }) };
+    }
+
+    async function read(body: Readable): Promise<{ text: string; error?: string }> {
+      const read: Buffer[] = [];
+      try {
+        for await (const chunk of body) read.push(chunk as Buffer);
+        return { text: Buffer.concat(read).toString() };
+      } catch (error) {
+        return { text: Buffer.concat(read).toString(), error: (error as Error).message };
+      }
+    }
+
+    it('reads as the service produced it, for any chunking (empty chunks, many chunks)', async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.array(fc.string({ maxLength: 5 }), { maxLength: 6 }), async (parts) => {
+          const { state, handler } = tracked(parts);
+          const body = (await handler.handle(request)).response.body as Readable;
+          expect(body).toBeInstanceOf(Readable);
+          // Produced ahead: at most two chunks before the SDK reads.
+          expect(state.produced).toBe(Math.min(parts.length, 2));
+          expect(await read(body)).toEqual({ text: parts.join('') });
+          expect(state).toEqual({ produced: parts.length, released: true });
+        }),
+        { numRuns: 100 },
+      );
+    });
+
+    it('fails the stream where the service failed, after the bytes produced before it, and releases the body', async () => {
+      for (const [parts, failAt] of [
+        [['ab'], 0],
+        [['ab'], 1],
+        [['ab', 'cd'], 1],
+        [['ab', 'cd', 'ef'], 3],
+      ] as const) {
+        const { state, handler } = tracked(parts, failAt);
+        // The answer itself is given (its status and headers went out before the body failed).
+        const { response } = await handler.handle(request);
+        expect(response.statusCode).toBe(200);
+        expect(await read(response.body as Readable)).toEqual({ text: parts.slice(0, failAt).join(''), error: 'frame failed to decrypt' });
+        expect(state.released).toBe(true);
+      }
+    });
+
+    it('returns the service’s iterator when the reader gives up early, so what the body holds is released', async () => {
+      const { state, handler } = tracked(['ab', 'cd', 'ef', 'gh']);
+      const body = (await handler.handle(request)).response.body as Readable;
+      for await (const chunk of body) {
+        // A byte stream joins what it holds: the chunks produced ahead come as one.
+        expect((chunk as Buffer).toString()).toBe('abcd');
+        break;
+      }
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(state.released).toBe(true);
+      expect(state.produced).toBeLessThan(4);
+    });
+  });
+
+  it('hands the SDK lower-case header names on a plain object, a `__proto__` name as a plain key', async () => {
+    const headers = { 'X-Amz-Request-Id': 'r1', ETag: '"e"', __proto__: 'ignored' } as Record<string, string>;
+    Object.defineProperty(headers, 'X-Amz-Meta-__Proto__', { value: 'v', enumerable: true });
+    Object.defineProperty(headers, '__proto__', { value: 'p', enumerable: true });
+    const handler = new InProcessHandler(async () => ({ status: 200, headers, body: '' }));
+    const request = { method: 'POST', protocol: 'http:', hostname: 'h', path: '/', headers: {}, query: {}, body: '{}' };
+    const given = (await handler.handle(request)).response.headers;
+    expect(Object.getPrototypeOf(given)).toBe(Object.prototype);
+    expect(Object.entries(given)).toEqual([
+      ['x-amz-request-id', 'r1'],
+      ['etag', '"e"'],
+      ['x-amz-meta-__proto__', 'v'],
+      ['__proto__', 'p'],
+    ]);
+  });
+
   it('drops the spaces and tabs around a header value, as node:http’s parser does on the wire', async () => {
     const handler = new InProcessHandler(service);
     const request = {
