@@ -288,6 +288,15 @@ export async function bucketConfigurationLane(context: LaneContext): Promise<voi
   }
 }
 
+/**
+ * Aliases whose creation was acknowledged and that no write of this lane is moving now: the only
+ * ones UpdateAlias may move (their expected target is known). May be empty while every alias has a
+ * write in flight, so callers check before they pick.
+ */
+function idleAliases(state: CrashState): [string, Cell<string>][] {
+  return [...state.aliases].filter(([, alias]) => alias.acked !== undefined && alias.pending.length === 0);
+}
+
 /** KMS keys, aliases (created and moved), grants to the grantee, and ciphertexts to decrypt later. */
 export async function keysLane(context: LaneContext): Promise<void> {
   const { kms, state } = context;
@@ -308,8 +317,8 @@ export async function keysLane(context: LaneContext): Promise<void> {
       const target = pick(usable);
       await cell.write(target, () => kms.send(new CreateAliasCommand({ AliasName: name, TargetKeyId: target })));
       state.ack('CreateAlias');
-    } else if (choice < 0.5 && state.aliases.size > 0) {
-      const [name, cell] = pick([...state.aliases].filter(([, alias]) => alias.acked !== undefined && alias.pending.length === 0));
+    } else if (choice < 0.5 && idleAliases(state).length > 0) {
+      const [name, cell] = pick(idleAliases(state));
       const target = pick(usable);
       await cell.write(target, () => kms.send(new UpdateAliasCommand({ AliasName: name, TargetKeyId: target })));
       state.ack('UpdateAlias');
