@@ -340,7 +340,9 @@ function parseAuthorization(header: string, request: HttpRequest): ParsedAuthori
     if (known !== undefined) return { algorithm: known.algorithm, credential: known.credential, signedHeaders: known.signedHeaders, signature, amzDate: date };
   }
   const parsed = parseAuthorizationFields(header, request);
-  if (hexSignature && parsed.signature === signature) {
+  // A hex signature is the header's last token (it holds no separator), so it is the `Signature`
+  // the general rules kept: the fields before it are all that is left to remember.
+  if (hexSignature) {
     if (KNOWN_AUTHORIZATION_FIELDS.size >= SCOPE_CACHE_LIMIT) KNOWN_AUTHORIZATION_FIELDS.clear();
     KNOWN_AUTHORIZATION_FIELDS.set(header.slice(0, at), { algorithm: parsed.algorithm, credential: parsed.credential, signedHeaders: parsed.signedHeaders });
   }
