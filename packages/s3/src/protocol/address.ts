@@ -81,9 +81,30 @@ function withKey(bucket: string, encodedKey: string, query: ReadonlyMap<string, 
   return encodedKey === '' ? { bucket, query } : { bucket, key: decodeURIComponent(encodedKey), query };
 }
 
+/**
+ * Hosts seen before, with the bucket each names (`null`: path-style), for the base hosts they were
+ * worked out against: a client sends the same `Host` on every call, and working it out takes a
+ * lowercase copy, an IP address test and a regular expression.
+ */
+let seenHosts = { baseHosts: DEFAULT_BASE_HOSTS, buckets: new Map<string, string | null>() };
+/** Hosts remembered before the memo starts again (clients sending endless distinct hosts cannot grow it). */
+const SEEN_HOSTS_LIMIT = 256;
+
 /** The bucket a virtual-hosted request's host names, or undefined for path-style. */
 function bucketOfHost(host: string | undefined, baseHosts: readonly string[]): string | undefined {
   if (host === undefined) return undefined;
+  if (seenHosts.baseHosts !== baseHosts) seenHosts = { baseHosts, buckets: new Map() };
+  const buckets = seenHosts.buckets;
+  let bucket = buckets.get(host);
+  if (bucket === undefined) {
+    bucket = workOutBucketOfHost(host, baseHosts) ?? null;
+    if (buckets.size >= SEEN_HOSTS_LIMIT) buckets.clear();
+    buckets.set(host, bucket);
+  }
+  return bucket ?? undefined;
+}
+
+function workOutBucketOfHost(host: string, baseHosts: readonly string[]): string | undefined {
   const name = hostName(host).toLowerCase();
   if (name === '' || baseHosts.includes(name) || isIP(name) !== 0 || AWS_BASE.test(name)) return undefined;
   let best: string | undefined;

@@ -50,4 +50,25 @@ describe('addressOf: which bucket and key a request names', () => {
       { numRuns: 1000 },
     );
   });
+
+  it('answers a host it has seen before as it answered it the first time, and again for other base hosts (property)', () => {
+    const label = fc.constantFrom('photos', 'my.dotted', 'B', 's3', 'localhost', 'strongbox', 'amazonaws', 'com', 'eu-west-1', '127', '0');
+    const host = fc.oneof(
+      fc.array(label, { minLength: 1, maxLength: 5 }).map((labels) => labels.join('.')),
+      fc.constantFrom('127.0.0.1', '[::1]', 'PHOTOS.LOCALHOST', 'photos.s3.us-west-2.amazonaws.com'),
+    );
+    const port = fc.option(fc.constantFrom(':4566', ':80'), { nil: '' });
+    const bases = fc.constantFrom(DEFAULT_BASE_HOSTS, ['localhost'], ['example.test', 's3.example.test']);
+    fc.assert(
+      fc.property(host, port, bases, (name, suffix, baseHosts) => {
+        // A copy of the base hosts is another list: worked out afresh, not remembered.
+        const fresh = addressOf(`${name}${suffix}`, '/b/k', [...baseHosts]);
+        const first = addressOf(`${name}${suffix}`, '/b/k', baseHosts);
+        const again = addressOf(`${name}${suffix}`, '/b/k', baseHosts);
+        expect(first).toEqual(fresh);
+        expect(again).toEqual(fresh);
+      }),
+      { numRuns: 500 },
+    );
+  });
 });

@@ -316,8 +316,41 @@ interface ParsedAuthorization {
   readonly amzDate: string;
 }
 
-/** Splits the header like Coral: the algorithm, then `key=value` pairs separated by commas or spaces. */
+/** What an SDK writes between the other fields and the signature, the header's last field. */
+const SIGNATURE_FIELD = ', Signature=';
+/** A signature as SDKs write it: no separator, nothing to trim. */
+const HEX_SIGNATURE = /^[0-9a-f]+$/;
+/**
+ * The fields of `Authorization` headers parsed before, by their text up to `, Signature=`: a
+ * client sends the same algorithm, credential and signed headers on every call, and only the
+ * signature after them changes. Filled only from `parseAuthorizationFields`, for headers whose
+ * signature is that last hex field: the general rules then give the same fields for any header
+ * with that text before another hex signature (the last `Signature` wins), so the two parse alike.
+ */
+const KNOWN_AUTHORIZATION_FIELDS = new Map<string, Pick<ParsedAuthorization, 'algorithm' | 'credential' | 'signedHeaders'>>();
+
+/** Splits the header like Coral (`parseAuthorizationFields`); headers like one parsed before skip the splitting. */
 function parseAuthorization(header: string, request: HttpRequest): ParsedAuthorization {
+  const at = header.lastIndexOf(SIGNATURE_FIELD);
+  const signature = at < 0 ? '' : header.slice(at + SIGNATURE_FIELD.length);
+  const hexSignature = signature !== '' && HEX_SIGNATURE.test(signature);
+  const date = request.headers['x-amz-date'] ?? request.headers['date'];
+  if (hexSignature && date) {
+    const known = KNOWN_AUTHORIZATION_FIELDS.get(header.slice(0, at));
+    if (known !== undefined) return { algorithm: known.algorithm, credential: known.credential, signedHeaders: known.signedHeaders, signature, amzDate: date };
+  }
+  const parsed = parseAuthorizationFields(header, request);
+  // A hex signature is the header's last token (it holds no separator), so it is the `Signature`
+  // the general rules kept: the fields before it are all that is left to remember.
+  if (hexSignature) {
+    if (KNOWN_AUTHORIZATION_FIELDS.size >= SCOPE_CACHE_LIMIT) KNOWN_AUTHORIZATION_FIELDS.clear();
+    KNOWN_AUTHORIZATION_FIELDS.set(header.slice(0, at), { algorithm: parsed.algorithm, credential: parsed.credential, signedHeaders: parsed.signedHeaders });
+  }
+  return parsed;
+}
+
+/** Splits the header like Coral: the algorithm, then `key=value` pairs separated by commas or spaces. */
+function parseAuthorizationFields(header: string, request: HttpRequest): ParsedAuthorization {
   const [algorithm = '', ...rest] = header.trim().split(/[, ]+/);
   const params = new Map<string, string>();
   for (const part of rest) {
@@ -535,3 +568,9 @@ function isoBasic(ms: number): string {
     .replace(/[-:]/g, '')
     .replace(/\.\d{3}/, '');
 }
+
+/** Test-only hooks: the `Authorization` parser with its memo, and the general rules it must agree with. */
+export const __TESTS: {
+  readonly parseAuthorization: (header: string, request: HttpRequest) => ParsedAuthorization;
+  readonly parseAuthorizationFields: (header: string, request: HttpRequest) => ParsedAuthorization;
+} = { parseAuthorization, parseAuthorizationFields };
