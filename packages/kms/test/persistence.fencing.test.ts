@@ -39,6 +39,36 @@ async function holder(directory: string, clock: ManualClock, io?: FileIo): Promi
   return { kms, store, errors, renew: () => renew!() };
 }
 
+/**
+ * File writes that can be held: `holdNextWrite()` stops the next write after its lease check (the
+ * store checks before it writes) until `open()`; `reached` settles once that write is waiting.
+ */
+function pausableWrites(): { io: FileIo; holdNextWrite(): { reached: Promise<void>; open: () => void } } {
+  let gate: Promise<void> | undefined;
+  let held: (() => void) | undefined;
+  const io: FileIo = {
+    async write(handle, bytes) {
+      if (gate !== undefined) {
+        const waiting = gate;
+        gate = undefined;
+        held?.();
+        await waiting;
+      }
+      await nodeFileIo.write(handle, bytes);
+    },
+    sync: (handle) => nodeFileIo.sync(handle),
+  };
+  return {
+    io,
+    holdNextWrite() {
+      let open!: () => void;
+      gate = new Promise((resolve) => (open = resolve));
+      const reached = new Promise<void>((resolve) => (held = resolve));
+      return { reached, open };
+    },
+  };
+}
+
 /** The directory, for an open that stands for another process (`__TESTS.asAnotherProcess`). */
 async function asAnotherProcess(directory: string): Promise<string> {
   await __TESTS.asAnotherProcess(directory);
@@ -131,26 +161,11 @@ describe.skipIf(process.platform !== 'linux')('a store whose directory was taken
     const directory = await tempDirectory();
     const clock = new ManualClock();
     // Holds A's next write after the lease check that let it through, until the takeover is done.
-    let gate: Promise<void> | undefined;
-    let held: (() => void) | undefined;
-    const io: FileIo = {
-      async write(handle, bytes) {
-        if (gate !== undefined) {
-          const waiting = gate;
-          gate = undefined;
-          held?.();
-          await waiting;
-        }
-        await nodeFileIo.write(handle, bytes);
-      },
-      sync: (handle) => nodeFileIo.sync(handle),
-    };
+    const { io, holdNextWrite } = pausableWrites();
     const a = await holder(directory, clock, io);
     await a.kms.createKey({ Description: 'kept' });
     await a.store.audit.flush();
-    let open!: () => void;
-    gate = new Promise((resolve) => (open = resolve));
-    const reached = new Promise<void>((resolve) => (held = resolve));
+    const { reached, open } = holdNextWrite();
     const raced = failure(a.kms.createKey({ Description: 'raced' }));
     await reached;
 
@@ -175,26 +190,11 @@ describe.skipIf(process.platform !== 'linux')('a store whose directory was taken
   it('an opener that finds no lock at all (deleted by hand while its holder lives) starts at epoch 1, and still keeps that holder’s late write out of its files', async () => {
     const directory = await tempDirectory();
     const clock = new ManualClock();
-    let gate: Promise<void> | undefined;
-    let held: (() => void) | undefined;
-    const io: FileIo = {
-      async write(handle, bytes) {
-        if (gate !== undefined) {
-          const waiting = gate;
-          gate = undefined;
-          held?.();
-          await waiting;
-        }
-        await nodeFileIo.write(handle, bytes);
-      },
-      sync: (handle) => nodeFileIo.sync(handle),
-    };
+    const { io, holdNextWrite } = pausableWrites();
     const a = await holder(directory, clock, io);
     const kept = (await a.kms.createKey({ Description: 'kept' })).KeyMetadata;
     await a.store.audit.flush();
-    let open!: () => void;
-    gate = new Promise((resolve) => (open = resolve));
-    const reached = new Promise<void>((resolve) => (held = resolve));
+    const { reached, open } = holdNextWrite();
     // A's journal append passes its lease check, then A "pauses".
     const raced = failure(a.kms.updateKeyDescription({ KeyId: kept.KeyId, Description: 'by A, late' }));
     await reached;
