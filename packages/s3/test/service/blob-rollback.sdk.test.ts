@@ -21,6 +21,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
 import { objectFileName } from '../../src/storage/filesystem/layout.ts';
+import { ALLOW_SSE_C } from '../helpers/backends.ts';
 import { bucketPath } from '../helpers/layout.ts';
 import { tempDirectory } from '../helpers/temp.ts';
 import { inProcessClient, sdkError, wireEngine } from '../helpers/wire.ts';
@@ -70,14 +71,7 @@ describe('an object whose sealed blob was rolled back on disk', () => {
     await withEngine(directory, async (client) => {
       await client.send(new CreateBucketCommand({ Bucket: BUCKET }));
       // New buckets block SSE-C; an explicit NONE allows it.
-      await client.send(
-        new PutBucketEncryptionCommand({
-          Bucket: BUCKET,
-          ServerSideEncryptionConfiguration: {
-            Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' }, BlockedEncryptionTypes: { EncryptionType: ['NONE'] } }],
-          },
-        }),
-      );
+      await client.send(new PutBucketEncryptionCommand({ Bucket: BUCKET, ...ALLOW_SSE_C }));
       for (const [mode, headers] of Object.entries(MODES)) {
         await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: mode, Body: bodyOf('v1', mode), ...headers }));
         const older = await readFile(await blobPathOf(directory, mode));
