@@ -9,6 +9,10 @@
 
 import { main } from './main.ts';
 import { processIo } from './process-io.ts';
+import { tuneServingHeap } from './serving-heap.ts';
+
+// The server's heap settings belong to this process alone, never to one that embeds Strongbox.
+if (process.argv[2] === 'serve') tuneServingHeap();
 
 // Exit explicitly: a clean shutdown has closed the server and the store, and nothing else should
 // keep the process alive (or keep it from exiting when a request hangs after a second signal).
