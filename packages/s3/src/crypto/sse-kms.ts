@@ -39,14 +39,13 @@ import { type DataKeyProvider, type ObjectIdentity, type ObjectKeys, objectConte
 import {
   type EncryptionContext,
   type GeneratedDataKey,
-  kmsKeyring,
   type ResolvedKeyring,
   resolvedKeyring,
   type SealLayer,
   secondImplementation,
   type WrappedDataKey,
 } from './envelope-adapter.ts';
-import { kmsOnBehalf, type S3Kms } from './kms-client.ts';
+import { kmsOnBehalf, type OnBehalfClient, type S3Kms } from './kms-client.ts';
 import { s3ErrorFromKms } from './kms-errors.ts';
 import { KMS_KEYRING_PREFIX, type KmsRoot, layerKey, parseRoot, recoverRoot, sortedPairs, UPLOAD_KEY_KEYRING_PREFIX } from './kms-roots.ts';
 
@@ -274,9 +273,10 @@ function layerOf(keyring: ResolvedKeyring, context: EncryptionContext, index: nu
   return index === 1 ? { keyring, context, backend: secondImplementation } : { keyring, context };
 }
 
-async function generate(client: ReturnType<typeof kmsOnBehalf>, keyId: string, kmsContext: StringMap): Promise<GeneratedDataKey> {
+async function generate(client: OnBehalfClient, keyId: string, kmsContext: StringMap): Promise<GeneratedDataKey> {
   try {
-    return await kmsKeyring(client, keyId).generateDataKey(32, { ...kmsContext });
+    // The keyring sends KMS a copy of the context: `kmsContext` is this request's own.
+    return await client.keyring(keyId).generateDataKey(32, kmsContext);
   } catch (error) {
     throw s3ErrorFromKms(error, keyId);
   }
