@@ -78,7 +78,9 @@ export const decrypt: OperationDefinition<'Decrypt', DecryptRequest, DecryptResp
     if (isRsaAlgorithm(input.EncryptionAlgorithm)) return decryptRsa(input, context, ciphertext, input.EncryptionAlgorithm);
     const contextEncoding = encodeRequestContext(input.EncryptionContext);
     const { key, blob } = keyOfBlob(context, ciphertext);
-    if (input.KeyId === undefined) return decryptSymmetric(input, context, key, blob, contextEncoding);
+    // No KeyId, or the blob's own key's ARN (what S3 and the KMS keyrings send): resolving it
+    // would find that very key (`resolveKey`), so there is nothing to compare.
+    if (input.KeyId === undefined || input.KeyId === key.arn) return decryptSymmetric(input, context, key, blob, contextEncoding);
     // Synchronous unless resolving the key commits (an alias/aws/* alias's first use): answered
     // without a promise of its own (and the pipeline's turn of the microtask queue) when it does not.
     const named = context.resolveKey(input.KeyId, 'any');
