@@ -16,6 +16,7 @@ import type { KeyRecord } from '../model/records.ts';
 import { blob, structure } from '../protocol/shapes.ts';
 import { requireSymmetricAlgorithm } from './shared/algorithm.ts';
 import { keyMaterialIdOf } from './shared/audit.ts';
+import { contextDetails } from './shared/context-details.ts';
 import { encodeRequestContext, keyOfBlob, openUnderKey } from './shared/crypto.ts';
 import { DRY_RUN_MODIFIERS, ignoresCiphertext, RECIPIENT, type RecipientInfo, refuseRecipient, requireMember } from './shared/crypto-members.ts';
 import { requireKeyUsage } from './shared/key-usage.ts';
@@ -147,11 +148,7 @@ function decryptSymmetric(input: DecryptRequest, context: OperationContext, key:
 function admit(input: DecryptRequest, context: OperationContext, key: KeyRecord): void {
   throttleForKey(context, key);
   context.touch(key);
-  context.authorize('kms:Decrypt', key, {
-    encryptionContext: input.EncryptionContext ?? {},
-    conditions: algorithmCondition(input.EncryptionAlgorithm),
-    ...(input.GrantTokens ? { grantTokens: input.GrantTokens } : {}),
-  });
+  context.authorize('kms:Decrypt', key, contextDetails(input.EncryptionContext, input.GrantTokens, algorithmCondition(input.EncryptionAlgorithm)));
   context.requireKeyState(key);
   if (key.keyPair !== undefined) return; // RSA keys: checked by requireRsaEncryption
   requireKeyUsage(key, 'ENCRYPT_DECRYPT', 'Decrypt');

@@ -9,6 +9,7 @@ import { BLOB_NONCE_LENGTH } from '../../model/ciphertext-blob.ts';
 import type { KeyRecord } from '../../model/records.ts';
 import { enumOf, integer, type Shape } from '../../protocol/shapes.ts';
 import type { OperationContext } from '../types.ts';
+import { contextDetails } from './context-details.ts';
 import { encodeRequestContext, type Sealed, sealUnderKey } from './crypto.ts';
 import { requireSymmetricEncryptionKey } from './key-usage.ts';
 
@@ -78,10 +79,7 @@ function generateUnder(
   contextEncoding: ReturnType<typeof encodeRequestContext>,
 ): GeneratedDataKey {
   context.touch(key);
-  context.authorize(`kms:${operation}`, key, {
-    encryptionContext: input.EncryptionContext ?? {},
-    ...(input.GrantTokens ? { grantTokens: input.GrantTokens } : {}),
-  });
+  context.authorize(`kms:${operation}`, key, contextDetails(input.EncryptionContext, input.GrantTokens));
   context.requireKeyState(key);
   requireSymmetricEncryptionKey(key, operation);
   if (input.DryRun === true) throw dryRunSucceeded();
