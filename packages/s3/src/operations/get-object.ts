@@ -69,13 +69,10 @@ export const getObject: OperationDefinition<'GetObject', GetObjectRequest, GetOb
         keys.dispose();
         await reader.close();
       };
-      const body = new ObjectBody(async function* () {
-        try {
-          yield* whole ? openObject(reader, record.segments, keys) : openObjectRange(reader, record.segments, keys, start, end);
-        } finally {
-          await release();
-        }
-      }, release);
+      const body = new ObjectBody(
+        () => (whole ? openObject(reader, record.segments, keys) : openObjectRange(reader, record.segments, keys, start, end)),
+        release,
+      );
       // Built in place, member group by member group (spreads would copy each into a new object).
       const response: GetObjectResponse = Object.assign(objectHead('GetObject', opened), { Body: body });
       return addReadChecksumMembers(response, input, record.info.metadata, range);
