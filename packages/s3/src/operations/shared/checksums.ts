@@ -158,6 +158,17 @@ export function storedChecksum(fields: StoredFields): StoredChecksum | undefined
   return checksum;
 }
 
+/**
+ * Remembers the checksum a write just stored in `fields` (with `checksumFields`), so the first
+ * checksum-mode read of a new object does not parse back the JSON the write just made. Only a
+ * store's frozen fields are remembered (as `storedChecksum` remembers them).
+ * @example rememberStoredChecksum(info.metadata, checksummed.checksum())
+ */
+export function rememberStoredChecksum(fields: StoredFields, checksum: StoredChecksum): void {
+  if (!Object.isFrozen(fields) || STORED_CHECKSUMS.has(fields)) return;
+  STORED_CHECKSUMS.set(fields, Object.freeze({ algorithm: checksum.algorithm, value: checksum.value, type: checksum.type }));
+}
+
 /** Checksums parsed from stored fields, by the (frozen) fields object. */
 const STORED_CHECKSUMS = new WeakMap<StoredFields, StoredChecksum>();
 
