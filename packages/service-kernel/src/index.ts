@@ -66,6 +66,7 @@ export {
   writeNodeResponse,
   writeStreamingResponse,
 } from './http/node.ts';
+export { type BodyObserver, type ChunkSource, ObservedBody } from './http/observed-body.ts';
 export { applyEdgeServerSettings, HEADERS_TIMEOUT_MS, KEEP_ALIVE_TIMEOUT_MS } from './http/server-settings.ts';
 export type {
   Authenticator,

@@ -10,7 +10,7 @@
  * (the SDK's own, for the same reason; known answers pinned by a test). Each digest is the big-endian bytes S3 sends base64-encoded (s3-sse.md §5.5).
  */
 
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import { crc32 } from 'node:zlib';
 import { AwsCrc32c } from '@aws-crypto/crc32c';
 import { Xxh3_64, Xxh3_128, Xxh64 } from '@aws-sdk/checksums/xxh';
@@ -40,24 +40,22 @@ export interface ChecksumHasher {
 export function createChecksumHasher(algorithm: ChecksumAlgorithm): ChecksumHasher {
   switch (algorithm) {
     case 'CRC32':
-      return nativeCrc32();
+      return new NativeCrc32();
     case 'CRC32C':
-      return wrap(algorithm, new AwsCrc32c());
+      return new Wrapped(algorithm, new AwsCrc32c());
     case 'CRC64NVME':
-      return wrap(algorithm, new Crc64Nvme());
+      return new Wrapped(algorithm, new Crc64Nvme());
     case 'SHA1':
     case 'SHA256':
     case 'SHA512':
-    case 'MD5': {
-      const hash = createHash(NODE_HASHES[algorithm]);
-      return { algorithm, update: (bytes) => void hash.update(bytes), digest: async () => new Uint8Array(hash.digest()) };
-    }
+    case 'MD5':
+      return new NodeHash(algorithm);
     case 'XXHASH64':
-      return wrap(algorithm, new Xxh64());
+      return new Wrapped(algorithm, new Xxh64());
     case 'XXHASH3':
-      return wrap(algorithm, new Xxh3_64());
+      return new Wrapped(algorithm, new Xxh3_64());
     case 'XXHASH128':
-      return wrap(algorithm, new Xxh3_128());
+      return new Wrapped(algorithm, new Xxh3_128());
   }
 }
 
@@ -96,23 +94,58 @@ export async function checksumOfStream(algorithm: ChecksumAlgorithm, source: Asy
 
 /**
  * CRC32 on zlib (Node.js 20.15 and 22.2 on): `crc32(bytes, previous)` continues a running value,
- * so a streamed body is checksummed chunk by chunk without being joined.
+ * so a streamed body is checksummed chunk by chunk without being joined. A class: one is made per
+ * write (the SDK sends a CRC32 with every PUT), with no closures made per write.
  */
-function nativeCrc32(): ChecksumHasher {
-  let value = 0;
-  return {
-    algorithm: 'CRC32',
-    update: (bytes) => {
-      value = crc32(bytes, value);
-    },
-    digest: async () => {
-      const out = new Uint8Array(4);
-      new DataView(out.buffer).setUint32(0, value >>> 0);
-      return out;
-    },
-  };
+class NativeCrc32 implements ChecksumHasher {
+  readonly algorithm = 'CRC32' as const;
+  #value = 0;
+
+  update(bytes: Uint8Array): void {
+    this.#value = crc32(bytes, this.#value);
+  }
+
+  async digest(): Promise<Uint8Array> {
+    const out = new Uint8Array(4);
+    new DataView(out.buffer).setUint32(0, this.#value >>> 0);
+    return out;
+  }
 }
 
-function wrap(algorithm: ChecksumAlgorithm, checksum: { update(bytes: Uint8Array): void; digest(): Promise<Uint8Array> }): ChecksumHasher {
-  return { algorithm, update: (bytes) => checksum.update(bytes), digest: () => checksum.digest() };
+/** A node:crypto hash as a checksum hasher. */
+class NodeHash implements ChecksumHasher {
+  readonly algorithm: ChecksumAlgorithm;
+  readonly #hash: Hash;
+
+  constructor(algorithm: keyof typeof NODE_HASHES) {
+    this.algorithm = algorithm;
+    this.#hash = createHash(NODE_HASHES[algorithm]);
+  }
+
+  update(bytes: Uint8Array): void {
+    this.#hash.update(bytes);
+  }
+
+  async digest(): Promise<Uint8Array> {
+    return new Uint8Array(this.#hash.digest());
+  }
+}
+
+/** One of the SDK's checksum classes as a checksum hasher. */
+class Wrapped implements ChecksumHasher {
+  readonly algorithm: ChecksumAlgorithm;
+  readonly #checksum: { update(bytes: Uint8Array): void; digest(): Promise<Uint8Array> };
+
+  constructor(algorithm: ChecksumAlgorithm, checksum: { update(bytes: Uint8Array): void; digest(): Promise<Uint8Array> }) {
+    this.algorithm = algorithm;
+    this.#checksum = checksum;
+  }
+
+  update(bytes: Uint8Array): void {
+    this.#checksum.update(bytes);
+  }
+
+  digest(): Promise<Uint8Array> {
+    return this.#checksum.digest();
+  }
 }

@@ -12,11 +12,12 @@
  *   layer (an outer layer's range read feeds the inner one's), each data key unwrapped once.
  */
 
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
+import { type BodyObserver, ObservedBody } from '@strongbox/service-kernel';
 import { handOver } from '../storage/support.ts';
 import type { BodySource, ObjectReader } from '../storage/types.ts';
 import type { ObjectKeys } from './data-key-provider.ts';
-import { memoizeUnwrap, openChunks, openRange, type RandomAccessSource, type SealLayer, sealChunks } from './envelope-adapter.ts';
+import { memoizeUnwrap, openChunks, openRange, type RandomAccessSource, type SealLayer, type SealMeter, sealChunks } from './envelope-adapter.ts';
 
 /**
  * Plaintext bytes per frame of a stored object: range granularity against throughput, chosen by
@@ -93,39 +94,75 @@ export async function sealObject<T>(
   const { frameLength = OBJECT_FRAME_LENGTH, md5: wantMd5 = true } = options;
   // MD5 costs about as much as the encryption itself; modes with opaque ETags skip it unless the
   // request sent a Content-MD5 to check.
-  const hash = wantMd5 ? createHash('md5') : undefined;
-  const plaintext: Meter = { size: 0, ended: false };
-  // A chain of async generators, pulled by the sink one chunk at a time (so memory stays about a
-  // frame per layer); each layer's output is metered as it passes.
-  let stream: AsyncIterable<Uint8Array> = measured(body, plaintext, hash === undefined ? undefined : (chunk) => hash.update(chunk));
-  // Every layer but the outermost is metered between layers; the outermost as the sink reads it.
-  const layers = keys.layers.map((layer, index) => {
-    const sealed: Meter = { size: 0, ended: false };
-    stream = sealChunks(stream, layer, frameLength);
-    if (index < keys.layers.length - 1) stream = measured(stream, sealed);
-    return sealed;
-  });
-  const outermost = layers.at(-1);
+  const plaintext = new PlaintextMeter(wantMd5);
+  // The plaintext is metered (and hashed) as one more observer of the body's single pass (after
+  // the request's own checks, `ObservedBody`); each layer's seal, a generator pulled by the sink
+  // one chunk at a time (so memory stays about a frame per layer), meters its own output.
+  let stream: AsyncIterable<Uint8Array> = ObservedBody.observe(body, plaintext);
+  const layers: SealMeter[] = [];
+  for (const layer of keys.layers) {
+    const sealed: SealMeter = { size: 0, ended: false };
+    stream = sealChunks(stream, layer, frameLength, sealed);
+    layers.push(sealed);
+  }
   // Sealed chunks are the cipher's fresh output, referenced by nothing else: handed over, so a
   // store that keeps bytes in memory keeps them without copying (the body's own chunks, with no
   // layer at all, are the caller's and stay unmarked).
-  const output = outermost === undefined ? stream : handOver(measured(stream, outermost));
-  let digest: Uint8Array | undefined;
-  const ended = (): boolean => plaintext.ended && layers.every((layer) => layer.ended);
-  const progress: SealProgress = {
-    segment: () => {
-      if (!ended()) throw new Error('the sealed stream has not ended');
-      return { plaintextSize: plaintext.size, layerSizes: layers.map((layer) => layer.size) };
-    },
-    md5: () => {
-      if (!ended()) throw new Error('the sealed stream has not ended');
-      if (hash === undefined) throw new Error('sealed without { md5: true }');
-      digest ??= new Uint8Array(hash.digest());
-      return digest;
-    },
-  };
+  const output = layers.length === 0 ? stream : handOver(stream);
+  const progress = new Progress(plaintext, layers);
   const result = await sink(output, progress);
-  return { result, segment: progress.segment(), md5: hash === undefined ? undefined : progress.md5() };
+  return { result, segment: progress.segment(), md5: wantMd5 ? progress.md5() : undefined };
+}
+
+/** The plaintext's size and MD5, observed as the body passes. */
+class PlaintextMeter implements BodyObserver {
+  size = 0;
+  ended = false;
+  readonly hash: Hash | undefined;
+
+  constructor(md5: boolean) {
+    this.hash = md5 ? createHash('md5') : undefined;
+  }
+
+  /** @throws TypeError for a chunk that is not bytes (a caller's body of strings would be stored as garbage). */
+  update(chunk: Uint8Array): void {
+    if (!(chunk instanceof Uint8Array)) throw new TypeError(`body chunks expected Uint8Array, got ${chunk === null ? 'null' : typeof chunk}`);
+    this.size += chunk.length;
+    this.hash?.update(chunk);
+  }
+
+  end(): void {
+    this.ended = true;
+  }
+}
+
+/** `SealProgress` over the plaintext's and each layer's meters. */
+class Progress implements SealProgress {
+  readonly #plaintext: PlaintextMeter;
+  readonly #layers: readonly SealMeter[];
+  #digest: Uint8Array | undefined;
+
+  constructor(plaintext: PlaintextMeter, layers: readonly SealMeter[]) {
+    this.#plaintext = plaintext;
+    this.#layers = layers;
+  }
+
+  segment(): SealedSegment {
+    this.#assertEnded();
+    return { plaintextSize: this.#plaintext.size, layerSizes: this.#layers.map((layer) => layer.size) };
+  }
+
+  md5(): Uint8Array {
+    this.#assertEnded();
+    const hash = this.#plaintext.hash;
+    if (hash === undefined) throw new Error('sealed without { md5: true }');
+    this.#digest ??= new Uint8Array(hash.digest());
+    return this.#digest;
+  }
+
+  #assertEnded(): void {
+    if (!this.#plaintext.ended || !this.#layers.every((layer) => layer.ended)) throw new Error('the sealed stream has not ended');
+  }
 }
 
 /**
@@ -144,22 +181,36 @@ export async function sealObject<T>(
  * }
  * ```
  */
-export async function* openObject(reader: ObjectReader, segments: readonly SealedSegment[], keys: SegmentKeys): AsyncIterable<Uint8Array> {
+export function openObject(reader: ObjectReader, segments: readonly SealedSegment[], keys: SegmentKeys): AsyncIterable<Uint8Array> {
+  const [only] = segments;
+  // One segment under keys the caller holds (every single PUT): its stream as it is, with no
+  // generator around it (one suspension less per chunk). The reader's own checks (a closed
+  // reader, a range outside the object) then throw here rather than at the first chunk.
+  if (segments.length === 1 && only !== undefined && typeof keys !== 'function') return openSegment(reader, 0, storedSizeOf(only), keys);
+  return openSegments(reader, segments, keys);
+}
+
+async function* openSegments(reader: ObjectReader, segments: readonly SealedSegment[], keys: SegmentKeys): AsyncIterable<Uint8Array> {
   let storedStart = 0;
   for (const [index, segment] of segments.entries()) {
     const storedSize = storedSizeOf(segment);
     const segmentKeys = typeof keys === 'function' ? await keys(index) : keys;
     try {
-      // Read-only: the decryptor only reads the stored chunks (its plaintext is a buffer of its
-      // own); with no layer at all, the stored chunks themselves would reach the caller.
-      let stream: AsyncIterable<Uint8Array> = reader.stream(storedStart, storedSize, { readOnly: segmentKeys.layers.length > 0 });
-      for (let layer = segmentKeys.layers.length - 1; layer >= 0; layer--) stream = openChunks(stream, layerAt(segmentKeys, layer));
-      yield* stream;
+      yield* openSegment(reader, storedStart, storedSize, segmentKeys);
     } finally {
       if (typeof keys === 'function') segmentKeys.dispose();
     }
     storedStart += storedSize;
   }
+}
+
+/** One segment's plaintext: its stored bytes through each layer's opening, outermost first. */
+function openSegment(reader: ObjectReader, storedStart: number, storedSize: number, keys: ObjectKeys): AsyncIterable<Uint8Array> {
+  // Read-only: the decryptor only reads the stored chunks (its plaintext is a buffer of its
+  // own); with no layer at all, the stored chunks themselves would reach the caller.
+  let stream: AsyncIterable<Uint8Array> = reader.stream(storedStart, storedSize, { readOnly: keys.layers.length > 0 });
+  for (let layer = keys.layers.length - 1; layer >= 0; layer--) stream = openChunks(stream, layerAt(keys, layer));
+  return stream;
 }
 
 /**
@@ -242,21 +293,4 @@ function layerAtList(layers: readonly SealLayer[], index: number): SealLayer {
   const layer = layers[index];
   if (layer === undefined) throw new Error(`no encryption layer ${index}`);
   return layer;
-}
-
-/** Bytes that went by, and whether the stream ended. */
-interface Meter {
-  size: number;
-  ended: boolean;
-}
-
-/** Passes `source` through, counting into `meter` (and showing each chunk to `observe`). */
-async function* measured(source: BodySource, meter: Meter, observe?: (chunk: Uint8Array) => void): AsyncGenerator<Uint8Array> {
-  for await (const chunk of source as AsyncIterable<unknown>) {
-    if (!(chunk instanceof Uint8Array)) throw new TypeError(`body chunks expected Uint8Array, got ${chunk === null ? 'null' : typeof chunk}`);
-    meter.size += chunk.length;
-    observe?.(chunk);
-    yield chunk;
-  }
-  meter.ended = true;
 }

@@ -37,6 +37,12 @@ export class SseS3Provider implements DataKeyProvider<undefined> {
 
   #keys(object: ObjectIdentity): ObjectKeys {
     // The root keyring is shared by every object and outlives this read: nothing to wipe here.
-    return { layers: [{ keyring: this.#roots, context: objectContext(object) }], fields: {}, dispose: () => undefined };
+    return { layers: [{ keyring: this.#roots, context: objectContext(object) }], fields: NO_FIELDS, dispose: disposeNothing };
   }
 }
+
+/** SSE-S3 stores no fields of its own (the root key generation is in the sealed header). */
+const NO_FIELDS: StoredFields = Object.freeze({});
+
+/** Shared by every object's keys: no closure made per request. */
+function disposeNothing(): void {}

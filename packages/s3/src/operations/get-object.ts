@@ -12,6 +12,7 @@
 
 import { openObject, openObjectRange } from '../crypto/index.ts';
 import type { ChecksumResponseMembers } from '../model/checksum.ts';
+import type { ObjectReader } from '../storage/types.ts';
 import { ObjectBody } from './shared/body.ts';
 import { addReadChecksumMembers, type ChecksumModeMember } from './shared/checksums.ts';
 import {
@@ -65,17 +66,10 @@ export const getObject: OperationDefinition<'GetObject', GetObjectRequest, GetOb
       // hold a blob open for each, and delay the first byte by a read of every one.
       const first = firstSegmentUnder(record.segments, start, end);
       if (first !== undefined) await reader.check?.([first]);
-      const release = async (): Promise<void> => {
-        keys.dispose();
-        await reader.close();
-      };
-      const body = new ObjectBody(async function* () {
-        try {
-          yield* whole ? openObject(reader, record.segments, keys) : openObjectRange(reader, record.segments, keys, start, end);
-        } finally {
-          await release();
-        }
-      }, release);
+      const body = new ObjectBody(
+        () => (whole ? openObject(reader, record.segments, keys) : openObjectRange(reader, record.segments, keys, start, end)),
+        () => released(keys, reader),
+      );
       // Built in place, member group by member group (spreads would copy each into a new object).
       const response: GetObjectResponse = Object.assign(objectHead('GetObject', opened), { Body: body });
       return addReadChecksumMembers(response, input, record.info.metadata, range);
@@ -85,6 +79,12 @@ export const getObject: OperationDefinition<'GetObject', GetObjectRequest, GetOb
     }
   },
 };
+
+/** Releases what a read holds: its keys, then its reader. */
+async function released(keys: { dispose(): void }, reader: ObjectReader): Promise<void> {
+  keys.dispose();
+  await reader.close();
+}
 
 /** The index of the first segment holding plaintext bytes of `[start, end)`, if any. */
 function firstSegmentUnder(segments: readonly { readonly plaintextSize: number }[], start: number, end: number): number | undefined {

@@ -29,9 +29,9 @@ import { CHECKSUM_REQUEST, CHECKSUM_RESPONSE } from '../protocol/checksum-header
 import { SSE_RESPONSE, SSE_WRITE_REQUEST } from '../protocol/sse-headers.ts';
 import type { RequestBody } from './shared/body.ts';
 import { ownedBucket } from './shared/buckets.ts';
-import { checksumFields, checksummedBody, contentMd5 } from './shared/checksums.ts';
+import { checksumFields, checksummedBody, contentMd5, rememberStoredChecksum } from './shared/checksums.ts';
 import { conditionalWriteConditions, objectCreationConditions, writeEncryptionConditions } from './shared/conditions.ts';
-import { objectFields, requireKey, type SseResponseMembers, type SseWriteMembers, writeGuard } from './shared/objects.ts';
+import { objectFields, rememberWrittenRecord, requireKey, type SseResponseMembers, type SseWriteMembers, writeGuard } from './shared/objects.ts';
 import { addResponseEncryption } from './shared/response.ts';
 import { decideObjectEncryption, writeKeys } from './shared/write.ts';
 import type { OperationDefinition } from './types.ts';
@@ -124,7 +124,7 @@ export const putObject: OperationDefinition<'PutObject', PutObjectRequest, PutOb
     const wantMd5 = etagKind(decided.mode) === 'md5' || expectedMd5 !== undefined;
     let etag = '';
     try {
-      const { segment } = await sealObject(
+      const { segment, result: stored } = await sealObject(
         checksummed.body,
         keys,
         (sealed, progress) =>
@@ -152,9 +152,13 @@ export const putObject: OperationDefinition<'PutObject', PutObjectRequest, PutOb
           ),
         { md5: wantMd5 },
       );
+      const checksum = checksummed.checksum();
+      // What the stored fields say, known already: a GET of the new object parses none of it back.
+      rememberWrittenRecord(stored, segment);
+      rememberStoredChecksum(stored.metadata, checksum);
       // Built in place, member group by member group (spreads would copy each into a new object).
       const response: PutObjectResponse = { ETag: etag, Size: segment.plaintextSize };
-      addChecksumMembers(response, checksummed.checksum());
+      addChecksumMembers(response, checksum);
       return addResponseEncryption(response, 'PutObject', decided.mode, customerKeyMd5, kms);
     } finally {
       keys.dispose();

@@ -15,7 +15,7 @@
 
 import { assertPinned, pinLength } from './blob-pin.ts';
 import type { Persistence } from './persistence.ts';
-import type { ObjectInfo, ObjectReader } from './types.ts';
+import type { ObjectInfo, ObjectReader, StreamOptions } from './types.ts';
 
 /**
  * How many blobs `check` reads at once: enough to overlap the latency of an upstream bucket, few
@@ -41,117 +41,168 @@ export function segmentReader(
   segments: { readonly blobIds: readonly string[]; readonly sizes: readonly number[]; readonly pins: readonly (string | undefined)[] },
   release: () => Promise<void>,
 ): ObjectReader {
-  const { blobIds, sizes, pins } = segments;
-  let closed = false;
-  const spans = segmentSpans(sizes);
+  return new SegmentReader(persistence, bucket, info, segments, release);
+}
+
+/**
+ * The reader `segmentReader` makes: a class rather than a set of closures, since one is made per
+ * GET (its methods are shared, not created and named per reader).
+ */
+class SegmentReader implements ObjectReader {
+  readonly info: ObjectInfo;
+  /** Only where there is something to check: a GET of an unpinned object (memory) skips the call. */
+  readonly check?: (segments: readonly number[]) => Promise<void>;
+  readonly #persistence: Pick<Persistence, 'readBlob' | 'streamBlob'>;
+  readonly #bucket: string;
+  readonly #blobIds: readonly string[];
+  readonly #sizes: readonly number[];
+  readonly #pins: readonly (string | undefined)[];
+  readonly #spans: readonly Span[];
   /** Segments still to check against their pins (none for those without one). */
-  const unchecked = new Set(pins.flatMap((pin, segment) => (pin === undefined ? [] : [segment])));
+  readonly #unchecked: Set<number>;
+  #release: (() => Promise<void>) | undefined;
+  #closed = false;
   /**
    * The first bytes of the one segment last checked by reading them for a read starting in it,
    * kept to serve reads within them (its header); replaced by the next such segment's.
    */
-  let kept: { readonly segment: number; readonly prefix: Uint8Array } | undefined;
-  const prefixOf = (segment: number): Uint8Array | undefined => (kept?.segment === segment ? kept.prefix : undefined);
-  const checkPin = (segment: number, prefix: Uint8Array): void => {
-    assertPinned(prefix, pins[segment] ?? '', bucket, blobIds[segment] ?? '');
-    unchecked.delete(segment);
-  };
+  #kept: { readonly segment: number; readonly prefix: Uint8Array } | undefined;
+
+  constructor(
+    persistence: Pick<Persistence, 'readBlob' | 'streamBlob'>,
+    bucket: string,
+    info: ObjectInfo,
+    segments: { readonly blobIds: readonly string[]; readonly sizes: readonly number[]; readonly pins: readonly (string | undefined)[] },
+    release: () => Promise<void>,
+  ) {
+    this.info = info;
+    this.#persistence = persistence;
+    this.#bucket = bucket;
+    this.#blobIds = segments.blobIds;
+    this.#sizes = segments.sizes;
+    this.#pins = segments.pins;
+    this.#release = release;
+    this.#spans = segmentSpans(segments.sizes);
+    const unchecked = new Set<number>();
+    for (let segment = 0; segment < segments.pins.length; segment++) if (segments.pins[segment] !== undefined) unchecked.add(segment);
+    this.#unchecked = unchecked;
+    if (unchecked.size > 0) this.check = (segments) => this.#checkSegments(segments);
+  }
+
+  async read(offset: number, length: number): Promise<Uint8Array> {
+    this.#checkRange(offset, length);
+    const out = new Uint8Array(length);
+    let position = 0;
+    for (const piece of pieces(this.#spans, offset, length)) {
+      out.set(await this.#readPiece(piece), position);
+      position += piece.length;
+    }
+    return out;
+  }
+
+  stream(offset = 0, length: number = this.info.size - offset, options: StreamOptions = {}): AsyncIterable<Uint8Array> {
+    this.#checkRange(offset, length);
+    const readOnly = options.readOnly === true;
+    // The common case (a whole single-segment object with nothing left to check, nothing kept):
+    // the blob's own stream, with no generator around it.
+    const [only, more] = pieces(this.#spans, offset, length);
+    if (only !== undefined && more === undefined && !this.#unchecked.has(only.segment) && this.#prefixOf(only.segment) === undefined) {
+      return this.#persistence.streamBlob(this.#bucket, this.#blobIds[only.segment] ?? '', only.offset, only.length, readOnly);
+    }
+    return this.#streamPieces(offset, length, readOnly);
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    const release = this.#release;
+    this.#release = undefined;
+    await release?.();
+  }
+
+  async *#streamPieces(offset: number, length: number, readOnly: boolean): AsyncIterable<Uint8Array> {
+    const persistence = this.#persistence;
+    const bucket = this.#bucket;
+    for (const piece of pieces(this.#spans, offset, length)) {
+      const blobId = this.#blobIds[piece.segment] ?? '';
+      const prefix = this.#prefixOf(piece.segment);
+      if (prefix !== undefined && piece.offset < prefix.length) {
+        // The first bytes were read to check the pin: served from there, the rest streamed.
+        const end = Math.min(prefix.length, piece.offset + piece.length);
+        yield readOnly ? prefix.subarray(piece.offset, end) : prefix.slice(piece.offset, end);
+        if (end < piece.offset + piece.length) yield* persistence.streamBlob(bucket, blobId, end, piece.offset + piece.length - end, readOnly);
+        continue;
+      }
+      const stream = persistence.streamBlob(bucket, blobId, piece.offset, piece.length, readOnly);
+      const covered = pinLength(this.#sizes[piece.segment] ?? 0);
+      if (!this.#unchecked.has(piece.segment)) yield* stream;
+      else if (piece.offset === 0 && piece.length >= covered) yield* checkedStream(stream, covered, (prefix) => this.#checkPin(piece.segment, prefix));
+      else {
+        await this.#checkSegment(piece.segment);
+        yield* stream;
+      }
+    }
+  }
+
+  async #checkSegments(segments: readonly number[]): Promise<void> {
+    if (this.#closed) throw new Error('reader is closed');
+    // The first segment's reads start now: its first bytes are kept; the others' are not.
+    const queue = segments.filter((segment) => this.#unchecked.has(segment));
+    const first = segments[0];
+    let next = 0;
+    let failed = false;
+    const worker = async (): Promise<void> => {
+      // Once one check failed (the call rejects), or the reader closed, no more blobs are read.
+      for (let index = next++; index < queue.length && !failed && !this.#closed; index = next++) {
+        const segment = queue[index] ?? 0;
+        try {
+          await this.#checkSegment(segment, segment === first);
+        } catch (error) {
+          failed = true;
+          throw error;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(CHECK_CONCURRENCY, queue.length) }, worker));
+  }
+
+  #prefixOf(segment: number): Uint8Array | undefined {
+    return this.#kept?.segment === segment ? this.#kept.prefix : undefined;
+  }
+
+  #checkPin(segment: number, prefix: Uint8Array): void {
+    assertPinned(prefix, this.#pins[segment] ?? '', this.#bucket, this.#blobIds[segment] ?? '');
+    this.#unchecked.delete(segment);
+  }
+
   /**
    * Checks a segment by reading its first bytes (when the read at hand does not cover them),
    * keeping them if `keep` (a read in the segment starts now; else they would only take memory).
    */
-  const checkSegment = async (segment: number, keep = true): Promise<void> => {
-    if (!unchecked.has(segment)) return;
-    const prefix = await persistence.readBlob(bucket, blobIds[segment] ?? '', 0, pinLength(sizes[segment] ?? 0));
-    checkPin(segment, prefix);
-    if (keep) kept = { segment, prefix };
-  };
-  const readPiece = async (piece: Piece): Promise<Uint8Array> => {
-    const covered = pinLength(sizes[piece.segment] ?? 0);
-    const covers = unchecked.has(piece.segment) && piece.offset === 0 && piece.length >= covered;
-    if (!covers) await checkSegment(piece.segment);
-    const prefix = prefixOf(piece.segment);
+  async #checkSegment(segment: number, keep = true): Promise<void> {
+    if (!this.#unchecked.has(segment)) return;
+    const prefix = await this.#persistence.readBlob(this.#bucket, this.#blobIds[segment] ?? '', 0, pinLength(this.#sizes[segment] ?? 0));
+    this.#checkPin(segment, prefix);
+    if (keep) this.#kept = { segment, prefix };
+  }
+
+  async #readPiece(piece: Piece): Promise<Uint8Array> {
+    const covered = pinLength(this.#sizes[piece.segment] ?? 0);
+    const covers = this.#unchecked.has(piece.segment) && piece.offset === 0 && piece.length >= covered;
+    if (!covers) await this.#checkSegment(piece.segment);
+    const prefix = this.#prefixOf(piece.segment);
     if (prefix !== undefined && piece.offset + piece.length <= prefix.length) return prefix.subarray(piece.offset, piece.offset + piece.length);
-    const bytes = await persistence.readBlob(bucket, blobIds[piece.segment] ?? '', piece.offset, piece.length);
-    if (covers) checkPin(piece.segment, bytes.subarray(0, covered));
+    const bytes = await this.#persistence.readBlob(this.#bucket, this.#blobIds[piece.segment] ?? '', piece.offset, piece.length);
+    if (covers) this.#checkPin(piece.segment, bytes.subarray(0, covered));
     return bytes;
-  };
-  const check = (offset: number, length: number): void => {
-    if (closed) throw new Error('reader is closed');
-    if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0 || offset + length > info.size) {
-      throw new RangeError(`[${offset}, ${offset + length}) is outside the ${info.size} stored bytes`);
+  }
+
+  #checkRange(offset: number, length: number): void {
+    if (this.#closed) throw new Error('reader is closed');
+    if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0 || offset + length > this.info.size) {
+      throw new RangeError(`[${offset}, ${offset + length}) is outside the ${this.info.size} stored bytes`);
     }
-  };
-  return {
-    info,
-    read: async (offset, length) => {
-      check(offset, length);
-      const out = new Uint8Array(length);
-      let position = 0;
-      for (const piece of pieces(spans, offset, length)) {
-        out.set(await readPiece(piece), position);
-        position += piece.length;
-      }
-      return out;
-    },
-    stream: (offset = 0, length = info.size - offset, options = {}) => {
-      check(offset, length);
-      const readOnly = options.readOnly === true;
-      return (async function* () {
-        for (const piece of pieces(spans, offset, length)) {
-          const prefix = prefixOf(piece.segment);
-          if (prefix !== undefined && piece.offset < prefix.length) {
-            // The first bytes were read to check the pin: served from there, the rest streamed.
-            const end = Math.min(prefix.length, piece.offset + piece.length);
-            yield readOnly ? prefix.subarray(piece.offset, end) : prefix.slice(piece.offset, end);
-            if (end < piece.offset + piece.length) {
-              yield* persistence.streamBlob(bucket, blobIds[piece.segment] ?? '', end, piece.offset + piece.length - end, readOnly);
-            }
-            continue;
-          }
-          const stream = persistence.streamBlob(bucket, blobIds[piece.segment] ?? '', piece.offset, piece.length, readOnly);
-          const covered = pinLength(sizes[piece.segment] ?? 0);
-          if (!unchecked.has(piece.segment)) yield* stream;
-          else if (piece.offset === 0 && piece.length >= covered) yield* checkedStream(stream, covered, (prefix) => checkPin(piece.segment, prefix));
-          else {
-            await checkSegment(piece.segment);
-            yield* stream;
-          }
-        }
-      })();
-    },
-    // Only where there is something to check: a GET of an unpinned object (memory) skips the call.
-    ...(unchecked.size === 0
-      ? {}
-      : {
-          check: async (segments: readonly number[]): Promise<void> => {
-            if (closed) throw new Error('reader is closed');
-            // The first segment's reads start now: its first bytes are kept; the others' are not.
-            const queue = segments.filter((segment) => unchecked.has(segment));
-            const first = segments[0];
-            let next = 0;
-            let failed = false;
-            const worker = async (): Promise<void> => {
-              // Once one check failed (the call rejects), or the reader closed, no more blobs are read.
-              for (let index = next++; index < queue.length && !failed && !closed; index = next++) {
-                const segment = queue[index] ?? 0;
-                try {
-                  await checkSegment(segment, segment === first);
-                } catch (error) {
-                  failed = true;
-                  throw error;
-                }
-              }
-            };
-            await Promise.all(Array.from({ length: Math.min(CHECK_CONCURRENCY, queue.length) }, worker));
-          },
-        }),
-    close: async () => {
-      if (closed) return;
-      closed = true;
-      await release();
-    },
-  };
+  }
 }
 
 /** `stream`'s chunks, held back until its first `covered` bytes passed `check`. */

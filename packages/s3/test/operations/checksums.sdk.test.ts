@@ -7,11 +7,12 @@
  * signing is refused and nothing is stored.
  */
 
+import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { authenticatedBody, createSigV4Authenticator, NO_USERS, withDefaultUser } from '@strongbox/service-kernel';
+import { authenticatedBody, createSigV4Authenticator, NO_USERS, ObservedBody, withDefaultUser } from '@strongbox/service-kernel';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { checksumOf, S3 } from '../../src/index.ts';
+import { checksumOf, type PutObjectRequest, S3 } from '../../src/index.ts';
 import { catchS3Async } from '../helpers/errors.ts';
 
 let s3: S3;
@@ -58,10 +59,14 @@ async function sdkRequest(body: Buffer | Readable, contentLength: number): Promi
   return captured;
 }
 
-/** The engine's PutObject for a captured request, as the wire layer maps it. */
-async function put(request: { headers: Record<string, string>; path: string; bytes: Buffer }) {
+/**
+ * The engine's PutObject for a captured request, as the wire layer maps it: the body streamed
+ * (a socket's), or held whole (`held`: the in-process handler's byte body), with `extra` members.
+ */
+async function put(request: { headers: Record<string, string>; path: string; bytes: Buffer }, held = false, extra: Partial<PutObjectRequest> = {}) {
   const identity = await authenticate({ method: 'PUT', path: request.path, headers: request.headers, body: new Uint8Array() });
-  const body = authenticatedBody(Readable.from([request.bytes]), request.headers, identity?.payload);
+  const source = held ? ObservedBody.of([request.bytes]) : Readable.from([request.bytes]);
+  const body = authenticatedBody(source, request.headers, identity?.payload);
   const algorithm = request.headers['x-amz-sdk-checksum-algorithm'];
   return s3.putObject({
     Bucket: 'data',
@@ -69,6 +74,7 @@ async function put(request: { headers: Record<string, string>; path: string; byt
     Body: body,
     ...(algorithm === undefined ? {} : { ChecksumAlgorithm: algorithm }),
     ...(request.headers['x-amz-checksum-crc32'] === undefined ? {} : { ChecksumCRC32: request.headers['x-amz-checksum-crc32'] }),
+    ...extra,
   });
 }
 
@@ -122,4 +128,42 @@ describe('the SDK’s default checksums through the kernel and the engine', () =
     expect(error.fields[0]?.[0]).toBe('ClientComputedContentSHA256');
     expect((await catchS3Async(() => s3.headObject({ Bucket: 'data', Key: 'k' }))).code).toBe('NoSuchKey');
   });
+
+  // The body's checks observe one pass (`ObservedBody`), in the order the stages they replaced ran:
+  // the signed SHA-256, then the checksum, then (once the body has ended) the Content-MD5.
+  for (const held of [false, true]) {
+    const form = held ? 'held whole (the in-process handler)' : 'streamed';
+    it(`a ${form} body changed after signing fails XAmzContentSHA256Mismatch before its CRC32, storing nothing`, async () => {
+      const request = await sdkRequest(payload, payload.length);
+      const bytes = Buffer.from(request.bytes);
+      bytes[5] = (bytes[5] ?? 0) ^ 0xff;
+      const error = await catchS3Async(() => put({ ...request, bytes }, held, { ContentMD5: Buffer.alloc(16).toString('base64') }));
+      expect(error.code).toBe('XAmzContentSHA256Mismatch');
+      expect((await catchS3Async(() => s3.headObject({ Bucket: 'data', Key: 'k' }))).code).toBe('NoSuchKey');
+    });
+
+    it(`a ${form} body with its SHA-256 right fails its wrong CRC32 before its wrong Content-MD5, storing nothing`, async () => {
+      const request = await sdkRequest(payload, payload.length);
+      const wrongCrc = await checksumOf('CRC32', Buffer.from('other'));
+      const error = await catchS3Async(() => put(request, held, { ChecksumCRC32: wrongCrc, ContentMD5: Buffer.alloc(16).toString('base64') }));
+      expect([error.code, error.message]).toEqual(['BadDigest', 'The CRC32 you specified did not match the calculated checksum.']);
+      expect((await catchS3Async(() => s3.headObject({ Bucket: 'data', Key: 'k' }))).code).toBe('NoSuchKey');
+    });
+
+    it(`a ${form} body with its SHA-256 and CRC32 right fails a wrong Content-MD5, storing nothing`, async () => {
+      const request = await sdkRequest(payload, payload.length);
+      const error = await catchS3Async(() => put(request, held, { ContentMD5: Buffer.alloc(16).toString('base64') }));
+      expect(error.code).toBe('BadDigest');
+      expect(error.message).not.toContain('CRC32');
+      expect((await catchS3Async(() => s3.headObject({ Bucket: 'data', Key: 'k' }))).code).toBe('NoSuchKey');
+    });
+
+    it(`a ${form} body with every check right is stored and read back`, async () => {
+      const request = await sdkRequest(payload, payload.length);
+      const md5 = createHash('md5').update(payload).digest('base64');
+      await put(request, held, { ContentMD5: md5 });
+      const got = await s3.getObject({ Bucket: 'data', Key: 'k' });
+      expect(Buffer.from(await got.Body.transformToByteArray()).equals(payload)).toBe(true);
+    });
+  }
 });

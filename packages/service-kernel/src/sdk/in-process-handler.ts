@@ -27,6 +27,7 @@ import type {
   HttpRequest as SdkRequest,
   HttpResponse as SdkResponse,
 } from '@smithy/types';
+import { ObservedBody } from '../http/observed-body.ts';
 import type { BodyStream, ProtocolHandler, StreamingHandler, StreamingRequest } from '../http/types.ts';
 
 /** Leading or trailing spaces and tabs of a header value (what an HTTP parser strips). */
@@ -146,9 +147,11 @@ function hasOwnKey(object: object): boolean {
  */
 function bodyStream(body: unknown): BodyStream {
   if (body === undefined || body === null || body === '') return EMPTY_BODY;
-  if (typeof body === 'string') return once(Buffer.from(body));
-  if (body instanceof Uint8Array) return once(body);
-  if (body instanceof ArrayBuffer) return once(new Uint8Array(body));
+  if (typeof body === 'string') return ObservedBody.of([Buffer.from(body)]);
+  // Held whole: read with no suspension per chunk, and the service's checks (the signed
+  // SHA-256, S3's checksum) observe it in the same pass rather than as stages of their own.
+  if (body instanceof Uint8Array) return ObservedBody.of(body.length === 0 ? [] : [body]);
+  if (body instanceof ArrayBuffer) return ObservedBody.of(body.byteLength === 0 ? [] : [new Uint8Array(body)]);
   if (typeof body === 'object' && Symbol.asyncIterator in body) return bytesOf(body as AsyncIterable<Uint8Array | string>);
   throw new TypeError('InProcessHandler: unsupported request body type');
 }
@@ -160,10 +163,6 @@ function bodyStream(body: unknown): BodyStream {
 const EMPTY_BODY: BodyStream = Object.freeze({
   [Symbol.asyncIterator]: (): AsyncIterator<Uint8Array> => ({ next: () => Promise.resolve({ done: true, value: undefined }) }),
 });
-
-async function* once(bytes: Uint8Array): BodyStream {
-  if (bytes.length > 0) yield bytes;
-}
 
 async function* bytesOf(source: AsyncIterable<Uint8Array | string>): BodyStream {
   for await (const chunk of source) yield typeof chunk === 'string' ? Buffer.from(chunk) : chunk;

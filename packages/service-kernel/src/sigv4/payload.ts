@@ -9,6 +9,7 @@
 
 import { createHash } from 'node:crypto';
 import { ServiceError } from '../errors.ts';
+import { type BodyObserver, ObservedBody } from '../http/observed-body.ts';
 import type { PayloadAuthentication } from '../http/types.ts';
 import { type AwsChunkedBody, type AwsChunkedForm, decodeAwsChunked, isAwsChunked } from './streaming.ts';
 
@@ -74,19 +75,36 @@ export function authenticatedBody(
   return source;
 }
 
-/** Passes the body on, hashing it; fails before its end if the SHA-256 is not `expected`. */
-async function* checkedSha256(source: AsyncIterable<Uint8Array>, expected: string): AsyncGenerator<Uint8Array> {
-  const hash = createHash('sha256');
-  for await (const chunk of source) {
-    hash.update(chunk);
-    yield chunk;
+/**
+ * The body observed by its SHA-256 check: hashed as it passes, failing before its end if the
+ * SHA-256 is not `expected` (one observer of the body's single pass, `ObservedBody`).
+ */
+function checkedSha256(source: AsyncIterable<Uint8Array>, expected: string): ObservedBody {
+  return ObservedBody.observe(source, new Sha256Check(expected));
+}
+
+/** The SHA-256 check of a body signed by its hex SHA-256. */
+class Sha256Check implements BodyObserver {
+  readonly #hash = createHash('sha256');
+  readonly #expected: string;
+
+  constructor(expected: string) {
+    this.#expected = expected;
   }
-  const computed = hash.digest('hex');
-  if (computed !== expected) {
-    // S3's error and elements (versitygw's AWS-checked suite, s3err/content-sha256-mismatch-error.go).
-    throw new ServiceError('XAmzContentSHA256Mismatch', "The provided 'x-amz-content-sha256' header does not match what was computed.", [
-      ['ClientComputedContentSHA256', expected],
-      ['S3ComputedContentSHA256', computed],
-    ]);
+
+  update(chunk: Uint8Array): void {
+    this.#hash.update(chunk);
+  }
+
+  /** @throws ServiceError XAmzContentSHA256Mismatch when the body's SHA-256 is not the signed one. */
+  end(): void {
+    const computed = this.#hash.digest('hex');
+    if (computed !== this.#expected) {
+      // S3's error and elements (versitygw's AWS-checked suite, s3err/content-sha256-mismatch-error.go).
+      throw new ServiceError('XAmzContentSHA256Mismatch', "The provided 'x-amz-content-sha256' header does not match what was computed.", [
+        ['ClientComputedContentSHA256', this.#expected],
+        ['S3ComputedContentSHA256', computed],
+      ]);
+    }
   }
 }

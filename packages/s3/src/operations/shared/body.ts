@@ -34,8 +34,9 @@ export class ObjectBody implements AsyncIterable<Uint8Array> {
   #used = false;
 
   /**
-   * @param source - the plaintext; it releases what it holds when it ends, fails or is returned.
-   * @param release - releases the same without reading (for `discard` before any read).
+   * @param source - the plaintext, made when the body is first read.
+   * @param release - releases what the plaintext holds (its reader and keys): run once the body
+   *   has ended, failed or been returned, or by `discard` before any read.
    */
   constructor(source: () => AsyncIterable<Uint8Array>, release: () => Promise<void>) {
     this.#source = source;
@@ -46,7 +47,9 @@ export class ObjectBody implements AsyncIterable<Uint8Array> {
   [Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
     if (this.#used) throw new Error('the object body has already been read');
     this.#used = true;
-    return this.#source()[Symbol.asyncIterator]();
+    // An iterator of its own rather than a generator delegating to the plaintext's: the chunks
+    // pass with no extra suspension, and the release still runs however the reading stops.
+    return new ReleasingIterator(this.#source, this.#release);
   }
 
   /**
@@ -85,3 +88,58 @@ export class ObjectBody implements AsyncIterable<Uint8Array> {
     return new TextDecoder().decode(await this.transformToByteArray());
   }
 }
+
+/**
+ * The plaintext's iterator, made at the first `next` (so a failure making it fails that call, as
+ * a generator's body would), running `release` once: after the end, a failure, or `return`.
+ */
+class ReleasingIterator implements AsyncIterator<Uint8Array> {
+  #make: (() => AsyncIterable<Uint8Array>) | undefined;
+  #release: (() => Promise<void>) | undefined;
+  #source: AsyncIterator<Uint8Array> | undefined;
+
+  constructor(make: () => AsyncIterable<Uint8Array>, release: () => Promise<void>) {
+    this.#make = make;
+    this.#release = release;
+  }
+
+  async next(): Promise<IteratorResult<Uint8Array>> {
+    let step: IteratorResult<Uint8Array>;
+    try {
+      if (this.#source === undefined) {
+        const make = this.#make;
+        if (make === undefined) return { done: true, value: undefined };
+        this.#make = undefined;
+        this.#source = make()[Symbol.asyncIterator]();
+      }
+      step = await this.#source.next();
+    } catch (error) {
+      await this.#released();
+      throw error;
+    }
+    if (step.done === true) await this.#released();
+    return step;
+  }
+
+  async return(): Promise<IteratorResult<Uint8Array>> {
+    const source = this.#source;
+    this.#make = undefined;
+    try {
+      await source?.return?.();
+    } finally {
+      await this.#released();
+    }
+    return { done: true, value: undefined };
+  }
+
+  async #released(): Promise<void> {
+    const release = this.#release;
+    this.#release = undefined;
+    this.#make = undefined;
+    this.#source = EXHAUSTED;
+    await release?.();
+  }
+}
+
+/** The iterator of a body whose reading has stopped. */
+const EXHAUSTED: AsyncIterator<Uint8Array> = Object.freeze({ next: () => Promise.resolve({ done: true as const, value: undefined }) });

@@ -8,8 +8,8 @@
  * (`ChecksumMode: 'ENABLED'`), never on Range or partNumber reads (s3-sse.md §5.5).
  */
 
-import type { AwsChunkedBody } from '@strongbox/service-kernel';
-import { createChecksumHasher } from '../../crypto/checksum-hasher.ts';
+import { type AwsChunkedBody, type BodyObserver, ObservedBody } from '@strongbox/service-kernel';
+import { type ChecksumHasher, createChecksumHasher } from '../../crypto/checksum-hasher.ts';
 import { S3Error } from '../../errors.ts';
 import {
   addChecksumMembers,
@@ -58,7 +58,7 @@ export interface ChecksummedBody {
   /** The plaintext, checksummed as it is read; fails at its end on a mismatch. */
   readonly body: BodySource;
   /** The checksum, once `body` has been read to its end. @throws Error before. */
-  readonly checksum: () => StoredChecksum;
+  checksum(): StoredChecksum;
   /** Whether the request asked for a checksum (an algorithm, a value or a trailer), not only S3's default. */
   readonly requested: boolean;
   /** The algorithm being computed: the one the request asked for, else S3's default. */
@@ -81,30 +81,63 @@ export function checksummedBody(requestBody: RequestBody | undefined, members: C
   const trailing = trailingBody(requestBody);
   const trailerAlgorithm = trailing === undefined ? undefined : trailerAlgorithmOf(trailing);
   const { algorithm, expected } = resolveChecksumRequest(members, trailerAlgorithm);
-  let stored: StoredChecksum | undefined;
-  const source = bodySource(requestBody);
-  async function* checked(): AsyncGenerator<Uint8Array> {
-    const hasher = createChecksumHasher(algorithm);
-    for await (const chunk of source) {
-      hasher.update(chunk);
-      yield chunk;
-    }
-    const value = Buffer.from(await hasher.digest()).toString('base64');
-    const claimed = expected ?? (trailing === undefined || trailerAlgorithm === undefined ? undefined : trailerValue(trailing, trailerAlgorithm));
-    // Thrown before the body ends: the store then discards what it wrote (nothing is stored).
-    if (claimed !== undefined && claimed !== value) throw new S3Error('ChecksumMismatch', { detail: { value: algorithm } });
-    stored = { algorithm, value, type: 'FULL_OBJECT' };
-  }
   const requested = members.ChecksumAlgorithm !== undefined || expected !== undefined || trailerAlgorithm !== undefined;
-  return {
-    requested,
-    algorithm,
-    body: checked(),
-    checksum: () => {
-      if (stored === undefined) throw new Error('the checksum is known once the body has been read');
-      return stored;
-    },
-  };
+  return new ChecksumCheck(bodySource(requestBody), algorithm, expected, trailing, trailerAlgorithm, requested);
+}
+
+/**
+ * A write's body and the checksum observing it (`ObservedBody`: one pass with the body's other
+ * checks, no stage of its own).
+ */
+class ChecksumCheck implements ChecksummedBody, BodyObserver {
+  readonly body: BodySource;
+  readonly algorithm: ChecksumAlgorithm;
+  readonly requested: boolean;
+  readonly #hasher: ChecksumHasher;
+  readonly #expected: string | undefined;
+  readonly #trailing: AwsChunkedBody | undefined;
+  readonly #trailerAlgorithm: ChecksumAlgorithm | undefined;
+  #stored: StoredChecksum | undefined;
+
+  constructor(
+    source: BodySource,
+    algorithm: ChecksumAlgorithm,
+    expected: string | undefined,
+    trailing: AwsChunkedBody | undefined,
+    trailerAlgorithm: ChecksumAlgorithm | undefined,
+    requested: boolean,
+  ) {
+    this.algorithm = algorithm;
+    this.requested = requested;
+    this.#hasher = createChecksumHasher(algorithm);
+    this.#expected = expected;
+    this.#trailing = trailing;
+    this.#trailerAlgorithm = trailerAlgorithm;
+    this.body = ObservedBody.observe(source, this);
+  }
+
+  /** @throws Error before the body has been read to its end. */
+  checksum(): StoredChecksum {
+    if (this.#stored === undefined) throw new Error('the checksum is known once the body has been read');
+    return this.#stored;
+  }
+
+  update(chunk: Uint8Array): void {
+    this.#hasher.update(chunk);
+  }
+
+  /**
+   * @throws S3Error ChecksumMismatch, InvalidTrailingChecksumValue: before the body ends, so the
+   *   store discards what it wrote (nothing is stored).
+   */
+  async end(): Promise<void> {
+    const value = Buffer.from(await this.#hasher.digest()).toString('base64');
+    const trailing = this.#trailing;
+    const trailerAlgorithm = this.#trailerAlgorithm;
+    const claimed = this.#expected ?? (trailing === undefined || trailerAlgorithm === undefined ? undefined : trailerValue(trailing, trailerAlgorithm));
+    if (claimed !== undefined && claimed !== value) throw new S3Error('ChecksumMismatch', { detail: { value: this.algorithm } });
+    this.#stored = { algorithm: this.algorithm, value, type: 'FULL_OBJECT' };
+  }
 }
 
 /** The stored fields of a checksum. */
@@ -123,6 +156,17 @@ export function storedChecksum(fields: StoredFields): StoredChecksum | undefined
   let checksum = STORED_CHECKSUMS.get(fields);
   if (checksum === undefined) STORED_CHECKSUMS.set(fields, (checksum = Object.freeze(parseStoredChecksum(text))));
   return checksum;
+}
+
+/**
+ * Remembers the checksum a write just stored in `fields` (with `checksumFields`), so the first
+ * checksum-mode read of a new object does not parse back the JSON the write just made. Only a
+ * store's frozen fields are remembered (as `storedChecksum` remembers them).
+ * @example rememberStoredChecksum(info.metadata, checksummed.checksum())
+ */
+export function rememberStoredChecksum(fields: StoredFields, checksum: StoredChecksum): void {
+  if (!Object.isFrozen(fields) || STORED_CHECKSUMS.has(fields)) return;
+  STORED_CHECKSUMS.set(fields, Object.freeze({ algorithm: checksum.algorithm, value: checksum.value, type: checksum.type }));
 }
 
 /** Checksums parsed from stored fields, by the (frozen) fields object. */

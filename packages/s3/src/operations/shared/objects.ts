@@ -111,24 +111,50 @@ export function objectRecord(info: ObjectInfo): ObjectRecord {
 /** What an object's stored fields say, parsed once per (frozen) fields object. */
 const PARSED_RECORDS = new WeakMap<StoredFields, Omit<ObjectRecord, 'info'>>();
 
+/**
+ * Remembers the record of an object a single write just stored, with `segment` (the one its
+ * fields name, from `objectFields`) as it is rather than parsed back from the JSON the write just
+ * made: the first read of a new object (a PUT then a GET) parses nothing but its user metadata.
+ * The rest is read from the stored fields as `objectRecord` reads them. Only a store's frozen
+ * fields are remembered (as `objectRecord` remembers them).
+ * @example rememberWrittenRecord(info, progress.segment())
+ */
+export function rememberWrittenRecord(info: ObjectInfo, segment: SealedSegment): void {
+  const fields = info.metadata;
+  if (!Object.isFrozen(fields) || PARSED_RECORDS.has(fields)) return;
+  const copy: SealedSegment = Object.freeze({ plaintextSize: segment.plaintextSize, layerSizes: [...segment.layerSizes] });
+  PARSED_RECORDS.set(fields, recordOf(fields, info.key, Object.freeze([copy])));
+}
+
 function parseRecord(fields: StoredFields, key: string): Omit<ObjectRecord, 'info'> {
+  const segmentsText = fields[OBJECT_FIELDS.segments];
+  if (segmentsText === undefined) throw new Error(`object ${key} has an incomplete record`);
+  return recordOf(fields, key, Object.freeze((JSON.parse(segmentsText) as SealedSegment[]).map((segment) => Object.freeze(segment))));
+}
+
+/** The record `fields` describe, with their segments already parsed. */
+function recordOf(fields: StoredFields, key: string, segments: readonly SealedSegment[]): Omit<ObjectRecord, 'info'> {
   const mode = fields[OBJECT_FIELDS.mode] as EncryptionMode | undefined;
   const etag = fields[OBJECT_FIELDS.etag];
-  const segmentsText = fields[OBJECT_FIELDS.segments];
-  if (mode === undefined || etag === undefined || segmentsText === undefined) throw new Error(`object ${key} has an incomplete record`);
-  const segments = Object.freeze((JSON.parse(segmentsText) as SealedSegment[]).map((segment) => Object.freeze(segment)));
+  if (mode === undefined || etag === undefined) throw new Error(`object ${key} has an incomplete record`);
   const userMetadata = Object.create(null) as Record<string, string>;
-  for (const [name, value] of Object.entries(JSON.parse(fields[OBJECT_FIELDS.userMetadata] ?? '{}') as Record<string, string>)) userMetadata[name] = value;
+  const userMetadataText = fields[OBJECT_FIELDS.userMetadata];
+  // Most objects have none: no JSON to parse for them.
+  if (userMetadataText !== undefined && userMetadataText !== '{}') {
+    for (const [name, value] of Object.entries(JSON.parse(userMetadataText) as Record<string, string>)) userMetadata[name] = value;
+  }
   const partsText = fields[OBJECT_FIELDS.parts];
   const partNumbers = partsText === undefined ? undefined : Object.freeze(JSON.parse(partsText) as number[]);
   if (partNumbers !== undefined && partNumbers.length !== segments.length)
     throw new Error(`object ${key} names ${partNumbers.length} parts for ${segments.length} segments`);
+  let size = 0;
+  for (const segment of segments) size += segment.plaintextSize;
   return {
     mode,
     etag,
     segments,
     partNumbers,
-    size: segments.reduce((sum, segment) => sum + segment.plaintextSize, 0),
+    size,
     contentType: fields[OBJECT_FIELDS.contentType] ?? 'binary/octet-stream',
     userMetadata: Object.freeze(userMetadata),
   };
