@@ -72,7 +72,7 @@ export class ObservedBody implements AsyncIterable<Uint8Array> {
    * afterwards throws, as reading a stream a second time would. Any other source is wrapped.
    * @throws TypeError when `source` is a body of this class already read (but for chunks held
    *   whole with no observers) or already extended.
-   * @example const checked = ObservedBody.observe(request.body, sha256Check(expected));
+   * @example const counted = ObservedBody.observe(request.body, { update: (chunk) => void (size += chunk.length) });
    */
   static observe(source: ChunkSource, observer: BodyObserver): ObservedBody {
     if (!(source instanceof ObservedBody)) return new ObservedBody(source, [observer]);
