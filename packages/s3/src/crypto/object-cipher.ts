@@ -169,7 +169,9 @@ class Progress implements SealProgress {
  * Streams a whole stored object's plaintext, segment after segment.
  *
  * @throws EnvelopeError DECRYPT_FAILED (from the iteration) if any byte was altered, or the object
- *   was truncated, reordered or sealed under other keys.
+ *   was truncated, reordered or sealed under other keys; Error / RangeError from the reader's
+ *   `stream` (a closed reader): at once for a single segment under `ObjectKeys`, else from the
+ *   iteration.
  * @example
  * ```ts
  * import { openObject } from '@strongbox/s3';

@@ -119,14 +119,27 @@ export class SseS3RootKeys implements Keyring {
     return this.#rotating;
   }
 
-  async wrapDataKey(dataKey: Uint8Array, context: EncryptionContext): Promise<WrappedDataKey> {
-    if (this.#rotationPeriodMs !== undefined && this.#now() - this.#current().created >= this.#rotationPeriodMs) await this.rotate();
-    return this.#current().keyring.wrapDataKey(dataKey, context);
+  // Not `async`: the root keyring's own promise is handed back as it is (an async function
+  // returning it would resolve a second promise with it, a few more turns per object), and a
+  // synchronous failure still arrives as a rejection.
+  wrapDataKey(dataKey: Uint8Array, context: EncryptionContext): Promise<WrappedDataKey> {
+    try {
+      if (this.#rotationPeriodMs !== undefined && this.#now() - this.#current().created >= this.#rotationPeriodMs) {
+        return this.rotate().then(() => this.#current().keyring.wrapDataKey(dataKey, context));
+      }
+      return this.#current().keyring.wrapDataKey(dataKey, context);
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
-  async unwrapDataKey(wrapped: WrappedDataKey, context: EncryptionContext): Promise<Uint8Array | undefined> {
-    const root = this.#keys.find((key) => key.keyring.id === wrapped.keyringId);
-    return root === undefined ? undefined : root.keyring.unwrapDataKey(wrapped, context);
+  unwrapDataKey(wrapped: WrappedDataKey, context: EncryptionContext): Promise<Uint8Array | undefined> {
+    try {
+      const root = this.#keys.find((key) => key.keyring.id === wrapped.keyringId);
+      return root === undefined ? Promise.resolve(undefined) : root.keyring.unwrapDataKey(wrapped, context);
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   /** Wipes every root key held in memory. */

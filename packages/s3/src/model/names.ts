@@ -67,6 +67,8 @@ export function assertBucketName(name: string): void {
 export function assertObjectKey(key: string): void {
   if (typeof key !== 'string' || key.length === 0) throw new TypeError('"key" expected a non-empty string');
   if (!key.isWellFormed()) throw new TypeError('"key" expected well-formed Unicode (no lone surrogate)');
+  // A UTF-16 unit is at most 3 UTF-8 bytes: a key this short fits whatever it holds.
+  if (key.length * 3 <= MAX_KEY_BYTES) return;
   const size = utf8Length(key);
   if (size > MAX_KEY_BYTES) {
     throw new S3Error('KeyTooLong', {

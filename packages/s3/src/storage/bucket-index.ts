@@ -57,7 +57,9 @@ export function resolveFields(metadata: FieldsSource): StoredFields {
  */
 export function copyFields(fields: StoredFields): StoredFields {
   const copy = Object.create(null) as Record<string, string>;
-  for (const [name, value] of Object.entries(fields)) {
+  // Own enumerable string keys, as `Object.entries` gives them, with no [name, value] pair made per field.
+  for (const name of Object.keys(fields)) {
+    const value = fields[name];
     if (typeof value !== 'string') throw new TypeError(`metadata "${name}" expected a string, got ${typeof value}`);
     copy[name] = value;
   }

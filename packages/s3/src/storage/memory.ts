@@ -5,6 +5,7 @@
  * caller reusing its buffers cannot change what was stored.
  */
 
+import { ObservedBody } from '@strongbox/service-kernel';
 import { IndexedObjectStore, type StoreEnvironment } from './indexed-store.ts';
 import type { BucketRecord, LoadedBucket, ObjectRecord, PartRecord, Persistence, UploadRecord } from './persistence.ts';
 import { assertChunk, isHandedOver } from './support.ts';
@@ -59,10 +60,15 @@ class MemoryPersistence implements Persistence {
     return out;
   }
 
-  async *streamBlob(bucket: string, blobId: string, offset: number, length: number, readOnly = false): AsyncIterable<Uint8Array> {
-    // Copies, so a consumer writing into a chunk cannot change the stored object; a read-only
-    // consumer (a decryptor) gets views.
-    for (const chunk of this.#slices(bucket, blobId, offset, length)) yield readOnly ? chunk : chunk.slice();
+  streamBlob(bucket: string, blobId: string, offset: number, length: number, readOnly = false): AsyncIterable<Uint8Array> {
+    // A read-only consumer (a decryptor) gets views, listed now: no generator, no copy.
+    if (readOnly) return ObservedBody.of([...this.#slices(bucket, blobId, offset, length)]);
+    return this.#copies(bucket, blobId, offset, length);
+  }
+
+  /** Copies, made as they are read, so a consumer writing into a chunk cannot change the stored object. */
+  async *#copies(bucket: string, blobId: string, offset: number, length: number): AsyncIterable<Uint8Array> {
+    for (const chunk of this.#slices(bucket, blobId, offset, length)) yield chunk.slice();
   }
 
   async deleteBlob(bucket: string, blobId: string): Promise<void> {

@@ -23,6 +23,16 @@ describe('SSE-S3 root keys', () => {
     expect(await roots.unwrapDataKey({ ...before, keyringId: 'raw-aes:sse-s3-root-9' }, CONTEXT)).toBeUndefined();
   });
 
+  it('answers a failure with a rejection, never a synchronous throw', async () => {
+    const roots = await SseS3RootKeys.inMemory();
+    const unwrapped = roots.unwrapDataKey(null as never, CONTEXT);
+    await expect(unwrapped).rejects.toThrow(TypeError);
+    const wrapped = roots.wrapDataKey(null as never, CONTEXT);
+    await expect(wrapped).rejects.toThrow(TypeError);
+    roots.destroy();
+    await expect(roots.wrapDataKey(new Uint8Array(32), CONTEXT)).rejects.toThrow('destroyed');
+  });
+
   it('rotates on its own once the current key is older than the period (injected clock)', async () => {
     let now = 1_000;
     const roots = await SseS3RootKeys.inMemory({ rotationPeriodMs: 500, now: () => now });

@@ -70,16 +70,21 @@ export class ObservedBody implements AsyncIterable<Uint8Array> {
    * `source` with `observer` added. A body of this class not yet read is not wrapped: the result
    * takes its place (its source, its observers, then `observer`), and reading the original
    * afterwards throws, as reading a stream a second time would. Any other source is wrapped.
-   * @throws TypeError when `source` is a body of this class already read or already extended.
-   * @example const checked = ObservedBody.observe(request.body, sha256Check(expected));
+   * @throws TypeError when `source` is a body of this class already read (but for chunks held
+   *   whole with no observers) or already extended.
+   * @example const counted = ObservedBody.observe(request.body, { update: (chunk) => void (size += chunk.length) });
    */
   static observe(source: ChunkSource, observer: BodyObserver): ObservedBody {
     if (!(source instanceof ObservedBody)) return new ObservedBody(source, [observer]);
     source.#take();
+    source.#state = 'extended';
     return new ObservedBody(source.#source, [...source.#observers, observer]);
   }
 
-  /** @throws TypeError when read twice, or after a body observing more took its place. */
+  /**
+   * @throws TypeError when read twice (unless it holds its chunks whole and has no observers), or
+   *   after a body observing more took its place.
+   */
   [Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
     this.#take();
     const source = this.#source;
@@ -90,7 +95,10 @@ export class ObservedBody implements AsyncIterable<Uint8Array> {
   }
 
   #take(): void {
-    if (this.#state !== 'ready') {
+    // Chunks held whole with nothing observing them read again as often as asked (a bodiless
+    // request's empty body, read twice by a service, is empty twice), as bytes would.
+    const rereadable = this.#state === 'iterated' && this.#observers.length === 0 && Array.isArray(this.#source);
+    if (this.#state !== 'ready' && !rereadable) {
       throw new TypeError(this.#state === 'iterated' ? 'the body has already been read' : 'the body was handed on to another observer');
     }
     this.#state = 'iterated';

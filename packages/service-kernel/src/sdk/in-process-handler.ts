@@ -146,7 +146,9 @@ function hasOwnKey(object: object): boolean {
  * @throws TypeError for a body of another type (nothing the SDK sends).
  */
 function bodyStream(body: unknown): BodyStream {
-  if (body === undefined || body === null || body === '') return EMPTY_BODY;
+  // Chunks held whole, none: the service's checks of a bodiless request (the signed SHA-256 of
+  // every GET) observe it with no stream made (`ObservedBody`).
+  if (body === undefined || body === null || body === '') return ObservedBody.of(NO_CHUNKS);
   if (typeof body === 'string') return ObservedBody.of([Buffer.from(body)]);
   // Held whole: read with no suspension per chunk, and the service's checks (the signed
   // SHA-256, S3's checksum) observe it in the same pass rather than as stages of their own.
@@ -156,13 +158,8 @@ function bodyStream(body: unknown): BodyStream {
   throw new TypeError('InProcessHandler: unsupported request body type');
 }
 
-/**
- * The body of a request that has none (every GET, HEAD and DELETE), shared: a stream that ends at
- * once, as the node:http edge gives such a request, with no generator made per request.
- */
-const EMPTY_BODY: BodyStream = Object.freeze({
-  [Symbol.asyncIterator]: (): AsyncIterator<Uint8Array> => ({ next: () => Promise.resolve({ done: true, value: undefined }) }),
-});
+/** The chunks of a request that has no body (every GET, HEAD and DELETE), shared. */
+const NO_CHUNKS: readonly Uint8Array[] = Object.freeze([]);
 
 async function* bytesOf(source: AsyncIterable<Uint8Array | string>): BodyStream {
   for await (const chunk of source) yield typeof chunk === 'string' ? Buffer.from(chunk) : chunk;

@@ -7,7 +7,7 @@
  * if it differs (S3's `XAmzContentSHA256Mismatch`); `UNSIGNED-PAYLOAD` passes as it is.
  */
 
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import { ServiceError } from '../errors.ts';
 import { type BodyObserver, ObservedBody } from '../http/observed-body.ts';
 import type { PayloadAuthentication } from '../http/types.ts';
@@ -83,9 +83,13 @@ function checkedSha256(source: AsyncIterable<Uint8Array>, expected: string): Obs
   return ObservedBody.observe(source, new Sha256Check(expected));
 }
 
+/** The SHA-256 of no bytes (FIPS 180-4), what every bodiless request (a GET) signs. */
+const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
+
 /** The SHA-256 check of a body signed by its hex SHA-256. */
 class Sha256Check implements BodyObserver {
-  readonly #hash = createHash('sha256');
+  /** Made at the first chunk: a body with none (every GET) hashes to `EMPTY_SHA256`. */
+  #hash: Hash | undefined;
   readonly #expected: string;
 
   constructor(expected: string) {
@@ -93,12 +97,12 @@ class Sha256Check implements BodyObserver {
   }
 
   update(chunk: Uint8Array): void {
-    this.#hash.update(chunk);
+    (this.#hash ??= createHash('sha256')).update(chunk);
   }
 
   /** @throws ServiceError XAmzContentSHA256Mismatch when the body's SHA-256 is not the signed one. */
   end(): void {
-    const computed = this.#hash.digest('hex');
+    const computed = this.#hash === undefined ? EMPTY_SHA256 : this.#hash.digest('hex');
     if (computed !== this.#expected) {
       // S3's error and elements (versitygw's AWS-checked suite, s3err/content-sha256-mismatch-error.go).
       throw new ServiceError('XAmzContentSHA256Mismatch', "The provided 'x-amz-content-sha256' header does not match what was computed.", [

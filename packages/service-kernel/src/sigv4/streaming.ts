@@ -76,8 +76,9 @@ const INCOMPLETE_BODY = 'You did not provide the number of bytes specified by th
  * @example isAwsChunked({ 'x-amz-content-sha256': 'STREAMING-UNSIGNED-PAYLOAD-TRAILER' }) // true
  */
 export function isAwsChunked(headers: Readonly<Record<string, string | undefined>>): boolean {
-  const encoding = headers['content-encoding'] ?? '';
-  if (encoding.split(',').some((part) => part.trim().toLowerCase() === 'aws-chunked')) return true;
+  const encoding = headers['content-encoding'];
+  // Most requests send no Content-Encoding: nothing to split then.
+  if (encoding !== undefined && encoding !== '' && encoding.split(',').some((part) => part.trim().toLowerCase() === 'aws-chunked')) return true;
   return (headers['x-amz-content-sha256'] ?? '').startsWith('STREAMING-');
 }
 

@@ -121,13 +121,23 @@ describe('ObservedBody', () => {
     expect(closed).toBe(true);
   });
 
-  it('refuses to be read twice, or after a body observing more took its place', async () => {
+  it('reads chunks held whole with no observers as often as asked', async () => {
+    const body = ObservedBody.of([new Uint8Array(1), new Uint8Array(2)]);
+    expect(await read(body)).toEqual(await read(body));
+    const empty = ObservedBody.of([]);
+    expect([await read(empty), await read(empty)]).toEqual([[], []]);
+  });
+
+  it('refuses to be read twice once observed, or after a body observing more took its place', async () => {
     const body = ObservedBody.of([new Uint8Array(1)]);
     const extended = ObservedBody.observe(body, { update: () => undefined });
     expect(() => body[Symbol.asyncIterator]()).toThrow(TypeError);
     expect(() => ObservedBody.observe(body, { update: () => undefined })).toThrow(TypeError);
     await read(extended);
     expect(() => extended[Symbol.asyncIterator]()).toThrow('the body has already been read');
+    const streamedOnce = ObservedBody.observe(streamed([new Uint8Array(1)]), { update: () => undefined });
+    await read(streamedOnce);
+    expect(() => streamedOnce[Symbol.asyncIterator]()).toThrow('the body has already been read');
   });
 
   it('reads any iterable of chunks (a sync generator) as a stream', async () => {
