@@ -110,6 +110,20 @@ export interface KmsKeyringOptions {
 }
 
 const KEY_ARN = /^arn:(aws[a-z-]*):kms:([a-z0-9-]+):(\d{12}):key\/[^/]+$/;
+// The ARN matched last and its parts (partition, Region, account): a keyring's calls, and KMS's
+// answers to them, name the same key ARN again and again. Read only, never handed out.
+let lastArn: string | undefined;
+let lastParts: readonly [string, string, string] | null = null;
+
+/** `[partition, Region, account]` of a key ARN, or `null` for any other text. */
+function keyArnParts(arn: string): readonly [string, string, string] | null {
+  if (arn !== lastArn) {
+    const match = KEY_ARN.exec(arn);
+    lastParts = match === null ? null : [match[1] ?? '', match[2] ?? '', match[3] ?? ''];
+    lastArn = arn;
+  }
+  return lastParts;
+}
 /** KMS's "this blob is not for this key or context" answers: not ours, not an outage. */
 const NOT_THIS_KEY = new Set(['InvalidCiphertextException', 'IncorrectKeyException']);
 
@@ -202,12 +216,13 @@ export class KmsKeyring implements Keyring {
   async unwrapDataKey(wrapped: WrappedDataKey, context: EncryptionContext): Promise<Uint8Array | undefined> {
     if (!wrapped.keyringId.startsWith(KMS_KEYRING_ID_PREFIX)) return undefined;
     const arn = wrapped.keyringId.slice(KMS_KEYRING_ID_PREFIX.length);
-    const parts = KEY_ARN.exec(arn);
+    const parts = keyArnParts(arn);
     if (parts === null) return undefined;
     let keyId: string;
     if (this.#keyId === undefined) {
-      if (this.#region !== undefined && parts[2] !== this.#region) return undefined;
-      if (this.#filter !== undefined && (parts[1] !== this.#filter.partition || !this.#filter.accountIds.includes(parts[3] ?? ''))) return undefined;
+      const [partition, region, account] = parts;
+      if (this.#region !== undefined && region !== this.#region) return undefined;
+      if (this.#filter !== undefined && (partition !== this.#filter.partition || !this.#filter.accountIds.includes(account))) return undefined;
       keyId = arn;
     } else {
       if (!mayName(this.#keyId, arn)) return undefined;
@@ -278,7 +293,7 @@ function mayName(configured: string, arn: string): boolean {
 
 function responseArn(response: KmsDataKeyOutput, operation: string): string {
   const arn = typeof response === 'object' && response !== null ? response.KeyId : undefined;
-  if (typeof arn !== 'string' || !KEY_ARN.test(arn)) throw new Error(`KMS ${operation} returned no key ARN in KeyId`);
+  if (typeof arn !== 'string' || keyArnParts(arn) === null) throw new Error(`KMS ${operation} returned no key ARN in KeyId`);
   return arn;
 }
 

@@ -229,3 +229,31 @@ describe('KmsKeyring grant tokens', () => {
     expect(Object.keys(plain.seen[0] ?? {})).toEqual(['KeyId', 'NumberOfBytes', 'EncryptionContext']);
   });
 });
+
+describe('KmsKeyring key ARNs in answers', () => {
+  it('checks every answer’s KeyId on its own: an answer that is no key ARN is refused between two that are', async () => {
+    const answers = [keyA, 'arn:aws:kms:us-east-1:000000000000:alias/not-a-key', keyA, `${keyA}/extra`, keyB];
+    const client: KmsClientLike = {
+      generateDataKey: async () => ({ KeyId: answers.shift(), Plaintext: new Uint8Array(32).fill(1), CiphertextBlob: new Uint8Array(8) }),
+      encrypt: () => Promise.reject(new Error('not used')),
+      decrypt: () => Promise.reject(new Error('not used')),
+    };
+    const keyring = new KmsKeyring({ client, keyId: keyA });
+    const outcomes: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      outcomes.push(
+        await keyring.generateDataKey(32, context).then(
+          (generated) => generated.wrapped.keyringId,
+          (error: Error) => error.message,
+        ),
+      );
+    }
+    expect(outcomes).toEqual([
+      `aws-kms:${keyA}`,
+      'KMS GenerateDataKey returned no key ARN in KeyId',
+      `aws-kms:${keyA}`,
+      'KMS GenerateDataKey returned no key ARN in KeyId',
+      `aws-kms:${keyB}`,
+    ]);
+  });
+});
