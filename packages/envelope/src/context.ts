@@ -58,7 +58,7 @@ export function encodeEncryptionContext(context: EncryptionContext | undefined):
     // A copy: callers own what they get and may modify it.
     if (cached !== undefined) return cached.slice();
   }
-  return canonicalize(context).bytes;
+  return canonicalize(context);
 }
 
 /**
@@ -73,13 +73,17 @@ export function sharedCanonicalBytes(context: EncryptionContext | undefined): Ui
     const cached = CANONICAL.get(context);
     if (cached !== undefined) return cached;
   }
-  return canonicalize(context).bytes;
+  return canonicalize(context);
 }
 
-/** The canonical bytes of a context and its keys in canonical order, validating it once. */
-function canonicalize(context: EncryptionContext | undefined): { bytes: Uint8Array; entries: [string, string][] } {
-  const pairs = contextPairs(context);
-  if (pairs.length === 0) return { bytes: EMPTY_ENCODING.slice(), entries: [] };
+/** The canonical bytes of a context, validating it once. */
+function canonicalize(context: EncryptionContext | undefined): Uint8Array {
+  return encodePairs(contextPairs(context));
+}
+
+/** The canonical bytes of validated pairs in canonical order (`contextPairs`). */
+function encodePairs(pairs: readonly ContextPair[]): Uint8Array {
+  if (pairs.length === 0) return EMPTY_ENCODING.slice();
   let length = 2;
   for (const [, key, value] of pairs) length += 4 + key.length + value.length;
   if (length > MAX_CONTEXT_BYTES) {
@@ -96,8 +100,7 @@ function canonicalize(context: EncryptionContext | undefined): { bytes: Uint8Arr
     out.set(value, offset + 2);
     offset += 2 + value.length;
   }
-  // The strings exactly as read once by contextPairs: the copy and the bytes can never disagree.
-  return { bytes: out, entries: pairs.map(([name, , , text]) => [name, text]) };
+  return out;
 }
 
 /**
@@ -198,22 +201,26 @@ export function contextEquals(a: EncryptionContext | undefined, b: EncryptionCon
  */
 export function normalizeEncryptionContext(context: EncryptionContext | undefined): EncryptionContext {
   if (typeof context === 'object' && context !== null && CANONICAL.has(context)) return context;
-  const { bytes, entries } = canonicalize(context);
+  const pairs = contextPairs(context);
+  const bytes = encodePairs(pairs);
   // Built on a null-prototype object so a `__proto__` key stays an ordinary pair, then spread
   // (which defines own data properties) into a plain frozen object in canonical order. Built from
-  // the values canonicalize read (each read once), so a getter cannot make copy and bytes differ.
+  // the strings contextPairs read (each read once), so a getter cannot make copy and bytes differ.
   const copy: Record<string, string> = Object.create(null);
-  for (const [key, value] of entries) copy[key] = value;
+  for (const [key, , , value] of pairs) copy[key] = value;
   const normalized = Object.freeze({ ...copy });
   CANONICAL.set(normalized, bytes);
   return normalized;
 }
 
 /** Validates `context` and returns its pairs (name, key bytes, value bytes), sorted by key bytes. */
-function contextPairs(context: EncryptionContext | undefined): [string, Uint8Array, Uint8Array, string][] {
+/** One pair of a context: its name, the name's and the value's UTF-8 bytes, and the value. */
+type ContextPair = [name: string, key: Uint8Array, value: Uint8Array, text: string];
+
+function contextPairs(context: EncryptionContext | undefined): ContextPair[] {
   if (context === undefined) return [];
   assertObject(context, 'context');
-  const pairs: [string, Uint8Array, Uint8Array, string][] = [];
+  const pairs: ContextPair[] = [];
   for (const key of Object.keys(context)) {
     const value: unknown = context[key];
     if (typeof value !== 'string') {

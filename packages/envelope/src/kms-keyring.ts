@@ -178,7 +178,9 @@ export class KmsKeyring implements Keyring {
   /** Calls KMS GenerateDataKey under this keyring's key, bound to `context`. */
   async generateDataKey(length: number, context: EncryptionContext): Promise<GeneratedDataKey> {
     const keyId = this.#sealingKey();
-    const response = await this.#client.generateDataKey({ KeyId: keyId, NumberOfBytes: length, EncryptionContext: { ...context }, ...this.#tokens() });
+    const response = await this.#client.generateDataKey(
+      this.#withTokens<KmsGenerateDataKeyInput>({ KeyId: keyId, NumberOfBytes: length, EncryptionContext: { ...context } }),
+    );
     const arn = responseArn(response, 'GenerateDataKey');
     if (!(response.Plaintext instanceof Uint8Array)) throw new Error('KMS GenerateDataKey returned no Plaintext');
     return { dataKey: response.Plaintext, wrapped: { keyringId: KMS_KEYRING_ID_PREFIX + arn, ciphertext: blob(response, 'GenerateDataKey') } };
@@ -187,7 +189,7 @@ export class KmsKeyring implements Keyring {
   /** Calls KMS Encrypt on `dataKey` under this keyring's key, bound to `context`. */
   async wrapDataKey(dataKey: Uint8Array, context: EncryptionContext): Promise<WrappedDataKey> {
     const keyId = this.#sealingKey();
-    const response = await this.#client.encrypt({ KeyId: keyId, Plaintext: dataKey, EncryptionContext: { ...context }, ...this.#tokens() });
+    const response = await this.#client.encrypt(this.#withTokens<KmsEncryptInput>({ KeyId: keyId, Plaintext: dataKey, EncryptionContext: { ...context } }));
     const arn = responseArn(response, 'Encrypt');
     return { keyringId: KMS_KEYRING_ID_PREFIX + arn, ciphertext: blob(response, 'Encrypt') };
   }
@@ -213,7 +215,9 @@ export class KmsKeyring implements Keyring {
     }
     let response: KmsDataKeyOutput;
     try {
-      response = await this.#client.decrypt({ CiphertextBlob: wrapped.ciphertext, KeyId: keyId, EncryptionContext: { ...context }, ...this.#tokens() });
+      response = await this.#client.decrypt(
+        this.#withTokens<KmsDecryptInput>({ CiphertextBlob: wrapped.ciphertext, KeyId: keyId, EncryptionContext: { ...context } }),
+      );
     } catch (error) {
       if (NOT_THIS_KEY.has(errorName(error))) return undefined;
       throw error;
@@ -233,8 +237,10 @@ export class KmsKeyring implements Keyring {
     return this.#keyId;
   }
 
-  #tokens(): { GrantTokens?: string[] } {
-    return this.#grantTokens === undefined ? {} : { GrantTokens: [...this.#grantTokens] };
+  /** `input` with this keyring's grant tokens (a copy per call), if it has any: no object spread per call. */
+  #withTokens<T extends { GrantTokens?: string[] }>(input: T): T {
+    if (this.#grantTokens !== undefined) input.GrantTokens = [...this.#grantTokens];
+    return input;
   }
 }
 

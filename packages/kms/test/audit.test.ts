@@ -246,6 +246,31 @@ describe('CloudTrail records', () => {
     expect(newest(kms, 'Encrypt')['additionalEventData']).toEqual({ keyMaterialId: current });
   });
 
+  it('keep one frozen keyMaterialId field per backing key, shared by its calls and rendered as a fresh one would be', async () => {
+    const { kms } = newKms();
+    const { KeyMetadata } = await kms.createKey({});
+    const fields = async (): Promise<unknown[]> => {
+      await kms.generateDataKey({ KeyId: KeyMetadata.KeyId, KeySpec: 'AES_256' });
+      const { CiphertextBlob } = await kms.encrypt({ KeyId: KeyMetadata.KeyId, Plaintext: new Uint8Array([1]) });
+      await kms.decrypt({ CiphertextBlob });
+      return kms.auditTrail
+        .events()
+        .slice(-3)
+        .map((event) => event.additionalEventData);
+    };
+    const before = await fields();
+    const { KeyMetadata: described } = await kms.describeKey({ KeyId: KeyMetadata.KeyId });
+    const id = (described as { CurrentKeyMaterialId?: string }).CurrentKeyMaterialId;
+    expect(before).toEqual([{ keyMaterialId: id }, { keyMaterialId: id }, { keyMaterialId: id }]);
+    expect(new Set(before).size).toBe(1);
+    expect(Object.isFrozen(before[0])).toBe(true);
+    expect(JSON.stringify(newest(kms, 'Decrypt')['additionalEventData'])).toBe(JSON.stringify({ keyMaterialId: id }));
+    await kms.rotateKeyOnDemand({ KeyId: KeyMetadata.KeyId });
+    const after = await fields();
+    expect(after[0]).not.toEqual(before[0]);
+    expect(after).toEqual([after[0], after[0], after[0]]);
+  });
+
   it('log Decrypt with encryptionAlgorithm always, without the ciphertext, and the key material id', async () => {
     const { kms } = newKms();
     const { KeyMetadata } = await kms.createKey({});

@@ -200,3 +200,32 @@ describe('KmsKeyring against @strongbox/kms', () => {
     expect(() => kmsKeyrings({ client: kms, keyIds: [] })).toThrow(TypeError);
   });
 });
+
+describe('KmsKeyring grant tokens', () => {
+  /** A client that records every request it is sent, then lets the emulator answer it. */
+  function inputs(): KmsClientLike & { seen: Record<string, unknown>[] } {
+    const seen: Record<string, unknown>[] = [];
+    return {
+      seen,
+      generateDataKey: (input) => (seen.push({ ...input }), kms.generateDataKey(input)),
+      encrypt: (input) => (seen.push({ ...input }), kms.encrypt(input)),
+      decrypt: (input) => (seen.push({ ...input }), kms.decrypt(input)),
+    };
+  }
+
+  it('are sent, a fresh copy each time, with every GenerateDataKey, Encrypt and Decrypt; none without them', async () => {
+    const { GrantToken } = await kms.createGrant({ KeyId: keyA, GranteePrincipal: 'arn:aws:iam::000000000000:root', Operations: ['Decrypt'] });
+    const tokens = [GrantToken ?? ''];
+    const client = inputs();
+    const withTokens = new KmsKeyring({ client, keyId: keyA, grantTokens: tokens });
+    const generated = await withTokens.generateDataKey(32, context);
+    await withTokens.wrapDataKey(generated.dataKey, context);
+    expect(await withTokens.unwrapDataKey(generated.wrapped, context)).toEqual(generated.dataKey);
+    expect(client.seen.map((input) => input['GrantTokens'])).toEqual([tokens, tokens, tokens]);
+    expect(new Set(client.seen.map((input) => input['GrantTokens'])).size).toBe(3);
+    expect(client.seen.every((input) => input['GrantTokens'] !== tokens)).toBe(true);
+    const plain = inputs();
+    await new KmsKeyring({ client: plain, keyId: keyA }).generateDataKey(32, context);
+    expect(Object.keys(plain.seen[0] ?? {})).toEqual(['KeyId', 'NumberOfBytes', 'EncryptionContext']);
+  });
+});

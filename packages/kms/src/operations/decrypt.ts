@@ -10,6 +10,8 @@
  */
 
 import { dryRunSucceeded, KmsError } from '../errors.ts';
+import type { ParsedBlob } from '../model/ciphertext-blob.ts';
+import type { RsaEncryptionAlgorithm } from '../model/key-types/rsa-oaep.ts';
 import type { KeyRecord } from '../model/records.ts';
 import { blob, structure } from '../protocol/shapes.ts';
 import { requireSymmetricAlgorithm } from './shared/algorithm.ts';
@@ -67,48 +69,79 @@ export const decrypt: OperationDefinition<'Decrypt', DecryptRequest, DecryptResp
     DryRunModifiers: DRY_RUN_MODIFIERS,
   }),
 
-  async handler(input, context) {
+  handler(input, context) {
     refuseRecipient(input.Recipient);
     // Validation (required members, the context's encoding) comes before an alias/aws/* key is
     // created and before DryRun answers; a dry run checks the context even without a ciphertext.
-    if (ignoresCiphertext(input)) {
-      const keyId = requireMember(input.KeyId, 'keyId');
-      encodeRequestContext(input.EncryptionContext);
-      admit(input, context, await context.resolveKey(keyId, 'any'));
-      throw dryRunSucceeded();
-    }
+    if (ignoresCiphertext(input)) return dryRunWithoutCiphertext(input, context);
     const ciphertext = requireMember(input.CiphertextBlob, 'ciphertextBlob');
-    if (isRsaAlgorithm(input.EncryptionAlgorithm)) {
-      // An RSA ciphertext names no key: "KeyId ... is required when you decrypt with an asymmetric
-      // KMS key" (Decrypt doc).
-      const key = await context.resolveKey(requireMember(input.KeyId, 'keyId'), 'any');
-      admit(input, context, key);
-      const plaintext = decryptUnderRsaKey(key, requireRsaEncryption(key, 'Decrypt', input.EncryptionAlgorithm, input.EncryptionContext), ciphertext);
-      if (input.DryRun === true) {
-        plaintext.fill(0);
-        throw dryRunSucceeded();
-      }
-      return { KeyId: key.arn, Plaintext: plaintext, EncryptionAlgorithm: input.EncryptionAlgorithm };
-    }
+    if (isRsaAlgorithm(input.EncryptionAlgorithm)) return decryptRsa(input, context, ciphertext, input.EncryptionAlgorithm);
     const contextEncoding = encodeRequestContext(input.EncryptionContext);
     const { key, blob } = keyOfBlob(context, ciphertext);
-    if (input.KeyId !== undefined) {
-      const named = await context.resolveKey(input.KeyId, 'any');
-      if (named.keyId !== key.keyId) throw new KmsError('IncorrectKeyException', INCORRECT_KEY_MESSAGE);
-    }
-    admit(input, context, key);
-    const { plaintext, materialId } = openUnderKey(context, key, blob, contextEncoding);
-    if (input.DryRun === true) {
-      plaintext.fill(0);
-      throw dryRunSucceeded();
-    }
-    return { KeyId: key.arn, Plaintext: plaintext, EncryptionAlgorithm: 'SYMMETRIC_DEFAULT', KeyMaterialId: materialId };
+    // No KeyId, or the blob's own key's ARN (what S3 and the KMS keyrings send): resolving it
+    // would find that very key (`resolveKey`), so there is nothing to compare.
+    if (input.KeyId === undefined || input.KeyId === key.arn) return decryptSymmetric(input, context, key, blob, contextEncoding);
+    // Synchronous unless resolving the key commits (an alias/aws/* alias's first use): answered
+    // without a promise of its own (and the pipeline's turn of the microtask queue) when it does not.
+    const named = context.resolveKey(input.KeyId, 'any');
+    return named instanceof Promise
+      ? named.then((resolved) => decryptNamed(input, context, resolved, key, blob, contextEncoding))
+      : decryptNamed(input, context, named, key, blob, contextEncoding);
   },
 
   // requestParameters: the input's members, always with encryptionAlgorithm, never the
   // ciphertext (auditDefaults; ct-decrypt).
   auditAdditional: keyMaterialIdOf,
 };
+
+/** DryRun with `IGNORE_CIPHERTEXT`: the key named by `KeyId` and the caller's permission, no ciphertext. */
+async function dryRunWithoutCiphertext(input: DecryptRequest, context: OperationContext): Promise<never> {
+  const keyId = requireMember(input.KeyId, 'keyId');
+  encodeRequestContext(input.EncryptionContext);
+  admit(input, context, await context.resolveKey(keyId, 'any'));
+  throw dryRunSucceeded();
+}
+
+async function decryptRsa(
+  input: DecryptRequest,
+  context: OperationContext,
+  ciphertext: Uint8Array,
+  algorithm: RsaEncryptionAlgorithm,
+): Promise<DecryptResponse> {
+  // An RSA ciphertext names no key: "KeyId ... is required when you decrypt with an asymmetric
+  // KMS key" (Decrypt doc).
+  const key = await context.resolveKey(requireMember(input.KeyId, 'keyId'), 'any');
+  admit(input, context, key);
+  const plaintext = decryptUnderRsaKey(key, requireRsaEncryption(key, 'Decrypt', algorithm, input.EncryptionContext), ciphertext);
+  if (input.DryRun === true) {
+    plaintext.fill(0);
+    throw dryRunSucceeded();
+  }
+  return { KeyId: key.arn, Plaintext: plaintext, EncryptionAlgorithm: algorithm };
+}
+
+/** With `KeyId`: the blob must have been made under the key it names. */
+function decryptNamed(
+  input: DecryptRequest,
+  context: OperationContext,
+  named: KeyRecord,
+  key: KeyRecord,
+  blob: ParsedBlob,
+  contextEncoding: Uint8Array,
+): DecryptResponse {
+  if (named.keyId !== key.keyId) throw new KmsError('IncorrectKeyException', INCORRECT_KEY_MESSAGE);
+  return decryptSymmetric(input, context, key, blob, contextEncoding);
+}
+
+function decryptSymmetric(input: DecryptRequest, context: OperationContext, key: KeyRecord, blob: ParsedBlob, contextEncoding: Uint8Array): DecryptResponse {
+  admit(input, context, key);
+  const { plaintext, materialId } = openUnderKey(context, key, blob, contextEncoding);
+  if (input.DryRun === true) {
+    plaintext.fill(0);
+    throw dryRunSucceeded();
+  }
+  return { KeyId: key.arn, Plaintext: plaintext, EncryptionAlgorithm: 'SYMMETRIC_DEFAULT', KeyMaterialId: materialId };
+}
 
 /** The checks every Decrypt passes before touching the ciphertext: audit, authorization, key state, algorithm. */
 function admit(input: DecryptRequest, context: OperationContext, key: KeyRecord): void {

@@ -73,7 +73,7 @@ function builtIn(source: ContextSource, key: string): readonly string[] | undefi
     case 'kms:calleraccount':
       return [caller.account];
     case 'kms:viaservice':
-      return caller.invokedBy === undefined ? undefined : [viaService(caller.invokedBy, source.region)];
+      return caller.invokedBy === undefined ? undefined : viaServiceValue(caller.invokedBy, source.region);
     case 'kms:encryptioncontextkeys': {
       const context = details.encryptionContext;
       return context === undefined ? undefined : Object.keys(context);
@@ -104,6 +104,22 @@ function encryptionContextValue(details: AuthorizationDetails, name: string): re
   if (context === undefined) return undefined;
   for (const [k, v] of Object.entries(context)) if (k.toLowerCase() === name) return [v];
   return undefined;
+}
+
+// The value asked for last (S3's calls ask for the same one, call after call): frozen, as every
+// condition value is only read.
+let lastInvokedBy: string | undefined;
+let lastRegion: string | undefined;
+let lastViaService: readonly string[] = [];
+
+/** `kms:ViaService`'s value for a call `invokedBy` a service, in `region`. */
+function viaServiceValue(invokedBy: string, region: string): readonly string[] {
+  if (invokedBy !== lastInvokedBy || region !== lastRegion) {
+    lastViaService = Object.freeze([viaService(invokedBy, region)]);
+    lastInvokedBy = invokedBy;
+    lastRegion = region;
+  }
+  return lastViaService;
 }
 
 /** `s3.amazonaws.com` → `s3.<region>.amazonaws.com`, the form `kms:ViaService` takes. */

@@ -20,6 +20,9 @@ import { type AccessRequest, authorizeAccess, grantedOperations, rootAllowedByKe
 const NO_GRANTS: readonly GrantRecord[] = Object.freeze([]);
 /** Both forms of key id (a UUID, `mrk-` and 32 hex digits) are 36 characters. */
 const KEY_ID_LENGTH = 36;
+/** `:key/` and a key id: the end of every key ARN. */
+const KEY_ARN_SUFFIX_LENGTH = ':key/'.length + KEY_ID_LENGTH;
+const SLASH = 0x2f;
 const NO_RESOURCES: readonly string[] = Object.freeze([]);
 /** One frozen one-element `resources` list per key ARN (bounded: past it, lists are made per call). */
 const SINGLE_RESOURCES = new Map<string, readonly string[]>();
@@ -120,6 +123,13 @@ export class RequestContext implements OperationContext, PipelineContext {
     if (input.length === KEY_ID_LENGTH) {
       const key = this.state.key(input, this.region);
       if (key !== undefined && key.account === account) return key;
+    } else if (input.length > KEY_ARN_SUFFIX_LENGTH && input.charCodeAt(input.length - KEY_ID_LENGTH - 1) === SLASH) {
+      // A key's own ARN in this Region (what S3 and the KMS keyrings send to Decrypt): the key of
+      // its last 36 characters, if that key's ARN is exactly `input`. Parsing the ARN would have
+      // found that very key (its Region is this one and its account the ARN's); any other
+      // text, a key elsewhere included, takes the full path below.
+      const key = this.state.key(input.slice(-KEY_ID_LENGTH), this.region);
+      if (key !== undefined && key.arn === input) return key;
     }
     const reference = parseKeyReference(input, accepted);
     switch (reference.kind) {

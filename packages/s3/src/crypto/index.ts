@@ -20,12 +20,14 @@ export { type ChecksumHasher, checksumOf, checksumOfStream, compositeChecksum, c
 export * from './data-key-provider.ts';
 export {
   kmsOnBehalf,
+  type OnBehalfClient,
   S3_SERVICE_PRINCIPAL,
   type S3Kms,
   type S3KmsCallOptions,
   type S3KmsDecryptInput,
   type S3KmsEncryptInput,
   type S3KmsGenerateDataKeyInput,
+  type S3KmsKeyring,
   type S3KmsOutput,
 } from './kms-client.ts';
 export { s3ErrorFromKms } from './kms-errors.ts';

@@ -13,6 +13,7 @@
  * `s3.<region>.amazonaws.com` and its CloudTrail record names S3 as `invokedBy`, as AWS's does.
  */
 
+import { type KmsGenerateDataKeyInput, KmsKeyring } from '@strongbox/envelope';
 import type { Principal } from '@strongbox/service-kernel';
 import type { KmsClientLike } from './envelope-adapter.ts';
 
@@ -75,9 +76,37 @@ export interface S3Kms {
   encrypt(input: S3KmsEncryptInput, options: S3KmsCallOptions): Promise<S3KmsOutput>;
 }
 
+/** What `kmsOnBehalf` hands out: the envelope's KMS client for one caller and Region, and its keyrings. */
+export interface OnBehalfClient extends KmsClientLike {
+  readonly region: string;
+  /**
+   * The envelope's KMS keyring under `keyId` (key id, key ARN, alias name or alias ARN) through
+   * this client: GenerateDataKey to seal, Decrypt (with `KeyId` set) to open. One per key id,
+   * made on first use: a keyring holds no data key, only the client, the key id and the Region.
+   */
+  keyring(keyId: string): S3KmsKeyring;
+}
+
+/** The keyring members S3 uses. */
+export type S3KmsKeyring = Pick<KmsKeyring, 'generateDataKey' | 'unwrapDataKey'>;
+
+/** Keyrings one client keeps (key ids as requests name them, and the key ARNs of stored objects): forgotten all at once past it. */
+const MAX_KEYRINGS = 256;
+/** Regions one caller's clients are kept for: forgotten all at once past it. */
+const MAX_REGIONS = 64;
+
+/**
+ * The clients of each KMS, frozen caller and Region. A frozen caller (S3's in-process default,
+ * the HTTP edge's unverified callers, which it keeps one per access key) cannot change, so its
+ * client, and the principal KMS sees, can serve every call it makes: KMS gets the same principal
+ * object each time (its trail then shares one call site between them) and no call builds closures
+ * or keyrings. Weak on both, so neither is kept alive by this table.
+ */
+const CLIENTS = new WeakMap<S3Kms, WeakMap<Principal, Map<string, OnBehalfClient>>>();
+
 /**
  * A KMS client acting for `caller` through S3, in `region`: every call carries the caller's
- * principal with `invokedBy: 's3.amazonaws.com'`.
+ * principal with `invokedBy: 's3.amazonaws.com'`. Frozen callers get the same client every time.
  *
  * @example
  * ```ts
@@ -86,18 +115,54 @@ export interface S3Kms {
  * await client.generateDataKey({ KeyId: 'alias/aws/s3', NumberOfBytes: 32, EncryptionContext: { 'aws:s3:arn': 'arn:aws:s3:::b/k' } });
  * ```
  */
-export function kmsOnBehalf(kms: S3Kms, caller: Principal, region: string): KmsClientLike & { readonly region: string } {
-  const options: S3KmsCallOptions = { caller: { ...caller, invokedBy: S3_SERVICE_PRINCIPAL }, region };
-  return {
+export function kmsOnBehalf(kms: S3Kms, caller: Principal, region: string): OnBehalfClient {
+  // A caller that can still change gets a client of its own, as it is now.
+  if (!Object.isFrozen(caller)) return onBehalf(kms, caller, region);
+  let byCaller = CLIENTS.get(kms);
+  if (byCaller === undefined) CLIENTS.set(kms, (byCaller = new WeakMap()));
+  let byRegion = byCaller.get(caller);
+  if (byRegion === undefined) byCaller.set(caller, (byRegion = new Map()));
+  let client = byRegion.get(region);
+  if (client === undefined) {
+    if (byRegion.size >= MAX_REGIONS) byRegion.clear();
+    client = onBehalf(kms, caller, region);
+    byRegion.set(region, client);
+  }
+  return client;
+}
+
+function onBehalf(kms: S3Kms, caller: Principal, region: string): OnBehalfClient {
+  const options: S3KmsCallOptions = Object.freeze({ caller: Object.freeze({ ...caller, invokedBy: S3_SERVICE_PRINCIPAL }), region });
+  const keyrings = new Map<string, S3KmsKeyring>();
+  const client: OnBehalfClient = {
     region,
-    // AWS services ask KMS for an `AES_256` key spec (their CloudTrail GenerateDataKey records show
-    // `keySpec: "AES_256"`), where the envelope's keyring asks for 32 bytes: the same key.
-    generateDataKey: ({ NumberOfBytes, ...rest }) =>
-      kms.generateDataKey(
-        NumberOfBytes === 32 ? { ...rest, KeySpec: 'AES_256' } : { ...rest, ...(NumberOfBytes === undefined ? {} : { NumberOfBytes }) },
-        options,
-      ),
+    generateDataKey: (input) => kms.generateDataKey(generateDataKeyInput(input), options),
     decrypt: (input) => kms.decrypt(input, options),
     encrypt: (input) => kms.encrypt(input, options),
+    keyring(keyId) {
+      let keyring = keyrings.get(keyId);
+      if (keyring === undefined) {
+        if (keyrings.size >= MAX_KEYRINGS) keyrings.clear();
+        keyring = new KmsKeyring({ client, keyId });
+        keyrings.set(keyId, keyring);
+      }
+      return keyring;
+    },
   };
+  return client;
+}
+
+/**
+ * The GenerateDataKey request S3 sends for the keyring's: AWS services ask KMS for an `AES_256`
+ * key spec (their CloudTrail GenerateDataKey records show `keySpec: "AES_256"`), where the
+ * envelope's keyring asks for 32 bytes: the same key. Members keep the order they had (the
+ * keyring's, `KeySpec` last), which is the order CloudTrail's `requestParameters` list them in.
+ */
+function generateDataKeyInput(input: KmsGenerateDataKeyInput): S3KmsGenerateDataKeyInput {
+  const { KeyId, NumberOfBytes, EncryptionContext, GrantTokens } = input;
+  const request: S3KmsGenerateDataKeyInput = { KeyId, EncryptionContext };
+  if (GrantTokens !== undefined) request.GrantTokens = GrantTokens;
+  if (NumberOfBytes === 32) request.KeySpec = 'AES_256';
+  else if (NumberOfBytes !== undefined) request.NumberOfBytes = NumberOfBytes;
+  return request;
 }

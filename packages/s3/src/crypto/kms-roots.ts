@@ -21,8 +21,8 @@
 import type { Principal } from '@strongbox/service-kernel';
 import { kmsEncryptionContext, type StringMap } from '../model/encryption.ts';
 import { BUCKET_KEY_KEYRING_PREFIX, type BucketKeyCache, decodeBucketKeyWrapped, deriveObjectKey } from './bucket-keys.ts';
-import { type EncryptionContext, kmsKeyring, type WrappedDataKey } from './envelope-adapter.ts';
-import { kmsOnBehalf, type S3Kms } from './kms-client.ts';
+import type { EncryptionContext, WrappedDataKey } from './envelope-adapter.ts';
+import { kmsOnBehalf, type OnBehalfClient, type S3Kms } from './kms-client.ts';
 import { s3ErrorFromKms } from './kms-errors.ts';
 
 /** Keyring id prefix of a layer's own KMS data key (the envelope's KMS keyring's). */
@@ -98,10 +98,11 @@ export function layerKey(root: KmsRoot, rootKey: Uint8Array, context: Encryption
   return root.nonce === undefined ? rootKey.slice() : deriveObjectKey(rootKey, root.nonce, context);
 }
 
-async function decryptBlob(client: ReturnType<typeof kmsOnBehalf>, keyArn: string, blob: Uint8Array, context: StringMap): Promise<Uint8Array> {
+async function decryptBlob(client: OnBehalfClient, keyArn: string, blob: Uint8Array, context: StringMap): Promise<Uint8Array> {
   let key: Uint8Array | undefined;
   try {
-    key = await kmsKeyring(client, keyArn).unwrapDataKey({ keyringId: KMS_KEYRING_PREFIX + keyArn, ciphertext: blob }, { ...context });
+    // The keyring sends KMS a copy of the context: `context` is this read's own.
+    key = await client.keyring(keyArn).unwrapDataKey({ keyringId: KMS_KEYRING_PREFIX + keyArn, ciphertext: blob }, context);
   } catch (error) {
     throw s3ErrorFromKms(error, keyArn);
   }

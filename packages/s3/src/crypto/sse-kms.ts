@@ -39,14 +39,13 @@ import { type DataKeyProvider, type ObjectIdentity, type ObjectKeys, objectConte
 import {
   type EncryptionContext,
   type GeneratedDataKey,
-  kmsKeyring,
   type ResolvedKeyring,
   resolvedKeyring,
   type SealLayer,
   secondImplementation,
   type WrappedDataKey,
 } from './envelope-adapter.ts';
-import { kmsOnBehalf, type S3Kms } from './kms-client.ts';
+import { kmsOnBehalf, type OnBehalfClient, type S3Kms } from './kms-client.ts';
 import { s3ErrorFromKms } from './kms-errors.ts';
 import { KMS_KEYRING_PREFIX, type KmsRoot, layerKey, parseRoot, recoverRoot, sortedPairs, UPLOAD_KEY_KEYRING_PREFIX } from './kms-roots.ts';
 
@@ -97,8 +96,13 @@ export function storedKmsEncryption(stored: StoredFields): StoredKmsEncryption {
   if (known !== undefined) return known;
   const keyArn = stored[SSE_KMS_FIELDS.keyArn];
   if (keyArn === undefined) throw new Error('the object has no KMS key');
-  const context = Object.create(null) as Record<string, string>;
-  for (const [name, value] of Object.entries(JSON.parse(stored[SSE_KMS_FIELDS.context] ?? '{}') as Record<string, string>)) context[name] = value;
+  const text = stored[SSE_KMS_FIELDS.context];
+  // Most objects have no caller pairs, and then no context field: nothing to parse.
+  let context: Record<string, string> = NO_PAIRS;
+  if (text !== undefined) {
+    context = Object.create(null) as Record<string, string>;
+    for (const [name, value] of Object.entries(JSON.parse(text) as Record<string, string>)) context[name] = value;
+  }
   const parsed = kmsFacts(keyArn, stored[SSE_KMS_FIELDS.bucketKey] === 'true', context);
   if (Object.isFrozen(stored)) STORED_KMS.set(stored, parsed);
   return parsed;
@@ -111,6 +115,8 @@ export function storedKmsEncryption(stored: StoredFields): StoredKmsEncryption {
  * neither parses the JSON it could not have changed. Facts are frozen: every reader shares them.
  */
 const STORED_KMS = new WeakMap<StoredFields, StoredKmsEncryption>();
+/** The facts' context of an object stored without caller pairs (frozen, like every facts' context). */
+const NO_PAIRS: Record<string, string> = Object.freeze(Object.create(null) as Record<string, string>);
 
 function kmsFacts(keyArn: string, bucketKeyEnabled: boolean, context: Record<string, string>): StoredKmsEncryption {
   return Object.freeze({ keyArn, bucketKeyEnabled, context: Object.freeze(context) });
@@ -274,9 +280,10 @@ function layerOf(keyring: ResolvedKeyring, context: EncryptionContext, index: nu
   return index === 1 ? { keyring, context, backend: secondImplementation } : { keyring, context };
 }
 
-async function generate(client: ReturnType<typeof kmsOnBehalf>, keyId: string, kmsContext: StringMap): Promise<GeneratedDataKey> {
+async function generate(client: OnBehalfClient, keyId: string, kmsContext: StringMap): Promise<GeneratedDataKey> {
   try {
-    return await kmsKeyring(client, keyId).generateDataKey(32, { ...kmsContext });
+    // The keyring sends KMS a copy of the context: `kmsContext` is this request's own.
+    return await client.keyring(keyId).generateDataKey(32, kmsContext);
   } catch (error) {
     throw s3ErrorFromKms(error, keyId);
   }
@@ -379,16 +386,32 @@ function fieldsOf(keyArn: string, pairs: StringMap, bucketKey: boolean, wrapped:
   fields[SSE_KMS_FIELDS.keyArn] = keyArn;
   if (entries.length > 0) fields[SSE_KMS_FIELDS.context] = JSON.stringify(Object.fromEntries(entries));
   if (bucketKey) fields[SSE_KMS_FIELDS.bucketKey] = 'true';
-  fields[SSE_KMS_FIELDS.wrappedKeys] = JSON.stringify(
-    wrapped.map((entry) => ({ id: entry.keyringId, blob: Buffer.from(entry.ciphertext).toString('base64') })),
-  );
+  fields[SSE_KMS_FIELDS.wrappedKeys] = wrappedKeysJson(wrapped);
   // What `storedKmsEncryption` would parse back from these fields: the same strings (JSON keeps
   // every string as it is), as a null-prototype map.
-  const context = Object.create(null) as Record<string, string>;
-  for (const [name, value] of entries) context[name] = value;
+  let context = NO_PAIRS;
+  if (entries.length > 0) {
+    context = Object.create(null) as Record<string, string>;
+    for (const [name, value] of entries) context[name] = value;
+  }
   Object.freeze(fields);
   STORED_KMS.set(fields, kmsFacts(keyArn, bucketKey, context));
   return fields;
+}
+
+/**
+ * `[{"id":…,"blob":…}, …]`: the JSON text `JSON.stringify` gives the list of `{ id, blob }`
+ * (keyring id, base64 of the wrapped key), written without building that list; base64 needs no
+ * escaping, and the id is escaped by `JSON.stringify` itself.
+ */
+function wrappedKeysJson(wrapped: readonly WrappedDataKey[]): string {
+  let json = '[';
+  for (let index = 0; index < wrapped.length; index++) {
+    const entry = wrapped[index] as WrappedDataKey;
+    if (index > 0) json += ',';
+    json += `{"id":${JSON.stringify(entry.keyringId)},"blob":"${Buffer.from(entry.ciphertext.buffer, entry.ciphertext.byteOffset, entry.ciphertext.byteLength).toString('base64')}"}`;
+  }
+  return `${json}]`;
 }
 
 function storedWrappedKeys(stored: StoredFields): WrappedDataKey[] {

@@ -236,4 +236,19 @@ describe('the KMS facts of stored fields', () => {
     open['sse-kms-context'] = '{"a":"2"}';
     expect(storedKmsEncryption(open).context).toEqual({ a: '2' });
   });
+
+  it('store each layer’s wrapped key as the JSON text of the list of { id, blob } (base64), one per layer', async () => {
+    const { arn } = await newKey(engine.kms);
+    for (const provider of [new SseKmsProvider({ kms: engine.kms, bucketKeys, random }), new DsseKmsProvider({ kms: engine.kms, bucketKeys, random })]) {
+      const keys = await provider.forSealing({ bucket: 'b', key: 'k' }, { caller: alice, region: REGION, keyId: arn });
+      try {
+        const wrapped = keys.layers.map((layer) => (layer.keyring as unknown as { wrapped: { keyringId: string; ciphertext: Uint8Array } }).wrapped);
+        expect(wrapped).toHaveLength(provider.mode === 'SSE-KMS' ? 1 : 2);
+        const expected = JSON.stringify(wrapped.map((entry) => ({ id: entry.keyringId, blob: Buffer.from(entry.ciphertext).toString('base64') })));
+        expect(keys.fields['sse-kms-wrapped-keys']).toBe(expected);
+      } finally {
+        keys.dispose();
+      }
+    }
+  });
 });

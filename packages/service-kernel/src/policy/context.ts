@@ -85,17 +85,40 @@ export function globalConditionValue(source: GlobalContextSource, key: string): 
  */
 export function conditionLookup(conditions: RequestConditions | undefined, builtIn: ConditionLookup): ConditionLookup {
   if (conditions === undefined) return builtIn;
-  let extra: Map<string, readonly string[]> | undefined;
+  let extra: ReadonlyMap<string, readonly string[]> | undefined;
   return (key) => {
-    extra ??= lowerCaseConditions(conditions);
+    extra ??= lowerCasedConditions(conditions);
     return extra.get(key) ?? builtIn(key);
   };
+}
+
+/**
+ * The lower-cased form of each frozen conditions object whose values cannot change either (a
+ * service passes the same one for many requests: KMS's `kms:EncryptionAlgorithm`), made once.
+ * Weak: it lives as long as the conditions object.
+ */
+const LOWER_CASED = new WeakMap<RequestConditions, ReadonlyMap<string, readonly string[]>>();
+
+function lowerCasedConditions(conditions: RequestConditions): ReadonlyMap<string, readonly string[]> {
+  let map = LOWER_CASED.get(conditions);
+  if (map === undefined) {
+    map = lowerCaseConditions(conditions);
+    if (isImmutable(conditions)) LOWER_CASED.set(conditions, map);
+  }
+  return map;
+}
+
+function isImmutable(conditions: RequestConditions): boolean {
+  if (!Object.isFrozen(conditions)) return false;
+  for (const value of Object.values(conditions)) if (Array.isArray(value) && !Object.isFrozen(value)) return false;
+  return true;
 }
 
 function lowerCaseConditions(conditions: RequestConditions): Map<string, readonly string[]> {
   const map = new Map<string, readonly string[]>();
   for (const [k, v] of Object.entries(conditions)) {
-    map.set(k.toLowerCase(), Array.isArray(v) ? v.map(String) : [String(v)]);
+    // Frozen: a map made once may serve many requests (`lowerCasedConditions`).
+    map.set(k.toLowerCase(), Object.freeze(Array.isArray(v) ? v.map(String) : [String(v)]));
   }
   return map;
 }

@@ -104,6 +104,8 @@ export class AuditTrail {
   readonly #sites: (CallSite | undefined)[];
   /** The call site recorded last, reused while the next event's fields are the same objects. */
   #lastSite: CallSite | undefined;
+  /** The one recorded before it, reused likewise (calls of two services alternating). */
+  #previousSite: CallSite | undefined;
   readonly #parameters: (Record<string, unknown> | null)[];
   readonly #responses: (Record<string, unknown> | null)[];
   readonly #additional: (Record<string, unknown> | undefined)[];
@@ -241,8 +243,11 @@ export class AuditTrail {
       event.errorMessage !== undefined && event.errorMessage.length > MAX_FIELD_BYTES ? event.errorMessage.slice(0, MAX_FIELD_BYTES) : event.errorMessage;
     this.#times[slot] = event.eventTime;
     this.#names[slot] = event.eventName;
-    const site = callSiteOf(event, this.#lastSite);
-    this.#lastSite = site;
+    const site = callSiteOf(event, this.#lastSite, this.#previousSite);
+    if (site !== this.#lastSite) {
+      this.#previousSite = this.#lastSite;
+      this.#lastSite = site;
+    }
     this.#sites[slot] = site;
     this.#parameters[slot] = parameters;
     this.#responses[slot] = responses;

@@ -38,20 +38,14 @@ export const UNKNOWN_SITE: CallSite = Object.freeze({
   recipientAccountId: '',
 });
 
-/** The call site of `event`: `last` when every field is the same (`===`), else a new one. */
-export function callSiteOf(event: AuditEventInput, last: CallSite | undefined): CallSite {
-  if (
-    last !== undefined &&
-    last.caller === event.caller &&
-    last.resources === event.resources &&
-    last.region === event.region &&
-    last.sourceIpAddress === event.sourceIpAddress &&
-    last.userAgent === event.userAgent &&
-    last.recipientAccountId === event.recipientAccountId &&
-    last.eventSource === event.eventSource &&
-    last.resourceType === event.resourceType
-  )
-    return last;
+/**
+ * The call site of `event`: `last` or `previous` when every field is the same (`===`), else a new
+ * one. Two are tried because calls of two services often alternate (an S3 request, then the KMS
+ * call S3 makes for it): each run of calls keeps its own site.
+ */
+export function callSiteOf(event: AuditEventInput, last: CallSite | undefined, previous?: CallSite): CallSite {
+  if (last !== undefined && sameSite(last, event)) return last;
+  if (previous !== undefined && sameSite(previous, event)) return previous;
   return {
     eventSource: event.eventSource,
     resourceType: event.resourceType,
@@ -62,4 +56,17 @@ export function callSiteOf(event: AuditEventInput, last: CallSite | undefined): 
     resources: event.resources,
     recipientAccountId: event.recipientAccountId,
   };
+}
+
+function sameSite(site: CallSite, event: AuditEventInput): boolean {
+  return (
+    site.caller === event.caller &&
+    site.resources === event.resources &&
+    site.region === event.region &&
+    site.sourceIpAddress === event.sourceIpAddress &&
+    site.userAgent === event.userAgent &&
+    site.recipientAccountId === event.recipientAccountId &&
+    site.eventSource === event.eventSource &&
+    site.resourceType === event.resourceType
+  );
 }

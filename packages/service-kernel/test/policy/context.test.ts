@@ -1,7 +1,7 @@
 /** Global condition keys the kernel computes for every service. */
 
 import { describe, expect, it } from 'vitest';
-import { globalConditionValue, rootPrincipal } from '../../src/index.ts';
+import { conditionLookup, globalConditionValue, type RequestConditions, rootPrincipal } from '../../src/index.ts';
 
 const caller = rootPrincipal('us-east-1', '111122223333');
 
@@ -13,5 +13,35 @@ describe('aws:SecureTransport', () => {
 
   it('is absent when the service does not say', () => {
     expect(globalConditionValue({ caller, region: 'us-east-1' }, 'aws:securetransport')).toBeUndefined();
+  });
+});
+
+describe('conditionLookup', () => {
+  const none = (): undefined => undefined;
+
+  it('answers a request’s own keys case-insensitively, as text, before the built-in ones', () => {
+    const conditions = Object.freeze({ 'kms:EncryptionAlgorithm': 'SYMMETRIC_DEFAULT', 'Test:Count': 3 });
+    const lookup = conditionLookup(conditions, (key) => (key === 'aws:requestedregion' ? ['us-east-1'] : undefined));
+    expect([lookup('kms:encryptionalgorithm'), lookup('test:count'), lookup('aws:requestedregion'), lookup('kms:other')]).toEqual([
+      ['SYMMETRIC_DEFAULT'],
+      ['3'],
+      ['us-east-1'],
+      undefined,
+    ]);
+    // The same frozen object again (a service passes one for many requests): the same answers.
+    expect(conditionLookup(conditions, none)('kms:encryptionalgorithm')).toEqual(['SYMMETRIC_DEFAULT']);
+  });
+
+  it('sees a change to conditions that can still change, in the next request’s lookup', () => {
+    const conditions: Record<string, string | string[]> = { 'kms:GrantOperations': ['Decrypt'] };
+    expect(conditionLookup(conditions, none)('kms:grantoperations')).toEqual(['Decrypt']);
+    conditions['kms:GrantOperations'] = ['Encrypt'];
+    expect(conditionLookup(conditions, none)('kms:grantoperations')).toEqual(['Encrypt']);
+    // Frozen, but holding a list that is not: the list may change, so it is read afresh.
+    const list = ['Decrypt'];
+    const frozen: RequestConditions = Object.freeze({ 'kms:GrantOperations': list });
+    expect(conditionLookup(frozen, none)('kms:grantoperations')).toEqual(['Decrypt']);
+    list.push('Encrypt');
+    expect(conditionLookup(frozen, none)('kms:grantoperations')).toEqual(['Decrypt', 'Encrypt']);
   });
 });

@@ -51,4 +51,38 @@ describe('call sites', () => {
       }),
     );
   });
+
+  it('keeps two interleaved runs apart (an S3 call, then the KMS call it makes, and again)', () => {
+    const trail = new AuditTrail();
+    const s3: AuditEventInput = {
+      eventTime: Date.UTC(2026, 0, 1),
+      eventName: 'PutObject',
+      eventSource: 's3.amazonaws.com',
+      resourceType: 'AWS::S3::Object',
+      region: 'us-east-1',
+      caller: CALLERS[1]!,
+      sourceIpAddress: '10.0.0.2',
+      userAgent: 'sdk',
+      requestParameters: null,
+      responseElements: null,
+      resources: RESOURCES[0]!,
+      readOnly: false,
+      recipientAccountId: '222222222222',
+    };
+    const kms: AuditEventInput = {
+      ...s3,
+      eventName: 'GenerateDataKey',
+      eventSource: 'kms.amazonaws.com',
+      resourceType: 'AWS::KMS::Key',
+      caller: CALLERS[0]!,
+      sourceIpAddress: 's3.amazonaws.com',
+      userAgent: 's3.amazonaws.com',
+      resources: RESOURCES[1]!,
+      readOnly: true,
+      recipientAccountId: '111111111111',
+    };
+    const recorded = [kms, s3, kms, s3, { ...kms, region: 'eu-west-1' }, kms];
+    for (const event of recorded) trail.record(event);
+    expect(trail.events().map(({ eventId: _id, requestId: _request, ...fields }) => fields)).toEqual(recorded);
+  });
 });

@@ -4,7 +4,7 @@
  * and the alias ARN the alias operations list among their resources.
  */
 
-import type { CallScope } from '@strongbox/service-kernel';
+import { type CallScope, immutableAuditField } from '@strongbox/service-kernel';
 import { readBlobHeader } from '../../model/ciphertext-blob.ts';
 import { aliasArn } from '../../model/identifiers.ts';
 import type { OperationContext } from '../types.ts';
@@ -16,8 +16,33 @@ import type { OperationContext } from '../types.ts';
  */
 export function keyMaterialIdOf(_input: unknown, output: unknown): Record<string, unknown> | undefined {
   const id = typeof output === 'object' && output !== null ? (output as { readonly KeyMaterialId?: unknown }).KeyMaterialId : undefined;
-  return typeof id === 'string' ? { keyMaterialId: id } : undefined;
+  return typeof id === 'string' ? materialIdField(id) : undefined;
 }
+
+/**
+ * One frozen `{ keyMaterialId }` per backing key, registered with the trail as immutable: every
+ * call under that material records the same object, so the trail keeps no new object per call
+ * and measures it once. Its JSON is what a fresh object's would be. Bounded: past the bound, the
+ * table starts afresh (an id not in it gets a new frozen object, as before).
+ */
+function materialIdField(id: string): Record<string, unknown> {
+  if (id === lastMaterialId && lastMaterialField !== undefined) return lastMaterialField;
+  let field = MATERIAL_ID_FIELDS.get(id);
+  if (field === undefined) {
+    if (MATERIAL_ID_FIELDS.size >= MAX_MATERIAL_ID_FIELDS) MATERIAL_ID_FIELDS.clear();
+    field = immutableAuditField({ keyMaterialId: id });
+    MATERIAL_ID_FIELDS.set(id, field);
+  }
+  lastMaterialId = id;
+  lastMaterialField = field;
+  return field;
+}
+
+const MATERIAL_ID_FIELDS = new Map<string, Record<string, unknown>>();
+const MAX_MATERIAL_ID_FIELDS = 10_000;
+// The field handed out last: a run of calls under one backing key finds it without the lookup.
+let lastMaterialId: string | undefined;
+let lastMaterialField: Record<string, unknown> | undefined;
 
 /**
  * Encrypt's `additionalEventData.keyMaterialId` (ct-encrypt, 2025): its response has no
@@ -30,7 +55,7 @@ export function encryptedMaterialIdOf(_input: unknown, output: unknown, context:
   if (!(blob instanceof Uint8Array)) return undefined;
   const header = readBlobHeader(blob);
   const material = header === undefined ? undefined : context.state.key(header.keyId, context.region)?.materials.find((m) => m.version === header.version);
-  return material === undefined ? undefined : { keyMaterialId: material.materialId };
+  return material === undefined ? undefined : materialIdField(material.materialId);
 }
 
 /**

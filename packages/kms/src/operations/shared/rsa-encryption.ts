@@ -75,6 +75,18 @@ export function decryptUnderRsaKey(key: KeyRecord, algorithm: RsaEncryptionAlgor
  * `kms:EncryptionAlgorithm` as the request gives it ("the value of the EncryptionAlgorithm
  * parameter in the request"; SYMMETRIC_DEFAULT when absent, the parameter's default).
  */
-export function algorithmCondition(algorithm: string | undefined): Record<string, string> {
-  return { 'kms:EncryptionAlgorithm': algorithm ?? 'SYMMETRIC_DEFAULT' };
+export function algorithmCondition(algorithm: string | undefined): Readonly<Record<string, string>> {
+  const value = algorithm ?? 'SYMMETRIC_DEFAULT';
+  // One frozen object per algorithm (the input shape admits only the model's few): the policy
+  // engine then lower-cases its names once, not on every call (`conditionLookup`).
+  let conditions = ALGORITHM_CONDITIONS.get(value);
+  if (conditions === undefined) {
+    conditions = Object.freeze({ 'kms:EncryptionAlgorithm': value });
+    if (ALGORITHM_CONDITIONS.size < MAX_ALGORITHM_CONDITIONS) ALGORITHM_CONDITIONS.set(value, conditions);
+  }
+  return conditions;
 }
+
+const ALGORITHM_CONDITIONS = new Map<string, Readonly<Record<string, string>>>();
+/** Bound on the table, should a value outside the model's algorithms ever reach it. */
+const MAX_ALGORITHM_CONDITIONS = 16;
