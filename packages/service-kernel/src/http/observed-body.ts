@@ -76,8 +76,7 @@ export class ObservedBody implements AsyncIterable<Uint8Array> {
    */
   static observe(source: ChunkSource, observer: BodyObserver): ObservedBody {
     if (!(source instanceof ObservedBody)) return new ObservedBody(source, [observer]);
-    source.#take();
-    source.#state = 'extended';
+    source.#take('extended');
     return new ObservedBody(source.#source, [...source.#observers, observer]);
   }
 
@@ -86,7 +85,7 @@ export class ObservedBody implements AsyncIterable<Uint8Array> {
    *   after a body observing more took its place.
    */
   [Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
-    this.#take();
+    this.#take('iterated');
     const source = this.#source;
     if (Array.isArray(source)) return new HeldChunks(source as readonly Uint8Array[], this.#observers);
     const iterator =
@@ -94,14 +93,15 @@ export class ObservedBody implements AsyncIterable<Uint8Array> {
     return new StreamedChunks(iterator, this.#observers);
   }
 
-  #take(): void {
+  /** Marks the body read (`iterated`) or handed on to a body observing more (`extended`). */
+  #take(next: 'iterated' | 'extended'): void {
     // Chunks held whole with nothing observing them read again as often as asked (a bodiless
     // request's empty body, read twice by a service, is empty twice), as bytes would.
     const rereadable = this.#state === 'iterated' && this.#observers.length === 0 && Array.isArray(this.#source);
     if (this.#state !== 'ready' && !rereadable) {
       throw new TypeError(this.#state === 'iterated' ? 'the body has already been read' : 'the body was handed on to another observer');
     }
-    this.#state = 'iterated';
+    this.#state = next;
   }
 }
 
@@ -190,9 +190,14 @@ class StreamedChunks implements AsyncIterator<Uint8Array> {
     try {
       observe(this.#observers, step.value);
     } catch (error) {
-      // As a `for await` stage failing on a chunk does: the source is closed, then the failure.
+      // As a `for await` stage failing on a chunk does: the source is closed, then the failure;
+      // a failure to close is dropped (IteratorClose on a throw completion), the observer's wins.
       this.#done = true;
-      await this.#source.return?.();
+      try {
+        await this.#source.return?.();
+      } catch {
+        // The observer's error is the one to report.
+      }
       throw error;
     }
     return step;

@@ -150,4 +150,36 @@ describe('ObservedBody', () => {
     expect((await read(body)).map((chunk) => chunk.length)).toEqual([4, 5]);
     expect(sizes).toEqual([4, 5]);
   });
+
+  it('says a body handed on to another observer was handed on, when it is read', () => {
+    const original = ObservedBody.of([new Uint8Array([1])]);
+    ObservedBody.observe(original, { update: () => undefined });
+    expect(() => original[Symbol.asyncIterator]()).toThrow('the body was handed on to another observer');
+    expect(() => ObservedBody.observe(original, { update: () => undefined })).toThrow('the body was handed on to another observer');
+  });
+
+  it('fails with the observer’s error when closing the source fails too, as a for await stage does', async () => {
+    const source: AsyncIterable<Uint8Array> = {
+      [Symbol.asyncIterator]: () => ({
+        next: async () => ({ done: false, value: new Uint8Array([1]) }),
+        return: async () => {
+          throw new Error('closing failed');
+        },
+      }),
+    };
+    const failing = {
+      update: (): void => {
+        throw new TypeError('the observer’s error');
+      },
+    };
+    // The stage it replaced: a `for await` whose body throws keeps its own error (IteratorClose).
+    async function* stage(): AsyncGenerator<Uint8Array> {
+      for await (const chunk of source) {
+        failing.update();
+        yield chunk;
+      }
+    }
+    await expect(stage().next()).rejects.toThrow('the observer’s error');
+    await expect(ObservedBody.observe(source, failing)[Symbol.asyncIterator]().next()).rejects.toThrow('the observer’s error');
+  });
 });
