@@ -4,21 +4,13 @@
  * policy, grants, key state and quotas as they are at that moment.
  */
 
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { kmsOnBehalf, S3_SERVICE_PRINCIPAL } from '../../src/index.ts';
 import { catchS3Async } from '../helpers/errors.ts';
-import { ACCOUNT, type KmsEngine, kmsEngine, newKey, REGION, rootStatement, user } from '../helpers/kms.ts';
+import { ACCOUNT, type KmsEngine, newKey, REGION, rootStatement, useKmsEngine, user } from '../helpers/kms.ts';
 
 let engine: KmsEngine;
-
-beforeEach(async () => {
-  engine = kmsEngine();
-  await engine.s3.createBucket({ Bucket: 'data' });
-});
-
-afterEach(async () => {
-  await engine.close();
-});
+useKmsEngine(['data'], (created) => (engine = created));
 
 /** Alice as the HTTP edge and the in-process default hand callers over: frozen. */
 const alice = Object.freeze(user('alice', ['kms:GenerateDataKey', 'kms:Decrypt']));

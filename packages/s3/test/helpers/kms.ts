@@ -1,6 +1,7 @@
 /** Test helpers for SSE-KMS: an S3 engine on a real in-process Kms sharing its trail and clock. */
 
 import { Kms, ManualClock, type Principal, principalFromArn } from '@strongbox/kms';
+import { afterEach, beforeEach } from 'vitest';
 import { S3, type S3Kms, type S3Options } from '../../src/index.ts';
 
 export const ACCOUNT = '000000000000';
@@ -15,6 +16,23 @@ export interface KmsEngine {
   /** Every plaintext key KMS handed S3 (data keys and bucket keys), for the at-rest scans. */
   readonly keysSeen: Uint8Array[];
   close(): Promise<void>;
+}
+
+/**
+ * A fresh `kmsEngine()` for each test of the file, with `buckets` created, handed to `use` before
+ * the test and closed after it.
+ */
+export function useKmsEngine(buckets: readonly string[], use: (engine: KmsEngine) => void): void {
+  let current: KmsEngine | undefined;
+  beforeEach(async () => {
+    current = kmsEngine();
+    use(current);
+    for (const Bucket of buckets) await current.s3.createBucket({ Bucket });
+  });
+  afterEach(async () => {
+    await current?.close();
+    current = undefined;
+  });
 }
 
 /** A Kms and an S3 engine calling it (through a spy that remembers every plaintext key). */

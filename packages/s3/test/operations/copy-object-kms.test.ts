@@ -8,13 +8,13 @@
 
 import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { CopyObjectRequest, SseCustomerMembers } from '../../src/index.ts';
 import { checksumOf } from '../../src/index.ts';
 import { ALLOW_SSE_C } from '../helpers/backends.ts';
 import { md5Etag, members, sseC } from '../helpers/engine.ts';
 import { catchS3Async } from '../helpers/errors.ts';
-import { type KmsEngine, kmsEngine, newKey, user } from '../helpers/kms.ts';
+import { type KmsEngine, kmsEngine, newKey, useKmsEngine, user } from '../helpers/kms.ts';
 import { assertNoSecretsOnDisk } from '../helpers/scan.ts';
 import { tempDirectory } from '../helpers/temp.ts';
 
@@ -22,11 +22,7 @@ const encodeContext = (pairs: Record<string, string>): string => Buffer.from(JSO
 const body = new Uint8Array(randomBytes(100_000));
 
 let engine: KmsEngine;
-beforeEach(async () => {
-  engine = kmsEngine();
-  for (const Bucket of ['src', 'dst']) await engine.s3.createBucket({ Bucket });
-});
-afterEach(() => engine.close());
+useKmsEngine(['src', 'dst'], (created) => (engine = created));
 
 async function read(bucket: string, key: string, customer: SseCustomerMembers = {}): Promise<Buffer> {
   return Buffer.from(await (await engine.s3.getObject({ Bucket: bucket, Key: key, ...customer })).Body.transformToByteArray());

@@ -6,17 +6,13 @@
  */
 
 import { randomBytes } from 'node:crypto';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MIN_PART_SIZE, type SseWriteMembers } from '../../src/index.ts';
 import { catchS3Async } from '../helpers/errors.ts';
-import { type KmsEngine, kmsEngine, kmsEvents, newKey, user } from '../helpers/kms.ts';
+import { type KmsEngine, kmsEvents, newKey, useKmsEngine, user } from '../helpers/kms.ts';
 
 let engine: KmsEngine;
-beforeEach(async () => {
-  engine = kmsEngine();
-  await engine.s3.createBucket({ Bucket: 'data' });
-});
-afterEach(() => engine.close());
+useKmsEngine(['data'], (created) => (engine = created));
 
 const first = new Uint8Array(randomBytes(MIN_PART_SIZE + 17));
 const second = new Uint8Array(randomBytes(90_000));

@@ -6,21 +6,13 @@
  */
 
 import fc from 'fast-check';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createMemoryObjectStore, DEFAULT_BUCKET_KEY_PERIOD_MS } from '../../src/index.ts';
 import { catchS3Async } from '../helpers/errors.ts';
-import { ACCOUNT, type KmsEngine, kmsEngine, kmsEvents, newKey, OTHER_ACCOUNT, REGION, root, rootStatement, user } from '../helpers/kms.ts';
+import { ACCOUNT, type KmsEngine, kmsEngine, kmsEvents, newKey, OTHER_ACCOUNT, REGION, root, rootStatement, useKmsEngine, user } from '../helpers/kms.ts';
 
 let engine: KmsEngine;
-
-beforeEach(async () => {
-  engine = kmsEngine();
-  await engine.s3.createBucket({ Bucket: 'data' });
-});
-
-afterEach(async () => {
-  await engine.close();
-});
+useKmsEngine(['data'], (created) => (engine = created));
 
 const context = (pairs: Record<string, string>): string => Buffer.from(JSON.stringify(pairs)).toString('base64');
 
