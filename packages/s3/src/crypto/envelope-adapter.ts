@@ -54,11 +54,12 @@ export const secondImplementation: Backend = nobleBackend;
  * Driven by an async generator over the envelope's sans-IO engine rather than a Web
  * `TransformStream`: the same bytes, without the streams' per-chunk promises and queues (which
  * cost an object PUT about as much as its encryption). An early `return()` or a failure wipes the
- * buffered plaintext and the frame key. With `meter`, the sealed bytes are counted into it as they
- * are pulled, and it is marked ended once the last was.
+ * buffered plaintext and the frame key. The sealed bytes are counted into `meter` as they are
+ * pulled (here rather than by a stage of its own: no suspension per chunk), and it is marked ended
+ * once the last was.
  * @throws the keyring's errors, or the source's.
  */
-export async function* sealChunks(source: AsyncIterable<Uint8Array>, layer: SealLayer, frameLength: number, meter?: SealMeter): AsyncGenerator<Uint8Array> {
+export async function* sealChunks(source: AsyncIterable<Uint8Array>, layer: SealLayer, frameLength: number, meter: SealMeter): AsyncGenerator<Uint8Array> {
   const engine = await SealEngine.create({
     keyring: layer.keyring,
     context: layer.context,
@@ -72,23 +73,17 @@ export async function* sealChunks(source: AsyncIterable<Uint8Array>, layer: Seal
     ...backendOf(layer),
   });
   try {
-    if (meter === undefined) {
-      for await (const chunk of source) yield* engine.write(chunk);
-      yield* engine.end();
-    } else {
-      // Metered here rather than by a stage of its own: the sealed size without a suspension per chunk.
-      for await (const chunk of source) {
-        for (const sealed of engine.write(chunk)) {
-          meter.size += sealed.length;
-          yield sealed;
-        }
-      }
-      for (const sealed of engine.end()) {
+    for await (const chunk of source) {
+      for (const sealed of engine.write(chunk)) {
         meter.size += sealed.length;
         yield sealed;
       }
-      meter.ended = true;
     }
+    for (const sealed of engine.end()) {
+      meter.size += sealed.length;
+      yield sealed;
+    }
+    meter.ended = true;
   } finally {
     engine.abort();
   }
