@@ -124,8 +124,6 @@ export interface CallOptions {
 
 const EVENT_SOURCE = 'kms.amazonaws.com';
 const NO_OPTIONS: CallOptions = Object.freeze({});
-/** What `#lastScope` holds before any call has had options (never used: `#lastOptions` is unset). */
-const NO_SCOPE: CallScope = Object.freeze({ caller: Object.freeze({ arn: '', account: '', type: 'AWSService' as const }), region: '' });
 /** KMS lists keys and aliases alike as `AWS::KMS::Key` resources (ct-createalias). */
 const RESOURCE_TYPE = 'AWS::KMS::Key';
 
@@ -156,8 +154,7 @@ export class Kms {
   /** The scope of a call without options: the default account's root, in the default Region. */
   readonly #defaultScope: CallScope;
   /** The frozen options of the last call that had any, and the scope made for them. */
-  #lastOptions: CallOptions | undefined;
-  #lastScope: CallScope = NO_SCOPE;
+  #last: { readonly options: CallOptions; readonly scope: CallScope } | undefined;
 
   /**
    * @throws TypeError / RangeError for malformed options (account not 12 digits, bad Region).
@@ -239,17 +236,15 @@ export class Kms {
     if (options === NO_OPTIONS) return this.#pipeline.call(definition, input, this.#defaultScope);
     // The same frozen options as the previous call (S3 hands each caller's KMS calls one such
     // object): the scope made for them then, which nothing could have changed since.
-    if (options === this.#lastOptions) return this.#pipeline.call(definition, input, this.#lastScope);
+    const last = this.#last;
+    if (last !== undefined && options === last.options) return this.#pipeline.call(definition, input, last.scope);
     const region = options.region ?? this.region;
     const scope: { -readonly [K in keyof CallScope]: CallScope[K] } = { caller: this.#caller(options.caller, region), region };
     if (options.requestId !== undefined) scope.requestId = options.requestId;
     if (options.sourceIpAddress !== undefined) scope.sourceIpAddress = options.sourceIpAddress;
     if (options.userAgent !== undefined) scope.userAgent = options.userAgent;
     // A caller named by ARN is parsed per call: only options naming a principal object (or none) are kept.
-    if (Object.isFrozen(options) && typeof options.caller !== 'string') {
-      this.#lastOptions = options;
-      this.#lastScope = Object.freeze(scope);
-    }
+    if (Object.isFrozen(options) && typeof options.caller !== 'string') this.#last = { options, scope: Object.freeze(scope) };
     return this.#pipeline.call(definition, input, scope);
   }
 
