@@ -8,6 +8,7 @@ import { dryRunSucceeded } from '../errors.ts';
 import { blob, structure } from '../protocol/shapes.ts';
 import { requireSymmetricAlgorithm } from './shared/algorithm.ts';
 import { encryptedMaterialIdOf } from './shared/audit.ts';
+import { contextDetails } from './shared/context-details.ts';
 import { encodeRequestContext, sealUnderKey } from './shared/crypto.ts';
 import { requireKeyUsage } from './shared/key-usage.ts';
 import { DRY_RUN, ENCRYPTION_ALGORITHM, ENCRYPTION_CONTEXT, GRANT_TOKENS, KEY_ID } from './shared/members.ts';
@@ -59,11 +60,7 @@ export const encrypt: OperationDefinition<'Encrypt', EncryptRequest, EncryptResp
     const key = await context.resolveKey(input.KeyId, 'any');
     throttleForKey(context, key);
     context.touch(key);
-    context.authorize('kms:Encrypt', key, {
-      encryptionContext: input.EncryptionContext ?? {},
-      conditions: algorithmCondition(input.EncryptionAlgorithm),
-      ...(input.GrantTokens ? { grantTokens: input.GrantTokens } : {}),
-    });
+    context.authorize('kms:Encrypt', key, contextDetails(input.EncryptionContext, input.GrantTokens, algorithmCondition(input.EncryptionAlgorithm)));
     context.requireKeyState(key);
     if (key.keyPair !== undefined) {
       const algorithm = requireRsaEncryption(key, 'Encrypt', input.EncryptionAlgorithm, input.EncryptionContext);

@@ -13,6 +13,7 @@ import { dataKeyPairRow } from '../../model/quotas.ts';
 import type { KeyRecord } from '../../model/records.ts';
 import { enumOf, type Shape } from '../../protocol/shapes.ts';
 import type { OperationContext } from '../types.ts';
+import { contextDetails } from './context-details.ts';
 import { encodeRequestContext, sealUnderKey } from './crypto.ts';
 import { requireSymmetricEncryptionKey } from './key-usage.ts';
 
@@ -57,11 +58,7 @@ export async function generateDataKeyPairUnder(
   const contextEncoding = encodeRequestContext(input.EncryptionContext);
   const key = await context.resolveKey(input.KeyId, 'any');
   context.touch(key);
-  context.authorize(`kms:${operation}`, key, {
-    encryptionContext: input.EncryptionContext ?? {},
-    conditions: { 'kms:DataKeyPairSpec': spec },
-    ...(input.GrantTokens ? { grantTokens: input.GrantTokens } : {}),
-  });
+  context.authorize(`kms:${operation}`, key, contextDetails(input.EncryptionContext, input.GrantTokens, { 'kms:DataKeyPairSpec': spec }));
   context.requireKeyState(key);
   requireSymmetricEncryptionKey(key, operation);
   if (input.DryRun === true) throw dryRunSucceeded();
