@@ -98,11 +98,7 @@ export function storedKmsEncryption(stored: StoredFields): StoredKmsEncryption {
   if (keyArn === undefined) throw new Error('the object has no KMS key');
   const text = stored[SSE_KMS_FIELDS.context];
   // Most objects have no caller pairs, and then no context field: nothing to parse.
-  let context: Record<string, string> = NO_PAIRS;
-  if (text !== undefined) {
-    context = Object.create(null) as Record<string, string>;
-    for (const [name, value] of Object.entries(JSON.parse(text) as Record<string, string>)) context[name] = value;
-  }
+  const context = text === undefined ? NO_PAIRS : pairMap(Object.entries(JSON.parse(text) as Record<string, string>));
   const parsed = kmsFacts(keyArn, stored[SSE_KMS_FIELDS.bucketKey] === 'true', context);
   if (Object.isFrozen(stored)) STORED_KMS.set(stored, parsed);
   return parsed;
@@ -117,6 +113,14 @@ export function storedKmsEncryption(stored: StoredFields): StoredKmsEncryption {
 const STORED_KMS = new WeakMap<StoredFields, StoredKmsEncryption>();
 /** The facts' context of an object stored without caller pairs (frozen, like every facts' context). */
 const NO_PAIRS: Record<string, string> = Object.freeze(Object.create(null) as Record<string, string>);
+
+/** Caller pairs as a null-prototype map (a `__proto__` name stays a pair), `NO_PAIRS` for none. */
+function pairMap(entries: readonly (readonly [string, string])[]): Record<string, string> {
+  if (entries.length === 0) return NO_PAIRS;
+  const map = Object.create(null) as Record<string, string>;
+  for (const [name, value] of entries) map[name] = value;
+  return map;
+}
 
 function kmsFacts(keyArn: string, bucketKeyEnabled: boolean, context: Record<string, string>): StoredKmsEncryption {
   return Object.freeze({ keyArn, bucketKeyEnabled, context: Object.freeze(context) });
@@ -389,13 +393,8 @@ function fieldsOf(keyArn: string, pairs: StringMap, bucketKey: boolean, wrapped:
   fields[SSE_KMS_FIELDS.wrappedKeys] = wrappedKeysJson(wrapped);
   // What `storedKmsEncryption` would parse back from these fields: the same strings (JSON keeps
   // every string as it is), as a null-prototype map.
-  let context = NO_PAIRS;
-  if (entries.length > 0) {
-    context = Object.create(null) as Record<string, string>;
-    for (const [name, value] of entries) context[name] = value;
-  }
   Object.freeze(fields);
-  STORED_KMS.set(fields, kmsFacts(keyArn, bucketKey, context));
+  STORED_KMS.set(fields, kmsFacts(keyArn, bucketKey, pairMap(entries)));
   return fields;
 }
 
