@@ -11,7 +11,7 @@ import { createHash, type Hash } from 'node:crypto';
 import { ServiceError } from '../errors.ts';
 import { type BodyObserver, ObservedBody } from '../http/observed-body.ts';
 import type { PayloadAuthentication } from '../http/types.ts';
-import { type AwsChunkedBody, type AwsChunkedForm, decodeAwsChunked, isAwsChunked } from './streaming.ts';
+import { type AwsChunkedBody, type AwsChunkedForm, decodeAwsChunked, EMPTY_SHA256, isAwsChunked } from './streaming.ts';
 
 /** A SHA-256 in hex; upper case is taken too (whether S3 takes it is UNCONFIRMED) and compared lowercased. */
 const HEX_SHA256 = /^[0-9a-fA-F]{64}$/;
@@ -82,9 +82,6 @@ export function authenticatedBody(
 function checkedSha256(source: AsyncIterable<Uint8Array>, expected: string): ObservedBody {
   return ObservedBody.observe(source, new Sha256Check(expected));
 }
-
-/** The SHA-256 of no bytes (FIPS 180-4), what every bodiless request (a GET) signs. */
-const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 
 /** The SHA-256 check of a body signed by its hex SHA-256. */
 class Sha256Check implements BodyObserver {

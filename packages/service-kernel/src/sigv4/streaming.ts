@@ -61,7 +61,8 @@ export interface AwsChunkedBody extends AsyncIterable<Uint8Array> {
 
 const SIGNED_FORMS: readonly string[] = ['STREAMING-AWS4-HMAC-SHA256-PAYLOAD', 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER'];
 const FORMS: readonly string[] = [...SIGNED_FORMS, 'STREAMING-UNSIGNED-PAYLOAD-TRAILER'];
-const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
+/** The hex SHA-256 of no bytes (FIPS 180-4): a chunk signature's empty line, and what a bodiless request signs. */
+export const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 /** The longest chunk header or trailer line held (a signed chunk header is about 90 bytes). */
 const MAX_LINE_BYTES = 4096;
 /** The most trailer lines accepted (clients send one checksum and, signed, its signature). */
