@@ -9,6 +9,8 @@
  * npx tsx bench/product/handler-cpu.ts [--pairs 1500] [--rounds 6] [--replay]
  * ```
  *
+ * It runs on the built packages (bench/lib/built.ts): build after each change you compare.
+ *
  * With `--replay`, the SDK's PUT and GET requests are recorded once and served again through the
  * in-process handler alone (each answer read whole), as `in-process-vs-http.ts` does for its
  * "handler + engine" row: what our side costs, with no SDK work.
@@ -16,7 +18,10 @@
 
 import { randomBytes } from 'node:crypto';
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { createStrongbox } from 'strongbox';
+import { runOnBuiltPackages } from '../lib/built.ts';
+
+runOnBuiltPackages(import.meta.url);
+const { createStrongbox } = await import('strongbox');
 
 const args = process.argv.slice(2);
 const PAIRS = numberOption('--pairs', 1500);

@@ -4,9 +4,13 @@
  * side (issue 13): what a test suite gains by `new S3Client(sb.clientConfig)` over a local port.
  *
  * ```
- * npx tsx bench/product/in-process-vs-http.ts           # about a minute
+ * npx tsx bench/product/in-process-vs-http.ts           # about a minute; needs the build (`pnpm build`)
  * npx tsx bench/product/in-process-vs-http.ts --quick   # smoke run: figures not meaningful
  * ```
+ *
+ * Both sides run the built packages (bench/lib/built.ts: the script runs itself again under the
+ * `strongbox-dist` condition), so the in-process handler and the engine behind it are the same
+ * JavaScript the served binary runs, and what users who install the packages run.
  *
  * Rows, interleaved sample by sample (bench/lib/harness.ts), each workload one call at a time
  * (how a test awaits its calls) and with 8 in flight:
@@ -15,6 +19,7 @@
  * | --- | --- |
  * | in process | `createStrongbox({ quotas: false }).clientConfig`: the kernel's in-process request handler, no socket |
  * | HTTP | `endpoint: <url>` of `strongbox serve --port 0 --quiet --no-quotas`, the built binary run as `pnpm start` runs it, in its own process (keep-alive sockets, the SDK's default Node.js handler) |
+ * | canned answers [info] | a request handler that answers each request with a copy of the answer Strongbox gave it once (status, headers, body): the SDK's own work alone, the floor under the in-process row, and so the highest ratio any in-process service could reach |
  *
  * Workloads: KMS `GenerateDataKey` (AES_256, a customer managed key); S3 `PutObject` of 1 KiB
  * then `GetObject` read whole (SSE-S3, the bucket default), one pair per operation. Both run the
@@ -35,12 +40,17 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { CreateKeyCommand, GenerateDataKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { createStrongbox, type Strongbox } from 'strongbox';
+import type { Strongbox } from 'strongbox';
+import { runOnBuiltPackages } from '../lib/built.ts';
 import { type BenchCase, type GroupOptions, measureGroup } from '../lib/harness.ts';
 import { formatNumber, formatRatio, renderTable } from '../lib/table.ts';
 import { pairedRatio, target, verdict } from '../lib/targets.ts';
+
+runOnBuiltPackages(import.meta.url);
+const { createStrongbox } = await import('strongbox');
 
 const quick = process.argv.includes('--quick');
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -118,6 +128,55 @@ class Recorder {
   }
 }
 
+/** An answer kept whole: what a canned handler gives again. */
+interface CannedAnswer {
+  readonly statusCode: number;
+  readonly headers: Record<string, string>;
+  readonly body: Uint8Array;
+  /** Whether the SDK reads it as a stream (GetObject's body: a Readable, as node:http gives). */
+  readonly streamed: boolean;
+}
+
+/**
+ * A handler that answers each kind of request (method, bucket or object path, query names and
+ * `x-amz-target`) with a copy of the
+ * answer the in-process handler gave the first one: the SDK's middleware runs whole, and nothing
+ * serves the request.
+ */
+class Canned {
+  readonly #inner: InProcessHandler;
+  readonly #answers = new Map<string, CannedAnswer>();
+  constructor(inner: InProcessHandler) {
+    this.#inner = inner;
+  }
+  readonly metadata = { handlerProtocol: 'http/1.1' };
+  async handle(
+    request: Parameters<InProcessHandler['handle']>[0],
+    options?: Parameters<InProcessHandler['handle']>[1],
+  ): ReturnType<InProcessHandler['handle']> {
+    const target = request.path.split('/').length > 2 ? 'object' : 'bucket';
+    const kind = `${request.method} ${target} ${Object.keys(request.query ?? {})
+      .sort()
+      .join('&')} ${request.headers['x-amz-target'] ?? ''}`;
+    let answer = this.#answers.get(kind);
+    if (answer === undefined) {
+      const { response } = await this.#inner.handle(request, options);
+      const streamed = response.body instanceof Readable;
+      const chunks: Uint8Array[] = [];
+      for await (const chunk of response.body as AsyncIterable<Uint8Array>) chunks.push(chunk);
+      answer = { statusCode: response.statusCode, headers: { ...response.headers }, body: Buffer.concat(chunks), streamed };
+      this.#answers.set(kind, answer);
+    }
+    const body = answer.streamed ? Readable.from([answer.body], { objectMode: false }) : answer.body;
+    return { response: { statusCode: answer.statusCode, headers: { ...answer.headers }, body } } as Awaited<ReturnType<InProcessHandler['handle']>>;
+  }
+  updateHttpClientConfig(): void {}
+  httpHandlerConfigs(): Record<string, never> {
+    return {};
+  }
+  destroy(): void {}
+}
+
 const sb = await createStrongbox({ quotas: false });
 const server = await startServe();
 const recorder = new Recorder(sb.clientConfig.requestHandler);
@@ -127,6 +186,10 @@ const clients = {
   recorded: {
     kms: new KMSClient({ ...sb.clientConfig, requestHandler: recorder as never }),
     s3: new S3Client({ ...sb.clientConfig, requestHandler: recorder as never, forcePathStyle: true }),
+  },
+  canned: {
+    kms: new KMSClient({ ...sb.clientConfig, requestHandler: new Canned(sb.clientConfig.requestHandler) as never }),
+    s3: new S3Client({ ...sb.clientConfig, requestHandler: new Canned(sb.clientConfig.requestHandler) as never, forcePathStyle: true }),
   },
   HTTP: {
     kms: new KMSClient({ endpoint: server.url, region: 'us-east-1', credentials }),
@@ -181,9 +244,12 @@ try {
     const runs = {
       'in process': await workload.make(clients['in process'].kms, clients['in process'].s3),
       HTTP: await workload.make(clients.HTTP.kms, clients.HTTP.s3),
+      'canned answers [info]': await workload.make(clients.canned.kms, clients.canned.s3),
     };
     for (const concurrency of [1, CONCURRENCY]) {
-      const cases: BenchCase[] = (['in process', 'HTTP'] as const).map((transport) => ({
+      // The canned row one at a time only: the ceiling of the judged ratio.
+      const transports = concurrency === 1 ? (['in process', 'HTTP', 'canned answers [info]'] as const) : (['in process', 'HTTP'] as const);
+      const cases: BenchCase[] = transports.map((transport) => ({
         id: `${workload.id}/${transport}/${concurrency}`,
         label: transport,
         bytesPerOp: 0,
@@ -191,16 +257,16 @@ try {
         concurrency,
       }));
       process.stderr.write(`${workload.label}, ${concurrency} in flight…\n`);
-      const [inProcess, http] = await measureGroup(cases, OPTIONS);
+      const [inProcess, http, canned] = await measureGroup(cases, OPTIONS);
       const ratio = pairedRatio(inProcess!, http!);
-      for (const m of [inProcess!, http!]) {
+      for (const m of [inProcess!, http!, ...(canned === undefined ? [] : [canned])]) {
         rows.push([
           workload.label,
           String(concurrency),
           m.label,
           formatNumber(m.opsPerSec),
           `±${formatNumber(m.spreadPct, 0)}%`,
-          m === inProcess ? formatRatio(ratio) : '',
+          m === inProcess ? formatRatio(ratio) : m === canned ? `${formatRatio(pairedRatio(canned, http!))} (ceiling)` : '',
         ]);
       }
       rows.push(['', '', '', '', '', '']);
@@ -210,11 +276,13 @@ try {
     recorder.requests.splice(0, recorder.requests.length, ...replay.requests);
     const inProcess = await cpuPerOp(runs['in process'], n);
     const handlerOnly = await cpuPerOp(() => recorder.replay(), n);
+    const sdkAlone = await cpuPerOp(runs['canned answers [info]'], n);
     const overHttp = await cpuPerOp(runs.HTTP, n, server.child.pid);
     const httpTotal = overHttp.other === undefined ? undefined : overHttp.self + overHttp.other;
     cpuRows.push(
       [workload.label, 'in process (SDK + handler + engine)', formatNumber(inProcess.self), '100%'],
       ['', '  of which handler + engine (replayed, no SDK)', formatNumber(handlerOnly.self), `${formatNumber((100 * handlerOnly.self) / inProcess.self, 0)}%`],
+      ['', 'SDK alone (canned answers)', formatNumber(sdkAlone.self), `${formatNumber((100 * sdkAlone.self) / inProcess.self, 0)}%`],
       ['', 'HTTP client (SDK + node:http)', formatNumber(overHttp.self), ''],
       ['', 'HTTP server process', overHttp.other === undefined ? 'n/a' : formatNumber(overHttp.other), ''],
       [
