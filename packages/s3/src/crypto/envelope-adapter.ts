@@ -111,8 +111,10 @@ export async function* openChunks(source: AsyncIterable<Uint8Array>, layer: Seal
     ...backendOf(layer),
   });
   try {
-    for await (const chunk of source) yield* await engine.write(chunk);
-    yield* engine.end();
+    // Plain loops rather than `yield*` over each array: an async generator delegating to an array
+    // wraps it in an async iterator and awaits every element (most arrays here are empty).
+    for await (const chunk of source) for (const plaintext of await engine.write(chunk)) yield plaintext;
+    for (const plaintext of engine.end()) yield plaintext;
   } finally {
     engine.abort();
   }
