@@ -52,4 +52,14 @@ describe('hkdfSha256Expand across backends', () => {
       { numRuns: 200 },
     );
   });
+
+  it('agree at the longest output, 255 blocks (every counter octet, 1 to 255)', () => {
+    const prk = Uint8Array.from({ length: 32 }, (_, i) => i);
+    const info = Uint8Array.from({ length: 40 }, (_, i) => 255 - i);
+    const okm = nodeBackend.hkdfSha256Expand(prk, info, 255 * 32);
+    expect(toHex(okm)).toBe(toHex(nobleBackend.hkdfSha256Expand(prk, info, 255 * 32)));
+    // Each block differs from the one before (no counter or chaining skipped).
+    for (let block = 1; block < 255; block++)
+      expect(toHex(okm.subarray(block * 32, block * 32 + 32))).not.toBe(toHex(okm.subarray(block * 32 - 32, block * 32)));
+  });
 });

@@ -250,17 +250,28 @@ export const nodeBackend: Backend = Object.freeze({
 /** Any valid nonce, for checking a key's parameters alone. */
 const TWELVE_BYTE_NONCE = new Uint8Array(12);
 
-/** RFC 5869 §2.3 Expand: T(i) = HMAC(PRK, T(i-1) ‖ info ‖ i), concatenated to `length` bytes. */
+/** The counter octets of HKDF-Expand, 1..255 (public constants, made once; index 0 unused). */
+const COUNTERS: readonly Uint8Array[] = Array.from({ length: 256 }, (_, i) => Uint8Array.of(i));
+
+/**
+ * RFC 5869 §2.3 Expand: T(i) = HMAC(PRK, T(i-1) ‖ info ‖ i), concatenated to `length` bytes.
+ * T(0) is empty, so the first block hashes no previous one (an empty update is still a native call).
+ */
 function expandSha256(prk: Uint8Array, info: Uint8Array, length: number): Uint8Array {
   const okm = new Uint8Array(length);
-  let previous: Uint8Array = new Uint8Array(0);
+  let previous: Uint8Array | undefined;
   for (let i = 1, offset = 0; offset < length; i++, offset += SHA256_LENGTH) {
-    const block = createHmac('sha256', prk).update(previous).update(info).update(Uint8Array.of(i)).digest();
+    const hmac = createHmac('sha256', prk);
+    if (previous !== undefined) hmac.update(previous);
+    const block = hmac
+      .update(info)
+      .update(COUNTERS[i] as Uint8Array)
+      .digest();
     okm.set(block.subarray(0, Math.min(SHA256_LENGTH, length - offset)), offset);
-    previous.fill(0);
+    previous?.fill(0);
     previous = block;
   }
-  previous.fill(0);
+  previous?.fill(0);
   return okm;
 }
 

@@ -26,6 +26,11 @@ export interface ChecksumHasher {
   update(bytes: Uint8Array): void;
   /** The digest, big-endian; call once, after the last `update`. */
   digest(): Promise<Uint8Array>;
+  /**
+   * The same digest, at once, for the checksums computed synchronously (node:zlib's CRC32,
+   * node:crypto's hashes); absent for the others. Call once, instead of `digest`.
+   */
+  digestSync?(): Uint8Array;
 }
 
 /**
@@ -106,6 +111,10 @@ class NativeCrc32 implements ChecksumHasher {
   }
 
   async digest(): Promise<Uint8Array> {
+    return this.digestSync();
+  }
+
+  digestSync(): Uint8Array {
     const out = new Uint8Array(4);
     new DataView(out.buffer).setUint32(0, this.#value >>> 0);
     return out;
@@ -127,6 +136,10 @@ class NodeHash implements ChecksumHasher {
   }
 
   async digest(): Promise<Uint8Array> {
+    return this.digestSync();
+  }
+
+  digestSync(): Uint8Array {
     return new Uint8Array(this.#hash.digest());
   }
 }

@@ -50,13 +50,21 @@ export interface SealLayer {
 export const secondImplementation: Backend = nobleBackend;
 
 /**
+ * A sealed message of at most this many bytes comes out as one chunk, its header, ciphertext and
+ * tag joined: a small object (most are) is then stored, read back and opened as one chunk rather
+ * than three, each of which costs every stage downstream (storage, the opener, the response) an
+ * iteration of its own; copying a few KiB costs less. A larger message streams as sealed.
+ */
+export const JOIN_LIMIT: number = 16 * 1024;
+
+/**
  * Seals plaintext chunks into one sealed message, as they are pulled (memory about one frame).
  * Driven by an async generator over the envelope's sans-IO engine rather than a Web
  * `TransformStream`: the same bytes, without the streams' per-chunk promises and queues (which
  * cost an object PUT about as much as its encryption). An early `return()` or a failure wipes the
  * buffered plaintext and the frame key. The sealed bytes are counted into `meter` as they are
  * pulled (here rather than by a stage of its own: no suspension per chunk), and it is marked ended
- * once the last was.
+ * once the last was. A message of at most `JOIN_LIMIT` bytes is one chunk.
  * @throws the keyring's errors, or the source's.
  */
 export async function* sealChunks(source: AsyncIterable<Uint8Array>, layer: SealLayer, frameLength: number, meter: SealMeter): AsyncGenerator<Uint8Array> {
@@ -72,21 +80,58 @@ export async function* sealChunks(source: AsyncIterable<Uint8Array>, layer: Seal
     stableChunks: true,
     ...backendOf(layer),
   });
+  // Sealed chunks held back while the whole message may still fit JOIN_LIMIT; undefined once it
+  // cannot (they were yielded, and so is the rest, as it comes).
+  let held: Uint8Array[] | undefined = [];
+  let heldLength = 0;
   try {
     for await (const chunk of source) {
-      for (const sealed of engine.write(chunk)) {
-        meter.size += sealed.length;
-        yield sealed;
+      const sealed = engine.write(chunk);
+      if (held !== undefined) {
+        heldLength += totalLength(sealed);
+        if (heldLength <= JOIN_LIMIT) {
+          held.push(...sealed);
+          continue;
+        }
+        const earlier: Uint8Array[] = held;
+        held = undefined;
+        for (const piece of earlier) yield metered(piece, meter);
       }
+      for (const piece of sealed) yield metered(piece, meter);
     }
-    for (const sealed of engine.end()) {
-      meter.size += sealed.length;
-      yield sealed;
+    const last = engine.end();
+    if (held !== undefined && heldLength + totalLength(last) <= JOIN_LIMIT) {
+      yield metered(concatBytes([...held, ...last]), meter);
+    } else {
+      for (const piece of held ?? []) yield metered(piece, meter);
+      for (const piece of last) yield metered(piece, meter);
     }
     meter.ended = true;
   } finally {
     engine.abort();
   }
+}
+
+function metered(chunk: Uint8Array, meter: SealMeter): Uint8Array {
+  meter.size += chunk.length;
+  return chunk;
+}
+
+function totalLength(chunks: readonly Uint8Array[]): number {
+  let length = 0;
+  for (const chunk of chunks) length += chunk.length;
+  return length;
+}
+
+/** One chunk holding `chunks` in order. */
+function concatBytes(chunks: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(totalLength(chunks));
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return out;
 }
 
 /** The bytes a sealed stream produced, and whether it ended (its reader pulled past its last chunk). */
@@ -111,8 +156,10 @@ export async function* openChunks(source: AsyncIterable<Uint8Array>, layer: Seal
     ...backendOf(layer),
   });
   try {
-    for await (const chunk of source) yield* await engine.write(chunk);
-    yield* engine.end();
+    // Plain loops rather than `yield*` over each array: an async generator delegating to an array
+    // wraps it in an async iterator and awaits every element (most arrays here are empty).
+    for await (const chunk of source) for (const plaintext of await engine.write(chunk)) yield plaintext;
+    for (const plaintext of engine.end()) yield plaintext;
   } finally {
     engine.abort();
   }

@@ -50,3 +50,20 @@ describe('CRC32 on node:zlib', () => {
     expect(await nativeCrc32([buffer.subarray(2, 11)])).toBe('cbf43926');
   });
 });
+
+describe('digestSync', () => {
+  it('gives what digest gives, for every checksum computed synchronously; the others have none', async () => {
+    const body = [text('1234'), text('56789')];
+    for (const algorithm of ['CRC32', 'SHA1', 'SHA256', 'SHA512', 'MD5'] as const) {
+      const sync = createChecksumHasher(algorithm);
+      const async = createChecksumHasher(algorithm);
+      for (const chunk of body) {
+        sync.update(chunk);
+        async.update(chunk);
+      }
+      expect(sync.digestSync, algorithm).toBeTypeOf('function');
+      expect(Buffer.from(sync.digestSync?.() ?? []).toString('hex'), algorithm).toBe(Buffer.from(await async.digest()).toString('hex'));
+    }
+    for (const algorithm of ['CRC32C', 'CRC64NVME', 'XXHASH64'] as const) expect(createChecksumHasher(algorithm).digestSync, algorithm).toBeUndefined();
+  });
+});

@@ -128,10 +128,19 @@ class ChecksumCheck implements ChecksummedBody, BodyObserver {
 
   /**
    * @throws S3Error ChecksumMismatch, InvalidTrailingChecksumValue: before the body ends, so the
-   *   store discards what it wrote (nothing is stored).
+   *   store discards what it wrote (nothing is stored); at once for a synchronous checksum, else
+   *   as the returned promise's rejection.
    */
-  async end(): Promise<void> {
-    const value = Buffer.from(await this.#hasher.digest()).toString('base64');
+  end(): void | Promise<void> {
+    // A checksum computed synchronously (CRC32, the SHA family) ends the body without a promise:
+    // the last read of every such PUT would otherwise wait several turns for nothing.
+    const digest = this.#hasher.digestSync?.();
+    if (digest === undefined) return this.#hasher.digest().then((bytes) => this.#check(bytes));
+    this.#check(digest);
+  }
+
+  #check(digest: Uint8Array): void {
+    const value = Buffer.from(digest).toString('base64');
     const trailing = this.#trailing;
     const trailerAlgorithm = this.#trailerAlgorithm;
     const claimed = this.#expected ?? (trailing === undefined || trailerAlgorithm === undefined ? undefined : trailerValue(trailing, trailerAlgorithm));
