@@ -151,7 +151,7 @@ export async function* openChunks(source: AsyncIterable<Uint8Array>, layer: Seal
     formatVersions: FORMAT_VERSIONS,
     // Stored bytes arrive in buffers of their own (a file read, the memory store's chunks, an
     // outer layer's plaintext) that nothing writes into: a frame split across them (a sealed
-    // frame's ciphertext and tag are stored as two chunks) is decrypted where it lies.
+    // frame's ciphertext and tag are stored as two chunks past JOIN_LIMIT) is decrypted where it lies.
     stableChunks: true,
     ...backendOf(layer),
   });
