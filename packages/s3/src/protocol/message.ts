@@ -24,12 +24,39 @@ export interface WireRequest {
 }
 
 /**
- * The request members an operation's binding declares, from the request.
- * @throws S3Error InvalidHeaderValue for a value of the wrong type; MalformedXML for an XML body
- *   that does not parse; MaxMessageLengthExceeded-style 400 for a document body over the limit.
+ * The request members an operation's binding declares, from the request: at once when the
+ * binding reads no document body (headers, query values, a streamed payload: every object PUT
+ * and GET), else a promise settled once the document is read.
+ * @throws S3Error InvalidHeaderValue for a value of the wrong type (thrown, or the promise
+ *   rejects with it); MalformedXML for an XML body that does not parse; MaxMessageLengthExceeded-
+ *   style 400 for a document body over the limit (the promise rejects).
  * @example const input = await decodeRequest(binding, { headers, query, body });
  */
-export async function decodeRequest(binding: RestBinding, request: WireRequest): Promise<Record<string, unknown>> {
+export function decodeRequest(binding: RestBinding, request: WireRequest): Record<string, unknown> | Promise<Record<string, unknown>> {
+  if (readsDocument(binding)) return decodeWithDocument(binding, request);
+  const input = Object.create(null) as Record<string, unknown>;
+  for (const [member, location] of membersOf(binding.request?.members)) {
+    const value = decodeMember(location, request);
+    if (value !== undefined) input[member] = value;
+  }
+  return input;
+}
+
+/** Whether each binding's request has a document body to read (XML or text), worked out once per binding. */
+const READS_DOCUMENT = new WeakMap<RestBinding, boolean>();
+
+function readsDocument(binding: RestBinding): boolean {
+  let reads = READS_DOCUMENT.get(binding);
+  if (reads === undefined) {
+    reads =
+      binding.request?.xml !== undefined || membersOf(binding.request?.members).some(([, location]) => location.in === 'payload' && location.kind !== 'stream');
+    READS_DOCUMENT.set(binding, reads);
+  }
+  return reads;
+}
+
+/** `decodeRequest` for a binding with a document body: the members, then the document read and parsed. */
+async function decodeWithDocument(binding: RestBinding, request: WireRequest): Promise<Record<string, unknown>> {
   const input = Object.create(null) as Record<string, unknown>;
   for (const [member, location] of membersOf(binding.request?.members)) {
     // Headers, query values and a streamed payload are at hand; only a document payload is awaited.
@@ -139,16 +166,17 @@ async function readText(body: BodyStream): Promise<string> {
 /**
  * The wire response of an operation's output: status, the bound headers, and the body (a stream,
  * text, or an XML document). A HEAD response carries the headers only (a stream body is released
- * unread). `headers` are the response's own, begun by the caller (its ids and date): they are
- * completed in place, not copied.
+ * unread first: then the answer is a promise). `headers` are the response's own, begun by the
+ * caller (its ids and date): they are completed in place, not copied.
+ * @throws whatever releasing a HEAD response's stream body rejects with (the promise rejects).
  * @example const response = await encodeResponse(binding, output, 'GET', baseHeaders(ids));
  */
-export async function encodeResponse(
+export function encodeResponse(
   binding: RestBinding,
   output: Readonly<Record<string, unknown>> | undefined,
   method: string,
   headers: Record<string, string>,
-): Promise<StreamingResponse> {
+): StreamingResponse | Promise<StreamingResponse> {
   const values = output ?? {};
   let body: StreamingResponse['body'] = '';
   let contentType: string | undefined;
@@ -202,10 +230,7 @@ export async function encodeResponse(
   if (headers['content-length'] === undefined && (typeof body === 'string' || body instanceof Uint8Array)) {
     headers['content-length'] = String(typeof body === 'string' ? Buffer.byteLength(body) : body.length);
   }
-  if (method === 'HEAD') {
-    await release(body);
-    return { status, headers, body: '' };
-  }
+  if (method === 'HEAD') return release(body).then(() => ({ status, headers, body: '' }));
   return { status, headers, body };
 }
 
@@ -231,3 +256,8 @@ export async function release(body: unknown): Promise<void> {
   if (typeof body === 'object' && body !== null && 'discard' in body && typeof body.discard === 'function')
     await (body as { discard(): Promise<void> }).discard();
 }
+
+/** Test-only hooks: the general decoder, which `decodeRequest` must agree with when it answers at once. */
+export const __TESTS: {
+  readonly decodeWithDocument: (binding: RestBinding, request: WireRequest) => Promise<Record<string, unknown>>;
+} = { decodeWithDocument };
