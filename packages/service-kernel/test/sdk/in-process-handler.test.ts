@@ -153,6 +153,30 @@ describe('InProcessHandler', () => {
     );
   });
 
+  it('gives the service header names as keys only: none inherited, `__proto__` and `constructor` headers like any other', async () => {
+    const name = fc.constantFrom('__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf', 'host', 'x-amz-meta-a', 'X-Amz-Meta-B');
+    await fc.assert(
+      fc.asyncProperty(
+        fc.uniqueArray(fc.tuple(name, fc.string({ unit: fc.constantFrom('a', '1', ' ', '{'), maxLength: 4 })), { selector: ([key]) => key }),
+        async (pairs) => {
+          seen.length = 0;
+          const given = Object.create(null) as Record<string, string>;
+          for (const [key, value] of pairs) given[key] = value;
+          await new InProcessHandler(service).handle({ method: 'POST', protocol: 'http:', hostname: 'h', path: '/', headers: given, query: {}, body: '{}' });
+          const headers = seen[0]?.headers as Record<string, string>;
+          // What a prototype-less map of the same lower-cased, trimmed pairs holds (the node:http edge's form).
+          const expected = Object.create(null) as Record<string, string>;
+          for (const [key, value] of pairs) expected[key.toLowerCase()] = value.trim();
+          expect(Object.keys(headers)).toEqual(Object.keys(expected));
+          for (const key of ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf', 'host', 'x-amz-meta-a', 'x-amz-meta-b']) {
+            expect([key, headers[key], key in headers]).toEqual([key, expected[key], key in expected]);
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
   it('hands an answer made whole to the SDK as bytes, and a streamed answer as a Readable', async () => {
     const whole = new InProcessHandler(async () => ({ status: 200, headers: {}, body: '{"a":1}' }));
     const request = { method: 'POST', protocol: 'http:', hostname: 'h', path: '/', headers: {}, query: {}, body: '{}' };
