@@ -3,7 +3,7 @@
  * An operation's request members from the wire, and its response members to the wire, as its
  * REST binding declares (`binding.ts`): headers and query values converted by type, user
  * metadata from `x-amz-meta-*`, the body streamed, read as text, or parsed as XML. Request
- * members are built on null-prototype objects: header and query names are only ever keys.
+ * members are built on objects that inherit nothing: header and query names are only ever keys.
  */
 
 import type { BodyStream, StreamingResponse } from '@strongbox/service-kernel';
@@ -14,6 +14,15 @@ import { parseXml, writeRootText, writeXml } from './xml.ts';
 
 /** The largest XML or text request body read (DeleteObjects' 1000 keys of 1024 bytes fit). */
 export const MAX_DOCUMENT_BYTES: number = 2 * 1024 * 1024;
+
+/**
+ * The prototype of an operation's decoded input: empty, frozen and prototype-less, so the input
+ * inherits no member (`constructor`, `toString`) and `__proto__` has no setter on its chain. Not
+ * an `Object.create(null)` input itself: V8 keeps that as a hash table, rebuilt as members are
+ * added, and the engine reads every member from it; an object with this prototype stays a fast
+ * object, of the same shape for each call of an operation.
+ */
+const INPUT_PROTOTYPE: object = Object.freeze(Object.create(null));
 
 /** What a request offers the decoder. */
 export interface WireRequest {
@@ -34,7 +43,7 @@ export interface WireRequest {
  */
 export function decodeRequest(binding: RestBinding, request: WireRequest): Record<string, unknown> | Promise<Record<string, unknown>> {
   if (readsDocument(binding)) return decodeWithDocument(binding, request);
-  const input = Object.create(null) as Record<string, unknown>;
+  const input = Object.create(INPUT_PROTOTYPE) as Record<string, unknown>;
   for (const [member, location] of membersOf(binding.request?.members)) {
     const value = decodeMember(location, request);
     if (value !== undefined) input[member] = value;
@@ -57,7 +66,7 @@ function readsDocument(binding: RestBinding): boolean {
 
 /** `decodeRequest` for a binding with a document body: the members, then the document read and parsed. */
 async function decodeWithDocument(binding: RestBinding, request: WireRequest): Promise<Record<string, unknown>> {
-  const input = Object.create(null) as Record<string, unknown>;
+  const input = Object.create(INPUT_PROTOTYPE) as Record<string, unknown>;
   for (const [member, location] of membersOf(binding.request?.members)) {
     // Headers, query values and a streamed payload are at hand; only a document payload is awaited.
     const value = location.in === 'payload' && location.kind !== 'stream' ? await decodeMember(location, request) : decodeMember(location, request);

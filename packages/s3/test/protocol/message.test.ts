@@ -6,7 +6,7 @@
 import { ObservedBody } from '@strongbox/service-kernel';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { header, metadataHeaders, query, type RestBinding, streamPayload } from '../../src/protocol/binding.ts';
+import { header, metadataHeaders, query, type RestBinding, streamPayload, struct } from '../../src/protocol/binding.ts';
 import { __TESTS, decodeRequest, encodeResponse } from '../../src/protocol/message.ts';
 
 const BINDING: RestBinding = {
@@ -54,6 +54,18 @@ const HEAD_ONLY: RestBinding = {
 };
 
 describe('decodeRequest', () => {
+  it('decodes the members onto an object that inherits nothing, with or without a document body', async () => {
+    const withDocument: RestBinding = {
+      ...HEAD_ONLY,
+      request: { members: { ContentLength: header('content-length', 'integer') }, xml: { root: 'R', shape: struct({}) } },
+    };
+    const request = () => ({ headers: { 'content-length': '3' }, query: new Map<string, string>(), body: ObservedBody.of([]) });
+    for (const input of [await decodeRequest(HEAD_ONLY, request()), await decodeRequest(withDocument, request())]) {
+      expect(input['ContentLength']).toBe(3);
+      for (const inherited of ['constructor', 'toString', 'hasOwnProperty', '__proto__']) expect([inherited, inherited in input]).toEqual([inherited, false]);
+    }
+  });
+
   it('answers at once, with the members the general decoder gives, when the binding reads no document', async () => {
     const value = fc.oneof(fc.constantFrom('12', ' 7 ', 'true', 'FALSE', 'x', '', 'Tue, 01 Dec 2026 10:00:00 GMT', 'a, b'), fc.string({ maxLength: 8 }));
     const names = fc.constantFrom(
