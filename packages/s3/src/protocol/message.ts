@@ -44,7 +44,11 @@ export interface WireRequest {
 export function decodeRequest(binding: RestBinding, request: WireRequest): Record<string, unknown> | Promise<Record<string, unknown>> {
   if (readsDocument(binding)) return decodeWithDocument(binding, request);
   const input = Object.create(INPUT_PROTOTYPE) as Record<string, unknown>;
-  for (const [member, location] of membersOf(binding.request?.members)) {
+  const members = membersOf(binding.request?.members);
+  // By index: destructuring each entry in a for…of makes iterator objects for every member the
+  // binding declares (dozens for PutObject), on every request.
+  for (let index = 0; index < members.length; index++) {
+    const [member, location] = members[index] as readonly [string, MemberBinding];
     const value = decodeMember(location, request);
     if (value !== undefined) input[member] = value;
   }
@@ -131,11 +135,20 @@ function decodeMember(location: MemberBinding, request: WireRequest): unknown {
         case 'text':
           return readText(request.body);
         case 'xml':
-          return readText(request.body).then((text) => (text.trim() === '' ? undefined : parseXml(text, location.root, location.shape)));
+          return xmlPayloadOf(request.body, location);
         case 'root-text':
           throw new TypeError('a root-text payload is a response form');
       }
   }
+}
+
+/**
+ * An XML payload member, parsed once the body is read (absent for an empty body). Its own function:
+ * the callback's closure over `location` inside `decodeMember` would cost that function a context
+ * object on every call, for every member of every request.
+ */
+function xmlPayloadOf(body: BodyStream, location: Extract<MemberBinding, { readonly kind: 'xml' }>): Promise<unknown> {
+  return readText(body).then((text) => (text.trim() === '' ? undefined : parseXml(text, location.root, location.shape)));
 }
 
 function scalarFromText(text: string, type: ScalarType, name: string, where: 'header' | 'query'): unknown {
@@ -239,8 +252,17 @@ export function encodeResponse(
   if (headers['content-length'] === undefined && (typeof body === 'string' || body instanceof Uint8Array)) {
     headers['content-length'] = String(typeof body === 'string' ? Buffer.byteLength(body) : body.length);
   }
-  if (method === 'HEAD') return release(body).then(() => ({ status, headers, body: '' }));
+  if (method === 'HEAD') return headResponse(status, headers, body);
   return { status, headers, body };
+}
+
+/**
+ * A HEAD response: the headers alone, once the body that will not be sent is released. Its own
+ * function: a closure over the response's parts inside `encodeResponse` would cost every response
+ * a context object.
+ */
+function headResponse(status: number, headers: Record<string, string>, body: StreamingResponse['body']): Promise<StreamingResponse> {
+  return release(body).then(() => ({ status, headers, body: '' }));
 }
 
 /** A header value as S3 writes it: booleans lowercase, timestamps as HTTP dates, lists comma-separated. */
