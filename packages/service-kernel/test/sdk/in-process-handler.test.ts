@@ -298,13 +298,20 @@ describe('InProcessHandler', () => {
     });
   });
 
-  it('hands the SDK lower-case header names on a plain object, a `__proto__` name as a plain key', async () => {
-    const headers = { 'X-Amz-Request-Id': 'r1', ETag: '"e"', __proto__: 'ignored' } as Record<string, string>;
-    Object.defineProperty(headers, 'X-Amz-Meta-__Proto__', { value: 'v', enumerable: true });
+  it.each([
+    ['names in any case, on a plain object', 'X-Amz-Request-Id', 'ETag', 'X-Amz-Meta-__Proto__', {}],
+    ['names in lower case, on a plain object', 'x-amz-request-id', 'etag', 'x-amz-meta-__proto__', {}],
+    ['names in lower case, on a prototype-less object', 'x-amz-request-id', 'etag', 'x-amz-meta-__proto__', Object.create(null)],
+  ])('hands the SDK lower-case header names on a plain object of its own, a `__proto__` name as a plain key (%s)', async (_, id, etag, meta, base) => {
+    const headers = base as Record<string, string>;
+    headers[id] = 'r1';
+    headers[etag] = '"e"';
+    Object.defineProperty(headers, meta, { value: 'v', enumerable: true });
     Object.defineProperty(headers, '__proto__', { value: 'p', enumerable: true });
     const handler = new InProcessHandler(async () => ({ status: 200, headers, body: '' }));
     const request = { method: 'POST', protocol: 'http:', hostname: 'h', path: '/', headers: {}, query: {}, body: '{}' };
     const given = (await handler.handle(request)).response.headers;
+    expect(given).not.toBe(headers);
     expect(Object.getPrototypeOf(given)).toBe(Object.prototype);
     expect(Object.entries(given)).toEqual([
       ['x-amz-request-id', 'r1'],
