@@ -3,7 +3,7 @@
  * An operation's request members from the wire, and its response members to the wire, as its
  * REST binding declares (`binding.ts`): headers and query values converted by type, user
  * metadata from `x-amz-meta-*`, the body streamed, read as text, or parsed as XML. Request
- * members are built on null-prototype objects: header and query names are only ever keys.
+ * members are built on objects that inherit nothing: header and query names are only ever keys.
  */
 
 import type { BodyStream, StreamingResponse } from '@strongbox/service-kernel';
@@ -15,6 +15,15 @@ import { parseXml, writeRootText, writeXml } from './xml.ts';
 /** The largest XML or text request body read (DeleteObjects' 1000 keys of 1024 bytes fit). */
 export const MAX_DOCUMENT_BYTES: number = 2 * 1024 * 1024;
 
+/**
+ * The prototype of an operation's decoded input: empty, frozen and prototype-less, so the input
+ * inherits no member (`constructor`, `toString`) and `__proto__` has no setter on its chain. Not
+ * an `Object.create(null)` input itself: V8 keeps that as a hash table, rebuilt as members are
+ * added, and the engine reads every member from it; an object with this prototype stays a fast
+ * object, of the same shape for each call of an operation.
+ */
+const INPUT_PROTOTYPE: object = Object.freeze(Object.create(null));
+
 /** What a request offers the decoder. */
 export interface WireRequest {
   readonly headers: Readonly<Record<string, string | undefined>>;
@@ -24,13 +33,44 @@ export interface WireRequest {
 }
 
 /**
- * The request members an operation's binding declares, from the request.
- * @throws S3Error InvalidHeaderValue for a value of the wrong type; MalformedXML for an XML body
- *   that does not parse; MaxMessageLengthExceeded-style 400 for a document body over the limit.
+ * The request members an operation's binding declares, from the request: at once when the
+ * binding reads no document body (headers, query values, a streamed payload: every object PUT
+ * and GET), else a promise settled once the document is read.
+ * @throws S3Error InvalidHeaderValue for a value of the wrong type (thrown, or the promise
+ *   rejects with it); MalformedXML for an XML body that does not parse; MaxMessageLengthExceeded-
+ *   style 400 for a document body over the limit (the promise rejects).
  * @example const input = await decodeRequest(binding, { headers, query, body });
  */
-export async function decodeRequest(binding: RestBinding, request: WireRequest): Promise<Record<string, unknown>> {
-  const input = Object.create(null) as Record<string, unknown>;
+export function decodeRequest(binding: RestBinding, request: WireRequest): Record<string, unknown> | Promise<Record<string, unknown>> {
+  if (readsDocument(binding)) return decodeWithDocument(binding, request);
+  const input = Object.create(INPUT_PROTOTYPE) as Record<string, unknown>;
+  const members = membersOf(binding.request?.members);
+  // By index: destructuring each entry in a for…of makes iterator objects for every member the
+  // binding declares (dozens for PutObject), on every request.
+  for (let index = 0; index < members.length; index++) {
+    const [member, location] = members[index] as readonly [string, MemberBinding];
+    const value = decodeMember(location, request);
+    if (value !== undefined) input[member] = value;
+  }
+  return input;
+}
+
+/** Whether each binding's request has a document body to read (XML or text), worked out once per binding. */
+const READS_DOCUMENT = new WeakMap<RestBinding, boolean>();
+
+function readsDocument(binding: RestBinding): boolean {
+  let reads = READS_DOCUMENT.get(binding);
+  if (reads === undefined) {
+    reads =
+      binding.request?.xml !== undefined || membersOf(binding.request?.members).some(([, location]) => location.in === 'payload' && location.kind !== 'stream');
+    READS_DOCUMENT.set(binding, reads);
+  }
+  return reads;
+}
+
+/** `decodeRequest` for a binding with a document body: the members, then the document read and parsed. */
+async function decodeWithDocument(binding: RestBinding, request: WireRequest): Promise<Record<string, unknown>> {
+  const input = Object.create(INPUT_PROTOTYPE) as Record<string, unknown>;
   for (const [member, location] of membersOf(binding.request?.members)) {
     // Headers, query values and a streamed payload are at hand; only a document payload is awaited.
     const value = location.in === 'payload' && location.kind !== 'stream' ? await decodeMember(location, request) : decodeMember(location, request);
@@ -95,11 +135,20 @@ function decodeMember(location: MemberBinding, request: WireRequest): unknown {
         case 'text':
           return readText(request.body);
         case 'xml':
-          return readText(request.body).then((text) => (text.trim() === '' ? undefined : parseXml(text, location.root, location.shape)));
+          return xmlPayloadOf(request.body, location);
         case 'root-text':
           throw new TypeError('a root-text payload is a response form');
       }
   }
+}
+
+/**
+ * An XML payload member, parsed once the body is read (absent for an empty body). Its own function:
+ * the callback's closure over `location` inside `decodeMember` would cost that function a context
+ * object on every call, for every member of every request.
+ */
+function xmlPayloadOf(body: BodyStream, location: Extract<MemberBinding, { readonly kind: 'xml' }>): Promise<unknown> {
+  return readText(body).then((text) => (text.trim() === '' ? undefined : parseXml(text, location.root, location.shape)));
 }
 
 function scalarFromText(text: string, type: ScalarType, name: string, where: 'header' | 'query'): unknown {
@@ -139,16 +188,17 @@ async function readText(body: BodyStream): Promise<string> {
 /**
  * The wire response of an operation's output: status, the bound headers, and the body (a stream,
  * text, or an XML document). A HEAD response carries the headers only (a stream body is released
- * unread). `headers` are the response's own, begun by the caller (its ids and date): they are
- * completed in place, not copied.
+ * unread first: then the answer is a promise). `headers` are the response's own, begun by the
+ * caller (its ids and date): they are completed in place, not copied.
+ * @throws whatever releasing a HEAD response's stream body rejects with (the promise rejects).
  * @example const response = await encodeResponse(binding, output, 'GET', baseHeaders(ids));
  */
-export async function encodeResponse(
+export function encodeResponse(
   binding: RestBinding,
   output: Readonly<Record<string, unknown>> | undefined,
   method: string,
   headers: Record<string, string>,
-): Promise<StreamingResponse> {
+): StreamingResponse | Promise<StreamingResponse> {
   const values = output ?? {};
   let body: StreamingResponse['body'] = '';
   let contentType: string | undefined;
@@ -202,11 +252,17 @@ export async function encodeResponse(
   if (headers['content-length'] === undefined && (typeof body === 'string' || body instanceof Uint8Array)) {
     headers['content-length'] = String(typeof body === 'string' ? Buffer.byteLength(body) : body.length);
   }
-  if (method === 'HEAD') {
-    await release(body);
-    return { status, headers, body: '' };
-  }
+  if (method === 'HEAD') return headResponse(status, headers, body);
   return { status, headers, body };
+}
+
+/**
+ * A HEAD response: the headers alone, once the body that will not be sent is released. Its own
+ * function: a closure over the response's parts inside `encodeResponse` would cost every response
+ * a context object.
+ */
+function headResponse(status: number, headers: Record<string, string>, body: StreamingResponse['body']): Promise<StreamingResponse> {
+  return release(body).then(() => ({ status, headers, body: '' }));
 }
 
 /** A header value as S3 writes it: booleans lowercase, timestamps as HTTP dates, lists comma-separated. */
@@ -231,3 +287,8 @@ export async function release(body: unknown): Promise<void> {
   if (typeof body === 'object' && body !== null && 'discard' in body && typeof body.discard === 'function')
     await (body as { discard(): Promise<void> }).discard();
 }
+
+/** Test-only hooks: the general decoder, which `decodeRequest` must agree with when it answers at once. */
+export const __TESTS: {
+  readonly decodeWithDocument: (binding: RestBinding, request: WireRequest) => Promise<Record<string, unknown>>;
+} = { decodeWithDocument };

@@ -20,7 +20,15 @@
  */
 
 import { randomBytes } from 'node:crypto';
-import type { Authenticator, HttpRequest, HttpRequestHead, StreamingHandler, StreamingRequest, StreamingResponse } from '@strongbox/service-kernel';
+import type {
+  Authenticator,
+  HttpRequest,
+  HttpRequestHead,
+  RequestIdentity,
+  StreamingHandler,
+  StreamingRequest,
+  StreamingResponse,
+} from '@strongbox/service-kernel';
 import { S3Error } from '../errors.ts';
 import { OPERATIONS } from '../operations/index.ts';
 import type { OperationDefinition } from '../operations/types.ts';
@@ -57,30 +65,40 @@ const ROUTES: RouteTable<OperationDefinition> = new RouteTable(Object.values(OPE
  */
 export function createS3Handler(s3: S3, options: S3HttpOptions = {}): StreamingHandler {
   const baseHosts = options.baseHosts ?? DEFAULT_BASE_HOSTS;
-  return async (request) => {
-    const ids = newIds();
-    try {
-      return await serve(s3, request, ids, baseHosts, options);
-    } catch (error) {
-      return errorResponse(error, ids, request.method);
-    }
-  };
+  return (request) => serve(s3, request, baseHosts, options);
 }
 
-async function serve(s3: S3, request: StreamingRequest, ids: ResponseIds, baseHosts: readonly string[], options: S3HttpOptions): Promise<StreamingResponse> {
-  const head: HttpRequestHead = request;
-  const address = addressOf(head.headers['host'], head.path, baseHosts);
-  if (head.headers['authorization'] !== undefined && head.headers['x-amz-content-sha256'] === undefined) throw new S3Error('MissingContentSha256');
-  // The authenticator reads the head only (payloadMode 's3'); the body streams on to the operation.
-  const identity = options.authenticate === undefined ? undefined : await options.authenticate(headOnly(head));
-  const target: PathTarget = address.key !== undefined ? 'object' : address.bucket !== undefined ? 'bucket' : 'service';
-  const operation = ROUTES.resolve({ method: head.method, target, query: address.query, headers: head.headers });
-  const binding = operation.rest;
-  requireDeclaredLength(binding, head, identity);
-  const body = payloadOf(head, identity, request.body);
-  const input = await decodeRequest(binding, { headers: head.headers, query: address.query, body });
-  if (address.bucket !== undefined) input['Bucket'] = address.bucket;
-  if (address.key !== undefined) input['Key'] = address.key;
+/**
+ * One request answered: the operation's response, or S3's error response for anything thrown.
+ * One async function for the whole request: the decoding and the encoding are awaited only when
+ * they return a promise (a document body to read, a HEAD body to release).
+ */
+async function serve(s3: S3, request: StreamingRequest, baseHosts: readonly string[], options: S3HttpOptions): Promise<StreamingResponse> {
+  const ids = newIds();
+  try {
+    const head: HttpRequestHead = request;
+    const address = addressOf(head.headers['host'], head.path, baseHosts);
+    if (head.headers['authorization'] !== undefined && head.headers['x-amz-content-sha256'] === undefined) throw new S3Error('MissingContentSha256');
+    // The authenticator reads the head only (payloadMode 's3'); the body streams on to the operation.
+    const identity = options.authenticate === undefined ? undefined : await options.authenticate(headOnly(head));
+    const target: PathTarget = address.key !== undefined ? 'object' : address.bucket !== undefined ? 'bucket' : 'service';
+    const operation = ROUTES.resolve({ method: head.method, target, query: address.query, headers: head.headers });
+    const binding = operation.rest;
+    requireDeclaredLength(binding, head, identity);
+    const decoded = decodeRequest(binding, { headers: head.headers, query: address.query, body: payloadOf(head, identity, request.body) });
+    const input = decoded instanceof Promise ? await decoded : decoded;
+    if (address.bucket !== undefined) input['Bucket'] = address.bucket;
+    if (address.key !== undefined) input['Key'] = address.key;
+    const output = await s3.send(operation.name as OperationName, input as never, callOptionsOf(head, ids, identity));
+    const response = encodeResponse(binding, output as Record<string, unknown> | undefined, head.method, baseHeaders(ids));
+    return response instanceof Promise ? await response : response;
+  } catch (error) {
+    return errorResponse(error, ids, request.method);
+  }
+}
+
+/** Who calls and how, as the engine takes it. */
+function callOptionsOf(head: HttpRequestHead, ids: ResponseIds, identity: RequestIdentity | undefined): CallOptions {
   // Built member by member: spreading optional members costs a temporary object each.
   const callOptions: Mutable<CallOptions> = { requestId: ids.requestId, secureTransport: head.secure === true };
   if (identity !== undefined) callOptions.caller = identity.caller;
@@ -91,8 +109,7 @@ async function serve(s3: S3, request: StreamingRequest, ids: ResponseIds, baseHo
   // How the request was signed, for the policy keys `s3:authType`, `s3:signatureAge`, ... (as verified).
   const signature = signatureFactsOf(head, identity);
   if (signature !== undefined) callOptions.signature = signature;
-  const output = await s3.send(operation.name as OperationName, input as never, callOptions);
-  return encodeResponse(binding, output as Record<string, unknown> | undefined, head.method, baseHeaders(ids));
+  return callOptions;
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };

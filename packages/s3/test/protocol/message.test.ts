@@ -1,9 +1,13 @@
-/** Response encoding: bound members to headers, whatever order the output lists them in. */
+/**
+ * Request decoding (at once when no document body is read, as the general decoder would) and
+ * response encoding: bound members to headers, whatever order the output lists them in.
+ */
 
+import { ObservedBody } from '@strongbox/service-kernel';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { header, metadataHeaders, type RestBinding } from '../../src/protocol/binding.ts';
-import { encodeResponse } from '../../src/protocol/message.ts';
+import { header, metadataHeaders, query, type RestBinding, streamPayload, struct } from '../../src/protocol/binding.ts';
+import { __TESTS, decodeRequest, encodeResponse } from '../../src/protocol/message.ts';
 
 const BINDING: RestBinding = {
   method: 'GET',
@@ -29,5 +33,76 @@ describe('encodeResponse', () => {
     const response = await encodeResponse(BINDING, { Unbound: 'x', ETag: '"e"', Metadata: { a: '1' } }, 'GET', headers);
     expect(response.headers).toBe(headers);
     expect(response.headers).toEqual({ 'x-amz-request-id': 'R', etag: '"e"', 'x-amz-meta-a': '1', 'content-length': '0' });
+  });
+});
+
+/** A binding with every member kind that needs no document read (PutObject's kinds). */
+const HEAD_ONLY: RestBinding = {
+  method: 'PUT',
+  path: 'object',
+  request: {
+    members: {
+      ContentLength: header('content-length', 'integer'),
+      BucketKeyEnabled: header('x-amz-server-side-encryption-bucket-key-enabled', 'boolean'),
+      Expires: header('expires', 'timestamp'),
+      Tags: header('x-amz-tags', 'list'),
+      VersionId: query('versionId'),
+      Metadata: metadataHeaders(),
+      Body: streamPayload(),
+    },
+  },
+};
+
+describe('decodeRequest', () => {
+  it('decodes the members onto an object that inherits nothing, with or without a document body', async () => {
+    const withDocument: RestBinding = {
+      ...HEAD_ONLY,
+      request: { members: { ContentLength: header('content-length', 'integer') }, xml: { root: 'R', shape: struct({}) } },
+    };
+    const request = () => ({ headers: { 'content-length': '3' }, query: new Map<string, string>(), body: ObservedBody.of([]) });
+    for (const input of [await decodeRequest(HEAD_ONLY, request()), await decodeRequest(withDocument, request())]) {
+      expect(input['ContentLength']).toBe(3);
+      for (const inherited of ['constructor', 'toString', 'hasOwnProperty', '__proto__']) expect([inherited, inherited in input]).toEqual([inherited, false]);
+    }
+  });
+
+  it('answers at once, with the members the general decoder gives, when the binding reads no document', async () => {
+    const value = fc.oneof(fc.constantFrom('12', ' 7 ', 'true', 'FALSE', 'x', '', 'Tue, 01 Dec 2026 10:00:00 GMT', 'a, b'), fc.string({ maxLength: 8 }));
+    const names = fc.constantFrom(
+      'content-length',
+      'x-amz-server-side-encryption-bucket-key-enabled',
+      'expires',
+      'x-amz-tags',
+      'x-amz-meta-a',
+      'x-amz-meta-__proto__',
+      'host',
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.dictionary(names, value), fc.option(value, { nil: undefined }), async (headers, versionId) => {
+        const request = () => ({
+          headers: { ...headers },
+          query: new Map(versionId === undefined ? [] : [['versionId', versionId]]),
+          body: ObservedBody.of([]),
+        });
+        const general = await __TESTS.decodeWithDocument(HEAD_ONLY, request()).then(
+          (input) => ({ input }),
+          (error: unknown) => ({ error }),
+        );
+        let fast: { input: unknown } | { error: unknown };
+        try {
+          const input = decodeRequest(HEAD_ONLY, request());
+          expect(input).not.toBeInstanceOf(Promise);
+          fast = { input };
+        } catch (error) {
+          fast = { error };
+        }
+        // The stream member is each request's own body: compared apart from the rest.
+        const withoutBody = (outcome: { input: unknown } | { error: unknown }) =>
+          'input' in outcome
+            ? { input: { ...(outcome.input as Record<string, unknown>), Body: typeof (outcome.input as Record<string, unknown>)['Body'] } }
+            : outcome;
+        expect(withoutBody(fast)).toEqual(withoutBody(general));
+      }),
+    );
   });
 });

@@ -37,6 +37,15 @@ const HTTP_TOKEN = /^[\^_`a-zA-Z\-0-9!#$%&'*+.|~]+$/;
 /** A character node:http refuses in a header value (node's `checkInvalidHeaderChar`). */
 const INVALID_VALUE_CHAR = /[^\t\x20-\x7e\x80-\xff]/;
 
+/**
+ * The prototype of a request's header map: an empty frozen object with no prototype, so a header
+ * map inherits no name (`constructor`, `toString`), and `__proto__` has no setter on its chain: it
+ * is stored as an ordinary name, as on an `Object.create(null)` map. Not that map itself: V8 keeps
+ * a prototype-less object as a hash table, rebuilt as it grows and probed by each of the many
+ * header reads a request meets; an object with this prototype stays a fast object.
+ */
+const INHERITS_NOTHING: object = Object.freeze(Object.create(null));
+
 /** Settings of the in-process handler. */
 export interface InProcessHandlerOptions {
   /** The caller's address as the service sees it (audit trail, `aws:SourceIp`). Default `127.0.0.1`. */
@@ -72,8 +81,8 @@ export class InProcessHandler implements RequestHandler<SdkRequest, SdkResponse,
    */
   async handle(request: SdkRequest, options: HttpHandlerOptions = {}): Promise<RequestHandlerOutput<SdkResponse>> {
     throwIfAborted(options.abortSignal);
-    // No prototype, as the node:http edge reads them: a `__proto__` header is just a header.
-    const headers = Object.create(null) as Record<string, string>;
+    // Nothing inherited, as the node:http edge reads them: a `__proto__` header is just a header.
+    const headers = Object.create(INHERITS_NOTHING) as Record<string, string>;
     // Own keys only (`for…in` would also walk inherited enumerable keys).
     for (const name of Object.keys(request.headers)) {
       const value = request.headers[name] as string;
@@ -125,19 +134,18 @@ export class InProcessHandler implements RequestHandler<SdkRequest, SdkResponse,
 function pathOf(request: SdkRequest): string {
   const path = request.path || '/';
   const query = request.query;
-  // Most calls (every object PUT and GET) have no query: no entries list to make.
-  if (query === undefined || !hasOwnKey(query)) return path;
-  const parts: string[] = [];
-  for (const [key, value] of Object.entries(query)) {
-    if (value === null) parts.push(encodeURIComponent(key));
-    else for (const item of Array.isArray(value) ? value : [value]) parts.push(`${encodeURIComponent(key)}=${encodeURIComponent(item)}`);
+  if (query === undefined) return path;
+  // Written as it is walked: most calls have one parameter (`x-id=PutObject`), so no list of
+  // entries or of parts is made to be joined.
+  let text = '';
+  for (const key of Object.keys(query)) {
+    const value = query[key];
+    const name = encodeURIComponent(key);
+    if (value === null) text += `&${name}`;
+    else if (Array.isArray(value)) for (const item of value) text += `&${name}=${encodeURIComponent(item)}`;
+    else text += `&${name}=${encodeURIComponent(value as string)}`;
   }
-  return parts.length === 0 ? path : `${path}?${parts.join('&')}`;
-}
-
-function hasOwnKey(object: object): boolean {
-  for (const key in object) if (Object.hasOwn(object, key)) return true;
-  return false;
+  return text === '' ? path : `${path}?${text.slice(1)}`;
 }
 
 /**
@@ -183,6 +191,10 @@ function buffering(handler: ProtocolHandler): StreamingHandler {
  * prototype setter.
  */
 function sdkHeaders(given: Readonly<Record<string, string>>): Record<string, string> {
+  // Names already lower-case (every S3 response): copied whole, which V8 does in one allocation
+  // of the right size, rather than name by name. A spread defines each name as an own property,
+  // `__proto__` included, as the loop below does.
+  if (allLowerCase(given)) return { ...given };
   const headers: Record<string, string> = {};
   for (const name of Object.keys(given)) {
     const lower = name.toLowerCase();
@@ -190,6 +202,11 @@ function sdkHeaders(given: Readonly<Record<string, string>>): Record<string, str
     else headers[lower] = given[name] as string;
   }
   return headers;
+}
+
+function allLowerCase(headers: Readonly<Record<string, string>>): boolean {
+  for (const name of Object.keys(headers)) if (name !== name.toLowerCase()) return false;
+  return true;
 }
 
 /**

@@ -153,6 +153,30 @@ describe('InProcessHandler', () => {
     );
   });
 
+  it('gives the service header names as keys only: none inherited, `__proto__` and `constructor` headers like any other', async () => {
+    const name = fc.constantFrom('__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf', 'host', 'x-amz-meta-a', 'X-Amz-Meta-B');
+    await fc.assert(
+      fc.asyncProperty(
+        fc.uniqueArray(fc.tuple(name, fc.string({ unit: fc.constantFrom('a', '1', ' ', '{'), maxLength: 4 })), { selector: ([key]) => key }),
+        async (pairs) => {
+          seen.length = 0;
+          const given = Object.create(null) as Record<string, string>;
+          for (const [key, value] of pairs) given[key] = value;
+          await new InProcessHandler(service).handle({ method: 'POST', protocol: 'http:', hostname: 'h', path: '/', headers: given, query: {}, body: '{}' });
+          const headers = seen[0]?.headers as Record<string, string>;
+          // What a prototype-less map of the same lower-cased, trimmed pairs holds (the node:http edge's form).
+          const expected = Object.create(null) as Record<string, string>;
+          for (const [key, value] of pairs) expected[key.toLowerCase()] = value.trim();
+          expect(Object.keys(headers)).toEqual(Object.keys(expected));
+          for (const key of ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf', 'host', 'x-amz-meta-a', 'x-amz-meta-b']) {
+            expect([key, headers[key], key in headers]).toEqual([key, expected[key], key in expected]);
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
   it('hands an answer made whole to the SDK as bytes, and a streamed answer as a Readable', async () => {
     const whole = new InProcessHandler(async () => ({ status: 200, headers: {}, body: '{"a":1}' }));
     const request = { method: 'POST', protocol: 'http:', hostname: 'h', path: '/', headers: {}, query: {}, body: '{}' };
@@ -274,13 +298,20 @@ describe('InProcessHandler', () => {
     });
   });
 
-  it('hands the SDK lower-case header names on a plain object, a `__proto__` name as a plain key', async () => {
-    const headers = { 'X-Amz-Request-Id': 'r1', ETag: '"e"', __proto__: 'ignored' } as Record<string, string>;
-    Object.defineProperty(headers, 'X-Amz-Meta-__Proto__', { value: 'v', enumerable: true });
+  it.each([
+    ['names in any case, on a plain object', 'X-Amz-Request-Id', 'ETag', 'X-Amz-Meta-__Proto__', {}],
+    ['names in lower case, on a plain object', 'x-amz-request-id', 'etag', 'x-amz-meta-__proto__', {}],
+    ['names in lower case, on a prototype-less object', 'x-amz-request-id', 'etag', 'x-amz-meta-__proto__', Object.create(null)],
+  ])('hands the SDK lower-case header names on a plain object of its own, a `__proto__` name as a plain key (%s)', async (_, id, etag, meta, base) => {
+    const headers = base as Record<string, string>;
+    headers[id] = 'r1';
+    headers[etag] = '"e"';
+    Object.defineProperty(headers, meta, { value: 'v', enumerable: true });
     Object.defineProperty(headers, '__proto__', { value: 'p', enumerable: true });
     const handler = new InProcessHandler(async () => ({ status: 200, headers, body: '' }));
     const request = { method: 'POST', protocol: 'http:', hostname: 'h', path: '/', headers: {}, query: {}, body: '{}' };
     const given = (await handler.handle(request)).response.headers;
+    expect(given).not.toBe(headers);
     expect(Object.getPrototypeOf(given)).toBe(Object.prototype);
     expect(Object.entries(given)).toEqual([
       ['x-amz-request-id', 'r1'],

@@ -148,6 +148,16 @@ export async function controlEndpoint(options: EndpointOptions, opener: Endpoint
     inFlight -= 1;
     if (inFlight === 0 && drained.length > 0) for (const resolve of drained.splice(0)) resolve();
   };
+  // `then` with both handlers rather than `finally`: one promise per call instead of three
+  // (`finally` chains a promise of its callback's result before passing the answer on).
+  const answered = <Value>(value: Value): Value => {
+    finished();
+    return value;
+  };
+  const failed = (error: unknown): never => {
+    finished();
+    throw error;
+  };
   const counted = <Request, Response>(handler: (request: Request) => Promise<Response>, request: Request): Promise<Response> => {
     inFlight += 1;
     let answer: Promise<Response>;
@@ -157,7 +167,7 @@ export async function controlEndpoint(options: EndpointOptions, opener: Endpoint
       finished();
       throw error;
     }
-    return answer.finally(finished);
+    return answer.then(answered, failed);
   };
   const through = <Request, Response extends { readonly headers: Record<string, string> }>(
     pick: (endpoint: Endpoint) => (request: Request) => Promise<Response>,
