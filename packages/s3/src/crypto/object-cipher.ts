@@ -12,7 +12,7 @@
  *   layer (an outer layer's range read feeds the inner one's), each data key unwrapped once.
  */
 
-import { createHash, type Hash, hash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import { type BodyObserver, ObservedBody } from '@strongbox/service-kernel';
 import { handOver } from '../storage/support.ts';
 import type { BodySource, ObjectReader } from '../storage/types.ts';
@@ -114,51 +114,27 @@ export async function sealObject<T>(
   return { result, segment: progress.segment(), md5: wantMd5 ? progress.md5() : undefined };
 }
 
-/**
- * The plaintext's size and MD5, observed as the body passes. A body of one chunk (most small
- * PUTs) is hashed in one call once it has ended, with no incremental hash object: its chunk is
- * the request's own buffer, which nothing writes into while it is sealed (the sealer itself keeps
- * it until the end: `sealChunks`). A second chunk starts an incremental hash with both.
- */
+/** The plaintext's size and MD5, observed as the body passes. */
 class PlaintextMeter implements BodyObserver {
   size = 0;
   ended = false;
-  readonly #md5: boolean;
-  /** The body's only chunk so far, not hashed yet. */
-  #first: Uint8Array | undefined;
-  #hash: Hash | undefined;
+  readonly hash: Hash | undefined;
 
   constructor(md5: boolean) {
-    this.#md5 = md5;
+    this.hash = md5 ? createHash('md5') : undefined;
   }
 
   /** @throws TypeError for a chunk that is not bytes (a caller's body of strings would be stored as garbage). */
   update(chunk: Uint8Array): void {
     if (!(chunk instanceof Uint8Array)) throw new TypeError(`body chunks expected Uint8Array, got ${chunk === null ? 'null' : typeof chunk}`);
     this.size += chunk.length;
-    if (!this.#md5) return;
-    if (this.#hash !== undefined) this.#hash.update(chunk);
-    else if (this.#first === undefined) this.#first = chunk;
-    else {
-      this.#hash = createHash('md5').update(this.#first).update(chunk);
-      this.#first = undefined;
-    }
+    this.hash?.update(chunk);
   }
 
   end(): void {
     this.ended = true;
   }
-
-  /** @throws Error when metering without MD5. */
-  md5(): Uint8Array {
-    if (!this.#md5) throw new Error('sealed without { md5: true }');
-    const digest = this.#hash !== undefined ? this.#hash.digest() : hash('md5', this.#first ?? EMPTY, 'buffer');
-    this.#first = undefined;
-    return new Uint8Array(digest);
-  }
 }
-
-const EMPTY = new Uint8Array(0);
 
 /** `SealProgress` over the plaintext's and each layer's meters. */
 class Progress implements SealProgress {
@@ -178,7 +154,9 @@ class Progress implements SealProgress {
 
   md5(): Uint8Array {
     this.#assertEnded();
-    this.#digest ??= this.#plaintext.md5();
+    const hash = this.#plaintext.hash;
+    if (hash === undefined) throw new Error('sealed without { md5: true }');
+    this.#digest ??= new Uint8Array(hash.digest());
     return this.#digest;
   }
 
