@@ -41,18 +41,9 @@ export interface GeneratedDataKey {
 export interface Keyring {
   /**
    * Wraps `dataKey` (borrowed: the keyring must not keep it) bound to `context`.
-   * @param random - only for a keyring that sets `wrapRandomLength`: exactly that many bytes, drawn
-   *   from a CSPRNG for this one wrap, to use instead of drawing its own. Absent, it draws them.
    * @throws on operational failure.
    */
-  wrapDataKey(dataKey: Uint8Array, context: EncryptionContext, random?: Uint8Array): Promise<WrappedDataKey>;
-  /**
-   * Optional: how many fresh random bytes one `wrapDataKey` call draws (a raw AES keyring: its
-   * 12-byte nonce). A sealer that draws the data key itself then draws these in the same call to
-   * the system CSPRNG and hands them over as `random`: one system draw per message, not two. The
-   * keyring uses them for this wrap alone, exactly as it would use its own draw.
-   */
-  readonly wrapRandomLength?: number;
+  wrapDataKey(dataKey: Uint8Array, context: EncryptionContext): Promise<WrappedDataKey>;
   /**
    * Unwraps a data key, or returns `undefined` if this keyring cannot (see the contract above).
    * The core copies the returned key, refuses one that is not 32 bytes or is all zeros, and then

@@ -156,17 +156,11 @@ export async function createMessageSealer(options: SealOptions, messageLength?: 
       messageId = backend.randomBytes(MESSAGE_ID_LENGTH);
       wrappedKeys.push(generated.wrapped);
     } else {
-      // One system draw for the data key, the message id and the random bytes the first keyring's
-      // wrap needs (its nonce), if it says how many (each system call costs microseconds).
-      const wrapRandomLength = wrapRandomLengthOf(first);
-      drawn = backend.randomBytes(DATA_KEY_LENGTH + MESSAGE_ID_LENGTH + wrapRandomLength);
+      // One system draw for the data key and the message id (each system call costs microseconds).
+      drawn = backend.randomBytes(DATA_KEY_LENGTH + MESSAGE_ID_LENGTH);
       dataKey = drawn.subarray(0, DATA_KEY_LENGTH);
-      messageId = drawn.subarray(DATA_KEY_LENGTH, DATA_KEY_LENGTH + MESSAGE_ID_LENGTH);
-      wrappedKeys.push(
-        await (wrapRandomLength === 0
-          ? first.wrapDataKey(dataKey, context)
-          : first.wrapDataKey(dataKey, context, drawn.subarray(DATA_KEY_LENGTH + MESSAGE_ID_LENGTH))),
-      );
+      messageId = drawn.subarray(DATA_KEY_LENGTH);
+      wrappedKeys.push(await first.wrapDataKey(dataKey, context));
     }
     for (const keyring of others) wrappedKeys.push(await keyring.wrapDataKey(dataKey, context));
     // The header's commitment is filled in below, once derived from the header itself (v2).
@@ -184,20 +178,6 @@ export async function createMessageSealer(options: SealOptions, messageLength?: 
   } finally {
     wipe(drawn);
   }
-}
-
-/** Most random bytes a keyring may ask to receive with its wrap (`wrapRandomLength`). */
-const MAX_WRAP_RANDOM_LENGTH = 1024;
-
-/**
- * The random bytes `keyring` asks to receive with a wrap (0 when it draws its own).
- * @throws TypeError / RangeError unless `wrapRandomLength` is an integer in 0..1024.
- */
-function wrapRandomLengthOf(keyring: Keyring): number {
-  const length = keyring.wrapRandomLength;
-  if (length === undefined) return 0;
-  assertInteger(length, 0, MAX_WRAP_RANDOM_LENGTH, 'wrapRandomLength');
-  return length;
 }
 
 /**

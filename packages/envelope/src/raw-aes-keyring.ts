@@ -48,8 +48,6 @@ export interface RawAesKeyringOptions {
 export class RawAesKeyring implements Keyring {
   /** The keyring id stored next to each wrapped key: `raw-aes:<name>`. */
   readonly id: string;
-  /** Its nonce: a sealer drawing the data key may draw it in the same call (`Keyring.wrapRandomLength`). */
-  readonly wrapRandomLength: number = NONCE_LENGTH;
   readonly #key: Uint8Array;
   readonly #backend: Backend;
   readonly #idPrefix: Uint8Array;
@@ -82,19 +80,16 @@ export class RawAesKeyring implements Keyring {
 
   /**
    * Wraps `dataKey` under the wrapping key, bound to this keyring's id and `context`.
-   * @param random - the 12-byte nonce, drawn from a CSPRNG for this wrap alone (a sealer draws it
-   *   with the data key); absent, the keyring draws it.
    * @throws Error after `destroy()`.
-   * @throws TypeError if `dataKey` or `random` is not a Uint8Array or `context` not an object of
-   *   well-formed strings.
-   * @throws RangeError if `random` is not 12 bytes, or the context's canonical encoding exceeds
-   *   MAX_CONTEXT_BYTES (or a key or value exceeds 65,535 UTF-8 bytes).
+   * @throws TypeError if `dataKey` is not a Uint8Array or `context` not an object of well-formed
+   *   strings.
+   * @throws RangeError if the context's canonical encoding exceeds MAX_CONTEXT_BYTES (or a key or
+   *   value exceeds 65,535 UTF-8 bytes).
    */
-  async wrapDataKey(dataKey: Uint8Array, context: EncryptionContext, random?: Uint8Array): Promise<WrappedDataKey> {
+  async wrapDataKey(dataKey: Uint8Array, context: EncryptionContext): Promise<WrappedDataKey> {
     this.#assertUsable();
     assertBytes(dataKey, 'dataKey');
-    if (random !== undefined) assertBytesOfLength(random, NONCE_LENGTH, 'random');
-    const nonce = random ?? this.#backend.randomBytes(NONCE_LENGTH);
+    const nonce = this.#backend.randomBytes(NONCE_LENGTH);
     // nonce ‖ ciphertext ‖ tag, the cipher writing straight after the nonce.
     const ciphertext = new Uint8Array(NONCE_LENGTH + dataKey.length + TAG_LENGTH);
     ciphertext.set(nonce);

@@ -1,4 +1,3 @@
-import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Backend } from '../src/backend/types.ts';
 import { type EncryptionContext, normalizeEncryptionContext } from '../src/context.ts';
@@ -113,18 +112,6 @@ describe('RawAesKeyring', () => {
     expect(await open(sealed, { keyring: second, context })).toEqual(pattern(30));
     expect(aads).toHaveLength(2);
     expect(aads[1]).toBe(aads[0]);
-  });
-
-  it('wraps with the nonce it is given (12 bytes), and refuses any other', async () => {
-    const keyring = testKeyring('given-nonce');
-    const nonce = Uint8Array.from({ length: 12 }, (_, i) => i + 1);
-    const wrapped = await keyring.wrapDataKey(dataKey, context, nonce);
-    expect(hex(wrapped.ciphertext.subarray(0, 12))).toBe(hex(nonce));
-    expect(await keyring.unwrapDataKey(wrapped, context)).toEqual(dataKey);
-    // The same nonce gives the same wrap: the keyring draws nothing of its own when given one.
-    expect(hex((await keyring.wrapDataKey(dataKey, context, nonce)).ciphertext)).toBe(hex(wrapped.ciphertext));
-    await expect(keyring.wrapDataKey(dataKey, context, new Uint8Array(11))).rejects.toThrow(RangeError);
-    await expect(keyring.wrapDataKey(dataKey, context, [1, 2] as unknown as Uint8Array)).rejects.toThrow(TypeError);
   });
 
   it('never serialises its key', () => {
@@ -270,83 +257,6 @@ describe('keyring failures', () => {
     // One system draw holds the data key and the message id; all of it is wiped.
     expect(drawn.map((key) => key.length)).toEqual([64]);
     expect(drawn[0]).toEqual(new Uint8Array(64));
-  });
-
-  it("draws the data key, the message id and a keyring's wrapRandomLength bytes in one system call, hands it those bytes, and wipes the draw", async () => {
-    const drawn: Uint8Array[] = [];
-    const copies: Uint8Array[] = [];
-    const backend: Backend = {
-      ...nodeBackend,
-      randomBytes: (n) => {
-        drawn.push(nodeBackend.randomBytes(n));
-        copies.push(defined(drawn.at(-1)).slice());
-        return defined(drawn.at(-1));
-      },
-    };
-    const keyring = testKeyring('one-draw');
-    expect(keyring.wrapRandomLength).toBe(12);
-    const sealed = await seal(pattern(100), { keyring, backend, context });
-    expect(drawn.map((draw) => draw.length)).toEqual([32 + 32 + 12]);
-    const draw = defined(copies[0]);
-    const header = readHeader(sealed);
-    expect(hex(header.messageId)).toBe(hex(draw.subarray(32, 64)));
-    // The raw AES keyring's wrapped key starts with its nonce: the last 12 bytes of the draw.
-    expect(hex(defined(header.wrappedKeys[0]).ciphertext.subarray(0, 12))).toBe(hex(draw.subarray(64)));
-    expect(await keyring.unwrapDataKey(defined(header.wrappedKeys[0]), context)).toEqual(draw.subarray(0, 32));
-    expect(defined(drawn[0]).every((byte) => byte === 0)).toBe(true);
-    expect(await open(sealed, { keyring, context })).toEqual(pattern(100));
-  });
-
-  it('hands wrap randomness to the first keyring only, when it asks; any other keyring draws its own', async () => {
-    const seen: (Uint8Array | undefined)[] = [];
-    const recording = (inner: RawAesKeyring, wrapRandomLength?: number): Keyring => ({
-      ...(wrapRandomLength === undefined ? {} : { wrapRandomLength }),
-      wrapDataKey: (key, ctx, random) => (seen.push(random?.slice()), inner.wrapDataKey(key, ctx, random)),
-      unwrapDataKey: (wrapped, ctx) => inner.unwrapDataKey(wrapped, ctx),
-    });
-    const first = testKeyring('first');
-    const second = testKeyring('second');
-    await seal(pattern(5), { keyring: [recording(first, 12), recording(second, 12)] });
-    expect(seen.map((random) => random?.length)).toEqual([12, undefined]);
-    seen.length = 0;
-    await seal(pattern(5), { keyring: recording(first) });
-    expect(seen).toEqual([undefined]);
-  });
-
-  it('property: a keyring asking for n random bytes gets n fresh bytes per seal, and the message opens', async () => {
-    await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 0, max: 64 }), fc.uint8Array({ maxLength: 64 }), async (n, plaintext) => {
-        const inner = testKeyring('property');
-        const seen: (Uint8Array | undefined)[] = [];
-        const keyring: Keyring = {
-          wrapRandomLength: n,
-          wrapDataKey: (key, ctx, random) => (seen.push(random?.slice()), inner.wrapDataKey(key, ctx)),
-          unwrapDataKey: (wrapped, ctx) => inner.unwrapDataKey(wrapped, ctx),
-        };
-        const a = await seal(plaintext, { keyring });
-        const b = await seal(plaintext, { keyring });
-        expect(seen.map((random) => random?.length)).toEqual(n === 0 ? [undefined, undefined] : [n, n]);
-        if (n >= 8) expect(hex(defined(seen[0]))).not.toBe(hex(defined(seen[1])));
-        expect(await open(a, { keyring })).toEqual(plaintext);
-        expect(await open(b, { keyring })).toEqual(plaintext);
-      }),
-      { numRuns: 40 },
-    );
-  });
-
-  it('refuses a wrapRandomLength that is not an integer in 0..1024 before drawing or wrapping anything', async () => {
-    for (const [length, type] of [
-      [-1, RangeError],
-      [1025, RangeError],
-      [1.5, TypeError],
-      ['12', TypeError],
-    ] as const) {
-      let calls = 0;
-      const backend: Backend = { ...nodeBackend, randomBytes: (n) => (calls++, nodeBackend.randomBytes(n)) };
-      const keyring = { wrapRandomLength: length, wrapDataKey: () => (calls++, Promise.reject(new Error('unused'))), unwrapDataKey: async () => undefined };
-      await expect(seal(pattern(1), { keyring: keyring as unknown as Keyring, backend })).rejects.toThrow(type);
-      expect(calls).toBe(0);
-    }
   });
 
   it('a key of the wrong length or of all zeros from unwrapDataKey is INVALID_DATA_KEY; a shared buffer is left alone, a handed-over one wiped', async () => {

@@ -92,11 +92,6 @@ export class SseS3RootKeys implements Keyring {
     return roots;
   }
 
-  /** The random bytes a wrap takes (the current root key's nonce): see `Keyring.wrapRandomLength`. */
-  get wrapRandomLength(): number {
-    return this.#current().keyring.wrapRandomLength ?? 0;
-  }
-
   /** The generation of the key that wraps new data keys. */
   get currentGeneration(): number {
     return this.#current().generation;
@@ -127,14 +122,12 @@ export class SseS3RootKeys implements Keyring {
   // Not `async`: the root keyring's own promise is handed back as it is (an async function
   // returning it would resolve a second promise with it, a few more turns per object), and a
   // synchronous failure still arrives as a rejection.
-  // `random` is the nonce the sealer drew with the data key (every root key is a raw AES keyring,
-  // whose wraps take it: `wrapRandomLength`), used by whichever root key wraps.
-  wrapDataKey(dataKey: Uint8Array, context: EncryptionContext, random?: Uint8Array): Promise<WrappedDataKey> {
+  wrapDataKey(dataKey: Uint8Array, context: EncryptionContext): Promise<WrappedDataKey> {
     try {
       if (this.#rotationPeriodMs !== undefined && this.#now() - this.#current().created >= this.#rotationPeriodMs) {
-        return this.rotate().then(() => this.#current().keyring.wrapDataKey(dataKey, context, random));
+        return this.rotate().then(() => this.#current().keyring.wrapDataKey(dataKey, context));
       }
-      return this.#current().keyring.wrapDataKey(dataKey, context, random);
+      return this.#current().keyring.wrapDataKey(dataKey, context);
     } catch (error) {
       return Promise.reject(error);
     }

@@ -23,23 +23,6 @@ describe('SSE-S3 root keys', () => {
     expect(await roots.unwrapDataKey({ ...before, keyringId: 'raw-aes:sse-s3-root-9' }, CONTEXT)).toBeUndefined();
   });
 
-  it("takes a sealer's nonce for its wraps (wrapRandomLength 12), across a rotation, and still draws its own without one", async () => {
-    const roots = await SseS3RootKeys.inMemory();
-    expect(roots.wrapRandomLength).toBe(12);
-    const dataKey = new Uint8Array(randomBytes(32));
-    const nonce = new Uint8Array(randomBytes(12));
-    for (const generation of [1, 2]) {
-      if (generation === 2) await roots.rotate();
-      const wrapped = await roots.wrapDataKey(dataKey, CONTEXT, nonce);
-      expect(wrapped.keyringId).toBe(`raw-aes:sse-s3-root-${generation}`);
-      expect(Buffer.from(wrapped.ciphertext.subarray(0, 12))).toEqual(Buffer.from(nonce));
-      expect(Buffer.from((await roots.unwrapDataKey(wrapped, CONTEXT))!)).toEqual(Buffer.from(dataKey));
-    }
-    const own = await roots.wrapDataKey(dataKey, CONTEXT);
-    expect(Buffer.from(own.ciphertext.subarray(0, 12))).not.toEqual(Buffer.from(nonce));
-    await expect(roots.wrapDataKey(dataKey, CONTEXT, new Uint8Array(16))).rejects.toThrow(RangeError);
-  });
-
   it('answers a failure with a rejection, never a synchronous throw', async () => {
     const roots = await SseS3RootKeys.inMemory();
     const unwrapped = roots.unwrapDataKey(null as never, CONTEXT);

@@ -1,4 +1,4 @@
-import { type Backend, SealEngine } from '@strongbox/envelope';
+import { type Backend, RawAesKeyring, SealEngine } from '@strongbox/envelope';
 import { nodeBackend } from '@strongbox/envelope/node';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -12,6 +12,10 @@ const WRAPPING_KEY = Uint8Array.from({ length: 32 }, (_, i) => i + 1);
 function repeatableBackend(): Backend {
   let counter = 0;
   return { ...nodeBackend, randomBytes: (length) => Uint8Array.from({ length }, () => ++counter & 0xff) };
+}
+
+function repeatableKeyring(): RawAesKeyring {
+  return new RawAesKeyring({ name: 'seal-chunks', key: WRAPPING_KEY, backend: repeatableBackend() });
 }
 
 async function* from(chunks: readonly Uint8Array[]): AsyncGenerator<Uint8Array> {
@@ -35,11 +39,12 @@ function pieces(body: Uint8Array, cuts: readonly number[]): Uint8Array[] {
 
 /** What `sealChunks` yields, and what the envelope's engine alone yields for the same input. */
 async function sealBoth(body: readonly Uint8Array[]): Promise<{ chunks: Uint8Array[]; meter: SealMeter; engine: Uint8Array[] }> {
-  const keyring = rawAesKeyring('seal-chunks', WRAPPING_KEY);
   const meter: SealMeter = { size: 0, ended: false };
   const chunks: Uint8Array[] = [];
-  for await (const chunk of sealChunks(from(body), { keyring, context: CONTEXT, backend: repeatableBackend() }, FRAME, meter)) chunks.push(chunk);
-  const engine = await SealEngine.create({ keyring, context: CONTEXT, frameLength: FRAME, backend: repeatableBackend() });
+  // The keyring draws its wrap nonce from its own backend: repeatable too, one per seal.
+  const layer = { keyring: repeatableKeyring(), context: CONTEXT, backend: repeatableBackend() };
+  for await (const chunk of sealChunks(from(body), layer, FRAME, meter)) chunks.push(chunk);
+  const engine = await SealEngine.create({ keyring: repeatableKeyring(), context: CONTEXT, frameLength: FRAME, backend: repeatableBackend() });
   const direct: Uint8Array[] = [];
   for (const chunk of body) direct.push(...engine.write(chunk));
   direct.push(...engine.end());
