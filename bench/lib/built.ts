@@ -44,9 +44,11 @@ export function staleBuild(): string | undefined {
   }
   const packages = join(ROOT, 'packages');
   for (const name of readdirSync(packages)) {
-    const source = join(packages, name, 'src');
     try {
-      if (newestIn(source) > built) return `packages/${name}/src changed after the last build: run \`npx --yes pnpm@12.25.1 build\` first`;
+      // Its sources, and its manifest (exports, dependencies), which the build reads too.
+      if (newestIn(join(packages, name, 'src')) > built || statSync(join(packages, name, 'package.json')).mtimeMs > built) {
+        return `packages/${name} changed after the last build: run \`npx --yes pnpm@12.25.1 build\` first`;
+      }
     } catch {
       // A package without sources has nothing to be stale against.
     }
@@ -77,5 +79,7 @@ export function runOnBuiltPackages(moduleUrl: string): void {
   const result = spawnSync(process.execPath, [CONDITION, '--import', import.meta.resolve('tsx'), fileURLToPath(moduleUrl), ...process.argv.slice(2)], {
     stdio: 'inherit',
   });
+  if (result.error !== undefined) process.stderr.write(`could not run the benchmark again on the build: ${result.error.message}\n`);
+  else if (result.signal !== null) process.stderr.write(`the benchmark's run on the build ended by ${result.signal}\n`);
   process.exit(result.status ?? 1);
 }

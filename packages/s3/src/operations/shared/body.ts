@@ -8,7 +8,11 @@
 
 import type { BodySource } from '../../storage/types.ts';
 
-/** What PutObject accepts as `Body`. */
+/**
+ * What PutObject accepts as `Body`. The chunks of an iterable are lent to the engine until the
+ * call settles: the source must not write into a chunk it has yielded (a small body is sealed
+ * where it lies, not copied first), as with `socket.write`.
+ */
 export type RequestBody = Uint8Array | string | BodySource;
 
 /** A request body as storage takes it. */
