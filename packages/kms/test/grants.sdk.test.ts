@@ -301,6 +301,22 @@ describe('RetireGrant', () => {
     });
   });
 
+  it('retires a grant once when two retires of it run concurrently: the other is refused', async () => {
+    const key = await newKey();
+    const [a, b] = [await grant(key.id), await grant(key.id)];
+    const byToken = await outcomes(
+      root.send(new RetireGrantCommand({ GrantToken: a.GrantToken })),
+      root.send(new RetireGrantCommand({ GrantToken: a.GrantToken })),
+    );
+    expect(byToken.sort()).toEqual(['NotFoundException', 'ok']);
+    const byId = await outcomes(
+      root.send(new RetireGrantCommand({ KeyId: key.arn, GrantId: b.GrantId })),
+      root.send(new RetireGrantCommand({ KeyId: key.id, GrantId: b.GrantId })),
+    );
+    expect(byId.sort()).toEqual(['InvalidGrantIdException', 'ok']);
+    expect((await root.send(new ListGrantsCommand({ KeyId: key.id }))).Grants).toEqual([]);
+  });
+
   it('answers DryRun without retiring', async () => {
     const key = await newKey();
     const a = await grant(key.id);
@@ -322,6 +338,16 @@ describe('RevokeGrant', () => {
     });
   });
 
+  it('revokes a grant once when two revokes of it run concurrently: the other is refused', async () => {
+    const key = await newKey();
+    const a = await grant(key.id);
+    const both = await outcomes(
+      root.send(new RevokeGrantCommand({ KeyId: key.id, GrantId: a.GrantId })),
+      root.send(new RevokeGrantCommand({ KeyId: key.arn, GrantId: a.GrantId })),
+    );
+    expect(both.sort()).toEqual(['InvalidGrantIdException', 'ok']);
+  });
+
   it('answers an unknown grant, or a grant of another key, with InvalidGrantIdException', async () => {
     const [k1, k2] = [await newKey(), await newKey()];
     const a = await grant(k1.id);
@@ -337,3 +363,8 @@ describe('RevokeGrant', () => {
     expect((await root.send(new ListGrantsCommand({ KeyId: k1.id }))).Grants).toHaveLength(1);
   });
 });
+
+/** What each call, run concurrently, came to: `'ok'` or its error's name. */
+async function outcomes(...calls: Promise<unknown>[]): Promise<string[]> {
+  return (await Promise.allSettled(calls)).map((settled) => (settled.status === 'fulfilled' ? 'ok' : (settled.reason as Error).name));
+}

@@ -33,7 +33,12 @@ export const retireGrant: OperationDefinition<'RetireGrant', RetireGrantRequest,
   input: structure({ GrantToken: GRANT_TOKEN, KeyId: KEY_ID, GrantId: GRANT_ID, DryRun: DRY_RUN }),
 
   async handler(input, context) {
-    const { grant, key } = await findGrant(input, context);
+    // The key named by KeyId is resolved first: resolving may commit (an AWS managed key's first
+    // use), and that is the only wait. The grant is then read, checked and deleted in one
+    // synchronous step, as RevokeGrant does, so of two concurrent retires of one grant only one
+    // succeeds; the other finds it gone and is refused, as it would be after the first.
+    const named = input.GrantToken === undefined ? await namedByKey(input, context) : undefined;
+    const { grant, key } = findGrant(input, context, named);
     context.touch(key);
     // Only the grant being retired can allow it (its grantee, when it grants kms:RetireGrant).
     const request = context.accessRequest('kms:RetireGrant', key, {}, { grants: [grant] });
@@ -50,9 +55,34 @@ export const retireGrant: OperationDefinition<'RetireGrant', RetireGrantRequest,
   },
 };
 
-async function findGrant(input: RetireGrantRequest, context: OperationContext): Promise<{ grant: GrantRecord; key: KeyRecord }> {
-  if (input.GrantToken !== undefined) {
-    const grantId = grantIdOfToken(input.GrantToken);
+/** A grant named by its key and its id. */
+interface NamedByKey {
+  readonly key: KeyRecord;
+  readonly grantId: string;
+}
+
+/**
+ * The key and grant id a RetireGrant without a token names.
+ * @throws KmsError ValidationException when the key or the grant id is missing, and what
+ *   `context.resolveKey` throws.
+ */
+async function namedByKey(input: RetireGrantRequest, context: OperationContext): Promise<NamedByKey> {
+  const { KeyId: keyId, GrantId: grantId } = input;
+  if (keyId === undefined || grantId === undefined) {
+    // Text UNCONFIRMED (LocalStack's): KMS needs a token, or a key and a grant id.
+    throw new KmsError('ValidationException', 'Grant token OR (grant ID, key ID) must be specified');
+  }
+  return { key: await context.resolveKey(keyId, 'key'), grantId };
+}
+
+/**
+ * The grant to retire and its key, read from the current state (synchronous: see the handler).
+ * @throws KmsError InvalidGrantTokenException, NotFoundException (a well-formed token whose grant
+ *   is gone) or InvalidGrantIdException.
+ */
+function findGrant(input: RetireGrantRequest, context: OperationContext, named: NamedByKey | undefined): { grant: GrantRecord; key: KeyRecord } {
+  if (named === undefined) {
+    const grantId = input.GrantToken === undefined ? undefined : grantIdOfToken(input.GrantToken);
     if (grantId === undefined) throw invalidGrantToken();
     const grant = context.state.grant(grantId);
     const key = grant && grant.region === context.region ? context.state.key(grant.keyId, grant.region) : undefined;
@@ -61,13 +91,9 @@ async function findGrant(input: RetireGrantRequest, context: OperationContext): 
     if (input.GrantId !== undefined && input.GrantId !== grantId) throw invalidGrantId(input.GrantId);
     return { grant, key };
   }
-  if (input.KeyId === undefined || input.GrantId === undefined) {
-    // Text UNCONFIRMED (LocalStack's): KMS needs a token, or a key and a grant id.
-    throw new KmsError('ValidationException', 'Grant token OR (grant ID, key ID) must be specified');
-  }
-  const key = await context.resolveKey(input.KeyId, 'key');
-  const grant = context.state.grant(input.GrantId);
-  if (grant === undefined || grant.keyId !== key.keyId || grant.region !== key.region) throw invalidGrantId(input.GrantId);
+  const { key, grantId } = named;
+  const grant = context.state.grant(grantId);
+  if (grant === undefined || grant.keyId !== key.keyId || grant.region !== key.region) throw invalidGrantId(grantId);
   return { grant, key };
 }
 
