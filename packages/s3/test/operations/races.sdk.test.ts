@@ -440,6 +440,29 @@ describe.each(['memory', 'filesystem'] as const)('requests in flight together (%
       expect(await interleave(gated, 'createBucket', create, create, 'after')).toEqual(['ok', 'BucketAlreadyOwnedByYou']);
     });
 
+    for (const region of ['us-east-1', ELSEWHERE]) {
+      it(`CreateBucket of an existing bucket while a DeleteBucket removes it (${region}): answered as one order, never 500`, async () => {
+        const { client, gated } = await start(backend, { bucket: false, region });
+        await createBucket(client, 'twin', region);
+        // The CreateBucket found the bucket there; the DeleteBucket then removes it before the
+        // CreateBucket reads who owns it.
+        const answers = await interleave(
+          gated,
+          'createBucket',
+          () => createBucket(client, 'twin', region),
+          () => client.send(new DeleteBucketCommand({ Bucket: 'twin' })),
+          'after',
+        );
+        // Create then delete: 200 in us-east-1 (legacy), 409 BucketAlreadyOwnedByYou elsewhere,
+        // and no bucket left; delete then create: 200 and a new bucket.
+        const orders = [
+          [region === 'us-east-1' ? 'ok' : 'BucketAlreadyOwnedByYou', 'ok', false],
+          ['ok', 'ok', true],
+        ];
+        expect(orders).toContainEqual([...answers, await bucketExists(client, 'twin')]);
+      });
+    }
+
     it('PutBucketEncryption checked while PutBucketPolicy and DeleteBucketEncryption commit: every change is kept in order', async () => {
       const { client, gated } = await start(backend);
       const policy = readPolicy();
