@@ -265,6 +265,9 @@ describe.each(['memory', 'filesystem'] as const)('requests in flight together (%
     it('CompleteMultipartUpload twice: the second to commit is NoSuchUpload, the object is whole', async () => {
       const { client, gated } = await start(backend);
       const made = await upload(client, 'k', 'whole');
+      // As a completion that comes after it: NoSuchUpload (CompleteMultipartUpload API reference:
+      // the upload "might have been aborted or completed"). S3 is reported to answer a repeat of
+      // a completion 200 for a while; Strongbox answers a repeat in sequence NoSuchUpload too.
       expect(
         await interleave(
           gated,
