@@ -56,12 +56,18 @@ export const createBucket: OperationDefinition<'CreateBucket', CreateBucketReque
     // s3:CreateBucket, decided by the caller's identity policy (there is no bucket policy yet).
     context.authorizeOperation(undefined);
     const location = context.region === US_EAST_1 ? `/${name}` : `http://${name}.s3.amazonaws.com/`;
-    if (await context.store.createBucket(name, newBucketFields(context.caller.account, context.region))) return { Location: location };
-    const existing = await context.store.getBucket(name);
-    if (existing === undefined) throw new S3Error('InternalError');
-    if (bucketRecord(existing).owner !== context.caller.account) throw new S3Error('BucketAlreadyExists', { fields: [['BucketName', name]] });
-    if (context.region === US_EAST_1) return { Location: location };
-    throw new S3Error('BucketAlreadyOwnedByYou', { fields: [['BucketName', name]] });
+    const fields = newBucketFields(context.caller.account, context.region);
+    for (;;) {
+      if (await context.store.createBucket(name, fields)) return { Location: location };
+      const existing = await context.store.getBucket(name);
+      // The bucket found there was deleted before its owner could be read (a DeleteBucket in
+      // flight): S3 answers requests on one bucket as if one came after the other, so this one
+      // comes after that delete and creates the bucket, instead of answering 500.
+      if (existing === undefined) continue;
+      if (bucketRecord(existing).owner !== context.caller.account) throw new S3Error('BucketAlreadyExists', { fields: [['BucketName', name]] });
+      if (context.region === US_EAST_1) return { Location: location };
+      throw new S3Error('BucketAlreadyOwnedByYou', { fields: [['BucketName', name]] });
+    }
   },
   auditParameters: (input) => bucketParameters(input),
 };
