@@ -55,6 +55,8 @@ export function inProcessClient(handler: StreamingHandler, config: Partial<S3Cli
     credentials: CREDENTIALS,
     forcePathStyle: true,
     requestHandler: new InProcessHandler(handler, { streaming: true }),
+    // One attempt: the SDK retries a 500 silently, which would hide an InternalError from a test.
+    maxAttempts: 1,
     ...config,
   });
 }
