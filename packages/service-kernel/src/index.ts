@@ -27,6 +27,7 @@ export {
   type ReplaceOptions,
   replaceFileDurably,
   replaceFileWith,
+  syncDirectoryAfter,
   TEMPORARY_MARK,
 } from './durable/files.ts';
 export { type DirectoryLease, fencedFileIo, LeaseLostError, type LeaseSuccessor, RENEW_ON_COMMIT_MS } from './durable/lease.ts';

@@ -51,6 +51,25 @@ export class NotDurableError extends Error {
   }
 }
 
+/**
+ * fsyncs `directory` after a change of its entries that already took effect at `path` (a rename,
+ * an unlink, a link), through `io.syncDirectory`.
+ * @throws NotDurableError, with the file system's error as its cause, if the fsync fails: the
+ *   change stays in place.
+ * @example
+ * ```ts
+ * await unlink(join(objects, 'k.json'));
+ * await syncDirectoryAfter(objects, join(objects, 'k.json')); // NotDurableError: the file is gone all the same
+ * ```
+ */
+export async function syncDirectoryAfter(directory: string, path: string, io: FileIo = nodeFileIo): Promise<void> {
+  try {
+    await (io.syncDirectory ?? syncDirectory)(directory);
+  } catch (error) {
+    throw new NotDurableError(path, error);
+  }
+}
+
 /** Options of `replaceFileWith`. */
 export interface ReplaceOptions {
   /**
@@ -107,11 +126,7 @@ export async function replaceFileWith(
     throw error;
   }
   // Past the rename nothing can be rolled back: the name holds the new content from here on.
-  try {
-    await (io.syncDirectory ?? syncDirectory)(directory);
-  } catch (error) {
-    throw new NotDurableError(join(directory, name), error);
-  }
+  await syncDirectoryAfter(directory, join(directory, name), io);
 }
 
 /**

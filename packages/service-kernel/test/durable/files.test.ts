@@ -10,6 +10,7 @@ import {
   replaceFileDurably,
   replaceFileWith,
   syncDirectory,
+  syncDirectoryAfter,
   TEMPORARY_MARK,
 } from '../../src/index.ts';
 
@@ -24,6 +25,17 @@ describe('syncDirectory', () => {
     const directory = await tempDirectory();
     await expect(syncDirectory(directory)).resolves.toBeUndefined();
     await expect(syncDirectory(join(directory, 'missing'))).rejects.toMatchObject({ code: posix ? 'ENOENT' : undefined });
+  });
+});
+
+describe('syncDirectoryAfter', () => {
+  it('syncs through the file layer, and reports a failure as NotDurableError naming the changed path', async () => {
+    const directory = await tempDirectory();
+    const path = join(directory, 'gone.json');
+    await expect(syncDirectoryAfter(directory, path)).resolves.toBeUndefined();
+    const cause = eio();
+    const failing: FileIo = { ...nodeFileIo, syncDirectory: async () => Promise.reject(cause) };
+    await expect(syncDirectoryAfter(directory, path, failing)).rejects.toMatchObject({ name: 'NotDurableError', path, cause });
   });
 });
 
