@@ -92,7 +92,7 @@ export interface DirectoryStoreOptions {
   readonly onError?: (error: Error) => void;
   /** Crypto backend for sealing; default the platform's. */
   readonly backend?: Backend;
-  /** File writes and syncs; for fault-injection tests only. */
+  /** File writes and syncs (the snapshot's directory fsync included); for fault-injection tests only. */
   readonly io?: FileIo;
   /** Size past which a new audit file starts (`audit-log.ts`). Default 4 MiB. */
   readonly auditFileBytes?: number;
