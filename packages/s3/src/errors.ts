@@ -439,9 +439,11 @@ export const S3_ERRORS: Readonly<Record<S3ErrorReason, S3WireError>> = Object.fr
     status: 500,
     message: "We encountered an internal error: this server's data directory was taken over by another process, so this server no longer answers requests.",
   },
-  // Strongbox's own, internal to storage: a commit step that ran, but whose outcome could not be
-  // confirmed (the lease check after it failed with the file system's error). What it wrote may
-  // be durable, so the blobs it names are kept (`indexed-store.ts`). S3's plain 500 to callers.
+  // Strongbox's own, internal to storage: a commit step whose change is in place in the data
+  // directory but could not be confirmed (its directory fsync failed after its rename or unlink,
+  // or the lease check after it failed with the file system's error). It may be durable, so the
+  // index shows it and every blob it or the record it replaced names is kept until the next open
+  // (`indexed-store.ts`). S3's plain 500 to callers: a 500 may or may not have taken effect.
   CommitOutcomeUnknown: { code: 'InternalError', status: 500, message: 'We encountered an internal error. Please try again.' },
 
   // Same-account refusals name the caller, action, resource and the policy type that refused

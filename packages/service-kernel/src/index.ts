@@ -19,14 +19,15 @@ export {
   LATENCY_FAULT,
   MAX_LATENCY_MS,
 } from './controls/faults.ts';
-export { type FileIo, isOutOfSpace, nodeFileIo, writeAll } from './durable/file-io.ts';
+export { type FileIo, isOutOfSpace, nodeFileIo, syncDirectory, writeAll } from './durable/file-io.ts';
 export {
   createFileExclusivelyDurably,
   type ExclusiveCreateOptions,
+  NotDurableError,
   type ReplaceOptions,
   replaceFileDurably,
   replaceFileWith,
-  syncDirectory,
+  syncDirectoryAfter,
   TEMPORARY_MARK,
 } from './durable/files.ts';
 export { type DirectoryLease, fencedFileIo, LeaseLostError, type LeaseSuccessor, RENEW_ON_COMMIT_MS } from './durable/lease.ts';

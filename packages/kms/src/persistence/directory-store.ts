@@ -25,7 +25,8 @@
  * its changes, `KmsState.inverseOf`), and the requests that made them fail with
  * `KMSInternalException`; nothing acknowledged is lost, reads go on, and the next commit simply
  * tries again, so writes resume by themselves once there is space. A snapshot the disk has no room
- * for is skipped (the journal keeps growing until one fits). Any other write or fsync failure, or
+ * for is skipped (the journal keeps growing until one fits); one whose directory fsync fails after
+ * its rename is in place (`NotDurableError`), and counts as written. Any other write or fsync failure, or
  * one the journal cannot be cut back from, leaves memory and disk possibly apart, so the store
  * refuses every later commit, and `whenDurable` every later response, with `KMSInternalException`,
  * and reports the cause through `failure` and `onError`; restart to recover the durable state.
@@ -51,7 +52,7 @@
 
 import { type FileHandle, mkdir, open, readdir, unlink } from 'node:fs/promises';
 import type { Backend } from '@strongbox/envelope';
-import { type DirectoryLockOptions, fencedFileIo, LeaseLostError } from '@strongbox/service-kernel';
+import { type DirectoryLockOptions, fencedFileIo, LeaseLostError, NotDurableError } from '@strongbox/service-kernel';
 import { KmsError } from '../errors.ts';
 import { type Change, KmsState } from '../model/state.ts';
 import { AuditLog, type AuditSink } from './audit-log.ts';
@@ -91,7 +92,7 @@ export interface DirectoryStoreOptions {
   readonly onError?: (error: Error) => void;
   /** Crypto backend for sealing; default the platform's. */
   readonly backend?: Backend;
-  /** File writes and syncs; for fault-injection tests only. */
+  /** File writes and syncs (the snapshot's directory fsync included); for fault-injection tests only. */
   readonly io?: FileIo;
   /** Size past which a new audit file starts (`audit-log.ts`). Default 4 MiB. */
   readonly auditFileBytes?: number;
@@ -273,7 +274,7 @@ class DataDirectoryStore implements DirectoryStore {
   #running: Promise<void> = Promise.resolve();
   #failure: Error | undefined;
   #closing: Promise<void> | undefined;
-  /** Set once a snapshot is durable: a failure after it cannot be rolled back. */
+  /** Set once a snapshot is durable, or in place but not durable: a failure after it cannot be rolled back. */
   #snapshotPlaced = false;
   /** Journal size before which no threshold snapshot is tried again (after one found no space). */
   #snapshotRetryBytes = 0;
@@ -457,7 +458,15 @@ class DataDirectoryStore implements DirectoryStore {
     const { directory, sealer, io } = this.#parts;
     const previous = this.#generation;
     const next = previous + 1;
-    this.#snapshotBytes = await writeSnapshot(directory, next, changes, sealer, io);
+    try {
+      this.#snapshotBytes = await writeSnapshot(directory, next, changes, sealer, io);
+    } catch (error) {
+      // Renamed into place, its directory fsync failed: the next open may start from it (if the
+      // rename reached the disk), so rolling back and appending to journal <previous> could lose
+      // acknowledged commits. Placed, then: the store fails and stops writing (`#drain`).
+      if (error instanceof NotDurableError) this.#snapshotPlaced = true;
+      throw error;
+    }
     // Snapshot <next> is durable: from here on recovery starts from it, whatever happens next,
     // so no failure after this point can be rolled back.
     this.#snapshotPlaced = true;

@@ -18,8 +18,9 @@ const SLICE_CHARACTERS = 256 * 1024;
 /**
  * Writes `changes` as the snapshot of `generation`.
  * @returns the snapshot's size in bytes.
- * @throws whatever the file system throws; the snapshot is then not in place (and a temporary file
- *   that failed before its rename is removed).
+ * @throws NotDurableError when the directory fsync after the rename fails: the snapshot is then in
+ *   place (a crash may or may not keep it); otherwise whatever the file system throws, and the
+ *   snapshot is then not in place (and its temporary file is removed).
  */
 export async function writeSnapshot(directory: string, generation: number, changes: readonly Change[], sealer: RecordSealer, io: FileIo): Promise<number> {
   const name = snapshotName(generation);

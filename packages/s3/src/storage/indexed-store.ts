@@ -9,6 +9,11 @@
  * 3. release the blobs the old manifest named; a blob is deleted when nothing names it any more,
  *    neither a manifest nor an open reader, so a reader keeps reading a replaced object's bytes.
  *
+ * A write that fails after its record took its place (`CommitOutcomeUnknown`: the backend could
+ * not confirm it durable) fails the request, but the index shows the record, as the files do, so
+ * reads, retries and later writes act on what is there; every blob the new or the replaced record
+ * names stays until the next open, since a crash may bring either record back (`persisted`).
+ *
  * Opening repairs what a crash can leave (`restore.ts`). The index itself (`bucket-index.ts`), the
  * reference counts (`blob-refs.ts`), readers over segments (`segment-reader.ts`) and the listing
  * pages (`listing.ts`) live in their own modules; this one holds the order of the steps.
@@ -80,9 +85,12 @@ export class IndexedObjectStore implements ObjectStore {
     return this.#locks.run(`b\0${name}`, async () => {
       if (this.#buckets.has(name)) return false;
       const record: BucketRecord = { name, created: this.#now(), metadata: copyFields(metadata) };
-      await this.#persistence.writeBucket(record);
-      this.#buckets.set(name, emptyBucketState(record));
-      this.#refs.track(name);
+      const index = (): void => {
+        this.#buckets.set(name, emptyBucketState(record));
+        this.#refs.track(name);
+      };
+      await persisted(this.#persistence.writeBucket(record), index);
+      index();
       return true;
     });
   }
@@ -97,7 +105,7 @@ export class IndexedObjectStore implements ObjectStore {
       const metadata = update(state.record);
       if (metadata === undefined) return state.record;
       const record: BucketRecord = { ...state.record, metadata: copyFields(metadata) };
-      await this.#persistence.writeBucket(record);
+      await persisted(this.#persistence.writeBucket(record), () => (state.record = record));
       state.record = record;
       return record;
     });
@@ -115,7 +123,9 @@ export class IndexedObjectStore implements ObjectStore {
       try {
         await this.#persistence.deleteBucket(name);
       } catch (error) {
-        this.#buckets.set(name, state);
+        // Gone from the files all the same (renamed away): it stays out of the index.
+        if (outcomeUnknown(error)) this.#refs.untrack(name);
+        else this.#buckets.set(name, state);
         throw error;
       }
       this.#refs.untrack(name);
@@ -166,7 +176,7 @@ export class IndexedObjectStore implements ObjectStore {
       const old = state.objects.get(key);
       if (old === undefined) throw new S3Error('NoSuchKey', { fields: [['Key', key]] });
       const record: ObjectRecord = { ...old, lastModified: this.#now(), metadata: copyFields(metadata) };
-      await this.#persistence.writeObject(bucket, record);
+      await persisted(this.#persistence.writeObject(bucket, record), () => state.objects.set(key, record));
       state.objects.set(key, record);
       return objectInfo(record);
     });
@@ -178,9 +188,13 @@ export class IndexedObjectStore implements ObjectStore {
       const old = state.objects.get(key);
       guard?.(old === undefined ? undefined : objectInfo(old));
       if (old === undefined) return false;
-      await this.#persistence.deleteObject(bucket, key);
-      state.objects.delete(key);
-      state.sortedKeys = undefined;
+      const unindex = (): void => {
+        state.objects.delete(key);
+        state.sortedKeys = undefined;
+      };
+      // Not durable: the old blobs stay counted (a crash may bring the manifest back).
+      await persisted(this.#persistence.deleteObject(bucket, key), unindex);
+      unindex();
       await this.#refs.release(
         bucket,
         old.segments.map((segment) => segment.blobId),
@@ -201,8 +215,9 @@ export class IndexedObjectStore implements ObjectStore {
       const state = this.#bucket(bucket);
       state.pending += 1;
       try {
-        await this.#persistence.writeUpload(bucket, upload);
-        state.uploads.set(upload.uploadId, { upload, parts: new Map() });
+        const index = (): void => void state.uploads.set(upload.uploadId, { upload, parts: new Map() });
+        await persisted(this.#persistence.writeUpload(bucket, upload), index);
+        index();
       } finally {
         state.pending -= 1;
       }
@@ -240,8 +255,9 @@ export class IndexedObjectStore implements ObjectStore {
       return await this.#locks.run(`u\0${bucket}\0${uploadId}`, async () => {
         const upload = this.#upload(bucket, uploadId);
         const part: PartRecord = { partNumber, blobId, size, ...pin, lastModified: this.#now(), metadata: copyFields(resolveFields(metadata)) };
-        await this.#persistence.writePart(bucket, uploadId, part);
         const old = upload.parts.get(partNumber);
+        // Not durable: the part is in place (its blob counted by it), the old one's blob stays.
+        await persisted(this.#persistence.writePart(bucket, uploadId, part), () => upload.parts.set(partNumber, part));
         upload.parts.set(partNumber, part);
         if (old !== undefined) await this.#refs.release(bucket, [old.blobId]);
         return partInfo(part);
@@ -311,7 +327,7 @@ export class IndexedObjectStore implements ObjectStore {
   /**
    * Writes an object's manifest under its key's lock, then runs `committed` (still under it);
    * `guard` checks the object replaced first, under the same lock; `fresh` blobs are released if
-   * the manifest cannot be written (kept if it may have been: `outcomeUnknown`). With `expected` (the bucket the blobs were written into), a
+   * the manifest cannot be written (kept, and indexed, if it is in place: `persisted`). With `expected` (the bucket the blobs were written into), a
    * bucket deleted, or deleted and created again, since then is NoSuchBucket: its blobs went with
    * the old one, and a manifest in the new one would name bytes that no longer exist.
    */
@@ -331,19 +347,21 @@ export class IndexedObjectStore implements ObjectStore {
         if (expected !== undefined && state !== expected) throw noSuchBucket(bucket);
         state.pending += 1;
         let old: ObjectRecord | undefined;
-        try {
-          if (guard !== undefined) {
-            const current = state.objects.get(record.key);
-            guard(current === undefined ? undefined : objectInfo(current));
-          }
-          await this.#persistence.writeObject(bucket, record);
+        const index = (): void => {
           written = true;
-          old = state.objects.get(record.key);
           state.objects.set(record.key, record);
+          if (old === undefined) state.sortedKeys = undefined;
+        };
+        try {
+          old = state.objects.get(record.key);
+          guard?.(old === undefined ? undefined : objectInfo(old));
+          // Not durable: the object is in place (the fresh blobs counted by it), the old one's
+          // blobs stay, and `committed` (the upload's removal) waits for a retry.
+          await persisted(this.#persistence.writeObject(bucket, record), index);
+          index();
         } finally {
           state.pending -= 1;
         }
-        if (old === undefined) state.sortedKeys = undefined;
         if (old !== undefined)
           await this.#refs.release(
             bucket,
@@ -359,8 +377,10 @@ export class IndexedObjectStore implements ObjectStore {
   }
 
   async #dropUpload(bucket: string, upload: UploadState): Promise<void> {
-    await this.#persistence.deleteUpload(bucket, upload.upload.uploadId);
-    this.#bucket(bucket).uploads.delete(upload.upload.uploadId);
+    const unindex = (): void => void this.#bucket(bucket).uploads.delete(upload.upload.uploadId);
+    // Not durable: the parts' blobs stay counted (a crash may bring the upload back).
+    await persisted(this.#persistence.deleteUpload(bucket, upload.upload.uploadId), unindex);
+    unindex();
     await this.#refs.release(
       bucket,
       [...upload.parts.values()].map((part) => part.blobId),
@@ -429,12 +449,29 @@ export class IndexedObjectStore implements ObjectStore {
 }
 
 /**
- * Whether a write failed after its record may have become durable: the blobs it names then stay
- * (held until the next open, which keeps them if the record is there and removes them if not);
- * deleting them could leave a durable record naming a missing blob, which stops the next open.
+ * Whether a write failed after its record took its place, which may be durable: the blobs it names
+ * then stay (held until the next open, which keeps them if the record is there and removes them if
+ * not); deleting them could leave a durable record naming a missing blob, which stops the next open.
  */
 function outcomeUnknown(error: unknown): boolean {
   return error instanceof S3Error && error.reason === 'CommitOutcomeUnknown';
+}
+
+/**
+ * Awaits a backend write; if it fails after its change took its place (`outcomeUnknown`), runs
+ * `inPlace` first, which puts the change in the index as a success would, so the index shows what
+ * the files hold (a read after the 500 sees the new record, a retried delete finds nothing to
+ * delete). The caller then skips what follows a success (releasing the replaced record's blobs):
+ * a crash may still bring that record back.
+ * @throws what `write` throws.
+ */
+async function persisted(write: Promise<void>, inPlace: () => void): Promise<void> {
+  try {
+    await write;
+  } catch (error) {
+    if (outcomeUnknown(error)) inPlace();
+    throw error;
+  }
 }
 
 function noSuchBucket(bucket: string): S3Error {

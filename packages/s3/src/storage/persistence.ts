@@ -60,7 +60,12 @@ export interface LoadedBucket {
   readonly blobIds: readonly string[];
 }
 
-/** Storage primitives; each write resolves only once it is as durable as the backend makes it. */
+/**
+ * Storage primitives; each write resolves only once it is as durable as the backend makes it. A
+ * write of a record (or its removal) that fails with S3Error `CommitOutcomeUnknown` has put its
+ * change in place (the next `load` may find it), only unconfirmed; any other failure changed no
+ * record.
+ */
 export interface Persistence {
   /**
    * Whether blobs rest where others can write them (a data directory, an upstream bucket): each

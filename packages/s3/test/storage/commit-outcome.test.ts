@@ -53,6 +53,8 @@ describe('a commit whose lease check after the step fails with the file systemâ€
     expect(error).toMatchObject({ code: 'InternalError', status: 500, reason: 'CommitOutcomeUnknown' });
     expect((error.cause as NodeJS.ErrnoException).code).toBe('EIO');
     expect(await blobs(directory)).toHaveLength(1);
+    // The manifest is in place: the index shows it as the files do.
+    expect((await store.headObject(BUCKET, 'k'))?.size).toBe(100);
     await store.close();
 
     store = await openFileSystemObjectStore({ directory });
@@ -72,6 +74,7 @@ describe('a commit whose lease check after the step fails with the file systemâ€
     expect(failLockStatOnce.after).toBeUndefined();
     expect(error).toMatchObject({ code: 'InternalError', status: 500 });
     expect(await blobs(directory)).toHaveLength(1);
+    expect((await store.listParts(BUCKET, uploadId, { maxParts: 10 })).parts.map((part) => part.partNumber)).toEqual([1]);
     await store.close();
 
     store = await openFileSystemObjectStore({ directory });

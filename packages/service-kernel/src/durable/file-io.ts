@@ -1,11 +1,11 @@
 /**
  * @module
- * The file operations a data directory's durability rests on: writing a buffer completely and
- * making a file's data durable. They go through `FileIo`, so tests can inject failures (a full
- * disk, an I/O error) at exactly these steps.
+ * The file operations a data directory's durability rests on: writing a buffer completely, making
+ * a file's data durable and making a directory's entries durable. They go through `FileIo`, so
+ * tests can inject failures (a full disk, an I/O error) at exactly these steps.
  */
 
-import type { FileHandle } from 'node:fs/promises';
+import { type FileHandle, open } from 'node:fs/promises';
 
 /** The file operations a store's durability depends on. */
 export interface FileIo {
@@ -18,6 +18,11 @@ export interface FileIo {
    * failed append left past the last durable record. Default: `nodeFileIo.truncate`.
    */
   truncate?(handle: FileHandle, length: number): Promise<void>;
+  /**
+   * Makes the entries created, renamed or removed in `directory` durable (fsync of the directory).
+   * Default: `nodeFileIo.syncDirectory` (`syncDirectory`).
+   */
+  syncDirectory?(directory: string): Promise<void>;
 }
 
 /**
@@ -35,11 +40,28 @@ export async function writeAll(handle: FileHandle, bytes: Uint8Array): Promise<v
 }
 
 /**
- * Real writes and fdatasync.
+ * fsyncs a directory so the entries created, renamed or removed in it survive a power loss.
+ * @throws the file system's error (ENOENT if the directory does not exist).
+ * @example await syncDirectory('/var/lib/strongbox');
+ */
+export async function syncDirectory(directory: string): Promise<void> {
+  // Windows cannot open a directory for syncing (and NTFS journals its metadata itself).
+  if (process.platform === 'win32') return;
+  const handle = await open(directory, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Real writes, fdatasync and directory fsync.
  * @example await nodeFileIo.write(handle, bytes); await nodeFileIo.sync(handle);
  */
 export const nodeFileIo: FileIo = Object.freeze({
   write: writeAll,
+  syncDirectory,
   async sync(handle: FileHandle): Promise<void> {
     await handle.datasync();
   },

@@ -10,30 +10,72 @@
 import { randomBytes } from 'node:crypto';
 import { type FileHandle, link, open, rename, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { type FileIo, nodeFileIo } from './file-io.ts';
+import { type FileIo, nodeFileIo, syncDirectory } from './file-io.ts';
 
 /** Marks the temporary files of `replaceFileDurably`; anything carrying it is garbage at open. */
 export const TEMPORARY_MARK = '.tmp-';
 
 /**
- * fsyncs a directory so the entries created, renamed or removed in it survive a power loss.
- * @throws the file system's error (ENOENT if the directory does not exist).
- * @example await syncDirectory('/var/lib/strongbox');
+ * A change to a directory's entries (a replace's rename) took effect, but making it durable (the
+ * directory fsync after it) failed: every later read sees the change, yet a crash may still undo
+ * it. So the caller must treat the change as made, not roll back as after a failure before it:
+ * deleting what the new file names, or keeping in memory what the old one said, would disagree
+ * with the files now and, if the change survives, after a restart.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await replaceFileDurably(directory, 'object.json', bytes);
+ * } catch (error) {
+ *   if (!(error instanceof NotDurableError)) await deleteBlob(); // nothing names it
+ *   throw error;
+ * }
+ * ```
  */
-export async function syncDirectory(directory: string): Promise<void> {
-  // Windows cannot open a directory for syncing (and NTFS journals its metadata itself).
-  if (process.platform === 'win32') return;
-  const handle = await open(directory, 'r');
+export class NotDurableError extends Error {
+  override readonly name = 'NotDurableError';
+  /** Machine-readable reason, as the kernel's other durability errors carry one. */
+  readonly code = 'NOT_DURABLE';
+  /** The path the change is in place at. */
+  readonly path: string;
+
+  /**
+   * @param path - the path the change is in place at.
+   * @param cause - the file system's error that kept it from being made durable.
+   */
+  constructor(path: string, cause: unknown) {
+    super(`${path} was changed, but the change could not be made durable (${(cause as Error | null)?.message ?? String(cause)}); a crash may undo it`, {
+      cause,
+    });
+    this.path = path;
+  }
+}
+
+/**
+ * fsyncs `directory` after a change of its entries that already took effect at `path` (a rename,
+ * an unlink, a link), through `io.syncDirectory`.
+ * @throws NotDurableError, with the file system's error as its cause, if the fsync fails: the
+ *   change stays in place.
+ * @example
+ * ```ts
+ * await unlink(join(objects, 'k.json'));
+ * await syncDirectoryAfter(objects, join(objects, 'k.json')); // NotDurableError: the file is gone all the same
+ * ```
+ */
+export async function syncDirectoryAfter(directory: string, path: string, io: FileIo = nodeFileIo): Promise<void> {
   try {
-    await handle.sync();
-  } finally {
-    await handle.close();
+    await (io.syncDirectory ?? syncDirectory)(directory);
+  } catch (error) {
+    throw new NotDurableError(path, error);
   }
 }
 
 /** Options of `replaceFileWith`. */
 export interface ReplaceOptions {
-  /** The writes and the file sync go through it (tests inject failures). Default: `nodeFileIo`. */
+  /**
+   * The writes, the file sync and the directory fsync go through it (tests inject failures).
+   * Default: `nodeFileIo`.
+   */
   readonly io?: FileIo;
   /**
    * A fixed temporary name, for a service whose recovery recognises its own temporaries (KMS's
@@ -45,10 +87,12 @@ export interface ReplaceOptions {
 
 /**
  * Atomically replaces `directory/name` with what `write` writes: a temporary file (mode 0600),
- * `write(handle, io)`, `io.sync`, rename over `name`, directory fsync. For files written in
+ * `write(handle, io)`, `io.sync`, rename over `name`, `io.syncDirectory`. For files written in
  * pieces (a snapshot streamed record by record); `replaceFileDurably` is the one-buffer form.
- * @throws what `write` or the file system throws; `name` then still holds its old content and
- *   the temporary file is removed.
+ * @throws NotDurableError when the directory fsync after the rename fails: `name` then holds the
+ *   new content (a crash may bring the old one back) and no temporary file is left; otherwise
+ *   what `write` or the file system throws, and `name` then still holds its old content and the
+ *   temporary file is removed.
  * @example
  * ```ts
  * await replaceFileWith(directory, 'snapshot-00000002.sbx', async (handle, io) => {
@@ -81,14 +125,16 @@ export async function replaceFileWith(
     await unlink(temporary).catch(() => undefined);
     throw error;
   }
-  await syncDirectory(directory);
+  // Past the rename nothing can be rolled back: the name holds the new content from here on.
+  await syncDirectoryAfter(directory, join(directory, name), io);
 }
 
 /**
  * Atomically replaces `directory/name` with `bytes`: a temporary file `name.tmp-<random>` (mode
- * 0600), fsync, rename over `name`, directory fsync.
- * @throws the file system's error; `name` then still holds its old content and the temporary file
- *   is removed.
+ * 0600), fsync, rename over `name`, directory fsync (each through `io`).
+ * @throws NotDurableError when the directory fsync after the rename fails (`name` then holds
+ *   `bytes`, see `replaceFileWith`); otherwise the file system's error, and `name` then still
+ *   holds its old content and the temporary file is removed.
  * @example await replaceFileDurably(bucketDirectory, 'bucket.json', new TextEncoder().encode('{}'));
  */
 export async function replaceFileDurably(directory: string, name: string, bytes: Uint8Array, io: FileIo = nodeFileIo): Promise<void> {
@@ -111,7 +157,8 @@ export interface ExclusiveCreateOptions {
  * only clear bits, never add them), fsyncs it, links it to `path` (or renames it, see `mode`),
  * and fsyncs the directory. For secrets such as root keys; the caller holds the directory lock,
  * since `path.tmp` is a fixed name.
- * @throws the file system's error; EEXIST if `path` exists in `'create'` mode.
+ * @throws the file system's error; EEXIST if `path` exists in `'create'` mode. A failure of the
+ *   last step, the directory fsync, comes after `path` took its place: it then holds `bytes`.
  * @example await createFileExclusivelyDurably('/var/lib/strongbox/root.key', keyText);
  */
 export async function createFileExclusivelyDurably(path: string, bytes: Uint8Array, options: ExclusiveCreateOptions = {}): Promise<void> {

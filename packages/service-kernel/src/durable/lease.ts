@@ -106,8 +106,8 @@ export interface DirectoryLease {
 /**
  * `io` with every write and truncate preceded by `lease.confirm()`: a store whose appends, records
  * and cut-backs go through it writes nothing once the lease is lost (the write rejects with
- * `LeaseLostError` before touching the file). Syncs are left alone: they only make durable what a
- * confirmed write wrote.
+ * `LeaseLostError` before touching the file). Syncs (of files and directories) are left alone:
+ * they only make durable what a confirmed write wrote.
  * @example const io = fencedFileIo(nodeFileIo, lease); await io.write(handle, bytes); // LeaseLostError once lost
  */
 export function fencedFileIo(io: FileIo, lease: Pick<DirectoryLease, 'confirm'>): FileIo {
@@ -118,6 +118,7 @@ export function fencedFileIo(io: FileIo, lease: Pick<DirectoryLease, 'confirm'>)
       await io.write(handle, bytes);
     },
     sync: (handle: FileHandle): Promise<void> => io.sync(handle),
+    syncDirectory: io.syncDirectory ?? nodeFileIo.syncDirectory!,
     async truncate(handle: FileHandle, length: number): Promise<void> {
       // A cut-back after a takeover could cut off what the new holder appended to a shared file.
       await lease.confirm();

@@ -2,18 +2,40 @@ import { mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createFileExclusivelyDurably, type FileIo, nodeFileIo, replaceFileDurably, replaceFileWith, syncDirectory, TEMPORARY_MARK } from '../../src/index.ts';
+import {
+  createFileExclusivelyDurably,
+  type FileIo,
+  NotDurableError,
+  nodeFileIo,
+  replaceFileDurably,
+  replaceFileWith,
+  syncDirectory,
+  syncDirectoryAfter,
+  TEMPORARY_MARK,
+} from '../../src/index.ts';
 
 const text = (value: string): Uint8Array => new TextEncoder().encode(value);
 const tempDirectory = (): Promise<string> => mkdtemp(join(tmpdir(), 'kernel-durable-'));
 const modeOf = async (path: string): Promise<number> => (await stat(path)).mode & 0o777;
 const posix = process.platform !== 'win32';
+const eio = (): Error => Object.assign(new Error('i/o error'), { code: 'EIO' });
 
 describe('syncDirectory', () => {
   it('syncs an existing directory and reports a missing one', async () => {
     const directory = await tempDirectory();
     await expect(syncDirectory(directory)).resolves.toBeUndefined();
     await expect(syncDirectory(join(directory, 'missing'))).rejects.toMatchObject({ code: posix ? 'ENOENT' : undefined });
+  });
+});
+
+describe('syncDirectoryAfter', () => {
+  it('syncs through the file layer, and reports a failure as NotDurableError naming the changed path', async () => {
+    const directory = await tempDirectory();
+    const path = join(directory, 'gone.json');
+    await expect(syncDirectoryAfter(directory, path)).resolves.toBeUndefined();
+    const cause = eio();
+    const failing: FileIo = { ...nodeFileIo, syncDirectory: async () => Promise.reject(cause) };
+    await expect(syncDirectoryAfter(directory, path, failing)).rejects.toMatchObject({ name: 'NotDurableError', path, cause });
   });
 });
 
@@ -43,6 +65,38 @@ describe('replaceFileDurably', () => {
     await expect(replaceFileDurably(directory, 'record.json', text('new'), failing)).rejects.toMatchObject({ code: 'EIO' });
     expect(await readFile(join(directory, 'record.json'), 'utf8')).toBe('old');
     expect((await readdir(directory)).filter((name) => name.includes(TEMPORARY_MARK))).toEqual([]);
+  });
+
+  it('throws NotDurableError, with the new content in place and no temporary file, when the directory fsync fails', async () => {
+    const directory = await tempDirectory();
+    await replaceFileDurably(directory, 'record.json', text('old'));
+    const cause = eio();
+    const synced: string[] = [];
+    const failing: FileIo = {
+      ...nodeFileIo,
+      syncDirectory: async (path) => {
+        synced.push(path);
+        throw cause;
+      },
+    };
+    const error = await replaceFileDurably(directory, 'record.json', text('new'), failing).then(
+      () => undefined,
+      (thrown: unknown) => thrown,
+    );
+    expect(error).toBeInstanceOf(NotDurableError);
+    expect(error).toMatchObject({ name: 'NotDurableError', code: 'NOT_DURABLE', path: join(directory, 'record.json'), cause });
+    expect(synced).toEqual([directory]);
+    // The rename happened: every later read sees the new content, and nothing is left to clean up.
+    expect(await readFile(join(directory, 'record.json'), 'utf8')).toBe('new');
+    expect(await readdir(directory)).toEqual(['record.json']);
+  });
+
+  it('syncs the directory through the injected file layer when it succeeds', async () => {
+    const directory = await tempDirectory();
+    const synced: string[] = [];
+    const counting: FileIo = { ...nodeFileIo, syncDirectory: async (path) => void synced.push(path) };
+    await replaceFileDurably(directory, 'record.json', text('new'), counting);
+    expect(synced).toEqual([directory]);
   });
 });
 
@@ -78,6 +132,21 @@ describe('replaceFileWith', () => {
       ),
     ).rejects.toBe(failure);
     expect(await readFile(join(directory, 'snapshot.sbx'), 'utf8')).toBe('old');
+    expect(await readdir(directory)).toEqual(['snapshot.sbx']);
+  });
+
+  it('throws NotDurableError after its rename, so a caller tells "not replaced" from "replaced, durability unknown"', async () => {
+    const directory = await tempDirectory();
+    await replaceFileDurably(directory, 'snapshot.sbx', text('old'));
+    const failing: FileIo = { ...nodeFileIo, syncDirectory: async () => Promise.reject(eio()) };
+    const write = async (handle: Parameters<Parameters<typeof replaceFileWith>[2]>[0], io: FileIo): Promise<void> => io.write(handle, text('new'));
+    const error = await replaceFileWith(directory, 'snapshot.sbx', write, { io: failing, temporaryName: 'snapshot.sbx.tmp' }).then(
+      () => undefined,
+      (thrown: unknown) => thrown,
+    );
+    expect(error).toBeInstanceOf(NotDurableError);
+    expect((error as NotDurableError).cause).toMatchObject({ code: 'EIO' });
+    expect(await readFile(join(directory, 'snapshot.sbx'), 'utf8')).toBe('new');
     expect(await readdir(directory)).toEqual(['snapshot.sbx']);
   });
 });

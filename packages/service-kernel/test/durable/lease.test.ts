@@ -212,4 +212,13 @@ describe('DirectoryLease', () => {
     expect([...(await readFile(file))]).toEqual([1, 2]);
     await held.lease.release();
   });
+
+  it('fencedFileIo syncs directories through the file layer it wraps (tests inject failures there)', async () => {
+    const held = await hold();
+    const synced: string[] = [];
+    const io = fencedFileIo({ ...nodeFileIo, syncDirectory: async (directory) => void synced.push(directory) }, held.lease);
+    await io.syncDirectory!(held.directory);
+    expect(synced).toEqual([held.directory]);
+    await held.lease.release();
+  });
 });

@@ -5,7 +5,10 @@
  * chunk and read back in 64 KiB chunks; every write is acknowledged only once durable (blob fsync
  * and directory fsync before the manifest; manifest by temporary file, fsync, rename, directory
  * fsync); a crash leaves no half object visible, since an object exists only through its manifest;
- * and opening the directory again brings everything back, removing what a crash left over.
+ * and opening the directory again brings everything back, removing what a crash left over. A
+ * commit whose directory fsync fails after its rename or unlink (the kernel's `NotDurableError`)
+ * took effect all the same: it fails with `CommitOutcomeUnknown`, which tells the index to show
+ * the change and keep every blob either manifest names (`indexed-store.ts`).
  *
  * The directory lock is a lease (`lock.ts`, the service kernel's `lease.ts`): every write first
  * confirms it, and every commit (a manifest written or removed, a bucket made or removed) confirms
@@ -30,7 +33,16 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type DirectoryLease, type DirectoryLockOptions, LeaseLostError, replaceFileDurably, syncDirectory, TEMPORARY_MARK } from '@strongbox/service-kernel';
+import {
+  type DirectoryLease,
+  type DirectoryLockOptions,
+  LeaseLostError,
+  NotDurableError,
+  replaceFileDurably,
+  syncDirectory,
+  syncDirectoryAfter,
+  TEMPORARY_MARK,
+} from '@strongbox/service-kernel';
 import { S3Error } from '../../errors.ts';
 import { IndexedObjectStore, type StoreEnvironment } from '../indexed-store.ts';
 import type { BucketRecord, LoadedBucket, ObjectRecord, PartRecord, Persistence, UploadRecord } from '../persistence.ts';
@@ -194,9 +206,12 @@ class FileSystemPersistence implements Persistence {
     const temporary = `${directory}${TEMPORARY_MARK}${randomBytes(6).toString('hex')}`;
     await mkdir(temporary, { mode: 0o700 });
     for (const sub of [OBJECTS, BLOBS, UPLOADS]) await mkdir(join(temporary, sub), { mode: 0o700 });
-    await replaceFileDurably(temporary, BUCKET_FILE, encodeRecord(record));
+    await replaceFileDurably(temporary, BUCKET_FILE, encodeRecord(record)).catch((error: unknown) => {
+      // In a directory nothing reads (removed at the next open): the bucket is not in place.
+      throw error instanceof NotDurableError ? error.cause : error;
+    });
     await rename(temporary, directory);
-    await syncDirectory(this.#base);
+    await syncDirectoryAfter(this.#base, directory);
   }
 
   deleteBucket(name: string): Promise<void> {
@@ -210,8 +225,9 @@ class FileSystemPersistence implements Persistence {
     await this.#blobs.drop(join(directory, BLOBS));
     const doomed = join(this.#base, `${DELETED_MARK}${randomBytes(6).toString('hex')}`);
     await rename(directory, doomed);
-    await syncDirectory(this.#base);
-    await rm(doomed, { recursive: true, force: true });
+    await syncDirectoryAfter(this.#base, directory);
+    // The bucket is gone once renamed: what is left of it now is removed at the next open.
+    await rm(doomed, { recursive: true, force: true }).catch(() => undefined);
   }
 
   writeObject(bucket: string, record: ObjectRecord): Promise<void> {
@@ -221,8 +237,9 @@ class FileSystemPersistence implements Persistence {
   deleteObject(bucket: string, key: string): Promise<void> {
     return this.#commit(async () => {
       const directory = this.#in(bucket, OBJECTS);
-      await unlink(join(directory, objectFileName(key)));
-      await syncDirectory(directory);
+      const path = join(directory, objectFileName(key));
+      await unlink(path);
+      await syncDirectoryAfter(directory, path);
     });
   }
 
@@ -245,10 +262,12 @@ class FileSystemPersistence implements Persistence {
   deleteUpload(bucket: string, uploadId: string): Promise<void> {
     return this.#commit(async () => {
       const directory = join(this.#in(bucket, UPLOADS), uploadDirectoryName(uploadId));
-      // Removing upload.json is the commit: a directory without it is removed at open.
-      await unlink(join(directory, UPLOAD_FILE)).catch(ignoreMissing);
-      await syncDirectory(directory);
-      await rm(directory, { recursive: true, force: true });
+      // Removing upload.json is the commit: a directory without it is removed at open (so is
+      // what a failing `rm` leaves).
+      const path = join(directory, UPLOAD_FILE);
+      await unlink(path).catch(ignoreMissing);
+      await syncDirectoryAfter(directory, path);
+      await rm(directory, { recursive: true, force: true }).catch(() => undefined);
     });
   }
 
@@ -264,12 +283,19 @@ class FileSystemPersistence implements Persistence {
    * Runs a commit step between two lease checks: before, so a fenced store writes nothing; after
    * it is durable, so it is acknowledged only if it landed before any takeover.
    * @throws S3Error InternalError (`DataDirectoryTakenOver`) once the lease is lost; S3Error
-   *   `CommitOutcomeUnknown` when the check after the step fails otherwise (the lock file could not
-   *   be read: a network file system's transient error): the step may be durable.
+   *   `CommitOutcomeUnknown` when the step's change is in place but not confirmed: its directory
+   *   fsync failed after its rename or unlink (`NotDurableError`), or the check after the step
+   *   failed otherwise (the lock file could not be read: a network file system's transient error).
    */
   async #commit<T>(step: () => Promise<T>): Promise<T> {
     await this.#confirm();
-    const result = await step();
+    let result: T;
+    try {
+      result = await step();
+    } catch (error) {
+      if (error instanceof NotDurableError) throw new S3Error('CommitOutcomeUnknown', { cause: error });
+      throw error;
+    }
     try {
       await this.#confirm();
     } catch (error) {
