@@ -32,11 +32,12 @@ import {
   ScheduleKeyDeletionCommand,
   UpdateAliasCommand,
 } from '@aws-sdk/client-kms';
-import { ManualClock } from '@strongbox/service-kernel';
+import { type FaultHook, ManualClock } from '@strongbox/service-kernel';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ChangeStore, openDirectoryStore } from '../src/index.ts';
 import { MAX_GRANTS_PER_KEY } from '../src/model/grants.ts';
 import { KmsState } from '../src/model/state.ts';
+import { type FileIo, nodeFileIo } from '../src/persistence/files.ts';
 import { MemoryStore } from '../src/persistence/store.ts';
 import { ROOT_KEY } from './fixtures/persistence.ts';
 import { type SdkFixture, startKms } from './helpers/sdk.ts';
@@ -204,5 +205,96 @@ describe.each(['memory', 'data directory'])('two conflicting calls in flight (%s
     const encrypted = await outcomes(kms.send(new EncryptCommand({ KeyId: key.KeyId, Plaintext: new Uint8Array([1]) })));
     expect(['Enabled', 'PendingImport']).toContain(state);
     expect(encrypted).toEqual(state === 'Enabled' ? ['ok'] : ['KMSInvalidStateException']);
+  });
+});
+
+/**
+ * A file layer whose next write, once `hold()` armed it, waits for `release`: with room it goes
+ * through, without it fails with ENOSPC, as a full disk does.
+ */
+function heldWrites(): { io: FileIo; hold(): { arrived: Promise<void>; release(room: boolean): void } } {
+  let held: { arrived(): void; room: Promise<boolean> } | undefined;
+  const io: FileIo = {
+    async write(handle, bytes) {
+      const hold = held;
+      held = undefined;
+      if (hold !== undefined) {
+        hold.arrived();
+        if (!(await hold.room)) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', errno: -28 });
+      }
+      await nodeFileIo.write(handle, bytes);
+    },
+    sync: (handle) => nodeFileIo.sync(handle),
+  };
+  return {
+    io,
+    hold() {
+      let arrived!: () => void;
+      let release!: (room: boolean) => void;
+      const reached = new Promise<void>((resolve) => (arrived = resolve));
+      held = { arrived, room: new Promise<boolean>((resolve) => (release = resolve)) };
+      return { arrived: reached, release };
+    },
+  };
+}
+
+describe('a refusal that rests on a change not yet durable (data directory)', () => {
+  let directory: string;
+  let disk: ReturnType<typeof heldWrites>;
+  let fixture: SdkFixture;
+  let kms: KMSClient;
+  /** Called with each operation as the pipeline takes it up; its handler runs in the same step. */
+  let onCall: ((operation: string) => void) | undefined;
+
+  beforeAll(async () => {
+    directory = await mkdtemp(join(tmpdir(), 'strongbox-kms-concurrency-'));
+    disk = heldWrites();
+    const store = await openDirectoryStore({ directory, rootKey: ROOT_KEY, io: disk.io });
+    // The directory store's commits, roll-backs and durability barriers without its audit log,
+    // whose writes go through the same file layer and could take the held write.
+    const journalOnly: ChangeStore = {
+      state: store.state,
+      commit: (changes) => store.commit(changes),
+      whenDurable: () => store.whenDurable(),
+      refusal: () => store.refusal(),
+      close: () => store.close(),
+    };
+    const faults: FaultHook = { armed: true, inject: (operation) => void onCall?.(operation) };
+    fixture = await startKms({ clock: new ManualClock(Date.UTC(2025, 5, 1)), store: journalOnly, faults });
+    kms = fixture.client;
+  });
+  afterAll(async () => {
+    await fixture.close();
+    await rm(directory, { recursive: true, force: true });
+  });
+
+  /** Two CreateAlias of one name: the second is served while the first's record is being written. */
+  async function createTwiceWhileWriting(aliasName: string, room: boolean): Promise<string[]> {
+    const key = (await kms.send(new CreateKeyCommand({}))).KeyMetadata!;
+    const write = disk.hold();
+    const first = kms.send(new CreateAliasCommand({ AliasName: aliasName, TargetKeyId: key.KeyId }));
+    await write.arrived;
+    const served = new Promise<void>((resolve) => (onCall = (operation) => operation === 'CreateAlias' && resolve()));
+    const second = kms.send(new CreateAliasCommand({ AliasName: aliasName, TargetKeyId: key.KeyId }));
+    await served;
+    onCall = undefined;
+    write.release(room);
+    return outcomes(first, second);
+  }
+
+  it('refuses the second CreateAlias of a name once the first one is durable', async () => {
+    expect(await createTwiceWhileWriting('alias/kept', true)).toEqual(['AlreadyExistsException', 'ok']);
+    expect((await kms.send(new ListAliasesCommand({}))).Aliases?.map((alias) => alias.AliasName)).toContain('alias/kept');
+  });
+
+  it('does not refuse the second CreateAlias of a name for a first one the full disk then rolled back', async () => {
+    // Both fail with KMSInternalException (retryable): the first's change was rolled back, and the
+    // refusal of the second rested on it. AlreadyExistsException would name an alias that exists
+    // in no order of the two calls.
+    expect(await createTwiceWhileWriting('alias/lost', false)).toEqual(['KMSInternalException', 'KMSInternalException']);
+    expect((await kms.send(new ListAliasesCommand({}))).Aliases?.map((alias) => alias.AliasName)).not.toContain('alias/lost');
+    // Nothing is left refused: the name is free.
+    const key = (await kms.send(new CreateKeyCommand({}))).KeyMetadata!;
+    await kms.send(new CreateAliasCommand({ AliasName: 'alias/lost', TargetKeyId: key.KeyId }));
   });
 });
