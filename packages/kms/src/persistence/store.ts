@@ -5,7 +5,7 @@
  * and cannot, say, create the same alias twice) and resolves when they are durable. A request is
  * acknowledged only after its commit resolves, so a crash loses no acknowledged change; and a
  * response that rests on another request's change (Encrypt under material a concurrent rotation
- * just added) waits for `whenDurable`, so no acknowledged ciphertext depends on lost state.
+ * just added), or a refusal resting on one, waits for `whenDurable`, so no answer depends on lost state.
  */
 
 import { type Change, KmsState } from '../model/state.ts';

@@ -425,6 +425,12 @@ function kmsBinding(
     // The response may rest on changes that concurrent requests applied but have not yet made
     // durable (say, Encrypt under the material a rotation just added): answer once they are.
     settle: () => store.whenDurable?.(),
+    // So may a refusal (AlreadyExistsException for an alias a concurrent CreateAlias applied but
+    // has not yet written): it waits too, and if that change is rolled back (a full disk) the
+    // call fails as the change did, with the retryable KMSInternalException, rather than refusing
+    // for a change that never took effect. AWS answers each request as if requests took effect
+    // one at a time, and no such order refuses a request for a change that did not happen.
+    settleFailure: () => store.whenDurable?.(),
     // A committed change may schedule a deletion or rotation: recompute what is due next time.
     finish: (context) => {
       if (context.committed) nextDue = -Infinity;

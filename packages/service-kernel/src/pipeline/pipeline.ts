@@ -9,7 +9,8 @@
  * 2. validate the input against the operation's shape (the service's validation error);
  * 3. prepare: the service's clock-driven work that has fallen due (KMS: key deletions, rotations);
  * 4. handle: the operation handler, which resolves its resources, authorizes through the
- *    context (policy engine) and commits its changes; then settle (KMS: wait until durable);
+ *    context (policy engine) and commits its changes; then settle (KMS: wait until durable),
+ *    after a failure too (`settleFailure`);
  * 5. audit: one trail event, success or failure.
  *
  * Every failure leaves as the service's one error type (`binding.toError`).
@@ -56,6 +57,13 @@ export interface ServiceBinding<Definition extends OperationSpec, Context extend
   prepare?(now: number): Promise<void> | undefined;
   /** Waits, after a handler succeeded, until what it answers from is durable. */
   settle?(context: Context): Promise<void> | undefined;
+  /**
+   * Waits, after the due work or the handler failed, until the state the refusal may rest on is
+   * durable (KMS: an alias another call created is applied at once but written later). If that
+   * state is lost instead (rolled back), it rejects, and the call fails with that rejection rather
+   * than with a refusal no order of the calls would give.
+   */
+  settleFailure?(context: Context): Promise<void> | undefined;
   /** Runs after every call, success or failure. */
   finish?(context: Context): void;
   /**
@@ -151,10 +159,14 @@ export class Pipeline<Definition extends OperationSpec, Context extends Pipeline
   #serve(definition: Definition, input: unknown, scope: CallScope, context: Context, now: number): Promise<unknown> {
     const binding = this.#binding;
     let output: unknown;
+    // From the due work on, a failure may rest on state (see `settleFailure`); throttling and
+    // validation do not.
+    let reading = false;
     try {
       const quotaClass = quotaClassOf(definition);
       if (quotaClass !== undefined && !binding.quotas.tryAcquire(scope.caller.account, scope.region, quotaClass, now)) throw binding.throttled();
       binding.validate(definition, input);
+      reading = true;
       const due = binding.prepare?.(now);
       if (due !== undefined)
         return this.#finish(
@@ -169,6 +181,8 @@ export class Pipeline<Definition extends OperationSpec, Context extends Pipeline
       const settled = binding.settle?.(context);
       if (settled !== undefined) return this.#finish(definition, input, scope, context, undefined, output, settled);
     } catch (error) {
+      const held = reading ? binding.settleFailure?.(context) : undefined;
+      if (held !== undefined) return this.#failAfter(held, definition, input, output, error, context, scope);
       return Promise.reject(this.#failed(definition, input, output, error, context, scope));
     }
     this.#close(definition, input, output, undefined, context, scope);
@@ -193,12 +207,37 @@ export class Pipeline<Definition extends OperationSpec, Context extends Pipeline
         output = await handled;
         settled = this.#binding.settle?.(context);
       }
+    } catch (error) {
+      const held = this.#binding.settleFailure?.(context);
+      if (held !== undefined) return this.#failAfter(held, definition, input, output, error, context, scope);
+      throw this.#failed(definition, input, output, error, context, scope);
+    }
+    try {
       if (settled !== undefined) await settled;
     } catch (error) {
       throw this.#failed(definition, input, output, error, context, scope);
     }
     this.#close(definition, input, output, undefined, context, scope);
     return output;
+  }
+
+  /** Fails a call once `held` (`settleFailure`) resolves; with its rejection if it rejects. */
+  async #failAfter(
+    held: Promise<void>,
+    definition: Definition,
+    input: unknown,
+    output: unknown,
+    error: unknown,
+    context: Context,
+    scope: CallScope,
+  ): Promise<never> {
+    let failure = error;
+    try {
+      await held;
+    } catch (lost) {
+      failure = lost;
+    }
+    throw this.#failed(definition, input, output, failure, context, scope);
   }
 
   /** The service's error for `error`, once the failed call is audited. */

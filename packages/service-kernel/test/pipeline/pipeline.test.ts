@@ -55,7 +55,7 @@ const REGISTRY = createRegistry<Table>(definitions);
 
 function toy(
   limits: Record<string, number> = {},
-  hooks: Pick<ServiceBinding<OperationSpec, ToyContext, ToyError>, 'prepare' | 'settle' | 'finish' | 'recorded' | 'faults'> = {},
+  hooks: Pick<ServiceBinding<OperationSpec, ToyContext, ToyError>, 'prepare' | 'settle' | 'settleFailure' | 'finish' | 'recorded' | 'faults'> = {},
 ): { pipeline: Pipeline<OperationSpec, ToyContext, ToyError>; trail: AuditTrail; clock: ManualClock } {
   const clock = new ManualClock(Date.UTC(2025, 0, 1));
   const trail = new AuditTrail({ capacity: 100 });
@@ -227,6 +227,35 @@ describe('Pipeline', () => {
     await expect(answer).rejects.toMatchObject({ code: 'InternalFailure', message: 'disk full' });
     expect(stages).toEqual(['settle', 'recorded false']);
     expect(trail.events()[0]).toMatchObject({ eventName: 'GetThing', errorCode: 'InternalFailure', errorMessage: 'disk full' });
+  });
+
+  it('holds a refusal until what it may rest on is durable, and fails with the loss if that is lost instead', async () => {
+    let gate: Promise<void> | undefined;
+    let asked = 0;
+    const { pipeline, trail } = toy({}, { settleFailure: () => (asked++, gate) });
+    const refusing: OperationSpec = {
+      ...definitions.getThing,
+      handler: () => {
+        throw new ToyError('NotFoundException', 'no such thing');
+      },
+    };
+    let release!: () => void;
+    gate = new Promise<void>((resolve) => (release = resolve));
+    const kept = pipeline.call(refusing, { Id: 'D' }, scope);
+    await Promise.resolve();
+    expect(trail.size).toBe(0);
+    release();
+    await expect(kept).rejects.toMatchObject({ code: 'NotFoundException' });
+    // An asynchronous handler's refusal too; a lost state makes the call fail as the state did.
+    gate = Promise.reject(new ToyError('InternalFailure', 'rolled back'));
+    const later: OperationSpec = { ...refusing, handler: async () => refusing.handler({}, undefined as never) };
+    await expect(pipeline.call(later, { Id: 'E' }, scope)).rejects.toMatchObject({ code: 'InternalFailure', message: 'rolled back' });
+    expect(trail.events().map((event) => event.errorCode)).toEqual(['NotFoundException', 'InternalFailure']);
+    // Throttling and validation rest on no state: not held.
+    gate = undefined;
+    asked = 0;
+    await expect(pipeline.call(refusing, {}, scope)).rejects.toMatchObject({ code: 'ValidationException' });
+    expect(asked).toBe(0);
   });
 
   it('serves a call an injected latency delayed at the time after the wait: throttling, due work and audit', async () => {
