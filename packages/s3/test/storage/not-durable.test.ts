@@ -226,8 +226,9 @@ describe('through the SDK, on a data directory', () => {
   it('a PutObject whose manifest fsync fails answers 500 InternalError; GET and a restart give the new object whole, and a retry succeeds', async () => {
     const directory = tempDirectory('not-durable-sdk');
     let engine = wireEngine({ engine: { storage: { directory } } });
-    // One attempt: the SDK retries a 500 InternalError by default (as S3's guidance says to).
-    let client = inProcessClient(engine.handler, { maxAttempts: 1 });
+    // One attempt (the helper's default): the SDK retries a 500 InternalError by default (as S3's
+    // guidance says to).
+    let client = inProcessClient(engine.handler);
     await client.send(new CreateBucketCommand({ Bucket: NAME }));
     await client.send(new PutObjectCommand({ Bucket: NAME, Key: 'k', Body: 'old object' }));
     failSync.matches = (path) => path === objects(directory, NAME);
@@ -236,8 +237,9 @@ describe('through the SDK, on a data directory', () => {
     expect(failSync.fired).toBe(1);
     expect(error).toMatchObject({ name: 'InternalError', $metadata: { httpStatusCode: 500 } });
     expect(await text(client, 'k')).toBe('new object');
-    // With the SDK's default retries the same failure is invisible: the retry is acknowledged.
-    const retrying = inProcessClient(engine.handler);
+    // With the SDK's default retries (three attempts) the same failure is invisible: the retry is
+    // acknowledged.
+    const retrying = inProcessClient(engine.handler, { maxAttempts: 3 });
     failSync.matches = (path) => path === objects(directory, NAME);
     failSync.fired = 0;
     await retrying.send(new PutObjectCommand({ Bucket: NAME, Key: 'k', Body: 'retried object' }));
