@@ -334,6 +334,7 @@ export const S3_ERRORS: Readonly<Record<S3ErrorReason, S3WireError>> = Object.fr
     message: 'Your previous request to create the named bucket succeeded and you already own it.',
   },
   BucketNotEmpty: { code: 'BucketNotEmpty', status: 409, message: 'The bucket you tried to delete is not empty' },
+
   NoSuchUpload: {
     code: 'NoSuchUpload',
     status: 404,
@@ -442,8 +443,9 @@ export const S3_ERRORS: Readonly<Record<S3ErrorReason, S3WireError>> = Object.fr
   // Strongbox's own, internal to storage: a commit step whose change is in place in the data
   // directory but could not be confirmed (its directory fsync failed after its rename or unlink,
   // or the lease check after it failed with the file system's error). It may be durable, so the
-  // index shows it and every blob it or the record it replaced names is kept until the next open
-  // (`indexed-store.ts`). S3's plain 500 to callers: a 500 may or may not have taken effect.
+  // index shows it (its blobs counted as after a success), and the blobs of the record it replaced
+  // are kept until the next open (`indexed-store.ts`). S3's plain 500 to callers: a 500 may or may
+  // not have taken effect.
   CommitOutcomeUnknown: { code: 'InternalError', status: 500, message: 'We encountered an internal error. Please try again.' },
 
   // Same-account refusals name the caller, action, resource and the policy type that refused

@@ -11,8 +11,9 @@
  *
  * A write that fails after its record took its place (`CommitOutcomeUnknown`: the backend could
  * not confirm it durable) fails the request, but the index shows the record, as the files do, so
- * reads, retries and later writes act on what is there; every blob the new or the replaced record
- * names stays until the next open, since a crash may bring either record back (`persisted`).
+ * reads, retries and later writes act on what is there; the new record's blobs are counted as
+ * after a success, and the blobs of the record it replaced stay until the next open, since a crash
+ * may bring that record back (`persisted`).
  *
  * Opening repairs what a crash can leave (`restore.ts`). The index itself (`bucket-index.ts`), the
  * reference counts (`blob-refs.ts`), readers over segments (`segment-reader.ts`) and the listing
@@ -325,11 +326,13 @@ export class IndexedObjectStore implements ObjectStore {
   }
 
   /**
-   * Writes an object's manifest under its key's lock, then runs `committed` (still under it);
-   * `guard` checks the object replaced first, under the same lock; `fresh` blobs are released if
-   * the manifest cannot be written (kept, and indexed, if it is in place: `persisted`). With `expected` (the bucket the blobs were written into), a
-   * bucket deleted, or deleted and created again, since then is NoSuchBucket: its blobs went with
-   * the old one, and a manifest in the new one would name bytes that no longer exist.
+   * Writes an object's manifest under its key's lock, then runs `committed` (still under it: a
+   * completion's removal of its upload, whose unconfirmed outcome does not fail the call); `guard`
+   * checks the object replaced first, under the same lock; `fresh` blobs are released if the
+   * manifest cannot be written (kept, and indexed, if it is in place, as `persisted` does). With
+   * `expected` (the bucket the blobs were written into), a bucket deleted, or deleted and created
+   * again, since then is NoSuchBucket: its blobs went with the old one, and a manifest in the new
+   * one would name bytes that no longer exist.
    */
   async #commitObject(
     bucket: string,
@@ -347,18 +350,19 @@ export class IndexedObjectStore implements ObjectStore {
         if (expected !== undefined && state !== expected) throw noSuchBucket(bucket);
         state.pending += 1;
         let old: ObjectRecord | undefined;
-        const index = (): void => {
-          written = true;
-          state.objects.set(record.key, record);
-          if (old === undefined) state.sortedKeys = undefined;
-        };
         try {
           old = state.objects.get(record.key);
           guard?.(old === undefined ? undefined : objectInfo(old));
-          // Not durable: the object is in place (the fresh blobs counted by it), the old one's
-          // blobs stay, and `committed` (the upload's removal) waits for a retry.
-          await persisted(this.#persistence.writeObject(bucket, record), index);
-          index();
+          try {
+            await this.#persistence.writeObject(bucket, record);
+          } catch (error) {
+            // Not durable: the object is in place (the fresh blobs counted by it) and indexed, and
+            // the old one's blobs stay (a crash may bring it back). Inline, not `persisted`: this is
+            // every PUT's path, and a success makes no closure or extra promise here.
+            if (outcomeUnknown(error)) written = indexObject(state, record, old);
+            throw error;
+          }
+          written = indexObject(state, record, old);
         } finally {
           state.pending -= 1;
         }
@@ -367,7 +371,15 @@ export class IndexedObjectStore implements ObjectStore {
             bucket,
             old.segments.map((segment) => segment.blobId),
           );
-        await committed?.();
+        try {
+          await committed?.();
+        } catch (error) {
+          // The object is durable, so the completion took effect: only the upload's removal is
+          // unconfirmed, and a crash that brings the upload back leaves one whose parts an object
+          // names, which the next open removes (`restore.ts`). Answering 500 here would send the
+          // SDK's retry to NoSuchUpload although the object is whole.
+          if (!outcomeUnknown(error)) throw error;
+        }
         return objectInfo(record);
       });
     } catch (error) {
@@ -453,6 +465,13 @@ export class IndexedObjectStore implements ObjectStore {
  * then stay (held until the next open, which keeps them if the record is there and removes them if
  * not); deleting them could leave a durable record naming a missing blob, which stops the next open.
  */
+/** Puts `record` in the index in place of `old` (a written object); true, for `written`. */
+function indexObject(state: BucketState, record: ObjectRecord, old: ObjectRecord | undefined): true {
+  state.objects.set(record.key, record);
+  if (old === undefined) state.sortedKeys = undefined;
+  return true;
+}
+
 function outcomeUnknown(error: unknown): boolean {
   return error instanceof S3Error && error.reason === 'CommitOutcomeUnknown';
 }

@@ -216,6 +216,64 @@ describe('a manifest unlinked whose directory fsync fails', () => {
   });
 });
 
+describe('a removal whose directory fsync fails', () => {
+  it('CompleteMultipartUpload whose upload removal is not durable answers 200: the object is durable, the upload gone, also after a reopen', async () => {
+    const directory = tempDirectory('not-durable-complete-drop');
+    let store = await opened(directory);
+    const { uploadId } = await store.createUpload(BUCKET, 'm', {});
+    await store.putPart(BUCKET, uploadId, 1, body(5), {});
+    const uploadDirectory = join(bucketPath(directory, BUCKET), 'uploads', uploadDirectoryName(uploadId));
+    failSync.matches = (path) => path === uploadDirectory;
+    failSync.fired = 0;
+    // A 500 here would send the SDK's retry to NoSuchUpload although the object is whole.
+    await store.completeUpload(BUCKET, uploadId, [1], {});
+    expect(failSync.fired).toBe(1);
+    expect(await read(store, 'm')).toEqual([...body(5)[0]!]);
+    expect(await store.getUpload(BUCKET, uploadId)).toBeUndefined();
+    await store.close();
+
+    store = await openFileSystemObjectStore({ directory });
+    expect(await read(store, 'm')).toEqual([...body(5)[0]!]);
+    expect((await store.listUploads(BUCKET, { maxUploads: 10 })).uploads).toEqual([]);
+    await store.close();
+  });
+
+  it('DeleteBucket answers 500; the bucket is gone from the index and after a reopen, and it can be made again', async () => {
+    const directory = tempDirectory('not-durable-delete-bucket');
+    let store = await opened(directory);
+    const base = join(bucketPath(directory, BUCKET), '..');
+    const error = await failing(base, () => store.deleteBucket(BUCKET));
+    expect(error).toMatchObject({ code: 'InternalError', status: 500 });
+    expect(await store.getBucket(BUCKET)).toBeUndefined();
+    expect(await store.createBucket(BUCKET, {})).toBe(true);
+    await store.putObject(BUCKET, 'k', body(1), {});
+    await store.close();
+
+    store = await openFileSystemObjectStore({ directory });
+    expect(await read(store, 'k')).toEqual([...body(1)[0]!]);
+    await store.close();
+  });
+
+  it('AbortMultipartUpload answers 500; the upload is gone, its part blob stays until the reopen, then nothing is left', async () => {
+    const directory = tempDirectory('not-durable-abort');
+    let store = await opened(directory);
+    const { uploadId } = await store.createUpload(BUCKET, 'm', {});
+    await store.putPart(BUCKET, uploadId, 1, body(4), {});
+    const uploadDirectory = join(bucketPath(directory, BUCKET), 'uploads', uploadDirectoryName(uploadId));
+    const error = await failing(uploadDirectory, () => store.abortUpload(BUCKET, uploadId));
+    expect(error).toMatchObject({ code: 'InternalError', status: 500 });
+    expect(await store.getUpload(BUCKET, uploadId)).toBeUndefined();
+    expect(await store.abortUpload(BUCKET, uploadId)).toBe(false);
+    expect(await blobs(directory)).toHaveLength(1);
+    await store.close();
+
+    store = await openFileSystemObjectStore({ directory });
+    expect((await store.listUploads(BUCKET, { maxUploads: 10 })).uploads).toEqual([]);
+    expect(await blobs(directory)).toEqual([]);
+    await store.close();
+  });
+});
+
 describe('through the SDK, on a data directory', () => {
   const NAME = 'data';
   async function text(client: S3Client, key: string): Promise<string> {
