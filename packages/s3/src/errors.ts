@@ -65,6 +65,7 @@ export type S3ErrorReason =
   | 'BucketAlreadyExists'
   | 'BucketAlreadyOwnedByYou'
   | 'BucketNotEmpty'
+  | 'OperationAborted'
   | 'NoSuchUpload'
   | 'InvalidPart'
   | 'InvalidPartOrder'
@@ -334,7 +335,13 @@ export const S3_ERRORS: Readonly<Record<S3ErrorReason, S3WireError>> = Object.fr
     message: 'Your previous request to create the named bucket succeeded and you already own it.',
   },
   BucketNotEmpty: { code: 'BucketNotEmpty', status: 409, message: 'The bucket you tried to delete is not empty' },
-
+  // S3's answer to a bucket operation that conflicts with another in progress (S3 API reference,
+  // "List of error codes"): here a CreateBucket that kept finding the bucket deleted under it.
+  OperationAborted: {
+    code: 'OperationAborted',
+    status: 409,
+    message: 'A conflicting conditional operation is currently in progress against this resource. Try again.',
+  },
   NoSuchUpload: {
     code: 'NoSuchUpload',
     status: 404,

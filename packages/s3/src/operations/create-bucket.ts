@@ -27,6 +27,12 @@ export interface CreateBucketResponse {
 }
 
 const US_EAST_1 = 'us-east-1';
+/**
+ * How many times CreateBucket tries again after finding the bucket there and then gone. Each try
+ * needs a DeleteBucket to have come in between; bounded so that a store that keeps answering so
+ * (a caller's own `ObjectStore`) cannot hold the process in a loop of settled promises.
+ */
+const CREATE_ROUNDS = 3;
 
 /** CreateBucket. */
 export const createBucket: OperationDefinition<'CreateBucket', CreateBucketRequest, CreateBucketResponse> = {
@@ -57,7 +63,7 @@ export const createBucket: OperationDefinition<'CreateBucket', CreateBucketReque
     context.authorizeOperation(undefined);
     const location = context.region === US_EAST_1 ? `/${name}` : `http://${name}.s3.amazonaws.com/`;
     const fields = newBucketFields(context.caller.account, context.region);
-    for (;;) {
+    for (let round = 0; round < CREATE_ROUNDS; round++) {
       if (await context.store.createBucket(name, fields)) return { Location: location };
       const existing = await context.store.getBucket(name);
       // The bucket found there was deleted before its owner could be read (a DeleteBucket in
@@ -68,6 +74,9 @@ export const createBucket: OperationDefinition<'CreateBucket', CreateBucketReque
       if (context.region === US_EAST_1) return { Location: location };
       throw new S3Error('BucketAlreadyOwnedByYou', { fields: [['BucketName', name]] });
     }
+    // The bucket appeared and vanished again each round: others keep creating and deleting it.
+    // S3 answers such a conflict 409 OperationAborted ("Try again").
+    throw new S3Error('OperationAborted');
   },
   auditParameters: (input) => bucketParameters(input),
 };

@@ -540,3 +540,33 @@ describe('a data directory reopened after DeleteBucket and PutObject raced', () 
     });
   }
 });
+
+describe('a CreateBucket that keeps finding the bucket there and then gone', () => {
+  it('gives up after a few rounds with 409 OperationAborted instead of looping', async () => {
+    // A caller's own store that always says the bucket exists and never finds it: each round is
+    // a DeleteBucket in between as far as CreateBucket can tell.
+    const inner = await createMemoryObjectStore();
+    let rounds = 0;
+    const store: ObjectStore = Object.assign(Object.create(inner) as ObjectStore, {
+      createBucket: async () => {
+        rounds += 1;
+        return false;
+      },
+      getBucket: async () => undefined,
+    });
+    const engine = wireEngine({ engine: { storage: store } });
+    const client = inProcessClient(engine.handler);
+    try {
+      const failed = await client.send(new CreateBucketCommand({ Bucket: 'vanishing' })).catch((error: unknown) => error);
+      expect(failed).toMatchObject({
+        name: 'OperationAborted',
+        message: 'A conflicting conditional operation is currently in progress against this resource. Try again.',
+        $metadata: { httpStatusCode: 409 },
+      });
+      expect(rounds).toBe(3);
+    } finally {
+      client.destroy();
+      await engine.close();
+    }
+  });
+});
