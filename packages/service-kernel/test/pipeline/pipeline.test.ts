@@ -255,6 +255,9 @@ describe('Pipeline', () => {
     gate = undefined;
     asked = 0;
     await expect(pipeline.call(refusing, {}, scope)).rejects.toMatchObject({ code: 'ValidationException' });
+    // PutThing allows one call a second: the second is throttled.
+    await pipeline.call(definitions.putThing, { Name: 'a' }, scope);
+    await expect(pipeline.call(definitions.putThing, { Name: 'b' }, scope)).rejects.toMatchObject({ code: 'ThrottlingException' });
     expect(asked).toBe(0);
   });
 
