@@ -299,13 +299,18 @@ export class IndexedObjectStore implements ObjectStore {
       const segments = parts.map((part): SegmentRecord => ({ blobId: part.blobId, size: part.size, ...(part.pin === undefined ? {} : { pin: part.pin }) }));
       const record: ObjectRecord = { key: upload.upload.key, segments, lastModified: this.#now(), metadata: fields };
       // The upload goes under the object's lock too: once another write may replace the object,
-      // the upload is gone, so a crash can never bring a completed upload back (opening removes
-      // an upload only while an object still names its parts).
+      // the upload is gone, so a crash does not bring a completed upload back (opening removes an
+      // upload only while an object still names its parts). Unless its removal could not be
+      // confirmed (a directory fsync failed after the unlink): the object is durable, so the
+      // completion took effect and answers 200 (a 500 would send the SDK's retry to NoSuchUpload
+      // although the object is whole); the upload's files are gone, but if a crash loses that
+      // unlink after the object was replaced or deleted, the upload comes back open (README,
+      // "Known differences").
       return this.#commitObject(
         bucket,
         record,
         segments.map((segment) => segment.blobId),
-        () => this.#dropUpload(bucket, upload),
+        () => this.#dropUpload(bucket, upload).catch(unlessOutcomeUnknown),
         guard,
       );
     });
@@ -327,7 +332,7 @@ export class IndexedObjectStore implements ObjectStore {
 
   /**
    * Writes an object's manifest under its key's lock, then runs `committed` (still under it: a
-   * completion's removal of its upload, whose unconfirmed outcome does not fail the call); `guard`
+   * completion's removal of its upload); `guard`
    * checks the object replaced first, under the same lock; `fresh` blobs are released if the
    * manifest cannot be written (kept, and indexed, if it is in place, as `persisted` does). With
    * `expected` (the bucket the blobs were written into), a bucket deleted, or deleted and created
@@ -371,15 +376,7 @@ export class IndexedObjectStore implements ObjectStore {
             bucket,
             old.segments.map((segment) => segment.blobId),
           );
-        try {
-          await committed?.();
-        } catch (error) {
-          // The object is durable, so the completion took effect: only the upload's removal is
-          // unconfirmed, and a crash that brings the upload back leaves one whose parts an object
-          // names, which the next open removes (`restore.ts`). Answering 500 here would send the
-          // SDK's retry to NoSuchUpload although the object is whole.
-          if (!outcomeUnknown(error)) throw error;
-        }
+        await committed?.();
         return objectInfo(record);
       });
     } catch (error) {
@@ -460,11 +457,6 @@ export class IndexedObjectStore implements ObjectStore {
   }
 }
 
-/**
- * Whether a write failed after its record took its place, which may be durable: the blobs it names
- * then stay (held until the next open, which keeps them if the record is there and removes them if
- * not); deleting them could leave a durable record naming a missing blob, which stops the next open.
- */
 /** Puts `record` in the index in place of `old` (a written object); true, for `written`. */
 function indexObject(state: BucketState, record: ObjectRecord, old: ObjectRecord | undefined): true {
   state.objects.set(record.key, record);
@@ -472,8 +464,18 @@ function indexObject(state: BucketState, record: ObjectRecord, old: ObjectRecord
   return true;
 }
 
+/**
+ * Whether a write failed after its record took its place, which may be durable: the blobs it names
+ * then stay (held until the next open, which keeps them if the record is there and removes them if
+ * not); deleting them could leave a durable record naming a missing blob, which stops the next open.
+ */
 function outcomeUnknown(error: unknown): boolean {
   return error instanceof S3Error && error.reason === 'CommitOutcomeUnknown';
+}
+
+/** Rethrows `error` unless it is `outcomeUnknown` (the change is in place, see `completeUpload`). */
+function unlessOutcomeUnknown(error: unknown): void {
+  if (!outcomeUnknown(error)) throw error;
 }
 
 /**

@@ -23,6 +23,8 @@ import { inProcessClient, sdkError, wireEngine } from '../helpers/wire.ts';
 
 /** While set: which directory's next fsync fails with EIO. */
 const failSync: { matches: ((directory: string) => boolean) | undefined; fired: number } = { matches: undefined, fired: 0 };
+/** While set: which file's next unlink fails with EIO (a failure before the change is in place). */
+const failUnlink: { path: string | undefined; fired: number } = { path: undefined, fired: 0 };
 
 vi.mock('node:fs/promises', async (importOriginal) => {
   const original = await importOriginal<typeof import('node:fs/promises')>();
@@ -36,7 +38,15 @@ vi.mock('node:fs/promises', async (importOriginal) => {
     }
     return handle;
   }) as typeof original.open;
-  return { ...original, open, default: { ...original, open } };
+  const unlink = (async (path: Parameters<typeof original.unlink>[0]) => {
+    if (failUnlink.path !== undefined && String(path) === failUnlink.path) {
+      failUnlink.path = undefined;
+      failUnlink.fired += 1;
+      throw Object.assign(new Error(`EIO: i/o error, unlink '${String(path)}'`), { code: 'EIO', syscall: 'unlink' });
+    }
+    return original.unlink(path);
+  }) as typeof original.unlink;
+  return { ...original, open, unlink, default: { ...original, open, unlink } };
 });
 
 const BUCKET = 'b';
@@ -235,6 +245,27 @@ describe('a removal whose directory fsync fails', () => {
     store = await openFileSystemObjectStore({ directory });
     expect(await read(store, 'm')).toEqual([...body(5)[0]!]);
     expect((await store.listUploads(BUCKET, { maxUploads: 10 })).uploads).toEqual([]);
+    await store.close();
+  });
+
+  it('CompleteMultipartUpload whose upload removal fails before the unlink took effect answers 500; the upload stays and a retry completes it', async () => {
+    const directory = tempDirectory('not-durable-complete-unlink');
+    const store = await opened(directory);
+    const { uploadId } = await store.createUpload(BUCKET, 'm', {});
+    await store.putPart(BUCKET, uploadId, 1, body(6), {});
+    failUnlink.path = join(bucketPath(directory, BUCKET), 'uploads', uploadDirectoryName(uploadId), 'upload.json');
+    failUnlink.fired = 0;
+    const error = await store.completeUpload(BUCKET, uploadId, [1], {}).then(
+      () => undefined,
+      (thrown: unknown) => toS3Error(thrown),
+    );
+    expect(failUnlink.fired).toBe(1);
+    // Only a removal whose outcome is unknown is a completion that took effect; this one did not.
+    expect(error).toMatchObject({ code: 'InternalError', status: 500 });
+    expect(await store.getUpload(BUCKET, uploadId)).toBeDefined();
+    await store.completeUpload(BUCKET, uploadId, [1], {});
+    expect(await store.getUpload(BUCKET, uploadId)).toBeUndefined();
+    expect(await read(store, 'm')).toEqual([...body(6)[0]!]);
     await store.close();
   });
 
