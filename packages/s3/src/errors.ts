@@ -336,11 +336,13 @@ export const S3_ERRORS: Readonly<Record<S3ErrorReason, S3WireError>> = Object.fr
   },
   BucketNotEmpty: { code: 'BucketNotEmpty', status: 409, message: 'The bucket you tried to delete is not empty' },
   // S3's answer to a bucket operation that conflicts with another in progress (S3 API reference,
-  // "List of error codes"): here a CreateBucket that kept finding the bucket deleted under it.
+  // "List of error codes", which ends the text "Try again."; the service sends "Please try
+  // again.", as quoted from CLI output): here a CreateBucket that kept finding the bucket deleted
+  // under it.
   OperationAborted: {
     code: 'OperationAborted',
     status: 409,
-    message: 'A conflicting conditional operation is currently in progress against this resource. Try again.',
+    message: 'A conflicting conditional operation is currently in progress against this resource. Please try again.',
   },
   NoSuchUpload: {
     code: 'NoSuchUpload',

@@ -245,6 +245,9 @@ describe('a CreateBucket that keeps finding the bucket there and then gone', () 
     let rounds = 0;
     const store: ObjectStore = Object.assign(Object.create(inner) as ObjectStore, {
       createBucket: async () => {
+        // A turn of the event loop per round: were the bound gone, the loop would otherwise run
+        // in settled promises alone, and the test would hang instead of failing at its timeout.
+        await new Promise((resolve) => setImmediate(resolve));
         rounds += 1;
         return false;
       },
@@ -256,7 +259,7 @@ describe('a CreateBucket that keeps finding the bucket there and then gone', () 
       const failed = await client.send(new CreateBucketCommand({ Bucket: 'vanishing' })).catch((error: unknown) => error);
       expect(failed).toMatchObject({
         name: 'OperationAborted',
-        message: 'A conflicting conditional operation is currently in progress against this resource. Try again.',
+        message: 'A conflicting conditional operation is currently in progress against this resource. Please try again.',
         $metadata: { httpStatusCode: 409 },
       });
       expect(rounds).toBe(3);
