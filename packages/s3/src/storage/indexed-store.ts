@@ -332,9 +332,9 @@ export class IndexedObjectStore implements ObjectStore {
 
   /**
    * Writes an object's manifest under its key's lock, then runs `committed` (still under it: a
-   * completion's removal of its upload); `guard`
-   * checks the object replaced first, under the same lock; `fresh` blobs are released if the
-   * manifest cannot be written (kept, and indexed, if it is in place, as `persisted` does). With
+   * completion's removal of its upload); `guard` checks the object replaced first, under the same
+   * lock; `fresh` blobs are released if the manifest cannot be written (kept, and indexed, if it
+   * is in place, as `persisted` does). With
    * `expected` (the bucket the blobs were written into), a bucket deleted, or deleted and created
    * again, since then is NoSuchBucket: its blobs went with the old one, and a manifest in the new
    * one would name bytes that no longer exist.
