@@ -49,8 +49,9 @@ export function staleBuild(): string | undefined {
       if (newestIn(join(packages, name, 'src')) > built || statSync(join(packages, name, 'package.json')).mtimeMs > built) {
         return `packages/${name} changed after the last build: run \`npx --yes pnpm@12.25.1 build\` first`;
       }
-    } catch {
-      // A package without sources has nothing to be stale against.
+    } catch (error) {
+      // A package without sources has nothing to be stale against; any other failure is reported.
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     }
   }
   return undefined;
