@@ -8,7 +8,8 @@
  * - `GET|POST /_strongbox/clock`: read it; `{"advance": "7d"}` or `{"set": "2030-01-01T00:00:00Z"}`.
  * - `GET|POST|DELETE /_strongbox/faults`, `DELETE /_strongbox/faults/<id>`: list, add, clear.
  * - `POST /_strongbox/reset`: back to a fresh state.
- * - `GET|PUT /_strongbox/quotas`: the request quotas and their counters; replace the setting.
+ * - `GET|PUT /_strongbox/quotas`: the request quotas and their counters, the key quota's use;
+ *   replace the setting.
  *
  * The default mode is unauthenticated, like the rest of a loopback emulator. Web pages are kept
  * out in every mode: a changing request with an `Origin` header, or any request whose `Host` is
@@ -285,8 +286,13 @@ function faultState(controls: EndpointControls): Record<string, unknown> {
   return { seed: controls.faults.seed, faults: controls.faults.list(), available: FAULT_NAMES };
 }
 
+/** The quota setting, the request quotas' counters and the resource quotas' use (customer managed keys per account and Region). */
 function quotaState(kms: Kms): unknown {
-  return { options: kms.quotas.options, usage: kms.quotas.usage().map((usage) => ({ ...usage, limit: Number.isFinite(usage.limit) ? usage.limit : null })) };
+  return {
+    options: kms.quotas.options,
+    usage: kms.quotas.usage().map((usage) => ({ ...usage, limit: Number.isFinite(usage.limit) ? usage.limit : null })),
+    resources: kms.quotas.resourceUsage(),
+  };
 }
 
 function sendAnswer(response: ServerResponse, answer: Answer, clock?: Clock): void {

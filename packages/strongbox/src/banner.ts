@@ -7,6 +7,7 @@
  */
 
 import { DEFAULT_ACCESS_KEY_ID, DEFAULT_SECRET_ACCESS_KEY, NO_USERS, type UserDirectory, withDefaultUser } from '@strongbox/kms';
+import type { ServeQuotas } from './options.ts';
 
 /** What the banner describes. */
 export interface BannerFacts {
@@ -21,7 +22,7 @@ export interface BannerFacts {
   readonly users?: UserDirectory;
   readonly strictAuth: boolean;
   /** Quota setting as given on the command line. */
-  readonly quotas?: false | { readonly profile?: 'cryptographic' | 'aws'; readonly scale?: number };
+  readonly quotas?: false | ServeQuotas;
 }
 
 /**
@@ -91,9 +92,11 @@ function httpsLines(https: NonNullable<BannerFacts['https']>, region: string): s
 
 function quotaText(quotas: BannerFacts['quotas']): string {
   if (quotas === false) return 'off';
+  const keys = quotas?.customerManagedKeys === undefined ? '' : `; ${quotas.customerManagedKeys} customer managed keys per account and Region`;
+  if (quotas?.enabled === false) return `no throttling${keys}`;
   const which =
     quotas?.profile === 'aws'
       ? "AWS's request quotas, every operation's own included"
       : "AWS's shared cryptographic quotas (--quotas aws adds CreateKey 5/s and the rest)";
-  return quotas?.scale === undefined ? which : `${which} x ${quotas.scale}`;
+  return `${quotas?.scale === undefined ? which : `${which} x ${quotas.scale}`}${keys}`;
 }

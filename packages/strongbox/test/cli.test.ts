@@ -50,6 +50,7 @@ describe('help', () => {
       '--quotas',
       '--quota-scale',
       '--no-quotas',
+      '--key-quota',
       '--strict-auth',
     ]) {
       expect(exit.stdout).toContain(flag);
