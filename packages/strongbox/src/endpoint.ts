@@ -69,8 +69,9 @@ export interface EndpointOptions {
   readonly strictAuth?: boolean;
   /**
    * Request quotas: default, AWS's shared cryptographic quotas; `'aws'` or `{ profile: 'aws' }`
-   * adds every operation's own; `false` turns throttling off. Changeable at run time through
-   * `kms.quotas` or `/_strongbox/quotas` (`admin.ts`).
+   * adds every operation's own; `false` turns throttling off. `customerManagedKeys` sets the key
+   * quota (default 100,000 per account and Region, in force even without throttling). Changeable
+   * at run time through `kms.quotas` or `/_strongbox/quotas` (`admin.ts`).
    */
   readonly quotas?: QuotaSetting;
   /** Time source of the emulator and the signature check (tests). Default: the system clock. */
