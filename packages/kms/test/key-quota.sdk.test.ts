@@ -17,7 +17,17 @@ import {
 } from '@aws-sdk/client-kms';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSigV4Authenticator } from '../src/http.ts';
-import { DEFAULT_CUSTOMER_MANAGED_KEYS, type Kms, ManualClock, NO_USERS, openDirectoryStore, principalFromArn, type QuotaSetting } from '../src/index.ts';
+import {
+  applySeed,
+  createMemoryStore,
+  DEFAULT_CUSTOMER_MANAGED_KEYS,
+  type Kms,
+  ManualClock,
+  NO_USERS,
+  openDirectoryStore,
+  principalFromArn,
+  type QuotaSetting,
+} from '../src/index.ts';
 import { ROOT_KEY, tempDirectory } from './fixtures/persistence.ts';
 import { failureOf, type SdkFixture, startKms } from './helpers/sdk.ts';
 
@@ -121,6 +131,15 @@ describe('the key quota', () => {
     expect((await failureOf(west.send(new CreateKeyCommand({})))).message).toBe(quotaText(2, 2));
     // The primary's Region counts the primary only.
     await createKey(client);
+  });
+
+  it('counts seeded keys, which the seed creates whatever the quota', async () => {
+    const store = createMemoryStore();
+    const keyIds = ['6f1c1c1e-5a0e-4a8e-9c77-2d1f1b0c9a11', '7a2d2d2f-6b1f-4b9f-8d88-3e2f2c1d0b22'];
+    await applySeed(store, { keys: keyIds.map((keyId) => ({ keyId })) }, { account: ACCOUNT, region: REGION, now: Date.UTC(2025, 5, 1) });
+    fixture = await startKms({ store, quotas: { enabled: false, customerManagedKeys: 1 } });
+    expect(await keyCount(fixture.client)).toBe(2);
+    expect((await failureOf(fixture.client.send(new CreateKeyCommand({})))).message).toBe(quotaText(1, 2));
   });
 
   it('changes with the setting at run time; a bad setting is refused and changes nothing', async () => {
