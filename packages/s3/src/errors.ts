@@ -267,11 +267,14 @@ export const S3_ERRORS: Readonly<Record<S3ErrorReason, S3WireError>> = Object.fr
     message: "The header 'x-amz-server-side-encryption-context' shall be Base64-encoded UTF-8 string holding JSON which represents a string-string map",
     argumentName: 'x-amz-server-side-encryption-context',
   },
-  // UNCONFIRMED which operation: a 2014 capture (s3tools/s3cmd#276).
+  // A capture of real S3 answering UploadPart (irods/irods_resource_plugin_s3#1838, with
+  // ArgumentName and ArgumentValue `AES256`); the same text in aws/aws-sdk-java#1876 (UploadPart)
+  // and s3tools/s3cmd#276. GetObject and HeadObject answer it too (model: 400 for reads naming it).
   SseHeaderNotSupportedForOperation: {
     code: 'InvalidArgument',
     status: 400,
     message: 'x-amz-server-side-encryption header is not supported for this operation.',
+    argumentName: SSE,
   },
 
   KmsMasterKeyIdNotApplicable: {

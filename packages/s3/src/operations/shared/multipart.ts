@@ -193,11 +193,17 @@ export function noSuchUpload(uploadId: string): S3Error {
 
 /**
  * Checks a part request's SSE-C members against its upload (the same key as the upload's, or
- * none for other modes).
+ * none for other modes), and that it names no `x-amz-server-side-encryption` (UploadPart binds it
+ * only to refuse it).
  * @returns the customer key (SSE-C uploads; the caller wipes it) and its MD5 as sent.
- * @throws S3Error the SSE-C trio errors, MultipartEncryptionRequired, MultipartEncryptionMismatch.
+ * @throws S3Error SseHeaderNotSupportedForOperation, the SSE-C trio errors,
+ *   MultipartEncryptionRequired, MultipartEncryptionMismatch.
  */
-export function partCustomerKey(input: SseCustomerMembers, upload: UploadRecord, context: S3OperationContext): { key: Uint8Array; keyMd5: string } | undefined {
+export function partCustomerKey(
+  input: SseCustomerMembers & { ServerSideEncryption?: string },
+  upload: UploadRecord,
+  context: S3OperationContext,
+): { key: Uint8Array; keyMd5: string } | undefined {
   return checkPartEncryption(
     sseRequestOf(input),
     upload.mode,
