@@ -104,7 +104,7 @@ export const uploadPart: OperationDefinition<'UploadPart', UploadPartRequest, Up
     checkProposedSize(input.DecodedContentLength, input.ContentLength);
     const expectedMd5 = contentMd5(input.ContentMD5);
     const upload = await findUpload(context, bucket.name, key, input.UploadId);
-    const customer = partCustomerKey(input, upload, context);
+    const customer = partCustomerKey(input, upload, context, { bucket, key });
     try {
       const checksummed = checksummedBody(input.Body, input);
       checkPartChecksumAlgorithm(upload.checksum, checksummed.requested ? checksummed.algorithm : undefined);
