@@ -54,6 +54,9 @@ export type S3ErrorReason =
   | 'KmsAccessDenied'
   | 'KmsThrottled'
   | 'KmsUnavailable'
+  // GetObjectAttributes' x-amz-object-attributes.
+  | 'ObjectAttributesMissing'
+  | 'InvalidObjectAttribute'
   // Range and partNumber.
   | 'InvalidRange'
   | 'InvalidPartNumber'
@@ -311,6 +314,15 @@ export const S3_ERRORS: Readonly<Record<S3ErrorReason, S3WireError>> = Object.fr
   // UNCONFIRMED: S3's answer when KMS fails internally or is unreachable; a retryable 500, as S3
   // answers its own internal failures.
   KmsUnavailable: { code: 'InternalError', status: 500, message: 'We encountered an internal error. Please try again.' },
+
+  // Captured from S3 (versity/versitygw#915): GetObjectAttributes without x-amz-object-attributes.
+  ObjectAttributesMissing: {
+    code: 'InvalidRequest',
+    status: 400,
+    message: 'The x-amz-object-attributes header specifying the attributes to be retrieved is either missing or empty',
+  },
+  // Captured from S3 (versity/versitygw#917, #1000), with the name sent as ArgumentValue.
+  InvalidObjectAttribute: { code: 'InvalidArgument', status: 400, message: 'Invalid attribute name specified.', argumentName: 'x-amz-object-attributes' },
 
   InvalidRange: { code: 'InvalidRange', status: 416, message: 'The requested range is not satisfiable' },
   InvalidPartNumber: { code: 'InvalidPartNumber', status: 416, message: 'The requested partnumber is not satisfiable' },
