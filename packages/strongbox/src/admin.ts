@@ -19,16 +19,7 @@
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Kms, QuotaSetting } from '@strongbox/kms';
-import {
-  type Clock,
-  type HttpRequest,
-  httpDate,
-  NO_USERS,
-  RequestTooLargeError,
-  readNodeRequest,
-  systemClock,
-  type UserDirectory,
-} from '@strongbox/service-kernel';
+import { type Clock, type HttpRequest, httpDate, isServiceError, NO_USERS, readNodeRequest, systemClock, type UserDirectory } from '@strongbox/service-kernel';
 import { type AdminAuthorizer, type AdminRefusal, createAdminAuthorizer } from './admin-auth.ts';
 import { crossSiteRefusal } from './admin-guard.ts';
 import type { EndpointControls } from './controls/endpoint.ts';
@@ -119,7 +110,7 @@ async function serve(
   try {
     request = await readNodeRequest(incoming, MAX_BODY_BYTES);
   } catch (error) {
-    if (error instanceof RequestTooLargeError)
+    if (isServiceError(error, 'REQUEST_TOO_LARGE'))
       return send({ status: 413, body: failure('RequestEntityTooLarge', `an admin body is at most ${MAX_BODY_BYTES} bytes`) });
     throw error;
   }

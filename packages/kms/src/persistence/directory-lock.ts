@@ -8,7 +8,7 @@
  * took the directory over after this one's lease lapsed (the store then refuses every call).
  */
 
-import { acquireDirectoryLease, type DirectoryLease, DirectoryLockedError, type DirectoryLockOptions } from '@strongbox/service-kernel';
+import { acquireDirectoryLease, type DirectoryLease, type DirectoryLockOptions, isServiceError } from '@strongbox/service-kernel';
 import { StoreError } from './errors.ts';
 
 /** The lock file's name inside the data directory. */
@@ -25,7 +25,7 @@ export async function acquireLock(directory: string, options: DirectoryLockOptio
   try {
     return await acquireDirectoryLease(directory, LOCK_FILE, options);
   } catch (error) {
-    if (error instanceof DirectoryLockedError) throw new StoreError('LOCKED', error.message);
+    if (isServiceError(error, 'DIRECTORY_LOCKED')) throw new StoreError('LOCKED', error.message);
     throw error;
   }
 }

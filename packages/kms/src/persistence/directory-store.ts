@@ -26,7 +26,7 @@
  * `KMSInternalException`; nothing acknowledged is lost, reads go on, and the next commit simply
  * tries again, so writes resume by themselves once there is space. A snapshot the disk has no room
  * for is skipped (the journal keeps growing until one fits); one whose directory fsync fails after
- * its rename is in place (`NotDurableError`), and counts as written. Any other write or fsync failure, or
+ * its rename is in place (`NOT_DURABLE`), and counts as written. Any other write or fsync failure, or
  * one the journal cannot be cut back from, leaves memory and disk possibly apart, so the store
  * refuses every later commit, and `whenDurable` every later response, with `KMSInternalException`,
  * and reports the cause through `failure` and `onError`; restart to recover the durable state.
@@ -52,7 +52,7 @@
 
 import { type FileHandle, mkdir, open, readdir, unlink } from 'node:fs/promises';
 import type { Backend } from '@strongbox/envelope';
-import { type DirectoryLockOptions, fencedFileIo, LeaseLostError, NotDurableError } from '@strongbox/service-kernel';
+import { type DirectoryLockOptions, fencedFileIo, isServiceError, type ServiceErrorOf } from '@strongbox/service-kernel';
 import { KmsError } from '../errors.ts';
 import { type Change, KmsState } from '../model/state.ts';
 import { AuditLog, type AuditSink } from './audit-log.ts';
@@ -376,7 +376,7 @@ class DataDirectoryStore implements DirectoryStore {
         else await this.#append(batch);
       } catch (error) {
         const cause = error instanceof Error ? error : new Error(String(error));
-        if (cause instanceof LeaseLostError) {
+        if (isServiceError(cause, 'LEASE_LOST')) {
           // Refused before anything reached the file: undo what is not durable, then stop writing.
           this.#undo(batch, snapshotWaiters);
           this.leaseLost(cause);
@@ -464,7 +464,7 @@ class DataDirectoryStore implements DirectoryStore {
       // Renamed into place, its directory fsync failed: the next open may start from it (if the
       // rename reached the disk), so rolling back and appending to journal <previous> could lose
       // acknowledged commits. Placed, then: the store fails and stops writing (`#drain`).
-      if (error instanceof NotDurableError) this.#snapshotPlaced = true;
+      if (isServiceError(error, 'NOT_DURABLE')) this.#snapshotPlaced = true;
       throw error;
     }
     // Snapshot <next> is durable: from here on recovery starts from it, whatever happens next,
@@ -540,7 +540,7 @@ class DataDirectoryStore implements DirectoryStore {
    * Another process took the directory over: from now on every call is refused (a write in
    * flight is refused by the lease and rolled back by the writer), reported once.
    */
-  leaseLost(cause: LeaseLostError): void {
+  leaseLost(cause: ServiceErrorOf<'LEASE_LOST'>): void {
     if (this.#failure !== undefined) return;
     this.#fenced = true;
     this.#failure = new StoreError('LEASE_LOST', cause.message, { cause });

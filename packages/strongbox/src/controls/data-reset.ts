@@ -24,7 +24,7 @@
 import { readdir, rm, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StoreError } from '@strongbox/kms';
-import { acquireDirectoryLock, createFileExclusivelyDurably, DirectoryLockedError, syncDirectory } from '@strongbox/service-kernel';
+import { acquireDirectoryLock, createFileExclusivelyDurably, isServiceError, syncDirectory } from '@strongbox/service-kernel';
 import { FORMAT_FILE, isStrongboxEntry, RESET_MARKER, TLS_DIRECTORY } from '../data-files.ts';
 
 export { RESET_MARKER } from '../data-files.ts';
@@ -88,7 +88,7 @@ async function underLock(directory: string, step: () => Promise<void>): Promise<
   try {
     release = await acquireDirectoryLock(directory, LOCK_FILE);
   } catch (error) {
-    if (error instanceof DirectoryLockedError) throw new StoreError('LOCKED', `the reset removed nothing: ${error.message}`);
+    if (isServiceError(error, 'DIRECTORY_LOCKED')) throw new StoreError('LOCKED', `the reset removed nothing: ${error.message}`);
     throw error;
   }
   try {
