@@ -11,7 +11,7 @@
  */
 
 import { readFile } from 'node:fs/promises';
-import { parseSeed, parseUsers, type SeedDocument, StoreError, type UserDirectory } from '@strongbox/kms';
+import { isStoreFailureCode, KmsError, parseSeed, parseUsers, type SeedDocument, type UserDirectory } from '@strongbox/kms';
 import { startBanner } from './banner.ts';
 import { CertificateError } from './certificate.ts';
 import { DataDirectoryError } from './data-directory.ts';
@@ -196,7 +196,7 @@ function withoutPrefix(message: string): string {
 /** A start-up failure (store, seed, listen) as one line; anything unexpected passes through unchanged (the CLI prints it as one line too). */
 function startFailure(error: unknown, flags: ServeArgs): unknown {
   if (error instanceof DataDirectoryError) return new CliError(error.message, EXIT_FAILURE);
-  if (error instanceof StoreError) return new CliError(`data directory '${flags.data}': ${error.message}`, EXIT_FAILURE);
+  if (error instanceof KmsError && isStoreFailureCode(error.code)) return new CliError(`data directory '${flags.data}': ${error.message}`, EXIT_FAILURE);
   if (error instanceof CertificateError) return new CliError(error.message, EXIT_FAILURE);
   const code = (error as NodeJS.ErrnoException).code;
   // A listen error names its port: the HTTPS one has its own flag.

@@ -58,7 +58,6 @@ import { type Change, KmsState } from '../model/state.ts';
 import { AuditLog, type AuditSink } from './audit-log.ts';
 import { changesJson, encodeChange, RecordSealer } from './codec.ts';
 import { acquireLock } from './directory-lock.ts';
-import { StoreError } from './errors.ts';
 import { classifyFiles, type FileIo, isOutOfSpace, journalName, nodeFileIo, pathIn, snapshotName, syncDirectory } from './files.ts';
 import { type Recovered, recover } from './recovery.ts';
 import { type RootKeySource, resolveRootKey } from './root-key.ts';
@@ -84,7 +83,7 @@ export interface DirectoryStoreOptions {
    */
   readonly snapshotThresholdBytes?: number;
   /**
-   * Told about write failures: a `StoreError` `WRITE_FAILED` once, when the store stops (it then
+   * Told about write failures: a `KmsError` `WRITE_FAILED` once, when the store stops (it then
    * refuses all commits), `LEASE_LOST` once, when another process took the directory over (the
    * store refuses every call from then on, reads included: stop the process), or `DISK_FULL` when a full disk first refuses a write
    * after the last successful one (the store rolls back and carries on).
@@ -121,7 +120,7 @@ export interface DirectoryStore extends ChangeStore {
  * Opens (or creates) a data directory, recovers its state, and returns a store whose `state` is
  * the recovered state.
  *
- * @throws StoreError INVALID_ROOT_KEY, INSECURE_ROOT_KEY, MISSING_ROOT_KEY, WRONG_ROOT_KEY, CORRUPT
+ * @throws KmsError INVALID_ROOT_KEY, INSECURE_ROOT_KEY, MISSING_ROOT_KEY, WRONG_ROOT_KEY, CORRUPT
  *   or LOCKED (see `errors.ts`); file-system errors as Node raises them.
  * @example
  * ```ts
@@ -511,7 +510,7 @@ class DataDirectoryStore implements DirectoryStore {
     this.#diskFull = true;
     try {
       this.#parts.onError?.(
-        new StoreError(
+        new KmsError(
           'DISK_FULL',
           `The data directory ${this.directory} is out of space (${cause.message}); changes are refused until there is room again, reads go on.`,
           { cause },
@@ -543,7 +542,7 @@ class DataDirectoryStore implements DirectoryStore {
   leaseLost(cause: ServiceErrorOf<'LEASE_LOST'>): void {
     if (this.#failure !== undefined) return;
     this.#fenced = true;
-    this.#failure = new StoreError('LEASE_LOST', cause.message, { cause });
+    this.#failure = new KmsError('LEASE_LOST', cause.message, { cause });
     try {
       this.#parts.onError?.(this.#failure);
     } catch {
@@ -552,7 +551,7 @@ class DataDirectoryStore implements DirectoryStore {
   }
 
   #fail(error: Error, waiters: readonly Waiter[]): void {
-    const failure = new StoreError(
+    const failure = new KmsError(
       'WRITE_FAILED',
       `Writing to the data directory ${this.directory} failed (${error.message}); the store refuses further changes. Restart to recover the durable state.`,
       { cause: error },
