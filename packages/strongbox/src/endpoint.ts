@@ -135,9 +135,9 @@ export function openControlledEndpoint(options: EndpointOptions = {}): Promise<C
 /**
  * Opens the store, applies the seed, and builds the emulator and its protocol handlers (KMS and
  * CloudTrail LookupEvents, with SigV4 as the options say).
- * @throws DataDirectoryError for a data directory that cannot be used or holds another format
- *   (checked before anything opens it); KmsError, TypeError (seed) as `startServer` documents;
- *   the store is closed again then.
+ * @throws StrongboxError UNUSABLE or OTHER_FORMAT for a data directory that cannot be used or
+ *   holds another format (checked before anything opens it); KmsError, TypeError (seed) as
+ *   `startServer` documents; the store is closed again then.
  */
 export async function openEndpoint(options: EndpointOptions = {}, wiring: EndpointWiring = {}): Promise<Endpoint> {
   const account = options.account ?? '000000000000';
