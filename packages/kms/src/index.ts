@@ -35,12 +35,11 @@ export {
   type UserIdentity,
   withDefaultUser,
 } from '@strongbox/service-kernel';
-export { KmsError, type KmsErrorCode, WIRE_ERRORS, type WireError } from './errors.ts';
+export { isStoreFailureCode, KmsError, type KmsErrorCode, type KmsWireErrorCode, type StoreFailureCode, WIRE_ERRORS, type WireError } from './errors.ts';
 export { defaultCryptographicQuota, type QuotaClass, type QuotaOptions, type QuotaProfile, type QuotaSetting, type QuotaUsage } from './model/quotas.ts';
 export { DEFAULT_CUSTOMER_MANAGED_KEYS, type ResourceQuotaUsage } from './model/resource-quotas.ts';
 export { OPERATION_NAMES, type OperationName } from './operations/index.ts';
 export { DEFAULT_SNAPSHOT_THRESHOLD_BYTES, type DirectoryStore, type DirectoryStoreOptions, openDirectoryStore } from './persistence/directory-store.ts';
-export { StoreError, type StoreErrorCode } from './persistence/errors.ts';
 export { isDirectoryStoreFile } from './persistence/files.ts';
 export { ROOT_KEY_ENV, ROOT_KEY_FILE, type RootKeySource } from './persistence/root-key.ts';
 export { type ChangeStore, createMemoryStore, MemoryStore } from './persistence/store.ts';

@@ -20,21 +20,13 @@
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Kms, QuotaSetting } from '@strongbox/kms';
-import {
-  type Clock,
-  type HttpRequest,
-  httpDate,
-  NO_USERS,
-  RequestTooLargeError,
-  readNodeRequest,
-  systemClock,
-  type UserDirectory,
-} from '@strongbox/service-kernel';
+import { type Clock, type HttpRequest, httpDate, isServiceError, NO_USERS, readNodeRequest, systemClock, type UserDirectory } from '@strongbox/service-kernel';
 import { type AdminAuthorizer, type AdminRefusal, createAdminAuthorizer } from './admin-auth.ts';
 import { crossSiteRefusal } from './admin-guard.ts';
 import type { EndpointControls } from './controls/endpoint.ts';
 import { FAULT_NAMES } from './controls/fault-catalog.ts';
 import { parseClockMove, parseFaultRequest } from './controls/requests.ts';
+import { STRONGBOX_ERRORS, StrongboxError } from './errors.ts';
 import type { Route } from './router.ts';
 
 /** The reserved prefix. */
@@ -120,7 +112,7 @@ async function serve(
   try {
     request = await readNodeRequest(incoming, MAX_BODY_BYTES);
   } catch (error) {
-    if (error instanceof RequestTooLargeError)
+    if (isServiceError(error, 'REQUEST_TOO_LARGE'))
       return send({ status: 413, body: failure('RequestEntityTooLarge', `an admin body is at most ${MAX_BODY_BYTES} bytes`) });
     throw error;
   }
@@ -146,7 +138,7 @@ async function serve(
     try {
       return JSON.parse(text === '' ? 'null' : text);
     } catch (error) {
-      throw new BadAdminRequest(`the body is not JSON: ${(error as Error).message}`);
+      throw new StrongboxError('BAD_ADMIN_REQUEST', `the body is not JSON: ${(error as Error).message}`);
     }
   };
   let answer: Answer;
@@ -155,27 +147,28 @@ async function serve(
   } catch (error) {
     // Only the caller's mistakes are 400; anything else an operation throws (a reset's store
     // failing, a bug) is the server's and reaches the 500 answer.
-    if (error instanceof BadAdminRequest) answer = { status: 400, body: failure('ValidationException', error.message) };
+    if (error instanceof StrongboxError && error.code === 'BAD_ADMIN_REQUEST') answer = badRequest(error.message);
     else throw error;
   }
   send(answer);
 }
 
-/** A body that does not parse or does not validate: the caller's mistake, answered 400. */
-class BadAdminRequest extends Error {
-  override readonly name = 'BadAdminRequest';
+/** A body that does not parse or does not validate: the caller's mistake, answered as `STRONGBOX_ERRORS` says (400 ValidationException). */
+function badRequest(message: string): Answer {
+  const { status, type } = STRONGBOX_ERRORS.BAD_ADMIN_REQUEST.admin!;
+  return { status, body: failure(type, message) };
 }
 
 /**
  * Runs a step that parses or validates the caller's input (before it changes anything), turning
  * its refusal (`TypeError`/`RangeError`, as `requests.ts`, the clock, the fault injector and the
- * quota setting throw them) into a `BadAdminRequest`.
+ * quota setting throw them) into the `StrongboxError` `BAD_ADMIN_REQUEST`.
  */
 function validated<T>(step: () => T): T {
   try {
     return step();
   } catch (error) {
-    if (error instanceof TypeError || error instanceof RangeError) throw new BadAdminRequest(error.message);
+    if (error instanceof TypeError || error instanceof RangeError) throw new StrongboxError('BAD_ADMIN_REQUEST', error.message);
     throw error;
   }
 }

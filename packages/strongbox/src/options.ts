@@ -6,7 +6,7 @@
  */
 
 import { parseArgs } from 'node:util';
-import { CliError, EXIT_USAGE } from './errors.ts';
+import { StrongboxError } from './errors.ts';
 
 /** The `serve` command line, checked. */
 export interface ServeArgs {
@@ -96,7 +96,7 @@ const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 
 /**
  * Parses and checks the arguments after `serve`.
- * @throws CliError (exit 2) naming the first problem.
+ * @throws StrongboxError USAGE (exit 2) naming the first problem.
  * @example parseServeArgs(['--port', '0']).port // 0
  */
 export function parseServeArgs(args: readonly string[]): ServeArgs {
@@ -233,5 +233,5 @@ function parseOrExplain(args: readonly string[]) {
 }
 
 function usage(message: string): never {
-  throw new CliError(`${message} (see strongbox serve --help)`, EXIT_USAGE);
+  throw new StrongboxError('USAGE', `${message} (see strongbox serve --help)`);
 }

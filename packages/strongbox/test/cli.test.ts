@@ -5,7 +5,7 @@
  * runs it, and failures injected into the process with a preloaded module).
  */
 
-import { readFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -112,6 +112,17 @@ describe('run-time failures exit 1 with one line', () => {
     } finally {
       blocker.close();
     }
+  });
+
+  // The store's refusal (a KmsError of a store failure code) is one line naming the directory.
+  it.skipIf(process.platform === 'win32')('a data directory whose root key others can read', async () => {
+    const data = join(dir.path, 'insecure');
+    await mkdir(data);
+    await writeFile(join(data, 'root.key'), `${Buffer.alloc(32, 7).toString('base64')}\n`, { mode: 0o644 });
+    await chmod(join(data, 'root.key'), 0o644);
+    const exit = await runInProcess(['serve', '--port', '0', '--data', data]);
+    expect(exit.code).toBe(1);
+    expectOneLine(exit, new RegExp(`^strongbox: data directory '${data}': ${join(data, 'root.key')} has mode 0644; a root key must not be accessible`));
   });
 
   it('a data directory that cannot be created', async () => {

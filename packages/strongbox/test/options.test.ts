@@ -4,7 +4,7 @@
  */
 
 import { describe, expect, it } from 'vitest';
-import { CliError } from '../src/errors.ts';
+import { StrongboxError } from '../src/errors.ts';
 import { parseServeArgs } from '../src/options.ts';
 
 describe('parseServeArgs', () => {
@@ -148,7 +148,7 @@ describe('parseServeArgs', () => {
     } catch (error) {
       caught = error;
     }
-    expect(caught).toBeInstanceOf(CliError);
-    expect(caught).toMatchObject({ exitCode: 2, message: `${message} (see strongbox serve --help)` });
+    expect(caught).toBeInstanceOf(StrongboxError);
+    expect(caught).toMatchObject({ code: 'USAGE', exitCode: 2, message: `${message} (see strongbox serve --help)` });
   });
 });

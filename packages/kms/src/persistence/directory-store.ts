@@ -26,7 +26,7 @@
  * `KMSInternalException`; nothing acknowledged is lost, reads go on, and the next commit simply
  * tries again, so writes resume by themselves once there is space. A snapshot the disk has no room
  * for is skipped (the journal keeps growing until one fits); one whose directory fsync fails after
- * its rename is in place (`NotDurableError`), and counts as written. Any other write or fsync failure, or
+ * its rename is in place (`NOT_DURABLE`), and counts as written. Any other write or fsync failure, or
  * one the journal cannot be cut back from, leaves memory and disk possibly apart, so the store
  * refuses every later commit, and `whenDurable` every later response, with `KMSInternalException`,
  * and reports the cause through `failure` and `onError`; restart to recover the durable state.
@@ -52,13 +52,12 @@
 
 import { type FileHandle, mkdir, open, readdir, unlink } from 'node:fs/promises';
 import type { Backend } from '@strongbox/envelope';
-import { type DirectoryLockOptions, fencedFileIo, LeaseLostError, NotDurableError } from '@strongbox/service-kernel';
+import { type DirectoryLockOptions, fencedFileIo, isServiceError, type ServiceErrorOf } from '@strongbox/service-kernel';
 import { KmsError } from '../errors.ts';
 import { type Change, KmsState } from '../model/state.ts';
 import { AuditLog, type AuditSink } from './audit-log.ts';
 import { changesJson, encodeChange, RecordSealer } from './codec.ts';
 import { acquireLock } from './directory-lock.ts';
-import { StoreError } from './errors.ts';
 import { classifyFiles, type FileIo, isOutOfSpace, journalName, nodeFileIo, pathIn, snapshotName, syncDirectory } from './files.ts';
 import { type Recovered, recover } from './recovery.ts';
 import { type RootKeySource, resolveRootKey } from './root-key.ts';
@@ -84,7 +83,7 @@ export interface DirectoryStoreOptions {
    */
   readonly snapshotThresholdBytes?: number;
   /**
-   * Told about write failures: a `StoreError` `WRITE_FAILED` once, when the store stops (it then
+   * Told about write failures: a `KmsError` `WRITE_FAILED` once, when the store stops (it then
    * refuses all commits), `LEASE_LOST` once, when another process took the directory over (the
    * store refuses every call from then on, reads included: stop the process), or `DISK_FULL` when a full disk first refuses a write
    * after the last successful one (the store rolls back and carries on).
@@ -121,7 +120,7 @@ export interface DirectoryStore extends ChangeStore {
  * Opens (or creates) a data directory, recovers its state, and returns a store whose `state` is
  * the recovered state.
  *
- * @throws StoreError INVALID_ROOT_KEY, INSECURE_ROOT_KEY, MISSING_ROOT_KEY, WRONG_ROOT_KEY, CORRUPT
+ * @throws KmsError INVALID_ROOT_KEY, INSECURE_ROOT_KEY, MISSING_ROOT_KEY, WRONG_ROOT_KEY, CORRUPT
  *   or LOCKED (see `errors.ts`); file-system errors as Node raises them.
  * @example
  * ```ts
@@ -376,7 +375,7 @@ class DataDirectoryStore implements DirectoryStore {
         else await this.#append(batch);
       } catch (error) {
         const cause = error instanceof Error ? error : new Error(String(error));
-        if (cause instanceof LeaseLostError) {
+        if (isServiceError(cause, 'LEASE_LOST')) {
           // Refused before anything reached the file: undo what is not durable, then stop writing.
           this.#undo(batch, snapshotWaiters);
           this.leaseLost(cause);
@@ -464,7 +463,7 @@ class DataDirectoryStore implements DirectoryStore {
       // Renamed into place, its directory fsync failed: the next open may start from it (if the
       // rename reached the disk), so rolling back and appending to journal <previous> could lose
       // acknowledged commits. Placed, then: the store fails and stops writing (`#drain`).
-      if (error instanceof NotDurableError) this.#snapshotPlaced = true;
+      if (isServiceError(error, 'NOT_DURABLE')) this.#snapshotPlaced = true;
       throw error;
     }
     // Snapshot <next> is durable: from here on recovery starts from it, whatever happens next,
@@ -511,7 +510,7 @@ class DataDirectoryStore implements DirectoryStore {
     this.#diskFull = true;
     try {
       this.#parts.onError?.(
-        new StoreError(
+        new KmsError(
           'DISK_FULL',
           `The data directory ${this.directory} is out of space (${cause.message}); changes are refused until there is room again, reads go on.`,
           { cause },
@@ -540,10 +539,10 @@ class DataDirectoryStore implements DirectoryStore {
    * Another process took the directory over: from now on every call is refused (a write in
    * flight is refused by the lease and rolled back by the writer), reported once.
    */
-  leaseLost(cause: LeaseLostError): void {
+  leaseLost(cause: ServiceErrorOf<'LEASE_LOST'>): void {
     if (this.#failure !== undefined) return;
     this.#fenced = true;
-    this.#failure = new StoreError('LEASE_LOST', cause.message, { cause });
+    this.#failure = new KmsError('LEASE_LOST', cause.message, { cause });
     try {
       this.#parts.onError?.(this.#failure);
     } catch {
@@ -552,7 +551,7 @@ class DataDirectoryStore implements DirectoryStore {
   }
 
   #fail(error: Error, waiters: readonly Waiter[]): void {
-    const failure = new StoreError(
+    const failure = new KmsError(
       'WRITE_FAILED',
       `Writing to the data directory ${this.directory} failed (${error.message}); the store refuses further changes. Restart to recover the durable state.`,
       { cause: error },

@@ -8,7 +8,7 @@
  * one's lease lapsed: the store confirms it around every write (`store.ts`).
  */
 
-import { acquireDirectoryLease, type DirectoryLease, DirectoryLockedError, type DirectoryLockOptions } from '@strongbox/service-kernel';
+import { acquireDirectoryLease, type DirectoryLease, type DirectoryLockOptions, isServiceError } from '@strongbox/service-kernel';
 import { LOCK_FILE } from './layout.ts';
 
 /**
@@ -20,8 +20,8 @@ export async function lockDirectory(directory: string, options: DirectoryLockOpt
   try {
     return await acquireDirectoryLease(directory, LOCK_FILE, options);
   } catch (error) {
-    if (!(error instanceof DirectoryLockedError)) throw error;
-    const { holder, path } = error;
+    if (!isServiceError(error, 'DIRECTORY_LOCKED')) throw error;
+    const { holder, path } = error.detail;
     if (holder.kind === 'race') throw new Error(`Could not take the lock ${path}`, { cause: error });
     const pid = holder.kind === 'process' ? holder.pid : process.pid;
     throw new Error(`The data directory ${directory} is in use by process ${pid} (${path}); stop it first, or use another directory.`, { cause: error });

@@ -6,7 +6,7 @@
  * and directory fsync before the manifest; manifest by temporary file, fsync, rename, directory
  * fsync); a crash leaves no half object visible, since an object exists only through its manifest;
  * and opening the directory again brings everything back, removing what a crash left over. A
- * commit whose directory fsync fails after its rename or unlink (the kernel's `NotDurableError`)
+ * commit whose directory fsync fails after its rename or unlink (the kernel's `NOT_DURABLE`)
  * took effect all the same: it fails with `CommitOutcomeUnknown`, which tells the index to show
  * the change (its blobs counted as after a success) and to keep the blobs of the record it
  * replaced until the next open (`indexed-store.ts`).
@@ -16,7 +16,7 @@
  * it again once durable, before the store acknowledges it. Once another process took the
  * directory over (this one was paused past its lease), every write fails with 500 InternalError
  * and no further step starts; the store still reads (the S3 engine refuses every call, and
- * `strongbox serve` exits); `onError` hears the `LeaseLostError` once. A blob the store would
+ * `strongbox serve` exits); `onError` hears the kernel's `LEASE_LOST` once. A blob the store would
  * delete then is left for the next open to remove.
  *
  * What the checks cannot exclude (`lease.ts`) is a step already past its first check when the
@@ -37,8 +37,7 @@ import { join } from 'node:path';
 import {
   type DirectoryLease,
   type DirectoryLockOptions,
-  LeaseLostError,
-  NotDurableError,
+  isServiceError,
   replaceFileDurably,
   syncDirectory,
   syncDirectoryAfter,
@@ -73,7 +72,7 @@ const DELETED_MARK = 'deleted-';
 export interface DataDirectoryEnvironment extends StoreEnvironment {
   /**
    * Told once when another process took the directory over after this one's lease lapsed (a
-   * `LeaseLostError`): every write fails from then on (the store still reads; the S3 engine
+   * `ServiceError` `LEASE_LOST`): every write fails from then on (the store still reads; the S3 engine
    * refuses every call).
    */
   readonly onError?: (error: Error) => void;
@@ -209,7 +208,7 @@ class FileSystemPersistence implements Persistence {
     for (const sub of [OBJECTS, BLOBS, UPLOADS]) await mkdir(join(temporary, sub), { mode: 0o700 });
     await replaceFileDurably(temporary, BUCKET_FILE, encodeRecord(record)).catch((error: unknown) => {
       // In a directory nothing reads (removed at the next open): the bucket is not in place.
-      throw error instanceof NotDurableError ? error.cause : error;
+      throw isServiceError(error, 'NOT_DURABLE') ? error.cause : error;
     });
     await rename(temporary, directory);
     await syncDirectoryAfter(this.#base, directory);
@@ -285,7 +284,7 @@ class FileSystemPersistence implements Persistence {
    * it is durable, so it is acknowledged only if it landed before any takeover.
    * @throws S3Error InternalError (`DataDirectoryTakenOver`) once the lease is lost; S3Error
    *   `CommitOutcomeUnknown` when the step's change is in place but not confirmed: its directory
-   *   fsync failed after its rename or unlink (`NotDurableError`), or the check after the step
+   *   fsync failed after its rename or unlink (`NOT_DURABLE`), or the check after the step
    *   failed otherwise (the lock file could not be read: a network file system's transient error).
    */
   async #commit<T>(step: () => Promise<T>): Promise<T> {
@@ -294,7 +293,7 @@ class FileSystemPersistence implements Persistence {
     try {
       result = await step();
     } catch (error) {
-      if (error instanceof NotDurableError) throw new S3Error('CommitOutcomeUnknown', { cause: error });
+      if (isServiceError(error, 'NOT_DURABLE')) throw new S3Error('CommitOutcomeUnknown', { cause: error });
       throw error;
     }
     try {
@@ -310,7 +309,7 @@ class FileSystemPersistence implements Persistence {
     try {
       await this.#lease.confirm();
     } catch (error) {
-      if (error instanceof LeaseLostError) throw new S3Error('DataDirectoryTakenOver', { cause: error });
+      if (isServiceError(error, 'LEASE_LOST')) throw new S3Error('DataDirectoryTakenOver', { cause: error });
       throw error;
     }
   }
