@@ -15,12 +15,13 @@
  * - ObjectParts only for a completed multipart upload, with `PartsCount`; its `Part` list only for
  *   a COMPOSITE checksum upload, a page at a time as ListParts pages (`x-amz-max-parts`, default
  *   and ceiling 1000, `x-amz-part-number-marker` exclusive), each part's number as uploaded, size
- *   and checksum (boto3/boto3#3509, AWS support: the parts are listed only for an upload with an
- *   additional checksum; localstack/localstack#12764: COMPOSITE uploads list like ListParts). A
- *   value of either header that is not a number is ignored, as S3 ignores it (versitygw#1806).
- *   UNCONFIRMED: the element set of a non-COMPOSITE multipart object's ObjectParts (here the part
- *   count only) and whether S3 answers a composite checksum with its `-N` suffix here (here as
- *   HeadObject answers it).
+ *   and checksum (API reference `GetObjectAttributesParts`: without an additional checksum "the
+ *   response doesn't return the Part element"; boto3/boto3#3509, AWS support; a re:Post question
+ *   reports TotalPartsCount alone for such objects; localstack/localstack#12764: COMPOSITE uploads
+ *   list like ListParts). A value of either header that is not a number is ignored, as S3 ignores
+ *   it (versitygw#1806). UNCONFIRMED: whether S3 answers a composite checksum with its `-N`
+ *   suffix here (here as HeadObject answers it), and the part list of a FULL_OBJECT upload (none
+ *   here: its parts keep no checksum of their own).
  * - Permissions: s3:GetObjectAttributes and s3:GetObject (API reference, "Permissions").
  *
  * A data event: CloudTrail records it only in trails with S3 data events enabled.
