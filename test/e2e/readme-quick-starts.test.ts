@@ -1,11 +1,11 @@
 /**
  * The quick starts of the READMEs run as written: the first TypeScript block of each package
  * README's "Quick start" section, the root README's in-process quick start, and the other
- * self-contained examples a newcomer pastes first (the S3 README's opening blocks and its "On the
- * wire" one, the strongbox README's in-process ones), are copied into a file in the workspace (so
- * they import the packages as a project that depends on them does) and run with tsx; each must
- * exit 0 and print what its comment promises. (The packed tarballs run the root README's quick
- * start too: `packed.test.ts`.)
+ * self-contained examples a newcomer pastes first (the envelope README's and the S3 README's
+ * opening blocks, the S3 README's "On the wire" one, the strongbox README's in-process ones), are
+ * copied into a file in the workspace (so they import the packages as a project that depends on
+ * them does) and run with tsx; each must exit 0 and print what its comment promises. (The packed
+ * tarballs run the root README's quick start too: `packed.test.ts`.)
  */
 
 import { execFile } from 'node:child_process';
@@ -30,6 +30,7 @@ async function quickStart(readme: string, heading: string, index = 0): Promise<s
 const CASES: readonly { readme: string; heading: string; block: number; prints: RegExp }[] = [
   { readme: 'README.md', heading: '### In process, for TypeScript tests', block: 0, prints: /^AES256 a,b\n1,2\n/ },
   { readme: 'packages/envelope/README.md', heading: '## Quick start', block: 0, prints: /^hello\n$/ },
+  { readme: 'packages/envelope/README.md', heading: '# @strongbox/envelope', block: 0, prints: /^2000000 4096 2000000 acme 2000000\n$/ },
   { readme: 'packages/service-kernel/README.md', heading: '## Quick start', block: 0, prints: /^kms\.amazonaws\.com\n$/ },
   { readme: 'packages/kms/README.md', heading: '## Quick start', block: 0, prints: /^true\n$/ },
   { readme: 'packages/s3/README.md', heading: '## Quick start', block: 0, prints: /^AES256 a,b\n1,2\n\n$/ },
