@@ -1,11 +1,13 @@
 /**
- * The start-up banner as the README shows it: the README's sample is compared line by line with
- * what `startBanner` prints for the default settings, so the two cannot drift apart again (the
- * sample named "KMS, CloudTrail LookupEvents" long after S3 was served).
+ * The start-up banner: the README's sample is compared line by line with what `startBanner` prints
+ * for the default settings, so the two cannot drift apart again (the sample named "KMS, CloudTrail
+ * LookupEvents" long after S3 was served); and its authentication line speaks of users-file keys
+ * only when there is a users file.
  */
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseUsers } from '@strongbox/kms';
 import { describe, expect, it } from 'vitest';
 import { startBanner } from '../src/banner.ts';
 
@@ -33,5 +35,28 @@ describe('the README sample banner', () => {
       expect(found, `the banner prints ${JSON.stringify(line)} (after line ${from})`).toBeGreaterThanOrEqual(from);
       from = found + 1;
     }
+  });
+});
+
+describe('the authentication line', () => {
+  const facts = { url: 'http://127.0.0.1:4566', region: 'us-east-1', account: '000000000000' };
+  const authLine = (banner: string): string => banner.split('\n').find((line) => line.startsWith('  Authentication: ')) ?? '';
+  const users = parseUsers({ users: [{ accessKeyId: 'AKIAALICE', secretAccessKey: 'alice-secret', principal: 'arn:aws:iam::000000000000:user/alice' }] });
+
+  it('without a users file, says every key and unsigned request is the root, and names no users-file keys', () => {
+    const line = authLine(startBanner({ ...facts, strictAuth: false }));
+    expect(line).toContain('unsigned requests and any access key (test/test too, any secret) act as the account root');
+    expect(line).toContain('--users FILE adds verified keys');
+    expect(line).not.toContain('users-file keys are verified');
+  });
+
+  it('with a users file, says its keys are verified and the others act as the root; and never prints a secret', () => {
+    const banner = startBanner({ ...facts, strictAuth: false, users });
+    expect(authLine(banner)).toContain('users-file keys are verified; unsigned requests and other keys');
+    expect(banner).not.toContain('alice-secret');
+  });
+
+  it('under --strict-auth, says what is refused', () => {
+    expect(authLine(startBanner({ ...facts, strictAuth: true }))).toBe('  Authentication: strict (unsigned requests and unknown access keys are refused)');
   });
 });
