@@ -133,8 +133,8 @@ export function openControlledEndpoint(options: EndpointOptions = {}): Promise<C
 }
 
 /**
- * Opens the store, applies the seed, and builds the emulator and its protocol handlers (KMS,
- * CloudTrail LookupEvents, STS GetCallerIdentity and S3, with SigV4 as the options say).
+ * Opens the store, applies the seed, and builds the emulator and its protocol handlers (KMS and
+ * CloudTrail LookupEvents, with SigV4 as the options say).
  * @throws DataDirectoryError for a data directory that cannot be used or holds another format
  *   (checked before anything opens it); StoreError, TypeError (seed) as `startServer` documents;
  *   the store is closed again then.
