@@ -40,7 +40,7 @@ export function startBanner(facts: BannerFacts): string {
     `  Region ${facts.region}, account ${facts.account}`,
     `  State: ${facts.data === undefined ? 'in memory (lost on exit; --data DIR keeps it)' : `kept in ${facts.data}`}`,
     `  Quotas: ${quotaText(facts.quotas)}`,
-    `  Authentication: ${facts.strictAuth ? 'strict (unsigned requests and unknown access keys are refused)' : 'users-file keys are verified; unsigned requests and other keys (test/test too, any secret) act as the account root'}`,
+    `  Authentication: ${authenticationText(facts.strictAuth, fileUsers.length > 0)}`,
     '',
     'Credentials:',
     ...(defaultKey
@@ -63,6 +63,16 @@ export function startBanner(facts: BannerFacts): string {
     'Stop with Ctrl-C.',
   ];
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * The authentication mode in one line. Without a users file the default mode has no verified keys
+ * at all, so the line does not talk about users-file keys a newcomer never gave.
+ */
+function authenticationText(strictAuth: boolean, hasUsersFile: boolean): string {
+  if (strictAuth) return 'strict (unsigned requests and unknown access keys are refused)';
+  if (hasUsersFile) return 'users-file keys are verified; unsigned requests and other keys (test/test too, any secret) act as the account root';
+  return 'open: unsigned requests and any access key (test/test too, any secret) act as the account root; --users FILE adds verified keys';
 }
 
 /**

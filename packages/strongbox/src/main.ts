@@ -14,7 +14,7 @@ import { VERSION } from './version.ts';
 export const USAGE: string = `Usage: strongbox <command> [options]
 
 Commands:
-  serve    serve the KMS emulator and CloudTrail LookupEvents on one local HTTP port
+  serve    serve KMS, S3, CloudTrail LookupEvents and STS GetCallerIdentity on one local port
   demo     walk through the S3 encryption mechanisms (in process, or --endpoint-url)
 
 Options:

@@ -51,8 +51,8 @@ export interface ServeQuotas {
 /** `strongbox serve --help`. */
 export const SERVE_USAGE: string = `Usage: strongbox serve [options]
 
-Serves the KMS emulator (AWS JSON 1.1, SigV4) and CloudTrail LookupEvents on one HTTP port
-(and on an HTTPS port beside it with --https-port).
+Serves KMS (AWS JSON 1.1), S3 (REST-XML), CloudTrail LookupEvents and STS GetCallerIdentity,
+with SigV4, on one HTTP port (and on an HTTPS port beside it with --https-port).
 
 Options:
   --port N            TCP port, 0 for any free port (default 4566)

@@ -11,6 +11,9 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { openEndpoint } from '../src/endpoint.ts';
+import { USAGE } from '../src/main.ts';
+import { SERVE_USAGE } from '../src/options.ts';
 import { runCli, runInProcess, useTempDir } from './helpers/cli.ts';
 
 /** Exactly one line on stderr, starting `strongbox: `, nothing on stdout. */
@@ -54,6 +57,27 @@ describe('help', () => {
       '--strict-auth',
     ]) {
       expect(exit.stdout).toContain(flag);
+    }
+  });
+});
+
+describe('what the help says serve serves', () => {
+  // Read from the endpoint's own routing table (S3 takes what no route claims), so a service
+  // added there and missing from the help fails here.
+  it('strongbox --help and strongbox serve --help name every service the endpoint routes', async () => {
+    const endpoint = await openEndpoint();
+    try {
+      const services = [...endpoint.routes.map((route) => route.service), 'S3'];
+      expect(services).toEqual(['KMS', 'CloudTrail LookupEvents', 'STS GetCallerIdentity', 'S3']);
+      // The sentences that say what serve does, not the whole texts (which name S3 elsewhere).
+      const serveLine = USAGE.split('\n').find((line) => line.trimStart().startsWith('serve '));
+      const serveSummary = SERVE_USAGE.slice(0, SERVE_USAGE.indexOf('Options:'));
+      for (const service of services) {
+        expect(serveLine).toContain(service);
+        expect(serveSummary).toContain(service);
+      }
+    } finally {
+      await endpoint.close();
     }
   });
 });
