@@ -134,8 +134,8 @@ export function openControlledEndpoint(options: EndpointOptions = {}): Promise<C
 }
 
 /**
- * Opens the store, applies the seed, and builds the emulator and its protocol handlers (KMS and
- * CloudTrail LookupEvents, with SigV4 as the options say).
+ * Opens the stores, applies the seed, and builds the engines and their protocol handlers (KMS, S3,
+ * CloudTrail LookupEvents and STS GetCallerIdentity, with SigV4 as the options say).
  * @throws StrongboxError UNUSABLE or OTHER_FORMAT for a data directory that cannot be used or
  *   holds another format (checked before anything opens it); KmsError, TypeError (seed) as
  *   `startServer` documents; the store is closed again then.
