@@ -97,6 +97,7 @@ export type S3ErrorReason =
   | 'InternalError'
   | 'DataDirectoryTakenOver'
   | 'CommitOutcomeUnknown'
+  | 'DataDirectoryLocked'
   // Bucket policies and authorization.
   | 'AccessDeniedByPolicy'
   | 'NoSuchBucketPolicy'
@@ -471,6 +472,10 @@ export const S3_ERRORS: Readonly<Record<S3ErrorReason, S3WireError>> = Object.fr
   // are kept until the next open (`indexed-store.ts`). S3's plain 500 to callers: a 500 may or may
   // not have taken effect.
   CommitOutcomeUnknown: { code: 'InternalError', status: 500, message: 'We encountered an internal error. Please try again.' },
+  // Strongbox's own, raised when a data directory is opened (never by a request): another process,
+  // or another store of this one, holds its lock. The message is for the operator (who holds it,
+  // what to do); the protocol edge never sends it (`toWireError` answers S3's plain 500).
+  DataDirectoryLocked: { code: 'InternalError', status: 500, message: (d) => d.value ?? 'The data directory is in use.' },
 
   // Same-account refusals name the caller, action, resource and the policy type that refused
   // (UG troubleshoot-403-errors, "Access denied message examples", enhanced messages since August

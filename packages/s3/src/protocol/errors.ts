@@ -83,6 +83,8 @@ export function toWireError(error: unknown): WireFailure {
       return { code: error.code, status: S3_AUTH_WIRE_ERRORS[error.code].status, message: error.message, fields: error.fields };
   }
   if (error instanceof URIError) return new S3Error('InvalidURI', { cause: error });
+  // The operator's text names the data directory and who holds it: not the client's to read.
+  if (error instanceof S3Error && error.reason === 'DataDirectoryLocked') return new S3Error('InternalError', { cause: error });
   return toS3Error(error);
 }
 
