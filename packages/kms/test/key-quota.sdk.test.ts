@@ -95,6 +95,19 @@ describe('the key quota', () => {
     expect((await failureOf(client.send(new CreateKeyCommand({})))).message).toBe(quotaText(4, 4));
   });
 
+  it('names no key in the audit event of a CreateKey refused at its last check (two RSA keys racing for the last key)', async () => {
+    const { kms } = await withKeyQuota(1);
+    // Generating a key pair is asynchronous: both calls pass the first check, one is refused
+    // just before its commit, after its key record was built.
+    const input = { KeySpec: 'RSA_2048', KeyUsage: 'SIGN_VERIFY' } as const;
+    const outcomes = await Promise.allSettled([kms.createKey(input), kms.createKey(input)]);
+    expect(outcomes.map((outcome) => outcome.status).sort()).toEqual(['fulfilled', 'rejected']);
+    const events = kms.auditTrail.events().filter((event) => event.eventName === 'CreateKey');
+    const created = (outcomes.find((outcome) => outcome.status === 'fulfilled') as PromiseFulfilledResult<{ KeyMetadata?: { Arn?: string } }>).value;
+    expect(events.find((event) => event.errorCode === undefined)?.resources).toEqual([created.KeyMetadata?.Arn]);
+    expect(events.find((event) => event.errorCode === 'LimitExceededException')?.resources).toEqual([]);
+  });
+
   it('leaves AWS managed keys out: one is created on first use even at the quota', async () => {
     const { kms, client } = await withKeyQuota(1);
     await createKey(client);

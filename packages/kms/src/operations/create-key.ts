@@ -135,10 +135,11 @@ export const createKey: OperationDefinition<'CreateKey', CreateKeyRequest, Creat
           : { ...base, keySpec, keyUsage, state: 'Enabled' as const, keyPair: await generateKeyPairMaterial(keySpec, random) };
     // A multi-Region primary key, with no replicas yet (ReplicateKey is not modelled).
     const key = input.MultiRegion === true ? { ...typed, multiRegion: { primaryRegion: region, replicaRegions: [] } } : typed;
-    context.touch(key);
     // No await between this check and the commit, which applies at once: two calls at the
-    // boundary cannot both pass it.
+    // boundary cannot both pass it. The key is named in the audit trail only once it passed: a
+    // call refused here created nothing, and its event names no resource.
     context.requireKeyQuota(account, region);
+    context.touch(key);
     await context.commit({ type: 'putKey', key });
     return { KeyMetadata: keyMetadata(key) };
   },
