@@ -275,8 +275,13 @@ async function presignedSignature(
     },
   );
   const value = presigned.query?.['X-Amz-Signature'];
+  // `presign` drops `x-amz-date`, `date` and `authorization` from the headers it signs whatever
+  // `signableHeaders` says, and signs its own list: a URL naming one of them in
+  // X-Amz-SignedHeaders would verify with that header unsigned (and pass `checkHeadersSigned`).
+  // The list the signature covers must be the URL's.
+  const covered = presigned.query?.['X-Amz-SignedHeaders'] === signedHeaders.join(';');
   return {
-    signature: typeof value === 'string' ? value : '',
+    signature: typeof value === 'string' && covered ? value : '',
     explain: (amzDate, scope) => signer.explain(presigned, { signedHeaders, payloadHash: contentSha256, amzDate, scope }),
     // HMAC with the derived signing key, by the library (which also caches the key).
     sign: (stringToSign) =>

@@ -490,6 +490,24 @@ describe('a signed x-amz-* header sent only in the query (the JavaScript SDK v2 
     });
   });
 
+  it.each(['x-amz-date', 'date'])('refuses a URL whose X-Amz-SignedHeaders names %s, which the signature cannot cover', async (name) => {
+    // The signer's `presign` never signs these headers: a URL signed over `host` whose list was
+    // widened afterwards must not let an unsigned header of that name through.
+    const signed = await signer.presign(
+      { method: 'PUT', protocol: 'http:', hostname: 'h', path: '/reports/k', query: {}, headers: { host: 'h', 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' } },
+      { signingDate: new Date(NOW), unhoistableHeaders: new Set(['x-amz-content-sha256']), unsignableHeaders: new Set(['x-amz-content-sha256']) },
+    );
+    const query = signed.query as Record<string, string>;
+    const request = (signedHeaders: string, headers: Record<string, string>): HttpRequest => ({
+      method: 'PUT',
+      path: `/reports/k?${new URLSearchParams({ ...query, 'X-Amz-SignedHeaders': signedHeaders }).toString()}`,
+      headers: { host: 'h', ...headers },
+      body: new Uint8Array(),
+    });
+    await expect(verify(request('host', {}))).resolves.toBeDefined();
+    await expect(verify(request(`host;${name}`, { [name]: 'not signed by anyone' }))).rejects.toMatchObject({ code: 'SignatureDoesNotMatch', status: 403 });
+  });
+
   it('never reads the six presigning parameters as headers', async () => {
     // A URL naming x-amz-date among its signed headers but sending no such header does not verify,
     // though X-Amz-Date is in its query.
