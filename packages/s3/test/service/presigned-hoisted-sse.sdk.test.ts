@@ -291,6 +291,14 @@ describe('the JavaScript SDK v2 form: the header signed, its value only in the q
     expect([put.status, put.headers[SSE], put.headers[KEY_ID]]).toEqual([200, 'aws:kms', keyArn]);
   });
 
+  it('a signed x-amz-copy-source only in the query is refused (403), not run as an empty PutObject', async () => {
+    await client.send(new PutObjectCommand({ Bucket: 'data', Key: 'source', Body: body }));
+    const url = await presignV2({ 'x-amz-copy-source': '/data/source' }, { 'x-amz-copy-source': '/data/source' });
+    const put = await open(url, 'PUT');
+    expect([put.status, element(put.text, 'Code')]).toEqual([403, 'SignatureDoesNotMatch']);
+    expect((await sdkError(head())).$metadata.httpStatusCode).toBe(404);
+  });
+
   it('a signed header of the same name wins over the parameter (as LocalStack and MinIO; UNCONFIRMED for S3)', async () => {
     const url = await presignV2({ [SSE]: 'aws:kms' }, { [SSE]: 'AES256' });
     const put = await open(url, 'PUT', { body, headers: { [SSE]: 'AES256' } });

@@ -57,6 +57,8 @@ const YYYYMMDD = /^\d{8}$/;
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 /** The query parameters `presign` writes itself; every other parameter is signed as the client sent it. */
 const AUTH_PARAMETERS = ['X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Date', 'X-Amz-Expires', 'X-Amz-SignedHeaders', 'X-Amz-Signature'] as const;
+/** The signed headers a presigned URL may carry as query parameters instead (`signedInQuery`). */
+const QUERY_HEADER_PREFIX = 'x-amz-server-side-encryption';
 const MISSING_PARAMETERS =
   'Query-string authentication version 4 requires the X-Amz-Algorithm, X-Amz-Credential, X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, and X-Amz-Expires parameters.';
 const MALFORMED_CREDENTIAL =
@@ -290,20 +292,23 @@ async function presignedSignature(
 }
 
 /**
- * The value of a signed `x-amz-*` header sent only as a query parameter of the same name (any
- * case): the JavaScript SDK v2 presigns that way, listing the header in `X-Amz-SignedHeaders`
- * and putting its value in the query only; S3 verifies such a URL without the header
- * (localstack/localstack#7628, AWS-validated; MinIO's `extractSignedHeaders` reads the query the
- * same way). Only for `x-amz-*` names, the ones that SDK moves into the query, and not for
- * `x-amz-content-sha256`, whose signed value is read from the header alone (it is the payload
- * claim); a name given more than once has no single value and does not verify.
+ * The value of a signed server-side-encryption header sent only as a query parameter of the same
+ * name (any case): the JavaScript SDK v2 presigns that way, listing the header in
+ * `X-Amz-SignedHeaders` and putting its value in the query only; S3 verifies such a URL without
+ * the header (localstack/localstack#7628, AWS-validated; MinIO's `extractSignedHeaders` reads the
+ * query the same way). Only `x-amz-server-side-encryption*` names: they are the ones S3 is known
+ * to act on from the query, and the S3 engine reads them there (`@strongbox/s3`'s
+ * `hoistedHeaders`). That SDK hoists every header, but any other one would verify here and then
+ * be unknown to the operation (an `x-amz-copy-source` turning a CopyObject into an empty
+ * PutObject, metadata or an ACL dropped): such a URL stays refused, as before. Never
+ * `x-amz-content-sha256` (the payload claim is read from the header alone) nor a presigning
+ * parameter; a name given more than once has no single value and does not verify.
  */
 function signedInQuery(name: string, query: ReadonlyMap<string, readonly string[]>): string | undefined {
-  if (!name.startsWith('x-amz-') || name === 'x-amz-content-sha256') return undefined;
+  if (!name.startsWith(QUERY_HEADER_PREFIX)) return undefined;
   let found: string | undefined;
   for (const [parameter, values] of query) {
-    // The six parameters `presign` writes are not headers of the request.
-    if (parameter.toLowerCase() !== name || (AUTH_PARAMETERS as readonly string[]).includes(parameter)) continue;
+    if (parameter.toLowerCase() !== name) continue;
     if (found !== undefined || values.length !== 1) return undefined;
     found = values[0];
   }

@@ -490,6 +490,18 @@ describe('a signed x-amz-* header sent only in the query (the JavaScript SDK v2 
     });
   });
 
+  it.each([
+    ['x-amz-copy-source', '/reports/source'],
+    ['x-amz-meta-team', 'a'],
+    ['x-amz-acl', 'public-read'],
+  ])('reads no other signed header from the query (%s): the operation would never see it, so the URL stays refused', async (name, value) => {
+    const request = await v2Url({ [name]: value });
+    expect(new URLSearchParams(request.path.split('?')[1]).get('X-Amz-SignedHeaders')).toBe(`host;${name}`);
+    await expect(verify(request)).rejects.toMatchObject({ code: 'SignatureDoesNotMatch', status: 403 });
+    // Sent as the header it was signed as, it verifies.
+    await expect(verify({ ...request, headers: { ...request.headers, [name]: value } })).resolves.toBeDefined();
+  });
+
   it.each(['x-amz-date', 'date'])('refuses a URL whose X-Amz-SignedHeaders names %s, which the signature cannot cover', async (name) => {
     // The signer's `presign` never signs these headers: a URL signed over `host` whose list was
     // widened afterwards must not let an unsigned header of that name through.
