@@ -133,7 +133,7 @@ export const createKey: OperationDefinition<'CreateKey', CreateKeyRequest, Creat
         : family === 'hmac'
           ? { ...base, keySpec, keyUsage, state: 'Enabled' as const, macKey: generateHmacKey(keySpec, random) }
           : { ...base, keySpec, keyUsage, state: 'Enabled' as const, keyPair: await generateKeyPairMaterial(keySpec, random) };
-    // A multi-Region primary key, with no replicas yet (ReplicateKey is not modelled).
+    // A multi-Region primary key, with no replicas yet (ReplicateKey adds them).
     const key = input.MultiRegion === true ? { ...typed, multiRegion: { primaryRegion: region, replicaRegions: [] } } : typed;
     // No await between this check and the commit, which applies at once: two calls at the
     // boundary cannot both pass it. The key is named in the audit trail only once it passed: a
