@@ -80,7 +80,7 @@ describe('the key quota', () => {
   });
 
   it('counts keys in every key state and of every origin and spec, until they are deleted', async () => {
-    const { client, clock } = await withKeyQuota(4);
+    const { kms, client, clock } = await withKeyQuota(4);
     const disabled = await createKey(client);
     await client.send(new DisableKeyCommand({ KeyId: disabled }));
     // Imported key material: PendingImport until material is imported.
@@ -89,8 +89,10 @@ describe('the key quota', () => {
     const doomed = await createKey(client, { KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY' });
     await client.send(new ScheduleKeyDeletionCommand({ KeyId: doomed, PendingWindowInDays: 7 }));
     expect((await failureOf(client.send(new CreateKeyCommand({})))).message).toBe(quotaText(4, 4));
-    // Once the waiting period is over the key is gone, and no longer counts.
+    // Once the waiting period is over the key is gone, and no longer counts: in the report at
+    // once (before any call deletes it), and for CreateKey.
     clock.advance(7 * DAY);
+    expect(kms.quotas.resourceUsage()).toEqual([{ account: ACCOUNT, region: REGION, quota: 'customerManagedKeys', limit: 4, usage: 3 }]);
     await createKey(client);
     expect((await failureOf(client.send(new CreateKeyCommand({})))).message).toBe(quotaText(4, 4));
   });

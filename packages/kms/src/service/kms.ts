@@ -203,7 +203,7 @@ export class Kms {
       },
       limitOf: (quota: QuotaClass, region?: string) => quotas.limitOf(quota, region ?? this.region),
       usage: () => quotas.usage(clock.now()),
-      resourceUsage: () => resourceUsageOf(this.#store.state, quotas.customerManagedKeys),
+      resourceUsage: () => resourceUsageOf(this.#store.state, quotas.customerManagedKeys, clock.now()),
     });
     const settings: KmsSettings = { account, region, onDemandRotationDelayMs: options.onDemandRotationDelayMs ?? 0 };
     // Key usage tracking starts with the emulator (GetKeyLastUsage's TrackingStartDate).
@@ -309,9 +309,25 @@ export class Kms {
   }
 }
 
-/** The key quota's use in each account and Region that has customer managed keys. */
-function resourceUsageOf(state: KmsState, limit: number): ResourceQuotaUsage[] {
-  return [...state.customerManagedKeyCounts()].map(({ account, region, count }) => ({ account, region, quota: CUSTOMER_MANAGED_KEYS, limit, usage: count }));
+/**
+ * The key quota's use in each account and Region that has customer managed keys, at `now`. A key
+ * whose deletion waiting period has ended is deleted only before the next call (`prepare`), so a
+ * report between calls (after the clock is advanced) leaves such keys out itself, as that call
+ * would.
+ */
+function resourceUsageOf(state: KmsState, limit: number, now: number): ResourceQuotaUsage[] {
+  const due = new Map<string, number>();
+  for (const key of state.keys()) {
+    if (key.keyManager === 'AWS' || key.state !== 'PendingDeletion' || key.deletionDate === undefined || key.deletionDate > now) continue;
+    const where = `${key.account}/${key.region}`;
+    due.set(where, (due.get(where) ?? 0) + 1);
+  }
+  const usage: ResourceQuotaUsage[] = [];
+  for (const { account, region, count } of state.customerManagedKeyCounts()) {
+    const left = count - (due.get(`${account}/${region}`) ?? 0);
+    if (left > 0) usage.push({ account, region, quota: CUSTOMER_MANAGED_KEYS, limit, usage: left });
+  }
+  return usage;
 }
 
 /**
