@@ -172,9 +172,11 @@ describe('the key quota', () => {
     kms.quotas.configure({ enabled: false, customerManagedKeys: 3 });
     await createKey(client);
     expect(kms.quotas.resourceUsage()).toEqual([{ account: ACCOUNT, region: REGION, quota: 'customerManagedKeys', limit: 3, usage: 3 }]);
-    // `false` turns throttling off and puts the key quota back to AWS's default.
+    // `false` turns throttling off and keeps the key quota in force; naming it lifts it.
     kms.quotas.configure(false);
-    expect(kms.quotas.options.customerManagedKeys).toBe(DEFAULT_CUSTOMER_MANAGED_KEYS);
+    expect(kms.quotas.options.customerManagedKeys).toBe(3);
+    expect((await failureOf(client.send(new CreateKeyCommand({})))).message).toBe(quotaText(3, 3));
+    kms.quotas.configure({ enabled: false, customerManagedKeys: DEFAULT_CUSTOMER_MANAGED_KEYS });
     await createKey(client);
   });
 

@@ -257,6 +257,23 @@ describe('changing quotas while running', () => {
     expect(quotas.options.enabled).toBe(false);
   });
 
+  it('keeps the key quota in force when a new setting does not name it (it is a count, not a rate)', () => {
+    const quotas = new RequestQuotas({ customerManagedKeys: 5 });
+    quotas.configure(false);
+    expect(quotas.customerManagedKeys).toBe(5);
+    quotas.configure('aws');
+    expect(quotas.customerManagedKeys).toBe(5);
+    quotas.configure({ scale: 2 });
+    expect(quotas.options).toEqual({ enabled: true, profile: 'cryptographic', scale: 2, customerManagedKeys: 5 });
+    quotas.configure({ enabled: false, customerManagedKeys: 7 });
+    expect(quotas.customerManagedKeys).toBe(7);
+    // A bad setting changes nothing, the key quota included.
+    expect(() => quotas.configure({ customerManagedKeys: -1 })).toThrow(RangeError);
+    expect(quotas.options).toEqual({ enabled: false, profile: 'cryptographic', scale: 1, customerManagedKeys: 7 });
+    // A new engine starts from AWS's default.
+    expect(new RequestQuotas(false).customerManagedKeys).toBe(100_000);
+  });
+
   it('reports per quota the admissions of the last second and the totals admitted and throttled', () => {
     const quotas = new RequestQuotas({ profile: 'aws', overrides: { CreateKey: 3 } });
     for (let i = 0; i < 5; i++) quotas.tryAcquire(ACCOUNT, REGION, 'CreateKey', t0 + i * 100);

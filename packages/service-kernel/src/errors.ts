@@ -137,8 +137,8 @@ const INTERNAL_FAILURE: ServiceWireError = Object.freeze({ status: 500, type: 'I
  * The kernel's own failures → the answer they get if a service lets one through unconverted: the
  * internal failure, saying nothing (a service handles them: S3 answers `InternalError`, KMS
  * `KMSInternalException`, and a policy that does not parse each service's malformed-policy
- * error). A body over the limit is answered 413 (by the edge as text, `refuseTooLarge`; the admin
- * API as this JSON type).
+ * error). A body over the limit is answered 413 (by the edge as text, `refuseTooLarge`; the
+ * `strongbox` admin API builds its own JSON answer of this status and type).
  */
 export const KERNEL_FAILURE_WIRE_ERRORS: Readonly<Record<KernelFailureCode, ServiceWireError>> = Object.freeze({
   NOT_DURABLE: INTERNAL_FAILURE,

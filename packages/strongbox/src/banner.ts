@@ -6,7 +6,7 @@
  * for the well-known default key `test`/`test`; users-file keys are listed by access key id.
  */
 
-import { DEFAULT_ACCESS_KEY_ID, DEFAULT_SECRET_ACCESS_KEY, NO_USERS, type UserDirectory, withDefaultUser } from '@strongbox/kms';
+import { DEFAULT_ACCESS_KEY_ID, DEFAULT_CUSTOMER_MANAGED_KEYS, DEFAULT_SECRET_ACCESS_KEY, NO_USERS, type UserDirectory, withDefaultUser } from '@strongbox/kms';
 import type { ServeQuotas } from './options.ts';
 
 /** What the banner describes. */
@@ -101,7 +101,8 @@ function httpsLines(https: NonNullable<BannerFacts['https']>, region: string): s
 }
 
 function quotaText(quotas: BannerFacts['quotas']): string {
-  if (quotas === false) return 'off';
+  // `false` stops throttling only: the key quota (a count, not a rate) keeps AWS's default.
+  if (quotas === false) return `no throttling; ${DEFAULT_CUSTOMER_MANAGED_KEYS} customer managed keys per account and Region`;
   const keys = quotas?.customerManagedKeys === undefined ? '' : `; ${quotas.customerManagedKeys} customer managed keys per account and Region`;
   if (quotas?.enabled === false) return `no throttling${keys}`;
   const which =

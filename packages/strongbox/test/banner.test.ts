@@ -38,6 +38,15 @@ describe('the README sample banner', () => {
   });
 });
 
+describe('the quotas line', () => {
+  const facts = { url: 'http://127.0.0.1:4566', region: 'us-east-1', account: '000000000000', strictAuth: false };
+  const quotasLine = (banner: string): string => banner.split('\n').find((line) => line.startsWith('  Quotas: ')) ?? '';
+
+  it('under --no-quotas, says throttling is off and the key quota still applies', () => {
+    expect(quotasLine(startBanner({ ...facts, quotas: false }))).toBe('  Quotas: no throttling; 100000 customer managed keys per account and Region');
+  });
+});
+
 describe('the authentication line', () => {
   const facts = { url: 'http://127.0.0.1:4566', region: 'us-east-1', account: '000000000000' };
   const authLine = (banner: string): string => banner.split('\n').find((line) => line.startsWith('  Authentication: ')) ?? '';

@@ -215,13 +215,15 @@ export class RequestQuotas {
   }
 
   /**
-   * Replaces the configuration; every window starts afresh (counters too). A bad setting changes
-   * nothing.
+   * Replaces the configuration; every window starts afresh (counters too). The key quota
+   * (`customerManagedKeys`), a count unrelated to the rates, stays as it is unless `setting` names
+   * it: `configure(false)` stops throttling without lifting a lowered key quota. A bad setting
+   * changes nothing.
    * @throws RangeError as the constructor does.
    * @example quotas.configure({ profile: 'aws', overrides: { CreateKey: 1 } })
    */
   configure(setting: QuotaSetting): void {
-    this.#config = checkedConfig(setting, this.#catalog);
+    this.#config = checkedConfig(setting, this.#catalog, this.#config.customerManagedKeys);
     this.#buckets.clear();
   }
 
@@ -292,7 +294,8 @@ export class RequestQuotas {
   }
 }
 
-function checkedConfig(setting: QuotaSetting, catalog: QuotaCatalog): Config {
+/** `keys`: the key quota when `setting` does not name one (the default, or the one in force). */
+function checkedConfig(setting: QuotaSetting, catalog: QuotaCatalog, keys = DEFAULT_CUSTOMER_MANAGED_KEYS): Config {
   if (setting === false)
     return {
       enabled: false,
@@ -300,7 +303,7 @@ function checkedConfig(setting: QuotaSetting, catalog: QuotaCatalog): Config {
       scale: 1,
       cryptographic: undefined,
       overrides: new Map(),
-      customerManagedKeys: DEFAULT_CUSTOMER_MANAGED_KEYS,
+      customerManagedKeys: keys,
     };
   const options: QuotaOptions = setting === 'aws' ? { profile: 'aws' } : setting;
   if (typeof options !== 'object' || options === null || Array.isArray(options))
@@ -318,7 +321,7 @@ function checkedConfig(setting: QuotaSetting, catalog: QuotaCatalog): Config {
     if (!isQuotaRow(name) && !catalog.isOperation(name)) throw new RangeError(`"quotas.overrides" has an unknown quota ${JSON.stringify(name)}`);
     overrides.set(name as QuotaClass, checkedQuota(`quotas.overrides.${name}`, value));
   }
-  const customerManagedKeys = options.customerManagedKeys === undefined ? DEFAULT_CUSTOMER_MANAGED_KEYS : checkedKeyQuota(options.customerManagedKeys);
+  const customerManagedKeys = options.customerManagedKeys === undefined ? keys : checkedKeyQuota(options.customerManagedKeys);
   return { enabled: options.enabled !== false, profile, scale, cryptographic, overrides, customerManagedKeys };
 }
 
