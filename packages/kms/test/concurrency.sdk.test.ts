@@ -34,7 +34,7 @@ import {
 } from '@aws-sdk/client-kms';
 import { type FaultHook, ManualClock } from '@strongbox/service-kernel';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ChangeStore, openDirectoryStore } from '../src/index.ts';
+import { type ChangeStore, DEFAULT_CUSTOMER_MANAGED_KEYS, openDirectoryStore } from '../src/index.ts';
 import { MAX_GRANTS_PER_KEY } from '../src/model/grants.ts';
 import { KmsState } from '../src/model/state.ts';
 import { type FileIo, nodeFileIo } from '../src/persistence/files.ts';
@@ -176,7 +176,7 @@ describe.each(['memory', 'data directory'])('two conflicting calls in flight (%s
     try {
       return { outcomes: await race(), before, after: store.state.customerManagedKeyCount('000000000000', region) };
     } finally {
-      fixture.kms.quotas.configure(false);
+      fixture.kms.quotas.configure({ enabled: false, customerManagedKeys: DEFAULT_CUSTOMER_MANAGED_KEYS });
     }
   }
 
@@ -349,7 +349,7 @@ describe('a refusal that rests on a change not yet durable (data directory)', ()
       write.release(room);
       return { outcomes: await outcomes(first, second), before, after: keyUsage() };
     } finally {
-      fixture.kms.quotas.configure(false);
+      fixture.kms.quotas.configure({ enabled: false, customerManagedKeys: DEFAULT_CUSTOMER_MANAGED_KEYS });
     }
   }
 
