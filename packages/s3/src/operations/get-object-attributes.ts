@@ -19,9 +19,11 @@
  *   response doesn't return the Part element"; boto3/boto3#3509, AWS support; a re:Post question
  *   reports TotalPartsCount alone for such objects; localstack/localstack#12764: COMPOSITE uploads
  *   list like ListParts). A value of either header that is not a number is ignored, as S3 ignores
- *   it (versitygw#1806). UNCONFIRMED: whether S3 answers a composite checksum with its `-N`
- *   suffix here (here as HeadObject answers it), and the part list of a FULL_OBJECT upload (none
- *   here: its parts keep no checksum of their own).
+ *   it (versitygw#1806). UNCONFIRMED: the part list of a FULL_OBJECT upload (none here: its parts
+ *   keep no checksum of their own).
+ * - A COMPOSITE checksum without its `-N` part-count suffix, unlike HeadObject and
+ *   CompleteMultipartUpload: captured against S3 (floci-io/floci#3083, eu-west-1, 2026-09: HeadObject
+ *   `…=-3`, GetObjectAttributes `…=`, "same value, without the -N suffix").
  * - Permissions: s3:GetObjectAttributes and s3:GetObject (API reference, "Permissions").
  *
  * A data event: CloudTrail records it only in trails with S3 data events enabled.
@@ -155,7 +157,7 @@ export const getObjectAttributes: OperationDefinition<'GetObjectAttributes', Get
     if (wanted.has('ETag')) output.ETag = record.etag.replaceAll('"', '');
     const checksum = storedChecksum(record.info.metadata);
     if (wanted.has('Checksum') && checksum !== undefined)
-      output.Checksum = { [checksumMember(checksum.algorithm)]: checksum.value, ChecksumType: checksum.type };
+      output.Checksum = { [checksumMember(checksum.algorithm)]: attributeChecksum(checksum), ChecksumType: checksum.type };
     if (wanted.has('ObjectParts') && record.partNumbers !== undefined) {
       const parts = { numbers: record.partNumbers, sizes: record.segments.map((segment) => segment.plaintextSize) };
       output.ObjectParts =
@@ -179,6 +181,14 @@ function requestedAttributes(names: readonly string[] | undefined): ReadonlySet<
   const unknown = named.find((name) => !ATTRIBUTES.has(name));
   if (unknown !== undefined) throw new S3Error('InvalidObjectAttribute', { fields: [['ArgumentValue', unknown]] });
   return new Set(named as ObjectAttribute[]);
+}
+
+/**
+ * The object's checksum as GetObjectAttributes answers it: a COMPOSITE one without the `-N` that
+ * HeadObject and CompleteMultipartUpload append (floci-io/floci#3083, captured against S3).
+ */
+function attributeChecksum(checksum: { readonly type: ChecksumType; readonly value: string }): string {
+  return checksum.type === 'COMPOSITE' ? checksum.value.replace(/-\d+$/, '') : checksum.value;
 }
 
 /** The SSE-C members only (the read check refuses what else a read could carry). */
