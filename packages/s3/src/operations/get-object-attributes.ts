@@ -9,7 +9,9 @@
  *   #1000).
  * - An SSE-C object needs its key, checked as HeadObject checks it (400 without it, 403
  *   AccessDenied for another, 400 for SSE-C members on another object or over plain HTTP); a KMS
- *   object answers from its record, without calling KMS, as HeadObject does.
+ *   object answers from its record, without calling KMS, as HeadObject does. An
+ *   `x-amz-server-side-encryption` header is 400 InvalidArgument, as on GetObject and HeadObject
+ *   (API reference, "Encryption": including it in a GET "you'll get an HTTP 400 Bad Request").
  * - The ETag without its quotes: S3 answers it so here, unlike HeadObject (floci-io/floci#3093,
  *   boto3 against S3; the AWS CLI reference's example).
  * - ObjectParts only for a completed multipart upload, with `PartsCount`; its `Part` list only for
@@ -33,7 +35,7 @@ import { S3Error } from '../errors.ts';
 import { type ChecksumAlgorithm, type ChecksumType, checksumMember } from '../model/checksum.ts';
 import { flattened, header, query, struct } from '../protocol/binding.ts';
 import { CHECKSUM_XML_MEMBERS } from '../protocol/checksum-headers.ts';
-import { SSE_C_REQUEST } from '../protocol/sse-headers.ts';
+import { SSE_C_REQUEST, SSE_HEADERS } from '../protocol/sse-headers.ts';
 import { ownedBucket } from './shared/buckets.ts';
 import { storedChecksum } from './shared/checksums.ts';
 import { requireKey, type SseCustomerMembers } from './shared/objects.ts';
@@ -56,6 +58,8 @@ export interface GetObjectAttributesRequest extends SseCustomerMembers {
   PartNumberMarker?: number | string | undefined;
   /** Only `null` (no versioning here), as CopyObject's source takes it. */
   VersionId?: string | undefined;
+  /** Not taken by a read (S3 answers 400, as for GetObject); bound so the read check refuses it. */
+  ServerSideEncryption?: string | undefined;
 }
 
 /** A checksum value by its model member name (`ChecksumCRC32`, …). */
@@ -109,6 +113,8 @@ export const getObjectAttributes: OperationDefinition<'GetObjectAttributes', Get
         MaxParts: header('x-amz-max-parts'),
         PartNumberMarker: header('x-amz-part-number-marker'),
         VersionId: query('versionId'),
+        // Bound only to be refused: the API reference's "Encryption" note (a GET naming it is 400).
+        ServerSideEncryption: header(SSE_HEADERS.serverSideEncryption),
         ...SSE_C_REQUEST,
       },
     },
@@ -149,7 +155,7 @@ export const getObjectAttributes: OperationDefinition<'GetObjectAttributes', Get
         ],
       });
     }
-    const { opened, customerKey } = await resolveRead({ Bucket: bucket.name, Key: key, ...customerMembers(input) }, context);
+    const { opened, customerKey } = await resolveRead({ Bucket: bucket.name, Key: key, ...encryptionMembers(input) }, context);
     const { record } = opened;
     // An SSE-C key is verified (403 for another) without decrypting anything, as HeadObject does.
     if (record.mode !== 'SSE-KMS' && record.mode !== 'DSSE-KMS') (await readKeys(record, bucket.name, customerKey, context)).dispose();
@@ -191,9 +197,15 @@ function attributeChecksum(checksum: { readonly type: ChecksumType; readonly val
   return checksum.type === 'COMPOSITE' ? checksum.value.replace(/-\d+$/, '') : checksum.value;
 }
 
-/** The SSE-C members only (the read check refuses what else a read could carry). */
-function customerMembers(input: SseCustomerMembers): SseCustomerMembers {
-  const members: SseCustomerMembers = {};
+/**
+ * The members the read check takes: the SSE-C trio, and `x-amz-server-side-encryption`, which it
+ * refuses on a read (400 InvalidArgument, as GetObject and HeadObject answer it).
+ */
+function encryptionMembers(
+  input: SseCustomerMembers & { readonly ServerSideEncryption?: string | undefined },
+): SseCustomerMembers & { ServerSideEncryption?: string } {
+  const members: SseCustomerMembers & { ServerSideEncryption?: string } = {};
+  if (input.ServerSideEncryption !== undefined) members.ServerSideEncryption = input.ServerSideEncryption;
   if (input.SSECustomerAlgorithm !== undefined) members.SSECustomerAlgorithm = input.SSECustomerAlgorithm;
   if (input.SSECustomerKey !== undefined) members.SSECustomerKey = input.SSECustomerKey;
   if (input.SSECustomerKeyMD5 !== undefined) members.SSECustomerKeyMD5 = input.SSECustomerKeyMD5;

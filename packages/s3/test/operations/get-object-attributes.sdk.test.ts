@@ -3,7 +3,7 @@
  * in-process handler. Before it was served the engine answered 501 NotImplemented. Pinned here:
  * - an SSE-C object's attributes need its key, as HeadObject does (API reference: "you must use
  *   the following headers"): 400 without it, 403 AccessDenied with another, 400 on an object that
- *   is not SSE-C, 400 over plain HTTP;
+ *   is not SSE-C, 400 over plain HTTP; `x-amz-server-side-encryption` is 400 as on GetObject;
  * - only the attributes named in `x-amz-object-attributes` are answered, the ETag without its
  *   quotes (S3 answers it so, unlike HeadObject: floci-io/floci#3093, with boto3 against S3);
  * - the header missing: 400 InvalidRequest, an unknown attribute: 400 InvalidArgument (both texts
@@ -113,6 +113,28 @@ describe('the attributes asked for', () => {
     );
     expect([unknown.name, unknown.$metadata.httpStatusCode, unknown.message]).toEqual(['InvalidArgument', 400, 'Invalid attribute name specified.']);
     expect(unknown).toMatchObject({ ArgumentName: 'x-amz-object-attributes', ArgumentValue: 'ETags' });
+  });
+
+  it('x-amz-server-side-encryption is 400 InvalidArgument, as on GetObject (API reference, "Encryption")', async () => {
+    await sdk.client.send(new PutObjectCommand({ Bucket: 'data', Key: 'k', Body: 'x' }));
+    // The SDK's command has no such member: a middleware adds the header, as a client copying
+    // PutObject's headers onto every request would.
+    const sending = inProcessClient(sdk.engine.handler);
+    sending.middlewareStack.add(
+      (next) => async (args) => {
+        (args.request as SdkHttpRequest).headers['x-amz-server-side-encryption'] = 'AES256';
+        return next(args);
+      },
+      { step: 'build', name: 'addSse', priority: 'low' },
+    );
+    const error = await sdkError(sending.send(new GetObjectAttributesCommand({ Bucket: 'data', Key: 'k', ObjectAttributes: ['ETag'] })));
+    sending.destroy();
+    expect([error.name, error.$metadata.httpStatusCode, error.message]).toEqual([
+      'InvalidArgument',
+      400,
+      'x-amz-server-side-encryption header is not supported for this operation.',
+    ]);
+    expect(error).toMatchObject({ ArgumentName: 'x-amz-server-side-encryption', ArgumentValue: 'AES256' });
   });
 
   it('a missing key is 404 NoSuchKey', async () => {
