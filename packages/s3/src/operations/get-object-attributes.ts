@@ -12,6 +12,9 @@
  *   object answers from its record, without calling KMS, as HeadObject does. An
  *   `x-amz-server-side-encryption` header is 400 InvalidArgument, as on GetObject and HeadObject
  *   (API reference, "Encryption": including it in a GET "you'll get an HTTP 400 Bad Request").
+ * - `If-Match`, `If-None-Match`, `If-Modified-Since`, `If-Unmodified-Since` as GetObject checks
+ *   them (412 PreconditionFailed, 304 NotModified), after the SSE-C check: the API reference's
+ *   "Conditional request headers" section for this operation (not in the SDK's request shape).
  * - The ETag without its quotes: S3 answers it so here, unlike HeadObject (floci-io/floci#3093,
  *   boto3 against S3; the AWS CLI reference's example).
  * - ObjectParts only for a completed multipart upload, with `PartsCount`; its `Part` list only for
@@ -40,7 +43,7 @@ import { ownedBucket } from './shared/buckets.ts';
 import { storedChecksum } from './shared/checksums.ts';
 import { requireKey, type SseCustomerMembers } from './shared/objects.ts';
 import { storedPartChecksum } from './shared/part-checksums.ts';
-import { readKeys, resolveRead } from './shared/read.ts';
+import { type ReadMembers, readKeys, resolveRead } from './shared/read.ts';
 import type { OperationDefinition } from './types.ts';
 
 /** The attributes GetObjectAttributes can answer (model `ObjectAttributes`). */
@@ -60,6 +63,11 @@ export interface GetObjectAttributesRequest extends SseCustomerMembers {
   VersionId?: string | undefined;
   /** Not taken by a read (S3 answers 400, as for GetObject); bound so the read check refuses it. */
   ServerSideEncryption?: string | undefined;
+  /** Conditions, as GetObject takes them: 412 PreconditionFailed or 304 NotModified. */
+  IfMatch?: string | undefined;
+  IfNoneMatch?: string | undefined;
+  IfModifiedSince?: Date | string | undefined;
+  IfUnmodifiedSince?: Date | string | undefined;
 }
 
 /** A checksum value by its model member name (`ChecksumCRC32`, …). */
@@ -116,6 +124,12 @@ export const getObjectAttributes: OperationDefinition<'GetObjectAttributes', Get
         // Bound only to be refused: the API reference's "Encryption" note (a GET naming it is 400).
         ServerSideEncryption: header(SSE_HEADERS.serverSideEncryption),
         ...SSE_C_REQUEST,
+        // Not in the SDK's model, but the API reference's "Conditional request headers" section
+        // describes them for this operation; dates as sent, parsed (or ignored) by the engine.
+        IfMatch: header('if-match'),
+        IfNoneMatch: header('if-none-match'),
+        IfModifiedSince: header('if-modified-since'),
+        IfUnmodifiedSince: header('if-unmodified-since'),
       },
     },
     response: {
@@ -155,7 +169,7 @@ export const getObjectAttributes: OperationDefinition<'GetObjectAttributes', Get
         ],
       });
     }
-    const { opened, customerKey } = await resolveRead({ Bucket: bucket.name, Key: key, ...encryptionMembers(input) }, context);
+    const { opened, customerKey } = await resolveRead({ Bucket: bucket.name, Key: key, ...encryptionMembers(input), ...conditionMembers(input) }, context);
     const { record } = opened;
     // An SSE-C key is verified (403 for another) without decrypting anything, as HeadObject does.
     if (record.mode !== 'SSE-KMS' && record.mode !== 'DSSE-KMS') (await readKeys(record, bucket.name, customerKey, context)).dispose();
@@ -209,6 +223,16 @@ function encryptionMembers(
   if (input.SSECustomerAlgorithm !== undefined) members.SSECustomerAlgorithm = input.SSECustomerAlgorithm;
   if (input.SSECustomerKey !== undefined) members.SSECustomerKey = input.SSECustomerKey;
   if (input.SSECustomerKeyMD5 !== undefined) members.SSECustomerKeyMD5 = input.SSECustomerKeyMD5;
+  return members;
+}
+
+/** The conditions a request names (only those it has). */
+function conditionMembers(input: GetObjectAttributesRequest): Pick<ReadMembers, 'IfMatch' | 'IfNoneMatch' | 'IfModifiedSince' | 'IfUnmodifiedSince'> {
+  const members: Pick<ReadMembers, 'IfMatch' | 'IfNoneMatch' | 'IfModifiedSince' | 'IfUnmodifiedSince'> = {};
+  if (input.IfMatch !== undefined) members.IfMatch = input.IfMatch;
+  if (input.IfNoneMatch !== undefined) members.IfNoneMatch = input.IfNoneMatch;
+  if (input.IfModifiedSince !== undefined) members.IfModifiedSince = input.IfModifiedSince;
+  if (input.IfUnmodifiedSince !== undefined) members.IfUnmodifiedSince = input.IfUnmodifiedSince;
   return members;
 }
 

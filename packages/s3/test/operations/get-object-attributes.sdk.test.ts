@@ -137,6 +137,42 @@ describe('the attributes asked for', () => {
     expect(error).toMatchObject({ ArgumentName: 'x-amz-server-side-encryption', ArgumentValue: 'AES256' });
   });
 
+  it('conditions as GetObject checks them: 412 PreconditionFailed, 304 NotModified (API reference, "Conditional request headers")', async () => {
+    const put = await sdk.client.send(new PutObjectCommand({ Bucket: 'data', Key: 'k', Body: 'x' }));
+    // Not in the SDK's request shape: a middleware adds them.
+    const sending = (headers: Record<string, string>) => {
+      const client = inProcessClient(sdk.engine.handler);
+      client.middlewareStack.add(
+        (next) => async (args) => {
+          Object.assign((args.request as SdkHttpRequest).headers, headers);
+          return next(args);
+        },
+        { step: 'build', name: 'addConditions', priority: 'low' },
+      );
+      return client;
+    };
+    const send = async (headers: Record<string, string>) => {
+      const client = sending(headers);
+      try {
+        const answer = await client.send(new GetObjectAttributesCommand({ Bucket: 'data', Key: 'k', ObjectAttributes: ['ETag'] }));
+        return answer.$metadata.httpStatusCode;
+      } catch (error) {
+        return (error as { $metadata: { httpStatusCode?: number } }).$metadata.httpStatusCode;
+      } finally {
+        client.destroy();
+      }
+    };
+    const past = new Date(Date.now() - 86_400_000).toUTCString();
+    const future = new Date(Date.now() + 86_400_000).toUTCString();
+    expect(await send({ 'if-match': '"other"' })).toBe(412);
+    expect(await send({ 'if-none-match': put.ETag ?? '' })).toBe(304);
+    // The API reference's two pairs: If-Match true wins over If-Unmodified-Since false (200);
+    // If-None-Match false with If-Modified-Since true is 304.
+    expect(await send({ 'if-match': put.ETag ?? '', 'if-unmodified-since': past })).toBe(200);
+    expect(await send({ 'if-none-match': put.ETag ?? '', 'if-modified-since': past })).toBe(304);
+    expect(await send({ 'if-match': put.ETag ?? '', 'if-modified-since': future })).toBe(200);
+  });
+
   it('a missing key is 404 NoSuchKey', async () => {
     const error = await sdkError(sdk.client.send(new GetObjectAttributesCommand({ Bucket: 'data', Key: 'none', ObjectAttributes: ['ETag'] })));
     expect([error.name, error.$metadata.httpStatusCode]).toEqual(['NoSuchKey', 404]);
