@@ -29,7 +29,8 @@
  * - A COMPOSITE checksum without its `-N` part-count suffix, unlike HeadObject and
  *   CompleteMultipartUpload: captured against S3 (floci-io/floci#3083, eu-west-1, 2026-09: HeadObject
  *   `…=-3`, GetObjectAttributes `…=`, "same value, without the -N suffix").
- * - Permissions: s3:GetObjectAttributes and s3:GetObject (API reference, "Permissions").
+ * - Permissions: s3:GetObjectAttributes and s3:GetObject; with a version id (here only `null`),
+ *   s3:GetObjectVersionAttributes and s3:GetObjectVersion instead (API reference, "Permissions").
  *
  * A data event: CloudTrail records it only in trails with S3 data events enabled.
  */
@@ -153,13 +154,17 @@ export const getObjectAttributes: OperationDefinition<'GetObjectAttributes', Get
       },
     },
   },
-  // s3:GetObjectAttributes here, s3:GetObject in the handler: an unversioned object needs both.
-  access: { action: 's3:GetObjectAttributes', resource: 'object' },
+  // The handler checks the object: which two actions it needs depends on the request's version id.
+  access: { action: 's3:GetObjectAttributes', resource: 'objects' },
 
   async handler(input, context) {
     const bucket = await ownedBucket(input.Bucket, context);
     const key = requireKey(input.Key);
-    context.authorize('s3:GetObject', bucket, key);
+    // API reference, "Permissions": with a version id in the request, s3:GetObjectVersion and
+    // s3:GetObjectVersionAttributes; without one, s3:GetObject and s3:GetObjectAttributes.
+    const versioned = input.VersionId !== undefined;
+    context.authorize(versioned ? 's3:GetObjectVersionAttributes' : 's3:GetObjectAttributes', bucket, key);
+    context.authorize(versioned ? 's3:GetObjectVersion' : 's3:GetObject', bucket, key);
     const wanted = requestedAttributes(input.ObjectAttributes);
     if (input.VersionId !== undefined && input.VersionId !== 'null') {
       throw new S3Error('NoSuchVersion', {

@@ -11,7 +11,8 @@
  * - ObjectParts only for a multipart object; its `Part` list only for a COMPOSITE checksum
  *   upload (boto3/boto3#3509, AWS support; localstack/localstack#12764), paged like ListParts;
  *   a COMPOSITE checksum without its `-N` suffix (floci-io/floci#3083, against S3);
- * - both s3:GetObject and s3:GetObjectAttributes are needed (API reference, "Permissions").
+ * - both s3:GetObject and s3:GetObjectAttributes are needed, or with a version id
+ *   s3:GetObjectVersion and s3:GetObjectVersionAttributes (API reference, "Permissions").
  */
 
 import { createHash, randomBytes } from 'node:crypto';
@@ -255,5 +256,23 @@ describe('permissions', () => {
     ]);
     expect(refusals.map((error) => error.message.match(/perform: (\S+) on resource/)?.[1])).toEqual(['s3:GetObjectAttributes', 's3:GetObject']);
     expect((await s3.getObjectAttributes(input, user('both', 's3:GetObject', 's3:GetObjectAttributes'))).ObjectSize).toBe(1);
+  });
+
+  it('with a version id, s3:GetObjectVersion and s3:GetObjectVersionAttributes instead (API reference, "Permissions")', async () => {
+    const { s3 } = sdk.engine;
+    await s3.putObject({ Bucket: 'data', Key: 'k', Body: 'x' });
+    const user = (name: string, ...actions: string[]) => ({
+      caller: principalFromArn(`arn:aws:iam::${ACCOUNT}:user/${name}`, {
+        identityPolicy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: actions, Resource: 'arn:aws:s3:::data/*' }] }),
+      }),
+    });
+    const versioned = { Bucket: 'data', Key: 'k', ObjectAttributes: ['ObjectSize'], VersionId: 'null' };
+    const unversioned = user('unversioned', 's3:GetObject', 's3:GetObjectAttributes');
+    const versions = user('versions', 's3:GetObjectVersion', 's3:GetObjectVersionAttributes');
+    const refused = await catchS3Async(() => s3.getObjectAttributes(versioned, unversioned));
+    expect([refused.code, refused.message.match(/perform: (\S+) on resource/)?.[1]]).toEqual(['AccessDenied', 's3:GetObjectVersionAttributes']);
+    expect((await s3.getObjectAttributes(versioned, versions)).ObjectSize).toBe(1);
+    const plain = await catchS3Async(() => s3.getObjectAttributes({ Bucket: 'data', Key: 'k', ObjectAttributes: ['ObjectSize'] }, versions));
+    expect(plain.message.match(/perform: (\S+) on resource/)?.[1]).toBe('s3:GetObjectAttributes');
   });
 });
