@@ -36,7 +36,7 @@ export function startBanner(facts: BannerFacts): string {
   const firstId = fileUsers[0]?.accessKeyId ?? DEFAULT_ACCESS_KEY_ID;
   const shown = defaultKey ? { id: DEFAULT_ACCESS_KEY_ID, secret: DEFAULT_SECRET_ACCESS_KEY } : { id: firstId, secret: `<secret of ${firstId}>` };
   const lines = [
-    `Strongbox listening on ${facts.url}${facts.https ? ` and ${facts.https.url}` : ''}  (KMS, CloudTrail LookupEvents, S3)`,
+    `Strongbox listening on ${facts.url}${facts.https ? ` and ${facts.https.url}` : ''}  (KMS, CloudTrail LookupEvents, STS GetCallerIdentity, S3)`,
     `  Region ${facts.region}, account ${facts.account}`,
     `  State: ${facts.data === undefined ? 'in memory (lost on exit; --data DIR keeps it)' : `kept in ${facts.data}`}`,
     `  Quotas: ${quotaText(facts.quotas)}`,
