@@ -262,7 +262,8 @@ function listedParts(
     PartNumberMarker: String(marker),
     NextPartNumberMarker: String(last ?? marker),
     MaxParts: maxParts,
-    IsTruncated: after.length > page.length,
+    // MaxParts 0 is an empty page, not a truncated one, as ListParts answers it here.
+    IsTruncated: maxParts > 0 && after.length > page.length,
     ...(listed.length === 0 ? {} : { Parts: listed }),
   };
 }

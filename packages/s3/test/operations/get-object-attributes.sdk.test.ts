@@ -237,6 +237,9 @@ describe('ObjectParts', () => {
       IsTruncated: false,
       Parts: [{ PartNumber: 2, Size: second.length, ChecksumCRC32: parts[1]?.ChecksumCRC32 }],
     });
+    // MaxParts 0: an empty page, not a truncated one (ListParts' answer), so paging ends.
+    const none = await sdk.client.send(new GetObjectAttributesCommand({ Bucket: 'data', Key: 'composite', ObjectAttributes: ['ObjectParts'], MaxParts: 0 }));
+    expect(none.ObjectParts).toEqual({ TotalPartsCount: 2, PartNumberMarker: '0', NextPartNumberMarker: '0', MaxParts: 0, IsTruncated: false });
   });
 });
 
