@@ -36,11 +36,11 @@ export function startBanner(facts: BannerFacts): string {
   const firstId = fileUsers[0]?.accessKeyId ?? DEFAULT_ACCESS_KEY_ID;
   const shown = defaultKey ? { id: DEFAULT_ACCESS_KEY_ID, secret: DEFAULT_SECRET_ACCESS_KEY } : { id: firstId, secret: `<secret of ${firstId}>` };
   const lines = [
-    `Strongbox listening on ${facts.url}${facts.https ? ` and ${facts.https.url}` : ''}  (KMS, CloudTrail LookupEvents, S3)`,
+    `Strongbox listening on ${facts.url}${facts.https ? ` and ${facts.https.url}` : ''}  (KMS, CloudTrail LookupEvents, STS GetCallerIdentity, S3)`,
     `  Region ${facts.region}, account ${facts.account}`,
     `  State: ${facts.data === undefined ? 'in memory (lost on exit; --data DIR keeps it)' : `kept in ${facts.data}`}`,
     `  Quotas: ${quotaText(facts.quotas)}`,
-    `  Authentication: ${authenticationText(facts.strictAuth, fileUsers.length > 0)}`,
+    `  Authentication: ${authenticationText(facts.strictAuth, facts.users !== undefined)}`,
     '',
     'Credentials:',
     ...(defaultKey
@@ -67,7 +67,8 @@ export function startBanner(facts: BannerFacts): string {
 
 /**
  * The authentication mode in one line. Without a users file the default mode has no verified keys
- * at all, so the line does not talk about users-file keys a newcomer never gave.
+ * at all, so the line does not talk about users-file keys a newcomer never gave; with one (even one
+ * listing nobody) it does not tell them to add `--users FILE`.
  */
 function authenticationText(strictAuth: boolean, hasUsersFile: boolean): string {
   if (strictAuth) return 'strict (unsigned requests and unknown access keys are refused)';

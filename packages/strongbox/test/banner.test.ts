@@ -65,6 +65,12 @@ describe('the authentication line', () => {
     expect(banner).not.toContain('alice-secret');
   });
 
+  it('with a users file that lists no users, still speaks of the file, not of --users FILE to add', () => {
+    const line = authLine(startBanner({ ...facts, strictAuth: false, users: parseUsers({ users: [] }) }));
+    expect(line).toContain('users-file keys are verified');
+    expect(line).not.toContain('--users FILE adds');
+  });
+
   it('under --strict-auth, says what is refused', () => {
     expect(authLine(startBanner({ ...facts, strictAuth: true }))).toBe('  Authentication: strict (unsigned requests and unknown access keys are refused)');
   });

@@ -11,6 +11,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { startBanner } from '../src/banner.ts';
 import { openEndpoint } from '../src/endpoint.ts';
 import { USAGE } from '../src/main.ts';
 import { SERVE_USAGE } from '../src/options.ts';
@@ -64,7 +65,7 @@ describe('help', () => {
 describe('what the help says serve serves', () => {
   // Read from the endpoint's own routing table (S3 takes what no route claims), so a service
   // added there and missing from the help fails here.
-  it('strongbox --help and strongbox serve --help name every service the endpoint routes', async () => {
+  it('strongbox --help, strongbox serve --help and the start-up banner name every service the endpoint routes', async () => {
     const endpoint = await openEndpoint();
     try {
       const services = [...endpoint.routes.map((route) => route.service), 'S3'];
@@ -72,9 +73,12 @@ describe('what the help says serve serves', () => {
       // The sentences that say what serve does, not the whole texts (which name S3 elsewhere).
       const serveLine = USAGE.split('\n').find((line) => line.trimStart().startsWith('serve '));
       const serveSummary = SERVE_USAGE.slice(0, SERVE_USAGE.indexOf('Options:'));
+      // The banner's first line says what is listening.
+      const bannerLine = startBanner({ url: 'http://127.0.0.1:4566', region: 'us-east-1', account: '000000000000', strictAuth: false }).split('\n')[0];
       for (const service of services) {
         expect(serveLine).toContain(service);
         expect(serveSummary).toContain(service);
+        expect(bannerLine).toContain(service);
       }
     } finally {
       await endpoint.close();

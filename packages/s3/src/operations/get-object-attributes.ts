@@ -9,7 +9,12 @@
  *   #1000).
  * - An SSE-C object needs its key, checked as HeadObject checks it (400 without it, 403
  *   AccessDenied for another, 400 for SSE-C members on another object or over plain HTTP); a KMS
- *   object answers from its record, without calling KMS, as HeadObject does.
+ *   object answers from its record, without calling KMS, as HeadObject does. An
+ *   `x-amz-server-side-encryption` header is 400 InvalidArgument, as on GetObject and HeadObject
+ *   (API reference, "Encryption": including it in a GET "you'll get an HTTP 400 Bad Request").
+ * - `If-Match`, `If-None-Match`, `If-Modified-Since`, `If-Unmodified-Since` as GetObject checks
+ *   them (412 PreconditionFailed, 304 NotModified), after the SSE-C check: the API reference's
+ *   "Conditional request headers" section for this operation (not in the SDK's request shape).
  * - The ETag without its quotes: S3 answers it so here, unlike HeadObject (floci-io/floci#3093,
  *   boto3 against S3; the AWS CLI reference's example).
  * - ObjectParts only for a completed multipart upload, with `PartsCount`; its `Part` list only for
@@ -19,10 +24,13 @@
  *   response doesn't return the Part element"; boto3/boto3#3509, AWS support; a re:Post question
  *   reports TotalPartsCount alone for such objects; localstack/localstack#12764: COMPOSITE uploads
  *   list like ListParts). A value of either header that is not a number is ignored, as S3 ignores
- *   it (versitygw#1806). UNCONFIRMED: whether S3 answers a composite checksum with its `-N`
- *   suffix here (here as HeadObject answers it), and the part list of a FULL_OBJECT upload (none
- *   here: its parts keep no checksum of their own).
- * - Permissions: s3:GetObjectAttributes and s3:GetObject (API reference, "Permissions").
+ *   it (versitygw#1806). UNCONFIRMED: the part list of a FULL_OBJECT upload (none here: its parts
+ *   keep no checksum of their own).
+ * - A COMPOSITE checksum without its `-N` part-count suffix, unlike HeadObject and
+ *   CompleteMultipartUpload: captured against S3 (floci-io/floci#3083, eu-west-1, 2026-09: HeadObject
+ *   `…=-3`, GetObjectAttributes `…=`, "same value, without the -N suffix").
+ * - Permissions: s3:GetObjectAttributes and s3:GetObject; with a version id (here only `null`),
+ *   s3:GetObjectVersionAttributes and s3:GetObjectVersion instead (API reference, "Permissions").
  *
  * A data event: CloudTrail records it only in trails with S3 data events enabled.
  */
@@ -31,12 +39,12 @@ import { S3Error } from '../errors.ts';
 import { type ChecksumAlgorithm, type ChecksumType, checksumMember } from '../model/checksum.ts';
 import { flattened, header, query, struct } from '../protocol/binding.ts';
 import { CHECKSUM_XML_MEMBERS } from '../protocol/checksum-headers.ts';
-import { SSE_C_REQUEST } from '../protocol/sse-headers.ts';
+import { SSE_C_REQUEST, SSE_HEADERS } from '../protocol/sse-headers.ts';
 import { ownedBucket } from './shared/buckets.ts';
 import { storedChecksum } from './shared/checksums.ts';
 import { requireKey, type SseCustomerMembers } from './shared/objects.ts';
 import { storedPartChecksum } from './shared/part-checksums.ts';
-import { readKeys, resolveRead } from './shared/read.ts';
+import { type ReadMembers, readKeys, resolveRead } from './shared/read.ts';
 import type { OperationDefinition } from './types.ts';
 
 /** The attributes GetObjectAttributes can answer (model `ObjectAttributes`). */
@@ -54,6 +62,13 @@ export interface GetObjectAttributesRequest extends SseCustomerMembers {
   PartNumberMarker?: number | string | undefined;
   /** Only `null` (no versioning here), as CopyObject's source takes it. */
   VersionId?: string | undefined;
+  /** Not taken by a read (S3 answers 400, as for GetObject); bound so the read check refuses it. */
+  ServerSideEncryption?: string | undefined;
+  /** Conditions, as GetObject takes them: 412 PreconditionFailed or 304 NotModified. */
+  IfMatch?: string | undefined;
+  IfNoneMatch?: string | undefined;
+  IfModifiedSince?: Date | string | undefined;
+  IfUnmodifiedSince?: Date | string | undefined;
 }
 
 /** A checksum value by its model member name (`ChecksumCRC32`, …). */
@@ -107,7 +122,15 @@ export const getObjectAttributes: OperationDefinition<'GetObjectAttributes', Get
         MaxParts: header('x-amz-max-parts'),
         PartNumberMarker: header('x-amz-part-number-marker'),
         VersionId: query('versionId'),
+        // Bound only to be refused: the API reference's "Encryption" note (a GET naming it is 400).
+        ServerSideEncryption: header(SSE_HEADERS.serverSideEncryption),
         ...SSE_C_REQUEST,
+        // Not in the SDK's model, but the API reference's "Conditional request headers" section
+        // describes them for this operation; dates as sent, parsed (or ignored) by the engine.
+        IfMatch: header('if-match'),
+        IfNoneMatch: header('if-none-match'),
+        IfModifiedSince: header('if-modified-since'),
+        IfUnmodifiedSince: header('if-unmodified-since'),
       },
     },
     response: {
@@ -131,13 +154,17 @@ export const getObjectAttributes: OperationDefinition<'GetObjectAttributes', Get
       },
     },
   },
-  // s3:GetObjectAttributes here, s3:GetObject in the handler: an unversioned object needs both.
-  access: { action: 's3:GetObjectAttributes', resource: 'object' },
+  // The handler checks the object: which two actions it needs depends on the request's version id.
+  access: { action: 's3:GetObjectAttributes', resource: 'objects' },
 
   async handler(input, context) {
     const bucket = await ownedBucket(input.Bucket, context);
     const key = requireKey(input.Key);
-    context.authorize('s3:GetObject', bucket, key);
+    // API reference, "Permissions": with a version id in the request, s3:GetObjectVersion and
+    // s3:GetObjectVersionAttributes; without one, s3:GetObject and s3:GetObjectAttributes.
+    const versioned = input.VersionId !== undefined;
+    context.authorize(versioned ? 's3:GetObjectVersionAttributes' : 's3:GetObjectAttributes', bucket, key);
+    context.authorize(versioned ? 's3:GetObjectVersion' : 's3:GetObject', bucket, key);
     const wanted = requestedAttributes(input.ObjectAttributes);
     if (input.VersionId !== undefined && input.VersionId !== 'null') {
       throw new S3Error('NoSuchVersion', {
@@ -147,7 +174,7 @@ export const getObjectAttributes: OperationDefinition<'GetObjectAttributes', Get
         ],
       });
     }
-    const { opened, customerKey } = await resolveRead({ Bucket: bucket.name, Key: key, ...customerMembers(input) }, context);
+    const { opened, customerKey } = await resolveRead({ Bucket: bucket.name, Key: key, ...encryptionMembers(input), ...conditionMembers(input) }, context);
     const { record } = opened;
     // An SSE-C key is verified (403 for another) without decrypting anything, as HeadObject does.
     if (record.mode !== 'SSE-KMS' && record.mode !== 'DSSE-KMS') (await readKeys(record, bucket.name, customerKey, context)).dispose();
@@ -155,7 +182,7 @@ export const getObjectAttributes: OperationDefinition<'GetObjectAttributes', Get
     if (wanted.has('ETag')) output.ETag = record.etag.replaceAll('"', '');
     const checksum = storedChecksum(record.info.metadata);
     if (wanted.has('Checksum') && checksum !== undefined)
-      output.Checksum = { [checksumMember(checksum.algorithm)]: checksum.value, ChecksumType: checksum.type };
+      output.Checksum = { [checksumMember(checksum.algorithm)]: attributeChecksum(checksum), ChecksumType: checksum.type };
     if (wanted.has('ObjectParts') && record.partNumbers !== undefined) {
       const parts = { numbers: record.partNumbers, sizes: record.segments.map((segment) => segment.plaintextSize) };
       output.ObjectParts =
@@ -181,12 +208,36 @@ function requestedAttributes(names: readonly string[] | undefined): ReadonlySet<
   return new Set(named as ObjectAttribute[]);
 }
 
-/** The SSE-C members only (the read check refuses what else a read could carry). */
-function customerMembers(input: SseCustomerMembers): SseCustomerMembers {
-  const members: SseCustomerMembers = {};
+/**
+ * The object's checksum as GetObjectAttributes answers it: a COMPOSITE one without the `-N` that
+ * HeadObject and CompleteMultipartUpload append (floci-io/floci#3083, captured against S3).
+ */
+function attributeChecksum(checksum: { readonly type: ChecksumType; readonly value: string }): string {
+  return checksum.type === 'COMPOSITE' ? checksum.value.replace(/-\d+$/, '') : checksum.value;
+}
+
+/**
+ * The members the read check takes: the SSE-C trio, and `x-amz-server-side-encryption`, which it
+ * refuses on a read (400 InvalidArgument, as GetObject and HeadObject answer it).
+ */
+function encryptionMembers(
+  input: SseCustomerMembers & { readonly ServerSideEncryption?: string | undefined },
+): SseCustomerMembers & { ServerSideEncryption?: string } {
+  const members: SseCustomerMembers & { ServerSideEncryption?: string } = {};
+  if (input.ServerSideEncryption !== undefined) members.ServerSideEncryption = input.ServerSideEncryption;
   if (input.SSECustomerAlgorithm !== undefined) members.SSECustomerAlgorithm = input.SSECustomerAlgorithm;
   if (input.SSECustomerKey !== undefined) members.SSECustomerKey = input.SSECustomerKey;
   if (input.SSECustomerKeyMD5 !== undefined) members.SSECustomerKeyMD5 = input.SSECustomerKeyMD5;
+  return members;
+}
+
+/** The conditions a request names (only those it has). */
+function conditionMembers(input: GetObjectAttributesRequest): Pick<ReadMembers, 'IfMatch' | 'IfNoneMatch' | 'IfModifiedSince' | 'IfUnmodifiedSince'> {
+  const members: Pick<ReadMembers, 'IfMatch' | 'IfNoneMatch' | 'IfModifiedSince' | 'IfUnmodifiedSince'> = {};
+  if (input.IfMatch !== undefined) members.IfMatch = input.IfMatch;
+  if (input.IfNoneMatch !== undefined) members.IfNoneMatch = input.IfNoneMatch;
+  if (input.IfModifiedSince !== undefined) members.IfModifiedSince = input.IfModifiedSince;
+  if (input.IfUnmodifiedSince !== undefined) members.IfUnmodifiedSince = input.IfUnmodifiedSince;
   return members;
 }
 
@@ -211,7 +262,8 @@ function listedParts(
     PartNumberMarker: String(marker),
     NextPartNumberMarker: String(last ?? marker),
     MaxParts: maxParts,
-    IsTruncated: after.length > page.length,
+    // MaxParts 0 is an empty page, not a truncated one, as ListParts answers it here.
+    IsTruncated: maxParts > 0 && after.length > page.length,
     ...(listed.length === 0 ? {} : { Parts: listed }),
   };
 }

@@ -22,11 +22,15 @@
  * parameters (localstack#12169).
  *
  * Only a SigV4 presigned URL (`X-Amz-Algorithm` in the query, no `Authorization` header; SigV2 is
- * not served) is read this way, after its signature was verified: every query parameter but
+ * not served) is read this way, after authentication: every query parameter but
  * `X-Amz-Signature` is part of the canonical query, so a parameter added or changed after
- * signing has already been refused (403 SignatureDoesNotMatch). A header of the same name wins
- * over the parameter, as LocalStack (`presigned_url.py`) and MinIO (`extractSignedHeaders`)
- * decide; what S3 does then is UNCONFIRMED.
+ * signing has already been refused (403 SignatureDoesNotMatch). Without strict authentication
+ * (the authenticator's `strict`, `strongbox serve --strict-auth`) a URL signed with an unknown
+ * access key is not verified (it acts as the account root), and neither are its parameters: no
+ * more than the headers such a request may send. A header of the same name wins over the
+ * parameter, as LocalStack (`presigned_url.py`) and MinIO (`extractSignedHeaders`) decide; what
+ * S3 does then is UNCONFIRMED. A URL holder cannot use that to override a signed value: every
+ * `x-amz-*` header of a presigned request must be signed (the kernel's `checkHeadersSigned`).
  */
 
 import type { HttpRequestHead } from '@strongbox/service-kernel';

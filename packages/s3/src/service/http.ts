@@ -83,8 +83,8 @@ async function serve(s3: S3, request: StreamingRequest, baseHosts: readonly stri
     if (head.headers['authorization'] !== undefined && head.headers['x-amz-content-sha256'] === undefined) throw new S3Error('MissingContentSha256');
     // The authenticator reads the head only (payloadMode 's3'); the body streams on to the operation.
     const identity = options.authenticate === undefined ? undefined : await options.authenticate(headOnly(head));
-    // Read after the signature was verified, which covers them: SSE headers a presigned URL
-    // carries as query parameters.
+    // Read after authentication (the signature covers them when the key is known): SSE headers a
+    // presigned URL carries as query parameters.
     const headers = hoistedHeaders(head);
     const target: PathTarget = address.key !== undefined ? 'object' : address.bucket !== undefined ? 'bucket' : 'service';
     const operation = ROUTES.resolve({ method: head.method, target, query: address.query, headers });

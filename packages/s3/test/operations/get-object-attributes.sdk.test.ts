@@ -3,14 +3,16 @@
  * in-process handler. Before it was served the engine answered 501 NotImplemented. Pinned here:
  * - an SSE-C object's attributes need its key, as HeadObject does (API reference: "you must use
  *   the following headers"): 400 without it, 403 AccessDenied with another, 400 on an object that
- *   is not SSE-C, 400 over plain HTTP;
+ *   is not SSE-C, 400 over plain HTTP; `x-amz-server-side-encryption` is 400 as on GetObject;
  * - only the attributes named in `x-amz-object-attributes` are answered, the ETag without its
  *   quotes (S3 answers it so, unlike HeadObject: floci-io/floci#3093, with boto3 against S3);
  * - the header missing: 400 InvalidRequest, an unknown attribute: 400 InvalidArgument (both texts
  *   captured from S3 in versity/versitygw#915 and #1000);
  * - ObjectParts only for a multipart object; its `Part` list only for a COMPOSITE checksum
  *   upload (boto3/boto3#3509, AWS support; localstack/localstack#12764), paged like ListParts;
- * - both s3:GetObject and s3:GetObjectAttributes are needed (API reference, "Permissions").
+ *   a COMPOSITE checksum without its `-N` suffix (floci-io/floci#3083, against S3);
+ * - both s3:GetObject and s3:GetObjectAttributes are needed, or with a version id
+ *   s3:GetObjectVersion and s3:GetObjectVersionAttributes (API reference, "Permissions").
  */
 
 import { createHash, randomBytes } from 'node:crypto';
@@ -114,6 +116,64 @@ describe('the attributes asked for', () => {
     expect(unknown).toMatchObject({ ArgumentName: 'x-amz-object-attributes', ArgumentValue: 'ETags' });
   });
 
+  it('x-amz-server-side-encryption is 400 InvalidArgument, as on GetObject (API reference, "Encryption")', async () => {
+    await sdk.client.send(new PutObjectCommand({ Bucket: 'data', Key: 'k', Body: 'x' }));
+    // The SDK's command has no such member: a middleware adds the header, as a client copying
+    // PutObject's headers onto every request would.
+    const sending = inProcessClient(sdk.engine.handler);
+    sending.middlewareStack.add(
+      (next) => async (args) => {
+        (args.request as SdkHttpRequest).headers['x-amz-server-side-encryption'] = 'AES256';
+        return next(args);
+      },
+      { step: 'build', name: 'addSse', priority: 'low' },
+    );
+    const error = await sdkError(sending.send(new GetObjectAttributesCommand({ Bucket: 'data', Key: 'k', ObjectAttributes: ['ETag'] })));
+    sending.destroy();
+    expect([error.name, error.$metadata.httpStatusCode, error.message]).toEqual([
+      'InvalidArgument',
+      400,
+      'x-amz-server-side-encryption header is not supported for this operation.',
+    ]);
+    expect(error).toMatchObject({ ArgumentName: 'x-amz-server-side-encryption', ArgumentValue: 'AES256' });
+  });
+
+  it('conditions as GetObject checks them: 412 PreconditionFailed, 304 NotModified (API reference, "Conditional request headers")', async () => {
+    const put = await sdk.client.send(new PutObjectCommand({ Bucket: 'data', Key: 'k', Body: 'x' }));
+    // Not in the SDK's request shape: a middleware adds them.
+    const sending = (headers: Record<string, string>) => {
+      const client = inProcessClient(sdk.engine.handler);
+      client.middlewareStack.add(
+        (next) => async (args) => {
+          Object.assign((args.request as SdkHttpRequest).headers, headers);
+          return next(args);
+        },
+        { step: 'build', name: 'addConditions', priority: 'low' },
+      );
+      return client;
+    };
+    const send = async (headers: Record<string, string>) => {
+      const client = sending(headers);
+      try {
+        const answer = await client.send(new GetObjectAttributesCommand({ Bucket: 'data', Key: 'k', ObjectAttributes: ['ETag'] }));
+        return answer.$metadata.httpStatusCode;
+      } catch (error) {
+        return (error as { $metadata: { httpStatusCode?: number } }).$metadata.httpStatusCode;
+      } finally {
+        client.destroy();
+      }
+    };
+    const past = new Date(Date.now() - 86_400_000).toUTCString();
+    const future = new Date(Date.now() + 86_400_000).toUTCString();
+    expect(await send({ 'if-match': '"other"' })).toBe(412);
+    expect(await send({ 'if-none-match': put.ETag ?? '' })).toBe(304);
+    // The API reference's two pairs: If-Match true wins over If-Unmodified-Since false (200);
+    // If-None-Match false with If-Modified-Since true is 304.
+    expect(await send({ 'if-match': put.ETag ?? '', 'if-unmodified-since': past })).toBe(200);
+    expect(await send({ 'if-none-match': put.ETag ?? '', 'if-modified-since': past })).toBe(304);
+    expect(await send({ 'if-match': put.ETag ?? '', 'if-modified-since': future })).toBe(200);
+  });
+
   it('a missing key is 404 NoSuchKey', async () => {
     const error = await sdkError(sdk.client.send(new GetObjectAttributesCommand({ Bucket: 'data', Key: 'none', ObjectAttributes: ['ETag'] })));
     expect([error.name, error.$metadata.httpStatusCode]).toEqual(['NoSuchKey', 404]);
@@ -150,7 +210,11 @@ describe('ObjectParts', () => {
   it('a COMPOSITE upload lists its parts with their checksums, a page at a time', async () => {
     const parts = await multipart('composite', { ChecksumAlgorithm: 'CRC32' });
     const all = await sdk.client.send(new GetObjectAttributesCommand({ Bucket: 'data', Key: 'composite', ObjectAttributes: ['ObjectParts', 'Checksum'] }));
-    expect(all.Checksum).toEqual({ ChecksumCRC32: expect.stringMatching(/^[A-Za-z0-9+/]{6}==-2$/), ChecksumType: 'COMPOSITE' });
+    // HeadObject answers the composite checksum with its `-N`; GetObjectAttributes without it
+    // (floci-io/floci#3083: "same value, without the -N suffix", captured against S3).
+    const head = await sdk.client.send(new HeadObjectCommand({ Bucket: 'data', Key: 'composite', ChecksumMode: 'ENABLED' }));
+    expect(head.ChecksumCRC32).toMatch(/^[A-Za-z0-9+/]{6}==-2$/);
+    expect(all.Checksum).toEqual({ ChecksumCRC32: head.ChecksumCRC32?.replace(/-2$/, ''), ChecksumType: 'COMPOSITE' });
     expect(all.ObjectParts).toEqual({
       TotalPartsCount: 2,
       PartNumberMarker: '0',
@@ -173,6 +237,9 @@ describe('ObjectParts', () => {
       IsTruncated: false,
       Parts: [{ PartNumber: 2, Size: second.length, ChecksumCRC32: parts[1]?.ChecksumCRC32 }],
     });
+    // MaxParts 0: an empty page, not a truncated one (ListParts' answer), so paging ends.
+    const none = await sdk.client.send(new GetObjectAttributesCommand({ Bucket: 'data', Key: 'composite', ObjectAttributes: ['ObjectParts'], MaxParts: 0 }));
+    expect(none.ObjectParts).toEqual({ TotalPartsCount: 2, PartNumberMarker: '0', NextPartNumberMarker: '0', MaxParts: 0, IsTruncated: false });
   });
 });
 
@@ -192,5 +259,23 @@ describe('permissions', () => {
     ]);
     expect(refusals.map((error) => error.message.match(/perform: (\S+) on resource/)?.[1])).toEqual(['s3:GetObjectAttributes', 's3:GetObject']);
     expect((await s3.getObjectAttributes(input, user('both', 's3:GetObject', 's3:GetObjectAttributes'))).ObjectSize).toBe(1);
+  });
+
+  it('with a version id, s3:GetObjectVersion and s3:GetObjectVersionAttributes instead (API reference, "Permissions")', async () => {
+    const { s3 } = sdk.engine;
+    await s3.putObject({ Bucket: 'data', Key: 'k', Body: 'x' });
+    const user = (name: string, ...actions: string[]) => ({
+      caller: principalFromArn(`arn:aws:iam::${ACCOUNT}:user/${name}`, {
+        identityPolicy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: actions, Resource: 'arn:aws:s3:::data/*' }] }),
+      }),
+    });
+    const versioned = { Bucket: 'data', Key: 'k', ObjectAttributes: ['ObjectSize'], VersionId: 'null' };
+    const unversioned = user('unversioned', 's3:GetObject', 's3:GetObjectAttributes');
+    const versions = user('versions', 's3:GetObjectVersion', 's3:GetObjectVersionAttributes');
+    const refused = await catchS3Async(() => s3.getObjectAttributes(versioned, unversioned));
+    expect([refused.code, refused.message.match(/perform: (\S+) on resource/)?.[1]]).toEqual(['AccessDenied', 's3:GetObjectVersionAttributes']);
+    expect((await s3.getObjectAttributes(versioned, versions)).ObjectSize).toBe(1);
+    const plain = await catchS3Async(() => s3.getObjectAttributes({ Bucket: 'data', Key: 'k', ObjectAttributes: ['ObjectSize'] }, versions));
+    expect(plain.message.match(/perform: (\S+) on resource/)?.[1]).toBe('s3:GetObjectAttributes');
   });
 });
