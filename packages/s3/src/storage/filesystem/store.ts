@@ -9,7 +9,7 @@
  * commit whose directory fsync fails after its rename or unlink (the kernel's `NotDurableError`)
  * took effect all the same: it fails with `CommitOutcomeUnknown`, which tells the index to show
  * the change (its blobs counted as after a success) and to keep the blobs of the record it
- * replaced until the next open (`indexed-store.ts`).
+ * replaced until the next open (`../commit-outcome.ts`).
  *
  * The directory lock is a lease (`lock.ts`, the service kernel's `lease.ts`): every write first
  * confirms it, and every commit (a manifest written or removed, a bucket made or removed) confirms
