@@ -5,6 +5,7 @@
 
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { OPERATION_NAMES } from '@strongbox/kms';
 import { describe, expect, it } from 'vitest';
 
 const root = join(import.meta.dirname, '..');
@@ -54,6 +55,25 @@ describe('README and CI', () => {
 
   it('the root scripts the README relies on exist', () => {
     for (const script of ['build', 'typecheck', 'lint', 'format', 'test', 'bench', 'start']) expect(rootManifest.scripts[script]).toBeTruthy();
+  });
+});
+
+describe('README figures a newcomer reads', () => {
+  it("the root README's Layout names every package folder", () => {
+    const layout = read('README.md')
+      .split(/^## /m)
+      .find((part) => part.startsWith('Layout'));
+    expect(layout, 'README has a "Layout" section').toBeDefined();
+    for (const dir of packageDirs) expect(layout, `Layout lists packages/${dir}`).toMatch(new RegExp(`^packages/${dir} `, 'm'));
+  });
+
+  it('the READMEs count the KMS operations the registry serves, and the KMS README names each', () => {
+    const count = OPERATION_NAMES.length;
+    expect(read('README.md')).toContain(`| ${count} operations: keys`);
+    const kmsReadme = read('packages/kms/README.md');
+    expect(kmsReadme).toContain(`All ${count} operations below`);
+    const table = kmsReadme.slice(kmsReadme.indexOf('| Area | Operations |'), kmsReadme.indexOf('\n\n', kmsReadme.indexOf('| Area | Operations |')));
+    for (const name of OPERATION_NAMES) expect(table, `the KMS README's table names ${name}`).toMatch(new RegExp(`\\b${name}\\b`));
   });
 });
 

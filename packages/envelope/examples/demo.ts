@@ -18,7 +18,9 @@ const header = readHeader(sealed);
 const hex = (bytes: Uint8Array, max = 24): string => Buffer.from(bytes.subarray(0, max)).toString('hex') + (bytes.length > max ? `… (${bytes.length} B)` : '');
 
 console.log(`Sealed ${plaintext.length} bytes into ${sealed.length} bytes with the ${defaultBackend.name} backend.\n`);
-console.log("Header (every frame's GCM tag authenticates it; nothing here is secret):");
+// Version 2: the key commitment authenticates the header, and the frame key is derived from every
+// header byte (README, "Key schedule"); frames carry no header AAD, unlike version 1.
+console.log('Header (the key commitment authenticates it, and the frame key is derived from it; nothing here is secret):');
 const rows: [string, string][] = [
   ['version', `0x${header.version.toString(16).padStart(2, '0')}`],
   ['suite', `0x${header.suite.toString(16).padStart(4, '0')} (AES-256-GCM frames, HKDF-SHA-256 key derivation, key commitment)`],

@@ -1,8 +1,12 @@
 /**
  * @module
- * The one error type of `@strongbox/kms`: `KmsError`, whose `code` is the AWS `__type` name from a
- * closed union. `WIRE_ERRORS` is the single table mapping each code to its HTTP status; everything
- * that is not a `KmsError` becomes `KMSInternalException` at the boundary (`toKmsError`).
+ * The one error type of `@strongbox/kms`: `KmsError`, whose `code` is, from a closed union, the AWS
+ * `__type` name, or one of the data directory's failures (`StoreFailureCode`: a wrong root key, a
+ * damaged file, a locked directory, a failed write, a lost lease, a full disk), which are the
+ * operator's concern and reach callers only as KMS's internal error. `WIRE_ERRORS` is the single
+ * table mapping each code to its HTTP status (the store's failures to `KMSInternalException` with
+ * its generic text); everything that is not a `KmsError` becomes `KMSInternalException` at the
+ * boundary (`toKmsError`), and so does a store failure.
  *
  * Statuses: 400 for every client error, 5xx only for internal/unavailable/timeout. The KMS model
  * tags some client errors 404/409/412, but real KMS was recorded answering 400 for those of them
@@ -13,8 +17,11 @@
 
 import { isJsonServiceErrorCode, JSON_SERVICE_WIRE_ERRORS, type JsonServiceErrorCode, ServiceError, type ServiceWireError } from '@strongbox/service-kernel';
 
-/** Every error code Strongbox's KMS can answer with. */
-export type KmsErrorCode =
+/** Every error code of Strongbox's KMS: the AWS codes it answers with, and its store's failures. */
+export type KmsErrorCode = KmsWireErrorCode | StoreFailureCode;
+
+/** The AWS codes Strongbox's KMS answers with. */
+export type KmsWireErrorCode =
   // The codes every Coral JSON service shares (SigV4, framing, throttling, validation): the kernel's.
   | Exclude<JsonServiceErrorCode, 'InternalFailure'>
   | 'AlreadyExistsException'
@@ -47,8 +54,48 @@ export type KmsErrorCode =
   | 'UnsupportedOperationException'
   | 'ValidationError';
 
-/** How a code travels on the wire (status, `__type`, the body key of the message), as in the kernel. */
+/**
+ * Why a data directory could not be opened or used. These are operator errors (a wrong or insecure
+ * root key, a damaged directory, a second server on the same directory), raised by
+ * `openDirectoryStore` before any request is served, or reported through `onError` when writing
+ * fails at run time; they never reach KMS callers, who only ever see `KMSInternalException`.
+ */
+export type StoreFailureCode =
+  /** The root key given (option, `STRONGBOX_ROOT_KEY` or `root.key`) is not 32 bytes of base64. */
+  | 'INVALID_ROOT_KEY'
+  /** `root.key` can be read by group or others. */
+  | 'INSECURE_ROOT_KEY'
+  /** The directory holds state but no root key was given and `root.key` is missing. */
+  | 'MISSING_ROOT_KEY'
+  /** The directory holds state sealed under another root key. */
+  | 'WRONG_ROOT_KEY'
+  /** A snapshot, journal or audit file is damaged beyond a torn (never acknowledged) tail. */
+  | 'CORRUPT'
+  /** Another live process (or this one) has the directory open. */
+  | 'LOCKED'
+  /** A write or fsync failed at run time; the store refuses further commits. */
+  | 'WRITE_FAILED'
+  /**
+   * Another process took the directory over after this one's lease lapsed (it was paused past
+   * it): the store rolls back the commits not yet durable and refuses every further call, reads
+   * included (its state is stale); stop the process.
+   */
+  | 'LEASE_LOST'
+  /**
+   * The disk or quota is full: the changes that could not be written were rolled back and their
+   * requests failed; reads go on, and writes resume once there is space again.
+   */
+  | 'DISK_FULL';
+
+/**
+ * How a code travels on the wire (status, `__type`, the body key of the message, and a fixed
+ * message where the error's own must not be sent), as in the kernel.
+ */
 export type WireError = ServiceWireError;
+
+/** KMS's internal error as callers see it: a generic message, so no internal detail or secret leaks. */
+const INTERNAL_ERROR_MESSAGE = 'An internal error occurred.';
+const STORE_FAILURE: WireError = Object.freeze({ status: 500, type: 'KMSInternalException', message: INTERNAL_ERROR_MESSAGE });
 
 /** The kernel's codes as KMS sends them (KMS's internal error is its own, KMSInternalException). */
 const { InternalFailure: _internalFailure, ...SHARED_WIRE_ERRORS } = JSON_SERVICE_WIRE_ERRORS;
@@ -94,10 +141,30 @@ export const WIRE_ERRORS: Readonly<Record<KmsErrorCode, WireError>> = Object.fre
   TagException: { status: 400, type: 'TagException' },
   UnsupportedOperationException: { status: 400, type: 'UnsupportedOperationException' },
   ValidationError: { status: 400, type: 'ValidationError' },
+  // The store's failures: the operator reads the message (`onError`, the CLI's line); a caller
+  // whose call meets one gets KMS's internal error.
+  INVALID_ROOT_KEY: STORE_FAILURE,
+  INSECURE_ROOT_KEY: STORE_FAILURE,
+  MISSING_ROOT_KEY: STORE_FAILURE,
+  WRONG_ROOT_KEY: STORE_FAILURE,
+  CORRUPT: STORE_FAILURE,
+  LOCKED: STORE_FAILURE,
+  WRITE_FAILED: STORE_FAILURE,
+  LEASE_LOST: STORE_FAILURE,
+  DISK_FULL: STORE_FAILURE,
 });
 
 /**
- * A KMS failure with AWS's code and message.
+ * Whether a code is one of the store's failures (not an AWS code).
+ * @example isStoreFailureCode('LOCKED') // true
+ */
+export function isStoreFailureCode(code: KmsErrorCode): code is StoreFailureCode {
+  return WIRE_ERRORS[code] === STORE_FAILURE;
+}
+
+/**
+ * A KMS failure with AWS's code and message, or a failure of its data directory with a message
+ * that says what happened and what to do.
  *
  * @example
  * ```ts
@@ -107,19 +174,27 @@ export const WIRE_ERRORS: Readonly<Record<KmsErrorCode, WireError>> = Object.fre
  * } catch (error) {
  *   if (error instanceof KmsError && error.code === 'InvalidCiphertextException') retry();
  * }
+ * try {
+ *   await openDirectoryStore({ directory: './data' });
+ * } catch (error) {
+ *   if (error instanceof KmsError && error.code === 'WRONG_ROOT_KEY') console.error(error.message);
+ * }
  * ```
  */
 export class KmsError extends Error {
-  /** The AWS error code (`__type` on the wire). */
+  /** The AWS error code (`__type` on the wire), or the store's failure. */
   readonly code: KmsErrorCode;
 
   /**
-   * @param code - the AWS error code.
-   * @param message - AWS's message text ('' where AWS sends none, e.g. InvalidCiphertextException).
+   * @param code - the AWS error code, or the store's failure.
+   * @param message - AWS's message text ('' where AWS sends none, e.g. InvalidCiphertextException);
+   *   for a store failure, what happened and what to do about it.
+   * @param options - the underlying error, kept for logs (never sent).
    */
-  constructor(code: KmsErrorCode, message = '') {
-    super(message);
-    this.name = WIRE_ERRORS[code].type;
+  constructor(code: KmsErrorCode, message = '', options?: { readonly cause?: unknown }) {
+    super(message, options);
+    // The `__type` for AWS codes (each row's type is its code); the code for the store's failures.
+    this.name = code;
     this.code = code;
   }
 
@@ -130,16 +205,17 @@ export class KmsError extends Error {
 }
 
 /**
- * Normalises anything thrown at the boundary: `KmsError` passes through, a kernel `ServiceError`
- * (SigV4, JSON framing) becomes the `KmsError` of the same code and message, anything else
- * `KMSInternalException` (with a generic message, so no internal detail or secret leaks).
+ * Normalises anything thrown at the boundary: a `KmsError` of an AWS code passes through, a kernel
+ * `ServiceError` (SigV4, JSON framing) becomes the `KmsError` of the same code and message,
+ * anything else, a store failure included, `KMSInternalException` (with a generic message, so no
+ * internal detail or secret leaks).
  * @example toKmsError(new ServiceError('MissingAuthenticationTokenException', 'Missing Authentication Token')).code // 'MissingAuthenticationTokenException'
  */
 export function toKmsError(error: unknown): KmsError {
-  if (error instanceof KmsError) return error;
-  // S3's authentication codes never reach KMS (they come only from the S3 payload mode).
+  if (error instanceof KmsError && !isStoreFailureCode(error.code)) return error;
+  // S3's authentication codes and the kernel's own failures never reach KMS's callers as such.
   if (error instanceof ServiceError && error.code !== 'InternalFailure' && isJsonServiceErrorCode(error.code)) return new KmsError(error.code, error.message);
-  return new KmsError('KMSInternalException', 'An internal error occurred.');
+  return new KmsError('KMSInternalException', INTERNAL_ERROR_MESSAGE);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -29,7 +29,6 @@ export {
   type CloudTrailOptions,
   createCloudTrailHandler,
   isCloudTrailRequest,
-  RequestTooLargeError,
   readNodeRequest,
   writeNodeResponse,
 } from '@strongbox/service-kernel';

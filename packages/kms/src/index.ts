@@ -35,11 +35,11 @@ export {
   type UserIdentity,
   withDefaultUser,
 } from '@strongbox/service-kernel';
-export { KmsError, type KmsErrorCode, WIRE_ERRORS, type WireError } from './errors.ts';
+export { isStoreFailureCode, KmsError, type KmsErrorCode, type KmsWireErrorCode, type StoreFailureCode, WIRE_ERRORS, type WireError } from './errors.ts';
 export { defaultCryptographicQuota, type QuotaClass, type QuotaOptions, type QuotaProfile, type QuotaSetting, type QuotaUsage } from './model/quotas.ts';
+export { DEFAULT_CUSTOMER_MANAGED_KEYS, type ResourceQuotaUsage } from './model/resource-quotas.ts';
 export { OPERATION_NAMES, type OperationName } from './operations/index.ts';
 export { type DirectoryStoreOptions, openDirectoryStore } from './persistence/directory-store.ts';
-export { StoreError, type StoreErrorCode } from './persistence/errors.ts';
 export { isDirectoryStoreFile } from './persistence/files.ts';
 export type { DirectoryStore } from './persistence/group-commit.ts';
 export { DEFAULT_SNAPSHOT_THRESHOLD_BYTES } from './persistence/journal.ts';

@@ -169,6 +169,39 @@ describe.each(['memory', 'data directory'])('two conflicting calls in flight (%s
     expect(replicas?.map((replica) => replica.Region)).toEqual(['us-west-2']);
   });
 
+  /** Runs `race` with the key quota set to one more key than the account has in `region`, then turns it back to the default. */
+  async function atLastKey(region: string, race: () => Promise<string[]>): Promise<{ outcomes: string[]; before: number; after: number }> {
+    const before = store.state.customerManagedKeyCount('000000000000', region);
+    fixture.kms.quotas.configure({ enabled: false, customerManagedKeys: before + 1 });
+    try {
+      return { outcomes: await race(), before, after: store.state.customerManagedKeyCount('000000000000', region) };
+    } finally {
+      fixture.kms.quotas.configure(false);
+    }
+  }
+
+  it.each<[string, CreateKeyCommandInput]>([
+    ['symmetric', {}],
+    // Generating a key pair is asynchronous: both calls pass the first quota check before either commits.
+    ['RSA_2048', { KeySpec: 'RSA_2048', KeyUsage: 'SIGN_VERIFY' }],
+  ])('creates one key of two concurrent CreateKey (%s) for the last key of the key quota', async (_spec, input) => {
+    const race = await atLastKey('us-east-1', () => outcomes(kms.send(new CreateKeyCommand(input)), kms.send(new CreateKeyCommand(input))));
+    expect(race.outcomes).toEqual(['LimitExceededException', 'ok']);
+    expect(race.after).toBe(race.before + 1);
+  });
+
+  it('makes one replica of two concurrent ReplicateKey of two keys into a Region with room for one more key', async () => {
+    const [first, second] = [await newKey({ MultiRegion: true }), await newKey({ MultiRegion: true })];
+    const race = await atLastKey('ca-central-1', () =>
+      outcomes(
+        kms.send(new ReplicateKeyCommand({ KeyId: first.KeyId, ReplicaRegion: 'ca-central-1' })),
+        kms.send(new ReplicateKeyCommand({ KeyId: second.KeyId, ReplicaRegion: 'ca-central-1' })),
+      ),
+    );
+    expect(race.outcomes).toEqual(['LimitExceededException', 'ok']);
+    expect(race.after).toBe(race.before + 1);
+  });
+
   it('creates one AWS managed key when two requests use its alias for the first time concurrently', async () => {
     const before = (await kms.send(new ListKeysCommand({}))).Keys?.length ?? 0;
     const [first, second] = await Promise.all([
@@ -296,5 +329,40 @@ describe('a refusal that rests on a change not yet durable (data directory)', ()
     // Nothing is left refused: the name is free.
     const key = (await kms.send(new CreateKeyCommand({}))).KeyMetadata!;
     await kms.send(new CreateAliasCommand({ AliasName: 'alias/lost', TargetKeyId: key.KeyId }));
+  });
+
+  /** The default account's customer managed keys in the default Region. */
+  const keyUsage = (): number => fixture.kms.quotas.resourceUsage().find((usage) => usage.region === 'us-east-1')?.usage ?? 0;
+
+  /** Two CreateKey for the last key of the key quota: the second is served while the first's record is being written. */
+  async function createKeysWhileWriting(room: boolean): Promise<{ outcomes: string[]; before: number; after: number }> {
+    const before = keyUsage();
+    fixture.kms.quotas.configure({ enabled: false, customerManagedKeys: before + 1 });
+    try {
+      const write = disk.hold();
+      const first = kms.send(new CreateKeyCommand({}));
+      await write.arrived;
+      const served = new Promise<void>((resolve) => (onCall = (operation) => operation === 'CreateKey' && resolve()));
+      const second = kms.send(new CreateKeyCommand({}));
+      await served;
+      onCall = undefined;
+      write.release(room);
+      return { outcomes: await outcomes(first, second), before, after: keyUsage() };
+    } finally {
+      fixture.kms.quotas.configure(false);
+    }
+  }
+
+  it('refuses the second CreateKey for the last key of the key quota once the first one is durable', async () => {
+    const race = await createKeysWhileWriting(true);
+    expect(race.outcomes).toEqual(['LimitExceededException', 'ok']);
+    expect(race.after).toBe(race.before + 1);
+  });
+
+  it('does not refuse a CreateKey over the key quota for a key the full disk then rolled back', async () => {
+    // The rolled-back key no longer counts, so the refusal that rested on it is not sent either.
+    const race = await createKeysWhileWriting(false);
+    expect(race.outcomes).toEqual(['KMSInternalException', 'KMSInternalException']);
+    expect(race.after).toBe(race.before);
   });
 });

@@ -9,9 +9,9 @@ import { join } from 'node:path';
 import { CreateKeyCommand, DescribeKeyCommand } from '@aws-sdk/client-kms';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import type { KmsError } from '../src/errors.ts';
 import { type Kms, ManualClock, openDirectoryStore } from '../src/index.ts';
 import { MAX_BUFFERED_EVENTS } from '../src/persistence/audit-log.ts';
-import type { StoreError } from '../src/persistence/errors.ts';
 import { type FileIo, nodeFileIo } from '../src/persistence/files.ts';
 import { openKms, ROOT_KEY, snapshotOf, tempDirectory } from './fixtures/persistence.ts';
 import { failureOf, startKms } from './helpers/sdk.ts';
@@ -51,8 +51,8 @@ describe('a full disk', () => {
     const directory = await tempDirectory();
     const clock = new ManualClock();
     const { io, full } = fullDisk();
-    const errors: StoreError[] = [];
-    const { kms, store } = await openKms(directory, clock, { io, onError: (error) => errors.push(error as StoreError) });
+    const errors: KmsError[] = [];
+    const { kms, store } = await openKms(directory, clock, { io, onError: (error) => errors.push(error as KmsError) });
     const kept = (await kms.createKey({ Description: 'kept' })).KeyMetadata;
     const before = snapshotOf(store.state);
 

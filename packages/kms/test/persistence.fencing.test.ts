@@ -10,24 +10,24 @@ import { readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { __TESTS } from '@strongbox/service-kernel';
 import { describe, expect, it } from 'vitest';
+import type { KmsError } from '../src/errors.ts';
 import { type DirectoryStore, type Kms, ManualClock } from '../src/index.ts';
-import type { StoreError } from '../src/persistence/errors.ts';
 import { type FileIo, nodeFileIo } from '../src/persistence/files.ts';
 import { openKms, snapshotOf, tempDirectory } from './fixtures/persistence.ts';
 
 interface Holder {
   readonly kms: Kms;
   readonly store: DirectoryStore;
-  readonly errors: StoreError[];
+  readonly errors: KmsError[];
   /** Runs one lease renewal, as the timer would. */
   renew(): Promise<void>;
 }
 
 async function holder(directory: string, clock: ManualClock, io?: FileIo): Promise<Holder> {
-  const errors: StoreError[] = [];
+  const errors: KmsError[] = [];
   let renew: (() => Promise<void>) | undefined;
   const { kms, store } = await openKms(directory, clock, {
-    onError: (error) => errors.push(error as StoreError),
+    onError: (error) => errors.push(error as KmsError),
     lease: {
       scheduleRenewal: (run) => {
         renew = run;

@@ -41,7 +41,7 @@ describe('a batch split into several records', () => {
     await Promise.all([store.commit([{ type: 'putAlias', alias: alias(big) }]), store.commit([{ type: 'putAlias', alias: alias('alias/small') }])]);
     await store.close();
 
-    const { payloads, validLength } = scanRecords(await readFile(join(directory, JOURNAL)));
+    const { payloads, validLength } = scanRecords(await readFile(join(directory, JOURNAL)), JOURNAL);
     expect(payloads).toHaveLength(2);
     const sizes = payloads.map((payload) => RECORD_HEADER_LENGTH + payload.length);
     expect(calls).toEqual([`write ${sizes[0]}`, 'sync', `write ${sizes[1]}`, 'sync']);

@@ -10,7 +10,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { acquireDirectoryLock } from '@strongbox/service-kernel';
 import { describe, expect, it } from 'vitest';
-import { openDirectoryStore, StoreError } from '../src/index.ts';
+import { KmsError, openDirectoryStore } from '../src/index.ts';
 import { ROOT_KEY, tempDirectory } from './fixtures/persistence.ts';
 
 /** The lock a killed server of this PID namespace leaves: what this process writes, under `pid`. */
@@ -39,7 +39,7 @@ describe('a lock naming this process', () => {
     const directory = await tempDirectory();
     const first = await openDirectoryStore({ directory, rootKey: ROOT_KEY });
     const failure = await openDirectoryStore({ directory: `${directory}/.`, rootKey: ROOT_KEY }).catch((error: unknown) => error);
-    expect(failure).toBeInstanceOf(StoreError);
+    expect(failure).toBeInstanceOf(KmsError);
     expect(failure).toMatchObject({ code: 'LOCKED' });
     // The refused open did not release the holder's lock.
     expect(await lockPid(directory)).toBe(String(process.pid));

@@ -7,7 +7,7 @@
 import { appendFile, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type DirectoryStore, KmsError, ManualClock, openDirectoryStore, StoreError } from '../src/index.ts';
+import { type DirectoryStore, KmsError, ManualClock, openDirectoryStore } from '../src/index.ts';
 import { newMaterial } from '../src/model/keys.ts';
 import { type FileIo, nodeFileIo } from '../src/persistence/files.ts';
 import { RECORD_HEADER_LENGTH, scanRecords } from '../src/persistence/record-file.ts';
@@ -29,7 +29,7 @@ describe('torn journal tail', () => {
     await kms.close();
 
     const journal = await readFile(join(directory, JOURNAL));
-    const { payloads, validLength } = scanRecords(journal);
+    const { payloads, validLength } = scanRecords(journal, JOURNAL);
     expect(payloads).toHaveLength(4);
     expect(validLength).toBe(journal.length);
     const lastStart = journal.length - RECORD_HEADER_LENGTH - payloads[3]!.length;
@@ -101,7 +101,7 @@ describe('damage a crash cannot cause', () => {
     journal[RECORD_HEADER_LENGTH + 40]! ^= 0x01;
     await writeFile(join(directory, JOURNAL), journal);
     const failure = await openDirectoryStore({ directory, rootKey: ROOT_KEY }).catch((error: unknown) => error);
-    expect(failure).toBeInstanceOf(StoreError);
+    expect(failure).toBeInstanceOf(KmsError);
     expect(failure).toMatchObject({
       code: 'CORRUPT',
       message: `${join(directory, JOURNAL)} is damaged at byte 0 (valid records follow, so this is not a torn write).`,
@@ -123,7 +123,7 @@ describe('damage a crash cannot cause', () => {
   it('refuses journal records swapped between places (each is bound to its position)', async () => {
     const directory = await directoryWithKeys(2);
     const journal = await readFile(join(directory, JOURNAL));
-    const { payloads } = scanRecords(journal);
+    const { payloads } = scanRecords(journal, JOURNAL);
     const firstLength = RECORD_HEADER_LENGTH + payloads[0]!.length;
     await writeFile(join(directory, JOURNAL), Buffer.concat([journal.subarray(firstLength), journal.subarray(0, firstLength)]));
     await expect(openDirectoryStore({ directory, rootKey: ROOT_KEY })).rejects.toMatchObject({
@@ -230,7 +230,7 @@ describe('group commit', () => {
     await Promise.all(Array.from({ length: 100 }, (_, i) => store.commit([{ type: 'putAlias', alias: alias(i) }])));
     expect(counter.syncs() - base).toBe(1);
     await store.close();
-    expect(scanRecords(await readFile(join(directory, JOURNAL))).payloads).toHaveLength(1);
+    expect(scanRecords(await readFile(join(directory, JOURNAL)), JOURNAL).payloads).toHaveLength(1);
     const reopened = await openDirectoryStore({ directory, rootKey: ROOT_KEY });
     expect(reopened.state.aliases('000000000000', 'us-east-1')).toHaveLength(100);
     await reopened.close();

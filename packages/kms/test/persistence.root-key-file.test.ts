@@ -8,7 +8,7 @@
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openDirectoryStore, StoreError } from '../src/index.ts';
+import { KmsError, openDirectoryStore } from '../src/index.ts';
 import { tempDirectory } from './fixtures/persistence.ts';
 
 const KEY_LINE = /^[A-Za-z0-9+/]{43}=\n$/;
@@ -40,7 +40,7 @@ describe('root.key left by an interrupted first start', () => {
     await (await openDirectoryStore({ directory })).close();
     await writeFile(join(directory, 'root.key'), '', { mode: 0o600 });
     const failure = await openDirectoryStore({ directory }).catch((error: unknown) => error);
-    expect(failure).toBeInstanceOf(StoreError);
+    expect(failure).toBeInstanceOf(KmsError);
     expect(failure).toMatchObject({ code: 'INVALID_ROOT_KEY' });
     expect(await readFile(join(directory, 'root.key'), 'utf8')).toBe('');
   });

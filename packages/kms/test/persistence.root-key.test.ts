@@ -8,7 +8,7 @@ import { chmod, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path';
 import { acquireDirectoryLock } from '@strongbox/service-kernel';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ManualClock, openDirectoryStore, ROOT_KEY_ENV, StoreError } from '../src/index.ts';
+import { KmsError, ManualClock, openDirectoryStore, ROOT_KEY_ENV } from '../src/index.ts';
 import { openKms, ROOT_KEY, tempDirectory } from './fixtures/persistence.ts';
 
 const OTHER_KEY = new Uint8Array(32).fill(9);
@@ -19,13 +19,13 @@ afterEach(() => {
   delete process.env[ROOT_KEY_ENV];
 });
 
-async function failureOf(promise: Promise<unknown>): Promise<StoreError> {
+async function failureOf(promise: Promise<unknown>): Promise<KmsError> {
   const error = await promise.then(
     () => undefined,
     (e: unknown) => e,
   );
-  expect(error).toBeInstanceOf(StoreError);
-  return error as StoreError;
+  expect(error).toBeInstanceOf(KmsError);
+  return error as KmsError;
 }
 
 describe('root.key', () => {

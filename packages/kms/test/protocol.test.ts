@@ -4,8 +4,10 @@
  */
 
 import { describe, expect, it } from 'vitest';
+import { toKmsError } from '../src/errors.ts';
 import { createJson11Handler, type HttpRequest } from '../src/http.ts';
-import { Kms, KmsError, WIRE_ERRORS } from '../src/index.ts';
+import { isStoreFailureCode, Kms, KmsError, type KmsErrorCode, type StoreFailureCode, WIRE_ERRORS } from '../src/index.ts';
+import { errorResponse } from '../src/protocol/json11.ts';
 
 const kms = new Kms({ quotas: false });
 const handle = createJson11Handler(kms);
@@ -104,10 +106,53 @@ describe('HTTP statuses', () => {
   it('are 400 for every client error, even those the model tags 404/409/412, and 5xx only for internal, unavailable and timeout', () => {
     const serverSide = new Set(['KMSInternalException', 'KeyUnavailableException', 'DependencyTimeoutException']);
     for (const [code, wire] of Object.entries(WIRE_ERRORS)) {
+      if (isStoreFailureCode(code as KmsErrorCode)) continue;
       if (serverSide.has(code)) expect(wire.status, code).toBeGreaterThanOrEqual(500);
       else expect(wire.status, code).toBe(400);
+      // The error's name is its __type, as before the store's failures joined the union.
+      expect(new KmsError(code as KmsErrorCode).name, code).toBe(wire.type);
     }
     expect(WIRE_ERRORS.ConflictException.status).toBe(400);
+  });
+});
+
+describe("the store's failures", () => {
+  const STORE_FAILURES: readonly StoreFailureCode[] = [
+    'INVALID_ROOT_KEY',
+    'INSECURE_ROOT_KEY',
+    'MISSING_ROOT_KEY',
+    'WRONG_ROOT_KEY',
+    'CORRUPT',
+    'LOCKED',
+    'WRITE_FAILED',
+    'LEASE_LOST',
+    'DISK_FULL',
+  ];
+
+  it('are exactly the codes the table maps to the generic KMSInternalException', () => {
+    const mapped = Object.entries(WIRE_ERRORS).filter(([, wire]) => wire.message === 'An internal error occurred.');
+    expect(mapped.map(([code]) => code).sort()).toEqual([...STORE_FAILURES].sort());
+    for (const code of STORE_FAILURES) {
+      expect(isStoreFailureCode(code)).toBe(true);
+      expect(WIRE_ERRORS[code]).toMatchObject({ status: 500, type: 'KMSInternalException' });
+    }
+    expect(isStoreFailureCode('KMSInternalException')).toBe(false);
+  });
+
+  it('reach a caller as KMSInternalException with the generic text: the operator message (paths) stays out', () => {
+    for (const code of STORE_FAILURES) {
+      const failure = new KmsError(code, 'Writing to the data directory /srv/secret-path failed (EIO)', { cause: new Error('EIO') });
+      const answer = toKmsError(failure);
+      expect([answer.code, answer.message, answer.status], code).toEqual(['KMSInternalException', 'An internal error occurred.', 500]);
+      const response = errorResponse('request-1', failure);
+      expect(response.status).toBe(500);
+      expect(JSON.parse(String(response.body))).toEqual({ __type: 'KMSInternalException', message: 'An internal error occurred.' });
+    }
+  });
+
+  it('an AWS-coded KmsError passes through toKmsError unchanged', () => {
+    const error = new KmsError('NotFoundException', "Key 'k' does not exist");
+    expect(toKmsError(error)).toBe(error);
   });
 });
 

@@ -250,7 +250,7 @@ describe('changing quotas while running', () => {
     expect(quotas.usage(t0)).toEqual([]);
     expect([1, 2, 3].map(() => quotas.tryAcquire(ACCOUNT, REGION, 'CreateKey', t0))).toEqual([true, true, false]);
     expect(() => quotas.configure({ scale: -1 })).toThrow(RangeError);
-    expect(quotas.options).toEqual({ enabled: true, profile: 'aws', scale: 1, overrides: { CreateKey: 2 } });
+    expect(quotas.options).toEqual({ enabled: true, profile: 'aws', scale: 1, overrides: { CreateKey: 2 }, customerManagedKeys: 100_000 });
     expect(quotas.tryAcquire(ACCOUNT, REGION, 'CreateKey', t0)).toBe(false);
     quotas.configure(false);
     expect(quotas.tryAcquire(ACCOUNT, REGION, 'CreateKey', t0)).toBe(true);

@@ -54,6 +54,9 @@ export type S3ErrorReason =
   | 'KmsAccessDenied'
   | 'KmsThrottled'
   | 'KmsUnavailable'
+  // GetObjectAttributes' x-amz-object-attributes.
+  | 'ObjectAttributesMissing'
+  | 'InvalidObjectAttribute'
   // Range and partNumber.
   | 'InvalidRange'
   | 'InvalidPartNumber'
@@ -94,6 +97,7 @@ export type S3ErrorReason =
   | 'InternalError'
   | 'DataDirectoryTakenOver'
   | 'CommitOutcomeUnknown'
+  | 'DataDirectoryLocked'
   // Bucket policies and authorization.
   | 'AccessDeniedByPolicy'
   | 'NoSuchBucketPolicy'
@@ -267,11 +271,14 @@ export const S3_ERRORS: Readonly<Record<S3ErrorReason, S3WireError>> = Object.fr
     message: "The header 'x-amz-server-side-encryption-context' shall be Base64-encoded UTF-8 string holding JSON which represents a string-string map",
     argumentName: 'x-amz-server-side-encryption-context',
   },
-  // UNCONFIRMED which operation: a 2014 capture (s3tools/s3cmd#276).
+  // A capture of real S3 answering UploadPart (irods/irods_resource_plugin_s3#1838, with
+  // ArgumentName and ArgumentValue `AES256`); the same text in aws/aws-sdk-java#1876 (UploadPart)
+  // and s3tools/s3cmd#276. GetObject and HeadObject answer it too (model: 400 for reads naming it).
   SseHeaderNotSupportedForOperation: {
     code: 'InvalidArgument',
     status: 400,
     message: 'x-amz-server-side-encryption header is not supported for this operation.',
+    argumentName: SSE,
   },
 
   KmsMasterKeyIdNotApplicable: {
@@ -308,6 +315,15 @@ export const S3_ERRORS: Readonly<Record<S3ErrorReason, S3WireError>> = Object.fr
   // UNCONFIRMED: S3's answer when KMS fails internally or is unreachable; a retryable 500, as S3
   // answers its own internal failures.
   KmsUnavailable: { code: 'InternalError', status: 500, message: 'We encountered an internal error. Please try again.' },
+
+  // Captured from S3 (versity/versitygw#915): GetObjectAttributes without x-amz-object-attributes.
+  ObjectAttributesMissing: {
+    code: 'InvalidRequest',
+    status: 400,
+    message: 'The x-amz-object-attributes header specifying the attributes to be retrieved is either missing or empty',
+  },
+  // Captured from S3 (versity/versitygw#917, #1000), with the name sent as ArgumentValue.
+  InvalidObjectAttribute: { code: 'InvalidArgument', status: 400, message: 'Invalid attribute name specified.', argumentName: 'x-amz-object-attributes' },
 
   InvalidRange: { code: 'InvalidRange', status: 416, message: 'The requested range is not satisfiable' },
   InvalidPartNumber: { code: 'InvalidPartNumber', status: 416, message: 'The requested partnumber is not satisfiable' },
@@ -456,6 +472,10 @@ export const S3_ERRORS: Readonly<Record<S3ErrorReason, S3WireError>> = Object.fr
   // are kept until the next open (`storage/commit-outcome.ts`). S3's plain 500 to callers: a 500 may or may
   // not have taken effect.
   CommitOutcomeUnknown: { code: 'InternalError', status: 500, message: 'We encountered an internal error. Please try again.' },
+  // Strongbox's own, raised when a data directory is opened (never by a request): another process,
+  // or another store of this one, holds its lock. The message is for the operator (who holds it,
+  // what to do); the protocol edge never sends it (`toWireError` answers S3's plain 500).
+  DataDirectoryLocked: { code: 'InternalError', status: 500, message: (d) => d.value ?? 'The data directory is in use.' },
 
   // Same-account refusals name the caller, action, resource and the policy type that refused
   // (UG troubleshoot-403-errors, "Access denied message examples", enhanced messages since August

@@ -23,44 +23,48 @@ export { type FileIo, isOutOfSpace, nodeFileIo, syncDirectory, writeAll } from '
 export {
   createFileExclusivelyDurably,
   type ExclusiveCreateOptions,
-  NotDurableError,
   type ReplaceOptions,
   replaceFileDurably,
   replaceFileWith,
   syncDirectoryAfter,
   TEMPORARY_MARK,
 } from './durable/files.ts';
-export { type DirectoryLease, fencedFileIo, LeaseLostError, type LeaseSuccessor, RENEW_ON_COMMIT_MS } from './durable/lease.ts';
+export { type DirectoryLease, fencedFileIo, type LeaseSuccessor, RENEW_ON_COMMIT_MS } from './durable/lease.ts';
 export {
   __TESTS,
   acquireDirectoryLease,
   acquireDirectoryLock,
-  DirectoryLockedError,
   type DirectoryLockHolder,
   type DirectoryLockOptions,
   type ReleaseLock,
 } from './durable/lock.ts';
 export {
   isJsonServiceErrorCode,
+  isS3AuthErrorCode,
+  isServiceError,
   JSON_SERVICE_WIRE_ERRORS,
   type JsonServiceErrorCode,
+  KERNEL_FAILURE_WIRE_ERRORS,
+  type KernelFailureCode,
   S3_AUTH_WIRE_ERRORS,
   type S3AuthErrorCode,
   SERVICE_WIRE_ERRORS,
   ServiceError,
   type ServiceErrorCode,
+  type ServiceErrorDetail,
+  type ServiceErrorDetails,
   type ServiceErrorFields,
+  type ServiceErrorOf,
+  type ServiceErrorOptions,
   type ServiceWireError,
 } from './errors.ts';
 export {
   bufferedHandler,
   DEFAULT_MAX_BODY_BYTES,
-  EdgeError,
   type EdgeOptions,
   isSecure,
   nodeRequestHead,
   nodeStreamingRequest,
-  RequestTooLargeError,
   readNodeRequest,
   toNodeListener,
   toNodeStreamingListener,
@@ -105,8 +109,6 @@ export { type CompiledCondition, type ConditionLookup, compileCondition, isCondi
 export { conditionLookup, type GlobalContextSource, globalConditionValue, type RequestConditions } from './policy/context.ts';
 export {
   type ConditionSpec,
-  PolicyDocumentError,
-  type PolicyProblem,
   type PolicySpec,
   type PrincipalSpec,
   parsePolicy,

@@ -8,7 +8,8 @@
  * - `GET|POST /_strongbox/clock`: read it; `{"advance": "7d"}` or `{"set": "2030-01-01T00:00:00Z"}`.
  * - `GET|POST|DELETE /_strongbox/faults`, `DELETE /_strongbox/faults/<id>`: list, add, clear.
  * - `POST /_strongbox/reset`: back to a fresh state.
- * - `GET|PUT /_strongbox/quotas`: the request quotas and their counters; replace the setting.
+ * - `GET|PUT /_strongbox/quotas`: the request quotas and their counters, the key quota's use;
+ *   replace the setting.
  *
  * The default mode is unauthenticated, like the rest of a loopback emulator. Web pages are kept
  * out in every mode: a changing request with an `Origin` header, or any request whose `Host` is
@@ -19,21 +20,13 @@
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Kms, QuotaSetting } from '@strongbox/kms';
-import {
-  type Clock,
-  type HttpRequest,
-  httpDate,
-  NO_USERS,
-  RequestTooLargeError,
-  readNodeRequest,
-  systemClock,
-  type UserDirectory,
-} from '@strongbox/service-kernel';
+import { type Clock, type HttpRequest, httpDate, isServiceError, NO_USERS, readNodeRequest, systemClock, type UserDirectory } from '@strongbox/service-kernel';
 import { type AdminAuthorizer, type AdminRefusal, createAdminAuthorizer } from './admin-auth.ts';
 import { crossSiteRefusal } from './admin-guard.ts';
 import type { EndpointControls } from './controls/endpoint.ts';
 import { FAULT_NAMES } from './controls/fault-catalog.ts';
 import { parseClockMove, parseFaultRequest } from './controls/requests.ts';
+import { STRONGBOX_ERRORS, StrongboxError } from './errors.ts';
 import type { Route } from './router.ts';
 
 /** The reserved prefix. */
@@ -119,7 +112,7 @@ async function serve(
   try {
     request = await readNodeRequest(incoming, MAX_BODY_BYTES);
   } catch (error) {
-    if (error instanceof RequestTooLargeError)
+    if (isServiceError(error, 'REQUEST_TOO_LARGE'))
       return send({ status: 413, body: failure('RequestEntityTooLarge', `an admin body is at most ${MAX_BODY_BYTES} bytes`) });
     throw error;
   }
@@ -145,7 +138,7 @@ async function serve(
     try {
       return JSON.parse(text === '' ? 'null' : text);
     } catch (error) {
-      throw new BadAdminRequest(`the body is not JSON: ${(error as Error).message}`);
+      throw new StrongboxError('BAD_ADMIN_REQUEST', `the body is not JSON: ${(error as Error).message}`);
     }
   };
   let answer: Answer;
@@ -154,27 +147,28 @@ async function serve(
   } catch (error) {
     // Only the caller's mistakes are 400; anything else an operation throws (a reset's store
     // failing, a bug) is the server's and reaches the 500 answer.
-    if (error instanceof BadAdminRequest) answer = { status: 400, body: failure('ValidationException', error.message) };
+    if (error instanceof StrongboxError && error.code === 'BAD_ADMIN_REQUEST') answer = badRequest(error.message);
     else throw error;
   }
   send(answer);
 }
 
-/** A body that does not parse or does not validate: the caller's mistake, answered 400. */
-class BadAdminRequest extends Error {
-  override readonly name = 'BadAdminRequest';
+/** A body that does not parse or does not validate: the caller's mistake, answered as `STRONGBOX_ERRORS` says (400 ValidationException). */
+function badRequest(message: string): Answer {
+  const { status, type } = STRONGBOX_ERRORS.BAD_ADMIN_REQUEST.admin!;
+  return { status, body: failure(type, message) };
 }
 
 /**
  * Runs a step that parses or validates the caller's input (before it changes anything), turning
  * its refusal (`TypeError`/`RangeError`, as `requests.ts`, the clock, the fault injector and the
- * quota setting throw them) into a `BadAdminRequest`.
+ * quota setting throw them) into the `StrongboxError` `BAD_ADMIN_REQUEST`.
  */
 function validated<T>(step: () => T): T {
   try {
     return step();
   } catch (error) {
-    if (error instanceof TypeError || error instanceof RangeError) throw new BadAdminRequest(error.message);
+    if (error instanceof TypeError || error instanceof RangeError) throw new StrongboxError('BAD_ADMIN_REQUEST', error.message);
     throw error;
   }
 }
@@ -285,8 +279,13 @@ function faultState(controls: EndpointControls): Record<string, unknown> {
   return { seed: controls.faults.seed, faults: controls.faults.list(), available: FAULT_NAMES };
 }
 
+/** The quota setting, the request quotas' counters and the resource quotas' use (customer managed keys per account and Region). */
 function quotaState(kms: Kms): unknown {
-  return { options: kms.quotas.options, usage: kms.quotas.usage().map((usage) => ({ ...usage, limit: Number.isFinite(usage.limit) ? usage.limit : null })) };
+  return {
+    options: kms.quotas.options,
+    usage: kms.quotas.usage().map((usage) => ({ ...usage, limit: Number.isFinite(usage.limit) ? usage.limit : null })),
+    resources: kms.quotas.resourceUsage(),
+  };
 }
 
 function sendAnswer(response: ServerResponse, answer: Answer, clock?: Clock): void {

@@ -7,6 +7,7 @@
  */
 
 import { DEFAULT_ACCESS_KEY_ID, DEFAULT_SECRET_ACCESS_KEY, NO_USERS, type UserDirectory, withDefaultUser } from '@strongbox/kms';
+import type { ServeQuotas } from './options.ts';
 
 /** What the banner describes. */
 export interface BannerFacts {
@@ -21,7 +22,7 @@ export interface BannerFacts {
   readonly users?: UserDirectory;
   readonly strictAuth: boolean;
   /** Quota setting as given on the command line. */
-  readonly quotas?: false | { readonly profile?: 'cryptographic' | 'aws'; readonly scale?: number };
+  readonly quotas?: false | ServeQuotas;
 }
 
 /**
@@ -39,7 +40,7 @@ export function startBanner(facts: BannerFacts): string {
     `  Region ${facts.region}, account ${facts.account}`,
     `  State: ${facts.data === undefined ? 'in memory (lost on exit; --data DIR keeps it)' : `kept in ${facts.data}`}`,
     `  Quotas: ${quotaText(facts.quotas)}`,
-    `  Authentication: ${facts.strictAuth ? 'strict (unsigned requests and unknown access keys are refused)' : 'users-file keys are verified; unsigned requests and other keys (test/test too, any secret) act as the account root'}`,
+    `  Authentication: ${authenticationText(facts.strictAuth, fileUsers.length > 0)}`,
     '',
     'Credentials:',
     ...(defaultKey
@@ -62,6 +63,16 @@ export function startBanner(facts: BannerFacts): string {
     'Stop with Ctrl-C.',
   ];
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * The authentication mode in one line. Without a users file the default mode has no verified keys
+ * at all, so the line does not talk about users-file keys a newcomer never gave.
+ */
+function authenticationText(strictAuth: boolean, hasUsersFile: boolean): string {
+  if (strictAuth) return 'strict (unsigned requests and unknown access keys are refused)';
+  if (hasUsersFile) return 'users-file keys are verified; unsigned requests and other keys (test/test too, any secret) act as the account root';
+  return 'open: unsigned requests and any access key (test/test too, any secret) act as the account root; --users FILE adds verified keys';
 }
 
 /**
@@ -91,9 +102,11 @@ function httpsLines(https: NonNullable<BannerFacts['https']>, region: string): s
 
 function quotaText(quotas: BannerFacts['quotas']): string {
   if (quotas === false) return 'off';
+  const keys = quotas?.customerManagedKeys === undefined ? '' : `; ${quotas.customerManagedKeys} customer managed keys per account and Region`;
+  if (quotas?.enabled === false) return `no throttling${keys}`;
   const which =
     quotas?.profile === 'aws'
       ? "AWS's request quotas, every operation's own included"
       : "AWS's shared cryptographic quotas (--quotas aws adds CreateKey 5/s and the rest)";
-  return quotas?.scale === undefined ? which : `${which} x ${quotas.scale}`;
+  return `${quotas?.scale === undefined ? which : `${which} x ${quotas.scale}`}${keys}`;
 }

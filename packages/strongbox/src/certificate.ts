@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createFileExclusivelyDurably, replaceFileDurably } from '@strongbox/service-kernel';
 import { TLS_DIRECTORY } from './data-files.ts';
+import { StrongboxError } from './errors.ts';
 
 /**
  * The names a self-signed certificate covers (SubjectAltName). TLS clients (OpenSSL, Node's
@@ -29,14 +30,6 @@ export const SELF_SIGNED_NAMES: readonly string[] = Object.freeze(['localhost', 
 const VALIDITY_MS = 825 * 24 * 60 * 60 * 1000;
 /** Made again when less than this is left. */
 const RENEW_BEFORE_MS = 7 * 24 * 60 * 60 * 1000;
-/** A given certificate or key that cannot be served; the message names the flag and the file. */
-export class CertificateError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'CertificateError';
-  }
-}
-
 /** A certificate and its key, ready for `https.createServer`. */
 export interface TlsMaterial {
   /** PEM certificate. */
@@ -69,7 +62,7 @@ export async function createSelfSignedCertificate(now: Date): Promise<{ cert: st
  * The listener's certificate: read from `given` files, else kept in (or made for) `dataDirectory`,
  * else made for this run.
  *
- * @throws CertificateError naming the flag and file when a given certificate or key cannot be
+ * @throws StrongboxError CERTIFICATE naming the flag and file when a given certificate or key cannot be
  *   read, is not PEM, or the key does not belong to the certificate; file-system errors of the
  *   data directory as they are.
  * @example const tls = await listenerCertificate({ dataDirectory: '/var/lib/strongbox', now: new Date() });
@@ -95,15 +88,15 @@ async function givenCertificate(certPath: string, keyPath: string): Promise<TlsM
   try {
     x509 = new X509Certificate(cert);
   } catch {
-    throw new CertificateError(`--tls-cert '${certPath}' is not a PEM certificate`);
+    throw new StrongboxError('CERTIFICATE', `--tls-cert '${certPath}' is not a PEM certificate`);
   }
   let matches: boolean;
   try {
     matches = x509.checkPrivateKey(createPrivateKey(key));
   } catch {
-    throw new CertificateError(`--tls-key '${keyPath}' is not a PEM private key`);
+    throw new StrongboxError('CERTIFICATE', `--tls-key '${keyPath}' is not a PEM private key`);
   }
-  if (!matches) throw new CertificateError(`--tls-key '${keyPath}' is not the key of the certificate in '${certPath}'`);
+  if (!matches) throw new StrongboxError('CERTIFICATE', `--tls-key '${keyPath}' is not the key of the certificate in '${certPath}'`);
   return material({ cert, key }, certPath, 'given', async () => {});
 }
 
@@ -113,7 +106,7 @@ async function readGiven(flag: string, path: string): Promise<string> {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
-    throw new CertificateError(`cannot read ${flag} '${path}': ${why}`);
+    throw new StrongboxError('CERTIFICATE', `cannot read ${flag} '${path}': ${why}`);
   }
 }
 

@@ -3,9 +3,9 @@
  * The data directory, checked before any store opens it: it must be a directory this process can
  * create files in (it is created when missing, but its parent must exist: a mistyped path does
  * not grow a tree of directories), and it must not hold state written in another format. Each
- * refusal is one `DataDirectoryError` whose message says what is wrong, raised at once: Node's
- * recursive `mkdir` never returns for some unusable paths (`/proc/nope` spins a thread-pool
- * thread at full CPU), so no recursive `mkdir` runs before these checks pass.
+ * refusal is one `StrongboxError` (`UNUSABLE` or `OTHER_FORMAT`) whose message says what is wrong,
+ * raised at once: Node's recursive `mkdir` never returns for some unusable paths (`/proc/nope`
+ * spins a thread-pool thread at full CPU), so no recursive `mkdir` runs before these checks pass.
  *
  * The format is recorded in `strongbox.json` at the top of the directory (`{"format":1,...}`),
  * written when the directory is first used; a directory without it that already holds state was
@@ -18,6 +18,7 @@ import { mkdir, open, readdir, readFile, stat, unlink } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { replaceFileDurably } from '@strongbox/service-kernel';
 import { FORMAT_FILE, isStrongboxEntry } from './data-files.ts';
+import { StrongboxError } from './errors.ts';
 import { VERSION } from './version.ts';
 
 /** The data directory format this Strongbox reads and writes. */
@@ -26,43 +27,20 @@ export const DATA_FORMAT = 1;
 /** The marker file naming the directory's format. */
 export { FORMAT_FILE } from './data-files.ts';
 
-/** Why a data directory cannot be used. */
-export type DataDirectoryErrorCode =
-  /** It cannot be created, is not a directory, or files cannot be created in it. */
-  | 'UNUSABLE'
-  /** It was written in a format this Strongbox does not read (a newer Strongbox, usually). */
-  | 'OTHER_FORMAT';
-
-/**
- * A data directory refused before anything was opened; the message is one line naming the path.
- * @example
- * ```ts
- * try { await createStrongbox({ dataDirectory: '/proc/nope' }); }
- * catch (error) { if (error instanceof DataDirectoryError) console.error(error.message); }
- * ```
- */
-export class DataDirectoryError extends Error {
-  readonly code: DataDirectoryErrorCode;
-  /** The directory as it was given. */
-  readonly directory: string;
-
-  constructor(code: DataDirectoryErrorCode, directory: string, reason: string) {
-    super(`data directory '${directory}': ${reason}`);
-    this.name = 'DataDirectoryError';
-    this.code = code;
-    this.directory = directory;
-  }
+/** A data directory refused before anything was opened: one line naming the path. */
+function refused(code: 'UNUSABLE' | 'OTHER_FORMAT', directory: string, reason: string): StrongboxError {
+  return new StrongboxError(code, `data directory '${directory}': ${reason}`);
 }
 
 /**
  * Makes sure `directory` can hold Strongbox's state: creates it if missing (not its parents),
  * proves files can be created in it, and checks or records its format.
- * @throws DataDirectoryError UNUSABLE (also: a non-empty directory holding no Strongbox file) or OTHER_FORMAT; nothing is left behind then (a directory
+ * @throws StrongboxError UNUSABLE (also: a non-empty directory holding no Strongbox file) or OTHER_FORMAT; nothing is left behind then (a directory
  *   created here stays, empty).
  * @example await prepareDataDirectory('./strongbox-data');
  */
 export async function prepareDataDirectory(directory: string): Promise<void> {
-  const unusable = (reason: string): DataDirectoryError => new DataDirectoryError('UNUSABLE', directory, reason);
+  const unusable = (reason: string): StrongboxError => refused('UNUSABLE', directory, reason);
   const existing = await stat(directory).catch((error: NodeJS.ErrnoException) => error);
   if (existing instanceof Error) {
     if (existing.code === 'ENOTDIR') throw unusable(`a part of the path is not a directory`);
@@ -89,7 +67,7 @@ export async function prepareDataDirectory(directory: string): Promise<void> {
 }
 
 /** Creates and removes a file in `directory`: the only reliable proof (root ignores modes; `/proc` and read-only mounts refuse regardless of them). */
-async function probeWritable(directory: string, unusable: (reason: string) => DataDirectoryError): Promise<void> {
+async function probeWritable(directory: string, unusable: (reason: string) => StrongboxError): Promise<void> {
   const probe = join(directory, `.strongbox-probe-${randomBytes(6).toString('hex')}`);
   try {
     const handle = await open(probe, 'wx', 0o600);
@@ -103,7 +81,7 @@ async function probeWritable(directory: string, unusable: (reason: string) => Da
 async function checkFormat(directory: string): Promise<void> {
   const text = await readFile(join(directory, FORMAT_FILE), 'utf8').catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') return undefined;
-    throw new DataDirectoryError('UNUSABLE', directory, `cannot read ${FORMAT_FILE}: ${describe(error)}`);
+    throw refused('UNUSABLE', directory, `cannot read ${FORMAT_FILE}: ${describe(error)}`);
   });
   if (text === undefined) {
     // First use (or state from before the marker, which is format 1): record the format. A
@@ -111,7 +89,7 @@ async function checkFormat(directory: string): Promise<void> {
     // (`strongbox serve --data .`): adopting it would let a reset delete alongside its files.
     const entries = await readdir(directory);
     if (entries.length > 0 && !entries.some(isStrongboxEntry)) {
-      throw new DataDirectoryError('UNUSABLE', directory, `holds files that are not Strongbox's; use an empty directory`);
+      throw refused('UNUSABLE', directory, `holds files that are not Strongbox's; use an empty directory`);
     }
     const marker = { format: DATA_FORMAT, createdBy: `strongbox ${VERSION}`, note: 'The format of this Strongbox data directory; do not edit.' };
     await replaceFileDurably(directory, FORMAT_FILE, new TextEncoder().encode(`${JSON.stringify(marker, null, 2)}\n`));
@@ -125,12 +103,12 @@ async function checkFormat(directory: string): Promise<void> {
   }
   const format = recorded?.format;
   if (typeof format !== 'number' || !Number.isSafeInteger(format)) {
-    throw new DataDirectoryError('OTHER_FORMAT', directory, `${FORMAT_FILE} does not name a format this Strongbox knows`);
+    throw refused('OTHER_FORMAT', directory, `${FORMAT_FILE} does not name a format this Strongbox knows`);
   }
   if (format !== DATA_FORMAT) {
     const by = typeof recorded?.createdBy === 'string' ? ` by ${recorded.createdBy}` : '';
     const advice = format > DATA_FORMAT ? 'use that Strongbox or a newer one, or another directory' : 'use the Strongbox that wrote it, or another directory';
-    throw new DataDirectoryError('OTHER_FORMAT', directory, `written in format ${format}${by}; strongbox ${VERSION} reads format ${DATA_FORMAT} (${advice})`);
+    throw refused('OTHER_FORMAT', directory, `written in format ${format}${by}; strongbox ${VERSION} reads format ${DATA_FORMAT} (${advice})`);
   }
 }
 

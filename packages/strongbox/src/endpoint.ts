@@ -54,7 +54,7 @@ export interface EndpointOptions {
    */
   readonly s3Store?: ObjectStore;
   /**
-   * Told when the data directory cannot be written: `StoreError` `WRITE_FAILED` (the store then
+   * Told when the data directory cannot be written: `KmsError` `WRITE_FAILED` (the store then
    * refuses all changes) or `DISK_FULL` (changes are refused until there is room), or, from KMS's
    * and S3's stores each, an error with code `LEASE_LOST` once another process took the directory
    * over after this one's lease lapsed (every call refused from then on, reads included: stop the
@@ -69,8 +69,9 @@ export interface EndpointOptions {
   readonly strictAuth?: boolean;
   /**
    * Request quotas: default, AWS's shared cryptographic quotas; `'aws'` or `{ profile: 'aws' }`
-   * adds every operation's own; `false` turns throttling off. Changeable at run time through
-   * `kms.quotas` or `/_strongbox/quotas` (`admin.ts`).
+   * adds every operation's own; `false` turns throttling off. `customerManagedKeys` sets the key
+   * quota (default 100,000 per account and Region, in force even without throttling). Changeable
+   * at run time through `kms.quotas` or `/_strongbox/quotas` (`admin.ts`).
    */
   readonly quotas?: QuotaSetting;
   /** Time source of the emulator and the signature check (tests). Default: the system clock. */
@@ -133,11 +134,11 @@ export function openControlledEndpoint(options: EndpointOptions = {}): Promise<C
 }
 
 /**
- * Opens the store, applies the seed, and builds the emulator and its protocol handlers (KMS and
- * CloudTrail LookupEvents, with SigV4 as the options say).
- * @throws DataDirectoryError for a data directory that cannot be used or holds another format
- *   (checked before anything opens it); StoreError, TypeError (seed) as `startServer` documents;
- *   the store is closed again then.
+ * Opens the stores, applies the seed, and builds the engines and their protocol handlers (KMS, S3,
+ * CloudTrail LookupEvents and STS GetCallerIdentity, with SigV4 as the options say).
+ * @throws StrongboxError UNUSABLE or OTHER_FORMAT for a data directory that cannot be used or
+ *   holds another format (checked before anything opens it); KmsError, TypeError (seed) as
+ *   `startServer` documents; the store is closed again then.
  */
 export async function openEndpoint(options: EndpointOptions = {}, wiring: EndpointWiring = {}): Promise<Endpoint> {
   const account = options.account ?? '000000000000';

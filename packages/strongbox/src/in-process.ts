@@ -77,7 +77,7 @@ export interface InProcessStrongbox {
 
 /**
  * Builds the endpoint in-process (see the module documentation).
- * @throws StoreError, TypeError (seed) as `startServer` does.
+ * @throws KmsError, TypeError (seed) as `startServer` does.
  */
 export async function startInProcess(options: EndpointOptions = {}): Promise<InProcessStrongbox> {
   const endpoint = await openControlledEndpoint(options);

@@ -6,7 +6,7 @@
  */
 
 import { inspect } from 'node:util';
-import { CliError, EXIT_FAILURE, EXIT_USAGE } from './errors.ts';
+import { EXIT_FAILURE, StrongboxError } from './errors.ts';
 import type { CliIo } from './serve.ts';
 import { VERSION } from './version.ts';
 
@@ -14,7 +14,7 @@ import { VERSION } from './version.ts';
 export const USAGE: string = `Usage: strongbox <command> [options]
 
 Commands:
-  serve    serve the KMS emulator and CloudTrail LookupEvents on one local HTTP port
+  serve    serve KMS, S3, CloudTrail LookupEvents and STS GetCallerIdentity on one local port
   demo     walk through the S3 encryption mechanisms (in process, or --endpoint-url)
 
 Options:
@@ -31,7 +31,7 @@ Run 'strongbox serve --help' for the options of serve.
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
   const [command, ...rest] = argv;
   try {
-    if (command === undefined) throw new CliError("missing command: try 'strongbox serve' (see strongbox --help)", EXIT_USAGE);
+    if (command === undefined) throw new StrongboxError('USAGE', "missing command: try 'strongbox serve' (see strongbox --help)");
     if (command === '--help' || command === '-h' || command === 'help') {
       io.stdout(USAGE);
       return 0;
@@ -45,9 +45,9 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     if (command === 'serve') return await (await import('./serve.ts')).runServe(rest, io);
     // Loaded on demand: the demo's SDK clients stay out of `serve`'s start-up and memory.
     if (command === 'demo') return await (await import('./demo/cli.ts')).runDemoCommand(rest, io);
-    throw new CliError(`unknown command '${command}' (see strongbox --help)`, EXIT_USAGE);
+    throw new StrongboxError('USAGE', `unknown command '${command}' (see strongbox --help)`);
   } catch (error) {
-    if (error instanceof CliError) {
+    if (error instanceof StrongboxError) {
       io.stderr(`strongbox: ${error.message}\n`);
       return error.exitCode;
     }

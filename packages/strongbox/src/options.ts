@@ -6,7 +6,7 @@
  */
 
 import { parseArgs } from 'node:util';
-import { CliError, EXIT_USAGE } from './errors.ts';
+import { StrongboxError } from './errors.ts';
 
 /** The `serve` command line, checked. */
 export interface ServeArgs {
@@ -19,10 +19,11 @@ export interface ServeArgs {
   readonly users?: string;
   readonly seed?: string;
   /**
-   * `false` for `--no-quotas`; the profile of `--quotas` and the scale of `--quota-scale`;
-   * `undefined` for the default (AWS's shared cryptographic quotas).
+   * `false` for `--no-quotas`; else the profile of `--quotas`, the scale of `--quota-scale` and the
+   * key quota of `--key-quota` (with `enabled: false` when `--no-quotas` comes with it);
+   * `undefined` for the default (AWS's shared cryptographic quotas, 100,000 keys).
    */
-  readonly quotas?: false | { readonly profile?: 'cryptographic' | 'aws'; readonly scale?: number };
+  readonly quotas?: false | ServeQuotas;
   readonly strictAuth: boolean;
   /** `--upstream-*`: S3 objects' sealed bytes go to this S3-compatible bucket (needs `--data`). */
   readonly upstream?: { readonly bucket: string; readonly endpoint?: string; readonly prefix?: string; readonly region?: string };
@@ -37,11 +38,21 @@ export interface ServeArgs {
   readonly tlsKey?: string;
 }
 
+/** The quota setting the command line asks for (a `QuotaOptions` of `@strongbox/kms`). */
+export interface ServeQuotas {
+  /** `false` for `--no-quotas` with `--key-quota`: no throttling, a key quota still. */
+  readonly enabled?: false;
+  readonly profile?: 'cryptographic' | 'aws';
+  readonly scale?: number;
+  /** `--key-quota`: customer managed keys per account and Region. */
+  readonly customerManagedKeys?: number;
+}
+
 /** `strongbox serve --help`. */
 export const SERVE_USAGE: string = `Usage: strongbox serve [options]
 
-Serves the KMS emulator (AWS JSON 1.1, SigV4) and CloudTrail LookupEvents on one HTTP port
-(and on an HTTPS port beside it with --https-port).
+Serves KMS (AWS JSON 1.1), S3 (REST-XML), CloudTrail LookupEvents and STS GetCallerIdentity,
+with SigV4, on one HTTP port (and on an HTTPS port beside it with --https-port).
 
 Options:
   --port N            TCP port, 0 for any free port (default 4566)
@@ -60,6 +71,9 @@ Options:
                       CreateKey 5/s, CreateGrant 50/s, ...)
   --quota-scale N     multiply the quotas in force by N (e.g. 0.01 to hit throttling quickly)
   --no-quotas         never throttle
+  --key-quota N       customer managed keys each account may have per Region (default
+                      100000, AWS's quota); CreateKey and ReplicateKey over it answer
+                      LimitExceededException, with or without --no-quotas
                       (quotas change at run time: GET or PUT /_strongbox/quotas, see README)
   --strict-auth       refuse unsigned requests and unknown access keys, as AWS does
   --upstream-bucket NAME   keep S3 objects' sealed bytes in this existing bucket of an
@@ -82,7 +96,7 @@ const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 
 /**
  * Parses and checks the arguments after `serve`.
- * @throws CliError (exit 2) naming the first problem.
+ * @throws StrongboxError USAGE (exit 2) naming the first problem.
  * @example parseServeArgs(['--port', '0']).port // 0
  */
 export function parseServeArgs(args: readonly string[]): ServeArgs {
@@ -110,6 +124,7 @@ export function parseServeArgs(args: readonly string[]): ServeArgs {
   const shutdownTimeoutSeconds = Number(shutdownText);
   if (shutdownText.trim() === '' || !Number.isFinite(shutdownTimeoutSeconds) || shutdownTimeoutSeconds < 0 || shutdownTimeoutSeconds > 3600)
     usage(`--shutdown-timeout expected a number of seconds from 0 to 3600, got '${shutdownText}'`);
+  const keyQuota = parseKeyQuota(values['key-quota']);
   let quotas: ServeArgs['quotas'];
   if (values['quota-scale'] !== undefined || values.quotas !== undefined) {
     if (values['no-quotas']) usage(`${values.quotas === undefined ? '--quota-scale' : '--quotas'} and --no-quotas cannot be used together`);
@@ -119,9 +134,11 @@ export function parseServeArgs(args: readonly string[]): ServeArgs {
     const scale = scaleText === undefined ? undefined : Number(scaleText);
     if (scaleText !== undefined && scale !== undefined && (scaleText.trim() === '' || !Number.isFinite(scale) || scale <= 0))
       usage(`--quota-scale expected a positive number, got '${scaleText}'`);
-    quotas = { ...(profile === undefined ? {} : { profile }), ...(scale === undefined ? {} : { scale }) };
+    quotas = { ...(profile === undefined ? {} : { profile }), ...(scale === undefined ? {} : { scale }), ...keyQuota };
   } else if (values['no-quotas']) {
-    quotas = false;
+    quotas = keyQuota.customerManagedKeys === undefined ? false : { enabled: false, ...keyQuota };
+  } else if (keyQuota.customerManagedKeys !== undefined) {
+    quotas = keyQuota;
   }
   return {
     help: values.help ?? false,
@@ -141,6 +158,13 @@ export function parseServeArgs(args: readonly string[]): ServeArgs {
     ...(values['tls-key'] === undefined ? {} : { tlsKey: values['tls-key'] }),
     ...(upstream === undefined ? {} : { upstream }),
   };
+}
+
+/** `--key-quota N`, checked: a whole number of keys, 0 or more. */
+function parseKeyQuota(text: string | undefined): { customerManagedKeys?: number } {
+  if (text === undefined) return {};
+  if (!/^\d{1,15}$/.test(text)) usage(`--key-quota expected a whole number of keys, got '${text}'`);
+  return { customerManagedKeys: Number(text) };
 }
 
 /** The `--upstream-*` flags, checked: a bucket, and a data directory for the keys and metadata. */
@@ -190,6 +214,7 @@ function parseOrExplain(args: readonly string[]) {
         quotas: { type: 'string' },
         'quota-scale': { type: 'string' },
         'no-quotas': { type: 'boolean' },
+        'key-quota': { type: 'string' },
         'strict-auth': { type: 'boolean' },
         'upstream-bucket': { type: 'string' },
         'upstream-endpoint': { type: 'string' },
@@ -208,5 +233,5 @@ function parseOrExplain(args: readonly string[]) {
 }
 
 function usage(message: string): never {
-  throw new CliError(`${message} (see strongbox serve --help)`, EXIT_USAGE);
+  throw new StrongboxError('USAGE', `${message} (see strongbox serve --help)`);
 }

@@ -11,11 +11,9 @@
  */
 
 import { readFile } from 'node:fs/promises';
-import { parseSeed, parseUsers, type SeedDocument, StoreError, type UserDirectory } from '@strongbox/kms';
+import { isStoreFailureCode, KmsError, parseSeed, parseUsers, type SeedDocument, type UserDirectory } from '@strongbox/kms';
 import { startBanner } from './banner.ts';
-import { CertificateError } from './certificate.ts';
-import { DataDirectoryError } from './data-directory.ts';
-import { CliError, EXIT_FAILURE } from './errors.ts';
+import { EXIT_FAILURE, StrongboxError } from './errors.ts';
 import type { RunningServer } from './listener.ts';
 import { parseServeArgs, SERVE_USAGE, type ServeArgs } from './options.ts';
 import { formatRequestLine, type RequestLogEntry } from './request-log.ts';
@@ -41,7 +39,8 @@ function processSignals(listener: (signal: NodeJS.Signals) => void): void {
 /**
  * Runs `strongbox serve` until SIGINT or SIGTERM.
  * @returns the exit code (0 after a clean shutdown).
- * @throws CliError with exit code 2 (flags) or 1 (files, port, store).
+ * @throws StrongboxError USAGE (exit 2: flags) or another code (exit 1: files, port, store, data
+ *   directory, certificate).
  */
 export async function runServe(args: readonly string[], io: CliIo): Promise<number> {
   const flags = parseServeArgs(args);
@@ -89,7 +88,7 @@ export async function runServe(args: readonly string[], io: CliIo): Promise<numb
   try {
     await server.close();
   } catch (error) {
-    throw new CliError(`could not close the store cleanly: ${(error as Error).message}`, EXIT_FAILURE);
+    throw new StrongboxError('RUN_FAILED', `could not close the store cleanly: ${(error as Error).message}`);
   }
   return 0;
 }
@@ -176,7 +175,7 @@ async function readText(path: string, what: string): Promise<string> {
   try {
     return await readFile(path, 'utf8');
   } catch (error) {
-    throw new CliError(`cannot read ${what} '${path}': ${describeFsError(error)}`, EXIT_FAILURE);
+    throw new StrongboxError('RUN_FAILED', `cannot read ${what} '${path}': ${describeFsError(error)}`);
   }
 }
 
@@ -184,7 +183,7 @@ function parseFile<T>(path: string, what: string, text: string, parse: (text: st
   try {
     return parse(text);
   } catch (error) {
-    throw new CliError(`${what} '${path}': ${withoutPrefix((error as Error).message)}`, EXIT_FAILURE);
+    throw new StrongboxError('RUN_FAILED', `${what} '${path}': ${withoutPrefix((error as Error).message)}`);
   }
 }
 
@@ -195,30 +194,34 @@ function withoutPrefix(message: string): string {
 
 /** A start-up failure (store, seed, listen) as one line; anything unexpected passes through unchanged (the CLI prints it as one line too). */
 function startFailure(error: unknown, flags: ServeArgs): unknown {
-  if (error instanceof DataDirectoryError) return new CliError(error.message, EXIT_FAILURE);
-  if (error instanceof StoreError) return new CliError(`data directory '${flags.data}': ${error.message}`, EXIT_FAILURE);
-  if (error instanceof CertificateError) return new CliError(error.message, EXIT_FAILURE);
+  // A refused data directory or certificate is one line already.
+  if (error instanceof StrongboxError) return error;
+  if (error instanceof KmsError && isStoreFailureCode(error.code)) return new StrongboxError('RUN_FAILED', `data directory '${flags.data}': ${error.message}`);
   const code = (error as NodeJS.ErrnoException).code;
   // A listen error names its port: the HTTPS one has its own flag.
   if (code === 'EADDRINUSE' && flags.httpsPort !== undefined && (error as { port?: number }).port === flags.httpsPort && flags.httpsPort !== 0) {
-    return new CliError(`port ${flags.httpsPort} is already in use (choose another with --https-port, or --https-port 0 for any free port)`, EXIT_FAILURE);
+    return new StrongboxError(
+      'RUN_FAILED',
+      `port ${flags.httpsPort} is already in use (choose another with --https-port, or --https-port 0 for any free port)`,
+    );
   }
   if (code === 'EADDRINUSE')
-    return new CliError(`port ${flags.port} is already in use (choose another with --port, or --port 0 for any free port)`, EXIT_FAILURE);
+    return new StrongboxError('RUN_FAILED', `port ${flags.port} is already in use (choose another with --port, or --port 0 for any free port)`);
   if (code === 'EACCES' && (error as NodeJS.ErrnoException).syscall === 'listen') {
-    return new CliError(`permission denied to listen on port ${flags.port} (ports below 1024 need privileges)`, EXIT_FAILURE);
+    return new StrongboxError('RUN_FAILED', `permission denied to listen on port ${flags.port} (ports below 1024 need privileges)`);
   }
-  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') return new CliError(`cannot listen on ${flags.host}: no such local address`, EXIT_FAILURE);
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') return new StrongboxError('RUN_FAILED', `cannot listen on ${flags.host}: no such local address`);
   // Other name-resolution failures for --host (EAI_AGAIN: DNS unreachable, EAI_FAIL, ...).
   if ((error as NodeJS.ErrnoException).syscall === 'getaddrinfo' || (typeof code === 'string' && code.startsWith('EAI_'))) {
-    return new CliError(`cannot listen on ${flags.host}: the name could not be resolved (${code ?? 'getaddrinfo'})`, EXIT_FAILURE);
+    return new StrongboxError('RUN_FAILED', `cannot listen on ${flags.host}: the name could not be resolved (${code ?? 'getaddrinfo'})`);
   }
   // File-system errors come from the data directory (mkdir, lock, read).
   if (typeof code === 'string' && flags.data !== undefined && (error as NodeJS.ErrnoException).path !== undefined) {
-    return new CliError(`data directory '${flags.data}': ${describeFsError(error)} (${(error as NodeJS.ErrnoException).path})`, EXIT_FAILURE);
+    return new StrongboxError('RUN_FAILED', `data directory '${flags.data}': ${describeFsError(error)} (${(error as NodeJS.ErrnoException).path})`);
   }
   // Seeds that do not fit the stored state (a seeded key id in another account).
-  if (error instanceof TypeError && flags.seed !== undefined) return new CliError(`seed file '${flags.seed}': ${withoutPrefix(error.message)}`, EXIT_FAILURE);
+  if (error instanceof TypeError && flags.seed !== undefined)
+    return new StrongboxError('RUN_FAILED', `seed file '${flags.seed}': ${withoutPrefix(error.message)}`);
   return error;
 }
 

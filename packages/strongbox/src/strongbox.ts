@@ -81,7 +81,7 @@ export interface Strongbox {
   /**
    * Back to a fresh state (keys, aliases, grants, buckets, objects, uploads, trail, quota
    * counters, faults, clock), without closing clients or listeners (`controls.reset()`).
-   * @throws StoreError or the file system's error when a data directory cannot be emptied.
+   * @throws KmsError or the file system's error when a data directory cannot be emptied.
    */
   reset(): Promise<void>;
   /**
@@ -107,7 +107,7 @@ export interface Strongbox {
  * Creates the emulator in process (see the module documentation). Options are `startServer`'s
  * minus where to listen (`listen()` takes that): Region, account, data directory, users, seed,
  * quotas, strict authentication, clock.
- * @throws StoreError for an unusable data directory; TypeError for a seed that does not fit the
+ * @throws KmsError for an unusable data directory; TypeError for a seed that does not fit the
  *   state; RangeError for a malformed account or Region. The store is closed again then.
  * @example
  * ```ts

@@ -5,12 +5,15 @@
  * runs it, and failures injected into the process with a preloaded module).
  */
 
-import { readFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { openEndpoint } from '../src/endpoint.ts';
+import { USAGE } from '../src/main.ts';
+import { SERVE_USAGE } from '../src/options.ts';
 import { runCli, runInProcess, useTempDir } from './helpers/cli.ts';
 
 /** Exactly one line on stderr, starting `strongbox: `, nothing on stdout. */
@@ -50,9 +53,31 @@ describe('help', () => {
       '--quotas',
       '--quota-scale',
       '--no-quotas',
+      '--key-quota',
       '--strict-auth',
     ]) {
       expect(exit.stdout).toContain(flag);
+    }
+  });
+});
+
+describe('what the help says serve serves', () => {
+  // Read from the endpoint's own routing table (S3 takes what no route claims), so a service
+  // added there and missing from the help fails here.
+  it('strongbox --help and strongbox serve --help name every service the endpoint routes', async () => {
+    const endpoint = await openEndpoint();
+    try {
+      const services = [...endpoint.routes.map((route) => route.service), 'S3'];
+      expect(services).toEqual(['KMS', 'CloudTrail LookupEvents', 'STS GetCallerIdentity', 'S3']);
+      // The sentences that say what serve does, not the whole texts (which name S3 elsewhere).
+      const serveLine = USAGE.split('\n').find((line) => line.trimStart().startsWith('serve '));
+      const serveSummary = SERVE_USAGE.slice(0, SERVE_USAGE.indexOf('Options:'));
+      for (const service of services) {
+        expect(serveLine).toContain(service);
+        expect(serveSummary).toContain(service);
+      }
+    } finally {
+      await endpoint.close();
     }
   });
 });
@@ -111,6 +136,17 @@ describe('run-time failures exit 1 with one line', () => {
     } finally {
       blocker.close();
     }
+  });
+
+  // The store's refusal (a KmsError of a store failure code) is one line naming the directory.
+  it.skipIf(process.platform === 'win32')('a data directory whose root key others can read', async () => {
+    const data = join(dir.path, 'insecure');
+    await mkdir(data);
+    await writeFile(join(data, 'root.key'), `${Buffer.alloc(32, 7).toString('base64')}\n`, { mode: 0o644 });
+    await chmod(join(data, 'root.key'), 0o644);
+    const exit = await runInProcess(['serve', '--port', '0', '--data', data]);
+    expect(exit.code).toBe(1);
+    expectOneLine(exit, new RegExp(`^strongbox: data directory '${data}': ${join(data, 'root.key')} has mode 0644; a root key must not be accessible`));
   });
 
   it('a data directory that cannot be created', async () => {

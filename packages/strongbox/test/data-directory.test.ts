@@ -8,7 +8,8 @@
 import { chmod, mkdir, readdir, readFile, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DATA_FORMAT } from '../src/data-directory.ts';
+import { DATA_FORMAT, prepareDataDirectory } from '../src/data-directory.ts';
+import { StrongboxError } from '../src/errors.ts';
 import { runCli, runInProcess, serveInProcess, tempDir } from './helpers/cli.ts';
 
 /** Exactly one line on stderr, starting `strongbox: data directory '<path>': `, nothing on stdout, exit 1. */
@@ -122,5 +123,19 @@ describe('the data directory format', () => {
     const second = await serveInProcess(['--quiet', '--data', path]);
     expect((await second.stop('SIGTERM')).code).toBe(0);
     expect(await readdir(path)).toContain('strongbox.json');
+  });
+});
+
+describe('prepareDataDirectory, as library callers meet it (createStrongbox, startServer)', () => {
+  it('refuses an unusable path with StrongboxError UNUSABLE and another format with OTHER_FORMAT', async () => {
+    const file = join(dir.path, 'a-file');
+    await writeFile(file, 'x');
+    const unusable = await prepareDataDirectory(file).catch((error: unknown) => error);
+    expect(unusable).toBeInstanceOf(StrongboxError);
+    expect(unusable).toMatchObject({ code: 'UNUSABLE', exitCode: 1, message: `data directory '${file}': not a directory` });
+    const newer = join(dir.path, 'newer');
+    await mkdir(newer);
+    await writeFile(join(newer, 'strongbox.json'), JSON.stringify({ format: DATA_FORMAT + 1 }));
+    await expect(prepareDataDirectory(newer)).rejects.toMatchObject({ name: 'StrongboxError', code: 'OTHER_FORMAT', exitCode: 1 });
   });
 });

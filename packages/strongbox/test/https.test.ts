@@ -91,6 +91,8 @@ describe('the self-signed certificate', () => {
     await expect(given(notPem, otherKey)).rejects.toThrow(/--tls-cert '.*x\.pem' is not a PEM certificate/);
     await expect(given(certPath, notPem)).rejects.toThrow(/--tls-key '.*x\.pem' is not a PEM private key/);
     await expect(given(certPath, otherKey)).rejects.toThrow(/is not the key of the certificate/);
+    // The CLI prints it as its one line and exits 1 (`STRONGBOX_ERRORS`).
+    await expect(given(notPem, otherKey)).rejects.toMatchObject({ name: 'StrongboxError', code: 'CERTIFICATE', exitCode: 1 });
   });
 });
 

@@ -4,7 +4,7 @@
  */
 
 import { describe, expect, it } from 'vitest';
-import { CliError } from '../src/errors.ts';
+import { StrongboxError } from '../src/errors.ts';
 import { parseServeArgs } from '../src/options.ts';
 
 describe('parseServeArgs', () => {
@@ -72,6 +72,10 @@ describe('parseServeArgs', () => {
     expect(parseServeArgs(['--quotas', 'aws']).quotas).toEqual({ profile: 'aws' });
     expect(parseServeArgs(['--quotas=cryptographic']).quotas).toEqual({ profile: 'cryptographic' });
     expect(parseServeArgs(['--quotas', 'aws', '--quota-scale', '0.5']).quotas).toEqual({ profile: 'aws', scale: 0.5 });
+    expect(parseServeArgs(['--key-quota', '25']).quotas).toEqual({ customerManagedKeys: 25 });
+    expect(parseServeArgs(['--key-quota=0', '--quotas', 'aws']).quotas).toEqual({ profile: 'aws', customerManagedKeys: 0 });
+    // The key quota is a count, not a rate: it stays in force without throttling.
+    expect(parseServeArgs(['--no-quotas', '--key-quota', '3']).quotas).toEqual({ enabled: false, customerManagedKeys: 3 });
     expect(parseServeArgs(['-h']).help).toBe(true);
     expect(parseServeArgs(['--port', '65535']).port).toBe(65535);
     // pnpm passes the `--` of `pnpm start -- --port 0` on to the script.
@@ -113,6 +117,10 @@ describe('parseServeArgs', () => {
     [['--no-quotas=yes'], "option '--no-quotas' does not take an argument"],
     [['--quotas', 'all'], "--quotas expected cryptographic or aws, got 'all'"],
     [['--quotas', 'aws', '--no-quotas'], '--quotas and --no-quotas cannot be used together'],
+    [['--key-quota', '-1'], "option '--key-quota' argument is ambiguous."],
+    [['--key-quota', '2.5'], "--key-quota expected a whole number of keys, got '2.5'"],
+    [['--key-quota', 'lots'], "--key-quota expected a whole number of keys, got 'lots'"],
+    [['--key-quota', ''], "--key-quota expected a whole number of keys, got ''"],
     [['--host', ''], '--host expected an address such as 127.0.0.1 or 0.0.0.0'],
     [['--data', ''], '--data expected a path'],
     [['--upstream-bucket', 'sealed'], '--upstream-bucket needs --data (the keys and metadata of the upstream objects live there)'],
@@ -140,7 +148,7 @@ describe('parseServeArgs', () => {
     } catch (error) {
       caught = error;
     }
-    expect(caught).toBeInstanceOf(CliError);
-    expect(caught).toMatchObject({ exitCode: 2, message: `${message} (see strongbox serve --help)` });
+    expect(caught).toBeInstanceOf(StrongboxError);
+    expect(caught).toMatchObject({ code: 'USAGE', exitCode: 2, message: `${message} (see strongbox serve --help)` });
   });
 });

@@ -2,7 +2,8 @@
  * S3 through the unmodified AWS CLI and boto3 (Python), against `startServer` with its HTTPS
  * listener, where they are installed (neither is a dependency of this repository: each test is
  * skipped with its reason otherwise). `aws s3 cp` up and down with `--sse AES256`,
- * `--sse aws:kms --sse-kms-key-id` and `--sse-c`, `aws s3api put-bucket-encryption`, and boto3's
+ * `--sse aws:kms --sse-kms-key-id` and `--sse-c`, an s3-to-s3 multipart copy of an SSE-C object,
+ * `aws s3api put-bucket-encryption`, and boto3's
  * `upload_file` with SSE-C, all over HTTPS with the endpoint's self-signed certificate; SSE-C over
  * plain HTTP refused. Each test starts several CLI processes (about a second each), so each has 90 s.
  */
@@ -105,6 +106,26 @@ describe.skipIf(!hasAws)('the AWS CLI over HTTPS', () => {
     expect(head['ServerSideEncryption']).toBeUndefined();
     const plain = aws(`s3 cp ${keyFile} s3://cli-bucket/plain.bin --sse-c AES256 --sse-c-key fileb://${keyFile}`, server.url);
     await expect(plain).rejects.toThrow(/InvalidRequest.*secure connection/s);
+  }, 90_000);
+
+  it('aws s3 cp s3 to s3 of an SSE-C object over 8 MiB (a multipart copy: UploadPartCopy with both keys), to SSE-C and to SSE-KMS', async () => {
+    const [sourceKey, targetKey] = [join(dir.path, 'source.key'), join(dir.path, 'target.key')];
+    await writeFile(sourceKey, randomBytes(32));
+    await writeFile(targetKey, randomBytes(32));
+    const file = join(dir.path, 'sse-c-copy.bin');
+    await writeFile(file, randomBytes(9 * 1024 * 1024));
+    const source = `--sse-c-copy-source AES256 --sse-c-copy-source-key fileb://${sourceKey}`;
+    await aws(`s3 cp ${file} s3://cli-bucket/sse-c-source --sse-c AES256 --sse-c-key fileb://${sourceKey} --only-show-errors`);
+    await aws(`s3 cp s3://cli-bucket/sse-c-source s3://cli-bucket/sse-c-target ${source} --sse-c AES256 --sse-c-key fileb://${targetKey} --only-show-errors`);
+    await aws(`s3 cp s3://cli-bucket/sse-c-source s3://cli-bucket/sse-kms-target ${source} --sse aws:kms --only-show-errors`);
+    await aws(`s3 cp s3://cli-bucket/sse-c-target ${file}.c --sse-c AES256 --sse-c-key fileb://${targetKey} --only-show-errors`);
+    await aws(`s3 cp s3://cli-bucket/sse-kms-target ${file}.kms --only-show-errors`);
+    const original = await readFile(file);
+    expect([(await readFile(`${file}.c`)).equals(original), (await readFile(`${file}.kms`)).equals(original)]).toEqual([true, true]);
+    const head = JSON.parse(await aws('s3api head-object --bucket cli-bucket --key sse-kms-target')) as Record<string, unknown>;
+    expect(head).toMatchObject({ ServerSideEncryption: 'aws:kms', ETag: expect.stringMatching(/-2"$/) });
+    // Without the source key the CLI's HeadObject of the source is refused (400), and nothing is copied.
+    await expect(aws('s3 cp s3://cli-bucket/sse-c-source s3://cli-bucket/no-key --only-show-errors')).rejects.toThrow(/HeadObject operation: Bad Request/);
   }, 90_000);
 
   it('aws s3api put-bucket-encryption and get-bucket-encryption', async () => {

@@ -138,6 +138,19 @@ describe('state', () => {
     kms.destroy();
   });
 
+  it('with --no-quotas --key-quota 2, throttles nothing and refuses the third key with LimitExceededException', async () => {
+    const server = await started(['--no-quotas', '--key-quota', '2']);
+    expect(server.stdout()).toContain('Quotas: no throttling; 2 customer managed keys per account and Region');
+    const kms = kmsClient(server.url);
+    await Promise.all([kms.send(new CreateKeyCommand({})), kms.send(new CreateKeyCommand({}))]);
+    expect(await failureOf(kms.send(new CreateKeyCommand({})))).toMatchObject({
+      name: 'LimitExceededException',
+      message: 'Key quota for this account in this region is 2 but the current usage is 2.',
+      status: 400,
+    });
+    kms.destroy();
+  });
+
   it('by default throttles no control-plane call: ten CreateKey at once all succeed', async () => {
     const server = await started([]);
     expect(server.stdout()).toContain("Quotas: AWS's shared cryptographic quotas (--quotas aws adds CreateKey 5/s and the rest)");

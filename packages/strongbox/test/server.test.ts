@@ -74,7 +74,11 @@ describe('startServer', () => {
       for (let i = 0; i < 6; i++) await kms.send(new CreateKeyCommand({}));
       const put = await fetch(quotas, { method: 'PUT', body: JSON.stringify({ profile: 'aws', overrides: { CreateKey: 1 } }) });
       expect(put.status).toBe(200);
-      expect(await put.json()).toEqual({ options: { enabled: true, profile: 'aws', scale: 1, overrides: { CreateKey: 1 } }, usage: [] });
+      expect(await put.json()).toEqual({
+        options: { enabled: true, profile: 'aws', scale: 1, overrides: { CreateKey: 1 }, customerManagedKeys: 100_000 },
+        usage: [],
+        resources: [{ account: '000000000000', region: 'us-east-1', quota: 'customerManagedKeys', limit: 100_000, usage: 6 }],
+      });
       await kms.send(new CreateKeyCommand({}));
       expect(await failureOf(kms.send(new CreateKeyCommand({})))).toMatchObject({ name: 'ThrottlingException', status: 400 });
       const got = await fetch(quotas);
@@ -91,6 +95,33 @@ describe('startServer', () => {
 
       expect((await fetch(quotas, { method: 'PUT', body: 'false' })).status).toBe(200);
       for (let i = 0; i < 3; i++) await kms.send(new CreateKeyCommand({}));
+    } finally {
+      kms.destroy();
+      await server.close();
+    }
+  });
+
+  it('lowers the key quota of the running server at /_strongbox/quotas and reports its use', async () => {
+    const server = await startServer({ port: 0 });
+    const kms = kmsClient(server.url);
+    const quotas = `${server.url}/_strongbox/quotas`;
+    try {
+      await kms.send(new CreateKeyCommand({}));
+      const put = await fetch(quotas, { method: 'PUT', body: JSON.stringify({ customerManagedKeys: 2 }) });
+      expect(put.status).toBe(200);
+      await kms.send(new CreateKeyCommand({}));
+      expect(await failureOf(kms.send(new CreateKeyCommand({})))).toMatchObject({
+        name: 'LimitExceededException',
+        message: 'Key quota for this account in this region is 2 but the current usage is 2.',
+        status: 400,
+      });
+      const got = (await (await fetch(quotas)).json()) as { options: { customerManagedKeys: number }; resources: unknown };
+      expect(got.options.customerManagedKeys).toBe(2);
+      expect(got.resources).toEqual([{ account: '000000000000', region: 'us-east-1', quota: 'customerManagedKeys', limit: 2, usage: 2 }]);
+      const bad = await fetch(quotas, { method: 'PUT', body: '{"customerManagedKeys":-1}' });
+      expect(bad.status).toBe(400);
+      expect(((await bad.json()) as { message: string }).message).toBe('"quotas.customerManagedKeys" expected a whole number of keys, 0 or more, got -1');
+      expect(server.kms.quotas.options.customerManagedKeys).toBe(2);
     } finally {
       kms.destroy();
       await server.close();

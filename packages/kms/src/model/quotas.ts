@@ -26,10 +26,16 @@
  * bucket holds at most 1,000 + 10,000 runs (about 130 KiB) however large a scaled quota gets
  * (100,000/s × 1,000 costs the same as 1,000/s). Each check is amortised O(1). Buckets are created
  * on first use per (account, Region, quota) and kept until the quotas are configured again.
+ *
+ * The same setting carries the "AWS KMS keys" resource quota (`customerManagedKeys`,
+ * `model/resource-quotas.ts`), so that one `quotas` option, `kms.quotas.configure` and
+ * `/_strongbox/quotas` configure every quota a test may want to lower. It is a count, not a rate:
+ * nothing here throttles by it.
  */
 
 import { QuotaBuckets } from '@strongbox/service-kernel';
 import { ASYMMETRIC_QUOTAS, DATA_KEY_PAIR_QUOTAS, type KeySpec, type QuotaFamily } from './key-types/spec-table.ts';
+import { checkedKeyQuota, DEFAULT_CUSTOMER_MANAGED_KEYS } from './resource-quotas.ts';
 
 /**
  * A quota row of AWS's table: the shared symmetric cryptographic one (`cryptographic`), a key
@@ -132,6 +138,13 @@ export interface QuotaOptions {
    * profile.
    */
   readonly overrides?: Readonly<Partial<Record<QuotaClass, number>>>;
+  /**
+   * The "AWS KMS keys" resource quota: customer managed keys per account and Region, in any key
+   * state (`model/resource-quotas.ts`). CreateKey and ReplicateKey (in the replica's Region) over
+   * it answer LimitExceededException. Default 100,000. Not a rate: `enabled` and `scale` leave it
+   * alone, and `quotas: false` keeps the default.
+   */
+  readonly customerManagedKeys?: number;
 }
 
 /** What a `Kms` accepts for quotas: options, `'aws'` for `{ profile: 'aws' }`, or `false` for none. */
@@ -177,6 +190,7 @@ interface Config {
   readonly scale: number;
   readonly cryptographic: number | undefined;
   readonly overrides: ReadonlyMap<QuotaClass, number>;
+  readonly customerManagedKeys: number;
 }
 
 /**
@@ -213,14 +227,20 @@ export class RequestQuotas {
 
   /** The configuration in force, as options (`enabled: false` when off). */
   get options(): QuotaOptions {
-    const { enabled, profile, scale, cryptographic, overrides } = this.#config;
+    const { enabled, profile, scale, cryptographic, overrides, customerManagedKeys } = this.#config;
     return {
       enabled,
       profile,
       scale,
       ...(cryptographic === undefined ? {} : { cryptographic }),
       ...(overrides.size === 0 ? {} : { overrides: Object.fromEntries(overrides) }),
+      customerManagedKeys,
     };
+  }
+
+  /** The "AWS KMS keys" resource quota in force: customer managed keys per account and Region. */
+  get customerManagedKeys(): number {
+    return this.#config.customerManagedKeys;
   }
 
   /**
@@ -273,7 +293,15 @@ export class RequestQuotas {
 }
 
 function checkedConfig(setting: QuotaSetting, catalog: QuotaCatalog): Config {
-  if (setting === false) return { enabled: false, profile: 'cryptographic', scale: 1, cryptographic: undefined, overrides: new Map() };
+  if (setting === false)
+    return {
+      enabled: false,
+      profile: 'cryptographic',
+      scale: 1,
+      cryptographic: undefined,
+      overrides: new Map(),
+      customerManagedKeys: DEFAULT_CUSTOMER_MANAGED_KEYS,
+    };
   const options: QuotaOptions = setting === 'aws' ? { profile: 'aws' } : setting;
   if (typeof options !== 'object' || options === null || Array.isArray(options))
     throw new RangeError(`"quotas" expected options, 'aws' or false, got ${JSON.stringify(setting)}`);
@@ -290,7 +318,8 @@ function checkedConfig(setting: QuotaSetting, catalog: QuotaCatalog): Config {
     if (!isQuotaRow(name) && !catalog.isOperation(name)) throw new RangeError(`"quotas.overrides" has an unknown quota ${JSON.stringify(name)}`);
     overrides.set(name as QuotaClass, checkedQuota(`quotas.overrides.${name}`, value));
   }
-  return { enabled: options.enabled !== false, profile, scale, cryptographic, overrides };
+  const customerManagedKeys = options.customerManagedKeys === undefined ? DEFAULT_CUSTOMER_MANAGED_KEYS : checkedKeyQuota(options.customerManagedKeys);
+  return { enabled: options.enabled !== false, profile, scale, cryptographic, overrides, customerManagedKeys };
 }
 
 function checkedQuota(name: string, value: number | undefined): number {

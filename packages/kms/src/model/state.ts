@@ -52,6 +52,11 @@ export class KmsState {
   readonly #grantCounts = new Map<string, number>();
   /** `grantsOf` answers, built on first ask and dropped when a grant of the key changes. */
   readonly #grantLists = new Map<string, readonly GrantRecord[]>();
+  /**
+   * How many customer managed key records each account has in each Region (`scope`), kept as
+   * records come and go so that CreateKey checks the key quota without counting 100,000 keys.
+   */
+  readonly #customerKeys = new Map<string, number>();
 
   /** Applies one change. Deleting a key also deletes its aliases and grants (as AWS does). */
   apply(change: Change): void {
@@ -60,6 +65,8 @@ export class KmsState {
         const { key } = change;
         let records = this.#keys.get(key.keyId);
         if (records === undefined) this.#keys.set(key.keyId, (records = new Map()));
+        // A put replaces the record of its key id and Region, whose account and key manager never change.
+        if (!records.has(key.region)) this.#countCustomerKey(key, 1);
         records.set(key.region, key);
         if (isPrimaryKey(key)) {
           for (const region of key.multiRegion!.replicaRegions) {
@@ -194,6 +201,23 @@ export class KmsState {
     return [...(this.#aliases.get(scope(account, region))?.values() ?? [])];
   }
 
+  /**
+   * How many customer managed keys `account` has in `region`, in any key state (AWS managed keys
+   * are not counted: the "AWS KMS keys" resource quota leaves them out).
+   */
+  customerManagedKeyCount(account: string, region: string): number {
+    return this.#customerKeys.get(scope(account, region)) ?? 0;
+  }
+
+  /** Each account and Region that has customer managed keys, with how many (any order). */
+  *customerManagedKeyCounts(): IterableIterator<{ readonly account: string; readonly region: string; readonly count: number }> {
+    for (const [where, count] of this.#customerKeys) {
+      // Account ids are 12 digits and Region names hold no '/'.
+      const slash = where.indexOf('/');
+      yield { account: where.slice(0, slash), region: where.slice(slash + 1), count };
+    }
+  }
+
   /** The grant with this id. */
   grant(grantId: string): GrantRecord | undefined {
     return this.#grants.get(grantId);
@@ -242,7 +266,7 @@ export class KmsState {
 
   #deleteRecord(key: KeyRecord): void {
     const records = this.#keys.get(key.keyId);
-    records?.delete(key.region);
+    if (records?.delete(key.region) === true) this.#countCustomerKey(key, -1);
     if (records?.size === 0) this.#keys.delete(key.keyId);
     const aliases = this.#aliases.get(scope(key.account, key.region));
     for (const [name, alias] of aliases ?? []) if (alias.targetKeyId === key.keyId) aliases!.delete(name);
@@ -252,6 +276,16 @@ export class KmsState {
     if (ids !== undefined) this.#countGrants(key.keyId, -ids.size);
     this.#grantsByKey.delete(owner);
     this.#grantLists.delete(owner);
+  }
+
+  /** Counts a customer managed key record in or out; AWS managed keys are not counted. */
+  #countCustomerKey(key: KeyRecord, delta: number): void {
+    // Records without a key manager are customer managed: AWS managed keys always say so.
+    if (key.keyManager === 'AWS') return;
+    const where = scope(key.account, key.region);
+    const count = (this.#customerKeys.get(where) ?? 0) + delta;
+    if (count > 0) this.#customerKeys.set(where, count);
+    else this.#customerKeys.delete(where);
   }
 
   #countGrants(keyId: string, delta: number): void {

@@ -2,7 +2,9 @@
  * @module
  * CreateKey: creates a KMS key of any key spec and key usage KMS allows (symmetric encryption,
  * HMAC, RSA, ECC, Ed25519, ML-DSA, ML-KEM), with the default key policy unless one is given, and
- * Enabled; or a symmetric key PendingImport for Origin EXTERNAL.
+ * Enabled; or a symmetric key PendingImport for Origin EXTERNAL. An account with as many customer
+ * managed keys in the Region as the "AWS KMS keys" quota allows gets LimitExceededException
+ * (`shared/key-quota.ts`).
  */
 
 import { KmsError } from '../errors.ts';
@@ -109,6 +111,9 @@ export const createKey: OperationDefinition<'CreateKey', CreateKeyRequest, Creat
       validateKeyPolicy(input.Policy, { caller: context.caller, account, region, bypassLockoutCheck: input.BypassPolicyLockoutSafetyCheck === true });
     }
     const tags = parseNewTags(input.Tags);
+    // The "AWS KMS keys" resource quota, checked here before a key pair is generated for nothing,
+    // and again just before the commit: another CreateKey may take the last key meanwhile.
+    context.requireKeyQuota(account, region);
     const family = KEY_SPEC_TABLE[keySpec].family;
     const base = createKeyRecord({
       keyId: input.MultiRegion === true ? newMultiRegionKeyId(random) : newKeyId(random),
@@ -131,6 +136,9 @@ export const createKey: OperationDefinition<'CreateKey', CreateKeyRequest, Creat
     // A multi-Region primary key, with no replicas yet (ReplicateKey is not modelled).
     const key = input.MultiRegion === true ? { ...typed, multiRegion: { primaryRegion: region, replicaRegions: [] } } : typed;
     context.touch(key);
+    // No await between this check and the commit, which applies at once: two calls at the
+    // boundary cannot both pass it.
+    context.requireKeyQuota(account, region);
     await context.commit({ type: 'putKey', key });
     return { KeyMetadata: keyMetadata(key) };
   },

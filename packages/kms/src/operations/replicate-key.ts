@@ -5,7 +5,9 @@
  * reaches it). The replica shares the primary's key id, key material, key spec and usage, origin
  * and automatic rotation, and has its own key policy (default: the default key policy), description
  * and tags (default: none, "ReplicateKey uses different default values for the KeyPolicy and Tags
- * parameters than those used in the KMS console"). Cross-account use: no.
+ * parameters than those used in the KMS console"). Cross-account use: no. The replica counts
+ * against the "AWS KMS keys" quota of its own Region ("KMS pricing and quotas for KMS keys apply to
+ * each primary key and replica key"), so a Region at the quota refuses it with LimitExceededException.
  */
 
 import { KmsError } from '../errors.ts';
@@ -116,6 +118,8 @@ export const replicateKey: OperationDefinition<'ReplicateKey', ReplicateKeyReque
           bypassLockoutCheck: input.BypassPolicyLockoutSafetyCheck === true,
         });
       }
+      // The replica is a new customer managed key in its Region; this step commits it (updateKey).
+      context.requireKeyQuota(account, replicaRegion);
       const { primary, replica } = replicated(key, { region: replicaRegion, now: context.now, description: input.Description ?? '', policy, tags });
       // The replica first: putting the primary then copies the new configuration onto every replica.
       return {

@@ -86,6 +86,14 @@ export interface OperationContext {
    * @throws KmsError ThrottlingException when the row's quota is exhausted.
    */
   throttle(row: QuotaClass): void;
+  /**
+   * Checks the "AWS KMS keys" resource quota before a customer managed key is created for
+   * `account` in `region` (the quota in force, `model/resource-quotas.ts`). Call it in the same
+   * synchronous step as the commit that creates the key, so that concurrent calls cannot both
+   * take the last one.
+   * @throws KmsError LimitExceededException.
+   */
+  requireKeyQuota(account: string, region: string): void;
   /** Records a key this request touched, for the audit trail's `resources`. */
   touch(key: KeyRecord): void;
   /** Applies changes to the state now and resolves once they are durable. */

@@ -27,10 +27,10 @@
 import { type FileHandle, open, readFile, unlink } from 'node:fs/promises';
 import { EnvelopeError } from '@strongbox/envelope';
 import { type AuditEvent, EVENT_HISTORY_MS } from '@strongbox/service-kernel';
+import { KmsError } from '../errors.ts';
 import { auditRecordJson, type Payload, type RecordSealer } from './codec.ts';
-import { StoreError } from './errors.ts';
 import { auditName, type FileIo, nodeFileIo, pathIn, syncDirectory } from './files.ts';
-import { CorruptRecordError, scanRecords } from './record-file.ts';
+import { scanRecords } from './record-file.ts';
 
 /** How long appended events wait before they are written together. */
 export const AUDIT_FLUSH_MS = 100;
@@ -105,7 +105,7 @@ export class AuditLog implements AuditSink {
    * files past the 90 days.
    * @param fileBytes - size past which a new file starts.
    * @param options - `newFile`: append to a new file rather than the newest one.
-   * @throws StoreError CORRUPT for a damaged or altered file.
+   * @throws KmsError CORRUPT for a damaged or altered file.
    */
   static async open(
     directory: string,
@@ -121,7 +121,7 @@ export class AuditLog implements AuditSink {
     for (const [index, number] of numbers.entries()) {
       const name = auditName(number);
       const bytes = await readFile(pathIn(directory, name));
-      const { payloads, validLength } = scan(directory, name, bytes);
+      const { payloads, validLength } = scanRecords(bytes, pathIn(directory, name));
       let newest = -Infinity;
       for (const [sequence, sealed] of payloads.entries()) {
         for (const event of await openEvents(directory, name, sealer, sealed, number, sequence)) {
@@ -130,8 +130,7 @@ export class AuditLog implements AuditSink {
         }
       }
       if (validLength < bytes.length) {
-        if (index < numbers.length - 1)
-          throw new StoreError('CORRUPT', `${pathIn(directory, name)} ends in a damaged record but is not the newest audit file.`);
+        if (index < numbers.length - 1) throw new KmsError('CORRUPT', `${pathIn(directory, name)} ends in a damaged record but is not the newest audit file.`);
         await cut(pathIn(directory, name), validLength);
       }
       files.push({ number, newest });
@@ -254,17 +253,6 @@ function storable(event: AuditEvent): AuditEvent {
   return { ...event, caller };
 }
 
-function scan(directory: string, name: string, bytes: Uint8Array): ReturnType<typeof scanRecords> {
-  try {
-    return scanRecords(bytes);
-  } catch (error) {
-    if (!(error instanceof CorruptRecordError)) throw error;
-    throw new StoreError('CORRUPT', `${pathIn(directory, name)} is damaged at byte ${error.offset} (valid records follow, so this is not a torn write).`, {
-      cause: error,
-    });
-  }
-}
-
 async function openEvents(directory: string, name: string, sealer: RecordSealer, sealed: Uint8Array, number: number, sequence: number): Promise<AuditEvent[]> {
   let payload: Payload;
   try {
@@ -274,9 +262,9 @@ async function openEvents(directory: string, name: string, sealer: RecordSealer,
       error instanceof EnvelopeError
         ? 'passes its checksum but does not authenticate: the file was altered, moved, or sealed under another root key'
         : 'is not an audit record';
-    throw new StoreError('CORRUPT', `Record ${sequence} of ${pathIn(directory, name)} ${why}.`, { cause: error });
+    throw new KmsError('CORRUPT', `Record ${sequence} of ${pathIn(directory, name)} ${why}.`, { cause: error });
   }
-  if (payload.t !== 'audit') throw new StoreError('CORRUPT', `${pathIn(directory, name)} holds a ${payload.t} record.`);
+  if (payload.t !== 'audit') throw new KmsError('CORRUPT', `${pathIn(directory, name)} holds a ${payload.t} record.`);
   return payload.events;
 }
 

@@ -8,8 +8,8 @@
  * took the directory over after this one's lease lapsed (the store then refuses every call).
  */
 
-import { acquireDirectoryLease, type DirectoryLease, DirectoryLockedError, type DirectoryLockOptions } from '@strongbox/service-kernel';
-import { StoreError } from './errors.ts';
+import { acquireDirectoryLease, type DirectoryLease, type DirectoryLockOptions, isServiceError } from '@strongbox/service-kernel';
+import { KmsError } from '../errors.ts';
 
 /** The lock file's name inside the data directory. */
 export const LOCK_FILE = 'lock';
@@ -18,14 +18,14 @@ export const LOCK_FILE = 'lock';
  * Takes the directory's lock (the service kernel's `acquireDirectoryLease`, with its stale-lock
  * rules) under KMS's file name.
  * @returns the lease (`confirm` before each commit, `release` on close).
- * @throws StoreError LOCKED if this process or another live one holds it.
+ * @throws KmsError LOCKED if this process or another live one holds it.
  * @example const lease = await acquireLock(directory); await lease.release();
  */
 export async function acquireLock(directory: string, options: DirectoryLockOptions = {}): Promise<DirectoryLease> {
   try {
     return await acquireDirectoryLease(directory, LOCK_FILE, options);
   } catch (error) {
-    if (error instanceof DirectoryLockedError) throw new StoreError('LOCKED', error.message);
+    if (isServiceError(error, 'DIRECTORY_LOCKED')) throw new KmsError('LOCKED', error.message);
     throw error;
   }
 }

@@ -59,7 +59,7 @@ export interface DirectoryStoreOptions {
    */
   readonly snapshotThresholdBytes?: number;
   /**
-   * Told about write failures: a `StoreError` `WRITE_FAILED` once, when the store stops (it then
+   * Told about write failures: a `KmsError` `WRITE_FAILED` once, when the store stops (it then
    * refuses all commits), `LEASE_LOST` once, when another process took the directory over (the
    * store refuses every call from then on, reads included: stop the process), or `DISK_FULL` when a full disk first refuses a write
    * after the last successful one (the store rolls back and carries on).
@@ -79,7 +79,7 @@ export interface DirectoryStoreOptions {
  * Opens (or creates) a data directory, recovers its state, and returns a store whose `state` is
  * the recovered state.
  *
- * @throws StoreError INVALID_ROOT_KEY, INSECURE_ROOT_KEY, MISSING_ROOT_KEY, WRONG_ROOT_KEY, CORRUPT
+ * @throws KmsError INVALID_ROOT_KEY, INSECURE_ROOT_KEY, MISSING_ROOT_KEY, WRONG_ROOT_KEY, CORRUPT
  *   or LOCKED (see `errors.ts`); file-system errors as Node raises them.
  * @example
  * ```ts

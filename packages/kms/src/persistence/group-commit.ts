@@ -19,12 +19,11 @@
  * every later call is refused (`refusal`), reads and cryptographic operations included.
  */
 
-import { LeaseLostError } from '@strongbox/service-kernel';
+import { isServiceError, type ServiceErrorOf } from '@strongbox/service-kernel';
 import { KmsError } from '../errors.ts';
 import type { Change, KmsState } from '../model/state.ts';
 import type { AuditLog, AuditSink } from './audit-log.ts';
 import { encodeChange, type RecordSealer } from './codec.ts';
-import { StoreError } from './errors.ts';
 import { isOutOfSpace } from './files.ts';
 import type { Journal } from './journal.ts';
 import type { RootKeySource } from './root-key.ts';
@@ -212,7 +211,7 @@ export class DataDirectoryStore implements DirectoryStore {
         else await this.#append(batch);
       } catch (error) {
         const cause = error instanceof Error ? error : new Error(String(error));
-        if (cause instanceof LeaseLostError) {
+        if (isServiceError(cause, 'LEASE_LOST')) {
           // Refused before anything reached the file: undo what is not durable, then stop writing.
           this.#undo(batch, snapshotWaiters);
           this.leaseLost(cause);
@@ -297,7 +296,7 @@ export class DataDirectoryStore implements DirectoryStore {
     this.#diskFull = true;
     try {
       this.#parts.onError?.(
-        new StoreError(
+        new KmsError(
           'DISK_FULL',
           `The data directory ${this.directory} is out of space (${cause.message}); changes are refused until there is room again, reads go on.`,
           { cause },
@@ -326,10 +325,10 @@ export class DataDirectoryStore implements DirectoryStore {
    * Another process took the directory over: from now on every call is refused (a write in
    * flight is refused by the lease and rolled back by the writer), reported once.
    */
-  leaseLost(cause: LeaseLostError): void {
+  leaseLost(cause: ServiceErrorOf<'LEASE_LOST'>): void {
     if (this.#failure !== undefined) return;
     this.#fenced = true;
-    this.#failure = new StoreError('LEASE_LOST', cause.message, { cause });
+    this.#failure = new KmsError('LEASE_LOST', cause.message, { cause });
     try {
       this.#parts.onError?.(this.#failure);
     } catch {
@@ -338,7 +337,7 @@ export class DataDirectoryStore implements DirectoryStore {
   }
 
   #fail(error: Error, waiters: readonly Waiter[]): void {
-    const failure = new StoreError(
+    const failure = new KmsError(
       'WRITE_FAILED',
       `Writing to the data directory ${this.directory} failed (${error.message}); the store refuses further changes. Restart to recover the durable state.`,
       { cause: error },

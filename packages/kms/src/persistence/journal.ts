@@ -5,11 +5,12 @@
  * journal can ever be torn; cut back to its last durable record after a failed append; and
  * replaced by a snapshot when it outgrows its threshold (snapshot <gen+1>, then journal <gen+1>,
  * then generation <gen>'s files deleted; `recovery.ts` handles a crash between any two steps). A
- * snapshot the disk has no room for is put off until the journal grew some more.
+ * snapshot the disk has no room for is put off until the journal grew some more; one whose
+ * directory fsync fails after its rename is in place (`NOT_DURABLE`), and counts as written.
  */
 
 import { type FileHandle, open, unlink } from 'node:fs/promises';
-import { NotDurableError } from '@strongbox/service-kernel';
+import { isServiceError } from '@strongbox/service-kernel';
 import type { Change } from '../model/state.ts';
 import { changesJson, type RecordSealer } from './codec.ts';
 import { type FileIo, journalName, nodeFileIo, pathIn, snapshotName, syncDirectory } from './files.ts';
@@ -94,7 +95,7 @@ export class Journal {
   /**
    * Writes `changes` (the whole state) as the next generation's snapshot, starts its journal and
    * deletes the previous generation's files.
-   * @throws NotDurableError or what the file system throws; once `snapshotPlaced`, the failure
+   * @throws the kernel's `NOT_DURABLE` or what the file system throws; once `snapshotPlaced`, the failure
    *   cannot be rolled back.
    */
   async snapshot(changes: readonly Change[]): Promise<void> {
@@ -107,7 +108,7 @@ export class Journal {
       // Renamed into place, its directory fsync failed: the next open may start from it (if the
       // rename reached the disk), so rolling back and appending to journal <previous> could lose
       // acknowledged commits. Placed, then: the store fails and stops writing (`group-commit.ts`).
-      if (error instanceof NotDurableError) this.#snapshotPlaced = true;
+      if (isServiceError(error, 'NOT_DURABLE')) this.#snapshotPlaced = true;
       throw error;
     }
     // Snapshot <next> is durable: from here on recovery starts from it, whatever happens next,

@@ -19,6 +19,7 @@
  */
 
 import { crc32 } from 'node:zlib';
+import { KmsError } from '../errors.ts';
 
 /** "SBR1". */
 const MAGIC = 0x53425231;
@@ -33,19 +34,6 @@ export interface ScanResult {
   readonly payloads: Uint8Array[];
   /** Length of the valid prefix: the offset right after the last valid record. */
   readonly validLength: number;
-}
-
-/** Why a scan stopped early on data that cannot be a torn tail. */
-export class CorruptRecordError extends Error {
-  /** Offset of the first bad record. */
-  readonly offset: number;
-
-  /** @param offset - where the bad record starts. */
-  constructor(offset: number) {
-    super(`damaged record at byte ${offset}, followed by valid records`);
-    this.name = 'CorruptRecordError';
-    this.offset = offset;
-  }
 }
 
 /**
@@ -66,9 +54,10 @@ export function encodeRecord(payload: Uint8Array): Uint8Array {
 /**
  * Reads the records of a file: the valid prefix, stopping at the first record that is incomplete
  * or fails its checksum (a torn tail).
- * @throws CorruptRecordError when a bad record is followed by a valid one (not a crash artefact).
+ * @param path - the file's path, which the error names.
+ * @throws KmsError CORRUPT when a bad record is followed by a valid one (not a crash artefact).
  */
-export function scanRecords(bytes: Uint8Array): ScanResult {
+export function scanRecords(bytes: Uint8Array, path: string): ScanResult {
   const payloads: Uint8Array[] = [];
   let offset = 0;
   while (offset < bytes.length) {
@@ -77,7 +66,8 @@ export function scanRecords(bytes: Uint8Array): ScanResult {
     payloads.push(bytes.subarray(offset + RECORD_HEADER_LENGTH, offset + RECORD_HEADER_LENGTH + length));
     offset += RECORD_HEADER_LENGTH + length;
   }
-  if (offset < bytes.length && validRecordAfter(bytes, offset + 1)) throw new CorruptRecordError(offset);
+  if (offset < bytes.length && validRecordAfter(bytes, offset + 1))
+    throw new KmsError('CORRUPT', `${path} is damaged at byte ${offset} (valid records follow, so this is not a torn write).`);
   return { payloads, validLength: offset };
 }
 

@@ -8,16 +8,16 @@
  * only after that. So the newest snapshot is the base, its journal the only one to replay, and
  * everything older (or a `.tmp` of an interrupted snapshot) is garbage left by a crash between two
  * steps. A torn record at the end of the journal was never acknowledged: it is cut off. Anything
- * else unreadable is refused with a `StoreError` rather than silently dropped.
+ * else unreadable is refused with a `KmsError` `CORRUPT` rather than silently dropped.
  */
 
 import { open, readFile, unlink } from 'node:fs/promises';
 import { EnvelopeError } from '@strongbox/envelope';
+import { KmsError } from '../errors.ts';
 import { KmsState } from '../model/state.ts';
 import type { FileKind, Payload, RecordSealer } from './codec.ts';
-import { StoreError } from './errors.ts';
 import { type DataFiles, journalName, pathIn, snapshotName, syncDirectory } from './files.ts';
-import { CorruptRecordError, scanRecords } from './record-file.ts';
+import { scanRecords } from './record-file.ts';
 
 /** The recovered state and where the journal continues. */
 export interface Recovered {
@@ -34,13 +34,13 @@ export interface Recovered {
 /**
  * Rebuilds the state from the newest snapshot and its journal, cuts a torn journal tail off and
  * deletes what earlier generations and interrupted snapshots left.
- * @throws StoreError WRONG_ROOT_KEY when the snapshot does not open under the root key; CORRUPT for
+ * @throws KmsError WRONG_ROOT_KEY when the snapshot does not open under the root key; CORRUPT for
  *   damage that a crash cannot cause.
  */
 export async function recover(directory: string, files: DataFiles, sealer: RecordSealer): Promise<Recovered> {
   const generation = files.snapshots.at(-1);
   if (generation === undefined) {
-    throw new StoreError(
+    throw new KmsError(
       'CORRUPT',
       `The data directory ${directory} has journals (${files.journals.map(journalName).join(', ')}) but no snapshot; it was not written by this store or was damaged.`,
     );
@@ -55,7 +55,7 @@ export async function recover(directory: string, files: DataFiles, sealer: Recor
 async function replaySnapshot(directory: string, generation: number, sealer: RecordSealer, state: KmsState): Promise<number> {
   const name = snapshotName(generation);
   const bytes = await readFile(pathIn(directory, name));
-  const { payloads, validLength } = scan(directory, name, bytes);
+  const { payloads, validLength } = scanRecords(bytes, pathIn(directory, name));
   const records: Payload[] = [];
   for (const [sequence, sealed] of payloads.entries()) {
     records.push(await openRecord(directory, name, sealer, sealed, 'snapshot', generation, sequence));
@@ -64,7 +64,7 @@ async function replaySnapshot(directory: string, generation: number, sealer: Rec
   const end = records.at(-1);
   const complete = header?.t === 'header' && header.generation === generation && end?.t === 'end' && end.records === records.length - 1;
   if (!complete || validLength !== bytes.length) {
-    throw new StoreError('CORRUPT', `The snapshot ${pathIn(directory, name)} is incomplete or damaged.`);
+    throw new KmsError('CORRUPT', `The snapshot ${pathIn(directory, name)} is incomplete or damaged.`);
   }
   for (const record of records) if (record.t === 'changes') for (const change of record.changes) state.apply(change);
   return bytes.length;
@@ -80,10 +80,10 @@ async function replayJournal(directory: string, generation: number, sealer: Reco
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { records: 0, bytes: 0 };
     throw error;
   }
-  const { payloads, validLength } = scan(directory, name, bytes);
+  const { payloads, validLength } = scanRecords(bytes, path);
   for (const [sequence, sealed] of payloads.entries()) {
     const record = await openRecord(directory, name, sealer, sealed, 'journal', generation, sequence);
-    if (record.t !== 'changes') throw new StoreError('CORRUPT', `The journal ${path} holds a ${record.t} record.`);
+    if (record.t !== 'changes') throw new KmsError('CORRUPT', `The journal ${path} holds a ${record.t} record.`);
     for (const change of record.changes) state.apply(change);
   }
   if (validLength < bytes.length) {
@@ -98,17 +98,6 @@ async function replayJournal(directory: string, generation: number, sealer: Reco
     }
   }
   return { records: payloads.length, bytes: validLength };
-}
-
-function scan(directory: string, name: string, bytes: Uint8Array): ReturnType<typeof scanRecords> {
-  try {
-    return scanRecords(bytes);
-  } catch (error) {
-    if (!(error instanceof CorruptRecordError)) throw error;
-    throw new StoreError('CORRUPT', `${pathIn(directory, name)} is damaged at byte ${error.offset} (valid records follow, so this is not a torn write).`, {
-      cause: error,
-    });
-  }
 }
 
 async function openRecord(
@@ -126,13 +115,13 @@ async function openRecord(
     if (error instanceof EnvelopeError && kind === 'snapshot' && sequence === 0) {
       // The first record opened with this key: every record is sealed under the same root key,
       // so a failure here means the key is not the one the directory was sealed with.
-      throw new StoreError(
+      throw new KmsError(
         'WRONG_ROOT_KEY',
         `The data directory ${directory} holds state sealed under a different root key; start with the root key it was created with, or with an empty directory.`,
         { cause: error },
       );
     }
-    throw new StoreError(
+    throw new KmsError(
       'CORRUPT',
       `Record ${sequence} of ${pathIn(directory, name)} passes its checksum but does not authenticate: the file was altered or moved.`,
       { cause: error },
@@ -149,7 +138,7 @@ async function removeLeftovers(directory: string, files: DataFiles, generation: 
       // Created only after its snapshot is in place, so a journal newer than every snapshot
       // can only be empty (or not ours).
       const bytes = await readFile(pathIn(directory, journalName(journal)));
-      if (bytes.length > 0) throw new StoreError('CORRUPT', `${pathIn(directory, journalName(journal))} is newer than every snapshot.`);
+      if (bytes.length > 0) throw new KmsError('CORRUPT', `${pathIn(directory, journalName(journal))} is newer than every snapshot.`);
       garbage.push(journalName(journal));
     }
   }

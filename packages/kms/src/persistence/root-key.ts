@@ -19,7 +19,7 @@
 import { constants } from 'node:fs';
 import { type FileHandle, open } from 'node:fs/promises';
 import { createFileExclusivelyDurably } from '@strongbox/service-kernel';
-import { StoreError } from './errors.ts';
+import { KmsError } from '../errors.ts';
 import { pathIn } from './files.ts';
 
 /** The root key file's name inside the data directory. */
@@ -40,12 +40,12 @@ export type RootKeySource = 'option' | 'environment' | 'file' | 'created';
 /**
  * Decodes a base64 root key.
  * @param where - names the source in the error (never the key itself).
- * @throws StoreError INVALID_ROOT_KEY if `text` is not the base64 of 32 bytes.
+ * @throws KmsError INVALID_ROOT_KEY if `text` is not the base64 of 32 bytes.
  */
 export function parseRootKey(text: string, where: string): Uint8Array {
   const trimmed = text.trim();
   if (!BASE64_32.test(trimmed)) {
-    throw new StoreError(
+    throw new KmsError(
       'INVALID_ROOT_KEY',
       `${where} must hold the base64 encoding of 32 bytes (44 characters, as printed by \`openssl rand -base64 32\`); it holds ${trimmed.length} characters that are not.`,
     );
@@ -58,7 +58,7 @@ export function parseRootKey(text: string, where: string): Uint8Array {
  * and no key was given.
  *
  * @param hasState - whether the directory already holds snapshots or journals.
- * @throws StoreError INVALID_ROOT_KEY, INSECURE_ROOT_KEY or MISSING_ROOT_KEY.
+ * @throws KmsError INVALID_ROOT_KEY, INSECURE_ROOT_KEY or MISSING_ROOT_KEY.
  */
 export async function resolveRootKey(
   directory: string,
@@ -67,7 +67,7 @@ export async function resolveRootKey(
 ): Promise<{ key: Uint8Array; source: RootKeySource }> {
   if (rootKey !== undefined) {
     if (!(rootKey instanceof Uint8Array) || rootKey.length !== ROOT_KEY_LENGTH) {
-      throw new StoreError(
+      throw new KmsError(
         'INVALID_ROOT_KEY',
         `"rootKey" expected a Uint8Array of length ${ROOT_KEY_LENGTH}, got ${rootKey instanceof Uint8Array ? `length=${rootKey.length}` : typeof rootKey}`,
       );
@@ -81,7 +81,7 @@ export async function resolveRootKey(
   if (existing === 'truncated') return { key: await createRootKeyFile(path, 'replace'), source: 'created' };
   if (existing !== undefined) return { key: existing, source: 'file' };
   if (hasState) {
-    throw new StoreError(
+    throw new KmsError(
       'MISSING_ROOT_KEY',
       `The data directory ${directory} holds state but ${path} is missing; pass the root key it was sealed with (the rootKey option or ${ROOT_KEY_ENV}) or restore ${ROOT_KEY_FILE}.`,
     );
@@ -104,10 +104,10 @@ async function readRootKeyFile(path: string, replaceable: boolean): Promise<Uint
   try {
     // Checked on the open handle, not the path, so the file cannot be swapped between check and read.
     const stats = await handle.stat();
-    if (!stats.isFile()) throw new StoreError('INVALID_ROOT_KEY', `${path} is not a regular file.`);
+    if (!stats.isFile()) throw new KmsError('INVALID_ROOT_KEY', `${path} is not a regular file.`);
     if (process.platform !== 'win32' && (stats.mode & 0o077) !== 0) {
       const mode = (stats.mode & 0o777).toString(8).padStart(4, '0');
-      throw new StoreError(
+      throw new KmsError(
         'INSECURE_ROOT_KEY',
         `${path} has mode ${mode}; a root key must not be accessible to group or others. Run \`chmod 600 ${path}\` and start again.`,
       );

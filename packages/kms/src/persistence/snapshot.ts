@@ -18,7 +18,7 @@ const SLICE_CHARACTERS = 256 * 1024;
 /**
  * Writes `changes` as the snapshot of `generation`.
  * @returns the snapshot's size in bytes.
- * @throws NotDurableError when the directory fsync after the rename fails: the snapshot is then in
+ * @throws ServiceError `NOT_DURABLE` when the directory fsync after the rename fails: the snapshot is then in
  *   place (a crash may or may not keep it); otherwise whatever the file system throws, and the
  *   snapshot is then not in place (and its temporary file is removed).
  */

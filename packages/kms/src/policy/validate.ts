@@ -19,8 +19,8 @@
 import {
   compilePolicy,
   evaluatePolicy,
+  isServiceError,
   isWellFormedPrincipal,
-  PolicyDocumentError,
   type PolicySpec,
   type Principal,
   type PrincipalSpec,
@@ -72,7 +72,8 @@ export function validateKeyPolicy(policy: string, check: PolicyCheck): void {
     spec = parsePolicy(policy);
     checkPrincipals(spec);
   } catch (error) {
-    if (error instanceof PolicyDocumentError) throw malformed(error.problem === 'syntax' ? '' : MESSAGES[error.problem]);
+    if (isServiceError(error, 'POLICY_SYNTAX')) throw malformed('');
+    if (isServiceError(error, 'POLICY_INVALID_PRINCIPAL')) throw malformed(MESSAGES.invalidPrincipal);
     throw error;
   }
   if (!check.bypassLockoutCheck && !allowsPutKeyPolicy(spec, check)) throw malformed(MESSAGES.lockout);
@@ -81,7 +82,7 @@ export function validateKeyPolicy(policy: string, check: PolicyCheck): void {
 function checkPrincipals(spec: PolicySpec): void {
   for (const statement of spec.statements) {
     const principal = statement.principal ?? statement.notPrincipal;
-    if (principal === undefined || isEmpty(principal)) throw new PolicyDocumentError('noPrincipal', 'a statement has no principal');
+    if (principal === undefined || isEmpty(principal)) throw malformed(MESSAGES.noPrincipal);
     const lists = [
       ['AWS', principal.aws],
       ['Service', principal.service],
@@ -89,8 +90,7 @@ function checkPrincipals(spec: PolicySpec): void {
       ['CanonicalUser', principal.canonicalUser],
     ] as const;
     for (const [kind, values] of lists) {
-      for (const value of values)
-        if (!isWellFormedPrincipal(kind, value)) throw new PolicyDocumentError('invalidPrincipal', `${kind} principal ${value} is not valid`);
+      for (const value of values) if (!isWellFormedPrincipal(kind, value)) throw malformed(MESSAGES.invalidPrincipal);
     }
   }
 }

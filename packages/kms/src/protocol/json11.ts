@@ -124,10 +124,13 @@ export function createJson11Handler(kms: Json11Target, options: Json11Options = 
   };
 }
 
-/** The JSON 1.1 error response of a `KmsError`: status, `__type` and message key from `WIRE_ERRORS`. */
+/**
+ * The JSON 1.1 error response of a `KmsError`: status, `__type` and message key from `WIRE_ERRORS`
+ * (and the table's message for a store failure, whose own names paths).
+ */
 export function errorResponse(requestId: string, failure: KmsError): HttpResponse {
   const wire = WIRE_ERRORS[failure.code];
-  return json11ErrorResponse(requestId, wire.status, wire.type, failure.message, wire.messageKey ?? 'message');
+  return json11ErrorResponse(requestId, wire.status, wire.type, wire.message ?? failure.message, wire.messageKey ?? 'message');
 }
 
 /** The operation named by `X-Amz-Target`: a modelled one, or a real KMS operation that is not. */

@@ -12,6 +12,7 @@ import { aliasArn, keyArn, parseKeyReference } from '../model/identifiers.ts';
 import type { QuotaClass } from '../model/quotas.ts';
 import type { GrantOperation, GrantRecord, KeyRecord } from '../model/records.ts';
 import type { Change, KmsState } from '../model/state.ts';
+import { requireKeyQuota } from '../operations/shared/key-quota.ts';
 import { requireKeyState } from '../operations/shared/key-state.ts';
 import type { AccessOptions, AuthorizationDetails, KmsAction, KmsSettings, OperationContext, OperationDefinition, RelatedEvent } from '../operations/types.ts';
 import type { ChangeStore } from '../persistence/store.ts';
@@ -59,8 +60,8 @@ export interface RequestServices {
   readonly backend: Backend;
   readonly random: Random;
   readonly settings: KmsSettings;
-  /** The request quotas, for rows an operation's handler picks. */
-  readonly quotas: QuotaGate;
+  /** The request quotas, for rows an operation's handler picks, and the key quota in force. */
+  readonly quotas: QuotaGate & { readonly customerManagedKeys: number };
 }
 
 /** The context handed to one operation handler. */
@@ -202,6 +203,10 @@ export class RequestContext implements OperationContext, PipelineContext {
   throttle(row: QuotaClass): void {
     // Cross-account use throttles the calling account ("Request quotas").
     if (!this.#services.quotas.tryAcquire(this.caller.account, this.region, row, this.now)) throw throttled();
+  }
+
+  requireKeyQuota(account: string, region: string): void {
+    requireKeyQuota(this.state, account, region, this.#services.quotas.customerManagedKeys);
   }
 
   touch(key: KeyRecord): void {

@@ -37,6 +37,7 @@ import { type KmsError, throttled, toKmsError } from '../errors.ts';
 import { type KeyUsageLog, TRACKED_OPERATIONS, type TrackedUse, usageLogOf } from '../model/key-last-usage.ts';
 import { dueChanges, nextDueTime } from '../model/lifecycle.ts';
 import { type QuotaClass, type QuotaOptions, type QuotaSetting, type QuotaUsage, RequestQuotas } from '../model/quotas.ts';
+import { CUSTOMER_MANAGED_KEYS, type ResourceQuotaUsage } from '../model/resource-quotas.ts';
 import { KmsState } from '../model/state.ts';
 import {
   isOperationName,
@@ -72,7 +73,9 @@ export interface KmsOptions {
   /**
    * Request quotas: default, AWS's shared cryptographic quotas only; `'aws'` (or
    * `{ profile: 'aws' }`) adds every operation's own quota (CreateKey 5/s, ...); `false` turns
-   * throttling off. Changeable later with `kms.quotas.configure`.
+   * throttling off. `{ customerManagedKeys: N }` sets the "AWS KMS keys" resource quota (default
+   * 100,000 per account and Region, in force whether or not throttling is). Changeable later with
+   * `kms.quotas.configure`.
    */
   readonly quotas?: QuotaSetting;
   /** Audit trail settings. */
@@ -94,6 +97,8 @@ export interface KmsOptions {
  * ```ts
  * kms.quotas.configure({ profile: 'aws', overrides: { CreateKey: 1 } });
  * kms.quotas.usage(); // [{ account, region, quota: 'CreateKey', limit: 1, lastSecond, admitted, throttled }, ...]
+ * kms.quotas.configure({ customerManagedKeys: 3 });
+ * kms.quotas.resourceUsage(); // [{ account, region, quota: 'customerManagedKeys', limit: 3, usage: 1 }]
  * ```
  */
 export interface KmsQuotas {
@@ -108,6 +113,12 @@ export interface KmsQuotas {
   limitOf(quota: QuotaClass, region?: string): number;
   /** Counters of every quota that has seen a request since the last `configure`. */
   usage(): QuotaUsage[];
+  /**
+   * The resource quotas' use: for each account and Region that has customer managed keys, how
+   * many it has (in any key state) against the "AWS KMS keys" quota (`customerManagedKeys`).
+   * Counted from the keys themselves, so `configure` changes only the limit.
+   */
+  resourceUsage(): ResourceQuotaUsage[];
 }
 
 /** Per-call settings of the in-process API. */
@@ -192,6 +203,7 @@ export class Kms {
       },
       limitOf: (quota: QuotaClass, region?: string) => quotas.limitOf(quota, region ?? this.region),
       usage: () => quotas.usage(clock.now()),
+      resourceUsage: () => resourceUsageOf(this.#store.state, quotas.customerManagedKeys),
     });
     const settings: KmsSettings = { account, region, onDemandRotationDelayMs: options.onDemandRotationDelayMs ?? 0 };
     // Key usage tracking starts with the emulator (GetKeyLastUsage's TrackingStartDate).
@@ -295,6 +307,11 @@ export class Kms {
     if (typeof caller === 'string') return principalFromArn(caller);
     return caller;
   }
+}
+
+/** The key quota's use in each account and Region that has customer managed keys. */
+function resourceUsageOf(state: KmsState, limit: number): ResourceQuotaUsage[] {
+  return [...state.customerManagedKeyCounts()].map(({ account, region, count }) => ({ account, region, quota: CUSTOMER_MANAGED_KEYS, limit, usage: count }));
 }
 
 /**

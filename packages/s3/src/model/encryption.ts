@@ -132,7 +132,9 @@ export function checkReadEncryption(
   md5: Md5,
 ): CustomerKey | undefined {
   // Model GetObject/HeadObject: these headers must not be sent on reads (400).
-  if (operation === 'get' && request.serverSideEncryption !== undefined) throw new S3Error('SseHeaderNotSupportedForOperation');
+  if (operation === 'get' && request.serverSideEncryption !== undefined) {
+    throw new S3Error('SseHeaderNotSupportedForOperation', { fields: [['ArgumentValue', request.serverSideEncryption]] });
+  }
   if (request.customer !== undefined && hasCustomerKeyHeaders(request.customer)) {
     if (!secureTransport) throw new S3Error('SseCRequiresSecureTransport');
     // Reading an SSE-C object, a key of the wrong length is a wrong key (403), as S3 answers GET
@@ -159,7 +161,8 @@ export function checkReadEncryption(
  * @param sameKeyAsUpload - compares a key with the upload's (in constant time, from its stored
  *   verifier); the model never sees the upload's key.
  * @returns the part's customer key (SSE-C uploads), undefined otherwise.
- * @throws S3Error SseCRequiresSecureTransport, the SSE-C trio errors, MultipartEncryptionRequired,
+ * @throws S3Error SseHeaderNotSupportedForOperation (an `x-amz-server-side-encryption` header),
+ *   SseCRequiresSecureTransport, the SSE-C trio errors, MultipartEncryptionRequired,
  *   MultipartEncryptionMismatch; KmsRequiresSecureTransport for a part of a KMS upload over HTTP.
  * @example
  * ```ts
@@ -174,6 +177,11 @@ export function checkPartEncryption(
   sameKeyAsUpload: (key: Uint8Array) => boolean,
   md5: Md5,
 ): CustomerKey | undefined {
+  // A part takes the upload's encryption: naming one is 400, as real S3 answers UploadPart
+  // (irods/irods_resource_plugin_s3#1838, the header's value as ArgumentValue).
+  if (request.serverSideEncryption !== undefined) {
+    throw new S3Error('SseHeaderNotSupportedForOperation', { fields: [['ArgumentValue', request.serverSideEncryption]] });
+  }
   if (request.customer !== undefined && hasCustomerKeyHeaders(request.customer)) {
     if (!secureTransport) throw new S3Error('SseCRequiresSecureTransport');
     const customerKey = checkCustomerKey(request.customer, md5);

@@ -18,6 +18,7 @@ export { getBucketEncryption } from './get-bucket-encryption.ts';
 export { getBucketLocation } from './get-bucket-location.ts';
 export { getBucketPolicy } from './get-bucket-policy.ts';
 export { getObject } from './get-object.ts';
+export { getObjectAttributes } from './get-object-attributes.ts';
 export { headBucket } from './head-bucket.ts';
 export { headObject } from './head-object.ts';
 export { listBuckets } from './list-buckets.ts';

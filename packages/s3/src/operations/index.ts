@@ -52,6 +52,14 @@ export type { GetBucketEncryptionRequest, GetBucketEncryptionResponse } from './
 export type { GetBucketLocationRequest, GetBucketLocationResponse } from './get-bucket-location.ts';
 export type { GetBucketPolicyRequest, GetBucketPolicyResponse } from './get-bucket-policy.ts';
 export type { GetObjectRequest, GetObjectResponse } from './get-object.ts';
+export type {
+  ChecksumValueMembers,
+  GetObjectAttributesRequest,
+  GetObjectAttributesResponse,
+  ObjectAttribute,
+  ObjectAttributesPart,
+  ObjectAttributesParts,
+} from './get-object-attributes.ts';
 export type { HeadBucketRequest, HeadBucketResponse } from './head-bucket.ts';
 export type { HeadObjectRequest, HeadObjectResponse } from './head-object.ts';
 export type { ListBucketsRequest, ListBucketsResponse, ListedBucket } from './list-buckets.ts';

@@ -127,7 +127,7 @@ export const uploadPartCopy: OperationDefinition<'UploadPartCopy', UploadPartCop
       checkCopySourceConditions(input, { etag: record.etag, lastModified: reader.info.lastModified }, context.now);
       sourceCustomerKey = copySourceCustomerKey(input, record.mode, context)?.key;
       const range = parseCopySourceRange(input.CopySourceRange, record.size);
-      targetCustomer = partCustomerKey(input, upload, context);
+      targetCustomer = partCustomerKey(input, upload, context, { bucket, key });
       const keys = await readKeys(record, sourceBucket.name, sourceCustomerKey, context, sourceBucket.region);
       try {
         const plaintext =

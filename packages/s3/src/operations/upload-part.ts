@@ -26,7 +26,7 @@ import { checkPartNumber } from '../model/multipart.ts';
 import { checkProposedSize } from '../model/upload-size.ts';
 import { header, query, streamPayload } from '../protocol/binding.ts';
 import { CHECKSUM_REQUEST, CHECKSUM_RESPONSE } from '../protocol/checksum-headers.ts';
-import { SSE_C_REQUEST, SSE_RESPONSE } from '../protocol/sse-headers.ts';
+import { SSE_C_REQUEST, SSE_HEADERS, SSE_RESPONSE } from '../protocol/sse-headers.ts';
 import type { RequestBody } from './shared/body.ts';
 import { ownedBucket } from './shared/buckets.ts';
 import { checksummedBody, contentMd5 } from './shared/checksums.ts';
@@ -43,6 +43,8 @@ export interface UploadPartRequest extends SseCustomerMembers, ChecksumMembers {
   Key: string;
   UploadId: string;
   PartNumber: number;
+  /** Not taken by UploadPart (S3 answers 400); bound so the part can refuse it. */
+  ServerSideEncryption?: string;
   Body?: RequestBody;
   /** Base64 of the part's MD5, checked against what arrives. */
   ContentMD5?: string;
@@ -77,6 +79,8 @@ export const uploadPart: OperationDefinition<'UploadPart', UploadPartRequest, Up
         ContentMD5: header('content-md5'),
         ContentLength: header('content-length', 'integer'),
         DecodedContentLength: header('x-amz-decoded-content-length', 'integer'),
+        // Bound so the part can refuse it (S3: 400), not because a part takes it.
+        ServerSideEncryption: header(SSE_HEADERS.serverSideEncryption),
         ...SSE_C_REQUEST,
         ...CHECKSUM_REQUEST,
       },
@@ -100,7 +104,7 @@ export const uploadPart: OperationDefinition<'UploadPart', UploadPartRequest, Up
     checkProposedSize(input.DecodedContentLength, input.ContentLength);
     const expectedMd5 = contentMd5(input.ContentMD5);
     const upload = await findUpload(context, bucket.name, key, input.UploadId);
-    const customer = partCustomerKey(input, upload, context);
+    const customer = partCustomerKey(input, upload, context, { bucket, key });
     try {
       const checksummed = checksummedBody(input.Body, input);
       checkPartChecksumAlgorithm(upload.checksum, checksummed.requested ? checksummed.algorithm : undefined);

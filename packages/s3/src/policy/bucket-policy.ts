@@ -26,7 +26,7 @@
  * their form only.
  */
 
-import { globToRegExp, isConditionOperator, isWellFormedPrincipal, PolicyDocumentError, parsePolicy } from '@strongbox/service-kernel';
+import { globToRegExp, isConditionOperator, isServiceError, isWellFormedPrincipal, parsePolicy } from '@strongbox/service-kernel';
 import { S3Error } from '../errors.ts';
 import { type ActionResourceType, actionResourceTypes } from './actions.ts';
 
@@ -61,7 +61,8 @@ export function validateBucketPolicy(policy: string, bucket: string): void {
   try {
     parsePolicy(policy);
   } catch (error) {
-    if (error instanceof PolicyDocumentError) throw new S3Error(error.problem === 'syntax' ? 'MalformedPolicySyntax' : 'MalformedPolicyInvalidPrincipal');
+    if (isServiceError(error, 'POLICY_SYNTAX')) throw new S3Error('MalformedPolicySyntax');
+    if (isServiceError(error, 'POLICY_INVALID_PRINCIPAL')) throw new S3Error('MalformedPolicyInvalidPrincipal');
     throw error;
   }
 }

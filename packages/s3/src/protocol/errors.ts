@@ -7,7 +7,15 @@
  * refusals (Coral's JSON codes) into S3's codes for the same conditions.
  */
 
-import { type HttpResponse, httpDate, isJsonServiceErrorCode, S3_AUTH_WIRE_ERRORS, ServiceError, type StreamingResponse } from '@strongbox/service-kernel';
+import {
+  type HttpResponse,
+  httpDate,
+  isJsonServiceErrorCode,
+  isS3AuthErrorCode,
+  S3_AUTH_WIRE_ERRORS,
+  ServiceError,
+  type StreamingResponse,
+} from '@strongbox/service-kernel';
 import { S3Error, toS3Error } from '../errors.ts';
 import { errorXml } from './xml.ts';
 
@@ -58,7 +66,7 @@ export function errorResponse(error: unknown, ids: ResponseIds, method: string):
 /**
  * Anything thrown as S3 puts it on the wire: S3 errors as they are, the kernel's S3 codes as they
  * are, the kernel's JSON-service SigV4 refusals as S3 names the same conditions, URI decoding
- * failures as `InvalidURI`, anything else `InternalError`.
+ * failures as `InvalidURI`, anything else (the kernel's own failures included) `InternalError`.
  * @example toWireError(new ServiceError('UnrecognizedClientException')).code // 'InvalidAccessKeyId'
  */
 export function toWireError(error: unknown): WireFailure {
@@ -69,11 +77,14 @@ export function toWireError(error: unknown): WireFailure {
   if (error instanceof ServiceError) {
     // The kernel's S3 codes (its SigV4 refusals in S3 mode: presigned URLs, aws-chunked bodies)
     // go on the wire as they are, with their extra elements; the JSON services' codes are
-    // translated.
+    // translated; the kernel's own failures (a lost lease, …) are internal errors.
     if (isJsonServiceErrorCode(error.code)) return fromServiceError(error);
-    return { code: error.code, status: S3_AUTH_WIRE_ERRORS[error.code].status, message: error.message, fields: error.fields };
+    if (isS3AuthErrorCode(error.code))
+      return { code: error.code, status: S3_AUTH_WIRE_ERRORS[error.code].status, message: error.message, fields: error.fields };
   }
   if (error instanceof URIError) return new S3Error('InvalidURI', { cause: error });
+  // The operator's text names the data directory and who holds it: not the client's to read.
+  if (error instanceof S3Error && error.reason === 'DataDirectoryLocked') return new S3Error('InternalError', { cause: error });
   return toS3Error(error);
 }
 

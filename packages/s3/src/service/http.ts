@@ -4,7 +4,8 @@
  * `StreamingHandler`, the same function behind the node:http edge (`toNodeStreamingListener`)
  * and the in-process SDK handler (`new InProcessHandler(handler, { streaming: true })`). A request
  * is addressed (path-style or virtual-hosted), authenticated (SigV4 through the kernel, service
- * `s3`, the signature covering the declared payload hash), routed by the operations' own REST
+ * `s3`, the signature covering the declared payload hash; the SSE headers a presigned URL hoisted
+ * into its signed query then read as headers), routed by the operations' own REST
  * bindings, decoded into the SDK's member names, served by the engine (told who called and
  * whether the request came over TLS), and encoded back; bodies stream both ways.
  *
@@ -35,6 +36,7 @@ import type { OperationDefinition } from '../operations/types.ts';
 import { addressOf, DEFAULT_BASE_HOSTS } from '../protocol/address.ts';
 import type { PathTarget } from '../protocol/binding.ts';
 import { baseHeaders, errorResponse, type ResponseIds } from '../protocol/errors.ts';
+import { hoistedHeaders } from '../protocol/hoisted-headers.ts';
 import { decodeRequest, encodeResponse } from '../protocol/message.ts';
 import { payloadOf, requireDeclaredLength } from '../protocol/payload.ts';
 import { RouteTable } from '../protocol/routes.ts';
@@ -81,11 +83,14 @@ async function serve(s3: S3, request: StreamingRequest, baseHosts: readonly stri
     if (head.headers['authorization'] !== undefined && head.headers['x-amz-content-sha256'] === undefined) throw new S3Error('MissingContentSha256');
     // The authenticator reads the head only (payloadMode 's3'); the body streams on to the operation.
     const identity = options.authenticate === undefined ? undefined : await options.authenticate(headOnly(head));
+    // Read after the signature was verified, which covers them: SSE headers a presigned URL
+    // carries as query parameters.
+    const headers = hoistedHeaders(head);
     const target: PathTarget = address.key !== undefined ? 'object' : address.bucket !== undefined ? 'bucket' : 'service';
-    const operation = ROUTES.resolve({ method: head.method, target, query: address.query, headers: head.headers });
+    const operation = ROUTES.resolve({ method: head.method, target, query: address.query, headers });
     const binding = operation.rest;
     requireDeclaredLength(binding, head, identity);
-    const decoded = decodeRequest(binding, { headers: head.headers, query: address.query, body: payloadOf(head, identity, request.body) });
+    const decoded = decodeRequest(binding, { headers, query: address.query, body: payloadOf(head, identity, request.body) });
     const input = decoded instanceof Promise ? await decoded : decoded;
     if (address.bucket !== undefined) input['Bucket'] = address.bucket;
     if (address.key !== undefined) input['Key'] = address.key;

@@ -109,7 +109,7 @@ export interface StorageOptions {
   readonly upstream?: UpstreamOptions;
   /**
    * Told once when another process took the directory over after this one's lease lapsed (a
-   * `LeaseLostError`): every call then fails with 500 InternalError, reads included (this
+   * `ServiceError` `LEASE_LOST`): every call then fails with 500 InternalError, reads included (this
    * process's state is stale); stop the process.
    */
   readonly onError?: (error: Error) => void;

@@ -1,5 +1,7 @@
+import { ServiceError } from '@strongbox/service-kernel';
 import { describe, expect, it } from 'vitest';
 import { S3_ERRORS, S3Error, type S3ErrorReason, toS3Error } from '../../src/index.ts';
+import { toWireError } from '../../src/protocol/errors.ts';
 
 describe('the S3 error table', () => {
   it('every reason has an S3 code, a 4xx/5xx status (304 only for NotModified) and a non-empty message', () => {
@@ -41,5 +43,16 @@ describe('the S3 error table', () => {
     expect((error.cause as Error).message).toBe('secret detail');
     const s3 = new S3Error('NoSuchKey');
     expect(toS3Error(s3)).toBe(s3);
+  });
+
+  it("the kernel's own failures (a lost lease, a change not made durable) reach the wire as InternalError, their message kept out", () => {
+    for (const code of ['LEASE_LOST', 'NOT_DURABLE', 'DIRECTORY_LOCKED'] as const) {
+      const kernel = new ServiceError(code, 'The data directory /srv/secret-path was taken over by process 42');
+      for (const thrown of [kernel, toS3Error(kernel)]) {
+        const wire = toWireError(thrown);
+        expect([wire.code, wire.status], code).toEqual(['InternalError', 500]);
+        expect(wire.message).not.toContain('secret-path');
+      }
+    }
   });
 });

@@ -1,9 +1,10 @@
 import { readdirSync } from 'node:fs';
 import { cp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { acquireDirectoryLock } from '@strongbox/service-kernel';
+import { acquireDirectoryLock, isServiceError } from '@strongbox/service-kernel';
 import { describe, expect, it } from 'vitest';
-import { type ObjectStore, openFileSystemObjectStore } from '../../src/index.ts';
+import { type ObjectStore, openFileSystemObjectStore, S3Error } from '../../src/index.ts';
+import { toWireError } from '../../src/protocol/errors.ts';
 import { generationPath } from '../helpers/layout.ts';
 import { tempDirectory } from '../helpers/temp.ts';
 import { runObjectStoreConformance } from './conformance.ts';
@@ -73,6 +74,27 @@ describe('filesystem store: the data directory', () => {
     await store.close();
     const again = await openFileSystemObjectStore({ directory });
     await again.close();
+  });
+
+  it("a directory in use is the package's S3Error DataDirectoryLocked: the holder for the operator, nothing of it on the wire", async () => {
+    const directory = tempDirectory('fs-lock-error');
+    const store = await openFileSystemObjectStore({ directory });
+    try {
+      const error = await openFileSystemObjectStore({ directory }).then(
+        () => undefined,
+        (thrown: unknown) => thrown,
+      );
+      expect(error).toBeInstanceOf(S3Error);
+      expect(error).toMatchObject({ reason: 'DataDirectoryLocked', code: 'InternalError', status: 500 });
+      expect((error as S3Error).message).toBe(
+        `The data directory ${directory} is in use by process ${process.pid} (${join(directory, 'LOCK')}); stop it first, or use another directory.`,
+      );
+      expect(isServiceError((error as S3Error).cause, 'DIRECTORY_LOCKED')).toBe(true);
+      const wire = toWireError(error);
+      expect([wire.code, wire.status, wire.message]).toEqual(['InternalError', 500, 'We encountered an internal error. Please try again.']);
+    } finally {
+      await store.close();
+    }
   });
 
   it('a stale lock of a dead process is taken over', async () => {

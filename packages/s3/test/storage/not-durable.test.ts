@@ -1,5 +1,5 @@
 /**
- * A commit whose directory fsync fails after its rename or unlink (the kernel's `NotDurableError`):
+ * A commit whose directory fsync fails after its rename or unlink (the kernel's `NOT_DURABLE`):
  * the manifest (or its removal) is in place, so every later read sees it, and a restart too if the
  * change reached the disk. The request answers 500 InternalError, as S3 answers a request that may
  * or may not have taken effect, but the store keeps its state consistent with the files: it never

@@ -10,63 +10,52 @@
 import { randomBytes } from 'node:crypto';
 import { type FileHandle, link, open, rename, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { ServiceError, type ServiceErrorOf } from '../errors.ts';
 import { type FileIo, nodeFileIo, syncDirectory } from './file-io.ts';
 
 /** Marks the temporary files of `replaceFileDurably`; anything carrying it is garbage at open. */
 export const TEMPORARY_MARK = '.tmp-';
 
 /**
- * A change to a directory's entries (a replace's rename) took effect, but making it durable (the
- * directory fsync after it) failed: every later read sees the change, yet a crash may still undo
- * it. So the caller must treat the change as made, not roll back as after a failure before it:
- * deleting what the new file names, or keeping in memory what the old one said, would disagree
- * with the files now and, if the change survives, after a restart.
+ * The `ServiceError` `NOT_DURABLE`: a change to a directory's entries (a replace's rename) took
+ * effect, but making it durable (the directory fsync after it) failed: every later read sees the
+ * change, yet a crash may still undo it. So the caller must treat the change as made, not roll
+ * back as after a failure before it: deleting what the new file names, or keeping in memory what
+ * the old one said, would disagree with the files now and, if the change survives, after a
+ * restart. Its `detail.path` is the path the change is in place at, its `cause` the file system's
+ * error.
  *
  * @example
  * ```ts
  * try {
  *   await replaceFileDurably(directory, 'object.json', bytes);
  * } catch (error) {
- *   if (!(error instanceof NotDurableError)) await deleteBlob(); // nothing names it
+ *   if (!isServiceError(error, 'NOT_DURABLE')) await deleteBlob(); // nothing names it
  *   throw error;
  * }
  * ```
  */
-export class NotDurableError extends Error {
-  override readonly name = 'NotDurableError';
-  /** Machine-readable reason, as the kernel's other durability errors carry one. */
-  readonly code = 'NOT_DURABLE';
-  /** The path the change is in place at. */
-  readonly path: string;
-
-  /**
-   * @param path - the path the change is in place at.
-   * @param cause - the file system's error that kept it from being made durable.
-   */
-  constructor(path: string, cause: unknown) {
-    super(`${path} was changed, but the change could not be made durable (${(cause as Error | null)?.message ?? String(cause)}); a crash may undo it`, {
-      cause,
-    });
-    this.path = path;
-  }
+function notDurable(path: string, cause: unknown): ServiceErrorOf<'NOT_DURABLE'> {
+  const message = `${path} was changed, but the change could not be made durable (${(cause as Error | null)?.message ?? String(cause)}); a crash may undo it`;
+  return new ServiceError('NOT_DURABLE', message, [], { cause, detail: { path } }) as ServiceErrorOf<'NOT_DURABLE'>;
 }
 
 /**
  * fsyncs `directory` after a change of its entries that already took effect at `path` (a rename,
  * an unlink, a link), through `io.syncDirectory`.
- * @throws NotDurableError, with the file system's error as its cause, if the fsync fails: the
- *   change stays in place.
+ * @throws ServiceError `NOT_DURABLE`, with the file system's error as its cause, if the fsync
+ *   fails: the change stays in place.
  * @example
  * ```ts
  * await unlink(join(objects, 'k.json'));
- * await syncDirectoryAfter(objects, join(objects, 'k.json')); // NotDurableError: the file is gone all the same
+ * await syncDirectoryAfter(objects, join(objects, 'k.json')); // ServiceError NOT_DURABLE: the file is gone all the same
  * ```
  */
 export async function syncDirectoryAfter(directory: string, path: string, io: FileIo = nodeFileIo): Promise<void> {
   try {
     await (io.syncDirectory ?? syncDirectory)(directory);
   } catch (error) {
-    throw new NotDurableError(path, error);
+    throw notDurable(path, error);
   }
 }
 
@@ -89,8 +78,8 @@ export interface ReplaceOptions {
  * Atomically replaces `directory/name` with what `write` writes: a temporary file (mode 0600),
  * `write(handle, io)`, `io.sync`, rename over `name`, `io.syncDirectory`. For files written in
  * pieces (a snapshot streamed record by record); `replaceFileDurably` is the one-buffer form.
- * @throws NotDurableError when the directory fsync after the rename fails: `name` then holds the
- *   new content (a crash may bring the old one back) and no temporary file is left; otherwise
+ * @throws ServiceError `NOT_DURABLE` when the directory fsync after the rename fails: `name` then
+ *   holds the new content (a crash may bring the old one back) and no temporary file is left; otherwise
  *   what `write` or the file system throws, and `name` then still holds its old content and the
  *   temporary file is removed.
  * @example
@@ -132,7 +121,7 @@ export async function replaceFileWith(
 /**
  * Atomically replaces `directory/name` with `bytes`: a temporary file `name.tmp-<random>` (mode
  * 0600), fsync, rename over `name`, directory fsync (each through `io`).
- * @throws NotDurableError when the directory fsync after the rename fails (`name` then holds
+ * @throws ServiceError `NOT_DURABLE` when the directory fsync after the rename fails (`name` then holds
  *   `bytes`, see `replaceFileWith`); otherwise the file system's error, and `name` then still
  *   holds its old content and the temporary file is removed.
  * @example await replaceFileDurably(bucketDirectory, 'bucket.json', new TextEncoder().encode('{}'));

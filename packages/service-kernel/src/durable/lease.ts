@@ -8,9 +8,9 @@
  * still its own: the file it created and still holds open. Its open handle keeps that file's
  * inode allocated, so no later lock file can have the same device and inode: a different one, or
  * none, means a newer lease (a higher epoch, `lock-owner.ts`) or a lock deleted by hand. From then
- * on the lease is lost for good: `confirm` rejects with `LeaseLostError`, and `onLost` tells the
- * service once, which refuses every later call, reads included (the new holder may have changed
- * anything since, so this process's state is stale), and should stop.
+ * on the lease is lost for good: `confirm` rejects with the `ServiceError` `LEASE_LOST`, and
+ * `onLost` tells the service once, which refuses every later call, reads included (the new holder
+ * may have changed anything since, so this process's state is stale), and should stop.
  *
  * A commit also renews the lease first when the last renewal is older than `RENEW_ON_COMMIT_MS`
  * (the renewal timer was held up), so a holder that slept but was not taken over refreshes its
@@ -28,6 +28,7 @@
 
 import type { FileHandle } from 'node:fs/promises';
 import { open, stat } from 'node:fs/promises';
+import { ServiceError, type ServiceErrorOf } from '../errors.ts';
 import { type FileIo, nodeFileIo } from './file-io.ts';
 import { LEASE_EXPIRY_MS, LEASE_RENEW_MS, parseLockLease } from './lock-owner.ts';
 
@@ -45,30 +46,13 @@ export type LeaseSuccessor =
   | { readonly kind: 'removed' };
 
 /**
- * The directory's lease was lost: another process took the directory over (or its lock file was
- * deleted), so this process must not write to it any more. Services map it to their own internal
- * error for callers and report it once to the operator.
+ * The `ServiceError` `LEASE_LOST`: the directory's lease was lost, another process took the
+ * directory over (or its lock file was deleted), so this process must not write to it any more.
+ * Services map it to their own internal error for callers and report it once to the operator.
  */
-export class LeaseLostError extends Error {
-  override readonly name = 'LeaseLostError';
-  /** Machine-readable reason, as the stores' own errors carry one. */
-  readonly code = 'LEASE_LOST';
-  /** The data directory as given. */
-  readonly directory: string;
-  /** The lock file's path. */
-  readonly path: string;
-  /** The epoch of the lease this process held. */
-  readonly epoch: number;
-  /** What is in place instead. */
-  readonly successor: LeaseSuccessor;
-
-  constructor(directory: string, path: string, epoch: number, successor: LeaseSuccessor) {
-    super(lostMessage(directory, path, epoch, successor));
-    this.directory = directory;
-    this.path = path;
-    this.epoch = epoch;
-    this.successor = successor;
-  }
+function leaseLost(directory: string, path: string, epoch: number, successor: LeaseSuccessor): ServiceErrorOf<'LEASE_LOST'> {
+  const detail = { directory, path, epoch, successor };
+  return new ServiceError('LEASE_LOST', lostMessage(directory, path, epoch, successor), [], { detail }) as ServiceErrorOf<'LEASE_LOST'>;
 }
 
 function lostMessage(directory: string, path: string, epoch: number, successor: LeaseSuccessor): string {
@@ -89,13 +73,13 @@ export interface DirectoryLease {
   /** This lease's fencing token (`lock-owner.ts`). */
   readonly epoch: number;
   /** The loss, once detected (by a renewal or a `confirm`); `undefined` while held. */
-  readonly lost: LeaseLostError | undefined;
+  readonly lost: ServiceErrorOf<'LEASE_LOST'> | undefined;
   /**
    * Checks, right before a durable commit, that the lease is still this process's (renewing it
    * first when its last renewal is old). Each call checks the file anew, after it was called: so a
    * store that confirms again after its write is durable and before acknowledging it knows the
    * write landed before any takeover (a new holder reads the directory only after its takeover).
-   * @throws LeaseLostError once the lease is lost; the file system's error if the lock cannot be
+   * @throws ServiceError `LEASE_LOST` once the lease is lost; the file system's error if the lock cannot be
    *   checked; Error after `release`.
    */
   confirm(): Promise<void>;
@@ -106,9 +90,9 @@ export interface DirectoryLease {
 /**
  * `io` with every write and truncate preceded by `lease.confirm()`: a store whose appends, records
  * and cut-backs go through it writes nothing once the lease is lost (the write rejects with
- * `LeaseLostError` before touching the file). Syncs (of files and directories) are left alone:
+ * the `ServiceError` `LEASE_LOST` before touching the file). Syncs (of files and directories) are left alone:
  * they only make durable what a confirmed write wrote.
- * @example const io = fencedFileIo(nodeFileIo, lease); await io.write(handle, bytes); // LeaseLostError once lost
+ * @example const io = fencedFileIo(nodeFileIo, lease); await io.write(handle, bytes); // ServiceError LEASE_LOST once lost
  */
 export function fencedFileIo(io: FileIo, lease: Pick<DirectoryLease, 'confirm'>): FileIo {
   const truncate = io.truncate ?? nodeFileIo.truncate!;
@@ -139,7 +123,7 @@ export interface LeaseParts {
   /** Runs `renew` periodically until the returned function is called. */
   readonly scheduleRenewal: (renew: () => Promise<void>) => () => void;
   /** Told once, when the loss is detected. */
-  readonly onLost: ((error: LeaseLostError) => void) | undefined;
+  readonly onLost: ((error: ServiceErrorOf<'LEASE_LOST'>) => void) | undefined;
   /** Runs once on release, after the renewals stopped (removing the file, closing the handle). */
   readonly onRelease: () => Promise<void>;
 }
@@ -164,7 +148,7 @@ class Lease implements DirectoryLease {
   readonly #stopRenewal: () => void;
   /** When the lock file's mtime was last set to this process's clock (the file was written just before). */
   #renewedAt: number;
-  #lost: LeaseLostError | undefined;
+  #lost: ServiceErrorOf<'LEASE_LOST'> | undefined;
   #renewing: Promise<void> = Promise.resolve();
   #released: Promise<void> | undefined;
 
@@ -185,7 +169,7 @@ class Lease implements DirectoryLease {
     };
   }
 
-  get lost(): LeaseLostError | undefined {
+  get lost(): ServiceErrorOf<'LEASE_LOST'> | undefined {
     return this.#lost;
   }
 
@@ -264,7 +248,7 @@ class Lease implements DirectoryLease {
 
   #lose(successor: LeaseSuccessor): void {
     if (this.#lost !== undefined) return;
-    this.#lost = new LeaseLostError(this.directory, this.path, this.epoch, successor);
+    this.#lost = leaseLost(this.directory, this.path, this.epoch, successor);
     // Nothing left to renew: the file in place is another lease's (renewing through the handle
     // would only touch this lease's unlinked file anyway).
     this.#stopRenewal();

@@ -16,28 +16,21 @@
 
 import { type FileHandle, realpath, stat, unlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { type DirectoryLease, type LeaseLostError, startLease } from './lease.ts';
+import { ServiceError, type ServiceErrorOf } from '../errors.ts';
+import { type DirectoryLease, startLease } from './lease.ts';
 import { createLockFile, type DirectoryLockHolder } from './lock-file.ts';
 import { LEASE_EXPIRY_MS, LEASE_RENEW_MS, thisLockOwner } from './lock-owner.ts';
 
 export type { DirectoryLockHolder } from './lock-file.ts';
 
-/** A directory lock refused: the directory is in use. Services map it to their own error. */
-export class DirectoryLockedError extends Error {
-  override readonly name = 'DirectoryLockedError';
-  /** The data directory as given. */
-  readonly directory: string;
-  /** The lock file's path. */
-  readonly path: string;
-  /** Who holds it. */
-  readonly holder: DirectoryLockHolder;
-
-  constructor(directory: string, path: string, holder: DirectoryLockHolder) {
-    super(lockedMessage(directory, path, holder));
-    this.directory = directory;
-    this.path = path;
-    this.holder = holder;
-  }
+/**
+ * The `ServiceError` `DIRECTORY_LOCKED`: the directory is in use. Services map it to their own
+ * error; its message says who holds the lock and what to do.
+ */
+function directoryLocked(directory: string, path: string, holder: DirectoryLockHolder): ServiceErrorOf<'DIRECTORY_LOCKED'> {
+  return new ServiceError('DIRECTORY_LOCKED', lockedMessage(directory, path, holder), [], {
+    detail: { directory, path, holder },
+  }) as ServiceErrorOf<'DIRECTORY_LOCKED'>;
 }
 
 function lockedMessage(directory: string, path: string, holder: DirectoryLockHolder): string {
@@ -70,7 +63,7 @@ export interface DirectoryLockOptions {
    * Told once when the lease turns out lost (a renewal or a `confirm` finds another lock file in
    * place, or none): the service then refuses every write (`lease.ts`).
    */
-  readonly onLost?: (error: LeaseLostError) => void;
+  readonly onLost?: (error: ServiceErrorOf<'LEASE_LOST'>) => void;
   /** Wall clock in milliseconds, which renewals stamp on the lock file. Default `Date.now`. */
   readonly now?: () => number;
 }
@@ -126,8 +119,8 @@ function heldDirectories(): Set<string> {
  * @param fileName - the lock file's name, which is the service's layout (KMS `lock`, S3 `LOCK`).
  * @returns a function that releases it (stops the renewals, removes the file if it is still this
  *   lock's; a file already gone is fine).
- * @throws DirectoryLockedError if this process (through any spelling of the path) or another
- *   process holds it (its lease is current); the file system's error otherwise.
+ * @throws ServiceError `DIRECTORY_LOCKED` if this process (through any spelling of the path) or
+ *   another process holds it (its lease is current); the file system's error otherwise.
  * @example
  * ```ts
  * const release = await acquireDirectoryLock('/var/lib/strongbox', 'lock');
@@ -143,12 +136,12 @@ export async function acquireDirectoryLock(directory: string, fileName: string, 
  * Takes the lock of `directory` as `acquireDirectoryLock` does, and answers the lease: a store
  * calls `confirm()` before each durable commit, so that once another process has taken the
  * directory over (this one's lease lapsed) nothing more is written (`lease.ts`).
- * @throws DirectoryLockedError if this process or another process holds it; the file system's
- *   error otherwise.
+ * @throws ServiceError `DIRECTORY_LOCKED` if this process or another process holds it; the file
+ *   system's error otherwise.
  * @example
  * ```ts
  * const lease = await acquireDirectoryLease('/var/lib/strongbox', 'lock', { onLost: (e) => console.error(e.message) });
- * await lease.confirm(); // rejects with LeaseLostError once another process took over
+ * await lease.confirm(); // rejects with ServiceError LEASE_LOST once another process took over
  * await lease.release();
  * ```
  */
@@ -157,7 +150,7 @@ export async function acquireDirectoryLease(directory: string, fileName: string,
   const key = await heldKey(directory);
   // Checked and entered with no await between them: two opens of one directory never both pass.
   const foreign = takeForeignOpen(key);
-  if (!foreign && HELD.has(key)) throw new DirectoryLockedError(directory, path, { kind: 'this-process' });
+  if (!foreign && HELD.has(key)) throw directoryLocked(directory, path, { kind: 'this-process' });
   if (!foreign) HELD.add(key);
   const unhold = (): void => {
     if (!foreign) HELD.delete(key);
@@ -171,7 +164,7 @@ export async function acquireDirectoryLease(directory: string, fileName: string,
   }
   if ('kind' in created) {
     unhold();
-    throw new DirectoryLockedError(directory, path, created);
+    throw directoryLocked(directory, path, created);
   }
   const { handle, epoch } = created;
   const onRelease = async (): Promise<void> => {

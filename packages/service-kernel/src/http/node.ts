@@ -3,7 +3,7 @@
  * The node:http edge every service shares: reads a request (with a body limit), hands it to the
  * service's protocol handler, writes the answer. A body over the limit is answered 413 with
  * `Connection: close` after a linger; anything else that fails outside the handler gets the
- * service's internal-error response (errors that know their status keep it).
+ * service's internal-error response.
  *
  * @example
  * ```ts
@@ -14,6 +14,7 @@
  */
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { isServiceError, ServiceError } from '../errors.ts';
 import { json11ErrorResponse } from '../protocol/json.ts';
 import type {
   BodyStream,
@@ -47,33 +48,9 @@ export interface EdgeOptions {
   readonly internalError?: (requestId: string) => HttpResponse;
 }
 
-/** An edge failure that knows its HTTP status. */
-export class EdgeError extends Error {
-  /** The status the edge answers with. */
-  readonly status: number;
-
-  constructor(status: number, message: string) {
-    super(message);
-    this.name = 'EdgeError';
-    this.status = status;
-  }
-}
-
-/** A request body over the limit (`readNodeRequest`): 413. */
-export class RequestTooLargeError extends EdgeError {
-  /** The limit that was passed. */
-  readonly limit: number;
-
-  constructor(limit: number = DEFAULT_MAX_BODY_BYTES) {
-    super(413, `request body larger than ${limit} bytes`);
-    this.name = 'RequestTooLargeError';
-    this.limit = limit;
-  }
-}
-
 /**
  * Reads a Node.js request into a protocol request.
- * @throws RequestTooLargeError for bodies over `maxBodyBytes`; the rest of such a body is read and discarded.
+ * @throws ServiceError `REQUEST_TOO_LARGE` for bodies over `maxBodyBytes`; the rest of such a body is read and discarded.
  * @example const request = await readNodeRequest(incoming);
  */
 export async function readNodeRequest(request: IncomingMessage, maxBodyBytes: number = DEFAULT_MAX_BODY_BYTES): Promise<HttpRequest> {
@@ -304,7 +281,7 @@ function readBody(request: IncomingMessage, limit: number): Promise<Buffer> {
       length += chunk.length;
       if (length > limit) {
         chunks = [];
-        reject(new RequestTooLargeError(limit));
+        reject(new ServiceError('REQUEST_TOO_LARGE', `request body larger than ${limit} bytes`));
         return;
       }
       chunks.push(chunk);
@@ -334,7 +311,7 @@ export function toNodeListener(handler: ProtocolHandler, options: EdgeOptions = 
       .then(handler)
       .then((result) => writeNodeResponse(response, result))
       .catch((error: unknown) => {
-        if (error instanceof RequestTooLargeError) refuseTooLarge(request, response, error.limit);
+        if (isServiceError(error, 'REQUEST_TOO_LARGE')) refuseTooLarge(request, response, limit);
         else if (!response.headersSent) writeNodeResponse(response, internalError(crypto.randomUUID()));
         else response.end();
       });

@@ -9,21 +9,8 @@
  * `validate.ts`.
  */
 
+import { ServiceError } from '../errors.ts';
 import { isConditionOperator } from './conditions.ts';
-
-/** What was wrong with a document (mapped to AWS's MalformedPolicyDocumentException texts). */
-export type PolicyProblem = 'syntax' | 'noPrincipal' | 'invalidPrincipal';
-
-/** A policy document that does not parse. */
-export class PolicyDocumentError extends Error {
-  readonly problem: PolicyProblem;
-
-  constructor(problem: PolicyProblem, detail: string) {
-    super(detail);
-    this.name = 'PolicyDocumentError';
-    this.problem = problem;
-  }
-}
 
 /** The principals a statement names, by kind. */
 export interface PrincipalSpec {
@@ -70,7 +57,8 @@ const isPrincipalKind = (kind: string): kind is PrincipalKind => PRINCIPAL_KINDS
 
 /**
  * Parses a policy document.
- * @throws PolicyDocumentError (problem `syntax`) for text that is not JSON or not a policy.
+ * @throws ServiceError `POLICY_SYNTAX` for text that is not JSON or not a policy;
+ *   `POLICY_INVALID_PRINCIPAL` for a principal that is a bare string or of an unknown type.
  * @example parsePolicy('{"Statement":{"Effect":"Allow","Action":"kms:*","Resource":"*"}}').statements.length // 1
  */
 export function parsePolicy(text: string): PolicySpec {
@@ -78,7 +66,7 @@ export function parsePolicy(text: string): PolicySpec {
   try {
     json = JSON.parse(text);
   } catch {
-    throw new PolicyDocumentError('syntax', 'the policy is not valid JSON');
+    throw syntax('the policy is not valid JSON');
   }
   if (!isObject(json)) throw syntax('the policy must be a JSON object');
   for (const name of Object.keys(json)) if (!TOP_LEVEL.has(name)) throw syntax(`unknown policy element ${name}`);
@@ -127,11 +115,11 @@ function parseStatement(raw: unknown): StatementSpec {
 
 function parsePrincipal(raw: unknown): PrincipalSpec {
   if (raw === '*') return { anyone: true, aws: [], service: [], federated: [], canonicalUser: [] };
-  if (typeof raw === 'string') throw new PolicyDocumentError('invalidPrincipal', `principal ${raw} is not valid`);
+  if (typeof raw === 'string') throw new ServiceError('POLICY_INVALID_PRINCIPAL', `principal ${raw} is not valid`);
   if (!isObject(raw)) throw syntax('Principal must be "*" or an object');
   const lists = { AWS: [] as string[], Service: [] as string[], Federated: [] as string[], CanonicalUser: [] as string[] };
   for (const [kind, value] of Object.entries(raw)) {
-    if (!isPrincipalKind(kind)) throw new PolicyDocumentError('invalidPrincipal', `unknown principal type ${kind}`);
+    if (!isPrincipalKind(kind)) throw new ServiceError('POLICY_INVALID_PRINCIPAL', `unknown principal type ${kind}`);
     const values = Array.isArray(value) ? value : [value];
     for (const item of values) {
       if (typeof item !== 'string') throw syntax(`${kind} principals must be strings`);
@@ -185,6 +173,6 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function syntax(detail: string): PolicyDocumentError {
-  return new PolicyDocumentError('syntax', detail);
+function syntax(detail: string): ServiceError {
+  return new ServiceError('POLICY_SYNTAX', detail);
 }

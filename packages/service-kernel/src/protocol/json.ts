@@ -109,10 +109,11 @@ export function httpDate(now: number = Date.now()): string {
 
 /**
  * The JSON error response of a `ServiceError` (SigV4 refusals, a body that is not JSON), the same
- * in every JSON service.
+ * in every JSON service; the kernel's own failures answer as the table says (an internal failure
+ * with no message: theirs name paths and processes).
  * @example serviceErrorResponse(requestId, new ServiceError('MissingAuthenticationTokenException', 'Missing Authentication Token'))
  */
 export function serviceErrorResponse(requestId: string, error: ServiceError): TextResponse {
   const wire = SERVICE_WIRE_ERRORS[error.code];
-  return json11ErrorResponse(requestId, wire.status, wire.type, error.message, wire.messageKey ?? 'message');
+  return json11ErrorResponse(requestId, wire.status, wire.type, wire.message ?? error.message, wire.messageKey ?? 'message');
 }

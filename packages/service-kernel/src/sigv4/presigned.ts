@@ -237,7 +237,7 @@ async function presignedSignature(
 }> {
   const headers = Object.create(null) as Record<string, string>;
   for (const name of signedHeaders) {
-    const value = request.headers[name];
+    const value = request.headers[name] ?? signedInQuery(name, query);
     // A signed header the request does not carry cannot verify (nor be explained).
     if (value === undefined) return { signature: '', explain: async () => undefined, sign: async () => '' };
     headers[name] = value;
@@ -282,6 +282,27 @@ async function presignedSignature(
     sign: (stringToSign) =>
       signer.sign(stringToSign, { signingDate: new Date(signing.signedAt), signingRegion: signing.region, signingService: signing.service }),
   };
+}
+
+/**
+ * The value of a signed `x-amz-*` header sent only as a query parameter of the same name (any
+ * case): the JavaScript SDK v2 presigns that way, listing the header in `X-Amz-SignedHeaders`
+ * and putting its value in the query only; S3 verifies such a URL without the header
+ * (localstack/localstack#7628, AWS-validated; MinIO's `extractSignedHeaders` reads the query the
+ * same way). Only for `x-amz-*` names, the ones that SDK moves into the query, and not for
+ * `x-amz-content-sha256`, whose signed value is read from the header alone (it is the payload
+ * claim); a name given more than once has no single value and does not verify.
+ */
+function signedInQuery(name: string, query: ReadonlyMap<string, readonly string[]>): string | undefined {
+  if (!name.startsWith('x-amz-') || name === 'x-amz-content-sha256') return undefined;
+  let found: string | undefined;
+  for (const [parameter, values] of query) {
+    // The six parameters `presign` writes are not headers of the request.
+    if (parameter.toLowerCase() !== name || (AUTH_PARAMETERS as readonly string[]).includes(parameter)) continue;
+    if (found !== undefined || values.length !== 1) return undefined;
+    found = values[0];
+  }
+  return found;
 }
 
 /**

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import {
   createFileExclusivelyDurably,
   type FileIo,
-  NotDurableError,
+  isServiceError,
   nodeFileIo,
   replaceFileDurably,
   replaceFileWith,
@@ -29,13 +29,13 @@ describe('syncDirectory', () => {
 });
 
 describe('syncDirectoryAfter', () => {
-  it('syncs through the file layer, and reports a failure as NotDurableError naming the changed path', async () => {
+  it('syncs through the file layer, and reports a failure as ServiceError NOT_DURABLE naming the changed path', async () => {
     const directory = await tempDirectory();
     const path = join(directory, 'gone.json');
     await expect(syncDirectoryAfter(directory, path)).resolves.toBeUndefined();
     const cause = eio();
     const failing: FileIo = { ...nodeFileIo, syncDirectory: async () => Promise.reject(cause) };
-    await expect(syncDirectoryAfter(directory, path, failing)).rejects.toMatchObject({ name: 'NotDurableError', path, cause });
+    await expect(syncDirectoryAfter(directory, path, failing)).rejects.toMatchObject({ code: 'NOT_DURABLE', detail: { path }, cause });
   });
 });
 
@@ -67,7 +67,7 @@ describe('replaceFileDurably', () => {
     expect((await readdir(directory)).filter((name) => name.includes(TEMPORARY_MARK))).toEqual([]);
   });
 
-  it('throws NotDurableError, with the new content in place and no temporary file, when the directory fsync fails', async () => {
+  it('throws ServiceError NOT_DURABLE, with the new content in place and no temporary file, when the directory fsync fails', async () => {
     const directory = await tempDirectory();
     await replaceFileDurably(directory, 'record.json', text('old'));
     const cause = eio();
@@ -83,8 +83,8 @@ describe('replaceFileDurably', () => {
       () => undefined,
       (thrown: unknown) => thrown,
     );
-    expect(error).toBeInstanceOf(NotDurableError);
-    expect(error).toMatchObject({ name: 'NotDurableError', code: 'NOT_DURABLE', path: join(directory, 'record.json'), cause });
+    expect(isServiceError(error, 'NOT_DURABLE')).toBe(true);
+    expect(error).toMatchObject({ name: 'NOT_DURABLE', code: 'NOT_DURABLE', detail: { path: join(directory, 'record.json') }, cause });
     expect(synced).toEqual([directory]);
     // The rename happened: every later read sees the new content, and nothing is left to clean up.
     expect(await readFile(join(directory, 'record.json'), 'utf8')).toBe('new');
@@ -135,7 +135,7 @@ describe('replaceFileWith', () => {
     expect(await readdir(directory)).toEqual(['snapshot.sbx']);
   });
 
-  it('throws NotDurableError after its rename, so a caller tells "not replaced" from "replaced, durability unknown"', async () => {
+  it('throws ServiceError NOT_DURABLE after its rename, so a caller tells "not replaced" from "replaced, durability unknown"', async () => {
     const directory = await tempDirectory();
     await replaceFileDurably(directory, 'snapshot.sbx', text('old'));
     const failing: FileIo = { ...nodeFileIo, syncDirectory: async () => Promise.reject(eio()) };
@@ -144,8 +144,8 @@ describe('replaceFileWith', () => {
       () => undefined,
       (thrown: unknown) => thrown,
     );
-    expect(error).toBeInstanceOf(NotDurableError);
-    expect((error as NotDurableError).cause).toMatchObject({ code: 'EIO' });
+    expect(isServiceError(error, 'NOT_DURABLE')).toBe(true);
+    expect((error as Error).cause).toMatchObject({ code: 'EIO' });
     expect(await readFile(join(directory, 'snapshot.sbx'), 'utf8')).toBe('new');
     expect(await readdir(directory)).toEqual(['snapshot.sbx']);
   });

@@ -11,7 +11,16 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { RENEW_ON_COMMIT_MS } from '../../src/durable/lease.ts';
 import { formatLockOwner, thisLockOwner } from '../../src/durable/lock-owner.ts';
-import { __TESTS, acquireDirectoryLease, type DirectoryLease, type DirectoryLockOptions, fencedFileIo, LeaseLostError, nodeFileIo } from '../../src/index.ts';
+import {
+  __TESTS,
+  acquireDirectoryLease,
+  type DirectoryLease,
+  type DirectoryLockOptions,
+  fencedFileIo,
+  isServiceError,
+  nodeFileIo,
+  type ServiceErrorOf,
+} from '../../src/index.ts';
 
 const LOCK = 'lock';
 const OTHER = { pid: 4242, host: 'other-host', namespace: '' };
@@ -25,7 +34,7 @@ interface Held {
   renew(): Promise<void>;
   /** Moves the injected clock on. */
   advance(ms: number): void;
-  readonly lost: LeaseLostError[];
+  readonly lost: ServiceErrorOf<'LEASE_LOST'>[];
   stops(): number;
 }
 
@@ -34,7 +43,7 @@ async function hold(options: DirectoryLockOptions = {}): Promise<Held> {
   let clock = Date.now();
   let renew: (() => Promise<void>) | undefined;
   let stopped = 0;
-  const lost: LeaseLostError[] = [];
+  const lost: ServiceErrorOf<'LEASE_LOST'>[] = [];
   const lease = await acquireDirectoryLease(directory, LOCK, {
     now: () => clock,
     scheduleRenewal: (run) => {
@@ -77,12 +86,15 @@ describe('DirectoryLease', () => {
     await held.lease.release();
   });
 
-  it('after a takeover: confirm rejects with LeaseLostError naming the new holder and epoch, onLost runs once, renewals stop, and release leaves the new lock alone', async () => {
+  it('after a takeover: confirm rejects with ServiceError LEASE_LOST naming the new holder and epoch, onLost runs once, renewals stop, and release leaves the new lock alone', async () => {
     const held = await hold();
     await takeOver(held.path, 2);
     const failure = await held.lease.confirm().catch((error: unknown) => error);
-    expect(failure).toBeInstanceOf(LeaseLostError);
-    expect(failure).toMatchObject({ code: 'LEASE_LOST', epoch: 1, successor: { kind: 'lock', pid: OTHER.pid, epoch: 2 } });
+    expect(isServiceError(failure, 'LEASE_LOST')).toBe(true);
+    expect(failure).toMatchObject({
+      code: 'LEASE_LOST',
+      detail: { directory: held.directory, path: held.path, epoch: 1, successor: { kind: 'lock', pid: OTHER.pid, epoch: 2 } },
+    });
     expect((failure as Error).message).toBe(
       `The data directory ${held.directory} was taken over by process ${OTHER.pid} (lease epoch 2) after this process's lease (epoch 1) lapsed unrenewed for 15 s; this process refuses every further call on it, reads included (its state is stale), and should stop, letting the other process serve the directory.`,
     );
@@ -102,9 +114,9 @@ describe('DirectoryLease', () => {
     const before = (await stat(held.path)).mtimeMs;
     await held.renew();
     expect(held.lost).toHaveLength(1);
-    expect(held.lost[0]!.successor).toEqual({ kind: 'lock', pid: OTHER.pid, epoch: 5 });
+    expect(held.lost[0]!.detail.successor).toEqual({ kind: 'lock', pid: OTHER.pid, epoch: 5 });
     expect((await stat(held.path)).mtimeMs).toBe(before);
-    await expect(held.lease.confirm()).rejects.toBeInstanceOf(LeaseLostError);
+    await expect(held.lease.confirm()).rejects.toMatchObject({ code: 'LEASE_LOST' });
     await held.lease.release();
   });
 
@@ -112,7 +124,7 @@ describe('DirectoryLease', () => {
     const held = await hold();
     await unlink(held.path);
     const failure = await held.lease.confirm().catch((error: unknown) => error);
-    expect(failure).toMatchObject({ successor: { kind: 'removed' } });
+    expect(failure).toMatchObject({ code: 'LEASE_LOST', detail: { successor: { kind: 'removed' } } });
     expect((failure as Error).message).toBe(
       `The lock ${held.path} of the data directory ${held.directory} was removed while this process held it (lease epoch 1); this process refuses every further call on it, reads included (its state is stale), and should stop, letting the other process serve the directory.`,
     );
@@ -142,7 +154,10 @@ describe('DirectoryLease', () => {
     const held = await hold();
     const link = `${held.directory}-link`;
     await symlink(held.directory, link);
-    await expect(acquireDirectoryLease(link, LOCK, { scheduleRenewal: () => () => undefined })).rejects.toMatchObject({ holder: { kind: 'this-process' } });
+    await expect(acquireDirectoryLease(link, LOCK, { scheduleRenewal: () => () => undefined })).rejects.toMatchObject({
+      code: 'DIRECTORY_LOCKED',
+      detail: { holder: { kind: 'this-process' } },
+    });
     await held.lease.confirm();
     await held.lease.release();
   });
@@ -155,7 +170,7 @@ describe('DirectoryLease', () => {
     const second = await acquireDirectoryLease(held.directory, LOCK, { scheduleRenewal: () => () => undefined });
     expect(second.epoch).toBe(2);
     await second.confirm();
-    await expect(held.lease.confirm()).rejects.toMatchObject({ successor: { kind: 'lock', pid: process.pid, epoch: 2 } });
+    await expect(held.lease.confirm()).rejects.toMatchObject({ code: 'LEASE_LOST', detail: { successor: { kind: 'lock', pid: process.pid, epoch: 2 } } });
     await held.lease.release();
     await second.confirm();
     expect(await readFile(held.path, 'utf8')).toBe(formatLockOwner(await thisLockOwner(), 2));
@@ -175,7 +190,7 @@ describe('DirectoryLease', () => {
               () => 'ok',
               (error: unknown) => error,
             );
-            if (gone) expect(outcome).toBeInstanceOf(LeaseLostError);
+            if (gone) expect(isServiceError(outcome, 'LEASE_LOST')).toBe(true);
             else expect(outcome).toBe('ok');
           } else if (action === 'renew') await held.renew();
           else if (action === 'advance') held.advance(RENEW_ON_COMMIT_MS);
@@ -206,8 +221,8 @@ describe('DirectoryLease', () => {
     await io.sync(handle);
     await io.truncate!(handle, 2);
     await takeOver(held.path, 2);
-    await expect(io.write(handle, new Uint8Array([9]))).rejects.toBeInstanceOf(LeaseLostError);
-    await expect(io.truncate!(handle, 0)).rejects.toBeInstanceOf(LeaseLostError);
+    await expect(io.write(handle, new Uint8Array([9]))).rejects.toMatchObject({ code: 'LEASE_LOST' });
+    await expect(io.truncate!(handle, 0)).rejects.toMatchObject({ code: 'LEASE_LOST' });
     await handle.close();
     expect([...(await readFile(file))]).toEqual([1, 2]);
     await held.lease.release();

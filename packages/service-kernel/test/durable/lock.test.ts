@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { formatLockOwner, judgeLock, LEASE_EXPIRY_MS, type LockOwner, thisLockOwner } from '../../src/durable/lock-owner.ts';
-import { __TESTS, acquireDirectoryLease, acquireDirectoryLock, DirectoryLockedError } from '../../src/index.ts';
+import { __TESTS, acquireDirectoryLease, acquireDirectoryLock, isServiceError, type ServiceErrorOf } from '../../src/index.ts';
 
 const tempDirectory = (): Promise<string> => mkdtemp(join(tmpdir(), 'kernel-lock-'));
 const LOCK = 'lock';
@@ -29,9 +29,9 @@ async function plant(directory: string, text: string, at?: Date): Promise<void> 
   if (at !== undefined) await utimes(join(directory, LOCK), at, at);
 }
 
-async function refusal(directory: string): Promise<DirectoryLockedError> {
+async function refusal(directory: string): Promise<ServiceErrorOf<'DIRECTORY_LOCKED'>> {
   const failure = await acquireDirectoryLock(directory, LOCK).catch((error: unknown) => error);
-  if (!(failure instanceof DirectoryLockedError)) throw new Error(`expected DirectoryLockedError, got ${String(failure)}`);
+  if (!isServiceError(failure, 'DIRECTORY_LOCKED')) throw new Error(`expected ServiceError DIRECTORY_LOCKED, got ${String(failure)}`);
   return failure;
 }
 
@@ -59,8 +59,8 @@ describe('acquireDirectoryLock', () => {
     const directory = await tempDirectory();
     const release = await acquireDirectoryLock(directory, LOCK);
     const failure = await acquireDirectoryLock(`${directory}/.`, LOCK).catch((error: unknown) => error);
-    expect(failure).toBeInstanceOf(DirectoryLockedError);
-    expect(failure).toMatchObject({ holder: { kind: 'this-process' }, path: join(`${directory}/.`, LOCK) });
+    expect(isServiceError(failure, 'DIRECTORY_LOCKED')).toBe(true);
+    expect(failure).toMatchObject({ detail: { holder: { kind: 'this-process' }, path: join(`${directory}/.`, LOCK) } });
     expect((failure as Error).message).toBe(
       `The data directory ${directory}/. is in use by this process (close the other store first). If no such process uses it, delete ${join(directory, LOCK)}.`,
     );
@@ -74,7 +74,9 @@ describe('acquireDirectoryLock', () => {
     const results = await Promise.allSettled([acquireDirectoryLock(directory, LOCK), acquireDirectoryLock(directory, LOCK)]);
     const won = results.filter((result) => result.status === 'fulfilled');
     expect(won).toHaveLength(1);
-    expect(results.find((result) => result.status === 'rejected')).toMatchObject({ reason: { holder: { kind: 'this-process' } } });
+    expect(results.find((result) => result.status === 'rejected')).toMatchObject({
+      reason: { code: 'DIRECTORY_LOCKED', detail: { holder: { kind: 'this-process' } } },
+    });
     await won[0]!.value();
   });
 
@@ -88,7 +90,7 @@ describe('acquireDirectoryLock', () => {
       const directory = await tempDirectory();
       await plant(directory, text);
       const failure = await refusal(directory);
-      expect(failure.holder).toEqual({ kind: 'process', pid: process.pid });
+      expect(failure.detail.holder).toEqual({ kind: 'process', pid: process.pid });
       expect(failure.message).toBe(
         `The data directory ${directory} is in use by process ${process.pid}. If no such process uses it, delete ${join(directory, LOCK)} (or wait: a lock its holder stops renewing is taken over after 15 s).`,
       );
@@ -102,7 +104,7 @@ describe('acquireDirectoryLock', () => {
   it('refuses a fresh lock of a dead pid written on another host, and takes it over once its lease expired', async () => {
     const directory = await tempDirectory();
     await plant(directory, formatLockOwner({ pid: DEAD_PID, host: 'other-host', namespace: (await me()).namespace }, 41));
-    expect((await refusal(directory)).holder).toEqual({ kind: 'process', pid: DEAD_PID });
+    expect((await refusal(directory)).detail.holder).toEqual({ kind: 'process', pid: DEAD_PID });
     await utimes(join(directory, LOCK), HOUR_AGO(), HOUR_AGO());
     await takesOver(directory, 42);
   });
@@ -124,7 +126,7 @@ describe('acquireDirectoryLock', () => {
     const text = formatLockOwner({ ...(await me()), pid: process.ppid }, 1);
     await plant(directory, text);
     const failure = await refusal(directory);
-    expect(failure.holder).toEqual({ kind: 'process', pid: process.ppid });
+    expect(failure.detail.holder).toEqual({ kind: 'process', pid: process.ppid });
     expect(await readFile(join(directory, LOCK), 'utf8')).toBe(text);
     // A refused open does not mark the directory held by this process.
     await unlink(join(directory, LOCK));
@@ -135,7 +137,7 @@ describe('acquireDirectoryLock', () => {
     for (const content of ['', 'garbage', '-1\nhost\n']) {
       const directory = await tempDirectory();
       await plant(directory, content);
-      expect((await refusal(directory)).holder).toEqual({ kind: 'race' });
+      expect((await refusal(directory)).detail.holder).toEqual({ kind: 'race' });
       await utimes(join(directory, LOCK), HOUR_AGO(), HOUR_AGO());
       await takesOver(directory);
     }
@@ -145,7 +147,7 @@ describe('acquireDirectoryLock', () => {
     const directory = await tempDirectory();
     await plant(directory, `${process.ppid}\n`, HOUR_AGO());
     const failure = await refusal(directory);
-    expect(failure.holder).toEqual({ kind: 'process', pid: process.ppid, legacy: true });
+    expect(failure.detail.holder).toEqual({ kind: 'process', pid: process.ppid, legacy: true });
     // Waiting would not help: the message does not promise a takeover after the lease expiry.
     expect(failure.message).toBe(
       `The data directory ${directory} is in use by process ${process.ppid} (its lock was written by an earlier Strongbox release, which does not renew it: it is kept while a process ${process.ppid} runs here). If no such process uses it, delete ${join(directory, LOCK)}.`,
@@ -162,7 +164,7 @@ describe('acquireDirectoryLock', () => {
     const stale = formatLockOwner({ pid: DEAD_PID, host: 'other-host', namespace: '' }, 3);
     await plant(directory, stale, HOUR_AGO());
     await writeFile(join(directory, `${LOCK}.break`), 'another opener');
-    expect((await refusal(directory)).holder).toEqual({ kind: 'race' });
+    expect((await refusal(directory)).detail.holder).toEqual({ kind: 'race' });
     expect(await readFile(join(directory, LOCK), 'utf8')).toBe(stale);
     expect(await readFile(join(directory, `${LOCK}.break`), 'utf8')).toBe('another opener');
     // A breaker older than the lease was left by an opener that died mid-takeover: removed in turn.
@@ -180,7 +182,7 @@ describe('acquireDirectoryLock', () => {
         const results = await Promise.allSettled(
           Array.from({ length: openers }, () => acquireDirectoryLease(directory, LOCK, { scheduleRenewal: () => () => undefined })),
         );
-        for (const result of results) if (result.status === 'rejected') expect(['race', 'process']).toContain(result.reason.holder.kind);
+        for (const result of results) if (result.status === 'rejected') expect(['race', 'process']).toContain(result.reason.detail.holder.kind);
         // Every winner's lock names this pid in this namespace, which a later opener (another
         // process here) may take over at once: then the earlier winner is fenced. One lease confirms.
         const leases = results.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));

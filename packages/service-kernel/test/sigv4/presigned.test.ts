@@ -423,3 +423,82 @@ describe('SSE-C with presigned URLs', () => {
     expect(error.fields).toEqual([['HeadersNotSigned', 'x-amz-server-side-encryption, x-amz-tagging']]);
   });
 });
+
+describe('a signed x-amz-* header sent only in the query (the JavaScript SDK v2 form)', () => {
+  const signer = new SignatureV4({
+    service: 's3',
+    region: REGION,
+    credentials: { accessKeyId: 'AKIABOB', secretAccessKey: 'bob-secret' },
+    sha256: Hash.bind(null, 'sha256'),
+    uriEscapePath: false,
+  });
+
+  /**
+   * What `AWS.S3#getSignedUrl('putObject', { ServerSideEncryption })` of the v2 SDK sends: the
+   * header signed (named in X-Amz-SignedHeaders) with its value in the query, and no header.
+   */
+  async function v2Url(parameters: Record<string, string>): Promise<HttpRequest> {
+    const host = '127.0.0.1:4566';
+    const signed = await signer.presign(
+      {
+        method: 'PUT',
+        protocol: 'http:',
+        hostname: host,
+        path: '/reports/k',
+        query: { ...parameters },
+        headers: { host, 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD', ...lowerCased(parameters) },
+      },
+      // As a presigner: the payload is UNSIGNED-PAYLOAD, neither signed nor in the query.
+      {
+        signingDate: new Date(NOW),
+        unhoistableHeaders: new Set(['x-amz-content-sha256', ...Object.keys(lowerCased(parameters))]),
+        unsignableHeaders: new Set(['x-amz-content-sha256']),
+      },
+    );
+    const query = new URLSearchParams(signed.query as Record<string, string>).toString().replace(/\+/g, '%20');
+    return { method: 'PUT', path: `/reports/k?${query}`, headers: { host }, body: new Uint8Array() };
+  }
+
+  function lowerCased(parameters: Record<string, string>): Record<string, string> {
+    return Object.fromEntries(Object.entries(parameters).map(([name, value]) => [name.toLowerCase(), value]));
+  }
+
+  it('verifies with the value taken from the query parameter of the same name, in any case', async () => {
+    const request = await v2Url({ 'x-amz-server-side-encryption': 'aws:kms', 'x-amz-server-side-encryption-customer-key-MD5': 'bWQ1' });
+    expect(new URLSearchParams(request.path.split('?')[1]).get('X-Amz-SignedHeaders')).toBe(
+      'host;x-amz-server-side-encryption;x-amz-server-side-encryption-customer-key-md5',
+    );
+    await expect(verify(request)).resolves.toMatchObject({ caller: { arn: `arn:aws:iam::${ACCOUNT}:user/bob` } });
+  });
+
+  it('refuses the URL when the parameter is changed, removed or given twice (SignatureDoesNotMatch)', async () => {
+    const request = await v2Url({ 'x-amz-server-side-encryption': 'aws:kms' });
+    const changed = { ...request, path: request.path.replace('aws%3Akms', 'AES256') };
+    const removed = { ...request, path: request.path.replace(/&?x-amz-server-side-encryption=aws%3Akms/, '') };
+    const twice = { ...request, path: `${request.path}&X-AMZ-SERVER-SIDE-ENCRYPTION=aws%3Akms` };
+    for (const tampered of [changed, removed, twice]) {
+      expect(tampered.path).not.toBe(request.path);
+      await expect(verify(tampered)).rejects.toMatchObject({ code: 'SignatureDoesNotMatch', status: 403 });
+    }
+  });
+
+  it('a header sent as well is the value verified, and must then match what was signed', async () => {
+    const request = await v2Url({ 'x-amz-server-side-encryption': 'aws:kms' });
+    await expect(verify({ ...request, headers: { ...request.headers, 'x-amz-server-side-encryption': 'aws:kms' } })).resolves.toBeDefined();
+    await expect(verify({ ...request, headers: { ...request.headers, 'x-amz-server-side-encryption': 'AES256' } })).rejects.toMatchObject({
+      code: 'SignatureDoesNotMatch',
+    });
+  });
+
+  it('never reads the six presigning parameters as headers', async () => {
+    // A URL naming x-amz-date among its signed headers but sending no such header does not verify,
+    // though X-Amz-Date is in its query.
+    const signed = await signer.presign(
+      { method: 'GET', protocol: 'http:', hostname: 'h', path: '/reports/k', query: {}, headers: { host: 'h', 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' } },
+      { signingDate: new Date(NOW), unhoistableHeaders: new Set(['x-amz-content-sha256']), unsignableHeaders: new Set(['x-amz-content-sha256']) },
+    );
+    const query = { ...(signed.query as Record<string, string>), 'X-Amz-SignedHeaders': 'host;x-amz-date' };
+    const request = { method: 'GET', path: `/reports/k?${new URLSearchParams(query).toString()}`, headers: { host: 'h' }, body: new Uint8Array() };
+    await expect(verify(request)).rejects.toMatchObject({ code: 'SignatureDoesNotMatch' });
+  });
+});

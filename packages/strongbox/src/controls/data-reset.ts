@@ -23,8 +23,8 @@
 
 import { readdir, rm, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { StoreError } from '@strongbox/kms';
-import { acquireDirectoryLock, createFileExclusivelyDurably, DirectoryLockedError, syncDirectory } from '@strongbox/service-kernel';
+import { KmsError } from '@strongbox/kms';
+import { acquireDirectoryLock, createFileExclusivelyDurably, isServiceError, syncDirectory } from '@strongbox/service-kernel';
 import { FORMAT_FILE, isStrongboxEntry, RESET_MARKER, TLS_DIRECTORY } from '../data-files.ts';
 
 export { RESET_MARKER } from '../data-files.ts';
@@ -43,7 +43,7 @@ function isResetState(entry: string): boolean {
 /**
  * Empties `directory` of its state, durably, under its lock (see the module documentation). The
  * stores using it must be closed first.
- * @throws StoreError LOCKED when another process (or a store of this one) holds the directory:
+ * @throws KmsError LOCKED when another process (or a store of this one) holds the directory:
  *   nothing is removed then. The file system's error otherwise; the marker then stays, and the next
  *   open finishes the reset.
  * @example await resetDataDirectory('/var/lib/strongbox');
@@ -59,7 +59,7 @@ export async function resetDataDirectory(directory: string): Promise<void> {
 
 /**
  * Finishes a reset a crash interrupted, under the directory's lock: whether there was one.
- * @throws StoreError LOCKED when another process holds the directory (nothing is removed); the
+ * @throws KmsError LOCKED when another process holds the directory (nothing is removed); the
  *   file system's error.
  * @example if (await finishInterruptedReset(directory)) console.error('finished an interrupted reset');
  */
@@ -82,13 +82,13 @@ async function markerExists(directory: string): Promise<boolean> {
   }
 }
 
-/** Runs `step` holding the directory's lock, or throws StoreError LOCKED without running it. */
+/** Runs `step` holding the directory's lock, or throws KmsError LOCKED without running it. */
 async function underLock(directory: string, step: () => Promise<void>): Promise<void> {
   let release: () => Promise<void>;
   try {
     release = await acquireDirectoryLock(directory, LOCK_FILE);
   } catch (error) {
-    if (error instanceof DirectoryLockedError) throw new StoreError('LOCKED', `the reset removed nothing: ${error.message}`);
+    if (isServiceError(error, 'DIRECTORY_LOCKED')) throw new KmsError('LOCKED', `the reset removed nothing: ${error.message}`);
     throw error;
   }
   try {

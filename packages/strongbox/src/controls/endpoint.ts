@@ -88,7 +88,7 @@ export interface EndpointControls {
   clockSaved(): Promise<void>;
   /**
    * Back to a fresh state (see the module documentation), durably with a data directory.
-   * @throws StoreError or the file system's error when the data directory cannot be emptied or
+   * @throws KmsError or the file system's error when the data directory cannot be emptied or
    *   reopened; calls then fail until a reset succeeds.
    */
   reset(): Promise<void>;

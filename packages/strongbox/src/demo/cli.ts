@@ -10,7 +10,7 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { createMemoryObjectStore } from '@strongbox/s3';
-import { CliError, EXIT_FAILURE, EXIT_USAGE } from '../errors.ts';
+import { EXIT_FAILURE, StrongboxError } from '../errors.ts';
 import type { CliIo } from '../serve.ts';
 import { createStrongbox } from '../strongbox.ts';
 import type { DemoTarget } from './context.ts';
@@ -52,7 +52,7 @@ const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 
 /**
  * Parses and checks the arguments after `demo`.
- * @throws CliError (exit 2) naming the first problem.
+ * @throws StrongboxError USAGE (exit 2) naming the first problem.
  * @example parseDemoArgs(['--endpoint-url', 'http://localhost:4566']).endpoint // 'http://localhost:4566'
  */
 export function parseDemoArgs(args: readonly string[]): DemoArgs {
@@ -105,7 +105,7 @@ export function parseDemoArgs(args: readonly string[]): DemoArgs {
 /**
  * Runs `strongbox demo`.
  * @returns the exit code: 0 when every check held, 1 otherwise.
- * @throws CliError with exit code 2 (flags) or 1 (an unreadable --ca-bundle).
+ * @throws StrongboxError USAGE (exit 2: flags) or RUN_FAILED (exit 1: an unreadable --ca-bundle).
  */
 export async function runDemoCommand(args: readonly string[], io: CliIo & { readonly style?: boolean }): Promise<number> {
   const flags = parseDemoArgs(args);
@@ -141,10 +141,10 @@ async function readCa(path: string): Promise<string> {
   try {
     return await readFile(path, 'utf8');
   } catch (error) {
-    throw new CliError(`cannot read --ca-bundle '${path}': ${(error as Error).message}`, EXIT_FAILURE);
+    throw new StrongboxError('RUN_FAILED', `cannot read --ca-bundle '${path}': ${(error as Error).message}`);
   }
 }
 
 function usage(message: string): never {
-  throw new CliError(`${message} (see strongbox demo --help)`, EXIT_USAGE);
+  throw new StrongboxError('USAGE', `${message} (see strongbox demo --help)`);
 }

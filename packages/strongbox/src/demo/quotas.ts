@@ -3,13 +3,15 @@
  * The KMS request quotas the throttling step lowers for its burst and then restores: in process
  * through `kms.quotas`, against a running endpoint through its `/_strongbox/quotas` route (GET
  * reads the setting and counters, PUT replaces the setting; see `admin.ts`). Under
- * `--strict-auth` that route answers 403, which `QuotaControl` reports as `QuotaRouteRefused`.
+ * `--strict-auth` that route answers 403, which `QuotaControl` reports as the `StrongboxError`
+ * `QUOTA_ROUTE_REFUSED`.
  */
 
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { Kms, QuotaOptions, QuotaSetting, QuotaUsage } from '@strongbox/kms';
 import { QUOTAS_PATH } from '../admin.ts';
+import { StrongboxError } from '../errors.ts';
 
 /** The quota setting in force and the counters of each quota that has seen a request. */
 export interface QuotaState {
@@ -22,16 +24,8 @@ export interface QuotaControl {
   /** Where the quotas are changed, for the report. */
   readonly where: string;
   read(): Promise<QuotaState>;
-  /** @throws QuotaRouteRefused when the endpoint refuses the change; Error for other failures. */
+  /** @throws StrongboxError QUOTA_ROUTE_REFUSED when the endpoint refuses the change; Error for other failures. */
   configure(setting: QuotaSetting): Promise<void>;
-}
-
-/** The endpoint refused the quota route (403 under `--strict-auth`). */
-export class QuotaRouteRefused extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'QuotaRouteRefused';
-  }
 }
 
 /**
@@ -87,7 +81,8 @@ async function call(url: URL, method: 'GET' | 'PUT', body: string | undefined, c
     throw new Error(`${method} ${url.pathname} answered ${response.statusCode} with a body that is not JSON`);
   }
   const message = (parsed as { message?: unknown }).message;
-  if (response.statusCode === 403) throw new QuotaRouteRefused(typeof message === 'string' ? message : `${url.pathname} answered 403`);
+  // The quota route refused (403 under `--strict-auth`).
+  if (response.statusCode === 403) throw new StrongboxError('QUOTA_ROUTE_REFUSED', typeof message === 'string' ? message : `${url.pathname} answered 403`);
   if (response.statusCode !== 200)
     throw new Error(`${method} ${url.pathname} answered ${response.statusCode}: ${typeof message === 'string' ? message : text}`);
   return parsed;

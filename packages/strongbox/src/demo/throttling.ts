@@ -11,8 +11,8 @@
 
 import { GenerateDataKeyCommand } from '@aws-sdk/client-kms';
 import { defaultCryptographicQuota, type QuotaOptions } from '@strongbox/kms';
+import { StrongboxError } from '../errors.ts';
 import type { DemoContext, DemoKey } from './context.ts';
-import { QuotaRouteRefused } from './quotas.ts';
 import { describeError, errorCode } from './steps.ts';
 
 /** The quota row the symmetric cryptographic operations share. */
@@ -44,7 +44,7 @@ export async function throttlingStep(context: DemoContext, burst: number = DEFAU
     before = (await quotas.read()).options;
     await quotas.configure(lowered(before));
   } catch (error) {
-    if (!(error instanceof QuotaRouteRefused)) throw error;
+    if (!(error instanceof StrongboxError && error.code === 'QUOTA_ROUTE_REFUSED')) throw error;
     printer.note(
       `Skipped: the endpoint refused to read or change its quotas (${error.message}).\nStart it with --quota-scale to see throttling, e.g. strongbox serve --quota-scale 0.0002.`,
     );

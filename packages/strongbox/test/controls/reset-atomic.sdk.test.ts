@@ -10,7 +10,7 @@ import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CreateKeyCommand, KMSClient, ListKeysCommand } from '@aws-sdk/client-kms';
 import { CreateBucketCommand, ListBucketsCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { StoreError } from '@strongbox/kms';
+import { KmsError } from '@strongbox/kms';
 import { afterEach, describe, expect, it } from 'vitest';
 import { resetDataDirectory } from '../../src/controls/data-reset.ts';
 import { createStrongbox, type Strongbox } from '../../src/index.ts';
@@ -58,7 +58,7 @@ describe('reset while calls are in flight (data directory)', () => {
 });
 
 describe('resetDataDirectory', () => {
-  it('removes nothing while another live process holds the directory’s lock (StoreError LOCKED)', async () => {
+  it('removes nothing while another live process holds the directory’s lock (KmsError LOCKED)', async () => {
     const directory = await tempDir();
     cleanups.push(() => directory.cleanup());
     // Another process "holding" the directory: a live pid in its lock file, as a second server's.
@@ -70,8 +70,8 @@ describe('resetDataDirectory', () => {
     await writeFile(join(directory.path, 'clock.json'), '{"offsetMs":0}');
     const before = (await readdir(directory.path)).sort();
     const refused = await resetDataDirectory(directory.path).catch((error: unknown) => error);
-    expect(refused).toBeInstanceOf(StoreError);
-    expect((refused as StoreError).code).toBe('LOCKED');
+    expect(refused).toBeInstanceOf(KmsError);
+    expect((refused as KmsError).code).toBe('LOCKED');
     expect((await readdir(directory.path)).sort()).toEqual(before);
   });
 

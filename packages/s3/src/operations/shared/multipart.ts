@@ -20,12 +20,14 @@ import {
   verifyCustomerKey,
 } from '../../crypto/index.ts';
 import { S3Error } from '../../errors.ts';
+import { blocksSseC } from '../../model/bucket-encryption.ts';
 import { parseChecksumAlgorithm, parseChecksumType, resolveUploadChecksum, type UploadChecksum } from '../../model/checksum.ts';
 import type { ChecksumValues } from '../../model/checksum-multipart.ts';
 import { checkPartEncryption, type EncryptionMode } from '../../model/encryption.ts';
 import { etagKind, objectEtag } from '../../model/etag.ts';
 import type { BodySource, PartInfo, StoredFields, UploadInfo } from '../../storage/types.ts';
 import type { S3OperationContext } from '../types.ts';
+import type { BucketRecord } from './buckets.ts';
 import { type SseCustomerMembers, sseRequestOf } from './objects.ts';
 
 /** Stored field names of an upload (beside the mode's own). */
@@ -193,18 +195,37 @@ export function noSuchUpload(uploadId: string): S3Error {
 
 /**
  * Checks a part request's SSE-C members against its upload (the same key as the upload's, or
- * none for other modes).
+ * none for other modes), and that it names no `x-amz-server-side-encryption` (UploadPart binds it
+ * only to refuse it).
+ * @param part - for a part upload (UploadPart, UploadPartCopy), its bucket and key: a part that
+ *   specifies SSE-C is refused while the bucket blocks SSE-C, even for an upload begun before the
+ *   block (UG `blocking-unblocking-s3-c-encryption-gpb`: "any PutObject, CopyObject, PostObject,
+ *   Multipart Upload, or replication request that specifies SSE-C encryption will be rejected
+ *   with an HTTP 403"). CompleteMultipartUpload passes none: it uploads nothing.
  * @returns the customer key (SSE-C uploads; the caller wipes it) and its MD5 as sent.
- * @throws S3Error the SSE-C trio errors, MultipartEncryptionRequired, MultipartEncryptionMismatch.
+ * @throws S3Error SseHeaderNotSupportedForOperation, the SSE-C trio errors,
+ *   MultipartEncryptionRequired, MultipartEncryptionMismatch, SseCBlockedByBucket (403).
  */
-export function partCustomerKey(input: SseCustomerMembers, upload: UploadRecord, context: S3OperationContext): { key: Uint8Array; keyMd5: string } | undefined {
-  return checkPartEncryption(
+export function partCustomerKey(
+  input: SseCustomerMembers & { ServerSideEncryption?: string },
+  upload: UploadRecord,
+  context: S3OperationContext,
+  part?: { readonly bucket: BucketRecord; readonly key: string },
+): { key: Uint8Array; keyMd5: string } | undefined {
+  const customer = checkPartEncryption(
     sseRequestOf(input),
     upload.mode,
     context.secureTransport,
     (key) => verifyCustomerKey(key, storedCustomerKeyVerifier(upload.modeFields)),
     context.crypto.md5,
   );
+  if (customer !== undefined && part !== undefined && blocksSseC(part.bucket.encryption)) {
+    customer.key.fill(0);
+    // IAM authorizes a part as s3:PutObject, the action the block's message names.
+    const resource = `arn:aws:s3:::${part.bucket.name}/${part.key}`;
+    throw new S3Error('SseCBlockedByBucket', { detail: { principalArn: context.caller.arn, action: 's3:PutObject', resource } });
+  }
+  return customer;
 }
 
 /** A bucket's name and Region (KMS is called in the bucket's Region). */

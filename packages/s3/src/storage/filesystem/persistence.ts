@@ -4,7 +4,7 @@
  * (local files, or an upstream bucket), and every manifest written or removed durably (blob fsync
  * and directory fsync before the manifest; manifest by temporary file, fsync, rename, directory
  * fsync). A commit whose directory fsync fails after its rename or unlink (the kernel's
- * `NotDurableError`) took effect all the same: it fails with `CommitOutcomeUnknown`
+ * `NOT_DURABLE`) took effect all the same: it fails with `CommitOutcomeUnknown`
  * (`../commit-outcome.ts`).
  *
  * The directory lock is a lease (`lock.ts`, the service kernel's `lease.ts`): every write first
@@ -18,15 +18,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, rename, rm, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import {
-  type DirectoryLease,
-  LeaseLostError,
-  NotDurableError,
-  replaceFileDurably,
-  syncDirectory,
-  syncDirectoryAfter,
-  TEMPORARY_MARK,
-} from '@strongbox/service-kernel';
+import { type DirectoryLease, isServiceError, replaceFileDurably, syncDirectory, syncDirectoryAfter, TEMPORARY_MARK } from '@strongbox/service-kernel';
 import { S3Error } from '../../errors.ts';
 import type { BucketRecord, LoadedBucket, ObjectRecord, PartRecord, Persistence, UploadRecord } from '../persistence.ts';
 import type { BodySource } from '../types.ts';
@@ -104,7 +96,7 @@ export class FileSystemPersistence implements Persistence {
     for (const sub of [OBJECTS, BLOBS, UPLOADS]) await mkdir(join(temporary, sub), { mode: 0o700 });
     await replaceFileDurably(temporary, BUCKET_FILE, encodeRecord(record)).catch((error: unknown) => {
       // In a directory nothing reads (removed at the next open): the bucket is not in place.
-      throw error instanceof NotDurableError ? error.cause : error;
+      throw isServiceError(error, 'NOT_DURABLE') ? error.cause : error;
     });
     await rename(temporary, directory);
     await syncDirectoryAfter(this.#base, directory);
@@ -180,7 +172,7 @@ export class FileSystemPersistence implements Persistence {
    * it is durable, so it is acknowledged only if it landed before any takeover.
    * @throws S3Error InternalError (`DataDirectoryTakenOver`) once the lease is lost; S3Error
    *   `CommitOutcomeUnknown` when the step's change is in place but not confirmed: its directory
-   *   fsync failed after its rename or unlink (`NotDurableError`), or the check after the step
+   *   fsync failed after its rename or unlink (`NOT_DURABLE`), or the check after the step
    *   failed otherwise (the lock file could not be read: a network file system's transient error).
    */
   async #commit<T>(step: () => Promise<T>): Promise<T> {
@@ -189,7 +181,7 @@ export class FileSystemPersistence implements Persistence {
     try {
       result = await step();
     } catch (error) {
-      if (error instanceof NotDurableError) throw new S3Error('CommitOutcomeUnknown', { cause: error });
+      if (isServiceError(error, 'NOT_DURABLE')) throw new S3Error('CommitOutcomeUnknown', { cause: error });
       throw error;
     }
     try {
@@ -205,7 +197,7 @@ export class FileSystemPersistence implements Persistence {
     try {
       await this.#lease.confirm();
     } catch (error) {
-      if (error instanceof LeaseLostError) throw new S3Error('DataDirectoryTakenOver', { cause: error });
+      if (isServiceError(error, 'LEASE_LOST')) throw new S3Error('DataDirectoryTakenOver', { cause: error });
       throw error;
     }
   }

@@ -11,8 +11,8 @@
  * Opening takes the directory's lock, a lease (`lock.ts`): once another process took the
  * directory over (this one was paused past its lease), every write fails with 500 InternalError
  * and no further step starts; the store still reads (the S3 engine refuses every call, and
- * `strongbox serve` exits); `onError` hears the `LeaseLostError` once. A step already past its
- * lease check when the process was paused lands nowhere: every open starts a generation
+ * `strongbox serve` exits); `onError` hears the kernel's `LEASE_LOST` once. A step already past
+ * its lease check when the process was paused lands nowhere: every open starts a generation
  * (`generation.ts`).
  */
 
@@ -28,7 +28,7 @@ import { FileSystemPersistence } from './persistence.ts';
 export interface DataDirectoryEnvironment extends StoreEnvironment {
   /**
    * Told once when another process took the directory over after this one's lease lapsed (a
-   * `LeaseLostError`): every write fails from then on (the store still reads; the S3 engine
+   * `ServiceError` `LEASE_LOST`): every write fails from then on (the store still reads; the S3 engine
    * refuses every call).
    */
   readonly onError?: (error: Error) => void;
@@ -45,7 +45,8 @@ export interface FileSystemStoreOptions extends DataDirectoryEnvironment {
 /**
  * Opens (or creates) a data directory as an object store, taking its lock.
  *
- * @throws Error if another live process holds the directory, or a manifest is damaged.
+ * @throws S3Error `DataDirectoryLocked` if another live process holds the directory; Error if a
+ *   manifest is damaged.
  * @example
  * ```ts
  * import { openFileSystemObjectStore } from '@strongbox/s3';
@@ -61,7 +62,8 @@ export async function openFileSystemObjectStore(options: FileSystemStoreOptions)
 /**
  * Opens a data directory whose blob bytes live in `blobs` (local files, or an upstream endpoint),
  * taking its lock; `blobs` is closed with the store, or here if opening fails.
- * @throws Error if another live process holds the directory, or a manifest is damaged.
+ * @throws S3Error `DataDirectoryLocked` if another live process holds the directory; Error if a
+ *   manifest is damaged.
  * @example const store = await openDataDirectoryStore(directory, localBlobStorage(), {});
  */
 export async function openDataDirectoryStore(directory: string, blobs: BlobStorage, environment: DataDirectoryEnvironment): Promise<ObjectStore> {

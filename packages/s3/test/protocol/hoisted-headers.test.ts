@@ -1,0 +1,62 @@
+/**
+ * `hoistedHeaders`: which query parameters of a request head are read as SSE headers. The SDK
+ * suite (test/service/presigned-hoisted-sse.sdk.test.ts) pins the behaviour end to end; these pin
+ * the parsing: presigned SigV4 only, names in any case or percent-encoded, values decoded as the
+ * signature check decodes them, headers winning, repeats folded.
+ */
+
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { hoistedHeaders } from '../../src/protocol/hoisted-headers.ts';
+
+const PRESIGNED = 'X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=test%2F20261207%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-SignedHeaders=host';
+
+describe('hoistedHeaders', () => {
+  it('reads the SSE and SSE-C parameters of a presigned URL, in any case, percent-encoded names included', () => {
+    const path =
+      `/b/k?${PRESIGNED}&x-amz-server-side-encryption=aws%3Akms&X-Amz-Server-Side-Encryption-Aws-Kms-Key-Id=alias%2Fa` +
+      '&x-amz-server-side-encryption-customer-key-MD5=a%2Bb%3D%3D&x%2Damz%2Dserver%2Dside%2Dencryption%2Dcustomer%2Dalgorithm=AES256' +
+      '&x-amz-server-side-encryption-customer-key=k+y';
+    expect(hoistedHeaders({ method: 'PUT', path, headers: { host: 'h' } })).toEqual({
+      host: 'h',
+      'x-amz-server-side-encryption': 'aws:kms',
+      'x-amz-server-side-encryption-aws-kms-key-id': 'alias/a',
+      'x-amz-server-side-encryption-customer-key-md5': 'a+b==',
+      'x-amz-server-side-encryption-customer-algorithm': 'AES256',
+      // A literal `+` is a plus sign, as the signature was verified (SigV4 writes a space as %20).
+      'x-amz-server-side-encryption-customer-key': 'k+y',
+    });
+  });
+
+  it('leaves the context, the bucket-key flag and every other x-amz-* parameter alone', () => {
+    const path = `/b/k?${PRESIGNED}&x-amz-server-side-encryption-context=e30%3D&x-amz-server-side-encryption-bucket-key-enabled=true&x-amz-tagging=a%3Db&x-amz-checksum-crc32=AAAAAA%3D%3D`;
+    const head = { method: 'PUT', path, headers: { host: 'h' } };
+    expect(hoistedHeaders(head)).toBe(head.headers);
+  });
+
+  it('a header of the same name wins; a repeated parameter is folded as a repeated header', () => {
+    const path = `/b/k?${PRESIGNED}&x-amz-server-side-encryption=aws%3Akms&x-amz-server-side-encryption-aws-kms-key-id=a&X-AMZ-SERVER-SIDE-ENCRYPTION-AWS-KMS-KEY-ID=b`;
+    expect(hoistedHeaders({ method: 'PUT', path, headers: { 'x-amz-server-side-encryption': 'AES256' } })).toEqual({
+      'x-amz-server-side-encryption': 'AES256',
+      'x-amz-server-side-encryption-aws-kms-key-id': 'a, b',
+    });
+  });
+
+  it('reads nothing from a request that is not a SigV4 presigned URL (header-signed, SigV2, unsigned)', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom('', 'AWSAccessKeyId=AKIA&Expires=1&Signature=x&', 'x-id=PutObject&'),
+        fc.boolean(),
+        fc.stringMatching(/^[A-Za-z0-9%:+/=-]{0,20}$/),
+        (prefix, authorization, value) => {
+          const head = {
+            method: 'PUT',
+            path: `/b/k?${prefix}x-amz-server-side-encryption=${value}${authorization ? `&${PRESIGNED}` : ''}`,
+            headers: authorization ? { authorization: 'AWS4-HMAC-SHA256 Credential=…' } : {},
+          };
+          expect(hoistedHeaders(head)).toBe(head.headers);
+        },
+      ),
+    );
+  });
+});
