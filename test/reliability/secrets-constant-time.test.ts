@@ -17,7 +17,7 @@ const ROOT = join(import.meta.dirname, '..', '..');
 
 /** Where secrets are compared, and the constant-time call each must use. */
 const SITES: readonly { file: string; what: string; uses: RegExp }[] = [
-  { file: 'packages/service-kernel/src/sigv4/verify.ts', what: 'SigV4 header signatures', uses: /timingSafeEqual\(left, right\)/ },
+  { file: 'packages/service-kernel/src/sigv4/signature.ts', what: 'SigV4 header signatures', uses: /timingSafeEqual\(left, right\)/ },
   { file: 'packages/service-kernel/src/sigv4/presigned.ts', what: 'presigned URL signatures', uses: /timingSafeEqual\(left, right\)/ },
   { file: 'packages/service-kernel/src/sigv4/streaming.ts', what: 'aws-chunked chunk signatures', uses: /timingSafeEqual\(left, right\)/ },
   { file: 'packages/s3/src/crypto/sse-c.ts', what: 'the SSE-C key check (salted HMAC)', uses: /timingSafeEqual\(expected, actual\)/ },

@@ -469,7 +469,7 @@ export const S3_ERRORS: Readonly<Record<S3ErrorReason, S3WireError>> = Object.fr
   // directory but could not be confirmed (its directory fsync failed after its rename or unlink,
   // or the lease check after it failed with the file system's error). It may be durable, so the
   // index shows it (its blobs counted as after a success), and the blobs of the record it replaced
-  // are kept until the next open (`indexed-store.ts`). S3's plain 500 to callers: a 500 may or may
+  // are kept until the next open (`storage/commit-outcome.ts`). S3's plain 500 to callers: a 500 may or may
   // not have taken effect.
   CommitOutcomeUnknown: { code: 'InternalError', status: 500, message: 'We encountered an internal error. Please try again.' },
   // Strongbox's own, raised when a data directory is opened (never by a request): another process,

@@ -120,7 +120,7 @@ export class KmsState {
    * records it replaces or removes are put back (a deleted key's aliases and grants too, and the
    * replicas a primary's shared properties were copied onto), the ones it creates are deleted.
    * Undoing a series of changes applies their inverses newest first (the data directory rolls back
-   * changes it could not write, `persistence/directory-store.ts`). Exact for states in which every
+   * changes it could not write, `persistence/group-commit.ts`). Exact for states in which every
    * alias and grant names an existing key, as KMS keeps them (undoing a key's creation deletes it,
    * and with it whatever names it); creation order may differ after an undone deletion.
    * @example const undo = state.inverseOf(change); state.apply(change); for (const c of undo) state.apply(c);

@@ -2,7 +2,7 @@
  * @module
  * Rebuilding the state from a data directory after a clean stop or a crash at any point.
  *
- * Invariants the writer keeps (see `directory-store.ts`): generation G's state is
+ * Invariants the writer keeps (see `journal.ts`): generation G's state is
  * `snapshot-G` followed by `journal-G`; `snapshot-G` appears under its final name only once
  * complete and durable; `journal-G` is created only after that; older generations are deleted
  * only after that. So the newest snapshot is the base, its journal the only one to replay, and

@@ -3,26 +3,27 @@
  * AWS Signature Version 4 verification, for every service on the endpoint. The signature itself is computed
  * by `@smithy/signature-v4` (the signer the AWS SDK for JavaScript uses): the request is re-signed
  * with the secret of its access key, over exactly the headers the client signed, and the two
- * signatures are compared in constant time. This module only parses the `Authorization` header and
- * answers AWS's errors, in the order Coral front ends check them (recorded from DynamoDB and
- * Kinesis by dynalite/kinesalite; texts in the research memo §5): missing token → incomplete
- * header → date format and skew (±5 minutes, as real KMS in aws/aws-sdk-js-v3#6400) → `host`
- * signed → algorithm → credential scope → access key → signature.
+ * signatures are compared in constant time. This module holds the authenticator: which form a
+ * request is signed in, and AWS's checks in the order Coral front ends make them (recorded from
+ * DynamoDB and Kinesis by dynalite/kinesalite; texts in the research memo §5): missing token →
+ * incomplete header (`authorization.ts`) → date format and skew (`signing-time.ts`) → `host`
+ * signed → algorithm → credential scope (`credential-scope.ts`) → access key → signature
+ * (`signature.ts`, with the signers of `signer-cache.ts`; presigned URLs: `presigned.ts`).
  */
 
-import { timingSafeEqual } from 'node:crypto';
-import { Hash } from '@smithy/hash-node';
-import type { SignatureV4 } from '@smithy/signature-v4';
-import type { HttpRequest as SdkRequest } from '@smithy/types';
 import { type Clock, systemClock } from '../clock.ts';
 import { ServiceError } from '../errors.ts';
 import type { HttpRequest, PayloadAuthentication, RequestIdentity } from '../http/types.ts';
 import { rootPrincipal } from '../principal.ts';
-import { queryPairs } from '../protocol/query-pairs.ts';
 import type { UserDirectory } from '../users.ts';
-import { ExplainingSignatureV4 } from './explain.ts';
+import { type ParsedAuthorization, parseAuthorization } from './authorization.ts';
+import { parseScope, SCOPE_CACHE_LIMIT, type Scope } from './credential-scope.ts';
 import { signatureMismatch, verifyPresignedRequest } from './presigned.ts';
+import { type SignedQuery, splitPath } from './query.ts';
+import { computeSignature, constantTimeEqual, headerSignature } from './signature.ts';
 import { checkHeadersSigned } from './signed-headers.ts';
+import { SignerCache } from './signer-cache.ts';
+import { checkTime, MAX_SKEW_MS, parseIsoBasic, S3_MAX_SKEW_MS } from './signing-time.ts';
 
 /** Settings of the authenticator. */
 export interface SigV4Options {
@@ -84,19 +85,7 @@ export function signatureFormOf(request: HttpRequest): SignatureForm {
   return header !== undefined ? 'header' : presigned ? 'query' : 'none';
 }
 
-/** How far the signing time may be from the server's, both ways (real KMS: 5 minutes). */
-const MAX_SKEW_MS = 5 * 60 * 1000;
-/**
- * S3's window is 15 minutes (S3 API reference, "Authenticating Requests (AWS Signature Version
- * 4)": "within 15 minutes"; its RequestTimeTooSkewed carries MaxAllowedSkewMilliseconds 900000).
- */
-const S3_MAX_SKEW_MS = 15 * 60 * 1000;
 const ALGORITHM = 'AWS4-HMAC-SHA256';
-const TERMINATOR = 'aws4_request';
-const ISO_BASIC = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
-/** Distinct credential scopes remembered per authenticator (then forgotten all at once). */
-const SCOPE_CACHE_LIMIT = 256;
 /** The `x-amz-*` header the header form may leave unsigned (see `verifyS3Header`). */
 const HEADER_FORM_UNSIGNED: readonly string[] = ['x-amz-content-sha256'];
 const SIGNATURE_MISMATCH =
@@ -184,7 +173,7 @@ export function createSigV4Authenticator(options: SigV4Options): (request: HttpR
 async function verifyS3Header(
   request: HttpRequest,
   path: string,
-  query: Readonly<Record<string, string | string[]>>,
+  query: SignedQuery,
   parsed: ParsedAuthorization,
   scope: Scope,
   user: { readonly principal: RequestIdentity['caller']; readonly secretAccessKey: string },
@@ -245,332 +234,3 @@ class UnverifiedCallers {
     return caller;
   }
 }
-
-/** Signers by access key, secret, scope and path escaping; forgotten all at once past `SCOPE_CACHE_LIMIT`. */
-class SignerCache {
-  readonly #signers = new Map<string, ExplainingSignatureV4>();
-
-  get(scope: Scope, secretAccessKey: string, uriEscapePath: boolean): ExplainingSignatureV4 {
-    // The secret is part of the key: a user whose secret changes gets a new signer.
-    const key = `${scope.accessKeyId}\n${scope.region}\n${scope.service}\n${uriEscapePath}\n${secretAccessKey}`;
-    let signer = this.#signers.get(key);
-    if (signer === undefined) {
-      if (this.#signers.size >= SCOPE_CACHE_LIMIT) this.#signers.clear();
-      signer = signerFor(scope, secretAccessKey, uriEscapePath);
-      this.#signers.set(key, signer);
-    }
-    return signer;
-  }
-}
-
-function signerFor(scope: Scope, secretAccessKey: string, uriEscapePath: boolean): ExplainingSignatureV4 {
-  return new ExplainingSignatureV4({
-    service: scope.service,
-    region: scope.region,
-    credentials: { accessKeyId: scope.accessKeyId, secretAccessKey },
-    sha256: Hash.bind(null, 'sha256'),
-    // The client decides which headers it signed; the signer must neither add nor drop any.
-    applyChecksum: false,
-    uriEscapePath,
-  });
-}
-
-/** Re-signs the request over exactly the signed headers, with `payloadHash` as the payload's hash. */
-async function headerSignature(
-  signer: SignatureV4,
-  request: HttpRequest,
-  path: string,
-  query: Readonly<Record<string, string | string[]>>,
-  auth: ParsedAuthorization,
-  signingDate: Date,
-  payloadHash: string,
-): Promise<{ signature: string; signed?: SdkRequest }> {
-  // Names are the client's: no prototype, so `__proto__` or `constructor` is an ordinary name.
-  const headers = Object.create(null) as Record<string, string>;
-  for (const name of auth.signedHeaders) {
-    const value = request.headers[name];
-    // A signed header the request does not carry cannot verify (x-amz-date is set by the signer).
-    if (value === undefined && name !== 'x-amz-date') return { signature: '' };
-    if (value !== undefined) headers[name] = value;
-  }
-  // The signer takes the payload hash from this header when present (`getPayloadHash`).
-  headers['x-amz-content-sha256'] = payloadHash;
-  const unsignable = new Set<string>();
-  if (!auth.signedHeaders.includes('x-amz-date')) unsignable.add('x-amz-date');
-  if (!auth.signedHeaders.includes('x-amz-content-sha256')) unsignable.add('x-amz-content-sha256');
-  const signed = await signer.sign(
-    { method: request.method, protocol: 'http:', hostname: headers['host'] ?? '', path, query, headers, body: undefined },
-    { signingDate, signableHeaders: new Set(auth.signedHeaders), unsignableHeaders: unsignable },
-  );
-  const authorization = String(signed.headers['authorization'] ?? '');
-  return { signature: authorization.slice(authorization.lastIndexOf('Signature=') + 'Signature='.length), signed };
-}
-
-/** The pieces of an `Authorization: AWS4-HMAC-SHA256 Credential=…, SignedHeaders=…, Signature=…` header. */
-interface ParsedAuthorization {
-  readonly algorithm: string;
-  readonly credential: string;
-  readonly signedHeaders: readonly string[];
-  readonly signature: string;
-  /** The signing time as sent (`X-Amz-Date`, ISO 8601 basic format). */
-  readonly amzDate: string;
-}
-
-/** What an SDK writes between the other fields and the signature, the header's last field. */
-const SIGNATURE_FIELD = ', Signature=';
-/** A signature as SDKs write it: no separator, nothing to trim. */
-const HEX_SIGNATURE = /^[0-9a-f]+$/;
-/**
- * The fields of `Authorization` headers parsed before, by their text up to `, Signature=`: a
- * client sends the same algorithm, credential and signed headers on every call, and only the
- * signature after them changes. Filled only from `parseAuthorizationFields`, for headers whose
- * signature is that last hex field: the general rules then give the same fields for any header
- * with that text before another hex signature (the last `Signature` wins), so the two parse alike.
- */
-const KNOWN_AUTHORIZATION_FIELDS = new Map<string, Pick<ParsedAuthorization, 'algorithm' | 'credential' | 'signedHeaders'>>();
-
-/** Splits the header like Coral (`parseAuthorizationFields`); headers like one parsed before skip the splitting. */
-function parseAuthorization(header: string, request: HttpRequest): ParsedAuthorization {
-  const at = header.lastIndexOf(SIGNATURE_FIELD);
-  const signature = at < 0 ? '' : header.slice(at + SIGNATURE_FIELD.length);
-  const hexSignature = signature !== '' && HEX_SIGNATURE.test(signature);
-  const date = request.headers['x-amz-date'] ?? request.headers['date'];
-  if (hexSignature && date) {
-    const known = KNOWN_AUTHORIZATION_FIELDS.get(header.slice(0, at));
-    if (known !== undefined) return { algorithm: known.algorithm, credential: known.credential, signedHeaders: known.signedHeaders, signature, amzDate: date };
-  }
-  const parsed = parseAuthorizationFields(header, request);
-  // A hex signature is the header's last token (it holds no separator), so it is the `Signature`
-  // the general rules kept: the fields before it are all that is left to remember.
-  if (hexSignature) {
-    if (KNOWN_AUTHORIZATION_FIELDS.size >= SCOPE_CACHE_LIMIT) KNOWN_AUTHORIZATION_FIELDS.clear();
-    KNOWN_AUTHORIZATION_FIELDS.set(header.slice(0, at), { algorithm: parsed.algorithm, credential: parsed.credential, signedHeaders: parsed.signedHeaders });
-  }
-  return parsed;
-}
-
-/** Splits the header like Coral: the algorithm, then `key=value` pairs separated by commas or spaces. */
-function parseAuthorizationFields(header: string, request: HttpRequest): ParsedAuthorization {
-  const [algorithm = '', ...rest] = header.trim().split(/[, ]+/);
-  const params = new Map<string, string>();
-  for (const part of rest) {
-    const equals = part.indexOf('=');
-    if (equals > 0) params.set(part.slice(0, equals), part.slice(equals + 1));
-  }
-  // The date comes from X-Amz-Date; a `Date` header satisfies the presence check, as at AWS.
-  const date = request.headers['x-amz-date'] ?? request.headers['date'];
-  let missing = '';
-  for (const name of ['Credential', 'Signature', 'SignedHeaders']) {
-    if (!params.get(name)) missing += `Authorization header requires '${name}' parameter. `;
-  }
-  if (!date) missing += "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. ";
-  if (missing !== '') throw new ServiceError('IncompleteSignatureException', `${missing}Authorization=${header}`);
-  const credential = params.get('Credential');
-  const signedHeaders = params.get('SignedHeaders');
-  const signature = params.get('Signature');
-  // Unreachable after the checks above; spelled out so the types need no assertion.
-  if (!credential || !signedHeaders || !signature || !date) throw new ServiceError('IncompleteSignatureException', `Authorization=${header}`);
-  return { algorithm, credential, signedHeaders: signedHeaderList(signedHeaders), signature, amzDate: date };
-}
-
-/** `SignedHeaders` values split before, frozen: a client signs the same few header lists over and over. */
-const SIGNED_HEADER_LISTS = new Map<string, readonly string[]>();
-
-/** The names of a `SignedHeaders` value, lower-cased (remembered, bounded like the scopes). */
-function signedHeaderList(text: string): readonly string[] {
-  let list = SIGNED_HEADER_LISTS.get(text);
-  if (list === undefined) {
-    list = Object.freeze(text.toLowerCase().split(';'));
-    if (SIGNED_HEADER_LISTS.size >= SCOPE_CACHE_LIMIT) SIGNED_HEADER_LISTS.clear();
-    SIGNED_HEADER_LISTS.set(text, list);
-  }
-  return list;
-}
-
-/**
- * Date format, then the service's window (±5 minutes, S3's ±15); answers the signing time (ms).
- * The error carries what S3's RequestTimeTooSkewed shows (`RequestTime`, `ServerTime`,
- * `MaxAllowedSkewMilliseconds`); the JSON services send the message alone.
- */
-function checkTime(amzDate: string, now: number, maxSkew: number): number {
-  const signedAt = parseIsoBasic(amzDate);
-  if (signedAt === undefined) {
-    // Known difference: a request dated only by an RFC 1123 `Date` header is refused here.
-    throw new ServiceError(
-      'IncompleteSignatureException',
-      `Date must be in ISO-8601 'basic format'. Got '${amzDate}'. See http://en.wikipedia.org/wiki/ISO_8601`,
-    );
-  }
-  if (signedAt >= now - maxSkew && signedAt <= now + maxSkew) return signedAt;
-  const minutes = maxSkew / 60_000;
-  const skewed = [
-    ['RequestTime', amzDate],
-    ['ServerTime', new Date(now).toISOString().replace(/\.\d{3}Z$/, 'Z')],
-    ['MaxAllowedSkewMilliseconds', String(maxSkew)],
-  ] as const;
-  if (signedAt < now - maxSkew) {
-    throw new ServiceError(
-      'InvalidSignatureException',
-      `Signature expired: ${amzDate} is now earlier than ${isoBasic(now - maxSkew)} (${isoBasic(now)} - ${minutes} min.)`,
-      skewed,
-    );
-  }
-  if (signedAt > now + maxSkew) {
-    throw new ServiceError(
-      'InvalidSignatureException',
-      `Signature not yet current: ${amzDate} is still later than ${isoBasic(now + maxSkew)} (${isoBasic(now)} + ${minutes} min.)`,
-      skewed,
-    );
-  }
-  return signedAt;
-}
-
-/** The credential scope `<key>/<yyyymmdd>/<region>/<service>/aws4_request`. */
-interface Scope {
-  readonly accessKeyId: string;
-  readonly region: string;
-  readonly service: string;
-}
-
-function parseScope(credential: string, amzDate: string, service: string): Scope {
-  // dynalite: "trailing slashes are ignored".
-  const parts = credential.replace(/\/+$/, '').split('/');
-  if (parts.length !== 5) {
-    throw new ServiceError(
-      'IncompleteSignatureException',
-      `Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '${credential}'`,
-    );
-  }
-  const [accessKeyId, date, region, scopeService, terminator] = parts as [string, string, string, string, string];
-  const problems: string[] = [];
-  // Any well-formed Region is accepted: the emulator serves every Region, and the scope names the
-  // Region of the call (KMS state is per Region).
-  if (!REGION.test(region)) problems.push(`Credential should be scoped to a valid region, not '${region}'.`);
-  if (scopeService !== service) problems.push(`Credential should be scoped to correct service: '${service}'.`);
-  if (terminator !== TERMINATOR) problems.push(`Credential should be scoped with a valid terminator: '${TERMINATOR}', not '${terminator}'.`);
-  if (date !== amzDate.slice(0, 8)) {
-    problems.push(
-      `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${date}' != '${amzDate.slice(0, 8)}', from '${amzDate}'.`,
-    );
-  }
-  if (problems.length > 0) throw new ServiceError('InvalidSignatureException', problems.join(' '));
-  return { accessKeyId, region, service };
-}
-
-/**
- * Re-signs the request with `@smithy/signature-v4` over exactly the signed headers and returns the
- * signature. The payload hash is always the SHA-256 of the body received: a client
- * `x-amz-content-sha256` header that disagrees with the body (or says `UNSIGNED-PAYLOAD`) fails as
- * a signature mismatch, since the signer would otherwise trust the header instead of the body.
- */
-async function computeSignature(
-  request: HttpRequest,
-  path: string,
-  query: Readonly<Record<string, string | string[]>>,
-  auth: ParsedAuthorization,
-  signer: SignatureV4,
-): Promise<string> {
-  // Names are the client's: no prototype, so `__proto__` or `constructor` is an ordinary name.
-  const headers = Object.create(null) as Record<string, string>;
-  for (const name of auth.signedHeaders) {
-    const value = request.headers[name];
-    // A signed header the request does not carry cannot verify (x-amz-date is set by the signer).
-    if (value === undefined && name !== 'x-amz-date') return '';
-    if (value !== undefined) headers[name] = value;
-  }
-  const contentHash = request.headers['x-amz-content-sha256'];
-  if (contentHash !== undefined && auth.signedHeaders.includes('x-amz-content-sha256') && contentHash !== (await sha256Hex(request.body))) return '';
-  const signed = await signer.sign(
-    { method: request.method, protocol: 'http:', hostname: headers['host'] ?? '', path, query, headers, body: request.body },
-    {
-      signingDate: new Date(parseIsoBasic(auth.amzDate) ?? Number.NaN),
-      signableHeaders: new Set(auth.signedHeaders),
-      // The signer always sets X-Amz-Date; it counts only if the client signed it.
-      ...(auth.signedHeaders.includes('x-amz-date') ? {} : { unsignableHeaders: new Set(['x-amz-date']) }),
-    },
-  );
-  const authorization = String(signed.headers['authorization'] ?? '');
-  return authorization.slice(authorization.lastIndexOf('Signature=') + 'Signature='.length);
-}
-
-async function sha256Hex(body: Uint8Array): Promise<string> {
-  const hash = new Hash('sha256');
-  hash.update(body);
-  return Buffer.from(await hash.digest()).toString('hex');
-}
-
-function constantTimeEqual(a: string, b: string): boolean {
-  const left = Buffer.from(a);
-  const right = Buffer.from(b);
-  // timingSafeEqual needs equal lengths; comparing with itself keeps the time independent of b.
-  return left.length === right.length ? timingSafeEqual(left, right) : (timingSafeEqual(left, left), false);
-}
-
-/** `/path?query` into the path and a decoded query map (repeated keys become lists; read only). */
-function splitPath(raw: string): [string, Readonly<Record<string, string | string[]>>] {
-  const question = raw.indexOf('?');
-  const path = question < 0 ? raw : raw.slice(0, question);
-  return [path || '/', question < 0 ? NO_QUERY : queryOf(raw.slice(question + 1))];
-}
-
-const NO_QUERY: Readonly<Record<string, string | string[]>> = Object.freeze(Object.create(null) as Record<string, string | string[]>);
-/**
- * Query strings parsed before, with their frozen parameters: an SDK sends the same few on every
- * call (`x-id=PutObject`), and the signer only reads them.
- */
-const SEEN_QUERIES = new Map<string, Readonly<Record<string, string | string[]>>>();
-/** Query strings remembered before the memo starts again (clients sending endless distinct queries cannot grow it). */
-const SEEN_QUERIES_LIMIT = 256;
-
-function queryOf(text: string): Readonly<Record<string, string | string[]>> {
-  let query = SEEN_QUERIES.get(text);
-  if (query === undefined) {
-    query = Object.freeze(parseQuery(text));
-    if (SEEN_QUERIES.size >= SEEN_QUERIES_LIMIT) SEEN_QUERIES.clear();
-    SEEN_QUERIES.set(text, query);
-  }
-  return query;
-}
-
-function parseQuery(text: string): Record<string, string | string[]> {
-  // Keys are the client's: on a plain object `?constructor=1` would find Object's constructor.
-  const query = Object.create(null) as Record<string, string | string[]>;
-  for (const [key, value] of queryPairs(text)) addQueryValue(query, key, value);
-  return query;
-}
-
-function addQueryValue(query: Record<string, string | string[]>, key: string, value: string): void {
-  const previous = query[key];
-  query[key] = previous === undefined ? value : Array.isArray(previous) ? [...previous, value] : [previous, value];
-}
-
-/** The last date parsed (requests in the same second carry the same X-Amz-Date). */
-let lastDate: { readonly text: string; readonly time: number | undefined } = { text: '', time: undefined };
-
-function parseIsoBasic(text: string): number | undefined {
-  if (text === lastDate.text) return lastDate.time;
-  const time = parseIsoBasicUncached(text);
-  lastDate = { text, time };
-  return time;
-}
-
-function parseIsoBasicUncached(text: string): number | undefined {
-  const match = ISO_BASIC.exec(text);
-  if (match === null) return undefined;
-  const [, y, mo, d, h, mi, s] = match.map(Number) as [number, number, number, number, number, number, number];
-  const time = Date.UTC(y, mo - 1, d, h, mi, s);
-  return new Date(time).getUTCDate() === d ? time : undefined;
-}
-
-function isoBasic(ms: number): string {
-  return new Date(ms)
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d{3}/, '');
-}
-
-/** Test-only hooks: the `Authorization` parser with its memo, and the general rules it must agree with. */
-export const __TESTS: {
-  readonly parseAuthorization: (header: string, request: HttpRequest) => ParsedAuthorization;
-  readonly parseAuthorizationFields: (header: string, request: HttpRequest) => ParsedAuthorization;
-} = { parseAuthorization, parseAuthorizationFields };

@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { HttpRequest } from '../../src/index.ts';
-import { __TESTS } from '../../src/sigv4/verify.ts';
+import { __TESTS } from '../../src/sigv4/authorization.ts';
 
 const { parseAuthorization, parseAuthorizationFields } = __TESTS;
 

@@ -15,7 +15,7 @@
  *                    /uploads/u-<id>/upload.json, part-00001.json …
  * ```
  *
- * The generation directory is the takeover fence (`store.ts`): each open renames it, so every path
+ * The generation directory is the takeover fence (`generation.ts`): each open renames it, so every path
  * a previous holder still uses stops existing. Directories written before it kept the buckets
  * directly under `<data>`; an open moves them into the generation directory.
  */
@@ -33,6 +33,8 @@ export const BLOBS = 'blobs';
 export const UPLOADS = 'uploads';
 export const UPLOAD_FILE = 'upload.json';
 export const LOCK_FILE = 'LOCK';
+/** The prefix a bucket directory is renamed to when the bucket is deleted (removed at the next open). */
+export const DELETED_MARK = 'deleted-';
 
 /** The directory name of a bucket. */
 export function bucketDirectoryName(bucket: string): string {

@@ -5,7 +5,7 @@
  * file naming its holder, held as a lease the holder renews; expired leases, and locks of dead
  * processes of this PID namespace, are taken over), under S3's file name and with S3's message.
  * It is a lease that fences this process once another one took the directory over after this
- * one's lease lapsed: the store confirms it around every write (`store.ts`).
+ * one's lease lapsed: the store confirms it around every write (`persistence.ts`).
  *
  * A directory in use is the package's one error type, as the store's other failures are
  * (`DataDirectoryTakenOver`, `CommitOutcomeUnknown`): `S3Error` `DataDirectoryLocked`, its

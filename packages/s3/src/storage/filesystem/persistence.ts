@@ -1,0 +1,223 @@
+/**
+ * @module
+ * The `Persistence` of a data directory (layout: `layout.ts`): blobs through a `BlobStorage`
+ * (local files, or an upstream bucket), and every manifest written or removed durably (blob fsync
+ * and directory fsync before the manifest; manifest by temporary file, fsync, rename, directory
+ * fsync). A commit whose directory fsync fails after its rename or unlink (the kernel's
+ * `NOT_DURABLE`) took effect all the same: it fails with `CommitOutcomeUnknown`
+ * (`../commit-outcome.ts`).
+ *
+ * The directory lock is a lease (`lock.ts`, the service kernel's `lease.ts`): every write first
+ * confirms it, and every commit (a manifest written or removed, a bucket made or removed) confirms
+ * it again once durable, before the store acknowledges it. Once another process took the
+ * directory over, every write fails with 500 InternalError and no further step starts; a blob the
+ * store would delete then is left for the next open to remove. Every path goes through this
+ * holder's generation directory (`generation.ts`), set when the directory is loaded.
+ */
+
+import { randomBytes } from 'node:crypto';
+import { mkdir, rename, rm, stat, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { type DirectoryLease, isServiceError, replaceFileDurably, syncDirectory, syncDirectoryAfter, TEMPORARY_MARK } from '@strongbox/service-kernel';
+import { S3Error } from '../../errors.ts';
+import type { BucketRecord, LoadedBucket, ObjectRecord, PartRecord, Persistence, UploadRecord } from '../persistence.ts';
+import type { BodySource } from '../types.ts';
+import { type BlobStorage, ignoreMissing } from './blobs.ts';
+import { startGeneration } from './generation.ts';
+import {
+  BLOBS,
+  BUCKET_FILE,
+  bucketDirectoryName,
+  DELETED_MARK,
+  OBJECTS,
+  objectFileName,
+  partFileName,
+  UPLOAD_FILE,
+  UPLOADS,
+  uploadDirectoryName,
+} from './layout.ts';
+import { loadBuckets } from './load.ts';
+import { encodeRecord } from './records.ts';
+
+/** A data directory's `Persistence`, under `lease`, its blobs in `blobs`. */
+export class FileSystemPersistence implements Persistence {
+  /** Blobs in the data directory (or an upstream bucket) are pinned to their manifests. */
+  readonly atRest = true;
+  readonly #root: string;
+  readonly #lease: DirectoryLease;
+  readonly #blobs: BlobStorage;
+  /** This holder's generation directory, where the buckets are (set by `load`). */
+  #generation: string | undefined;
+
+  constructor(root: string, lease: DirectoryLease, blobs: BlobStorage) {
+    this.#root = root;
+    this.#lease = lease;
+    this.#blobs = blobs;
+  }
+
+  async load(): Promise<readonly LoadedBucket[]> {
+    const base = await startGeneration(this.#root);
+    this.#generation = base;
+    return loadBuckets(base, this.#blobs);
+  }
+
+  async writeBlob(bucket: string, blobId: string, body: BodySource): Promise<number> {
+    // Not a commit (nothing names the blob yet): confirmed before only, so a fenced store leaves no garbage.
+    await this.#confirm();
+    return this.#blobs.write(this.#in(bucket, BLOBS), bucket, blobId, body);
+  }
+
+  async readBlob(bucket: string, blobId: string, offset: number, length: number): Promise<Uint8Array> {
+    return this.#blobs.read(this.#in(bucket, BLOBS), bucket, blobId, offset, length);
+  }
+
+  streamBlob(bucket: string, blobId: string, offset: number, length: number): AsyncIterable<Uint8Array> {
+    return this.#blobs.stream(this.#in(bucket, BLOBS), bucket, blobId, offset, length);
+  }
+
+  async deleteBlob(bucket: string, blobId: string): Promise<void> {
+    // Once fenced, a blob nothing names any more is left for the next open to remove: failing
+    // here would fail a reader's close, and reads go on.
+    if (this.#lease.lost !== undefined) return;
+    await this.#confirm();
+    await this.#blobs.delete(this.#in(bucket, BLOBS), bucket, blobId);
+  }
+
+  writeBucket(record: BucketRecord): Promise<void> {
+    return this.#commit(() => this.#writeBucket(record));
+  }
+
+  async #writeBucket(record: BucketRecord): Promise<void> {
+    const directory = join(this.#base, bucketDirectoryName(record.name));
+    if (await exists(directory)) return replaceFileDurably(directory, BUCKET_FILE, encodeRecord(record));
+    // A new bucket appears whole: built under a temporary name, then renamed into place.
+    const temporary = `${directory}${TEMPORARY_MARK}${randomBytes(6).toString('hex')}`;
+    await mkdir(temporary, { mode: 0o700 });
+    for (const sub of [OBJECTS, BLOBS, UPLOADS]) await mkdir(join(temporary, sub), { mode: 0o700 });
+    await replaceFileDurably(temporary, BUCKET_FILE, encodeRecord(record)).catch((error: unknown) => {
+      // In a directory nothing reads (removed at the next open): the bucket is not in place.
+      throw isServiceError(error, 'NOT_DURABLE') ? error.cause : error;
+    });
+    await rename(temporary, directory);
+    await syncDirectoryAfter(this.#base, directory);
+  }
+
+  deleteBucket(name: string): Promise<void> {
+    return this.#commit(() => this.#deleteBucket(name));
+  }
+
+  async #deleteBucket(name: string): Promise<void> {
+    const directory = join(this.#base, bucketDirectoryName(name));
+    // Blobs still listed (only those of readers still open: the bucket is empty) go first, while
+    // the bucket still exists: a crash meanwhile leaves them as orphans of a live bucket.
+    await this.#blobs.drop(join(directory, BLOBS));
+    const doomed = join(this.#base, `${DELETED_MARK}${randomBytes(6).toString('hex')}`);
+    await rename(directory, doomed);
+    await syncDirectoryAfter(this.#base, directory);
+    // The bucket is gone once renamed: what is left of it now is removed at the next open.
+    await rm(doomed, { recursive: true, force: true }).catch(() => undefined);
+  }
+
+  writeObject(bucket: string, record: ObjectRecord): Promise<void> {
+    return this.#commit(() => replaceFileDurably(this.#in(bucket, OBJECTS), objectFileName(record.key), encodeRecord(record)));
+  }
+
+  deleteObject(bucket: string, key: string): Promise<void> {
+    return this.#commit(async () => {
+      const directory = this.#in(bucket, OBJECTS);
+      const path = join(directory, objectFileName(key));
+      await unlink(path);
+      await syncDirectoryAfter(directory, path);
+    });
+  }
+
+  writeUpload(bucket: string, record: UploadRecord): Promise<void> {
+    return this.#commit(async () => {
+      const uploads = this.#in(bucket, UPLOADS);
+      const directory = join(uploads, uploadDirectoryName(record.uploadId));
+      await mkdir(directory, { mode: 0o700 });
+      await syncDirectory(uploads);
+      await replaceFileDurably(directory, UPLOAD_FILE, encodeRecord(record));
+    });
+  }
+
+  writePart(bucket: string, uploadId: string, record: PartRecord): Promise<void> {
+    return this.#commit(() =>
+      replaceFileDurably(join(this.#in(bucket, UPLOADS), uploadDirectoryName(uploadId)), partFileName(record.partNumber), encodeRecord(record)),
+    );
+  }
+
+  deleteUpload(bucket: string, uploadId: string): Promise<void> {
+    return this.#commit(async () => {
+      const directory = join(this.#in(bucket, UPLOADS), uploadDirectoryName(uploadId));
+      // Removing upload.json is the commit: a directory without it is removed at open (so is
+      // what a failing `rm` leaves).
+      const path = join(directory, UPLOAD_FILE);
+      await unlink(path).catch(ignoreMissing);
+      await syncDirectoryAfter(directory, path);
+      await rm(directory, { recursive: true, force: true }).catch(() => undefined);
+    });
+  }
+
+  async close(): Promise<void> {
+    try {
+      await this.#blobs.close();
+    } finally {
+      await this.#lease.release();
+    }
+  }
+
+  /**
+   * Runs a commit step between two lease checks: before, so a fenced store writes nothing; after
+   * it is durable, so it is acknowledged only if it landed before any takeover.
+   * @throws S3Error InternalError (`DataDirectoryTakenOver`) once the lease is lost; S3Error
+   *   `CommitOutcomeUnknown` when the step's change is in place but not confirmed: its directory
+   *   fsync failed after its rename or unlink (`NOT_DURABLE`), or the check after the step
+   *   failed otherwise (the lock file could not be read: a network file system's transient error).
+   */
+  async #commit<T>(step: () => Promise<T>): Promise<T> {
+    await this.#confirm();
+    let result: T;
+    try {
+      result = await step();
+    } catch (error) {
+      if (isServiceError(error, 'NOT_DURABLE')) throw new S3Error('CommitOutcomeUnknown', { cause: error });
+      throw error;
+    }
+    try {
+      await this.#confirm();
+    } catch (error) {
+      if (error instanceof S3Error) throw error;
+      throw new S3Error('CommitOutcomeUnknown', { cause: error });
+    }
+    return result;
+  }
+
+  async #confirm(): Promise<void> {
+    try {
+      await this.#lease.confirm();
+    } catch (error) {
+      if (isServiceError(error, 'LEASE_LOST')) throw new S3Error('DataDirectoryTakenOver', { cause: error });
+      throw error;
+    }
+  }
+
+  #in(bucket: string, sub: string): string {
+    return join(this.#base, bucketDirectoryName(bucket), sub);
+  }
+
+  get #base(): string {
+    if (this.#generation === undefined) throw new Error('the data directory is not loaded');
+    return this.#generation;
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw error;
+  }
+}
