@@ -75,7 +75,10 @@ function parseIsoBasicUncached(text: string): number | undefined {
   if (match === null) return undefined;
   const [, y, mo, d, h, mi, s] = match.map(Number) as [number, number, number, number, number, number, number];
   const time = Date.UTC(y, mo - 1, d, h, mi, s);
-  return new Date(time).getUTCDate() === d ? time : undefined;
+  // A real month, day and time of day: Date.UTC rolls month 13, February 30th, 24h, 60m and 60s
+  // over into a valid date.
+  const date = new Date(time);
+  return date.getUTCMonth() === mo - 1 && date.getUTCDate() === d && h < 24 && mi < 60 && s < 60 ? time : undefined;
 }
 
 function isoBasic(ms: number): string {
