@@ -18,8 +18,9 @@ const ROOT = join(import.meta.dirname, '..', '..');
 /** Where secrets are compared, and the constant-time call each must use. */
 const SITES: readonly { file: string; what: string; uses: RegExp }[] = [
   { file: 'packages/service-kernel/src/sigv4/signature.ts', what: 'SigV4 header signatures', uses: /timingSafeEqual\(left, right\)/ },
-  { file: 'packages/service-kernel/src/sigv4/presigned.ts', what: 'presigned URL signatures', uses: /timingSafeEqual\(left, right\)/ },
-  { file: 'packages/service-kernel/src/sigv4/streaming.ts', what: 'aws-chunked chunk signatures', uses: /timingSafeEqual\(left, right\)/ },
+  // The presigned and aws-chunked forms use the header form's helper (signature.ts, above).
+  { file: 'packages/service-kernel/src/sigv4/presigned.ts', what: 'presigned URL signatures', uses: /constantTimeEqual\(expected\.signature, signature\)/ },
+  { file: 'packages/service-kernel/src/sigv4/streaming.ts', what: 'aws-chunked chunk signatures', uses: /!constantTimeEqual\(/ },
   { file: 'packages/s3/src/crypto/sse-c.ts', what: 'the SSE-C key check (salted HMAC)', uses: /timingSafeEqual\(expected, actual\)/ },
   { file: 'packages/kms/src/model/key-types/hmac.ts', what: 'KMS VerifyMac', uses: /timingSafeEqual\(expected, mac\)/ },
   { file: 'packages/kms/src/model/key-types/rsa-pss.ts', what: 'RSA-PSS verification', uses: /timingSafeEqual\(expected, h\)/ },

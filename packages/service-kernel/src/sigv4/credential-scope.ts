@@ -16,6 +16,15 @@ export const SCOPE_CACHE_LIMIT = 256;
 const TERMINATOR = 'aws4_request';
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 
+/**
+ * Whether `region` is a well-formed Region name (`us-east-1`, `ap-southeast-2`): the emulator
+ * serves every Region, but a malformed one cannot be served.
+ * @example isRegionName('eu-west-1') // true
+ */
+export function isRegionName(region: string): boolean {
+  return REGION.test(region);
+}
+
 /** The credential scope `<key>/<yyyymmdd>/<region>/<service>/aws4_request`. */
 export interface Scope {
   readonly accessKeyId: string;
@@ -42,7 +51,7 @@ export function parseScope(credential: string, amzDate: string, service: string)
   const problems: string[] = [];
   // Any well-formed Region is accepted: the emulator serves every Region, and the scope names the
   // Region of the call (KMS state is per Region).
-  if (!REGION.test(region)) problems.push(`Credential should be scoped to a valid region, not '${region}'.`);
+  if (!isRegionName(region)) problems.push(`Credential should be scoped to a valid region, not '${region}'.`);
   if (scopeService !== service) problems.push(`Credential should be scoped to correct service: '${service}'.`);
   if (terminator !== TERMINATOR) problems.push(`Credential should be scoped with a valid terminator: '${TERMINATOR}', not '${terminator}'.`);
   if (date !== amzDate.slice(0, 8)) {

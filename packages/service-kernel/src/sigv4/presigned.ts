@@ -11,15 +11,17 @@
  * refusals, the texts versitygw's AWS-checked test suite pins (`s3err/presigned-urls.go`).
  */
 
-import { timingSafeEqual } from 'node:crypto';
 import { Hash } from '@smithy/hash-node';
 import { ServiceError } from '../errors.ts';
 import type { HttpRequest, PayloadAuthentication } from '../http/types.ts';
 import type { Principal } from '../principal.ts';
 import { rootPrincipal } from '../principal.ts';
 import type { UserDirectory } from '../users.ts';
+import { isRegionName } from './credential-scope.ts';
 import { ExplainingSignatureV4, mismatchFields, type SigningExplanation } from './explain.ts';
+import { constantTimeEqual } from './signature.ts';
 import { checkHeadersSigned } from './signed-headers.ts';
+import { parseIsoBasic } from './signing-time.ts';
 
 /** The longest validity S3 accepts: seven days, in seconds (SigV4 "Query parameters", X-Amz-Expires). */
 export const MAX_PRESIGNED_EXPIRES_SECONDS = 604_800;
@@ -52,9 +54,7 @@ export function signatureMismatch(accessKeyId: string, signatureProvided: string
 const ALGORITHM = 'AWS4-HMAC-SHA256';
 const TERMINATOR = 'aws4_request';
 const UNSIGNED_PAYLOAD = 'UNSIGNED-PAYLOAD';
-const ISO_BASIC = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
 const YYYYMMDD = /^\d{8}$/;
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 /** The query parameters `presign` writes itself; every other parameter is signed as the client sent it. */
 const AUTH_PARAMETERS = ['X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Date', 'X-Amz-Expires', 'X-Amz-SignedHeaders', 'X-Amz-Signature'] as const;
 /** The signed headers a presigned URL may carry as query parameters instead (`signedInQuery`). */
@@ -202,7 +202,7 @@ function parseCredential(credential: string, amzDate: string, service: string): 
     );
   }
   // Any well-formed Region is served (the emulator has them all); a malformed one cannot be.
-  if (!REGION.test(region)) throw queryError(`Error parsing the X-Amz-Credential parameter; the region '${region}' is wrong; expecting a Region name`);
+  if (!isRegionName(region)) throw queryError(`Error parsing the X-Amz-Credential parameter; the region '${region}' is wrong; expecting a Region name`);
   if (scopeService !== service) {
     throw queryError(`Error parsing the X-Amz-Credential parameter; incorrect service "${scopeService}". This endpoint belongs to "${service}".`);
   }
@@ -351,21 +351,7 @@ function queryError(message: string): ServiceError {
   return new ServiceError('AuthorizationQueryParametersError', message);
 }
 
-function parseIsoBasic(text: string): number | undefined {
-  const match = ISO_BASIC.exec(text);
-  if (match === null) return undefined;
-  const [, y, mo, d, h, mi, s] = match.map(Number) as [number, number, number, number, number, number, number];
-  const time = Date.UTC(y, mo - 1, d, h, mi, s);
-  return new Date(time).getUTCDate() === d && h < 24 && mi < 60 && s < 60 ? time : undefined;
-}
-
 /** `2026-12-06T05:11:45Z`: the form of S3's `Expires` and `ServerTime` elements. */
 function isoSeconds(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
-
-function constantTimeEqual(a: string, b: string): boolean {
-  const left = Buffer.from(a);
-  const right = Buffer.from(b);
-  return left.length === right.length ? timingSafeEqual(left, right) : (timingSafeEqual(left, left), false);
 }

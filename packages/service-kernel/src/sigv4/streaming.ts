@@ -22,10 +22,11 @@
  * here: the checksum is computed over the plaintext by the consumer (`trailers()`).
  */
 
-import { createHash, type Hash, timingSafeEqual } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import { ServiceError } from '../errors.ts';
 import type { ChunkSigningContext } from '../http/types.ts';
 import { S3_SIGNATURE_MISMATCH } from './presigned.ts';
+import { constantTimeEqual } from './signature.ts';
 
 /** The `x-amz-content-sha256` values of the aws-chunked forms. */
 export type AwsChunkedForm = 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD' | 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER' | 'STREAMING-UNSIGNED-PAYLOAD-TRAILER';
@@ -187,7 +188,7 @@ async function* decode(
   const checkChunk = async (dataSha256: string): Promise<void> => {
     if (signing === undefined) return;
     const expected = await signing.sign(['AWS4-HMAC-SHA256-PAYLOAD', signing.amzDate, signing.scope, previous, EMPTY_SHA256, dataSha256].join('\n'));
-    if (!equalSignatures(expected, chunkSignature)) throw signatureMismatch();
+    if (!constantTimeEqual(expected, chunkSignature)) throw signatureMismatch();
     previous = expected;
   };
 
@@ -198,7 +199,7 @@ async function* decode(
       if (signing !== undefined) {
         const trailerSha256 = createHash('sha256').update(trailerText).digest('hex');
         const expected = await signing.sign(['AWS4-HMAC-SHA256-TRAILER', signing.amzDate, signing.scope, previous, trailerSha256].join('\n'));
-        if (!equalSignatures(expected, trailerSignature)) throw signatureMismatch();
+        if (!constantTimeEqual(expected, trailerSignature)) throw signatureMismatch();
       }
     }
   };
@@ -256,12 +257,6 @@ function parseChunkHeader(text: string, signed: boolean): { size: number; signat
   }
   if (signed && signature === '') throw signatureMismatch();
   return { size: Number.parseInt(sizeText, 16), signature };
-}
-
-function equalSignatures(expected: string, given: string): boolean {
-  const left = Buffer.from(expected);
-  const right = Buffer.from(given);
-  return left.length === right.length ? timingSafeEqual(left, right) : (timingSafeEqual(left, left), false);
 }
 
 function signatureMismatch(): ServiceError {
