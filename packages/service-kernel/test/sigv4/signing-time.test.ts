@@ -50,9 +50,10 @@ describe('checkTime', () => {
   });
 
   it('refuses a date that is not one with IncompleteSignatureException and AWS text', () => {
-    const refusal = (() => {
+    const refusal = ((): unknown => {
       try {
         checkTime('20260601T126000Z', now, MAX_SKEW_MS);
+        return undefined;
       } catch (error) {
         return error;
       }
