@@ -42,8 +42,7 @@ export async function headerSignature(
     { method: request.method, protocol: 'http:', hostname: headers['host'] ?? '', path, query, headers, body: undefined },
     { signingDate, signableHeaders: new Set(auth.signedHeaders), unsignableHeaders: unsignable },
   );
-  const authorization = String(signed.headers['authorization'] ?? '');
-  return { signature: authorization.slice(authorization.lastIndexOf('Signature=') + 'Signature='.length), signed };
+  return { signature: signatureCovering(signed, auth.signedHeaders), signed };
 }
 
 /**
@@ -78,7 +77,21 @@ export async function computeSignature(
       ...(auth.signedHeaders.includes('x-amz-date') ? {} : { unsignableHeaders: new Set(['x-amz-date']) }),
     },
   );
+  return signatureCovering(signed, auth.signedHeaders);
+}
+
+/**
+ * The signature of `signed` (the signer's output), or `''` when the headers it covers are not the
+ * client's list. `sign` drops `date` and `authorization` whatever `signableHeaders` says, and
+ * signs its own list: without this check, a request signed without them still verifies after its
+ * `SignedHeaders` is widened to name them, with a `Date` header nobody signed (the presigned form
+ * has the same check, `presigned.ts`). An honest client that really signed them never verified
+ * here, since the signer's canonical request lacks them.
+ */
+function signatureCovering(signed: SdkRequest, signedHeaders: readonly string[]): string {
   const authorization = String(signed.headers['authorization'] ?? '');
+  const list = /SignedHeaders=([^,]*)/.exec(authorization)?.[1];
+  if (list !== signedHeaders.join(';')) return '';
   return authorization.slice(authorization.lastIndexOf('Signature=') + 'Signature='.length);
 }
 
