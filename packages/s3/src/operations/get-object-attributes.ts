@@ -42,7 +42,7 @@ import { CHECKSUM_XML_MEMBERS } from '../protocol/checksum-headers.ts';
 import { SSE_C_REQUEST, SSE_HEADERS } from '../protocol/sse-headers.ts';
 import { ownedBucket } from './shared/buckets.ts';
 import { storedChecksum } from './shared/checksums.ts';
-import { requireKey, type SseCustomerMembers } from './shared/objects.ts';
+import { requireKey } from './shared/objects.ts';
 import { storedPartChecksum } from './shared/part-checksums.ts';
 import { type ReadMembers, readKeys, resolveRead } from './shared/read.ts';
 import type { OperationDefinition } from './types.ts';
@@ -51,9 +51,12 @@ import type { OperationDefinition } from './types.ts';
 export type ObjectAttribute = 'ETag' | 'Checksum' | 'ObjectParts' | 'StorageClass' | 'ObjectSize';
 
 /** GetObjectAttributes request. */
-export interface GetObjectAttributesRequest extends SseCustomerMembers {
-  Bucket: string;
-  Key: string;
+/**
+ * GetObjectAttributes request: a read's members without a range or part (the SSE-C trio, the
+ * conditions as GetObject takes them, and `x-amz-server-side-encryption`, bound so the read check
+ * refuses it with 400 as for GetObject), and its own.
+ */
+export interface GetObjectAttributesRequest extends Omit<ReadMembers, 'Range' | 'PartNumber'> {
   /** `x-amz-object-attributes`: the attributes to answer. */
   ObjectAttributes?: readonly string[] | undefined;
   /** `x-amz-max-parts`: parts per page of ObjectParts (default and ceiling 1000). */
@@ -62,13 +65,6 @@ export interface GetObjectAttributesRequest extends SseCustomerMembers {
   PartNumberMarker?: number | string | undefined;
   /** Only `null` (no versioning here), as CopyObject's source takes it. */
   VersionId?: string | undefined;
-  /** Not taken by a read (S3 answers 400, as for GetObject); bound so the read check refuses it. */
-  ServerSideEncryption?: string | undefined;
-  /** Conditions, as GetObject takes them: 412 PreconditionFailed or 304 NotModified. */
-  IfMatch?: string | undefined;
-  IfNoneMatch?: string | undefined;
-  IfModifiedSince?: Date | string | undefined;
-  IfUnmodifiedSince?: Date | string | undefined;
 }
 
 /** A checksum value by its model member name (`ChecksumCRC32`, …). */
@@ -174,7 +170,7 @@ export const getObjectAttributes: OperationDefinition<'GetObjectAttributes', Get
         ],
       });
     }
-    const { opened, customerKey } = await resolveRead({ Bucket: bucket.name, Key: key, ...encryptionMembers(input), ...conditionMembers(input) }, context);
+    const { opened, customerKey } = await resolveRead({ ...input, Bucket: bucket.name, Key: key }, context);
     const { record } = opened;
     // An SSE-C key is verified (403 for another) without decrypting anything, as HeadObject does.
     if (record.mode !== 'SSE-KMS' && record.mode !== 'DSSE-KMS') (await readKeys(record, bucket.name, customerKey, context)).dispose();
@@ -214,31 +210,6 @@ function requestedAttributes(names: readonly string[] | undefined): ReadonlySet<
  */
 function attributeChecksum(checksum: { readonly type: ChecksumType; readonly value: string }): string {
   return checksum.type === 'COMPOSITE' ? checksum.value.replace(/-\d+$/, '') : checksum.value;
-}
-
-/**
- * The members the read check takes: the SSE-C trio, and `x-amz-server-side-encryption`, which it
- * refuses on a read (400 InvalidArgument, as GetObject and HeadObject answer it).
- */
-function encryptionMembers(
-  input: SseCustomerMembers & { readonly ServerSideEncryption?: string | undefined },
-): SseCustomerMembers & { ServerSideEncryption?: string } {
-  const members: SseCustomerMembers & { ServerSideEncryption?: string } = {};
-  if (input.ServerSideEncryption !== undefined) members.ServerSideEncryption = input.ServerSideEncryption;
-  if (input.SSECustomerAlgorithm !== undefined) members.SSECustomerAlgorithm = input.SSECustomerAlgorithm;
-  if (input.SSECustomerKey !== undefined) members.SSECustomerKey = input.SSECustomerKey;
-  if (input.SSECustomerKeyMD5 !== undefined) members.SSECustomerKeyMD5 = input.SSECustomerKeyMD5;
-  return members;
-}
-
-/** The conditions a request names (only those it has). */
-function conditionMembers(input: GetObjectAttributesRequest): Pick<ReadMembers, 'IfMatch' | 'IfNoneMatch' | 'IfModifiedSince' | 'IfUnmodifiedSince'> {
-  const members: Pick<ReadMembers, 'IfMatch' | 'IfNoneMatch' | 'IfModifiedSince' | 'IfUnmodifiedSince'> = {};
-  if (input.IfMatch !== undefined) members.IfMatch = input.IfMatch;
-  if (input.IfNoneMatch !== undefined) members.IfNoneMatch = input.IfNoneMatch;
-  if (input.IfModifiedSince !== undefined) members.IfModifiedSince = input.IfModifiedSince;
-  if (input.IfUnmodifiedSince !== undefined) members.IfUnmodifiedSince = input.IfUnmodifiedSince;
-  return members;
 }
 
 /** A page of a COMPOSITE object's parts, as ListParts pages an upload's. */
