@@ -152,10 +152,11 @@ export interface ExclusiveCreateOptions {
  * only clear bits, never add them), fsyncs it, links it to `path` (or renames it, see `mode`),
  * and fsyncs the directory. For secrets such as root keys; the caller holds the directory lock,
  * since `path.tmp` is a fixed name.
- * @throws the file system's error (EEXIST if `path` exists in `'create'` mode; a failed close
- *   too, which can report a lost write-back); before the link or rename, `path` is then untouched
- *   and `path.tmp` removed (best effort). A failure of the last step, the directory fsync, comes
- *   after `path` took its place: it then holds `bytes`.
+ * @throws ServiceError `NOT_DURABLE` when the last step, the directory fsync, fails: `path` then
+ *   holds `bytes` and every later read sees them, but a crash may undo it (as `replaceFileWith`).
+ *   Otherwise the file system's error (EEXIST if `path` exists in `'create'` mode; a failed close
+ *   too, which can report a lost write-back), and `path` is then untouched and `path.tmp` removed
+ *   (best effort).
  * @example await createFileExclusivelyDurably('/var/lib/strongbox/root.key', keyText);
  */
 export async function createFileExclusivelyDurably(path: string, bytes: Uint8Array, options: ExclusiveCreateOptions = {}): Promise<void> {
@@ -185,11 +186,14 @@ export async function createFileExclusivelyDurably(path: string, bytes: Uint8Arr
       await unlink(temporary).catch(() => undefined);
       throw error;
     }
-    await unlink(temporary);
+    // `path` is in place from here on, so a failure now must not read as "not created". A second
+    // name of the same owner-only file left behind is what a crash between the link and this
+    // unlink leaves too; the next call (or the store's open) removes it.
+    await unlink(temporary).catch(() => undefined);
   } else {
     await rename(temporary, path);
   }
-  await syncDirectory(dirname(path));
+  await syncDirectoryAfter(dirname(path), path, io);
 }
 
 /**

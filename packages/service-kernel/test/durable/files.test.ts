@@ -211,6 +211,26 @@ describe('createFileExclusivelyDurably', () => {
     expect(await readdir(directory)).toEqual([]);
   });
 
+  it.each(['create', 'replace'] as const)(
+    '(%s) throws ServiceError NOT_DURABLE naming the path, with the file in place, when the directory fsync fails',
+    async (mode) => {
+      const directory = await tempDirectory();
+      const path = join(directory, 'root.key');
+      if (mode === 'replace') await writeFile(path, 'trunc', { mode: 0o600 });
+      const cause = eio();
+      const failing: FileIo = { ...nodeFileIo, syncDirectory: async () => Promise.reject(cause) };
+      const error = await createFileExclusivelyDurably(path, text('whole key'), { mode, io: failing }).then(
+        () => undefined,
+        (thrown: unknown) => thrown,
+      );
+      expect(isServiceError(error, 'NOT_DURABLE')).toBe(true);
+      expect(error).toMatchObject({ code: 'NOT_DURABLE', detail: { path }, cause });
+      // The change took effect: the caller must not take the name for free.
+      expect(await readFile(path, 'utf8')).toBe('whole key');
+      expect(await readdir(directory)).toEqual(['root.key']);
+    },
+  );
+
   it('discards the temporary file a crash left before its link', async () => {
     const directory = await tempDirectory();
     const path = join(directory, 'root.key');
