@@ -40,7 +40,8 @@ import { hoistedHeaders } from '../protocol/hoisted-headers.ts';
 import { decodeRequest, encodeResponse } from '../protocol/message.ts';
 import { payloadOf, requireDeclaredLength } from '../protocol/payload.ts';
 import { RouteTable } from '../protocol/routes.ts';
-import type { CallOptions, OperationName, S3 } from './s3.ts';
+import type { CallOptions } from './options.ts';
+import type { OperationName, S3 } from './s3.ts';
 import { signatureFactsOf } from './signature-facts.ts';
 
 /** Options of the S3 REST handler. */
