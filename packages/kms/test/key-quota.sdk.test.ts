@@ -148,13 +148,25 @@ describe('the key quota', () => {
     await createKey(client);
   });
 
-  it('counts seeded keys, which the seed creates whatever the quota', async () => {
+  it('refuses a seed with more keys in one account and Region than the key quota, unless the quota is raised', async () => {
     const store = createMemoryStore();
     const keyIds = ['6f1c1c1e-5a0e-4a8e-9c77-2d1f1b0c9a11', '7a2d2d2f-6b1f-4b9f-8d88-3e2f2c1d0b22'];
-    await applySeed(store, { keys: keyIds.map((keyId) => ({ keyId })) }, { account: ACCOUNT, region: REGION, now: Date.UTC(2025, 5, 1) });
-    fixture = await startKms({ store, quotas: { enabled: false, customerManagedKeys: 1 } });
+    const seed = { keys: keyIds.map((keyId) => ({ keyId })) };
+    const defaults = { account: ACCOUNT, region: REGION, now: Date.UTC(2025, 5, 1) };
+    // AWS refuses the CreateKey after the last, so no account holds two keys under a quota of one.
+    await expect(applySeed(store, seed, { ...defaults, customerManagedKeys: 1 })).rejects.toThrow(
+      new TypeError(
+        `seed: "keys" lists 2 keys in account ${ACCOUNT} and Region ${REGION}, more than the key quota of 1 customer managed keys per account and Region (AWS could never hold them; raise the key quota to seed them)`,
+      ),
+    );
+    expect([...store.state.keys()]).toEqual([]);
+    // Keys in other Regions or accounts count there: one key each fits a quota of one.
+    await applySeed(createMemoryStore(), { keys: [{ keyId: keyIds[0]! }, { keyId: keyIds[1]!, region: REPLICA }] }, { ...defaults, customerManagedKeys: 1 });
+    // With the quota raised the seed is applied, and its keys count against the quota.
+    await applySeed(store, seed, { ...defaults, customerManagedKeys: 2 });
+    fixture = await startKms({ store, quotas: { enabled: false, customerManagedKeys: 2 } });
     expect(await keyCount(fixture.client)).toBe(2);
-    expect((await failureOf(fixture.client.send(new CreateKeyCommand({})))).message).toBe(quotaText(1, 2));
+    expect((await failureOf(fixture.client.send(new CreateKeyCommand({})))).message).toBe(quotaText(2, 2));
   });
 
   it('changes with the setting at run time; a bad setting is refused and changes nothing', async () => {

@@ -155,8 +155,17 @@ export async function openEndpoint(options: EndpointOptions = {}, wiring: Endpoi
   let kms: Kms;
   let s3: S3;
   try {
-    if (options.seed)
-      await applySeed(store, options.seed, { account, region, now: clock.now(), random: { bytes: (length) => new Uint8Array(randomBytes(length)) } });
+    if (options.seed) {
+      // The seed must fit the key quota the emulator runs with (a seed AWS could never hold is refused).
+      const keyQuota = typeof options.quotas === 'object' ? options.quotas.customerManagedKeys : undefined;
+      await applySeed(store, options.seed, {
+        account,
+        region,
+        now: clock.now(),
+        random: { bytes: (length) => new Uint8Array(randomBytes(length)) },
+        ...(keyQuota === undefined ? {} : { customerManagedKeys: keyQuota }),
+      });
+    }
     kms = new Kms({
       account,
       region,

@@ -65,7 +65,8 @@ Options:
   --region REGION     default Region (default us-east-1)
   --account ID        default account, 12 digits (default 000000000000)
   --users FILE        access keys and the IAM principals they sign as (JSON, see README)
-  --seed FILE         keys and aliases to create at start (JSON, see README)
+  --seed FILE         keys and aliases to create at start (JSON, see README); at most
+                      --key-quota keys per account and Region
   --quotas PROFILE    which AWS request quotas throttle: cryptographic (default: the shared
                       cryptographic quotas only) or aws (every operation's own quota too,
                       CreateKey 5/s, CreateGrant 50/s, ...)

@@ -61,7 +61,7 @@ export interface HttpsOptions {
  * @throws StrongboxError UNUSABLE or OTHER_FORMAT when the data directory cannot be used (not
  *   creatable, not a directory, not writable) or was written in another format.
  * @throws KmsError when the data directory cannot be opened (locked, wrong root key, damaged).
- * @throws TypeError for a seed that does not fit the state; RangeError for a malformed account or Region.
+ * @throws TypeError for a seed that does not fit the state or the key quota; RangeError for a malformed account or Region.
  * @throws Error with `code: 'EADDRINUSE'` (and other listen errors) when the port cannot be bound.
  *   Whatever fails, the store is closed again before the error is raised.
  * @example

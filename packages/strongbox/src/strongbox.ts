@@ -108,7 +108,7 @@ export interface Strongbox {
  * minus where to listen (`listen()` takes that): Region, account, data directory, users, seed,
  * quotas, strict authentication, clock.
  * @throws KmsError for an unusable data directory; TypeError for a seed that does not fit the
- *   state; RangeError for a malformed account or Region. The store is closed again then.
+ *   state or the key quota; RangeError for a malformed account or Region. The store is closed again then.
  * @example
  * ```ts
  * const sb = await createStrongbox({ region: 'eu-west-1' });

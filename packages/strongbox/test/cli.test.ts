@@ -129,6 +129,17 @@ describe('run-time failures exit 1 with one line', () => {
     expectOneLine(exit, /^strongbox: seed file '.*seed\.json': "keys\[0\]\.keyId" expected a lowercase UUID/);
   });
 
+  it('a seed file with more keys than the key quota (AWS could never hold them)', async () => {
+    const keys = ['6f1c1c1e-5a0e-4a8e-9c77-2d1f1b0c9a11', '7a2d2d2f-6b1f-4b9f-8d88-3e2f2c1d0b22'].map((keyId) => ({ keyId }));
+    const seed = await dir.file('two-keys.json', JSON.stringify({ keys }));
+    const exit = await runInProcess(['serve', '--port', '0', '--seed', seed, '--key-quota', '1']);
+    expect(exit.code).toBe(1);
+    expectOneLine(
+      exit,
+      /^strongbox: seed file '.*two-keys\.json': "keys" lists 2 keys in account 000000000000 and Region us-east-1, more than the key quota of 1 customer managed keys per account and Region \(AWS could never hold them; raise the key quota to seed them\)\n$/,
+    );
+  });
+
   it('a port in use', async () => {
     const blocker = createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));

@@ -89,6 +89,15 @@ describe('startInProcess', () => {
         "No service on this endpoint handles X-Amz-Target 'DynamoDB_20120810.ListTables'; it serves KMS, CloudTrail LookupEvents, STS GetCallerIdentity, S3.",
     });
   });
+
+  it('refuses a seed with more keys than its quotas.customerManagedKeys, and starts with the quota raised', async () => {
+    const seed = { keys: ['6f1c1c1e-5a0e-4a8e-9c77-2d1f1b0c9a11', '7a2d2d2f-6b1f-4b9f-8d88-3e2f2c1d0b22'].map((keyId) => ({ keyId })) };
+    await expect(open({ seed, quotas: { customerManagedKeys: 1 } })).rejects.toThrow(
+      /^seed: "keys" lists 2 keys in account 000000000000 and Region us-east-1, more than the key quota of 1 /,
+    );
+    const strongbox = await open({ seed, quotas: { customerManagedKeys: 2 } });
+    expect(strongbox.kms.quotas.resourceUsage()).toEqual([{ account: '000000000000', region: 'us-east-1', quota: 'customerManagedKeys', limit: 2, usage: 2 }]);
+  });
 });
 
 describe('S3 on the endpoint’s KMS', () => {

@@ -32,6 +32,14 @@
  * Seeding creates only what is missing: a key whose id exists, or an alias whose name exists in its
  * account and Region, is left as it is, so restarting with persistence and the same seed changes
  * nothing.
+ *
+ * A seed is refused, as a typo is, when AWS could never hold what it describes: more than 50 aliases
+ * or tags on a key, a policy over 32 KB, a reserved prefix, and more customer managed keys in one
+ * account and Region than the "AWS KMS keys" quota in force (`customerManagedKeys` of the `quotas`
+ * setting, default 100,000: CreateKey would refuse the key after the last). Every seeded key is
+ * customer managed, so the seed's keys of an account and Region are counted, whether they exist
+ * already or not; keys made by calls are not (a seed creates only what is missing, and a quota
+ * lowered below what exists refuses new keys only).
  */
 
 import { defaultBackend } from '@strongbox/envelope';
@@ -40,6 +48,7 @@ import { parseJsonText, rootPrincipal } from '@strongbox/service-kernel';
 import { importedMaterialId, withImportedMaterial } from '../model/imported-material.ts';
 import { createKeyRecord, DEFAULT_ROTATION_PERIOD_DAYS, newMaterial } from '../model/keys.ts';
 import type { KeyOrigin, KeyRecord, RotationEvent, Tag } from '../model/records.ts';
+import { checkedKeyQuota, DEFAULT_CUSTOMER_MANAGED_KEYS } from '../model/resource-quotas.ts';
 import { withAutomaticRotation } from '../model/rotation.ts';
 import type { Change, KmsState } from '../model/state.ts';
 import type { ChangeStore } from '../persistence/store.ts';
@@ -69,7 +78,7 @@ export interface SeedKey {
   readonly rotation?: { readonly enabled: boolean; readonly periodInDays?: number };
 }
 
-/** What a seed fills in for fields it leaves out. */
+/** What a seed fills in for fields it leaves out, and the key quota it must fit. */
 export interface SeedDefaults {
   readonly account: string;
   readonly region: string;
@@ -77,6 +86,12 @@ export interface SeedDefaults {
   readonly now: number;
   /** Randomness for material ids and for keys seeded without material. Default: Web Crypto. */
   readonly random?: Random;
+  /**
+   * The "AWS KMS keys" quota the emulator will run with (the `quotas` setting's
+   * `customerManagedKeys`): a seed with more keys in one account and Region is refused. Default
+   * AWS's 100,000.
+   */
+  readonly customerManagedKeys?: number;
 }
 
 const webCryptoRandom: Random = { bytes: (length) => crypto.getRandomValues(new Uint8Array(length)) };
@@ -116,8 +131,10 @@ export function parseSeed(json: unknown): SeedDocument {
 /**
  * The changes that create the seeded keys and aliases missing from `state`.
  *
- * @throws TypeError for an invalid seed (see `parseSeed`), or a seeded key id that exists in
- *   another account or Region than the seed names.
+ * @throws TypeError for an invalid seed (see `parseSeed`), a seed with more keys in one account
+ *   and Region than the key quota (`defaults.customerManagedKeys`), or a seeded key id that exists
+ *   in another account or Region than the seed names.
+ * @throws RangeError for a `defaults.customerManagedKeys` that is not a whole number, 0 or more.
  * @example
  * ```ts
  * await store.commit(seedChanges(seed, store.state, { account, region, now: Date.now() }));
@@ -125,6 +142,7 @@ export function parseSeed(json: unknown): SeedDocument {
  */
 export function seedChanges(seed: SeedDocument, state: KmsState, defaults: SeedDefaults): Change[] {
   const { keys } = parseSeed(seed);
+  requireKeyQuota(keys, defaults);
   const changes: Change[] = [];
   const aliases = new Set<string>();
   for (const [index, seedKey] of keys.entries()) {
@@ -164,6 +182,32 @@ export function seedChanges(seed: SeedDocument, state: KmsState, defaults: SeedD
 export async function applySeed(store: ChangeStore, seed: SeedDocument, defaults: SeedDefaults): Promise<void> {
   const changes = seedChanges(seed, store.state, defaults);
   if (changes.length > 0) await store.commit(changes);
+}
+
+/**
+ * Refuses a seed listing more keys in one account and Region than the key quota: AWS refuses the
+ * CreateKey after the last ("Resource quotas", AWS KMS keys), so no AWS account holds such a state.
+ */
+function requireKeyQuota(keys: readonly SeedKey[], defaults: SeedDefaults): void {
+  const quota = defaults.customerManagedKeys === undefined ? DEFAULT_CUSTOMER_MANAGED_KEYS : checkedKeyQuota(defaults.customerManagedKeys);
+  if (keys.length <= quota) return;
+  const counts = new Map<string, { account: string; region: string; count: number }>();
+  for (const key of keys) {
+    const account = key.account ?? defaults.account;
+    const region = key.region ?? defaults.region;
+    const where = `${account}/${region}`;
+    const entry = counts.get(where) ?? { account, region, count: 0 };
+    entry.count += 1;
+    counts.set(where, entry);
+  }
+  for (const { account, region, count } of counts.values()) {
+    if (count > quota) {
+      throw fieldError(
+        'keys',
+        `lists ${count} keys in account ${account} and Region ${region}, more than the key quota of ${quota} customer managed keys per account and Region (AWS could never hold them; raise the key quota to seed them)`,
+      );
+    }
+  }
 }
 
 function seededKey(seed: SeedKey, index: number, account: string, region: string, defaults: SeedDefaults): KeyRecord {
