@@ -39,7 +39,7 @@ import { checkCompletedParts, checkPartList, invalidPart, type RequestedPart, ty
 import { flattened, header, query, struct, xmlPayload } from '../protocol/binding.ts';
 import { CHECKSUM_VALUE_HEADERS, CHECKSUM_XML_MEMBERS } from '../protocol/checksum-headers.ts';
 import { SSE_C_REQUEST, SSE_RESPONSE } from '../protocol/sse-headers.ts';
-import type { CommitGuard } from '../storage/types.ts';
+import type { BucketTarget, CommitGuard } from '../storage/types.ts';
 import { ownedBucket } from './shared/buckets.ts';
 import { checksumFields } from './shared/checksums.ts';
 import { conditionalWriteConditions, objectCreationConditions, writeEncryptionConditions } from './shared/conditions.ts';
@@ -159,14 +159,14 @@ export const completeMultipartUpload: OperationDefinition<'CompleteMultipartUplo
     const bucket = await ownedBucket(input.Bucket, context);
     const key = requireKey(input.Key);
     const condition = parseWriteCondition(input.IfMatch, input.IfNoneMatch);
-    const upload = await findUpload(context, bucket.name, key, input.UploadId);
+    const upload = await findUpload(context, bucket, key, input.UploadId);
     const requested = requestedParts(input.MultipartUpload?.Parts);
     checkPartList(requested);
     checkCompletionChecksumType(upload.checksum, input.ChecksumType);
     partCustomerKeyIfSent(input, upload, context);
     // Parts are replaced but never removed while the upload lasts, so a part found here is still
     // there at the commit; its ETag, size and checksums are checked again inside it.
-    const uploaded = await uploadedParts(context, bucket.name, upload.uploadId);
+    const uploaded = await uploadedParts(context, bucket, upload.uploadId);
     const listed = requested.map((part) => {
       const found = uploaded.get(part.partNumber);
       if (found === undefined) throw invalidPart(upload.uploadId, part.partNumber, part.etag);
@@ -183,7 +183,7 @@ export const completeMultipartUpload: OperationDefinition<'CompleteMultipartUplo
     let etag = '';
     try {
       await context.store.completeUpload(
-        bucket.name,
+        bucket,
         upload.uploadId,
         requested.map((part) => part.partNumber),
         (stored) => {
@@ -252,7 +252,7 @@ function partCustomerKeyIfSent(input: CompleteMultipartUploadRequest, upload: Up
   partCustomerKey(input, upload, context)?.key.fill(0);
 }
 
-async function uploadedParts(context: S3OperationContext, bucket: string, uploadId: string): Promise<Map<number, PartRecord>> {
+async function uploadedParts(context: S3OperationContext, bucket: BucketTarget, uploadId: string): Promise<Map<number, PartRecord>> {
   const parts = new Map<number, PartRecord>();
   let marker: number | undefined;
   for (;;) {

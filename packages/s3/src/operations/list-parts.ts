@@ -123,10 +123,10 @@ export const listParts: OperationDefinition<'ListParts', ListPartsRequest, ListP
     const key = requireKey(input.Key);
     const maxParts = listPageSize(input.MaxParts, 'max-parts');
     const marker = partNumberMarker(input.PartNumberMarker);
-    const upload = await findUpload(context, bucket.name, key, input.UploadId);
+    const upload = await findUpload(context, bucket, key, input.UploadId);
     // MaxParts 0 is an empty page, not a truncated one (as ListObjectsV2 answers MaxKeys 0).
     const page: PartListPage =
-      maxParts === 0 ? { parts: [], isTruncated: false } : await context.store.listParts(bucket.name, upload.uploadId, { maxParts, partNumberMarker: marker });
+      maxParts === 0 ? { parts: [], isTruncated: false } : await context.store.listParts(bucket, upload.uploadId, { maxParts, partNumberMarker: marker });
     const declared = upload.checksum.requested ? upload.checksum : undefined;
     // The algorithm each part lists: the upload's, and none for an upload that named none.
     const listed: ChecksumAlgorithm | undefined = declared?.algorithm;

@@ -25,7 +25,7 @@ import { parseChecksumAlgorithm, parseChecksumType, resolveUploadChecksum, type 
 import type { ChecksumValues } from '../../model/checksum-multipart.ts';
 import { checkPartEncryption, type EncryptionMode } from '../../model/encryption.ts';
 import { etagKind, objectEtag } from '../../model/etag.ts';
-import type { BodySource, PartInfo, StoredFields, UploadInfo } from '../../storage/types.ts';
+import type { BodySource, BucketIdentity, BucketTarget, PartInfo, StoredFields, UploadInfo } from '../../storage/types.ts';
 import type { S3OperationContext } from '../types.ts';
 import type { BucketRecord } from './buckets.ts';
 import { type SseCustomerMembers, sseRequestOf } from './objects.ts';
@@ -181,7 +181,7 @@ function storedChecksumValues(text: string): ChecksumValues {
  * The upload a part operation names, which must be in progress for that very key.
  * @throws S3Error NoSuchUpload (S3 answers it for an id of another key too).
  */
-export async function findUpload(context: S3OperationContext, bucket: string, key: string, uploadId: unknown): Promise<UploadRecord> {
+export async function findUpload(context: S3OperationContext, bucket: BucketTarget, key: string, uploadId: unknown): Promise<UploadRecord> {
   const id = typeof uploadId === 'string' ? uploadId : '';
   const info = id === '' ? undefined : await context.store.getUpload(bucket, id);
   if (info === undefined || info.key !== key) throw noSuchUpload(id);
@@ -228,9 +228,8 @@ export function partCustomerKey(
   return customer;
 }
 
-/** A bucket's name and Region (KMS is called in the bucket's Region). */
-export interface BucketPlace {
-  readonly name: string;
+/** A bucket's identity (the part is stored in that very bucket) and Region (KMS is called there). */
+export interface BucketPlace extends BucketIdentity {
   readonly region: string;
 }
 
@@ -270,7 +269,7 @@ export async function sealPart(
       body,
       keys,
       (sealed, progress) =>
-        context.store.putPart(bucket.name, upload.uploadId, partNumber, sealed, () => {
+        context.store.putPart(bucket, upload.uploadId, partNumber, sealed, () => {
           const digest = wantMd5 ? progress.md5() : new Uint8Array(16);
           // Checked before the part is recorded: a mismatch keeps nothing (S3: BadDigest).
           if (expectedMd5 !== undefined && !equalBytes(digest, expectedMd5)) throw new S3Error('BadDigest');
