@@ -8,9 +8,11 @@
  * UploadPart can replace a part between the check and the commit. The object keeps each part's
  * sealed segment as it is (nothing is re-encrypted) and its ETag is
  * `hex(MD5(part digest ‖ …))-N` (model `Object.ETag`; §1.4). The response echoes SSE-S3's and the
- * KMS modes' fields but none for SSE-C (LS-snapshot: an SSE-C completion sent without the key is
- * 200 with no SSE fields); SSE-C members, when sent, must match the upload's key (UNCONFIRMED:
- * S3 documents them as optional here and no capture shows a mismatch).
+ * KMS modes' fields; for SSE-C, the algorithm and key MD5 the request sent, none without (LS-snapshot:
+ * an SSE-C completion sent without the key is 200 with no SSE fields; minio/minio-go#1980: one
+ * sent with it is 200 with both headers). SSE-C members, when sent, must match the upload's key
+ * (UNCONFIRMED: no capture shows a mismatch), and an SSE-C upload created with a checksum
+ * algorithm needs them (`uploadCustomerKey`: 400, code and text UNCONFIRMED).
  *
  * Checksums (`model/checksum-multipart.ts` has the rules and texts): the completion's
  * `x-amz-checksum-type` must be the upload's; each listed part's checksums are checked against the
@@ -43,7 +45,7 @@ import type { BucketTarget, CommitGuard } from '../storage/types.ts';
 import { ownedBucket } from './shared/buckets.ts';
 import { checksumFields } from './shared/checksums.ts';
 import { conditionalWriteConditions, objectCreationConditions, writeEncryptionConditions } from './shared/conditions.ts';
-import { findUpload, noSuchUpload, type PartRecord, partCustomerKey, partRecord, type UploadRecord } from './shared/multipart.ts';
+import { findUpload, noSuchUpload, type PartRecord, partRecord, type UploadRecord, uploadCustomerKey } from './shared/multipart.ts';
 import { keyVersion, multipartObjectFields, requireKey, type SseCustomerMembers, type SseResponseMembers, writeGuard } from './shared/objects.ts';
 import { objectChecksumOf, partChecksumFields } from './shared/part-checksums.ts';
 import { responseEncryption } from './shared/response.ts';
@@ -163,7 +165,8 @@ export const completeMultipartUpload: OperationDefinition<'CompleteMultipartUplo
     const requested = requestedParts(input.MultipartUpload?.Parts);
     checkPartList(requested);
     checkCompletionChecksumType(upload.checksum, input.ChecksumType);
-    partCustomerKeyIfSent(input, upload, context);
+    // Only its MD5 is answered: the part checksums are not sealed under the key here.
+    const customerKeyMd5 = withoutKey(uploadCustomerKey(input, upload, context));
     // Parts are replaced but never removed while the upload lasts, so a part found here is still
     // there at the commit; its ETag, size and checksums are checked again inside it.
     const uploaded = await uploadedParts(context, bucket, upload.uploadId);
@@ -216,7 +219,7 @@ export const completeMultipartUpload: OperationDefinition<'CompleteMultipartUplo
       Key: key,
       ETag: `"${etag}"`,
       ...completionChecksumMembers(checksum, upload),
-      ...responseEncryption('CompleteMultipartUpload', upload.mode, undefined, upload.kms),
+      ...responseEncryption('CompleteMultipartUpload', upload.mode, customerKeyMd5, upload.kms),
     };
   },
 };
@@ -246,10 +249,10 @@ function requestedParts(parts: readonly CompletedPart[] | undefined): RequestedP
   });
 }
 
-/** SSE-C members sent on a completion must be the upload's key (checked as a part's), then wiped. */
-function partCustomerKeyIfSent(input: CompleteMultipartUploadRequest, upload: UploadRecord, context: S3OperationContext): void {
-  if (input.SSECustomerAlgorithm === undefined && input.SSECustomerKey === undefined && input.SSECustomerKeyMD5 === undefined) return;
-  partCustomerKey(input, upload, context)?.key.fill(0);
+/** The MD5 of a checked customer key, the key itself wiped. */
+function withoutKey(customer: { key: Uint8Array; keyMd5: string } | undefined): string | undefined {
+  customer?.key.fill(0);
+  return customer?.keyMd5;
 }
 
 async function uploadedParts(context: S3OperationContext, bucket: BucketTarget, uploadId: string): Promise<Map<number, PartRecord>> {
