@@ -12,7 +12,10 @@
  * an SSE-C completion sent without the key is 200 with no SSE fields; minio/minio-go#1980: one
  * sent with it is 200 with both headers). SSE-C members, when sent, must match the upload's key
  * (UNCONFIRMED: no capture shows a mismatch), and an SSE-C upload created with a checksum
- * algorithm needs them (`uploadCustomerKey`: 400, code and text UNCONFIRMED).
+ * algorithm needs them (`uploadCustomerKey`: 400, code and text UNCONFIRMED). Sent while the bucket
+ * blocks SSE-C, they are refused as a part's are (403 AccessDenied: the User Guide's block covers
+ * "any … Multipart Upload … request that specifies SSE-C"; UNCONFIRMED, no capture); a completion
+ * without them specifies no SSE-C and is not refused.
  *
  * Checksums (`model/checksum-multipart.ts` has the rules and texts): the completion's
  * `x-amz-checksum-type` must be the upload's; each listed part's checksums are checked against the
@@ -166,7 +169,8 @@ export const completeMultipartUpload: OperationDefinition<'CompleteMultipartUplo
     checkPartList(requested);
     checkCompletionChecksumType(upload.checksum, input.ChecksumType);
     // Only its MD5 is answered: the part checksums are not sealed under the key here.
-    const customerKeyMd5 = withoutKey(uploadCustomerKey(input, upload, context));
+    // Sent while the bucket blocks SSE-C, it is a multipart request that specifies SSE-C: 403.
+    const customerKeyMd5 = withoutKey(uploadCustomerKey(input, upload, context, { bucket, key }));
     // Parts are replaced but never removed while the upload lasts, so a part found here is still
     // there at the commit; its ETag, size and checksums are checked again inside it.
     const uploaded = await uploadedParts(context, bucket, upload.uploadId);

@@ -197,11 +197,13 @@ export function noSuchUpload(uploadId: string): S3Error {
  * Checks a part request's SSE-C members against its upload (the same key as the upload's, or
  * none for other modes), and that it names no `x-amz-server-side-encryption` (UploadPart binds it
  * only to refuse it).
- * @param part - for a part upload (UploadPart, UploadPartCopy), its bucket and key: a part that
- *   specifies SSE-C is refused while the bucket blocks SSE-C, even for an upload begun before the
- *   block (UG `blocking-unblocking-s3-c-encryption-gpb`: "any PutObject, CopyObject, PostObject,
- *   Multipart Upload, or replication request that specifies SSE-C encryption will be rejected
- *   with an HTTP 403"). CompleteMultipartUpload passes none: it uploads nothing.
+ * @param part - for a multipart request that writes (UploadPart, UploadPartCopy,
+ *   CompleteMultipartUpload), its bucket and key: one that specifies SSE-C is refused while the
+ *   bucket blocks SSE-C, even for an upload begun before the block (UG
+ *   `blocking-unblocking-s3-c-encryption-gpb`: "any PutObject, CopyObject, PostObject, Multipart
+ *   Upload, or replication request that specifies SSE-C encryption will be rejected with an HTTP
+ *   403"; a completion sent with the SSE-C headers specifies it, one without does not). ListParts
+ *   passes none: it writes nothing.
  * @returns the customer key (SSE-C uploads; the caller wipes it) and its MD5 as sent.
  * @throws S3Error SseHeaderNotSupportedForOperation, the SSE-C trio errors,
  *   MultipartEncryptionRequired, MultipartEncryptionMismatch, SseCBlockedByBucket (403).
