@@ -9,7 +9,8 @@
  *   bucket-key flag only when true (`true`, lowercase); the encryption context only on PutObject,
  *   CopyObject and CreateMultipartUpload.
  * - SSE-C: never `x-amz-server-side-encryption`; the customer algorithm and the key MD5 the request
- *   sent, on every object response except CompleteMultipartUpload.
+ *   sent, on every object response, CompleteMultipartUpload's too when it sent the key (the model
+ *   has no member for them there, but real S3 sends both headers: minio/minio-go#1980).
  */
 
 import type { EncryptionMode, StringMap } from './encryption.ts';
@@ -68,8 +69,9 @@ export function echoedEncryption(operation: EncryptionEchoOperation, encryption:
     case 'SSE-S3':
       return { serverSideEncryption: 'AES256' };
     case 'SSE-C':
-      // LS-snapshot: CompleteMultipartUpload of an SSE-C upload answers with no SSE fields at all.
-      if (operation === 'CompleteMultipartUpload' || encryption.customerKeyMd5 === undefined) return {};
+      // A request without the key has nothing to echo (LS-snapshot: CompleteMultipartUpload of an
+      // SSE-C upload sent without the key answers with no SSE fields at all).
+      if (encryption.customerKeyMd5 === undefined) return {};
       return { customerAlgorithm: 'AES256', customerKeyMd5: encryption.customerKeyMd5 };
     case 'SSE-KMS':
     case 'DSSE-KMS': {

@@ -31,9 +31,9 @@ export const abortMultipartUpload: OperationDefinition<'AbortMultipartUpload', A
   async handler(input, context) {
     const bucket = await ownedBucket(input.Bucket, context);
     const key = requireKey(input.Key);
-    const upload = await findUpload(context, bucket.name, key, input.UploadId);
+    const upload = await findUpload(context, bucket, key, input.UploadId);
     // Completed or aborted by another request since it was found: gone all the same.
-    if (!(await context.store.abortUpload(bucket.name, upload.uploadId))) throw noSuchUpload(upload.uploadId);
+    if (!(await context.store.abortUpload(bucket, upload.uploadId))) throw noSuchUpload(upload.uploadId);
     return {};
   },
 };

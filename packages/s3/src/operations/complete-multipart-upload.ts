@@ -8,9 +8,14 @@
  * UploadPart can replace a part between the check and the commit. The object keeps each part's
  * sealed segment as it is (nothing is re-encrypted) and its ETag is
  * `hex(MD5(part digest ‖ …))-N` (model `Object.ETag`; §1.4). The response echoes SSE-S3's and the
- * KMS modes' fields but none for SSE-C (LS-snapshot: an SSE-C completion sent without the key is
- * 200 with no SSE fields); SSE-C members, when sent, must match the upload's key (UNCONFIRMED:
- * S3 documents them as optional here and no capture shows a mismatch).
+ * KMS modes' fields; for SSE-C, the algorithm and key MD5 the request sent, none without (LS-snapshot:
+ * an SSE-C completion sent without the key is 200 with no SSE fields; minio/minio-go#1980: one
+ * sent with it is 200 with both headers). SSE-C members, when sent, must match the upload's key
+ * (UNCONFIRMED: no capture shows a mismatch), and an SSE-C upload created with a checksum
+ * algorithm needs them (`uploadCustomerKey`: 400, code and text UNCONFIRMED). Sent while the bucket
+ * blocks SSE-C, they are refused as a part's are (403 AccessDenied: the User Guide's block covers
+ * "any … Multipart Upload … request that specifies SSE-C"; UNCONFIRMED, no capture); a completion
+ * without them specifies no SSE-C and is not refused.
  *
  * Checksums (`model/checksum-multipart.ts` has the rules and texts): the completion's
  * `x-amz-checksum-type` must be the upload's; each listed part's checksums are checked against the
@@ -39,11 +44,11 @@ import { checkCompletedParts, checkPartList, invalidPart, type RequestedPart, ty
 import { flattened, header, query, struct, xmlPayload } from '../protocol/binding.ts';
 import { CHECKSUM_VALUE_HEADERS, CHECKSUM_XML_MEMBERS } from '../protocol/checksum-headers.ts';
 import { SSE_C_REQUEST, SSE_RESPONSE } from '../protocol/sse-headers.ts';
-import type { CommitGuard } from '../storage/types.ts';
+import type { BucketTarget, CommitGuard } from '../storage/types.ts';
 import { ownedBucket } from './shared/buckets.ts';
 import { checksumFields } from './shared/checksums.ts';
 import { conditionalWriteConditions, objectCreationConditions, writeEncryptionConditions } from './shared/conditions.ts';
-import { findUpload, noSuchUpload, type PartRecord, partCustomerKey, partRecord, type UploadRecord } from './shared/multipart.ts';
+import { findUpload, noSuchUpload, type PartRecord, partRecord, type UploadRecord, uploadCustomerKey } from './shared/multipart.ts';
 import { keyVersion, multipartObjectFields, requireKey, type SseCustomerMembers, type SseResponseMembers, writeGuard } from './shared/objects.ts';
 import { objectChecksumOf, partChecksumFields } from './shared/part-checksums.ts';
 import { responseEncryption } from './shared/response.ts';
@@ -159,14 +164,16 @@ export const completeMultipartUpload: OperationDefinition<'CompleteMultipartUplo
     const bucket = await ownedBucket(input.Bucket, context);
     const key = requireKey(input.Key);
     const condition = parseWriteCondition(input.IfMatch, input.IfNoneMatch);
-    const upload = await findUpload(context, bucket.name, key, input.UploadId);
+    const upload = await findUpload(context, bucket, key, input.UploadId);
     const requested = requestedParts(input.MultipartUpload?.Parts);
     checkPartList(requested);
     checkCompletionChecksumType(upload.checksum, input.ChecksumType);
-    partCustomerKeyIfSent(input, upload, context);
+    // Only its MD5 is answered: the part checksums are not sealed under the key here.
+    // Sent while the bucket blocks SSE-C, it is a multipart request that specifies SSE-C: 403.
+    const customerKeyMd5 = withoutKey(uploadCustomerKey(input, upload, context, { bucket, key }));
     // Parts are replaced but never removed while the upload lasts, so a part found here is still
     // there at the commit; its ETag, size and checksums are checked again inside it.
-    const uploaded = await uploadedParts(context, bucket.name, upload.uploadId);
+    const uploaded = await uploadedParts(context, bucket, upload.uploadId);
     const listed = requested.map((part) => {
       const found = uploaded.get(part.partNumber);
       if (found === undefined) throw invalidPart(upload.uploadId, part.partNumber, part.etag);
@@ -183,7 +190,7 @@ export const completeMultipartUpload: OperationDefinition<'CompleteMultipartUplo
     let etag = '';
     try {
       await context.store.completeUpload(
-        bucket.name,
+        bucket,
         upload.uploadId,
         requested.map((part) => part.partNumber),
         (stored) => {
@@ -216,7 +223,7 @@ export const completeMultipartUpload: OperationDefinition<'CompleteMultipartUplo
       Key: key,
       ETag: `"${etag}"`,
       ...completionChecksumMembers(checksum, upload),
-      ...responseEncryption('CompleteMultipartUpload', upload.mode, undefined, upload.kms),
+      ...responseEncryption('CompleteMultipartUpload', upload.mode, customerKeyMd5, upload.kms),
     };
   },
 };
@@ -246,13 +253,13 @@ function requestedParts(parts: readonly CompletedPart[] | undefined): RequestedP
   });
 }
 
-/** SSE-C members sent on a completion must be the upload's key (checked as a part's), then wiped. */
-function partCustomerKeyIfSent(input: CompleteMultipartUploadRequest, upload: UploadRecord, context: S3OperationContext): void {
-  if (input.SSECustomerAlgorithm === undefined && input.SSECustomerKey === undefined && input.SSECustomerKeyMD5 === undefined) return;
-  partCustomerKey(input, upload, context)?.key.fill(0);
+/** The MD5 of a checked customer key, the key itself wiped. */
+function withoutKey(customer: { key: Uint8Array; keyMd5: string } | undefined): string | undefined {
+  customer?.key.fill(0);
+  return customer?.keyMd5;
 }
 
-async function uploadedParts(context: S3OperationContext, bucket: string, uploadId: string): Promise<Map<number, PartRecord>> {
+async function uploadedParts(context: S3OperationContext, bucket: BucketTarget, uploadId: string): Promise<Map<number, PartRecord>> {
   const parts = new Map<number, PartRecord>();
   let marker: number | undefined;
   for (;;) {

@@ -172,7 +172,7 @@ export const copyObject: OperationDefinition<'CopyObject', CopyObjectRequest, Co
     const { bucket: sourceBucket, key: sourceKey } = await authorizedCopySource(source, context);
     // The reader pins the source's bytes: a concurrent overwrite, or this copy itself when it
     // targets its own source, does not change what is read.
-    const reader = await context.store.openObject(sourceBucket.name, sourceKey);
+    const reader = await context.store.openObject(sourceBucket, sourceKey);
     if (reader === undefined) {
       // As GetObject answers (its API reference, "Permissions"): 404 NoSuchKey only to a caller who
       // may list the source bucket; 403 AccessDenied (thrown by this check) to one who may not.
@@ -199,7 +199,7 @@ export const copyObject: OperationDefinition<'CopyObject', CopyObjectRequest, Co
       }
       checkCopySourceSize(record.size);
       // The destination's condition, now and again where the copy commits, under the key's lock.
-      guard?.(await context.store.headObject(target.name, key));
+      guard?.(await context.store.headObject(target, key));
       // Verifies a source SSE-C key against the stored verifier (403) before anything is decrypted;
       // for an SSE-KMS or DSSE-KMS source, calls KMS Decrypt as the caller in the source's Region.
       const sourceKeys = await readKeys(record, sourceBucket.name, sourceCustomer?.key, context, sourceBucket.region);
@@ -219,7 +219,7 @@ export const copyObject: OperationDefinition<'CopyObject', CopyObjectRequest, Co
             keys,
             (sealed, progress) =>
               context.store.putObject(
-                target.name,
+                target,
                 key,
                 sealed,
                 () => {

@@ -117,9 +117,9 @@ export const createMultipartUpload: OperationDefinition<'CreateMultipartUpload',
     }
     // The key's version now: a completion with If-Match / If-None-Match is refused (409) if the
     // key is written or deleted before it (LS-snapshot test_multipart_if_*, recorded against S3).
-    const current = keyVersion(await context.store.headObject(bucket.name, key));
+    const current = keyVersion(await context.store.headObject(bucket, key));
     const upload = await context.store.createUpload(
-      bucket.name,
+      bucket,
       key,
       uploadFields(decided.mode, input.ContentType, userMetadata, context.caller.arn, modeFields, checksum, current),
     );

@@ -27,7 +27,7 @@ export const deleteBucketEncryption: OperationDefinition<'DeleteBucketEncryption
 
   async handler(input, context) {
     const bucket = await ownedBucket(input.Bucket, context);
-    await context.store.updateBucket(bucket.name, (current) => {
+    await context.store.updateBucket(bucket, (current) => {
       const now = bucketRecord(current);
       return withEncryption(now, deletedBucketEncryption(now.encryption), false);
     });

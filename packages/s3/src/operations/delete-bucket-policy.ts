@@ -27,7 +27,7 @@ export const deleteBucketPolicy: OperationDefinition<'DeleteBucketPolicy', Delet
   async handler(input, context) {
     const bucket = await ownedBucket(input.Bucket, context);
     requireOwnerAccount(bucket, context, 'DELETE');
-    await context.store.updateBucket(bucket.name, (current) => {
+    await context.store.updateBucket(bucket, (current) => {
       const now = bucketRecord(current);
       return now.policy === undefined ? undefined : withPolicy(now, undefined);
     });

@@ -25,7 +25,7 @@ export const deleteBucket: OperationDefinition<'DeleteBucket', DeleteBucketReque
 
   async handler(input, context) {
     const bucket = await ownedBucket(input.Bucket, context);
-    const result = await context.store.deleteBucket(bucket.name);
+    const result = await context.store.deleteBucket(bucket);
     if (result === 'not-empty') throw new S3Error('BucketNotEmpty', { fields: [['BucketName', bucket.name]] });
     if (result === 'missing') throw new S3Error('NoSuchBucket', { fields: [['BucketName', bucket.name]] });
   },

@@ -61,7 +61,7 @@ export const deleteObject: OperationDefinition<'DeleteObject', DeleteObjectReque
     // its ETag (for most objects the MD5 of the content). `*` asks only whether it exists.
     if (condition.kind === 'if-match') context.authorize('s3:GetObject', bucket, key);
     await context.store.deleteObject(
-      bucket.name,
+      bucket,
       key,
       condition.kind === 'none'
         ? undefined

@@ -143,7 +143,6 @@ function checkedEntries(request: DeleteObjectsRequest['Delete'] | undefined): re
 }
 
 async function deleteOne(record: BucketRecord, entry: ObjectIdentifier, context: S3OperationContext): Promise<void> {
-  const bucket = record.name;
   const key = requireKey(entry.Key);
   // The entry's ETag is DeleteObject's If-Match (`*`: any object), with its authorization: the
   // `s3:if-match` key "in both S3 DeleteObject and S3 DeleteObjects API requests" (conditional
@@ -155,7 +154,7 @@ async function deleteOne(record: BucketRecord, entry: ObjectIdentifier, context:
   if (entry.VersionId !== undefined && entry.VersionId !== 'null') throw new S3Error('NoSuchVersion');
   // Checked under the key's lock, so no write lands between check and delete.
   await context.store.deleteObject(
-    bucket,
+    record,
     key,
     condition.kind === 'none' ? undefined : (info) => checkDeleteCondition(condition, info === undefined ? undefined : objectRecord(info), key),
   );

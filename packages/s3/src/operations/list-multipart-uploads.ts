@@ -128,7 +128,7 @@ export const listMultipartUploads: OperationDefinition<'ListMultipartUploads', L
     const page: UploadListPage =
       maxUploads === 0
         ? { uploads: [], commonPrefixes: [], isTruncated: false }
-        : await context.store.listUploads(bucket.name, {
+        : await context.store.listUploads(bucket, {
             prefix: input.Prefix,
             delimiter: input.Delimiter,
             keyMarker,

@@ -149,7 +149,7 @@ export const listObjectsV2: OperationDefinition<'ListObjectsV2', ListObjectsV2Re
     const page: ListPage =
       maxKeys === 0
         ? { objects: [], commonPrefixes: [], isTruncated: false }
-        : await context.store.listObjects(bucket.name, { prefix, delimiter, startAfter, maxKeys });
+        : await context.store.listObjects(bucket, { prefix, delimiter, startAfter, maxKeys });
     const text = (value: string): string => (encode ? urlEncodeKey(value) : value);
     const owner = input.FetchOwner === true ? { Owner: { ID: canonicalUserId(bucket.owner) } } : {};
     const contents = page.objects.map((info): ListedObject => {

@@ -39,7 +39,7 @@ export const putBucketEncryption: OperationDefinition<'PutBucketEncryption', Put
     // Checked on the bucket as read (a refused configuration changes nothing), then applied to
     // the bucket as it is when written: a concurrent PutBucketPolicy is kept.
     applyBucketEncryption(rules, bucket.encryption);
-    await context.store.updateBucket(bucket.name, (current) => {
+    await context.store.updateBucket(bucket, (current) => {
       const now = bucketRecord(current);
       return withEncryption(now, applyBucketEncryption(rules, now.encryption), true);
     });

@@ -48,7 +48,7 @@ export const putBucketPolicy: OperationDefinition<'PutBucketPolicy', PutBucketPo
     if (typeof input.Policy !== 'string') throw new S3Error('MalformedPolicyJson');
     validateBucketPolicy(input.Policy, bucket.name);
     const policy = input.Policy;
-    await context.store.updateBucket(bucket.name, (current) => withPolicy(bucketRecord(current), policy));
+    await context.store.updateBucket(bucket, (current) => withPolicy(bucketRecord(current), policy));
   },
   // CloudTrail logs the policy as a JSON object under `bucketPolicy`, beside `policy: [""]` (the
   // `?policy` query parameter), as its S3 examples show.

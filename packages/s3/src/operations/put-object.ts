@@ -111,7 +111,7 @@ export const putObject: OperationDefinition<'PutObject', PutObjectRequest, PutOb
     // stream its body, and again where the object commits, under the key's lock.
     const condition = parseWriteCondition(input.IfMatch, input.IfNoneMatch);
     const guard = writeGuard(condition, key);
-    guard?.(await context.store.headObject(bucket.name, key));
+    guard?.(await context.store.headObject(bucket, key));
     const expectedMd5 = contentMd5(input.ContentMD5);
     // The checksum (the one sent, or CRC64NVME) is computed over the plaintext as it streams and
     // checked before the body ends: a mismatch stores nothing.
@@ -129,7 +129,7 @@ export const putObject: OperationDefinition<'PutObject', PutObjectRequest, PutOb
         keys,
         (sealed, progress) =>
           context.store.putObject(
-            bucket.name,
+            bucket,
             key,
             sealed,
             () => {

@@ -113,10 +113,10 @@ export const uploadPartCopy: OperationDefinition<'UploadPartCopy', UploadPartCop
     const bucket = await ownedBucket(input.Bucket, context);
     const key = requireKey(input.Key);
     const partNumber = checkPartNumber(input.PartNumber);
-    const upload = await findUpload(context, bucket.name, key, input.UploadId);
+    const upload = await findUpload(context, bucket, key, input.UploadId);
     const source = parseCopySource(input.CopySource);
     const { bucket: sourceBucket, key: sourceKey } = await authorizedCopySource(source, context);
-    const reader = await context.store.openObject(sourceBucket.name, sourceKey);
+    const reader = await context.store.openObject(sourceBucket, sourceKey);
     if (reader === undefined) throw noSuchKey(sourceKey);
     let sourceCustomerKey: Uint8Array | undefined;
     let targetCustomer: { key: Uint8Array; keyMd5: string } | undefined;

@@ -103,7 +103,7 @@ export const uploadPart: OperationDefinition<'UploadPart', UploadPartRequest, Up
     // The declared size, before the body is read: over 5 GiB is 400 EntityTooLarge.
     checkProposedSize(input.DecodedContentLength, input.ContentLength);
     const expectedMd5 = contentMd5(input.ContentMD5);
-    const upload = await findUpload(context, bucket.name, key, input.UploadId);
+    const upload = await findUpload(context, bucket, key, input.UploadId);
     const customer = partCustomerKey(input, upload, context, { bucket, key });
     try {
       const checksummed = checksummedBody(input.Body, input);

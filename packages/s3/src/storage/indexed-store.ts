@@ -35,11 +35,12 @@ import { listPage } from './listing.ts';
 import { commitObject } from './object-commit.ts';
 import type { BucketRecord, LoadedBucket, ObjectRecord, Persistence } from './persistence.ts';
 import { restoreBucket } from './restore.ts';
-import { bucketState, type StoreState } from './store-state.ts';
+import { bucketName, bucketState, type StoreState } from './store-state.ts';
 import { compareUtf8, KeyedLock } from './support.ts';
 import type {
   BodySource,
   BucketInfo,
+  BucketTarget,
   CommitGuard,
   CompletionFields,
   DeleteBucketResult,
@@ -93,7 +94,8 @@ export class IndexedObjectStore implements ObjectStore {
   async createBucket(name: string, metadata: StoredFields): Promise<boolean> {
     return this.#store.locks.run(`b\0${name}`, async () => {
       if (this.#store.buckets.has(name)) return false;
-      const record: BucketRecord = { name, created: this.#store.now(), metadata: copyFields(metadata) };
+      // A fresh identity: a request that read an earlier bucket of this name cannot act on this one.
+      const record: BucketRecord = { name, id: this.#store.newId(), created: this.#store.now(), metadata: copyFields(metadata) };
       const index = (): void => {
         this.#store.buckets.set(name, emptyBucketState(record));
         this.#store.refs.track(name);
@@ -108,9 +110,9 @@ export class IndexedObjectStore implements ObjectStore {
     return this.#store.buckets.get(name)?.record;
   }
 
-  async updateBucket(name: string, update: (current: BucketInfo) => StoredFields | undefined): Promise<BucketInfo> {
-    return this.#store.locks.run(`b\0${name}`, async () => {
-      const state = bucketState(this.#store, name);
+  async updateBucket(target: BucketTarget, update: (current: BucketInfo) => StoredFields | undefined): Promise<BucketInfo> {
+    return this.#store.locks.run(`b\0${bucketName(target)}`, async () => {
+      const state = bucketState(this.#store, target);
       const metadata = update(state.record);
       if (metadata === undefined) return state.record;
       const record: BucketRecord = { ...state.record, metadata: copyFields(metadata) };
@@ -120,10 +122,11 @@ export class IndexedObjectStore implements ObjectStore {
     });
   }
 
-  async deleteBucket(name: string): Promise<DeleteBucketResult> {
+  async deleteBucket(target: BucketTarget): Promise<DeleteBucketResult> {
+    const name = bucketName(target);
     return this.#store.locks.run(`b\0${name}`, async () => {
       const state = this.#store.buckets.get(name);
-      if (state === undefined) return 'missing';
+      if (state === undefined || (typeof target !== 'string' && state.record.id !== target.id)) return 'missing';
       // A write in flight counts as an object: S3 answers as if it had landed first (409).
       if (state.objects.size > 0 || state.uploads.size > 0 || state.pending > 0) return 'not-empty';
       // Out of the index before the files go: a write that starts now finds no bucket
@@ -146,9 +149,10 @@ export class IndexedObjectStore implements ObjectStore {
     return [...this.#store.buckets.values()].map((state) => state.record).sort((a, b) => compareUtf8(a.name, b.name));
   }
 
-  async putObject(bucket: string, key: string, body: BodySource, metadata: FieldsSource, guard?: CommitGuard): Promise<ObjectInfo> {
+  async putObject(target: BucketTarget, key: string, body: BodySource, metadata: FieldsSource, guard?: CommitGuard): Promise<ObjectInfo> {
     const store = this.#store;
-    const state = bucketState(store, bucket);
+    const state = bucketState(store, target);
+    const bucket = state.record.name;
     const blobId = store.newId();
     const pinning = pinningFor(store, body);
     const size = await writeBlob(store, bucket, state, blobId, pinning?.body ?? body);
@@ -164,26 +168,28 @@ export class IndexedObjectStore implements ObjectStore {
     return commitObject(store, bucket, record, [blobId], undefined, guard, state);
   }
 
-  async headObject(bucket: string, key: string): Promise<ObjectInfo | undefined> {
+  async headObject(bucket: BucketTarget, key: string): Promise<ObjectInfo | undefined> {
     const record = bucketState(this.#store, bucket).objects.get(key);
     return record === undefined ? undefined : objectInfo(record);
   }
 
-  async openObject(bucket: string, key: string): Promise<ObjectReader | undefined> {
+  async openObject(target: BucketTarget, key: string): Promise<ObjectReader | undefined> {
     const store = this.#store;
-    const record = bucketState(store, bucket).objects.get(key);
+    const state = bucketState(store, target);
+    const record = state.objects.get(key);
     return record === undefined
       ? undefined
-      : openReader(store, bucket, objectInfo(record), {
+      : openReader(store, state.record.name, objectInfo(record), {
           blobIds: record.segments.map((segment) => segment.blobId),
           sizes: record.segments.map((segment) => segment.size),
           pins: record.segments.map((segment) => segment.pin),
         });
   }
 
-  async updateObjectMetadata(bucket: string, key: string, metadata: StoredFields): Promise<ObjectInfo> {
+  async updateObjectMetadata(target: BucketTarget, key: string, metadata: StoredFields): Promise<ObjectInfo> {
+    const bucket = bucketName(target);
     return this.#store.locks.run(`o\0${bucket}\0${key}`, async () => {
-      const state = bucketState(this.#store, bucket);
+      const state = bucketState(this.#store, target);
       const old = state.objects.get(key);
       if (old === undefined) throw new S3Error('NoSuchKey', { fields: [['Key', key]] });
       const record: ObjectRecord = { ...old, lastModified: this.#store.now(), metadata: copyFields(metadata) };
@@ -193,9 +199,10 @@ export class IndexedObjectStore implements ObjectStore {
     });
   }
 
-  async deleteObject(bucket: string, key: string, guard?: CommitGuard): Promise<boolean> {
+  async deleteObject(target: BucketTarget, key: string, guard?: CommitGuard): Promise<boolean> {
+    const bucket = bucketName(target);
     return this.#store.locks.run(`o\0${bucket}\0${key}`, async () => {
-      const state = bucketState(this.#store, bucket);
+      const state = bucketState(this.#store, target);
       const old = state.objects.get(key);
       guard?.(old === undefined ? undefined : objectInfo(old));
       if (old === undefined) return false;
@@ -212,41 +219,41 @@ export class IndexedObjectStore implements ObjectStore {
     });
   }
 
-  async listObjects(bucket: string, options: ListOptions): Promise<ListPage> {
+  async listObjects(bucket: BucketTarget, options: ListOptions): Promise<ListPage> {
     const state = bucketState(this.#store, bucket);
     state.sortedKeys ??= [...state.objects.keys()].sort(compareUtf8);
     return listPage(state.sortedKeys, state.objects, options);
   }
 
-  createUpload(bucket: string, key: string, metadata: StoredFields): Promise<UploadInfo> {
+  createUpload(bucket: BucketTarget, key: string, metadata: StoredFields): Promise<UploadInfo> {
     return createUpload(this.#store, bucket, key, metadata);
   }
 
-  getUpload(bucket: string, uploadId: string): Promise<UploadInfo | undefined> {
+  getUpload(bucket: BucketTarget, uploadId: string): Promise<UploadInfo | undefined> {
     return getUpload(this.#store, bucket, uploadId);
   }
 
-  listUploads(bucket: string, options: UploadListOptions): Promise<UploadListPage> {
+  listUploads(bucket: BucketTarget, options: UploadListOptions): Promise<UploadListPage> {
     return listUploads(this.#store, bucket, options);
   }
 
-  putPart(bucket: string, uploadId: string, partNumber: number, body: BodySource, metadata: FieldsSource): Promise<PartInfo> {
+  putPart(bucket: BucketTarget, uploadId: string, partNumber: number, body: BodySource, metadata: FieldsSource): Promise<PartInfo> {
     return putPart(this.#store, bucket, uploadId, partNumber, body, metadata);
   }
 
-  listParts(bucket: string, uploadId: string, options: PartListOptions): Promise<PartListPage> {
+  listParts(bucket: BucketTarget, uploadId: string, options: PartListOptions): Promise<PartListPage> {
     return listParts(this.#store, bucket, uploadId, options);
   }
 
-  openPart(bucket: string, uploadId: string, partNumber: number): Promise<ObjectReader | undefined> {
+  openPart(bucket: BucketTarget, uploadId: string, partNumber: number): Promise<ObjectReader | undefined> {
     return openPart(this.#store, bucket, uploadId, partNumber);
   }
 
-  completeUpload(bucket: string, uploadId: string, partNumbers: readonly number[], metadata: CompletionFields, guard?: CommitGuard): Promise<ObjectInfo> {
+  completeUpload(bucket: BucketTarget, uploadId: string, partNumbers: readonly number[], metadata: CompletionFields, guard?: CommitGuard): Promise<ObjectInfo> {
     return completeUpload(this.#store, bucket, uploadId, partNumbers, metadata, guard);
   }
 
-  abortUpload(bucket: string, uploadId: string): Promise<boolean> {
+  abortUpload(bucket: BucketTarget, uploadId: string): Promise<boolean> {
     return abortUpload(this.#store, bucket, uploadId);
   }
 

@@ -23,6 +23,8 @@ export interface SegmentRecord {
 
 export interface BucketRecord {
   readonly name: string;
+  /** The bucket's identity (`BucketIdentity.id`): unique among the buckets ever made under its name. */
+  readonly id: string;
   readonly created: number;
   readonly metadata: StoredFields;
 }

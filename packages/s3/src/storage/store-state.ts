@@ -11,6 +11,7 @@ import type { BlobRefs } from './blob-refs.ts';
 import type { BucketState, UploadState } from './bucket-index.ts';
 import type { Persistence } from './persistence.ts';
 import type { KeyedLock } from './support.ts';
+import type { BucketTarget } from './types.ts';
 
 /** One indexed store's state, shared by the modules that hold its steps. */
 export interface StoreState {
@@ -40,14 +41,21 @@ export interface DeferredRelease {
 }
 
 /**
- * The index of bucket `name`.
+ * The index of the bucket `target` names: by name, or, for a `BucketIdentity`, only while that
+ * very bucket exists (not another created since under its name).
  * @throws S3Error NoSuchBucket.
  * @example const state = bucketState(store, 'b');
  */
-export function bucketState(store: StoreState, name: string): BucketState {
+export function bucketState(store: StoreState, target: BucketTarget): BucketState {
+  const name = bucketName(target);
   const state = store.buckets.get(name);
-  if (state === undefined) throw noSuchBucket(name);
+  if (state === undefined || (typeof target !== 'string' && state.record.id !== target.id)) throw noSuchBucket(name);
   return state;
+}
+
+/** The name of the bucket `target` names. */
+export function bucketName(target: BucketTarget): string {
+  return typeof target === 'string' ? target : target.name;
 }
 
 /**
@@ -55,7 +63,7 @@ export function bucketState(store: StoreState, name: string): BucketState {
  * @throws S3Error NoSuchBucket or NoSuchUpload.
  * @example const upload = uploadState(store, 'b', uploadId);
  */
-export function uploadState(store: StoreState, bucket: string, uploadId: string): UploadState {
+export function uploadState(store: StoreState, bucket: BucketTarget, uploadId: string): UploadState {
   const upload = bucketState(store, bucket).uploads.get(uploadId);
   if (upload === undefined) throw noSuchUpload(uploadId);
   return upload;

@@ -23,9 +23,27 @@ export type BodySource = AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
  */
 export type FieldsSource = StoredFields | (() => StoredFields);
 
-/** A bucket as stored. */
-export interface BucketInfo {
+/**
+ * Which bucket: its name, and its `id`, which a bucket keeps from its creation until it is deleted
+ * and which no other bucket of that name ever has. In S3 a bucket is a resource of its own: one
+ * deleted and created again under its name is another bucket, and a request begun against the
+ * first must not act on the second.
+ */
+export interface BucketIdentity {
   readonly name: string;
+  readonly id: string;
+}
+
+/**
+ * The bucket a store call acts on: a name acts on whatever bucket has that name when the call
+ * runs; a `BucketIdentity` (a `BucketInfo` is one) acts on that very bucket only, and the call
+ * fails NoSuchBucket, changing nothing, if it has been deleted since, even when a bucket of the
+ * same name exists again (so a write read against one bucket never lands in its successor).
+ */
+export type BucketTarget = string | BucketIdentity;
+
+/** A bucket as stored. */
+export interface BucketInfo extends BucketIdentity {
   /** Milliseconds since the epoch, from the store's clock. */
   readonly created: number;
   readonly metadata: StoredFields;
@@ -185,6 +203,15 @@ export type DeleteBucketResult = 'deleted' | 'not-empty' | 'missing';
  * concurrent writers both win. TypeScript accepts an implementation that declares fewer
  * parameters, so ignoring `guard` would compile and silently overwrite: the conformance suite
  * is what catches it.
+ *
+ * Bucket identity: every method that takes a bucket takes a `BucketTarget`. An implementation MUST
+ * give each bucket it creates an `id` no earlier bucket of that name had, and MUST refuse a call
+ * naming a `BucketIdentity` whose bucket is gone (NoSuchBucket; `deleteBucket` answers `missing`),
+ * checked again where a write commits, so that a DeleteBucket and CreateBucket of the name while
+ * the write was under way (its body streaming, or its caller between reading the bucket and
+ * writing) leaves the new bucket untouched. The engine passes the identity it read on every
+ * call; a store that took it for a name would look up `[object Object]` and answer NoSuchBucket
+ * everywhere, which the conformance suite catches too.
  */
 export interface ObjectStore {
   /** Creates a bucket; false if it exists. */
@@ -197,9 +224,9 @@ export interface ObjectStore {
    * acknowledged (a PutBucketEncryption undoing a PutBucketPolicy).
    * @throws S3Error NoSuchBucket, or whatever `update` throws (nothing is written then).
    */
-  updateBucket(name: string, update: (current: BucketInfo) => StoredFields | undefined): Promise<BucketInfo>;
-  /** Deletes an empty bucket (no objects, no uploads in progress). */
-  deleteBucket(name: string): Promise<DeleteBucketResult>;
+  updateBucket(name: BucketTarget, update: (current: BucketInfo) => StoredFields | undefined): Promise<BucketInfo>;
+  /** Deletes an empty bucket (no objects, no uploads in progress); `missing` if it is gone (or is another bucket now). */
+  deleteBucket(name: BucketTarget): Promise<DeleteBucketResult>;
   /** Every bucket, by name. */
   listBuckets(): Promise<readonly BucketInfo[]>;
 
@@ -208,37 +235,37 @@ export interface ObjectStore {
    * checks the object replaced under the key's lock first. @throws S3Error NoSuchBucket, or
    * whatever `guard` throws (nothing is stored then).
    */
-  putObject(bucket: string, key: string, body: BodySource, metadata: FieldsSource, guard?: CommitGuard): Promise<ObjectInfo>;
+  putObject(bucket: BucketTarget, key: string, body: BodySource, metadata: FieldsSource, guard?: CommitGuard): Promise<ObjectInfo>;
   /** @throws S3Error NoSuchBucket. */
-  headObject(bucket: string, key: string): Promise<ObjectInfo | undefined>;
+  headObject(bucket: BucketTarget, key: string): Promise<ObjectInfo | undefined>;
   /** @throws S3Error NoSuchBucket. */
-  openObject(bucket: string, key: string): Promise<ObjectReader | undefined>;
+  openObject(bucket: BucketTarget, key: string): Promise<ObjectReader | undefined>;
   /** Replaces an object's metadata, keeping its bytes (CopyObject onto itself). @throws S3Error NoSuchBucket, NoSuchKey. */
-  updateObjectMetadata(bucket: string, key: string, metadata: StoredFields): Promise<ObjectInfo>;
+  updateObjectMetadata(bucket: BucketTarget, key: string, metadata: StoredFields): Promise<ObjectInfo>;
   /**
    * @returns whether an object was deleted; `guard`, if given, checks the object under the key's
    * lock first. @throws S3Error NoSuchBucket, or whatever `guard` throws (nothing is deleted then).
    */
-  deleteObject(bucket: string, key: string, guard?: CommitGuard): Promise<boolean>;
+  deleteObject(bucket: BucketTarget, key: string, guard?: CommitGuard): Promise<boolean>;
   /** @throws S3Error NoSuchBucket. */
-  listObjects(bucket: string, options: ListOptions): Promise<ListPage>;
+  listObjects(bucket: BucketTarget, options: ListOptions): Promise<ListPage>;
 
   /** Starts a multipart upload. @throws S3Error NoSuchBucket. */
-  createUpload(bucket: string, key: string, metadata: StoredFields): Promise<UploadInfo>;
+  createUpload(bucket: BucketTarget, key: string, metadata: StoredFields): Promise<UploadInfo>;
   /** @throws S3Error NoSuchBucket. */
-  getUpload(bucket: string, uploadId: string): Promise<UploadInfo | undefined>;
+  getUpload(bucket: BucketTarget, uploadId: string): Promise<UploadInfo | undefined>;
   /** Uploads in progress, by key then initiation, a page at a time. @throws S3Error NoSuchBucket. */
-  listUploads(bucket: string, options: UploadListOptions): Promise<UploadListPage>;
+  listUploads(bucket: BucketTarget, options: UploadListOptions): Promise<UploadListPage>;
   /**
    * Stores a part, replacing one of the same number (whose bytes are then released). Resolves only
    * once the part is durable. @throws S3Error NoSuchBucket, NoSuchUpload (also when the upload is
    * completed or aborted while the body streams in: nothing is kept then).
    */
-  putPart(bucket: string, uploadId: string, partNumber: number, body: BodySource, metadata: FieldsSource): Promise<PartInfo>;
+  putPart(bucket: BucketTarget, uploadId: string, partNumber: number, body: BodySource, metadata: FieldsSource): Promise<PartInfo>;
   /** Parts by number, a page at a time. @throws S3Error NoSuchBucket, NoSuchUpload. */
-  listParts(bucket: string, uploadId: string, options: PartListOptions): Promise<PartListPage>;
+  listParts(bucket: BucketTarget, uploadId: string, options: PartListOptions): Promise<PartListPage>;
   /** Opens one part's bytes (UploadPartCopy and checks). @throws S3Error NoSuchBucket, NoSuchUpload. */
-  openPart(bucket: string, uploadId: string, partNumber: number): Promise<ObjectReader | undefined>;
+  openPart(bucket: BucketTarget, uploadId: string, partNumber: number): Promise<ObjectReader | undefined>;
   /**
    * Makes the listed parts, in order, the segments of the upload's object (replacing any object of
    * that key), and ends the upload; unlisted parts are discarded. Atomic: a crash leaves either the
@@ -247,9 +274,9 @@ export interface ObjectStore {
    * @throws S3Error NoSuchBucket, NoSuchUpload, InvalidPart (a listed part was not uploaded), or
    *   whatever `metadata` or `guard` (as for `putObject`) throws; the upload stays in progress then.
    */
-  completeUpload(bucket: string, uploadId: string, partNumbers: readonly number[], metadata: CompletionFields, guard?: CommitGuard): Promise<ObjectInfo>;
+  completeUpload(bucket: BucketTarget, uploadId: string, partNumbers: readonly number[], metadata: CompletionFields, guard?: CommitGuard): Promise<ObjectInfo>;
   /** @returns whether an upload was aborted. @throws S3Error NoSuchBucket. */
-  abortUpload(bucket: string, uploadId: string): Promise<boolean>;
+  abortUpload(bucket: BucketTarget, uploadId: string): Promise<boolean>;
 
   /** Waits for work in flight and releases resources (a directory store's lock). */
   close(): Promise<void>;

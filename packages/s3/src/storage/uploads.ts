@@ -13,9 +13,10 @@ import { outcomeUnknown, persisted, unlessOutcomeUnknown } from './commit-outcom
 import { compareUploads, partPage, uploadPage } from './listing.ts';
 import { commitObject } from './object-commit.ts';
 import type { ObjectRecord, PartRecord, SegmentRecord, UploadRecord } from './persistence.ts';
-import { bucketState, type StoreState, uploadState } from './store-state.ts';
+import { bucketName, bucketState, type StoreState, uploadState } from './store-state.ts';
 import type {
   BodySource,
+  BucketTarget,
   CommitGuard,
   CompletionFields,
   FieldsSource,
@@ -35,10 +36,11 @@ import type {
  * @throws S3Error NoSuchBucket.
  * @example const upload = await createUpload(store, 'b', 'big.bin', {});
  */
-export async function createUpload(store: StoreState, bucket: string, key: string, metadata: StoredFields): Promise<UploadInfo> {
+export async function createUpload(store: StoreState, target: BucketTarget, key: string, metadata: StoredFields): Promise<UploadInfo> {
+  const bucket = bucketName(target);
   const upload: UploadRecord = { uploadId: store.newId(), key, initiated: store.now(), metadata: copyFields(metadata) };
   return store.locks.run(`u\0${bucket}\0${upload.uploadId}`, async () => {
-    const state = bucketState(store, bucket);
+    const state = bucketState(store, target);
     state.pending += 1;
     try {
       const index = (): void => void state.uploads.set(upload.uploadId, { upload, parts: new Map() });
@@ -56,7 +58,7 @@ export async function createUpload(store: StoreState, bucket: string, key: strin
  * @throws S3Error NoSuchBucket.
  * @example const upload = await getUpload(store, 'b', uploadId);
  */
-export async function getUpload(store: StoreState, bucket: string, uploadId: string): Promise<UploadInfo | undefined> {
+export async function getUpload(store: StoreState, bucket: BucketTarget, uploadId: string): Promise<UploadInfo | undefined> {
   return bucketState(store, bucket).uploads.get(uploadId)?.upload;
 }
 
@@ -65,7 +67,7 @@ export async function getUpload(store: StoreState, bucket: string, uploadId: str
  * @throws S3Error NoSuchBucket.
  * @example const page = await listUploads(store, 'b', { maxUploads: 1000 });
  */
-export async function listUploads(store: StoreState, bucket: string, options: UploadListOptions): Promise<UploadListPage> {
+export async function listUploads(store: StoreState, bucket: BucketTarget, options: UploadListOptions): Promise<UploadListPage> {
   const uploads = [...bucketState(store, bucket).uploads.values()].map((state) => state.upload);
   return uploadPage(uploads.sort(compareUploads), options);
 }
@@ -78,14 +80,15 @@ export async function listUploads(store: StoreState, bucket: string, options: Up
  */
 export async function putPart(
   store: StoreState,
-  bucket: string,
+  target: BucketTarget,
   uploadId: string,
   partNumber: number,
   body: BodySource,
   metadata: FieldsSource,
 ): Promise<PartInfo> {
-  const state = bucketState(store, bucket);
-  uploadState(store, bucket, uploadId);
+  const state = bucketState(store, target);
+  const bucket = state.record.name;
+  uploadState(store, target, uploadId);
   const blobId = store.newId();
   const pinning = pinningFor(store, body);
   let size: number;
@@ -95,14 +98,14 @@ export async function putPart(
     // The bucket was deleted as the part streamed in (with the upload: DeleteBucket refuses
     // while one is open): answered as the request would be now, NoSuchBucket, or NoSuchUpload
     // if a bucket of that name exists again.
-    if (store.buckets.get(bucket) !== state) uploadState(store, bucket, uploadId);
+    if (store.buckets.get(bucket) !== state) uploadState(store, target, uploadId);
     throw error;
   }
   const pin = pinning === undefined ? {} : { pin: pinning.pin() };
   try {
     store.refs.retain(bucket, [blobId]);
     return await store.locks.run(`u\0${bucket}\0${uploadId}`, async () => {
-      const upload = uploadState(store, bucket, uploadId);
+      const upload = uploadState(store, target, uploadId);
       const part: PartRecord = { partNumber, blobId, size, ...pin, lastModified: store.now(), metadata: copyFields(resolveFields(metadata)) };
       const old = upload.parts.get(partNumber);
       // Not durable: the part is in place (its blob counted by it), the old one's blob stays
@@ -124,7 +127,7 @@ export async function putPart(
  * @throws S3Error NoSuchBucket or NoSuchUpload.
  * @example const page = await listParts(store, 'b', uploadId, { maxParts: 1000 });
  */
-export async function listParts(store: StoreState, bucket: string, uploadId: string, options: PartListOptions): Promise<PartListPage> {
+export async function listParts(store: StoreState, bucket: BucketTarget, uploadId: string, options: PartListOptions): Promise<PartListPage> {
   return partPage(uploadState(store, bucket, uploadId).parts.values(), options);
 }
 
@@ -133,8 +136,9 @@ export async function listParts(store: StoreState, bucket: string, uploadId: str
  * @throws S3Error NoSuchBucket or NoSuchUpload.
  * @example const reader = await openPart(store, 'b', uploadId, 1);
  */
-export async function openPart(store: StoreState, bucket: string, uploadId: string, partNumber: number): Promise<ObjectReader | undefined> {
-  const part = uploadState(store, bucket, uploadId).parts.get(partNumber);
+export async function openPart(store: StoreState, target: BucketTarget, uploadId: string, partNumber: number): Promise<ObjectReader | undefined> {
+  const bucket = bucketName(target);
+  const part = uploadState(store, target, uploadId).parts.get(partNumber);
   if (part === undefined) return undefined;
   const info: ObjectInfo = {
     key: `${uploadId}#${partNumber}`,
@@ -153,14 +157,16 @@ export async function openPart(store: StoreState, bucket: string, uploadId: stri
  */
 export async function completeUpload(
   store: StoreState,
-  bucket: string,
+  target: BucketTarget,
   uploadId: string,
   partNumbers: readonly number[],
   metadata: CompletionFields,
   guard?: CommitGuard,
 ): Promise<ObjectInfo> {
+  const bucket = bucketName(target);
   return store.locks.run(`u\0${bucket}\0${uploadId}`, async () => {
-    const upload = uploadState(store, bucket, uploadId);
+    const upload = uploadState(store, target, uploadId);
+    const state = bucketState(store, target);
     const parts = partNumbers.map((number) => {
       const part = upload.parts.get(number);
       if (part === undefined) throw new S3Error('InvalidPart');
@@ -185,6 +191,7 @@ export async function completeUpload(
       segments.map((segment) => segment.blobId),
       () => dropUpload(store, bucket, upload).catch(unlessOutcomeUnknown),
       guard,
+      state,
     );
   });
 }
@@ -194,9 +201,10 @@ export async function completeUpload(
  * @throws S3Error NoSuchBucket.
  * @example const aborted = await abortUpload(store, 'b', uploadId);
  */
-export async function abortUpload(store: StoreState, bucket: string, uploadId: string): Promise<boolean> {
+export async function abortUpload(store: StoreState, target: BucketTarget, uploadId: string): Promise<boolean> {
+  const bucket = bucketName(target);
   return store.locks.run(`u\0${bucket}\0${uploadId}`, async () => {
-    const upload = bucketState(store, bucket).uploads.get(uploadId);
+    const upload = bucketState(store, target).uploads.get(uploadId);
     if (upload === undefined) return false;
     await dropUpload(store, bucket, upload);
     return true;

@@ -52,11 +52,15 @@ export async function stop(entry: Running): Promise<void> {
   await entry.inner.close();
 }
 
-/** A fresh engine over a gated store of `backend`, in `region`, and a client; with BUCKET unless told not to. */
-export async function start(backend: Backend, options: { region?: string; bucket?: boolean; directory?: string } = {}): Promise<Running> {
+/**
+ * A fresh engine over a gated store of `backend`, in `region`, and a client; with BUCKET unless told
+ * not to; `newId`, the store's source of bucket, upload and blob ids.
+ */
+export async function start(backend: Backend, options: { region?: string; bucket?: boolean; directory?: string; newId?: () => string } = {}): Promise<Running> {
   const region = options.region ?? 'us-east-1';
   const directory = backend === 'filesystem' ? (options.directory ?? tempDirectory('races')) : undefined;
-  const inner = directory === undefined ? await createMemoryObjectStore() : await openFileSystemObjectStore({ directory });
+  const environment = options.newId === undefined ? {} : { newId: options.newId };
+  const inner = directory === undefined ? await createMemoryObjectStore(environment) : await openFileSystemObjectStore({ directory, ...environment });
   const gated = gatedStore(inner);
   const engine = wireEngine({ engine: { region, storage: gated.store } });
   // One attempt: the SDK would retry a 500 and hide it.

@@ -50,12 +50,13 @@ describe('the encryption fields S3 echoes', () => {
     expect(echoedEncryption('PutObject', { mode: 'SSE-KMS', kmsKeyArn: ARN, context: {} }).encryptionContext).toBeUndefined();
   });
 
-  it('SSE-C: no x-amz-server-side-encryption; algorithm and key MD5, except on CompleteMultipartUpload', () => {
+  it('SSE-C: no x-amz-server-side-encryption; the algorithm and key MD5 sent, on every operation; nothing without a key', () => {
     const md5 = 'JMwgiexXqwuPqIPjYFmIZQ==';
     for (const operation of ALL) {
       const echoed = echoedEncryption(operation, { mode: 'SSE-C', customerKeyMd5: md5 });
       expect(echoed.serverSideEncryption).toBeUndefined();
-      expect(echoed).toEqual(operation === 'CompleteMultipartUpload' ? {} : { customerAlgorithm: 'AES256', customerKeyMd5: md5 });
+      expect(echoed).toEqual({ customerAlgorithm: 'AES256', customerKeyMd5: md5 });
+      expect(echoedEncryption(operation, { mode: 'SSE-C' })).toEqual({});
     }
   });
 

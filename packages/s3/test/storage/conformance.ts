@@ -152,6 +152,84 @@ export function runObjectStoreConformance(backend: string, create: () => Promise
       await store.close();
     });
 
+    it('a bucket keeps its id until deleted; one created again under its name has another, as do its updates', async () => {
+      const fixture = await create();
+      const { store } = fixture;
+      await store.createBucket('b', { owner: 'a' });
+      const first = (await store.getBucket('b'))!;
+      expect(first.id).toMatch(/\S/);
+      expect((await store.updateBucket(first, () => ({ owner: 'b' }))).id).toBe(first.id);
+      expect((await store.listBuckets()).map((bucket) => bucket.id)).toEqual([first.id]);
+      expect(await store.deleteBucket(first)).toBe('deleted');
+      await store.createBucket('b', {});
+      const second = (await store.getBucket('b'))!;
+      expect(second.id).not.toBe(first.id);
+      if (fixture.reopen !== undefined) {
+        const again = await fixture.reopen();
+        expect((await again.getBucket('b'))?.id).toBe(second.id);
+        await again.close();
+      } else await store.close();
+    });
+
+    // S3: a bucket deleted and created again under its name is another resource. A call naming the
+    // first bucket's identity (a request that read it, then paused) must not act on the second.
+    it("every call naming a deleted bucket's identity is NoSuchBucket when a bucket of its name exists again, and changes nothing", async () => {
+      const { store } = await create();
+      await store.createBucket('b', { generation: 'first' });
+      const old = (await store.getBucket('b'))!;
+      expect(await store.deleteBucket(old)).toBe('deleted');
+      await store.createBucket('b', { generation: 'second' });
+      await store.putObject('b', 'k', [text('kept')], { kept: 'yes' });
+      const upload = await store.createUpload('b', 'k', {});
+      await store.putPart('b', upload.uploadId, 1, [text('part')], {});
+      const stale = { name: 'b', id: old.id };
+      for (const action of [
+        () => store.putObject(stale, 'k', [text('lost')], {}),
+        () => store.putObject(stale, 'new', [text('lost')], {}),
+        () => store.headObject(stale, 'k'),
+        () => store.openObject(stale, 'k'),
+        () => store.updateObjectMetadata(stale, 'k', { kept: 'no' }),
+        () => store.deleteObject(stale, 'k'),
+        () => store.listObjects(stale, { maxKeys: 10 }),
+        () => store.createUpload(stale, 'k', {}),
+        () => store.getUpload(stale, upload.uploadId),
+        () => store.listUploads(stale, { maxUploads: 10 }),
+        () => store.putPart(stale, upload.uploadId, 2, [text('lost')], {}),
+        () => store.listParts(stale, upload.uploadId, { maxParts: 10 }),
+        () => store.openPart(stale, upload.uploadId, 1),
+        () => store.completeUpload(stale, upload.uploadId, [1], {}),
+        () => store.abortUpload(stale, upload.uploadId),
+        () => store.updateBucket(stale, () => ({ generation: 'overwritten' })),
+      ]) {
+        const error = await catchS3Async(action);
+        expect([error.code, error.status, error.fields]).toEqual(['NoSuchBucket', 404, [['BucketName', 'b']]]);
+      }
+      expect(await store.deleteBucket(stale)).toBe('missing');
+      // The bucket of the name now is as it was: its metadata, its one object, its upload and part.
+      const current = (await store.getBucket('b'))!;
+      expect([current.metadata, current.id === old.id]).toEqual([{ generation: 'second' }, false]);
+      expect((await store.listObjects(current, { maxKeys: 10 })).objects.map((object) => [object.key, object.metadata])).toEqual([['k', { kept: 'yes' }]]);
+      expect(new TextDecoder().decode(await readAll(store, 'b', 'k'))).toBe('kept');
+      expect((await store.listUploads(current, { maxUploads: 10 })).uploads.map((entry) => entry.uploadId)).toEqual([upload.uploadId]);
+      expect((await store.listParts(current, upload.uploadId, { maxParts: 10 })).parts.map((part) => part.partNumber)).toEqual([1]);
+      await store.close();
+    });
+
+    it("a PUT naming a bucket's identity whose bucket is deleted and created again while its body streams fails NoSuchBucket, the new bucket untouched", async () => {
+      const { store } = await create();
+      await store.createBucket('b', {});
+      const old = (await store.getBucket('b'))!;
+      const body = gatedBody();
+      const put = catchS3Async(() => store.putObject(old, 'k', body.chunks, {}));
+      await body.started;
+      expect(await store.deleteBucket('b')).toBe('deleted');
+      expect(await store.createBucket('b', {})).toBe(true);
+      body.release();
+      expect((await put).code).toBe('NoSuchBucket');
+      expect((await store.listObjects('b', { maxKeys: 10 })).objects).toEqual([]);
+      await store.close();
+    });
+
     // S3 never acknowledges a write it cannot read back: a PUT whose bucket is deleted while its
     // body streams fails as a write into a missing bucket does, even when a bucket of the same
     // name exists again by the time the body ends (its bytes went with the old one).

@@ -14,6 +14,11 @@ import type { S3OperationContext } from '../types.ts';
 /** A bucket's record. */
 export interface BucketRecord {
   readonly name: string;
+  /**
+   * The bucket's identity in storage: the operations pass the record itself to the store, so a
+   * request acts on the bucket it read and authorized, never on one created since under its name.
+   */
+  readonly id: string;
   readonly created: number;
   /** The owning account. */
   readonly owner: string;
@@ -71,7 +76,7 @@ const READ = new WeakMap<StoredFields, { readonly info: BucketInfo; readonly rec
 /** Reads a stored bucket back. */
 export function bucketRecord(info: BucketInfo): BucketRecord {
   const known = READ.get(info.metadata);
-  if (known !== undefined && known.info.name === info.name && known.info.created === info.created) return known.record;
+  if (known !== undefined && known.info.name === info.name && known.info.id === info.id && known.info.created === info.created) return known.record;
   const record = readBucketRecord(info);
   READ.set(info.metadata, { info, record });
   return record;
@@ -89,6 +94,7 @@ function readBucketRecord(info: BucketInfo): BucketRecord {
   // Frozen all through: one record serves every request until the bucket changes.
   return Object.freeze({
     name: info.name,
+    id: info.id,
     created: info.created,
     owner,
     region,

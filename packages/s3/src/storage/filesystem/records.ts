@@ -27,7 +27,12 @@ export function encodeRecord(record: BucketRecord | ObjectRecord | UploadRecord 
 
 export function decodeBucket(bytes: Uint8Array, path: string): BucketRecord {
   const json = parse(bytes, path);
-  return { name: string(json, 'name', path), created: number(json, 'created', path), metadata: fields(json, path) };
+  const created = number(json, 'created', path);
+  // A bucket written before ids were kept has none: its creation time stands in, stable across
+  // opens. Unique all the same: every bucket made since has a random id of 24 base64url
+  // characters, never this shorter form.
+  const id = json['id'] === undefined ? `created-${created}` : string(json, 'id', path);
+  return { name: string(json, 'name', path), id, created, metadata: fields(json, path) };
 }
 
 export function decodeObject(bytes: Uint8Array, path: string): ObjectRecord {

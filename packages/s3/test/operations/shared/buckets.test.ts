@@ -8,7 +8,7 @@ import { bucketRecord, newBucketFields, withEncryption } from '../../../src/oper
 import type { BucketInfo } from '../../../src/storage/types.ts';
 
 describe('bucketRecord', () => {
-  const info: BucketInfo = { name: 'records', created: 1, metadata: newBucketFields('111122223333', 'us-east-1') };
+  const info: BucketInfo = { name: 'records', id: 'first', created: 1, metadata: newBucketFields('111122223333', 'us-east-1') };
 
   it('reads the same stored fields once, into a record nothing can change', () => {
     const record = bucketRecord(info);
@@ -32,5 +32,11 @@ describe('bucketRecord', () => {
   it('does not take one bucket for another with the same fields object', () => {
     const other: BucketInfo = { ...info, name: 'other-records' };
     expect(bucketRecord(other).name).toBe('other-records');
+  });
+
+  it('does not take a bucket created again under the name for the one it replaced', () => {
+    const first = bucketRecord(info);
+    const again = bucketRecord({ ...info, id: 'second' });
+    expect([first.id, again.id]).toEqual(['first', 'second']);
   });
 });
