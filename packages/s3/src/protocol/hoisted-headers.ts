@@ -17,7 +17,10 @@
  * Not read (each UNCONFIRMED in the README's known differences): `x-amz-server-side-encryption-context`,
  * which S3 was reported to ignore in the query (aws/aws-sdk-go#4949, aws-sdk-go-v2#2228, 2023:
  * "the object is uploaded and encrypted without adding the encryption context"), and
- * `x-amz-server-side-encryption-bucket-key-enabled` (no report either way). S3 is selective:
+ * `x-amz-server-side-encryption-bucket-key-enabled` (no report either way), and the copy source's
+ * SSE-C trio (`x-amz-copy-source-server-side-encryption-customer-*`: no report, issue or capture
+ * shows S3 reading them from a presigned CopyObject's or UploadPartCopy's query, so such a copy
+ * sends them as headers, signed, as every `x-amz-*` header of a presigned request must be). S3 is selective:
  * it ignores a hoisted `x-amz-tagging` (aws-sdk-go-v2#1017) and unsigned `x-amz-checksum-*`
  * parameters (localstack#12169).
  *

@@ -21,7 +21,7 @@ import {
   ListPartsCommand,
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
-import type { HttpResponse } from '@smithy/protocol-http';
+import type { HttpResponse } from '@smithy/types';
 import { describe, expect, it } from 'vitest';
 import { ALLOW_SSE_C } from '../helpers/backends.ts';
 import { useInProcessS3 } from '../helpers/sdk-fixture.ts';
