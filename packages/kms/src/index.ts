@@ -40,8 +40,8 @@ export { defaultCryptographicQuota, type QuotaClass, type QuotaOptions, type Quo
 export { DEFAULT_CUSTOMER_MANAGED_KEYS, type ResourceQuotaUsage } from './model/resource-quotas.ts';
 export { OPERATION_NAMES, type OperationName } from './operations/index.ts';
 export { type DirectoryStoreOptions, openDirectoryStore } from './persistence/directory-store.ts';
+export type { DirectoryStore } from './persistence/directory-store-contract.ts';
 export { isDirectoryStoreFile } from './persistence/files.ts';
-export type { DirectoryStore } from './persistence/group-commit.ts';
 export { DEFAULT_SNAPSHOT_THRESHOLD_BYTES } from './persistence/journal.ts';
 export { ROOT_KEY_ENV, ROOT_KEY_FILE, type RootKeySource } from './persistence/root-key.ts';
 export { type ChangeStore, createMemoryStore, MemoryStore } from './persistence/store.ts';

@@ -5,7 +5,8 @@
  * (`journal.ts`). Group commit: commits arriving while a write is in flight share the next record
  * and the next fsync; a batch of more than 8 MiB of JSON is split between commits into several
  * records. `whenDurable` lets the dispatcher hold a response that rests on a change still waiting
- * for its fsync.
+ * for its fsync. The records a batch becomes are `journal-records.ts`'s; the store's contract is
+ * `directory-store-contract.ts`.
  *
  * A full disk (ENOSPC, EDQUOT) is a passing condition: the journal is cut back to its last durable
  * record, every change not yet durable is rolled back in memory (each commit keeps the inverse of
@@ -22,40 +23,20 @@
 import { isServiceError, type ServiceErrorOf } from '@strongbox/service-kernel';
 import { KmsError } from '../errors.ts';
 import type { Change, KmsState } from '../model/state.ts';
-import type { AuditLog, AuditSink } from './audit-log.ts';
-import { encodeChange, type RecordSealer } from './codec.ts';
+import type { AuditSink } from './audit-log.ts';
+import type { DirectoryStore, DirectoryStoreParts } from './directory-store-contract.ts';
 import { isOutOfSpace } from './files.ts';
 import type { Journal } from './journal.ts';
+import { type Commit, journalRecords } from './journal-records.ts';
 import type { RootKeySource } from './root-key.ts';
-import type { ChangeStore } from './store.ts';
-
-/** JSON text per journal record before a batch is split (only ever between two commits). */
-const RECORD_SPLIT_CHARACTERS = 8 * 1024 * 1024;
-
-/** A store on a data directory. */
-export interface DirectoryStore extends ChangeStore {
-  readonly directory: string;
-  /** Where the root key came from. */
-  readonly rootKeySource: RootKeySource;
-  /** The data directory's audit log (`audit-log.ts`). */
-  readonly audit: AuditSink;
-  /** The write or fsync failure (or the lost lease) that stopped the store, if any. */
-  readonly failure: Error | undefined;
-  /** Writes a snapshot now and starts a new journal. @throws KmsError if the store has failed or closed. */
-  snapshot(): Promise<void>;
-  /** See `ChangeStore.whenDurable`; after a failure, a rejected promise. */
-  whenDurable(): Promise<void> | undefined;
-  /** See `ChangeStore.refusal`: a rejected promise once the directory was taken over. */
-  refusal(): Promise<never> | undefined;
-}
+import { takenOver, unavailable } from './store-refusals.ts';
 
 interface Waiter {
   resolve(): void;
   reject(error: unknown): void;
 }
 
-interface Pending extends Waiter {
-  readonly changes: readonly Change[];
+interface Pending extends Waiter, Commit {
   /** The changes that undo this commit, in the order to apply them (see `KmsState.inverseOf`). */
   readonly undo: readonly Change[];
   /** This commit's number in apply order. */
@@ -65,39 +46,6 @@ interface Pending extends Waiter {
 interface Barrier extends Waiter {
   /** Resolves once commits up to this number are durable. */
   readonly serial: number;
-}
-
-/** What the store is made of, once its directory is open and its state recovered. */
-export interface DirectoryStoreParts {
-  readonly directory: string;
-  /** Destroyed when the store closes. */
-  readonly sealer: RecordSealer;
-  readonly journal: Journal;
-  /** The recovered state. */
-  readonly state: KmsState;
-  readonly audit: AuditLog;
-  readonly release: () => Promise<void>;
-  /** Confirms the lease (after a write is durable, before it is acknowledged). */
-  readonly confirm: () => Promise<void>;
-  readonly rootKeySource: RootKeySource;
-  readonly threshold: number | undefined;
-  readonly onError: ((error: Error) => void) | undefined;
-}
-
-/** What a commit rejects with once the store cannot persist: AWS's generic internal error. */
-function unavailable(): KmsError {
-  return new KmsError('KMSInternalException', 'An internal error occurred.');
-}
-
-/**
- * What every call gets once another process took the data directory over: AWS's internal error
- * (retryable: a client that fails over reaches the directory's new holder), saying why.
- */
-function takenOver(): KmsError {
-  return new KmsError(
-    'KMSInternalException',
-    "An internal error occurred: this server's data directory was taken over by another process, so this server no longer answers requests.",
-  );
 }
 
 /** The store's single writer over an open data directory (`openDirectoryStore` makes it). */
@@ -255,28 +203,13 @@ export class DataDirectoryStore implements DirectoryStore {
   }
 
   async #append(batch: readonly Pending[]): Promise<void> {
-    let encoded: string[] = [];
-    let characters = 0;
-    let first = 0;
-    for (const [index, pending] of batch.entries()) {
-      for (const change of pending.changes) {
-        const json = encodeChange(change);
-        encoded.push(json);
-        characters += json.length;
-      }
-      // Split only between commits: a commit's changes always land in one record, so recovery
-      // never replays half of one.
-      if (characters >= RECORD_SPLIT_CHARACTERS || index === batch.length - 1) {
-        // One record, written and fdatasync'd after the one before it is durable (`journal.ts`).
-        await this.#journal.append(encoded);
-        // Still this directory's holder once the record is durable: it landed before any takeover.
-        await this.#parts.confirm();
-        // These commits are durable now, even if a later record of the batch fails.
-        this.#settle(batch.slice(first, index + 1));
-        first = index + 1;
-        encoded = [];
-        characters = 0;
-      }
+    for (const { encoded, commits } of journalRecords(batch)) {
+      // One record, written and fdatasync'd after the one before it is durable (`journal.ts`).
+      await this.#journal.append(encoded);
+      // Still this directory's holder once the record is durable: it landed before any takeover.
+      await this.#parts.confirm();
+      // These commits are durable now, even if a later record of the batch fails.
+      this.#settle(commits);
     }
   }
 

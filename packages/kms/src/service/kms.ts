@@ -30,14 +30,11 @@ import {
   principalFromArn,
   type Random,
   rootPrincipal,
-  type ServiceBinding,
   systemClock,
 } from '@strongbox/service-kernel';
-import { type KmsError, throttled, toKmsError } from '../errors.ts';
-import { type KeyUsageLog, TRACKED_OPERATIONS, type TrackedUse, usageLogOf } from '../model/key-last-usage.ts';
-import { dueChanges, nextDueTime } from '../model/lifecycle.ts';
-import { type QuotaClass, type QuotaOptions, type QuotaSetting, type QuotaUsage, RequestQuotas } from '../model/quotas.ts';
-import { CUSTOMER_MANAGED_KEYS, type ResourceQuotaUsage } from '../model/resource-quotas.ts';
+import type { KmsError } from '../errors.ts';
+import { usageLogOf } from '../model/key-last-usage.ts';
+import { type QuotaSetting, RequestQuotas } from '../model/quotas.ts';
 import { KmsState } from '../model/state.ts';
 import {
   isOperationName,
@@ -49,14 +46,16 @@ import {
   type RequestOf,
   type ResponseOf,
 } from '../operations/index.ts';
-import type { KmsSettings, OperationDefinition, RelatedEvent } from '../operations/types.ts';
+import type { KmsSettings, OperationDefinition } from '../operations/types.ts';
 import type { AuditSink } from '../persistence/audit-log.ts';
 import { type ChangeStore, MemoryStore } from '../persistence/store.ts';
-import { type StructureShape, validate } from '../protocol/shapes.ts';
-import { auditJson, defaultAuditParameters, ParameterInterner, serviceEventOf } from './audit-fields.ts';
-import { RequestContext, type RequestServices } from './context.ts';
+import type { StructureShape } from '../protocol/shapes.ts';
+import { kmsBinding } from './binding.ts';
+import type { RequestContext } from './context.ts';
+import { type KmsQuotas, kmsQuotas } from './kms-quotas.ts';
 
 export type { OperationName, RequestOf, ResponseOf } from '../operations/index.ts';
+export type { KmsQuotas } from './kms-quotas.ts';
 
 /** Emulator settings. */
 export interface KmsOptions {
@@ -91,38 +90,6 @@ export interface KmsOptions {
   readonly faults?: FaultHook;
 }
 
-/**
- * A running emulator's request quotas (`kms.quotas`), for tests of throttling.
- * @example
- * ```ts
- * kms.quotas.configure({ profile: 'aws', overrides: { CreateKey: 1 } });
- * kms.quotas.usage(); // [{ account, region, quota: 'CreateKey', limit: 1, lastSecond, admitted, throttled }, ...]
- * kms.quotas.configure({ customerManagedKeys: 3 });
- * kms.quotas.resourceUsage(); // [{ account, region, quota: 'customerManagedKeys', limit: 3, usage: 1 }]
- * ```
- */
-export interface KmsQuotas {
-  /**
-   * Replaces the quota setting (as the `quotas` option takes it); every counter starts afresh.
-   * Each part changes only what it names: the key quota (`customerManagedKeys`) stays unless the
-   * setting names it, and a setting naming only the key quota leaves throttling as it is.
-   * @throws RangeError for a bad setting, which changes nothing.
-   */
-  configure(setting: QuotaSetting): void;
-  /** The setting in force. */
-  readonly options: QuotaOptions;
-  /** The quota in force for `quota` (`cryptographic` or an operation), requests per second; `Infinity` if none. */
-  limitOf(quota: QuotaClass, region?: string): number;
-  /** Counters of every quota that has seen a request since the last `configure`. */
-  usage(): QuotaUsage[];
-  /**
-   * The resource quotas' use: for each account and Region that has customer managed keys, how
-   * many it has (in any key state) against the "AWS KMS keys" quota (`customerManagedKeys`).
-   * Counted from the keys themselves, so `configure` changes only the limit.
-   */
-  resourceUsage(): ResourceQuotaUsage[];
-}
-
 /** Per-call settings of the in-process API. */
 export interface CallOptions {
   /** Who calls: a principal or an IAM/STS ARN. Default: the default account's root. */
@@ -135,10 +102,7 @@ export interface CallOptions {
   readonly userAgent?: string;
 }
 
-const EVENT_SOURCE = 'kms.amazonaws.com';
 const NO_OPTIONS: CallOptions = Object.freeze({});
-/** KMS lists keys and aliases alike as `AWS::KMS::Key` resources (ct-createalias). */
-const RESOURCE_TYPE = 'AWS::KMS::Key';
 
 /** The typed in-process API: one method per operation, derived from the registry (the class's static block). */
 export type KmsMethods = Facade<OperationTable, CallOptions>;
@@ -198,15 +162,7 @@ export class Kms {
     }
     const clock = options.clock ?? systemClock;
     const quotas = new RequestQuotas(options.quotas ?? {}, QUOTA_CATALOG);
-    this.quotas = Object.freeze({
-      configure: (setting: QuotaSetting) => quotas.configure(setting),
-      get options() {
-        return quotas.options;
-      },
-      limitOf: (quota: QuotaClass, region?: string) => quotas.limitOf(quota, region ?? this.region),
-      usage: () => quotas.usage(clock.now()),
-      resourceUsage: () => resourceUsageOf(this.#store.state, quotas.customerManagedKeys, clock.now()),
-    });
+    this.quotas = kmsQuotas(quotas, clock, () => this.#store.state, region);
     const settings: KmsSettings = { account, region, onDemandRotationDelayMs: options.onDemandRotationDelayMs ?? 0 };
     // Key usage tracking starts with the emulator (GetKeyLastUsage's TrackingStartDate).
     usageLogOf(this.#store.state, clock.now());
@@ -309,178 +265,4 @@ export class Kms {
     if (typeof caller === 'string') return principalFromArn(caller);
     return caller;
   }
-}
-
-/**
- * The key quota's use in each account and Region that has customer managed keys, at `now`. A key
- * whose deletion waiting period has ended is deleted only before the next call (`prepare`), so a
- * report between calls (after the clock is advanced) leaves such keys out itself, as that call
- * would.
- */
-function resourceUsageOf(state: KmsState, limit: number, now: number): ResourceQuotaUsage[] {
-  const due = new Map<string, number>();
-  for (const key of state.keys()) {
-    if (key.keyManager === 'AWS' || key.state !== 'PendingDeletion' || key.deletionDate === undefined || key.deletionDate > now) continue;
-    const where = `${key.account}/${key.region}`;
-    due.set(where, (due.get(where) ?? 0) + 1);
-  }
-  const usage: ResourceQuotaUsage[] = [];
-  for (const { account, region, count } of state.customerManagedKeyCounts()) {
-    const left = count - (due.get(`${account}/${region}`) ?? 0);
-    if (left > 0) usage.push({ account, region, quota: CUSTOMER_MANAGED_KEYS, limit, usage: left });
-  }
-  return usage;
-}
-
-/**
- * Records the events a call caused in other Regions (ReplicateKey's CreateKey in the replica's
- * Region), as AwsApiCall events of the same caller with the call's own request id. The user agent
- * of the replica-Region event is not known to the context and is recorded as the service's
- * (`kms.amazonaws.com`); AWS's exact record is UNCONFIRMED.
- */
-function recordRelated(trail: AuditTrail, context: RequestContext, related: readonly RelatedEvent[]): void {
-  const ids = trail.latestIds();
-  for (const event of related) {
-    trail.record({
-      eventTime: context.now,
-      eventName: event.eventName,
-      eventSource: EVENT_SOURCE,
-      resourceType: RESOURCE_TYPE,
-      region: event.region,
-      caller: context.caller,
-      sourceIpAddress: context.sourceIpAddress ?? '127.0.0.1',
-      userAgent: EVENT_SOURCE,
-      ...(ids === undefined ? {} : { requestId: ids.requestId }),
-      requestParameters: event.requestParameters,
-      responseElements: event.responseElements === null ? null : (auditJson(event.responseElements) as Record<string, unknown>),
-      resources: event.resources,
-      readOnly: event.readOnly,
-      recipientAccountId: event.recipientAccountId,
-    });
-  }
-}
-
-/** What KMS's pipeline runs on. */
-interface KmsParts {
-  readonly store: ChangeStore;
-  readonly clock: Clock;
-  readonly random: Random;
-  readonly backend: Backend;
-  readonly quotas: RequestQuotas;
-  readonly trail: AuditTrail;
-  readonly settings: KmsSettings;
-  readonly faults: FaultHook | undefined;
-}
-
-/**
- * How KMS plugs into the kernel's pipeline: shape validation, the per-request context, the
- * clock-driven changes due before a request (key deletion, rotations, expired imported material,
- * each recorded as the service event KMS logs for it), durability before answering, and KMS's
- * audit rendering and errors.
- */
-function kmsBinding(
-  parts: KmsParts,
-  pipeline: () => Pipeline<OperationDefinition, RequestContext, KmsError>,
-): ServiceBinding<OperationDefinition, RequestContext, KmsError> {
-  const { store, random, backend, settings } = parts;
-  const services: RequestServices = Object.freeze({ store, backend, random, settings, quotas: parts.quotas });
-  // The emulator's own interned requestParameters: they go with it (and with nothing else).
-  const interner = new ParameterInterner();
-  // The next time a clock-driven change falls due: requests before it skip the scan.
-  let nextDue = -Infinity;
-  const prepare = (now: number): Promise<void> | undefined => (now < nextDue ? undefined : advance(now));
-  const advance = async (now: number): Promise<void> => {
-    const changes = dueChanges(store.state, now, random);
-    if (changes.length > 0) {
-      const events = changes.flatMap((change) => serviceEventOf(change, store.state));
-      await store.commit(changes);
-      for (const [name, key] of events) {
-        pipeline().recordServiceEvent({ name, time: now, region: key.region, account: key.account, resources: [key.arn], details: { keyId: key.keyId } });
-      }
-    }
-    nextDue = nextDueTime(store.state);
-  };
-  // The usage log of the current state, looked up again only when the state object changes.
-  let usageState: KmsState | undefined;
-  let usageLogOfState: KeyUsageLog | undefined;
-  function usageLog(now: number): KeyUsageLog {
-    if (usageLogOfState === undefined || usageState !== store.state) {
-      usageState = store.state;
-      usageLogOfState = usageLogOf(usageState, now);
-    }
-    return usageLogOfState;
-  }
-  // Each key's record is overwritten in place with the event's sequence number in the trail: its
-  // ids are written out as text only when GetKeyLastUsage asks.
-  function recordUse(operation: string, context: RequestContext): void {
-    const trail = parts.trail;
-    const sequence = trail.latestSequence();
-    if (sequence === undefined) return;
-    const log = usageLog(context.now);
-    const requestId = trail.latestRequestId();
-    const resources = context.resources;
-    // A call on the same key as the previous one (its one-element list is shared, see context.ts)
-    // updates the same record: found without the map lookup.
-    if (resources === lastResources && log === lastLog && lastUse !== undefined) {
-      lastUse.update(operation, context.now, requestId, trail, sequence);
-      return;
-    }
-    for (let i = 0; i < resources.length; i++) {
-      lastUse = log.slot(resources[i] as string);
-      lastUse.update(operation, context.now, requestId, trail, sequence);
-    }
-    lastResources = resources.length === 1 ? resources : undefined;
-    lastLog = log;
-  }
-  // Whether the operation called last is tracked: a run of calls of one operation asks the set once.
-  let trackedDefinition: OperationDefinition | undefined;
-  let tracked = false;
-  function isTracked(definition: OperationDefinition): boolean {
-    if (definition !== trackedDefinition) {
-      tracked = TRACKED_OPERATIONS.has(definition.name);
-      trackedDefinition = definition;
-    }
-    return tracked;
-  }
-  let lastResources: readonly string[] | undefined;
-  let lastLog: KeyUsageLog | undefined;
-  let lastUse: TrackedUse | undefined;
-  return {
-    eventSource: EVENT_SOURCE,
-    resourceType: RESOURCE_TYPE,
-    clock: parts.clock,
-    quotas: parts.quotas,
-    trail: parts.trail,
-    ...(parts.faults === undefined ? {} : { faults: parts.faults }),
-    validate: (definition, input) => validate(definition.input, input),
-    open: (definition, scope: CallScope, now) => new RequestContext(services, definition, scope, now),
-    // A store that lost its data directory to another process refuses every call before it runs;
-    // one that cannot lose it (memory) adds nothing per call.
-    prepare: store.refusal === undefined ? prepare : (now) => store.refusal?.() ?? prepare(now),
-    // The response may rest on changes that concurrent requests applied but have not yet made
-    // durable (say, Encrypt under the material a rotation just added): answer once they are.
-    settle: () => store.whenDurable?.(),
-    // So may a refusal (AlreadyExistsException for an alias a concurrent CreateAlias applied but
-    // has not yet written): it waits too, and if that change is rolled back (a full disk) the
-    // call fails as the change did, with the retryable KMSInternalException, rather than refusing
-    // for a change that never took effect. AWS answers each request as if requests took effect
-    // one at a time, and no such order refuses a request for a change that did not happen.
-    settleFailure: () => store.whenDurable?.(),
-    // A committed change may schedule a deletion or rotation: recompute what is due next time.
-    finish: (context) => {
-      if (context.committed) nextDue = -Infinity;
-    },
-    // GetKeyLastUsage: the keys a successful cryptographic call used, with the ids just audited.
-    // Events the call caused in other Regions come right after its own, sharing its request id
-    // (the tracked cryptographic operations cause none, so latestIds below is still theirs).
-    recorded: (definition, context, succeeded) => {
-      if (succeeded && context.related !== undefined) recordRelated(parts.trail, context, context.related);
-      if (succeeded && isTracked(definition)) recordUse(definition.name, context);
-    },
-    toError: toKmsError,
-    throttled,
-    auditParameters: (definition, input) => defaultAuditParameters(definition, input, interner),
-    auditValue: (value) => auditJson(value),
-    auditError: (failure) => ({ code: failure.name, message: failure.message }),
-  };
 }
