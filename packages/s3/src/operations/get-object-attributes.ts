@@ -170,7 +170,7 @@ export const getObjectAttributes: OperationDefinition<'GetObjectAttributes', Get
         ],
       });
     }
-    const { opened, customerKey } = await resolveRead({ ...input, Bucket: bucket.name, Key: key }, context);
+    const { opened, customerKey } = await resolveRead({ ...input, Bucket: bucket.name, Key: key }, context, { bucket });
     const { record } = opened;
     // An SSE-C key is verified (403 for another) without decrypting anything, as HeadObject does.
     if (record.mode !== 'SSE-KMS' && record.mode !== 'DSSE-KMS') (await readKeys(record, bucket.name, customerKey, context)).dispose();

@@ -49,13 +49,13 @@ export const getObject: OperationDefinition<'GetObject', GetObjectRequest, GetOb
   access: { action: 's3:GetObject', resource: 'object' },
 
   async handler(input, context) {
-    const { bucket, key, region } = await checkReadRequest(input, context);
+    const { bucket, target, key, region } = await checkReadRequest(input, context);
     // The reader pins the object's bytes: a concurrent replace or delete does not change what
     // this GET returns.
-    const reader = await context.store.openObject(bucket, key);
+    const reader = await context.store.openObject(target, key);
     if (reader === undefined) throw context.missingObject(key);
     try {
-      const { opened, customerKey } = await resolveRead(input, context, reader);
+      const { opened, customerKey } = await resolveRead(input, context, { reader });
       const keys = await readKeys(opened.record, bucket, customerKey, context, region);
       const { start, end } = plaintextBounds(opened.range);
       const { record, range } = opened;

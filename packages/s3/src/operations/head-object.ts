@@ -40,8 +40,8 @@ export const headObject: OperationDefinition<'HeadObject', HeadObjectRequest, He
   access: { action: 's3:GetObject', resource: 'object' },
 
   async handler(input, context) {
-    const { bucket, key } = await checkReadRequest(input, context);
-    const { opened, customerKey } = await resolveRead({ ...input, Bucket: bucket, Key: key }, context);
+    const { bucket, target, key } = await checkReadRequest(input, context);
+    const { opened, customerKey } = await resolveRead({ ...input, Bucket: bucket, Key: key }, context, { bucket: target });
     // Verifies an SSE-C key (403 for a wrong one) without decrypting anything. A KMS object's
     // HEAD answers from its stored record without calling KMS: the HeadObject API reference
     // ("Permissions") requires s3:GetObject only, while kms:Decrypt is documented for downloads

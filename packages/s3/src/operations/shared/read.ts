@@ -15,7 +15,7 @@ import { assertRangeOrPart, parsePartNumber, parseRangeHeader, type ResolvedRang
 import { header, type MessageBinding, metadataHeaders, query, streamPayload } from '../../protocol/binding.ts';
 import { CHECKSUM_MODE_REQUEST, CHECKSUM_RESPONSE } from '../../protocol/checksum-headers.ts';
 import { SSE_C_REQUEST, SSE_HEADERS, SSE_RESPONSE } from '../../protocol/sse-headers.ts';
-import type { ObjectReader } from '../../storage/types.ts';
+import type { BucketIdentity, ObjectReader } from '../../storage/types.ts';
 import type { S3OperationContext } from '../types.ts';
 import { ownedBucket } from './buckets.ts';
 import { type ObjectRecord, objectRecord, requireKey, type SseCustomerMembers, type SseResponseMembers, sseRequestOf } from './objects.ts';
@@ -77,25 +77,32 @@ export interface OpenedObject {
  * Checks a read's bucket, key and Range/partNumber combination before the object is looked up.
  * @throws S3Error InvalidBucketName, NoSuchBucket, AccessDenied, KeyTooLong, RangeWithPartNumber.
  */
-export async function checkReadRequest(input: ReadMembers, context: S3OperationContext): Promise<{ bucket: string; key: string; region: string }> {
+export async function checkReadRequest(
+  input: ReadMembers,
+  context: S3OperationContext,
+): Promise<{ bucket: string; target: BucketIdentity; key: string; region: string }> {
   const bucket = await ownedBucket(input.Bucket, context);
   const key = requireKey(input.Key);
   assertRangeOrPart(input.Range, input.PartNumber === undefined ? undefined : String(input.PartNumber));
-  return { bucket: bucket.name, key, region: bucket.region };
+  // The identity, not the name: the read was authorized against this very bucket, so a bucket
+  // deleted and created again under its name (perhaps by another account, under another policy)
+  // answers NoSuchBucket rather than lending its objects to this read.
+  return { bucket: bucket.name, target: { name: bucket.name, id: bucket.id }, key, region: bucket.region };
 }
 
 /**
- * Checks the read against the object (from `reader` when given, else looked up).
+ * Checks the read against the object: `source.reader`'s, or the one `source.bucket` (that very
+ * bucket, by identity) holds now.
  * @throws S3Error NoSuchBucket, AccessDenied, KeyTooLong, NoSuchKey, the read SSE-C errors,
  *   PreconditionFailed, NotModified, InvalidRange, InvalidPartNumber, PartNumberOutOfBounds, RangeWithPartNumber.
  */
 export async function resolveRead(
   input: ReadMembers,
   context: S3OperationContext,
-  reader?: ObjectReader,
+  source: { readonly reader: ObjectReader } | { readonly bucket: BucketIdentity },
 ): Promise<{ opened: OpenedObject; customerKey: Uint8Array | undefined }> {
   const key = input.Key;
-  const info = reader === undefined ? await context.store.headObject(input.Bucket, key) : reader.info;
+  const info = 'reader' in source ? source.reader.info : await context.store.headObject(source.bucket, key);
   if (info === undefined) throw context.missingObject(key);
   const record = objectRecord(info);
   const customer = checkReadEncryption(sseRequestOf(input), record.mode, 'get', context.secureTransport, context.crypto.md5);
