@@ -169,6 +169,21 @@ describe('the key quota', () => {
     expect((await failureOf(fixture.client.send(new CreateKeyCommand({})))).message).toBe(quotaText(2, 2));
   });
 
+  it('refuses a seed whose new keys would take the account over the key quota with the keys it has', async () => {
+    const store = createMemoryStore();
+    const defaults = { account: ACCOUNT, region: REGION, now: Date.UTC(2025, 5, 1), customerManagedKeys: 1 };
+    await applySeed(store, { keys: [{ keyId: '6f1c1c1e-5a0e-4a8e-9c77-2d1f1b0c9a11' }] }, defaults);
+    // One key is there already (as after a restart with --data): a seed adding another would make two.
+    await expect(applySeed(store, { keys: [{ keyId: '7a2d2d2f-6b1f-4b9f-8d88-3e2f2c1d0b22' }] }, defaults)).rejects.toThrow(
+      new TypeError(
+        `seed: "keys" adds 1 keys in account ${ACCOUNT} and Region ${REGION}, which has 1: more than the key quota of 1 customer managed keys per account and Region (AWS could never hold them; raise the key quota to seed them)`,
+      ),
+    );
+    expect([...store.state.keys()].map((key) => key.keyId)).toEqual(['6f1c1c1e-5a0e-4a8e-9c77-2d1f1b0c9a11']);
+    // The same seed again adds nothing, so it fits (a restart with the same seed changes nothing).
+    await applySeed(store, { keys: [{ keyId: '6f1c1c1e-5a0e-4a8e-9c77-2d1f1b0c9a11' }] }, defaults);
+  });
+
   it('changes with the setting at run time; a bad setting is refused and changes nothing', async () => {
     const { kms, client } = await withKeyQuota(DEFAULT_CUSTOMER_MANAGED_KEYS);
     await createKey(client);

@@ -38,7 +38,8 @@
  * account and Region than the "AWS KMS keys" quota in force (`customerManagedKeys` of the `quotas`
  * setting, default 100,000: CreateKey would refuse the key after the last). Every seeded key is
  * customer managed, so the seed's keys of an account and Region are counted, whether they exist
- * already or not; keys made by calls are not (a seed creates only what is missing, and a quota
+ * already or not, and so are the keys it would add with those the account and Region have (made
+ * by calls or an earlier seed); a seed adding nothing there is not refused for them (a quota
  * lowered below what exists refuses new keys only).
  */
 
@@ -142,7 +143,7 @@ export function parseSeed(json: unknown): SeedDocument {
  */
 export function seedChanges(seed: SeedDocument, state: KmsState, defaults: SeedDefaults): Change[] {
   const { keys } = parseSeed(seed);
-  requireKeyQuota(keys, defaults);
+  requireKeyQuota(keys, state, defaults);
   const changes: Change[] = [];
   const aliases = new Set<string>();
   for (const [index, seedKey] of keys.entries()) {
@@ -185,26 +186,36 @@ export async function applySeed(store: ChangeStore, seed: SeedDocument, defaults
 }
 
 /**
- * Refuses a seed listing more keys in one account and Region than the key quota: AWS refuses the
- * CreateKey after the last ("Resource quotas", AWS KMS keys), so no AWS account holds such a state.
+ * Refuses a seed listing more keys in one account and Region than the key quota, or one whose
+ * missing keys would take an account and Region over it with the keys it has already (made by
+ * calls, or by an earlier seed): AWS refuses the CreateKey after the last ("Resource quotas", AWS
+ * KMS keys), so no AWS account holds such a state. A seed that creates nothing in a Region is not
+ * refused there for keys it already has (a quota lowered below what exists refuses new keys only).
  */
-function requireKeyQuota(keys: readonly SeedKey[], defaults: SeedDefaults): void {
+function requireKeyQuota(keys: readonly SeedKey[], state: KmsState, defaults: SeedDefaults): void {
   const quota = defaults.customerManagedKeys === undefined ? DEFAULT_CUSTOMER_MANAGED_KEYS : checkedKeyQuota(defaults.customerManagedKeys);
-  if (keys.length <= quota) return;
-  const counts = new Map<string, { account: string; region: string; count: number }>();
+  const counts = new Map<string, { account: string; region: string; count: number; missing: number }>();
   for (const key of keys) {
     const account = key.account ?? defaults.account;
     const region = key.region ?? defaults.region;
     const where = `${account}/${region}`;
-    const entry = counts.get(where) ?? { account, region, count: 0 };
+    const entry = counts.get(where) ?? { account, region, count: 0, missing: 0 };
     entry.count += 1;
+    if (state.key(key.keyId) === undefined) entry.missing += 1;
     counts.set(where, entry);
   }
-  for (const { account, region, count } of counts.values()) {
+  for (const { account, region, count, missing } of counts.values()) {
     if (count > quota) {
       throw fieldError(
         'keys',
         `lists ${count} keys in account ${account} and Region ${region}, more than the key quota of ${quota} customer managed keys per account and Region (AWS could never hold them; raise the key quota to seed them)`,
+      );
+    }
+    const existing = state.customerManagedKeyCount(account, region);
+    if (missing > 0 && existing + missing > quota) {
+      throw fieldError(
+        'keys',
+        `adds ${missing} keys in account ${account} and Region ${region}, which has ${existing}: more than the key quota of ${quota} customer managed keys per account and Region (AWS could never hold them; raise the key quota to seed them)`,
       );
     }
   }
