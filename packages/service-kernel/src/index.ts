@@ -81,7 +81,8 @@ export type {
   TextResponse,
 } from './http/types.ts';
 export { describeSyntaxError, parseJsonText, syntaxErrorOffset } from './json-text.ts';
-export { Pipeline, type PipelineContext, type QuotaGate, type ServiceBinding } from './pipeline/pipeline.ts';
+export type { PipelineContext, QuotaGate, ServiceBinding } from './pipeline/binding.ts';
+export { Pipeline } from './pipeline/pipeline.ts';
 export {
   createRegistry,
   type Facade,

@@ -13,75 +13,16 @@
  *    after a failure too (`settleFailure`);
  * 5. audit: one trail event, success or failure.
  *
- * Every failure leaves as the service's one error type (`binding.toError`).
+ * Every failure leaves as the service's one error type (`binding.toError`). What a service plugs in
+ * is its binding (`binding.ts`); a call's audit event is rendered by `call-event.ts`.
  */
 
-import type { Clock } from '../clock.ts';
-import type { FaultHook } from '../controls/faults.ts';
 import type { Principal } from '../principal.ts';
-import type { AuditEventInput, AuditTrail } from '../trail/audit.ts';
+import type { AuditEventInput } from '../trail/audit.ts';
+import type { PipelineContext, ServiceBinding } from './binding.ts';
+import { blankEvent, type EventFields, fillCallEvent } from './call-event.ts';
 import { type OperationSpec, quotaClassOf } from './registry.ts';
 import type { CallScope } from './scope.ts';
-
-/** What the pipeline reads back from a request context after the handler ran. */
-export interface PipelineContext {
-  /** Request time, epoch ms (one clock reading per request). */
-  readonly now: number;
-  /** ARNs of the resources the request touched (audit `resources`). */
-  readonly resources: readonly string[];
-  /** The account that owns the touched resource (audit `recipientAccountId`). */
-  readonly recipientAccount: string;
-}
-
-/** Admits or throttles a request (a service's quotas over the kernel's `QuotaBuckets`). */
-export interface QuotaGate {
-  tryAcquire(account: string, region: string, quotaClass: string, now: number): boolean;
-}
-
-/** How a service plugs into the pipeline. */
-export interface ServiceBinding<Definition extends OperationSpec, Context extends PipelineContext, Failure extends Error> {
-  /** CloudTrail `eventSource` of its calls (`kms.amazonaws.com`). */
-  readonly eventSource: string;
-  /** CloudTrail type of the resources its calls list (`AWS::KMS::Key`). */
-  readonly resourceType: string;
-  readonly clock: Clock;
-  readonly quotas: QuotaGate;
-  readonly trail: AuditTrail;
-  /** Faults a test suite injected (`FaultInjector.hook`); disarmed, it costs one property read. */
-  readonly faults?: FaultHook;
-  /** Checks the input against the operation's shape. @throws the service's validation error. */
-  validate(definition: Definition, input: unknown): void;
-  /** The context handed to the handler. */
-  open(definition: Definition, scope: CallScope, now: number): Context;
-  /** Work due before any handler runs at `now` (skipped when it resolves nothing). */
-  prepare?(now: number): Promise<void> | undefined;
-  /** Waits, after a handler succeeded, until what it answers from is durable. */
-  settle?(context: Context): Promise<void> | undefined;
-  /**
-   * Waits, after the due work or the handler failed, until the state the refusal may rest on is
-   * durable (KMS: an alias another call created is applied at once but written later). If that
-   * state is lost instead (rolled back), it rejects, and the call fails with that rejection rather
-   * than with a refusal no order of the calls would give.
-   */
-  settleFailure?(context: Context): Promise<void> | undefined;
-  /** Runs after every call, success or failure. */
-  finish?(context: Context): void;
-  /**
-   * Runs after a call's event is in the trail (`trail.latestIds()` names it), e.g. to remember
-   * it as a resource's last use (KMS's GetKeyLastUsage).
-   */
-  recorded?(definition: Definition, context: Context, succeeded: boolean): void;
-  /** Normalises anything thrown into the service's error (unknown errors: an internal error). */
-  toError(error: unknown): Failure;
-  /** The service's throttling error. */
-  throttled(): Failure;
-  /** `requestParameters` of a definition without `auditParameters`. */
-  auditParameters(definition: Definition, input: unknown): Record<string, unknown> | null;
-  /** Renders what a definition's `auditResponse` returns (KMS: dates as Java dates). */
-  auditValue(value: Record<string, unknown> | null): unknown;
-  /** The audit code of a failure (its AWS error code) and its message. */
-  auditError(failure: Failure): { readonly code: string; readonly message: string };
-}
 
 /**
  * Runs operations through the stages above.
@@ -255,7 +196,9 @@ export class Pipeline<Definition extends OperationSpec, Context extends Pipeline
   #close(definition: Definition, input: unknown, output: unknown, failure: Failure | undefined, context: Context, scope: CallScope): void {
     const binding = this.#binding;
     binding.finish?.(context);
-    const event = this.#event(definition, input, output, failure, context, scope);
+    const event = this.#spareEvent ?? blankEvent();
+    this.#spareEvent = undefined;
+    fillCallEvent(event, binding, definition, input, output, failure, context, scope);
     try {
       binding.trail.record(event as AuditEventInput);
     } finally {
@@ -302,108 +245,9 @@ export class Pipeline<Definition extends OperationSpec, Context extends Pipeline
       recipientAccountId: event.account,
     });
   }
-
-  // Every call fills one event (the spare one): rendered without closures or spreads of temporary objects.
-  #event(definition: Definition, input: unknown, output: unknown, failure: Failure | undefined, context: Context, scope: CallScope): EventFields {
-    const binding = this.#binding;
-    let parameters: Record<string, unknown> | null;
-    try {
-      parameters = asRecord(definition.auditParameters ? definition.auditParameters(input) : binding.auditParameters(definition, input));
-    } catch {
-      parameters = null;
-    }
-    const { auditResponse, auditAdditional } = definition;
-    let response: Record<string, unknown> | null = null;
-    if (failure === undefined && auditResponse) {
-      try {
-        response = asRecord(binding.auditValue(auditResponse.call(definition, output)));
-      } catch {
-        response = null;
-      }
-    }
-    let additional: Record<string, unknown> | undefined;
-    if (auditAdditional) {
-      try {
-        additional = asRecord(auditAdditional.call(definition, input, output, context)) ?? undefined;
-      } catch {
-        additional = undefined;
-      }
-    }
-    const resources = definition.auditResources ? definition.auditResources(input, context.resources, scope) : context.resources;
-    const event = this.#spareEvent ?? blankEvent();
-    this.#spareEvent = undefined;
-    event.eventTime = context.now;
-    event.eventName = definition.name;
-    event.eventSource = binding.eventSource;
-    event.resourceType = binding.resourceType;
-    event.region = scope.region;
-    event.caller = scope.caller;
-    event.sourceIpAddress = scope.sourceIpAddress ?? '127.0.0.1';
-    event.userAgent = scope.userAgent ?? 'strongbox-in-process';
-    event.requestParameters = parameters;
-    event.responseElements = response;
-    event.resources = resources;
-    event.readOnly = definition.readOnly;
-    event.recipientAccountId = context.recipientAccount;
-    event.requestId = scope.requestId;
-    event.additionalEventData = additional;
-    if (failure === undefined) {
-      event.errorCode = undefined;
-      event.errorMessage = undefined;
-    } else {
-      const error = binding.auditError(failure);
-      event.errorCode = error.code;
-      event.errorMessage = error.message;
-    }
-    return event;
-  }
 }
-
-/**
- * A call's audit event as the pipeline fills it: every field always present, the optional ones
- * `undefined` when absent (the trail reads an `undefined` field as absent).
- */
-type EventFields = {
-  -readonly [K in keyof AuditEventInput]-?: Exclude<AuditEventInput[K], undefined> | (undefined extends AuditEventInput[K] ? undefined : never);
-};
-
-/** An event object with every field, to be filled (one shape for every call, so reads stay monomorphic). */
-function blankEvent(): EventFields {
-  return {
-    eventTime: 0,
-    eventName: '',
-    eventSource: '',
-    resourceType: '',
-    eventType: undefined,
-    serviceEventDetails: undefined,
-    region: '',
-    caller: NO_CALLER,
-    sourceIpAddress: '',
-    userAgent: '',
-    requestId: undefined,
-    requestParameters: null,
-    responseElements: null,
-    additionalEventData: undefined,
-    resources: NO_RESOURCES,
-    readOnly: false,
-    recipientAccountId: '',
-    errorCode: undefined,
-    errorMessage: undefined,
-  };
-}
-
-const NO_CALLER: Principal = Object.freeze({ arn: '', account: '', type: 'AWSService' });
-const NO_RESOURCES: readonly string[] = Object.freeze([]);
 
 /** Whether a handler answered with a promise (or any thenable) rather than its output. */
 function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
   return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
-}
-
-/**
- * A rendered audit field, when it is an object (anything else records as null). Audit rendering
- * must never turn a served request into a failure: its callers catch what rendering throws.
- */
-function asRecord(value: unknown): Record<string, unknown> | null {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
 }
