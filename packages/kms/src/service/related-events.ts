@@ -1,8 +1,8 @@
 /**
  * @module
- * The CloudTrail records of events a call causes in other Regions than its own (ReplicateKey's
- * CreateKey in the replica's Region, "Logging AWS KMS API calls", ct-replicate-key: "A
- * ReplicateKey request results in a ReplicateKey operation and a CreateKey operation").
+ * The CloudTrail records of events a call causes in other Regions than its own: a ReplicateKey
+ * request is logged as a ReplicateKey event in the primary's Region and a CreateKey event in the
+ * replica's (KMS Developer Guide, CloudTrail log examples, `ct-replicate-key`).
  */
 
 import type { AuditTrail } from '@strongbox/service-kernel';
@@ -16,8 +16,6 @@ import { EVENT_SOURCE, RESOURCE_TYPE } from './trail-names.ts';
  * Region), as AwsApiCall events of the same caller with the call's own request id. The user agent
  * of the replica-Region event is not known to the context and is recorded as the service's
  * (`kms.amazonaws.com`); AWS's exact record is UNCONFIRMED.
- */
-/**
  * @example recordRelated(trail, context, context.related ?? [])
  */
 export function recordRelated(trail: AuditTrail, context: RequestContext, related: readonly RelatedEvent[]): void {
