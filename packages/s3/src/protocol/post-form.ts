@@ -138,7 +138,12 @@ class FormState {
 
 /** The file's bytes, ending only once the form has closed well (a truncated body fails instead). */
 async function* fileBody(stream: Readable, parsed: Promise<void>): AsyncGenerator<Uint8Array> {
-  for await (const chunk of stream) yield chunk as Uint8Array;
+  try {
+    for await (const chunk of stream) yield chunk as Uint8Array;
+  } catch (error) {
+    // The parser's own refusal (a part cut short): S3's answer for a form that is not well formed.
+    throw error instanceof S3Error ? error : new S3Error('MalformedPostRequest', { cause: error });
+  }
   await parsed;
 }
 
