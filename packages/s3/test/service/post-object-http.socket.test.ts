@@ -21,6 +21,7 @@ interface Running {
 }
 
 const running: Running[] = [];
+const ALLOW_ALL = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }] };
 
 afterEach(async () => {
   for (const server of running.splice(0)) await server.close();
@@ -272,10 +273,32 @@ describe('a form S3 refuses, refused the same way and storing nothing', () => {
 });
 
 describe('PostObject authorized as PutObject', () => {
-  it('a bucket policy denying uploads without aws:kms refuses the form as it refuses PutObject', async () => {
-    const allowAll = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }] };
+  it('is recorded as a PostObject data event of its signer, refusals with their code', async () => {
     const users = parseUsers({
-      users: [{ accessKeyId: 'AKIDALICE', secretAccessKey: 'alice-secret', principal: `arn:aws:iam::${ACCOUNT}:user/alice`, policy: allowAll }],
+      users: [{ accessKeyId: 'AKIDALICE', secretAccessKey: 'alice-secret', principal: `arn:aws:iam::${ACCOUNT}:user/alice`, policy: ALLOW_ALL }],
+    });
+    const server = await start({ strict: true, users, engine: { dataEvents: true } });
+    const alice = new S3Client({
+      endpoint: server.url,
+      region: REGION,
+      credentials: { accessKeyId: 'AKIDALICE', secretAccessKey: 'alice-secret' },
+      forcePathStyle: true,
+    });
+    expect((await post(await createPresignedPost(alice, { Bucket: 'uploads', Key: 'k' }), 'x')).status).toBe(204);
+    expect((await post(await createPresignedPost(alice, { Bucket: 'uploads', Key: 'k', Conditions: [['content-length-range', 5, 10]] }), 'x')).status).toBe(
+      400,
+    );
+    alice.destroy();
+    const events = server.engine.s3.auditTrail.events().filter((event) => event.eventName === 'PostObject');
+    expect(events.map((event) => [event.caller.arn, event.errorCode])).toEqual([
+      [`arn:aws:iam::${ACCOUNT}:user/alice`, undefined],
+      [`arn:aws:iam::${ACCOUNT}:user/alice`, 'EntityTooSmall'],
+    ]);
+  });
+
+  it('a bucket policy denying uploads without aws:kms refuses the form as it refuses PutObject', async () => {
+    const users = parseUsers({
+      users: [{ accessKeyId: 'AKIDALICE', secretAccessKey: 'alice-secret', principal: `arn:aws:iam::${ACCOUNT}:user/alice`, policy: ALLOW_ALL }],
     });
     const server = await start({ strict: true, users });
     await server.client.send(
