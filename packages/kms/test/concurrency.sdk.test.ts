@@ -172,11 +172,11 @@ describe.each(['memory', 'data directory'])('two conflicting calls in flight (%s
   /** Runs `race` with the key quota set to one more key than the account has in `region`, then turns it back to the default. */
   async function atLastKey(region: string, race: () => Promise<string[]>): Promise<{ outcomes: string[]; before: number; after: number }> {
     const before = store.state.customerManagedKeyCount('000000000000', region);
-    fixture.kms.quotas.configure({ enabled: false, customerManagedKeys: before + 1 });
+    fixture.kms.quotas.configure({ customerManagedKeys: before + 1 });
     try {
       return { outcomes: await race(), before, after: store.state.customerManagedKeyCount('000000000000', region) };
     } finally {
-      fixture.kms.quotas.configure({ enabled: false, customerManagedKeys: DEFAULT_CUSTOMER_MANAGED_KEYS });
+      fixture.kms.quotas.configure({ customerManagedKeys: DEFAULT_CUSTOMER_MANAGED_KEYS });
     }
   }
 
@@ -337,7 +337,7 @@ describe('a refusal that rests on a change not yet durable (data directory)', ()
   /** Two CreateKey for the last key of the key quota: the second is served while the first's record is being written. */
   async function createKeysWhileWriting(room: boolean): Promise<{ outcomes: string[]; before: number; after: number }> {
     const before = keyUsage();
-    fixture.kms.quotas.configure({ enabled: false, customerManagedKeys: before + 1 });
+    fixture.kms.quotas.configure({ customerManagedKeys: before + 1 });
     try {
       const write = disk.hold();
       const first = kms.send(new CreateKeyCommand({}));
@@ -349,7 +349,7 @@ describe('a refusal that rests on a change not yet durable (data directory)', ()
       write.release(room);
       return { outcomes: await outcomes(first, second), before, after: keyUsage() };
     } finally {
-      fixture.kms.quotas.configure({ enabled: false, customerManagedKeys: DEFAULT_CUSTOMER_MANAGED_KEYS });
+      fixture.kms.quotas.configure({ customerManagedKeys: DEFAULT_CUSTOMER_MANAGED_KEYS });
     }
   }
 

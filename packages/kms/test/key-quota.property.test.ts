@@ -134,7 +134,7 @@ describe('CreateKey under the key quota', () => {
                   list.filter((key) => key.deletesAt === undefined || key.deletesAt > clock.now()),
                 );
             } else {
-              kms.quotas.configure({ enabled: false, customerManagedKeys: next.keys });
+              kms.quotas.configure({ customerManagedKeys: next.keys });
               quota = next.keys;
             }
             const usage = new Map(kms.quotas.resourceUsage().map(({ region, usage }) => [region, usage]));

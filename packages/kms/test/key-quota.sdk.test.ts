@@ -141,7 +141,7 @@ describe('the key quota', () => {
     });
     expect(await keyCount(west)).toBe(1);
     // Room in the replica's Region: the replica takes it, and then counts there.
-    kms.quotas.configure({ enabled: false, customerManagedKeys: 2 });
+    kms.quotas.configure({ customerManagedKeys: 2 });
     await client.send(new ReplicateKeyCommand({ KeyId: primary, ReplicaRegion: REPLICA }));
     expect((await failureOf(west.send(new CreateKeyCommand({})))).message).toBe(quotaText(2, 2));
     // The primary's Region counts the primary only.
@@ -161,7 +161,7 @@ describe('the key quota', () => {
     const { kms, client } = await withKeyQuota(DEFAULT_CUSTOMER_MANAGED_KEYS);
     await createKey(client);
     await createKey(client);
-    kms.quotas.configure({ enabled: false, customerManagedKeys: 1 });
+    kms.quotas.configure({ customerManagedKeys: 1 });
     // A quota lowered below what exists refuses new keys and keeps the old ones.
     expect((await failureOf(client.send(new CreateKeyCommand({})))).message).toBe(quotaText(1, 2));
     expect(await keyCount(client)).toBe(2);
@@ -169,14 +169,16 @@ describe('the key quota', () => {
       expect(() => kms.quotas.configure({ customerManagedKeys: bad } as unknown as QuotaSetting)).toThrow(RangeError);
     }
     expect(kms.quotas.options.customerManagedKeys).toBe(1);
-    kms.quotas.configure({ enabled: false, customerManagedKeys: 3 });
+    kms.quotas.configure({ customerManagedKeys: 3 });
+    // Naming only the key quota leaves throttling as it was: off here.
+    expect(kms.quotas.options.enabled).toBe(false);
     await createKey(client);
     expect(kms.quotas.resourceUsage()).toEqual([{ account: ACCOUNT, region: REGION, quota: 'customerManagedKeys', limit: 3, usage: 3 }]);
     // `false` turns throttling off and keeps the key quota in force; naming it lifts it.
     kms.quotas.configure(false);
     expect(kms.quotas.options.customerManagedKeys).toBe(3);
     expect((await failureOf(client.send(new CreateKeyCommand({})))).message).toBe(quotaText(3, 3));
-    kms.quotas.configure({ enabled: false, customerManagedKeys: DEFAULT_CUSTOMER_MANAGED_KEYS });
+    kms.quotas.configure({ customerManagedKeys: DEFAULT_CUSTOMER_MANAGED_KEYS });
     await createKey(client);
   });
 

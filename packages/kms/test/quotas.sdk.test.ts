@@ -151,3 +151,57 @@ describe('whose account a call counts against', () => {
     });
   });
 });
+
+describe('ReplicateKey against the replica Region’s quotas', () => {
+  // "A ReplicateKey operation counts as one ReplicateKey request in the primary key's Region and
+  // two CreateKey requests in the replica's Region" ("Request quotas", ReplicateKey request rate).
+  const WEST = 'us-west-2';
+  const EAST = 'us-east-1';
+  const sorted = (kms: Kms) =>
+    kms.quotas
+      .usage()
+      .map(({ region, quota, admitted, throttled }) => ({ region, quota, admitted, throttled }))
+      .sort((a, b) => `${a.region}/${a.quota}`.localeCompare(`${b.region}/${b.quota}`));
+
+  it('counts one ReplicateKey in the primary Region and two CreateKey in the replica Region', async () => {
+    const kms = new Kms({ clock: new ManualClock(), quotas: { profile: 'aws', overrides: { CreateKey: 3 } } });
+    const { KeyMetadata } = await kms.createKey({ MultiRegion: true });
+    await kms.replicateKey({ KeyId: KeyMetadata.KeyId, ReplicaRegion: WEST });
+    expect(sorted(kms)).toEqual([
+      { region: EAST, quota: 'CreateKey', admitted: 1, throttled: 0 },
+      { region: EAST, quota: 'ReplicateKey', admitted: 1, throttled: 0 },
+      { region: WEST, quota: 'CreateKey', admitted: 2, throttled: 0 },
+    ]);
+    // The replica Region's CreateKey quota (3/s) has one request left this second; the primary's has two.
+    await kms.createKey({}, { region: WEST });
+    expect(await refusal(kms.createKey({}, { region: WEST }))).toEqual({ code: 'ThrottlingException', message: THROTTLED });
+    await kms.createKey({});
+    await kms.createKey({});
+  });
+
+  it('throttles a ReplicateKey whose replica Region has no room for both CreateKey requests, and makes no replica', async () => {
+    const clock = new ManualClock();
+    const kms = new Kms({ clock, quotas: { profile: 'aws', overrides: { CreateKey: 1 } } });
+    const { KeyMetadata } = await kms.createKey({ MultiRegion: true });
+    expect(await refusal(kms.replicateKey({ KeyId: KeyMetadata.KeyId, ReplicaRegion: WEST }))).toEqual({
+      code: 'ThrottlingException',
+      message: THROTTLED,
+    });
+    expect((await kms.describeKey({ KeyId: KeyMetadata.KeyId })).KeyMetadata.MultiRegionConfiguration?.ReplicaKeys).toEqual([]);
+    expect((await kms.listKeys({}, { region: WEST })).Keys).toEqual([]);
+    // The dry run was admitted, the CreateKey after it throttled.
+    expect(sorted(kms).find((usage) => usage.region === WEST)).toEqual({ region: WEST, quota: 'CreateKey', admitted: 1, throttled: 1 });
+    // With CreateKey at 2/s the replica Region has room for both.
+    kms.quotas.configure({ profile: 'aws', overrides: { CreateKey: 2 } });
+    clock.advance(1000);
+    const { ReplicaKeyMetadata } = await kms.replicateKey({ KeyId: KeyMetadata.KeyId, ReplicaRegion: WEST });
+    expect(ReplicaKeyMetadata.Arn).toContain(`:${WEST}:`);
+  });
+
+  it('counts nothing under the default cryptographic profile, which has no CreateKey quota', async () => {
+    const kms = new Kms({ clock: new ManualClock() });
+    const { KeyMetadata } = await kms.createKey({ MultiRegion: true });
+    await kms.replicateKey({ KeyId: KeyMetadata.KeyId, ReplicaRegion: WEST });
+    expect(kms.quotas.usage()).toEqual([]);
+  });
+});

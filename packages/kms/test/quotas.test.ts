@@ -265,13 +265,38 @@ describe('changing quotas while running', () => {
     expect(quotas.customerManagedKeys).toBe(5);
     quotas.configure({ scale: 2 });
     expect(quotas.options).toEqual({ enabled: true, profile: 'cryptographic', scale: 2, customerManagedKeys: 5 });
-    quotas.configure({ enabled: false, customerManagedKeys: 7 });
+    quotas.configure(false);
+    quotas.configure({ customerManagedKeys: 7 });
     expect(quotas.customerManagedKeys).toBe(7);
     // A bad setting changes nothing, the key quota included.
     expect(() => quotas.configure({ customerManagedKeys: -1 })).toThrow(RangeError);
     expect(quotas.options).toEqual({ enabled: false, profile: 'cryptographic', scale: 1, customerManagedKeys: 7 });
     // A new engine starts from AWS's default.
     expect(new RequestQuotas(false).customerManagedKeys).toBe(100_000);
+  });
+
+  it('leaves the request rates as they are when a new setting names only the key quota', () => {
+    // Throttling off stays off: lowering the key quota is not a request to throttle.
+    const off = new RequestQuotas(false);
+    off.configure({ customerManagedKeys: 3 });
+    expect(off.options).toEqual({ enabled: false, profile: 'cryptographic', scale: 1, customerManagedKeys: 3 });
+    expect(off.limitOf('cryptographic', REGION)).toBe(Infinity);
+    for (let i = 0; i < 200_000; i += 1000) expect(off.tryAcquire(ACCOUNT, REGION, 'cryptographic', t0)).toBe(true);
+    // A profile, a scale and overrides stay as configured (their counters start afresh).
+    const aws = new RequestQuotas({ profile: 'aws', scale: 0.5, cryptographic: 8, overrides: { CreateKey: 2 } });
+    aws.configure({ customerManagedKeys: 9 });
+    expect(aws.options).toEqual({ enabled: true, profile: 'aws', scale: 0.5, cryptographic: 8, overrides: { CreateKey: 2 }, customerManagedKeys: 9 });
+    expect([aws.limitOf('CreateKey'), aws.limitOf('cryptographic'), aws.limitOf('CreateGrant')]).toEqual([1, 4, 25]);
+    expect([1, 2].map(() => aws.tryAcquire(ACCOUNT, REGION, 'CreateKey', t0))).toEqual([true, false]);
+    // At start there is nothing to keep: a setting naming only the key quota means AWS's default rates.
+    expect(new RequestQuotas({ customerManagedKeys: 4 }).options).toEqual({ enabled: true, profile: 'cryptographic', scale: 1, customerManagedKeys: 4 });
+    // A setting naming a rate member replaces the rates whole, as before.
+    aws.configure({ scale: 2, customerManagedKeys: 5 });
+    expect(aws.options).toEqual({ enabled: true, profile: 'cryptographic', scale: 2, customerManagedKeys: 5 });
+    // A bad key quota changes nothing, the rates included.
+    off.configure('aws');
+    expect(() => off.configure({ customerManagedKeys: 1.5 })).toThrow(RangeError);
+    expect(off.options).toEqual({ enabled: true, profile: 'aws', scale: 1, customerManagedKeys: 3 });
   });
 
   it('reports per quota the admissions of the last second and the totals admitted and throttled', () => {

@@ -17,14 +17,6 @@ export { DEFAULT_BASE_HOSTS } from './protocol/address.ts';
 export { internalErrorResponse } from './protocol/errors.ts';
 export * from './protocol/sse-headers.ts';
 export { createS3Handler, type S3HttpOptions, s3OperationOf } from './service/http.ts';
-export {
-  type CallOptions,
-  type OperationName,
-  type RequestOf,
-  type ResponseOf,
-  S3,
-  type S3Methods,
-  type S3Options,
-  type StorageOptions,
-} from './service/s3.ts';
+export type { CallOptions, S3Options, StorageOptions } from './service/options.ts';
+export { type OperationName, type RequestOf, type ResponseOf, S3, type S3Methods } from './service/s3.ts';
 export * from './storage/index.ts';

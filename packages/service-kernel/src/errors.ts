@@ -76,7 +76,7 @@ export type KernelFailureCode =
    * was removed (`durable/lease.ts`): this process must stop writing and serving it.
    */
   | 'LEASE_LOST'
-  /** A request body over the edge's limit (`http/node.ts`), answered 413. */
+  /** A request body over the edge's limit (`http/body-limit.ts`), answered 413. */
   | 'REQUEST_TOO_LARGE'
   /** A policy document that is not JSON or not a policy (`policy/document.ts`). */
   | 'POLICY_SYNTAX'

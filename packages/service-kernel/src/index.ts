@@ -58,19 +58,11 @@ export {
   type ServiceErrorOptions,
   type ServiceWireError,
 } from './errors.ts';
-export {
-  bufferedHandler,
-  DEFAULT_MAX_BODY_BYTES,
-  type EdgeOptions,
-  isSecure,
-  nodeRequestHead,
-  nodeStreamingRequest,
-  readNodeRequest,
-  toNodeListener,
-  toNodeStreamingListener,
-  writeNodeResponse,
-  writeStreamingResponse,
-} from './http/node.ts';
+export { DEFAULT_MAX_BODY_BYTES } from './http/body-limit.ts';
+export { bufferedHandler } from './http/buffered-handler.ts';
+export { type EdgeOptions, toNodeListener, toNodeStreamingListener } from './http/node-listener.ts';
+export { isSecure, nodeRequestHead, nodeStreamingRequest, readNodeRequest } from './http/node-request.ts';
+export { writeNodeResponse, writeStreamingResponse } from './http/node-response.ts';
 export { type BodyObserver, type ChunkSource, ObservedBody } from './http/observed-body.ts';
 export { applyEdgeServerSettings, HEADERS_TIMEOUT_MS, KEEP_ALIVE_TIMEOUT_MS } from './http/server-settings.ts';
 export type {

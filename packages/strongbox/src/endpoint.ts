@@ -76,7 +76,8 @@ export interface EndpointOptions {
    * Request quotas: default, AWS's shared cryptographic quotas; `'aws'` or `{ profile: 'aws' }`
    * adds every operation's own; `false` turns throttling off. `customerManagedKeys` sets the key
    * quota (default 100,000 per account and Region, in force even without throttling). Changeable
-   * at run time through `kms.quotas` or `/_strongbox/quotas` (`admin.ts`).
+   * at run time through `kms.quotas` or `/_strongbox/quotas` (`admin.ts`), where a setting naming
+   * only `customerManagedKeys` leaves throttling as it is.
    */
   readonly quotas?: QuotaSetting;
   /** Time source of the emulator and the signature check (tests). Default: the system clock. */

@@ -74,7 +74,8 @@ Options:
   --key-quota N       customer managed keys each account may have per Region (default
                       100000, AWS's quota); CreateKey and ReplicateKey over it answer
                       LimitExceededException, with or without --no-quotas
-                      (quotas change at run time: GET or PUT /_strongbox/quotas, see README)
+                      (quotas change at run time: GET or PUT /_strongbox/quotas, see README;
+                      a PUT of {"customerManagedKeys":N} alone leaves throttling as it is)
   --strict-auth       refuse unsigned requests and unknown access keys, as AWS does
   --upstream-bucket NAME   keep S3 objects' sealed bytes in this existing bucket of an
                       S3-compatible store (needs --data, which keeps the keys and metadata);

@@ -107,6 +107,7 @@ describe('startServer', () => {
     const quotas = `${server.url}/_strongbox/quotas`;
     try {
       await kms.send(new CreateKeyCommand({}));
+      expect((await fetch(quotas, { method: 'PUT', body: 'false' })).status).toBe(200);
       const put = await fetch(quotas, { method: 'PUT', body: JSON.stringify({ customerManagedKeys: 2 }) });
       expect(put.status).toBe(200);
       await kms.send(new CreateKeyCommand({}));
@@ -115,8 +116,10 @@ describe('startServer', () => {
         message: 'Key quota for this account in this region is 2 but the current usage is 2.',
         status: 400,
       });
-      const got = (await (await fetch(quotas)).json()) as { options: { customerManagedKeys: number }; resources: unknown };
+      const got = (await (await fetch(quotas)).json()) as { options: { enabled: boolean; customerManagedKeys: number }; resources: unknown };
       expect(got.options.customerManagedKeys).toBe(2);
+      // Naming only the key quota left throttling off, as the PUT before it set it.
+      expect(got.options.enabled).toBe(false);
       expect(got.resources).toEqual([{ account: '000000000000', region: 'us-east-1', quota: 'customerManagedKeys', limit: 2, usage: 2 }]);
       const bad = await fetch(quotas, { method: 'PUT', body: '{"customerManagedKeys":-1}' });
       expect(bad.status).toBe(400);

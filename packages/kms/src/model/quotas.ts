@@ -142,7 +142,8 @@ export interface QuotaOptions {
    * The "AWS KMS keys" resource quota: customer managed keys per account and Region, in any key
    * state (`model/resource-quotas.ts`). CreateKey and ReplicateKey (in the replica's Region) over
    * it answer LimitExceededException. Default 100,000. Not a rate: `enabled` and `scale` leave it
-   * alone, and `quotas: false` keeps the default.
+   * alone, and `quotas: false` keeps the default. A setting naming only this leaves the rates as
+   * they are (at start, AWS's cryptographic quotas; in `configure`, the ones in force).
    */
   readonly customerManagedKeys?: number;
 }
@@ -215,15 +216,23 @@ export class RequestQuotas {
   }
 
   /**
-   * Replaces the configuration; every window starts afresh (counters too). The key quota
-   * (`customerManagedKeys`), a count unrelated to the rates, stays as it is unless `setting` names
-   * it: `configure(false)` stops throttling without lifting a lowered key quota. A bad setting
-   * changes nothing.
+   * Replaces the configuration; every window starts afresh (counters too). The setting has two
+   * parts, and each changes only what it names. The key quota (`customerManagedKeys`), a count
+   * unrelated to the rates, stays as it is unless `setting` names it: `configure(false)` stops
+   * throttling without lifting a lowered key quota. The request rates (`enabled`, `profile`,
+   * `scale`, `cryptographic`, `overrides`) stay as they are when `setting` names only the key
+   * quota: `configure({ customerManagedKeys: 3 })` neither turns throttling on nor resets a
+   * profile. Any other setting replaces the rates whole (members it leaves out take their
+   * defaults). A bad setting changes nothing.
    * @throws RangeError as the constructor does.
-   * @example quotas.configure({ profile: 'aws', overrides: { CreateKey: 1 } })
+   * @example
+   * ```ts
+   * quotas.configure({ profile: 'aws', overrides: { CreateKey: 1 } });
+   * quotas.configure({ customerManagedKeys: 3 }); // still the 'aws' profile, CreateKey 1/s
+   * ```
    */
   configure(setting: QuotaSetting): void {
-    this.#config = checkedConfig(setting, this.#catalog, this.#config.customerManagedKeys);
+    this.#config = checkedConfig(setting, this.#catalog, this.#config);
     this.#buckets.clear();
   }
 
@@ -294,20 +303,34 @@ export class RequestQuotas {
   }
 }
 
-/** `keys`: the key quota when `setting` does not name one (the default, or the one in force). */
-function checkedConfig(setting: QuotaSetting, catalog: QuotaCatalog, keys = DEFAULT_CUSTOMER_MANAGED_KEYS): Config {
-  if (setting === false)
-    return {
-      enabled: false,
-      profile: 'cryptographic',
-      scale: 1,
-      cryptographic: undefined,
-      overrides: new Map(),
-      customerManagedKeys: keys,
-    };
+/** The rate members of `QuotaOptions`: every member but the key quota. */
+const RATE_MEMBERS = ['enabled', 'profile', 'scale', 'cryptographic', 'overrides'] as const;
+
+/** The configuration of the default setting (`{}`): AWS's cryptographic quotas, 100,000 keys. */
+const DEFAULT_RATES: Omit<Config, 'customerManagedKeys'> = Object.freeze({
+  enabled: true,
+  profile: 'cryptographic',
+  scale: 1,
+  cryptographic: undefined,
+  overrides: new Map<QuotaClass, number>(),
+});
+
+/**
+ * `current`: the configuration in force (none when the quotas are first made, which then start
+ * from the default setting's). Each part of `setting` changes only what it names: the key quota
+ * stays unless `setting` names it, and the rates stay when `setting` names nothing else.
+ */
+function checkedConfig(setting: QuotaSetting, catalog: QuotaCatalog, current?: Config): Config {
+  const keys = current?.customerManagedKeys ?? DEFAULT_CUSTOMER_MANAGED_KEYS;
+  if (setting === false) return { ...DEFAULT_RATES, enabled: false, customerManagedKeys: keys };
   const options: QuotaOptions = setting === 'aws' ? { profile: 'aws' } : setting;
   if (typeof options !== 'object' || options === null || Array.isArray(options))
     throw new RangeError(`"quotas" expected options, 'aws' or false, got ${JSON.stringify(setting)}`);
+  // A setting naming the key quota alone leaves throttling as it was (on or off, profile, scale,
+  // overrides): lowering the key quota of a running emulator is not a request to throttle it.
+  const namesRates = RATE_MEMBERS.some((member) => options[member] !== undefined);
+  if (!namesRates && options.customerManagedKeys !== undefined)
+    return { ...(current ?? DEFAULT_RATES), customerManagedKeys: checkedKeyQuota(options.customerManagedKeys) };
   const profile = options.profile ?? 'cryptographic';
   if (profile !== 'cryptographic' && profile !== 'aws')
     throw new RangeError(`"quotas.profile" expected 'cryptographic' or 'aws', got ${JSON.stringify(profile)}`);

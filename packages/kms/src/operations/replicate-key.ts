@@ -50,8 +50,8 @@ const REGION = string({ min: 1, max: 32, pattern: '^([a-z]+-){2,3}\\d+$' });
 /** ReplicateKey. */
 export const replicateKey: OperationDefinition<'ReplicateKey', ReplicateKeyRequest, ReplicateKeyResponse> = {
   name: 'ReplicateKey',
-  // "5 (one call counts as 1 ReplicateKey in the primary Region plus 2 CreateKey in the replica
-  // Region)": Strongbox counts the ReplicateKey only.
+  // The ReplicateKey request in the primary's Region; the two CreateKey requests it also counts as
+  // in the replica's Region are counted by the handler (below).
   quota: { perSecond: 5 },
   readOnly: false,
   // The primary must be usable: a disabled primary answers DisabledException, one scheduled for
@@ -91,6 +91,16 @@ export const replicateKey: OperationDefinition<'ReplicateKey', ReplicateKeyReque
         // "in a different Region of the same AWS partition"; AWS's answer for another partition is UNCONFIRMED.
         throw new KmsError('UnsupportedOperationException', `Unable to replicate key ${key.keyId} to region ${replicaRegion}, which is in another partition`);
       }
+      // "A ReplicateKey operation counts as one ReplicateKey request in the primary key's Region and
+      // two CreateKey requests in the replica's Region. One of the CreateKey requests is a dry run
+      // to detect potential problems before creating the key." ("Request quotas", ReplicateKey
+      // request rate, https://docs.aws.amazon.com/kms/latest/developerguide/requests-per-second.html)
+      // Both count for the calling account against CreateKey's own quota in the replica's Region
+      // (under the 'aws' profile or an override). The dry run comes first and is counted even when
+      // the CreateKey after it is throttled, as two separate requests would be. That they are
+      // counted after the primary's checks and before the replica Region's is UNCONFIRMED.
+      context.throttle('CreateKey', replicaRegion);
+      context.throttle('CreateKey', replicaRegion);
       // "You cannot create more than one replica of a primary key in any Region": the primary's own
       // Region has the primary, and a replica scheduled for deletion still counts.
       if (context.state.key(key.keyId, replicaRegion) !== undefined) {

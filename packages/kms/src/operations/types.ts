@@ -82,10 +82,12 @@ export interface OperationContext {
   requireKeyState(key: KeyRecord): void;
   /**
    * Counts this request against a quota row the handler picks once it knows the key (operations
-   * whose `quota` is `byHandler`: the key family's cryptographic row, a key pair spec's row).
+   * whose `quota` is `byHandler`: the key family's cryptographic row, a key pair spec's row), in
+   * the request's Region or in `region` (the requests a call makes in another Region: ReplicateKey's
+   * CreateKey in the replica's), always for the calling account.
    * @throws KmsError ThrottlingException when the row's quota is exhausted.
    */
-  throttle(row: QuotaClass): void;
+  throttle(row: QuotaClass, region?: string): void;
   /**
    * Checks the "AWS KMS keys" resource quota before a customer managed key is created for
    * `account` in `region` (the quota in force, `model/resource-quotas.ts`). Call it in the same

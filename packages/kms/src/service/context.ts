@@ -200,9 +200,9 @@ export class RequestContext implements OperationContext, PipelineContext {
     requireKeyState(key, this.#definition.keyState);
   }
 
-  throttle(row: QuotaClass): void {
+  throttle(row: QuotaClass, region: string = this.region): void {
     // Cross-account use throttles the calling account ("Request quotas").
-    if (!this.#services.quotas.tryAcquire(this.caller.account, this.region, row, this.now)) throw throttled();
+    if (!this.#services.quotas.tryAcquire(this.caller.account, region, row, this.now)) throw throttled();
   }
 
   requireKeyQuota(account: string, region: string): void {

@@ -104,6 +104,8 @@ export interface KmsOptions {
 export interface KmsQuotas {
   /**
    * Replaces the quota setting (as the `quotas` option takes it); every counter starts afresh.
+   * Each part changes only what it names: the key quota (`customerManagedKeys`) stays unless the
+   * setting names it, and a setting naming only the key quota leaves throttling as it is.
    * @throws RangeError for a bad setting, which changes nothing.
    */
   configure(setting: QuotaSetting): void;

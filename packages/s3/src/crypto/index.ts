@@ -61,9 +61,7 @@ export {
   type KmsProviderOptions,
   type KmsRequest,
   type PartKeys,
-  SSE_KMS_FIELDS,
   SseKmsProvider,
-  type StoredKmsEncryption,
-  storedKmsEncryption,
 } from './sse-kms.ts';
+export { SSE_KMS_FIELDS, type StoredKmsEncryption, storedKmsEncryption } from './sse-kms-fields.ts';
 export { SseS3Provider } from './sse-s3.ts';

@@ -28,7 +28,8 @@
  *
  * Stored with the object (non-secret): the key ARN, the caller's context pairs, the bucket-key
  * flag, and each layer's wrapped key (the KMS ciphertext blob of the data key, or of the bucket
- * key or upload key with the derivation's nonce), which is also in the sealed header.
+ * key or upload key with the derivation's nonce), which is also in the sealed header
+ * (`sse-kms-fields.ts`).
  */
 
 import type { Principal, Random } from '@strongbox/service-kernel';
@@ -48,17 +49,10 @@ import {
 import { kmsOnBehalf, type OnBehalfClient, type S3Kms } from './kms-client.ts';
 import { s3ErrorFromKms } from './kms-errors.ts';
 import { KMS_KEYRING_PREFIX, type KmsRoot, layerKey, parseRoot, recoverRoot, sortedPairs, UPLOAD_KEY_KEYRING_PREFIX } from './kms-roots.ts';
+import { fieldsOf, storedKmsEncryption, storedWrappedKeys } from './sse-kms-fields.ts';
 
 /** The AWS managed key S3 uses when a request and the bucket name no key (model PutObject `SSEKMSKeyId`). */
 export const AWS_MANAGED_S3_KEY = 'alias/aws/s3';
-
-/** Stored field names of a KMS-encrypted object. */
-export const SSE_KMS_FIELDS: Readonly<{ keyArn: string; context: string; bucketKey: string; wrappedKeys: string }> = Object.freeze({
-  keyArn: 'sse-kms-key-arn',
-  context: 'sse-kms-context',
-  bucketKey: 'sse-kms-bucket-key',
-  wrappedKeys: 'sse-kms-wrapped-keys',
-});
 
 /** What an SSE-KMS or DSSE-KMS write or read brings. */
 export interface KmsRequest {
@@ -72,58 +66,6 @@ export interface KmsRequest {
   readonly context?: StringMap | undefined;
   /** Writes (SSE-KMS only): whether to use a bucket key. */
   readonly bucketKey?: boolean | undefined;
-}
-
-/** The KMS facts of a stored object, as responses echo them. */
-export interface StoredKmsEncryption {
-  readonly keyArn: string;
-  readonly bucketKeyEnabled: boolean;
-  /** The caller's pairs (without `aws:s3:arn`). */
-  readonly context: StringMap;
-}
-
-/**
- * Reads the KMS facts of an object's stored fields.
- * @throws Error if the fields lack them (the object is not KMS-encrypted: a bug upstream).
- * @example
- * ```ts
- * import { storedKmsEncryption } from '@strongbox/s3';
- * storedKmsEncryption(record.info.metadata).keyArn; // 'arn:aws:kms:us-east-1:…:key/…'
- * ```
- */
-export function storedKmsEncryption(stored: StoredFields): StoredKmsEncryption {
-  const known = STORED_KMS.get(stored);
-  if (known !== undefined) return known;
-  const keyArn = stored[SSE_KMS_FIELDS.keyArn];
-  if (keyArn === undefined) throw new Error('the object has no KMS key');
-  const text = stored[SSE_KMS_FIELDS.context];
-  // Most objects have no caller pairs, and then no context field: nothing to parse.
-  const context = text === undefined ? NO_PAIRS : pairMap(Object.entries(JSON.parse(text) as Record<string, string>));
-  const parsed = kmsFacts(keyArn, stored[SSE_KMS_FIELDS.bucketKey] === 'true', context);
-  if (Object.isFrozen(stored)) STORED_KMS.set(stored, parsed);
-  return parsed;
-}
-
-/**
- * The KMS facts of frozen stored fields, by fields object: a store hands out one frozen fields
- * object per stored object (a GET reads the facts twice: for the response and for KMS Decrypt),
- * and a PUT's own fields are entered as `fieldsOf` makes them (its response echoes them), so
- * neither parses the JSON it could not have changed. Facts are frozen: every reader shares them.
- */
-const STORED_KMS = new WeakMap<StoredFields, StoredKmsEncryption>();
-/** The facts' context of an object stored without caller pairs (frozen, like every facts' context). */
-const NO_PAIRS: Record<string, string> = Object.freeze(Object.create(null) as Record<string, string>);
-
-/** Caller pairs as a null-prototype map (a `__proto__` name stays a pair), `NO_PAIRS` for none. */
-function pairMap(entries: readonly (readonly [string, string])[]): Record<string, string> {
-  if (entries.length === 0) return NO_PAIRS;
-  const map = Object.create(null) as Record<string, string>;
-  for (const [name, value] of entries) map[name] = value;
-  return map;
-}
-
-function kmsFacts(keyArn: string, bucketKeyEnabled: boolean, context: Record<string, string>): StoredKmsEncryption {
-  return Object.freeze({ keyArn, bucketKeyEnabled, context: Object.freeze(context) });
 }
 
 /** What the KMS providers share. */
@@ -380,43 +322,4 @@ function keysOf(layers: readonly SealLayer[], keyrings: readonly ResolvedKeyring
       for (const keyring of keyrings) keyring.dispose();
     },
   };
-}
-
-function fieldsOf(keyArn: string, pairs: StringMap, bucketKey: boolean, wrapped: readonly WrappedDataKey[]): StoredFields {
-  const entries = Object.entries(pairs);
-  // Assigned one by one: computed keys and conditional spreads in one literal make V8 build a
-  // slow object, and every SSE-KMS PUT stores these fields.
-  const fields: Record<string, string> = {};
-  fields[SSE_KMS_FIELDS.keyArn] = keyArn;
-  if (entries.length > 0) fields[SSE_KMS_FIELDS.context] = JSON.stringify(Object.fromEntries(entries));
-  if (bucketKey) fields[SSE_KMS_FIELDS.bucketKey] = 'true';
-  fields[SSE_KMS_FIELDS.wrappedKeys] = wrappedKeysJson(wrapped);
-  // What `storedKmsEncryption` would parse back from these fields: the same strings (JSON keeps
-  // every string as it is), as a null-prototype map.
-  Object.freeze(fields);
-  STORED_KMS.set(fields, kmsFacts(keyArn, bucketKey, pairMap(entries)));
-  return fields;
-}
-
-/**
- * `[{"id":…,"blob":…}, …]`: the JSON text `JSON.stringify` gives the list of `{ id, blob }`
- * (keyring id, base64 of the wrapped key), written without building that list; base64 needs no
- * escaping, and the id is escaped by `JSON.stringify` itself.
- */
-function wrappedKeysJson(wrapped: readonly WrappedDataKey[]): string {
-  let json = '[';
-  for (let index = 0; index < wrapped.length; index++) {
-    const entry = wrapped[index] as WrappedDataKey;
-    if (index > 0) json += ',';
-    json += `{"id":${JSON.stringify(entry.keyringId)},"blob":"${Buffer.from(entry.ciphertext.buffer, entry.ciphertext.byteOffset, entry.ciphertext.byteLength).toString('base64')}"}`;
-  }
-  return `${json}]`;
-}
-
-function storedWrappedKeys(stored: StoredFields): WrappedDataKey[] {
-  const text = stored[SSE_KMS_FIELDS.wrappedKeys];
-  if (text === undefined) throw new Error('the object has no KMS data keys');
-  const parsed = JSON.parse(text) as { id: string; blob: string }[];
-  if (!Array.isArray(parsed) || parsed.length < 1 || parsed.length > 2) throw new Error('the object has a damaged KMS key record');
-  return parsed.map((entry) => ({ keyringId: String(entry.id), ciphertext: new Uint8Array(Buffer.from(String(entry.blob), 'base64')) }));
 }

@@ -7,7 +7,7 @@
 
 import type { HttpRequest, HttpRequestHead, RequestIdentity } from '@strongbox/service-kernel';
 import type { ResponseIds } from '../protocol/errors.ts';
-import type { CallOptions } from './s3.ts';
+import type { CallOptions } from './options.ts';
 import { signatureFactsOf } from './signature-facts.ts';
 
 const NO_BODY = new Uint8Array(0);

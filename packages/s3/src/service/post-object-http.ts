@@ -25,7 +25,8 @@ import { type PostForm, readPostForm } from '../protocol/post-form.ts';
 import { escapeText } from '../protocol/xml.ts';
 import { callOptionsOf, headOnly, type Mutable } from './call-options.ts';
 import type { S3HttpOptions } from './http.ts';
-import type { CallOptions, S3 } from './s3.ts';
+import type { CallOptions } from './options.ts';
+import type { S3 } from './s3.ts';
 
 /**
  * The SigV4 fields of a form in the order S3 names the first one missing (LS-POST: without

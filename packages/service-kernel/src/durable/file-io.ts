@@ -23,6 +23,12 @@ export interface FileIo {
    * Default: `nodeFileIo.syncDirectory` (`syncDirectory`).
    */
   syncDirectory?(directory: string): Promise<void>;
+  /**
+   * Closes the handle. A close can report a write-back error the writes and the sync did not
+   * (network file systems flush on close), so a durable write treats its failure as the write's.
+   * Default: `nodeFileIo.close` (`handle.close()`).
+   */
+  close?(handle: FileHandle): Promise<void>;
 }
 
 /**
@@ -69,6 +75,7 @@ export const nodeFileIo: FileIo = Object.freeze({
     await handle.truncate(length);
     await handle.datasync();
   },
+  close: (handle: FileHandle): Promise<void> => handle.close(),
 });
 
 /**

@@ -80,8 +80,9 @@ export interface ReplaceOptions {
  * pieces (a snapshot streamed record by record); `replaceFileDurably` is the one-buffer form.
  * @throws ServiceError `NOT_DURABLE` when the directory fsync after the rename fails: `name` then
  *   holds the new content (a crash may bring the old one back) and no temporary file is left; otherwise
- *   what `write` or the file system throws, and `name` then still holds its old content and the
- *   temporary file is removed.
+ *   what `write` or the file system throws (the close of the temporary file included: it can
+ *   report a lost write-back), and `name` then still holds its old content and the temporary file
+ *   is removed.
  * @example
  * ```ts
  * await replaceFileWith(directory, 'snapshot-00000002.sbx', async (handle, io) => {
@@ -99,15 +100,15 @@ export async function replaceFileWith(
   const temporary = join(directory, options.temporaryName ?? `${name}${TEMPORARY_MARK}${randomBytes(6).toString('hex')}`);
   const handle = await open(temporary, options.temporaryName === undefined ? 'wx' : 'w', 0o600);
   try {
-    await write(handle, io);
-    await io.sync(handle);
+    await closeAfter(handle, io, async () => {
+      await write(handle, io);
+      await io.sync(handle);
+    });
   } catch (error) {
-    await handle.close().catch(() => undefined);
     // A full disk must get its space back: the caller carries on without this file.
     await unlink(temporary).catch(() => undefined);
     throw error;
   }
-  await handle.close();
   try {
     await rename(temporary, join(directory, name));
   } catch (error) {
@@ -130,7 +131,7 @@ export async function replaceFileDurably(directory: string, name: string, bytes:
   await replaceFileWith(directory, name, (handle, writer) => writer.write(handle, bytes), { io });
 }
 
-/** How `createFileExclusivelyDurably` moves the written file into place. */
+/** How `createFileExclusivelyDurably` moves the written file into place, and through what. */
 export interface ExclusiveCreateOptions {
   /**
    * `'create'` (default): link(2) the temporary file to `path`, which fails with EEXIST if `path`
@@ -138,6 +139,11 @@ export interface ExclusiveCreateOptions {
    * caller knows to be a crash's leftover, such as a truncated key).
    */
   readonly mode?: 'create' | 'replace';
+  /**
+   * The write, the close and the directory fsync go through it (tests inject failures). Default:
+   * `nodeFileIo`.
+   */
+  readonly io?: FileIo;
 }
 
 /**
@@ -146,11 +152,15 @@ export interface ExclusiveCreateOptions {
  * only clear bits, never add them), fsyncs it, links it to `path` (or renames it, see `mode`),
  * and fsyncs the directory. For secrets such as root keys; the caller holds the directory lock,
  * since `path.tmp` is a fixed name.
- * @throws the file system's error; EEXIST if `path` exists in `'create'` mode. A failure of the
- *   last step, the directory fsync, comes after `path` took its place: it then holds `bytes`.
+ * @throws ServiceError `NOT_DURABLE` when the last step, the directory fsync, fails: `path` then
+ *   holds `bytes` and every later read sees them, but a crash may undo it (as `replaceFileWith`).
+ *   Otherwise the file system's error (EEXIST if `path` exists in `'create'` mode; a failed close
+ *   too, which can report a lost write-back), and `path` is then untouched and `path.tmp` removed
+ *   (best effort).
  * @example await createFileExclusivelyDurably('/var/lib/strongbox/root.key', keyText);
  */
 export async function createFileExclusivelyDurably(path: string, bytes: Uint8Array, options: ExclusiveCreateOptions = {}): Promise<void> {
+  const io = options.io ?? nodeFileIo;
   const temporary = `${path}.tmp`;
   // A leftover of a crash between the write and the link: never used, so never needed.
   await unlink(temporary).catch((error: NodeJS.ErrnoException) => {
@@ -158,11 +168,16 @@ export async function createFileExclusivelyDurably(path: string, bytes: Uint8Arr
   });
   const handle = await open(temporary, 'wx', 0o600);
   try {
-    await handle.chmod(0o600);
-    await writeAllTo(handle, bytes);
-    await handle.sync();
-  } finally {
-    await handle.close();
+    await closeAfter(handle, io, async () => {
+      await handle.chmod(0o600);
+      await io.write(handle, bytes);
+      // fsync, not `io.sync` (fdatasync): the mode the chmod set must be durable too.
+      await handle.sync();
+    });
+  } catch (error) {
+    // A secret half written, or whole but unconfirmed: no copy of it stays behind.
+    await unlink(temporary).catch(() => undefined);
+    throw error;
   }
   if ((options.mode ?? 'create') === 'create') {
     try {
@@ -171,11 +186,27 @@ export async function createFileExclusivelyDurably(path: string, bytes: Uint8Arr
       await unlink(temporary).catch(() => undefined);
       throw error;
     }
-    await unlink(temporary);
+    // `path` is in place from here on, so a failure now must not read as "not created". A second
+    // name of the same owner-only file left behind is what a crash between the link and this
+    // unlink leaves too; the next call (or the store's open) removes it.
+    await unlink(temporary).catch(() => undefined);
   } else {
     await rename(temporary, path);
   }
-  await syncDirectory(dirname(path));
+  await syncDirectoryAfter(dirname(path), path, io);
 }
 
-const writeAllTo = nodeFileIo.write;
+/**
+ * Runs `steps` on `handle` and closes it through `io.close`, whether `steps` fail or not; the
+ * first failure is thrown, a failed close's too (it can report a write-back the sync did not).
+ */
+async function closeAfter(handle: FileHandle, io: FileIo, steps: () => Promise<void>): Promise<void> {
+  const close = io.close ?? nodeFileIo.close!;
+  try {
+    await steps();
+  } catch (error) {
+    await close(handle).catch(() => undefined);
+    throw error;
+  }
+  await close(handle);
+}

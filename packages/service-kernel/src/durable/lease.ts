@@ -90,7 +90,7 @@ export interface DirectoryLease {
 /**
  * `io` with every write and truncate preceded by `lease.confirm()`: a store whose appends, records
  * and cut-backs go through it writes nothing once the lease is lost (the write rejects with
- * the `ServiceError` `LEASE_LOST` before touching the file). Syncs (of files and directories) are left alone:
+ * the `ServiceError` `LEASE_LOST` before touching the file). Syncs (of files and directories) and closes are left alone:
  * they only make durable what a confirmed write wrote.
  * @example const io = fencedFileIo(nodeFileIo, lease); await io.write(handle, bytes); // ServiceError LEASE_LOST once lost
  */
@@ -103,6 +103,7 @@ export function fencedFileIo(io: FileIo, lease: Pick<DirectoryLease, 'confirm'>)
     },
     sync: (handle: FileHandle): Promise<void> => io.sync(handle),
     syncDirectory: io.syncDirectory ?? nodeFileIo.syncDirectory!,
+    close: io.close ?? nodeFileIo.close!,
     async truncate(handle: FileHandle, length: number): Promise<void> {
       // A cut-back after a takeover could cut off what the new holder appended to a shared file.
       await lease.confirm();

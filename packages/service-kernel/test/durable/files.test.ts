@@ -91,6 +91,19 @@ describe('replaceFileDurably', () => {
     expect(await readdir(directory)).toEqual(['record.json']);
   });
 
+  it('keeps the old content, removes its temporary file and reports the failure when the close fails', async () => {
+    const directory = await tempDirectory();
+    await replaceFileDurably(directory, 'record.json', text('old'));
+    const cause = eio();
+    const closed: string[] = [];
+    // The handle is really closed (as close(2) releases the descriptor even when it reports an error).
+    const failing: FileIo = { ...nodeFileIo, close: async (handle) => (closed.push('close'), await handle.close(), Promise.reject(cause)) };
+    await expect(replaceFileDurably(directory, 'record.json', text('new'), failing)).rejects.toBe(cause);
+    expect(closed).toEqual(['close']);
+    expect(await readFile(join(directory, 'record.json'), 'utf8')).toBe('old');
+    expect(await readdir(directory)).toEqual(['record.json']);
+  });
+
   it('syncs the directory through the injected file layer when it succeeds', async () => {
     const directory = await tempDirectory();
     const synced: string[] = [];
@@ -178,6 +191,45 @@ describe('createFileExclusivelyDurably', () => {
     expect(await readFile(path, 'utf8')).toBe('whole key');
     expect(await readdir(directory)).toEqual(['root.key']);
   });
+
+  it.each(['create', 'replace'] as const)('(%s) leaves no temporary file and the name untouched when the close fails', async (mode) => {
+    const directory = await tempDirectory();
+    const path = join(directory, 'root.key');
+    if (mode === 'replace') await writeFile(path, 'trunc', { mode: 0o600 });
+    const cause = eio();
+    const failing: FileIo = { ...nodeFileIo, close: async (handle) => (await handle.close(), Promise.reject(cause)) };
+    await expect(createFileExclusivelyDurably(path, text('secret\n'), { mode, io: failing })).rejects.toBe(cause);
+    expect(await readdir(directory)).toEqual(mode === 'replace' ? ['root.key'] : []);
+    if (mode === 'replace') expect(await readFile(path, 'utf8')).toBe('trunc');
+  });
+
+  it('leaves no temporary file when the write fails (a full disk)', async () => {
+    const directory = await tempDirectory();
+    const path = join(directory, 'root.key');
+    const full: FileIo = { ...nodeFileIo, write: async () => Promise.reject(Object.assign(new Error('no space left on device'), { code: 'ENOSPC' })) };
+    await expect(createFileExclusivelyDurably(path, text('secret\n'), { io: full })).rejects.toMatchObject({ code: 'ENOSPC' });
+    expect(await readdir(directory)).toEqual([]);
+  });
+
+  it.each(['create', 'replace'] as const)(
+    '(%s) throws ServiceError NOT_DURABLE naming the path, with the file in place, when the directory fsync fails',
+    async (mode) => {
+      const directory = await tempDirectory();
+      const path = join(directory, 'root.key');
+      if (mode === 'replace') await writeFile(path, 'trunc', { mode: 0o600 });
+      const cause = eio();
+      const failing: FileIo = { ...nodeFileIo, syncDirectory: async () => Promise.reject(cause) };
+      const error = await createFileExclusivelyDurably(path, text('whole key'), { mode, io: failing }).then(
+        () => undefined,
+        (thrown: unknown) => thrown,
+      );
+      expect(isServiceError(error, 'NOT_DURABLE')).toBe(true);
+      expect(error).toMatchObject({ code: 'NOT_DURABLE', detail: { path }, cause });
+      // The change took effect: the caller must not take the name for free.
+      expect(await readFile(path, 'utf8')).toBe('whole key');
+      expect(await readdir(directory)).toEqual(['root.key']);
+    },
+  );
 
   it('discards the temporary file a crash left before its link', async () => {
     const directory = await tempDirectory();

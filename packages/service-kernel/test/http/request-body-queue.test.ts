@@ -7,7 +7,7 @@ import type { IncomingMessage } from 'node:http';
 import { PassThrough } from 'node:stream';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { __TESTS } from '../../src/http/node.ts';
+import { __TESTS } from '../../src/http/request-body.ts';
 import { nodeStreamingRequest } from '../../src/index.ts';
 
 /** A stand-in for a request with a body: a stream with the head's members. */

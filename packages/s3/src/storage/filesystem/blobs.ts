@@ -10,6 +10,7 @@
 import { createReadStream } from 'node:fs';
 import { open, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { FileIo } from '@strongbox/service-kernel';
 import type { BodySource } from '../types.ts';
 import { writeStreamDurably } from './durable.ts';
 import { blobFileName } from './layout.ts';
@@ -37,13 +38,14 @@ export interface BlobStorage {
 
 /**
  * Blobs as files in the bucket's `blobs/` directory: streamed to disk chunk by chunk, fsynced with
- * their directory before any manifest names them, read back in 64 KiB chunks.
+ * their directory before any manifest names them, read back in 64 KiB chunks. Writes, syncs and
+ * closes go through `io` (default: the kernel's `nodeFileIo`).
  *
  * @example const blobs = localBlobStorage(); await blobs.write(dir, 'b', blobId, [bytes]);
  */
-export function localBlobStorage(): BlobStorage {
+export function localBlobStorage(io?: FileIo): BlobStorage {
   return {
-    write: (directory, _bucket, blobId, body) => writeStreamDurably(directory, blobFileName(blobId), body),
+    write: (directory, _bucket, blobId, body) => writeStreamDurably(directory, blobFileName(blobId), body, io),
     read: async (directory, bucket, blobId, offset, length) => {
       const handle = await open(join(directory, blobFileName(blobId)), 'r');
       try {

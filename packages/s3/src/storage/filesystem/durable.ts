@@ -7,35 +7,44 @@
 
 import { open, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { syncDirectory, writeAll } from '@strongbox/service-kernel';
+import { type FileIo, nodeFileIo } from '@strongbox/service-kernel';
 import { assertChunk } from '../support.ts';
 import type { BodySource } from '../types.ts';
 
 /**
- * Streams `body` into a new file `path` (which must not exist), then fsyncs it and its directory.
- * Chunks are written as they arrive, so memory stays at one chunk whatever the size.
+ * Streams `body` into a new file `path` (which must not exist), then fsyncs it and its directory,
+ * each step through `io` (tests inject failures there). Chunks are written as they arrive, so
+ * memory stays at one chunk whatever the size.
  * @returns the number of bytes written.
- * @throws the body's or the file system's error, after removing the partial file.
+ * @throws the body's or the file system's error (a failed close or directory fsync included),
+ *   after removing the file (best effort).
  * @example const size = await writeStreamDurably(blobs, blobId, [new Uint8Array([1, 2, 3])]);
  */
-export async function writeStreamDurably(directory: string, name: string, body: BodySource): Promise<number> {
+export async function writeStreamDurably(directory: string, name: string, body: BodySource, io: FileIo = nodeFileIo): Promise<number> {
   const path = join(directory, name);
   const handle = await open(path, 'wx', 0o600);
+  const close = io.close ?? nodeFileIo.close!;
   let size = 0;
   try {
-    for await (const chunk of body) {
-      const bytes = assertChunk(chunk);
-      await writeAll(handle, bytes);
-      size += bytes.length;
+    try {
+      for await (const chunk of body) {
+        const bytes = assertChunk(chunk);
+        await io.write(handle, bytes);
+        size += bytes.length;
+      }
+      await io.sync(handle);
+    } catch (error) {
+      await close(handle).catch(() => undefined);
+      throw error;
     }
-    await handle.datasync();
+    // A close can report a write-back the sync did not: the blob is then not known whole.
+    await close(handle);
+    await (io.syncDirectory ?? nodeFileIo.syncDirectory!)(directory);
   } catch (error) {
-    await handle.close();
-    // A partial blob is named by nothing and would be removed at the next open anyway.
+    // Nothing names the blob yet, so removing it changes nothing; a full disk gets its space back
+    // now rather than at the next open (which would remove it as an orphan).
     await unlink(path).catch(() => undefined);
     throw error;
   }
-  await handle.close();
-  await syncDirectory(directory);
   return size;
 }

@@ -18,7 +18,15 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, rename, rm, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type DirectoryLease, isServiceError, replaceFileDurably, syncDirectory, syncDirectoryAfter, TEMPORARY_MARK } from '@strongbox/service-kernel';
+import {
+  type DirectoryLease,
+  type FileIo,
+  isServiceError,
+  nodeFileIo,
+  replaceFileDurably,
+  syncDirectoryAfter,
+  TEMPORARY_MARK,
+} from '@strongbox/service-kernel';
 import { S3Error } from '../../errors.ts';
 import type { BucketRecord, LoadedBucket, ObjectRecord, PartRecord, Persistence, UploadRecord } from '../persistence.ts';
 import type { BodySource } from '../types.ts';
@@ -46,13 +54,16 @@ export class FileSystemPersistence implements Persistence {
   readonly #root: string;
   readonly #lease: DirectoryLease;
   readonly #blobs: BlobStorage;
+  /** Manifests' writes, syncs and directory fsyncs go through it (tests inject failures). */
+  readonly #io: FileIo;
   /** This holder's generation directory, where the buckets are (set by `load`). */
   #generation: string | undefined;
 
-  constructor(root: string, lease: DirectoryLease, blobs: BlobStorage) {
+  constructor(root: string, lease: DirectoryLease, blobs: BlobStorage, io: FileIo = nodeFileIo) {
     this.#root = root;
     this.#lease = lease;
     this.#blobs = blobs;
+    this.#io = io;
   }
 
   async load(): Promise<readonly LoadedBucket[]> {
@@ -89,17 +100,17 @@ export class FileSystemPersistence implements Persistence {
 
   async #writeBucket(record: BucketRecord): Promise<void> {
     const directory = join(this.#base, bucketDirectoryName(record.name));
-    if (await exists(directory)) return replaceFileDurably(directory, BUCKET_FILE, encodeRecord(record));
+    if (await exists(directory)) return replaceFileDurably(directory, BUCKET_FILE, encodeRecord(record), this.#io);
     // A new bucket appears whole: built under a temporary name, then renamed into place.
     const temporary = `${directory}${TEMPORARY_MARK}${randomBytes(6).toString('hex')}`;
     await mkdir(temporary, { mode: 0o700 });
     for (const sub of [OBJECTS, BLOBS, UPLOADS]) await mkdir(join(temporary, sub), { mode: 0o700 });
-    await replaceFileDurably(temporary, BUCKET_FILE, encodeRecord(record)).catch((error: unknown) => {
+    await replaceFileDurably(temporary, BUCKET_FILE, encodeRecord(record), this.#io).catch((error: unknown) => {
       // In a directory nothing reads (removed at the next open): the bucket is not in place.
       throw isServiceError(error, 'NOT_DURABLE') ? error.cause : error;
     });
     await rename(temporary, directory);
-    await syncDirectoryAfter(this.#base, directory);
+    await syncDirectoryAfter(this.#base, directory, this.#io);
   }
 
   deleteBucket(name: string): Promise<void> {
@@ -113,13 +124,13 @@ export class FileSystemPersistence implements Persistence {
     await this.#blobs.drop(join(directory, BLOBS));
     const doomed = join(this.#base, `${DELETED_MARK}${randomBytes(6).toString('hex')}`);
     await rename(directory, doomed);
-    await syncDirectoryAfter(this.#base, directory);
+    await syncDirectoryAfter(this.#base, directory, this.#io);
     // The bucket is gone once renamed: what is left of it now is removed at the next open.
     await rm(doomed, { recursive: true, force: true }).catch(() => undefined);
   }
 
   writeObject(bucket: string, record: ObjectRecord): Promise<void> {
-    return this.#commit(() => replaceFileDurably(this.#in(bucket, OBJECTS), objectFileName(record.key), encodeRecord(record)));
+    return this.#commit(() => replaceFileDurably(this.#in(bucket, OBJECTS), objectFileName(record.key), encodeRecord(record), this.#io));
   }
 
   deleteObject(bucket: string, key: string): Promise<void> {
@@ -127,7 +138,7 @@ export class FileSystemPersistence implements Persistence {
       const directory = this.#in(bucket, OBJECTS);
       const path = join(directory, objectFileName(key));
       await unlink(path);
-      await syncDirectoryAfter(directory, path);
+      await syncDirectoryAfter(directory, path, this.#io);
     });
   }
 
@@ -136,14 +147,14 @@ export class FileSystemPersistence implements Persistence {
       const uploads = this.#in(bucket, UPLOADS);
       const directory = join(uploads, uploadDirectoryName(record.uploadId));
       await mkdir(directory, { mode: 0o700 });
-      await syncDirectory(uploads);
-      await replaceFileDurably(directory, UPLOAD_FILE, encodeRecord(record));
+      await (this.#io.syncDirectory ?? nodeFileIo.syncDirectory!)(uploads);
+      await replaceFileDurably(directory, UPLOAD_FILE, encodeRecord(record), this.#io);
     });
   }
 
   writePart(bucket: string, uploadId: string, record: PartRecord): Promise<void> {
     return this.#commit(() =>
-      replaceFileDurably(join(this.#in(bucket, UPLOADS), uploadDirectoryName(uploadId)), partFileName(record.partNumber), encodeRecord(record)),
+      replaceFileDurably(join(this.#in(bucket, UPLOADS), uploadDirectoryName(uploadId)), partFileName(record.partNumber), encodeRecord(record), this.#io),
     );
   }
 
@@ -154,7 +165,7 @@ export class FileSystemPersistence implements Persistence {
       // what a failing `rm` leaves).
       const path = join(directory, UPLOAD_FILE);
       await unlink(path).catch(ignoreMissing);
-      await syncDirectoryAfter(directory, path);
+      await syncDirectoryAfter(directory, path, this.#io);
       await rm(directory, { recursive: true, force: true }).catch(() => undefined);
     });
   }

@@ -17,7 +17,7 @@
  */
 
 import { mkdir } from 'node:fs/promises';
-import type { DirectoryLease, DirectoryLockOptions } from '@strongbox/service-kernel';
+import type { DirectoryLease, DirectoryLockOptions, FileIo } from '@strongbox/service-kernel';
 import { IndexedObjectStore, type StoreEnvironment } from '../indexed-store.ts';
 import type { ObjectStore } from '../types.ts';
 import { type BlobStorage, localBlobStorage } from './blobs.ts';
@@ -34,6 +34,12 @@ export interface DataDirectoryEnvironment extends StoreEnvironment {
   readonly onError?: (error: Error) => void;
   /** The lease's clock and renewal schedule; for tests only (default: `Date.now`, every 3 s). */
   readonly lease?: Pick<DirectoryLockOptions, 'now' | 'scheduleRenewal'>;
+  /**
+   * The file operations durability rests on (writes, fsyncs, closes, directory fsyncs of blobs
+   * and manifests), as the KMS directory store takes them; for tests, which inject failures there
+   * (a full disk, an I/O error). Default: the kernel's `nodeFileIo`.
+   */
+  readonly io?: FileIo;
 }
 
 /** Options of `openFileSystemObjectStore`. */
@@ -56,7 +62,7 @@ export interface FileSystemStoreOptions extends DataDirectoryEnvironment {
  * ```
  */
 export async function openFileSystemObjectStore(options: FileSystemStoreOptions): Promise<ObjectStore> {
-  return openDataDirectoryStore(options.directory, localBlobStorage(), options);
+  return openDataDirectoryStore(options.directory, localBlobStorage(options.io), options);
 }
 
 /**
@@ -89,7 +95,7 @@ export async function openDataDirectoryStore(directory: string, blobs: BlobStora
     await blobs.close();
     throw error;
   }
-  const persistence = new FileSystemPersistence(directory, lease, blobs);
+  const persistence = new FileSystemPersistence(directory, lease, blobs, environment.io);
   try {
     return await IndexedObjectStore.open(persistence, environment);
   } catch (error) {

@@ -1,0 +1,235 @@
+/**
+ * A data directory under injected disk faults (`FileSystemStoreOptions.io`, the kernel's `FileIo`):
+ * a write, fsync, close or directory fsync that fails with ENOSPC (a full disk, which takes half a
+ * write first) or EIO, at any step of PutObject, UploadPart, CompleteMultipartUpload or
+ * DeleteObject. The rule: the request answers 500 InternalError; the object is then wholly the old
+ * one or wholly the new one, never a part, and reopening the directory shows exactly what the store
+ * showed (nothing acknowledged is lost); no temporary file is left behind, and after the reopen no
+ * blob that nothing names.
+ */
+
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { TEMPORARY_MARK } from '@strongbox/service-kernel';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { type ObjectStore, openFileSystemObjectStore, toS3Error } from '../../src/index.ts';
+import { type FaultyIo, faultyIo } from '../helpers/faulty-io.ts';
+import { bucketPath } from '../helpers/layout.ts';
+import { tempDirectory } from '../helpers/temp.ts';
+
+const BUCKET = 'b';
+const KEYS = ['a', 'b'] as const;
+
+type Operation =
+  | { readonly kind: 'put'; readonly key: string; readonly fill: number; readonly size: number }
+  | { readonly kind: 'multipart'; readonly key: string; readonly fills: readonly number[] }
+  | { readonly kind: 'delete'; readonly key: string };
+
+interface Fault {
+  /** The number of the file-layer call that fails, counted from the operation's start. */
+  readonly at: number;
+  readonly code: 'ENOSPC' | 'EIO';
+}
+
+const operation: fc.Arbitrary<Operation> = fc.oneof(
+  fc.record({
+    kind: fc.constant('put' as const),
+    key: fc.constantFrom(...KEYS),
+    fill: fc.integer({ min: 1, max: 255 }),
+    size: fc.integer({ min: 0, max: 3000 }),
+  }),
+  fc.record({
+    kind: fc.constant('multipart' as const),
+    key: fc.constantFrom(...KEYS),
+    fills: fc.array(fc.integer({ min: 1, max: 255 }), { minLength: 1, maxLength: 3 }),
+  }),
+  fc.record({ kind: fc.constant('delete' as const), key: fc.constantFrom(...KEYS) }),
+);
+
+/** Most steps carry a fault; a PUT makes 8 file-layer calls, a 3-part upload about 30. */
+const step = fc.record({
+  operation,
+  fault: fc.option(fc.record({ at: fc.nat({ max: 32 }), code: fc.constantFrom('ENOSPC' as const, 'EIO' as const) }), { freq: 4 }),
+});
+
+const PART = 700;
+const partBytes = (fill: number): Uint8Array => new Uint8Array(PART).fill(fill);
+
+/** What the operation leaves under its key if it succeeds. */
+function outcome(op: Operation): Uint8Array | undefined {
+  if (op.kind === 'put') return new Uint8Array(op.size).fill(op.fill);
+  if (op.kind === 'delete') return undefined;
+  return new Uint8Array(op.fills.flatMap((fill) => [...partBytes(fill)]));
+}
+
+async function run(store: ObjectStore, op: Operation): Promise<void> {
+  if (op.kind === 'put') {
+    await store.putObject(BUCKET, op.key, [new Uint8Array(op.size).fill(op.fill)], {});
+  } else if (op.kind === 'delete') {
+    await store.deleteObject(BUCKET, op.key);
+  } else {
+    const { uploadId } = await store.createUpload(BUCKET, op.key, {});
+    for (const [index, fill] of op.fills.entries()) await store.putPart(BUCKET, uploadId, index + 1, [partBytes(fill)], {});
+    await store.completeUpload(
+      BUCKET,
+      uploadId,
+      op.fills.map((_, index) => index + 1),
+      {},
+    );
+  }
+}
+
+async function read(store: ObjectStore, key: string): Promise<Uint8Array | undefined> {
+  const reader = await store.openObject(BUCKET, key);
+  if (reader === undefined) return undefined;
+  try {
+    return await reader.read(0, reader.info.size);
+  } finally {
+    await reader.close();
+  }
+}
+
+/** Every file under `directory` whose name marks it temporary (`replaceFileDurably`'s, `createFileExclusivelyDurably`'s). */
+async function temporaries(directory: string): Promise<string[]> {
+  const entries = await readdir(directory, { recursive: true });
+  return entries.filter((name) => name.includes(TEMPORARY_MARK) || name.endsWith('.tmp'));
+}
+
+/** How many blobs the objects and open uploads name. */
+async function namedBlobs(store: ObjectStore): Promise<number> {
+  let count = 0;
+  for (const object of (await store.listObjects(BUCKET, { maxKeys: 1000 })).objects) count += (await store.headObject(BUCKET, object.key))!.segments.length;
+  for (const upload of (await store.listUploads(BUCKET, { maxUploads: 1000 })).uploads)
+    count += (await store.listParts(BUCKET, upload.uploadId, { maxParts: 1000 })).parts.length;
+  return count;
+}
+
+const same = (a: Uint8Array | undefined, b: Uint8Array | undefined): boolean =>
+  a === undefined || b === undefined ? a === b : Buffer.from(a).equals(Buffer.from(b));
+
+/** Runs `steps`, each under its fault, checking each answer; returns what the store showed last. */
+async function runSteps(
+  store: ObjectStore,
+  faults: FaultyIo,
+  directory: string,
+  steps: readonly { operation: Operation; fault: Fault | null }[],
+): Promise<Map<string, Uint8Array>> {
+  const shown = new Map<string, Uint8Array>();
+  for (const { operation: op, fault } of steps) {
+    const before = shown.get(op.key);
+    const after = outcome(op);
+    faults.arm((call) => fault !== null && call.index === fault.at, fault?.code ?? 'EIO');
+    const failure = await run(store, op).then(
+      () => undefined,
+      (error: unknown) => ({ error }),
+    );
+    const { fired, calls } = faults.disarm();
+    // Every write goes through the injected layer (a delete of nothing writes nothing).
+    if (op.kind !== 'delete' || before !== undefined) expect(calls.length, `${op.kind} went through the file layer`).toBeGreaterThan(0);
+    const now = await read(store, op.key);
+    if (failure === undefined) {
+      // Acknowledged (a fault may have hit a step that is not part of the answer: the removal of
+      // a completed upload, see `completeUpload`).
+      expect(same(now, after), `${op.kind} ${op.key} acknowledged shows the new object`).toBe(true);
+    } else {
+      expect(fired, `${op.kind} failed only because of the injected fault`).toBeDefined();
+      expect(toS3Error(failure.error)).toMatchObject({ code: 'InternalError', status: 500 });
+      expect(same(now, before) || same(now, after), `${op.kind} ${op.key} after a fault at ${fired?.step} is the old or the new object, whole`).toBe(true);
+    }
+    if (now === undefined) shown.delete(op.key);
+    else shown.set(op.key, now);
+    expect(await temporaries(bucketPath(directory, BUCKET)), 'no temporary file is left behind').toEqual([]);
+  }
+  return shown;
+}
+
+/** Opens a fresh directory, runs `steps` with their faults, reopens it and checks what it holds. */
+async function check(steps: readonly { operation: Operation; fault: Fault | null }[]): Promise<void> {
+  const directory = tempDirectory('faults');
+  const faults = faultyIo();
+  let store = await openFileSystemObjectStore({ directory, io: faults.io });
+  try {
+    await store.createBucket(BUCKET, {});
+    const shown = await runSteps(store, faults, directory, steps);
+    await store.close();
+    store = await openFileSystemObjectStore({ directory });
+    for (const key of KEYS) expect(same(await read(store, key), shown.get(key)), `${key} after the reopen`).toBe(true);
+    // The reopen removed every blob nothing names, and kept every one something does.
+    const blobs = await readdir(join(bucketPath(directory, BUCKET), 'blobs'));
+    expect(blobs.length).toBe(await namedBlobs(store));
+    expect(await temporaries(directory)).toEqual([]);
+  } finally {
+    await store.close();
+  }
+}
+
+/** How many file-layer calls `op` makes on a store holding an object under its key. */
+async function callsOf(op: Operation): Promise<number> {
+  const directory = tempDirectory('faults-count');
+  const faults = faultyIo();
+  const store = await openFileSystemObjectStore({ directory, io: faults.io });
+  try {
+    await store.createBucket(BUCKET, {});
+    await store.putObject(BUCKET, op.key, [new Uint8Array([9])], {});
+    faults.arm(() => false, 'EIO');
+    await run(store, op);
+    return faults.disarm().calls.length;
+  } finally {
+    await store.close();
+  }
+}
+
+const EVERY_OPERATION: readonly [string, Operation][] = [
+  ['PutObject', { kind: 'put', key: 'a', fill: 2, size: 1000 }],
+  ['UploadPart and CompleteMultipartUpload', { kind: 'multipart', key: 'a', fills: [3, 4] }],
+  ['DeleteObject', { kind: 'delete', key: 'a' }],
+];
+
+describe('a data directory whose disk fails at each step of one request', () => {
+  it.each(EVERY_OPERATION)('%s: every step, ENOSPC or EIO, answers 500 or lands whole, and the reopen agrees', async (_name, op) => {
+    const count = await callsOf(op);
+    expect(count).toBeGreaterThan(0);
+    const existing: Operation = { kind: 'put', key: op.key, fill: 1, size: 500 };
+    for (let at = 0; at < count; at++) {
+      for (const code of ['ENOSPC', 'EIO'] as const)
+        await check([
+          { operation: existing, fault: null },
+          { operation: op, fault: { at, code } },
+        ]);
+    }
+  });
+});
+
+describe('a data directory whose disk fails at a random step', () => {
+  it('answers 500 for the failed request, shows the old or the new object whole, and reopens with exactly what it showed', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 6 }), (steps) => check(steps)),
+      { numRuns: 40 },
+    );
+  });
+});
+
+describe('a blob write that fails', () => {
+  it.each(['write', 'sync', 'close', 'syncDirectory'] as const)('at its first %s leaves no blob file behind, before any reopen', async (failing) => {
+    const directory = tempDirectory('faults-blob');
+    const faults = faultyIo();
+    const store = await openFileSystemObjectStore({ directory, io: faults.io });
+    try {
+      await store.createBucket(BUCKET, {});
+      faults.arm((call) => call.step === failing, 'ENOSPC');
+      const error = await store.putObject(BUCKET, 'k', [new Uint8Array(2000).fill(7)], {}).then(
+        () => undefined,
+        (thrown: unknown) => toS3Error(thrown),
+      );
+      // The blob's steps come first: the fault hit the blob, not the manifest.
+      expect(faults.disarm().fired).toMatchObject({ step: failing, index: ['write', 'sync', 'close', 'syncDirectory'].indexOf(failing) });
+      expect(error).toMatchObject({ code: 'InternalError', status: 500 });
+      expect(await store.headObject(BUCKET, 'k')).toBeUndefined();
+      // A full disk gets its space back now, not at the next open.
+      expect(await readdir(join(bucketPath(directory, BUCKET), 'blobs'))).toEqual([]);
+    } finally {
+      await store.close();
+    }
+  });
+});
