@@ -10,7 +10,8 @@
  * and storage. The signature of the policy is verified at the protocol edge, which knows the keys
  * (`service/post-object-http.ts`); a form without one is anonymous and carries no `Policy` here.
  *
- * A data event named PostObject (CloudTrail's S3 data events list it beside PutObject).
+ * A data event named PostObject. UNCONFIRMED: the event name CloudTrail records for a browser
+ * upload (no capture; the operation's name here, as S3's API calls it).
  */
 
 import { type ContentLengthRange, checkContentLength, checkPostPolicy, decodePostPolicy } from '../model/post-policy.ts';
