@@ -118,6 +118,7 @@ export { queryPairs } from './protocol/query-pairs.ts';
 export { type BucketUsage, QuotaBuckets, SlidingWindow } from './quota/windows.ts';
 export { InProcessHandler, type InProcessHandlerOptions } from './sdk/in-process-handler.ts';
 export { authenticatedBody } from './sigv4/payload.ts';
+export { createPostPolicyVerifier, type PostPolicySignature, type PostPolicyVerifier, type PostPolicyVerifierOptions } from './sigv4/post-policy.ts';
 export {
   MAX_PRESIGNED_EXPIRES_SECONDS,
   type PresignedIdentity,

@@ -26,7 +26,12 @@ import {
 } from '@strongbox/kms';
 import { CLOUDTRAIL_TARGET_PREFIXES, createCloudTrailHandler, createJson11Handler, createSigV4Authenticator } from '@strongbox/kms/http';
 import { createS3Handler, type ObjectStore, S3, type UpstreamOptions } from '@strongbox/s3';
-import { createSigV4Authenticator as createKernelAuthenticator, type FaultHook, type StreamingHandler } from '@strongbox/service-kernel';
+import {
+  createSigV4Authenticator as createKernelAuthenticator,
+  createPostPolicyVerifier,
+  type FaultHook,
+  type StreamingHandler,
+} from '@strongbox/service-kernel';
 import { finishInterruptedReset } from './controls/data-reset.ts';
 import { type ControlledEndpoint, controlEndpoint, type EndpointControls } from './controls/endpoint.ts';
 import { prepareDataDirectory } from './data-directory.ts';
@@ -225,6 +230,8 @@ export async function openEndpoint(options: EndpointOptions = {}, wiring: Endpoi
   ];
   const s3Handler = createS3Handler(s3, {
     authenticate: createKernelAuthenticator({ ...auth, service: 's3', payloadMode: 's3' }),
+    // Browser-based uploads (POST Object): the form's policy signed by the same keys.
+    verifyPostPolicy: createPostPolicyVerifier({ ...auth, service: 's3' }),
     ...(options.s3BaseHosts === undefined ? {} : { baseHosts: options.s3BaseHosts }),
   });
   let closing: Promise<void> | undefined;

@@ -25,6 +25,7 @@ export { listBuckets } from './list-buckets.ts';
 export { listMultipartUploads } from './list-multipart-uploads.ts';
 export { listObjectsV2 } from './list-objects-v2.ts';
 export { listParts } from './list-parts.ts';
+export { postObject } from './post-object.ts';
 export { putBucketEncryption } from './put-bucket-encryption.ts';
 export { putBucketPolicy } from './put-bucket-policy.ts';
 export { putObject } from './put-object.ts';

@@ -66,6 +66,7 @@ export type { ListBucketsRequest, ListBucketsResponse, ListedBucket } from './li
 export type { ListedUpload, ListMultipartUploadsRequest, ListMultipartUploadsResponse } from './list-multipart-uploads.ts';
 export type { ListedObject, ListObjectsV2Request, ListObjectsV2Response } from './list-objects-v2.ts';
 export type { ListedPart, ListPartsRequest, ListPartsResponse } from './list-parts.ts';
+export type { PostObjectRequest, PostObjectResponse, PostPolicyMembers } from './post-object.ts';
 export type { PutBucketEncryptionRequest } from './put-bucket-encryption.ts';
 export type { PutBucketPolicyRequest } from './put-bucket-policy.ts';
 export type { PutObjectRequest, PutObjectResponse } from './put-object.ts';

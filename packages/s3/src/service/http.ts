@@ -21,15 +21,7 @@
  */
 
 import { randomBytes } from 'node:crypto';
-import type {
-  Authenticator,
-  HttpRequest,
-  HttpRequestHead,
-  RequestIdentity,
-  StreamingHandler,
-  StreamingRequest,
-  StreamingResponse,
-} from '@strongbox/service-kernel';
+import type { Authenticator, HttpRequestHead, PostPolicyVerifier, StreamingHandler, StreamingRequest, StreamingResponse } from '@strongbox/service-kernel';
 import { S3Error } from '../errors.ts';
 import { OPERATIONS } from '../operations/index.ts';
 import type { OperationDefinition } from '../operations/types.ts';
@@ -40,9 +32,9 @@ import { hoistedHeaders } from '../protocol/hoisted-headers.ts';
 import { decodeRequest, encodeResponse } from '../protocol/message.ts';
 import { payloadOf, requireDeclaredLength } from '../protocol/payload.ts';
 import { RouteTable } from '../protocol/routes.ts';
-import type { CallOptions } from './options.ts';
+import { callOptionsOf, headOnly } from './call-options.ts';
+import { isPostObject, servePostObject } from './post-object-http.ts';
 import type { OperationName, S3 } from './s3.ts';
-import { signatureFactsOf } from './signature-facts.ts';
 
 /** Options of the S3 REST handler. */
 export interface S3HttpOptions {
@@ -54,9 +46,13 @@ export interface S3HttpOptions {
   readonly authenticate?: Authenticator;
   /** Host names a virtual-hosted bucket is prefixed to (default `localhost`, `s3.localhost`, …). */
   readonly baseHosts?: readonly string[];
+  /**
+   * Verifies the signature of a POST Object form's policy (the kernel's `createPostPolicyVerifier`,
+   * with the same users and strictness as `authenticate`). Default: the form's signer is the
+   * engine's default account root, unverified, as `authenticate`'s default treats every request.
+   */
+  readonly verifyPostPolicy?: PostPolicyVerifier;
 }
-
-const NO_BODY = new Uint8Array(0);
 
 /** The routing table of every operation the engine serves, from their bindings. */
 const ROUTES: RouteTable<OperationDefinition> = new RouteTable(Object.values(OPERATIONS) as OperationDefinition[]);
@@ -81,6 +77,8 @@ async function serve(s3: S3, request: StreamingRequest, baseHosts: readonly stri
   try {
     const head: HttpRequestHead = request;
     const address = addressOf(head.headers['host'], head.path, baseHosts);
+    // A browser-based upload: authenticated by the form's signed policy, not by the request head.
+    if (isPostObject(head, address)) return await servePostObject(s3, request, address, ids, options);
     if (head.headers['authorization'] !== undefined && head.headers['x-amz-content-sha256'] === undefined) throw new S3Error('MissingContentSha256');
     // The authenticator reads the head only (payloadMode 's3'); the body streams on to the operation.
     const identity = options.authenticate === undefined ? undefined : await options.authenticate(headOnly(head));
@@ -101,31 +99,6 @@ async function serve(s3: S3, request: StreamingRequest, baseHosts: readonly stri
   } catch (error) {
     return errorResponse(error, ids, request.method);
   }
-}
-
-/** Who calls and how, as the engine takes it. */
-function callOptionsOf(head: HttpRequestHead, ids: ResponseIds, identity: RequestIdentity | undefined): CallOptions {
-  // Built member by member: spreading optional members costs a temporary object each.
-  const callOptions: Mutable<CallOptions> = { requestId: ids.requestId, secureTransport: head.secure === true };
-  if (identity !== undefined) callOptions.caller = identity.caller;
-  if (identity?.region !== undefined) callOptions.region = identity.region;
-  if (head.sourceIpAddress !== undefined) callOptions.sourceIpAddress = head.sourceIpAddress;
-  const userAgent = head.headers['user-agent'];
-  if (userAgent !== undefined) callOptions.userAgent = userAgent;
-  // How the request was signed, for the policy keys `s3:authType`, `s3:signatureAge`, ... (as verified).
-  const signature = signatureFactsOf(head, identity);
-  if (signature !== undefined) callOptions.signature = signature;
-  return callOptions;
-}
-
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
-
-/** The head as the authenticator takes it (a request whose body it does not read). */
-function headOnly(head: HttpRequestHead): HttpRequest {
-  const request: Mutable<HttpRequest> = { method: head.method, path: head.path, headers: head.headers, body: NO_BODY };
-  if (head.sourceIpAddress !== undefined) request.sourceIpAddress = head.sourceIpAddress;
-  if (head.secure !== undefined) request.secure = head.secure;
-  return request;
 }
 
 /**

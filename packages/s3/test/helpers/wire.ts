@@ -8,6 +8,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import {
+  createPostPolicyVerifier,
   createSigV4Authenticator,
   InProcessHandler,
   NO_USERS,
@@ -34,7 +35,7 @@ export interface WireOptions {
   readonly strict?: boolean;
   readonly users?: UserDirectory;
   readonly engine?: S3Options;
-  readonly http?: Omit<S3HttpOptions, 'authenticate'>;
+  readonly http?: Omit<S3HttpOptions, 'authenticate' | 'verifyPostPolicy'>;
 }
 
 /** A fresh in-memory engine behind the REST handler, SigV4 verified (the `test` key under strict). */
@@ -43,7 +44,8 @@ export function wireEngine(options: WireOptions = {}): WireEngine {
   const strict = options.strict ?? false;
   const users = strict ? withDefaultUser(options.users ?? NO_USERS, ACCOUNT, REGION) : (options.users ?? NO_USERS);
   const authenticate = createSigV4Authenticator({ users, strict, account: ACCOUNT, region: REGION, service: 's3', payloadMode: 's3' });
-  const handler = createS3Handler(s3, { authenticate, ...options.http });
+  const verifyPostPolicy = createPostPolicyVerifier({ users, strict, account: ACCOUNT, service: 's3' });
+  const handler = createS3Handler(s3, { authenticate, verifyPostPolicy, ...options.http });
   return { s3, handler, close: () => s3.close() };
 }
 
