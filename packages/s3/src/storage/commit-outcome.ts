@@ -52,7 +52,7 @@ export async function persisted(
     }
     throw error;
   }
-  await settleDeferred(store);
+  if (store.deferred.length > 0) await settleDeferred(store);
 }
 
 /**

@@ -191,7 +191,12 @@ export async function createFileExclusivelyDurably(path: string, bytes: Uint8Arr
     // unlink leaves too; the next call (or the store's open) removes it.
     await unlink(temporary).catch(() => undefined);
   } else {
-    await rename(temporary, path);
+    try {
+      await rename(temporary, path);
+    } catch (error) {
+      await unlink(temporary).catch(() => undefined);
+      throw error;
+    }
   }
   await syncDirectoryAfter(dirname(path), path, io);
 }

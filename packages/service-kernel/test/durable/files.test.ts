@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -201,6 +201,17 @@ describe('createFileExclusivelyDurably', () => {
     await expect(createFileExclusivelyDurably(path, text('secret\n'), { mode, io: failing })).rejects.toBe(cause);
     expect(await readdir(directory)).toEqual(mode === 'replace' ? ['root.key'] : []);
     if (mode === 'replace') expect(await readFile(path, 'utf8')).toBe('trunc');
+  });
+
+  it('leaves no temporary file when the rename into place fails (replace mode)', async () => {
+    const directory = await tempDirectory();
+    const path = join(directory, 'root.key');
+    // A directory in the way: rename(2) of a file over it fails (EISDIR).
+    await mkdir(path);
+    await expect(createFileExclusivelyDurably(path, text('secret\n'), { mode: 'replace' })).rejects.toMatchObject({
+      code: posix ? 'EISDIR' : expect.any(String),
+    });
+    expect(await readdir(directory)).toEqual(['root.key']);
   });
 
   it('leaves no temporary file when the write fails (a full disk)', async () => {
