@@ -5,7 +5,7 @@
  * and directory fsync before the manifest; manifest by temporary file, fsync, rename, directory
  * fsync). A commit whose directory fsync fails after its rename or unlink (the kernel's
  * `NOT_DURABLE`) took effect all the same: it fails with `CommitOutcomeUnknown`
- * (`../commit-outcome.ts`), and its directory is fsynced again by `settle`, which confirms it.
+ * (`../commit-outcome.ts`).
  *
  * The directory lock is a lease (`lock.ts`, the service kernel's `lease.ts`): every write first
  * confirms it, and every commit (a manifest written or removed, a bucket made or removed) confirms
@@ -17,7 +17,7 @@
 
 import { randomBytes } from 'node:crypto';
 import { mkdir, rename, rm, stat, unlink } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import {
   type DirectoryLease,
   type FileIo,
@@ -56,11 +56,6 @@ export class FileSystemPersistence implements Persistence {
   readonly #blobs: BlobStorage;
   /** Manifests' writes, syncs and directory fsyncs go through it (tests inject failures). */
   readonly #io: FileIo;
-  /**
-   * Directories whose fsync failed after a change in them (`NOT_DURABLE`) and has not succeeded
-   * since, with how many such failures each had: `settle` retries them.
-   */
-  readonly #unsynced = new Map<string, number>();
   /** This holder's generation directory, where the buckets are (set by `load`). */
   #generation: string | undefined;
 
@@ -175,29 +170,6 @@ export class FileSystemPersistence implements Persistence {
     });
   }
 
-  /**
-   * Retries the directory fsyncs that failed after their change (`NOT_DURABLE`), then checks the
-   * lease: once a directory's fsync succeeds, every change made in it before is durable (a
-   * journaling file system commits its metadata in order, and one that could not write its journal
-   * fails every later fsync), and a confirmed lease means no other process took over meanwhile. A
-   * directory gone since went with its bucket (a deletion renames the bucket away), or with this
-   * holder's generation, which the lease check then reports.
-   * @throws S3Error InternalError (`DataDirectoryTakenOver`) once the lease is lost; the file
-   *   system's error of a retried fsync.
-   */
-  async settle(): Promise<void> {
-    for (const [directory, failures] of [...this.#unsynced]) {
-      try {
-        await (this.#io.syncDirectory ?? nodeFileIo.syncDirectory!)(directory);
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-      }
-      // A failure recorded meanwhile may be of a change this fsync started before: it stays.
-      if (this.#unsynced.get(directory) === failures) this.#unsynced.delete(directory);
-    }
-    await this.#confirm();
-  }
-
   async close(): Promise<void> {
     try {
       await this.#blobs.close();
@@ -220,12 +192,7 @@ export class FileSystemPersistence implements Persistence {
     try {
       result = await step();
     } catch (error) {
-      if (isServiceError(error, 'NOT_DURABLE')) {
-        // Its `path` is the entry changed, in the directory whose fsync failed.
-        const directory = dirname(error.detail.path);
-        this.#unsynced.set(directory, (this.#unsynced.get(directory) ?? 0) + 1);
-        throw new S3Error('CommitOutcomeUnknown', { cause: error });
-      }
+      if (isServiceError(error, 'NOT_DURABLE')) throw new S3Error('CommitOutcomeUnknown', { cause: error });
       throw error;
     }
     try {
