@@ -16,7 +16,7 @@
  */
 
 import { randomBytes } from 'node:crypto';
-import { mkdir, rename, rm, stat, unlink } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   type DirectoryLease,
@@ -54,7 +54,7 @@ export class FileSystemPersistence implements Persistence {
   readonly #root: string;
   readonly #lease: DirectoryLease;
   readonly #blobs: BlobStorage;
-  /** Manifests' writes, syncs and directory fsyncs go through it (tests inject failures). */
+  /** Manifests' and buckets' file steps (open, write, sync, rename, unlink, mkdir, directory fsync) go through it (tests inject failures). */
   readonly #io: FileIo;
   /** This holder's generation directory, where the buckets are (set by `load`). */
   #generation: string | undefined;
@@ -103,13 +103,13 @@ export class FileSystemPersistence implements Persistence {
     if (await exists(directory)) return replaceFileDurably(directory, BUCKET_FILE, encodeRecord(record), this.#io);
     // A new bucket appears whole: built under a temporary name, then renamed into place.
     const temporary = `${directory}${TEMPORARY_MARK}${randomBytes(6).toString('hex')}`;
-    await mkdir(temporary, { mode: 0o700 });
-    for (const sub of [OBJECTS, BLOBS, UPLOADS]) await mkdir(join(temporary, sub), { mode: 0o700 });
+    await this.#mkdir(temporary, 0o700);
+    for (const sub of [OBJECTS, BLOBS, UPLOADS]) await this.#mkdir(join(temporary, sub), 0o700);
     await replaceFileDurably(temporary, BUCKET_FILE, encodeRecord(record), this.#io).catch((error: unknown) => {
       // In a directory nothing reads (removed at the next open): the bucket is not in place.
       throw isServiceError(error, 'NOT_DURABLE') ? error.cause : error;
     });
-    await rename(temporary, directory);
+    await this.#rename(temporary, directory);
     await syncDirectoryAfter(this.#base, directory, this.#io);
   }
 
@@ -123,7 +123,7 @@ export class FileSystemPersistence implements Persistence {
     // the bucket still exists: a crash meanwhile leaves them as orphans of a live bucket.
     await this.#blobs.drop(join(directory, BLOBS));
     const doomed = join(this.#base, `${DELETED_MARK}${randomBytes(6).toString('hex')}`);
-    await rename(directory, doomed);
+    await this.#rename(directory, doomed);
     await syncDirectoryAfter(this.#base, directory, this.#io);
     // The bucket is gone once renamed: what is left of it now is removed at the next open.
     await rm(doomed, { recursive: true, force: true }).catch(() => undefined);
@@ -137,7 +137,7 @@ export class FileSystemPersistence implements Persistence {
     return this.#commit(async () => {
       const directory = this.#in(bucket, OBJECTS);
       const path = join(directory, objectFileName(key));
-      await unlink(path);
+      await (this.#io.unlink ?? nodeFileIo.unlink!)(path);
       await syncDirectoryAfter(directory, path, this.#io);
     });
   }
@@ -146,7 +146,7 @@ export class FileSystemPersistence implements Persistence {
     return this.#commit(async () => {
       const uploads = this.#in(bucket, UPLOADS);
       const directory = join(uploads, uploadDirectoryName(record.uploadId));
-      await mkdir(directory, { mode: 0o700 });
+      await this.#mkdir(directory, 0o700);
       await (this.#io.syncDirectory ?? nodeFileIo.syncDirectory!)(uploads);
       await replaceFileDurably(directory, UPLOAD_FILE, encodeRecord(record), this.#io);
     });
@@ -164,7 +164,7 @@ export class FileSystemPersistence implements Persistence {
       // Removing upload.json is the commit: a directory without it is removed at open (so is
       // what a failing `rm` leaves).
       const path = join(directory, UPLOAD_FILE);
-      await unlink(path).catch(ignoreMissing);
+      await (this.#io.unlink ?? nodeFileIo.unlink!)(path).catch(ignoreMissing);
       await syncDirectoryAfter(directory, path, this.#io);
       await rm(directory, { recursive: true, force: true }).catch(() => undefined);
     });
@@ -211,6 +211,14 @@ export class FileSystemPersistence implements Persistence {
       if (isServiceError(error, 'LEASE_LOST')) throw new S3Error('DataDirectoryTakenOver', { cause: error });
       throw error;
     }
+  }
+
+  #mkdir(path: string, mode: number): Promise<void> {
+    return (this.#io.mkdir ?? nodeFileIo.mkdir!)(path, mode);
+  }
+
+  #rename(from: string, to: string): Promise<void> {
+    return (this.#io.rename ?? nodeFileIo.rename!)(from, to);
   }
 
   #in(bucket: string, sub: string): string {
