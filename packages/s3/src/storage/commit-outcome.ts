@@ -2,16 +2,15 @@
  * @module
  * What a write does when the backend cannot confirm it durable (`CommitOutcomeUnknown`: its record
  * took its place, but a directory fsync or the lease check after it failed): the request fails,
- * the index shows the change as the files do, and the blobs it names stay. The blobs of the record
- * it replaced or removed are not released yet, since a crash may bring that record back; they are
- * deferred, and released once the backend confirms the write durable after all (`settleDeferred`,
- * which the next successful write runs: the backend retries the failed directory fsyncs and the
- * lease check). Until then, or if the confirmation keeps failing, they stay at most until the next
- * open, which settles which record is there and removes the blobs nothing names.
+ * the index shows the change as the files do, and the blobs it names stay; the caller skips what
+ * follows a success (releasing the replaced record's blobs), since a crash may bring that record
+ * back. The next open settles which of the two is there. Not earlier: a later directory fsync that
+ * succeeds does not prove the change reached the disk, since Linux may report a failed write-back
+ * once and then clear the error (PostgreSQL's "fsyncgate", 2018), and rewriting the record to
+ * confirm it would race later writes of the key.
  */
 
 import { S3Error } from '../errors.ts';
-import type { StoreState } from './store-state.ts';
 
 /**
  * Whether a write failed after its record took its place, which may be durable: the blobs it names
@@ -31,59 +30,15 @@ export function unlessOutcomeUnknown(error: unknown): void {
  * Awaits a backend write; if it fails after its change took its place (`outcomeUnknown`), runs
  * `inPlace` first, which puts the change in the index as a success would, so the index shows what
  * the files hold (a read after the 500 sees the new record, a retried delete finds nothing to
- * delete), and defers the release of `replaced` (the blobs of the record the write replaced or
- * removed, which the caller releases after a success): a crash may still bring that record back.
- * After a success, settles what earlier writes deferred (`settleDeferred`).
+ * delete). The caller then skips what follows a success (releasing the replaced record's blobs):
+ * a crash may still bring that record back.
  * @throws what `write` throws.
- * @example await persisted(store, store.persistence.deleteObject(bucket, key), unindex, { bucket, blobIds });
  */
-export async function persisted(
-  store: StoreState,
-  write: Promise<void>,
-  inPlace: () => void,
-  replaced?: { readonly bucket: string; readonly blobIds: readonly string[] },
-): Promise<void> {
+export async function persisted(write: Promise<void>, inPlace: () => void): Promise<void> {
   try {
     await write;
   } catch (error) {
-    if (outcomeUnknown(error)) {
-      inPlace();
-      if (replaced !== undefined) deferRelease(store, replaced.bucket, replaced.blobIds);
-    }
+    if (outcomeUnknown(error)) inPlace();
     throw error;
-  }
-  await settleDeferred(store);
-}
-
-/**
- * Holds the release of `blobIds` (still counted by the record a write whose outcome is unknown
- * replaced or removed) until `settleDeferred` confirms that write durable.
- * @example deferRelease(store, 'b', old.segments.map((segment) => segment.blobId));
- */
-export function deferRelease(store: StoreState, bucket: string, blobIds: readonly string[]): void {
-  const state = store.buckets.get(bucket);
-  if (state !== undefined && blobIds.length > 0) store.deferred.push({ bucket, state, blobIds });
-}
-
-/**
- * Releases the deferred blobs once the backend confirms durable every write whose outcome was
- * unknown (`Persistence.settle`): from then on none of the records they replaced or removed can
- * come back. If it cannot yet, they stay deferred for the next call. Blobs of a bucket deleted
- * since went with it. Never throws: a blob left behind is removed at the next open.
- * @example await settleDeferred(store); // after a write that succeeded
- */
-export async function settleDeferred(store: StoreState): Promise<void> {
-  if (store.deferred.length === 0 || store.persistence.settle === undefined) return;
-  // Taken before `settle` starts: everything in the batch was in place before it, so it covers them.
-  const batch = store.deferred.splice(0);
-  try {
-    await store.persistence.settle();
-  } catch {
-    store.deferred.unshift(...batch);
-    return;
-  }
-  for (const { bucket, state, blobIds } of batch) {
-    if (store.buckets.get(bucket) !== state) continue;
-    await store.refs.release(bucket, blobIds).catch(() => undefined);
   }
 }

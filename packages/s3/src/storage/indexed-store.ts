@@ -12,9 +12,8 @@
  * A write that fails after its record took its place (`CommitOutcomeUnknown`: the backend could
  * not confirm it durable) fails the request, but the index shows the record, as the files do, so
  * reads, retries and later writes act on what is there; the new record's blobs are counted as
- * after a success, and the blobs of the record it replaced stay while a crash may bring that
- * record back: until the backend confirms the write durable after all, which the next successful
- * write asks it to, or the next open (`commit-outcome.ts`).
+ * after a success, and the blobs of the record it replaced stay until the next open, since a crash
+ * may bring that record back (`commit-outcome.ts`).
  *
  * Opening repairs what a crash can leave (`restore.ts`). The index itself (`bucket-index.ts`), the
  * reference counts (`blob-refs.ts`), readers over segments (`segment-reader.ts`) and the listing
@@ -80,7 +79,6 @@ export class IndexedObjectStore implements ObjectStore {
       locks: new KeyedLock(),
       now: environment.now ?? Date.now,
       newId: environment.newId ?? blobIdGenerator(),
-      deferred: [],
     };
   }
 
@@ -100,7 +98,7 @@ export class IndexedObjectStore implements ObjectStore {
         this.#store.buckets.set(name, emptyBucketState(record));
         this.#store.refs.track(name);
       };
-      await persisted(this.#store, this.#store.persistence.writeBucket(record), index);
+      await persisted(this.#store.persistence.writeBucket(record), index);
       index();
       return true;
     });
@@ -116,7 +114,7 @@ export class IndexedObjectStore implements ObjectStore {
       const metadata = update(state.record);
       if (metadata === undefined) return state.record;
       const record: BucketRecord = { ...state.record, metadata: copyFields(metadata) };
-      await persisted(this.#store, this.#store.persistence.writeBucket(record), () => (state.record = record));
+      await persisted(this.#store.persistence.writeBucket(record), () => (state.record = record));
       state.record = record;
       return record;
     });
@@ -193,7 +191,7 @@ export class IndexedObjectStore implements ObjectStore {
       const old = state.objects.get(key);
       if (old === undefined) throw new S3Error('NoSuchKey', { fields: [['Key', key]] });
       const record: ObjectRecord = { ...old, lastModified: this.#store.now(), metadata: copyFields(metadata) };
-      await persisted(this.#store, this.#store.persistence.writeObject(bucket, record), () => state.objects.set(key, record));
+      await persisted(this.#store.persistence.writeObject(bucket, record), () => state.objects.set(key, record));
       state.objects.set(key, record);
       return objectInfo(record);
     });
@@ -210,11 +208,13 @@ export class IndexedObjectStore implements ObjectStore {
         state.objects.delete(key);
         state.sortedKeys = undefined;
       };
-      const blobIds = old.segments.map((segment) => segment.blobId);
-      // Not durable: the old blobs stay counted until the removal is (a crash may bring the manifest back).
-      await persisted(this.#store, this.#store.persistence.deleteObject(bucket, key), unindex, { bucket, blobIds });
+      // Not durable: the old blobs stay counted (a crash may bring the manifest back).
+      await persisted(this.#store.persistence.deleteObject(bucket, key), unindex);
       unindex();
-      await this.#store.refs.release(bucket, blobIds);
+      await this.#store.refs.release(
+        bucket,
+        old.segments.map((segment) => segment.blobId),
+      );
       return true;
     });
   }

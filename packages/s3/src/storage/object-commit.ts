@@ -3,13 +3,13 @@
  * The commit of an object's manifest, every PutObject's and CompleteMultipartUpload's last step:
  * under the key's lock, the replaced object checked (`guard`), the manifest written (the commit
  * point), the index updated, then the blobs of the replaced object released. Blobs written for a
- * commit that fails are let go of; those of one whose outcome is unknown stay, and the replaced
- * object's until the commit is confirmed (`commit-outcome.ts`).
+ * commit that fails are let go of; those of one whose outcome is unknown stay
+ * (`commit-outcome.ts`).
  */
 
 import { discard } from './blob-lifecycle.ts';
 import { type BucketState, objectInfo } from './bucket-index.ts';
-import { deferRelease, outcomeUnknown, settleDeferred } from './commit-outcome.ts';
+import { outcomeUnknown } from './commit-outcome.ts';
 import type { ObjectRecord } from './persistence.ts';
 import { bucketState, noSuchBucket, type StoreState } from './store-state.ts';
 import type { CommitGuard, ObjectInfo } from './types.ts';
@@ -49,21 +49,20 @@ export async function commitObject(
           await store.persistence.writeObject(bucket, record);
         } catch (error) {
           // Not durable: the object is in place (the fresh blobs counted by it) and indexed, and
-          // the old one's blobs stay until it is confirmed (a crash may bring the old one back).
-          // Inline, not `persisted`: this is every PUT's path, and a success makes no closure or
-          // extra promise here.
-          if (outcomeUnknown(error)) {
-            written = indexObject(state, record, old);
-            if (old !== undefined) deferRelease(store, bucket, blobsOf(old));
-          }
+          // the old one's blobs stay (a crash may bring it back). Inline, not `persisted`: this is
+          // every PUT's path, and a success makes no closure or extra promise here.
+          if (outcomeUnknown(error)) written = indexObject(state, record, old);
           throw error;
         }
         written = indexObject(state, record, old);
       } finally {
         state.pending -= 1;
       }
-      if (old !== undefined) await store.refs.release(bucket, blobsOf(old));
-      await settleDeferred(store);
+      if (old !== undefined)
+        await store.refs.release(
+          bucket,
+          old.segments.map((segment) => segment.blobId),
+        );
       await committed?.();
       return objectInfo(record);
     });
@@ -71,10 +70,6 @@ export async function commitObject(
     if (!written && !outcomeUnknown(error)) await discard(store, bucket, fresh);
     throw error;
   }
-}
-
-function blobsOf(record: ObjectRecord): string[] {
-  return record.segments.map((segment) => segment.blobId);
 }
 
 /** Puts `record` in the index in place of `old` (a written object); true, for `written`. */

@@ -89,12 +89,5 @@ export interface Persistence {
   writePart(bucket: string, uploadId: string, record: PartRecord): Promise<void>;
   /** Removes an upload's records (not its blobs). */
   deleteUpload(bucket: string, uploadId: string): Promise<void>;
-  /**
-   * Confirms durable every write that failed with `CommitOutcomeUnknown` so far (the file store
-   * retries the directory fsyncs that failed, then its lease check), so none of the records they
-   * replaced or removed can come back. Absent where no write ends that way (memory).
-   * @throws what the retried step throws; those writes then stay unconfirmed.
-   */
-  settle?(): Promise<void>;
   close(): Promise<void>;
 }

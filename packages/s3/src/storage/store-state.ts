@@ -25,19 +25,6 @@ export interface StoreState {
   readonly now: () => number;
   /** A fresh random identifier of URL-safe characters (blob and upload ids). */
   readonly newId: () => string;
-  /**
-   * Blobs of records replaced or removed by writes whose outcome is unknown, held until the
-   * backend confirms those writes durable (`commit-outcome.ts`, `settleDeferred`).
-   */
-  readonly deferred: DeferredRelease[];
-}
-
-/** Blobs a write whose outcome is unknown would have released, in the bucket it was made in. */
-export interface DeferredRelease {
-  readonly bucket: string;
-  /** The bucket's index when the write was made: a bucket deleted since took its blobs with it. */
-  readonly state: BucketState;
-  readonly blobIds: readonly string[];
 }
 
 /**

@@ -44,7 +44,7 @@ export async function createUpload(store: StoreState, target: BucketTarget, key:
     state.pending += 1;
     try {
       const index = (): void => void state.uploads.set(upload.uploadId, { upload, parts: new Map() });
-      await persisted(store, store.persistence.writeUpload(bucket, upload), index);
+      await persisted(store.persistence.writeUpload(bucket, upload), index);
       index();
     } finally {
       state.pending -= 1;
@@ -108,10 +108,8 @@ export async function putPart(
       const upload = uploadState(store, target, uploadId);
       const part: PartRecord = { partNumber, blobId, size, ...pin, lastModified: store.now(), metadata: copyFields(resolveFields(metadata)) };
       const old = upload.parts.get(partNumber);
-      // Not durable: the part is in place (its blob counted by it), the old one's blob stays
-      // until the replace is confirmed durable.
-      const replaced = old === undefined ? undefined : { bucket, blobIds: [old.blobId] };
-      await persisted(store, store.persistence.writePart(bucket, uploadId, part), () => upload.parts.set(partNumber, part), replaced);
+      // Not durable: the part is in place (its blob counted by it), the old one's blob stays.
+      await persisted(store.persistence.writePart(bucket, uploadId, part), () => upload.parts.set(partNumber, part));
       upload.parts.set(partNumber, part);
       if (old !== undefined) await store.refs.release(bucket, [old.blobId]);
       return partInfo(part);
@@ -211,12 +209,14 @@ export async function abortUpload(store: StoreState, target: BucketTarget, uploa
   });
 }
 
-/** Removes `upload` and releases its parts' blobs (once confirmed, if the removal's outcome is unknown). */
+/** Removes `upload` and releases its parts' blobs (unless the removal's outcome is unknown). */
 async function dropUpload(store: StoreState, bucket: string, upload: UploadState): Promise<void> {
   const unindex = (): void => void bucketState(store, bucket).uploads.delete(upload.upload.uploadId);
-  const blobIds = [...upload.parts.values()].map((part) => part.blobId);
-  // Not durable: the parts' blobs stay counted until the removal is (a crash may bring the upload back).
-  await persisted(store, store.persistence.deleteUpload(bucket, upload.upload.uploadId), unindex, { bucket, blobIds });
+  // Not durable: the parts' blobs stay counted (a crash may bring the upload back).
+  await persisted(store.persistence.deleteUpload(bucket, upload.upload.uploadId), unindex);
   unindex();
-  await store.refs.release(bucket, blobIds);
+  await store.refs.release(
+    bucket,
+    [...upload.parts.values()].map((part) => part.blobId),
+  );
 }

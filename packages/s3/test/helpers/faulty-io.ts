@@ -1,7 +1,8 @@
 /**
  * A file layer (the kernel's `FileIo`) that fails one chosen step the way a disk does: a write with
- * ENOSPC after writing half of its bytes (a full disk), or any write, fsync, close or directory
- * fsync with the error asked for (EIO, ENOSPC). A close that fails has closed the handle all the
+ * ENOSPC after writing half of its bytes (a full disk), or any write, fsync, close, directory
+ * fsync, open, rename, unlink or mkdir with the error asked for (EIO, ENOSPC), before it changes
+ * anything. A close that fails has closed the handle all the
  * same, as close(2) releases the descriptor whatever it reports. Every call is counted while the
  * layer is armed, so a test can pick the step by its number (a property over every fault point)
  * or by what it is.
@@ -12,11 +13,13 @@ import { type FileIo, nodeFileIo } from '@strongbox/service-kernel';
 
 /** One call of the file layer. */
 export interface IoCall {
-  readonly step: 'write' | 'sync' | 'close' | 'syncDirectory';
+  readonly step: 'write' | 'sync' | 'close' | 'syncDirectory' | 'open' | 'rename' | 'unlink' | 'mkdir';
   /** Its number among the calls since the layer was armed, from 0. */
   readonly index: number;
   /** The directory a `syncDirectory` syncs. */
   readonly directory?: string;
+  /** The path an `open`, `unlink` or `mkdir` acts on, or a `rename` renames. */
+  readonly path?: string;
 }
 
 /** A file layer that fails the first call `fails` accepts, once, while armed. */
@@ -65,6 +68,26 @@ export function faultyIo(): FaultyIo {
       const failure = fault({ step: 'syncDirectory', directory });
       if (failure !== undefined) throw error(failure.code, 'fsync');
       await nodeFileIo.syncDirectory!(directory);
+    },
+    async open(path: string, flags: string, mode?: number): Promise<FileHandle> {
+      const failure = fault({ step: 'open', path });
+      if (failure !== undefined) throw error(failure.code, 'open');
+      return nodeFileIo.open!(path, flags, mode);
+    },
+    async rename(from: string, to: string): Promise<void> {
+      const failure = fault({ step: 'rename', path: from });
+      if (failure !== undefined) throw error(failure.code, 'rename');
+      await nodeFileIo.rename!(from, to);
+    },
+    async unlink(path: string): Promise<void> {
+      const failure = fault({ step: 'unlink', path });
+      if (failure !== undefined) throw error(failure.code, 'unlink');
+      await nodeFileIo.unlink!(path);
+    },
+    async mkdir(path: string, mode?: number): Promise<void> {
+      const failure = fault({ step: 'mkdir', path });
+      if (failure !== undefined) throw error(failure.code, 'mkdir');
+      await nodeFileIo.mkdir!(path, mode);
     },
   };
   return {

@@ -1,6 +1,6 @@
 /**
  * A data directory under injected disk faults (`FileSystemStoreOptions.io`, the kernel's `FileIo`):
- * a write, fsync, close or directory fsync that fails with ENOSPC (a full disk, which takes half a
+ * a file's open, a write, fsync, close, rename, unlink, mkdir or directory fsync that fails with ENOSPC (a full disk, which takes half a
  * write first) or EIO, at any step of PutObject, UploadPart, CompleteMultipartUpload or
  * DeleteObject. The rule: the request answers 500 InternalError; the object is then wholly the old
  * one or wholly the new one, never a part, and reopening the directory shows exactly what the store
@@ -47,10 +47,10 @@ const operation: fc.Arbitrary<Operation> = fc.oneof(
   fc.record({ kind: fc.constant('delete' as const), key: fc.constantFrom(...KEYS) }),
 );
 
-/** Most steps carry a fault; a PUT makes 8 file-layer calls, a 3-part upload about 30. */
+/** Most steps carry a fault; a PUT makes 11 file-layer calls, a 3-part upload about 40. */
 const step = fc.record({
   operation,
-  fault: fc.option(fc.record({ at: fc.nat({ max: 32 }), code: fc.constantFrom('ENOSPC' as const, 'EIO' as const) }), { freq: 4 }),
+  fault: fc.option(fc.record({ at: fc.nat({ max: 42 }), code: fc.constantFrom('ENOSPC' as const, 'EIO' as const) }), { freq: 4 }),
 });
 
 const PART = 700;
@@ -211,7 +211,7 @@ describe('a data directory whose disk fails at a random step', () => {
 });
 
 describe('a blob write that fails', () => {
-  it.each(['write', 'sync', 'close', 'syncDirectory'] as const)('at its first %s leaves no blob file behind, before any reopen', async (failing) => {
+  it.each(['open', 'write', 'sync', 'close', 'syncDirectory'] as const)('at its first %s leaves no blob file behind, before any reopen', async (failing) => {
     const directory = tempDirectory('faults-blob');
     const faults = faultyIo();
     const store = await openFileSystemObjectStore({ directory, io: faults.io });
@@ -223,13 +223,88 @@ describe('a blob write that fails', () => {
         (thrown: unknown) => toS3Error(thrown),
       );
       // The blob's steps come first: the fault hit the blob, not the manifest.
-      expect(faults.disarm().fired).toMatchObject({ step: failing, index: ['write', 'sync', 'close', 'syncDirectory'].indexOf(failing) });
+      expect(faults.disarm().fired).toMatchObject({ step: failing, index: ['open', 'write', 'sync', 'close', 'syncDirectory'].indexOf(failing) });
       expect(error).toMatchObject({ code: 'InternalError', status: 500 });
       expect(await store.headObject(BUCKET, 'k')).toBeUndefined();
       // A full disk gets its space back now, not at the next open.
       expect(await readdir(join(bucketPath(directory, BUCKET), 'blobs'))).toEqual([]);
     } finally {
       await store.close();
+    }
+  });
+});
+
+/** Counts the file-layer calls `action` makes on a fresh store, or runs it with the call numbered `at` failing. */
+async function faulted(
+  label: string,
+  prepare: (store: ObjectStore) => Promise<string | undefined>,
+  action: (store: ObjectStore, uploadId: string | undefined) => Promise<unknown>,
+  fault: Fault | null,
+): Promise<{ directory: string; calls: number; error: unknown; store: ObjectStore }> {
+  const directory = tempDirectory(label);
+  const faults = faultyIo();
+  const store = await openFileSystemObjectStore({ directory, io: faults.io });
+  const uploadId = await prepare(store);
+  faults.arm((call) => fault !== null && call.index === fault.at, fault?.code ?? 'EIO');
+  const error = await action(store, uploadId).then(
+    () => undefined,
+    (thrown: unknown) => toS3Error(thrown),
+  );
+  const { fired, calls } = faults.disarm();
+  if (fault !== null) expect(fired, 'the fault fired').toBeDefined();
+  return { directory, calls: calls.length, error, store };
+}
+
+describe('a data directory whose disk fails at each step of a bucket or upload change', () => {
+  it('CreateBucket: every step (mkdir, manifest, rename, directory fsync) answers 500 or creates it, and the reopen agrees', async () => {
+    const none = async (): Promise<undefined> => undefined;
+    const create = (store: ObjectStore): Promise<unknown> => store.createBucket(BUCKET, {});
+    const counted = await faulted('faults-bucket-count', none, create, null);
+    await counted.store.close();
+    expect(counted.calls).toBeGreaterThanOrEqual(8);
+    for (let at = 0; at < counted.calls; at++) {
+      for (const code of ['ENOSPC', 'EIO'] as const) {
+        const { directory, error, store } = await faulted('faults-bucket', none, create, { at, code });
+        expect(error, `step ${at}`).toMatchObject({ code: 'InternalError', status: 500 });
+        const shown = (await store.getBucket(BUCKET)) !== undefined;
+        await store.close();
+        const reopened = await openFileSystemObjectStore({ directory });
+        try {
+          expect((await reopened.getBucket(BUCKET)) !== undefined, `step ${at}: the reopen shows what the store showed`).toBe(shown);
+          expect(await temporaries(directory)).toEqual([]);
+        } finally {
+          await reopened.close();
+        }
+      }
+    }
+  });
+
+  it('AbortMultipartUpload: every step (unlink of upload.json, directory fsync) answers 500 or aborts it, and the reopen agrees', async () => {
+    const prepare = async (store: ObjectStore): Promise<string> => {
+      await store.createBucket(BUCKET, {});
+      const { uploadId } = await store.createUpload(BUCKET, 'm', {});
+      await store.putPart(BUCKET, uploadId, 1, [partBytes(5)], {});
+      return uploadId;
+    };
+    const abort = (store: ObjectStore, uploadId: string | undefined): Promise<unknown> => store.abortUpload(BUCKET, uploadId!);
+    const counted = await faulted('faults-abort-count', prepare, abort, null);
+    await counted.store.close();
+    expect(counted.calls).toBeGreaterThanOrEqual(2);
+    for (let at = 0; at < counted.calls; at++) {
+      for (const code of ['ENOSPC', 'EIO'] as const) {
+        const { directory, error, store } = await faulted('faults-abort', prepare, abort, { at, code });
+        expect(error, `step ${at}`).toMatchObject({ code: 'InternalError', status: 500 });
+        const shown = (await store.listUploads(BUCKET, { maxUploads: 10 })).uploads.length;
+        await store.close();
+        const reopened = await openFileSystemObjectStore({ directory });
+        try {
+          expect((await reopened.listUploads(BUCKET, { maxUploads: 10 })).uploads.length, `step ${at}: the reopen shows what the store showed`).toBe(shown);
+          const blobs = await readdir(join(bucketPath(directory, BUCKET), 'blobs'));
+          expect(blobs.length).toBe(await namedBlobs(reopened));
+        } finally {
+          await reopened.close();
+        }
+      }
     }
   });
 });

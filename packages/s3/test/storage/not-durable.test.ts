@@ -104,7 +104,7 @@ describe('a manifest renamed into place whose directory fsync fails', () => {
     await store.close();
   });
 
-  it('PutObject over an existing key answers 500 and serves the new object whole; the old blob stays while the replace is unconfirmed', async () => {
+  it('PutObject over an existing key answers 500 and serves the new object whole; the old blob goes at the next open', async () => {
     const directory = tempDirectory('not-durable-replace');
     let store = await opened(directory);
     await store.putObject(BUCKET, 'k', body(1), {});

@@ -5,7 +5,7 @@
  * tests can inject failures (a full disk, an I/O error) at exactly these steps.
  */
 
-import { type FileHandle, open } from 'node:fs/promises';
+import { type FileHandle, mkdir, open, rename, unlink } from 'node:fs/promises';
 
 /** The file operations a store's durability depends on. */
 export interface FileIo {
@@ -29,6 +29,20 @@ export interface FileIo {
    * Default: `nodeFileIo.close` (`handle.close()`).
    */
   close?(handle: FileHandle): Promise<void>;
+  /**
+   * Opens `path` with `flags` (`'wx'`: creates it, failing if it exists), new files with `mode`:
+   * ENOSPC when the file system is out of inodes, EMFILE. Default: node's `open`.
+   */
+  open?(path: string, flags: string, mode?: number): Promise<FileHandle>;
+  /**
+   * Renames `from` to `to`, replacing `to` atomically (a durable replace's commit point): ENOSPC
+   * when the directory must grow. Default: node's `rename`.
+   */
+  rename?(from: string, to: string): Promise<void>;
+  /** Removes the file `path` (a removal's commit point). Default: node's `unlink`. */
+  unlink?(path: string): Promise<void>;
+  /** Creates the directory `path` (not its parents) with `mode`. Default: node's `mkdir`. */
+  mkdir?(path: string, mode?: number): Promise<void>;
 }
 
 /**
@@ -62,7 +76,7 @@ export async function syncDirectory(directory: string): Promise<void> {
 }
 
 /**
- * Real writes, fdatasync and directory fsync.
+ * Real writes, fdatasync, directory fsync, opens, renames, unlinks and directory creation.
  * @example await nodeFileIo.write(handle, bytes); await nodeFileIo.sync(handle);
  */
 export const nodeFileIo: FileIo = Object.freeze({
@@ -76,6 +90,12 @@ export const nodeFileIo: FileIo = Object.freeze({
     await handle.datasync();
   },
   close: (handle: FileHandle): Promise<void> => handle.close(),
+  open: (path: string, flags: string, mode?: number): Promise<FileHandle> => open(path, flags, mode),
+  rename: (from: string, to: string): Promise<void> => rename(from, to),
+  unlink: (path: string): Promise<void> => unlink(path),
+  async mkdir(path: string, mode?: number): Promise<void> {
+    await mkdir(path, { mode });
+  },
 });
 
 /**

@@ -98,7 +98,7 @@ export async function replaceFileWith(
 ): Promise<void> {
   const io = options.io ?? nodeFileIo;
   const temporary = join(directory, options.temporaryName ?? `${name}${TEMPORARY_MARK}${randomBytes(6).toString('hex')}`);
-  const handle = await open(temporary, options.temporaryName === undefined ? 'wx' : 'w', 0o600);
+  const handle = await (io.open ?? nodeFileIo.open!)(temporary, options.temporaryName === undefined ? 'wx' : 'w', 0o600);
   try {
     await closeAfter(handle, io, async () => {
       await write(handle, io);
@@ -110,7 +110,7 @@ export async function replaceFileWith(
     throw error;
   }
   try {
-    await rename(temporary, join(directory, name));
+    await (io.rename ?? nodeFileIo.rename!)(temporary, join(directory, name));
   } catch (error) {
     await unlink(temporary).catch(() => undefined);
     throw error;
@@ -191,7 +191,12 @@ export async function createFileExclusivelyDurably(path: string, bytes: Uint8Arr
     // unlink leaves too; the next call (or the store's open) removes it.
     await unlink(temporary).catch(() => undefined);
   } else {
-    await rename(temporary, path);
+    try {
+      await rename(temporary, path);
+    } catch (error) {
+      await unlink(temporary).catch(() => undefined);
+      throw error;
+    }
   }
   await syncDirectoryAfter(dirname(path), path, io);
 }

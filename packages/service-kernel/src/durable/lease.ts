@@ -104,6 +104,10 @@ export function fencedFileIo(io: FileIo, lease: Pick<DirectoryLease, 'confirm'>)
     sync: (handle: FileHandle): Promise<void> => io.sync(handle),
     syncDirectory: io.syncDirectory ?? nodeFileIo.syncDirectory!,
     close: io.close ?? nodeFileIo.close!,
+    open: io.open ?? nodeFileIo.open!,
+    rename: io.rename ?? nodeFileIo.rename!,
+    unlink: io.unlink ?? nodeFileIo.unlink!,
+    mkdir: io.mkdir ?? nodeFileIo.mkdir!,
     async truncate(handle: FileHandle, length: number): Promise<void> {
       // A cut-back after a takeover could cut off what the new holder appended to a shared file.
       await lease.confirm();

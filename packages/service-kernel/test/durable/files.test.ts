@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -104,6 +104,29 @@ describe('replaceFileDurably', () => {
     expect(await readdir(directory)).toEqual(['record.json']);
   });
 
+  it('keeps the old content and removes its temporary file when the rename through the file layer fails (a directory that cannot grow)', async () => {
+    const directory = await tempDirectory();
+    await replaceFileDurably(directory, 'record.json', text('old'));
+    const renamed: string[] = [];
+    const failing: FileIo = {
+      ...nodeFileIo,
+      rename: async (_from, to) => (renamed.push(to), Promise.reject(Object.assign(new Error('no space left on device'), { code: 'ENOSPC' }))),
+    };
+    await expect(replaceFileDurably(directory, 'record.json', text('new'), failing)).rejects.toMatchObject({ code: 'ENOSPC' });
+    expect(renamed).toEqual([join(directory, 'record.json')]);
+    expect(await readFile(join(directory, 'record.json'), 'utf8')).toBe('old');
+    expect(await readdir(directory)).toEqual(['record.json']);
+  });
+
+  it('opens its temporary file through the file layer, and a failed open (out of inodes) changes nothing', async () => {
+    const directory = await tempDirectory();
+    await replaceFileDurably(directory, 'record.json', text('old'));
+    const failing: FileIo = { ...nodeFileIo, open: async () => Promise.reject(Object.assign(new Error('no space left on device'), { code: 'ENOSPC' })) };
+    await expect(replaceFileDurably(directory, 'record.json', text('new'), failing)).rejects.toMatchObject({ code: 'ENOSPC' });
+    expect(await readFile(join(directory, 'record.json'), 'utf8')).toBe('old');
+    expect(await readdir(directory)).toEqual(['record.json']);
+  });
+
   it('syncs the directory through the injected file layer when it succeeds', async () => {
     const directory = await tempDirectory();
     const synced: string[] = [];
@@ -201,6 +224,17 @@ describe('createFileExclusivelyDurably', () => {
     await expect(createFileExclusivelyDurably(path, text('secret\n'), { mode, io: failing })).rejects.toBe(cause);
     expect(await readdir(directory)).toEqual(mode === 'replace' ? ['root.key'] : []);
     if (mode === 'replace') expect(await readFile(path, 'utf8')).toBe('trunc');
+  });
+
+  it('leaves no temporary file when the rename into place fails (replace mode)', async () => {
+    const directory = await tempDirectory();
+    const path = join(directory, 'root.key');
+    // A directory in the way: rename(2) of a file over it fails (EISDIR).
+    await mkdir(path);
+    await expect(createFileExclusivelyDurably(path, text('secret\n'), { mode: 'replace' })).rejects.toMatchObject({
+      code: posix ? 'EISDIR' : expect.any(String),
+    });
+    expect(await readdir(directory)).toEqual(['root.key']);
   });
 
   it('leaves no temporary file when the write fails (a full disk)', async () => {

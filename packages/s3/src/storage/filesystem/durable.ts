@@ -5,7 +5,7 @@
  * `replaceFileDurably`, the directory lock) are the service kernel's (`@strongbox/service-kernel`).
  */
 
-import { open, unlink } from 'node:fs/promises';
+import { unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type FileIo, nodeFileIo } from '@strongbox/service-kernel';
 import { assertChunk } from '../support.ts';
@@ -22,7 +22,7 @@ import type { BodySource } from '../types.ts';
  */
 export async function writeStreamDurably(directory: string, name: string, body: BodySource, io: FileIo = nodeFileIo): Promise<number> {
   const path = join(directory, name);
-  const handle = await open(path, 'wx', 0o600);
+  const handle = await (io.open ?? nodeFileIo.open!)(path, 'wx', 0o600);
   const close = io.close ?? nodeFileIo.close!;
   let size = 0;
   try {

@@ -5,7 +5,7 @@
  * and directory fsync before the manifest; manifest by temporary file, fsync, rename, directory
  * fsync). A commit whose directory fsync fails after its rename or unlink (the kernel's
  * `NOT_DURABLE`) took effect all the same: it fails with `CommitOutcomeUnknown`
- * (`../commit-outcome.ts`), and its directory is fsynced again by `settle`, which confirms it.
+ * (`../commit-outcome.ts`).
  *
  * The directory lock is a lease (`lock.ts`, the service kernel's `lease.ts`): every write first
  * confirms it, and every commit (a manifest written or removed, a bucket made or removed) confirms
@@ -16,8 +16,8 @@
  */
 
 import { randomBytes } from 'node:crypto';
-import { mkdir, rename, rm, stat, unlink } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import {
   type DirectoryLease,
   type FileIo,
@@ -54,13 +54,8 @@ export class FileSystemPersistence implements Persistence {
   readonly #root: string;
   readonly #lease: DirectoryLease;
   readonly #blobs: BlobStorage;
-  /** Manifests' writes, syncs and directory fsyncs go through it (tests inject failures). */
+  /** Manifests' and buckets' file steps (open, write, sync, rename, unlink, mkdir, directory fsync) go through it (tests inject failures). */
   readonly #io: FileIo;
-  /**
-   * Directories whose fsync failed after a change in them (`NOT_DURABLE`) and has not succeeded
-   * since, with how many such failures each had: `settle` retries them.
-   */
-  readonly #unsynced = new Map<string, number>();
   /** This holder's generation directory, where the buckets are (set by `load`). */
   #generation: string | undefined;
 
@@ -108,13 +103,13 @@ export class FileSystemPersistence implements Persistence {
     if (await exists(directory)) return replaceFileDurably(directory, BUCKET_FILE, encodeRecord(record), this.#io);
     // A new bucket appears whole: built under a temporary name, then renamed into place.
     const temporary = `${directory}${TEMPORARY_MARK}${randomBytes(6).toString('hex')}`;
-    await mkdir(temporary, { mode: 0o700 });
-    for (const sub of [OBJECTS, BLOBS, UPLOADS]) await mkdir(join(temporary, sub), { mode: 0o700 });
+    await this.#mkdir(temporary, 0o700);
+    for (const sub of [OBJECTS, BLOBS, UPLOADS]) await this.#mkdir(join(temporary, sub), 0o700);
     await replaceFileDurably(temporary, BUCKET_FILE, encodeRecord(record), this.#io).catch((error: unknown) => {
       // In a directory nothing reads (removed at the next open): the bucket is not in place.
       throw isServiceError(error, 'NOT_DURABLE') ? error.cause : error;
     });
-    await rename(temporary, directory);
+    await this.#rename(temporary, directory);
     await syncDirectoryAfter(this.#base, directory, this.#io);
   }
 
@@ -128,7 +123,7 @@ export class FileSystemPersistence implements Persistence {
     // the bucket still exists: a crash meanwhile leaves them as orphans of a live bucket.
     await this.#blobs.drop(join(directory, BLOBS));
     const doomed = join(this.#base, `${DELETED_MARK}${randomBytes(6).toString('hex')}`);
-    await rename(directory, doomed);
+    await this.#rename(directory, doomed);
     await syncDirectoryAfter(this.#base, directory, this.#io);
     // The bucket is gone once renamed: what is left of it now is removed at the next open.
     await rm(doomed, { recursive: true, force: true }).catch(() => undefined);
@@ -142,7 +137,7 @@ export class FileSystemPersistence implements Persistence {
     return this.#commit(async () => {
       const directory = this.#in(bucket, OBJECTS);
       const path = join(directory, objectFileName(key));
-      await unlink(path);
+      await (this.#io.unlink ?? nodeFileIo.unlink!)(path);
       await syncDirectoryAfter(directory, path, this.#io);
     });
   }
@@ -151,7 +146,7 @@ export class FileSystemPersistence implements Persistence {
     return this.#commit(async () => {
       const uploads = this.#in(bucket, UPLOADS);
       const directory = join(uploads, uploadDirectoryName(record.uploadId));
-      await mkdir(directory, { mode: 0o700 });
+      await this.#mkdir(directory, 0o700);
       await (this.#io.syncDirectory ?? nodeFileIo.syncDirectory!)(uploads);
       await replaceFileDurably(directory, UPLOAD_FILE, encodeRecord(record), this.#io);
     });
@@ -169,33 +164,10 @@ export class FileSystemPersistence implements Persistence {
       // Removing upload.json is the commit: a directory without it is removed at open (so is
       // what a failing `rm` leaves).
       const path = join(directory, UPLOAD_FILE);
-      await unlink(path).catch(ignoreMissing);
+      await (this.#io.unlink ?? nodeFileIo.unlink!)(path).catch(ignoreMissing);
       await syncDirectoryAfter(directory, path, this.#io);
       await rm(directory, { recursive: true, force: true }).catch(() => undefined);
     });
-  }
-
-  /**
-   * Retries the directory fsyncs that failed after their change (`NOT_DURABLE`), then checks the
-   * lease: once a directory's fsync succeeds, every change made in it before is durable (a
-   * journaling file system commits its metadata in order, and one that could not write its journal
-   * fails every later fsync), and a confirmed lease means no other process took over meanwhile. A
-   * directory gone since went with its bucket (a deletion renames the bucket away), or with this
-   * holder's generation, which the lease check then reports.
-   * @throws S3Error InternalError (`DataDirectoryTakenOver`) once the lease is lost; the file
-   *   system's error of a retried fsync.
-   */
-  async settle(): Promise<void> {
-    for (const [directory, failures] of [...this.#unsynced]) {
-      try {
-        await (this.#io.syncDirectory ?? nodeFileIo.syncDirectory!)(directory);
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-      }
-      // A failure recorded meanwhile may be of a change this fsync started before: it stays.
-      if (this.#unsynced.get(directory) === failures) this.#unsynced.delete(directory);
-    }
-    await this.#confirm();
   }
 
   async close(): Promise<void> {
@@ -220,12 +192,7 @@ export class FileSystemPersistence implements Persistence {
     try {
       result = await step();
     } catch (error) {
-      if (isServiceError(error, 'NOT_DURABLE')) {
-        // Its `path` is the entry changed, in the directory whose fsync failed.
-        const directory = dirname(error.detail.path);
-        this.#unsynced.set(directory, (this.#unsynced.get(directory) ?? 0) + 1);
-        throw new S3Error('CommitOutcomeUnknown', { cause: error });
-      }
+      if (isServiceError(error, 'NOT_DURABLE')) throw new S3Error('CommitOutcomeUnknown', { cause: error });
       throw error;
     }
     try {
@@ -244,6 +211,14 @@ export class FileSystemPersistence implements Persistence {
       if (isServiceError(error, 'LEASE_LOST')) throw new S3Error('DataDirectoryTakenOver', { cause: error });
       throw error;
     }
+  }
+
+  #mkdir(path: string, mode: number): Promise<void> {
+    return (this.#io.mkdir ?? nodeFileIo.mkdir!)(path, mode);
+  }
+
+  #rename(from: string, to: string): Promise<void> {
+    return (this.#io.rename ?? nodeFileIo.rename!)(from, to);
   }
 
   #in(bucket: string, sub: string): string {
