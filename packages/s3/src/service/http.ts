@@ -49,7 +49,8 @@ export interface S3HttpOptions {
   /**
    * Verifies the signature of a POST Object form's policy (the kernel's `createPostPolicyVerifier`,
    * with the same users and strictness as `authenticate`). Default: the form's signer is the
-   * engine's default account root, unverified, as `authenticate`'s default treats every request.
+   * engine's default account root, unverified, as `authenticate`'s default treats every request;
+   * with an `authenticate` but no verifier, a signed form is refused (403 AccessDenied).
    */
   readonly verifyPostPolicy?: PostPolicyVerifier;
 }

@@ -138,8 +138,16 @@ async function authenticate(request: StreamingRequest, fields: ReadonlyMap<strin
   return { signed: false, callOptions: (request, ids) => callOptionsOf(request, ids, anonymous) };
 }
 
+/**
+ * The signer of a form. With no verifier the signature cannot be checked: that stands only when
+ * nothing is verified at all (no `authenticate` either: every request is the default root); a
+ * handler that authenticates its requests refuses the form rather than run it unverified.
+ */
 async function verify(options: S3HttpOptions, form: Parameters<NonNullable<S3HttpOptions['verifyPostPolicy']>>[0]): Promise<RequestIdentity | undefined> {
-  return options.verifyPostPolicy === undefined ? undefined : await options.verifyPostPolicy(form);
+  if (options.verifyPostPolicy !== undefined) return await options.verifyPostPolicy(form);
+  // Precondition: a handler that authenticates requests never runs a form's signature unchecked.
+  if (options.authenticate !== undefined) throw new S3Error('AccessDenied');
+  return undefined;
 }
 
 /** A signed form's call: its signer, and `s3:authType` POST for bucket policies. */

@@ -8,8 +8,9 @@
 import { createHash } from 'node:crypto';
 import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutBucketPolicyCommand, S3Client } from '@aws-sdk/client-s3';
 import { createPresignedPost, type PresignedPost } from '@aws-sdk/s3-presigned-post';
-import { ManualClock, parseUsers } from '@strongbox/service-kernel';
+import { createSigV4Authenticator, ManualClock, NO_USERS, parseUsers, withDefaultUser } from '@strongbox/service-kernel';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createS3Handler } from '../../src/index.ts';
 import { ACCOUNT, CREDENTIALS, listen, REGION, type WireEngine, wireEngine } from '../helpers/wire.ts';
 
 interface Running {
@@ -240,6 +241,25 @@ describe('a form S3 refuses, refused the same way and storing nothing', () => {
     const anonymous = await post({ ...presigned, fields: { key: 'k', Policy: presigned.fields['Policy'] as string } }, 'x');
     expect([anonymous.status, errorOf(anonymous).Code, errorOf(anonymous).Message]).toEqual([403, 'AccessDenied', 'Access Denied']);
     expect(await keys(server)).toEqual([]);
+  });
+
+  it('a handler that authenticates but has no POST policy verifier refuses a signed form (403) instead of running it unverified', async () => {
+    const server = await start({ strict: true });
+    const users = withDefaultUser(NO_USERS, ACCOUNT, REGION);
+    const authenticate = createSigV4Authenticator({ users, strict: true, account: ACCOUNT, region: REGION, service: 's3', payloadMode: 's3' });
+    const bare = await listen(createS3Handler(server.engine.s3, { authenticate }));
+    try {
+      // A forged form: an unknown key, a signature that signs nothing, a policy naming every field.
+      const credential = 'AKIDNOBODY/20260101/us-east-1/s3/aws4_request';
+      const fields = { key: 'forged', 'x-amz-algorithm': 'AWS4-HMAC-SHA256', 'x-amz-credential': credential, 'x-amz-date': '20260101T000000Z' };
+      const conditions = Object.entries(fields).map(([name, value]) => ({ [name]: value }));
+      const policy = Buffer.from(JSON.stringify({ expiration: '2099-01-01T00:00:00Z', conditions })).toString('base64');
+      const answer = await post({ url: `${bare.url}/uploads`, fields: { ...fields, 'x-amz-signature': 'ff', policy } }, 'x');
+      expect([answer.status, errorOf(answer).Code]).toEqual([403, 'AccessDenied']);
+      expect(await keys(server)).toEqual([]);
+    } finally {
+      await bare.close();
+    }
   });
 
   it('a form without key, a body that is not a form, a form without a file', async () => {
