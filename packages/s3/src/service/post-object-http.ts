@@ -72,7 +72,9 @@ export async function servePostObject(
     const filename = form.file.filename;
     // "The variable ${filename} is automatically replaced with the name of the file provided by
     // the user"; with no `filename` parameter S3 keeps it as written (LS-POST, file as a field).
-    const key = filename === undefined ? keyField : keyField.replaceAll(FILENAME_VARIABLE, filename);
+    // A function replacer: the name is the browser's, and as a replacement string its `$\``, `$'`
+    // and `$&` would splice parts of the key in.
+    const key = filename === undefined ? keyField : keyField.replaceAll(FILENAME_VARIABLE, () => filename);
     const decoded = decodeRequest(postObject.rest, { headers: headersOf(fields), query: NO_QUERY, body: form.file.body });
     const input = (decoded instanceof Promise ? await decoded : decoded) as Record<string, unknown>;
     input['Bucket'] = bucket;

@@ -143,6 +143,20 @@ describe('a presigned POST form', () => {
   });
 });
 
+describe('the filename variable', () => {
+  it('takes the file name literally, $ patterns included', async () => {
+    const server = await start();
+    const presigned = await createPresignedPost(server.client, {
+      Bucket: 'uploads',
+      Key: `user/1/${FILENAME}`,
+      Conditions: [['starts-with', '$key', 'user/1/']],
+    });
+    const answer = await post(presigned, new Blob(['x']), "$`a$&b$'c");
+    expect(answer.status).toBe(204);
+    expect(await keys(server)).toEqual(["user/1/$`a$&b$'c"]);
+  });
+});
+
 describe('a form S3 refuses, refused the same way and storing nothing', () => {
   it('a condition that fails: 403 AccessDenied quoting the condition', async () => {
     const server = await start();
