@@ -220,7 +220,9 @@ function redirectUrl(text: string | undefined): string | undefined {
   if (text === undefined) return undefined;
   try {
     const url = new URL(text);
-    return url.protocol === 'http:' || url.protocol === 'https:' ? text : undefined;
+    // The parsed URL, not the text: parsing drops tabs and line breaks and percent-encodes what a
+    // header cannot carry, which the text as sent would put into the Location header.
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : undefined;
   } catch {
     return undefined;
   }

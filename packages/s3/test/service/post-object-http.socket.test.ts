@@ -143,6 +143,22 @@ describe('a presigned POST form', () => {
   });
 });
 
+describe('success_action_redirect', () => {
+  it('with line breaks is answered as its parsed URL: 303, no header injected', async () => {
+    const server = await start();
+    const presigned = await createPresignedPost(server.client, {
+      Bucket: 'uploads',
+      Key: 'k',
+      Conditions: [['starts-with', '$success_action_redirect', 'https://']],
+    });
+    presigned.fields['success_action_redirect'] = 'https://app.example/done\r\nSet-Cookie: a=b';
+    const answer = await post(presigned, 'x');
+    expect(answer.status).toBe(303);
+    expect(answer.headers.get('set-cookie')).toBeNull();
+    expect(answer.headers.get('location')).toBe(`https://app.example/doneSet-Cookie:%20a=b?bucket=uploads&key=k&etag=%22${md5('x').slice(1, -1)}%22`);
+  });
+});
+
 describe('the filename variable', () => {
   it('takes the file name literally, $ patterns included', async () => {
     const server = await start();
