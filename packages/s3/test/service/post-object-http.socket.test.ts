@@ -159,6 +159,21 @@ describe('success_action_redirect', () => {
   });
 });
 
+describe('query parameters on the form URL', () => {
+  it('that name no subresource: still a form upload (not a request without a key)', async () => {
+    const server = await start();
+    const presigned = await createPresignedPost(server.client, { Bucket: 'uploads', Key: 'q' });
+    const answer = await post({ ...presigned, url: `${presigned.url}?utm_source=mail` }, new Blob(['x']));
+    expect(answer.status).toBe(204);
+    expect(await keys(server)).toEqual(['q']);
+    const notForm = await fetch(`${server.url}/uploads?utm_source=mail`, { method: 'POST', body: 'x', headers: { 'content-type': 'text/plain' } });
+    expect([notForm.status, errorOf({ status: notForm.status, headers: notForm.headers, body: await notForm.text() }).Code]).toEqual([
+      412,
+      'PreconditionFailed',
+    ]);
+  });
+});
+
 describe('the filename variable', () => {
   it('takes the file name literally, $ patterns included', async () => {
     const server = await start();
