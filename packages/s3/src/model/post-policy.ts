@@ -100,7 +100,10 @@ export function checkPostPolicy(policy: PostPolicy, form: PostFormView, now: num
   let range: ContentLengthRange | undefined;
   for (const condition of policy.conditions) {
     if (condition.kind === 'range') {
-      range = { min: condition.min, max: condition.max };
+      // Every condition must hold: two ranges bound the file by both (a later, wider range must
+      // not lift an earlier limit). UNCONFIRMED how S3 treats a repeated range (no capture).
+      range =
+        range === undefined ? { min: condition.min, max: condition.max } : { min: Math.max(range.min, condition.min), max: Math.min(range.max, condition.max) };
       continue;
     }
     if (condition.kind === 'unsatisfiable' || !matches(condition, values))

@@ -76,7 +76,7 @@ export async function readPostForm(contentType: string | undefined, body: BodySt
       if (state.file !== undefined || state.stopped) return; // after the file: ignored, as S3 ignores it
       state.preDataBytes += Buffer.byteLength(name) + Buffer.byteLength(value);
       if (nameTruncated || valueTruncated || state.preDataBytes > MAX_POST_PRE_DATA_BYTES) {
-        fail(new S3Error('PostPreDataTooLarge', { fields: [['MaxPostPreDataLengthBytes', String(MAX_POST_PRE_DATA_BYTES)]] }));
+        fail(preDataTooLarge());
         return;
       }
       state.fields.push([name, value]);
@@ -149,15 +149,29 @@ async function* fileBody(stream: Readable, parsed: Promise<void>): AsyncGenerato
 
 /** Feeds the request body to the parser with back-pressure (the file stream's reader sets the pace). */
 async function pumpInto(body: BodyStream, parser: ReturnType<typeof Busboy>, state: FormState): Promise<void> {
+  let framed = 0;
   for await (const chunk of body) {
     if (state.stopped) break;
-    if (!parser.write(chunk)) await once(parser, 'drain');
+    const writable = parser.write(chunk);
+    // "The form data and boundaries (excluding the contents of the file) cannot exceed 20KB": the
+    // fields' names and values are counted as they come, but their framing (boundaries, part
+    // headers) only here, from the raw bytes read while no file has begun. Without it, parts with
+    // empty names and values would count nothing and could come in any number.
+    if (state.file === undefined && !state.stopped) {
+      framed += chunk.length;
+      if (framed > MAX_POST_PRE_DATA_BYTES) throw preDataTooLarge();
+    }
+    if (!writable) await once(parser, 'drain');
   }
   if (state.stopped) {
     parser.destroy();
     return;
   }
   parser.end();
+}
+
+function preDataTooLarge(): S3Error {
+  return new S3Error('PostPreDataTooLarge', { fields: [['MaxPostPreDataLengthBytes', String(MAX_POST_PRE_DATA_BYTES)]] });
 }
 
 /**

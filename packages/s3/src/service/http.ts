@@ -25,7 +25,7 @@ import type { Authenticator, HttpRequestHead, PostPolicyVerifier, StreamingHandl
 import { S3Error } from '../errors.ts';
 import { OPERATIONS } from '../operations/index.ts';
 import type { OperationDefinition } from '../operations/types.ts';
-import { addressOf, DEFAULT_BASE_HOSTS } from '../protocol/address.ts';
+import { addressOf, DEFAULT_BASE_HOSTS, type S3Address } from '../protocol/address.ts';
 import type { PathTarget } from '../protocol/binding.ts';
 import { baseHeaders, errorResponse, type ResponseIds } from '../protocol/errors.ts';
 import { hoistedHeaders } from '../protocol/hoisted-headers.ts';
@@ -49,7 +49,8 @@ export interface S3HttpOptions {
   /**
    * Verifies the signature of a POST Object form's policy (the kernel's `createPostPolicyVerifier`,
    * with the same users and strictness as `authenticate`). Default: the form's signer is the
-   * engine's default account root, unverified, as `authenticate`'s default treats every request.
+   * engine's default account root, unverified, as `authenticate`'s default treats every request;
+   * with an `authenticate` but no verifier, a signed form is refused (403 AccessDenied).
    */
   readonly verifyPostPolicy?: PostPolicyVerifier;
 }
@@ -78,7 +79,7 @@ async function serve(s3: S3, request: StreamingRequest, baseHosts: readonly stri
     const head: HttpRequestHead = request;
     const address = addressOf(head.headers['host'], head.path, baseHosts);
     // A browser-based upload: authenticated by the form's signed policy, not by the request head.
-    if (isPostObject(head, address)) return await servePostObject(s3, request, address, ids, options);
+    if (isPostObject(head, address) || routesToPostObject(head, address)) return await servePostObject(s3, request, address, ids, options);
     if (head.headers['authorization'] !== undefined && head.headers['x-amz-content-sha256'] === undefined) throw new S3Error('MissingContentSha256');
     // The authenticator reads the head only (payloadMode 's3'); the body streams on to the operation.
     const identity = options.authenticate === undefined ? undefined : await options.authenticate(headOnly(head));
@@ -98,6 +99,22 @@ async function serve(s3: S3, request: StreamingRequest, baseHosts: readonly stri
     return response instanceof Promise ? await response : response;
   } catch (error) {
     return errorResponse(error, ids, request.method);
+  }
+}
+
+/**
+ * Whether `POST /{bucket}?…` with query parameters that name no subresource is a form upload: the
+ * route table resolves it to PostObject, whose members only the form handler can read (without
+ * it the request reached PostObject with no key: 500). UNCONFIRMED that S3 ignores such parameters
+ * on a POST Object as it does on other requests.
+ */
+function routesToPostObject(head: HttpRequestHead, address: S3Address): boolean {
+  if (head.method.toUpperCase() !== 'POST' || address.bucket === undefined || address.key !== undefined) return false;
+  try {
+    return ROUTES.resolve({ method: head.method, target: 'bucket', query: address.query, headers: head.headers }).name === 'PostObject';
+  } catch {
+    // Not a form: the regular path answers its routing error after authentication.
+    return false;
   }
 }
 

@@ -72,7 +72,9 @@ export async function servePostObject(
     const filename = form.file.filename;
     // "The variable ${filename} is automatically replaced with the name of the file provided by
     // the user"; with no `filename` parameter S3 keeps it as written (LS-POST, file as a field).
-    const key = filename === undefined ? keyField : keyField.replaceAll(FILENAME_VARIABLE, filename);
+    // A function replacer: the name is the browser's, and as a replacement string its `$\``, `$'`
+    // and `$&` would splice parts of the key in.
+    const key = filename === undefined ? keyField : keyField.replaceAll(FILENAME_VARIABLE, () => filename);
     const decoded = decodeRequest(postObject.rest, { headers: headersOf(fields), query: NO_QUERY, body: form.file.body });
     const input = (decoded instanceof Promise ? await decoded : decoded) as Record<string, unknown>;
     input['Bucket'] = bucket;
@@ -138,8 +140,16 @@ async function authenticate(request: StreamingRequest, fields: ReadonlyMap<strin
   return { signed: false, callOptions: (request, ids) => callOptionsOf(request, ids, anonymous) };
 }
 
+/**
+ * The signer of a form. With no verifier the signature cannot be checked: that stands only when
+ * nothing is verified at all (no `authenticate` either: every request is the default root); a
+ * handler that authenticates its requests refuses the form rather than run it unverified.
+ */
 async function verify(options: S3HttpOptions, form: Parameters<NonNullable<S3HttpOptions['verifyPostPolicy']>>[0]): Promise<RequestIdentity | undefined> {
-  return options.verifyPostPolicy === undefined ? undefined : await options.verifyPostPolicy(form);
+  if (options.verifyPostPolicy !== undefined) return await options.verifyPostPolicy(form);
+  // Precondition: a handler that authenticates requests never runs a form's signature unchecked.
+  if (options.authenticate !== undefined) throw new S3Error('AccessDenied');
+  return undefined;
 }
 
 /** A signed form's call: its signer, and `s3:authType` POST for bucket policies. */
@@ -210,7 +220,9 @@ function redirectUrl(text: string | undefined): string | undefined {
   if (text === undefined) return undefined;
   try {
     const url = new URL(text);
-    return url.protocol === 'http:' || url.protocol === 'https:' ? text : undefined;
+    // The parsed URL, not the text: parsing drops tabs and line breaks and percent-encodes what a
+    // header cannot carry, which the text as sent would put into the Location header.
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : undefined;
   } catch {
     return undefined;
   }

@@ -102,6 +102,12 @@ describe('checkPostPolicy', () => {
     );
   });
 
+  it('bounds the file by every content-length-range: a later, wider range does not lift an earlier limit', () => {
+    const conditions = [['starts-with', '$key', ''], { 'content-type': 'image/jpeg' }, { 'x-amz-meta-test-2': 'two' }];
+    const range = checkPostPolicy(policyOf([...conditions, ['content-length-range', 5, 100], ['content-length-range', 0, 1_000_000]]), FORM, NOW);
+    expect(range).toEqual({ min: 5, max: 100 });
+  });
+
   it('returns the content-length-range, which checkContentLength applies inclusively', () => {
     const range = checkPostPolicy(
       policyOf([['starts-with', '$key', ''], { 'content-type': 'image/jpeg' }, { 'x-amz-meta-test-2': 'two' }, ['content-length-range', '5', 10]]),

@@ -5,7 +5,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { S3Error } from '../../src/errors.ts';
-import { MAX_POST_PRE_DATA_BYTES, readPostForm } from '../../src/protocol/post-form.ts';
+import { MAX_POST_PRE_DATA_BYTES, type PostFile, readPostForm } from '../../src/protocol/post-form.ts';
 
 /** A FormData as a browser encodes it: its content type (with the boundary) and its bytes, in chunks of `chunk` bytes. */
 async function encoded(form: FormData, chunk = 7): Promise<{ type: string; bytes: Uint8Array; body: AsyncIterable<Uint8Array> }> {
@@ -79,6 +79,24 @@ describe('readPostForm', () => {
       'Your POST request fields preceeding the upload file was too large.',
       [['MaxPostPreDataLengthBytes', '20480']],
     ]);
+  });
+
+  it('counts the framing of the parts toward the 20 KB: any number of empty fields is refused, not kept', async () => {
+    const boundary = 'B';
+    const empty = `--${boundary}\r\nContent-Disposition: form-data; name=""\r\n\r\n\r\n`;
+    const file = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="f"\r\n\r\nx\r\n--${boundary}--\r\n`;
+    const bytes = Buffer.from(empty.repeat(MAX_POST_PRE_DATA_BYTES) + file);
+    const error = await refusal(readPostForm(`multipart/form-data; boundary=${boundary}`, chunked(bytes, 1024)));
+    expect([error.code, error.fields]).toEqual(['MaxPostPreDataLengthExceeded', [['MaxPostPreDataLengthBytes', '20480']]]);
+  });
+
+  it('does not count the file toward the 20 KB, even when the whole form comes in one chunk', async () => {
+    const form = new FormData();
+    form.append('key', 'k');
+    form.append('file', new Blob(['f'.repeat(4 * MAX_POST_PRE_DATA_BYTES)]), 'f');
+    const { type, bytes } = await encoded(form);
+    const read = await readPostForm(type, chunked(bytes, bytes.length));
+    expect(await text((read.file as PostFile).body)).toBe('f'.repeat(4 * MAX_POST_PRE_DATA_BYTES));
   });
 
   it('fails the file when the body is cut short, instead of ending it early', async () => {

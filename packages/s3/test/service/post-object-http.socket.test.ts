@@ -8,8 +8,9 @@
 import { createHash } from 'node:crypto';
 import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutBucketPolicyCommand, S3Client } from '@aws-sdk/client-s3';
 import { createPresignedPost, type PresignedPost } from '@aws-sdk/s3-presigned-post';
-import { ManualClock, parseUsers } from '@strongbox/service-kernel';
+import { createSigV4Authenticator, ManualClock, NO_USERS, parseUsers, withDefaultUser } from '@strongbox/service-kernel';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createS3Handler } from '../../src/index.ts';
 import { ACCOUNT, CREDENTIALS, listen, REGION, type WireEngine, wireEngine } from '../helpers/wire.ts';
 
 interface Running {
@@ -142,6 +143,51 @@ describe('a presigned POST form', () => {
   });
 });
 
+describe('success_action_redirect', () => {
+  it('with line breaks is answered as its parsed URL: 303, no header injected', async () => {
+    const server = await start();
+    const presigned = await createPresignedPost(server.client, {
+      Bucket: 'uploads',
+      Key: 'k',
+      Conditions: [['starts-with', '$success_action_redirect', 'https://']],
+    });
+    presigned.fields['success_action_redirect'] = 'https://app.example/done\r\nSet-Cookie: a=b';
+    const answer = await post(presigned, 'x');
+    expect(answer.status).toBe(303);
+    expect(answer.headers.get('set-cookie')).toBeNull();
+    expect(answer.headers.get('location')).toBe(`https://app.example/doneSet-Cookie:%20a=b?bucket=uploads&key=k&etag=%22${md5('x').slice(1, -1)}%22`);
+  });
+});
+
+describe('query parameters on the form URL', () => {
+  it('that name no subresource: still a form upload (not a request without a key)', async () => {
+    const server = await start();
+    const presigned = await createPresignedPost(server.client, { Bucket: 'uploads', Key: 'q' });
+    const answer = await post({ ...presigned, url: `${presigned.url}?utm_source=mail` }, new Blob(['x']));
+    expect(answer.status).toBe(204);
+    expect(await keys(server)).toEqual(['q']);
+    const notForm = await fetch(`${server.url}/uploads?utm_source=mail`, { method: 'POST', body: 'x', headers: { 'content-type': 'text/plain' } });
+    expect([notForm.status, errorOf({ status: notForm.status, headers: notForm.headers, body: await notForm.text() }).Code]).toEqual([
+      412,
+      'PreconditionFailed',
+    ]);
+  });
+});
+
+describe('the filename variable', () => {
+  it('takes the file name literally, $ patterns included', async () => {
+    const server = await start();
+    const presigned = await createPresignedPost(server.client, {
+      Bucket: 'uploads',
+      Key: `user/1/${FILENAME}`,
+      Conditions: [['starts-with', '$key', 'user/1/']],
+    });
+    const answer = await post(presigned, new Blob(['x']), "$`a$&b$'c");
+    expect(answer.status).toBe(204);
+    expect(await keys(server)).toEqual(["user/1/$`a$&b$'c"]);
+  });
+});
+
 describe('a form S3 refuses, refused the same way and storing nothing', () => {
   it('a condition that fails: 403 AccessDenied quoting the condition', async () => {
     const server = await start();
@@ -240,6 +286,25 @@ describe('a form S3 refuses, refused the same way and storing nothing', () => {
     const anonymous = await post({ ...presigned, fields: { key: 'k', Policy: presigned.fields['Policy'] as string } }, 'x');
     expect([anonymous.status, errorOf(anonymous).Code, errorOf(anonymous).Message]).toEqual([403, 'AccessDenied', 'Access Denied']);
     expect(await keys(server)).toEqual([]);
+  });
+
+  it('a handler that authenticates but has no POST policy verifier refuses a signed form (403) instead of running it unverified', async () => {
+    const server = await start({ strict: true });
+    const users = withDefaultUser(NO_USERS, ACCOUNT, REGION);
+    const authenticate = createSigV4Authenticator({ users, strict: true, account: ACCOUNT, region: REGION, service: 's3', payloadMode: 's3' });
+    const bare = await listen(createS3Handler(server.engine.s3, { authenticate }));
+    try {
+      // A forged form: an unknown key, a signature that signs nothing, a policy naming every field.
+      const credential = 'AKIDNOBODY/20260101/us-east-1/s3/aws4_request';
+      const fields = { key: 'forged', 'x-amz-algorithm': 'AWS4-HMAC-SHA256', 'x-amz-credential': credential, 'x-amz-date': '20260101T000000Z' };
+      const conditions = Object.entries(fields).map(([name, value]) => ({ [name]: value }));
+      const policy = Buffer.from(JSON.stringify({ expiration: '2099-01-01T00:00:00Z', conditions })).toString('base64');
+      const answer = await post({ url: `${bare.url}/uploads`, fields: { ...fields, 'x-amz-signature': 'ff', policy } }, 'x');
+      expect([answer.status, errorOf(answer).Code]).toEqual([403, 'AccessDenied']);
+      expect(await keys(server)).toEqual([]);
+    } finally {
+      await bare.close();
+    }
   });
 
   it('a form without key, a body that is not a form, a form without a file', async () => {
