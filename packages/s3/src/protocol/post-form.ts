@@ -10,7 +10,7 @@
 import { once } from 'node:events';
 import type { Readable } from 'node:stream';
 import { Busboy, type BusboyFileStream } from '@fastify/busboy';
-import type { BodyStream } from '@strongbox/service-kernel';
+import { type BodyStream, ServiceError } from '@strongbox/service-kernel';
 import { S3Error } from '../errors.ts';
 
 /**
@@ -64,7 +64,15 @@ export async function readPostForm(contentType: string | undefined, body: BodySt
   const pump = pumpInto(body, parser, state);
   return await new Promise<PostForm>((resolve, reject) => {
     const fail = (error: unknown): void => {
-      const refusal = error instanceof S3Error ? error : new S3Error('MalformedPostRequest', { cause: error });
+      // The body's own check (XAmzContentSHA256Mismatch, a bad aws-chunked frame) is reported as
+      // the engine reports it (an internal error caused by the kernel's refusal, put on the wire
+      // as that refusal); anything else is a form that is not well formed.
+      const refusal =
+        error instanceof S3Error
+          ? error
+          : error instanceof ServiceError
+            ? new S3Error('InternalError', { cause: error })
+            : new S3Error('MalformedPostRequest', { cause: error });
       // Once the file is being read, its reader is told: a body cut short never stores a
       // truncated object ("Amazon S3 never stores partial objects").
       state.settle(refusal);
