@@ -155,21 +155,36 @@ async function* fileBody(stream: Readable, parsed: Promise<void>): AsyncGenerato
   await parsed;
 }
 
+/**
+ * Bytes fed to the parser at a time while no file has begun: the raw bytes of a slice in which the
+ * file begins are not counted toward the 20 KB, so slicing bounds what escapes the count by this
+ * much rather than by a chunk (which the sender or the in-process caller sizes).
+ */
+const PRE_DATA_SLICE_BYTES = 1024;
+
 /** Feeds the request body to the parser with back-pressure (the file stream's reader sets the pace). */
 async function pumpInto(body: BodyStream, parser: ReturnType<typeof Busboy>, state: FormState): Promise<void> {
   let framed = 0;
   for await (const chunk of body) {
-    if (state.stopped) break;
-    const writable = parser.write(chunk);
-    // "The form data and boundaries (excluding the contents of the file) cannot exceed 20KB": the
-    // fields' names and values are counted as they come, but their framing (boundaries, part
-    // headers) only here, from the raw bytes read while no file has begun. Without it, parts with
-    // empty names and values would count nothing and could come in any number.
-    if (state.file === undefined && !state.stopped) {
-      framed += chunk.length;
-      if (framed > MAX_POST_PRE_DATA_BYTES) throw preDataTooLarge();
+    let offset = 0;
+    while (offset < chunk.length) {
+      if (state.stopped) break;
+      // Whole once the file has begun (its bytes are not counted); in slices before.
+      const end = state.file === undefined ? Math.min(chunk.length, offset + PRE_DATA_SLICE_BYTES) : chunk.length;
+      const slice = offset === 0 && end === chunk.length ? chunk : chunk.subarray(offset, end);
+      offset = end;
+      const writable = parser.write(slice);
+      // "The form data and boundaries (excluding the contents of the file) cannot exceed 20KB": the
+      // fields' names and values are counted as they come, but their framing (boundaries, part
+      // headers) only here, from the raw bytes read while no file has begun. Without it, parts with
+      // empty names and values would count nothing and could come in any number.
+      if (state.file === undefined && !state.stopped) {
+        framed += slice.length;
+        if (framed > MAX_POST_PRE_DATA_BYTES) throw preDataTooLarge();
+      }
+      if (!writable) await once(parser, 'drain');
     }
-    if (!writable) await once(parser, 'drain');
+    if (state.stopped) break;
   }
   if (state.stopped) {
     parser.destroy();
