@@ -10,7 +10,7 @@
 import { once } from 'node:events';
 import type { Readable } from 'node:stream';
 import { Busboy, type BusboyFileStream } from '@fastify/busboy';
-import type { BodyStream } from '@strongbox/service-kernel';
+import { type BodyStream, ServiceError } from '@strongbox/service-kernel';
 import { S3Error } from '../errors.ts';
 
 /**
@@ -64,7 +64,15 @@ export async function readPostForm(contentType: string | undefined, body: BodySt
   const pump = pumpInto(body, parser, state);
   return await new Promise<PostForm>((resolve, reject) => {
     const fail = (error: unknown): void => {
-      const refusal = error instanceof S3Error ? error : new S3Error('MalformedPostRequest', { cause: error });
+      // The body's own check (XAmzContentSHA256Mismatch, a bad aws-chunked frame) is reported as
+      // the engine reports it (an internal error caused by the kernel's refusal, put on the wire
+      // as that refusal); anything else is a form that is not well formed.
+      const refusal =
+        error instanceof S3Error
+          ? error
+          : error instanceof ServiceError
+            ? new S3Error('InternalError', { cause: error })
+            : new S3Error('MalformedPostRequest', { cause: error });
       // Once the file is being read, its reader is told: a body cut short never stores a
       // truncated object ("Amazon S3 never stores partial objects").
       state.settle(refusal);
@@ -147,21 +155,36 @@ async function* fileBody(stream: Readable, parsed: Promise<void>): AsyncGenerato
   await parsed;
 }
 
+/**
+ * Bytes fed to the parser at a time while no file has begun: the raw bytes of a slice in which the
+ * file begins are not counted toward the 20 KB, so slicing bounds what escapes the count by this
+ * much rather than by a chunk (which the sender or the in-process caller sizes).
+ */
+const PRE_DATA_SLICE_BYTES = 1024;
+
 /** Feeds the request body to the parser with back-pressure (the file stream's reader sets the pace). */
 async function pumpInto(body: BodyStream, parser: ReturnType<typeof Busboy>, state: FormState): Promise<void> {
   let framed = 0;
   for await (const chunk of body) {
-    if (state.stopped) break;
-    const writable = parser.write(chunk);
-    // "The form data and boundaries (excluding the contents of the file) cannot exceed 20KB": the
-    // fields' names and values are counted as they come, but their framing (boundaries, part
-    // headers) only here, from the raw bytes read while no file has begun. Without it, parts with
-    // empty names and values would count nothing and could come in any number.
-    if (state.file === undefined && !state.stopped) {
-      framed += chunk.length;
-      if (framed > MAX_POST_PRE_DATA_BYTES) throw preDataTooLarge();
+    let offset = 0;
+    while (offset < chunk.length) {
+      if (state.stopped) break;
+      // Whole once the file has begun (its bytes are not counted); in slices before.
+      const end = state.file === undefined ? Math.min(chunk.length, offset + PRE_DATA_SLICE_BYTES) : chunk.length;
+      const slice = offset === 0 && end === chunk.length ? chunk : chunk.subarray(offset, end);
+      offset = end;
+      const writable = parser.write(slice);
+      // "The form data and boundaries (excluding the contents of the file) cannot exceed 20KB": the
+      // fields' names and values are counted as they come, but their framing (boundaries, part
+      // headers) only here, from the raw bytes read while no file has begun. Without it, parts with
+      // empty names and values would count nothing and could come in any number.
+      if (state.file === undefined && !state.stopped) {
+        framed += slice.length;
+        if (framed > MAX_POST_PRE_DATA_BYTES) throw preDataTooLarge();
+      }
+      if (!writable) await once(parser, 'drain');
     }
-    if (!writable) await once(parser, 'drain');
+    if (state.stopped) break;
   }
   if (state.stopped) {
     parser.destroy();

@@ -21,6 +21,7 @@ import { postObject } from '../operations/post-object.ts';
 import type { S3Address } from '../protocol/address.ts';
 import { baseHeaders, type ResponseIds } from '../protocol/errors.ts';
 import { decodeRequest, encodeResponse } from '../protocol/message.ts';
+import { payloadOf } from '../protocol/payload.ts';
 import { type PostForm, readPostForm } from '../protocol/post-form.ts';
 import { escapeText } from '../protocol/xml.ts';
 import { callOptionsOf, headOnly, type Mutable } from './call-options.ts';
@@ -61,13 +62,16 @@ export async function servePostObject(
   options: S3HttpOptions,
 ): Promise<StreamingResponse> {
   const bucket = address.bucket as string;
-  const form = await readPostForm(request.headers['content-type'], request.body);
+  const signer = await headSigner(request, address, options);
+  // The body as the head's signature binds it (its x-amz-content-sha256, aws-chunked framing), as
+  // every other S3 request's: a form signed in its head must not be stored with another body.
+  const form = await readPostForm(request.headers['content-type'], payloadOf(request, signer, request.body));
   try {
     const fields = fieldValues(form);
     const keyField = fields.get('key');
     // LS-POST and nukulb/s3-angular-file-upload#1: a form without `key` (or with it after the file).
     if (keyField === undefined) throw missingField('key');
-    const identity = await authenticate(request, fields, options);
+    const identity = await authenticate(request, fields, options, signer);
     if (form.file === undefined) throw new S3Error('PostFileCount', { fields: [['ArgumentValue', '0']] });
     const filename = form.file.filename;
     // "The variable ${filename} is automatically replaced with the name of the file provided by
@@ -115,7 +119,12 @@ interface FormIdentity {
  * Who sent the form: the signer of its policy, or (with no signing field) an anonymous caller, as
  * the authenticator treats any unsigned request.
  */
-async function authenticate(request: StreamingRequest, fields: ReadonlyMap<string, string>, options: S3HttpOptions): Promise<FormIdentity> {
+async function authenticate(
+  request: StreamingRequest,
+  fields: ReadonlyMap<string, string>,
+  options: S3HttpOptions,
+  signer: RequestIdentity | undefined,
+): Promise<FormIdentity> {
   const present = SIGV4_FIELDS.filter((name) => fields.has(name.toLowerCase()));
   if (present.length > 0) {
     const missing = SIGV4_FIELDS.find((name) => !fields.has(name.toLowerCase()));
@@ -136,8 +145,22 @@ async function authenticate(request: StreamingRequest, fields: ReadonlyMap<strin
   if (fields.has('awsaccesskeyid') || fields.has('signature')) throw new S3Error('PostSignatureV2');
   // Anonymous (LS-POST: `key` and `policy` alone draw 403 Access Denied on a private bucket): as
   // every unsigned request, refused under strict authentication, the account root otherwise.
-  const anonymous = options.authenticate === undefined ? undefined : await options.authenticate(headOnly(request));
+  const anonymous = signer ?? (options.authenticate === undefined ? undefined : await options.authenticate(headOnly(request)));
   return { signed: false, callOptions: (request, ids) => callOptionsOf(request, ids, anonymous) };
+}
+
+/**
+ * The signer of the request head when it carries a signature (an Authorization header, a
+ * presigned query), authenticated before the body is read so that the body is checked against
+ * what it signed; `undefined` for an unsigned head (a browser's form).
+ * @throws S3Error MissingContentSha256 for a signed header without x-amz-content-sha256 (as
+ *   `http.ts` for every request); the authenticator's refusals.
+ */
+async function headSigner(request: StreamingRequest, address: S3Address, options: S3HttpOptions): Promise<RequestIdentity | undefined> {
+  const signedHeader = request.headers['authorization'] !== undefined;
+  if (!signedHeader && !address.query.has('X-Amz-Signature')) return undefined;
+  if (signedHeader && request.headers['x-amz-content-sha256'] === undefined) throw new S3Error('MissingContentSha256');
+  return options.authenticate === undefined ? undefined : await options.authenticate(headOnly(request));
 }
 
 /**

@@ -90,6 +90,15 @@ describe('readPostForm', () => {
     expect([error.code, error.fields]).toEqual(['MaxPostPreDataLengthExceeded', [['MaxPostPreDataLengthBytes', '20480']]]);
   });
 
+  it('counts the framing of empty fields that come in the same chunk as the file', async () => {
+    const boundary = 'B';
+    const empty = `--${boundary}\r\nContent-Disposition: form-data; name=""\r\n\r\n\r\n`;
+    const file = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="f"\r\n\r\nx\r\n--${boundary}--\r\n`;
+    const bytes = Buffer.from(empty.repeat(MAX_POST_PRE_DATA_BYTES) + file);
+    const error = await refusal(readPostForm(`multipart/form-data; boundary=${boundary}`, chunked(bytes, bytes.length)));
+    expect([error.code, error.fields]).toEqual(['MaxPostPreDataLengthExceeded', [['MaxPostPreDataLengthBytes', '20480']]]);
+  });
+
   it('does not count the file toward the 20 KB, even when the whole form comes in one chunk', async () => {
     const form = new FormData();
     form.append('key', 'k');
