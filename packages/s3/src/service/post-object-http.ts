@@ -4,7 +4,9 @@
  * "POST Object"; "Browser-Based Uploads Using POST (AWS Signature Version 4)"). The form's fields
  * are read up to its file (`protocol/post-form.ts`); the form is authenticated by its signed POST
  * policy (`x-amz-algorithm`, `x-amz-credential`, `x-amz-date`, `x-amz-signature`, verified by the
- * kernel) or, with none of those fields, is anonymous as any unsigned request is; the fields become
+ * kernel) or, with none of those fields, by the request head's own signature when it carries one
+ * (its body then checked against the hash the head signed, as every request's), or is anonymous as
+ * any unsigned request is; the fields become
  * PutObject's members as if they were its headers (the same binding decodes them), the key's
  * `${filename}` is expanded, and the engine's PostObject runs the policy's conditions and then
  * PutObject itself. The answer is S3's: 204 (or 200, or 201 with a `PostResponse` document, as
@@ -238,14 +240,20 @@ async function answer(
   return { status: status === '200' ? 200 : 204, headers, body: '' };
 }
 
+/** A URL text a Location header carries as it is: visible ASCII only. */
+const HEADER_SAFE_URL = /^[\x21-\x7e]+$/;
+
 /** "If Amazon S3 cannot interpret the URL, it acts as if the field is not present" (LS-POST: a relative URL gives 204). */
 function redirectUrl(text: string | undefined): string | undefined {
   if (text === undefined) return undefined;
   try {
     const url = new URL(text);
-    // The parsed URL, not the text: parsing drops tabs and line breaks and percent-encodes what a
-    // header cannot carry, which the text as sent would put into the Location header.
-    return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : undefined;
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined;
+    // The URL as the form gave it (S3 appends to the text it was sent; UNCONFIRMED for a URL the
+    // parser would rewrite, such as a host in capitals or no path). Only a text a header cannot
+    // carry as it is (a line break, a space, a control or non-ASCII character) goes out parsed:
+    // parsing drops tabs and line breaks and percent-encodes the rest.
+    return HEADER_SAFE_URL.test(text) ? text : url.href;
   } catch {
     return undefined;
   }

@@ -144,6 +144,19 @@ describe('a presigned POST form', () => {
 });
 
 describe('success_action_redirect', () => {
+  it('is answered as the form sent it, with bucket, key and etag appended', async () => {
+    const server = await start();
+    const presigned = await createPresignedPost(server.client, {
+      Bucket: 'uploads',
+      Key: 'k',
+      Fields: { success_action_redirect: 'https://App.Example' },
+    });
+    const answer = await post(presigned, 'x');
+    expect(answer.status).toBe(303);
+    // Not `https://app.example/?…`, what a URL parser would make of it.
+    expect(answer.headers.get('location')).toBe(`https://App.Example?bucket=uploads&key=k&etag=%22${md5('x').slice(1, -1)}%22`);
+  });
+
   it('with line breaks is answered as its parsed URL: 303, no header injected', async () => {
     const server = await start();
     const presigned = await createPresignedPost(server.client, {
