@@ -17,14 +17,24 @@ export const DEFAULT_MAX_BODY_BYTES: number = 1024 * 1024;
 const LINGER_MS = 5_000;
 
 /**
+ * The 413 answer to a body over `limit` (its text and headers), the same from the node:http edge
+ * and from the in-process buffered handler.
+ * @example const { body, headers } = tooLargeAnswer(DEFAULT_MAX_BODY_BYTES);
+ */
+export function tooLargeAnswer(limit: number): { readonly body: string; readonly headers: Record<string, string> } {
+  const body = `Request body larger than ${limit} bytes.\n`;
+  return { body, headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': String(Buffer.byteLength(body)) } };
+}
+
+/**
  * Answers 413 at once, then ends the response (closing the connection) when the client has sent
  * the whole body, gives up on it, or has lingered `LINGER_MS`: ending earlier would close the
  * socket with unread data, and the resulting RST can reach the client before the 413 does.
  * @example refuseTooLarge(request, response, DEFAULT_MAX_BODY_BYTES)
  */
 export function refuseTooLarge(request: IncomingMessage, response: ServerResponse, limit: number): void {
-  const body = `Request body larger than ${limit} bytes.\n`;
-  response.writeHead(413, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': String(Buffer.byteLength(body)), Connection: 'close' });
+  const { body, headers } = tooLargeAnswer(limit);
+  response.writeHead(413, { ...headers, Connection: 'close' });
   response.write(body);
   let ended = false;
   const end = (): void => {

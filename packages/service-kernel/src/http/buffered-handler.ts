@@ -4,7 +4,7 @@
  * that serves both (the in-process mode).
  */
 
-import { DEFAULT_MAX_BODY_BYTES } from './body-limit.ts';
+import { DEFAULT_MAX_BODY_BYTES, tooLargeAnswer } from './body-limit.ts';
 import type { ProtocolHandler, StreamingHandler } from './types.ts';
 
 /**
@@ -20,10 +20,7 @@ export function bufferedHandler(handler: ProtocolHandler, maxBodyBytes: number =
     let length = 0;
     for await (const chunk of request.body) {
       length += chunk.length;
-      if (length > maxBodyBytes) {
-        const body = `Request body larger than ${maxBodyBytes} bytes.\n`;
-        return { status: 413, headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': String(Buffer.byteLength(body)) }, body };
-      }
+      if (length > maxBodyBytes) return { status: 413, ...tooLargeAnswer(maxBodyBytes) };
       chunks.push(chunk);
     }
     return handler({ ...request, body: chunks.length === 1 && chunks[0] !== undefined ? chunks[0] : Buffer.concat(chunks) });
