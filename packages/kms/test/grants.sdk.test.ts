@@ -10,6 +10,7 @@ import {
   type CreateGrantCommandInput,
   type CreateGrantCommandOutput,
   CreateKeyCommand,
+  DescribeKeyCommand,
   DisableKeyCommand,
   EncryptCommand,
   type KMSClient,
@@ -35,7 +36,9 @@ let fixture: SdkFixture;
 let root: KMSClient;
 
 beforeAll(async () => {
-  fixture = await startKms({ account: OWNER, clock, store: new MemoryStore(state) }, authenticateWith({ ALICE: caller(ALICE), BOB: caller(BOB) }));
+  // EC2: the account's root calling through Amazon EC2, as EBS creates grants on alias/aws/ebs.
+  const viaEc2 = { ...caller(ROOT), invokedBy: 'ec2.amazonaws.com' };
+  fixture = await startKms({ account: OWNER, clock, store: new MemoryStore(state) }, authenticateWith({ ALICE: caller(ALICE), BOB: caller(BOB), EC2: viaEc2 }));
   root = fixture.client;
 });
 afterAll(() => fixture.close());
@@ -47,6 +50,29 @@ async function newKey(): Promise<{ id: string; arn: string }> {
 
 function grant(keyId: string, extra: Partial<CreateGrantCommandInput> = {}): Promise<CreateGrantCommandOutput> {
   return root.send(new CreateGrantCommand({ KeyId: keyId, GranteePrincipal: ALICE, Operations: ['Encrypt', 'Decrypt'], ...extra }));
+}
+
+/** Puts `count` grants for Alice on `keyId` straight into the state (as many calls would); returns their ids. */
+function fillGrants(keyId: string, count: number): string[] {
+  const ids: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const grantId = `${keyId.replaceAll('-', '').slice(-8)}${i.toString(16).padStart(56, '0')}`;
+    ids.push(grantId);
+    state.apply({
+      type: 'putGrant',
+      grant: {
+        grantId,
+        keyId,
+        region: 'us-east-1',
+        name: '',
+        creationDate: clock.now(),
+        granteePrincipal: ALICE,
+        issuingAccount: ROOT,
+        operations: ['Encrypt'],
+      },
+    });
+  }
+  return ids;
 }
 
 describe('CreateGrant', () => {
@@ -166,32 +192,30 @@ describe('CreateGrant', () => {
 
   it('refuses the 50,001st grant on a key with LimitExceededException', async () => {
     const key = await newKey();
-    for (let i = 0; i < 50_000; i++) {
-      const grantId = i.toString(16).padStart(64, '0');
-      state.apply({
-        type: 'putGrant',
-        grant: {
-          grantId,
-          keyId: key.id,
-          region: 'us-east-1',
-          name: '',
-          creationDate: clock.now(),
-          granteePrincipal: ALICE,
-          issuingAccount: ROOT,
-          operations: ['Encrypt'],
-        },
-      });
-    }
+    const filled = fillGrants(key.id, 50_000);
     expect(await failureOf(grant(key.id))).toEqual({
       name: 'LimitExceededException',
       message: `The grant quota of 50000 grants for key ${key.arn} has been reached.`,
       status: 400,
     });
     // A Name retry of an existing grant is not a new grant, so it still succeeds.
-    state.apply({ type: 'deleteGrant', grantId: (0).toString(16).padStart(64, '0') });
+    state.apply({ type: 'deleteGrant', grantId: filled[0]! });
     const named = await grant(key.id, { Name: 'last' });
     expect((await grant(key.id, { Name: 'last' })).GrantId).toBe(named.GrantId);
-    for (let i = 1; i < 50_000; i++) state.apply({ type: 'deleteGrant', grantId: i.toString(16).padStart(64, '0') });
+    for (const grantId of filled.slice(1)) state.apply({ type: 'deleteGrant', grantId });
+  });
+
+  it('does not count grants on an AWS managed key against the 50,000-grant quota', async () => {
+    // "Grants per KMS key: 50,000 [...] This quota does not apply to AWS managed keys or AWS owned
+    // keys." ("Resource quotas", https://docs.aws.amazon.com/kms/latest/developerguide/resource-limits.html)
+    const { KeyMetadata } = await root.send(new DescribeKeyCommand({ KeyId: 'alias/aws/ebs' }));
+    const ebs = KeyMetadata!.KeyId!;
+    const filled = fillGrants(ebs, 50_000);
+    const viaEc2 = fixture.clientFor({ accessKeyId: 'EC2' });
+    const created = await viaEc2.send(new CreateGrantCommand({ KeyId: ebs, GranteePrincipal: ALICE, Operations: ['Decrypt'] }));
+    expect(created.GrantId).toMatch(/^[0-9a-f]{64}$/);
+    expect(state.grantsOf(ebs, 'us-east-1')).toHaveLength(50_001);
+    for (const grantId of [...filled, created.GrantId!]) state.apply({ type: 'deleteGrant', grantId });
   });
 
   it('makes the grant usable at once; tokens are accepted and checked for form', async () => {

@@ -1,20 +1,29 @@
 /**
- * The quota rows of AWS's table beyond the shared symmetric one ("Request quotas"): the RSA, ECC and
- * ML-DSA cryptographic rows (1,000/s each; ML-KEM modelled alike, UNCONFIRMED), counted by the
- * key a request uses, and the GenerateDataKeyPair row of each key pair spec (RSA_2048 20/s, RSA_3072
+ * AWS's request quota table ("Request quotas"): each management operation's own quota, the shared
+ * symmetric row (symmetric encryption and HMAC keys, GenerateRandom), the RSA, ECC and ML-DSA
+ * cryptographic rows (1,000/s each; ML-KEM modelled alike, UNCONFIRMED), counted by the key a
+ * request uses, and the GenerateDataKeyPair row of each key pair spec (RSA_2048 20/s, RSA_3072
  * 4/s, RSA_4096 1/s, ECC 100/s), under the `aws` profile. Through the official SDK with
  * `maxAttempts: 1`, and through `kms.quotas` at run time.
  */
 
+import { generateKeyPairSync } from 'node:crypto';
 import {
   CreateKeyCommand,
   DecryptCommand,
+  DeriveSharedSecretCommand,
   EncryptCommand,
+  GenerateDataKeyCommand,
   GenerateDataKeyPairCommand,
   GenerateDataKeyPairWithoutPlaintextCommand,
+  GenerateDataKeyWithoutPlaintextCommand,
+  GenerateMacCommand,
+  GenerateRandomCommand,
   type KMSClient,
+  ReEncryptCommand,
   SignCommand,
   VerifyCommand,
+  VerifyMacCommand,
 } from '@aws-sdk/client-kms';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Kms, ManualClock } from '../src/index.ts';
@@ -36,6 +45,93 @@ afterEach(async () => {
 async function signingKey(client: KMSClient, spec: 'RSA_2048' | 'ECC_NIST_P256' | 'ML_DSA_44'): Promise<string> {
   return (await client.send(new CreateKeyCommand({ KeySpec: spec, KeyUsage: 'SIGN_VERIFY' }))).KeyMetadata!.KeyId!;
 }
+
+/**
+ * Every operation's own quota in AWS's "Request quotas" table, requests per second
+ * (https://docs.aws.amazon.com/kms/latest/developerguide/requests-per-second.html; the custom key
+ * store operations, which Strongbox does not model, left out).
+ */
+const AWS_OPERATION_QUOTAS: Readonly<Record<string, number>> = {
+  CancelKeyDeletion: 5,
+  CreateAlias: 5,
+  CreateGrant: 50,
+  CreateKey: 5,
+  DeleteAlias: 15,
+  DeleteImportedKeyMaterial: 15,
+  DescribeKey: 2000,
+  DisableKey: 5,
+  DisableKeyRotation: 5,
+  EnableKey: 5,
+  EnableKeyRotation: 15,
+  GetKeyLastUsage: 5,
+  GetKeyPolicy: 1000,
+  GetKeyRotationStatus: 1000,
+  GetParametersForImport: 1,
+  GetPublicKey: 2000,
+  ImportKeyMaterial: 15,
+  ListAliases: 500,
+  ListGrants: 100,
+  ListKeyPolicies: 100,
+  ListKeys: 500,
+  ListKeyRotations: 100,
+  ListResourceTags: 2000,
+  ListRetirableGrants: 100,
+  PutKeyPolicy: 15,
+  ReplicateKey: 5,
+  RetireGrant: 50,
+  RevokeGrant: 50,
+  RotateKeyOnDemand: 5,
+  ScheduleKeyDeletion: 15,
+  TagResource: 10,
+  UntagResource: 5,
+  UpdateAlias: 5,
+  UpdateKeyDescription: 5,
+  UpdatePrimaryRegion: 5,
+};
+
+describe("AWS's table", () => {
+  it("gives every management operation AWS's own quota under the aws profile, and the cryptographic operations none of their own", () => {
+    const kms = new Kms({ quotas: 'aws' });
+    for (const [operation, rate] of Object.entries(AWS_OPERATION_QUOTAS)) expect([operation, kms.quotas.limitOf(operation)]).toEqual([operation, rate]);
+    // These count against the shared rows only ("Shared quotas for cryptographic operations").
+    const shared = ['Encrypt', 'Decrypt', 'ReEncrypt', 'GenerateDataKey', 'GenerateDataKeyWithoutPlaintext', 'GenerateMac', 'VerifyMac', 'GenerateRandom'];
+    for (const operation of [...shared, 'Sign', 'Verify', 'DeriveSharedSecret', 'GenerateDataKeyPair', 'GenerateDataKeyPairWithoutPlaintext']) {
+      expect([operation, kms.quotas.limitOf(operation)]).toEqual([operation, Infinity]);
+    }
+  });
+
+  it('counts Encrypt, Decrypt, ReEncrypt, GenerateDataKey(WithoutPlaintext), GenerateRandom, GenerateMac and VerifyMac against the one symmetric row', async () => {
+    // "This quota applies to cryptographic operations with symmetric encryption keys and HMAC keys."
+    const clock = new ManualClock();
+    fixture = await startKms({ clock, quotas: { cryptographic: 8 } });
+    const { client } = fixture;
+    const aes = (await client.send(new CreateKeyCommand({}))).KeyMetadata!.KeyId!;
+    const hmac = (await client.send(new CreateKeyCommand({ KeySpec: 'HMAC_256', KeyUsage: 'GENERATE_VERIFY_MAC' }))).KeyMetadata!.KeyId!;
+    const { CiphertextBlob } = await client.send(new EncryptCommand({ KeyId: aes, Plaintext: MESSAGE }));
+    await client.send(new DecryptCommand({ CiphertextBlob }));
+    await client.send(new ReEncryptCommand({ CiphertextBlob, DestinationKeyId: aes }));
+    await client.send(new GenerateDataKeyCommand({ KeyId: aes, KeySpec: 'AES_256' }));
+    await client.send(new GenerateDataKeyWithoutPlaintextCommand({ KeyId: aes, KeySpec: 'AES_256' }));
+    await client.send(new GenerateRandomCommand({ NumberOfBytes: 16 }));
+    const { Mac } = await client.send(new GenerateMacCommand({ KeyId: hmac, Message: MESSAGE, MacAlgorithm: 'HMAC_SHA_256' }));
+    await client.send(new VerifyMacCommand({ KeyId: hmac, Message: MESSAGE, Mac, MacAlgorithm: 'HMAC_SHA_256' }));
+    expect(await failureOf(client.send(new GenerateMacCommand({ KeyId: hmac, Message: MESSAGE, MacAlgorithm: 'HMAC_SHA_256' })))).toEqual(THROTTLED);
+    expect(await failureOf(client.send(new GenerateRandomCommand({ NumberOfBytes: 16 })))).toEqual(THROTTLED);
+    expect(fixture.kms.quotas.usage().map(({ quota, admitted, throttled }) => ({ quota, admitted, throttled }))).toEqual([
+      { quota: 'cryptographic', admitted: 8, throttled: 2 },
+    ]);
+  });
+
+  it('counts DeriveSharedSecret against the ECC row it shares with Sign and Verify', async () => {
+    fixture = await startKms({ clock: new ManualClock(), quotas: { overrides: { 'cryptographic:ECC': 1 } } });
+    const { client } = fixture;
+    const agreement = (await client.send(new CreateKeyCommand({ KeySpec: 'ECC_NIST_P256', KeyUsage: 'KEY_AGREEMENT' }))).KeyMetadata!.KeyId!;
+    const signing = await signingKey(client, 'ECC_NIST_P256');
+    const peer = generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).publicKey.export({ format: 'der', type: 'spki' });
+    await client.send(new DeriveSharedSecretCommand({ KeyId: agreement, KeyAgreementAlgorithm: 'ECDH', PublicKey: peer }));
+    expect(await failureOf(client.send(new SignCommand({ KeyId: signing, Message: MESSAGE, SigningAlgorithm: 'ECDSA_SHA_256' })))).toEqual(THROTTLED);
+  });
+});
 
 describe('asymmetric cryptographic rows', () => {
   it('are 1,000/s by default, each row on its own, with the symmetric row at the Region’s rate', () => {

@@ -5,9 +5,19 @@
  * "Throttling" in the KMS Developer Guide; wire body captured in hyperlane-xyz/hyperlane-monorepo#2391.
  */
 
-import { CreateKeyCommand, DecryptCommand, EncryptCommand, GenerateDataKeyCommand } from '@aws-sdk/client-kms';
+import {
+  CreateKeyCommand,
+  DecryptCommand,
+  DescribeKeyCommand,
+  EncryptCommand,
+  GenerateDataKeyCommand,
+  type KMSClient,
+  ReplicateKeyCommand,
+  UpdatePrimaryRegionCommand,
+} from '@aws-sdk/client-kms';
 import { describe, expect, it } from 'vitest';
-import { Kms, KmsError, ManualClock, principalFromArn } from '../src/index.ts';
+import { createSigV4Authenticator } from '../src/http.ts';
+import { Kms, KmsError, ManualClock, NO_USERS, principalFromArn } from '../src/index.ts';
 import { failureOf, startKms } from './helpers/sdk.ts';
 
 const THROTTLED = 'You have exceeded the rate at which you may call KMS. Reduce the frequency of your calls.';
@@ -203,5 +213,91 @@ describe('ReplicateKey against the replica Region’s quotas', () => {
     const { KeyMetadata } = await kms.createKey({ MultiRegion: true });
     await kms.replicateKey({ KeyId: KeyMetadata.KeyId, ReplicaRegion: WEST });
     expect(kms.quotas.usage()).toEqual([]);
+  });
+});
+
+describe('UpdatePrimaryRegion against both Regions’ quotas, through @aws-sdk/client-kms', () => {
+  // "An UpdatePrimaryRegion operation counts as two UpdatePrimaryRegion requests; one request in
+  // each of the two affected Regions" ("Request quotas", UpdatePrimaryRegion request rate,
+  // https://docs.aws.amazon.com/kms/latest/developerguide/requests-per-second.html).
+  const EAST = 'us-east-1';
+  const WEST = 'us-west-2';
+  const SYDNEY = 'ap-southeast-2';
+  const ACCOUNT = '000000000000';
+
+  /** An emulator whose UpdatePrimaryRegion quota is 1/s, and a client signing for each Region. */
+  async function start(clock: ManualClock) {
+    // SigV4 gives each request the Region its client signed for.
+    const fixture = await startKms(
+      { clock, quotas: { overrides: { UpdatePrimaryRegion: 1 } } },
+      { authenticate: createSigV4Authenticator({ users: NO_USERS, strict: false, account: ACCOUNT, region: EAST }) },
+    );
+    const clients: Readonly<Record<string, KMSClient>> = {
+      [EAST]: fixture.client,
+      [WEST]: fixture.clientFor({ region: WEST }),
+      [SYDNEY]: fixture.clientFor({ region: SYDNEY }),
+    };
+    /** A multi-Region key whose primary is in `primary` with a replica in `replica`. */
+    const multiRegionKey = async (primary: string, replica: string): Promise<string> => {
+      const { KeyMetadata } = await clients[primary]!.send(new CreateKeyCommand({ MultiRegion: true }));
+      await clients[primary]!.send(new ReplicateKeyCommand({ KeyId: KeyMetadata!.KeyId!, ReplicaRegion: replica }));
+      return KeyMetadata!.KeyId!;
+    };
+    const primaryRegionOf = async (keyId: string, region: string) =>
+      (await clients[region]!.send(new DescribeKeyCommand({ KeyId: keyId }))).KeyMetadata?.MultiRegionConfiguration?.PrimaryKey?.Region;
+    const usage = () =>
+      fixture.kms.quotas
+        .usage()
+        .filter(({ quota }) => quota === 'UpdatePrimaryRegion')
+        .map(({ region, admitted, throttled }) => ({ region, admitted, throttled }))
+        .sort((a, b) => a.region.localeCompare(b.region));
+    return { fixture, clients, multiRegionKey, primaryRegionOf, usage };
+  }
+
+  it('counts one request in the current primary’s Region and one in the new primary’s Region', async () => {
+    const clock = new ManualClock();
+    const { fixture, clients, multiRegionKey, usage } = await start(clock);
+    try {
+      const keyId = await multiRegionKey(EAST, WEST);
+      await clients[EAST]!.send(new UpdatePrimaryRegionCommand({ KeyId: keyId, PrimaryRegion: WEST }));
+      expect(usage()).toEqual([
+        { region: EAST, admitted: 1, throttled: 0 },
+        { region: WEST, admitted: 1, throttled: 0 },
+      ]);
+      // The new primary's Region has used its one request this second, so moving the primary back
+      // from there is throttled until the next second.
+      const failure = await failureOf(clients[WEST]!.send(new UpdatePrimaryRegionCommand({ KeyId: keyId, PrimaryRegion: EAST })));
+      expect(failure).toEqual({ name: 'ThrottlingException', message: THROTTLED, status: 400 });
+      clock.advance(1000);
+      await expect(clients[WEST]!.send(new UpdatePrimaryRegionCommand({ KeyId: keyId, PrimaryRegion: EAST }))).resolves.toBeDefined();
+    } finally {
+      await fixture.close();
+    }
+  });
+
+  it('throttles an UpdatePrimaryRegion whose new primary’s Region has no room, and changes neither key', async () => {
+    const clock = new ManualClock();
+    const { fixture, clients, multiRegionKey, primaryRegionOf, usage } = await start(clock);
+    try {
+      const first = await multiRegionKey(EAST, WEST);
+      const second = await multiRegionKey(SYDNEY, WEST);
+      // The first call uses us-west-2's one request this second ...
+      await clients[EAST]!.send(new UpdatePrimaryRegionCommand({ KeyId: first, PrimaryRegion: WEST }));
+      // ... so the second, admitted in Sydney, is throttled in us-west-2.
+      const failure = await failureOf(clients[SYDNEY]!.send(new UpdatePrimaryRegionCommand({ KeyId: second, PrimaryRegion: WEST })));
+      expect(failure).toEqual({ name: 'ThrottlingException', message: THROTTLED, status: 400 });
+      expect(await primaryRegionOf(second, SYDNEY)).toBe(SYDNEY);
+      expect(await primaryRegionOf(second, WEST)).toBe(SYDNEY);
+      expect(usage()).toEqual([
+        { region: SYDNEY, admitted: 1, throttled: 0 },
+        { region: EAST, admitted: 1, throttled: 0 },
+        { region: WEST, admitted: 1, throttled: 1 },
+      ]);
+      clock.advance(1000);
+      await clients[SYDNEY]!.send(new UpdatePrimaryRegionCommand({ KeyId: second, PrimaryRegion: WEST }));
+      expect(await primaryRegionOf(second, SYDNEY)).toBe(WEST);
+    } finally {
+      await fixture.close();
+    }
   });
 });

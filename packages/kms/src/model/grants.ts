@@ -67,7 +67,7 @@ export const ENCRYPTION_CONTEXT_OPERATIONS: ReadonlySet<string> = new Set<string
   'GenerateDataKeyPairWithoutPlaintext',
 ]);
 
-/** Grants per key (dev guide "Resource quotas"). */
+/** Grants per customer managed key (dev guide "Resource quotas"; AWS managed keys have no such quota). */
 export const MAX_GRANTS_PER_KEY = 50_000;
 /** Pairs per encryption-context constraint, and characters per value (CreateGrant Constraints). */
 export const MAX_CONSTRAINT_PAIRS = 8;

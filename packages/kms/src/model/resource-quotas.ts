@@ -16,9 +16,9 @@
  * since AWS raises it on request ("Adjustable: Yes").
  *
  * The other resource quotas of AWS's table are fixed where they are enforced: 50 aliases per key
- * (`operations/shared/aliases.ts`), 50,000 grants per key (`model/grants.ts`), 25 on-demand
- * rotations per key (`model/rotation.ts`), 32 KB key policies (`policy/validate.ts`); custom key
- * stores (10 per account and Region) are not modelled.
+ * (`operations/shared/aliases.ts`), 50,000 grants per customer managed key (`model/grants.ts`),
+ * 25 on-demand rotations per key (`model/rotation.ts`), 32 KB key policies (`policy/validate.ts`);
+ * custom key stores (10 per account and Region) are not modelled.
  */
 
 /** AWS's default "AWS KMS keys" quota: customer managed keys per account and Region. */

@@ -10,7 +10,8 @@
  * - Name idempotency per key: the same name with the same parameters returns the original GrantId
  *   (and a new token); different parameters make a new grant, since the grant "does not exist"
  *   (API reference, Name) and KMS has no conflict error for CreateGrant;
- * - 50,000 grants per key (LimitExceededException);
+ * - 50,000 grants per customer managed key (LimitExceededException; "This quota does not apply
+ *   to AWS managed keys", dev guide "Resource quotas");
  * - authorization by kms:CreateGrant with the kms:GrantOperations, kms:GranteePrincipal,
  *   kms:RetiringPrincipal, kms:GrantConstraintType and kms:GrantIsForAWSResource condition keys;
  *   a grantee creating a grant through its own grant can only pass on a subset of its operations
@@ -123,7 +124,9 @@ export const createGrant: OperationDefinition<'CreateGrant', CreateGrantRequest,
       const existing = context.state.grantsOf(key.keyId, key.region);
       const same = input.Name === undefined ? undefined : existing.find((grant) => sameGrantParameters(grant, wanted));
       if (same !== undefined) return unchanged({ GrantToken: newGrantToken(context.random, same.grantId), GrantId: same.grantId });
-      if (existing.length >= MAX_GRANTS_PER_KEY) {
+      // "Grants per KMS key [...] does not apply to AWS managed keys or AWS owned keys" ("Resource
+      // quotas"): services such as EBS may hold any number of grants on alias/aws/ebs.
+      if (key.keyManager === 'CUSTOMER' && existing.length >= MAX_GRANTS_PER_KEY) {
         // Text UNCONFIRMED: the quota is documented (50,000 grants per key), the message is not.
         throw new KmsError('LimitExceededException', `The grant quota of ${MAX_GRANTS_PER_KEY} grants for key ${key.arn} has been reached.`);
       }

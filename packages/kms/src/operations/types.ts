@@ -84,7 +84,8 @@ export interface OperationContext {
    * Counts this request against a quota row the handler picks once it knows the key (operations
    * whose `quota` is `byHandler`: the key family's cryptographic row, a key pair spec's row), in
    * the request's Region or in `region` (the requests a call makes in another Region: ReplicateKey's
-   * CreateKey in the replica's), always for the calling account.
+   * CreateKey in the replica's, UpdatePrimaryRegion's in the new primary's), always for the calling
+   * account.
    * @throws KmsError ThrottlingException when the row's quota is exhausted.
    */
   throttle(row: QuotaClass, region?: string): void;

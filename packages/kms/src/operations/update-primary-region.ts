@@ -25,7 +25,8 @@ export interface UpdatePrimaryRegionRequest {
 /** UpdatePrimaryRegion. */
 export const updatePrimaryRegion: OperationDefinition<'UpdatePrimaryRegion', UpdatePrimaryRegionRequest, void> = {
   name: 'UpdatePrimaryRegion',
-  // "5 (counts as 2: one in each Region)": Strongbox counts it once, in the primary's Region.
+  // The request in the current primary's Region; the one it also counts as in the new primary's
+  // Region is counted by the handler (below).
   quota: { perSecond: 5 },
   readOnly: false,
   keyState: 'usable',
@@ -48,6 +49,14 @@ export const updatePrimaryRegion: OperationDefinition<'UpdatePrimaryRegion', Upd
         );
       }
       if (region === key.region) throw new KmsError('UnsupportedOperationException', `${key.arn} is already the primary key in ${region}.`);
+      // "An UpdatePrimaryRegion operation counts as two UpdatePrimaryRegion requests; one request in
+      // each of the two affected Regions." ("Request quotas", UpdatePrimaryRegion request rate,
+      // https://docs.aws.amazon.com/kms/latest/developerguide/requests-per-second.html) The second
+      // counts for the calling account in the new primary's Region, after the current primary's
+      // checks and before the replica is looked up there, as ReplicateKey's CreateKey requests are;
+      // that order is UNCONFIRMED. The first stays counted when this one is throttled, as two
+      // separate requests would be.
+      context.throttle('UpdatePrimaryRegion', region);
       const replica = key.multiRegion.replicaRegions.includes(region) ? context.state.key(key.keyId, region) : undefined;
       // "The primary Region must already have a replica key. This operation does not create a KMS key."
       if (replica === undefined) throw keyNotFound(keyArn(region, key.account, key.keyId));
