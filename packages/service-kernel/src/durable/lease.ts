@@ -102,10 +102,12 @@ export function fencedFileIo(io: FileIo, lease: Pick<DirectoryLease, 'confirm'>)
       await io.write(handle, bytes);
     },
     sync: (handle: FileHandle): Promise<void> => io.sync(handle),
+    syncFile: io.syncFile ?? nodeFileIo.syncFile!,
     syncDirectory: io.syncDirectory ?? nodeFileIo.syncDirectory!,
     close: io.close ?? nodeFileIo.close!,
     open: io.open ?? nodeFileIo.open!,
     rename: io.rename ?? nodeFileIo.rename!,
+    link: io.link ?? nodeFileIo.link!,
     unlink: io.unlink ?? nodeFileIo.unlink!,
     mkdir: io.mkdir ?? nodeFileIo.mkdir!,
     async truncate(handle: FileHandle, length: number): Promise<void> {
