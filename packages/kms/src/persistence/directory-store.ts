@@ -15,7 +15,8 @@
  * persists every commit. Every record is sealed under the root key (`codec.ts`).
  *
  * The directory lock is a lease (the service kernel's `acquireDirectoryLease`): every journal,
- * snapshot and audit write first confirms it (`fencedFileIo`), and a commit is acknowledged only
+ * snapshot and audit write, and every rename, unlink and open for writing of those files, first
+ * confirms it (`fencedFileIo`), and a commit is acknowledged only
  * after the lease is confirmed again once its record is durable. Once another process has taken
  * the directory over (this one was paused past its lease), nothing more is written: the changes
  * not yet acknowledged are rolled back in memory as on a full disk and fail with
@@ -121,7 +122,7 @@ export async function openDirectoryStore(options: DirectoryStoreOptions): Promis
       recovered = { state: new KmsState(), generation: 1, journalRecords: 0, journalBytes: 0, snapshotBytes };
     }
     const audit = await AuditLog.open(directory, files.audits, sealer, io, options.auditFileBytes, { newFile: true });
-    const journal = new Journal(directory, sealer, io, await openJournal(directory, recovered.generation), recovered);
+    const journal = new Journal(directory, sealer, io, await openJournal(directory, recovered.generation, io), recovered);
     store = new DataDirectoryStore({
       directory,
       sealer,
@@ -150,6 +151,7 @@ export async function openDirectoryStore(options: DirectoryStoreOptions): Promis
 async function leapGeneration(directory: string, recovered: Recovered, sealer: RecordSealer, io: FileIo): Promise<Recovered> {
   const generation = recovered.generation + 2;
   const snapshotBytes = await writeSnapshot(directory, generation, recovered.state.toChanges(), sealer, io);
+  const unlink = io.unlink ?? nodeFileIo.unlink!;
   await unlink(pathIn(directory, journalName(recovered.generation))).catch(() => undefined);
   await unlink(pathIn(directory, snapshotName(recovered.generation))).catch(() => undefined);
   await syncDirectory(directory);
