@@ -6,7 +6,7 @@
  * taken over at once (Linux only). Renewals run on demand; no test waits.
  */
 
-import { readdir, unlink } from 'node:fs/promises';
+import { readdir, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { __TESTS } from '@strongbox/service-kernel';
 import { describe, expect, it } from 'vitest';
@@ -65,6 +65,40 @@ function pausableWrites(): { io: FileIo; holdNextWrite(): { reached: Promise<voi
       gate = new Promise((resolve) => (open = resolve));
       const reached = new Promise<void>((resolve) => (held = resolve));
       return { reached, open };
+    },
+  };
+}
+
+/**
+ * File syncs that can be held: `holdSyncOf(path)` stops the fdatasync of the file at `path` (the
+ * step after a snapshot's last write and its lease check, before its rename) until `open()`.
+ */
+function pausableSyncs(): { io: FileIo; holdSyncOf(path: string): { reached: Promise<void>; open: () => void } } {
+  let target: { path: string; gate: Promise<void>; reached: () => void } | undefined;
+  const io: FileIo = {
+    write: (handle, bytes) => nodeFileIo.write(handle, bytes),
+    async sync(handle) {
+      if (target !== undefined) {
+        const held = await stat(target.path).catch(() => undefined);
+        if (held !== undefined && held.ino === (await handle.stat()).ino) {
+          const { gate, reached } = target;
+          target = undefined;
+          reached();
+          await gate;
+        }
+      }
+      await nodeFileIo.sync(handle);
+    },
+  };
+  return {
+    io,
+    holdSyncOf(path) {
+      let open!: () => void;
+      let reached!: () => void;
+      const gate = new Promise<void>((resolve) => (open = resolve));
+      const reachedPromise = new Promise<void>((resolve) => (reached = resolve));
+      target = { path, gate, reached };
+      return { reached: reachedPromise, open };
     },
   };
 }
@@ -184,6 +218,33 @@ describe.skipIf(process.platform !== 'linux')('a store whose directory was taken
     const reopened = await holder(directory, clock);
     expect(snapshotOf(reopened.store.state)).toEqual(acknowledged);
     expect([...reopened.store.state.keys()].map((key) => key.description)).toEqual(['kept', 'from B']);
+    await reopened.kms.close();
+  });
+
+  it('a snapshot whose writes passed their lease checks before the takeover is not renamed into place after it', async () => {
+    const directory = await tempDirectory();
+    const clock = new ManualClock();
+    const { io, holdSyncOf } = pausableSyncs();
+    const a = await holder(directory, clock, io);
+    await a.kms.createKey({ Description: 'kept' });
+    await a.store.audit.flush();
+    // A's snapshot of generation 2 is written whole (every write confirmed), then A "pauses".
+    const { reached, open } = holdSyncOf(join(directory, 'snapshot-00000002.sbx.tmp'));
+    const snapshot = failure(a.store.snapshot());
+    await reached;
+
+    const b = await holder(await asAnotherProcess(directory), clock);
+    open();
+    expect(await snapshot).toMatchObject({ code: 'KMSInternalException' });
+    expect(a.errors.map((error) => error.code)).toEqual(['LEASE_LOST']);
+    // The rename was refused: no generation 2 appears beside the new holder's generation 3.
+    expect((await readdir(directory)).filter((name) => /^(snapshot|journal)-/.test(name)).sort()).toEqual(['journal-00000003.sbx', 'snapshot-00000003.sbx']);
+    await b.kms.createKey({ Description: 'from B' });
+    const acknowledged = snapshotOf(b.store.state);
+    await a.kms.close();
+    await b.kms.close();
+    const reopened = await holder(directory, clock);
+    expect(snapshotOf(reopened.store.state)).toEqual(acknowledged);
     await reopened.kms.close();
   });
 

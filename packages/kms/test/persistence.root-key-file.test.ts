@@ -5,11 +5,12 @@
  * long as the directory holds no state that could have been sealed under it.
  */
 
-import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { link, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { KmsError, openDirectoryStore } from '../src/index.ts';
-import { tempDirectory } from './fixtures/persistence.ts';
+import { type FileIo, nodeFileIo } from '../src/persistence/files.ts';
+import { ROOT_KEY, tempDirectory } from './fixtures/persistence.ts';
 
 const KEY_LINE = /^[A-Za-z0-9+/]{43}=\n$/;
 const posix = process.platform !== 'win32';
@@ -64,4 +65,89 @@ describe('root.key creation', () => {
     expect(await readdir(directory)).not.toContain('root.key.tmp');
     expect(await readFile(join(directory, 'root.key'), 'utf8')).toMatch(KEY_LINE);
   });
+});
+
+describe('root.key.tmp left by a crash', () => {
+  /** A valid key line, as `root.key.tmp` holds it once written whole. */
+  const keyLine = `${Buffer.from(new Uint8Array(32).fill(9)).toString('base64')}\n`;
+
+  it('is removed by an open that takes its key from elsewhere (a crash before the link: never used)', async () => {
+    const directory = await tempDirectory();
+    await writeFile(join(directory, 'root.key.tmp'), keyLine, { mode: 0o600 });
+    const store = await openDirectoryStore({ directory, rootKey: ROOT_KEY });
+    expect(store.rootKeySource).toBe('option');
+    await store.close();
+    expect(await readdir(directory)).not.toContain('root.key.tmp');
+    const reopened = await openDirectoryStore({ directory, rootKey: ROOT_KEY });
+    await reopened.close();
+  });
+
+  it.each([
+    ['holds no state yet (a crash before snapshot 1)', false],
+    ['holds state', true],
+  ])('is removed when it is a second name of root.key and the directory %s (a crash between the link and the unlink)', async (_, withState) => {
+    const directory = await tempDirectory();
+    if (withState) {
+      const first = await openDirectoryStore({ directory });
+      await first.commit([{ type: 'deleteKey', keyId: 'none' }]);
+      await first.close();
+    } else {
+      await writeFile(join(directory, 'root.key'), keyLine, { mode: 0o600 });
+    }
+    const key = await readFile(join(directory, 'root.key'), 'utf8');
+    await link(join(directory, 'root.key'), join(directory, 'root.key.tmp'));
+    const store = await openDirectoryStore({ directory });
+    expect(store.rootKeySource).toBe('file');
+    await store.close();
+    expect(await readdir(directory)).not.toContain('root.key.tmp');
+    expect(await readFile(join(directory, 'root.key'), 'utf8')).toBe(key);
+    const reopened = await openDirectoryStore({ directory });
+    expect(reopened.rootKeySource).toBe('file');
+    await reopened.close();
+  });
+
+  it('is kept while the key it may hold is not proven unneeded (root.key missing from a directory with state)', async () => {
+    const directory = await tempDirectory();
+    await (await openDirectoryStore({ directory })).close();
+    const key = await readFile(join(directory, 'root.key'), 'utf8');
+    // A second name that outlived root.key: it may be the only copy of the key the state needs.
+    await rename(join(directory, 'root.key'), join(directory, 'root.key.tmp'));
+    await expect(openDirectoryStore({ directory })).rejects.toMatchObject({ code: 'MISSING_ROOT_KEY' });
+    await expect(openDirectoryStore({ directory, rootKey: ROOT_KEY })).rejects.toMatchObject({ code: 'WRONG_ROOT_KEY' });
+    expect(await readFile(join(directory, 'root.key.tmp'), 'utf8')).toBe(key);
+  });
+});
+
+describe("root.key creation through the store's file layer", () => {
+  it.each(['open', 'write', 'link', 'syncDirectory'] as const)(
+    'a failing %s fails the open and leaves no root.key.tmp, nor a root.key unless it took effect; the next open succeeds',
+    async (step) => {
+      const directory = await tempDirectory();
+      const cause = Object.assign(new Error('i/o error'), { code: 'EIO' });
+      let armed = true;
+      const once =
+        <A extends unknown[], R>(real: (...args: A) => Promise<R>) =>
+        async (...args: A): Promise<R> => {
+          if (!armed) return real(...args);
+          armed = false;
+          throw cause;
+        };
+      const io: FileIo = {
+        ...nodeFileIo,
+        ...(step === 'open' ? { open: once(nodeFileIo.open!) } : {}),
+        ...(step === 'write' ? { write: once(nodeFileIo.write) } : {}),
+        ...(step === 'link' ? { link: once(nodeFileIo.link!) } : {}),
+        ...(step === 'syncDirectory' ? { syncDirectory: once(nodeFileIo.syncDirectory!) } : {}),
+      };
+      const failure = await openDirectoryStore({ directory, io }).catch((error: unknown) => error);
+      expect(failure).toMatchObject(step === 'syncDirectory' ? { code: 'NOT_DURABLE', cause } : cause);
+      // A failed directory fsync leaves root.key in place (it took effect), with nothing sealed under it yet.
+      expect((await readdir(directory)).filter((name) => name.startsWith('root.key'))).toEqual(step === 'syncDirectory' ? ['root.key'] : []);
+      const store = await openDirectoryStore({ directory });
+      expect(store.rootKeySource).toBe(step === 'syncDirectory' ? 'file' : 'created');
+      await store.close();
+      expect(await readFile(join(directory, 'root.key'), 'utf8')).toMatch(KEY_LINE);
+      expect(await readdir(directory)).not.toContain('root.key.tmp');
+    },
+  );
 });

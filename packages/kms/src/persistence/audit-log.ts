@@ -24,7 +24,7 @@
  * the call it records) and at most `MAX_BUFFERED_EVENTS` events wait, the oldest dropped first.
  */
 
-import { type FileHandle, open, readFile, unlink } from 'node:fs/promises';
+import { type FileHandle, open, readFile } from 'node:fs/promises';
 import { EnvelopeError } from '@strongbox/envelope';
 import { type AuditEvent, EVENT_HISTORY_MS } from '@strongbox/service-kernel';
 import { KmsError } from '../errors.ts';
@@ -219,13 +219,13 @@ export class AuditLog implements AuditSink {
   async #nextFile(): Promise<void> {
     const last = this.#files.at(-1);
     if (this.#handle === undefined && last !== undefined && this.#bytes < this.#fileBytes) {
-      this.#handle = await open(pathIn(this.#directory, auditName(last.number)), 'a', 0o600);
+      this.#handle = await (this.#io.open ?? nodeFileIo.open!)(pathIn(this.#directory, auditName(last.number)), 'a', 0o600);
       return;
     }
     await this.#handle?.close().catch(() => undefined);
     this.#handle = undefined;
     const number = (last?.number ?? 0) + 1;
-    const handle = await open(pathIn(this.#directory, auditName(number)), 'a', 0o600);
+    const handle = await (this.#io.open ?? nodeFileIo.open!)(pathIn(this.#directory, auditName(number)), 'a', 0o600);
     await syncDirectory(this.#directory);
     this.#handle = handle;
     this.#files.push({ number, newest: -Infinity });
@@ -240,7 +240,7 @@ export class AuditLog implements AuditSink {
     const expired = this.#files.filter((file, index) => index < this.#files.length - 1 && file.newest < newest - EVENT_HISTORY_MS);
     if (expired.length === 0) return;
     for (const file of expired) {
-      await unlink(pathIn(this.#directory, auditName(file.number))).catch(() => undefined);
+      await (this.#io.unlink ?? nodeFileIo.unlink!)(pathIn(this.#directory, auditName(file.number))).catch(() => undefined);
       this.#files.splice(this.#files.indexOf(file), 1);
     }
     await syncDirectory(this.#directory).catch(() => undefined);

@@ -15,7 +15,8 @@
  * persists every commit. Every record is sealed under the root key (`codec.ts`).
  *
  * The directory lock is a lease (the service kernel's `acquireDirectoryLease`): every journal,
- * snapshot and audit write first confirms it (`fencedFileIo`), and a commit is acknowledged only
+ * snapshot and audit write, and every rename, unlink and open for writing of those files, first
+ * confirms it (`fencedFileIo`), and a commit is acknowledged only
  * after the lease is confirmed again once its record is durable. Once another process has taken
  * the directory over (this one was paused past its lease), nothing more is written: the changes
  * not yet acknowledged are rolled back in memory as on a full disk and fail with
@@ -45,7 +46,7 @@ import { classifyFiles, type FileIo, journalName, nodeFileIo, pathIn, snapshotNa
 import { DataDirectoryStore } from './group-commit.ts';
 import { Journal, openJournal } from './journal.ts';
 import { type Recovered, recover } from './recovery.ts';
-import { resolveRootKey } from './root-key.ts';
+import { removeRootKeyLeftover, resolveRootKey } from './root-key.ts';
 import { writeSnapshot } from './snapshot.ts';
 
 /** Options of {@link openDirectoryStore}. */
@@ -105,10 +106,10 @@ export async function openDirectoryStore(options: DirectoryStoreOptions): Promis
   try {
     const files = classifyFiles(await readdir(directory));
     const hasState = files.snapshots.length > 0 || files.journals.length > 0;
-    const rootKey = await resolveRootKey(directory, options.rootKey, hasState);
+    const io = fencedFileIo(options.io ?? nodeFileIo, lease);
+    const rootKey = await resolveRootKey(directory, options.rootKey, hasState, io);
     sealer = new RecordSealer(rootKey.key, options.backend);
     rootKey.key.fill(0);
-    const io = fencedFileIo(options.io ?? nodeFileIo, lease);
     let recovered: Recovered;
     if (hasState) {
       // One snapshot per start, whoever held the directory before (see the module comment).
@@ -120,8 +121,11 @@ export async function openDirectoryStore(options: DirectoryStoreOptions): Promis
       const snapshotBytes = await writeSnapshot(directory, 1, [], sealer, io);
       recovered = { state: new KmsState(), generation: 1, journalRecords: 0, journalBytes: 0, snapshotBytes };
     }
+    // The key is proven now (the state was recovered under it, or there was none): a root.key.tmp
+    // a crash left is garbage. The journal's open below fsyncs the directory.
+    await removeRootKeyLeftover(directory, io);
     const audit = await AuditLog.open(directory, files.audits, sealer, io, options.auditFileBytes, { newFile: true });
-    const journal = new Journal(directory, sealer, io, await openJournal(directory, recovered.generation), recovered);
+    const journal = new Journal(directory, sealer, io, await openJournal(directory, recovered.generation, io), recovered);
     store = new DataDirectoryStore({
       directory,
       sealer,
@@ -150,6 +154,7 @@ export async function openDirectoryStore(options: DirectoryStoreOptions): Promis
 async function leapGeneration(directory: string, recovered: Recovered, sealer: RecordSealer, io: FileIo): Promise<Recovered> {
   const generation = recovered.generation + 2;
   const snapshotBytes = await writeSnapshot(directory, generation, recovered.state.toChanges(), sealer, io);
+  const unlink = io.unlink ?? nodeFileIo.unlink!;
   await unlink(pathIn(directory, journalName(recovered.generation))).catch(() => undefined);
   await unlink(pathIn(directory, snapshotName(recovered.generation))).catch(() => undefined);
   await syncDirectory(directory);

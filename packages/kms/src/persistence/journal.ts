@@ -9,7 +9,7 @@
  * directory fsync fails after its rename is in place (`NOT_DURABLE`), and counts as written.
  */
 
-import { type FileHandle, open, unlink } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import { isServiceError } from '@strongbox/service-kernel';
 import type { Change } from '../model/state.ts';
 import { changesJson, type RecordSealer } from './codec.ts';
@@ -23,11 +23,13 @@ export const DEFAULT_SNAPSHOT_THRESHOLD_BYTES: number = 4 * 1024 * 1024;
 const SNAPSHOT_RETRY_BYTES = 1024 * 1024;
 
 /**
- * Opens (creating it) the journal of `generation` for appending, and makes its name durable.
+ * Opens (creating it) the journal of `generation` for appending, through `io` (a fenced one
+ * refuses once the lease is lost), and makes its name durable.
+ * @throws the file system's error, or what `io.open` throws (`LEASE_LOST`).
  * @example const handle = await openJournal(directory, 3);
  */
-export async function openJournal(directory: string, generation: number): Promise<FileHandle> {
-  const handle = await open(pathIn(directory, journalName(generation)), 'a', 0o600);
+export async function openJournal(directory: string, generation: number, io: FileIo = nodeFileIo): Promise<FileHandle> {
+  const handle = await (io.open ?? nodeFileIo.open!)(pathIn(directory, journalName(generation)), 'a', 0o600);
   await syncDirectory(directory);
   return handle;
 }
@@ -114,14 +116,15 @@ export class Journal {
     // Snapshot <next> is durable: from here on recovery starts from it, whatever happens next,
     // so no failure after this point can be rolled back.
     this.#snapshotPlaced = true;
-    const journal = await openJournal(directory, next);
+    const journal = await openJournal(directory, next, this.#io);
     const old = this.#handle;
     this.#handle = journal;
     this.#generation = next;
     this.#sequence = 0;
     this.#bytes = 0;
     await old.close().catch(() => undefined);
-    // Garbage now; if deleting fails, recovery deletes it on the next start.
+    // Garbage now; if deleting fails (or a takeover fenced it), recovery deletes it on the next start.
+    const unlink = this.#io.unlink ?? nodeFileIo.unlink!;
     await unlink(pathIn(directory, journalName(previous))).catch(() => undefined);
     await unlink(pathIn(directory, snapshotName(previous))).catch(() => undefined);
     await syncDirectory(directory).catch(() => undefined);

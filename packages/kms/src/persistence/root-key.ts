@@ -13,17 +13,22 @@
  * and the directory fsynced, so `root.key` appears only complete. An empty or truncated
  * `root.key` (what a crash during an in-place create could leave) is replaced while the directory
  * holds no state yet, since nothing can have been sealed under it; any other malformed key is
- * refused rather than silently swapped for a new one. The caller holds the directory lock.
+ * refused rather than silently swapped for a new one. A `root.key.tmp` a crash left (before the
+ * link: a key never used; or after it: a second name of `root.key`) is removed once the open has
+ * proven the directory's key (`removeRootKeyLeftover`), so no stray copy of a key stays on disk.
+ * The caller holds the directory lock.
  */
 
 import { constants } from 'node:fs';
 import { type FileHandle, open } from 'node:fs/promises';
 import { createFileExclusivelyDurably } from '@strongbox/service-kernel';
 import { KmsError } from '../errors.ts';
-import { pathIn } from './files.ts';
+import { type FileIo, nodeFileIo, pathIn } from './files.ts';
 
 /** The root key file's name inside the data directory. */
 export const ROOT_KEY_FILE = 'root.key';
+/** Where `createFileExclusivelyDurably` writes `root.key` before linking it into place. */
+const ROOT_KEY_TEMPORARY = `${ROOT_KEY_FILE}.tmp`;
 /** The environment variable holding a base64 root key. */
 export const ROOT_KEY_ENV = 'STRONGBOX_ROOT_KEY';
 /** AES-256. */
@@ -58,12 +63,15 @@ export function parseRootKey(text: string, where: string): Uint8Array {
  * and no key was given.
  *
  * @param hasState - whether the directory already holds snapshots or journals.
- * @throws KmsError INVALID_ROOT_KEY, INSECURE_ROOT_KEY or MISSING_ROOT_KEY.
+ * @param io - creates `root.key` (fault-injection tests; the store's lease fences it).
+ * @throws KmsError INVALID_ROOT_KEY, INSECURE_ROOT_KEY or MISSING_ROOT_KEY; the kernel's
+ *   `NOT_DURABLE` or the file system's error if `root.key` cannot be created.
  */
 export async function resolveRootKey(
   directory: string,
   rootKey: Uint8Array | undefined,
   hasState: boolean,
+  io: FileIo = nodeFileIo,
 ): Promise<{ key: Uint8Array; source: RootKeySource }> {
   if (rootKey !== undefined) {
     if (!(rootKey instanceof Uint8Array) || rootKey.length !== ROOT_KEY_LENGTH) {
@@ -78,7 +86,7 @@ export async function resolveRootKey(
   if (fromEnvironment !== undefined && fromEnvironment !== '') return { key: parseRootKey(fromEnvironment, ROOT_KEY_ENV), source: 'environment' };
   const path = pathIn(directory, ROOT_KEY_FILE);
   const existing = await readRootKeyFile(path, !hasState);
-  if (existing === 'truncated') return { key: await createRootKeyFile(path, 'replace'), source: 'created' };
+  if (existing === 'truncated') return { key: await createRootKeyFile(path, 'replace', io), source: 'created' };
   if (existing !== undefined) return { key: existing, source: 'file' };
   if (hasState) {
     throw new KmsError(
@@ -86,7 +94,7 @@ export async function resolveRootKey(
       `The data directory ${directory} holds state but ${path} is missing; pass the root key it was sealed with (the rootKey option or ${ROOT_KEY_ENV}) or restore ${ROOT_KEY_FILE}.`,
     );
   }
-  return { key: await createRootKeyFile(path, 'create'), source: 'created' };
+  return { key: await createRootKeyFile(path, 'create', io), source: 'created' };
 }
 
 /**
@@ -126,9 +134,31 @@ async function readRootKeyFile(path: string, replaceable: boolean): Promise<Uint
  * lock nobody else creates it), `rename` to replace a truncated one. Then fsyncs the directory,
  * so the name is durable before anything is sealed.
  */
-async function createRootKeyFile(path: string, mode: 'create' | 'replace'): Promise<Uint8Array> {
+async function createRootKeyFile(path: string, mode: 'create' | 'replace', io: FileIo): Promise<Uint8Array> {
   const key = new Uint8Array(ROOT_KEY_LENGTH);
   crypto.getRandomValues(key);
-  await createFileExclusivelyDurably(path, new TextEncoder().encode(`${Buffer.from(key).toString('base64')}\n`), { mode });
+  try {
+    await createFileExclusivelyDurably(path, new TextEncoder().encode(`${Buffer.from(key).toString('base64')}\n`), { mode, io });
+  } catch (error) {
+    // `root.key` may be in place (NOT_DURABLE) but nothing is sealed under it: the next open reads it.
+    key.fill(0);
+    throw error;
+  }
   return key;
+}
+
+/**
+ * Removes the `root.key.tmp` a crash inside `createFileExclusivelyDurably` may have left: before
+ * its link, a key never used; after it, a second name of `root.key`. Call it only once the
+ * directory's key is proven (its state recovered under the key in use, or no state to recover):
+ * until then the file might be the only copy of a key the state needs (a `root.key` lost by hand),
+ * and is kept. Its removal is made durable by the directory fsync that follows in the open; if it
+ * is lost, the next open removes it again.
+ * @throws the file system's error (not ENOENT), or what `io.unlink` throws (`LEASE_LOST`).
+ * @example await removeRootKeyLeftover(directory, io);
+ */
+export async function removeRootKeyLeftover(directory: string, io: FileIo = nodeFileIo): Promise<void> {
+  await (io.unlink ?? nodeFileIo.unlink!)(pathIn(directory, ROOT_KEY_TEMPORARY)).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'ENOENT') throw error;
+  });
 }

@@ -5,7 +5,7 @@
  * tests can inject failures (a full disk, an I/O error) at exactly these steps.
  */
 
-import { type FileHandle, mkdir, open, rename, unlink } from 'node:fs/promises';
+import { type FileHandle, link, mkdir, open, rename, unlink } from 'node:fs/promises';
 
 /** The file operations a store's durability depends on. */
 export interface FileIo {
@@ -13,6 +13,11 @@ export interface FileIo {
   write(handle: FileHandle, bytes: Uint8Array): Promise<void>;
   /** Makes the handle's written data durable (fdatasync). */
   sync(handle: FileHandle): Promise<void>;
+  /**
+   * Makes the handle's data and all its metadata durable (fsync), for a new file whose mode must
+   * survive a crash too: fdatasync may leave a chmod unwritten. Default: `handle.sync()`.
+   */
+  syncFile?(handle: FileHandle): Promise<void>;
   /**
    * Cuts the file to `length` bytes and makes that durable (ftruncate, fdatasync): drops what a
    * failed append left past the last durable record. Default: `nodeFileIo.truncate`.
@@ -39,6 +44,11 @@ export interface FileIo {
    * when the directory must grow. Default: node's `rename`.
    */
   rename?(from: string, to: string): Promise<void>;
+  /**
+   * Gives the file `existing` the further name `path`, failing with EEXIST if `path` exists (an
+   * exclusive create's commit point). Default: node's `link`.
+   */
+  link?(existing: string, path: string): Promise<void>;
   /** Removes the file `path` (a removal's commit point). Default: node's `unlink`. */
   unlink?(path: string): Promise<void>;
   /** Creates the directory `path` (not its parents) with `mode`. Default: node's `mkdir`. */
@@ -76,7 +86,8 @@ export async function syncDirectory(directory: string): Promise<void> {
 }
 
 /**
- * Real writes, fdatasync, directory fsync, opens, renames, unlinks and directory creation.
+ * Real writes, fdatasync, fsync, directory fsync, opens, renames, links, unlinks and directory
+ * creation.
  * @example await nodeFileIo.write(handle, bytes); await nodeFileIo.sync(handle);
  */
 export const nodeFileIo: FileIo = Object.freeze({
@@ -85,6 +96,7 @@ export const nodeFileIo: FileIo = Object.freeze({
   async sync(handle: FileHandle): Promise<void> {
     await handle.datasync();
   },
+  syncFile: (handle: FileHandle): Promise<void> => handle.sync(),
   async truncate(handle: FileHandle, length: number): Promise<void> {
     await handle.truncate(length);
     await handle.datasync();
@@ -92,6 +104,7 @@ export const nodeFileIo: FileIo = Object.freeze({
   close: (handle: FileHandle): Promise<void> => handle.close(),
   open: (path: string, flags: string, mode?: number): Promise<FileHandle> => open(path, flags, mode),
   rename: (from: string, to: string): Promise<void> => rename(from, to),
+  link: (existing: string, path: string): Promise<void> => link(existing, path),
   unlink: (path: string): Promise<void> => unlink(path),
   async mkdir(path: string, mode?: number): Promise<void> {
     await mkdir(path, { mode });

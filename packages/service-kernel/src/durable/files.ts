@@ -8,7 +8,7 @@
  */
 
 import { randomBytes } from 'node:crypto';
-import { type FileHandle, link, open, rename, unlink } from 'node:fs/promises';
+import { type FileHandle, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { ServiceError, type ServiceErrorOf } from '../errors.ts';
 import { type FileIo, nodeFileIo, syncDirectory } from './file-io.ts';
@@ -140,8 +140,9 @@ export interface ExclusiveCreateOptions {
    */
   readonly mode?: 'create' | 'replace';
   /**
-   * The write, the close and the directory fsync go through it (tests inject failures). Default:
-   * `nodeFileIo`.
+   * Every step goes through it: the removals, the open, the write, the fsync (`syncFile`), the
+   * close, the link or rename, and the directory fsync (tests inject failures; a lease fences
+   * them, `fencedFileIo`). Default: `nodeFileIo`.
    */
   readonly io?: FileIo;
 }
@@ -150,54 +151,47 @@ export interface ExclusiveCreateOptions {
  * Creates the file `path` holding `bytes`, owner-only (0600), appearing only complete: writes
  * `path.tmp` (removing a leftover of an earlier crash first), chmods it to 0600 (the umask can
  * only clear bits, never add them), fsyncs it, links it to `path` (or renames it, see `mode`),
- * and fsyncs the directory. For secrets such as root keys; the caller holds the directory lock,
- * since `path.tmp` is a fixed name.
+ * and fsyncs the directory, each step through `options.io`. For secrets such as root keys; the
+ * caller holds the directory lock, since `path.tmp` is a fixed name.
  * @throws ServiceError `NOT_DURABLE` when the last step, the directory fsync, fails: `path` then
  *   holds `bytes` and every later read sees them, but a crash may undo it (as `replaceFileWith`).
  *   Otherwise the file system's error (EEXIST if `path` exists in `'create'` mode; a failed close
  *   too, which can report a lost write-back), and `path` is then untouched and `path.tmp` removed
- *   (best effort).
+ *   (best effort: if that removal fails too, the next call removes it before anything else).
  * @example await createFileExclusivelyDurably('/var/lib/strongbox/root.key', keyText);
  */
 export async function createFileExclusivelyDurably(path: string, bytes: Uint8Array, options: ExclusiveCreateOptions = {}): Promise<void> {
   const io = options.io ?? nodeFileIo;
+  const unlink = io.unlink ?? nodeFileIo.unlink!;
   const temporary = `${path}.tmp`;
   // A leftover of a crash between the write and the link: never used, so never needed.
   await unlink(temporary).catch((error: NodeJS.ErrnoException) => {
     if (error.code !== 'ENOENT') throw error;
   });
-  const handle = await open(temporary, 'wx', 0o600);
+  const handle = await (io.open ?? nodeFileIo.open!)(temporary, 'wx', 0o600);
   try {
     await closeAfter(handle, io, async () => {
       await handle.chmod(0o600);
       await io.write(handle, bytes);
       // fsync, not `io.sync` (fdatasync): the mode the chmod set must be durable too.
-      await handle.sync();
+      await (io.syncFile ?? nodeFileIo.syncFile!)(handle);
     });
   } catch (error) {
     // A secret half written, or whole but unconfirmed: no copy of it stays behind.
     await unlink(temporary).catch(() => undefined);
     throw error;
   }
-  if ((options.mode ?? 'create') === 'create') {
-    try {
-      await link(temporary, path);
-    } catch (error) {
-      await unlink(temporary).catch(() => undefined);
-      throw error;
-    }
-    // `path` is in place from here on, so a failure now must not read as "not created". A second
-    // name of the same owner-only file left behind is what a crash between the link and this
-    // unlink leaves too; the next call (or the store's open) removes it.
+  const create = (options.mode ?? 'create') === 'create';
+  try {
+    await (create ? (io.link ?? nodeFileIo.link!) : (io.rename ?? nodeFileIo.rename!))(temporary, path);
+  } catch (error) {
     await unlink(temporary).catch(() => undefined);
-  } else {
-    try {
-      await rename(temporary, path);
-    } catch (error) {
-      await unlink(temporary).catch(() => undefined);
-      throw error;
-    }
+    throw error;
   }
+  // `path` is in place from here on, so a failure now must not read as "not created". A second
+  // name of the same owner-only file left behind is what a crash between the link and this
+  // unlink leaves too; the next call (or the store's open) removes it.
+  if (create) await unlink(temporary).catch(() => undefined);
   await syncDirectoryAfter(dirname(path), path, io);
 }
 

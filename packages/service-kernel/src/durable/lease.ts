@@ -87,27 +87,56 @@ export interface DirectoryLease {
   release(): Promise<void>;
 }
 
+/** `open` flags that only read: an open with any other flags may create, truncate or write. */
+const READ_ONLY_FLAGS: ReadonlySet<string> = new Set(['r', 'rs']);
+
 /**
- * `io` with every write and truncate preceded by `lease.confirm()`: a store whose appends, records
- * and cut-backs go through it writes nothing once the lease is lost (the write rejects with
- * the `ServiceError` `LEASE_LOST` before touching the file). Syncs (of files and directories) and closes are left alone:
- * they only make durable what a confirmed write wrote.
- * @example const io = fencedFileIo(nodeFileIo, lease); await io.write(handle, bytes); // ServiceError LEASE_LOST once lost
+ * `io` with every step that changes the directory preceded by `lease.confirm()`: writes and
+ * truncates, renames, links, unlinks, directory creation and opens that may create or change a
+ * file (any flags but `'r'`). A store whose steps go through it changes nothing once the lease is
+ * lost (the step rejects with the `ServiceError` `LEASE_LOST` before touching the file): a lapsed
+ * holder's snapshot rename cannot replace the new holder's file, nor its unlink remove one. Syncs
+ * (of files and directories), closes and read-only opens are left alone: they change nothing, or
+ * only make durable what a confirmed step did.
+ * @example const io = fencedFileIo(nodeFileIo, lease); await io.rename!(from, to); // ServiceError LEASE_LOST once lost
  */
 export function fencedFileIo(io: FileIo, lease: Pick<DirectoryLease, 'confirm'>): FileIo {
   const truncate = io.truncate ?? nodeFileIo.truncate!;
+  const open = io.open ?? nodeFileIo.open!;
+  const rename = io.rename ?? nodeFileIo.rename!;
+  const link = io.link ?? nodeFileIo.link!;
+  const unlink = io.unlink ?? nodeFileIo.unlink!;
+  const mkdir = io.mkdir ?? nodeFileIo.mkdir!;
   return Object.freeze({
     async write(handle: FileHandle, bytes: Uint8Array): Promise<void> {
       await lease.confirm();
       await io.write(handle, bytes);
     },
     sync: (handle: FileHandle): Promise<void> => io.sync(handle),
+    syncFile: io.syncFile ?? nodeFileIo.syncFile!,
     syncDirectory: io.syncDirectory ?? nodeFileIo.syncDirectory!,
     close: io.close ?? nodeFileIo.close!,
-    open: io.open ?? nodeFileIo.open!,
-    rename: io.rename ?? nodeFileIo.rename!,
-    unlink: io.unlink ?? nodeFileIo.unlink!,
-    mkdir: io.mkdir ?? nodeFileIo.mkdir!,
+    async open(path: string, flags: string, mode?: number): Promise<FileHandle> {
+      if (!READ_ONLY_FLAGS.has(flags)) await lease.confirm();
+      return open(path, flags, mode);
+    },
+    async rename(from: string, to: string): Promise<void> {
+      // A lapsed holder's snapshot renamed over the new holder's would replace its state.
+      await lease.confirm();
+      await rename(from, to);
+    },
+    async link(existing: string, path: string): Promise<void> {
+      await lease.confirm();
+      await link(existing, path);
+    },
+    async unlink(path: string): Promise<void> {
+      await lease.confirm();
+      await unlink(path);
+    },
+    async mkdir(path: string, mode?: number): Promise<void> {
+      await lease.confirm();
+      await mkdir(path, mode);
+    },
     async truncate(handle: FileHandle, length: number): Promise<void> {
       // A cut-back after a takeover could cut off what the new holder appended to a shared file.
       await lease.confirm();

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { link, mkdir, mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -273,5 +273,119 @@ describe('createFileExclusivelyDurably', () => {
     expect(await readFile(path, 'utf8')).toBe('fresh');
     expect(await readdir(directory)).toEqual(['root.key']);
     if (posix) expect(await modeOf(path)).toBe(0o600);
+  });
+});
+
+/** The `FileIo` steps `createFileExclusivelyDurably` takes, in order (`unlink` twice: the leftover, then the linked temporary). */
+type Step = 'unlink leftover' | 'open' | 'write' | 'syncFile' | 'close' | 'link' | 'rename' | 'unlink temporary' | 'syncDirectory';
+
+/** `nodeFileIo` with `step` failing with EIO (the handle is still closed when the close fails, as close(2) releases it). */
+function failingAt(step: Step, cause: Error): FileIo {
+  let unlinks = 0;
+  return {
+    ...nodeFileIo,
+    unlink: async (path) => {
+      unlinks += 1;
+      if ((step === 'unlink leftover' && unlinks === 1) || (step === 'unlink temporary' && unlinks === 2)) throw cause;
+      return nodeFileIo.unlink!(path);
+    },
+    ...(step === 'open' ? { open: async () => Promise.reject(cause) } : {}),
+    ...(step === 'write' ? { write: async () => Promise.reject(cause) } : {}),
+    ...(step === 'syncFile' ? { syncFile: async () => Promise.reject(cause) } : {}),
+    ...(step === 'close' ? { close: async (handle) => (await handle.close(), Promise.reject(cause)) } : {}),
+    ...(step === 'link' ? { link: async () => Promise.reject(cause) } : {}),
+    ...(step === 'rename' ? { rename: async () => Promise.reject(cause) } : {}),
+    ...(step === 'syncDirectory' ? { syncDirectory: async () => Promise.reject(cause) } : {}),
+  };
+}
+
+describe('createFileExclusivelyDurably through the file layer', () => {
+  it('takes every step through the file layer, in order', async () => {
+    const directory = await tempDirectory();
+    const path = join(directory, 'root.key');
+    const steps: string[] = [];
+    const io: FileIo = {
+      write: async (handle, bytes) => (steps.push('write'), nodeFileIo.write(handle, bytes)),
+      sync: async () => Promise.reject(new Error('fdatasync would not make the mode durable')),
+      syncFile: async (handle) => (steps.push('syncFile'), nodeFileIo.syncFile!(handle)),
+      close: async (handle) => (steps.push('close'), nodeFileIo.close!(handle)),
+      open: async (file, flags, mode) => (steps.push(`open ${flags}`), nodeFileIo.open!(file, flags, mode)),
+      link: async (from, to) => (steps.push(`link ${to === path}`), nodeFileIo.link!(from, to)),
+      unlink: async (file) => (steps.push('unlink'), nodeFileIo.unlink!(file)),
+      syncDirectory: async (synced) => (steps.push(`syncDirectory ${synced === directory}`), nodeFileIo.syncDirectory!(synced)),
+    };
+    await createFileExclusivelyDurably(path, text('secret\n'), { io });
+    expect(steps).toEqual(['unlink', 'open wx', 'write', 'syncFile', 'close', 'link true', 'unlink', 'syncDirectory true']);
+    expect(await readdir(directory)).toEqual(['root.key']);
+  });
+
+  const failures: readonly (readonly [Step, 'create' | 'replace'])[] = [
+    ['unlink leftover', 'create'],
+    ['open', 'create'],
+    ['write', 'create'],
+    ['syncFile', 'create'],
+    ['close', 'create'],
+    ['link', 'create'],
+    ['open', 'replace'],
+    ['write', 'replace'],
+    ['syncFile', 'replace'],
+    ['close', 'replace'],
+    ['rename', 'replace'],
+  ];
+
+  it.each(failures)(
+    'a failing %s (%s mode) reaches the caller, leaves the name untouched and no other copy of the secret, and the next call succeeds',
+    async (step, mode) => {
+      const directory = await tempDirectory();
+      const path = join(directory, 'root.key');
+      if (mode === 'replace') await writeFile(path, 'trunc', { mode: 0o600 });
+      // A leftover of an earlier crash, so the first step has something to remove.
+      if (step === 'unlink leftover') await writeFile(`${path}.tmp`, 'half', { mode: 0o600 });
+      const cause = eio();
+      await expect(createFileExclusivelyDurably(path, text('secret\n'), { mode, io: failingAt(step, cause) })).rejects.toBe(cause);
+      const left = await readdir(directory);
+      // Only a failed removal of the leftover leaves it, and it is not this call's secret.
+      expect(left.sort()).toEqual([...(mode === 'replace' ? ['root.key'] : []), ...(step === 'unlink leftover' ? ['root.key.tmp'] : [])]);
+      for (const name of left) expect(await readFile(join(directory, name), 'utf8')).not.toContain('secret');
+      await createFileExclusivelyDurably(path, text('again\n'), { mode });
+      expect(await readFile(path, 'utf8')).toBe('again\n');
+      expect(await readdir(directory)).toEqual(['root.key']);
+    },
+  );
+
+  it('a failing removal of the linked temporary does not fail the create: the name is in place, the second name the same file', async () => {
+    const directory = await tempDirectory();
+    const path = join(directory, 'root.key');
+    await createFileExclusivelyDurably(path, text('secret\n'), { io: failingAt('unlink temporary', eio()) });
+    expect(await readFile(path, 'utf8')).toBe('secret\n');
+    // What a crash between the link and the unlink leaves too: a second name of the same inode,
+    // no copy of the secret (the store's open removes it).
+    expect((await readdir(directory)).sort()).toEqual(['root.key', 'root.key.tmp']);
+    expect((await stat(`${path}.tmp`)).ino).toBe((await stat(path)).ino);
+  });
+
+  it.each(['create', 'replace'] as const)(
+    'a failing directory fsync (%s mode) reaches the caller as NOT_DURABLE, the file in place and no other name',
+    async (mode) => {
+      const directory = await tempDirectory();
+      const path = join(directory, 'root.key');
+      const cause = eio();
+      await expect(createFileExclusivelyDurably(path, text('secret\n'), { mode, io: failingAt('syncDirectory', cause) })).rejects.toMatchObject({
+        code: 'NOT_DURABLE',
+        cause,
+      });
+      expect(await readFile(path, 'utf8')).toBe('secret\n');
+      expect(await readdir(directory)).toEqual(['root.key']);
+    },
+  );
+
+  it('does not take a hard link of an existing file as its own leftover: the link fails with EEXIST, the name keeps its content', async () => {
+    const directory = await tempDirectory();
+    const path = join(directory, 'root.key');
+    await writeFile(path, 'kept', { mode: 0o600 });
+    await link(path, `${path}.tmp`);
+    await expect(createFileExclusivelyDurably(path, text('other'))).rejects.toMatchObject({ code: 'EEXIST' });
+    expect(await readFile(path, 'utf8')).toBe('kept');
+    expect(await readdir(directory)).toEqual(['root.key']);
   });
 });

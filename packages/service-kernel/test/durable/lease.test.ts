@@ -4,7 +4,7 @@
  * `confirm` rejects. Renewals run on demand and the clock is injected: no test waits.
  */
 
-import { mkdtemp, open, readFile, stat, symlink, unlink, utimes, writeFile } from 'node:fs/promises';
+import { mkdtemp, open, readdir, readFile, stat, symlink, unlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -225,6 +225,50 @@ describe('DirectoryLease', () => {
     await expect(io.truncate!(handle, 0)).rejects.toMatchObject({ code: 'LEASE_LOST' });
     await handle.close();
     expect([...(await readFile(file))]).toEqual([1, 2]);
+    await held.lease.release();
+  });
+
+  it('fencedFileIo renames, links, unlinks, creates directories and opens for writing while the lease holds, and none of them once it is lost', async () => {
+    const held = await hold();
+    const io = fencedFileIo(nodeFileIo, held.lease);
+    const at = (name: string): string => join(held.directory, name);
+    await writeFile(at('a'), 'a');
+    await io.rename!(at('a'), at('b'));
+    await io.link!(at('b'), at('c'));
+    await io.unlink!(at('c'));
+    await io.mkdir!(at('d'), 0o700);
+    await (await io.open!(at('e'), 'wx', 0o600)).close();
+    await writeFile(at('f'), 'kept');
+    await takeOver(held.path, 2);
+    const before = (await readdir(held.directory)).sort();
+    await expect(io.rename!(at('b'), at('snapshot'))).rejects.toMatchObject({ code: 'LEASE_LOST' });
+    await expect(io.link!(at('b'), at('g'))).rejects.toMatchObject({ code: 'LEASE_LOST' });
+    await expect(io.unlink!(at('b'))).rejects.toMatchObject({ code: 'LEASE_LOST' });
+    await expect(io.mkdir!(at('h'), 0o700)).rejects.toMatchObject({ code: 'LEASE_LOST' });
+    await expect(io.open!(at('i'), 'wx', 0o600)).rejects.toMatchObject({ code: 'LEASE_LOST' });
+    // 'w' would truncate an existing file, 'a' append to it, 'r+' write into it.
+    for (const flags of ['w', 'a', 'r+']) await expect(io.open!(at('f'), flags)).rejects.toMatchObject({ code: 'LEASE_LOST' });
+    expect((await readdir(held.directory)).sort()).toEqual(before);
+    expect(await readFile(at('f'), 'utf8')).toBe('kept');
+    // Reading stays possible: the service refuses its callers itself, and a read changes nothing.
+    await (await io.open!(at('f'), 'r')).close();
+    await held.lease.release();
+  });
+
+  it('fencedFileIo checks the lease before each of those steps, not once', async () => {
+    const held = await hold();
+    let confirms = 0;
+    const io = fencedFileIo(nodeFileIo, { confirm: async () => void (confirms += 1) });
+    const at = (name: string): string => join(held.directory, name);
+    await writeFile(at('a'), 'a');
+    await io.rename!(at('a'), at('b'));
+    await io.link!(at('b'), at('c'));
+    await io.unlink!(at('c'));
+    await io.mkdir!(at('d'));
+    await (await io.open!(at('e'), 'w')).close();
+    expect(confirms).toBe(5);
+    await (await io.open!(at('e'), 'r')).close();
+    expect(confirms).toBe(5);
     await held.lease.release();
   });
 
