@@ -12,8 +12,9 @@
  * A write that fails after its record took its place (`CommitOutcomeUnknown`: the backend could
  * not confirm it durable) fails the request, but the index shows the record, as the files do, so
  * reads, retries and later writes act on what is there; the new record's blobs are counted as
- * after a success, and the blobs of the record it replaced stay until the next open, since a crash
- * may bring that record back (`commit-outcome.ts`).
+ * after a success, and the blobs of the record it replaced stay, since a crash may bring that
+ * record back, until the record is written anew durably under the name's lock, or else until the
+ * next open (`commit-outcome.ts`).
  *
  * Opening repairs what a crash can leave (`restore.ts`). The index itself (`bucket-index.ts`), the
  * reference counts (`blob-refs.ts`), readers over segments (`segment-reader.ts`) and the listing

@@ -9,7 +9,7 @@
 import { S3Error } from '../errors.ts';
 import { discard, openReader, pinningFor, writeBlob } from './blob-lifecycle.ts';
 import { copyFields, partInfo, resolveFields, type UploadState } from './bucket-index.ts';
-import { outcomeUnknown, persisted, unlessOutcomeUnknown } from './commit-outcome.ts';
+import { confirmByRewrite, outcomeUnknown, persisted, unlessOutcomeUnknown } from './commit-outcome.ts';
 import { compareUploads, partPage, uploadPage } from './listing.ts';
 import { commitObject } from './object-commit.ts';
 import type { ObjectRecord, PartRecord, SegmentRecord, UploadRecord } from './persistence.ts';
@@ -102,22 +102,45 @@ export async function putPart(
     throw error;
   }
   const pin = pinning === undefined ? {} : { pin: pinning.pin() };
+  let replaced: PartRecord | undefined;
   try {
     store.refs.retain(bucket, [blobId]);
     return await store.locks.run(`u\0${bucket}\0${uploadId}`, async () => {
       const upload = uploadState(store, target, uploadId);
       const part: PartRecord = { partNumber, blobId, size, ...pin, lastModified: store.now(), metadata: copyFields(resolveFields(metadata)) };
       const old = upload.parts.get(partNumber);
-      // Not durable: the part is in place (its blob counted by it), the old one's blob stays.
-      await persisted(store.persistence.writePart(bucket, uploadId, part), () => upload.parts.set(partNumber, part));
+      // Not durable: the part is in place (its blob counted by it), the old one's blob stays
+      // until a rewrite confirms the part (`confirmPart`).
+      await persisted(store.persistence.writePart(bucket, uploadId, part), () => {
+        upload.parts.set(partNumber, part);
+        replaced = old;
+      });
       upload.parts.set(partNumber, part);
       if (old !== undefined) await store.refs.release(bucket, [old.blobId]);
       return partInfo(part);
     });
   } catch (error) {
     if (!outcomeUnknown(error)) await discard(store, bucket, [blobId]);
+    // With the upload's lock released (the rewrite takes it again, after any write queued behind it).
+    if (replaced !== undefined) await confirmPart(store, bucket, uploadId, replaced);
     throw error;
   }
+}
+
+/**
+ * Writes the part's record anew from the index (`confirmByRewrite`), then releases the blob of
+ * `replaced`, the part a write whose outcome is unknown replaced. An upload completed or aborted
+ * since is left to the next open.
+ */
+async function confirmPart(store: StoreState, bucket: string, uploadId: string, replaced: PartRecord): Promise<void> {
+  const upload = store.buckets.get(bucket)?.uploads.get(uploadId);
+  const rewrite = async (): Promise<boolean> => {
+    const current = upload === undefined || store.buckets.get(bucket)?.uploads.get(uploadId) !== upload ? undefined : upload.parts.get(replaced.partNumber);
+    if (current === undefined) return false;
+    await store.persistence.writePart(bucket, uploadId, current);
+    return true;
+  };
+  await confirmByRewrite(store, `u\0${bucket}\0${uploadId}`, rewrite, bucket, [replaced.blobId]);
 }
 
 /**
