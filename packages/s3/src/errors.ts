@@ -92,6 +92,8 @@ export type S3ErrorReason =
   | 'CopyToItselfWithoutChange'
   | 'InvalidMetadataDirective'
   | 'InvalidStorageClass'
+  | 'InvalidRedirectLocation'
+  | 'RedirectLocationTooLong'
   | 'CopySourceTooLarge'
   | 'NoSuchVersion'
   | 'InternalError'
@@ -460,6 +462,22 @@ export const S3_ERRORS: Readonly<Record<S3ErrorReason, S3WireError>> = Object.fr
   // CreateMultipartUpload): AWS's error-code list, "InvalidStorageClass: The storage class you
   // specified is not valid", 400.
   InvalidStorageClass: { code: 'InvalidStorageClass', status: 400, message: 'The storage class you specified is not valid' },
+  // x-amz-website-redirect-location without '/', 'http://' or 'https://' in front (PutObject,
+  // CopyObject, CreateMultipartUpload, a POST form's field): AWS's error-code list,
+  // "InvalidRedirectLocation", 400, this text.
+  InvalidRedirectLocation: {
+    code: 'InvalidRedirectLocation',
+    status: 400,
+    message: "The website redirect location must have a prefix of 'http://' or 'https://' or '/'.",
+  },
+  // "The length of the value is limited to 2 KB" (PutObject, WebsiteRedirectLocation). UNCONFIRMED
+  // code and text: no capture of S3's answer; the code of the prefix rule, the text of
+  // S3-compatible stores.
+  RedirectLocationTooLong: {
+    code: 'InvalidRedirectLocation',
+    status: 400,
+    message: 'The length of website redirect location cannot exceed 2,048 characters.',
+  },
   // UNCONFIRMED text: CopyObject copies at most 5 GiB (API reference); no capture of the error.
   CopySourceTooLarge: {
     code: 'InvalidRequest',

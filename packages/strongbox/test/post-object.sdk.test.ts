@@ -181,3 +181,39 @@ describe('POST Object over HTTPS with encryption fields', () => {
     expect(await keysIn('blocked-uploads')).toEqual([]);
   });
 });
+
+describe('POST Object fields stored as PutObject stores its headers', () => {
+  it('Cache-Control, Content-Disposition, Expires, the website redirect and a SHA-256 checksum, read back with S3Client', async () => {
+    await s3.send(new CreateBucketCommand({ Bucket: 'field-uploads' }));
+    const file = 'col\n1\n';
+    const fields = {
+      'Content-Type': 'text/csv',
+      'Cache-Control': 'no-cache',
+      'Content-Disposition': 'inline',
+      Expires: 'Wed, 02 Jan 2030 03:04:05 GMT',
+      'x-amz-website-redirect-location': 'https://example.com/moved',
+      'x-amz-checksum-algorithm': 'SHA256',
+      'x-amz-checksum-sha256': createHash('sha256').update(file).digest('base64'),
+    };
+    const presigned = await createPresignedPost(s3, { Bucket: 'field-uploads', Key: 'data.csv', Fields: fields });
+    const answer = await post(presigned, file);
+    expect(answer.status).toBe(204);
+    expect(answer.headers['x-amz-checksum-sha256']).toBe(fields['x-amz-checksum-sha256']);
+    const head = await s3.send(new HeadObjectCommand({ Bucket: 'field-uploads', Key: 'data.csv', ChecksumMode: 'ENABLED' }));
+    expect(head).toMatchObject({
+      ContentType: 'text/csv',
+      CacheControl: 'no-cache',
+      ContentDisposition: 'inline',
+      ExpiresString: fields.Expires,
+      WebsiteRedirectLocation: 'https://example.com/moved',
+      ChecksumSHA256: fields['x-amz-checksum-sha256'],
+    });
+    const wrong = await post(
+      await createPresignedPost(s3, { Bucket: 'field-uploads', Key: 'wrong.csv', Fields: { 'x-amz-checksum-sha256': fields['x-amz-checksum-sha256'] } }),
+      'other',
+    );
+    expect(wrong.status).toBe(400);
+    expect(wrong.body).toContain('<Code>BadDigest</Code>');
+    expect(await keysIn('field-uploads')).toEqual(['data.csv']);
+  });
+});

@@ -20,6 +20,7 @@ export * from './listing.ts';
 export * from './metadata.ts';
 export * from './multipart.ts';
 export * from './names.ts';
+export * from './object-headers.ts';
 export * from './range.ts';
 export * from './response-encryption.ts';
 export * from './storage-class.ts';

@@ -205,7 +205,7 @@ export const completeMultipartUpload: OperationDefinition<'CompleteMultipartUplo
             context.crypto.md5,
           );
           return {
-            ...multipartObjectFields(upload.mode, `"${etag}"`, parts, upload.contentType, upload.userMetadataJson, upload.modeFields),
+            ...multipartObjectFields(upload.mode, `"${etag}"`, parts, upload.contentType, upload.userMetadataJson, upload.modeFields, upload.headersJson),
             ...(checksum === undefined ? {} : checksumFields(checksum)),
             ...partChecksumFields(checksum, parts),
           };

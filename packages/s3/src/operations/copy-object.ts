@@ -35,10 +35,12 @@ import { checkCopySourceSize, checkInPlaceCopy, metadataDirective, parseCopySour
 import type { CustomerKey } from '../model/customer-key.ts';
 import { etagKind, objectEtag } from '../model/etag.ts';
 import { checkUserMetadataSize } from '../model/metadata.ts';
+import { OBJECT_HEADER_MEMBERS, type ObjectHeaders, objectHeadersJson, objectHeadersOf } from '../model/object-headers.ts';
 import { checkStorageClass } from '../model/storage-class.ts';
 import type { UnsupportedConditions } from '../policy/authorize.ts';
 import { header, metadataHeaders, struct, xmlPayload } from '../protocol/binding.ts';
 import { CHECKSUM_XML_MEMBERS } from '../protocol/checksum-headers.ts';
+import { OBJECT_HEADERS_BINDING } from '../protocol/object-headers.ts';
 import { COPY_SOURCE_SSE_C_REQUEST, SSE_RESPONSE, SSE_WRITE_REQUEST } from '../protocol/sse-headers.ts';
 import type { ObjectInfo } from '../storage/types.ts';
 import { ownedBucket } from './shared/buckets.ts';
@@ -64,10 +66,16 @@ export interface CopyObjectRequest extends SseWriteMembers, CopySourceCustomerMe
   /** `x-amz-storage-class`: checked, then stored as STANDARD (classes are not modelled). */
   StorageClass?: string;
   /**
-   * `x-amz-website-redirect-location`: naming it makes a copy onto itself legal, as in S3; the
-   * redirect itself is not stored (website hosting is not modelled: a known difference).
+   * `x-amz-website-redirect-location`: the destination's, whatever the directive (S3 never copies
+   * it); naming it makes a copy onto itself legal, as in S3.
    */
   WebsiteRedirectLocation?: string;
+  /** With `REPLACE`: the destination's Cache-Control, Content-Disposition, … (`ObjectHeaders`). */
+  CacheControl?: string;
+  ContentDisposition?: string;
+  ContentEncoding?: string;
+  ContentLanguage?: string;
+  Expires?: string;
   /** With `REPLACE`: the destination's content type. */
   ContentType?: string;
   /** With `REPLACE`: the destination's user metadata. */
@@ -109,7 +117,7 @@ export const copyObject: OperationDefinition<'CopyObject', CopyObjectRequest, Co
         CopySource: header('x-amz-copy-source'),
         MetadataDirective: header('x-amz-metadata-directive'),
         StorageClass: header('x-amz-storage-class'),
-        WebsiteRedirectLocation: header('x-amz-website-redirect-location'),
+        ...OBJECT_HEADERS_BINDING,
         // Model CopyObject `ChecksumAlgorithm`: the destination's algorithm (not the SDK's
         // x-amz-sdk-checksum-algorithm: a copy has no body to checksum on the client).
         ChecksumAlgorithm: header('x-amz-checksum-algorithm'),
@@ -166,6 +174,8 @@ export const copyObject: OperationDefinition<'CopyObject', CopyObjectRequest, Co
     const directive = metadataDirective(input.MetadataDirective);
     // REPLACE stores the request's metadata: over 2 KB it is refused before anything is read.
     if (directive === 'REPLACE') checkUserMetadataSize(input.Metadata);
+    // The request's headers (its redirect checked), before anything is read.
+    const requestHeaders = objectHeadersOf(directive === 'REPLACE' ? input : { WebsiteRedirectLocation: input.WebsiteRedirectLocation });
     checkStorageClass(input.StorageClass);
     const checksumAlgorithm = input.ChecksumAlgorithm === undefined ? undefined : requestedChecksumAlgorithm(input.ChecksumAlgorithm);
     const guard = writeGuard(parseWriteCondition(input.IfMatch, input.IfNoneMatch), key);
@@ -207,6 +217,7 @@ export const copyObject: OperationDefinition<'CopyObject', CopyObjectRequest, Co
         const { keys, customerKeyMd5, kms } = await writeKeys(decided, target, key, context);
         try {
           const [contentType, userMetadata] = directive === 'COPY' ? [record.contentType, record.userMetadata] : [input.ContentType, input.Metadata];
+          const headersJson = objectHeadersJson(directive === 'COPY' ? copiedHeaders(record.headers, requestHeaders) : requestHeaders);
           const wantMd5 = etagKind(decided.mode) === 'md5';
           let etag = '';
           // The destination's checksum is computed over the plaintext as it is copied: the
@@ -226,7 +237,7 @@ export const copyObject: OperationDefinition<'CopyObject', CopyObjectRequest, Co
                   const digest = wantMd5 ? progress.md5() : new Uint8Array(16);
                   etag = `"${objectEtag(decided.mode, digest, (length) => context.crypto.random.bytes(length))}"`;
                   return {
-                    ...objectFields(decided.mode, etag, progress.segment(), contentType, userMetadata, keys.fields),
+                    ...objectFields(decided.mode, etag, progress.segment(), contentType, userMetadata, keys.fields, undefined, headersJson),
                     ...checksumFields(checksummed.checksum()),
                   };
                 },
@@ -271,4 +282,21 @@ function conditionalCopyKeys(input: CopyObjectRequest): UnsupportedConditions | 
   if (IfMatch === undefined && IfNoneMatch === undefined) return undefined;
   const header = IfMatch === undefined ? 'If-None-Match' : IfNoneMatch === undefined ? 'If-Match' : 'If-Match,If-None-Match';
   return { keys: CONDITIONAL_WRITE_KEYS, error: () => new S3Error('ConditionalHeaderNotImplemented', { fields: [['Header', header]] }) };
+}
+
+/**
+ * The headers a `COPY` keeps: the source's, but its website redirect, which S3 never copies
+ * ("x-amz-website-redirect-location is unique to each object and is not copied when using the
+ * x-amz-metadata-directive header", CopyObject API reference, `MetadataDirective`); the request's
+ * redirect when it names one.
+ */
+function copiedHeaders(source: Readonly<ObjectHeaders>, request: Readonly<ObjectHeaders> | undefined): ObjectHeaders | undefined {
+  let headers: ObjectHeaders | undefined;
+  for (const member of OBJECT_HEADER_MEMBERS) {
+    const value = member === 'WebsiteRedirectLocation' ? request?.WebsiteRedirectLocation : source[member];
+    if (value === undefined) continue;
+    headers ??= Object.create(null) as ObjectHeaders;
+    headers[member] = value;
+  }
+  return headers;
 }

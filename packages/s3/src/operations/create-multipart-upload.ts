@@ -19,8 +19,10 @@
 
 import { storedKmsEncryption } from '../crypto/index.ts';
 import { type ChecksumAlgorithm, type ChecksumType, resolveUploadChecksum } from '../model/checksum.ts';
+import { type ObjectHeaders, objectHeadersJson, objectHeadersOf } from '../model/object-headers.ts';
 import { checkStorageClass } from '../model/storage-class.ts';
 import { header, metadataHeaders, struct } from '../protocol/binding.ts';
+import { OBJECT_HEADERS_BINDING } from '../protocol/object-headers.ts';
 import { SSE_RESPONSE, SSE_WRITE_REQUEST } from '../protocol/sse-headers.ts';
 import type { StoredFields } from '../storage/types.ts';
 import { ownedBucket } from './shared/buckets.ts';
@@ -32,7 +34,7 @@ import { decideObjectEncryption } from './shared/write.ts';
 import type { OperationDefinition } from './types.ts';
 
 /** CreateMultipartUpload request. */
-export interface CreateMultipartUploadRequest extends SseWriteMembers {
+export interface CreateMultipartUploadRequest extends SseWriteMembers, ObjectHeaders {
   Bucket: string;
   Key: string;
   ContentType?: string;
@@ -73,6 +75,7 @@ export const createMultipartUpload: OperationDefinition<'CreateMultipartUpload',
         ChecksumAlgorithm: header('x-amz-checksum-algorithm'),
         ChecksumType: header('x-amz-checksum-type'),
         StorageClass: header('x-amz-storage-class'),
+        ...OBJECT_HEADERS_BINDING,
         ...SSE_WRITE_REQUEST,
       },
     },
@@ -94,6 +97,8 @@ export const createMultipartUpload: OperationDefinition<'CreateMultipartUpload',
     const key = requireKey(input.Key);
     checkStorageClass(input.StorageClass);
     const userMetadata = userMetadataField(input.Metadata);
+    // Cache-Control, Content-Disposition, … (the redirect checked): the completed object's.
+    const headersJson = objectHeadersJson(objectHeadersOf(input));
     const checksum = resolveUploadChecksum(input);
     const decided = decideObjectEncryption(input, bucket, key, context);
     let modeFields: StoredFields = {};
@@ -121,7 +126,7 @@ export const createMultipartUpload: OperationDefinition<'CreateMultipartUpload',
     const upload = await context.store.createUpload(
       bucket,
       key,
-      uploadFields(decided.mode, input.ContentType, userMetadata, context.caller.arn, modeFields, checksum, current),
+      uploadFields(decided.mode, input.ContentType, userMetadata, context.caller.arn, modeFields, checksum, current, headersJson),
     );
     const kms = decided.mode === 'SSE-KMS' || decided.mode === 'DSSE-KMS' ? storedKmsEncryption(modeFields) : undefined;
     return {

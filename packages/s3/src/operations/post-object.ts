@@ -69,16 +69,23 @@ export const postObject: OperationDefinition<'PostObject', PostObjectRequest, Po
  * The body, refused as soon as it passes the range's maximum and at its end if under the minimum:
  * thrown while PutObject reads it, so nothing is stored (S3 answers EntityTooLarge /
  * EntityTooSmall and keeps no part of the object).
+ *
+ * Past the maximum nothing more is read: the answer is known, and a huge file is neither held nor
+ * read to its end for it (the protocol edge discards what the client still sends, in bounded
+ * memory, so the keep-alive connection carries the 400 and the next request). `ProposedSize` is
+ * then the bytes received so far, as S3's answers show it: S3 quotes a size a few kilobytes past
+ * the limit for files much larger than it (`ProposedSize` 5245254 for `MaxSizeAllowed` 5242880,
+ * 20974039 for 20971520, quoted in users' reports), and the whole file when it arrived at once
+ * (LS-POST: 12 for a 12-byte file). UNCONFIRMED whether S3 then closes the connection rather
+ * than reading the rest (no capture); Strongbox's edge reads and discards it.
  */
 async function* sizeChecked(body: RequestBody | undefined, range: ContentLengthRange): AsyncGenerator<Uint8Array> {
   let size = 0;
-  let over = false;
   for await (const chunk of bodySource(body)) {
     size += chunk.length;
-    // Past the maximum nothing more is passed on (the object will not be stored), but the rest is
-    // counted: S3 names the whole file's size as `ProposedSize` (LS-POST: 12 for a 12-byte file).
-    if (size > range.max) over = true;
-    if (!over) yield chunk;
+    // Leaving the loop returns the source's iterator: the form stops reading its file here.
+    if (size > range.max) break;
+    yield chunk;
   }
   checkContentLength(range, size);
 }

@@ -22,10 +22,12 @@ import { addChecksumMembers } from '../model/checksum.ts';
 import { parseWriteCondition } from '../model/conditional-write.ts';
 import { etagKind, objectEtag } from '../model/etag.ts';
 import { checkUserMetadataSize } from '../model/metadata.ts';
+import { type ObjectHeaders, objectHeadersJson, objectHeadersOf } from '../model/object-headers.ts';
 import { checkStorageClass } from '../model/storage-class.ts';
 import { checkProposedSize } from '../model/upload-size.ts';
 import { header, metadataHeaders, streamPayload } from '../protocol/binding.ts';
 import { CHECKSUM_REQUEST, CHECKSUM_RESPONSE } from '../protocol/checksum-headers.ts';
+import { OBJECT_HEADERS_BINDING } from '../protocol/object-headers.ts';
 import { SSE_RESPONSE, SSE_WRITE_REQUEST } from '../protocol/sse-headers.ts';
 import type { RequestBody } from './shared/body.ts';
 import { ownedBucket } from './shared/buckets.ts';
@@ -37,7 +39,7 @@ import { decideObjectEncryption, writeKeys } from './shared/write.ts';
 import type { OperationDefinition } from './types.ts';
 
 /** PutObject request. */
-export interface PutObjectRequest extends SseWriteMembers, ChecksumMembers {
+export interface PutObjectRequest extends SseWriteMembers, ChecksumMembers, ObjectHeaders {
   Bucket: string;
   Key: string;
   Body?: RequestBody;
@@ -84,6 +86,7 @@ export const putObject: OperationDefinition<'PutObject', PutObjectRequest, PutOb
         ContentType: header('content-type'),
         Metadata: metadataHeaders(),
         StorageClass: header('x-amz-storage-class'),
+        ...OBJECT_HEADERS_BINDING,
         IfMatch: header('if-match'),
         IfNoneMatch: header('if-none-match'),
         ...SSE_WRITE_REQUEST,
@@ -107,6 +110,8 @@ export const putObject: OperationDefinition<'PutObject', PutObjectRequest, PutOb
     checkProposedSize(input.DecodedContentLength, input.ContentLength);
     // Before the body streams (the stored record checks it again).
     checkUserMetadataSize(input.Metadata);
+    // Cache-Control, Content-Disposition, … (the redirect location checked): kept with the object.
+    const headersJson = objectHeadersJson(objectHeadersOf(input));
     // Conditional writes (`model/conditional-write.ts`): checked now, so a refused write does not
     // stream its body, and again where the object commits, under the key's lock.
     const condition = parseWriteCondition(input.IfMatch, input.IfNoneMatch);
@@ -146,6 +151,7 @@ export const putObject: OperationDefinition<'PutObject', PutObjectRequest, PutOb
                 input.Metadata,
                 keys.fields,
                 checksumFields(checksummed.checksum()),
+                headersJson,
               );
             },
             guard,

@@ -105,10 +105,24 @@ function fieldValues(form: PostForm): Map<string, string> {
   return fields;
 }
 
-/** The fields as PutObject's headers (user metadata names lowercased, as S3 stores them: LS-POST). */
+/**
+ * The fields as PutObject's headers, so that PutObject's binding reads them and its handler checks
+ * and stores them as it does a PUT's ("Parameters that are passed to PUT through HTTP headers are
+ * instead passed as form fields to POST", POST Object): Content-Type, Cache-Control,
+ * Content-Disposition, Content-Encoding, Expires, x-amz-website-redirect-location,
+ * x-amz-storage-class, x-amz-meta-* (names lowercased, as S3 stores them: LS-POST), the encryption
+ * fields and the checksum values (`x-amz-checksum-<algorithm>`, PutObject's own header names). The
+ * one field named otherwise is the checksum algorithm: `x-amz-checksum-algorithm` in a form,
+ * `x-amz-sdk-checksum-algorithm` on a PUT (UNCONFIRMED: the form field's name is the one S3's
+ * other writes give the header, CreateMultipartUpload's and CopyObject's; no capture of S3 reading
+ * it from a form). `acl` and `tagging` reach PutObject too, which takes neither here (no ACLs, no
+ * object tags: see the README's known differences).
+ */
 function headersOf(fields: ReadonlyMap<string, string>): Record<string, string | undefined> {
   const headers = Object.create(null) as Record<string, string | undefined>;
   for (const [name, value] of fields) if (!NOT_FROM_FORM.has(name)) headers[name] = value;
+  const algorithm = fields.get('x-amz-checksum-algorithm');
+  if (algorithm !== undefined && headers['x-amz-sdk-checksum-algorithm'] === undefined) headers['x-amz-sdk-checksum-algorithm'] = algorithm;
   return headers;
 }
 

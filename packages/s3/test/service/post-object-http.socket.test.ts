@@ -6,6 +6,7 @@
  */
 
 import { createHash } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
 import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutBucketPolicyCommand, S3Client } from '@aws-sdk/client-s3';
 import { createPresignedPost, type PresignedPost } from '@aws-sdk/s3-presigned-post';
 import { createSigV4Authenticator, ManualClock, NO_USERS, parseUsers, withDefaultUser } from '@strongbox/service-kernel';
@@ -255,6 +256,44 @@ describe('a form S3 refuses, refused the same way and storing nothing', () => {
     expect(await keys(server)).toEqual([]);
     expect((await post(presigned, 'a'.repeat(5))).status).toBe(204);
     expect((await post(presigned, 'a'.repeat(10))).status).toBe(204);
+  });
+
+  it('a file over content-length-range is answered 400 EntityTooLarge once the limit is passed, before the client has sent the rest', async () => {
+    const server = await start();
+    const presigned = await createPresignedPost(server.client, { Bucket: 'uploads', Key: 'big', Conditions: [['content-length-range', 0, 1024]] });
+    const boundary = 'strongbox-boundary';
+    const head = Buffer.from(
+      `${Object.entries(presigned.fields)
+        .map(([name, value]) => `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`)
+        .join('')}--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.bin"\r\n\r\n`,
+    );
+    const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
+    const fileSize = 64 * 1024 * 1024;
+    const sent = 256 * 1024;
+    const outgoing = httpRequest(presigned.url, {
+      method: 'POST',
+      agent: false,
+      headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': String(head.length + fileSize + tail.length) },
+    });
+    // Only the start of the 64 MiB file is ever sent: the answer must come without the rest.
+    const answered = new Promise<{ status: number; body: string }>((resolve, reject) => {
+      outgoing.on('response', (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+      });
+      outgoing.on('error', reject);
+    });
+    outgoing.write(head);
+    outgoing.write(Buffer.alloc(sent, 0x61));
+    const answer = await answered;
+    outgoing.destroy();
+    const error = errorOf({ status: answer.status, headers: new Headers(), body: answer.body });
+    expect([answer.status, error.Code, error.MaxSizeAllowed]).toEqual([400, 'EntityTooLarge', '1024']);
+    // The bytes received when the limit was passed: more than the limit, no more than was sent.
+    expect(Number(error.ProposedSize)).toBeGreaterThan(1024);
+    expect(Number(error.ProposedSize)).toBeLessThanOrEqual(sent);
+    expect(await keys(server)).toEqual([]);
   });
 
   it('a tampered policy: 403 SignatureDoesNotMatch with the policy as StringToSign', async () => {

@@ -39,6 +39,8 @@ const UPLOAD_FIELDS = Object.freeze({
   checksumAlgorithm: 'checksum-algorithm',
   checksumType: 'checksum-type',
   keyVersion: 'key-version',
+  /** The headers the object will answer (`model/object-headers.ts`), JSON; absent for none. */
+  headers: 'object-headers',
 });
 
 /** Stored field names of a part. */
@@ -53,6 +55,8 @@ export interface UploadRecord {
   readonly contentType: string;
   /** JSON of the lowercased user metadata, as the object will store it. */
   readonly userMetadataJson: string;
+  /** JSON of the headers the object will answer (Cache-Control, …); undefined for none. */
+  readonly headersJson: string | undefined;
   /** The ARN of the principal that created the upload. */
   readonly initiator: string;
   /**
@@ -93,9 +97,11 @@ export function uploadFields(
   modeFields: StoredFields,
   checksum: UploadChecksum,
   keyVersionAtInitiation: string,
+  headersJson?: string,
 ): StoredFields {
   return {
     ...modeFields,
+    ...(headersJson === undefined ? {} : { [UPLOAD_FIELDS.headers]: headersJson }),
     [UPLOAD_FIELDS.keyVersion]: keyVersionAtInitiation,
     ...(checksum.requested ? { [UPLOAD_FIELDS.checksumAlgorithm]: checksum.algorithm, [UPLOAD_FIELDS.checksumType]: checksum.type } : {}),
     [UPLOAD_FIELDS.mode]: mode,
@@ -132,6 +138,7 @@ export function uploadRecord(info: UploadInfo): UploadRecord {
     mode,
     contentType: fields[UPLOAD_FIELDS.contentType] ?? 'binary/octet-stream',
     userMetadataJson: fields[UPLOAD_FIELDS.userMetadata] ?? '{}',
+    headersJson: fields[UPLOAD_FIELDS.headers],
     initiator: fields[UPLOAD_FIELDS.initiator] ?? '',
     modeFields,
     kms: mode === 'SSE-KMS' || mode === 'DSSE-KMS' ? storedKmsEncryption(modeFields) : undefined,

@@ -12,19 +12,29 @@ import type { CustomerKeyHeaders } from '../../model/customer-key.ts';
 import type { EncryptionMode, SseRequest } from '../../model/encryption.ts';
 import { checkUserMetadataSize } from '../../model/metadata.ts';
 import { assertObjectKey } from '../../model/names.ts';
+import { type ObjectHeaders, parseObjectHeaders } from '../../model/object-headers.ts';
 import type { CommitGuard, ObjectInfo, StoredFields } from '../../storage/types.ts';
 
 /** Stored field names (beside the mode's own). */
-export const OBJECT_FIELDS: Readonly<{ mode: string; etag: string; segments: string; parts: string; contentType: string; userMetadata: string }> =
-  Object.freeze({
-    mode: 'sse-mode',
-    etag: 'etag',
-    segments: 'segments',
-    /** A completed multipart upload's part numbers, one per segment (absent for a single PUT). */
-    parts: 'parts',
-    contentType: 'content-type',
-    userMetadata: 'user-metadata',
-  });
+export const OBJECT_FIELDS: Readonly<{
+  mode: string;
+  etag: string;
+  segments: string;
+  parts: string;
+  contentType: string;
+  userMetadata: string;
+  headers: string;
+}> = Object.freeze({
+  mode: 'sse-mode',
+  etag: 'etag',
+  segments: 'segments',
+  /** A completed multipart upload's part numbers, one per segment (absent for a single PUT). */
+  parts: 'parts',
+  contentType: 'content-type',
+  userMetadata: 'user-metadata',
+  /** The headers the object answers (`model/object-headers.ts`), JSON; absent for none. */
+  headers: 'object-headers',
+});
 
 /** The SSE-C members of a request, as the SDK names them (the key is base64, as on the wire). */
 export interface SseCustomerMembers {
@@ -67,6 +77,8 @@ export interface ObjectRecord {
   readonly size: number;
   readonly contentType: string;
   readonly userMetadata: Record<string, string>;
+  /** Cache-Control, Content-Disposition, … as the write that made the object set them. */
+  readonly headers: Readonly<ObjectHeaders>;
 }
 
 /** The model's view of a request's encryption members. */
@@ -102,10 +114,10 @@ export function objectRecord(info: ObjectInfo): ObjectRecord {
     parsed = parseRecord(fields, info.key);
     if (Object.isFrozen(fields)) PARSED_RECORDS.set(fields, parsed);
   }
-  const { mode, etag, segments, partNumbers, size, contentType } = parsed;
+  const { mode, etag, segments, partNumbers, size, contentType, headers } = parsed;
   // The one member a caller may change: a copy of its own.
   const userMetadata = Object.assign(Object.create(null) as Record<string, string>, parsed.userMetadata);
-  return { info, mode, etag, segments, partNumbers, size, contentType, userMetadata };
+  return { info, mode, etag, segments, partNumbers, size, contentType, userMetadata, headers };
 }
 
 /** What an object's stored fields say, parsed once per (frozen) fields object. */
@@ -157,6 +169,7 @@ function recordOf(fields: StoredFields, key: string, segments: readonly SealedSe
     size,
     contentType: fields[OBJECT_FIELDS.contentType] ?? 'binary/octet-stream',
     userMetadata: Object.freeze(userMetadata),
+    headers: parseObjectHeaders(fields[OBJECT_FIELDS.headers]),
   };
 }
 
@@ -169,6 +182,7 @@ export function objectFields(
   userMetadata: Readonly<Record<string, string>> | undefined,
   modeFields: StoredFields,
   extraFields?: StoredFields,
+  headersJson?: string,
 ): StoredFields {
   // Assigned one by one into a copy: an object literal that spreads and then adds keys is several
   // times slower in V8, and this runs on every PUT.
@@ -179,6 +193,7 @@ export function objectFields(
   // S3's default Content-Type for an object stored without one.
   fields[OBJECT_FIELDS.contentType] = contentType ?? 'binary/octet-stream';
   fields[OBJECT_FIELDS.userMetadata] = userMetadataField(userMetadata);
+  if (headersJson !== undefined) fields[OBJECT_FIELDS.headers] = headersJson;
   if (extraFields !== undefined) Object.assign(fields, extraFields);
   return fields;
 }
@@ -191,9 +206,11 @@ export function multipartObjectFields(
   contentType: string,
   userMetadataJson: string,
   modeFields: StoredFields,
+  headersJson?: string,
 ): StoredFields {
   return {
     ...modeFields,
+    ...(headersJson === undefined ? {} : { [OBJECT_FIELDS.headers]: headersJson }),
     [OBJECT_FIELDS.mode]: mode,
     [OBJECT_FIELDS.etag]: etag,
     [OBJECT_FIELDS.segments]: JSON.stringify(parts.map((part) => part.segment)),

@@ -11,9 +11,11 @@ import { type ObjectKeys, type StoredKmsEncryption, storedCustomerKeyVerifier, s
 import { S3Error } from '../../errors.ts';
 import { checkConditions, type RequestConditions } from '../../model/conditions.ts';
 import { checkReadEncryption } from '../../model/encryption.ts';
+import { OBJECT_HEADER_MEMBERS, type ObjectHeaders } from '../../model/object-headers.ts';
 import { assertRangeOrPart, parsePartNumber, parseRangeHeader, type ResolvedRange, resolvePartRange, resolveRange } from '../../model/range.ts';
 import { header, type MessageBinding, metadataHeaders, query, streamPayload } from '../../protocol/binding.ts';
 import { CHECKSUM_MODE_REQUEST, CHECKSUM_RESPONSE } from '../../protocol/checksum-headers.ts';
+import { OBJECT_HEADERS_BINDING } from '../../protocol/object-headers.ts';
 import { SSE_C_REQUEST, SSE_HEADERS, SSE_RESPONSE } from '../../protocol/sse-headers.ts';
 import type { BucketIdentity, ObjectReader } from '../../storage/types.ts';
 import type { S3OperationContext } from '../types.ts';
@@ -209,7 +211,7 @@ export function plaintextBounds(range: ResolvedRange): { start: number; end: num
 }
 
 /** What GetObject and HeadObject both answer about an object (GetObject adds the body). */
-export interface ObjectHeadMembers extends SseResponseMembers {
+export interface ObjectHeadMembers extends SseResponseMembers, ObjectHeaders {
   ContentLength: number;
   /** `bytes start-end/size`, for a Range or partNumber read. */
   ContentRange?: string;
@@ -242,6 +244,11 @@ export function objectHead(operation: 'GetObject' | 'HeadObject', opened: Opened
   // An empty part selects no byte: no Content-Range can describe it (see `resolvePartRange`).
   if (range.kind === 'partial' && range.end >= range.start) head.ContentRange = `bytes ${range.start}-${range.end}/${range.size}`;
   if (opened.partsCount !== undefined) head.PartsCount = opened.partsCount;
+  const headers = record.headers;
+  for (const member of OBJECT_HEADER_MEMBERS) {
+    const value = headers[member];
+    if (value !== undefined) head[member] = value;
+  }
   return addResponseEncryption(head, operation, record.mode, opened.customerKeyMd5, kmsEchoOf(record));
 }
 
@@ -282,6 +289,7 @@ export function readResponse(withBody: boolean): MessageBinding {
       ETag: header('etag'),
       LastModified: header('last-modified', 'timestamp'),
       ContentType: header('content-type'),
+      ...OBJECT_HEADERS_BINDING,
       Metadata: metadataHeaders(),
       AcceptRanges: header('accept-ranges'),
       PartsCount: header('x-amz-mp-parts-count', 'integer'),
