@@ -99,6 +99,8 @@ export interface OperationContext {
   requireKeyQuota(account: string, region: string): void;
   /** Records a key this request touched, for the audit trail's `resources`. */
   touch(key: KeyRecord): void;
+  /** The ARNs of the keys this request touched so far, in the order it touched them. */
+  readonly resources: readonly string[];
   /** Applies changes to the state now and resolves once they are durable. */
   commit(...changes: Change[]): Promise<void>;
   /**
