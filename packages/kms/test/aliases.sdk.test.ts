@@ -169,7 +169,8 @@ describe('CreateAlias', () => {
     expect(kms.kms.auditTrail.events().at(-1)).toMatchObject({
       eventName: 'CreateAlias',
       requestParameters: { aliasName: 'alias/audited', targetKeyId: keyId },
-      responseElements: null,
+      // "recorded on or after December 2022 include the key ARN" (ct-createalias).
+      responseElements: { keyId: arn },
       resources: [arn, ALIAS_ARN('alias/audited')],
     });
   });

@@ -167,11 +167,11 @@ describe('DisableKey and EnableKey', () => {
     expect(described.KeyMetadata.KeyState).toBe('Enabled');
   });
 
-  it('are audited with the key ARN as resource and no response elements', async () => {
+  it('are audited with the key ARN as resource and as responseElements.keyId (ct-disablekey, since December 2022)', async () => {
     const { keyId, arn } = await newKey();
     await kms.client.send(new DisableKeyCommand({ KeyId: keyId }));
     const event = kms.kms.auditTrail.events().at(-1)!;
-    expect(event).toMatchObject({ eventName: 'DisableKey', requestParameters: { keyId }, responseElements: null, resources: [arn], readOnly: false });
+    expect(event).toMatchObject({ eventName: 'DisableKey', requestParameters: { keyId }, responseElements: { keyId: arn }, resources: [arn], readOnly: false });
   });
 });
 
