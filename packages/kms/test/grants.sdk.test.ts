@@ -180,7 +180,12 @@ describe('CreateGrant', () => {
   });
 
   it('takes a key id or ARN only, and refuses unknown keys', async () => {
-    expect(await failureOf(grant('alias/whatever'))).toMatchObject({ name: 'NotFoundException', message: "Invalid keyId 'alias/whatever'" });
+    // AWS's answer (boto/boto#3883): the alias form is refused, whether or not the alias exists.
+    expect(await failureOf(grant('alias/whatever'))).toEqual({
+      name: 'InvalidArnException',
+      message: 'Key Aliases are not supported for this operation.',
+      status: 400,
+    });
     expect(await failureOf(grant('invalid'))).toMatchObject({ name: 'NotFoundException', message: "Invalid keyId 'invalid'" });
   });
 
