@@ -232,6 +232,17 @@ export function invalidKeyId(input: string): KmsError {
   return new KmsError('NotFoundException', `Invalid keyId '${input}'`);
 }
 
+/**
+ * `InvalidArnException: Key Aliases are not supported for this operation.`: an alias name or alias
+ * ARN given to an operation whose `KeyId` takes a key id or key ARN only. Captured from AWS for
+ * CreateGrant (boto/boto#3883, 2019; ministryofjustice/modernisation-platform#8298, 2024, through
+ * Lambda) and GetKeyPolicy; for the other key-ID-only operations UNCONFIRMED.
+ * @example throw aliasesNotSupported();
+ */
+export function aliasesNotSupported(): KmsError {
+  return new KmsError('InvalidArnException', 'Key Aliases are not supported for this operation.');
+}
+
 /** `NotFoundException: Alias <alias ARN> is not found.` */
 export function aliasNotFound(aliasArn: string): KmsError {
   return new KmsError('NotFoundException', `Alias ${aliasArn} is not found.`);

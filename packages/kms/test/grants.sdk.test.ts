@@ -131,6 +131,16 @@ describe('CreateGrant', () => {
     });
   });
 
+  it('refuses a grant whose only operation is CreateGrant, creating nothing (ansible/ansible#31960)', async () => {
+    const key = await newKey();
+    const refusal = { name: 'ValidationException', message: 'Grants must not contain only the CreateGrant operation.', status: 400 };
+    expect(await failureOf(grant(key.id, { Operations: ['CreateGrant'] }))).toEqual(refusal);
+    expect(await failureOf(grant(key.id, { Operations: ['CreateGrant', 'CreateGrant'], Name: 'twice' }))).toEqual(refusal);
+    expect((await root.send(new ListGrantsCommand({ KeyId: key.id }))).Grants).toEqual([]);
+    // With any other operation beside it, CreateGrant may be granted.
+    await expect(grant(key.id, { Operations: ['CreateGrant', 'DescribeKey'] })).resolves.toHaveProperty('GrantId');
+  });
+
   it('validates members: unknown operation, no operation, no grantee', async () => {
     const key = await newKey();
     const unknown = await failureOf(grant(key.id, { Operations: ['Encrypt', 'Fly' as 'Encrypt'] }));
@@ -170,7 +180,12 @@ describe('CreateGrant', () => {
   });
 
   it('takes a key id or ARN only, and refuses unknown keys', async () => {
-    expect(await failureOf(grant('alias/whatever'))).toMatchObject({ name: 'NotFoundException', message: "Invalid keyId 'alias/whatever'" });
+    // AWS's answer (boto/boto#3883): the alias form is refused, whether or not the alias exists.
+    expect(await failureOf(grant('alias/whatever'))).toEqual({
+      name: 'InvalidArnException',
+      message: 'Key Aliases are not supported for this operation.',
+      status: 400,
+    });
     expect(await failureOf(grant('invalid'))).toMatchObject({ name: 'NotFoundException', message: "Invalid keyId 'invalid'" });
   });
 

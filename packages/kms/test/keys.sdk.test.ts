@@ -141,11 +141,11 @@ describe('DisableKey and EnableKey', () => {
     expect(failure).toEqual({ name: 'KMSInvalidStateException', message: `${KeyMetadata!.Arn!} is pending import.`, status: 400 });
   });
 
-  it('take a key id or key ARN only: an alias is an invalid key id', async () => {
+  it('take a key id or key ARN only: an alias is refused with InvalidArnException', async () => {
     const { keyId } = await newKey();
     await kms.client.send(new CreateAliasCommand({ AliasName: 'alias/enable-by-alias', TargetKeyId: keyId }));
     const failure = await failureOf(kms.client.send(new DisableKeyCommand({ KeyId: 'alias/enable-by-alias' })));
-    expect(failure).toEqual({ name: 'NotFoundException', message: "Invalid keyId 'alias/enable-by-alias'", status: 400 });
+    expect(failure).toEqual({ name: 'InvalidArnException', message: 'Key Aliases are not supported for this operation.', status: 400 });
     expect(await stateOf(keyId)).toEqual({ KeyState: 'Enabled', Enabled: true });
   });
 
@@ -167,11 +167,11 @@ describe('DisableKey and EnableKey', () => {
     expect(described.KeyMetadata.KeyState).toBe('Enabled');
   });
 
-  it('are audited with the key ARN as resource and no response elements', async () => {
+  it('are audited with the key ARN as resource and as responseElements.keyId (ct-disablekey, since December 2022)', async () => {
     const { keyId, arn } = await newKey();
     await kms.client.send(new DisableKeyCommand({ KeyId: keyId }));
     const event = kms.kms.auditTrail.events().at(-1)!;
-    expect(event).toMatchObject({ eventName: 'DisableKey', requestParameters: { keyId }, responseElements: null, resources: [arn], readOnly: false });
+    expect(event).toMatchObject({ eventName: 'DisableKey', requestParameters: { keyId }, responseElements: { keyId: arn }, resources: [arn], readOnly: false });
   });
 });
 

@@ -330,6 +330,33 @@ describe('UpdatePrimaryRegion', () => {
     await expect(west.send(new ReplicateKeyCommand({ KeyId: keyId, ReplicaRegion: 'us-west-2' }))).resolves.toHaveProperty('ReplicaKeyMetadata');
   });
 
+  it('writes two CloudTrail entries, one in each Region, each naming its own key (ct-update-primary-region)', async () => {
+    const keyId = await newPrimary();
+    await east.send(new ReplicateKeyCommand({ KeyId: keyId, ReplicaRegion: REPLICA }));
+    await east.send(new UpdatePrimaryRegionCommand({ KeyId: keyId, PrimaryRegion: REPLICA }));
+    const records = fixture.kms.auditTrail
+      .lookup({ eventName: 'UpdatePrimaryRegion' })
+      .records.filter((record) => record.resources.some((resource) => resource.ARN.endsWith(keyId)));
+    const entry = (region: string) => ({
+      eventName: 'UpdatePrimaryRegion',
+      eventType: 'AwsApiCall',
+      eventCategory: 'Management',
+      managementEvent: true,
+      readOnly: false,
+      awsRegion: region,
+      recipientAccountId: ACCOUNT,
+      requestParameters: { keyId, primaryRegion: REPLICA },
+      responseElements: { keyId: arnIn(region, keyId) },
+      resources: [{ accountId: ACCOUNT, type: 'AWS::KMS::Key', ARN: arnIn(region, keyId) }],
+    });
+    expect(records).toHaveLength(2);
+    expect(records.find((record) => record.awsRegion === PRIMARY)).toMatchObject(entry(PRIMARY));
+    expect(records.find((record) => record.awsRegion === REPLICA)).toMatchObject(entry(REPLICA));
+    // One request: both entries carry its request id (UNCONFIRMED for the second entry).
+    expect(records[0]?.requestID).toBeDefined();
+    expect(records[0]?.requestID).toBe(records[1]?.requestID);
+  });
+
   it('refuses single-Region keys, replicas, a Region without a replica and a disabled replica, changing nothing', async () => {
     const regional = (await east.send(new CreateKeyCommand({}))).KeyMetadata!;
     expect(await failureOf(east.send(new UpdatePrimaryRegionCommand({ KeyId: regional.KeyId, PrimaryRegion: REPLICA })))).toMatchObject({

@@ -56,8 +56,8 @@ describe('GetKeyPolicy', () => {
 
   it('takes a key id or ARN only', async () => {
     expect(await failureOf(root.send(new GetKeyPolicyCommand({ KeyId: 'alias/some-alias' })))).toMatchObject({
-      name: 'NotFoundException',
-      message: "Invalid keyId 'alias/some-alias'",
+      name: 'InvalidArnException',
+      message: 'Key Aliases are not supported for this operation.',
     });
   });
 

@@ -105,7 +105,7 @@ describe('automatic rotation settings', () => {
 
   it('accepts only a key id or ARN, not an alias', async () => {
     const failure = await failureOf(client.send(new GetKeyRotationStatusCommand({ KeyId: 'alias/anything' })));
-    expect(failure).toMatchObject({ name: 'NotFoundException', message: "Invalid keyId 'alias/anything'" });
+    expect(failure).toEqual({ name: 'InvalidArnException', message: 'Key Aliases are not supported for this operation.', status: 400 });
   });
 });
 

@@ -127,7 +127,7 @@ describe('TagResource and ListResourceTags', () => {
 
   it('take a key id or key ARN only', async () => {
     const failure = await failureOf(kms.client.send(new ListResourceTagsCommand({ KeyId: 'alias/aws/s3' })));
-    expect(failure).toEqual({ name: 'NotFoundException', message: "Invalid keyId 'alias/aws/s3'", status: 400 });
+    expect(failure).toEqual({ name: 'InvalidArnException', message: 'Key Aliases are not supported for this operation.', status: 400 });
   });
 
   it('record tags in CloudTrail with lower-case tagKey/tagValue members', async () => {

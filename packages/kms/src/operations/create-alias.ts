@@ -10,7 +10,7 @@ import { KmsError } from '../errors.ts';
 import { aliasArn } from '../model/identifiers.ts';
 import { structure } from '../protocol/shapes.ts';
 import { ALIAS_NAME, requireAliasCharacters, requireAliasQuota, requireCustomerAliasName, requireKeyTarget } from './shared/aliases.ts';
-import { aliasResources } from './shared/audit.ts';
+import { aliasResources, keyIdResponse } from './shared/audit.ts';
 import { updateKey } from './shared/key-update.ts';
 import { KEY_ID } from './shared/members.ts';
 import type { OperationDefinition } from './types.ts';
@@ -56,4 +56,6 @@ export const createAlias: OperationDefinition<'CreateAlias', CreateAliasRequest,
     });
   },
   auditResources: (input, touched, scope) => aliasResources('after', input.AliasName, touched, scope),
+  // responseElements.keyId: the affected key's ARN (dev guide ct-createalias, entries since December 2022).
+  auditResponse: keyIdResponse,
 };

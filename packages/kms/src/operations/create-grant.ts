@@ -5,7 +5,10 @@
  *
  * - operations from the GrantOperation enum that a symmetric encryption key supports (Sign,
  *   Verify, GetPublicKey, GenerateMac, VerifyMac and DeriveSharedSecret are refused with
- *   `ValidationError`, the name the API reference documents);
+ *   `ValidationError`, the name the API reference documents; older SDK documentation says
+ *   `ValidationException`, and no wire capture settles it: UNCONFIRMED);
+ * - not CreateGrant alone: ValidationException "Grants must not contain only the CreateGrant
+ *   operation." (captured from AWS, ansible/ansible#31960, 2019);
  * - encryption-context constraints of at most 8 pairs and 384-character values;
  * - Name idempotency per key: the same name with the same parameters returns the original GrantId
  *   (and a new token); different parameters make a new grant, since the grant "does not exist"
@@ -164,13 +167,15 @@ function requireGrantee(input: CreateGrantRequest): string {
   return input.GranteePrincipal;
 }
 
-/** Checks the operations (and constraints) against the key type. @throws KmsError ValidationError (text UNCONFIRMED). */
+/** Checks the operations (and constraints) against the key type. @throws KmsError ValidationException, ValidationError (texts UNCONFIRMED but for CreateGrant alone). */
 function checkOperations(operations: readonly GrantOperation[], key: KeyRecord, constrained: boolean): void {
   const keySpec = key.keySpec;
   if (operations.length === 0) {
     // Text UNCONFIRMED: KMS requires at least one operation; the model states no minimum.
     throw validationError([constraintFailure('operations', [], 'Member must have length greater than or equal to 1')]);
   }
+  // Captured from AWS (ansible/ansible#31960). Its order among the other checks is UNCONFIRMED.
+  if (operations.every((op) => op === 'CreateGrant')) throw new KmsError('ValidationException', 'Grants must not contain only the CreateGrant operation.');
   const allowed = grantOperationsFor(key);
   const refused = operations.filter((op) => !allowed.has(op));
   if (constrained && keySpec !== 'SYMMETRIC_DEFAULT')

@@ -8,7 +8,7 @@ import { aliasNotFound } from '../errors.ts';
 import { aliasArn } from '../model/identifiers.ts';
 import { structure } from '../protocol/shapes.ts';
 import { ALIAS_NAME, requireCustomerAliasName } from './shared/aliases.ts';
-import { aliasResources } from './shared/audit.ts';
+import { aliasResources, keyIdResponse } from './shared/audit.ts';
 import type { OperationDefinition } from './types.ts';
 
 /** DeleteAlias request. */
@@ -44,4 +44,6 @@ export const deleteAlias: OperationDefinition<'DeleteAlias', DeleteAliasRequest,
     await context.commit({ type: 'deleteAlias', account, region, aliasName });
   },
   auditResources: (input, touched, scope) => aliasResources('before', input.AliasName, touched, scope),
+  // responseElements.keyId: the affected key's ARN (dev guide ct-deletealias, entries since December 2022).
+  auditResponse: keyIdResponse,
 };

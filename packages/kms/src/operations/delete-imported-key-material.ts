@@ -54,4 +54,7 @@ export const deleteImportedKeyMaterial: OperationDefinition<'DeleteImportedKeyMa
         const output = { KeyId: key.arn, ...(materialId === undefined ? {} : { KeyMaterialId: materialId }) };
         return key.materials.length > 0 || key.state !== 'PendingImport' ? putKey(withoutImportedMaterial(key), output) : unchanged(output);
       }),
+
+    // responseElements: `{ keyId, keyMaterialId }` (dev guide ct-deleteimportedkeymaterial, 2025).
+    auditResponse: (output) => ({ keyId: output.KeyId, ...(output.KeyMaterialId === undefined ? {} : { keyMaterialId: output.KeyMaterialId }) }),
   };

@@ -5,6 +5,7 @@
  */
 
 import { structure } from '../protocol/shapes.ts';
+import { keyIdResponse } from './shared/audit.ts';
 import { putKey, unchanged, updateKey } from './shared/key-update.ts';
 import { KEY_ID } from './shared/members.ts';
 import type { OperationDefinition } from './types.ts';
@@ -29,4 +30,6 @@ export const disableKey: OperationDefinition<'DisableKey', DisableKeyRequest, vo
       context.requireKeyState(key);
       return key.state === 'Disabled' ? unchanged(undefined) : putKey({ ...key, state: 'Disabled' }, undefined);
     }),
+  // responseElements.keyId: the affected key's ARN (dev guide ct-disablekey, entries since December 2022).
+  auditResponse: keyIdResponse,
 };

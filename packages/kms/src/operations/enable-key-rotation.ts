@@ -10,6 +10,7 @@
 import { DEFAULT_ROTATION_PERIOD_DAYS } from '../model/keys.ts';
 import { MAX_ROTATION_PERIOD_DAYS, MIN_ROTATION_PERIOD_DAYS, withAutomaticRotation } from '../model/rotation.ts';
 import { integer, structure } from '../protocol/shapes.ts';
+import { keyIdResponse } from './shared/audit.ts';
 import { refuseAwsManagedKey } from './shared/aws-managed-access.ts';
 import { putKey, updateKey } from './shared/key-update.ts';
 import { KEY_ID } from './shared/members.ts';
@@ -40,4 +41,6 @@ export const enableKeyRotation: OperationDefinition<'EnableKeyRotation', EnableK
       return putKey(withAutomaticRotation(key, context.now, periodInDays), undefined);
     });
   },
+  // responseElements.keyId: the affected key's ARN (dev guide ct-enablekeyrotation, entries since December 2022).
+  auditResponse: keyIdResponse,
 };

@@ -114,6 +114,9 @@ export const importKeyMaterial: OperationDefinition<'ImportKeyMaterial', ImportK
         if (!stored) material.fill(0);
       }
     }),
+
+  // responseElements: `{ keyId, keyMaterialId }` (dev guide ct-importkeymaterial, 2025).
+  auditResponse: (output) => ({ keyId: output.KeyId, keyMaterialId: output.KeyMaterialId }),
 };
 
 /**

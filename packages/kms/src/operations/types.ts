@@ -50,7 +50,8 @@ export interface OperationContext {
    * use of an `alias/aws/*` alias (that creates the AWS managed key, a commit): handlers `await` it,
    * or stay synchronous when it is not a promise.
    * @param accepted - `'any'` where the operation accepts aliases, `'key'` for key id or ARN only.
-   * @throws KmsError NotFoundException.
+   * @throws KmsError NotFoundException; InvalidArnException for an alias name or alias ARN where
+   *   `accepted` is `'key'`.
    */
   resolveKey(input: string, accepted: 'any' | 'key'): KeyRecord | Promise<KeyRecord>;
   /**
@@ -99,6 +100,8 @@ export interface OperationContext {
   requireKeyQuota(account: string, region: string): void;
   /** Records a key this request touched, for the audit trail's `resources`. */
   touch(key: KeyRecord): void;
+  /** The ARNs of the keys this request touched so far, in the order it touched them. */
+  readonly resources: readonly string[];
   /** Applies changes to the state now and resolves once they are durable. */
   commit(...changes: Change[]): Promise<void>;
   /**

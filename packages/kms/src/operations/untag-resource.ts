@@ -6,6 +6,7 @@
  */
 
 import { list, structure } from '../protocol/shapes.ts';
+import { keyIdResponse } from './shared/audit.ts';
 import { putKey, unchanged, updateKey } from './shared/key-update.ts';
 import { KEY_ID } from './shared/members.ts';
 import { removeTags, TAG_KEY } from './shared/tags.ts';
@@ -33,4 +34,7 @@ export const untagResource: OperationDefinition<'UntagResource', UntagResourceRe
       const tags = removeTags(key.tags, input.TagKeys);
       return tags.length === key.tags.length ? unchanged(undefined) : putKey({ ...key, tags }, undefined);
     }),
+  // responseElements.keyId: the affected key's ARN (dev guide ct-untagresource, entries since
+  // December 2022; its TagResource example, without that sentence, shows null).
+  auditResponse: keyIdResponse,
 };

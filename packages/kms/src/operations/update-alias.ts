@@ -12,7 +12,7 @@ import { aliasNotFound } from '../errors.ts';
 import { aliasArn } from '../model/identifiers.ts';
 import { structure } from '../protocol/shapes.ts';
 import { ALIAS_NAME, requireAliasQuota, requireCustomerAliasName, requireKeyTarget } from './shared/aliases.ts';
-import { aliasResources } from './shared/audit.ts';
+import { aliasResources, keyIdResponse } from './shared/audit.ts';
 import { unchanged, updateKey } from './shared/key-update.ts';
 import { KEY_ID } from './shared/members.ts';
 import type { OperationDefinition } from './types.ts';
@@ -62,4 +62,6 @@ export const updateAlias: OperationDefinition<'UpdateAlias', UpdateAliasRequest,
     });
   },
   auditResources: (input, touched, scope) => aliasResources('before', input.AliasName, touched, scope),
+  // responseElements.keyId: the affected key's ARN (dev guide ct-updatealias, entries since December 2022).
+  auditResponse: keyIdResponse,
 };

@@ -5,12 +5,21 @@
  * "Both the primary key and the replica key must be in the Enabled key state when the operation
  * starts" (dev guide "Change the primary key"). AWS completes the change asynchronously (both keys
  * are `Updating` for a few seconds); Strongbox completes it at once. No output. Cross-account use: no.
+ *
+ * CloudTrail: "The UpdatePrimaryRegion operation writes two CloudTrail log entries: one in the
+ * Region with the multi-Region primary key that is converted to a replica key, and one in the
+ * Region with a multi-Region replica key that is converted to a primary key", each with the key
+ * ARN of its Region's key in `responseElements.keyId` and in `resources` (dev guide
+ * ct-update-primary-region). The guide shows only the first entry; the second is recorded with
+ * the same request parameters and request id, its own Region's key (UNCONFIRMED beyond what the
+ * guide's sentence says).
  */
 
 import { KmsError, keyNotFound } from '../errors.ts';
 import { keyArn } from '../model/identifiers.ts';
 import { isPrimaryKey, withPrimaryRegion } from '../model/multi-region.ts';
 import { string, structure } from '../protocol/shapes.ts';
+import { keyIdResponse } from './shared/audit.ts';
 import { requireKeyState } from './shared/key-state.ts';
 import { updateKey } from './shared/key-update.ts';
 import { KEY_ID } from './shared/members.ts';
@@ -65,6 +74,15 @@ export const updatePrimaryRegion: OperationDefinition<'UpdatePrimaryRegion', Upd
       context.requireKeyState(key);
       requireKeyState(replica, 'usable');
       const [oldPrimary, newPrimary] = withPrimaryRegion(key, replica);
+      context.recordRelated({
+        eventName: 'UpdatePrimaryRegion',
+        region,
+        readOnly: false,
+        resources: [replica.arn],
+        requestParameters: { keyId: input.KeyId, primaryRegion: region },
+        responseElements: { keyId: replica.arn },
+        recipientAccountId: replica.account,
+      });
       return {
         changes: [
           { type: 'putKey', key: oldPrimary },
@@ -73,4 +91,8 @@ export const updatePrimaryRegion: OperationDefinition<'UpdatePrimaryRegion', Upd
         output: undefined,
       };
     }),
+
+  // The caller's Region's entry names only the key there; the new primary's Region has its own.
+  auditResponse: keyIdResponse,
+  auditResources: (_input, touched, scope) => touched.filter((arn) => arn.includes(`:kms:${scope.region}:`)),
 };

@@ -6,7 +6,7 @@
 
 import type { Backend } from '@strongbox/envelope';
 import type { CallScope, PipelineContext, Principal, QuotaGate, Random } from '@strongbox/service-kernel';
-import { aliasNotFound, invalidKeyId, KmsError, keyNotFound, throttled } from '../errors.ts';
+import { aliasesNotSupported, aliasNotFound, invalidKeyId, KmsError, keyNotFound, throttled } from '../errors.ts';
 import { createAwsManagedKey, isAwsManagedAliasName } from '../model/aws-managed-keys.ts';
 import { aliasArn, keyArn, parseKeyReference } from '../model/identifiers.ts';
 import type { QuotaClass } from '../model/quotas.ts';
@@ -132,7 +132,10 @@ export class RequestContext implements OperationContext, PipelineContext {
       const key = this.state.key(input.slice(-KEY_ID_LENGTH), this.region);
       if (key !== undefined && key.arn === input) return key;
     }
-    const reference = parseKeyReference(input, accepted);
+    // Parsed as any form, so that an alias given where only a key id or ARN is taken gets AWS's
+    // own refusal (InvalidArnException), not a NotFoundException for a malformed id.
+    const reference = parseKeyReference(input, 'any');
+    if (accepted === 'key' && (reference.kind === 'aliasName' || reference.kind === 'aliasArn')) throw aliasesNotSupported();
     switch (reference.kind) {
       case 'invalid':
         throw invalidKeyId(input);

@@ -74,7 +74,7 @@ export function fillCallEvent<Definition extends OperationSpec, Context extends 
   let response: Record<string, unknown> | null = null;
   if (failure === undefined && auditResponse) {
     try {
-      response = asRecord(binding.auditValue(auditResponse.call(definition, output)));
+      response = asRecord(binding.auditValue(auditResponse.call(definition, output, input, context)));
     } catch {
       response = null;
     }

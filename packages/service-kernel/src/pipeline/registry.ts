@@ -31,8 +31,11 @@ export interface OperationSpec<Name extends string = string, Input = any, Output
   handler(input: Input, context: Context): Promise<Output> | Output;
   /** CloudTrail `requestParameters` (default: the service's rendering of the input). */
   auditParameters?(input: Input): Record<string, unknown> | null;
-  /** CloudTrail `responseElements` (default null). */
-  auditResponse?(output: Output): Record<string, unknown> | null;
+  /**
+   * CloudTrail `responseElements` (default null), given the request and its context after the
+   * handler ran: KMS logs the affected key's ARN for operations that return nothing (EnableKey).
+   */
+  auditResponse?(output: Output, input: Input, context: Context): Record<string, unknown> | null;
   /** CloudTrail `additionalEventData` (default none), given the request's context after the handler ran. */
   auditAdditional?(input: Input, output: Output | undefined, context: Context): Record<string, unknown> | undefined;
   /** CloudTrail `resources`, given the ARNs the handler touched (default: those). */

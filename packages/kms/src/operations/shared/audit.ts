@@ -1,7 +1,8 @@
 /**
  * @module
  * Audit fields several operations share: the `keyMaterialId` KMS logs for cryptographic calls,
- * and the alias ARN the alias operations list among their resources.
+ * the affected key's ARN KMS logs as `responseElements.keyId` for operations without output, and
+ * the alias ARN the alias operations list among their resources.
  */
 
 import { type CallScope, immutableAuditField } from '@strongbox/service-kernel';
@@ -68,4 +69,19 @@ export function aliasResources(order: 'after' | 'before', aliasName: unknown, to
   if (typeof aliasName !== 'string' || !aliasName.startsWith('alias/')) return touched;
   const alias = aliasArn(scope.region, scope.caller.account, aliasName);
   return order === 'after' ? [...touched, alias] : [alias, ...touched];
+}
+
+/**
+ * `responseElements` of an operation that returns nothing but whose CloudTrail entries carry the
+ * affected key's ARN: "CloudTrail log entries for this operation recorded on or after December
+ * 2022 include the key ARN of the affected KMS key in the `responseElements.keyId` value, even
+ * though this operation does not return the key ARN" (dev guide ct-enablekey, ct-disablekey,
+ * ct-enablekeyrotation, ct-createalias, ct-deletealias, ct-updatealias,
+ * ct-update-primary-region). The affected key is the first one the handler touched (the alias
+ * operations touch their target key only); null when it touched none.
+ * @example keyIdResponse(undefined, input, context) // { keyId: 'arn:aws:kms:us-east-1:111122223333:key/…' }
+ */
+export function keyIdResponse(_output: unknown, _input: unknown, context: OperationContext): Record<string, unknown> | null {
+  const arn = context.resources[0];
+  return arn === undefined ? null : { keyId: arn };
 }
