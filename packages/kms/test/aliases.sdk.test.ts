@@ -295,7 +295,7 @@ describe('ListAliases', () => {
       kms.kms.auditTrail
         .events()
         .filter((event) => event.eventName === 'ListAliases')
-        .every((event) => event.resources.length === 0),
+        .every((event) => event.resources?.length === 0),
     ).toBe(true);
   });
 

@@ -418,7 +418,7 @@ describe('GetKeyLastUsage', () => {
     await failureOf(kms.client.send(new VerifyCommand({ KeyId: key.id, Message: MESSAGE, Signature: new Uint8Array(8), SigningAlgorithm: 'ECDSA_SHA_256' })));
     const after = await kms.client.send(new GetKeyLastUsageCommand({ KeyId: key.arn }));
     expect(after.KeyLastUsage?.Operation).toBe('Sign');
-    const event = kms.kms.auditTrail.events().find((e) => e.eventName === 'Sign' && e.resources.includes(key.arn));
+    const event = kms.kms.auditTrail.events().find((e) => e.eventName === 'Sign' && e.resources?.includes(key.arn));
     expect(after.KeyLastUsage?.CloudTrailEventId).toBe(event?.eventId);
     expect(after.KeyLastUsage?.KmsRequestId).toBe(event?.requestId);
   });

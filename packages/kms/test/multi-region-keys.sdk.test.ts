@@ -330,31 +330,42 @@ describe('UpdatePrimaryRegion', () => {
     await expect(west.send(new ReplicateKeyCommand({ KeyId: keyId, ReplicaRegion: 'us-west-2' }))).resolves.toHaveProperty('ReplicaKeyMetadata');
   });
 
-  it('writes two CloudTrail entries, one in each Region, each naming its own key (ct-update-primary-region)', async () => {
+  it('writes two CloudTrail entries, one in each Region, as ct-update-primary-region shows them', async () => {
     const keyId = await newPrimary();
     await east.send(new ReplicateKeyCommand({ KeyId: keyId, ReplicaRegion: REPLICA }));
-    await east.send(new UpdatePrimaryRegionCommand({ KeyId: keyId, PrimaryRegion: REPLICA }));
-    const records = fixture.kms.auditTrail
-      .lookup({ eventName: 'UpdatePrimaryRegion' })
-      .records.filter((record) => record.resources.some((resource) => resource.ARN.endsWith(keyId)));
-    const entry = (region: string) => ({
+    // The caller names the current primary by its ARN: the second entry must still name its own key.
+    const { $metadata } = await east.send(new UpdatePrimaryRegionCommand({ KeyId: arnIn(PRIMARY, keyId), PrimaryRegion: REPLICA }));
+    const records = fixture.kms.auditTrail.lookup({ eventName: 'UpdatePrimaryRegion' }).records.filter((record) => record.requestID === $metadata.requestId);
+    expect(records).toHaveLength(2);
+    const common = {
       eventName: 'UpdatePrimaryRegion',
       eventType: 'AwsApiCall',
       eventCategory: 'Management',
       managementEvent: true,
       readOnly: false,
-      awsRegion: region,
       recipientAccountId: ACCOUNT,
-      requestParameters: { keyId, primaryRegion: REPLICA },
-      responseElements: { keyId: arnIn(region, keyId) },
-      resources: [{ accountId: ACCOUNT, type: 'AWS::KMS::Key', ARN: arnIn(region, keyId) }],
+    };
+    // The old primary's Region: the caller's request as made, with its key in `resources`.
+    const first = records.find((record) => record.awsRegion === PRIMARY);
+    expect(first).toMatchObject({
+      ...common,
+      requestParameters: { keyId: arnIn(PRIMARY, keyId), primaryRegion: REPLICA },
+      responseElements: { keyId: arnIn(PRIMARY, keyId) },
+      resources: [{ accountId: ACCOUNT, type: 'AWS::KMS::Key', ARN: arnIn(PRIMARY, keyId) }],
     });
-    expect(records).toHaveLength(2);
-    expect(records.find((record) => record.awsRegion === PRIMARY)).toMatchObject(entry(PRIMARY));
-    expect(records.find((record) => record.awsRegion === REPLICA)).toMatchObject(entry(REPLICA));
-    // One request: both entries carry its request id (UNCONFIRMED for the second entry).
-    expect(records[0]?.requestID).toBeDefined();
-    expect(records[0]?.requestID).toBe(records[1]?.requestID);
+    expect(first?.userIdentity.invokedBy).toBeUndefined();
+    // The new primary's Region: written by KMS for the caller (`invokedBy`), naming the key of that
+    // Region in `requestParameters.keyId`, with no `resources` element; `responseElements.keyId`
+    // per the page's December 2022 sentence.
+    const second = records.find((record) => record.awsRegion === REPLICA);
+    expect(second).toMatchObject({
+      ...common,
+      requestParameters: { keyId: arnIn(REPLICA, keyId), primaryRegion: REPLICA },
+      responseElements: { keyId: arnIn(REPLICA, keyId) },
+    });
+    expect(second?.userIdentity).toMatchObject({ accountId: ACCOUNT, invokedBy: 'kms.amazonaws.com' });
+    expect(second).not.toHaveProperty('resources');
+    expect(first?.eventID).not.toBe(second?.eventID);
   });
 
   it('refuses single-Region keys, replicas, a Region without a replica and a disabled replica, changing nothing', async () => {
@@ -425,7 +436,7 @@ describe('deletion', () => {
     expect(pending.PendingDeletionWindowInDays).toBeUndefined();
     clock.advance(7 * DAY);
     await expect(kms.describeKey({ KeyId: keyId })).rejects.toMatchObject({ code: 'NotFoundException' });
-    const events = kms.auditTrail.lookup({ eventName: 'DeleteKey' }).records.map((record) => record.resources[0]?.ARN);
+    const events = kms.auditTrail.lookup({ eventName: 'DeleteKey' }).records.map((record) => record.resources?.[0]?.ARN);
     expect(events).toEqual([arnIn(PRIMARY, keyId), arnIn(REPLICA, keyId)]);
   });
 

@@ -117,10 +117,16 @@ export interface RelatedEvent {
   readonly eventName: string;
   readonly region: string;
   readonly readOnly: boolean;
-  readonly resources: readonly string[];
+  /** Absent: the entry has no `resources` element (UpdatePrimaryRegion's in the new primary's Region). */
+  readonly resources?: readonly string[];
   readonly requestParameters: Record<string, unknown> | null;
   readonly responseElements: Record<string, unknown> | null;
   readonly recipientAccountId: string;
+  /**
+   * The service that wrote the entry on the caller's behalf, recorded as `userIdentity.invokedBy`
+   * (UpdatePrimaryRegion's entry in the new primary's Region: `kms.amazonaws.com`).
+   */
+  readonly invokedBy?: string;
 }
 
 /** Settings of one emulator instance that operations consult. */

@@ -8,11 +8,13 @@
  *
  * CloudTrail: "The UpdatePrimaryRegion operation writes two CloudTrail log entries: one in the
  * Region with the multi-Region primary key that is converted to a replica key, and one in the
- * Region with a multi-Region replica key that is converted to a primary key", each with the key
- * ARN of its Region's key in `responseElements.keyId` and in `resources` (dev guide
- * ct-update-primary-region). The guide shows only the first entry; the second is recorded with
- * the same request parameters and request id, its own Region's key (UNCONFIRMED beyond what the
- * guide's sentence says).
+ * Region with a multi-Region replica key that is converted to a primary key" (dev guide
+ * ct-update-primary-region; both examples in awsdocs/aws-kms-developer-guide
+ * doc_source/ct-update-primary-region.md). Since December 2022 each carries its Region's key ARN in
+ * `responseElements.keyId`. The first is the caller's request as made, with its key in `resources`.
+ * The second, which "doesn't identify the previous primary Region", shares the request id, names
+ * the new primary's own ARN in `requestParameters.keyId`, is `invokedBy: "kms.amazonaws.com"`, and
+ * has no `resources` element.
  */
 
 import { KmsError, keyNotFound } from '../errors.ts';
@@ -78,10 +80,10 @@ export const updatePrimaryRegion: OperationDefinition<'UpdatePrimaryRegion', Upd
         eventName: 'UpdatePrimaryRegion',
         region,
         readOnly: false,
-        resources: [replica.arn],
-        requestParameters: { keyId: input.KeyId, primaryRegion: region },
+        requestParameters: { keyId: replica.arn, primaryRegion: region },
         responseElements: { keyId: replica.arn },
         recipientAccountId: replica.account,
+        invokedBy: 'kms.amazonaws.com',
       });
       return {
         changes: [

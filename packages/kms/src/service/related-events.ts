@@ -15,7 +15,11 @@ import { EVENT_SOURCE, RESOURCE_TYPE } from './trail-names.ts';
  * Records the events a call caused in other Regions (ReplicateKey's CreateKey in the replica's
  * Region), as AwsApiCall events of the same caller with the call's own request id. The user agent
  * of the replica-Region event is not known to the context and is recorded as the service's
- * (`kms.amazonaws.com`); AWS's exact record is UNCONFIRMED.
+ * (`kms.amazonaws.com`); AWS's exact record is UNCONFIRMED. An event `invokedBy` a service names it
+ * in `userIdentity.invokedBy`, and CloudTrail rendering then shows that service as the source IP
+ * address and user agent too, as for S3's calls on a caller's behalf: ct-update-primary-region's
+ * example shows the sanitised placeholders `192.0.2.0` / `AWS Internal` there, so those two values
+ * are UNCONFIRMED.
  * @example recordRelated(trail, context, context.related ?? [])
  */
 export function recordRelated(trail: AuditTrail, context: RequestContext, related: readonly RelatedEvent[]): void {
@@ -27,13 +31,13 @@ export function recordRelated(trail: AuditTrail, context: RequestContext, relate
       eventSource: EVENT_SOURCE,
       resourceType: RESOURCE_TYPE,
       region: event.region,
-      caller: context.caller,
+      caller: event.invokedBy === undefined ? context.caller : { ...context.caller, invokedBy: event.invokedBy },
       sourceIpAddress: context.sourceIpAddress ?? '127.0.0.1',
       userAgent: EVENT_SOURCE,
       ...(ids === undefined ? {} : { requestId: ids.requestId }),
       requestParameters: event.requestParameters,
       responseElements: event.responseElements === null ? null : (auditJson(event.responseElements) as Record<string, unknown>),
-      resources: event.resources,
+      ...(event.resources === undefined ? {} : { resources: event.resources }),
       readOnly: event.readOnly,
       recipientAccountId: event.recipientAccountId,
     });

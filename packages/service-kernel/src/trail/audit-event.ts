@@ -33,8 +33,12 @@ export interface AuditEvent {
   readonly responseElements: Record<string, unknown> | null;
   /** CloudTrail `additionalEventData` (e.g. `keyMaterialId`, RetireGrant's `grantId`), if any. */
   readonly additionalEventData?: Record<string, unknown>;
-  /** ARNs of the resources the call touched (KMS: keys and aliases). */
-  readonly resources: readonly string[];
+  /**
+   * ARNs of the resources the call touched (KMS: keys and aliases). Absent: the record has no
+   * `resources` element at all, as KMS's UpdatePrimaryRegion entry in the new primary's Region
+   * (ct-update-primary-region).
+   */
+  readonly resources?: readonly string[];
   readonly readOnly: boolean;
   /** Account that owns the resource (the key's account), CloudTrail's `recipientAccountId`. */
   readonly recipientAccountId: string;

@@ -412,7 +412,7 @@ export class AuditTrail {
       requestParameters: this.#parameters[slot] ?? null,
       responseElements: this.#responses[slot] ?? null,
       ...(additional === undefined ? {} : { additionalEventData: additional }),
-      resources: site.resources,
+      ...(site.resources === undefined ? {} : { resources: site.resources }),
       readOnly: (flags & READ_ONLY) !== 0,
       recipientAccountId: site.recipientAccountId,
       ...(errorCode === undefined ? {} : { errorCode, errorMessage: this.#errorMessages[slot] ?? '' }),

@@ -22,7 +22,7 @@ export interface CallSite {
   readonly caller: Principal;
   readonly sourceIpAddress: string;
   readonly userAgent: string;
-  readonly resources: readonly string[];
+  readonly resources: readonly string[] | undefined;
   readonly recipientAccountId: string;
 }
 

@@ -60,7 +60,8 @@ export interface CloudTrailRecord {
   readonly requestID?: string;
   readonly eventID: string;
   readonly readOnly: boolean;
-  readonly resources: readonly CloudTrailResource[];
+  /** Absent when the service writes none (KMS's UpdatePrimaryRegion entry in the new primary's Region). */
+  readonly resources?: readonly CloudTrailResource[];
   readonly eventType: 'AwsApiCall' | 'AwsServiceEvent';
   /** Service events only: `{ keyId }`. */
   readonly serviceEventDetails?: Record<string, unknown>;
@@ -139,7 +140,7 @@ export function renderRecord(event: AuditEvent): CloudTrailRecord {
     requestID: event.requestId,
     eventID: event.eventId,
     readOnly: event.readOnly,
-    resources: event.resources.map((arn) => ({ accountId: arn.split(':')[4] ?? '', type: event.resourceType, ARN: arn })),
+    ...(event.resources === undefined ? {} : { resources: resourcesOf(event, event.resources) }),
     eventType: 'AwsApiCall',
     managementEvent: true,
     recipientAccountId: event.recipientAccountId,
@@ -166,13 +167,18 @@ function renderServiceEvent(event: AuditEvent): CloudTrailRecord {
     responseElements: null,
     eventID: event.eventId,
     readOnly: false,
-    resources: event.resources.map((arn) => ({ accountId: arn.split(':')[4] ?? '', type: event.resourceType, ARN: arn })),
+    resources: resourcesOf(event, event.resources ?? []),
     eventType: 'AwsServiceEvent',
     managementEvent: true,
     recipientAccountId: event.recipientAccountId,
     ...(event.serviceEventDetails === undefined ? {} : { serviceEventDetails: event.serviceEventDetails }),
     eventCategory: 'Management',
   };
+}
+
+/** The record's `resources` element: each ARN with its account and the event's resource type. */
+function resourcesOf(event: AuditEvent, arns: readonly string[]): CloudTrailResource[] {
+  return arns.map((arn) => ({ accountId: arn.split(':')[4] ?? '', type: event.resourceType, ARN: arn }));
 }
 
 /**
@@ -291,8 +297,8 @@ function matches(event: AuditEvent, query: LookupQuery, start: number, end: numb
   if (query.eventSource !== undefined && query.eventSource !== event.eventSource) return false;
   if (query.readOnly !== undefined && event.readOnly !== query.readOnly) return false;
   if (query.accessKeyId !== undefined && event.caller.accessKeyId !== query.accessKeyId) return false;
-  if (query.resourceType !== undefined && (query.resourceType !== event.resourceType || event.resources.length === 0)) return false;
-  if (query.resourceName !== undefined && !event.resources.includes(query.resourceName)) return false;
+  if (query.resourceType !== undefined && (query.resourceType !== event.resourceType || !event.resources?.length)) return false;
+  if (query.resourceName !== undefined && !event.resources?.includes(query.resourceName)) return false;
   if (query.username !== undefined && usernameOf(userIdentityOf(event.caller, '')) !== query.username) return false;
   return true;
 }
