@@ -8,7 +8,8 @@
  * entry carries the key ARN; where the example shows `"responseElements": null` without that
  * sentence (ct-put-key-policy, ct-disable-key-rotation, ct-update-key-description,
  * ct-revoke-grant, ct-retire-grant, ct-tagresource), it stays null. ct-importkeymaterial and
- * ct-deleteimportedkeymaterial (2025) show `{ keyId, keyMaterialId }`.
+ * ct-deleteimportedkeymaterial (2025) show `{ keyId, keyMaterialId }`; ct-rotatekeyondemand (2024)
+ * shows `{ keyId }`.
  */
 
 import {
@@ -27,6 +28,7 @@ import {
   PutKeyPolicyCommand,
   RetireGrantCommand,
   RevokeGrantCommand,
+  RotateKeyOnDemandCommand,
   TagResourceCommand,
   UntagResourceCommand,
   UpdateAliasCommand,
@@ -68,7 +70,7 @@ async function newKey(input: { Origin?: 'EXTERNAL' } = {}): Promise<{ KeyId: str
 }
 
 describe('responseElements.keyId: the affected key ARN (entries since December 2022)', () => {
-  it('EnableKey, DisableKey and EnableKeyRotation, called with the bare key id', async () => {
+  it('EnableKey, DisableKey, EnableKeyRotation and UntagResource, called with the bare key id', async () => {
     const key = await newKey();
     await client.send(new DisableKeyCommand({ KeyId: key.KeyId }));
     expect(latest('DisableKey').responseElements).toEqual({ keyId: key.Arn });
@@ -78,6 +80,15 @@ describe('responseElements.keyId: the affected key ARN (entries since December 2
     expect(latest('EnableKeyRotation').responseElements).toEqual({ keyId: key.Arn });
     await client.send(new UntagResourceCommand({ KeyId: key.KeyId, TagKeys: ['Dept'] }));
     expect(latest('UntagResource').responseElements).toEqual({ keyId: key.Arn });
+  });
+
+  it('RotateKeyOnDemand logs its output keyId (ct-rotatekeyondemand)', async () => {
+    const key = await newKey();
+    const { KeyId } = await client.send(new RotateKeyOnDemandCommand({ KeyId: key.KeyId }));
+    // The page's example shows the bare key id in both requestParameters and responseElements;
+    // Strongbox logs the KeyId it returns (the ARN), so the value's form is UNCONFIRMED.
+    expect(latest('RotateKeyOnDemand').responseElements).toEqual({ keyId: KeyId });
+    expect(KeyId).toBe(key.Arn);
   });
 
   it('CreateAlias, UpdateAlias (the new target) and DeleteAlias', async () => {

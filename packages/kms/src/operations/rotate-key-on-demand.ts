@@ -65,4 +65,8 @@ export const rotateKeyOnDemand: OperationDefinition<'RotateKeyOnDemand', RotateK
       }
       return putKey(withOnDemandRotationStarted(key, context.now, context.settings.onDemandRotationDelayMs), { KeyId: key.arn });
     }),
+
+  // ct-rotatekeyondemand logs `responseElements: { keyId }`. Its example shows the bare key id where
+  // this logs the ARN the call returns: which form AWS logs is UNCONFIRMED.
+  auditResponse: (output) => ({ keyId: output.KeyId }),
 };
