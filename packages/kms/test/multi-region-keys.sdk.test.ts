@@ -60,6 +60,24 @@ beforeAll(async () => {
 });
 afterAll(() => fixture.close());
 
+/**
+ * The UpdatePrimaryRegion entries, in any Region, of the refused call `call` (found by its request
+ * id), as their Region, error code and response elements.
+ */
+async function refusal(on: SdkFixture, call: Promise<unknown>): Promise<{ awsRegion: string; errorCode: string | undefined; responseElements: unknown }[]> {
+  const requestId = await call.then(
+    () => {
+      throw new Error('expected the call to fail, but it succeeded');
+    },
+    (error: { $metadata?: { requestId?: string } }) => error.$metadata?.requestId,
+  );
+  expect(requestId).toBeDefined();
+  return on.kms.auditTrail
+    .lookup({ eventName: 'UpdatePrimaryRegion' })
+    .records.filter((record) => record.requestID === requestId)
+    .map(({ awsRegion, errorCode, responseElements }) => ({ awsRegion, errorCode, responseElements }));
+}
+
 async function newPrimary(input: ConstructorParameters<typeof CreateKeyCommand>[0] = {}): Promise<string> {
   const { KeyMetadata } = await east.send(new CreateKeyCommand({ MultiRegion: true, ...input }));
   return KeyMetadata!.KeyId!;
@@ -391,6 +409,41 @@ describe('UpdatePrimaryRegion', () => {
       status: 400,
     });
     expect((await east.send(new DescribeKeyCommand({ KeyId: keyId }))).KeyMetadata!.MultiRegionConfiguration!.MultiRegionKeyType).toBe('PRIMARY');
+  });
+
+  it('a refused call is logged once, in the caller’s Region, and writes nothing in the other Region', async () => {
+    const keyId = await newPrimary();
+    await east.send(new ReplicateKeyCommand({ KeyId: keyId, ReplicaRegion: REPLICA }));
+    // A Region with no replica, then a disabled replica.
+    const noReplica = await refusal(fixture, east.send(new UpdatePrimaryRegionCommand({ KeyId: keyId, PrimaryRegion: OTHER })));
+    expect(noReplica).toEqual([{ awsRegion: PRIMARY, errorCode: 'NotFoundException', responseElements: null }]);
+    await west.send(new DisableKeyCommand({ KeyId: keyId }));
+    const disabled = await refusal(fixture, east.send(new UpdatePrimaryRegionCommand({ KeyId: keyId, PrimaryRegion: REPLICA })));
+    expect(disabled).toEqual([{ awsRegion: PRIMARY, errorCode: 'DisabledException', responseElements: null }]);
+  });
+
+  it('a call throttled in the new primary’s Region is logged once, in the caller’s Region, and changes nothing', async () => {
+    const clock = new ManualClock();
+    const limited = await startKms(
+      { clock, quotas: { overrides: { UpdatePrimaryRegion: 1 } } },
+      { authenticate: createSigV4Authenticator({ users: NO_USERS, strict: false, account: ACCOUNT, region: PRIMARY }) },
+    );
+    try {
+      const [here, there, elsewhere] = [limited.client, limited.clientFor({ region: REPLICA }), limited.clientFor({ region: OTHER })];
+      const first = (await here.send(new CreateKeyCommand({ MultiRegion: true }))).KeyMetadata!.KeyId!;
+      const second = (await elsewhere.send(new CreateKeyCommand({ MultiRegion: true }))).KeyMetadata!.KeyId!;
+      await here.send(new ReplicateKeyCommand({ KeyId: first, ReplicaRegion: REPLICA }));
+      await elsewhere.send(new ReplicateKeyCommand({ KeyId: second, ReplicaRegion: REPLICA }));
+      // The first call uses REPLICA's one request this second, so the second is throttled there.
+      await here.send(new UpdatePrimaryRegionCommand({ KeyId: first, PrimaryRegion: REPLICA }));
+      const throttled = await refusal(limited, elsewhere.send(new UpdatePrimaryRegionCommand({ KeyId: second, PrimaryRegion: REPLICA })));
+      expect(throttled).toEqual([{ awsRegion: OTHER, errorCode: 'ThrottlingException', responseElements: null }]);
+      const config = (await there.send(new DescribeKeyCommand({ KeyId: second }))).KeyMetadata!.MultiRegionConfiguration!;
+      expect(config.MultiRegionKeyType).toBe('REPLICA');
+      expect(config.PrimaryKey?.Region).toBe(OTHER);
+    } finally {
+      await limited.close();
+    }
   });
 });
 
