@@ -5,8 +5,9 @@
  * CreateGrant with an alias name (boto/boto#3202, 2015, and #3883, 2019: `{"message": "Key Aliases
  * are not supported for this operation.", "__type": "InvalidArnException"}`) and with an alias ARN
  * (relayed by Lambda: hashicorp/terraform#20813, 2019; ministryofjustice/modernisation-platform#8298,
- * 2024), and for GetKeyPolicy with an alias name (public troubleshooting notes, CLI output). For the
- * other operations the same answer is UNCONFIRMED: it is what the same check gives.
+ * 2024). For the other operations, GetKeyPolicy included, the same answer is UNCONFIRMED: it is
+ * what the same check gives. (For GetKeyPolicy the same text appears as AWS CLI output in public
+ * troubleshooting notes that could not be traced to a citable source.)
  */
 
 import {
@@ -24,6 +25,7 @@ import {
   GetKeyPolicyCommand,
   GetKeyRotationStatusCommand,
   GetParametersForImportCommand,
+  ImportKeyMaterialCommand,
   type KMSClient,
   ListAliasesCommand,
   ListGrantsCommand,
@@ -51,19 +53,24 @@ const ALIAS_ARN = `arn:aws:kms:${REGION}:${ACCOUNT}:${ALIAS}`;
 const GRANT_ID = 'a'.repeat(64);
 const POLICY = JSON.stringify({
   Version: '2012-10-17',
-  Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: 'kms:*', Resource: '*' }],
+  // A Sid the default policy does not have, so a replaced policy would show.
+  Statement: [{ Sid: 'replaced', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: 'kms:*', Resource: '*' }],
 });
 const REFUSAL = { name: 'InvalidArnException', message: 'Key Aliases are not supported for this operation.', status: 400 };
 
 let fixture: SdkFixture;
 let client: KMSClient;
 let keyId: string;
+/** The key's policy as created (PutKeyPolicy must not replace it). */
+let policy: string;
 
 beforeAll(async () => {
   fixture = await startKms({ account: ACCOUNT, region: REGION });
   client = fixture.client;
-  keyId = (await client.send(new CreateKeyCommand({ Description: 'unchanged' }))).KeyMetadata!.KeyId!;
+  // Multi-Region, so that "no replica was made" is something ReplicateKey could have changed.
+  keyId = (await client.send(new CreateKeyCommand({ Description: 'unchanged', MultiRegion: true }))).KeyMetadata!.KeyId!;
   await client.send(new CreateAliasCommand({ AliasName: ALIAS, TargetKeyId: keyId }));
+  policy = (await client.send(new GetKeyPolicyCommand({ KeyId: keyId, PolicyName: 'default' }))).Policy!;
 });
 
 afterAll(async () => {
@@ -95,6 +102,15 @@ const OPERATIONS: Record<string, (id: string) => Promise<any>> = {
   UpdateKeyDescription: (id) => client.send(new UpdateKeyDescriptionCommand({ KeyId: id, Description: 'changed' })),
   GetParametersForImport: (id) =>
     client.send(new GetParametersForImportCommand({ KeyId: id, WrappingAlgorithm: 'RSAES_OAEP_SHA_256', WrappingKeySpec: 'RSA_2048' })),
+  ImportKeyMaterial: (id) =>
+    client.send(
+      new ImportKeyMaterialCommand({
+        KeyId: id,
+        ImportToken: new Uint8Array(64).fill(1),
+        EncryptedKeyMaterial: new Uint8Array(256).fill(2),
+        ExpirationModel: 'KEY_MATERIAL_DOES_NOT_EXPIRE',
+      }),
+    ),
   DeleteImportedKeyMaterial: (id) => client.send(new DeleteImportedKeyMaterialCommand({ KeyId: id })),
   ReplicateKey: (id) => client.send(new ReplicateKeyCommand({ KeyId: id, ReplicaRegion: 'eu-west-1' })),
   UpdatePrimaryRegion: (id) => client.send(new UpdatePrimaryRegionCommand({ KeyId: id, PrimaryRegion: 'eu-west-1' })),
@@ -106,11 +122,32 @@ describe('key-ID-only operations given an alias', () => {
   for (const [name, send] of Object.entries(OPERATIONS)) {
     it(`${name} refuses an alias name and an alias ARN with InvalidArnException, changing nothing`, async () => {
       expect(await failureOf(send(ALIAS))).toEqual(REFUSAL);
-      expect(await failureOf(send(ALIAS_ARN))).toEqual(REFUSAL);
+      const requestId = await send(ALIAS_ARN).then(
+        () => undefined,
+        (error: { name: string; $metadata?: { requestId?: string } }) => (error.name === REFUSAL.name ? error.$metadata?.requestId : undefined),
+      );
+      expect(requestId).toBeDefined();
+      // The refusal is logged against no key, in the caller's account.
+      const entries = fixture.kms.auditTrail.lookup({ eventName: name }).records.filter((record) => record.requestID === requestId);
+      expect(entries).toHaveLength(1);
+      expect(entries[0]).toMatchObject({
+        errorCode: 'InvalidArnException',
+        // RetireGrant logs no request parameters at all (ct-retire-grant).
+        requestParameters: name === 'RetireGrant' ? null : { keyId: ALIAS_ARN },
+        responseElements: null,
+        resources: [],
+        recipientAccountId: ACCOUNT,
+      });
       const metadata = (await client.send(new DescribeKeyCommand({ KeyId: keyId }))).KeyMetadata!;
-      expect(metadata).toMatchObject({ KeyState: 'Enabled', Description: 'unchanged' });
+      expect(metadata).toMatchObject({ KeyState: 'Enabled', Description: 'unchanged', Origin: 'AWS_KMS' });
+      expect(metadata.MultiRegionConfiguration?.ReplicaKeys).toEqual([]);
       expect((await client.send(new ListResourceTagsCommand({ KeyId: keyId }))).Tags).toEqual([]);
       expect((await client.send(new ListGrantsCommand({ KeyId: keyId }))).Grants).toEqual([]);
+      expect((await client.send(new GetKeyPolicyCommand({ KeyId: keyId, PolicyName: 'default' }))).Policy).toBe(policy);
+      const rotation = await client.send(new GetKeyRotationStatusCommand({ KeyId: keyId }));
+      expect(rotation.KeyRotationEnabled).toBe(false);
+      expect(rotation.OnDemandRotationStartDate).toBeUndefined();
+      expect((await client.send(new ListKeyRotationsCommand({ KeyId: keyId }))).Rotations).toEqual([]);
     });
   }
 
