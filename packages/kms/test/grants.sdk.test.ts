@@ -233,6 +233,27 @@ describe('CreateGrant', () => {
     for (const grantId of [...filled, created.GrantId!]) state.apply({ type: 'deleteGrant', grantId });
   });
 
+  it('authorizes before checking the operations against the key type, so a caller without kms:CreateGrant learns nothing of it', async () => {
+    const signing = (await root.send(new CreateKeyCommand({ KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY' }))).KeyMetadata!.KeyId!;
+    const symmetric = (await newKey()).id;
+    const alice = fixture.clientFor({ accessKeyId: 'ALICE' });
+    const constraints = { EncryptionContextEquals: { purpose: 'test' } };
+    // The owner is told the grant does not fit the key ...
+    expect(await failureOf(grant(signing, { Operations: ['Encrypt'] }))).toMatchObject({ name: 'ValidationError' });
+    expect(await failureOf(grant(signing, { Operations: ['Sign'], Constraints: constraints }))).toMatchObject({ name: 'ValidationError' });
+    // ... Alice, who may not create grants, gets the same AccessDeniedException whatever the key type
+    // and whether or not the grant would fit it.
+    const refusals = [
+      await failureOf(alice.send(new CreateGrantCommand({ KeyId: signing, GranteePrincipal: BOB, Operations: ['Encrypt'] }))),
+      await failureOf(alice.send(new CreateGrantCommand({ KeyId: signing, GranteePrincipal: BOB, Operations: ['Sign'], Constraints: constraints }))),
+      await failureOf(alice.send(new CreateGrantCommand({ KeyId: signing, GranteePrincipal: BOB, Operations: ['Sign'] }))),
+      await failureOf(alice.send(new CreateGrantCommand({ KeyId: symmetric, GranteePrincipal: BOB, Operations: ['Sign'] }))),
+    ];
+    for (const refusal of refusals) expect(refusal).toMatchObject({ name: 'AccessDeniedException', status: 400 });
+    expect(state.grantsOf(signing, 'us-east-1')).toEqual([]);
+    expect(state.grantsOf(symmetric, 'us-east-1')).toEqual([]);
+  });
+
   it('makes the grant usable at once; tokens are accepted and checked for form', async () => {
     const key = await newKey();
     const alice = fixture.clientFor({ accessKeyId: 'ALICE' });

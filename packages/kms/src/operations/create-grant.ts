@@ -97,7 +97,7 @@ export const createGrant: OperationDefinition<'CreateGrant', CreateGrantRequest,
       const granteePrincipal = requireGrantee(input);
       const operations = [...new Set(input.Operations as GrantOperation[])];
       const constraints = grantConstraints(input.Constraints);
-      checkOperations(operations, key, constraints !== undefined);
+      checkOperationList(operations);
       const grantTokens = input.GrantTokens ? { grantTokens: input.GrantTokens } : {};
       const conditions = {
         'kms:GrantOperations': operations,
@@ -113,6 +113,10 @@ export const createGrant: OperationDefinition<'CreateGrant', CreateGrantRequest,
         { childGrant: { operations, ...(constraints === undefined ? {} : { constraints }) } },
       );
       context.requireKeyState(key);
+      // The checks that depend on the key's type come after authorization and the key state, as
+      // Sign's and Encrypt's key-usage checks do, so a caller who may not create grants on the key
+      // cannot learn its type from the error (AWS's order here is UNCONFIRMED).
+      checkOperationsFor(operations, key, constraints !== undefined);
       if (input.DryRun === true) throw dryRunSucceeded();
 
       const wanted = {
@@ -167,15 +171,22 @@ function requireGrantee(input: CreateGrantRequest): string {
   return input.GranteePrincipal;
 }
 
-/** Checks the operations (and constraints) against the key type. @throws KmsError ValidationException, ValidationError (texts UNCONFIRMED but for CreateGrant alone). */
-function checkOperations(operations: readonly GrantOperation[], key: KeyRecord, constrained: boolean): void {
-  const keySpec = key.keySpec;
+/**
+ * Checks the operation list on its own (not against the key, so it reveals nothing about it).
+ * @throws KmsError ValidationException (texts UNCONFIRMED but for CreateGrant alone).
+ */
+function checkOperationList(operations: readonly GrantOperation[]): void {
   if (operations.length === 0) {
     // Text UNCONFIRMED: KMS requires at least one operation; the model states no minimum.
     throw validationError([constraintFailure('operations', [], 'Member must have length greater than or equal to 1')]);
   }
   // Captured from AWS (ansible/ansible#31960). Its order among the other checks is UNCONFIRMED.
   if (operations.every((op) => op === 'CreateGrant')) throw new KmsError('ValidationException', 'Grants must not contain only the CreateGrant operation.');
+}
+
+/** Checks the operations (and constraints) against the key type. @throws KmsError ValidationError (texts UNCONFIRMED). */
+function checkOperationsFor(operations: readonly GrantOperation[], key: KeyRecord, constrained: boolean): void {
+  const keySpec = key.keySpec;
   const allowed = grantOperationsFor(key);
   const refused = operations.filter((op) => !allowed.has(op));
   if (constrained && keySpec !== 'SYMMETRIC_DEFAULT')
