@@ -32,7 +32,7 @@ export const getKeyLastUsage: OperationDefinition<'GetKeyLastUsage', GetKeyLastU
 
   async handler(input, context) {
     // "Specify the key ID or key ARN of the KMS key."
-    const key = await context.resolveKey(input.KeyId, 'key');
+    const key = context.resolveKey(input.KeyId, 'key');
     context.touch(key);
     context.authorize('kms:GetKeyLastUsage', key);
     const log = usageLogOf(context.state, context.now);

@@ -32,7 +32,7 @@ export const getKeyPolicy: OperationDefinition<'GetKeyPolicy', GetKeyPolicyReque
   input: structure({ KeyId: KEY_ID, PolicyName: POLICY_NAME }, ['KeyId']),
 
   async handler(input, context) {
-    const key = await context.resolveKey(input.KeyId, 'key');
+    const key = context.resolveKey(input.KeyId, 'key');
     context.touch(key);
     context.authorize('kms:GetKeyPolicy', key);
     context.requireKeyState(key);

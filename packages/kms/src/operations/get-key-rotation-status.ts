@@ -38,7 +38,7 @@ export const getKeyRotationStatus: OperationDefinition<'GetKeyRotationStatus', G
   input: structure({ KeyId: KEY_ID }, ['KeyId']),
 
   async handler(input, context) {
-    const key = await context.resolveKey(input.KeyId, 'key');
+    const key = context.resolveKey(input.KeyId, 'key');
     context.touch(key);
     context.authorize('kms:GetKeyRotationStatus', key);
     context.requireKeyState(key);

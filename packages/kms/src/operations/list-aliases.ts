@@ -48,7 +48,7 @@ export const listAliases: OperationDefinition<'ListAliases', ListAliasesRequest,
     const { account } = context.caller;
     const { region } = context;
     // With KeyId the answer is that key's aliases; predefined aliases without a key never match.
-    const key = input.KeyId === undefined ? undefined : await context.resolveKey(input.KeyId, 'key');
+    const key = input.KeyId === undefined ? undefined : context.resolveKey(input.KeyId, 'key');
     const aliases = context.state.aliases(account, region).filter((alias) => key === undefined || alias.targetKeyId === key.keyId);
     const entries = aliases.map(aliasListEntry);
     if (key === undefined) {

@@ -43,7 +43,7 @@ export const listGrants: OperationDefinition<'ListGrants', ListGrantsRequest, Li
   ),
 
   async handler(input, context) {
-    const key = await context.resolveKey(input.KeyId, 'key');
+    const key = context.resolveKey(input.KeyId, 'key');
     context.touch(key);
     context.authorize('kms:ListGrants', key);
     context.requireKeyState(key);

@@ -33,7 +33,7 @@ export const listKeyPolicies: OperationDefinition<'ListKeyPolicies', ListKeyPoli
   input: structure({ KeyId: KEY_ID, Limit: LIMIT, Marker: MARKER }, ['KeyId']),
 
   async handler(input, context) {
-    const key = await context.resolveKey(input.KeyId, 'key');
+    const key = context.resolveKey(input.KeyId, 'key');
     context.touch(key);
     context.authorize('kms:ListKeyPolicies', key);
     context.requireKeyState(key);

@@ -52,7 +52,7 @@ export const listKeyRotations: OperationDefinition<'ListKeyRotations', ListKeyRo
   input: structure({ KeyId: KEY_ID, IncludeKeyMaterial: enumOf(['ALL_KEY_MATERIAL', 'ROTATIONS_ONLY']), Limit: LIMIT, Marker: MARKER }, ['KeyId']),
 
   async handler(input, context) {
-    const key = await context.resolveKey(input.KeyId, 'key');
+    const key = context.resolveKey(input.KeyId, 'key');
     context.touch(key);
     context.authorize('kms:ListKeyRotations', key);
     context.requireKeyState(key);

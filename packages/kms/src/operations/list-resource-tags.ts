@@ -37,7 +37,7 @@ export const listResourceTags: OperationDefinition<'ListResourceTags', ListResou
   input: structure({ KeyId: KEY_ID, Limit: LIMIT, Marker: MARKER }, ['KeyId']),
 
   async handler(input, context) {
-    const key = await context.resolveKey(input.KeyId, 'key');
+    const key = context.resolveKey(input.KeyId, 'key');
     context.touch(key);
     context.authorize('kms:ListResourceTags', key);
     const page = paginate(toTagInputs(key.tags), Math.min(input.Limit ?? MAX_PAGE, MAX_PAGE), input.Marker);

@@ -33,11 +33,10 @@ export const retireGrant: OperationDefinition<'RetireGrant', RetireGrantRequest,
   input: structure({ GrantToken: GRANT_TOKEN, KeyId: KEY_ID, GrantId: GRANT_ID, DryRun: DRY_RUN }),
 
   async handler(input, context) {
-    // The key named by KeyId is resolved first: resolving may commit (an AWS managed key's first
-    // use), and that is the only wait. The grant is then read, checked and deleted in one
-    // synchronous step, as RevokeGrant does, so of two concurrent retires of one grant only one
-    // succeeds; the other finds it gone and is refused, as it would be after the first.
-    const named = input.GrantToken === undefined ? await namedByKey(input, context) : undefined;
+    // The grant is read, checked and deleted in one synchronous step, as RevokeGrant does, so of
+    // two concurrent retires of one grant only one succeeds; the other finds it gone and is
+    // refused, as it would be after the first.
+    const named = input.GrantToken === undefined ? namedByKey(input, context) : undefined;
     const { grant, key } = findGrant(input, context, named);
     context.touch(key);
     // Only the grant being retired can allow it (its grantee, when it grants kms:RetireGrant).
@@ -66,13 +65,13 @@ interface NamedByKey {
  * @throws KmsError ValidationException when the key or the grant id is missing, and what
  *   `context.resolveKey` throws.
  */
-async function namedByKey(input: RetireGrantRequest, context: OperationContext): Promise<NamedByKey> {
+function namedByKey(input: RetireGrantRequest, context: OperationContext): NamedByKey {
   const { KeyId: keyId, GrantId: grantId } = input;
   if (keyId === undefined || grantId === undefined) {
     // Text UNCONFIRMED (LocalStack's): KMS needs a token, or a key and a grant id.
     throw new KmsError('ValidationException', 'Grant token OR (grant ID, key ID) must be specified');
   }
-  return { key: await context.resolveKey(keyId, 'key'), grantId };
+  return { key: context.resolveKey(keyId, 'key'), grantId };
 }
 
 /**

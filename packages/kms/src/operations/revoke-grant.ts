@@ -27,7 +27,7 @@ export const revokeGrant: OperationDefinition<'RevokeGrant', RevokeGrantRequest,
   input: structure({ KeyId: KEY_ID, GrantId: GRANT_ID, DryRun: DRY_RUN }, ['KeyId', 'GrantId']),
 
   async handler(input, context) {
-    const key = await context.resolveKey(input.KeyId, 'key');
+    const key = context.resolveKey(input.KeyId, 'key');
     context.touch(key);
     context.authorize('kms:RevokeGrant', key);
     context.requireKeyState(key);

@@ -45,15 +45,17 @@ export interface OperationContext {
   /** Emulator settings the handlers need. */
   readonly settings: KmsSettings;
   /**
-   * Resolves a `KeyId` parameter to a key, raising AWS's NotFoundException texts. The key comes
-   * back as it is when resolving needs no change of state, which is every time except the first
-   * use of an `alias/aws/*` alias (that creates the AWS managed key, a commit): handlers `await` it,
-   * or stay synchronous when it is not a promise.
+   * Resolves a `KeyId` parameter to a key, raising AWS's NotFoundException texts. With `'key'`
+   * (key id or ARN only: aliases are refused) the key always comes back at once. With `'any'` it
+   * does too, except on the first use of an `alias/aws/*` alias (that creates the AWS managed key,
+   * a commit): handlers `await` it, or stay synchronous when it is not a promise.
    * @param accepted - `'any'` where the operation accepts aliases, `'key'` for key id or ARN only.
    * @throws KmsError NotFoundException; InvalidArnException for an alias name or alias ARN where
    *   `accepted` is `'key'`.
+   * @example const key = context.resolveKey(input.KeyId, 'key');
    */
-  resolveKey(input: string, accepted: 'any' | 'key'): KeyRecord | Promise<KeyRecord>;
+  resolveKey(input: string, accepted: 'key'): KeyRecord;
+  resolveKey(input: string, accepted: 'any'): KeyRecord | Promise<KeyRecord>;
   /**
    * Checks that the caller may perform `action` on `key` (key policy, IAM identity policy, grants).
    * Pass `key` as `undefined` for IAM-only actions (CreateKey, ListKeys, GenerateRandom, ...).

@@ -116,6 +116,8 @@ export class RequestContext implements OperationContext, PipelineContext {
     return this.#services.settings;
   }
 
+  resolveKey(input: string, accepted: 'key'): KeyRecord;
+  resolveKey(input: string, accepted: 'any'): KeyRecord | Promise<KeyRecord>;
   resolveKey(input: string, accepted: 'any' | 'key'): KeyRecord | Promise<KeyRecord> {
     const account = this.caller.account;
     // Most calls name a key of the caller's own account by its bare id: one lookup. Every key in

@@ -14,7 +14,6 @@
  * deletions), can come in between. Only durability is awaited afterwards.
  */
 
-import { keyNotFound } from '../../errors.ts';
 import type { KeyRecord } from '../../model/records.ts';
 import type { Change } from '../../model/state.ts';
 import type { OperationContext } from '../types.ts';
@@ -32,9 +31,9 @@ export interface KeyUpdate<T> {
  * changes it returns in the same synchronous step, and resolves with its output once they are
  * durable.
  *
- * @throws KmsError what `context.resolveKey` throws (NotFoundException, invalid key ids), what
- *   `decide` throws (nothing is committed then), NotFoundException if the key is deleted while an
- *   AWS managed key's creation is made durable, and what the store's commit throws.
+ * @throws KmsError what `context.resolveKey` throws (NotFoundException, invalid key ids,
+ *   InvalidArnException for an alias), what `decide` throws (nothing is committed then), and what
+ *   the store's commit throws.
  * @example
  * ```ts
  * handler: (input, context) =>
@@ -43,11 +42,7 @@ export interface KeyUpdate<T> {
  */
 export function updateKey<T>(context: OperationContext, keyId: string, decide: (key: KeyRecord) => KeyUpdate<T>): Promise<T> {
   try {
-    const resolved = context.resolveKey(keyId, 'key');
-    if (!(resolved instanceof Promise)) return apply(context, decide(resolved));
-    // Resolving committed (an AWS managed key's first use): the record may have changed while that
-    // commit was awaited, so the decision is made on the record as it is now.
-    return resolved.then((key) => apply(context, decide(currentRecord(context, key))));
+    return apply(context, decide(context.resolveKey(keyId, 'key')));
   } catch (error) {
     return Promise.reject(error);
   }
@@ -66,10 +61,4 @@ export function unchanged<T>(output: T): KeyUpdate<T> {
 function apply<T>(context: OperationContext, update: KeyUpdate<T>): Promise<T> {
   if (update.changes.length === 0) return Promise.resolve(update.output);
   return context.commit(...update.changes).then(() => update.output);
-}
-
-function currentRecord(context: OperationContext, key: KeyRecord): KeyRecord {
-  const current = context.state.key(key.keyId, key.region);
-  if (current === undefined) throw keyNotFound(key.arn);
-  return current;
 }
