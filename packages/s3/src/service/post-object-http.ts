@@ -19,12 +19,14 @@
 
 import type { HttpRequestHead, RequestIdentity, StreamingRequest, StreamingResponse } from '@strongbox/service-kernel';
 import { S3Error } from '../errors.ts';
+import { checkTagSet, taggingHeaderOf } from '../model/tagging.ts';
 import { postObject } from '../operations/post-object.ts';
 import type { S3Address } from '../protocol/address.ts';
 import { baseHeaders, type ResponseIds } from '../protocol/errors.ts';
 import { decodeRequest, encodeResponse } from '../protocol/message.ts';
 import { payloadOf } from '../protocol/payload.ts';
 import { type PostForm, readPostForm } from '../protocol/post-form.ts';
+import { parseTaggingDocument } from '../protocol/tagging.ts';
 import { escapeText } from '../protocol/xml.ts';
 import { callOptionsOf, headOnly, type Mutable } from './call-options.ts';
 import type { S3HttpOptions } from './http.ts';
@@ -115,14 +117,26 @@ function fieldValues(form: PostForm): Map<string, string> {
  * one field named otherwise is the checksum algorithm: `x-amz-checksum-algorithm` in a form,
  * `x-amz-sdk-checksum-algorithm` on a PUT (UNCONFIRMED: the form field's name is the one S3's
  * other writes give the header, CreateMultipartUpload's and CopyObject's; no capture of S3 reading
- * it from a form). `acl` and `tagging` reach PutObject too, which takes neither here (no ACLs, no
- * object tags: see the README's known differences).
+ * it from a form). The `tagging` field is a Tagging document ("The specified set of tags to add
+ * to the object", POST Object, `tagging`: `<Tagging><TagSet>…`), handed to PutObject as its
+ * `x-amz-tagging` header, a form's own `x-amz-tagging` field being no POST parameter. `acl`
+ * reaches PutObject too, which does not take it (no ACLs: see the README's known differences).
+ * @throws S3Error MalformedXML for a `tagging` field that is not a Tagging document; the tag set's
+ *   InvalidTag and BadRequest errors (`checkTagSet`).
  */
 function headersOf(fields: ReadonlyMap<string, string>): Record<string, string | undefined> {
   const headers = Object.create(null) as Record<string, string | undefined>;
   for (const [name, value] of fields) if (!NOT_FROM_FORM.has(name)) headers[name] = value;
   const algorithm = fields.get('x-amz-checksum-algorithm');
   if (algorithm !== undefined && headers['x-amz-sdk-checksum-algorithm'] === undefined) headers['x-amz-sdk-checksum-algorithm'] = algorithm;
+  delete headers['x-amz-tagging'];
+  const tagging = fields.get('tagging');
+  if (tagging !== undefined) {
+    const tags = parseTaggingDocument(tagging);
+    // Checked as a document's tags (a key twice is InvalidTag, not the header's InvalidArgument).
+    checkTagSet(tags);
+    headers['x-amz-tagging'] = taggingHeaderOf(tags);
+  }
   return headers;
 }
 

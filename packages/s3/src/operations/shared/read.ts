@@ -13,6 +13,7 @@ import { checkConditions, type RequestConditions } from '../../model/conditions.
 import { checkReadEncryption } from '../../model/encryption.ts';
 import { OBJECT_HEADER_MEMBERS, type ObjectHeaders } from '../../model/object-headers.ts';
 import { assertRangeOrPart, parsePartNumber, parseRangeHeader, type ResolvedRange, resolvePartRange, resolveRange } from '../../model/range.ts';
+import { DEFAULT_STORAGE_CLASS } from '../../model/storage-class.ts';
 import { header, type MessageBinding, metadataHeaders, query, streamPayload } from '../../protocol/binding.ts';
 import { CHECKSUM_MODE_REQUEST, CHECKSUM_RESPONSE } from '../../protocol/checksum-headers.ts';
 import { OBJECT_HEADERS_BINDING } from '../../protocol/object-headers.ts';
@@ -222,6 +223,10 @@ export interface ObjectHeadMembers extends SseResponseMembers, ObjectHeaders {
   AcceptRanges: 'bytes';
   /** Multipart objects read by part number only. */
   PartsCount?: number;
+  /** Any class but STANDARD: "Amazon S3 returns this header for all objects except for S3 Standard storage class objects" (GetObject API reference). */
+  StorageClass?: string;
+  /** "The number of tags, if any, on the object" (GetObject API reference): absent for none. */
+  TagCount?: number;
 }
 
 /**
@@ -244,6 +249,8 @@ export function objectHead(operation: 'GetObject' | 'HeadObject', opened: Opened
   // An empty part selects no byte: no Content-Range can describe it (see `resolvePartRange`).
   if (range.kind === 'partial' && range.end >= range.start) head.ContentRange = `bytes ${range.start}-${range.end}/${range.size}`;
   if (opened.partsCount !== undefined) head.PartsCount = opened.partsCount;
+  if (record.storageClass !== DEFAULT_STORAGE_CLASS) head.StorageClass = record.storageClass;
+  if (record.tags.length > 0) head.TagCount = record.tags.length;
   const headers = record.headers;
   for (const member of OBJECT_HEADER_MEMBERS) {
     const value = headers[member];
@@ -293,6 +300,8 @@ export function readResponse(withBody: boolean): MessageBinding {
       Metadata: metadataHeaders(),
       AcceptRanges: header('accept-ranges'),
       PartsCount: header('x-amz-mp-parts-count', 'integer'),
+      StorageClass: header('x-amz-storage-class'),
+      TagCount: header('x-amz-tagging-count', 'integer'),
       ...SSE_RESPONSE,
       ...CHECKSUM_RESPONSE,
     },
