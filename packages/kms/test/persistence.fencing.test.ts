@@ -6,7 +6,7 @@
  * taken over at once (Linux only). Renewals run on demand; no test waits.
  */
 
-import { readdir, stat, unlink } from 'node:fs/promises';
+import { readdir, readFile, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { __TESTS } from '@strongbox/service-kernel';
 import { describe, expect, it } from 'vitest';
@@ -112,9 +112,10 @@ interface Gate {
 
 /**
  * File steps that can be held at the inner layer, i.e. after the fenced layer's lease check let
- * them through: `hold(step)` stops the next call of `step` until `open()`.
+ * them through: `hold(step)` stops the next call of `step` (`'syncDirectory'` or `'truncate'`)
+ * until `open()`.
  */
-function pausableSteps(): { io: FileIo; hold(step: 'syncDirectory'): Gate } {
+function pausableSteps(): { io: FileIo; hold(step: 'syncDirectory' | 'truncate'): Gate } {
   const armed = new Map<string, { gate: Promise<void>; reached: () => void }>();
   const pause = async (step: string): Promise<void> => {
     const held = armed.get(step);
@@ -129,6 +130,10 @@ function pausableSteps(): { io: FileIo; hold(step: 'syncDirectory'): Gate } {
     async syncDirectory(directory) {
       await pause('syncDirectory');
       await nodeFileIo.syncDirectory!(directory);
+    },
+    async truncate(handle, length) {
+      await pause('truncate');
+      await nodeFileIo.truncate!(handle, length);
     },
   };
   return {
@@ -353,6 +358,41 @@ describe.skipIf(process.platform !== 'linux')('a store whose directory was taken
     const names = reopened.kms.auditTrail.lookup().records.map((record) => record.eventName);
     expect(names.filter((name) => name === 'ListKeys')).toHaveLength(1);
     await reopened.kms.close();
+  });
+
+  it('an opener paused past its lease while recovering deletes nothing by its stale listing (the new holder’s snapshot temporary survives)', async () => {
+    const directory = await tempDirectory();
+    const clock = new ManualClock();
+    const first = await holder(directory, clock);
+    await first.kms.createKey({ Description: 'kept' });
+    await first.kms.createKey({ Description: 'torn' });
+    await first.kms.close();
+    // A torn journal tail (so A's recovery cuts it) and a crash's snapshot temporary under the
+    // fixed name the next opener's leap writes.
+    const journal = join(directory, 'journal-00000001.sbx');
+    const bytes = await readFile(journal);
+    await writeFile(journal, bytes.subarray(0, bytes.length - 7));
+    await writeFile(join(directory, 'snapshot-00000003.sbx.tmp'), 'left by a crash');
+
+    // A lists the directory (the temporary included) and pauses in its cut, past the lease check.
+    const steps = pausableSteps();
+    const cut = steps.hold('truncate');
+    const aOpening = failure(holder(directory, clock, steps.io));
+    await cut.reached;
+    // B takes over, removes the leftover and writes its own snapshot 3 under that name; held before its rename.
+    const syncs = pausableSyncs();
+    const written = syncs.holdSyncOf(join(directory, 'snapshot-00000003.sbx.tmp'));
+    const bOpening = holder(await asAnotherProcess(directory), clock, syncs.io);
+    await written.reached;
+    cut.open();
+    // A's deletion of its listed leftovers is refused: B's temporary is still there.
+    expect(await aOpening).toMatchObject({ code: 'LEASE_LOST' });
+    expect(await readdir(directory)).toContain('snapshot-00000003.sbx.tmp');
+    written.open();
+    const b = await bOpening;
+    expect([...b.store.state.keys()].map((key) => key.description)).toEqual(['kept']);
+    expect(await generations(directory)).toEqual(['journal-00000003.sbx', 'snapshot-00000003.sbx']);
+    await b.kms.close();
   });
 
   it('an opener that finds no lock at all (deleted by hand while its holder lives) starts at epoch 1, and still keeps that holder’s late write out of its files', async () => {

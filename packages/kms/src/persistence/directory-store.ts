@@ -15,8 +15,10 @@
  * persists every commit. Every record is sealed under the root key (`codec.ts`).
  *
  * The directory lock is a lease (the service kernel's `acquireDirectoryLease`): every journal,
- * snapshot and audit write, and every rename, unlink and open for writing of those files, first
- * confirms it (`fencedFileIo`), and a commit is acknowledged only
+ * snapshot and audit write, and every rename, unlink, truncation and open for writing of those
+ * files (the open's removal of leftovers and cuts of torn tails included: an opener paused past its
+ * lease must not act on a listing that is stale by then), first confirms it (`fencedFileIo`); only
+ * reads and fsyncs, which change nothing, skip it. A commit is acknowledged only
  * after the lease is confirmed again once its record is durable. Once another process has taken
  * the directory over (this one was paused past its lease), nothing more is written: the changes
  * not yet acknowledged are rolled back in memory as on a full disk and fail with
@@ -34,7 +36,7 @@
  * or between another opener's removal of the stale lock and its create), and starts at epoch 1.
  */
 
-import { mkdir, readdir, unlink } from 'node:fs/promises';
+import { mkdir, readdir } from 'node:fs/promises';
 import type { Backend } from '@strongbox/envelope';
 import { type DirectoryLockOptions, fencedFileIo } from '@strongbox/service-kernel';
 import { KmsState } from '../model/state.ts';
@@ -113,11 +115,16 @@ export async function openDirectoryStore(options: DirectoryStoreOptions): Promis
     let recovered: Recovered;
     if (hasState) {
       // One snapshot per start, whoever held the directory before (see the module comment).
-      recovered = await leapGeneration(directory, await recover(directory, files, sealer), sealer, io);
+      recovered = await leapGeneration(directory, await recover(directory, files, sealer, io), sealer, io);
     } else {
       // First start (or a crash during the first start): the empty state as snapshot 1, so a
       // directory always proves which root key it belongs to.
-      for (const name of files.temporaries) await unlink(pathIn(directory, name));
+      const unlink = io.unlink ?? nodeFileIo.unlink!;
+      for (const name of files.temporaries) {
+        await unlink(pathIn(directory, name)).catch((error: NodeJS.ErrnoException) => {
+          if (error.code !== 'ENOENT') throw error;
+        });
+      }
       const snapshotBytes = await writeSnapshot(directory, 1, [], sealer, io);
       recovered = { state: new KmsState(), generation: 1, journalRecords: 0, journalBytes: 0, snapshotBytes };
     }
