@@ -143,6 +143,10 @@ describe("root.key creation through the store's file layer", () => {
       expect(failure).toMatchObject(step === 'syncDirectory' ? { code: 'NOT_DURABLE', cause } : cause);
       // A failed directory fsync leaves root.key in place (it took effect), with nothing sealed under it yet.
       expect((await readdir(directory)).filter((name) => name.startsWith('root.key'))).toEqual(step === 'syncDirectory' ? ['root.key'] : []);
+      // The step that failed was root.key's: the open stopped before snapshot 1, whose own
+      // directory fsync would fail the same way (and leave root.key in place) had root.key's
+      // steps not gone through `io`.
+      expect((await readdir(directory)).filter((name) => name.startsWith('snapshot-'))).toEqual([]);
       const store = await openDirectoryStore({ directory });
       expect(store.rootKeySource).toBe(step === 'syncDirectory' ? 'file' : 'created');
       await store.close();
