@@ -5,10 +5,10 @@
  * long as the directory holds no state that could have been sealed under it.
  */
 
-import { link, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { link, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { KmsError, openDirectoryStore } from '../src/index.ts';
+import { Kms, KmsError, ManualClock, openDirectoryStore } from '../src/index.ts';
 import { type FileIo, nodeFileIo } from '../src/persistence/files.ts';
 import { ROOT_KEY, tempDirectory } from './fixtures/persistence.ts';
 
@@ -115,6 +115,41 @@ describe('root.key.tmp left by a crash', () => {
     await expect(openDirectoryStore({ directory })).rejects.toMatchObject({ code: 'MISSING_ROOT_KEY' });
     await expect(openDirectoryStore({ directory, rootKey: ROOT_KEY })).rejects.toMatchObject({ code: 'WRONG_ROOT_KEY' });
     expect(await readFile(join(directory, 'root.key.tmp'), 'utf8')).toBe(key);
+  });
+});
+
+describe('a directory holding only audit files (sealed under its key too)', () => {
+  /** A directory whose state files are gone but whose audit file and root.key.tmp (the key, K1) remain. */
+  async function auditOnly(): Promise<{ directory: string; key: string }> {
+    const directory = await tempDirectory();
+    const kms = new Kms({ store: await openDirectoryStore({ directory }), clock: new ManualClock(), quotas: false });
+    await kms.createKey({});
+    await kms.close();
+    for (const name of await readdir(directory)) if (/^(snapshot|journal)-/.test(name)) await rm(join(directory, name));
+    const key = await readFile(join(directory, 'root.key'), 'utf8');
+    await rename(join(directory, 'root.key'), join(directory, 'root.key.tmp'));
+    expect((await readdir(directory)).filter((name) => name.startsWith('audit-'))).toHaveLength(1);
+    return { directory, key };
+  }
+
+  it('gets no fresh root key: MISSING_ROOT_KEY, and root.key.tmp (the only copy of its key) is kept', async () => {
+    const { directory, key } = await auditOnly();
+    await expect(openDirectoryStore({ directory })).rejects.toMatchObject({ code: 'MISSING_ROOT_KEY' });
+    expect((await readdir(directory)).filter((name) => !name.startsWith('audit-')).sort()).toEqual(['root.key.tmp']);
+    expect(await readFile(join(directory, 'root.key.tmp'), 'utf8')).toBe(key);
+  });
+
+  it('under another key fails before anything is written or removed: CORRUPT, root.key.tmp kept, no snapshot', async () => {
+    const { directory, key } = await auditOnly();
+    await expect(openDirectoryStore({ directory, rootKey: ROOT_KEY })).rejects.toMatchObject({ code: 'CORRUPT' });
+    expect((await readdir(directory)).filter((name) => !name.startsWith('audit-')).sort()).toEqual(['root.key.tmp']);
+    expect(await readFile(join(directory, 'root.key.tmp'), 'utf8')).toBe(key);
+    // Restoring the key restores the directory: the audit trail reads back under it.
+    await rename(join(directory, 'root.key.tmp'), join(directory, 'root.key'));
+    const store = await openDirectoryStore({ directory });
+    expect(store.rootKeySource).toBe('file');
+    expect(store.audit.takeRecovered().map((event) => event.eventName)).toContain('CreateKey');
+    await store.close();
   });
 });
 

@@ -108,14 +108,21 @@ export async function openDirectoryStore(options: DirectoryStoreOptions): Promis
   try {
     const files = classifyFiles(await readdir(directory));
     const hasState = files.snapshots.length > 0 || files.journals.length > 0;
+    // Audit files are sealed under the root key too: a directory that holds only those gets no
+    // fresh key either, and its truncated root.key is no crash's leftover.
+    const sealed = hasState || files.audits.length > 0;
     const io = fencedFileIo(options.io ?? nodeFileIo, lease);
-    const rootKey = await resolveRootKey(directory, options.rootKey, hasState, io);
+    const rootKey = await resolveRootKey(directory, options.rootKey, sealed, io);
     sealer = new RecordSealer(rootKey.key, options.backend);
     rootKey.key.fill(0);
+    // Recovery proves the key against the state (WRONG_ROOT_KEY), the audit log's open against
+    // every audit record (CORRUPT): both before anything is written under the key.
+    const fromFiles = hasState ? await recover(directory, files, sealer, io) : undefined;
+    const audit = await AuditLog.open(directory, files.audits, sealer, io, options.auditFileBytes, { newFile: true });
     let recovered: Recovered;
-    if (hasState) {
+    if (fromFiles !== undefined) {
       // One snapshot per start, whoever held the directory before (see the module comment).
-      recovered = await leapGeneration(directory, await recover(directory, files, sealer, io), sealer, io);
+      recovered = await leapGeneration(directory, fromFiles, sealer, io);
     } else {
       // First start (or a crash during the first start): the empty state as snapshot 1, so a
       // directory always proves which root key it belongs to.
@@ -128,10 +135,9 @@ export async function openDirectoryStore(options: DirectoryStoreOptions): Promis
       const snapshotBytes = await writeSnapshot(directory, 1, [], sealer, io);
       recovered = { state: new KmsState(), generation: 1, journalRecords: 0, journalBytes: 0, snapshotBytes };
     }
-    // The key is proven now (the state was recovered under it, or there was none): a root.key.tmp
-    // a crash left is garbage. The journal's open below fsyncs the directory.
+    // The key is proven now (everything sealed was opened under it, or there was nothing): a
+    // root.key.tmp a crash left is garbage. The journal's open below fsyncs the directory.
     await removeRootKeyLeftover(directory, io);
-    const audit = await AuditLog.open(directory, files.audits, sealer, io, options.auditFileBytes, { newFile: true });
     const journal = new Journal(directory, sealer, io, await openJournal(directory, recovered.generation, io), recovered);
     store = new DataDirectoryStore({
       directory,

@@ -6,7 +6,8 @@
  * trailing newline), so the same text works as `STRONGBOX_ROOT_KEY`; it is created with mode
  * 0600 on the first start of an empty directory, and an existing one that group or others may
  * read is refused, as OpenSSH refuses a private key with loose permissions: a key anyone on the
- * host can read seals nothing. A directory that already holds state never gets a fresh key: a
+ * host can read seals nothing. A directory that already holds state (snapshots, journals or audit
+ * files: everything sealed under the key) never gets a fresh key: a
  * missing `root.key` there is an error, not a silent restart from nothing.
  *
  * Creation is crash-safe: the key is written to `root.key.tmp`, fsynced, linked to `root.key`
@@ -62,7 +63,8 @@ export function parseRootKey(text: string, where: string): Uint8Array {
  * Finds the root key for `directory`, creating `root.key` when the directory holds no state yet
  * and no key was given.
  *
- * @param hasState - whether the directory already holds snapshots or journals.
+ * @param hasState - whether the directory already holds anything sealed under a root key
+ *   (snapshots, journals or audit files).
  * @param io - creates `root.key` (fault-injection tests; the store's lease fences it).
  * @throws KmsError INVALID_ROOT_KEY, INSECURE_ROOT_KEY or MISSING_ROOT_KEY; the kernel's
  *   `NOT_DURABLE` or the file system's error if `root.key` cannot be created.
@@ -150,7 +152,8 @@ async function createRootKeyFile(path: string, mode: 'create' | 'replace', io: F
 /**
  * Removes the `root.key.tmp` a crash inside `createFileExclusivelyDurably` may have left: before
  * its link, a key never used; after it, a second name of `root.key`. Call it only once the
- * directory's key is proven (its state recovered under the key in use, or no state to recover):
+ * directory's key is proven (its state and audit records opened under the key in use, or nothing
+ * sealed at all):
  * until then the file might be the only copy of a key the state needs (a `root.key` lost by hand),
  * and is kept. Its removal is made durable by the directory fsync that follows in the open; if it
  * is lost, the next open removes it again.
