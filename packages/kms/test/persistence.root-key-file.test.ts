@@ -5,9 +5,9 @@
  * long as the directory holds no state that could have been sealed under it.
  */
 
-import { link, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { link, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { Kms, KmsError, ManualClock, openDirectoryStore } from '../src/index.ts';
 import { type FileIo, nodeFileIo } from '../src/persistence/files.ts';
 import { ROOT_KEY, tempDirectory } from './fixtures/persistence.ts';
@@ -104,6 +104,25 @@ describe('root.key.tmp left by a crash', () => {
     const reopened = await openDirectoryStore({ directory });
     expect(reopened.rootKeySource).toBe('file');
     await reopened.close();
+  });
+
+  it('that cannot be removed (a directory by that name) leaves the open working, with a warning that names no key', async () => {
+    const directory = await tempDirectory();
+    await mkdir(join(directory, 'root.key.tmp'));
+    const warnings = vi.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+    try {
+      // With the key given (creating root.key would need the name root.key.tmp for itself).
+      const store = await openDirectoryStore({ directory, rootKey: ROOT_KEY });
+      expect(store.rootKeySource).toBe('option');
+      await store.close();
+      const key = Buffer.from(ROOT_KEY).toString('base64');
+      const leftover = warnings.mock.calls.filter(([, options]) => (options as { code?: string } | undefined)?.code === 'STRONGBOX_ROOT_KEY_LEFTOVER');
+      expect(leftover).toHaveLength(1);
+      expect(String(leftover[0]![0])).toContain(join(directory, 'root.key.tmp'));
+      expect(String(leftover[0]![0])).not.toContain(key);
+    } finally {
+      warnings.mockRestore();
+    }
   });
 
   it('is kept while the key it may hold is not proven unneeded (root.key missing from a directory with state)', async () => {

@@ -84,7 +84,10 @@ export interface DirectoryStoreOptions {
  * the recovered state.
  *
  * @throws KmsError INVALID_ROOT_KEY, INSECURE_ROOT_KEY, MISSING_ROOT_KEY, WRONG_ROOT_KEY, CORRUPT
- *   or LOCKED (see `errors.ts`); file-system errors as Node raises them.
+ *   or LOCKED (see `errors.ts`); the service kernel's ServiceError `NOT_DURABLE` (a directory
+ *   fsync failed after `root.key` or the open's snapshot was put in place) or `LEASE_LOST`
+ *   (another process took the directory over during the open); file-system errors as Node raises
+ *   them.
  * @example
  * ```ts
  * const store = await openDirectoryStore({ directory: './kms-data' });

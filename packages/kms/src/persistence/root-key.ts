@@ -22,7 +22,7 @@
 
 import { constants } from 'node:fs';
 import { type FileHandle, open } from 'node:fs/promises';
-import { createFileExclusivelyDurably } from '@strongbox/service-kernel';
+import { createFileExclusivelyDurably, isServiceError } from '@strongbox/service-kernel';
 import { KmsError } from '../errors.ts';
 import { type FileIo, nodeFileIo, pathIn } from './files.ts';
 
@@ -153,15 +153,25 @@ async function createRootKeyFile(path: string, mode: 'create' | 'replace', io: F
  * Removes the `root.key.tmp` a crash inside `createFileExclusivelyDurably` may have left: before
  * its link, a key never used; after it, a second name of `root.key`. Call it only once the
  * directory's key is proven (its state and audit records opened under the key in use, or nothing
- * sealed at all):
- * until then the file might be the only copy of a key the state needs (a `root.key` lost by hand),
- * and is kept. Its removal is made durable by the directory fsync that follows in the open; if it
- * is lost, the next open removes it again.
- * @throws the file system's error (not ENOENT), or what `io.unlink` throws (`LEASE_LOST`).
+ * sealed at all): until then the file might be the only copy of a key the state needs (a
+ * `root.key` lost by hand), and is kept. Its removal is made durable by the directory fsync that
+ * follows in the open; if it is lost, the next open removes it again.
+ *
+ * Removing garbage must not make the directory unopenable: a removal that fails for any other
+ * reason (EISDIR, EPERM on an immutable file, ...) is reported as a process warning naming the
+ * file and the error code, never its content, and the open goes on, as it did before this removal
+ * existed. Only a lost lease (another process holds the directory now) and EIO (the disk is
+ * failing under the store) fail the open.
+ * @throws what `io.unlink` throws for `LEASE_LOST`, or the file system's EIO.
  * @example await removeRootKeyLeftover(directory, io);
  */
 export async function removeRootKeyLeftover(directory: string, io: FileIo = nodeFileIo): Promise<void> {
-  await (io.unlink ?? nodeFileIo.unlink!)(pathIn(directory, ROOT_KEY_TEMPORARY)).catch((error: NodeJS.ErrnoException) => {
-    if (error.code !== 'ENOENT') throw error;
+  const path = pathIn(directory, ROOT_KEY_TEMPORARY);
+  await (io.unlink ?? nodeFileIo.unlink!)(path).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return;
+    if (isServiceError(error, 'LEASE_LOST') || error.code === 'EIO') throw error;
+    process.emitWarning(`Could not remove ${path}, a leftover of an interrupted root key creation (${error.code ?? error.name}); remove it by hand.`, {
+      code: 'STRONGBOX_ROOT_KEY_LEFTOVER',
+    });
   });
 }
