@@ -15,6 +15,27 @@ import { ROOT_KEY, tempDirectory } from './fixtures/persistence.ts';
 const KEY_LINE = /^[A-Za-z0-9+/]{43}=\n$/;
 const posix = process.platform !== 'win32';
 
+describe('a new root key in memory', () => {
+  it('the encoded text written to root.key is wiped once written', async () => {
+    const directory = await tempDirectory();
+    const written: Uint8Array[] = [];
+    const io: FileIo = {
+      ...nodeFileIo,
+      async write(handle, bytes) {
+        written.push(bytes);
+        await nodeFileIo.write(handle, bytes);
+      },
+    };
+    const store = await openDirectoryStore({ directory, io });
+    expect(store.rootKeySource).toBe('created');
+    await store.close();
+    // The first write is root.key's (snapshot 1 comes after it).
+    expect(written[0]).toHaveLength(45);
+    expect(written[0]!.every((byte) => byte === 0)).toBe(true);
+    expect(await readFile(join(directory, 'root.key'), 'utf8')).toMatch(KEY_LINE);
+  });
+});
+
 describe('root.key left by an interrupted first start', () => {
   it.each([
     ['empty', ''],

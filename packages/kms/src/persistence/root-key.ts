@@ -56,7 +56,14 @@ export function parseRootKey(text: string, where: string): Uint8Array {
       `${where} must hold the base64 encoding of 32 bytes (44 characters, as printed by \`openssl rand -base64 32\`); it holds ${trimmed.length} characters that are not.`,
     );
   }
-  return new Uint8Array(Buffer.from(trimmed, 'base64'));
+  // The text is a string, which JavaScript cannot wipe; the decoded copy (small, so maybe in
+  // Node's shared pool) is wiped once copied out.
+  const decoded = Buffer.from(trimmed, 'base64');
+  try {
+    return new Uint8Array(decoded);
+  } finally {
+    decoded.fill(0);
+  }
 }
 
 /**
@@ -122,6 +129,7 @@ async function readRootKeyFile(path: string, replaceable: boolean): Promise<Uint
         `${path} has mode ${mode}; a root key must not be accessible to group or others. Run \`chmod 600 ${path}\` and start again.`,
       );
     }
+    // A string: JavaScript cannot wipe it (parseRootKey wipes the bytes it decodes).
     const text = await handle.readFile('utf8');
     if (replaceable && TRUNCATED_KEY.test(text.trim())) return 'truncated';
     return parseRootKey(text, path);
@@ -139,12 +147,18 @@ async function readRootKeyFile(path: string, replaceable: boolean): Promise<Uint
 async function createRootKeyFile(path: string, mode: 'create' | 'replace', io: FileIo): Promise<Uint8Array> {
   const key = new Uint8Array(ROOT_KEY_LENGTH);
   crypto.getRandomValues(key);
+  // A view of the key, not a copy (`Buffer.from(key)` could copy it into Node's shared pool). The
+  // base64 string cannot be wiped (JavaScript strings are immutable) and stays until collected;
+  // the encoded bytes written are wiped below.
+  const text = new TextEncoder().encode(`${Buffer.from(key.buffer, key.byteOffset, key.length).toString('base64')}\n`);
   try {
-    await createFileExclusivelyDurably(path, new TextEncoder().encode(`${Buffer.from(key).toString('base64')}\n`), { mode, io });
+    await createFileExclusivelyDurably(path, text, { mode, io });
   } catch (error) {
     // `root.key` may be in place (NOT_DURABLE) but nothing is sealed under it: the next open reads it.
     key.fill(0);
     throw error;
+  } finally {
+    text.fill(0);
   }
   return key;
 }
