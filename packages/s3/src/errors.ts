@@ -93,6 +93,7 @@ export type S3ErrorReason =
   | 'InvalidMetadataDirective'
   | 'InvalidStorageClass'
   | 'InvalidRedirectLocation'
+  | 'HeaderValueNotLatin1'
   | 'RedirectLocationTooLong'
   | 'CopySourceTooLarge'
   | 'NoSuchVersion'
@@ -470,6 +471,10 @@ export const S3_ERRORS: Readonly<Record<S3ErrorReason, S3WireError>> = Object.fr
     status: 400,
     message: "The website redirect location must have a prefix of 'http://' or 'https://' or '/'.",
   },
+  // A header value S3 would have to answer but cannot write: captured for response-content-
+  // disposition (guardian/grid#1716, CartoDB/cartodb#10701: InvalidArgument, this text, with
+  // ArgumentName and ArgumentValue as fields); here also for a header a form or the engine API sets.
+  HeaderValueNotLatin1: { code: 'InvalidArgument', status: 400, message: 'Header value cannot be represented using ISO-8859-1.' },
   // "The length of the value is limited to 2 KB" (PutObject, WebsiteRedirectLocation). UNCONFIRMED
   // code and text: no capture of S3's answer; the code of the prefix rule, the text of
   // S3-compatible stores.

@@ -38,20 +38,34 @@ const MAX_REDIRECT_LOCATION_LENGTH = 2048;
 const REDIRECT_PREFIX = /^(?:\/|https?:\/\/)/;
 const NO_HEADERS: Readonly<ObjectHeaders> = Object.freeze(Object.create(null) as ObjectHeaders);
 
+/** What `objectHeadersOf` reads of a write request: the headers it keeps, and the other texts answered as headers. */
+export type ObjectHeadersInput = { readonly [Member in keyof ObjectHeaders]?: string | undefined } & {
+  readonly ContentType?: string | undefined;
+  readonly Metadata?: Readonly<Record<string, string>> | undefined;
+};
+
 /**
  * The headers a write request names, checked, as a map that inherits nothing; `undefined` when
  * it names none (most writes). `aws-chunked` is taken out of `Content-Encoding`: it frames the
  * request's body, not the object ("Amazon S3 stores the resulting object without the aws-chunked
- * value in the content-encoding header", SigV4 streaming), and a header left empty is not kept.
+ * value in the content-encoding header", SigV4 streaming), and an empty Content-Encoding is not
+ * kept. Every text a GET or HEAD will answer as a header (these, Content-Type, user metadata) is
+ * checked to be one an answer can carry (`checkHeaderText`), so that nothing is stored that no
+ * read could return.
  * @throws S3Error InvalidRedirectLocation for a redirect that does not start with `/`, `http://`
- *   or `https://`, or is over 2 KB.
+ *   or `https://`, or is over 2 KB; HeaderValueNotLatin1 / InvalidHeaderValue (400 InvalidArgument)
+ *   for a text no answer can carry.
  * @example objectHeadersOf({ CacheControl: 'max-age=60', ContentEncoding: 'gzip,aws-chunked' }) // { CacheControl: 'max-age=60', ContentEncoding: 'gzip' }
  */
-export function objectHeadersOf(input: { readonly [Member in keyof ObjectHeaders]?: string | undefined }): ObjectHeaders | undefined {
+export function objectHeadersOf(input: ObjectHeadersInput): ObjectHeaders | undefined {
+  if (typeof input.ContentType === 'string') checkHeaderText('Content-Type', input.ContentType);
+  const metadata = input.Metadata;
+  if (metadata !== undefined) for (const name of Object.keys(metadata)) checkMetadataText(name, String(metadata[name]));
   let headers: ObjectHeaders | undefined;
   for (const member of OBJECT_HEADER_MEMBERS) {
     let value = input[member];
     if (typeof value !== 'string') continue;
+    checkHeaderText(HEADER_NAMES[member], value);
     if (member === 'ContentEncoding') {
       value = withoutAwsChunked(value);
       if (value === '') continue;
@@ -60,6 +74,55 @@ export function objectHeadersOf(input: { readonly [Member in keyof ObjectHeaders
     headers[member] = value;
   }
   return headers;
+}
+
+/** The wire names of the headers, as S3's `ArgumentName` names them. */
+const HEADER_NAMES: Readonly<Record<keyof ObjectHeaders, string>> = Object.freeze({
+  CacheControl: 'Cache-Control',
+  ContentDisposition: 'Content-Disposition',
+  ContentEncoding: 'Content-Encoding',
+  ContentLanguage: 'Content-Language',
+  Expires: 'Expires',
+  WebsiteRedirectLocation: 'x-amz-website-redirect-location',
+});
+/** A character beyond ISO-8859-1: a header carries one byte per character. */
+const BEYOND_LATIN1 = /[\u0100-\uffff]/;
+/** A control character a header value cannot carry (RFC 9110 §5.5: tab is the one allowed). */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters are what it matches.
+const CONTROL = /[\x00-\x08\x0a-\x1f\x7f]/;
+/** A header name: an RFC 9110 token. */
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+/**
+ * Checks a text an answer will carry as the header `name`: one byte per character (S3 writes
+ * headers as ISO-8859-1) and no line break or other control character. A request's own headers
+ * always pass (HTTP carries nothing else); a form's fields and the engine API can hold anything.
+ * @throws S3Error HeaderValueNotLatin1 (400 InvalidArgument "Header value cannot be represented
+ *   using ISO-8859-1.", S3's answer to such a response-content-disposition); InvalidHeaderValue
+ *   (400 InvalidArgument) for a control character.
+ * @example checkHeaderText('Content-Disposition', 'attachment; filename="日本.txt"') // throws HeaderValueNotLatin1
+ */
+export function checkHeaderText(name: string, value: string): void {
+  // The value is not echoed then: an XML document cannot carry most control characters either.
+  if (CONTROL.test(value)) throw new S3Error('InvalidHeaderValue', { detail: { value: `The header ${name}` }, fields: [['ArgumentName', name]] });
+  if (BEYOND_LATIN1.test(value)) {
+    throw new S3Error('HeaderValueNotLatin1', {
+      fields: [
+        ['ArgumentName', name],
+        ['ArgumentValue', value],
+      ],
+    });
+  }
+}
+
+/**
+ * Checks a user metadata entry: its name must be a header name, its value free of control
+ * characters (text beyond ASCII is answered RFC 2047-encoded, `protocol/metadata-encoding.ts`).
+ */
+function checkMetadataText(name: string, value: string): void {
+  const header = `x-amz-meta-${name}`;
+  if (!TOKEN.test(name)) throw new S3Error('InvalidHeaderValue', { detail: { value: `The header name ${header}` }, fields: [['ArgumentName', header]] });
+  if (CONTROL.test(value)) throw new S3Error('InvalidHeaderValue', { detail: { value: `The header ${header}` }, fields: [['ArgumentName', header]] });
 }
 
 /**
