@@ -96,6 +96,17 @@ describe('a non-ASCII Content-Disposition over a socket', () => {
     }
   });
 
+  it('left empty on a PUT (Cache-Control, Content-Disposition, Content-Language, Expires) are not kept: no read answers them', async () => {
+    const { server } = await start();
+    const put = Buffer.from(
+      'PUT /files/empty HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1\r\nConnection: close\r\nCache-Control:\r\nContent-Disposition: \r\nContent-Language:\r\nExpires:\r\n\r\nx',
+    );
+    expect((await exchange(server.port, put)).subarray(0, 15).toString()).toBe('HTTP/1.1 200 OK');
+    const raw = await read(server.port, 'HEAD', 'empty');
+    expect(raw.subarray(0, 15).toString()).toBe('HTTP/1.1 200 OK');
+    for (const name of ['cache-control', 'content-disposition', 'content-language', 'expires']) expect(headerBytes(raw, name)).toBeUndefined();
+  });
+
   it('set by PutObjectCommand with a byte body: node:http mangles the header in the client, so the signature fails (as against S3)', async () => {
     // The SDK hands the body to request.end(), which makes node:http re-read Content-Disposition
     // as UTF-8 in the client too (nodejs/node#46528): `é` leaves as 0xFD, while the signature
