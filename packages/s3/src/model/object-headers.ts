@@ -174,3 +174,56 @@ function withoutAwsChunked(value: string): string {
     .filter((coding) => coding !== '' && coding.toLowerCase() !== 'aws-chunked')
     .join(',');
 }
+
+/**
+ * The headers a GetObject or HeadObject response-* parameter sets, by their response member
+ * (`CacheControl`, …, `ContentType`, `Expires`).
+ */
+export type ResponseOverrides = { -readonly [Member in keyof ResponseOverrideMembers as ResponseOverrideTarget<Member>]?: string };
+
+/** The request members that override a read's headers (GetObject and HeadObject API reference). */
+export interface ResponseOverrideMembers {
+  readonly ResponseCacheControl?: string | undefined;
+  readonly ResponseContentDisposition?: string | undefined;
+  readonly ResponseContentEncoding?: string | undefined;
+  readonly ResponseContentLanguage?: string | undefined;
+  readonly ResponseContentType?: string | undefined;
+  /** A date (the SDK's type) or the text sent (`response-expires` on the wire), answered as given. */
+  readonly ResponseExpires?: Date | string | undefined;
+}
+
+type ResponseOverrideTarget<Member extends string> = Member extends `Response${infer Target}` ? Target : never;
+
+/** Each override member, the header member it sets and its query parameter (S3's `ArgumentName`). */
+export const RESPONSE_OVERRIDES: readonly (readonly [keyof ResponseOverrideMembers, keyof ResponseOverrides, string])[] = Object.freeze([
+  ['ResponseCacheControl', 'CacheControl', 'response-cache-control'],
+  ['ResponseContentDisposition', 'ContentDisposition', 'response-content-disposition'],
+  ['ResponseContentEncoding', 'ContentEncoding', 'response-content-encoding'],
+  ['ResponseContentLanguage', 'ContentLanguage', 'response-content-language'],
+  ['ResponseContentType', 'ContentType', 'response-content-type'],
+  ['ResponseExpires', 'Expires', 'response-expires'],
+] as const);
+
+/**
+ * A read's response-* overrides, checked; `undefined` when it names none (most reads). Each
+ * replaces the stored header in a successful answer ("These modified response header values are
+ * included only in a successful response", GetObject API reference); an empty one is ignored, as
+ * an empty stored header is not kept. Whether the request may use them (not anonymously) is the
+ * protocol edge's to check.
+ * @throws S3Error HeaderValueNotLatin1 (400 InvalidArgument naming e.g. `response-content-disposition`,
+ *   as captured from S3: guardian/grid#1716) / InvalidHeaderValue for a value no header can carry.
+ * @example responseOverridesOf({ ResponseContentDisposition: 'attachment' }) // { ContentDisposition: 'attachment' }
+ */
+export function responseOverridesOf(input: ResponseOverrideMembers): ResponseOverrides | undefined {
+  let overrides: ResponseOverrides | undefined;
+  for (const [member, target, parameter] of RESPONSE_OVERRIDES) {
+    const given = input[member];
+    if (given === undefined) continue;
+    const value = given instanceof Date ? given.toUTCString() : String(given);
+    checkHeaderText(parameter, value);
+    if (value === '') continue;
+    overrides ??= Object.create(null) as ResponseOverrides;
+    overrides[target] = value;
+  }
+  return overrides;
+}
