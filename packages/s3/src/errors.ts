@@ -103,6 +103,8 @@ export type S3ErrorReason =
   | 'InvalidTaggingHeader'
   | 'InvalidTaggingDirective'
   | 'InvalidRedirectLocation'
+  | 'HeaderValueNotLatin1'
+  | 'AnonymousResponseOverrides'
   | 'RedirectLocationTooLong'
   | 'CopySourceTooLarge'
   | 'NoSuchVersion'
@@ -514,6 +516,14 @@ export const S3_ERRORS: Readonly<Record<S3ErrorReason, S3WireError>> = Object.fr
     status: 400,
     message: "The website redirect location must have a prefix of 'http://' or 'https://' or '/'.",
   },
+  // A header value S3 would have to answer but cannot write: captured for response-content-
+  // disposition (guardian/grid#1716, CartoDB/cartodb#10701: InvalidArgument, this text, with
+  // ArgumentName and ArgumentValue as fields); here also for a header a form or the engine API sets.
+  HeaderValueNotLatin1: { code: 'InvalidArgument', status: 400, message: 'Header value cannot be represented using ISO-8859-1.' },
+  // response-* parameters on an unsigned GetObject or HeadObject ("These parameters cannot be used
+  // with an unsigned (anonymous) request", GetObject API reference): versitygw's
+  // ErrAnonymousResponseHeaders, its suite checked against S3.
+  AnonymousResponseOverrides: { code: 'InvalidRequest', status: 400, message: 'Request specific response headers cannot be used for anonymous GET requests.' },
   // "The length of the value is limited to 2 KB" (PutObject, WebsiteRedirectLocation). UNCONFIRMED
   // code and text: no capture of S3's answer; the code of the prefix rule, the text of
   // S3-compatible stores.

@@ -15,6 +15,15 @@
  * Order of the checks, as S3's captured answers show it: the body's type (412), the required
  * fields (400 InvalidArgument naming the first missing one), the signature (403), the policy
  * document (400), its expiration and conditions (403), then the upload itself.
+ *
+ * A field's value is text, decoded from UTF-8, where a PUT's header is one Latin-1 character per
+ * byte: S3 reads them differently too (user metadata "must conform to US-ASCII when you are using
+ * REST and to UTF-8 when you are using SOAP or browser-based uploads via POST", S3 User Guide,
+ * object metadata). So a form's `x-amz-meta-a: é` answers `=?UTF-8?B?w6k=?=` where a PUT of the
+ * same bytes answers the double encoding `=?UTF-8?B?w4PCqQ==?=`, and a form's Content-Disposition
+ * `é` is answered as the byte E9, a PUT's as C3 A9. A text no answer can carry (a line break,
+ * anything beyond ISO-8859-1 outside user metadata) is refused by PutObject's checks
+ * (`checkHeaderText`). UNCONFIRMED for the headers other than user metadata (no capture).
  */
 
 import type { HttpRequestHead, RequestIdentity, StreamingRequest, StreamingResponse } from '@strongbox/service-kernel';

@@ -11,12 +11,18 @@ import { type ObjectKeys, type StoredKmsEncryption, storedCustomerKeyVerifier, s
 import { S3Error } from '../../errors.ts';
 import { checkConditions, type RequestConditions } from '../../model/conditions.ts';
 import { checkReadEncryption } from '../../model/encryption.ts';
-import { OBJECT_HEADER_MEMBERS, type ObjectHeaders } from '../../model/object-headers.ts';
+import {
+  OBJECT_HEADER_MEMBERS,
+  type ObjectHeaders,
+  type ResponseOverrideMembers,
+  type ResponseOverrides,
+  responseOverridesOf,
+} from '../../model/object-headers.ts';
 import { assertRangeOrPart, parsePartNumber, parseRangeHeader, type ResolvedRange, resolvePartRange, resolveRange } from '../../model/range.ts';
 import { DEFAULT_STORAGE_CLASS } from '../../model/storage-class.ts';
 import { header, type MessageBinding, metadataHeaders, query, streamPayload } from '../../protocol/binding.ts';
 import { CHECKSUM_MODE_REQUEST, CHECKSUM_RESPONSE } from '../../protocol/checksum-headers.ts';
-import { OBJECT_HEADERS_BINDING } from '../../protocol/object-headers.ts';
+import { OBJECT_HEADERS_BINDING, RESPONSE_OVERRIDES_BINDING } from '../../protocol/object-headers.ts';
 import { SSE_C_REQUEST, SSE_HEADERS, SSE_RESPONSE } from '../../protocol/sse-headers.ts';
 import type { BucketIdentity, ObjectReader } from '../../storage/types.ts';
 import type { S3OperationContext } from '../types.ts';
@@ -25,7 +31,7 @@ import { type ObjectRecord, objectRecord, requireKey, type SseCustomerMembers, t
 import { addResponseEncryption } from './response.ts';
 
 /** The read members of GetObject and HeadObject. */
-export interface ReadMembers extends SseCustomerMembers {
+export interface ReadMembers extends SseCustomerMembers, ResponseOverrideMembers {
   Bucket: string;
   Key: string;
   /** `bytes=a-b`, `bytes=a-` or `bytes=-n`; what S3 cannot parse is ignored (the whole object). */
@@ -74,6 +80,8 @@ export interface OpenedObject {
   readonly partsCount: number | undefined;
   /** The request's SSE-C key MD5, echoed on SSE-C objects. */
   readonly customerKeyMd5: string | undefined;
+  /** The request's response-* overrides, if any (answered instead of the stored headers). */
+  readonly overrides?: ResponseOverrides | undefined;
 }
 
 /**
@@ -87,6 +95,8 @@ export async function checkReadRequest(
   const bucket = await ownedBucket(input.Bucket, context);
   const key = requireKey(input.Key);
   assertRangeOrPart(input.Range, input.PartNumber === undefined ? undefined : String(input.PartNumber));
+  // A response-* value no header can carry is refused before the object is looked up.
+  responseOverridesOf(input);
   // The identity, not the name: the read was authorized against this very bucket, so a bucket
   // deleted and created again under its name (perhaps by another account, under another policy)
   // answers NoSuchBucket rather than lending its objects to this read.
@@ -121,7 +131,8 @@ export async function resolveRead(
       const partSizes = record.partNumbers === undefined ? undefined : record.segments.map((segment) => segment.plaintextSize);
       ({ range, partsCount } = resolvePartRange(parsePartNumber(partNumber), partSizes, record.size));
     } else range = resolveRange(parseRangeHeader(input.Range), record.size, input.Range ?? '');
-    return { opened: { record, range, partsCount, customerKeyMd5: customer?.keyMd5 }, customerKey: customer?.key };
+    const opened: OpenedObject = { record, range, partsCount, customerKeyMd5: customer?.keyMd5, overrides: responseOverridesOf(input) };
+    return { opened, customerKey: customer?.key };
   } catch (error) {
     customer?.key.fill(0);
     throw error;
@@ -256,6 +267,8 @@ export function objectHead(operation: 'GetObject' | 'HeadObject', opened: Opened
     const value = headers[member];
     if (value !== undefined) head[member] = value;
   }
+  // response-* overrides: only in a successful answer, which this is (conditions and range passed).
+  if (opened.overrides !== undefined) Object.assign(head, opened.overrides);
   return addResponseEncryption(head, operation, record.mode, opened.customerKeyMd5, kmsEchoOf(record));
 }
 
@@ -280,6 +293,7 @@ export const READ_REQUEST: MessageBinding = Object.freeze({
     // Dates as sent: the engine parses them (and ignores one that is not a date, as HTTP does).
     IfModifiedSince: header('if-modified-since'),
     IfUnmodifiedSince: header('if-unmodified-since'),
+    ...RESPONSE_OVERRIDES_BINDING,
   },
 });
 
