@@ -221,8 +221,8 @@ describe('CreateGrant', () => {
   });
 
   it('does not count grants on an AWS managed key against the 50,000-grant quota', async () => {
-    // "Grants per KMS key: 50,000 [...] This quota does not apply to AWS managed keys or AWS owned
-    // keys." ("Resource quotas", https://docs.aws.amazon.com/kms/latest/developerguide/resource-limits.html)
+    // "Resource quotas" table: "Grants per KMS key | 50,000 | Applies to: Customer managed keys"
+    // (https://docs.aws.amazon.com/kms/latest/developerguide/resource-limits.html).
     const { KeyMetadata } = await root.send(new DescribeKeyCommand({ KeyId: 'alias/aws/ebs' }));
     const ebs = KeyMetadata!.KeyId!;
     const filled = fillGrants(ebs, 50_000);

@@ -6,12 +6,12 @@
  * taken over at once (Linux only). Renewals run on demand; no test waits.
  */
 
-import { readdir, stat, unlink } from 'node:fs/promises';
+import { readdir, readFile, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { __TESTS } from '@strongbox/service-kernel';
 import { describe, expect, it } from 'vitest';
 import type { KmsError } from '../src/errors.ts';
-import { type DirectoryStore, type Kms, ManualClock } from '../src/index.ts';
+import { type DirectoryStore, type DirectoryStoreOptions, type Kms, ManualClock } from '../src/index.ts';
 import { type FileIo, nodeFileIo } from '../src/persistence/files.ts';
 import { openKms, snapshotOf, tempDirectory } from './fixtures/persistence.ts';
 
@@ -23,7 +23,7 @@ interface Holder {
   renew(): Promise<void>;
 }
 
-async function holder(directory: string, clock: ManualClock, io?: FileIo): Promise<Holder> {
+async function holder(directory: string, clock: ManualClock, io?: FileIo, options: Partial<DirectoryStoreOptions> = {}): Promise<Holder> {
   const errors: KmsError[] = [];
   let renew: (() => Promise<void>) | undefined;
   const { kms, store } = await openKms(directory, clock, {
@@ -35,6 +35,7 @@ async function holder(directory: string, clock: ManualClock, io?: FileIo): Promi
       },
     },
     ...(io === undefined ? {} : { io }),
+    ...options,
   });
   return { kms, store, errors, renew: () => renew!() };
 }
@@ -101,6 +102,56 @@ function pausableSyncs(): { io: FileIo; holdSyncOf(path: string): { reached: Pro
       return { reached: reachedPromise, open };
     },
   };
+}
+
+/** A gate: `reached` settles once a step waits at it, which then goes on after `open()`. */
+interface Gate {
+  readonly reached: Promise<void>;
+  open(): void;
+}
+
+/**
+ * File steps that can be held at the inner layer, i.e. after the fenced layer's lease check let
+ * them through: `hold(step)` stops the next call of `step` (`'syncDirectory'` or `'truncate'`)
+ * until `open()`.
+ */
+function pausableSteps(): { io: FileIo; hold(step: 'syncDirectory' | 'truncate'): Gate } {
+  const armed = new Map<string, { gate: Promise<void>; reached: () => void }>();
+  const pause = async (step: string): Promise<void> => {
+    const held = armed.get(step);
+    if (held === undefined) return;
+    armed.delete(step);
+    held.reached();
+    await held.gate;
+  };
+  const io: FileIo = {
+    write: (handle, bytes) => nodeFileIo.write(handle, bytes),
+    sync: (handle) => nodeFileIo.sync(handle),
+    async syncDirectory(directory) {
+      await pause('syncDirectory');
+      await nodeFileIo.syncDirectory!(directory);
+    },
+    async truncate(handle, length) {
+      await pause('truncate');
+      await nodeFileIo.truncate!(handle, length);
+    },
+  };
+  return {
+    io,
+    hold(step) {
+      let open!: () => void;
+      let reached!: () => void;
+      const gate = new Promise<void>((resolve) => (open = resolve));
+      const reachedPromise = new Promise<void>((resolve) => (reached = resolve));
+      armed.set(step, { gate, reached });
+      return { reached: reachedPromise, open };
+    },
+  };
+}
+
+/** The snapshot and journal files in `directory`, sorted. */
+async function generations(directory: string): Promise<string[]> {
+  return (await readdir(directory)).filter((name) => /^(snapshot|journal)-/.test(name)).sort();
 }
 
 /** The directory, for an open that stands for another process (`__TESTS.asAnotherProcess`). */
@@ -221,7 +272,7 @@ describe.skipIf(process.platform !== 'linux')('a store whose directory was taken
     await reopened.kms.close();
   });
 
-  it('a snapshot whose writes passed their lease checks before the takeover is not renamed into place after it', async () => {
+  it('a snapshot whose writes passed their lease checks before the takeover fails at its rename with LEASE_LOST, and no generation of it appears', async () => {
     const directory = await tempDirectory();
     const clock = new ManualClock();
     const { io, holdSyncOf } = pausableSyncs();
@@ -234,10 +285,14 @@ describe.skipIf(process.platform !== 'linux')('a store whose directory was taken
     await reached;
 
     const b = await holder(await asAnotherProcess(directory), clock);
+    // B's open removed A's temporary as a crash's leftover, so this does not show a rename landing
+    // after the takeover (the next test does, for the journal the rename is followed by): it shows
+    // that the rename's lease check refuses first (LEASE_LOST). Unfenced, the rename would fail on
+    // the missing temporary instead, and the store would report WRITE_FAILED.
     open();
     expect(await snapshot).toMatchObject({ code: 'KMSInternalException' });
     expect(a.errors.map((error) => error.code)).toEqual(['LEASE_LOST']);
-    // The rename was refused: no generation 2 appears beside the new holder's generation 3.
+    // No generation 2 appears beside the new holder's generation 3.
     expect((await readdir(directory)).filter((name) => /^(snapshot|journal)-/.test(name)).sort()).toEqual(['journal-00000003.sbx', 'snapshot-00000003.sbx']);
     await b.kms.createKey({ Description: 'from B' });
     const acknowledged = snapshotOf(b.store.state);
@@ -246,6 +301,98 @@ describe.skipIf(process.platform !== 'linux')('a store whose directory was taken
     const reopened = await holder(directory, clock);
     expect(snapshotOf(reopened.store.state)).toEqual(acknowledged);
     await reopened.kms.close();
+  });
+
+  it('a snapshot renamed into place before the takeover opens no journal after it (the journal open is fenced)', async () => {
+    const directory = await tempDirectory();
+    const clock = new ManualClock();
+    const { io, hold } = pausableSteps();
+    const a = await holder(directory, clock, io);
+    await a.kms.createKey({ Description: 'kept' });
+    await a.store.audit.flush();
+    // A's snapshot of generation 2 is renamed into place; A "pauses" at the directory fsync after it.
+    const { reached, open } = hold('syncDirectory');
+    const snapshot = failure(a.store.snapshot());
+    await reached;
+    expect(await generations(directory)).toEqual(['journal-00000001.sbx', 'snapshot-00000001.sbx', 'snapshot-00000002.sbx']);
+
+    // B recovers from snapshot 2 and leaps to generation 4, deleting generations 1 and 2.
+    const b = await holder(await asAnotherProcess(directory), clock);
+    expect(await generations(directory)).toEqual(['journal-00000004.sbx', 'snapshot-00000004.sbx']);
+    open();
+    expect(await snapshot).toMatchObject({ code: 'KMSInternalException' });
+    expect(a.errors.map((error) => error.code)).toEqual(['LEASE_LOST']);
+    // A's snapshot counted as placed, so it went on to open journal 2: refused, so no stray
+    // journal appears beside B's generation.
+    expect(await generations(directory)).toEqual(['journal-00000004.sbx', 'snapshot-00000004.sbx']);
+    await b.kms.createKey({ Description: 'from B' });
+    const acknowledged = snapshotOf(b.store.state);
+    await a.kms.close();
+    await b.kms.close();
+    const reopened = await holder(directory, clock);
+    expect(snapshotOf(reopened.store.state)).toEqual(acknowledged);
+    await reopened.kms.close();
+  });
+
+  it('an audit log whose file is full starts no new file after the takeover (the audit open is fenced)', async () => {
+    const directory = await tempDirectory();
+    const clock = new ManualClock();
+    // One record fills a file: A's next audit write starts audit file 2.
+    const a = await holder(directory, clock, undefined, { auditFileBytes: 1 });
+    await a.kms.createKey({ Description: 'kept' });
+    await a.store.audit.flush();
+    const audits = async (): Promise<string[]> => (await readdir(directory)).filter((name) => name.startsWith('audit-')).sort();
+    expect(await audits()).toEqual(['audit-00000001.sbx']);
+
+    const b = await holder(await asAnotherProcess(directory), clock, undefined, { auditFileBytes: 1 });
+    // A does not know yet: a read is served and audited, and its flush tries to start audit file 2.
+    await a.kms.listKeys({});
+    await a.store.audit.flush();
+    expect(await audits()).toEqual(['audit-00000001.sbx']);
+    await b.kms.listKeys({});
+    await b.store.audit.flush();
+    expect(await audits()).toEqual(['audit-00000001.sbx', 'audit-00000002.sbx']);
+    await a.kms.close();
+    await b.kms.close();
+    const reopened = await holder(directory, clock);
+    const names = reopened.kms.auditTrail.lookup().records.map((record) => record.eventName);
+    expect(names.filter((name) => name === 'ListKeys')).toHaveLength(1);
+    await reopened.kms.close();
+  });
+
+  it('an opener paused past its lease while recovering deletes nothing by its stale listing (the new holder’s snapshot temporary survives)', async () => {
+    const directory = await tempDirectory();
+    const clock = new ManualClock();
+    const first = await holder(directory, clock);
+    await first.kms.createKey({ Description: 'kept' });
+    await first.kms.createKey({ Description: 'torn' });
+    await first.kms.close();
+    // A torn journal tail (so A's recovery cuts it) and a crash's snapshot temporary under the
+    // fixed name the next opener's leap writes.
+    const journal = join(directory, 'journal-00000001.sbx');
+    const bytes = await readFile(journal);
+    await writeFile(journal, bytes.subarray(0, bytes.length - 7));
+    await writeFile(join(directory, 'snapshot-00000003.sbx.tmp'), 'left by a crash');
+
+    // A lists the directory (the temporary included) and pauses in its cut, past the lease check.
+    const steps = pausableSteps();
+    const cut = steps.hold('truncate');
+    const aOpening = failure(holder(directory, clock, steps.io));
+    await cut.reached;
+    // B takes over, removes the leftover and writes its own snapshot 3 under that name; held before its rename.
+    const syncs = pausableSyncs();
+    const written = syncs.holdSyncOf(join(directory, 'snapshot-00000003.sbx.tmp'));
+    const bOpening = holder(await asAnotherProcess(directory), clock, syncs.io);
+    await written.reached;
+    cut.open();
+    // A's deletion of its listed leftovers is refused: B's temporary is still there.
+    expect(await aOpening).toMatchObject({ code: 'LEASE_LOST' });
+    expect(await readdir(directory)).toContain('snapshot-00000003.sbx.tmp');
+    written.open();
+    const b = await bOpening;
+    expect([...b.store.state.keys()].map((key) => key.description)).toEqual(['kept']);
+    expect(await generations(directory)).toEqual(['journal-00000003.sbx', 'snapshot-00000003.sbx']);
+    await b.kms.close();
   });
 
   it('an opener that finds no lock at all (deleted by hand while its holder lives) starts at epoch 1, and still keeps that holder’s late write out of its files', async () => {

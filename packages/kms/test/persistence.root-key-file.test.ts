@@ -5,15 +5,36 @@
  * long as the directory holds no state that could have been sealed under it.
  */
 
-import { link, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { link, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { KmsError, openDirectoryStore } from '../src/index.ts';
+import { describe, expect, it, vi } from 'vitest';
+import { Kms, KmsError, ManualClock, openDirectoryStore } from '../src/index.ts';
 import { type FileIo, nodeFileIo } from '../src/persistence/files.ts';
 import { ROOT_KEY, tempDirectory } from './fixtures/persistence.ts';
 
 const KEY_LINE = /^[A-Za-z0-9+/]{43}=\n$/;
 const posix = process.platform !== 'win32';
+
+describe('a new root key in memory', () => {
+  it('the encoded text written to root.key is wiped once written', async () => {
+    const directory = await tempDirectory();
+    const written: Uint8Array[] = [];
+    const io: FileIo = {
+      ...nodeFileIo,
+      async write(handle, bytes) {
+        written.push(bytes);
+        await nodeFileIo.write(handle, bytes);
+      },
+    };
+    const store = await openDirectoryStore({ directory, io });
+    expect(store.rootKeySource).toBe('created');
+    await store.close();
+    // The first write is root.key's (snapshot 1 comes after it).
+    expect(written[0]).toHaveLength(45);
+    expect(written[0]!.every((byte) => byte === 0)).toBe(true);
+    expect(await readFile(join(directory, 'root.key'), 'utf8')).toMatch(KEY_LINE);
+  });
+});
 
 describe('root.key left by an interrupted first start', () => {
   it.each([
@@ -106,6 +127,25 @@ describe('root.key.tmp left by a crash', () => {
     await reopened.close();
   });
 
+  it('that cannot be removed (a directory by that name) leaves the open working, with a warning that names no key', async () => {
+    const directory = await tempDirectory();
+    await mkdir(join(directory, 'root.key.tmp'));
+    const warnings = vi.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+    try {
+      // With the key given (creating root.key would need the name root.key.tmp for itself).
+      const store = await openDirectoryStore({ directory, rootKey: ROOT_KEY });
+      expect(store.rootKeySource).toBe('option');
+      await store.close();
+      const key = Buffer.from(ROOT_KEY).toString('base64');
+      const leftover = warnings.mock.calls.filter(([, options]) => (options as { code?: string } | undefined)?.code === 'STRONGBOX_ROOT_KEY_LEFTOVER');
+      expect(leftover).toHaveLength(1);
+      expect(String(leftover[0]![0])).toContain(join(directory, 'root.key.tmp'));
+      expect(String(leftover[0]![0])).not.toContain(key);
+    } finally {
+      warnings.mockRestore();
+    }
+  });
+
   it('is kept while the key it may hold is not proven unneeded (root.key missing from a directory with state)', async () => {
     const directory = await tempDirectory();
     await (await openDirectoryStore({ directory })).close();
@@ -115,6 +155,41 @@ describe('root.key.tmp left by a crash', () => {
     await expect(openDirectoryStore({ directory })).rejects.toMatchObject({ code: 'MISSING_ROOT_KEY' });
     await expect(openDirectoryStore({ directory, rootKey: ROOT_KEY })).rejects.toMatchObject({ code: 'WRONG_ROOT_KEY' });
     expect(await readFile(join(directory, 'root.key.tmp'), 'utf8')).toBe(key);
+  });
+});
+
+describe('a directory holding only audit files (sealed under its key too)', () => {
+  /** A directory whose state files are gone but whose audit file and root.key.tmp (the key, K1) remain. */
+  async function auditOnly(): Promise<{ directory: string; key: string }> {
+    const directory = await tempDirectory();
+    const kms = new Kms({ store: await openDirectoryStore({ directory }), clock: new ManualClock(), quotas: false });
+    await kms.createKey({});
+    await kms.close();
+    for (const name of await readdir(directory)) if (/^(snapshot|journal)-/.test(name)) await rm(join(directory, name));
+    const key = await readFile(join(directory, 'root.key'), 'utf8');
+    await rename(join(directory, 'root.key'), join(directory, 'root.key.tmp'));
+    expect((await readdir(directory)).filter((name) => name.startsWith('audit-'))).toHaveLength(1);
+    return { directory, key };
+  }
+
+  it('gets no fresh root key: MISSING_ROOT_KEY, and root.key.tmp (the only copy of its key) is kept', async () => {
+    const { directory, key } = await auditOnly();
+    await expect(openDirectoryStore({ directory })).rejects.toMatchObject({ code: 'MISSING_ROOT_KEY' });
+    expect((await readdir(directory)).filter((name) => !name.startsWith('audit-')).sort()).toEqual(['root.key.tmp']);
+    expect(await readFile(join(directory, 'root.key.tmp'), 'utf8')).toBe(key);
+  });
+
+  it('under another key fails before anything is written or removed: CORRUPT, root.key.tmp kept, no snapshot', async () => {
+    const { directory, key } = await auditOnly();
+    await expect(openDirectoryStore({ directory, rootKey: ROOT_KEY })).rejects.toMatchObject({ code: 'CORRUPT' });
+    expect((await readdir(directory)).filter((name) => !name.startsWith('audit-')).sort()).toEqual(['root.key.tmp']);
+    expect(await readFile(join(directory, 'root.key.tmp'), 'utf8')).toBe(key);
+    // Restoring the key restores the directory: the audit trail reads back under it.
+    await rename(join(directory, 'root.key.tmp'), join(directory, 'root.key'));
+    const store = await openDirectoryStore({ directory });
+    expect(store.rootKeySource).toBe('file');
+    expect(store.audit.takeRecovered().map((event) => event.eventName)).toContain('CreateKey');
+    await store.close();
   });
 });
 
@@ -143,6 +218,10 @@ describe("root.key creation through the store's file layer", () => {
       expect(failure).toMatchObject(step === 'syncDirectory' ? { code: 'NOT_DURABLE', cause } : cause);
       // A failed directory fsync leaves root.key in place (it took effect), with nothing sealed under it yet.
       expect((await readdir(directory)).filter((name) => name.startsWith('root.key'))).toEqual(step === 'syncDirectory' ? ['root.key'] : []);
+      // The step that failed was root.key's: the open stopped before snapshot 1, whose own
+      // directory fsync would fail the same way (and leave root.key in place) had root.key's
+      // steps not gone through `io`.
+      expect((await readdir(directory)).filter((name) => name.startsWith('snapshot-'))).toEqual([]);
       const store = await openDirectoryStore({ directory });
       expect(store.rootKeySource).toBe(step === 'syncDirectory' ? 'file' : 'created');
       await store.close();

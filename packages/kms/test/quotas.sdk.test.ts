@@ -275,6 +275,24 @@ describe('UpdatePrimaryRegion against both Regions’ quotas, through @aws-sdk/c
     }
   });
 
+  it('counts nothing in a named Region that holds no replica (not an affected Region): NotFoundException', async () => {
+    const clock = new ManualClock();
+    const { fixture, clients, multiRegionKey, usage } = await start(clock);
+    try {
+      const keyId = await multiRegionKey(EAST, WEST);
+      for (const region of [SYDNEY, 'zz-fake-1']) {
+        clock.advance(1000);
+        const failure = await failureOf(clients[EAST]!.send(new UpdatePrimaryRegionCommand({ KeyId: keyId, PrimaryRegion: region })));
+        expect(failure).toMatchObject({ name: 'NotFoundException', status: 400 });
+      }
+      // Only the caller's Region counted the calls; no counter exists for either named Region.
+      expect(usage()).toEqual([{ region: EAST, admitted: 2, throttled: 0 }]);
+      expect(fixture.kms.quotas.usage().filter(({ region }) => region === SYDNEY || region === 'zz-fake-1')).toEqual([]);
+    } finally {
+      await fixture.close();
+    }
+  });
+
   it('throttles an UpdatePrimaryRegion whose new primary’s Region has no room, and changes neither key', async () => {
     const clock = new ManualClock();
     const { fixture, clients, multiRegionKey, primaryRegionOf, usage } = await start(clock);

@@ -92,7 +92,19 @@ export type S3ErrorReason =
   | 'CopyToItselfWithoutChange'
   | 'InvalidMetadataDirective'
   | 'InvalidStorageClass'
+  | 'InvalidObjectState'
+  | 'ObjectNotInActiveTier'
+  // Object tagging (x-amz-tagging, the Tagging document).
+  | 'TooManyTags'
+  | 'InvalidTagKey'
+  | 'InvalidTagValue'
+  | 'DuplicateTagKey'
+  | 'SystemTagKey'
+  | 'InvalidTaggingHeader'
+  | 'InvalidTaggingDirective'
   | 'InvalidRedirectLocation'
+  | 'HeaderValueNotLatin1'
+  | 'AnonymousResponseOverrides'
   | 'RedirectLocationTooLong'
   | 'CopySourceTooLarge'
   | 'NoSuchVersion'
@@ -462,6 +474,40 @@ export const S3_ERRORS: Readonly<Record<S3ErrorReason, S3WireError>> = Object.fr
   // CreateMultipartUpload): AWS's error-code list, "InvalidStorageClass: The storage class you
   // specified is not valid", 400.
   InvalidStorageClass: { code: 'InvalidStorageClass', status: 400, message: 'The storage class you specified is not valid' },
+  // GetObject of a GLACIER or DEEP_ARCHIVE object that was not restored: "Object is archived and
+  // inaccessible until restored" (model InvalidObjectState, with a `StorageClass` member), 403 and
+  // this text in users' captures of S3 ("The operation is not valid for the object's storage class").
+  InvalidObjectState: { code: 'InvalidObjectState', status: 403, message: "The operation is not valid for the object's storage class" },
+  // A copy (CopyObject, UploadPartCopy) from such an object: AWS's error-code list,
+  // "ObjectNotInActiveTierError", 403, this text.
+  ObjectNotInActiveTier: {
+    code: 'ObjectNotInActiveTierError',
+    status: 403,
+    message: 'The source object of the COPY action is not in the active tier and is only stored in Amazon S3 Glacier.',
+  },
+  // Object tags. Over 10 tags: "BadRequest: Object tags cannot be greater than 10", 400, S3's
+  // answer to PutObject's header and to PutObjectTagging (hashicorp/terraform-provider-aws#19895,
+  // #41747). A key or value S3 does not take, or a key given twice in a Tagging document:
+  // InvalidTag with these texts (aws/aws-cli#2841 for the key; moto and S3-compatible stores for
+  // the others), the offending `TagKey` (and `TagValue`) as elements (UNCONFIRMED elements).
+  TooManyTags: { code: 'BadRequest', status: 400, message: 'Object tags cannot be greater than 10' },
+  InvalidTagKey: { code: 'InvalidTag', status: 400, message: 'The TagKey you have provided is invalid' },
+  InvalidTagValue: { code: 'InvalidTag', status: 400, message: 'The TagValue you have provided is invalid' },
+  DuplicateTagKey: { code: 'InvalidTag', status: 400, message: 'Cannot provide multiple Tags with the same key' },
+  // "The reserved prefix is aws:" (Billing user guide). UNCONFIRMED text: no capture of S3
+  // refusing an object tag key with it; S3-compatible stores' text.
+  SystemTagKey: { code: 'InvalidTag', status: 400, message: 'System tags cannot be added/updated by requester' },
+  // An x-amz-tagging header that is not URL query parameters of UTF-8, or names a key twice or an
+  // empty key: S3's answer to such a header (aws/aws-cli#2841), ArgumentValue the header.
+  InvalidTaggingHeader: {
+    code: 'InvalidArgument',
+    status: 400,
+    message: "The header 'x-amz-tagging' shall be encoded as UTF-8 then URLEncoded URL query parameters without tag name duplicates.",
+    argumentName: 'x-amz-tagging',
+  },
+  // UNCONFIRMED text: the metadata directive's answer, for the tagging directive (CopyObject:
+  // "Valid Values: COPY | REPLACE").
+  InvalidTaggingDirective: { code: 'InvalidArgument', status: 400, message: 'Unknown tagging directive.', argumentName: 'x-amz-tagging-directive' },
   // x-amz-website-redirect-location without '/', 'http://' or 'https://' in front (PutObject,
   // CopyObject, CreateMultipartUpload, a POST form's field): AWS's error-code list,
   // "InvalidRedirectLocation", 400, this text.
@@ -470,6 +516,14 @@ export const S3_ERRORS: Readonly<Record<S3ErrorReason, S3WireError>> = Object.fr
     status: 400,
     message: "The website redirect location must have a prefix of 'http://' or 'https://' or '/'.",
   },
+  // A header value S3 would have to answer but cannot write: captured for response-content-
+  // disposition (guardian/grid#1716, CartoDB/cartodb#10701: InvalidArgument, this text, with
+  // ArgumentName and ArgumentValue as fields); here also for a header a form or the engine API sets.
+  HeaderValueNotLatin1: { code: 'InvalidArgument', status: 400, message: 'Header value cannot be represented using ISO-8859-1.' },
+  // response-* parameters on an unsigned GetObject or HeadObject ("These parameters cannot be used
+  // with an unsigned (anonymous) request", GetObject API reference): versitygw's
+  // ErrAnonymousResponseHeaders, its suite checked against S3.
+  AnonymousResponseOverrides: { code: 'InvalidRequest', status: 400, message: 'Request specific response headers cannot be used for anonymous GET requests.' },
   // "The length of the value is limited to 2 KB" (PutObject, WebsiteRedirectLocation). UNCONFIRMED
   // code and text: no capture of S3's answer; the code of the prefix rule, the text of
   // S3-compatible stores.

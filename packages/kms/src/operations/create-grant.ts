@@ -131,8 +131,11 @@ export const createGrant: OperationDefinition<'CreateGrant', CreateGrantRequest,
       const existing = context.state.grantsOf(key.keyId, key.region);
       const same = input.Name === undefined ? undefined : existing.find((grant) => sameGrantParameters(grant, wanted));
       if (same !== undefined) return unchanged({ GrantToken: newGrantToken(context.random, same.grantId), GrantId: same.grantId });
-      // "Grants per KMS key [...] does not apply to AWS managed keys or AWS owned keys" ("Resource
-      // quotas"): services such as EBS may hold any number of grants on alias/aws/ebs.
+      // "Resource quotas" lists "Grants per KMS key | 50,000 | Applies to: Customer managed keys"
+      // (key policy size, by contrast, applies to "Customer managed keys, AWS managed keys"), and
+      // "Some resource quotas apply only to resources that you create, but not to resources that
+      // AWS services create for you" (resource-limits.html): services such as EBS may hold any
+      // number of grants on alias/aws/ebs.
       if (key.keyManager === 'CUSTOMER' && existing.length >= MAX_GRANTS_PER_KEY) {
         // Text UNCONFIRMED: the quota is documented (50,000 grants per key), the message is not.
         throw new KmsError('LimitExceededException', `The grant quota of ${MAX_GRANTS_PER_KEY} grants for key ${key.arn} has been reached.`);

@@ -60,17 +60,17 @@ export const updatePrimaryRegion: OperationDefinition<'UpdatePrimaryRegion', Upd
         );
       }
       if (region === key.region) throw new KmsError('UnsupportedOperationException', `${key.arn} is already the primary key in ${region}.`);
-      // "An UpdatePrimaryRegion operation counts as two UpdatePrimaryRegion requests; one request in
-      // each of the two affected Regions." ("Request quotas", UpdatePrimaryRegion request rate,
-      // https://docs.aws.amazon.com/kms/latest/developerguide/requests-per-second.html) The second
-      // counts for the calling account in the new primary's Region, after the current primary's
-      // checks and before the replica is looked up there, as ReplicateKey's CreateKey requests are;
-      // that order is UNCONFIRMED. The first stays counted when this one is throttled, as two
-      // separate requests would be.
-      context.throttle('UpdatePrimaryRegion', region);
       const replica = key.multiRegion.replicaRegions.includes(region) ? context.state.key(key.keyId, region) : undefined;
       // "The primary Region must already have a replica key. This operation does not create a KMS key."
       if (replica === undefined) throw keyNotFound(keyArn(region, key.account, key.keyId));
+      // "An UpdatePrimaryRegion operation counts as two UpdatePrimaryRegion requests; one request in
+      // each of the two affected Regions." ("Request quotas", UpdatePrimaryRegion request rate,
+      // https://docs.aws.amazon.com/kms/latest/developerguide/requests-per-second.html) The second
+      // counts for the calling account in the new primary's Region once the replica is found there
+      // (a Region without one is not affected, and gets no counter of its own) and before the
+      // replica Region's checks, as ReplicateKey's CreateKey requests are; that order is UNCONFIRMED.
+      // The first stays counted when this one is throttled, as two separate requests would be.
+      context.throttle('UpdatePrimaryRegion', region);
       context.touch(replica);
       context.authorizeIn(region, 'kms:UpdatePrimaryRegion', replica, { conditions });
       context.requireKeyState(key);

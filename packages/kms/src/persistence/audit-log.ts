@@ -24,7 +24,7 @@
  * the call it records) and at most `MAX_BUFFERED_EVENTS` events wait, the oldest dropped first.
  */
 
-import { type FileHandle, open, readFile } from 'node:fs/promises';
+import { type FileHandle, readFile } from 'node:fs/promises';
 import { EnvelopeError } from '@strongbox/envelope';
 import { type AuditEvent, EVENT_HISTORY_MS } from '@strongbox/service-kernel';
 import { KmsError } from '../errors.ts';
@@ -131,7 +131,7 @@ export class AuditLog implements AuditSink {
       }
       if (validLength < bytes.length) {
         if (index < numbers.length - 1) throw new KmsError('CORRUPT', `${pathIn(directory, name)} ends in a damaged record but is not the newest audit file.`);
-        await cut(pathIn(directory, name), validLength);
+        await cut(pathIn(directory, name), validLength, io);
       }
       files.push({ number, newest });
       if (index === numbers.length - 1) tail = { bytes: validLength, sequence: payloads.length };
@@ -268,11 +268,11 @@ async function openEvents(directory: string, name: string, sealer: RecordSealer,
   return payload.events;
 }
 
-async function cut(path: string, length: number): Promise<void> {
-  const handle = await open(path, 'r+');
+/** Cuts a torn tail off through `io` (the store's fenced one: a lapsed opener changes nothing). */
+async function cut(path: string, length: number, io: FileIo): Promise<void> {
+  const handle = await (io.open ?? nodeFileIo.open!)(path, 'r+');
   try {
-    await handle.truncate(length);
-    await handle.sync();
+    await (io.truncate ?? nodeFileIo.truncate!)(handle, length);
   } finally {
     await handle.close();
   }

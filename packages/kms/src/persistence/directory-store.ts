@@ -15,8 +15,10 @@
  * persists every commit. Every record is sealed under the root key (`codec.ts`).
  *
  * The directory lock is a lease (the service kernel's `acquireDirectoryLease`): every journal,
- * snapshot and audit write, and every rename, unlink and open for writing of those files, first
- * confirms it (`fencedFileIo`), and a commit is acknowledged only
+ * snapshot and audit write, and every rename, unlink, truncation and open for writing of those
+ * files (the open's removal of leftovers and cuts of torn tails included: an opener paused past its
+ * lease must not act on a listing that is stale by then), first confirms it (`fencedFileIo`); only
+ * reads and fsyncs, which change nothing, skip it. A commit is acknowledged only
  * after the lease is confirmed again once its record is durable. Once another process has taken
  * the directory over (this one was paused past its lease), nothing more is written: the changes
  * not yet acknowledged are rolled back in memory as on a full disk and fail with
@@ -34,7 +36,7 @@
  * or between another opener's removal of the stale lock and its create), and starts at epoch 1.
  */
 
-import { mkdir, readdir, unlink } from 'node:fs/promises';
+import { mkdir, readdir } from 'node:fs/promises';
 import type { Backend } from '@strongbox/envelope';
 import { type DirectoryLockOptions, fencedFileIo } from '@strongbox/service-kernel';
 import { KmsState } from '../model/state.ts';
@@ -82,7 +84,10 @@ export interface DirectoryStoreOptions {
  * the recovered state.
  *
  * @throws KmsError INVALID_ROOT_KEY, INSECURE_ROOT_KEY, MISSING_ROOT_KEY, WRONG_ROOT_KEY, CORRUPT
- *   or LOCKED (see `errors.ts`); file-system errors as Node raises them.
+ *   or LOCKED (see `errors.ts`); the service kernel's ServiceError `NOT_DURABLE` (a directory
+ *   fsync failed after `root.key` or the open's snapshot was put in place) or `LEASE_LOST`
+ *   (another process took the directory over during the open); file-system errors as Node raises
+ *   them.
  * @example
  * ```ts
  * const store = await openDirectoryStore({ directory: './kms-data' });
@@ -106,25 +111,36 @@ export async function openDirectoryStore(options: DirectoryStoreOptions): Promis
   try {
     const files = classifyFiles(await readdir(directory));
     const hasState = files.snapshots.length > 0 || files.journals.length > 0;
+    // Audit files are sealed under the root key too: a directory that holds only those gets no
+    // fresh key either, and its truncated root.key is no crash's leftover.
+    const sealed = hasState || files.audits.length > 0;
     const io = fencedFileIo(options.io ?? nodeFileIo, lease);
-    const rootKey = await resolveRootKey(directory, options.rootKey, hasState, io);
+    const rootKey = await resolveRootKey(directory, options.rootKey, sealed, io);
     sealer = new RecordSealer(rootKey.key, options.backend);
     rootKey.key.fill(0);
+    // Recovery proves the key against the state (WRONG_ROOT_KEY), the audit log's open against
+    // every audit record (CORRUPT): both before anything is written under the key.
+    const fromFiles = hasState ? await recover(directory, files, sealer, io) : undefined;
+    const audit = await AuditLog.open(directory, files.audits, sealer, io, options.auditFileBytes, { newFile: true });
     let recovered: Recovered;
-    if (hasState) {
+    if (fromFiles !== undefined) {
       // One snapshot per start, whoever held the directory before (see the module comment).
-      recovered = await leapGeneration(directory, await recover(directory, files, sealer), sealer, io);
+      recovered = await leapGeneration(directory, fromFiles, sealer, io);
     } else {
       // First start (or a crash during the first start): the empty state as snapshot 1, so a
       // directory always proves which root key it belongs to.
-      for (const name of files.temporaries) await unlink(pathIn(directory, name));
+      const unlink = io.unlink ?? nodeFileIo.unlink!;
+      for (const name of files.temporaries) {
+        await unlink(pathIn(directory, name)).catch((error: NodeJS.ErrnoException) => {
+          if (error.code !== 'ENOENT') throw error;
+        });
+      }
       const snapshotBytes = await writeSnapshot(directory, 1, [], sealer, io);
       recovered = { state: new KmsState(), generation: 1, journalRecords: 0, journalBytes: 0, snapshotBytes };
     }
-    // The key is proven now (the state was recovered under it, or there was none): a root.key.tmp
-    // a crash left is garbage. The journal's open below fsyncs the directory.
+    // The key is proven now (everything sealed was opened under it, or there was nothing): a
+    // root.key.tmp a crash left is garbage. The journal's open below fsyncs the directory.
     await removeRootKeyLeftover(directory, io);
-    const audit = await AuditLog.open(directory, files.audits, sealer, io, options.auditFileBytes, { newFile: true });
     const journal = new Journal(directory, sealer, io, await openJournal(directory, recovered.generation, io), recovered);
     store = new DataDirectoryStore({
       directory,

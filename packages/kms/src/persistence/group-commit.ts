@@ -160,7 +160,11 @@ export class DataDirectoryStore implements DirectoryStore {
       } catch (error) {
         const cause = error instanceof Error ? error : new Error(String(error));
         if (isServiceError(cause, 'LEASE_LOST')) {
-          // Refused before anything reached the file: undo what is not durable, then stop writing.
+          // Refused by a lease check: before this batch reached the file, or after a snapshot
+          // holding it was made durable (`snapshotPlaced`: the journal open or an unlink after it
+          // was refused). Either way the callers get an outcome-unknown error, never an
+          // acknowledgement, and the new holder's generation is higher than any this store
+          // wrote. Undo what is not durable in memory, then stop writing.
           this.#undo(batch, snapshotWaiters);
           this.leaseLost(cause);
           this.#active = false;

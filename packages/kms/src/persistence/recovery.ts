@@ -11,12 +11,13 @@
  * else unreadable is refused with a `KmsError` `CORRUPT` rather than silently dropped.
  */
 
-import { open, readFile, unlink } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { EnvelopeError } from '@strongbox/envelope';
+import { isServiceError } from '@strongbox/service-kernel';
 import { KmsError } from '../errors.ts';
 import { KmsState } from '../model/state.ts';
 import type { FileKind, Payload, RecordSealer } from './codec.ts';
-import { type DataFiles, journalName, pathIn, snapshotName, syncDirectory } from './files.ts';
+import { type DataFiles, type FileIo, journalName, nodeFileIo, pathIn, snapshotName, syncDirectory } from './files.ts';
 import { scanRecords } from './record-file.ts';
 
 /** The recovered state and where the journal continues. */
@@ -33,11 +34,15 @@ export interface Recovered {
 
 /**
  * Rebuilds the state from the newest snapshot and its journal, cuts a torn journal tail off and
- * deletes what earlier generations and interrupted snapshots left.
+ * deletes what earlier generations and interrupted snapshots left. The cut and the deletions go
+ * through `io` (the store's fenced one): an opener paused past its lease after listing the
+ * directory must not truncate or delete by a listing that is stale by then (a snapshot temporary
+ * has a fixed name, which the new holder may be writing under).
  * @throws KmsError WRONG_ROOT_KEY when the snapshot does not open under the root key; CORRUPT for
- *   damage that a crash cannot cause.
+ *   damage that a crash cannot cause; what `io` throws (`LEASE_LOST`).
+ * @example const recovered = await recover(directory, classifyFiles(await readdir(directory)), sealer, io);
  */
-export async function recover(directory: string, files: DataFiles, sealer: RecordSealer): Promise<Recovered> {
+export async function recover(directory: string, files: DataFiles, sealer: RecordSealer, io: FileIo = nodeFileIo): Promise<Recovered> {
   const generation = files.snapshots.at(-1);
   if (generation === undefined) {
     throw new KmsError(
@@ -47,8 +52,8 @@ export async function recover(directory: string, files: DataFiles, sealer: Recor
   }
   const state = new KmsState();
   const snapshotBytes = await replaySnapshot(directory, generation, sealer, state);
-  const journal = await replayJournal(directory, generation, sealer, state);
-  await removeLeftovers(directory, files, generation);
+  const journal = await replayJournal(directory, generation, sealer, state, io);
+  await removeLeftovers(directory, files, generation, io);
   return { state, generation, journalRecords: journal.records, journalBytes: journal.bytes, snapshotBytes };
 }
 
@@ -70,7 +75,13 @@ async function replaySnapshot(directory: string, generation: number, sealer: Rec
   return bytes.length;
 }
 
-async function replayJournal(directory: string, generation: number, sealer: RecordSealer, state: KmsState): Promise<{ records: number; bytes: number }> {
+async function replayJournal(
+  directory: string,
+  generation: number,
+  sealer: RecordSealer,
+  state: KmsState,
+  io: FileIo,
+): Promise<{ records: number; bytes: number }> {
   const name = journalName(generation);
   const path = pathIn(directory, name);
   let bytes: Uint8Array;
@@ -89,10 +100,9 @@ async function replayJournal(directory: string, generation: number, sealer: Reco
   if (validLength < bytes.length) {
     // A torn tail: the write a crash interrupted. Its commit never resolved, so nothing
     // acknowledged is lost; cut it off so the next append follows the last valid record.
-    const handle = await open(path, 'r+');
+    const handle = await (io.open ?? nodeFileIo.open!)(path, 'r+');
     try {
-      await handle.truncate(validLength);
-      await handle.sync();
+      await (io.truncate ?? nodeFileIo.truncate!)(handle, validLength);
     } finally {
       await handle.close();
     }
@@ -129,7 +139,7 @@ async function openRecord(
   }
 }
 
-async function removeLeftovers(directory: string, files: DataFiles, generation: number): Promise<void> {
+async function removeLeftovers(directory: string, files: DataFiles, generation: number, io: FileIo): Promise<void> {
   const garbage = [...files.temporaries];
   for (const older of files.snapshots) if (older < generation) garbage.push(snapshotName(older));
   for (const journal of files.journals) {
@@ -143,6 +153,12 @@ async function removeLeftovers(directory: string, files: DataFiles, generation: 
     }
   }
   if (garbage.length === 0) return;
-  for (const name of garbage) await unlink(pathIn(directory, name)).catch(() => undefined);
+  const unlink = io.unlink ?? nodeFileIo.unlink!;
+  for (const name of garbage) {
+    // Garbage that stays is removed by the next open; a lost lease stops this one.
+    await unlink(pathIn(directory, name)).catch((error: unknown) => {
+      if (isServiceError(error, 'LEASE_LOST')) throw error;
+    });
+  }
   await syncDirectory(directory);
 }

@@ -6,7 +6,8 @@
  * trailing newline), so the same text works as `STRONGBOX_ROOT_KEY`; it is created with mode
  * 0600 on the first start of an empty directory, and an existing one that group or others may
  * read is refused, as OpenSSH refuses a private key with loose permissions: a key anyone on the
- * host can read seals nothing. A directory that already holds state never gets a fresh key: a
+ * host can read seals nothing. A directory that already holds state (snapshots, journals or audit
+ * files: everything sealed under the key) never gets a fresh key: a
  * missing `root.key` there is an error, not a silent restart from nothing.
  *
  * Creation is crash-safe: the key is written to `root.key.tmp`, fsynced, linked to `root.key`
@@ -21,7 +22,7 @@
 
 import { constants } from 'node:fs';
 import { type FileHandle, open } from 'node:fs/promises';
-import { createFileExclusivelyDurably } from '@strongbox/service-kernel';
+import { createFileExclusivelyDurably, isServiceError } from '@strongbox/service-kernel';
 import { KmsError } from '../errors.ts';
 import { type FileIo, nodeFileIo, pathIn } from './files.ts';
 
@@ -55,14 +56,22 @@ export function parseRootKey(text: string, where: string): Uint8Array {
       `${where} must hold the base64 encoding of 32 bytes (44 characters, as printed by \`openssl rand -base64 32\`); it holds ${trimmed.length} characters that are not.`,
     );
   }
-  return new Uint8Array(Buffer.from(trimmed, 'base64'));
+  // The text is a string, which JavaScript cannot wipe; the decoded copy (small, so maybe in
+  // Node's shared pool) is wiped once copied out.
+  const decoded = Buffer.from(trimmed, 'base64');
+  try {
+    return new Uint8Array(decoded);
+  } finally {
+    decoded.fill(0);
+  }
 }
 
 /**
  * Finds the root key for `directory`, creating `root.key` when the directory holds no state yet
  * and no key was given.
  *
- * @param hasState - whether the directory already holds snapshots or journals.
+ * @param hasState - whether the directory already holds anything sealed under a root key
+ *   (snapshots, journals or audit files).
  * @param io - creates `root.key` (fault-injection tests; the store's lease fences it).
  * @throws KmsError INVALID_ROOT_KEY, INSECURE_ROOT_KEY or MISSING_ROOT_KEY; the kernel's
  *   `NOT_DURABLE` or the file system's error if `root.key` cannot be created.
@@ -120,6 +129,7 @@ async function readRootKeyFile(path: string, replaceable: boolean): Promise<Uint
         `${path} has mode ${mode}; a root key must not be accessible to group or others. Run \`chmod 600 ${path}\` and start again.`,
       );
     }
+    // A string: JavaScript cannot wipe it (parseRootKey wipes the bytes it decodes).
     const text = await handle.readFile('utf8');
     if (replaceable && TRUNCATED_KEY.test(text.trim())) return 'truncated';
     return parseRootKey(text, path);
@@ -137,12 +147,18 @@ async function readRootKeyFile(path: string, replaceable: boolean): Promise<Uint
 async function createRootKeyFile(path: string, mode: 'create' | 'replace', io: FileIo): Promise<Uint8Array> {
   const key = new Uint8Array(ROOT_KEY_LENGTH);
   crypto.getRandomValues(key);
+  // A view of the key, not a copy (`Buffer.from(key)` could copy it into Node's shared pool). The
+  // base64 string cannot be wiped (JavaScript strings are immutable) and stays until collected;
+  // the encoded bytes written are wiped below.
+  const text = new TextEncoder().encode(`${Buffer.from(key.buffer, key.byteOffset, key.length).toString('base64')}\n`);
   try {
-    await createFileExclusivelyDurably(path, new TextEncoder().encode(`${Buffer.from(key).toString('base64')}\n`), { mode, io });
+    await createFileExclusivelyDurably(path, text, { mode, io });
   } catch (error) {
     // `root.key` may be in place (NOT_DURABLE) but nothing is sealed under it: the next open reads it.
     key.fill(0);
     throw error;
+  } finally {
+    text.fill(0);
   }
   return key;
 }
@@ -150,15 +166,26 @@ async function createRootKeyFile(path: string, mode: 'create' | 'replace', io: F
 /**
  * Removes the `root.key.tmp` a crash inside `createFileExclusivelyDurably` may have left: before
  * its link, a key never used; after it, a second name of `root.key`. Call it only once the
- * directory's key is proven (its state recovered under the key in use, or no state to recover):
- * until then the file might be the only copy of a key the state needs (a `root.key` lost by hand),
- * and is kept. Its removal is made durable by the directory fsync that follows in the open; if it
- * is lost, the next open removes it again.
- * @throws the file system's error (not ENOENT), or what `io.unlink` throws (`LEASE_LOST`).
+ * directory's key is proven (its state and audit records opened under the key in use, or nothing
+ * sealed at all): until then the file might be the only copy of a key the state needs (a
+ * `root.key` lost by hand), and is kept. Its removal is made durable by the directory fsync that
+ * follows in the open; if it is lost, the next open removes it again.
+ *
+ * Removing garbage must not make the directory unopenable: a removal that fails for any other
+ * reason (EISDIR, EPERM on an immutable file, ...) is reported as a process warning naming the
+ * file and the error code, never its content, and the open goes on, as it did before this removal
+ * existed. Only a lost lease (another process holds the directory now) and EIO (the disk is
+ * failing under the store) fail the open.
+ * @throws what `io.unlink` throws for `LEASE_LOST`, or the file system's EIO.
  * @example await removeRootKeyLeftover(directory, io);
  */
 export async function removeRootKeyLeftover(directory: string, io: FileIo = nodeFileIo): Promise<void> {
-  await (io.unlink ?? nodeFileIo.unlink!)(pathIn(directory, ROOT_KEY_TEMPORARY)).catch((error: NodeJS.ErrnoException) => {
-    if (error.code !== 'ENOENT') throw error;
+  const path = pathIn(directory, ROOT_KEY_TEMPORARY);
+  await (io.unlink ?? nodeFileIo.unlink!)(path).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return;
+    if (isServiceError(error, 'LEASE_LOST') || error.code === 'EIO') throw error;
+    process.emitWarning(`Could not remove ${path}, a leftover of an interrupted root key creation (${error.code ?? error.name}); remove it by hand.`, {
+      code: 'STRONGBOX_ROOT_KEY_LEFTOVER',
+    });
   });
 }

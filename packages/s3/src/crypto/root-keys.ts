@@ -11,19 +11,22 @@
  * base64), created crash-safely with the service kernel's `createFileExclusivelyDurably` (temporary file,
  * fsync, exclusive link, directory fsync, as @strongbox/kms creates its `root.key`) so a key
  * appears only complete; a key file anyone else may read is refused, as OpenSSH refuses a loose
- * private key. `SseS3RootKeys.inMemory()` keeps them in memory only (in-process mode).
+ * private key. A temporary a crash left is removed only once proven redundant, or the interrupted
+ * create is completed when it holds a whole key (`settleLeftover`). `SseS3RootKeys.inMemory()` keeps them in memory only (in-process mode).
  */
 
 import { constants } from 'node:fs';
-import { mkdir, open, readdir, unlink } from 'node:fs/promises';
+import { link, mkdir, open, readdir, readFile, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createFileExclusivelyDurably } from '@strongbox/service-kernel';
+import { createFileExclusivelyDurably, syncDirectory } from '@strongbox/service-kernel';
 import { type EncryptionContext, type Keyring, rawAesKeyring, type WrappedDataKey } from './envelope-adapter.ts';
 
 /** The directory under the data directory that holds the root keys. */
 export const ROOT_KEYS_DIRECTORY = 'sse-s3-root-keys';
 const ROOT_KEY_LENGTH = 32;
 const ROOT_FILE = /^root-(\d{8})\.key$/;
+/** `createFileExclusivelyDurably`'s temporary of a root key file, left by a crash. */
+const ROOT_LEFTOVER = /^root-(\d{8})\.key\.tmp$/;
 
 /** Options of the root keyring. */
 export interface RootKeyOptions {
@@ -163,39 +166,138 @@ function directoryVault(directory: string): RootKeyVault {
   return {
     async load() {
       await mkdir(directory, { recursive: true, mode: 0o700 });
-      const found: { generation: number; created: number; key: Uint8Array }[] = [];
-      for (const name of await readdir(directory)) {
+      const names = await readdir(directory);
+      const found = new Map<number, { created: number; key: Uint8Array }>();
+      for (const name of names) {
         const match = ROOT_FILE.exec(name);
-        // A `.tmp` left by a crash before its link: never used, so never needed.
-        if (name.endsWith('.tmp')) await unlink(join(directory, name));
-        if (match?.[1] !== undefined) found.push({ generation: Number(match[1]), ...(await readKeyFile(join(directory, name))) });
+        if (match?.[1] !== undefined) found.set(Number(match[1]), await readKeyFile(join(directory, name)));
       }
-      return found.sort((a, b) => a.generation - b.generation);
+      for (const name of names) {
+        const match = ROOT_LEFTOVER.exec(name);
+        if (match?.[1] === undefined) continue;
+        const generation = Number(match[1]);
+        const adopted = await settleLeftover(directory, name, found.has(generation));
+        if (adopted !== undefined) found.set(generation, adopted);
+      }
+      return [...found].map(([generation, read]) => ({ generation, ...read })).sort((a, b) => a.generation - b.generation);
     },
     async save(generation, created, key) {
       const path = join(directory, `root-${String(generation).padStart(8, '0')}.key`);
-      // Exclusive (link): a generation is never overwritten.
-      await createFileExclusivelyDurably(path, new TextEncoder().encode(`${JSON.stringify({ created, key: Buffer.from(key).toString('base64') })}\n`));
+      // A view of the key, not a copy (`Buffer.from(key)` could copy it into Node's shared pool).
+      // The base64 text is a string, which JavaScript cannot wipe: it stays until collected.
+      const text = new TextEncoder().encode(`${JSON.stringify({ created, key: Buffer.from(key.buffer, key.byteOffset, key.length).toString('base64') })}\n`);
+      try {
+        // Exclusive (link): a generation is never overwritten.
+        await createFileExclusivelyDurably(path, text);
+      } finally {
+        text.fill(0);
+      }
     },
   };
 }
 
+/**
+ * Decides about `root-<n>.key.tmp`, the temporary `createFileExclusivelyDurably` writes a key to
+ * before linking it to `root-<n>.key`, left by a crash. It is removed only once proven redundant,
+ * as @strongbox/kms does with its `root.key.tmp`: it may be the only copy of a key that wraps data
+ * keys (a crash between the link and the unlink, then `root-<n>.key` lost by hand).
+ * - `root-<n>.key` exists: the leftover is removed if it is a second name of that file or holds
+ *   the same bytes; anything else is kept, with a warning (nothing proves it unneeded).
+ * - `root-<n>.key` is missing and the leftover is not a whole key file: a crash before its link,
+ *   the key never used (a key is used only once linked, and was whole and fsynced by then), so it
+ *   is removed.
+ * - `root-<n>.key` is missing and the leftover is a whole key: the create is completed (fsync,
+ *   link, unlink, directory fsync) and the key returned. If the key was never used this only adds
+ *   a generation; if it was, this restores the only copy.
+ * @throws Error if a whole key in it is readable by group or others; the file system's errors.
+ */
+async function settleLeftover(directory: string, name: string, finalExists: boolean): Promise<{ created: number; key: Uint8Array } | undefined> {
+  const leftover = join(directory, name);
+  const final = join(directory, name.slice(0, -'.tmp'.length));
+  if (finalExists) {
+    const [a, b] = await Promise.all([stat(leftover), stat(final)]);
+    const same = (a.dev === b.dev && a.ino === b.ino) || (await sameBytes(leftover, final));
+    if (!same) {
+      process.emitWarning(
+        `Kept ${leftover}: it differs from ${final}, so it may be the only copy of a root key; remove it by hand once it is known to be unneeded.`,
+        {
+          code: 'STRONGBOX_ROOT_KEY_LEFTOVER',
+        },
+      );
+      return undefined;
+    }
+    await unlink(leftover);
+    await syncDirectory(directory);
+    return undefined;
+  }
+  const read = await readKeyText(leftover, { sync: true });
+  if (read.parsed === undefined) {
+    await unlink(leftover);
+    await syncDirectory(directory);
+    return undefined;
+  }
+  refuseLooseMode(leftover, read.mode);
+  await link(leftover, final);
+  await unlink(leftover);
+  await syncDirectory(directory);
+  return read.parsed;
+}
+
+/** Whether two (small, secret) files hold the same bytes; the copies read are wiped. */
+async function sameBytes(a: string, b: string): Promise<boolean> {
+  const [x, y] = await Promise.all([readFile(a), readFile(b)]);
+  try {
+    return x.equals(y);
+  } finally {
+    x.fill(0);
+    y.fill(0);
+  }
+}
+
 async function readKeyFile(path: string): Promise<{ created: number; key: Uint8Array }> {
+  const { mode, parsed } = await readKeyText(path, { sync: false });
+  refuseLooseMode(path, mode);
+  if (parsed === undefined) throw new Error(`${path} is not an SSE-S3 root key file ({"created": <ms>, "key": <base64 of 32 bytes>})`);
+  return parsed;
+}
+
+function refuseLooseMode(path: string, mode: number): void {
+  if (process.platform !== 'win32' && (mode & 0o077) !== 0) {
+    throw new Error(
+      `${path} has mode ${(mode & 0o777).toString(8).padStart(4, '0')}; an SSE-S3 root key must not be accessible to group or others. Run \`chmod 600 ${path}\`.`,
+    );
+  }
+}
+
+/**
+ * Reads a key file through one handle (so it cannot be swapped between the mode check and the
+ * read): its mode, and its key, or `undefined` if it is not a whole key file. `sync` fsyncs it
+ * first (a leftover about to be linked may never have been).
+ */
+async function readKeyText(
+  path: string,
+  options: { readonly sync: boolean },
+): Promise<{ mode: number; parsed: { created: number; key: Uint8Array } | undefined }> {
   const handle = await open(path, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
   try {
-    // Checked on the open handle, so the file cannot be swapped between check and read.
-    const stats = await handle.stat();
-    if (process.platform !== 'win32' && (stats.mode & 0o077) !== 0) {
-      throw new Error(
-        `${path} has mode ${(stats.mode & 0o777).toString(8).padStart(4, '0')}; an SSE-S3 root key must not be accessible to group or others. Run \`chmod 600 ${path}\`.`,
-      );
+    const { mode } = await handle.stat();
+    if (options.sync) await handle.sync();
+    // The JSON text and the base64 string cannot be wiped (JavaScript strings); the decoded bytes are.
+    let parsed: { created?: unknown; key?: unknown };
+    try {
+      parsed = JSON.parse(await handle.readFile('utf8')) as { created?: unknown; key?: unknown };
+    } catch {
+      return { mode, parsed: undefined };
     }
-    const parsed = JSON.parse(await handle.readFile('utf8')) as { created?: unknown; key?: unknown };
-    const key = typeof parsed.key === 'string' ? Buffer.from(parsed.key, 'base64') : undefined;
-    if (typeof parsed.created !== 'number' || key === undefined || key.length !== ROOT_KEY_LENGTH) {
-      throw new Error(`${path} is not an SSE-S3 root key file ({"created": <ms>, "key": <base64 of 32 bytes>})`);
+    if (typeof parsed !== 'object' || parsed === null || typeof parsed.created !== 'number' || typeof parsed.key !== 'string')
+      return { mode, parsed: undefined };
+    const decoded = Buffer.from(parsed.key, 'base64');
+    try {
+      if (decoded.length !== ROOT_KEY_LENGTH) return { mode, parsed: undefined };
+      return { mode, parsed: { created: parsed.created, key: new Uint8Array(decoded) } };
+    } finally {
+      decoded.fill(0);
     }
-    return { created: parsed.created, key: new Uint8Array(key) };
   } finally {
     await handle.close();
   }

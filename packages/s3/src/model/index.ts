@@ -24,4 +24,5 @@ export * from './object-headers.ts';
 export * from './range.ts';
 export * from './response-encryption.ts';
 export * from './storage-class.ts';
+export * from './tagging.ts';
 export * from './upload-size.ts';

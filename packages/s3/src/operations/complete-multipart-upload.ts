@@ -205,7 +205,16 @@ export const completeMultipartUpload: OperationDefinition<'CompleteMultipartUplo
             context.crypto.md5,
           );
           return {
-            ...multipartObjectFields(upload.mode, `"${etag}"`, parts, upload.contentType, upload.userMetadataJson, upload.modeFields, upload.headersJson),
+            ...multipartObjectFields(
+              upload.mode,
+              `"${etag}"`,
+              parts,
+              upload.contentType,
+              upload.userMetadataJson,
+              upload.modeFields,
+              upload.headersJson,
+              upload.attributes,
+            ),
             ...(checksum === undefined ? {} : checksumFields(checksum)),
             ...partChecksumFields(checksum, parts),
           };

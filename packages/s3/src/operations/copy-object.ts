@@ -36,7 +36,8 @@ import type { CustomerKey } from '../model/customer-key.ts';
 import { etagKind, objectEtag } from '../model/etag.ts';
 import { checkUserMetadataSize } from '../model/metadata.ts';
 import { OBJECT_HEADER_MEMBERS, type ObjectHeaders, objectHeadersJson, objectHeadersOf } from '../model/object-headers.ts';
-import { checkStorageClass } from '../model/storage-class.ts';
+import { checkCopyable, checkStorageClass } from '../model/storage-class.ts';
+import { parseTaggingHeader, type Tag } from '../model/tagging.ts';
 import type { UnsupportedConditions } from '../policy/authorize.ts';
 import { header, metadataHeaders, struct, xmlPayload } from '../protocol/binding.ts';
 import { CHECKSUM_XML_MEMBERS } from '../protocol/checksum-headers.ts';
@@ -47,7 +48,16 @@ import { ownedBucket } from './shared/buckets.ts';
 import { checksumFields, checksummedBody, storedChecksum } from './shared/checksums.ts';
 import { objectCreationConditions, writeEncryptionConditions } from './shared/conditions.ts';
 import { authorizedCopySource, type CopySourceCustomerMembers, checkCopySourceConditions, copySourceCustomerKey } from './shared/copy-source.ts';
-import { noSuchKey, objectFields, objectRecord, requireKey, type SseResponseMembers, type SseWriteMembers, writeGuard } from './shared/objects.ts';
+import {
+  attributeFields,
+  noSuchKey,
+  objectFields,
+  objectRecord,
+  requireKey,
+  type SseResponseMembers,
+  type SseWriteMembers,
+  writeGuard,
+} from './shared/objects.ts';
 import { readKeys } from './shared/read.ts';
 import { responseEncryption } from './shared/response.ts';
 import { decideObjectEncryption, writeKeys } from './shared/write.ts';
@@ -63,8 +73,16 @@ export interface CopyObjectRequest extends SseWriteMembers, CopySourceCustomerMe
   CopySource: string;
   /** `COPY` (default) or `REPLACE`. */
   MetadataDirective?: string;
-  /** `x-amz-storage-class`: checked, then stored as STANDARD (classes are not modelled). */
+  /**
+   * `x-amz-storage-class`: the destination's class, STANDARD when absent (whatever the source's:
+   * "If the storage class is not specified, it defaults to STANDARD" is how S3 treats every
+   * write; naming one makes a copy onto itself legal).
+   */
   StorageClass?: string;
+  /** `x-amz-tagging-directive`: `COPY` (the default) keeps the source's tags, `REPLACE` takes `Tagging`. */
+  TaggingDirective?: string;
+  /** `x-amz-tagging`: with `REPLACE`, the destination's tags (`model/tagging.ts`). */
+  Tagging?: string;
   /**
    * `x-amz-website-redirect-location`: the destination's, whatever the directive (S3 never copies
    * it); naming it makes a copy onto itself legal, as in S3.
@@ -117,6 +135,8 @@ export const copyObject: OperationDefinition<'CopyObject', CopyObjectRequest, Co
         CopySource: header('x-amz-copy-source'),
         MetadataDirective: header('x-amz-metadata-directive'),
         StorageClass: header('x-amz-storage-class'),
+        TaggingDirective: header('x-amz-tagging-directive'),
+        Tagging: header('x-amz-tagging'),
         ...OBJECT_HEADERS_BINDING,
         // Model CopyObject `ChecksumAlgorithm`: the destination's algorithm (not the SDK's
         // x-amz-sdk-checksum-algorithm: a copy has no body to checksum on the client).
@@ -177,6 +197,7 @@ export const copyObject: OperationDefinition<'CopyObject', CopyObjectRequest, Co
     // The request's headers (its redirect checked), before anything is read.
     const requestHeaders = objectHeadersOf(directive === 'REPLACE' ? input : { WebsiteRedirectLocation: input.WebsiteRedirectLocation });
     checkStorageClass(input.StorageClass);
+    const requestTags = requestedTags(input);
     const checksumAlgorithm = input.ChecksumAlgorithm === undefined ? undefined : requestedChecksumAlgorithm(input.ChecksumAlgorithm);
     const guard = writeGuard(parseWriteCondition(input.IfMatch, input.IfNoneMatch), key);
     const { bucket: sourceBucket, key: sourceKey } = await authorizedCopySource(source, context);
@@ -193,6 +214,8 @@ export const copyObject: OperationDefinition<'CopyObject', CopyObjectRequest, Co
     let destinationCustomer: CustomerKey | undefined;
     try {
       const record = objectRecord(reader.info);
+      // An archived source is copied only once restored (CopyObject API reference), never here.
+      checkCopyable(record.storageClass);
       checkCopySourceConditions(input, { etag: record.etag, lastModified: reader.info.lastModified }, context.now);
       sourceCustomer = copySourceCustomerKey(input, record.mode, context);
       const decided = decideObjectEncryption(input, target, key, context);
@@ -218,6 +241,7 @@ export const copyObject: OperationDefinition<'CopyObject', CopyObjectRequest, Co
         try {
           const [contentType, userMetadata] = directive === 'COPY' ? [record.contentType, record.userMetadata] : [input.ContentType, input.Metadata];
           const headersJson = objectHeadersJson(directive === 'COPY' ? copiedHeaders(record.headers, requestHeaders) : requestHeaders);
+          const attributes = attributeFields(input.StorageClass, requestTags ?? record.tags);
           const wantMd5 = etagKind(decided.mode) === 'md5';
           let etag = '';
           // The destination's checksum is computed over the plaintext as it is copied: the
@@ -237,7 +261,7 @@ export const copyObject: OperationDefinition<'CopyObject', CopyObjectRequest, Co
                   const digest = wantMd5 ? progress.md5() : new Uint8Array(16);
                   etag = `"${objectEtag(decided.mode, digest, (length) => context.crypto.random.bytes(length))}"`;
                   return {
-                    ...objectFields(decided.mode, etag, progress.segment(), contentType, userMetadata, keys.fields, undefined, headersJson),
+                    ...objectFields(decided.mode, etag, progress.segment(), contentType, userMetadata, keys.fields, undefined, headersJson, attributes),
                     ...checksumFields(checksummed.checksum()),
                   };
                 },
@@ -299,4 +323,18 @@ function copiedHeaders(source: Readonly<ObjectHeaders>, request: Readonly<Object
     headers[member] = value;
   }
   return headers;
+}
+
+/**
+ * The tags a `REPLACE` tagging directive gives the destination (none without `x-amz-tagging`),
+ * or undefined for `COPY`, the default, which keeps the source's ("x-amz-tagging-directive:
+ * Specifies whether the object tag-set are copied from the source object or replaced with
+ * tag-set provided in the request. The default value is COPY", CopyObject API reference).
+ * @throws S3Error InvalidTaggingDirective for another value; `parseTaggingHeader`'s errors.
+ */
+function requestedTags(input: CopyObjectRequest): readonly Tag[] | undefined {
+  const directive = input.TaggingDirective ?? 'COPY';
+  if (directive !== 'COPY' && directive !== 'REPLACE') throw new S3Error('InvalidTaggingDirective', { fields: [['ArgumentValue', directive]] });
+  if (directive === 'COPY') return undefined;
+  return input.Tagging === undefined ? [] : parseTaggingHeader(input.Tagging);
 }

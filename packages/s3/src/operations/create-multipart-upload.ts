@@ -21,6 +21,7 @@ import { storedKmsEncryption } from '../crypto/index.ts';
 import { type ChecksumAlgorithm, type ChecksumType, resolveUploadChecksum } from '../model/checksum.ts';
 import { type ObjectHeaders, objectHeadersJson, objectHeadersOf } from '../model/object-headers.ts';
 import { checkStorageClass } from '../model/storage-class.ts';
+import { parseTaggingHeader } from '../model/tagging.ts';
 import { header, metadataHeaders, struct } from '../protocol/binding.ts';
 import { OBJECT_HEADERS_BINDING } from '../protocol/object-headers.ts';
 import { SSE_RESPONSE, SSE_WRITE_REQUEST } from '../protocol/sse-headers.ts';
@@ -28,7 +29,7 @@ import type { StoredFields } from '../storage/types.ts';
 import { ownedBucket } from './shared/buckets.ts';
 import { objectCreationConditions, writeEncryptionConditions } from './shared/conditions.ts';
 import { customerKeyFields, uploadFields } from './shared/multipart.ts';
-import { keyVersion, requireKey, type SseResponseMembers, type SseWriteMembers, userMetadataField } from './shared/objects.ts';
+import { attributeFields, keyVersion, requireKey, type SseResponseMembers, type SseWriteMembers, userMetadataField } from './shared/objects.ts';
 import { responseEncryption } from './shared/response.ts';
 import { decideObjectEncryption } from './shared/write.ts';
 import type { OperationDefinition } from './types.ts';
@@ -43,8 +44,10 @@ export interface CreateMultipartUploadRequest extends SseWriteMembers, ObjectHea
   ChecksumAlgorithm?: string;
   /** `x-amz-checksum-type`: COMPOSITE or FULL_OBJECT (needs an algorithm). */
   ChecksumType?: string;
-  /** `x-amz-storage-class`: checked, then stored as STANDARD (classes are not modelled). */
+  /** `x-amz-storage-class`: the object's class (`model/storage-class.ts`); STANDARD when absent. */
   StorageClass?: string;
+  /** `x-amz-tagging`: the object's tags, URL query parameters (`model/tagging.ts`). */
+  Tagging?: string;
 }
 
 /** CreateMultipartUpload response. */
@@ -75,6 +78,7 @@ export const createMultipartUpload: OperationDefinition<'CreateMultipartUpload',
         ChecksumAlgorithm: header('x-amz-checksum-algorithm'),
         ChecksumType: header('x-amz-checksum-type'),
         StorageClass: header('x-amz-storage-class'),
+        Tagging: header('x-amz-tagging'),
         ...OBJECT_HEADERS_BINDING,
         ...SSE_WRITE_REQUEST,
       },
@@ -99,6 +103,12 @@ export const createMultipartUpload: OperationDefinition<'CreateMultipartUpload',
     const userMetadata = userMetadataField(input.Metadata);
     // Cache-Control, Content-Disposition, … (the redirect checked): the completed object's.
     const headersJson = objectHeadersJson(objectHeadersOf(input));
+    // The completed object's storage class and tags (ListParts and ListMultipartUploads answer the class).
+    const tags = input.Tagging === undefined ? [] : parseTaggingHeader(input.Tagging);
+    // "To successfully set the tag-set with your PutObject request, you must have the
+    // s3:PutObjectTagging" (PutObject API reference, "Permissions"), besides s3:PutObject.
+    if (tags.length > 0) context.authorize('s3:PutObjectTagging', bucket, key);
+    const attributes = attributeFields(input.StorageClass, tags);
     const checksum = resolveUploadChecksum(input);
     const decided = decideObjectEncryption(input, bucket, key, context);
     let modeFields: StoredFields = {};
@@ -126,7 +136,7 @@ export const createMultipartUpload: OperationDefinition<'CreateMultipartUpload',
     const upload = await context.store.createUpload(
       bucket,
       key,
-      uploadFields(decided.mode, input.ContentType, userMetadata, context.caller.arn, modeFields, checksum, current, headersJson),
+      uploadFields(decided.mode, input.ContentType, userMetadata, context.caller.arn, modeFields, checksum, current, headersJson, attributes),
     );
     const kms = decided.mode === 'SSE-KMS' || decided.mode === 'DSSE-KMS' ? storedKmsEncryption(modeFields) : undefined;
     return {

@@ -94,7 +94,7 @@ export interface GetObjectAttributesResponse {
   ETag?: string;
   Checksum?: ChecksumValueMembers & { ChecksumType?: ChecksumType };
   ObjectParts?: ObjectAttributesParts;
-  StorageClass?: 'STANDARD';
+  StorageClass?: string;
   ObjectSize?: number;
 }
 
@@ -186,7 +186,7 @@ export const getObjectAttributes: OperationDefinition<'GetObjectAttributes', Get
           ? listedParts(parts, checksum.algorithm, (position) => storedPartChecksum(record.info.metadata, position), input)
           : { TotalPartsCount: parts.numbers.length };
     }
-    if (wanted.has('StorageClass')) output.StorageClass = 'STANDARD';
+    if (wanted.has('StorageClass')) output.StorageClass = record.storageClass;
     if (wanted.has('ObjectSize')) output.ObjectSize = record.size;
     return output;
   },

@@ -12,9 +12,11 @@
 
 import { openObject, openObjectRange } from '../crypto/index.ts';
 import type { ChecksumResponseMembers } from '../model/checksum.ts';
+import { checkRetrievable } from '../model/storage-class.ts';
 import type { ObjectReader } from '../storage/types.ts';
 import { ObjectBody } from './shared/body.ts';
 import { addReadChecksumMembers, type ChecksumModeMember } from './shared/checksums.ts';
+import { objectRecord } from './shared/objects.ts';
 import {
   checkReadRequest,
   type ObjectHeadMembers,
@@ -55,6 +57,9 @@ export const getObject: OperationDefinition<'GetObject', GetObjectRequest, GetOb
     const reader = await context.store.openObject(target, key);
     if (reader === undefined) throw context.missingObject(key);
     try {
+      // An archived (GLACIER, DEEP_ARCHIVE) object is not read until restored, which Strongbox
+      // does not serve: 403 InvalidObjectState, as S3 answers before a restore.
+      checkRetrievable(objectRecord(reader.info).storageClass);
       const { opened, customerKey } = await resolveRead(input, context, { reader });
       const keys = await readKeys(opened.record, bucket, customerKey, context, region);
       const { start, end } = plaintextBounds(opened.range);

@@ -37,7 +37,8 @@ export interface ListedUpload {
   UploadId: string;
   Key: string;
   Initiated: Date;
-  StorageClass: 'STANDARD';
+  /** The class the upload's object will have. */
+  StorageClass: string;
   Owner: Grantee;
   Initiator: Grantee;
   /** The upload's checksum algorithm and type, when CreateMultipartUpload named one. */
@@ -144,7 +145,7 @@ export const listMultipartUploads: OperationDefinition<'ListMultipartUploads', L
         UploadId: upload.uploadId,
         Key: text(upload.key),
         Initiated: new Date(upload.initiated),
-        StorageClass: 'STANDARD',
+        StorageClass: upload.storageClass,
         Owner: owner,
         Initiator: initiatorOf(upload.initiator),
         // LocalStack's provider (recorded against S3) lists them only for an upload that named an algorithm.

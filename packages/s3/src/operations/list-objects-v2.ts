@@ -57,7 +57,8 @@ export interface ListedObject {
   ChecksumType?: ChecksumType;
   /** Plaintext bytes. */
   Size: number;
-  StorageClass: 'STANDARD';
+  /** The object's class (STANDARD for one written without). */
+  StorageClass: string;
   /** With `FetchOwner` only. */
   Owner?: { ID: string };
 }
@@ -161,7 +162,7 @@ export const listObjectsV2: OperationDefinition<'ListObjectsV2', ListObjectsV2Re
         ETag: record.etag,
         ...(checksum === undefined ? {} : { ChecksumAlgorithm: [checksum.algorithm], ChecksumType: checksum.type }),
         Size: record.size,
-        StorageClass: 'STANDARD',
+        StorageClass: record.storageClass,
         ...owner,
       };
     });

@@ -74,7 +74,8 @@ export interface ListPartsResponse {
   Parts?: ListedPart[];
   Initiator: Grantee;
   Owner: Grantee;
-  StorageClass: 'STANDARD';
+  /** The class the upload's object will have. */
+  StorageClass: string;
   ChecksumAlgorithm?: ChecksumAlgorithm;
   ChecksumType?: ChecksumType;
 }
@@ -161,7 +162,7 @@ export const listParts: OperationDefinition<'ListParts', ListPartsRequest, ListP
       ...(parts.length === 0 ? {} : { Parts: parts }),
       Initiator: initiatorOf(upload.initiator),
       Owner: ownerOf(bucket.owner),
-      StorageClass: 'STANDARD',
+      StorageClass: upload.storageClass,
       ...(declared === undefined ? {} : { ChecksumAlgorithm: declared.algorithm, ChecksumType: declared.type }),
     };
   },

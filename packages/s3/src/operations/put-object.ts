@@ -24,6 +24,7 @@ import { etagKind, objectEtag } from '../model/etag.ts';
 import { checkUserMetadataSize } from '../model/metadata.ts';
 import { type ObjectHeaders, objectHeadersJson, objectHeadersOf } from '../model/object-headers.ts';
 import { checkStorageClass } from '../model/storage-class.ts';
+import { parseTaggingHeader } from '../model/tagging.ts';
 import { checkProposedSize } from '../model/upload-size.ts';
 import { header, metadataHeaders, streamPayload } from '../protocol/binding.ts';
 import { CHECKSUM_REQUEST, CHECKSUM_RESPONSE } from '../protocol/checksum-headers.ts';
@@ -33,7 +34,15 @@ import type { RequestBody } from './shared/body.ts';
 import { ownedBucket } from './shared/buckets.ts';
 import { checksumFields, checksummedBody, contentMd5, rememberStoredChecksum } from './shared/checksums.ts';
 import { conditionalWriteConditions, objectCreationConditions, writeEncryptionConditions } from './shared/conditions.ts';
-import { objectFields, rememberWrittenRecord, requireKey, type SseResponseMembers, type SseWriteMembers, writeGuard } from './shared/objects.ts';
+import {
+  attributeFields,
+  objectFields,
+  rememberWrittenRecord,
+  requireKey,
+  type SseResponseMembers,
+  type SseWriteMembers,
+  writeGuard,
+} from './shared/objects.ts';
 import { addResponseEncryption } from './shared/response.ts';
 import { decideObjectEncryption, writeKeys } from './shared/write.ts';
 import type { OperationDefinition } from './types.ts';
@@ -47,8 +56,10 @@ export interface PutObjectRequest extends SseWriteMembers, ChecksumMembers, Obje
   ContentMD5?: string;
   ContentType?: string;
   Metadata?: Record<string, string>;
-  /** `x-amz-storage-class`: checked, then stored as STANDARD (classes are not modelled). */
+  /** `x-amz-storage-class`: the object's class (`model/storage-class.ts`); STANDARD when absent. */
   StorageClass?: string;
+  /** `x-amz-tagging`: the object's tags, URL query parameters (`model/tagging.ts`). */
+  Tagging?: string;
   /** The declared body size (`Content-Length`; the framed size of an aws-chunked body). */
   ContentLength?: number;
   /** `x-amz-decoded-content-length`: an aws-chunked body's own size. */
@@ -86,6 +97,7 @@ export const putObject: OperationDefinition<'PutObject', PutObjectRequest, PutOb
         ContentType: header('content-type'),
         Metadata: metadataHeaders(),
         StorageClass: header('x-amz-storage-class'),
+        Tagging: header('x-amz-tagging'),
         ...OBJECT_HEADERS_BINDING,
         IfMatch: header('if-match'),
         IfNoneMatch: header('if-none-match'),
@@ -112,6 +124,12 @@ export const putObject: OperationDefinition<'PutObject', PutObjectRequest, PutOb
     checkUserMetadataSize(input.Metadata);
     // Cache-Control, Content-Disposition, … (the redirect location checked): kept with the object.
     const headersJson = objectHeadersJson(objectHeadersOf(input));
+    // The storage class and tags, checked before the body streams.
+    const tags = input.Tagging === undefined ? [] : parseTaggingHeader(input.Tagging);
+    // "To successfully set the tag-set with your PutObject request, you must have the
+    // s3:PutObjectTagging" (PutObject API reference, "Permissions"), besides s3:PutObject.
+    if (tags.length > 0) context.authorize('s3:PutObjectTagging', bucket, key);
+    const attributes = attributeFields(input.StorageClass, tags);
     // Conditional writes (`model/conditional-write.ts`): checked now, so a refused write does not
     // stream its body, and again where the object commits, under the key's lock.
     const condition = parseWriteCondition(input.IfMatch, input.IfNoneMatch);
@@ -152,6 +170,7 @@ export const putObject: OperationDefinition<'PutObject', PutObjectRequest, PutOb
                 keys.fields,
                 checksumFields(checksummed.checksum()),
                 headersJson,
+                attributes,
               );
             },
             guard,

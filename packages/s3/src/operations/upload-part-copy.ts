@@ -21,6 +21,7 @@ import { openObject, openObjectRange } from '../crypto/index.ts';
 import { type ChecksumResponseMembers, checksumMember } from '../model/checksum.ts';
 import { parseCopySource } from '../model/copy-source.ts';
 import { checkPartNumber, parseCopySourceRange } from '../model/multipart.ts';
+import { checkCopyable } from '../model/storage-class.ts';
 import { header, query, struct, xmlPayload } from '../protocol/binding.ts';
 import { CHECKSUM_XML_MEMBERS } from '../protocol/checksum-headers.ts';
 import { COPY_SOURCE_SSE_C_REQUEST, SSE_C_REQUEST, SSE_RESPONSE } from '../protocol/sse-headers.ts';
@@ -122,6 +123,8 @@ export const uploadPartCopy: OperationDefinition<'UploadPartCopy', UploadPartCop
     let targetCustomer: { key: Uint8Array; keyMd5: string } | undefined;
     try {
       const record = objectRecord(reader.info);
+      // An archived source is copied only once restored (UploadPartCopy API reference), never here.
+      checkCopyable(record.storageClass);
       // The source's conditions, against the version the reader pinned (as CopyObject checks them):
       // a multipart copy whose source changed between parts fails instead of mixing versions.
       checkCopySourceConditions(input, { etag: record.etag, lastModified: reader.info.lastModified }, context.now);

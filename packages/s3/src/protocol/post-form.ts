@@ -113,6 +113,8 @@ class FormState {
   preDataBytes = 0;
   file: BusboyFileStream | undefined;
   stopped = false;
+  /** Aborted by `stop()`: a pump waiting for the parser to drain stops waiting. */
+  readonly #stopping = new AbortController();
   /** Settles once the whole body has been parsed: the file's end is only an end once the form closes well. */
   readonly parsed: Promise<void>;
   #settle!: (error: S3Error | undefined) => void;
@@ -129,9 +131,19 @@ class FormState {
     this.#settle(error);
   }
 
-  /** Stops reading: the file (if any) flows into nothing, and the pump stops at its next chunk. */
+  /** Aborted once the form is stopped. */
+  get stopSignal(): AbortSignal {
+    return this.#stopping.signal;
+  }
+
+  /**
+   * Stops reading: the file (if any) flows into nothing, and the pump stops at its next chunk, or
+   * at once if it waits for the parser to drain (a file reader that left its loop destroyed the
+   * file stream, so the parser never drains: the pump would wait for ever).
+   */
   stop(): void {
     this.stopped = true;
+    this.#stopping.abort();
     this.file?.resume();
   }
 
@@ -182,7 +194,7 @@ async function pumpInto(body: BodyStream, parser: ReturnType<typeof Busboy>, sta
         framed += slice.length;
         if (framed > MAX_POST_PRE_DATA_BYTES) throw preDataTooLarge();
       }
-      if (!writable) await once(parser, 'drain');
+      if (!writable && !(await drained(parser, state.stopSignal))) break;
     }
     if (state.stopped) break;
   }
@@ -191,6 +203,18 @@ async function pumpInto(body: BodyStream, parser: ReturnType<typeof Busboy>, sta
     return;
   }
   parser.end();
+}
+
+/** Waits for the parser to drain: true once it has, false if the form was stopped first. */
+async function drained(parser: ReturnType<typeof Busboy>, stopSignal: AbortSignal): Promise<boolean> {
+  if (stopSignal.aborted) return false;
+  try {
+    await once(parser, 'drain', { signal: stopSignal });
+    return true;
+  } catch (error) {
+    if (stopSignal.aborted) return false;
+    throw error;
+  }
 }
 
 function preDataTooLarge(): S3Error {

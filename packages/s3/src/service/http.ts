@@ -30,6 +30,7 @@ import type { PathTarget } from '../protocol/binding.ts';
 import { baseHeaders, errorResponse, type ResponseIds } from '../protocol/errors.ts';
 import { hoistedHeaders } from '../protocol/hoisted-headers.ts';
 import { decodeRequest, encodeResponse } from '../protocol/message.ts';
+import { namesResponseOverride } from '../protocol/object-headers.ts';
 import { payloadOf, requireDeclaredLength } from '../protocol/payload.ts';
 import { RouteTable } from '../protocol/routes.ts';
 import { callOptionsOf, headOnly } from './call-options.ts';
@@ -54,6 +55,9 @@ export interface S3HttpOptions {
    */
   readonly verifyPostPolicy?: PostPolicyVerifier;
 }
+
+/** The reads whose answer response-* query parameters override. */
+const OVERRIDABLE_READS: ReadonlySet<string> = new Set(['GetObject', 'HeadObject']);
 
 /** The routing table of every operation the engine serves, from their bindings. */
 const ROUTES: RouteTable<OperationDefinition> = new RouteTable(Object.values(OPERATIONS) as OperationDefinition[]);
@@ -94,7 +98,12 @@ async function serve(s3: S3, request: StreamingRequest, baseHosts: readonly stri
     const input = decoded instanceof Promise ? await decoded : decoded;
     if (address.bucket !== undefined) input['Bucket'] = address.bucket;
     if (address.key !== undefined) input['Key'] = address.key;
-    const output = await s3.send(operation.name as OperationName, input as never, callOptionsOf(head, ids, identity));
+    const callOptions = callOptionsOf(head, ids, identity);
+    // GetObject API reference: response-* overrides "cannot be used with an unsigned (anonymous) request".
+    if (callOptions.signature === undefined && OVERRIDABLE_READS.has(operation.name) && namesResponseOverride(address.query)) {
+      throw new S3Error('AnonymousResponseOverrides');
+    }
+    const output = await s3.send(operation.name as OperationName, input as never, callOptions);
     const response = encodeResponse(binding, output as Record<string, unknown> | undefined, head.method, baseHeaders(ids));
     return response instanceof Promise ? await response : response;
   } catch (error) {

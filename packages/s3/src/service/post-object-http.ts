@@ -15,16 +15,27 @@
  * Order of the checks, as S3's captured answers show it: the body's type (412), the required
  * fields (400 InvalidArgument naming the first missing one), the signature (403), the policy
  * document (400), its expiration and conditions (403), then the upload itself.
+ *
+ * A field's value is text, decoded from UTF-8, where a PUT's header is one Latin-1 character per
+ * byte: S3 reads them differently too (user metadata "must conform to US-ASCII when you are using
+ * REST and to UTF-8 when you are using SOAP or browser-based uploads via POST", S3 User Guide,
+ * object metadata). So a form's `x-amz-meta-a: é` answers `=?UTF-8?B?w6k=?=` where a PUT of the
+ * same bytes answers the double encoding `=?UTF-8?B?w4PCqQ==?=`, and a form's Content-Disposition
+ * `é` is answered as the byte E9, a PUT's as C3 A9. A text no answer can carry (a line break,
+ * anything beyond ISO-8859-1 outside user metadata) is refused by PutObject's checks
+ * (`checkHeaderText`). UNCONFIRMED for the headers other than user metadata (no capture).
  */
 
 import type { HttpRequestHead, RequestIdentity, StreamingRequest, StreamingResponse } from '@strongbox/service-kernel';
 import { S3Error } from '../errors.ts';
+import { checkTagSet, taggingHeaderOf } from '../model/tagging.ts';
 import { postObject } from '../operations/post-object.ts';
 import type { S3Address } from '../protocol/address.ts';
 import { baseHeaders, type ResponseIds } from '../protocol/errors.ts';
 import { decodeRequest, encodeResponse } from '../protocol/message.ts';
 import { payloadOf } from '../protocol/payload.ts';
 import { type PostForm, readPostForm } from '../protocol/post-form.ts';
+import { parseTaggingDocument } from '../protocol/tagging.ts';
 import { escapeText } from '../protocol/xml.ts';
 import { callOptionsOf, headOnly, type Mutable } from './call-options.ts';
 import type { S3HttpOptions } from './http.ts';
@@ -115,14 +126,26 @@ function fieldValues(form: PostForm): Map<string, string> {
  * one field named otherwise is the checksum algorithm: `x-amz-checksum-algorithm` in a form,
  * `x-amz-sdk-checksum-algorithm` on a PUT (UNCONFIRMED: the form field's name is the one S3's
  * other writes give the header, CreateMultipartUpload's and CopyObject's; no capture of S3 reading
- * it from a form). `acl` and `tagging` reach PutObject too, which takes neither here (no ACLs, no
- * object tags: see the README's known differences).
+ * it from a form). The `tagging` field is a Tagging document ("The specified set of tags to add
+ * to the object", POST Object, `tagging`: `<Tagging><TagSet>…`), handed to PutObject as its
+ * `x-amz-tagging` header, a form's own `x-amz-tagging` field being no POST parameter. `acl`
+ * reaches PutObject too, which does not take it (no ACLs: see the README's known differences).
+ * @throws S3Error MalformedXML for a `tagging` field that is not a Tagging document; the tag set's
+ *   InvalidTag and BadRequest errors (`checkTagSet`).
  */
 function headersOf(fields: ReadonlyMap<string, string>): Record<string, string | undefined> {
   const headers = Object.create(null) as Record<string, string | undefined>;
   for (const [name, value] of fields) if (!NOT_FROM_FORM.has(name)) headers[name] = value;
   const algorithm = fields.get('x-amz-checksum-algorithm');
   if (algorithm !== undefined && headers['x-amz-sdk-checksum-algorithm'] === undefined) headers['x-amz-sdk-checksum-algorithm'] = algorithm;
+  delete headers['x-amz-tagging'];
+  const tagging = fields.get('tagging');
+  if (tagging !== undefined) {
+    const tags = parseTaggingDocument(tagging);
+    // Checked as a document's tags (a key twice is InvalidTag, not the header's InvalidArgument).
+    checkTagSet(tags);
+    headers['x-amz-tagging'] = taggingHeaderOf(tags);
+  }
   return headers;
 }
 

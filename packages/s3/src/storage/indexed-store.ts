@@ -185,13 +185,20 @@ export class IndexedObjectStore implements ObjectStore {
         });
   }
 
-  async updateObjectMetadata(target: BucketTarget, key: string, metadata: StoredFields): Promise<ObjectInfo> {
+  async updateObjectMetadata(
+    target: BucketTarget,
+    key: string,
+    metadata: StoredFields | ((current: ObjectInfo) => StoredFields),
+    options?: { readonly keepLastModified?: boolean },
+  ): Promise<ObjectInfo> {
     const bucket = bucketName(target);
     return this.#store.locks.run(`o\0${bucket}\0${key}`, async () => {
       const state = bucketState(this.#store, target);
       const old = state.objects.get(key);
       if (old === undefined) throw new S3Error('NoSuchKey', { fields: [['Key', key]] });
-      const record: ObjectRecord = { ...old, lastModified: this.#store.now(), metadata: copyFields(metadata) };
+      const fields = typeof metadata === 'function' ? metadata(objectInfo(old)) : metadata;
+      const lastModified = options?.keepLastModified === true ? old.lastModified : this.#store.now();
+      const record: ObjectRecord = { ...old, lastModified, metadata: copyFields(fields) };
       await persisted(this.#store.persistence.writeObject(bucket, record), () => state.objects.set(key, record));
       state.objects.set(key, record);
       return objectInfo(record);

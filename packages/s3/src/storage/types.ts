@@ -240,8 +240,20 @@ export interface ObjectStore {
   headObject(bucket: BucketTarget, key: string): Promise<ObjectInfo | undefined>;
   /** @throws S3Error NoSuchBucket. */
   openObject(bucket: BucketTarget, key: string): Promise<ObjectReader | undefined>;
-  /** Replaces an object's metadata, keeping its bytes (CopyObject onto itself). @throws S3Error NoSuchBucket, NoSuchKey. */
-  updateObjectMetadata(bucket: BucketTarget, key: string, metadata: StoredFields): Promise<ObjectInfo>;
+  /**
+   * Replaces an object's metadata, keeping its bytes: with `metadata`, or with `update(current)`
+   * called under the key's lock on the object as it is then (atomic, as for `updateBucket`: fields
+   * built from an earlier read would put one object's record on another's bytes). The object's
+   * time becomes now unless `options.keepLastModified` (PutObjectTagging: tags are a subresource
+   * and leave Last-Modified as it was).
+   * @throws S3Error NoSuchBucket, NoSuchKey, or whatever `update` throws (nothing is written then).
+   */
+  updateObjectMetadata(
+    bucket: BucketTarget,
+    key: string,
+    metadata: StoredFields | ((current: ObjectInfo) => StoredFields),
+    options?: { readonly keepLastModified?: boolean },
+  ): Promise<ObjectInfo>;
   /**
    * @returns whether an object was deleted; `guard`, if given, checks the object under the key's
    * lock first. @throws S3Error NoSuchBucket, or whatever `guard` throws (nothing is deleted then).

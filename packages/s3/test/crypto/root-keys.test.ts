@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { chmod, readdir, stat, writeFile } from 'node:fs/promises';
+import { chmod, link, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ROOT_KEYS_DIRECTORY, SseS3RootKeys } from '../../src/index.ts';
 import { tempDirectory } from '../helpers/temp.ts';
 
@@ -77,6 +77,63 @@ describe('SSE-S3 root keys', () => {
   it('never shows key material in logs', async () => {
     const roots = await SseS3RootKeys.inMemory();
     expect(JSON.stringify(roots)).toBe('{"generations":[1]}');
+  });
+
+  describe('a whole temporary key file left by a crash (root-N.key.tmp)', () => {
+    /** A directory with generations 1 and 2, and data keys wrapped by each. */
+    async function twoGenerations(name: string) {
+      const directory = tempDirectory(name);
+      const roots = await SseS3RootKeys.openDirectory(directory);
+      const first = await roots.wrapDataKey(new Uint8Array(32).fill(1), CONTEXT);
+      await roots.rotate();
+      const second = await roots.wrapDataKey(new Uint8Array(32).fill(2), CONTEXT);
+      roots.destroy();
+      const keys = join(directory, ROOT_KEYS_DIRECTORY);
+      return { directory, keys, first, second };
+    }
+
+    it('is kept and put back when it is the only copy of its key (root-N.key lost after a crash between link and unlink)', async () => {
+      const { directory, keys, second } = await twoGenerations('roots-only-copy');
+      const text = await readFile(join(keys, 'root-00000002.key'), 'utf8');
+      await rename(join(keys, 'root-00000002.key'), join(keys, 'root-00000002.key.tmp'));
+      const roots = await SseS3RootKeys.openDirectory(directory);
+      expect(roots.generations).toEqual([1, 2]);
+      expect(Buffer.from((await roots.unwrapDataKey(second, CONTEXT))!)).toEqual(Buffer.alloc(32, 2));
+      // Put back under its name, 0600, and no second copy left.
+      expect((await readdir(keys)).sort()).toEqual(['root-00000001.key', 'root-00000002.key']);
+      expect(await readFile(join(keys, 'root-00000002.key'), 'utf8')).toBe(text);
+      if (process.platform !== 'win32') expect((await stat(join(keys, 'root-00000002.key'))).mode & 0o777).toBe(0o600);
+      // A rotation takes the next generation: the recovered one is not overwritten.
+      await roots.rotate();
+      expect(roots.generations).toEqual([1, 2, 3]);
+      expect(Buffer.from((await roots.unwrapDataKey(second, CONTEXT))!)).toEqual(Buffer.alloc(32, 2));
+    });
+
+    it('is removed when it is a second name of root-N.key (a crash between link and unlink)', async () => {
+      const { directory, keys, first } = await twoGenerations('roots-second-name');
+      await link(join(keys, 'root-00000001.key'), join(keys, 'root-00000001.key.tmp'));
+      const roots = await SseS3RootKeys.openDirectory(directory);
+      expect(roots.generations).toEqual([1, 2]);
+      expect((await readdir(keys)).sort()).toEqual(['root-00000001.key', 'root-00000002.key']);
+      expect(Buffer.from((await roots.unwrapDataKey(first, CONTEXT))!)).toEqual(Buffer.alloc(32, 1));
+    });
+
+    it('is kept, with a warning, when it differs from root-N.key (nothing proves it unneeded)', async () => {
+      const { directory, keys } = await twoGenerations('roots-differs');
+      const other = `${JSON.stringify({ created: 1, key: Buffer.alloc(32, 9).toString('base64') })}\n`;
+      await writeFile(join(keys, 'root-00000001.key.tmp'), other, { mode: 0o600 });
+      const warnings = vi.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+      try {
+        const roots = await SseS3RootKeys.openDirectory(directory);
+        expect(roots.generations).toEqual([1, 2]);
+        const kept = warnings.mock.calls.filter(([, options]) => (options as { code?: string } | undefined)?.code === 'STRONGBOX_ROOT_KEY_LEFTOVER');
+        expect(kept).toHaveLength(1);
+        expect(String(kept[0]![0])).not.toContain(Buffer.alloc(32, 9).toString('base64'));
+      } finally {
+        warnings.mockRestore();
+      }
+      expect(await readFile(join(keys, 'root-00000001.key.tmp'), 'utf8')).toBe(other);
+    });
   });
 
   it('a temporary key file left by a crash before its link is removed, never used', async () => {

@@ -29,6 +29,11 @@ describe('the headers an object keeps', () => {
     expect(objectHeadersOf({ ContentEncoding: 'aws-chunked', CacheControl: 'no-store' })).toEqual({ CacheControl: 'no-store' });
   });
 
+  it('keeps no header left empty (none is answered empty)', () => {
+    expect(objectHeadersOf({ CacheControl: '', ContentDisposition: '', ContentLanguage: '', Expires: '', ContentEncoding: '' })).toBeUndefined();
+    expect(objectHeadersOf({ CacheControl: '', Expires: 'soon' })).toEqual({ Expires: 'soon' });
+  });
+
   it('a website redirect must start with /, http:// or https:// and fit in 2 KB: else 400 InvalidRedirectLocation', () => {
     for (const location of ['/a.html', 'http://example.com', 'https://example.com/x', `/${'a'.repeat(2047)}`]) {
       expect(objectHeadersOf({ WebsiteRedirectLocation: location })?.WebsiteRedirectLocation).toBe(location);

@@ -2,17 +2,25 @@
  * `x-amz-storage-class` on PutObject, CopyObject and CreateMultipartUpload, through the official
  * `@aws-sdk/client-s3` by the kernel's in-process handler, and one raw request over a socket: a
  * value outside S3's StorageClass enum is answered 400 InvalidStorageClass and stores nothing; every
- * value of the enum is accepted (and, classes not being modelled, the object reads as STANDARD).
+ * value of the enum is accepted and kept: GetObject and HeadObject answer it (but STANDARD, which
+ * S3 leaves out), listings, ListParts, ListMultipartUploads and GetObjectAttributes too; an archived
+ * object (GLACIER, DEEP_ARCHIVE) is 403 InvalidObjectState on GetObject and ObjectNotInActiveTierError
+ * as a copy's source; CopyObject onto itself changes the class.
  */
 
 import {
+  CompleteMultipartUploadCommand,
   CopyObjectCommand,
   CreateMultipartUploadCommand,
+  GetObjectAttributesCommand,
+  GetObjectCommand,
   HeadObjectCommand,
   ListMultipartUploadsCommand,
   ListObjectsV2Command,
+  ListPartsCommand,
   PutObjectCommand,
   StorageClass,
+  UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { STORAGE_CLASSES } from '../../src/index.ts';
@@ -69,12 +77,81 @@ describe('a valid x-amz-storage-class', () => {
     expect([...STORAGE_CLASSES].sort()).toEqual(Object.values(StorageClass).sort());
   });
 
-  it.each(Object.values(StorageClass))('%s is accepted by all three operations (stored as STANDARD: classes are not modelled)', async (value) => {
+  it.each(Object.values(StorageClass))('%s is accepted by all three operations and kept', async (value) => {
     await sdk.client.send(new PutObjectCommand({ Bucket: 'data', Key: 'put', Body: 'bytes', StorageClass: value }));
     await sdk.client.send(new CopyObjectCommand({ Bucket: 'data', Key: 'copy', CopySource: 'data/source', StorageClass: value }));
     const upload = await sdk.client.send(new CreateMultipartUploadCommand({ Bucket: 'data', Key: 'mpu', StorageClass: value }));
     expect(upload.UploadId).toBeTruthy();
-    expect((await sdk.client.send(new HeadObjectCommand({ Bucket: 'data', Key: 'put' }))).StorageClass).toBeUndefined();
-    expect(await keys()).toEqual(['copy', 'put', 'source']);
+    // "Amazon S3 returns this header for all objects except for S3 Standard storage class objects."
+    const answered = value === 'STANDARD' ? undefined : value;
+    expect((await sdk.client.send(new HeadObjectCommand({ Bucket: 'data', Key: 'put' }))).StorageClass).toBe(answered);
+    expect((await sdk.client.send(new HeadObjectCommand({ Bucket: 'data', Key: 'copy' }))).StorageClass).toBe(answered);
+    const listed = (await sdk.client.send(new ListObjectsV2Command({ Bucket: 'data' }))).Contents ?? [];
+    expect(listed.map((object) => [object.Key, object.StorageClass])).toEqual([
+      ['copy', value],
+      ['put', value],
+      ['source', 'STANDARD'],
+    ]);
+    const uploads = (await sdk.client.send(new ListMultipartUploadsCommand({ Bucket: 'data' }))).Uploads ?? [];
+    expect(uploads.map((listedUpload) => listedUpload.StorageClass)).toEqual([value]);
+    const parts = await sdk.client.send(new ListPartsCommand({ Bucket: 'data', Key: 'mpu', UploadId: upload.UploadId }));
+    expect(parts.StorageClass).toBe(value);
+  });
+});
+
+describe('a kept storage class', () => {
+  it("is the completed multipart object's, in GetObject, HeadObject and GetObjectAttributes", async () => {
+    const { UploadId } = await sdk.client.send(new CreateMultipartUploadCommand({ Bucket: 'data', Key: 'mpu', StorageClass: 'STANDARD_IA' }));
+    const { ETag } = await sdk.client.send(new UploadPartCommand({ Bucket: 'data', Key: 'mpu', UploadId, PartNumber: 1, Body: 'part' }));
+    await sdk.client.send(new CompleteMultipartUploadCommand({ Bucket: 'data', Key: 'mpu', UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag }] } }));
+    const got = await sdk.client.send(new GetObjectCommand({ Bucket: 'data', Key: 'mpu' }));
+    expect(await got.Body?.transformToString()).toBe('part');
+    expect(got.StorageClass).toBe('STANDARD_IA');
+    const attributes = await sdk.client.send(new GetObjectAttributesCommand({ Bucket: 'data', Key: 'mpu', ObjectAttributes: ['StorageClass'] }));
+    expect(attributes.StorageClass).toBe('STANDARD_IA');
+    const standard = await sdk.client.send(new GetObjectAttributesCommand({ Bucket: 'data', Key: 'source', ObjectAttributes: ['StorageClass'] }));
+    expect(standard.StorageClass).toBe('STANDARD');
+  });
+
+  it('changes by a copy onto itself naming another class (no REPLACE needed), keeping metadata', async () => {
+    await sdk.client.send(new PutObjectCommand({ Bucket: 'data', Key: 'k', Body: 'bytes', Metadata: { a: '1' } }));
+    await sdk.client.send(new CopyObjectCommand({ Bucket: 'data', Key: 'k', CopySource: 'data/k', StorageClass: 'ONEZONE_IA' }));
+    const head = await sdk.client.send(new HeadObjectCommand({ Bucket: 'data', Key: 'k' }));
+    expect([head.StorageClass, head.Metadata]).toEqual(['ONEZONE_IA', { a: '1' }]);
+    // Back to STANDARD the same way: the header is gone again.
+    await sdk.client.send(new CopyObjectCommand({ Bucket: 'data', Key: 'k', CopySource: 'data/k', StorageClass: 'STANDARD' }));
+    expect((await sdk.client.send(new HeadObjectCommand({ Bucket: 'data', Key: 'k' }))).StorageClass).toBeUndefined();
+  });
+
+  it('is not copied: a copy without x-amz-storage-class is STANDARD', async () => {
+    await sdk.client.send(new PutObjectCommand({ Bucket: 'data', Key: 'ia', Body: 'bytes', StorageClass: 'STANDARD_IA' }));
+    await sdk.client.send(new CopyObjectCommand({ Bucket: 'data', Key: 'copy', CopySource: 'data/ia' }));
+    expect((await sdk.client.send(new HeadObjectCommand({ Bucket: 'data', Key: 'copy' }))).StorageClass).toBeUndefined();
+  });
+});
+
+describe('an archived object (GLACIER, DEEP_ARCHIVE)', () => {
+  it.each(['GLACIER', 'DEEP_ARCHIVE'] as const)('%s: GetObject is 403 InvalidObjectState naming the class; HEAD answers', async (value) => {
+    await sdk.client.send(new PutObjectCommand({ Bucket: 'data', Key: 'cold', Body: 'bytes', StorageClass: value }));
+    const error = await sdkError(sdk.client.send(new GetObjectCommand({ Bucket: 'data', Key: 'cold' })));
+    expect(error.name).toBe('InvalidObjectState');
+    expect(error.message).toBe("The operation is not valid for the object's storage class");
+    expect(error.$metadata.httpStatusCode).toBe(403);
+    expect((error as unknown as { StorageClass?: string }).StorageClass).toBe(value);
+    expect((await sdk.client.send(new HeadObjectCommand({ Bucket: 'data', Key: 'cold' }))).StorageClass).toBe(value);
+  });
+
+  it('is no copy source: 403 ObjectNotInActiveTierError, nothing stored', async () => {
+    await sdk.client.send(new PutObjectCommand({ Bucket: 'data', Key: 'cold', Body: 'bytes', StorageClass: 'GLACIER' }));
+    const error = await sdkError(sdk.client.send(new CopyObjectCommand({ Bucket: 'data', Key: 'warm', CopySource: 'data/cold' })));
+    expect(error.name).toBe('ObjectNotInActiveTierError');
+    expect(error.$metadata.httpStatusCode).toBe(403);
+    expect(await keys()).toEqual(['cold', 'source']);
+  });
+
+  it('GLACIER_IR (instant retrieval) reads at once', async () => {
+    await sdk.client.send(new PutObjectCommand({ Bucket: 'data', Key: 'ir', Body: 'bytes', StorageClass: 'GLACIER_IR' }));
+    const got = await sdk.client.send(new GetObjectCommand({ Bucket: 'data', Key: 'ir' }));
+    expect([await got.Body?.transformToString(), got.StorageClass]).toEqual(['bytes', 'GLACIER_IR']);
   });
 });

@@ -48,8 +48,9 @@ afterEach(async () => {
 
 type Backend = 'memory' | 'filesystem';
 
-async function setUp(transport: 'in process' | 'socket', backend: Backend): Promise<Setup> {
-  const engine = wireEngine(backend === 'memory' ? {} : { engine: { storage: { directory: tempDirectory('metadata-names') } } });
+async function setUp(transport: 'in process' | 'socket', backend: Backend, reopened?: string): Promise<Setup & { readonly directory: string | undefined }> {
+  const directory = backend === 'memory' ? undefined : (reopened ?? tempDirectory('metadata-names'));
+  const engine = wireEngine(directory === undefined ? {} : { engine: { storage: { directory } } });
   const server = transport === 'socket' ? await listen(engine.handler) : undefined;
   const client =
     server === undefined
@@ -64,8 +65,9 @@ async function setUp(transport: 'in process' | 'socket', backend: Backend): Prom
     },
     { step: 'deserialize', name: 'keepRawHeaders' },
   );
-  await client.send(new CreateBucketCommand({ Bucket: 'data' }));
-  const setup: Setup = {
+  if (reopened === undefined) await client.send(new CreateBucketCommand({ Bucket: 'data' }));
+  const setup = {
+    directory,
     engine,
     client,
     url: server?.url ?? 'https://strongbox.localhost',
@@ -128,6 +130,36 @@ describe.each(CASES)('metadata named like a prototype member ($backend, $transpo
       new CompleteMultipartUploadCommand({ Bucket: 'data', Key: 'parts', UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag }] } }),
     );
     expect(await metadataHeaders(setup, 'parts')).toEqual([WIRE, WIRE]);
+  });
+
+  it.runIf(backend === 'filesystem')('every write keeps it in the data directory: read back after the engine is reopened', async () => {
+    const first = await setUp(transport, backend);
+    await first.client.send(new PutObjectCommand({ Bucket: 'data', Key: 'put', Body: 'x', Metadata: METADATA }));
+    await first.client.send(new CopyObjectCommand({ Bucket: 'data', Key: 'copied', CopySource: 'data/put' }));
+    await first.client.send(new PutObjectCommand({ Bucket: 'data', Key: 'bare', Body: 'x' }));
+    await first.client.send(
+      new CopyObjectCommand({ Bucket: 'data', Key: 'replaced', CopySource: 'data/bare', MetadataDirective: 'REPLACE', Metadata: METADATA }),
+    );
+    const { UploadId } = await first.client.send(new CreateMultipartUploadCommand({ Bucket: 'data', Key: 'parts', Metadata: METADATA }));
+    const { ETag } = await first.client.send(new UploadPartCommand({ Bucket: 'data', Key: 'parts', UploadId, PartNumber: 1, Body: 'x' }));
+    await first.client.send(
+      new CompleteMultipartUploadCommand({ Bucket: 'data', Key: 'parts', UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag }] } }),
+    );
+    // An upload still open keeps it in its record too.
+    const open = await first.client.send(new CreateMultipartUploadCommand({ Bucket: 'data', Key: 'pending', Metadata: METADATA }));
+    await first.close();
+    const again = await setUp(transport, backend, first.directory);
+    for (const key of ['put', 'copied', 'replaced', 'parts']) expect([key, await metadataHeaders(again, key)]).toEqual([key, [WIRE, WIRE]]);
+    const part = await again.client.send(new UploadPartCommand({ Bucket: 'data', Key: 'pending', UploadId: open.UploadId, PartNumber: 1, Body: 'y' }));
+    await again.client.send(
+      new CompleteMultipartUploadCommand({
+        Bucket: 'data',
+        Key: 'pending',
+        UploadId: open.UploadId,
+        MultipartUpload: { Parts: [{ PartNumber: 1, ETag: part.ETag }] },
+      }),
+    );
+    expect(await metadataHeaders(again, 'pending')).toEqual([WIRE, WIRE]);
   });
 
   it.runIf(transport === 'socket')('a POST form stores it', async () => {

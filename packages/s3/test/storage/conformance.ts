@@ -303,6 +303,34 @@ export function runObjectStoreConformance(backend: string, create: () => Promise
       await store.close();
     });
 
+    it('a metadata update function sees the object as it is under the lock; keepLastModified keeps its time; throwing writes nothing', async () => {
+      const { store } = await create();
+      await store.createBucket('b', {});
+      const put = await store.putObject('b', 'k', [text('bytes')], { tags: 'old' });
+      const seen: string[] = [];
+      const updated = await store.updateObjectMetadata(
+        'b',
+        'k',
+        (current) => {
+          seen.push(current.metadata['tags'] ?? '');
+          return { ...current.metadata, tags: 'new' };
+        },
+        { keepLastModified: true },
+      );
+      expect(seen).toEqual(['old']);
+      expect([updated.lastModified, updated.segments]).toEqual([put.lastModified, put.segments]);
+      expect((await store.headObject('b', 'k'))?.metadata).toEqual({ tags: 'new' });
+      await expect(
+        store.updateObjectMetadata('b', 'k', () => {
+          throw new Error('refused');
+        }),
+      ).rejects.toThrow('refused');
+      expect((await store.headObject('b', 'k'))?.metadata).toEqual({ tags: 'new' });
+      await expect(store.updateObjectMetadata('b', 'missing', (current) => current.metadata)).rejects.toMatchObject({ reason: 'NoSuchKey' });
+      expect(new TextDecoder().decode(await readAll(store, 'b', 'k'))).toBe('bytes');
+      await store.close();
+    });
+
     it('empty bodies, and keys that look like paths, NULs or are 1024 bytes, are plain keys', async () => {
       const { store } = await create();
       await store.createBucket('b', {});

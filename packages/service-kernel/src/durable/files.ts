@@ -8,7 +8,7 @@
  */
 
 import { randomBytes } from 'node:crypto';
-import { type FileHandle, unlink } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { ServiceError, type ServiceErrorOf } from '../errors.ts';
 import { type FileIo, nodeFileIo, syncDirectory } from './file-io.ts';
@@ -97,6 +97,9 @@ export async function replaceFileWith(
   options: ReplaceOptions = {},
 ): Promise<void> {
   const io = options.io ?? nodeFileIo;
+  // Through `io` too, so a fenced one refuses it once the lease is lost (the temporary then stays
+  // for the next open to remove): a fixed `temporaryName` may be the new holder's file by then.
+  const unlink = io.unlink ?? nodeFileIo.unlink!;
   const temporary = join(directory, options.temporaryName ?? `${name}${TEMPORARY_MARK}${randomBytes(6).toString('hex')}`);
   const handle = await (io.open ?? nodeFileIo.open!)(temporary, options.temporaryName === undefined ? 'wx' : 'w', 0o600);
   try {

@@ -1,16 +1,30 @@
 /**
  * @module
  * Writing an answer to a node:http response: a buffered one in one write, a streaming one chunk by
- * chunk with back-pressure (the next chunk is produced while the socket drains).
+ * chunk with back-pressure (the next chunk is produced while the socket drains). Header values go
+ * out byte for byte, one byte per character (Latin-1), as S3 answers the bytes it stored: node:http
+ * changes them in three cases, each avoided here (`nodeHead`). A `content-disposition` after
+ * `content-length` in the head is re-read as UTF-8 (nodejs/node#46528: a lone byte 0x80-0xFF then
+ * throws ERR_INVALID_CHAR, valid UTF-8 is shortened), so `content-length` goes last; and a head
+ * sent with a string body or by `flushHeaders()` is encoded as UTF-8, so a head holding a byte
+ * above 0x7F goes with a byte body, or is flushed by an empty byte write.
  */
 
 import type { ServerResponse } from 'node:http';
 import type { HttpResponse, StreamingResponse } from './types.ts';
 
-/** Writes a protocol response to a Node.js response. @example writeNodeResponse(response, { status: 200, headers: {}, body: '' }) */
+/**
+ * Writes a protocol response to a Node.js response, its header values byte for byte.
+ * @throws TypeError (ERR_INVALID_CHAR) for a header value node:http refuses (CR, LF, above U+00FF).
+ * @example writeNodeResponse(response, { status: 200, headers: {}, body: '' })
+ */
 export function writeNodeResponse(response: ServerResponse, result: HttpResponse): void {
-  response.writeHead(result.status, result.headers);
-  response.end(result.body);
+  const head = nodeHead(result.headers);
+  response.writeHead(result.status, head.headers);
+  const body = result.body;
+  // A non-empty string body is joined to the head and both are encoded as UTF-8 (node's
+  // OutgoingMessage#_send): with a byte above 0x7F in the head, the body goes as bytes instead.
+  response.end(head.beyondAscii && typeof body === 'string' && body !== '' ? Buffer.from(body) : body);
 }
 
 /**
@@ -35,8 +49,13 @@ export async function writeStreamingResponse(response: ServerResponse, result: S
     writeNodeResponse(response, { status: result.status, headers: result.headers, body });
     return;
   }
-  response.writeHead(result.status, result.headers);
-  if (declaredLength(result.headers) >= EARLY_HEAD_BODY_BYTES) response.flushHeaders();
+  const head = nodeHead(result.headers);
+  response.writeHead(result.status, head.headers);
+  if (declaredLength(result.headers) >= EARLY_HEAD_BODY_BYTES) {
+    // flushHeaders() sends the head as a UTF-8 string; an empty byte write sends it as Latin-1.
+    if (head.beyondAscii) response.write(EMPTY_CHUNK);
+    else response.flushHeaders();
+  }
   let draining: Promise<void> | undefined;
   for await (const chunk of body) {
     if (draining !== undefined) await draining;
@@ -47,6 +66,36 @@ export async function writeStreamingResponse(response: ServerResponse, result: S
   }
   if (draining !== undefined) await draining;
   await new Promise<void>((resolve) => response.end(resolve));
+}
+
+const EMPTY_CHUNK = new Uint8Array(0);
+const BEYOND_ASCII = /[\u0080-\uffff]/;
+
+/**
+ * The head as node:http must be given it to send its values byte for byte: `content-length`
+ * after a non-ASCII `content-disposition` (nodejs/node#46528, see the module documentation), and
+ * whether a value holds a character above 0x7F. The same object when nothing needs moving (most
+ * responses).
+ */
+function nodeHead(headers: Readonly<Record<string, string>>): { headers: Readonly<Record<string, string>>; beyondAscii: boolean } {
+  let lengthName: string | undefined;
+  let moveLength = false;
+  let beyondAscii = false;
+  for (const name in headers) {
+    const lower = name.length === 14 || name.length === 19 ? name.toLowerCase() : '';
+    const value = headers[name] as string;
+    const nonAscii = BEYOND_ASCII.test(value);
+    if (lower === 'content-length') lengthName = name;
+    // Re-reading ASCII as UTF-8 changes nothing: only a value beyond it needs the length moved.
+    else if (nonAscii && lower === 'content-disposition' && lengthName !== undefined) moveLength = true;
+    if (nonAscii) beyondAscii = true;
+  }
+  if (!moveLength || lengthName === undefined) return { headers, beyondAscii };
+  // Null-prototype: a header named `__proto__` is a header, not a prototype.
+  const moved = Object.create(null) as Record<string, string>;
+  for (const name in headers) if (name !== lengthName) moved[name] = headers[name] as string;
+  moved[lengthName] = headers[lengthName] as string;
+  return { headers: moved, beyondAscii };
 }
 
 /** A response's `Content-Length` (any case), or -1 when it has none. */

@@ -25,10 +25,11 @@ import { parseChecksumAlgorithm, parseChecksumType, resolveUploadChecksum, type 
 import type { ChecksumValues } from '../../model/checksum-multipart.ts';
 import { checkPartEncryption, type EncryptionMode } from '../../model/encryption.ts';
 import { etagKind, objectEtag } from '../../model/etag.ts';
+import { DEFAULT_STORAGE_CLASS } from '../../model/storage-class.ts';
 import type { BodySource, BucketIdentity, BucketTarget, PartInfo, StoredFields, UploadInfo } from '../../storage/types.ts';
 import type { S3OperationContext } from '../types.ts';
 import type { BucketRecord } from './buckets.ts';
-import { type SseCustomerMembers, sseRequestOf } from './objects.ts';
+import { OBJECT_FIELDS, type SseCustomerMembers, sseRequestOf } from './objects.ts';
 
 /** Stored field names of an upload (beside the mode's own). */
 const UPLOAD_FIELDS = Object.freeze({
@@ -57,6 +58,10 @@ export interface UploadRecord {
   readonly userMetadataJson: string;
   /** JSON of the headers the object will answer (Cache-Control, …); undefined for none. */
   readonly headersJson: string | undefined;
+  /** The class the object will have (ListParts and ListMultipartUploads answer it). */
+  readonly storageClass: string;
+  /** The object's storage class and tags as its record will store them (`attributeFields`); undefined for none. */
+  readonly attributes: StoredFields | undefined;
   /** The ARN of the principal that created the upload. */
   readonly initiator: string;
   /**
@@ -98,9 +103,11 @@ export function uploadFields(
   checksum: UploadChecksum,
   keyVersionAtInitiation: string,
   headersJson?: string,
+  attributes?: StoredFields,
 ): StoredFields {
   return {
     ...modeFields,
+    ...attributes,
     ...(headersJson === undefined ? {} : { [UPLOAD_FIELDS.headers]: headersJson }),
     [UPLOAD_FIELDS.keyVersion]: keyVersionAtInitiation,
     ...(checksum.requested ? { [UPLOAD_FIELDS.checksumAlgorithm]: checksum.algorithm, [UPLOAD_FIELDS.checksumType]: checksum.type } : {}),
@@ -139,12 +146,26 @@ export function uploadRecord(info: UploadInfo): UploadRecord {
     contentType: fields[UPLOAD_FIELDS.contentType] ?? 'binary/octet-stream',
     userMetadataJson: fields[UPLOAD_FIELDS.userMetadata] ?? '{}',
     headersJson: fields[UPLOAD_FIELDS.headers],
+    storageClass: fields[OBJECT_FIELDS.storageClass] ?? DEFAULT_STORAGE_CLASS,
+    attributes: uploadAttributes(fields),
     initiator: fields[UPLOAD_FIELDS.initiator] ?? '',
     modeFields,
     kms: mode === 'SSE-KMS' || mode === 'DSSE-KMS' ? storedKmsEncryption(modeFields) : undefined,
     checksum: storedUploadChecksum(fields),
     keyVersionAtInitiation: fields[UPLOAD_FIELDS.keyVersion],
   };
+}
+
+/** The storage class and tags an upload keeps for its object, under the object's field names. */
+function uploadAttributes(fields: StoredFields): StoredFields | undefined {
+  let attributes: Record<string, string> | undefined;
+  for (const name of [OBJECT_FIELDS.storageClass, OBJECT_FIELDS.tags]) {
+    const value = fields[name];
+    if (value === undefined) continue;
+    attributes ??= Object.create(null) as Record<string, string>;
+    attributes[name] = value;
+  }
+  return attributes;
 }
 
 /** An upload's stored checksum; S3's default for an upload that named none (or was stored before they were kept). */

@@ -13,6 +13,8 @@ import type { EncryptionMode, SseRequest } from '../../model/encryption.ts';
 import { checkUserMetadataSize } from '../../model/metadata.ts';
 import { assertObjectKey } from '../../model/names.ts';
 import { type ObjectHeaders, parseObjectHeaders } from '../../model/object-headers.ts';
+import { DEFAULT_STORAGE_CLASS, storedStorageClass } from '../../model/storage-class.ts';
+import { parseTags, type Tag, tagsJson } from '../../model/tagging.ts';
 import type { CommitGuard, ObjectInfo, StoredFields } from '../../storage/types.ts';
 
 /** Stored field names (beside the mode's own). */
@@ -24,6 +26,8 @@ export const OBJECT_FIELDS: Readonly<{
   contentType: string;
   userMetadata: string;
   headers: string;
+  storageClass: string;
+  tags: string;
 }> = Object.freeze({
   mode: 'sse-mode',
   etag: 'etag',
@@ -34,6 +38,10 @@ export const OBJECT_FIELDS: Readonly<{
   userMetadata: 'user-metadata',
   /** The headers the object answers (`model/object-headers.ts`), JSON; absent for none. */
   headers: 'object-headers',
+  /** The object's storage class (`model/storage-class.ts`); absent for STANDARD (and in records older than classes). */
+  storageClass: 'storage-class',
+  /** The object's tags (`model/tagging.ts`), JSON pairs; absent for none. */
+  tags: 'tags',
 });
 
 /** The SSE-C members of a request, as the SDK names them (the key is base64, as on the wire). */
@@ -79,6 +87,9 @@ export interface ObjectRecord {
   readonly userMetadata: Record<string, string>;
   /** Cache-Control, Content-Disposition, … as the write that made the object set them. */
   readonly headers: Readonly<ObjectHeaders>;
+  /** `STANDARD` unless the write that made the object named another class. */
+  readonly storageClass: string;
+  readonly tags: readonly Tag[];
 }
 
 /** The model's view of a request's encryption members. */
@@ -114,10 +125,10 @@ export function objectRecord(info: ObjectInfo): ObjectRecord {
     parsed = parseRecord(fields, info.key);
     if (Object.isFrozen(fields)) PARSED_RECORDS.set(fields, parsed);
   }
-  const { mode, etag, segments, partNumbers, size, contentType, headers } = parsed;
+  const { mode, etag, segments, partNumbers, size, contentType, headers, storageClass, tags } = parsed;
   // The one member a caller may change: a copy of its own.
   const userMetadata = Object.assign(Object.create(null) as Record<string, string>, parsed.userMetadata);
-  return { info, mode, etag, segments, partNumbers, size, contentType, userMetadata, headers };
+  return { info, mode, etag, segments, partNumbers, size, contentType, userMetadata, headers, storageClass, tags };
 }
 
 /** What an object's stored fields say, parsed once per (frozen) fields object. */
@@ -170,6 +181,8 @@ function recordOf(fields: StoredFields, key: string, segments: readonly SealedSe
     contentType: fields[OBJECT_FIELDS.contentType] ?? 'binary/octet-stream',
     userMetadata: Object.freeze(userMetadata),
     headers: parseObjectHeaders(fields[OBJECT_FIELDS.headers]),
+    storageClass: fields[OBJECT_FIELDS.storageClass] ?? DEFAULT_STORAGE_CLASS,
+    tags: parseTags(fields[OBJECT_FIELDS.tags]),
   };
 }
 
@@ -183,6 +196,7 @@ export function objectFields(
   modeFields: StoredFields,
   extraFields?: StoredFields,
   headersJson?: string,
+  attributes?: StoredFields,
 ): StoredFields {
   // Assigned one by one into a copy: an object literal that spreads and then adds keys is several
   // times slower in V8, and this runs on every PUT.
@@ -195,6 +209,7 @@ export function objectFields(
   fields[OBJECT_FIELDS.userMetadata] = userMetadataField(userMetadata);
   if (headersJson !== undefined) fields[OBJECT_FIELDS.headers] = headersJson;
   if (extraFields !== undefined) Object.assign(fields, extraFields);
+  if (attributes !== undefined) Object.assign(fields, attributes);
   return fields;
 }
 
@@ -207,9 +222,11 @@ export function multipartObjectFields(
   userMetadataJson: string,
   modeFields: StoredFields,
   headersJson?: string,
+  attributes?: StoredFields,
 ): StoredFields {
   return {
     ...modeFields,
+    ...attributes,
     ...(headersJson === undefined ? {} : { [OBJECT_FIELDS.headers]: headersJson }),
     [OBJECT_FIELDS.mode]: mode,
     [OBJECT_FIELDS.etag]: etag,
@@ -218,6 +235,22 @@ export function multipartObjectFields(
     [OBJECT_FIELDS.contentType]: contentType,
     [OBJECT_FIELDS.userMetadata]: userMetadataJson,
   };
+}
+
+/**
+ * The stored fields of an object's storage class and tags (none for STANDARD and no tags: a
+ * record without them reads so), for `objectFields`, `multipartObjectFields` and an upload's
+ * record; `undefined` when there are none (most writes).
+ * @example attributeFields('GLACIER', []) // { 'storage-class': 'GLACIER' }
+ */
+export function attributeFields(storageClass: string | undefined, tags: readonly Tag[]): StoredFields | undefined {
+  const stored = storedStorageClass(storageClass);
+  const json = tagsJson(tags);
+  if (stored === undefined && json === undefined) return undefined;
+  const fields = Object.create(null) as Record<string, string>;
+  if (stored !== undefined) fields[OBJECT_FIELDS.storageClass] = stored;
+  if (json !== undefined) fields[OBJECT_FIELDS.tags] = json;
+  return fields;
 }
 
 /**

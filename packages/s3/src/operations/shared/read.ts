@@ -11,11 +11,18 @@ import { type ObjectKeys, type StoredKmsEncryption, storedCustomerKeyVerifier, s
 import { S3Error } from '../../errors.ts';
 import { checkConditions, type RequestConditions } from '../../model/conditions.ts';
 import { checkReadEncryption } from '../../model/encryption.ts';
-import { OBJECT_HEADER_MEMBERS, type ObjectHeaders } from '../../model/object-headers.ts';
+import {
+  OBJECT_HEADER_MEMBERS,
+  type ObjectHeaders,
+  type ResponseOverrideMembers,
+  type ResponseOverrides,
+  responseOverridesOf,
+} from '../../model/object-headers.ts';
 import { assertRangeOrPart, parsePartNumber, parseRangeHeader, type ResolvedRange, resolvePartRange, resolveRange } from '../../model/range.ts';
+import { DEFAULT_STORAGE_CLASS } from '../../model/storage-class.ts';
 import { header, type MessageBinding, metadataHeaders, query, streamPayload } from '../../protocol/binding.ts';
 import { CHECKSUM_MODE_REQUEST, CHECKSUM_RESPONSE } from '../../protocol/checksum-headers.ts';
-import { OBJECT_HEADERS_BINDING } from '../../protocol/object-headers.ts';
+import { OBJECT_HEADERS_BINDING, RESPONSE_OVERRIDES_BINDING } from '../../protocol/object-headers.ts';
 import { SSE_C_REQUEST, SSE_HEADERS, SSE_RESPONSE } from '../../protocol/sse-headers.ts';
 import type { BucketIdentity, ObjectReader } from '../../storage/types.ts';
 import type { S3OperationContext } from '../types.ts';
@@ -24,7 +31,7 @@ import { type ObjectRecord, objectRecord, requireKey, type SseCustomerMembers, t
 import { addResponseEncryption } from './response.ts';
 
 /** The read members of GetObject and HeadObject. */
-export interface ReadMembers extends SseCustomerMembers {
+export interface ReadMembers extends SseCustomerMembers, ResponseOverrideMembers {
   Bucket: string;
   Key: string;
   /** `bytes=a-b`, `bytes=a-` or `bytes=-n`; what S3 cannot parse is ignored (the whole object). */
@@ -73,6 +80,8 @@ export interface OpenedObject {
   readonly partsCount: number | undefined;
   /** The request's SSE-C key MD5, echoed on SSE-C objects. */
   readonly customerKeyMd5: string | undefined;
+  /** The request's response-* overrides, if any (answered instead of the stored headers). */
+  readonly overrides?: ResponseOverrides | undefined;
 }
 
 /**
@@ -86,6 +95,8 @@ export async function checkReadRequest(
   const bucket = await ownedBucket(input.Bucket, context);
   const key = requireKey(input.Key);
   assertRangeOrPart(input.Range, input.PartNumber === undefined ? undefined : String(input.PartNumber));
+  // A response-* value no header can carry is refused before the object is looked up.
+  responseOverridesOf(input);
   // The identity, not the name: the read was authorized against this very bucket, so a bucket
   // deleted and created again under its name (perhaps by another account, under another policy)
   // answers NoSuchBucket rather than lending its objects to this read.
@@ -120,7 +131,8 @@ export async function resolveRead(
       const partSizes = record.partNumbers === undefined ? undefined : record.segments.map((segment) => segment.plaintextSize);
       ({ range, partsCount } = resolvePartRange(parsePartNumber(partNumber), partSizes, record.size));
     } else range = resolveRange(parseRangeHeader(input.Range), record.size, input.Range ?? '');
-    return { opened: { record, range, partsCount, customerKeyMd5: customer?.keyMd5 }, customerKey: customer?.key };
+    const opened: OpenedObject = { record, range, partsCount, customerKeyMd5: customer?.keyMd5, overrides: responseOverridesOf(input) };
+    return { opened, customerKey: customer?.key };
   } catch (error) {
     customer?.key.fill(0);
     throw error;
@@ -222,6 +234,10 @@ export interface ObjectHeadMembers extends SseResponseMembers, ObjectHeaders {
   AcceptRanges: 'bytes';
   /** Multipart objects read by part number only. */
   PartsCount?: number;
+  /** Any class but STANDARD: "Amazon S3 returns this header for all objects except for S3 Standard storage class objects" (GetObject API reference). */
+  StorageClass?: string;
+  /** "The number of tags, if any, on the object" (GetObject API reference): absent for none. */
+  TagCount?: number;
 }
 
 /**
@@ -244,11 +260,15 @@ export function objectHead(operation: 'GetObject' | 'HeadObject', opened: Opened
   // An empty part selects no byte: no Content-Range can describe it (see `resolvePartRange`).
   if (range.kind === 'partial' && range.end >= range.start) head.ContentRange = `bytes ${range.start}-${range.end}/${range.size}`;
   if (opened.partsCount !== undefined) head.PartsCount = opened.partsCount;
+  if (record.storageClass !== DEFAULT_STORAGE_CLASS) head.StorageClass = record.storageClass;
+  if (record.tags.length > 0) head.TagCount = record.tags.length;
   const headers = record.headers;
   for (const member of OBJECT_HEADER_MEMBERS) {
     const value = headers[member];
     if (value !== undefined) head[member] = value;
   }
+  // response-* overrides: only in a successful answer, which this is (conditions and range passed).
+  if (opened.overrides !== undefined) Object.assign(head, opened.overrides);
   return addResponseEncryption(head, operation, record.mode, opened.customerKeyMd5, kmsEchoOf(record));
 }
 
@@ -273,6 +293,7 @@ export const READ_REQUEST: MessageBinding = Object.freeze({
     // Dates as sent: the engine parses them (and ignores one that is not a date, as HTTP does).
     IfModifiedSince: header('if-modified-since'),
     IfUnmodifiedSince: header('if-unmodified-since'),
+    ...RESPONSE_OVERRIDES_BINDING,
   },
 });
 
@@ -293,6 +314,8 @@ export function readResponse(withBody: boolean): MessageBinding {
       Metadata: metadataHeaders(),
       AcceptRanges: header('accept-ranges'),
       PartsCount: header('x-amz-mp-parts-count', 'integer'),
+      StorageClass: header('x-amz-storage-class'),
+      TagCount: header('x-amz-tagging-count', 'integer'),
       ...SSE_RESPONSE,
       ...CHECKSUM_RESPONSE,
     },

@@ -1,0 +1,49 @@
+/**
+ * @module
+ * PutObjectTagging (`PUT /{Bucket}/{Key+}?tagging`): replaces an object's tag set ("If you send
+ * this request with an empty tag set, Amazon S3 deletes the existing tag set on the object", User
+ * Guide, object tagging), checked as `model/tagging.ts` checks it. Authorized by
+ * `s3:PutObjectTagging`. The object's bytes, ETag and Last-Modified stay as they were (tags are a
+ * subresource); an SSE-C object needs no key (the operation takes no SSE-C members).
+ */
+
+import { checkTagSet } from '../model/tagging.ts';
+import { query, xmlPayload } from '../protocol/binding.ts';
+import { TAGGING_SHAPE, type TaggingMembers, tagsOf } from '../protocol/tagging.ts';
+import { checkVersionId } from './get-object-tagging.ts';
+import { ownedBucket } from './shared/buckets.ts';
+import { withTags } from './shared/object-tags.ts';
+import { requireKey } from './shared/objects.ts';
+import type { OperationDefinition } from './types.ts';
+
+/** PutObjectTagging request. */
+export interface PutObjectTaggingRequest {
+  Bucket: string;
+  Key: string;
+  VersionId?: string;
+  Tagging: TaggingMembers;
+}
+
+/** PutObjectTagging. */
+export const putObjectTagging: OperationDefinition<'PutObjectTagging', PutObjectTaggingRequest, void> = {
+  name: 'PutObjectTagging',
+  quota: { shared: 'write' },
+  readOnly: false,
+  eventCategory: 'Data',
+  rest: {
+    method: 'PUT',
+    path: 'object',
+    query: ['tagging'],
+    request: { members: { VersionId: query('versionId'), Tagging: xmlPayload('Tagging', TAGGING_SHAPE) } },
+  },
+  access: { action: 's3:PutObjectTagging', resource: 'object' },
+
+  async handler(input, context) {
+    const bucket = await ownedBucket(input.Bucket, context);
+    const key = requireKey(input.Key);
+    checkVersionId(input.VersionId, key);
+    const tags = tagsOf(input.Tagging);
+    checkTagSet(tags);
+    await withTags(context.store, bucket, key, tags, context);
+  },
+};
