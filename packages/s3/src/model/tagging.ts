@@ -32,8 +32,8 @@ const NO_TAGS: readonly Tag[] = Object.freeze([]);
  * The tags of an `x-amz-tagging` header: `&`-separated `key=value` pairs, URL-encoded UTF-8 (`+`
  * a space, as in a form's query; a pair without `=` a key with the empty value), then checked as
  * `checkTagSet` checks a document's.
- * @throws S3Error InvalidTaggingHeader for a pair that does not decode as UTF-8, an empty key or
- *   a key named twice; then `checkTagSet`'s errors.
+ * @throws S3Error InvalidTaggingHeader for a pair that does not decode as UTF-8, holds a second
+ *   raw `=`, has an empty key or a key named twice; then `checkTagSet`'s errors.
  * @example parseTaggingHeader('project=blue&team=a%20b') // [{ key: 'project', value: 'blue' }, { key: 'team', value: 'a b' }]
  */
 export function parseTaggingHeader(header: string): readonly Tag[] {
@@ -44,6 +44,9 @@ export function parseTaggingHeader(header: string): readonly Tag[] {
   for (const pair of header.split('&')) {
     if (pair === '') continue;
     const equals = pair.indexOf('=');
+    // A second raw `=` in one pair: S3 refuses the header as not URL-query encoded (aws/aws-cli#2841:
+    // `TagSet=[{Key=string,Value=string}]` was InvalidArgument, its URL-encoded form InvalidTag).
+    if (equals >= 0 && pair.includes('=', equals + 1)) throw refused();
     const key = decodeComponent(equals < 0 ? pair : pair.slice(0, equals));
     const value = equals < 0 ? '' : decodeComponent(pair.slice(equals + 1));
     if (key === undefined || value === undefined || key === '' || seen.has(key)) throw refused();

@@ -50,17 +50,22 @@ describe('tags', () => {
     expect(parseTaggingHeader('')).toEqual([]);
   });
 
-  it.each(['a=1&a=2', '=1', 'a=%FF', 'a=%'])('refuses the header %j: InvalidTaggingHeader naming it', (header) => {
-    expect(() => parseTaggingHeader(header)).toThrow(
-      expect.objectContaining({
-        reason: 'InvalidTaggingHeader',
-        fields: [
-          ['ArgumentName', 'x-amz-tagging'],
-          ['ArgumentValue', header],
-        ],
-      }),
-    );
-  });
+  // aws/aws-cli#2841: S3 answered the header `TagSet=[{Key=string,Value=string}]` (three raw `=`
+  // in one pair) with InvalidArgument, and the same text URL-encoded (one key) with InvalidTag.
+  it.each(['a=1&a=2', '=1', 'a=%FF', 'a=%', 'a=b=c', 'TagSet=[{Key=string,Value=string}]'])(
+    'refuses the header %j: InvalidTaggingHeader naming it',
+    (header) => {
+      expect(() => parseTaggingHeader(header)).toThrow(
+        expect.objectContaining({
+          reason: 'InvalidTaggingHeader',
+          fields: [
+            ['ArgumentName', 'x-amz-tagging'],
+            ['ArgumentValue', header],
+          ],
+        }),
+      );
+    },
+  );
 
   it('names the offending tag: TagKey, and TagValue for a value', () => {
     expect(() => checkTagSet([{ key: 'a,b', value: '' }])).toThrow(expect.objectContaining({ reason: 'InvalidTagKey', fields: [['TagKey', 'a,b']] }));
