@@ -233,6 +233,46 @@ describe('bucket policies', () => {
     expect(await tagsOf('k')).toEqual([]);
   });
 
+  // "You must have s3:GetObjectTagging permission for the source object and s3:PutObjectTagging
+  // permission for objects in the destination bucket" (AWS Knowledge Center,
+  // s3-troubleshoot-copy-between-buckets; ceph/ceph#47897 and scality/cloudserver#747 agree).
+  describe('CopyObject needs the tagging permissions for the tags it copies or sets', () => {
+    const refusedCopy = async (destination: string, input: { TaggingDirective?: 'COPY' | 'REPLACE'; Tagging?: string }) => {
+      const error = await sdkError(sdk.client.send(new CopyObjectCommand({ Bucket: 'data', Key: destination, CopySource: 'data/src', ...input })));
+      expect([error.name, error.$metadata.httpStatusCode]).toEqual(['AccessDenied', 403]);
+      const missing = await sdkError(sdk.client.send(new HeadObjectCommand({ Bucket: 'data', Key: destination })));
+      expect(missing.$metadata.httpStatusCode).toBe(404);
+    };
+
+    it('a Deny of s3:PutObjectTagging refuses a COPY of a tagged source and a REPLACE naming tags; nothing is stored', async () => {
+      await sdk.client.send(new PutObjectCommand({ Bucket: 'data', Key: 'src', Body: 'x', Tagging: 'a=1' }));
+      await sdk.client.send(new PutBucketPolicyCommand({ Bucket: 'data', Policy: deny('s3:PutObjectTagging') }));
+      await refusedCopy('copied', {});
+      await refusedCopy('replaced', { TaggingDirective: 'REPLACE', Tagging: 'b=2' });
+      // Without tags on the destination, no tagging permission is needed.
+      await sdk.client.send(new CopyObjectCommand({ Bucket: 'data', Key: 'cleared', CopySource: 'data/src', TaggingDirective: 'REPLACE' }));
+      expect(await tagsOf('cleared')).toEqual([]);
+    });
+
+    it('a Deny of s3:GetObjectTagging refuses a COPY of a tagged source, not a REPLACE; nothing is stored', async () => {
+      await sdk.client.send(new PutObjectCommand({ Bucket: 'data', Key: 'src', Body: 'x', Tagging: 'a=1' }));
+      await sdk.client.send(new PutBucketPolicyCommand({ Bucket: 'data', Policy: deny('s3:GetObjectTagging') }));
+      await refusedCopy('copied', {});
+      await refusedCopy('explicit', { TaggingDirective: 'COPY' });
+      await sdk.client.send(new CopyObjectCommand({ Bucket: 'data', Key: 'replaced', CopySource: 'data/src', TaggingDirective: 'REPLACE', Tagging: 'b=2' }));
+      const got = await sdk.client.send(new GetObjectCommand({ Bucket: 'data', Key: 'replaced' }));
+      expect(await got.Body?.transformToString()).toBe('x');
+    });
+
+    it('an untagged source is copied under a Deny of both', async () => {
+      await sdk.client.send(new PutObjectCommand({ Bucket: 'data', Key: 'src', Body: 'x' }));
+      await sdk.client.send(new PutBucketPolicyCommand({ Bucket: 'data', Policy: deny('s3:*ObjectTagging') }));
+      await sdk.client.send(new CopyObjectCommand({ Bucket: 'data', Key: 'copied', CopySource: 'data/src' }));
+      const got = await sdk.client.send(new GetObjectCommand({ Bucket: 'data', Key: 'copied' }));
+      expect([await got.Body?.transformToString(), got.TagCount]).toEqual(['x', undefined]);
+    });
+  });
+
   it('a Deny of s3:GetObjectTagging refuses GetObjectTagging, not GetObject', async () => {
     await sdk.client.send(new PutObjectCommand({ Bucket: 'data', Key: 'k', Body: 'x', Tagging: 'a=1' }));
     await sdk.client.send(new PutBucketPolicyCommand({ Bucket: 'data', Policy: deny('s3:GetObjectTagging') }));
