@@ -22,10 +22,11 @@ import {
   type Tag,
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
+import { principalFromArn } from '@strongbox/service-kernel';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { useInProcessS3 } from '../helpers/sdk-fixture.ts';
-import { sdkError } from '../helpers/wire.ts';
+import { ACCOUNT, sdkError } from '../helpers/wire.ts';
 
 const sdk = useInProcessS3({ buckets: ['data'] });
 
@@ -273,11 +274,28 @@ describe('bucket policies', () => {
     });
   });
 
-  it('a Deny of s3:GetObjectTagging refuses GetObjectTagging, not GetObject', async () => {
+  // TagCount is "The number of tags, if any, on the object, when you have the relevant permission
+  // to read object tags" (GetObject API reference): the read itself is not refused.
+  it('a Deny of s3:GetObjectTagging refuses GetObjectTagging, not GetObject, whose answers then carry no tag count', async () => {
     await sdk.client.send(new PutObjectCommand({ Bucket: 'data', Key: 'k', Body: 'x', Tagging: 'a=1' }));
     await sdk.client.send(new PutBucketPolicyCommand({ Bucket: 'data', Policy: deny('s3:GetObjectTagging') }));
     const refused = await sdkError(sdk.client.send(new GetObjectTaggingCommand({ Bucket: 'data', Key: 'k' })));
     expect([refused.name, refused.$metadata.httpStatusCode]).toEqual(['AccessDenied', 403]);
-    expect(await tagCounts('k')).toEqual([1, 1]);
+    expect(await tagCounts('k')).toEqual([undefined, undefined]);
+  });
+
+  it('a user who may read objects but not their tags gets no tag count; one who may read both does', async () => {
+    await sdk.client.send(new PutObjectCommand({ Bucket: 'data', Key: 'k', Body: 'x', Tagging: 'a=1&b=2' }));
+    const user = (name: string, actions: string[]) =>
+      principalFromArn(`arn:aws:iam::${ACCOUNT}:user/${name}`, {
+        identityPolicy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: actions, Resource: 'arn:aws:s3:::data/*' }] }),
+      });
+    const counts = async (caller: ReturnType<typeof principalFromArn>) => {
+      const got = await sdk.engine.s3.getObject({ Bucket: 'data', Key: 'k' }, { caller });
+      expect(await got.Body.transformToString()).toBe('x');
+      return [got.TagCount, (await sdk.engine.s3.headObject({ Bucket: 'data', Key: 'k' }, { caller })).TagCount];
+    };
+    expect(await counts(user('reader', ['s3:GetObject']))).toEqual([undefined, undefined]);
+    expect(await counts(user('tagreader', ['s3:GetObject', 's3:GetObjectTagging']))).toEqual([2, 2]);
   });
 });
