@@ -22,13 +22,18 @@ import {
   type Tag,
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
-import { principalFromArn } from '@strongbox/service-kernel';
+import { ManualClock, principalFromArn } from '@strongbox/service-kernel';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { useInProcessS3 } from '../helpers/sdk-fixture.ts';
 import { ACCOUNT, sdkError } from '../helpers/wire.ts';
 
-const sdk = useInProcessS3({ buckets: ['data'] });
+// The engine's clock (the stores' Last-Modified), advanced by the tests between a write and a
+// tagging call: HTTP dates have whole seconds, so on a real clock a tagging call that stamped a
+// new time would most often answer the same date.
+const clock = new ManualClock(Date.now());
+const sdk = useInProcessS3({ buckets: ['data'], engine: { clock } });
+const LATER = 3_600_000;
 
 async function tagsOf(key: string): Promise<Tag[]> {
   return (await sdk.client.send(new GetObjectTaggingCommand({ Bucket: 'data', Key: key }))).TagSet ?? [];
@@ -104,16 +109,22 @@ describe('PutObjectTagging, GetObjectTagging, DeleteObjectTagging', () => {
   it('replaces the tag set and deletes it, leaving the bytes, ETag and Last-Modified as they were', async () => {
     await sdk.client.send(new PutObjectCommand({ Bucket: 'data', Key: 'k', Body: 'bytes', Tagging: 'old=1' }));
     const before = await sdk.client.send(new HeadObjectCommand({ Bucket: 'data', Key: 'k' }));
+    clock.advance(LATER);
     await sdk.client.send(new PutObjectTaggingCommand({ Bucket: 'data', Key: 'k', Tagging: { TagSet: tags(['x', '1'], ['y', '2']) } }));
     expect(await tagsOf('k')).toEqual(tags(['x', '1'], ['y', '2']));
     expect(await tagCounts('k')).toEqual([2, 2]);
     const after = await sdk.client.send(new HeadObjectCommand({ Bucket: 'data', Key: 'k' }));
     expect([after.ETag, after.LastModified]).toEqual([before.ETag, before.LastModified]);
+    clock.advance(LATER);
     const deleted = await sdk.client.send(new DeleteObjectTaggingCommand({ Bucket: 'data', Key: 'k' }));
     expect(deleted.$metadata.httpStatusCode).toBe(204);
     expect(await tagsOf('k')).toEqual([]);
     const got = await sdk.client.send(new GetObjectCommand({ Bucket: 'data', Key: 'k' }));
-    expect([await got.Body?.transformToString(), got.TagCount]).toEqual(['bytes', undefined]);
+    expect([await got.Body?.transformToString(), got.TagCount, got.ETag, got.LastModified]).toEqual(['bytes', undefined, before.ETag, before.LastModified]);
+    // The clock does reach the object's time: a write now is stamped later.
+    await sdk.client.send(new PutObjectCommand({ Bucket: 'data', Key: 'k', Body: 'bytes' }));
+    const rewritten = await sdk.client.send(new HeadObjectCommand({ Bucket: 'data', Key: 'k' }));
+    expect(rewritten.LastModified?.getTime()).toBeGreaterThan(before.LastModified?.getTime() ?? Number.POSITIVE_INFINITY);
   });
 
   it('an empty tag set removes the tags', async () => {
