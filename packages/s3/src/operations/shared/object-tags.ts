@@ -24,12 +24,11 @@ export async function withTags(
   context: Pick<S3OperationContext, 'missingObject'>,
 ): Promise<void> {
   const json = tagsJson(tags);
-  const current = await store.headObject(bucket, key);
-  if (current === undefined) throw context.missingObject(key);
   try {
     await store.updateObjectMetadata(bucket, key, (object) => replacedTags(object.metadata, json), { keepLastModified: true });
   } catch (error) {
-    // Deleted between the look-up and the update: answered as a missing object.
+    // The store looks the object up under the key's lock: its NoSuchKey is the one answer for a
+    // missing object (no separate look-up first, which a concurrent delete could outdate anyway).
     if (error instanceof S3Error && error.reason === 'NoSuchKey') throw context.missingObject(key);
     throw error;
   }
