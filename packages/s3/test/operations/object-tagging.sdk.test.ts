@@ -100,6 +100,13 @@ describe('x-amz-tagging on writes', () => {
     expect(missing.$metadata.httpStatusCode).toBe(404);
   });
 
+  it('refuses an aws: key: 400 InvalidTag "Your TagKey cannot be prefixed with aws:", nothing stored', async () => {
+    const error = await sdkError(sdk.client.send(new PutObjectCommand({ Bucket: 'data', Key: 'bad', Body: 'x', Tagging: 'aws:foo=bar' })));
+    expect([error.name, error.message, error.$metadata.httpStatusCode]).toEqual(['InvalidTag', 'Your TagKey cannot be prefixed with aws:', 400]);
+    const missing = await sdkError(sdk.client.send(new HeadObjectCommand({ Bucket: 'data', Key: 'bad' })));
+    expect(missing.$metadata.httpStatusCode).toBe(404);
+  });
+
   it('refuses 11 tags: 400 BadRequest "Object tags cannot be greater than 10"', async () => {
     const header = Array.from({ length: 11 }, (_, index) => `k${index}=v`).join('&');
     const error = await sdkError(sdk.client.send(new PutObjectCommand({ Bucket: 'data', Key: 'bad', Body: 'x', Tagging: header })));
@@ -164,7 +171,7 @@ describe('PutObjectTagging, GetObjectTagging, DeleteObjectTagging', () => {
     ['an emoji key', [['😀', 'v']], 'InvalidTag', 'The TagKey you have provided is invalid'],
     ['a value of 257 characters', [['k', long(257)]], 'InvalidTag', 'The TagValue you have provided is invalid'],
     ['a value with a tab', [['k', 'a\tb']], 'InvalidTag', 'The TagValue you have provided is invalid'],
-    ['an aws: key', [['aws:cost', 'v']], 'InvalidTag', 'System tags cannot be added/updated by requester'],
+    ['an aws: key', [['aws:cost', 'v']], 'InvalidTag', 'Your TagKey cannot be prefixed with aws:'],
   ] as [string, [string, string][], string, string][])('refuses %s (%s) and keeps the tags it had', async (_name, pairs, code, message) => {
     await sdk.client.send(new PutObjectCommand({ Bucket: 'data', Key: 'k', Body: 'x', Tagging: 'kept=1' }));
     const error = await sdkError(sdk.client.send(new PutObjectTaggingCommand({ Bucket: 'data', Key: 'k', Tagging: { TagSet: tags(...pairs) } })));
