@@ -494,9 +494,11 @@ export const S3_ERRORS: Readonly<Record<S3ErrorReason, S3WireError>> = Object.fr
   InvalidTagKey: { code: 'InvalidTag', status: 400, message: 'The TagKey you have provided is invalid' },
   InvalidTagValue: { code: 'InvalidTag', status: 400, message: 'The TagValue you have provided is invalid' },
   DuplicateTagKey: { code: 'InvalidTag', status: 400, message: 'Cannot provide multiple Tags with the same key' },
-  // "The reserved prefix is aws:" (Billing user guide). UNCONFIRMED text: no capture of S3
-  // refusing an object tag key with it; S3-compatible stores' text.
-  SystemTagKey: { code: 'InvalidTag', status: 400, message: 'System tags cannot be added/updated by requester' },
+  // "The reserved prefix is aws:" (Billing user guide). S3's text for an object tag key
+  // (PutObject `Tagging: aws:foo=bar`): moto's test_put_object_with_tagging, marked aws_verified
+  // (tests/test_s3/test_s3_tagging.py). "System tags cannot be added/updated by requester" is
+  // PutBucketTagging's, not an object's.
+  SystemTagKey: { code: 'InvalidTag', status: 400, message: 'Your TagKey cannot be prefixed with aws:' },
   // An x-amz-tagging header that is not URL query parameters of UTF-8, or names a key twice or an
   // empty key: S3's answer to such a header (aws/aws-cli#2841), ArgumentValue the header.
   InvalidTaggingHeader: {

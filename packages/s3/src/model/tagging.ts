@@ -69,6 +69,9 @@ export function checkTagSet(tags: readonly Tag[]): void {
   const seen = new Set<string>();
   for (const { key, value } of tags) {
     if (key === '' || key.length > MAX_KEY_LENGTH || !TAG_TEXT.test(key)) throw new S3Error('InvalidTagKey', { fields: [['TagKey', key]] });
+    // In any case: AWS's tagging rules reserve "aws:, AWS:, or any upper or lowercase combination
+    // of such as a prefix" (ECS and Batch tag restrictions). UNCONFIRMED for S3 object tags: the
+    // captures found send a lower-case `aws:` only.
     if (key.slice(0, 4).toLowerCase() === 'aws:') throw new S3Error('SystemTagKey', { fields: [['TagKey', key]] });
     if (value.length > MAX_VALUE_LENGTH || !TAG_TEXT.test(value))
       throw new S3Error('InvalidTagValue', {

@@ -24,6 +24,10 @@
  * the caller: Decrypt for an SSE-KMS or DSSE-KMS source, GenerateDataKey (or the caller's bucket
  * key) for such a destination, both before anything is stored.
  *
+ * Tags (`x-amz-tagging-directive`): the source's are copied only with s3:GetObjectTagging on the
+ * source, and a tagged destination needs s3:PutObjectTagging on it, checked once the source's
+ * record is read and before anything is decrypted or stored.
+ *
  * A data event: CloudTrail records it only in trails with S3 data events enabled.
  */
 
@@ -214,6 +218,15 @@ export const copyObject: OperationDefinition<'CopyObject', CopyObjectRequest, Co
     let destinationCustomer: CustomerKey | undefined;
     try {
       const record = objectRecord(reader.info);
+      const destinationTags = requestTags ?? record.tags;
+      // "If you're copying objects that have object tags, then your IAM identity must have
+      // s3:GetObjectTagging and s3:PutObjectTagging permissions. You must have s3:GetObjectTagging
+      // permission for the source object and s3:PutObjectTagging permission for objects in the
+      // destination bucket" (AWS Knowledge Center, s3-troubleshoot-copy-between-buckets; ceph/ceph#47897
+      // captures the 403s). Only for tags actually read or written: an untagged source, or REPLACE
+      // without tags, needs neither (scality/cloudserver#747 adds the contexts on the same terms).
+      if (requestTags === undefined && record.tags.length > 0) context.authorize('s3:GetObjectTagging', sourceBucket, sourceKey);
+      if (destinationTags.length > 0) context.authorize('s3:PutObjectTagging', target, key);
       // An archived source is copied only once restored (CopyObject API reference), never here.
       checkCopyable(record.storageClass);
       checkCopySourceConditions(input, { etag: record.etag, lastModified: reader.info.lastModified }, context.now);
@@ -241,7 +254,7 @@ export const copyObject: OperationDefinition<'CopyObject', CopyObjectRequest, Co
         try {
           const [contentType, userMetadata] = directive === 'COPY' ? [record.contentType, record.userMetadata] : [input.ContentType, input.Metadata];
           const headersJson = objectHeadersJson(directive === 'COPY' ? copiedHeaders(record.headers, requestHeaders) : requestHeaders);
-          const attributes = attributeFields(input.StorageClass, requestTags ?? record.tags);
+          const attributes = attributeFields(input.StorageClass, destinationTags);
           const wantMd5 = etagKind(decided.mode) === 'md5';
           let etag = '';
           // The destination's checksum is computed over the plaintext as it is copied: the

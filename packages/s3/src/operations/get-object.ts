@@ -28,6 +28,7 @@ import {
   readKeys,
   readResponse,
   resolveRead,
+  tagCountReadable,
 } from './shared/read.ts';
 import type { OperationDefinition } from './types.ts';
 
@@ -51,7 +52,7 @@ export const getObject: OperationDefinition<'GetObject', GetObjectRequest, GetOb
   access: { action: 's3:GetObject', resource: 'object' },
 
   async handler(input, context) {
-    const { bucket, target, key, region } = await checkReadRequest(input, context);
+    const { bucket, target, access, key, region } = await checkReadRequest(input, context);
     // The reader pins the object's bytes: a concurrent replace or delete does not change what
     // this GET returns.
     const reader = await context.store.openObject(target, key);
@@ -76,7 +77,7 @@ export const getObject: OperationDefinition<'GetObject', GetObjectRequest, GetOb
         () => released(keys, reader),
       );
       // Built in place, member group by member group (spreads would copy each into a new object).
-      const response: GetObjectResponse = Object.assign(objectHead('GetObject', opened), { Body: body });
+      const response: GetObjectResponse = Object.assign(objectHead('GetObject', opened, tagCountReadable(record, access, key, context)), { Body: body });
       return addReadChecksumMembers(response, input, record.info.metadata, range);
     } catch (error) {
       await reader.close();

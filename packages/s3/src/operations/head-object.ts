@@ -20,6 +20,7 @@ import {
   readKeys,
   readResponse,
   resolveRead,
+  tagCountReadable,
 } from './shared/read.ts';
 import type { OperationDefinition } from './types.ts';
 
@@ -40,7 +41,7 @@ export const headObject: OperationDefinition<'HeadObject', HeadObjectRequest, He
   access: { action: 's3:GetObject', resource: 'object' },
 
   async handler(input, context) {
-    const { bucket, target, key } = await checkReadRequest(input, context);
+    const { bucket, target, access, key } = await checkReadRequest(input, context);
     const { opened, customerKey } = await resolveRead({ ...input, Bucket: bucket, Key: key }, context, { bucket: target });
     // Verifies an SSE-C key (403 for a wrong one) without decrypting anything. A KMS object's
     // HEAD answers from its stored record without calling KMS: the HeadObject API reference
@@ -49,7 +50,7 @@ export const headObject: OperationDefinition<'HeadObject', HeadObjectRequest, He
     // UploadPart/UploadPartCopy ("s3-large-file-encryption-kms-key"), never for HEAD. UNCONFIRMED:
     // no capture of a HEAD by a caller without kms:Decrypt (README, known differences).
     if (opened.record.mode !== 'SSE-KMS' && opened.record.mode !== 'DSSE-KMS') (await readKeys(opened.record, bucket, customerKey, context)).dispose();
-    const head: HeadObjectResponse = objectHead('HeadObject', opened);
+    const head: HeadObjectResponse = objectHead('HeadObject', opened, tagCountReadable(opened.record, access, key, context));
     return addReadChecksumMembers(head, input, opened.record.info.metadata, opened.range);
   },
 };

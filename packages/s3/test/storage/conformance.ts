@@ -9,6 +9,11 @@ import { describe, expect, it } from 'vitest';
 import { type ObjectStore, S3Error } from '../../src/index.ts';
 import { catchS3Async } from '../helpers/errors.ts';
 
+/** What a backend factory opens its store with (the store's `now`, for the tests that move time). */
+export interface StoreFixtureEnvironment {
+  readonly now?: () => number;
+}
+
 /** A fresh store; `reopen` (durable backends) closes it and opens the same state again. */
 export interface StoreFixture {
   readonly store: ObjectStore;
@@ -83,7 +88,7 @@ function referenceList(keys: readonly string[], prefix: string, delimiter: strin
   return { keys: out, prefixes };
 }
 
-export function runObjectStoreConformance(backend: string, create: () => Promise<StoreFixture>, runs: number): void {
+export function runObjectStoreConformance(backend: string, create: (environment?: StoreFixtureEnvironment) => Promise<StoreFixture>, runs: number): void {
   describe(`ObjectStore conformance: ${backend}`, () => {
     it('buckets: create once, list by name, delete only when empty', async () => {
       const { store } = await create();
@@ -304,9 +309,14 @@ export function runObjectStoreConformance(backend: string, create: () => Promise
     });
 
     it('a metadata update function sees the object as it is under the lock; keepLastModified keeps its time; throwing writes nothing', async () => {
-      const { store } = await create();
+      // The store's clock moves between the write and each update, so an update that stamped a new
+      // time could not pass for one that kept it.
+      let now = Date.UTC(2026, 0, 1);
+      const { store } = await create({ now: () => now });
       await store.createBucket('b', {});
       const put = await store.putObject('b', 'k', [text('bytes')], { tags: 'old' });
+      expect(put.lastModified).toBe(Date.UTC(2026, 0, 1));
+      now += 60_000;
       const seen: string[] = [];
       const updated = await store.updateObjectMetadata(
         'b',
@@ -326,6 +336,16 @@ export function runObjectStoreConformance(backend: string, create: () => Promise
         }),
       ).rejects.toThrow('refused');
       expect((await store.headObject('b', 'k'))?.metadata).toEqual({ tags: 'new' });
+      expect((await store.headObject('b', 'k'))?.lastModified).toBe(put.lastModified);
+      // Without keepLastModified, the update is stamped with the store's time.
+      now += 60_000;
+      expect((await store.updateObjectMetadata('b', 'k', (current) => current.metadata)).lastModified).toBe(now);
+      // An update that answers undefined changes nothing, not even the time.
+      const stamped = now;
+      now += 60_000;
+      const unchanged = await store.updateObjectMetadata('b', 'k', () => undefined);
+      expect([unchanged.lastModified, unchanged.metadata]).toEqual([stamped, { tags: 'new' }]);
+      expect((await store.headObject('b', 'k'))?.lastModified).toBe(stamped);
       await expect(store.updateObjectMetadata('b', 'missing', (current) => current.metadata)).rejects.toMatchObject({ reason: 'NoSuchKey' });
       expect(new TextDecoder().decode(await readAll(store, 'b', 'k'))).toBe('bytes');
       await store.close();

@@ -11,14 +11,14 @@ import { runObjectStoreConformance } from './conformance.ts';
 
 runObjectStoreConformance(
   'filesystem',
-  async () => {
+  async (environment) => {
     const directory = tempDirectory('fs-store');
-    let store: ObjectStore = await openFileSystemObjectStore({ directory });
+    let store: ObjectStore = await openFileSystemObjectStore({ directory, ...environment });
     return {
       store: { ...bind(store), close: () => store.close() },
       reopen: async () => {
         await store.close();
-        store = await openFileSystemObjectStore({ directory });
+        store = await openFileSystemObjectStore({ directory, ...environment });
         return store;
       },
     };

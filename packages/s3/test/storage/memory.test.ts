@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createMemoryObjectStore, handOver, type ObjectStore, type StreamOptions } from '../../src/index.ts';
 import { runObjectStoreConformance } from './conformance.ts';
 
-runObjectStoreConformance('memory', async () => ({ store: await createMemoryObjectStore() }), 60);
+runObjectStoreConformance('memory', async (environment) => ({ store: await createMemoryObjectStore(environment) }), 60);
 
 describe('memory store: chunk ownership', () => {
   const bytes = (...values: number[]) => new Uint8Array(values);

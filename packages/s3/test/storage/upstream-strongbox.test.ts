@@ -36,10 +36,10 @@ function upstream(): UpstreamOptions {
 
 runObjectStoreConformance(
   'upstream (a second Strongbox, in process)',
-  async () => {
+  async (environment) => {
     const directory = tempDirectory('upstream-strongbox');
     const options = upstream();
-    let store: ObjectStore = await openUpstreamObjectStore({ directory, upstream: options });
+    let store: ObjectStore = await openUpstreamObjectStore({ directory, upstream: options, ...environment });
     return {
       store: new Proxy({} as ObjectStore, {
         get: (_target, name) => {
@@ -49,7 +49,7 @@ runObjectStoreConformance(
       }),
       reopen: async () => {
         await store.close();
-        store = await openUpstreamObjectStore({ directory, upstream: options });
+        store = await openUpstreamObjectStore({ directory, upstream: options, ...environment });
         return store;
       },
     };

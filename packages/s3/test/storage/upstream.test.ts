@@ -41,15 +41,15 @@ function upstreamOptions(overrides: Partial<UpstreamOptions> = {}): UpstreamOpti
 
 runObjectStoreConformance(
   'upstream (s3rver)',
-  async () => {
+  async (environment) => {
     const directory = tempDirectory('upstream-store');
     const upstream = upstreamOptions();
-    let store: ObjectStore = await openUpstreamObjectStore({ directory, upstream });
+    let store: ObjectStore = await openUpstreamObjectStore({ directory, upstream, ...environment });
     return {
       store: forward(() => store),
       reopen: async () => {
         await store.close();
-        store = await openUpstreamObjectStore({ directory, upstream });
+        store = await openUpstreamObjectStore({ directory, upstream, ...environment });
         return store;
       },
     };

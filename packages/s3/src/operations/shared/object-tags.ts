@@ -24,19 +24,24 @@ export async function withTags(
   context: Pick<S3OperationContext, 'missingObject'>,
 ): Promise<void> {
   const json = tagsJson(tags);
-  const current = await store.headObject(bucket, key);
-  if (current === undefined) throw context.missingObject(key);
   try {
     await store.updateObjectMetadata(bucket, key, (object) => replacedTags(object.metadata, json), { keepLastModified: true });
   } catch (error) {
-    // Deleted between the look-up and the update: answered as a missing object.
+    // The store looks the object up under the key's lock: its NoSuchKey is the one answer for a
+    // missing object (no separate look-up first, which a concurrent delete could outdate anyway).
     if (error instanceof S3Error && error.reason === 'NoSuchKey') throw context.missingObject(key);
     throw error;
   }
 }
 
-/** `fields` with their tags field set to `json` (removed for undefined). */
-function replacedTags(fields: StoredFields, json: string | undefined): StoredFields {
+/**
+ * `fields` with their tags field set to `json` (removed for undefined); undefined when they
+ * already are so (untagging an untagged object, the same tags again): nothing to write.
+ */
+function replacedTags(fields: StoredFields, json: string | undefined): StoredFields | undefined {
+  // Public values (the stored tag set's JSON), so a plain comparison.
+  const stored = fields[OBJECT_FIELDS.tags];
+  if (stored === json) return undefined;
   const next: Record<string, string> = Object.assign(Object.create(null) as Record<string, string>, fields);
   if (json === undefined) delete next[OBJECT_FIELDS.tags];
   else next[OBJECT_FIELDS.tags] = json;

@@ -25,7 +25,7 @@ import { CHECKSUM_MODE_REQUEST, CHECKSUM_RESPONSE } from '../../protocol/checksu
 import { OBJECT_HEADERS_BINDING, RESPONSE_OVERRIDES_BINDING } from '../../protocol/object-headers.ts';
 import { SSE_C_REQUEST, SSE_HEADERS, SSE_RESPONSE } from '../../protocol/sse-headers.ts';
 import type { BucketIdentity, ObjectReader } from '../../storage/types.ts';
-import type { S3OperationContext } from '../types.ts';
+import type { AccessTarget, S3OperationContext } from '../types.ts';
 import { ownedBucket } from './buckets.ts';
 import { type ObjectRecord, objectRecord, requireKey, type SseCustomerMembers, type SseResponseMembers, sseRequestOf } from './objects.ts';
 import { addResponseEncryption } from './response.ts';
@@ -91,7 +91,7 @@ export interface OpenedObject {
 export async function checkReadRequest(
   input: ReadMembers,
   context: S3OperationContext,
-): Promise<{ bucket: string; target: BucketIdentity; key: string; region: string }> {
+): Promise<{ bucket: string; target: BucketIdentity; access: AccessTarget; key: string; region: string }> {
   const bucket = await ownedBucket(input.Bucket, context);
   const key = requireKey(input.Key);
   assertRangeOrPart(input.Range, input.PartNumber === undefined ? undefined : String(input.PartNumber));
@@ -100,7 +100,7 @@ export async function checkReadRequest(
   // The identity, not the name: the read was authorized against this very bucket, so a bucket
   // deleted and created again under its name (perhaps by another account, under another policy)
   // answers NoSuchBucket rather than lending its objects to this read.
-  return { bucket: bucket.name, target: { name: bucket.name, id: bucket.id }, key, region: bucket.region };
+  return { bucket: bucket.name, target: { name: bucket.name, id: bucket.id }, access: bucket, key, region: bucket.region };
 }
 
 /**
@@ -236,15 +236,28 @@ export interface ObjectHeadMembers extends SseResponseMembers, ObjectHeaders {
   PartsCount?: number;
   /** Any class but STANDARD: "Amazon S3 returns this header for all objects except for S3 Standard storage class objects" (GetObject API reference). */
   StorageClass?: string;
-  /** "The number of tags, if any, on the object" (GetObject API reference): absent for none. */
+  /**
+   * "The number of tags, if any, on the object, when you have the relevant permission to read
+   * object tags" (GetObject API reference): absent for none, and for a caller who may not read them.
+   */
   TagCount?: number;
 }
 
 /**
- * The fields GetObject and HeadObject answer for an opened object, sized by its range.
- * @example objectHead('HeadObject', opened).ContentLength // the plaintext bytes the range covers
+ * Whether a read answers the object's tag count: it has tags and the caller may read them
+ * (s3:GetObjectTagging on the object, decided without refusing the read or auditing a denial).
+ * @example objectHead('GetObject', opened, tagCountReadable(opened.record, access, key, context))
  */
-export function objectHead(operation: 'GetObject' | 'HeadObject', opened: OpenedObject): ObjectHeadMembers {
+export function tagCountReadable(record: ObjectRecord, access: AccessTarget, key: string, context: Pick<S3OperationContext, 'evaluate'>): boolean {
+  return record.tags.length > 0 && context.evaluate('s3:GetObjectTagging', access, key).allowed;
+}
+
+/**
+ * The fields GetObject and HeadObject answer for an opened object, sized by its range; the tag
+ * count only when `tagCount` (see `tagCountReadable`).
+ * @example objectHead('HeadObject', opened, false).ContentLength // the plaintext bytes the range covers
+ */
+export function objectHead(operation: 'GetObject' | 'HeadObject', opened: OpenedObject, tagCount: boolean): ObjectHeadMembers {
   const { record, range } = opened;
   const { start, end } = plaintextBounds(range);
   // One literal of the members every read answers, then the optional ones assigned (conditional
@@ -261,7 +274,7 @@ export function objectHead(operation: 'GetObject' | 'HeadObject', opened: Opened
   if (range.kind === 'partial' && range.end >= range.start) head.ContentRange = `bytes ${range.start}-${range.end}/${range.size}`;
   if (opened.partsCount !== undefined) head.PartsCount = opened.partsCount;
   if (record.storageClass !== DEFAULT_STORAGE_CLASS) head.StorageClass = record.storageClass;
-  if (record.tags.length > 0) head.TagCount = record.tags.length;
+  if (tagCount && record.tags.length > 0) head.TagCount = record.tags.length;
   const headers = record.headers;
   for (const member of OBJECT_HEADER_MEMBERS) {
     const value = headers[member];
