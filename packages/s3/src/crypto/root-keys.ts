@@ -273,6 +273,8 @@ function refuseLooseMode(path: string, mode: number): void {
  * Reads a key file through one handle (so it cannot be swapped between the mode check and the
  * read): its mode, and its key, or `undefined` if it is not a whole key file. `sync` fsyncs it
  * first (a leftover about to be linked may never have been).
+ * @throws Error naming `path` if it cannot be read (the file system's error as its cause); the
+ *   file system's error if it cannot be opened or fsynced.
  */
 async function readKeyText(
   path: string,
@@ -283,9 +285,18 @@ async function readKeyText(
     const { mode } = await handle.stat();
     if (options.sync) await handle.sync();
     // The JSON text and the base64 string cannot be wiped (JavaScript strings); the decoded bytes are.
+    // Read outside the parse's `try`: a failed read (EIO) says nothing about the content, and a
+    // leftover taken for "not a whole key" would be removed, though it may be a key's only copy.
+    let text: string;
+    try {
+      text = await handle.readFile('utf8');
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException | null)?.code ?? (error as Error | null)?.name;
+      throw new Error(`Could not read the SSE-S3 root key file ${path} (${code}); nothing was changed.`, { cause: error });
+    }
     let parsed: { created?: unknown; key?: unknown };
     try {
-      parsed = JSON.parse(await handle.readFile('utf8')) as { created?: unknown; key?: unknown };
+      parsed = JSON.parse(text) as { created?: unknown; key?: unknown };
     } catch {
       return { mode, parsed: undefined };
     }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { chmod, link, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { readlinkSync } from 'node:fs';
+import { chmod, type FileHandle, link, open, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { ROOT_KEYS_DIRECTORY, SseS3RootKeys } from '../../src/index.ts';
@@ -133,6 +134,28 @@ describe('SSE-S3 root keys', () => {
         warnings.mockRestore();
       }
       expect(await readFile(join(keys, 'root-00000001.key.tmp'), 'utf8')).toBe(other);
+    });
+    // /proc/self/fd names the file a handle reads, so the failure hits exactly the leftover.
+    it.skipIf(process.platform !== 'linux')('is kept, and the open fails, when reading it fails (EIO is no proof it is not a whole key)', async () => {
+      const { directory, keys } = await twoGenerations('roots-leftover-eio');
+      const text = await readFile(join(keys, 'root-00000002.key'), 'utf8');
+      await rename(join(keys, 'root-00000002.key'), join(keys, 'root-00000002.key.tmp'));
+      const probe = await open(join(keys, 'root-00000002.key.tmp'), 'r');
+      const prototype = Object.getPrototypeOf(probe) as FileHandle;
+      await probe.close();
+      const original = prototype.readFile;
+      const reads = vi.spyOn(prototype, 'readFile').mockImplementation(function (this: FileHandle, ...args: Parameters<FileHandle['readFile']>) {
+        if (readlinkSync(`/proc/self/fd/${this.fd}`).endsWith('.key.tmp'))
+          return Promise.reject(Object.assign(new Error('EIO: i/o error, read'), { code: 'EIO' }));
+        return original.apply(this, args);
+      } as FileHandle['readFile']);
+      try {
+        await expect(SseS3RootKeys.openDirectory(directory)).rejects.toThrow(/root-00000002\.key\.tmp.*EIO/);
+      } finally {
+        reads.mockRestore();
+      }
+      expect((await readdir(keys)).sort()).toEqual(['root-00000001.key', 'root-00000002.key.tmp']);
+      expect(await readFile(join(keys, 'root-00000002.key.tmp'), 'utf8')).toBe(text);
     });
   });
 
