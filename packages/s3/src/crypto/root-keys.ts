@@ -209,12 +209,57 @@ function directoryVault(directory: string): RootKeyVault {
  * - `root-<n>.key` is missing and the leftover is a whole key: the create is completed (fsync,
  *   link, unlink, directory fsync) and the key returned. If the key was never used this only adds
  *   a generation; if it was, this restores the only copy.
- * @throws Error if a whole key in it is readable by group or others; the file system's errors.
+ *
+ * Another process loading the directory at the same time (two opens racing, or a holder whose
+ * lease lapsed) may settle the same leftover between these steps: a leftover gone (ENOENT) or a
+ * `root-<n>.key` already in place at the link (EEXIST) means it was settled, and the key is read
+ * back from `root-<n>.key`.
+ * @throws Error if a whole key in it is readable by group or others, or cannot be read; the file
+ *   system's errors.
  */
 async function settleLeftover(directory: string, name: string, finalExists: boolean): Promise<{ created: number; key: Uint8Array } | undefined> {
   const leftover = join(directory, name);
   const final = join(directory, name.slice(0, -'.tmp'.length));
   if (finalExists) {
+    await settleBeside(directory, leftover, final);
+    return undefined;
+  }
+  let read: Awaited<ReturnType<typeof readKeyText>>;
+  try {
+    read = await readKeyText(leftover, { sync: true });
+  } catch (error) {
+    if (errorCode(error) === 'ENOENT') return readKeyFile(final);
+    throw error;
+  }
+  if (read.parsed === undefined) {
+    await unlinkIfPresent(leftover);
+    await syncDirectory(directory);
+    return undefined;
+  }
+  try {
+    refuseLooseMode(leftover, read.mode);
+    await link(leftover, final);
+  } catch (error) {
+    read.parsed.key.fill(0);
+    const code = errorCode(error);
+    if (code === 'ENOENT') return readKeyFile(final);
+    if (code === 'EEXIST') {
+      await settleBeside(directory, leftover, final);
+      return readKeyFile(final);
+    }
+    throw error;
+  }
+  await unlinkIfPresent(leftover);
+  await syncDirectory(directory);
+  return read.parsed;
+}
+
+/**
+ * A leftover beside its `root-<n>.key`: removed if a second name of it or the same bytes, else
+ * kept with a warning. One already removed (by another process settling it) is left alone.
+ */
+async function settleBeside(directory: string, leftover: string, final: string): Promise<void> {
+  try {
     const [a, b] = await Promise.all([stat(leftover), stat(final)]);
     const same = (a.dev === b.dev && a.ino === b.ino) || (await sameBytes(leftover, final));
     if (!same) {
@@ -224,23 +269,23 @@ async function settleLeftover(directory: string, name: string, finalExists: bool
           code: 'STRONGBOX_ROOT_KEY_LEFTOVER',
         },
       );
-      return undefined;
+      return;
     }
     await unlink(leftover);
-    await syncDirectory(directory);
-    return undefined;
+  } catch (error) {
+    if (errorCode(error) !== 'ENOENT') throw error;
   }
-  const read = await readKeyText(leftover, { sync: true });
-  if (read.parsed === undefined) {
-    await unlink(leftover);
-    await syncDirectory(directory);
-    return undefined;
-  }
-  refuseLooseMode(leftover, read.mode);
-  await link(leftover, final);
-  await unlink(leftover);
   await syncDirectory(directory);
-  return read.parsed;
+}
+
+async function unlinkIfPresent(path: string): Promise<void> {
+  await unlink(path).catch((error: unknown) => {
+    if (errorCode(error) !== 'ENOENT') throw error;
+  });
+}
+
+function errorCode(error: unknown): unknown {
+  return (error as { code?: unknown } | null)?.code;
 }
 
 /** Whether two (small, secret) files hold the same bytes; the copies read are wiped. */

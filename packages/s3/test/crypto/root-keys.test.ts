@@ -135,6 +135,23 @@ describe('SSE-S3 root keys', () => {
       }
       expect(await readFile(join(keys, 'root-00000001.key.tmp'), 'utf8')).toBe(other);
     });
+    it('is settled once when two processes load at once: both open with the key, none fails', async () => {
+      // Several rounds: which step of the one the other's link or unlink lands before varies.
+      for (let round = 0; round < 8; round++) {
+        const { directory, keys, second } = await twoGenerations(`roots-concurrent-${round}`);
+        const text = await readFile(join(keys, 'root-00000002.key'), 'utf8');
+        await rename(join(keys, 'root-00000002.key'), join(keys, 'root-00000002.key.tmp'));
+        const opened = await Promise.all([SseS3RootKeys.openDirectory(directory), SseS3RootKeys.openDirectory(directory)]);
+        for (const roots of opened) {
+          expect(roots.generations).toEqual([1, 2]);
+          expect(Buffer.from((await roots.unwrapDataKey(second, CONTEXT))!)).toEqual(Buffer.alloc(32, 2));
+          roots.destroy();
+        }
+        expect((await readdir(keys)).sort()).toEqual(['root-00000001.key', 'root-00000002.key']);
+        expect(await readFile(join(keys, 'root-00000002.key'), 'utf8')).toBe(text);
+      }
+    });
+
     // /proc/self/fd names the file a handle reads, so the failure hits exactly the leftover.
     it.skipIf(process.platform !== 'linux')('is kept, and the open fails, when reading it fails (EIO is no proof it is not a whole key)', async () => {
       const { directory, keys } = await twoGenerations('roots-leftover-eio');
