@@ -12,13 +12,15 @@
  * fsync, exclusive link, directory fsync, as @strongbox/kms creates its `root.key`) so a key
  * appears only complete; a key file anyone else may read is refused, as OpenSSH refuses a loose
  * private key. A temporary a crash left is removed only once proven redundant, or the interrupted
- * create is completed when it holds a whole key (`settleLeftover`). `SseS3RootKeys.inMemory()` keeps them in memory only (in-process mode).
+ * create is completed when it holds a whole key (`settleLeftover`). Every step that changes the
+ * directory goes through the data-directory store's lease-fenced io when given (as KMS's root key
+ * does), so a process whose lease lapsed adds or removes no key file. `SseS3RootKeys.inMemory()` keeps them in memory only (in-process mode).
  */
 
 import { constants } from 'node:fs';
-import { link, mkdir, open, readdir, readFile, stat, unlink } from 'node:fs/promises';
-import { join } from 'node:path';
-import { createFileExclusivelyDurably, syncDirectory } from '@strongbox/service-kernel';
+import { mkdir, open, readdir, readFile, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { createFileExclusivelyDurably, type FileIo, nodeFileIo } from '@strongbox/service-kernel';
 import { type EncryptionContext, type Keyring, rawAesKeyring, type WrappedDataKey } from './envelope-adapter.ts';
 
 /** The directory under the data directory that holds the root keys. */
@@ -34,6 +36,18 @@ export interface RootKeyOptions {
   readonly rotationPeriodMs?: number;
   /** Milliseconds since the epoch. */
   readonly now?: () => number;
+}
+
+/** Options of root keys kept in a data directory. */
+export interface DirectoryRootKeyOptions extends RootKeyOptions {
+  /**
+   * Every step that changes the key directory goes through it (creating it, a key file's create,
+   * a leftover's link and unlinks, the directory fsyncs): pass the data-directory store's
+   * lease-fenced io (`ObjectStore.dataDirectoryIo`) so a process whose lease lapsed creates or
+   * removes no key file beside the new holder's. Reads stay plain. Default: the kernel's
+   * `nodeFileIo` (no lease).
+   */
+  readonly io?: FileIo;
 }
 
 interface RootKey {
@@ -79,10 +93,11 @@ export class SseS3RootKeys implements Keyring {
 
   /**
    * Root keys kept in `<directory>/sse-s3-root-keys/`, creating the first on first use.
-   * @throws Error if a key file is malformed or readable by group or others.
+   * @throws Error if a key file is malformed, unreadable or readable by group or others; what
+   *   `options.io` throws (the `ServiceError` `LEASE_LOST` of a fenced io once its lease is lost).
    */
-  static async openDirectory(directory: string, options: RootKeyOptions = {}): Promise<SseS3RootKeys> {
-    return SseS3RootKeys.#open(directoryVault(join(directory, ROOT_KEYS_DIRECTORY)), options);
+  static async openDirectory(directory: string, options: DirectoryRootKeyOptions = {}): Promise<SseS3RootKeys> {
+    return SseS3RootKeys.#open(directoryVault(join(directory, ROOT_KEYS_DIRECTORY), options.io ?? nodeFileIo), options);
   }
 
   static async #open(vault: RootKeyVault, options: RootKeyOptions): Promise<SseS3RootKeys> {
@@ -162,10 +177,11 @@ export class SseS3RootKeys implements Keyring {
   }
 }
 
-function directoryVault(directory: string): RootKeyVault {
+function directoryVault(directory: string, io: FileIo): RootKeyVault {
+  const files = fileSteps(io);
   return {
     async load() {
-      await mkdir(directory, { recursive: true, mode: 0o700 });
+      await ensureDirectory(directory, io);
       const names = await readdir(directory);
       const found = new Map<number, { created: number; key: Uint8Array }>();
       for (const name of names) {
@@ -176,7 +192,7 @@ function directoryVault(directory: string): RootKeyVault {
         const match = ROOT_LEFTOVER.exec(name);
         if (match?.[1] === undefined) continue;
         const generation = Number(match[1]);
-        const adopted = await settleLeftover(directory, name, found.has(generation));
+        const adopted = await settleLeftover(files, directory, name, found.has(generation));
         if (adopted !== undefined) found.set(generation, adopted);
       }
       return [...found].map(([generation, read]) => ({ generation, ...read })).sort((a, b) => a.generation - b.generation);
@@ -188,7 +204,7 @@ function directoryVault(directory: string): RootKeyVault {
       const text = new TextEncoder().encode(`${JSON.stringify({ created, key: Buffer.from(key.buffer, key.byteOffset, key.length).toString('base64') })}\n`);
       try {
         // Exclusive (link): a generation is never overwritten.
-        await createFileExclusivelyDurably(path, text);
+        await createFileExclusivelyDurably(path, text, { io });
       } finally {
         text.fill(0);
       }
@@ -217,11 +233,16 @@ function directoryVault(directory: string): RootKeyVault {
  * @throws Error if a whole key in it is readable by group or others, or cannot be read; the file
  *   system's errors.
  */
-async function settleLeftover(directory: string, name: string, finalExists: boolean): Promise<{ created: number; key: Uint8Array } | undefined> {
+async function settleLeftover(
+  files: FileSteps,
+  directory: string,
+  name: string,
+  finalExists: boolean,
+): Promise<{ created: number; key: Uint8Array } | undefined> {
   const leftover = join(directory, name);
   const final = join(directory, name.slice(0, -'.tmp'.length));
   if (finalExists) {
-    await settleBeside(directory, leftover, final);
+    await settleBeside(files, directory, leftover, final);
     return undefined;
   }
   let read: Awaited<ReturnType<typeof readKeyText>>;
@@ -232,25 +253,25 @@ async function settleLeftover(directory: string, name: string, finalExists: bool
     throw error;
   }
   if (read.parsed === undefined) {
-    await unlinkIfPresent(leftover);
-    await syncDirectory(directory);
+    await files.unlinkIfPresent(leftover);
+    await files.syncDirectory(directory);
     return undefined;
   }
   try {
     refuseLooseMode(leftover, read.mode);
-    await link(leftover, final);
+    await files.link(leftover, final);
   } catch (error) {
     read.parsed.key.fill(0);
     const code = errorCode(error);
     if (code === 'ENOENT') return readKeyFile(final);
     if (code === 'EEXIST') {
-      await settleBeside(directory, leftover, final);
+      await settleBeside(files, directory, leftover, final);
       return readKeyFile(final);
     }
     throw error;
   }
-  await unlinkIfPresent(leftover);
-  await syncDirectory(directory);
+  await files.unlinkIfPresent(leftover);
+  await files.syncDirectory(directory);
   return read.parsed;
 }
 
@@ -258,7 +279,7 @@ async function settleLeftover(directory: string, name: string, finalExists: bool
  * A leftover beside its `root-<n>.key`: removed if a second name of it or the same bytes, else
  * kept with a warning. One already removed (by another process settling it) is left alone.
  */
-async function settleBeside(directory: string, leftover: string, final: string): Promise<void> {
+async function settleBeside(files: FileSteps, directory: string, leftover: string, final: string): Promise<void> {
   try {
     const [a, b] = await Promise.all([stat(leftover), stat(final)]);
     const same = (a.dev === b.dev && a.ino === b.ino) || (await sameBytes(leftover, final));
@@ -271,16 +292,49 @@ async function settleBeside(directory: string, leftover: string, final: string):
       );
       return;
     }
-    await unlink(leftover);
+    await files.unlink(leftover);
   } catch (error) {
     if (errorCode(error) !== 'ENOENT') throw error;
   }
-  await syncDirectory(directory);
+  await files.syncDirectory(directory);
 }
 
-async function unlinkIfPresent(path: string): Promise<void> {
-  await unlink(path).catch((error: unknown) => {
-    if (errorCode(error) !== 'ENOENT') throw error;
+/** The steps that change the key directory, through `io` (a fenced io refuses them once its lease is lost). */
+interface FileSteps {
+  link(existing: string, path: string): Promise<void>;
+  unlink(path: string): Promise<void>;
+  unlinkIfPresent(path: string): Promise<void>;
+  syncDirectory(directory: string): Promise<void>;
+}
+
+function fileSteps(io: FileIo): FileSteps {
+  const unlink = io.unlink ?? nodeFileIo.unlink!;
+  return {
+    link: io.link ?? nodeFileIo.link!,
+    unlink,
+    unlinkIfPresent: (path) =>
+      unlink(path).catch((error: unknown) => {
+        if (errorCode(error) !== 'ENOENT') throw error;
+      }),
+    syncDirectory: io.syncDirectory ?? nodeFileIo.syncDirectory!,
+  };
+}
+
+/**
+ * Creates the key directory through `io` if it is missing (the data directory above it, which
+ * the store creates before taking its lock, plainly).
+ */
+async function ensureDirectory(directory: string, io: FileIo): Promise<void> {
+  if (
+    await stat(directory).then(
+      () => true,
+      (error: unknown) => (errorCode(error) === 'ENOENT' ? false : Promise.reject(error)),
+    )
+  )
+    return;
+  await mkdir(dirname(directory), { recursive: true, mode: 0o700 });
+  await (io.mkdir ?? nodeFileIo.mkdir!)(directory, 0o700).catch((error: unknown) => {
+    if (errorCode(error) !== 'EEXIST') throw error;
   });
 }
 

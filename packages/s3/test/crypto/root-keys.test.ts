@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readlinkSync } from 'node:fs';
 import { chmod, type FileHandle, link, open, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fencedFileIo, isServiceError, nodeFileIo, ServiceError } from '@strongbox/service-kernel';
 import { describe, expect, it, vi } from 'vitest';
 import { ROOT_KEYS_DIRECTORY, SseS3RootKeys } from '../../src/index.ts';
 import { tempDirectory } from '../helpers/temp.ts';
@@ -173,6 +174,50 @@ describe('SSE-S3 root keys', () => {
       }
       expect((await readdir(keys)).sort()).toEqual(['root-00000001.key', 'root-00000002.key.tmp']);
       expect(await readFile(join(keys, 'root-00000002.key.tmp'), 'utf8')).toBe(text);
+    });
+  });
+
+  describe('through a lease-fenced io (the data-directory store’s)', () => {
+    /** A lease whose `confirm` refuses once `lost` is set, as the kernel's does after a takeover. */
+    function lease() {
+      const state = { lost: false };
+      const io = fencedFileIo(nodeFileIo, {
+        confirm: async () => {
+          if (state.lost) throw new ServiceError('LEASE_LOST', 'the data directory was taken over', []);
+        },
+      });
+      return { state, io };
+    }
+
+    it('creates no root key file once the lease is lost: the rotation fails, the files are as they were', async () => {
+      const directory = tempDirectory('roots-fenced');
+      const { state, io } = lease();
+      const roots = await SseS3RootKeys.openDirectory(directory, { io });
+      expect(roots.generations).toEqual([1]);
+      state.lost = true;
+      const refused = await roots.rotate().catch((error: unknown) => error);
+      expect(isServiceError(refused, 'LEASE_LOST')).toBe(true);
+      expect(roots.generations).toEqual([1]);
+      expect(await readdir(join(directory, ROOT_KEYS_DIRECTORY))).toEqual(['root-00000001.key']);
+    });
+
+    it('neither creates the first key nor settles a leftover once the lease is lost', async () => {
+      const fresh = tempDirectory('roots-fenced-fresh');
+      const first = lease();
+      first.state.lost = true;
+      const refused = await SseS3RootKeys.openDirectory(fresh, { io: first.io }).catch((error: unknown) => error);
+      expect(isServiceError(refused, 'LEASE_LOST')).toBe(true);
+      expect(await readdir(fresh)).toEqual([]);
+
+      const directory = tempDirectory('roots-fenced-leftover');
+      (await SseS3RootKeys.openDirectory(directory)).destroy();
+      const keys = join(directory, ROOT_KEYS_DIRECTORY);
+      await rename(join(keys, 'root-00000001.key'), join(keys, 'root-00000001.key.tmp'));
+      const second = lease();
+      second.state.lost = true;
+      const settled = await SseS3RootKeys.openDirectory(directory, { io: second.io }).catch((error: unknown) => error);
+      expect(isServiceError(settled, 'LEASE_LOST')).toBe(true);
+      expect(await readdir(keys)).toEqual(['root-00000001.key.tmp']);
     });
   });
 
