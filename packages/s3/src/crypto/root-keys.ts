@@ -18,7 +18,7 @@
  */
 
 import { constants } from 'node:fs';
-import { mkdir, open, readdir, readFile, stat } from 'node:fs/promises';
+import { lstat, mkdir, open, readdir, readFile, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { createFileExclusivelyDurably, type FileIo, nodeFileIo } from '@strongbox/service-kernel';
 import { type EncryptionContext, type Keyring, rawAesKeyring, type WrappedDataKey } from './envelope-adapter.ts';
@@ -225,6 +225,7 @@ function directoryVault(directory: string, io: FileIo): RootKeyVault {
  * - `root-<n>.key` is missing and the leftover is a whole key: the create is completed (fsync,
  *   link, unlink, directory fsync) and the key returned. If the key was never used this only adds
  *   a generation; if it was, this restores the only copy.
+ * - anything but a regular file under the name (a directory, a symlink) is kept, with a warning.
  *
  * Another process loading the directory at the same time (two opens racing, or a holder whose
  * lease lapsed) may settle the same leftover between these steps: a leftover gone (ENOENT) or a
@@ -241,6 +242,15 @@ async function settleLeftover(
 ): Promise<{ created: number; key: Uint8Array } | undefined> {
   const leftover = join(directory, name);
   const final = join(directory, name.slice(0, -'.tmp'.length));
+  // Only a regular file is what `createFileExclusivelyDurably` writes; anything else under the
+  // name (a directory, a symlink) is no key of ours and must not stop the start, as in KMS.
+  const kind = await lstat(leftover).catch((error: unknown) => (errorCode(error) === 'ENOENT' ? undefined : Promise.reject(error)));
+  if (kind !== undefined && !kind.isFile()) {
+    process.emitWarning(`Kept ${leftover}: it is not a regular file, so not a root key written here; remove it by hand.`, {
+      code: 'STRONGBOX_ROOT_KEY_LEFTOVER',
+    });
+    return undefined;
+  }
   if (finalExists) {
     await settleBeside(files, directory, leftover, final);
     return undefined;

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { readlinkSync } from 'node:fs';
-import { chmod, type FileHandle, link, open, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { chmod, type FileHandle, link, lstat, mkdir, open, readdir, readFile, rename, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fencedFileIo, isServiceError, nodeFileIo, ServiceError } from '@strongbox/service-kernel';
 import { describe, expect, it, vi } from 'vitest';
@@ -136,6 +136,24 @@ describe('SSE-S3 root keys', () => {
       }
       expect(await readFile(join(keys, 'root-00000001.key.tmp'), 'utf8')).toBe(other);
     });
+    it('is kept, with a warning, and the open goes on, when it is no regular file (a directory, a symlink)', async () => {
+      const { directory, keys, second } = await twoGenerations('roots-not-a-file');
+      await mkdir(join(keys, 'root-00000001.key.tmp'));
+      await symlink(join(keys, 'root-00000002.key'), join(keys, 'root-00000003.key.tmp'));
+      const warnings = vi.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+      try {
+        const roots = await SseS3RootKeys.openDirectory(directory);
+        expect(roots.generations).toEqual([1, 2]);
+        expect(Buffer.from((await roots.unwrapDataKey(second, CONTEXT))!)).toEqual(Buffer.alloc(32, 2));
+        const kept = warnings.mock.calls.filter(([, options]) => (options as { code?: string } | undefined)?.code === 'STRONGBOX_ROOT_KEY_LEFTOVER');
+        expect(kept.map(([message]) => String(message).match(/root-\d+\.key\.tmp/)?.[0]).sort()).toEqual(['root-00000001.key.tmp', 'root-00000003.key.tmp']);
+      } finally {
+        warnings.mockRestore();
+      }
+      expect((await readdir(keys)).sort()).toEqual(['root-00000001.key', 'root-00000001.key.tmp', 'root-00000002.key', 'root-00000003.key.tmp']);
+      expect((await lstat(join(keys, 'root-00000003.key.tmp'))).isSymbolicLink()).toBe(true);
+    });
+
     it('is settled once when two processes load at once: both open with the key, none fails', async () => {
       // Several rounds: which step of the one the other's link or unlink lands before varies.
       for (let round = 0; round < 8; round++) {
