@@ -102,9 +102,17 @@ export class SseS3RootKeys implements Keyring {
 
   static async #open(vault: RootKeyVault, options: RootKeyOptions): Promise<SseS3RootKeys> {
     const roots = new SseS3RootKeys(vault, options);
-    for (const { generation, created, key } of await vault.load()) {
-      roots.#keys.push({ generation, created, keyring: rawAesKeyring(`sse-s3-root-${generation}`, key) });
-      key.fill(0);
+    const loaded = await vault.load();
+    try {
+      for (const { generation, created, key } of loaded) {
+        roots.#keys.push({ generation, created, keyring: rawAesKeyring(`sse-s3-root-${generation}`, key) });
+      }
+    } catch (error) {
+      roots.destroy();
+      throw error;
+    } finally {
+      // The keyrings hold their own copies.
+      for (const { key } of loaded) key.fill(0);
     }
     if (roots.#keys.length === 0) await roots.rotate();
     return roots;
@@ -182,18 +190,25 @@ function directoryVault(directory: string, io: FileIo): RootKeyVault {
   return {
     async load() {
       await ensureDirectory(directory, io);
-      const names = await readdir(directory);
+      // Sorted: generations in order, whatever order the file system lists them in.
+      const names = (await readdir(directory)).sort();
       const found = new Map<number, { created: number; key: Uint8Array }>();
-      for (const name of names) {
-        const match = ROOT_FILE.exec(name);
-        if (match?.[1] !== undefined) found.set(Number(match[1]), await readKeyFile(join(directory, name)));
-      }
-      for (const name of names) {
-        const match = ROOT_LEFTOVER.exec(name);
-        if (match?.[1] === undefined) continue;
-        const generation = Number(match[1]);
-        const adopted = await settleLeftover(files, directory, name, found.has(generation));
-        if (adopted !== undefined) found.set(generation, adopted);
+      try {
+        for (const name of names) {
+          const match = ROOT_FILE.exec(name);
+          if (match?.[1] !== undefined) found.set(Number(match[1]), await readKeyFile(join(directory, name)));
+        }
+        for (const name of names) {
+          const match = ROOT_LEFTOVER.exec(name);
+          if (match?.[1] === undefined) continue;
+          const generation = Number(match[1]);
+          const adopted = await settleLeftover(files, directory, name, found.has(generation));
+          if (adopted !== undefined) found.set(generation, adopted);
+        }
+      } catch (error) {
+        // A later file refused: the keys already decoded are not handed to anyone, so wiped here.
+        for (const { key } of found.values()) key.fill(0);
+        throw error;
       }
       return [...found].map(([generation, read]) => ({ generation, ...read })).sort((a, b) => a.generation - b.generation);
     },

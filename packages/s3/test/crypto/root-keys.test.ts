@@ -76,6 +76,30 @@ describe('SSE-S3 root keys', () => {
     await expect(SseS3RootKeys.openDirectory(directory)).rejects.toThrow(/not an SSE-S3 root key file/);
   });
 
+  it('wipes the keys it already decoded when a later key file is refused', async () => {
+    const directory = tempDirectory('roots-wipe');
+    const roots = await SseS3RootKeys.openDirectory(directory);
+    await roots.rotate();
+    roots.destroy();
+    const keys = join(directory, ROOT_KEYS_DIRECTORY);
+    const first = Buffer.from((JSON.parse(await readFile(join(keys, 'root-00000001.key'), 'utf8')) as { key: string }).key, 'base64');
+    await chmod(join(keys, 'root-00000002.key'), 0o644);
+    // A plain Uint8Array holding generation 1's key, zeroed: its decoded copy (Buffers fill through their own method).
+    const original = Uint8Array.prototype.fill;
+    const wiped: Uint8Array[] = [];
+    const fills = vi.spyOn(Uint8Array.prototype, 'fill').mockImplementation(function (this: Uint8Array, ...args: Parameters<Uint8Array['fill']>) {
+      if (!Buffer.isBuffer(this) && this.length === 32 && first.equals(this)) wiped.push(this);
+      return original.apply(this, args);
+    } as Uint8Array['fill']);
+    try {
+      await expect(SseS3RootKeys.openDirectory(directory)).rejects.toThrow(/mode 0644/);
+    } finally {
+      fills.mockRestore();
+    }
+    expect(wiped).toHaveLength(1);
+    expect([...wiped[0]!].every((byte) => byte === 0)).toBe(true);
+  });
+
   it('never shows key material in logs', async () => {
     const roots = await SseS3RootKeys.inMemory();
     expect(JSON.stringify(roots)).toBe('{"generations":[1]}');
