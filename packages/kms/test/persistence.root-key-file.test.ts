@@ -174,7 +174,11 @@ describe('a directory holding only audit files (sealed under its key too)', () =
 
   it('gets no fresh root key: MISSING_ROOT_KEY, and root.key.tmp (the only copy of its key) is kept', async () => {
     const { directory, key } = await auditOnly();
-    await expect(openDirectoryStore({ directory })).rejects.toMatchObject({ code: 'MISSING_ROOT_KEY' });
+    // Named for what it holds (audit files, no state), and pointing at the probable copy of the key.
+    await expect(openDirectoryStore({ directory })).rejects.toMatchObject({
+      code: 'MISSING_ROOT_KEY',
+      message: `The data directory ${directory} holds files sealed under a root key (snapshots, journals or audit files) but ${join(directory, 'root.key')} is missing; pass the root key it was sealed with (the rootKey option or STRONGBOX_ROOT_KEY) or restore root.key: ${join(directory, 'root.key.tmp')}, left by an interrupted creation of it, may be a copy (check it before renaming it to root.key).`,
+    });
     expect((await readdir(directory)).filter((name) => !name.startsWith('audit-')).sort()).toEqual(['root.key.tmp']);
     expect(await readFile(join(directory, 'root.key.tmp'), 'utf8')).toBe(key);
   });

@@ -75,7 +75,7 @@ describe('root.key', () => {
     const failure = await failureOf(openDirectoryStore({ directory }));
     expect(failure.code).toBe('MISSING_ROOT_KEY');
     expect(failure.message).toBe(
-      `The data directory ${directory} holds state but ${join(directory, 'root.key')} is missing; pass the root key it was sealed with (the rootKey option or STRONGBOX_ROOT_KEY) or restore root.key.`,
+      `The data directory ${directory} holds files sealed under a root key (snapshots, journals or audit files) but ${join(directory, 'root.key')} is missing; pass the root key it was sealed with (the rootKey option or STRONGBOX_ROOT_KEY) or restore root.key.`,
     );
     expect(await readdir(directory)).not.toContain('root.key');
   });

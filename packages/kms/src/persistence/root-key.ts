@@ -21,7 +21,7 @@
  */
 
 import { constants } from 'node:fs';
-import { type FileHandle, open } from 'node:fs/promises';
+import { type FileHandle, lstat, open } from 'node:fs/promises';
 import { createFileExclusivelyDurably, isServiceError } from '@strongbox/service-kernel';
 import { KmsError } from '../errors.ts';
 import { type FileIo, nodeFileIo, pathIn } from './files.ts';
@@ -42,6 +42,14 @@ const TRUNCATED_KEY = /^[A-Za-z0-9+/]{0,43}$/;
 
 /** Where a root key came from. */
 export type RootKeySource = 'option' | 'environment' | 'file' | 'created';
+
+/** Whether anything exists under `path` (a failure to tell reads as no: it only words a message). */
+async function exists(path: string): Promise<boolean> {
+  return lstat(path).then(
+    () => true,
+    () => false,
+  );
+}
 
 /**
  * Decodes a base64 root key.
@@ -98,9 +106,14 @@ export async function resolveRootKey(
   if (existing === 'truncated') return { key: await createRootKeyFile(path, 'replace', io), source: 'created' };
   if (existing !== undefined) return { key: existing, source: 'file' };
   if (hasState) {
+    // `hasState` also covers a directory holding only audit files: "state" would mislead there.
+    const leftover = pathIn(directory, ROOT_KEY_TEMPORARY);
+    const hint = (await exists(leftover))
+      ? `: ${leftover}, left by an interrupted creation of it, may be a copy (check it before renaming it to ${ROOT_KEY_FILE})`
+      : '';
     throw new KmsError(
       'MISSING_ROOT_KEY',
-      `The data directory ${directory} holds state but ${path} is missing; pass the root key it was sealed with (the rootKey option or ${ROOT_KEY_ENV}) or restore ${ROOT_KEY_FILE}.`,
+      `The data directory ${directory} holds files sealed under a root key (snapshots, journals or audit files) but ${path} is missing; pass the root key it was sealed with (the rootKey option or ${ROOT_KEY_ENV}) or restore ${ROOT_KEY_FILE}${hint}.`,
     );
   }
   return { key: await createRootKeyFile(path, 'create', io), source: 'created' };

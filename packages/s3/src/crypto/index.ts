@@ -44,7 +44,7 @@ export {
   type SegmentKeys,
   sealObject,
 } from './object-cipher.ts';
-export { ROOT_KEYS_DIRECTORY, type RootKeyOptions, SseS3RootKeys } from './root-keys.ts';
+export { type DirectoryRootKeyOptions, ROOT_KEYS_DIRECTORY, type RootKeyOptions, SseS3RootKeys } from './root-keys.ts';
 export {
   type CustomerKeyVerifier,
   createCustomerKeyVerifier,

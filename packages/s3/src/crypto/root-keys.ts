@@ -12,13 +12,15 @@
  * fsync, exclusive link, directory fsync, as @strongbox/kms creates its `root.key`) so a key
  * appears only complete; a key file anyone else may read is refused, as OpenSSH refuses a loose
  * private key. A temporary a crash left is removed only once proven redundant, or the interrupted
- * create is completed when it holds a whole key (`settleLeftover`). `SseS3RootKeys.inMemory()` keeps them in memory only (in-process mode).
+ * create is completed when it holds a whole key (`settleLeftover`). Every step that changes the
+ * directory goes through the data-directory store's lease-fenced io when given (as KMS's root key
+ * does), so a process whose lease lapsed adds or removes no key file. `SseS3RootKeys.inMemory()` keeps them in memory only (in-process mode).
  */
 
 import { constants } from 'node:fs';
-import { link, mkdir, open, readdir, readFile, stat, unlink } from 'node:fs/promises';
-import { join } from 'node:path';
-import { createFileExclusivelyDurably, syncDirectory } from '@strongbox/service-kernel';
+import { lstat, mkdir, open, readdir, readFile, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { createFileExclusivelyDurably, type FileIo, nodeFileIo } from '@strongbox/service-kernel';
 import { type EncryptionContext, type Keyring, rawAesKeyring, type WrappedDataKey } from './envelope-adapter.ts';
 
 /** The directory under the data directory that holds the root keys. */
@@ -34,6 +36,18 @@ export interface RootKeyOptions {
   readonly rotationPeriodMs?: number;
   /** Milliseconds since the epoch. */
   readonly now?: () => number;
+}
+
+/** Options of root keys kept in a data directory. */
+export interface DirectoryRootKeyOptions extends RootKeyOptions {
+  /**
+   * Every step that changes the key directory goes through it (creating it, a key file's create,
+   * a leftover's link and unlinks, the directory fsyncs): pass the data-directory store's
+   * lease-fenced io (`ObjectStore.dataDirectoryIo`) so a process whose lease lapsed creates or
+   * removes no key file beside the new holder's. Reads stay plain. Default: the kernel's
+   * `nodeFileIo` (no lease).
+   */
+  readonly io?: FileIo;
 }
 
 interface RootKey {
@@ -79,17 +93,26 @@ export class SseS3RootKeys implements Keyring {
 
   /**
    * Root keys kept in `<directory>/sse-s3-root-keys/`, creating the first on first use.
-   * @throws Error if a key file is malformed or readable by group or others.
+   * @throws Error if a key file is malformed, unreadable or readable by group or others; what
+   *   `options.io` throws (the `ServiceError` `LEASE_LOST` of a fenced io once its lease is lost).
    */
-  static async openDirectory(directory: string, options: RootKeyOptions = {}): Promise<SseS3RootKeys> {
-    return SseS3RootKeys.#open(directoryVault(join(directory, ROOT_KEYS_DIRECTORY)), options);
+  static async openDirectory(directory: string, options: DirectoryRootKeyOptions = {}): Promise<SseS3RootKeys> {
+    return SseS3RootKeys.#open(directoryVault(join(directory, ROOT_KEYS_DIRECTORY), options.io ?? nodeFileIo), options);
   }
 
   static async #open(vault: RootKeyVault, options: RootKeyOptions): Promise<SseS3RootKeys> {
     const roots = new SseS3RootKeys(vault, options);
-    for (const { generation, created, key } of await vault.load()) {
-      roots.#keys.push({ generation, created, keyring: rawAesKeyring(`sse-s3-root-${generation}`, key) });
-      key.fill(0);
+    const loaded = await vault.load();
+    try {
+      for (const { generation, created, key } of loaded) {
+        roots.#keys.push({ generation, created, keyring: rawAesKeyring(`sse-s3-root-${generation}`, key) });
+      }
+    } catch (error) {
+      roots.destroy();
+      throw error;
+    } finally {
+      // The keyrings hold their own copies.
+      for (const { key } of loaded) key.fill(0);
     }
     if (roots.#keys.length === 0) await roots.rotate();
     return roots;
@@ -162,22 +185,30 @@ export class SseS3RootKeys implements Keyring {
   }
 }
 
-function directoryVault(directory: string): RootKeyVault {
+function directoryVault(directory: string, io: FileIo): RootKeyVault {
+  const files = fileSteps(io);
   return {
     async load() {
-      await mkdir(directory, { recursive: true, mode: 0o700 });
-      const names = await readdir(directory);
+      await ensureDirectory(directory, io);
+      // Sorted: generations in order, whatever order the file system lists them in.
+      const names = (await readdir(directory)).sort();
       const found = new Map<number, { created: number; key: Uint8Array }>();
-      for (const name of names) {
-        const match = ROOT_FILE.exec(name);
-        if (match?.[1] !== undefined) found.set(Number(match[1]), await readKeyFile(join(directory, name)));
-      }
-      for (const name of names) {
-        const match = ROOT_LEFTOVER.exec(name);
-        if (match?.[1] === undefined) continue;
-        const generation = Number(match[1]);
-        const adopted = await settleLeftover(directory, name, found.has(generation));
-        if (adopted !== undefined) found.set(generation, adopted);
+      try {
+        for (const name of names) {
+          const match = ROOT_FILE.exec(name);
+          if (match?.[1] !== undefined) found.set(Number(match[1]), await readKeyFile(join(directory, name)));
+        }
+        for (const name of names) {
+          const match = ROOT_LEFTOVER.exec(name);
+          if (match?.[1] === undefined) continue;
+          const generation = Number(match[1]);
+          const adopted = await settleLeftover(files, directory, name, found.has(generation));
+          if (adopted !== undefined) found.set(generation, adopted);
+        }
+      } catch (error) {
+        // A later file refused: the keys already decoded are not handed to anyone, so wiped here.
+        for (const { key } of found.values()) key.fill(0);
+        throw error;
       }
       return [...found].map(([generation, read]) => ({ generation, ...read })).sort((a, b) => a.generation - b.generation);
     },
@@ -188,7 +219,7 @@ function directoryVault(directory: string): RootKeyVault {
       const text = new TextEncoder().encode(`${JSON.stringify({ created, key: Buffer.from(key.buffer, key.byteOffset, key.length).toString('base64') })}\n`);
       try {
         // Exclusive (link): a generation is never overwritten.
-        await createFileExclusivelyDurably(path, text);
+        await createFileExclusivelyDurably(path, text, { io });
       } finally {
         text.fill(0);
       }
@@ -209,12 +240,72 @@ function directoryVault(directory: string): RootKeyVault {
  * - `root-<n>.key` is missing and the leftover is a whole key: the create is completed (fsync,
  *   link, unlink, directory fsync) and the key returned. If the key was never used this only adds
  *   a generation; if it was, this restores the only copy.
- * @throws Error if a whole key in it is readable by group or others; the file system's errors.
+ * - anything but a regular file under the name (a directory, a symlink) is kept, with a warning.
+ *
+ * Another process loading the directory at the same time (two opens racing, or a holder whose
+ * lease lapsed) may settle the same leftover between these steps: a leftover gone (ENOENT) or a
+ * `root-<n>.key` already in place at the link (EEXIST) means it was settled, and the key is read
+ * back from `root-<n>.key`.
+ * @throws Error if a whole key in it is readable by group or others, or cannot be read; the file
+ *   system's errors.
  */
-async function settleLeftover(directory: string, name: string, finalExists: boolean): Promise<{ created: number; key: Uint8Array } | undefined> {
+async function settleLeftover(
+  files: FileSteps,
+  directory: string,
+  name: string,
+  finalExists: boolean,
+): Promise<{ created: number; key: Uint8Array } | undefined> {
   const leftover = join(directory, name);
   const final = join(directory, name.slice(0, -'.tmp'.length));
+  // Only a regular file is what `createFileExclusivelyDurably` writes; anything else under the
+  // name (a directory, a symlink) is no key of ours and must not stop the start, as in KMS.
+  const kind = await lstat(leftover).catch((error: unknown) => (errorCode(error) === 'ENOENT' ? undefined : Promise.reject(error)));
+  if (kind !== undefined && !kind.isFile()) {
+    process.emitWarning(`Kept ${leftover}: it is not a regular file, so not a root key written here; remove it by hand.`, {
+      code: 'STRONGBOX_ROOT_KEY_LEFTOVER',
+    });
+    return undefined;
+  }
   if (finalExists) {
+    await settleBeside(files, directory, leftover, final);
+    return undefined;
+  }
+  let read: Awaited<ReturnType<typeof readKeyText>>;
+  try {
+    read = await readKeyText(leftover, { sync: true });
+  } catch (error) {
+    if (errorCode(error) === 'ENOENT') return readKeyFile(final);
+    throw error;
+  }
+  if (read.parsed === undefined) {
+    await files.unlinkIfPresent(leftover);
+    await files.syncDirectory(directory);
+    return undefined;
+  }
+  try {
+    refuseLooseMode(leftover, read.mode);
+    await files.link(leftover, final);
+  } catch (error) {
+    read.parsed.key.fill(0);
+    const code = errorCode(error);
+    if (code === 'ENOENT') return readKeyFile(final);
+    if (code === 'EEXIST') {
+      await settleBeside(files, directory, leftover, final);
+      return readKeyFile(final);
+    }
+    throw error;
+  }
+  await files.unlinkIfPresent(leftover);
+  await files.syncDirectory(directory);
+  return read.parsed;
+}
+
+/**
+ * A leftover beside its `root-<n>.key`: removed if a second name of it or the same bytes, else
+ * kept with a warning. One already removed (by another process settling it) is left alone.
+ */
+async function settleBeside(files: FileSteps, directory: string, leftover: string, final: string): Promise<void> {
+  try {
     const [a, b] = await Promise.all([stat(leftover), stat(final)]);
     const same = (a.dev === b.dev && a.ino === b.ino) || (await sameBytes(leftover, final));
     if (!same) {
@@ -224,23 +315,56 @@ async function settleLeftover(directory: string, name: string, finalExists: bool
           code: 'STRONGBOX_ROOT_KEY_LEFTOVER',
         },
       );
-      return undefined;
+      return;
     }
-    await unlink(leftover);
-    await syncDirectory(directory);
-    return undefined;
+    await files.unlink(leftover);
+  } catch (error) {
+    if (errorCode(error) !== 'ENOENT') throw error;
   }
-  const read = await readKeyText(leftover, { sync: true });
-  if (read.parsed === undefined) {
-    await unlink(leftover);
-    await syncDirectory(directory);
-    return undefined;
-  }
-  refuseLooseMode(leftover, read.mode);
-  await link(leftover, final);
-  await unlink(leftover);
-  await syncDirectory(directory);
-  return read.parsed;
+  await files.syncDirectory(directory);
+}
+
+/** The steps that change the key directory, through `io` (a fenced io refuses them once its lease is lost). */
+interface FileSteps {
+  link(existing: string, path: string): Promise<void>;
+  unlink(path: string): Promise<void>;
+  unlinkIfPresent(path: string): Promise<void>;
+  syncDirectory(directory: string): Promise<void>;
+}
+
+function fileSteps(io: FileIo): FileSteps {
+  const unlink = io.unlink ?? nodeFileIo.unlink!;
+  return {
+    link: io.link ?? nodeFileIo.link!,
+    unlink,
+    unlinkIfPresent: (path) =>
+      unlink(path).catch((error: unknown) => {
+        if (errorCode(error) !== 'ENOENT') throw error;
+      }),
+    syncDirectory: io.syncDirectory ?? nodeFileIo.syncDirectory!,
+  };
+}
+
+/**
+ * Creates the key directory through `io` if it is missing (the data directory above it, which
+ * the store creates before taking its lock, plainly).
+ */
+async function ensureDirectory(directory: string, io: FileIo): Promise<void> {
+  if (
+    await stat(directory).then(
+      () => true,
+      (error: unknown) => (errorCode(error) === 'ENOENT' ? false : Promise.reject(error)),
+    )
+  )
+    return;
+  await mkdir(dirname(directory), { recursive: true, mode: 0o700 });
+  await (io.mkdir ?? nodeFileIo.mkdir!)(directory, 0o700).catch((error: unknown) => {
+    if (errorCode(error) !== 'EEXIST') throw error;
+  });
+}
+
+function errorCode(error: unknown): unknown {
+  return (error as { code?: unknown } | null)?.code;
 }
 
 /** Whether two (small, secret) files hold the same bytes; the copies read are wiped. */
@@ -273,6 +397,8 @@ function refuseLooseMode(path: string, mode: number): void {
  * Reads a key file through one handle (so it cannot be swapped between the mode check and the
  * read): its mode, and its key, or `undefined` if it is not a whole key file. `sync` fsyncs it
  * first (a leftover about to be linked may never have been).
+ * @throws Error naming `path` if it cannot be read (the file system's error as its cause); the
+ *   file system's error if it cannot be opened or fsynced.
  */
 async function readKeyText(
   path: string,
@@ -283,9 +409,18 @@ async function readKeyText(
     const { mode } = await handle.stat();
     if (options.sync) await handle.sync();
     // The JSON text and the base64 string cannot be wiped (JavaScript strings); the decoded bytes are.
+    // Read outside the parse's `try`: a failed read (EIO) says nothing about the content, and a
+    // leftover taken for "not a whole key" would be removed, though it may be a key's only copy.
+    let text: string;
+    try {
+      text = await handle.readFile('utf8');
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException | null)?.code ?? (error as Error | null)?.name;
+      throw new Error(`Could not read the SSE-S3 root key file ${path} (${code}); nothing was changed.`, { cause: error });
+    }
     let parsed: { created?: unknown; key?: unknown };
     try {
-      parsed = JSON.parse(await handle.readFile('utf8')) as { created?: unknown; key?: unknown };
+      parsed = JSON.parse(text) as { created?: unknown; key?: unknown };
     } catch {
       return { mode, parsed: undefined };
     }

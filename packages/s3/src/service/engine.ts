@@ -82,7 +82,14 @@ export async function startEngine(
   }
   let roots: SseS3RootKeys;
   try {
-    roots = options.rootKeys ?? (directory === undefined ? await SseS3RootKeys.inMemory({ now }) : await SseS3RootKeys.openDirectory(directory, { now }));
+    // Through the lease-fenced io of the store opened on the directory above: a process whose
+    // lease lapsed creates no root key file.
+    const io = directory === undefined ? undefined : store.dataDirectoryIo;
+    roots =
+      options.rootKeys ??
+      (directory === undefined
+        ? await SseS3RootKeys.inMemory({ now })
+        : await SseS3RootKeys.openDirectory(directory, { now, ...(io === undefined ? {} : { io }) }));
   } catch (error) {
     if (storage === undefined || directory !== undefined) await store.close();
     await kmsOwned?.close();

@@ -25,6 +25,7 @@
  * the store.
  */
 
+import type { FileIo } from '@strongbox/service-kernel';
 import { S3Error } from '../errors.ts';
 import { blobIdGenerator } from './blob-ids.ts';
 import { openReader, pinningFor, writeBlob } from './blob-lifecycle.ts';
@@ -70,9 +71,12 @@ export interface StoreEnvironment {
 
 /** An `ObjectStore` over any `Persistence`. */
 export class IndexedObjectStore implements ObjectStore {
+  /** The persistence's (a field, not a getter: a caller's Proxy of the store reads it too). */
+  readonly dataDirectoryIo: FileIo | undefined;
   readonly #store: StoreState;
 
   private constructor(persistence: Persistence, environment: StoreEnvironment) {
+    this.dataDirectoryIo = persistence.dataDirectoryIo;
     this.#store = {
       persistence,
       buckets: new Map(),

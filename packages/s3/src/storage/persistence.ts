@@ -8,6 +8,7 @@
  * at the next open).
  */
 
+import type { FileIo } from '@strongbox/service-kernel';
 import type { BodySource, StoredFields } from './types.ts';
 
 /** One stored segment of an object: a blob and its length. */
@@ -74,6 +75,12 @@ export interface Persistence {
    * is then pinned to the manifest naming it (`blob-pin.ts`). Memory needs no pins.
    */
   readonly atRest?: boolean;
+  /**
+   * The file operations of the data directory this persistence keeps its records in, fenced by
+   * its lease (`fencedFileIo`), for other files kept in that directory (the SSE-S3 root keys): a
+   * process whose lease lapsed must not change them either. Absent without a data directory.
+   */
+  readonly dataDirectoryIo?: FileIo;
   load(): Promise<readonly LoadedBucket[]>;
   /** Writes a new blob from a stream; nothing is left behind if the stream fails. */
   writeBlob(bucket: string, blobId: string, body: BodySource): Promise<number>;

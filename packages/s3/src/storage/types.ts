@@ -11,6 +11,8 @@
  * durable backend, acknowledged only once it survives a crash.
  */
 
+import type { FileIo } from '@strongbox/service-kernel';
+
 /** Metadata the engine keeps with a bucket, object, upload or part: string pairs. */
 export type StoredFields = Readonly<Record<string, string>>;
 
@@ -293,4 +295,12 @@ export interface ObjectStore {
 
   /** Waits for work in flight and releases resources (a directory store's lock). */
   close(): Promise<void>;
+
+  /**
+   * A data-directory store's file operations fenced by its lease (the service kernel's
+   * `fencedFileIo`), for other files kept in its directory: the engine's SSE-S3 root keys go
+   * through them, so a process whose lease lapsed creates no root key beside the new holder's.
+   * Absent for a store without a data directory.
+   */
+  readonly dataDirectoryIo?: FileIo | undefined;
 }

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { chmod, link, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { readlinkSync } from 'node:fs';
+import { chmod, type FileHandle, link, lstat, mkdir, open, readdir, readFile, rename, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fencedFileIo, isServiceError, nodeFileIo, ServiceError } from '@strongbox/service-kernel';
 import { describe, expect, it, vi } from 'vitest';
 import { ROOT_KEYS_DIRECTORY, SseS3RootKeys } from '../../src/index.ts';
 import { tempDirectory } from '../helpers/temp.ts';
@@ -74,6 +76,30 @@ describe('SSE-S3 root keys', () => {
     await expect(SseS3RootKeys.openDirectory(directory)).rejects.toThrow(/not an SSE-S3 root key file/);
   });
 
+  it('wipes the keys it already decoded when a later key file is refused', async () => {
+    const directory = tempDirectory('roots-wipe');
+    const roots = await SseS3RootKeys.openDirectory(directory);
+    await roots.rotate();
+    roots.destroy();
+    const keys = join(directory, ROOT_KEYS_DIRECTORY);
+    const first = Buffer.from((JSON.parse(await readFile(join(keys, 'root-00000001.key'), 'utf8')) as { key: string }).key, 'base64');
+    await chmod(join(keys, 'root-00000002.key'), 0o644);
+    // A plain Uint8Array holding generation 1's key, zeroed: its decoded copy (Buffers fill through their own method).
+    const original = Uint8Array.prototype.fill;
+    const wiped: Uint8Array[] = [];
+    const fills = vi.spyOn(Uint8Array.prototype, 'fill').mockImplementation(function (this: Uint8Array, ...args: Parameters<Uint8Array['fill']>) {
+      if (!Buffer.isBuffer(this) && this.length === 32 && first.equals(this)) wiped.push(this);
+      return original.apply(this, args);
+    } as Uint8Array['fill']);
+    try {
+      await expect(SseS3RootKeys.openDirectory(directory)).rejects.toThrow(/mode 0644/);
+    } finally {
+      fills.mockRestore();
+    }
+    expect(wiped).toHaveLength(1);
+    expect([...wiped[0]!].every((byte) => byte === 0)).toBe(true);
+  });
+
   it('never shows key material in logs', async () => {
     const roots = await SseS3RootKeys.inMemory();
     expect(JSON.stringify(roots)).toBe('{"generations":[1]}');
@@ -133,6 +159,107 @@ describe('SSE-S3 root keys', () => {
         warnings.mockRestore();
       }
       expect(await readFile(join(keys, 'root-00000001.key.tmp'), 'utf8')).toBe(other);
+    });
+    it('is kept, with a warning, and the open goes on, when it is no regular file (a directory, a symlink)', async () => {
+      const { directory, keys, second } = await twoGenerations('roots-not-a-file');
+      await mkdir(join(keys, 'root-00000001.key.tmp'));
+      await symlink(join(keys, 'root-00000002.key'), join(keys, 'root-00000003.key.tmp'));
+      const warnings = vi.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+      try {
+        const roots = await SseS3RootKeys.openDirectory(directory);
+        expect(roots.generations).toEqual([1, 2]);
+        expect(Buffer.from((await roots.unwrapDataKey(second, CONTEXT))!)).toEqual(Buffer.alloc(32, 2));
+        const kept = warnings.mock.calls.filter(([, options]) => (options as { code?: string } | undefined)?.code === 'STRONGBOX_ROOT_KEY_LEFTOVER');
+        expect(kept.map(([message]) => String(message).match(/root-\d+\.key\.tmp/)?.[0]).sort()).toEqual(['root-00000001.key.tmp', 'root-00000003.key.tmp']);
+      } finally {
+        warnings.mockRestore();
+      }
+      expect((await readdir(keys)).sort()).toEqual(['root-00000001.key', 'root-00000001.key.tmp', 'root-00000002.key', 'root-00000003.key.tmp']);
+      expect((await lstat(join(keys, 'root-00000003.key.tmp'))).isSymbolicLink()).toBe(true);
+    });
+
+    it('is settled once when two processes load at once: both open with the key, none fails', async () => {
+      // Several rounds: which step of the one the other's link or unlink lands before varies.
+      for (let round = 0; round < 8; round++) {
+        const { directory, keys, second } = await twoGenerations(`roots-concurrent-${round}`);
+        const text = await readFile(join(keys, 'root-00000002.key'), 'utf8');
+        await rename(join(keys, 'root-00000002.key'), join(keys, 'root-00000002.key.tmp'));
+        const opened = await Promise.all([SseS3RootKeys.openDirectory(directory), SseS3RootKeys.openDirectory(directory)]);
+        for (const roots of opened) {
+          expect(roots.generations).toEqual([1, 2]);
+          expect(Buffer.from((await roots.unwrapDataKey(second, CONTEXT))!)).toEqual(Buffer.alloc(32, 2));
+          roots.destroy();
+        }
+        expect((await readdir(keys)).sort()).toEqual(['root-00000001.key', 'root-00000002.key']);
+        expect(await readFile(join(keys, 'root-00000002.key'), 'utf8')).toBe(text);
+      }
+    });
+
+    // /proc/self/fd names the file a handle reads, so the failure hits exactly the leftover.
+    it.skipIf(process.platform !== 'linux')('is kept, and the open fails, when reading it fails (EIO is no proof it is not a whole key)', async () => {
+      const { directory, keys } = await twoGenerations('roots-leftover-eio');
+      const text = await readFile(join(keys, 'root-00000002.key'), 'utf8');
+      await rename(join(keys, 'root-00000002.key'), join(keys, 'root-00000002.key.tmp'));
+      const probe = await open(join(keys, 'root-00000002.key.tmp'), 'r');
+      const prototype = Object.getPrototypeOf(probe) as FileHandle;
+      await probe.close();
+      const original = prototype.readFile;
+      const reads = vi.spyOn(prototype, 'readFile').mockImplementation(function (this: FileHandle, ...args: Parameters<FileHandle['readFile']>) {
+        if (readlinkSync(`/proc/self/fd/${this.fd}`).endsWith('.key.tmp'))
+          return Promise.reject(Object.assign(new Error('EIO: i/o error, read'), { code: 'EIO' }));
+        return original.apply(this, args);
+      } as FileHandle['readFile']);
+      try {
+        await expect(SseS3RootKeys.openDirectory(directory)).rejects.toThrow(/root-00000002\.key\.tmp.*EIO/);
+      } finally {
+        reads.mockRestore();
+      }
+      expect((await readdir(keys)).sort()).toEqual(['root-00000001.key', 'root-00000002.key.tmp']);
+      expect(await readFile(join(keys, 'root-00000002.key.tmp'), 'utf8')).toBe(text);
+    });
+  });
+
+  describe('through a lease-fenced io (the data-directory store’s)', () => {
+    /** A lease whose `confirm` refuses once `lost` is set, as the kernel's does after a takeover. */
+    function lease() {
+      const state = { lost: false };
+      const io = fencedFileIo(nodeFileIo, {
+        confirm: async () => {
+          if (state.lost) throw new ServiceError('LEASE_LOST', 'the data directory was taken over', []);
+        },
+      });
+      return { state, io };
+    }
+
+    it('creates no root key file once the lease is lost: the rotation fails, the files are as they were', async () => {
+      const directory = tempDirectory('roots-fenced');
+      const { state, io } = lease();
+      const roots = await SseS3RootKeys.openDirectory(directory, { io });
+      expect(roots.generations).toEqual([1]);
+      state.lost = true;
+      const refused = await roots.rotate().catch((error: unknown) => error);
+      expect(isServiceError(refused, 'LEASE_LOST')).toBe(true);
+      expect(roots.generations).toEqual([1]);
+      expect(await readdir(join(directory, ROOT_KEYS_DIRECTORY))).toEqual(['root-00000001.key']);
+    });
+
+    it('neither creates the first key nor settles a leftover once the lease is lost', async () => {
+      const fresh = tempDirectory('roots-fenced-fresh');
+      const first = lease();
+      first.state.lost = true;
+      const refused = await SseS3RootKeys.openDirectory(fresh, { io: first.io }).catch((error: unknown) => error);
+      expect(isServiceError(refused, 'LEASE_LOST')).toBe(true);
+      expect(await readdir(fresh)).toEqual([]);
+
+      const directory = tempDirectory('roots-fenced-leftover');
+      (await SseS3RootKeys.openDirectory(directory)).destroy();
+      const keys = join(directory, ROOT_KEYS_DIRECTORY);
+      await rename(join(keys, 'root-00000001.key'), join(keys, 'root-00000001.key.tmp'));
+      const second = lease();
+      second.state.lost = true;
+      const settled = await SseS3RootKeys.openDirectory(directory, { io: second.io }).catch((error: unknown) => error);
+      expect(isServiceError(settled, 'LEASE_LOST')).toBe(true);
+      expect(await readdir(keys)).toEqual(['root-00000001.key.tmp']);
     });
   });
 

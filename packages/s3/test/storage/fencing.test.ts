@@ -13,8 +13,8 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { __TESTS, isServiceError } from '@strongbox/service-kernel';
-import { describe, expect, it } from 'vitest';
-import { type ObjectStore, openFileSystemObjectStore, S3 } from '../../src/index.ts';
+import { describe, expect, it, vi } from 'vitest';
+import { type ObjectStore, openFileSystemObjectStore, ROOT_KEYS_DIRECTORY, S3, SseS3RootKeys } from '../../src/index.ts';
 import { catchS3Async } from '../helpers/errors.ts';
 import { generationPath } from '../helpers/layout.ts';
 import { tempDirectory } from '../helpers/temp.ts';
@@ -150,6 +150,30 @@ describe.skipIf(process.platform !== 'linux')('the S3 engine on a data directory
       expect(errors).toHaveLength(1);
       await b.store.close();
     } finally {
+      await s3.close();
+    }
+  });
+
+  it('creates no SSE-S3 root key file once taken over: its root keys go through the store’s fenced io', async () => {
+    const directory = tempDirectory('fence-root-keys');
+    const opens = vi.spyOn(SseS3RootKeys, 'openDirectory');
+    const s3 = new S3({ storage: { directory } });
+    try {
+      await s3.createBucket({ Bucket: 'fenced' });
+      expect(opens).toHaveBeenCalledTimes(1);
+      const roots = await (opens.mock.results[0]!.value as Promise<SseS3RootKeys>);
+      await roots.rotate();
+      expect(roots.generations).toEqual([1, 2]);
+
+      await __TESTS.asAnotherProcess(directory);
+      const b = await holder(directory);
+      const refused = await roots.rotate().catch((error: unknown) => error);
+      expect(isServiceError(refused, 'LEASE_LOST')).toBe(true);
+      expect(roots.generations).toEqual([1, 2]);
+      expect((await readdir(join(directory, ROOT_KEYS_DIRECTORY))).sort()).toEqual(['root-00000001.key', 'root-00000002.key']);
+      await b.store.close();
+    } finally {
+      opens.mockRestore();
       await s3.close();
     }
   });

@@ -21,6 +21,7 @@ import { join } from 'node:path';
 import {
   type DirectoryLease,
   type FileIo,
+  fencedFileIo,
   isServiceError,
   nodeFileIo,
   replaceFileDurably,
@@ -51,6 +52,8 @@ import { encodeRecord } from './records.ts';
 export class FileSystemPersistence implements Persistence {
   /** Blobs in the data directory (or an upstream bucket) are pinned to their manifests. */
   readonly atRest = true;
+  /** `io` fenced by the lease, for the SSE-S3 root keys beside the buckets. */
+  readonly dataDirectoryIo: FileIo;
   readonly #root: string;
   readonly #lease: DirectoryLease;
   readonly #blobs: BlobStorage;
@@ -64,6 +67,7 @@ export class FileSystemPersistence implements Persistence {
     this.#lease = lease;
     this.#blobs = blobs;
     this.#io = io;
+    this.dataDirectoryIo = fencedFileIo(io, lease);
   }
 
   async load(): Promise<readonly LoadedBucket[]> {
