@@ -39,9 +39,7 @@ export async function withTags(
  * already are so (untagging an untagged object, the same tags again): nothing to write.
  */
 function replacedTags(fields: StoredFields, json: string | undefined): StoredFields | undefined {
-  // Public values (the stored tag set's JSON), so a plain comparison.
-  const stored = fields[OBJECT_FIELDS.tags];
-  if (stored === json) return undefined;
+  if (fields[OBJECT_FIELDS.tags] === json) return undefined;
   const next: Record<string, string> = Object.assign(Object.create(null) as Record<string, string>, fields);
   if (json === undefined) delete next[OBJECT_FIELDS.tags];
   else next[OBJECT_FIELDS.tags] = json;
