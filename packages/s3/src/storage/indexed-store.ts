@@ -192,7 +192,7 @@ export class IndexedObjectStore implements ObjectStore {
   async updateObjectMetadata(
     target: BucketTarget,
     key: string,
-    metadata: StoredFields | ((current: ObjectInfo) => StoredFields | undefined),
+    metadata: StoredFields | ((current: ObjectInfo) => StoredFields),
     options?: { readonly keepLastModified?: boolean },
   ): Promise<ObjectInfo> {
     const bucket = bucketName(target);
@@ -201,8 +201,6 @@ export class IndexedObjectStore implements ObjectStore {
       const old = state.objects.get(key);
       if (old === undefined) throw new S3Error('NoSuchKey', { fields: [['Key', key]] });
       const fields = typeof metadata === 'function' ? metadata(objectInfo(old)) : metadata;
-      // Nothing to change: no durable rewrite (a data directory would fsync an identical record).
-      if (fields === undefined) return objectInfo(old);
       const lastModified = options?.keepLastModified === true ? old.lastModified : this.#store.now();
       const record: ObjectRecord = { ...old, lastModified, metadata: copyFields(fields) };
       await persisted(this.#store.persistence.writeObject(bucket, record), () => state.objects.set(key, record));

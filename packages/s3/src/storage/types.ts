@@ -247,14 +247,13 @@ export interface ObjectStore {
    * called under the key's lock on the object as it is then (atomic, as for `updateBucket`: fields
    * built from an earlier read would put one object's record on another's bytes). The object's
    * time becomes now unless `options.keepLastModified` (PutObjectTagging: tags are a subresource
-   * and leave Last-Modified as it was). An `update` that answers undefined leaves the object as it
-   * is, its time included, and writes nothing (DeleteObjectTagging on an untagged object).
+   * and leave Last-Modified as it was).
    * @throws S3Error NoSuchBucket, NoSuchKey, or whatever `update` throws (nothing is written then).
    */
   updateObjectMetadata(
     bucket: BucketTarget,
     key: string,
-    metadata: StoredFields | ((current: ObjectInfo) => StoredFields | undefined),
+    metadata: StoredFields | ((current: ObjectInfo) => StoredFields),
     options?: { readonly keepLastModified?: boolean },
   ): Promise<ObjectInfo>;
   /**

@@ -11,11 +11,9 @@ import {
   CreateBucketCommand,
   CreateMultipartUploadCommand,
   DeleteObjectCommand,
-  DeleteObjectTaggingCommand,
   GetObjectCommand,
   ListPartsCommand,
   PutObjectCommand,
-  PutObjectTaggingCommand,
   type S3Client,
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
@@ -99,24 +97,5 @@ describe('a disk fault on the wire', () => {
     expect(await sdkError(client.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'k' })))).toMatchObject({ name: 'NoSuchKey' });
     const retried = await client.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: 'k' }));
     expect(retried.$metadata.httpStatusCode).toBe(204);
-  });
-});
-
-describe('what a tagging call writes', () => {
-  /** The file steps `call` takes (none failing). */
-  async function fileSteps(call: Promise<unknown>): Promise<readonly string[]> {
-    faults.arm(() => false, 'EIO');
-    await call;
-    return faults.disarm().calls.map((seen) => seen.step);
-  }
-
-  it('DeleteObjectTagging on an untagged object rewrites nothing; on a tagged one, the record', async () => {
-    expect(await fileSteps(client.send(new DeleteObjectTaggingCommand({ Bucket: BUCKET, Key: 'k' })))).toEqual([]);
-    expect(await fileSteps(client.send(new PutObjectTaggingCommand({ Bucket: BUCKET, Key: 'k', Tagging: { TagSet: [{ Key: 'a', Value: '1' }] } })))).toContain(
-      'rename',
-    );
-    expect(await fileSteps(client.send(new DeleteObjectTaggingCommand({ Bucket: BUCKET, Key: 'k' })))).toContain('rename');
-    expect(await fileSteps(client.send(new DeleteObjectTaggingCommand({ Bucket: BUCKET, Key: 'k' })))).toEqual([]);
-    expect(await text('k')).toBe('old object');
   });
 });

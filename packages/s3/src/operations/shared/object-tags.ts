@@ -34,12 +34,8 @@ export async function withTags(
   }
 }
 
-/**
- * `fields` with their tags field set to `json` (removed for undefined); undefined when they
- * already are so (untagging an untagged object, the same tags again): nothing to write.
- */
-function replacedTags(fields: StoredFields, json: string | undefined): StoredFields | undefined {
-  if (fields[OBJECT_FIELDS.tags] === json) return undefined;
+/** `fields` with their tags field set to `json` (removed for undefined). */
+function replacedTags(fields: StoredFields, json: string | undefined): StoredFields {
   const next: Record<string, string> = Object.assign(Object.create(null) as Record<string, string>, fields);
   if (json === undefined) delete next[OBJECT_FIELDS.tags];
   else next[OBJECT_FIELDS.tags] = json;
