@@ -274,7 +274,7 @@ async function settleLeftover(
   try {
     read = await readKeyText(leftover, { sync: true });
   } catch (error) {
-    if (errorCode(error) === 'ENOENT') return readKeyFile(final);
+    if (errorCode(error) === 'ENOENT') return settledElsewhere(final);
     throw error;
   }
   if (read.parsed === undefined) {
@@ -288,7 +288,7 @@ async function settleLeftover(
   } catch (error) {
     read.parsed.key.fill(0);
     const code = errorCode(error);
-    if (code === 'ENOENT') return readKeyFile(final);
+    if (code === 'ENOENT') return settledElsewhere(final);
     if (code === 'EEXIST') {
       await settleBeside(files, directory, leftover, final);
       return readKeyFile(final);
@@ -376,6 +376,19 @@ async function sameBytes(a: string, b: string): Promise<boolean> {
     x.fill(0);
     y.fill(0);
   }
+}
+
+/**
+ * A leftover that vanished under this load: another loader settled it, either linking it as
+ * `final` (read it from there) or removing it as torn, in which case no `final` exists and the
+ * generation never was.
+ */
+async function settledElsewhere(final: string): Promise<{ created: number; key: Uint8Array } | undefined> {
+  const linked = await lstat(final).then(
+    () => true,
+    (error: unknown) => (errorCode(error) === 'ENOENT' ? false : Promise.reject(error)),
+  );
+  return linked ? readKeyFile(final) : undefined;
 }
 
 async function readKeyFile(path: string): Promise<{ created: number; key: Uint8Array }> {
