@@ -38,7 +38,7 @@ it('goes on without a torn leftover that another loader removed between listing 
     expect(roots.generations).toEqual([1]);
     roots.destroy();
   } finally {
-    hook.onLstat = undefined;
+    delete hook.onLstat;
   }
   expect(await readdir(keys)).toEqual(['root-00000001.key']);
 });
