@@ -5,8 +5,8 @@
  */
 
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
+import { type AddressInfo, connect } from 'node:net';
+import { CreateBucketCommand, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import {
   createPostPolicyVerifier,
   createSigV4Authenticator,
@@ -77,6 +77,54 @@ export async function listen(handler: StreamingHandler): Promise<{ url: string; 
         server.close(() => resolve());
       }),
   };
+}
+
+/** An engine served on a loopback port, with an SDK client over the socket and one in process. */
+export interface ServedEngine {
+  readonly engine: WireEngine;
+  readonly server: Awaited<ReturnType<typeof listen>>;
+  /** Over the socket; one attempt, so a 500 is not retried out of sight. */
+  readonly client: S3Client;
+  /** The same engine in process (an `https:` endpoint). */
+  readonly inProcess: S3Client;
+  /** Destroys both clients, then closes the server and the engine. */
+  close(): Promise<void>;
+}
+
+/**
+ * A fresh engine (see `wireEngine`) on a loopback port with `bucket` created, for the tests that
+ * read what goes over a real socket.
+ * @example const { client, server, close } = await served('files'); … await close();
+ */
+export async function served(bucket: string, options: WireOptions = {}): Promise<ServedEngine> {
+  const engine = wireEngine(options);
+  const server = await listen(engine.handler);
+  const client = new S3Client({ endpoint: server.url, region: REGION, credentials: CREDENTIALS, forcePathStyle: true, maxAttempts: 1 });
+  const inProcess = inProcessClient(engine.handler);
+  const close = async (): Promise<void> => {
+    client.destroy();
+    inProcess.destroy();
+    await server.close();
+    await engine.close();
+  };
+  try {
+    await client.send(new CreateBucketCommand({ Bucket: bucket }));
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  return { engine, server, client, inProcess, close };
+}
+
+/** The raw bytes of one exchange on a fresh connection (the request sent whole, then half-closed). */
+export function rawExchange(port: number, request: string | Uint8Array): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => socket.end(request));
+    const chunks: Buffer[] = [];
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    socket.on('error', reject);
+    socket.on('close', () => resolve(Buffer.concat(chunks)));
+  });
 }
 
 /** The error an SDK call rejects with (fails the test if it resolves). */

@@ -10,11 +10,11 @@
  */
 
 import { connect } from 'node:net';
-import { CreateBucketCommand, HeadObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { S3Error } from '../../src/index.ts';
-import { CREDENTIALS, listen, REGION, wireEngine } from '../helpers/wire.ts';
+import { served } from '../helpers/wire.ts';
 
 const closing: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -22,16 +22,9 @@ afterEach(async () => {
 });
 
 async function start() {
-  const engine = wireEngine();
-  const server = await listen(engine.handler);
-  const client = new S3Client({ endpoint: server.url, region: REGION, credentials: CREDENTIALS, forcePathStyle: true, maxAttempts: 1 });
-  closing.push(async () => {
-    client.destroy();
-    await server.close();
-    await engine.close();
-  });
-  await client.send(new CreateBucketCommand({ Bucket: 'uploads' }));
-  return { client, server, engine };
+  const fixture = await served('uploads');
+  closing.push(fixture.close);
+  return fixture;
 }
 
 async function post(client: S3Client, key: string, fields: Record<string, string>): Promise<{ status: number; body: string }> {

@@ -7,11 +7,10 @@
  * every GET and HEAD.
  */
 
-import { connect } from 'node:net';
 import { Readable } from 'node:stream';
-import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CREDENTIALS, inProcessClient, listen, REGION, type WireOptions, wireEngine } from '../helpers/wire.ts';
+import { rawExchange, served, type WireOptions } from '../helpers/wire.ts';
 
 const closing: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -19,27 +18,9 @@ afterEach(async () => {
 });
 
 async function start(options: WireOptions = {}) {
-  const engine = wireEngine(options);
-  const server = await listen(engine.handler);
-  const client = new S3Client({ endpoint: server.url, region: REGION, credentials: CREDENTIALS, forcePathStyle: true, maxAttempts: 1 });
-  closing.push(async () => {
-    client.destroy();
-    await server.close();
-    await engine.close();
-  });
-  await client.send(new CreateBucketCommand({ Bucket: 'files' }));
-  return { client, server, inProcess: inProcessClient(engine.handler) };
-}
-
-/** The raw bytes of one exchange on a fresh connection. */
-function exchange(port: number, request: Buffer): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1', () => socket.end(request));
-    const chunks: Buffer[] = [];
-    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
-    socket.on('error', reject);
-    socket.on('close', () => resolve(Buffer.concat(chunks)));
-  });
+  const fixture = await served('files', options);
+  closing.push(fixture.close);
+  return fixture;
 }
 
 /** A header's value bytes in a raw response (`undefined` without it). */
@@ -53,7 +34,7 @@ function headerBytes(raw: Buffer, name: string): Buffer | undefined {
 }
 
 const read = (port: number, method: 'GET' | 'HEAD', key: string) =>
-  exchange(port, Buffer.from(`${method} /files/${key} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`));
+  rawExchange(port, Buffer.from(`${method} /files/${key} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`));
 
 describe('a non-ASCII Content-Disposition over a socket', () => {
   it('set by PutObjectCommand (a streamed body: the header goes as Latin-1) reads back byte for byte, in process alike', async () => {
@@ -85,7 +66,7 @@ describe('a non-ASCII Content-Disposition over a socket', () => {
       utf8('Déc'),
       Buffer.from('\r\n\r\nx'),
     ]);
-    expect((await exchange(server.port, put)).subarray(0, 15).toString()).toBe('HTTP/1.1 200 OK');
+    expect((await rawExchange(server.port, put)).subarray(0, 15).toString()).toBe('HTTP/1.1 200 OK');
     for (const method of ['GET', 'HEAD'] as const) {
       const raw = await read(server.port, method, 'raw');
       expect(raw.subarray(0, 15).toString()).toBe('HTTP/1.1 200 OK');
@@ -101,7 +82,7 @@ describe('a non-ASCII Content-Disposition over a socket', () => {
     const put = Buffer.from(
       'PUT /files/empty HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1\r\nConnection: close\r\nCache-Control:\r\nContent-Disposition: \r\nContent-Language:\r\nExpires:\r\n\r\nx',
     );
-    expect((await exchange(server.port, put)).subarray(0, 15).toString()).toBe('HTTP/1.1 200 OK');
+    expect((await rawExchange(server.port, put)).subarray(0, 15).toString()).toBe('HTTP/1.1 200 OK');
     const raw = await read(server.port, 'HEAD', 'empty');
     expect(raw.subarray(0, 15).toString()).toBe('HTTP/1.1 200 OK');
     for (const name of ['cache-control', 'content-disposition', 'content-language', 'expires']) expect(headerBytes(raw, name)).toBeUndefined();

@@ -8,10 +8,10 @@
 
 import { createHash } from 'node:crypto';
 import { crc32 } from 'node:zlib';
-import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CREDENTIALS, listen, REGION, wireEngine } from '../helpers/wire.ts';
+import { served } from '../helpers/wire.ts';
 
 const closing: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -19,16 +19,9 @@ afterEach(async () => {
 });
 
 async function start(): Promise<S3Client> {
-  const engine = wireEngine();
-  const server = await listen(engine.handler);
-  const client = new S3Client({ endpoint: server.url, region: REGION, credentials: CREDENTIALS, forcePathStyle: true });
-  closing.push(async () => {
-    client.destroy();
-    await server.close();
-    await engine.close();
-  });
-  await client.send(new CreateBucketCommand({ Bucket: 'uploads' }));
-  return client;
+  const fixture = await served('uploads');
+  closing.push(fixture.close);
+  return fixture.client;
 }
 
 /** Posts a form presigned with `fields` (each also a condition), the file last. */

@@ -1,16 +1,7 @@
-/**
- * GetObject's and HeadObject's response-* query parameters (GetObject API reference, "Overriding
- * response header values through the request"): each replaces the stored header in a successful
- * answer, on every kind of object; refused on an unsigned request (400 InvalidRequest) and for a
- * value beyond ISO-8859-1 (400 InvalidArgument, as captured from S3: guardian/grid#1716).
- * Presigned URLs from `@aws-sdk/s3-request-presigner` are fetched over a real socket.
- */
-
-import { connect } from 'node:net';
-import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, PutBucketEncryptionCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, PutBucketEncryptionCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CREDENTIALS, inProcessClient, listen, REGION, wireEngine } from '../helpers/wire.ts';
+import { rawExchange, served } from '../helpers/wire.ts';
 
 const closing: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -18,19 +9,10 @@ afterEach(async () => {
 });
 
 async function start() {
-  const engine = wireEngine();
-  const server = await listen(engine.handler);
-  const client = new S3Client({ endpoint: server.url, region: REGION, credentials: CREDENTIALS, forcePathStyle: true, maxAttempts: 1 });
-  const inProcess = inProcessClient(engine.handler);
-  closing.push(async () => {
-    client.destroy();
-    inProcess.destroy();
-    await server.close();
-    await engine.close();
-  });
-  await client.send(new CreateBucketCommand({ Bucket: 'files' }));
+  const fixture = await served('files');
+  closing.push(fixture.close);
   // SSE-C is blocked on new buckets unless BlockedEncryptionTypes says NONE.
-  await client.send(
+  await fixture.client.send(
     new PutBucketEncryptionCommand({
       Bucket: 'files',
       ServerSideEncryptionConfiguration: {
@@ -38,7 +20,7 @@ async function start() {
       },
     }),
   );
-  return { client, server, inProcess };
+  return fixture;
 }
 
 const STORED = {
@@ -65,17 +47,6 @@ const ANSWERED = {
   expires: 'Thu, 01 Jan 1970 00:00:00 GMT',
 };
 const SSE_C_KEY = 'k'.repeat(32);
-
-/** The raw bytes of one exchange on a fresh connection. */
-function exchange(port: number, request: string): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1', () => socket.end(request));
-    const chunks: Buffer[] = [];
-    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
-    socket.on('error', reject);
-    socket.on('close', () => resolve(Buffer.concat(chunks)));
-  });
-}
 
 describe('response-* overrides', () => {
   it.each([
@@ -143,7 +114,7 @@ describe('response-* overrides', () => {
     await client.send(new PutObjectCommand({ Bucket: 'files', Key: 'o', Body: 'hello' }));
     for (const method of ['GET', 'HEAD']) {
       const refused = (
-        await exchange(server.port, `${method} /files/o?response-content-type=text%2Fplain HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`)
+        await rawExchange(server.port, `${method} /files/o?response-content-type=text%2Fplain HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`)
       ).toString();
       expect(refused.startsWith('HTTP/1.1 400 ')).toBe(true);
       if (method === 'GET') {
@@ -151,7 +122,7 @@ describe('response-* overrides', () => {
         expect(refused).toContain('<Message>Request specific response headers cannot be used for anonymous GET requests.</Message>');
       }
     }
-    const served = (await exchange(server.port, 'GET /files/o HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n')).toString();
+    const served = (await rawExchange(server.port, 'GET /files/o HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n')).toString();
     expect(served.startsWith('HTTP/1.1 200 ')).toBe(true);
   });
 
@@ -169,7 +140,7 @@ describe('response-* overrides', () => {
     const url = new URL(
       await getSignedUrl(client, new GetObjectCommand({ Bucket: 'files', Key: 'o', ResponseContentDisposition: 'attachment; filename="é.pdf"' })),
     );
-    const raw = await exchange(server.port, `GET ${url.pathname}${url.search} HTTP/1.1\r\nHost: ${url.host}\r\nConnection: close\r\n\r\n`);
+    const raw = await rawExchange(server.port, `GET ${url.pathname}${url.search} HTTP/1.1\r\nHost: ${url.host}\r\nConnection: close\r\n\r\n`);
     expect(raw.subarray(0, 15).toString()).toBe('HTTP/1.1 200 OK');
     expect(raw.includes(Buffer.from('content-disposition: attachment; filename="\u00e9.pdf"\r\n', 'latin1'))).toBe(true);
   });
