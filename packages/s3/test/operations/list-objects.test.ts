@@ -6,6 +6,9 @@
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ListObjectsRequest, ListObjectsResponse, ListObjectsV2Response, S3 } from '../../src/index.ts';
+import { OPERATIONS } from '../../src/operations/index.ts';
+import type { OperationDefinition } from '../../src/operations/types.ts';
+import { RouteTable } from '../../src/protocol/routes.ts';
 import { BACKENDS } from '../helpers/backends.ts';
 import { catchS3Async } from '../helpers/errors.ts';
 
@@ -138,4 +141,23 @@ it('is a data event named ListObjects, with the bucket as its resource', async (
   } finally {
     await s3.close();
   }
+});
+
+describe('the bucket GET route', () => {
+  const table = new RouteTable(Object.values(OPERATIONS as Record<string, OperationDefinition>));
+  const route = (search: string): string => table.resolve({ method: 'GET', target: 'bucket', query: new Map(new URLSearchParams(search)), headers: {} }).name;
+
+  it('is ListObjects without list-type=2, whatever else the query holds; ListObjectsV2 with it', () => {
+    for (const search of ['', 'prefix=a&marker=b', 'list-type=1', 'list-type=', 'list-type=3&max-keys=2', 'x-id=ListObjects', 'start-after=a']) {
+      expect(route(search), search).toBe('ListObjects');
+    }
+    expect(route('list-type=2&prefix=a')).toBe('ListObjectsV2');
+    expect(route('uploads')).toBe('ListMultipartUploads');
+    expect(route('location')).toBe('GetBucketLocation');
+  });
+
+  it('does not serve a subresource no operation binds (?cors stays 501 NotImplemented)', async () => {
+    const error = await catchS3Async(async () => route('cors'));
+    expect([error.code, error.status]).toEqual(['NotImplemented', 501]);
+  });
 });
