@@ -184,20 +184,38 @@ describe('authorization: s3:ListBucket with s3:prefix, s3:delimiter and s3:max-k
   });
 });
 
-describe('the route: ListObjects unless list-type is 2', () => {
-  /** A client whose requests carry `list-type=<value>` (added before signing). */
-  function withListType(value: string): S3Client {
-    const client = inProcessClient(sdk.engine.handler);
-    client.middlewareStack.add(
-      (next) => async (args) => {
-        const request = args.request as SdkHttpRequest;
-        request.query = { ...request.query, 'list-type': value };
-        return next(args);
-      },
-      { step: 'build', name: 'addListType' },
-    );
-    return client;
+/** A client whose requests carry the query parameter `name=value` (added before signing). */
+function withQuery(name: string, value: string): S3Client {
+  const client = inProcessClient(sdk.engine.handler);
+  client.middlewareStack.add(
+    (next) => async (args) => {
+      const request = args.request as SdkHttpRequest;
+      request.query = { ...request.query, [name]: value };
+      return next(args);
+    },
+    { step: 'build', name: 'addQueryParameter' },
+  );
+  return client;
+}
+
+it('max-keys that is not a number is 400 InvalidArgument (ceph s3-tests test_bucket_list_maxkeys_invalid)', async () => {
+  const client = withQuery('max-keys', 'blah');
+  try {
+    const error = await sdkError(list({}, client));
+    expect([error.name, error.$metadata.httpStatusCode]).toEqual(['InvalidArgument', 400]);
+  } finally {
+    client.destroy();
   }
+});
+
+it('x-amz-optional-object-attributes is accepted and changes nothing (no object here is archived), as on ListObjectsV2', async () => {
+  await put('k');
+  const page = await list({ OptionalObjectAttributes: ['RestoreStatus'] });
+  expect(page.Contents?.map((object) => [object.Key, object.RestoreStatus])).toEqual([['k', undefined]]);
+});
+
+describe('the route: ListObjects unless list-type is 2', () => {
+  const withListType = (value: string): S3Client => withQuery('list-type', value);
 
   it('list-type 1, 0 or a word answers ListObjects; 2 answers ListObjectsV2 (KeyCount, no Marker)', async () => {
     await put('k');
