@@ -223,7 +223,7 @@ describe('the route: ListObjects unless list-type is 2', () => {
       const client = withListType(value);
       try {
         const page = await list({}, client);
-        expect([page.Marker, page.Contents?.[0]?.Owner?.ID.length], value).toEqual(['', 64]);
+        expect([page.Marker, page.Contents?.[0]?.Owner?.ID?.length], value).toEqual(['', 64]);
       } finally {
         client.destroy();
       }
