@@ -18,6 +18,7 @@ export { deleteObjects } from './delete-objects.ts';
 export { getBucketEncryption } from './get-bucket-encryption.ts';
 export { getBucketLocation } from './get-bucket-location.ts';
 export { getBucketPolicy } from './get-bucket-policy.ts';
+export { getBucketVersioning } from './get-bucket-versioning.ts';
 export { getObject } from './get-object.ts';
 export { getObjectAttributes } from './get-object-attributes.ts';
 export { getObjectTagging } from './get-object-tagging.ts';

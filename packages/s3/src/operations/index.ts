@@ -51,6 +51,7 @@ export type { DeletedObject, DeleteError, DeleteObjectsRequest, DeleteObjectsRes
 export type { GetBucketEncryptionRequest, GetBucketEncryptionResponse } from './get-bucket-encryption.ts';
 export type { GetBucketLocationRequest, GetBucketLocationResponse } from './get-bucket-location.ts';
 export type { GetBucketPolicyRequest, GetBucketPolicyResponse } from './get-bucket-policy.ts';
+export type { GetBucketVersioningRequest, GetBucketVersioningResponse } from './get-bucket-versioning.ts';
 export type { GetObjectRequest, GetObjectResponse } from './get-object.ts';
 export type {
   ChecksumValueMembers,
