@@ -26,6 +26,7 @@ export { headBucket } from './head-bucket.ts';
 export { headObject } from './head-object.ts';
 export { listBuckets } from './list-buckets.ts';
 export { listMultipartUploads } from './list-multipart-uploads.ts';
+export { listObjectVersions } from './list-object-versions.ts';
 export { listObjectsV2 } from './list-objects-v2.ts';
 export { listParts } from './list-parts.ts';
 export { postObject } from './post-object.ts';

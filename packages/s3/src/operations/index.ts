@@ -65,6 +65,7 @@ export type { HeadBucketRequest, HeadBucketResponse } from './head-bucket.ts';
 export type { HeadObjectRequest, HeadObjectResponse } from './head-object.ts';
 export type { ListBucketsRequest, ListBucketsResponse, ListedBucket } from './list-buckets.ts';
 export type { ListedUpload, ListMultipartUploadsRequest, ListMultipartUploadsResponse } from './list-multipart-uploads.ts';
+export type { ListedVersion, ListObjectVersionsRequest, ListObjectVersionsResponse } from './list-object-versions.ts';
 export type { ListedObject, ListObjectsV2Request, ListObjectsV2Response } from './list-objects-v2.ts';
 export type { ListedPart, ListPartsRequest, ListPartsResponse } from './list-parts.ts';
 export type { PostObjectRequest, PostObjectResponse, PostPolicyMembers } from './post-object.ts';
