@@ -3,11 +3,13 @@
  * GetBucketVersioning (`GET /{Bucket}?versioning`): a bucket's versioning state. Strongbox's
  * buckets are never versioned (PutBucketVersioning is not served), and S3 answers a bucket whose
  * versioning state was never set with an empty configuration, no `Status` and no `MfaDelete`
- * (API reference: "If the versioning state has never been set on a bucket, it has no versioning
- * state; a GetBucketVersioning request does not return a versioning state value"; LS-snapshot
- * `test_bucket_versioning_crud`, `get-versioning-before`: no member at all). The document is
- * `<VersioningConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"/>` (API reference
- * sample). Authorized by `s3:GetBucketVersioning`; a management event.
+ * (PutBucketVersioning API reference: "If the versioning state has never been set on a bucket, it
+ * has no versioning state; a GetBucketVersioning request does not return a versioning state
+ * value"; LS-snapshot `test_bucket_versioning_crud`, `get-versioning-before`, recorded against S3:
+ * no member at all). The document is the root alone,
+ * `<VersioningConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/">` closed at once.
+ * Authorized by `s3:GetBucketVersioning`; a management event (CloudTrail's S3 log example records
+ * GetBucketVersioning among the bucket-level calls).
  */
 
 import { struct } from '../protocol/binding.ts';

@@ -24,7 +24,8 @@
  * `MaxKeys` (default and ceiling 1000) counts versions and common prefixes; `EncodingType: url`
  * percent-encodes `Key`, `Prefix`, `Delimiter`, `KeyMarker`, `NextKeyMarker` and the common
  * prefixes (API reference, `EncodingType`). Authorized by `s3:ListBucketVersions`, with
- * `s3:prefix`, `s3:delimiter` and `s3:max-keys`. A data event, as the listings are.
+ * `s3:prefix`, `s3:delimiter` and `s3:max-keys`. A data event, as ListObjects and ListObjectsV2
+ * are (UNCONFIRMED for this one: no CloudTrail record of it at hand).
  */
 
 import { S3Error } from '../errors.ts';
