@@ -113,6 +113,7 @@ export type S3ErrorReason =
   | 'EmptyVersionId'
   | 'CopySourceInvalidVersionId'
   | 'VersionIdMarkerWithoutKeyMarker'
+  | 'VersionIdNotAccepted'
   | 'InternalError'
   | 'DataDirectoryTakenOver'
   | 'CommitOutcomeUnknown'
@@ -559,6 +560,9 @@ export const S3_ERRORS: Readonly<Record<S3ErrorReason, S3WireError>> = Object.fr
   // id S3 cannot read answers this bare InvalidRequest, where UploadPartCopy answers
   // InvalidVersionId. UNCONFIRMED for a source bucket that was never versioned.
   CopySourceInvalidVersionId: { code: 'InvalidRequest', status: 400, message: 'Invalid Request' },
+  // Captured against S3 (us-east-1, 2026-04): UploadPart with `?versionId=`, any value, real or
+  // not (with ArgumentValue).
+  VersionIdNotAccepted: { code: 'InvalidArgument', status: 400, message: 'This operation does not accept a version-id.', argumentName: 'versionId' },
   // LS-snapshot test_list_objects_versions_markers (with ArgumentValue).
   VersionIdMarkerWithoutKeyMarker: {
     code: 'InvalidArgument',

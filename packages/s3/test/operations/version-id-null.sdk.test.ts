@@ -6,12 +6,14 @@
  * `test_get_object_with_version_unversioned_bucket`). Any other id is refused and changes nothing:
  * 400 InvalidArgument "Invalid version id specified" (LS-snapshots `..._unversioned_bucket`,
  * `test_delete_object`), an entry's NoSuchVersion in DeleteObjects (LS-snapshot
- * `test_delete_objects`). A request naming a version needs the version's permission.
+ * `test_delete_objects`); UploadPart takes none (captured against S3). A request naming a version
+ * needs the version's permission.
  */
 
 import {
   CopyObjectCommand,
   CreateBucketCommand,
+  CreateMultipartUploadCommand,
   DeleteObjectCommand,
   DeleteObjectsCommand,
   DeleteObjectTaggingCommand,
@@ -19,6 +21,7 @@ import {
   GetObjectCommand,
   GetObjectTaggingCommand,
   HeadObjectCommand,
+  ListPartsCommand,
   PutBucketPolicyCommand,
   PutObjectCommand,
   PutObjectTaggingCommand,
@@ -142,6 +145,24 @@ describe('any other version id is refused and changes nothing', () => {
       expectInvalidVersion(await sdkError(sdk.client.send(command as GetObjectTaggingCommand)), OTHER);
     }
     expect(await tags()).toEqual(['a=1']);
+  });
+
+  it('UploadPart takes no version id, null included: 400 "This operation does not accept a version-id." (captured against S3), no part kept', async () => {
+    const { server, client, close } = await served('wire');
+    try {
+      const { UploadId } = await client.send(new CreateMultipartUploadCommand({ Bucket: 'wire', Key: 'k' }));
+      const response = await fetch(`${server.url}/wire/k?partNumber=1&uploadId=${encodeURIComponent(UploadId ?? '')}&versionId=null`, {
+        method: 'PUT',
+        body: 'part',
+      });
+      expect(response.status).toBe(400);
+      expect(await response.text()).toContain(
+        '<Code>InvalidArgument</Code><Message>This operation does not accept a version-id.</Message><ArgumentName>versionId</ArgumentName><ArgumentValue>null</ArgumentValue>',
+      );
+      expect((await client.send(new ListPartsCommand({ Bucket: 'wire', Key: 'k', UploadId }))).Parts).toBeUndefined();
+    } finally {
+      await close();
+    }
   });
 
   it('an empty versionId= is 400 InvalidArgument "Version id cannot be the empty string" (captured against S3)', async () => {
