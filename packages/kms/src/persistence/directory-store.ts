@@ -36,9 +36,9 @@
  * or between another opener's removal of the stale lock and its create), and starts at epoch 1.
  */
 
-import { mkdir, readdir } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import type { Backend } from '@strongbox/envelope';
-import { type DirectoryLockOptions, fencedFileIo } from '@strongbox/service-kernel';
+import { createDirectoryDurably, type DirectoryLockOptions, fencedFileIo } from '@strongbox/service-kernel';
 import { KmsState } from '../model/state.ts';
 import { AuditLog } from './audit-log.ts';
 import { RecordSealer } from './codec.ts';
@@ -103,7 +103,9 @@ export async function openDirectoryStore(options: DirectoryStoreOptions): Promis
   if (threshold !== undefined && !(Number.isSafeInteger(threshold) && threshold >= 0)) {
     throw new RangeError(`"snapshotThresholdBytes" expected a non-negative integer, got ${threshold}`);
   }
-  await mkdir(directory, { recursive: true, mode: 0o700 });
+  // Durably (its parent fsynced), or every file acknowledged in it could vanish with its entry.
+  // Before the lock, which lives in it: so through the plain io, unfenced.
+  await createDirectoryDurably(directory, { recursive: true, io: options.io ?? nodeFileIo });
   // The store exists only once recovery is done; a loss found earlier fails the open's own writes.
   let store: DataDirectoryStore | undefined;
   const lease = await acquireLock(directory, { ...options.lease, onLost: (error) => store?.leaseLost(error) });

@@ -12,9 +12,9 @@
  */
 
 import { constants } from 'node:fs';
-import { lstat, mkdir, open, readdir, readFile, stat } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { createFileExclusivelyDurably, type FileIo, nodeFileIo } from '@strongbox/service-kernel';
+import { lstat, open, readdir, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createDirectoryDurably, createFileExclusivelyDurably, type FileIo, nodeFileIo } from '@strongbox/service-kernel';
 
 /** The length of a root key (AES-256). */
 export const ROOT_KEY_LENGTH = 32;
@@ -195,21 +195,13 @@ function fileSteps(io: FileIo): FileSteps {
 }
 
 /**
- * Creates the key directory through `io` if it is missing (the data directory above it, which
- * the store creates before taking its lock, plainly).
+ * Creates the key directory if it is missing, durably (its parent fsynced, the data directory
+ * above it too when made here), through `io`: a key written in a directory whose entry a power
+ * loss drops is lost with it. The parent is fsynced even when the directory exists, in case an
+ * earlier start crashed before that fsync.
  */
 async function ensureDirectory(directory: string, io: FileIo): Promise<void> {
-  if (
-    await stat(directory).then(
-      () => true,
-      (error: unknown) => (errorCode(error) === 'ENOENT' ? false : Promise.reject(error)),
-    )
-  )
-    return;
-  await mkdir(dirname(directory), { recursive: true, mode: 0o700 });
-  await (io.mkdir ?? nodeFileIo.mkdir!)(directory, 0o700).catch((error: unknown) => {
-    if (errorCode(error) !== 'EEXIST') throw error;
-  });
+  await createDirectoryDurably(directory, { io, recursive: true });
 }
 
 function errorCode(error: unknown): unknown {
