@@ -97,3 +97,64 @@ describe('the data directory', () => {
     expect((await stat(directory)).isDirectory()).toBe(true);
   });
 });
+
+describe('the directory fsyncs after entries change go through the file layer', () => {
+  it('an I/O error at each directory fsync of an open that recovers state fails that open; the next open has every acknowledged key', async () => {
+    const directory = await tempDirectory();
+    const clock = new ManualClock();
+    const first = await openKms(directory, clock);
+    const acknowledged = [(await first.kms.createKey({ Description: 'kept' })).KeyMetadata.KeyId];
+    await first.kms.close();
+    // The fsyncs of the directory itself during an open: the leap's snapshot rename, the unlinks
+    // of the generation it recovered, the new journal's creation.
+    const counting = recordingIo();
+    await (await openKms(directory, clock, { io: counting.io })).kms.close();
+    const fsyncs = counting.calls.filter((call) => call.step === 'syncDirectory' && call.path === directory).length;
+    expect(fsyncs).toBeGreaterThanOrEqual(3);
+    for (let nth = 0; nth < fsyncs; nth++) {
+      let seen = 0;
+      const { io } = recordingIo((call) => call.step === 'syncDirectory' && call.path === directory && seen++ === nth);
+      const failed = await openKms(directory, clock, { io }).then(
+        async ({ kms }) => {
+          await kms.close();
+          return undefined;
+        },
+        (error: { code?: string; cause?: { code?: string } }) => error,
+      );
+      // A failure after a rename is the kernel's NOT_DURABLE (its cause the EIO); the others the EIO itself.
+      expect(failed?.code === 'EIO' || failed?.cause?.code === 'EIO', `fault at directory fsync ${nth}: ${String(failed)}`).toBe(true);
+      const reopened = await openKms(directory, clock);
+      expect([...reopened.store.state.keys()].map((key) => key.keyId)).toEqual(acknowledged);
+      acknowledged.push((await reopened.kms.createKey({ Description: `after fault ${nth}` })).KeyMetadata.KeyId);
+      await reopened.kms.close();
+    }
+  });
+
+  it('an I/O error at the fsync after a new audit file is made keeps its events: the next flush writes them', async () => {
+    const directory = await tempDirectory();
+    const clock = new ManualClock();
+    let armed = false;
+    let fired = 0;
+    const { io } = recordingIo((call) => {
+      if (!armed || call.step !== 'syncDirectory' || call.path !== directory) return false;
+      armed = false;
+      fired += 1;
+      return true;
+    });
+    // One record fills a file: every flush makes a new one.
+    const { kms, store } = await openKms(directory, clock, { io, auditFileBytes: 1 });
+    await kms.createKey({ Description: 'first' });
+    await store.audit.flush();
+    armed = true;
+    await kms.listKeys({});
+    await store.audit.flush();
+    expect(fired).toBe(1);
+    await kms.listAliases({});
+    await store.audit.flush();
+    await kms.close();
+    const reopened = await openKms(directory, clock);
+    const names = reopened.kms.auditTrail.lookup().records.map((record) => record.eventName);
+    expect(names).toEqual(expect.arrayContaining(['CreateKey', 'ListKeys', 'ListAliases']));
+    await reopened.kms.close();
+  });
+});

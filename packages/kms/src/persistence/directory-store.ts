@@ -71,7 +71,10 @@ export interface DirectoryStoreOptions {
   readonly onError?: (error: Error) => void;
   /** Crypto backend for sealing; default the platform's. */
   readonly backend?: Backend;
-  /** File writes and syncs (the snapshot's directory fsync included); for fault-injection tests only. */
+  /**
+   * The file steps: writes, syncs, opens, renames, links, unlinks, truncations, the data
+   * directory's creation and every directory fsync; for fault-injection tests only.
+   */
   readonly io?: FileIo;
   /** Size past which a new audit file starts (`audit-log.ts`). Default 4 MiB. */
   readonly auditFileBytes?: number;
@@ -175,6 +178,6 @@ async function leapGeneration(directory: string, recovered: Recovered, sealer: R
   const unlink = io.unlink ?? nodeFileIo.unlink!;
   await unlink(pathIn(directory, journalName(recovered.generation))).catch(() => undefined);
   await unlink(pathIn(directory, snapshotName(recovered.generation))).catch(() => undefined);
-  await syncDirectory(directory);
+  await (io.syncDirectory ?? syncDirectory)(directory);
   return { state: recovered.state, generation, journalRecords: 0, journalBytes: 0, snapshotBytes };
 }
