@@ -109,6 +109,18 @@ describe('directories made in a data directory', () => {
     expect(linked).toBeGreaterThan(synced);
   });
 
+  it('an I/O error at the fsync after the key directory’s mkdir fails the open before any key is made; the next open makes key 1', async () => {
+    const directory = tempDirectory('dirsync-keys-fault');
+    const keys = join(directory, ROOT_KEYS_DIRECTORY);
+    const { io, calls } = recordingIo((call) => call.step === 'syncDirectory' && call.path === directory);
+    await expect(SseS3RootKeys.openDirectory(directory, { io })).rejects.toMatchObject({ code: 'EIO' });
+    expect(calls).toContainEqual({ step: 'mkdir', path: keys });
+    expect(calls.filter((call) => call.step === 'open' || call.step === 'link')).toEqual([]);
+    const roots = await SseS3RootKeys.openDirectory(directory);
+    expect(roots.generations).toEqual([1]);
+    roots.destroy();
+  });
+
   // Each new step: the mkdir of the data directory, the fsync of its parent, the generation's
   // mkdir and the fsync of the data directory after it (before any bucket is loaded).
   const steps: { readonly name: string; readonly fails: (directory: string) => (call: Call) => boolean }[] = [
