@@ -1,0 +1,117 @@
+/**
+ * Review of the `versions` branch (review2): answers where it differs from S3. Each test states
+ * S3's answer and where it comes from; each fails on `versions` at ed242c9.
+ */
+
+import { GetBucketVersioningCommand } from '@aws-sdk/client-s3';
+import { describe, expect, it } from 'vitest';
+import { useInProcessS3 } from '../helpers/sdk-fixture.ts';
+import { served } from '../helpers/wire.ts';
+
+/** The error S3 answers, as `Code`, `Message` and what follows it up to `RequestId`. */
+async function refusal(response: Response): Promise<[number, string | undefined, string | undefined, string | undefined]> {
+  const text = await response.text();
+  const code = /<Code>([^<]*)<\/Code>/.exec(text)?.[1];
+  const message = /<Message>([^<]*)<\/Message>/.exec(text)?.[1];
+  const members = /<\/Message>(.*?)<RequestId>/.exec(text)?.[1];
+  return [response.status, code, message, members];
+}
+
+const argued = (name: string, value?: string): string =>
+  `<ArgumentName>${name}</ArgumentName>${value === undefined ? '' : `<ArgumentValue>${value}</ArgumentValue>`}`;
+
+describe('GetBucketVersioning in the trail', () => {
+  const sdk = useInProcessS3({ buckets: ['data'] });
+
+  // S3 User Guide, "Example: CloudTrail log file entry for Amazon S3" records GetBucketVersioning
+  // with requestParameters { host, bucketName, versioning: [""] }, as this project records
+  // GetBucketPolicy's `policy: ['']`.
+  it('records the versioning subresource in requestParameters, as S3 does', async () => {
+    await sdk.client.send(new GetBucketVersioningCommand({ Bucket: 'data' }));
+    const event = sdk.engine.s3.auditTrail.events().find((entry) => entry.eventName === 'GetBucketVersioning');
+    expect(event?.requestParameters).toEqual({ bucketName: 'data', versioning: [''] });
+  });
+});
+
+describe('ListObjectVersions refusals S3 makes (captured against S3 us-east-1, 2026-09-29)', () => {
+  it('key-marker with an empty version-id-marker: 400 "A version-id marker cannot be empty.", not taken as absent', async () => {
+    const { server, close } = await served('wire');
+    try {
+      const response = await fetch(`${server.url}/wire?versions&key-marker=a&version-id-marker=`);
+      expect(await refusal(response)).toEqual([400, 'InvalidArgument', 'A version-id marker cannot be empty.', argued('version-id-marker', '')]);
+    } finally {
+      await close();
+    }
+  });
+
+  it('max-keys=-1: 400 "max-keys cannot be negative" naming max-keys without a value', async () => {
+    const { server, close } = await served('wire');
+    try {
+      const response = await fetch(`${server.url}/wire?versions&max-keys=-1`);
+      expect(await refusal(response)).toEqual([400, 'InvalidArgument', 'max-keys cannot be negative', argued('max-keys')]);
+    } finally {
+      await close();
+    }
+  });
+
+  it('a version-id-marker without a key-marker is refused before the bucket is looked up (400, not 404)', async () => {
+    const { server, close } = await served('wire');
+    try {
+      const response = await fetch(`${server.url}/absent?versions&version-id-marker=x`);
+      expect(await refusal(response)).toEqual([
+        400,
+        'InvalidArgument',
+        'A version-id marker cannot be specified without a key marker.',
+        argued('version-id-marker', 'x'),
+      ]);
+    } finally {
+      await close();
+    }
+  });
+});
+
+describe('versionId where no operation takes one: 400 "This operation does not accept a version-id.", not 501', () => {
+  const NOT_ACCEPTED = 'This operation does not accept a version-id.';
+
+  // Captured against S3 (us-east-1, 2026-09-29): `?versions&versionId=x`, `?versioning&versionId=null`
+  // and `?versioning&versionId=` are each this 400, naming versionId and the value as sent.
+  it.each([
+    ['ListObjectVersions', 'versions&versionId=x', 'x'],
+    ['GetBucketVersioning', 'versioning&versionId=null', 'null'],
+    ['GetBucketVersioning, empty', 'versioning&versionId=', ''],
+  ])('%s', async (_name, query, value) => {
+    const { server, close } = await served('wire');
+    try {
+      const response = await fetch(`${server.url}/wire?${query}`);
+      expect(await refusal(response)).toEqual([400, 'InvalidArgument', NOT_ACCEPTED, argued('versionId', value)]);
+    } finally {
+      await close();
+    }
+  });
+
+  // The branch refuses UploadPart's version id with this 400 (captured against S3); PutObject,
+  // CreateMultipartUpload and CompleteMultipartUpload take none either (scality/cloudserver
+  // `checkQueryVersionId` in objectPut, initiateMultipartUpload, completeMultipartUpload, same
+  // text), yet answer the router's 501.
+  it('PutObject ?versionId=null: 400, nothing written', async () => {
+    const { server, client, close } = await served('wire');
+    try {
+      const response = await fetch(`${server.url}/wire/k?versionId=null`, { method: 'PUT', body: 'x' });
+      expect(await refusal(response)).toEqual([400, 'InvalidArgument', NOT_ACCEPTED, argued('versionId', 'null')]);
+      const listed = await client.send(new (await import('@aws-sdk/client-s3')).ListObjectsV2Command({ Bucket: 'wire' }));
+      expect(listed.KeyCount).toBe(0);
+    } finally {
+      await close();
+    }
+  });
+
+  it('CreateMultipartUpload ?versionId=null: 400', async () => {
+    const { server, close } = await served('wire');
+    try {
+      const response = await fetch(`${server.url}/wire/k?uploads&versionId=null`, { method: 'POST' });
+      expect(await refusal(response)).toEqual([400, 'InvalidArgument', NOT_ACCEPTED, argued('versionId', 'null')]);
+    } finally {
+      await close();
+    }
+  });
+});
