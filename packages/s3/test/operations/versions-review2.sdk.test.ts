@@ -3,7 +3,7 @@
  * S3's answer and where it comes from; each fails on `versions` at ed242c9.
  */
 
-import { CreateBucketCommand, GetBucketVersioningCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, GetBucketVersioningCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { parseUsers } from '@strongbox/service-kernel';
 import { describe, expect, it } from 'vitest';
 import { useInProcessS3 } from '../helpers/sdk-fixture.ts';
@@ -117,7 +117,7 @@ describe('versionId where no operation takes one: 400 "This operation does not a
     try {
       const response = await fetch(`${server.url}/wire/k?versionId=null`, { method: 'PUT', body: 'x' });
       expect(await refusal(response)).toEqual([400, 'InvalidArgument', NOT_ACCEPTED, argued('versionId', 'null')]);
-      const listed = await client.send(new (await import('@aws-sdk/client-s3')).ListObjectsV2Command({ Bucket: 'wire' }));
+      const listed = await client.send(new ListObjectsV2Command({ Bucket: 'wire' }));
       expect(listed.KeyCount).toBe(0);
     } finally {
       await close();
