@@ -3,10 +3,9 @@
  * S3's answer and where it comes from; each fails on `versions` at ed242c9.
  */
 
-import { CreateBucketCommand, GetBucketVersioningCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { parseUsers } from '@strongbox/service-kernel';
 import { describe, expect, it } from 'vitest';
-import { useInProcessS3 } from '../helpers/sdk-fixture.ts';
 import { ACCOUNT, inProcessClient, served, wireEngine } from '../helpers/wire.ts';
 
 /** The error S3 answers, as `Code`, `Message` and what follows it up to `RequestId`. */
@@ -20,19 +19,6 @@ async function refusal(response: Response): Promise<[number, string | undefined,
 
 const argued = (name: string, value?: string): string =>
   `<ArgumentName>${name}</ArgumentName>${value === undefined ? '' : `<ArgumentValue>${value}</ArgumentValue>`}`;
-
-describe('GetBucketVersioning in the trail', () => {
-  const sdk = useInProcessS3({ buckets: ['data'] });
-
-  // S3 User Guide, "Example: CloudTrail log file entry for Amazon S3" records GetBucketVersioning
-  // with requestParameters { host, bucketName, versioning: [""] }, as this project records
-  // GetBucketPolicy's `policy: ['']`.
-  it('records the versioning subresource in requestParameters, as S3 does', async () => {
-    await sdk.client.send(new GetBucketVersioningCommand({ Bucket: 'data' }));
-    const event = sdk.engine.s3.auditTrail.events().find((entry) => entry.eventName === 'GetBucketVersioning');
-    expect(event?.requestParameters).toEqual({ bucketName: 'data', versioning: [''] });
-  });
-});
 
 describe('ListObjectVersions refusals S3 makes (captured against S3 us-east-1, 2026-09-29)', () => {
   it('key-marker with an empty version-id-marker: 400 "A version-id marker cannot be empty.", not taken as absent', async () => {
