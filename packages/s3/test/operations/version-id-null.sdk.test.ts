@@ -201,22 +201,26 @@ describe('a request naming a version needs the version permission', () => {
     // A copy's destination takes the source's tags.
     's3:PutObjectTagging',
   ]);
+  // Reads the object and each version, and tags by s3:GetObjectTagging only.
+  const MIXED = user('mixed', ['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectTagging']);
   let engine: WireEngine;
   let owner: S3Client;
   let plain: S3Client;
   let versions: S3Client;
+  let mixed: S3Client;
   const clientOf = (who: typeof PLAIN): S3Client =>
     inProcessClient(engine.handler, { credentials: { accessKeyId: who.accessKeyId, secretAccessKey: who.secretAccessKey } });
   beforeEach(async () => {
-    engine = wireEngine({ strict: true, users: parseUsers({ users: [PLAIN, VERSIONS] }) });
+    engine = wireEngine({ strict: true, users: parseUsers({ users: [PLAIN, VERSIONS, MIXED] }) });
     owner = inProcessClient(engine.handler);
     plain = clientOf(PLAIN);
     versions = clientOf(VERSIONS);
+    mixed = clientOf(MIXED);
     await owner.send(new CreateBucketCommand({ Bucket: 'data' }));
     await owner.send(new PutObjectCommand({ Bucket: 'data', Key: 'k', Body: 'current', Tagging: 'a=1' }));
   });
   afterEach(async () => {
-    for (const client of [owner, plain, versions]) client.destroy();
+    for (const client of [owner, plain, versions, mixed]) client.destroy();
     await engine.close();
   });
 
@@ -232,6 +236,24 @@ describe('a request naming a version needs the version permission', () => {
     expect(await got.Body?.transformToString()).toBe('current');
     // And the other way round: without a version id, s3:GetObject.
     await denied(versions.send(new GetObjectCommand({ Bucket: 'data', Key: 'k' })), 's3:GetObject');
+  });
+
+  // GetObject API reference, x-amz-tagging-count: "when you have the relevant permission to read
+  // object tags"; GetObjectTagging API reference: to read the tags of a version "you also need
+  // permission for the s3:GetObjectVersionTagging action" (review2).
+  it('GetObject versionId=null by a caller allowed s3:GetObjectVersion and s3:GetObjectVersionTagging answers TagCount', async () => {
+    const got = await versions.send(new GetObjectCommand({ Bucket: 'data', Key: 'k', VersionId: 'null' }));
+    expect(await got.Body?.transformToString()).toBe('current');
+    expect(got.TagCount).toBe(1);
+    expect((await versions.send(new HeadObjectCommand({ Bucket: 'data', Key: 'k', VersionId: 'null' }))).TagCount).toBe(1);
+  });
+
+  it('the tag count of a read naming a version needs s3:GetObjectVersionTagging: s3:GetObjectTagging answers it only without a version id', async () => {
+    const got = await mixed.send(new GetObjectCommand({ Bucket: 'data', Key: 'k', VersionId: 'null' }));
+    expect([await got.Body?.transformToString(), got.TagCount]).toEqual(['current', undefined]);
+    expect((await mixed.send(new HeadObjectCommand({ Bucket: 'data', Key: 'k', VersionId: 'null' }))).TagCount).toBeUndefined();
+    expect((await mixed.send(new GetObjectCommand({ Bucket: 'data', Key: 'k' }))).TagCount).toBe(1);
+    expect((await mixed.send(new HeadObjectCommand({ Bucket: 'data', Key: 'k' }))).TagCount).toBe(1);
   });
 
   it('HeadObject: 403 without s3:GetObjectVersion', async () => {

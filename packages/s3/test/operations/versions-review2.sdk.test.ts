@@ -3,10 +3,9 @@
  * S3's answer and where it comes from; each fails on `versions` at ed242c9.
  */
 
-import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
-import { parseUsers } from '@strongbox/service-kernel';
+import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
-import { ACCOUNT, inProcessClient, served, wireEngine } from '../helpers/wire.ts';
+import { served } from '../helpers/wire.ts';
 
 /** The error S3 answers, as `Code`, `Message` and what follows it up to `RequestId`. */
 async function refusal(response: Response): Promise<[number, string | undefined, string | undefined, string | undefined]> {
@@ -117,38 +116,6 @@ describe('versionId where no operation takes one: 400 "This operation does not a
       expect(await refusal(response)).toEqual([400, 'InvalidArgument', NOT_ACCEPTED, argued('versionId', 'null')]);
     } finally {
       await close();
-    }
-  });
-});
-
-describe('the tag count of a read naming a version', () => {
-  // GetObject API reference, x-amz-tagging-count: "when you have the relevant permission to read
-  // object tags"; GetObjectTagging API reference: to read the tags of a version "you also need
-  // permission for the s3:GetObjectVersionTagging action". The branch decides it by
-  // s3:GetObjectTagging whatever the request names (README: UNCONFIRMED).
-  it('GetObject versionId=null by a caller allowed s3:GetObjectVersion and s3:GetObjectVersionTagging answers TagCount', async () => {
-    const versions = {
-      accessKeyId: 'AKIAVERSIONS',
-      secretAccessKey: 'versions-secret',
-      principal: `arn:aws:iam::${ACCOUNT}:user/versions`,
-      policy: {
-        Version: '2012-10-17',
-        Statement: [{ Effect: 'Allow', Action: ['s3:GetObjectVersion', 's3:GetObjectVersionTagging'], Resource: 'arn:aws:s3:::data/*' }],
-      },
-    };
-    const engine = wireEngine({ strict: true, users: parseUsers({ users: [versions] }) });
-    const owner = inProcessClient(engine.handler);
-    const reader = inProcessClient(engine.handler, { credentials: { accessKeyId: versions.accessKeyId, secretAccessKey: versions.secretAccessKey } });
-    try {
-      await owner.send(new CreateBucketCommand({ Bucket: 'data' }));
-      await owner.send(new PutObjectCommand({ Bucket: 'data', Key: 'k', Body: 'current', Tagging: 'a=1' }));
-      const got = await reader.send(new GetObjectCommand({ Bucket: 'data', Key: 'k', VersionId: 'null' }));
-      expect(await got.Body?.transformToString()).toBe('current');
-      expect(got.TagCount).toBe(1);
-    } finally {
-      owner.destroy();
-      reader.destroy();
-      await engine.close();
     }
   });
 });
