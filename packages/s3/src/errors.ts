@@ -113,6 +113,7 @@ export type S3ErrorReason =
   | 'EmptyVersionId'
   | 'CopySourceInvalidVersionId'
   | 'VersionIdMarkerWithoutKeyMarker'
+  | 'EmptyVersionIdMarker'
   | 'VersionIdNotAccepted'
   | 'InternalError'
   | 'DataDirectoryTakenOver'
@@ -570,6 +571,9 @@ export const S3_ERRORS: Readonly<Record<S3ErrorReason, S3WireError>> = Object.fr
     message: 'A version-id marker cannot be specified without a key marker.',
     argumentName: 'version-id-marker',
   },
+  // Captured against S3 (us-east-1, 2026-09, a third-party emulator's table of S3's answers):
+  // `?versions&key-marker=a&version-id-marker=`, with an empty ArgumentValue.
+  EmptyVersionIdMarker: { code: 'InvalidArgument', status: 400, message: 'A version-id marker cannot be empty.', argumentName: 'version-id-marker' },
   InternalError: { code: 'InternalError', status: 500, message: 'We encountered an internal error. Please try again.' },
   // Strongbox's own: every call once another process took the data directory over (this server's
   // state is stale). S3's retryable 500, saying why; a client that retries elsewhere reaches the
