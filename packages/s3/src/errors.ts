@@ -561,8 +561,9 @@ export const S3_ERRORS: Readonly<Record<S3ErrorReason, S3WireError>> = Object.fr
   // id S3 cannot read answers this bare InvalidRequest, where UploadPartCopy answers
   // InvalidVersionId. UNCONFIRMED for a source bucket that was never versioned.
   CopySourceInvalidVersionId: { code: 'InvalidRequest', status: 400, message: 'Invalid Request' },
-  // Captured against S3 (us-east-1, 2026-04): UploadPart with `?versionId=`, any value, real or
-  // not (with ArgumentValue).
+  // Captured against S3 (us-east-1, 2026-04 and 2026-09): `?versionId=` on an operation that takes
+  // none (UploadPart, ListObjectVersions, GetBucketVersioning, ...), any value, `null` and empty
+  // included (with ArgumentValue). Answered by the router (`protocol/routes.ts`).
   VersionIdNotAccepted: { code: 'InvalidArgument', status: 400, message: 'This operation does not accept a version-id.', argumentName: 'versionId' },
   // LS-snapshot test_list_objects_versions_markers (with ArgumentValue).
   VersionIdMarkerWithoutKeyMarker: {
