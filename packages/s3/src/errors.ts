@@ -113,6 +113,7 @@ export type S3ErrorReason =
   | 'EmptyVersionId'
   | 'CopySourceInvalidVersionId'
   | 'VersionIdMarkerWithoutKeyMarker'
+  | 'EmptyVersionIdMarker'
   | 'VersionIdNotAccepted'
   | 'InternalError'
   | 'DataDirectoryTakenOver'
@@ -560,8 +561,9 @@ export const S3_ERRORS: Readonly<Record<S3ErrorReason, S3WireError>> = Object.fr
   // id S3 cannot read answers this bare InvalidRequest, where UploadPartCopy answers
   // InvalidVersionId. UNCONFIRMED for a source bucket that was never versioned.
   CopySourceInvalidVersionId: { code: 'InvalidRequest', status: 400, message: 'Invalid Request' },
-  // Captured against S3 (us-east-1, 2026-04): UploadPart with `?versionId=`, any value, real or
-  // not (with ArgumentValue).
+  // Captured against S3 (us-east-1, 2026-04 and 2026-09): `?versionId=` on an operation that takes
+  // none (UploadPart, ListObjectVersions, GetBucketVersioning, ...), any value, `null` and empty
+  // included (with ArgumentValue). Answered by the router (`protocol/routes.ts`).
   VersionIdNotAccepted: { code: 'InvalidArgument', status: 400, message: 'This operation does not accept a version-id.', argumentName: 'versionId' },
   // LS-snapshot test_list_objects_versions_markers (with ArgumentValue).
   VersionIdMarkerWithoutKeyMarker: {
@@ -570,6 +572,9 @@ export const S3_ERRORS: Readonly<Record<S3ErrorReason, S3WireError>> = Object.fr
     message: 'A version-id marker cannot be specified without a key marker.',
     argumentName: 'version-id-marker',
   },
+  // Captured against S3 (us-east-1, 2026-09, a third-party emulator's table of S3's answers):
+  // `?versions&key-marker=a&version-id-marker=`, with an empty ArgumentValue.
+  EmptyVersionIdMarker: { code: 'InvalidArgument', status: 400, message: 'A version-id marker cannot be empty.', argumentName: 'version-id-marker' },
   InternalError: { code: 'InternalError', status: 500, message: 'We encountered an internal error. Please try again.' },
   // Strongbox's own: every call once another process took the data directory over (this server's
   // state is stale). S3's retryable 500, saying why; a client that retries elsewhere reaches the

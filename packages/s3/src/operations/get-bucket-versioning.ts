@@ -9,10 +9,12 @@
  * no member at all). The document is the root alone,
  * `<VersioningConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/">` closed at once.
  * Authorized by `s3:GetBucketVersioning`; a management event (CloudTrail's S3 log example records
- * GetBucketVersioning among the bucket-level calls).
+ * GetBucketVersioning among the bucket-level calls, with the `versioning` subresource in
+ * `requestParameters`).
  */
 
 import { struct } from '../protocol/binding.ts';
+import { bucketParameters } from './shared/audit.ts';
 import { ownedBucket } from './shared/buckets.ts';
 import type { OperationDefinition } from './types.ts';
 
@@ -47,5 +49,8 @@ export const getBucketVersioning: OperationDefinition<'GetBucketVersioning', Get
     await ownedBucket(input.Bucket, context);
     return {};
   },
-  auditParameters: (input) => ({ bucketName: input.Bucket }),
+  // S3 User Guide, "CloudTrail log file entries for Amazon S3", GetBucketVersioning example:
+  // requestParameters { host, bucketName, versioning: [""] }, the subresource named with an empty
+  // value (as GetBucketPolicy's `policy`).
+  auditParameters: (input) => bucketParameters(input, { versioning: [''] }),
 };

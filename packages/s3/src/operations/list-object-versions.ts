@@ -13,10 +13,15 @@
  *   `null` the page is the one after the key alone. UNCONFIRMED: `null` for a key that does not
  *   exist is taken as the place after that key.
  * - `version-id-marker` without `key-marker` is 400 InvalidArgument (LS-snapshot
- *   `test_list_objects_versions_markers`); any marker but `null` names no version and is 400
- *   InvalidArgument "Invalid version id specified" (captured against S3 for a well-formed id of
- *   another version: the ArgumentName is UNCONFIRMED); an empty one is taken as absent
- *   (UNCONFIRMED, as LocalStack does).
+ *   `test_list_objects_versions_markers`); an empty one with a key marker is 400 InvalidArgument
+ *   "A version-id marker cannot be empty."; any other marker but `null` names no version and is
+ *   400 InvalidArgument "Invalid version id specified", naming `version-id-marker` and the value
+ *   (captured against S3, us-east-1, 2026-09, in a third-party emulator's table of S3's answers;
+ *   review2). An empty one without a key marker is taken as absent (UNCONFIRMED, as LocalStack
+ *   does).
+ * - The checks run in S3's order (same capture): the markers' shape (a version id marker without
+ *   a key marker, an empty one) before the bucket is looked up, so a missing bucket is 400 then;
+ *   after the bucket, an invalid version id marker, then `encoding-type`, then `max-keys`.
  * - a truncated page names where it ended: `NextKeyMarker` the last key (with
  *   `NextVersionIdMarker` `null`) or the last common prefix (with none, LS-snapshot).
  * - `KeyMarker` and `VersionIdMarker` are always answered, empty when not sent (LS-snapshot).
@@ -152,10 +157,13 @@ export const listObjectVersions: OperationDefinition<'ListObjectVersions', ListO
   access: { action: 's3:ListBucketVersions', resource: 'bucket', conditions: listConditions },
 
   async handler(input, context) {
+    // S3's order (module documentation): the markers' shape, the bucket, the version id marker,
+    // encoding-type, max-keys.
+    const { startAfter, versionIdMarker } = markers(input.KeyMarker, input.VersionIdMarker);
     const bucket = await ownedBucket(input.Bucket, context);
+    checkVersionId(versionIdMarker, 'version-id-marker');
     const encode = checkEncodingType(input.EncodingType);
     const maxKeys = pageSize(input.MaxKeys);
-    const startAfter = markerPosition(input.KeyMarker, input.VersionIdMarker);
     const prefix = input.Prefix ?? '';
     const delimiter = input.Delimiter === '' ? undefined : input.Delimiter;
     // ListObjectsV2's page from the same listing: the key marker is its StartAfter, with the same
@@ -198,17 +206,22 @@ export const listObjectVersions: OperationDefinition<'ListObjectVersions', ListO
 };
 
 /**
- * Where the page starts, as the store listing's exclusive `startAfter`: after the key marker,
- * whether or not the version marker (`null`, the key's only version) is given.
- * @throws S3Error VersionIdMarkerWithoutKeyMarker, InvalidVersionId.
+ * The markers' shape, checked before the bucket is looked up (S3's order): where the page starts,
+ * as the store listing's exclusive `startAfter` (after the key marker, whether or not the version
+ * marker, `null` being the key's only version, is given), and the version id marker left to check
+ * once the bucket is known.
+ * @throws S3Error VersionIdMarkerWithoutKeyMarker, EmptyVersionIdMarker.
  */
-function markerPosition(keyMarker: string | undefined, versionIdMarker: string | undefined): string | undefined {
-  // An empty marker is no marker (UNCONFIRMED for the version id marker).
+function markers(keyMarker: string | undefined, versionIdMarker: string | undefined): { startAfter?: string; versionIdMarker?: string } {
+  // An empty key marker is no marker.
   const key = keyMarker === '' ? undefined : keyMarker;
-  const version = versionIdMarker === '' ? undefined : versionIdMarker;
-  if (version !== undefined && key === undefined) throw new S3Error('VersionIdMarkerWithoutKeyMarker', { fields: [['ArgumentValue', version]] });
-  checkVersionId(version, 'version-id-marker');
-  return key;
+  if (key === undefined) {
+    // An empty version id marker without a key marker is taken as absent (UNCONFIRMED: no capture).
+    if (versionIdMarker === undefined || versionIdMarker === '') return {};
+    throw new S3Error('VersionIdMarkerWithoutKeyMarker', { fields: [['ArgumentValue', versionIdMarker]] });
+  }
+  if (versionIdMarker === '') throw new S3Error('EmptyVersionIdMarker', { fields: [['ArgumentValue', '']] });
+  return versionIdMarker === undefined ? { startAfter: key } : { startAfter: key, versionIdMarker };
 }
 
 /**

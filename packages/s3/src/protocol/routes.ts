@@ -3,7 +3,14 @@
  * The REST routing table, derived from the operations' bindings (`binding.ts`): a request's
  * method, what its path names (service, bucket or object) and its query and header
  * discriminators select one operation; among several that match, the most specific wins
- * (UploadPart's `partNumber`+`uploadId` over PutObject's none). S3 subresources no binding claims
+ * (UploadPart's `partNumber`+`uploadId` over PutObject's none). A `versionId` is taken only by
+ * an operation whose binding declares it (GetObject, DeleteObject, the tagging calls, …): on a
+ * request another operation would serve without it, S3 answers 400 InvalidArgument "This
+ * operation does not accept a version-id." (captured against S3, us-east-1, 2026: UploadPart,
+ * ListObjectVersions, GetBucketVersioning, ListMultipartUploads, ListObjectsV2, DeleteBucket,
+ * `null` and empty included; PutObject and the multipart writes as scality/cloudserver's
+ * `checkQueryVersionId`), before the bucket is looked up (S3: before the credential too; here
+ * routing follows authentication). S3 subresources no binding claims
  * (`?acl`, `?tagging`, …) are real S3 operations Strongbox does not serve: 501 NotImplemented
  * naming the subresource. Anything else no operation answers is 405 MethodNotAllowed, as S3
  * answers a method a resource does not support.
@@ -81,10 +88,15 @@ const NOT_SERVED: ReadonlyMap<string, string> = new Map([
   ['PUT versioning', 'PutBucketVersioning (versioning is not emulated: every bucket stays unversioned, its objects have the version id null)'],
 ]);
 
+/** The query parameter naming a version, which only the operations that declare it take. */
+const VERSION_ID = 'versionId';
+
 /** The routing table of a set of operations. */
 export class RouteTable<Operation extends RoutedOperation> {
   /** The routes of each method and target (`PUT object`), most specific first. */
   readonly #byMethodAndTarget = new Map<string, readonly Operation[]>();
+  /** The subresources some operation of a method and target claims (`GET bucket versions`). */
+  readonly #claimed = new Set<string>();
 
   /** @throws TypeError when two operations declare the same method, path and discriminators. */
   constructor(operations: Iterable<Operation>) {
@@ -102,23 +114,40 @@ export class RouteTable<Operation extends RoutedOperation> {
       const rest = operation.rest as RestBinding;
       const key = `${rest.method} ${rest.path}`;
       this.#byMethodAndTarget.set(key, [...(this.#byMethodAndTarget.get(key) ?? []), operation]);
+      for (const name of SUBRESOURCES) if (claims(rest, name)) this.#claimed.add(`${key} ${name}`);
     }
   }
 
   /**
    * The operation a request names.
-   * @throws S3Error NotImplemented for an S3 subresource no operation serves; MethodNotAllowed otherwise.
+   * @throws S3Error VersionIdNotAccepted for a `versionId` on an operation that takes none;
+   *   NotImplemented for an S3 subresource no operation serves; MethodNotAllowed otherwise.
    */
   resolve(request: RouteQuery): Operation {
     const method = request.method.toUpperCase();
-    for (const operation of this.#byMethodAndTarget.get(`${method} ${request.target}`) ?? []) {
+    const key = `${method} ${request.target}`;
+    const routes = this.#byMethodAndTarget.get(key) ?? [];
+    for (const operation of routes) {
       const rest = operation.rest as RestBinding;
       if (matchesQuery(rest, request.query) && matchesHeaders(rest, request.headers) && claimsSubresources(rest, request.query)) return operation;
     }
-    for (const name of request.query.keys()) {
-      if (SUBRESOURCES.has(name))
-        throw new S3Error('NotImplemented', { detail: { value: NOT_SERVED.get(`${method} ${name}`) ?? `the ?${name} subresource (${method})` } });
+    const versionId = request.query.get(VERSION_ID);
+    if (versionId !== undefined) {
+      for (const operation of routes) {
+        const rest = operation.rest as RestBinding;
+        if (matchesQuery(rest, request.query) && matchesHeaders(rest, request.headers) && claimsSubresources(rest, request.query, VERSION_ID)) {
+          throw new S3Error('VersionIdNotAccepted', { fields: [['ArgumentValue', versionId]] });
+        }
+      }
     }
+    // A version id is no sub-API: the request is refused for what else it names. Named first is
+    // a subresource no operation here serves; else (served ones, not in this combination) all.
+    const named = [...request.query.keys()].filter((name) => name !== VERSION_ID && SUBRESOURCES.has(name));
+    const unserved = named.find((name) => !this.#claimed.has(`${key} ${name}`));
+    if (unserved !== undefined) {
+      throw new S3Error('NotImplemented', { detail: { value: NOT_SERVED.get(`${method} ${unserved}`) ?? `the ?${unserved} subresource (${method})` } });
+    }
+    if (named.length > 0) throw new S3Error('NotImplemented', { detail: { value: `the ?${named.join('&')} request (${method})` } });
     if (request.headers['x-amz-copy-source'] !== undefined) throw new S3Error('NotImplemented', { detail: { value: `${method} with x-amz-copy-source` } });
     throw new S3Error('MethodNotAllowed', {
       fields: [
@@ -147,15 +176,18 @@ function matchesQuery(rest: RestBinding, query: ReadonlyMap<string, string>): bo
  * Whether every subresource the request names is one the binding declares (as a discriminator or
  * a query member): PutObject must not serve `?partNumber&uploadId` while UploadPart is unbound.
  */
-function claimsSubresources(rest: RestBinding, query: ReadonlyMap<string, string>): boolean {
+function claimsSubresources(rest: RestBinding, query: ReadonlyMap<string, string>, ignored?: string): boolean {
   for (const name of query.keys()) {
-    if (!SUBRESOURCES.has(name)) continue;
-    if ((rest.query ?? []).some((d) => d === name || d.startsWith(`${name}=`))) continue;
-    const members = Object.values(rest.request?.members ?? {});
-    if (members.some((member) => member.in === 'query' && member.name === name)) continue;
+    if (!SUBRESOURCES.has(name) || name === ignored || claims(rest, name)) continue;
     return false;
   }
   return true;
+}
+
+/** Whether a binding declares a subresource, as a discriminator or as a query member. */
+function claims(rest: RestBinding, name: string): boolean {
+  if ((rest.query ?? []).some((d) => d === name || d.startsWith(`${name}=`))) return true;
+  return Object.values(rest.request?.members ?? {}).some((member) => member.in === 'query' && member.name === name);
 }
 
 function matchesHeaders(rest: RestBinding, headers: Readonly<Record<string, string | undefined>>): boolean {

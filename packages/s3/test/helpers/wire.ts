@@ -136,3 +136,21 @@ export async function sdkError(promise: Promise<unknown>): Promise<Error & { $me
   }
   throw new Error('expected the call to fail');
 }
+
+/**
+ * An error response as `[status, Code, Message, what follows Message up to RequestId]`, to pin
+ * S3's refusal exactly, the `ArgumentName`/`ArgumentValue` members included (see `argued`).
+ * @example expect(await wireRefusal(response)).toEqual([400, 'InvalidArgument', 'Invalid version id specified', argued('versionId', 'x')]);
+ */
+export async function wireRefusal(response: Response): Promise<[number, string | undefined, string | undefined, string | undefined]> {
+  const text = await response.text();
+  const code = /<Code>([^<]*)<\/Code>/.exec(text)?.[1];
+  const message = /<Message>([^<]*)<\/Message>/.exec(text)?.[1];
+  const members = /<\/Message>(.*?)<RequestId>/.exec(text)?.[1];
+  return [response.status, code, message, members];
+}
+
+/** The `ArgumentName` and (when given) `ArgumentValue` elements of an error, as S3 sends them. */
+export function argued(name: string, value?: string): string {
+  return `<ArgumentName>${name}</ArgumentName>${value === undefined ? '' : `<ArgumentValue>${value}</ArgumentValue>`}`;
+}

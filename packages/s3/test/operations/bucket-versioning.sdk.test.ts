@@ -43,11 +43,14 @@ describe('GetBucketVersioning', () => {
     expect(owned.Status).toBeUndefined();
   });
 
-  it('is a management event in the trail, with the bucket name', async () => {
+  // S3 User Guide, "Example: CloudTrail log file entry for Amazon S3" records GetBucketVersioning
+  // with requestParameters { host, bucketName, versioning: [""] }, as this project records
+  // GetBucketPolicy's `policy: ['']` (review2).
+  it('is a management event in the trail, with the bucket name and the versioning subresource in requestParameters, as S3 does', async () => {
     await sdk.client.send(new GetBucketVersioningCommand({ Bucket: 'data' }));
     const events = sdk.engine.s3.auditTrail.events().filter((event) => event.eventName === 'GetBucketVersioning');
     expect(events.map((event) => [event.eventName, event.requestParameters, event.resources])).toEqual([
-      ['GetBucketVersioning', { bucketName: 'data' }, ['arn:aws:s3:::data']],
+      ['GetBucketVersioning', { bucketName: 'data', versioning: [''] }, ['arn:aws:s3:::data']],
     ]);
   });
 

@@ -24,7 +24,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { canonicalUserId } from '../../src/operations/list-buckets.ts';
 import { md5Etag } from '../helpers/engine.ts';
 import { useInProcessS3 } from '../helpers/sdk-fixture.ts';
-import { ACCOUNT, inProcessClient, sdkError, served, type WireEngine, wireEngine } from '../helpers/wire.ts';
+import { ACCOUNT, argued, inProcessClient, sdkError, served, type WireEngine, wireEngine, wireRefusal } from '../helpers/wire.ts';
 
 const utf8Order = (a: string, b: string): number => Buffer.compare(Buffer.from(a), Buffer.from(b));
 
@@ -243,6 +243,66 @@ describe('ListObjectVersions of a bucket never versioned', () => {
       ),
       { numRuns: 40 },
     );
+  });
+});
+
+describe('ListObjectVersions refusals S3 makes, in its order (captured against S3 us-east-1, 2026-09-29)', () => {
+  /** The answer to `GET /{bucket}?{query}` of a fresh engine with the bucket `wire`. */
+  async function answer(path: string): Promise<Awaited<ReturnType<typeof wireRefusal>>> {
+    const { server, close } = await served('wire');
+    try {
+      return await wireRefusal(await fetch(`${server.url}${path}`));
+    } finally {
+      await close();
+    }
+  }
+
+  it('key-marker with an empty version-id-marker: 400 "A version-id marker cannot be empty.", not taken as absent', async () => {
+    expect(await answer('/wire?versions&key-marker=a&version-id-marker=')).toEqual([
+      400,
+      'InvalidArgument',
+      'A version-id marker cannot be empty.',
+      argued('version-id-marker', ''),
+    ]);
+  });
+
+  // Which refusal wins when two are sent: S3 checks the markers before encoding-type (and a
+  // negative max-keys: max-keys-texts.review2.sdk.test.ts).
+  it.each([
+    ['versions&encoding-type=bogus&version-id-marker=x', 'A version-id marker cannot be specified without a key marker.', argued('version-id-marker', 'x')],
+    ['versions&key-marker=a.txt&version-id-marker=garbage&encoding-type=bogus', 'Invalid version id specified', argued('version-id-marker', 'garbage')],
+  ])('?%s: 400 %s', async (query, message, members) => {
+    expect(await answer(`/wire?${query}`)).toEqual([400, 'InvalidArgument', message, members]);
+  });
+
+  it('a version-id-marker without a key-marker is refused before the bucket is looked up (400, not 404)', async () => {
+    expect(await answer('/absent?versions&version-id-marker=x')).toEqual([
+      400,
+      'InvalidArgument',
+      'A version-id marker cannot be specified without a key marker.',
+      argued('version-id-marker', 'x'),
+    ]);
+  });
+
+  it('an empty version-id-marker is refused before the bucket too; an invalid one after it (404 for a missing bucket)', async () => {
+    expect(await answer('/absent?versions&key-marker=a&version-id-marker=')).toEqual([
+      400,
+      'InvalidArgument',
+      'A version-id marker cannot be empty.',
+      argued('version-id-marker', ''),
+    ]);
+    expect((await answer('/absent?versions&key-marker=a&version-id-marker=garbage')).slice(0, 2)).toEqual([404, 'NoSuchBucket']);
+  });
+
+  it('an empty version-id-marker without a key-marker is taken as absent (UNCONFIRMED: no capture)', async () => {
+    const { server, close } = await served('wire');
+    try {
+      const response = await fetch(`${server.url}/wire?versions&version-id-marker=`);
+      expect(response.status).toBe(200);
+      expect(await response.text()).toContain('<KeyMarker></KeyMarker><VersionIdMarker></VersionIdMarker>');
+    } finally {
+      await close();
+    }
   });
 });
 

@@ -6,8 +6,8 @@
  * `test_get_object_with_version_unversioned_bucket`). Any other id is refused and changes nothing:
  * 400 InvalidArgument "Invalid version id specified" (LS-snapshots `..._unversioned_bucket`,
  * `test_delete_object`), an entry's NoSuchVersion in DeleteObjects (LS-snapshot
- * `test_delete_objects`); UploadPart takes none (captured against S3). A request naming a version
- * needs the version's permission.
+ * `test_delete_objects`); an operation that takes none refuses one, `null` included (captured
+ * against S3). A request naming a version needs the version's permission.
  */
 
 import {
@@ -21,6 +21,7 @@ import {
   GetObjectCommand,
   GetObjectTaggingCommand,
   HeadObjectCommand,
+  ListObjectsV2Command,
   ListPartsCommand,
   PutBucketPolicyCommand,
   PutObjectCommand,
@@ -30,7 +31,7 @@ import {
 import { parseUsers } from '@strongbox/service-kernel';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { useInProcessS3 } from '../helpers/sdk-fixture.ts';
-import { ACCOUNT, inProcessClient, sdkError, served, type WireEngine, wireEngine } from '../helpers/wire.ts';
+import { ACCOUNT, argued, inProcessClient, sdkError, served, type WireEngine, wireEngine, wireRefusal } from '../helpers/wire.ts';
 
 /** A well-formed S3 version id (LS-snapshot), of no object here. */
 const OTHER = 'HPniJFCxqTsMuIH9KX8K8wEjNUgmABCD';
@@ -180,6 +181,66 @@ describe('any other version id is refused and changes nothing', () => {
   });
 });
 
+describe('versionId where no operation takes one: 400 "This operation does not accept a version-id.", not 501', () => {
+  const NOT_ACCEPTED = 'This operation does not accept a version-id.';
+
+  // Captured against S3 (us-east-1, 2026-09-29): `?versions&versionId=x`, `?versioning&versionId=null`
+  // and `?versioning&versionId=` are each this 400, naming versionId and the value as sent
+  // (review2); so is a bucket that does not exist (checked before the bucket).
+  it.each([
+    ['ListObjectVersions', 'wire?versions&versionId=x', 'x'],
+    ['GetBucketVersioning', 'wire?versioning&versionId=null', 'null'],
+    ['GetBucketVersioning, empty', 'wire?versioning&versionId=', ''],
+    ['ListObjectsV2', 'wire?list-type=2&versionId=x', 'x'],
+    ['ListMultipartUploads, a missing bucket', 'absent?uploads&versionId=x', 'x'],
+  ])('%s', async (_name, path, value) => {
+    const { server, close } = await served('wire');
+    try {
+      const response = await fetch(`${server.url}/${path}`);
+      expect(await wireRefusal(response)).toEqual([400, 'InvalidArgument', NOT_ACCEPTED, argued('versionId', value)]);
+    } finally {
+      await close();
+    }
+  });
+
+  // PutObject, CreateMultipartUpload and CompleteMultipartUpload take none either
+  // (scality/cloudserver `checkQueryVersionId` in objectPut, initiateMultipartUpload,
+  // completeMultipartUpload, same text); UploadPart's is captured against S3 (above).
+  it('PutObject ?versionId=null: 400, nothing written', async () => {
+    const { server, client, close } = await served('wire');
+    try {
+      const response = await fetch(`${server.url}/wire/k?versionId=null`, { method: 'PUT', body: 'x' });
+      expect(await wireRefusal(response)).toEqual([400, 'InvalidArgument', NOT_ACCEPTED, argued('versionId', 'null')]);
+      const listed = await client.send(new ListObjectsV2Command({ Bucket: 'wire' }));
+      expect(listed.KeyCount).toBe(0);
+    } finally {
+      await close();
+    }
+  });
+
+  it('CreateMultipartUpload ?versionId=null: 400', async () => {
+    const { server, close } = await served('wire');
+    try {
+      const response = await fetch(`${server.url}/wire/k?uploads&versionId=null`, { method: 'POST' });
+      expect(await wireRefusal(response)).toEqual([400, 'InvalidArgument', NOT_ACCEPTED, argued('versionId', 'null')]);
+    } finally {
+      await close();
+    }
+  });
+
+  it('CopyObject with its own ?versionId: 400, nothing copied (the source names its version in x-amz-copy-source)', async () => {
+    const { server, client, close } = await served('wire');
+    try {
+      await client.send(new PutObjectCommand({ Bucket: 'wire', Key: 'k', Body: 'x' }));
+      const response = await fetch(`${server.url}/wire/copy?versionId=null`, { method: 'PUT', headers: { 'x-amz-copy-source': '/wire/k' } });
+      expect(await wireRefusal(response)).toEqual([400, 'InvalidArgument', NOT_ACCEPTED, argued('versionId', 'null')]);
+      expect((await client.send(new ListObjectsV2Command({ Bucket: 'wire' }))).Contents?.map((object) => object.Key)).toEqual(['k']);
+    } finally {
+      await close();
+    }
+  });
+});
+
 describe('a request naming a version needs the version permission', () => {
   /** An IAM user of the bucket's account allowed `actions` on the bucket's objects. */
   function user(name: string, actions: readonly string[]) {
@@ -201,22 +262,26 @@ describe('a request naming a version needs the version permission', () => {
     // A copy's destination takes the source's tags.
     's3:PutObjectTagging',
   ]);
+  // Reads the object and each version, and tags by s3:GetObjectTagging only.
+  const MIXED = user('mixed', ['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectTagging']);
   let engine: WireEngine;
   let owner: S3Client;
   let plain: S3Client;
   let versions: S3Client;
+  let mixed: S3Client;
   const clientOf = (who: typeof PLAIN): S3Client =>
     inProcessClient(engine.handler, { credentials: { accessKeyId: who.accessKeyId, secretAccessKey: who.secretAccessKey } });
   beforeEach(async () => {
-    engine = wireEngine({ strict: true, users: parseUsers({ users: [PLAIN, VERSIONS] }) });
+    engine = wireEngine({ strict: true, users: parseUsers({ users: [PLAIN, VERSIONS, MIXED] }) });
     owner = inProcessClient(engine.handler);
     plain = clientOf(PLAIN);
     versions = clientOf(VERSIONS);
+    mixed = clientOf(MIXED);
     await owner.send(new CreateBucketCommand({ Bucket: 'data' }));
     await owner.send(new PutObjectCommand({ Bucket: 'data', Key: 'k', Body: 'current', Tagging: 'a=1' }));
   });
   afterEach(async () => {
-    for (const client of [owner, plain, versions]) client.destroy();
+    for (const client of [owner, plain, versions, mixed]) client.destroy();
     await engine.close();
   });
 
@@ -232,6 +297,24 @@ describe('a request naming a version needs the version permission', () => {
     expect(await got.Body?.transformToString()).toBe('current');
     // And the other way round: without a version id, s3:GetObject.
     await denied(versions.send(new GetObjectCommand({ Bucket: 'data', Key: 'k' })), 's3:GetObject');
+  });
+
+  // GetObject API reference, x-amz-tagging-count: "when you have the relevant permission to read
+  // object tags"; GetObjectTagging API reference: to read the tags of a version "you also need
+  // permission for the s3:GetObjectVersionTagging action" (review2).
+  it('GetObject versionId=null by a caller allowed s3:GetObjectVersion and s3:GetObjectVersionTagging answers TagCount', async () => {
+    const got = await versions.send(new GetObjectCommand({ Bucket: 'data', Key: 'k', VersionId: 'null' }));
+    expect(await got.Body?.transformToString()).toBe('current');
+    expect(got.TagCount).toBe(1);
+    expect((await versions.send(new HeadObjectCommand({ Bucket: 'data', Key: 'k', VersionId: 'null' }))).TagCount).toBe(1);
+  });
+
+  it('the tag count of a read naming a version needs s3:GetObjectVersionTagging: s3:GetObjectTagging answers it only without a version id', async () => {
+    const got = await mixed.send(new GetObjectCommand({ Bucket: 'data', Key: 'k', VersionId: 'null' }));
+    expect([await got.Body?.transformToString(), got.TagCount]).toEqual(['current', undefined]);
+    expect((await mixed.send(new HeadObjectCommand({ Bucket: 'data', Key: 'k', VersionId: 'null' }))).TagCount).toBeUndefined();
+    expect((await mixed.send(new GetObjectCommand({ Bucket: 'data', Key: 'k' }))).TagCount).toBe(1);
+    expect((await mixed.send(new HeadObjectCommand({ Bucket: 'data', Key: 'k' }))).TagCount).toBe(1);
   });
 
   it('HeadObject: 403 without s3:GetObjectVersion', async () => {

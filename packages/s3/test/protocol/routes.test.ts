@@ -10,7 +10,10 @@ const table = new RouteTable<RoutedOperation>([
   { name: 'UploadPart', rest: { method: 'PUT', path: 'object', query: ['partNumber', 'uploadId'] } },
   { name: 'CopyObject', rest: { method: 'PUT', path: 'object', headers: ['x-amz-copy-source'] } },
   { name: 'ListObjectsV2', rest: { method: 'GET', path: 'bucket', query: ['list-type=2'] } },
-  { name: 'GetObject', rest: { method: 'GET', path: 'object', request: { members: { PartNumber: query('partNumber', 'integer') } } } },
+  {
+    name: 'GetObject',
+    rest: { method: 'GET', path: 'object', request: { members: { PartNumber: query('partNumber', 'integer'), VersionId: query('versionId') } } },
+  },
 ]);
 
 function route(method: string, target: 'service' | 'bucket' | 'object', search = '', headers: Record<string, string> = {}): string {
@@ -47,6 +50,47 @@ describe('the REST routing table', () => {
     expect([error.code, error.status]).toEqual(['NotImplemented', 501]);
     expect(error.message).toContain('?uploadId');
     expect(refusal(() => route('GET', 'bucket', 'list-type=1')).code).toBe('NotImplemented');
+  });
+
+  it('names the subresource no operation serves, not a served one sent with it', () => {
+    const error = refusal(() => route('GET', 'bucket', 'list-type=2&acl'));
+    expect([error.code, error.status]).toEqual(['NotImplemented', 501]);
+    expect(error.message).toContain('?acl subresource');
+    expect(error.message).not.toContain('list-type');
+  });
+
+  it('serves a versionId to an operation that declares it', () => {
+    expect(route('GET', 'object', 'versionId=null')).toBe('GetObject');
+    expect(route('GET', 'object', 'versionId=null&partNumber=1')).toBe('GetObject');
+  });
+
+  it('a versionId on an operation that takes none is 400 VersionIdNotAccepted with the value, null and empty included', () => {
+    for (const [method, target, search, headers, value] of [
+      ['PUT', 'object', 'versionId=null', {}, 'null'],
+      ['PUT', 'object', 'partNumber=1&uploadId=u&versionId=x', {}, 'x'],
+      ['PUT', 'object', 'versionId=', { 'x-amz-copy-source': '/b/k' }, ''],
+      ['GET', 'bucket', 'list-type=2&versionId=x', {}, 'x'],
+    ] as const) {
+      const error = refusal(() => route(method, target, search, headers));
+      expect([error.reason, error.code, error.status, error.message, error.fields], search).toEqual([
+        'VersionIdNotAccepted',
+        'InvalidArgument',
+        400,
+        'This operation does not accept a version-id.',
+        [
+          ['ArgumentName', 'versionId'],
+          ['ArgumentValue', value],
+        ],
+      ]);
+    }
+  });
+
+  it('a versionId is no sub-API: with no operation for the rest of the request, the answer is the one without it', () => {
+    expect(refusal(() => route('POST', 'object', 'versionId=x')).code).toBe('MethodNotAllowed');
+    const error = refusal(() => route('PUT', 'object', 'uploadId=u&versionId=x'));
+    expect(error.code).toBe('NotImplemented');
+    expect(error.message).toContain('?uploadId');
+    expect(error.message).not.toContain('versionId');
   });
 
   it('answers other misses with 405 MethodNotAllowed naming the method and resource type', () => {

@@ -20,7 +20,7 @@ import {
 } from '../../model/object-headers.ts';
 import { assertRangeOrPart, parsePartNumber, parseRangeHeader, type ResolvedRange, resolvePartRange, resolveRange } from '../../model/range.ts';
 import { DEFAULT_STORAGE_CLASS } from '../../model/storage-class.ts';
-import { checkVersionId } from '../../model/version-id.ts';
+import { checkVersionId, versionConditions } from '../../model/version-id.ts';
 import { header, type MessageBinding, metadataHeaders, query, streamPayload } from '../../protocol/binding.ts';
 import { CHECKSUM_MODE_REQUEST, CHECKSUM_RESPONSE } from '../../protocol/checksum-headers.ts';
 import { OBJECT_HEADERS_BINDING, RESPONSE_OVERRIDES_BINDING } from '../../protocol/object-headers.ts';
@@ -248,12 +248,23 @@ export interface ObjectHeadMembers extends SseResponseMembers, ObjectHeaders {
 }
 
 /**
- * Whether a read answers the object's tag count: it has tags and the caller may read them
- * (s3:GetObjectTagging on the object, decided without refusing the read or auditing a denial).
- * @example objectHead('GetObject', opened, tagCountReadable(opened.record, access, key, context))
+ * Whether a read answers the object's tag count: it has tags and the caller may read them,
+ * decided without refusing the read or auditing a denial. GetObject API reference,
+ * `x-amz-tagging-count`: "when you have the relevant permission to read object tags", which for a
+ * read naming a version (`versionId=null` included) is s3:GetObjectVersionTagging with
+ * `s3:versionid` (GetObjectTagging API reference), s3:GetObjectTagging otherwise.
+ * @example objectHead('GetObject', opened, tagCountReadable(opened.record, access, key, context, input.VersionId))
  */
-export function tagCountReadable(record: ObjectRecord, access: AccessTarget, key: string, context: Pick<S3OperationContext, 'evaluate'>): boolean {
-  return record.tags.length > 0 && context.evaluate('s3:GetObjectTagging', access, key).allowed;
+export function tagCountReadable(
+  record: ObjectRecord,
+  access: AccessTarget,
+  key: string,
+  context: Pick<S3OperationContext, 'evaluate'>,
+  versionId?: string,
+): boolean {
+  if (record.tags.length === 0) return false;
+  if (versionId === undefined) return context.evaluate('s3:GetObjectTagging', access, key).allowed;
+  return context.evaluate('s3:GetObjectVersionTagging', access, key, versionConditions(versionId)).allowed;
 }
 
 /**
