@@ -6,8 +6,8 @@
  * count against `MaxKeys` (default and ceiling 1000) and `KeyCount`. A truncated page carries a
  * `NextContinuationToken`, opaque and refused when altered; a `ContinuationToken` takes precedence
  * over `StartAfter`, which is then not echoed (LS-snapshot
- * `test_list_objects_v2_continuation_start_after`). `EncodingType: url` percent-encodes the keys,
- * prefixes, delimiter and `StartAfter` of the answer. Sizes are plaintext sizes; listings carry no
+ * `test_list_objects_v2_continuation_start_after`). `EncodingType: url` URL-encodes the keys,
+ * prefixes, delimiter and `StartAfter` of the answer (`urlEncodeKey`: a space as `+`). Sizes are plaintext sizes; listings carry no
  * encryption fields, but each object's checksum algorithm and type (model `Object`
  * `ChecksumAlgorithm`, a flattened list, and `ChecksumType`; LS-snapshot
  * `test_delete_keys_in_versioned_bucket` and `test_put_get_object_special_character`, recorded
@@ -39,7 +39,7 @@ export interface ListObjectsV2Request {
   StartAfter?: string;
   /** Include each object's `Owner`. */
   FetchOwner?: boolean;
-  /** `url`: percent-encode keys and prefixes in the answer. */
+  /** `url`: URL-encode (`urlEncodeKey`: a space as `+`) keys and prefixes in the answer. */
   EncodingType?: string;
 }
 

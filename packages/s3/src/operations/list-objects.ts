@@ -40,7 +40,7 @@ export interface ListObjectsRequest {
   Marker?: string;
   /** 0..1000 entries per page (larger values are capped); default 1000. */
   MaxKeys?: number;
-  /** `url`: percent-encode keys, prefixes, the delimiter and the markers in the answer. */
+  /** `url`: URL-encode (`urlEncodeKey`: a space as `+`) keys, prefixes, the delimiter and the markers in the answer. */
   EncodingType?: string;
   /**
    * `list-type` as sent: S3 answers ListObjects for any value but 2 (which is ListObjectsV2), so

@@ -90,6 +90,26 @@ describe.each(BACKENDS)('ListObjects on the $name store', (backend) => {
     ]);
   });
 
+  // S3 form-encodes (a space is +, a literal + is %2B): measured against S3 in ap-northeast-2 on
+  // 2026-09-14 (brekkylab/backlot#178: `a b.txt` listed as `a+b.txt`, `a+b.txt` as `a%2Bb.txt`,
+  // `run books/` as `run+books/`), which is why botocore decodes these fields with `unquote_plus`.
+  it('EncodingType url: a space is + and a literal + is %2B in Key, Marker, Delimiter, NextMarker and CommonPrefixes (measured S3)', async () => {
+    await put('list', 'run books/x.txt', 'a b.txt', 'a+b.txt', 'x~*y');
+    const page = await s3.listObjects({ Bucket: 'list', EncodingType: 'url', Delimiter: ' ', Marker: '9 9', MaxKeys: 2 });
+    expect([page.Marker, page.Delimiter]).toEqual(['9+9', '+']);
+    expect(page.CommonPrefixes).toEqual([{ Prefix: 'a+' }]);
+    expect(page.Contents?.map((object) => object.Key)).toEqual(['a%2Bb.txt']);
+    expect(page.NextMarker).toBe('a%2Bb.txt');
+    const rest = await s3.listObjects({ Bucket: 'list', EncodingType: 'url', Delimiter: '/', Prefix: 'run' });
+    expect(rest.CommonPrefixes).toEqual([{ Prefix: 'run+books/' }]);
+  });
+
+  it('EncodingType url keeps * and encodes ~ (MinIO s3URLEncode, the URLEncoder set)', async () => {
+    await put('list', 'run books/x.txt', 'a b.txt', 'a+b.txt', 'x~*y');
+    const page = await s3.listObjects({ Bucket: 'list', EncodingType: 'url', Prefix: 'x' });
+    expect(page.Contents?.map((object) => object.Key)).toEqual(['x%7E*y']);
+  });
+
   it('answers NoSuchBucket, and AccessDenied for a caller of another account', async () => {
     expect((await catchS3Async(() => s3.listObjects({ Bucket: 'absent' }))).code).toBe('NoSuchBucket');
     const error = await catchS3Async(() => s3.listObjects({ Bucket: 'list' }, { caller: 'arn:aws:iam::111122223333:user/mallory' }));
