@@ -10,12 +10,20 @@ import { S3Error } from '../errors.ts';
 /** The most keys (objects plus common prefixes) one page holds, and the default. */
 export const MAX_LIST_KEYS = 1000;
 
+/** The largest `max-keys` S3 takes: it reads the value as a signed 32-bit integer. */
+const MAX_KEYS_ARGUMENT = 2147483647;
+
 /**
  * The number of entries a page may hold: `MaxKeys` capped at 1000, 1000 when absent.
  *
- * UNCONFIRMED: the error for a negative or fractional value (no capture of real S3).
+ * S3 reads `max-keys` as a 32-bit integer, with two answers (UNCONFIRMED by a capture of AWS;
+ * MinIO's `ErrInvalidMaxKeys`, fake-s3 and floci-io/floci#3510, which quotes AWS's error
+ * document, agree): a value that is not an integer or is outside the 32-bit range is "Provided
+ * max-keys not an integer or within integer range" (`max-keys`), and a negative one is "Argument
+ * maxKeys must be an integer between 0 and 2147483647" (`maxKeys`).
  *
- * @throws S3Error InvalidMaxKeys for a value that is not a non-negative integer.
+ * @throws S3Error InvalidMaxKeys for a value that is not an integer in the 32-bit range;
+ *   InvalidMaxKeysRange for a negative one.
  * @example
  * ```ts
  * import { pageSize } from '@strongbox/s3';
@@ -26,7 +34,10 @@ export const MAX_LIST_KEYS = 1000;
  */
 export function pageSize(maxKeys: number | undefined): number {
   if (maxKeys === undefined) return MAX_LIST_KEYS;
-  if (!Number.isSafeInteger(maxKeys) || maxKeys < 0) throw new S3Error('InvalidMaxKeys', { fields: [['ArgumentValue', String(maxKeys)]] });
+  if (!Number.isInteger(maxKeys) || maxKeys > MAX_KEYS_ARGUMENT || maxKeys < -MAX_KEYS_ARGUMENT - 1) {
+    throw new S3Error('InvalidMaxKeys', { fields: [['ArgumentValue', String(maxKeys)]] });
+  }
+  if (maxKeys < 0) throw new S3Error('InvalidMaxKeysRange', { fields: [['ArgumentValue', String(maxKeys)]] });
   return Math.min(maxKeys, MAX_LIST_KEYS);
 }
 

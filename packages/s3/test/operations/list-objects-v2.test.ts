@@ -139,8 +139,12 @@ describe.each(BACKENDS)('ListObjectsV2 on the $name store', (backend) => {
         ],
       ]);
     }
-    for (const MaxKeys of [-1, 1.5])
-      expect((await catchS3Async(() => s3.listObjectsV2({ Bucket: 'list', MaxKeys }))).fields[0]).toEqual(['ArgumentName', 'max-keys']);
+    for (const [MaxKeys, name] of [
+      [-1, 'maxKeys'],
+      [1.5, 'max-keys'],
+      [2147483648, 'max-keys'],
+    ] as const)
+      expect((await catchS3Async(() => s3.listObjectsV2({ Bucket: 'list', MaxKeys }))).fields[0]).toEqual(['ArgumentName', name]);
     const token = (await s3.listObjectsV2({ Bucket: 'list', MaxKeys: 1 })).NextContinuationToken ?? '';
     const altered = `${token.slice(0, 4)}${token[4] === 'A' ? 'B' : 'A'}${token.slice(5)}`;
     for (const ContinuationToken of ['', altered, Buffer.from('\x01b').toString('base64')]) {
