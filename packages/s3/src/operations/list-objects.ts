@@ -42,11 +42,6 @@ export interface ListObjectsRequest {
   MaxKeys?: number;
   /** `url`: URL-encode (`urlEncodeKey`: a space as `+`) keys, prefixes, the delimiter and the markers in the answer. */
   EncodingType?: string;
-  /**
-   * `list-type` as sent: S3 answers ListObjects for any value but 2 (which is ListObjectsV2), so
-   * it is read and ignored. Not a member of the SDKs' request.
-   */
-  ListType?: string;
 }
 
 /** ListObjects response. */
@@ -79,6 +74,9 @@ export const listObjects: OperationDefinition<'ListObjects', ListObjectsRequest,
   rest: {
     method: 'GET',
     path: 'bucket',
+    // Any `list-type` but 2 (ListObjectsV2's) is ListObjects, read and ignored: claimed by the
+    // route, not a member of the request (the SDKs' ListObjectsRequest has none).
+    claims: ['list-type'],
     request: {
       members: {
         Prefix: query('prefix'),
@@ -86,8 +84,6 @@ export const listObjects: OperationDefinition<'ListObjects', ListObjectsRequest,
         Marker: query('marker'),
         MaxKeys: query('max-keys', 'integer'),
         EncodingType: query('encoding-type'),
-        // Claims the `list-type` subresource for every value ListObjectsV2's `list-type=2` leaves.
-        ListType: query('list-type'),
       },
     },
     response: {

@@ -134,13 +134,14 @@ function matchesQuery(rest: RestBinding, query: ReadonlyMap<string, string>): bo
 }
 
 /**
- * Whether every subresource the request names is one the binding declares (as a discriminator or
- * a query member): PutObject must not serve `?partNumber&uploadId` while UploadPart is unbound.
+ * Whether every subresource the request names is one the binding declares (as a discriminator, a
+ * query member or a claim): PutObject must not serve `?partNumber&uploadId` while UploadPart is unbound.
  */
 function claimsSubresources(rest: RestBinding, query: ReadonlyMap<string, string>): boolean {
   for (const name of query.keys()) {
     if (!SUBRESOURCES.has(name)) continue;
     if ((rest.query ?? []).some((d) => d === name || d.startsWith(`${name}=`))) continue;
+    if (rest.claims?.includes(name)) continue;
     const members = Object.values(rest.request?.members ?? {});
     if (members.some((member) => member.in === 'query' && member.name === name)) continue;
     return false;

@@ -198,6 +198,15 @@ describe('the bucket GET route', () => {
     expect(route('location')).toBe('GetBucketLocation');
   });
 
+  it('claims list-type in the route only: no request member carries it, in process or on the wire', () => {
+    const members = Object.values(OPERATIONS.ListObjects.rest.request?.members ?? {});
+    expect(members.filter((member) => member.in === 'query' && member.name === 'list-type')).toEqual([]);
+    expect(OPERATIONS.ListObjects.rest.claims).toEqual(['list-type']);
+    // @ts-expect-error ListObjectsRequest has no ListType: in process, as on the wire, list-type=2 is ListObjectsV2.
+    const request: ListObjectsRequest = { Bucket: 'list', ListType: '2' };
+    expect(request.Bucket).toBe('list');
+  });
+
   it('does not serve a subresource no operation binds (?cors stays 501 NotImplemented)', async () => {
     const error = await catchS3Async(async () => route('cors'));
     expect([error.code, error.status]).toEqual(['NotImplemented', 501]);
