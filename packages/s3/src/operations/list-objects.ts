@@ -20,11 +20,13 @@
  * brekkylab/backlot#204, September 2026; UNCONFIRMED by AWS documentation, which only names
  * `list-type=2`).
  *
- * A data event: CloudTrail records it only in trails with S3 data events enabled.
+ * A data event: CloudTrail records it only in trails with S3 data events enabled, with the query
+ * as sent as its `requestParameters`.
  */
 
 import { checkEncodingType, pageSize, urlEncodeKey } from '../model/listing.ts';
 import { query, struct } from '../protocol/binding.ts';
+import { queryParameters } from './shared/audit.ts';
 import { ownedBucket } from './shared/buckets.ts';
 import { listConditions } from './shared/conditions.ts';
 import { LISTED_OBJECTS, LISTED_PREFIXES, type ListedObject, listedObjects, listedPrefixes, listingPage } from './shared/listed-objects.ts';
@@ -67,8 +69,10 @@ export const listObjects: OperationDefinition<'ListObjects', ListObjectsRequest,
   name: 'ListObjects',
   quota: { shared: 'read' },
   readOnly: true,
-  // CloudTrail logs ListObjects and ListObjectsV2 as S3 data events.
+  // CloudTrail logs ListObjects and ListObjectsV2 as S3 data events, both named ListObjects; the
+  // request parameters are the query as sent (`{"bucketName": …, "Host": …, "prefix": ""}`).
   eventCategory: 'Data',
+  auditParameters: (input, scope) => queryParameters(listObjects.rest, input, scope),
   // GET /{Bucket}: the document is ListBucketResult (model ListObjectsOutput), its elements in the
   // order S3 writes them (Name, Prefix, Marker, NextMarker, MaxKeys, Delimiter, ...).
   rest: {

@@ -3,6 +3,7 @@
  * (property), the marker and next-marker rules, errors, and its data event.
  */
 
+import { CreateBucketCommand, ListObjectsCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ListObjectsRequest, ListObjectsResponse, ListObjectsV2Response, S3 } from '../../src/index.ts';
@@ -11,6 +12,11 @@ import type { OperationDefinition } from '../../src/operations/types.ts';
 import { RouteTable } from '../../src/protocol/routes.ts';
 import { BACKENDS } from '../helpers/backends.ts';
 import { catchS3Async } from '../helpers/errors.ts';
+import { inProcessClient, wireEngine } from '../helpers/wire.ts';
+
+const [memory] = BACKENDS;
+/** The Host the in-process SDK client sends (its endpoint, path-style). */
+const HOST = 'strongbox.localhost';
 
 /** What a page holds, in document order: its objects, then its common prefixes. */
 const entries = (page: ListObjectsResponse | ListObjectsV2Response): string[] => [
@@ -172,17 +178,75 @@ describe.each(BACKENDS)('ListObjects on the $name store', (backend) => {
   });
 });
 
-it('is a data event named ListObjects, with the bucket as its resource', async () => {
-  const { S3: Engine } = await import('../../src/index.ts');
-  const s3 = new Engine({ dataEvents: true });
-  try {
-    await s3.createBucket({ Bucket: 'audited' });
-    await s3.listObjects({ Bucket: 'audited', Prefix: 'p/' });
-    const event = s3.auditTrail.events().find((candidate) => candidate.eventName === 'ListObjects');
-    expect([event?.eventSource, event?.resources, event?.errorCode]).toEqual(['s3.amazonaws.com', ['arn:aws:s3:::audited'], undefined]);
-  } finally {
-    await s3.close();
-  }
+describe('the listings in the audit trail', () => {
+  it('is a data event named ListObjects, with the bucket as its resource', async () => {
+    const { S3: Engine } = await import('../../src/index.ts');
+    const s3 = new Engine({ dataEvents: true });
+    try {
+      await s3.createBucket({ Bucket: 'audited' });
+      await s3.listObjects({ Bucket: 'audited', Prefix: 'p/' });
+      const event = s3.auditTrail.events().find((candidate) => candidate.eventName === 'ListObjects');
+      expect([event?.eventSource, event?.resources, event?.errorCode]).toEqual(['s3.amazonaws.com', ['arn:aws:s3:::audited'], undefined]);
+    } finally {
+      await s3.close();
+    }
+  });
+
+  // CloudTrail names both listings ListObjects and tells them apart by the request's parameters: a
+  // captured data event of `aws s3 ls` (AWS CLI 2.36.17, which lists with ListObjectsV2) reads
+  // `"eventName": "ListObjects"`, `"requestParameters": {"list-type": "2", "bucketName": …,
+  // "encoding-type": "url", "prefix": "", "delimiter": "/", "Host": …}`; a ListObjects one
+  // (TryHackMe AoC 2024 day 7 log) `{"bucketName": …, "Host": …, "prefix": ""}`.
+  it('a ListObjectsV2 call is logged as ListObjects with list-type 2 among its request parameters', async () => {
+    const s3 = (memory as NonNullable<typeof memory>).open({ dataEvents: true });
+    try {
+      await s3.createBucket({ Bucket: 'audited' });
+      await s3.listObjectsV2({ Bucket: 'audited', Prefix: 'p/' });
+      await s3.listObjects({ Bucket: 'audited', Prefix: 'p/' });
+      const listings = s3.auditTrail.events().filter((event) => event.eventName.startsWith('ListObjects'));
+      expect(listings.map((event) => event.eventName)).toEqual(['ListObjects', 'ListObjects']);
+      expect(listings.map((event) => event.requestParameters?.['list-type'])).toEqual(['2', undefined]);
+      expect(listings.map((event) => event.requestParameters?.['prefix'])).toEqual(['p/', 'p/']);
+      // In process there is no Host header, and a trail lookup by name finds both calls.
+      expect(listings.map((event) => event.requestParameters)).toEqual([
+        { 'list-type': '2', bucketName: 'audited', prefix: 'p/' },
+        { bucketName: 'audited', prefix: 'p/' },
+      ]);
+      expect(s3.auditTrail.events().filter((event) => event.eventName === 'ListObjectsV2')).toEqual([]);
+    } finally {
+      await s3.close();
+    }
+  });
+
+  it('on the wire: the query as sent, by its query names, with bucketName and the Host header', async () => {
+    const engine = wireEngine({ engine: { dataEvents: true } });
+    const client = inProcessClient(engine.handler);
+    try {
+      await client.send(new CreateBucketCommand({ Bucket: 'audited' }));
+      await client.send(
+        new ListObjectsV2Command({ Bucket: 'audited', Prefix: '', Delimiter: '/', EncodingType: 'url', MaxKeys: 5, StartAfter: 'a', FetchOwner: true }),
+      );
+      await client.send(new ListObjectsCommand({ Bucket: 'audited', Prefix: 'p/', Marker: 'm', MaxKeys: 7 }));
+      const listings = engine.s3.auditTrail.events().filter((event) => event.eventName === 'ListObjects');
+      expect(listings.map((event) => event.requestParameters)).toEqual([
+        {
+          'list-type': '2',
+          bucketName: 'audited',
+          prefix: '',
+          delimiter: '/',
+          'max-keys': '5',
+          'start-after': 'a',
+          'fetch-owner': 'true',
+          'encoding-type': 'url',
+          Host: HOST,
+        },
+        { bucketName: 'audited', prefix: 'p/', marker: 'm', 'max-keys': '7', Host: HOST },
+      ]);
+    } finally {
+      client.destroy();
+      await engine.close();
+    }
+  });
 });
 
 describe('the bucket GET route', () => {
