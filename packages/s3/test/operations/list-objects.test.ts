@@ -1,6 +1,7 @@
 /**
  * ListObjects (version 1) on both stores: the same listing as ListObjectsV2 paged by marker
- * (property), the marker and next-marker rules, errors, and its data event.
+ * (property), any marker against a small model of version 1 paging (property), the marker and
+ * next-marker rules, EncodingType and MaxKeys, errors, its data events and its route.
  */
 
 import { CreateBucketCommand, ListObjectsCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
@@ -27,11 +28,13 @@ const entries = (page: ListObjectsResponse | ListObjectsV2Response): string[] =>
 /**
  * Every page of a ListObjects listing, continued as the SDKs' paginators continue it (botocore's
  * `NextMarker || Contents[-1].Key`): from NextMarker when the page has one, else from its last key.
+ * Each truncated page holds at least one entry, so a listing of `keys` keys takes at most
+ * `keys + 1` pages: one more fails instead of paging forever.
  */
-async function allPagesV1(s3: S3, request: ListObjectsRequest): Promise<ListObjectsResponse[]> {
+async function allPagesV1(s3: S3, request: ListObjectsRequest, keys: number): Promise<ListObjectsResponse[]> {
   const pages: ListObjectsResponse[] = [];
-  let marker: string | undefined;
-  for (;;) {
+  let marker = request.Marker;
+  while (pages.length <= keys) {
     const page = await s3.listObjects({ ...request, ...(marker === undefined ? {} : { Marker: marker }) });
     pages.push(page);
     expect(page.Marker).toBe(marker ?? '');
@@ -39,18 +42,59 @@ async function allPagesV1(s3: S3, request: ListObjectsRequest): Promise<ListObje
     marker = page.NextMarker ?? page.Contents?.at(-1)?.Key;
     expect(marker).toBeDefined();
   }
+  throw new Error(`ListObjects still truncated after ${pages.length} pages of ${keys} keys`);
 }
 
-/** Every page of the same listing by ListObjectsV2, following NextContinuationToken. */
-async function allPagesV2(s3: S3, request: ListObjectsRequest): Promise<ListObjectsV2Response[]> {
+/** Every page of the same listing by ListObjectsV2, following NextContinuationToken (bounded as above). */
+async function allPagesV2(s3: S3, request: ListObjectsRequest, keys: number): Promise<ListObjectsV2Response[]> {
   const pages: ListObjectsV2Response[] = [];
   let token: string | undefined;
   do {
+    if (pages.length > keys) throw new Error(`ListObjectsV2 still truncated after ${pages.length} pages of ${keys} keys`);
     const page = await s3.listObjectsV2({ ...request, ...(token === undefined ? {} : { ContinuationToken: token }) });
     pages.push(page);
     token = page.NextContinuationToken;
   } while (token !== undefined);
   return pages;
+}
+
+/** A model page: its entries in document order (objects, then `c:` common prefixes), truncation and NextMarker. */
+interface ModelPage {
+  readonly entries: string[];
+  readonly truncated: boolean;
+  readonly nextMarker: string | undefined;
+}
+
+/**
+ * ListObjects version 1 paging written from its documentation, independently of
+ * `storage/listing.ts`: the keys after the marker (UTF-8 byte order) under the prefix, each rolled
+ * up to its common prefix at the first delimiter after the prefix, a common prefix at or before
+ * the marker dropped; `maxKeys` entries a page; NextMarker, the page's last entry, only with a
+ * delimiter on a truncated page; the next page from NextMarker or the last key.
+ */
+function modelPages(keys: readonly string[], prefix: string, delimiter: string | undefined, marker: string | undefined, maxKeys: number): ModelPage[] {
+  const after = (a: string, b: string): boolean => Buffer.compare(Buffer.from(a), Buffer.from(b)) > 0;
+  const sorted = [...keys].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+  const pages: ModelPage[] = [];
+  let from = marker === '' ? undefined : marker;
+  for (;;) {
+    const listed: { entry: string; common: boolean }[] = [];
+    for (const key of sorted) {
+      if ((from !== undefined && !after(key, from)) || !key.startsWith(prefix)) continue;
+      const cut = delimiter ? key.indexOf(delimiter, prefix.length) : -1;
+      const entry = cut < 0 ? key : key.slice(0, cut + (delimiter as string).length);
+      if (cut >= 0 && ((from !== undefined && !after(entry, from)) || listed.at(-1)?.entry === entry)) continue;
+      listed.push({ entry, common: cut >= 0 });
+    }
+    const page = listed.slice(0, maxKeys);
+    const truncated = listed.length > maxKeys;
+    const last = page.at(-1);
+    const nextMarker = delimiter && truncated ? last?.entry : undefined;
+    const entries = [...page.filter((item) => !item.common).map((item) => item.entry), ...page.filter((item) => item.common).map((item) => `c:${item.entry}`)];
+    pages.push({ entries, truncated, nextMarker });
+    if (!truncated) return pages;
+    from = nextMarker ?? [...page].reverse().find((item) => !item.common)?.entry;
+  }
 }
 
 describe.each(BACKENDS)('ListObjects on the $name store', (backend) => {
@@ -161,8 +205,8 @@ describe.each(BACKENDS)('ListObjects on the $name store', (backend) => {
           await s3.createBucket({ Bucket: bucket });
           await put(bucket, ...keys);
           const request = { Bucket: bucket, MaxKeys: maxKeys, Prefix: prefix, ...(delimiter === undefined ? {} : { Delimiter: delimiter }) };
-          const v1 = await allPagesV1(s3, request);
-          const v2 = await allPagesV2(s3, request);
+          const v1 = await allPagesV1(s3, request, keys.length);
+          const v2 = await allPagesV2(s3, request, keys.length);
           expect(v1.map(entries)).toEqual(v2.map(entries));
           expect(v1.map((page) => page.IsTruncated)).toEqual(v2.map((page) => page.IsTruncated));
           for (const page of v1) {
@@ -176,6 +220,56 @@ describe.each(BACKENDS)('ListObjects on the $name store', (backend) => {
       { numRuns: backend.name === 'memory' ? 60 : 15 },
     );
   });
+
+  it('property: any marker (inside a rolled-up prefix, between keys, past every key) pages as the model of ListObjects does', async () => {
+    let round = 0;
+    const text = fc.array(fc.constantFrom(...ALPHABET), { minLength: 1, maxLength: 5 }).map((parts) => parts.join(''));
+    await fc.assert(
+      fc.asyncProperty(
+        fc.uniqueArray(text, { maxLength: backend.name === 'memory' ? 14 : 8 }),
+        fc.integer({ min: 1, max: 6 }),
+        fc.constantFrom(undefined, '', '/', 'b', '😀'),
+        fc.constantFrom('', 'a', 'a/', 'é'),
+        // A marker of the same alphabet (anywhere), or a key with a suffix (inside its prefix or between keys).
+        fc.oneof(fc.option(fc.oneof(fc.constant(''), text)), fc.tuple(fc.nat(), fc.constantFrom('', '/', 'a', '\uffff'))),
+        async (keys, maxKeys, delimiter, prefix, markerSource) => {
+          const marker = Array.isArray(markerSource)
+            ? keys.length === 0
+              ? markerSource[1]
+              : `${keys[markerSource[0] % keys.length]}${markerSource[1]}`
+            : (markerSource ?? undefined);
+          const bucket = `marker-${backend.name}-${round++}`;
+          await s3.createBucket({ Bucket: bucket });
+          await put(bucket, ...keys);
+          const request = {
+            Bucket: bucket,
+            MaxKeys: maxKeys,
+            Prefix: prefix,
+            ...(delimiter === undefined ? {} : { Delimiter: delimiter }),
+            ...(marker === undefined ? {} : { Marker: marker }),
+          };
+          const pages = await allPagesV1(s3, request, keys.length);
+          const expected = modelPages(keys, prefix, delimiter, marker, maxKeys);
+          expect(pages.map((page) => ({ entries: entries(page), truncated: page.IsTruncated, nextMarker: page.NextMarker }))).toEqual(expected);
+        },
+      ),
+      { numRuns: backend.name === 'memory' ? 80 : 15 },
+    );
+  });
+});
+
+it('the paging helper fails on a listing that never stops truncating, instead of hanging', async () => {
+  const stuck = {
+    listObjects: async (request: ListObjectsRequest): Promise<ListObjectsResponse> => ({
+      Name: 'stuck',
+      Prefix: '',
+      Marker: request.Marker ?? '',
+      MaxKeys: 1,
+      IsTruncated: true,
+      Contents: [{ Key: 'k', LastModified: new Date(0), ETag: '"e"', Size: 0, StorageClass: 'STANDARD' }],
+    }),
+  } as unknown as S3;
+  await expect(allPagesV1(stuck, { Bucket: 'stuck' }, 3)).rejects.toThrow('ListObjects still truncated after 4 pages of 3 keys');
 });
 
 describe('the listings in the audit trail', () => {
