@@ -82,6 +82,7 @@ export type S3ErrorReason =
   // Listings, conditional requests, copies and batch deletes.
   | 'InvalidEncodingType'
   | 'InvalidMaxKeys'
+  | 'InvalidMaxKeysRange'
   | 'PreconditionFailed'
   | 'NotModified'
   | 'ConditionalHeaderNotImplemented'
@@ -440,9 +441,17 @@ export const S3_ERRORS: Readonly<Record<S3ErrorReason, S3WireError>> = Object.fr
   AccessDenied: { code: 'AccessDenied', status: 403, message: 'Access Denied' },
   // LS-snapshot test_list_ops_encoding_type_validation (with ArgumentValue).
   InvalidEncodingType: { code: 'InvalidArgument', status: 400, message: 'Invalid Encoding Method specified in Request', argumentName: 'encoding-type' },
-  // UNCONFIRMED: no capture of real S3; the text S3 is reported to answer for `max-keys=blah`, used for
-  // a negative or fractional MaxKeys too.
+  // UNCONFIRMED (no capture of real S3): S3 reads max-keys as a 32-bit integer; the texts and argument
+  // names as MinIO (ErrInvalidMaxKeys), fake-s3 and floci-io/floci#3510 (quoting AWS) answer them.
+  // Not an integer, or outside the 32-bit range (`max-keys=blah`, 2147483648):
   InvalidMaxKeys: { code: 'InvalidArgument', status: 400, message: 'Provided max-keys not an integer or within integer range', argumentName: 'max-keys' },
+  // A negative one:
+  InvalidMaxKeysRange: {
+    code: 'InvalidArgument',
+    status: 400,
+    message: 'Argument maxKeys must be an integer between 0 and 2147483647',
+    argumentName: 'maxKeys',
+  },
   // LS-snapshot test_s3_get_object_preconditions and test_s3_copy_object_preconditions, with a
   // `Condition` element naming the header (`If-Match`, `x-amz-copy-source-If-None-Match`, ...).
   PreconditionFailed: { code: 'PreconditionFailed', status: 412, message: 'At least one of the pre-conditions you specified did not hold' },

@@ -1,7 +1,7 @@
 /**
  * @module
- * ListObjectsV2's request rules: `max-keys` (default and ceiling 1000), `encoding-type` (only
- * `url`), and the URL encoding S3 applies to keys, prefixes, delimiters and `StartAfter` in the
+ * The listings' request rules: `max-keys` (default and ceiling 1000), `encoding-type` (only
+ * `url`), and the URL encoding S3 applies to keys, prefixes, delimiters and markers in the
  * response when asked (model `ListObjectsV2Request`, ../shared/reference/s3-sse.md §5.3).
  */
 
@@ -10,12 +10,20 @@ import { S3Error } from '../errors.ts';
 /** The most keys (objects plus common prefixes) one page holds, and the default. */
 export const MAX_LIST_KEYS = 1000;
 
+/** The largest `max-keys` S3 takes: it reads the value as a signed 32-bit integer. */
+const MAX_KEYS_ARGUMENT = 2147483647;
+
 /**
  * The number of entries a page may hold: `MaxKeys` capped at 1000, 1000 when absent.
  *
- * UNCONFIRMED: the error for a negative or fractional value (no capture of real S3).
+ * S3 reads `max-keys` as a 32-bit integer, with two answers (UNCONFIRMED by a capture of AWS;
+ * MinIO's `ErrInvalidMaxKeys`, fake-s3 and floci-io/floci#3510, which quotes AWS's error
+ * document, agree): a value that is not an integer or is outside the 32-bit range is "Provided
+ * max-keys not an integer or within integer range" (`max-keys`), and a negative one is "Argument
+ * maxKeys must be an integer between 0 and 2147483647" (`maxKeys`).
  *
- * @throws S3Error InvalidMaxKeys for a value that is not a non-negative integer.
+ * @throws S3Error InvalidMaxKeys for a value that is not an integer in the 32-bit range;
+ *   InvalidMaxKeysRange for a negative one.
  * @example
  * ```ts
  * import { pageSize } from '@strongbox/s3';
@@ -26,7 +34,10 @@ export const MAX_LIST_KEYS = 1000;
  */
 export function pageSize(maxKeys: number | undefined): number {
   if (maxKeys === undefined) return MAX_LIST_KEYS;
-  if (!Number.isSafeInteger(maxKeys) || maxKeys < 0) throw new S3Error('InvalidMaxKeys', { fields: [['ArgumentValue', String(maxKeys)]] });
+  if (!Number.isInteger(maxKeys) || maxKeys > MAX_KEYS_ARGUMENT || maxKeys < -MAX_KEYS_ARGUMENT - 1) {
+    throw new S3Error('InvalidMaxKeys', { fields: [['ArgumentValue', String(maxKeys)]] });
+  }
+  if (maxKeys < 0) throw new S3Error('InvalidMaxKeysRange', { fields: [['ArgumentValue', String(maxKeys)]] });
   return Math.min(maxKeys, MAX_LIST_KEYS);
 }
 
@@ -47,29 +58,48 @@ export function checkEncodingType(encodingType: string | undefined): boolean {
   return true;
 }
 
-const UNRESERVED = /[A-Za-z0-9_.\-~/]/;
+/**
+ * The bytes `encoding-type=url` writes as they are: `java.net.URLEncoder`'s unreserved set
+ * (`A-Z a-z 0-9 . - _ *`) plus `/`, by byte value (an index into this table is a UTF-8 byte).
+ */
+const KEPT: Uint8Array = (() => {
+  const kept = new Uint8Array(256);
+  for (const character of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.-_*/') kept[character.charCodeAt(0)] = 1;
+  return kept;
+})();
+const SPACE = 0x20;
+const HEX = '0123456789ABCDEF';
 
 /**
- * Percent-encodes a key as S3 does for `encoding-type=url`: every UTF-8 byte except the RFC 3986
- * unreserved characters and `/` becomes `%XX` (upper-case hex), so `a/😀 b` is
- * `a/%F0%9F%98%80%20b`. `/` kept and UTF-8 encoded as in the LS-snapshot
- * `test_delete_objects_encoding`; the treatment of the other reserved characters is UNCONFIRMED
- * (this is what LocalStack's `urllib.parse.quote` does).
+ * Encodes a key, prefix, delimiter or marker as S3 writes it for `encoding-type=url`: form
+ * encoding over the UTF-8 bytes (the `java.net.URLEncoder` set) with `/` kept. A space is `+`,
+ * `A-Z a-z 0-9 . - _ * /` stay, and every other byte (a literal `+`, `%`, `~`, `!`, `'`, `(`,
+ * `)`, …) is `%XX` in upper-case hex.
+ *
+ * Evidence: a third party's measurement of real S3 (ap-northeast-2, 2026-09-14,
+ * brekkylab/backlot#178): `a b.txt` is listed as `a+b.txt`, `a+b.txt` as `a%2Bb.txt`,
+ * `100%.csv` as `100%25.csv`, `한글/x.txt` as `%ED%95%9C%EA%B8%80/x.txt`, and the common prefix
+ * `run books/` as `run+books/`. botocore decodes these fields with `unquote_str`, which is
+ * `urllib.parse.unquote_plus` (botocore/compat.py), and MinIO's `s3URLEncode` is Go's
+ * `url.QueryEscape` "considering some S3 exceptions: avoid encoding '/' and '*', force encoding
+ * of '~'" (cmd/api-utils.go). `*` and `~` are UNCONFIRMED by a capture of AWS (MinIO's rule and
+ * the URLEncoder set agree). ceph s3-tests' `test_bucket_list_encoding_basic` expects `%20` for a
+ * space, RGW's answer, with no capture of AWS. The AWS SDK for JavaScript v3 does not decode
+ * these fields: its callers get the text as written here.
  *
  * @example
  * ```ts
  * import { urlEncodeKey } from '@strongbox/s3';
- * urlEncodeKey('a b+c'); // 'a%20b%2Bc'
+ * urlEncodeKey('a b+c/x~*'); // 'a+b%2Bc/x%7E*'
  * ```
  */
 export function urlEncodeKey(key: string): string {
+  const bytes = Buffer.from(key, 'utf8');
   let encoded = '';
-  for (const character of key) {
-    if (UNRESERVED.test(character)) {
-      encoded += character;
-      continue;
-    }
-    for (const byte of new TextEncoder().encode(character)) encoded += `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+  for (const byte of bytes) {
+    if (KEPT[byte] === 1) encoded += String.fromCharCode(byte);
+    else if (byte === SPACE) encoded += '+';
+    else encoded += `%${HEX[byte >> 4]}${HEX[byte & 15]}`;
   }
   return encoded;
 }

@@ -28,7 +28,7 @@ export interface ListMultipartUploadsRequest {
   KeyMarker?: string | undefined;
   UploadIdMarker?: string | undefined;
   MaxUploads?: number | undefined;
-  /** `url`: percent-encode keys, prefixes, the delimiter and key markers in the answer. */
+  /** `url`: URL-encode (`urlEncodeKey`: a space as `+`) keys, prefixes, the delimiter and key markers in the answer. */
   EncodingType?: string | undefined;
 }
 
@@ -137,7 +137,7 @@ export const listMultipartUploads: OperationDefinition<'ListMultipartUploads', L
             maxUploads,
           });
     // Model ListMultipartUploads: with encoding-type=url, Key, Prefix, Delimiter, KeyMarker and
-    // NextKeyMarker are percent-encoded (common prefixes too, as ListObjectsV2 encodes them).
+    // NextKeyMarker are URL-encoded (common prefixes too, as ListObjectsV2 encodes them).
     const text = (value: string): string => (encode ? urlEncodeKey(value) : value);
     const owner = ownerOf(bucket.owner);
     const uploads = page.uploads.map(uploadRecord).map(

@@ -6,20 +6,22 @@
  * count against `MaxKeys` (default and ceiling 1000) and `KeyCount`. A truncated page carries a
  * `NextContinuationToken`, opaque and refused when altered; a `ContinuationToken` takes precedence
  * over `StartAfter`, which is then not echoed (LS-snapshot
- * `test_list_objects_v2_continuation_start_after`). `EncodingType: url` percent-encodes the keys,
- * prefixes, delimiter and `StartAfter` of the answer. Sizes are plaintext sizes; listings carry no
+ * `test_list_objects_v2_continuation_start_after`). `EncodingType: url` URL-encodes the keys,
+ * prefixes, delimiter and `StartAfter` of the answer (`urlEncodeKey`: a space as `+`). Sizes are plaintext sizes; listings carry no
  * encryption fields, but each object's checksum algorithm and type (model `Object`
  * `ChecksumAlgorithm`, a flattened list, and `ChecksumType`; LS-snapshot
  * `test_delete_keys_in_versioned_bucket` and `test_put_get_object_special_character`, recorded
  * against S3 in 2026: `"ChecksumAlgorithm": ["CRC32"], "ChecksumType": "FULL_OBJECT"`), never the value. `MaxKeys: 0` answers an empty page that is not truncated (ceph s3-tests
  * `test_bucket_listv2_maxkeys_zero`).
  *
- * A data event: CloudTrail records it only in trails with S3 data events enabled.
+ * A data event: CloudTrail records it only in trails with S3 data events enabled, named
+ * `ListObjects`, with the query as sent (`list-type: "2"` among it) as its `requestParameters`.
  */
 
 import { decodeContinuationToken, encodeContinuationToken } from '../model/continuation-token.ts';
 import { checkEncodingType, pageSize, urlEncodeKey } from '../model/listing.ts';
 import { query, struct } from '../protocol/binding.ts';
+import { queryParameters } from './shared/audit.ts';
 import { ownedBucket } from './shared/buckets.ts';
 import { listConditions } from './shared/conditions.ts';
 import { LISTED_OBJECTS, LISTED_PREFIXES, type ListedObject, listedObjects, listedPrefixes, listingPage } from './shared/listed-objects.ts';
@@ -39,7 +41,7 @@ export interface ListObjectsV2Request {
   StartAfter?: string;
   /** Include each object's `Owner`. */
   FetchOwner?: boolean;
-  /** `url`: percent-encode keys and prefixes in the answer. */
+  /** `url`: URL-encode (`urlEncodeKey`: a space as `+`) keys and prefixes in the answer. */
   EncodingType?: string;
 }
 
@@ -65,8 +67,12 @@ export const listObjectsV2: OperationDefinition<'ListObjectsV2', ListObjectsV2Re
   name: 'ListObjectsV2',
   quota: { shared: 'read' },
   readOnly: true,
-  // CloudTrail logs ListObjects and ListObjectsV2 as S3 data events.
+  // CloudTrail logs ListObjects and ListObjectsV2 as S3 data events, both named ListObjects and told
+  // apart by `list-type` in `requestParameters` (a captured event of `aws s3 ls`, which lists with
+  // ListObjectsV2: `"eventName": "ListObjects"`, `"requestParameters": {"list-type": "2", ...}`).
   eventCategory: 'Data',
+  auditName: 'ListObjects',
+  auditParameters: (input, scope) => queryParameters(listObjectsV2.rest, input, scope),
   // GET /{Bucket}?list-type=2: the document is ListBucketResult (model ListObjectsV2Output).
   rest: {
     method: 'GET',

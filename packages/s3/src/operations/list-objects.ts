@@ -20,11 +20,13 @@
  * brekkylab/backlot#204, September 2026; UNCONFIRMED by AWS documentation, which only names
  * `list-type=2`).
  *
- * A data event: CloudTrail records it only in trails with S3 data events enabled.
+ * A data event: CloudTrail records it only in trails with S3 data events enabled, with the query
+ * as sent as its `requestParameters`.
  */
 
 import { checkEncodingType, pageSize, urlEncodeKey } from '../model/listing.ts';
 import { query, struct } from '../protocol/binding.ts';
+import { queryParameters } from './shared/audit.ts';
 import { ownedBucket } from './shared/buckets.ts';
 import { listConditions } from './shared/conditions.ts';
 import { LISTED_OBJECTS, LISTED_PREFIXES, type ListedObject, listedObjects, listedPrefixes, listingPage } from './shared/listed-objects.ts';
@@ -40,13 +42,8 @@ export interface ListObjectsRequest {
   Marker?: string;
   /** 0..1000 entries per page (larger values are capped); default 1000. */
   MaxKeys?: number;
-  /** `url`: percent-encode keys, prefixes, the delimiter and the markers in the answer. */
+  /** `url`: URL-encode (`urlEncodeKey`: a space as `+`) keys, prefixes, the delimiter and the markers in the answer. */
   EncodingType?: string;
-  /**
-   * `list-type` as sent: S3 answers ListObjects for any value but 2 (which is ListObjectsV2), so
-   * it is read and ignored. Not a member of the SDKs' request.
-   */
-  ListType?: string;
 }
 
 /** ListObjects response. */
@@ -72,13 +69,18 @@ export const listObjects: OperationDefinition<'ListObjects', ListObjectsRequest,
   name: 'ListObjects',
   quota: { shared: 'read' },
   readOnly: true,
-  // CloudTrail logs ListObjects and ListObjectsV2 as S3 data events.
+  // CloudTrail logs ListObjects and ListObjectsV2 as S3 data events, both named ListObjects; the
+  // request parameters are the query as sent (`{"bucketName": …, "Host": …, "prefix": ""}`).
   eventCategory: 'Data',
+  auditParameters: (input, scope) => queryParameters(listObjects.rest, input, scope),
   // GET /{Bucket}: the document is ListBucketResult (model ListObjectsOutput), its elements in the
   // order S3 writes them (Name, Prefix, Marker, NextMarker, MaxKeys, Delimiter, ...).
   rest: {
     method: 'GET',
     path: 'bucket',
+    // Any `list-type` but 2 (ListObjectsV2's) is ListObjects, read and ignored: claimed by the
+    // route, not a member of the request (the SDKs' ListObjectsRequest has none).
+    claims: ['list-type'],
     request: {
       members: {
         Prefix: query('prefix'),
@@ -86,8 +88,6 @@ export const listObjects: OperationDefinition<'ListObjects', ListObjectsRequest,
         Marker: query('marker'),
         MaxKeys: query('max-keys', 'integer'),
         EncodingType: query('encoding-type'),
-        // Claims the `list-type` subresource for every value ListObjectsV2's `list-type=2` leaves.
-        ListType: query('list-type'),
       },
     },
     response: {

@@ -67,6 +67,11 @@ export interface RestBinding {
    * specific match wins (PutObject has none, UploadPart `partNumber` and `uploadId`).
    */
   readonly query?: readonly string[];
+  /**
+   * Subresources the operation accepts and ignores, with no request member: ListObjects answers
+   * any `list-type` that ListObjectsV2's `list-type=2` does not take, and reads nothing of it.
+   */
+  readonly claims?: readonly string[];
   /** Request headers whose presence selects this operation (CopyObject: `x-amz-copy-source`). */
   readonly headers?: readonly string[];
   /** The success status (default 200; S3's deletes answer 204), or a function of the output (GetObject: 206 for a range). */

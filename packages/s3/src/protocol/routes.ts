@@ -173,8 +173,8 @@ function matchesQuery(rest: RestBinding, query: ReadonlyMap<string, string>): bo
 }
 
 /**
- * Whether every subresource the request names is one the binding declares (as a discriminator or
- * a query member): PutObject must not serve `?partNumber&uploadId` while UploadPart is unbound.
+ * Whether every subresource the request names is one the binding declares (as a discriminator, a
+ * query member or a claim): PutObject must not serve `?partNumber&uploadId` while UploadPart is unbound.
  */
 function claimsSubresources(rest: RestBinding, query: ReadonlyMap<string, string>, ignored?: string): boolean {
   for (const name of query.keys()) {
@@ -187,6 +187,7 @@ function claimsSubresources(rest: RestBinding, query: ReadonlyMap<string, string
 /** Whether a binding declares a subresource, as a discriminator or as a query member. */
 function claims(rest: RestBinding, name: string): boolean {
   if ((rest.query ?? []).some((d) => d === name || d.startsWith(`${name}=`))) return true;
+  if (rest.claims?.includes(name)) return true;
   return Object.values(rest.request?.members ?? {}).some((member) => member.in === 'query' && member.name === name);
 }
 

@@ -24,6 +24,8 @@ export function callOptionsOf(head: HttpRequestHead, ids: ResponseIds, identity:
   if (head.sourceIpAddress !== undefined) callOptions.sourceIpAddress = head.sourceIpAddress;
   const userAgent = head.headers['user-agent'];
   if (userAgent !== undefined) callOptions.userAgent = userAgent;
+  const host = head.headers['host'];
+  if (host !== undefined) callOptions.host = host;
   // How the request was signed, for the policy keys `s3:authType`, `s3:signatureAge`, ... (as verified).
   const signature = signatureFactsOf(head, identity);
   if (signature !== undefined) callOptions.signature = signature;

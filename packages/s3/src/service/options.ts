@@ -88,6 +88,8 @@ export interface CallOptions {
   readonly requestId?: string;
   readonly sourceIpAddress?: string;
   readonly userAgent?: string;
+  /** The request's `Host` header, which CloudTrail logs as `requestParameters.Host`: the protocol edge sets it; in process it is absent. */
+  readonly host?: string;
   /**
    * How the request was authenticated, for the `s3:authType`, `s3:signatureversion`,
    * `s3:signatureAge` and `s3:x-amz-content-sha256` condition keys: the protocol edge sets it
@@ -101,4 +103,6 @@ export interface S3CallScope extends CallScope {
   readonly secureTransport: boolean;
   readonly input: unknown;
   readonly signature?: SignatureFacts;
+  /** The request's `Host` header (absent in process), for the audit trail. */
+  readonly host?: string;
 }

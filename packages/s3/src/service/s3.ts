@@ -102,6 +102,7 @@ export class S3 {
       ...(options.sourceIpAddress === undefined ? {} : { sourceIpAddress: options.sourceIpAddress }),
       ...(options.userAgent === undefined ? {} : { userAgent: options.userAgent }),
       ...(options.signature === undefined ? {} : { signature: options.signature }),
+      ...(options.host === undefined ? {} : { host: options.host }),
     };
     return (await pipeline.call(definition, input, scope)) as ResponseOf<Name>;
   }

@@ -149,7 +149,7 @@ describe('ListObjectVersions of a bucket never versioned', () => {
     expect([inside.CommonPrefixes, inside.Versions?.map((version) => version.Key)]).toEqual([undefined, ['folder/file1']]);
   });
 
-  it('encoding-type=url percent-encodes Key, Prefix, Delimiter, KeyMarker, NextKeyMarker and the common prefixes, not VersionIdMarker', async () => {
+  it('encoding-type=url URL-encodes (a space as +) Key, Prefix, Delimiter, KeyMarker, NextKeyMarker and the common prefixes, not VersionIdMarker', async () => {
     await put(sdk.client, 'data', 'a b/c+d', 'a b/é', 'a b+x');
     const page = await sdk.client.send(
       new ListObjectVersionsCommand({
@@ -162,10 +162,10 @@ describe('ListObjectVersions of a bucket never versioned', () => {
         MaxKeys: 1,
       }),
     );
-    expect([page.EncodingType, page.Prefix, page.Delimiter, page.KeyMarker, page.VersionIdMarker]).toEqual(['url', 'a%20b', '%2B', 'a%20b', 'null']);
-    expect([page.CommonPrefixes, page.NextKeyMarker]).toEqual([[{ Prefix: 'a%20b%2B' }], 'a%20b%2B']);
+    expect([page.EncodingType, page.Prefix, page.Delimiter, page.KeyMarker, page.VersionIdMarker]).toEqual(['url', 'a+b', '%2B', 'a+b', 'null']);
+    expect([page.CommonPrefixes, page.NextKeyMarker]).toEqual([[{ Prefix: 'a+b%2B' }], 'a+b%2B']);
     const keys = await sdk.client.send(new ListObjectVersionsCommand({ Bucket: 'data', EncodingType: 'url', Prefix: 'a b/' }));
-    expect(keys.Versions?.map((version) => version.Key)).toEqual(['a%20b/c%2Bd', 'a%20b/%C3%A9']);
+    expect(keys.Versions?.map((version) => version.Key)).toEqual(['a+b/c%2Bd', 'a+b/%C3%A9']);
   });
 
   it('MaxKeys 0 is an empty, untruncated page; above 1000 is answered as sent and capped', async () => {

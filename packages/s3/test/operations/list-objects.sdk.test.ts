@@ -134,12 +134,13 @@ it('each object has its Owner (the bucket owner’s canonical id), its checksum�
   expect(v2.Contents?.[0]?.Owner).toEqual(object?.Owner);
 });
 
-it('EncodingType url percent-encodes Key, Prefix, Marker, Delimiter, NextMarker and the common prefixes, keeping /', async () => {
+it('EncodingType url form-encodes Key, Prefix, Marker, Delimiter, NextMarker and the common prefixes, keeping /', async () => {
   await put('a/😀 x', 'a/+%', 'a/b c/d', 'a/z');
   const page = await list({ Prefix: 'a/', Delimiter: ' ', Marker: 'a/!', MaxKeys: 2, EncodingType: 'url' });
-  expect(page).toMatchObject({ Prefix: 'a/', Delimiter: '%20', Marker: 'a/%21', EncodingType: 'url', IsTruncated: true });
+  // A space is +, a literal + is %2B (S3 as measured, brekkylab/backlot#178); the SDK returns the text as written.
+  expect(page).toMatchObject({ Prefix: 'a/', Delimiter: '+', Marker: 'a/%21', EncodingType: 'url', IsTruncated: true });
   expect(page.Contents?.map((object) => object.Key)).toEqual(['a/%2B%25']);
-  expect([page.CommonPrefixes, page.NextMarker]).toEqual([[{ Prefix: 'a/b%20' }], 'a/b%20']);
+  expect([page.CommonPrefixes, page.NextMarker]).toEqual([[{ Prefix: 'a/b+' }], 'a/b+']);
   // Without it the answer is the text itself.
   expect((await list({ Prefix: 'a/😀' })).Contents?.map((object) => object.Key)).toEqual(['a/😀 x']);
 });

@@ -106,20 +106,20 @@ describe('ListMultipartUploads', () => {
     expect(ignored.Uploads).toHaveLength(5);
   });
 
-  it('percent-encodes keys, prefixes, the delimiter and key markers with EncodingType url; refuses other encodings', async () => {
+  it('form-encodes keys, prefixes, the delimiter and key markers with EncodingType url as the object listings do; refuses other encodings', async () => {
     for (const key of ['a b/1', 'a b/2', 'é+']) await s3.createMultipartUpload({ Bucket: 'data', Key: key });
     const rolled = await s3.listMultipartUploads({ Bucket: 'data', Delimiter: '/', EncodingType: 'url', MaxUploads: 1 });
     expect([rolled.EncodingType, rolled.Delimiter, rolled.CommonPrefixes, rolled.NextKeyMarker, rolled.IsTruncated]).toEqual([
       'url',
       '/',
-      [{ Prefix: 'a%20b/' }],
-      'a%20b/',
+      [{ Prefix: 'a+b/' }],
+      'a+b/',
       true,
     ]);
     const rest = await s3.listMultipartUploads({ Bucket: 'data', Delimiter: '/', EncodingType: 'url', KeyMarker: 'a b/' });
-    expect([rest.KeyMarker, rest.Uploads?.map((upload) => upload.Key)]).toEqual(['a%20b/', ['%C3%A9%2B']]);
+    expect([rest.KeyMarker, rest.Uploads?.map((upload) => upload.Key)]).toEqual(['a+b/', ['%C3%A9%2B']]);
     const prefixed = await s3.listMultipartUploads({ Bucket: 'data', Prefix: 'a b', EncodingType: 'url' });
-    expect([prefixed.Prefix, prefixed.Uploads?.map((upload) => upload.Key)]).toEqual(['a%20b', ['a%20b/1', 'a%20b/2']]);
+    expect([prefixed.Prefix, prefixed.Uploads?.map((upload) => upload.Key)]).toEqual(['a+b', ['a+b/1', 'a+b/2']]);
     expect((await s3.listMultipartUploads({ Bucket: 'data', Prefix: 'a b' })).Uploads?.map((upload) => upload.Key)).toEqual(['a b/1', 'a b/2']);
     const bad = await catchS3Async(() => s3.listMultipartUploads({ Bucket: 'data', EncodingType: 'base64' }));
     expect([bad.code, bad.message]).toEqual(['InvalidArgument', 'Invalid Encoding Method specified in Request']);

@@ -45,6 +45,17 @@ describe('the REST routing table', () => {
     expect(route('GET', 'object', 'partNumber=2')).toBe('GetObject');
   });
 
+  it('serves a subresource a binding claims without a member (ListObjects: any list-type but 2)', () => {
+    const claiming = new RouteTable<RoutedOperation>([
+      { name: 'ListObjects', rest: { method: 'GET', path: 'bucket', claims: ['list-type'] } },
+      { name: 'ListObjectsV2', rest: { method: 'GET', path: 'bucket', query: ['list-type=2'] } },
+    ]);
+    const at = (search: string): string => claiming.resolve({ method: 'GET', target: 'bucket', query: new Map(new URLSearchParams(search)), headers: {} }).name;
+    expect([at('list-type=1'), at('list-type='), at(''), at('list-type=2')]).toEqual(['ListObjects', 'ListObjects', 'ListObjects', 'ListObjectsV2']);
+    // A claim covers its own name only.
+    expect(refusal(() => at('versions')).code).toBe('NotImplemented');
+  });
+
   it('never serves a subresource as the plain operation: unbound ones are 501 NotImplemented', () => {
     const error = refusal(() => route('PUT', 'object', 'uploadId=u'));
     expect([error.code, error.status]).toEqual(['NotImplemented', 501]);

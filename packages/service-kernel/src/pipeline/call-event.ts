@@ -66,7 +66,7 @@ export function fillCallEvent<Definition extends OperationSpec, Context extends 
 ): EventFields {
   let parameters: Record<string, unknown> | null;
   try {
-    parameters = asRecord(definition.auditParameters ? definition.auditParameters(input) : binding.auditParameters(definition, input));
+    parameters = asRecord(definition.auditParameters ? definition.auditParameters(input, scope) : binding.auditParameters(definition, input));
   } catch {
     parameters = null;
   }
@@ -89,7 +89,7 @@ export function fillCallEvent<Definition extends OperationSpec, Context extends 
   }
   const resources = definition.auditResources ? definition.auditResources(input, context.resources, scope) : context.resources;
   event.eventTime = context.now;
-  event.eventName = definition.name;
+  event.eventName = definition.auditName ?? definition.name;
   event.eventSource = binding.eventSource;
   event.resourceType = binding.resourceType;
   event.region = scope.region;

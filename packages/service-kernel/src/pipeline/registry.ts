@@ -29,8 +29,13 @@ export interface OperationSpec<Name extends string = string, Input = any, Output
   readonly readOnly: boolean;
   /** Serves a validated, authenticated request; authorizes through the context. */
   handler(input: Input, context: Context): Promise<Output> | Output;
-  /** CloudTrail `requestParameters` (default: the service's rendering of the input). */
-  auditParameters?(input: Input): Record<string, unknown> | null;
+  /**
+   * CloudTrail `eventName` when it is not the wire name: S3 logs ListObjectsV2 as `ListObjects`
+   * (default: `name`).
+   */
+  readonly auditName?: string;
+  /** CloudTrail `requestParameters` (default: the service's rendering of the input), given the call's scope. */
+  auditParameters?(input: Input, scope: CallScope): Record<string, unknown> | null;
   /**
    * CloudTrail `responseElements` (default null), given the request and its context after the
    * handler ran: KMS logs the affected key's ARN for operations that return nothing (EnableKey).

@@ -140,6 +140,26 @@ describe('Pipeline', () => {
     expect(trail.events()[1]).toMatchObject({ eventName: 'GetThing', readOnly: true, requestParameters: null });
   });
 
+  it('records a definition’s auditName as the event name, and gives its auditParameters the call’s scope', async () => {
+    const { pipeline, trail } = toy();
+    // S3 logs ListObjectsV2 as ListObjects: the name lives in the definition, the registry keeps the wire name.
+    const listThingsV2: OperationSpec<'ListThingsV2', { Prefix: string }, object, ToyContext> = {
+      name: 'ListThingsV2',
+      auditName: 'ListThings',
+      quota: { shared: 'reads' },
+      readOnly: true,
+      handler: () => ({}),
+      auditParameters: (input, callScope) => ({ prefix: input.Prefix, region: callScope.region }),
+    };
+    expect(createRegistry({ listThingsV2 }).names).toEqual(['ListThingsV2']);
+    await pipeline.call(listThingsV2, { Prefix: 'p/' }, scope);
+    await pipeline.call(definitions.getThing, { Id: 'A' }, scope);
+    expect(trail.events().map((event) => [event.eventName, event.requestParameters])).toEqual([
+      ['ListThings', { prefix: 'p/', region: 'us-east-1' }],
+      ['GetThing', null],
+    ]);
+  });
+
   it('throttles before validating, and audits the throttled call with its error', async () => {
     const { pipeline, trail } = toy();
     await pipeline.call(definitions.putThing, { Name: 'a' }, scope);

@@ -84,7 +84,7 @@ export function listedObjects(page: ListPage, text: (value: string) => string, o
 
 /**
  * The page's common prefixes, each through `text`.
- * @example listedPrefixes(page, urlEncodeKey) // [{ Prefix: 'a%20b/' }]
+ * @example listedPrefixes(page, urlEncodeKey) // [{ Prefix: 'a+b/' }]
  */
 export function listedPrefixes(page: ListPage, text: (value: string) => string): { Prefix: string }[] {
   return page.commonPrefixes.map((common) => ({ Prefix: text(common) }));
