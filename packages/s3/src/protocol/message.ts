@@ -43,10 +43,97 @@ export interface WireRequest {
  */
 export function decodeRequest(binding: RestBinding, request: WireRequest): Record<string, unknown> | Promise<Record<string, unknown>> {
   if (readsDocument(binding)) return decodeWithDocument(binding, request);
+  const plan = planOf(binding);
+  const input = Object.create(INPUT_PROTOTYPE) as Record<string, unknown>;
+  try {
+    decodePlanned(plan, request, input);
+  } catch (error) {
+    // Two malformed values: the one reported is the first the binding declares, as member by
+    // member. Decoding again in that order throws it (a request's error path only).
+    decodeInOrder(binding, request);
+    throw error;
+  }
+  return input;
+}
+
+/**
+ * The members of a binding with no document body, found from the request rather than from the
+ * binding: a request carries a dozen headers, PutObject's binding declares dozens, so each of the
+ * request's headers is looked up among the bound ones, not each bound one among the headers.
+ */
+interface DecodePlan {
+  /** The header members by header name (lowercase); a name bound twice lists both. */
+  readonly headers: ReadonlyMap<string, readonly (readonly [string, Extract<MemberBinding, { readonly in: 'header' }>])[]>;
+  readonly query: readonly (readonly [string, Extract<MemberBinding, { readonly in: 'query' }>])[];
+  readonly prefixes: readonly (readonly [string, string])[];
+  /** The member the body streams as, if any. */
+  readonly stream: string | undefined;
+}
+
+/** Each binding's plan (bindings are static). */
+const DECODE_PLANS = new WeakMap<RestBinding, DecodePlan>();
+
+function planOf(binding: RestBinding): DecodePlan {
+  let plan = DECODE_PLANS.get(binding);
+  if (plan === undefined) {
+    const headers = new Map<string, (readonly [string, Extract<MemberBinding, { readonly in: 'header' }>])[]>();
+    const query: (readonly [string, Extract<MemberBinding, { readonly in: 'query' }>])[] = [];
+    const prefixes: (readonly [string, string])[] = [];
+    let stream: string | undefined;
+    for (const [member, location] of membersOf(binding.request?.members)) {
+      if (location.in === 'header') headers.set(location.name, [...(headers.get(location.name) ?? []), [member, location]]);
+      else if (location.in === 'query') query.push([member, location]);
+      else if (location.in === 'prefix-headers') prefixes.push([member, location.prefix]);
+      else if (location.kind === 'stream') stream = member;
+    }
+    plan = { headers, query, prefixes, stream };
+    DECODE_PLANS.set(binding, plan);
+  }
+  return plan;
+}
+
+/** `decodeRequest`'s members onto `input`, by the plan (see `DecodePlan`). */
+function decodePlanned(plan: DecodePlan, request: WireRequest, input: Record<string, unknown>): void {
+  const headers = request.headers;
+  const prefixes = plan.prefixes;
+  // Each prefix member is a map, empty when no header has its prefix (as member by member).
+  const maps: Record<string, string>[] = [];
+  for (let index = 0; index < prefixes.length; index++) {
+    const map = Object.create(null) as Record<string, string>;
+    maps.push(map);
+    input[(prefixes[index] as readonly [string, string])[0]] = map;
+  }
+  for (const name of Object.keys(headers)) {
+    const value = headers[name];
+    if (value === undefined) continue;
+    const bound = plan.headers.get(name);
+    if (bound !== undefined) {
+      for (let index = 0; index < bound.length; index++) {
+        const [member, location] = bound[index] as readonly [string, Extract<MemberBinding, { readonly in: 'header' }>];
+        input[member] = scalarFromText(value, location.type, location.name, 'header');
+      }
+    }
+    for (let index = 0; index < prefixes.length; index++) {
+      const prefix = (prefixes[index] as readonly [string, string])[1];
+      if (name.startsWith(prefix)) (maps[index] as Record<string, string>)[name.slice(prefix.length)] = value;
+    }
+  }
+  const query = plan.query;
+  for (let index = 0; index < query.length; index++) {
+    const [member, location] = query[index] as readonly [string, Extract<MemberBinding, { readonly in: 'query' }>];
+    const value = request.query.get(location.name);
+    if (value !== undefined) input[member] = scalarFromText(value, location.type, location.name, 'query');
+  }
+  if (plan.stream !== undefined) input[plan.stream] = request.body;
+}
+
+/**
+ * The members one by one in the binding's order, as the general decoder takes them.
+ * @throws S3Error InvalidHeaderValue for the first member the binding declares whose value is malformed.
+ */
+function decodeInOrder(binding: RestBinding, request: WireRequest): Record<string, unknown> {
   const input = Object.create(INPUT_PROTOTYPE) as Record<string, unknown>;
   const members = membersOf(binding.request?.members);
-  // By index: destructuring each entry in a for…of makes iterator objects for every member the
-  // binding declares (dozens for PutObject), on every request.
   for (let index = 0; index < members.length; index++) {
     const [member, location] = members[index] as readonly [string, MemberBinding];
     const value = decodeMember(location, request);
