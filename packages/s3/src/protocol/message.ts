@@ -182,6 +182,15 @@ function membersOf(members: Readonly<Record<string, MemberBinding>> | undefined)
   return entries;
 }
 
+/** A binding's members by name, mapped once per binding (bindings are static). */
+const MEMBER_MAPS = new WeakMap<object, ReadonlyMap<string, MemberBinding>>();
+
+function memberMapOf(members: Readonly<Record<string, MemberBinding>>): ReadonlyMap<string, MemberBinding> {
+  let map = MEMBER_MAPS.get(members);
+  if (map === undefined) MEMBER_MAPS.set(members, (map = new Map(membersOf(members))));
+  return map;
+}
+
 /** A binding's root-text payload member and its root element, found once per binding (bindings are static). */
 const ROOT_TEXT = new WeakMap<object, readonly [string, string] | undefined>();
 
@@ -293,9 +302,10 @@ export function encodeResponse(
   // The output's members, looked up in the binding: an output names a few of the many members a
   // binding declares (GetObject's headers), so walking the binding would mostly find nothing.
   if (members !== undefined) {
+    const bound = memberMapOf(members);
     for (const member of Object.keys(values)) {
-      if (!Object.hasOwn(members, member)) continue;
-      const location = members[member] as MemberBinding;
+      const location = bound.get(member);
+      if (location === undefined) continue;
       const value = values[member];
       if (value === undefined || value === null) continue;
       switch (location.in) {
