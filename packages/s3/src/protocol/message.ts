@@ -96,13 +96,8 @@ function planOf(binding: RestBinding): DecodePlan {
 function decodePlanned(plan: DecodePlan, request: WireRequest, input: Record<string, unknown>): void {
   const headers = request.headers;
   const prefixes = plan.prefixes;
-  // Each prefix member is a map, empty when no header has its prefix (as member by member).
-  const maps: Record<string, string>[] = [];
-  for (let index = 0; index < prefixes.length; index++) {
-    const map = Object.create(null) as Record<string, string>;
-    maps.push(map);
-    input[(prefixes[index] as readonly [string, string])[0]] = map;
-  }
+  // Each prefix member's map, made at its first header (none: the member is absent).
+  const maps: (Record<string, string> | undefined)[] = [];
   for (const name of Object.keys(headers)) {
     const value = headers[name];
     if (value === undefined) continue;
@@ -114,8 +109,11 @@ function decodePlanned(plan: DecodePlan, request: WireRequest, input: Record<str
       }
     }
     for (let index = 0; index < prefixes.length; index++) {
-      const prefix = (prefixes[index] as readonly [string, string])[1];
-      if (name.startsWith(prefix)) (maps[index] as Record<string, string>)[name.slice(prefix.length)] = value;
+      const [member, prefix] = prefixes[index] as readonly [string, string];
+      if (!name.startsWith(prefix)) continue;
+      let map = maps[index];
+      if (map === undefined) input[member] = maps[index] = map = Object.create(null) as Record<string, string>;
+      map[name.slice(prefix.length)] = value;
     }
   }
   const query = plan.query;
@@ -214,13 +212,15 @@ function decodeMember(location: MemberBinding, request: WireRequest): unknown {
       return value === undefined ? undefined : scalarFromText(value, location.type, location.name, 'query');
     }
     case 'prefix-headers': {
-      const map = Object.create(null) as Record<string, string>;
+      // Absent when no header has the prefix (a request without user metadata), as for a call
+      // made in process without the member: no empty map for the engine to walk.
+      let map: Record<string, string> | undefined;
       const headers = request.headers;
       // Names first: most headers are not metadata, and their values need no reading.
       for (const name of Object.keys(headers)) {
         if (!name.startsWith(location.prefix)) continue;
         const value = headers[name];
-        if (value !== undefined) map[name.slice(location.prefix.length)] = value;
+        if (value !== undefined) (map ??= Object.create(null) as Record<string, string>)[name.slice(location.prefix.length)] = value;
       }
       return map;
     }
