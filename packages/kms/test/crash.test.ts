@@ -3,7 +3,9 @@
  * directory and prints each change only after its commit resolved; the parent kills it with
  * SIGKILL at a random moment, several rounds on one directory (some with a snapshot on every
  * write, so kills land during snapshots), and after each kill checks that every acknowledged key
- * and alias exists and every printed ciphertext still decrypts.
+ * and alias exists and every printed ciphertext still decrypts. Rounds: $KMS_CRASH_ITERATIONS
+ * (default 6, to keep CI short; raise it locally to hunt for rare interleavings), as the S3 crash
+ * tests take $S3_CRASH_ITERATIONS.
  */
 
 import { spawn } from 'node:child_process';
@@ -15,7 +17,9 @@ import { ROOT_KEY, tempDirectory } from './fixtures/persistence.ts';
 
 const FIXTURE = fileURLToPath(new URL('./fixtures/crash-writer.ts', import.meta.url));
 const PACKAGE_ROOT = fileURLToPath(new URL('..', import.meta.url));
-const ROUNDS = 6;
+const ROUNDS = Math.max(1, Number.parseInt(process.env['KMS_CRASH_ITERATIONS'] ?? '6', 10) || 6);
+// A round spawns a writer and reopens the directory: the time allowed grows with the rounds.
+const TIMEOUT_MS = Math.max(180_000, ROUNDS * 15_000);
 
 interface Acknowledged {
   readonly keyId: string;
@@ -67,7 +71,7 @@ async function runAndKill(directory: string, threshold: number, tag: string, del
 }
 
 describe('crash consistency (SIGKILL of a real process)', () => {
-  it('loses no acknowledged key, alias or ciphertext, whenever the process dies', async () => {
+  it(`loses no acknowledged key, alias or ciphertext, whenever the process dies (${ROUNDS} rounds)`, { timeout: TIMEOUT_MS }, async () => {
     const directory = await tempDirectory();
     const acknowledged: Acknowledged[] = [];
     const log: string[] = [];
@@ -98,5 +102,5 @@ describe('crash consistency (SIGKILL of a real process)', () => {
     // The rounds did real work: acknowledged writes, and snapshots (generation past 1).
     expect(acknowledged.length, log.join('\n')).toBeGreaterThan(0);
     expect((await readdir(directory)).some((name) => /^snapshot-\d+\.sbx$/.test(name) && name !== 'snapshot-00000001.sbx')).toBe(true);
-  }, 180_000);
+  });
 });

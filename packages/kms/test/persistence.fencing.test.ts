@@ -149,6 +149,51 @@ function pausableSteps(): { io: FileIo; hold(step: 'syncDirectory' | 'truncate')
   };
 }
 
+/**
+ * File steps held at the inner layer (after the fenced layer's lease check let them through):
+ * `hold(matches)` stops the next directory fsync or open whose path `matches` until `open()`.
+ */
+function pausablePaths(): { io: FileIo; hold(matches: (step: 'syncDirectory' | 'open', path: string) => boolean): Gate } {
+  let armed: { matches: (step: 'syncDirectory' | 'open', path: string) => boolean; gate: Promise<void>; reached: () => void } | undefined;
+  const pause = async (step: 'syncDirectory' | 'open', path: string): Promise<void> => {
+    const held = armed;
+    if (held === undefined || !held.matches(step, path)) return;
+    armed = undefined;
+    held.reached();
+    await held.gate;
+  };
+  const io: FileIo = {
+    ...nodeFileIo,
+    async syncDirectory(directory) {
+      await pause('syncDirectory', directory);
+      await nodeFileIo.syncDirectory!(directory);
+    },
+    async open(path, flags, mode) {
+      await pause('open', path);
+      return nodeFileIo.open!(path, flags, mode);
+    },
+  };
+  return {
+    io,
+    hold(matches) {
+      let open!: () => void;
+      let reached!: () => void;
+      const gate = new Promise<void>((resolve) => (open = resolve));
+      const reachedPromise = new Promise<void>((resolve) => (reached = resolve));
+      armed = { matches, gate, reached };
+      return { reached: reachedPromise, open };
+    },
+  };
+}
+
+/**
+ * Empties `directory` of its state files, as a data reset (`strongbox` controls) does: the next
+ * open starts again at generation 1 and audit file 1, names an old holder also knows.
+ */
+async function resetState(directory: string): Promise<void> {
+  for (const name of await readdir(directory)) if (/^(snapshot|journal|audit)-/.test(name)) await unlink(join(directory, name));
+}
+
 /** The snapshot and journal files in `directory`, sorted. */
 async function generations(directory: string): Promise<string[]> {
   return (await readdir(directory)).filter((name) => /^(snapshot|journal)-/.test(name)).sort();
@@ -393,6 +438,88 @@ describe.skipIf(process.platform !== 'linux')('a store whose directory was taken
     expect([...b.store.state.keys()].map((key) => key.description)).toEqual(['kept']);
     expect(await generations(directory)).toEqual(['journal-00000003.sbx', 'snapshot-00000003.sbx']);
     await b.kms.close();
+  });
+
+  it('an opener paused past its lease between its leap snapshot and the unlinks of the generation it recovered removes nothing of a later holder’s (the unlinks are fenced)', async () => {
+    const directory = await tempDirectory();
+    const clock = new ManualClock();
+    const first = await holder(directory, clock);
+    await first.kms.createKey({ Description: 'before' });
+    await first.kms.close();
+    // A recovers generation 1, writes snapshot 3 (every step lease-checked), and "pauses" at the
+    // directory fsync after its rename: the unlinks of generation 1 come next.
+    const steps = pausablePaths();
+    const held = steps.hold((step, path) => step === 'syncDirectory' && path === directory);
+    const aOpening = failure(holder(directory, clock, steps.io));
+    await held.reached;
+    expect(await generations(directory)).toEqual(['journal-00000001.sbx', 'snapshot-00000001.sbx', 'snapshot-00000003.sbx']);
+
+    // B takes over and stops; the directory is reset; C starts afresh, at generation 1 again.
+    const b = await holder(await asAnotherProcess(directory), clock);
+    await b.kms.close();
+    await resetState(directory);
+    const c = await holder(await asAnotherProcess(directory), clock);
+    const { KeyMetadata } = await c.kms.createKey({ Description: 'acknowledged by C' });
+    expect(await generations(directory)).toEqual(['journal-00000001.sbx', 'snapshot-00000001.sbx']);
+
+    held.open();
+    expect(await aOpening).toMatchObject({ code: 'LEASE_LOST' });
+    // Unfenced, A's unlinks of journal 1 and snapshot 1 would have removed C's files.
+    expect(await generations(directory)).toEqual(['journal-00000001.sbx', 'snapshot-00000001.sbx']);
+    await c.kms.close();
+    const reopened = await holder(directory, clock);
+    expect([...reopened.store.state.keys()].map((key) => key.keyId)).toEqual([KeyMetadata.KeyId]);
+    await reopened.kms.close();
+  });
+
+  it('an audit log paused past its lease while starting a new file prunes nothing of a later holder’s (the pruning unlinks are fenced)', async () => {
+    const directory = await tempDirectory();
+    const clock = new ManualClock();
+    // One record fills a file: every flush starts a new one, and prunes.
+    const a = await holder(directory, clock, undefined, { auditFileBytes: 1 });
+    await a.kms.close();
+    const steps = pausablePaths();
+    const aa = await holder(directory, clock, steps.io, { auditFileBytes: 1 });
+    await aa.kms.listKeys({});
+    await aa.store.audit.flush();
+    const audits = async (): Promise<string[]> => (await readdir(directory)).filter((name) => name.startsWith('audit-')).sort();
+    const old = await audits();
+    // 91 days on, an event in a new file makes the older files expire: A's next new file prunes
+    // them. A "pauses" in the open of that file, past its lease check.
+    clock.advance(91 * 24 * 60 * 60 * 1000);
+    await aa.kms.listKeys({});
+    await aa.store.audit.flush();
+    const before = await audits();
+    expect(before).toEqual(expect.arrayContaining(old));
+    const next = `audit-${String(Number(/\d+/.exec(before.at(-1)!)![0]) + 1).padStart(8, '0')}.sbx`;
+    const held = steps.hold((step, path) => step === 'open' && path === join(directory, next));
+    await aa.kms.listKeys({});
+    const flushing = aa.store.audit.flush();
+    await held.reached;
+
+    // B takes over and stops; the directory is reset; C starts afresh, at audit file 1 again.
+    const b = await holder(await asAnotherProcess(directory), clock, undefined, { auditFileBytes: 1 });
+    await b.kms.close();
+    await resetState(directory);
+    const c = await holder(await asAnotherProcess(directory), clock, undefined, { auditFileBytes: 1 });
+    await c.kms.createKey({ Description: 'audited by C' });
+    await c.store.audit.flush();
+    const cFiles = await audits();
+    expect(cFiles).toContain('audit-00000001.sbx');
+
+    // C's first file has the name of A's oldest, which A's pruning is about to remove.
+    expect(cFiles).toContain(old[0]);
+
+    held.open();
+    await flushing;
+    // Unfenced, A's pruning would have removed C's audit file named like A's expired one.
+    expect(await audits()).toEqual(expect.arrayContaining(cFiles));
+    await aa.kms.close();
+    await c.kms.close();
+    const reopened = await holder(directory, clock);
+    const names = reopened.kms.auditTrail.lookup().records.map((record) => record.eventName);
+    expect(names).toContain('CreateKey');
+    await reopened.kms.close();
   });
 
   it('an opener that finds no lock at all (deleted by hand while its holder lives) starts at epoch 1, and still keeps that holder’s late write out of its files', async () => {

@@ -216,7 +216,10 @@ describe("root.key creation through the store's file layer", () => {
         ...(step === 'open' ? { open: once(nodeFileIo.open!) } : {}),
         ...(step === 'write' ? { write: once(nodeFileIo.write) } : {}),
         ...(step === 'link' ? { link: once(nodeFileIo.link!) } : {}),
-        ...(step === 'syncDirectory' ? { syncDirectory: once(nodeFileIo.syncDirectory!) } : {}),
+        // The data directory's own fsync (root.key's), not its parent's (the open's durable mkdir before it).
+        ...(step === 'syncDirectory'
+          ? { syncDirectory: (path: string) => (path === directory ? once(nodeFileIo.syncDirectory!)(path) : nodeFileIo.syncDirectory!(path)) }
+          : {}),
       };
       const failure = await openDirectoryStore({ directory, io }).catch((error: unknown) => error);
       expect(failure).toMatchObject(step === 'syncDirectory' ? { code: 'NOT_DURABLE', cause } : cause);

@@ -14,9 +14,9 @@
  */
 
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, readFile, stat, unlink } from 'node:fs/promises';
+import { open, readdir, readFile, stat, unlink } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { replaceFileDurably } from '@strongbox/service-kernel';
+import { createDirectoryDurably, replaceFileDurably } from '@strongbox/service-kernel';
 import { FORMAT_FILE, isStrongboxEntry } from './data-files.ts';
 import { StrongboxError } from './errors.ts';
 import { VERSION } from './version.ts';
@@ -54,10 +54,11 @@ export async function prepareDataDirectory(directory: string): Promise<void> {
     }
     if (!parentStat.isDirectory()) throw unusable(`its parent '${parent}' is not a directory`);
     try {
-      await mkdir(directory, { mode: 0o700 });
+      // Durably (the parent fsynced): the stores' acknowledged files must not vanish with it.
+      // Another process may have made it in between: that is no refusal.
+      await createDirectoryDurably(directory);
     } catch (error) {
-      // Another process may have made it in between; anything else is a refusal.
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw unusable(`cannot be created: ${describe(error)}`);
+      throw unusable(`cannot be created: ${describe(error)}`);
     }
   } else if (!existing.isDirectory()) {
     throw unusable('not a directory');

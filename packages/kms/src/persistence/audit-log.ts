@@ -226,7 +226,13 @@ export class AuditLog implements AuditSink {
     this.#handle = undefined;
     const number = (last?.number ?? 0) + 1;
     const handle = await (this.#io.open ?? nodeFileIo.open!)(pathIn(this.#directory, auditName(number)), 'a', 0o600);
-    await syncDirectory(this.#directory);
+    try {
+      await (this.#io.syncDirectory ?? syncDirectory)(this.#directory);
+    } catch (error) {
+      // Not kept: the next flush opens the same name again ('a': appending to what is there).
+      await handle.close().catch(() => undefined);
+      throw error;
+    }
     this.#handle = handle;
     this.#files.push({ number, newest: -Infinity });
     this.#bytes = 0;
@@ -243,7 +249,7 @@ export class AuditLog implements AuditSink {
       await (this.#io.unlink ?? nodeFileIo.unlink!)(pathIn(this.#directory, auditName(file.number))).catch(() => undefined);
       this.#files.splice(this.#files.indexOf(file), 1);
     }
-    await syncDirectory(this.#directory).catch(() => undefined);
+    await (this.#io.syncDirectory ?? syncDirectory)(this.#directory).catch(() => undefined);
   }
 }
 

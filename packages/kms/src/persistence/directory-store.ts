@@ -36,9 +36,9 @@
  * or between another opener's removal of the stale lock and its create), and starts at epoch 1.
  */
 
-import { mkdir, readdir } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import type { Backend } from '@strongbox/envelope';
-import { type DirectoryLockOptions, fencedFileIo } from '@strongbox/service-kernel';
+import { createDirectoryDurably, type DirectoryLockOptions, fencedFileIo } from '@strongbox/service-kernel';
 import { KmsState } from '../model/state.ts';
 import { AuditLog } from './audit-log.ts';
 import { RecordSealer } from './codec.ts';
@@ -71,7 +71,10 @@ export interface DirectoryStoreOptions {
   readonly onError?: (error: Error) => void;
   /** Crypto backend for sealing; default the platform's. */
   readonly backend?: Backend;
-  /** File writes and syncs (the snapshot's directory fsync included); for fault-injection tests only. */
+  /**
+   * The file steps: writes, syncs, opens, renames, links, unlinks, truncations, the data
+   * directory's creation and every directory fsync; for fault-injection tests only.
+   */
   readonly io?: FileIo;
   /** Size past which a new audit file starts (`audit-log.ts`). Default 4 MiB. */
   readonly auditFileBytes?: number;
@@ -103,7 +106,9 @@ export async function openDirectoryStore(options: DirectoryStoreOptions): Promis
   if (threshold !== undefined && !(Number.isSafeInteger(threshold) && threshold >= 0)) {
     throw new RangeError(`"snapshotThresholdBytes" expected a non-negative integer, got ${threshold}`);
   }
-  await mkdir(directory, { recursive: true, mode: 0o700 });
+  // Durably (its parent fsynced), or every file acknowledged in it could vanish with its entry.
+  // Before the lock, which lives in it: so through the plain io, unfenced.
+  await createDirectoryDurably(directory, { recursive: true, io: options.io ?? nodeFileIo });
   // The store exists only once recovery is done; a loss found earlier fails the open's own writes.
   let store: DataDirectoryStore | undefined;
   const lease = await acquireLock(directory, { ...options.lease, onLost: (error) => store?.leaseLost(error) });
@@ -173,6 +178,6 @@ async function leapGeneration(directory: string, recovered: Recovered, sealer: R
   const unlink = io.unlink ?? nodeFileIo.unlink!;
   await unlink(pathIn(directory, journalName(recovered.generation))).catch(() => undefined);
   await unlink(pathIn(directory, snapshotName(recovered.generation))).catch(() => undefined);
-  await syncDirectory(directory);
+  await (io.syncDirectory ?? syncDirectory)(directory);
   return { state: recovered.state, generation, journalRecords: 0, journalBytes: 0, snapshotBytes };
 }

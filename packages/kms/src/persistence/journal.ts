@@ -30,7 +30,12 @@ const SNAPSHOT_RETRY_BYTES = 1024 * 1024;
  */
 export async function openJournal(directory: string, generation: number, io: FileIo = nodeFileIo): Promise<FileHandle> {
   const handle = await (io.open ?? nodeFileIo.open!)(pathIn(directory, journalName(generation)), 'a', 0o600);
-  await syncDirectory(directory);
+  try {
+    await (io.syncDirectory ?? syncDirectory)(directory);
+  } catch (error) {
+    await handle.close().catch(() => undefined);
+    throw error;
+  }
   return handle;
 }
 
@@ -127,7 +132,7 @@ export class Journal {
     const unlink = this.#io.unlink ?? nodeFileIo.unlink!;
     await unlink(pathIn(directory, journalName(previous))).catch(() => undefined);
     await unlink(pathIn(directory, snapshotName(previous))).catch(() => undefined);
-    await syncDirectory(directory).catch(() => undefined);
+    await (this.#io.syncDirectory ?? syncDirectory)(directory).catch(() => undefined);
     this.#snapshotPlaced = false;
     this.#snapshotRetryBytes = 0;
   }

@@ -160,5 +160,5 @@ async function removeLeftovers(directory: string, files: DataFiles, generation: 
       if (isServiceError(error, 'LEASE_LOST')) throw error;
     });
   }
-  await syncDirectory(directory);
+  await (io.syncDirectory ?? syncDirectory)(directory);
 }

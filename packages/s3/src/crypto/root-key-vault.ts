@@ -12,9 +12,9 @@
  */
 
 import { constants } from 'node:fs';
-import { lstat, mkdir, open, readdir, readFile, stat } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { createFileExclusivelyDurably, type FileIo, nodeFileIo } from '@strongbox/service-kernel';
+import { lstat, open, readdir, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createDirectoryDurably, createFileExclusivelyDurably, type FileIo, nodeFileIo } from '@strongbox/service-kernel';
 
 /** The length of a root key (AES-256). */
 export const ROOT_KEY_LENGTH = 32;
@@ -31,7 +31,9 @@ export interface RootKeyVault {
 /**
  * The root keys kept in `directory`, every change through `io`.
  * @throws from `load()`: a key file that cannot be read, is not a root key or is readable by
- *   others (nothing is removed then); from `save()`: the kernel's durable-create errors.
+ *   others, or a directory under the temporary name of a generation past the newest key (a
+ *   rotation could never write there; nothing is removed then); from `save()`: the kernel's
+ *   durable-create errors.
  * @example const keys = await directoryVault('/data/sse-s3-root-keys', nodeFileIo).load();
  */
 export function directoryVault(directory: string, io: FileIo): RootKeyVault {
@@ -47,13 +49,17 @@ export function directoryVault(directory: string, io: FileIo): RootKeyVault {
           const match = ROOT_FILE.exec(name);
           if (match?.[1] !== undefined) found.set(Number(match[1]), await readKeyFile(join(directory, name)));
         }
+        const foreign: { path: string; generation: number; isDirectory: boolean }[] = [];
         for (const name of names) {
           const match = ROOT_LEFTOVER.exec(name);
           if (match?.[1] === undefined) continue;
           const generation = Number(match[1]);
-          const adopted = await settleLeftover(files, directory, name, found.has(generation));
-          if (adopted !== undefined) found.set(generation, adopted);
+          const settled = await settleLeftover(files, directory, name, found.has(generation));
+          if (settled === undefined) continue;
+          if ('isDirectory' in settled) foreign.push({ path: join(directory, name), generation, isDirectory: settled.isDirectory });
+          else found.set(generation, settled);
         }
+        refuseForeignAhead(foreign, Math.max(0, ...found.keys()));
       } catch (error) {
         // A later file refused: the keys already decoded are not handed to anyone, so wiped here.
         for (const { key } of found.values()) key.fill(0);
@@ -89,7 +95,8 @@ export function directoryVault(directory: string, io: FileIo): RootKeyVault {
  * - `root-<n>.key` is missing and the leftover is a whole key: the create is completed (fsync,
  *   link, unlink, directory fsync) and the key returned. If the key was never used this only adds
  *   a generation; if it was, this restores the only copy.
- * - anything but a regular file under the name (a directory, a symlink) is kept, with a warning.
+ * - anything but a regular file under the name (a directory, a symlink) is kept and answered as
+ *   `{ isDirectory }`, for `refuseForeignAhead`.
  *
  * Another process loading the directory at the same time (two opens racing, or a holder whose
  * lease lapsed) may settle the same leftover between these steps: a leftover gone (ENOENT) or a
@@ -103,18 +110,13 @@ async function settleLeftover(
   directory: string,
   name: string,
   finalExists: boolean,
-): Promise<{ created: number; key: Uint8Array } | undefined> {
+): Promise<{ created: number; key: Uint8Array } | { isDirectory: boolean } | undefined> {
   const leftover = join(directory, name);
   const final = join(directory, name.slice(0, -'.tmp'.length));
   // Only a regular file is what `createFileExclusivelyDurably` writes; anything else under the
-  // name (a directory, a symlink) is no key of ours and must not stop the start, as in KMS.
+  // name (a directory, a symlink) is no key of ours: kept, for `refuseForeignAhead` to judge.
   const kind = await lstat(leftover).catch((error: unknown) => (errorCode(error) === 'ENOENT' ? undefined : Promise.reject(error)));
-  if (kind !== undefined && !kind.isFile()) {
-    process.emitWarning(`Kept ${leftover}: it is not a regular file, so not a root key written here; remove it by hand.`, {
-      code: 'STRONGBOX_ROOT_KEY_LEFTOVER',
-    });
-    return undefined;
-  }
+  if (kind !== undefined && !kind.isFile()) return { isDirectory: kind.isDirectory() };
   if (finalExists) {
     await settleBeside(files, directory, leftover, final);
     return undefined;
@@ -147,6 +149,33 @@ async function settleLeftover(
   await files.unlinkIfPresent(leftover);
   await files.syncDirectory(directory);
   return read.parsed;
+}
+
+/**
+ * Judges what is under a leftover's name but is no regular file (so nothing Strongbox wrote: its
+ * creates write files only). A directory at a generation past the newest key is refused: every
+ * rotation creates the next generation's `.tmp` after removing a leftover under that name
+ * (`createFileExclusivelyDurably`), which unlink(2) cannot do to a directory (EISDIR), so the
+ * first rotation to reach it would fail on every call that asks for it, the open's own first key
+ * included, long after the start; refused now, the message names the path to remove. It is not
+ * removed here: a directory someone made may hold their files, and a start never deletes what
+ * Strongbox did not write. Anything else (a directory below the newest key, which no rotation
+ * reaches again; a symlink, which that unlink removes without touching its target) is kept, with
+ * a warning, and the start goes on, as in KMS.
+ * @throws Error naming the first directory that a rotation would reach.
+ */
+function refuseForeignAhead(foreign: readonly { path: string; generation: number; isDirectory: boolean }[], newest: number): void {
+  const blocking = foreign.find((entry) => entry.isDirectory && entry.generation > newest);
+  if (blocking !== undefined) {
+    throw new Error(
+      `${blocking.path} is a directory under the name of the temporary file of SSE-S3 root key generation ${blocking.generation}, which a key rotation writes; remove it (Strongbox never creates one).`,
+    );
+  }
+  for (const { path } of foreign) {
+    process.emitWarning(`Kept ${path}: it is not a regular file, so not a root key written here; remove it by hand.`, {
+      code: 'STRONGBOX_ROOT_KEY_LEFTOVER',
+    });
+  }
 }
 
 /**
@@ -195,21 +224,13 @@ function fileSteps(io: FileIo): FileSteps {
 }
 
 /**
- * Creates the key directory through `io` if it is missing (the data directory above it, which
- * the store creates before taking its lock, plainly).
+ * Creates the key directory if it is missing, durably (its parent fsynced, the data directory
+ * above it too when made here), through `io`: a key written in a directory whose entry a power
+ * loss drops is lost with it. The parent is fsynced even when the directory exists, in case an
+ * earlier start crashed before that fsync.
  */
 async function ensureDirectory(directory: string, io: FileIo): Promise<void> {
-  if (
-    await stat(directory).then(
-      () => true,
-      (error: unknown) => (errorCode(error) === 'ENOENT' ? false : Promise.reject(error)),
-    )
-  )
-    return;
-  await mkdir(dirname(directory), { recursive: true, mode: 0o700 });
-  await (io.mkdir ?? nodeFileIo.mkdir!)(directory, 0o700).catch((error: unknown) => {
-    if (errorCode(error) !== 'EEXIST') throw error;
-  });
+  await createDirectoryDurably(directory, { io, recursive: true });
 }
 
 function errorCode(error: unknown): unknown {

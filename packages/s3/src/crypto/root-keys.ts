@@ -76,7 +76,8 @@ export class SseS3RootKeys implements Keyring {
 
   /**
    * Root keys kept in `<directory>/sse-s3-root-keys/`, creating the first on first use.
-   * @throws Error if a key file is malformed, unreadable or readable by group or others; what
+   * @throws Error if a key file is malformed, unreadable or readable by group or others, or a
+   *   directory sits under the temporary name of a generation past the newest key; what
    *   `options.io` throws (the `ServiceError` `LEASE_LOST` of a fenced io once its lease is lost).
    */
   static async openDirectory(directory: string, options: DirectoryRootKeyOptions = {}): Promise<SseS3RootKeys> {

@@ -42,6 +42,7 @@ import { checkUserMetadataSize } from '../model/metadata.ts';
 import { OBJECT_HEADER_MEMBERS, type ObjectHeaders, objectHeadersJson, objectHeadersOf } from '../model/object-headers.ts';
 import { checkCopyable, checkStorageClass } from '../model/storage-class.ts';
 import { parseTaggingHeader, type Tag } from '../model/tagging.ts';
+import { versionConditions } from '../model/version-id.ts';
 import type { UnsupportedConditions } from '../policy/authorize.ts';
 import { header, metadataHeaders, struct, xmlPayload } from '../protocol/binding.ts';
 import { CHECKSUM_XML_MEMBERS } from '../protocol/checksum-headers.ts';
@@ -225,7 +226,12 @@ export const copyObject: OperationDefinition<'CopyObject', CopyObjectRequest, Co
       // destination bucket" (AWS Knowledge Center, s3-troubleshoot-copy-between-buckets; ceph/ceph#47897
       // captures the 403s). Only for tags actually read or written: an untagged source, or REPLACE
       // without tags, needs neither (scality/cloudserver#747 adds the contexts on the same terms).
-      if (requestTags === undefined && record.tags.length > 0) context.authorize('s3:GetObjectTagging', sourceBucket, sourceKey);
+      // A source naming a version (`?versionId=null`) is read by the version's permissions, so its
+      // tags by s3:GetObjectVersionTagging (UNCONFIRMED: inferred from GetObjectTagging's).
+      if (requestTags === undefined && record.tags.length > 0) {
+        if (source.versionId === undefined) context.authorize('s3:GetObjectTagging', sourceBucket, sourceKey);
+        else context.authorize('s3:GetObjectVersionTagging', sourceBucket, sourceKey, versionConditions(source.versionId));
+      }
       if (destinationTags.length > 0) context.authorize('s3:PutObjectTagging', target, key);
       // An archived source is copied only once restored (CopyObject API reference), never here.
       checkCopyable(record.storageClass);

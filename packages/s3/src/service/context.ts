@@ -9,6 +9,7 @@
 import type { PipelineContext, Principal, RequestConditions } from '@strongbox/service-kernel';
 import { S3Error } from '../errors.ts';
 import { assertObjectKey } from '../model/names.ts';
+import { versionConditions } from '../model/version-id.ts';
 import type { AccessTarget, AtRestCrypto, OperationAccess, S3OperationContext, S3Settings } from '../operations/types.ts';
 import type { S3Action } from '../policy/actions.ts';
 import { authorizeS3Access, evaluateS3Access, type S3AccessDecision, type S3AccessRequest, s3AccessDenied } from '../policy/authorize.ts';
@@ -88,7 +89,12 @@ export class RequestContext implements S3OperationContext, PipelineContext {
     this.#target = bucket;
     // Computed only if a policy is evaluated (most requests meet none: the owner's root, no bucket policy).
     const conditionsOf = access.conditions;
-    const conditions = conditionsOf === undefined ? undefined : () => conditionsOf(input, { region: this.region, account: this.caller.account });
+    // A request naming a version is authorized by the version's action, with `s3:versionid`.
+    const versionId = access.versionAction === undefined ? undefined : input['VersionId'];
+    const versioned = typeof versionId === 'string';
+    const action = versioned ? (access.versionAction as S3Action) : access.action;
+    const ownConditions = conditionsOf === undefined ? undefined : () => conditionsOf(input, { region: this.region, account: this.caller.account });
+    const conditions = versioned ? () => ({ ...ownConditions?.(), ...versionConditions(versionId) }) : ownConditions;
     switch (access.resource) {
       case 'objects':
         // The handler checks each key (`authorize` / `evaluate`).
@@ -102,22 +108,22 @@ export class RequestContext implements S3OperationContext, PipelineContext {
         const unsupported = access.unsupportedConditions?.(input);
         if (unsupported !== undefined) {
           this.#authorized = true;
-          authorizeS3Access({ ...this.#request(access.action, resourceArn(bucket.name, key), bucket, conditions), unsupportedConditions: unsupported });
+          authorizeS3Access({ ...this.#request(action, resourceArn(bucket.name, key), bucket, conditions), unsupportedConditions: unsupported });
           return;
         }
-        this.authorize(access.action, bucket, key, conditions);
+        this.authorize(action, bucket, key, conditions);
         return;
       }
       case 'bucket':
         if (bucket === undefined) throw new TypeError(`${this.operation} declares bucket access and needs its bucket`);
-        this.authorize(access.action, bucket, undefined, conditions);
+        this.authorize(action, bucket, undefined, conditions);
         return;
       case 'newBucket':
       case 'none': {
         const name = input['Bucket'];
         const resource = access.resource === 'newBucket' && typeof name === 'string' ? `arn:aws:s3:::${name}` : '*';
         this.#authorized = true;
-        authorizeS3Access(this.#request(access.action, resource, undefined, conditions));
+        authorizeS3Access(this.#request(action, resource, undefined, conditions));
         return;
       }
     }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { readlinkSync } from 'node:fs';
-import { chmod, type FileHandle, link, lstat, mkdir, open, readdir, readFile, rename, stat, symlink, writeFile } from 'node:fs/promises';
+import { chmod, type FileHandle, link, lstat, mkdir, open, readdir, readFile, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fencedFileIo, isServiceError, nodeFileIo, ServiceError } from '@strongbox/service-kernel';
 import { describe, expect, it, vi } from 'vitest';
@@ -176,6 +176,40 @@ describe('SSE-S3 root keys', () => {
       }
       expect((await readdir(keys)).sort()).toEqual(['root-00000001.key', 'root-00000001.key.tmp', 'root-00000002.key', 'root-00000003.key.tmp']);
       expect((await lstat(join(keys, 'root-00000003.key.tmp'))).isSymbolicLink()).toBe(true);
+      // The symlink at the next generation does not block its rotation: the create's unlink of a
+      // leftover removes the link, never its target.
+      const roots = await SseS3RootKeys.openDirectory(directory);
+      await roots.rotate();
+      expect(roots.generations).toEqual([1, 2, 3]);
+      expect(Buffer.from((await roots.unwrapDataKey(second, CONTEXT))!)).toEqual(Buffer.alloc(32, 2));
+      roots.destroy();
+      expect((await lstat(join(keys, 'root-00000003.key'))).isFile()).toBe(true);
+    });
+
+    it('refuses the start when a directory sits under the name a later rotation writes (it could never rotate there), removing nothing', async () => {
+      const { directory, keys, second } = await twoGenerations('roots-dir-ahead');
+      await mkdir(join(keys, 'root-00000004.key.tmp'));
+      await writeFile(join(keys, 'root-00000004.key.tmp', 'someone’s'), 'file');
+      await expect(SseS3RootKeys.openDirectory(directory)).rejects.toThrow(
+        `${join(keys, 'root-00000004.key.tmp')} is a directory under the name of the temporary file of SSE-S3 root key generation 4, which a key rotation writes; remove it`,
+      );
+      expect((await readdir(keys)).sort()).toEqual(['root-00000001.key', 'root-00000002.key', 'root-00000004.key.tmp']);
+      expect(await readFile(join(keys, 'root-00000004.key.tmp', 'someone’s'), 'utf8')).toBe('file');
+      // Once it is gone, the start goes on and rotations pass generation 4.
+      await rm(join(keys, 'root-00000004.key.tmp'), { recursive: true });
+      const roots = await SseS3RootKeys.openDirectory(directory);
+      await roots.rotate();
+      await roots.rotate();
+      expect(roots.generations).toEqual([1, 2, 3, 4]);
+      expect(Buffer.from((await roots.unwrapDataKey(second, CONTEXT))!)).toEqual(Buffer.alloc(32, 2));
+      roots.destroy();
+    });
+
+    it('refuses the first start when a directory sits under the first key’s temporary name', async () => {
+      const directory = tempDirectory('roots-dir-first');
+      await mkdir(join(directory, ROOT_KEYS_DIRECTORY, 'root-00000001.key.tmp'), { recursive: true });
+      await expect(SseS3RootKeys.openDirectory(directory)).rejects.toThrow(/root-00000001\.key\.tmp is a directory .* generation 1, .*remove it/);
+      expect(await readdir(join(directory, ROOT_KEYS_DIRECTORY))).toEqual(['root-00000001.key.tmp']);
     });
 
     it('is settled once when two processes load at once: both open with the key, none fails', async () => {

@@ -14,9 +14,13 @@
  *
  * A commit also renews the lease first when the last renewal is older than `RENEW_ON_COMMIT_MS`
  * (the renewal timer was held up), so a holder that slept but was not taken over refreshes its
- * lease before it writes rather than race an opener that finds it expired. What no check on a
- * plain file system can exclude is a pause between the check and the write it guards lasting
- * longer than the lease (`LEASE_EXPIRY_MS`): that would need the storage to refuse stale epochs.
+ * lease before it writes rather than race an opener that finds it expired. So at a check the
+ * lock's mtime is under `RENEW_ON_COMMIT_MS` old, and no opener finds it expired for at least
+ * `LEASE_EXPIRY_MS - RENEW_ON_COMMIT_MS` (9 s, less any clock difference between hosts) after it.
+ * What no check on a plain file system can exclude is a step whose system call runs later than
+ * that after its check (the process stopped between the two, or the call queued behind stalled
+ * I/O), or any step after the lock file was deleted by hand: that would need the storage to refuse
+ * stale epochs (the package README, "What the lease fences, and what it cannot", states it whole).
  * So a store confirms again once the write is durable and acknowledges it only then: a write
  * that raced a takeover is never acknowledged (its caller sees an internal error, the outcome
  * unknown), and a new holder, which reads the directory after its takeover, can keep such a late

@@ -12,9 +12,9 @@
  * takeover, as KMS's generation leap (the lease epoch alone does not tell a takeover).
  */
 
-import { mkdir, readdir, rename } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { syncDirectory, TEMPORARY_MARK } from '@strongbox/service-kernel';
+import { createDirectoryDurably, type FileIo, nodeFileIo, TEMPORARY_MARK } from '@strongbox/service-kernel';
 import { bucketFromDirectoryName, DELETED_MARK, generationDirectoryName, generationFromDirectoryName } from './layout.ts';
 
 /**
@@ -23,12 +23,16 @@ import { bucketFromDirectoryName, DELETED_MARK, generationDirectoryName, generat
  * holder may still use (paused past its lease, its directory taken over) stops existing, and its
  * late steps fail (ENOENT) instead of landing in this holder's files. One rename, whatever the
  * number of buckets. Buckets of a directory from before generations (directly in the root) and
- * what a crash left of them are moved in.
+ * what a crash left of them are moved in. Every step goes through `io` (the store's lease-fenced
+ * one: an opener that lost its lease before a step renames and creates nothing).
  * @returns the new generation directory.
- * @throws Error if the root holds more than one generation (no open leaves two).
- * @example const base = await startGeneration(directory);
+ * @throws Error if the root holds more than one generation (no open leaves two); what `io`
+ *   throws (the `ServiceError` `LEASE_LOST` once the lease is lost).
+ * @example const base = await startGeneration(directory, fencedFileIo(nodeFileIo, lease));
  */
-export async function startGeneration(root: string): Promise<string> {
+export async function startGeneration(root: string, io: FileIo = nodeFileIo): Promise<string> {
+  const rename = io.rename ?? nodeFileIo.rename!;
+  const syncDirectory = io.syncDirectory ?? nodeFileIo.syncDirectory!;
   const names = await readdir(root);
   const generations = names.flatMap((name) => generationFromDirectoryName(name) ?? []);
   if (generations.length > 1) {
@@ -36,7 +40,7 @@ export async function startGeneration(root: string): Promise<string> {
   }
   const previous = generations[0];
   const next = join(root, generationDirectoryName((previous ?? 0) + 1));
-  if (previous === undefined) await mkdir(next, { mode: 0o700 });
+  if (previous === undefined) await createDirectoryDurably(next, { io });
   else await rename(join(root, generationDirectoryName(previous)), next);
   for (const name of names) {
     if (bucketFromDirectoryName(name) !== undefined || name.includes(TEMPORARY_MARK) || name.startsWith(DELETED_MARK)) {

@@ -19,6 +19,7 @@ import { randomBytes } from 'node:crypto';
 import { rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
+  createDirectoryDurably,
   type DirectoryLease,
   type FileIo,
   fencedFileIo,
@@ -71,7 +72,7 @@ export class FileSystemPersistence implements Persistence {
   }
 
   async load(): Promise<readonly LoadedBucket[]> {
-    const base = await startGeneration(this.#root);
+    const base = await startGeneration(this.#root, this.dataDirectoryIo);
     this.#generation = base;
     return loadBuckets(base, this.#blobs);
   }
@@ -107,6 +108,9 @@ export class FileSystemPersistence implements Persistence {
     if (await exists(directory)) return replaceFileDurably(directory, BUCKET_FILE, encodeRecord(record), this.#io);
     // A new bucket appears whole: built under a temporary name, then renamed into place.
     const temporary = `${directory}${TEMPORARY_MARK}${randomBytes(6).toString('hex')}`;
+    // Plain mkdirs, no parent fsync each: the fsync of `temporary` after bucket.json's rename
+    // makes the three subdirectories' entries durable, and the fsync of the base after the rename
+    // below the bucket's own, before it is acknowledged.
     await this.#mkdir(temporary, 0o700);
     for (const sub of [OBJECTS, BLOBS, UPLOADS]) await this.#mkdir(join(temporary, sub), 0o700);
     await replaceFileDurably(temporary, BUCKET_FILE, encodeRecord(record), this.#io).catch((error: unknown) => {
@@ -148,10 +152,8 @@ export class FileSystemPersistence implements Persistence {
 
   writeUpload(bucket: string, record: UploadRecord): Promise<void> {
     return this.#commit(async () => {
-      const uploads = this.#in(bucket, UPLOADS);
-      const directory = join(uploads, uploadDirectoryName(record.uploadId));
-      await this.#mkdir(directory, 0o700);
-      await (this.#io.syncDirectory ?? nodeFileIo.syncDirectory!)(uploads);
+      const directory = join(this.#in(bucket, UPLOADS), uploadDirectoryName(record.uploadId));
+      await createDirectoryDurably(directory, { io: this.#io });
       await replaceFileDurably(directory, UPLOAD_FILE, encodeRecord(record), this.#io);
     });
   }

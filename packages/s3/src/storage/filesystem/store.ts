@@ -16,8 +16,7 @@
  * (`generation.ts`).
  */
 
-import { mkdir } from 'node:fs/promises';
-import type { DirectoryLease, DirectoryLockOptions, FileIo } from '@strongbox/service-kernel';
+import { createDirectoryDurably, type DirectoryLease, type DirectoryLockOptions, type FileIo } from '@strongbox/service-kernel';
 import { IndexedObjectStore, type StoreEnvironment } from '../indexed-store.ts';
 import type { ObjectStore } from '../types.ts';
 import { type BlobStorage, localBlobStorage } from './blobs.ts';
@@ -74,7 +73,8 @@ export async function openFileSystemObjectStore(options: FileSystemStoreOptions)
  */
 export async function openDataDirectoryStore(directory: string, blobs: BlobStorage, environment: DataDirectoryEnvironment): Promise<ObjectStore> {
   try {
-    await mkdir(directory, { recursive: true, mode: 0o700 });
+    // Durably (its parent fsynced), before the lock that lives in it: through the plain io, unfenced.
+    await createDirectoryDurably(directory, { recursive: true, ...(environment.io === undefined ? {} : { io: environment.io }) });
   } catch (error) {
     await blobs.close();
     throw error;

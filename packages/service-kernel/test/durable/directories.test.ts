@@ -1,0 +1,132 @@
+/**
+ * Durable directory creation: every directory made has its parent fsynced after the mkdir (and
+ * before the call resolves), through the file layer, so a fault at any step is seen and a retry
+ * leaves every level durable. Calls are recorded, not timed.
+ */
+
+import { mkdtemp, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createDirectoryDurably, type FileIo, fencedFileIo, nodeFileIo, ServiceError } from '../../src/index.ts';
+
+const tempDirectory = (): Promise<string> => mkdtemp(join(tmpdir(), 'kernel-directories-'));
+const posix = process.platform !== 'win32';
+
+interface Call {
+  readonly step: 'mkdir' | 'syncDirectory';
+  readonly path: string;
+}
+
+/** A file layer that records its mkdirs and directory fsyncs, and fails the call number `failAt` (from 0) with EIO. */
+function recordingIo(failAt = -1): { io: FileIo; calls: Call[] } {
+  const calls: Call[] = [];
+  const step = async (call: Call, real: () => Promise<void>): Promise<void> => {
+    const index = calls.length;
+    calls.push(call);
+    if (index === failAt) throw Object.assign(new Error(`EIO: injected, ${call.step}`), { code: 'EIO' });
+    await real();
+  };
+  const io: FileIo = {
+    ...nodeFileIo,
+    mkdir: (path, mode) => step({ step: 'mkdir', path }, () => nodeFileIo.mkdir!(path, mode)),
+    syncDirectory: (path) => step({ step: 'syncDirectory', path }, () => nodeFileIo.syncDirectory!(path)),
+  };
+  return { io, calls };
+}
+
+/** Every directory a successful mkdir created had its parent fsynced later, without failure. */
+function unsyncedCreations(calls: readonly Call[], failed: ReadonlySet<number>): string[] {
+  return calls.flatMap((call, index) => {
+    if (call.step !== 'mkdir' || failed.has(index)) return [];
+    const synced = calls.some((later, at) => at > index && !failed.has(at) && later.step === 'syncDirectory' && later.path === dirname(call.path));
+    return synced ? [] : [call.path];
+  });
+}
+
+describe('createDirectoryDurably', () => {
+  it('creates a missing directory (0700) and then fsyncs its parent', async () => {
+    const root = await tempDirectory();
+    const path = join(root, 'kms');
+    const { io, calls } = recordingIo();
+    await expect(createDirectoryDurably(path, { io })).resolves.toBe(true);
+    expect(calls).toEqual([
+      { step: 'mkdir', path },
+      { step: 'syncDirectory', path: root },
+    ]);
+    expect((await stat(path)).isDirectory()).toBe(true);
+    if (posix) expect((await stat(path)).mode & 0o777).toBe(0o700);
+  });
+
+  it('recursive: creates each missing level top down, fsyncing each one’s parent before making the next in it (and the entry of the level it starts in)', async () => {
+    const root = await tempDirectory();
+    const a = join(root, 'a');
+    const b = join(a, 'b');
+    const c = join(b, 'c');
+    const { io, calls } = recordingIo();
+    await expect(createDirectoryDurably(c, { io, recursive: true })).resolves.toBe(true);
+    // The first, failed mkdirs of c and b (ENOENT) are recorded too: they changed nothing.
+    expect(calls).toEqual([
+      { step: 'mkdir', path: c },
+      { step: 'mkdir', path: b },
+      { step: 'mkdir', path: a },
+      // `root` was in place: an earlier call that crashed after making it may not have synced its entry.
+      { step: 'syncDirectory', path: dirname(root) },
+      { step: 'syncDirectory', path: root },
+      { step: 'mkdir', path: b },
+      { step: 'syncDirectory', path: a },
+      { step: 'mkdir', path: c },
+      { step: 'syncDirectory', path: b },
+    ]);
+    expect((await stat(c)).isDirectory()).toBe(true);
+  });
+
+  it('fsyncs the parent of a directory that already exists (an earlier run may have crashed before its fsync)', async () => {
+    const root = await tempDirectory();
+    const path = join(root, 's3');
+    await createDirectoryDurably(path);
+    const { io, calls } = recordingIo();
+    await expect(createDirectoryDurably(path, { io })).resolves.toBe(false);
+    expect(calls).toEqual([
+      { step: 'mkdir', path },
+      { step: 'syncDirectory', path: root },
+    ]);
+  });
+
+  it('refuses a file under the name (EEXIST) and a missing parent without `recursive` (ENOENT), fsyncing nothing', async () => {
+    const root = await tempDirectory();
+    await writeFile(join(root, 'file'), 'x');
+    const { io, calls } = recordingIo();
+    await expect(createDirectoryDurably(join(root, 'file'), { io })).rejects.toMatchObject({ code: 'EEXIST' });
+    await expect(createDirectoryDurably(join(root, 'file'), { io, recursive: true })).rejects.toMatchObject({ code: 'EEXIST' });
+    await expect(createDirectoryDurably(join(root, 'missing', 'child'), { io })).rejects.toMatchObject({ code: 'ENOENT' });
+    await expect(createDirectoryDurably(join(root, 'file', 'child'), { io, recursive: true })).rejects.toMatchObject({
+      code: posix ? 'ENOTDIR' : expect.anything(),
+    });
+    expect(calls.filter((call) => call.step === 'syncDirectory')).toEqual([]);
+  });
+
+  it('a fault at any step fails the call; a retry then leaves every level created with its parent fsynced after it', async () => {
+    // The nine steps of a fresh three-level create, as the test above lists them.
+    for (let failAt = 0; failAt < 9; failAt++) {
+      const root = await tempDirectory();
+      const c = join(root, 'a', 'b', 'c');
+      const first = recordingIo(failAt);
+      await expect(createDirectoryDurably(c, { io: first.io, recursive: true }), `fault at step ${failAt}`).rejects.toMatchObject({ code: 'EIO' });
+      const retry = recordingIo();
+      await createDirectoryDurably(c, { io: retry.io, recursive: true });
+      expect((await stat(c)).isDirectory()).toBe(true);
+      // The failed attempt's mkdirs took effect; its failed step did not. Over both attempts,
+      // every mkdir that created something is followed by a successful fsync of its parent.
+      expect(unsyncedCreations([...first.calls, ...retry.calls], new Set([failAt])), `fault at step ${failAt}`).toEqual([]);
+    }
+  });
+
+  it('through a fenced file layer, a lost lease refuses the mkdir: nothing is created', async () => {
+    const root = await tempDirectory();
+    const lost = new ServiceError('LEASE_LOST', 'taken over', []);
+    const io = fencedFileIo(nodeFileIo, { confirm: () => Promise.reject(lost) });
+    await expect(createDirectoryDurably(join(root, 'gen-00000002'), { io })).rejects.toBe(lost);
+    await expect(stat(join(root, 'gen-00000002'))).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+});
