@@ -141,7 +141,7 @@ describe('createDirectoryDurably', () => {
       return { io, fsyncs };
     }
 
-    const warningsAbout = (spy: ReturnType<typeof vi.spyOn>, directory: string): unknown[][] =>
+    const warningsAbout = (spy: { mock: { calls: unknown[][] } }, directory: string): unknown[][] =>
       spy.mock.calls.filter(([message]) => typeof message === 'string' && message.includes(directory));
 
     it.each(['EACCES', 'EPERM', 'EINVAL', 'ENOTSUP', 'EROFS'])(
