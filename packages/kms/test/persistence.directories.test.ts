@@ -3,12 +3,15 @@
  * fsynced (POSIX makes a new entry durable only then), through the store's file layer, before
  * anything is written in it; so a power loss cannot take the directory, and every acknowledged
  * change in it, away. The layer records the calls; a fault injected at each new step fails the
- * open, and the next open succeeds.
+ * open, and the next open succeeds. A parent this process cannot fsync at all (unreadable to the
+ * service user, or on a file system without directory fsync) is the user's directory, not the
+ * store's: an existing data directory under it opens as it did before the durable mkdir, with a
+ * warning.
  */
 
 import { stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ManualClock } from '../src/index.ts';
 import { type FileIo, nodeFileIo } from '../src/persistence/files.ts';
 import { openKms, tempDirectory } from './fixtures/persistence.ts';
@@ -64,7 +67,7 @@ describe('the data directory', () => {
     }
   });
 
-  it('that exists already gets its parent fsynced again (an earlier start may have crashed before that fsync)', async () => {
+  it('that exists already gets its parent fsynced again (an earlier start may have crashed before that fsync; best effort, see below)', async () => {
     const root = await tempDirectory();
     const clock = new ManualClock();
     await (await openKms(root, clock)).kms.close();
@@ -73,6 +76,51 @@ describe('the data directory', () => {
     await kms.close();
     const firstOpen = calls.findIndex((call) => call.step === 'open');
     expect(calls.slice(0, firstOpen)).toContainEqual({ step: 'syncDirectory', path: dirname(root) });
+  });
+
+  describe('whose parent this process cannot fsync (EINVAL: no directory fsync on its file system; EACCES: unreadable, e.g. 0711)', () => {
+    afterEach(() => {
+      vi.restoreAllMocks();
+    });
+
+    /** Real io, except that an fsync of `refused` fails with `code` (as the parent's file system or its modes would). */
+    function parentRefusingIo(refused: string, code: string): FileIo {
+      return {
+        ...nodeFileIo,
+        async syncDirectory(path) {
+          if (path === refused) throw Object.assign(new Error(`${code}: injected, fsync of ${path}`), { code });
+          await nodeFileIo.syncDirectory!(path);
+        },
+      };
+    }
+
+    it.each(['EINVAL', 'EACCES'])('still opens when it exists, keeps its keys, and warns once (%s from the parent)', async (code) => {
+      const warn = vi.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+      const directory = join(await tempDirectory(), 'kms');
+      const clock = new ManualClock();
+      const first = await openKms(directory, clock);
+      const { KeyMetadata } = await first.kms.createKey({ Description: 'kept' });
+      await first.kms.close();
+      for (let open = 0; open < 2; open++) {
+        const reopened = await openKms(directory, clock, { io: parentRefusingIo(dirname(directory), code) });
+        expect([...reopened.store.state.keys()].map((key) => key.keyId)).toEqual([KeyMetadata.KeyId]);
+        await reopened.kms.close();
+      }
+      const warnings = warn.mock.calls.filter(([message]) => String(message).includes(dirname(directory)));
+      expect(warnings).toEqual([[expect.stringContaining(code), { code: 'STRONGBOX_DIRECTORY_FSYNC' }]]);
+    });
+
+    it.each(['EINVAL', 'EACCES'])('is created and opened when new (%s from the parent)', async (code) => {
+      vi.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+      const directory = join(await tempDirectory(), 'kms');
+      const clock = new ManualClock();
+      const { kms } = await openKms(directory, clock, { io: parentRefusingIo(dirname(directory), code) });
+      const { KeyMetadata } = await kms.createKey({ Description: 'kept' });
+      await kms.close();
+      const reopened = await openKms(directory, clock);
+      expect([...reopened.store.state.keys()].map((key) => key.keyId)).toEqual([KeyMetadata.KeyId]);
+      await reopened.kms.close();
+    });
   });
 
   const steps: { readonly name: string; readonly fails: (directory: string) => (call: Call) => boolean }[] = [

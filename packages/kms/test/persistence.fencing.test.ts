@@ -450,8 +450,17 @@ describe.skipIf(process.platform !== 'linux')('a store whose directory was taken
     // directory fsync after its rename: the unlinks of generation 1 come next.
     const steps = pausablePaths();
     const held = steps.hold((step, path) => step === 'syncDirectory' && path === directory);
-    const aOpening = failure(holder(directory, clock, steps.io));
+    const fsyncs: string[] = [];
+    const io: FileIo = {
+      ...steps.io,
+      async syncDirectory(path) {
+        fsyncs.push(path);
+        await steps.io.syncDirectory!(path);
+      },
+    };
+    const aOpening = failure(holder(directory, clock, io));
     await held.reached;
+    const fsyncsBeforeUnlinks = fsyncs.length;
     expect(await generations(directory)).toEqual(['journal-00000001.sbx', 'snapshot-00000001.sbx', 'snapshot-00000003.sbx']);
 
     // B takes over and stops; the directory is reset; C starts afresh, at generation 1 again.
@@ -464,6 +473,8 @@ describe.skipIf(process.platform !== 'linux')('a store whose directory was taken
 
     held.open();
     expect(await aOpening).toMatchObject({ code: 'LEASE_LOST' });
+    // The refused unlink stops the open: not swallowed, so no directory fsync of the leap follows it.
+    expect(fsyncs.slice(fsyncsBeforeUnlinks)).toEqual([]);
     // Unfenced, A's unlinks of journal 1 and snapshot 1 would have removed C's files.
     expect(await generations(directory)).toEqual(['journal-00000001.sbx', 'snapshot-00000001.sbx']);
     await c.kms.close();

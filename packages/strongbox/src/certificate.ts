@@ -11,10 +11,10 @@
  */
 
 import { createPrivateKey, X509Certificate } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createFileExclusivelyDurably, replaceFileDurably } from '@strongbox/service-kernel';
+import { createDirectoryDurably, createFileExclusivelyDurably, type FileIo, replaceFileDurably } from '@strongbox/service-kernel';
 import { TLS_DIRECTORY } from './data-files.ts';
 import { StrongboxError } from './errors.ts';
 
@@ -71,9 +71,11 @@ export async function listenerCertificate(options: {
   readonly given?: { readonly certPath: string; readonly keyPath: string };
   readonly dataDirectory?: string;
   readonly now: Date;
+  /** The file layer `<dataDirectory>/tls` is created through (tests record its steps). Default: the kernel's `nodeFileIo`. */
+  readonly io?: FileIo;
 }): Promise<TlsMaterial> {
   if (options.given) return givenCertificate(options.given.certPath, options.given.keyPath);
-  if (options.dataDirectory !== undefined) return keptCertificate(join(options.dataDirectory, TLS_DIRECTORY), options.now);
+  if (options.dataDirectory !== undefined) return keptCertificate(join(options.dataDirectory, TLS_DIRECTORY), options.now, options.io);
   const made = await createSelfSignedCertificate(options.now);
   const directory = await mkdtemp(join(tmpdir(), 'strongbox-tls-'));
   const certPath = join(directory, 'cert.pem');
@@ -111,7 +113,7 @@ async function readGiven(flag: string, path: string): Promise<string> {
 }
 
 /** The data directory's certificate, made (or made again, when it is about to expire) as needed. */
-async function keptCertificate(directory: string, now: Date): Promise<TlsMaterial> {
+async function keptCertificate(directory: string, now: Date, io?: FileIo): Promise<TlsMaterial> {
   const certPath = join(directory, 'cert.pem');
   const keyPath = join(directory, 'key.pem');
   const existing = await readKept(certPath, keyPath);
@@ -119,7 +121,10 @@ async function keptCertificate(directory: string, now: Date): Promise<TlsMateria
     return material(existing, certPath, 'reused', async () => {});
   }
   const made = await createSelfSignedCertificate(now);
-  await mkdir(directory, { recursive: true, mode: 0o700 });
+  // Durably (its entry in the data directory fsynced), or a power loss could take the pair away
+  // and the next start would make a certificate the clients told to verify it do not trust.
+  // Recursive: a library caller may name a data directory not made yet.
+  await createDirectoryDurably(directory, { recursive: true, mode: 0o700, ...(io === undefined ? {} : { io }) });
   // The key first, exclusively and 0600 (a replaced key is removed first: the exclusive create
   // refuses to overwrite); the certificate, public, replaces the old one atomically.
   if (existing !== undefined) await rm(keyPath, { force: true });

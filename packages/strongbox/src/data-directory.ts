@@ -16,7 +16,7 @@
 import { randomBytes } from 'node:crypto';
 import { open, readdir, readFile, stat, unlink } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { createDirectoryDurably, replaceFileDurably } from '@strongbox/service-kernel';
+import { createDirectoryDurably, type FileIo, replaceFileDurably } from '@strongbox/service-kernel';
 import { FORMAT_FILE, isStrongboxEntry } from './data-files.ts';
 import { StrongboxError } from './errors.ts';
 import { VERSION } from './version.ts';
@@ -32,14 +32,23 @@ function refused(code: 'UNUSABLE' | 'OTHER_FORMAT', directory: string, reason: s
   return new StrongboxError(code, `data directory '${directory}': ${reason}`);
 }
 
+/** Options of `prepareDataDirectory`. */
+export interface PrepareDataDirectoryOptions {
+  /** The file layer the directory is created through (tests inject faults). Default: the service kernel's `nodeFileIo`. */
+  readonly io?: FileIo;
+}
+
 /**
  * Makes sure `directory` can hold Strongbox's state: creates it if missing (not its parents),
- * proves files can be created in it, and checks or records its format.
- * @throws StrongboxError UNUSABLE (also: a non-empty directory holding no Strongbox file) or OTHER_FORMAT; nothing is left behind then (a directory
- *   created here stays, empty).
+ * proves files can be created in it, and checks or records its format. A parent this process
+ * cannot fsync (writable but not readable, or on a file system without directory fsync) is no
+ * refusal: `createDirectoryDurably` warns and goes on, as durable as that file system allows.
+ * @throws StrongboxError UNUSABLE (also: a non-empty directory holding no Strongbox file; a
+ *   directory created here whose parent's fsync then failed, e.g. EIO, which says so) or
+ *   OTHER_FORMAT; nothing is left behind then (a directory created here stays, empty).
  * @example await prepareDataDirectory('./strongbox-data');
  */
-export async function prepareDataDirectory(directory: string): Promise<void> {
+export async function prepareDataDirectory(directory: string, options: PrepareDataDirectoryOptions = {}): Promise<void> {
   const unusable = (reason: string): StrongboxError => refused('UNUSABLE', directory, reason);
   const existing = await stat(directory).catch((error: NodeJS.ErrnoException) => error);
   if (existing instanceof Error) {
@@ -56,8 +65,14 @@ export async function prepareDataDirectory(directory: string): Promise<void> {
     try {
       // Durably (the parent fsynced): the stores' acknowledged files must not vanish with it.
       // Another process may have made it in between: that is no refusal.
-      await createDirectoryDurably(directory);
+      await createDirectoryDurably(directory, options.io === undefined ? {} : { io: options.io });
     } catch (error) {
+      // In place now: the mkdir worked (here or in another process) and the parent's fsync failed.
+      if ((await stat(directory).catch(() => undefined))?.isDirectory() === true) {
+        throw unusable(
+          `was created, but its parent '${parent}' could not be fsynced (${describe(error)}), so the directory may not survive a power loss; start again to retry`,
+        );
+      }
       throw unusable(`cannot be created: ${describe(error)}`);
     }
   } else if (!existing.isDirectory()) {

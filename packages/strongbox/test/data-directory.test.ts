@@ -7,7 +7,8 @@
 
 import { chmod, mkdir, readdir, readFile, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type FileIo, nodeFileIo } from '@strongbox/service-kernel';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DATA_FORMAT, prepareDataDirectory } from '../src/data-directory.ts';
 import { StrongboxError } from '../src/errors.ts';
 import { runCli, runInProcess, serveInProcess, tempDir } from './helpers/cli.ts';
@@ -137,5 +138,44 @@ describe('prepareDataDirectory, as library callers meet it (createStrongbox, sta
     await mkdir(newer);
     await writeFile(join(newer, 'strongbox.json'), JSON.stringify({ format: DATA_FORMAT + 1 }));
     await expect(prepareDataDirectory(newer)).rejects.toMatchObject({ name: 'StrongboxError', code: 'OTHER_FORMAT', exitCode: 1 });
+  });
+
+  /** Real io, except that an fsync of `refused` fails with `code`. */
+  const parentRefusingIo = (refused: string, code: string): FileIo => ({
+    ...nodeFileIo,
+    async syncDirectory(path) {
+      if (path === refused) throw Object.assign(new Error(`${code}: injected, fsync of ${path}`), { code });
+      await nodeFileIo.syncDirectory!(path);
+    },
+  });
+
+  it('a new directory whose parent this process cannot fsync (EACCES: writable, not readable) is created and used, with a warning', async () => {
+    const warn = vi.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+    try {
+      const parent = join(dir.path, 'drop');
+      await mkdir(parent);
+      const path = join(parent, 'data');
+      await prepareDataDirectory(path, { io: parentRefusingIo(parent, 'EACCES') });
+      expect(await readdir(path)).toEqual(['strongbox.json']);
+      expect(warn.mock.calls.filter(([message]) => String(message).includes(parent))).toEqual([
+        [expect.stringContaining('EACCES'), { code: 'STRONGBOX_DIRECTORY_FSYNC' }],
+      ]);
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  it('a new directory whose parent fsync fails (EIO) is refused as created-but-not-durable, not as "cannot be created"', async () => {
+    const parent = join(dir.path, 'failing');
+    await mkdir(parent);
+    const path = join(parent, 'data');
+    const refusal = await prepareDataDirectory(path, { io: parentRefusingIo(parent, 'EIO') }).catch((error: unknown) => error);
+    expect(refusal).toMatchObject({ name: 'StrongboxError', code: 'UNUSABLE' });
+    expect((refusal as Error).message).toMatch(/^data directory '.*data': was created, but its parent '.*failing' could not be fsynced \(EIO: injected/);
+    expect((refusal as Error).message).not.toContain('cannot be created');
+    // The next start finds it in place (nothing else was written) and uses it.
+    expect(await readdir(path)).toEqual([]);
+    await prepareDataDirectory(path);
+    expect(await readdir(path)).toEqual(['strongbox.json']);
   });
 });

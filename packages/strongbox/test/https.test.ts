@@ -16,7 +16,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { KMSClient, ListKeysCommand } from '@aws-sdk/client-kms';
-import { type HttpRequest, json11Response, toNodeListener } from '@strongbox/service-kernel';
+import { type FileIo, type HttpRequest, json11Response, nodeFileIo, toNodeListener } from '@strongbox/service-kernel';
 import { describe, expect, it } from 'vitest';
 import { createSelfSignedCertificate, listenerCertificate, SELF_SIGNED_NAMES } from '../src/certificate.ts';
 import { startServer } from '../src/index.ts';
@@ -69,6 +69,28 @@ describe('the self-signed certificate', () => {
     const later = await listenerCertificate({ dataDirectory: data, now: new Date(Date.now() + 820 * 86_400_000) });
     expect(later.origin).toBe('created');
     expect(later.fingerprint256).not.toBe(first.fingerprint256);
+  });
+
+  it('is written into a tls/ directory made durably first (its entry in the data directory fsynced before the key is written)', async () => {
+    const data = join(dir.path, 'durable');
+    const tlsDirectory = join(data, 'tls');
+    const steps: string[] = [];
+    const io: FileIo = {
+      ...nodeFileIo,
+      async mkdir(path, mode) {
+        await nodeFileIo.mkdir!(path, mode);
+        steps.push(`mkdir ${path}: ${(await readdir(path)).length} entries`);
+      },
+      async syncDirectory(path) {
+        await nodeFileIo.syncDirectory!(path);
+        steps.push(`fsync ${path}: ${(await readdir(tlsDirectory).catch(() => [])).length} entries in tls`);
+      },
+    };
+    const tls = await listenerCertificate({ dataDirectory: data, now: new Date(), io });
+    expect(tls.origin).toBe('created');
+    expect(steps).toContain(`mkdir ${tlsDirectory}: 0 entries`);
+    expect(steps.indexOf(`fsync ${data}: 0 entries in tls`)).toBeGreaterThan(steps.indexOf(`mkdir ${tlsDirectory}: 0 entries`));
+    expect((await readdir(tlsDirectory)).sort()).toEqual(['cert.pem', 'key.pem']);
   });
 
   it('without a data directory, writes only the certificate (to a temporary file removed on release)', async () => {

@@ -29,7 +29,7 @@ import { EnvelopeError } from '@strongbox/envelope';
 import { type AuditEvent, EVENT_HISTORY_MS } from '@strongbox/service-kernel';
 import { KmsError } from '../errors.ts';
 import { auditRecordJson, type Payload, type RecordSealer } from './codec.ts';
-import { auditName, type FileIo, nodeFileIo, pathIn, syncDirectory } from './files.ts';
+import { auditName, type FileIo, nodeFileIo, pathIn, syncDirectory, unlessLeaseLost } from './files.ts';
 import { scanRecords } from './record-file.ts';
 
 /** How long appended events wait before they are written together. */
@@ -105,7 +105,8 @@ export class AuditLog implements AuditSink {
    * files past the 90 days.
    * @param fileBytes - size past which a new file starts.
    * @param options - `newFile`: append to a new file rather than the newest one.
-   * @throws KmsError CORRUPT for a damaged or altered file.
+   * @throws KmsError CORRUPT for a damaged or altered file; the `ServiceError` `LEASE_LOST` from a fenced
+   *   `io` (a cut-back or an expired file's removal refused after a takeover).
    */
   static async open(
     directory: string,
@@ -246,7 +247,8 @@ export class AuditLog implements AuditSink {
     const expired = this.#files.filter((file, index) => index < this.#files.length - 1 && file.newest < newest - EVENT_HISTORY_MS);
     if (expired.length === 0) return;
     for (const file of expired) {
-      await (this.#io.unlink ?? nodeFileIo.unlink!)(pathIn(this.#directory, auditName(file.number))).catch(() => undefined);
+      // Left for a later prune if that fails; a lost lease fails the open (or the flush, which retries).
+      await (this.#io.unlink ?? nodeFileIo.unlink!)(pathIn(this.#directory, auditName(file.number))).catch(unlessLeaseLost);
       this.#files.splice(this.#files.indexOf(file), 1);
     }
     await (this.#io.syncDirectory ?? syncDirectory)(this.#directory).catch(() => undefined);

@@ -44,7 +44,7 @@ import { AuditLog } from './audit-log.ts';
 import { RecordSealer } from './codec.ts';
 import { acquireLock } from './directory-lock.ts';
 import type { DirectoryStore } from './directory-store-contract.ts';
-import { classifyFiles, type FileIo, journalName, nodeFileIo, pathIn, snapshotName, syncDirectory } from './files.ts';
+import { classifyFiles, type FileIo, journalName, nodeFileIo, pathIn, snapshotName, syncDirectory, unlessLeaseLost } from './files.ts';
 import { DataDirectoryStore } from './group-commit.ts';
 import { Journal, openJournal } from './journal.ts';
 import { type Recovered, recover } from './recovery.ts';
@@ -176,8 +176,9 @@ async function leapGeneration(directory: string, recovered: Recovered, sealer: R
   const generation = recovered.generation + 2;
   const snapshotBytes = await writeSnapshot(directory, generation, recovered.state.toChanges(), sealer, io);
   const unlink = io.unlink ?? nodeFileIo.unlink!;
-  await unlink(pathIn(directory, journalName(recovered.generation))).catch(() => undefined);
-  await unlink(pathIn(directory, snapshotName(recovered.generation))).catch(() => undefined);
+  // Left for the next open if a removal fails; a lost lease stops this open here.
+  await unlink(pathIn(directory, journalName(recovered.generation))).catch(unlessLeaseLost);
+  await unlink(pathIn(directory, snapshotName(recovered.generation))).catch(unlessLeaseLost);
   await (io.syncDirectory ?? syncDirectory)(directory);
   return { state: recovered.state, generation, journalRecords: 0, journalBytes: 0, snapshotBytes };
 }

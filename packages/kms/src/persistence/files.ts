@@ -6,10 +6,23 @@
  */
 
 import { join } from 'node:path';
+import { isServiceError } from '@strongbox/service-kernel';
 
 // The durability primitives live in the service kernel; re-exported here so the store's modules
 // (and the tests that inject `FileIo` failures) keep one import for the data directory.
 export { type FileIo, isOutOfSpace, nodeFileIo, syncDirectory } from '@strongbox/service-kernel';
+
+/**
+ * The `catch` of a best-effort removal of garbage (an old generation's files, expired audit
+ * files): any failure leaves the garbage for the next open to remove, except the fenced io's
+ * `LEASE_LOST`, which is rethrown. Another process holds the directory then, and the step after
+ * the removal must not go on as if this store still did.
+ * @throws the `ServiceError` `LEASE_LOST` it is given.
+ * @example await unlink(pathIn(directory, journalName(old))).catch(unlessLeaseLost);
+ */
+export function unlessLeaseLost(error: unknown): void {
+  if (isServiceError(error, 'LEASE_LOST')) throw error;
+}
 
 /** Lists the snapshot and journal files of a directory. */
 export interface DataFiles {

@@ -13,7 +13,7 @@ import type { FileHandle } from 'node:fs/promises';
 import { isServiceError } from '@strongbox/service-kernel';
 import type { Change } from '../model/state.ts';
 import { changesJson, type RecordSealer } from './codec.ts';
-import { type FileIo, journalName, nodeFileIo, pathIn, snapshotName, syncDirectory } from './files.ts';
+import { type FileIo, journalName, nodeFileIo, pathIn, snapshotName, syncDirectory, unlessLeaseLost } from './files.ts';
 import type { Recovered } from './recovery.ts';
 import { writeSnapshot } from './snapshot.ts';
 
@@ -102,8 +102,9 @@ export class Journal {
   /**
    * Writes `changes` (the whole state) as the next generation's snapshot, starts its journal and
    * deletes the previous generation's files.
-   * @throws the kernel's `NOT_DURABLE` or what the file system throws; once `snapshotPlaced`, the failure
-   *   cannot be rolled back.
+   * @throws the kernel's `NOT_DURABLE`, what the file system throws, or `LEASE_LOST` from a fenced `io`
+   *   (also at the old generation's removal, once the new one is in place); once `snapshotPlaced`, the
+   *   failure cannot be rolled back.
    */
   async snapshot(changes: readonly Change[]): Promise<void> {
     const directory = this.#directory;
@@ -128,10 +129,11 @@ export class Journal {
     this.#sequence = 0;
     this.#bytes = 0;
     await old.close().catch(() => undefined);
-    // Garbage now; if deleting fails (or a takeover fenced it), recovery deletes it on the next start.
+    // Garbage now; if deleting fails, recovery deletes it on the next start. A takeover that
+    // fenced it is rethrown: the store stops (`group-commit.ts`: outcome unknown, no ack).
     const unlink = this.#io.unlink ?? nodeFileIo.unlink!;
-    await unlink(pathIn(directory, journalName(previous))).catch(() => undefined);
-    await unlink(pathIn(directory, snapshotName(previous))).catch(() => undefined);
+    await unlink(pathIn(directory, journalName(previous))).catch(unlessLeaseLost);
+    await unlink(pathIn(directory, snapshotName(previous))).catch(unlessLeaseLost);
     await (this.#io.syncDirectory ?? syncDirectory)(directory).catch(() => undefined);
     this.#snapshotPlaced = false;
     this.#snapshotRetryBytes = 0;

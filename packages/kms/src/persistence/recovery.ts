@@ -13,11 +13,10 @@
 
 import { readFile } from 'node:fs/promises';
 import { EnvelopeError } from '@strongbox/envelope';
-import { isServiceError } from '@strongbox/service-kernel';
 import { KmsError } from '../errors.ts';
 import { KmsState } from '../model/state.ts';
 import type { FileKind, Payload, RecordSealer } from './codec.ts';
-import { type DataFiles, type FileIo, journalName, nodeFileIo, pathIn, snapshotName, syncDirectory } from './files.ts';
+import { type DataFiles, type FileIo, journalName, nodeFileIo, pathIn, snapshotName, syncDirectory, unlessLeaseLost } from './files.ts';
 import { scanRecords } from './record-file.ts';
 
 /** The recovered state and where the journal continues. */
@@ -156,9 +155,7 @@ async function removeLeftovers(directory: string, files: DataFiles, generation: 
   const unlink = io.unlink ?? nodeFileIo.unlink!;
   for (const name of garbage) {
     // Garbage that stays is removed by the next open; a lost lease stops this one.
-    await unlink(pathIn(directory, name)).catch((error: unknown) => {
-      if (isServiceError(error, 'LEASE_LOST')) throw error;
-    });
+    await unlink(pathIn(directory, name)).catch(unlessLeaseLost);
   }
   await (io.syncDirectory ?? syncDirectory)(directory);
 }

@@ -3,13 +3,15 @@
  * anything written in it is acknowledged: its parent is fsynced after the mkdir (POSIX makes a
  * new entry durable only then), through the store's file layer. The layer records the calls, and
  * the test marks each acknowledgement among them; a fault injected at each new step fails the
- * open, and the next open succeeds.
+ * open, and the next open succeeds. A parent of the data directory that this process cannot fsync
+ * at all (unreadable, or no directory fsync on its file system) is the user's, not the store's: an
+ * existing data directory under it opens as it did before the durable mkdir.
  */
 
 import { stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { type FileIo, nodeFileIo } from '@strongbox/service-kernel';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { openFileSystemObjectStore, ROOT_KEYS_DIRECTORY, SseS3RootKeys } from '../../src/index.ts';
 import { tempDirectory } from '../helpers/temp.ts';
 
@@ -142,5 +144,29 @@ describe('directories made in a data directory', () => {
     expect(await reopened.getBucket('b')).toBeDefined();
     await reopened.close();
     expect((await stat(directory)).isDirectory()).toBe(true);
+  });
+
+  it.each(['EINVAL', 'EACCES'])('an existing data directory whose parent refuses an fsync (%s) still opens and keeps its buckets', async (code) => {
+    const warn = vi.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+    try {
+      const directory = join(tempDirectory('existing-directory'), 's3');
+      const parent = dirname(directory);
+      const first = await openFileSystemObjectStore({ directory });
+      await first.createBucket('kept', {});
+      await first.close();
+      const io: FileIo = {
+        ...nodeFileIo,
+        async syncDirectory(path) {
+          if (path === parent) throw Object.assign(new Error(`${code}: injected, fsync of ${path}`), { code });
+          await nodeFileIo.syncDirectory!(path);
+        },
+      };
+      const reopened = await openFileSystemObjectStore({ directory, io });
+      expect(await reopened.getBucket('kept')).toBeDefined();
+      await reopened.close();
+      expect(warn.mock.calls.filter(([message]) => String(message).includes(parent))).toHaveLength(1);
+    } finally {
+      warn.mockRestore();
+    }
   });
 });

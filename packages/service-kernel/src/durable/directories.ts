@@ -8,6 +8,15 @@
  * a power loss, unless its parent was fsynced after the mkdir and before anything written inside
  * it was acknowledged. Every data directory, and every directory a store makes inside one, is
  * created here, through `FileIo` (so fault injection and a lease's fencing see each step).
+ *
+ * The parent is often not Strongbox's (the parent of `--data` is the user's directory), and some
+ * parents cannot be fsynced by this process at all: opening a directory for fsync needs read
+ * permission (a 0711 or 0733 parent refuses with EACCES), and some file systems take no directory
+ * fsync (EINVAL or ENOTSUP on squashfs, vboxsf, some FUSE and network file systems; EROFS on a
+ * read-only one). There Strongbox cannot do better than the file system does without that fsync,
+ * and refusing would only turn away a directory that worked before, so those errors are best
+ * effort: a warning, once per parent, and the call goes on. An error of the fsync itself (EIO,
+ * ENOSPC, anything else) still fails the call: the entry may not be durable, and a retry can fix it.
  */
 
 import { stat } from 'node:fs/promises';
@@ -34,13 +43,18 @@ export interface DirectoryCreateOptions {
  * made in it, so a crash leaves at most one level whose entry may not be durable: the deepest one
  * made. A later call therefore fsyncs the parent of the deepest level it finds in place: the parent
  * of `path` when `path` exists, and with `recursive`, when it creates levels, the parent of the
- * level they are made in, too. A new directory is never a commit on its own (a store commits by a
+ * level they are made in, too. A parent this process cannot fsync at all (EACCES, EPERM, EINVAL,
+ * ENOTSUP, EROFS from `io.syncDirectory`: an unreadable parent, a file system without directory
+ * fsync) is skipped, whether `path` was created or found, with one `process.emitWarning` (code
+ * `STRONGBOX_DIRECTORY_FSYNC`) per parent and process: the entry is then as durable as the file
+ * system makes it on its own, which is all that can be had there. A new directory is never a commit on its own (a store commits by a
  * file written in it, or by a rename), so a failure here is reported as the file system raised
  * it, and the caller must not acknowledge anything inside `path`.
  * @returns whether `path` was created by this call.
  * @throws the file system's error: ENOENT if a parent is missing and `recursive` is not set,
- *   EEXIST if `path` exists but is not a directory, ENOTDIR if a parent is not one, EACCES,
- *   ENOSPC, EIO from an fsync (the directory then exists, not durably: call again); what `io`
+ *   EEXIST if `path` exists but is not a directory, ENOTDIR if a parent is not one, EACCES
+ *   from a mkdir; ENOSPC, EIO or any other error of a parent's fsync but the best-effort ones
+ *   above (the directory then exists, not durably: call again); what `io`
  *   throws (the `ServiceError` `LEASE_LOST` from a fenced io once its lease is lost: nothing is
  *   created then).
  * @example
@@ -64,15 +78,41 @@ export async function createDirectoryDurably(path: string, options: DirectoryCre
     }
     // Made by someone else meanwhile, or long ago; a file (or a link to one) under the name is no directory.
     if (code !== 'EEXIST' || !(await isDirectory(path))) throw error;
-    await syncDirectory(parent);
+    await syncParent(syncDirectory, parent);
     return false;
   }
   // The level made in `parent` is the top of what `recursive` creates: `parent` was in place
   // already, possibly the deepest level of an earlier call that crashed before its fsync.
   const grandparent = dirname(parent);
-  if (options.recursive === true && grandparent !== parent) await syncDirectory(grandparent);
-  await syncDirectory(parent);
+  if (options.recursive === true && grandparent !== parent) await syncParent(syncDirectory, grandparent);
+  await syncParent(syncDirectory, parent);
   return true;
+}
+
+/**
+ * What `syncDirectory` raises when this process cannot fsync the directory at all, rather than
+ * when the fsync failed: no read permission to open it (EACCES, EPERM), no directory fsync on its
+ * file system (EINVAL, ENOTSUP; Linux's EOPNOTSUPP is the same number), a read-only one (EROFS).
+ */
+const CANNOT_SYNC: ReadonlySet<string> = new Set(['EACCES', 'EPERM', 'EINVAL', 'ENOTSUP', 'EOPNOTSUPP', 'EROFS']);
+
+/** The parents already warned about in this process: one line each, not one per open. */
+const warnedParents = new Set<string>();
+
+/** Fsyncs `directory`; one this process cannot fsync at all is skipped with a warning (see the module). */
+async function syncParent(syncDirectory: (path: string) => Promise<void>, directory: string): Promise<void> {
+  try {
+    await syncDirectory(directory);
+  } catch (error) {
+    const code = (error as { code?: unknown } | null)?.code;
+    if (typeof code !== 'string' || !CANNOT_SYNC.has(code)) throw error;
+    if (warnedParents.has(directory)) return;
+    warnedParents.add(directory);
+    process.emitWarning(
+      `Cannot fsync the directory ${directory} (${code}); the directories Strongbox made or found in it are as durable as its file system makes them without that fsync.`,
+      { code: 'STRONGBOX_DIRECTORY_FSYNC' },
+    );
+  }
 }
 
 async function isDirectory(path: string): Promise<boolean> {

@@ -7,7 +7,7 @@
 import { mkdtemp, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createDirectoryDurably, type FileIo, fencedFileIo, nodeFileIo, ServiceError } from '../../src/index.ts';
 
 const tempDirectory = (): Promise<string> => mkdtemp(join(tmpdir(), 'kernel-directories-'));
@@ -120,6 +120,69 @@ describe('createDirectoryDurably', () => {
       // every mkdir that created something is followed by a successful fsync of its parent.
       expect(unsyncedCreations([...first.calls, ...retry.calls], new Set([failAt])), `fault at step ${failAt}`).toEqual([]);
     }
+  });
+
+  describe('a parent this process cannot fsync at all (unreadable, no directory fsync, read-only)', () => {
+    afterEach(() => {
+      vi.restoreAllMocks();
+    });
+
+    /** Real io, except that every fsync of `refused` fails with `code`. */
+    function refusingIo(refused: string, code: string): { io: FileIo; fsyncs: string[] } {
+      const fsyncs: string[] = [];
+      const io: FileIo = {
+        ...nodeFileIo,
+        async syncDirectory(path) {
+          fsyncs.push(path);
+          if (path === refused) throw Object.assign(new Error(`${code}: injected, fsync of ${path}`), { code });
+          await nodeFileIo.syncDirectory!(path);
+        },
+      };
+      return { io, fsyncs };
+    }
+
+    const warningsAbout = (spy: { mock: { calls: unknown[][] } }, directory: string): unknown[][] =>
+      spy.mock.calls.filter(([message]) => typeof message === 'string' && message.includes(directory));
+
+    it.each(['EACCES', 'EPERM', 'EINVAL', 'ENOTSUP', 'EROFS'])(
+      '%s: an existing directory and a new one both resolve, with one warning per parent (code STRONGBOX_DIRECTORY_FSYNC)',
+      async (code) => {
+        const warn = vi.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+        const root = await tempDirectory();
+        const { io, fsyncs } = refusingIo(root, code);
+        await expect(createDirectoryDurably(join(root, 'new'), { io })).resolves.toBe(true);
+        await createDirectoryDurably(join(root, 'existing'));
+        await expect(createDirectoryDurably(join(root, 'existing'), { io })).resolves.toBe(false);
+        await expect(createDirectoryDurably(join(root, 'deep', 'er'), { io, recursive: true })).resolves.toBe(true);
+        expect((await stat(join(root, 'new'))).isDirectory()).toBe(true);
+        expect((await stat(join(root, 'deep', 'er'))).isDirectory()).toBe(true);
+        // Every call tried the fsync; only the first refusal was reported.
+        expect(fsyncs.filter((path) => path === root)).toHaveLength(3);
+        // The levels below the refusing parent are still fsynced as usual.
+        expect(fsyncs).toContain(join(root, 'deep'));
+        const warnings = warningsAbout(warn, root);
+        expect(warnings).toHaveLength(1);
+        expect(warnings[0]![0]).toContain(code);
+        expect(warnings[0]![1]).toMatchObject({ code: 'STRONGBOX_DIRECTORY_FSYNC' });
+      },
+    );
+
+    it.each(['EIO', 'ENOSPC', 'EBADF'])('%s from the fsync still fails the call, for a new directory and an existing one, and warns nothing', async (code) => {
+      const warn = vi.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+      const root = await tempDirectory();
+      const { io } = refusingIo(root, code);
+      await expect(createDirectoryDurably(join(root, 'new'), { io })).rejects.toMatchObject({ code });
+      await expect(createDirectoryDurably(join(root, 'new'), { io })).rejects.toMatchObject({ code });
+      expect(warningsAbout(warn, root)).toEqual([]);
+    });
+
+    it('a lost lease from a fenced fsync is never skipped', async () => {
+      const root = await tempDirectory();
+      await createDirectoryDurably(join(root, 'existing'));
+      const lost = new ServiceError('LEASE_LOST', 'taken over', []);
+      const io: FileIo = { ...nodeFileIo, syncDirectory: () => Promise.reject(lost) };
+      await expect(createDirectoryDurably(join(root, 'existing'), { io })).rejects.toBe(lost);
+    });
   });
 
   it('through a fenced file layer, a lost lease refuses the mkdir: nothing is created', async () => {
