@@ -1,20 +1,17 @@
 /**
- * review2's tests of ListObjectVersions' `max-keys` refusals (REVIEW2 M3), kept apart: they need
- * max-keys' texts, which another branch (listfix, on `listv1`: the protocol decoder and the
- * listing model) fixes, not `versions`. Skipped here; the lead re-enables them (drops `.skip`)
- * after merging listfix and versions. Note for that merge: REVIEW2's capture words a negative
- * max-keys "max-keys cannot be negative" (`max-keys`, no value) where listfix's cf6f852 chose
- * "Argument maxKeys must be an integer between 0 and 2147483647" (`maxKeys`) from other sources.
+ * review2's tests of ListObjectVersions' `max-keys` refusals (REVIEW2 M3).
  *
  * Captured against S3 (us-east-1, 2026-09-29, a third-party emulator's table of S3's answers):
  * `max-keys=abc` is refused before the bucket, the markers' shape next, and a negative max-keys
- * after the bucket, the version id marker and encoding-type.
+ * after the bucket, the version id marker and encoding-type. ListObjectVersions words a negative
+ * max-keys "max-keys cannot be negative" (`max-keys`, no value), where ListObjectsV2 names `maxKeys`
+ * with the value (same capture), so the two listings' answers differ.
  */
 
 import { describe, expect, it } from 'vitest';
 import { argued, served, wireRefusal } from '../helpers/wire.ts';
 
-describe.skip('ListObjectVersions max-keys refusals S3 makes (captured against S3 us-east-1, 2026-09-29; re-enable after merging listfix)', () => {
+describe('ListObjectVersions max-keys refusals S3 makes (captured against S3 us-east-1, 2026-09-29)', () => {
   it('max-keys=-1: 400 "max-keys cannot be negative" naming max-keys without a value', async () => {
     const { server, close } = await served('wire');
     try {
