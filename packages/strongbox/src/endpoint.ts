@@ -29,6 +29,7 @@ import { createS3Handler, type ObjectStore, S3, type UpstreamOptions } from '@st
 import {
   createSigV4Authenticator as createKernelAuthenticator,
   createPostPolicyVerifier,
+  createSigV4Identifier,
   type FaultHook,
   type StreamingHandler,
 } from '@strongbox/service-kernel';
@@ -229,7 +230,8 @@ export async function openEndpoint(options: EndpointOptions = {}, wiring: Endpoi
     },
   ];
   const s3Handler = createS3Handler(s3, {
-    authenticate: createKernelAuthenticator({ ...auth, service: 's3', payloadMode: 's3' }),
+    // The S3 edge awaits only a verification that computes a signature (see `createSigV4Identifier`).
+    authenticate: createSigV4Identifier({ ...auth, service: 's3', payloadMode: 's3' }),
     // Browser-based uploads (POST Object): the form's policy signed by the same keys.
     verifyPostPolicy: createPostPolicyVerifier({ ...auth, service: 's3' }),
     ...(options.s3BaseHosts === undefined ? {} : { baseHosts: options.s3BaseHosts }),

@@ -42,8 +42,8 @@ export function addressOf(host: string | undefined, rawPath: string, baseHosts: 
   if (hostBucket !== undefined) return withKey(hostBucket, rest, query);
   if (rest === '') return { query };
   const slash = rest.indexOf('/');
-  if (slash < 0) return { bucket: decodeURIComponent(rest), query };
-  return withKey(decodeURIComponent(rest.slice(0, slash)), rest.slice(slash + 1), query);
+  if (slash < 0) return { bucket: percentDecoded(rest), query };
+  return withKey(percentDecoded(rest.slice(0, slash)), rest.slice(slash + 1), query);
 }
 
 /**
@@ -78,7 +78,16 @@ function parseQuery(text: string): Map<string, string> {
 const NO_QUERY: ReadonlyMap<string, string> = new Map();
 
 function withKey(bucket: string, encodedKey: string, query: ReadonlyMap<string, string>): S3Address {
-  return encodedKey === '' ? { bucket, query } : { bucket, key: decodeURIComponent(encodedKey), query };
+  return encodedKey === '' ? { bucket, query } : { bucket, key: percentDecoded(encodedKey), query };
+}
+
+/**
+ * `decodeURIComponent`, which leaves text without a `%` as it is (only escapes are decoded, and
+ * only a malformed escape throws): such text, most bucket names and keys, skips the call.
+ * @throws URIError for an escape that is not valid UTF-8.
+ */
+function percentDecoded(text: string): string {
+  return text.includes('%') ? decodeURIComponent(text) : text;
 }
 
 /**

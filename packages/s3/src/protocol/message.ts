@@ -43,10 +43,95 @@ export interface WireRequest {
  */
 export function decodeRequest(binding: RestBinding, request: WireRequest): Record<string, unknown> | Promise<Record<string, unknown>> {
   if (readsDocument(binding)) return decodeWithDocument(binding, request);
+  const plan = planOf(binding);
+  const input = Object.create(INPUT_PROTOTYPE) as Record<string, unknown>;
+  try {
+    decodePlanned(plan, request, input);
+  } catch (error) {
+    // Two malformed values: the one reported is the first the binding declares, as member by
+    // member. Decoding again in that order throws it (a request's error path only).
+    decodeInOrder(binding, request);
+    throw error;
+  }
+  return input;
+}
+
+/**
+ * The members of a binding with no document body, found from the request rather than from the
+ * binding: a request carries a dozen headers, PutObject's binding declares dozens, so each of the
+ * request's headers is looked up among the bound ones, not each bound one among the headers.
+ */
+interface DecodePlan {
+  /** The header members by header name (lowercase); a name bound twice lists both. */
+  readonly headers: ReadonlyMap<string, readonly (readonly [string, Extract<MemberBinding, { readonly in: 'header' }>])[]>;
+  readonly query: readonly (readonly [string, Extract<MemberBinding, { readonly in: 'query' }>])[];
+  readonly prefixes: readonly (readonly [string, string])[];
+  /** The member the body streams as, if any. */
+  readonly stream: string | undefined;
+}
+
+/** Each binding's plan (bindings are static). */
+const DECODE_PLANS = new WeakMap<RestBinding, DecodePlan>();
+
+function planOf(binding: RestBinding): DecodePlan {
+  let plan = DECODE_PLANS.get(binding);
+  if (plan === undefined) {
+    const headers = new Map<string, (readonly [string, Extract<MemberBinding, { readonly in: 'header' }>])[]>();
+    const query: (readonly [string, Extract<MemberBinding, { readonly in: 'query' }>])[] = [];
+    const prefixes: (readonly [string, string])[] = [];
+    let stream: string | undefined;
+    for (const [member, location] of membersOf(binding.request?.members)) {
+      if (location.in === 'header') headers.set(location.name, [...(headers.get(location.name) ?? []), [member, location]]);
+      else if (location.in === 'query') query.push([member, location]);
+      else if (location.in === 'prefix-headers') prefixes.push([member, location.prefix]);
+      else if (location.kind === 'stream') stream = member;
+    }
+    plan = { headers, query, prefixes, stream };
+    DECODE_PLANS.set(binding, plan);
+  }
+  return plan;
+}
+
+/** `decodeRequest`'s members onto `input`, by the plan (see `DecodePlan`). */
+function decodePlanned(plan: DecodePlan, request: WireRequest, input: Record<string, unknown>): void {
+  const headers = request.headers;
+  const prefixes = plan.prefixes;
+  // Each prefix member's map, made at its first header (none: the member is absent).
+  const maps: (Record<string, string> | undefined)[] = [];
+  for (const name of Object.keys(headers)) {
+    const value = headers[name];
+    if (value === undefined) continue;
+    const bound = plan.headers.get(name);
+    if (bound !== undefined) {
+      for (let index = 0; index < bound.length; index++) {
+        const [member, location] = bound[index] as readonly [string, Extract<MemberBinding, { readonly in: 'header' }>];
+        input[member] = scalarFromText(value, location.type, location.name, 'header');
+      }
+    }
+    for (let index = 0; index < prefixes.length; index++) {
+      const [member, prefix] = prefixes[index] as readonly [string, string];
+      if (!name.startsWith(prefix)) continue;
+      let map = maps[index];
+      if (map === undefined) input[member] = maps[index] = map = Object.create(null) as Record<string, string>;
+      map[name.slice(prefix.length)] = value;
+    }
+  }
+  const query = plan.query;
+  for (let index = 0; index < query.length; index++) {
+    const [member, location] = query[index] as readonly [string, Extract<MemberBinding, { readonly in: 'query' }>];
+    const value = request.query.get(location.name);
+    if (value !== undefined) input[member] = scalarFromText(value, location.type, location.name, 'query');
+  }
+  if (plan.stream !== undefined) input[plan.stream] = request.body;
+}
+
+/**
+ * The members one by one in the binding's order, as the general decoder takes them.
+ * @throws S3Error InvalidHeaderValue for the first member the binding declares whose value is malformed.
+ */
+function decodeInOrder(binding: RestBinding, request: WireRequest): Record<string, unknown> {
   const input = Object.create(INPUT_PROTOTYPE) as Record<string, unknown>;
   const members = membersOf(binding.request?.members);
-  // By index: destructuring each entry in a for…of makes iterator objects for every member the
-  // binding declares (dozens for PutObject), on every request.
   for (let index = 0; index < members.length; index++) {
     const [member, location] = members[index] as readonly [string, MemberBinding];
     const value = decodeMember(location, request);
@@ -95,6 +180,15 @@ function membersOf(members: Readonly<Record<string, MemberBinding>> | undefined)
   return entries;
 }
 
+/** A binding's members by name, mapped once per binding (bindings are static). */
+const MEMBER_MAPS = new WeakMap<object, ReadonlyMap<string, MemberBinding>>();
+
+function memberMapOf(members: Readonly<Record<string, MemberBinding>>): ReadonlyMap<string, MemberBinding> {
+  let map = MEMBER_MAPS.get(members);
+  if (map === undefined) MEMBER_MAPS.set(members, (map = new Map(membersOf(members))));
+  return map;
+}
+
 /** A binding's root-text payload member and its root element, found once per binding (bindings are static). */
 const ROOT_TEXT = new WeakMap<object, readonly [string, string] | undefined>();
 
@@ -118,13 +212,15 @@ function decodeMember(location: MemberBinding, request: WireRequest): unknown {
       return value === undefined ? undefined : scalarFromText(value, location.type, location.name, 'query');
     }
     case 'prefix-headers': {
-      const map = Object.create(null) as Record<string, string>;
+      // Absent when no header has the prefix (a request without user metadata), as for a call
+      // made in process without the member: no empty map for the engine to walk.
+      let map: Record<string, string> | undefined;
       const headers = request.headers;
       // Names first: most headers are not metadata, and their values need no reading.
       for (const name of Object.keys(headers)) {
         if (!name.startsWith(location.prefix)) continue;
         const value = headers[name];
-        if (value !== undefined) map[name.slice(location.prefix.length)] = value;
+        if (value !== undefined) (map ??= Object.create(null) as Record<string, string>)[name.slice(location.prefix.length)] = value;
       }
       return map;
     }
@@ -224,9 +320,10 @@ export function encodeResponse(
   // The output's members, looked up in the binding: an output names a few of the many members a
   // binding declares (GetObject's headers), so walking the binding would mostly find nothing.
   if (members !== undefined) {
+    const bound = memberMapOf(members);
     for (const member of Object.keys(values)) {
-      if (!Object.hasOwn(members, member)) continue;
-      const location = members[member] as MemberBinding;
+      const location = bound.get(member);
+      if (location === undefined) continue;
       const value = values[member];
       if (value === undefined || value === null) continue;
       switch (location.in) {

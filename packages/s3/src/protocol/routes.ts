@@ -79,6 +79,8 @@ const SUBRESOURCES: ReadonlySet<string> = new Set([
   'list-type',
 ]);
 
+const NO_ROUTES: readonly never[] = Object.freeze([]);
+
 /**
  * What a refused subresource request names, where the bare `?name (METHOD)` would not say why:
  * PutBucketVersioning, as GetBucketVersioning and ListObjectVersions are served (for buckets
@@ -93,8 +95,8 @@ const VERSION_ID = 'versionId';
 
 /** The routing table of a set of operations. */
 export class RouteTable<Operation extends RoutedOperation> {
-  /** The routes of each method and target (`PUT object`), most specific first. */
-  readonly #byMethodAndTarget = new Map<string, readonly Operation[]>();
+  /** The routes of each method, then target (`PUT`, `object`), most specific first. */
+  readonly #byMethodAndTarget = new Map<string, Map<string, readonly Operation[]>>();
   /** The subresources some operation of a method and target claims (`GET bucket versions`). */
   readonly #claimed = new Set<string>();
 
@@ -112,9 +114,10 @@ export class RouteTable<Operation extends RoutedOperation> {
     routes.sort((a, b) => specificity(b.rest as RestBinding) - specificity(a.rest as RestBinding));
     for (const operation of routes) {
       const rest = operation.rest as RestBinding;
-      const key = `${rest.method} ${rest.path}`;
-      this.#byMethodAndTarget.set(key, [...(this.#byMethodAndTarget.get(key) ?? []), operation]);
-      for (const name of SUBRESOURCES) if (claims(rest, name)) this.#claimed.add(`${key} ${name}`);
+      let byTarget = this.#byMethodAndTarget.get(rest.method);
+      if (byTarget === undefined) this.#byMethodAndTarget.set(rest.method, (byTarget = new Map()));
+      byTarget.set(rest.path, [...(byTarget.get(rest.path) ?? []), operation]);
+      for (const name of SUBRESOURCES) if (claims(rest, name)) this.#claimed.add(`${rest.method} ${rest.path} ${name}`);
     }
   }
 
@@ -125,8 +128,8 @@ export class RouteTable<Operation extends RoutedOperation> {
    */
   resolve(request: RouteQuery): Operation {
     const method = request.method.toUpperCase();
-    const key = `${method} ${request.target}`;
-    const routes = this.#byMethodAndTarget.get(key) ?? [];
+    // Two lookups of names the table holds, rather than a `METHOD target` string made per request.
+    const routes = this.#byMethodAndTarget.get(method)?.get(request.target) ?? NO_ROUTES;
     for (const operation of routes) {
       const rest = operation.rest as RestBinding;
       if (matchesQuery(rest, request.query) && matchesHeaders(rest, request.headers) && claimsSubresources(rest, request.query)) return operation;
@@ -143,7 +146,7 @@ export class RouteTable<Operation extends RoutedOperation> {
     // A version id is no sub-API: the request is refused for what else it names. Named first is
     // a subresource no operation here serves; else (served ones, not in this combination) all.
     const named = [...request.query.keys()].filter((name) => name !== VERSION_ID && SUBRESOURCES.has(name));
-    const unserved = named.find((name) => !this.#claimed.has(`${key} ${name}`));
+    const unserved = named.find((name) => !this.#claimed.has(`${method} ${request.target} ${name}`));
     if (unserved !== undefined) {
       throw new S3Error('NotImplemented', { detail: { value: NOT_SERVED.get(`${method} ${unserved}`) ?? `the ?${unserved} subresource (${method})` } });
     }

@@ -86,7 +86,10 @@ async function serve(s3: S3, request: StreamingRequest, baseHosts: readonly stri
     if (isPostObject(head, address) || routesToPostObject(head, address)) return await servePostObject(s3, request, address, ids, options);
     if (head.headers['authorization'] !== undefined && head.headers['x-amz-content-sha256'] === undefined) throw new S3Error('MissingContentSha256');
     // The authenticator reads the head only (payloadMode 's3'); the body streams on to the operation.
-    const identity = options.authenticate === undefined ? undefined : await options.authenticate(headOnly(head));
+    // Awaited only when it answers with a promise (a signature computed): an unsigned request or an
+    // unverifiable key is answered at once.
+    const authenticated = options.authenticate === undefined ? undefined : options.authenticate(headOnly(head));
+    const identity = authenticated instanceof Promise ? await authenticated : authenticated;
     // Read after authentication (the signature covers them when the key is known): SSE headers a
     // presigned URL carries as query parameters.
     const headers = hoistedHeaders(head);

@@ -32,6 +32,7 @@ import {
 import type { S3Kms } from '../crypto/index.ts';
 import { isOperationName, OPERATION_NAMES, OPERATIONS, type OperationName, type OperationTable, type RequestOf, type ResponseOf } from '../operations/index.ts';
 import type { OperationDefinition } from '../operations/types.ts';
+import type { Mutable } from './call-options.ts';
 import { type Engine, startEngine } from './engine.ts';
 import type { CallOptions, S3CallScope, S3Options } from './options.ts';
 import { type OwnKms, ownKmsOf } from './own-kms.ts';
@@ -57,6 +58,8 @@ export class S3 {
   /** The KMS that SSE-KMS and DSSE-KMS call (the `kms` option, or the engine's own `Kms`). */
   readonly kms: S3Kms;
   readonly #engine: Promise<Engine>;
+  /** The engine once storage is open (calls then reach it without waiting on `#engine`). */
+  #open: Engine | undefined;
   readonly #roots = new Map<string, Principal>();
   #closed: Promise<void> | undefined;
 
@@ -76,8 +79,13 @@ export class S3 {
     this.kms = options.kms ?? (ownKms as OwnKms).kms;
     this.auditTrail = options.auditTrail ?? ownKms?.trail ?? new AuditTrail(options.audit, random);
     this.#engine = startEngine(options, { account, region }, random, this.auditTrail, this.kms, ownKms);
-    // Surfaced by the first call (or close); not an unhandled rejection meanwhile.
-    this.#engine.catch(() => undefined);
+    // A failure to open is surfaced by the first call (or close); not an unhandled rejection meanwhile.
+    this.#engine.then(
+      (engine) => {
+        this.#open = engine;
+      },
+      () => undefined,
+    );
   }
 
   /**
@@ -86,25 +94,38 @@ export class S3 {
    * @throws TypeError for an unknown operation name or a malformed caller.
    * @example await s3.send('HeadBucket', { Bucket: 'reports' })
    */
-  async send<Name extends OperationName>(operation: Name, input: RequestOf<Name>, options: CallOptions = {}): Promise<ResponseOf<Name>> {
-    if (!isOperationName(operation)) throw new TypeError(`unknown S3 operation ${JSON.stringify(operation)}`);
-    if (this.#closed !== undefined) throw new Error('the S3 engine is closed');
-    const engine = await this.#engine;
+  send<Name extends OperationName>(operation: Name, input: RequestOf<Name>, options: CallOptions = {}): Promise<ResponseOf<Name>> {
+    // Not an async function: once storage is open, the pipeline's promise is handed back as it
+    // is (settled already for a call that ran synchronously), rather than awaited into another.
+    try {
+      if (!isOperationName(operation)) throw new TypeError(`unknown S3 operation ${JSON.stringify(operation)}`);
+      if (this.#closed !== undefined) throw new Error('the S3 engine is closed');
+      const engine = this.#open;
+      if (engine === undefined) return this.#engine.then((opened) => this.#call(opened, operation, input, options));
+      return this.#call(engine, operation, input, options);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /** One call through the pipeline of its event category. */
+  #call<Name extends OperationName>(engine: Engine, operation: Name, input: RequestOf<Name>, options: CallOptions): Promise<ResponseOf<Name>> {
     const region = options.region ?? this.region;
     const definition: OperationDefinition = OPERATIONS[operation];
     const pipeline = definition.eventCategory === 'Management' ? engine.management : engine.data;
-    const scope: S3CallScope = {
+    // Built member by member: spreading optional members costs a temporary object each.
+    const scope: Mutable<S3CallScope> = {
       caller: this.#caller(options.caller, region),
       region,
       secureTransport: options.secureTransport ?? true,
       input,
-      ...(options.requestId === undefined ? {} : { requestId: options.requestId }),
-      ...(options.sourceIpAddress === undefined ? {} : { sourceIpAddress: options.sourceIpAddress }),
-      ...(options.userAgent === undefined ? {} : { userAgent: options.userAgent }),
-      ...(options.signature === undefined ? {} : { signature: options.signature }),
-      ...(options.host === undefined ? {} : { host: options.host }),
     };
-    return (await pipeline.call(definition, input, scope)) as ResponseOf<Name>;
+    if (options.requestId !== undefined) scope.requestId = options.requestId;
+    if (options.sourceIpAddress !== undefined) scope.sourceIpAddress = options.sourceIpAddress;
+    if (options.userAgent !== undefined) scope.userAgent = options.userAgent;
+    if (options.signature !== undefined) scope.signature = options.signature;
+    if (options.host !== undefined) scope.host = options.host;
+    return pipeline.call(definition, input, scope) as Promise<ResponseOf<Name>>;
   }
 
   /**

@@ -71,4 +71,39 @@ describe('addressOf: which bucket and key a request names', () => {
       { numRuns: 500 },
     );
   });
+
+  it('decodes a path-style bucket and key as decodeURIComponent does, escapes or not, malformed or not', () => {
+    const part = fc.oneof(
+      fc.string({ unit: fc.constantFrom('a', 'Z', '0', '-', '+', '%', '2', 'F', 'E', '9', ' ', '~') }),
+      fc.string({ unit: 'grapheme' }).map(encodeURIComponent),
+      // A `?` starts the query: not part of a path.
+      fc.string({ unit: 'grapheme' }).filter((text) => !text.includes('?')),
+    );
+    const decoded = (text: string) => {
+      try {
+        return { value: decodeURIComponent(text) };
+      } catch (error) {
+        return { error: (error as Error).name };
+      }
+    };
+    fc.assert(
+      fc.property(
+        part.filter((bucket) => bucket !== '' && !bucket.includes('/')),
+        part.filter((key) => key !== ''),
+        (bucket, key) => {
+          let address: { value: ReturnType<typeof addressOf> } | { error: string };
+          try {
+            address = { value: addressOf('localhost', `/${bucket}/${key}`) };
+          } catch (error) {
+            address = { error: (error as Error).name };
+          }
+          const bucketName = decoded(bucket);
+          const keyName = decoded(key);
+          if ('error' in bucketName || 'error' in keyName) expect(address).toEqual({ error: 'URIError' });
+          else expect(address).toEqual({ value: { bucket: bucketName.value, key: keyName.value, query: new Map() } });
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
 });

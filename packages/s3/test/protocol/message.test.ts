@@ -67,6 +67,25 @@ describe('decodeRequest', () => {
     }
   });
 
+  it('leaves user metadata absent without an x-amz-meta-* header, as a call made in process without it', async () => {
+    const request = (headers: Record<string, string>) => ({ headers, query: new Map<string, string>(), body: ObservedBody.of([]) });
+    const without = await decodeRequest(HEAD_ONLY, request({ 'content-length': '3', 'x-amz-metadata-directive': 'COPY' }));
+    expect('Metadata' in without).toBe(false);
+    const withOne = await decodeRequest(HEAD_ONLY, request({ 'x-amz-meta-team': 'blue', 'content-length': '3' }));
+    expect({ ...(withOne['Metadata'] as object) }).toEqual({ team: 'blue' });
+  });
+
+  it('reports the first malformed member the binding declares, whatever order the headers come in', async () => {
+    const headers = fc.shuffledSubarray(['expires', 'x-amz-server-side-encryption-bucket-key-enabled', 'content-length'], { minLength: 2 });
+    await fc.assert(
+      fc.asyncProperty(headers, async (names) => {
+        const request = { headers: Object.fromEntries(names.map((name) => [name, 'malformed'])), query: new Map<string, string>(), body: ObservedBody.of([]) };
+        const general = await __TESTS.decodeWithDocument(HEAD_ONLY, request).catch((error: unknown) => error);
+        expect(() => decodeRequest(HEAD_ONLY, request)).toThrow((general as Error).message);
+      }),
+    );
+  });
+
   it('answers at once, with the members the general decoder gives, when the binding reads no document', async () => {
     const value = fc.oneof(fc.constantFrom('12', ' 7 ', 'true', 'FALSE', 'x', '', 'Tue, 01 Dec 2026 10:00:00 GMT', 'a, b'), fc.string({ maxLength: 8 }));
     const names = fc.constantFrom(

@@ -140,12 +140,31 @@ function pathOf(request: SdkRequest): string {
   let text = '';
   for (const key of Object.keys(query)) {
     const value = query[key];
-    const name = encodeURIComponent(key);
+    const name = uriEncoded(key);
     if (value === null) text += `&${name}`;
-    else if (Array.isArray(value)) for (const item of value) text += `&${name}=${encodeURIComponent(item)}`;
-    else text += `&${name}=${encodeURIComponent(value as string)}`;
+    else if (Array.isArray(value)) for (const item of value) text += `&${name}=${uriEncoded(item)}`;
+    else text += `&${name}=${uriEncoded(value as string)}`;
   }
   return text === '' ? path : `${path}?${text.slice(1)}`;
+}
+
+/** Query names and values already encoded: a client sends the same few on every call (`x-id`, `PutObject`). */
+const ENCODED = new Map<string, string>();
+/** Texts remembered before the memo starts again (a client sending endless distinct values cannot grow it). */
+const ENCODED_LIMIT = 512;
+
+/**
+ * `encodeURIComponent`, remembered for texts seen before.
+ * @throws URIError for text with a lone surrogate, as `encodeURIComponent` does.
+ */
+function uriEncoded(text: string): string {
+  let encoded = ENCODED.get(text);
+  if (encoded === undefined) {
+    encoded = encodeURIComponent(text);
+    if (ENCODED.size >= ENCODED_LIMIT) ENCODED.clear();
+    ENCODED.set(text, encoded);
+  }
+  return encoded;
 }
 
 /**

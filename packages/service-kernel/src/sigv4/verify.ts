@@ -94,7 +94,7 @@ const SIGNATURE_MISMATCH =
 /**
  * Builds the authenticator for `createJson11Handler(kms, { authenticate })`.
  *
- * @throws ServiceError (from the returned function) MissingAuthenticationTokenException,
+ * @throws ServiceError (the returned function's promise rejects with it) MissingAuthenticationTokenException,
  *   IncompleteSignatureException, InvalidSignatureException or UnrecognizedClientException with AWS's texts.
  * @example
  * ```ts
@@ -103,6 +103,30 @@ const SIGNATURE_MISMATCH =
  * ```
  */
 export function createSigV4Authenticator(options: SigV4Options): (request: HttpRequest) => Promise<RequestIdentity> {
+  const identify = createSigV4Identifier(options);
+  return (request) => {
+    try {
+      return Promise.resolve(identify(request));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  };
+}
+
+/**
+ * The authenticator of `createSigV4Authenticator`, answering at once when no signature is
+ * computed: the identity itself for an unsigned request or (non-strict) an unknown access key, a
+ * promise when a signature is verified; a refusal found before any signature is computed is
+ * thrown. For an edge that awaits only what needs awaiting (S3's: `Authenticator` allows both).
+ *
+ * @throws ServiceError as `createSigV4Authenticator`'s rejects (thrown, or the promise rejects with it).
+ * @example
+ * ```ts
+ * const authenticate = createSigV4Identifier({ users: NO_USERS, strict: false, account, region, service: 's3', payloadMode: 's3' });
+ * const identity = authenticate(request); // RequestIdentity | Promise<RequestIdentity>
+ * ```
+ */
+export function createSigV4Identifier(options: SigV4Options): (request: HttpRequest) => RequestIdentity | Promise<RequestIdentity> {
   const clock = options.clock ?? systemClock;
   const service = options.service;
   // A client's credential scope is the same all day and its X-Amz-Date changes once a second:
@@ -112,7 +136,7 @@ export function createSigV4Authenticator(options: SigV4Options): (request: HttpR
   // day, which a signer made per request would derive again for every request.
   const signers = new SignerCache();
   const unverifiedCallers = new UnverifiedCallers();
-  return async (request) => {
+  return (request) => {
     const [path, query] = splitPath(request.path);
     const header = request.headers['authorization'];
     if (header !== undefined && 'X-Amz-Algorithm' in query) {
@@ -120,14 +144,13 @@ export function createSigV4Authenticator(options: SigV4Options): (request: HttpR
     }
     const s3 = options.payloadMode === 's3';
     if (header === undefined && s3 && 'X-Amz-Algorithm' in query) {
-      const verified = await verifyPresignedRequest(request, {
+      return verifyPresignedRequest(request, {
         users: options.users,
         strict: options.strict,
         account: options.account,
         service,
         now: clock.now(),
-      });
-      return { caller: verified.caller, region: verified.region, payload: verified.payload, signedAt: verified.signedAt };
+      }).then((verified) => ({ caller: verified.caller, region: verified.region, payload: verified.payload, signedAt: verified.signedAt }));
     }
     // Known difference: for the JSON services query-string (presigned) authentication is not
     // verified (see `SignatureForm`); such requests count as unsigned. Nobody presigns KMS calls.
@@ -158,10 +181,12 @@ export function createSigV4Authenticator(options: SigV4Options): (request: HttpR
         ? { caller, region: scope.region, signedAt, payload: { contentSha256: request.headers['x-amz-content-sha256'] ?? '' } }
         : { caller, region: scope.region, signedAt };
     }
-    if (s3) return { ...(await verifyS3Header(request, path, query, parsed, scope, user, signers)), signedAt };
-    const expected = await computeSignature(request, path, query, parsed, signers.get(scope, user.secretAccessKey, true));
-    if (!constantTimeEqual(expected, parsed.signature)) throw new ServiceError('InvalidSignatureException', SIGNATURE_MISMATCH);
-    return { caller: user.principal, region: scope.region, signedAt };
+    if (s3) return verifyS3Header(request, path, query, parsed, scope, user, signers).then((identity) => ({ ...identity, signedAt }));
+    const region = scope.region;
+    return computeSignature(request, path, query, parsed, signers.get(scope, user.secretAccessKey, true)).then((expected) => {
+      if (!constantTimeEqual(expected, parsed.signature)) throw new ServiceError('InvalidSignatureException', SIGNATURE_MISMATCH);
+      return { caller: user.principal, region, signedAt };
+    });
   };
 }
 
