@@ -83,6 +83,7 @@ export type S3ErrorReason =
   | 'InvalidEncodingType'
   | 'InvalidMaxKeys'
   | 'InvalidMaxKeysRange'
+  | 'NegativeMaxKeys'
   | 'PreconditionFailed'
   | 'NotModified'
   | 'ConditionalHeaderNotImplemented'
@@ -441,17 +442,23 @@ export const S3_ERRORS: Readonly<Record<S3ErrorReason, S3WireError>> = Object.fr
   AccessDenied: { code: 'AccessDenied', status: 403, message: 'Access Denied' },
   // LS-snapshot test_list_ops_encoding_type_validation (with ArgumentValue).
   InvalidEncodingType: { code: 'InvalidArgument', status: 400, message: 'Invalid Encoding Method specified in Request', argumentName: 'encoding-type' },
-  // UNCONFIRMED (no capture of real S3): S3 reads max-keys as a 32-bit integer; the texts and argument
-  // names as MinIO (ErrInvalidMaxKeys), fake-s3 and floci-io/floci#3510 (quoting AWS) answer them.
-  // Not an integer, or outside the 32-bit range (`max-keys=blah`, 2147483648):
+  // S3 reads max-keys as a 32-bit integer (a Java int). Captured against S3 (us-east-1,
+  // 2026-09-29, a third-party emulator's table of S3's answers, backlot's tests; REVIEW2 M3):
+  // `max-keys=abc` is this, with ArgumentValue `abc`, on ListObjects and ListObjectVersions, before
+  // the bucket; a value outside the 32-bit range the same (jchristn/S3Server 8.0.0, recorded from S3).
   InvalidMaxKeys: { code: 'InvalidArgument', status: 400, message: 'Provided max-keys not an integer or within integer range', argumentName: 'max-keys' },
-  // A negative one:
+  // A negative max-keys is worded per operation. ListObjects and ListObjectsV2: `maxKeys` with the
+  // value (same capture: `?list-type=2&max-keys=-1` names `maxKeys`, ArgumentValue `-1`; the text
+  // as jchristn/S3Server 8.0.0 recorded from S3 for ListObjects, and as MinIO answers).
   InvalidMaxKeysRange: {
     code: 'InvalidArgument',
     status: 400,
     message: 'Argument maxKeys must be an integer between 0 and 2147483647',
     argumentName: 'maxKeys',
   },
+  // ListObjectVersions: this text, `max-keys` and no ArgumentValue (same capture, after the bucket,
+  // the version-id marker and encoding-type).
+  NegativeMaxKeys: { code: 'InvalidArgument', status: 400, message: 'max-keys cannot be negative', argumentName: 'max-keys' },
   // LS-snapshot test_s3_get_object_preconditions and test_s3_copy_object_preconditions, with a
   // `Condition` element naming the header (`If-Match`, `x-amz-copy-source-If-None-Match`, ...).
   PreconditionFailed: { code: 'PreconditionFailed', status: 412, message: 'At least one of the pre-conditions you specified did not hold' },

@@ -13,17 +13,23 @@ export const MAX_LIST_KEYS = 1000;
 /** The largest `max-keys` S3 takes: it reads the value as a signed 32-bit integer. */
 const MAX_KEYS_ARGUMENT = 2147483647;
 
+/** How an operation refuses a negative `max-keys`: S3 words it per operation (`S3_ERRORS`). */
+export type NegativeMaxKeysAnswer = 'InvalidMaxKeysRange' | 'NegativeMaxKeys';
+
 /**
  * The number of entries a page may hold: `MaxKeys` capped at 1000, 1000 when absent.
  *
- * S3 reads `max-keys` as a 32-bit integer, with two answers (UNCONFIRMED by a capture of AWS;
- * MinIO's `ErrInvalidMaxKeys`, fake-s3 and floci-io/floci#3510, which quotes AWS's error
- * document, agree): a value that is not an integer or is outside the 32-bit range is "Provided
- * max-keys not an integer or within integer range" (`max-keys`), and a negative one is "Argument
- * maxKeys must be an integer between 0 and 2147483647" (`maxKeys`).
+ * S3 reads `max-keys` as a 32-bit integer. Captured against S3 (us-east-1, 2026-09-29, a
+ * third-party emulator's table of S3's answers): a value that is not an integer is "Provided
+ * max-keys not an integer or within integer range" (`max-keys`, the value), refused on the wire by
+ * the decoder before the bucket is looked up (the binding's `int32('InvalidMaxKeys')`), here for a
+ * call made in process. A negative one is refused per operation: ListObjects and ListObjectsV2
+ * name `maxKeys` with the value ("Argument maxKeys must be an integer between 0 and 2147483647",
+ * `InvalidMaxKeysRange`), ListObjectVersions "max-keys cannot be negative" (`max-keys`, no value,
+ * `NegativeMaxKeys`).
  *
  * @throws S3Error InvalidMaxKeys for a value that is not an integer in the 32-bit range;
- *   InvalidMaxKeysRange for a negative one.
+ *   `negative` (InvalidMaxKeysRange by default, or NegativeMaxKeys) for a negative one.
  * @example
  * ```ts
  * import { pageSize } from '@strongbox/s3';
@@ -32,12 +38,16 @@ const MAX_KEYS_ARGUMENT = 2147483647;
  * pageSize(0);         // 0: an empty, untruncated page
  * ```
  */
-export function pageSize(maxKeys: number | undefined): number {
+export function pageSize(maxKeys: number | undefined, negative: NegativeMaxKeysAnswer = 'InvalidMaxKeysRange'): number {
   if (maxKeys === undefined) return MAX_LIST_KEYS;
   if (!Number.isInteger(maxKeys) || maxKeys > MAX_KEYS_ARGUMENT || maxKeys < -MAX_KEYS_ARGUMENT - 1) {
     throw new S3Error('InvalidMaxKeys', { fields: [['ArgumentValue', String(maxKeys)]] });
   }
-  if (maxKeys < 0) throw new S3Error('InvalidMaxKeysRange', { fields: [['ArgumentValue', String(maxKeys)]] });
+  if (maxKeys < 0) {
+    throw negative === 'NegativeMaxKeys'
+      ? new S3Error('NegativeMaxKeys')
+      : new S3Error('InvalidMaxKeysRange', { fields: [['ArgumentValue', String(maxKeys)]] });
+  }
   return Math.min(maxKeys, MAX_LIST_KEYS);
 }
 

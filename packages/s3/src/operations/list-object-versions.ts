@@ -19,9 +19,12 @@
  *   (captured against S3, us-east-1, 2026-09, in a third-party emulator's table of S3's answers;
  *   review2). An empty one without a key marker is taken as absent (UNCONFIRMED, as LocalStack
  *   does).
- * - The checks run in S3's order (same capture): the markers' shape (a version id marker without
- *   a key marker, an empty one) before the bucket is looked up, so a missing bucket is 400 then;
- *   after the bucket, an invalid version id marker, then `encoding-type`, then `max-keys`.
+ * - The checks run in S3's order (same capture): a `max-keys` that is not a 32-bit integer
+ *   (refused by the decoder: "Provided max-keys not an integer or within integer range"), then the
+ *   markers' shape (a version id marker without a key marker, an empty one), before the bucket is
+ *   looked up, so a missing bucket is 400 then; after the bucket, an invalid version id marker,
+ *   then `encoding-type`, then a negative `max-keys`: "max-keys cannot be negative", naming
+ *   `max-keys` without a value (where ListObjects and ListObjectsV2 answer `maxKeys`).
  * - a truncated page names where it ended: `NextKeyMarker` the last key (with
  *   `NextVersionIdMarker` `null`) or the last common prefix (with none, LS-snapshot).
  * - `KeyMarker` and `VersionIdMarker` are always answered, empty when not sent (LS-snapshot).
@@ -37,7 +40,7 @@ import { S3Error } from '../errors.ts';
 import type { ChecksumAlgorithm, ChecksumType } from '../model/checksum.ts';
 import { checkEncodingType, pageSize, urlEncodeKey } from '../model/listing.ts';
 import { checkVersionId, NULL_VERSION_ID } from '../model/version-id.ts';
-import { flattened, query, struct } from '../protocol/binding.ts';
+import { flattened, int32, query, struct } from '../protocol/binding.ts';
 import type { ListPage } from '../storage/types.ts';
 import { canonicalUserId } from './list-buckets.ts';
 import { ownedBucket } from './shared/buckets.ts';
@@ -112,7 +115,7 @@ export const listObjectVersions: OperationDefinition<'ListObjectVersions', ListO
       members: {
         Prefix: query('prefix'),
         Delimiter: query('delimiter'),
-        MaxKeys: query('max-keys', 'integer'),
+        MaxKeys: query('max-keys', int32('InvalidMaxKeys')),
         KeyMarker: query('key-marker'),
         VersionIdMarker: query('version-id-marker'),
         EncodingType: query('encoding-type'),
@@ -163,7 +166,7 @@ export const listObjectVersions: OperationDefinition<'ListObjectVersions', ListO
     const bucket = await ownedBucket(input.Bucket, context);
     checkVersionId(versionIdMarker, 'version-id-marker');
     const encode = checkEncodingType(input.EncodingType);
-    const maxKeys = pageSize(input.MaxKeys);
+    const maxKeys = pageSize(input.MaxKeys, 'NegativeMaxKeys');
     const prefix = input.Prefix ?? '';
     const delimiter = input.Delimiter === '' ? undefined : input.Delimiter;
     // ListObjectsV2's page from the same listing: the key marker is its StartAfter, with the same

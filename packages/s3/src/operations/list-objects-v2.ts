@@ -20,7 +20,7 @@
 
 import { decodeContinuationToken, encodeContinuationToken } from '../model/continuation-token.ts';
 import { checkEncodingType, pageSize, urlEncodeKey } from '../model/listing.ts';
-import { query, struct } from '../protocol/binding.ts';
+import { int32, query, struct } from '../protocol/binding.ts';
 import { queryParameters } from './shared/audit.ts';
 import { ownedBucket } from './shared/buckets.ts';
 import { listConditions } from './shared/conditions.ts';
@@ -82,7 +82,7 @@ export const listObjectsV2: OperationDefinition<'ListObjectsV2', ListObjectsV2Re
       members: {
         Prefix: query('prefix'),
         Delimiter: query('delimiter'),
-        MaxKeys: query('max-keys', 'integer'),
+        MaxKeys: query('max-keys', int32('InvalidMaxKeys')),
         ContinuationToken: query('continuation-token'),
         StartAfter: query('start-after'),
         FetchOwner: query('fetch-owner', 'boolean'),

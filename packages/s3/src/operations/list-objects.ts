@@ -25,7 +25,7 @@
  */
 
 import { checkEncodingType, pageSize, urlEncodeKey } from '../model/listing.ts';
-import { query, struct } from '../protocol/binding.ts';
+import { int32, query, struct } from '../protocol/binding.ts';
 import { queryParameters } from './shared/audit.ts';
 import { ownedBucket } from './shared/buckets.ts';
 import { listConditions } from './shared/conditions.ts';
@@ -86,7 +86,7 @@ export const listObjects: OperationDefinition<'ListObjects', ListObjectsRequest,
         Prefix: query('prefix'),
         Delimiter: query('delimiter'),
         Marker: query('marker'),
-        MaxKeys: query('max-keys', 'integer'),
+        MaxKeys: query('max-keys', int32('InvalidMaxKeys')),
         EncodingType: query('encoding-type'),
       },
     },

@@ -15,8 +15,25 @@
  * ```
  */
 
-/** The types a header or query value converts to and from. */
-export type ScalarType = 'string' | 'integer' | 'boolean' | 'timestamp' | 'list';
+import type { S3ErrorReason } from '../errors.ts';
+
+/**
+ * The types a header or query value converts to and from. `integer` is a string of digits,
+ * refused with the generic `InvalidHeaderValue`; an `Int32Type` (see `int32`) is a signed 32-bit
+ * integer refused with the member's own error.
+ */
+export type ScalarType = 'string' | 'integer' | 'boolean' | 'timestamp' | 'list' | Int32Type;
+
+/**
+ * A signed 32-bit integer, as S3 reads the listings' `max-keys` (a Java `int`): optional `-`, then
+ * digits, within -2147483648..2147483647. Anything else is refused with `malformed`, carrying the
+ * value as sent as `ArgumentValue` (its `ArgumentName` is the error's own). A negative value is
+ * left to the operation, which S3 refuses later and per operation.
+ */
+export interface Int32Type {
+  readonly kind: 'int32';
+  readonly malformed: S3ErrorReason;
+}
 
 /** Where one member of a request or response travels. */
 export type MemberBinding =
@@ -119,6 +136,14 @@ export function header(name: string, type: ScalarType = 'string'): MemberBinding
  */
 export function query(name: string, type: ScalarType = 'string'): MemberBinding {
   return { in: 'query', name, type };
+}
+
+/**
+ * A signed 32-bit integer member refused with its own error when malformed (see `Int32Type`).
+ * @example query('max-keys', int32('InvalidMaxKeys'))
+ */
+export function int32(malformed: S3ErrorReason): Int32Type {
+  return { kind: 'int32', malformed };
 }
 
 /**

@@ -8,7 +8,7 @@
 
 import type { BodyStream, StreamingResponse } from '@strongbox/service-kernel';
 import { S3Error } from '../errors.ts';
-import type { MemberBinding, RestBinding, ScalarType } from './binding.ts';
+import type { Int32Type, MemberBinding, RestBinding, ScalarType } from './binding.ts';
 import { mailSafeMetadataValue } from './metadata-encoding.ts';
 import { parseXml, writeRootText, writeXml } from './xml.ts';
 
@@ -36,8 +36,8 @@ export interface WireRequest {
  * The request members an operation's binding declares, from the request: at once when the
  * binding reads no document body (headers, query values, a streamed payload: every object PUT
  * and GET), else a promise settled once the document is read.
- * @throws S3Error InvalidHeaderValue for a value of the wrong type (thrown, or the promise
- *   rejects with it); MalformedXML for an XML body that does not parse; MaxMessageLengthExceeded-
+ * @throws S3Error InvalidHeaderValue for a value of the wrong type, or the member's own error for
+ *   a malformed `int32` member (thrown, or the promise rejects with it); MalformedXML for an XML body that does not parse; MaxMessageLengthExceeded-
  *   style 400 for a document body over the limit (the promise rejects).
  * @example const input = await decodeRequest(binding, { headers, query, body });
  */
@@ -248,6 +248,7 @@ function xmlPayloadOf(body: BodyStream, location: Extract<MemberBinding, { reado
 }
 
 function scalarFromText(text: string, type: ScalarType, name: string, where: 'header' | 'query'): unknown {
+  if (typeof type === 'object') return int32FromText(text, type);
   switch (type) {
     case 'string':
       return text;
@@ -267,6 +268,23 @@ function scalarFromText(text: string, type: ScalarType, name: string, where: 'he
     case 'list':
       return text.split(',').map((item) => item.trim());
   }
+}
+
+/** The smallest and largest values of a signed 32-bit integer (S3 reads `max-keys` as a Java `int`). */
+const INT32_MIN = -2147483648;
+const INT32_MAX = 2147483647;
+
+/**
+ * A signed 32-bit integer member (`binding.ts` `Int32Type`), or the member's own refusal with the
+ * value as sent: captured against S3 (us-east-1, 2026-09-29), `max-keys=abc` is "Provided
+ * max-keys not an integer or within integer range" with `ArgumentValue` `abc`, on ListObjects and
+ * ListObjectVersions alike. A negative value is the operation's to refuse (S3 does so later).
+ */
+function int32FromText(text: string, type: Int32Type): number {
+  const trimmed = text.trim();
+  const value = /^-?\d+$/.test(trimmed) ? Number(trimmed) : Number.NaN;
+  if (!(value >= INT32_MIN && value <= INT32_MAX)) throw new S3Error(type.malformed, { fields: [['ArgumentValue', text]] });
+  return value;
 }
 
 /** Reads a document body (XML or a policy) as UTF-8, up to `MAX_DOCUMENT_BYTES`. */

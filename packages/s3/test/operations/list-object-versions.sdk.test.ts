@@ -176,6 +176,16 @@ describe('ListObjectVersions of a bucket never versioned', () => {
     expect([many.Versions?.length, many.MaxKeys]).toEqual([1, 5000]);
   });
 
+  // Captured against S3 (us-east-1, 2026-09-29, a third-party emulator's table of S3's answers):
+  // ListObjectVersions words a negative max-keys unlike ListObjects, with no ArgumentValue. The
+  // SDK sends MaxKeys -1 as `max-keys=-1`, so this is the wire answer the SDK's caller sees.
+  it('MaxKeys -1: 400 InvalidArgument "max-keys cannot be negative", naming max-keys without a value', async () => {
+    const error = await sdkError(sdk.client.send(new ListObjectVersionsCommand({ Bucket: 'data', MaxKeys: -1 })));
+    expect([error.name, error.message, error.$metadata.httpStatusCode]).toEqual(['InvalidArgument', 'max-keys cannot be negative', 400]);
+    expect(error).toMatchObject({ ArgumentName: 'max-keys' });
+    expect(error).not.toHaveProperty('ArgumentValue');
+  });
+
   it('a version id marker without a key marker: 400 InvalidArgument naming version-id-marker and its value (LS-snapshot)', async () => {
     const error = await sdkError(sdk.client.send(new ListObjectVersionsCommand({ Bucket: 'data', VersionIdMarker: 'null' })));
     expect([error.name, error.message, error.$metadata.httpStatusCode]).toEqual([

@@ -6,7 +6,8 @@
 import { ObservedBody } from '@strongbox/service-kernel';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { header, metadataHeaders, query, type RestBinding, streamPayload, struct } from '../../src/protocol/binding.ts';
+import { S3Error } from '../../src/errors.ts';
+import { header, int32, metadataHeaders, query, type RestBinding, streamPayload, struct } from '../../src/protocol/binding.ts';
 import { __TESTS, decodeRequest, encodeResponse } from '../../src/protocol/message.ts';
 
 const BINDING: RestBinding = {
@@ -121,6 +122,47 @@ describe('decodeRequest', () => {
             ? { input: { ...(outcome.input as Record<string, unknown>), Body: typeof (outcome.input as Record<string, unknown>)['Body'] } }
             : outcome;
         expect(withoutBody(fast)).toEqual(withoutBody(general));
+      }),
+    );
+  });
+});
+
+/** A listing's max-keys, as ListObjects, ListObjectsV2 and ListObjectVersions bind it. */
+const MAX_KEYS: RestBinding = { method: 'GET', path: 'bucket', request: { members: { MaxKeys: query('max-keys', int32('InvalidMaxKeys')) } } };
+
+describe('an int32 member', () => {
+  const decode = (text: string): unknown => {
+    try {
+      return decodeRequest(MAX_KEYS, { headers: {}, query: new Map([['max-keys', text]]), body: ObservedBody.of([]) });
+    } catch (error) {
+      return error;
+    }
+  };
+
+  it('property: decodes every signed 32-bit integer, negatives included (the operation refuses those)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: -2147483648, max: 2147483647 }), (value) => {
+        expect({ ...(decode(String(value)) as object) }).toEqual({ MaxKeys: value });
+      }),
+    );
+  });
+
+  // Captured against S3 (us-east-1, 2026-09-29): `max-keys=abc` is 400 InvalidArgument "Provided
+  // max-keys not an integer or within integer range", max-keys, abc.
+  it("property: refuses anything else with the member's own error, the value as sent", () => {
+    const outside = fc.oneof(fc.bigInt({ min: 2147483648n, max: 10n ** 30n }), fc.bigInt({ min: -(10n ** 30n), max: -2147483649n })).map(String);
+    const words = fc.string({ maxLength: 8 }).filter((text) => !/^\s*-?\d+\s*$/.test(text));
+    fc.assert(
+      fc.property(fc.oneof(outside, words, fc.constantFrom('1.5', '1e3', '-', '0x10', 'abc', '')), (text) => {
+        const error = decode(text);
+        expect(error).toBeInstanceOf(S3Error);
+        expect([(error as S3Error).reason, (error as S3Error).fields]).toEqual([
+          'InvalidMaxKeys',
+          [
+            ['ArgumentName', 'max-keys'],
+            ['ArgumentValue', text],
+          ],
+        ]);
       }),
     );
   });
