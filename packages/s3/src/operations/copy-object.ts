@@ -41,7 +41,7 @@ import { etagKind, objectEtag } from '../model/etag.ts';
 import { checkUserMetadataSize } from '../model/metadata.ts';
 import { OBJECT_HEADER_MEMBERS, type ObjectHeaders, objectHeadersJson, objectHeadersOf } from '../model/object-headers.ts';
 import { checkCopyable, checkStorageClass } from '../model/storage-class.ts';
-import { parseTaggingHeader, type Tag } from '../model/tagging.ts';
+import { NO_TAGS, parseTaggingHeader, type Tag } from '../model/tagging.ts';
 import type { UnsupportedConditions } from '../policy/authorize.ts';
 import { header, metadataHeaders, struct, xmlPayload } from '../protocol/binding.ts';
 import { CHECKSUM_XML_MEMBERS } from '../protocol/checksum-headers.ts';
@@ -52,6 +52,7 @@ import { ownedBucket } from './shared/buckets.ts';
 import { checksumFields, checksummedBody, storedChecksum } from './shared/checksums.ts';
 import { objectCreationConditions, writeEncryptionConditions } from './shared/conditions.ts';
 import { authorizedCopySource, type CopySourceCustomerMembers, checkCopySourceConditions, copySourceCustomerKey } from './shared/copy-source.ts';
+import { writtenObjectTags } from './shared/object-tags.ts';
 import {
   attributeFields,
   noSuchKey,
@@ -188,6 +189,9 @@ export const copyObject: OperationDefinition<'CopyObject', CopyObjectRequest, Co
       ...(input.MetadataDirective === undefined ? {} : { 's3:x-amz-metadata-directive': input.MetadataDirective }),
       ...objectCreationConditions(true),
     }),
+    // The tags a REPLACE directive sets (none for COPY: the copy keeps the source's, which the
+    // request does not name). UNCONFIRMED which of the two S3 puts there for COPY.
+    requestTags: (input) => requestedTags(input) ?? NO_TAGS,
     unsupportedConditions: conditionalCopyKeys,
   },
 
@@ -211,7 +215,7 @@ export const copyObject: OperationDefinition<'CopyObject', CopyObjectRequest, Co
     if (reader === undefined) {
       // As GetObject answers (its API reference, "Permissions"): 404 NoSuchKey only to a caller who
       // may list the source bucket; 403 AccessDenied (thrown by this check) to one who may not.
-      context.authorize('s3:ListBucket', sourceBucket);
+      await context.authorize('s3:ListBucket', sourceBucket);
       throw noSuchKey(sourceKey);
     }
     let sourceCustomer: CustomerKey | undefined;
@@ -225,8 +229,10 @@ export const copyObject: OperationDefinition<'CopyObject', CopyObjectRequest, Co
       // destination bucket" (AWS Knowledge Center, s3-troubleshoot-copy-between-buckets; ceph/ceph#47897
       // captures the 403s). Only for tags actually read or written: an untagged source, or REPLACE
       // without tags, needs neither (scality/cloudserver#747 adds the contexts on the same terms).
-      if (requestTags === undefined && record.tags.length > 0) context.authorize('s3:GetObjectTagging', sourceBucket, sourceKey);
-      if (destinationTags.length > 0) context.authorize('s3:PutObjectTagging', target, key);
+      // The source's record is read: its tags are the check's `s3:ExistingObjectTag/<key>`.
+      if (requestTags === undefined && record.tags.length > 0)
+        await context.authorize('s3:GetObjectTagging', sourceBucket, sourceKey, undefined, { existing: record.tags });
+      if (destinationTags.length > 0) await context.authorize('s3:PutObjectTagging', target, key, undefined, writtenObjectTags(requestTags ?? NO_TAGS));
       // An archived source is copied only once restored (CopyObject API reference), never here.
       checkCopyable(record.storageClass);
       checkCopySourceConditions(input, { etag: record.etag, lastModified: reader.info.lastModified }, context.now);

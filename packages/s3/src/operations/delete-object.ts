@@ -59,7 +59,7 @@ export const deleteObject: OperationDefinition<'DeleteObject', DeleteObjectReque
     // UG conditional-deletes: a delete "with an If-Match header with an ETag value" needs
     // s3:GetObject as well; otherwise 412 or 204 would tell a caller who may not read the object
     // its ETag (for most objects the MD5 of the content). `*` asks only whether it exists.
-    if (condition.kind === 'if-match') context.authorize('s3:GetObject', bucket, key);
+    if (condition.kind === 'if-match') await context.authorize('s3:GetObject', bucket, key);
     await context.store.deleteObject(
       bucket,
       key,

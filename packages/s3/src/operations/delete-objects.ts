@@ -149,8 +149,8 @@ async function deleteOne(record: BucketRecord, entry: ObjectIdentifier, context:
   // deletes launch, 2025; UG conditional-delete-enforce), and s3:GetObject for an ETag (UG
   // conditional-deletes). Per key, so a refusal is that entry's AccessDenied.
   const condition = parseDeleteCondition(entry.ETag, undefined, undefined);
-  context.authorize('s3:DeleteObject', record, key, entry.ETag === undefined ? undefined : conditionalWriteConditions({ IfMatch: entry.ETag }));
-  if (condition.kind === 'if-match') context.authorize('s3:GetObject', record, key);
+  await context.authorize('s3:DeleteObject', record, key, entry.ETag === undefined ? undefined : conditionalWriteConditions({ IfMatch: entry.ETag }));
+  if (condition.kind === 'if-match') await context.authorize('s3:GetObject', record, key);
   if (entry.VersionId !== undefined && entry.VersionId !== 'null') throw new S3Error('NoSuchVersion');
   // Checked under the key's lock, so no write lands between check and delete.
   await context.store.deleteObject(

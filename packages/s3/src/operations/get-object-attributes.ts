@@ -159,8 +159,8 @@ export const getObjectAttributes: OperationDefinition<'GetObjectAttributes', Get
     // API reference, "Permissions": with a version id in the request, s3:GetObjectVersion and
     // s3:GetObjectVersionAttributes; without one, s3:GetObject and s3:GetObjectAttributes.
     const versioned = input.VersionId !== undefined;
-    context.authorize(versioned ? 's3:GetObjectVersionAttributes' : 's3:GetObjectAttributes', bucket, key);
-    context.authorize(versioned ? 's3:GetObjectVersion' : 's3:GetObject', bucket, key);
+    await context.authorize(versioned ? 's3:GetObjectVersionAttributes' : 's3:GetObjectAttributes', bucket, key);
+    await context.authorize(versioned ? 's3:GetObjectVersion' : 's3:GetObject', bucket, key);
     const wanted = requestedAttributes(input.ObjectAttributes);
     if (input.VersionId !== undefined && input.VersionId !== 'null') {
       throw new S3Error('NoSuchVersion', {

@@ -36,7 +36,10 @@ export const putObjectTagging: OperationDefinition<'PutObjectTagging', PutObject
     query: ['tagging'],
     request: { members: { VersionId: query('versionId'), Tagging: xmlPayload('Tagging', TAGGING_SHAPE) } },
   },
-  access: { action: 's3:PutObjectTagging', resource: 'object' },
+  // `s3:RequestObjectTag/<key>` and `s3:RequestObjectTagKeys` from the document's tag set (checked
+  // by the handler: a set it refuses changes nothing, whatever a policy decided); the object's
+  // current tags for `s3:ExistingObjectTag/<key>`, read when a policy asks.
+  access: { action: 's3:PutObjectTagging', resource: 'object', requestTags: (input) => tagsOf(input.Tagging) },
 
   async handler(input, context) {
     const bucket = await ownedBucket(input.Bucket, context);

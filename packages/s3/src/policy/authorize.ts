@@ -19,6 +19,12 @@
  * the root user the ability to perform this action" (PutBucketPolicy API reference), so a policy
  * that denies everyone can still be repaired.
  *
+ * The object-tag keys (`object-tags.ts`): the tags a request sets are the request's own; the tags
+ * of the object it acts on (`s3:ExistingObjectTag/<key>`) cost a read of the object's record, so a
+ * request may come without them: `tryEvaluateS3Access` then answers `undefined` when, and only
+ * when, a statement that applies to the request tests one of those keys, and the caller reads the
+ * tags and asks again. A request no such policy applies to never reads them.
+ *
  * Callers with unknown access keys act as the default account's root (the kernel's SigV4
  * authenticator outside strict mode; the in-process default), so they keep full access to their
  * own buckets, except what a bucket policy denies: a Deny statement applies in every mode.
@@ -26,8 +32,10 @@
 
 import { type ConditionLookup, evaluateSides, type Principal, type RequestConditions } from '@strongbox/service-kernel';
 import { S3Error } from '../errors.ts';
+import type { Tag } from '../model/tagging.ts';
 import type { S3Action } from './actions.ts';
-import { type SignatureFacts, s3ContextLookup } from './request-context.ts';
+import { hasExistingTagKeys, hasRequestTagKeys, type TagSource } from './object-tags.ts';
+import { type S3ContextSource, type SignatureFacts, s3ContextLookup } from './request-context.ts';
 
 /** One access question. */
 export interface S3AccessRequest {
@@ -54,6 +62,17 @@ export interface S3AccessRequest {
   readonly signature?: SignatureFacts;
   /** Condition keys S3 does not serve for this request (see `UnsupportedConditions`). */
   readonly unsupportedConditions?: UnsupportedConditions;
+  /**
+   * The tags the request sets on the object (x-amz-tagging, a PutObjectTagging document), or how
+   * to read them from the request: `s3:RequestObjectTag/<key>` and `s3:RequestObjectTagKeys`, for
+   * the actions that have them.
+   */
+  readonly requestTags?: TagSource;
+  /**
+   * The tags of the object the request acts on (empty: none, or no object), for
+   * `s3:ExistingObjectTag/<key>`; absent when not read (see `tryEvaluateS3Access`).
+   */
+  readonly existingTags?: readonly Tag[];
 }
 
 /**
@@ -82,9 +101,24 @@ const POLICY_ACTIONS: ReadonlySet<string> = new Set(['s3:getbucketpolicy', 's3:p
  * Decides an access request. Pure: the same request always gets the same decision.
  * @throws S3Error `request.unsupportedConditions.error()` when a statement that applies to the
  *   request tests one of those keys.
+ * @throws TypeError when the decision needs the object's tags and `request.existingTags` is absent
+ *   (use `tryEvaluateS3Access` for a request that may need them read).
  * @example evaluateS3Access({ caller: root, action: 's3:GetObject', resource: 'arn:aws:s3:::b/k', bucketOwner: root.account, bucketPolicy: undefined, region, secureTransport: true, now }).allowed // true
  */
 export function evaluateS3Access(request: S3AccessRequest): S3AccessDecision {
+  const decision = tryEvaluateS3Access(request);
+  if (decision === undefined) throw new TypeError(`deciding ${request.action} on ${request.resource} needs the object's existing tags`);
+  return decision;
+}
+
+/**
+ * Decides an access request, or answers `undefined` when the decision needs the tags of the object
+ * it acts on (a statement that applies tests `s3:ExistingObjectTag/<key>`) and
+ * `request.existingTags` is absent: read them and decide again with them. Pure.
+ * @throws S3Error as `evaluateS3Access`.
+ * @example tryEvaluateS3Access(request) ?? evaluateS3Access({ ...request, existingTags: await tagsOf(object) })
+ */
+export function tryEvaluateS3Access(request: S3AccessRequest): S3AccessDecision | undefined {
   const { caller, bucketOwner } = request;
   const ownerRoot = caller.type === 'Root' && bucketOwner !== undefined && caller.account === bucketOwner;
   if (ownerRoot && POLICY_ACTIONS.has(request.action.toLowerCase())) return { allowed: true, via: 'lockoutEscape' };
@@ -94,6 +128,11 @@ export function evaluateS3Access(request: S3AccessRequest): S3AccessDecision {
     return { allowed: false, reason: bucketOwner === undefined || caller.account === bucketOwner ? 'noIdentityPolicy' : 'noResourcePolicy' };
   }
   const conditions = typeof request.conditions === 'function' ? request.conditions() : request.conditions;
+  let needsExistingTags = false;
+  const objectTags = objectTagsOf(request, () => {
+    needsExistingTags = true;
+    return undefined;
+  });
   const lookup = s3ContextLookup({
     caller,
     region: request.region,
@@ -103,6 +142,7 @@ export function evaluateS3Access(request: S3AccessRequest): S3AccessDecision {
     ...(request.sourceIp === undefined ? {} : { sourceIp: request.sourceIp }),
     ...(conditions === undefined ? {} : { conditions }),
     ...(request.signature === undefined ? {} : { signature: request.signature }),
+    ...(objectTags === undefined ? {} : { objectTags }),
   });
   const unsupported = request.unsupportedConditions;
   let testsUnsupported = false;
@@ -111,11 +151,14 @@ export function evaluateS3Access(request: S3AccessRequest): S3AccessDecision {
   const watched: ConditionLookup =
     unsupported === undefined
       ? lookup
-      : (key) => {
+      : (key, writtenKey) => {
           if (unsupported.keys.includes(key)) testsUnsupported = true;
-          return lookup(key);
+          return lookup(key, writtenKey);
         };
   const sides = evaluateSides(request.bucketPolicy, { caller, action: request.action, resource: request.resource, lookup: watched });
+  // A statement asked for a tag of the object: without it the verdicts may be wrong either way
+  // (an Allow that needs the tag, a Deny that it would trigger), so none of them is answered.
+  if (needsExistingTags) return undefined;
   if (testsUnsupported && unsupported !== undefined) throw unsupported.error();
   if (sides.explicitDeny === 'resource') return { allowed: false, reason: 'explicitDenyInResourcePolicy' };
   if (sides.explicitDeny === 'identity') return { allowed: false, reason: 'explicitDenyInIdentityPolicy' };
@@ -129,6 +172,16 @@ export function evaluateS3Access(request: S3AccessRequest): S3AccessDecision {
   const bucketAllows = sides.resource.allowDirect || sides.resource.allowAccount;
   if (bucketAllows && identityAllows) return { allowed: true, via: 'bucketPolicy' };
   return { allowed: false, reason: bucketAllows ? 'noIdentityPolicy' : 'noResourcePolicy' };
+}
+
+/**
+ * The object-tag sources of a request's action (`object-tags.ts`): the existing tags as given, or
+ * `unread` where the action has them but they were not read; the requested tags as given.
+ */
+function objectTagsOf(request: S3AccessRequest, unread: () => undefined): S3ContextSource['objectTags'] {
+  const existing = hasExistingTagKeys(request.action) ? (request.existingTags ?? unread) : undefined;
+  const requested = hasRequestTagKeys(request.action) ? request.requestTags : undefined;
+  return existing === undefined && requested === undefined ? undefined : { existing, requested };
 }
 
 /**

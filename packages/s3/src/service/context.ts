@@ -9,11 +9,15 @@
 import type { PipelineContext, Principal, RequestConditions } from '@strongbox/service-kernel';
 import { S3Error } from '../errors.ts';
 import { assertObjectKey } from '../model/names.ts';
-import type { AccessTarget, AtRestCrypto, OperationAccess, S3OperationContext, S3Settings } from '../operations/types.ts';
+import { NO_TAGS } from '../model/tagging.ts';
+import { existingObjectTags } from '../operations/shared/object-tags.ts';
+import type { AccessTarget, AtRestCrypto, ObjectTagFacts, OperationAccess, S3OperationContext, S3Settings } from '../operations/types.ts';
 import type { S3Action } from '../policy/actions.ts';
-import { authorizeS3Access, evaluateS3Access, type S3AccessDecision, type S3AccessRequest, s3AccessDenied } from '../policy/authorize.ts';
+import { authorizeS3Access, evaluateS3Access, type S3AccessDecision, type S3AccessRequest, s3AccessDenied, tryEvaluateS3Access } from '../policy/authorize.ts';
 import type { SignatureFacts } from '../policy/request-context.ts';
-import type { ObjectStore } from '../storage/types.ts';
+import type { BucketIdentity, BucketTarget, ObjectStore } from '../storage/types.ts';
+
+const ON_BUCKET: ObjectTagFacts = Object.freeze({ existing: NO_TAGS });
 
 /** What a request context is made from: the operation context's facts, plus what authorization reads. */
 export interface RequestFacts
@@ -82,7 +86,7 @@ export class RequestContext implements S3OperationContext, PipelineContext {
     if (!this.#resources.includes(arn)) this.#resources.push(arn);
   }
 
-  authorizeOperation(bucket: AccessTarget | undefined): void {
+  authorizeOperation(bucket: AccessTarget | undefined): Promise<void> | undefined {
     const access = this.#access;
     const input = (typeof this.#input === 'object' && this.#input !== null ? this.#input : {}) as Record<string, unknown>;
     this.#target = bucket;
@@ -99,38 +103,65 @@ export class RequestContext implements S3OperationContext, PipelineContext {
         const key = input['Key'];
         if (typeof key !== 'string') throw new TypeError(`"Key" expected a string, got ${typeof key}`);
         assertObjectKey(key);
+        // Read from the request only if a policy asks; not even wrapped when none can (most
+        // requests: the owner's root, no bucket policy).
+        const tagsOf = access.requestTags;
+        const policies = bucket.policy !== undefined || this.caller.identityPolicy !== undefined;
+        const tags = tagsOf === undefined || !policies ? undefined : { requested: () => tagsOf(input) };
+        const request = this.#request(access.action, resourceArn(bucket.name, key), bucket, conditions, tags);
         const unsupported = access.unsupportedConditions?.(input);
-        if (unsupported !== undefined) {
-          this.#authorized = true;
-          authorizeS3Access({ ...this.#request(access.action, resourceArn(bucket.name, key), bucket, conditions), unsupportedConditions: unsupported });
-          return;
-        }
-        this.authorize(access.action, bucket, key, conditions);
-        return;
+        return this.#authorize(unsupported === undefined ? request : { ...request, unsupportedConditions: unsupported }, bucket, key);
       }
       case 'bucket':
         if (bucket === undefined) throw new TypeError(`${this.operation} declares bucket access and needs its bucket`);
-        this.authorize(access.action, bucket, undefined, conditions);
-        return;
+        return this.authorize(access.action, bucket, undefined, conditions);
       case 'newBucket':
       case 'none': {
         const name = input['Bucket'];
         const resource = access.resource === 'newBucket' && typeof name === 'string' ? `arn:aws:s3:::${name}` : '*';
         this.#authorized = true;
-        authorizeS3Access(this.#request(access.action, resource, undefined, conditions));
-        return;
+        authorizeS3Access(this.#request(access.action, resource, undefined, conditions, undefined));
+        return undefined;
       }
     }
   }
 
-  authorize(action: S3Action, bucket: AccessTarget, key?: string, conditions?: RequestConditions | (() => RequestConditions)): void {
-    this.#authorized = true;
-    authorizeS3Access(this.#request(action, resourceArn(bucket.name, key), bucket, conditions));
+  authorize(
+    action: S3Action,
+    bucket: AccessTarget,
+    key?: string,
+    conditions?: RequestConditions | (() => RequestConditions),
+    tags?: ObjectTagFacts,
+  ): Promise<void> | undefined {
+    return this.#authorize(this.#request(action, resourceArn(bucket.name, key), bucket, conditions, bucketLevel(key, tags)), bucket, key);
   }
 
-  evaluate(action: S3Action, bucket: AccessTarget, key?: string, conditions?: RequestConditions | (() => RequestConditions)): S3AccessDecision {
+  evaluate(
+    action: S3Action,
+    bucket: AccessTarget,
+    key?: string,
+    conditions?: RequestConditions | (() => RequestConditions),
+    tags?: ObjectTagFacts,
+  ): S3AccessDecision {
     this.#authorized = true;
-    return evaluateS3Access(this.#request(action, resourceArn(bucket.name, key), bucket, conditions));
+    return evaluateS3Access(this.#request(action, resourceArn(bucket.name, key), bucket, conditions, bucketLevel(key, tags)));
+  }
+
+  /**
+   * Decides `request` now, or, when a policy needs the tags of the object and the request does not
+   * carry them, once they are read (the promise).
+   */
+  #authorize(request: S3AccessRequest, bucket: AccessTarget, key: string | undefined): Promise<void> | undefined {
+    this.#authorized = true;
+    const decision = tryEvaluateS3Access(request);
+    if (decision === undefined) return this.#authorizeWithExistingTags(request, bucket, key ?? '');
+    if (!decision.allowed) throw s3AccessDenied(request, decision.reason);
+    return undefined;
+  }
+
+  async #authorizeWithExistingTags(request: S3AccessRequest, bucket: AccessTarget, key: string): Promise<void> {
+    const existingTags = await existingObjectTags(this.store, storageTarget(bucket), key);
+    authorizeS3Access({ ...request, existingTags });
   }
 
   missingObject(key: string): S3Error {
@@ -152,6 +183,7 @@ export class RequestContext implements S3OperationContext, PipelineContext {
     resource: string,
     bucket: AccessTarget | undefined,
     conditions: RequestConditions | (() => RequestConditions) | undefined,
+    tags: ObjectTagFacts | undefined,
   ): S3AccessRequest {
     // Optional members assigned, not spread in (a literal of conditional spreads is slow to build,
     // and every request is authorized at least once).
@@ -168,8 +200,23 @@ export class RequestContext implements S3OperationContext, PipelineContext {
     if (this.#sourceIp !== undefined) request.sourceIp = this.#sourceIp;
     if (this.#signature !== undefined) request.signature = this.#signature;
     if (conditions !== undefined) request.conditions = conditions;
+    if (tags !== undefined) {
+      if (tags.existing !== undefined) request.existingTags = tags.existing;
+      if (tags.requested !== undefined) request.requestTags = tags.requested;
+    }
     return request;
   }
+}
+
+/** A check on the bucket itself acts on no object: it has no existing tags to read. */
+function bucketLevel(key: string | undefined, tags: ObjectTagFacts | undefined): ObjectTagFacts | undefined {
+  if (key !== undefined) return tags;
+  return tags === undefined ? ON_BUCKET : { ...tags, existing: NO_TAGS };
+}
+
+/** The bucket as the store is asked about it: the very bucket authorized, when its identity is known. */
+function storageTarget(bucket: AccessTarget): BucketTarget {
+  return bucket.id === undefined ? bucket.name : ({ name: bucket.name, id: bucket.id } satisfies BucketIdentity);
 }
 
 /** S3 ARNs name neither Region nor account. */

@@ -50,7 +50,8 @@ export interface AuthorizedCopySource {
 export async function authorizedCopySource(source: CopySource, context: S3OperationContext): Promise<AuthorizedCopySource> {
   const bucket = await bucketNamed(source.bucket, context);
   const key = requireKey(source.key);
-  context.authorize('s3:GetObject', bucket, key);
+  // The source's tags are read only if a policy tests `s3:ExistingObjectTag/<key>`.
+  await context.authorize('s3:GetObject', bucket, key);
   if (source.versionId !== undefined && source.versionId !== 'null') {
     throw new S3Error('NoSuchVersion', {
       fields: [

@@ -249,7 +249,7 @@ export interface ObjectHeadMembers extends SseResponseMembers, ObjectHeaders {
  * @example objectHead('GetObject', opened, tagCountReadable(opened.record, access, key, context))
  */
 export function tagCountReadable(record: ObjectRecord, access: AccessTarget, key: string, context: Pick<S3OperationContext, 'evaluate'>): boolean {
-  return record.tags.length > 0 && context.evaluate('s3:GetObjectTagging', access, key).allowed;
+  return record.tags.length > 0 && context.evaluate('s3:GetObjectTagging', access, key, undefined, { existing: record.tags }).allowed;
 }
 
 /**
