@@ -17,6 +17,7 @@ import {
   CopyObjectCommand,
   CreateBucketCommand,
   CreateMultipartUploadCommand,
+  DeleteBucketPolicyCommand,
   DeleteObjectCommand,
   DeleteObjectTaggingCommand,
   GetObjectCommand,
@@ -194,6 +195,26 @@ describe('s3:ExistingObjectTag/<key>: a bucket policy denying reads unless class
     await bucketPolicy(denyWhen('s3:PutObject', { StringNotEquals: { 's3:ExistingObjectTag/classification': 'public' } }));
     expect(await outcome(owner.send(new PutObjectCommand({ Bucket: 'data', Key: 'public', Body: 'y' })))).toEqual(DENIED);
     expect(await read(owner, 'public')).toBe('for everyone');
+  });
+});
+
+describe('s3:ExistingObjectTag/<key> on the tagging calls: a bucket policy freezing the tags of objects tagged locked=true', () => {
+  it('PutObjectTagging and DeleteObjectTagging of a locked object are 403 and change nothing; of another, they pass', async () => {
+    await put('locked', 'x', 'locked=true&team=a');
+    await put('open', 'y', 'team=a');
+    await bucketPolicy(denyWhen('s3:*ObjectTagging', { StringEquals: { 's3:ExistingObjectTag/locked': 'true' } }));
+    const retag = (key: string) => owner.send(new PutObjectTaggingCommand({ Bucket: 'data', Key: key, Tagging: { TagSet: tagSet(['team', 'b']) } }));
+    expect(await outcome(retag('locked'))).toEqual(DENIED);
+    expect(await outcome(owner.send(new DeleteObjectTaggingCommand({ Bucket: 'data', Key: 'locked' })))).toEqual(DENIED);
+    // GetObjectTagging is one of the actions too: the locked object's tags cannot even be read.
+    expect(await outcome(owner.send(new GetObjectTaggingCommand({ Bucket: 'data', Key: 'locked' })))).toEqual(DENIED);
+    await retag('open');
+    expect(await tagsOf('open')).toEqual(tagSet(['team', 'b']));
+    await owner.send(new DeleteObjectTaggingCommand({ Bucket: 'data', Key: 'open' }));
+    expect(await tagsOf('open')).toEqual([]);
+    // The lock holds the tags as they were (read back once the policy is gone).
+    await owner.send(new DeleteBucketPolicyCommand({ Bucket: 'data' }));
+    expect(await tagsOf('locked')).toEqual(tagSet(['locked', 'true'], ['team', 'a']));
   });
 });
 
