@@ -11,7 +11,9 @@
  *   each of these failed); `aws s3 presign`; put/get/delete-bucket-encryption.
  * - boto3: upload_file / download_file in each mode (multipart), copy() with the source's SSE-C
  *   key, HeadObject and GetObject without or with a wrong key, a SigV4 presigned SSE-C GET, a
- *   bucket default with BucketKeyEnabled, list_objects_v2 pages.
+ *   bucket default with BucketKeyEnabled, list_objects_v2 pages; and on a bucket never versioned,
+ *   GetBucketVersioning, list_object_versions pages and bucket.object_versions.delete() (what
+ *   "empty the bucket" scripts run), which answered 501 before.
  * - Ruby: Aws::S3::Client with SSE-C and SSE-KMS (with a context), Aws::S3::EncryptionV2::Client
  *   (KMS, kms_context) on top of SSE-KMS.
  *
@@ -218,6 +220,37 @@ describe.skipIf(python === undefined)(`boto3 (${python ?? 'absent'}) over HTTPS`
       ['boto3/sse-s3', SIX_MIB],
     ]);
   }, 120_000);
+});
+
+describe.skipIf(python === undefined)(`boto3 (${python ?? 'absent'}) on a bucket never versioned`, () => {
+  it('GetBucketVersioning, ListObjectVersions pages, versionId=null, and bucket.object_versions.delete() emptying the bucket', async () => {
+    await server.s3.createBucket({ Bucket: 'boto3-versions' });
+    const { stdout } = await run(python as string, [join(FIXTURES, 'boto3-versions.py')], { env: { ...env, BUCKET: 'boto3-versions' } });
+    const out = JSON.parse(stdout) as Record<string, unknown>;
+    expect(out['versioning']).toEqual({});
+    // boto3 sends encoding-type=url and decodes the keys; two a page.
+    expect(out['pages']).toEqual([
+      [
+        ['a b/1', 'null', true],
+        ['a b/2', 'null', true],
+      ],
+      [
+        ['dir/sub/x+y', 'null', true],
+        ['dir/é', 'null', true],
+      ],
+      [['plain', 'null', true]],
+    ]);
+    expect(out['prefixes']).toEqual(['a b/', 'dir/']);
+    expect(out['null-head']).toBe(5);
+    expect(out['listed']).toEqual([
+      ['a b/1', 'null'],
+      ['a b/2', 'null'],
+      ['dir/sub/x+y', 'null'],
+      ['dir/é', 'null'],
+      ['plain', 'null'],
+    ]);
+    expect([out['left'], out['bucket-deleted']]).toEqual([0, true]);
+  }, 60_000);
 });
 
 describe.skipIf(ruby === undefined)('Ruby aws-sdk-s3 over HTTPS', () => {

@@ -108,6 +108,12 @@ export type S3ErrorReason =
   | 'RedirectLocationTooLong'
   | 'CopySourceTooLarge'
   | 'NoSuchVersion'
+  // Version ids (buckets here are never versioned: only `null` names a version).
+  | 'InvalidVersionId'
+  | 'EmptyVersionId'
+  | 'CopySourceInvalidVersionId'
+  | 'VersionIdMarkerWithoutKeyMarker'
+  | 'VersionIdNotAccepted'
   | 'InternalError'
   | 'DataDirectoryTakenOver'
   | 'CommitOutcomeUnknown'
@@ -542,6 +548,28 @@ export const S3_ERRORS: Readonly<Record<S3ErrorReason, S3WireError>> = Object.fr
   },
   // LS-snapshot test_delete_objects (a DeleteObjects entry naming a version that does not exist).
   NoSuchVersion: { code: 'NoSuchVersion', status: 404, message: 'The specified version does not exist.' },
+  // LS-snapshot test_get_object_with_version_unversioned_bucket and test_delete_object: a version
+  // id S3 cannot read (there, a well-formed one of another bucket) on GetObject and DeleteObject,
+  // with ArgumentName `versionId` and the value as ArgumentValue (fields: the argument's name
+  // differs by operation: `x-amz-copy-source`, `version-id-marker`).
+  InvalidVersionId: { code: 'InvalidArgument', status: 400, message: 'Invalid version id specified' },
+  // Captured against S3 (us-east-1, 2026-04: GetObjectAcl, PutObjectAcl, and a copy source's
+  // `?versionId=` with ArgumentName `x-amz-copy-source`): `versionId=` with no value.
+  EmptyVersionId: { code: 'InvalidArgument', status: 400, message: 'Version id cannot be the empty string' },
+  // Captured against S3 (us-east-1, 2026-04): CopyObject's `x-amz-copy-source` naming a version
+  // id S3 cannot read answers this bare InvalidRequest, where UploadPartCopy answers
+  // InvalidVersionId. UNCONFIRMED for a source bucket that was never versioned.
+  CopySourceInvalidVersionId: { code: 'InvalidRequest', status: 400, message: 'Invalid Request' },
+  // Captured against S3 (us-east-1, 2026-04): UploadPart with `?versionId=`, any value, real or
+  // not (with ArgumentValue).
+  VersionIdNotAccepted: { code: 'InvalidArgument', status: 400, message: 'This operation does not accept a version-id.', argumentName: 'versionId' },
+  // LS-snapshot test_list_objects_versions_markers (with ArgumentValue).
+  VersionIdMarkerWithoutKeyMarker: {
+    code: 'InvalidArgument',
+    status: 400,
+    message: 'A version-id marker cannot be specified without a key marker.',
+    argumentName: 'version-id-marker',
+  },
   InternalError: { code: 'InternalError', status: 500, message: 'We encountered an internal error. Please try again.' },
   // Strongbox's own: every call once another process took the data directory over (this server's
   // state is stale). S3's retryable 500, saying why; a client that retries elsewhere reaches the

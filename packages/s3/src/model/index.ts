@@ -26,3 +26,4 @@ export * from './response-encryption.ts';
 export * from './storage-class.ts';
 export * from './tagging.ts';
 export * from './upload-size.ts';
+export * from './version-id.ts';

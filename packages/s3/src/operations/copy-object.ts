@@ -42,6 +42,7 @@ import { checkUserMetadataSize } from '../model/metadata.ts';
 import { OBJECT_HEADER_MEMBERS, type ObjectHeaders, objectHeadersJson, objectHeadersOf } from '../model/object-headers.ts';
 import { checkCopyable, checkStorageClass } from '../model/storage-class.ts';
 import { NO_TAGS, parseTaggingHeader, type Tag } from '../model/tagging.ts';
+import { versionConditions } from '../model/version-id.ts';
 import type { UnsupportedConditions } from '../policy/authorize.ts';
 import { header, metadataHeaders, struct, xmlPayload } from '../protocol/binding.ts';
 import { CHECKSUM_XML_MEMBERS } from '../protocol/checksum-headers.ts';
@@ -229,9 +230,14 @@ export const copyObject: OperationDefinition<'CopyObject', CopyObjectRequest, Co
       // destination bucket" (AWS Knowledge Center, s3-troubleshoot-copy-between-buckets; ceph/ceph#47897
       // captures the 403s). Only for tags actually read or written: an untagged source, or REPLACE
       // without tags, needs neither (scality/cloudserver#747 adds the contexts on the same terms).
-      // The source's record is read: its tags are the check's `s3:ExistingObjectTag/<key>`.
-      if (requestTags === undefined && record.tags.length > 0)
-        await context.authorize('s3:GetObjectTagging', sourceBucket, sourceKey, undefined, { existing: record.tags });
+      // A source naming a version (`?versionId=null`) is read by the version's permissions, so its
+      // tags by s3:GetObjectVersionTagging (UNCONFIRMED: inferred from GetObjectTagging's). The
+      // source's record is read: its tags are the check's `s3:ExistingObjectTag/<key>`.
+      if (requestTags === undefined && record.tags.length > 0) {
+        const existing = { existing: record.tags };
+        if (source.versionId === undefined) await context.authorize('s3:GetObjectTagging', sourceBucket, sourceKey, undefined, existing);
+        else await context.authorize('s3:GetObjectVersionTagging', sourceBucket, sourceKey, versionConditions(source.versionId), existing);
+      }
       if (destinationTags.length > 0) await context.authorize('s3:PutObjectTagging', target, key, undefined, writtenObjectTags(requestTags ?? NO_TAGS));
       // An archived source is copied only once restored (CopyObject API reference), never here.
       checkCopyable(record.storageClass);

@@ -23,8 +23,10 @@
  * A data event: CloudTrail records it only in trails with S3 data events enabled.
  */
 
+import type { RequestConditions } from '@strongbox/service-kernel';
 import { S3Error, toS3Error } from '../errors.ts';
 import { checkDeleteCondition, parseDeleteCondition } from '../model/conditional-write.ts';
+import { NULL_VERSION_ID, versionConditions } from '../model/version-id.ts';
 import { flattened, struct, xmlPayload } from '../protocol/binding.ts';
 import { type BucketRecord, ownedBucket } from './shared/buckets.ts';
 import { conditionalWriteConditions } from './shared/conditions.ts';
@@ -102,8 +104,9 @@ export const deleteObjects: OperationDefinition<'DeleteObjects', DeleteObjectsRe
       },
     },
   },
-  // s3:DeleteObject on each key (and s3:GetObject for an entry with an ETag): a refused key is an
-  // `AccessDenied` entry of `Errors`, the others are deleted (S3 API reference, DeleteObjects).
+  // s3:DeleteObject on each key (s3:DeleteObjectVersion for an entry naming a version, and
+  // s3:GetObject for an entry with an ETag): a refused key is an `AccessDenied` entry of
+  // `Errors`, the others are deleted (S3 API reference, DeleteObjects).
   access: { action: 's3:DeleteObject', resource: 'objects' },
 
   async handler(input, context) {
@@ -149,9 +152,23 @@ async function deleteOne(record: BucketRecord, entry: ObjectIdentifier, context:
   // deletes launch, 2025; UG conditional-delete-enforce), and s3:GetObject for an ETag (UG
   // conditional-deletes). Per key, so a refusal is that entry's AccessDenied.
   const condition = parseDeleteCondition(entry.ETag, undefined, undefined);
-  await context.authorize('s3:DeleteObject', record, key, entry.ETag === undefined ? undefined : conditionalWriteConditions({ IfMatch: entry.ETag }));
+  // An entry naming a version is s3:DeleteObjectVersion, with s3:versionid (DeleteObjects API
+  // reference: "s3:DeleteObjectVersion ... if you specify a version ID").
+  const versioned = entry.VersionId !== undefined;
+  const conditions = (): RequestConditions => ({
+    ...(entry.ETag === undefined ? {} : conditionalWriteConditions({ IfMatch: entry.ETag })),
+    ...versionConditions(entry.VersionId),
+  });
+  await context.authorize(
+    versioned ? 's3:DeleteObjectVersion' : 's3:DeleteObject',
+    record,
+    key,
+    entry.ETag === undefined && !versioned ? undefined : conditions,
+  );
   if (condition.kind === 'if-match') await context.authorize('s3:GetObject', record, key);
-  if (entry.VersionId !== undefined && entry.VersionId !== 'null') throw new S3Error('NoSuchVersion');
+  // Unlike DeleteObject's 400, an entry's unknown version id is that entry's NoSuchVersion
+  // (LS-snapshot test_delete_objects, recorded against S3 on a bucket never versioned).
+  if (entry.VersionId !== undefined && entry.VersionId !== NULL_VERSION_ID) throw new S3Error('NoSuchVersion');
   // Checked under the key's lock, so no write lands between check and delete.
   await context.store.deleteObject(
     record,

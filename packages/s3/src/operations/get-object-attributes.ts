@@ -37,6 +37,7 @@
 
 import { S3Error } from '../errors.ts';
 import { type ChecksumAlgorithm, type ChecksumType, checksumMember } from '../model/checksum.ts';
+import { checkVersionId, versionConditions } from '../model/version-id.ts';
 import { flattened, header, query, struct } from '../protocol/binding.ts';
 import { CHECKSUM_XML_MEMBERS } from '../protocol/checksum-headers.ts';
 import { SSE_C_REQUEST, SSE_HEADERS } from '../protocol/sse-headers.ts';
@@ -159,17 +160,12 @@ export const getObjectAttributes: OperationDefinition<'GetObjectAttributes', Get
     // API reference, "Permissions": with a version id in the request, s3:GetObjectVersion and
     // s3:GetObjectVersionAttributes; without one, s3:GetObject and s3:GetObjectAttributes.
     const versioned = input.VersionId !== undefined;
-    await context.authorize(versioned ? 's3:GetObjectVersionAttributes' : 's3:GetObjectAttributes', bucket, key);
-    await context.authorize(versioned ? 's3:GetObjectVersion' : 's3:GetObject', bucket, key);
+    const conditions = versioned ? versionConditions(input.VersionId) : undefined;
+    await context.authorize(versioned ? 's3:GetObjectVersionAttributes' : 's3:GetObjectAttributes', bucket, key, conditions);
+    await context.authorize(versioned ? 's3:GetObjectVersion' : 's3:GetObject', bucket, key, conditions);
     const wanted = requestedAttributes(input.ObjectAttributes);
-    if (input.VersionId !== undefined && input.VersionId !== 'null') {
-      throw new S3Error('NoSuchVersion', {
-        fields: [
-          ['Key', key],
-          ['VersionId', input.VersionId],
-        ],
-      });
-    }
+    // 400 for any version id but `null`, as GetObject answers (versity/versitygw#1638, against S3).
+    checkVersionId(input.VersionId);
     const { opened, customerKey } = await resolveRead({ ...input, Bucket: bucket.name, Key: key }, context, { bucket });
     const { record } = opened;
     // An SSE-C key is verified (403 for another) without decrypting anything, as HeadObject does.

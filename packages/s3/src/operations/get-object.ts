@@ -49,7 +49,8 @@ export const getObject: OperationDefinition<'GetObject', GetObjectRequest, GetOb
   eventCategory: 'Data',
   // 206 for a Range or partNumber read (the response then has a Content-Range).
   rest: { method: 'GET', path: 'object', status: partialStatus, request: READ_REQUEST, response: readResponse(true) },
-  access: { action: 's3:GetObject', resource: 'object' },
+  // With a version id (here only `null`), s3:GetObjectVersion instead (API reference, "versionId").
+  access: { action: 's3:GetObject', versionAction: 's3:GetObjectVersion', resource: 'object' },
 
   async handler(input, context) {
     const { bucket, target, access, key, region } = await checkReadRequest(input, context);

@@ -37,8 +37,9 @@ export const headObject: OperationDefinition<'HeadObject', HeadObjectRequest, He
   readOnly: true,
   eventCategory: 'Data',
   rest: { method: 'HEAD', path: 'object', status: partialStatus, request: READ_REQUEST, response: readResponse(false) },
-  // HeadObject is authorized by s3:GetObject (S3 API reference).
-  access: { action: 's3:GetObject', resource: 'object' },
+  // HeadObject is authorized by s3:GetObject, and by "the relevant read object (or version)
+  // permission" (S3 API reference): s3:GetObjectVersion for a request naming a version.
+  access: { action: 's3:GetObject', versionAction: 's3:GetObjectVersion', resource: 'object' },
 
   async handler(input, context) {
     const { bucket, target, access, key } = await checkReadRequest(input, context);

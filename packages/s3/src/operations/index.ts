@@ -51,6 +51,7 @@ export type { DeletedObject, DeleteError, DeleteObjectsRequest, DeleteObjectsRes
 export type { GetBucketEncryptionRequest, GetBucketEncryptionResponse } from './get-bucket-encryption.ts';
 export type { GetBucketLocationRequest, GetBucketLocationResponse } from './get-bucket-location.ts';
 export type { GetBucketPolicyRequest, GetBucketPolicyResponse } from './get-bucket-policy.ts';
+export type { GetBucketVersioningRequest, GetBucketVersioningResponse } from './get-bucket-versioning.ts';
 export type { GetObjectRequest, GetObjectResponse } from './get-object.ts';
 export type {
   ChecksumValueMembers,
@@ -64,7 +65,9 @@ export type { HeadBucketRequest, HeadBucketResponse } from './head-bucket.ts';
 export type { HeadObjectRequest, HeadObjectResponse } from './head-object.ts';
 export type { ListBucketsRequest, ListBucketsResponse, ListedBucket } from './list-buckets.ts';
 export type { ListedUpload, ListMultipartUploadsRequest, ListMultipartUploadsResponse } from './list-multipart-uploads.ts';
-export type { ListedObject, ListObjectsV2Request, ListObjectsV2Response } from './list-objects-v2.ts';
+export type { ListedVersion, ListObjectVersionsRequest, ListObjectVersionsResponse } from './list-object-versions.ts';
+export type { ListObjectsRequest, ListObjectsResponse } from './list-objects.ts';
+export type { ListObjectsV2Request, ListObjectsV2Response } from './list-objects-v2.ts';
 export type { ListedPart, ListPartsRequest, ListPartsResponse } from './list-parts.ts';
 export type { PostObjectRequest, PostObjectResponse, PostPolicyMembers } from './post-object.ts';
 export type { PutBucketEncryptionRequest } from './put-bucket-encryption.ts';
@@ -82,6 +85,7 @@ export {
 } from './shared/checksums.ts';
 export type { ListParameters } from './shared/conditions.ts';
 export type { ServerSideEncryptionConfiguration, ServerSideEncryptionRule } from './shared/encryption-configuration.ts';
+export type { ListedObject } from './shared/listed-objects.ts';
 export type { SseCustomerMembers, SseResponseMembers, SseWriteMembers } from './shared/objects.ts';
 export type { Grantee } from './shared/owners.ts';
 export type { ReadMembers } from './shared/read.ts';

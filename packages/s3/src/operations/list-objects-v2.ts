@@ -17,16 +17,13 @@
  * A data event: CloudTrail records it only in trails with S3 data events enabled.
  */
 
-import type { ChecksumAlgorithm, ChecksumType } from '../model/checksum.ts';
 import { decodeContinuationToken, encodeContinuationToken } from '../model/continuation-token.ts';
 import { checkEncodingType, pageSize, urlEncodeKey } from '../model/listing.ts';
-import { flattened, query, struct } from '../protocol/binding.ts';
-import type { ListPage } from '../storage/types.ts';
-import { canonicalUserId } from './list-buckets.ts';
+import { query, struct } from '../protocol/binding.ts';
 import { ownedBucket } from './shared/buckets.ts';
-import { storedChecksum } from './shared/checksums.ts';
 import { listConditions } from './shared/conditions.ts';
-import { objectRecord } from './shared/objects.ts';
+import { LISTED_OBJECTS, LISTED_PREFIXES, type ListedObject, listedObjects, listedPrefixes, listingPage } from './shared/listed-objects.ts';
+import { ownerOf } from './shared/owners.ts';
 import type { OperationDefinition } from './types.ts';
 
 /** ListObjectsV2 request. */
@@ -44,23 +41,6 @@ export interface ListObjectsV2Request {
   FetchOwner?: boolean;
   /** `url`: percent-encode keys and prefixes in the answer. */
   EncodingType?: string;
-}
-
-/** One listed object. */
-export interface ListedObject {
-  Key: string;
-  LastModified: Date;
-  /** Quoted, as S3 sends it. */
-  ETag: string;
-  /** The stored checksum's algorithm (one); absent for an object stored without a checksum. */
-  ChecksumAlgorithm?: ChecksumAlgorithm[];
-  ChecksumType?: ChecksumType;
-  /** Plaintext bytes. */
-  Size: number;
-  /** The object's class (STANDARD for one written without). */
-  StorageClass: string;
-  /** With `FetchOwner` only. */
-  Owner?: { ID: string };
 }
 
 /** ListObjectsV2 response. */
@@ -117,19 +97,8 @@ export const listObjectsV2: OperationDefinition<'ListObjectsV2', ListObjectsV2Re
           ContinuationToken: 'string',
           NextContinuationToken: 'string',
           StartAfter: 'string',
-          Contents: flattened(
-            struct({
-              Key: 'string',
-              LastModified: 'timestamp',
-              ETag: 'string',
-              ChecksumAlgorithm: flattened('string'),
-              ChecksumType: 'string',
-              Size: 'integer',
-              StorageClass: 'string',
-              Owner: struct({ ID: 'string', DisplayName: 'string' }),
-            }),
-          ),
-          CommonPrefixes: flattened(struct({ Prefix: 'string' })),
+          Contents: LISTED_OBJECTS,
+          CommonPrefixes: LISTED_PREFIXES,
         }),
       },
     },
@@ -147,25 +116,9 @@ export const listObjectsV2: OperationDefinition<'ListObjectsV2', ListObjectsV2Re
     const startAfter = token === undefined ? input.StartAfter : decodeContinuationToken(token, bucket.name, mac);
     const prefix = input.Prefix ?? '';
     const delimiter = input.Delimiter === '' ? undefined : input.Delimiter;
-    const page: ListPage =
-      maxKeys === 0
-        ? { objects: [], commonPrefixes: [], isTruncated: false }
-        : await context.store.listObjects(bucket, { prefix, delimiter, startAfter, maxKeys });
+    const page = await listingPage(context, bucket, { prefix, delimiter, startAfter, maxKeys });
     const text = (value: string): string => (encode ? urlEncodeKey(value) : value);
-    const owner = input.FetchOwner === true ? { Owner: { ID: canonicalUserId(bucket.owner) } } : {};
-    const contents = page.objects.map((info): ListedObject => {
-      const record = objectRecord(info);
-      const checksum = storedChecksum(info.metadata);
-      return {
-        Key: text(info.key),
-        LastModified: new Date(info.lastModified),
-        ETag: record.etag,
-        ...(checksum === undefined ? {} : { ChecksumAlgorithm: [checksum.algorithm], ChecksumType: checksum.type }),
-        Size: record.size,
-        StorageClass: record.storageClass,
-        ...owner,
-      };
-    });
+    const contents = listedObjects(page, text, input.FetchOwner === true ? ownerOf(bucket.owner) : undefined);
     return {
       Name: bucket.name,
       Prefix: text(prefix),
@@ -180,7 +133,7 @@ export const listObjectsV2: OperationDefinition<'ListObjectsV2', ListObjectsV2Re
         : {}),
       ...(token === undefined && input.StartAfter !== undefined ? { StartAfter: text(input.StartAfter) } : {}),
       ...(contents.length === 0 ? {} : { Contents: contents }),
-      ...(page.commonPrefixes.length === 0 ? {} : { CommonPrefixes: page.commonPrefixes.map((common) => ({ Prefix: text(common) })) }),
+      ...(page.commonPrefixes.length === 0 ? {} : { CommonPrefixes: listedPrefixes(page, text) }),
     };
   },
 };

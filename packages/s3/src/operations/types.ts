@@ -153,6 +153,13 @@ export interface AccessTarget {
  */
 export interface OperationAccess<Input> {
   readonly action: S3Action;
+  /**
+   * The action instead of `action` when the request names a version (its `VersionId` member is
+   * present, `null` included): `s3:GetObjectVersion` for GetObject, `s3:DeleteObjectVersion` for
+   * DeleteObject, ... (API reference of each operation, "Permissions"). The request then carries
+   * `s3:versionid` too.
+   */
+  readonly versionAction?: S3Action;
   readonly resource: 'object' | 'bucket' | 'objects' | 'newBucket' | 'none';
   /** The request's own condition keys (`s3:x-amz-server-side-encryption`, `s3:prefix`, ...): only those it has. */
   conditions?(input: Input, scope: { readonly region: string; readonly account: string }): RequestConditions;

@@ -20,6 +20,7 @@
  * A data event: CloudTrail records it only in trails with S3 data events enabled.
  */
 
+import { S3Error } from '../errors.ts';
 import { type ChecksumMembers, type ChecksumResponseMembers, checksumMember } from '../model/checksum.ts';
 import { checkPartChecksumAlgorithm } from '../model/checksum-multipart.ts';
 import { checkPartNumber } from '../model/multipart.ts';
@@ -52,6 +53,8 @@ export interface UploadPartRequest extends SseCustomerMembers, ChecksumMembers {
   ContentLength?: number;
   /** `x-amz-decoded-content-length`: an aws-chunked body's own size. */
   DecodedContentLength?: number;
+  /** Not taken by UploadPart (S3 answers 400 for any value); bound so the part can refuse it. */
+  VersionId?: string;
 }
 
 /** UploadPart response. */
@@ -75,6 +78,8 @@ export const uploadPart: OperationDefinition<'UploadPart', UploadPartRequest, Up
       members: {
         PartNumber: query('partNumber', 'integer'),
         UploadId: query('uploadId'),
+        // Bound so the part can refuse it (S3: 400), rather than the router's 501.
+        VersionId: query('versionId'),
         Body: streamPayload(),
         ContentMD5: header('content-md5'),
         ContentLength: header('content-length', 'integer'),
@@ -99,6 +104,8 @@ export const uploadPart: OperationDefinition<'UploadPart', UploadPartRequest, Up
   async handler(input, context) {
     const bucket = await ownedBucket(input.Bucket, context);
     const key = requireKey(input.Key);
+    // "This operation does not accept a version-id.", for `null` too (captured against S3, 2026-04).
+    if (input.VersionId !== undefined) throw new S3Error('VersionIdNotAccepted', { fields: [['ArgumentValue', input.VersionId]] });
     const partNumber = checkPartNumber(input.PartNumber);
     // The declared size, before the body is read: over 5 GiB is 400 EntityTooLarge.
     checkProposedSize(input.DecodedContentLength, input.ContentLength);

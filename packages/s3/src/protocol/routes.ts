@@ -72,6 +72,15 @@ const SUBRESOURCES: ReadonlySet<string> = new Set([
   'list-type',
 ]);
 
+/**
+ * What a refused subresource request names, where the bare `?name (METHOD)` would not say why:
+ * PutBucketVersioning, as GetBucketVersioning and ListObjectVersions are served (for buckets
+ * never versioned, every bucket here) while versioning itself is not emulated.
+ */
+const NOT_SERVED: ReadonlyMap<string, string> = new Map([
+  ['PUT versioning', 'PutBucketVersioning (versioning is not emulated: every bucket stays unversioned, its objects have the version id null)'],
+]);
+
 /** The routing table of a set of operations. */
 export class RouteTable<Operation extends RoutedOperation> {
   /** The routes of each method and target (`PUT object`), most specific first. */
@@ -107,7 +116,8 @@ export class RouteTable<Operation extends RoutedOperation> {
       if (matchesQuery(rest, request.query) && matchesHeaders(rest, request.headers) && claimsSubresources(rest, request.query)) return operation;
     }
     for (const name of request.query.keys()) {
-      if (SUBRESOURCES.has(name)) throw new S3Error('NotImplemented', { detail: { value: `the ?${name} subresource (${method})` } });
+      if (SUBRESOURCES.has(name))
+        throw new S3Error('NotImplemented', { detail: { value: NOT_SERVED.get(`${method} ${name}`) ?? `the ?${name} subresource (${method})` } });
     }
     if (request.headers['x-amz-copy-source'] !== undefined) throw new S3Error('NotImplemented', { detail: { value: `${method} with x-amz-copy-source` } });
     throw new S3Error('MethodNotAllowed', {

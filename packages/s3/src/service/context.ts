@@ -10,6 +10,7 @@ import type { PipelineContext, Principal, RequestConditions } from '@strongbox/s
 import { S3Error } from '../errors.ts';
 import { assertObjectKey } from '../model/names.ts';
 import { NO_TAGS } from '../model/tagging.ts';
+import { versionConditions } from '../model/version-id.ts';
 import { existingObjectTags } from '../operations/shared/object-tags.ts';
 import type { AccessTarget, AtRestCrypto, ObjectTagFacts, OperationAccess, S3OperationContext, S3Settings } from '../operations/types.ts';
 import type { S3Action } from '../policy/actions.ts';
@@ -92,7 +93,12 @@ export class RequestContext implements S3OperationContext, PipelineContext {
     this.#target = bucket;
     // Computed only if a policy is evaluated (most requests meet none: the owner's root, no bucket policy).
     const conditionsOf = access.conditions;
-    const conditions = conditionsOf === undefined ? undefined : () => conditionsOf(input, { region: this.region, account: this.caller.account });
+    // A request naming a version is authorized by the version's action, with `s3:versionid`.
+    const versionId = access.versionAction === undefined ? undefined : input['VersionId'];
+    const versioned = typeof versionId === 'string';
+    const action = versioned ? (access.versionAction as S3Action) : access.action;
+    const ownConditions = conditionsOf === undefined ? undefined : () => conditionsOf(input, { region: this.region, account: this.caller.account });
+    const conditions = versioned ? () => ({ ...ownConditions?.(), ...versionConditions(versionId) }) : ownConditions;
     switch (access.resource) {
       case 'objects':
         // The handler checks each key (`authorize` / `evaluate`).
@@ -108,19 +114,19 @@ export class RequestContext implements S3OperationContext, PipelineContext {
         const tagsOf = access.requestTags;
         const policies = bucket.policy !== undefined || this.caller.identityPolicy !== undefined;
         const tags = tagsOf === undefined || !policies ? undefined : { requested: () => tagsOf(input) };
-        const request = this.#request(access.action, resourceArn(bucket.name, key), bucket, conditions, tags);
+        const request = this.#request(action, resourceArn(bucket.name, key), bucket, conditions, tags);
         const unsupported = access.unsupportedConditions?.(input);
         return this.#authorize(unsupported === undefined ? request : { ...request, unsupportedConditions: unsupported }, bucket, key);
       }
       case 'bucket':
         if (bucket === undefined) throw new TypeError(`${this.operation} declares bucket access and needs its bucket`);
-        return this.authorize(access.action, bucket, undefined, conditions);
+        return this.authorize(action, bucket, undefined, conditions);
       case 'newBucket':
       case 'none': {
         const name = input['Bucket'];
         const resource = access.resource === 'newBucket' && typeof name === 'string' ? `arn:aws:s3:::${name}` : '*';
         this.#authorized = true;
-        authorizeS3Access(this.#request(access.action, resource, undefined, conditions, undefined));
+        authorizeS3Access(this.#request(action, resource, undefined, conditions, undefined));
         return undefined;
       }
     }

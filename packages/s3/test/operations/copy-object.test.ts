@@ -60,11 +60,22 @@ describe.each(BACKENDS)('CopyObject on the $name store', (backend) => {
       expect((await read('src', 'a/b c')).equals(Buffer.from(body))).toBe(true);
     });
 
-    it('takes a leading slash and versionId=null; any other version is NoSuchVersion', async () => {
+    it('takes a leading slash and versionId=null; another version id is 400 InvalidRequest, an empty one InvalidArgument (S3 captures)', async () => {
       await s3.copyObject({ Bucket: 'dst', Key: 'copy', CopySource: '/src/a/b%20c?versionId=null' });
       expect((await read('dst', 'copy')).length).toBe(body.length);
-      const error = await catchS3Async(() => s3.copyObject({ Bucket: 'dst', Key: 'copy', CopySource: 'src/a/b%20c?versionId=3HL4kqtJlcpXroDTDmJ' }));
-      expect([error.status, error.code, error.message]).toEqual([404, 'NoSuchVersion', 'The specified version does not exist.']);
+      const error = await catchS3Async(() => s3.copyObject({ Bucket: 'dst', Key: 'other', CopySource: 'src/a/b%20c?versionId=3HL4kqtJlcpXroDTDmJ' }));
+      expect([error.status, error.code, error.message]).toEqual([400, 'InvalidRequest', 'Invalid Request']);
+      const empty = await catchS3Async(() => s3.copyObject({ Bucket: 'dst', Key: 'other', CopySource: 'src/a/b%20c?versionId=' }));
+      expect([empty.status, empty.code, empty.message, empty.fields]).toEqual([
+        400,
+        'InvalidArgument',
+        'Version id cannot be the empty string',
+        [
+          ['ArgumentName', 'x-amz-copy-source'],
+          ['ArgumentValue', ''],
+        ],
+      ]);
+      expect((await catchS3Async(() => s3.headObject({ Bucket: 'dst', Key: 'other' }))).code).toBe('NoSuchKey');
     });
 
     it('MetadataDirective COPY ignores the request’s metadata; REPLACE takes it (default content type when none)', async () => {

@@ -198,6 +198,28 @@ describe('s3:ExistingObjectTag/<key>: a bucket policy denying reads unless class
   });
 });
 
+describe('the version actions (a request naming versionId=null, the current object)', () => {
+  it('s3:GetObjectVersion sees the object’s tags; s3:PutObjectVersionTagging the document’s', async () => {
+    await put('public', 'for everyone', 'classification=public');
+    await put('secret', 'salary=100000', 'classification=secret');
+    await bucketPolicy(
+      denyWhen('s3:GetObjectVersion', { StringNotEquals: { 's3:ExistingObjectTag/classification': 'public' } }),
+      denyWhen('s3:PutObjectVersionTagging', { StringNotEquals: { 's3:RequestObjectTag/classification': 'public' } }),
+    );
+    const getVersion = (key: string) => owner.send(new GetObjectCommand({ Bucket: 'data', Key: key, VersionId: 'null' }));
+    expect(await (await getVersion('public')).Body?.transformToString()).toBe('for everyone');
+    expect(await outcome(getVersion('secret'))).toEqual(DENIED);
+    // Without a version id the request is s3:GetObject, which the policy does not name.
+    expect(await read(owner, 'secret')).toBe('salary=100000');
+    const retag = (value: string) =>
+      owner.send(new PutObjectTaggingCommand({ Bucket: 'data', Key: 'secret', VersionId: 'null', Tagging: { TagSet: tagSet(['classification', value]) } }));
+    expect(await outcome(retag('internal'))).toEqual(DENIED);
+    expect(await tagsOf('secret')).toEqual(tagSet(['classification', 'secret']));
+    await retag('public');
+    expect(await (await getVersion('secret')).Body?.transformToString()).toBe('salary=100000');
+  });
+});
+
 describe('s3:ExistingObjectTag/<key> on the tagging calls: a bucket policy freezing the tags of objects tagged locked=true', () => {
   it('PutObjectTagging and DeleteObjectTagging of a locked object are 403 and change nothing; of another, they pass', async () => {
     await put('locked', 'x', 'locked=true&team=a');

@@ -1,7 +1,8 @@
 /**
  * @module
  * What CopyObject and UploadPartCopy share about their source: the source bucket and key the
- * caller must be allowed to read (s3:GetObject), an unversioned bucket's only version id (`null`),
+ * caller must be allowed to read (s3:GetObject, s3:GetObjectVersion for a version), an
+ * unversioned bucket's only version id (`null`),
  * the source's SSE-C key from the `CopySourceSSECustomer*` members, checked as GetObject checks
  * its own (400 without it or on an object that is not SSE-C, before any decryption), and the
  * `CopySourceIf*` conditions on the source (412 with `Condition: x-amz-copy-source-If-…`).
@@ -12,6 +13,7 @@ import { type ConditionTarget, checkConditions } from '../../model/conditions.ts
 import type { CopySource } from '../../model/copy-source.ts';
 import type { CustomerKey } from '../../model/customer-key.ts';
 import { checkReadEncryption, type EncryptionMode } from '../../model/encryption.ts';
+import { checkVersionId, NULL_VERSION_ID, versionConditions } from '../../model/version-id.ts';
 import type { S3OperationContext } from '../types.ts';
 import { type BucketRecord, bucketNamed } from './buckets.ts';
 import { requireKey } from './objects.ts';
@@ -39,9 +41,15 @@ export interface AuthorizedCopySource {
 }
 
 /**
- * The source bucket and key of a parsed `CopySource`, once the caller is allowed s3:GetObject on it.
- * @throws S3Error NoSuchBucket, InvalidBucketName, AccessDenied; NoSuchVersion for a version id
- *   other than `null` (every object of an unversioned bucket has the version id `null`).
+ * The source bucket and key of a parsed `CopySource`, once the caller is allowed to read it:
+ * s3:GetObject, or s3:GetObjectVersion (with `s3:versionid`) for a source naming a version
+ * (CopyObject API reference: "s3:GetObjectVersion ... to copy a specific version"). Every object
+ * of a bucket never versioned has the version id `null`; another id is one S3 cannot read: 400
+ * InvalidArgument "Invalid version id specified" naming `x-amz-copy-source` for UploadPartCopy,
+ * a bare 400 InvalidRequest "Invalid Request" for CopyObject, and "Version id cannot be the empty
+ * string" for both with an empty one (captured against S3, us-east-1, 2026-04).
+ * @throws S3Error NoSuchBucket, InvalidBucketName, AccessDenied, EmptyVersionId, InvalidVersionId,
+ *   CopySourceInvalidVersionId.
  * @example
  * ```ts
  * const source = await authorizedCopySource(parseCopySource(input.CopySource), context);
@@ -50,16 +58,14 @@ export interface AuthorizedCopySource {
 export async function authorizedCopySource(source: CopySource, context: S3OperationContext): Promise<AuthorizedCopySource> {
   const bucket = await bucketNamed(source.bucket, context);
   const key = requireKey(source.key);
+  const { versionId } = source;
   // The source's tags are read only if a policy tests `s3:ExistingObjectTag/<key>`.
-  await context.authorize('s3:GetObject', bucket, key);
-  if (source.versionId !== undefined && source.versionId !== 'null') {
-    throw new S3Error('NoSuchVersion', {
-      fields: [
-        ['Key', key],
-        ['VersionId', source.versionId],
-      ],
-    });
+  if (versionId === undefined) await context.authorize('s3:GetObject', bucket, key);
+  else await context.authorize('s3:GetObjectVersion', bucket, key, versionConditions(versionId));
+  if (versionId !== undefined && versionId !== '' && versionId !== NULL_VERSION_ID && context.operation === 'CopyObject') {
+    throw new S3Error('CopySourceInvalidVersionId');
   }
+  checkVersionId(versionId, 'x-amz-copy-source');
   return { bucket, key };
 }
 

@@ -20,6 +20,7 @@ import {
 } from '../../model/object-headers.ts';
 import { assertRangeOrPart, parsePartNumber, parseRangeHeader, type ResolvedRange, resolvePartRange, resolveRange } from '../../model/range.ts';
 import { DEFAULT_STORAGE_CLASS } from '../../model/storage-class.ts';
+import { checkVersionId } from '../../model/version-id.ts';
 import { header, type MessageBinding, metadataHeaders, query, streamPayload } from '../../protocol/binding.ts';
 import { CHECKSUM_MODE_REQUEST, CHECKSUM_RESPONSE } from '../../protocol/checksum-headers.ts';
 import { OBJECT_HEADERS_BINDING, RESPONSE_OVERRIDES_BINDING } from '../../protocol/object-headers.ts';
@@ -47,6 +48,8 @@ export interface ReadMembers extends SseCustomerMembers, ResponseOverrideMembers
   IfModifiedSince?: Date | string;
   /** Answer only if not modified after this time; else 412. */
   IfUnmodifiedSince?: Date | string;
+  /** `null`, the only version of an object here (the current object); any other is refused. */
+  VersionId?: string | undefined;
 }
 
 /**
@@ -86,7 +89,7 @@ export interface OpenedObject {
 
 /**
  * Checks a read's bucket, key and Range/partNumber combination before the object is looked up.
- * @throws S3Error InvalidBucketName, NoSuchBucket, AccessDenied, KeyTooLong, RangeWithPartNumber.
+ * @throws S3Error InvalidBucketName, NoSuchBucket, AccessDenied, KeyTooLong, InvalidVersionId, EmptyVersionId, RangeWithPartNumber.
  */
 export async function checkReadRequest(
   input: ReadMembers,
@@ -94,6 +97,7 @@ export async function checkReadRequest(
 ): Promise<{ bucket: string; target: BucketIdentity; access: AccessTarget; key: string; region: string }> {
   const bucket = await ownedBucket(input.Bucket, context);
   const key = requireKey(input.Key);
+  checkVersionId(input.VersionId);
   assertRangeOrPart(input.Range, input.PartNumber === undefined ? undefined : String(input.PartNumber));
   // A response-* value no header can carry is refused before the object is looked up.
   responseOverridesOf(input);
@@ -297,6 +301,7 @@ export const READ_REQUEST: MessageBinding = Object.freeze({
   members: {
     Range: header('range'),
     PartNumber: query('partNumber', 'integer'),
+    VersionId: query('versionId'),
     // Bound so the read can refuse it (S3: 400), not because a read takes it.
     ServerSideEncryption: header(SSE_HEADERS.serverSideEncryption),
     ...SSE_C_REQUEST,
