@@ -34,7 +34,7 @@ import { type ConditionLookup, evaluateSides, type Principal, type RequestCondit
 import { S3Error } from '../errors.ts';
 import type { Tag } from '../model/tagging.ts';
 import type { S3Action } from './actions.ts';
-import { hasExistingTagKeys, hasRequestTagKeys, type TagSource } from './object-tags.ts';
+import { type ObjectTagKeys, objectTagKeysOf, readOnce, type TagSource } from './object-tags.ts';
 import { type S3ContextSource, type SignatureFacts, s3ContextLookup } from './request-context.ts';
 
 /** One access question. */
@@ -129,10 +129,14 @@ export function tryEvaluateS3Access(request: S3AccessRequest): S3AccessDecision 
   }
   const conditions = typeof request.conditions === 'function' ? request.conditions() : request.conditions;
   let needsExistingTags = false;
-  const objectTags = objectTagsOf(request, () => {
-    needsExistingTags = true;
-    return undefined;
-  });
+  const keys = objectTagKeysOf(request.action);
+  const objectTags =
+    keys.existing || keys.requested
+      ? objectTagsOf(request, keys, () => {
+          needsExistingTags = true;
+          return undefined;
+        })
+      : undefined;
   const lookup = s3ContextLookup({
     caller,
     region: request.region,
@@ -151,9 +155,9 @@ export function tryEvaluateS3Access(request: S3AccessRequest): S3AccessDecision 
   const watched: ConditionLookup =
     unsupported === undefined
       ? lookup
-      : (key, writtenKey) => {
+      : (key) => {
           if (unsupported.keys.includes(key)) testsUnsupported = true;
-          return lookup(key, writtenKey);
+          return lookup(key);
         };
   const sides = evaluateSides(request.bucketPolicy, { caller, action: request.action, resource: request.resource, lookup: watched });
   // A statement asked for a tag of the object: without it the verdicts may be wrong either way
@@ -176,11 +180,12 @@ export function tryEvaluateS3Access(request: S3AccessRequest): S3AccessDecision 
 
 /**
  * The object-tag sources of a request's action (`object-tags.ts`): the existing tags as given, or
- * `unread` where the action has them but they were not read; the requested tags as given.
+ * `unread` where the action has them but they were not read; the requested tags, read from the
+ * request once however many statements ask.
  */
-function objectTagsOf(request: S3AccessRequest, unread: () => undefined): S3ContextSource['objectTags'] {
-  const existing = hasExistingTagKeys(request.action) ? (request.existingTags ?? unread) : undefined;
-  const requested = hasRequestTagKeys(request.action) ? request.requestTags : undefined;
+function objectTagsOf(request: S3AccessRequest, keys: ObjectTagKeys, unread: () => undefined): S3ContextSource['objectTags'] {
+  const existing = keys.existing ? (request.existingTags ?? unread) : undefined;
+  const requested = keys.requested ? readOnce(request.requestTags) : undefined;
   return existing === undefined && requested === undefined ? undefined : { existing, requested };
 }
 

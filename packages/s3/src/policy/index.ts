@@ -15,5 +15,14 @@ export {
   tryEvaluateS3Access,
 } from './authorize.ts';
 export { MAX_BUCKET_POLICY_BYTES, validateBucketPolicy } from './bucket-policy.ts';
-export { hasExistingTagKeys, hasRequestTagKeys, isObjectTagKey, objectTagValue, type TagSource } from './object-tags.ts';
+export {
+  hasExistingTagKeys,
+  hasRequestTagKeys,
+  isObjectTagKey,
+  type ObjectTagKeys,
+  objectTagKeysOf,
+  objectTagValue,
+  readOnce,
+  type TagSource,
+} from './object-tags.ts';
 export { type S3ContextSource, type SignatureFacts, s3ContextLookup } from './request-context.ts';

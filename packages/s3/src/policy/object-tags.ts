@@ -16,10 +16,10 @@
  * The tag key in a key name. IAM reads condition key names case-insensitively, and documents the
  * tag-key part of its own tag keys the same way: `"aws:ResourceTag/TagKey1"` "matches a resource
  * tag key named either TagKey1 or tagkey1" (IAM User Guide, AWS global condition context keys).
- * S3's object tags are case-sensitive, though, and one object may carry `Env` and `env`. So: a tag
- * whose key is exactly as the policy wrote it answers alone; failing that, every tag whose key
- * equals it ignoring case answers (several values, ORed by the operator as any multivalued key's
- * are). UNCONFIRMED how S3 itself chooses between two tags that differ only in case (no capture);
+ * S3's object tags are case-sensitive, though, and one object may carry `Env` and `env`: every tag
+ * whose key equals the name ignoring case answers (several values, ORed by the operator as any
+ * multivalued key's are). Preferring the exact spelling would let a second tag differing only in
+ * case hide the first from a Deny. UNCONFIRMED how S3 itself answers two such tags (no capture);
  * for one tag per key, this is IAM's documented rule.
  */
 
@@ -57,6 +57,51 @@ const REQUEST_TAG_KEYS = 's3:requestobjecttagkeys';
 /** Tags as a request context holds them: known, or read when a policy first asks (`undefined`: none). */
 export type TagSource = readonly Tag[] | (() => readonly Tag[] | undefined);
 
+/** Which object-tag keys an action's request context has. */
+export interface ObjectTagKeys {
+  readonly existing: boolean;
+  readonly requested: boolean;
+}
+
+const NO_KEYS: ObjectTagKeys = Object.freeze({ existing: false, requested: false });
+/** By action as written (a handful of constants in practice), so each request costs one look-up. */
+const KEYS_BY_ACTION = new Map<string, ObjectTagKeys>();
+const MAX_CACHED_ACTIONS = 256;
+
+/**
+ * Which object-tag keys `action`'s request context has (`hasExistingTagKeys`, `hasRequestTagKeys`).
+ * @example objectTagKeysOf('s3:PutObjectTagging') // { existing: true, requested: true }
+ */
+export function objectTagKeysOf(action: string): ObjectTagKeys {
+  let keys = KEYS_BY_ACTION.get(action);
+  if (keys === undefined) {
+    const lower = action.toLowerCase();
+    const existing = EXISTING_TAG_ACTIONS.has(lower);
+    const requested = REQUEST_TAG_ACTIONS.has(lower);
+    keys = existing || requested ? Object.freeze({ existing, requested }) : NO_KEYS;
+    // Bounded: actions come from the operations' code, but nothing stops a caller naming others.
+    if (KEYS_BY_ACTION.size < MAX_CACHED_ACTIONS) KEYS_BY_ACTION.set(action, keys);
+  }
+  return keys;
+}
+
+/**
+ * A source read at most once, however many statements ask (a function source parses the request).
+ * @example const once = readOnce(() => parseTaggingHeader(header));
+ */
+export function readOnce(source: TagSource | undefined): TagSource | undefined {
+  if (typeof source !== 'function') return source;
+  let read = false;
+  let tags: readonly Tag[] | undefined;
+  return () => {
+    if (!read) {
+      tags = source();
+      read = true;
+    }
+    return tags;
+  };
+}
+
 /**
  * Whether `action`'s request context has `s3:ExistingObjectTag/<key>`.
  * @example hasExistingTagKeys('s3:GetObject') // true; hasExistingTagKeys('s3:PutObject') // false
@@ -86,12 +131,10 @@ export function isObjectTagKey(key: string): boolean {
  * its action has: `hasExistingTagKeys`, `hasRequestTagKeys`), or `undefined` when absent. A
  * function source is called only here, when a policy asks for one of its keys.
  * @param key - the key, lower-cased.
- * @param writtenKey - the key as the policy wrote it (its tag key is preferred with its case).
- * @example objectTagValue('s3:requestobjecttagkeys', undefined, { requested: [{ key: 'a', value: '1' }] }) // ['a']
+ * @example objectTagValue('s3:requestobjecttagkeys', { requested: [{ key: 'a', value: '1' }] }) // ['a']
  */
 export function objectTagValue(
   key: string,
-  writtenKey: string | undefined,
   tags: { readonly existing?: TagSource | undefined; readonly requested?: TagSource | undefined },
 ): readonly string[] | undefined {
   if (key === REQUEST_TAG_KEYS) {
@@ -107,9 +150,6 @@ export function objectTagValue(
   // (Object tags are public labels, compared as text: `entry` and `named` keep the constant-time
   // audit's `tag` names for authentication tags.)
   const named = key.slice(prefix.length);
-  const written = writtenKey?.slice(writtenKey.indexOf('/') + 1);
-  const exact = written === undefined ? undefined : source.find((entry) => entry.key === written);
-  if (exact !== undefined) return [exact.value];
   const values = source.filter((entry) => entry.key.toLowerCase() === named).map((entry) => entry.value);
   return values.length === 0 ? undefined : values;
 }

@@ -69,7 +69,7 @@ export interface S3ContextSource {
  */
 export function s3ContextLookup(source: S3ContextSource): ConditionLookup {
   const { signature } = source;
-  return conditionLookup(source.conditions, (key, writtenKey) => {
+  return conditionLookup(source.conditions, (key) => {
     switch (key) {
       case 's3:resourceaccount':
         return source.resourceAccount === undefined ? undefined : [source.resourceAccount];
@@ -82,7 +82,8 @@ export function s3ContextLookup(source: S3ContextSource): ConditionLookup {
       case 's3:x-amz-content-sha256':
         return signature?.contentSha256 === undefined ? undefined : [signature.contentSha256];
       default:
-        if (isObjectTagKey(key)) return source.objectTags === undefined ? undefined : objectTagValue(key, writtenKey, source.objectTags);
+        // Only `s3:` keys can be tag keys: the global `aws:` ones go straight on.
+        if (source.objectTags !== undefined && key.startsWith('s3:') && isObjectTagKey(key)) return objectTagValue(key, source.objectTags);
         return globalConditionValue(source, key);
     }
   });
