@@ -11,9 +11,7 @@
  * - `ForAllValues:` is true when every request value matches (so also for an absent key),
  *   `ForAnyValue:` when at least one does (so false for an absent key).
  *
- * Condition key names are case-insensitive (the caller looks values up by lower-cased key). The
- * key as the policy wrote it goes along, for keys whose last part names something of the
- * request's own, compared with its case (a tag key: S3's `s3:ExistingObjectTag/<key>`).
+ * Condition key names are case-insensitive (the caller looks values up by lower-cased key).
  */
 
 import { BlockList, isIP } from 'node:net';
@@ -21,12 +19,8 @@ import type { ConditionSpec } from './document.ts';
 import { compileArnPattern, globToRegExp } from './patterns.ts';
 import { parseTemplate, type ResolvedPart, resolvedToRegExp, resolvedToText } from './variables.ts';
 
-/**
- * Request values for condition keys: `undefined` (or an empty list) when the key is absent.
- * `writtenKey` is the key as the policy wrote it (absent where a caller has only the lower-cased
- * form); most lookups need only `lowerCaseKey`.
- */
-export type ConditionLookup = (lowerCaseKey: string, writtenKey?: string) => readonly string[] | undefined;
+/** Request values for condition keys: `undefined` (or an empty list) when the key is absent. */
+export type ConditionLookup = (lowerCaseKey: string) => readonly string[] | undefined;
 
 /** A compiled condition test. */
 export type CompiledCondition = (lookup: ConditionLookup) => boolean;
@@ -157,13 +151,12 @@ export function isConditionOperator(operator: string): boolean {
 export function compileCondition(spec: ConditionSpec, variables = false): CompiledCondition {
   const parts = splitOperator(spec.operator);
   if (parts === undefined) throw new TypeError(`unknown condition operator ${spec.operator}`);
-  const written = spec.key;
-  const key = written.toLowerCase();
+  const key = spec.key.toLowerCase();
   if (parts.base === 'Null') {
     const wantsAbsent = spec.values.some((v) => v.toLowerCase() === 'true');
     const wantsPresent = spec.values.some((v) => v.toLowerCase() === 'false');
     return (lookup) => {
-      const values = lookup(key, written);
+      const values = lookup(key);
       const present = values !== undefined && values.length > 0;
       return (wantsAbsent && !present) || (wantsPresent && present);
     };
@@ -190,7 +183,7 @@ export function compileCondition(spec: ConditionSpec, variables = false): Compil
       ];
       matchesAny = (value) => resolved.some((test) => test(value));
     }
-    const values = lookup(key, written);
+    const values = lookup(key);
     if (values === undefined || values.length === 0) return ifExists || set === 'all' ? true : set === 'any' ? false : negated;
     if (set === 'all') return values.every((value) => matchesAny(value) !== negated);
     if (set === 'any') return values.some((value) => matchesAny(value) !== negated);

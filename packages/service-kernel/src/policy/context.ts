@@ -86,9 +86,9 @@ export function globalConditionValue(source: GlobalContextSource, key: string): 
 export function conditionLookup(conditions: RequestConditions | undefined, builtIn: ConditionLookup): ConditionLookup {
   if (conditions === undefined) return builtIn;
   let extra: ReadonlyMap<string, readonly string[]> | undefined;
-  return (key, written) => {
+  return (key) => {
     extra ??= lowerCasedConditions(conditions);
-    return extra.get(key) ?? builtIn(key, written);
+    return extra.get(key) ?? builtIn(key);
   };
 }
 

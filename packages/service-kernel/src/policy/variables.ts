@@ -25,7 +25,7 @@ export type ResolvedPart = { readonly pattern: string } | { readonly literal: st
 type TemplatePart =
   | { readonly kind: 'text'; readonly text: string }
   | { readonly kind: 'literal'; readonly text: string }
-  | { readonly kind: 'variable'; readonly key: string; readonly written: string; readonly fallback: string | undefined };
+  | { readonly kind: 'variable'; readonly key: string; readonly fallback: string | undefined };
 
 /** A parsed template: its parts, resolved per request. */
 export interface Template {
@@ -63,7 +63,7 @@ function parseVariable(body: string): TemplatePart | undefined {
   const withDefault = /^([^,\s]+)\s*,\s*'([^']*)'$/.exec(body);
   const key = withDefault?.[1] ?? body;
   if (!/^[A-Za-z0-9-]+:[^\s,]+$/.test(key)) return undefined;
-  return { kind: 'variable', key: key.toLowerCase(), written: key, fallback: withDefault?.[2] };
+  return { kind: 'variable', key: key.toLowerCase(), fallback: withDefault?.[2] };
 }
 
 function resolveParts(parts: readonly TemplatePart[], lookup: ConditionLookup): readonly ResolvedPart[] | undefined {
@@ -72,7 +72,7 @@ function resolveParts(parts: readonly TemplatePart[], lookup: ConditionLookup): 
     if (part.kind === 'text') resolved.push({ pattern: part.text });
     else if (part.kind === 'literal') resolved.push({ literal: part.text });
     else {
-      const values = lookup(part.key, part.written);
+      const values = lookup(part.key);
       const value = values?.length === 1 ? values[0] : part.fallback;
       if (value === undefined) return undefined;
       resolved.push({ literal: value });
