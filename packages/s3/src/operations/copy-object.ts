@@ -223,6 +223,8 @@ export const copyObject: OperationDefinition<'CopyObject', CopyObjectRequest, Co
     let destinationCustomer: CustomerKey | undefined;
     try {
       const record = objectRecord(reader.info);
+      // The source pinned: a decision taken on its tags holds for the bytes copied.
+      context.confirmObjectTags(sourceBucket.name, sourceKey, record.tags);
       const destinationTags = requestTags ?? record.tags;
       // "If you're copying objects that have object tags, then your IAM identity must have
       // s3:GetObjectTagging and s3:PutObjectTagging permissions. You must have s3:GetObjectTagging
@@ -238,7 +240,8 @@ export const copyObject: OperationDefinition<'CopyObject', CopyObjectRequest, Co
         if (source.versionId === undefined) await context.authorize('s3:GetObjectTagging', sourceBucket, sourceKey, undefined, existing);
         else await context.authorize('s3:GetObjectVersionTagging', sourceBucket, sourceKey, versionConditions(source.versionId), existing);
       }
-      if (destinationTags.length > 0) await context.authorize('s3:PutObjectTagging', target, key, undefined, writtenObjectTags(requestTags ?? NO_TAGS));
+      // Its request tags are the tags written: the request's (REPLACE) or the source's (COPY).
+      if (destinationTags.length > 0) await context.authorize('s3:PutObjectTagging', target, key, undefined, writtenObjectTags(destinationTags));
       // An archived source is copied only once restored (CopyObject API reference), never here.
       checkCopyable(record.storageClass);
       checkCopySourceConditions(input, { etag: record.etag, lastModified: reader.info.lastModified }, context.now);

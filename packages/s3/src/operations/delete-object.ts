@@ -19,7 +19,7 @@ import { checkVersionId } from '../model/version-id.ts';
 import { header, query } from '../protocol/binding.ts';
 import { ownedBucket } from './shared/buckets.ts';
 import { conditionalWriteConditions } from './shared/conditions.ts';
-import { OBJECT_FIELDS, requireKey } from './shared/objects.ts';
+import { OBJECT_FIELDS, objectRecord, requireKey } from './shared/objects.ts';
 import type { OperationDefinition } from './types.ts';
 
 /** DeleteObject request. */
@@ -74,7 +74,11 @@ export const deleteObject: OperationDefinition<'DeleteObject', DeleteObjectReque
       key,
       condition.kind === 'none'
         ? undefined
-        : (current) => checkDeleteCondition(condition, current === undefined ? undefined : { etag: current.metadata[OBJECT_FIELDS.etag] ?? '' }, key),
+        : (current) => {
+            // With an ETag, s3:GetObject was decided: on the tags of the object now deleted.
+            if (current !== undefined && condition.kind === 'if-match') context.confirmObjectTags(bucket.name, key, objectRecord(current).tags);
+            return checkDeleteCondition(condition, current === undefined ? undefined : { etag: current.metadata[OBJECT_FIELDS.etag] ?? '' }, key);
+          },
     );
     return {};
   },

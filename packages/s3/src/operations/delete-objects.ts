@@ -173,6 +173,13 @@ async function deleteOne(record: BucketRecord, entry: ObjectIdentifier, context:
   await context.store.deleteObject(
     record,
     key,
-    condition.kind === 'none' ? undefined : (info) => checkDeleteCondition(condition, info === undefined ? undefined : objectRecord(info), key),
+    condition.kind === 'none'
+      ? undefined
+      : (info) => {
+          const current = info === undefined ? undefined : objectRecord(info);
+          // With an ETag, s3:GetObject was decided: on the tags of the object now deleted.
+          if (current !== undefined && condition.kind === 'if-match') context.confirmObjectTags(record.name, key, current.tags);
+          return checkDeleteCondition(condition, current, key);
+        },
   );
 }

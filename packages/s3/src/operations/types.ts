@@ -94,6 +94,15 @@ export interface S3OperationContext {
     tags?: ObjectTagFacts,
   ): Promise<void> | undefined;
   /**
+   * Confirms the decisions this request took on the tags of the object `bucket`/`key` as read for
+   * them (`authorize`'s look-up) against `tags`, those of the record the handler now serves or
+   * changes (pinned, or under the key's lock): if the object changed in between, each such
+   * decision is taken again on `tags`. Costs nothing when no decision read tags.
+   * @throws S3Error AccessDenied / AccessDeniedByPolicy when one no longer allows.
+   * @example context.confirmObjectTags(bucket.name, key, objectRecord(reader.info).tags);
+   */
+  confirmObjectTags(bucket: string, key: string, tags: readonly Tag[]): void;
+  /**
    * The decision `authorize` would take, without throwing (DeleteObjects reports each key).
    * @throws TypeError when the decision needs the object's tags and `tags.existing` was not given
    *   (a handler evaluates only objects it has read).

@@ -9,7 +9,7 @@
 import type { PipelineContext, Principal, RequestConditions } from '@strongbox/service-kernel';
 import { S3Error } from '../errors.ts';
 import { assertObjectKey } from '../model/names.ts';
-import { NO_TAGS } from '../model/tagging.ts';
+import { NO_TAGS, type Tag } from '../model/tagging.ts';
 import { versionConditions } from '../model/version-id.ts';
 import { existingObjectTags } from '../operations/shared/object-tags.ts';
 import type { AccessTarget, AtRestCrypto, ObjectTagFacts, OperationAccess, S3OperationContext, S3Settings } from '../operations/types.ts';
@@ -51,6 +51,10 @@ export class RequestContext implements S3OperationContext, PipelineContext {
   readonly #sourceIp: string | undefined;
   readonly #signature: SignatureFacts | undefined;
   #authorized = false;
+  /** The object tags read for decisions, by bucket and key: read once per request. */
+  #tagReads: Map<string, Promise<readonly Tag[]>> | undefined;
+  /** The decisions taken on tags so read, to confirm against the record the handler serves. */
+  #tagDecisions: { readonly resource: string; readonly tags: readonly Tag[]; readonly request: S3AccessRequest }[] | undefined;
   /** The bucket the operation's declared access was checked on. */
   #target: AccessTarget | undefined;
 
@@ -166,8 +170,32 @@ export class RequestContext implements S3OperationContext, PipelineContext {
   }
 
   async #authorizeWithExistingTags(request: S3AccessRequest, bucket: AccessTarget, key: string): Promise<void> {
-    const existingTags = await existingObjectTags(this.store, storageTarget(bucket), key);
-    authorizeS3Access({ ...request, existingTags });
+    const existingTags = await this.#readTags(bucket, key);
+    const decided: S3AccessRequest = { ...request, existingTags };
+    authorizeS3Access(decided);
+    (this.#tagDecisions ??= []).push({ resource: request.resource, tags: existingTags, request: decided });
+  }
+
+  #readTags(bucket: AccessTarget, key: string): Promise<readonly Tag[]> {
+    const id = `${bucket.id ?? bucket.name}\u0000${key}`;
+    this.#tagReads ??= new Map();
+    let read = this.#tagReads.get(id);
+    if (read === undefined) {
+      read = existingObjectTags(this.store, storageTarget(bucket), key);
+      this.#tagReads.set(id, read);
+    }
+    return read;
+  }
+
+  confirmObjectTags(bucket: string, key: string, tags: readonly Tag[]): void {
+    const decisions = this.#tagDecisions;
+    if (decisions === undefined) return;
+    const resource = resourceArn(bucket, key);
+    for (const decision of decisions) {
+      // The same tags: the decision stands (whatever else changed, it depended on nothing else read).
+      if (decision.resource !== resource || sameTags(decision.tags, tags)) continue;
+      authorizeS3Access({ ...decision.request, existingTags: tags });
+    }
   }
 
   missingObject(key: string): S3Error {
@@ -212,6 +240,10 @@ export class RequestContext implements S3OperationContext, PipelineContext {
     }
     return request;
   }
+}
+
+function sameTags(a: readonly Tag[], b: readonly Tag[]): boolean {
+  return a.length === b.length && a.every((entry, index) => entry.key === b[index]?.key && entry.value === b[index]?.value);
 }
 
 /** A check on the bucket itself acts on no object: it has no existing tags to read. */

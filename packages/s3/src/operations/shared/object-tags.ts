@@ -47,11 +47,20 @@ export async function withTags(
   bucket: BucketIdentity,
   key: string,
   tags: readonly Tag[],
-  context: Pick<S3OperationContext, 'missingObject'>,
+  context: Pick<S3OperationContext, 'missingObject' | 'confirmObjectTags'>,
 ): Promise<void> {
   const json = tagsJson(tags);
   try {
-    await store.updateObjectMetadata(bucket, key, (object) => replacedTags(object.metadata, json), { keepLastModified: true });
+    await store.updateObjectMetadata(
+      bucket,
+      key,
+      (object) => {
+        // Under the key's lock: a decision taken on the object's tags holds for the tags replaced.
+        context.confirmObjectTags(bucket.name, key, objectRecord(object).tags);
+        return replacedTags(object.metadata, json);
+      },
+      { keepLastModified: true },
+    );
   } catch (error) {
     // The store looks the object up under the key's lock: its NoSuchKey is the one answer for a
     // missing object (no separate look-up first, which a concurrent delete could outdate anyway).
