@@ -30,7 +30,7 @@
  * own buckets, except what a bucket policy denies: a Deny statement applies in every mode.
  */
 
-import { type ConditionLookup, evaluateSides, type Principal, type RequestConditions } from '@strongbox/service-kernel';
+import { type ConditionLookup, evaluateSides, type PolicySides, type Principal, type RequestConditions } from '@strongbox/service-kernel';
 import { S3Error } from '../errors.ts';
 import type { Tag } from '../model/tagging.ts';
 import type { S3Action } from './actions.ts';
@@ -128,26 +128,21 @@ export function tryEvaluateS3Access(request: S3AccessRequest): S3AccessDecision 
     return { allowed: false, reason: bucketOwner === undefined || caller.account === bucketOwner ? 'noIdentityPolicy' : 'noResourcePolicy' };
   }
   const conditions = typeof request.conditions === 'function' ? request.conditions() : request.conditions;
-  let needsExistingTags = false;
-  const keys = objectTagKeysOf(request.action);
-  const objectTags =
-    keys.existing || keys.requested
-      ? objectTagsOf(request, keys, () => {
-          needsExistingTags = true;
-          return undefined;
-        })
-      : undefined;
-  const lookup = s3ContextLookup({
+  // Optional members assigned, not spread in (a literal of conditional spreads is slow to build,
+  // and every request a policy applies to builds one).
+  const source: { -readonly [Name in keyof S3ContextSource]: S3ContextSource[Name] } = {
     caller,
     region: request.region,
     resourceAccount: bucketOwner,
     secureTransport: request.secureTransport,
     now: request.now,
-    ...(request.sourceIp === undefined ? {} : { sourceIp: request.sourceIp }),
-    ...(conditions === undefined ? {} : { conditions }),
-    ...(request.signature === undefined ? {} : { signature: request.signature }),
-    ...(objectTags === undefined ? {} : { objectTags }),
-  });
+  };
+  if (request.sourceIp !== undefined) source.sourceIp = request.sourceIp;
+  if (conditions !== undefined) source.conditions = conditions;
+  if (request.signature !== undefined) source.signature = request.signature;
+  const keys = objectTagKeysOf(request.action);
+  if (keys.existing || keys.requested) source.objectTags = objectTagsOf(request, keys);
+  const lookup = s3ContextLookup(source);
   const unsupported = request.unsupportedConditions;
   let testsUnsupported = false;
   // The engine looks a key up only for a statement whose action, resource and principal match
@@ -159,10 +154,15 @@ export function tryEvaluateS3Access(request: S3AccessRequest): S3AccessDecision 
           if (unsupported.keys.includes(key)) testsUnsupported = true;
           return lookup(key);
         };
-  const sides = evaluateSides(request.bucketPolicy, { caller, action: request.action, resource: request.resource, lookup: watched });
-  // A statement asked for a tag of the object: without it the verdicts may be wrong either way
-  // (an Allow that needs the tag, a Deny that it would trigger), so none of them is answered.
-  if (needsExistingTags) return undefined;
+  let sides: PolicySides;
+  try {
+    sides = evaluateSides(request.bucketPolicy, { caller, action: request.action, resource: request.resource, lookup: watched });
+  } catch (error) {
+    // A statement asked for a tag of the object: without it the verdicts may be wrong either way
+    // (an Allow that needs the tag, a Deny that it would trigger), so none of them is answered.
+    if (error === NEEDS_EXISTING_TAGS) return undefined;
+    throw error;
+  }
   if (testsUnsupported && unsupported !== undefined) throw unsupported.error();
   if (sides.explicitDeny === 'resource') return { allowed: false, reason: 'explicitDenyInResourcePolicy' };
   if (sides.explicitDeny === 'identity') return { allowed: false, reason: 'explicitDenyInIdentityPolicy' };
@@ -178,15 +178,24 @@ export function tryEvaluateS3Access(request: S3AccessRequest): S3AccessDecision 
   return { allowed: false, reason: bucketAllows ? 'noIdentityPolicy' : 'noResourcePolicy' };
 }
 
+/** Thrown by the source of existing tags not read: the decision needs them (ends the evaluation). */
+const NEEDS_EXISTING_TAGS: unique symbol = Symbol('the decision needs the object’s existing tags');
+const UNREAD = (): never => {
+  throw NEEDS_EXISTING_TAGS;
+};
+/** The sources of a read (GetObject, ...) whose tags were not read: one object for every request. */
+const UNREAD_ONLY: NonNullable<S3ContextSource['objectTags']> = Object.freeze({ existing: UNREAD });
+
 /**
  * The object-tag sources of a request's action (`object-tags.ts`): the existing tags as given, or
- * `unread` where the action has them but they were not read; the requested tags, read from the
+ * `UNREAD` where the action has them but they were not read; the requested tags, read from the
  * request once however many statements ask.
  */
-function objectTagsOf(request: S3AccessRequest, keys: ObjectTagKeys, unread: () => undefined): S3ContextSource['objectTags'] {
-  const existing = keys.existing ? (request.existingTags ?? unread) : undefined;
+function objectTagsOf(request: S3AccessRequest, keys: ObjectTagKeys): NonNullable<S3ContextSource['objectTags']> {
+  const existing = keys.existing ? (request.existingTags ?? UNREAD) : undefined;
   const requested = keys.requested ? readOnce(request.requestTags) : undefined;
-  return existing === undefined && requested === undefined ? undefined : { existing, requested };
+  if (existing === UNREAD && requested === undefined) return UNREAD_ONLY;
+  return { existing, requested };
 }
 
 /**
