@@ -26,7 +26,8 @@ const MAX_KEY_LENGTH = 128;
 const MAX_VALUE_LENGTH = 256;
 /** Letters, white space, numbers and `_ . : / = + - @`: IAM's `Tag` pattern `[\p{L}\p{Z}\p{N}_.:/=+\-@]`. */
 const TAG_TEXT = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
-const NO_TAGS: readonly Tag[] = Object.freeze([]);
+/** The empty tag set (frozen: shared by every request without tags). */
+export const NO_TAGS: readonly Tag[] = Object.freeze([]);
 
 /**
  * The tags of an `x-amz-tagging` header: `&`-separated `key=value` pairs, URL-encoded UTF-8 (`+`

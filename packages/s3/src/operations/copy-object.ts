@@ -41,7 +41,7 @@ import { etagKind, objectEtag } from '../model/etag.ts';
 import { checkUserMetadataSize } from '../model/metadata.ts';
 import { OBJECT_HEADER_MEMBERS, type ObjectHeaders, objectHeadersJson, objectHeadersOf } from '../model/object-headers.ts';
 import { checkCopyable, checkStorageClass } from '../model/storage-class.ts';
-import { parseTaggingHeader, type Tag } from '../model/tagging.ts';
+import { NO_TAGS, parseTaggingHeader, type Tag } from '../model/tagging.ts';
 import { versionConditions } from '../model/version-id.ts';
 import type { UnsupportedConditions } from '../policy/authorize.ts';
 import { header, metadataHeaders, struct, xmlPayload } from '../protocol/binding.ts';
@@ -53,6 +53,7 @@ import { ownedBucket } from './shared/buckets.ts';
 import { checksumFields, checksummedBody, storedChecksum } from './shared/checksums.ts';
 import { objectCreationConditions, writeEncryptionConditions } from './shared/conditions.ts';
 import { authorizedCopySource, type CopySourceCustomerMembers, checkCopySourceConditions, copySourceCustomerKey } from './shared/copy-source.ts';
+import { writtenObjectTags } from './shared/object-tags.ts';
 import {
   attributeFields,
   noSuchKey,
@@ -189,6 +190,9 @@ export const copyObject: OperationDefinition<'CopyObject', CopyObjectRequest, Co
       ...(input.MetadataDirective === undefined ? {} : { 's3:x-amz-metadata-directive': input.MetadataDirective }),
       ...objectCreationConditions(true),
     }),
+    // The tags a REPLACE directive sets (none for COPY: the copy keeps the source's, which the
+    // request does not name). UNCONFIRMED which of the two S3 puts there for COPY.
+    requestTags: (input) => requestedTags(input) ?? NO_TAGS,
     unsupportedConditions: conditionalCopyKeys,
   },
 
@@ -212,13 +216,15 @@ export const copyObject: OperationDefinition<'CopyObject', CopyObjectRequest, Co
     if (reader === undefined) {
       // As GetObject answers (its API reference, "Permissions"): 404 NoSuchKey only to a caller who
       // may list the source bucket; 403 AccessDenied (thrown by this check) to one who may not.
-      context.authorize('s3:ListBucket', sourceBucket);
+      await context.authorize('s3:ListBucket', sourceBucket);
       throw noSuchKey(sourceKey);
     }
     let sourceCustomer: CustomerKey | undefined;
     let destinationCustomer: CustomerKey | undefined;
     try {
       const record = objectRecord(reader.info);
+      // The source pinned: a decision taken on its tags holds for the bytes copied.
+      context.confirmObjectTags(sourceBucket.name, sourceKey, record.tags);
       const destinationTags = requestTags ?? record.tags;
       // "If you're copying objects that have object tags, then your IAM identity must have
       // s3:GetObjectTagging and s3:PutObjectTagging permissions. You must have s3:GetObjectTagging
@@ -227,12 +233,15 @@ export const copyObject: OperationDefinition<'CopyObject', CopyObjectRequest, Co
       // captures the 403s). Only for tags actually read or written: an untagged source, or REPLACE
       // without tags, needs neither (scality/cloudserver#747 adds the contexts on the same terms).
       // A source naming a version (`?versionId=null`) is read by the version's permissions, so its
-      // tags by s3:GetObjectVersionTagging (UNCONFIRMED: inferred from GetObjectTagging's).
+      // tags by s3:GetObjectVersionTagging (UNCONFIRMED: inferred from GetObjectTagging's). The
+      // source's record is read: its tags are the check's `s3:ExistingObjectTag/<key>`.
       if (requestTags === undefined && record.tags.length > 0) {
-        if (source.versionId === undefined) context.authorize('s3:GetObjectTagging', sourceBucket, sourceKey);
-        else context.authorize('s3:GetObjectVersionTagging', sourceBucket, sourceKey, versionConditions(source.versionId));
+        const existing = { existing: record.tags };
+        if (source.versionId === undefined) await context.authorize('s3:GetObjectTagging', sourceBucket, sourceKey, undefined, existing);
+        else await context.authorize('s3:GetObjectVersionTagging', sourceBucket, sourceKey, versionConditions(source.versionId), existing);
       }
-      if (destinationTags.length > 0) context.authorize('s3:PutObjectTagging', target, key);
+      // Its request tags are the tags written: the request's (REPLACE) or the source's (COPY).
+      if (destinationTags.length > 0) await context.authorize('s3:PutObjectTagging', target, key, undefined, writtenObjectTags(destinationTags));
       // An archived source is copied only once restored (CopyObject API reference), never here.
       checkCopyable(record.storageClass);
       checkCopySourceConditions(input, { etag: record.etag, lastModified: reader.info.lastModified }, context.now);

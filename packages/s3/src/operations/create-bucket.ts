@@ -60,7 +60,7 @@ export const createBucket: OperationDefinition<'CreateBucket', CreateBucketReque
     }
     context.touch(bucketArn(name));
     // s3:CreateBucket, decided by the caller's identity policy (there is no bucket policy yet).
-    context.authorizeOperation(undefined);
+    await context.authorizeOperation(undefined);
     const location = context.region === US_EAST_1 ? `/${name}` : `http://${name}.s3.amazonaws.com/`;
     const fields = newBucketFields(context.caller.account, context.region);
     for (let round = 0; round < CREATE_ROUNDS; round++) {

@@ -19,7 +19,7 @@ import { checkVersionId } from '../model/version-id.ts';
 import { header, query } from '../protocol/binding.ts';
 import { ownedBucket } from './shared/buckets.ts';
 import { conditionalWriteConditions } from './shared/conditions.ts';
-import { OBJECT_FIELDS, requireKey } from './shared/objects.ts';
+import { OBJECT_FIELDS, objectRecord, requireKey } from './shared/objects.ts';
 import type { OperationDefinition } from './types.ts';
 
 /** DeleteObject request. */
@@ -68,13 +68,17 @@ export const deleteObject: OperationDefinition<'DeleteObject', DeleteObjectReque
     // UG conditional-deletes: a delete "with an If-Match header with an ETag value" needs
     // s3:GetObject as well; otherwise 412 or 204 would tell a caller who may not read the object
     // its ETag (for most objects the MD5 of the content). `*` asks only whether it exists.
-    if (condition.kind === 'if-match') context.authorize('s3:GetObject', bucket, key);
+    if (condition.kind === 'if-match') await context.authorize('s3:GetObject', bucket, key);
     await context.store.deleteObject(
       bucket,
       key,
       condition.kind === 'none'
         ? undefined
-        : (current) => checkDeleteCondition(condition, current === undefined ? undefined : { etag: current.metadata[OBJECT_FIELDS.etag] ?? '' }, key),
+        : (current) => {
+            // With an ETag, s3:GetObject was decided: on the tags of the object now deleted.
+            if (current !== undefined && condition.kind === 'if-match') context.confirmObjectTags(bucket.name, key, objectRecord(current).tags);
+            return checkDeleteCondition(condition, current === undefined ? undefined : { etag: current.metadata[OBJECT_FIELDS.etag] ?? '' }, key);
+          },
     );
     return {};
   },

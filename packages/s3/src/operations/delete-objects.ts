@@ -159,8 +159,13 @@ async function deleteOne(record: BucketRecord, entry: ObjectIdentifier, context:
     ...(entry.ETag === undefined ? {} : conditionalWriteConditions({ IfMatch: entry.ETag })),
     ...versionConditions(entry.VersionId),
   });
-  context.authorize(versioned ? 's3:DeleteObjectVersion' : 's3:DeleteObject', record, key, entry.ETag === undefined && !versioned ? undefined : conditions);
-  if (condition.kind === 'if-match') context.authorize('s3:GetObject', record, key);
+  await context.authorize(
+    versioned ? 's3:DeleteObjectVersion' : 's3:DeleteObject',
+    record,
+    key,
+    entry.ETag === undefined && !versioned ? undefined : conditions,
+  );
+  if (condition.kind === 'if-match') await context.authorize('s3:GetObject', record, key);
   // Unlike DeleteObject's 400, an entry's unknown version id is that entry's NoSuchVersion
   // (LS-snapshot test_delete_objects, recorded against S3 on a bucket never versioned).
   if (entry.VersionId !== undefined && entry.VersionId !== NULL_VERSION_ID) throw new S3Error('NoSuchVersion');
@@ -168,6 +173,13 @@ async function deleteOne(record: BucketRecord, entry: ObjectIdentifier, context:
   await context.store.deleteObject(
     record,
     key,
-    condition.kind === 'none' ? undefined : (info) => checkDeleteCondition(condition, info === undefined ? undefined : objectRecord(info), key),
+    condition.kind === 'none'
+      ? undefined
+      : (info) => {
+          const current = info === undefined ? undefined : objectRecord(info);
+          // With an ETag, s3:GetObject was decided: on the tags of the object now deleted.
+          if (current !== undefined && condition.kind === 'if-match') context.confirmObjectTags(record.name, key, current.tags);
+          return checkDeleteCondition(condition, current, key);
+        },
   );
 }

@@ -161,8 +161,8 @@ export const getObjectAttributes: OperationDefinition<'GetObjectAttributes', Get
     // s3:GetObjectVersionAttributes; without one, s3:GetObject and s3:GetObjectAttributes.
     const versioned = input.VersionId !== undefined;
     const conditions = versioned ? versionConditions(input.VersionId) : undefined;
-    context.authorize(versioned ? 's3:GetObjectVersionAttributes' : 's3:GetObjectAttributes', bucket, key, conditions);
-    context.authorize(versioned ? 's3:GetObjectVersion' : 's3:GetObject', bucket, key, conditions);
+    await context.authorize(versioned ? 's3:GetObjectVersionAttributes' : 's3:GetObjectAttributes', bucket, key, conditions);
+    await context.authorize(versioned ? 's3:GetObjectVersion' : 's3:GetObject', bucket, key, conditions);
     const wanted = requestedAttributes(input.ObjectAttributes);
     // 400 for any version id but `null`, as GetObject answers (versity/versitygw#1638, against S3).
     checkVersionId(input.VersionId);

@@ -50,6 +50,9 @@ export const getObjectTagging: OperationDefinition<'GetObjectTagging', GetObject
     checkVersionId(input.VersionId);
     const info = await context.store.headObject(bucket, key);
     if (info === undefined) throw context.missingObject(key);
-    return { Tagging: taggingOf(objectRecord(info).tags) };
+    const { tags } = objectRecord(info);
+    // A decision taken on the object's tags holds for the tags answered.
+    context.confirmObjectTags(bucket.name, key, tags);
+    return { Tagging: taggingOf(tags) };
   },
 };

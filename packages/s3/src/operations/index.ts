@@ -89,6 +89,15 @@ export type { ListedObject } from './shared/listed-objects.ts';
 export type { SseCustomerMembers, SseResponseMembers, SseWriteMembers } from './shared/objects.ts';
 export type { Grantee } from './shared/owners.ts';
 export type { ReadMembers } from './shared/read.ts';
-export type { AccessTarget, AtRestCrypto, EventCategory, OperationAccess, OperationDefinition, S3OperationContext, S3Settings } from './types.ts';
+export type {
+  AccessTarget,
+  AtRestCrypto,
+  EventCategory,
+  ObjectTagFacts,
+  OperationAccess,
+  OperationDefinition,
+  S3OperationContext,
+  S3Settings,
+} from './types.ts';
 export type { UploadPartRequest, UploadPartResponse } from './upload-part.ts';
 export type { UploadPartCopyRequest, UploadPartCopyResponse } from './upload-part-copy.ts';

@@ -61,7 +61,7 @@ export const listBuckets: OperationDefinition<'ListBuckets', ListBucketsRequest,
   access: { action: 's3:ListAllMyBuckets', resource: 'none' },
 
   async handler(input, context) {
-    context.authorizeOperation(undefined);
+    await context.authorizeOperation(undefined);
     const account = context.caller.account;
     const prefix = input.Prefix;
     const buckets = (await context.store.listBuckets())

@@ -37,8 +37,11 @@ export const putObjectTagging: OperationDefinition<'PutObjectTagging', PutObject
     query: ['tagging'],
     request: { members: { VersionId: query('versionId'), Tagging: xmlPayload('Tagging', TAGGING_SHAPE) } },
   },
-  // With a version id (here only `null`): s3:PutObjectVersionTagging (Service Authorization Reference).
-  access: { action: 's3:PutObjectTagging', versionAction: 's3:PutObjectVersionTagging', resource: 'object' },
+  // With a version id (here only `null`): s3:PutObjectVersionTagging (Service Authorization
+  // Reference). `s3:RequestObjectTag/<key>` and `s3:RequestObjectTagKeys` from the document's tag
+  // set (checked by the handler: a set it refuses changes nothing, whatever a policy decided); the
+  // object's current tags for `s3:ExistingObjectTag/<key>`, read when a policy asks.
+  access: { action: 's3:PutObjectTagging', versionAction: 's3:PutObjectVersionTagging', resource: 'object', requestTags: (input) => tagsOf(input.Tagging) },
 
   async handler(input, context) {
     const bucket = await ownedBucket(input.Bucket, context);

@@ -24,7 +24,7 @@ import { etagKind, objectEtag } from '../model/etag.ts';
 import { checkUserMetadataSize } from '../model/metadata.ts';
 import { type ObjectHeaders, objectHeadersJson, objectHeadersOf } from '../model/object-headers.ts';
 import { checkStorageClass } from '../model/storage-class.ts';
-import { parseTaggingHeader } from '../model/tagging.ts';
+import { NO_TAGS, parseTaggingHeader } from '../model/tagging.ts';
 import { checkProposedSize } from '../model/upload-size.ts';
 import { header, metadataHeaders, streamPayload } from '../protocol/binding.ts';
 import { CHECKSUM_REQUEST, CHECKSUM_RESPONSE } from '../protocol/checksum-headers.ts';
@@ -34,6 +34,7 @@ import type { RequestBody } from './shared/body.ts';
 import { ownedBucket } from './shared/buckets.ts';
 import { checksumFields, checksummedBody, contentMd5, rememberStoredChecksum } from './shared/checksums.ts';
 import { conditionalWriteConditions, objectCreationConditions, writeEncryptionConditions } from './shared/conditions.ts';
+import { writtenObjectTags } from './shared/object-tags.ts';
 import {
   attributeFields,
   objectFields,
@@ -112,6 +113,8 @@ export const putObject: OperationDefinition<'PutObject', PutObjectRequest, PutOb
     action: 's3:PutObject',
     resource: 'object',
     conditions: (input, scope) => ({ ...writeEncryptionConditions(input, scope), ...conditionalWriteConditions(input), ...objectCreationConditions(true) }),
+    // `s3:RequestObjectTag/<key>`, `s3:RequestObjectTagKeys`: x-amz-tagging (a POST form's `tagging`).
+    requestTags: (input) => (input.Tagging === undefined ? NO_TAGS : parseTaggingHeader(input.Tagging)),
   },
 
   async handler(input, context) {
@@ -127,8 +130,9 @@ export const putObject: OperationDefinition<'PutObject', PutObjectRequest, PutOb
     // The storage class and tags, checked before the body streams.
     const tags = input.Tagging === undefined ? [] : parseTaggingHeader(input.Tagging);
     // "To successfully set the tag-set with your PutObject request, you must have the
-    // s3:PutObjectTagging" (PutObject API reference, "Permissions"), besides s3:PutObject.
-    if (tags.length > 0) context.authorize('s3:PutObjectTagging', bucket, key);
+    // s3:PutObjectTagging" (PutObject API reference, "Permissions"), besides s3:PutObject; with
+    // the request's tags, and none existing (`writtenObjectTags`).
+    if (tags.length > 0) await context.authorize('s3:PutObjectTagging', bucket, key, undefined, writtenObjectTags(tags));
     const attributes = attributeFields(input.StorageClass, tags);
     // Conditional writes (`model/conditional-write.ts`): checked now, so a refused write does not
     // stream its body, and again where the object commits, under the key's lock.

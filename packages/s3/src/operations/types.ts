@@ -12,8 +12,10 @@ import type { DsseKmsProvider, SseCProvider, SseKmsProvider, SseS3Provider } fro
 import type { S3Error } from '../errors.ts';
 import type { TokenMac } from '../model/continuation-token.ts';
 import type { Md5 } from '../model/etag.ts';
+import type { Tag } from '../model/tagging.ts';
 import type { S3Action } from '../policy/actions.ts';
 import type { S3AccessDecision, UnsupportedConditions } from '../policy/authorize.ts';
+import type { TagSource } from '../policy/object-tags.ts';
 import type { RestBinding } from '../protocol/binding.ts';
 import type { ObjectStore } from '../storage/types.ts';
 
@@ -67,19 +69,51 @@ export interface S3OperationContext {
    * Authorizes the operation's declared `access` on `bucket` (the bucket the request names, with
    * its owner and policy; `undefined` for `newBucket` and `none` access), for this request:
    * the object ARN from the request's `Key` for `object` access (checked first: KeyTooLong), the
-   * request's condition keys from `access.conditions`. Does nothing for `objects` access, whose
-   * handler checks each key with `authorize`.
-   * @throws S3Error AccessDenied / AccessDeniedByPolicy, KeyTooLong.
+   * request's condition keys from `access.conditions` and its tags from `access.requestTags`.
+   * Does nothing for `objects` access, whose handler checks each key with `authorize`.
+   *
+   * Returns a promise, to be awaited, only when the decision needs the tags of the object (see
+   * `authorize`); otherwise it has decided when it returns.
+   * @throws S3Error AccessDenied / AccessDeniedByPolicy, KeyTooLong (thrown, or the promise rejects).
    */
-  authorizeOperation(bucket: AccessTarget | undefined): void;
+  authorizeOperation(bucket: AccessTarget | undefined): Promise<void> | undefined;
   /**
-   * Authorizes `action` on `bucket` (or, with `key`, on the object), with extra condition keys:
-   * the checks an operation makes beyond its declared access (CopyObject's source).
-   * @throws S3Error AccessDenied / AccessDeniedByPolicy.
+   * Authorizes `action` on `bucket` (or, with `key`, on the object), with extra condition keys and
+   * the object-tag facts the handler knows: the checks an operation makes beyond its declared
+   * access (CopyObject's source). Returns a promise, to be awaited, only when a policy statement
+   * that applies tests `s3:ExistingObjectTag/<key>` and `tags.existing` was not given: the
+   * object's tags are then read (one metadata look-up) and the request decided with them.
+   * @throws S3Error AccessDenied / AccessDeniedByPolicy (thrown, or the promise rejects).
+   * @example await context.authorize('s3:GetObject', sourceBucket, sourceKey);
    */
-  authorize(action: S3Action, bucket: AccessTarget, key?: string, conditions?: RequestConditions | (() => RequestConditions)): void;
-  /** The decision `authorize` would take, without throwing (DeleteObjects reports each key). */
-  evaluate(action: S3Action, bucket: AccessTarget, key?: string, conditions?: RequestConditions | (() => RequestConditions)): S3AccessDecision;
+  authorize(
+    action: S3Action,
+    bucket: AccessTarget,
+    key?: string,
+    conditions?: RequestConditions | (() => RequestConditions),
+    tags?: ObjectTagFacts,
+  ): Promise<void> | undefined;
+  /**
+   * Confirms the decisions this request took on the tags of the object `bucket`/`key` as read for
+   * them (`authorize`'s look-up) against `tags`, those of the record the handler now serves or
+   * changes (pinned, or under the key's lock): if the object changed in between, each such
+   * decision is taken again on `tags`. Costs nothing when no decision read tags.
+   * @throws S3Error AccessDenied / AccessDeniedByPolicy when one no longer allows.
+   * @example context.confirmObjectTags(bucket.name, key, objectRecord(reader.info).tags);
+   */
+  confirmObjectTags(bucket: string, key: string, tags: readonly Tag[]): void;
+  /**
+   * The decision `authorize` would take, without throwing (DeleteObjects reports each key).
+   * @throws TypeError when the decision needs the object's tags and `tags.existing` was not given
+   *   (a handler evaluates only objects it has read).
+   */
+  evaluate(
+    action: S3Action,
+    bucket: AccessTarget,
+    key?: string,
+    conditions?: RequestConditions | (() => RequestConditions),
+    tags?: ObjectTagFacts,
+  ): S3AccessDecision;
   /**
    * The error for a key that does not exist in the bucket the operation authorized on: 404
    * NoSuchKey if the caller may list the bucket (`s3:ListBucket`), 403 AccessDenied if not, so
@@ -89,9 +123,22 @@ export interface S3OperationContext {
   missingObject(key: string): S3Error;
 }
 
+/**
+ * What a handler knows of the object-tag condition keys (`policy/object-tags.ts`) of one check.
+ * Each applies only to the actions that have its keys.
+ */
+export interface ObjectTagFacts {
+  /** The tags of the object acted on, when the handler has its record (empty: none). */
+  readonly existing?: readonly Tag[];
+  /** The tags the request sets on the object. */
+  readonly requested?: TagSource;
+}
+
 /** What authorization needs to know of a bucket. */
 export interface AccessTarget {
   readonly name: string;
+  /** The bucket's identity in storage (a `BucketRecord` has it): an object's tags are read there. */
+  readonly id?: string;
   /** The owning account. */
   readonly owner: string;
   /** The bucket policy text, if any. */
@@ -125,6 +172,12 @@ export interface OperationAccess<Input> {
   readonly resource: 'object' | 'bucket' | 'objects' | 'newBucket' | 'none';
   /** The request's own condition keys (`s3:x-amz-server-side-encryption`, `s3:prefix`, ...): only those it has. */
   conditions?(input: Input, scope: { readonly region: string; readonly account: string }): RequestConditions;
+  /**
+   * The tags the request sets on the object (`s3:RequestObjectTag/<key>`,
+   * `s3:RequestObjectTagKeys`): read only when a policy asks.
+   * @throws S3Error the operation's own error for tags that do not parse (InvalidTaggingHeader, MalformedXML).
+   */
+  requestTags?(input: Input): readonly Tag[];
   /**
    * Condition keys the request implies but S3 does not implement for the operation (CopyObject's
    * `s3:if-match` / `s3:if-none-match`): a policy statement testing one answers their error.

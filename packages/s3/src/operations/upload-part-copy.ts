@@ -123,6 +123,8 @@ export const uploadPartCopy: OperationDefinition<'UploadPartCopy', UploadPartCop
     let targetCustomer: { key: Uint8Array; keyMd5: string } | undefined;
     try {
       const record = objectRecord(reader.info);
+      // The source pinned: a decision taken on its tags holds for the bytes copied.
+      context.confirmObjectTags(sourceBucket.name, sourceKey, record.tags);
       // An archived source is copied only once restored (UploadPartCopy API reference), never here.
       checkCopyable(record.storageClass);
       // The source's conditions, against the version the reader pinned (as CopyObject checks them):

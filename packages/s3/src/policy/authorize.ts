@@ -19,15 +19,23 @@
  * the root user the ability to perform this action" (PutBucketPolicy API reference), so a policy
  * that denies everyone can still be repaired.
  *
+ * The object-tag keys (`object-tags.ts`): the tags a request sets are the request's own; the tags
+ * of the object it acts on (`s3:ExistingObjectTag/<key>`) cost a read of the object's record, so a
+ * request may come without them: `tryEvaluateS3Access` then answers `undefined` when, and only
+ * when, a statement that applies to the request tests one of those keys, and the caller reads the
+ * tags and asks again. A request no such policy applies to never reads them.
+ *
  * Callers with unknown access keys act as the default account's root (the kernel's SigV4
  * authenticator outside strict mode; the in-process default), so they keep full access to their
  * own buckets, except what a bucket policy denies: a Deny statement applies in every mode.
  */
 
-import { type ConditionLookup, evaluateSides, type Principal, type RequestConditions } from '@strongbox/service-kernel';
+import { type ConditionLookup, evaluateSides, type PolicySides, type Principal, type RequestConditions } from '@strongbox/service-kernel';
 import { S3Error } from '../errors.ts';
+import type { Tag } from '../model/tagging.ts';
 import type { S3Action } from './actions.ts';
-import { type SignatureFacts, s3ContextLookup } from './request-context.ts';
+import { type ObjectTagKeys, objectTagKeysOf, readOnce, type TagSource } from './object-tags.ts';
+import { type S3ContextSource, type SignatureFacts, s3ContextLookup } from './request-context.ts';
 
 /** One access question. */
 export interface S3AccessRequest {
@@ -54,6 +62,17 @@ export interface S3AccessRequest {
   readonly signature?: SignatureFacts;
   /** Condition keys S3 does not serve for this request (see `UnsupportedConditions`). */
   readonly unsupportedConditions?: UnsupportedConditions;
+  /**
+   * The tags the request sets on the object (x-amz-tagging, a PutObjectTagging document), or how
+   * to read them from the request: `s3:RequestObjectTag/<key>` and `s3:RequestObjectTagKeys`, for
+   * the actions that have them.
+   */
+  readonly requestTags?: TagSource;
+  /**
+   * The tags of the object the request acts on (empty: none, or no object), for
+   * `s3:ExistingObjectTag/<key>`; absent when not read (see `tryEvaluateS3Access`).
+   */
+  readonly existingTags?: readonly Tag[];
 }
 
 /**
@@ -82,9 +101,24 @@ const POLICY_ACTIONS: ReadonlySet<string> = new Set(['s3:getbucketpolicy', 's3:p
  * Decides an access request. Pure: the same request always gets the same decision.
  * @throws S3Error `request.unsupportedConditions.error()` when a statement that applies to the
  *   request tests one of those keys.
+ * @throws TypeError when the decision needs the object's tags and `request.existingTags` is absent
+ *   (use `tryEvaluateS3Access` for a request that may need them read).
  * @example evaluateS3Access({ caller: root, action: 's3:GetObject', resource: 'arn:aws:s3:::b/k', bucketOwner: root.account, bucketPolicy: undefined, region, secureTransport: true, now }).allowed // true
  */
 export function evaluateS3Access(request: S3AccessRequest): S3AccessDecision {
+  const decision = tryEvaluateS3Access(request);
+  if (decision === undefined) throw new TypeError(`deciding ${request.action} on ${request.resource} needs the object's existing tags`);
+  return decision;
+}
+
+/**
+ * Decides an access request, or answers `undefined` when the decision needs the tags of the object
+ * it acts on (a statement that applies tests `s3:ExistingObjectTag/<key>`) and
+ * `request.existingTags` is absent: read them and decide again with them. Pure.
+ * @throws S3Error as `evaluateS3Access`.
+ * @example tryEvaluateS3Access(request) ?? evaluateS3Access({ ...request, existingTags: await tagsOf(object) })
+ */
+export function tryEvaluateS3Access(request: S3AccessRequest): S3AccessDecision | undefined {
   const { caller, bucketOwner } = request;
   const ownerRoot = caller.type === 'Root' && bucketOwner !== undefined && caller.account === bucketOwner;
   if (ownerRoot && POLICY_ACTIONS.has(request.action.toLowerCase())) return { allowed: true, via: 'lockoutEscape' };
@@ -94,16 +128,21 @@ export function evaluateS3Access(request: S3AccessRequest): S3AccessDecision {
     return { allowed: false, reason: bucketOwner === undefined || caller.account === bucketOwner ? 'noIdentityPolicy' : 'noResourcePolicy' };
   }
   const conditions = typeof request.conditions === 'function' ? request.conditions() : request.conditions;
-  const lookup = s3ContextLookup({
+  // Optional members assigned, not spread in (a literal of conditional spreads is slow to build,
+  // and every request a policy applies to builds one).
+  const source: { -readonly [Name in keyof S3ContextSource]: S3ContextSource[Name] } = {
     caller,
     region: request.region,
     resourceAccount: bucketOwner,
     secureTransport: request.secureTransport,
     now: request.now,
-    ...(request.sourceIp === undefined ? {} : { sourceIp: request.sourceIp }),
-    ...(conditions === undefined ? {} : { conditions }),
-    ...(request.signature === undefined ? {} : { signature: request.signature }),
-  });
+  };
+  if (request.sourceIp !== undefined) source.sourceIp = request.sourceIp;
+  if (conditions !== undefined) source.conditions = conditions;
+  if (request.signature !== undefined) source.signature = request.signature;
+  const keys = objectTagKeysOf(request.action);
+  if (keys.existing || keys.requested) source.objectTags = objectTagsOf(request, keys);
+  const lookup = s3ContextLookup(source);
   const unsupported = request.unsupportedConditions;
   let testsUnsupported = false;
   // The engine looks a key up only for a statement whose action, resource and principal match
@@ -115,7 +154,15 @@ export function evaluateS3Access(request: S3AccessRequest): S3AccessDecision {
           if (unsupported.keys.includes(key)) testsUnsupported = true;
           return lookup(key);
         };
-  const sides = evaluateSides(request.bucketPolicy, { caller, action: request.action, resource: request.resource, lookup: watched });
+  let sides: PolicySides;
+  try {
+    sides = evaluateSides(request.bucketPolicy, { caller, action: request.action, resource: request.resource, lookup: watched });
+  } catch (error) {
+    // A statement asked for a tag of the object: without it the verdicts may be wrong either way
+    // (an Allow that needs the tag, a Deny that it would trigger), so none of them is answered.
+    if (error === NEEDS_EXISTING_TAGS) return undefined;
+    throw error;
+  }
   if (testsUnsupported && unsupported !== undefined) throw unsupported.error();
   if (sides.explicitDeny === 'resource') return { allowed: false, reason: 'explicitDenyInResourcePolicy' };
   if (sides.explicitDeny === 'identity') return { allowed: false, reason: 'explicitDenyInIdentityPolicy' };
@@ -129,6 +176,26 @@ export function evaluateS3Access(request: S3AccessRequest): S3AccessDecision {
   const bucketAllows = sides.resource.allowDirect || sides.resource.allowAccount;
   if (bucketAllows && identityAllows) return { allowed: true, via: 'bucketPolicy' };
   return { allowed: false, reason: bucketAllows ? 'noIdentityPolicy' : 'noResourcePolicy' };
+}
+
+/** Thrown by the source of existing tags not read: the decision needs them (ends the evaluation). */
+const NEEDS_EXISTING_TAGS: unique symbol = Symbol('the decision needs the object’s existing tags');
+const UNREAD = (): never => {
+  throw NEEDS_EXISTING_TAGS;
+};
+/** The sources of a read (GetObject, ...) whose tags were not read: one object for every request. */
+const UNREAD_ONLY: NonNullable<S3ContextSource['objectTags']> = Object.freeze({ existing: UNREAD });
+
+/**
+ * The object-tag sources of a request's action (`object-tags.ts`): the existing tags as given, or
+ * `UNREAD` where the action has them but they were not read; the requested tags, read from the
+ * request once however many statements ask.
+ */
+function objectTagsOf(request: S3AccessRequest, keys: ObjectTagKeys): NonNullable<S3ContextSource['objectTags']> {
+  const existing = keys.existing ? (request.existingTags ?? UNREAD) : undefined;
+  const requested = keys.requested ? readOnce(request.requestTags) : undefined;
+  if (existing === UNREAD && requested === undefined) return UNREAD_ONLY;
+  return { existing, requested };
 }
 
 /**

@@ -7,6 +7,9 @@
  * `aws:SecureTransport` among them. Values are computed on demand and looked up lower-cased
  * (condition key names are case-insensitive).
  *
+ * The object-tag keys (`s3:ExistingObjectTag/<key>`, `s3:RequestObjectTag/<key>`,
+ * `s3:RequestObjectTagKeys`) come from the tags the source holds (`object-tags.ts`).
+ *
  * Condition values come from the request, never from the bucket's default: a PutObject without
  * an `x-amz-server-side-encryption` header has no `s3:x-amz-server-side-encryption` value, so a
  * `Null: true` test matches it even though the bucket default encrypts it (reference §4.2,
@@ -14,6 +17,7 @@
  */
 
 import { type ConditionLookup, conditionLookup, globalConditionValue, type Principal, type RequestConditions } from '@strongbox/service-kernel';
+import { isObjectTagKey, objectTagValue, type TagSource } from './object-tags.ts';
 
 /**
  * How a request was authenticated, as S3's `s3:authType`, `s3:signatureversion`,
@@ -50,6 +54,13 @@ export interface S3ContextSource {
   readonly conditions?: RequestConditions;
   /** How the request was authenticated, when it came over the wire. */
   readonly signature?: SignatureFacts;
+  /**
+   * The tags of the object-tag keys, where the request's action has them: `existing`, the tags of
+   * the object acted on (`s3:ExistingObjectTag/<key>`); `requested`, the tags the request sets
+   * (`s3:RequestObjectTag/<key>`, `s3:RequestObjectTagKeys`). A function is called only when a
+   * policy asks for one of its keys.
+   */
+  readonly objectTags?: { readonly existing?: TagSource | undefined; readonly requested?: TagSource | undefined };
 }
 
 /**
@@ -71,6 +82,8 @@ export function s3ContextLookup(source: S3ContextSource): ConditionLookup {
       case 's3:x-amz-content-sha256':
         return signature?.contentSha256 === undefined ? undefined : [signature.contentSha256];
       default:
+        // Only `s3:` keys can be tag keys: the global `aws:` ones go straight on.
+        if (source.objectTags !== undefined && key.startsWith('s3:') && isObjectTagKey(key)) return objectTagValue(key, source.objectTags);
         return globalConditionValue(source, key);
     }
   });

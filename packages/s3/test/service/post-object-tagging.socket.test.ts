@@ -2,10 +2,10 @@
  * A POST form's `tagging` field (a Tagging document: "The specified set of tags to add to the
  * object", POST Object) and `x-amz-storage-class`, in forms made by `@aws-sdk/s3-presigned-post`'s
  * `createPresignedPost` and posted over a socket: the object keeps both; a document S3 would
- * refuse stores nothing.
+ * refuse stores nothing; the field is the request's tags for `s3:RequestObjectTag/<key>`.
  */
 
-import { GetObjectTaggingCommand, HeadObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectTaggingCommand, HeadObjectCommand, ListObjectsV2Command, PutBucketPolicyCommand, type S3Client } from '@aws-sdk/client-s3';
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import { afterEach, describe, expect, it } from 'vitest';
 import { served } from '../helpers/wire.ts';
@@ -58,5 +58,31 @@ describe('a POST form', () => {
     expect(answer.status).toBe(400);
     expect(answer.body).toContain(`<Code>${code}</Code>`);
     expect((await client.send(new ListObjectsV2Command({ Bucket: 'uploads' }))).Contents ?? []).toEqual([]);
+  });
+});
+
+describe('a POST form under a bucket policy on s3:RequestObjectTag/<key>', () => {
+  it('its tagging field is the request’s tags: project=blue passes, another value or none is 403 and stores nothing', async () => {
+    const client = await start();
+    const Policy = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Deny',
+          Principal: '*',
+          Action: 's3:PutObject',
+          Resource: 'arn:aws:s3:::uploads/*',
+          Condition: { StringNotEquals: { 's3:RequestObjectTag/project': 'blue' } },
+        },
+      ],
+    });
+    await client.send(new PutBucketPolicyCommand({ Bucket: 'uploads', Policy }));
+    expect((await post(client, 'blue', { tagging: tagging(['project', 'blue']) })).status).toBe(204);
+    for (const fields of [{ tagging: tagging(['project', 'red']) }, {}]) {
+      const answer = await post(client, 'refused', fields);
+      expect(answer.status).toBe(403);
+      expect(answer.body).toContain('<Code>AccessDenied</Code>');
+    }
+    expect(((await client.send(new ListObjectsV2Command({ Bucket: 'uploads' }))).Contents ?? []).map((object) => object.Key)).toEqual(['blue']);
   });
 });

@@ -119,7 +119,9 @@ function readBucketRecord(info: BucketInfo): BucketRecord {
  */
 export async function ownedBucket(name: unknown, context: S3OperationContext): Promise<BucketRecord> {
   const bucket = await bucketNamed(name, context);
-  context.authorizeOperation(bucket);
+  // A promise only when a policy needs the object's tags read first (`authorizeOperation`).
+  const reading = context.authorizeOperation(bucket);
+  if (reading !== undefined) await reading;
   return bucket;
 }
 

@@ -59,8 +59,9 @@ export async function authorizedCopySource(source: CopySource, context: S3Operat
   const bucket = await bucketNamed(source.bucket, context);
   const key = requireKey(source.key);
   const { versionId } = source;
-  if (versionId === undefined) context.authorize('s3:GetObject', bucket, key);
-  else context.authorize('s3:GetObjectVersion', bucket, key, versionConditions(versionId));
+  // The source's tags are read only if a policy tests `s3:ExistingObjectTag/<key>`.
+  if (versionId === undefined) await context.authorize('s3:GetObject', bucket, key);
+  else await context.authorize('s3:GetObjectVersion', bucket, key, versionConditions(versionId));
   if (versionId !== undefined && versionId !== '' && versionId !== NULL_VERSION_ID && context.operation === 'CopyObject') {
     throw new S3Error('CopySourceInvalidVersionId');
   }

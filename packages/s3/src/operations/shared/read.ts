@@ -122,6 +122,8 @@ export async function resolveRead(
   const info = 'reader' in source ? source.reader.info : await context.store.headObject(source.bucket, key);
   if (info === undefined) throw context.missingObject(key);
   const record = objectRecord(info);
+  // A decision taken on this object's tags holds for the record served (review4 B1).
+  context.confirmObjectTags(String(input.Bucket), key, record.tags);
   const customer = checkReadEncryption(sseRequestOf(input), record.mode, 'get', context.secureTransport, context.crypto.md5);
   const partNumber = input.PartNumber === undefined ? undefined : String(input.PartNumber);
   try {
@@ -263,8 +265,9 @@ export function tagCountReadable(
   versionId?: string,
 ): boolean {
   if (record.tags.length === 0) return false;
-  if (versionId === undefined) return context.evaluate('s3:GetObjectTagging', access, key).allowed;
-  return context.evaluate('s3:GetObjectVersionTagging', access, key, versionConditions(versionId)).allowed;
+  const tags = { existing: record.tags };
+  if (versionId === undefined) return context.evaluate('s3:GetObjectTagging', access, key, undefined, tags).allowed;
+  return context.evaluate('s3:GetObjectVersionTagging', access, key, versionConditions(versionId), tags).allowed;
 }
 
 /**
