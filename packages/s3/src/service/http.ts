@@ -86,10 +86,12 @@ async function serve(s3: S3, request: StreamingRequest, baseHosts: readonly stri
     if (isPostObject(head, address) || routesToPostObject(head, address)) return await servePostObject(s3, request, address, ids, options);
     if (head.headers['authorization'] !== undefined && head.headers['x-amz-content-sha256'] === undefined) throw new S3Error('MissingContentSha256');
     // The authenticator reads the head only (payloadMode 's3'); the body streams on to the operation.
-    // Awaited only when it answers with a promise (a signature computed): an unsigned request or an
-    // unverifiable key is answered at once.
+    // Awaited only when it answers with a thenable (a signature computed): an unsigned request or an
+    // unverifiable key is answered at once. Any thenable, not only this realm's Promise: an
+    // authenticator given by the caller may answer with another realm's promise or a PromiseLike,
+    // whose refusal must still be the answer.
     const authenticated = options.authenticate === undefined ? undefined : options.authenticate(headOnly(head));
-    const identity = authenticated instanceof Promise ? await authenticated : authenticated;
+    const identity = isThenable(authenticated) ? await authenticated : authenticated;
     // Read after authentication (the signature covers them when the key is known): SSE headers a
     // presigned URL carries as query parameters.
     const headers = hoistedHeaders(head);
@@ -171,4 +173,9 @@ function newIds(): ResponseIds {
     requestId: idPool.toString('hex', start, start + 8).toUpperCase(),
     hostId: idPool.toString('base64', start + 8, start + ID_BYTES),
   };
+}
+
+/** Whether `value` is a thenable (a promise of any realm, or a PromiseLike), as `await` treats it. */
+function isThenable<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
+  return typeof (value as { then?: unknown } | null | undefined)?.then === 'function';
 }
