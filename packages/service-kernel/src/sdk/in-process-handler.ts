@@ -152,12 +152,19 @@ function pathOf(request: SdkRequest): string {
 const ENCODED = new Map<string, string>();
 /** Texts remembered before the memo starts again (a client sending endless distinct values cannot grow it). */
 const ENCODED_LIMIT = 512;
+/**
+ * The longest text remembered: names and short values (`x-id`, `PutObject`, `uploads`) repeat;
+ * upload ids, continuation tokens and long prefixes rarely do, and would only churn the memo and
+ * keep long strings alive.
+ */
+const ENCODED_MAX_LENGTH = 64;
 
 /**
  * `encodeURIComponent`, remembered for texts seen before.
  * @throws URIError for text with a lone surrogate, as `encodeURIComponent` does.
  */
 function uriEncoded(text: string): string {
+  if (text.length > ENCODED_MAX_LENGTH) return encodeURIComponent(text);
   let encoded = ENCODED.get(text);
   if (encoded === undefined) {
     encoded = encodeURIComponent(text);
