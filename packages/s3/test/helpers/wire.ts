@@ -9,7 +9,7 @@ import { type AddressInfo, connect } from 'node:net';
 import { CreateBucketCommand, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import {
   createPostPolicyVerifier,
-  createSigV4Authenticator,
+  createSigV4Identifier,
   InProcessHandler,
   NO_USERS,
   type StreamingHandler,
@@ -43,7 +43,8 @@ export function wireEngine(options: WireOptions = {}): WireEngine {
   const s3 = new S3({ account: ACCOUNT, region: REGION, ...options.engine });
   const strict = options.strict ?? false;
   const users = strict ? withDefaultUser(options.users ?? NO_USERS, ACCOUNT, REGION) : (options.users ?? NO_USERS);
-  const authenticate = createSigV4Authenticator({ users, strict, account: ACCOUNT, region: REGION, service: 's3', payloadMode: 's3' });
+  // What `strongbox serve` gives the S3 edge (endpoint.ts): answers at once when no signature is computed.
+  const authenticate = createSigV4Identifier({ users, strict, account: ACCOUNT, region: REGION, service: 's3', payloadMode: 's3' });
   const verifyPostPolicy = createPostPolicyVerifier({ users, strict, account: ACCOUNT, service: 's3' });
   const handler = createS3Handler(s3, { authenticate, verifyPostPolicy, ...options.http });
   return { s3, handler, close: () => s3.close() };
