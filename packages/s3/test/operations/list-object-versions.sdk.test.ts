@@ -277,7 +277,7 @@ describe('ListObjectVersions refusals S3 makes, in its order (captured against S
   });
 
   // Which refusal wins when two are sent: S3 checks the markers before encoding-type (and a
-  // negative max-keys: max-keys-texts.review2.sdk.test.ts).
+  // negative max-keys: max-keys-refusals.sdk.test.ts).
   it.each([
     ['versions&encoding-type=bogus&version-id-marker=x', 'A version-id marker cannot be specified without a key marker.', argued('version-id-marker', 'x')],
     ['versions&key-marker=a.txt&version-id-marker=garbage&encoding-type=bogus', 'Invalid version id specified', argued('version-id-marker', 'garbage')],

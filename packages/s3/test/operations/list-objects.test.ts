@@ -168,7 +168,7 @@ describe.each(BACKENDS)('ListObjects on the $name store', (backend) => {
   // integer or within integer range" (max-keys, abc), and ListObjectsV2's `max-keys=-1` names
   // maxKeys with the value -1; the negative text "Argument maxKeys must be an integer between 0
   // and 2147483647" as jchristn/S3Server 8.0.0 recorded it from S3 for ListObjects (and MinIO
-  // answers). ListObjectVersions words a negative one differently (max-keys-texts.review2.sdk.test.ts).
+  // answers). ListObjectVersions words a negative one differently (max-keys-refusals.sdk.test.ts).
   it('refuses a max-keys above 2147483647 and takes 2147483647 (a page of 1000)', async () => {
     const error = await catchS3Async(() => s3.listObjects({ Bucket: 'list', MaxKeys: 2147483648 }));
     expect([error.status, error.code]).toEqual([400, 'InvalidArgument']);

@@ -1,5 +1,5 @@
 /**
- * review6: the tag read for a decision and the record a handler serves or changes are tied for
+ * The tag read for a decision and the record a handler serves or changes are tied for
  * every handler that confirms (review4 B1's fix), not only GetObject: an overwrite right after
  * authorization's tag read (deterministic, a store proxy) turns a public object secret, and the
  * tag-based Deny still refuses.
@@ -80,7 +80,7 @@ async function run(
   }
 }
 
-describe('review6: every confirming handler refuses the secret object swapped in after the tag read', () => {
+describe('every confirming handler refuses the secret object swapped in after the tag read', () => {
   it('HeadObject', async () => {
     expect((await run('s3:GetObject', (c) => c.send(new HeadObjectCommand({ Bucket: 'data', Key: 'doc' })))).refused).toBe(true);
   });

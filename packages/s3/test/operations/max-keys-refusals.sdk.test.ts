@@ -1,5 +1,5 @@
 /**
- * review2's tests of ListObjectVersions' `max-keys` refusals (REVIEW2 M3).
+ * The listings' `max-keys` refusals, as S3 words and orders them.
  *
  * Captured against S3 (us-east-1, 2026-09-29, a third-party emulator's table of S3's answers):
  * `max-keys=abc` is refused before the bucket, the markers' shape next, and a negative max-keys

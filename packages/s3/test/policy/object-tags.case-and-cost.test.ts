@@ -1,5 +1,5 @@
 /**
- * review4: failing tests for the object-tag condition keys on the policy engine (branch tagcond).
+ * The object-tag condition keys on the policy engine, pinned where a first implementation went wrong (review4):
  *
  * 1. "A tag spelled exactly as the policy spells it answers alone" makes a Deny fail open: an
  *    object tagged both `Classification=public` and `classification=secret` escapes a Deny on

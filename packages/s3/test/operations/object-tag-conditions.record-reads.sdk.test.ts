@@ -1,5 +1,5 @@
 /**
- * review4: failing tests for the object-tag condition keys (branch tagcond).
+ * The object-tag condition keys, pinned where a first implementation went wrong (review4):
  *
  * 1. TOCTOU: the tags a Deny on `s3:ExistingObjectTag/<key>` reads (a headObject at authorization)
  *    and the object GetObject then serves (its own read) are two reads of the store: an overwrite
