@@ -37,16 +37,14 @@
  */
 
 import { S3Error } from '../errors.ts';
-import type { ChecksumAlgorithm, ChecksumType } from '../model/checksum.ts';
 import { checkEncodingType, pageSize, urlEncodeKey } from '../model/listing.ts';
 import { checkVersionId, NULL_VERSION_ID } from '../model/version-id.ts';
 import { flattened, int32, query, struct } from '../protocol/binding.ts';
 import type { ListPage } from '../storage/types.ts';
-import { canonicalUserId } from './list-buckets.ts';
 import { ownedBucket } from './shared/buckets.ts';
-import { storedChecksum } from './shared/checksums.ts';
 import { listConditions } from './shared/conditions.ts';
-import { objectRecord } from './shared/objects.ts';
+import { type ListedObject, listedObjects, listedPrefixes, listingPage } from './shared/listed-objects.ts';
+import { ownerOf } from './shared/owners.ts';
 import type { OperationDefinition } from './types.ts';
 
 /** ListObjectVersions request. */
@@ -64,20 +62,10 @@ export interface ListObjectVersionsRequest {
   EncodingType?: string;
 }
 
-/** One listed version: every object's only one, `null`. */
-export interface ListedVersion {
-  Key: string;
+/** One listed version: every object's only one, `null`, listed as ListObjects lists it (with its owner). */
+export interface ListedVersion extends ListedObject {
   VersionId: string;
   IsLatest: boolean;
-  LastModified: Date;
-  /** Quoted, as S3 sends it. */
-  ETag: string;
-  ChecksumAlgorithm?: ChecksumAlgorithm[];
-  ChecksumType?: ChecksumType;
-  /** Plaintext bytes. */
-  Size: number;
-  Owner: { ID: string };
-  StorageClass: string;
 }
 
 /** ListObjectVersions response. */
@@ -171,27 +159,11 @@ export const listObjectVersions: OperationDefinition<'ListObjectVersions', ListO
     const delimiter = input.Delimiter === '' ? undefined : input.Delimiter;
     // ListObjectsV2's page from the same listing: the key marker is its StartAfter, with the same
     // roll-up (a common prefix at or before the marker is not listed again).
-    const page: ListPage =
-      maxKeys === 0
-        ? { objects: [], commonPrefixes: [], isTruncated: false }
-        : await context.store.listObjects(bucket, { prefix, delimiter, startAfter, maxKeys });
+    const page = await listingPage(context, bucket, { prefix, delimiter, startAfter, maxKeys });
     const text = (value: string): string => (encode ? urlEncodeKey(value) : value);
-    const owner = { ID: canonicalUserId(bucket.owner) };
-    const versions = page.objects.map((info): ListedVersion => {
-      const record = objectRecord(info);
-      const checksum = storedChecksum(info.metadata);
-      return {
-        Key: text(info.key),
-        VersionId: NULL_VERSION_ID,
-        IsLatest: true,
-        LastModified: new Date(info.lastModified),
-        ETag: record.etag,
-        ...(checksum === undefined ? {} : { ChecksumAlgorithm: [checksum.algorithm], ChecksumType: checksum.type }),
-        Size: record.size,
-        Owner: owner,
-        StorageClass: record.storageClass,
-      };
-    });
+    const versions = listedObjects(page, text, ownerOf(bucket.owner)).map(
+      (listed): ListedVersion => ({ ...listed, VersionId: NULL_VERSION_ID, IsLatest: true }),
+    );
     return {
       Name: bucket.name,
       Prefix: text(prefix),
@@ -203,7 +175,7 @@ export const listObjectVersions: OperationDefinition<'ListObjectVersions', ListO
       IsTruncated: page.isTruncated,
       ...(encode ? { EncodingType: 'url' as const } : {}),
       ...(versions.length === 0 ? {} : { Versions: versions }),
-      ...(page.commonPrefixes.length === 0 ? {} : { CommonPrefixes: page.commonPrefixes.map((common) => ({ Prefix: text(common) })) }),
+      ...(page.commonPrefixes.length === 0 ? {} : { CommonPrefixes: listedPrefixes(page, text) }),
     };
   },
 };

@@ -1,6 +1,6 @@
 /**
  * @module
- * What ListObjects and ListObjectsV2 share around the one listing model (`storage/listing.ts`):
+ * What ListObjects, ListObjectsV2 and ListObjectVersions share around the one listing model (`storage/listing.ts`):
  * the page itself (`MaxKeys` 0 an empty page that is not truncated, ceph s3-tests
  * `test_bucket_list_maxkeys_zero` and `test_bucket_listv2_maxkeys_zero`), and each listed object
  * as both versions answer it (model `Object`): key, `LastModified`, the quoted ETag, the stored
