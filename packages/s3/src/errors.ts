@@ -76,6 +76,9 @@ export type S3ErrorReason =
   | 'InvalidCopySourceRange'
   | 'CopySourceRangeOutOfBounds'
   | 'InvalidListArgument'
+  | 'InvalidMaxUploads'
+  | 'InvalidMaxParts'
+  | 'InvalidPartNumberMarker'
   | 'BadDigest'
   | 'InvalidContinuationToken'
   | 'AccessDenied'
@@ -425,12 +428,36 @@ export const S3_ERRORS: Readonly<Record<S3ErrorReason, S3WireError>> = Object.fr
     status: 400,
     message: (d) => `Range specified is not valid for source object of size: ${d.value ?? ''}`,
   },
-  // UNCONFIRMED: no capture; S3's wording for ListParts' and ListMultipartUploads' integer
-  // arguments out of range (`value` the argument's name; ArgumentName/ArgumentValue as fields).
+  // ListParts' and ListMultipartUploads' integer arguments below zero (`value` the argument's name;
+  // ArgumentName and ArgumentValue, the value as parsed, as fields). `max-parts` and
+  // `part-number-marker`: getmoto/moto#4624 ("All affected tests are verified against AWS",
+  // `test_multipart_list_parts_invalid_argument`, -42). `max-uploads`: measured against S3 by
+  // brekkylab/backlot (#176, #192, 2026-09-11: after the bucket and encoding-type, `-01` named `-1`).
   InvalidListArgument: {
     code: 'InvalidArgument',
     status: 400,
     message: (d) => `Argument ${d.value ?? ''} must be an integer between 0 and 2147483647`,
+  },
+  // The same arguments when not a 32-bit integer at all (a word, a space, past the 32-bit range),
+  // refused before the bucket with the value as sent. `max-uploads`: captured against S3
+  // (us-east-1, 2026-09-29, backlot's table: `?uploads&max-uploads=abc&versionId=x`, ArgumentValue
+  // `abc`) and versity/versitygw#1794 (S3's answer to 2157483647).
+  InvalidMaxUploads: {
+    code: 'InvalidArgument',
+    status: 400,
+    message: 'Provided max-uploads not an integer or within integer range',
+    argumentName: 'max-uploads',
+  },
+  // Same capture: `?uploadId=x&max-parts=abc` at a bucket that does not exist is 400 naming
+  // `max-parts` with `abc`; the text for 2147483689 as getmoto/moto#4624 (verified against AWS).
+  InvalidMaxParts: { code: 'InvalidArgument', status: 400, message: 'Provided max-parts not an integer or within integer range', argumentName: 'max-parts' },
+  // Same capture: `?uploadId=x&part-number-marker=abc` naming `part-number-marker` with `abc`, for
+  // an upload that does not exist; the text as getmoto/moto#4624 (verified against AWS).
+  InvalidPartNumberMarker: {
+    code: 'InvalidArgument',
+    status: 400,
+    message: 'Provided part-number-marker not an integer or within integer range',
+    argumentName: 'part-number-marker',
   },
   BadDigest: { code: 'BadDigest', status: 400, message: 'The Content-MD5 you specified did not match what we received.' },
   InvalidContinuationToken: {

@@ -15,6 +15,7 @@ export * from './copy-source.ts';
 export * from './customer-key.ts';
 export * from './encryption.ts';
 export * from './etag.ts';
+export * from './int32.ts';
 export * from './kms-key-id.ts';
 export * from './listing.ts';
 export * from './metadata.ts';

@@ -12,9 +12,10 @@
  * - the listings' integer arguments (`max-parts`, `max-uploads`, `part-number-marker`).
  */
 
-import { S3Error } from '../errors.ts';
+import { S3Error, type S3ErrorReason } from '../errors.ts';
 import { CHECKSUM_ALGORITHMS, type UploadChecksum } from './checksum.ts';
 import type { ChecksumValues } from './checksum-multipart.ts';
+import { parseInt32 } from './int32.ts';
 import { MAX_PART_NUMBER } from './range.ts';
 
 /** Every part but the last must hold at least this many bytes (5 MiB). */
@@ -178,35 +179,52 @@ export function parseCopySourceRange(value: string | undefined, size: number): {
   return { first, last };
 }
 
+/** The listings' integer arguments, each refused with its own error when it is no integer. */
+export type ListArgument = 'max-parts' | 'max-uploads' | 'part-number-marker';
+
+/** Each argument's refusal when it is not a 32-bit integer (`S3_ERRORS`). */
+const NOT_AN_INTEGER: Readonly<Record<ListArgument, S3ErrorReason>> = Object.freeze({
+  'max-parts': 'InvalidMaxParts',
+  'max-uploads': 'InvalidMaxUploads',
+  'part-number-marker': 'InvalidPartNumberMarker',
+});
+
 /**
- * A listing's page size (`max-parts`, `max-uploads`): 1000 when absent, at most 1000.
+ * A listing's page size (`max-parts`, `max-uploads`): 1000 when absent or empty, at most 1000.
  *
- * @throws S3Error InvalidListArgument for a negative or fractional value.
+ * @throws S3Error InvalidMaxParts / InvalidMaxUploads for a value that is not a 32-bit integer;
+ *   InvalidListArgument for a negative one.
  * @example
  * ```ts
  * import { listPageSize } from '@strongbox/s3';
  * listPageSize(undefined, 'max-parts'); // 1000
  * ```
  */
-export function listPageSize(value: number | undefined, argument: 'max-parts' | 'max-uploads'): number {
-  if (value === undefined) return MAX_LIST_ENTRIES;
+export function listPageSize(value: number | string | undefined, argument: 'max-parts' | 'max-uploads'): number {
+  if (value === undefined || value === '') return MAX_LIST_ENTRIES;
   return Math.min(listInteger(value, argument), MAX_LIST_ENTRIES);
 }
 
 /**
- * A non-negative integer argument of a listing (`part-number-marker`, …).
- * @throws S3Error InvalidListArgument.
- * @example listInteger(5, 'part-number-marker') // 5
+ * A non-negative integer argument of a listing, read as S3 reads it (`parseInt32`): a value that is
+ * no 32-bit integer is refused with the argument's own error and the value as sent, before a
+ * negative one, which S3 words "Argument … must be an integer between 0 and 2147483647" with the
+ * value as parsed (`S3_ERRORS` cites the captures).
+ * @throws S3Error InvalidMaxParts, InvalidMaxUploads or InvalidPartNumberMarker (not an
+ *   integer); InvalidListArgument (negative).
+ * @example listInteger('5', 'part-number-marker') // 5
  */
-export function listInteger(value: number, argument: string): number {
-  if (!Number.isSafeInteger(value) || value < 0 || value > 2_147_483_647) {
+export function listInteger(value: number | string, argument: ListArgument): number {
+  const number = parseInt32(typeof value === 'number' ? String(value) : value);
+  if (number === undefined) throw new S3Error(NOT_AN_INTEGER[argument], { fields: [['ArgumentValue', String(value)]] });
+  if (number < 0) {
     throw new S3Error('InvalidListArgument', {
       detail: { value: argument },
       fields: [
         ['ArgumentName', argument],
-        ['ArgumentValue', String(value)],
+        ['ArgumentValue', String(number)],
       ],
     });
   }
-  return value;
+  return number;
 }

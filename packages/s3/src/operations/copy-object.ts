@@ -54,16 +54,7 @@ import { checksumFields, checksummedBody, storedChecksum } from './shared/checks
 import { objectCreationConditions, writeEncryptionConditions } from './shared/conditions.ts';
 import { authorizedCopySource, type CopySourceCustomerMembers, checkCopySourceConditions, copySourceCustomerKey } from './shared/copy-source.ts';
 import { writtenObjectTags } from './shared/object-tags.ts';
-import {
-  attributeFields,
-  noSuchKey,
-  objectFields,
-  objectRecord,
-  requireKey,
-  type SseResponseMembers,
-  type SseWriteMembers,
-  writeGuard,
-} from './shared/objects.ts';
+import { attributeFields, objectFields, objectRecord, requireKey, type SseResponseMembers, type SseWriteMembers, writeGuard } from './shared/objects.ts';
 import { readKeys } from './shared/read.ts';
 import { responseEncryption } from './shared/response.ts';
 import { decideObjectEncryption, writeKeys } from './shared/write.ts';
@@ -213,12 +204,9 @@ export const copyObject: OperationDefinition<'CopyObject', CopyObjectRequest, Co
     // The reader pins the source's bytes: a concurrent overwrite, or this copy itself when it
     // targets its own source, does not change what is read.
     const reader = await context.store.openObject(sourceBucket, sourceKey);
-    if (reader === undefined) {
-      // As GetObject answers (its API reference, "Permissions"): 404 NoSuchKey only to a caller who
-      // may list the source bucket; 403 AccessDenied (thrown by this check) to one who may not.
-      await context.authorize('s3:ListBucket', sourceBucket);
-      throw noSuchKey(sourceKey);
-    }
+    // As GetObject answers (its API reference, "Permissions"): 404 NoSuchKey only to a caller who
+    // may list the source bucket; 403 AccessDenied to one who may not.
+    if (reader === undefined) throw context.missingObject(sourceKey, sourceBucket);
     let sourceCustomer: CustomerKey | undefined;
     let destinationCustomer: CustomerKey | undefined;
     try {

@@ -13,7 +13,7 @@
 import type { ChecksumAlgorithm, ChecksumType } from '../model/checksum.ts';
 import { checkEncodingType, urlEncodeKey } from '../model/listing.ts';
 import { listPageSize } from '../model/multipart.ts';
-import { flattened, query, struct } from '../protocol/binding.ts';
+import { flattened, int32, query, struct } from '../protocol/binding.ts';
 import type { UploadListPage } from '../storage/types.ts';
 import { ownedBucket } from './shared/buckets.ts';
 import { uploadRecord } from './shared/multipart.ts';
@@ -82,7 +82,8 @@ export const listMultipartUploads: OperationDefinition<'ListMultipartUploads', L
         Delimiter: query('delimiter'),
         KeyMarker: query('key-marker'),
         UploadIdMarker: query('upload-id-marker'),
-        MaxUploads: query('max-uploads', 'integer'),
+        // Refused when not a 32-bit integer before the bucket is looked up (`S3_ERRORS`).
+        MaxUploads: query('max-uploads', int32('InvalidMaxUploads')),
         EncodingType: query('encoding-type'),
       },
     },

@@ -25,7 +25,7 @@
 
 import { type ChecksumAlgorithm, type ChecksumType, checksumMember } from '../model/checksum.ts';
 import { listInteger, listPageSize } from '../model/multipart.ts';
-import { flattened, query, struct } from '../protocol/binding.ts';
+import { flattened, int32, query, struct } from '../protocol/binding.ts';
 import { CHECKSUM_XML_MEMBERS } from '../protocol/checksum-headers.ts';
 import { SSE_C_REQUEST } from '../protocol/sse-headers.ts';
 import type { PartListPage } from '../storage/types.ts';
@@ -92,7 +92,13 @@ export const listParts: OperationDefinition<'ListParts', ListPartsRequest, ListP
     path: 'object',
     query: ['uploadId'],
     request: {
-      members: { UploadId: query('uploadId'), MaxParts: query('max-parts', 'integer'), PartNumberMarker: query('part-number-marker'), ...SSE_C_REQUEST },
+      members: {
+        UploadId: query('uploadId'),
+        // Refused when not a 32-bit integer before the bucket is looked up (`S3_ERRORS`).
+        MaxParts: query('max-parts', int32('InvalidMaxParts')),
+        PartNumberMarker: query('part-number-marker', int32('InvalidPartNumberMarker')),
+        ...SSE_C_REQUEST,
+      },
     },
     response: {
       xml: {
@@ -168,8 +174,7 @@ export const listParts: OperationDefinition<'ListParts', ListPartsRequest, ListP
   },
 };
 
+/** The exclusive marker: 0 when absent or empty (as S3 serves `part-number-marker=`, LS-snapshot). */
 function partNumberMarker(value: string | number | undefined): number {
-  if (value === undefined || value === '') return 0;
-  const number = typeof value === 'number' ? value : /^\d{1,10}$/.test(value) ? Number(value) : Number.NaN;
-  return listInteger(number, 'part-number-marker');
+  return value === undefined || value === '' ? 0 : listInteger(value, 'part-number-marker');
 }

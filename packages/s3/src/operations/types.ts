@@ -115,12 +115,13 @@ export interface S3OperationContext {
     tags?: ObjectTagFacts,
   ): S3AccessDecision;
   /**
-   * The error for a key that does not exist in the bucket the operation authorized on: 404
-   * NoSuchKey if the caller may list the bucket (`s3:ListBucket`), 403 AccessDenied if not, so
-   * that a caller who cannot list cannot learn which keys exist (GetObject and HeadObject API
-   * reference, "Permissions").
+   * The error for a key that does not exist in `bucket` (default: the bucket the operation
+   * authorized on; a copy's source bucket for CopyObject and UploadPartCopy): 404 NoSuchKey if the
+   * caller may list the bucket (`s3:ListBucket`), 403 AccessDenied if not, so that a caller who
+   * cannot list cannot learn which keys exist (GetObject and HeadObject API reference,
+   * "Permissions").
    */
-  missingObject(key: string): S3Error;
+  missingObject(key: string, bucket?: AccessTarget): S3Error;
 }
 
 /**

@@ -30,7 +30,7 @@ import { checksummedBody } from './shared/checksums.ts';
 import { objectCreationConditions, writeEncryptionConditions } from './shared/conditions.ts';
 import { authorizedCopySource, type CopySourceCustomerMembers, checkCopySourceConditions, copySourceCustomerKey } from './shared/copy-source.ts';
 import { findUpload, partCustomerKey, sealPart } from './shared/multipart.ts';
-import { noSuchKey, objectRecord, requireKey, type SseCustomerMembers, type SseResponseMembers } from './shared/objects.ts';
+import { objectRecord, requireKey, type SseCustomerMembers, type SseResponseMembers } from './shared/objects.ts';
 import { readKeys } from './shared/read.ts';
 import { responseEncryption } from './shared/response.ts';
 import type { OperationDefinition } from './types.ts';
@@ -118,7 +118,9 @@ export const uploadPartCopy: OperationDefinition<'UploadPartCopy', UploadPartCop
     const source = parseCopySource(input.CopySource);
     const { bucket: sourceBucket, key: sourceKey } = await authorizedCopySource(source, context);
     const reader = await context.store.openObject(sourceBucket, sourceKey);
-    if (reader === undefined) throw noSuchKey(sourceKey);
+    // As CopyObject and GetObject answer: 404 NoSuchKey only to a caller who may list the source
+    // bucket (s3:ListBucket), 403 AccessDenied to one who may not.
+    if (reader === undefined) throw context.missingObject(sourceKey, sourceBucket);
     let sourceCustomerKey: Uint8Array | undefined;
     let targetCustomer: { key: Uint8Array; keyMd5: string } | undefined;
     try {

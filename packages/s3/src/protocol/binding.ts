@@ -25,10 +25,12 @@ import type { S3ErrorReason } from '../errors.ts';
 export type ScalarType = 'string' | 'integer' | 'boolean' | 'timestamp' | 'list' | Int32Type;
 
 /**
- * A signed 32-bit integer, as S3 reads the listings' `max-keys` (a Java `int`): optional `-`, then
- * digits, within -2147483648..2147483647. Anything else is refused with `malformed`, carrying the
- * value as sent as `ArgumentValue` (its `ArgumentName` is the error's own). A negative value is
- * left to the operation, which S3 refuses later and per operation.
+ * A signed 32-bit integer, as S3 reads the listings' `max-keys`, `max-uploads`, `max-parts` and
+ * `part-number-marker` (a Java `int`, `parseInt32`): optional `-`, then digits, within
+ * -2147483648..2147483647, nothing around them. Anything else is refused with `malformed`,
+ * carrying the value as sent as `ArgumentValue` (its `ArgumentName` is the error's own); an empty
+ * value is absent. A negative value is left to the operation, which S3 refuses later and per
+ * operation.
  */
 export interface Int32Type {
   readonly kind: 'int32';

@@ -8,6 +8,7 @@
 
 import type { BodyStream, StreamingResponse } from '@strongbox/service-kernel';
 import { S3Error } from '../errors.ts';
+import { parseInt32 } from '../model/int32.ts';
 import type { Int32Type, MemberBinding, RestBinding, ScalarType } from './binding.ts';
 import { mailSafeMetadataValue } from './metadata-encoding.ts';
 import { parseXml, writeRootText, writeXml } from './xml.ts';
@@ -120,7 +121,10 @@ function decodePlanned(plan: DecodePlan, request: WireRequest, input: Record<str
   for (let index = 0; index < query.length; index++) {
     const [member, location] = query[index] as readonly [string, Extract<MemberBinding, { readonly in: 'query' }>];
     const value = request.query.get(location.name);
-    if (value !== undefined) input[member] = scalarFromText(value, location.type, location.name, 'query');
+    if (value === undefined) continue;
+    // An empty int32 member decodes to nothing (absent), as S3 reads it.
+    const decoded = scalarFromText(value, location.type, location.name, 'query');
+    if (decoded !== undefined) input[member] = decoded;
   }
   if (plan.stream !== undefined) input[plan.stream] = request.body;
 }
@@ -270,20 +274,34 @@ function scalarFromText(text: string, type: ScalarType, name: string, where: 'he
   }
 }
 
-/** The smallest and largest values of a signed 32-bit integer (S3 reads `max-keys` as a Java `int`). */
-const INT32_MIN = -2147483648;
-const INT32_MAX = 2147483647;
+/**
+ * Refuses the first query member of `binding` declared as a 32-bit integer (`int32`) whose value is
+ * no integer, with the member's own error, without decoding anything else: S3 refuses such a value
+ * before a `versionId` the operation does not take (`RouteTable.refuseVersionId`).
+ * @throws S3Error the member's own error (`InvalidMaxKeys`, `InvalidMaxUploads`, …).
+ * @example refuseMalformedIntegers(listObjects.rest, new Map([['max-keys', 'abc']])) // throws InvalidMaxKeys
+ */
+export function refuseMalformedIntegers(binding: RestBinding, query: ReadonlyMap<string, string>): void {
+  for (const [, location] of membersOf(binding.request?.members)) {
+    if (location.in !== 'query' || typeof location.type !== 'object') continue;
+    const value = query.get(location.name);
+    if (value !== undefined) int32FromText(value, location.type);
+  }
+}
 
 /**
- * A signed 32-bit integer member (`binding.ts` `Int32Type`), or the member's own refusal with the
- * value as sent: captured against S3 (us-east-1, 2026-09-29), `max-keys=abc` is "Provided
- * max-keys not an integer or within integer range" with `ArgumentValue` `abc`, on ListObjects and
- * ListObjectVersions alike. A negative value is the operation's to refuse (S3 does so later).
+ * A signed 32-bit integer member (`binding.ts` `Int32Type`, read as `parseInt32` reads it), or the
+ * member's own refusal with the value as sent: captured against S3 (us-east-1, 2026-09-29),
+ * `max-keys=abc` is "Provided max-keys not an integer or within integer range" with `ArgumentValue`
+ * `abc`, on ListObjects and ListObjectVersions alike, and `max-uploads`, `max-parts` and
+ * `part-number-marker` are refused the same way, each naming itself. An empty value is absent (S3
+ * serves `max-keys=` and `part-number-marker=` as if not sent); a negative one is the operation's to
+ * refuse (S3 does so later).
  */
-function int32FromText(text: string, type: Int32Type): number {
-  const trimmed = text.trim();
-  const value = /^-?\d+$/.test(trimmed) ? Number(trimmed) : Number.NaN;
-  if (!(value >= INT32_MIN && value <= INT32_MAX)) throw new S3Error(type.malformed, { fields: [['ArgumentValue', text]] });
+function int32FromText(text: string, type: Int32Type): number | undefined {
+  if (text === '') return undefined;
+  const value = parseInt32(text);
+  if (value === undefined) throw new S3Error(type.malformed, { fields: [['ArgumentValue', text]] });
   return value;
 }
 

@@ -9,8 +9,14 @@
  * operation does not accept a version-id." (captured against S3, us-east-1, 2026: UploadPart,
  * ListObjectVersions, GetBucketVersioning, ListMultipartUploads, ListObjectsV2, DeleteBucket,
  * `null` and empty included; PutObject and the multipart writes as scality/cloudserver's
- * `checkQueryVersionId`), before the bucket is looked up (S3: before the credential too; here
- * routing follows authentication). S3 subresources no binding claims
+ * `checkQueryVersionId`), before the bucket is looked up and before the credential
+ * (`refuseVersionId`, which the handler calls ahead of authentication: measured against S3 by
+ * brekkylab/backlot for requests at a bucket's path, 2026-09-29/30; at a key's path UNCONFIRMED,
+ * refused there the same way so that one rule holds), but after a malformed 32-bit integer
+ * argument of the same operation (`max-keys=abc&versionId=x` and `max-uploads=abc&versionId=x`
+ * are refused for the integer, same capture). At a bucket's path S3 refuses it for the bucket
+ * operations Strongbox does not serve too (`PUT ?versioning&versionId=x`, `GET ?tagging&…`), not
+ * with their 501. S3 subresources no binding claims
  * (`?acl`, `?tagging`, …) are real S3 operations Strongbox does not serve: 501 NotImplemented
  * naming the subresource. Anything else no operation answers is 405 MethodNotAllowed, as S3
  * answers a method a resource does not support.
@@ -18,6 +24,7 @@
 
 import { S3Error } from '../errors.ts';
 import type { PathTarget, RestBinding } from './binding.ts';
+import { refuseMalformedIntegers } from './message.ts';
 
 /** What the router needs of an operation. */
 export interface RoutedOperation {
@@ -93,6 +100,26 @@ const NOT_SERVED: ReadonlyMap<string, string> = new Map([
 /** The query parameter naming a version, which only the operations that declare it take. */
 const VERSION_ID = 'versionId';
 
+/**
+ * The subresources of an object, not of a bucket: at a bucket's path S3 refuses them for what they
+ * are (`?partNumber=1&versionId=x` is "Object must have a valid key name.", captured), so a
+ * `versionId` beside one is not refused for itself.
+ */
+const OBJECT_SUBRESOURCES: ReadonlySet<string> = new Set([
+  'attributes',
+  'legal-hold',
+  'partNumber',
+  'renameObject',
+  'restore',
+  'retention',
+  'select',
+  'torrent',
+  'uploadId',
+]);
+
+/** The methods at a bucket's path on which S3 refuses any `versionId` (captured: GET, HEAD, PUT, DELETE). */
+const VERSIONLESS_BUCKET_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'PUT', 'DELETE']);
+
 /** The routing table of a set of operations. */
 export class RouteTable<Operation extends RoutedOperation> {
   /** The routes of each method, then target (`PUT`, `object`), most specific first. */
@@ -122,6 +149,35 @@ export class RouteTable<Operation extends RoutedOperation> {
   }
 
   /**
+   * Refuses a `versionId` the request's operation does not take, with S3's 400 "This operation does
+   * not accept a version-id." naming the value as sent: the operation the request would name
+   * without it takes none, or, at a bucket's path, it names one bucket subresource Strongbox does
+   * not serve (`PUT ?versioning`; S3 answers `GET ?acl&versionId=x` otherwise, which stays 501).
+   * A 32-bit integer argument of that operation that is malformed is refused first, with its own
+   * error (captured: `?max-keys=abc&versionId=x`). The handler calls this before authenticating
+   * the request, as S3 checks it before the credential (see the module).
+   * @throws S3Error VersionIdNotAccepted, or the integer argument's own error.
+   * @example routes.refuseVersionId({ method: 'PUT', target: 'bucket', query: new Map([['versioning', ''], ['versionId', 'x']]), headers: {} }) // throws
+   */
+  refuseVersionId(request: RouteQuery): void {
+    const versionId = request.query.get(VERSION_ID);
+    if (versionId === undefined) return;
+    const method = request.method.toUpperCase();
+    const routes = this.#byMethodAndTarget.get(method)?.get(request.target) ?? NO_ROUTES;
+    let without: Operation | undefined;
+    for (const operation of routes) {
+      const rest = operation.rest as RestBinding;
+      if (!matchesQuery(rest, request.query) || !matchesHeaders(rest, request.headers)) continue;
+      // The operation takes the version id: nothing to refuse.
+      if (claimsSubresources(rest, request.query)) return;
+      if (without === undefined && claimsSubresources(rest, request.query, VERSION_ID)) without = operation;
+    }
+    if (without === undefined && !(request.target === 'bucket' && refusedAtBucket(method, request.query))) return;
+    if (without !== undefined) refuseMalformedIntegers(without.rest as RestBinding, request.query);
+    throw new S3Error('VersionIdNotAccepted', { fields: [['ArgumentValue', versionId]] });
+  }
+
+  /**
    * The operation a request names.
    * @throws S3Error VersionIdNotAccepted for a `versionId` on an operation that takes none;
    *   NotImplemented for an S3 subresource no operation serves; MethodNotAllowed otherwise.
@@ -134,15 +190,7 @@ export class RouteTable<Operation extends RoutedOperation> {
       const rest = operation.rest as RestBinding;
       if (matchesQuery(rest, request.query) && matchesHeaders(rest, request.headers) && claimsSubresources(rest, request.query)) return operation;
     }
-    const versionId = request.query.get(VERSION_ID);
-    if (versionId !== undefined) {
-      for (const operation of routes) {
-        const rest = operation.rest as RestBinding;
-        if (matchesQuery(rest, request.query) && matchesHeaders(rest, request.headers) && claimsSubresources(rest, request.query, VERSION_ID)) {
-          throw new S3Error('VersionIdNotAccepted', { fields: [['ArgumentValue', versionId]] });
-        }
-      }
-    }
+    this.refuseVersionId(request);
     // A version id is no sub-API: the request is refused for what else it names. Named first is
     // a subresource no operation here serves; else (served ones, not in this combination) all.
     const named = [...request.query.keys()].filter((name) => name !== VERSION_ID && SUBRESOURCES.has(name));
@@ -159,6 +207,19 @@ export class RouteTable<Operation extends RoutedOperation> {
       ],
     });
   }
+}
+
+/**
+ * Whether S3 refuses a `versionId` at a bucket's path for itself when no served operation matches:
+ * on GET, HEAD, PUT and DELETE naming one bucket subresource other than a GET's or HEAD's `?acl`
+ * (captured: S3 words that one "Invalid version id specified"); two are S3's conflict, refused first.
+ */
+function refusedAtBucket(method: string, query: ReadonlyMap<string, string>): boolean {
+  if (!VERSIONLESS_BUCKET_METHODS.has(method)) return false;
+  const named = [...query.keys()].filter((name) => name !== VERSION_ID && SUBRESOURCES.has(name));
+  if (named.length !== 1) return false;
+  const [name] = named as [string];
+  return !OBJECT_SUBRESOURCES.has(name) && !(name === 'acl' && (method === 'GET' || method === 'HEAD'));
 }
 
 function specificity(rest: RestBinding): number {

@@ -198,8 +198,7 @@ export class RequestContext implements S3OperationContext, PipelineContext {
     }
   }
 
-  missingObject(key: string): S3Error {
-    const bucket = this.#target;
+  missingObject(key: string, bucket: AccessTarget | undefined = this.#target): S3Error {
     if (bucket !== undefined) {
       const decision = this.evaluate('s3:ListBucket', bucket);
       // The text of this refusal is UNCONFIRMED: the API reference gives the status only.

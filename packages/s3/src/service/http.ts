@@ -84,6 +84,9 @@ async function serve(s3: S3, request: StreamingRequest, baseHosts: readonly stri
     const address = addressOf(head.headers['host'], head.path, baseHosts);
     // A browser-based upload: authenticated by the form's signed policy, not by the request head.
     if (isPostObject(head, address) || routesToPostObject(head, address)) return await servePostObject(s3, request, address, ids, options);
+    const target: PathTarget = address.key !== undefined ? 'object' : address.bucket !== undefined ? 'bucket' : 'service';
+    // A version id the operation does not take is refused before the credential, as S3 does (routes.ts).
+    ROUTES.refuseVersionId({ method: head.method, target, query: address.query, headers: head.headers });
     if (head.headers['authorization'] !== undefined && head.headers['x-amz-content-sha256'] === undefined) throw new S3Error('MissingContentSha256');
     // The authenticator reads the head only (payloadMode 's3'); the body streams on to the operation.
     // Awaited only when it answers with a thenable (a signature computed): an unsigned request or an
@@ -95,7 +98,6 @@ async function serve(s3: S3, request: StreamingRequest, baseHosts: readonly stri
     // Read after authentication (the signature covers them when the key is known): SSE headers a
     // presigned URL carries as query parameters.
     const headers = hoistedHeaders(head);
-    const target: PathTarget = address.key !== undefined ? 'object' : address.bucket !== undefined ? 'bucket' : 'service';
     const operation = ROUTES.resolve({ method: head.method, target, query: address.query, headers });
     const binding = operation.rest;
     requireDeclaredLength(binding, head, identity);

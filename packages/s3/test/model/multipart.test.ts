@@ -91,9 +91,16 @@ describe('listing arguments', () => {
       1000, 0, 7, 1000,
     ]);
     expect(catchS3(() => listPageSize(-1, 'max-uploads')).message).toBe('Argument max-uploads must be an integer between 0 and 2147483647');
-    expect(catchS3(() => listInteger(1.5, 'part-number-marker')).fields).toEqual([
-      ['ArgumentName', 'part-number-marker'],
-      ['ArgumentValue', '1.5'],
+    // A fraction is no integer: the argument's own refusal, the value as sent (moto#4624's text).
+    const fraction = catchS3(() => listInteger(1.5, 'part-number-marker'));
+    expect([fraction.reason, fraction.message, fraction.fields]).toEqual([
+      'InvalidPartNumberMarker',
+      'Provided part-number-marker not an integer or within integer range',
+      [
+        ['ArgumentName', 'part-number-marker'],
+        ['ArgumentValue', '1.5'],
+      ],
     ]);
+    expect([listInteger('0005', 'part-number-marker'), listPageSize('', 'max-parts')]).toEqual([5, 1000]);
   });
 });
