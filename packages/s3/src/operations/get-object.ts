@@ -59,6 +59,10 @@ export const getObject: OperationDefinition<'GetObject', GetObjectRequest, GetOb
     const reader = await context.store.openObject(target, key);
     if (reader === undefined) throw context.missingObject(key);
     try {
+      // A decision taken on the object's tags holds for the record served, before anything else
+      // is said of it: an object swapped in since the tag read and refused by a tag-based Deny is
+      // AccessDenied, not an InvalidObjectState naming its storage class (review7).
+      context.confirmObjectTags(bucket, key, objectRecord(reader.info).tags);
       // An archived (GLACIER, DEEP_ARCHIVE) object is not read until restored, which Strongbox
       // does not serve: 403 InvalidObjectState, as S3 answers before a restore.
       checkRetrievable(objectRecord(reader.info).storageClass);

@@ -15,6 +15,7 @@ import { existingObjectTags } from '../operations/shared/object-tags.ts';
 import type { AccessTarget, AtRestCrypto, ObjectTagFacts, OperationAccess, S3OperationContext, S3Settings } from '../operations/types.ts';
 import type { S3Action } from '../policy/actions.ts';
 import { authorizeS3Access, evaluateS3Access, type S3AccessDecision, type S3AccessRequest, s3AccessDenied, tryEvaluateS3Access } from '../policy/authorize.ts';
+import { objectTagKeysOf } from '../policy/object-tags.ts';
 import type { SignatureFacts } from '../policy/request-context.ts';
 import type { BucketIdentity, BucketTarget, ObjectStore } from '../storage/types.ts';
 
@@ -53,8 +54,12 @@ export class RequestContext implements S3OperationContext, PipelineContext {
   #authorized = false;
   /** The object tags read for decisions, by bucket and key: read once per request. */
   #tagReads: Map<string, Promise<readonly Tag[]>> | undefined;
-  /** The decisions taken on tags so read, to confirm against the record the handler serves. */
-  #tagDecisions: { readonly resource: string; readonly tags: readonly Tag[]; readonly request: S3AccessRequest }[] | undefined;
+  /**
+   * The objects this request authorized with an action that has `s3:ExistingObjectTag/<key>`, by
+   * ARN: those a handler may confirm (`confirmObjectTags`), each with the decisions taken on its
+   * tags as read (none when no policy read them).
+   */
+  #tagScope: Map<string, TagDecision[]> | undefined;
   /** The bucket the operation's declared access was checked on. */
   #target: AccessTarget | undefined;
 
@@ -166,6 +171,7 @@ export class RequestContext implements S3OperationContext, PipelineContext {
     const decision = tryEvaluateS3Access(request);
     if (decision === undefined) return this.#authorizeWithExistingTags(request, bucket, key ?? '');
     if (!decision.allowed) throw s3AccessDenied(request, decision.reason);
+    if (key !== undefined && objectTagKeysOf(request.action).existing) this.#inTagScope(request.resource);
     return undefined;
   }
 
@@ -173,7 +179,20 @@ export class RequestContext implements S3OperationContext, PipelineContext {
     const existingTags = await this.#readTags(bucket, key);
     const decided: S3AccessRequest = { ...request, existingTags };
     authorizeS3Access(decided);
-    (this.#tagDecisions ??= []).push({ resource: request.resource, tags: existingTags, request: decided });
+    const decisions = this.#inTagScope(request.resource);
+    // The same check again (DeleteObjects naming a key twice) is already there: one re-check
+    // answers for both, and a request's confirmations stay linear in its checks.
+    if (!decisions.some((kept) => sameCheck(kept.request, decided))) decisions.push({ tags: existingTags, request: decided });
+  }
+
+  #inTagScope(resource: string): TagDecision[] {
+    this.#tagScope ??= new Map();
+    let decisions = this.#tagScope.get(resource);
+    if (decisions === undefined) {
+      decisions = [];
+      this.#tagScope.set(resource, decisions);
+    }
+    return decisions;
   }
 
   #readTags(bucket: AccessTarget, key: string): Promise<readonly Tag[]> {
@@ -188,13 +207,18 @@ export class RequestContext implements S3OperationContext, PipelineContext {
   }
 
   confirmObjectTags(bucket: string, key: string, tags: readonly Tag[]): void {
-    const decisions = this.#tagDecisions;
-    if (decisions === undefined) return;
     const resource = resourceArn(bucket, key);
+    const decisions = this.#tagScope?.get(resource);
+    // Precondition: the object confirmed is one this request authorized, named as authorization
+    // named it. A confirmation that matched no decision would pass, and a tag-based Deny with it:
+    // a handler bug, answered 500 in every test that reaches it, with or without a policy.
+    if (decisions === undefined) throw new TypeError(`${this.operation} confirms the tags of ${resource}, which it did not authorize`);
     for (const decision of decisions) {
       // The same tags: the decision stands (whatever else changed, it depended on nothing else read).
-      if (decision.resource !== resource || sameTags(decision.tags, tags)) continue;
+      if (sameTags(decision.tags, tags)) continue;
       authorizeS3Access({ ...decision.request, existingTags: tags });
+      // Decided again on these tags: a later confirmation of the same record costs a comparison.
+      decision.tags = tags;
     }
   }
 
@@ -239,6 +263,22 @@ export class RequestContext implements S3OperationContext, PipelineContext {
     }
     return request;
   }
+}
+
+/** A decision taken on an object's tags as read, to confirm on the record the handler serves. */
+interface TagDecision {
+  /** The tags it was (last) decided on. */
+  tags: readonly Tag[];
+  readonly request: S3AccessRequest;
+}
+
+/**
+ * Whether two requests of one context on one object are the same check, so decide alike on any
+ * tags: every member but the tags decided on is the same value.
+ */
+function sameCheck(a: S3AccessRequest, b: S3AccessRequest): boolean {
+  const names = Object.keys(a) as (keyof S3AccessRequest)[];
+  return names.length === Object.keys(b).length && names.every((name) => name === 'existingTags' || a[name] === b[name]);
 }
 
 function sameTags(a: readonly Tag[], b: readonly Tag[]): boolean {

@@ -2,6 +2,7 @@
 
 import { principalFromArn, rootPrincipal } from '@strongbox/service-kernel';
 import { describe, expect, it } from 'vitest';
+import { toS3Error } from '../../src/errors.ts';
 import type { AtRestCrypto, OperationAccess } from '../../src/operations/index.ts';
 import { RequestContext } from '../../src/service/context.ts';
 import type { ObjectStore } from '../../src/storage/types.ts';
@@ -14,6 +15,7 @@ function contextFor(
   access: OperationAccess<Record<string, unknown>>,
   input: Record<string, unknown>,
   caller = rootPrincipal('us-east-1', OWNER),
+  store = {} as ObjectStore,
 ): RequestContext {
   return new RequestContext({
     operation: 'Test',
@@ -21,7 +23,7 @@ function contextFor(
     region: 'us-east-1',
     caller,
     secureTransport: true,
-    store: {} as ObjectStore,
+    store,
     crypto: {} as AtRestCrypto,
     settings: { account: OWNER, region: 'us-east-1' },
     access,
@@ -84,5 +86,62 @@ describe('the request context', () => {
     const limited = contextFor({ action: 's3:GetObject', resource: 'object' }, { Key: 'k' }, reader);
     limited.authorizeOperation(bucket);
     expect([limited.missingObject('k').code, limited.missingObject('k').status]).toEqual(['AccessDenied', 403]);
+  });
+});
+
+describe('confirming the decisions taken on an object’s tags (review7: a confirmation that matches nothing must not pass)', () => {
+  const GET: OperationAccess<Record<string, unknown>> = { action: 's3:GetObject', resource: 'object' };
+  const SECRET = [{ key: 'classification', value: 'secret' }];
+  const denySecret = (resource: string) =>
+    JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Deny',
+          Principal: '*',
+          Action: 's3:GetObject',
+          Resource: resource,
+          Condition: { StringEquals: { 's3:ExistingObjectTag/classification': 'secret' } },
+        },
+      ],
+    });
+  /** A store in which no object exists: the tags read for a decision are none. */
+  const empty = { headObject: async () => undefined } as unknown as ObjectStore;
+
+  it('re-decides a decision taken on tags read, on the tags of the record served', async () => {
+    const context = contextFor(GET, { Key: 'k' }, undefined, empty);
+    await context.authorizeOperation({ ...bucket, policy: denySecret('arn:aws:s3:::reports/*') });
+    expect(() => context.confirmObjectTags('reports', 'k', [])).not.toThrow();
+    expect(catchS3(() => context.confirmObjectTags('reports', 'k', SECRET)).code).toBe('AccessDenied');
+  });
+
+  it('a confirmation naming an object the request did not authorize is a programming error (500), never a pass', async () => {
+    const context = contextFor(GET, { Key: 'k' }, undefined, empty);
+    await context.authorizeOperation({ ...bucket, policy: denySecret('arn:aws:s3:::reports/*') });
+    expect(() => context.confirmObjectTags('reports', 'K', SECRET)).toThrow(TypeError);
+    let thrown: unknown;
+    try {
+      context.confirmObjectTags('reports', 'K', SECRET);
+    } catch (error) {
+      thrown = error;
+    }
+    expect([toS3Error(thrown).code, toS3Error(thrown).status]).toEqual(['InternalError', 500]);
+    expect(() => context.confirmObjectTags('other', 'k', SECRET)).toThrow(TypeError);
+    // So whether or not a policy read tags: a mismatch shows in every test that reaches it.
+    const plain = contextFor(GET, { Key: 'k' });
+    plain.authorizeOperation(bucket);
+    expect(() => plain.confirmObjectTags('reports', 'k', SECRET)).not.toThrow();
+    expect(() => plain.confirmObjectTags('reports', 'j', SECRET)).toThrow(TypeError);
+    const none = contextFor({ action: 's3:DeleteObject', resource: 'objects' }, {});
+    expect(() => none.confirmObjectTags('reports', 'k', SECRET)).toThrow(TypeError);
+  });
+
+  it('an object authorized without reading tags (a Deny scoped to other keys) confirms without a re-check', async () => {
+    const context = contextFor({ action: 's3:DeleteObject', resource: 'objects' }, {}, undefined, empty);
+    const scoped = { ...bucket, policy: denySecret('arn:aws:s3:::reports/secret/*') };
+    await context.authorize('s3:GetObject', scoped, 'secret/a');
+    await context.authorize('s3:GetObject', scoped, 'open/b');
+    expect(() => context.confirmObjectTags('reports', 'open/b', SECRET)).not.toThrow();
+    expect(catchS3(() => context.confirmObjectTags('reports', 'secret/a', SECRET)).code).toBe('AccessDenied');
   });
 });
