@@ -26,7 +26,7 @@
 
 import { type FileHandle, readFile } from 'node:fs/promises';
 import { EnvelopeError } from '@strongbox/envelope';
-import { type AuditEvent, EVENT_HISTORY_MS } from '@strongbox/service-kernel';
+import { type AuditEvent, EVENT_HISTORY_MS, syncDirectoryAfterRemoval } from '@strongbox/service-kernel';
 import { KmsError } from '../errors.ts';
 import { auditRecordJson, type Payload, type RecordSealer } from './codec.ts';
 import { auditName, type FileIo, nodeFileIo, pathIn, syncDirectory, unlessLeaseLost } from './files.ts';
@@ -251,7 +251,9 @@ export class AuditLog implements AuditSink {
       await (this.#io.unlink ?? nodeFileIo.unlink!)(pathIn(this.#directory, auditName(file.number))).catch(unlessLeaseLost);
       this.#files.splice(this.#files.indexOf(file), 1);
     }
-    await (this.#io.syncDirectory ?? syncDirectory)(this.#directory).catch(() => undefined);
+    // The new file's entry is durable already: a failure only lets a crash bring expired files
+    // back for a later prune; warned, not thrown (and the write it follows goes on).
+    await syncDirectoryAfterRemoval(this.#directory, this.#io);
   }
 }
 
