@@ -13,6 +13,7 @@ import { describe, expect, it } from 'vitest';
 import type { KmsError } from '../src/errors.ts';
 import { type DirectoryStore, type DirectoryStoreOptions, type Kms, ManualClock } from '../src/index.ts';
 import { type FileIo, nodeFileIo } from '../src/persistence/files.ts';
+import { raiseNumberFloor } from '../src/persistence/number-floor.ts';
 import { openKms, snapshotOf, tempDirectory } from './fixtures/persistence.ts';
 
 interface Holder {
@@ -192,6 +193,46 @@ function pausablePaths(): { io: FileIo; hold(matches: (step: 'syncDirectory' | '
  */
 async function resetState(directory: string): Promise<void> {
   for (const name of await readdir(directory)) if (/^(snapshot|journal|audit)-/.test(name)) await unlink(join(directory, name));
+}
+
+/**
+ * Empties `directory` of its state files as `strongbox`'s data reset does: the numbering floor
+ * raised to the highest number removed first (`raiseNumberFloor`), so the next open numbers past it.
+ */
+async function resetKeepingFloor(directory: string): Promise<void> {
+  await raiseNumberFloor(directory, await readdir(directory));
+  await resetState(directory);
+}
+
+/**
+ * Unlinks that can be held at the inner layer, i.e. after the fenced layer's lease check let them
+ * through: `hold(path)` stops the next unlink of `path` until `open()`.
+ */
+function pausableUnlinks(): { io: FileIo; hold(path: string): Gate } {
+  let armed: { path: string; gate: Promise<void>; reached: () => void } | undefined;
+  const io: FileIo = {
+    ...nodeFileIo,
+    async unlink(path) {
+      const held = armed;
+      if (held !== undefined && held.path === path) {
+        armed = undefined;
+        held.reached();
+        await held.gate;
+      }
+      await nodeFileIo.unlink!(path);
+    },
+  };
+  return {
+    io,
+    hold(path) {
+      let open!: () => void;
+      let reached!: () => void;
+      const gate = new Promise<void>((resolve) => (open = resolve));
+      const reachedPromise = new Promise<void>((resolve) => (reached = resolve));
+      armed = { path, gate, reached };
+      return { reached: reachedPromise, open };
+    },
+  };
 }
 
 /** The snapshot and journal files in `directory`, sorted. */
@@ -530,6 +571,42 @@ describe.skipIf(process.platform !== 'linux')('a store whose directory was taken
     const reopened = await holder(directory, clock);
     const names = reopened.kms.auditTrail.lookup().records.map((record) => record.eventName);
     expect(names).toContain('CreateKey');
+    await reopened.kms.close();
+  });
+
+  it('a rotation’s unlink paused past its lease check, across a takeover, a reset and a restart, removes nothing of the new state (numbering never repeats)', async () => {
+    const directory = await tempDirectory();
+    const clock = new ManualClock();
+    const unlinks = pausableUnlinks();
+    const a = await holder(directory, clock, unlinks.io);
+    await a.kms.createKey({ Description: 'before the reset' });
+    // A rotates to generation 2 and pauses in the unlink of journal 1, its lease check passed.
+    const held = unlinks.hold(join(directory, 'journal-00000001.sbx'));
+    const rotating = a.store.snapshot().then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    await held.reached;
+
+    // B takes over and stops; the directory is reset as strongbox's reset does; C starts afresh.
+    const b = await holder(await asAnotherProcess(directory), clock);
+    await b.kms.close();
+    await resetKeepingFloor(directory);
+    const c = await holder(await asAnotherProcess(directory), clock);
+    const { KeyMetadata } = await c.kms.createKey({ Description: 'acknowledged by C' });
+    // Past every number the reset removed (B's generation 4), and the one after it: snapshot and audit alike.
+    expect(await generations(directory)).toEqual(['journal-00000006.sbx', 'snapshot-00000006.sbx']);
+    await c.store.audit.flush();
+    expect((await readdir(directory)).filter((name) => name.startsWith('audit-'))).toEqual(['audit-00000006.sbx']);
+
+    // A's unlink goes on: journal 1 is no file of C's (it would have been, numbered from 1 again).
+    held.open();
+    await rotating;
+    expect(await generations(directory)).toEqual(['journal-00000006.sbx', 'snapshot-00000006.sbx']);
+    await a.kms.close();
+    await c.kms.close();
+    const reopened = await holder(directory, clock);
+    expect([...reopened.store.state.keys()].map((key) => key.keyId)).toEqual([KeyMetadata.KeyId]);
     await reopened.kms.close();
   });
 

@@ -3,9 +3,10 @@
  * exactly those) and nothing else (so a file someone else put in the directory is left alone).
  */
 
-import { readdir } from 'node:fs/promises';
+import { readdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isDirectoryStoreFile, Kms, ManualClock, openDirectoryStore } from '../src/index.ts';
+import { isDirectoryStoreFile, Kms, ManualClock, openDirectoryStore, raiseNumberFloor, readNumberFloor } from '../src/index.ts';
 import { tempDirectory } from './fixtures/persistence.ts';
 
 describe('isDirectoryStoreFile', () => {
@@ -29,6 +30,8 @@ describe('isDirectoryStoreFile', () => {
     ['root.key', true],
     ['root.key.tmp', true],
     ['lock', true],
+    ['number-floor', true],
+    ['number-floor.tmp-0a1b2c', true],
     ['package.json', false],
     ['notes.txt', false],
     ['s3', false],
@@ -37,5 +40,32 @@ describe('isDirectoryStoreFile', () => {
     ['locked', false],
   ])('%s → %s', (name, expected) => {
     expect(isDirectoryStoreFile(name)).toBe(expected);
+  });
+});
+
+describe('the numbering floor', () => {
+  it('is absent until raised, rises to the highest snapshot, temporary, journal or audit number, and never falls', async () => {
+    const directory = await tempDirectory();
+    expect(await readNumberFloor(directory)).toBeUndefined();
+    expect(
+      await raiseNumberFloor(directory, [
+        'snapshot-00000004.sbx',
+        'journal-00000004.sbx',
+        'audit-00000002.sbx',
+        'snapshot-00000005.sbx.tmp',
+        'notes-00000099.sbx',
+      ]),
+    ).toBe(5);
+    expect(await readNumberFloor(directory)).toBe(5);
+    expect(await raiseNumberFloor(directory, ['journal-00000001.sbx'])).toBe(5);
+    expect(await raiseNumberFloor(directory, ['audit-00000009.sbx'])).toBe(9);
+    expect(await readNumberFloor(directory)).toBe(9);
+  });
+
+  it('a floor file that holds no number refuses (CORRUPT), at read and at raise', async () => {
+    const directory = await tempDirectory();
+    await writeFile(join(directory, 'number-floor'), 'seven\n');
+    await expect(readNumberFloor(directory)).rejects.toMatchObject({ code: 'CORRUPT' });
+    await expect(raiseNumberFloor(directory, ['journal-00000003.sbx'])).rejects.toMatchObject({ code: 'CORRUPT' });
   });
 });

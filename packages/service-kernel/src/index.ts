@@ -19,7 +19,7 @@ export {
   LATENCY_FAULT,
   MAX_LATENCY_MS,
 } from './controls/faults.ts';
-export { createDirectoryDurably, type DirectoryCreateOptions } from './durable/directories.ts';
+export { createDirectoryDurably, type DirectoryCreateOptions, syncDirectoryAfterRemoval } from './durable/directories.ts';
 export { type FileIo, isOutOfSpace, nodeFileIo, syncDirectory, writeAll } from './durable/file-io.ts';
 export {
   createFileExclusivelyDurably,

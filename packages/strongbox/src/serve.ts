@@ -18,6 +18,7 @@ import type { RunningServer } from './listener.ts';
 import { parseServeArgs, SERVE_USAGE, type ServeArgs } from './options.ts';
 import { formatRequestLine, type RequestLogEntry } from './request-log.ts';
 import { startServer } from './server.ts';
+import { printOwnWarnings } from './warnings.ts';
 
 /** Where the CLI writes (the process streams, or buffers in tests). */
 export interface CliIo {
@@ -50,6 +51,17 @@ export async function runServe(args: readonly string[], io: CliIo): Promise<numb
   }
   const users = flags.users === undefined ? undefined : parseFile(flags.users, 'users file', await readText(flags.users, 'users file'), parseUsers);
   const seed = flags.seed === undefined ? undefined : parseFile(flags.seed, 'seed file', await readText(flags.seed, 'seed file'), parseSeed);
+  // Before the store opens: a data directory's warnings (STRONGBOX_DIRECTORY_FSYNC) are said in
+  // one line, as every other line of the server.
+  const restoreWarnings = printOwnWarnings(io);
+  try {
+    return await serveUntilStopped(flags, users, seed, io);
+  } finally {
+    restoreWarnings();
+  }
+}
+
+async function serveUntilStopped(flags: ServeArgs, users: UserDirectory | undefined, seed: SeedDocument | undefined, io: CliIo): Promise<number> {
   // Handlers first: a signal that arrives while the store opens, or right after the banner,
   // must still shut down cleanly rather than kill the process with the default action.
   const signalled = nextSignal(io);

@@ -15,7 +15,7 @@ import { startBanner } from '../src/banner.ts';
 import { openEndpoint } from '../src/endpoint.ts';
 import { USAGE } from '../src/main.ts';
 import { SERVE_USAGE } from '../src/options.ts';
-import { runCli, runInProcess, useTempDir } from './helpers/cli.ts';
+import { runCli, runInProcess, serve, useTempDir } from './helpers/cli.ts';
 
 /** Exactly one line on stderr, starting `strongbox: `, nothing on stdout. */
 function expectOneLine(exit: { stdout: string; stderr: string }, pattern: RegExp): void {
@@ -202,6 +202,28 @@ describe('failures the CLI does not expect are one line too', () => {
     expect(exit.code).toBe(1);
     expectOneLine(exit, /^strongbox: cannot listen on kms\.example\.internal: the name could not be resolved \(EAI_AGAIN\)\n$/);
   });
+});
+
+describe('warnings of a data directory are one line too', () => {
+  const preload = { NODE_OPTIONS: `--import=${pathToFileURL(join(import.meta.dirname, 'fixtures', 'refusing-directory-fsync.mjs')).href}` };
+
+  it.skipIf(process.platform === 'win32')(
+    'a parent without directory fsync (EINVAL) prints one `strongbox: warning:` line and nothing of Node’s, and the server runs (a real child process)',
+    { timeout: 60_000 },
+    async () => {
+      const parent = join(dir.path, 'no-fsync');
+      await mkdir(parent);
+      const data = join(parent, 'data');
+      // Node's warnings printed as usual (the harness silences them by default).
+      const server = await serve(['--data', data], { ...preload, STRONGBOX_TEST_NO_FSYNC: parent, NODE_NO_WARNINGS: '0' });
+      const exit = await server.stop('SIGTERM');
+      expect(exit.code).toBe(0);
+      expect(exit.stderr).toBe(
+        `strongbox: warning: Cannot fsync the directory ${parent} (EINVAL); what Strongbox creates or removes in it is as durable as its file system makes it without that fsync.\n`,
+      );
+      expect(await readFile(join(data, 'strongbox.json'), 'utf8')).toContain('strongbox');
+    },
+  );
 });
 
 describe('users and seed files that are not JSON', () => {

@@ -26,7 +26,7 @@
 
 import { type FileHandle, readFile } from 'node:fs/promises';
 import { EnvelopeError } from '@strongbox/envelope';
-import { type AuditEvent, EVENT_HISTORY_MS } from '@strongbox/service-kernel';
+import { type AuditEvent, EVENT_HISTORY_MS, syncDirectoryAfterRemoval } from '@strongbox/service-kernel';
 import { KmsError } from '../errors.ts';
 import { auditRecordJson, type Payload, type RecordSealer } from './codec.ts';
 import { auditName, type FileIo, nodeFileIo, pathIn, syncDirectory, unlessLeaseLost } from './files.ts';
@@ -71,6 +71,8 @@ export class AuditLog implements AuditSink {
   readonly #io: FileIo;
   readonly #files: FileInfo[];
   readonly #fileBytes: number;
+  /** Every new file's number is above it (the directory's numbering floor, `number-floor.ts`). */
+  readonly #after: number;
   #handle: FileHandle | undefined;
   #bytes: number;
   #sequence: number;
@@ -89,8 +91,10 @@ export class AuditLog implements AuditSink {
     files: FileInfo[],
     recovered: AuditEvent[],
     tail: { bytes: number; sequence: number },
+    after: number,
   ) {
     this.#fileBytes = fileBytes;
+    this.#after = after;
     this.#directory = directory;
     this.#sealer = sealer;
     this.#io = io;
@@ -104,7 +108,8 @@ export class AuditLog implements AuditSink {
    * Reads the audit files `numbers` (ascending) back, cuts a torn tail off the last, and deletes
    * files past the 90 days.
    * @param fileBytes - size past which a new file starts.
-   * @param options - `newFile`: append to a new file rather than the newest one.
+   * @param options - `newFile`: append to a new file rather than the newest one; `after`: new
+   *   files are numbered above it (default 0).
    * @throws KmsError CORRUPT for a damaged or altered file; the `ServiceError` `LEASE_LOST` from a fenced
    *   `io` (a cut-back or an expired file's removal refused after a takeover).
    */
@@ -114,7 +119,7 @@ export class AuditLog implements AuditSink {
     sealer: RecordSealer,
     io: FileIo,
     fileBytes: number = AUDIT_FILE_BYTES,
-    options: { readonly newFile?: boolean } = {},
+    options: { readonly newFile?: boolean; readonly after?: number } = {},
   ): Promise<AuditLog> {
     const files: FileInfo[] = [];
     const events: AuditEvent[] = [];
@@ -139,7 +144,7 @@ export class AuditLog implements AuditSink {
     }
     // A full file is never appended to: the first write starts the next one.
     if (options.newFile === true) tail = { bytes: Math.max(tail.bytes, fileBytes), sequence: tail.sequence };
-    const log = new AuditLog(directory, sealer, io, fileBytes, files, events, tail);
+    const log = new AuditLog(directory, sealer, io, fileBytes, files, events, tail, options.after ?? 0);
     await log.#prune();
     return log;
   }
@@ -225,7 +230,7 @@ export class AuditLog implements AuditSink {
     }
     await this.#handle?.close().catch(() => undefined);
     this.#handle = undefined;
-    const number = (last?.number ?? 0) + 1;
+    const number = Math.max(last?.number ?? 0, this.#after) + 1;
     const handle = await (this.#io.open ?? nodeFileIo.open!)(pathIn(this.#directory, auditName(number)), 'a', 0o600);
     try {
       await (this.#io.syncDirectory ?? syncDirectory)(this.#directory);
@@ -251,7 +256,9 @@ export class AuditLog implements AuditSink {
       await (this.#io.unlink ?? nodeFileIo.unlink!)(pathIn(this.#directory, auditName(file.number))).catch(unlessLeaseLost);
       this.#files.splice(this.#files.indexOf(file), 1);
     }
-    await (this.#io.syncDirectory ?? syncDirectory)(this.#directory).catch(() => undefined);
+    // The new file's entry is durable already: a failure only lets a crash bring expired files
+    // back for a later prune; warned, not thrown (and the write it follows goes on).
+    await syncDirectoryAfterRemoval(this.#directory, this.#io);
   }
 }
 

@@ -31,7 +31,9 @@
  * deleted), so a write of a previous holder that is still alive (paused past its lease, its
  * directory taken over) lands in a file no longer read, never between this holder's records; the
  * generation skipped is the one the old holder's own racing snapshot would take. Its audit log
- * likewise starts a new file. Every open, not only one that took a stale lock over (a lease epoch
+ * likewise starts a new file. After a data reset, which removes every numbered file, the
+ * directory's numbering floor (`number-floor.ts`) keeps the next open's numbers past the removed
+ * ones, so the names of an old holder stopped across the reset stay out of use too. Every open, not only one that took a stale lock over (a lease epoch
  * above 1): an opener can also find no lock at all while the old holder lives (deleted by hand,
  * or between another opener's removal of the stale lock and its create), and starts at epoch 1.
  */
@@ -47,6 +49,7 @@ import type { DirectoryStore } from './directory-store-contract.ts';
 import { classifyFiles, type FileIo, journalName, nodeFileIo, pathIn, snapshotName, syncDirectory, unlessLeaseLost } from './files.ts';
 import { DataDirectoryStore } from './group-commit.ts';
 import { Journal, openJournal } from './journal.ts';
+import { readNumberFloor } from './number-floor.ts';
 import { type Recovered, recover } from './recovery.ts';
 import { removeRootKeyLeftover, resolveRootKey } from './root-key.ts';
 import { writeSnapshot } from './snapshot.ts';
@@ -126,22 +129,28 @@ export async function openDirectoryStore(options: DirectoryStoreOptions): Promis
     // Recovery proves the key against the state (WRONG_ROOT_KEY), the audit log's open against
     // every audit record (CORRUPT): both before anything is written under the key.
     const fromFiles = hasState ? await recover(directory, files, sealer, io) : undefined;
-    const audit = await AuditLog.open(directory, files.audits, sealer, io, options.auditFileBytes, { newFile: true });
+    // Past every number the directory had before a reset (`number-floor.ts`), as a leap is past
+    // the generation it recovers: two past, the one between being an old holder's racing snapshot's.
+    const floor = await readNumberFloor(directory);
+    const after = floor === undefined ? 0 : floor + 1;
+    const audit = await AuditLog.open(directory, files.audits, sealer, io, options.auditFileBytes, { newFile: true, after });
     let recovered: Recovered;
     if (fromFiles !== undefined) {
       // One snapshot per start, whoever held the directory before (see the module comment).
-      recovered = await leapGeneration(directory, fromFiles, sealer, io);
+      recovered = await leapGeneration(directory, fromFiles, sealer, io, after);
     } else {
-      // First start (or a crash during the first start): the empty state as snapshot 1, so a
-      // directory always proves which root key it belongs to.
+      // First start (or a crash during the first start, or the first after a reset): the empty
+      // state as snapshot 1 (or two past the floor), so a directory always proves which root key
+      // it belongs to.
       const unlink = io.unlink ?? nodeFileIo.unlink!;
       for (const name of files.temporaries) {
         await unlink(pathIn(directory, name)).catch((error: NodeJS.ErrnoException) => {
           if (error.code !== 'ENOENT') throw error;
         });
       }
-      const snapshotBytes = await writeSnapshot(directory, 1, [], sealer, io);
-      recovered = { state: new KmsState(), generation: 1, journalRecords: 0, journalBytes: 0, snapshotBytes };
+      const generation = after + 1;
+      const snapshotBytes = await writeSnapshot(directory, generation, [], sealer, io);
+      recovered = { state: new KmsState(), generation, journalRecords: 0, journalBytes: 0, snapshotBytes };
     }
     // The key is proven now (everything sealed was opened under it, or there was nothing): a
     // root.key.tmp a crash left is garbage. The journal's open below fsyncs the directory.
@@ -169,11 +178,13 @@ export async function openDirectoryStore(options: DirectoryStoreOptions): Promis
 }
 
 /**
- * At every open that recovered state: the recovered state as the snapshot of generation + 2, and
+ * At every open that recovered state: the recovered state as the snapshot of generation + 2 (or
+ * two past the numbering floor, if that is higher), and
  * the recovered generation's files deleted (see the module comment), before anything is appended.
  */
-async function leapGeneration(directory: string, recovered: Recovered, sealer: RecordSealer, io: FileIo): Promise<Recovered> {
-  const generation = recovered.generation + 2;
+async function leapGeneration(directory: string, recovered: Recovered, sealer: RecordSealer, io: FileIo, after: number): Promise<Recovered> {
+  // Above the floor too: a directory whose state was copied in after a reset may be numbered below it.
+  const generation = Math.max(recovered.generation + 1, after) + 1;
   const snapshotBytes = await writeSnapshot(directory, generation, recovered.state.toChanges(), sealer, io);
   const unlink = io.unlink ?? nodeFileIo.unlink!;
   // Left for the next open if a removal fails; a lost lease stops this open here.

@@ -57,15 +57,17 @@ export function auditName(number: number): string {
 }
 
 /**
- * The fixed names the store keeps beside its generations (`directory-lock.ts`, `root-key.ts`;
+ * The fixed names the store keeps beside its generations (`directory-lock.ts`, `root-key.ts`,
+ * `number-floor.ts`;
  * `lock.break` is the kernel's takeover breaker, left only by an opener that died mid-takeover).
  */
-const FIXED_NAMES: ReadonlySet<string> = new Set(['lock', 'lock.break', 'root.key']);
+const FIXED_NAMES: ReadonlySet<string> = new Set(['lock', 'lock.break', 'root.key', 'number-floor']);
 
 /**
  * Whether `name`, an entry at the top of a data directory, is one the directory store writes:
- * snapshots, journals, audit files, the lock, `root.key`, and the temporaries of each. Tools that
- * clean a data directory (`strongbox`'s reset) remove these and leave anything else alone.
+ * snapshots, journals, audit files, the lock, `root.key`, `number-floor`, and the temporaries of
+ * each. Tools that clean a data directory (`strongbox`'s reset) remove these (but the lock and
+ * `number-floor`, see `number-floor.ts`) and leave anything else alone.
  * @example isDirectoryStoreFile('journal-00000001.sbx'); // true
  * @example isDirectoryStoreFile('package.json'); // false
  */

@@ -10,7 +10,7 @@
  */
 
 import type { FileHandle } from 'node:fs/promises';
-import { isServiceError } from '@strongbox/service-kernel';
+import { isServiceError, syncDirectoryAfterRemoval } from '@strongbox/service-kernel';
 import type { Change } from '../model/state.ts';
 import { changesJson, type RecordSealer } from './codec.ts';
 import { type FileIo, journalName, nodeFileIo, pathIn, snapshotName, syncDirectory, unlessLeaseLost } from './files.ts';
@@ -134,7 +134,9 @@ export class Journal {
     const unlink = this.#io.unlink ?? nodeFileIo.unlink!;
     await unlink(pathIn(directory, journalName(previous))).catch(unlessLeaseLost);
     await unlink(pathIn(directory, snapshotName(previous))).catch(unlessLeaseLost);
-    await (this.#io.syncDirectory ?? syncDirectory)(directory).catch(() => undefined);
+    // Their removals' fsync: snapshot and journal <next> are durable already, so a failure only
+    // lets a crash bring the garbage back for the next open to remove; warned, not thrown.
+    await syncDirectoryAfterRemoval(directory, this.#io);
     this.#snapshotPlaced = false;
     this.#snapshotRetryBytes = 0;
   }

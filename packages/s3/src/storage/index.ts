@@ -3,6 +3,7 @@
  * Object storage: the `ObjectStore` interface and its backends (memory, data directory, upstream S3).
  */
 
+export { emptyDataDirectory } from './filesystem/empty.ts';
 export { type FileSystemStoreOptions, openFileSystemObjectStore } from './filesystem/store.ts';
 export type { StoreEnvironment } from './indexed-store.ts';
 export { createMemoryObjectStore } from './memory.ts';

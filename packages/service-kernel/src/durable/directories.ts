@@ -21,6 +21,7 @@
 
 import { stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { ServiceError } from '../errors.ts';
 import { type FileIo, nodeFileIo } from './file-io.ts';
 
 /** Options of `createDirectoryDurably`. */
@@ -99,6 +100,43 @@ const CANNOT_SYNC: ReadonlySet<string> = new Set(['EACCES', 'EPERM', 'EINVAL', '
 /** The parents already warned about in this process: one line each, not one per open. */
 const warnedParents = new Set<string>();
 
+/**
+ * Fsyncs `directory` after garbage was unlinked from it (an old generation's files, expired audit
+ * files), where the commit that made it garbage is durable already. An fsync error then means only
+ * that the removals may not be durable: a crash may bring the garbage back, and the next open
+ * removes it again (the stores' recovery removes what is not current, and fsyncs strictly). So,
+ * as for the parents `createDirectoryDurably` cannot fsync, it does not fail the acknowledged
+ * write: a directory this process cannot fsync at all (EACCES, EPERM, EINVAL, ENOTSUP, EROFS)
+ * gets the same one warning per directory and process, and any other error (EIO, ENOSPC) a
+ * `process.emitWarning` each time (code `STRONGBOX_DIRECTORY_FSYNC`): never swallowed, and a
+ * later fsync of the directory (the next rotation's, the next open's) makes the removals durable
+ * with it. What `io` throws that is no file-system error (the `ServiceError` `LEASE_LOST` of an
+ * injected or fenced io) is rethrown: the caller must stop.
+ * @throws what `io.syncDirectory` throws that has no errno `code` (`LEASE_LOST`).
+ * @example
+ * ```ts
+ * await io.unlink!(join(directory, 'journal-00000003.sbx'));
+ * await syncDirectoryAfterRemoval(directory, io); // warns, never fails, on EIO
+ * ```
+ */
+export async function syncDirectoryAfterRemoval(directory: string, io: FileIo = nodeFileIo): Promise<void> {
+  try {
+    await (io.syncDirectory ?? nodeFileIo.syncDirectory!)(directory);
+  } catch (error) {
+    const code = (error as { code?: unknown } | null)?.code;
+    // Only the file system's own errors (an errno code) are the removals' business.
+    if (error instanceof ServiceError || typeof code !== 'string' || !/^E[A-Z0-9]+$/.test(code)) throw error;
+    if (CANNOT_SYNC.has(code)) {
+      warnCannotSync(directory, code);
+      return;
+    }
+    process.emitWarning(
+      `The fsync of the directory ${directory} after removing files no longer used failed (${code}); they may come back after a crash, and are removed again at the next start.`,
+      { code: 'STRONGBOX_DIRECTORY_FSYNC' },
+    );
+  }
+}
+
 /** Fsyncs `directory`; one this process cannot fsync at all is skipped with a warning (see the module). */
 async function syncParent(syncDirectory: (path: string) => Promise<void>, directory: string): Promise<void> {
   try {
@@ -106,13 +144,18 @@ async function syncParent(syncDirectory: (path: string) => Promise<void>, direct
   } catch (error) {
     const code = (error as { code?: unknown } | null)?.code;
     if (typeof code !== 'string' || !CANNOT_SYNC.has(code)) throw error;
-    if (warnedParents.has(directory)) return;
-    warnedParents.add(directory);
-    process.emitWarning(
-      `Cannot fsync the directory ${directory} (${code}); the directories Strongbox made or found in it are as durable as its file system makes them without that fsync.`,
-      { code: 'STRONGBOX_DIRECTORY_FSYNC' },
-    );
+    warnCannotSync(directory, code);
   }
+}
+
+/** Warns, once per directory and process, that `directory` cannot be fsynced at all. */
+function warnCannotSync(directory: string, code: string): void {
+  if (warnedParents.has(directory)) return;
+  warnedParents.add(directory);
+  process.emitWarning(
+    `Cannot fsync the directory ${directory} (${code}); what Strongbox creates or removes in it is as durable as its file system makes it without that fsync.`,
+    { code: 'STRONGBOX_DIRECTORY_FSYNC' },
+  );
 }
 
 async function isDirectory(path: string): Promise<boolean> {

@@ -5,7 +5,7 @@
  * tests can inject failures (a full disk, an I/O error) at exactly these steps.
  */
 
-import { type FileHandle, link, mkdir, open, rename, unlink } from 'node:fs/promises';
+import { type FileHandle, link, mkdir, open, rename, rm, unlink } from 'node:fs/promises';
 
 /** The file operations a store's durability depends on. */
 export interface FileIo {
@@ -53,6 +53,12 @@ export interface FileIo {
   unlink?(path: string): Promise<void>;
   /** Creates the directory `path` (not its parents) with `mode`. Default: node's `mkdir`. */
   mkdir?(path: string, mode?: number): Promise<void>;
+  /**
+   * Removes `path` and everything under it; a missing `path` is no error (`rm -rf`): what is left
+   * of a removed bucket or upload. Not durable on its own (fsync the parent). Default: node's
+   * `rm` with `recursive` and `force`.
+   */
+  removeTree?(path: string): Promise<void>;
 }
 
 /**
@@ -86,8 +92,8 @@ export async function syncDirectory(directory: string): Promise<void> {
 }
 
 /**
- * Real writes, fdatasync, fsync, directory fsync, opens, renames, links, unlinks and directory
- * creation.
+ * Real writes, fdatasync, fsync, directory fsync, opens, renames, links, unlinks, directory
+ * creation and tree removal.
  * @example await nodeFileIo.write(handle, bytes); await nodeFileIo.sync(handle);
  */
 export const nodeFileIo: FileIo = Object.freeze({
@@ -109,6 +115,7 @@ export const nodeFileIo: FileIo = Object.freeze({
   async mkdir(path: string, mode?: number): Promise<void> {
     await mkdir(path, { mode });
   },
+  removeTree: (path: string): Promise<void> => rm(path, { recursive: true, force: true }),
 });
 
 /**

@@ -96,7 +96,7 @@ const READ_ONLY_FLAGS: ReadonlySet<string> = new Set(['r', 'rs']);
 
 /**
  * `io` with every step that changes the directory preceded by `lease.confirm()`: writes and
- * truncates, renames, links, unlinks, directory creation and opens that may create or change a
+ * truncates, renames, links, unlinks, directory creation, tree removal and opens that may create or change a
  * file (any flags but `'r'`). A store whose steps go through it changes nothing once the lease is
  * lost (the step rejects with the `ServiceError` `LEASE_LOST` before touching the file): a lapsed
  * holder's snapshot rename cannot replace the new holder's file, nor its unlink remove one. Syncs
@@ -111,6 +111,7 @@ export function fencedFileIo(io: FileIo, lease: Pick<DirectoryLease, 'confirm'>)
   const link = io.link ?? nodeFileIo.link!;
   const unlink = io.unlink ?? nodeFileIo.unlink!;
   const mkdir = io.mkdir ?? nodeFileIo.mkdir!;
+  const removeTree = io.removeTree ?? nodeFileIo.removeTree!;
   return Object.freeze({
     async write(handle: FileHandle, bytes: Uint8Array): Promise<void> {
       await lease.confirm();
@@ -140,6 +141,11 @@ export function fencedFileIo(io: FileIo, lease: Pick<DirectoryLease, 'confirm'>)
     async mkdir(path: string, mode?: number): Promise<void> {
       await lease.confirm();
       await mkdir(path, mode);
+    },
+    async removeTree(path: string): Promise<void> {
+      // A lapsed holder's removal of a leftover directory could remove the new holder's.
+      await lease.confirm();
+      await removeTree(path);
     },
     async truncate(handle: FileHandle, length: number): Promise<void> {
       // A cut-back after a takeover could cut off what the new holder appended to a shared file.

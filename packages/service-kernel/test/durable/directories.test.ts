@@ -8,7 +8,7 @@ import { mkdtemp, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createDirectoryDurably, type FileIo, fencedFileIo, nodeFileIo, ServiceError } from '../../src/index.ts';
+import { createDirectoryDurably, type FileIo, fencedFileIo, nodeFileIo, ServiceError, syncDirectoryAfterRemoval } from '../../src/index.ts';
 
 const tempDirectory = (): Promise<string> => mkdtemp(join(tmpdir(), 'kernel-directories-'));
 const posix = process.platform !== 'win32';
@@ -191,5 +191,63 @@ describe('createDirectoryDurably', () => {
     const io = fencedFileIo(nodeFileIo, { confirm: () => Promise.reject(lost) });
     await expect(createDirectoryDurably(join(root, 'gen-00000002'), { io })).rejects.toBe(lost);
     await expect(stat(join(root, 'gen-00000002'))).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+});
+
+describe('syncDirectoryAfterRemoval', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  const failingIo = (error: unknown): { io: FileIo; fsyncs: string[] } => {
+    const fsyncs: string[] = [];
+    const io: FileIo = {
+      ...nodeFileIo,
+      syncDirectory: async (path) => {
+        fsyncs.push(path);
+        throw error;
+      },
+    };
+    return { io, fsyncs };
+  };
+
+  it('fsyncs the directory', async () => {
+    const root = await tempDirectory();
+    const { io, calls } = recordingIo();
+    await syncDirectoryAfterRemoval(root, io);
+    expect(calls).toEqual([{ step: 'syncDirectory', path: root }]);
+  });
+
+  it.each(['EIO', 'ENOSPC'])(
+    '%s from the fsync resolves (the removals were of garbage) and warns at every failure, naming the directory and the errno',
+    async (code) => {
+      const warn = vi.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+      const root = await tempDirectory();
+      const { io, fsyncs } = failingIo(Object.assign(new Error(`${code}: injected`), { code }));
+      await expect(syncDirectoryAfterRemoval(root, io)).resolves.toBeUndefined();
+      await expect(syncDirectoryAfterRemoval(root, io)).resolves.toBeUndefined();
+      expect(fsyncs).toEqual([root, root]);
+      const warnings = warn.mock.calls.filter(([message]) => typeof message === 'string' && message.includes(root));
+      expect(warnings).toHaveLength(2);
+      expect(warnings[0]![0]).toContain(code);
+      expect(warnings[0]![1]).toMatchObject({ code: 'STRONGBOX_DIRECTORY_FSYNC' });
+    },
+  );
+
+  it('a directory that cannot be fsynced at all (EINVAL) warns once per directory, as createDirectoryDurably does', async () => {
+    const warn = vi.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+    const root = await tempDirectory();
+    const { io } = failingIo(Object.assign(new Error('EINVAL: injected'), { code: 'EINVAL' }));
+    await syncDirectoryAfterRemoval(root, io);
+    await syncDirectoryAfterRemoval(root, io);
+    expect(warn.mock.calls.filter(([message]) => typeof message === 'string' && message.includes(root))).toHaveLength(1);
+  });
+
+  it('a lost lease, or any error without an errno code, is rethrown', async () => {
+    const root = await tempDirectory();
+    const lost = new ServiceError('LEASE_LOST', 'taken over', []);
+    await expect(syncDirectoryAfterRemoval(root, failingIo(lost).io)).rejects.toBe(lost);
+    const odd = new TypeError('not a file-system error');
+    await expect(syncDirectoryAfterRemoval(root, failingIo(odd).io)).rejects.toBe(odd);
   });
 });

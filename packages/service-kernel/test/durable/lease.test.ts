@@ -4,7 +4,7 @@
  * `confirm` rejects. Renewals run on demand and the clock is injected: no test waits.
  */
 
-import { mkdtemp, open, readdir, readFile, stat, symlink, unlink, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, open, readdir, readFile, stat, symlink, unlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -225,6 +225,23 @@ describe('DirectoryLease', () => {
     await expect(io.truncate!(handle, 0)).rejects.toMatchObject({ code: 'LEASE_LOST' });
     await handle.close();
     expect([...(await readFile(file))]).toEqual([1, 2]);
+    await held.lease.release();
+  });
+
+  it('fencedFileIo removes a directory tree while the lease holds, and none once it is lost', async () => {
+    const held = await hold();
+    const io = fencedFileIo(nodeFileIo, held.lease);
+    const at = (name: string): string => join(held.directory, name);
+    await mkdir(at('gone/inner'), { recursive: true });
+    await writeFile(at('gone/inner/file'), 'x');
+    await io.removeTree!(at('gone'));
+    await io.removeTree!(at('never-there'));
+    await mkdir(at('kept/inner'), { recursive: true });
+    await writeFile(at('kept/inner/file'), 'kept');
+    await takeOver(held.path, 2);
+    await expect(io.removeTree!(at('kept'))).rejects.toMatchObject({ code: 'LEASE_LOST' });
+    expect(await readFile(at('kept/inner/file'), 'utf8')).toBe('kept');
+    expect(await readdir(held.directory)).not.toContain('gone');
     await held.lease.release();
   });
 

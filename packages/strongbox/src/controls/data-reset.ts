@@ -12,7 +12,11 @@
  *
  * Kept: `tls/` (the HTTPS listener's certificate, which clients may have been told to trust), the
  * data directory's format marker (`strongbox.json`: the empty directory is still of this format),
- * the lock and the marker itself.
+ * the lock, the marker itself, and the KMS store's numbering floor (`number-floor`, raised first to
+ * the highest number of the files removed: the next store numbers its files past them, so a
+ * previous holder still alive, paused past its lease, cannot remove or write a file of the new
+ * state under a name it knew from the old one), and for the same reason the S3 store's generation
+ * directory, emptied (`s3/gen-<n>`: its next open goes on to `gen-<n+1>`).
  *
  * The directory's lock (the KMS store's `lock`, the one every store of the directory is opened
  * under) is held while anything is removed: the stores closed and released it, and another process
@@ -23,17 +27,21 @@
 
 import { readdir, rm, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { KmsError } from '@strongbox/kms';
+import { KmsError, NUMBER_FLOOR_FILE, raiseNumberFloor } from '@strongbox/kms';
+import { emptyDataDirectory } from '@strongbox/s3';
 import { acquireDirectoryLock, createFileExclusivelyDurably, isServiceError, syncDirectory } from '@strongbox/service-kernel';
 import { FORMAT_FILE, isStrongboxEntry, RESET_MARKER, TLS_DIRECTORY } from '../data-files.ts';
 
 export { RESET_MARKER } from '../data-files.ts';
 
+/** The S3 store's data directory (`endpoint.ts`). */
+const S3_DIRECTORY = 's3';
+
 /** The directory lock's file, the KMS store's (`@strongbox/kms` `persistence/directory-lock.ts`). */
 const LOCK_FILE = 'lock';
 
 /** Strongbox's entries a reset leaves in place. */
-const KEPT: ReadonlySet<string> = new Set([RESET_MARKER, FORMAT_FILE, TLS_DIRECTORY, LOCK_FILE]);
+const KEPT: ReadonlySet<string> = new Set([RESET_MARKER, FORMAT_FILE, TLS_DIRECTORY, LOCK_FILE, NUMBER_FLOOR_FILE]);
 
 /** Whether a reset removes `entry`: Strongbox's state, never a file Strongbox did not write. */
 function isResetState(entry: string): boolean {
@@ -99,7 +107,16 @@ async function underLock(directory: string, step: () => Promise<void>): Promise<
 }
 
 async function clear(directory: string): Promise<void> {
-  for (const entry of await readdir(directory)) if (isResetState(entry)) await rm(join(directory, entry), { recursive: true, force: true });
+  const entries = await readdir(directory);
+  // Before anything is removed: the KMS store's next open numbers its files past every one
+  // removed here, so a holder stopped across a takeover and this reset can never name them.
+  await raiseNumberFloor(directory, entries);
+  for (const entry of entries) {
+    if (!isResetState(entry)) continue;
+    // The S3 store's generation directory is kept, emptied, for the same reason as the floor.
+    if (entry === S3_DIRECTORY) await emptyDataDirectory(join(directory, entry));
+    else await rm(join(directory, entry), { recursive: true, force: true });
+  }
   await syncDirectory(directory);
   await unlink(join(directory, RESET_MARKER));
   await syncDirectory(directory);

@@ -6,7 +6,7 @@
  */
 
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CreateKeyCommand, KMSClient, ListKeysCommand } from '@aws-sdk/client-kms';
 import { CreateBucketCommand, ListBucketsCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
@@ -82,6 +82,36 @@ describe('resetDataDirectory', () => {
     await mkdir(join(directory.path, 's3'));
     await writeFile(join(directory.path, 'notes.txt'), 'not Strongbox’s');
     await resetDataDirectory(directory.path);
-    expect((await readdir(directory.path)).sort()).toEqual(['notes.txt']);
+    expect((await readdir(directory.path)).sort()).toEqual(['notes.txt', 'number-floor']);
+  });
+
+  it('keeps the KMS numbering floor and the S3 generation, emptied, so the next stores number past what it removed', async () => {
+    const directory = await tempDir();
+    cleanups.push(() => directory.cleanup());
+    const sb = await createStrongbox({ dataDirectory: directory.path });
+    const kms = new KMSClient({ ...sb.clientConfig, maxAttempts: 1 });
+    await kms.send(new CreateKeyCommand({}));
+    await new S3Client({ ...sb.clientConfig, maxAttempts: 1 }).send(new CreateBucketCommand({ Bucket: 'reports' }));
+    await sb.close();
+    const s3 = join(directory.path, 's3');
+    const generation = (await readdir(s3)).find((name) => name.startsWith('gen-'))!;
+    const numbered = (await readdir(directory.path)).flatMap((name) => /^(?:snapshot|journal|audit)-(\d+)\.sbx$/.exec(name)?.[1] ?? []).map(Number);
+    const highest = Math.max(...numbered);
+    await resetDataDirectory(directory.path);
+    expect(await readFile(join(directory.path, 'number-floor'), 'utf8')).toBe(`${highest}\n`);
+    // A second reset of a directory whose files are numbered lower never lowers it.
+    await writeFile(join(directory.path, 'journal-00000001.sbx'), 'state copied in');
+    await resetDataDirectory(directory.path);
+    expect(await readFile(join(directory.path, 'number-floor'), 'utf8')).toBe(`${highest}\n`);
+    expect(await readdir(s3)).toEqual([generation]);
+    expect(await readdir(join(s3, generation))).toEqual([]);
+    const reopened = await createStrongbox({ dataDirectory: directory.path });
+    cleanups.push(() => reopened.close());
+    const snapshots = (await readdir(directory.path)).filter((name) => name.startsWith('snapshot-'));
+    expect(snapshots).toEqual([`snapshot-${String(highest + 2).padStart(8, '0')}.sbx`]);
+    // The S3 store opens at the first S3 call.
+    expect((await new S3Client({ ...reopened.clientConfig, maxAttempts: 1 }).send(new ListBucketsCommand({}))).Buckets ?? []).toEqual([]);
+    const next = `gen-${String(Number(generation.slice(4)) + 1).padStart(8, '0')}`;
+    expect((await readdir(s3)).filter((name) => name.startsWith('gen-'))).toEqual([next]);
   });
 });

@@ -7,9 +7,9 @@
  * file, an upload directory without its `upload.json`.
  */
 
-import { readdir, readFile, rm, unlink } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { TEMPORARY_MARK } from '@strongbox/service-kernel';
+import { type FileIo, nodeFileIo, TEMPORARY_MARK } from '@strongbox/service-kernel';
 import type { LoadedBucket, ObjectRecord, PartRecord, UploadRecord } from '../persistence.ts';
 import type { BlobStorage } from './blobs.ts';
 import { BLOBS, BUCKET_FILE, bucketFromDirectoryName, DELETED_MARK, isBlobFileName, OBJECTS, UPLOAD_FILE, UPLOADS } from './layout.ts';
@@ -17,28 +17,33 @@ import { decodeBucket, decodeObject, decodePart, decodeUpload } from './records.
 
 /**
  * The buckets of the generation directory `base`, the leftovers of interrupted steps removed (the
- * blobs of a bucket renamed away for deletion through `blobs`, wherever they rest).
- * @throws Error if a manifest is damaged (`records.ts`); file-system errors as Node raises them.
- * @example const buckets = await loadBuckets(base, localBlobStorage());
+ * blobs of a bucket renamed away for deletion through `blobs`, wherever they rest; the rest through
+ * `io`, the store's fenced one, so an opener that lost its lease removes nothing).
+ * @throws Error if a manifest is damaged (`records.ts`); file-system errors as Node raises them;
+ *   what `io` throws (the `ServiceError` `LEASE_LOST`).
+ * @example const buckets = await loadBuckets(base, localBlobStorage(), fencedFileIo(nodeFileIo, lease));
  */
-export async function loadBuckets(base: string, blobs: BlobStorage): Promise<readonly LoadedBucket[]> {
+export async function loadBuckets(base: string, blobs: BlobStorage, io: FileIo = nodeFileIo): Promise<readonly LoadedBucket[]> {
+  const removeTree = io.removeTree ?? nodeFileIo.removeTree!;
   const loaded: LoadedBucket[] = [];
   for (const name of await readdir(base)) {
     const path = join(base, name);
     // An interrupted bucket creation or deletion: never acknowledged, or already acknowledged gone.
     if (name.includes(TEMPORARY_MARK) || name.startsWith(DELETED_MARK)) {
       if (name.startsWith(DELETED_MARK)) await blobs.drop(join(path, BLOBS));
-      await rm(path, { recursive: true, force: true });
+      await removeTree(path);
       continue;
     }
     const bucket = bucketFromDirectoryName(name);
-    if (bucket !== undefined) loaded.push(await loadBucket(path));
+    if (bucket !== undefined) loaded.push(await loadBucket(path, io));
   }
   return loaded;
 }
 
 /** One bucket's records and blob names, the temporary files of interrupted writes removed. */
-async function loadBucket(directory: string): Promise<LoadedBucket> {
+async function loadBucket(directory: string, io: FileIo): Promise<LoadedBucket> {
+  const unlink = io.unlink ?? nodeFileIo.unlink!;
+  const removeTree = io.removeTree ?? nodeFileIo.removeTree!;
   const bucketPath = join(directory, BUCKET_FILE);
   const bucket = decodeBucket(await readFile(bucketPath), bucketPath);
   const objects: ObjectRecord[] = [];
@@ -54,7 +59,7 @@ async function loadBucket(directory: string): Promise<LoadedBucket> {
     const uploadDirectory = join(uploadsDirectory, name);
     const names = await readdir(uploadDirectory);
     if (!names.includes(UPLOAD_FILE)) {
-      await rm(uploadDirectory, { recursive: true, force: true });
+      await removeTree(uploadDirectory);
       continue;
     }
     const uploadPath = join(uploadDirectory, UPLOAD_FILE);

@@ -16,7 +16,7 @@
  */
 
 import { randomBytes } from 'node:crypto';
-import { rm, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   createDirectoryDurably,
@@ -74,7 +74,7 @@ export class FileSystemPersistence implements Persistence {
   async load(): Promise<readonly LoadedBucket[]> {
     const base = await startGeneration(this.#root, this.dataDirectoryIo);
     this.#generation = base;
-    return loadBuckets(base, this.#blobs);
+    return loadBuckets(base, this.#blobs, this.dataDirectoryIo);
   }
 
   async writeBlob(bucket: string, blobId: string, body: BodySource): Promise<number> {
@@ -133,8 +133,9 @@ export class FileSystemPersistence implements Persistence {
     const doomed = join(this.#base, `${DELETED_MARK}${randomBytes(6).toString('hex')}`);
     await this.#rename(directory, doomed);
     await syncDirectoryAfter(this.#base, directory, this.#io);
-    // The bucket is gone once renamed: what is left of it now is removed at the next open.
-    await rm(doomed, { recursive: true, force: true }).catch(() => undefined);
+    // The bucket is gone once renamed: what is left of it is garbage, removed now or, if that
+    // fails, at the next open. Through the fenced io: a holder that lost its lease removes nothing.
+    await this.#removeLeftover(doomed);
   }
 
   writeObject(bucket: string, record: ObjectRecord): Promise<void> {
@@ -168,11 +169,11 @@ export class FileSystemPersistence implements Persistence {
     return this.#commit(async () => {
       const directory = join(this.#in(bucket, UPLOADS), uploadDirectoryName(uploadId));
       // Removing upload.json is the commit: a directory without it is removed at open (so is
-      // what a failing `rm` leaves).
+      // what a failing removal leaves).
       const path = join(directory, UPLOAD_FILE);
       await (this.#io.unlink ?? nodeFileIo.unlink!)(path).catch(ignoreMissing);
       await syncDirectoryAfter(directory, path, this.#io);
-      await rm(directory, { recursive: true, force: true }).catch(() => undefined);
+      await this.#removeLeftover(directory);
     });
   }
 
@@ -199,6 +200,8 @@ export class FileSystemPersistence implements Persistence {
       result = await step();
     } catch (error) {
       if (isServiceError(error, 'NOT_DURABLE')) throw new S3Error('CommitOutcomeUnknown', { cause: error });
+      // A step through the fenced io (a leftover's removal) found the lease lost.
+      if (isServiceError(error, 'LEASE_LOST')) throw new S3Error('DataDirectoryTakenOver', { cause: error });
       throw error;
     }
     try {
@@ -217,6 +220,17 @@ export class FileSystemPersistence implements Persistence {
       if (isServiceError(error, 'LEASE_LOST')) throw new S3Error('DataDirectoryTakenOver', { cause: error });
       throw error;
     }
+  }
+
+  /**
+   * Removes what is left of a bucket or upload once its removal committed, through the fenced io.
+   * Any failure but a lost lease leaves it for the next open (`load.ts`) to remove.
+   * @throws the `ServiceError` `LEASE_LOST`: the holder stops, and nothing was removed.
+   */
+  async #removeLeftover(path: string): Promise<void> {
+    await this.dataDirectoryIo.removeTree!(path).catch((error: unknown) => {
+      if (isServiceError(error, 'LEASE_LOST')) throw error;
+    });
   }
 
   #mkdir(path: string, mode: number): Promise<void> {
