@@ -59,9 +59,9 @@ export const getObject: OperationDefinition<'GetObject', GetObjectRequest, GetOb
     const reader = await context.store.openObject(target, key);
     if (reader === undefined) throw context.missingObject(key);
     try {
-      // An archived (GLACIER, DEEP_ARCHIVE) object is not read until restored, which Strongbox
-      // does not serve: 403 InvalidObjectState, as S3 answers before a restore.
-      checkRetrievable(objectRecord(reader.info).storageClass);
+      // An archived (GLACIER, DEEP_ARCHIVE) object is read only while a restored copy exists at
+      // the request's time: 403 InvalidObjectState otherwise, as S3 answers.
+      checkRetrievable(objectRecord(reader.info), context.now);
       const { opened, customerKey } = await resolveRead(input, context, { reader });
       const keys = await readKeys(opened.record, bucket, customerKey, context, region);
       const { start, end } = plaintextBounds(opened.range);
@@ -78,9 +78,12 @@ export const getObject: OperationDefinition<'GetObject', GetObjectRequest, GetOb
         () => released(keys, reader),
       );
       // Built in place, member group by member group (spreads would copy each into a new object).
-      const response: GetObjectResponse = Object.assign(objectHead('GetObject', opened, tagCountReadable(record, access, key, context, input.VersionId)), {
-        Body: body,
-      });
+      const response: GetObjectResponse = Object.assign(
+        objectHead('GetObject', opened, tagCountReadable(record, access, key, context, input.VersionId), context.now),
+        {
+          Body: body,
+        },
+      );
       return addReadChecksumMembers(response, input, record.info.metadata, range);
     } catch (error) {
       await reader.close();

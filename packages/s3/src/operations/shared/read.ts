@@ -19,6 +19,7 @@ import {
   responseOverridesOf,
 } from '../../model/object-headers.ts';
 import { assertRangeOrPart, parsePartNumber, parseRangeHeader, type ResolvedRange, resolvePartRange, resolveRange } from '../../model/range.ts';
+import { restoreHeader, restoreStateAt } from '../../model/restore.ts';
 import { DEFAULT_STORAGE_CLASS } from '../../model/storage-class.ts';
 import { checkVersionId, versionConditions } from '../../model/version-id.ts';
 import { header, type MessageBinding, metadataHeaders, query, streamPayload } from '../../protocol/binding.ts';
@@ -247,6 +248,12 @@ export interface ObjectHeadMembers extends SseResponseMembers, ObjectHeaders {
    * object tags" (GetObject API reference): absent for none, and for a caller who may not read them.
    */
   TagCount?: number;
+  /**
+   * `x-amz-restore`, for an object with a restore in progress or a restored copy at the request's
+   * time (`model/restore.ts`): "If an archive copy is already restored, the header value indicates
+   * when Amazon S3 is scheduled to delete the object copy" (GetObject and HeadObject API reference).
+   */
+  Restore?: string;
 }
 
 /**
@@ -272,10 +279,10 @@ export function tagCountReadable(
 
 /**
  * The fields GetObject and HeadObject answer for an opened object, sized by its range; the tag
- * count only when `tagCount` (see `tagCountReadable`).
- * @example objectHead('HeadObject', opened, false).ContentLength // the plaintext bytes the range covers
+ * count only when `tagCount` (see `tagCountReadable`); its restore as it is at `now`.
+ * @example objectHead('HeadObject', opened, false, context.now).ContentLength // the plaintext bytes the range covers
  */
-export function objectHead(operation: 'GetObject' | 'HeadObject', opened: OpenedObject, tagCount: boolean): ObjectHeadMembers {
+export function objectHead(operation: 'GetObject' | 'HeadObject', opened: OpenedObject, tagCount: boolean, now: number): ObjectHeadMembers {
   const { record, range } = opened;
   const { start, end } = plaintextBounds(range);
   // One literal of the members every read answers, then the optional ones assigned (conditional
@@ -293,6 +300,10 @@ export function objectHead(operation: 'GetObject' | 'HeadObject', opened: Opened
   if (opened.partsCount !== undefined) head.PartsCount = opened.partsCount;
   if (record.storageClass !== DEFAULT_STORAGE_CLASS) head.StorageClass = record.storageClass;
   if (tagCount && record.tags.length > 0) head.TagCount = record.tags.length;
+  if (record.restore !== undefined) {
+    const restore = restoreHeader(restoreStateAt(record.restore, now));
+    if (restore !== undefined) head.Restore = restore;
+  }
   const headers = record.headers;
   for (const member of OBJECT_HEADER_MEMBERS) {
     const value = headers[member];
@@ -348,6 +359,7 @@ export function readResponse(withBody: boolean): MessageBinding {
       PartsCount: header('x-amz-mp-parts-count', 'integer'),
       StorageClass: header('x-amz-storage-class'),
       TagCount: header('x-amz-tagging-count', 'integer'),
+      Restore: header('x-amz-restore'),
       ...SSE_RESPONSE,
       ...CHECKSUM_RESPONSE,
     },
