@@ -78,12 +78,9 @@ export const getObject: OperationDefinition<'GetObject', GetObjectRequest, GetOb
         () => released(keys, reader),
       );
       // Built in place, member group by member group (spreads would copy each into a new object).
-      const response: GetObjectResponse = Object.assign(
-        objectHead('GetObject', opened, tagCountReadable(record, access, key, context, input.VersionId), context.now),
-        {
-          Body: body,
-        },
-      );
+      const response: GetObjectResponse = Object.assign(objectHead('GetObject', opened, tagCountReadable(record, access, key, context, input.VersionId)), {
+        Body: body,
+      });
       return addReadChecksumMembers(response, input, record.info.metadata, range);
     } catch (error) {
       await reader.close();

@@ -51,7 +51,7 @@ export const headObject: OperationDefinition<'HeadObject', HeadObjectRequest, He
     // UploadPart/UploadPartCopy ("s3-large-file-encryption-kms-key"), never for HEAD. UNCONFIRMED:
     // no capture of a HEAD by a caller without kms:Decrypt (README, known differences).
     if (opened.record.mode !== 'SSE-KMS' && opened.record.mode !== 'DSSE-KMS') (await readKeys(opened.record, bucket, customerKey, context)).dispose();
-    const head: HeadObjectResponse = objectHead('HeadObject', opened, tagCountReadable(opened.record, access, key, context, input.VersionId), context.now);
+    const head: HeadObjectResponse = objectHead('HeadObject', opened, tagCountReadable(opened.record, access, key, context, input.VersionId));
     return addReadChecksumMembers(head, input, opened.record.info.metadata, opened.range);
   },
 };

@@ -86,6 +86,8 @@ export interface OpenedObject {
   readonly customerKeyMd5: string | undefined;
   /** The request's response-* overrides, if any (answered instead of the stored headers). */
   readonly overrides?: ResponseOverrides | undefined;
+  /** `x-amz-restore` at the request's time (`model/restore.ts`); undefined without a restore then. */
+  readonly restore?: string | undefined;
 }
 
 /**
@@ -138,7 +140,8 @@ export async function resolveRead(
       const partSizes = record.partNumbers === undefined ? undefined : record.segments.map((segment) => segment.plaintextSize);
       ({ range, partsCount } = resolvePartRange(parsePartNumber(partNumber), partSizes, record.size));
     } else range = resolveRange(parseRangeHeader(input.Range), record.size, input.Range ?? '');
-    const opened: OpenedObject = { record, range, partsCount, customerKeyMd5: customer?.keyMd5, overrides: responseOverridesOf(input) };
+    const restore = record.restore === undefined ? undefined : restoreHeader(restoreStateAt(record.restore, context.now));
+    const opened: OpenedObject = { record, range, partsCount, customerKeyMd5: customer?.keyMd5, overrides: responseOverridesOf(input), restore };
     return { opened, customerKey: customer?.key };
   } catch (error) {
     customer?.key.fill(0);
@@ -279,10 +282,10 @@ export function tagCountReadable(
 
 /**
  * The fields GetObject and HeadObject answer for an opened object, sized by its range; the tag
- * count only when `tagCount` (see `tagCountReadable`); its restore as it is at `now`.
- * @example objectHead('HeadObject', opened, false, context.now).ContentLength // the plaintext bytes the range covers
+ * count only when `tagCount` (see `tagCountReadable`).
+ * @example objectHead('HeadObject', opened, false).ContentLength // the plaintext bytes the range covers
  */
-export function objectHead(operation: 'GetObject' | 'HeadObject', opened: OpenedObject, tagCount: boolean, now: number): ObjectHeadMembers {
+export function objectHead(operation: 'GetObject' | 'HeadObject', opened: OpenedObject, tagCount: boolean): ObjectHeadMembers {
   const { record, range } = opened;
   const { start, end } = plaintextBounds(range);
   // One literal of the members every read answers, then the optional ones assigned (conditional
@@ -300,10 +303,7 @@ export function objectHead(operation: 'GetObject' | 'HeadObject', opened: Opened
   if (opened.partsCount !== undefined) head.PartsCount = opened.partsCount;
   if (record.storageClass !== DEFAULT_STORAGE_CLASS) head.StorageClass = record.storageClass;
   if (tagCount && record.tags.length > 0) head.TagCount = record.tags.length;
-  if (record.restore !== undefined) {
-    const restore = restoreHeader(restoreStateAt(record.restore, now));
-    if (restore !== undefined) head.Restore = restore;
-  }
+  if (opened.restore !== undefined) head.Restore = opened.restore;
   const headers = record.headers;
   for (const member of OBJECT_HEADER_MEMBERS) {
     const value = headers[member];
