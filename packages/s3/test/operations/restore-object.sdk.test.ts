@@ -13,6 +13,8 @@ import {
   CreateBucketCommand,
   GetObjectCommand,
   HeadObjectCommand,
+  ListObjectsCommand,
+  ListObjectsV2Command,
   PutBucketEncryptionCommand,
   PutBucketPolicyCommand,
   PutObjectCommand,
@@ -213,6 +215,42 @@ describe('refused restores change nothing', () => {
     expect(await restoreHeader('cold')).toBeUndefined();
     const accepted = await client.send(new RestoreObjectCommand({ Bucket: 'data', Key: 'cold', VersionId: 'null', RestoreRequest: { Days: 1 } }));
     expect(accepted.$metadata.httpStatusCode).toBe(202);
+  });
+});
+
+describe('listings with OptionalObjectAttributes=RestoreStatus', () => {
+  it('answer RestoreStatus for objects restoring or restored, nothing for the others', async () => {
+    await put('a-restoring', 'DEEP_ARCHIVE');
+    await put('b-restored', 'GLACIER');
+    await put('c-archived', 'GLACIER');
+    await put('d-warm', 'STANDARD');
+    await restore('b-restored', 1, 'Expedited');
+    clock.advance(5 * MINUTE);
+    await restore('a-restoring', 1);
+    const expected = [
+      ['a-restoring', { IsRestoreInProgress: true }],
+      // Restored Dec 7 10:35 UTC for a day: Dec 8 10:35, rounded up to Dec 9 00:00 UTC.
+      ['b-restored', { IsRestoreInProgress: false, RestoreExpiryDate: new Date(Date.UTC(2026, 11, 9)) }],
+      ['c-archived', undefined],
+      ['d-warm', undefined],
+    ];
+    const v2 = await client.send(new ListObjectsV2Command({ Bucket: 'data', OptionalObjectAttributes: ['RestoreStatus'] }));
+    expect((v2.Contents ?? []).map((object) => [object.Key, object.RestoreStatus])).toEqual(expected);
+    const v1 = await client.send(new ListObjectsCommand({ Bucket: 'data', OptionalObjectAttributes: ['RestoreStatus'] }));
+    expect((v1.Contents ?? []).map((object) => [object.Key, object.RestoreStatus])).toEqual(expected);
+    // Not asked for: not answered.
+    const plain = await client.send(new ListObjectsV2Command({ Bucket: 'data' }));
+    expect((plain.Contents ?? []).map((object) => object.RestoreStatus)).toEqual([undefined, undefined, undefined, undefined]);
+  });
+
+  it('refuse a value outside the enum with 400', async () => {
+    const server = await listen(engine.handler);
+    try {
+      const response = await fetch(`${server.url}/data?list-type=2`, { headers: { 'x-amz-optional-object-attributes': 'Owner' } });
+      expect(response.status).toBe(400);
+    } finally {
+      await server.close();
+    }
   });
 });
 
