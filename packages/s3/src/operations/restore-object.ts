@@ -121,6 +121,9 @@ export const restoreObject: OperationDefinition<'RestoreObject', RestoreObjectRe
           if (state.kind === 'restored')
             return withRestore(object.metadata, restoreJson({ ready: record.restore?.ready ?? now, expiry: restoreExpiry(now, days) }));
           accepted = true;
+          // The copy's days count from when it exists ("the current time" of the User Guide's rule
+          // is the copy's making): counted from the request, a 1-day DEEP_ARCHIVE Bulk restore
+          // (48 hours) would expire before it completed. UNCONFIRMED against a capture.
           const ready = now + duration;
           return withRestore(object.metadata, restoreJson({ ready, expiry: restoreExpiry(ready, days) }));
         },
