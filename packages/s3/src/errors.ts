@@ -99,6 +99,11 @@ export type S3ErrorReason =
   | 'InvalidStorageClass'
   | 'InvalidObjectState'
   | 'ObjectNotInActiveTier'
+  // RestoreObject.
+  | 'ObjectAlreadyInActiveTier'
+  | 'RestoreAlreadyInProgress'
+  | 'InvalidRestoreDays'
+  | 'InvalidRestoreTier'
   // Object tagging (x-amz-tagging, the Tagging document).
   | 'TooManyTags'
   | 'InvalidTagKey'
@@ -534,6 +539,23 @@ export const S3_ERRORS: Readonly<Record<S3ErrorReason, S3WireError>> = Object.fr
     code: 'ObjectNotInActiveTierError',
     status: 403,
     message: 'The source object of the COPY action is not in the active tier and is only stored in Amazon S3 Glacier.',
+  },
+  // RestoreObject of an object whose class is not archived: model ObjectAlreadyInActiveTierError
+  // ("This action is not allowed against this storage tier"), 403 in AWS's error-code list; this
+  // text in users' captures of S3 (UNCONFIRMED wording).
+  ObjectAlreadyInActiveTier: { code: 'ObjectAlreadyInActiveTierError', status: 403, message: "Restore is not allowed for the object's current storage class" },
+  // RestoreObject API reference, "Special errors": 409 Conflict, "Object restore is already in progress."
+  RestoreAlreadyInProgress: { code: 'RestoreAlreadyInProgress', status: 409, message: 'Object restore is already in progress.' },
+  // A restore's `Days` below 1 (UNCONFIRMED code and text: no capture), or so large that its expiry
+  // is past what an HTTP date writes (Strongbox's own bound).
+  InvalidRestoreDays: { code: 'InvalidArgument', status: 400, message: 'The Days element must be a whole number of at least 1.', argumentName: 'Days' },
+  // Expedited on DEEP_ARCHIVE: "not available" (RestoreObject API reference); S3's code and text are
+  // UNCONFIRMED (no capture), answered as an InvalidArgument naming what is refused.
+  InvalidRestoreTier: {
+    code: 'InvalidArgument',
+    status: 400,
+    message: (d) => `${d.value ?? 'This retrieval tier'} is not available.`,
+    argumentName: 'Tier',
   },
   // Object tags. Over 10 tags: "BadRequest: Object tags cannot be greater than 10", 400, S3's
   // answer to PutObject's header and to PutObjectTagging (hashicorp/terraform-provider-aws#19895,

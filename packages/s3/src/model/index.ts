@@ -24,6 +24,7 @@ export * from './names.ts';
 export * from './object-headers.ts';
 export * from './range.ts';
 export * from './response-encryption.ts';
+export * from './restore.ts';
 export * from './storage-class.ts';
 export * from './tagging.ts';
 export * from './upload-size.ts';

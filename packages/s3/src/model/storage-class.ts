@@ -9,13 +9,14 @@
  * any class but STANDARD ("Amazon S3 returns this header for all objects except for S3 Standard
  * storage class objects", GetObject API reference), `StorageClass` in listings and
  * GetObjectAttributes. GLACIER and DEEP_ARCHIVE objects are archived: GetObject answers 403
- * `InvalidObjectState` and a copy from one 403 `ObjectNotInActiveTierError` until restored, and
- * RestoreObject is not served, so they stay archived (HeadObject, tagging and listings work, as
- * in S3). Known differences: no retrieval charges, minimum durations, Intelligent-Tiering access
+ * `InvalidObjectState` and a copy from one 403 `ObjectNotInActiveTierError` until restored
+ * (RestoreObject, `model/restore.ts`) and after the restored copy expires (HeadObject, tagging and
+ * listings work throughout, as in S3). Known differences: no retrieval charges, minimum durations, Intelligent-Tiering access
  * tiers or Outposts/Express constraints; every class is stored alike.
  */
 
 import { S3Error } from '../errors.ts';
+import { type RestoreRecord, restoreStateAt } from './restore.ts';
 
 /** The values S3 accepts in `x-amz-storage-class` (the `StorageClass` enum of the S3 API model). */
 export const STORAGE_CLASSES: readonly string[] = [
@@ -74,20 +75,39 @@ export function storedStorageClass(requested: string | undefined): string | unde
   return requested === undefined || requested === DEFAULT_STORAGE_CLASS ? undefined : requested;
 }
 
-/**
- * Checks that an object of `storageClass` can be read (GetObject).
- * @throws S3Error InvalidObjectState (with the class as `StorageClass`) for GLACIER and DEEP_ARCHIVE.
- * @example checkRetrievable('GLACIER_IR') // fine
- */
-export function checkRetrievable(storageClass: string): void {
-  if (ARCHIVED.has(storageClass)) throw new S3Error('InvalidObjectState', { fields: [['StorageClass', storageClass]] });
+/** What the archive checks read of an object (an `ObjectRecord` is one). */
+export interface ArchiveFacts {
+  readonly storageClass: string;
+  /** Its last restore, if any (`model/restore.ts`). */
+  readonly restore: RestoreRecord | undefined;
 }
 
 /**
- * Checks that an object of `storageClass` can be a copy's source (CopyObject, UploadPartCopy).
- * @throws S3Error ObjectNotInActiveTier for GLACIER and DEEP_ARCHIVE.
- * @example checkCopyable('STANDARD') // fine
+ * Whether an object's bytes can be read at `now`: any class but an archived one, and an archived
+ * one while a restored copy exists ("before you can retrieve the object you must first restore a
+ * copy using RestoreObject", GetObject API reference).
+ * @example isReadable({ storageClass: 'GLACIER', restore: undefined }, Date.now()) // false
  */
-export function checkCopyable(storageClass: string): void {
-  if (ARCHIVED.has(storageClass)) throw new S3Error('ObjectNotInActiveTier');
+export function isReadable(object: ArchiveFacts, now: number): boolean {
+  return !ARCHIVED.has(object.storageClass) || restoreStateAt(object.restore, now).kind === 'restored';
+}
+
+/**
+ * Checks that an object can be read (GetObject) at `now`.
+ * @throws S3Error InvalidObjectState (with the class as `StorageClass`) for a GLACIER or
+ *   DEEP_ARCHIVE object with no restored copy at `now`.
+ * @example checkRetrievable({ storageClass: 'GLACIER_IR', restore: undefined }, Date.now()) // fine
+ */
+export function checkRetrievable(object: ArchiveFacts, now: number): void {
+  if (!isReadable(object, now)) throw new S3Error('InvalidObjectState', { fields: [['StorageClass', object.storageClass]] });
+}
+
+/**
+ * Checks that an object can be a copy's source (CopyObject, UploadPartCopy) at `now`: "you must
+ * restore a copy of it before you can copy it" (CopyObject API reference, storage classes).
+ * @throws S3Error ObjectNotInActiveTier for a GLACIER or DEEP_ARCHIVE object with no restored copy at `now`.
+ * @example checkCopyable({ storageClass: 'STANDARD', restore: undefined }, Date.now()) // fine
+ */
+export function checkCopyable(object: ArchiveFacts, now: number): void {
+  if (!isReadable(object, now)) throw new S3Error('ObjectNotInActiveTier');
 }

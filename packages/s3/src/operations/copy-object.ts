@@ -231,7 +231,7 @@ export const copyObject: OperationDefinition<'CopyObject', CopyObjectRequest, Co
       // Its request tags are the tags written: the request's (REPLACE) or the source's (COPY).
       if (destinationTags.length > 0) await context.authorize('s3:PutObjectTagging', target, key, undefined, writtenObjectTags(destinationTags));
       // An archived source is copied only once restored (CopyObject API reference), never here.
-      checkCopyable(record.storageClass);
+      checkCopyable(record, context.now);
       checkCopySourceConditions(input, { etag: record.etag, lastModified: reader.info.lastModified }, context.now);
       sourceCustomer = copySourceCustomerKey(input, record.mode, context);
       const decided = decideObjectEncryption(input, target, key, context);

@@ -35,5 +35,6 @@ export { putBucketEncryption } from './put-bucket-encryption.ts';
 export { putBucketPolicy } from './put-bucket-policy.ts';
 export { putObject } from './put-object.ts';
 export { putObjectTagging } from './put-object-tagging.ts';
+export { restoreObject } from './restore-object.ts';
 export { uploadPart } from './upload-part.ts';
 export { uploadPartCopy } from './upload-part-copy.ts';

@@ -61,11 +61,12 @@ export const getObject: OperationDefinition<'GetObject', GetObjectRequest, GetOb
     try {
       // A decision taken on the object's tags holds for the record served, before anything else
       // is said of it: an object swapped in since the tag read and refused by a tag-based Deny is
-      // AccessDenied, not an InvalidObjectState naming its storage class (review7).
-      context.confirmObjectTags(bucket, key, objectRecord(reader.info).tags);
-      // An archived (GLACIER, DEEP_ARCHIVE) object is not read until restored, which Strongbox
-      // does not serve: 403 InvalidObjectState, as S3 answers before a restore.
-      checkRetrievable(objectRecord(reader.info).storageClass);
+      // AccessDenied, not an InvalidObjectState naming its storage class.
+      const stored = objectRecord(reader.info);
+      context.confirmObjectTags(bucket, key, stored.tags);
+      // An archived (GLACIER, DEEP_ARCHIVE) object is read only while a restored copy exists at
+      // the request's time: 403 InvalidObjectState otherwise, as S3 answers.
+      checkRetrievable(stored, context.now);
       const { opened, customerKey } = await resolveRead(input, context, { reader });
       const keys = await readKeys(opened.record, bucket, customerKey, context, region);
       const { start, end } = plaintextBounds(opened.range);

@@ -73,6 +73,7 @@ export type { PostObjectRequest, PostObjectResponse, PostPolicyMembers } from '.
 export type { PutBucketEncryptionRequest } from './put-bucket-encryption.ts';
 export type { PutBucketPolicyRequest } from './put-bucket-policy.ts';
 export type { PutObjectRequest, PutObjectResponse } from './put-object.ts';
+export type { RestoreObjectRequest, RestoreObjectResponse, RestoreRequestMembers } from './restore-object.ts';
 export { ObjectBody, type RequestBody } from './shared/body.ts';
 export {
   CHECKSUM_FIELD,

@@ -24,7 +24,16 @@ import { int32, query, struct } from '../protocol/binding.ts';
 import { queryParameters } from './shared/audit.ts';
 import { ownedBucket } from './shared/buckets.ts';
 import { listConditions } from './shared/conditions.ts';
-import { LISTED_OBJECTS, LISTED_PREFIXES, type ListedObject, listedObjects, listedPrefixes, listingPage } from './shared/listed-objects.ts';
+import {
+  LISTED_OBJECTS,
+  LISTED_PREFIXES,
+  type ListedObject,
+  listedObjects,
+  listedPrefixes,
+  listingPage,
+  OPTIONAL_OBJECT_ATTRIBUTES_BINDING,
+  wantsRestoreStatus,
+} from './shared/listed-objects.ts';
 import { ownerOf } from './shared/owners.ts';
 import type { OperationDefinition } from './types.ts';
 
@@ -43,6 +52,8 @@ export interface ListObjectsV2Request {
   FetchOwner?: boolean;
   /** `url`: URL-encode (`urlEncodeKey`: a space as `+`) keys and prefixes in the answer. */
   EncodingType?: string;
+  /** `RestoreStatus`: each restored or restoring object's `RestoreStatus`. */
+  OptionalObjectAttributes?: string[];
 }
 
 /** ListObjectsV2 response. */
@@ -87,6 +98,7 @@ export const listObjectsV2: OperationDefinition<'ListObjectsV2', ListObjectsV2Re
         StartAfter: query('start-after'),
         FetchOwner: query('fetch-owner', 'boolean'),
         EncodingType: query('encoding-type'),
+        OptionalObjectAttributes: OPTIONAL_OBJECT_ATTRIBUTES_BINDING,
       },
     },
     response: {
@@ -124,7 +136,8 @@ export const listObjectsV2: OperationDefinition<'ListObjectsV2', ListObjectsV2Re
     const delimiter = input.Delimiter === '' ? undefined : input.Delimiter;
     const page = await listingPage(context, bucket, { prefix, delimiter, startAfter, maxKeys });
     const text = (value: string): string => (encode ? urlEncodeKey(value) : value);
-    const contents = listedObjects(page, text, input.FetchOwner === true ? ownerOf(bucket.owner) : undefined);
+    const restoreAt = wantsRestoreStatus(input.OptionalObjectAttributes) ? context.now : undefined;
+    const contents = listedObjects(page, text, input.FetchOwner === true ? ownerOf(bucket.owner) : undefined, restoreAt);
     return {
       Name: bucket.name,
       Prefix: text(prefix),

@@ -29,7 +29,16 @@ import { int32, query, struct } from '../protocol/binding.ts';
 import { queryParameters } from './shared/audit.ts';
 import { ownedBucket } from './shared/buckets.ts';
 import { listConditions } from './shared/conditions.ts';
-import { LISTED_OBJECTS, LISTED_PREFIXES, type ListedObject, listedObjects, listedPrefixes, listingPage } from './shared/listed-objects.ts';
+import {
+  LISTED_OBJECTS,
+  LISTED_PREFIXES,
+  type ListedObject,
+  listedObjects,
+  listedPrefixes,
+  listingPage,
+  OPTIONAL_OBJECT_ATTRIBUTES_BINDING,
+  wantsRestoreStatus,
+} from './shared/listed-objects.ts';
 import { ownerOf } from './shared/owners.ts';
 import type { OperationDefinition } from './types.ts';
 
@@ -44,6 +53,8 @@ export interface ListObjectsRequest {
   MaxKeys?: number;
   /** `url`: URL-encode (`urlEncodeKey`: a space as `+`) keys, prefixes, the delimiter and the markers in the answer. */
   EncodingType?: string;
+  /** `RestoreStatus`: each restored or restoring object's `RestoreStatus`. */
+  OptionalObjectAttributes?: string[];
 }
 
 /** ListObjects response. */
@@ -88,6 +99,7 @@ export const listObjects: OperationDefinition<'ListObjects', ListObjectsRequest,
         Marker: query('marker'),
         MaxKeys: query('max-keys', int32('InvalidMaxKeys')),
         EncodingType: query('encoding-type'),
+        OptionalObjectAttributes: OPTIONAL_OBJECT_ATTRIBUTES_BINDING,
       },
     },
     response: {
@@ -124,7 +136,8 @@ export const listObjects: OperationDefinition<'ListObjects', ListObjectsRequest,
     const marker = input.Marker === '' ? undefined : input.Marker;
     const page = await listingPage(context, bucket, { prefix, delimiter, startAfter: marker, maxKeys });
     const text = (value: string): string => (encode ? urlEncodeKey(value) : value);
-    const contents = listedObjects(page, text, ownerOf(bucket.owner));
+    const restoreAt = wantsRestoreStatus(input.OptionalObjectAttributes) ? context.now : undefined;
+    const contents = listedObjects(page, text, ownerOf(bucket.owner), restoreAt);
     const nextMarker = delimiter !== undefined && page.isTruncated ? page.nextStartAfter : undefined;
     return {
       Name: bucket.name,

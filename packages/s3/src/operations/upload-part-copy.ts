@@ -128,7 +128,7 @@ export const uploadPartCopy: OperationDefinition<'UploadPartCopy', UploadPartCop
       // The source pinned: a decision taken on its tags holds for the bytes copied.
       context.confirmObjectTags(sourceBucket.name, sourceKey, record.tags);
       // An archived source is copied only once restored (UploadPartCopy API reference), never here.
-      checkCopyable(record.storageClass);
+      checkCopyable(record, context.now);
       // The source's conditions, against the version the reader pinned (as CopyObject checks them):
       // a multipart copy whose source changed between parts fails instead of mixing versions.
       checkCopySourceConditions(input, { etag: record.etag, lastModified: reader.info.lastModified }, context.now);

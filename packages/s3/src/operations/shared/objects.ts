@@ -13,6 +13,7 @@ import type { EncryptionMode, SseRequest } from '../../model/encryption.ts';
 import { checkUserMetadataSize } from '../../model/metadata.ts';
 import { assertObjectKey } from '../../model/names.ts';
 import { type ObjectHeaders, parseObjectHeaders } from '../../model/object-headers.ts';
+import { parseRestore, type RestoreRecord } from '../../model/restore.ts';
 import { DEFAULT_STORAGE_CLASS, storedStorageClass } from '../../model/storage-class.ts';
 import { parseTags, type Tag, tagsJson } from '../../model/tagging.ts';
 import type { CommitGuard, ObjectInfo, StoredFields } from '../../storage/types.ts';
@@ -28,6 +29,7 @@ export const OBJECT_FIELDS: Readonly<{
   headers: string;
   storageClass: string;
   tags: string;
+  restore: string;
 }> = Object.freeze({
   mode: 'sse-mode',
   etag: 'etag',
@@ -42,6 +44,8 @@ export const OBJECT_FIELDS: Readonly<{
   storageClass: 'storage-class',
   /** The object's tags (`model/tagging.ts`), JSON pairs; absent for none. */
   tags: 'tags',
+  /** The object's restore (`model/restore.ts`), JSON; absent when none was ever requested. */
+  restore: 'restore',
 });
 
 /** The SSE-C members of a request, as the SDK names them (the key is base64, as on the wire). */
@@ -90,6 +94,8 @@ export interface ObjectRecord {
   /** `STANDARD` unless the write that made the object named another class. */
   readonly storageClass: string;
   readonly tags: readonly Tag[];
+  /** The object's last restore (RestoreObject), whatever its state now; undefined for none. */
+  readonly restore: RestoreRecord | undefined;
 }
 
 /** The model's view of a request's encryption members. */
@@ -125,10 +131,10 @@ export function objectRecord(info: ObjectInfo): ObjectRecord {
     parsed = parseRecord(fields, info.key);
     if (Object.isFrozen(fields)) PARSED_RECORDS.set(fields, parsed);
   }
-  const { mode, etag, segments, partNumbers, size, contentType, headers, storageClass, tags } = parsed;
+  const { mode, etag, segments, partNumbers, size, contentType, headers, storageClass, tags, restore } = parsed;
   // The one member a caller may change: a copy of its own.
   const userMetadata = Object.assign(Object.create(null) as Record<string, string>, parsed.userMetadata);
-  return { info, mode, etag, segments, partNumbers, size, contentType, userMetadata, headers, storageClass, tags };
+  return { info, mode, etag, segments, partNumbers, size, contentType, userMetadata, headers, storageClass, tags, restore };
 }
 
 /** What an object's stored fields say, parsed once per (frozen) fields object. */
@@ -183,6 +189,7 @@ function recordOf(fields: StoredFields, key: string, segments: readonly SealedSe
     headers: parseObjectHeaders(fields[OBJECT_FIELDS.headers]),
     storageClass: fields[OBJECT_FIELDS.storageClass] ?? DEFAULT_STORAGE_CLASS,
     tags: parseTags(fields[OBJECT_FIELDS.tags]),
+    restore: parseRestore(fields[OBJECT_FIELDS.restore]),
   };
 }
 

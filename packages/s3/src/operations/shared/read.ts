@@ -19,6 +19,7 @@ import {
   responseOverridesOf,
 } from '../../model/object-headers.ts';
 import { assertRangeOrPart, parsePartNumber, parseRangeHeader, type ResolvedRange, resolvePartRange, resolveRange } from '../../model/range.ts';
+import { restoreHeader, restoreStateAt } from '../../model/restore.ts';
 import { DEFAULT_STORAGE_CLASS } from '../../model/storage-class.ts';
 import { checkVersionId, versionConditions } from '../../model/version-id.ts';
 import { header, type MessageBinding, metadataHeaders, query, streamPayload } from '../../protocol/binding.ts';
@@ -85,6 +86,8 @@ export interface OpenedObject {
   readonly customerKeyMd5: string | undefined;
   /** The request's response-* overrides, if any (answered instead of the stored headers). */
   readonly overrides?: ResponseOverrides | undefined;
+  /** `x-amz-restore` at the request's time (`model/restore.ts`); undefined without a restore then. */
+  readonly restore?: string | undefined;
 }
 
 /**
@@ -137,7 +140,8 @@ export async function resolveRead(
       const partSizes = record.partNumbers === undefined ? undefined : record.segments.map((segment) => segment.plaintextSize);
       ({ range, partsCount } = resolvePartRange(parsePartNumber(partNumber), partSizes, record.size));
     } else range = resolveRange(parseRangeHeader(input.Range), record.size, input.Range ?? '');
-    const opened: OpenedObject = { record, range, partsCount, customerKeyMd5: customer?.keyMd5, overrides: responseOverridesOf(input) };
+    const restore = record.restore === undefined ? undefined : restoreHeader(restoreStateAt(record.restore, context.now));
+    const opened: OpenedObject = { record, range, partsCount, customerKeyMd5: customer?.keyMd5, overrides: responseOverridesOf(input), restore };
     return { opened, customerKey: customer?.key };
   } catch (error) {
     customer?.key.fill(0);
@@ -247,6 +251,12 @@ export interface ObjectHeadMembers extends SseResponseMembers, ObjectHeaders {
    * object tags" (GetObject API reference): absent for none, and for a caller who may not read them.
    */
   TagCount?: number;
+  /**
+   * `x-amz-restore`, for an object with a restore in progress or a restored copy at the request's
+   * time (`model/restore.ts`): "If an archive copy is already restored, the header value indicates
+   * when Amazon S3 is scheduled to delete the object copy" (GetObject and HeadObject API reference).
+   */
+  Restore?: string;
 }
 
 /**
@@ -293,6 +303,7 @@ export function objectHead(operation: 'GetObject' | 'HeadObject', opened: Opened
   if (opened.partsCount !== undefined) head.PartsCount = opened.partsCount;
   if (record.storageClass !== DEFAULT_STORAGE_CLASS) head.StorageClass = record.storageClass;
   if (tagCount && record.tags.length > 0) head.TagCount = record.tags.length;
+  if (opened.restore !== undefined) head.Restore = opened.restore;
   const headers = record.headers;
   for (const member of OBJECT_HEADER_MEMBERS) {
     const value = headers[member];
@@ -348,6 +359,7 @@ export function readResponse(withBody: boolean): MessageBinding {
       PartsCount: header('x-amz-mp-parts-count', 'integer'),
       StorageClass: header('x-amz-storage-class'),
       TagCount: header('x-amz-tagging-count', 'integer'),
+      Restore: header('x-amz-restore'),
       ...SSE_RESPONSE,
       ...CHECKSUM_RESPONSE,
     },

@@ -1,0 +1,168 @@
+/**
+ * @module
+ * RestoreObject (`POST /{Bucket}/{Key+}?restore`): makes a temporary readable copy of a GLACIER or
+ * DEEP_ARCHIVE object for `Days` days (RestoreObject API reference). Answers "202 Accepted" for a
+ * new restore and "200 OK" for an object already restored, whose expiry is then moved "relative to
+ * the current time"; 409 RestoreAlreadyInProgress while one runs ("You cannot update the
+ * restoration period when Amazon S3 is actively processing your current restore request"); 403
+ * ObjectAlreadyInActiveTierError for a class that is not archived. Authorized by
+ * `s3:RestoreObject` (one action, with or without a version id; here only `versionId=null`).
+ *
+ * The restore completes after its tier's time (`model/restore.ts`: fixed values, the upper end of
+ * each documented range) on the engine's clock, which a test suite moves instead of waiting; the
+ * copy expires `Days` after completion, rounded up to midnight UTC, and the object is archived
+ * again. The restore is one field of the object's record, written under the key's lock like its
+ * tags (durable before the answer on a data directory); Last-Modified stays as it was.
+ *
+ * Refused: the SELECT restore type ("Amazon S3 Select is no longer available to new customers",
+ * S3 API model, RestoreRequest `Type` and `SelectParameters`), answered 501 NotImplemented as
+ * Strongbox answers what it does not build (S3's answer to a new customer is UNCONFIRMED), and a
+ * `Tier` outside `GlacierJobParameters` without it (400 MalformedXML, as S3 answered
+ * aws/aws-sdk-net#3069). Known differences: no tier upgrade of a restore in progress (User Guide,
+ * "Upgrading the speed of an in-progress restore": 409 here), no Intelligent-Tiering archive
+ * tiers, no event notifications, no request charges (`x-amz-request-payer` is accepted and
+ * ignored, as by every operation here).
+ *
+ * A data event (CloudTrail logs RestoreObject with S3 data events), so it is not recorded in the
+ * trail.
+ */
+
+import { S3Error } from '../errors.ts';
+import { checkRestoreDays, RESTORE_TIERS, type RestoreTier, restoreDuration, restoreExpiry, restoreJson, restoreStateAt } from '../model/restore.ts';
+import { checkVersionId } from '../model/version-id.ts';
+import { query, struct, xmlPayload } from '../protocol/binding.ts';
+import type { StoredFields } from '../storage/types.ts';
+import { ownedBucket } from './shared/buckets.ts';
+import { OBJECT_FIELDS, objectRecord, requireKey } from './shared/objects.ts';
+import type { OperationDefinition } from './types.ts';
+
+/** The `RestoreRequest` document, as the SDK names its members. */
+export interface RestoreRequestMembers {
+  Days?: number;
+  GlacierJobParameters?: { Tier?: string };
+  /** Only `SELECT` (refused). */
+  Type?: string;
+  /** The SELECT request's tier (refused without SELECT). */
+  Tier?: string;
+  Description?: string;
+  /** SELECT only: present or not. */
+  SelectParameters?: Record<string, unknown>;
+  /** SELECT only: present or not. */
+  OutputLocation?: Record<string, unknown>;
+}
+
+/** RestoreObject request. */
+export interface RestoreObjectRequest {
+  Bucket: string;
+  Key: string;
+  VersionId?: string;
+  RestoreRequest?: RestoreRequestMembers;
+  RequestPayer?: string;
+}
+
+/** RestoreObject response: no members on the wire; `Accepted` picks 202 (a new restore) over 200. */
+export interface RestoreObjectResponse {
+  /** True for a new restore (202 Accepted), false when an existing copy's expiry moved (200 OK). */
+  Accepted: boolean;
+}
+
+const RESTORE_REQUEST_SHAPE = struct({
+  Days: 'integer',
+  GlacierJobParameters: struct({ Tier: 'string' }),
+  Type: 'string',
+  Tier: 'string',
+  Description: 'string',
+  SelectParameters: struct({}),
+  OutputLocation: struct({}),
+});
+
+/** RestoreObject. */
+export const restoreObject: OperationDefinition<'RestoreObject', RestoreObjectRequest, RestoreObjectResponse> = {
+  name: 'RestoreObject',
+  quota: { shared: 'write' },
+  readOnly: false,
+  eventCategory: 'Data',
+  rest: {
+    method: 'POST',
+    path: 'object',
+    query: ['restore'],
+    status: (output) => (output['Accepted'] === true ? 202 : 200),
+    request: {
+      members: {
+        VersionId: query('versionId'),
+        RestoreRequest: xmlPayload('RestoreRequest', RESTORE_REQUEST_SHAPE),
+      },
+    },
+  },
+  // "you must have permissions to perform the s3:RestoreObject action" (API reference); the Service
+  // Authorization Reference has no separate version action for it.
+  access: { action: 's3:RestoreObject', resource: 'object' },
+
+  async handler(input, context) {
+    const bucket = await ownedBucket(input.Bucket, context);
+    const key = requireKey(input.Key);
+    checkVersionId(input.VersionId);
+    const { days, tier } = restoreParameters(input.RestoreRequest, context.now);
+    const now = context.now;
+    let accepted = false;
+    try {
+      await context.store.updateObjectMetadata(
+        bucket,
+        key,
+        (object) => {
+          // Under the key's lock: the decision is taken on the record the restore is written to.
+          const record = objectRecord(object);
+          context.confirmObjectTags(bucket.name, key, record.tags);
+          const duration = restoreDuration(record.storageClass, tier);
+          const state = restoreStateAt(record.restore, now);
+          if (state.kind === 'ongoing') throw new S3Error('RestoreAlreadyInProgress');
+          // Already restored: "Amazon S3 updates the expiration period relative to the current time"
+          // (User Guide, "Working with archived objects"); the copy stays readable meanwhile.
+          if (state.kind === 'restored')
+            return withRestore(object.metadata, restoreJson({ ready: record.restore?.ready ?? now, expiry: restoreExpiry(now, days) }));
+          accepted = true;
+          // The copy's days count from when it exists ("the current time" of the User Guide's rule
+          // is the copy's making): counted from the request, a 1-day DEEP_ARCHIVE Bulk restore
+          // (48 hours) would expire before it completed. UNCONFIRMED against a capture.
+          const ready = now + duration;
+          return withRestore(object.metadata, restoreJson({ ready, expiry: restoreExpiry(ready, days) }));
+        },
+        { keepLastModified: true },
+      );
+    } catch (error) {
+      // The store's NoSuchKey, under the key's lock, is the one answer for a missing object.
+      if (error instanceof S3Error && error.reason === 'NoSuchKey') throw context.missingObject(key);
+      throw error;
+    }
+    return { Accepted: accepted };
+  },
+};
+
+/**
+ * The restore a request asks for: its days and tier (Standard when none: "This is the default
+ * option for retrieval requests that do not specify the retrieval option", User Guide).
+ * @throws S3Error MalformedXML (no document, no Days, a tier outside the enum, a top-level Tier
+ *   without SELECT), NotImplemented (SELECT), InvalidRestoreDays.
+ */
+function restoreParameters(request: RestoreRequestMembers | undefined, now: number): { days: number; tier: RestoreTier } {
+  if (request === undefined) throw new S3Error('MalformedXML');
+  if (request.Type !== undefined || request.SelectParameters !== undefined || request.OutputLocation !== undefined) {
+    // `SELECT` is the enum's only value: anything else does not validate against the schema.
+    if (request.Type !== undefined && request.Type !== 'SELECT') throw new S3Error('MalformedXML');
+    throw new S3Error('NotImplemented', { detail: { value: 'RestoreObject of the SELECT type (Amazon S3 Select is no longer available to new customers)' } });
+  }
+  if (request.Tier !== undefined) throw new S3Error('MalformedXML');
+  // `Tier` is required in `GlacierJobParameters` (S3 API model); the element itself is optional.
+  const parameters = request.GlacierJobParameters;
+  if (parameters !== undefined && parameters.Tier === undefined) throw new S3Error('MalformedXML');
+  const tier = parameters?.Tier ?? 'Standard';
+  if (!RESTORE_TIERS.includes(tier)) throw new S3Error('MalformedXML');
+  return { days: checkRestoreDays(request.Days, now), tier: tier as RestoreTier };
+}
+
+/** `fields` with their restore field set to `json`. */
+function withRestore(fields: StoredFields, json: string): StoredFields {
+  const next: Record<string, string> = Object.assign(Object.create(null) as Record<string, string>, fields);
+  next[OBJECT_FIELDS.restore] = json;
+  return next;
+}

@@ -1,0 +1,95 @@
+/**
+ * The restore model: the User Guide's expiry example, the fixed tier times, and the invariant
+ * that an archived object is readable exactly while a restored copy exists at the clock's time
+ * (from completion until the expiry, a midnight UTC at least `Days` after completion).
+ */
+
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  checkRestoreDays,
+  isReadable,
+  parseRestore,
+  RESTORE_TIERS,
+  type RestoreTier,
+  restoreDuration,
+  restoreExpiry,
+  restoreHeader,
+  restoreJson,
+  restoreStateAt,
+} from '../../src/index.ts';
+import { catchS3 } from '../helpers/errors.ts';
+
+const DAY = 86_400_000;
+
+describe('restoreExpiry', () => {
+  it("is the User Guide's example: October 15, 2012 10:30 AM UTC for 3 days expires October 19, 2012 00:00 UTC", () => {
+    expect(new Date(restoreExpiry(Date.UTC(2012, 9, 15, 10, 30), 3)).toISOString()).toBe('2012-10-19T00:00:00.000Z');
+  });
+
+  it('is the next midnight UTC at least Days later', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: Date.UTC(9000, 0, 1) }), fc.integer({ min: 1, max: 3650 }), (from, days) => {
+        const expiry = restoreExpiry(from, days);
+        expect(expiry % DAY).toBe(0);
+        expect(expiry).toBeGreaterThanOrEqual(from + days * DAY);
+        expect(expiry - (from + days * DAY)).toBeLessThan(DAY);
+      }),
+    );
+  });
+});
+
+describe('restoreDuration', () => {
+  it('refuses Expedited on DEEP_ARCHIVE and any class that is not archived', () => {
+    expect(catchS3(() => restoreDuration('DEEP_ARCHIVE', 'Expedited')).reason).toBe('InvalidRestoreTier');
+    expect(catchS3(() => restoreDuration('STANDARD', 'Standard')).reason).toBe('ObjectAlreadyInActiveTier');
+    expect(catchS3(() => restoreDuration('GLACIER_IR', 'Bulk')).reason).toBe('ObjectAlreadyInActiveTier');
+  });
+});
+
+describe('checkRestoreDays', () => {
+  it('takes 1 or more, refuses less and none', () => {
+    expect(checkRestoreDays(1, 0)).toBe(1);
+    expect(catchS3(() => checkRestoreDays(0, 0)).reason).toBe('InvalidRestoreDays');
+    expect(catchS3(() => checkRestoreDays(undefined, 0)).reason).toBe('MalformedXML');
+  });
+});
+
+describe('an archived object restored at a time', () => {
+  const request = fc.record({
+    storageClass: fc.constantFrom('GLACIER', 'DEEP_ARCHIVE'),
+    tier: fc.constantFrom(...(RESTORE_TIERS as RestoreTier[])),
+    requested: fc.integer({ min: 0, max: Date.UTC(2100, 0, 1) }),
+    days: fc.integer({ min: 1, max: 400 }),
+    later: fc.integer({ min: 0, max: 500 * DAY }),
+  });
+
+  it('is readable iff restored and not expired at the clock’s time, and the header says so', () => {
+    fc.assert(
+      fc.property(request, ({ storageClass, tier, requested, days, later }) => {
+        fc.pre(!(storageClass === 'DEEP_ARCHIVE' && tier === 'Expedited'));
+        const ready = requested + restoreDuration(storageClass, tier);
+        // Stored and read back, as the record keeps it.
+        const restore = parseRestore(restoreJson({ ready, expiry: restoreExpiry(ready, days) }));
+        const now = requested + later;
+        const readable = isReadable({ storageClass, restore }, now);
+        expect(readable).toBe(now >= ready && now < (restore?.expiry ?? 0));
+        const state = restoreStateAt(restore, now);
+        expect(state.kind === 'restored').toBe(readable);
+        const header = restoreHeader(state);
+        if (now < ready) expect(header).toBe('ongoing-request="true"');
+        else if (readable) expect(header).toMatch(/^ongoing-request="false", expiry-date="\w{3}, \d{2} \w{3} \d{4} 00:00:00 GMT"$/);
+        else expect(header).toBeUndefined();
+      }),
+    );
+  });
+
+  it('is never readable without a restore, and always readable in any other class', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: Date.UTC(2100, 0, 1) }), (now) => {
+        expect(isReadable({ storageClass: 'GLACIER', restore: undefined }, now)).toBe(false);
+        expect(isReadable({ storageClass: 'STANDARD', restore: undefined }, now)).toBe(true);
+      }),
+    );
+  });
+});

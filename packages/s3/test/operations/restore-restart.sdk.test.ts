@@ -1,0 +1,60 @@
+/**
+ * A restore lives in the object's record in the data directory: a store opened again (the clock
+ * carried over, as `strongbox serve` keeps its offset) answers a restore in progress as in
+ * progress, completes it at its time, and keeps a restored copy's expiry. Through
+ * `@aws-sdk/client-s3` by the in-process handler.
+ */
+
+import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, RestoreObjectCommand } from '@aws-sdk/client-s3';
+import { ControlledClock, ManualClock } from '@strongbox/service-kernel';
+import { describe, expect, it } from 'vitest';
+import { tempDirectory } from '../helpers/temp.ts';
+import { inProcessClient, sdkError, wireEngine } from '../helpers/wire.ts';
+
+const HOUR = 3_600_000;
+
+function open(directory: string, clock: ControlledClock) {
+  const engine = wireEngine({ engine: { clock, storage: { directory } } });
+  const client = inProcessClient(engine.handler);
+  return {
+    client,
+    head: async (key: string) => (await client.send(new HeadObjectCommand({ Bucket: 'data', Key: key }))).Restore,
+    close: async () => {
+      client.destroy();
+      await engine.close();
+    },
+  };
+}
+
+describe('a data directory opened again', () => {
+  it('keeps a restore in progress and a restored copy, each with its times', async () => {
+    const directory = tempDirectory('restore');
+    const clock = new ControlledClock(new ManualClock(Date.UTC(2026, 11, 7, 10, 30)));
+    const first = open(directory, clock);
+    await first.client.send(new CreateBucketCommand({ Bucket: 'data' }));
+    await first.client.send(new PutObjectCommand({ Bucket: 'data', Key: 'running', Body: 'r', StorageClass: 'DEEP_ARCHIVE' }));
+    await first.client.send(new PutObjectCommand({ Bucket: 'data', Key: 'done', Body: 'd', StorageClass: 'GLACIER' }));
+    await first.client.send(
+      new RestoreObjectCommand({ Bucket: 'data', Key: 'done', RestoreRequest: { Days: 2, GlacierJobParameters: { Tier: 'Expedited' } } }),
+    );
+    clock.advance(HOUR);
+    await first.client.send(new RestoreObjectCommand({ Bucket: 'data', Key: 'running', RestoreRequest: { Days: 1, GlacierJobParameters: { Tier: 'Bulk' } } }));
+    await first.close();
+
+    const second = open(directory, clock);
+    try {
+      expect(await second.head('running')).toBe('ongoing-request="true"');
+      // Restored at 10:35 on Dec 7, for 2 days: Dec 9 10:35, rounded up to Dec 10 00:00 UTC.
+      expect(await second.head('done')).toBe('ongoing-request="false", expiry-date="Thu, 10 Dec 2026 00:00:00 GMT"');
+      expect(await (await second.client.send(new GetObjectCommand({ Bucket: 'data', Key: 'done' }))).Body?.transformToString()).toBe('d');
+      const again = await sdkError(second.client.send(new RestoreObjectCommand({ Bucket: 'data', Key: 'running', RestoreRequest: { Days: 1 } })));
+      expect(again.name).toBe('RestoreAlreadyInProgress');
+      // Bulk from DEEP_ARCHIVE: 48 hours after 11:30 on Dec 7, then 1 day: Dec 10 11:30, rounded up.
+      clock.advance(48 * HOUR);
+      expect(await second.head('running')).toBe('ongoing-request="false", expiry-date="Fri, 11 Dec 2026 00:00:00 GMT"');
+      expect(await (await second.client.send(new GetObjectCommand({ Bucket: 'data', Key: 'running' }))).Body?.transformToString()).toBe('r');
+    } finally {
+      await second.close();
+    }
+  });
+});
