@@ -17,6 +17,7 @@ import type { DemoTarget } from './context.ts';
 import { HeldClock } from './held-clock.ts';
 import { runDemo } from './run.ts';
 import { DEFAULT_BURST } from './throttling.ts';
+import { explainUnreachable } from './unreachable.ts';
 
 /** `strongbox demo --help`. */
 export const DEMO_USAGE: string = `Usage: strongbox demo [options]
@@ -105,7 +106,8 @@ export function parseDemoArgs(args: readonly string[]): DemoArgs {
 /**
  * Runs `strongbox demo`.
  * @returns the exit code: 0 when every check held, 1 otherwise.
- * @throws StrongboxError USAGE (exit 2: flags) or RUN_FAILED (exit 1: an unreadable --ca-bundle).
+ * @throws StrongboxError USAGE (exit 2: flags) or RUN_FAILED (exit 1: an unreadable --ca-bundle, an
+ *   endpoint that cannot be reached or whose certificate is not trusted).
  */
 export async function runDemoCommand(args: readonly string[], io: CliIo & { readonly style?: boolean }): Promise<number> {
   const flags = parseDemoArgs(args);
@@ -124,7 +126,12 @@ export async function runDemoCommand(args: readonly string[], io: CliIo & { read
       ...(flags.httpsEndpoint === undefined ? {} : { httpsEndpoint: flags.httpsEndpoint }),
       ...(flags.caBundle === undefined ? {} : { ca: await readCa(flags.caBundle) }),
     };
-    return (await runDemo({ ...common, target })).ok ? 0 : EXIT_FAILURE;
+    try {
+      return (await runDemo({ ...common, target })).ok ? 0 : EXIT_FAILURE;
+    } catch (error) {
+      const endpoints = [flags.endpoint, ...(flags.httpsEndpoint === undefined ? [] : [flags.httpsEndpoint])];
+      throw explainUnreachable(error, endpoints, flags.caBundle !== undefined) ?? error;
+    }
   }
   const store = await createMemoryObjectStore();
   const clock = new HeldClock();
