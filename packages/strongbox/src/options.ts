@@ -7,6 +7,7 @@
 
 import { parseArgs } from 'node:util';
 import { StrongboxError } from './errors.ts';
+import { withSuggestion } from './suggest.ts';
 
 /** The `serve` command line, checked. */
 export interface ServeArgs {
@@ -233,7 +234,7 @@ function parseOrExplain(args: readonly string[]) {
   } catch (error) {
     // parseArgs explains in several lines ("Did you forget…"); the first one says it all.
     const first = ((error as Error).message.split('\n')[0] ?? '').replace(/\. This command does not take positional arguments$/, '');
-    return usage(first.charAt(0).toLowerCase() + first.slice(1));
+    return usage(withSuggestion(first.charAt(0).toLowerCase() + first.slice(1), Object.keys(OPTIONS)));
   }
 }
 

@@ -147,6 +147,10 @@ describe('parseServeArgs', () => {
     [['--shutdown-timeout', 'soon'], "--shutdown-timeout expected a number of seconds from 0 to 3600, got 'soon'"],
     [['--shutdown-timeout', '7200'], "--shutdown-timeout expected a number of seconds from 0 to 3600, got '7200'"],
     [['--verbose'], "unknown option '--verbose'"],
+    [['--prot', '4566'], "unknown option '--prot'; did you mean --port?"],
+    [['--https_port=4567'], "unknown option '--https_port'; did you mean --https-port?"],
+    [['--strict'], "unknown option '--strict'; did you mean --strict-auth?"],
+    [['--upstream'], "unknown option '--upstream'"],
     [['extra'], "unexpected argument 'extra'"],
   ])('%j is a usage error', (args, message) => {
     let caught: unknown;

@@ -13,6 +13,7 @@ import { createMemoryObjectStore } from '@strongbox/s3';
 import { EXIT_FAILURE, StrongboxError } from '../errors.ts';
 import type { CliIo } from '../serve.ts';
 import { createStrongbox } from '../strongbox.ts';
+import { withSuggestion } from '../suggest.ts';
 import type { DemoTarget } from './context.ts';
 import { HeldClock } from './held-clock.ts';
 import { runDemo } from './run.ts';
@@ -50,6 +51,8 @@ export interface DemoArgs {
 }
 
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+/** The flags `parseDemoArgs` takes, for "did you mean" on a typo. */
+const DEMO_FLAGS = ['endpoint-url', 'https-endpoint-url', 'ca-bundle', 'region', 'burst', 'help'];
 
 /**
  * Parses and checks the arguments after `demo`.
@@ -74,7 +77,7 @@ export function parseDemoArgs(args: readonly string[]): DemoArgs {
     }).values;
   } catch (error) {
     const first = ((error as Error).message.split('\n')[0] ?? '').replace(/\. This command does not take positional arguments$/, '');
-    return usage(first.charAt(0).toLowerCase() + first.slice(1));
+    return usage(withSuggestion(first.charAt(0).toLowerCase() + first.slice(1), DEMO_FLAGS));
   }
   const endpoint = values['endpoint-url'] as string | undefined;
   const httpsEndpoint = values['https-endpoint-url'] as string | undefined;

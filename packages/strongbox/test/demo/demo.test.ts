@@ -251,6 +251,7 @@ describe('strongbox demo on the command line', () => {
     [['--endpoint-url', 'http://a', '--https-endpoint-url', 'http://b'], "--https-endpoint-url expected an https:// URL, got 'http://b'"],
     [['--burst', '0'], "--burst expected a number from 1 to 9999, got '0'"],
     [['--nope'], "unknown option '--nope'"],
+    [['--endpoint', 'http://127.0.0.1:4566'], "unknown option '--endpoint'; did you mean --endpoint-url?"],
   ])('refuses %j with one line and exit 2', async (args, message) => {
     const exit = await runInProcess(['demo', ...args]);
     expect(exit.code).toBe(2);
