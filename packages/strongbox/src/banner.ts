@@ -59,7 +59,11 @@ export function startBanner(facts: BannerFacts): string {
     `  new KMSClient({ endpoint: '${facts.url}', region: '${facts.region}', credentials: { accessKeyId: '${shown.id}', secretAccessKey: '${shown.secret}' } })`,
     `  new S3Client({ endpoint: '${facts.url}', region: '${facts.region}', credentials: { accessKeyId: '${shown.id}', secretAccessKey: '${shown.secret}' }, forcePathStyle: true })`,
     '',
-    ...(facts.https ? httpsLines(facts.https, facts.region) : []),
+    // S3 refuses SSE-KMS and SSE-C over plain HTTP, as AWS does: without this line a newcomer's
+    // first `aws s3 cp --sse aws:kms` fails with nothing here saying what to add.
+    ...(facts.https
+      ? httpsLines(facts.https, facts.region)
+      : ['SSE-KMS and SSE-C need TLS, as on AWS (plain-HTTP requests for them are refused): add --https-port 4567.', '']),
     'Stop with Ctrl-C.',
   ];
   return `${lines.join('\n')}\n`;

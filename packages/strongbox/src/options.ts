@@ -7,10 +7,13 @@
 
 import { parseArgs } from 'node:util';
 import { StrongboxError } from './errors.ts';
+import { withSuggestion } from './suggest.ts';
 
 /** The `serve` command line, checked. */
 export interface ServeArgs {
   readonly help: boolean;
+  /** `--version`: print the version and exit, as `strongbox --version` does. */
+  readonly version: boolean;
   readonly port: number;
   readonly host: string;
   readonly region: string;
@@ -90,6 +93,7 @@ Options:
   -q, --quiet         no log line per request (by default each request served prints one on
                       stdout: time, method, service, operation, status, duration; never a
                       header value, body, key or object name)
+  -v, --version       print the version of strongbox
   -h, --help          show this help
 `;
 
@@ -144,6 +148,7 @@ export function parseServeArgs(args: readonly string[]): ServeArgs {
   }
   return {
     help: values.help ?? false,
+    version: values.version ?? false,
     port: Number(port),
     host,
     region,
@@ -196,42 +201,69 @@ function parseUpstream(values: ReturnType<typeof parseOrExplain>['values']): Ser
   };
 }
 
+/** The options of `serve` as `parseArgs` takes them. */
+const OPTIONS = {
+  port: { type: 'string' },
+  'https-port': { type: 'string' },
+  'tls-cert': { type: 'string' },
+  'tls-key': { type: 'string' },
+  host: { type: 'string' },
+  data: { type: 'string' },
+  region: { type: 'string' },
+  account: { type: 'string' },
+  users: { type: 'string' },
+  seed: { type: 'string' },
+  quotas: { type: 'string' },
+  'quota-scale': { type: 'string' },
+  'no-quotas': { type: 'boolean' },
+  'key-quota': { type: 'string' },
+  'strict-auth': { type: 'boolean' },
+  'upstream-bucket': { type: 'string' },
+  'upstream-endpoint': { type: 'string' },
+  'upstream-prefix': { type: 'string' },
+  'upstream-region': { type: 'string' },
+  'shutdown-timeout': { type: 'string' },
+  quiet: { type: 'boolean', short: 'q' },
+  version: { type: 'boolean', short: 'v' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
 function parseOrExplain(args: readonly string[]) {
   try {
-    return parseArgs({
-      args: [...args],
-      strict: true,
-      allowPositionals: false,
-      options: {
-        port: { type: 'string' },
-        'https-port': { type: 'string' },
-        'tls-cert': { type: 'string' },
-        'tls-key': { type: 'string' },
-        host: { type: 'string' },
-        data: { type: 'string' },
-        region: { type: 'string' },
-        account: { type: 'string' },
-        users: { type: 'string' },
-        seed: { type: 'string' },
-        quotas: { type: 'string' },
-        'quota-scale': { type: 'string' },
-        'no-quotas': { type: 'boolean' },
-        'key-quota': { type: 'string' },
-        'strict-auth': { type: 'boolean' },
-        'upstream-bucket': { type: 'string' },
-        'upstream-endpoint': { type: 'string' },
-        'upstream-prefix': { type: 'string' },
-        'upstream-region': { type: 'string' },
-        'shutdown-timeout': { type: 'string' },
-        quiet: { type: 'boolean', short: 'q' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
+    return parseArgs({ args: joinNegativeNumbers(args), strict: true, allowPositionals: false, options: OPTIONS });
   } catch (error) {
     // parseArgs explains in several lines ("Did you forget…"); the first one says it all.
     const first = ((error as Error).message.split('\n')[0] ?? '').replace(/\. This command does not take positional arguments$/, '');
-    return usage(first.charAt(0).toLowerCase() + first.slice(1));
+    return usage(withSuggestion(first.charAt(0).toLowerCase() + first.slice(1), Object.keys(OPTIONS)));
   }
+}
+
+/**
+ * `--port -1` as `--port=-1`: parseArgs takes a value starting with a dash for a forgotten value
+ * ("argument is ambiguous"), which hides the real mistake; joined, the flag's own check names it
+ * ("--port expected a number from 0 to 65535, got '-1'"). Only a negative number is joined, so
+ * `--data --quiet` still says the value is missing.
+ */
+function joinNegativeNumbers(args: readonly string[]): string[] {
+  const joined: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    const next = args[i + 1];
+    const name = arg.startsWith('--') ? arg.slice(2) : undefined;
+    if (
+      name !== undefined &&
+      Object.hasOwn(OPTIONS, name) &&
+      OPTIONS[name as keyof typeof OPTIONS].type === 'string' &&
+      next !== undefined &&
+      /^-\d/.test(next)
+    ) {
+      joined.push(`${arg}=${next}`);
+      i++;
+    } else {
+      joined.push(arg);
+    }
+  }
+  return joined;
 }
 
 function usage(message: string): never {

@@ -18,6 +18,7 @@ import type { RunningServer } from './listener.ts';
 import { parseServeArgs, SERVE_USAGE, type ServeArgs } from './options.ts';
 import { formatRequestLine, type RequestLogEntry } from './request-log.ts';
 import { startServer } from './server.ts';
+import { VERSION } from './version.ts';
 import { printOwnWarnings } from './warnings.ts';
 
 /** Where the CLI writes (the process streams, or buffers in tests). */
@@ -47,6 +48,11 @@ export async function runServe(args: readonly string[], io: CliIo): Promise<numb
   const flags = parseServeArgs(args);
   if (flags.help) {
     io.stdout(SERVE_USAGE);
+    return 0;
+  }
+  // `pnpm start -- --version` reaches here: answer it as `strongbox --version` does.
+  if (flags.version) {
+    io.stdout(`${VERSION}\n`);
     return 0;
   }
   const users = flags.users === undefined ? undefined : parseFile(flags.users, 'users file', await readText(flags.users, 'users file'), parseUsers);

@@ -38,6 +38,21 @@ describe('the README sample banner', () => {
   });
 });
 
+describe('the TLS hint', () => {
+  const facts = { url: 'http://127.0.0.1:4566', region: 'us-east-1', account: '000000000000', strictAuth: false };
+
+  it('without an HTTPS listener, says SSE-KMS and SSE-C need one and which flag adds it', () => {
+    expect(startBanner(facts)).toContain('SSE-KMS and SSE-C need TLS, as on AWS (plain-HTTP requests for them are refused): add --https-port 4567.\n');
+  });
+
+  it('with one, leaves the hint out: the HTTPS lines say how to reach it', () => {
+    const https = { url: 'https://127.0.0.1:4567', certPath: '/tmp/cert.pem', origin: 'created' as const, fingerprint256: 'AA:BB' };
+    const banner = startBanner({ ...facts, https });
+    expect(banner).not.toContain('SSE-KMS and SSE-C need TLS');
+    expect(banner).toContain('Certificate: /tmp/cert.pem');
+  });
+});
+
 describe('the quotas line', () => {
   const facts = { url: 'http://127.0.0.1:4566', region: 'us-east-1', account: '000000000000', strictAuth: false };
   const quotasLine = (banner: string): string => banner.split('\n').find((line) => line.startsWith('  Quotas: ')) ?? '';

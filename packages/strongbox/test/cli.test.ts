@@ -40,6 +40,12 @@ describe('help', () => {
     expect(exit).toEqual({ code: 0, signal: null, stdout: `${version}\n`, stderr: '' });
   });
 
+  it.each([['--version'], ['-v']])('strongbox serve %s (what `pnpm start -- --version` runs) prints the version without serving', async (flag) => {
+    const { version } = JSON.parse(await readFile(join(import.meta.dirname, '..', 'package.json'), 'utf8')) as { version: string };
+    expect(await runInProcess(['serve', flag])).toMatchObject({ code: 0, stdout: `${version}\n`, stderr: '' });
+    expect(await runInProcess(['serve', '--', flag])).toMatchObject({ code: 0, stdout: `${version}\n`, stderr: '' });
+  });
+
   it('strongbox serve --help lists every flag and exits 0 without serving', async () => {
     const exit = await runInProcess(['serve', '--help']);
     expect(exit).toMatchObject({ code: 0, stderr: '' });
@@ -56,6 +62,7 @@ describe('help', () => {
       '--no-quotas',
       '--key-quota',
       '--strict-auth',
+      '--version',
     ]) {
       expect(exit.stdout).toContain(flag);
     }
@@ -90,6 +97,7 @@ describe('command-line mistakes exit 2 with one line', () => {
   it.each([
     [['serve', '--bogus'], /unknown option '--bogus'/],
     [['serve', '--port', '65536'], /--port expected a number from 0 to 65535, got '65536'/],
+    [['serve', '--quota-scale', '-1'], /--quota-scale expected a positive number, got '-1'/],
     [['serve', '--account', '12345'], /--account expected 12 digits, got '12345'/],
     [['serve', '--quota-scale', '2', '--no-quotas'], /--quota-scale and --no-quotas cannot be used together/],
     [['serve', 'now'], /unexpected argument 'now'/],

@@ -21,6 +21,7 @@ describe('parseServeArgs', () => {
   it('defaults to 127.0.0.1:4566, us-east-1, account 000000000000, the shared cryptographic quotas, lenient auth, memory', () => {
     expect(parseServeArgs([])).toEqual({
       help: false,
+      version: false,
       port: 4566,
       host: '127.0.0.1',
       region: 'us-east-1',
@@ -55,6 +56,7 @@ describe('parseServeArgs', () => {
       ]),
     ).toEqual({
       help: false,
+      version: false,
       port: 0,
       host: '0.0.0.0',
       data: 'state',
@@ -77,6 +79,8 @@ describe('parseServeArgs', () => {
     // The key quota is a count, not a rate: it stays in force without throttling.
     expect(parseServeArgs(['--no-quotas', '--key-quota', '3']).quotas).toEqual({ enabled: false, customerManagedKeys: 3 });
     expect(parseServeArgs(['-h']).help).toBe(true);
+    expect(parseServeArgs(['-v']).version).toBe(true);
+    expect(parseServeArgs(['--version']).version).toBe(true);
     expect(parseServeArgs(['--port', '65535']).port).toBe(65535);
     // pnpm passes the `--` of `pnpm start -- --port 0` on to the script.
     expect(parseServeArgs(['--', '--port', '0']).port).toBe(0);
@@ -102,7 +106,8 @@ describe('parseServeArgs', () => {
 
   it.each([
     [['--port', '65536'], "--port expected a number from 0 to 65535, got '65536'"],
-    [['--port', '-1'], "option '--port' argument is ambiguous."],
+    [['--port', '-1'], "--port expected a number from 0 to 65535, got '-1'"],
+    [['--data', '--quiet'], "option '--data' argument is ambiguous."],
     [['--port', '80.5'], "--port expected a number from 0 to 65535, got '80.5'"],
     [['--port', ''], "--port expected a number from 0 to 65535, got ''"],
     [['--port'], "option '--port <value>' argument missing"],
@@ -110,14 +115,16 @@ describe('parseServeArgs', () => {
     [['--region', 'Mars'], "--region expected a Region name such as us-east-1, got 'Mars'"],
     [['--region', 'us-east'], "--region expected a Region name such as us-east-1, got 'us-east'"],
     [['--quota-scale', '0'], "--quota-scale expected a positive number, got '0'"],
-    [['--quota-scale', '-2'], "option '--quota-scale' argument is ambiguous."],
+    [['--quota-scale', '-2'], "--quota-scale expected a positive number, got '-2'"],
+    [['--quota-scale=-0.5'], "--quota-scale expected a positive number, got '-0.5'"],
     [['--quota-scale', 'fast'], "--quota-scale expected a positive number, got 'fast'"],
     [['--quota-scale', 'Infinity'], "--quota-scale expected a positive number, got 'Infinity'"],
     [['--quota-scale', '1', '--no-quotas'], '--quota-scale and --no-quotas cannot be used together'],
     [['--no-quotas=yes'], "option '--no-quotas' does not take an argument"],
     [['--quotas', 'all'], "--quotas expected cryptographic or aws, got 'all'"],
     [['--quotas', 'aws', '--no-quotas'], '--quotas and --no-quotas cannot be used together'],
-    [['--key-quota', '-1'], "option '--key-quota' argument is ambiguous."],
+    [['--key-quota', '-1'], "--key-quota expected a whole number of keys, got '-1'"],
+    [['--shutdown-timeout', '-5'], "--shutdown-timeout expected a number of seconds from 0 to 3600, got '-5'"],
     [['--key-quota', '2.5'], "--key-quota expected a whole number of keys, got '2.5'"],
     [['--key-quota', 'lots'], "--key-quota expected a whole number of keys, got 'lots'"],
     [['--key-quota', ''], "--key-quota expected a whole number of keys, got ''"],
@@ -140,6 +147,10 @@ describe('parseServeArgs', () => {
     [['--shutdown-timeout', 'soon'], "--shutdown-timeout expected a number of seconds from 0 to 3600, got 'soon'"],
     [['--shutdown-timeout', '7200'], "--shutdown-timeout expected a number of seconds from 0 to 3600, got '7200'"],
     [['--verbose'], "unknown option '--verbose'"],
+    [['--prot', '4566'], "unknown option '--prot'; did you mean --port?"],
+    [['--https_port=4567'], "unknown option '--https_port'; did you mean --https-port?"],
+    [['--strict'], "unknown option '--strict'; did you mean --strict-auth?"],
+    [['--upstream'], "unknown option '--upstream'"],
     [['extra'], "unexpected argument 'extra'"],
   ])('%j is a usage error', (args, message) => {
     let caught: unknown;

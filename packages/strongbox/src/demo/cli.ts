@@ -13,10 +13,12 @@ import { createMemoryObjectStore } from '@strongbox/s3';
 import { EXIT_FAILURE, StrongboxError } from '../errors.ts';
 import type { CliIo } from '../serve.ts';
 import { createStrongbox } from '../strongbox.ts';
+import { withSuggestion } from '../suggest.ts';
 import type { DemoTarget } from './context.ts';
 import { HeldClock } from './held-clock.ts';
 import { runDemo } from './run.ts';
 import { DEFAULT_BURST } from './throttling.ts';
+import { explainUnreachable } from './unreachable.ts';
 
 /** `strongbox demo --help`. */
 export const DEMO_USAGE: string = `Usage: strongbox demo [options]
@@ -49,6 +51,8 @@ export interface DemoArgs {
 }
 
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+/** The flags `parseDemoArgs` takes, for "did you mean" on a typo. */
+const DEMO_FLAGS = ['endpoint-url', 'https-endpoint-url', 'ca-bundle', 'region', 'burst', 'help'];
 
 /**
  * Parses and checks the arguments after `demo`.
@@ -73,7 +77,7 @@ export function parseDemoArgs(args: readonly string[]): DemoArgs {
     }).values;
   } catch (error) {
     const first = ((error as Error).message.split('\n')[0] ?? '').replace(/\. This command does not take positional arguments$/, '');
-    return usage(first.charAt(0).toLowerCase() + first.slice(1));
+    return usage(withSuggestion(first.charAt(0).toLowerCase() + first.slice(1), DEMO_FLAGS));
   }
   const endpoint = values['endpoint-url'] as string | undefined;
   const httpsEndpoint = values['https-endpoint-url'] as string | undefined;
@@ -105,7 +109,8 @@ export function parseDemoArgs(args: readonly string[]): DemoArgs {
 /**
  * Runs `strongbox demo`.
  * @returns the exit code: 0 when every check held, 1 otherwise.
- * @throws StrongboxError USAGE (exit 2: flags) or RUN_FAILED (exit 1: an unreadable --ca-bundle).
+ * @throws StrongboxError USAGE (exit 2: flags) or RUN_FAILED (exit 1: an unreadable --ca-bundle, an
+ *   endpoint that cannot be reached or whose certificate is not trusted).
  */
 export async function runDemoCommand(args: readonly string[], io: CliIo & { readonly style?: boolean }): Promise<number> {
   const flags = parseDemoArgs(args);
@@ -124,7 +129,12 @@ export async function runDemoCommand(args: readonly string[], io: CliIo & { read
       ...(flags.httpsEndpoint === undefined ? {} : { httpsEndpoint: flags.httpsEndpoint }),
       ...(flags.caBundle === undefined ? {} : { ca: await readCa(flags.caBundle) }),
     };
-    return (await runDemo({ ...common, target })).ok ? 0 : EXIT_FAILURE;
+    try {
+      return (await runDemo({ ...common, target })).ok ? 0 : EXIT_FAILURE;
+    } catch (error) {
+      const endpoints = [flags.endpoint, ...(flags.httpsEndpoint === undefined ? [] : [flags.httpsEndpoint])];
+      throw explainUnreachable(error, endpoints, flags.caBundle !== undefined) ?? error;
+    }
   }
   const store = await createMemoryObjectStore();
   const clock = new HeldClock();

@@ -9,6 +9,7 @@
 
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import type { Kms } from '@strongbox/kms';
 import { createMemoryObjectStore } from '@strongbox/s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -250,6 +251,7 @@ describe('strongbox demo on the command line', () => {
     [['--endpoint-url', 'http://a', '--https-endpoint-url', 'http://b'], "--https-endpoint-url expected an https:// URL, got 'http://b'"],
     [['--burst', '0'], "--burst expected a number from 1 to 9999, got '0'"],
     [['--nope'], "unknown option '--nope'"],
+    [['--endpoint', 'http://127.0.0.1:4566'], "unknown option '--endpoint'; did you mean --endpoint-url?"],
   ])('refuses %j with one line and exit 2', async (args, message) => {
     const exit = await runInProcess(['demo', ...args]);
     expect(exit.code).toBe(2);
@@ -262,6 +264,32 @@ describe('strongbox demo on the command line', () => {
     expect(exit.stderr).toMatch(/^strongbox: cannot read --ca-bundle '\/nonexistent\/cert\.pem': /);
   });
 
+  it('says nothing listens at an --endpoint-url where nothing does, with exit 1', async () => {
+    const port = await freePort();
+    const exit = await runInProcess(['demo', '--endpoint-url', `http://127.0.0.1:${port}`]);
+    expect(exit.code).toBe(1);
+    expect(exit.stderr).toBe(
+      `strongbox: cannot connect to http://127.0.0.1:${port} (ECONNREFUSED): is strongbox serve running there? Start it, or point --endpoint-url at the URL its banner prints\n`,
+    );
+  });
+
+  it('says how to trust the HTTPS listener, and that https:// needs the HTTPS port, with exit 1', async () => {
+    const serving = await serveInProcess(['--https-port', '0', '--quiet']);
+    try {
+      const httpsUrl = /and (https:\/\/\S+)/.exec(serving.stdout())?.[1] ?? '';
+      const untrusted = await runInProcess(['demo', '--endpoint-url', httpsUrl]);
+      expect(untrusted.code).toBe(1);
+      expect(untrusted.stderr).toMatch(/^strongbox: the HTTPS endpoint's certificate is not trusted \([A-Z_]+\): pass --ca-bundle FILE, .*\n$/);
+      const tlsToPlain = await runInProcess(['demo', '--endpoint-url', serving.url.replace('http:', 'https:')]);
+      expect(tlsToPlain.code).toBe(1);
+      expect(tlsToPlain.stderr).toMatch(
+        /^strongbox: TLS failed with https:\/\/127\.0\.0\.1:\d+ \([A-Z_]+\): an https:\/\/ URL names the --https-port listener/,
+      );
+    } finally {
+      await serving.stop();
+    }
+  }, 30_000);
+
   it('runs in process by default and exits 0', async () => {
     const exit = await runInProcess(['demo', '--burst', '30']);
     expect(exit.stderr).toBe('');
@@ -269,3 +297,12 @@ describe('strongbox demo on the command line', () => {
     expect(exit.stdout).toMatch(/All \d+ checks passed\.\n$/);
   }, 60_000);
 });
+
+/** A port nothing listens on: bound by the system, then released. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
