@@ -73,6 +73,16 @@ describe('S3 in process', () => {
     const trail = track(new CloudTrailClient({ ...strongbox.clientConfig }));
     const { Events } = await trail.send(new LookupEventsCommand({ LookupAttributes: [{ AttributeKey: 'EventName', AttributeValue: 'CreateBucket' }] }));
     expect(Events?.map((event) => [event.EventName, event.EventSource])).toEqual([['CreateBucket', 's3.amazonaws.com']]);
+    // A management event on the bucket: CloudTrail lists the bucket with its owner's account (S3
+    // ARNs carry none), `"managementEvent": true, "eventCategory": "Management"`.
+    const [created] = Events ?? [];
+    expect(created?.Resources).toEqual([{ ResourceType: 'AWS::S3::Bucket', ResourceName: 'arn:aws:s3:::audited' }]);
+    const record = JSON.parse(created?.CloudTrailEvent ?? '{}');
+    expect([record.resources, record.managementEvent, record.eventCategory]).toEqual([
+      [{ accountId: strongbox.kms.account, type: 'AWS::S3::Bucket', ARN: 'arn:aws:s3:::audited' }],
+      true,
+      'Management',
+    ]);
   });
 
   it('verifies S3 signatures under strict authentication like KMS ones', async () => {

@@ -5,6 +5,7 @@
 
 import { createRegistry, type InputOf, type OutputOf, type Registry, type TableOf } from '@strongbox/service-kernel';
 import * as definitions from './definitions.ts';
+import { withTrailShape } from './shared/audit.ts';
 import { withBucketOwnerCondition } from './shared/expected-owner.ts';
 import type { OperationDefinition } from './types.ts';
 
@@ -19,9 +20,15 @@ export type RequestOf<Name extends OperationName> = InputOf<OperationTable[Name]
 /** The response type of an operation. */
 export type ResponseOf<Name extends OperationName> = OutputOf<OperationTable[Name]>;
 
-/** Every definition with what all of them share on the wire: the bucket owner condition. */
+/**
+ * Every definition with what all of them share: the bucket owner condition on the wire, and the
+ * CloudTrail shape of their events (data or management).
+ */
 const SERVED: Readonly<Record<string, OperationDefinition>> = Object.fromEntries(
-  Object.entries(definitions as Readonly<Record<string, OperationDefinition>>).map(([name, definition]) => [name, withBucketOwnerCondition(definition)]),
+  Object.entries(definitions as Readonly<Record<string, OperationDefinition>>).map(([name, definition]) => [
+    name,
+    withTrailShape(withBucketOwnerCondition(definition)),
+  ]),
 );
 
 /** S3's registry. */

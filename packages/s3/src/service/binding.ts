@@ -7,6 +7,7 @@
 
 import type { AuditTrail, CallScope, Clock, FaultHook, QuotaGate, ServiceBinding } from '@strongbox/service-kernel';
 import { S3Error, toS3Error } from '../errors.ts';
+import { queryParameters } from '../operations/shared/audit.ts';
 import type { AtRestCrypto, OperationDefinition, S3Settings } from '../operations/types.ts';
 import type { SignatureFacts } from '../policy/request-context.ts';
 import type { ObjectStore } from '../storage/types.ts';
@@ -71,7 +72,8 @@ export function s3Binding(parts: BindingParts, eventTrail: AuditTrail): ServiceB
     },
     toError: toS3Error,
     throttled: () => new S3Error('SlowDown'),
-    auditParameters: () => null,
+    // Operations without their own rendering log their query, bucket and key (`queryParameters`).
+    auditParameters: (definition, input, scope) => queryParameters(definition.rest, input as { readonly Bucket?: unknown }, scope),
     auditValue: (value) => value,
     auditError: (failure) => ({ code: failure.code, message: failure.message }),
   };

@@ -38,6 +38,10 @@ class UnrecordedEvents extends AuditTrail {
     super({ capacity: 1 });
   }
 
+  override get recording(): boolean {
+    return false;
+  }
+
   override record(): void {}
 }
 

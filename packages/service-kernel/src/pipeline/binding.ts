@@ -63,8 +63,8 @@ export interface ServiceBinding<Definition extends OperationSpec, Context extend
   toError(error: unknown): Failure;
   /** The service's throttling error. */
   throttled(): Failure;
-  /** `requestParameters` of a definition without `auditParameters`. */
-  auditParameters(definition: Definition, input: unknown): Record<string, unknown> | null;
+  /** `requestParameters` of a definition without `auditParameters`, given the call's scope (S3 logs its `Host`). */
+  auditParameters(definition: Definition, input: unknown, scope: CallScope): Record<string, unknown> | null;
   /** Renders what a definition's `auditResponse` returns (KMS: dates as Java dates). */
   auditValue(value: Record<string, unknown> | null): unknown;
   /** The audit code of a failure (its AWS error code) and its message. */

@@ -27,6 +27,7 @@ export function blankEvent(): EventFields {
     eventName: '',
     eventSource: '',
     resourceType: '',
+    eventCategory: undefined,
     eventType: undefined,
     serviceEventDetails: undefined,
     region: '',
@@ -66,7 +67,7 @@ export function fillCallEvent<Definition extends OperationSpec, Context extends 
 ): EventFields {
   let parameters: Record<string, unknown> | null;
   try {
-    parameters = asRecord(definition.auditParameters ? definition.auditParameters(input, scope) : binding.auditParameters(definition, input));
+    parameters = asRecord(definition.auditParameters ? definition.auditParameters(input, scope) : binding.auditParameters(definition, input, scope));
   } catch {
     parameters = null;
   }
@@ -92,6 +93,7 @@ export function fillCallEvent<Definition extends OperationSpec, Context extends 
   event.eventName = definition.auditName ?? definition.name;
   event.eventSource = binding.eventSource;
   event.resourceType = binding.resourceType;
+  event.eventCategory = definition.eventCategory === 'Data' ? 'Data' : undefined;
   event.region = scope.region;
   event.caller = scope.caller;
   event.sourceIpAddress = scope.sourceIpAddress ?? '127.0.0.1';

@@ -41,9 +41,12 @@ export class Pipeline<Definition extends OperationSpec, Context extends Pipeline
    * use, so a call recorded from within another's recording (none today) fills its own.
    */
   #spareEvent: EventFields | undefined = blankEvent();
+  /** Whether the trail keeps events (S3's data events are not kept unless enabled): if not, none is rendered. */
+  readonly #recording: boolean;
 
   constructor(binding: ServiceBinding<Definition, Context, Failure>) {
     this.#binding = binding;
+    this.#recording = binding.trail.recording;
   }
 
   /**
@@ -196,6 +199,13 @@ export class Pipeline<Definition extends OperationSpec, Context extends Pipeline
   #close(definition: Definition, input: unknown, output: unknown, failure: Failure | undefined, context: Context, scope: CallScope): void {
     const binding = this.#binding;
     binding.finish?.(context);
+    if (this.#recording) this.#record(definition, input, output, failure, context, scope);
+    binding.recorded?.(definition, context, failure === undefined);
+  }
+
+  /** Renders the call's audit event into the spare event object and hands it to the trail. */
+  #record(definition: Definition, input: unknown, output: unknown, failure: Failure | undefined, context: Context, scope: CallScope): void {
+    const binding = this.#binding;
     const event = this.#spareEvent ?? blankEvent();
     this.#spareEvent = undefined;
     fillCallEvent(event, binding, definition, input, output, failure, context, scope);
@@ -210,7 +220,6 @@ export class Pipeline<Definition extends OperationSpec, Context extends Pipeline
       event.errorMessage = undefined;
       this.#spareEvent = event;
     }
-    binding.recorded?.(definition, context, failure === undefined);
   }
 
   /**

@@ -34,6 +34,11 @@ export interface OperationSpec<Name extends string = string, Input = any, Output
    * (default: `name`).
    */
   readonly auditName?: string;
+  /**
+   * CloudTrail's `eventCategory`: `Data` for a data event (S3's object-level operations and
+   * listings, written with `"managementEvent": false`); default `Management`.
+   */
+  readonly eventCategory?: 'Management' | 'Data';
   /** CloudTrail `requestParameters` (default: the service's rendering of the input), given the call's scope. */
   auditParameters?(input: Input, scope: CallScope): Record<string, unknown> | null;
   /**

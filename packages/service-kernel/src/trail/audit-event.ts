@@ -19,6 +19,11 @@ export interface AuditEvent {
   readonly eventSource: string;
   /** The CloudTrail type of every resource the event lists (`AWS::KMS::Key`, `AWS::S3::Bucket`). */
   readonly resourceType: string;
+  /**
+   * `Data` for a data event (S3's object-level calls: CloudTrail writes `"managementEvent": false,
+   * "eventCategory": "Data"`); absent for a management event, as every KMS call is.
+   */
+  readonly eventCategory?: 'Data';
   /** Set for a service's own events (clock-driven); absent for API calls. */
   readonly eventType?: 'AwsServiceEvent';
   /** `serviceEventDetails` of a service event (`{ keyId }` with the bare key id). */
@@ -34,7 +39,8 @@ export interface AuditEvent {
   /** CloudTrail `additionalEventData` (e.g. `keyMaterialId`, RetireGrant's `grantId`), if any. */
   readonly additionalEventData?: Record<string, unknown>;
   /**
-   * ARNs of the resources the call touched (KMS: keys and aliases). Absent: the record has no
+   * ARNs of the resources the call touched (KMS: keys and aliases; S3: the object, then its
+   * bucket), typed when rendered (`resources.ts`). Absent: the record has no
    * `resources` element at all, as KMS's UpdatePrimaryRegion entry in the new primary's Region
    * (ct-update-primary-region).
    */

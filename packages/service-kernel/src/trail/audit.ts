@@ -39,6 +39,7 @@ export type { AuditEvent, AuditEventInput } from './audit-event.ts';
 
 const READ_ONLY = 1;
 const SERVICE_EVENT = 2;
+const DATA_EVENT = 4;
 
 /** Audit trail options. */
 export interface AuditOptions {
@@ -160,6 +161,14 @@ export class AuditTrail {
     return this.#size;
   }
 
+  /**
+   * Whether `record` keeps events: true here; a subclass that discards them (S3's data events
+   * while they are off) answers false, and the pipeline then renders no event for it.
+   */
+  get recording(): boolean {
+    return true;
+  }
+
   /** Events recorded since creation, including those dropped since. */
   get recorded(): number {
     return this.#recorded;
@@ -252,7 +261,8 @@ export class AuditTrail {
     this.#parameters[slot] = parameters;
     this.#responses[slot] = responses;
     this.#additional[slot] = event.additionalEventData;
-    this.#flags[slot] = (event.readOnly ? READ_ONLY : 0) | (event.eventType === 'AwsServiceEvent' ? SERVICE_EVENT : 0);
+    this.#flags[slot] =
+      (event.readOnly ? READ_ONLY : 0) | (event.eventType === 'AwsServiceEvent' ? SERVICE_EVENT : 0) | (event.eventCategory === 'Data' ? DATA_EVENT : 0);
     this.#errorCodes[slot] = event.errorCode;
     this.#errorMessages[slot] = message;
     this.#serviceDetails[slot] = event.serviceEventDetails;
@@ -402,6 +412,7 @@ export class AuditTrail {
       eventName: this.#names[slot] ?? '',
       eventSource: site.eventSource,
       resourceType: site.resourceType,
+      ...((flags & DATA_EVENT) !== 0 ? { eventCategory: 'Data' as const } : {}),
       ...((flags & SERVICE_EVENT) !== 0 ? { eventType: 'AwsServiceEvent' as const } : {}),
       ...(details === undefined ? {} : { serviceEventDetails: details }),
       region: site.region,

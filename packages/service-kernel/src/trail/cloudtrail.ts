@@ -10,6 +10,9 @@
 import { ServiceError } from '../errors.ts';
 import type { Principal } from '../principal.ts';
 import type { AuditEvent } from './audit-event.ts';
+import { type CloudTrailResource, resourcesOf, resourceTypeOf } from './resources.ts';
+
+export type { CloudTrailResource } from './resources.ts';
 
 /** CloudTrail's `userIdentity`. */
 export interface UserIdentity {
@@ -30,14 +33,6 @@ export interface UserIdentity {
     readonly attributes: { readonly creationDate: string; readonly mfaAuthenticated: 'false' };
   };
   readonly invokedBy?: string;
-}
-
-/** One entry of a record's `resources`. */
-export interface CloudTrailResource {
-  readonly accountId: string;
-  /** `AWS::KMS::Key` (KMS lists aliases under it too), `AWS::S3::Bucket`, ... */
-  readonly type: string;
-  readonly ARN: string;
 }
 
 /** A CloudTrail record for one call, members in the order real records list them. */
@@ -65,9 +60,10 @@ export interface CloudTrailRecord {
   readonly eventType: 'AwsApiCall' | 'AwsServiceEvent';
   /** Service events only: `{ keyId }`. */
   readonly serviceEventDetails?: Record<string, unknown>;
-  readonly managementEvent: true;
+  /** False for a data event (S3's object-level calls). */
+  readonly managementEvent: boolean;
   readonly recipientAccountId: string;
-  readonly eventCategory: 'Management';
+  readonly eventCategory: 'Management' | 'Data';
 }
 
 /** Filters of a lookup; every given filter must match. */
@@ -142,9 +138,9 @@ export function renderRecord(event: AuditEvent): CloudTrailRecord {
     readOnly: event.readOnly,
     ...(event.resources === undefined ? {} : { resources: resourcesOf(event, event.resources) }),
     eventType: 'AwsApiCall',
-    managementEvent: true,
+    managementEvent: event.eventCategory !== 'Data',
     recipientAccountId: event.recipientAccountId,
-    eventCategory: 'Management',
+    eventCategory: event.eventCategory ?? 'Management',
   };
 }
 
@@ -174,11 +170,6 @@ function renderServiceEvent(event: AuditEvent): CloudTrailRecord {
     ...(event.serviceEventDetails === undefined ? {} : { serviceEventDetails: event.serviceEventDetails }),
     eventCategory: 'Management',
   };
-}
-
-/** The record's `resources` element: each ARN with its account and the event's resource type. */
-function resourcesOf(event: AuditEvent, arns: readonly string[]): CloudTrailResource[] {
-  return arns.map((arn) => ({ accountId: arn.split(':')[4] ?? '', type: event.resourceType, ARN: arn }));
 }
 
 /**
@@ -297,7 +288,7 @@ function matches(event: AuditEvent, query: LookupQuery, start: number, end: numb
   if (query.eventSource !== undefined && query.eventSource !== event.eventSource) return false;
   if (query.readOnly !== undefined && event.readOnly !== query.readOnly) return false;
   if (query.accessKeyId !== undefined && event.caller.accessKeyId !== query.accessKeyId) return false;
-  if (query.resourceType !== undefined && (query.resourceType !== event.resourceType || !event.resources?.length)) return false;
+  if (query.resourceType !== undefined && !event.resources?.some((arn) => resourceTypeOf(event, arn) === query.resourceType)) return false;
   if (query.resourceName !== undefined && !event.resources?.includes(query.resourceName)) return false;
   if (query.username !== undefined && usernameOf(userIdentityOf(event.caller, '')) !== query.username) return false;
   return true;

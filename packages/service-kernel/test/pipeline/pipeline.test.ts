@@ -55,7 +55,8 @@ const REGISTRY = createRegistry<Table>(definitions);
 
 function toy(
   limits: Record<string, number> = {},
-  hooks: Pick<ServiceBinding<OperationSpec, ToyContext, ToyError>, 'prepare' | 'settle' | 'settleFailure' | 'finish' | 'recorded' | 'faults'> = {},
+  hooks: Pick<ServiceBinding<OperationSpec, ToyContext, ToyError>, 'prepare' | 'settle' | 'settleFailure' | 'finish' | 'recorded' | 'faults'> &
+    Partial<Pick<ServiceBinding<OperationSpec, ToyContext, ToyError>, 'trail'>> = {},
 ): { pipeline: Pipeline<OperationSpec, ToyContext, ToyError>; trail: AuditTrail; clock: ManualClock } {
   const clock = new ManualClock(Date.UTC(2025, 0, 1));
   const trail = new AuditTrail({ capacity: 100 });
@@ -158,6 +159,34 @@ describe('Pipeline', () => {
       ['ListThings', { prefix: 'p/', region: 'us-east-1' }],
       ['GetThing', null],
     ]);
+  });
+
+  it('records a Data definition as a data event: managementEvent false, eventCategory Data', async () => {
+    const { pipeline, trail } = toy();
+    const readThing: OperationSpec<'ReadThing', { Id: string }, object, ToyContext> = { ...definitions.getThing, name: 'ReadThing', eventCategory: 'Data' };
+    await pipeline.call(readThing, { Id: 'A' }, scope);
+    await pipeline.call(definitions.getThing, { Id: 'A' }, scope);
+    expect(trail.lookup().records.map((record) => [record.eventName, record.eventCategory, record.managementEvent])).toEqual([
+      ['GetThing', 'Management', true],
+      ['ReadThing', 'Data', false],
+    ]);
+  });
+
+  it('renders no event for a trail that keeps none, and still serves and reports the call', async () => {
+    class Discarding extends AuditTrail {
+      override get recording(): boolean {
+        return false;
+      }
+      override record(): void {
+        throw new Error('a trail that keeps nothing was handed an event');
+      }
+    }
+    const rendered: unknown[] = [];
+    const reported: boolean[] = [];
+    const { pipeline } = toy({}, { trail: new Discarding(), recorded: (_definition, _context, succeeded) => reported.push(succeeded) });
+    const counted = { ...definitions.getThing, auditParameters: (input: { Id: string }) => (rendered.push(input), null) };
+    expect(await pipeline.call(counted, { Id: 'A' }, scope)).toEqual({ Name: 'a' });
+    expect([rendered, reported]).toEqual([[], [true]]);
   });
 
   it('throttles before validating, and audits the throttled call with its error', async () => {

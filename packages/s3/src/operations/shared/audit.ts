@@ -1,25 +1,65 @@
 /**
  * @module
- * CloudTrail fields of S3 events: `requestParameters` name the bucket as `bucketName`
- * (CloudTrail User Guide, "Amazon S3 information in CloudTrail" examples), and the resources are
- * the bucket's ARN. A listing's `requestParameters` are its query as sent, by query name, with
- * `bucketName` and `Host` (a captured data event of `aws s3 ls`: `{"list-type": "2",
- * "bucketName": …, "encoding-type": "url", "prefix": "", "delimiter": "/", "Host": …}`).
+ * CloudTrail fields of S3 events.
+ *
+ * - `requestParameters` name the bucket as `bucketName` (CloudTrail User Guide, "Amazon S3
+ *   information in CloudTrail" examples). A request's query is logged as sent, by query name, with
+ *   `bucketName` and `Host` (a captured data event of `aws s3 ls`: `{"list-type": "2",
+ *   "bucketName": …, "encoding-type": "url", "prefix": "", "delimiter": "/", "Host": …}`), and an
+ *   object's key as `key` (a captured PutObject data event, aws-cdk
+ *   `packages/aws-cdk-lib/aws-cloudtrail/SAMPLE-EVENTS.md`: `{"bucketName": "BUCKETNAME", "Host":
+ *   "BUCKETNAME.s3.eu-west-1.amazonaws.com", "key": "OBJECTKEY"}`, `"responseElements": null`).
+ *   Headers are not logged here, so an SSE-C key never reaches the trail.
+ * - Data events (each definition's `eventCategory`) name the object they act on: their
+ *   `resources` list the object, then its bucket (the PutObject capture above).
  */
 
 import type { CallScope } from '@strongbox/service-kernel';
 import type { RestBinding } from '../../protocol/binding.ts';
+import type { OperationDefinition } from '../types.ts';
+import { bucketArn } from './buckets.ts';
 
 /** `requestParameters` of a bucket-level management event. */
 export function bucketParameters(input: { readonly Bucket?: unknown }, extra: Readonly<Record<string, unknown>> = {}): Record<string, unknown> {
   return { bucketName: input.Bucket, ...extra };
 }
 
+/** What `queryParameters` logs of an operation's binding, worked out once per binding. */
+interface QueryPlan {
+  /** The operation's `name=value` discriminators, and bare ones with the empty value. */
+  readonly discriminators: readonly (readonly [name: string, value: string])[];
+  /** Request members sent in the query: member name, query name. */
+  readonly members: readonly (readonly [member: string, name: string])[];
+}
+
+const PLANS = new WeakMap<RestBinding, QueryPlan>();
+
+function planOf(rest: RestBinding): QueryPlan {
+  let plan = PLANS.get(rest);
+  if (plan === undefined) {
+    const discriminators: (readonly [string, string])[] = [];
+    for (const discriminator of rest.query ?? []) {
+      const equals = discriminator.indexOf('=');
+      discriminators.push(equals < 0 ? [discriminator, ''] : [discriminator.slice(0, equals), discriminator.slice(equals + 1)]);
+    }
+    const members: (readonly [string, string])[] = [];
+    const bindings = rest.request?.members ?? {};
+    for (const member of Object.keys(bindings)) {
+      const binding = bindings[member];
+      if (binding?.in === 'query') members.push([member, binding.name]);
+    }
+    plan = { discriminators, members };
+    PLANS.set(rest, plan);
+  }
+  return plan;
+}
+
 /**
- * `requestParameters` as CloudTrail writes them for a request on a bucket's query (the
- * listings): the operation's `name=value` discriminators (`list-type: "2"`), `bucketName`, each
- * query member the request carries as its text on the wire, and the `Host` header when the call
- * came over HTTP. The names are the query's own (`max-keys`, `encoding-type`), never the SDK's.
+ * `requestParameters` as CloudTrail writes them for an S3 request: the operation's discriminators
+ * (`list-type: "2"`; a bare one such as `uploads` with the empty value), `bucketName`, `key` for
+ * an object, each query member the request carries as its text on the wire, and the `Host` header
+ * when the call came over HTTP. The names are the query's own (`max-keys`, `partNumber`), never
+ * the SDK's; headers (SSE-C keys among them) are never logged.
  *
  * @example
  * ```ts
@@ -27,22 +67,40 @@ export function bucketParameters(input: { readonly Bucket?: unknown }, extra: Re
  * // { 'list-type': '2', bucketName: 'b', prefix: 'p/', 'max-keys': '5', Host: 'b.s3.localhost:4566' }
  * ```
  */
-export function queryParameters(rest: RestBinding, input: { readonly Bucket?: unknown }, scope: CallScope): Record<string, unknown> {
+export function queryParameters(rest: RestBinding, input: { readonly Bucket?: unknown; readonly Key?: unknown }, scope: CallScope): Record<string, unknown> {
+  const plan = planOf(rest);
   // Keys come from the operation's own binding, never from the request: a plain object is safe.
   const parameters: Record<string, unknown> = {};
-  for (const discriminator of rest.query ?? []) {
-    const equals = discriminator.indexOf('=');
-    if (equals > 0) parameters[discriminator.slice(0, equals)] = discriminator.slice(equals + 1);
-  }
+  for (const [name, value] of plan.discriminators) parameters[name] = value;
   parameters['bucketName'] = input.Bucket;
-  const members = rest.request?.members ?? {};
-  for (const member of Object.keys(members)) {
-    const binding = members[member];
+  if (typeof input.Key === 'string') parameters['key'] = input.Key;
+  for (const [member, name] of plan.members) {
     const value = (input as Readonly<Record<string, unknown>>)[member];
-    if (binding?.in === 'query' && value !== undefined) parameters[binding.name] = String(value);
+    if (value !== undefined) parameters[name] = String(value);
   }
   // S3's call scope carries the Host header of a call over HTTP (`S3CallScope.host`).
   const host = (scope as { readonly host?: string }).host;
   if (host !== undefined) parameters['Host'] = host;
   return parameters;
+}
+
+/**
+ * A data event's `resources`: the object the request names, then what the handler touched (its
+ * bucket). The object is listed only once its bucket was found (a request refused before that
+ * lists nothing, as before).
+ */
+function objectResources(input: { readonly Bucket?: unknown; readonly Key?: unknown }, touched: readonly string[]): readonly string[] {
+  if (typeof input.Key !== 'string' || typeof input.Bucket !== 'string' || touched.length === 0) return touched;
+  const bucket = bucketArn(input.Bucket);
+  return touched.includes(bucket) ? [`${bucket}/${input.Key}`, ...touched] : touched;
+}
+
+/**
+ * `definition` with the `resources` CloudTrail lists for it: a data event on an object names the
+ * object before its bucket. Other definitions as given.
+ * @example withTrailShape(getObject).auditResources !== undefined // true
+ */
+export function withTrailShape<Definition extends OperationDefinition>(definition: Definition): Definition {
+  if (definition.eventCategory !== 'Data' || definition.auditResources !== undefined) return definition;
+  return { ...definition, auditResources: objectResources };
 }

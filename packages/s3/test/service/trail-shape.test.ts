@@ -1,0 +1,164 @@
+/**
+ * S3 events as CloudTrail records, read back through the trail's LookupEvents query (what users
+ * read in process, and what `LookupEvents` serves): data events marked as such, their typed
+ * resources, and the request parameters S3 logs. The reference record is a captured PutObject data
+ * event (aws-cdk, `packages/aws-cdk-lib/aws-cloudtrail/SAMPLE-EVENTS.md`): `"requestParameters":
+ * {"bucketName": "BUCKETNAME", "Host": "BUCKETNAME.s3.eu-west-1.amazonaws.com", "key": "OBJECTKEY"}`,
+ * `"responseElements": null`, `"resources": [{"ARN": "arn:aws:s3:::BUCKETNAME/OBJECTKEY", "type":
+ * "AWS::S3::Object"}, {"accountId": "123456789012", "ARN": "arn:aws:s3:::BUCKETNAME", "type":
+ * "AWS::S3::Bucket"}]`.
+ */
+
+import {
+  CompleteMultipartUploadCommand,
+  CreateBucketCommand,
+  CreateMultipartUploadCommand,
+  GetObjectCommand,
+  ListObjectVersionsCommand,
+  PutObjectCommand,
+  UploadPartCommand,
+} from '@aws-sdk/client-s3';
+import type { CloudTrailRecord } from '@strongbox/service-kernel';
+import fc from 'fast-check';
+import { afterEach, describe, expect, it } from 'vitest';
+import { S3 } from '../../src/index.ts';
+import { sseC } from '../helpers/engine.ts';
+import { ACCOUNT, inProcessClient, type WireEngine, wireEngine } from '../helpers/wire.ts';
+
+const HOST = 'strongbox.localhost';
+const engines: WireEngine[] = [];
+afterEach(async () => {
+  for (const engine of engines.splice(0)) await engine.close();
+});
+
+function dataEngine(): WireEngine {
+  const engine = wireEngine({ engine: { dataEvents: true } });
+  engines.push(engine);
+  return engine;
+}
+
+/** The one record the trail's lookup finds for `eventName`, newest first. */
+function recordOf(s3: S3, eventName: string): CloudTrailRecord {
+  const [record, ...more] = s3.auditTrail.lookup({ eventName }).records;
+  if (record === undefined || more.length > 0) throw new Error(`expected one ${eventName} record, found ${1 + more.length}`);
+  return record;
+}
+
+describe('S3 data events in the trail', () => {
+  it('are marked as data events, list the object then its bucket, and log bucketName, Host and key', async () => {
+    const engine = dataEngine();
+    const client = inProcessClient(engine.handler);
+    try {
+      await client.send(new CreateBucketCommand({ Bucket: 'audited' }));
+      await client.send(new PutObjectCommand({ Bucket: 'audited', Key: 'dir/k.txt', Body: 'x' }));
+      await (await client.send(new GetObjectCommand({ Bucket: 'audited', Key: 'dir/k.txt' }))).Body?.transformToByteArray();
+      for (const name of ['PutObject', 'GetObject']) {
+        const record = recordOf(engine.s3, name);
+        expect([record.eventCategory, record.managementEvent, record.readOnly]).toEqual(['Data', false, name === 'GetObject']);
+        expect(record.requestParameters).toEqual({ bucketName: 'audited', key: 'dir/k.txt', Host: HOST });
+        expect(record.responseElements).toBeNull();
+        expect(record.resources).toEqual([
+          { type: 'AWS::S3::Object', ARN: 'arn:aws:s3:::audited/dir/k.txt' },
+          { accountId: ACCOUNT, type: 'AWS::S3::Bucket', ARN: 'arn:aws:s3:::audited' },
+        ]);
+      }
+    } finally {
+      client.destroy();
+    }
+  });
+
+  it('a management event stays one, its bucket listed with the owner account', async () => {
+    const engine = dataEngine();
+    const client = inProcessClient(engine.handler);
+    try {
+      await client.send(new CreateBucketCommand({ Bucket: 'audited' }));
+      const record = recordOf(engine.s3, 'CreateBucket');
+      expect([record.eventCategory, record.managementEvent]).toEqual(['Management', true]);
+      expect(record.resources).toEqual([{ accountId: ACCOUNT, type: 'AWS::S3::Bucket', ARN: 'arn:aws:s3:::audited' }]);
+    } finally {
+      client.destroy();
+    }
+  });
+
+  it('a lookup by resource type AWS::S3::Object or by the object ARN finds the object calls only', async () => {
+    const s3 = new S3({ dataEvents: true });
+    try {
+      await s3.createBucket({ Bucket: 'audited' });
+      await s3.putObject({ Bucket: 'audited', Key: 'k', Body: 'x' });
+      const byType = s3.auditTrail.lookup({ resourceType: 'AWS::S3::Object' }).records.map((record) => record.eventName);
+      const byName = s3.auditTrail.lookup({ resourceName: 'arn:aws:s3:::audited/k' }).records.map((record) => record.eventName);
+      const buckets = s3.auditTrail.lookup({ resourceType: 'AWS::S3::Bucket' }).records.map((record) => record.eventName);
+      expect([byType, byName, buckets]).toEqual([['PutObject'], ['PutObject'], ['PutObject', 'CreateBucket']]);
+    } finally {
+      await s3.close();
+    }
+  });
+
+  it('a multipart upload logs its query by name: uploads, partNumber, uploadId', async () => {
+    const engine = dataEngine();
+    const client = inProcessClient(engine.handler);
+    try {
+      await client.send(new CreateBucketCommand({ Bucket: 'audited' }));
+      const { UploadId } = await client.send(new CreateMultipartUploadCommand({ Bucket: 'audited', Key: 'big' }));
+      const { ETag } = await client.send(new UploadPartCommand({ Bucket: 'audited', Key: 'big', UploadId, PartNumber: 1, Body: 'part' }));
+      await client.send(new CompleteMultipartUploadCommand({ Bucket: 'audited', Key: 'big', UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag }] } }));
+      expect(recordOf(engine.s3, 'CreateMultipartUpload').requestParameters).toEqual({ uploads: '', bucketName: 'audited', key: 'big', Host: HOST });
+      expect(recordOf(engine.s3, 'UploadPart').requestParameters).toEqual({
+        bucketName: 'audited',
+        key: 'big',
+        partNumber: '1',
+        uploadId: UploadId,
+        Host: HOST,
+      });
+      expect(recordOf(engine.s3, 'CompleteMultipartUpload').requestParameters).toEqual({ bucketName: 'audited', key: 'big', uploadId: UploadId, Host: HOST });
+    } finally {
+      client.destroy();
+    }
+  });
+
+  it('ListObjectVersions logs its query like the other listings', async () => {
+    const engine = dataEngine();
+    const client = inProcessClient(engine.handler);
+    try {
+      await client.send(new CreateBucketCommand({ Bucket: 'audited' }));
+      await client.send(new ListObjectVersionsCommand({ Bucket: 'audited', Prefix: 'p/', MaxKeys: 3, KeyMarker: 'a' }));
+      const record = recordOf(engine.s3, 'ListObjectVersions');
+      expect(record.requestParameters).toEqual({ versions: '', bucketName: 'audited', prefix: 'p/', 'max-keys': '3', 'key-marker': 'a', Host: HOST });
+      expect([record.eventCategory, record.resources]).toEqual(['Data', [{ accountId: ACCOUNT, type: 'AWS::S3::Bucket', ARN: 'arn:aws:s3:::audited' }]]);
+    } finally {
+      client.destroy();
+    }
+  });
+
+  it('never logs an SSE-C key or its MD5, whatever the key', async () => {
+    const engine = dataEngine();
+    const client = inProcessClient(engine.handler);
+    try {
+      await client.send(new CreateBucketCommand({ Bucket: 'audited' }));
+      await engine.s3.putBucketEncryption({
+        Bucket: 'audited',
+        ServerSideEncryptionConfiguration: {
+          Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' }, BlockedEncryptionTypes: { EncryptionType: [] } }],
+        },
+      });
+      await fc.assert(
+        fc.asyncProperty(fc.uint8Array({ minLength: 32, maxLength: 32 }), async (raw) => {
+          const customer = sseC(raw);
+          const members = {
+            SSECustomerAlgorithm: customer.SSECustomerAlgorithm,
+            SSECustomerKey: customer.SSECustomerKey,
+            SSECustomerKeyMD5: customer.SSECustomerKeyMD5,
+          };
+          await client.send(new PutObjectCommand({ Bucket: 'audited', Key: 'secret', Body: 'x', ...members }));
+          await (await client.send(new GetObjectCommand({ Bucket: 'audited', Key: 'secret', ...members }))).Body?.transformToByteArray();
+          const text = JSON.stringify(engine.s3.auditTrail.lookup({ maxResults: 2 }).records);
+          expect(text).not.toContain(customer.SSECustomerKey);
+          expect(text).not.toContain(customer.SSECustomerKeyMD5);
+        }),
+        { numRuns: 10 },
+      );
+    } finally {
+      client.destroy();
+    }
+  });
+});

@@ -1,0 +1,57 @@
+/**
+ * @module
+ * The typed entries of a CloudTrail record's `resources`, built from the ARNs an event keeps.
+ * KMS lists every key and alias as `AWS::KMS::Key` with the account in its ARN (ct-reencrypt).
+ * S3 data events list the object, without an account, then its bucket, with the bucket owner's
+ * account (S3 ARNs carry none); a captured PutObject record (aws-cdk, `aws-cloudtrail/SAMPLE-EVENTS.md`):
+ * `[{"ARN": "arn:aws:s3:::BUCKETNAME/OBJECTKEY", "type": "AWS::S3::Object"},
+ *   {"accountId": "123456789012", "ARN": "arn:aws:s3:::BUCKETNAME", "type": "AWS::S3::Bucket"}]`.
+ */
+
+import type { AuditEvent } from './audit-event.ts';
+
+/** One entry of a record's `resources`. */
+export interface CloudTrailResource {
+  /** Absent on S3 objects, as CloudTrail writes them. */
+  readonly accountId?: string;
+  /** `AWS::KMS::Key` (KMS lists aliases under it too), `AWS::S3::Bucket`, `AWS::S3::Object`. */
+  readonly type: string;
+  readonly ARN: string;
+}
+
+const S3_OBJECT = 'AWS::S3::Object';
+const S3_BUCKET = 'AWS::S3::Bucket';
+
+/**
+ * The CloudTrail type of `arn` in `event`: an S3 ARN names a bucket or, past the bucket's `/`, an
+ * object; any other ARN has the event's resource type.
+ * @example resourceTypeOf(event, 'arn:aws:s3:::b/k') // 'AWS::S3::Object'
+ */
+export function resourceTypeOf(event: Pick<AuditEvent, 'resourceType'>, arn: string): string {
+  const rest = s3Resource(arn);
+  if (rest === undefined) return event.resourceType;
+  return rest.includes('/') ? S3_OBJECT : S3_BUCKET;
+}
+
+/**
+ * The record's `resources` element for `arns`.
+ * @example resourcesOf(event, ['arn:aws:kms:us-east-1:111122223333:key/k'])[0]?.accountId // '111122223333'
+ */
+export function resourcesOf(event: Pick<AuditEvent, 'resourceType' | 'recipientAccountId'>, arns: readonly string[]): CloudTrailResource[] {
+  const entries: CloudTrailResource[] = [];
+  for (const arn of arns) {
+    const rest = s3Resource(arn);
+    if (rest === undefined) entries.push({ accountId: arn.split(':')[4] ?? '', type: event.resourceType, ARN: arn });
+    else if (rest.includes('/')) entries.push({ type: S3_OBJECT, ARN: arn });
+    // An S3 event's recipient is the bucket owner's account (`recipientAccountId`).
+    else entries.push({ accountId: event.recipientAccountId, type: S3_BUCKET, ARN: arn });
+  }
+  return entries;
+}
+
+/** What follows `arn:<partition>:s3:::` in an S3 ARN (`bucket` or `bucket/key`), else undefined. */
+function s3Resource(arn: string): string | undefined {
+  const partitionEnd = arn.indexOf(':', 4);
+  if (!arn.startsWith('arn:') || partitionEnd < 0 || !arn.startsWith(':s3:::', partitionEnd)) return undefined;
+  return arn.slice(partitionEnd + 6);
+}
