@@ -211,15 +211,18 @@ export class RouteTable<Operation extends RoutedOperation> {
 
 /**
  * Whether S3 refuses a `versionId` at a bucket's path for itself when no served operation matches:
- * on GET, HEAD, PUT and DELETE naming one bucket subresource other than a GET's or HEAD's `?acl`
- * (captured: S3 words that one "Invalid version id specified"); two are S3's conflict, refused first.
+ * on GET, HEAD, PUT and DELETE naming one bucket subresource other than `?acl`; two are S3's
+ * conflict, refused first. `?acl` is not: a GET's or HEAD's S3 words "Invalid version id
+ * specified" (captured), and a PUT's S3 reads after the credential and the bucket
+ * (brekkylab/backlot, 2026-09-30: `NoSuchBucket` for a name nobody owns, then "Invalid version id
+ * specified"), so here it is PutBucketAcl's 501 after authentication.
  */
 function refusedAtBucket(method: string, query: ReadonlyMap<string, string>): boolean {
   if (!VERSIONLESS_BUCKET_METHODS.has(method)) return false;
   const named = [...query.keys()].filter((name) => name !== VERSION_ID && SUBRESOURCES.has(name));
   if (named.length !== 1) return false;
   const [name] = named as [string];
-  return !OBJECT_SUBRESOURCES.has(name) && !(name === 'acl' && (method === 'GET' || method === 'HEAD'));
+  return !OBJECT_SUBRESOURCES.has(name) && name !== 'acl';
 }
 
 function specificity(rest: RestBinding): number {
