@@ -78,6 +78,7 @@ describe('a versionId S3 refuses before the credential', () => {
     ['GET', '/wire?torrent&versionId=y'],
     ['GET', '/wire?attributes&versionId=y'],
     ['DELETE', '/wire?uploadId=x&versionId=y'],
+    ['DELETE', '/wire?acl&versionId=y'],
     ['PUT', '/wire?restore&versionId=y'],
     ['GET', '/wire/k?uploads&versionId=y'],
     ['GET', '/wire/k?torrent&versionId=y'],
