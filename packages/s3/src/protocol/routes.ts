@@ -173,8 +173,9 @@ export class RouteTable<Operation extends RoutedOperation> {
    * refuses it (`unservedRefusal`: `PUT ?versioning`, a key's `GET ?uploads`; a bucket's GET or
    * HEAD `?acl` is S3's "Invalid version id specified"). What that operation refuses of its query
    * ahead of the version id is refused first, with its own error: a malformed 32-bit integer
-   * argument (captured: `?max-keys=abc&versionId=x`). The handler calls this before authenticating
-   * the request, as S3 checks it before the credential (see the module).
+   * argument (captured: `?max-keys=abc&versionId=x`), then the binding's `refusedFirst`
+   * (ListObjectVersions' markers: brekkylab/backlot, measured 2026-09-29). The handler calls this
+   * before authenticating the request, as S3 checks it before the credential (see the module).
    * @throws S3Error VersionIdNotAccepted, InvalidVersionId, or the argument's own error.
    * @example routes.refuseVersionId({ method: 'PUT', target: 'bucket', query: new Map([['versioning', ''], ['versionId', 'x']]), headers: {} }) // throws
    */
@@ -192,7 +193,9 @@ export class RouteTable<Operation extends RoutedOperation> {
       if (without === undefined && claimsSubresources(rest, request.query, VERSION_ID)) without = operation;
     }
     if (without !== undefined) {
-      refuseMalformedIntegers(without.rest as RestBinding, request.query);
+      const rest = without.rest as RestBinding;
+      refuseMalformedIntegers(rest, request.query);
+      rest.refusedFirst?.(request.query);
       throw new S3Error('VersionIdNotAccepted', { fields: [['ArgumentValue', versionId]] });
     }
     const reason = unservedRefusal(method, request.target, request.query);
