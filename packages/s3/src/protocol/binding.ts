@@ -93,6 +93,12 @@ export interface RestBinding {
   readonly claims?: readonly string[];
   /** Request headers whose presence selects this operation (CopyObject: `x-amz-copy-source`). */
   readonly headers?: readonly string[];
+  /**
+   * What the operation refuses of its query ahead of a `versionId` it does not take, beyond its
+   * malformed 32-bit integers, by throwing its own error: ListObjectVersions' markers, whose shape
+   * S3 refuses first (`RouteTable.refuseVersionId`).
+   */
+  readonly refusedFirst?: (query: ReadonlyMap<string, string>) => void;
   /** The success status (default 200; S3's deletes answer 204), or a function of the output (GetObject: 206 for a range). */
   readonly status?: number | ((output: Readonly<Record<string, unknown>>) => number);
   readonly request?: MessageBinding;

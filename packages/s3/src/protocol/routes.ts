@@ -11,12 +11,14 @@
  * `null` and empty included; PutObject and the multipart writes as scality/cloudserver's
  * `checkQueryVersionId`), before the bucket is looked up and before the credential
  * (`refuseVersionId`, which the handler calls ahead of authentication: measured against S3 by
- * brekkylab/backlot for requests at a bucket's path, 2026-09-29/30; at a key's path UNCONFIRMED,
- * refused there the same way so that one rule holds), but after a malformed 32-bit integer
- * argument of the same operation (`max-keys=abc&versionId=x` and `max-uploads=abc&versionId=x`
- * are refused for the integer, same capture). At a bucket's path S3 refuses it for the bucket
- * operations Strongbox does not serve too (`PUT ?versioning&versionId=x`, `GET ?tagging&…`), not
- * with their 501. S3 subresources no binding claims
+ * brekkylab/backlot, 2026-09-29/30, for requests at a bucket's path and for a GET or a HEAD at a
+ * key's; for a write at a key's path UNCONFIRMED, refused there the same way so that one rule
+ * holds), but after a malformed 32-bit integer argument of the same operation
+ * (`max-keys=abc&versionId=x` and `max-uploads=abc&versionId=x` are refused for the integer, same
+ * capture). S3 refuses it beside subresources Strongbox does not serve too
+ * (`PUT ?versioning&versionId=x`, `GET ?tagging&…`, a key's `GET ?uploads&…`), not with their 501;
+ * where S3 reads it after the credential (a bucket's `PUT ?acl`, a key's `GET ?acl`) the request
+ * goes on to its 501 (`unservedRefusal`). S3 subresources no binding claims
  * (`?acl`, `?tagging`, …) are real S3 operations Strongbox does not serve: 501 NotImplemented
  * naming the subresource. Anything else no operation answers is 405 MethodNotAllowed, as S3
  * answers a method a resource does not support.
@@ -101,24 +103,40 @@ const NOT_SERVED: ReadonlyMap<string, string> = new Map([
 const VERSION_ID = 'versionId';
 
 /**
- * The subresources of an object, not of a bucket: at a bucket's path S3 refuses them for what they
- * are (`?partNumber=1&versionId=x` is "Object must have a valid key name.", captured), so a
- * `versionId` beside one is not refused for itself.
+ * The one subresource a bucket's path refuses for itself ahead of a `versionId`: a part of an
+ * object, which a bucket has none of (`?partNumber=1&versionId=x` is "Object must have a valid key
+ * name.", captured).
  */
-const OBJECT_SUBRESOURCES: ReadonlySet<string> = new Set([
-  'attributes',
-  'legal-hold',
-  'partNumber',
-  'renameObject',
-  'restore',
-  'retention',
-  'select',
-  'torrent',
-  'uploadId',
-]);
+const PART_NUMBER = 'partNumber';
 
 /** The methods at a bucket's path on which S3 refuses any `versionId` (captured: GET, HEAD, PUT, DELETE). */
 const VERSIONLESS_BUCKET_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'PUT', 'DELETE']);
+
+/**
+ * The subresources beside which a GET or a HEAD at a key's path has S3 refuse a `versionId` before
+ * the credential and the bucket (brekkylab/backlot, `_KEY_VERSIONLESS`, measured 2026-09-29/30):
+ * the bucket's own that a key's path answers as the bucket's, and `?uploads`, `?uploadId`,
+ * `?torrent`. A key's `?acl`, `?tagging`, `?attributes` and `?legal-hold` read it as a version,
+ * after the bucket.
+ */
+const KEY_VERSIONLESS: ReadonlySet<string> = new Set([
+  'accelerate',
+  'cors',
+  'inventory',
+  'lifecycle',
+  'location',
+  'logging',
+  'notification',
+  'policy',
+  'replication',
+  'requestPayment',
+  'torrent',
+  'uploadId',
+  'uploads',
+  'versioning',
+  'versions',
+  'website',
+]);
 
 /** The routing table of a set of operations. */
 export class RouteTable<Operation extends RoutedOperation> {
@@ -151,12 +169,14 @@ export class RouteTable<Operation extends RoutedOperation> {
   /**
    * Refuses a `versionId` the request's operation does not take, with S3's 400 "This operation does
    * not accept a version-id." naming the value as sent: the operation the request would name
-   * without it takes none, or, at a bucket's path, it names one bucket subresource Strongbox does
-   * not serve (`PUT ?versioning`; S3 answers `GET ?acl&versionId=x` otherwise, which stays 501).
-   * A 32-bit integer argument of that operation that is malformed is refused first, with its own
-   * error (captured: `?max-keys=abc&versionId=x`). The handler calls this before authenticating
-   * the request, as S3 checks it before the credential (see the module).
-   * @throws S3Error VersionIdNotAccepted, or the integer argument's own error.
+   * without it takes none, or it names one subresource Strongbox does not serve beside which S3
+   * refuses it (`unservedRefusal`: `PUT ?versioning`, a key's `GET ?uploads`; a bucket's GET or
+   * HEAD `?acl` is S3's "Invalid version id specified"). What that operation refuses of its query
+   * ahead of the version id is refused first, with its own error: a malformed 32-bit integer
+   * argument (captured: `?max-keys=abc&versionId=x`), then the binding's `refusedFirst`
+   * (ListObjectVersions' markers: brekkylab/backlot, measured 2026-09-29). The handler calls this
+   * before authenticating the request, as S3 checks it before the credential (see the module).
+   * @throws S3Error VersionIdNotAccepted, InvalidVersionId, or the argument's own error.
    * @example routes.refuseVersionId({ method: 'PUT', target: 'bucket', query: new Map([['versioning', ''], ['versionId', 'x']]), headers: {} }) // throws
    */
   refuseVersionId(request: RouteQuery): void {
@@ -172,9 +192,22 @@ export class RouteTable<Operation extends RoutedOperation> {
       if (claimsSubresources(rest, request.query)) return;
       if (without === undefined && claimsSubresources(rest, request.query, VERSION_ID)) without = operation;
     }
-    if (without === undefined && !(request.target === 'bucket' && refusedAtBucket(method, request.query))) return;
-    if (without !== undefined) refuseMalformedIntegers(without.rest as RestBinding, request.query);
-    throw new S3Error('VersionIdNotAccepted', { fields: [['ArgumentValue', versionId]] });
+    if (without !== undefined) {
+      const rest = without.rest as RestBinding;
+      refuseMalformedIntegers(rest, request.query);
+      rest.refusedFirst?.(request.query);
+      throw new S3Error('VersionIdNotAccepted', { fields: [['ArgumentValue', versionId]] });
+    }
+    const reason = unservedRefusal(method, request.target, request.query);
+    if (reason === 'InvalidVersionId') {
+      throw new S3Error('InvalidVersionId', {
+        fields: [
+          ['ArgumentName', VERSION_ID],
+          ['ArgumentValue', versionId],
+        ],
+      });
+    }
+    if (reason !== undefined) throw new S3Error(reason, { fields: [['ArgumentValue', versionId]] });
   }
 
   /**
@@ -210,16 +243,26 @@ export class RouteTable<Operation extends RoutedOperation> {
 }
 
 /**
- * Whether S3 refuses a `versionId` at a bucket's path for itself when no served operation matches:
- * on GET, HEAD, PUT and DELETE naming one bucket subresource other than a GET's or HEAD's `?acl`
- * (captured: S3 words that one "Invalid version id specified"); two are S3's conflict, refused first.
+ * How S3 refuses a `versionId` beside one subresource no served operation answers, before the
+ * credential and the bucket (brekkylab/backlot's measurements, us-east-1, 2026-09-29/30), or
+ * `undefined` where it does not (two subresources are S3's conflict, refused first):
+ * - at a bucket's path, on every GET and HEAD (`?uploadId` and `?torrent` too) and on a PUT and a
+ *   DELETE beside any one subresource, a `partNumber` apart; a GET's or HEAD's `?acl` words it
+ *   "Invalid version id specified" (captured), and a PUT's `?acl` S3 reads after the credential and
+ *   the bucket (`NoSuchBucket` for a name nobody owns, then "Invalid version id specified"), so here
+ *   it is PutBucketAcl's 501 after authentication; a bucket's POST is a form or a subresource's
+ *   write, which S3 reads it after (a bare `POST ?versionId=x` is the 412, `POST ?restore` reads it
+ *   after the bucket);
+ * - at a key's path, on a GET and a HEAD beside `KEY_VERSIONLESS`.
  */
-function refusedAtBucket(method: string, query: ReadonlyMap<string, string>): boolean {
-  if (!VERSIONLESS_BUCKET_METHODS.has(method)) return false;
+function unservedRefusal(method: string, target: PathTarget, query: ReadonlyMap<string, string>): 'VersionIdNotAccepted' | 'InvalidVersionId' | undefined {
   const named = [...query.keys()].filter((name) => name !== VERSION_ID && SUBRESOURCES.has(name));
-  if (named.length !== 1) return false;
+  if (named.length !== 1) return undefined;
   const [name] = named as [string];
-  return !OBJECT_SUBRESOURCES.has(name) && !(name === 'acl' && (method === 'GET' || method === 'HEAD'));
+  if (target === 'object') return (method === 'GET' || method === 'HEAD') && KEY_VERSIONLESS.has(name) ? 'VersionIdNotAccepted' : undefined;
+  if (target !== 'bucket' || !VERSIONLESS_BUCKET_METHODS.has(method) || name === PART_NUMBER) return undefined;
+  if (name !== 'acl' || method === 'DELETE') return 'VersionIdNotAccepted';
+  return method === 'PUT' ? undefined : 'InvalidVersionId';
 }
 
 function specificity(rest: RestBinding): number {

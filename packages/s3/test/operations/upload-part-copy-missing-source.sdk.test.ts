@@ -66,12 +66,14 @@ describe('UploadPartCopy from a missing source key', () => {
     expect(error).toMatchObject({ Key: 'gone' });
   });
 
-  it('is 403 AccessDenied naming s3:ListBucket to one who may not, as CopyObject answers it', async () => {
+  it('is 403 AccessDenied naming s3:ListBucket on the source bucket to one who may not, as CopyObject answers it', async () => {
+    const denial = `User: arn:aws:iam::${ACCOUNT}:user/blind is not authorized to perform: s3:ListBucket on resource: "arn:aws:s3:::source"`;
     const error = await sdkError(partCopy(blind, 'source/gone'));
     expect([error.$metadata.httpStatusCode, error.name]).toEqual([403, 'AccessDenied']);
-    expect(error.message).toContain('is not authorized to perform: s3:ListBucket on resource: "arn:aws:s3:::source"');
+    expect(error.message).toContain(denial);
     const copy = await sdkError(blind.send(new CopyObjectCommand({ Bucket: 'target', Key: 'copy', CopySource: 'source/gone' })));
-    expect([copy.$metadata.httpStatusCode, copy.name, copy.message]).toEqual([403, 'AccessDenied', error.message]);
+    expect([copy.$metadata.httpStatusCode, copy.name]).toEqual([403, 'AccessDenied']);
+    expect(copy.message).toContain(denial);
   });
 
   it('a source that exists is copied for the caller who may not list (the check is only for a missing key)', async () => {
