@@ -110,9 +110,10 @@ export const restoreObject: OperationDefinition<'RestoreObject', RestoreObjectRe
         bucket,
         key,
         (object) => {
-          // Under the key's lock: the decision is taken on the record the restore is written to.
+          // Under the key's lock: the state is read from the record the restore is written to.
+          // No tag decision to confirm: `s3:RestoreObject` has no `s3:ExistingObjectTag` key
+          // (Service Authorization Reference; `policy/object-tags.ts`).
           const record = objectRecord(object);
-          context.confirmObjectTags(bucket.name, key, record.tags);
           const duration = restoreDuration(record.storageClass, tier);
           const state = restoreStateAt(record.restore, now);
           if (state.kind === 'ongoing') throw new S3Error('RestoreAlreadyInProgress');
