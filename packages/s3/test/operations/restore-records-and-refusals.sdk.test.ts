@@ -153,7 +153,12 @@ describe('INTELLIGENT_TIERING with Days', () => {
   it('400 InvalidArgument, not 403', async () => {
     await client.send(new PutObjectCommand({ Bucket: 'data', Key: 'it', Body: 'i', StorageClass: 'INTELLIGENT_TIERING' }));
     const error = await sdkError(restore('it'));
-    expect([error.name, error.$metadata.httpStatusCode]).toEqual(['InvalidArgument', 400]);
+    expect([error.name, error.message, error.$metadata.httpStatusCode]).toEqual([
+      'InvalidArgument',
+      'INTELLIGENT_TIERING objects are not subject to restore expiry. Do not specify Days when restoring this object',
+      400,
+    ]);
+    expect(await head('it')).toBeUndefined();
   });
 });
 
@@ -198,18 +203,21 @@ describe('Days on the wire', () => {
     }
   });
 
-  it('the largest Days taken gives an expiry that a listing still writes as a date the SDK reads', async () => {
+  it('Days are bounded by the expiry the record keeps (from completion): past 9999-12-31 refused, the largest taken listed', async () => {
     await client.send(new PutObjectCommand({ Bucket: 'data', Key: 'k', Body: 'x', StorageClass: 'DEEP_ARCHIVE' }));
-    // The check bounds the expiry counted from the request, the record counts it from completion
-    // (48 hours later for Bulk): the largest Days taken lands past 9999-12-31.
-    // From 10:30 on Dec 7 2026, `days` days round up to 9999-12-31 00:00 (taken); from completion,
-    // 48 hours later, they round up to 10000-01-02.
-    const days = (Date.UTC(9999, 11, 31) - Date.UTC(2026, 11, 8)) / DAY;
-    expect((await restore('k', days, 'Bulk')).$metadata.httpStatusCode).toBe(202);
+    // A Bulk restore requested 2026-12-07 10:30 completes 2026-12-09 10:30; its copy's expiry is
+    // that plus Days, rounded up to midnight UTC. Counted from the request instead, `tooMany`
+    // would land on 9999-12-31; from completion it is 10000-01-02, which no HTTP date writes.
+    const tooMany = (Date.UTC(9999, 11, 31) - Date.UTC(2026, 11, 8)) / DAY;
+    const largest = (Date.UTC(9999, 11, 31) - Date.UTC(2026, 11, 10)) / DAY;
+    const refused = await sdkError(restore('k', tooMany, 'Bulk'));
+    expect([refused.name, refused.$metadata.httpStatusCode]).toEqual(['InvalidArgument', 400]);
+    expect(await head('k')).toBeUndefined();
+    expect((await restore('k', largest, 'Bulk')).$metadata.httpStatusCode).toBe(202);
     clock.advance(48 * HOUR);
     const header = await head('k');
     const listed = await client.send(new ListObjectsV2Command({ Bucket: 'data', OptionalObjectAttributes: ['RestoreStatus'] }));
     const expiry = listed.Contents?.[0]?.RestoreStatus?.RestoreExpiryDate;
-    expect([header, expiry?.getUTCFullYear()]).toEqual([expect.stringMatching(/ 9999 /), 9999]);
+    expect([header, expiry?.toISOString()]).toEqual([expect.stringMatching(/ 31 Dec 9999 00:00:00 GMT"$/), '9999-12-31T00:00:00.000Z']);
   });
 });
