@@ -5,7 +5,9 @@
  * new restore and "200 OK" for an object already restored, whose expiry is then moved "relative to
  * the current time"; 409 RestoreAlreadyInProgress while one runs ("You cannot update the
  * restoration period when Amazon S3 is actively processing your current restore request"); 403
- * ObjectAlreadyInActiveTierError for a class that is not archived. Authorized by
+ * InvalidObjectState for a class that is not archived, and for INTELLIGENT_TIERING 400
+ * InvalidArgument with `Days` or 403 ObjectAlreadyInActiveTierError without (`restorableDays`).
+ * Authorized by
  * `s3:RestoreObject` (one action, with or without a version id; here only `versionId=null`).
  *
  * The restore completes after its tier's time (`model/restore.ts`: fixed values, the upper end of
