@@ -100,9 +100,12 @@ export type S3ErrorReason =
   | 'InvalidObjectState'
   | 'ObjectNotInActiveTier'
   // RestoreObject.
+  | 'RestoreNotAllowedForClass'
   | 'ObjectAlreadyInActiveTier'
+  | 'RestoreDaysForIntelligentTiering'
   | 'RestoreAlreadyInProgress'
   | 'InvalidRestoreDays'
+  | 'RestoreExpiryTooLate'
   | 'InvalidRestoreTier'
   // Object tagging (x-amz-tagging, the Tagging document).
   | 'TooManyTags'
@@ -540,15 +543,34 @@ export const S3_ERRORS: Readonly<Record<S3ErrorReason, S3WireError>> = Object.fr
     status: 403,
     message: 'The source object of the COPY action is not in the active tier and is only stored in Amazon S3 Glacier.',
   },
-  // RestoreObject of an object whose class is not archived: model ObjectAlreadyInActiveTierError
-  // ("This action is not allowed against this storage tier"), 403 in AWS's error-code list; this
-  // text in users' captures of S3 (UNCONFIRMED wording).
-  ObjectAlreadyInActiveTier: { code: 'ObjectAlreadyInActiveTierError', status: 403, message: "Restore is not allowed for the object's current storage class" },
+  // RestoreObject of an object whose class is not archived: S3's answer, captured, "403
+  // (InvalidObjectState): Restore is not allowed for the object's current storage class"
+  // (s3tools/s3cmd#1375; botocore's InvalidObjectState with this text in getmoto/moto#4670).
+  RestoreNotAllowedForClass: { code: 'InvalidObjectState', status: 403, message: "Restore is not allowed for the object's current storage class" },
+  // RestoreObject of an INTELLIGENT_TIERING object without Days, which here is always in an active
+  // tier: the RestoreObject API reference's special error, "ObjectAlreadyInActiveTierError: This
+  // action is not allowed against this storage tier", 403 (UNCONFIRMED for this case: no capture).
+  ObjectAlreadyInActiveTier: { code: 'ObjectAlreadyInActiveTierError', status: 403, message: 'This action is not allowed against this storage tier' },
+  // The same with Days: S3's answer, captured (s3tools/s3cmd#1377), 400 InvalidArgument, this text
+  // (the ArgumentName is UNCONFIRMED).
+  RestoreDaysForIntelligentTiering: {
+    code: 'InvalidArgument',
+    status: 400,
+    message: 'INTELLIGENT_TIERING objects are not subject to restore expiry. Do not specify Days when restoring this object',
+    argumentName: 'Days',
+  },
   // RestoreObject API reference, "Special errors": 409 Conflict, "Object restore is already in progress."
   RestoreAlreadyInProgress: { code: 'RestoreAlreadyInProgress', status: 409, message: 'Object restore is already in progress.' },
-  // A restore's `Days` below 1 (UNCONFIRMED code and text: no capture), or so large that its expiry
-  // is past what an HTTP date writes (Strongbox's own bound).
+  // A restore's `Days` below 1 (UNCONFIRMED code and text: no capture).
   InvalidRestoreDays: { code: 'InvalidArgument', status: 400, message: 'The Days element must be a whole number of at least 1.', argumentName: 'Days' },
+  // A restored copy whose expiry, counted from its completion, is past what an HTTP date writes
+  // (Strongbox's own bound: S3 documents none).
+  RestoreExpiryTooLate: {
+    code: 'InvalidArgument',
+    status: 400,
+    message: 'The restored copy would expire after 9999-12-31, the latest date x-amz-restore can carry.',
+    argumentName: 'Days',
+  },
   // Expedited on DEEP_ARCHIVE: "not available" (RestoreObject API reference); S3's code and text are
   // UNCONFIRMED (no capture), answered as an InvalidArgument naming what is refused.
   InvalidRestoreTier: {

@@ -6,7 +6,7 @@
  * waiting.
  *
  * A restore is kept as one stored field of the object's record (`RestoreRecord`, JSON): when it
- * completes and when its copy expires, both fixed when it is requested. Its state is read against
+ * was requested, when it completes and when its copy expires, all fixed when it is requested. Its state is read against
  * the clock on every request, so nothing runs in the background and nothing is lost in a restart:
  * a restore in progress completes, and a restored copy expires, by the clock alone.
  */
@@ -37,6 +37,8 @@ export const RESTORE_DURATIONS_MS: Readonly<Record<string, Readonly<Partial<Reco
 
 /** A restore as the object's record keeps it (epoch milliseconds). */
 export interface RestoreRecord {
+  /** When it was requested: at an earlier time (a clock moved back) there is no restore. */
+  readonly requested: number;
   /** When the restored copy is readable. */
   readonly ready: number;
   /** When the restored copy is deleted again (a midnight UTC, after `ready`). */
@@ -53,11 +55,15 @@ const ONGOING: RestoreState = Object.freeze({ kind: 'ongoing' });
  * The state of `record` at `now`: ongoing before `ready`, restored until `expiry` (exclusive),
  * none after: the copy is deleted then and the object is archived again (User Guide, "Working
  * with archived objects": "Amazon S3 restores a temporary copy of the object only for the
- * specified duration. After that, it deletes the restored object copy").
- * @example restoreStateAt({ ready: 10, expiry: 20 }, 15) // { kind: 'restored', expiry: 20 }
+ * specified duration. After that, it deletes the restored object copy"). None before `requested`
+ * too: a test clock moved back before the request (`allowBackwards`, `reset()`) finds the object
+ * archived and restorable, not locked "in progress" until the clock catches up. A clock moved back
+ * between the request and completion finds the restore in progress again: the state is the
+ * clock's.
+ * @example restoreStateAt({ requested: 0, ready: 10, expiry: 20 }, 15) // { kind: 'restored', expiry: 20 }
  */
 export function restoreStateAt(record: RestoreRecord | undefined, now: number): RestoreState {
-  if (record === undefined || now >= record.expiry) return NONE;
+  if (record === undefined || now < record.requested || now >= record.expiry) return NONE;
   if (now < record.ready) return ONGOING;
   return { kind: 'restored', expiry: record.expiry };
 }
@@ -82,23 +88,53 @@ export function restoreExpiry(from: number, days: number): number {
 const LATEST_EXPIRY = Date.UTC(9999, 11, 31);
 
 /**
- * Checks a restore request's `Days`: a whole number of days, at least 1 (the User Guide's Batch
- * Operations page: restores of S3 Glacier Flexible Retrieval and Deep Archive objects "require
- * that you set ExpirationInDays to 1 or greater").
- * @throws S3Error MalformedXML when absent ("The Days element is required for regular restores",
- *   S3 API model, RestoreRequest; the error code is UNCONFIRMED); InvalidRestoreDays for less
- *   than 1 or an expiry past year 9999.
- * @example checkRestoreDays(7, Date.now()) // fine
+ * Checks the form of a restore request's `Days` when it has one: a whole number of days, at least
+ * 1 (the User Guide's Batch Operations page: restores of S3 Glacier Flexible Retrieval and Deep
+ * Archive objects "require that you set ExpirationInDays to 1 or greater"). Whether `Days` is
+ * required depends on the object's class (`restorableDays`).
+ * @throws S3Error InvalidRestoreDays for less than 1.
+ * @example checkRestoreDays(7) // 7
  */
-export function checkRestoreDays(days: number | undefined, now: number): number {
-  if (days === undefined) throw new S3Error('MalformedXML');
-  if (!Number.isSafeInteger(days) || days < 1 || restoreExpiry(now, days) > LATEST_EXPIRY) throw new S3Error('InvalidRestoreDays');
+export function checkRestoreDays(days: number | undefined): number | undefined {
+  if (days !== undefined && (!Number.isSafeInteger(days) || days < 1)) throw new S3Error('InvalidRestoreDays');
   return days;
 }
 
 /**
+ * The `Days` a restore of a `storageClass` object runs for, or why it cannot run.
+ * @throws S3Error RestoreDaysForIntelligentTiering for INTELLIGENT_TIERING with `Days` ("400
+ *   (InvalidArgument): INTELLIGENT_TIERING objects are not subject to restore expiry. Do not
+ *   specify Days when restoring this object", s3tools/s3cmd#1377, a capture of S3);
+ *   ObjectAlreadyInActiveTier for INTELLIGENT_TIERING without (no archive access tiers here, so
+ *   the object is always in an active tier); RestoreNotAllowedForClass for any other class that
+ *   is not archived; MalformedXML for GLACIER or DEEP_ARCHIVE without `Days` ("The Days element
+ *   is required for regular restores", S3 API model, RestoreRequest; the error code is
+ *   UNCONFIRMED).
+ * @example restorableDays('GLACIER', 3) // 3
+ */
+export function restorableDays(storageClass: string, days: number | undefined): number {
+  if (storageClass === 'INTELLIGENT_TIERING') throw new S3Error(days === undefined ? 'ObjectAlreadyInActiveTier' : 'RestoreDaysForIntelligentTiering');
+  if (RESTORE_DURATIONS_MS[storageClass] === undefined) throw new S3Error('RestoreNotAllowedForClass');
+  if (days === undefined) throw new S3Error('MalformedXML');
+  return days;
+}
+
+/**
+ * `restoreExpiry(from, days)`, the expiry a record keeps, checked against the latest date
+ * `x-amz-restore` writes (a 5-digit year is no HTTP date, and a listing's `RestoreExpiryDate`
+ * would then fail the SDK's parsing of the whole page).
+ * @throws S3Error RestoreExpiryTooLate past 9999-12-31.
+ * @example checkedRestoreExpiry(Date.UTC(2012, 9, 15, 10, 30), 3) // Date.UTC(2012, 9, 19)
+ */
+export function checkedRestoreExpiry(from: number, days: number): number {
+  const expiry = restoreExpiry(from, days);
+  if (expiry > LATEST_EXPIRY) throw new S3Error('RestoreExpiryTooLate');
+  return expiry;
+}
+
+/**
  * How long a restore of a `storageClass` object at `tier` takes.
- * @throws S3Error ObjectAlreadyInActiveTier for a class that is not archived (nothing to restore);
+ * @throws S3Error RestoreNotAllowedForClass for a class that is not archived (nothing to restore);
  *   InvalidRestoreTier for Expedited on DEEP_ARCHIVE ("Expedited retrievals and provisioned
  *   capacity are not available for objects stored in the S3 Glacier Deep Archive storage class",
  *   RestoreObject API reference).
@@ -106,7 +142,7 @@ export function checkRestoreDays(days: number | undefined, now: number): number 
  */
 export function restoreDuration(storageClass: string, tier: RestoreTier): number {
   const durations = RESTORE_DURATIONS_MS[storageClass];
-  if (durations === undefined) throw new S3Error('ObjectAlreadyInActiveTier');
+  if (durations === undefined) throw new S3Error('RestoreNotAllowedForClass');
   const duration = durations[tier];
   if (duration === undefined) throw new S3Error('InvalidRestoreTier', { detail: { value: `${tier} retrieval for the ${storageClass} storage class` } });
   return duration;
@@ -125,22 +161,22 @@ export function restoreHeader(state: RestoreState): string | undefined {
 }
 
 /**
- * The stored form of a restore (JSON of its two times).
- * @example restoreJson({ ready: 1, expiry: 2 }) // '{"ready":1,"expiry":2}'
+ * The stored form of a restore (JSON of its three times).
+ * @example restoreJson({ requested: 0, ready: 1, expiry: 2 }) // '{"requested":0,"ready":1,"expiry":2}'
  */
 export function restoreJson(record: RestoreRecord): string {
-  return JSON.stringify({ ready: record.ready, expiry: record.expiry });
+  return JSON.stringify({ requested: record.requested, ready: record.ready, expiry: record.expiry });
 }
 
 /**
  * A stored restore read back; absent (no field): none.
- * @throws Error for a field that is not two times (a damaged record, never a caller's input).
- * @example parseRestore('{"ready":1,"expiry":2}') // { ready: 1, expiry: 2 }
+ * @throws Error for a field that is not three times (a damaged record, never a caller's input).
+ * @example parseRestore('{"requested":0,"ready":1,"expiry":2}') // { requested: 0, ready: 1, expiry: 2 }
  */
 export function parseRestore(text: string | undefined): RestoreRecord | undefined {
   if (text === undefined) return undefined;
-  const parsed = JSON.parse(text) as { ready?: unknown; expiry?: unknown };
-  const { ready, expiry } = parsed;
-  if (typeof ready !== 'number' || typeof expiry !== 'number') throw new Error('a stored restore is not two times');
-  return Object.freeze({ ready, expiry });
+  const parsed = JSON.parse(text) as { requested?: unknown; ready?: unknown; expiry?: unknown };
+  const { requested, ready, expiry } = parsed;
+  if (typeof requested !== 'number' || typeof ready !== 'number' || typeof expiry !== 'number') throw new Error('a stored restore is not three times');
+  return Object.freeze({ requested, ready, expiry });
 }

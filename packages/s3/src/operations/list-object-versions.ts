@@ -44,7 +44,14 @@ import { flattened, int32, query, struct } from '../protocol/binding.ts';
 import type { ListPage } from '../storage/types.ts';
 import { ownedBucket } from './shared/buckets.ts';
 import { listConditions } from './shared/conditions.ts';
-import { type ListedObject, listedObjects, listedPrefixes, listingPage } from './shared/listed-objects.ts';
+import {
+  type ListedObject,
+  listedObjects,
+  listedPrefixes,
+  listingPage,
+  OPTIONAL_OBJECT_ATTRIBUTES_BINDING,
+  wantsRestoreStatus,
+} from './shared/listed-objects.ts';
 import { ownerOf } from './shared/owners.ts';
 import type { OperationDefinition } from './types.ts';
 
@@ -61,6 +68,8 @@ export interface ListObjectVersionsRequest {
   VersionIdMarker?: string;
   /** `url`: percent-encode keys and prefixes in the answer. */
   EncodingType?: string;
+  /** `RestoreStatus`: each restored or restoring version's `RestoreStatus` (as ListObjectsV2). */
+  OptionalObjectAttributes?: string[];
 }
 
 /** One listed version: every object's only one, `null`, listed as ListObjects lists it (with its owner). */
@@ -113,6 +122,7 @@ export const listObjectVersions: OperationDefinition<'ListObjectVersions', ListO
         KeyMarker: query('key-marker'),
         VersionIdMarker: query('version-id-marker'),
         EncodingType: query('encoding-type'),
+        OptionalObjectAttributes: OPTIONAL_OBJECT_ATTRIBUTES_BINDING,
       },
     },
     response: {
@@ -141,6 +151,7 @@ export const listObjectVersions: OperationDefinition<'ListObjectVersions', ListO
               Size: 'integer',
               Owner: struct({ ID: 'string', DisplayName: 'string' }),
               StorageClass: 'string',
+              RestoreStatus: struct({ IsRestoreInProgress: 'boolean', RestoreExpiryDate: 'timestamp' }),
             }),
             'Version',
           ),
@@ -167,7 +178,8 @@ export const listObjectVersions: OperationDefinition<'ListObjectVersions', ListO
     // roll-up (a common prefix at or before the marker is not listed again).
     const page = await listingPage(context, bucket, { prefix, delimiter, startAfter, maxKeys });
     const text = (value: string): string => (encode ? urlEncodeKey(value) : value);
-    const versions = listedObjects(page, text, ownerOf(bucket.owner)).map(
+    const restoreAt = wantsRestoreStatus(input.OptionalObjectAttributes) ? context.now : undefined;
+    const versions = listedObjects(page, text, ownerOf(bucket.owner), restoreAt).map(
       (listed): ListedVersion => ({ ...listed, VersionId: NULL_VERSION_ID, IsLatest: true }),
     );
     return {

@@ -5,7 +5,9 @@
  * new restore and "200 OK" for an object already restored, whose expiry is then moved "relative to
  * the current time"; 409 RestoreAlreadyInProgress while one runs ("You cannot update the
  * restoration period when Amazon S3 is actively processing your current restore request"); 403
- * ObjectAlreadyInActiveTierError for a class that is not archived. Authorized by
+ * InvalidObjectState for a class that is not archived, and for INTELLIGENT_TIERING 400
+ * InvalidArgument with `Days` or 403 ObjectAlreadyInActiveTierError without (`restorableDays`).
+ * Authorized by
  * `s3:RestoreObject` (one action, with or without a version id; here only `versionId=null`).
  *
  * The restore completes after its tier's time (`model/restore.ts`: fixed values, the upper end of
@@ -28,7 +30,16 @@
  */
 
 import { S3Error } from '../errors.ts';
-import { checkRestoreDays, RESTORE_TIERS, type RestoreTier, restoreDuration, restoreExpiry, restoreJson, restoreStateAt } from '../model/restore.ts';
+import {
+  checkedRestoreExpiry,
+  checkRestoreDays,
+  RESTORE_TIERS,
+  type RestoreTier,
+  restorableDays,
+  restoreDuration,
+  restoreJson,
+  restoreStateAt,
+} from '../model/restore.ts';
 import { checkVersionId } from '../model/version-id.ts';
 import { query, struct, xmlPayload } from '../protocol/binding.ts';
 import type { StoredFields } from '../storage/types.ts';
@@ -102,7 +113,7 @@ export const restoreObject: OperationDefinition<'RestoreObject', RestoreObjectRe
     const bucket = await ownedBucket(input.Bucket, context);
     const key = requireKey(input.Key);
     checkVersionId(input.VersionId);
-    const { days, tier } = restoreParameters(input.RestoreRequest, context.now);
+    const { days: requestedDays, tier } = restoreParameters(input.RestoreRequest);
     const now = context.now;
     let accepted = false;
     try {
@@ -114,19 +125,21 @@ export const restoreObject: OperationDefinition<'RestoreObject', RestoreObjectRe
           // No tag decision to confirm: `s3:RestoreObject` has no `s3:ExistingObjectTag` key
           // (Service Authorization Reference; `policy/object-tags.ts`).
           const record = objectRecord(object);
-          const duration = restoreDuration(record.storageClass, tier);
+          const days = restorableDays(record.storageClass, requestedDays);
           const state = restoreStateAt(record.restore, now);
           if (state.kind === 'ongoing') throw new S3Error('RestoreAlreadyInProgress');
           // Already restored: "Amazon S3 updates the expiration period relative to the current time"
-          // (User Guide, "Working with archived objects"); the copy stays readable meanwhile.
-          if (state.kind === 'restored')
-            return withRestore(object.metadata, restoreJson({ ready: record.restore?.ready ?? now, expiry: restoreExpiry(now, days) }));
+          // (User Guide, "Working with archived objects"); the copy stays readable meanwhile. The
+          // tier is not checked: nothing is retrieved (S3's answer to a tier the class has not,
+          // such as Expedited on DEEP_ARCHIVE, is UNCONFIRMED for an extension).
+          if (state.kind === 'restored' && record.restore !== undefined)
+            return withRestore(object.metadata, restoreJson({ ...record.restore, expiry: checkedRestoreExpiry(now, days) }));
           accepted = true;
           // The copy's days count from when it exists ("the current time" of the User Guide's rule
           // is the copy's making): counted from the request, a 1-day DEEP_ARCHIVE Bulk restore
           // (48 hours) would expire before it completed. UNCONFIRMED against a capture.
-          const ready = now + duration;
-          return withRestore(object.metadata, restoreJson({ ready, expiry: restoreExpiry(ready, days) }));
+          const ready = now + restoreDuration(record.storageClass, tier);
+          return withRestore(object.metadata, restoreJson({ requested: now, ready, expiry: checkedRestoreExpiry(ready, days) }));
         },
         { keepLastModified: true },
       );
@@ -140,12 +153,13 @@ export const restoreObject: OperationDefinition<'RestoreObject', RestoreObjectRe
 };
 
 /**
- * The restore a request asks for: its days and tier (Standard when none: "This is the default
- * option for retrieval requests that do not specify the retrieval option", User Guide).
- * @throws S3Error MalformedXML (no document, no Days, a tier outside the enum, a top-level Tier
- *   without SELECT), NotImplemented (SELECT), InvalidRestoreDays.
+ * The restore a request asks for: its days (if any: whether they are required depends on the
+ * object's class) and tier (Standard when none: "This is the default option for retrieval
+ * requests that do not specify the retrieval option", User Guide).
+ * @throws S3Error MalformedXML (no document, a tier outside the enum, a top-level Tier without
+ *   SELECT), NotImplemented (SELECT), InvalidRestoreDays.
  */
-function restoreParameters(request: RestoreRequestMembers | undefined, now: number): { days: number; tier: RestoreTier } {
+function restoreParameters(request: RestoreRequestMembers | undefined): { days: number | undefined; tier: RestoreTier } {
   if (request === undefined) throw new S3Error('MalformedXML');
   if (request.Type !== undefined || request.SelectParameters !== undefined || request.OutputLocation !== undefined) {
     // `SELECT` is the enum's only value: anything else does not validate against the schema.
@@ -158,7 +172,7 @@ function restoreParameters(request: RestoreRequestMembers | undefined, now: numb
   if (parameters !== undefined && parameters.Tier === undefined) throw new S3Error('MalformedXML');
   const tier = parameters?.Tier ?? 'Standard';
   if (!RESTORE_TIERS.includes(tier)) throw new S3Error('MalformedXML');
-  return { days: checkRestoreDays(request.Days, now), tier: tier as RestoreTier };
+  return { days: checkRestoreDays(request.Days), tier: tier as RestoreTier };
 }
 
 /** `fields` with their restore field set to `json`. */

@@ -7,11 +7,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  checkedRestoreExpiry,
   checkRestoreDays,
   isReadable,
   parseRestore,
   RESTORE_TIERS,
   type RestoreTier,
+  restorableDays,
   restoreDuration,
   restoreExpiry,
   restoreHeader,
@@ -42,16 +44,29 @@ describe('restoreExpiry', () => {
 describe('restoreDuration', () => {
   it('refuses Expedited on DEEP_ARCHIVE and any class that is not archived', () => {
     expect(catchS3(() => restoreDuration('DEEP_ARCHIVE', 'Expedited')).reason).toBe('InvalidRestoreTier');
-    expect(catchS3(() => restoreDuration('STANDARD', 'Standard')).reason).toBe('ObjectAlreadyInActiveTier');
-    expect(catchS3(() => restoreDuration('GLACIER_IR', 'Bulk')).reason).toBe('ObjectAlreadyInActiveTier');
+    expect(catchS3(() => restoreDuration('STANDARD', 'Standard')).reason).toBe('RestoreNotAllowedForClass');
+    expect(catchS3(() => restoreDuration('GLACIER_IR', 'Bulk')).reason).toBe('RestoreNotAllowedForClass');
   });
 });
 
-describe('checkRestoreDays', () => {
-  it('takes 1 or more, refuses less and none', () => {
-    expect(checkRestoreDays(1, 0)).toBe(1);
-    expect(catchS3(() => checkRestoreDays(0, 0)).reason).toBe('InvalidRestoreDays');
-    expect(catchS3(() => checkRestoreDays(undefined, 0)).reason).toBe('MalformedXML');
+describe('checkRestoreDays and restorableDays', () => {
+  it('takes 1 or more or none, refuses less', () => {
+    expect(checkRestoreDays(1)).toBe(1);
+    expect(checkRestoreDays(undefined)).toBeUndefined();
+    expect(catchS3(() => checkRestoreDays(0)).reason).toBe('InvalidRestoreDays');
+  });
+
+  it('requires Days of an archived class, refuses them for INTELLIGENT_TIERING, refuses other classes', () => {
+    expect(restorableDays('DEEP_ARCHIVE', 2)).toBe(2);
+    expect(catchS3(() => restorableDays('GLACIER', undefined)).reason).toBe('MalformedXML');
+    expect(catchS3(() => restorableDays('INTELLIGENT_TIERING', 1)).reason).toBe('RestoreDaysForIntelligentTiering');
+    expect(catchS3(() => restorableDays('INTELLIGENT_TIERING', undefined)).reason).toBe('ObjectAlreadyInActiveTier');
+    expect(catchS3(() => restorableDays('STANDARD', 1)).reason).toBe('RestoreNotAllowedForClass');
+  });
+
+  it('bounds the expiry a record keeps at 9999-12-31', () => {
+    expect(checkedRestoreExpiry(Date.UTC(9999, 11, 29, 12), 1)).toBe(Date.UTC(9999, 11, 31));
+    expect(catchS3(() => checkedRestoreExpiry(Date.UTC(9999, 11, 30, 12), 1)).reason).toBe('RestoreExpiryTooLate');
   });
 });
 
@@ -70,7 +85,7 @@ describe('an archived object restored at a time', () => {
         fc.pre(!(storageClass === 'DEEP_ARCHIVE' && tier === 'Expedited'));
         const ready = requested + restoreDuration(storageClass, tier);
         // Stored and read back, as the record keeps it.
-        const restore = parseRestore(restoreJson({ ready, expiry: restoreExpiry(ready, days) }));
+        const restore = parseRestore(restoreJson({ requested, ready, expiry: restoreExpiry(ready, days) }));
         const now = requested + later;
         const readable = isReadable({ storageClass, restore }, now);
         expect(readable).toBe(now >= ready && now < (restore?.expiry ?? 0));
@@ -89,6 +104,20 @@ describe('an archived object restored at a time', () => {
       fc.property(fc.integer({ min: 0, max: Date.UTC(2100, 0, 1) }), (now) => {
         expect(isReadable({ storageClass: 'GLACIER', restore: undefined }, now)).toBe(false);
         expect(isReadable({ storageClass: 'STANDARD', restore: undefined }, now)).toBe(true);
+      }),
+    );
+  });
+});
+
+describe('a clock moved back', () => {
+  it('before the request: no restore; after it: the state the clock says, never a restored copy before it is ready', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: Date.UTC(2100, 0, 1) }), fc.integer({ min: -400 * DAY, max: 400 * DAY }), (requested, shift) => {
+        const ready = requested + 5 * 3_600_000;
+        const record = { requested, ready, expiry: restoreExpiry(ready, 1) };
+        const state = restoreStateAt(record, requested + shift);
+        if (shift < 0) expect(state.kind).toBe('none');
+        else if (requested + shift < ready) expect(state.kind).toBe('ongoing');
       }),
     );
   });

@@ -172,15 +172,28 @@ describe('a restored object keeps its encryption', () => {
 });
 
 describe('refused restores change nothing', () => {
-  it.each(['STANDARD', 'STANDARD_IA', 'GLACIER_IR', 'INTELLIGENT_TIERING'] as const)('%s: 403 ObjectAlreadyInActiveTierError', async (storageClass) => {
+  // S3's answer, captured: "403 (InvalidObjectState): Restore is not allowed for the object's
+  // current storage class" (s3tools/s3cmd#1375; getmoto/moto#4670).
+  it.each(['STANDARD', 'STANDARD_IA', 'GLACIER_IR'] as const)('%s: 403 InvalidObjectState', async (storageClass) => {
     await put('warm', storageClass);
     const error = await sdkError(restore('warm', 1));
     expect([error.name, error.message, error.$metadata.httpStatusCode]).toEqual([
-      'ObjectAlreadyInActiveTierError',
+      'InvalidObjectState',
       "Restore is not allowed for the object's current storage class",
       403,
     ]);
     expect(await restoreHeader('warm')).toBeUndefined();
+  });
+
+  it('INTELLIGENT_TIERING without Days (never in an archive tier here): 403 ObjectAlreadyInActiveTierError', async () => {
+    await put('it', 'INTELLIGENT_TIERING');
+    const error = await sdkError(client.send(new RestoreObjectCommand({ Bucket: 'data', Key: 'it', RestoreRequest: {} })));
+    expect([error.name, error.message, error.$metadata.httpStatusCode]).toEqual([
+      'ObjectAlreadyInActiveTierError',
+      'This action is not allowed against this storage tier',
+      403,
+    ]);
+    expect(await restoreHeader('it')).toBeUndefined();
   });
 
   it('Expedited on DEEP_ARCHIVE: 400 InvalidArgument, no restore begun', async () => {
@@ -306,5 +319,37 @@ describe('RestoreRequest documents on the wire', () => {
     } finally {
       await server.close();
     }
+  });
+});
+
+describe('an extension and the clock', () => {
+  it('extending a restored DEEP_ARCHIVE copy ignores the tier it asks for: 200, Expedited included', async () => {
+    await put('deep', 'DEEP_ARCHIVE');
+    await restore('deep', 1, 'Standard');
+    clock.advance(12 * HOUR);
+    expect((await restore('deep', 3, 'Expedited')).$metadata.httpStatusCode).toBe(200);
+    // Extended from now (2026-12-07 22:30) by 3 days, rounded up to midnight UTC.
+    expect(await restoreHeader('deep')).toBe('ongoing-request="false", expiry-date="Fri, 11 Dec 2026 00:00:00 GMT"');
+  });
+
+  it('a clock moved back before the request: no restore, archived and restorable again', async () => {
+    clock.advance(365 * DAY);
+    await put('cold', 'GLACIER');
+    await restore('cold', 1, 'Expedited');
+    clock.advance(5 * MINUTE);
+    expect(await read('cold')).toBe('bytes of cold');
+    clock.set(START, { allowBackwards: true });
+    expect(await restoreHeader('cold')).toBeUndefined();
+    expect((await sdkError(read('cold'))).name).toBe('InvalidObjectState');
+    expect((await restore('cold', 1, 'Expedited')).$metadata.httpStatusCode).toBe(202);
+  });
+
+  it('with the clock past 9999-12-31, Days 1 is refused as an expiry too late, not as a bad number', async () => {
+    await put('cold', 'GLACIER');
+    clock.set(Date.UTC(10000, 0, 5));
+    const error = await sdkError(restore('cold', 1, 'Expedited'));
+    expect([error.name, error.$metadata.httpStatusCode]).toEqual(['InvalidArgument', 400]);
+    expect(error.message).toMatch(/9999-12-31/);
+    expect(await restoreHeader('cold')).toBeUndefined();
   });
 });
