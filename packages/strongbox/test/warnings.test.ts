@@ -32,3 +32,27 @@ describe('printOwnWarnings', () => {
     expect(passed).toEqual(['Buffer() is deprecated', 'no code', 'after']);
   });
 });
+
+describe('printOwnWarnings, twice in one process', () => {
+  it('two serves whose lives overlap, stopped in the order they started, leave only the original listener', () => {
+    const source = new EventEmitter();
+    const nodePrinted: string[] = [];
+    const nodePrinter = (error: Error): void => {
+      nodePrinted.push(error.message);
+    };
+    source.on('warning', nodePrinter);
+    const first: string[] = [];
+    const second: string[] = [];
+    const restoreFirst = printOwnWarnings({ stdout: () => undefined, stderr: (text) => first.push(text) }, source as unknown as WarningSource);
+    const restoreSecond = printOwnWarnings({ stdout: () => undefined, stderr: (text) => second.push(text) }, source as unknown as WarningSource);
+    restoreFirst();
+    // The second server still runs: its Strongbox warnings are one line, and Node's printer stays out of it.
+    source.emit('warning', warning('during', 'STRONGBOX_DIRECTORY_FSYNC'));
+    expect(nodePrinted).toEqual([]);
+    restoreSecond();
+    expect(source.listeners('warning')).toEqual([nodePrinter]);
+    source.emit('warning', warning('deprecated', 'DEP0005'));
+    expect(nodePrinted).toEqual(['deprecated']);
+    expect(first).toEqual([]);
+  });
+});
