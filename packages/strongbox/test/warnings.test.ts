@@ -1,12 +1,14 @@
 /**
  * `printOwnWarnings`: Strongbox's warnings as one `strongbox: warning:` line, any other warning
  * to the listeners that were there (Node's printer), and those put back afterwards. On an event
- * emitter standing for the process, so the test's own process keeps its printer.
+ * emitter standing for the process, so the test's own process keeps its printer; and once through
+ * an in-process `strongbox serve`, which must put the process's own listeners back when it stops.
  */
 
 import { EventEmitter } from 'node:events';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { printOwnWarnings, type WarningSource, type WarningSwitches, warningSwitches } from '../src/warnings.ts';
+import { serveInProcess } from './helpers/cli.ts';
 
 /** Node's warnings neither silenced nor redirected, whatever the test process was started with. */
 const PRINTED: WarningSwitches = { silenced: false, redirected: false };
@@ -114,5 +116,30 @@ describe('Node’s warning switches', () => {
     expect(warningSwitches({ env: { NODE_OPTIONS: '--max-old-space-size=64 --redirect-warnings=/tmp/w' }, execArgv: [] }).redirected).toBe(true);
     expect(warningSwitches({ env: { NODE_REDIRECT_WARNINGS: '/tmp/w' }, execArgv: [] }).redirected).toBe(true);
     expect(warningSwitches({ env: { NODE_OPTIONS: '--redirect-warningsx' }, execArgv: ['--trace-warnings'] }).redirected).toBe(false);
+  });
+});
+
+describe('strongbox serve, in-process', () => {
+  const quiet = Object.getOwnPropertyDescriptor(process, 'noProcessWarnings');
+  afterEach(() => {
+    vi.unstubAllEnvs();
+    if (quiet === undefined) delete (process as { noProcessWarnings?: boolean }).noProcessWarnings;
+    else Object.defineProperty(process, 'noProcessWarnings', quiet);
+  });
+
+  it('prints its warnings while it runs, and puts the process’s warning listeners back when it stops', async () => {
+    // Warnings printed, whatever switches the test process was started with.
+    vi.stubEnv('NODE_NO_WARNINGS', '0');
+    vi.stubEnv('NODE_REDIRECT_WARNINGS', '');
+    (process as { noProcessWarnings?: boolean }).noProcessWarnings = false;
+    const before = process.listeners('warning');
+    const server = await serveInProcess(['--quiet']);
+    expect(process.listeners('warning')).not.toEqual(before);
+    process.emitWarning('a test warning', { code: 'STRONGBOX_TEST' });
+    // emitWarning emits on the next tick.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(server.stderr()).toBe('strongbox: warning: a test warning\n');
+    expect((await server.stop('SIGTERM')).code).toBe(0);
+    expect(process.listeners('warning')).toEqual(before);
   });
 });
