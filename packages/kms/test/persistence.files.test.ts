@@ -62,6 +62,21 @@ describe('the numbering floor', () => {
     expect(await readNumberFloor(directory)).toBe(9);
   });
 
+  it('an open that recovers state numbered below the floor (state copied in after a reset) leaps past the floor', async () => {
+    const directory = await tempDirectory();
+    const store = await openDirectoryStore({ directory });
+    const kms = new Kms({ store, clock: new ManualClock(Date.UTC(2026, 0, 1)), quotas: false });
+    await kms.createKey({ Description: 'kept' });
+    await kms.close();
+    await writeFile(join(directory, 'number-floor'), '40\n');
+    const reopened = await openDirectoryStore({ directory });
+    const snapshots = (await readdir(directory)).filter((name) => name.startsWith('snapshot-'));
+    expect(snapshots).toEqual(['snapshot-00000042.sbx']);
+    const again = new Kms({ store: reopened, clock: new ManualClock(Date.UTC(2026, 0, 1)), quotas: false });
+    expect((await again.listKeys({})).Keys).toHaveLength(1);
+    await again.close();
+  });
+
   it('a floor file that holds no number refuses (CORRUPT), at read and at raise', async () => {
     const directory = await tempDirectory();
     await writeFile(join(directory, 'number-floor'), 'seven\n');

@@ -232,6 +232,24 @@ describe('warnings of a data directory are one line too', () => {
       expect(await readFile(join(data, 'strongbox.json'), 'utf8')).toContain('strongbox');
     },
   );
+
+  it.skipIf(process.platform === 'win32')(
+    'with NODE_NO_WARNINGS=1 or --no-warnings prints none, as Node prints none of its own (a real child process)',
+    { timeout: 60_000 },
+    async () => {
+      for (const [label, switches] of [
+        ['variable', { NODE_NO_WARNINGS: '1' }],
+        ['flag', { NODE_NO_WARNINGS: '0', NODE_OPTIONS: `${preload.NODE_OPTIONS} --no-warnings` }],
+      ] as const) {
+        const parent = join(dir.path, `no-fsync-silenced-${label}`);
+        await mkdir(parent);
+        const server = await serve(['--data', join(parent, 'data')], { ...preload, STRONGBOX_TEST_NO_FSYNC: parent, ...switches });
+        const exit = await server.stop('SIGTERM');
+        expect(exit.code).toBe(0);
+        expect(exit.stderr).toBe('');
+      }
+    },
+  );
 });
 
 describe('users and seed files that are not JSON', () => {

@@ -4,7 +4,7 @@
  * it and never hands a previous holder's paths (`gen-<n>/…`) to the new state.
  */
 
-import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { emptyDataDirectory, openFileSystemObjectStore } from '../../src/index.ts';
@@ -49,4 +49,44 @@ describe('emptyDataDirectory', () => {
     await expect(readdir(old)).rejects.toMatchObject({ code: 'ENOENT' });
     await expect(emptyDataDirectory(old)).resolves.toBeUndefined();
   });
+
+  it('removes a root that is a file whole, and replaces a generation entry that is a file by an empty directory of its number', async () => {
+    const parent = tempDirectory('empty-file-root');
+    const root = join(parent, 's3');
+    await writeFile(root, 'not a directory');
+    await emptyDataDirectory(root);
+    expect(await readdir(parent)).toEqual([]);
+
+    const withFile = tempDirectory('empty-file-generation');
+    await writeFile(join(withFile, 'gen-00000004'), 'not a directory');
+    await emptyDataDirectory(withFile);
+    expect(await readdir(withFile)).toEqual(['gen-00000004']);
+    expect(await readdir(join(withFile, 'gen-00000004'))).toEqual([]);
+    const store = await openFileSystemObjectStore({ directory: withFile });
+    expect((await readdir(withFile)).filter((name) => name.startsWith('gen-'))).toEqual(['gen-00000005']);
+    await store.close();
+  });
+
+  it.skipIf(process.platform === 'win32')(
+    'removes a root or generation directory that is a symbolic link as a link, never emptying its target, and keeps its number',
+    async () => {
+      const target = tempDirectory('empty-link-target');
+      await mkdir(join(target, 'gen-00000006', 'b-61'), { recursive: true });
+      const parent = tempDirectory('empty-link-root');
+      const root = join(parent, 's3');
+      await symlink(target, root);
+      await emptyDataDirectory(root);
+      expect((await lstat(root)).isDirectory()).toBe(true);
+      expect(await readdir(root)).toEqual(['gen-00000006']);
+      expect(await readdir(join(root, 'gen-00000006'))).toEqual([]);
+      expect(await readdir(join(target, 'gen-00000006'))).toEqual(['b-61']);
+
+      const linked = tempDirectory('empty-link-generation');
+      await symlink(join(target, 'gen-00000006'), join(linked, 'gen-00000009'));
+      await emptyDataDirectory(linked);
+      expect((await lstat(join(linked, 'gen-00000009'))).isDirectory()).toBe(true);
+      expect(await readdir(join(linked, 'gen-00000009'))).toEqual([]);
+      expect(await readdir(join(target, 'gen-00000006'))).toEqual(['b-61']);
+    },
+  );
 });

@@ -6,7 +6,7 @@
  * process (the kernel's `__TESTS.asAnotherProcess`, Linux only), as in fencing.test.ts.
  */
 
-import { readdir } from 'node:fs/promises';
+import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { __TESTS, type FileIo, nodeFileIo } from '@strongbox/service-kernel';
 import { describe, expect, it } from 'vitest';
@@ -67,6 +67,22 @@ describe('the removal of a removed bucket’s or upload’s leftover directory',
     expect(removed).toHaveLength(2);
     expect(removed[1]).toContain(`${base}/${DELETED_MARK}`);
     expect(await readdir(base)).toEqual([]);
+    await store.close();
+  });
+
+  it('left by a crash is removed at the next open through the store’s FileIo too (the fenced one), and is gone', async () => {
+    const directory = tempDirectory('leftover-open');
+    const first = await openFileSystemObjectStore({ directory });
+    await first.createBucket('b', {});
+    await first.close();
+    // What a crash between a DeleteBucket's rename and its removal leaves.
+    const leftover = join(await generation(directory), `${DELETED_MARK}0123456789ab`);
+    await mkdir(join(leftover, 'blobs'), { recursive: true });
+    const { io, removed } = recordingIo();
+    const store = await openFileSystemObjectStore({ directory, io });
+    // Renamed with its generation, then removed: through the io, so a holder that lost its lease removes nothing.
+    expect(removed).toEqual([join(await generation(directory), `${DELETED_MARK}0123456789ab`)]);
+    expect(await readdir(await generation(directory))).toEqual([expect.stringMatching(/^b-/)]);
     await store.close();
   });
 
