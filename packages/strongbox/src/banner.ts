@@ -21,6 +21,8 @@ export interface BannerFacts {
   /** The users file's entries (without the default key), if a users file was given. */
   readonly users?: UserDirectory;
   readonly strictAuth: boolean;
+  /** `--s3-data-events`: S3 object-level calls are in the trail too. Default false. */
+  readonly s3DataEvents?: boolean;
   /** Quota setting as given on the command line. */
   readonly quotas?: false | ServeQuotas;
 }
@@ -41,6 +43,8 @@ export function startBanner(facts: BannerFacts): string {
     `  State: ${facts.data === undefined ? 'in memory (lost on exit; --data DIR keeps it)' : `kept in ${facts.data}`}`,
     `  Quotas: ${quotaText(facts.quotas)}`,
     `  Authentication: ${authenticationText(facts.strictAuth, facts.users !== undefined)}`,
+    // Said only when on: it is a departure from AWS (Event history never lists data events).
+    ...(facts.s3DataEvents === true ? ['  CloudTrail: S3 data events recorded too (LookupEvents lists PutObject, GetObject, ... beside the KMS calls)'] : []),
     '',
     'Credentials:',
     ...(defaultKey

@@ -89,6 +89,15 @@ export interface EndpointOptions {
    */
   readonly s3BaseHosts?: readonly string[];
   /**
+   * Record S3's CloudTrail data events (object-level calls: PutObject, GetObject, HeadObject,
+   * DeleteObject, ...) in the trail beside the KMS and S3 management events, so `LookupEvents`
+   * shows the GetObject next to the KMS Decrypt it caused. Real CloudTrail records them only on a
+   * trail with data events enabled and never shows them in Event history (`LookupEvents`): this is
+   * a convenience of the emulator, hence off by default. They are bounded and kept (`dataDirectory`)
+   * as the other events are.
+   */
+  readonly s3DataEvents?: boolean;
+  /**
    * Seed of the fault controls' fraction draws (`controls.faults`), so that a run that injects
    * faults into a fraction of calls strikes the same calls again. Default: random.
    */
@@ -201,6 +210,7 @@ export async function openEndpoint(options: EndpointOptions = {}, wiring: Endpoi
       clock,
       kms,
       auditTrail: kms.auditTrail,
+      dataEvents: options.s3DataEvents === true,
       ...s3Storage,
       ...(wiring.faults === undefined ? {} : { faults: wiring.faults.s3 }),
     });

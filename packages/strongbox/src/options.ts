@@ -28,6 +28,8 @@ export interface ServeArgs {
    */
   readonly quotas?: false | ServeQuotas;
   readonly strictAuth: boolean;
+  /** `--s3-data-events`: S3 object-level calls are recorded in the trail (LookupEvents shows them). */
+  readonly s3DataEvents: boolean;
   /** `--upstream-*`: S3 objects' sealed bytes go to this S3-compatible bucket (needs `--data`). */
   readonly upstream?: { readonly bucket: string; readonly endpoint?: string; readonly prefix?: string; readonly region?: string };
   /** `--quiet`: no per-request log line. */
@@ -81,6 +83,10 @@ Options:
                       (quotas change at run time: GET or PUT /_strongbox/quotas, see README;
                       a PUT of {"customerManagedKeys":N} alone leaves throttling as it is)
   --strict-auth       refuse unsigned requests and unknown access keys, as AWS does
+  --s3-data-events    record S3 data events (PutObject, GetObject, ... on objects) beside the
+                      KMS and management events, so LookupEvents shows a GetObject next to the
+                      KMS Decrypt it caused (real CloudTrail Event history never lists data
+                      events; a trail records them only when enabled)
   --upstream-bucket NAME   keep S3 objects' sealed bytes in this existing bucket of an
                       S3-compatible store (needs --data, which keeps the keys and metadata);
                       credentials from the AWS SDK's default chain (AWS_ACCESS_KEY_ID, ...)
@@ -154,6 +160,7 @@ export function parseServeArgs(args: readonly string[]): ServeArgs {
     region,
     account,
     strictAuth: values['strict-auth'] ?? false,
+    s3DataEvents: values['s3-data-events'] ?? false,
     quiet: values.quiet ?? false,
     shutdownTimeoutSeconds,
     ...(values.data === undefined ? {} : { data: values.data }),
@@ -218,6 +225,7 @@ const OPTIONS = {
   'no-quotas': { type: 'boolean' },
   'key-quota': { type: 'string' },
   'strict-auth': { type: 'boolean' },
+  's3-data-events': { type: 'boolean' },
   'upstream-bucket': { type: 'string' },
   'upstream-endpoint': { type: 'string' },
   'upstream-prefix': { type: 'string' },

@@ -90,6 +90,7 @@ async function serveUntilStopped(flags: ServeArgs, users: UserDirectory | undefi
       region: flags.region,
       account: flags.account,
       strictAuth: flags.strictAuth,
+      s3DataEvents: flags.s3DataEvents,
       ...optional(flags),
       ...(users ? { users } : {}),
     }),
@@ -133,6 +134,7 @@ async function start(
       region: flags.region,
       account: flags.account,
       strictAuth: flags.strictAuth,
+      s3DataEvents: flags.s3DataEvents,
       ...(flags.quiet ? {} : { onRequest: (entry: RequestLogEntry) => io.stdout(formatRequestLine(entry)) }),
       shutdownTimeoutMs: flags.shutdownTimeoutSeconds * 1000,
       onShutdownTimeout: (requests: number) =>

@@ -106,7 +106,7 @@ export interface Strongbox {
 /**
  * Creates the emulator in process (see the module documentation). Options are `startServer`'s
  * minus where to listen (`listen()` takes that): Region, account, data directory, users, seed,
- * quotas, strict authentication, clock.
+ * quotas, strict authentication, S3 data events in the trail (`s3DataEvents`), clock.
  * @throws KmsError for an unusable data directory; TypeError for a seed that does not fit the
  *   state or the key quota; RangeError for a malformed account or Region. The store is closed again then.
  * @example

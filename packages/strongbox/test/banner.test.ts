@@ -62,6 +62,19 @@ describe('the quotas line', () => {
   });
 });
 
+describe('the CloudTrail line', () => {
+  const facts = { url: 'http://127.0.0.1:4566', region: 'us-east-1', account: '000000000000', strictAuth: false };
+  const trailLines = (banner: string): string[] => banner.split('\n').filter((line) => line.startsWith('  CloudTrail: '));
+
+  it('says S3 data events are recorded under --s3-data-events, and is absent by default (as AWS: data events off)', () => {
+    expect(trailLines(startBanner({ ...facts, s3DataEvents: true }))).toEqual([
+      '  CloudTrail: S3 data events recorded too (LookupEvents lists PutObject, GetObject, ... beside the KMS calls)',
+    ]);
+    expect(trailLines(startBanner(facts))).toEqual([]);
+    expect(trailLines(startBanner({ ...facts, s3DataEvents: false }))).toEqual([]);
+  });
+});
+
 describe('the authentication line', () => {
   const facts = { url: 'http://127.0.0.1:4566', region: 'us-east-1', account: '000000000000' };
   const authLine = (banner: string): string => banner.split('\n').find((line) => line.startsWith('  Authentication: ')) ?? '';

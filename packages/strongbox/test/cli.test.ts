@@ -62,6 +62,7 @@ describe('help', () => {
       '--no-quotas',
       '--key-quota',
       '--strict-auth',
+      '--s3-data-events',
       '--version',
     ]) {
       expect(exit.stdout).toContain(flag);

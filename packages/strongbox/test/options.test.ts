@@ -27,6 +27,7 @@ describe('parseServeArgs', () => {
       region: 'us-east-1',
       account: '000000000000',
       strictAuth: false,
+      s3DataEvents: false,
       quiet: false,
       shutdownTimeoutSeconds: 5,
     });
@@ -50,6 +51,7 @@ describe('parseServeArgs', () => {
         '--quota-scale',
         '0.01',
         '--strict-auth',
+        '--s3-data-events',
         '--quiet',
         '--shutdown-timeout',
         '0.5',
@@ -66,6 +68,7 @@ describe('parseServeArgs', () => {
       seed: 's.json',
       quotas: { scale: 0.01 },
       strictAuth: true,
+      s3DataEvents: true,
       quiet: true,
       shutdownTimeoutSeconds: 0.5,
     });
@@ -151,6 +154,9 @@ describe('parseServeArgs', () => {
     [['--https_port=4567'], "unknown option '--https_port'; did you mean --https-port?"],
     [['--strict'], "unknown option '--strict'; did you mean --strict-auth?"],
     [['--upstream'], "unknown option '--upstream'"],
+    // A boolean: a value would be a stray argument, not a setting.
+    [['--s3-data-events=false'], "option '--s3-data-events' does not take an argument"],
+    [['--s3-data-event'], "unknown option '--s3-data-event'; did you mean --s3-data-events?"],
     [['extra'], "unexpected argument 'extra'"],
   ])('%j is a usage error', (args, message) => {
     let caught: unknown;

@@ -28,7 +28,8 @@ the official AWS SDK and the S3 Encryption Client, and prints for each what the 
 got back, what S3 stored, the round trip, and the KMS calls and audit events it caused; then an
 HTTPS-only bucket policy refusing a plain request, and KMS throttling under a burst.
 
-By default it runs in process (no port), where it also shows the sealed records S3 keeps.
+By default it runs in process (no port), where it also shows the sealed records S3 keeps and
+lists S3's object calls (data events) in the audit tables beside the KMS calls they caused.
 
 Options:
   --endpoint-url URL        run against a running strongbox serve (http:// or https://)
@@ -138,7 +139,9 @@ export async function runDemoCommand(args: readonly string[], io: CliIo & { read
   }
   const store = await createMemoryObjectStore();
   const clock = new HeldClock();
-  const strongbox = await createStrongbox({ region: flags.region, s3Store: store, clock });
+  // Data events on: each step's audit table shows the S3 object call beside the KMS calls it
+  // caused (serve leaves them off, as a trail does by default; the report says which).
+  const strongbox = await createStrongbox({ region: flags.region, s3Store: store, clock, s3DataEvents: true });
   try {
     return (await runDemo({ ...common, target: { kind: 'in-process', strongbox, store, clock } })).ok ? 0 : EXIT_FAILURE;
   } finally {

@@ -105,7 +105,9 @@ async function setUp(context: DemoContext): Promise<void> {
   printer.row('clients', '@aws-sdk/client-s3, client-kms, client-cloudtrail; @strongbox/s3-encryption-client for CSE');
   printer.row(
     'audit',
-    'CloudTrail LookupEvents on the same endpoint (S3 object-level data events are not recorded,\nas on a trail without data events: the KMS calls and S3 management events are)',
+    context.target === 'in-process'
+      ? 'CloudTrail LookupEvents on the same endpoint: the KMS calls, S3 management events, and S3\ndata events (object calls) when the emulator records them (strongbox demo turns them on,\ncreateStrongbox({ s3DataEvents: true }); real CloudTrail Event history never lists data events)'
+      : 'CloudTrail LookupEvents on the same endpoint: the KMS calls and S3 management events; S3\ndata events (object calls) only if the endpoint records them (strongbox serve --s3-data-events)',
   );
   if (context.atRest === undefined) printer.row('at rest', "not visible over the wire: the object records need in-process mode ('strongbox demo')");
   await context.s3.send(new CreateBucketCommand({ Bucket: context.names.bucket }));

@@ -70,7 +70,7 @@ export async function sseKmsStep(context: DemoContext, options: { readonly bucke
     `GetObject ${first} returns the plaintext (${plaintexts[0]?.length} bytes, equal)`,
     body !== undefined && sameBytes(body, plaintexts[0] as Uint8Array),
   );
-  const events = await showAudit(context, 'KMS calls');
+  const events = await showAudit(context);
   checkCalls(context, events, bucket, prefix, options.bucketKey);
 }
 

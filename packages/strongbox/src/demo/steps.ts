@@ -88,16 +88,22 @@ export async function showAudit(context: DemoContext, label = 'audit events'): P
   }
   context.printer.table(
     label,
-    ['event', 'source', 'key', 'invoked by', 'encryption context'],
+    ['event', 'source', 'resource', 'invoked by', 'encryption context'],
     events.map((event) => [
       event.errorCode === undefined ? event.eventName : `${event.eventName} (${event.errorCode})`,
       event.eventSource.replace('.amazonaws.com', ''),
-      shortKey(event.keyId) ?? event.bucketName ?? '-',
+      shortKey(event.keyId) ?? s3Resource(event) ?? '-',
       event.invokedBy ?? '-',
       event.encryptionContext ?? '-',
     ]),
   );
   return events;
+}
+
+/** An S3 event's bucket, or `bucket/key` for an object's data event. */
+function s3Resource(event: AuditEvent): string | undefined {
+  if (event.bucketName === undefined) return undefined;
+  return event.objectKey === undefined ? event.bucketName : `${event.bucketName}/${event.objectKey}`;
 }
 
 /** KMS events of `events` named `name`. */

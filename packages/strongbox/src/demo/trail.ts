@@ -6,7 +6,8 @@
  * the order it happened (LookupEvents lists newest first). Each record's `CloudTrailEvent` JSON
  * gives what the demo shows: the operation, the key, the encryption context and `invokedBy`
  * (`s3.amazonaws.com` when S3 called KMS on the caller's behalf, SSE-KMS; absent when the caller
- * called KMS itself, CSE-KMS).
+ * called KMS itself, CSE-KMS), and for an S3 event its bucket and, for a data event (recorded when
+ * the endpoint records them), its object.
  */
 
 import { type CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
@@ -24,8 +25,10 @@ export interface AuditEvent {
   readonly invokedBy?: string;
   /** The error of a refused call (`ThrottlingException`, ...). */
   readonly errorCode?: string;
-  /** The bucket of an S3 management event. */
+  /** The bucket of an S3 event. */
   readonly bucketName?: string;
+  /** The object of an S3 data event (PutObject, GetObject, ...). */
+  readonly objectKey?: string;
 }
 
 /** Reads the trail step by step. */
@@ -88,6 +91,7 @@ interface CloudTrailRecord {
     readonly keyId?: unknown;
     readonly encryptionContext?: unknown;
     readonly bucketName?: unknown;
+    readonly key?: unknown;
   } | null;
   readonly errorCode?: unknown;
 }
@@ -110,6 +114,7 @@ export function parseEvent(eventName: string, eventSource: string, json: string 
     ...(typeof record.userIdentity?.invokedBy === 'string' ? { invokedBy: record.userIdentity.invokedBy } : {}),
     ...(typeof record.errorCode === 'string' ? { errorCode: record.errorCode } : {}),
     ...(typeof parameters.bucketName === 'string' ? { bucketName: parameters.bucketName } : {}),
+    ...(typeof parameters.key === 'string' ? { objectKey: parameters.key } : {}),
   };
 }
 

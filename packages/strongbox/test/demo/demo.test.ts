@@ -82,7 +82,8 @@ describe('strongbox demo in process', () => {
   beforeAll(async () => {
     const store = await createMemoryObjectStore();
     const clock = new HeldClock();
-    const strongbox = await createStrongbox({ s3Store: store, clock });
+    // As `strongbox demo` makes it: S3 data events on.
+    const strongbox = await createStrongbox({ s3Store: store, clock, s3DataEvents: true });
     dataKeys = recordDataKeys(strongbox.kms);
     try {
       report = await runDemo({ target: { kind: 'in-process', strongbox, store, clock }, write: (text) => (output += text), random: recorded.random });
@@ -128,6 +129,28 @@ describe('strongbox demo in process', () => {
     for (const line of [...table('SSE-KMS'), ...table('SSE-KMS with an S3 Bucket Key')]) expect(line).toContain('s3.amazonaws.com');
     expect(table('CSE-KMS')).toHaveLength(1);
     expect(table('CSE-KMS')[0]).not.toContain('s3.amazonaws.com');
+  });
+
+  it('lists each S3 object call after the KMS call it caused, naming the object (data events on, as strongbox demo runs)', () => {
+    const rows = section(output, 'SSE-KMS')
+      .split('\n')
+      .map((line) => line.trim().split(/\s+/))
+      // The audit table's rows: event, source (kms or s3), resource, ...
+      .filter((cells) => cells[1] === 'kms' || cells[1] === 's3');
+    const bucket = section(output, 'SSE-KMS').match(/aws:s3:arn=arn:aws:s3:::([^/\s]+)\//)?.[1];
+    expect(bucket).toBeDefined();
+    expect(rows.map((cells) => [cells[0], cells[0]?.endsWith('Object') ? cells[2] : undefined])).toEqual([
+      ['GenerateDataKey', undefined],
+      ['PutObject', `${bucket}/sse-kms/1.txt`],
+      ['GenerateDataKey', undefined],
+      ['PutObject', `${bucket}/sse-kms/2.txt`],
+      ['GenerateDataKey', undefined],
+      ['PutObject', `${bucket}/sse-kms/3.txt`],
+      ['Decrypt', undefined],
+      ['GetObject', `${bucket}/sse-kms/1.txt`],
+    ]);
+    // CSE-C: S3 calls, and still no KMS call.
+    expect(section(output, 'CSE-C')).toMatch(/PutObject +s3 /);
   });
 
   it('shows SSE-C refused without the key and with a wrong key, as AWS answers', () => {
