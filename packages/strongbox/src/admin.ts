@@ -27,6 +27,7 @@ import type { EndpointControls } from './controls/endpoint.ts';
 import { FAULT_NAMES } from './controls/fault-catalog.ts';
 import { parseClockMove, parseFaultRequest } from './controls/requests.ts';
 import { STRONGBOX_ERRORS, StrongboxError } from './errors.ts';
+import { HEALTH_PATH } from './health.ts';
 import type { Route } from './router.ts';
 
 /** The reserved prefix. */
@@ -173,90 +174,135 @@ function validated<T>(step: () => T): T {
   }
 }
 
+type Methods = Record<string, Operation>;
+
+/**
+ * One admin path: `path` itself, or `path/<id>` (`withId`), and the methods it serves. Every
+ * route but the quotas needs the endpoint's controls.
+ */
+type AdminPath = { readonly path: string; readonly withId?: true } & (
+  | { readonly controlled: false; readonly methods: (target: AdminTarget) => Methods }
+  | { readonly controlled: true; readonly methods: (controls: EndpointControls, rest: string) => Methods | Answer }
+);
+
+/** The admin API's routes, in the order they are tried; the 404 answer lists them. */
+const ADMIN_PATHS: readonly AdminPath[] = [
+  {
+    path: QUOTAS_PATH,
+    controlled: false,
+    methods: (target) => ({
+      GET: { action: 'strongbox:ReadQuotas', run: () => ok(quotaState(target.kms)) },
+      PUT: {
+        action: 'strongbox:ConfigureQuotas',
+        run: (body) => {
+          const setting = body() as QuotaSetting;
+          validated(() => target.kms.quotas.configure(setting));
+          return ok(quotaState(target.kms));
+        },
+      },
+    }),
+  },
+  {
+    path: CLOCK_PATH,
+    controlled: true,
+    methods: (controls) => ({
+      GET: { action: 'strongbox:ReadClock', run: () => ok(clockState(controls)) },
+      POST: {
+        action: 'strongbox:AdvanceClock',
+        run: async (body) => {
+          const requested = body();
+          const move = validated(() => parseClockMove(requested));
+          // The clock refuses a move backwards (RangeError) before it moves.
+          validated(() => {
+            if ('advanceMs' in move) controls.clock.advance(move.advanceMs);
+            else controls.clock.set(move.setMs, { allowBackwards: move.allowBackwards });
+          });
+          // Answered once a data directory keeps it: a restart then keeps the moved time.
+          await controls.clockSaved();
+          return ok(clockState(controls));
+        },
+      },
+    }),
+  },
+  {
+    path: FAULTS_PATH,
+    controlled: true,
+    methods: (controls) => ({
+      GET: { action: 'strongbox:ListFaults', run: () => ok(faultState(controls)) },
+      POST: {
+        action: 'strongbox:InjectFault',
+        run: (body) => {
+          const requested = body();
+          const { spec, seed } = validated(() => parseFaultRequest(requested));
+          // Both are checked before either changes anything: a bad spec leaves the seed as it was.
+          const added = spec === undefined ? undefined : validated(() => controls.faults.add(spec));
+          if (seed !== undefined) validated(() => controls.faults.reseed(seed));
+          return added === undefined ? ok(faultState(controls)) : { status: 201, body: { fault: added, seed: controls.faults.seed } };
+        },
+      },
+      DELETE: {
+        action: 'strongbox:ClearFaults',
+        run: () => {
+          const cleared = controls.faults.clear();
+          return ok({ cleared, ...faultState(controls) });
+        },
+      },
+    }),
+  },
+  {
+    path: FAULTS_PATH,
+    withId: true,
+    controlled: true,
+    methods: (controls, rest) => {
+      let id: string;
+      try {
+        id = decodeURIComponent(rest);
+      } catch {
+        // Not percent-encoding at all (`%E0`, `%ff`): the caller's malformed input, as every other
+        // bad admin input is, rather than an id that is merely unknown (404).
+        return { status: 400, body: failure('ValidationException', `the fault id ${JSON.stringify(rest)} is not valid percent-encoding`) };
+      }
+      return {
+        DELETE: {
+          action: 'strongbox:ClearFaults',
+          run: () =>
+            controls.faults.remove(id) ? ok(faultState(controls)) : { status: 404, body: failure('NotFound', `no fault ${JSON.stringify(id)} is set`) },
+        },
+      };
+    },
+  },
+  {
+    path: RESET_PATH,
+    controlled: true,
+    methods: (controls) => ({
+      POST: {
+        action: 'strongbox:Reset',
+        run: async () => {
+          await controls.reset();
+          return ok({ reset: true, clock: clockState(controls) });
+        },
+      },
+    }),
+  },
+];
+
+/**
+ * Every path under `ADMIN_PREFIX`, for the 404 answer: the health route's (its own route, before
+ * this one: unauthenticated) and the admin routes'.
+ */
+const SERVED_PATHS = [HEALTH_PATH, ...ADMIN_PATHS.map((route) => (route.withId ? `${route.path}/<id>` : route.path))].join(', ');
+
 /** The operation of a method and path, or the 404/405 answer. */
 function operationOf(target: AdminTarget, method: string, path: string): Operation | Answer {
-  const controls = target.controls;
-  const methods: Record<string, Operation> = Object.create(null);
-  if (path === QUOTAS_PATH) {
-    methods.GET = { action: 'strongbox:ReadQuotas', run: () => ok(quotaState(target.kms)) };
-    methods.PUT = {
-      action: 'strongbox:ConfigureQuotas',
-      run: (body) => {
-        const setting = body() as QuotaSetting;
-        validated(() => target.kms.quotas.configure(setting));
-        return ok(quotaState(target.kms));
-      },
-    };
-  } else if (controls === undefined) {
+  const route = ADMIN_PATHS.find((candidate) => (candidate.withId ? path.startsWith(`${candidate.path}/`) : path === candidate.path));
+  if (route === undefined) return { status: 404, body: failure('NotFound', `no admin route ${path}; the admin API serves ${SERVED_PATHS}`) };
+  let methods: Methods | Answer;
+  if (!route.controlled) methods = route.methods(target);
+  else if (target.controls === undefined) {
     return { status: 404, body: failure('NotFound', `${path} is not served: this endpoint was opened without controls (use openControlledEndpoint)`) };
-  } else if (path === CLOCK_PATH) {
-    methods.GET = { action: 'strongbox:ReadClock', run: () => ok(clockState(controls)) };
-    methods.POST = {
-      action: 'strongbox:AdvanceClock',
-      run: async (body) => {
-        const requested = body();
-        const move = validated(() => parseClockMove(requested));
-        // The clock refuses a move backwards (RangeError) before it moves.
-        validated(() => {
-          if ('advanceMs' in move) controls.clock.advance(move.advanceMs);
-          else controls.clock.set(move.setMs, { allowBackwards: move.allowBackwards });
-        });
-        // Answered once a data directory keeps it: a restart then keeps the moved time.
-        await controls.clockSaved();
-        return ok(clockState(controls));
-      },
-    };
-  } else if (path === FAULTS_PATH) {
-    methods.GET = { action: 'strongbox:ListFaults', run: () => ok(faultState(controls)) };
-    methods.POST = {
-      action: 'strongbox:InjectFault',
-      run: (body) => {
-        const requested = body();
-        const { spec, seed } = validated(() => parseFaultRequest(requested));
-        // Both are checked before either changes anything: a bad spec leaves the seed as it was.
-        const added = spec === undefined ? undefined : validated(() => controls.faults.add(spec));
-        if (seed !== undefined) validated(() => controls.faults.reseed(seed));
-        return added === undefined ? ok(faultState(controls)) : { status: 201, body: { fault: added, seed: controls.faults.seed } };
-      },
-    };
-    methods.DELETE = {
-      action: 'strongbox:ClearFaults',
-      run: () => {
-        const cleared = controls.faults.clear();
-        return ok({ cleared, ...faultState(controls) });
-      },
-    };
-  } else if (path.startsWith(`${FAULTS_PATH}/`)) {
-    let id: string;
-    try {
-      id = decodeURIComponent(path.slice(FAULTS_PATH.length + 1));
-    } catch {
-      // Not percent-encoding at all (`%E0`, `%ff`): the caller's malformed input, as every other
-      // bad admin input is, rather than an id that is merely unknown (404).
-      return {
-        status: 400,
-        body: failure('ValidationException', `the fault id ${JSON.stringify(path.slice(FAULTS_PATH.length + 1))} is not valid percent-encoding`),
-      };
-    }
-    methods.DELETE = {
-      action: 'strongbox:ClearFaults',
-      run: () => (controls.faults.remove(id) ? ok(faultState(controls)) : { status: 404, body: failure('NotFound', `no fault ${JSON.stringify(id)} is set`) }),
-    };
-  } else if (path === RESET_PATH) {
-    methods.POST = {
-      action: 'strongbox:Reset',
-      run: async () => {
-        await controls.reset();
-        return ok({ reset: true, clock: clockState(controls) });
-      },
-    };
-  } else {
-    return {
-      status: 404,
-      body: failure('NotFound', `no admin route ${path}; the admin API serves ${[CLOCK_PATH, FAULTS_PATH, RESET_PATH, QUOTAS_PATH].join(', ')}`),
-    };
-  }
-  const operation = methods[method];
+  } else methods = route.methods(target.controls, path.slice(route.path.length + 1));
+  if ('status' in methods) return methods as Answer;
+  const operation = Object.hasOwn(methods, method) ? methods[method] : undefined;
   if (operation !== undefined) return operation;
   const allowed = Object.keys(methods).join(', ');
   return { status: 405, body: failure('MethodNotAllowed', `${method} is not allowed on ${path}; use ${allowed}`), headers: { Allow: allowed } };

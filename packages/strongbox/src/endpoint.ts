@@ -225,15 +225,17 @@ export async function openEndpoint(options: EndpointOptions = {}, wiring: Endpoi
   const users = options.strictAuth ? withDefaultUser(options.users ?? NO_USERS, account, region) : (options.users ?? NO_USERS);
   const auth = { users, strict: options.strictAuth ?? false, account, region, clock };
   const routes: ProtocolRoute[] = [
-    { service: 'KMS', prefixes: ['TrentService.'], handler: createJson11Handler(kms, { authenticate: createSigV4Authenticator(auth) }) },
+    { service: 'KMS', signingName: 'kms', prefixes: ['TrentService.'], handler: createJson11Handler(kms, { authenticate: createSigV4Authenticator(auth) }) },
     {
       service: 'CloudTrail LookupEvents',
+      signingName: 'cloudtrail',
       prefixes: CLOUDTRAIL_TARGET_PREFIXES,
       handler: createCloudTrailHandler(kms, { authenticate: createSigV4Authenticator({ ...auth, service: 'cloudtrail' }) }),
     },
     // STS GetCallerIdentity, told from S3 by its credential scope (sts.ts).
     {
       service: 'STS GetCallerIdentity',
+      signingName: 'sts',
       prefixes: [],
       matches: isStsRequest,
       handler: createStsHandler(createKernelAuthenticator({ ...auth, service: 'sts' })),
@@ -252,7 +254,7 @@ export async function openEndpoint(options: EndpointOptions = {}, wiring: Endpoi
     s3,
     routes,
     s3Handler,
-    handler: createProtocolRouter(routes, { service: 'S3', handler: s3Handler }),
+    handler: createProtocolRouter(routes, { service: 'S3', signingName: 's3', handler: s3Handler }),
     health: () =>
       healthReport({
         // The directory store stops for good after a write failure; the memory store never fails.

@@ -136,9 +136,9 @@ function nodeRoutes(endpoint: Endpoint, options: ServerOptions): Route[] {
     }),
     ...endpoint.routes.map((route) =>
       route.matches === undefined
-        ? targetRoute(route.service, route.prefixes, toNodeListener(route.handler))
-        : predicateRoute(route.service, route.matches, toNodeListener(route.handler)),
+        ? targetRoute(route.service, route.prefixes, toNodeListener(route.handler), route.signingName)
+        : predicateRoute(route.service, route.matches, toNodeListener(route.handler), route.signingName),
     ),
-    untargetedRoute('S3', toNodeStreamingListener(endpoint.s3Handler, { internalError: internalErrorResponse })),
+    untargetedRoute('S3', 's3', toNodeStreamingListener(endpoint.s3Handler, { internalError: internalErrorResponse })),
   ];
 }

@@ -133,6 +133,10 @@ function errorResponse(status: number, type: 'Sender' | 'Receiver', code: string
   return { status, headers: { 'Content-Type': 'text/xml', 'x-amzn-RequestId': requestId }, body };
 }
 
-function escapeXml(text: string): string {
+/**
+ * `text` as XML character data or an attribute value.
+ * @example escapeXml('a<b') // 'a&#60;b'
+ */
+export function escapeXml(text: string): string {
   return text.replace(/[<>&'"]/g, (char) => `&#${char.charCodeAt(0)};`);
 }

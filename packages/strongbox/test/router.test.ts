@@ -1,11 +1,16 @@
 /**
  * `createProtocolRouter`, the in-process endpoint's dispatch: the chosen service's answer handed
- * back as it is, and a failure while choosing or calling a service a rejection, never a throw.
+ * back as it is, and a failure while choosing or calling a service a rejection, never a throw; and
+ * both routers' answer to a request signed for a service no route serves (unserved.ts).
  */
 
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { StreamingRequest, StreamingResponse } from '@strongbox/service-kernel';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createProtocolRouter } from '../src/router.ts';
+import { createProtocolRouter, createRouter, type ProtocolRoute, predicateRoute, targetRoute, untargetedRoute } from '../src/router.ts';
+import { isStsRequest } from '../src/sts.ts';
 
 const request = (headers: Record<string, string>): StreamingRequest => ({ method: 'POST', path: '/', headers, body: (async function* () {})() });
 const answer: StreamingResponse = { status: 200, headers: {}, body: 'untargeted' };
@@ -13,7 +18,7 @@ const answer: StreamingResponse = { status: 200, headers: {}, body: 'untargeted'
 describe('createProtocolRouter', () => {
   it('hands back the untargeted service’s own promise for a request without X-Amz-Target', async () => {
     const promise = Promise.resolve(answer);
-    const router = createProtocolRouter([], { service: 'S3', handler: () => promise });
+    const router = createProtocolRouter([], { service: 'S3', signingName: 's3', handler: () => promise });
     const routed = router(request({}));
     expect(routed).toBe(promise);
     expect(await routed).toBe(answer);
@@ -24,6 +29,7 @@ describe('createProtocolRouter', () => {
     const throwingTest = createProtocolRouter([
       {
         service: 'STS',
+        signingName: 'sts',
         prefixes: [],
         matches: () => {
           throw failure;
@@ -33,6 +39,7 @@ describe('createProtocolRouter', () => {
     ]);
     const throwingHandler = createProtocolRouter([], {
       service: 'S3',
+      signingName: 's3',
       handler: () => {
         throw failure;
       },
@@ -47,11 +54,125 @@ describe('createProtocolRouter', () => {
   });
 
   it('answers a target no route serves with UnknownOperationException, as a promise', async () => {
-    const router = createProtocolRouter([], { service: 'S3', handler: async () => answer });
+    const router = createProtocolRouter([], { service: 'S3', signingName: 's3', handler: async () => answer });
     const routed = router(request({ 'x-amz-target': 'DynamoDB_20120810.ListTables' }));
     expect(routed).toBeInstanceOf(Promise);
     const response = await routed;
     expect(response.status).toBe(400);
     expect(JSON.parse(String(response.body))).toMatchObject({ __type: 'UnknownOperationException' });
+  });
+});
+
+describe('requests signed for a service the endpoint does not serve', () => {
+  const routes: ProtocolRoute[] = [
+    { service: 'KMS', signingName: 'kms', prefixes: ['TrentService.'], handler: async () => ({ status: 200, headers: {}, body: 'kms' }) },
+    {
+      service: 'STS GetCallerIdentity',
+      signingName: 'sts',
+      prefixes: [],
+      matches: isStsRequest,
+      handler: async () => ({ status: 200, headers: {}, body: 'sts' }),
+    },
+  ];
+  const s3Answer: StreamingResponse = { status: 200, headers: {}, body: 's3' };
+  const router = createProtocolRouter(routes, { service: 'S3', signingName: 's3', handler: async () => s3Answer });
+  const signedFor = (service: string) =>
+    `AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/${service}/aws4_request, SignedHeaders=host;x-amz-date, Signature=00`;
+  const sent = (method: string, path: string, headers: Record<string, string>): StreamingRequest => ({
+    method,
+    path,
+    headers,
+    body: (async function* () {})(),
+  });
+
+  it('answers a form-encoded POST signed for SQS in the Query protocol’s XML, naming the service and what is served', async () => {
+    const response = await router(sent('POST', '/', { authorization: signedFor('sqs'), 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' }));
+    expect(response.status).toBe(400);
+    expect(response.headers['Content-Type']).toBe('text/xml');
+    const body = String(response.body);
+    expect(body).toMatch(
+      /^<ErrorResponse>\s*<Error>\s*<Type>Sender<\/Type>\s*<Code>UnknownService<\/Code>\s*<Message>[^<]+<\/Message>\s*<\/Error>\s*<RequestId>[-0-9a-f]{36}<\/RequestId>\s*<\/ErrorResponse>\s*$/,
+    );
+    expect(body).toContain('signed for service &#39;sqs&#39;; it serves KMS, STS GetCallerIdentity, S3.');
+  });
+
+  it('answers a request signed for Lambda (REST-JSON) in JSON with X-Amzn-Errortype', async () => {
+    const response = await router(sent('GET', '/2015-03-31/functions/', { authorization: signedFor('lambda') }));
+    expect(response.status).toBe(400);
+    expect(response.headers['X-Amzn-Errortype']).toBe('UnknownService');
+    expect(JSON.parse(String(response.body))).toEqual({
+      __type: 'UnknownService',
+      message: "No service on this endpoint handles requests signed for service 'lambda'; it serves KMS, STS GetCallerIdentity, S3.",
+    });
+  });
+
+  it('reads the scope of a presigned URL (X-Amz-Credential) and of a SigV4a header (no region)', async () => {
+    const presigned = await router(sent('GET', '/?Action=ListQueues&X-Amz-Credential=test%2F20260101%2Fus-east-1%2Fsqs%2Faws4_request&X-Amz-Signature=00', {}));
+    expect(JSON.parse(String(presigned.body)).message).toContain("'sqs'");
+    const sigv4a = await router(
+      sent('GET', '/', { authorization: 'AWS4-ECDSA-P256-SHA256 Credential=test/20260101/lambda/aws4_request, SignedHeaders=host, Signature=00' }),
+    );
+    expect(JSON.parse(String(sigv4a.body)).message).toContain("'lambda'");
+  });
+
+  it('leaves unsigned requests, S3 and served scopes to their routes, and unreadable scopes to S3', async () => {
+    const toS3 = [
+      sent('GET', '/bucket/key', {}),
+      sent('PUT', '/bucket/key', { authorization: signedFor('s3') }),
+      sent('GET', '/bucket/key?X-Amz-Credential=test%2F20260101%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Signature=00', {}),
+      sent('GET', '/bucket/key?X-Amz-Credential=test%2f20260101%2fus-east-1%2fs3%2faws4_request&X-Amz-Signature=00', {}),
+      // KMS is served, by its X-Amz-Target: a KMS-signed request without one is S3's to refuse.
+      sent('POST', '/', { authorization: signedFor('kms') }),
+      sent('GET', '/', { authorization: 'AWS test:signature' }),
+      sent('GET', '/', { authorization: 'AWS4-HMAC-SHA256 Credential=test/aws4_request' }),
+    ];
+    for (const request of toS3) expect(await router(request)).toBe(s3Answer);
+    expect((await router(sent('POST', '/', { authorization: signedFor('sts') }))).body).toBe('sts');
+  });
+
+  it('answers any unserved scope service, and passes every served one (fast-check)', async () => {
+    const served = new Set(['kms', 'sts', 's3']);
+    await fc.assert(
+      fc.asyncProperty(fc.stringMatching(/^[a-z0-9-]{1,20}$/), fc.boolean(), async (service, presigned) => {
+        const request = presigned
+          ? sent('GET', `/?X-Amz-Credential=${encodeURIComponent(`test/20260101/us-east-1/${service}/aws4_request`)}`, {})
+          : sent('GET', '/', { authorization: signedFor(service) });
+        const response = await router(request);
+        if (served.has(service)) expect(response.headers['X-Amzn-Errortype']).toBeUndefined();
+        else expect(JSON.parse(String(response.body)).message).toContain(`signed for service '${service}'`);
+      }),
+    );
+  });
+
+  it('gets the same answer from the node:http router as from the in-process one', async () => {
+    const listener = (_request: IncomingMessage, response: ServerResponse): void => {
+      response.end('routed');
+    };
+    const node = createRouter([
+      targetRoute('KMS', ['TrentService.'], listener, 'kms'),
+      predicateRoute('STS GetCallerIdentity', isStsRequest, listener, 'sts'),
+      untargetedRoute('S3', 's3', listener),
+    ]);
+    const server = createServer(node);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const cases = [
+        { method: 'POST', headers: { authorization: signedFor('sns'), 'content-type': 'application/x-www-form-urlencoded' }, body: 'Action=ListTopics' },
+        { method: 'GET', headers: { authorization: signedFor('lambda') }, body: undefined },
+      ];
+      for (const { method, headers, body } of cases) {
+        const overHttp = await fetch(`http://127.0.0.1:${port}/`, { method, headers, ...(body === undefined ? {} : { body }) });
+        const inProcess = await router(sent(method, '/', headers));
+        expect(overHttp.status).toBe(inProcess.status);
+        for (const name of ['Content-Type', 'X-Amzn-Errortype']) expect(overHttp.headers.get(name) ?? undefined).toBe(inProcess.headers[name]);
+        const withoutId = (text: string) => text.replace(/[-0-9a-f]{36}/, 'id');
+        expect(withoutId(await overHttp.text())).toBe(withoutId(String(inProcess.body)));
+      }
+      const s3 = await fetch(`http://127.0.0.1:${port}/bucket`, { headers: { authorization: signedFor('s3') } });
+      expect(await s3.text()).toBe('routed');
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });

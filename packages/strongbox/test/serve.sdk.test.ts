@@ -291,26 +291,31 @@ describe('the AWS CLI', () => {
     expect(JSON.parse(stdout).KeyMetadata.KeyState).toBe('Enabled');
   });
 
-  it.skipIf(!hasAws)("runs the banner's `aws s3 mb` line, then `aws s3 cp` up (multipart, CLI checksums) and down", async () => {
-    const server = await started();
-    const env = {
-      ...process.env,
-      AWS_ACCESS_KEY_ID: 'test',
-      AWS_SECRET_ACCESS_KEY: 'test',
-      AWS_CONFIG_FILE: '/dev/null',
-      AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-    };
-    const run = (command: string) => promisify(execFile)('sh', ['-c', command], { env, maxBuffer: 16 * 1024 * 1024 });
-    await run(/aws s3 mb [^\n]+/.exec(server.stdout())![0]);
-    // 9 MiB: over the CLI's 8 MiB multipart threshold.
-    const file = join(dir.path, 'cli-upload.bin');
-    await writeFile(file, randomBytes(9 * 1024 * 1024));
-    const endpoint = `--endpoint-url ${server.url} --region us-east-1`;
-    await run(`aws s3 cp ${file} s3://my-bucket/up.bin ${endpoint} --sse AES256 --only-show-errors`);
-    const head = JSON.parse((await run(`aws s3api head-object --bucket my-bucket --key up.bin ${endpoint}`)).stdout);
-    expect(head).toMatchObject({ ContentLength: 9 * 1024 * 1024, ServerSideEncryption: 'AES256' });
-    expect(head.ETag).toMatch(/-2"$/);
-    await run(`aws s3 cp s3://my-bucket/up.bin ${file}.back ${endpoint} --only-show-errors`);
-    expect((await readFile(`${file}.back`)).equals(await readFile(file))).toBe(true);
-  });
+  it.skipIf(!hasAws)(
+    "runs the banner's `aws s3 mb` line, then `aws s3 cp` up (multipart, CLI checksums) and down",
+    async () => {
+      const server = await started();
+      const env = {
+        ...process.env,
+        AWS_ACCESS_KEY_ID: 'test',
+        AWS_SECRET_ACCESS_KEY: 'test',
+        AWS_CONFIG_FILE: '/dev/null',
+        AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+      };
+      const run = (command: string) => promisify(execFile)('sh', ['-c', command], { env, maxBuffer: 16 * 1024 * 1024 });
+      await run(/aws s3 mb [^\n]+/.exec(server.stdout())![0]);
+      // 9 MiB: over the CLI's 8 MiB multipart threshold.
+      const file = join(dir.path, 'cli-upload.bin');
+      await writeFile(file, randomBytes(9 * 1024 * 1024));
+      const endpoint = `--endpoint-url ${server.url} --region us-east-1`;
+      await run(`aws s3 cp ${file} s3://my-bucket/up.bin ${endpoint} --sse AES256 --only-show-errors`);
+      const head = JSON.parse((await run(`aws s3api head-object --bucket my-bucket --key up.bin ${endpoint}`)).stdout);
+      expect(head).toMatchObject({ ContentLength: 9 * 1024 * 1024, ServerSideEncryption: 'AES256' });
+      expect(head.ETag).toMatch(/-2"$/);
+      await run(`aws s3 cp s3://my-bucket/up.bin ${file}.back ${endpoint} --only-show-errors`);
+      expect((await readFile(`${file}.back`)).equals(await readFile(file))).toBe(true);
+      // Five CLI processes of about a second each, more on a loaded machine.
+    },
+    60_000,
+  );
 });

@@ -272,6 +272,21 @@ describe('the admin API under --strict-auth', () => {
     expect(sb.kms.quotas.options.enabled).toBe(true);
   });
 
+  it('lists every path it serves, the health route’s too, in its 404 answer, and serves each path listed', async () => {
+    const { listener } = await listening();
+    const missing = await call(`${listener.url}/_strongbox/`, 'GET');
+    expect([missing.status, missing.json.__type]).toEqual([404, 'NotFound']);
+    const listed = /the admin API serves (.+)$/.exec(missing.json.message as string)?.[1]?.split(', ') ?? [];
+    expect(listed).toEqual(
+      expect.arrayContaining(['/_strongbox/health', '/_strongbox/clock', '/_strongbox/faults', '/_strongbox/reset', '/_strongbox/quotas']),
+    );
+    for (const path of listed) {
+      // No path serves OPTIONS: a served path says which methods it does (405), an unknown one is 404.
+      const answer = await call(`${listener.url}${path.replace('<id>', 'none')}`, 'OPTIONS');
+      expect(answer.status, path).toBe(405);
+    }
+  });
+
   it('checks the signature before routing: unknown paths and wrong methods are 404/405 only to a caller who signed', async () => {
     const { listener } = await listening({ strictAuth: true, users });
     const nowhere = `${listener.url}/_strongbox/nothing`;
