@@ -1,9 +1,8 @@
 /**
- * review2 of tagrace's confirmation scope: only an object authorized with an action whose request
+ * The confirmation scope: only an object authorized with an action whose request
  * context has `s3:ExistingObjectTag/<key>` may be confirmed. An object authorized only for
  * s3:PutObject or s3:DeleteObject (no such key) is not in scope: a handler confirming it names an
- * object whose tags no decision could read. Passes on tagrace; fails if the scope takes every
- * object authorized (nothing else in the s3 project does).
+ * object whose tags no decision could read, and must fail rather than confirm nothing.
  */
 
 import { rootPrincipal } from '@strongbox/service-kernel';
@@ -31,7 +30,7 @@ function contextFor(access: OperationAccess<Record<string, unknown>>, input: Rec
   });
 }
 
-describe('review2: the confirmation scope holds only objects authorized with an s3:ExistingObjectTag action', () => {
+describe('the confirmation scope holds only objects authorized with an s3:ExistingObjectTag action', () => {
   it('an object authorized for s3:PutObject or s3:DeleteObject alone cannot be confirmed', async () => {
     const put = contextFor({ action: 's3:PutObject', resource: 'object' }, { Key: 'k' });
     await put.authorizeOperation(bucket);
@@ -42,5 +41,15 @@ describe('review2: the confirmation scope holds only objects authorized with an 
     // The same object, once authorized for s3:GetObject, is.
     await deletes.authorize('s3:GetObject', bucket, 'k');
     expect(() => deletes.confirmObjectTags('reports', 'k', SECRET)).not.toThrow();
+  });
+
+  it('every object authorized for s3:GetObject can be confirmed, the first and any further one, and no other', async () => {
+    const deletes = contextFor({ action: 's3:DeleteObject', resource: 'objects' }, {});
+    for (const key of ['a', 'b', 'c']) await deletes.authorize('s3:GetObject', bucket, key);
+    for (const key of ['a', 'b', 'c']) expect(() => deletes.confirmObjectTags('reports', key, SECRET)).not.toThrow();
+    // Another key, or the same key in another bucket, is not in scope.
+    expect(() => deletes.confirmObjectTags('reports', 'd', SECRET)).toThrow(TypeError);
+    expect(() => deletes.confirmObjectTags('archive', 'a', SECRET)).toThrow(TypeError);
+    expect(() => deletes.confirmObjectTags('archive', 'b', SECRET)).toThrow(TypeError);
   });
 });

@@ -1,15 +1,12 @@
 /**
- * review2 of the tag re-check (tagrace): races the existing tests did not reach, through the
- * official `@aws-sdk/client-s3` and the in-process handler. Each swaps a secret object in right
+ * The tag re-check on every decision and every pinned source, through the official `@aws-sdk/client-s3` and the in-process handler. Each swaps a secret object in right
  * after authorization read the key's tags, so only the re-check on the record served can refuse it.
  *
  * 1. GetObjectAttributes decides two actions on one object (s3:GetObjectAttributes and
  *    s3:GetObject, API reference "Permissions"), each on the object's tags: a Deny on the second
- *    must be re-checked too. Passes on tagrace; fails if the re-check keeps one decision per object
- *    (`sameCheck` ignoring the action, or keeping only the first decision of an object) or stops at
- *    the first decision it re-takes.
- * 2. UploadPartCopy's source: the pinned source is re-checked. Passes on tagrace; nothing else in
- *    the s3 project fails when that confirmation is removed.
+ *    must be re-checked too, so the re-check keeps every decision on an object (`sameCheck` tells
+ *    actions apart) and re-takes each, not only the first.
+ * 2. UploadPartCopy's source: the pinned source is re-checked, as CopyObject's is.
  */
 
 import {
@@ -71,7 +68,7 @@ async function racingEngine() {
   return { engine, owner, arm };
 }
 
-describe('review2: every decision on an object is re-checked, not only the first', () => {
+describe('every decision on an object is re-checked, not only the first', () => {
   it('GetObjectAttributes: a tag Deny on s3:GetObject alone refuses a secret object swapped in after the tag read', async () => {
     const { engine, owner, arm } = await racingEngine();
     try {
@@ -96,7 +93,7 @@ describe('review2: every decision on an object is re-checked, not only the first
   });
 });
 
-describe('review2: UploadPartCopy re-checks its pinned source', () => {
+describe('UploadPartCopy re-checks its pinned source', () => {
   it('a secret source swapped in after the tag read is AccessDenied, and no part is copied from it', async () => {
     const { engine, owner, arm } = await racingEngine();
     try {
