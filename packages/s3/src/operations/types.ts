@@ -97,9 +97,11 @@ export interface S3OperationContext {
    * Confirms the decisions this request took on the tags of the object `bucket`/`key` as read for
    * them (`authorize`'s look-up) against `tags`, those of the record the handler now serves or
    * changes (pinned, or under the key's lock): if the object changed in between, each such
-   * decision is taken again on `tags`. Costs a look-up when no decision read tags.
+   * decision is taken again on `tags`. When no decision read tags, the object the request
+   * authorized first costs two string comparisons, any other a map look-up.
    * @throws S3Error AccessDenied / AccessDeniedByPolicy when one no longer allows.
-   * @throws TypeError (answered InternalError) when this request authorized no action with
+   * @throws TypeError (answered InternalError; in DeleteObjects, that entry's error in a 200
+   *   response) when this request authorized no action with
    *   `s3:ExistingObjectTag/<key>` on that object: a handler naming another object than it
    *   authorized would otherwise confirm nothing, and let a tag-based Deny pass.
    * @example context.confirmObjectTags(bucket.name, key, objectRecord(reader.info).tags);

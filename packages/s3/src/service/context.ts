@@ -54,12 +54,22 @@ export class RequestContext implements S3OperationContext, PipelineContext {
   #authorized = false;
   /** The object tags read for decisions, by bucket and key: read once per request. */
   #tagReads: Map<string, Promise<readonly Tag[]>> | undefined;
-  /**
-   * The objects this request authorized with an action that has `s3:ExistingObjectTag/<key>`, by
-   * ARN: those a handler may confirm (`confirmObjectTags`), each with the decisions taken on its
-   * tags as read (none when no policy read them).
+  /*
+   * The confirmation scope: the objects this request authorized with an action that has
+   * `s3:ExistingObjectTag/<key>`, those a handler may confirm (`confirmObjectTags`), each with the
+   * decisions taken on its tags as read (none when no policy read them). Most requests name one
+   * object: it is kept in fields, so a request without a policy allocates nothing for the scope and
+   * its confirmation compares two strings. Further objects (DeleteObjects, CopyObject's source and
+   * destination) go in a map by ARN.
    */
-  #tagScope: Map<string, TagDecision[]> | undefined;
+  /** The bucket of the first object in scope; undefined while the scope is empty. */
+  #scopeBucket: string | undefined;
+  /** The key of the first object in scope. */
+  #scopeKey = '';
+  /** The decisions taken on the first object's tags; undefined while none is. */
+  #scopeDecisions: TagDecision[] | undefined;
+  /** Every further object in scope, by ARN, with its decisions. */
+  #furtherScope: Map<string, TagDecision[]> | undefined;
   /** The bucket the operation's declared access was checked on. */
   #target: AccessTarget | undefined;
 
@@ -171,7 +181,7 @@ export class RequestContext implements S3OperationContext, PipelineContext {
     const decision = tryEvaluateS3Access(request);
     if (decision === undefined) return this.#authorizeWithExistingTags(request, bucket, key ?? '');
     if (!decision.allowed) throw s3AccessDenied(request, decision.reason);
-    if (key !== undefined && objectTagKeysOf(request.action).existing) this.#inTagScope(request.resource);
+    if (key !== undefined && objectTagKeysOf(request.action).existing && !this.#isFirstInScope(bucket.name, key)) this.#furtherDecisions(request.resource);
     return undefined;
   }
 
@@ -179,18 +189,29 @@ export class RequestContext implements S3OperationContext, PipelineContext {
     const existingTags = await this.#readTags(bucket, key);
     const decided: S3AccessRequest = { ...request, existingTags };
     authorizeS3Access(decided);
-    const decisions = this.#inTagScope(request.resource);
+    const decisions = this.#isFirstInScope(bucket.name, key) ? (this.#scopeDecisions ??= []) : this.#furtherDecisions(request.resource);
     // The same check again (DeleteObjects naming a key twice) is already there: one re-check
     // answers for both, and a request's confirmations stay linear in its checks.
     if (!decisions.some((kept) => sameCheck(kept.request, decided))) decisions.push({ tags: existingTags, request: decided });
   }
 
-  #inTagScope(resource: string): TagDecision[] {
-    this.#tagScope ??= new Map();
-    let decisions = this.#tagScope.get(resource);
+  /** Whether `bucket`/`key` is the scope's first object, which it becomes when the scope is empty. */
+  #isFirstInScope(bucket: string, key: string): boolean {
+    if (this.#scopeBucket === undefined) {
+      this.#scopeBucket = bucket;
+      this.#scopeKey = key;
+      return true;
+    }
+    return this.#scopeBucket === bucket && this.#scopeKey === key;
+  }
+
+  /** The decisions of a further object in scope (by ARN), putting it in scope if it is not. */
+  #furtherDecisions(resource: string): TagDecision[] {
+    this.#furtherScope ??= new Map();
+    let decisions = this.#furtherScope.get(resource);
     if (decisions === undefined) {
       decisions = [];
-      this.#tagScope.set(resource, decisions);
+      this.#furtherScope.set(resource, decisions);
     }
     return decisions;
   }
@@ -207,12 +228,18 @@ export class RequestContext implements S3OperationContext, PipelineContext {
   }
 
   confirmObjectTags(bucket: string, key: string, tags: readonly Tag[]): void {
-    const resource = resourceArn(bucket, key);
-    const decisions = this.#tagScope?.get(resource);
-    // Precondition: the object confirmed is one this request authorized, named as authorization
-    // named it. A confirmation that matched no decision would pass, and a tag-based Deny with it:
-    // a handler bug, answered 500 in every test that reaches it, with or without a policy.
-    if (decisions === undefined) throw new TypeError(`${this.operation} confirms the tags of ${resource}, which it did not authorize`);
+    let decisions: TagDecision[] | undefined;
+    if (this.#scopeBucket === bucket && this.#scopeKey === key) decisions = this.#scopeDecisions;
+    else {
+      const resource = resourceArn(bucket, key);
+      decisions = this.#furtherScope?.get(resource);
+      // Precondition: the object confirmed is one this request authorized, named as authorization
+      // named it. A confirmation that matched no decision would pass, and a tag-based Deny with it:
+      // a handler bug, answered InternalError in every test that reaches it, with or without a
+      // policy (in DeleteObjects, that entry's error).
+      if (decisions === undefined) throw new TypeError(`${this.operation} confirms the tags of ${resource}, which it did not authorize`);
+    }
+    if (decisions === undefined) return;
     for (const decision of decisions) {
       // The same tags: the decision stands (whatever else changed, it depended on nothing else read).
       if (sameTags(decision.tags, tags)) continue;

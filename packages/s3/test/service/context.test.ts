@@ -89,7 +89,7 @@ describe('the request context', () => {
   });
 });
 
-describe('confirming the decisions taken on an object’s tags (review7: a confirmation that matches nothing must not pass)', () => {
+describe('confirming the decisions taken on an object’s tags (a confirmation that matches nothing must not pass)', () => {
   const GET: OperationAccess<Record<string, unknown>> = { action: 's3:GetObject', resource: 'object' };
   const SECRET = [{ key: 'classification', value: 'secret' }];
   const denySecret = (resource: string) =>
