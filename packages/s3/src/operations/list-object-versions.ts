@@ -16,8 +16,8 @@
  *   `test_list_objects_versions_markers`); an empty one with a key marker is 400 InvalidArgument
  *   "A version-id marker cannot be empty."; any other marker but `null` names no version and is
  *   400 InvalidArgument "Invalid version id specified", naming `version-id-marker` and the value
- *   (captured against S3, us-east-1, 2026-09, in a third-party emulator's table of S3's answers;
- *   review2). An empty one without a key marker is taken as absent (UNCONFIRMED, as LocalStack
+ *   (captured against S3, us-east-1, 2026-09, in a third-party emulator's table of S3's answers);
+ *   an empty one without a key marker is taken as absent (UNCONFIRMED, as LocalStack
  *   does).
  * - The checks run in S3's order (same capture): a `max-keys` that is not a 32-bit integer
  *   (refused by the decoder: "Provided max-keys not an integer or within integer range"), then the

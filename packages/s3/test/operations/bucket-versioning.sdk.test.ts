@@ -45,7 +45,7 @@ describe('GetBucketVersioning', () => {
 
   // S3 User Guide, "Example: CloudTrail log file entry for Amazon S3" records GetBucketVersioning
   // with requestParameters { host, bucketName, versioning: [""] }, as this project records
-  // GetBucketPolicy's `policy: ['']` (review2).
+  // GetBucketPolicy's `policy: ['']`.
   it('is a management event in the trail, with the bucket name and the versioning subresource in requestParameters, as S3 does', async () => {
     await sdk.client.send(new GetBucketVersioningCommand({ Bucket: 'data' }));
     const events = sdk.engine.s3.auditTrail.events().filter((event) => event.eventName === 'GetBucketVersioning');

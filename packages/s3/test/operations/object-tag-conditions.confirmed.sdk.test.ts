@@ -1,6 +1,6 @@
 /**
  * The tag read for a decision and the record a handler serves or changes are tied for
- * every handler that confirms (review4 B1's fix), not only GetObject: an overwrite right after
+ * every handler that confirms, not only GetObject: an overwrite right after
  * authorization's tag read (deterministic, a store proxy) turns a public object secret, and the
  * tag-based Deny still refuses.
  */

@@ -1,5 +1,5 @@
 /**
- * The object-tag condition keys, pinned where a first implementation went wrong (review4):
+ * The object-tag condition keys, pinned where a first implementation went wrong:
  *
  * 1. TOCTOU: the tags a Deny on `s3:ExistingObjectTag/<key>` reads (a headObject at authorization)
  *    and the object GetObject then serves (its own read) are two reads of the store: an overwrite
@@ -51,7 +51,7 @@ async function setUp(afterHead: (client: S3Client) => Promise<void>) {
   return { client, calls, local };
 }
 
-describe('review4: s3:ExistingObjectTag decides on the object that is served', () => {
+describe('s3:ExistingObjectTag decides on the object that is served', () => {
   it('an overwrite between the tag read and the object read does not serve a denied (secret) object', async () => {
     let armed = false;
     const { client, local } = await setUp(async (c) => {
@@ -87,7 +87,7 @@ describe('review4: s3:ExistingObjectTag decides on the object that is served', (
   });
 });
 
-describe('review4: the object’s record is read once per request for its tags', () => {
+describe('the object’s record is read once per request for its tags', () => {
   it('GetObjectAttributes (two actions with the key) reads it at most once more than without the policy', async () => {
     const { client, calls, local } = await setUp(async () => {});
     try {

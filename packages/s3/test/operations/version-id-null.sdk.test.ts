@@ -185,8 +185,8 @@ describe('versionId where no operation takes one: 400 "This operation does not a
   const NOT_ACCEPTED = 'This operation does not accept a version-id.';
 
   // Captured against S3 (us-east-1, 2026-09-29): `?versions&versionId=x`, `?versioning&versionId=null`
-  // and `?versioning&versionId=` are each this 400, naming versionId and the value as sent
-  // (review2); so is a bucket that does not exist (checked before the bucket).
+  // and `?versioning&versionId=` are each this 400, naming versionId and the value as sent;
+  // so is a bucket that does not exist (checked before the bucket).
   it.each([
     ['ListObjectVersions', 'wire?versions&versionId=x', 'x'],
     ['GetBucketVersioning', 'wire?versioning&versionId=null', 'null'],
@@ -301,7 +301,7 @@ describe('a request naming a version needs the version permission', () => {
 
   // GetObject API reference, x-amz-tagging-count: "when you have the relevant permission to read
   // object tags"; GetObjectTagging API reference: to read the tags of a version "you also need
-  // permission for the s3:GetObjectVersionTagging action" (review2).
+  // permission for the s3:GetObjectVersionTagging action".
   it('GetObject versionId=null by a caller allowed s3:GetObjectVersion and s3:GetObjectVersionTagging answers TagCount', async () => {
     const got = await versions.send(new GetObjectCommand({ Bucket: 'data', Key: 'k', VersionId: 'null' }));
     expect(await got.Body?.transformToString()).toBe('current');

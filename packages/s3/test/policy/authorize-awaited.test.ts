@@ -1,5 +1,5 @@
 /**
- * Every authorization call in the S3 sources is awaited or returned (review4 M7): `authorize` and
+ * Every authorization call in the S3 sources is awaited or returned: `authorize` and
  * `authorizeOperation` return a promise only when a policy needs the object's tags read first, so
  * a call left floating passes every ordinary test while a tag-based Deny would decide nothing.
  * Neither TypeScript nor Biome's rules catch a `Promise | undefined` left unawaited; this audit does.

@@ -1,5 +1,5 @@
 /**
- * The object-tag condition keys on the policy engine, pinned where a first implementation went wrong (review4):
+ * The object-tag condition keys on the policy engine, pinned where a first implementation went wrong:
  *
  * 1. "A tag spelled exactly as the policy spells it answers alone" makes a Deny fail open: an
  *    object tagged both `Classification=public` and `classification=secret` escapes a Deny on
@@ -39,7 +39,7 @@ function request(overrides: Partial<S3AccessRequest>): S3AccessRequest {
   };
 }
 
-describe('review4: a case variant of a tag key does not hide the tag from a Deny', () => {
+describe('a case variant of a tag key does not hide the tag from a Deny', () => {
   it('Deny StringEquals s3:ExistingObjectTag/Classification = secret applies to an object also tagged classification=secret', () => {
     const bucketPolicy = policyOf(denyWhen('s3:GetObject', { StringEquals: { 's3:ExistingObjectTag/Classification': 'secret' } }));
     // Without the decoy the Deny applies (case-insensitive match of the tag key).
@@ -49,7 +49,7 @@ describe('review4: a case variant of a tag key does not hide the tag from a Deny
   });
 });
 
-describe('review4: the request’s tags are read once per decision', () => {
+describe('the request’s tags are read once per decision', () => {
   it('three statements testing s3:RequestObjectTag read the x-amz-tagging tags once', () => {
     let reads = 0;
     const requestTags = () => {

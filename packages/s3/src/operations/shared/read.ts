@@ -125,7 +125,8 @@ export async function resolveRead(
   const info = 'reader' in source ? source.reader.info : await context.store.headObject(source.bucket, key);
   if (info === undefined) throw context.missingObject(key);
   const record = objectRecord(info);
-  // A decision taken on this object's tags holds for the record served (review4 B1).
+  // A decision taken on this object's tags holds for the record served, not only for the one read
+  // at authorization: an overwrite in between must not slip a tag-based Deny.
   context.confirmObjectTags(String(input.Bucket), key, record.tags);
   const customer = checkReadEncryption(sseRequestOf(input), record.mode, 'get', context.secureTransport, context.crypto.md5);
   const partNumber = input.PartNumber === undefined ? undefined : String(input.PartNumber);
