@@ -478,7 +478,7 @@ export const S3_ERRORS: Readonly<Record<S3ErrorReason, S3WireError>> = Object.fr
   // LS-snapshot test_list_ops_encoding_type_validation (with ArgumentValue).
   InvalidEncodingType: { code: 'InvalidArgument', status: 400, message: 'Invalid Encoding Method specified in Request', argumentName: 'encoding-type' },
   // S3 reads max-keys as a 32-bit integer (a Java int). Captured against S3 (us-east-1,
-  // 2026-09-29, a third-party emulator's table of S3's answers, backlot's tests; REVIEW2 M3):
+  // 2026-09-29, a third-party emulator's table of S3's answers, backlot's tests):
   // `max-keys=abc` is this, with ArgumentValue `abc`, on ListObjects and ListObjectVersions, before
   // the bucket; a value outside the 32-bit range the same (jchristn/S3Server 8.0.0, recorded from S3).
   InvalidMaxKeys: { code: 'InvalidArgument', status: 400, message: 'Provided max-keys not an integer or within integer range', argumentName: 'max-keys' },
