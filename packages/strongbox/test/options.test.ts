@@ -152,6 +152,8 @@ describe('parseServeArgs', () => {
     [['--strict'], "unknown option '--strict'; did you mean --strict-auth?"],
     [['--upstream'], "unknown option '--upstream'"],
     [['extra'], "unexpected argument 'extra'"],
+    // After `--` every argument is taken as typed: the one named is the one the user wrote.
+    [['--port', '1', '--', '--port', '-1'], "unexpected argument '--port'"],
   ])('%j is a usage error', (args, message) => {
     let caught: unknown;
     try {
