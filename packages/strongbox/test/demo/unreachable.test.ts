@@ -40,3 +40,16 @@ describe('a certificate that does not cover the host name', () => {
     expect(explained?.message).not.toMatch(/pass --ca-bundle FILE/);
   });
 });
+
+describe('two endpoints, one of them refused', () => {
+  it('names only the endpoint on the refused port, and the flag that gave it', () => {
+    const explained = explainUnreachable(
+      nodeError('ECONNREFUSED', 'connect ECONNREFUSED 127.0.0.1:45999', { address: '127.0.0.1', port: 45999 }),
+      ['http://127.0.0.1:45866', 'https://127.0.0.1:45999'],
+      true,
+    );
+    expect(explained?.message).toBe(
+      'cannot connect to https://127.0.0.1:45999 (ECONNREFUSED): is strongbox serve running there with --https-port 45999? Start it, or point --https-endpoint-url at the HTTPS URL its banner prints',
+    );
+  });
+});
