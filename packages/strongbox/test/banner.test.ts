@@ -49,6 +49,7 @@ describe('the TLS hint', () => {
     const banner = startBanner({ ...facts, url: 'http://127.0.0.1:4567' });
     expect(banner).toContain('SSE-KMS and SSE-C need TLS');
     expect(banner).not.toContain('add --https-port 4567.');
+    expect(banner).toContain('add --https-port 4568.');
   });
 
   it('with one, leaves the hint out: the HTTPS lines say how to reach it', () => {
