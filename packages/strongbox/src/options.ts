@@ -238,7 +238,7 @@ function parseOrExplain(args: readonly string[]) {
   } catch (error) {
     // parseArgs explains in several lines ("Did you forget…"); the first one says it all.
     const first = ((error as Error).message.split('\n')[0] ?? '').replace(/\. This command does not take positional arguments$/, '');
-    return usage(withSuggestion(first.charAt(0).toLowerCase() + first.slice(1), Object.keys(OPTIONS)));
+    return usage(withSuggestion(first.charAt(0).toLowerCase() + first.slice(1), Object.keys(OPTIONS), args));
   }
 }
 

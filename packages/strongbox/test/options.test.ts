@@ -151,6 +151,9 @@ describe('parseServeArgs', () => {
     [['--https_port=4567'], "unknown option '--https_port'; did you mean --https-port?"],
     [['--strict'], "unknown option '--strict'; did you mean --strict-auth?"],
     [['--upstream'], "unknown option '--upstream'"],
+    [['--quota', '1'], "unknown option '--quota'"],
+    // A long flag typed with one dash: parseArgs reads '-p', the hint names what was typed.
+    [['-port', '4566'], "unknown option '-port'; did you mean --port?"],
     [['extra'], "unexpected argument 'extra'"],
     // After `--` every argument is taken as typed: the one named is the one the user wrote.
     [['--port', '1', '--', '--port', '-1'], "unexpected argument '--port'"],

@@ -12,4 +12,13 @@ describe('closestFlag', () => {
     expect(closestFlag('--post', ['host', 'port'])).toBeUndefined();
     expect(closestFlag('--prot', ['port', 'host'])).toBe('--port');
   });
+
+  it('a beginning several flags share suggests none of them: --quota begins --quotas and --quota-scale', () => {
+    expect(closestFlag('--quota', ['quotas', 'quota-scale', 'key-quota'])).toBeUndefined();
+  });
+
+  it('ignores case: --PORT and --Port are --port', () => {
+    expect(closestFlag('--PORT', ['port', 'host'])).toBe('--port');
+    expect(closestFlag('--Port', ['port', 'host'])).toBe('--port');
+  });
 });

@@ -78,7 +78,7 @@ export function parseDemoArgs(args: readonly string[]): DemoArgs {
     }).values;
   } catch (error) {
     const first = ((error as Error).message.split('\n')[0] ?? '').replace(/\. This command does not take positional arguments$/, '');
-    return usage(withSuggestion(first.charAt(0).toLowerCase() + first.slice(1), DEMO_FLAGS));
+    return usage(withSuggestion(first.charAt(0).toLowerCase() + first.slice(1), DEMO_FLAGS, args));
   }
   const endpoint = values['endpoint-url'] as string | undefined;
   const httpsEndpoint = values['https-endpoint-url'] as string | undefined;
