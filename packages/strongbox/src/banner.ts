@@ -67,10 +67,19 @@ export function startBanner(facts: BannerFacts): string {
     // first `aws s3 cp --sse aws:kms` fails with nothing here saying what to add.
     ...(facts.https
       ? httpsLines(facts.https, facts.region)
-      : ['SSE-KMS and SSE-C need TLS, as on AWS (plain-HTTP requests for them are refused): add --https-port 4567.', '']),
+      : [`SSE-KMS and SSE-C need TLS, as on AWS (plain-HTTP requests for them are refused): add --https-port ${httpsPortHint(facts.url)}.`, '']),
     'Stop with Ctrl-C.',
   ];
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * The port the TLS hint suggests: the one after the plain port (4567 beside the default 4566), or
+ * the one before it at 65535. Never the plain port itself, which `--https-port` refuses.
+ */
+function httpsPortHint(url: string): number {
+  const port = Number(new URL(url).port || 80);
+  return port < 65535 ? port + 1 : port - 1;
 }
 
 /**

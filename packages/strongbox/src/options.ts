@@ -7,6 +7,7 @@
 
 import { parseArgs } from 'node:util';
 import { StrongboxError } from './errors.ts';
+import { joinNegativeNumbers } from './negative-values.ts';
 import { withSuggestion } from './suggest.ts';
 
 /** The `serve` command line, checked. */
@@ -236,42 +237,17 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
+/** The flags of `serve` that take a value. */
+const STRING_FLAGS = Object.entries(OPTIONS).flatMap(([name, option]) => (option.type === 'string' ? [name] : []));
+
 function parseOrExplain(args: readonly string[]) {
   try {
-    return parseArgs({ args: joinNegativeNumbers(args), strict: true, allowPositionals: false, options: OPTIONS });
+    return parseArgs({ args: joinNegativeNumbers(args, STRING_FLAGS), strict: true, allowPositionals: false, options: OPTIONS });
   } catch (error) {
     // parseArgs explains in several lines ("Did you forget…"); the first one says it all.
     const first = ((error as Error).message.split('\n')[0] ?? '').replace(/\. This command does not take positional arguments$/, '');
-    return usage(withSuggestion(first.charAt(0).toLowerCase() + first.slice(1), Object.keys(OPTIONS)));
+    return usage(withSuggestion(first.charAt(0).toLowerCase() + first.slice(1), Object.keys(OPTIONS), args));
   }
-}
-
-/**
- * `--port -1` as `--port=-1`: parseArgs takes a value starting with a dash for a forgotten value
- * ("argument is ambiguous"), which hides the real mistake; joined, the flag's own check names it
- * ("--port expected a number from 0 to 65535, got '-1'"). Only a negative number is joined, so
- * `--data --quiet` still says the value is missing.
- */
-function joinNegativeNumbers(args: readonly string[]): string[] {
-  const joined: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i] as string;
-    const next = args[i + 1];
-    const name = arg.startsWith('--') ? arg.slice(2) : undefined;
-    if (
-      name !== undefined &&
-      Object.hasOwn(OPTIONS, name) &&
-      OPTIONS[name as keyof typeof OPTIONS].type === 'string' &&
-      next !== undefined &&
-      /^-\d/.test(next)
-    ) {
-      joined.push(`${arg}=${next}`);
-      i++;
-    } else {
-      joined.push(arg);
-    }
-  }
-  return joined;
 }
 
 function usage(message: string): never {

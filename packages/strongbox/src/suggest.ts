@@ -13,9 +13,14 @@
  * @example closestFlag('--prot', ['port', 'host']) // '--port'
  */
 export function closestFlag(unknown: string, known: readonly string[]): string | undefined {
-  const typed = unknown.replace(/^-+/, '').split('=')[0] ?? '';
+  // Flags are lower case: `--PORT` is `--port` typed with caps lock, not four edits away.
+  const typed = (unknown.replace(/^-+/, '').split('=')[0] ?? '').toLowerCase();
   const extended = typed.length >= 3 ? known.filter((name) => name.startsWith(typed)) : [];
+  if (extended.includes(typed)) return `--${typed}`;
   if (extended.length === 1) return `--${extended[0]}`;
+  // A beginning several flags share (`--quota`: `--quotas`, `--quota-scale`) is not a typo of
+  // one of them; the edit distance would pick one, not the one meant.
+  if (extended.length > 1) return undefined;
   let best: string | undefined;
   let bestDistance = 3;
   let tied = false;
@@ -48,11 +53,18 @@ function editDistance(a: string, b: string): number {
 
 /**
  * `message` with "; did you mean --x?" added when it is parseArgs' "unknown option '--y'" and a
- * known flag fits; any other message unchanged.
+ * known flag fits; any other message unchanged. parseArgs reads a long flag typed with one dash
+ * (`-port`) as short flags and names only the first it does not know (`-p`); given `args`, the
+ * message then names the argument as typed and the long flag it spells.
  * @example withSuggestion("unknown option '--prot'", ['port']) // "unknown option '--prot'; did you mean --port?"
  */
-export function withSuggestion(message: string, known: readonly string[]): string {
+export function withSuggestion(message: string, known: readonly string[], args: readonly string[] = []): string {
   const typed = /^unknown option '([^']+)'/.exec(message)?.[1];
-  const meant = typed === undefined ? undefined : closestFlag(typed, known);
+  if (typed === undefined) return message;
+  if (/^-[^-]$/.test(typed)) {
+    const long = args.find((arg) => /^-[a-z][a-z-]+(=|$)/i.test(arg) && arg.includes(typed.slice(1)) && closestFlag(arg, known) !== undefined);
+    if (long !== undefined) return `unknown option '${long.split('=')[0]}'; did you mean ${closestFlag(long, known)}?`;
+  }
+  const meant = closestFlag(typed, known);
   return meant === undefined ? message : `${message}; did you mean ${meant}?`;
 }

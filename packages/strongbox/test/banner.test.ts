@@ -45,6 +45,13 @@ describe('the TLS hint', () => {
     expect(startBanner(facts)).toContain('SSE-KMS and SSE-C need TLS, as on AWS (plain-HTTP requests for them are refused): add --https-port 4567.\n');
   });
 
+  it('under --port 4567, does not tell the user to add --https-port 4567 (refused: it must differ from --port)', () => {
+    const banner = startBanner({ ...facts, url: 'http://127.0.0.1:4567' });
+    expect(banner).toContain('SSE-KMS and SSE-C need TLS');
+    expect(banner).not.toContain('add --https-port 4567.');
+    expect(banner).toContain('add --https-port 4568.');
+  });
+
   it('with one, leaves the hint out: the HTTPS lines say how to reach it', () => {
     const https = { url: 'https://127.0.0.1:4567', certPath: '/tmp/cert.pem', origin: 'created' as const, fingerprint256: 'AA:BB' };
     const banner = startBanner({ ...facts, https });

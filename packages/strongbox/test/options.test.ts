@@ -157,7 +157,12 @@ describe('parseServeArgs', () => {
     // A boolean: a value would be a stray argument, not a setting.
     [['--s3-data-events=false'], "option '--s3-data-events' does not take an argument"],
     [['--s3-data-event'], "unknown option '--s3-data-event'; did you mean --s3-data-events?"],
+    [['--quota', '1'], "unknown option '--quota'"],
+    // A long flag typed with one dash: parseArgs reads '-p', the hint names what was typed.
+    [['-port', '4566'], "unknown option '-port'; did you mean --port?"],
     [['extra'], "unexpected argument 'extra'"],
+    // After `--` every argument is taken as typed: the one named is the one the user wrote.
+    [['--port', '1', '--', '--port', '-1'], "unexpected argument '--port'"],
   ])('%j is a usage error', (args, message) => {
     let caught: unknown;
     try {

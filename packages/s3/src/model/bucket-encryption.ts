@@ -5,7 +5,8 @@
  *
  * - since January 2023 every bucket has one: a fresh bucket, and a bucket after
  *   DeleteBucketEncryption, default to SSE-S3 (`AES256`, BucketKeyEnabled false);
- * - since April 2026 a new bucket also blocks SSE-C (`BlockedEncryptionTypes` = `SSE-C`): any write
+ * - since April 2026 a new bucket also blocks SSE-C (`BlockedEncryptionTypes` = `SSE-C`), in every
+ *   Region but the two the rollout excepted (`newBucketEncryption`): any write
  *   that names SSE-C is 403 AccessDenied, while existing SSE-C objects stay readable. An explicit
  *   configuration with `NONE` allows SSE-C again.
  *
@@ -45,16 +46,27 @@ const DEFAULT_ALGORITHMS: ReadonlySet<string> = new Set<DefaultAlgorithm>(['AES2
 const BLOCKABLE: ReadonlySet<string> = new Set<BlockedEncryptionType>(['NONE', 'SSE-C']);
 
 /**
- * The configuration of a bucket created now: SSE-S3, no bucket key, SSE-C blocked.
+ * The Regions where a new bucket does not block SSE-C: the April 2026 rollout covered every Region
+ * but Middle East (Bahrain) and Middle East (UAE) (../shared/reference/s3-sse.md §2.1 "SSE-C
+ * blocked by default": "Rollout began 2026-04-06 in 37 Regions; Middle East (Bahrain) and (UAE)
+ * are excepted").
+ */
+const SSE_C_UNBLOCKED_REGIONS: ReadonlySet<string> = new Set(['me-south-1', 'me-central-1']);
+
+/**
+ * The configuration of a bucket created now in `region`: SSE-S3, no bucket key, and SSE-C blocked
+ * except in the Regions the April 2026 rollout left out (`SSE_C_UNBLOCKED_REGIONS`), where the
+ * element is absent as it was before.
  *
  * @example
  * ```ts
  * import { newBucketEncryption } from '@strongbox/s3';
- * newBucketEncryption().blockedEncryptionTypes; // ['SSE-C']
+ * newBucketEncryption('us-east-1').blockedEncryptionTypes; // ['SSE-C']
+ * newBucketEncryption('me-south-1').blockedEncryptionTypes; // []
  * ```
  */
-export function newBucketEncryption(): BucketEncryption {
-  return { algorithm: 'AES256', bucketKeyEnabled: false, blockedEncryptionTypes: ['SSE-C'] };
+export function newBucketEncryption(region: string): BucketEncryption {
+  return { algorithm: 'AES256', bucketKeyEnabled: false, blockedEncryptionTypes: SSE_C_UNBLOCKED_REGIONS.has(region) ? [] : ['SSE-C'] };
 }
 
 /**

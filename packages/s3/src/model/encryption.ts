@@ -82,7 +82,7 @@ const SSE_VALUES: ReadonlySet<string> = new Set(['AES256', 'aws:kms', 'aws:kms:d
  * @example
  * ```ts
  * import { decideWriteEncryption, newBucketEncryption } from '@strongbox/s3';
- * const decided = decideWriteEncryption({}, newBucketEncryption(), { secureTransport: true, region: 'us-east-1', action: 's3:PutObject', resource: 'arn:aws:s3:::b/k' }, md5);
+ * const decided = decideWriteEncryption({}, newBucketEncryption('us-east-1'), { secureTransport: true, region: 'us-east-1', action: 's3:PutObject', resource: 'arn:aws:s3:::b/k' }, md5);
  * decided.mode; // 'SSE-S3' (the bucket default)
  * ```
  */

@@ -1,7 +1,8 @@
 /**
  * @module
  * CreateBucket: a general purpose bucket owned by the caller's account, in the Region of the
- * endpoint. A fresh bucket's default encryption is SSE-S3 with SSE-C blocked (since April 2026).
+ * endpoint. A fresh bucket's default encryption is SSE-S3 with SSE-C blocked (since April 2026),
+ * except in the two Regions the rollout left out (`newBucketEncryption`).
  * Errors from the CreateBucket API reference: a name taken by another account is 409
  * BucketAlreadyExists; one the caller owns is 409 BucketAlreadyOwnedByYou in every Region but
  * us-east-1, where "for legacy compatibility" S3 answers 200 OK; a LocationConstraint naming

@@ -4,21 +4,29 @@ import { catchS3 } from '../helpers/errors.ts';
 
 describe('bucket default encryption', () => {
   it('a new bucket is SSE-S3 without a bucket key and blocks SSE-C (April 2026)', () => {
-    expect(newBucketEncryption()).toEqual({ algorithm: 'AES256', bucketKeyEnabled: false, blockedEncryptionTypes: ['SSE-C'] });
-    expect(blocksSseC(newBucketEncryption())).toBe(true);
+    expect(newBucketEncryption('us-east-1')).toEqual({ algorithm: 'AES256', bucketKeyEnabled: false, blockedEncryptionTypes: ['SSE-C'] });
+    expect(blocksSseC(newBucketEncryption('us-east-1'))).toBe(true);
+  });
+
+  it('a new bucket in Middle East (Bahrain) or (UAE), which the rollout excepted, does not block SSE-C', () => {
+    for (const region of ['me-south-1', 'me-central-1']) {
+      expect(newBucketEncryption(region)).toEqual({ algorithm: 'AES256', bucketKeyEnabled: false, blockedEncryptionTypes: [] });
+      expect(blocksSseC(newBucketEncryption(region))).toBe(false);
+    }
+    expect(blocksSseC(newBucketEncryption('me-west-1'))).toBe(true);
   });
 
   it('an explicit NONE allows SSE-C; omitting BlockedEncryptionTypes keeps the current setting', () => {
-    const allowed = applyBucketEncryption([{ algorithm: 'AES256', blockedEncryptionTypes: ['NONE'] }], newBucketEncryption());
+    const allowed = applyBucketEncryption([{ algorithm: 'AES256', blockedEncryptionTypes: ['NONE'] }], newBucketEncryption('us-east-1'));
     expect(blocksSseC(allowed)).toBe(false);
     expect(blocksSseC(applyBucketEncryption([{ algorithm: 'aws:kms' }], allowed))).toBe(false);
-    expect(blocksSseC(applyBucketEncryption([{ algorithm: 'aws:kms' }], newBucketEncryption()))).toBe(true);
+    expect(blocksSseC(applyBucketEncryption([{ algorithm: 'aws:kms' }], newBucketEncryption('us-east-1')))).toBe(true);
   });
 
   it('stores the KMS key exactly as given (GetBucketEncryption returns it so)', () => {
     const configuration = applyBucketEncryption(
       [{ algorithm: 'aws:kms', kmsMasterKeyId: '01234567-89ab-cdef-0123-456789abcdef', bucketKeyEnabled: true }],
-      newBucketEncryption(),
+      newBucketEncryption('us-east-1'),
     );
     expect(configuration).toEqual({
       algorithm: 'aws:kms',
@@ -36,7 +44,7 @@ describe('bucket default encryption', () => {
       [{}],
       [{ algorithm: 'AES256', blockedEncryptionTypes: ['SSE-KMS'] }],
     ]) {
-      const error = catchS3(() => applyBucketEncryption(rules, newBucketEncryption()));
+      const error = catchS3(() => applyBucketEncryption(rules, newBucketEncryption('us-east-1')));
       expect([error.status, error.code, error.message]).toEqual([
         400,
         'MalformedXML',
@@ -46,7 +54,7 @@ describe('bucket default encryption', () => {
   });
 
   it('AES256 with a KMSMasterKeyID is 400 InvalidArgument naming ApplyServerSideEncryptionByDefault', () => {
-    const error = catchS3(() => applyBucketEncryption([{ algorithm: 'AES256', kmsMasterKeyId: 'alias/x' }], newBucketEncryption()));
+    const error = catchS3(() => applyBucketEncryption([{ algorithm: 'AES256', kmsMasterKeyId: 'alias/x' }], newBucketEncryption('us-east-1')));
     expect([error.status, error.code, error.message]).toEqual([
       400,
       'InvalidArgument',
@@ -58,7 +66,7 @@ describe('bucket default encryption', () => {
   it('DeleteBucketEncryption goes back to SSE-S3 and keeps the SSE-C setting', () => {
     const kms = applyBucketEncryption(
       [{ algorithm: 'aws:kms', kmsMasterKeyId: 'alias/x', bucketKeyEnabled: true, blockedEncryptionTypes: ['NONE'] }],
-      newBucketEncryption(),
+      newBucketEncryption('us-east-1'),
     );
     expect(deletedBucketEncryption(kms)).toEqual({ algorithm: 'AES256', bucketKeyEnabled: false, blockedEncryptionTypes: ['NONE'] });
   });

@@ -7,11 +7,11 @@ import { customerKeyHeaders, md5 } from '../helpers/md5.ts';
 const KEY_ARN = 'arn:aws:kms:us-east-1:111122223333:key/01234567-89ab-cdef-0123-456789abcdef';
 const valid = customerKeyHeaders(new Uint8Array(randomBytes(32)));
 const BUCKETS = {
-  fresh: newBucketEncryption(),
-  allowsSseC: applyBucketEncryption([{ algorithm: 'AES256', blockedEncryptionTypes: ['NONE'] }], newBucketEncryption()),
+  fresh: newBucketEncryption('us-east-1'),
+  allowsSseC: applyBucketEncryption([{ algorithm: 'AES256', blockedEncryptionTypes: ['NONE'] }], newBucketEncryption('us-east-1')),
   kmsDefault: applyBucketEncryption(
     [{ algorithm: 'aws:kms', kmsMasterKeyId: KEY_ARN, bucketKeyEnabled: true, blockedEncryptionTypes: ['NONE'] }],
-    newBucketEncryption(),
+    newBucketEncryption('us-east-1'),
   ),
 };
 const DEFAULT_MODE = { fresh: 'SSE-S3', allowsSseC: 'SSE-S3', kmsDefault: 'SSE-KMS' } as const;

@@ -25,7 +25,7 @@ const TLS: EncryptionRequestContext = {
 };
 const PLAIN_HTTP: EncryptionRequestContext = { ...TLS, secureTransport: false };
 /** A bucket that explicitly allows SSE-C (BlockedEncryptionTypes NONE). */
-const ALLOWS_SSE_C: BucketEncryption = applyBucketEncryption([{ algorithm: 'AES256', blockedEncryptionTypes: ['NONE'] }], newBucketEncryption());
+const ALLOWS_SSE_C: BucketEncryption = applyBucketEncryption([{ algorithm: 'AES256', blockedEncryptionTypes: ['NONE'] }], newBucketEncryption('us-east-1'));
 
 function write(request: SseRequest, bucket: BucketEncryption = ALLOWS_SSE_C, context = TLS): ReturnType<typeof decideWriteEncryption> {
   return decideWriteEncryption(request, bucket, context, md5);
@@ -33,7 +33,7 @@ function write(request: SseRequest, bucket: BucketEncryption = ALLOWS_SSE_C, con
 
 describe('writes: which encryption an object gets', () => {
   it('a request naming nothing gets the bucket default, SSE-S3 on a fresh bucket', () => {
-    expect(write({}, newBucketEncryption())).toEqual({ mode: 'SSE-S3', source: 'bucket-default' });
+    expect(write({}, newBucketEncryption('us-east-1'))).toEqual({ mode: 'SSE-S3', source: 'bucket-default' });
   });
 
   it('AES256 in the request is SSE-S3 from the request', () => {
@@ -50,13 +50,13 @@ describe('writes: which encryption an object gets', () => {
   });
 
   it('a request-level aws:kms without the bucket-key header inherits the bucket setting, and the header overrides it', () => {
-    const bucket = applyBucketEncryption([{ algorithm: 'aws:kms', kmsMasterKeyId: KEY_ARN, bucketKeyEnabled: true }], newBucketEncryption());
+    const bucket = applyBucketEncryption([{ algorithm: 'aws:kms', kmsMasterKeyId: KEY_ARN, bucketKeyEnabled: true }], newBucketEncryption('us-east-1'));
     expect(write({ serverSideEncryption: 'aws:kms' }, bucket)).toMatchObject({ bucketKeyEnabled: true });
     expect(write({ serverSideEncryption: 'aws:kms', bucketKeyEnabled: 'false' }, bucket)).toMatchObject({ bucketKeyEnabled: false });
   });
 
   it('a bucket default of aws:kms applies its key and bucket-key setting', () => {
-    const bucket = applyBucketEncryption([{ algorithm: 'aws:kms', kmsMasterKeyId: KEY_ARN, bucketKeyEnabled: true }], newBucketEncryption());
+    const bucket = applyBucketEncryption([{ algorithm: 'aws:kms', kmsMasterKeyId: KEY_ARN, bucketKeyEnabled: true }], newBucketEncryption('us-east-1'));
     expect(write({}, bucket)).toEqual({ mode: 'SSE-KMS', source: 'bucket-default', kmsKeyId: KEY_ARN, context: {}, bucketKeyEnabled: true });
   });
 
@@ -67,7 +67,7 @@ describe('writes: which encryption an object gets', () => {
       kmsKeyId: undefined,
       context: {},
     });
-    const bucket = applyBucketEncryption([{ algorithm: 'aws:kms:dsse', kmsMasterKeyId: KEY_ARN, bucketKeyEnabled: true }], newBucketEncryption());
+    const bucket = applyBucketEncryption([{ algorithm: 'aws:kms:dsse', kmsMasterKeyId: KEY_ARN, bucketKeyEnabled: true }], newBucketEncryption('us-east-1'));
     expect(write({}, bucket)).toEqual({ mode: 'DSSE-KMS', source: 'bucket-default', kmsKeyId: KEY_ARN, context: {} });
   });
 
@@ -117,7 +117,7 @@ describe('writes: which encryption an object gets', () => {
   });
 
   it('a bucket default naming a malformed key fails at write time, not at PutBucketEncryption', () => {
-    const bucket = applyBucketEncryption([{ algorithm: 'aws:kms', kmsMasterKeyId: 'aws/s3' }], newBucketEncryption());
+    const bucket = applyBucketEncryption([{ algorithm: 'aws:kms', kmsMasterKeyId: 'aws/s3' }], newBucketEncryption('us-east-1'));
     expect(catchS3(() => write({}, bucket)).message).toBe("Invalid keyId 'aws/s3'");
   });
 
@@ -215,7 +215,7 @@ describe('writes: SSE-C errors, with the codes and texts real S3 answers', () =>
   });
 
   it('a new bucket blocks SSE-C writes with 403 AccessDenied naming the caller, action and resource', () => {
-    const error = catchS3(() => write({ customer: valid }, newBucketEncryption()));
+    const error = catchS3(() => write({ customer: valid }, newBucketEncryption('us-east-1')));
     expect([error.status, error.code]).toEqual([403, 'AccessDenied']);
     expect(error.message).toBe(
       'User: arn:aws:iam::111122223333:user/alice is not authorized to perform: s3:PutObject on resource: "arn:aws:s3:::bucket/key" because this bucket has blocked upload requests that specify Server Side Encryption with Customer provided keys (SSE-C). Please specify a different server-side encryption type',

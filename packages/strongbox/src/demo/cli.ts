@@ -11,6 +11,7 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { createMemoryObjectStore } from '@strongbox/s3';
 import { EXIT_FAILURE, StrongboxError } from '../errors.ts';
+import { joinNegativeNumbers } from '../negative-values.ts';
 import type { CliIo } from '../serve.ts';
 import { createStrongbox } from '../strongbox.ts';
 import { withSuggestion } from '../suggest.ts';
@@ -64,7 +65,7 @@ export function parseDemoArgs(args: readonly string[]): DemoArgs {
   let values: Record<string, string | boolean | undefined>;
   try {
     values = parseArgs({
-      args: [...args],
+      args: joinNegativeNumbers(args, ['endpoint-url', 'https-endpoint-url', 'ca-bundle', 'region', 'burst']),
       strict: true,
       allowPositionals: false,
       options: {
@@ -78,7 +79,7 @@ export function parseDemoArgs(args: readonly string[]): DemoArgs {
     }).values;
   } catch (error) {
     const first = ((error as Error).message.split('\n')[0] ?? '').replace(/\. This command does not take positional arguments$/, '');
-    return usage(withSuggestion(first.charAt(0).toLowerCase() + first.slice(1), DEMO_FLAGS));
+    return usage(withSuggestion(first.charAt(0).toLowerCase() + first.slice(1), DEMO_FLAGS, args));
   }
   const endpoint = values['endpoint-url'] as string | undefined;
   const httpsEndpoint = values['https-endpoint-url'] as string | undefined;

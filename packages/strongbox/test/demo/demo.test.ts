@@ -273,6 +273,8 @@ describe('strongbox demo on the command line', () => {
     [['--https-endpoint-url', 'https://127.0.0.1:4567'], '--https-endpoint-url needs --endpoint-url'],
     [['--endpoint-url', 'http://a', '--https-endpoint-url', 'http://b'], "--https-endpoint-url expected an https:// URL, got 'http://b'"],
     [['--burst', '0'], "--burst expected a number from 1 to 9999, got '0'"],
+    // A negative number is named by the flag's own check, not parseArgs' "argument is ambiguous".
+    [['--burst', '-1'], "--burst expected a number from 1 to 9999, got '-1'"],
     [['--nope'], "unknown option '--nope'"],
     [['--endpoint', 'http://127.0.0.1:4566'], "unknown option '--endpoint'; did you mean --endpoint-url?"],
   ])('refuses %j with one line and exit 2', async (args, message) => {
@@ -308,6 +310,18 @@ describe('strongbox demo on the command line', () => {
       expect(tlsToPlain.stderr).toMatch(
         /^strongbox: TLS failed with https:\/\/127\.0\.0\.1:\d+ \([A-Z_]+\): an https:\/\/ URL names the --https-port listener/,
       );
+    } finally {
+      await serving.stop();
+    }
+  }, 30_000);
+
+  it('explains an http:// URL at the HTTPS listener in one line, as the opposite mistake is, with exit 1', async () => {
+    const serving = await serveInProcess(['--https-port', '0', '--quiet']);
+    try {
+      const httpsUrl = /and (https:\/\/\S+)/.exec(serving.stdout())?.[1] ?? '';
+      const exit = await runInProcess(['demo', '--endpoint-url', httpsUrl.replace('https:', 'http:')]);
+      expect(exit.code).toBe(1);
+      expect(exit.stderr).not.toMatch(/unexpected error/);
     } finally {
       await serving.stop();
     }

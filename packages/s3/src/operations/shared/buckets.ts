@@ -36,7 +36,7 @@ export interface BucketRecord {
 
 /** The stored fields of a new bucket. */
 export function newBucketFields(owner: string, region: string): StoredFields {
-  return { owner, region, encryption: JSON.stringify(newBucketEncryption()) };
+  return { owner, region, encryption: JSON.stringify(newBucketEncryption(region)) };
 }
 
 /**
