@@ -1,0 +1,77 @@
+/**
+ * Review of the S3 data-event trail shape (c08200b): the bucket's account in `resources`, the
+ * size of what an object's ARN adds to the trail, and what a presigned request logs.
+ */
+
+import { CreateBucketCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { AuditTrail, MAX_FIELD_BYTES, rootPrincipal } from '@strongbox/service-kernel';
+import { afterEach, describe, expect, it } from 'vitest';
+import { S3 } from '../../src/index.ts';
+import { catchS3Async } from '../helpers/errors.ts';
+import { inProcessClient, listen, type WireEngine, wireEngine } from '../helpers/wire.ts';
+
+const OWNER = '111122223333';
+const OTHER = '444455556666';
+
+const closers: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const close of closers.splice(0)) await close();
+});
+
+describe('review6: S3 data event resources', () => {
+  it('lists the bucket under its owner account when another account writes to it (the claim: "the bucket owner\'s account")', async () => {
+    const s3 = new S3({ account: OWNER, dataEvents: true });
+    closers.push(() => s3.close());
+    await s3.createBucket({ Bucket: 'shared' });
+    await s3.putBucketPolicy({
+      Bucket: 'shared',
+      Policy: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Principal: { AWS: OTHER }, Action: 's3:PutObject', Resource: 'arn:aws:s3:::shared/*' }],
+      }),
+    });
+    await s3.putObject({ Bucket: 'shared', Key: 'k', Body: 'x' }, { caller: rootPrincipal('us-east-1', OTHER) });
+    const [record] = s3.auditTrail.lookup({ eventName: 'PutObject' }).records;
+    expect(record?.resources).toEqual([
+      { type: 'AWS::S3::Object', ARN: 'arn:aws:s3:::shared/k' },
+      { accountId: OWNER, type: 'AWS::S3::Bucket', ARN: 'arn:aws:s3:::shared' },
+    ]);
+  });
+
+  it('bounds what a refused over-long key adds to a retained event, as it bounds requestParameters', async () => {
+    const trail = new AuditTrail();
+    const s3 = new S3({ dataEvents: true, auditTrail: trail });
+    closers.push(() => s3.close());
+    await s3.createBucket({ Bucket: 'bucket-b' });
+    const key = 'k'.repeat(4 * MAX_FIELD_BYTES);
+    expect((await catchS3Async(() => s3.putObject({ Bucket: 'bucket-b', Key: key, Body: 'x' }))).code).toBe('KeyTooLongError');
+    const [record] = trail.lookup({ eventName: 'PutObject' }).records;
+    // requestParameters (which hold the same key) are omitted past MAX_FIELD_BYTES; the ARN in
+    // `resources` is neither bounded nor counted in `trail.bytes`.
+    expect(JSON.stringify(record).length).toBeLessThan(3 * MAX_FIELD_BYTES);
+  });
+});
+
+describe('review6: what a presigned GET logs', () => {
+  it('never logs X-Amz-Signature, X-Amz-Credential or X-Amz-Security-Token', async () => {
+    const engine: WireEngine = wireEngine({ engine: { dataEvents: true } });
+    closers.push(() => engine.close());
+    const client = inProcessClient(engine.handler);
+    closers.push(async () => client.destroy());
+    await client.send(new CreateBucketCommand({ Bucket: 'presigned' }));
+    await client.send(new PutObjectCommand({ Bucket: 'presigned', Key: 'k', Body: 'x' }));
+    const server = await listen(engine.handler);
+    closers.push(() => server.close());
+    const plain = inProcessClient(engine.handler, {
+      endpoint: server.url,
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test', sessionToken: 'SESSIONTOKENSECRET' },
+    });
+    closers.push(async () => plain.destroy());
+    const url = new URL(await getSignedUrl(plain, new GetObjectCommand({ Bucket: 'presigned', Key: 'k' }), { expiresIn: 60 }));
+    const response = await fetch(url);
+    expect([response.status, await response.text()]).toEqual([200, 'x']);
+    const text = JSON.stringify(engine.s3.auditTrail.lookup({ eventName: 'GetObject' }).records);
+    for (const secret of [url.searchParams.get('X-Amz-Signature'), 'SESSIONTOKENSECRET', 'X-Amz-Credential']) expect(text).not.toContain(secret);
+  });
+});
