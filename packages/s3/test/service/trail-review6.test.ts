@@ -75,3 +75,38 @@ describe('review6: what a presigned GET logs', () => {
     for (const secret of [url.searchParams.get('X-Amz-Signature'), 'SESSIONTOKENSECRET', 'X-Amz-Credential']) expect(text).not.toContain(secret);
   });
 });
+
+describe('review6: data events on the data directory', () => {
+  it('are data events still after a restart, typed resources and parameters included', async () => {
+    const { mkdtemp, rm } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { Kms, ManualClock, openDirectoryStore } = await import('@strongbox/kms');
+    const directory = await mkdtemp(join(tmpdir(), 'review6-'));
+    closers.push(() => rm(directory, { recursive: true, force: true }));
+    const rootKey = new Uint8Array(32).map((_, i) => i + 1);
+    const clock = new ManualClock(Date.UTC(2026, 0, 1));
+    const open = async () => {
+      const kms = new Kms({ store: await openDirectoryStore({ directory, rootKey }), clock, quotas: false });
+      return { kms, s3: new S3({ kms, auditTrail: kms.auditTrail, dataEvents: true, clock }) };
+    };
+    const first = await open();
+    await first.s3.createBucket({ Bucket: 'restart' });
+    await first.s3.putObject({ Bucket: 'restart', Key: 'a b/ü%2F', Body: 'x' });
+    const before = first.kms.auditTrail.lookup({ eventSource: 's3.amazonaws.com' }).records;
+    await first.s3.close();
+    await first.kms.close();
+    const second = await open();
+    try {
+      const after = second.kms.auditTrail.lookup({ eventSource: 's3.amazonaws.com' }).records;
+      expect(after).toEqual(before);
+      expect(after.map((record) => [record.eventName, record.eventCategory, record.managementEvent])).toEqual([
+        ['PutObject', 'Data', false],
+        ['CreateBucket', 'Management', true],
+      ]);
+    } finally {
+      await second.s3.close();
+      await second.kms.close();
+    }
+  });
+});
