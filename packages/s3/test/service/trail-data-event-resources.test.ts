@@ -1,6 +1,6 @@
 /**
- * Review of the S3 data-event trail shape (c08200b): the bucket's account in `resources`, the
- * size of what an object's ARN adds to the trail, and what a presigned request logs.
+ * What S3 data events list and log: the bucket's owner account in `resources`, the size of what an
+ * object's ARN adds to the trail, what a presigned request logs, and their category after a restart.
  */
 
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
@@ -19,8 +19,8 @@ afterEach(async () => {
   for (const close of closers.splice(0)) await close();
 });
 
-describe('review6: S3 data event resources', () => {
-  it('lists the bucket under its owner account when another account writes to it (the claim: "the bucket owner\'s account")', async () => {
+describe('S3 data event resources', () => {
+  it('lists the bucket under its owner account when another account writes to it', async () => {
     const s3 = new S3({ account: OWNER, dataEvents: true });
     closers.push(() => s3.close());
     await s3.createBucket({ Bucket: 'shared' });
@@ -47,13 +47,13 @@ describe('review6: S3 data event resources', () => {
     const key = 'k'.repeat(4 * MAX_FIELD_BYTES);
     expect((await catchS3Async(() => s3.putObject({ Bucket: 'bucket-b', Key: key, Body: 'x' }))).code).toBe('KeyTooLongError');
     const [record] = trail.lookup({ eventName: 'PutObject' }).records;
-    // requestParameters (which hold the same key) are omitted past MAX_FIELD_BYTES; the ARN in
-    // `resources` is neither bounded nor counted in `trail.bytes`.
+    // requestParameters (which hold the same key) are omitted past MAX_FIELD_BYTES; the refused
+    // key must not come back whole through the object's ARN in `resources` either.
     expect(JSON.stringify(record).length).toBeLessThan(3 * MAX_FIELD_BYTES);
   });
 });
 
-describe('review6: what a presigned GET logs', () => {
+describe('what a presigned GET logs', () => {
   it('never logs X-Amz-Signature, X-Amz-Credential or X-Amz-Security-Token', async () => {
     const engine: WireEngine = wireEngine({ engine: { dataEvents: true } });
     closers.push(() => engine.close());
@@ -76,13 +76,13 @@ describe('review6: what a presigned GET logs', () => {
   });
 });
 
-describe('review6: data events on the data directory', () => {
+describe('data events on the data directory', () => {
   it('are data events still after a restart, typed resources and parameters included', async () => {
     const { mkdtemp, rm } = await import('node:fs/promises');
     const { tmpdir } = await import('node:os');
     const { join } = await import('node:path');
     const { Kms, ManualClock, openDirectoryStore } = await import('@strongbox/kms');
-    const directory = await mkdtemp(join(tmpdir(), 'review6-'));
+    const directory = await mkdtemp(join(tmpdir(), 'trail-data-events-'));
     closers.push(() => rm(directory, { recursive: true, force: true }));
     const rootKey = new Uint8Array(32).map((_, i) => i + 1);
     const clock = new ManualClock(Date.UTC(2026, 0, 1));
