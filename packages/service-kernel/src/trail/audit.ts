@@ -424,6 +424,7 @@ export class AuditTrail {
       responseElements: this.#responses[slot] ?? null,
       ...(additional === undefined ? {} : { additionalEventData: additional }),
       ...(site.resources === undefined ? {} : { resources: site.resources }),
+      ...(site.resourceAccountIds === undefined ? {} : { resourceAccountIds: site.resourceAccountIds }),
       readOnly: (flags & READ_ONLY) !== 0,
       recipientAccountId: site.recipientAccountId,
       ...(errorCode === undefined ? {} : { errorCode, errorMessage: this.#errorMessages[slot] ?? '' }),
