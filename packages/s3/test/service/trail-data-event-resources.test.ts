@@ -53,6 +53,30 @@ describe('S3 data event resources', () => {
   });
 });
 
+describe('the object a refused key names', () => {
+  it.each([
+    ['1025 ASCII bytes', 'k'.repeat(1025)],
+    ['1026 UTF-8 bytes in 342 characters', '€'.repeat(342)],
+  ])('is not listed in resources when the key is too long (%s)', async (_, key) => {
+    const s3 = new S3({ dataEvents: true });
+    closers.push(() => s3.close());
+    await s3.createBucket({ Bucket: 'bucket-c' });
+    expect((await catchS3Async(() => s3.putObject({ Bucket: 'bucket-c', Key: key, Body: 'x' }))).code).toBe('KeyTooLongError');
+    const [record] = s3.auditTrail.lookup({ eventName: 'PutObject' }).records;
+    expect(record?.resources).toEqual([{ accountId: s3.account, type: 'AWS::S3::Bucket', ARN: 'arn:aws:s3:::bucket-c' }]);
+  });
+
+  it('is listed when the key is 1024 bytes, the longest S3 takes', async () => {
+    const s3 = new S3({ dataEvents: true });
+    closers.push(() => s3.close());
+    await s3.createBucket({ Bucket: 'bucket-d' });
+    const key = `${'€'.repeat(341)}k`;
+    await s3.putObject({ Bucket: 'bucket-d', Key: key, Body: 'x' });
+    const [record] = s3.auditTrail.lookup({ eventName: 'PutObject' }).records;
+    expect(record?.resources?.map((resource) => resource.ARN)).toEqual([`arn:aws:s3:::bucket-d/${key}`, 'arn:aws:s3:::bucket-d']);
+  });
+});
+
 describe('what a presigned GET logs', () => {
   it('never logs X-Amz-Signature, X-Amz-Credential or X-Amz-Security-Token', async () => {
     const engine: WireEngine = wireEngine({ engine: { dataEvents: true } });
