@@ -80,6 +80,17 @@ export function assertObjectKey(key: string): void {
   }
 }
 
+/**
+ * Whether `key` is one `assertObjectKey` accepts (1..1024 bytes of well-formed UTF-8), answered
+ * without throwing, and without reading past the first 1024 characters of a longer key.
+ * @example isObjectKey('k'.repeat(1025)) // false
+ */
+export function isObjectKey(key: string): boolean {
+  // A UTF-16 unit is at least one UTF-8 byte: a longer key is too long whatever it holds.
+  if (key.length === 0 || key.length > MAX_KEY_BYTES || !key.isWellFormed()) return false;
+  return key.length * 3 <= MAX_KEY_BYTES || utf8Length(key) <= MAX_KEY_BYTES;
+}
+
 /** UTF-8 length of a well-formed string, without encoding it. */
 function utf8Length(text: string): number {
   let bytes = 0;

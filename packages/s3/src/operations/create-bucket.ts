@@ -59,7 +59,7 @@ export const createBucket: OperationDefinition<'CreateBucket', CreateBucketReque
     if (constraint !== undefined && constraint !== '' && constraint !== expected) {
       throw new S3Error('IllegalLocationConstraint', { detail: { value: constraint } });
     }
-    context.touch(bucketArn(name));
+    context.touch(bucketArn(name), context.caller.account);
     // s3:CreateBucket, decided by the caller's identity policy (there is no bucket policy yet).
     await context.authorizeOperation(undefined);
     const location = context.region === US_EAST_1 ? `/${name}` : `http://${name}.s3.amazonaws.com/`;

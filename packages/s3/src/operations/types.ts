@@ -63,8 +63,11 @@ export interface S3OperationContext {
   readonly store: ObjectStore;
   readonly crypto: AtRestCrypto;
   readonly settings: S3Settings;
-  /** Records a resource ARN this request touched, for the audit trail's `resources`. */
-  touch(arn: string): void;
+  /**
+   * Records a bucket this request touched, by ARN and owner's account, for the audit trail's
+   * `resources` (CloudTrail lists a bucket with its owner's `accountId`).
+   */
+  touch(arn: string, owner: string): void;
   /**
    * Authorizes the operation's declared `access` on `bucket` (the bucket the request names, with
    * its owner and policy; `undefined` for `newBucket` and `none` access), for this request:

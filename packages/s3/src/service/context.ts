@@ -19,6 +19,7 @@ import { objectTagKeysOf } from '../policy/object-tags.ts';
 import type { SignatureFacts } from '../policy/request-context.ts';
 import type { BucketIdentity, BucketTarget, ObjectStore } from '../storage/types.ts';
 
+const NO_ACCOUNTS: readonly string[] = Object.freeze([]);
 const ON_BUCKET: ObjectTagFacts = Object.freeze({ existing: NO_TAGS });
 
 /** What a request context is made from: the operation context's facts, plus what authorization reads. */
@@ -46,6 +47,9 @@ export class RequestContext implements S3OperationContext, PipelineContext {
   readonly crypto: AtRestCrypto;
   readonly settings: S3Settings;
   readonly #resources: string[] = [];
+  /** The owner of the first bucket touched; of the others, `#owners` (most requests touch one). */
+  #owner = '';
+  #owners: string[] | undefined;
   // biome-ignore lint/suspicious/noExplicitAny: as in RequestFacts.
   readonly #access: OperationAccess<any>;
   readonly #input: unknown;
@@ -97,13 +101,21 @@ export class RequestContext implements S3OperationContext, PipelineContext {
     return this.#resources;
   }
 
+  /** The owners of the touched buckets, in the order of `resources` (read only when recorded). */
+  get resourceAccounts(): readonly string[] {
+    return this.#owners ?? (this.#resources.length === 0 ? NO_ACCOUNTS : [this.#owner]);
+  }
+
   /** Whether this request was put to authorization at least once (every operation must be). */
   get authorized(): boolean {
     return this.#authorized;
   }
 
-  touch(arn: string): void {
-    if (!this.#resources.includes(arn)) this.#resources.push(arn);
+  touch(arn: string, owner: string): void {
+    if (this.#resources.includes(arn)) return;
+    this.#resources.push(arn);
+    if (this.#resources.length === 1) this.#owner = owner;
+    else (this.#owners ??= [this.#owner]).push(owner);
   }
 
   authorizeOperation(bucket: AccessTarget | undefined): Promise<void> | undefined {

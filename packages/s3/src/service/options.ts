@@ -36,6 +36,11 @@ export interface S3Options {
   /**
    * CloudTrail data events (object-level PutObject, GetObject, HeadObject, DeleteObject): recorded
    * only when enabled, as a trail records them only when its data events are. Default false.
+   *
+   * Known differences: they go to the same trail as management events, so LookupEvents returns
+   * them (marked `"eventCategory": "Data"`), where AWS's event history holds no data events (S3
+   * User Guide, "Amazon S3 CloudTrail events"). Data events that a data directory kept from a
+   * version without the mark (before `eventCategory`) read back as management events.
    */
   readonly dataEvents?: boolean;
   /**

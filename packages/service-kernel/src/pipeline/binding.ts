@@ -17,6 +17,11 @@ export interface PipelineContext {
   readonly now: number;
   /** ARNs of the resources the request touched (audit `resources`). */
   readonly resources: readonly string[];
+  /**
+   * The accounts that own the touched resources whose ARNs name none (S3 buckets), in the order
+   * they were touched (audit `resourceAccountIds`); absent: the service's ARNs name their account.
+   */
+  readonly resourceAccounts?: readonly string[];
   /** The account that owns the touched resource (audit `recipientAccountId`). */
   readonly recipientAccount: string;
 }

@@ -39,6 +39,7 @@ export function blankEvent(): EventFields {
     responseElements: null,
     additionalEventData: undefined,
     resources: NO_RESOURCES,
+    resourceAccountIds: undefined,
     readOnly: false,
     recipientAccountId: '',
     errorCode: undefined,
@@ -101,6 +102,7 @@ export function fillCallEvent<Definition extends OperationSpec, Context extends 
   event.requestParameters = parameters;
   event.responseElements = response;
   event.resources = resources;
+  event.resourceAccountIds = context.resourceAccounts;
   event.readOnly = definition.readOnly;
   event.recipientAccountId = context.recipientAccount;
   event.requestId = scope.requestId;

@@ -45,6 +45,13 @@ export interface AuditEvent {
    * (ct-update-primary-region).
    */
   readonly resources?: readonly string[];
+  /**
+   * The accounts that own the listed resources whose ARNs name none (S3 buckets), in the order
+   * those resources are listed: CloudTrail gives an S3 bucket its owner's `accountId`, which need
+   * not be the caller's (a bucket policy lets other accounts call). Absent, or short: those
+   * resources take `recipientAccountId` (events recorded before the field existed).
+   */
+  readonly resourceAccountIds?: readonly string[];
   readonly readOnly: boolean;
   /** Account that owns the resource (the key's account), CloudTrail's `recipientAccountId`. */
   readonly recipientAccountId: string;

@@ -32,7 +32,7 @@ import type { AuditEvent, AuditEventInput } from './audit-event.ts';
 import { type CallSite, callSiteOf, UNKNOWN_SITE } from './call-site.ts';
 import { type CloudTrailRecord, type LookupQuery, type LookupResult, lookupRecords, renderRecord } from './cloudtrail.ts';
 import { EventIdPair } from './event-id-pair.ts';
-import { fieldSize, MAX_FIELD_BYTES, OMITTED, OMITTED_SIZE } from './field-size.ts';
+import { fieldSize, jsonSize, MAX_FIELD_BYTES, OMITTED, OMITTED_SIZE } from './field-size.ts';
 import { SequenceIds } from './sequence-ids.ts';
 
 export type { AuditEvent, AuditEventInput } from './audit-event.ts';
@@ -40,14 +40,17 @@ export type { AuditEvent, AuditEventInput } from './audit-event.ts';
 const READ_ONLY = 1;
 const SERVICE_EVENT = 2;
 const DATA_EVENT = 4;
+/** What a `resources` list over `MAX_FIELD_BYTES` is recorded as, and its counted size. */
+const NO_RESOURCES: readonly string[] = Object.freeze([]);
+const NO_RESOURCES_SIZE = 2;
 
 /** Audit trail options. */
 export interface AuditOptions {
   /** Events kept in memory (oldest dropped first). Default 100,000. */
   readonly capacity?: number;
   /**
-   * Size of the retained events' variable fields (parameters, responses, messages, as JSON text
-   * length), past which the oldest are dropped. Default 64 MiB.
+   * Size of the retained events' variable fields (parameters, responses, resources, messages, as
+   * JSON text length), past which the oldest are dropped. Default 64 MiB.
    */
   readonly maxBytes?: number;
 }
@@ -252,7 +255,16 @@ export class AuditTrail {
       event.errorMessage !== undefined && event.errorMessage.length > MAX_FIELD_BYTES ? event.errorMessage.slice(0, MAX_FIELD_BYTES) : event.errorMessage;
     this.#times[slot] = event.eventTime;
     this.#names[slot] = event.eventName;
-    const site = callSiteOf(event, this.#lastSite, this.#previousSite);
+    let site = callSiteOf(event, this.#lastSite, this.#previousSite);
+    // A site's resources are counted with the event that brings them (the events that repeat
+    // them share the one list), and bounded like the other fields: a list past the limit, which
+    // only a request refused for its size could name, is recorded empty (Strongbox's bound:
+    // CloudTrail documents none for `resources`, whose ARNs its services keep short).
+    let resourcesSize = 0;
+    if (site !== this.#lastSite && site !== this.#previousSite) {
+      resourcesSize = jsonSize(site.resources, MAX_FIELD_BYTES) + jsonSize(site.resourceAccountIds, MAX_FIELD_BYTES);
+      if (resourcesSize > MAX_FIELD_BYTES) [site, resourcesSize] = [{ ...site, resources: NO_RESOURCES, resourceAccountIds: undefined }, NO_RESOURCES_SIZE];
+    }
     if (site !== this.#lastSite) {
       this.#previousSite = this.#lastSite;
       this.#lastSite = site;
@@ -267,7 +279,7 @@ export class AuditTrail {
     this.#errorMessages[slot] = message;
     this.#serviceDetails[slot] = event.serviceEventDetails;
     this.#recorded += 1;
-    const size = EVENT_OVERHEAD_BYTES + parametersSize + responsesSize + fieldSize(event.additionalEventData) + (message?.length ?? 0);
+    const size = EVENT_OVERHEAD_BYTES + parametersSize + responsesSize + resourcesSize + fieldSize(event.additionalEventData) + (message?.length ?? 0);
     this.#sizes[slot] = size;
     this.#bytes += size;
     while (this.#bytes > this.#maxBytes && this.#size > 1) this.#dropOldest();
@@ -424,6 +436,7 @@ export class AuditTrail {
       responseElements: this.#responses[slot] ?? null,
       ...(additional === undefined ? {} : { additionalEventData: additional }),
       ...(site.resources === undefined ? {} : { resources: site.resources }),
+      ...(site.resourceAccountIds === undefined ? {} : { resourceAccountIds: site.resourceAccountIds }),
       readOnly: (flags & READ_ONLY) !== 0,
       recipientAccountId: site.recipientAccountId,
       ...(errorCode === undefined ? {} : { errorCode, errorMessage: this.#errorMessages[slot] ?? '' }),

@@ -23,6 +23,7 @@ export interface CallSite {
   readonly sourceIpAddress: string;
   readonly userAgent: string;
   readonly resources: readonly string[] | undefined;
+  readonly resourceAccountIds: readonly string[] | undefined;
   readonly recipientAccountId: string;
 }
 
@@ -35,6 +36,7 @@ export const UNKNOWN_SITE: CallSite = Object.freeze({
   sourceIpAddress: '',
   userAgent: '',
   resources: NO_RESOURCES,
+  resourceAccountIds: undefined,
   recipientAccountId: '',
 });
 
@@ -54,6 +56,7 @@ export function callSiteOf(event: AuditEventInput, last: CallSite | undefined, p
     sourceIpAddress: event.sourceIpAddress,
     userAgent: event.userAgent,
     resources: event.resources,
+    resourceAccountIds: event.resourceAccountIds,
     recipientAccountId: event.recipientAccountId,
   };
 }
@@ -62,6 +65,7 @@ function sameSite(site: CallSite, event: AuditEventInput): boolean {
   return (
     site.caller === event.caller &&
     site.resources === event.resources &&
+    site.resourceAccountIds === event.resourceAccountIds &&
     site.region === event.region &&
     site.sourceIpAddress === event.sourceIpAddress &&
     site.userAgent === event.userAgent &&

@@ -3,7 +3,7 @@
  * The typed entries of a CloudTrail record's `resources`, built from the ARNs an event keeps.
  * KMS lists every key and alias as `AWS::KMS::Key` with the account in its ARN (ct-reencrypt).
  * S3 data events list the object, without an account, then its bucket, with the bucket owner's
- * account (S3 ARNs carry none); a captured PutObject record (aws-cdk, `aws-cloudtrail/SAMPLE-EVENTS.md`):
+ * account (S3 ARNs carry none: the event keeps the owners, `resourceAccountIds`); a captured PutObject record (aws-cdk, `aws-cloudtrail/SAMPLE-EVENTS.md`):
  * `[{"ARN": "arn:aws:s3:::BUCKETNAME/OBJECTKEY", "type": "AWS::S3::Object"},
  *   {"accountId": "123456789012", "ARN": "arn:aws:s3:::BUCKETNAME", "type": "AWS::S3::Bucket"}]`.
  */
@@ -37,14 +37,18 @@ export function resourceTypeOf(event: Pick<AuditEvent, 'resourceType'>, arn: str
  * The record's `resources` element for `arns`.
  * @example resourcesOf(event, ['arn:aws:kms:us-east-1:111122223333:key/k'])[0]?.accountId // '111122223333'
  */
-export function resourcesOf(event: Pick<AuditEvent, 'resourceType' | 'recipientAccountId'>, arns: readonly string[]): CloudTrailResource[] {
+export function resourcesOf(
+  event: Pick<AuditEvent, 'resourceType' | 'resourceAccountIds' | 'recipientAccountId'>,
+  arns: readonly string[],
+): CloudTrailResource[] {
   const entries: CloudTrailResource[] = [];
+  // The owners of the buckets, in the order the buckets are listed (`resourceAccountIds`).
+  let bucket = 0;
   for (const arn of arns) {
     const rest = s3Resource(arn);
     if (rest === undefined) entries.push({ accountId: arn.split(':')[4] ?? '', type: event.resourceType, ARN: arn });
     else if (rest.includes('/')) entries.push({ type: S3_OBJECT, ARN: arn });
-    // An S3 event's recipient is the bucket owner's account (`recipientAccountId`).
-    else entries.push({ accountId: event.recipientAccountId, type: S3_BUCKET, ARN: arn });
+    else entries.push({ accountId: event.resourceAccountIds?.[bucket++] ?? event.recipientAccountId, type: S3_BUCKET, ARN: arn });
   }
   return entries;
 }

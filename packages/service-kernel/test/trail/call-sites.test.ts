@@ -1,6 +1,6 @@
 /**
- * The trail keeps the fields calls repeat (caller, Region, source IP, user agent, resources,
- * recipient account, event source, resource type) once per run of calls that share them: events
+ * The trail keeps the fields calls repeat (caller, Region, source IP, user agent, resources and
+ * their owners' accounts, recipient account, event source, resource type) once per run of calls that share them: events
  * read back exactly as recorded whatever the mix of shared and changing fields, and the shared
  * objects stay the very objects recorded (a caller is not copied).
  */
@@ -16,6 +16,7 @@ const RESOURCES: (readonly string[])[] = [[], ['arn:aws:kms:us-east-1:1111111111
 const input = fc.record({
   caller: fc.constantFrom(...CALLERS),
   resources: fc.constantFrom(...RESOURCES),
+  resourceAccountIds: fc.constantFrom<readonly string[]>(['111111111111'], ['222222222222']),
   region: fc.constantFrom('us-east-1', 'eu-west-1'),
   sourceIpAddress: fc.constantFrom('127.0.0.1', '10.0.0.2'),
   userAgent: fc.constantFrom('sdk', 'cli'),

@@ -15,6 +15,7 @@
  */
 
 import type { CallScope } from '@strongbox/service-kernel';
+import { isObjectKey } from '../../model/names.ts';
 import type { RestBinding } from '../../protocol/binding.ts';
 import type { OperationDefinition } from '../types.ts';
 import { bucketArn } from './buckets.ts';
@@ -87,10 +88,11 @@ export function queryParameters(rest: RestBinding, input: { readonly Bucket?: un
 /**
  * A data event's `resources`: the object the request names, then what the handler touched (its
  * bucket). The object is listed only once its bucket was found (a request refused before that
- * lists nothing, as before).
+ * lists nothing, as before), and only for a key S3 takes: a key refused as too long
+ * (KeyTooLongError) is no object, and would otherwise reach the trail whole through its ARN.
  */
 function objectResources(input: { readonly Bucket?: unknown; readonly Key?: unknown }, touched: readonly string[]): readonly string[] {
-  if (typeof input.Key !== 'string' || typeof input.Bucket !== 'string' || touched.length === 0) return touched;
+  if (typeof input.Key !== 'string' || typeof input.Bucket !== 'string' || touched.length === 0 || !isObjectKey(input.Key)) return touched;
   const bucket = bucketArn(input.Bucket);
   return touched.includes(bucket) ? [`${bucket}/${input.Key}`, ...touched] : touched;
 }

@@ -136,8 +136,9 @@ export async function bucketNamed(name: unknown, context: S3OperationContext): P
   const bucketName = requireBucketName(name);
   const info = await context.store.getBucket(bucketName);
   if (info === undefined) throw new S3Error('NoSuchBucket', { fields: [['BucketName', bucketName]] });
-  context.touch(bucketArn(bucketName));
-  return bucketRecord(info);
+  const bucket = bucketRecord(info);
+  context.touch(bucketArn(bucketName), bucket.owner);
+  return bucket;
 }
 
 /**
