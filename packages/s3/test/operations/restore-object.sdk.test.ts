@@ -10,7 +10,6 @@
 
 import {
   CopyObjectCommand,
-  CreateBucketCommand,
   GetObjectCommand,
   HeadObjectCommand,
   ListObjectsCommand,
@@ -20,40 +19,29 @@ import {
   PutObjectCommand,
   type PutObjectCommandInput,
   RestoreObjectCommand,
-  type S3Client,
   type StorageClass,
   type Tier,
 } from '@aws-sdk/client-s3';
-import { Kms } from '@strongbox/kms';
-import { ControlledClock, ManualClock } from '@strongbox/service-kernel';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ALLOW_SSE_C } from '../helpers/backends.ts';
+import { type ClockedEngine, clockedEngine, DAY, HOUR, MINUTE } from '../helpers/clocked.ts';
 import { members, sseC } from '../helpers/engine.ts';
-import { inProcessClient, listen, sdkError, type WireEngine, wireEngine } from '../helpers/wire.ts';
+import { listen, sdkError } from '../helpers/wire.ts';
 
-const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
-const DAY = 24 * HOUR;
 /** 2026-12-07 10:30 UTC: the restores below complete and expire at times worked out by hand. */
 const START = Date.UTC(2026, 11, 7, 10, 30);
 
-let clock: ControlledClock;
-let kms: Kms;
-let engine: WireEngine;
-let client: S3Client;
+let sandbox: ClockedEngine;
+let clock: ClockedEngine['clock'];
+let kms: ClockedEngine['kms'];
+let engine: ClockedEngine['engine'];
+let client: ClockedEngine['client'];
 
 beforeEach(async () => {
-  clock = new ControlledClock(new ManualClock(START));
-  kms = new Kms({ clock });
-  engine = wireEngine({ engine: { clock, kms, auditTrail: kms.auditTrail } });
-  client = inProcessClient(engine.handler);
-  await client.send(new CreateBucketCommand({ Bucket: 'data' }));
+  sandbox = await clockedEngine('data', START);
+  ({ clock, kms, engine, client } = sandbox);
 });
-afterEach(async () => {
-  client.destroy();
-  await engine.close();
-  await kms.close();
-});
+afterEach(() => sandbox.close());
 
 async function put(key: string, storageClass: StorageClass, extra: Partial<PutObjectCommandInput> = {}): Promise<void> {
   await client.send(new PutObjectCommand({ Bucket: 'data', Key: key, Body: `bytes of ${key}`, StorageClass: storageClass, ...extra }));

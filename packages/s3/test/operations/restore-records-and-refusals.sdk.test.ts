@@ -10,7 +10,6 @@
 import {
   CompleteMultipartUploadCommand,
   CopyObjectCommand,
-  CreateBucketCommand,
   CreateMultipartUploadCommand,
   DeleteObjectCommand,
   GetObjectCommand,
@@ -21,36 +20,24 @@ import {
   PutObjectCommand,
   PutObjectTaggingCommand,
   RestoreObjectCommand,
-  type S3Client,
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
-import { Kms } from '@strongbox/kms';
-import { ControlledClock, ManualClock } from '@strongbox/service-kernel';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { inProcessClient, listen, sdkError, type WireEngine, wireEngine } from '../helpers/wire.ts';
+import { type ClockedEngine, clockedEngine, DAY, HOUR, MINUTE } from '../helpers/clocked.ts';
+import { listen, sdkError } from '../helpers/wire.ts';
 
-const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
-const DAY = 24 * HOUR;
 const START = Date.UTC(2026, 11, 7, 10, 30);
 
-let clock: ControlledClock;
-let kms: Kms;
-let engine: WireEngine;
-let client: S3Client;
+let sandbox: ClockedEngine;
+let clock: ClockedEngine['clock'];
+let engine: ClockedEngine['engine'];
+let client: ClockedEngine['client'];
 
 beforeEach(async () => {
-  clock = new ControlledClock(new ManualClock(START));
-  kms = new Kms({ clock });
-  engine = wireEngine({ engine: { clock, kms, auditTrail: kms.auditTrail } });
-  client = inProcessClient(engine.handler);
-  await client.send(new CreateBucketCommand({ Bucket: 'data' }));
+  sandbox = await clockedEngine('data', START);
+  ({ clock, engine, client } = sandbox);
 });
-afterEach(async () => {
-  client.destroy();
-  await engine.close();
-  await kms.close();
-});
+afterEach(() => sandbox.close());
 
 const restore = (Key: string, Days = 1, Tier: 'Standard' | 'Bulk' | 'Expedited' = 'Expedited') =>
   client.send(new RestoreObjectCommand({ Bucket: 'data', Key, RestoreRequest: { Days, GlacierJobParameters: { Tier } } }));
