@@ -6,7 +6,8 @@
  * waiting.
  *
  * A restore is kept as one stored field of the object's record (`RestoreRecord`, JSON): when it
- * was requested, when it completes and when its copy expires, all fixed when it is requested. Its state is read against
+ * was requested, when it completes and when its copy expires, fixed when it is requested (or its
+ * tier upgraded: `upgradedRestore`), with the tier and `Days` it runs at. Its state is read against
  * the clock on every request, so nothing runs in the background and nothing is lost in a restart:
  * a restore in progress completes, and a restored copy expires, by the clock alone.
  */
@@ -18,6 +19,9 @@ export const RESTORE_TIERS: readonly string[] = ['Standard', 'Bulk', 'Expedited'
 
 /** A retrieval tier. */
 export type RestoreTier = 'Standard' | 'Bulk' | 'Expedited';
+
+/** Each tier's speed, fastest first ("Archive retrieval options": Expedited, Standard, Bulk). */
+const TIER_RANK: Readonly<Record<RestoreTier, number>> = Object.freeze({ Expedited: 0, Standard: 1, Bulk: 2 });
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -43,6 +47,13 @@ export interface RestoreRecord {
   readonly ready: number;
   /** When the restored copy is deleted again (a midnight UTC, after `ready`). */
   readonly expiry: number;
+  /**
+   * The tier it runs at (the latest upgrade's). Absent in a record kept before tiers were: such a
+   * restore cannot be upgraded.
+   */
+  readonly tier?: RestoreTier;
+  /** The `Days` it was requested for (absent as `tier` is). */
+  readonly days?: number;
 }
 
 /** What a restore is at a time: none (never requested, or its copy expired), in progress, or done. */
@@ -149,6 +160,30 @@ export function restoreDuration(storageClass: string, tier: RestoreTier): number
 }
 
 /**
+ * `record`, a restore in progress at `now`, upgraded to `tier` by a request for `days` (User
+ * Guide, "Upgrading the speed of an in-progress restore": "A restore speed upgrade overrides an
+ * in-progress restore request with a faster restore tier. You cannot slow down an in-progress
+ * restore request"; "you must choose a tier that is faster than the tier that the in-progress
+ * restore request is using. You must not change any other parameters, such as the `Days` request
+ * element"). It completes when `tier` would from `now`, or when it was to if that is sooner: an
+ * upgrade never slows a restore (UNCONFIRMED: with S3's varying times the guide does not say
+ * what a faster tier requested late in a slower one's run does). Its copy then keeps `days` from
+ * completion, as a new restore's does.
+ * @throws S3Error RestoreAlreadyInProgress for the same or a slower tier, for other `days`
+ *   ("You cannot update the restoration period when Amazon S3 is actively processing your current
+ *   restore request", RestoreObject API reference; the answer to either is UNCONFIRMED against a
+ *   capture: 409 RestoreAlreadyInProgress is the API reference's error for a restore in
+ *   progress), and for a record kept without its tier; InvalidRestoreTier for a tier the class
+ *   has not (Expedited on DEEP_ARCHIVE, as for a new restore); RestoreExpiryTooLate.
+ * @example upgradedRestore({ requested: 0, ready: 43_200_000, expiry: 172_800_000, tier: 'Bulk', days: 1 }, 'GLACIER', 'Expedited', 1, 0).ready // 300000
+ */
+export function upgradedRestore(record: RestoreRecord, storageClass: string, tier: RestoreTier, days: number, now: number): RestoreRecord {
+  if (record.tier === undefined || TIER_RANK[tier] >= TIER_RANK[record.tier] || days !== record.days) throw new S3Error('RestoreAlreadyInProgress');
+  const ready = Math.min(record.ready, now + restoreDuration(storageClass, tier));
+  return { requested: record.requested, ready, expiry: checkedRestoreExpiry(ready, days), tier, days };
+}
+
+/**
  * The `x-amz-restore` header of GetObject and HeadObject for a state (none: no header), as the
  * GetObject API reference writes it: `ongoing-request="true"` while in progress, then
  * `ongoing-request="false", expiry-date="Fri, 21 Dec 2012 00:00:00 GMT"`.
@@ -161,22 +196,26 @@ export function restoreHeader(state: RestoreState): string | undefined {
 }
 
 /**
- * The stored form of a restore (JSON of its three times).
- * @example restoreJson({ requested: 0, ready: 1, expiry: 2 }) // '{"requested":0,"ready":1,"expiry":2}'
+ * The stored form of a restore (JSON of its three times, then its tier and days when it has them).
+ * @example restoreJson({ requested: 0, ready: 1, expiry: 2, tier: 'Bulk', days: 1 }) // '{"requested":0,"ready":1,"expiry":2,"tier":"Bulk","days":1}'
  */
 export function restoreJson(record: RestoreRecord): string {
-  return JSON.stringify({ requested: record.requested, ready: record.ready, expiry: record.expiry });
+  return JSON.stringify({ requested: record.requested, ready: record.ready, expiry: record.expiry, tier: record.tier, days: record.days });
 }
 
 /**
- * A stored restore read back; absent (no field): none.
- * @throws Error for a field that is not three times (a damaged record, never a caller's input).
+ * A stored restore read back; absent (no field): none. A record kept before tiers were has three
+ * times only, and is read back without a tier and days.
+ * @throws Error for a field that is not three times, or whose tier or days are not one
+ *   (a damaged record, never a caller's input).
  * @example parseRestore('{"requested":0,"ready":1,"expiry":2}') // { requested: 0, ready: 1, expiry: 2 }
  */
 export function parseRestore(text: string | undefined): RestoreRecord | undefined {
   if (text === undefined) return undefined;
-  const parsed = JSON.parse(text) as { requested?: unknown; ready?: unknown; expiry?: unknown };
-  const { requested, ready, expiry } = parsed;
+  const parsed = JSON.parse(text) as { requested?: unknown; ready?: unknown; expiry?: unknown; tier?: unknown; days?: unknown };
+  const { requested, ready, expiry, tier, days } = parsed;
   if (typeof requested !== 'number' || typeof ready !== 'number' || typeof expiry !== 'number') throw new Error('a stored restore is not three times');
-  return Object.freeze({ requested, ready, expiry });
+  if (tier === undefined && days === undefined) return Object.freeze({ requested, ready, expiry });
+  if (typeof tier !== 'string' || !RESTORE_TIERS.includes(tier) || typeof days !== 'number') throw new Error('a stored restore has no valid tier and days');
+  return Object.freeze({ requested, ready, expiry, tier: tier as RestoreTier, days });
 }

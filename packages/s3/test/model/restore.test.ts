@@ -1,7 +1,8 @@
 /**
  * The restore model: the User Guide's expiry example, the fixed tier times, and the invariant
  * that an archived object is readable exactly while a restored copy exists at the clock's time
- * (from completion until the expiry, a midnight UTC at least `Days` after completion).
+ * (from completion until the expiry, a midnight UTC at least `Days` after completion); a tier
+ * upgrade taken only to a faster tier with the same `Days`, never completing later.
  */
 
 import fc from 'fast-check';
@@ -19,6 +20,7 @@ import {
   restoreHeader,
   restoreJson,
   restoreStateAt,
+  upgradedRestore,
 } from '../../src/index.ts';
 import { catchS3 } from '../helpers/errors.ts';
 
@@ -120,5 +122,57 @@ describe('a clock moved back', () => {
         else if (requested + shift < ready) expect(state.kind).toBe('ongoing');
       }),
     );
+  });
+});
+
+describe('upgradedRestore', () => {
+  const tiers = RESTORE_TIERS as RestoreTier[];
+  const rank = (tier: RestoreTier) => ['Expedited', 'Standard', 'Bulk'].indexOf(tier);
+
+  it('takes only a faster tier with the same Days; completes when the faster tier would, or sooner as before', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom('GLACIER', 'DEEP_ARCHIVE'),
+        fc.constantFrom(...tiers),
+        fc.constantFrom(...tiers),
+        fc.integer({ min: 0, max: Date.UTC(2100, 0, 1) }),
+        fc.integer({ min: 1, max: 400 }),
+        fc.boolean(),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        (storageClass, from, to, requested, days, sameDays, progress) => {
+          const otherDays = sameDays ? days : days + 1;
+          fc.pre(!(storageClass === 'DEEP_ARCHIVE' && from === 'Expedited'));
+          const ready = requested + restoreDuration(storageClass, from);
+          const record = parseRestore(restoreJson({ requested, ready, expiry: restoreExpiry(ready, days), tier: from, days }));
+          if (record === undefined) throw new Error('no record read back');
+          const now = requested + Math.floor((ready - requested) * progress * 0.999);
+          const faster = rank(to) < rank(from);
+          if (!faster || otherDays !== days) {
+            expect(catchS3(() => upgradedRestore(record, storageClass, to, otherDays, now)).reason).toBe('RestoreAlreadyInProgress');
+            return;
+          }
+          if (storageClass === 'DEEP_ARCHIVE' && to === 'Expedited') {
+            expect(catchS3(() => upgradedRestore(record, storageClass, to, days, now)).reason).toBe('InvalidRestoreTier');
+            return;
+          }
+          const upgraded = upgradedRestore(record, storageClass, to, days, now);
+          expect(upgraded.ready).toBe(Math.min(ready, now + restoreDuration(storageClass, to)));
+          expect(upgraded.ready).toBeLessThanOrEqual(ready);
+          expect([upgraded.requested, upgraded.expiry, upgraded.tier, upgraded.days]).toEqual([requested, restoreExpiry(upgraded.ready, days), to, days]);
+        },
+      ),
+    );
+  });
+
+  it('refuses to upgrade a record kept before tiers were (three times only), which reads back without them', () => {
+    const legacy = parseRestore('{"requested":0,"ready":43200000,"expiry":172800000}');
+    expect(legacy).toEqual({ requested: 0, ready: 43_200_000, expiry: 172_800_000 });
+    if (legacy === undefined) throw new Error('no record read back');
+    expect(catchS3(() => upgradedRestore(legacy, 'GLACIER', 'Expedited', 1, 1)).reason).toBe('RestoreAlreadyInProgress');
+  });
+
+  it('reads a damaged tier or days as an error, not as a restore', () => {
+    expect(() => parseRestore('{"requested":0,"ready":1,"expiry":2,"tier":"Fast","days":1}')).toThrow(/tier and days/);
+    expect(() => parseRestore('{"requested":0,"ready":1,"expiry":2,"tier":"Bulk"}')).toThrow(/tier and days/);
   });
 });
