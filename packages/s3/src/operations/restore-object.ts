@@ -3,7 +3,9 @@
  * RestoreObject (`POST /{Bucket}/{Key+}?restore`): makes a temporary readable copy of a GLACIER or
  * DEEP_ARCHIVE object for `Days` days (RestoreObject API reference). Answers "202 Accepted" for a
  * new restore and "200 OK" for an object already restored, whose expiry is then moved "relative to
- * the current time"; 409 RestoreAlreadyInProgress while one runs ("You cannot update the
+ * the current time". While one runs, a request with a faster tier and the same `Days` upgrades it
+ * (User Guide, "Upgrading the speed of an in-progress restore"; `upgradedRestore`), answered 202
+ * as a restore not yet done; any other is 409 RestoreAlreadyInProgress ("You cannot update the
  * restoration period when Amazon S3 is actively processing your current restore request"); 403
  * InvalidObjectState for a class that is not archived, and for INTELLIGENT_TIERING 400
  * InvalidArgument with `Days` or 403 ObjectAlreadyInActiveTierError without (`restorableDays`).
@@ -20,13 +22,13 @@
  * S3 API model, RestoreRequest `Type` and `SelectParameters`), answered 501 NotImplemented as
  * Strongbox answers what it does not build (S3's answer to a new customer is UNCONFIRMED), and a
  * `Tier` outside `GlacierJobParameters` without it (400 MalformedXML, as S3 answered
- * aws/aws-sdk-net#3069). Known differences: no tier upgrade of a restore in progress (User Guide,
- * "Upgrading the speed of an in-progress restore": 409 here), no Intelligent-Tiering archive
- * tiers, no event notifications, no request charges (`x-amz-request-payer` is accepted and
- * ignored, as by every operation here).
+ * aws/aws-sdk-net#3069). Known differences: no Intelligent-Tiering archive tiers, no event
+ * notifications (S3's `s3:ObjectRestore:Post` and `:Completed`), no request charges
+ * (`x-amz-request-payer` is accepted and ignored, as by every operation here). A restore kept by a
+ * data directory before tiers were recorded cannot be upgraded (409).
  *
- * A data event (CloudTrail logs RestoreObject with S3 data events), so it is not recorded in the
- * trail.
+ * A data event (CloudTrail logs RestoreObject with S3 data events): recorded in the trail only
+ * when the engine's `dataEvents` are on, an upgrade and a refusal alike, as any other call.
  */
 
 import { S3Error } from '../errors.ts';
@@ -39,6 +41,7 @@ import {
   restoreDuration,
   restoreJson,
   restoreStateAt,
+  upgradedRestore,
 } from '../model/restore.ts';
 import { checkVersionId } from '../model/version-id.ts';
 import { query, struct, xmlPayload } from '../protocol/binding.ts';
@@ -127,7 +130,14 @@ export const restoreObject: OperationDefinition<'RestoreObject', RestoreObjectRe
           const record = objectRecord(object);
           const days = restorableDays(record.storageClass, requestedDays);
           const state = restoreStateAt(record.restore, now);
-          if (state.kind === 'ongoing') throw new S3Error('RestoreAlreadyInProgress');
+          // In progress: only a faster tier with the same Days is taken, as a new restore is (202,
+          // "If the object is not previously restored, then Amazon S3 returns 202 Accepted", API
+          // reference; UNCONFIRMED against a capture of an upgrade); anything else is 409.
+          if (state.kind === 'ongoing' && record.restore !== undefined) {
+            const upgraded = upgradedRestore(record.restore, record.storageClass, tier, days, now);
+            accepted = true;
+            return withRestore(object.metadata, restoreJson(upgraded));
+          }
           // Already restored: "Amazon S3 updates the expiration period relative to the current time"
           // (User Guide, "Working with archived objects"); the copy stays readable meanwhile. The
           // tier is not checked: nothing is retrieved (S3's answer to a tier the class has not,
@@ -139,7 +149,7 @@ export const restoreObject: OperationDefinition<'RestoreObject', RestoreObjectRe
           // is the copy's making): counted from the request, a 1-day DEEP_ARCHIVE Bulk restore
           // (48 hours) would expire before it completed. UNCONFIRMED against a capture.
           const ready = now + restoreDuration(record.storageClass, tier);
-          return withRestore(object.metadata, restoreJson({ requested: now, ready, expiry: checkedRestoreExpiry(ready, days) }));
+          return withRestore(object.metadata, restoreJson({ requested: now, ready, expiry: checkedRestoreExpiry(ready, days), tier, days }));
         },
         { keepLastModified: true },
       );

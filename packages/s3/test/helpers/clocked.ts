@@ -7,6 +7,7 @@
 import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Kms } from '@strongbox/kms';
 import { ControlledClock, ManualClock } from '@strongbox/service-kernel';
+import type { S3Options } from '../../src/index.ts';
 import { inProcessClient, type WireEngine, wireEngine } from './wire.ts';
 
 export const MINUTE = 60_000;
@@ -23,14 +24,17 @@ export interface ClockedEngine {
   close(): Promise<void>;
 }
 
+/** Engine options a clocked suite may set (the clock, KMS and trail are the fixture's). */
+export type ClockedOptions = Omit<S3Options, 'clock' | 'kms' | 'auditTrail'>;
+
 /**
  * A fresh engine (see `wireEngine`) whose clock starts at `start`, with `bucket` created.
  * @example const { clock, client, close } = await clockedEngine('data', Date.UTC(2026, 11, 7)); … await close();
  */
-export async function clockedEngine(bucket: string, start: number): Promise<ClockedEngine> {
+export async function clockedEngine(bucket: string, start: number, options: ClockedOptions = {}): Promise<ClockedEngine> {
   const clock = new ControlledClock(new ManualClock(start));
   const kms = new Kms({ clock });
-  const engine = wireEngine({ engine: { clock, kms, auditTrail: kms.auditTrail } });
+  const engine = wireEngine({ engine: { ...options, clock, kms, auditTrail: kms.auditTrail } });
   const client = inProcessClient(engine.handler);
   const close = async (): Promise<void> => {
     client.destroy();
