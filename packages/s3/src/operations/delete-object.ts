@@ -8,7 +8,13 @@
  * general purpose buckets. `versionId=null` deletes the object (its only version, in a bucket
  * never versioned), authorized by `s3:DeleteObjectVersion`; any other version id is 400
  * InvalidArgument and deletes nothing (LS-snapshot `test_delete_object`). UNCONFIRMED: whether S3
- * answers `x-amz-version-id: null` for it (none is sent, as GetObject sends none for `null`).
+ * answers `x-amz-version-id: null` for it in a bucket never versioned (none is sent, as GetObject
+ * sends none for `null` there: LS-snapshot `test_get_object_with_version_unversioned_bucket`). In
+ * a versioned or suspended bucket S3 does name the null version: a delete on a suspended bucket
+ * answers `x-amz-version-id: null` with `x-amz-delete-marker: true` (a raw S3 capture in
+ * ceph/ceph#23927; LS-snapshot `test_delete_object_on_suspended_bucket`), and `versionId=null`
+ * deleting the null version of a versioned bucket answers `null` (scality/cloudserver
+ * `tests/functional/aws-node-sdk/test/versioning/objectDelete.js`); neither state exists here.
  *
  * A data event: CloudTrail records it only in trails with S3 data events enabled, so it is not
  * recorded in the trail.
