@@ -174,7 +174,8 @@ export function restoreDuration(storageClass: string, tier: RestoreTier): number
  *   restore request", RestoreObject API reference; the answer to either is UNCONFIRMED against a
  *   capture: 409 RestoreAlreadyInProgress is the API reference's error for a restore in
  *   progress), and for a record kept without its tier; InvalidRestoreTier for a tier the class
- *   has not (Expedited on DEEP_ARCHIVE, as for a new restore); RestoreExpiryTooLate.
+ *   has not (Expedited on DEEP_ARCHIVE, as for a new restore: UNCONFIRMED whether S3 answers
+ *   this or 409 for a restore in progress); RestoreExpiryTooLate.
  * @example upgradedRestore({ requested: 0, ready: 43_200_000, expiry: 172_800_000, tier: 'Bulk', days: 1 }, 'GLACIER', 'Expedited', 1, 0).ready // 300000
  */
 export function upgradedRestore(record: RestoreRecord, storageClass: string, tier: RestoreTier, days: number, now: number): RestoreRecord {
