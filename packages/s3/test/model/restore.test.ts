@@ -171,6 +171,14 @@ describe('upgradedRestore', () => {
     expect(catchS3(() => upgradedRestore(legacy, 'GLACIER', 'Expedited', 1, 1)).reason).toBe('RestoreAlreadyInProgress');
   });
 
+  it('refuses Expedited on DEEP_ARCHIVE as for a new restore, whatever the record kept', () => {
+    const legacy = parseRestore('{"requested":0,"ready":172800000,"expiry":259200000}');
+    if (legacy === undefined) throw new Error('no record read back');
+    expect(catchS3(() => upgradedRestore(legacy, 'DEEP_ARCHIVE', 'Expedited', 1, 1)).reason).toBe('InvalidRestoreTier');
+    const bulk = { requested: 0, ready: 172_800_000, expiry: 259_200_000, tier: 'Bulk', days: 1 } as const;
+    expect(catchS3(() => upgradedRestore(bulk, 'DEEP_ARCHIVE', 'Expedited', 2, 1)).reason).toBe('InvalidRestoreTier');
+  });
+
   it('reads a damaged tier or days as an error, not as a restore', () => {
     expect(() => parseRestore('{"requested":0,"ready":1,"expiry":2,"tier":"Fast","days":1}')).toThrow(/tier and days/);
     expect(() => parseRestore('{"requested":0,"ready":1,"expiry":2,"tier":"Bulk"}')).toThrow(/tier and days/);

@@ -123,6 +123,16 @@ describe('a DEEP_ARCHIVE restore in progress', () => {
     // 11:30 + 12 hours = 23:30 on Dec 7; + 1 day, rounded up to Dec 9 00:00 UTC.
     await completesAt(s, START + 13 * HOUR, 'Wed, 09 Dec 2026 00:00:00 GMT');
   });
+
+  it('Expedited with other Days is refused as for a new restore too (400, not 409) and changes nothing', async () => {
+    const s = await archived('DEEP_ARCHIVE');
+    await restore(s, 1, 'Bulk');
+    s.clock.advance(HOUR);
+    const refused = await sdkError(restore(s, 2, 'Expedited'));
+    expect([refused.name, refused.$metadata.httpStatusCode]).toEqual(['InvalidArgument', 400]);
+    // Bulk from 10:30: 48 hours, done at 10:30 on Dec 9; + 1 day, rounded up to Dec 11 00:00 UTC.
+    await completesAt(s, START + 48 * HOUR, 'Fri, 11 Dec 2026 00:00:00 GMT');
+  });
 });
 
 describe('the trail, with data events', () => {
