@@ -173,14 +173,19 @@ export function restoreDuration(storageClass: string, tier: RestoreTier): number
  *   ("You cannot update the restoration period when Amazon S3 is actively processing your current
  *   restore request", RestoreObject API reference; the answer to either is UNCONFIRMED against a
  *   capture: 409 RestoreAlreadyInProgress is the API reference's error for a restore in
- *   progress), and for a record kept without its tier; InvalidRestoreTier for a tier the class
- *   has not (Expedited on DEEP_ARCHIVE, as for a new restore: UNCONFIRMED whether S3 answers
- *   this or 409 for a restore in progress); RestoreExpiryTooLate.
+ *   progress), and for a record kept without its tier; InvalidRestoreTier first, whatever the
+ *   `days` or the record, for a tier the class has not (Expedited on DEEP_ARCHIVE, as for a new
+ *   restore: UNCONFIRMED whether S3 answers this or 409 for a restore in progress);
+ *   RestoreExpiryTooLate.
  * @example upgradedRestore({ requested: 0, ready: 43_200_000, expiry: 172_800_000, tier: 'Bulk', days: 1 }, 'GLACIER', 'Expedited', 1, 0).ready // 300000
  */
 export function upgradedRestore(record: RestoreRecord, storageClass: string, tier: RestoreTier, days: number, now: number): RestoreRecord {
+  // The tier is weighed against the class first: that depends on the request and the object
+  // alone, so a tier the class has not is refused as for a new restore, whatever the Days or the
+  // record kept.
+  const duration = restoreDuration(storageClass, tier);
   if (record.tier === undefined || TIER_RANK[tier] >= TIER_RANK[record.tier] || days !== record.days) throw new S3Error('RestoreAlreadyInProgress');
-  const ready = Math.min(record.ready, now + restoreDuration(storageClass, tier));
+  const ready = Math.min(record.ready, now + duration);
   return { requested: record.requested, ready, expiry: checkedRestoreExpiry(ready, days), tier, days };
 }
 

@@ -6,7 +6,8 @@
  * the current time". While one runs, a request with a faster tier and the same `Days` upgrades it
  * (User Guide, "Upgrading the speed of an in-progress restore"; `upgradedRestore`), answered 202
  * as a restore not yet done; any other is 409 RestoreAlreadyInProgress ("You cannot update the
- * restoration period when Amazon S3 is actively processing your current restore request"); 403
+ * restoration period when Amazon S3 is actively processing your current restore request"), but
+ * for a tier the class has not, refused first as for a new restore (400); 403
  * InvalidObjectState for a class that is not archived, and for INTELLIGENT_TIERING 400
  * InvalidArgument with `Days` or 403 ObjectAlreadyInActiveTierError without (`restorableDays`).
  * Authorized by
@@ -132,7 +133,8 @@ export const restoreObject: OperationDefinition<'RestoreObject', RestoreObjectRe
           const state = restoreStateAt(record.restore, now);
           // In progress: only a faster tier with the same Days is taken, as a new restore is (202,
           // "If the object is not previously restored, then Amazon S3 returns 202 Accepted", API
-          // reference; UNCONFIRMED against a capture of an upgrade); anything else is 409.
+          // reference; UNCONFIRMED against a capture of an upgrade); a tier the class has not is
+          // 400 as for a new restore, whatever the Days; anything else is 409.
           if (state.kind === 'ongoing' && record.restore !== undefined) {
             const upgraded = upgradedRestore(record.restore, record.storageClass, tier, days, now);
             accepted = true;
