@@ -52,7 +52,10 @@ export interface RestoreRecord {
    * restore cannot be upgraded.
    */
   readonly tier?: RestoreTier;
-  /** The `Days` it was requested for (absent as `tier` is). */
+  /**
+   * The `Days` its copy lives for: the request's that started or upgraded it, then the latest
+   * extension's (absent as `tier` is).
+   */
   readonly days?: number;
 }
 
@@ -187,6 +190,21 @@ export function upgradedRestore(record: RestoreRecord, storageClass: string, tie
   if (record.tier === undefined || TIER_RANK[tier] >= TIER_RANK[record.tier] || days !== record.days) throw new S3Error('RestoreAlreadyInProgress');
   const ready = Math.min(record.ready, now + duration);
   return { requested: record.requested, ready, expiry: checkedRestoreExpiry(ready, days), tier, days };
+}
+
+/**
+ * `record`, a restored copy at `now`, extended by a request for `days`: "Amazon S3 updates the
+ * expiration period relative to the current time" (User Guide, "Working with archived objects").
+ * The copy then lives for `days` ("Lifetime of the active copy in days", S3 API model,
+ * RestoreRequest `Days`), which the record keeps; a record kept before tiers were keeps no `days`
+ * (tier and days are kept together or not at all).
+ * @throws S3Error RestoreExpiryTooLate.
+ * @example extendedRestore({ requested: 0, ready: 1, expiry: 86_400_000, tier: 'Bulk', days: 1 }, 3, 0).days // 3
+ */
+export function extendedRestore(record: RestoreRecord, days: number, now: number): RestoreRecord {
+  const expiry = checkedRestoreExpiry(now, days);
+  if (record.tier === undefined) return { requested: record.requested, ready: record.ready, expiry };
+  return { requested: record.requested, ready: record.ready, expiry, tier: record.tier, days };
 }
 
 /**

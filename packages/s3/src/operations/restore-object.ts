@@ -36,6 +36,7 @@ import { S3Error } from '../errors.ts';
 import {
   checkedRestoreExpiry,
   checkRestoreDays,
+  extendedRestore,
   RESTORE_TIERS,
   type RestoreTier,
   restorableDays,
@@ -145,7 +146,7 @@ export const restoreObject: OperationDefinition<'RestoreObject', RestoreObjectRe
           // tier is not checked: nothing is retrieved (S3's answer to a tier the class has not,
           // such as Expedited on DEEP_ARCHIVE, is UNCONFIRMED for an extension).
           if (state.kind === 'restored' && record.restore !== undefined)
-            return withRestore(object.metadata, restoreJson({ ...record.restore, expiry: checkedRestoreExpiry(now, days) }));
+            return withRestore(object.metadata, restoreJson(extendedRestore(record.restore, days, now)));
           accepted = true;
           // The copy's days count from when it exists ("the current time" of the User Guide's rule
           // is the copy's making): counted from the request, a 1-day DEEP_ARCHIVE Bulk restore

@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import {
   checkedRestoreExpiry,
   checkRestoreDays,
+  extendedRestore,
   isReadable,
   parseRestore,
   RESTORE_TIERS,
@@ -122,6 +123,21 @@ describe('a clock moved back', () => {
         else if (requested + shift < ready) expect(state.kind).toBe('ongoing');
       }),
     );
+  });
+});
+
+describe('extendedRestore', () => {
+  it('moves the expiry to Days from now and keeps those Days, as the copy now lives for them', () => {
+    const record = { requested: 0, ready: 5 * 3_600_000, expiry: 2 * DAY, tier: 'Standard', days: 1 } as const;
+    const extended = extendedRestore(record, 10, DAY);
+    expect(extended).toEqual({ requested: 0, ready: 5 * 3_600_000, expiry: restoreExpiry(DAY, 10), tier: 'Standard', days: 10 });
+    expect(parseRestore(restoreJson(extended))).toEqual(extended);
+  });
+
+  it('keeps a record kept before tiers were without Days, so it still reads back', () => {
+    const legacy = { requested: 0, ready: 5 * 3_600_000, expiry: 2 * DAY };
+    const extended = extendedRestore(legacy, 10, DAY);
+    expect(parseRestore(restoreJson(extended))).toEqual({ ...legacy, expiry: restoreExpiry(DAY, 10) });
   });
 });
 

@@ -92,6 +92,22 @@ describe('a faster tier while a GLACIER restore runs', () => {
   });
 });
 
+describe('a clock moved back into a restore whose copy was extended', () => {
+  it("the extension's Days are the restore's now: they upgrade it, the first request's are other Days", async () => {
+    const s = await archived('GLACIER');
+    await restore(s, 1, 'Standard');
+    s.clock.advance(6 * HOUR);
+    expect((await restore(s, 10, 'Standard')).$metadata.httpStatusCode).toBe(200);
+    // Back to 11:30 on Dec 7: the Standard restore (done at 15:30) is in progress again.
+    s.clock.set(START + HOUR, { allowBackwards: true });
+    expect(await head(s)).toBe('ongoing-request="true"');
+    expect((await sdkError(restore(s, 1, 'Expedited'))).name).toBe('RestoreAlreadyInProgress');
+    expect((await restore(s, 10, 'Expedited')).$metadata.httpStatusCode).toBe(202);
+    // 11:30 + 5 minutes = 11:35 on Dec 7; + 10 days, rounded up to Dec 18 00:00 UTC.
+    await completesAt(s, START + HOUR + 5 * MINUTE, 'Fri, 18 Dec 2026 00:00:00 GMT');
+  });
+});
+
 describe('a request that is no upgrade: 409 RestoreAlreadyInProgress, the restore as it was', () => {
   it.each([
     ['the same tier', 1, 'Standard'],
