@@ -230,8 +230,9 @@ export function restoreJson(record: RestoreRecord): string {
 /**
  * A stored restore read back; absent (no field): none. A record kept before tiers were has three
  * times only, and is read back without a tier and days.
- * @throws Error for a field that is not three times, or whose tier or days are not one
- *   (a damaged record, never a caller's input).
+ * @throws Error for a field that is not three times, or whose tier or days are not one (days:
+ *   a whole number, at least 1, as `checkRestoreDays` takes them): a damaged record, never a
+ *   caller's input, refused as the times are.
  * @example parseRestore('{"requested":0,"ready":1,"expiry":2}') // { requested: 0, ready: 1, expiry: 2 }
  */
 export function parseRestore(text: string | undefined): RestoreRecord | undefined {
@@ -240,6 +241,7 @@ export function parseRestore(text: string | undefined): RestoreRecord | undefine
   const { requested, ready, expiry, tier, days } = parsed;
   if (typeof requested !== 'number' || typeof ready !== 'number' || typeof expiry !== 'number') throw new Error('a stored restore is not three times');
   if (tier === undefined && days === undefined) return Object.freeze({ requested, ready, expiry });
-  if (typeof tier !== 'string' || !RESTORE_TIERS.includes(tier) || typeof days !== 'number') throw new Error('a stored restore has no valid tier and days');
+  if (typeof tier !== 'string' || !RESTORE_TIERS.includes(tier) || typeof days !== 'number' || !Number.isSafeInteger(days) || days < 1)
+    throw new Error('a stored restore has no valid tier and days');
   return Object.freeze({ requested, ready, expiry, tier: tier as RestoreTier, days });
 }

@@ -198,5 +198,7 @@ describe('upgradedRestore', () => {
   it('reads a damaged tier or days as an error, not as a restore', () => {
     expect(() => parseRestore('{"requested":0,"ready":1,"expiry":2,"tier":"Fast","days":1}')).toThrow(/tier and days/);
     expect(() => parseRestore('{"requested":0,"ready":1,"expiry":2,"tier":"Bulk"}')).toThrow(/tier and days/);
+    for (const days of ['0', '-3', '1.5', '"1"'])
+      expect(() => parseRestore(`{"requested":0,"ready":1,"expiry":2,"tier":"Bulk","days":${days}}`)).toThrow(/tier and days/);
   });
 });
