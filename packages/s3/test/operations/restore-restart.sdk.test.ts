@@ -86,6 +86,9 @@ describe('a data directory opened again', () => {
       expect((await restore(second.client, 'deep', 3, 'Standard')).$metadata.httpStatusCode).toBe(202);
       clock.set(start + 6 * HOUR - 1);
       expect(await second.head('glacier')).toBe('ongoing-request="true"');
+      // Expedited with Days 1 is an upgrade: taken only if both the tier and the Days were kept.
+      // It still completes at 16:30, five minutes from now being later.
+      expect((await restore(second.client, 'glacier', 1, 'Expedited')).$metadata.httpStatusCode).toBe(202);
       clock.set(start + 6 * HOUR);
       expect(await second.head('glacier')).toBe('ongoing-request="false", expiry-date="Wed, 09 Dec 2026 00:00:00 GMT"');
       clock.set(start + 13 * HOUR);
