@@ -16,8 +16,8 @@
  * deleting the null version of a versioned bucket answers `null` (scality/cloudserver
  * `tests/functional/aws-node-sdk/test/versioning/objectDelete.js`); neither state exists here.
  *
- * A data event: CloudTrail records it only in trails with S3 data events enabled, so it is not
- * recorded in the trail.
+ * A data event: CloudTrail records it only in trails with S3 data events enabled, so it is
+ * recorded in the trail only when the engine's `dataEvents` are on (off by default).
  */
 
 import { checkDeleteCondition, parseDeleteCondition } from '../model/conditional-write.ts';

@@ -6,8 +6,8 @@
  * verifier before any decryption); SSE-C headers on other objects are 400. The response echoes
  * exactly the encryption fields S3 echoes for the mode.
  *
- * A data event: CloudTrail records it only in trails with S3 data events enabled, so it is not
- * recorded in the trail.
+ * A data event: CloudTrail records it only in trails with S3 data events enabled, so it is
+ * recorded in the trail only when the engine's `dataEvents` are on (off by default).
  */
 
 import { openObject, openObjectRange } from '../crypto/index.ts';

@@ -4,8 +4,8 @@
  * its key, and a wrong key is 403, as S3 answers HEAD). Range and partNumber size the answer as
  * they would a GET.
  *
- * A data event: CloudTrail records it only in trails with S3 data events enabled, so it is not
- * recorded in the trail.
+ * A data event: CloudTrail records it only in trails with S3 data events enabled, so it is
+ * recorded in the trail only when the engine's `dataEvents` are on (off by default).
  */
 
 import type { ChecksumResponseMembers } from '../model/checksum.ts';

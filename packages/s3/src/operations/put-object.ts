@@ -11,8 +11,8 @@
  * computed over the plaintext and stored with the object (`shared/checksums.ts`). The response
  * echoes the checksum and exactly the encryption fields S3 echoes for the mode (`echoedEncryption`).
  *
- * A data event: CloudTrail records it only in trails with S3 data events enabled, so it is not
- * recorded in the trail.
+ * A data event: CloudTrail records it only in trails with S3 data events enabled, so it is
+ * recorded in the trail only when the engine's `dataEvents` are on (off by default).
  */
 
 import { sealObject } from '../crypto/index.ts';

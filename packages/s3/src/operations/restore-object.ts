@@ -76,9 +76,12 @@ export interface RestoreObjectRequest {
   RequestPayer?: string;
 }
 
-/** RestoreObject response: no members on the wire; `Accepted` picks 202 (a new restore) over 200. */
+/** RestoreObject response: no members on the wire; `Accepted` picks 202 (a restore not yet done) over 200. */
 export interface RestoreObjectResponse {
-  /** True for a new restore (202 Accepted), false when an existing copy's expiry moved (200 OK). */
+  /**
+   * True for a new restore and for a tier upgrade of one in progress (202 Accepted), false when an
+   * existing copy's expiry moved (200 OK).
+   */
   Accepted: boolean;
 }
 
