@@ -10,6 +10,7 @@
 
 import { randomBytes } from 'node:crypto';
 import {
+  CopyObjectCommand,
   CreateBucketCommand,
   GetObjectCommand,
   HeadObjectCommand,
@@ -224,6 +225,21 @@ describe('a bucket policy requiring aws:kms sees the hoisted value', () => {
       expect([key, refused.status, element(refused.text, 'Code')]).toEqual([key, 403, 'AccessDenied']);
       expect((await sdkError(head(key))).$metadata.httpStatusCode).toBe(404);
     }
+  });
+});
+
+describe('a copy presigned by getSignedUrl', () => {
+  it('stores an empty object and copies nothing: the hoisted x-amz-copy-source is not read, as S3 does', async () => {
+    // S3 answered such a URL with 200, Content-Length 0 and the empty body's ETag
+    // d41d8cd98f00b204e9800998ecf8427e (a capture in aws/aws-sdk-php#1275, the PHP SDK hoisting
+    // x-amz-copy-source into the query with X-Amz-SignedHeaders=host, as this presigner does).
+    await client.send(new PutObjectCommand({ Bucket: 'data', Key: 'source', Body: body }));
+    const url = await getSignedUrl(client, new CopyObjectCommand({ Bucket: 'data', Key: 'k', CopySource: 'data/source' }));
+    expect(shape(url)).toEqual({ names: expect.arrayContaining(['x-amz-copy-source']), signed: 'host' });
+    const put = await open(url, 'PUT');
+    expect([put.status, put.headers['etag']]).toEqual([200, '"d41d8cd98f00b204e9800998ecf8427e"']);
+    expect((await head()).ContentLength).toBe(0);
+    expect((await head('source')).ContentLength).toBe(body.length);
   });
 });
 
