@@ -84,15 +84,56 @@ export function unservedService(head: SignedHeadLike, served: SignedServices): s
 }
 
 /**
- * The answer to a request signed for `service`, which no route serves: the Query protocol's XML
- * error for a form-encoded POST (SQS, SNS, IAM, EC2 and the other Query services), else a JSON
- * body with `X-Amzn-Errortype` (REST-JSON and JSON services, which read the code from either).
+ * The wire protocols an unserved request can be in, named as botocore names them (the
+ * `protocol` of each service's model): AWS JSON 1.0/1.1, Query (and EC2's variant of it),
+ * REST-XML and REST-JSON.
+ */
+export type UnservedProtocol = 'json' | 'query' | 'rest-xml' | 'rest-json';
+
+/**
+ * AWS's REST-XML services other than S3, by the SigV4 service they sign for (botocore's models:
+ * `"protocol":"rest-xml"` is CloudFront, Route 53, S3 and S3 Control, which signs as `s3`). Their
+ * requests without a body (`aws route53 list-hosted-zones`: a bare GET) look like REST-JSON ones
+ * (`aws lambda list-functions`), so the signing name tells them apart.
+ */
+const REST_XML_SERVICES: ReadonlySet<string> = new Set(['cloudfront', 'route53']);
+
+/**
+ * The protocol a request signed for `service` is in, from what its client put in it: a JSON 1.x
+ * content type or `X-Amz-Target` is AWS JSON; a form-encoded POST, or an `Action` query parameter
+ * (a Query request sent as a GET, or presigned), is Query; an XML content type, or a REST-XML
+ * service's scope, is REST-XML; anything else REST-JSON, the protocol of most REST services.
+ * @example unservedProtocol('route53', { method: 'GET', path: '/2013-04-01/hostedzone', headers: {} }) // 'rest-xml'
+ */
+export function unservedProtocol(service: string, head: SignedHeadLike): UnservedProtocol {
+  const type = head.headers['content-type'];
+  const contentType = typeof type === 'string' ? type.toLowerCase() : '';
+  if (head.headers['x-amz-target'] !== undefined || contentType.startsWith('application/x-amz-json-')) return 'json';
+  if ((head.method === 'POST' && contentType.startsWith('application/x-www-form-urlencoded')) || hasActionParameter(head)) return 'query';
+  if (contentType.startsWith('application/xml') || contentType.startsWith('text/xml') || REST_XML_SERVICES.has(service)) return 'rest-xml';
+  return 'rest-json';
+}
+
+/**
+ * The answer to a request signed for `service`, which no route serves, in its protocol's error
+ * shape (`unservedProtocol`), so that its client reports the code and message:
+ * - Query and REST-XML: `<ErrorResponse><Error><Type>Sender</Type><Code>…</Code><Message>…</Message></Error><RequestId>…</RequestId></ErrorResponse>`,
+ *   the Query error of SQS, SNS and IAM, and the error Route 53 and CloudFront (REST-XML) answer
+ *   too (Route 53 API Reference, "REST Responses": "Error Responses"; CloudFront's as moto's
+ *   cloudfront/exceptions.py and captures of it show). botocore's `RestXMLParser` reads it as well
+ *   as S3's bare `<Error>`; the SDK for JavaScript's REST-XML and Query deserializers read
+ *   `Error.Code` under any root element (@aws-sdk/core `loadRestXmlErrorCode`, `loadQueryErrorCode`).
+ * - AWS JSON and REST-JSON: `{"__type":…,"message":…}` with `X-Amzn-Errortype`: JSON clients read
+ *   `__type`, REST-JSON clients the header first (botocore `RestJSONParser`, @smithy/core `loadRestJsonErrorCode`).
+ * A REST-XML client given JSON prints `An error occurred (400) …: Bad Request` (botocore falls back
+ * to the status when the body is not XML); a JSON client given XML prints the XML as the message.
  * @example unservedAnswer('sqs', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' } }, served)
  */
 export function unservedAnswer(service: string, head: SignedHeadLike, served: SignedServices): TextResponse {
   const requestId = randomUUID();
   const message = `No service on this endpoint handles requests signed for service '${service}'; it serves ${served.description}.`;
-  if (isFormPost(head)) {
+  const protocol = unservedProtocol(service, head);
+  if (protocol === 'query' || protocol === 'rest-xml') {
     const body =
       `<ErrorResponse>\n  <Error>\n    <Type>Sender</Type>\n    <Code>${UNKNOWN_SERVICE}</Code>\n    <Message>${escapeXml(message)}</Message>\n` +
       `  </Error>\n  <RequestId>${requestId}</RequestId>\n</ErrorResponse>\n`;
@@ -129,7 +170,9 @@ function serviceOfScope(scope: string): string | undefined {
   return service === '' ? undefined : service;
 }
 
-function isFormPost(head: SignedHeadLike): boolean {
-  const type = head.headers['content-type'];
-  return head.method === 'POST' && typeof type === 'string' && type.toLowerCase().startsWith('application/x-www-form-urlencoded');
+/** Whether the query string has an `Action` parameter (Query's operation name). */
+function hasActionParameter(head: SignedHeadLike): boolean {
+  const path = head.path ?? head.url ?? '';
+  const query = path.indexOf('?');
+  return query >= 0 && new URLSearchParams(path.slice(query + 1)).has('Action');
 }

@@ -2,7 +2,9 @@
  * A service Strongbox does not emulate, called with the unmodified AWS CLI and boto3 (Python)
  * against `startServer`, where they are installed (neither is a dependency of this repository:
  * each test is skipped otherwise): the printed error names the service and what the endpoint
- * serves, rather than the CLI's `An error occurred (Unknown)` for S3's answer it cannot parse.
+ * serves, in each protocol the CLI speaks (Query, REST-XML, REST-JSON), rather than the CLI's
+ * `An error occurred (Unknown)` for S3's answer, or `(400) … Bad Request` for an error body in
+ * another protocol's shape, neither of which it can parse.
  */
 
 import { execFile, spawnSync } from 'node:child_process';
@@ -48,43 +50,48 @@ async function failing(file: string, args: readonly string[]): Promise<string> {
 }
 
 describe('a service the endpoint does not serve', () => {
-  it.skipIf(!hasAws)(
-    'aws sqs list-queues (Query protocol) prints UnknownService naming sqs',
-    async () => {
-      const stderr = await failing(AWS, ['sqs', 'list-queues', '--endpoint-url', server.url]);
-      // A client error: the CLI does not retry it (no "reached max retries").
-      expect(stderr.trim()).toBe(
-        `An error occurred (UnknownService) when calling the ListQueues operation: No service on this endpoint handles requests signed for service 'sqs'; ${SERVED}`,
-      );
-    },
-    60_000,
-  );
+  // One per protocol the CLI speaks: the answer is in each one's error shape, so the CLI prints
+  // the code and message rather than `An error occurred (400) ...: Bad Request` (REST-XML given JSON).
+  for (const { command, protocol, service, operation } of [
+    { command: 'sqs list-queues', protocol: 'Query', service: 'sqs', operation: 'ListQueues' },
+    { command: 'sns list-topics', protocol: 'Query', service: 'sns', operation: 'ListTopics' },
+    { command: 'iam list-users', protocol: 'Query', service: 'iam', operation: 'ListUsers' },
+    { command: 'route53 list-hosted-zones', protocol: 'REST-XML', service: 'route53', operation: 'ListHostedZones' },
+    { command: 'cloudfront list-distributions', protocol: 'REST-XML', service: 'cloudfront', operation: 'ListDistributions' },
+    { command: 'lambda list-functions', protocol: 'REST-JSON', service: 'lambda', operation: 'ListFunctions' },
+  ]) {
+    it.skipIf(!hasAws)(
+      `aws ${command} (${protocol}) prints UnknownService naming ${service}`,
+      async () => {
+        const stderr = await failing(AWS, [...command.split(' '), '--endpoint-url', server.url]);
+        // A client error: the CLI does not retry it (no "reached max retries").
+        expect(stderr.trim()).toBe(
+          `An error occurred (UnknownService) when calling the ${operation} operation: No service on this endpoint handles requests signed for service '${service}'; ${SERVED}`,
+        );
+      },
+      60_000,
+    );
+  }
 
-  it.skipIf(!hasAws)(
-    'aws sns list-topics (Query protocol) prints UnknownService naming sns',
-    async () => {
-      const stderr = await failing(AWS, ['sns', 'list-topics', '--endpoint-url', server.url]);
-      expect(stderr.trim()).toBe(
-        `An error occurred (UnknownService) when calling the ListTopics operation: No service on this endpoint handles requests signed for service 'sns'; ${SERVED}`,
-      );
-    },
-    60_000,
-  );
-
-  it.skipIf(!hasBoto3)(
-    'boto3 lambda list_functions (REST-JSON) raises a ClientError naming lambda',
-    async () => {
-      const script = [
-        'import sys, boto3, botocore.exceptions',
-        "client = boto3.client('lambda', endpoint_url=sys.argv[1])",
-        'try:',
-        '    client.list_functions()',
-        'except botocore.exceptions.ClientError as error:',
-        "    sys.exit(f\"{error.response['ResponseMetadata']['HTTPStatusCode']} {error.response['Error']['Code']}: {error.response['Error']['Message']}\")",
-      ].join('\n');
-      const stderr = await failing('python3', ['-c', script, server.url]);
-      expect(stderr).toBe(`400 UnknownService: No service on this endpoint handles requests signed for service 'lambda'; ${SERVED}\n`);
-    },
-    60_000,
-  );
+  for (const { client, call, protocol } of [
+    { client: 'lambda', call: 'list_functions', protocol: 'REST-JSON' },
+    { client: 'route53', call: 'list_hosted_zones', protocol: 'REST-XML' },
+  ]) {
+    it.skipIf(!hasBoto3)(
+      `boto3 ${client} ${call} (${protocol}) raises a ClientError naming ${client}`,
+      async () => {
+        const script = [
+          'import sys, boto3, botocore.exceptions',
+          'client = boto3.client(sys.argv[2], endpoint_url=sys.argv[1])',
+          'try:',
+          '    getattr(client, sys.argv[3])()',
+          'except botocore.exceptions.ClientError as error:',
+          "    sys.exit(f\"{error.response['ResponseMetadata']['HTTPStatusCode']} {error.response['Error']['Code']}: {error.response['Error']['Message']}\")",
+        ].join('\n');
+        const stderr = await failing('python3', ['-c', script, server.url, client, call]);
+        expect(stderr).toBe(`400 UnknownService: No service on this endpoint handles requests signed for service '${client}'; ${SERVED}\n`);
+      },
+      60_000,
+    );
+  }
 });
