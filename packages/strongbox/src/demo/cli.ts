@@ -11,6 +11,7 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { createMemoryObjectStore } from '@strongbox/s3';
 import { EXIT_FAILURE, StrongboxError } from '../errors.ts';
+import { flagsGiven } from '../info-flags.ts';
 import { joinNegativeNumbers } from '../negative-values.ts';
 import type { CliIo } from '../serve.ts';
 import { createStrongbox } from '../strongbox.ts';
@@ -53,8 +54,17 @@ export interface DemoArgs {
 }
 
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+/** The options of `demo` as `parseArgs` takes them. */
+const DEMO_OPTIONS = {
+  'endpoint-url': { type: 'string' },
+  'https-endpoint-url': { type: 'string' },
+  'ca-bundle': { type: 'string' },
+  region: { type: 'string' },
+  burst: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
 /** The flags `parseDemoArgs` takes, for "did you mean" on a typo. */
-const DEMO_FLAGS = ['endpoint-url', 'https-endpoint-url', 'ca-bundle', 'region', 'burst', 'help'];
+const DEMO_FLAGS = Object.keys(DEMO_OPTIONS);
 
 /**
  * Parses and checks the arguments after `demo`.
@@ -62,20 +72,15 @@ const DEMO_FLAGS = ['endpoint-url', 'https-endpoint-url', 'ca-bundle', 'region',
  * @example parseDemoArgs(['--endpoint-url', 'http://localhost:4566']).endpoint // 'http://localhost:4566'
  */
 export function parseDemoArgs(args: readonly string[]): DemoArgs {
+  // --help answers whatever else the line holds (info-flags.ts).
+  if (flagsGiven(args, DEMO_OPTIONS, ['help']).size > 0) return { ...parseDemoArgs([]), help: true };
   let values: Record<string, string | boolean | undefined>;
   try {
     values = parseArgs({
       args: joinNegativeNumbers(args, ['endpoint-url', 'https-endpoint-url', 'ca-bundle', 'region', 'burst']),
       strict: true,
       allowPositionals: false,
-      options: {
-        'endpoint-url': { type: 'string' },
-        'https-endpoint-url': { type: 'string' },
-        'ca-bundle': { type: 'string' },
-        region: { type: 'string' },
-        burst: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
+      options: DEMO_OPTIONS,
     }).values;
   } catch (error) {
     const first = ((error as Error).message.split('\n')[0] ?? '').replace(/\. This command does not take positional arguments$/, '');
