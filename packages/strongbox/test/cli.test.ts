@@ -58,6 +58,20 @@ describe('help', () => {
     },
   );
 
+  // The same rule before the command: `aws --bogus --version` and `npm --bogus --version` print
+  // the version (aws-cli 1.45.11 and 2.9.19, npm 11.19.1 on this machine).
+  it.each([[['--bogus', '--version']], [['--quiet', '-v']], [['--port', '1', '--version']]])(
+    'strongbox %j prints the version, with the flag before it',
+    async (args) => {
+      const { version } = JSON.parse(await readFile(join(import.meta.dirname, '..', 'package.json'), 'utf8')) as { version: string };
+      expect(await runInProcess(args)).toMatchObject({ code: 0, stdout: `${version}\n`, stderr: '' });
+    },
+  );
+
+  it('strongbox --bogus --help prints the help, with the flag before it', async () => {
+    expect(await runInProcess(['--bogus', '--help'])).toMatchObject({ code: 0, stdout: USAGE, stderr: '' });
+  });
+
   it('strongbox serve --help and demo --help print their help, whatever the other flags', async () => {
     expect(await runInProcess(['serve', '--help', '--port', 'x'])).toMatchObject({ code: 0, stdout: SERVE_USAGE, stderr: '' });
     expect(await runInProcess(['serve', '--quotas', 'none', '-h'])).toMatchObject({ code: 0, stdout: SERVE_USAGE, stderr: '' });
