@@ -134,6 +134,26 @@ describe('requests signed for a service the endpoint does not serve', () => {
     }
   });
 
+  // REST-JSON operations whose payload is the caller's own bytes send the caller's content type
+  // (botocore models: sagemaker-runtime InvokeEndpoint, cloudsearchdomain UploadDocuments with
+  // `application/xml`, mediastore-data PutObject, appconfig CreateHostedConfigurationVersion): the
+  // CLI reads the code from X-Amzn-Errortype or a JSON body, and prints an XML one whole.
+  it('answers a REST-JSON request carrying an XML payload (SageMaker InvokeEndpoint) in JSON with X-Amzn-Errortype', async () => {
+    for (const [service, request] of [
+      ['sagemaker', sent('POST', '/endpoints/e/invocations', { authorization: signedFor('sagemaker'), 'content-type': 'application/xml' })],
+      ['cloudsearch', sent('POST', '/2013-01-01/documents/batch?format=sdk', { authorization: signedFor('cloudsearch'), 'content-type': 'application/xml' })],
+      ['mediastore', sent('PUT', '/folder/object.xml', { authorization: signedFor('mediastore'), 'content-type': 'text/xml' })],
+    ] as const) {
+      const response = await router(request);
+      expect([service, response.status, response.headers['Content-Type'], response.headers['X-Amzn-Errortype']]).toEqual([
+        service,
+        400,
+        'application/json',
+        'UnknownService',
+      ]);
+    }
+  });
+
   it('decides the protocol from the request: AWS JSON, Query, REST-XML, else REST-JSON', () => {
     const cases: [string, string, string, Record<string, string>, ReturnType<typeof unservedProtocol>][] = [
       ['dynamodb', 'POST', '/', { 'x-amz-target': 'DynamoDB_20120810.ListTables' }, 'json'],

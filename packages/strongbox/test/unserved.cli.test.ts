@@ -73,6 +73,30 @@ describe('a service the endpoint does not serve', () => {
     );
   }
 
+  // A REST-JSON operation sending the caller's XML payload (`--content-type application/xml`).
+  it.skipIf(!hasAws)(
+    'aws sagemaker-runtime invoke-endpoint with an XML body (REST-JSON) prints UnknownService naming sagemaker',
+    async () => {
+      const stderr = await failing(AWS, [
+        'sagemaker-runtime',
+        'invoke-endpoint',
+        '--endpoint-name',
+        'e',
+        '--content-type',
+        'application/xml',
+        '--body',
+        'fileb:///dev/null',
+        '/dev/null',
+        '--endpoint-url',
+        server.url,
+      ]);
+      expect(stderr.trim()).toBe(
+        `An error occurred (UnknownService) when calling the InvokeEndpoint operation: No service on this endpoint handles requests signed for service 'sagemaker'; ${SERVED}`,
+      );
+    },
+    60_000,
+  );
+
   for (const { client, call, protocol } of [
     { client: 'lambda', call: 'list_functions', protocol: 'REST-JSON' },
     { client: 'route53', call: 'list_hosted_zones', protocol: 'REST-XML' },
