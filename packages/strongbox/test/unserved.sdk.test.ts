@@ -52,7 +52,11 @@ describe('a Smithy RPC v2 CBOR request', () => {
         body: new Uint8Array([0xa0]),
       });
       const bytes = new Uint8Array(await response.arrayBuffer());
-      expect([response.status, response.headers.get('content-type'), response.headers.get('smithy-protocol')]).toEqual([400, 'application/cbor', 'rpc-v2-cbor']);
+      expect([response.status, response.headers.get('content-type'), response.headers.get('smithy-protocol')]).toEqual([
+        400,
+        'application/cbor',
+        'rpc-v2-cbor',
+      ]);
       // The SDK for JavaScript's own CBOR codec and error-code reader (@smithy/core/cbor).
       const { cbor, loadSmithyRpcV2CborErrorCode } = createRequire(createRequire(import.meta.url).resolve('@aws-sdk/client-s3'))('@smithy/core/cbor') as {
         cbor: { deserialize: (bytes: Uint8Array) => Record<string, unknown> };
