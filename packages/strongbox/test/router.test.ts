@@ -10,7 +10,7 @@ import { Readable } from 'node:stream';
 import { KMSClient, ListKeysCommand } from '@aws-sdk/client-kms';
 import { ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import type { StreamingRequest, StreamingResponse, TextResponse } from '@strongbox/service-kernel';
+import type { HttpResponse, StreamingRequest, StreamingResponse } from '@strongbox/service-kernel';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createProtocolRouter, createRouter, type ProtocolRoute, predicateRoute, targetRoute, untargetedRoute } from '../src/router.ts';
@@ -154,9 +154,8 @@ describe('requests signed for a service the endpoint does not serve', () => {
     }
   });
 
-  it('decides the protocol from the request: AWS JSON, Query, REST-XML, else REST-JSON', () => {
+  it('decides the protocol from the request: AWS JSON, Query, RPC v2 CBOR, REST-XML by signing name, else REST-JSON', () => {
     const cases: [string, string, string, Record<string, string>, ReturnType<typeof unservedProtocol>][] = [
-      ['dynamodb', 'POST', '/', { 'x-amz-target': 'DynamoDB_20120810.ListTables' }, 'json'],
       ['dynamodb', 'POST', '/', { 'content-type': 'application/x-amz-json-1.0' }, 'json'],
       ['logs', 'POST', '/', { 'content-type': 'application/x-amz-json-1.1' }, 'json'],
       ['sqs', 'POST', '/', { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' }, 'query'],
@@ -165,7 +164,18 @@ describe('requests signed for a service the endpoint does not serve', () => {
       ['route53', 'GET', '/2013-04-01/hostedzone', {}, 'rest-xml'],
       ['cloudfront', 'GET', '/2020-05-31/distribution', {}, 'rest-xml'],
       ['route53', 'POST', '/2013-04-01/hostedzone', { 'content-type': 'application/xml' }, 'rest-xml'],
-      ['someservice', 'PUT', '/resource', { 'content-type': 'text/xml' }, 'rest-xml'],
+      ['s3express', 'GET', '/b--use1-az4--x-s3?session', {}, 'rest-xml'],
+      ['s3-outposts', 'GET', '/v20180820/bucket', {}, 'rest-xml'],
+      ['s3-object-lambda', 'POST', '/WriteGetObjectResponse', { 'content-type': 'application/octet-stream' }, 'rest-xml'],
+      // An XML payload is not a protocol: REST-JSON operations send the caller's content type.
+      ['someservice', 'PUT', '/resource', { 'content-type': 'text/xml' }, 'rest-json'],
+      [
+        'monitoring',
+        'POST',
+        '/service/GraniteServiceVersion20100801/operation/ListMetrics',
+        { 'smithy-protocol': 'rpc-v2-cbor', 'content-type': 'application/cbor' },
+        'smithy-rpc-v2-cbor',
+      ],
       ['lambda', 'GET', '/2015-03-31/functions/', {}, 'rest-json'],
       ['lambda', 'POST', '/2015-03-31/functions', { 'content-type': 'application/json' }, 'rest-json'],
       // `Action` only as a query parameter's name counts, not inside another's value.
@@ -178,9 +188,9 @@ describe('requests signed for a service the endpoint does not serve', () => {
   it('answers in shapes the AWS SDK for JavaScript reads: REST-XML (S3), Query (STS) and AWS JSON (KMS) clients', async () => {
     const served = signedServices(routes, { service: 'S3', signingName: 's3' });
     // Each client parses the answer with its own protocol's error deserializer.
-    const answering = (answer: TextResponse) => ({
+    const answering = (answer: HttpResponse) => ({
       handle: async () => ({
-        response: { statusCode: answer.status, headers: lowerCased(answer.headers), body: Readable.from([Buffer.from(String(answer.body))]) },
+        response: { statusCode: answer.status, headers: lowerCased(answer.headers), body: Readable.from([Buffer.from(answer.body)]) },
       }),
     });
     const config = { region: 'us-east-1', endpoint: 'http://127.0.0.1:1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 };
@@ -188,17 +198,17 @@ describe('requests signed for a service the endpoint does not serve', () => {
       [
         'route53',
         sent('GET', '/2013-04-01/hostedzone', {}),
-        (answer: TextResponse) => new S3Client({ ...config, requestHandler: answering(answer) }).send(new ListBucketsCommand({})),
+        (answer: HttpResponse) => new S3Client({ ...config, requestHandler: answering(answer) }).send(new ListBucketsCommand({})),
       ],
       [
         'sqs',
         sent('POST', '/', { 'content-type': 'application/x-www-form-urlencoded' }),
-        (answer: TextResponse) => new STSClient({ ...config, requestHandler: answering(answer) }).send(new GetCallerIdentityCommand({})),
+        (answer: HttpResponse) => new STSClient({ ...config, requestHandler: answering(answer) }).send(new GetCallerIdentityCommand({})),
       ],
       [
         'dynamodb',
         sent('POST', '/', { 'content-type': 'application/x-amz-json-1.0' }),
-        (answer: TextResponse) => new KMSClient({ ...config, requestHandler: answering(answer) }).send(new ListKeysCommand({})),
+        (answer: HttpResponse) => new KMSClient({ ...config, requestHandler: answering(answer) }).send(new ListKeysCommand({})),
       ],
     ] as const;
     for (const [service, request, call] of calls) {
