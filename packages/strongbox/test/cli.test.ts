@@ -68,6 +68,11 @@ describe('help', () => {
     },
   );
 
+  it.each([[['demo', '--version']], [['demo', '--region', 'x', '-v']]])('strongbox %j prints the version without running the demo', async (args) => {
+    const { version } = JSON.parse(await readFile(join(import.meta.dirname, '..', 'package.json'), 'utf8')) as { version: string };
+    expect(await runInProcess(args)).toMatchObject({ code: 0, stdout: `${version}\n`, stderr: '' });
+  });
+
   it('strongbox --bogus --help prints the help, with the flag before it', async () => {
     expect(await runInProcess(['--bogus', '--help'])).toMatchObject({ code: 0, stdout: USAGE, stderr: '' });
   });
