@@ -1,7 +1,7 @@
 /**
- * A service Strongbox does not emulate, called with the unmodified AWS CLI and boto3 (Python)
- * against `startServer`, where they are installed (neither is a dependency of this repository:
- * each test is skipped otherwise): the printed error names the service and what the endpoint
+ * A service Strongbox does not emulate, called with the unmodified AWS CLI (the `aws` on PATH)
+ * and boto3 (Python) against `startServer`, where they are installed (neither is a dependency of
+ * this repository: each test is skipped otherwise): the printed error names the service and what the endpoint
  * serves, in each protocol the CLI speaks (Query, REST-XML, REST-JSON), rather than the CLI's
  * `An error occurred (Unknown)` for S3's answer, or `(400) … Bad Request` for an error body in
  * another protocol's shape, neither of which it can parse.
@@ -12,9 +12,9 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningServer, startServer } from '../src/index.ts';
 
-// CLI v2 as Debian packages it (2.9): SQS in the Query protocol, as the user who reported it had.
-// Newer CLIs and botocore send SQS as JSON with `X-Amz-Target`, which the router already answers.
-const AWS = '/usr/bin/aws';
+// The `aws` on PATH, as the other CLI tests run it (STRONGBOX_TEST_AWS names another one, e.g.
+// /usr/bin/aws, Debian's 2.9, to try both lines).
+const AWS = process.env['STRONGBOX_TEST_AWS'] ?? 'aws';
 const hasAws = spawnSync(AWS, ['--version'], { stdio: 'ignore' }).status === 0;
 const hasBoto3 = spawnSync('python3', ['-c', 'import boto3'], { stdio: 'ignore' }).status === 0;
 if (!hasAws) console.log(`unserved.cli.test: ${AWS} is not installed (apt-get install awscli); its tests are skipped`);
@@ -30,6 +30,8 @@ const env = {
   AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
 };
 const SERVED = 'it serves KMS, CloudTrail LookupEvents, STS GetCallerIdentity, S3.';
+/** What the X-Amz-Target router's UnknownOperationException says is served (its routes, all of them). */
+const SERVED_TARGETS = 'Strongbox health (/_strongbox/health), Strongbox admin API (/_strongbox/), KMS, CloudTrail LookupEvents, STS GetCallerIdentity, S3.';
 
 let server: RunningServer;
 beforeAll(async () => {
@@ -53,7 +55,6 @@ describe('a service the endpoint does not serve', () => {
   // One per protocol the CLI speaks: the answer is in each one's error shape, so the CLI prints
   // the code and message rather than `An error occurred (400) ...: Bad Request` (REST-XML given JSON).
   for (const { command, protocol, service, operation } of [
-    { command: 'sqs list-queues', protocol: 'Query', service: 'sqs', operation: 'ListQueues' },
     { command: 'sns list-topics', protocol: 'Query', service: 'sns', operation: 'ListTopics' },
     { command: 'iam list-users', protocol: 'Query', service: 'iam', operation: 'ListUsers' },
     { command: 'route53 list-hosted-zones', protocol: 'REST-XML', service: 'route53', operation: 'ListHostedZones' },
@@ -72,6 +73,26 @@ describe('a service the endpoint does not serve', () => {
       60_000,
     );
   }
+
+  // SQS is Query in the CLIs of 2023 and before (Debian's 2.9 sends `Action=ListQueues`) and AWS
+  // JSON with `X-Amz-Target: AmazonSQS.ListQueues` in later ones (aws-cli 1.45): the second is
+  // routed by its target, so it gets the router's UnknownOperationException naming it. The CLI's
+  // own debug log says which it sent (its canonical request's `x-amz-target:` line).
+  it.skipIf(!hasAws)(
+    'aws sqs list-queues prints an error naming SQS, whichever protocol the CLI sends it in',
+    async () => {
+      const stderr = await failing(AWS, ['sqs', 'list-queues', '--endpoint-url', server.url, '--debug']);
+      const json = stderr.includes('\nx-amz-target:AmazonSQS.ListQueues\n');
+      const query = stderr.includes("'Action': 'ListQueues'");
+      expect([json, query]).toContain(true);
+      expect(stderr.trim().split('\n').at(-1)).toBe(
+        json
+          ? `An error occurred (UnknownOperationException) when calling the ListQueues operation: No service on this endpoint handles X-Amz-Target 'AmazonSQS.ListQueues'; it serves ${SERVED_TARGETS}`
+          : `An error occurred (UnknownService) when calling the ListQueues operation: No service on this endpoint handles requests signed for service 'sqs'; ${SERVED}`,
+      );
+    },
+    60_000,
+  );
 
   // A REST-JSON operation sending the caller's XML payload (`--content-type application/xml`).
   it.skipIf(!hasAws)(
