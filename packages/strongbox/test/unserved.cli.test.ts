@@ -94,6 +94,23 @@ describe('a service the endpoint does not serve', () => {
     60_000,
   );
 
+  // A directory bucket's name (`--x-s3`) makes newer CLIs (aws-cli 1.45) call CreateSession signed
+  // for `s3express` first (botocore's S3 endpoint rule set, "signingName": "s3express"); older ones
+  // (Debian's 2.9) sign it for `s3`, and S3 refuses the name. The debug log says which.
+  it.skipIf(!hasAws)(
+    'aws s3api list-objects-v2 on a directory bucket prints UnknownService naming s3express where the CLI signs for it',
+    async () => {
+      const stderr = await failing(AWS, ['s3api', 'list-objects-v2', '--bucket', 'b--use1-az4--x-s3', '--endpoint-url', server.url, '--debug']);
+      const last = stderr.trim().split('\n').at(-1);
+      if (stderr.includes('/s3express/aws4_request'))
+        expect(last).toBe(
+          `An error occurred (UnknownService) when calling the CreateSession operation: No service on this endpoint handles requests signed for service 's3express'; ${SERVED}`,
+        );
+      else expect(last).toBe('An error occurred (InvalidBucketName) when calling the ListObjectsV2 operation: The specified bucket is not valid.');
+    },
+    60_000,
+  );
+
   // A REST-JSON operation sending the caller's XML payload (`--content-type application/xml`).
   it.skipIf(!hasAws)(
     'aws sagemaker-runtime invoke-endpoint with an XML body (REST-JSON) prints UnknownService naming sagemaker',
