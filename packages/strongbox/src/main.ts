@@ -7,6 +7,7 @@
 
 import { inspect } from 'node:util';
 import { EXIT_FAILURE, StrongboxError } from './errors.ts';
+import { flagsGiven } from './info-flags.ts';
 import type { CliIo } from './serve.ts';
 import { VERSION } from './version.ts';
 
@@ -24,19 +25,28 @@ Options:
 Run 'strongbox serve --help' for the options of serve.
 `;
 
+/** The commands; any other first word is read for `--help`/`--version` before it is refused. */
+const COMMANDS: ReadonlySet<string> = new Set(['serve', 'demo', 'help']);
+/** The flags `strongbox` itself takes before a command. */
+const OPTIONS = { help: { type: 'boolean', short: 'h' }, version: { type: 'boolean', short: 'v' } } as const;
+
 /**
  * Runs the CLI with `argv` (without the node and script paths).
+ * `--help` and `--version` answer whatever else the line holds, before the command too
+ * (`strongbox --bogus --version`, as `aws --bogus --version` and `npm --bogus --version` do:
+ * info-flags.ts); after a command, the command reads them (`strongbox serve --port x -v`).
  * @returns the exit code.
  */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
   const [command, ...rest] = argv;
   try {
     if (command === undefined) throw new StrongboxError('USAGE', "missing command: try 'strongbox serve' (see strongbox --help)");
-    if (command === '--help' || command === '-h' || command === 'help') {
+    const asked = COMMANDS.has(command) ? undefined : flagsGiven(argv, OPTIONS, ['help', 'version']);
+    if (command === 'help' || asked?.has('help') === true) {
       io.stdout(USAGE);
       return 0;
     }
-    if (command === '--version' || command === '-v') {
+    if (asked?.has('version') === true) {
       io.stdout(`${VERSION}\n`);
       return 0;
     }

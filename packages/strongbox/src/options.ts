@@ -7,6 +7,7 @@
 
 import { parseArgs } from 'node:util';
 import { StrongboxError } from './errors.ts';
+import { flagsGiven } from './info-flags.ts';
 import { joinNegativeNumbers } from './negative-values.ts';
 import { withSuggestion } from './suggest.ts';
 
@@ -114,7 +115,11 @@ const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
  */
 export function parseServeArgs(args: readonly string[]): ServeArgs {
   // `pnpm start -- --port 0` passes the `--` on (npm strips it); a leading one means nothing here.
-  const { values } = parseOrExplain(args[0] === '--' ? args.slice(1) : args);
+  const given = args[0] === '--' ? args.slice(1) : args;
+  // --help and --version answer whatever else the line holds (info-flags.ts).
+  const asked = flagsGiven(given, OPTIONS, ['help', 'version']);
+  if (asked.size > 0) return { ...parseServeArgs([]), help: asked.has('help'), version: asked.has('version') };
+  const { values } = parseOrExplain(given);
   const port = values.port ?? '4566';
   if (!/^\d{1,5}$/.test(port) || Number(port) > 65535) usage(`--port expected a number from 0 to 65535, got '${port}'`);
   const httpsText = values['https-port'];

@@ -10,7 +10,7 @@
  */
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { bufferedHandler, json11Response, type ProtocolHandler, type StreamingHandler, type TextResponse } from '@strongbox/service-kernel';
+import { bufferedHandler, type HttpResponse, json11Response, type ProtocolHandler, type StreamingHandler, type TextResponse } from '@strongbox/service-kernel';
 import { signedServices, unservedAnswer, unservedService } from './unserved.ts';
 
 /** A `node:http` request listener. */
@@ -84,7 +84,7 @@ export function createRouter(routes: readonly Route[]): NodeListener {
   };
 }
 
-function answerWith(request: IncomingMessage, response: ServerResponse, answer: TextResponse): void {
+function answerWith(request: IncomingMessage, response: ServerResponse, answer: HttpResponse): void {
   // Drain the body so the connection stays usable, then answer.
   request.resume();
   response.writeHead(answer.status, answer.headers);

@@ -16,7 +16,8 @@
  */
 
 import { randomUUID } from 'node:crypto';
-import type { TextResponse } from '@strongbox/service-kernel';
+import type { HttpResponse } from '@strongbox/service-kernel';
+import { cborTextMap } from './cbor-text-map.ts';
 import { escapeXml } from './sts.ts';
 
 /** The code of the answer. */
@@ -84,19 +85,85 @@ export function unservedService(head: SignedHeadLike, served: SignedServices): s
 }
 
 /**
- * The answer to a request signed for `service`, which no route serves: the Query protocol's XML
- * error for a form-encoded POST (SQS, SNS, IAM, EC2 and the other Query services), else a JSON
- * body with `X-Amzn-Errortype` (REST-JSON and JSON services, which read the code from either).
+ * The wire protocols an unserved request can be in, named as botocore names them (the
+ * `protocol` of each service's model): AWS JSON 1.0/1.1, Query (and EC2's variant of it),
+ * Smithy RPC v2 CBOR, REST-XML and REST-JSON.
+ */
+export type UnservedProtocol = 'json' | 'query' | 'smithy-rpc-v2-cbor' | 'rest-xml' | 'rest-json';
+
+/**
+ * The SigV4 services AWS's REST-XML APIs sign for. botocore's models (1.43.11, every version of
+ * each) give `"protocol": "rest-xml"` to exactly CloudFront, Route 53, S3 and S3 Control; S3 and S3
+ * Control sign as `s3`, and, by their endpoint rule sets (`"signingName"`), as `s3express`
+ * (directory buckets, CreateSession), `s3-outposts` and `s3-object-lambda` too. Their requests
+ * without a body (`aws route53 list-hosted-zones`: a bare GET) look like REST-JSON ones (`aws
+ * lambda list-functions`), and REST-JSON operations whose payload is the caller's bytes send the
+ * caller's content type, XML included (SageMaker InvokeEndpoint, CloudSearch UploadDocuments), so
+ * the signing name alone tells REST-XML apart.
+ */
+const REST_XML_SERVICES: ReadonlySet<string> = new Set(['s3', 's3express', 's3-outposts', 's3-object-lambda', 'cloudfront', 'route53']);
+
+/**
+ * The protocol a request signed for `service` is in, from what its client put in it. The routers
+ * ask only about requests without `X-Amz-Target`, so AWS JSON is told by its content type
+ * (`application/x-amz-json-1.0`/`1.1`); a form-encoded POST, or an `Action` query parameter (a
+ * Query request sent as a GET, or presigned), is Query; a `smithy-protocol: rpc-v2-cbor` header is
+ * Smithy RPC v2 CBOR (its clients send no target); a REST-XML service's scope is REST-XML; anything
+ * else REST-JSON, the protocol of most REST services.
+ * @example unservedProtocol('route53', { method: 'GET', path: '/2013-04-01/hostedzone', headers: {} }) // 'rest-xml'
+ */
+export function unservedProtocol(service: string, head: SignedHeadLike): UnservedProtocol {
+  const type = head.headers['content-type'];
+  const contentType = typeof type === 'string' ? type.toLowerCase() : '';
+  if (contentType.startsWith('application/x-amz-json-')) return 'json';
+  if ((head.method === 'POST' && contentType.startsWith('application/x-www-form-urlencoded')) || hasActionParameter(head)) return 'query';
+  if (head.headers['smithy-protocol'] === 'rpc-v2-cbor') return 'smithy-rpc-v2-cbor';
+  if (REST_XML_SERVICES.has(service)) return 'rest-xml';
+  return 'rest-json';
+}
+
+/**
+ * The answer to a request signed for `service`, which no route serves, in its protocol's error
+ * shape (`unservedProtocol`), so that its client reports the code and message:
+ * - Query and REST-XML: `<ErrorResponse><Error><Type>Sender</Type><Code>…</Code><Message>…</Message></Error><RequestId>…</RequestId></ErrorResponse>`,
+ *   the Query error of SQS, SNS and IAM, and the error Route 53 and CloudFront (REST-XML) answer
+ *   too (Route 53 API Reference, "REST Responses": "Error Responses"; CloudFront's as moto's
+ *   cloudfront/exceptions.py and captures of it show). botocore's `RestXMLParser` reads it as well
+ *   as S3's bare `<Error>`; the SDK for JavaScript's REST-XML and Query deserializers read
+ *   `Error.Code` under any root element (@aws-sdk/core `loadRestXmlErrorCode`, `loadQueryErrorCode`).
+ * - AWS JSON and REST-JSON: `{"__type":…,"message":…}` with `X-Amzn-Errortype`: JSON clients read
+ *   `__type`, REST-JSON clients the header first (botocore `RestJSONParser`, @smithy/core `loadRestJsonErrorCode`).
+ * - Smithy RPC v2 CBOR: the same map in CBOR, `Content-Type: application/cbor` and
+ *   `smithy-protocol: rpc-v2-cbor` (Smithy, "Smithy RPC v2 CBOR protocol": every response carries
+ *   that header, an error's shape name is the body's `__type`; @smithy/core
+ *   `loadSmithyRpcV2CborErrorCode` reads `__type`, the SDK for Go v2 refuses a response without the
+ *   header: "unexpected smithy-protocol response header").
+ * A REST-XML client given JSON prints `An error occurred (400) …: Bad Request` (botocore falls back
+ * to the status when the body is not XML); a JSON client given XML prints the XML as the message.
  * @example unservedAnswer('sqs', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' } }, served)
  */
-export function unservedAnswer(service: string, head: SignedHeadLike, served: SignedServices): TextResponse {
+export function unservedAnswer(service: string, head: SignedHeadLike, served: SignedServices): HttpResponse {
   const requestId = randomUUID();
   const message = `No service on this endpoint handles requests signed for service '${service}'; it serves ${served.description}.`;
-  if (isFormPost(head)) {
+  const protocol = unservedProtocol(service, head);
+  if (protocol === 'query' || protocol === 'rest-xml') {
     const body =
       `<ErrorResponse>\n  <Error>\n    <Type>Sender</Type>\n    <Code>${UNKNOWN_SERVICE}</Code>\n    <Message>${escapeXml(message)}</Message>\n` +
       `  </Error>\n  <RequestId>${requestId}</RequestId>\n</ErrorResponse>\n`;
     return { status: 400, headers: { 'Content-Type': 'text/xml', 'Content-Length': String(Buffer.byteLength(body)), 'x-amzn-RequestId': requestId }, body };
+  }
+  if (protocol === 'smithy-rpc-v2-cbor') {
+    const body = cborTextMap({ __type: UNKNOWN_SERVICE, message });
+    return {
+      status: 400,
+      headers: {
+        'Content-Type': 'application/cbor',
+        'Content-Length': String(body.byteLength),
+        'x-amzn-RequestId': requestId,
+        'smithy-protocol': 'rpc-v2-cbor',
+      },
+      body,
+    };
   }
   const body = JSON.stringify({ __type: UNKNOWN_SERVICE, message });
   return {
@@ -129,7 +196,9 @@ function serviceOfScope(scope: string): string | undefined {
   return service === '' ? undefined : service;
 }
 
-function isFormPost(head: SignedHeadLike): boolean {
-  const type = head.headers['content-type'];
-  return head.method === 'POST' && typeof type === 'string' && type.toLowerCase().startsWith('application/x-www-form-urlencoded');
+/** Whether the query string has an `Action` parameter (Query's operation name). */
+function hasActionParameter(head: SignedHeadLike): boolean {
+  const path = head.path ?? head.url ?? '';
+  const query = path.indexOf('?');
+  return query >= 0 && new URLSearchParams(path.slice(query + 1)).has('Action');
 }

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { startBanner } from '../src/banner.ts';
+import { DEMO_USAGE } from '../src/demo/cli.ts';
 import { openEndpoint } from '../src/endpoint.ts';
 import { USAGE } from '../src/main.ts';
 import { SERVE_USAGE } from '../src/options.ts';
@@ -44,6 +45,42 @@ describe('help', () => {
     const { version } = JSON.parse(await readFile(join(import.meta.dirname, '..', 'package.json'), 'utf8')) as { version: string };
     expect(await runInProcess(['serve', flag])).toMatchObject({ code: 0, stdout: `${version}\n`, stderr: '' });
     expect(await runInProcess(['serve', '--', flag])).toMatchObject({ code: 0, stdout: `${version}\n`, stderr: '' });
+  });
+
+  // --help and --version answer whatever else the line holds, in any order: the GNU Coding
+  // Standards' "other options and arguments should be ignored once this is seen", as npm and the
+  // AWS CLI do, and as `strongbox --version --port x` always did.
+  it.each([[['serve', '--version', '--port', 'x']], [['serve', '--port', 'x', '-v']], [['serve', '--bogus', '--version']], [['--version', '--port', 'x']]])(
+    'strongbox %j prints the version, whatever the other flags',
+    async (args) => {
+      const { version } = JSON.parse(await readFile(join(import.meta.dirname, '..', 'package.json'), 'utf8')) as { version: string };
+      expect(await runInProcess(args)).toMatchObject({ code: 0, stdout: `${version}\n`, stderr: '' });
+    },
+  );
+
+  // The same rule before the command: `aws --bogus --version` and `npm --bogus --version` print
+  // the version (aws-cli 1.45.11 and 2.9.19, npm 11.19.1 on this machine).
+  it.each([[['--bogus', '--version']], [['--quiet', '-v']], [['--port', '1', '--version']]])(
+    'strongbox %j prints the version, with the flag before it',
+    async (args) => {
+      const { version } = JSON.parse(await readFile(join(import.meta.dirname, '..', 'package.json'), 'utf8')) as { version: string };
+      expect(await runInProcess(args)).toMatchObject({ code: 0, stdout: `${version}\n`, stderr: '' });
+    },
+  );
+
+  it.each([[['demo', '--version']], [['demo', '--region', 'x', '-v']]])('strongbox %j prints the version without running the demo', async (args) => {
+    const { version } = JSON.parse(await readFile(join(import.meta.dirname, '..', 'package.json'), 'utf8')) as { version: string };
+    expect(await runInProcess(args)).toMatchObject({ code: 0, stdout: `${version}\n`, stderr: '' });
+  });
+
+  it('strongbox --bogus --help prints the help, with the flag before it', async () => {
+    expect(await runInProcess(['--bogus', '--help'])).toMatchObject({ code: 0, stdout: USAGE, stderr: '' });
+  });
+
+  it('strongbox serve --help and demo --help print their help, whatever the other flags', async () => {
+    expect(await runInProcess(['serve', '--help', '--port', 'x'])).toMatchObject({ code: 0, stdout: SERVE_USAGE, stderr: '' });
+    expect(await runInProcess(['serve', '--quotas', 'none', '-h'])).toMatchObject({ code: 0, stdout: SERVE_USAGE, stderr: '' });
+    expect(await runInProcess(['demo', '--region', 'x', '--help'])).toMatchObject({ code: 0, stdout: DEMO_USAGE, stderr: '' });
   });
 
   it('strongbox serve --help lists every flag and exits 0 without serving', async () => {

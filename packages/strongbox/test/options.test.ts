@@ -160,9 +160,12 @@ describe('parseServeArgs', () => {
     [['--quota', '1'], "unknown option '--quota'"],
     // A long flag typed with one dash: parseArgs reads '-p', the hint names what was typed.
     [['-port', '4566'], "unknown option '-port'; did you mean --port?"],
+    // `--version` here is the value --data is missing, not a request for the version.
+    [['--data', '--version'], "option '--data' argument is ambiguous."],
     [['extra'], "unexpected argument 'extra'"],
     // After `--` every argument is taken as typed: the one named is the one the user wrote.
     [['--port', '1', '--', '--port', '-1'], "unexpected argument '--port'"],
+    [['--port', '1', '--', '--version'], "unexpected argument '--version'"],
   ])('%j is a usage error', (args, message) => {
     let caught: unknown;
     try {

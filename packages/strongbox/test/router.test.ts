@@ -6,11 +6,16 @@
 
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { StreamingRequest, StreamingResponse } from '@strongbox/service-kernel';
+import { Readable } from 'node:stream';
+import { KMSClient, ListKeysCommand } from '@aws-sdk/client-kms';
+import { ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import type { HttpResponse, StreamingRequest, StreamingResponse } from '@strongbox/service-kernel';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createProtocolRouter, createRouter, type ProtocolRoute, predicateRoute, targetRoute, untargetedRoute } from '../src/router.ts';
 import { isStsRequest } from '../src/sts.ts';
+import { signedServices, unservedAnswer, unservedProtocol } from '../src/unserved.ts';
 
 const request = (headers: Record<string, string>): StreamingRequest => ({ method: 'POST', path: '/', headers, body: (async function* () {})() });
 const answer: StreamingResponse = { status: 200, headers: {}, body: 'untargeted' };
@@ -84,31 +89,141 @@ describe('requests signed for a service the endpoint does not serve', () => {
     headers,
     body: (async function* () {})(),
   });
-
-  it('answers a form-encoded POST signed for SQS in the Query protocol’s XML, naming the service and what is served', async () => {
-    const response = await router(sent('POST', '/', { authorization: signedFor('sqs'), 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' }));
-    expect(response.status).toBe(400);
-    expect(response.headers['Content-Type']).toBe('text/xml');
+  const lowerCased = (headers: Readonly<Record<string, string>>): Record<string, string> =>
+    Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]));
+  /** The message of an unserved answer, from its XML `<Message>` or its JSON `message`. */
+  const messageOf = (response: { readonly body?: unknown }): string => {
     const body = String(response.body);
-    expect(body).toMatch(
-      /^<ErrorResponse>\s*<Error>\s*<Type>Sender<\/Type>\s*<Code>UnknownService<\/Code>\s*<Message>[^<]+<\/Message>\s*<\/Error>\s*<RequestId>[-0-9a-f]{36}<\/RequestId>\s*<\/ErrorResponse>\s*$/,
-    );
-    expect(body).toContain('signed for service &#39;sqs&#39;; it serves KMS, STS GetCallerIdentity, S3.');
+    if (!body.startsWith('<')) return JSON.parse(body).message;
+    const escaped = /<Message>([^<]*)<\/Message>/.exec(body)?.[1] ?? '';
+    return escaped.replace(/&#(\d+);/g, (_, code: string) => String.fromCharCode(Number(code)));
+  };
+
+  it('answers Query requests (form-encoded POST, Action in the URL) and REST-XML ones (Route 53) in <ErrorResponse> XML', async () => {
+    for (const [service, request] of [
+      ['sqs', sent('POST', '/', { authorization: signedFor('sqs'), 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' })],
+      ['sqs', sent('GET', '/?Action=ListQueues&Version=2012-11-05', { authorization: signedFor('sqs') })],
+      ['route53', sent('GET', '/2013-04-01/hostedzone', { authorization: signedFor('route53') })],
+    ] as const) {
+      const response = await router(request);
+      expect([service, response.status, response.headers['Content-Type'], response.headers['X-Amzn-Errortype']]).toEqual([service, 400, 'text/xml', undefined]);
+      const body = String(response.body);
+      expect(body).toMatch(
+        /^<ErrorResponse>\s*<Error>\s*<Type>Sender<\/Type>\s*<Code>UnknownService<\/Code>\s*<Message>[^<]+<\/Message>\s*<\/Error>\s*<RequestId>[-0-9a-f]{36}<\/RequestId>\s*<\/ErrorResponse>\s*$/,
+      );
+      expect(body).toContain(`signed for service &#39;${service}&#39;; it serves KMS, STS GetCallerIdentity, S3.`);
+    }
   });
 
-  it('answers a request signed for Lambda (REST-JSON) in JSON with X-Amzn-Errortype', async () => {
-    const response = await router(sent('GET', '/2015-03-31/functions/', { authorization: signedFor('lambda') }));
-    expect(response.status).toBe(400);
-    expect(response.headers['X-Amzn-Errortype']).toBe('UnknownService');
-    expect(JSON.parse(String(response.body))).toEqual({
-      __type: 'UnknownService',
-      message: "No service on this endpoint handles requests signed for service 'lambda'; it serves KMS, STS GetCallerIdentity, S3.",
+  it('answers REST-JSON requests (Lambda) and AWS JSON ones in JSON with X-Amzn-Errortype', async () => {
+    for (const [service, request] of [
+      ['lambda', sent('GET', '/2015-03-31/functions/', { authorization: signedFor('lambda') })],
+      ['dynamodb', sent('POST', '/', { authorization: signedFor('dynamodb'), 'content-type': 'application/x-amz-json-1.0' })],
+    ] as const) {
+      const response = await router(request);
+      expect([service, response.status, response.headers['Content-Type'], response.headers['X-Amzn-Errortype']]).toEqual([
+        service,
+        400,
+        'application/json',
+        'UnknownService',
+      ]);
+      expect(JSON.parse(String(response.body))).toEqual({
+        __type: 'UnknownService',
+        message: `No service on this endpoint handles requests signed for service '${service}'; it serves KMS, STS GetCallerIdentity, S3.`,
+      });
+    }
+  });
+
+  // REST-JSON operations whose payload is the caller's own bytes send the caller's content type
+  // (botocore models: sagemaker-runtime InvokeEndpoint, cloudsearchdomain UploadDocuments with
+  // `application/xml`, mediastore-data PutObject, appconfig CreateHostedConfigurationVersion): the
+  // CLI reads the code from X-Amzn-Errortype or a JSON body, and prints an XML one whole.
+  it('answers a REST-JSON request carrying an XML payload (SageMaker InvokeEndpoint) in JSON with X-Amzn-Errortype', async () => {
+    for (const [service, request] of [
+      ['sagemaker', sent('POST', '/endpoints/e/invocations', { authorization: signedFor('sagemaker'), 'content-type': 'application/xml' })],
+      ['cloudsearch', sent('POST', '/2013-01-01/documents/batch?format=sdk', { authorization: signedFor('cloudsearch'), 'content-type': 'application/xml' })],
+      ['mediastore', sent('PUT', '/folder/object.xml', { authorization: signedFor('mediastore'), 'content-type': 'text/xml' })],
+    ] as const) {
+      const response = await router(request);
+      expect([service, response.status, response.headers['Content-Type'], response.headers['X-Amzn-Errortype']]).toEqual([
+        service,
+        400,
+        'application/json',
+        'UnknownService',
+      ]);
+    }
+  });
+
+  it('decides the protocol from the request: AWS JSON, Query, RPC v2 CBOR, REST-XML by signing name, else REST-JSON', () => {
+    const cases: [string, string, string, Record<string, string>, ReturnType<typeof unservedProtocol>][] = [
+      ['dynamodb', 'POST', '/', { 'content-type': 'application/x-amz-json-1.0' }, 'json'],
+      ['logs', 'POST', '/', { 'content-type': 'application/x-amz-json-1.1' }, 'json'],
+      ['sqs', 'POST', '/', { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' }, 'query'],
+      ['iam', 'POST', '/', { 'content-type': 'application/x-www-form-urlencoded' }, 'query'],
+      ['sqs', 'GET', '/?Action=ListQueues&Version=2012-11-05', {}, 'query'],
+      ['route53', 'GET', '/2013-04-01/hostedzone', {}, 'rest-xml'],
+      ['cloudfront', 'GET', '/2020-05-31/distribution', {}, 'rest-xml'],
+      ['route53', 'POST', '/2013-04-01/hostedzone', { 'content-type': 'application/xml' }, 'rest-xml'],
+      ['s3express', 'GET', '/b--use1-az4--x-s3?session', {}, 'rest-xml'],
+      ['s3-outposts', 'GET', '/v20180820/bucket', {}, 'rest-xml'],
+      ['s3-object-lambda', 'POST', '/WriteGetObjectResponse', { 'content-type': 'application/octet-stream' }, 'rest-xml'],
+      // An XML payload is not a protocol: REST-JSON operations send the caller's content type.
+      ['someservice', 'PUT', '/resource', { 'content-type': 'text/xml' }, 'rest-json'],
+      [
+        'monitoring',
+        'POST',
+        '/service/GraniteServiceVersion20100801/operation/ListMetrics',
+        { 'smithy-protocol': 'rpc-v2-cbor', 'content-type': 'application/cbor' },
+        'smithy-rpc-v2-cbor',
+      ],
+      ['lambda', 'GET', '/2015-03-31/functions/', {}, 'rest-json'],
+      ['lambda', 'POST', '/2015-03-31/functions', { 'content-type': 'application/json' }, 'rest-json'],
+      // `Action` only as a query parameter's name counts, not inside another's value.
+      ['lambda', 'GET', '/2015-03-31/functions/?Marker=Action%3D', {}, 'rest-json'],
+    ];
+    for (const [service, method, path, headers, protocol] of cases)
+      expect([service, method, path, unservedProtocol(service, sent(method, path, headers))]).toEqual([service, method, path, protocol]);
+  });
+
+  it('answers in shapes the AWS SDK for JavaScript reads: REST-XML (S3), Query (STS) and AWS JSON (KMS) clients', async () => {
+    const served = signedServices(routes, { service: 'S3', signingName: 's3' });
+    // Each client parses the answer with its own protocol's error deserializer.
+    const answering = (answer: HttpResponse) => ({
+      handle: async () => ({
+        response: { statusCode: answer.status, headers: lowerCased(answer.headers), body: Readable.from([Buffer.from(answer.body)]) },
+      }),
     });
+    const config = { region: 'us-east-1', endpoint: 'http://127.0.0.1:1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 };
+    const calls = [
+      [
+        'route53',
+        sent('GET', '/2013-04-01/hostedzone', {}),
+        (answer: HttpResponse) => new S3Client({ ...config, requestHandler: answering(answer) }).send(new ListBucketsCommand({})),
+      ],
+      [
+        'sqs',
+        sent('POST', '/', { 'content-type': 'application/x-www-form-urlencoded' }),
+        (answer: HttpResponse) => new STSClient({ ...config, requestHandler: answering(answer) }).send(new GetCallerIdentityCommand({})),
+      ],
+      [
+        'dynamodb',
+        sent('POST', '/', { 'content-type': 'application/x-amz-json-1.0' }),
+        (answer: HttpResponse) => new KMSClient({ ...config, requestHandler: answering(answer) }).send(new ListKeysCommand({})),
+      ],
+    ] as const;
+    for (const [service, request, call] of calls) {
+      const answer = unservedAnswer(service, request, served);
+      const error = await call(answer).then(
+        () => undefined,
+        (thrown: unknown) => thrown as { name: string; message: string; $metadata: { httpStatusCode?: number } },
+      );
+      expect([service, error?.name, error?.message, error?.$metadata.httpStatusCode]).toEqual([service, 'UnknownService', messageOf(answer), 400]);
+    }
   });
 
   it('reads the scope of a presigned URL (X-Amz-Credential) and of a SigV4a header (no region)', async () => {
     const presigned = await router(sent('GET', '/?Action=ListQueues&X-Amz-Credential=test%2F20260101%2Fus-east-1%2Fsqs%2Faws4_request&X-Amz-Signature=00', {}));
-    expect(JSON.parse(String(presigned.body)).message).toContain("'sqs'");
+    expect(messageOf(presigned)).toContain("'sqs'");
     const sigv4a = await router(
       sent('GET', '/', { authorization: 'AWS4-ECDSA-P256-SHA256 Credential=test/20260101/lambda/aws4_request, SignedHeaders=host, Signature=00' }),
     );
@@ -138,8 +253,8 @@ describe('requests signed for a service the endpoint does not serve', () => {
           ? sent('GET', `/?X-Amz-Credential=${encodeURIComponent(`test/20260101/us-east-1/${service}/aws4_request`)}`, {})
           : sent('GET', '/', { authorization: signedFor(service) });
         const response = await router(request);
-        if (served.has(service)) expect(response.headers['X-Amzn-Errortype']).toBeUndefined();
-        else expect(JSON.parse(String(response.body)).message).toContain(`signed for service '${service}'`);
+        if (served.has(service)) expect(['s3', 'sts']).toContain(response.body);
+        else expect(messageOf(response)).toContain(`signed for service '${service}'`);
       }),
     );
   });
@@ -160,6 +275,7 @@ describe('requests signed for a service the endpoint does not serve', () => {
       const cases = [
         { method: 'POST', headers: { authorization: signedFor('sns'), 'content-type': 'application/x-www-form-urlencoded' }, body: 'Action=ListTopics' },
         { method: 'GET', headers: { authorization: signedFor('lambda') }, body: undefined },
+        { method: 'GET', headers: { authorization: signedFor('route53') }, body: undefined },
       ];
       for (const { method, headers, body } of cases) {
         const overHttp = await fetch(`http://127.0.0.1:${port}/`, { method, headers, ...(body === undefined ? {} : { body }) });

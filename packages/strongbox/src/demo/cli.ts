@@ -11,10 +11,12 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { createMemoryObjectStore } from '@strongbox/s3';
 import { EXIT_FAILURE, StrongboxError } from '../errors.ts';
+import { flagsGiven } from '../info-flags.ts';
 import { joinNegativeNumbers } from '../negative-values.ts';
 import type { CliIo } from '../serve.ts';
 import { createStrongbox } from '../strongbox.ts';
 import { withSuggestion } from '../suggest.ts';
+import { VERSION } from '../version.ts';
 import type { DemoTarget } from './context.ts';
 import { HeldClock } from './held-clock.ts';
 import { runDemo } from './run.ts';
@@ -39,12 +41,15 @@ Options:
   --ca-bundle FILE          the certificate to trust for https:// (serve prints its path)
   --region REGION           Region (default us-east-1)
   --burst N                 GenerateDataKey calls in the throttling burst (default ${DEFAULT_BURST})
+  -v, --version             print the version of strongbox
   -h, --help                show this help
 `;
 
 /** The `demo` command line, checked. */
 export interface DemoArgs {
   readonly help: boolean;
+  /** `--version`: print the version and exit, as `strongbox --version` does. */
+  readonly version: boolean;
   readonly endpoint?: string;
   readonly httpsEndpoint?: string;
   readonly caBundle?: string;
@@ -53,8 +58,18 @@ export interface DemoArgs {
 }
 
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+/** The options of `demo` as `parseArgs` takes them. */
+const DEMO_OPTIONS = {
+  'endpoint-url': { type: 'string' },
+  'https-endpoint-url': { type: 'string' },
+  'ca-bundle': { type: 'string' },
+  region: { type: 'string' },
+  burst: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
+} as const;
 /** The flags `parseDemoArgs` takes, for "did you mean" on a typo. */
-const DEMO_FLAGS = ['endpoint-url', 'https-endpoint-url', 'ca-bundle', 'region', 'burst', 'help'];
+const DEMO_FLAGS = Object.keys(DEMO_OPTIONS);
 
 /**
  * Parses and checks the arguments after `demo`.
@@ -62,20 +77,16 @@ const DEMO_FLAGS = ['endpoint-url', 'https-endpoint-url', 'ca-bundle', 'region',
  * @example parseDemoArgs(['--endpoint-url', 'http://localhost:4566']).endpoint // 'http://localhost:4566'
  */
 export function parseDemoArgs(args: readonly string[]): DemoArgs {
+  // --help and --version answer whatever else the line holds (info-flags.ts).
+  const asked = flagsGiven(args, DEMO_OPTIONS, ['help', 'version']);
+  if (asked.size > 0) return { ...parseDemoArgs([]), help: asked.has('help'), version: asked.has('version') };
   let values: Record<string, string | boolean | undefined>;
   try {
     values = parseArgs({
       args: joinNegativeNumbers(args, ['endpoint-url', 'https-endpoint-url', 'ca-bundle', 'region', 'burst']),
       strict: true,
       allowPositionals: false,
-      options: {
-        'endpoint-url': { type: 'string' },
-        'https-endpoint-url': { type: 'string' },
-        'ca-bundle': { type: 'string' },
-        region: { type: 'string' },
-        burst: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
+      options: DEMO_OPTIONS,
     }).values;
   } catch (error) {
     const first = ((error as Error).message.split('\n')[0] ?? '').replace(/\. This command does not take positional arguments$/, '');
@@ -100,6 +111,7 @@ export function parseDemoArgs(args: readonly string[]): DemoArgs {
   if (!/^\d{1,4}$/.test(burstText) || Number(burstText) < 1) usage(`--burst expected a number from 1 to 9999, got '${burstText}'`);
   return {
     help: values['help'] === true,
+    version: values['version'] === true,
     region,
     burst: Number(burstText),
     ...(endpoint === undefined ? {} : { endpoint: endpoint.replace(/\/$/, '') }),
@@ -118,6 +130,10 @@ export async function runDemoCommand(args: readonly string[], io: CliIo & { read
   const flags = parseDemoArgs(args);
   if (flags.help) {
     io.stdout(DEMO_USAGE);
+    return 0;
+  }
+  if (flags.version) {
+    io.stdout(`${VERSION}\n`);
     return 0;
   }
   // Styled only on a terminal that wants it (https://no-color.org).
