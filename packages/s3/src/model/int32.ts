@@ -7,7 +7,13 @@
  * a value past that range is not an integer (refused before the bucket), a negative one is the
  * operation's to refuse (after the bucket). An empty value is taken as absent (same measurements;
  * LS-snapshot `test_list_parts_empty_part_number_marker`).
+ *
+ * That refusal comes before the bucket on every transport: on the wire by the decoder (the
+ * binding's `int32`), in process at the top of the operation (`int32Argument`), so a call of the
+ * in-process API answers as the wire does.
  */
+
+import { S3Error, type S3ErrorReason } from '../errors.ts';
 
 /** The smallest and largest values of a signed 32-bit integer. */
 const INT32_MIN = -2147483648;
@@ -28,4 +34,24 @@ export function parseInt32(text: string): number | undefined {
   // `+ 0` turns `-0` into 0, as S3 serves `-0`.
   const value = Number(text) + 0;
   return value >= INT32_MIN && value <= INT32_MAX ? value : undefined;
+}
+
+/**
+ * A 32-bit integer argument as S3 reads it before the bucket: `undefined` when absent or empty, else
+ * the integer it is, given as a number (the in-process API's members) or as text (the wire's, and
+ * the SDK's string markers). Anything else is refused with `malformed`, naming the value as given;
+ * a negative value is the operation's to judge, after the bucket (see the module).
+ * @throws S3Error `malformed` (InvalidMaxKeys, InvalidMaxParts, …).
+ * @example
+ * ```ts
+ * import { int32Argument } from '@strongbox/s3';
+ * int32Argument('05', 'InvalidMaxKeys');        // 5
+ * int32Argument(2 ** 31, 'InvalidMaxParts');    // throws: "Provided max-parts not an integer or within integer range"
+ * ```
+ */
+export function int32Argument(value: number | string | undefined, malformed: S3ErrorReason): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const number = typeof value === 'number' ? (Number.isInteger(value) && value >= INT32_MIN && value <= INT32_MAX ? value + 0 : undefined) : parseInt32(value);
+  if (number === undefined) throw new S3Error(malformed, { fields: [['ArgumentValue', String(value)]] });
+  return number;
 }

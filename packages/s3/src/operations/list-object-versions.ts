@@ -20,10 +20,11 @@
  *   an empty one without a key marker is taken as absent (UNCONFIRMED, as LocalStack
  *   does).
  * - The checks run in S3's order (same capture): a `max-keys` that is not a 32-bit integer
- *   (refused by the decoder: "Provided max-keys not an integer or within integer range"), then the
- *   markers' shape (a version id marker without a key marker, an empty one), then a `versionId`
- *   (refused by the router, which checks the markers first: `rest.refusedFirst`), before the
- *   bucket is looked up, so a missing bucket is 400 then; after the bucket, an invalid version id
+ *   ("Provided max-keys not an integer or within integer range"), then the markers' shape (a
+ *   version id marker without a key marker, an empty one), then a `versionId`, before the bucket is
+ *   looked up, so a missing bucket is 400 then, and on the wire before the credential (the router
+ *   runs the binding's integers and `rest.refusedFirst`, then the version id; the handler checks
+ *   them again first for a call in process); after the bucket, an invalid version id
  *   marker, then `encoding-type`, then a negative `max-keys`: "max-keys cannot be negative",
  *   naming `max-keys` without a value (where ListObjects and ListObjectsV2 answer `maxKeys`).
  * - a truncated page names where it ended: `NextKeyMarker` the last key (with
@@ -38,6 +39,7 @@
  */
 
 import { S3Error } from '../errors.ts';
+import { int32Argument } from '../model/int32.ts';
 import { checkEncodingType, pageSize, urlEncodeKey } from '../model/listing.ts';
 import { checkVersionId, NULL_VERSION_ID } from '../model/version-id.ts';
 import { flattened, int32, query, struct } from '../protocol/binding.ts';
@@ -165,8 +167,9 @@ export const listObjectVersions: OperationDefinition<'ListObjectVersions', ListO
   access: { action: 's3:ListBucketVersions', resource: 'bucket', conditions: listConditions },
 
   async handler(input, context) {
-    // S3's order (module documentation): the markers' shape, the bucket, the version id marker,
-    // encoding-type, max-keys.
+    // S3's order (module documentation): a max-keys that is no 32-bit integer, the markers' shape,
+    // the bucket, the version id marker, encoding-type, a negative max-keys.
+    int32Argument(input.MaxKeys, 'InvalidMaxKeys');
     const { startAfter, versionIdMarker } = markers(input.KeyMarker, input.VersionIdMarker);
     const bucket = await ownedBucket(input.Bucket, context);
     checkVersionId(versionIdMarker, 'version-id-marker');
