@@ -8,9 +8,9 @@
  * operation's to refuse (after the bucket). An empty value is taken as absent (same measurements;
  * LS-snapshot `test_list_parts_empty_part_number_marker`).
  *
- * That refusal comes before the bucket on every transport: on the wire by the decoder (the
- * binding's `int32`), in process at the top of the operation (`int32Argument`), so a call of the
- * in-process API answers as the wire does.
+ * That refusal comes before the bucket on every transport: on the wire before the credential too
+ * (the router, `RouteTable.refuseBeforeCredential`, from the binding's `int32`), in process at the
+ * top of the operation (`int32Argument`), so a call of the in-process API answers as the wire does.
  */
 
 import { S3Error, type S3ErrorReason } from '../errors.ts';

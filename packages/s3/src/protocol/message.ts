@@ -277,7 +277,8 @@ function scalarFromText(text: string, type: ScalarType, name: string, where: 'he
 /**
  * Refuses the first query member of `binding` declared as a 32-bit integer (`int32`) whose value is
  * no integer, with the member's own error, without decoding anything else: S3 refuses such a value
- * before a `versionId` the operation does not take (`RouteTable.refuseVersionId`).
+ * before the credential and a `versionId` the operation does not take
+ * (`RouteTable.refuseBeforeCredential`).
  * @throws S3Error the member's own error (`InvalidMaxKeys`, `InvalidMaxUploads`, …).
  * @example refuseMalformedIntegers(listObjects.rest, new Map([['max-keys', 'abc']])) // throws InvalidMaxKeys
  */

@@ -10,12 +10,13 @@
  * ListObjectVersions, GetBucketVersioning, ListMultipartUploads, ListObjectsV2, DeleteBucket,
  * `null` and empty included; PutObject and the multipart writes as scality/cloudserver's
  * `checkQueryVersionId`), before the bucket is looked up and before the credential
- * (`refuseVersionId`, which the handler calls ahead of authentication: measured against S3 by
+ * (`refuseBeforeCredential`, which the handler calls ahead of authentication: measured against S3 by
  * brekkylab/backlot, 2026-09-29/30, for requests at a bucket's path and for a GET or a HEAD at a
  * key's; for a write at a key's path UNCONFIRMED, refused there the same way so that one rule
  * holds), but after a malformed 32-bit integer argument of the same operation
  * (`max-keys=abc&versionId=x` and `max-uploads=abc&versionId=x` are refused for the integer, same
- * capture). S3 refuses it beside subresources Strongbox does not serve too
+ * capture), which S3 refuses before the credential too, with or without a version id, as it does
+ * ListObjectVersions' markers' shape (backlot, same dates). S3 refuses it beside subresources Strongbox does not serve too
  * (`PUT ?versioning&versionId=x`, `GET ?tagging&…`, a key's `GET ?uploads&…`), not with their 501;
  * where S3 reads it after the credential (a bucket's `PUT ?acl`, a key's `GET ?acl`) the request
  * goes on to its 501 (`unservedRefusal`). S3 subresources no binding claims
@@ -144,6 +145,8 @@ export class RouteTable<Operation extends RoutedOperation> {
   readonly #byMethodAndTarget = new Map<string, Map<string, readonly Operation[]>>();
   /** The subresources some operation of a method and target claims (`GET bucket versions`). */
   readonly #claimed = new Set<string>();
+  /** The methods and targets (`GET bucket`) of the operations that refuse some of their query first. */
+  readonly #readFirst = new Set<string>();
 
   /** @throws TypeError when two operations declare the same method, path and discriminators. */
   constructor(operations: Iterable<Operation>) {
@@ -163,41 +166,51 @@ export class RouteTable<Operation extends RoutedOperation> {
       if (byTarget === undefined) this.#byMethodAndTarget.set(rest.method, (byTarget = new Map()));
       byTarget.set(rest.path, [...(byTarget.get(rest.path) ?? []), operation]);
       for (const name of SUBRESOURCES) if (claims(rest, name)) this.#claimed.add(`${rest.method} ${rest.path} ${name}`);
+      if (readsQueryFirst(rest)) this.#readFirst.add(`${rest.method} ${rest.path}`);
     }
   }
 
   /**
-   * Refuses a `versionId` the request's operation does not take, with S3's 400 "This operation does
-   * not accept a version-id." naming the value as sent: the operation the request would name
-   * without it takes none, or it names one subresource Strongbox does not serve beside which S3
-   * refuses it (`unservedRefusal`: `PUT ?versioning`, a key's `GET ?uploads`; a bucket's GET or
-   * HEAD `?acl` is S3's "Invalid version id specified"). What that operation refuses of its query
-   * ahead of the version id is refused first, with its own error: a malformed 32-bit integer
-   * argument (captured: `?max-keys=abc&versionId=x`), then the binding's `refusedFirst`
-   * (ListObjectVersions' markers: brekkylab/backlot, measured 2026-09-29). The handler calls this
-   * before authenticating the request, as S3 checks it before the credential (see the module).
-   * @throws S3Error VersionIdNotAccepted, InvalidVersionId, or the argument's own error.
-   * @example routes.refuseVersionId({ method: 'PUT', target: 'bucket', query: new Map([['versioning', ''], ['versionId', 'x']]), headers: {} }) // throws
+   * Refuses what S3 refuses of a request's query before the credential, in S3's order: of the
+   * operation the request names (a `versionId` it does not take set aside), a malformed 32-bit
+   * integer argument (captured: `?max-keys=abc&versionId=x`), then what its binding refuses first
+   * (`refusedFirst`: ListObjectVersions' markers); then a `versionId` the operation does not take,
+   * with S3's 400 "This operation does not accept a version-id." naming the value as sent, or one
+   * beside a subresource Strongbox does not serve (`unservedRefusal`: `PUT ?versioning`, a key's
+   * `GET ?uploads`; a bucket's GET or HEAD `?acl` is S3's "Invalid version id specified"). The
+   * handler calls this before authenticating the request: brekkylab/backlot measured S3 refusing
+   * each of these the same to an unsigned request and to one signed over a bad secret
+   * (us-east-1, 2026-09-29/30: `?max-keys=abc`, `?versions&max-keys=abc`, `?uploads&max-uploads=abc`,
+   * `?uploadId=x&max-parts=abc`, the version id markers' shape, a `versionId`; see the module).
+   * @throws S3Error the argument's own error, VersionIdNotAccepted or InvalidVersionId.
+   * @example routes.refuseBeforeCredential({ method: 'GET', target: 'bucket', query: new Map([['max-keys', 'abc']]), headers: {} }) // throws InvalidMaxKeys
    */
-  refuseVersionId(request: RouteQuery): void {
-    const versionId = request.query.get(VERSION_ID);
-    if (versionId === undefined) return;
+  refuseBeforeCredential(request: RouteQuery): void {
     const method = request.method.toUpperCase();
+    const versionId = request.query.get(VERSION_ID);
+    // Nothing to refuse: no version id, and no operation here reads its query first.
+    if (versionId === undefined && !this.#readFirst.has(`${method} ${request.target}`)) return;
     const routes = this.#byMethodAndTarget.get(method)?.get(request.target) ?? NO_ROUTES;
+    // The operation that takes every subresource named, else the first that would without the version id.
+    let served: Operation | undefined;
     let without: Operation | undefined;
     for (const operation of routes) {
       const rest = operation.rest as RestBinding;
       if (!matchesQuery(rest, request.query) || !matchesHeaders(rest, request.headers)) continue;
-      // The operation takes the version id: nothing to refuse.
-      if (claimsSubresources(rest, request.query)) return;
-      if (without === undefined && claimsSubresources(rest, request.query, VERSION_ID)) without = operation;
+      if (claimsSubresources(rest, request.query)) {
+        served = operation;
+        break;
+      }
+      if (versionId !== undefined && without === undefined && claimsSubresources(rest, request.query, VERSION_ID)) without = operation;
     }
-    if (without !== undefined) {
-      const rest = without.rest as RestBinding;
-      refuseMalformedIntegers(rest, request.query);
-      rest.refusedFirst?.(request.query);
-      throw new S3Error('VersionIdNotAccepted', { fields: [['ArgumentValue', versionId]] });
+    const named = (served ?? without)?.rest;
+    if (named !== undefined) {
+      refuseMalformedIntegers(named, request.query);
+      named.refusedFirst?.(request.query);
     }
+    // The operation takes the version id, or none was sent.
+    if (versionId === undefined || served !== undefined) return;
+    if (without !== undefined) throw new S3Error('VersionIdNotAccepted', { fields: [['ArgumentValue', versionId]] });
     const reason = unservedRefusal(method, request.target, request.query);
     if (reason === 'InvalidVersionId') {
       throw new S3Error('InvalidVersionId', {
@@ -223,7 +236,7 @@ export class RouteTable<Operation extends RoutedOperation> {
       const rest = operation.rest as RestBinding;
       if (matchesQuery(rest, request.query) && matchesHeaders(rest, request.headers) && claimsSubresources(rest, request.query)) return operation;
     }
-    this.refuseVersionId(request);
+    this.refuseBeforeCredential(request);
     // A version id is no sub-API: the request is refused for what else it names. Named first is
     // a subresource no operation here serves; else (served ones, not in this combination) all.
     const named = [...request.query.keys()].filter((name) => name !== VERSION_ID && SUBRESOURCES.has(name));
@@ -263,6 +276,12 @@ function unservedRefusal(method: string, target: PathTarget, query: ReadonlyMap<
   if (target !== 'bucket' || !VERSIONLESS_BUCKET_METHODS.has(method) || name === PART_NUMBER) return undefined;
   if (name !== 'acl' || method === 'DELETE') return 'VersionIdNotAccepted';
   return method === 'PUT' ? undefined : 'InvalidVersionId';
+}
+
+/** Whether an operation refuses some of its query before the credential: a 32-bit integer member, or `refusedFirst`. */
+function readsQueryFirst(rest: RestBinding): boolean {
+  if (rest.refusedFirst !== undefined) return true;
+  return Object.values(rest.request?.members ?? {}).some((member) => member.in === 'query' && typeof member.type === 'object');
 }
 
 function specificity(rest: RestBinding): number {
