@@ -22,8 +22,9 @@
  *   InvalidArgument "A version-id marker cannot be empty."; any other marker but `null` names no version and is
  *   400 InvalidArgument "Invalid version id specified", naming `version-id-marker` and the value
  *   (captured against S3, us-east-1, 2026-09, in a third-party emulator's table of S3's answers);
- *   an empty one without a key marker is taken as absent (UNCONFIRMED, as LocalStack
- *   does).
+ *   an empty one without a key marker is refused as any other without one, backlot's rule for a
+ *   version id marker sent without a key marker (its `_versions_parse`; UNCONFIRMED for an empty
+ *   one, which backlot does not say it sent).
  * - The checks run in S3's order (same capture): a `max-keys` that is not a 32-bit integer
  *   ("Provided max-keys not an integer or within integer range"), then the markers' shape (a
  *   version id marker without a key marker, an empty one), then a `versionId`, before the bucket is
@@ -219,8 +220,7 @@ function markers(keyMarker: string | undefined, versionIdMarker: string | undefi
     return keyMarker === undefined || keyMarker === '' ? {} : { startAfter: keyMarker };
   }
   if (keyMarker === undefined) {
-    // An empty version id marker without a key marker is taken as absent (UNCONFIRMED: no capture).
-    if (versionIdMarker === '') return {};
+    // An empty one too (backlot's rule; UNCONFIRMED for an empty one, module documentation).
     throw new S3Error('VersionIdMarkerWithoutKeyMarker', { fields: [['ArgumentValue', versionIdMarker]] });
   }
   if (versionIdMarker === '') throw new S3Error('EmptyVersionIdMarker', { fields: [['ArgumentValue', '']] });
