@@ -21,8 +21,8 @@ import { argued, REGION, served, wireRefusal } from '../helpers/wire.ts';
 
 const NOT_AN_INTEGER = (name: string): string => `Provided ${name} not an integer or within integer range`;
 
-/** Headers of a GET of `url` signed (SigV4) with the `test` key over a secret that is not its own. */
-async function wronglySigned(url: string): Promise<Record<string, string>> {
+/** Headers of a request (a GET unless told) of `url` signed (SigV4) with the `test` key over a secret that is not its own. */
+async function wronglySigned(url: string, method = 'GET'): Promise<Record<string, string>> {
   const { host, pathname, searchParams } = new URL(url);
   const query: Record<string, string> = {};
   for (const [name, value] of searchParams) query[name] = value;
@@ -34,7 +34,7 @@ async function wronglySigned(url: string): Promise<Record<string, string>> {
     uriEscapePath: false,
   });
   const signed = await signer.sign({
-    method: 'GET',
+    method,
     protocol: 'http:',
     hostname: host,
     path: pathname,
@@ -79,6 +79,36 @@ describe('listing arguments refused before the credential (strict SigV4)', () =>
       expect((await wireRefusal(await fetch(url, { headers: await wronglySigned(url) }))).slice(0, 2)).toEqual([403, 'SignatureDoesNotMatch']);
     } finally {
       await close();
+    }
+  });
+});
+
+// brekkylab/backlot, measured against S3 (us-east-1, 2026-09-29, its `head_bucket`): "A HEAD reads
+// the listing's parameters the way the listing's GET does, and answers each refusal as its status
+// alone: `max-keys` that does not parse ... before the credential and the bucket ... The one it
+// leaves is the `max-keys` range: `?max-keys=-1` is the 200".
+describe('a HEAD of a bucket reads max-keys as the listing does', () => {
+  it('HEAD ?max-keys that is no 32-bit integer: 400 before the credential and the bucket; a negative one is the 200', async () => {
+    const open = await served('wire');
+    const strict = await served('wire', { strict: true });
+    try {
+      const status = async (url: string): Promise<number> => (await fetch(url, { method: 'HEAD' })).status;
+      expect({
+        word: await status(`${open.server.url}/wire?max-keys=abc`),
+        pastTheRange: await status(`${open.server.url}/wire?max-keys=2147483648`),
+        absentBucket: await status(`${open.server.url}/absent?max-keys=abc`),
+        unsignedStrict: await status(`${strict.server.url}/wire?max-keys=abc`),
+        wrongSecret: (
+          await fetch(`${strict.server.url}/wire?max-keys=abc`, {
+            method: 'HEAD',
+            headers: await wronglySigned(`${strict.server.url}/wire?max-keys=abc`, 'HEAD'),
+          })
+        ).status,
+        negative: await status(`${open.server.url}/wire?max-keys=-1`),
+      }).toEqual({ word: 400, pastTheRange: 400, absentBucket: 400, unsignedStrict: 400, wrongSecret: 400, negative: 200 });
+    } finally {
+      await open.close();
+      await strict.close();
     }
   });
 });
