@@ -29,7 +29,7 @@
  *   ("Provided max-keys not an integer or within integer range"), then the markers' shape (a
  *   version id marker without a key marker, an empty one), then a `versionId`, before the bucket is
  *   looked up, so a missing bucket is 400 then, and on the wire before the credential (the router
- *   runs the binding's integers and `rest.refusedFirst`, then the version id; the handler checks
+ *   runs the binding's integers and `rest.refusedFirst.refuse`, then the version id; the handler checks
  *   them again first for a call in process); after the bucket, an invalid version id
  *   marker, then `encoding-type`, then a negative `max-keys`: "max-keys cannot be negative",
  *   naming `max-keys` without a value (where ListObjects and ListObjectsV2 answer `maxKeys`).
@@ -119,8 +119,11 @@ export const listObjectVersions: OperationDefinition<'ListObjectVersions', ListO
     query: ['versions'],
     // The markers' shape comes before a versionId too (brekkylab/backlot, measured 2026-09-29:
     // `_versions_parse` ahead of `_version_id_refusal`).
-    refusedFirst: (sent) => {
-      markers(sent.get('key-marker'), sent.get('version-id-marker'));
+    refusedFirst: {
+      names: ['key-marker', 'version-id-marker'],
+      refuse: (sent) => {
+        markers(sent.get('key-marker'), sent.get('version-id-marker'));
+      },
     },
     request: {
       members: {

@@ -275,22 +275,6 @@ function scalarFromText(text: string, type: ScalarType, name: string, where: 'he
 }
 
 /**
- * Refuses the first query member of `binding` declared as a 32-bit integer (`int32`) whose value is
- * no integer, with the member's own error, without decoding anything else: S3 refuses such a value
- * before the credential and a `versionId` the operation does not take
- * (`RouteTable.refuseBeforeCredential`).
- * @throws S3Error the member's own error (`InvalidMaxKeys`, `InvalidMaxUploads`, …).
- * @example refuseMalformedIntegers(listObjects.rest, new Map([['max-keys', 'abc']])) // throws InvalidMaxKeys
- */
-export function refuseMalformedIntegers(binding: RestBinding, query: ReadonlyMap<string, string>): void {
-  for (const [, location] of membersOf(binding.request?.members)) {
-    if (location.in !== 'query' || typeof location.type !== 'object') continue;
-    const value = query.get(location.name);
-    if (value !== undefined) int32FromText(value, location.type);
-  }
-}
-
-/**
  * A signed 32-bit integer member (`binding.ts` `Int32Type`, read by `int32Argument`), or the
  * member's own refusal with the value as sent: captured against S3 (us-east-1, 2026-09-29),
  * `max-keys=abc` is "Provided max-keys not an integer or within integer range" with `ArgumentValue`

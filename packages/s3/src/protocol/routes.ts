@@ -26,8 +26,8 @@
  */
 
 import { S3Error } from '../errors.ts';
-import type { PathTarget, RestBinding } from './binding.ts';
-import { refuseMalformedIntegers } from './message.ts';
+import { int32Argument } from '../model/int32.ts';
+import type { Int32Type, PathTarget, RestBinding } from './binding.ts';
 
 /** What the router needs of an operation. */
 export interface RoutedOperation {
@@ -145,8 +145,14 @@ export class RouteTable<Operation extends RoutedOperation> {
   readonly #byMethodAndTarget = new Map<string, Map<string, readonly Operation[]>>();
   /** The subresources some operation of a method and target claims (`GET bucket versions`). */
   readonly #claimed = new Set<string>();
-  /** The methods and targets (`GET bucket`) of the operations that refuse some of their query first. */
-  readonly #readFirst = new Set<string>();
+  /**
+   * Of each method, then target, the query parameters whose presence has some operation there
+   * refuse something before the credential (its 32-bit integer members, its `refusedFirst` names):
+   * a request with none of them and no `versionId` has nothing to refuse.
+   */
+  readonly #readFirst = new Map<string, Map<string, readonly string[]>>();
+  /** Of each operation with some, its 32-bit integer query members (parameter name, type), in binding order. */
+  readonly #integers = new Map<RestBinding, readonly (readonly [string, Int32Type])[]>();
 
   /** @throws TypeError when two operations declare the same method, path and discriminators. */
   constructor(operations: Iterable<Operation>) {
@@ -166,7 +172,13 @@ export class RouteTable<Operation extends RoutedOperation> {
       if (byTarget === undefined) this.#byMethodAndTarget.set(rest.method, (byTarget = new Map()));
       byTarget.set(rest.path, [...(byTarget.get(rest.path) ?? []), operation]);
       for (const name of SUBRESOURCES) if (claims(rest, name)) this.#claimed.add(`${rest.method} ${rest.path} ${name}`);
-      if (readsQueryFirst(rest)) this.#readFirst.add(`${rest.method} ${rest.path}`);
+      const integers = integerMembers(rest);
+      if (integers.length > 0) this.#integers.set(rest, integers);
+      const names = [...integers.map(([name]) => name), ...(rest.refusedFirst?.names ?? [])];
+      if (names.length === 0) continue;
+      let readFirst = this.#readFirst.get(rest.method);
+      if (readFirst === undefined) this.#readFirst.set(rest.method, (readFirst = new Map()));
+      readFirst.set(rest.path, [...new Set([...(readFirst.get(rest.path) ?? []), ...names])]);
     }
   }
 
@@ -182,14 +194,18 @@ export class RouteTable<Operation extends RoutedOperation> {
    * each of these the same to an unsigned request and to one signed over a bad secret
    * (us-east-1, 2026-09-29/30: `?max-keys=abc`, `?versions&max-keys=abc`, `?uploads&max-uploads=abc`,
    * `?uploadId=x&max-parts=abc`, the version id markers' shape, a `versionId`; see the module).
+   * @returns The operation `resolve` names, when finding what to refuse took finding it (the
+   *   request sends a `versionId` or a parameter read first), so the caller need not scan again;
+   *   `undefined` otherwise.
    * @throws S3Error the argument's own error, VersionIdNotAccepted or InvalidVersionId.
    * @example routes.refuseBeforeCredential({ method: 'GET', target: 'bucket', query: new Map([['max-keys', 'abc']]), headers: {} }) // throws InvalidMaxKeys
    */
-  refuseBeforeCredential(request: RouteQuery): void {
+  refuseBeforeCredential(request: RouteQuery): Operation | undefined {
     const method = request.method.toUpperCase();
     const versionId = request.query.get(VERSION_ID);
-    // Nothing to refuse: no version id, and no operation here reads its query first.
-    if (versionId === undefined && !this.#readFirst.has(`${method} ${request.target}`)) return;
+    // Nothing to refuse: no version id, and none of what an operation here reads first (GetObject's
+    // and ListObjectsV2's usual requests end here, at two lookups and a few `has`).
+    if (versionId === undefined && !sendsAny(request.query, this.#readFirst.get(method)?.get(request.target))) return undefined;
     const routes = this.#byMethodAndTarget.get(method)?.get(request.target) ?? NO_ROUTES;
     // The operation that takes every subresource named, else the first that would without the version id.
     let served: Operation | undefined;
@@ -205,11 +221,13 @@ export class RouteTable<Operation extends RoutedOperation> {
     }
     const named = (served ?? without)?.rest;
     if (named !== undefined) {
-      refuseMalformedIntegers(named, request.query);
-      named.refusedFirst?.(request.query);
+      // The first malformed 32-bit integer, with its own error (`max-keys=abc`: InvalidMaxKeys).
+      const integers = this.#integers.get(named);
+      if (integers !== undefined) for (const [name, type] of integers) int32Argument(request.query.get(name), type.malformed);
+      named.refusedFirst?.refuse(request.query);
     }
     // The operation takes the version id, or none was sent.
-    if (versionId === undefined || served !== undefined) return;
+    if (versionId === undefined || served !== undefined) return served;
     if (without !== undefined) throw new S3Error('VersionIdNotAccepted', { fields: [['ArgumentValue', versionId]] });
     const reason = unservedRefusal(method, request.target, request.query);
     if (reason === 'InvalidVersionId') {
@@ -221,6 +239,7 @@ export class RouteTable<Operation extends RoutedOperation> {
       });
     }
     if (reason !== undefined) throw new S3Error(reason, { fields: [['ArgumentValue', versionId]] });
+    return undefined;
   }
 
   /**
@@ -278,10 +297,18 @@ function unservedRefusal(method: string, target: PathTarget, query: ReadonlyMap<
   return method === 'PUT' ? undefined : 'InvalidVersionId';
 }
 
-/** Whether an operation refuses some of its query before the credential: a 32-bit integer member, or `refusedFirst`. */
-function readsQueryFirst(rest: RestBinding): boolean {
-  if (rest.refusedFirst !== undefined) return true;
-  return Object.values(rest.request?.members ?? {}).some((member) => member.in === 'query' && typeof member.type === 'object');
+/** An operation's 32-bit integer query members (`int32`), which S3 reads before the credential. */
+function integerMembers(rest: RestBinding): (readonly [string, Int32Type])[] {
+  return Object.values(rest.request?.members ?? {}).flatMap((member) =>
+    member.in === 'query' && typeof member.type === 'object' ? [[member.name, member.type] as const] : [],
+  );
+}
+
+/** Whether a query holds one of `names` (none when there are none). */
+function sendsAny(query: ReadonlyMap<string, string>, names: readonly string[] | undefined): boolean {
+  if (names === undefined) return false;
+  for (const name of names) if (query.has(name)) return true;
+  return false;
 }
 
 function specificity(rest: RestBinding): number {
