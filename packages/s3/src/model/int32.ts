@@ -3,10 +3,12 @@
  * S3's reading of an integer query argument (`max-keys`, `max-uploads`, `max-parts`,
  * `part-number-marker`): a Java `int`. Measured against S3 by brekkylab/backlot (`_int32_param`,
  * 2026-09-11 to 2026-09-29): an optional `-` and digits, leading zeros and all (`05` is 5, `-0` is
- * 0), judged by value within -2147483648..2147483647; a space around the digits, a `+`, a word or
- * a value past that range is not an integer (refused before the bucket), a negative one is the
+ * 0), judged by value within -2147483648..2147483647; a leading space (`max-keys= 5`), a word or a
+ * value past that range is not an integer (refused before the bucket), a negative one is the
  * operation's to refuse (after the bucket). An empty value is taken as absent (same measurements;
- * LS-snapshot `test_list_parts_empty_part_number_marker`).
+ * LS-snapshot `test_list_parts_empty_part_number_marker`). A trailing space and a leading `+` are
+ * refused the same way, UNCONFIRMED: backlot measured a trailing space for `max-buckets` only
+ * (`max-buckets=1 `), and refuses `+5` by its code without saying it sent one.
  *
  * That refusal comes before the bucket on every transport: on the wire before the credential too
  * (the router, `RouteTable.refuseBeforeCredential`, from the binding's `int32`), in process at the
@@ -23,7 +25,8 @@ const INT32_MAX = 2147483647;
  * The 32-bit integer `text` spells, or `undefined` when it spells none (see the module).
  * @example
  * ```ts
- * import { parseInt32 } from '@strongbox/s3';
+ * // From packages/s3: not exported by '@strongbox/s3'.
+ * import { parseInt32 } from './src/model/int32.ts';
  * parseInt32('005');        // 5
  * parseInt32(' 5');         // undefined
  * parseInt32('2147483648'); // undefined
@@ -44,7 +47,8 @@ export function parseInt32(text: string): number | undefined {
  * @throws S3Error `malformed` (InvalidMaxKeys, InvalidMaxParts, …).
  * @example
  * ```ts
- * import { int32Argument } from '@strongbox/s3';
+ * // From packages/s3: not exported by '@strongbox/s3'.
+ * import { int32Argument } from './src/model/int32.ts';
  * int32Argument('05', 'InvalidMaxKeys');        // 5
  * int32Argument(2 ** 31, 'InvalidMaxParts');    // throws: "Provided max-parts not an integer or within integer range"
  * ```
