@@ -21,10 +21,10 @@ export type NegativeMaxKeysAnswer = 'InvalidMaxKeysRange' | 'NegativeMaxKeys';
  * third-party emulator's table of S3's answers): a value that is not an integer is "Provided
  * max-keys not an integer or within integer range" (`max-keys`, the value), refused on the wire by
  * the router before the credential (the binding's `int32('InvalidMaxKeys')`), in process by the
- * operation before its bucket (`int32Argument`), and here again. A negative one is refused per operation: ListObjects and ListObjectsV2
- * name `maxKeys` with the value ("Argument maxKeys must be an integer between 0 and 2147483647",
- * `InvalidMaxKeysRange`), ListObjectVersions "max-keys cannot be negative" (`max-keys`, no value,
- * `NegativeMaxKeys`).
+ * operation before its bucket (`int32Argument`), and here again. A negative one is refused per
+ * operation: ListObjects and ListObjectsV2 name `maxKeys` with the value ("Argument maxKeys must
+ * be an integer between 0 and 2147483647", `InvalidMaxKeysRange`), ListObjectVersions "max-keys
+ * cannot be negative" (`max-keys`, no value, `NegativeMaxKeys`).
  *
  * @throws S3Error InvalidMaxKeys for a value that is not an integer in the 32-bit range;
  *   `negative` (InvalidMaxKeysRange by default, or NegativeMaxKeys) for a negative one.

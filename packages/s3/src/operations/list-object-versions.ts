@@ -15,11 +15,12 @@
  * - `version-id-marker` without `key-marker` is 400 InvalidArgument (LS-snapshot
  *   `test_list_objects_versions_markers`), a key marker being one when sent, empty or not: beside
  *   an empty one, `null` is served, a page of nothing, and any other version id is refused after
- *   the bucket as below (brekkylab/backlot, measured against S3 2026-09-29: "A `key-marker` sent
- *   empty is a `key-marker`: `?versions&key-marker=&version-id-marker=null` is served", "beside an
- *   empty key-marker real served a page of nothing"); alone, an empty key marker is none (the
- *   listing starts at the first key). An empty version id marker with a key marker is 400
- *   InvalidArgument "A version-id marker cannot be empty."; any other marker but `null` names no version and is
+ *   the bucket as below (brekkylab/backlot, measured against S3 2026-09-29, `backlot/routers/s3.py`
+ *   at commit 07bef4332838e4c4ee55118732a8ac1520f70d16: "A `key-marker` sent empty is a
+ *   `key-marker`: `?versions&key-marker=&version-id-marker=null` is served", "beside an empty
+ *   key-marker real served a page of nothing"); alone, an empty key marker is none (the listing
+ *   starts at the first key). An empty version id marker with a key marker is 400 InvalidArgument
+ *   "A version-id marker cannot be empty."; any other marker but `null` names no version and is
  *   400 InvalidArgument "Invalid version id specified", naming `version-id-marker` and the value
  *   (captured against S3, us-east-1, 2026-09, in a third-party emulator's table of S3's answers);
  *   an empty one without a key marker is refused as any other without one, backlot's rule for a
@@ -29,10 +30,10 @@
  *   ("Provided max-keys not an integer or within integer range"), then the markers' shape (a
  *   version id marker without a key marker, an empty one), then a `versionId`, before the bucket is
  *   looked up, so a missing bucket is 400 then, and on the wire before the credential (the router
- *   runs the binding's integers and `rest.refusedFirst.refuse`, then the version id; the handler checks
- *   them again first for a call in process); after the bucket, an invalid version id
- *   marker, then `encoding-type`, then a negative `max-keys`: "max-keys cannot be negative",
- *   naming `max-keys` without a value (where ListObjects and ListObjectsV2 answer `maxKeys`).
+ *   runs the binding's integers and `rest.refusedFirst.refuse`, then the version id; the handler
+ *   checks them again first for a call in process); after the bucket, an invalid version id marker,
+ *   then `encoding-type`, then a negative `max-keys`: "max-keys cannot be negative", naming
+ *   `max-keys` without a value (where ListObjects and ListObjectsV2 answer `maxKeys`).
  * - a truncated page names where it ended: `NextKeyMarker` the last key (with
  *   `NextVersionIdMarker` `null`) or the last common prefix (with none, LS-snapshot).
  * - `KeyMarker` and `VersionIdMarker` are always answered, empty when not sent (LS-snapshot).

@@ -10,13 +10,20 @@
  * ListObjectVersions, GetBucketVersioning, ListMultipartUploads, ListObjectsV2, DeleteBucket,
  * `null` and empty included; PutObject and the multipart writes as scality/cloudserver's
  * `checkQueryVersionId`), before the bucket is looked up and before the credential
- * (`refuseBeforeCredential`, which the handler calls ahead of authentication: measured against S3 by
- * brekkylab/backlot, 2026-09-29/30, for requests at a bucket's path and for a GET or a HEAD at a
- * key's; for a write at a key's path UNCONFIRMED, refused there the same way so that one rule
+ * (`refuseBeforeCredential`, which the handler calls ahead of authentication: measured against S3
+ * by brekkylab/backlot, 2026-09-29/30, for requests at a bucket's path and for a GET or a HEAD at
+ * a key's; for a write at a key's path UNCONFIRMED, refused there the same way so that one rule
  * holds), but after a malformed 32-bit integer argument of the same operation
  * (`max-keys=abc&versionId=x` and `max-uploads=abc&versionId=x` are refused for the integer, same
  * capture), which S3 refuses before the credential too, with or without a version id, as it does
- * ListObjectVersions' markers' shape (backlot, same dates). S3 refuses it beside subresources Strongbox does not serve too
+ * ListObjectVersions' markers' shape (backlot `backlot/routers/s3.py` at commit
+ * 07bef4332838e4c4ee55118732a8ac1520f70d16, same dates; its fetchable snapshot lacks these notes).
+ * That order is measured at a bucket's path only: at a key's, ListParts'
+ * `?uploadId=x&max-parts=abc&versionId=v` is refused here for the integer, UNCONFIRMED (backlot's
+ * code refuses the version id first there, without saying it sent such a request), so that one
+ * order holds. A presigned URL's malformed argument is refused the same way, before its expiry or
+ * signature is judged, UNCONFIRMED (backlot measured header-signed and unsigned requests only).
+ * S3 refuses a version id beside subresources Strongbox does not serve too
  * (`PUT ?versioning&versionId=x`, `GET ?tagging&…`, a key's `GET ?uploads&…`), not with their 501;
  * where S3 reads it after the credential (a bucket's `PUT ?acl`, a key's `GET ?acl`) the request
  * goes on to its 501 (`unservedRefusal`). S3 subresources no binding claims
@@ -191,14 +198,22 @@ export class RouteTable<Operation extends RoutedOperation> {
    * beside a subresource Strongbox does not serve (`unservedRefusal`: `PUT ?versioning`, a key's
    * `GET ?uploads`; a bucket's GET or HEAD `?acl` is S3's "Invalid version id specified"). The
    * handler calls this before authenticating the request: brekkylab/backlot measured S3 refusing
-   * each of these the same to an unsigned request and to one signed over a bad secret
-   * (us-east-1, 2026-09-29/30: `?max-keys=abc`, `?versions&max-keys=abc`, `?uploads&max-uploads=abc`,
-   * `?uploadId=x&max-parts=abc`, the version id markers' shape, a `versionId`; see the module).
+   * each of these the same to an unsigned request and to one signed over a bad secret (us-east-1,
+   * 2026-09-29/30: `?max-keys=abc`, `?versions&max-keys=abc`, `?uploads&max-uploads=abc`,
+   * `?uploadId=x&max-parts=abc`, the version id markers' shape, a `versionId`; see the module, which
+   * says what is UNCONFIRMED: the order at a key's path, a presigned URL).
+   * @example
+   * ```ts
+   * // From packages/s3: not exported by '@strongbox/s3'.
+   * import { OPERATIONS } from './src/operations/index.ts';
+   * import { RouteTable } from './src/protocol/routes.ts';
+   * const routes = new RouteTable(Object.values(OPERATIONS));
+   * routes.refuseBeforeCredential({ method: 'GET', target: 'bucket', query: new Map([['max-keys', 'abc']]), headers: {} }); // throws InvalidMaxKeys
+   * ```
    * @returns The operation `resolve` names, when finding what to refuse took finding it (the
    *   request sends a `versionId` or a parameter read first), so the caller need not scan again;
    *   `undefined` otherwise.
    * @throws S3Error the argument's own error, VersionIdNotAccepted or InvalidVersionId.
-   * @example routes.refuseBeforeCredential({ method: 'GET', target: 'bucket', query: new Map([['max-keys', 'abc']]), headers: {} }) // throws InvalidMaxKeys
    */
   refuseBeforeCredential(request: RouteQuery): Operation | undefined {
     const method = request.method.toUpperCase();
@@ -207,7 +222,8 @@ export class RouteTable<Operation extends RoutedOperation> {
     // and ListObjectsV2's usual requests end here, at two lookups and a few `has`).
     if (versionId === undefined && !sendsAny(request.query, this.#readFirst.get(method)?.get(request.target))) return undefined;
     const routes = this.#byMethodAndTarget.get(method)?.get(request.target) ?? NO_ROUTES;
-    // The operation that takes every subresource named, else the first that would without the version id.
+    // The operation that takes every subresource named, else the first that would without the
+    // version id.
     let served: Operation | undefined;
     let without: Operation | undefined;
     for (const operation of routes) {
