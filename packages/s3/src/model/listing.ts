@@ -6,12 +6,10 @@
  */
 
 import { S3Error } from '../errors.ts';
+import { int32Argument } from './int32.ts';
 
 /** The most keys (objects plus common prefixes) one page holds, and the default. */
 export const MAX_LIST_KEYS = 1000;
-
-/** The largest `max-keys` S3 takes: it reads the value as a signed 32-bit integer. */
-const MAX_KEYS_ARGUMENT = 2147483647;
 
 /** How an operation refuses a negative `max-keys`: S3 words it per operation (`S3_ERRORS`). */
 export type NegativeMaxKeysAnswer = 'InvalidMaxKeysRange' | 'NegativeMaxKeys';
@@ -22,11 +20,11 @@ export type NegativeMaxKeysAnswer = 'InvalidMaxKeysRange' | 'NegativeMaxKeys';
  * S3 reads `max-keys` as a 32-bit integer. Captured against S3 (us-east-1, 2026-09-29, a
  * third-party emulator's table of S3's answers): a value that is not an integer is "Provided
  * max-keys not an integer or within integer range" (`max-keys`, the value), refused on the wire by
- * the decoder before the bucket is looked up (the binding's `int32('InvalidMaxKeys')`), here for a
- * call made in process. A negative one is refused per operation: ListObjects and ListObjectsV2
- * name `maxKeys` with the value ("Argument maxKeys must be an integer between 0 and 2147483647",
- * `InvalidMaxKeysRange`), ListObjectVersions "max-keys cannot be negative" (`max-keys`, no value,
- * `NegativeMaxKeys`).
+ * the router before the credential (the binding's `int32('InvalidMaxKeys')`), in process by the
+ * operation before its bucket (`int32Argument`), and here again. A negative one is refused per
+ * operation: ListObjects and ListObjectsV2 name `maxKeys` with the value ("Argument maxKeys must
+ * be an integer between 0 and 2147483647", `InvalidMaxKeysRange`), ListObjectVersions "max-keys
+ * cannot be negative" (`max-keys`, no value, `NegativeMaxKeys`).
  *
  * @throws S3Error InvalidMaxKeys for a value that is not an integer in the 32-bit range;
  *   `negative` (InvalidMaxKeysRange by default, or NegativeMaxKeys) for a negative one.
@@ -40,9 +38,7 @@ export type NegativeMaxKeysAnswer = 'InvalidMaxKeysRange' | 'NegativeMaxKeys';
  */
 export function pageSize(maxKeys: number | undefined, negative: NegativeMaxKeysAnswer = 'InvalidMaxKeysRange'): number {
   if (maxKeys === undefined) return MAX_LIST_KEYS;
-  if (!Number.isInteger(maxKeys) || maxKeys > MAX_KEYS_ARGUMENT || maxKeys < -MAX_KEYS_ARGUMENT - 1) {
-    throw new S3Error('InvalidMaxKeys', { fields: [['ArgumentValue', String(maxKeys)]] });
-  }
+  int32Argument(maxKeys, 'InvalidMaxKeys');
   if (maxKeys < 0) {
     throw negative === 'NegativeMaxKeys'
       ? new S3Error('NegativeMaxKeys')

@@ -15,7 +15,7 @@
 import { S3Error, type S3ErrorReason } from '../errors.ts';
 import { CHECKSUM_ALGORITHMS, type UploadChecksum } from './checksum.ts';
 import type { ChecksumValues } from './checksum-multipart.ts';
-import { parseInt32 } from './int32.ts';
+import { int32Argument } from './int32.ts';
 import { MAX_PART_NUMBER } from './range.ts';
 
 /** Every part but the last must hold at least this many bytes (5 MiB). */
@@ -190,6 +190,17 @@ const NOT_AN_INTEGER: Readonly<Record<ListArgument, S3ErrorReason>> = Object.fre
 });
 
 /**
+ * A listing's integer argument as S3 reads it before the bucket (`int32Argument`): `undefined` when
+ * absent or empty, else its value, negative ones included (judged after the bucket: `listInteger`).
+ * @throws S3Error InvalidMaxParts, InvalidMaxUploads or InvalidPartNumberMarker for a value that
+ *   is not a 32-bit integer.
+ * @example listArgument(2 ** 31, 'max-parts') // throws: "Provided max-parts not an integer or within integer range"
+ */
+export function listArgument(value: number | string | undefined, argument: ListArgument): number | undefined {
+  return int32Argument(value, NOT_AN_INTEGER[argument]);
+}
+
+/**
  * A listing's page size (`max-parts`, `max-uploads`): 1000 when absent or empty, at most 1000.
  *
  * @throws S3Error InvalidMaxParts / InvalidMaxUploads for a value that is not a 32-bit integer;
@@ -215,7 +226,8 @@ export function listPageSize(value: number | string | undefined, argument: 'max-
  * @example listInteger('5', 'part-number-marker') // 5
  */
 export function listInteger(value: number | string, argument: ListArgument): number {
-  const number = parseInt32(typeof value === 'number' ? String(value) : value);
+  const number = listArgument(value, argument);
+  // An empty value is absent to the callers, which never pass one: here it is no integer.
   if (number === undefined) throw new S3Error(NOT_AN_INTEGER[argument], { fields: [['ArgumentValue', String(value)]] });
   if (number < 0) {
     throw new S3Error('InvalidListArgument', {

@@ -5,7 +5,7 @@
  * account's bucket.
  */
 
-import { header } from '../protocol/binding.ts';
+import { header, int32, query } from '../protocol/binding.ts';
 import { ownedBucket } from './shared/buckets.ts';
 import type { OperationDefinition } from './types.ts';
 
@@ -30,6 +30,12 @@ export const headBucket: OperationDefinition<'HeadBucket', HeadBucketRequest, He
   rest: {
     method: 'HEAD',
     path: 'bucket',
+    // Read only to be refused: S3 reads a HEAD's `max-keys` as the listing's GET does, one that is
+    // no 32-bit integer the 400 (status alone) before the credential and the bucket, `-1` the 200
+    // (brekkylab/backlot `backlot/routers/s3.py` `head_bucket`, commit
+    // 07bef4332838e4c4ee55118732a8ac1520f70d16, measured 2026-09-29 on a public bucket and on a
+    // name nobody owns). The handler ignores the value.
+    request: { members: { MaxKeys: query('max-keys', int32('InvalidMaxKeys')) } },
     response: { members: { BucketRegion: header('x-amz-bucket-region'), AccessPointAlias: header('x-amz-access-point-alias', 'boolean') } },
   },
   // HeadBucket is authorized by s3:ListBucket (S3 API reference).

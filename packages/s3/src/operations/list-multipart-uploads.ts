@@ -12,7 +12,7 @@
 
 import type { ChecksumAlgorithm, ChecksumType } from '../model/checksum.ts';
 import { checkEncodingType, urlEncodeKey } from '../model/listing.ts';
-import { listPageSize } from '../model/multipart.ts';
+import { listArgument, listPageSize } from '../model/multipart.ts';
 import { flattened, int32, query, struct } from '../protocol/binding.ts';
 import type { UploadListPage } from '../storage/types.ts';
 import { ownedBucket } from './shared/buckets.ts';
@@ -122,6 +122,9 @@ export const listMultipartUploads: OperationDefinition<'ListMultipartUploads', L
   access: { action: 's3:ListBucketMultipartUploads', resource: 'bucket' },
 
   async handler(input, context) {
+    // S3's order (model/int32.ts): an argument that is no 32-bit integer before the bucket, a
+    // negative one after it, the same for a call in process as on the wire.
+    listArgument(input.MaxUploads, 'max-uploads');
     const bucket = await ownedBucket(input.Bucket, context);
     const encode = checkEncodingType(input.EncodingType);
     const maxUploads = listPageSize(input.MaxUploads, 'max-uploads');

@@ -13,19 +13,27 @@
  *   `null` the page is the one after the key alone. UNCONFIRMED: `null` for a key that does not
  *   exist is taken as the place after that key.
  * - `version-id-marker` without `key-marker` is 400 InvalidArgument (LS-snapshot
- *   `test_list_objects_versions_markers`); an empty one with a key marker is 400 InvalidArgument
+ *   `test_list_objects_versions_markers`), a key marker being one when sent, empty or not: beside
+ *   an empty one, `null` is served, a page of nothing, and any other version id is refused after
+ *   the bucket as below (brekkylab/backlot, measured against S3 2026-09-29, `backlot/routers/s3.py`
+ *   at commit 07bef4332838e4c4ee55118732a8ac1520f70d16: "A `key-marker` sent empty is a
+ *   `key-marker`: `?versions&key-marker=&version-id-marker=null` is served", "beside an empty
+ *   key-marker real served a page of nothing"); alone, an empty key marker is none (the listing
+ *   starts at the first key). An empty version id marker with a key marker is 400 InvalidArgument
  *   "A version-id marker cannot be empty."; any other marker but `null` names no version and is
  *   400 InvalidArgument "Invalid version id specified", naming `version-id-marker` and the value
  *   (captured against S3, us-east-1, 2026-09, in a third-party emulator's table of S3's answers);
- *   an empty one without a key marker is taken as absent (UNCONFIRMED, as LocalStack
- *   does).
+ *   an empty one without a key marker is refused as any other without one, backlot's rule for a
+ *   version id marker sent without a key marker (its `_versions_parse`; UNCONFIRMED for an empty
+ *   one, which backlot does not say it sent).
  * - The checks run in S3's order (same capture): a `max-keys` that is not a 32-bit integer
- *   (refused by the decoder: "Provided max-keys not an integer or within integer range"), then the
- *   markers' shape (a version id marker without a key marker, an empty one), then a `versionId`
- *   (refused by the router, which checks the markers first: `rest.refusedFirst`), before the
- *   bucket is looked up, so a missing bucket is 400 then; after the bucket, an invalid version id
- *   marker, then `encoding-type`, then a negative `max-keys`: "max-keys cannot be negative",
- *   naming `max-keys` without a value (where ListObjects and ListObjectsV2 answer `maxKeys`).
+ *   ("Provided max-keys not an integer or within integer range"), then the markers' shape (a
+ *   version id marker without a key marker, an empty one), then a `versionId`, before the bucket is
+ *   looked up, so a missing bucket is 400 then, and on the wire before the credential (the router
+ *   runs the binding's integers and `rest.refusedFirst.refuse`, then the version id; the handler
+ *   checks them again first for a call in process); after the bucket, an invalid version id marker,
+ *   then `encoding-type`, then a negative `max-keys`: "max-keys cannot be negative", naming
+ *   `max-keys` without a value (where ListObjects and ListObjectsV2 answer `maxKeys`).
  * - a truncated page names where it ended: `NextKeyMarker` the last key (with
  *   `NextVersionIdMarker` `null`) or the last common prefix (with none, LS-snapshot).
  * - `KeyMarker` and `VersionIdMarker` are always answered, empty when not sent (LS-snapshot).
@@ -38,6 +46,7 @@
  */
 
 import { S3Error } from '../errors.ts';
+import { int32Argument } from '../model/int32.ts';
 import { checkEncodingType, pageSize, urlEncodeKey } from '../model/listing.ts';
 import { checkVersionId, NULL_VERSION_ID } from '../model/version-id.ts';
 import { flattened, int32, query, struct } from '../protocol/binding.ts';
@@ -111,8 +120,11 @@ export const listObjectVersions: OperationDefinition<'ListObjectVersions', ListO
     query: ['versions'],
     // The markers' shape comes before a versionId too (brekkylab/backlot, measured 2026-09-29:
     // `_versions_parse` ahead of `_version_id_refusal`).
-    refusedFirst: (sent) => {
-      markers(sent.get('key-marker'), sent.get('version-id-marker'));
+    refusedFirst: {
+      names: ['key-marker', 'version-id-marker'],
+      refuse: (sent) => {
+        markers(sent.get('key-marker'), sent.get('version-id-marker'));
+      },
     },
     request: {
       members: {
@@ -165,9 +177,10 @@ export const listObjectVersions: OperationDefinition<'ListObjectVersions', ListO
   access: { action: 's3:ListBucketVersions', resource: 'bucket', conditions: listConditions },
 
   async handler(input, context) {
-    // S3's order (module documentation): the markers' shape, the bucket, the version id marker,
-    // encoding-type, max-keys.
-    const { startAfter, versionIdMarker } = markers(input.KeyMarker, input.VersionIdMarker);
+    // S3's order (module documentation): a max-keys that is no 32-bit integer, the markers' shape,
+    // the bucket, the version id marker, encoding-type, a negative max-keys.
+    int32Argument(input.MaxKeys, 'InvalidMaxKeys');
+    const { startAfter, versionIdMarker, nothing } = markers(input.KeyMarker, input.VersionIdMarker);
     const bucket = await ownedBucket(input.Bucket, context);
     checkVersionId(versionIdMarker, 'version-id-marker');
     const encode = checkEncodingType(input.EncodingType);
@@ -176,7 +189,7 @@ export const listObjectVersions: OperationDefinition<'ListObjectVersions', ListO
     const delimiter = input.Delimiter === '' ? undefined : input.Delimiter;
     // ListObjectsV2's page from the same listing: the key marker is its StartAfter, with the same
     // roll-up (a common prefix at or before the marker is not listed again).
-    const page = await listingPage(context, bucket, { prefix, delimiter, startAfter, maxKeys });
+    const page = await listingPage(context, bucket, { prefix, delimiter, startAfter, maxKeys: nothing === true ? 0 : maxKeys });
     const text = (value: string): string => (encode ? urlEncodeKey(value) : value);
     const restoreAt = wantsRestoreStatus(input.OptionalObjectAttributes) ? context.now : undefined;
     const versions = listedObjects(page, text, ownerOf(bucket.owner), restoreAt).map(
@@ -201,20 +214,34 @@ export const listObjectVersions: OperationDefinition<'ListObjectVersions', ListO
 /**
  * The markers' shape, checked before the bucket is looked up (S3's order): where the page starts,
  * as the store listing's exclusive `startAfter` (after the key marker, whether or not the version
- * marker, `null` being the key's only version, is given), and the version id marker left to check
- * once the bucket is known.
+ * marker, `null` being the key's only version, is given; nowhere for an empty key marker beside a
+ * version marker), and the version id marker left to check once the bucket is known.
  * @throws S3Error VersionIdMarkerWithoutKeyMarker, EmptyVersionIdMarker.
  */
-function markers(keyMarker: string | undefined, versionIdMarker: string | undefined): { startAfter?: string; versionIdMarker?: string } {
-  // An empty key marker is no marker.
-  const key = keyMarker === '' ? undefined : keyMarker;
-  if (key === undefined) {
-    // An empty version id marker without a key marker is taken as absent (UNCONFIRMED: no capture).
-    if (versionIdMarker === undefined || versionIdMarker === '') return {};
+function markers(keyMarker: string | undefined, versionIdMarker: string | undefined): Markers {
+  if (versionIdMarker === undefined) {
+    // Alone, an empty key marker is no marker: the page starts at the first key.
+    return keyMarker === undefined || keyMarker === '' ? {} : { startAfter: keyMarker };
+  }
+  if (keyMarker === undefined) {
+    // An empty one too (backlot's rule; UNCONFIRMED for an empty one, module documentation).
     throw new S3Error('VersionIdMarkerWithoutKeyMarker', { fields: [['ArgumentValue', versionIdMarker]] });
   }
   if (versionIdMarker === '') throw new S3Error('EmptyVersionIdMarker', { fields: [['ArgumentValue', '']] });
-  return versionIdMarker === undefined ? { startAfter: key } : { startAfter: key, versionIdMarker };
+  // Beside a version id marker, an empty key marker is one, and S3 answers a page of nothing
+  // (backlot, module documentation).
+  if (keyMarker === '') return { versionIdMarker, nothing: true };
+  return { startAfter: keyMarker, versionIdMarker };
+}
+
+/** Where a page starts (`markers`). */
+interface Markers {
+  /** The store listing's exclusive start. */
+  readonly startAfter?: string;
+  /** The version id marker, checked once the bucket is known. */
+  readonly versionIdMarker?: string;
+  /** The markers name a place after every version: the page is empty. */
+  readonly nothing?: boolean;
 }
 
 /**

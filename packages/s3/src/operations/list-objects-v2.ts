@@ -19,6 +19,7 @@
  */
 
 import { decodeContinuationToken, encodeContinuationToken } from '../model/continuation-token.ts';
+import { int32Argument } from '../model/int32.ts';
 import { checkEncodingType, pageSize, urlEncodeKey } from '../model/listing.ts';
 import { int32, query, struct } from '../protocol/binding.ts';
 import { queryParameters } from './shared/audit.ts';
@@ -125,6 +126,9 @@ export const listObjectsV2: OperationDefinition<'ListObjectsV2', ListObjectsV2Re
   access: { action: 's3:ListBucket', resource: 'bucket', conditions: listConditions },
 
   async handler(input, context) {
+    // S3's order (model/int32.ts): an argument that is no 32-bit integer before the bucket, a
+    // negative one after it, the same for a call in process as on the wire.
+    int32Argument(input.MaxKeys, 'InvalidMaxKeys');
     const bucket = await ownedBucket(input.Bucket, context);
     const encode = checkEncodingType(input.EncodingType);
     const maxKeys = pageSize(input.MaxKeys);

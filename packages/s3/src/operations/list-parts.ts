@@ -24,7 +24,7 @@
  */
 
 import { type ChecksumAlgorithm, type ChecksumType, checksumMember } from '../model/checksum.ts';
-import { listInteger, listPageSize } from '../model/multipart.ts';
+import { listArgument, listInteger, listPageSize } from '../model/multipart.ts';
 import { flattened, int32, query, struct } from '../protocol/binding.ts';
 import { CHECKSUM_XML_MEMBERS } from '../protocol/checksum-headers.ts';
 import { SSE_C_REQUEST } from '../protocol/sse-headers.ts';
@@ -134,6 +134,10 @@ export const listParts: OperationDefinition<'ListParts', ListPartsRequest, ListP
   access: { action: 's3:ListMultipartUploadParts', resource: 'object' },
 
   async handler(input, context) {
+    // S3's order (model/int32.ts): an argument that is no 32-bit integer before the bucket, a
+    // negative one after it, the same for a call in process as on the wire.
+    listArgument(input.MaxParts, 'max-parts');
+    listArgument(input.PartNumberMarker, 'part-number-marker');
     const bucket = await ownedBucket(input.Bucket, context);
     const key = requireKey(input.Key);
     const maxParts = listPageSize(input.MaxParts, 'max-parts');

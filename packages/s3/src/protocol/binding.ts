@@ -94,11 +94,13 @@ export interface RestBinding {
   /** Request headers whose presence selects this operation (CopyObject: `x-amz-copy-source`). */
   readonly headers?: readonly string[];
   /**
-   * What the operation refuses of its query ahead of a `versionId` it does not take, beyond its
-   * malformed 32-bit integers, by throwing its own error: ListObjectVersions' markers, whose shape
-   * S3 refuses first (`RouteTable.refuseVersionId`).
+   * What the operation refuses of its query before the credential, after its malformed 32-bit
+   * integers and ahead of a `versionId` it does not take, by throwing its own error:
+   * ListObjectVersions' markers, whose shape S3 refuses first (`RouteTable.refuseBeforeCredential`).
+   * `names` are the query parameters `refuse` reads: without one of them it refuses nothing, so the
+   * router skips it (and the scan for the operation) on requests that send none.
    */
-  readonly refusedFirst?: (query: ReadonlyMap<string, string>) => void;
+  readonly refusedFirst?: { readonly names: readonly string[]; readonly refuse: (query: ReadonlyMap<string, string>) => void };
   /** The success status (default 200; S3's deletes answer 204), or a function of the output (GetObject: 206 for a range). */
   readonly status?: number | ((output: Readonly<Record<string, unknown>>) => number);
   readonly request?: MessageBinding;

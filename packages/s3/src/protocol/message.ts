@@ -8,7 +8,7 @@
 
 import type { BodyStream, StreamingResponse } from '@strongbox/service-kernel';
 import { S3Error } from '../errors.ts';
-import { parseInt32 } from '../model/int32.ts';
+import { int32Argument } from '../model/int32.ts';
 import type { Int32Type, MemberBinding, RestBinding, ScalarType } from './binding.ts';
 import { mailSafeMetadataValue } from './metadata-encoding.ts';
 import { parseXml, writeRootText, writeXml } from './xml.ts';
@@ -275,22 +275,7 @@ function scalarFromText(text: string, type: ScalarType, name: string, where: 'he
 }
 
 /**
- * Refuses the first query member of `binding` declared as a 32-bit integer (`int32`) whose value is
- * no integer, with the member's own error, without decoding anything else: S3 refuses such a value
- * before a `versionId` the operation does not take (`RouteTable.refuseVersionId`).
- * @throws S3Error the member's own error (`InvalidMaxKeys`, `InvalidMaxUploads`, …).
- * @example refuseMalformedIntegers(listObjects.rest, new Map([['max-keys', 'abc']])) // throws InvalidMaxKeys
- */
-export function refuseMalformedIntegers(binding: RestBinding, query: ReadonlyMap<string, string>): void {
-  for (const [, location] of membersOf(binding.request?.members)) {
-    if (location.in !== 'query' || typeof location.type !== 'object') continue;
-    const value = query.get(location.name);
-    if (value !== undefined) int32FromText(value, location.type);
-  }
-}
-
-/**
- * A signed 32-bit integer member (`binding.ts` `Int32Type`, read as `parseInt32` reads it), or the
+ * A signed 32-bit integer member (`binding.ts` `Int32Type`, read by `int32Argument`), or the
  * member's own refusal with the value as sent: captured against S3 (us-east-1, 2026-09-29),
  * `max-keys=abc` is "Provided max-keys not an integer or within integer range" with `ArgumentValue`
  * `abc`, on ListObjects and ListObjectVersions alike, and `max-uploads`, `max-parts` and
@@ -299,10 +284,7 @@ export function refuseMalformedIntegers(binding: RestBinding, query: ReadonlyMap
  * refuse (S3 does so later).
  */
 function int32FromText(text: string, type: Int32Type): number | undefined {
-  if (text === '') return undefined;
-  const value = parseInt32(text);
-  if (value === undefined) throw new S3Error(type.malformed, { fields: [['ArgumentValue', text]] });
-  return value;
+  return int32Argument(text, type.malformed);
 }
 
 /** Reads a document body (XML or a policy) as UTF-8, up to `MAX_DOCUMENT_BYTES`. */

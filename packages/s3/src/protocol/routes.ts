@@ -10,12 +10,20 @@
  * ListObjectVersions, GetBucketVersioning, ListMultipartUploads, ListObjectsV2, DeleteBucket,
  * `null` and empty included; PutObject and the multipart writes as scality/cloudserver's
  * `checkQueryVersionId`), before the bucket is looked up and before the credential
- * (`refuseVersionId`, which the handler calls ahead of authentication: measured against S3 by
- * brekkylab/backlot, 2026-09-29/30, for requests at a bucket's path and for a GET or a HEAD at a
- * key's; for a write at a key's path UNCONFIRMED, refused there the same way so that one rule
+ * (`refuseBeforeCredential`, which the handler calls ahead of authentication: measured against S3
+ * by brekkylab/backlot, 2026-09-29/30, for requests at a bucket's path and for a GET or a HEAD at
+ * a key's; for a write at a key's path UNCONFIRMED, refused there the same way so that one rule
  * holds), but after a malformed 32-bit integer argument of the same operation
  * (`max-keys=abc&versionId=x` and `max-uploads=abc&versionId=x` are refused for the integer, same
- * capture). S3 refuses it beside subresources Strongbox does not serve too
+ * capture), which S3 refuses before the credential too, with or without a version id, as it does
+ * ListObjectVersions' markers' shape (backlot `backlot/routers/s3.py` at commit
+ * 07bef4332838e4c4ee55118732a8ac1520f70d16, same dates; its fetchable snapshot lacks these notes).
+ * That order is measured at a bucket's path only: at a key's, ListParts'
+ * `?uploadId=x&max-parts=abc&versionId=v` is refused here for the integer, UNCONFIRMED (backlot's
+ * code refuses the version id first there, without saying it sent such a request), so that one
+ * order holds. A presigned URL's malformed argument is refused the same way, before its expiry or
+ * signature is judged, UNCONFIRMED (backlot measured header-signed and unsigned requests only).
+ * S3 refuses a version id beside subresources Strongbox does not serve too
  * (`PUT ?versioning&versionId=x`, `GET ?tagging&…`, a key's `GET ?uploads&…`), not with their 501;
  * where S3 reads it after the credential (a bucket's `PUT ?acl`, a key's `GET ?acl`) the request
  * goes on to its 501 (`unservedRefusal`). S3 subresources no binding claims
@@ -25,8 +33,8 @@
  */
 
 import { S3Error } from '../errors.ts';
-import type { PathTarget, RestBinding } from './binding.ts';
-import { refuseMalformedIntegers } from './message.ts';
+import { int32Argument } from '../model/int32.ts';
+import type { Int32Type, PathTarget, RestBinding } from './binding.ts';
 
 /** What the router needs of an operation. */
 export interface RoutedOperation {
@@ -144,6 +152,14 @@ export class RouteTable<Operation extends RoutedOperation> {
   readonly #byMethodAndTarget = new Map<string, Map<string, readonly Operation[]>>();
   /** The subresources some operation of a method and target claims (`GET bucket versions`). */
   readonly #claimed = new Set<string>();
+  /**
+   * Of each method, then target, the query parameters whose presence has some operation there
+   * refuse something before the credential (its 32-bit integer members, its `refusedFirst` names):
+   * a request with none of them and no `versionId` has nothing to refuse.
+   */
+  readonly #readFirst = new Map<string, Map<string, readonly string[]>>();
+  /** Of each operation with some, its 32-bit integer query members (parameter name, type), in binding order. */
+  readonly #integers = new Map<RestBinding, readonly (readonly [string, Int32Type])[]>();
 
   /** @throws TypeError when two operations declare the same method, path and discriminators. */
   constructor(operations: Iterable<Operation>) {
@@ -163,41 +179,72 @@ export class RouteTable<Operation extends RoutedOperation> {
       if (byTarget === undefined) this.#byMethodAndTarget.set(rest.method, (byTarget = new Map()));
       byTarget.set(rest.path, [...(byTarget.get(rest.path) ?? []), operation]);
       for (const name of SUBRESOURCES) if (claims(rest, name)) this.#claimed.add(`${rest.method} ${rest.path} ${name}`);
+      const integers = integerMembers(rest);
+      if (integers.length > 0) this.#integers.set(rest, integers);
+      const names = [...integers.map(([name]) => name), ...(rest.refusedFirst?.names ?? [])];
+      if (names.length === 0) continue;
+      let readFirst = this.#readFirst.get(rest.method);
+      if (readFirst === undefined) this.#readFirst.set(rest.method, (readFirst = new Map()));
+      readFirst.set(rest.path, [...new Set([...(readFirst.get(rest.path) ?? []), ...names])]);
     }
   }
 
   /**
-   * Refuses a `versionId` the request's operation does not take, with S3's 400 "This operation does
-   * not accept a version-id." naming the value as sent: the operation the request would name
-   * without it takes none, or it names one subresource Strongbox does not serve beside which S3
-   * refuses it (`unservedRefusal`: `PUT ?versioning`, a key's `GET ?uploads`; a bucket's GET or
-   * HEAD `?acl` is S3's "Invalid version id specified"). What that operation refuses of its query
-   * ahead of the version id is refused first, with its own error: a malformed 32-bit integer
-   * argument (captured: `?max-keys=abc&versionId=x`), then the binding's `refusedFirst`
-   * (ListObjectVersions' markers: brekkylab/backlot, measured 2026-09-29). The handler calls this
-   * before authenticating the request, as S3 checks it before the credential (see the module).
-   * @throws S3Error VersionIdNotAccepted, InvalidVersionId, or the argument's own error.
-   * @example routes.refuseVersionId({ method: 'PUT', target: 'bucket', query: new Map([['versioning', ''], ['versionId', 'x']]), headers: {} }) // throws
+   * Refuses what S3 refuses of a request's query before the credential, in S3's order: of the
+   * operation the request names (a `versionId` it does not take set aside), a malformed 32-bit
+   * integer argument (captured: `?max-keys=abc&versionId=x`), then what its binding refuses first
+   * (`refusedFirst`: ListObjectVersions' markers); then a `versionId` the operation does not take,
+   * with S3's 400 "This operation does not accept a version-id." naming the value as sent, or one
+   * beside a subresource Strongbox does not serve (`unservedRefusal`: `PUT ?versioning`, a key's
+   * `GET ?uploads`; a bucket's GET or HEAD `?acl` is S3's "Invalid version id specified"). The
+   * handler calls this before authenticating the request: brekkylab/backlot measured S3 refusing
+   * each of these the same to an unsigned request and to one signed over a bad secret (us-east-1,
+   * 2026-09-29/30: `?max-keys=abc`, `?versions&max-keys=abc`, `?uploads&max-uploads=abc`,
+   * `?uploadId=x&max-parts=abc`, the version id markers' shape, a `versionId`; see the module, which
+   * says what is UNCONFIRMED: the order at a key's path, a presigned URL).
+   * @example
+   * ```ts
+   * // From packages/s3: not exported by '@strongbox/s3'.
+   * import { OPERATIONS } from './src/operations/index.ts';
+   * import { RouteTable } from './src/protocol/routes.ts';
+   * const routes = new RouteTable(Object.values(OPERATIONS));
+   * routes.refuseBeforeCredential({ method: 'GET', target: 'bucket', query: new Map([['max-keys', 'abc']]), headers: {} }); // throws InvalidMaxKeys
+   * ```
+   * @returns The operation `resolve` names, when finding what to refuse took finding it (the
+   *   request sends a `versionId` or a parameter read first), so the caller need not scan again;
+   *   `undefined` otherwise.
+   * @throws S3Error the argument's own error, VersionIdNotAccepted or InvalidVersionId.
    */
-  refuseVersionId(request: RouteQuery): void {
-    const versionId = request.query.get(VERSION_ID);
-    if (versionId === undefined) return;
+  refuseBeforeCredential(request: RouteQuery): Operation | undefined {
     const method = request.method.toUpperCase();
+    const versionId = request.query.get(VERSION_ID);
+    // Nothing to refuse: no version id, and none of what an operation here reads first (GetObject's
+    // and ListObjectsV2's usual requests end here, at two lookups and a few `has`).
+    if (versionId === undefined && !sendsAny(request.query, this.#readFirst.get(method)?.get(request.target))) return undefined;
     const routes = this.#byMethodAndTarget.get(method)?.get(request.target) ?? NO_ROUTES;
+    // The operation that takes every subresource named, else the first that would without the
+    // version id.
+    let served: Operation | undefined;
     let without: Operation | undefined;
     for (const operation of routes) {
       const rest = operation.rest as RestBinding;
       if (!matchesQuery(rest, request.query) || !matchesHeaders(rest, request.headers)) continue;
-      // The operation takes the version id: nothing to refuse.
-      if (claimsSubresources(rest, request.query)) return;
-      if (without === undefined && claimsSubresources(rest, request.query, VERSION_ID)) without = operation;
+      if (claimsSubresources(rest, request.query)) {
+        served = operation;
+        break;
+      }
+      if (versionId !== undefined && without === undefined && claimsSubresources(rest, request.query, VERSION_ID)) without = operation;
     }
-    if (without !== undefined) {
-      const rest = without.rest as RestBinding;
-      refuseMalformedIntegers(rest, request.query);
-      rest.refusedFirst?.(request.query);
-      throw new S3Error('VersionIdNotAccepted', { fields: [['ArgumentValue', versionId]] });
+    const named = (served ?? without)?.rest;
+    if (named !== undefined) {
+      // The first malformed 32-bit integer, with its own error (`max-keys=abc`: InvalidMaxKeys).
+      const integers = this.#integers.get(named);
+      if (integers !== undefined) for (const [name, type] of integers) int32Argument(request.query.get(name), type.malformed);
+      named.refusedFirst?.refuse(request.query);
     }
+    // The operation takes the version id, or none was sent.
+    if (versionId === undefined || served !== undefined) return served;
+    if (without !== undefined) throw new S3Error('VersionIdNotAccepted', { fields: [['ArgumentValue', versionId]] });
     const reason = unservedRefusal(method, request.target, request.query);
     if (reason === 'InvalidVersionId') {
       throw new S3Error('InvalidVersionId', {
@@ -208,6 +255,7 @@ export class RouteTable<Operation extends RoutedOperation> {
       });
     }
     if (reason !== undefined) throw new S3Error(reason, { fields: [['ArgumentValue', versionId]] });
+    return undefined;
   }
 
   /**
@@ -223,7 +271,7 @@ export class RouteTable<Operation extends RoutedOperation> {
       const rest = operation.rest as RestBinding;
       if (matchesQuery(rest, request.query) && matchesHeaders(rest, request.headers) && claimsSubresources(rest, request.query)) return operation;
     }
-    this.refuseVersionId(request);
+    this.refuseBeforeCredential(request);
     // A version id is no sub-API: the request is refused for what else it names. Named first is
     // a subresource no operation here serves; else (served ones, not in this combination) all.
     const named = [...request.query.keys()].filter((name) => name !== VERSION_ID && SUBRESOURCES.has(name));
@@ -263,6 +311,20 @@ function unservedRefusal(method: string, target: PathTarget, query: ReadonlyMap<
   if (target !== 'bucket' || !VERSIONLESS_BUCKET_METHODS.has(method) || name === PART_NUMBER) return undefined;
   if (name !== 'acl' || method === 'DELETE') return 'VersionIdNotAccepted';
   return method === 'PUT' ? undefined : 'InvalidVersionId';
+}
+
+/** An operation's 32-bit integer query members (`int32`), which S3 reads before the credential. */
+function integerMembers(rest: RestBinding): (readonly [string, Int32Type])[] {
+  return Object.values(rest.request?.members ?? {}).flatMap((member) =>
+    member.in === 'query' && typeof member.type === 'object' ? [[member.name, member.type] as const] : [],
+  );
+}
+
+/** Whether a query holds one of `names` (none when there are none). */
+function sendsAny(query: ReadonlyMap<string, string>, names: readonly string[] | undefined): boolean {
+  if (names === undefined) return false;
+  for (const name of names) if (query.has(name)) return true;
+  return false;
 }
 
 function specificity(rest: RestBinding): number {

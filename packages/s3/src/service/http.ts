@@ -85,8 +85,11 @@ async function serve(s3: S3, request: StreamingRequest, baseHosts: readonly stri
     // A browser-based upload: authenticated by the form's signed policy, not by the request head.
     if (isPostObject(head, address) || routesToPostObject(head, address)) return await servePostObject(s3, request, address, ids, options);
     const target: PathTarget = address.key !== undefined ? 'object' : address.bucket !== undefined ? 'bucket' : 'service';
-    // A version id the operation does not take is refused before the credential, as S3 does (routes.ts).
-    ROUTES.refuseVersionId({ method: head.method, target, query: address.query, headers: head.headers });
+    // What S3 refuses before the credential (routes.ts): a listing's malformed integer argument,
+    // ListObjectVersions' markers' shape, a version id the operation does not take. The operation
+    // it found on the way is the one `resolve` would name: the SSE parameters hoisted below are no
+    // route's discriminator (only `x-amz-copy-source` is, which is never hoisted).
+    const found = ROUTES.refuseBeforeCredential({ method: head.method, target, query: address.query, headers: head.headers });
     if (head.headers['authorization'] !== undefined && head.headers['x-amz-content-sha256'] === undefined) throw new S3Error('MissingContentSha256');
     // The authenticator reads the head only (payloadMode 's3'); the body streams on to the operation.
     // Awaited only when it answers with a thenable (a signature computed): an unsigned request or an
@@ -98,7 +101,7 @@ async function serve(s3: S3, request: StreamingRequest, baseHosts: readonly stri
     // Read after authentication (the signature covers them when the key is known): SSE headers a
     // presigned URL carries as query parameters.
     const headers = hoistedHeaders(head);
-    const operation = ROUTES.resolve({ method: head.method, target, query: address.query, headers });
+    const operation = found ?? ROUTES.resolve({ method: head.method, target, query: address.query, headers });
     const binding = operation.rest;
     requireDeclaredLength(binding, head, identity);
     const decoded = decodeRequest(binding, { headers, query: address.query, body: payloadOf(head, identity, request.body) });

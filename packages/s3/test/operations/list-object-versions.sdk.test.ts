@@ -304,15 +304,59 @@ describe('ListObjectVersions refusals S3 makes, in its order (captured against S
     expect((await answer('/absent?versions&key-marker=a&version-id-marker=garbage')).slice(0, 2)).toEqual([404, 'NoSuchBucket']);
   });
 
-  it('an empty version-id-marker without a key-marker is taken as absent (UNCONFIRMED: no capture)', async () => {
-    const { server, close } = await served('wire');
+  // brekkylab/backlot, measured against S3 (us-east-1, 2026-09-29, `_versions_parse`): "A
+  // `key-marker` sent empty is a `key-marker`: `?versions&key-marker=&version-id-marker=null` is
+  // served", and "beside an empty key-marker real served a page of nothing".
+  it('an empty key-marker is a key-marker beside a version-id-marker: with null, a page of nothing', async () => {
+    const { engine, server, client, close } = await served('wire');
     try {
-      const response = await fetch(`${server.url}/wire?versions&version-id-marker=`);
+      await put(client, 'wire', 'a', 'b');
+      const response = await fetch(`${server.url}/wire?versions&key-marker=&version-id-marker=null`);
       expect(response.status).toBe(200);
-      expect(await response.text()).toContain('<KeyMarker></KeyMarker><VersionIdMarker></VersionIdMarker>');
+      const text = await response.text();
+      expect(text).toContain('<KeyMarker></KeyMarker><VersionIdMarker>null</VersionIdMarker><MaxKeys>1000</MaxKeys><IsTruncated>false</IsTruncated>');
+      expect([text.includes('<Version>'), text.includes('NextKeyMarker')]).toEqual([false, false]);
+      // The same through the SDK and through the in-process API.
+      const listed = await client.send(new ListObjectVersionsCommand({ Bucket: 'wire', KeyMarker: '', VersionIdMarker: 'null', Delimiter: '/' }));
+      expect([listed.KeyMarker, listed.VersionIdMarker, listed.IsTruncated, listed.Versions, listed.CommonPrefixes]).toEqual([
+        '',
+        'null',
+        false,
+        undefined,
+        undefined,
+      ]);
+      const direct = await engine.s3.send('ListObjectVersions', { Bucket: 'wire', KeyMarker: '', VersionIdMarker: 'null' });
+      expect([direct.KeyMarker, direct.VersionIdMarker, direct.Versions]).toEqual(['', 'null', undefined]);
     } finally {
       await close();
     }
+  });
+
+  it('an empty key-marker with another version-id-marker: "Invalid version id specified" after the bucket; an empty one before it', async () => {
+    expect(await answer('/wire?versions&key-marker=&version-id-marker=garbage')).toEqual([
+      400,
+      'InvalidArgument',
+      'Invalid version id specified',
+      argued('version-id-marker', 'garbage'),
+    ]);
+    expect((await answer('/absent?versions&key-marker=&version-id-marker=garbage')).slice(0, 2)).toEqual([404, 'NoSuchBucket']);
+    expect(await answer('/absent?versions&key-marker=&version-id-marker=')).toEqual([
+      400,
+      'InvalidArgument',
+      'A version-id marker cannot be empty.',
+      argued('version-id-marker', ''),
+    ]);
+  });
+
+  // brekkylab/backlot's `_versions_parse` (S3 measured 2026-09-29): a version-id-marker is refused
+  // when no key-marker is sent, whatever its value; for an empty one UNCONFIRMED (no stated capture).
+  it('an empty version-id-marker without a key-marker: 400 "cannot be specified without a key marker", before the bucket', async () => {
+    expect(await answer('/absent?versions&version-id-marker=')).toEqual([
+      400,
+      'InvalidArgument',
+      'A version-id marker cannot be specified without a key marker.',
+      argued('version-id-marker', ''),
+    ]);
   });
 });
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { S3Error } from '../../src/index.ts';
 import { OPERATIONS } from '../../src/operations/index.ts';
 import type { OperationDefinition } from '../../src/operations/types.ts';
-import { query } from '../../src/protocol/binding.ts';
+import { int32, query } from '../../src/protocol/binding.ts';
 import { type RoutedOperation, RouteTable } from '../../src/protocol/routes.ts';
 
 const table = new RouteTable<RoutedOperation>([
@@ -114,6 +114,40 @@ describe('the REST routing table', () => {
         ['ResourceType', 'OBJECT'],
       ],
     ]);
+  });
+
+  it('before the credential, names the operation it had to find, only for a request sending what is read first', () => {
+    const listings = new RouteTable<RoutedOperation>([
+      {
+        name: 'ListObjectsV2',
+        rest: { method: 'GET', path: 'bucket', query: ['list-type=2'], request: { members: { MaxKeys: query('max-keys', int32('InvalidMaxKeys')) } } },
+      },
+      {
+        name: 'ListObjectVersions',
+        rest: {
+          method: 'GET',
+          path: 'bucket',
+          query: ['versions'],
+          refusedFirst: {
+            names: ['version-id-marker'],
+            refuse: (sent) => {
+              if (sent.get('version-id-marker') === '') throw new S3Error('EmptyVersionIdMarker', { fields: [['ArgumentValue', '']] });
+            },
+          },
+        },
+      },
+      { name: 'GetObject', rest: { method: 'GET', path: 'object' } },
+    ]);
+    const before = (target: 'bucket' | 'object', search: string): string | undefined =>
+      listings.refuseBeforeCredential({ method: 'GET', target, query: new Map(new URLSearchParams(search)), headers: {} })?.name;
+    expect([
+      before('bucket', 'list-type=2&max-keys=5'),
+      before('bucket', 'versions&version-id-marker=null'),
+      before('bucket', 'list-type=2&prefix=a'),
+      before('object', 'x-id=GetObject'),
+    ]).toEqual(['ListObjectsV2', 'ListObjectVersions', undefined, undefined]);
+    expect(refusal(() => before('bucket', 'list-type=2&max-keys=abc')).reason).toBe('InvalidMaxKeys');
+    expect(refusal(() => before('bucket', 'versions&version-id-marker=')).reason).toBe('EmptyVersionIdMarker');
   });
 
   it('refuses two operations that bind the same request', () => {
