@@ -18,21 +18,16 @@
 
 import { randomBytes } from 'node:crypto';
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { numberOption } from '../lib/args.ts';
 import { runOnBuiltPackages } from '../lib/built.ts';
 
 runOnBuiltPackages(import.meta.url);
 const { createStrongbox } = await import('strongbox');
 
-const args = process.argv.slice(2);
 const PAIRS = numberOption('--pairs', 1500);
 const ROUNDS = numberOption('--rounds', 6);
 const WARMUP_ROUNDS = 2;
-const REPLAY = args.includes('--replay');
-
-function numberOption(name: string, fallback: number): number {
-  const index = args.indexOf(name);
-  return index >= 0 ? Number(args[index + 1]) : fallback;
-}
+const REPLAY = process.argv.includes('--replay');
 
 const sb = await createStrongbox({ quotas: false });
 type Handler = typeof sb.clientConfig.requestHandler;

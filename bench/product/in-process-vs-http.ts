@@ -47,6 +47,7 @@ import { Readable } from 'node:stream';
 import { CreateKeyCommand, GenerateDataKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { Strongbox } from 'strongbox';
+import { numberOption } from '../lib/args.ts';
 import { runOnBuiltPackages } from '../lib/built.ts';
 import { type BenchCase, type GroupOptions, measureGroup } from '../lib/harness.ts';
 import { formatNumber, formatRatio, renderTable } from '../lib/table.ts';
@@ -65,22 +66,10 @@ const CONCURRENCY = 8;
  * row too (the server process warms only through that row), for several thousand S3 pairs
  * (`--trace-opt`). `--warmup-ops 6000` measures both transports at steady state instead.
  */
-const WARMUP_OPS = warmupOpsArgument(process.argv) ?? 50;
+const WARMUP_OPS = numberOption('--warmup-ops', 50);
 const OPTIONS: GroupOptions = quick
   ? { samples: 2, minSampleMs: 100, minSampleOps: 5, warmupMs: 100, warmupOps: 5, settleMs: 20, maxSettleOpMs: 50, forceGc: false }
   : { samples: 7, minSampleMs: 700, minSampleOps: 50, warmupMs: 1000, warmupOps: WARMUP_OPS, settleMs: 150, maxSettleOpMs: 50, forceGc: false };
-
-/**
- * The `--warmup-ops N` argument, if given.
- * @throws Error when N is not a positive integer.
- */
-function warmupOpsArgument(argv: readonly string[]): number | undefined {
-  const at = argv.indexOf('--warmup-ops');
-  if (at === -1) return undefined;
-  const value = Number(argv[at + 1]);
-  if (!Number.isSafeInteger(value) || value < 1) throw new Error(`--warmup-ops needs a positive integer, not ${argv[at + 1]}`);
-  return value;
-}
 
 /** `strongbox serve` from dist (as `pnpm start` runs it), on a free port. */
 async function startServe(): Promise<{ child: ChildProcess; url: string }> {

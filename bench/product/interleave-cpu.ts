@@ -29,22 +29,17 @@
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { numberOption } from '../lib/args.ts';
 import { runOnBuiltPackages } from '../lib/built.ts';
 import { formatNumber, renderTable } from '../lib/table.ts';
 
 runOnBuiltPackages(import.meta.url);
 const { createStrongbox } = await import('strongbox');
 
-const args = process.argv.slice(2);
 const PAIRS = numberOption('--pairs', 600);
 const ROUNDS = numberOption('--rounds', 9);
 const WARMUP_ROUNDS = 2;
 const BLOCK = 200;
-
-function numberOption(name: string, fallback: number): number {
-  const index = args.indexOf(name);
-  return index >= 0 ? Number(args[index + 1]) : fallback;
-}
 
 const sb = await createStrongbox({ quotas: false });
 type Handler = typeof sb.clientConfig.requestHandler;
