@@ -12,7 +12,7 @@
  * | row | what runs per pair |
  * | --- | --- |
  * | in process | the SDK with the in-process handler (`createStrongbox({ quotas: false }).clientConfig`) |
- * | SDK alone | the SDK with a handler that answers with copies of Strongbox's answers (as `in-process-vs-http.ts`'s canned row) |
+ * | SDK alone | the SDK with a handler that answers with copies of Strongbox's answers (bench/lib/s3-pair.ts's `Canned`, as `in-process-vs-http.ts`'s canned row) |
  * | handler alone | the SDK's recorded PUT and GET served again through the in-process handler, each answer read whole (`handler-cpu.ts --replay`) |
  * | alternated | one "SDK alone" pair, then one "handler alone" pair: the same work as in process, uncoupled |
  * | blocks of N | N "SDK alone" pairs, then N "handler alone" pairs |
@@ -27,10 +27,10 @@
  */
 
 import { randomBytes } from 'node:crypto';
-import { Readable } from 'node:stream';
-import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { numberOption } from '../lib/args.ts';
 import { runOnBuiltPackages } from '../lib/built.ts';
+import { Canned, Recorder, recordedS3Pair, s3Pair } from '../lib/s3-pair.ts';
 import { formatNumber, renderTable } from '../lib/table.ts';
 
 runOnBuiltPackages(import.meta.url);
@@ -42,85 +42,18 @@ const WARMUP_ROUNDS = 2;
 const BLOCK = 200;
 
 const sb = await createStrongbox({ quotas: false });
-type Handler = typeof sb.clientConfig.requestHandler;
-type SdkRequest = Parameters<Handler['handle']>[0];
-type HandlerOutput = Awaited<ReturnType<Handler['handle']>>;
-const inner: Handler = sb.clientConfig.requestHandler;
-
-/** An answer kept whole, given again as the in-process handler gave it (a Readable for GetObject). */
-interface Answer {
-  readonly statusCode: number;
-  readonly headers: Record<string, string>;
-  readonly body: Uint8Array;
-  readonly streamed: boolean;
-}
-
-const answers = new Map<string, Answer>();
-const recorded: SdkRequest[] = [];
-let recording = false;
-
-/** A request handler the SDK is given: `serve` answers. */
-function handlerOf(serve: (request: SdkRequest) => Promise<HandlerOutput>): unknown {
-  return {
-    metadata: { handlerProtocol: 'http/1.1' },
-    handle: serve,
-    updateHttpClientConfig(): void {},
-    httpHandlerConfigs: (): Record<string, never> => ({}),
-    destroy(): void {},
-  };
-}
-
-/** Each kind of request answered once by Strongbox, then with copies of that answer. */
-async function canned(request: SdkRequest): Promise<HandlerOutput> {
-  const kind = `${request.method} ${request.path.split('/').length > 2}`;
-  let answer = answers.get(kind);
-  if (answer === undefined) {
-    const { response } = await inner.handle(request);
-    const chunks: Uint8Array[] = [];
-    for await (const chunk of response.body as AsyncIterable<Uint8Array>) chunks.push(chunk);
-    answer = { statusCode: response.statusCode, headers: { ...response.headers }, body: Buffer.concat(chunks), streamed: response.body instanceof Readable };
-    answers.set(kind, answer);
-  }
-  const body = answer.streamed ? Readable.from([answer.body], { objectMode: false }) : answer.body;
-  return { response: { statusCode: answer.statusCode, headers: { ...answer.headers }, body } } as HandlerOutput;
-}
-
-function recordingHandler(request: SdkRequest): Promise<HandlerOutput> {
-  if (recording) recorded.push({ ...request, headers: { ...request.headers } } as SdkRequest);
-  return inner.handle(request);
-}
-
+const recorder = new Recorder(sb.clientConfig.requestHandler);
 const BODY = randomBytes(1024);
 const clientOptions = { ...sb.clientConfig, forcePathStyle: true };
 const inProcessClient = new S3Client(clientOptions);
-const sdkAloneClient = new S3Client({ ...clientOptions, requestHandler: handlerOf(canned) as never });
-const recordingClient = new S3Client({ ...clientOptions, requestHandler: handlerOf(recordingHandler) as never });
+const sdkAloneClient = new S3Client({ ...clientOptions, requestHandler: new Canned(sb.clientConfig.requestHandler) as never });
+const recordingClient = new S3Client({ ...clientOptions, requestHandler: recorder as never });
 await inProcessClient.send(new CreateBucketCommand({ Bucket: 'bench' }));
-recording = true;
-await recordingClient.send(new PutObjectCommand({ Bucket: 'bench', Key: 'replayed', Body: BODY }));
-await (await recordingClient.send(new GetObjectCommand({ Bucket: 'bench', Key: 'replayed' }))).Body?.transformToByteArray();
-recording = false;
 
 /** A PUT + GET pair through `client`. @throws Error when the GET returns other bytes. */
-function pairThrough(client: S3Client): () => Promise<void> {
-  let next = 0;
-  return async () => {
-    const key = `object-${next++ % 64}`;
-    await client.send(new PutObjectCommand({ Bucket: 'bench', Key: key, Body: BODY }));
-    const got = await (await client.send(new GetObjectCommand({ Bucket: 'bench', Key: key }))).Body?.transformToByteArray();
-    if (got === undefined || !BODY.equals(got)) throw new Error('GET returned other bytes than the PUT sent');
-  };
-}
-
+const pairThrough = (client: S3Client): (() => Promise<void>) => s3Pair(client, { bucket: 'bench', body: BODY, keyPrefix: 'object-' });
 /** The recorded PUT and GET through the in-process handler alone. @throws Error on a short GET. */
-async function handlerAlone(): Promise<void> {
-  let length = 0;
-  for (const request of recorded) {
-    const { response } = await inner.handle({ ...request, headers: { ...request.headers } } as SdkRequest);
-    for await (const chunk of response.body as AsyncIterable<Uint8Array>) length += chunk.length;
-  }
-  if (length !== BODY.length) throw new Error(`replayed GET returned ${length} bytes`);
-}
+const handlerAlone = await recordedS3Pair(recorder, recordingClient, { bucket: 'bench', body: BODY });
 
 const sdkAlone = pairThrough(sdkAloneClient);
 let pending = 0;
