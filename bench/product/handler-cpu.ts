@@ -17,71 +17,31 @@
  */
 
 import { randomBytes } from 'node:crypto';
-import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { numberOption } from '../lib/args.ts';
 import { runOnBuiltPackages } from '../lib/built.ts';
+import { Recorder, recordedS3Pair, s3Pair } from '../lib/s3-pair.ts';
 
 runOnBuiltPackages(import.meta.url);
 const { createStrongbox } = await import('strongbox');
 
-const args = process.argv.slice(2);
 const PAIRS = numberOption('--pairs', 1500);
 const ROUNDS = numberOption('--rounds', 6);
 const WARMUP_ROUNDS = 2;
-const REPLAY = args.includes('--replay');
-
-function numberOption(name: string, fallback: number): number {
-  const index = args.indexOf(name);
-  return index >= 0 ? Number(args[index + 1]) : fallback;
-}
+const REPLAY = process.argv.includes('--replay');
 
 const sb = await createStrongbox({ quotas: false });
-type Handler = typeof sb.clientConfig.requestHandler;
-type SdkRequest = Parameters<Handler['handle']>[0];
-const handler: Handler = sb.clientConfig.requestHandler;
-const recorded: SdkRequest[] = [];
-const recorder = {
-  metadata: { handlerProtocol: 'http/1.1' },
-  handle(request: SdkRequest, options?: Parameters<Handler['handle']>[1]): ReturnType<Handler['handle']> {
-    if (recording) recorded.push({ ...request, headers: { ...request.headers } } as SdkRequest);
-    return handler.handle(request, options);
-  },
-  updateHttpClientConfig(): void {},
-  httpHandlerConfigs: (): Record<string, never> => ({}),
-  destroy(): void {},
-};
-let recording = false;
+const recorder = new Recorder(sb.clientConfig.requestHandler);
 const s3 = new S3Client({ ...sb.clientConfig, requestHandler: recorder as never, forcePathStyle: true });
 const BODY = randomBytes(1024);
 await s3.send(new CreateBucketCommand({ Bucket: 'bench' }));
-let next = 0;
-if (REPLAY) {
-  recording = true;
-  await s3.send(new PutObjectCommand({ Bucket: 'bench', Key: 'replayed', Body: BODY }));
-  await (await s3.send(new GetObjectCommand({ Bucket: 'bench', Key: 'replayed' }))).Body?.transformToByteArray();
-  recording = false;
-}
-
-/** The recorded PUT and GET served again through the handler alone, each answer read whole. */
-async function replayed(): Promise<void> {
-  let length = 0;
-  for (const request of recorded) {
-    const { response } = await handler.handle({ ...request, headers: { ...request.headers } } as SdkRequest);
-    for await (const chunk of response.body as AsyncIterable<Uint8Array>) length += chunk.length;
-  }
-  if (length !== BODY.length) throw new Error(`replayed GET returned ${length} bytes`);
-}
-
-async function pair(): Promise<void> {
-  const key = `object-${next++ % 64}`;
-  await s3.send(new PutObjectCommand({ Bucket: 'bench', Key: key, Body: BODY }));
-  const got = await (await s3.send(new GetObjectCommand({ Bucket: 'bench', Key: key }))).Body?.transformToByteArray();
-  if (got === undefined || !BODY.equals(got)) throw new Error('GET returned other bytes than the PUT sent');
-}
+// With --replay, the recorded PUT and GET served again through the handler alone, each answer read whole.
+const run = REPLAY ? await recordedS3Pair(recorder, s3, { bucket: 'bench', body: BODY }) : s3Pair(s3, { bucket: 'bench', body: BODY, keyPrefix: 'object-' });
 
 const warm: number[] = [];
 for (let round = 1; round <= ROUNDS; round++) {
   const before = process.cpuUsage();
-  for (let index = 0; index < PAIRS; index++) await (REPLAY ? replayed() : pair());
+  for (let index = 0; index < PAIRS; index++) await run();
   const used = process.cpuUsage(before);
   const micros = (used.user + used.system) / PAIRS;
   if (round > WARMUP_ROUNDS) warm.push(micros);

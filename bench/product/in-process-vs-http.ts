@@ -43,12 +43,12 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
 import { CreateKeyCommand, GenerateDataKeyCommand, KMSClient } from '@aws-sdk/client-kms';
-import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import type { Strongbox } from 'strongbox';
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { numberOption } from '../lib/args.ts';
 import { runOnBuiltPackages } from '../lib/built.ts';
 import { type BenchCase, type GroupOptions, measureGroup } from '../lib/harness.ts';
+import { Canned, Recorder, s3Pair } from '../lib/s3-pair.ts';
 import { formatNumber, formatRatio, renderTable } from '../lib/table.ts';
 import { pairedRatio, target, verdict } from '../lib/targets.ts';
 
@@ -65,22 +65,10 @@ const CONCURRENCY = 8;
  * row too (the server process warms only through that row), for several thousand S3 pairs
  * (`--trace-opt`). `--warmup-ops 6000` measures both transports at steady state instead.
  */
-const WARMUP_OPS = warmupOpsArgument(process.argv) ?? 50;
+const WARMUP_OPS = numberOption('--warmup-ops', 50);
 const OPTIONS: GroupOptions = quick
   ? { samples: 2, minSampleMs: 100, minSampleOps: 5, warmupMs: 100, warmupOps: 5, settleMs: 20, maxSettleOpMs: 50, forceGc: false }
   : { samples: 7, minSampleMs: 700, minSampleOps: 50, warmupMs: 1000, warmupOps: WARMUP_OPS, settleMs: 150, maxSettleOpMs: 50, forceGc: false };
-
-/**
- * The `--warmup-ops N` argument, if given.
- * @throws Error when N is not a positive integer.
- */
-function warmupOpsArgument(argv: readonly string[]): number | undefined {
-  const at = argv.indexOf('--warmup-ops');
-  if (at === -1) return undefined;
-  const value = Number(argv[at + 1]);
-  if (!Number.isSafeInteger(value) || value < 1) throw new Error(`--warmup-ops needs a positive integer, not ${argv[at + 1]}`);
-  return value;
-}
 
 /** `strongbox serve` from dist (as `pnpm start` runs it), on a free port. */
 async function startServe(): Promise<{ child: ChildProcess; url: string }> {
@@ -119,84 +107,6 @@ async function cpuPerOp(run: () => Promise<unknown>, n: number, pid?: number): P
   const used = process.cpuUsage(self);
   const otherAfter = processCpuMicros(pid);
   return { self: (used.user + used.system) / n, other: other === undefined || otherAfter === undefined ? undefined : (otherAfter - other) / n };
-}
-
-type InProcessHandler = Strongbox['clientConfig']['requestHandler'];
-
-/** The in-process handler, recording the SDK's requests of one operation for replay without the SDK. */
-class Recorder {
-  recording = false;
-  readonly requests: Parameters<InProcessHandler['handle']>[0][] = [];
-  readonly inner: InProcessHandler;
-  constructor(inner: InProcessHandler) {
-    this.inner = inner;
-  }
-  readonly metadata = { handlerProtocol: 'http/1.1' };
-  handle(request: Parameters<InProcessHandler['handle']>[0], options?: Parameters<InProcessHandler['handle']>[1]): ReturnType<InProcessHandler['handle']> {
-    if (this.recording) this.requests.push({ ...request, headers: { ...request.headers } });
-    return this.inner.handle(request, options);
-  }
-  updateHttpClientConfig(): void {}
-  httpHandlerConfigs(): Record<string, never> {
-    return {};
-  }
-  destroy(): void {}
-  /** Serves the recorded requests again through the handler alone, reading each answer whole. */
-  async replay(): Promise<void> {
-    for (const request of this.requests) {
-      const { response } = await this.inner.handle({ ...request, headers: { ...request.headers } });
-      for await (const _ of response.body as AsyncIterable<Uint8Array>) void _;
-    }
-  }
-}
-
-/** An answer kept whole: what a canned handler gives again. */
-interface CannedAnswer {
-  readonly statusCode: number;
-  readonly headers: Record<string, string>;
-  readonly body: Uint8Array;
-  /** Whether the SDK reads it as a stream (GetObject's body: a Readable, as node:http gives). */
-  readonly streamed: boolean;
-}
-
-/**
- * A handler that answers each kind of request (method, bucket or object path, query names and
- * `x-amz-target`) with a copy of the
- * answer the in-process handler gave the first one: the SDK's middleware runs whole, and nothing
- * serves the request.
- */
-class Canned {
-  readonly #inner: InProcessHandler;
-  readonly #answers = new Map<string, CannedAnswer>();
-  constructor(inner: InProcessHandler) {
-    this.#inner = inner;
-  }
-  readonly metadata = { handlerProtocol: 'http/1.1' };
-  async handle(
-    request: Parameters<InProcessHandler['handle']>[0],
-    options?: Parameters<InProcessHandler['handle']>[1],
-  ): ReturnType<InProcessHandler['handle']> {
-    const target = request.path.split('/').length > 2 ? 'object' : 'bucket';
-    const kind = `${request.method} ${target} ${Object.keys(request.query ?? {})
-      .sort()
-      .join('&')} ${request.headers['x-amz-target'] ?? ''}`;
-    let answer = this.#answers.get(kind);
-    if (answer === undefined) {
-      const { response } = await this.#inner.handle(request, options);
-      const streamed = response.body instanceof Readable;
-      const chunks: Uint8Array[] = [];
-      for await (const chunk of response.body as AsyncIterable<Uint8Array>) chunks.push(chunk);
-      answer = { statusCode: response.statusCode, headers: { ...response.headers }, body: Buffer.concat(chunks), streamed };
-      this.#answers.set(kind, answer);
-    }
-    const body = answer.streamed ? Readable.from([answer.body], { objectMode: false }) : answer.body;
-    return { response: { statusCode: answer.statusCode, headers: { ...answer.headers }, body } } as Awaited<ReturnType<InProcessHandler['handle']>>;
-  }
-  updateHttpClientConfig(): void {}
-  httpHandlerConfigs(): Record<string, never> {
-    return {};
-  }
-  destroy(): void {}
 }
 
 const sb = await createStrongbox({ quotas: false });
@@ -238,14 +148,7 @@ try {
       make: async (_kms, s3) => {
         const bucket = `bench-${randomBytes(4).toString('hex')}`;
         await s3.send(new CreateBucketCommand({ Bucket: bucket }));
-        let n = 0;
-        const pair = async (): Promise<void> => {
-          const key = `o/${n++ % 64}`;
-          await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: BODY }));
-          const got = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-          const bytes = await got.Body!.transformToByteArray();
-          if (bytes.length !== BODY.length) throw new Error('GetObject returned another body');
-        };
+        const pair = s3Pair(s3, { bucket, body: BODY, keyPrefix: 'o/' });
         await pair();
         return pair;
       },
@@ -258,10 +161,7 @@ try {
     // One operation through the SDK, recorded, to replay through the handler alone (its key or
     // object names stay the same on every replay: the same work as the SDK's calls).
     const once = await workload.make(clients.recorded.kms, clients.recorded.s3);
-    recorder.requests.length = 0;
-    recorder.recording = true;
-    await once();
-    recorder.recording = false;
+    await recorder.record(once);
     const replay = { requests: [...recorder.requests] };
     /** The one-at-a-time rows' time per operation (µs), for the free-engine bound below. */
     let serialUs: { inProcess: number; http: number } | undefined;
