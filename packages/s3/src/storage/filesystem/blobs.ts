@@ -8,9 +8,9 @@
  */
 
 import { createReadStream } from 'node:fs';
-import { open, unlink } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { FileIo } from '@strongbox/service-kernel';
+import { type FileIo, nodeFileIo } from '@strongbox/service-kernel';
 import type { BodySource } from '../types.ts';
 import { writeStreamDurably } from './durable.ts';
 import { blobFileName } from './layout.ts';
@@ -20,32 +20,40 @@ const READ_CHUNK = 64 * 1024;
 
 /**
  * Blob bytes of a data directory. `directory` is the bucket's `blobs/` directory; every write
- * resolves only once the blob is as durable as the backend makes it.
+ * resolves only once the blob is as durable as the backend makes it. Every file a blob storage
+ * removes from the data directory goes through the `removal` io it is given: the store's
+ * lease-fenced one (the kernel's `fencedFileIo`), so a holder whose directory another process
+ * took over removes nothing (LEASE_LOST).
  */
 export interface BlobStorage {
-  /** Writes a new blob from a stream; a failed write leaves nothing a later open would not remove. */
-  write(directory: string, bucket: string, blobId: string, body: BodySource): Promise<number>;
+  /**
+   * Writes a new blob from a stream; a failed write leaves nothing a later open would not remove
+   * (what it removes at once goes through `removal`).
+   */
+  write(directory: string, bucket: string, blobId: string, body: BodySource, removal: FileIo): Promise<number>;
   /** Exactly `length` bytes from `offset`. */
   read(directory: string, bucket: string, blobId: string, offset: number, length: number): Promise<Uint8Array>;
   /** `length` bytes from `offset`, in bounded chunks. */
   stream(directory: string, bucket: string, blobId: string, offset: number, length: number): AsyncIterable<Uint8Array>;
-  /** Deletes a blob; deleting a missing blob is not an error. */
-  delete(directory: string, bucket: string, blobId: string): Promise<void>;
-  /** Deletes whatever blobs `directory` still lists, before the directory itself is removed. */
-  drop(directory: string): Promise<void>;
+  /** Deletes a blob, its files through `removal`; deleting a missing blob is not an error. */
+  delete(directory: string, bucket: string, blobId: string, removal: FileIo): Promise<void>;
+  /** Deletes whatever blobs `directory` still lists, before the directory itself is removed; files through `removal`. */
+  drop(directory: string, removal: FileIo): Promise<void>;
   close(): Promise<void>;
 }
 
 /**
  * Blobs as files in the bucket's `blobs/` directory: streamed to disk chunk by chunk, fsynced with
  * their directory before any manifest names them, read back in 64 KiB chunks. Writes, syncs and
- * closes go through `io` (default: the kernel's `nodeFileIo`).
+ * closes go through `io` (default: the kernel's `nodeFileIo`): unfenced, as the store confirms its
+ * lease once before a blob's write (nothing names the blob yet), not at every chunk; removals go
+ * through the `removal` io each call is given.
  *
  * @example const blobs = localBlobStorage(); await blobs.write(dir, 'b', blobId, [bytes]);
  */
 export function localBlobStorage(io?: FileIo): BlobStorage {
   return {
-    write: (directory, _bucket, blobId, body) => writeStreamDurably(directory, blobFileName(blobId), body, io),
+    write: (directory, _bucket, blobId, body, removal) => writeStreamDurably(directory, blobFileName(blobId), body, io, removal),
     read: async (directory, bucket, blobId, offset, length) => {
       const handle = await open(join(directory, blobFileName(blobId)), 'r');
       try {
@@ -63,7 +71,7 @@ export function localBlobStorage(io?: FileIo): BlobStorage {
     },
     stream: (directory, bucket, blobId, offset, length) => streamFile(join(directory, blobFileName(blobId)), bucket, blobId, offset, length),
     // No directory fsync: if the unlink is lost in a crash, the blob is an orphan removed at open.
-    delete: (directory, _bucket, blobId) => unlink(join(directory, blobFileName(blobId))).catch(ignoreMissing),
+    delete: (directory, _bucket, blobId, removal) => (removal.unlink ?? nodeFileIo.unlink!)(join(directory, blobFileName(blobId))).catch(ignoreMissing),
     // The files go with their directory.
     drop: async () => {},
     close: async () => {},

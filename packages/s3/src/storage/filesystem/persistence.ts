@@ -11,7 +11,8 @@
  * confirms it, and every commit (a manifest written or removed, a bucket made or removed) confirms
  * it again once durable, before the store acknowledges it. Once another process took the
  * directory over, every write fails with 500 InternalError and no further step starts; a blob the
- * store would delete then is left for the next open to remove. Every path goes through this
+ * store would delete then is left for the next open to remove: every removal, a blob's file
+ * included, goes through the fenced io (`dataDirectoryIo`). Every path goes through this
  * holder's generation directory (`generation.ts`), set when the directory is loaded.
  */
 
@@ -80,7 +81,7 @@ export class FileSystemPersistence implements Persistence {
   async writeBlob(bucket: string, blobId: string, body: BodySource): Promise<number> {
     // Not a commit (nothing names the blob yet): confirmed before only, so a fenced store leaves no garbage.
     await this.#confirm();
-    return this.#blobs.write(this.#in(bucket, BLOBS), bucket, blobId, body);
+    return this.#blobs.write(this.#in(bucket, BLOBS), bucket, blobId, body, this.dataDirectoryIo);
   }
 
   async readBlob(bucket: string, blobId: string, offset: number, length: number): Promise<Uint8Array> {
@@ -95,8 +96,15 @@ export class FileSystemPersistence implements Persistence {
     // Once fenced, a blob nothing names any more is left for the next open to remove: failing
     // here would fail a reader's close, and reads go on.
     if (this.#lease.lost !== undefined) return;
+    // Confirmed here for what a blob storage removes outside the directory (an upstream object);
+    // its files go through the fenced io, confirmed again right before each removal.
     await this.#confirm();
-    await this.#blobs.delete(this.#in(bucket, BLOBS), bucket, blobId);
+    try {
+      await this.#blobs.delete(this.#in(bucket, BLOBS), bucket, blobId, this.dataDirectoryIo);
+    } catch (error) {
+      if (isServiceError(error, 'LEASE_LOST')) throw new S3Error('DataDirectoryTakenOver', { cause: error });
+      throw error;
+    }
   }
 
   writeBucket(record: BucketRecord): Promise<void> {
@@ -129,7 +137,7 @@ export class FileSystemPersistence implements Persistence {
     const directory = join(this.#base, bucketDirectoryName(name));
     // Blobs still listed (only those of readers still open: the bucket is empty) go first, while
     // the bucket still exists: a crash meanwhile leaves them as orphans of a live bucket.
-    await this.#blobs.drop(join(directory, BLOBS));
+    await this.#blobs.drop(join(directory, BLOBS), this.dataDirectoryIo);
     const doomed = join(this.#base, `${DELETED_MARK}${randomBytes(6).toString('hex')}`);
     await this.#rename(directory, doomed);
     await syncDirectoryAfter(this.#base, directory, this.#io);
