@@ -58,7 +58,7 @@ describe('the removal of a blob file', () => {
     await store.putObject('b', 'k', bytes(2), {});
     const [second] = await blobFiles(directory);
     expect(unlinked.filter((path) => path.includes('/blobs/'))).toEqual([first]);
-    expect(await store.deleteObject('b', 'k')).toBeDefined();
+    expect(await store.deleteObject('b', 'k')).toBe(true);
     expect(unlinked.filter((path) => path.includes('/blobs/'))).toEqual([first, second]);
     expect(await blobFiles(directory)).toEqual([]);
     await store.close();
