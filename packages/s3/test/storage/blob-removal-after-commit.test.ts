@@ -6,14 +6,16 @@
  * next open removes (`restore.ts`); it must not turn the committed request into a failure (a
  * retried AbortMultipartUpload would then find NoSuchUpload), nor stop the request's own later
  * steps (a completion's removal of its upload), as `syncDirectoryAfterRemoval` does not fail an
- * acknowledged write for the fsync after garbage was removed.
+ * acknowledged write for the fsync after garbage was removed. Nor may it replace the error of a
+ * write refused before its commit (a precondition's 412), whose fresh blob is removed on the way
+ * out.
  */
 
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type DirectoryLease, type FileIo, nodeFileIo, ServiceError } from '@strongbox/service-kernel';
 import { describe, expect, it } from 'vitest';
-import { type ObjectStore, openFileSystemObjectStore } from '../../src/index.ts';
+import { type ObjectStore, openFileSystemObjectStore, S3Error } from '../../src/index.ts';
 import { localBlobStorage } from '../../src/storage/filesystem/blobs.ts';
 import { FileSystemPersistence } from '../../src/storage/filesystem/persistence.ts';
 import { IndexedObjectStore } from '../../src/storage/indexed-store.ts';
@@ -87,6 +89,24 @@ describe('a blob whose removal fails with EIO after the commit that let go of it
     expect(completed).toMatchObject({ size: 2 });
     expect((await store.listUploads('b', { maxUploads: 10 })).uploads).toEqual([]);
     expect(await read(store, 'k')).toEqual([7, 8]);
+    await store.close();
+  });
+
+  it('a conditional PUT its precondition refuses still answers PreconditionFailed (412), not the removal’s error', async () => {
+    const directory = tempDirectory('blob-removal-eio-precondition');
+    const faulty = faultyIo();
+    const store = await openFileSystemObjectStore({ directory, io: faulty.io });
+    await store.createBucket('b', {});
+    await store.putObject('b', 'k', bytes(1), {});
+    faulty.arm(unlinkOfBlob, 'EIO');
+    const refused = await store
+      .putObject('b', 'k', bytes(2), {}, (current) => {
+        if (current !== undefined) throw new S3Error('PreconditionFailed');
+      })
+      .catch((error: unknown) => error);
+    expect(faulty.disarm().fired?.step).toBe('unlink');
+    expect(refused).toMatchObject({ code: 'PreconditionFailed', status: 412 });
+    expect(await read(store, 'k')).toEqual([1]);
     await store.close();
   });
 
