@@ -196,6 +196,7 @@ describe.each([1, 2])('the lease found lost after a confirmed commit, %i check(s
     expect(written).toMatchObject({ size: 2 });
     expect(await blobNames(directory)).toHaveLength(2);
     expect(await read(store, 'k')).toEqual([2, 3]);
+    await store.close();
   });
 
   it('a DeleteObject still answers deleted, and the blob is left for the next open', async () => {
@@ -207,5 +208,6 @@ describe.each([1, 2])('the lease found lost after a confirmed commit, %i check(s
     const deleted = await store.deleteObject('b', 'k').catch((error: unknown) => error);
     expect(deleted).toBe(true);
     expect(await blobNames(directory)).toHaveLength(1);
+    await store.close();
   });
 });
