@@ -10,9 +10,9 @@
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type FileIo, nodeFileIo } from '@strongbox/service-kernel';
+import type { FileIo } from '@strongbox/service-kernel';
 import type { BodySource } from '../types.ts';
-import { writeStreamDurably } from './durable.ts';
+import { unlinkThrough, writeStreamDurably } from './durable.ts';
 import { blobFileName } from './layout.ts';
 
 /** Read chunk size for streamed GETs from local blobs. */
@@ -71,7 +71,7 @@ export function localBlobStorage(io?: FileIo): BlobStorage {
     },
     stream: (directory, bucket, blobId, offset, length) => streamFile(join(directory, blobFileName(blobId)), bucket, blobId, offset, length),
     // No directory fsync: if the unlink is lost in a crash, the blob is an orphan removed at open.
-    delete: (directory, _bucket, blobId, removal) => (removal.unlink ?? nodeFileIo.unlink!)(join(directory, blobFileName(blobId))).catch(ignoreMissing),
+    delete: (directory, _bucket, blobId, removal) => unlinkThrough(removal)(join(directory, blobFileName(blobId))).catch(ignoreMissing),
     // The files go with their directory.
     drop: async () => {},
     close: async () => {},

@@ -51,8 +51,16 @@ export async function writeStreamDurably(
     // Nothing names the blob yet, so removing it changes nothing; a full disk gets its space back
     // now rather than at the next open (which would remove it as an orphan). The write's own
     // error is the one to report: a refused removal (LEASE_LOST) leaves the orphan for that open.
-    await (removal.unlink ?? nodeFileIo.unlink!)(path).catch(() => undefined);
+    await unlinkThrough(removal)(path).catch(() => undefined);
     throw error;
   }
   return size;
+}
+
+/**
+ * `io`'s unlink, or the kernel's own where `io` has none (an injected io may leave it out).
+ * @example await unlinkThrough(removal)(join(directory, name));
+ */
+export function unlinkThrough(io: Pick<FileIo, 'unlink'>): (path: string) => Promise<void> {
+  return io.unlink ?? nodeFileIo.unlink!;
 }

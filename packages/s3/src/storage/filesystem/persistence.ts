@@ -34,6 +34,7 @@ import { S3Error } from '../../errors.ts';
 import type { BucketRecord, LoadedBucket, ObjectRecord, PartRecord, Persistence, UploadRecord } from '../persistence.ts';
 import type { BodySource } from '../types.ts';
 import { type BlobStorage, ignoreMissing } from './blobs.ts';
+import { unlinkThrough } from './durable.ts';
 import { startGeneration } from './generation.ts';
 import {
   BLOBS,
@@ -154,7 +155,7 @@ export class FileSystemPersistence implements Persistence {
     return this.#commit(async () => {
       const directory = this.#in(bucket, OBJECTS);
       const path = join(directory, objectFileName(key));
-      await (this.#io.unlink ?? nodeFileIo.unlink!)(path);
+      await unlinkThrough(this.#io)(path);
       await syncDirectoryAfter(directory, path, this.#io);
     });
   }
@@ -179,7 +180,7 @@ export class FileSystemPersistence implements Persistence {
       // Removing upload.json is the commit: a directory without it is removed at open (so is
       // what a failing removal leaves).
       const path = join(directory, UPLOAD_FILE);
-      await (this.#io.unlink ?? nodeFileIo.unlink!)(path).catch(ignoreMissing);
+      await unlinkThrough(this.#io)(path).catch(ignoreMissing);
       await syncDirectoryAfter(directory, path, this.#io);
       await this.#removeLeftover(directory);
     });

@@ -21,7 +21,7 @@ import { join } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { type FileIo, nodeFileIo } from '@strongbox/service-kernel';
 import { type BlobStorage, ignoreMissing, shortBlob } from '../filesystem/blobs.ts';
-import { writeStreamDurably } from '../filesystem/durable.ts';
+import { unlinkThrough, writeStreamDurably } from '../filesystem/durable.ts';
 import { blobFileName, isBlobFileName } from '../filesystem/layout.ts';
 import type { BodySource } from '../types.ts';
 import { upstreamFailure } from './errors.ts';
@@ -134,7 +134,7 @@ export function upstreamBlobStorage(location: UpstreamLocation): BlobStorage {
         // the error that made a write fail.
         return;
       }
-      await (removal.unlink ?? nodeFileIo.unlink!)(join(directory, blobFileName(blobId))).catch(ignoreMissing);
+      await unlinkThrough(removal)(join(directory, blobFileName(blobId))).catch(ignoreMissing);
     },
 
     async drop(directory: string, removal: FileIo): Promise<void> {
@@ -149,7 +149,7 @@ export function upstreamBlobStorage(location: UpstreamLocation): BlobStorage {
         const marker = await readMarker(join(directory, name));
         // An empty marker is one whose creation a crash cut short: nothing was sent.
         if (marker !== undefined) await deleteUpstream(marker.key, marker.uploadId);
-        await (removal.unlink ?? nodeFileIo.unlink!)(join(directory, name)).catch(ignoreMissing);
+        await unlinkThrough(removal)(join(directory, name)).catch(ignoreMissing);
       }
     },
 
