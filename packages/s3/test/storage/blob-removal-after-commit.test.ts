@@ -11,6 +11,7 @@
  * out.
  */
 
+import { once } from 'node:events';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type DirectoryLease, type FileIo, nodeFileIo, ServiceError } from '@strongbox/service-kernel';
@@ -59,6 +60,28 @@ describe('a blob whose removal fails with EIO after the commit that let go of it
     expect(await blobNames(directory)).toHaveLength(1);
     expect(await read(reopened, 'k')).toEqual([2, 3]);
     await reopened.close();
+  });
+
+  it('an overwrite of a two-part object removes the second part’s blob, and warns of the first', async () => {
+    const directory = tempDirectory('blob-removal-eio-parts');
+    const faulty = faultyIo();
+    const store = await openFileSystemObjectStore({ directory, io: faulty.io });
+    await store.createBucket('b', {});
+    const { uploadId } = await store.createUpload('b', 'k', {});
+    await store.putPart('b', uploadId, 1, bytes(7), {});
+    await store.putPart('b', uploadId, 2, bytes(8), {});
+    await store.completeUpload('b', uploadId, [1, 2], {});
+    expect(await blobNames(directory)).toHaveLength(2);
+    const warned = once(process, 'warning') as Promise<[Error & { code?: string }]>;
+    faulty.arm(unlinkOfBlob, 'EIO');
+    const written = await store.putObject('b', 'k', bytes(2, 3), {}).catch((error: unknown) => error);
+    expect(faulty.disarm().fired?.step).toBe('unlink');
+    expect(written).toMatchObject({ size: 2 });
+    // The new blob and the first part's, left for the next open; the second part's is gone.
+    expect(await blobNames(directory)).toHaveLength(2);
+    const [warning] = await warned;
+    expect(warning).toMatchObject({ code: 'STRONGBOX_BLOB_REMOVAL', message: expect.stringContaining('(EIO)') });
+    await store.close();
   });
 
   it('a DeleteObject still answers deleted', async () => {

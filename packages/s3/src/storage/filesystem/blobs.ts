@@ -10,7 +10,7 @@
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { FileIo } from '@strongbox/service-kernel';
+import { type FileIo, isServiceError } from '@strongbox/service-kernel';
 import type { BodySource } from '../types.ts';
 import { unlinkThrough, writeStreamDurably } from './durable.ts';
 import { blobFileName } from './layout.ts';
@@ -91,6 +91,25 @@ async function* streamFile(path: string, bucket: string, blobId: string, offset:
 /** A blob that ends before its manifest says it does. */
 export function shortBlob(bucket: string, blobId: string): Error {
   return new Error(`blob ${blobId} of bucket ${bucket} is shorter than its manifest says`);
+}
+
+/**
+ * Reports a blob's removal that failed where nothing names the blob any more (the commit that let
+ * go of it is durable, or its write failed): the blob stays, an orphan the next open removes
+ * (`restore.ts`), and the request goes on. A lost lease (the `ServiceError` `LEASE_LOST`) is
+ * quiet: the lease told its holder already, and the directory is the new holder's. Any other
+ * error is a `process.emitWarning` each time (code `STRONGBOX_BLOB_REMOVAL`), as the kernel's
+ * `syncDirectoryAfterRemoval` warns of a failed fsync after a removal: never swallowed, never a
+ * failure. The warning names the blob and the error's code, nothing of its content.
+ * @example await storage.delete(directory, bucket, blobId, removal).catch((error) => blobLeftBehind(bucket, blobId, error));
+ */
+export function blobLeftBehind(bucket: string, blobId: string, error: unknown): void {
+  if (isServiceError(error, 'LEASE_LOST')) return;
+  const { code, name } = (error ?? {}) as { code?: unknown; name?: unknown };
+  process.emitWarning(
+    `Could not remove the blob ${blobId} of the bucket ${bucket}, which nothing names any more (${String(code ?? name ?? error)}); it is removed at the next start.`,
+    { code: 'STRONGBOX_BLOB_REMOVAL' },
+  );
 }
 
 /** Ignores ENOENT (an unlink of something already gone). */

@@ -33,7 +33,7 @@ import {
 import { S3Error } from '../../errors.ts';
 import type { BucketRecord, LoadedBucket, ObjectRecord, PartRecord, Persistence, UploadRecord } from '../persistence.ts';
 import type { BodySource } from '../types.ts';
-import { type BlobStorage, ignoreMissing } from './blobs.ts';
+import { type BlobStorage, blobLeftBehind, ignoreMissing } from './blobs.ts';
 import { unlinkThrough } from './durable.ts';
 import { startGeneration } from './generation.ts';
 import {
@@ -93,18 +93,24 @@ export class FileSystemPersistence implements Persistence {
     return this.#blobs.stream(this.#in(bucket, BLOBS), bucket, blobId, offset, length);
   }
 
+  /**
+   * Removes a blob nothing names any more; never throws (see `Persistence.deleteBlob`). A failure
+   * leaves the blob for the next open (`blobLeftBehind`): quietly once the lease is lost, with a
+   * warning otherwise.
+   */
   async deleteBlob(bucket: string, blobId: string): Promise<void> {
     // Once fenced, a blob nothing names any more is left for the next open to remove: failing
     // here would fail a reader's close, and reads go on.
     if (this.#lease.lost !== undefined) return;
-    // Confirmed here for what a blob storage removes outside the directory (an upstream object);
-    // its files go through the fenced io, confirmed again right before each removal.
-    await this.#confirm();
     try {
+      // Confirmed here for what a blob storage removes outside the directory (an upstream object);
+      // its files go through the fenced io, confirmed again right before each removal.
+      await this.#lease.confirm();
       await this.#blobs.delete(this.#in(bucket, BLOBS), bucket, blobId, this.dataDirectoryIo);
     } catch (error) {
-      if (isServiceError(error, 'LEASE_LOST')) throw new S3Error('DataDirectoryTakenOver', { cause: error });
-      throw error;
+      // The commit that let go of the blob is durable and acknowledged, or the write that made it
+      // failed with an error of its own: neither may turn into this removal's failure.
+      blobLeftBehind(bucket, blobId, error);
     }
   }
 
@@ -211,6 +217,12 @@ export class FileSystemPersistence implements Persistence {
       if (isServiceError(error, 'NOT_DURABLE')) throw new S3Error('CommitOutcomeUnknown', { cause: error });
       // A step through the fenced io (a leftover's removal) found the lease lost.
       if (isServiceError(error, 'LEASE_LOST')) throw new S3Error('DataDirectoryTakenOver', { cause: error });
+      // A step that failed because another process took the directory over meanwhile (its
+      // generation directory renamed away: ENOENT) says so, not the file system's error. A check
+      // that cannot read the lock file leaves the step's own error to report.
+      await this.#confirm().catch((checked: unknown) => {
+        if (checked instanceof S3Error) throw checked;
+      });
       throw error;
     }
     try {
