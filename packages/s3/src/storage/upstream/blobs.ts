@@ -20,7 +20,7 @@ import { open, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { type FileIo, nodeFileIo } from '@strongbox/service-kernel';
-import { type BlobStorage, ignoreMissing, shortBlob } from '../filesystem/blobs.ts';
+import { type BlobStorage, blobLeftBehind, ignoreMissing, shortBlob } from '../filesystem/blobs.ts';
 import { unlinkThrough, writeStreamDurably } from '../filesystem/durable.ts';
 import { blobFileName, isBlobFileName } from '../filesystem/layout.ts';
 import type { BodySource } from '../types.ts';
@@ -79,8 +79,10 @@ export function upstreamBlobStorage(location: UpstreamLocation): BlobStorage {
         const onMultipart = (uploadId: string): Promise<void> => appendDurably(join(directory, blobFileName(blobId)), `\n${uploadId}\n`);
         return await uploadStream({ sdk, client, bucket: upstreamBucket, key, partSize: location.partSize, onMultipart }, body);
       } catch (error) {
-        // A PutObject whose answer was lost may still have stored the object: delete it.
-        await this.delete(directory, bucket, blobId, removal);
+        // A PutObject whose answer was lost may still have stored the object: delete it. The
+        // upload's own error is the one to report: a marker whose removal fails too (EIO, or the
+        // lease found lost) stays, and the next open deletes the blob upstream.
+        await this.delete(directory, bucket, blobId, removal).catch((removalError: unknown) => blobLeftBehind(bucket, blobId, removalError));
         throw error;
       }
     },
