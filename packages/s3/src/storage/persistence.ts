@@ -77,8 +77,10 @@ export interface Persistence {
   readonly atRest?: boolean;
   /**
    * The file operations of the data directory this persistence keeps its records in, fenced by
-   * its lease (`fencedFileIo`), for other files kept in that directory (the SSE-S3 root keys): a
-   * process whose lease lapsed must not change them either. Absent without a data directory.
+   * its lease (`fencedFileIo`): a process whose lease lapsed changes nothing through it. The
+   * persistence itself loads the directory and removes blob files, leftovers and orphans through
+   * it; the engine keeps other files in that directory through it too (the SSE-S3 root keys).
+   * Absent without a data directory.
    */
   readonly dataDirectoryIo?: FileIo;
   load(): Promise<readonly LoadedBucket[]>;

@@ -35,9 +35,21 @@ export interface BlobStorage {
   read(directory: string, bucket: string, blobId: string, offset: number, length: number): Promise<Uint8Array>;
   /** `length` bytes from `offset`, in bounded chunks. */
   stream(directory: string, bucket: string, blobId: string, offset: number, length: number): AsyncIterable<Uint8Array>;
-  /** Deletes a blob, its files through `removal`; deleting a missing blob is not an error. */
+  /**
+   * Deletes a blob, its files through `removal`; deleting a missing blob is not an error (nor,
+   * upstream, an object the upstream cannot delete now: its marker stays for the next open).
+   * @throws what `removal`'s unlink throws but ENOENT: the `ServiceError` `LEASE_LOST` of the
+   *   fenced io, a file-system error (the caller, `FileSystemPersistence.deleteBlob`, reports it
+   *   and goes on: `blobLeftBehind`).
+   */
   delete(directory: string, bucket: string, blobId: string, removal: FileIo): Promise<void>;
-  /** Deletes whatever blobs `directory` still lists, before the directory itself is removed; files through `removal`. */
+  /**
+   * Deletes whatever blobs `directory` still lists, before the directory itself is removed; files
+   * through `removal`.
+   * @throws what `removal`'s unlink throws but ENOENT (`LEASE_LOST`, a file-system error) and,
+   *   upstream, an upstream deletion's error: the bucket's deletion or the open's repair then
+   *   fails, and the directory stays with its blobs.
+   */
   drop(directory: string, removal: FileIo): Promise<void>;
   close(): Promise<void>;
 }

@@ -11,8 +11,11 @@
  * confirms it, and every commit (a manifest written or removed, a bucket made or removed) confirms
  * it again once durable, before the store acknowledges it. Once another process took the
  * directory over, every write fails with 500 InternalError and no further step starts; a blob the
- * store would delete then is left for the next open to remove: every removal, a blob's file
- * included, goes through the fenced io (`dataDirectoryIo`). Every path goes through this
+ * store would delete then is left for the next open to remove. A manifest's or `upload.json`'s
+ * removal is a commit step, covered by the commit's checks before and after it; every other
+ * removal (a blob's file or an upstream blob's marker, a leftover, an orphan at open) goes
+ * through the fenced io (`dataDirectoryIo`), checked right before it. A blob's removal never
+ * fails the request that let go of the blob (`deleteBlob`). Every path goes through this
  * holder's generation directory (`generation.ts`), set when the directory is loaded.
  */
 
@@ -55,7 +58,11 @@ import { encodeRecord } from './records.ts';
 export class FileSystemPersistence implements Persistence {
   /** Blobs in the data directory (or an upstream bucket) are pinned to their manifests. */
   readonly atRest = true;
-  /** `io` fenced by the lease, for the SSE-S3 root keys beside the buckets. */
+  /**
+   * `io` fenced by the lease: the load's steps (the new generation, the leftovers and orphans it
+   * removes), every blob file's removal (`BlobStorage`'s `removal`), leftovers removed after a
+   * commit, and the SSE-S3 root keys beside the buckets.
+   */
   readonly dataDirectoryIo: FileIo;
   readonly #root: string;
   readonly #lease: DirectoryLease;
