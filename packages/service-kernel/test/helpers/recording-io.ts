@@ -4,6 +4,12 @@
  * directory fsyncs, so a test can check which directory was fsynced after which mkdir, and can
  * fail one chosen step with EIO; one whose fsync of one directory fails as a parent this process
  * cannot fsync does (EINVAL, EACCES).
+ *
+ * The KMS and S3 test suites import this file by its relative path (a test-only dependency on the
+ * kernel's `test/`; nothing published uses it). The root `tsconfig.json` includes every package's
+ * `test/`, so `typecheck` checks it with both importers. It imports the kernel through
+ * `src/index.ts`, the module the services' `@strongbox/service-kernel` resolves to in the tests
+ * (its `exports` default); it only wraps `nodeFileIo`, so no test depends on one module instance.
  */
 
 import { type FileIo, nodeFileIo } from '../../src/index.ts';
