@@ -12,49 +12,18 @@
 import { stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { parentRefusingIo, type Recorded, recordingIo } from '../../service-kernel/test/helpers/recording-io.ts';
 import { ManualClock } from '../src/index.ts';
-import { type FileIo, nodeFileIo } from '../src/persistence/files.ts';
 import { openKms, tempDirectory } from './fixtures/persistence.ts';
-
-type Call = { readonly step: 'mkdir' | 'syncDirectory' | 'open'; readonly path: string } | { readonly step: 'ack' };
-
-/** A file layer that records mkdirs, directory fsyncs and opens, failing the first call `fail` accepts with EIO. */
-function recordingIo(fail?: (call: Call) => boolean): { io: FileIo; calls: Call[] } {
-  const calls: Call[] = [];
-  let failed = false;
-  const record = (call: Call): void => {
-    calls.push(call);
-    if (!failed && fail?.(call) === true) {
-      failed = true;
-      throw Object.assign(new Error(`EIO: injected, ${call.step}`), { code: 'EIO' });
-    }
-  };
-  const io: FileIo = {
-    ...nodeFileIo,
-    async mkdir(path, mode) {
-      record({ step: 'mkdir', path });
-      await nodeFileIo.mkdir!(path, mode);
-    },
-    async syncDirectory(path) {
-      record({ step: 'syncDirectory', path });
-      await nodeFileIo.syncDirectory!(path);
-    },
-    async open(path, flags, mode) {
-      record({ step: 'open', path });
-      return nodeFileIo.open!(path, flags, mode);
-    },
-  };
-  return { io, calls };
-}
 
 describe('the data directory', () => {
   it('is created level by level, each parent fsynced after the mkdir and before any file is opened in it or a change acknowledged', async () => {
     const root = await tempDirectory();
     const directory = join(root, 'state', 'kms');
-    const { io, calls } = recordingIo();
+    const { io, calls, ack } = recordingIo();
     const { kms } = await openKms(directory, new ManualClock(), { io });
     await kms.createKey({ Description: 'acknowledged' });
-    calls.push({ step: 'ack' });
+    ack('createKey');
     await kms.close();
 
     const firstOpen = calls.findIndex((call) => call.step === 'open' || call.step === 'ack');
@@ -82,17 +51,6 @@ describe('the data directory', () => {
     afterEach(() => {
       vi.restoreAllMocks();
     });
-
-    /** Real io, except that an fsync of `refused` fails with `code` (as the parent's file system or its modes would). */
-    function parentRefusingIo(refused: string, code: string): FileIo {
-      return {
-        ...nodeFileIo,
-        async syncDirectory(path) {
-          if (path === refused) throw Object.assign(new Error(`${code}: injected, fsync of ${path}`), { code });
-          await nodeFileIo.syncDirectory!(path);
-        },
-      };
-    }
 
     it.each(['EINVAL', 'EACCES'])('still opens when it exists, keeps its keys, and warns once (%s from the parent)', async (code) => {
       const warn = vi.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
@@ -123,7 +81,7 @@ describe('the data directory', () => {
     });
   });
 
-  const steps: { readonly name: string; readonly fails: (directory: string) => (call: Call) => boolean }[] = [
+  const steps: { readonly name: string; readonly fails: (directory: string) => (call: Recorded) => boolean }[] = [
     { name: 'the mkdir of its parent', fails: (directory) => (call) => call.step === 'mkdir' && call.path === dirname(directory) },
     { name: 'the fsync after that mkdir', fails: (directory) => (call) => call.step === 'syncDirectory' && call.path === dirname(dirname(directory)) },
     { name: 'its own mkdir', fails: (directory) => (call) => call.step === 'mkdir' && call.path === directory },

@@ -77,8 +77,10 @@ export interface Persistence {
   readonly atRest?: boolean;
   /**
    * The file operations of the data directory this persistence keeps its records in, fenced by
-   * its lease (`fencedFileIo`), for other files kept in that directory (the SSE-S3 root keys): a
-   * process whose lease lapsed must not change them either. Absent without a data directory.
+   * its lease (`fencedFileIo`): a process whose lease lapsed changes nothing through it. The
+   * persistence itself loads the directory and removes blob files, leftovers and orphans through
+   * it; the engine keeps other files in that directory through it too (the SSE-S3 root keys).
+   * Absent without a data directory.
    */
   readonly dataDirectoryIo?: FileIo;
   load(): Promise<readonly LoadedBucket[]>;
@@ -87,6 +89,13 @@ export interface Persistence {
   readBlob(bucket: string, blobId: string, offset: number, length: number): Promise<Uint8Array>;
   /** With `readOnly`, chunks may be views of bytes the backend keeps (see `ObjectReader.stream`). */
   streamBlob(bucket: string, blobId: string, offset: number, length: number, readOnly?: boolean): AsyncIterable<Uint8Array>;
+  /**
+   * Removes a blob nothing names any more (its object replaced or deleted durably, its write
+   * failed, an orphan at open). Never throws: the change that let go of it is acknowledged, or
+   * a write is failing with an error of its own, so a removal that fails leaves the blob for the
+   * next open to remove (a data directory warns, `STRONGBOX_BLOB_REMOVAL`, unless its lease is
+   * lost), and releasing several blobs goes on past it.
+   */
   deleteBlob(bucket: string, blobId: string): Promise<void>;
   writeBucket(record: BucketRecord): Promise<void>;
   deleteBucket(name: string): Promise<void>;

@@ -10,52 +10,13 @@
 
 import { stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { type FileIo, nodeFileIo } from '@strongbox/service-kernel';
 import { describe, expect, it, vi } from 'vitest';
+import { parentRefusingIo, type Recorded, recordingIo } from '../../../service-kernel/test/helpers/recording-io.ts';
 import { openFileSystemObjectStore, ROOT_KEYS_DIRECTORY, SseS3RootKeys } from '../../src/index.ts';
 import { tempDirectory } from '../helpers/temp.ts';
 
-type Call = { readonly step: 'mkdir' | 'syncDirectory' | 'open' | 'link' | 'rename'; readonly path: string } | { readonly step: 'ack'; readonly what: string };
-
-/** A file layer that records its directory-changing steps and fsyncs; `ack` marks an acknowledgement. */
-function recordingIo(fail?: (call: Call) => boolean): { io: FileIo; calls: Call[]; ack(what: string): void } {
-  const calls: Call[] = [];
-  let failed = false;
-  const record = (call: Call): void => {
-    calls.push(call);
-    if (!failed && fail?.(call) === true) {
-      failed = true;
-      throw Object.assign(new Error(`EIO: injected, ${call.step}`), { code: 'EIO' });
-    }
-  };
-  const io: FileIo = {
-    ...nodeFileIo,
-    async mkdir(path, mode) {
-      record({ step: 'mkdir', path });
-      await nodeFileIo.mkdir!(path, mode);
-    },
-    async syncDirectory(path) {
-      record({ step: 'syncDirectory', path });
-      await nodeFileIo.syncDirectory!(path);
-    },
-    async open(path, flags, mode) {
-      record({ step: 'open', path });
-      return nodeFileIo.open!(path, flags, mode);
-    },
-    async link(existing, path) {
-      record({ step: 'link', path });
-      await nodeFileIo.link!(existing, path);
-    },
-    async rename(from, to) {
-      record({ step: 'rename', path: to });
-      await nodeFileIo.rename!(from, to);
-    },
-  };
-  return { io, calls, ack: (what) => calls.push({ step: 'ack', what }) };
-}
-
 /** The mkdirs not followed by an fsync of their parent before the next acknowledgement. */
-function unsyncedBeforeAck(calls: readonly Call[]): string[] {
+function unsyncedBeforeAck(calls: readonly Recorded[]): string[] {
   return calls.flatMap((call, index) => {
     if (call.step !== 'mkdir') return [];
     const later = calls.slice(index + 1);
@@ -65,7 +26,7 @@ function unsyncedBeforeAck(calls: readonly Call[]): string[] {
   });
 }
 
-const mkdirs = (calls: readonly Call[]): string[] => calls.flatMap((call) => (call.step === 'mkdir' ? [call.path] : []));
+const mkdirs = (calls: readonly Recorded[]): string[] => calls.flatMap((call) => (call.step === 'mkdir' ? [call.path] : []));
 
 describe('directories made in a data directory', () => {
   it('are each made durable (the parent fsynced) before the first acknowledged write in them', async () => {
@@ -125,7 +86,7 @@ describe('directories made in a data directory', () => {
 
   // Each new step: the mkdir of the data directory, the fsync of its parent, the generation's
   // mkdir and the fsync of the data directory after it (before any bucket is loaded).
-  const steps: { readonly name: string; readonly fails: (directory: string) => (call: Call) => boolean }[] = [
+  const steps: { readonly name: string; readonly fails: (directory: string) => (call: Recorded) => boolean }[] = [
     { name: 'the data directory’s mkdir', fails: (directory) => (call) => call.step === 'mkdir' && call.path === directory },
     { name: 'the fsync of its parent', fails: (directory) => (call) => call.step === 'syncDirectory' && call.path === dirname(directory) },
     { name: 'the generation’s mkdir', fails: (directory) => (call) => call.step === 'mkdir' && call.path === join(directory, 'gen-00000001') },
@@ -154,14 +115,7 @@ describe('directories made in a data directory', () => {
       const first = await openFileSystemObjectStore({ directory });
       await first.createBucket('kept', {});
       await first.close();
-      const io: FileIo = {
-        ...nodeFileIo,
-        async syncDirectory(path) {
-          if (path === parent) throw Object.assign(new Error(`${code}: injected, fsync of ${path}`), { code });
-          await nodeFileIo.syncDirectory!(path);
-        },
-      };
-      const reopened = await openFileSystemObjectStore({ directory, io });
+      const reopened = await openFileSystemObjectStore({ directory, io: parentRefusingIo(parent, code) });
       expect(await reopened.getBucket('kept')).toBeDefined();
       await reopened.close();
       expect(warn.mock.calls.filter(([message]) => String(message).includes(parent))).toHaveLength(1);

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ObjectStore, openUpstreamObjectStore, type S3Error, type UpstreamOptions } from '../../src/index.ts';
 import { catchS3Async } from '../helpers/errors.ts';
+import { faultyIo } from '../helpers/faulty-io.ts';
 import { generationPath } from '../helpers/layout.ts';
 import { tempDirectory } from '../helpers/temp.ts';
 import { type FaultProxy, type RunningS3rver, S3RVER_CREDENTIALS, startFaultProxy, startS3rver, upstreamClient, upstreamKeys } from '../helpers/upstream.ts';
@@ -295,6 +296,31 @@ describe('upstream store: a failing upstream', () => {
       await store.close();
     });
   }
+
+  it('a 503 on a single PUT whose marker’s removal then fails with EIO: the PUT still fails as 503, and the next open removes the marker', async () => {
+    fixtures++;
+    const prefix = `f${fixtures}/`;
+    const directory = tempDirectory('upstream-fault-marker');
+    const faulty = faultyIo();
+    const client = upstreamClient(proxy.endpoint, { maxAttempts: 1 });
+    const store = await openUpstreamObjectStore({ directory, io: faulty.io, upstream: { client, bucket: BUCKET, prefix, partSize: 5 * MiB } });
+    await store.createBucket('b', {});
+    proxy.fault = (request) => (request.method === 'PUT' ? { status: 503, code: 'ServiceUnavailable' } : undefined);
+    faulty.arm((call) => call.step === 'unlink' && call.path?.includes('/blobs/') === true, 'EIO');
+    let error: S3Error;
+    try {
+      error = await catchS3Async(() => store.putObject('b', 'k', [new Uint8Array(randomBytes(1000))], {}));
+    } finally {
+      proxy.fault = undefined;
+    }
+    expect(faulty.disarm().fired?.step).toBe('unlink');
+    expect([error.code, error.status]).toEqual(['ServiceUnavailable', 503]);
+    expect(await markers(directory)).toHaveLength(1);
+    await store.close();
+    const reopened = await openUpstreamObjectStore({ directory, upstream: upstreamOptions({ prefix }) });
+    expect(await markers(directory)).toHaveLength(0);
+    await reopened.close();
+  });
 
   it('an upstream down through the failure keeps the marker; the next open deletes the orphan upstream', async () => {
     fixtures++;

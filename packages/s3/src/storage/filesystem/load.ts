@@ -17,8 +17,8 @@ import { decodeBucket, decodeObject, decodePart, decodeUpload } from './records.
 
 /**
  * The buckets of the generation directory `base`, the leftovers of interrupted steps removed (the
- * blobs of a bucket renamed away for deletion through `blobs`, wherever they rest; the rest through
- * `io`, the store's fenced one, so an opener that lost its lease removes nothing).
+ * blobs of a bucket renamed away for deletion through `blobs`, wherever they rest; every file
+ * through `io`, the store's fenced one, so an opener that lost its lease removes nothing).
  * @throws Error if a manifest is damaged (`records.ts`); file-system errors as Node raises them;
  *   what `io` throws (the `ServiceError` `LEASE_LOST`).
  * @example const buckets = await loadBuckets(base, localBlobStorage(), fencedFileIo(nodeFileIo, lease));
@@ -30,7 +30,7 @@ export async function loadBuckets(base: string, blobs: BlobStorage, io: FileIo =
     const path = join(base, name);
     // An interrupted bucket creation or deletion: never acknowledged, or already acknowledged gone.
     if (name.includes(TEMPORARY_MARK) || name.startsWith(DELETED_MARK)) {
-      if (name.startsWith(DELETED_MARK)) await blobs.drop(join(path, BLOBS));
+      if (name.startsWith(DELETED_MARK)) await blobs.drop(join(path, BLOBS), io);
       await removeTree(path);
       continue;
     }

@@ -11,7 +11,11 @@
  * confirms it, and every commit (a manifest written or removed, a bucket made or removed) confirms
  * it again once durable, before the store acknowledges it. Once another process took the
  * directory over, every write fails with 500 InternalError and no further step starts; a blob the
- * store would delete then is left for the next open to remove. Every path goes through this
+ * store would delete then is left for the next open to remove. A manifest's or `upload.json`'s
+ * removal is a commit step, covered by the commit's checks before and after it; every other
+ * removal (a blob's file or an upstream blob's marker, a leftover, an orphan at open) goes
+ * through the fenced io (`dataDirectoryIo`), checked right before it. A blob's removal never
+ * fails the request that let go of the blob (`deleteBlob`). Every path goes through this
  * holder's generation directory (`generation.ts`), set when the directory is loaded.
  */
 
@@ -32,7 +36,8 @@ import {
 import { S3Error } from '../../errors.ts';
 import type { BucketRecord, LoadedBucket, ObjectRecord, PartRecord, Persistence, UploadRecord } from '../persistence.ts';
 import type { BodySource } from '../types.ts';
-import { type BlobStorage, ignoreMissing } from './blobs.ts';
+import { type BlobStorage, blobLeftBehind, ignoreMissing } from './blobs.ts';
+import { unlinkThrough } from './durable.ts';
 import { startGeneration } from './generation.ts';
 import {
   BLOBS,
@@ -53,7 +58,11 @@ import { encodeRecord } from './records.ts';
 export class FileSystemPersistence implements Persistence {
   /** Blobs in the data directory (or an upstream bucket) are pinned to their manifests. */
   readonly atRest = true;
-  /** `io` fenced by the lease, for the SSE-S3 root keys beside the buckets. */
+  /**
+   * `io` fenced by the lease: the load's steps (the new generation, the leftovers and orphans it
+   * removes), every blob file's removal (`BlobStorage`'s `removal`), leftovers removed after a
+   * commit, and the SSE-S3 root keys beside the buckets.
+   */
   readonly dataDirectoryIo: FileIo;
   readonly #root: string;
   readonly #lease: DirectoryLease;
@@ -80,7 +89,7 @@ export class FileSystemPersistence implements Persistence {
   async writeBlob(bucket: string, blobId: string, body: BodySource): Promise<number> {
     // Not a commit (nothing names the blob yet): confirmed before only, so a fenced store leaves no garbage.
     await this.#confirm();
-    return this.#blobs.write(this.#in(bucket, BLOBS), bucket, blobId, body);
+    return this.#blobs.write(this.#in(bucket, BLOBS), bucket, blobId, body, this.dataDirectoryIo);
   }
 
   async readBlob(bucket: string, blobId: string, offset: number, length: number): Promise<Uint8Array> {
@@ -91,12 +100,25 @@ export class FileSystemPersistence implements Persistence {
     return this.#blobs.stream(this.#in(bucket, BLOBS), bucket, blobId, offset, length);
   }
 
+  /**
+   * Removes a blob nothing names any more; never throws (see `Persistence.deleteBlob`). A failure
+   * leaves the blob for the next open (`blobLeftBehind`): quietly once the lease is lost, with a
+   * warning otherwise.
+   */
   async deleteBlob(bucket: string, blobId: string): Promise<void> {
     // Once fenced, a blob nothing names any more is left for the next open to remove: failing
     // here would fail a reader's close, and reads go on.
     if (this.#lease.lost !== undefined) return;
-    await this.#confirm();
-    await this.#blobs.delete(this.#in(bucket, BLOBS), bucket, blobId);
+    try {
+      // Confirmed here for what a blob storage removes outside the directory (an upstream object);
+      // its files go through the fenced io, confirmed again right before each removal.
+      await this.#lease.confirm();
+      await this.#blobs.delete(this.#in(bucket, BLOBS), bucket, blobId, this.dataDirectoryIo);
+    } catch (error) {
+      // The commit that let go of the blob is durable and acknowledged, or the write that made it
+      // failed with an error of its own: neither may turn into this removal's failure.
+      blobLeftBehind(bucket, blobId, error);
+    }
   }
 
   writeBucket(record: BucketRecord): Promise<void> {
@@ -129,7 +151,7 @@ export class FileSystemPersistence implements Persistence {
     const directory = join(this.#base, bucketDirectoryName(name));
     // Blobs still listed (only those of readers still open: the bucket is empty) go first, while
     // the bucket still exists: a crash meanwhile leaves them as orphans of a live bucket.
-    await this.#blobs.drop(join(directory, BLOBS));
+    await this.#blobs.drop(join(directory, BLOBS), this.dataDirectoryIo);
     const doomed = join(this.#base, `${DELETED_MARK}${randomBytes(6).toString('hex')}`);
     await this.#rename(directory, doomed);
     await syncDirectoryAfter(this.#base, directory, this.#io);
@@ -146,7 +168,7 @@ export class FileSystemPersistence implements Persistence {
     return this.#commit(async () => {
       const directory = this.#in(bucket, OBJECTS);
       const path = join(directory, objectFileName(key));
-      await (this.#io.unlink ?? nodeFileIo.unlink!)(path);
+      await unlinkThrough(this.#io)(path);
       await syncDirectoryAfter(directory, path, this.#io);
     });
   }
@@ -171,7 +193,7 @@ export class FileSystemPersistence implements Persistence {
       // Removing upload.json is the commit: a directory without it is removed at open (so is
       // what a failing removal leaves).
       const path = join(directory, UPLOAD_FILE);
-      await (this.#io.unlink ?? nodeFileIo.unlink!)(path).catch(ignoreMissing);
+      await unlinkThrough(this.#io)(path).catch(ignoreMissing);
       await syncDirectoryAfter(directory, path, this.#io);
       await this.#removeLeftover(directory);
     });
@@ -202,6 +224,12 @@ export class FileSystemPersistence implements Persistence {
       if (isServiceError(error, 'NOT_DURABLE')) throw new S3Error('CommitOutcomeUnknown', { cause: error });
       // A step through the fenced io (a leftover's removal) found the lease lost.
       if (isServiceError(error, 'LEASE_LOST')) throw new S3Error('DataDirectoryTakenOver', { cause: error });
+      // A step that failed because another process took the directory over meanwhile (its
+      // generation directory renamed away: ENOENT) says so, not the file system's error. A check
+      // that cannot read the lock file leaves the step's own error to report.
+      await this.#confirm().catch((checked: unknown) => {
+        if (checked instanceof S3Error) throw checked;
+      });
       throw error;
     }
     try {

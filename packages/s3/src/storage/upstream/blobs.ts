@@ -4,7 +4,9 @@
  * accounted for. Before a blob's first byte goes upstream, a marker file `blobs/<blob id>` holding
  * the upstream key is written durably in the data directory (and, once a multipart upload for it
  * exists, its upload id is appended, so that an upload a failure or crash left open is aborted
- * with the blob's deletion); the marker is removed only after the upstream object is deleted. So the markers list every upstream object that may exist: the data
+ * with the blob's deletion); the marker is removed only after the upstream object is deleted,
+ * through the store's lease-fenced io (a holder that lost its lease removes no marker). So the
+ * markers list every upstream object that may exist: the data
  * directory's repair at open (a marker that no manifest names is an orphan) deletes upstream what
  * an interrupted or failed write left, exactly as it deletes an orphaned local blob.
  *
@@ -14,11 +16,12 @@
  */
 
 import { createHash } from 'node:crypto';
-import { open, readdir, readFile, unlink } from 'node:fs/promises';
+import { open, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { type BlobStorage, ignoreMissing, shortBlob } from '../filesystem/blobs.ts';
-import { writeStreamDurably } from '../filesystem/durable.ts';
+import { type FileIo, nodeFileIo } from '@strongbox/service-kernel';
+import { type BlobStorage, blobLeftBehind, ignoreMissing, shortBlob } from '../filesystem/blobs.ts';
+import { unlinkThrough, writeStreamDurably } from '../filesystem/durable.ts';
 import { blobFileName, isBlobFileName } from '../filesystem/layout.ts';
 import type { BodySource } from '../types.ts';
 import { upstreamFailure } from './errors.ts';
@@ -67,17 +70,19 @@ export function upstreamBlobStorage(location: UpstreamLocation): BlobStorage {
     guarded(() => client.send(new sdk.GetObjectCommand({ Bucket: upstreamBucket, Key: key, Range: `bytes=${offset}-${offset + length - 1}` })));
 
   return {
-    async write(directory: string, bucket: string, blobId: string, body: BodySource): Promise<number> {
+    async write(directory: string, bucket: string, blobId: string, body: BodySource, removal: FileIo): Promise<number> {
       const key = keyOf(bucket, blobId);
       // The journal entry first: from here on, a crash or failure leaves a marker naming what
       // may exist upstream, and the next open deletes it.
-      await writeStreamDurably(directory, blobFileName(blobId), [new TextEncoder().encode(key)]);
+      await writeStreamDurably(directory, blobFileName(blobId), [new TextEncoder().encode(key)], nodeFileIo, removal);
       try {
         const onMultipart = (uploadId: string): Promise<void> => appendDurably(join(directory, blobFileName(blobId)), `\n${uploadId}\n`);
         return await uploadStream({ sdk, client, bucket: upstreamBucket, key, partSize: location.partSize, onMultipart }, body);
       } catch (error) {
-        // A PutObject whose answer was lost may still have stored the object: delete it.
-        await this.delete(directory, bucket, blobId);
+        // A PutObject whose answer was lost may still have stored the object: delete it. The
+        // upload's own error is the one to report: a marker whose removal fails too (EIO, or the
+        // lease found lost) stays, and the next open deletes the blob upstream.
+        await this.delete(directory, bucket, blobId, removal).catch((removalError: unknown) => blobLeftBehind(bucket, blobId, removalError));
         throw error;
       }
     },
@@ -120,7 +125,7 @@ export function upstreamBlobStorage(location: UpstreamLocation): BlobStorage {
       if (remaining !== 0) throw upstreamFailure(shortBlob(bucket, blobId));
     },
 
-    async delete(directory: string, bucket: string, blobId: string): Promise<void> {
+    async delete(directory: string, bucket: string, blobId: string, removal: FileIo): Promise<void> {
       try {
         const marker = await readMarker(join(directory, blobFileName(blobId)));
         await deleteUpstream(keyOf(bucket, blobId), marker?.uploadId);
@@ -131,10 +136,10 @@ export function upstreamBlobStorage(location: UpstreamLocation): BlobStorage {
         // the error that made a write fail.
         return;
       }
-      await unlink(join(directory, blobFileName(blobId))).catch(ignoreMissing);
+      await unlinkThrough(removal)(join(directory, blobFileName(blobId))).catch(ignoreMissing);
     },
 
-    async drop(directory: string): Promise<void> {
+    async drop(directory: string, removal: FileIo): Promise<void> {
       let names: string[];
       try {
         names = await readdir(directory);
@@ -146,7 +151,7 @@ export function upstreamBlobStorage(location: UpstreamLocation): BlobStorage {
         const marker = await readMarker(join(directory, name));
         // An empty marker is one whose creation a crash cut short: nothing was sent.
         if (marker !== undefined) await deleteUpstream(marker.key, marker.uploadId);
-        await unlink(join(directory, name)).catch(ignoreMissing);
+        await unlinkThrough(removal)(join(directory, name)).catch(ignoreMissing);
       }
     },
 
