@@ -147,6 +147,7 @@ export {
 } from './trail/cloudtrail.ts';
 export { EventIds } from './trail/event-ids.ts';
 export { immutableAuditField, jsonSize, MAX_FIELD_BYTES } from './trail/field-size.ts';
+export { arnPrefixResource } from './trail/resources.ts';
 export { CLOUDTRAIL_TARGET_PREFIXES, type CloudTrailOptions, createCloudTrailHandler, isCloudTrailRequest, type TrailOwner } from './trail/lookup-events.ts';
 export { DEFAULT_ACCESS_KEY_ID, DEFAULT_SECRET_ACCESS_KEY, NO_USERS, parseUsers, type UserDirectory, type UserEntry, withDefaultUser } from './users.ts';
 export { formatUuid, parseUuid, randomUuid } from './uuid.ts';

@@ -6,21 +6,60 @@
  * account (S3 ARNs carry none: the event keeps the owners, `resourceAccountIds`); a captured PutObject record (aws-cdk, `aws-cloudtrail/SAMPLE-EVENTS.md`):
  * `[{"ARN": "arn:aws:s3:::BUCKETNAME/OBJECTKEY", "type": "AWS::S3::Object"},
  *   {"accountId": "123456789012", "ARN": "arn:aws:s3:::BUCKETNAME", "type": "AWS::S3::Bucket"}]`.
+ * A call on many objects (a listing, DeleteObjects) names them by the prefix of their ARNs,
+ * `ARNPrefix` in place of `ARN`: a captured ListObjects data event (TryHackMe AoC 2024 day 7 log,
+ * `"prefix": ""`) lists `[{"type": "AWS::S3::Object", "ARNPrefix":
+ * "arn:aws:s3:::aoc-cloudtrail-wareville/"}, {"accountId": "518371450717", "type":
+ * "AWS::S3::Bucket", "ARN": "arn:aws:s3:::aoc-cloudtrail-wareville"}]`, as does a DeleteObjects one
+ * (DataDog stratus-red-team, `aws.impact.s3-ransomware-batch-deletion`). The event keeps such an
+ * entry as a string too, marked (`arnPrefixResource`), so that it shares the trail's compact
+ * `resources` column and its accounting.
  */
 
 import type { AuditEvent } from './audit-event.ts';
 
 /** One entry of a record's `resources`. */
-export interface CloudTrailResource {
-  /** Absent on S3 objects, as CloudTrail writes them. */
-  readonly accountId?: string;
-  /** `AWS::KMS::Key` (KMS lists aliases under it too), `AWS::S3::Bucket`, `AWS::S3::Object`. */
-  readonly type: string;
-  readonly ARN: string;
-}
+export type CloudTrailResource =
+  | {
+      /** Absent on S3 objects, as CloudTrail writes them. */
+      readonly accountId?: string;
+      /** `AWS::KMS::Key` (KMS lists aliases under it too), `AWS::S3::Bucket`, `AWS::S3::Object`. */
+      readonly type: string;
+      readonly ARN: string;
+      readonly ARNPrefix?: undefined;
+    }
+  | {
+      /** `AWS::S3::Object`: the objects whose ARNs start with `ARNPrefix` (a listing's). */
+      readonly type: string;
+      readonly ARN?: undefined;
+      readonly ARNPrefix: string;
+    };
 
 const S3_OBJECT = 'AWS::S3::Object';
 const S3_BUCKET = 'AWS::S3::Bucket';
+/**
+ * What marks an event's resource as an ARN prefix: every ARN starts with `arn:`, so a string
+ * starting with this cannot be one.
+ */
+const PREFIX_MARK = 'prefix ';
+
+/**
+ * How an event lists the objects under an ARN prefix among its `resources` (rendered as
+ * `{"type": "AWS::S3::Object", "ARNPrefix": prefix}`).
+ * @example arnPrefixResource('arn:aws:s3:::b/logs/') // a string `resourcesOf` renders with ARNPrefix
+ */
+export function arnPrefixResource(prefix: string): string {
+  return PREFIX_MARK + prefix;
+}
+
+/**
+ * The ARN or ARN prefix a resource of an event names (what LookupEvents' `ResourceName` is
+ * compared with).
+ * @example resourceNameOf(arnPrefixResource('arn:aws:s3:::b/')) // 'arn:aws:s3:::b/'
+ */
+export function resourceNameOf(resource: string): string {
+  return resource.startsWith(PREFIX_MARK) ? resource.slice(PREFIX_MARK.length) : resource;
+}
 
 /**
  * The CloudTrail type of `arn` in `event`: an S3 ARN names a bucket or, past the bucket's `/`, an
@@ -28,6 +67,7 @@ const S3_BUCKET = 'AWS::S3::Bucket';
  * @example resourceTypeOf(event, 'arn:aws:s3:::b/k') // 'AWS::S3::Object'
  */
 export function resourceTypeOf(event: Pick<AuditEvent, 'resourceType'>, arn: string): string {
+  if (arn.startsWith(PREFIX_MARK)) return S3_OBJECT;
   const rest = s3Resource(arn);
   if (rest === undefined) return event.resourceType;
   return rest.includes('/') ? S3_OBJECT : S3_BUCKET;
@@ -45,6 +85,10 @@ export function resourcesOf(
   // The owners of the buckets, in the order the buckets are listed (`resourceAccountIds`).
   let bucket = 0;
   for (const arn of arns) {
+    if (arn.startsWith(PREFIX_MARK)) {
+      entries.push({ type: S3_OBJECT, ARNPrefix: arn.slice(PREFIX_MARK.length) });
+      continue;
+    }
     const rest = s3Resource(arn);
     if (rest === undefined) entries.push({ accountId: arn.split(':')[4] ?? '', type: event.resourceType, ARN: arn });
     else if (rest.includes('/')) entries.push({ type: S3_OBJECT, ARN: arn });

@@ -11,10 +11,11 @@
  *   "BUCKETNAME.s3.eu-west-1.amazonaws.com", "key": "OBJECTKEY"}`, `"responseElements": null`).
  *   Headers are not logged here, so an SSE-C key never reaches the trail.
  * - Data events (each definition's `eventCategory`) name the object they act on: their
- *   `resources` list the object, then its bucket (the PutObject capture above).
+ *   `resources` list the object, then its bucket (the PutObject capture above); a listing or a
+ *   DeleteObjects names its objects by their ARN prefix (`prefixResources`).
  */
 
-import type { CallScope } from '@strongbox/service-kernel';
+import { arnPrefixResource, type CallScope } from '@strongbox/service-kernel';
 import { isObjectKey } from '../../model/names.ts';
 import type { RestBinding } from '../../protocol/binding.ts';
 import type { OperationDefinition } from '../types.ts';
@@ -98,11 +99,32 @@ function objectResources(input: { readonly Bucket?: unknown; readonly Key?: unkn
 }
 
 /**
+ * A data event on many objects names them by the prefix of their ARNs, `ARNPrefix`, before its
+ * bucket: the bucket's ARN, `/` and the listing's `prefix` (none: the empty prefix). Captured, with
+ * the empty prefix: ListObjects (TryHackMe AoC 2024 day 7 log, `"prefix": ""` and no prefix at all:
+ * `"ARNPrefix": "arn:aws:s3:::aoc-cloudtrail-wareville/"`), DeleteObjects (DataDog
+ * stratus-red-team, `aws.impact.s3-ransomware-batch-deletion`: `"ARNPrefix":
+ * "arn:aws:s3:::target-bucket/"`). UNCONFIRMED: a non-empty prefix appended (the S3 User Guide's
+ * "Amazon S3 CloudTrail events" has the listings logged for "a prefix specified in the trail"), and
+ * ListObjectVersions's entry (no capture). Listed, like an object, once the bucket was found.
+ */
+function prefixResources(input: { readonly Bucket?: unknown; readonly Prefix?: unknown }, touched: readonly string[]): readonly string[] {
+  if (typeof input.Bucket !== 'string' || touched.length === 0) return touched;
+  const bucket = bucketArn(input.Bucket);
+  if (!touched.includes(bucket)) return touched;
+  const prefix = typeof input.Prefix === 'string' ? input.Prefix : '';
+  return [arnPrefixResource(`${bucket}/${prefix}`), ...touched];
+}
+
+/** The data events on many objects, which name them by an ARN prefix (`prefixResources`). */
+const ON_MANY_OBJECTS: ReadonlySet<string> = new Set(['ListObjects', 'ListObjectsV2', 'ListObjectVersions', 'DeleteObjects']);
+
+/**
  * `definition` with the `resources` CloudTrail lists for it: a data event on an object names the
- * object before its bucket. Other definitions as given.
+ * object before its bucket, one on many objects their ARN prefix before it. Other definitions as given.
  * @example withTrailShape(getObject).auditResources !== undefined // true
  */
 export function withTrailShape<Definition extends OperationDefinition>(definition: Definition): Definition {
   if (definition.eventCategory !== 'Data' || definition.auditResources !== undefined) return definition;
-  return { ...definition, auditResources: objectResources };
+  return { ...definition, auditResources: ON_MANY_OBJECTS.has(definition.name) ? prefixResources : objectResources };
 }
