@@ -58,6 +58,7 @@ import { attributeFields, objectFields, objectRecord, requireKey, type SseRespon
 import { readKeys } from './shared/read.ts';
 import { responseEncryption } from './shared/response.ts';
 import { decideObjectEncryption, writeKeys } from './shared/write.ts';
+import { copyParameters } from './shared/audit.ts';
 import type { OperationDefinition } from './types.ts';
 
 /** CopyObject request. */
@@ -122,6 +123,7 @@ export const copyObject: OperationDefinition<'CopyObject', CopyObjectRequest, Co
   quota: { shared: 'write' },
   readOnly: false,
   eventCategory: 'Data',
+  auditParameters: (input, scope) => copyParameters(copyObject.rest, input, scope),
   // PUT /{Bucket}/{Key+} with x-amz-copy-source; the answer is a <CopyObjectResult> document.
   rest: {
     method: 'PUT',

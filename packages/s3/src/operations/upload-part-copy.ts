@@ -33,6 +33,7 @@ import { findUpload, partCustomerKey, sealPart } from './shared/multipart.ts';
 import { objectRecord, requireKey, type SseCustomerMembers, type SseResponseMembers } from './shared/objects.ts';
 import { readKeys } from './shared/read.ts';
 import { responseEncryption } from './shared/response.ts';
+import { copyParameters } from './shared/audit.ts';
 import type { OperationDefinition } from './types.ts';
 
 /** UploadPartCopy request. */
@@ -63,6 +64,7 @@ export const uploadPartCopy: OperationDefinition<'UploadPartCopy', UploadPartCop
   quota: { shared: 'write' },
   readOnly: false,
   eventCategory: 'Data',
+  auditParameters: (input, scope) => copyParameters(uploadPartCopy.rest, input, scope),
   // PUT /{Bucket}/{Key+}?partNumber=N&uploadId=U with x-amz-copy-source; answers <CopyPartResult>.
   rest: {
     method: 'PUT',

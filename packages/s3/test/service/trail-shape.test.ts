@@ -11,12 +11,14 @@
 
 import {
   CompleteMultipartUploadCommand,
+  CopyObjectCommand,
   CreateBucketCommand,
   CreateMultipartUploadCommand,
   GetObjectCommand,
   ListObjectVersionsCommand,
   PutObjectCommand,
   UploadPartCommand,
+  UploadPartCopyCommand,
 } from '@aws-sdk/client-s3';
 import type { CloudTrailRecord } from '@strongbox/service-kernel';
 import fc from 'fast-check';
@@ -124,7 +126,44 @@ describe('S3 data events in the trail', () => {
       await client.send(new ListObjectVersionsCommand({ Bucket: 'audited', Prefix: 'p/', MaxKeys: 3, KeyMarker: 'a' }));
       const record = recordOf(engine.s3, 'ListObjectVersions');
       expect(record.requestParameters).toEqual({ versions: '', bucketName: 'audited', prefix: 'p/', 'max-keys': '3', 'key-marker': 'a', Host: HOST });
-      expect([record.eventCategory, record.resources]).toEqual(['Data', [{ accountId: ACCOUNT, type: 'AWS::S3::Bucket', ARN: 'arn:aws:s3:::audited' }]]);
+      expect([record.eventCategory, record.resources]).toEqual([
+        'Data',
+        [
+          { type: 'AWS::S3::Object', ARNPrefix: 'arn:aws:s3:::audited/p/' },
+          { accountId: ACCOUNT, type: 'AWS::S3::Bucket', ARN: 'arn:aws:s3:::audited' },
+        ],
+      ]);
+    } finally {
+      client.destroy();
+    }
+  });
+
+  // A captured CopyObject data event (DataDog stratus-red-team) logs the source header,
+  // `"x-amz-copy-source": "target bucket/target file.txt"`, and lists the destination object then
+  // its bucket.
+  it('a copy logs its source as x-amz-copy-source and lists the destination object, then its bucket', async () => {
+    const engine = dataEngine();
+    const client = inProcessClient(engine.handler);
+    try {
+      await client.send(new CreateBucketCommand({ Bucket: 'audited' }));
+      await client.send(new PutObjectCommand({ Bucket: 'audited', Key: 'src', Body: 'x'.repeat(5) }));
+      await client.send(new CopyObjectCommand({ Bucket: 'audited', Key: 'dst', CopySource: 'audited/src' }));
+      const { UploadId } = await client.send(new CreateMultipartUploadCommand({ Bucket: 'audited', Key: 'big' }));
+      await client.send(new UploadPartCopyCommand({ Bucket: 'audited', Key: 'big', UploadId, PartNumber: 1, CopySource: 'audited/src' }));
+      const copy = recordOf(engine.s3, 'CopyObject');
+      expect(copy.requestParameters).toEqual({ bucketName: 'audited', key: 'dst', 'x-amz-copy-source': 'audited/src', Host: HOST });
+      expect(copy.resources).toEqual([
+        { type: 'AWS::S3::Object', ARN: 'arn:aws:s3:::audited/dst' },
+        { accountId: ACCOUNT, type: 'AWS::S3::Bucket', ARN: 'arn:aws:s3:::audited' },
+      ]);
+      expect(recordOf(engine.s3, 'UploadPartCopy').requestParameters).toEqual({
+        bucketName: 'audited',
+        key: 'big',
+        partNumber: '1',
+        uploadId: UploadId,
+        'x-amz-copy-source': 'audited/src',
+        Host: HOST,
+      });
     } finally {
       client.destroy();
     }

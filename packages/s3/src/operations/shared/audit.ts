@@ -87,6 +87,25 @@ export function queryParameters(rest: RestBinding, input: { readonly Bucket?: un
 }
 
 /**
+ * `requestParameters` of a copy (CopyObject, UploadPartCopy): the query's (`queryParameters`) and
+ * the copy's source as sent, `x-amz-copy-source`, the one header logged (a captured CopyObject
+ * data event, DataDog stratus-red-team `aws.impact.s3-ransomware-client-side-encryption`:
+ * `{"bucketName": …, "Host": …, "x-amz-copy-source": "target bucket/target file.txt", "key": …,
+ * "x-id": "CopyObject"}`). UNCONFIRMED: whether CloudTrail logs the header percent-decoded (the
+ * capture's names carry no escapes); here it is logged as sent.
+ * @example copyParameters(copyObject.rest, { Bucket: 'b', Key: 'k', CopySource: 'src/a' }, scope)['x-amz-copy-source'] // 'src/a'
+ */
+export function copyParameters(
+  rest: RestBinding,
+  input: { readonly Bucket?: unknown; readonly Key?: unknown; readonly CopySource?: unknown },
+  scope: CallScope,
+): Record<string, unknown> {
+  const parameters = queryParameters(rest, input, scope);
+  if (typeof input.CopySource === 'string') parameters['x-amz-copy-source'] = input.CopySource;
+  return parameters;
+}
+
+/**
  * A data event's `resources`: the object the request names, then what the handler touched (its
  * bucket). The object is listed only once its bucket was found (a request refused before that
  * lists nothing, as before), and only for a key S3 takes: a key refused as too long
