@@ -89,6 +89,13 @@ export function fillCallEvent<Definition extends OperationSpec, Context extends 
       additional = undefined;
     }
   }
+  if (binding.auditAdditional) {
+    try {
+      additional = asRecord(binding.auditAdditional(definition, additional, input, output, failure === undefined, scope)) ?? undefined;
+    } catch {
+      additional = undefined;
+    }
+  }
   const resources = definition.auditResources ? definition.auditResources(input, context.resources, scope) : context.resources;
   event.eventTime = context.now;
   event.eventName = definition.auditName ?? definition.name;
