@@ -49,6 +49,7 @@ import { CHECKSUM_XML_MEMBERS } from '../protocol/checksum-headers.ts';
 import { OBJECT_HEADERS_BINDING } from '../protocol/object-headers.ts';
 import { COPY_SOURCE_SSE_C_REQUEST, SSE_RESPONSE, SSE_WRITE_REQUEST } from '../protocol/sse-headers.ts';
 import type { ObjectInfo } from '../storage/types.ts';
+import { copyParameters } from './shared/audit.ts';
 import { ownedBucket } from './shared/buckets.ts';
 import { checksumFields, checksummedBody, storedChecksum } from './shared/checksums.ts';
 import { objectCreationConditions, writeEncryptionConditions } from './shared/conditions.ts';
@@ -58,7 +59,6 @@ import { attributeFields, objectFields, objectRecord, requireKey, type SseRespon
 import { readKeys } from './shared/read.ts';
 import { responseEncryption } from './shared/response.ts';
 import { decideObjectEncryption, writeKeys } from './shared/write.ts';
-import { copyParameters } from './shared/audit.ts';
 import type { OperationDefinition } from './types.ts';
 
 /** CopyObject request. */

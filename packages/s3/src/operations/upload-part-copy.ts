@@ -25,6 +25,7 @@ import { checkCopyable } from '../model/storage-class.ts';
 import { header, query, struct, xmlPayload } from '../protocol/binding.ts';
 import { CHECKSUM_XML_MEMBERS } from '../protocol/checksum-headers.ts';
 import { COPY_SOURCE_SSE_C_REQUEST, SSE_C_REQUEST, SSE_RESPONSE } from '../protocol/sse-headers.ts';
+import { copyParameters } from './shared/audit.ts';
 import { ownedBucket } from './shared/buckets.ts';
 import { checksummedBody } from './shared/checksums.ts';
 import { objectCreationConditions, writeEncryptionConditions } from './shared/conditions.ts';
@@ -33,7 +34,6 @@ import { findUpload, partCustomerKey, sealPart } from './shared/multipart.ts';
 import { objectRecord, requireKey, type SseCustomerMembers, type SseResponseMembers } from './shared/objects.ts';
 import { readKeys } from './shared/read.ts';
 import { responseEncryption } from './shared/response.ts';
-import { copyParameters } from './shared/audit.ts';
 import type { OperationDefinition } from './types.ts';
 
 /** UploadPartCopy request. */
