@@ -80,6 +80,7 @@ export type {
   StreamingRequest,
   StreamingResponse,
   TextResponse,
+  TlsConnection,
 } from './http/types.ts';
 export { describeSyntaxError, parseJsonText, syntaxErrorOffset } from './json-text.ts';
 export type { PipelineContext, QuotaGate, ServiceBinding } from './pipeline/binding.ts';
@@ -147,7 +148,7 @@ export {
 } from './trail/cloudtrail.ts';
 export { EventIds } from './trail/event-ids.ts';
 export { immutableAuditField, jsonSize, MAX_FIELD_BYTES } from './trail/field-size.ts';
-export { arnPrefixResource } from './trail/resources.ts';
 export { CLOUDTRAIL_TARGET_PREFIXES, type CloudTrailOptions, createCloudTrailHandler, isCloudTrailRequest, type TrailOwner } from './trail/lookup-events.ts';
+export { arnPrefixResource } from './trail/resources.ts';
 export { DEFAULT_ACCESS_KEY_ID, DEFAULT_SECRET_ACCESS_KEY, NO_USERS, parseUsers, type UserDirectory, type UserEntry, withDefaultUser } from './users.ts';
 export { formatUuid, parseUuid, randomUuid } from './uuid.ts';

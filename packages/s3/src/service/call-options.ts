@@ -26,6 +26,10 @@ export function callOptionsOf(head: HttpRequestHead, ids: ResponseIds, identity:
   if (userAgent !== undefined) callOptions.userAgent = userAgent;
   const host = head.headers['host'];
   if (host !== undefined) callOptions.host = host;
+  // For the trail's additionalEventData: the response's x-amz-id-2, and the TLS connection (asked
+  // for its cipher only if the call is recorded).
+  callOptions.hostId = ids.hostId;
+  if (head.tls !== undefined) callOptions.tls = head.tls;
   // How the request was signed, for the policy keys `s3:authType`, `s3:signatureAge`, ... (as verified).
   const signature = signatureFactsOf(head, identity);
   if (signature !== undefined) callOptions.signature = signature;
