@@ -200,4 +200,65 @@ describe('S3 data events in the trail', () => {
       client.destroy();
     }
   });
+
+  // A copy names its source in x-amz-copy-source, the one header logged: the source's and the
+  // destination's SSE-C keys travel in other headers and stay out of every field, additionalEventData
+  // included (which records SSEApplied SSE_C for the destination's key).
+  it("never logs a copy's SSE-C keys or their MD5s, whatever the keys", async () => {
+    const engine = dataEngine();
+    const client = inProcessClient(engine.handler);
+    try {
+      await client.send(new CreateBucketCommand({ Bucket: 'audited' }));
+      await engine.s3.putBucketEncryption({
+        Bucket: 'audited',
+        ServerSideEncryptionConfiguration: {
+          Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' }, BlockedEncryptionTypes: { EncryptionType: [] } }],
+        },
+      });
+      await fc.assert(
+        fc.asyncProperty(fc.uint8Array({ minLength: 32, maxLength: 32 }), fc.uint8Array({ minLength: 32, maxLength: 32 }), async (sourceRaw, targetRaw) => {
+          const source = sseC(sourceRaw);
+          const target = sseC(targetRaw);
+          const sourceKey = {
+            SSECustomerAlgorithm: source.SSECustomerAlgorithm,
+            SSECustomerKey: source.SSECustomerKey,
+            SSECustomerKeyMD5: source.SSECustomerKeyMD5,
+          };
+          const copySourceKey = {
+            CopySourceSSECustomerAlgorithm: source.SSECustomerAlgorithm,
+            CopySourceSSECustomerKey: source.SSECustomerKey,
+            CopySourceSSECustomerKeyMD5: source.SSECustomerKeyMD5,
+          };
+          const targetKey = {
+            SSECustomerAlgorithm: target.SSECustomerAlgorithm,
+            SSECustomerKey: target.SSECustomerKey,
+            SSECustomerKeyMD5: target.SSECustomerKeyMD5,
+          };
+          await client.send(new PutObjectCommand({ Bucket: 'audited', Key: 'source', Body: 'x'.repeat(5), ...sourceKey }));
+          await client.send(new CopyObjectCommand({ Bucket: 'audited', Key: 'copy', CopySource: 'audited/source', ...copySourceKey, ...targetKey }));
+          const { UploadId } = await client.send(new CreateMultipartUploadCommand({ Bucket: 'audited', Key: 'parts', ...targetKey }));
+          await client.send(
+            new UploadPartCopyCommand({
+              Bucket: 'audited',
+              Key: 'parts',
+              UploadId,
+              PartNumber: 1,
+              CopySource: 'audited/source',
+              ...copySourceKey,
+              ...targetKey,
+            }),
+          );
+          const records = engine.s3.auditTrail.lookup({ maxResults: 4 }).records;
+          expect(records.map((record) => record.eventName)).toEqual(['UploadPartCopy', 'CreateMultipartUpload', 'CopyObject', 'PutObject']);
+          expect(records[2]?.additionalEventData?.['SSEApplied']).toBe('SSE_C');
+          const text = JSON.stringify(records);
+          for (const secret of [source.SSECustomerKey, source.SSECustomerKeyMD5, target.SSECustomerKey, target.SSECustomerKeyMD5])
+            expect(text).not.toContain(secret);
+        }),
+        { numRuns: 10 },
+      );
+    } finally {
+      client.destroy();
+    }
+  });
 });
