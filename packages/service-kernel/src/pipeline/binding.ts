@@ -77,7 +77,8 @@ export interface ServiceBinding<Definition extends OperationSpec, Context extend
   /**
    * `additionalEventData` of every call of the service (S3: how the request was signed and sent),
    * given the definition's own (`auditAdditional`, undefined when it has none) and whether the call
-   * succeeded; undefined: none. Absent: the definition's own, as KMS records it.
+   * succeeded; undefined: none. Absent: the definition's own, as KMS records it. If it throws, the
+   * event keeps the definition's own.
    */
   auditAdditional?(
     definition: Definition,
