@@ -138,9 +138,11 @@ describe('S3 data events in the trail', () => {
     }
   });
 
-  // A captured CopyObject data event (DataDog stratus-red-team) logs the source header,
-  // `"x-amz-copy-source": "target bucket/target file.txt"`, and lists the destination object then
-  // its bucket.
+  // A captured CopyObject data event (DataDog stratus-red-team
+  // `aws.impact.s3-ransomware-client-side-encryption`) logs, in this order, `bucketName`, `Host`,
+  // the destination's `x-amz-server-side-encryption-customer-algorithm` (`"AES256"`),
+  // `"x-amz-copy-source": "target bucket/target file.txt"` and `key`, and lists the destination
+  // object then its bucket.
   it('a copy logs its source as x-amz-copy-source and lists the destination object, then its bucket', async () => {
     const engine = dataEngine();
     const client = inProcessClient(engine.handler);
@@ -151,19 +153,55 @@ describe('S3 data events in the trail', () => {
       const { UploadId } = await client.send(new CreateMultipartUploadCommand({ Bucket: 'audited', Key: 'big' }));
       await client.send(new UploadPartCopyCommand({ Bucket: 'audited', Key: 'big', UploadId, PartNumber: 1, CopySource: 'audited/src' }));
       const copy = recordOf(engine.s3, 'CopyObject');
-      expect(copy.requestParameters).toEqual({ bucketName: 'audited', key: 'dst', 'x-amz-copy-source': 'audited/src', Host: HOST });
+      expect(Object.entries(copy.requestParameters ?? {})).toEqual([
+        ['bucketName', 'audited'],
+        ['Host', HOST],
+        ['x-amz-copy-source', 'audited/src'],
+        ['key', 'dst'],
+      ]);
       expect(copy.resources).toEqual([
         { type: 'AWS::S3::Object', ARN: 'arn:aws:s3:::audited/dst' },
         { accountId: ACCOUNT, type: 'AWS::S3::Bucket', ARN: 'arn:aws:s3:::audited' },
       ]);
-      expect(recordOf(engine.s3, 'UploadPartCopy').requestParameters).toEqual({
-        bucketName: 'audited',
-        key: 'big',
-        partNumber: '1',
-        uploadId: UploadId,
-        'x-amz-copy-source': 'audited/src',
-        Host: HOST,
+      expect(Object.entries(recordOf(engine.s3, 'UploadPartCopy').requestParameters ?? {})).toEqual([
+        ['bucketName', 'audited'],
+        ['Host', HOST],
+        ['x-amz-copy-source', 'audited/src'],
+        ['key', 'big'],
+        ['partNumber', '1'],
+        ['uploadId', UploadId],
+      ]);
+    } finally {
+      client.destroy();
+    }
+  });
+
+  it("a copy to an SSE-C destination logs the algorithm's name before its source, and neither key", async () => {
+    const engine = dataEngine();
+    const client = inProcessClient(engine.handler);
+    try {
+      await client.send(new CreateBucketCommand({ Bucket: 'audited' }));
+      await engine.s3.putBucketEncryption({
+        Bucket: 'audited',
+        ServerSideEncryptionConfiguration: {
+          Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' }, BlockedEncryptionTypes: { EncryptionType: [] } }],
+        },
       });
+      await client.send(new PutObjectCommand({ Bucket: 'audited', Key: 'src', Body: 'x'.repeat(5) }));
+      const target = sseC(new Uint8Array(32).fill(7));
+      const { SSECustomerAlgorithm, SSECustomerKey, SSECustomerKeyMD5 } = target;
+      await client.send(
+        new CopyObjectCommand({ Bucket: 'audited', Key: 'src', CopySource: 'audited/src', SSECustomerAlgorithm, SSECustomerKey, SSECustomerKeyMD5 }),
+      );
+      expect(Object.entries(recordOf(engine.s3, 'CopyObject').requestParameters ?? {})).toEqual([
+        ['bucketName', 'audited'],
+        ['Host', HOST],
+        ['x-amz-server-side-encryption-customer-algorithm', 'AES256'],
+        ['x-amz-copy-source', 'audited/src'],
+        ['key', 'src'],
+      ]);
+      const text = JSON.stringify(recordOf(engine.s3, 'CopyObject'));
+      expect([text.includes(target.SSECustomerKey), text.includes(target.SSECustomerKeyMD5)]).toEqual([false, false]);
     } finally {
       client.destroy();
     }
@@ -201,9 +239,10 @@ describe('S3 data events in the trail', () => {
     }
   });
 
-  // A copy names its source in x-amz-copy-source, the one header logged: the source's and the
-  // destination's SSE-C keys travel in other headers and stay out of every field, additionalEventData
-  // included (which records SSEApplied SSE_C for the destination's key).
+  // A copy logs its source (x-amz-copy-source) and its destination's SSE-C algorithm by name: the
+  // source's and the destination's SSE-C keys and their MD5s travel in other headers and stay out of
+  // every field, additionalEventData included (which records SSEApplied SSE_C for the destination's
+  // key).
   it("never logs a copy's SSE-C keys or their MD5s, whatever the keys", async () => {
     const engine = dataEngine();
     const client = inProcessClient(engine.handler);

@@ -9,7 +9,8 @@
  *   object's key as `key` (a captured PutObject data event, aws-cdk
  *   `packages/aws-cdk-lib/aws-cloudtrail/SAMPLE-EVENTS.md`: `{"bucketName": "BUCKETNAME", "Host":
  *   "BUCKETNAME.s3.eu-west-1.amazonaws.com", "key": "OBJECTKEY"}`, `"responseElements": null`).
- *   Headers are not logged here, so an SSE-C key never reaches the trail.
+ *   Headers are not logged here, but for a copy's source and its SSE-C algorithm's name
+ *   (`copyParameters`), so an SSE-C key never reaches the trail.
  * - Data events (each definition's `eventCategory`) name the object they act on: their
  *   `resources` list the object, then its bucket (the PutObject capture above); a listing or a
  *   DeleteObjects names its objects by their ARN prefix (`prefixResources`).
@@ -88,21 +89,30 @@ export function queryParameters(rest: RestBinding, input: { readonly Bucket?: un
 }
 
 /**
- * `requestParameters` of a copy (CopyObject, UploadPartCopy): the query's (`queryParameters`) and
- * the copy's source as sent, `x-amz-copy-source`, the one header logged (a captured CopyObject
- * data event, DataDog stratus-red-team `aws.impact.s3-ransomware-client-side-encryption`:
- * `{"bucketName": …, "Host": …, "x-amz-copy-source": "target bucket/target file.txt", "key": …,
- * "x-id": "CopyObject"}`). UNCONFIRMED: whether CloudTrail logs the header percent-decoded (the
- * capture's names carry no escapes); here it is logged as sent.
+ * `requestParameters` of a copy (CopyObject, UploadPartCopy), in the order of a captured CopyObject
+ * data event (DataDog stratus-red-team `aws.impact.s3-ransomware-client-side-encryption`:
+ * `{"bucketName": …, "Host": …, "x-amz-server-side-encryption-customer-algorithm": "AES256",
+ * "x-amz-copy-source": "target bucket/target file.txt", "key": …, "x-id": "CopyObject"}`): two
+ * headers are logged, the destination's SSE-C algorithm (its name only: the key and its MD5 are
+ * other headers, never logged) and the copy's source as sent; the query's members
+ * (`queryParameters`) follow `key`. UNCONFIRMED: whether CloudTrail logs the source
+ * percent-decoded (the capture's names carry no escapes; here it is logged as sent), where an
+ * UploadPartCopy's `partNumber` and `uploadId` fall, and whether the copy source's own SSE-C
+ * algorithm is logged (the capture's source had none; not logged).
  * @example copyParameters(copyObject.rest, { Bucket: 'b', Key: 'k', CopySource: 'src/a' }, scope)['x-amz-copy-source'] // 'src/a'
  */
 export function copyParameters(
   rest: RestBinding,
-  input: { readonly Bucket?: unknown; readonly Key?: unknown; readonly CopySource?: unknown },
+  input: { readonly Bucket?: unknown; readonly Key?: unknown; readonly CopySource?: unknown; readonly SSECustomerAlgorithm?: unknown },
   scope: CallScope,
 ): Record<string, unknown> {
-  const parameters = queryParameters(rest, input, scope);
+  const query = queryParameters(rest, input, scope);
+  const parameters: Record<string, unknown> = { bucketName: query['bucketName'] };
+  if (query['Host'] !== undefined) parameters['Host'] = query['Host'];
+  if (typeof input.SSECustomerAlgorithm === 'string') parameters['x-amz-server-side-encryption-customer-algorithm'] = input.SSECustomerAlgorithm;
   if (typeof input.CopySource === 'string') parameters['x-amz-copy-source'] = input.CopySource;
+  if (query['key'] !== undefined) parameters['key'] = query['key'];
+  for (const name of Object.keys(query)) if (parameters[name] === undefined) parameters[name] = query[name];
   return parameters;
 }
 
