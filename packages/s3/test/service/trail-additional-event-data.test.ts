@@ -56,6 +56,8 @@ describe('additionalEventData of a signed request', () => {
     });
   });
 
+  // A captured GetBucketAcl management event (bluemountaincyber/building-detections-aws,
+  // `workbook/docs/exercises/exercise4.md`) records SigV4, AuthHeader and x-amz-id-2 as data events do.
   it('records the same on a management event and on a refused call', async () => {
     const engine = served();
     const client = inProcessClient(engine.handler);

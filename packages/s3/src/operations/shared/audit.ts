@@ -187,9 +187,12 @@ const ENCRYPTING_WRITES: ReadonlySet<string> = new Set(['PutObject', 'CreateMult
  * `CipherSuite` over TLS (OpenSSL's name, as the captures show it), `x-amz-id-2` as answered, and
  * `SSEApplied` for a write that encrypted a new object (`sseApplied`); an in-process call records
  * only the last. Not recorded: `bytesTransferredIn`/`bytesTransferredOut` (the event is recorded
- * before the response's body is written, so its size on the wire is not known then). UNCONFIRMED:
- * that management events carry `x-amz-id-2` too (the S3 User Guide's 2019 examples show
- * `SignatureVersion`, `CipherSuite` and `AuthenticationMethod`). A definition's own members follow.
+ * before the response's body is written, so its size on the wire is not known then). Management
+ * events carry the same members, `x-amz-id-2` included (a captured GetBucketAcl management event,
+ * bluemountaincyber/building-detections-aws `workbook/docs/exercises/exercise4.md`:
+ * `{"SignatureVersion": "SigV4", "CipherSuite": "ECDHE-RSA-AES128-GCM-SHA256",
+ * "bytesTransferredIn": 0, "AuthenticationMethod": "AuthHeader", "x-amz-id-2": …,
+ * "bytesTransferredOut": 542}`). A definition's own members follow.
  * @example additionalEventData('GetObject', undefined, input, output, true, scope) // { SignatureVersion: 'SigV4', AuthenticationMethod: 'AuthHeader', 'x-amz-id-2': '…' }
  */
 export function additionalEventData(
