@@ -133,6 +133,8 @@ export { createSigV4Authenticator, createSigV4Identifier, type SignatureForm, ty
 export { type AuditOptions, AuditTrail, EVENT_HISTORY_MS } from './trail/audit.ts';
 export type { AuditEvent, AuditEventInput } from './trail/audit-event.ts';
 export {
+  type CloudTrailArnPrefixResource,
+  type CloudTrailArnResource,
   type CloudTrailRecord,
   type CloudTrailResource,
   type EventHistory,

@@ -12,7 +12,7 @@ import type { Principal } from '../principal.ts';
 import type { AuditEvent } from './audit-event.ts';
 import { type CloudTrailResource, resourceNameOf, resourcesOf, resourceTypeOf } from './resources.ts';
 
-export type { CloudTrailResource } from './resources.ts';
+export type { CloudTrailArnPrefixResource, CloudTrailArnResource, CloudTrailResource } from './resources.ts';
 
 /** CloudTrail's `userIdentity`. */
 export interface UserIdentity {

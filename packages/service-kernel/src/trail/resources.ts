@@ -18,22 +18,33 @@
 
 import type { AuditEvent } from './audit-event.ts';
 
-/** One entry of a record's `resources`. */
-export type CloudTrailResource =
-  | {
-      /** Absent on S3 objects, as CloudTrail writes them. */
-      readonly accountId?: string;
-      /** `AWS::KMS::Key` (KMS lists aliases under it too), `AWS::S3::Bucket`, `AWS::S3::Object`. */
-      readonly type: string;
-      readonly ARN: string;
-      readonly ARNPrefix?: undefined;
-    }
-  | {
-      /** `AWS::S3::Object`: the objects whose ARNs start with `ARNPrefix` (a listing's). */
-      readonly type: string;
-      readonly ARN?: undefined;
-      readonly ARNPrefix: string;
-    };
+/** An entry of a record's `resources` that names one resource by its ARN. */
+export interface CloudTrailArnResource {
+  /** Absent on S3 objects, as CloudTrail writes them. */
+  readonly accountId?: string;
+  /** `AWS::KMS::Key` (KMS lists aliases under it too), `AWS::S3::Bucket`, `AWS::S3::Object`. */
+  readonly type: string;
+  readonly ARN: string;
+  /** Never present here; declared so that `resource.ARNPrefix !== undefined` narrows the union. */
+  readonly ARNPrefix?: undefined;
+}
+
+/** An entry of a record's `resources` that names S3 objects by the prefix of their ARNs (a listing's, DeleteObjects'). */
+export interface CloudTrailArnPrefixResource {
+  /** Never present: CloudTrail writes no account on an object entry. */
+  readonly accountId?: undefined;
+  readonly type: 'AWS::S3::Object';
+  /** Never present here; declared so that code reading `resource.ARN` compiles and narrows the union. */
+  readonly ARN?: undefined;
+  readonly ARNPrefix: string;
+}
+
+/**
+ * One entry of a record's `resources`: an ARN, or (S3's calls on many objects) an ARN prefix. Every
+ * member is declared on both shapes, so reading `type`, `ARN` or `accountId` compiles on either,
+ * and testing `ARN` or `ARNPrefix` against `undefined` narrows to one shape.
+ */
+export type CloudTrailResource = CloudTrailArnResource | CloudTrailArnPrefixResource;
 
 const S3_OBJECT = 'AWS::S3::Object';
 const S3_BUCKET = 'AWS::S3::Bucket';

@@ -5,8 +5,18 @@
  * "arn:aws:s3:::aoc-cloudtrail-wareville/"}`), which LookupEvents' resource filters find.
  */
 
-import { describe, expect, it } from 'vitest';
-import { type AuditEventInput, AuditTrail, arnPrefixResource, jsonSize, MAX_FIELD_BYTES, principalFromArn } from '../../src/index.ts';
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import {
+  type AuditEventInput,
+  AuditTrail,
+  arnPrefixResource,
+  type CloudTrailArnPrefixResource,
+  type CloudTrailArnResource,
+  type CloudTrailResource,
+  jsonSize,
+  MAX_FIELD_BYTES,
+  principalFromArn,
+} from '../../src/index.ts';
 
 const CALLER = principalFromArn('arn:aws:iam::111122223333:root');
 
@@ -69,5 +79,26 @@ describe('an ARN prefix among the resources', () => {
     expect(trail.lookup({ resourceName: arnPrefixResource(prefix) }).records).toHaveLength(0);
     expect(trail.lookup({ resourceType: 'AWS::S3::Object' }).records).toHaveLength(1);
     expect(trail.lookup({ resourceType: 'AWS::S3::Bucket' }).records).toHaveLength(2);
+  });
+
+  // Code written against the single-shape resource keeps compiling where it reads `type`, `ARN` or
+  // `accountId` (ARN may now be absent), and narrows to one shape by testing ARN or ARNPrefix.
+  it('reads type, ARN and accountId on every entry, and narrows by ARN or ARNPrefix', () => {
+    const trail = new AuditTrail();
+    trail.record(event(undefined, [arnPrefixResource(prefix), 'arn:aws:s3:::logs']));
+    const resources: readonly CloudTrailResource[] = trail.records()[0]?.resources ?? [];
+    expect(resources.map((resource) => [resource.type, resource.ARN, resource.accountId])).toEqual([
+      ['AWS::S3::Object', undefined, undefined],
+      ['AWS::S3::Bucket', 'arn:aws:s3:::logs', '111122223333'],
+    ]);
+    const names = resources.map((resource) => {
+      if (resource.ARN !== undefined) {
+        expectTypeOf(resource).toEqualTypeOf<CloudTrailArnResource>();
+        return resource.ARN;
+      }
+      expectTypeOf(resource).toEqualTypeOf<CloudTrailArnPrefixResource>();
+      return resource.ARNPrefix;
+    });
+    expect(names).toEqual([prefix, 'arn:aws:s3:::logs']);
   });
 });
