@@ -10,7 +10,7 @@
 import { ServiceError } from '../errors.ts';
 import type { Principal } from '../principal.ts';
 import type { AuditEvent } from './audit-event.ts';
-import { type CloudTrailResource, resourceNameOf, resourcesOf, resourceTypeOf } from './resources.ts';
+import { type CloudTrailResource, namesResource, resourcesOf, resourceTypeOf } from './resources.ts';
 
 export type { CloudTrailArnPrefixResource, CloudTrailArnResource, CloudTrailResource } from './resources.ts';
 
@@ -291,7 +291,8 @@ function matches(event: AuditEvent, query: LookupQuery, start: number, end: numb
   if (query.resourceType !== undefined && !event.resources?.some((arn) => resourceTypeOf(event, arn) === query.resourceType)) return false;
   // An ARN prefix's entry matches its prefix, compared exactly like an ARN (UNCONFIRMED: AWS's
   // event history keeps no data events, so LookupEvents was never seen to filter on one).
-  if (query.resourceName !== undefined && !event.resources?.some((resource) => resourceNameOf(resource) === query.resourceName)) return false;
+  const resourceName = query.resourceName;
+  if (resourceName !== undefined && !event.resources?.some((resource) => namesResource(resource, resourceName))) return false;
   if (query.username !== undefined && usernameOf(userIdentityOf(event.caller, '')) !== query.username) return false;
   return true;
 }

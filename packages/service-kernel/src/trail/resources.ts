@@ -64,12 +64,13 @@ export function arnPrefixResource(prefix: string): string {
 }
 
 /**
- * The ARN or ARN prefix a resource of an event names (what LookupEvents' `ResourceName` is
- * compared with).
- * @example resourceNameOf(arnPrefixResource('arn:aws:s3:::b/')) // 'arn:aws:s3:::b/'
+ * Whether a resource of an event names `name`, its ARN or (a marked entry) its ARN prefix, as
+ * LookupEvents' `ResourceName` compares them: exactly, without slicing the entry.
+ * @example namesResource(arnPrefixResource('arn:aws:s3:::b/'), 'arn:aws:s3:::b/') // true
  */
-export function resourceNameOf(resource: string): string {
-  return resource.startsWith(PREFIX_MARK) ? resource.slice(PREFIX_MARK.length) : resource;
+export function namesResource(resource: string, name: string): boolean {
+  if (!resource.startsWith(PREFIX_MARK)) return resource === name;
+  return resource.length === PREFIX_MARK.length + name.length && resource.endsWith(name);
 }
 
 /**

@@ -17,6 +17,7 @@ import {
   MAX_FIELD_BYTES,
   principalFromArn,
 } from '../../src/index.ts';
+import { namesResource } from '../../src/trail/resources.ts';
 
 const CALLER = principalFromArn('arn:aws:iam::111122223333:root');
 
@@ -79,6 +80,18 @@ describe('an ARN prefix among the resources', () => {
     expect(trail.lookup({ resourceName: arnPrefixResource(prefix) }).records).toHaveLength(0);
     expect(trail.lookup({ resourceType: 'AWS::S3::Object' }).records).toHaveLength(1);
     expect(trail.lookup({ resourceType: 'AWS::S3::Bucket' }).records).toHaveLength(2);
+  });
+
+  it('names its prefix only: not a suffix of it, not the marked string, and an ARN names itself', () => {
+    const marked = arnPrefixResource(prefix);
+    expect([
+      namesResource(marked, prefix),
+      namesResource(marked, prefix.slice(1)),
+      namesResource(marked, `${prefix}x`),
+      namesResource(marked, marked),
+      namesResource('arn:aws:s3:::logs', 'arn:aws:s3:::logs'),
+      namesResource('arn:aws:s3:::logs', 'arn:aws:s3:::log'),
+    ]).toEqual([true, false, false, false, true, false]);
   });
 
   // Code written against the single-shape resource keeps compiling where it reads `type`, `ARN` or
