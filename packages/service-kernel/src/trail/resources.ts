@@ -13,7 +13,11 @@
  * "AWS::S3::Bucket", "ARN": "arn:aws:s3:::aoc-cloudtrail-wareville"}]`, as does a DeleteObjects one
  * (DataDog stratus-red-team, `aws.impact.s3-ransomware-batch-deletion`). The event keeps such an
  * entry as a string too, marked (`arnPrefixResource`), so that it shares the trail's compact
- * `resources` column and its accounting.
+ * `resources` column and its accounting. The mark is persisted with the event (a trail's
+ * `onRecord` sink): a data directory written by a version that knew no ARN prefix holds none and
+ * reads back unchanged, while an older version reading a newer directory would render the entry as
+ * an ARN, `{"accountId": "", "type": …, "ARN": "prefix arn:aws:s3:::b/"}` (an accepted downgrade
+ * cost: the event survives, its entry reads oddly).
  */
 
 import type { AuditEvent } from './audit-event.ts';
