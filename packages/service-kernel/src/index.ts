@@ -80,6 +80,7 @@ export type {
   StreamingRequest,
   StreamingResponse,
   TextResponse,
+  TlsConnection,
 } from './http/types.ts';
 export { describeSyntaxError, parseJsonText, syntaxErrorOffset } from './json-text.ts';
 export type { PipelineContext, QuotaGate, ServiceBinding } from './pipeline/binding.ts';
@@ -132,6 +133,8 @@ export { createSigV4Authenticator, createSigV4Identifier, type SignatureForm, ty
 export { type AuditOptions, AuditTrail, EVENT_HISTORY_MS } from './trail/audit.ts';
 export type { AuditEvent, AuditEventInput } from './trail/audit-event.ts';
 export {
+  type CloudTrailArnPrefixResource,
+  type CloudTrailArnResource,
   type CloudTrailRecord,
   type CloudTrailResource,
   type EventHistory,
@@ -148,5 +151,6 @@ export {
 export { EventIds } from './trail/event-ids.ts';
 export { immutableAuditField, jsonSize, MAX_FIELD_BYTES } from './trail/field-size.ts';
 export { CLOUDTRAIL_TARGET_PREFIXES, type CloudTrailOptions, createCloudTrailHandler, isCloudTrailRequest, type TrailOwner } from './trail/lookup-events.ts';
+export { arnPrefixResource } from './trail/resources.ts';
 export { DEFAULT_ACCESS_KEY_ID, DEFAULT_SECRET_ACCESS_KEY, NO_USERS, parseUsers, type UserDirectory, type UserEntry, withDefaultUser } from './users.ts';
 export { formatUuid, parseUuid, randomUuid } from './uuid.ts';

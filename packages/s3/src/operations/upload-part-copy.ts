@@ -25,6 +25,7 @@ import { checkCopyable } from '../model/storage-class.ts';
 import { header, query, struct, xmlPayload } from '../protocol/binding.ts';
 import { CHECKSUM_XML_MEMBERS } from '../protocol/checksum-headers.ts';
 import { COPY_SOURCE_SSE_C_REQUEST, SSE_C_REQUEST, SSE_RESPONSE } from '../protocol/sse-headers.ts';
+import { copyParameters } from './shared/audit.ts';
 import { ownedBucket } from './shared/buckets.ts';
 import { checksummedBody } from './shared/checksums.ts';
 import { objectCreationConditions, writeEncryptionConditions } from './shared/conditions.ts';
@@ -63,6 +64,7 @@ export const uploadPartCopy: OperationDefinition<'UploadPartCopy', UploadPartCop
   quota: { shared: 'write' },
   readOnly: false,
   eventCategory: 'Data',
+  auditParameters: (input, scope) => copyParameters(uploadPartCopy.rest, input, scope),
   // PUT /{Bucket}/{Key+}?partNumber=N&uploadId=U with x-amz-copy-source; answers <CopyPartResult>.
   rest: {
     method: 'PUT',

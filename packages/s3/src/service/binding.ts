@@ -7,7 +7,7 @@
 
 import type { AuditTrail, CallScope, Clock, FaultHook, QuotaGate, ServiceBinding } from '@strongbox/service-kernel';
 import { S3Error, toS3Error } from '../errors.ts';
-import { queryParameters } from '../operations/shared/audit.ts';
+import { additionalEventData, queryParameters } from '../operations/shared/audit.ts';
 import type { AtRestCrypto, OperationDefinition, S3Settings } from '../operations/types.ts';
 import type { SignatureFacts } from '../policy/request-context.ts';
 import type { ObjectStore } from '../storage/types.ts';
@@ -76,6 +76,8 @@ export function s3Binding(parts: BindingParts, eventTrail: AuditTrail): ServiceB
     auditParameters: (definition, input, scope) => queryParameters(definition.rest, input as { readonly Bucket?: unknown }, scope),
     auditValue: (value) => value,
     auditError: (failure) => ({ code: failure.code, message: failure.message }),
+    // How each call was signed and sent (`additionalEventData`); built only for a recorded call.
+    auditAdditional: (definition, own, input, output, succeeded, scope) => additionalEventData(definition.name, own, input, output, succeeded, scope),
   };
 }
 

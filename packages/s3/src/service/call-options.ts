@@ -18,7 +18,8 @@ const NO_BODY = new Uint8Array(0);
  */
 export function callOptionsOf(head: HttpRequestHead, ids: ResponseIds, identity: RequestIdentity | undefined): CallOptions {
   // Built member by member: spreading optional members costs a temporary object each.
-  const callOptions: Mutable<CallOptions> = { requestId: ids.requestId, secureTransport: head.secure === true };
+  // With the response's x-amz-id-2, which the trail's additionalEventData records.
+  const callOptions: Mutable<CallOptions> = { requestId: ids.requestId, hostId: ids.hostId, secureTransport: head.secure === true };
   if (identity !== undefined) callOptions.caller = identity.caller;
   if (identity?.region !== undefined) callOptions.region = identity.region;
   if (head.sourceIpAddress !== undefined) callOptions.sourceIpAddress = head.sourceIpAddress;
@@ -26,6 +27,8 @@ export function callOptionsOf(head: HttpRequestHead, ids: ResponseIds, identity:
   if (userAgent !== undefined) callOptions.userAgent = userAgent;
   const host = head.headers['host'];
   if (host !== undefined) callOptions.host = host;
+  // The TLS connection, asked for its cipher only if the call is recorded (additionalEventData).
+  if (head.tls !== undefined) callOptions.tls = head.tls;
   // How the request was signed, for the policy keys `s3:authType`, `s3:signatureAge`, ... (as verified).
   const signature = signatureFactsOf(head, identity);
   if (signature !== undefined) callOptions.signature = signature;

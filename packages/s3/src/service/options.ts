@@ -4,7 +4,7 @@
  * (`CallOptions`), and the call scope S3's pipeline binding reads.
  */
 
-import type { AuditOptions, AuditTrail, CallScope, Clock, FaultHook, Principal, QuotaGate, Random } from '@strongbox/service-kernel';
+import type { AuditOptions, AuditTrail, CallScope, Clock, FaultHook, Principal, QuotaGate, Random, TlsConnection } from '@strongbox/service-kernel';
 import type { S3Kms, SseS3RootKeys } from '../crypto/index.ts';
 import type { SignatureFacts } from '../policy/request-context.ts';
 import type { ObjectStore } from '../storage/types.ts';
@@ -101,6 +101,10 @@ export interface CallOptions {
    * from the verified signature; in process it is absent, and so are those keys.
    */
   readonly signature?: SignatureFacts;
+  /** The response's `x-amz-id-2`, which CloudTrail logs in `additionalEventData`: the protocol edge sets it; in process it is absent. */
+  readonly hostId?: string;
+  /** The TLS connection the request came over, whose cipher CloudTrail logs as `CipherSuite`: the protocol edge sets it. */
+  readonly tls?: TlsConnection;
 }
 
 /** A call's scope as S3's binding reads it: the kernel's, plus the transport and the request itself (its key and condition keys are what authorization checks). */
@@ -110,4 +114,8 @@ export interface S3CallScope extends CallScope {
   readonly signature?: SignatureFacts;
   /** The request's `Host` header (absent in process), for the audit trail. */
   readonly host?: string;
+  /** The response's `x-amz-id-2` (absent in process), for the audit trail. */
+  readonly hostId?: string;
+  /** The request's TLS connection (absent over plain HTTP and in process), for the audit trail. */
+  readonly tls?: TlsConnection;
 }

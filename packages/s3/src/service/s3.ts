@@ -125,6 +125,8 @@ export class S3 {
     if (options.userAgent !== undefined) scope.userAgent = options.userAgent;
     if (options.signature !== undefined) scope.signature = options.signature;
     if (options.host !== undefined) scope.host = options.host;
+    if (options.hostId !== undefined) scope.hostId = options.hostId;
+    if (options.tls !== undefined) scope.tls = options.tls;
     return pipeline.call(definition, input, scope) as Promise<ResponseOf<Name>>;
   }
 

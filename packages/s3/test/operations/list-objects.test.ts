@@ -5,6 +5,7 @@
  */
 
 import { CreateBucketCommand, ListObjectsCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { arnPrefixResource } from '@strongbox/service-kernel';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ListObjectsRequest, ListObjectsResponse, ListObjectsV2Response, S3 } from '../../src/index.ts';
@@ -282,14 +283,18 @@ it('the paging helper fails on a listing that never stops truncating, instead of
 });
 
 describe('the listings in the audit trail', () => {
-  it('is a data event named ListObjects, with the bucket as its resource', async () => {
+  it('is a data event named ListObjects, with its ARN prefix then the bucket as its resources', async () => {
     const { S3: Engine } = await import('../../src/index.ts');
     const s3 = new Engine({ dataEvents: true });
     try {
       await s3.createBucket({ Bucket: 'audited' });
       await s3.listObjects({ Bucket: 'audited', Prefix: 'p/' });
       const event = s3.auditTrail.events().find((candidate) => candidate.eventName === 'ListObjects');
-      expect([event?.eventSource, event?.resources, event?.errorCode]).toEqual(['s3.amazonaws.com', ['arn:aws:s3:::audited'], undefined]);
+      expect([event?.eventSource, event?.resources, event?.errorCode]).toEqual([
+        's3.amazonaws.com',
+        [arnPrefixResource('arn:aws:s3:::audited/p/'), 'arn:aws:s3:::audited'],
+        undefined,
+      ]);
     } finally {
       await s3.close();
     }

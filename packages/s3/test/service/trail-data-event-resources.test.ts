@@ -77,6 +77,54 @@ describe('the object a refused key names', () => {
   });
 });
 
+// Captured: a ListObjects data event with `"prefix": ""` lists `[{"type": "AWS::S3::Object",
+// "ARNPrefix": "arn:aws:s3:::aoc-cloudtrail-wareville/"}, {"accountId": …, "type": "AWS::S3::Bucket",
+// "ARN": "arn:aws:s3:::aoc-cloudtrail-wareville"}]` (TryHackMe AoC 2024 day 7 log); a DeleteObjects
+// one the same (DataDog stratus-red-team). A non-empty prefix appended is UNCONFIRMED.
+describe('the objects a call on many objects names', () => {
+  async function recorded(call: (s3: S3) => Promise<unknown>, eventName: string, lookup: { readonly resourceName?: string } = {}) {
+    const s3 = new S3({ account: OWNER, dataEvents: true });
+    closers.push(() => s3.close());
+    await s3.createBucket({ Bucket: 'many' });
+    await s3.putObject({ Bucket: 'many', Key: 'logs/a', Body: 'x' });
+    await call(s3);
+    return s3.auditTrail.lookup({ eventName, ...lookup }).records;
+  }
+
+  it.each([
+    ['ListObjectsV2', 'ListObjects', (s3: S3) => s3.listObjectsV2({ Bucket: 'many', Prefix: 'logs/' }), 'arn:aws:s3:::many/logs/'],
+    ['ListObjects', 'ListObjects', (s3: S3) => s3.listObjects({ Bucket: 'many' }), 'arn:aws:s3:::many/'],
+    ['ListObjectVersions', 'ListObjectVersions', (s3: S3) => s3.listObjectVersions({ Bucket: 'many', Prefix: 'lo' }), 'arn:aws:s3:::many/lo'],
+    ['DeleteObjects', 'DeleteObjects', (s3: S3) => s3.deleteObjects({ Bucket: 'many', Delete: { Objects: [{ Key: 'logs/a' }] } }), 'arn:aws:s3:::many/'],
+  ] as const)('%s lists the ARN prefix of its objects, then its bucket', async (_, eventName, call, prefix) => {
+    const [record] = await recorded(call, eventName);
+    expect(record?.resources).toEqual([
+      { type: 'AWS::S3::Object', ARNPrefix: prefix },
+      { accountId: OWNER, type: 'AWS::S3::Bucket', ARN: 'arn:aws:s3:::many' },
+    ]);
+  });
+
+  it('is found by LookupEvents by its ARN prefix and by the resource type of objects', async () => {
+    const s3 = new S3({ account: OWNER, dataEvents: true });
+    closers.push(() => s3.close());
+    await s3.createBucket({ Bucket: 'many' });
+    await s3.listObjectsV2({ Bucket: 'many', Prefix: 'p/' });
+    const names = (query: { readonly resourceName?: string; readonly resourceType?: string }) =>
+      s3.auditTrail.lookup({ eventSource: 's3.amazonaws.com', ...query }).records.map((record) => record.eventName);
+    expect(names({ resourceName: 'arn:aws:s3:::many/p/' })).toEqual(['ListObjects']);
+    expect(names({ resourceName: 'arn:aws:s3:::many' })).toEqual(['ListObjects', 'CreateBucket']);
+    expect(names({ resourceType: 'AWS::S3::Object' })).toEqual(['ListObjects']);
+  });
+
+  it('is not listed when the bucket does not exist', async () => {
+    const s3 = new S3({ account: OWNER, dataEvents: true });
+    closers.push(() => s3.close());
+    expect((await catchS3Async(() => s3.listObjectsV2({ Bucket: 'absent', Prefix: 'p/' }))).code).toBe('NoSuchBucket');
+    const [record] = s3.auditTrail.lookup({ eventName: 'ListObjects' }).records;
+    expect(record?.resources).toEqual([]);
+  });
+});
+
 describe('what a presigned GET logs', () => {
   it('never logs X-Amz-Signature, X-Amz-Credential or X-Amz-Security-Token', async () => {
     const engine: WireEngine = wireEngine({ engine: { dataEvents: true } });
@@ -117,6 +165,7 @@ describe('data events on the data directory', () => {
     const first = await open();
     await first.s3.createBucket({ Bucket: 'restart' });
     await first.s3.putObject({ Bucket: 'restart', Key: 'a b/ü%2F', Body: 'x' });
+    await first.s3.listObjectsV2({ Bucket: 'restart', Prefix: 'a b/' });
     const before = first.kms.auditTrail.lookup({ eventSource: 's3.amazonaws.com' }).records;
     await first.s3.close();
     await first.kms.close();
@@ -124,7 +173,9 @@ describe('data events on the data directory', () => {
     try {
       const after = second.kms.auditTrail.lookup({ eventSource: 's3.amazonaws.com' }).records;
       expect(after).toEqual(before);
+      expect(after[0]?.resources?.[0]).toEqual({ type: 'AWS::S3::Object', ARNPrefix: 'arn:aws:s3:::restart/a b/' });
       expect(after.map((record) => [record.eventName, record.eventCategory, record.managementEvent])).toEqual([
+        ['ListObjects', 'Data', false],
         ['PutObject', 'Data', false],
         ['CreateBucket', 'Management', true],
       ]);

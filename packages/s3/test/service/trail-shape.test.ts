@@ -11,12 +11,14 @@
 
 import {
   CompleteMultipartUploadCommand,
+  CopyObjectCommand,
   CreateBucketCommand,
   CreateMultipartUploadCommand,
   GetObjectCommand,
   ListObjectVersionsCommand,
   PutObjectCommand,
   UploadPartCommand,
+  UploadPartCopyCommand,
 } from '@aws-sdk/client-s3';
 import type { CloudTrailRecord } from '@strongbox/service-kernel';
 import fc from 'fast-check';
@@ -124,7 +126,82 @@ describe('S3 data events in the trail', () => {
       await client.send(new ListObjectVersionsCommand({ Bucket: 'audited', Prefix: 'p/', MaxKeys: 3, KeyMarker: 'a' }));
       const record = recordOf(engine.s3, 'ListObjectVersions');
       expect(record.requestParameters).toEqual({ versions: '', bucketName: 'audited', prefix: 'p/', 'max-keys': '3', 'key-marker': 'a', Host: HOST });
-      expect([record.eventCategory, record.resources]).toEqual(['Data', [{ accountId: ACCOUNT, type: 'AWS::S3::Bucket', ARN: 'arn:aws:s3:::audited' }]]);
+      expect([record.eventCategory, record.resources]).toEqual([
+        'Data',
+        [
+          { type: 'AWS::S3::Object', ARNPrefix: 'arn:aws:s3:::audited/p/' },
+          { accountId: ACCOUNT, type: 'AWS::S3::Bucket', ARN: 'arn:aws:s3:::audited' },
+        ],
+      ]);
+    } finally {
+      client.destroy();
+    }
+  });
+
+  // A captured CopyObject data event (DataDog stratus-red-team
+  // `aws.impact.s3-ransomware-client-side-encryption`) logs, in this order, `bucketName`, `Host`,
+  // the destination's `x-amz-server-side-encryption-customer-algorithm` (`"AES256"`),
+  // `"x-amz-copy-source": "target bucket/target file.txt"` and `key`, and lists the destination
+  // object then its bucket.
+  it('a copy logs its source as x-amz-copy-source and lists the destination object, then its bucket', async () => {
+    const engine = dataEngine();
+    const client = inProcessClient(engine.handler);
+    try {
+      await client.send(new CreateBucketCommand({ Bucket: 'audited' }));
+      await client.send(new PutObjectCommand({ Bucket: 'audited', Key: 'src', Body: 'x'.repeat(5) }));
+      await client.send(new CopyObjectCommand({ Bucket: 'audited', Key: 'dst', CopySource: 'audited/src' }));
+      const { UploadId } = await client.send(new CreateMultipartUploadCommand({ Bucket: 'audited', Key: 'big' }));
+      await client.send(new UploadPartCopyCommand({ Bucket: 'audited', Key: 'big', UploadId, PartNumber: 1, CopySource: 'audited/src' }));
+      const copy = recordOf(engine.s3, 'CopyObject');
+      expect(Object.entries(copy.requestParameters ?? {})).toEqual([
+        ['bucketName', 'audited'],
+        ['Host', HOST],
+        ['x-amz-copy-source', 'audited/src'],
+        ['key', 'dst'],
+      ]);
+      expect(copy.resources).toEqual([
+        { type: 'AWS::S3::Object', ARN: 'arn:aws:s3:::audited/dst' },
+        { accountId: ACCOUNT, type: 'AWS::S3::Bucket', ARN: 'arn:aws:s3:::audited' },
+      ]);
+      expect(Object.entries(recordOf(engine.s3, 'UploadPartCopy').requestParameters ?? {})).toEqual([
+        ['bucketName', 'audited'],
+        ['Host', HOST],
+        ['x-amz-copy-source', 'audited/src'],
+        ['key', 'big'],
+        ['partNumber', '1'],
+        ['uploadId', UploadId],
+      ]);
+    } finally {
+      client.destroy();
+    }
+  });
+
+  it("a copy to an SSE-C destination logs the algorithm's name before its source, and neither key", async () => {
+    const engine = dataEngine();
+    const client = inProcessClient(engine.handler);
+    try {
+      await client.send(new CreateBucketCommand({ Bucket: 'audited' }));
+      await engine.s3.putBucketEncryption({
+        Bucket: 'audited',
+        ServerSideEncryptionConfiguration: {
+          Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' }, BlockedEncryptionTypes: { EncryptionType: [] } }],
+        },
+      });
+      await client.send(new PutObjectCommand({ Bucket: 'audited', Key: 'src', Body: 'x'.repeat(5) }));
+      const target = sseC(new Uint8Array(32).fill(7));
+      const { SSECustomerAlgorithm, SSECustomerKey, SSECustomerKeyMD5 } = target;
+      await client.send(
+        new CopyObjectCommand({ Bucket: 'audited', Key: 'src', CopySource: 'audited/src', SSECustomerAlgorithm, SSECustomerKey, SSECustomerKeyMD5 }),
+      );
+      expect(Object.entries(recordOf(engine.s3, 'CopyObject').requestParameters ?? {})).toEqual([
+        ['bucketName', 'audited'],
+        ['Host', HOST],
+        ['x-amz-server-side-encryption-customer-algorithm', 'AES256'],
+        ['x-amz-copy-source', 'audited/src'],
+        ['key', 'src'],
+      ]);
+      const text = JSON.stringify(recordOf(engine.s3, 'CopyObject'));
+      expect([text.includes(target.SSECustomerKey), text.includes(target.SSECustomerKeyMD5)]).toEqual([false, false]);
     } finally {
       client.destroy();
     }
@@ -154,6 +231,68 @@ describe('S3 data events in the trail', () => {
           const text = JSON.stringify(engine.s3.auditTrail.lookup({ maxResults: 2 }).records);
           expect(text).not.toContain(customer.SSECustomerKey);
           expect(text).not.toContain(customer.SSECustomerKeyMD5);
+        }),
+        { numRuns: 10 },
+      );
+    } finally {
+      client.destroy();
+    }
+  });
+
+  // A copy logs its source (x-amz-copy-source) and its destination's SSE-C algorithm by name: the
+  // source's and the destination's SSE-C keys and their MD5s travel in other headers and stay out of
+  // every field, additionalEventData included (which records SSEApplied SSE_C for the destination's
+  // key).
+  it("never logs a copy's SSE-C keys or their MD5s, whatever the keys", async () => {
+    const engine = dataEngine();
+    const client = inProcessClient(engine.handler);
+    try {
+      await client.send(new CreateBucketCommand({ Bucket: 'audited' }));
+      await engine.s3.putBucketEncryption({
+        Bucket: 'audited',
+        ServerSideEncryptionConfiguration: {
+          Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' }, BlockedEncryptionTypes: { EncryptionType: [] } }],
+        },
+      });
+      await fc.assert(
+        fc.asyncProperty(fc.uint8Array({ minLength: 32, maxLength: 32 }), fc.uint8Array({ minLength: 32, maxLength: 32 }), async (sourceRaw, targetRaw) => {
+          const source = sseC(sourceRaw);
+          const target = sseC(targetRaw);
+          const sourceKey = {
+            SSECustomerAlgorithm: source.SSECustomerAlgorithm,
+            SSECustomerKey: source.SSECustomerKey,
+            SSECustomerKeyMD5: source.SSECustomerKeyMD5,
+          };
+          const copySourceKey = {
+            CopySourceSSECustomerAlgorithm: source.SSECustomerAlgorithm,
+            CopySourceSSECustomerKey: source.SSECustomerKey,
+            CopySourceSSECustomerKeyMD5: source.SSECustomerKeyMD5,
+          };
+          const targetKey = {
+            SSECustomerAlgorithm: target.SSECustomerAlgorithm,
+            SSECustomerKey: target.SSECustomerKey,
+            SSECustomerKeyMD5: target.SSECustomerKeyMD5,
+          };
+          await client.send(new PutObjectCommand({ Bucket: 'audited', Key: 'source', Body: 'x'.repeat(5), ...sourceKey }));
+          await client.send(new CopyObjectCommand({ Bucket: 'audited', Key: 'copy', CopySource: 'audited/source', ...copySourceKey, ...targetKey }));
+          const { UploadId } = await client.send(new CreateMultipartUploadCommand({ Bucket: 'audited', Key: 'parts', ...targetKey }));
+          await client.send(
+            new UploadPartCopyCommand({
+              Bucket: 'audited',
+              Key: 'parts',
+              UploadId,
+              PartNumber: 1,
+              CopySource: 'audited/source',
+              ...copySourceKey,
+              ...targetKey,
+            }),
+          );
+          const records = engine.s3.auditTrail.lookup({ maxResults: 4 }).records;
+          expect(records.map((record) => record.eventName)).toEqual(['UploadPartCopy', 'CreateMultipartUpload', 'CopyObject', 'PutObject']);
+          expect(records[2]?.additionalEventData?.['SSEApplied']).toBe('SSE_C');
+          const text = JSON.stringify(records);
+          for (const secret of [source.SSECustomerKey, source.SSECustomerKeyMD5, target.SSECustomerKey, target.SSECustomerKeyMD5])
+            expect(text).not.toContain(secret);
         }),
         { numRuns: 10 },
       );

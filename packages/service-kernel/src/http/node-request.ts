@@ -6,6 +6,7 @@
  */
 
 import type { IncomingMessage } from 'node:http';
+import type { TLSSocket } from 'node:tls';
 import { ServiceError } from '../errors.ts';
 import { DEFAULT_MAX_BODY_BYTES } from './body-limit.ts';
 import { RequestBodyReader } from './request-body.ts';
@@ -44,7 +45,10 @@ function mutableHead(request: IncomingMessage): Mutable<HttpRequestHead> {
   const remoteAddress = request.socket.remoteAddress;
   if (remoteAddress) head.sourceIpAddress = remoteAddress;
   // A TLSSocket says `encrypted: true` (node:tls); a plain net.Socket has no such property.
-  if (isSecure(request)) head.secure = true;
+  if (isSecure(request)) {
+    head.secure = true;
+    head.tls = request.socket as TLSSocket;
+  }
   return head;
 }
 

@@ -24,6 +24,18 @@ export interface HttpRequestHead {
    * means plain HTTP.
    */
   readonly secure?: boolean;
+  /**
+   * The TLS connection the request came over (the HTTPS listener's socket), asked for its cipher
+   * only when something records it (S3's CloudTrail `CipherSuite`): a reference, so a request
+   * costs no more for it. Absent over plain HTTP and in process.
+   */
+  readonly tls?: TlsConnection;
+}
+
+/** What a request's TLS connection tells (a `tls.TLSSocket` is one). */
+export interface TlsConnection {
+  /** The negotiated cipher: `name` is OpenSSL's (`ECDHE-RSA-AES128-GCM-SHA256`, `TLS_AES_128_GCM_SHA256`). */
+  getCipher(): { readonly name: string } | null | undefined;
 }
 
 /** A protocol-level HTTP request, its body read whole. */

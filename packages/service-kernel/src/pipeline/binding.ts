@@ -74,4 +74,18 @@ export interface ServiceBinding<Definition extends OperationSpec, Context extend
   auditValue(value: Record<string, unknown> | null): unknown;
   /** The audit code of a failure (its AWS error code) and its message. */
   auditError(failure: Failure): { readonly code: string; readonly message: string };
+  /**
+   * `additionalEventData` of every call of the service (S3: how the request was signed and sent),
+   * given the definition's own (`auditAdditional`, undefined when it has none) and whether the call
+   * succeeded; undefined: none. Absent: the definition's own, as KMS records it. If it throws, the
+   * event keeps the definition's own.
+   */
+  auditAdditional?(
+    definition: Definition,
+    own: Record<string, unknown> | undefined,
+    input: unknown,
+    output: unknown,
+    succeeded: boolean,
+    scope: CallScope,
+  ): Record<string, unknown> | undefined;
 }

@@ -1,9 +1,10 @@
 /**
  * @module
  * A call's audit event as the pipeline renders it: the operation's and the service's audit fields
- * (a renderer that throws records null: auditing never fails a served call), the caller and source
- * from the call's scope, and the failure's code and message, filled into one event object of a
- * fixed shape that the pipeline reuses from call to call.
+ * (a renderer that throws records null, or for `additionalEventData` what was rendered before it:
+ * auditing never fails a served call), the caller and source from the call's scope, and the
+ * failure's code and message, filled into one event object of a fixed shape that the pipeline
+ * reuses from call to call.
  */
 
 import type { Principal } from '../principal.ts';
@@ -87,6 +88,15 @@ export function fillCallEvent<Definition extends OperationSpec, Context extends 
       additional = asRecord(auditAdditional.call(definition, input, output, context)) ?? undefined;
     } catch {
       additional = undefined;
+    }
+  }
+  if (binding.auditAdditional) {
+    // Each audit field degrades on its own: a service-wide renderer that throws leaves the
+    // definition's own data (already rendered) as it was, rather than dropping it with its own.
+    try {
+      additional = asRecord(binding.auditAdditional(definition, additional, input, output, failure === undefined, scope)) ?? undefined;
+    } catch {
+      // `additional` keeps the definition's own.
     }
   }
   const resources = definition.auditResources ? definition.auditResources(input, context.resources, scope) : context.resources;

@@ -16,13 +16,14 @@
  * The event's shape (`audit-event.ts`), the shared call sites (`call-site.ts`), field measuring
  * (`field-size.ts`) and lazily written ids (`event-id-pair.ts`) live in their own modules.
  *
- * Memory is bounded per event and in total, as CloudTrail bounds its records: `requestParameters`
- * and `responseElements` larger than 100 KB are recorded as `{"omitted": true}` (CloudTrail record
- * contents: "CloudTrail truncates a field if the field contents exceed the maximum field size. If
- * a field is truncated, omitted is present with a value of true"; 100 KB is the documented maximum
- * of these fields; the exact shape of a truncated field is not shown in AWS's documentation), an
- * error message past 100 KB is cut, and the oldest events are dropped once the retained events'
- * fields exceed `maxBytes`. Events older than CloudTrail's 90 days of event history (before the
+ * Memory is bounded per event and in total, as CloudTrail bounds its records: `requestParameters`,
+ * `responseElements` and `additionalEventData` larger than 100 KB are recorded as
+ * `{"omitted": true}` (CloudTrail record contents: "CloudTrail truncates a field if the field
+ * contents exceed the maximum field size. If a field is truncated, omitted is present with a value
+ * of true"; 100 KB is the documented maximum of `requestParameters` and `responseElements`; the
+ * exact shape of a truncated field is not shown in AWS's documentation), an error message past
+ * 100 KB is cut, and the oldest events are dropped once the retained events' fields exceed
+ * `maxBytes`. Events older than CloudTrail's 90 days of event history (before the
  * newest event's time) are dropped too.
  */
 
@@ -251,6 +252,11 @@ export class AuditTrail {
     let responses = event.responseElements;
     let responsesSize = fieldSize(responses);
     if (responsesSize > MAX_FIELD_BYTES) [responses, responsesSize] = [OMITTED, OMITTED_SIZE];
+    // `additionalEventData` is bounded the same way (S3 records one per call: how it was signed
+    // and sent); absent, it counts as `null` did before.
+    let additional = event.additionalEventData;
+    let additionalSize = fieldSize(additional);
+    if (additionalSize > MAX_FIELD_BYTES) [additional, additionalSize] = [OMITTED, OMITTED_SIZE];
     const message =
       event.errorMessage !== undefined && event.errorMessage.length > MAX_FIELD_BYTES ? event.errorMessage.slice(0, MAX_FIELD_BYTES) : event.errorMessage;
     this.#times[slot] = event.eventTime;
@@ -272,14 +278,14 @@ export class AuditTrail {
     this.#sites[slot] = site;
     this.#parameters[slot] = parameters;
     this.#responses[slot] = responses;
-    this.#additional[slot] = event.additionalEventData;
+    this.#additional[slot] = additional;
     this.#flags[slot] =
       (event.readOnly ? READ_ONLY : 0) | (event.eventType === 'AwsServiceEvent' ? SERVICE_EVENT : 0) | (event.eventCategory === 'Data' ? DATA_EVENT : 0);
     this.#errorCodes[slot] = event.errorCode;
     this.#errorMessages[slot] = message;
     this.#serviceDetails[slot] = event.serviceEventDetails;
     this.#recorded += 1;
-    const size = EVENT_OVERHEAD_BYTES + parametersSize + responsesSize + resourcesSize + fieldSize(event.additionalEventData) + (message?.length ?? 0);
+    const size = EVENT_OVERHEAD_BYTES + parametersSize + responsesSize + resourcesSize + additionalSize + (message?.length ?? 0);
     this.#sizes[slot] = size;
     this.#bytes += size;
     while (this.#bytes > this.#maxBytes && this.#size > 1) this.#dropOldest();

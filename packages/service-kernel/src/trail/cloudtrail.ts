@@ -10,9 +10,9 @@
 import { ServiceError } from '../errors.ts';
 import type { Principal } from '../principal.ts';
 import type { AuditEvent } from './audit-event.ts';
-import { type CloudTrailResource, resourcesOf, resourceTypeOf } from './resources.ts';
+import { type CloudTrailResource, namesResource, resourcesOf, resourceTypeOf } from './resources.ts';
 
-export type { CloudTrailResource } from './resources.ts';
+export type { CloudTrailArnPrefixResource, CloudTrailArnResource, CloudTrailResource } from './resources.ts';
 
 /** CloudTrail's `userIdentity`. */
 export interface UserIdentity {
@@ -78,7 +78,7 @@ export interface LookupQuery {
   readonly accessKeyId?: string;
   /** Only events that list resources of this type (KMS lists aliases as `AWS::KMS::Key` too). */
   readonly resourceType?: string;
-  /** A resource ARN (key ARN or alias ARN), compared exactly. */
+  /** A resource ARN (key ARN or alias ARN; an S3 listing's ARN prefix), compared exactly. */
   readonly resourceName?: string;
   /** Only events visible in this account's event history (the caller's, or the key owner's). */
   readonly account?: string;
@@ -289,7 +289,10 @@ function matches(event: AuditEvent, query: LookupQuery, start: number, end: numb
   if (query.readOnly !== undefined && event.readOnly !== query.readOnly) return false;
   if (query.accessKeyId !== undefined && event.caller.accessKeyId !== query.accessKeyId) return false;
   if (query.resourceType !== undefined && !event.resources?.some((arn) => resourceTypeOf(event, arn) === query.resourceType)) return false;
-  if (query.resourceName !== undefined && !event.resources?.includes(query.resourceName)) return false;
+  // An ARN prefix's entry matches its prefix, compared exactly like an ARN (UNCONFIRMED: AWS's
+  // event history keeps no data events, so LookupEvents was never seen to filter on one).
+  const resourceName = query.resourceName;
+  if (resourceName !== undefined && !event.resources?.some((resource) => namesResource(resource, resourceName))) return false;
   if (query.username !== undefined && usernameOf(userIdentityOf(event.caller, '')) !== query.username) return false;
   return true;
 }

@@ -212,7 +212,7 @@ function wireEvent(record: CloudTrailRecord): Record<string, unknown> {
     EventTime: Date.parse(record.eventTime) / 1000,
     EventSource: record.eventSource,
     ...(username === undefined ? {} : { Username: username }),
-    Resources: (record.resources ?? []).map((resource) => ({ ResourceType: resource.type, ResourceName: resource.ARN })),
+    Resources: (record.resources ?? []).map((resource) => ({ ResourceType: resource.type, ResourceName: resource.ARN ?? resource.ARNPrefix })),
     CloudTrailEvent: JSON.stringify(record),
   };
 }

@@ -55,7 +55,10 @@ const REGISTRY = createRegistry<Table>(definitions);
 
 function toy(
   limits: Record<string, number> = {},
-  hooks: Pick<ServiceBinding<OperationSpec, ToyContext, ToyError>, 'prepare' | 'settle' | 'settleFailure' | 'finish' | 'recorded' | 'faults'> &
+  hooks: Pick<
+    ServiceBinding<OperationSpec, ToyContext, ToyError>,
+    'prepare' | 'settle' | 'settleFailure' | 'finish' | 'recorded' | 'faults' | 'auditAdditional'
+  > &
     Partial<Pick<ServiceBinding<OperationSpec, ToyContext, ToyError>, 'trail'>> = {},
 ): { pipeline: Pipeline<OperationSpec, ToyContext, ToyError>; trail: AuditTrail; clock: ManualClock } {
   const clock = new ManualClock(Date.UTC(2025, 0, 1));
@@ -159,6 +162,28 @@ describe('Pipeline', () => {
       ['ListThings', { prefix: 'p/', region: 'us-east-1' }],
       ['GetThing', null],
     ]);
+  });
+
+  it("records the service's additionalEventData around a definition's own, and keeps the own when the service's throws", async () => {
+    const withOwn: OperationSpec<'TagThing', { Id: string }, object, ToyContext> = {
+      ...definitions.getThing,
+      name: 'TagThing',
+      auditAdditional: (input) => ({ tagged: input.Id }),
+    };
+    const wide = toy({}, { auditAdditional: (_definition, own, _input, _output, succeeded) => ({ wide: succeeded, ...own }) });
+    await wide.pipeline.call(withOwn, { Id: 'A' }, scope);
+    expect(wide.trail.events()[0]?.additionalEventData).toEqual({ wide: true, tagged: 'A' });
+    const broken = toy(
+      {},
+      {
+        auditAdditional: () => {
+          throw new Error('wire facts unreadable');
+        },
+      },
+    );
+    expect(await broken.pipeline.call(withOwn, { Id: 'A' }, scope)).toEqual({ Name: 'a' });
+    await broken.pipeline.call(definitions.getThing, { Id: 'A' }, scope);
+    expect(broken.trail.events().map((event) => event.additionalEventData)).toEqual([{ tagged: 'A' }, undefined]);
   });
 
   it('records a Data definition as a data event: managementEvent false, eventCategory Data', async () => {

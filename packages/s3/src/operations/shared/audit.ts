@@ -9,13 +9,16 @@
  *   object's key as `key` (a captured PutObject data event, aws-cdk
  *   `packages/aws-cdk-lib/aws-cloudtrail/SAMPLE-EVENTS.md`: `{"bucketName": "BUCKETNAME", "Host":
  *   "BUCKETNAME.s3.eu-west-1.amazonaws.com", "key": "OBJECTKEY"}`, `"responseElements": null`).
- *   Headers are not logged here, so an SSE-C key never reaches the trail.
+ *   Headers are not logged here, but for a copy's source and its SSE-C algorithm's name
+ *   (`copyParameters`), so an SSE-C key never reaches the trail.
  * - Data events (each definition's `eventCategory`) name the object they act on: their
- *   `resources` list the object, then its bucket (the PutObject capture above).
+ *   `resources` list the object, then its bucket (the PutObject capture above); a listing or a
+ *   DeleteObjects names its objects by their ARN prefix (`prefixResources`).
  */
 
-import type { CallScope } from '@strongbox/service-kernel';
+import { arnPrefixResource, type CallScope, type TlsConnection } from '@strongbox/service-kernel';
 import { isObjectKey } from '../../model/names.ts';
+import type { SignatureFacts } from '../../policy/request-context.ts';
 import type { RestBinding } from '../../protocol/binding.ts';
 import type { OperationDefinition } from '../types.ts';
 import { bucketArn } from './buckets.ts';
@@ -86,6 +89,34 @@ export function queryParameters(rest: RestBinding, input: { readonly Bucket?: un
 }
 
 /**
+ * `requestParameters` of a copy (CopyObject, UploadPartCopy), in the order of a captured CopyObject
+ * data event (DataDog stratus-red-team `aws.impact.s3-ransomware-client-side-encryption`:
+ * `{"bucketName": …, "Host": …, "x-amz-server-side-encryption-customer-algorithm": "AES256",
+ * "x-amz-copy-source": "target bucket/target file.txt", "key": …, "x-id": "CopyObject"}`): two
+ * headers are logged, the destination's SSE-C algorithm (its name only: the key and its MD5 are
+ * other headers, never logged) and the copy's source as sent; the query's members
+ * (`queryParameters`) follow `key`. UNCONFIRMED: whether CloudTrail logs the source
+ * percent-decoded (the capture's names carry no escapes; here it is logged as sent), where an
+ * UploadPartCopy's `partNumber` and `uploadId` fall, and whether the copy source's own SSE-C
+ * algorithm is logged (the capture's source had none; not logged).
+ * @example copyParameters(copyObject.rest, { Bucket: 'b', Key: 'k', CopySource: 'src/a' }, scope)['x-amz-copy-source'] // 'src/a'
+ */
+export function copyParameters(
+  rest: RestBinding,
+  input: { readonly Bucket?: unknown; readonly Key?: unknown; readonly CopySource?: unknown; readonly SSECustomerAlgorithm?: unknown },
+  scope: CallScope,
+): Record<string, unknown> {
+  const query = queryParameters(rest, input, scope);
+  const parameters: Record<string, unknown> = { bucketName: query['bucketName'] };
+  if (query['Host'] !== undefined) parameters['Host'] = query['Host'];
+  if (typeof input.SSECustomerAlgorithm === 'string') parameters['x-amz-server-side-encryption-customer-algorithm'] = input.SSECustomerAlgorithm;
+  if (typeof input.CopySource === 'string') parameters['x-amz-copy-source'] = input.CopySource;
+  if (query['key'] !== undefined) parameters['key'] = query['key'];
+  for (const name of Object.keys(query)) if (parameters[name] === undefined) parameters[name] = query[name];
+  return parameters;
+}
+
+/**
  * A data event's `resources`: the object the request names, then what the handler touched (its
  * bucket). The object is listed only once its bucket was found (a request refused before that
  * lists nothing, as before), and only for a key S3 takes: a key refused as too long
@@ -98,11 +129,142 @@ function objectResources(input: { readonly Bucket?: unknown; readonly Key?: unkn
 }
 
 /**
+ * A data event on many objects names them by the prefix of their ARNs, `ARNPrefix`, before its
+ * bucket: the bucket's ARN, `/` and the listing's `prefix` (none: the empty prefix). Captured, with
+ * the empty prefix: ListObjects (TryHackMe AoC 2024 day 7 log, `"prefix": ""` and no prefix at all:
+ * `"ARNPrefix": "arn:aws:s3:::aoc-cloudtrail-wareville/"`), DeleteObjects (DataDog
+ * stratus-red-team, `aws.impact.s3-ransomware-batch-deletion`: `"ARNPrefix":
+ * "arn:aws:s3:::target-bucket/"`). UNCONFIRMED: a non-empty prefix appended (the S3 User Guide's
+ * "Amazon S3 CloudTrail events" has the listings logged for "a prefix specified in the trail"), and
+ * ListObjectVersions's entry (no capture). Listed, like an object, once the bucket was found.
+ */
+function prefixResources(input: { readonly Bucket?: unknown; readonly Prefix?: unknown }, touched: readonly string[]): readonly string[] {
+  if (typeof input.Bucket !== 'string' || touched.length === 0) return touched;
+  const bucket = bucketArn(input.Bucket);
+  if (!touched.includes(bucket)) return touched;
+  const prefix = typeof input.Prefix === 'string' ? input.Prefix : '';
+  return [arnPrefixResource(`${bucket}/${prefix}`), ...touched];
+}
+
+/** The data events on many objects, which name them by an ARN prefix (`prefixResources`). */
+const ON_MANY_OBJECTS: ReadonlySet<string> = new Set(['ListObjects', 'ListObjectsV2', 'ListObjectVersions', 'DeleteObjects']);
+
+/**
  * `definition` with the `resources` CloudTrail lists for it: a data event on an object names the
- * object before its bucket. Other definitions as given.
+ * object before its bucket, one on many objects their ARN prefix before it. Other definitions as given.
  * @example withTrailShape(getObject).auditResources !== undefined // true
  */
 export function withTrailShape<Definition extends OperationDefinition>(definition: Definition): Definition {
   if (definition.eventCategory !== 'Data' || definition.auditResources !== undefined) return definition;
-  return { ...definition, auditResources: objectResources };
+  return { ...definition, auditResources: ON_MANY_OBJECTS.has(definition.name) ? prefixResources : objectResources };
+}
+
+/** What the protocol edge tells a call's scope that `additionalEventData` records (`S3CallScope`). */
+interface WireFacts {
+  readonly signature?: SignatureFacts;
+  readonly hostId?: string;
+  readonly tls?: TlsConnection;
+}
+
+/** CloudTrail's `SignatureVersion` for the signature's algorithm. */
+const SIGNATURE_VERSIONS: Readonly<Record<string, string>> = { 'AWS4-HMAC-SHA256': 'SigV4', AWS: 'SigV2' };
+/**
+ * CloudTrail's `AuthenticationMethod` for how the request was signed: `AuthHeader` (captured
+ * PutObject), `QueryString` (a captured presigned PutObject, TryHackMe AoC 2024 day 7 log).
+ * UNCONFIRMED for a browser form's POST: not recorded then.
+ */
+const AUTHENTICATION_METHODS: Readonly<Record<string, string>> = { 'REST-HEADER': 'AuthHeader', 'REST-QUERY-STRING': 'QueryString' };
+/** The operations that write a new object and log its encryption as `SSEApplied`. */
+const ENCRYPTING_WRITES: ReadonlySet<string> = new Set(['PutObject', 'CreateMultipartUpload', 'CopyObject', 'PostObject']);
+
+/**
+ * `additionalEventData` of an S3 call: what S3 knows of how it was signed and sent, in the order
+ * captured records list it (a presigned PutObject data event, TryHackMe AoC 2024 day 7 log:
+ * `{"SignatureVersion": "SigV4", "CipherSuite": "TLS_AES_128_GCM_SHA256", "bytesTransferredIn": 83,
+ * "SSEApplied": "Default_SSE_S3", "AuthenticationMethod": "QueryString", "x-amz-id-2": …,
+ * "bytesTransferredOut": 0}`; the aws-cdk PutObject capture has the same members). Recorded only
+ * where known: `SignatureVersion` and `AuthenticationMethod` for a signed request over HTTP,
+ * `CipherSuite` over TLS (OpenSSL's name, as the captures show it), `x-amz-id-2` as answered, and
+ * `SSEApplied` for a write that encrypted a new object (`sseApplied`); an in-process call records
+ * only the last. Not recorded: `bytesTransferredIn`/`bytesTransferredOut` (the event is recorded
+ * before the response's body is written, so its size on the wire is not known then). Management
+ * events carry the same members, `x-amz-id-2` included (a captured GetBucketAcl management event,
+ * bluemountaincyber/building-detections-aws `workbook/docs/exercises/exercise4.md`:
+ * `{"SignatureVersion": "SigV4", "CipherSuite": "ECDHE-RSA-AES128-GCM-SHA256",
+ * "bytesTransferredIn": 0, "AuthenticationMethod": "AuthHeader", "x-amz-id-2": …,
+ * "bytesTransferredOut": 542}`). A definition's own members follow.
+ * @example additionalEventData('GetObject', undefined, input, output, true, scope) // { SignatureVersion: 'SigV4', AuthenticationMethod: 'AuthHeader', 'x-amz-id-2': '…' }
+ */
+export function additionalEventData(
+  operation: string,
+  own: Record<string, unknown> | undefined,
+  input: unknown,
+  output: unknown,
+  succeeded: boolean,
+  scope: CallScope,
+): Record<string, unknown> | undefined {
+  const facts = scope as WireFacts;
+  const signature = facts.signature;
+  const data: Record<string, unknown> = {};
+  let empty = true;
+  const signatureVersion = signature === undefined ? undefined : SIGNATURE_VERSIONS[signature.signatureVersion];
+  if (signatureVersion !== undefined) {
+    data['SignatureVersion'] = signatureVersion;
+    empty = false;
+  }
+  const cipher = cipherOf(facts.tls);
+  if (cipher !== undefined) {
+    data['CipherSuite'] = cipher;
+    empty = false;
+  }
+  const sse = succeeded && ENCRYPTING_WRITES.has(operation) ? sseApplied(input, output) : undefined;
+  if (sse !== undefined) {
+    data['SSEApplied'] = sse;
+    empty = false;
+  }
+  const method = signature === undefined ? undefined : AUTHENTICATION_METHODS[signature.authType];
+  if (method !== undefined) {
+    data['AuthenticationMethod'] = method;
+    empty = false;
+  }
+  if (facts.hostId !== undefined) {
+    data['x-amz-id-2'] = facts.hostId;
+    empty = false;
+  }
+  if (own !== undefined) {
+    for (const name of Object.keys(own)) {
+      data[name] = own[name];
+      empty = false;
+    }
+  }
+  return empty ? undefined : data;
+}
+
+/** The negotiated cipher's OpenSSL name; undefined without TLS (or once the connection is gone). */
+function cipherOf(tls: TlsConnection | undefined): string | undefined {
+  if (tls === undefined) return undefined;
+  try {
+    return tls.getCipher()?.name;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * CloudTrail's `SSEApplied` for a write: `SSE_C` for a customer key, else the mode the new object
+ * was encrypted with, `SSE_S3` or `SSE_KMS` when the request asked for it and `Default_SSE_S3` or
+ * `Default_SSE_KMS` when the bucket's default encryption chose it (S3 User Guide, "Monitoring
+ * default encryption with CloudTrail and CloudWatch"; "For multipart uploads, this information is
+ * included in the InitiateMultipartUpload API requests"). UNCONFIRMED: the value for DSSE-KMS (the
+ * guide names none: not recorded), and that CopyObject records it (the guide speaks of PUT and
+ * POST requests).
+ * @example sseApplied({}, { ServerSideEncryption: 'AES256' }) // 'Default_SSE_S3'
+ */
+export function sseApplied(input: unknown, output: unknown): string | undefined {
+  const request = input as { readonly ServerSideEncryption?: unknown; readonly SSECustomerAlgorithm?: unknown } | undefined;
+  if (request?.SSECustomerAlgorithm !== undefined) return 'SSE_C';
+  const applied = (output as { readonly ServerSideEncryption?: unknown } | undefined)?.ServerSideEncryption;
+  const mode = applied === 'AES256' ? 'SSE_S3' : applied === 'aws:kms' ? 'SSE_KMS' : undefined;
+  if (mode === undefined) return undefined;
+  return request?.ServerSideEncryption === undefined ? `Default_${mode}` : mode;
 }

@@ -1,0 +1,184 @@
+/**
+ * What S3 events record in `additionalEventData`: how the request was signed and sent, as far as
+ * Strongbox knows it. Reference records: a presigned PutObject data event (TryHackMe AoC 2024 day 7
+ * log) `{"SignatureVersion": "SigV4", "CipherSuite": "TLS_AES_128_GCM_SHA256", "bytesTransferredIn":
+ * 83, "SSEApplied": "Default_SSE_S3", "AuthenticationMethod": "QueryString", "x-amz-id-2": …,
+ * "bytesTransferredOut": 0}`; the aws-cdk PutObject capture (`AuthenticationMethod: "AuthHeader"`);
+ * `SSEApplied` values from the S3 User Guide, "Monitoring default encryption with CloudTrail and
+ * CloudWatch". The byte counts are not recorded (see `additionalEventData`).
+ */
+
+import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import type { TlsConnection } from '@strongbox/service-kernel';
+import { afterEach, describe, expect, it } from 'vitest';
+import { S3 } from '../../src/index.ts';
+import { sseC } from '../helpers/engine.ts';
+import { inProcessClient, listen, type WireEngine, wireEngine } from '../helpers/wire.ts';
+
+const closers: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const close of closers.splice(0)) await close();
+});
+
+function served(): WireEngine {
+  const engine = wireEngine({ engine: { dataEvents: true } });
+  closers.push(() => engine.close());
+  return engine;
+}
+
+function additionalOf(s3: S3, eventName: string): Record<string, unknown> | undefined {
+  const [record] = s3.auditTrail.lookup({ eventName }).records;
+  return record?.additionalEventData;
+}
+
+describe('additionalEventData of a signed request', () => {
+  it('records SigV4, AuthHeader and the x-amz-id-2 answered, in the order CloudTrail writes them', async () => {
+    const engine = served();
+    const client = inProcessClient(engine.handler);
+    closers.push(async () => client.destroy());
+    await client.send(new CreateBucketCommand({ Bucket: 'signed' }));
+    const put = await client.send(new PutObjectCommand({ Bucket: 'signed', Key: 'k', Body: 'x' }));
+    const get = await client.send(new GetObjectCommand({ Bucket: 'signed', Key: 'k' }));
+    await get.Body?.transformToByteArray();
+    const putData = additionalOf(engine.s3, 'PutObject');
+    expect(putData).toEqual({
+      SignatureVersion: 'SigV4',
+      SSEApplied: 'Default_SSE_S3',
+      AuthenticationMethod: 'AuthHeader',
+      'x-amz-id-2': put.$metadata.extendedRequestId,
+    });
+    expect(Object.keys(putData ?? {})).toEqual(['SignatureVersion', 'SSEApplied', 'AuthenticationMethod', 'x-amz-id-2']);
+    expect(additionalOf(engine.s3, 'GetObject')).toEqual({
+      SignatureVersion: 'SigV4',
+      AuthenticationMethod: 'AuthHeader',
+      'x-amz-id-2': get.$metadata.extendedRequestId,
+    });
+  });
+
+  // A captured GetBucketAcl management event (bluemountaincyber/building-detections-aws,
+  // `workbook/docs/exercises/exercise4.md`) records SigV4, AuthHeader and x-amz-id-2 as data events do.
+  it('records the same on a management event and on a refused call', async () => {
+    const engine = served();
+    const client = inProcessClient(engine.handler);
+    closers.push(async () => client.destroy());
+    const created = await client.send(new CreateBucketCommand({ Bucket: 'managed' }));
+    await expect(client.send(new ListObjectsV2Command({ Bucket: 'absent' }))).rejects.toThrow();
+    expect(additionalOf(engine.s3, 'CreateBucket')).toEqual({
+      SignatureVersion: 'SigV4',
+      AuthenticationMethod: 'AuthHeader',
+      'x-amz-id-2': created.$metadata.extendedRequestId,
+    });
+    const refused = additionalOf(engine.s3, 'ListObjects');
+    expect([refused?.['SignatureVersion'], refused?.['AuthenticationMethod'], typeof refused?.['x-amz-id-2']]).toEqual(['SigV4', 'AuthHeader', 'string']);
+  });
+
+  it('records QueryString for a presigned request', async () => {
+    const engine = served();
+    const client = inProcessClient(engine.handler);
+    closers.push(async () => client.destroy());
+    await client.send(new CreateBucketCommand({ Bucket: 'presigned' }));
+    await client.send(new PutObjectCommand({ Bucket: 'presigned', Key: 'k', Body: 'x' }));
+    const server = await listen(engine.handler);
+    closers.push(() => server.close());
+    const plain = inProcessClient(engine.handler, { endpoint: server.url });
+    closers.push(async () => plain.destroy());
+    const response = await fetch(await getSignedUrl(plain, new GetObjectCommand({ Bucket: 'presigned', Key: 'k' }), { expiresIn: 60 }));
+    expect([response.status, await response.text()]).toEqual([200, 'x']);
+    expect(additionalOf(engine.s3, 'GetObject')).toEqual({
+      SignatureVersion: 'SigV4',
+      AuthenticationMethod: 'QueryString',
+      'x-amz-id-2': response.headers.get('x-amz-id-2'),
+    });
+  });
+});
+
+describe('CipherSuite', () => {
+  it("records the TLS connection's cipher by its OpenSSL name, asked only when the call is recorded", async () => {
+    let asked = 0;
+    const tls: TlsConnection = {
+      getCipher: () => {
+        asked += 1;
+        return { name: 'TLS_AES_128_GCM_SHA256' };
+      },
+    };
+    const s3 = new S3({ dataEvents: false });
+    closers.push(() => s3.close());
+    await s3.createBucket({ Bucket: 'tls' }, { tls });
+    expect(s3.auditTrail.lookup({ eventName: 'CreateBucket' }).records[0]?.additionalEventData).toEqual({ CipherSuite: 'TLS_AES_128_GCM_SHA256' });
+    await s3.putObject({ Bucket: 'tls', Key: 'k', Body: 'x' }, { tls });
+    // Data events off: the PutObject is not recorded, and its connection is not asked.
+    expect(asked).toBe(1);
+  });
+
+  it('is not recorded over plain HTTP', async () => {
+    const engine = served();
+    const server = await listen(engine.handler);
+    closers.push(() => server.close());
+    const client = inProcessClient(engine.handler, { endpoint: server.url });
+    closers.push(async () => client.destroy());
+    await client.send(new CreateBucketCommand({ Bucket: 'plain' }));
+    expect(additionalOf(engine.s3, 'CreateBucket')).not.toHaveProperty('CipherSuite');
+  });
+});
+
+describe('SSEApplied', () => {
+  async function applied(write: (s3: S3) => Promise<unknown>, eventName = 'PutObject'): Promise<unknown> {
+    const s3 = new S3({ dataEvents: true });
+    closers.push(() => s3.close());
+    await s3.createBucket({ Bucket: 'enc' });
+    await write(s3);
+    return additionalOf(s3, eventName)?.['SSEApplied'];
+  }
+
+  it.each([
+    ['the bucket default (SSE-S3)', (s3: S3) => s3.putObject({ Bucket: 'enc', Key: 'k', Body: 'x' }), 'Default_SSE_S3'],
+    ['an SSE-S3 header', (s3: S3) => s3.putObject({ Bucket: 'enc', Key: 'k', Body: 'x', ServerSideEncryption: 'AES256' }), 'SSE_S3'],
+    ['an SSE-KMS header', (s3: S3) => s3.putObject({ Bucket: 'enc', Key: 'k', Body: 'x', ServerSideEncryption: 'aws:kms' }), 'SSE_KMS'],
+    [
+      'an SSE-KMS bucket default',
+      async (s3: S3) => {
+        await s3.putBucketEncryption({
+          Bucket: 'enc',
+          ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms' } }] },
+        });
+        await s3.putObject({ Bucket: 'enc', Key: 'k', Body: 'x' });
+      },
+      'Default_SSE_KMS',
+    ],
+  ] as const)('PutObject encrypted by %s records %s', async (_, write, expected) => {
+    expect(await applied(write)).toBe(expected);
+  });
+
+  it('PutObject with a customer key records SSE_C, and never the key', async () => {
+    const customer = sseC();
+    const s3 = new S3({ dataEvents: true });
+    closers.push(() => s3.close());
+    await s3.createBucket({ Bucket: 'enc' });
+    await s3.putBucketEncryption({
+      Bucket: 'enc',
+      ServerSideEncryptionConfiguration: {
+        Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' }, BlockedEncryptionTypes: { EncryptionType: [] } }],
+      },
+    });
+    const { raw: _, ...members } = customer;
+    await s3.putObject({ Bucket: 'enc', Key: 'k', Body: 'x', ...members });
+    const data = additionalOf(s3, 'PutObject');
+    expect(data).toEqual({ SSEApplied: 'SSE_C' });
+    expect(JSON.stringify(s3.auditTrail.records())).not.toContain(customer.SSECustomerKey);
+  });
+
+  it('CreateMultipartUpload records it; a read and a refused write do not', async () => {
+    const s3 = new S3({ dataEvents: true });
+    closers.push(() => s3.close());
+    await s3.createBucket({ Bucket: 'enc' });
+    await s3.createMultipartUpload({ Bucket: 'enc', Key: 'big', ServerSideEncryption: 'AES256' });
+    await s3.putObject({ Bucket: 'enc', Key: 'k', Body: 'x' });
+    await s3.getObject({ Bucket: 'enc', Key: 'k' });
+    await expect(s3.putObject({ Bucket: 'absent', Key: 'k', Body: 'x' })).rejects.toThrow();
+    expect(additionalOf(s3, 'CreateMultipartUpload')).toEqual({ SSEApplied: 'SSE_S3' });
+    expect(additionalOf(s3, 'GetObject')).toBeUndefined();
+    // Newest first: the refused PutObject.
+    expect(additionalOf(s3, 'PutObject')).toBeUndefined();
+  });
+});

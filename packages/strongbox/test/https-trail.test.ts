@@ -1,0 +1,63 @@
+/**
+ * What an S3 call over the HTTPS listener leaves in the trail, read back with CloudTrail
+ * LookupEvents: `additionalEventData` names the negotiated cipher as `CipherSuite` (OpenSSL's name,
+ * as CloudTrail writes it: `"CipherSuite": "TLS_AES_128_GCM_SHA256"` in a captured presigned
+ * PutObject data event, TryHackMe AoC 2024 day 7 log; `"ECDHE-RSA-AES128-GCM-SHA256"` in the
+ * aws-cdk PutObject capture), beside how the call was signed and the `x-amz-id-2` it was answered
+ * with. Over plain HTTP there is no cipher to name.
+ */
+
+import { readFile } from 'node:fs/promises';
+import { connect } from 'node:tls';
+import { LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
+import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { describe, expect, it } from 'vitest';
+import { startServer } from '../src/index.ts';
+import { cloudTrailClient, s3Client } from './helpers/cli.ts';
+
+/** The cipher a client trusting `ca` negotiates with the listener at `port` (OpenSSL's name). */
+async function negotiatedCipher(port: number, ca: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: '127.0.0.1', port, ca }, () => {
+      resolve(socket.getCipher().name);
+      socket.end();
+    });
+    socket.on('error', reject);
+  });
+}
+
+describe('S3 calls over the HTTPS listener in the trail', () => {
+  it('record the negotiated cipher as CipherSuite; calls over HTTP record none', async () => {
+    const server = await startServer({ port: 0, https: { port: 0 }, s3DataEvents: true });
+    const trail = cloudTrailClient(server.url);
+    try {
+      const https = server.https;
+      if (https === undefined) throw new Error('no https listener');
+      const ca = await readFile(https.certificate.path, 'utf8');
+      const secure = s3Client(https.url, ca);
+      const plain = s3Client(server.url);
+      try {
+        await secure.send(new CreateBucketCommand({ Bucket: 'ciphers' }));
+        const put = await secure.send(new PutObjectCommand({ Bucket: 'ciphers', Key: 'k', Body: 'x' }));
+        await plain.send(new PutObjectCommand({ Bucket: 'ciphers', Key: 'plain', Body: 'x' }));
+        const { Events } = await trail.send(new LookupEventsCommand({ LookupAttributes: [{ AttributeKey: 'EventName', AttributeValue: 'PutObject' }] }));
+        const [overHttp, overTls] = (Events ?? []).map((event) => JSON.parse(event.CloudTrailEvent ?? '{}').additionalEventData);
+        expect(overTls).toEqual({
+          SignatureVersion: 'SigV4',
+          CipherSuite: await negotiatedCipher(https.port, ca),
+          SSEApplied: 'Default_SSE_S3',
+          AuthenticationMethod: 'AuthHeader',
+          'x-amz-id-2': put.$metadata.extendedRequestId,
+        });
+        expect(overHttp).not.toHaveProperty('CipherSuite');
+        expect(overHttp).toMatchObject({ SignatureVersion: 'SigV4', AuthenticationMethod: 'AuthHeader' });
+      } finally {
+        secure.destroy();
+        plain.destroy();
+      }
+    } finally {
+      trail.destroy();
+      await server.close();
+    }
+  });
+});
