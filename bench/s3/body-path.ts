@@ -18,18 +18,13 @@ import { randomBytes } from 'node:crypto';
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { type BodyStream, InProcessHandler, type StreamingRequest, type StreamingResponse } from '@strongbox/service-kernel';
 import { startInProcess } from 'strongbox';
+import { numberOption } from '../lib/args.ts';
 
-const args = process.argv.slice(2);
 const PAIRS = numberOption('--pairs', 300);
 const SIZE = numberOption('--size', 1024 * 1024);
 const CHUNK = numberOption('--chunk', 16 * 1024);
 const WARMUP_PAIRS = 50;
 const ROUNDS = 3;
-
-function numberOption(name: string, fallback: number): number {
-  const index = args.indexOf(name);
-  return index >= 0 ? Number(args[index + 1]) : fallback;
-}
 
 async function* chunksOf(chunks: Iterable<Uint8Array>): AsyncGenerator<Uint8Array> {
   yield* chunks;

@@ -31,6 +31,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { numberOption } from '../lib/args.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const STRONGBOX_BIN = join(ROOT, 'packages', 'strongbox', 'bin', 'strongbox.js');
@@ -43,11 +44,6 @@ const NODE_ARGS = args.filter((arg) => arg.startsWith('--node-arg=')).map((arg) 
 const SERVERS = args.includes('--kms-only') ? (['strongbox'] as const) : (['canned', 'strongbox'] as const);
 /** `/proc/<pid>/stat` counts CPU time in clock ticks of 10 ms (USER_HZ on Linux). */
 const MS_PER_TICK = 10;
-
-function numberOption(name: string, fallback: number): number {
-  const index = args.indexOf(name);
-  return index >= 0 ? Number(args[index + 1]) : fallback;
-}
 
 /** User + system CPU of a process so far, ms. */
 async function cpuMs(pid: number): Promise<number> {
