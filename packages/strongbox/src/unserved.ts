@@ -132,7 +132,8 @@ export function unservedProtocol(service: string, head: SignedHeadLike): Unserve
  *   as S3's bare `<Error>`; the SDK for JavaScript's REST-XML and Query deserializers read
  *   `Error.Code` under any root element (@aws-sdk/core `loadRestXmlErrorCode`, `loadQueryErrorCode`).
  * - AWS JSON and REST-JSON: `{"__type":…,"message":…}` with `X-Amzn-Errortype`: JSON clients read
- *   `__type`, REST-JSON clients the header first (botocore `RestJSONParser`, @smithy/core `loadRestJsonErrorCode`).
+ *   `__type`, REST-JSON clients the header first (botocore `RestJSONParser`, @smithy/core
+ *   `loadRestJsonErrorCode`).
  * - Smithy RPC v2 CBOR: the same map in CBOR, `Content-Type: application/cbor` and
  *   `smithy-protocol: rpc-v2-cbor` (Smithy, "Smithy RPC v2 CBOR protocol": every response carries
  *   that header, an error's shape name is the body's `__type`; @smithy/core

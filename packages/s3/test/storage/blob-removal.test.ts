@@ -3,8 +3,9 @@
  * other removal in the data directory does (leftover-removal.test.ts): the bytes of an object
  * replaced or deleted, a blob no manifest names (removed at open), the file a failed streamed
  * write left. So fault injection sees each of them, and a holder whose lease is lost removes no
- * blob file, whoever's it is, and fails no request for it (a reader's close included). The takeover is the second open standing for another process (the
- * kernel's `__TESTS.asAnotherProcess`, Linux only), as in fencing.test.ts.
+ * blob file, whoever's it is, and fails no request for it (a reader's close included). The
+ * takeover is the second open standing for another process (the kernel's
+ * `__TESTS.asAnotherProcess`, Linux only), as in fencing.test.ts.
  */
 
 import { readdir, writeFile } from 'node:fs/promises';

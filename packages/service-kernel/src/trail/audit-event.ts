@@ -40,9 +40,9 @@ export interface AuditEvent {
   readonly additionalEventData?: Record<string, unknown>;
   /**
    * ARNs of the resources the call touched (KMS: keys and aliases; S3: the object, then its
-   * bucket; a listing's ARN prefix, marked by `arnPrefixResource`), typed when rendered (`resources.ts`). Absent: the record has no
-   * `resources` element at all, as KMS's UpdatePrimaryRegion entry in the new primary's Region
-   * (ct-update-primary-region).
+   * bucket; a listing's ARN prefix, marked by `arnPrefixResource`), typed when rendered
+   * (`resources.ts`). Absent: the record has no `resources` element at all, as KMS's
+   * UpdatePrimaryRegion entry in the new primary's Region (ct-update-primary-region).
    */
   readonly resources?: readonly string[];
   /**

@@ -108,7 +108,7 @@ export function shortBlob(bucket: string, blobId: string): Error {
 /**
  * Reports a blob's removal that failed where nothing names the blob any more (the commit that let
  * go of it is durable, or its write failed): the blob stays, an orphan the next open removes
- * (`restore.ts`), and the request goes on. A lost lease (the `ServiceError` `LEASE_LOST`) is
+ * (`../restore.ts`), and the request goes on. A lost lease (the `ServiceError` `LEASE_LOST`) is
  * quiet: the lease told its holder already, and the directory is the new holder's. Any other
  * error is a `process.emitWarning` each time (code `STRONGBOX_BLOB_REMOVAL`), as the kernel's
  * `syncDirectoryAfterRemoval` warns of a failed fsync after a removal: never swallowed, never a
