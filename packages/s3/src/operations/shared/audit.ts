@@ -63,7 +63,8 @@ function planOf(rest: RestBinding): QueryPlan {
  * (`list-type: "2"`; a bare one such as `uploads` with the empty value), `bucketName`, `key` for
  * an object, each query member the request carries as its text on the wire, and the `Host` header
  * when the call came over HTTP. The names are the query's own (`max-keys`, `partNumber`), never
- * the SDK's; headers (SSE-C keys among them) are never logged.
+ * the SDK's. It logs no header (SSE-C keys among them); a copy's event adds its two non-secret
+ * ones through `copyParameters`.
  *
  * @example
  * ```ts
