@@ -22,22 +22,13 @@ import { FileSystemPersistence } from '../../src/storage/filesystem/persistence.
 import { IndexedObjectStore } from '../../src/storage/indexed-store.ts';
 import { faultyIo } from '../helpers/faulty-io.ts';
 import { bucketPath } from '../helpers/layout.ts';
+import { storedBytes } from '../helpers/stored.ts';
 import { tempDirectory } from '../helpers/temp.ts';
 
 const bytes = (...values: number[]): Uint8Array[] => [new Uint8Array(values)];
 
 async function blobNames(directory: string): Promise<string[]> {
   return (await readdir(join(bucketPath(directory, 'b'), 'blobs'))).sort();
-}
-
-async function read(store: ObjectStore, key: string): Promise<number[]> {
-  const reader = await store.openObject('b', key);
-  if (reader === undefined) throw new Error(`no object ${key}`);
-  try {
-    return [...(await reader.read(0, reader.info.size))];
-  } finally {
-    await reader.close();
-  }
 }
 
 describe('a blob whose removal fails with EIO after the commit that let go of it', () => {
@@ -53,12 +44,12 @@ describe('a blob whose removal fails with EIO after the commit that let go of it
     const written = await store.putObject('b', 'k', bytes(2, 3), {}).catch((error: unknown) => error);
     expect(faulty.disarm().fired?.step).toBe('unlink');
     expect(written).toMatchObject({ size: 2 });
-    expect(await read(store, 'k')).toEqual([2, 3]);
+    expect(await storedBytes(store, 'b', 'k')).toEqual([2, 3]);
     expect(await blobNames(directory)).toHaveLength(2);
     await store.close();
     const reopened = await openFileSystemObjectStore({ directory });
     expect(await blobNames(directory)).toHaveLength(1);
-    expect(await read(reopened, 'k')).toEqual([2, 3]);
+    expect(await storedBytes(reopened, 'b', 'k')).toEqual([2, 3]);
     await reopened.close();
   });
 
@@ -111,7 +102,7 @@ describe('a blob whose removal fails with EIO after the commit that let go of it
     expect(faulty.disarm().fired?.step).toBe('unlink');
     expect(completed).toMatchObject({ size: 2 });
     expect((await store.listUploads('b', { maxUploads: 10 })).uploads).toEqual([]);
-    expect(await read(store, 'k')).toEqual([7, 8]);
+    expect(await storedBytes(store, 'b', 'k')).toEqual([7, 8]);
     await store.close();
   });
 
@@ -129,7 +120,7 @@ describe('a blob whose removal fails with EIO after the commit that let go of it
       .catch((error: unknown) => error);
     expect(faulty.disarm().fired?.step).toBe('unlink');
     expect(refused).toMatchObject({ code: 'PreconditionFailed', status: 412 });
-    expect(await read(store, 'k')).toEqual([1]);
+    expect(await storedBytes(store, 'b', 'k')).toEqual([1]);
     await store.close();
   });
 
@@ -218,7 +209,7 @@ describe.each([1, 2])('the lease found lost after a confirmed commit, %i check(s
     const written = await store.putObject('b', 'k', bytes(2, 3), {}).catch((error: unknown) => error);
     expect(written).toMatchObject({ size: 2 });
     expect(await blobNames(directory)).toHaveLength(2);
-    expect(await read(store, 'k')).toEqual([2, 3]);
+    expect(await storedBytes(store, 'b', 'k')).toEqual([2, 3]);
     await store.close();
   });
 

@@ -15,6 +15,7 @@ import { describe, expect, it } from 'vitest';
 import { type ObjectStore, openFileSystemObjectStore } from '../../src/index.ts';
 import { faultyIo } from '../helpers/faulty-io.ts';
 import { bucketPath } from '../helpers/layout.ts';
+import { storedBytes } from '../helpers/stored.ts';
 import { tempDirectory } from '../helpers/temp.ts';
 
 const bytes = (...values: number[]): Uint8Array[] => [new Uint8Array(values)];
@@ -36,16 +37,6 @@ function unlinkRecordingIo(): { io: FileIo; unlinked: string[] } {
 async function blobFiles(directory: string): Promise<string[]> {
   const blobs = join(bucketPath(directory, 'b'), 'blobs');
   return (await readdir(blobs)).map((name) => join(blobs, name)).sort();
-}
-
-async function read(store: ObjectStore, key: string): Promise<number[]> {
-  const reader = await store.openObject('b', key);
-  if (reader === undefined) throw new Error(`no object ${key}`);
-  try {
-    return [...(await reader.read(0, reader.info.size))];
-  } finally {
-    await reader.close();
-  }
 }
 
 describe('the removal of a blob file', () => {
@@ -78,7 +69,7 @@ describe('the removal of a blob file', () => {
     const store = await openFileSystemObjectStore({ directory, io });
     expect(unlinked).toEqual([join(bucketPath(directory, 'b'), 'blobs', 'orphan0123456789')]);
     expect((await blobFiles(directory)).map((path) => path.split('/').pop())).toEqual([kept!.split('/').pop()]);
-    expect(await read(store, 'kept')).toEqual([1, 2]);
+    expect(await storedBytes(store, 'b', 'kept')).toEqual([1, 2]);
     await store.close();
   });
 
@@ -121,7 +112,7 @@ describe.skipIf(process.platform !== 'linux')('a holder whose directory was take
     await expect(reader!.close()).resolves.toBeUndefined();
     expect(unlinked.filter((path) => path.includes('/blobs/'))).toEqual([]);
     expect(await blobFiles(directory)).toEqual(blobsOfB);
-    expect(await read(b, 'kept')).toEqual([1, 2, 3]);
+    expect(await storedBytes(b, 'b', 'kept')).toEqual([1, 2, 3]);
     await a.close();
     await b.close();
   });

@@ -17,6 +17,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { type ObjectStore, openFileSystemObjectStore, ROOT_KEYS_DIRECTORY, S3, SseS3RootKeys } from '../../src/index.ts';
 import { catchS3Async } from '../helpers/errors.ts';
 import { generationPath } from '../helpers/layout.ts';
+import { storedBytes } from '../helpers/stored.ts';
 import { tempDirectory } from '../helpers/temp.ts';
 
 const bytes = (...values: number[]): Uint8Array[] => [new Uint8Array(values)];
@@ -35,16 +36,6 @@ async function holder(directory: string): Promise<{ store: ObjectStore; errors: 
     },
   });
   return { store, errors, renew: () => renew!() };
-}
-
-async function read(store: ObjectStore, bucket: string, key: string): Promise<number[]> {
-  const reader = await store.openObject(bucket, key);
-  if (reader === undefined) throw new Error(`no object ${key}`);
-  try {
-    return [...(await reader.read(0, reader.info.size))];
-  } finally {
-    await reader.close();
-  }
 }
 
 async function blobCount(directory: string): Promise<number> {
@@ -84,7 +75,7 @@ describe.skipIf(process.platform !== 'linux')('a data-directory store whose dire
     expect(isServiceError((refused as Error).cause, 'LEASE_LOST')).toBe(true);
     // The store's index still answers from memory (the engine refuses every call, below), but its
     // files moved on with the new holder's generation: nothing of A's reaches them, reads included.
-    await expect(read(a.store, 'b', 'kept')).rejects.toMatchObject({ code: 'ENOENT' });
+    await expect(storedBytes(a.store, 'b', 'kept')).rejects.toMatchObject({ code: 'ENOENT' });
     expect((await a.store.headObject('b', 'kept'))?.metadata).toEqual({ tag: 'kept' });
     expect((await a.store.listObjects('b', { maxKeys: 10 })).objects.map((object) => object.key)).toEqual(['kept']);
     await a.renew();
@@ -101,7 +92,7 @@ describe.skipIf(process.platform !== 'linux')('a data-directory store whose dire
     const reopened = await holder(directory);
     expect((await reopened.store.listBuckets()).map((bucket) => bucket.name)).toEqual(['b']);
     expect((await reopened.store.listObjects('b', { maxKeys: 10 })).objects.map((object) => object.key)).toEqual(['from-b', 'kept']);
-    expect(await read(reopened.store, 'b', 'kept')).toEqual([1, 2, 3]);
+    expect(await storedBytes(reopened.store, 'b', 'kept')).toEqual([1, 2, 3]);
     expect((await reopened.store.headObject('b', 'kept'))?.metadata).toEqual({ tag: 'kept' });
     expect((await reopened.store.getUpload('b', upload.uploadId))?.key).toBe('multi');
     await reopened.store.close();
