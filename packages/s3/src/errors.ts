@@ -87,6 +87,9 @@ export type S3ErrorReason =
   | 'InvalidMaxKeys'
   | 'InvalidMaxKeysRange'
   | 'NegativeMaxKeys'
+  | 'ContinuationTokenWithoutListType2'
+  | 'StartAfterWithoutListType2'
+  | 'MarkerWithListType2'
   | 'PreconditionFailed'
   | 'NotModified'
   | 'ConditionalHeaderNotImplemented'
@@ -494,6 +497,18 @@ export const S3_ERRORS: Readonly<Record<S3ErrorReason, S3WireError>> = Object.fr
   // ListObjectVersions: this text, `max-keys` and no ArgumentValue (same capture, after the bucket,
   // the version-id marker and encoding-type).
   NegativeMaxKeys: { code: 'InvalidArgument', status: 400, message: 'max-keys cannot be negative', argumentName: 'max-keys' },
+  // The other listing version's parameter, sent empty or not: this text, the parameter as
+  // ArgumentName and no ArgumentValue (brekkylab/backlot, measured against S3 2026-09-14,
+  // `backlot/routers/s3.py` at commit 07bef4332838e4c4ee55118732a8ac1520f70d16, `_V2_ONLY`,
+  // `_V1_ONLY`). Answered by the router before the credential (`protocol/routes.ts`).
+  ContinuationTokenWithoutListType2: {
+    code: 'InvalidArgument',
+    status: 400,
+    message: 'continuation-token only supported in REST.GET.BUCKET with list-type=2',
+    argumentName: 'continuation-token',
+  },
+  StartAfterWithoutListType2: { code: 'InvalidArgument', status: 400, message: 'startAfter only supported in REST.GET.BUCKET with list-type=2', argumentName: 'start-after' },
+  MarkerWithListType2: { code: 'InvalidArgument', status: 400, message: 'Marker unsupported with REST.GET.BUCKET in list-type=2', argumentName: 'marker' },
   // LS-snapshot test_s3_get_object_preconditions and test_s3_copy_object_preconditions, with a
   // `Condition` element naming the header (`If-Match`, `x-amz-copy-source-If-None-Match`, ...).
   PreconditionFailed: { code: 'PreconditionFailed', status: 412, message: 'At least one of the pre-conditions you specified did not hold' },

@@ -5,6 +5,7 @@
  * account's bucket.
  */
 
+import { OTHER_VERSION_ARGUMENTS, refuseOtherListingVersion } from '../model/listing.ts';
 import { header, int32, query } from '../protocol/binding.ts';
 import { ownedBucket } from './shared/buckets.ts';
 import type { OperationDefinition } from './types.ts';
@@ -36,6 +37,15 @@ export const headBucket: OperationDefinition<'HeadBucket', HeadBucketRequest, He
     // 07bef4332838e4c4ee55118732a8ac1520f70d16, measured 2026-09-29 on a public bucket and on a
     // name nobody owns). The handler ignores the value.
     request: { members: { MaxKeys: query('max-keys', int32('InvalidMaxKeys')) } },
+    // So are the other listing version's parameters, as the GET refuses them
+    // (`refuseOtherListingVersion`; `list-type=2` reads as ListObjectsV2, any other as ListObjects),
+    // before the credential and the bucket (same source and date): `list-type` is claimed, read only
+    // for that.
+    claims: ['list-type'],
+    refusedFirst: {
+      names: [...OTHER_VERSION_ARGUMENTS.v1, ...OTHER_VERSION_ARGUMENTS.v2],
+      refuse: (sent) => refuseOtherListingVersion(sent, sent.get('list-type') === '2'),
+    },
     response: { members: { BucketRegion: header('x-amz-bucket-region'), AccessPointAlias: header('x-amz-access-point-alias', 'boolean') } },
   },
   // HeadBucket is authorized by s3:ListBucket (S3 API reference).
