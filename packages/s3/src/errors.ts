@@ -87,6 +87,8 @@ export type S3ErrorReason =
   | 'InvalidMaxKeys'
   | 'InvalidMaxKeysRange'
   | 'NegativeMaxKeys'
+  | 'HeadConflictingSubresources'
+  | 'HeadPartNumberWithoutKey'
   | 'ContinuationTokenWithoutListType2'
   | 'StartAfterWithoutListType2'
   | 'MarkerWithListType2'
@@ -738,6 +740,13 @@ export const S3_ERRORS: Readonly<Record<S3ErrorReason, S3WireError>> = Object.fr
   // MethodNotAllowed text (ErrorResponses.html); the `Method` and `ResourceType` elements are
   // UNCONFIRMED for these operations.
   MethodNotAllowed: { code: 'MethodNotAllowed', status: 405, message: 'The specified method is not allowed against this resource.' },
+  // A HEAD naming two subresources, or a bucket's `partNumber` alone: S3's 400, before the
+  // credential, a HEAD's answer being its status alone (brekkylab/backlot, measured 2026-09-29,
+  // `backlot/routers/s3.py` at commit 07bef4332838e4c4ee55118732a8ac1520f70d16, `_read_refusal`).
+  // A GET's body names them ("Conflicting query string parameters: acl, versioning"); no HEAD
+  // answer carries one (`protocol/head-subresources.ts`).
+  HeadConflictingSubresources: { code: 'InvalidArgument', status: 400, message: 'Conflicting query string parameters' },
+  HeadPartNumberWithoutKey: { code: 'InvalidRequest', status: 400, message: 'Object must have a valid key name.' },
 
   // The CreateBucket API reference's error list; the text as S3 answers a constraint naming
   // another Region than the endpoint's.
