@@ -509,7 +509,12 @@ export const S3_ERRORS: Readonly<Record<S3ErrorReason, S3WireError>> = Object.fr
     message: 'continuation-token only supported in REST.GET.BUCKET with list-type=2',
     argumentName: 'continuation-token',
   },
-  StartAfterWithoutListType2: { code: 'InvalidArgument', status: 400, message: 'startAfter only supported in REST.GET.BUCKET with list-type=2', argumentName: 'start-after' },
+  StartAfterWithoutListType2: {
+    code: 'InvalidArgument',
+    status: 400,
+    message: 'startAfter only supported in REST.GET.BUCKET with list-type=2',
+    argumentName: 'start-after',
+  },
   MarkerWithListType2: { code: 'InvalidArgument', status: 400, message: 'Marker unsupported with REST.GET.BUCKET in list-type=2', argumentName: 'marker' },
   // LS-snapshot test_s3_get_object_preconditions and test_s3_copy_object_preconditions, with a
   // `Condition` element naming the header (`If-Match`, `x-amz-copy-source-If-None-Match`, ...).

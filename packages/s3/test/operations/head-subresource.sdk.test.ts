@@ -33,7 +33,14 @@ async function wronglySigned(url: string): Promise<Record<string, string>> {
     sha256: Hash.bind(null, 'sha256'),
     uriEscapePath: false,
   });
-  const signed = await signer.sign({ method: 'HEAD', protocol: 'http:', hostname: host, path: pathname, query, headers: { host, 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' } });
+  const signed = await signer.sign({
+    method: 'HEAD',
+    protocol: 'http:',
+    hostname: host,
+    path: pathname,
+    query,
+    headers: { host, 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' },
+  });
   return signed.headers as Record<string, string>;
 }
 
