@@ -147,7 +147,7 @@ describe('a HEAD of a bucket refuses the other listing version’s parameters as
     const open = await served('wire');
     const strict = await served('wire', { strict: true });
     try {
-      const head = async (url: string, headers?: Record<string, string>): Promise<number> => (await fetch(url, { method: 'HEAD', headers })).status;
+      const head = async (url: string, headers: Record<string, string> = {}): Promise<number> => (await fetch(url, { method: 'HEAD', headers })).status;
       const wrongUrl = `${strict.server.url}/wire?continuation-token=x`;
       expect({
         token: await head(`${open.server.url}/absent?continuation-token=x`),
