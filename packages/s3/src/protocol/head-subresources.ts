@@ -99,7 +99,8 @@ const UPLOAD_ID = 'uploadId';
  * ```
  */
 export function headSubresourceRefusal(method: string, target: PathTarget, query: ReadonlyMap<string, string>): S3Error | undefined {
-  if (query.size === 0 || target === 'service' || method.toUpperCase() !== 'HEAD') return undefined;
+  // Cheap for every other request: no query, the service, or a method that is not four letters.
+  if (query.size === 0 || target === 'service' || method.length !== 4 || method.toUpperCase() !== 'HEAD') return undefined;
   const selectors = target === 'bucket' ? BUCKET_SELECTORS : OBJECT_SELECTORS;
   let count = 0;
   let first: string | undefined;
