@@ -133,6 +133,9 @@ export const OTHER_VERSION_ARGUMENTS = Object.freeze({ v1: V2_ONLY.map(([name]) 
  * `versionId`; a V1 request sending both V2 parameters is refused for `continuation-token`
  * (brekkylab/backlot, measured against S3 2026-09-14 and 2026-09-29, `backlot/routers/s3.py`
  * at commit 07bef4332838e4c4ee55118732a8ac1520f70d16, `_V2_ONLY`, `_V1_ONLY`, `_listing_parse`).
+ * UNCONFIRMED: that these come before a `versionId` (backlot's code and its measurement of the
+ * other listing arguments, not a stated request with both); before the credential is stated for
+ * the HEAD, measured "beside the GET", and for the GET by backlot's code.
  * @example
  * ```ts
  * // From packages/s3: not exported by '@strongbox/s3'.

@@ -10,7 +10,9 @@
  * `_signature_refusal`, `_bucket_selected`, `_BUCKET_READ_SELECTORS`, `_OBJECT_READ_SELECTORS`;
  * 40 selectors on a GET and a HEAD at a bucket nobody owns and at a key in it, signed, unsigned,
  * over a bad secret). S3's 405 carries an `Allow` naming the subresource's methods; Strongbox sends
- * none (UNCONFIRMED which methods and in what order S3 names for each).
+ * none (UNCONFIRMED which methods and in what order S3 names for each). A selector's 405 comes
+ * before its own arguments' parse (`HEAD ?versions&max-keys=abc`, `HEAD /k?uploadId=x&max-parts=abc`
+ * are 405), as backlot's code orders them, UNCONFIRMED (no such HEAD is stated as sent).
  */
 
 import { S3Error } from '../errors.ts';
