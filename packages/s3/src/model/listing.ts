@@ -122,7 +122,10 @@ const V2_ONLY: readonly (readonly [string, OtherVersionRefusal])[] = [
 const V1_ONLY: readonly (readonly [string, OtherVersionRefusal])[] = [['marker', 'MarkerWithListType2']];
 
 /** The names `refuseOtherListingVersion` reads for ListObjects (`v2` false) and ListObjectsV2. */
-export const OTHER_VERSION_ARGUMENTS = Object.freeze({ v1: V2_ONLY.map(([name]) => name), v2: V1_ONLY.map(([name]) => name) });
+export const OTHER_VERSION_ARGUMENTS: Readonly<{ v1: readonly string[]; v2: readonly string[] }> = Object.freeze({
+  v1: V2_ONLY.map(([name]) => name),
+  v2: V1_ONLY.map(([name]) => name),
+});
 
 /**
  * Refuses a query parameter of the other listing version: ListObjects (`v2` false: any
