@@ -89,6 +89,8 @@ export type S3ErrorReason =
   | 'NegativeMaxKeys'
   | 'HeadConflictingSubresources'
   | 'HeadPartNumberWithoutKey'
+  | 'WebsiteWithValue'
+  | 'AnnotationNameWithoutAnnotation'
   | 'ContinuationTokenWithoutListType2'
   | 'StartAfterWithoutListType2'
   | 'MarkerWithListType2'
@@ -752,6 +754,15 @@ export const S3_ERRORS: Readonly<Record<S3ErrorReason, S3WireError>> = Object.fr
   // answer carries one (`protocol/head-subresources.ts`).
   HeadConflictingSubresources: { code: 'InvalidArgument', status: 400, message: 'Conflicting query string parameters' },
   HeadPartNumberWithoutKey: { code: 'InvalidRequest', status: 400, message: 'Object must have a valid key name.' },
+  // `?website` with a value, at a bucket's path and at a key's: this text, `website` as
+  // ArgumentName and the value as ArgumentValue, before the credential and the bucket (backlot,
+  // same commit, `_website_refusal`, measured 2026-09-29). Answered on a HEAD only
+  // (`protocol/head-subresources.ts`), as its status alone.
+  WebsiteWithValue: { code: 'InvalidArgument', status: 400, message: 'The website parameter must not have a value', argumentName: 'website' },
+  // A key's `annotationName` without `annotation`: the 400 on a HEAD (status alone), before the
+  // credential and the bucket (backlot, same commit, `_key_selected`, 90 HEADs measured
+  // 2026-09-29). A GET's text is "Unexpected query string parameter"; its code is UNCONFIRMED.
+  AnnotationNameWithoutAnnotation: { code: 'InvalidRequest', status: 400, message: 'Unexpected query string parameter' },
 
   // The CreateBucket API reference's error list; the text as S3 answers a constraint naming
   // another Region than the endpoint's.

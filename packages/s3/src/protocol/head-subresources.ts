@@ -13,6 +13,15 @@
  * none (UNCONFIRMED which methods and in what order S3 names for each). A selector's 405 comes
  * before its own arguments' parse (`HEAD ?versions&max-keys=abc`, `HEAD /k?uploadId=x&max-parts=abc`
  * are 405), as backlot's code orders them, UNCONFIRMED (no such HEAD is stated as sent).
+ *
+ * Ahead of the selector's 405, before the credential and the bucket, each a 400 (same source):
+ * a valued `website` at either path (`_website_refusal`, `head_bucket`: "A `versionId` and a valued
+ * `website` are the 400 ahead of a selector's 405", 2026-09-29; an empty one is `?website`); at a
+ * key's path an empty `versionId` ("Version id cannot be the empty string", `_object_parse`,
+ * 2026-09-29/30; that it precedes the subresource's 405 is backlot's code, `object_get` handing it
+ * to `_read_refusal` as `first`: UNCONFIRMED); and `annotationName` without `annotation`, a
+ * subresource of its own at a key, alone the 400 and beside another the conflict (`_key_selected`,
+ * 2026-09-29).
  */
 
 import { S3Error } from '../errors.ts';
@@ -89,6 +98,11 @@ const OBJECT_SELECTORS: ReadonlySet<string> = new Set([
 
 const PART_NUMBER = 'partNumber';
 const UPLOAD_ID = 'uploadId';
+const WEBSITE = 'website';
+const VERSION_ID = 'versionId';
+/** At a key's path a subresource of its own unless `annotation` names the call it belongs to. */
+const ANNOTATION_NAME = 'annotationName';
+const ANNOTATION = 'annotation';
 
 /**
  * S3's refusal of a HEAD naming a subresource, or `undefined` (not a HEAD, or none named). The
@@ -103,6 +117,10 @@ const UPLOAD_ID = 'uploadId';
 export function headSubresourceRefusal(method: string, target: PathTarget, query: ReadonlyMap<string, string>): S3Error | undefined {
   // Cheap for every other request: no query, the service, or a method that is not four letters.
   if (query.size === 0 || target === 'service' || method.length !== 4 || method.toUpperCase() !== 'HEAD') return undefined;
+  // A valued `website`, at either path: 400 ahead of any selector's refusal (a `versionId` is
+  // refused before this, by the router).
+  const website = query.get(WEBSITE);
+  if (website !== undefined && website !== '') return new S3Error('WebsiteWithValue', { fields: [['ArgumentValue', website]] });
   const selectors = target === 'bucket' ? BUCKET_SELECTORS : OBJECT_SELECTORS;
   let count = 0;
   let first: string | undefined;
@@ -111,12 +129,26 @@ export function headSubresourceRefusal(method: string, target: PathTarget, query
     count += 1;
     first ??= name;
   }
+  if (target === 'object' && query.has(ANNOTATION_NAME) && !query.has(ANNOTATION)) {
+    count += 1;
+    first ??= ANNOTATION_NAME;
+  }
+  // An empty `versionId` beside a key's subresource: 400 ahead of the 405 (UNCONFIRMED order).
+  if (target === 'object' && count > 0 && query.get(VERSION_ID) === '') {
+    return new S3Error('EmptyVersionId', {
+      fields: [
+        ['ArgumentName', VERSION_ID],
+        ['ArgumentValue', ''],
+      ],
+    });
+  }
   // At a key's path `partNumber` is HeadObject's alone, and beside `uploadId` UploadPart (405).
   if (target === 'object' && count > 0 && query.has(PART_NUMBER) && !(count === 1 && first === UPLOAD_ID)) count += 1;
   if (count === 0) return undefined;
   if (count === 2 && query.has(PART_NUMBER) && query.has(UPLOAD_ID)) return new S3Error('MethodNotAllowed');
   if (count > 1) return new S3Error('HeadConflictingSubresources');
   if (first === PART_NUMBER) return new S3Error('HeadPartNumberWithoutKey');
+  if (first === ANNOTATION_NAME) return new S3Error('AnnotationNameWithoutAnnotation');
   return new S3Error('MethodNotAllowed');
 }
 

@@ -57,6 +57,25 @@ describe('a HEAD refused ahead of the subresource 405', () => {
   });
 });
 
+describe('a key’s annotationName without annotation read as a subresource', () => {
+  // brekkylab/backlot `_key_selected` (same commit): `annotationName` without `annotation` is a
+  // selector at a key, alone the 400 on a HEAD ("90 HEADs ... were all the 400", 2026-09-29) and
+  // beside another selector the conflict; with `annotation` it is that subresource's argument.
+  it('HEAD /k?annotationName=a: 400, beside a subresource 400, with annotation the 405', async () => {
+    const { server, close } = await served('wire');
+    try {
+      expect({
+        alone: await headStatus(`${server.url}/wire/k?annotationName=a`),
+        withAcl: await headStatus(`${server.url}/wire/k?annotationName=a&acl`),
+        withAnnotation: await headStatus(`${server.url}/wire/k?annotation&annotationName=a`),
+        atBucket: await headStatus(`${server.url}/wire?annotationName=a`),
+      }).toEqual({ alone: 400, withAcl: 400, withAnnotation: 405, atBucket: 200 });
+    } finally {
+      await close();
+    }
+  });
+});
+
 describe('HeadBucket under list-type=2 reads the listing’s continuation token', () => {
   it('HEAD ?list-type=2 with a continuation token that does not decode: 400, where a readable page is 200', async () => {
     const { server, close } = await served('wire');
