@@ -87,6 +87,13 @@ export type S3ErrorReason =
   | 'InvalidMaxKeys'
   | 'InvalidMaxKeysRange'
   | 'NegativeMaxKeys'
+  | 'HeadConflictingSubresources'
+  | 'HeadPartNumberWithoutKey'
+  | 'WebsiteWithValue'
+  | 'AnnotationNameWithoutAnnotation'
+  | 'ContinuationTokenWithoutListType2'
+  | 'StartAfterWithoutListType2'
+  | 'MarkerWithListType2'
   | 'PreconditionFailed'
   | 'NotModified'
   | 'ConditionalHeaderNotImplemented'
@@ -494,6 +501,23 @@ export const S3_ERRORS: Readonly<Record<S3ErrorReason, S3WireError>> = Object.fr
   // ListObjectVersions: this text, `max-keys` and no ArgumentValue (same capture, after the bucket,
   // the version-id marker and encoding-type).
   NegativeMaxKeys: { code: 'InvalidArgument', status: 400, message: 'max-keys cannot be negative', argumentName: 'max-keys' },
+  // The other listing version's parameter, sent empty or not: this text, the parameter as
+  // ArgumentName and no ArgumentValue (brekkylab/backlot, measured against S3 2026-09-14,
+  // `backlot/routers/s3.py` at commit 07bef4332838e4c4ee55118732a8ac1520f70d16, `_V2_ONLY`,
+  // `_V1_ONLY`). Answered by the router before the credential (`protocol/routes.ts`).
+  ContinuationTokenWithoutListType2: {
+    code: 'InvalidArgument',
+    status: 400,
+    message: 'continuation-token only supported in REST.GET.BUCKET with list-type=2',
+    argumentName: 'continuation-token',
+  },
+  StartAfterWithoutListType2: {
+    code: 'InvalidArgument',
+    status: 400,
+    message: 'startAfter only supported in REST.GET.BUCKET with list-type=2',
+    argumentName: 'start-after',
+  },
+  MarkerWithListType2: { code: 'InvalidArgument', status: 400, message: 'Marker unsupported with REST.GET.BUCKET in list-type=2', argumentName: 'marker' },
   // LS-snapshot test_s3_get_object_preconditions and test_s3_copy_object_preconditions, with a
   // `Condition` element naming the header (`If-Match`, `x-amz-copy-source-If-None-Match`, ...).
   PreconditionFailed: { code: 'PreconditionFailed', status: 412, message: 'At least one of the pre-conditions you specified did not hold' },
@@ -723,6 +747,22 @@ export const S3_ERRORS: Readonly<Record<S3ErrorReason, S3WireError>> = Object.fr
   // MethodNotAllowed text (ErrorResponses.html); the `Method` and `ResourceType` elements are
   // UNCONFIRMED for these operations.
   MethodNotAllowed: { code: 'MethodNotAllowed', status: 405, message: 'The specified method is not allowed against this resource.' },
+  // A HEAD naming two subresources, or a bucket's `partNumber` alone: S3's 400, before the
+  // credential, a HEAD's answer being its status alone (brekkylab/backlot, measured 2026-09-29,
+  // `backlot/routers/s3.py` at commit 07bef4332838e4c4ee55118732a8ac1520f70d16, `_read_refusal`).
+  // A GET's body names them ("Conflicting query string parameters: acl, versioning"); no HEAD
+  // answer carries one (`protocol/head-subresources.ts`).
+  HeadConflictingSubresources: { code: 'InvalidArgument', status: 400, message: 'Conflicting query string parameters' },
+  HeadPartNumberWithoutKey: { code: 'InvalidRequest', status: 400, message: 'Object must have a valid key name.' },
+  // `?website` with a value, at a bucket's path and at a key's: this text, `website` as
+  // ArgumentName and the value as ArgumentValue, before the credential and the bucket (backlot,
+  // same commit, `_website_refusal`, measured 2026-09-29). Answered on a HEAD only
+  // (`protocol/head-subresources.ts`), as its status alone.
+  WebsiteWithValue: { code: 'InvalidArgument', status: 400, message: 'The website parameter must not have a value', argumentName: 'website' },
+  // A key's `annotationName` without `annotation`: the 400 on a HEAD (status alone), before the
+  // credential and the bucket (backlot, same commit, `_key_selected`, 90 HEADs measured
+  // 2026-09-29). A GET's text is "Unexpected query string parameter"; its code is UNCONFIRMED.
+  AnnotationNameWithoutAnnotation: { code: 'InvalidRequest', status: 400, message: 'Unexpected query string parameter' },
 
   // The CreateBucket API reference's error list; the text as S3 answers a constraint naming
   // another Region than the endpoint's.

@@ -5,6 +5,8 @@
  * account's bucket.
  */
 
+import { decodeContinuationToken } from '../model/continuation-token.ts';
+import { OTHER_VERSION_ARGUMENTS, refuseOtherListingVersion } from '../model/listing.ts';
 import { header, int32, query } from '../protocol/binding.ts';
 import { ownedBucket } from './shared/buckets.ts';
 import type { OperationDefinition } from './types.ts';
@@ -12,6 +14,10 @@ import type { OperationDefinition } from './types.ts';
 /** HeadBucket request. */
 export interface HeadBucketRequest {
   Bucket: string;
+  /** `list-type`, read only to know whether a `continuation-token` is ListObjectsV2's. */
+  ListType?: string;
+  /** A ListObjectsV2 `continuation-token`, read only to be refused when it does not decode. */
+  ContinuationToken?: string;
 }
 
 /** HeadBucket response. */
@@ -35,7 +41,26 @@ export const headBucket: OperationDefinition<'HeadBucket', HeadBucketRequest, He
     // (brekkylab/backlot `backlot/routers/s3.py` `head_bucket`, commit
     // 07bef4332838e4c4ee55118732a8ac1520f70d16, measured 2026-09-29 on a public bucket and on a
     // name nobody owns). The handler ignores the value.
-    request: { members: { MaxKeys: query('max-keys', int32('InvalidMaxKeys')) } },
+    // Under `list-type=2` a `continuation-token` is ListObjectsV2's, one that does not decode (or is
+    // empty) refused after the bucket as the listing refuses it, as its status alone (same
+    // source: "then an `encoding-type` or a `continuation-token` it cannot read after the bucket",
+    // measured 2026-09-29 beside the GET).
+    request: {
+      members: {
+        MaxKeys: query('max-keys', int32('InvalidMaxKeys')),
+        ListType: query('list-type'),
+        ContinuationToken: query('continuation-token'),
+      },
+    },
+    // So are the other listing version's parameters, as the GET refuses them
+    // (`refuseOtherListingVersion`; `list-type=2` reads as ListObjectsV2, any other as ListObjects),
+    // before the credential and the bucket (same source and date): `list-type` is claimed, read only
+    // for that.
+    claims: ['list-type'],
+    refusedFirst: {
+      names: [...OTHER_VERSION_ARGUMENTS.v1, ...OTHER_VERSION_ARGUMENTS.v2],
+      refuse: (sent) => refuseOtherListingVersion(sent, sent.get('list-type') === '2'),
+    },
     response: { members: { BucketRegion: header('x-amz-bucket-region'), AccessPointAlias: header('x-amz-access-point-alias', 'boolean') } },
   },
   // HeadBucket is authorized by s3:ListBucket (S3 API reference).
@@ -43,6 +68,8 @@ export const headBucket: OperationDefinition<'HeadBucket', HeadBucketRequest, He
 
   async handler(input, context) {
     const bucket = await ownedBucket(input.Bucket, context);
+    const token = input.ContinuationToken;
+    if (token !== undefined && input.ListType === '2') decodeContinuationToken(token, bucket.name, context.crypto.continuationTokenMac);
     return { BucketRegion: bucket.region, AccessPointAlias: false };
   },
   auditParameters: (input) => ({ bucketName: input.Bucket }),

@@ -20,7 +20,7 @@
 
 import { decodeContinuationToken, encodeContinuationToken } from '../model/continuation-token.ts';
 import { int32Argument } from '../model/int32.ts';
-import { checkEncodingType, pageSize, urlEncodeKey } from '../model/listing.ts';
+import { checkEncodingType, OTHER_VERSION_ARGUMENTS, pageSize, refuseOtherListingVersion, urlEncodeKey } from '../model/listing.ts';
 import { int32, query, struct } from '../protocol/binding.ts';
 import { queryParameters } from './shared/audit.ts';
 import { ownedBucket } from './shared/buckets.ts';
@@ -90,6 +90,9 @@ export const listObjectsV2: OperationDefinition<'ListObjectsV2', ListObjectsV2Re
     method: 'GET',
     path: 'bucket',
     query: ['list-type=2'],
+    // ListObjects' `marker` is refused, before the credential and the bucket
+    // (`refuseOtherListingVersion`); the SDKs' ListObjectsV2Request has none.
+    refusedFirst: { names: OTHER_VERSION_ARGUMENTS.v2, refuse: (sent) => refuseOtherListingVersion(sent, true) },
     request: {
       members: {
         Prefix: query('prefix'),

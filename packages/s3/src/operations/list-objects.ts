@@ -25,7 +25,7 @@
  */
 
 import { int32Argument } from '../model/int32.ts';
-import { checkEncodingType, pageSize, urlEncodeKey } from '../model/listing.ts';
+import { checkEncodingType, OTHER_VERSION_ARGUMENTS, pageSize, refuseOtherListingVersion, urlEncodeKey } from '../model/listing.ts';
 import { int32, query, struct } from '../protocol/binding.ts';
 import { queryParameters } from './shared/audit.ts';
 import { ownedBucket } from './shared/buckets.ts';
@@ -93,6 +93,9 @@ export const listObjects: OperationDefinition<'ListObjects', ListObjectsRequest,
     // Any `list-type` but 2 (ListObjectsV2's) is ListObjects, read and ignored: claimed by the
     // route, not a member of the request (the SDKs' ListObjectsRequest has none).
     claims: ['list-type'],
+    // ListObjectsV2's `continuation-token` and `start-after` are refused, before the credential
+    // and the bucket (`refuseOtherListingVersion`); the SDKs' ListObjectsRequest has neither.
+    refusedFirst: { names: OTHER_VERSION_ARGUMENTS.v1, refuse: (sent) => refuseOtherListingVersion(sent, false) },
     request: {
       members: {
         Prefix: query('prefix'),

@@ -28,6 +28,7 @@ import type { OperationDefinition } from '../operations/types.ts';
 import { addressOf, DEFAULT_BASE_HOSTS, type S3Address } from '../protocol/address.ts';
 import type { PathTarget } from '../protocol/binding.ts';
 import { baseHeaders, errorResponse, type ResponseIds } from '../protocol/errors.ts';
+import { headSubresourceRefusal, sendsCredential } from '../protocol/head-subresources.ts';
 import { hoistedHeaders } from '../protocol/hoisted-headers.ts';
 import { decodeRequest, encodeResponse } from '../protocol/message.ts';
 import { namesResponseOverride } from '../protocol/object-headers.ts';
@@ -90,6 +91,10 @@ async function serve(s3: S3, request: StreamingRequest, baseHosts: readonly stri
     // it found on the way is the one `resolve` would name: the SSE parameters hoisted below are no
     // route's discriminator (only `x-amz-copy-source` is, which is never hoisted).
     const found = ROUTES.refuseBeforeCredential({ method: head.method, target, query: address.query, headers: head.headers });
+    // A HEAD naming a subresource (head-subresources.ts): two, or a bucket's `partNumber`, before
+    // the credential; one after a credential that was sent, and at once for an unsigned request.
+    const headRefusal = headSubresourceRefusal(head.method, target, address.query);
+    if (headRefusal !== undefined && (headRefusal.status === 400 || !sendsCredential(head.headers, address.query))) throw headRefusal;
     if (head.headers['authorization'] !== undefined && head.headers['x-amz-content-sha256'] === undefined) throw new S3Error('MissingContentSha256');
     // The authenticator reads the head only (payloadMode 's3'); the body streams on to the operation.
     // Awaited only when it answers with a thenable (a signature computed): an unsigned request or an
@@ -98,6 +103,7 @@ async function serve(s3: S3, request: StreamingRequest, baseHosts: readonly stri
     // whose refusal must still be the answer.
     const authenticated = options.authenticate === undefined ? undefined : options.authenticate(headOnly(head));
     const identity = isThenable(authenticated) ? await authenticated : authenticated;
+    if (headRefusal !== undefined) throw headRefusal;
     // Read after authentication (the signature covers them when the key is known): SSE headers a
     // presigned URL carries as query parameters.
     const headers = hoistedHeaders(head);
