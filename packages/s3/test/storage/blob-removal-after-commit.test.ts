@@ -16,7 +16,7 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type DirectoryLease, type FileIo, nodeFileIo, ServiceError } from '@strongbox/service-kernel';
 import { describe, expect, it } from 'vitest';
-import { type ObjectStore, openFileSystemObjectStore, S3Error } from '../../src/index.ts';
+import { openFileSystemObjectStore, S3Error } from '../../src/index.ts';
 import { localBlobStorage } from '../../src/storage/filesystem/blobs.ts';
 import { FileSystemPersistence } from '../../src/storage/filesystem/persistence.ts';
 import { IndexedObjectStore } from '../../src/storage/indexed-store.ts';

@@ -12,7 +12,7 @@ import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { __TESTS, type FileIo, nodeFileIo } from '@strongbox/service-kernel';
 import { describe, expect, it } from 'vitest';
-import { type ObjectStore, openFileSystemObjectStore } from '../../src/index.ts';
+import { openFileSystemObjectStore } from '../../src/index.ts';
 import { faultyIo } from '../helpers/faulty-io.ts';
 import { bucketPath } from '../helpers/layout.ts';
 import { storedBytes } from '../helpers/stored.ts';
