@@ -7,6 +7,8 @@
 import { createServer, type Server } from 'node:http';
 import { type AddressInfo, connect } from 'node:net';
 import { CreateBucketCommand, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
+import { Hash } from '@smithy/hash-node';
+import { SignatureV4 } from '@smithy/signature-v4';
 import {
   createPostPolicyVerifier,
   createSigV4Identifier,
@@ -154,4 +156,30 @@ export async function wireRefusal(response: Response): Promise<[number, string |
 /** The `ArgumentName` and (when given) `ArgumentValue` elements of an error, as S3 sends them. */
 export function argued(name: string, value?: string): string {
   return `<ArgumentName>${name}</ArgumentName>${value === undefined ? '' : `<ArgumentValue>${value}</ArgumentValue>`}`;
+}
+
+/**
+ * Headers of a request (a GET unless told) of `url` signed (SigV4) with the `test` key over a
+ * secret that is not its own: a credential sent that fails, as strict SigV4 sees it.
+ */
+export async function wronglySigned(url: string, method = 'GET'): Promise<Record<string, string>> {
+  const { host, pathname, searchParams } = new URL(url);
+  const query: Record<string, string> = {};
+  for (const [name, value] of searchParams) query[name] = value;
+  const signer = new SignatureV4({
+    service: 's3',
+    region: REGION,
+    credentials: { accessKeyId: 'test', secretAccessKey: 'not-the-secret' },
+    sha256: Hash.bind(null, 'sha256'),
+    uriEscapePath: false,
+  });
+  const signed = await signer.sign({
+    method,
+    protocol: 'http:',
+    hostname: host,
+    path: pathname,
+    query,
+    headers: { host, 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' },
+  });
+  return signed.headers as Record<string, string>;
 }

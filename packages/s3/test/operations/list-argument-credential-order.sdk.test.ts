@@ -14,35 +14,10 @@
  * the same parser there (UNCONFIRMED that they were sent unsigned).
  */
 
-import { Hash } from '@smithy/hash-node';
-import { SignatureV4 } from '@smithy/signature-v4';
 import { describe, expect, it } from 'vitest';
-import { argued, REGION, served, wireRefusal } from '../helpers/wire.ts';
+import { argued, served, wireRefusal, wronglySigned } from '../helpers/wire.ts';
 
 const NOT_AN_INTEGER = (name: string): string => `Provided ${name} not an integer or within integer range`;
-
-/** Headers of a request (a GET unless told) of `url` signed (SigV4) with the `test` key over a secret that is not its own. */
-async function wronglySigned(url: string, method = 'GET'): Promise<Record<string, string>> {
-  const { host, pathname, searchParams } = new URL(url);
-  const query: Record<string, string> = {};
-  for (const [name, value] of searchParams) query[name] = value;
-  const signer = new SignatureV4({
-    service: 's3',
-    region: REGION,
-    credentials: { accessKeyId: 'test', secretAccessKey: 'not-the-secret' },
-    sha256: Hash.bind(null, 'sha256'),
-    uriEscapePath: false,
-  });
-  const signed = await signer.sign({
-    method,
-    protocol: 'http:',
-    hostname: host,
-    path: pathname,
-    query,
-    headers: { host, 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' },
-  });
-  return signed.headers as Record<string, string>;
-}
 
 describe('listing arguments refused before the credential (strict SigV4)', () => {
   it.each([

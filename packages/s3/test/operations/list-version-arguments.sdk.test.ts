@@ -17,37 +17,12 @@
  */
 
 import { ListObjectsCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
-import { Hash } from '@smithy/hash-node';
-import { SignatureV4 } from '@smithy/signature-v4';
 import { describe, expect, it } from 'vitest';
-import { argued, REGION, sdkError, served, wireRefusal } from '../helpers/wire.ts';
+import { argued, sdkError, served, wireRefusal, wronglySigned } from '../helpers/wire.ts';
 
 const CONTINUATION_TOKEN = 'continuation-token only supported in REST.GET.BUCKET with list-type=2';
 const START_AFTER = 'startAfter only supported in REST.GET.BUCKET with list-type=2';
 const MARKER = 'Marker unsupported with REST.GET.BUCKET in list-type=2';
-
-/** Headers of a request of `url` signed (SigV4) with the `test` key over a secret that is not its own. */
-async function wronglySigned(url: string, method = 'GET'): Promise<Record<string, string>> {
-  const { host, pathname, searchParams } = new URL(url);
-  const query: Record<string, string> = {};
-  for (const [name, value] of searchParams) query[name] = value;
-  const signer = new SignatureV4({
-    service: 's3',
-    region: REGION,
-    credentials: { accessKeyId: 'test', secretAccessKey: 'not-the-secret' },
-    sha256: Hash.bind(null, 'sha256'),
-    uriEscapePath: false,
-  });
-  const signed = await signer.sign({
-    method,
-    protocol: 'http:',
-    hostname: host,
-    path: pathname,
-    query,
-    headers: { host, 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' },
-  });
-  return signed.headers as Record<string, string>;
-}
 
 describe('a listing refuses the other listing version’s parameters', () => {
   it.each([
