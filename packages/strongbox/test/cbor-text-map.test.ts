@@ -28,8 +28,12 @@ describe('cborTextMap', () => {
   });
 
   it('decodes, with the SDK for JavaScript’s CBOR codec, to the map it was given', () => {
+    // The SDK's decoder stores a small map's pairs with `map[key] = value` on a plain object, so a
+    // `__proto__` key hits the prototype setter and vanishes: such a map cannot round-trip through
+    // it (the endpoint never writes one: its keys are `__type` and `message`).
+    const key = fc.string({ unit: 'grapheme' }).filter((name) => name !== '__proto__');
     fc.assert(
-      fc.property(fc.dictionary(fc.string({ unit: 'grapheme' }), fc.string({ unit: 'grapheme', maxLength: 400 })), (entries) => {
+      fc.property(fc.dictionary(key, fc.string({ unit: 'grapheme', maxLength: 400 })), (entries) => {
         expect(cbor.deserialize(cborTextMap(entries))).toEqual({ ...entries });
       }),
     );
