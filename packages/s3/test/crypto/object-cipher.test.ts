@@ -115,6 +115,20 @@ describe('object cipher: sealing into storage and opening whole or by range', ()
     );
   });
 
+  it('measures the plaintext MD5 of a body in any number of chunks, none and one included (property)', async () => {
+    const store = await createMemoryObjectStore();
+    await store.createBucket('b', {});
+    const keys = rawLayers(1);
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.uint8Array({ maxLength: 300 }), { maxLength: 4 }), async (pieces) => {
+        const { md5, segment } = await sealObject(pieces, keys, (sealed) => store.putObject('b', 'k', sealed, {}));
+        expect(Buffer.from(md5!).toString('hex')).toBe(createHash('md5').update(Buffer.concat(pieces)).digest('hex'));
+        expect(segment.plaintextSize).toBe(Buffer.concat(pieces).length);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
   it('measures the plaintext MD5 and sizes, readable by the sink once the stream ended', async () => {
     const store = await createMemoryObjectStore();
     await store.createBucket('b', {});
