@@ -59,6 +59,24 @@ async function resetKeepingFloor(directory: string): Promise<void> {
   await resetState(directory);
 }
 
+/**
+ * Closes the lapsed holder `a` and the new holder `b`, then reopens `directory`: the reopened
+ * state is exactly what `b` acknowledged (none of `a`'s late steps reached it). Answers the
+ * reopened keys' descriptions.
+ */
+async function reopenedAsAcknowledged(a: Holder, b: Holder, directory: string, clock: ManualClock): Promise<(string | undefined)[]> {
+  const acknowledged = snapshotOf(b.store.state);
+  await a.kms.close();
+  await b.kms.close();
+  const reopened = await holder(directory, clock);
+  try {
+    expect(snapshotOf(reopened.store.state)).toEqual(acknowledged);
+    return [...reopened.store.state.keys()].map((key) => key.description);
+  } finally {
+    await reopened.kms.close();
+  }
+}
+
 /** The snapshot and journal files in `directory`, sorted. */
 async function generations(directory: string): Promise<string[]> {
   return (await readdir(directory)).filter((name) => /^(snapshot|journal)-/.test(name)).sort();
@@ -173,13 +191,7 @@ describe.skipIf(process.platform !== 'linux')('a store whose directory was taken
     expect(a.errors.map((error) => error.code)).toEqual(['LEASE_LOST']);
 
     await b.kms.createKey({ Description: 'from B' });
-    const acknowledged = snapshotOf(b.store.state);
-    await a.kms.close();
-    await b.kms.close();
-    const reopened = await holder(directory, clock);
-    expect(snapshotOf(reopened.store.state)).toEqual(acknowledged);
-    expect([...reopened.store.state.keys()].map((key) => key.description)).toEqual(['kept', 'from B']);
-    await reopened.kms.close();
+    expect(await reopenedAsAcknowledged(a, b, directory, clock)).toEqual(['kept', 'from B']);
   });
 
   it('a snapshot whose writes passed their lease checks before the takeover fails at its rename with LEASE_LOST, and no generation of it appears', async () => {
@@ -205,12 +217,7 @@ describe.skipIf(process.platform !== 'linux')('a store whose directory was taken
     // No generation 2 appears beside the new holder's generation 3.
     expect((await readdir(directory)).filter((name) => /^(snapshot|journal)-/.test(name)).sort()).toEqual(['journal-00000003.sbx', 'snapshot-00000003.sbx']);
     await b.kms.createKey({ Description: 'from B' });
-    const acknowledged = snapshotOf(b.store.state);
-    await a.kms.close();
-    await b.kms.close();
-    const reopened = await holder(directory, clock);
-    expect(snapshotOf(reopened.store.state)).toEqual(acknowledged);
-    await reopened.kms.close();
+    await reopenedAsAcknowledged(a, b, directory, clock);
   });
 
   it('a snapshot renamed into place before the takeover opens no journal after it (the journal open is fenced)', async () => {
@@ -236,12 +243,7 @@ describe.skipIf(process.platform !== 'linux')('a store whose directory was taken
     // journal appears beside B's generation.
     expect(await generations(directory)).toEqual(['journal-00000004.sbx', 'snapshot-00000004.sbx']);
     await b.kms.createKey({ Description: 'from B' });
-    const acknowledged = snapshotOf(b.store.state);
-    await a.kms.close();
-    await b.kms.close();
-    const reopened = await holder(directory, clock);
-    expect(snapshotOf(reopened.store.state)).toEqual(acknowledged);
-    await reopened.kms.close();
+    await reopenedAsAcknowledged(a, b, directory, clock);
   });
 
   it('an audit log whose file is full starts no new file after the takeover (the audit open is fenced)', async () => {
