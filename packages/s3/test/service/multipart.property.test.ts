@@ -10,12 +10,10 @@
 import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MIN_PART_SIZE, S3, type SseCustomerMembers } from '../../src/index.ts';
-import { ALLOW_SSE_C } from '../helpers/backends.ts';
+import { MIN_PART_SIZE, type SseCustomerMembers } from '../../src/index.ts';
 import { members, sseC } from '../helpers/engine.ts';
 import { pickRange, RANGE_FORMS } from '../helpers/ranges.ts';
-import { assertNoSecretsOnDisk } from '../helpers/scan.ts';
-import { tempDirectory } from '../helpers/temp.ts';
+import { withScannedEngine } from '../helpers/scanned-engine.ts';
 import { WRITE_MODES, writeMembers } from '../helpers/write-modes.ts';
 
 /** 31-byte samples from the start, middle and end of a random body (searched whole by the scan). */
@@ -29,14 +27,8 @@ const partPlan = fc.record({ extra: fc.nat({ max: 70_000 }), reuploaded: fc.bool
 
 describe('multipart round trips (property)', () => {
   it('any part layout and mode completes to the concatenation, reads back by any range and part, and stores no plaintext', async () => {
-    const directory = tempDirectory('s3-multipart-property');
-    const s3 = new S3({ storage: { directory } });
-    await s3.createBucket({ Bucket: 'prop' });
-    await s3.putBucketEncryption({ Bucket: 'prop', ...ALLOW_SSE_C });
-    const plaintexts: Uint8Array[] = [];
-    const customerKeys: Uint8Array[] = [];
-    let counter = 0;
-    try {
+    await withScannedEngine('s3-multipart-property', async ({ s3, plaintexts, customerKeys }) => {
+      let counter = 0;
       await fc.assert(
         fc.asyncProperty(
           fc.array(partPlan, { minLength: 1, maxLength: 3 }),
@@ -134,9 +126,6 @@ describe('multipart round trips (property)', () => {
         ),
         { numRuns: 6 },
       );
-    } finally {
-      await s3.close();
-    }
-    await assertNoSecretsOnDisk(directory, { plaintexts, customerKeys });
+    });
   }, 240_000);
 });

@@ -15,6 +15,7 @@ import { members, sseC } from '../helpers/engine.ts';
 import { catchS3Async } from '../helpers/errors.ts';
 import { pickRange, RANGE_FORMS } from '../helpers/ranges.ts';
 import { assertNoSecretsOnDisk } from '../helpers/scan.ts';
+import { withScannedEngine } from '../helpers/scanned-engine.ts';
 import { tempDirectory } from '../helpers/temp.ts';
 import { WRITE_MODES, writeMembers } from '../helpers/write-modes.ts';
 
@@ -129,14 +130,8 @@ describe('a data directory', () => {
 
 describe('round trips (property)', () => {
   it('any body, mode and range comes back exactly, and the data directory holds no plaintext and no SSE-C key', async () => {
-    const directory = tempDirectory('s3-engine-property');
-    const s3 = new S3({ storage: { directory } });
-    await s3.createBucket({ Bucket: 'prop' });
-    await s3.putBucketEncryption({ Bucket: 'prop', ...ALLOW_SSE_C });
-    const plaintexts: Uint8Array[] = [];
-    const customerKeys: Uint8Array[] = [];
-    let counter = 0;
-    try {
+    await withScannedEngine('s3-engine-property', async ({ s3, plaintexts, customerKeys }) => {
+      let counter = 0;
       await fc.assert(
         fc.asyncProperty(
           fc.nat({ max: 200_000 }).map((length) => new Uint8Array(randomBytes(length))),
@@ -166,10 +161,7 @@ describe('round trips (property)', () => {
         ),
         { numRuns: 40 },
       );
-    } finally {
-      await s3.close();
-    }
-    await assertNoSecretsOnDisk(directory, { plaintexts, customerKeys });
+    });
     // 40 durable writes of up to 200 KB in six modes (DSSE-KMS's outer layer on pure-JS AES) outlast
     // the package's 30 s guard on a loaded 2-core machine; this bounds a hang, not the speed.
   }, 180_000);
