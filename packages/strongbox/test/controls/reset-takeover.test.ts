@@ -62,3 +62,23 @@ it('a reset whose directory another process takes over is told to onStoreError a
   // ...and the endpoint reported it where a store's takeover is reported, once.
   expect(told.map((error) => (error as { code?: string }).code)).toEqual(['LEASE_LOST']);
 });
+
+it('after a reset lost its directory, every call fails with the takeover rather than asking for another reset', async () => {
+  const directory = await tempDir();
+  cleanups.push(() => directory.cleanup());
+  const endpoint = await openControlledEndpoint({ dataDirectory: directory.path, onStoreError: () => {} });
+  cleanups.push(() => endpoint.close());
+  const failure = await endpoint.controls.reset().then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+
+  const call = await endpoint.handler({ method: 'GET', path: '/', headers: {}, body: (async function* () {})() }).then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+
+  // A second reset would only meet the new holder's lock: the call is told what happened instead.
+  expect(isServiceError(call, 'LEASE_LOST')).toBe(true);
+  expect(call).toBe(failure);
+});
