@@ -43,7 +43,8 @@ interface Armed {
 export function pausableIo(): PausableIo {
   const armed: Armed[] = [];
   const pause = async (step: PausableStep, subject: StepSubject): Promise<void> => {
-    for (const entry of armed) {
+    // Over a copy: another call taking an entry while `matches` runs must not make this one skip the next.
+    for (const entry of [...armed]) {
       if (entry.step !== step || (entry.matches !== undefined && !(await entry.matches(subject)))) continue;
       const index = armed.indexOf(entry);
       // Another call of the step may have taken it while `matches` ran.
