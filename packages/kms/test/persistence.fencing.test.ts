@@ -6,15 +6,16 @@
  * taken over at once (Linux only). Renewals run on demand; no test waits.
  */
 
-import { readdir, readFile, stat, unlink, writeFile } from 'node:fs/promises';
+import { readdir, readFile, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { __TESTS } from '@strongbox/service-kernel';
 import { describe, expect, it } from 'vitest';
 import type { KmsError } from '../src/errors.ts';
 import { type DirectoryStore, type DirectoryStoreOptions, type Kms, ManualClock } from '../src/index.ts';
-import { type FileIo, nodeFileIo } from '../src/persistence/files.ts';
+import type { FileIo } from '../src/persistence/files.ts';
 import { raiseNumberFloor } from '../src/persistence/number-floor.ts';
 import { openKms, snapshotOf, tempDirectory } from './fixtures/persistence.ts';
+import { pausableIo, sameFile } from './helpers/pausable-io.ts';
 
 interface Holder {
   readonly kms: Kms;
@@ -42,152 +43,6 @@ async function holder(directory: string, clock: ManualClock, io?: FileIo, option
 }
 
 /**
- * File writes that can be held: `holdNextWrite()` stops the next write after its lease check (the
- * store checks before it writes) until `open()`; `reached` settles once that write is waiting.
- */
-function pausableWrites(): { io: FileIo; holdNextWrite(): { reached: Promise<void>; open: () => void } } {
-  let gate: Promise<void> | undefined;
-  let held: (() => void) | undefined;
-  const io: FileIo = {
-    async write(handle, bytes) {
-      if (gate !== undefined) {
-        const waiting = gate;
-        gate = undefined;
-        held?.();
-        await waiting;
-      }
-      await nodeFileIo.write(handle, bytes);
-    },
-    sync: (handle) => nodeFileIo.sync(handle),
-  };
-  return {
-    io,
-    holdNextWrite() {
-      let open!: () => void;
-      gate = new Promise((resolve) => (open = resolve));
-      const reached = new Promise<void>((resolve) => (held = resolve));
-      return { reached, open };
-    },
-  };
-}
-
-/**
- * File syncs that can be held: `holdSyncOf(path)` stops the fdatasync of the file at `path` (the
- * step after a snapshot's last write and its lease check, before its rename) until `open()`.
- */
-function pausableSyncs(): { io: FileIo; holdSyncOf(path: string): { reached: Promise<void>; open: () => void } } {
-  let target: { path: string; gate: Promise<void>; reached: () => void } | undefined;
-  const io: FileIo = {
-    write: (handle, bytes) => nodeFileIo.write(handle, bytes),
-    async sync(handle) {
-      if (target !== undefined) {
-        const held = await stat(target.path).catch(() => undefined);
-        if (held !== undefined && held.ino === (await handle.stat()).ino) {
-          const { gate, reached } = target;
-          target = undefined;
-          reached();
-          await gate;
-        }
-      }
-      await nodeFileIo.sync(handle);
-    },
-  };
-  return {
-    io,
-    holdSyncOf(path) {
-      let open!: () => void;
-      let reached!: () => void;
-      const gate = new Promise<void>((resolve) => (open = resolve));
-      const reachedPromise = new Promise<void>((resolve) => (reached = resolve));
-      target = { path, gate, reached };
-      return { reached: reachedPromise, open };
-    },
-  };
-}
-
-/** A gate: `reached` settles once a step waits at it, which then goes on after `open()`. */
-interface Gate {
-  readonly reached: Promise<void>;
-  open(): void;
-}
-
-/**
- * File steps that can be held at the inner layer, i.e. after the fenced layer's lease check let
- * them through: `hold(step)` stops the next call of `step` (`'syncDirectory'` or `'truncate'`)
- * until `open()`.
- */
-function pausableSteps(): { io: FileIo; hold(step: 'syncDirectory' | 'truncate'): Gate } {
-  const armed = new Map<string, { gate: Promise<void>; reached: () => void }>();
-  const pause = async (step: string): Promise<void> => {
-    const held = armed.get(step);
-    if (held === undefined) return;
-    armed.delete(step);
-    held.reached();
-    await held.gate;
-  };
-  const io: FileIo = {
-    write: (handle, bytes) => nodeFileIo.write(handle, bytes),
-    sync: (handle) => nodeFileIo.sync(handle),
-    async syncDirectory(directory) {
-      await pause('syncDirectory');
-      await nodeFileIo.syncDirectory!(directory);
-    },
-    async truncate(handle, length) {
-      await pause('truncate');
-      await nodeFileIo.truncate!(handle, length);
-    },
-  };
-  return {
-    io,
-    hold(step) {
-      let open!: () => void;
-      let reached!: () => void;
-      const gate = new Promise<void>((resolve) => (open = resolve));
-      const reachedPromise = new Promise<void>((resolve) => (reached = resolve));
-      armed.set(step, { gate, reached });
-      return { reached: reachedPromise, open };
-    },
-  };
-}
-
-/**
- * File steps held at the inner layer (after the fenced layer's lease check let them through):
- * `hold(matches)` stops the next directory fsync or open whose path `matches` until `open()`.
- */
-function pausablePaths(): { io: FileIo; hold(matches: (step: 'syncDirectory' | 'open', path: string) => boolean): Gate } {
-  let armed: { matches: (step: 'syncDirectory' | 'open', path: string) => boolean; gate: Promise<void>; reached: () => void } | undefined;
-  const pause = async (step: 'syncDirectory' | 'open', path: string): Promise<void> => {
-    const held = armed;
-    if (held === undefined || !held.matches(step, path)) return;
-    armed = undefined;
-    held.reached();
-    await held.gate;
-  };
-  const io: FileIo = {
-    ...nodeFileIo,
-    async syncDirectory(directory) {
-      await pause('syncDirectory', directory);
-      await nodeFileIo.syncDirectory!(directory);
-    },
-    async open(path, flags, mode) {
-      await pause('open', path);
-      return nodeFileIo.open!(path, flags, mode);
-    },
-  };
-  return {
-    io,
-    hold(matches) {
-      let open!: () => void;
-      let reached!: () => void;
-      const gate = new Promise<void>((resolve) => (open = resolve));
-      const reachedPromise = new Promise<void>((resolve) => (reached = resolve));
-      armed = { matches, gate, reached };
-      return { reached: reachedPromise, open };
-    },
-  };
-}
-
-/**
  * Empties `directory` of its state files, as a data reset (`strongbox` controls) does: the next
  * open starts again at generation 1 and audit file 1, names an old holder also knows.
  */
@@ -205,34 +60,21 @@ async function resetKeepingFloor(directory: string): Promise<void> {
 }
 
 /**
- * Unlinks that can be held at the inner layer, i.e. after the fenced layer's lease check let them
- * through: `hold(path)` stops the next unlink of `path` until `open()`.
+ * Closes the lapsed holder `a` and the new holder `b`, then reopens `directory`: the reopened
+ * state is exactly what `b` acknowledged (none of `a`'s late steps reached it). Answers the
+ * reopened keys' descriptions.
  */
-function pausableUnlinks(): { io: FileIo; hold(path: string): Gate } {
-  let armed: { path: string; gate: Promise<void>; reached: () => void } | undefined;
-  const io: FileIo = {
-    ...nodeFileIo,
-    async unlink(path) {
-      const held = armed;
-      if (held !== undefined && held.path === path) {
-        armed = undefined;
-        held.reached();
-        await held.gate;
-      }
-      await nodeFileIo.unlink!(path);
-    },
-  };
-  return {
-    io,
-    hold(path) {
-      let open!: () => void;
-      let reached!: () => void;
-      const gate = new Promise<void>((resolve) => (open = resolve));
-      const reachedPromise = new Promise<void>((resolve) => (reached = resolve));
-      armed = { path, gate, reached };
-      return { reached: reachedPromise, open };
-    },
-  };
+async function reopenedAsAcknowledged(a: Holder, b: Holder, directory: string, clock: ManualClock): Promise<(string | undefined)[]> {
+  const acknowledged = snapshotOf(b.store.state);
+  await a.kms.close();
+  await b.kms.close();
+  const reopened = await holder(directory, clock);
+  try {
+    expect(snapshotOf(reopened.store.state)).toEqual(acknowledged);
+    return [...reopened.store.state.keys()].map((key) => key.description);
+  } finally {
+    await reopened.kms.close();
+  }
 }
 
 /** The snapshot and journal files in `directory`, sorted. */
@@ -332,11 +174,11 @@ describe.skipIf(process.platform !== 'linux')('a store whose directory was taken
     const directory = await tempDirectory();
     const clock = new ManualClock();
     // Holds A's next write after the lease check that let it through, until the takeover is done.
-    const { io, holdNextWrite } = pausableWrites();
+    const { io, hold } = pausableIo();
     const a = await holder(directory, clock, io);
     await a.kms.createKey({ Description: 'kept' });
     await a.store.audit.flush();
-    const { reached, open } = holdNextWrite();
+    const { reached, open } = hold('write');
     const raced = failure(a.kms.createKey({ Description: 'raced' }));
     await reached;
 
@@ -349,24 +191,18 @@ describe.skipIf(process.platform !== 'linux')('a store whose directory was taken
     expect(a.errors.map((error) => error.code)).toEqual(['LEASE_LOST']);
 
     await b.kms.createKey({ Description: 'from B' });
-    const acknowledged = snapshotOf(b.store.state);
-    await a.kms.close();
-    await b.kms.close();
-    const reopened = await holder(directory, clock);
-    expect(snapshotOf(reopened.store.state)).toEqual(acknowledged);
-    expect([...reopened.store.state.keys()].map((key) => key.description)).toEqual(['kept', 'from B']);
-    await reopened.kms.close();
+    expect(await reopenedAsAcknowledged(a, b, directory, clock)).toEqual(['kept', 'from B']);
   });
 
   it('a snapshot whose writes passed their lease checks before the takeover fails at its rename with LEASE_LOST, and no generation of it appears', async () => {
     const directory = await tempDirectory();
     const clock = new ManualClock();
-    const { io, holdSyncOf } = pausableSyncs();
+    const { io, hold } = pausableIo();
     const a = await holder(directory, clock, io);
     await a.kms.createKey({ Description: 'kept' });
     await a.store.audit.flush();
     // A's snapshot of generation 2 is written whole (every write confirmed), then A "pauses".
-    const { reached, open } = holdSyncOf(join(directory, 'snapshot-00000002.sbx.tmp'));
+    const { reached, open } = hold('sync', sameFile(join(directory, 'snapshot-00000002.sbx.tmp')));
     const snapshot = failure(a.store.snapshot());
     await reached;
 
@@ -381,18 +217,13 @@ describe.skipIf(process.platform !== 'linux')('a store whose directory was taken
     // No generation 2 appears beside the new holder's generation 3.
     expect((await readdir(directory)).filter((name) => /^(snapshot|journal)-/.test(name)).sort()).toEqual(['journal-00000003.sbx', 'snapshot-00000003.sbx']);
     await b.kms.createKey({ Description: 'from B' });
-    const acknowledged = snapshotOf(b.store.state);
-    await a.kms.close();
-    await b.kms.close();
-    const reopened = await holder(directory, clock);
-    expect(snapshotOf(reopened.store.state)).toEqual(acknowledged);
-    await reopened.kms.close();
+    await reopenedAsAcknowledged(a, b, directory, clock);
   });
 
   it('a snapshot renamed into place before the takeover opens no journal after it (the journal open is fenced)', async () => {
     const directory = await tempDirectory();
     const clock = new ManualClock();
-    const { io, hold } = pausableSteps();
+    const { io, hold } = pausableIo();
     const a = await holder(directory, clock, io);
     await a.kms.createKey({ Description: 'kept' });
     await a.store.audit.flush();
@@ -412,12 +243,7 @@ describe.skipIf(process.platform !== 'linux')('a store whose directory was taken
     // journal appears beside B's generation.
     expect(await generations(directory)).toEqual(['journal-00000004.sbx', 'snapshot-00000004.sbx']);
     await b.kms.createKey({ Description: 'from B' });
-    const acknowledged = snapshotOf(b.store.state);
-    await a.kms.close();
-    await b.kms.close();
-    const reopened = await holder(directory, clock);
-    expect(snapshotOf(reopened.store.state)).toEqual(acknowledged);
-    await reopened.kms.close();
+    await reopenedAsAcknowledged(a, b, directory, clock);
   });
 
   it('an audit log whose file is full starts no new file after the takeover (the audit open is fenced)', async () => {
@@ -461,13 +287,13 @@ describe.skipIf(process.platform !== 'linux')('a store whose directory was taken
     await writeFile(join(directory, 'snapshot-00000003.sbx.tmp'), 'left by a crash');
 
     // A lists the directory (the temporary included) and pauses in its cut, past the lease check.
-    const steps = pausableSteps();
+    const steps = pausableIo();
     const cut = steps.hold('truncate');
     const aOpening = failure(holder(directory, clock, steps.io));
     await cut.reached;
     // B takes over, removes the leftover and writes its own snapshot 3 under that name; held before its rename.
-    const syncs = pausableSyncs();
-    const written = syncs.holdSyncOf(join(directory, 'snapshot-00000003.sbx.tmp'));
+    const syncs = pausableIo();
+    const written = syncs.hold('sync', sameFile(join(directory, 'snapshot-00000003.sbx.tmp')));
     const bOpening = holder(await asAnotherProcess(directory), clock, syncs.io);
     await written.reached;
     cut.open();
@@ -489,8 +315,8 @@ describe.skipIf(process.platform !== 'linux')('a store whose directory was taken
     await first.kms.close();
     // A recovers generation 1, writes snapshot 3 (every step lease-checked), and "pauses" at the
     // directory fsync after its rename: the unlinks of generation 1 come next.
-    const steps = pausablePaths();
-    const held = steps.hold((step, path) => step === 'syncDirectory' && path === directory);
+    const steps = pausableIo();
+    const held = steps.hold('syncDirectory', (path) => path === directory);
     const fsyncs: string[] = [];
     const io: FileIo = {
       ...steps.io,
@@ -530,7 +356,7 @@ describe.skipIf(process.platform !== 'linux')('a store whose directory was taken
     // One record fills a file: every flush starts a new one, and prunes.
     const a = await holder(directory, clock, undefined, { auditFileBytes: 1 });
     await a.kms.close();
-    const steps = pausablePaths();
+    const steps = pausableIo();
     const aa = await holder(directory, clock, steps.io, { auditFileBytes: 1 });
     await aa.kms.listKeys({});
     await aa.store.audit.flush();
@@ -544,7 +370,7 @@ describe.skipIf(process.platform !== 'linux')('a store whose directory was taken
     const before = await audits();
     expect(before).toEqual(expect.arrayContaining(old));
     const next = `audit-${String(Number(/\d+/.exec(before.at(-1)!)![0]) + 1).padStart(8, '0')}.sbx`;
-    const held = steps.hold((step, path) => step === 'open' && path === join(directory, next));
+    const held = steps.hold('open', (path) => path === join(directory, next));
     await aa.kms.listKeys({});
     const flushing = aa.store.audit.flush();
     await held.reached;
@@ -577,11 +403,11 @@ describe.skipIf(process.platform !== 'linux')('a store whose directory was taken
   it('a rotation’s unlink paused past its lease check, across a takeover, a reset and a restart, removes nothing of the new state (numbering never repeats)', async () => {
     const directory = await tempDirectory();
     const clock = new ManualClock();
-    const unlinks = pausableUnlinks();
+    const unlinks = pausableIo();
     const a = await holder(directory, clock, unlinks.io);
     await a.kms.createKey({ Description: 'before the reset' });
     // A rotates to generation 2 and pauses in the unlink of journal 1, its lease check passed.
-    const held = unlinks.hold(join(directory, 'journal-00000001.sbx'));
+    const held = unlinks.hold('unlink', (path) => path === join(directory, 'journal-00000001.sbx'));
     const rotating = a.store.snapshot().then(
       () => undefined,
       (error: unknown) => error,
@@ -613,11 +439,11 @@ describe.skipIf(process.platform !== 'linux')('a store whose directory was taken
   it('an opener that finds no lock at all (deleted by hand while its holder lives) starts at epoch 1, and still keeps that holder’s late write out of its files', async () => {
     const directory = await tempDirectory();
     const clock = new ManualClock();
-    const { io, holdNextWrite } = pausableWrites();
+    const { io, hold } = pausableIo();
     const a = await holder(directory, clock, io);
     const kept = (await a.kms.createKey({ Description: 'kept' })).KeyMetadata;
     await a.store.audit.flush();
-    const { reached, open } = holdNextWrite();
+    const { reached, open } = hold('write');
     // A's journal append passes its lease check, then A "pauses".
     const raced = failure(a.kms.updateKeyDescription({ KeyId: kept.KeyId, Description: 'by A, late' }));
     await reached;

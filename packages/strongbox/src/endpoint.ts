@@ -62,9 +62,9 @@ export interface EndpointOptions {
   /**
    * Told when the data directory cannot be written: `KmsError` `WRITE_FAILED` (the store then
    * refuses all changes) or `DISK_FULL` (changes are refused until there is room), or, from KMS's
-   * and S3's stores each, an error with code `LEASE_LOST` once another process took the directory
-   * over after this one's lease lapsed (every call refused from then on, reads included: stop the
-   * server, as `strongbox serve` does).
+   * and S3's stores each (and from a reset of the controlled endpoint), an error with code
+   * `LEASE_LOST` once another process took the directory over after this one's lease lapsed
+   * (every call refused from then on, reads included: stop the server, as `strongbox serve` does).
    */
   readonly onStoreError?: (error: Error) => void;
   /** Keys and aliases to create if missing (`parseSeed`), before the port opens. */

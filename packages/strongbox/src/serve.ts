@@ -12,6 +12,7 @@
 
 import { readFile } from 'node:fs/promises';
 import { isStoreFailureCode, KmsError, parseSeed, parseUsers, type SeedDocument, type UserDirectory } from '@strongbox/kms';
+import { isServiceError } from '@strongbox/service-kernel';
 import { startBanner } from './banner.ts';
 import { EXIT_FAILURE, StrongboxError } from './errors.ts';
 import type { RunningServer } from './listener.ts';
@@ -217,6 +218,8 @@ function startFailure(error: unknown, flags: ServeArgs): unknown {
   // A refused data directory or certificate is one line already.
   if (error instanceof StrongboxError) return error;
   if (error instanceof KmsError && isStoreFailureCode(error.code)) return new StrongboxError('RUN_FAILED', `data directory '${flags.data}': ${error.message}`);
+  // Finishing an interrupted reset, taken over partway: the message says so and names the new holder.
+  if (isServiceError(error, 'LEASE_LOST')) return new StrongboxError('RUN_FAILED', `data directory '${flags.data}': ${error.message}`, { cause: error });
   const code = (error as NodeJS.ErrnoException).code;
   // A listen error names its port: the HTTPS one has its own flag.
   if (code === 'EADDRINUSE' && flags.httpsPort !== undefined && (error as { port?: number }).port === flags.httpsPort && flags.httpsPort !== 0) {

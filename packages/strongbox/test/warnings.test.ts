@@ -15,6 +15,25 @@ const PRINTED: WarningSwitches = { silenced: false, redirected: false };
 
 const warning = (message: string, code?: string): Error => Object.assign(new Error(message), code === undefined ? {} : { code });
 
+/**
+ * An emitter standing for the process, with Node's printer (`nodePrinter`, recording what it
+ * prints), and two serves' `printOwnWarnings` on it, the first started first; each records what
+ * it prints.
+ */
+function twoServes() {
+  const source = new EventEmitter();
+  const nodePrinted: string[] = [];
+  const nodePrinter = (error: Error): void => {
+    nodePrinted.push(error.message);
+  };
+  source.on('warning', nodePrinter);
+  const first: string[] = [];
+  const second: string[] = [];
+  const restoreFirst = printOwnWarnings({ stdout: () => undefined, stderr: (text) => first.push(text) }, source as unknown as WarningSource, PRINTED);
+  const restoreSecond = printOwnWarnings({ stdout: () => undefined, stderr: (text) => second.push(text) }, source as unknown as WarningSource, PRINTED);
+  return { source, nodePrinted, nodePrinter, first, second, restoreFirst, restoreSecond };
+}
+
 describe('printOwnWarnings', () => {
   it('prints STRONGBOX_* warnings as one line, passes the others on, and restores the previous listeners', () => {
     const source = new EventEmitter();
@@ -40,16 +59,7 @@ describe('printOwnWarnings', () => {
 
 describe('printOwnWarnings, twice in one process', () => {
   it('two serves whose lives overlap, stopped in the order they started, leave only the original listener', () => {
-    const source = new EventEmitter();
-    const nodePrinted: string[] = [];
-    const nodePrinter = (error: Error): void => {
-      nodePrinted.push(error.message);
-    };
-    source.on('warning', nodePrinter);
-    const first: string[] = [];
-    const second: string[] = [];
-    const restoreFirst = printOwnWarnings({ stdout: () => undefined, stderr: (text) => first.push(text) }, source as unknown as WarningSource, PRINTED);
-    const restoreSecond = printOwnWarnings({ stdout: () => undefined, stderr: (text) => second.push(text) }, source as unknown as WarningSource, PRINTED);
+    const { source, nodePrinted, nodePrinter, first, restoreFirst, restoreSecond } = twoServes();
     restoreFirst();
     // The second server still runs: its Strongbox warnings are one line, and Node's printer stays out of it.
     source.emit('warning', warning('during', 'STRONGBOX_DIRECTORY_FSYNC'));
@@ -64,16 +74,7 @@ describe('printOwnWarnings, twice in one process', () => {
 
 describe('printOwnWarnings, twice in one process, stopped in reverse order', () => {
   it('prints a Strongbox warning once, on the serve started last, and leaves only the original listener', () => {
-    const source = new EventEmitter();
-    const nodePrinted: string[] = [];
-    const nodePrinter = (error: Error): void => {
-      nodePrinted.push(error.message);
-    };
-    source.on('warning', nodePrinter);
-    const first: string[] = [];
-    const second: string[] = [];
-    const restoreFirst = printOwnWarnings({ stdout: () => undefined, stderr: (text) => first.push(text) }, source as unknown as WarningSource, PRINTED);
-    const restoreSecond = printOwnWarnings({ stdout: () => undefined, stderr: (text) => second.push(text) }, source as unknown as WarningSource, PRINTED);
+    const { source, nodePrinted, nodePrinter, first, second, restoreFirst, restoreSecond } = twoServes();
     source.emit('warning', warning('both', 'STRONGBOX_DIRECTORY_FSYNC'));
     source.emit('warning', warning('deprecated', 'DEP0005'));
     expect(second).toEqual(['strongbox: warning: both\n']);

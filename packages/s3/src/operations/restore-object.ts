@@ -17,7 +17,8 @@
  * each documented range) on the engine's clock, which a test suite moves instead of waiting; the
  * copy expires `Days` after completion, rounded up to midnight UTC, and the object is archived
  * again. The restore is one field of the object's record, written under the key's lock like its
- * tags (durable before the answer on a data directory); Last-Modified stays as it was.
+ * tags (durable before the answer on a data directory) and dated by the clock read under that lock;
+ * Last-Modified stays as it was.
  *
  * Refused: the SELECT restore type ("Amazon S3 Select is no longer available to new customers",
  * S3 API model, RestoreRequest `Type` and `SelectParameters`), answered 501 NotImplemented as
@@ -122,16 +123,18 @@ export const restoreObject: OperationDefinition<'RestoreObject', RestoreObjectRe
     const key = requireKey(input.Key);
     checkVersionId(input.VersionId);
     const { days: requestedDays, tier } = restoreParameters(input.RestoreRequest);
-    const now = context.now;
     let accepted = false;
     try {
       await context.store.updateObjectMetadata(
         bucket,
         key,
         (object) => {
-          // Under the key's lock: the state is read from the record the restore is written to.
+          // Under the key's lock: the state is read from the record the restore is written to, at
+          // the time read here, so requests on one key are judged in the order they hold it (the
+          // request's `now`, read before the lock, could be older than a restore already written).
           // No tag decision to confirm: `s3:RestoreObject` has no `s3:ExistingObjectTag` key
           // (Service Authorization Reference; `policy/object-tags.ts`).
+          const now = context.clock.now();
           const record = objectRecord(object);
           const days = restorableDays(record.storageClass, requestedDays);
           const state = restoreStateAt(record.restore, now);

@@ -7,7 +7,7 @@
  * the wire; each definition also declares its REST binding (`rest`), from which the protocol is derived.
  */
 
-import type { OperationSpec, Principal, Random, RequestConditions } from '@strongbox/service-kernel';
+import type { Clock, OperationSpec, Principal, Random, RequestConditions } from '@strongbox/service-kernel';
 import type { DsseKmsProvider, SseCProvider, SseKmsProvider, SseS3Provider } from '../crypto/index.ts';
 import type { S3Error } from '../errors.ts';
 import type { TokenMac } from '../model/continuation-token.ts';
@@ -51,8 +51,14 @@ export interface AtRestCrypto {
 export interface S3OperationContext {
   /** The operation being served. */
   readonly operation: string;
-  /** Request time, epoch milliseconds (one clock reading per request). */
+  /** Request time, epoch milliseconds (one clock reading per request, taken when it opens). */
   readonly now: number;
+  /**
+   * The engine's clock, for a handler that must date a change by the time it holds the key's lock
+   * (RestoreObject): `now` is read before the lock, so two requests less than a clock tick apart
+   * could otherwise be judged out of the order they take it.
+   */
+  readonly clock: Clock;
   /** The Region the request was sent to. */
   readonly region: string;
   /** Who is calling. */

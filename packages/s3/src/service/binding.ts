@@ -53,6 +53,7 @@ export function s3Binding(parts: BindingParts, eventTrail: AuditTrail): ServiceB
       new RequestContext({
         operation: definition.name,
         now,
+        clock,
         region: scope.region,
         caller: scope.caller,
         secureTransport: secureTransportOf(scope),

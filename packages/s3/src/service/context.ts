@@ -6,7 +6,7 @@
  * kernel's policy engine (`policy/authorize.ts`) with the request's condition keys.
  */
 
-import type { PipelineContext, Principal, RequestConditions } from '@strongbox/service-kernel';
+import type { Clock, PipelineContext, Principal, RequestConditions } from '@strongbox/service-kernel';
 import { S3Error } from '../errors.ts';
 import { assertObjectKey } from '../model/names.ts';
 import { NO_TAGS, type Tag } from '../model/tagging.ts';
@@ -24,7 +24,7 @@ const ON_BUCKET: ObjectTagFacts = Object.freeze({ existing: NO_TAGS });
 
 /** What a request context is made from: the operation context's facts, plus what authorization reads. */
 export interface RequestFacts
-  extends Pick<S3OperationContext, 'operation' | 'now' | 'region' | 'caller' | 'secureTransport' | 'store' | 'crypto' | 'settings'> {
+  extends Pick<S3OperationContext, 'operation' | 'now' | 'clock' | 'region' | 'caller' | 'secureTransport' | 'store' | 'crypto' | 'settings'> {
   /** The operation's declared access. */
   // biome-ignore lint/suspicious/noExplicitAny: the context serves every operation's input type.
   readonly access: OperationAccess<any>;
@@ -40,6 +40,7 @@ export interface RequestFacts
 export class RequestContext implements S3OperationContext, PipelineContext {
   readonly operation: string;
   readonly now: number;
+  readonly clock: Clock;
   readonly region: string;
   readonly caller: Principal;
   readonly secureTransport: boolean;
@@ -80,6 +81,7 @@ export class RequestContext implements S3OperationContext, PipelineContext {
   constructor(facts: RequestFacts) {
     this.operation = facts.operation;
     this.now = facts.now;
+    this.clock = facts.clock;
     this.region = facts.region;
     this.caller = facts.caller;
     this.secureTransport = facts.secureTransport;

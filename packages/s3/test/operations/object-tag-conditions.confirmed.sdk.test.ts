@@ -7,7 +7,6 @@
 
 import {
   CopyObjectCommand,
-  CreateBucketCommand,
   DeleteObjectCommand,
   DeleteObjectsCommand,
   GetObjectAttributesCommand,
@@ -20,53 +19,30 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
-import { createMemoryObjectStore, type ObjectStore } from '../../src/index.ts';
-import { inProcessClient, wireEngine } from '../helpers/wire.ts';
-
-const deny = (action: string) => ({
-  Effect: 'Deny',
-  Principal: '*',
-  Action: action,
-  Resource: 'arn:aws:s3:::data/*',
-  Condition: { StringEquals: { 's3:ExistingObjectTag/classification': 'secret' } },
-});
+import { denyTagged } from '../helpers/tag-deny.ts';
+import { watchedEngine } from '../helpers/watched-store.ts';
 
 async function run(
   action: string,
   operation: (client: S3Client, etag: string | undefined) => Promise<unknown>,
   swappedBody = 'TOP SECRET',
 ): Promise<{ refused: boolean; tags: string | undefined; body: string | undefined }> {
-  const memory = await createMemoryObjectStore();
-  let armed = false;
-  let client: S3Client | undefined;
-  const store = new Proxy(memory, {
-    get: (target, name) => {
-      const member = target[name as keyof ObjectStore];
-      if (typeof member !== 'function') return member;
-      return async (...args: unknown[]) => {
-        const result = await (member as (...args: unknown[]) => unknown).apply(target, args);
-        if (name === 'headObject' && armed && client !== undefined) {
-          armed = false;
-          await client.send(new PutObjectCommand({ Bucket: 'data', Key: 'doc', Body: swappedBody, Tagging: 'classification=secret' }));
-        }
-        return result;
-      };
-    },
-  });
-  const local = wireEngine({ engine: { storage: store } });
-  client = inProcessClient(local.handler);
+  const { client, arm, disarm, close } = await watchedEngine((c) =>
+    c.send(new PutObjectCommand({ Bucket: 'data', Key: 'doc', Body: swappedBody, Tagging: 'classification=secret' })),
+  );
   try {
-    await client.send(new CreateBucketCommand({ Bucket: 'data' }));
     const { ETag } = await client.send(new PutObjectCommand({ Bucket: 'data', Key: 'doc', Body: 'public text', Tagging: 'classification=public' }));
-    await client.send(new PutBucketPolicyCommand({ Bucket: 'data', Policy: JSON.stringify({ Version: '2012-10-17', Statement: [deny(action)] }) }));
-    armed = true;
+    await client.send(
+      new PutBucketPolicyCommand({ Bucket: 'data', Policy: JSON.stringify({ Version: '2012-10-17', Statement: [denyTagged(action, 'secret')] }) }),
+    );
+    arm('doc');
     let refused = false;
     try {
       await operation(client, ETag);
     } catch {
       refused = true;
     }
-    armed = false;
+    disarm();
     const tagging = await client.send(new GetObjectTaggingCommand({ Bucket: 'data', Key: 'doc' })).catch(() => undefined);
     const copied = await client.send(new GetObjectCommand({ Bucket: 'data', Key: 'copy' })).catch(() => undefined);
     return {
@@ -75,8 +51,7 @@ async function run(
       body: await copied?.Body?.transformToString(),
     };
   } finally {
-    client.destroy();
-    await local.close();
+    await close();
   }
 }
 

@@ -9,68 +9,20 @@
  * 2. UploadPartCopy's source: the pinned source is re-checked, as CopyObject's is.
  */
 
-import {
-  CreateBucketCommand,
-  CreateMultipartUploadCommand,
-  GetObjectAttributesCommand,
-  PutBucketPolicyCommand,
-  PutObjectCommand,
-  type S3Client,
-  UploadPartCopyCommand,
-} from '@aws-sdk/client-s3';
+import { CreateMultipartUploadCommand, GetObjectAttributesCommand, PutBucketPolicyCommand, PutObjectCommand, UploadPartCopyCommand } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
-import { createMemoryObjectStore, type ObjectStore } from '../../src/index.ts';
-import { inProcessClient, sdkError, wireEngine } from '../helpers/wire.ts';
+import { denyTagged } from '../helpers/tag-deny.ts';
+import { type WatchedEngine, watchedEngine } from '../helpers/watched-store.ts';
+import { sdkError } from '../helpers/wire.ts';
 
-/** A Deny of `actions` on the bucket's objects tagged `classification=<value>`. */
-function denyTagged(actions: string | readonly string[], value: string): object {
-  return {
-    Effect: 'Deny',
-    Principal: '*',
-    Action: actions,
-    Resource: 'arn:aws:s3:::data/*',
-    Condition: { StringEquals: { 's3:ExistingObjectTag/classification': value } },
-  };
-}
-
-/**
- * A memory store whose `headObject` (authorization's tag read) of an armed key is followed by
- * `swap` (another writer's overwrite) before the handler reads the object.
- */
-async function racingStore(swap: (key: string) => Promise<void>): Promise<{ store: ObjectStore; arm(key: string): void }> {
-  const memory = await createMemoryObjectStore();
-  const armed = new Set<string>();
-  const store = new Proxy(memory, {
-    get: (target, name) => {
-      const member = target[name as keyof ObjectStore];
-      if (typeof member !== 'function') return member;
-      return async (...args: unknown[]) => {
-        const result = await (member as (...args: unknown[]) => unknown).apply(target, args);
-        const key = args[1];
-        if (name === 'headObject' && typeof key === 'string' && armed.delete(key)) await swap(key);
-        return result;
-      };
-    },
-  });
-  return { store, arm: (key) => armed.add(key) };
-}
-
-/** An engine on a racing store whose swap writes `key` again, tagged secret, by the owner. */
-async function racingEngine() {
-  let client: S3Client | undefined;
-  const { store, arm } = await racingStore(async (key) => {
-    await client?.send(new PutObjectCommand({ Bucket: 'data', Key: key, Body: 'TOP SECRET', Tagging: 'classification=secret' }));
-  });
-  const engine = wireEngine({ engine: { storage: store } });
-  client = inProcessClient(engine.handler);
-  const owner = client;
-  await owner.send(new CreateBucketCommand({ Bucket: 'data' }));
-  return { engine, owner, arm };
+/** An engine on a watched store whose swap writes the armed key again, tagged secret, by the owner. */
+function racingEngine(): Promise<WatchedEngine> {
+  return watchedEngine((client, key) => client.send(new PutObjectCommand({ Bucket: 'data', Key: key, Body: 'TOP SECRET', Tagging: 'classification=secret' })));
 }
 
 describe('every decision on an object is re-checked, not only the first', () => {
   it('GetObjectAttributes: a tag Deny on s3:GetObject alone refuses a secret object swapped in after the tag read', async () => {
-    const { engine, owner, arm } = await racingEngine();
+    const { client: owner, arm, close } = await racingEngine();
     try {
       await owner.send(new PutObjectCommand({ Bucket: 'data', Key: 'doc', Body: 'public text', Tagging: 'classification=public' }));
       // s3:GetObjectAttributes is decided on the tags too (its own Deny, on another value), so
@@ -87,15 +39,14 @@ describe('every decision on an object is re-checked, not only the first', () => 
       const again = await sdkError(owner.send(attributes));
       expect([again.name, again.message]).toEqual([error.name, error.message]);
     } finally {
-      owner.destroy();
-      await engine.close();
+      await close();
     }
   });
 });
 
 describe('UploadPartCopy re-checks its pinned source', () => {
   it('a secret source swapped in after the tag read is AccessDenied, and no part is copied from it', async () => {
-    const { engine, owner, arm } = await racingEngine();
+    const { client: owner, arm, close } = await racingEngine();
     try {
       await owner.send(new PutObjectCommand({ Bucket: 'data', Key: 'source', Body: 'public text', Tagging: 'classification=public' }));
       const { UploadId } = await owner.send(new CreateMultipartUploadCommand({ Bucket: 'data', Key: 'destination' }));
@@ -111,8 +62,7 @@ describe('UploadPartCopy re-checks its pinned source', () => {
       const again = await sdkError(owner.send(copy(3)));
       expect([again.name, again.message]).toEqual([error.name, error.message]);
     } finally {
-      owner.destroy();
-      await engine.close();
+      await close();
     }
   });
 });

@@ -24,20 +24,14 @@ import {
   type ObjectIdentifier,
   PutBucketPolicyCommand,
   PutObjectCommand,
-  type S3Client,
 } from '@aws-sdk/client-s3';
 import { parseUsers } from '@strongbox/service-kernel';
 import { describe, expect, it } from 'vitest';
-import { createMemoryObjectStore, type ObjectStore } from '../../src/index.ts';
+import { denyTagged } from '../helpers/tag-deny.ts';
+import { watchedEngine } from '../helpers/watched-store.ts';
 import { ACCOUNT, inProcessClient, sdkError, wireEngine } from '../helpers/wire.ts';
 
-const SECRET_DENY = {
-  Effect: 'Deny',
-  Principal: '*',
-  Action: ['s3:GetObject', 's3:GetObjectTagging'],
-  Resource: 'arn:aws:s3:::data/*',
-  Condition: { StringEquals: { 's3:ExistingObjectTag/classification': 'secret' } },
-};
+const SECRET_DENY = denyTagged(['s3:GetObject', 's3:GetObjectTagging'], 'secret');
 
 /** An IAM user of the bucket's account with `statements` as its identity policy. */
 function user(name: string, statements: readonly object[]) {
@@ -121,44 +115,15 @@ describe('a tag-based Deny that cannot apply to a missing object', () => {
   });
 });
 
-/**
- * A memory store whose `headObject` (authorization's tag read) of `key`, once armed, is followed
- * by `swap` (another writer's overwrite) before the handler reads the object.
- */
-async function racingStore(swap: (key: string) => Promise<void>): Promise<{ store: ObjectStore; arm(keys: readonly string[]): void }> {
-  const memory = await createMemoryObjectStore();
-  const armed = new Set<string>();
-  const store = new Proxy(memory, {
-    get: (target, name) => {
-      const member = target[name as keyof ObjectStore];
-      if (typeof member !== 'function') return member;
-      return async (...args: unknown[]) => {
-        const result = await (member as (...args: unknown[]) => unknown).apply(target, args);
-        const key = args[1];
-        if (name === 'headObject' && typeof key === 'string' && armed.delete(key)) await swap(key);
-        return result;
-      };
-    },
-  });
-  const arm = (keys: readonly string[]): void => {
-    for (const key of keys) armed.add(key);
-  };
-  return { store, arm };
-}
-
 describe('an archived object swapped in after the tag read', () => {
   it('GetObject answers the Deny (AccessDenied), not InvalidObjectState', async () => {
-    let client: S3Client | undefined;
-    const { store, arm } = await racingStore(async (key) => {
-      await client?.send(new PutObjectCommand({ Bucket: 'data', Key: key, Body: 'TOP SECRET', Tagging: 'classification=secret', StorageClass: 'GLACIER' }));
-    });
-    const engine = wireEngine({ engine: { storage: store } });
-    client = inProcessClient(engine.handler);
+    const { client, arm, close } = await watchedEngine((c, key) =>
+      c.send(new PutObjectCommand({ Bucket: 'data', Key: key, Body: 'TOP SECRET', Tagging: 'classification=secret', StorageClass: 'GLACIER' })),
+    );
     try {
-      await client.send(new CreateBucketCommand({ Bucket: 'data' }));
       await client.send(new PutObjectCommand({ Bucket: 'data', Key: 'doc', Body: 'public text', Tagging: 'classification=public' }));
       await client.send(new PutBucketPolicyCommand({ Bucket: 'data', Policy: JSON.stringify({ Version: '2012-10-17', Statement: [SECRET_DENY] }) }));
-      arm(['doc']);
+      arm('doc');
       const error = await sdkError(client.send(new GetObjectCommand({ Bucket: 'data', Key: 'doc' })));
       expect([error.name, error.$metadata.httpStatusCode]).toEqual(['AccessDenied', 403]);
       // The object the handler faced was the archived secret one: the swap came before its read.
@@ -168,8 +133,7 @@ describe('an archived object swapped in after the tag read', () => {
       const again = await sdkError(client.send(new GetObjectCommand({ Bucket: 'data', Key: 'doc' })));
       expect([again.name, again.message]).toEqual([error.name, error.message]);
     } finally {
-      client.destroy();
-      await engine.close();
+      await close();
     }
   });
 });
@@ -215,15 +179,11 @@ describe('DeleteObjects with many entries', () => {
   it('answers each entry as the rules say, however many carry an ETag', async () => {
     // Keys under scoped/ are read by a resource-scoped tag Deny; others are not.
     const SCOPED_DENY = { ...SECRET_DENY, Resource: 'arn:aws:s3:::data/scoped/*' };
-    let client: S3Client | undefined;
-    const { store, arm } = await racingStore(async (key) => {
+    const { client, arm, close } = await watchedEngine((c, key) =>
       // The same bytes (the same ETag), secret tags: only the re-check can refuse it.
-      await client?.send(new PutObjectCommand({ Bucket: 'data', Key: key, Body: `body of ${key}`, Tagging: 'classification=secret' }));
-    });
-    const engine = wireEngine({ engine: { storage: store } });
-    client = inProcessClient(engine.handler);
+      c.send(new PutObjectCommand({ Bucket: 'data', Key: key, Body: `body of ${key}`, Tagging: 'classification=secret' })),
+    );
     try {
-      await client.send(new CreateBucketCommand({ Bucket: 'data' }));
       const order: Kind[] = ['public', 'secret', 'raced', 'missing'];
       const kinds = new Map<string, Kind>();
       for (const prefix of ['scoped/', 'open/']) for (let index = 0; index < 200; index++) kinds.set(`${prefix}${index}`, order[index % 4] as Kind);
@@ -244,7 +204,7 @@ describe('DeleteObjects with many entries', () => {
       });
       expect(entries.length).toBeLessThanOrEqual(1000);
       const expected = modelAnswers(entries, kinds, etags);
-      arm([...kinds].filter(([, kind]) => kind === 'raced').map(([key]) => key));
+      arm(...[...kinds].filter(([, kind]) => kind === 'raced').map(([key]) => key));
       const answer = await client.send(new DeleteObjectsCommand({ Bucket: 'data', Delete: { Objects: entries } }));
       // Deleted and Errors each keep the request's order.
       expect(answer.Deleted?.map(({ Key }) => ({ Key }))).toEqual(expected.filter((entry) => entry.Code === undefined));
@@ -261,8 +221,7 @@ describe('DeleteObjects with many entries', () => {
       const deleted = new Set(expected.filter((entry) => entry.Code === undefined).map((entry) => entry.Key));
       expect(new Set(left)).toEqual(new Set([...etags.keys()].filter((key) => !deleted.has(key))));
     } finally {
-      client.destroy();
-      await engine.close();
+      await close();
     }
   });
 });

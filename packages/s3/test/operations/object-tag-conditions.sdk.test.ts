@@ -31,7 +31,8 @@ import {
 } from '@aws-sdk/client-s3';
 import { parseUsers } from '@strongbox/service-kernel';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createMemoryObjectStore, type ObjectStore } from '../../src/index.ts';
+import { denyWhen, DATA_OBJECTS as OBJECTS } from '../helpers/tag-deny.ts';
+import { watchedEngine } from '../helpers/watched-store.ts';
 import { ACCOUNT, inProcessClient, sdkError, type WireEngine, wireEngine } from '../helpers/wire.ts';
 
 /** An IAM user of the bucket's account with `statements` as its identity policy. */
@@ -44,7 +45,6 @@ function user(name: string, statements: readonly object[]) {
   };
 }
 
-const OBJECTS = 'arn:aws:s3:::data/*';
 /** May read objects tagged team=red, and nothing else. */
 const RED_READER = user('redreader', [
   { Effect: 'Allow', Action: ['s3:GetObject', 's3:GetObjectTagging'], Resource: OBJECTS, Condition: { StringEquals: { 's3:ExistingObjectTag/team': 'red' } } },
@@ -93,9 +93,6 @@ const tagSet = (...pairs: [string, string][]): Tag[] => pairs.map(([Key, Value])
 async function bucketPolicy(...statements: object[]): Promise<void> {
   await owner.send(new PutBucketPolicyCommand({ Bucket: 'data', Policy: JSON.stringify({ Version: '2012-10-17', Statement: statements }) }));
 }
-
-/** A bucket policy statement denying `action` on the bucket's objects to everyone when `condition` holds. */
-const denyWhen = (action: string, condition: object) => ({ Effect: 'Deny', Principal: '*', Action: action, Resource: OBJECTS, Condition: condition });
 
 /** The error name and status of a refused call (undefined for none). */
 async function outcome(promise: Promise<unknown>): Promise<[string, number | undefined] | 'ok'> {
@@ -343,22 +340,8 @@ describe('s3:RequestObjectTagKeys with ForAllValues:StringEquals: a user allowed
 
 describe('when the object’s tags are read', () => {
   it('only for a policy statement that applies and tests s3:ExistingObjectTag: then one headObject more, as many reads otherwise', async () => {
-    const memory = await createMemoryObjectStore();
-    const calls: string[] = [];
-    const store = new Proxy(memory, {
-      get: (target, name) => {
-        const member = target[name as keyof ObjectStore];
-        if (typeof member !== 'function') return member;
-        return (...args: unknown[]) => {
-          calls.push(String(name));
-          return (member as (...args: unknown[]) => unknown).apply(target, args);
-        };
-      },
-    });
-    const local = wireEngine({ engine: { storage: store } });
-    const client = inProcessClient(local.handler);
+    const { client, calls, close } = await watchedEngine();
     try {
-      await client.send(new CreateBucketCommand({ Bucket: 'data' }));
       await client.send(new PutObjectCommand({ Bucket: 'data', Key: 'k', Body: 'x', Tagging: 'team=red' }));
       const getCalls = async (policy: object | undefined) => {
         if (policy !== undefined)
@@ -375,8 +358,7 @@ describe('when the object’s tags are read', () => {
       // The key tested for this request: one look-up of the object's record first.
       expect(await getCalls(denyWhen('s3:GetObject', { StringEquals: { 's3:ExistingObjectTag/team': 'blue' } }))).toEqual(['headObject', ...plain]);
     } finally {
-      client.destroy();
-      await local.close();
+      await close();
     }
   });
 });

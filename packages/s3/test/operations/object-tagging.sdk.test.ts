@@ -10,7 +10,6 @@ import { randomBytes } from 'node:crypto';
 import {
   CompleteMultipartUploadCommand,
   CopyObjectCommand,
-  CreateBucketCommand,
   CreateMultipartUploadCommand,
   DeleteObjectTaggingCommand,
   GetObjectCommand,
@@ -26,9 +25,9 @@ import {
 import { ManualClock, principalFromArn } from '@strongbox/service-kernel';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createMemoryObjectStore, type ObjectStore } from '../../src/index.ts';
 import { useInProcessS3 } from '../helpers/sdk-fixture.ts';
-import { ACCOUNT, inProcessClient, sdkError, wireEngine } from '../helpers/wire.ts';
+import { watchedEngine } from '../helpers/watched-store.ts';
+import { ACCOUNT, sdkError } from '../helpers/wire.ts';
 
 // The engine's clock (the stores' Last-Modified), advanced by the tests between a write and a
 // tagging call: HTTP dates have whole seconds, so on a real clock a tagging call that stamped a
@@ -219,22 +218,8 @@ describe('PutObjectTagging, GetObjectTagging, DeleteObjectTagging', () => {
 
 describe('the store calls of a tagging call', () => {
   it('Put- and DeleteObjectTagging look the object up once, under its lock (the update itself), missing or not', async () => {
-    const memory = await createMemoryObjectStore();
-    const calls: string[] = [];
-    const store = new Proxy(memory, {
-      get: (target, name) => {
-        const member = target[name as keyof ObjectStore];
-        if (typeof member !== 'function') return member;
-        return (...args: unknown[]) => {
-          calls.push(String(name));
-          return (member as (...args: unknown[]) => unknown).apply(target, args);
-        };
-      },
-    });
-    const engine = wireEngine({ engine: { storage: store } });
-    const client = inProcessClient(engine.handler);
+    const { client, calls, close } = await watchedEngine();
     try {
-      await client.send(new CreateBucketCommand({ Bucket: 'data' }));
       await client.send(new PutObjectCommand({ Bucket: 'data', Key: 'k', Body: 'x' }));
       const objectCalls = async (command: PutObjectTaggingCommand | DeleteObjectTaggingCommand) => {
         calls.length = 0;
@@ -247,9 +232,7 @@ describe('the store calls of a tagging call', () => {
       expect(await objectCalls(new DeleteObjectTaggingCommand({ Bucket: 'data', Key: 'k' }))).toEqual(['updateObjectMetadata']);
       expect(await objectCalls(new DeleteObjectTaggingCommand({ Bucket: 'data', Key: 'missing' }))).toEqual(['updateObjectMetadata']);
     } finally {
-      client.destroy();
-      await engine.close();
-      await memory.close();
+      await close();
     }
   });
 });

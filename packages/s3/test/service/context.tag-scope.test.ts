@@ -5,7 +5,7 @@
  * object whose tags no decision could read, and must fail rather than confirm nothing.
  */
 
-import { rootPrincipal } from '@strongbox/service-kernel';
+import { ManualClock, rootPrincipal } from '@strongbox/service-kernel';
 import { describe, expect, it } from 'vitest';
 import type { AtRestCrypto, OperationAccess } from '../../src/operations/index.ts';
 import { RequestContext } from '../../src/service/context.ts';
@@ -19,6 +19,7 @@ function contextFor(access: OperationAccess<Record<string, unknown>>, input: Rec
   return new RequestContext({
     operation: 'Test',
     now: Date.UTC(2026, 11, 6),
+    clock: new ManualClock(Date.UTC(2026, 11, 6)),
     region: 'us-east-1',
     caller: rootPrincipal('us-east-1', OWNER),
     secureTransport: true,

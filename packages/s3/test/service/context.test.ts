@@ -1,6 +1,6 @@
 /** The request context's authorization: the declared access applied to the request, and the bookkeeping the engine's guard reads. */
 
-import { principalFromArn, rootPrincipal } from '@strongbox/service-kernel';
+import { ManualClock, principalFromArn, rootPrincipal } from '@strongbox/service-kernel';
 import { describe, expect, it } from 'vitest';
 import { toS3Error } from '../../src/errors.ts';
 import type { AtRestCrypto, OperationAccess } from '../../src/operations/index.ts';
@@ -20,6 +20,7 @@ function contextFor(
   return new RequestContext({
     operation: 'Test',
     now: Date.UTC(2026, 11, 6),
+    clock: new ManualClock(Date.UTC(2026, 11, 6)),
     region: 'us-east-1',
     caller,
     secureTransport: true,

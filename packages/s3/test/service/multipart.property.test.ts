@@ -10,11 +10,11 @@
 import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MIN_PART_SIZE, S3, type SseCustomerMembers, type SseWriteMembers } from '../../src/index.ts';
-import { ALLOW_SSE_C } from '../helpers/backends.ts';
+import { MIN_PART_SIZE, type SseCustomerMembers } from '../../src/index.ts';
 import { members, sseC } from '../helpers/engine.ts';
-import { assertNoSecretsOnDisk } from '../helpers/scan.ts';
-import { tempDirectory } from '../helpers/temp.ts';
+import { pickRange, RANGE_FORMS } from '../helpers/ranges.ts';
+import { withScannedEngine } from '../helpers/scanned-engine.ts';
+import { WRITE_MODES, writeMembers } from '../helpers/write-modes.ts';
 
 /** 31-byte samples from the start, middle and end of a random body (searched whole by the scan). */
 function samples(body: Uint8Array): Uint8Array[] {
@@ -27,21 +27,15 @@ const partPlan = fc.record({ extra: fc.nat({ max: 70_000 }), reuploaded: fc.bool
 
 describe('multipart round trips (property)', () => {
   it('any part layout and mode completes to the concatenation, reads back by any range and part, and stores no plaintext', async () => {
-    const directory = tempDirectory('s3-multipart-property');
-    const s3 = new S3({ storage: { directory } });
-    await s3.createBucket({ Bucket: 'prop' });
-    await s3.putBucketEncryption({ Bucket: 'prop', ...ALLOW_SSE_C });
-    const plaintexts: Uint8Array[] = [];
-    const customerKeys: Uint8Array[] = [];
-    let counter = 0;
-    try {
+    await withScannedEngine('s3-multipart-property', async ({ s3, plaintexts, customerKeys }) => {
+      let counter = 0;
       await fc.assert(
         fc.asyncProperty(
           fc.array(partPlan, { minLength: 1, maxLength: 3 }),
           fc.uniqueArray(fc.integer({ min: 1, max: 10_000 }), { minLength: 3, maxLength: 3 }),
-          fc.constantFrom('SSE-S3', 'SSE-S3 default', 'SSE-C', 'SSE-KMS', 'SSE-KMS bucket key', 'DSSE-KMS'),
+          fc.constantFrom(...WRITE_MODES),
           fc.constantFrom('SSE-S3', 'SSE-C', 'SSE-KMS'),
-          fc.array(fc.tuple(fc.nat(), fc.nat(), fc.constantFrom('bounded', 'open', 'suffix')), { minLength: 1, maxLength: 3 }),
+          fc.array(fc.tuple(fc.nat(), fc.nat(), fc.constantFrom(...RANGE_FORMS)), { minLength: 1, maxLength: 3 }),
           fc.boolean(),
           async (plans, numberPool, mode, sourceMode, ranges, strayPart) => {
             const key = `object-${counter++}`;
@@ -49,17 +43,8 @@ describe('multipart round trips (property)', () => {
             const sourceTrio = sseC();
             if (mode === 'SSE-C') customerKeys.push(trio.raw);
             if (sourceMode === 'SSE-C') customerKeys.push(sourceTrio.raw);
-            const sse: SseWriteMembers =
-              mode === 'SSE-C'
-                ? members(trio)
-                : {
-                    'SSE-S3': { ServerSideEncryption: 'AES256' },
-                    'SSE-S3 default': {},
-                    // Under the AWS managed key aws/s3 of the engine's own KMS (kept in <directory>/kms).
-                    'SSE-KMS': { ServerSideEncryption: 'aws:kms' },
-                    'SSE-KMS bucket key': { ServerSideEncryption: 'aws:kms', BucketKeyEnabled: true },
-                    'DSSE-KMS': { ServerSideEncryption: 'aws:kms:dsse' },
-                  }[mode];
+            // SSE-KMS under the AWS managed key aws/s3 of the engine's own KMS (kept in <directory>/kms).
+            const sse = writeMembers(mode, trio);
             const partSse: SseCustomerMembers = mode === 'SSE-C' ? members(trio) : {};
             const numbers = numberPool.slice(0, plans.length).sort((a, b) => a - b);
             const bodies = plans.map((plan, index) => new Uint8Array(randomBytes(index < plans.length - 1 ? MIN_PART_SIZE + plan.extra : plan.extra)));
@@ -132,14 +117,7 @@ describe('multipart round trips (property)', () => {
             }
             if (whole.length === 0) return;
             for (const [x, y, form] of ranges) {
-              const a = x % whole.length;
-              const b = a + (y % (whole.length - a));
-              const [range, first, last] =
-                form === 'bounded'
-                  ? [`bytes=${a}-${b}`, a, b]
-                  : form === 'open'
-                    ? [`bytes=${a}-`, a, whole.length - 1]
-                    : [`bytes=-${b - a + 1}`, whole.length - (b - a + 1), whole.length - 1];
+              const { header: range, first, last } = pickRange(whole.length, x, y, form);
               const ranged = await s3.getObject({ Bucket: 'prop', Key: key, Range: range, ...read });
               expect(ranged.ContentRange).toBe(`bytes ${first}-${last}/${whole.length}`);
               expect(Buffer.from(await ranged.Body.transformToByteArray()).equals(whole.subarray(first, last + 1))).toBe(true);
@@ -148,9 +126,6 @@ describe('multipart round trips (property)', () => {
         ),
         { numRuns: 6 },
       );
-    } finally {
-      await s3.close();
-    }
-    await assertNoSecretsOnDisk(directory, { plaintexts, customerKeys });
+    });
   }, 240_000);
 });

@@ -13,8 +13,11 @@ import { S3 } from '../../src/index.ts';
 import { ALLOW_SSE_C } from '../helpers/backends.ts';
 import { members, sseC } from '../helpers/engine.ts';
 import { catchS3Async } from '../helpers/errors.ts';
+import { pickRange, RANGE_FORMS } from '../helpers/ranges.ts';
 import { assertNoSecretsOnDisk } from '../helpers/scan.ts';
+import { withScannedEngine } from '../helpers/scanned-engine.ts';
 import { tempDirectory } from '../helpers/temp.ts';
+import { WRITE_MODES, writeMembers } from '../helpers/write-modes.ts';
 
 describe('the audit trail', () => {
   it('records S3 management events (source s3.amazonaws.com, the bucket as resource, errors too), and no data events', async () => {
@@ -127,34 +130,19 @@ describe('a data directory', () => {
 
 describe('round trips (property)', () => {
   it('any body, mode and range comes back exactly, and the data directory holds no plaintext and no SSE-C key', async () => {
-    const directory = tempDirectory('s3-engine-property');
-    const s3 = new S3({ storage: { directory } });
-    await s3.createBucket({ Bucket: 'prop' });
-    await s3.putBucketEncryption({ Bucket: 'prop', ...ALLOW_SSE_C });
-    const plaintexts: Uint8Array[] = [];
-    const customerKeys: Uint8Array[] = [];
-    let counter = 0;
-    try {
+    await withScannedEngine('s3-engine-property', async ({ s3, plaintexts, customerKeys }) => {
+      let counter = 0;
       await fc.assert(
         fc.asyncProperty(
           fc.nat({ max: 200_000 }).map((length) => new Uint8Array(randomBytes(length))),
-          fc.constantFrom('SSE-S3', 'SSE-S3 default', 'SSE-C', 'SSE-KMS', 'SSE-KMS bucket key', 'DSSE-KMS'),
+          fc.constantFrom(...WRITE_MODES),
           fc.option(fc.tuple(fc.nat(), fc.nat()), { nil: undefined }),
-          fc.constantFrom('bounded', 'open', 'suffix'),
+          fc.constantFrom(...RANGE_FORMS),
           async (body, mode, picks, form) => {
             const key = `k-${counter++}`;
             const trio = sseC();
-            const sse =
-              mode === 'SSE-C'
-                ? members(trio)
-                : {
-                    'SSE-S3': { ServerSideEncryption: 'AES256' },
-                    'SSE-S3 default': {},
-                    // Under the AWS managed key aws/s3 of the engine's own KMS (kept in <directory>/kms).
-                    'SSE-KMS': { ServerSideEncryption: 'aws:kms' },
-                    'SSE-KMS bucket key': { ServerSideEncryption: 'aws:kms', BucketKeyEnabled: true },
-                    'DSSE-KMS': { ServerSideEncryption: 'aws:kms:dsse' },
-                  }[mode];
+            // SSE-KMS under the AWS managed key aws/s3 of the engine's own KMS (kept in <directory>/kms).
+            const sse = writeMembers(mode, trio);
             // Bodies are random bytes, so a scan finding one is a leak, not a coincidence.
             if (body.length >= 47) plaintexts.push(body);
             if (mode === 'SSE-C') customerKeys.push(trio.raw);
@@ -165,14 +153,7 @@ describe('round trips (property)', () => {
               expect(Buffer.from(await got.Body.transformToByteArray()).equals(Buffer.from(body))).toBe(true);
               return;
             }
-            const a = picks[0] % body.length;
-            const b = a + (picks[1] % (body.length - a));
-            const [range, first, last] =
-              form === 'bounded'
-                ? [`bytes=${a}-${b}`, a, b]
-                : form === 'open'
-                  ? [`bytes=${a}-`, a, body.length - 1]
-                  : [`bytes=-${b - a + 1}`, body.length - (b - a + 1), body.length - 1];
+            const { header: range, first, last } = pickRange(body.length, picks[0], picks[1], form);
             const got = await s3.getObject({ Bucket: 'prop', Key: key, Range: range, ...read });
             expect(got.ContentRange).toBe(`bytes ${first}-${last}/${body.length}`);
             expect(Buffer.from(await got.Body.transformToByteArray()).equals(Buffer.from(body.subarray(first, last + 1)))).toBe(true);
@@ -180,10 +161,7 @@ describe('round trips (property)', () => {
         ),
         { numRuns: 40 },
       );
-    } finally {
-      await s3.close();
-    }
-    await assertNoSecretsOnDisk(directory, { plaintexts, customerKeys });
+    });
     // 40 durable writes of up to 200 KB in six modes (DSSE-KMS's outer layer on pure-JS AES) outlast
     // the package's 30 s guard on a loaded 2-core machine; this bounds a hang, not the speed.
   }, 180_000);

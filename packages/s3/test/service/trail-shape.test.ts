@@ -17,6 +17,7 @@ import {
   GetObjectCommand,
   ListObjectVersionsCommand,
   PutObjectCommand,
+  type S3Client,
   UploadPartCommand,
   UploadPartCopyCommand,
 } from '@aws-sdk/client-s3';
@@ -37,6 +38,20 @@ function dataEngine(): WireEngine {
   const engine = wireEngine({ engine: { dataEvents: true } });
   engines.push(engine);
   return engine;
+}
+
+/**
+ * Creates the bucket `audited`, which takes SSE-C: a fresh bucket blocks it, so its configuration
+ * keeps SSE-S3 as the default and blocks no encryption type.
+ */
+async function createSseCBucket(engine: WireEngine, client: S3Client): Promise<void> {
+  await client.send(new CreateBucketCommand({ Bucket: 'audited' }));
+  await engine.s3.putBucketEncryption({
+    Bucket: 'audited',
+    ServerSideEncryptionConfiguration: {
+      Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' }, BlockedEncryptionTypes: { EncryptionType: [] } }],
+    },
+  });
 }
 
 /** The one record the trail's lookup finds for `eventName`, newest first. */
@@ -180,13 +195,7 @@ describe('S3 data events in the trail', () => {
     const engine = dataEngine();
     const client = inProcessClient(engine.handler);
     try {
-      await client.send(new CreateBucketCommand({ Bucket: 'audited' }));
-      await engine.s3.putBucketEncryption({
-        Bucket: 'audited',
-        ServerSideEncryptionConfiguration: {
-          Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' }, BlockedEncryptionTypes: { EncryptionType: [] } }],
-        },
-      });
+      await createSseCBucket(engine, client);
       await client.send(new PutObjectCommand({ Bucket: 'audited', Key: 'src', Body: 'x'.repeat(5) }));
       const target = sseC(new Uint8Array(32).fill(7));
       const { SSECustomerAlgorithm, SSECustomerKey, SSECustomerKeyMD5 } = target;
@@ -211,13 +220,7 @@ describe('S3 data events in the trail', () => {
     const engine = dataEngine();
     const client = inProcessClient(engine.handler);
     try {
-      await client.send(new CreateBucketCommand({ Bucket: 'audited' }));
-      await engine.s3.putBucketEncryption({
-        Bucket: 'audited',
-        ServerSideEncryptionConfiguration: {
-          Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' }, BlockedEncryptionTypes: { EncryptionType: [] } }],
-        },
-      });
+      await createSseCBucket(engine, client);
       await fc.assert(
         fc.asyncProperty(fc.uint8Array({ minLength: 32, maxLength: 32 }), async (raw) => {
           const customer = sseC(raw);
@@ -247,13 +250,7 @@ describe('S3 data events in the trail', () => {
     const engine = dataEngine();
     const client = inProcessClient(engine.handler);
     try {
-      await client.send(new CreateBucketCommand({ Bucket: 'audited' }));
-      await engine.s3.putBucketEncryption({
-        Bucket: 'audited',
-        ServerSideEncryptionConfiguration: {
-          Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' }, BlockedEncryptionTypes: { EncryptionType: [] } }],
-        },
-      });
+      await createSseCBucket(engine, client);
       await fc.assert(
         fc.asyncProperty(fc.uint8Array({ minLength: 32, maxLength: 32 }), fc.uint8Array({ minLength: 32, maxLength: 32 }), async (sourceRaw, targetRaw) => {
           const source = sseC(sourceRaw);

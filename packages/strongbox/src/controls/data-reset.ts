@@ -21,15 +21,29 @@
  * The directory's lock (the KMS store's `lock`, the one every store of the directory is opened
  * under) is held while anything is removed: the stores closed and released it, and another process
  * (a second `strongbox serve --data` on the same directory) may have taken it since; then the reset
- * fails with the store's LOCKED error and removes nothing of that process's live state. With an S3 upstream, the sealed bytes in the upstream bucket are left there
- * (their keys and metadata, in `s3/`, are gone, so no object refers to them).
+ * fails with the store's LOCKED error and removes nothing of that process's live state. The lock is
+ * a lease like a store's, and every step that changes the directory goes through the same
+ * lease-fenced file layer (`fencedFileIo`): a reset paused past its lease, whose directory another
+ * process took over meanwhile, stops with `LEASE_LOST` (`resetLost`) before its next removal instead
+ * of removing the new holder's files (`clock.json` and the S3 store's root keep their names across
+ * holders). With an S3 upstream, the sealed bytes in the upstream bucket are left there (their keys
+ * and metadata, in `s3/`, are gone, so no object refers to them).
  */
 
-import { readdir, rm, stat, unlink } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { KmsError, NUMBER_FLOOR_FILE, raiseNumberFloor } from '@strongbox/kms';
 import { emptyDataDirectory } from '@strongbox/s3';
-import { acquireDirectoryLock, createFileExclusivelyDurably, isServiceError, syncDirectory } from '@strongbox/service-kernel';
+import {
+  acquireDirectoryLease,
+  createFileExclusivelyDurably,
+  type FileIo,
+  fencedFileIo,
+  isServiceError,
+  nodeFileIo,
+  ServiceError,
+  type ServiceErrorOf,
+} from '@strongbox/service-kernel';
 import { FORMAT_FILE, isStrongboxEntry, RESET_MARKER, TLS_DIRECTORY } from '../data-files.ts';
 
 export { RESET_MARKER } from '../data-files.ts';
@@ -51,31 +65,40 @@ function isResetState(entry: string): boolean {
 /**
  * Empties `directory` of its state, durably, under its lock (see the module documentation). The
  * stores using it must be closed first.
+ * @param io - the file layer, fenced by the reset's lease (a test's, to play a takeover).
  * @throws KmsError LOCKED when another process (or a store of this one) holds the directory:
- *   nothing is removed then. The file system's error otherwise; the marker then stays, and the next
- *   open finishes the reset.
+ *   nothing is removed then. ServiceError LEASE_LOST when another process took the directory over
+ *   during the reset (`resetLost`): nothing more is removed. A process that took it over through
+ *   `openEndpoint` finished the reset as it did (`finishInterruptedReset` runs before its stores
+ *   open), so nothing of the old state is left; one that opened its stores without it, or looked
+ *   for the marker before this reset made it, serves with the marker in place, and the next
+ *   `openEndpoint` on the directory finishes the reset, removing what that process wrote. The file
+ *   system's error otherwise; the marker then stays, and the next open finishes the reset.
  * @example await resetDataDirectory('/var/lib/strongbox');
  */
-export async function resetDataDirectory(directory: string): Promise<void> {
-  await underLock(directory, async () => {
+export async function resetDataDirectory(directory: string, io: FileIo = nodeFileIo): Promise<void> {
+  await underLock(directory, io, async (fenced) => {
     await createFileExclusivelyDurably(join(directory, RESET_MARKER), new TextEncoder().encode('a reset of this directory is in progress\n'), {
       mode: 'replace',
+      io: fenced,
     });
-    await clear(directory);
+    await clear(directory, fenced);
   });
 }
 
 /**
  * Finishes a reset a crash interrupted, under the directory's lock: whether there was one.
- * @throws KmsError LOCKED when another process holds the directory (nothing is removed); the
- *   file system's error.
+ * @param io - the file layer, fenced by the lease (a test's, to play a takeover).
+ * @throws KmsError LOCKED when another process holds the directory (nothing is removed);
+ *   ServiceError LEASE_LOST when another process took it over meanwhile (`resetLost`: nothing
+ *   more is removed); the file system's error.
  * @example if (await finishInterruptedReset(directory)) console.error('finished an interrupted reset');
  */
-export async function finishInterruptedReset(directory: string): Promise<boolean> {
+export async function finishInterruptedReset(directory: string, io: FileIo = nodeFileIo): Promise<boolean> {
   if (!(await markerExists(directory))) return false;
-  await underLock(directory, async () => {
+  await underLock(directory, io, async (fenced) => {
     // Another process may have finished it between the look and the lock.
-    if (await markerExists(directory)) await clear(directory);
+    if (await markerExists(directory)) await clear(directory, fenced);
   });
   return true;
 }
@@ -90,32 +113,57 @@ async function markerExists(directory: string): Promise<boolean> {
   }
 }
 
-/** Runs `step` holding the directory's lock, or throws KmsError LOCKED without running it. */
-async function underLock(directory: string, step: () => Promise<void>): Promise<void> {
-  let release: () => Promise<void>;
+/**
+ * Runs `step` holding the directory's lease, with `io` fenced by it, or throws KmsError LOCKED
+ * without running it; a lease lost during `step` is thrown as `resetLost` says.
+ */
+async function underLock(directory: string, io: FileIo, step: (fenced: FileIo) => Promise<void>): Promise<void> {
+  let lease: Awaited<ReturnType<typeof acquireDirectoryLease>>;
   try {
-    release = await acquireDirectoryLock(directory, LOCK_FILE);
+    lease = await acquireDirectoryLease(directory, LOCK_FILE);
   } catch (error) {
     if (isServiceError(error, 'DIRECTORY_LOCKED')) throw new KmsError('LOCKED', `the reset removed nothing: ${error.message}`);
     throw error;
   }
   try {
-    await step();
+    await step(fencedFileIo(io, lease));
+  } catch (error) {
+    if (isServiceError(error, 'LEASE_LOST')) throw resetLost(error);
+    throw error;
   } finally {
-    await release();
+    await lease.release();
   }
 }
 
-async function clear(directory: string): Promise<void> {
+/**
+ * The kernel's `LEASE_LOST` (same code and detail, the store's as its cause) in a reset's words:
+ * the store's message speaks of the calls this process refuses, which a reset (at start-up, or
+ * the admin API's) has none of. One line: which directory, that the reset stopped partway, and
+ * who holds the directory now.
+ */
+function resetLost(error: ServiceErrorOf<'LEASE_LOST'>): ServiceErrorOf<'LEASE_LOST'> {
+  const { directory, path, epoch, successor } = error.detail;
+  const stopped = `the reset of the data directory ${directory} stopped partway`;
+  const message =
+    successor.kind === 'removed'
+      ? `${stopped}: its lock ${path} was removed while the reset held it (lease epoch ${epoch}); nothing more was removed`
+      : `${stopped}: ${successor.pid === undefined ? 'another process' : `process ${successor.pid}`} took the directory over (lease epoch ${successor.epoch}) after the reset's lease (epoch ${epoch}) lapsed, and holds it now; nothing more was removed`;
+  return new ServiceError('LEASE_LOST', message, [], { detail: error.detail, cause: error }) as ServiceErrorOf<'LEASE_LOST'>;
+}
+
+async function clear(directory: string, io: FileIo): Promise<void> {
+  const removeTree = io.removeTree ?? nodeFileIo.removeTree!;
+  const unlink = io.unlink ?? nodeFileIo.unlink!;
+  const syncDirectory = io.syncDirectory ?? nodeFileIo.syncDirectory!;
   const entries = await readdir(directory);
   // Before anything is removed: the KMS store's next open numbers its files past every one
   // removed here, so a holder stopped across a takeover and this reset can never name them.
-  await raiseNumberFloor(directory, entries);
+  await raiseNumberFloor(directory, entries, io);
   for (const entry of entries) {
     if (!isResetState(entry)) continue;
     // The S3 store's generation directory is kept, emptied, for the same reason as the floor.
-    if (entry === S3_DIRECTORY) await emptyDataDirectory(join(directory, entry));
-    else await rm(join(directory, entry), { recursive: true, force: true });
+    if (entry === S3_DIRECTORY) await emptyDataDirectory(join(directory, entry), io);
+    else await removeTree(join(directory, entry));
   }
   await syncDirectory(directory);
   await unlink(join(directory, RESET_MARKER));

@@ -35,6 +35,7 @@ import {
   FaultInjector,
   type FaultSpec,
   httpDate,
+  isServiceError,
   type ProtocolHandler,
   type StreamingHandler,
   systemClock,
@@ -89,7 +90,9 @@ export interface EndpointControls {
   /**
    * Back to a fresh state (see the module documentation), durably with a data directory.
    * @throws KmsError or the file system's error when the data directory cannot be emptied or
-   *   reopened; calls then fail until a reset succeeds.
+   *   reopened; calls then fail until a reset succeeds. ServiceError `LEASE_LOST` when another
+   *   process took the directory over during the reset: `onStoreError` is told too, and calls fail
+   *   with it.
    */
   reset(): Promise<void>;
 }
@@ -132,6 +135,8 @@ export async function controlEndpoint(options: EndpointOptions, opener: Endpoint
   let switching: Promise<Endpoint> | undefined;
   let resetting: Promise<void> | undefined;
   let closing: Promise<void> | undefined;
+  // The takeover a reset stopped at (`LEASE_LOST`): the directory is another process's now.
+  let lostTo: Error | undefined;
   // A clock given in the options is not the system's: its Date headers must be stamped always.
   const ownClock = options.clock !== undefined;
   const stamp = <Response extends { readonly headers: Record<string, string> }>(response: Response): Response => {
@@ -194,6 +199,8 @@ export async function controlEndpoint(options: EndpointOptions, opener: Endpoint
   const awaitCurrent = (): Promise<Endpoint> => {
     if (current !== undefined) return Promise.resolve(current);
     if (switching !== undefined) return switching;
+    // Another reset would only meet the new holder's lock: the call is told of the takeover.
+    if (lostTo !== undefined) return Promise.reject(lostTo);
     return Promise.reject(new Error('the emulator could not be reopened after a reset; reset it again'));
   };
   const routes: ProtocolRoute[] = first.routes.map((route, index) => ({
@@ -240,8 +247,15 @@ export async function controlEndpoint(options: EndpointOptions, opener: Endpoint
       await saved?.flushed();
       const next = await open();
       current = latest = next;
+      lostTo = undefined;
       settle?.resolve(next);
     } catch (error) {
+      // Another process took the directory over during the reset: told where a store's takeover
+      // is, so that `strongbox serve` says so and stops, as it does for its stores.
+      if (isServiceError(error, 'LEASE_LOST')) {
+        lostTo = error;
+        options.onStoreError?.(error);
+      }
       settle?.reject(error);
       throw error;
     } finally {

@@ -1,0 +1,106 @@
+/**
+ * A reset removes files as a holder of the directory's lease, through the same lease-fenced file
+ * layer as the stores: once another process has taken the directory over (the reset paused past
+ * its lease), the reset stops before its next removal, so it never removes the new holder's state.
+ * The takeover is played by the file layer the test hands the reset: on the first removal, a new
+ * lock file is put in place of the reset's own.
+ */
+
+import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { type FileIo, isServiceError, nodeFileIo } from '@strongbox/service-kernel';
+import { afterEach, expect, it } from 'vitest';
+import { finishInterruptedReset, RESET_MARKER, resetDataDirectory } from '../../src/controls/data-reset.ts';
+import { tempDir } from '../helpers/cli.ts';
+
+/** Another process's lock file (`lock-owner.ts`: pid, host, namespace, epoch): process 1, lease epoch 9. */
+const NEW_HOLDER = '1\nother-host\n\n9\n';
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+/** A directory with three entries of state. */
+async function withState(path: string): Promise<void> {
+  await writeFile(join(path, 'journal-00000001.sbx'), 'state');
+  await writeFile(join(path, 'clock.json'), '{}');
+  await mkdir(join(path, 's3'));
+  await writeFile(join(path, 's3', 'LOCK'), 'lock');
+}
+
+/** A file layer whose first tree removal first puts another process's lock file (pid 1, epoch 9) in place of the reset's. */
+function takingOver(path: string, removed: string[]): FileIo {
+  return {
+    ...nodeFileIo,
+    async removeTree(entry: string): Promise<void> {
+      if (removed.length === 0) {
+        await writeFile(join(path, 'lock.next'), NEW_HOLDER);
+        await rename(join(path, 'lock.next'), join(path, 'lock'));
+      }
+      removed.push(entry);
+      await nodeFileIo.removeTree!(entry);
+    },
+  };
+}
+
+it('a reset whose directory is taken over after its first removal removes nothing more: LEASE_LOST', async () => {
+  const directory = await tempDir();
+  cleanups.push(() => directory.cleanup());
+  await withState(directory.path);
+  const removed: string[] = [];
+
+  const failure = await resetDataDirectory(directory.path, takingOver(directory.path, removed)).then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+
+  expect(isServiceError(failure, 'LEASE_LOST')).toBe(true);
+  expect(removed).toHaveLength(1);
+  const left = await readdir(directory.path);
+  // Two of the three state entries are still there, and the marker: the next start through
+  // `openEndpoint` finishes the reset (a taker through `openEndpoint` finishes it as it takes the
+  // directory over, which a bare lock file does not play).
+  expect(['journal-00000001.sbx', 'clock.json', 's3'].filter((entry) => left.includes(entry))).toHaveLength(2);
+  expect(left).toContain(RESET_MARKER);
+  // Releasing the lost lease leaves the new holder's lock in place.
+  expect(await readFile(join(directory.path, 'lock'), 'utf8')).toBe(NEW_HOLDER);
+});
+
+it('a reset taken over says in one line that it stopped partway and who holds the directory now', async () => {
+  const directory = await tempDir();
+  cleanups.push(() => directory.cleanup());
+  await withState(directory.path);
+
+  const failure = await resetDataDirectory(directory.path, takingOver(directory.path, [])).then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+
+  expect(isServiceError(failure, 'LEASE_LOST')).toBe(true);
+  const message = (failure as Error).message;
+  expect(message).toMatch(/^the reset of the data directory .* stopped partway: process 1 took the directory over \(lease epoch 9\)/);
+  expect(message).not.toContain('\n');
+  // A reset has no calls to refuse: the store's wording would not fit.
+  expect(message).not.toContain('refuses every further call');
+});
+
+it('finishing an interrupted reset whose directory is taken over removes nothing more: LEASE_LOST, the same line', async () => {
+  const directory = await tempDir();
+  cleanups.push(() => directory.cleanup());
+  await withState(directory.path);
+  await writeFile(join(directory.path, RESET_MARKER), 'a reset of this directory is in progress\n');
+  const removed: string[] = [];
+
+  const failure = await finishInterruptedReset(directory.path, takingOver(directory.path, removed)).then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+
+  expect(isServiceError(failure, 'LEASE_LOST')).toBe(true);
+  expect((failure as Error).message).toMatch(/^the reset of the data directory .* stopped partway: process 1 took the directory over \(lease epoch 9\)/);
+  expect(removed).toHaveLength(1);
+  const left = await readdir(directory.path);
+  expect(['journal-00000001.sbx', 'clock.json', 's3'].filter((entry) => left.includes(entry))).toHaveLength(2);
+  expect(await readFile(join(directory.path, 'lock'), 'utf8')).toBe(NEW_HOLDER);
+});
