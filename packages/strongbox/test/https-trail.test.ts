@@ -45,9 +45,11 @@ describe('S3 calls over the HTTPS listener in the trail', () => {
         expect(overTls).toEqual({
           SignatureVersion: 'SigV4',
           CipherSuite: await negotiatedCipher(https.port, ca),
+          bytesTransferredIn: 1,
           SSEApplied: 'Default_SSE_S3',
           AuthenticationMethod: 'AuthHeader',
           'x-amz-id-2': put.$metadata.extendedRequestId,
+          bytesTransferredOut: 0,
         });
         expect(overHttp).not.toHaveProperty('CipherSuite');
         expect(overHttp).toMatchObject({ SignatureVersion: 'SigV4', AuthenticationMethod: 'AuthHeader' });

@@ -187,8 +187,8 @@ const ENCRYPTING_WRITES: ReadonlySet<string> = new Set(['PutObject', 'CreateMult
  * where known: `SignatureVersion` and `AuthenticationMethod` for a signed request over HTTP,
  * `CipherSuite` over TLS (OpenSSL's name, as the captures show it), `x-amz-id-2` as answered, and
  * `SSEApplied` for a write that encrypted a new object (`sseApplied`); an in-process call records
- * only the last. Not recorded: `bytesTransferredIn`/`bytesTransferredOut` (the event is recorded
- * before the response's body is written, so its size on the wire is not known then). Management
+ * only the last. `bytesTransferredIn` and `bytesTransferredOut` where the engine's answer already
+ * says them (`transferredBytes`), in process too. Management
  * events carry the same members, `x-amz-id-2` included (a captured GetBucketAcl management event,
  * bluemountaincyber/building-detections-aws `workbook/docs/exercises/exercise4.md`:
  * `{"SignatureVersion": "SigV4", "CipherSuite": "ECDHE-RSA-AES128-GCM-SHA256",
@@ -218,6 +218,11 @@ export function additionalEventData(
     data['CipherSuite'] = cipher;
     empty = false;
   }
+  const bytes = succeeded ? transferredBytes(operation, output) : undefined;
+  if (bytes !== undefined) {
+    data['bytesTransferredIn'] = bytes[0];
+    empty = false;
+  }
   const sse = succeeded && ENCRYPTING_WRITES.has(operation) ? sseApplied(input, output) : undefined;
   if (sse !== undefined) {
     data['SSEApplied'] = sse;
@@ -232,6 +237,7 @@ export function additionalEventData(
     data['x-amz-id-2'] = facts.hostId;
     empty = false;
   }
+  if (bytes !== undefined) data['bytesTransferredOut'] = bytes[1];
   if (own !== undefined) {
     for (const name of Object.keys(own)) {
       data[name] = own[name];
@@ -240,6 +246,45 @@ export function additionalEventData(
   }
   return empty ? undefined : data;
 }
+
+/**
+ * The bytes a successful call carried in and out, for the operations whose answer says them before
+ * its body is written (the event is recorded then, and no body is buffered or counted for it):
+ * PutObject's body in (the plaintext bytes stored, `Size`), GetObject's body out (`ContentLength`:
+ * the object, or only the range or part answered), and 0 both ways for HeadObject and DeleteObject,
+ * which carry no body. Sources: a captured PutObject data event (`"bytesTransferredIn": 25701.0`,
+ * `"bytesTransferredOut": 0.0`, delivered through EventBridge, 2021, in a WhyLabs Druid extension's
+ * notes), a captured GetObject (`"bytesTransferredIn": 0, "bytesTransferredOut": 339117`,
+ * aidansteele's gist "comparison of s3:GetObject cloudtrail events", 2025) and the S3 User Guide's
+ * "CloudTrail log file examples for S3 Tables" (GetObject `0` in, `28441` out).
+ * UNCONFIRMED, and not recorded: the counts of an answer whose XML body is encoded after the event
+ * (listings, CopyObject, the multipart calls, every management event: the captured GetBucketAcl
+ * records `"bytesTransferredOut": 542`), of a refused call (its error body), of UploadPart and a
+ * POST form; whether an aws-chunked upload counts its framed or its decoded bytes (here: the
+ * object's bytes); and what S3 records for a download the client cuts short (here: the bytes the
+ * answer carries).
+ * @example transferredBytes('GetObject', { ContentLength: 4 }) // [0, 4]
+ */
+export function transferredBytes(operation: string, output: unknown): readonly [bytesIn: number, bytesOut: number] | undefined {
+  switch (operation) {
+    case 'PutObject': {
+      const size = (output as { readonly Size?: unknown } | undefined)?.Size;
+      return typeof size === 'number' ? [size, 0] : undefined;
+    }
+    case 'GetObject': {
+      const length = (output as { readonly ContentLength?: unknown } | undefined)?.ContentLength;
+      return typeof length === 'number' ? [0, length] : undefined;
+    }
+    case 'HeadObject':
+    case 'DeleteObject':
+      return NO_BYTES;
+    default:
+      return undefined;
+  }
+}
+
+/** A call that carried no body either way. */
+const NO_BYTES: readonly [number, number] = Object.freeze([0, 0]) as readonly [number, number];
 
 /** The negotiated cipher's OpenSSL name; undefined without TLS (or once the connection is gone). */
 function cipherOf(tls: TlsConnection | undefined): string | undefined {
