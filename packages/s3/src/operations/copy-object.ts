@@ -49,7 +49,7 @@ import { CHECKSUM_XML_MEMBERS } from '../protocol/checksum-headers.ts';
 import { OBJECT_HEADERS_BINDING } from '../protocol/object-headers.ts';
 import { COPY_SOURCE_SSE_C_REQUEST, SSE_RESPONSE, SSE_WRITE_REQUEST } from '../protocol/sse-headers.ts';
 import type { ObjectInfo } from '../storage/types.ts';
-import { copyParameters } from './shared/audit.ts';
+import { copyParameters, writeResponseElements } from './shared/audit.ts';
 import { ownedBucket } from './shared/buckets.ts';
 import { checksumFields, checksummedBody, storedChecksum } from './shared/checksums.ts';
 import { objectCreationConditions, writeEncryptionConditions } from './shared/conditions.ts';
@@ -124,6 +124,8 @@ export const copyObject: OperationDefinition<'CopyObject', CopyObjectRequest, Co
   readOnly: false,
   eventCategory: 'Data',
   auditParameters: (input, scope) => copyParameters(copyObject.rest, input, scope),
+  // The destination's encryption headers as answered (a captured SSE-C CopyObject: the algorithm).
+  auditResponse: writeResponseElements,
   // PUT /{Bucket}/{Key+} with x-amz-copy-source; the answer is a <CopyObjectResult> document.
   rest: {
     method: 'PUT',

@@ -30,6 +30,7 @@ import { header, metadataHeaders, streamPayload } from '../protocol/binding.ts';
 import { CHECKSUM_REQUEST, CHECKSUM_RESPONSE } from '../protocol/checksum-headers.ts';
 import { OBJECT_HEADERS_BINDING } from '../protocol/object-headers.ts';
 import { SSE_RESPONSE, SSE_WRITE_REQUEST } from '../protocol/sse-headers.ts';
+import { writeResponseElements } from './shared/audit.ts';
 import type { RequestBody } from './shared/body.ts';
 import { ownedBucket } from './shared/buckets.ts';
 import { checksumFields, checksummedBody, contentMd5, rememberStoredChecksum } from './shared/checksums.ts';
@@ -86,6 +87,8 @@ export const putObject: OperationDefinition<'PutObject', PutObjectRequest, PutOb
   quota: { shared: 'write' },
   readOnly: false,
   eventCategory: 'Data',
+  // The encryption headers answered, by wire name (a captured SSE-KMS PutObject).
+  auditResponse: writeResponseElements,
   rest: {
     method: 'PUT',
     path: 'object',
