@@ -103,7 +103,10 @@ export interface CallOptions {
   readonly signature?: SignatureFacts;
   /** The response's `x-amz-id-2`, which CloudTrail logs in `additionalEventData`: the protocol edge sets it; in process it is absent. */
   readonly hostId?: string;
-  /** The TLS connection the request came over, whose cipher CloudTrail logs as `CipherSuite`: the protocol edge sets it. */
+  /**
+   * The TLS connection the request came over, whose cipher CloudTrail logs as `CipherSuite` and, with
+   * its version and the `Host` header, as `tlsDetails`: the protocol edge sets it.
+   */
   readonly tls?: TlsConnection;
 }
 

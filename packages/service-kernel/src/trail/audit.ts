@@ -29,14 +29,14 @@
 
 import { startupSnapshot } from 'node:v8';
 import type { Random } from '../clock.ts';
-import type { AuditEvent, AuditEventInput } from './audit-event.ts';
+import type { AuditEvent, AuditEventInput, TlsDetails } from './audit-event.ts';
 import { type CallSite, callSiteOf, UNKNOWN_SITE } from './call-site.ts';
 import { type CloudTrailRecord, type LookupQuery, type LookupResult, lookupRecords, renderRecord } from './cloudtrail.ts';
 import { EventIdPair } from './event-id-pair.ts';
 import { fieldSize, jsonSize, MAX_FIELD_BYTES, OMITTED, OMITTED_SIZE } from './field-size.ts';
 import { SequenceIds } from './sequence-ids.ts';
 
-export type { AuditEvent, AuditEventInput } from './audit-event.ts';
+export type { AuditEvent, AuditEventInput, TlsDetails } from './audit-event.ts';
 
 const READ_ONLY = 1;
 const SERVICE_EVENT = 2;
@@ -118,6 +118,8 @@ export class AuditTrail {
   readonly #errorCodes: (string | undefined)[];
   readonly #errorMessages: (string | undefined)[];
   readonly #serviceDetails: (Record<string, unknown> | undefined)[];
+  /** `tlsDetails` of a call over TLS (one shared object per connection, `tls-details.ts`). */
+  readonly #tlsDetails: (TlsDetails | undefined)[];
 
   /**
    * @param random - randomness for the key event and request ids derive from (default: `crypto.getRandomValues`).
@@ -131,9 +133,9 @@ export class AuditTrail {
     this.#capacity = capacity;
     this.#maxBytes = maxBytes;
     // The columns grow with the trail (`#place`) up to `capacity`: a slot takes 49 bytes of typed
-    // columns (two Float64 columns, 32 id bytes, one flag byte) plus one reference in each of the 10
+    // columns (two Float64 columns, 32 id bytes, one flag byte) plus one reference in each of the 11
     // array columns (8 bytes each on 64-bit V8), so a full ring of the default 100,000 slots would
-    // start at 100,000 × 129 bytes, about 13 MB, which an endpoint that has served few requests
+    // start at 100,000 × 137 bytes, about 14 MB, which an endpoint that has served few requests
     // need not hold.
     const slots = Math.min(capacity, INITIAL_SLOTS);
     this.#sizes = new Float64Array(slots);
@@ -153,6 +155,7 @@ export class AuditTrail {
     this.#errorCodes = column();
     this.#errorMessages = column();
     this.#serviceDetails = column();
+    this.#tlsDetails = column();
   }
 
   /** Events kept at most. */
@@ -284,8 +287,12 @@ export class AuditTrail {
     this.#errorCodes[slot] = event.errorCode;
     this.#errorMessages[slot] = message;
     this.#serviceDetails[slot] = event.serviceEventDetails;
+    const tls = event.tlsDetails;
+    this.#tlsDetails[slot] = tls;
     this.#recorded += 1;
-    const size = EVENT_OVERHEAD_BYTES + parametersSize + responsesSize + resourcesSize + additionalSize + (message?.length ?? 0);
+    // `tlsDetails` holds three short strings (a version, a cipher's name, a host name): counted, not bounded.
+    const tlsSize = tls === undefined ? 0 : jsonSize(tls, MAX_FIELD_BYTES);
+    const size = EVENT_OVERHEAD_BYTES + parametersSize + responsesSize + resourcesSize + additionalSize + tlsSize + (message?.length ?? 0);
     this.#sizes[slot] = size;
     this.#bytes += size;
     while (this.#bytes > this.#maxBytes && this.#size > 1) this.#dropOldest();
@@ -303,6 +310,7 @@ export class AuditTrail {
     this.#additional[slot] = undefined;
     this.#errorMessages[slot] = undefined;
     this.#serviceDetails[slot] = undefined;
+    this.#tlsDetails[slot] = undefined;
     this.#start = this.#start + 1 === this.#capacity ? 0 : this.#start + 1;
     this.#size -= 1;
   }
@@ -353,6 +361,7 @@ export class AuditTrail {
       this.#responses,
       this.#additional,
       this.#serviceDetails,
+      this.#tlsDetails,
     ] as unknown[][]) {
       column.fill(undefined);
     }
@@ -424,6 +433,7 @@ export class AuditTrail {
     const errorCode = this.#errorCodes[slot];
     const details = this.#serviceDetails[slot];
     const site = this.#sites[slot] ?? UNKNOWN_SITE;
+    const tls = this.#tlsDetails[slot];
     return {
       eventId: this.#eventIds[slot] ?? this.#ids.eventId(sequence),
       eventTime: this.#times[slot] ?? 0,
@@ -446,6 +456,7 @@ export class AuditTrail {
       readOnly: (flags & READ_ONLY) !== 0,
       recipientAccountId: site.recipientAccountId,
       ...(errorCode === undefined ? {} : { errorCode, errorMessage: this.#errorMessages[slot] ?? '' }),
+      ...(tls === undefined ? {} : { tlsDetails: tls }),
     };
   }
 }
