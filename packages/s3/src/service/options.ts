@@ -104,6 +104,11 @@ export interface CallOptions {
   /** The response's `x-amz-id-2`, which CloudTrail logs in `additionalEventData`: the protocol edge sets it; in process it is absent. */
   readonly hostId?: string;
   /**
+   * The request's `x-id` query parameter as sent (the SDK for JavaScript names the operation there:
+   * `?x-id=PutObject`), which CloudTrail logs in `requestParameters`: the protocol edge sets it.
+   */
+  readonly xId?: string;
+  /**
    * The TLS connection the request came over, whose cipher CloudTrail logs as `CipherSuite` and, with
    * its version and the `Host` header, as `tlsDetails`: the protocol edge sets it.
    */
@@ -119,6 +124,8 @@ export interface S3CallScope extends CallScope {
   readonly host?: string;
   /** The response's `x-amz-id-2` (absent in process), for the audit trail. */
   readonly hostId?: string;
+  /** The request's `x-id` query parameter (absent without one, and in process), for the audit trail. */
+  readonly xId?: string;
   /** The request's TLS connection (absent over plain HTTP and in process), for the audit trail. */
   readonly tls?: TlsConnection;
 }

@@ -126,6 +126,7 @@ export class S3 {
     if (options.signature !== undefined) scope.signature = options.signature;
     if (options.host !== undefined) scope.host = options.host;
     if (options.hostId !== undefined) scope.hostId = options.hostId;
+    if (options.xId !== undefined) scope.xId = options.xId;
     if (options.tls !== undefined) scope.tls = options.tls;
     return pipeline.call(definition, input, scope) as Promise<ResponseOf<Name>>;
   }

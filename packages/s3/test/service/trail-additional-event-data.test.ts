@@ -112,9 +112,11 @@ describe('CipherSuite', () => {
     closers.push(() => s3.close());
     await s3.createBucket({ Bucket: 'tls' }, { tls });
     expect(s3.auditTrail.lookup({ eventName: 'CreateBucket' }).records[0]?.additionalEventData).toEqual({ CipherSuite: 'TLS_AES_128_GCM_SHA256' });
+    const askedForTheRecordedCall = asked;
+    expect(askedForTheRecordedCall).toBeGreaterThan(0);
     await s3.putObject({ Bucket: 'tls', Key: 'k', Body: 'x' }, { tls });
     // Data events off: the PutObject is not recorded, and its connection is not asked.
-    expect(asked).toBe(1);
+    expect(asked).toBe(askedForTheRecordedCall);
   });
 
   it('is not recorded over plain HTTP', async () => {

@@ -57,13 +57,36 @@ describe('S3 data events in the trail', () => {
       for (const name of ['PutObject', 'GetObject']) {
         const record = recordOf(engine.s3, name);
         expect([record.eventCategory, record.managementEvent, record.readOnly]).toEqual(['Data', false, name === 'GetObject']);
-        expect(record.requestParameters).toEqual({ bucketName: 'audited', key: 'dir/k.txt', Host: HOST });
+        expect(record.requestParameters).toEqual({ bucketName: 'audited', key: 'dir/k.txt', Host: HOST, 'x-id': name });
         expect(record.responseElements).toEqual(name === 'PutObject' ? { 'x-amz-server-side-encryption': 'AES256' } : null);
         expect(record.resources).toEqual([
           { type: 'AWS::S3::Object', ARN: 'arn:aws:s3:::audited/dir/k.txt' },
           { accountId: ACCOUNT, type: 'AWS::S3::Bucket', ARN: 'arn:aws:s3:::audited' },
         ]);
       }
+    } finally {
+      client.destroy();
+    }
+  });
+
+  // The SDK for JavaScript names the operation in an `x-id` query parameter; CloudTrail logs it as
+  // sent, last (a captured CopyObject data event, DataDog stratus-red-team
+  // `aws.impact.s3-ransomware-client-side-encryption`: `{…, "key": "target file.txt", "x-id":
+  // "CopyObject"}`). A request without one (the AWS CLI's, an in-process call) logs none.
+  it("logs the SDK's x-id query parameter as sent, after the other parameters", async () => {
+    const engine = dataEngine();
+    const client = inProcessClient(engine.handler);
+    try {
+      await client.send(new CreateBucketCommand({ Bucket: 'audited' }));
+      await client.send(new PutObjectCommand({ Bucket: 'audited', Key: 'k', Body: 'x' }));
+      await (await client.send(new GetObjectCommand({ Bucket: 'audited', Key: 'k' }))).Body?.transformToByteArray();
+      await client.send(new CopyObjectCommand({ Bucket: 'audited', Key: 'copy', CopySource: 'audited/k' }));
+      for (const name of ['PutObject', 'GetObject', 'CopyObject']) {
+        const parameters = Object.entries(recordOf(engine.s3, name).requestParameters ?? {});
+        expect(parameters.at(-1)).toEqual(['x-id', name]);
+      }
+      await engine.s3.headObject({ Bucket: 'audited', Key: 'k' });
+      expect(recordOf(engine.s3, 'HeadObject').requestParameters).not.toHaveProperty('x-id');
     } finally {
       client.destroy();
     }
@@ -111,6 +134,7 @@ describe('S3 data events in the trail', () => {
         partNumber: '1',
         uploadId: UploadId,
         Host: HOST,
+        'x-id': 'UploadPart',
       });
       expect(recordOf(engine.s3, 'CompleteMultipartUpload').requestParameters).toEqual({ bucketName: 'audited', key: 'big', uploadId: UploadId, Host: HOST });
     } finally {
@@ -158,6 +182,7 @@ describe('S3 data events in the trail', () => {
         ['Host', HOST],
         ['x-amz-copy-source', 'audited/src'],
         ['key', 'dst'],
+        ['x-id', 'CopyObject'],
       ]);
       expect(copy.resources).toEqual([
         { type: 'AWS::S3::Object', ARN: 'arn:aws:s3:::audited/dst' },
@@ -170,6 +195,7 @@ describe('S3 data events in the trail', () => {
         ['key', 'big'],
         ['partNumber', '1'],
         ['uploadId', UploadId],
+        ['x-id', 'UploadPartCopy'],
       ]);
     } finally {
       client.destroy();
@@ -199,6 +225,7 @@ describe('S3 data events in the trail', () => {
         ['x-amz-server-side-encryption-customer-algorithm', 'AES256'],
         ['x-amz-copy-source', 'audited/src'],
         ['key', 'src'],
+        ['x-id', 'CopyObject'],
       ]);
       const text = JSON.stringify(recordOf(engine.s3, 'CopyObject'));
       expect([text.includes(target.SSECustomerKey), text.includes(target.SSECustomerKeyMD5)]).toEqual([false, false]);

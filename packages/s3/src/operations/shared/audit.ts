@@ -61,8 +61,8 @@ function planOf(rest: RestBinding): QueryPlan {
 /**
  * `requestParameters` as CloudTrail writes them for an S3 request: the operation's discriminators
  * (`list-type: "2"`; a bare one such as `uploads` with the empty value), `bucketName`, `key` for
- * an object, each query member the request carries as its text on the wire, and the `Host` header
- * when the call came over HTTP. The names are the query's own (`max-keys`, `partNumber`), never
+ * an object, each query member the request carries as its text on the wire, the `Host` header
+ * when the call came over HTTP, and the SDK's `x-id` query parameter when it was sent. The names are the query's own (`max-keys`, `partNumber`), never
  * the SDK's. It logs no header (SSE-C keys among them); a copy's event adds its two non-secret
  * ones through `copyParameters`.
  *
@@ -84,8 +84,14 @@ export function queryParameters(rest: RestBinding, input: { readonly Bucket?: un
     if (value !== undefined) parameters[name] = String(value);
   }
   // S3's call scope carries the Host header of a call over HTTP (`S3CallScope.host`).
-  const host = (scope as { readonly host?: string }).host;
+  const host = scope.host;
   if (host !== undefined) parameters['Host'] = host;
+  // The SDK for JavaScript's `x-id` query parameter, logged as sent and last: a captured CopyObject
+  // data event ends `"key": "target file.txt", "x-id": "CopyObject"}` (DataDog stratus-red-team,
+  // `aws.impact.s3-ransomware-client-side-encryption`). UNCONFIRMED: its place among the other
+  // operations' parameters (no other capture shows one).
+  const xId = (scope as { readonly xId?: string }).xId;
+  if (xId !== undefined) parameters['x-id'] = xId;
   return parameters;
 }
 
