@@ -40,7 +40,8 @@ export interface S3Options {
    * Known differences: they go to the same trail as management events, so LookupEvents returns
    * them (marked `"eventCategory": "Data"`), where AWS's event history holds no data events (S3
    * User Guide, "Amazon S3 CloudTrail events"). Data events that a data directory kept from a
-   * version without the mark (before `eventCategory`) read back as management events.
+   * version without the mark (before `eventCategory`) read back as data events, by their event
+   * names (`AuditTrail.markDataEvents`).
    */
   readonly dataEvents?: boolean;
   /**

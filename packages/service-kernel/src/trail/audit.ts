@@ -118,6 +118,11 @@ export class AuditTrail {
   readonly #errorCodes: (string | undefined)[];
   readonly #errorMessages: (string | undefined)[];
   readonly #serviceDetails: (Record<string, unknown> | undefined)[];
+  /**
+   * The event names each service records as data events (`markDataEvents`), by event source: what
+   * a restored event that carries no mark is read as.
+   */
+  readonly #dataEventNames: Map<string, ReadonlySet<string>> = new Map();
   /** `tlsDetails` of a call over TLS (one shared object per connection, `tls-details.ts`). */
   readonly #tlsDetails: (TlsDetails | undefined)[];
 
@@ -220,6 +225,30 @@ export class AuditTrail {
     this.#lastRestored = this.#recorded;
     this.#requestIds[slot] = event.requestId === '' && event.eventType === 'AwsServiceEvent' ? undefined : event.requestId;
     this.#store(slot, event);
+    this.#classifyRestored(slot);
+  }
+
+  /**
+   * Names the event names `eventSource` records as data events (S3: its object-level calls), so
+   * that restored events of that service without a data-event mark (kept by a version from before
+   * `eventCategory`) read as the data events they were: those already restored and those restored
+   * from now on. Events recorded through `record` keep the category they were recorded with.
+   * @example trail.markDataEvents('s3.amazonaws.com', ['GetObject', 'PutObject'])
+   */
+  markDataEvents(eventSource: string, eventNames: Iterable<string>): void {
+    this.#dataEventNames.set(eventSource, new Set(eventNames));
+    for (let index = 0; index < this.#size; index++) this.#classifyRestored((this.#start + index) % this.#capacity);
+  }
+
+  /** Marks the restored event in `slot` as a data event if its service names its event name as one. */
+  #classifyRestored(slot: number): void {
+    // Only restored events keep their own event id; recorded ones derive it.
+    if (this.#eventIds[slot] === undefined) return;
+    const flags = this.#flags[slot] ?? 0;
+    if ((flags & (DATA_EVENT | SERVICE_EVENT)) !== 0) return;
+    const source = this.#sites[slot]?.eventSource;
+    const names = source === undefined ? undefined : this.#dataEventNames.get(source);
+    if (names?.has(this.#names[slot] ?? '')) this.#flags[slot] = flags | DATA_EVENT;
   }
 
   /** A slot for an event at `time`: drops what falls out of the ring and the 90 days first. */
