@@ -32,8 +32,8 @@ import {
 import type { S3Kms } from '../crypto/index.ts';
 import { isOperationName, OPERATION_NAMES, OPERATIONS, type OperationName, type OperationTable, type RequestOf, type ResponseOf } from '../operations/index.ts';
 import type { OperationDefinition } from '../operations/types.ts';
-import type { Mutable } from './call-options.ts';
 import { markS3DataEvents } from './binding.ts';
+import type { Mutable } from './call-options.ts';
 import { type Engine, startEngine } from './engine.ts';
 import type { CallOptions, S3CallScope, S3Options } from './options.ts';
 import { type OwnKms, ownKmsOf } from './own-kms.ts';

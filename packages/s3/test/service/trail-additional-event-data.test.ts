@@ -50,7 +50,14 @@ describe('additionalEventData of a signed request', () => {
       'x-amz-id-2': put.$metadata.extendedRequestId,
       bytesTransferredOut: 0,
     });
-    expect(Object.keys(putData ?? {})).toEqual(['SignatureVersion', 'bytesTransferredIn', 'SSEApplied', 'AuthenticationMethod', 'x-amz-id-2', 'bytesTransferredOut']);
+    expect(Object.keys(putData ?? {})).toEqual([
+      'SignatureVersion',
+      'bytesTransferredIn',
+      'SSEApplied',
+      'AuthenticationMethod',
+      'x-amz-id-2',
+      'bytesTransferredOut',
+    ]);
     expect(additionalOf(engine.s3, 'GetObject')).toEqual({
       SignatureVersion: 'SigV4',
       bytesTransferredIn: 0,
@@ -221,7 +228,14 @@ describe('bytesTransferredIn and bytesTransferredOut', () => {
       'x-amz-id-2': put.$metadata.extendedRequestId,
       bytesTransferredOut: 0,
     });
-    expect(Object.keys(data ?? {})).toEqual(['SignatureVersion', 'bytesTransferredIn', 'SSEApplied', 'AuthenticationMethod', 'x-amz-id-2', 'bytesTransferredOut']);
+    expect(Object.keys(data ?? {})).toEqual([
+      'SignatureVersion',
+      'bytesTransferredIn',
+      'SSEApplied',
+      'AuthenticationMethod',
+      'x-amz-id-2',
+      'bytesTransferredOut',
+    ]);
   });
 
   it('GetObject records 0 in and the bytes it answers out: the whole object, or only the range asked for', async () => {
