@@ -61,4 +61,13 @@ describe('restored S3 events without the data-event mark', () => {
     trail.restore(unmarked('DeleteObject'));
     expect(categoryOf(trail, 'DeleteObject')).toEqual(['Data', false]);
   });
+
+  // A version from before both listings were logged as ListObjects (cebea56) kept ListObjectsV2's
+  // data events under the operation's own name: still S3 object-level calls, hence data events.
+  it('a ListObjectsV2 event kept under its operation name reads as a data event', () => {
+    const trail = new AuditTrail();
+    trail.restore(unmarked('ListObjectsV2'));
+    opened.push(new S3({ auditTrail: trail }));
+    expect(categoryOf(trail, 'ListObjectsV2')).toEqual(['Data', false]);
+  });
 });
