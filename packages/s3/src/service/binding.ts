@@ -21,14 +21,18 @@ const RESOURCE_TYPE = 'AWS::S3::Bucket';
 
 /**
  * Tells `trail` which of S3's CloudTrail event names are data events (every definition marked
- * `Data`, under its CloudTrail name: ListObjectsV2 as `ListObjects`), so that S3 events a data
- * directory kept from a version without the data-event mark read back as data events.
+ * `Data`, under its CloudTrail name and its operation name: ListObjectsV2 as `ListObjects` and as
+ * `ListObjectsV2`, the name older versions recorded it under), so that S3 events a data directory
+ * kept from a version without the data-event mark read back as data events. No management
+ * operation shares either name, so no management event is marked.
  * @example markS3DataEvents(s3.auditTrail)
  */
 export function markS3DataEvents(trail: AuditTrail): void {
   const names: string[] = [];
   for (const definition of Object.values(OPERATIONS) as OperationDefinition[]) {
-    if (definition.eventCategory === 'Data') names.push(definition.auditName ?? definition.name);
+    if (definition.eventCategory !== 'Data') continue;
+    names.push(definition.name);
+    if (definition.auditName !== undefined && definition.auditName !== definition.name) names.push(definition.auditName);
   }
   trail.markDataEvents(EVENT_SOURCE, names);
 }
