@@ -49,7 +49,7 @@ import { CHECKSUM_XML_MEMBERS } from '../protocol/checksum-headers.ts';
 import { OBJECT_HEADERS_BINDING } from '../protocol/object-headers.ts';
 import { COPY_SOURCE_SSE_C_REQUEST, SSE_RESPONSE, SSE_WRITE_REQUEST } from '../protocol/sse-headers.ts';
 import type { ObjectInfo } from '../storage/types.ts';
-import { copyParameters, writeResponseElements } from './shared/audit.ts';
+import { copyParameters } from './shared/audit.ts';
 import { ownedBucket } from './shared/buckets.ts';
 import { checksumFields, checksummedBody, storedChecksum } from './shared/checksums.ts';
 import { objectCreationConditions, writeEncryptionConditions } from './shared/conditions.ts';
@@ -58,6 +58,7 @@ import { writtenObjectTags } from './shared/object-tags.ts';
 import { attributeFields, objectFields, objectRecord, requireKey, type SseResponseMembers, type SseWriteMembers, writeGuard } from './shared/objects.ts';
 import { readKeys } from './shared/read.ts';
 import { responseEncryption } from './shared/response.ts';
+import { writeResponseElements } from './shared/response-elements.ts';
 import { decideObjectEncryption, writeKeys } from './shared/write.ts';
 import type { OperationDefinition } from './types.ts';
 

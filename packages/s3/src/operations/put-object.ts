@@ -30,7 +30,6 @@ import { header, metadataHeaders, streamPayload } from '../protocol/binding.ts';
 import { CHECKSUM_REQUEST, CHECKSUM_RESPONSE } from '../protocol/checksum-headers.ts';
 import { OBJECT_HEADERS_BINDING } from '../protocol/object-headers.ts';
 import { SSE_RESPONSE, SSE_WRITE_REQUEST } from '../protocol/sse-headers.ts';
-import { writeResponseElements } from './shared/audit.ts';
 import type { RequestBody } from './shared/body.ts';
 import { ownedBucket } from './shared/buckets.ts';
 import { checksumFields, checksummedBody, contentMd5, rememberStoredChecksum } from './shared/checksums.ts';
@@ -46,6 +45,7 @@ import {
   writeGuard,
 } from './shared/objects.ts';
 import { addResponseEncryption } from './shared/response.ts';
+import { writeResponseElements } from './shared/response-elements.ts';
 import { decideObjectEncryption, writeKeys } from './shared/write.ts';
 import type { OperationDefinition } from './types.ts';
 

@@ -8,7 +8,8 @@
 import type { AuditTrail, CallScope, Clock, FaultHook, QuotaGate, ServiceBinding } from '@strongbox/service-kernel';
 import { S3Error, toS3Error } from '../errors.ts';
 import { OPERATIONS } from '../operations/index.ts';
-import { additionalEventData, queryParameters } from '../operations/shared/audit.ts';
+import { queryParameters } from '../operations/shared/audit.ts';
+import { additionalEventData } from '../operations/shared/audit-event-data.ts';
 import type { AtRestCrypto, OperationDefinition, S3Settings } from '../operations/types.ts';
 import type { SignatureFacts } from '../policy/request-context.ts';
 import type { ObjectStore } from '../storage/types.ts';
