@@ -8,7 +8,14 @@
  * CloudWatch". The byte counts where the engine's answer says them (see `transferredBytes`).
  */
 
-import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+import {
+  CreateBucketCommand,
+  CreateMultipartUploadCommand,
+  GetObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  UploadPartCommand,
+} from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { TlsConnection } from '@strongbox/service-kernel';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -264,6 +271,20 @@ describe('bytesTransferredIn and bytesTransferredOut', () => {
     await s3.getObject({ Bucket: 'bytes', Key: 'k', ...members });
     expect(additionalOf(s3, 'PutObject')).toMatchObject({ bytesTransferredIn: 7, bytesTransferredOut: 0 });
     expect(additionalOf(s3, 'GetObject')).toEqual({ bytesTransferredIn: 0, bytesTransferredOut: 7 });
+  });
+
+  // UNCONFIRMED (no captured UploadPart event): a part's body counted in as PutObject's is.
+  it("UploadPart records its part's bytes in and 0 out, as PutObject does, and answers no size on the wire", async () => {
+    const engine = served();
+    const client = inProcessClient(engine.handler);
+    closers.push(async () => client.destroy());
+    await client.send(new CreateBucketCommand({ Bucket: 'parts' }));
+    const { UploadId } = await client.send(new CreateMultipartUploadCommand({ Bucket: 'parts', Key: 'k' }));
+    const part = await client.send(new UploadPartCommand({ Bucket: 'parts', Key: 'k', UploadId, PartNumber: 1, Body: 'nine byte' }));
+    const data = additionalOf(engine.s3, 'UploadPart');
+    expect(data).toMatchObject({ bytesTransferredIn: 9, bytesTransferredOut: 0 });
+    expect(Object.keys(data ?? {})).toEqual(['SignatureVersion', 'bytesTransferredIn', 'AuthenticationMethod', 'x-amz-id-2', 'bytesTransferredOut']);
+    expect(part).not.toHaveProperty('Size');
   });
 
   it('HeadObject and DeleteObject, which carry no body either way, record 0 and 0', async () => {
