@@ -125,6 +125,9 @@ export class AuditTrail {
   readonly #dataEventNames: Map<string, ReadonlySet<string>> = new Map();
   /** `tlsDetails` of a call over TLS (one shared object per connection, `tls-details.ts`). */
   readonly #tlsDetails: (TlsDetails | undefined)[];
+  /** The `tlsDetails` recorded last and its JSON size: a connection's calls share one object, sized once. */
+  #lastTls: TlsDetails | undefined;
+  #lastTlsSize = 0;
 
   /**
    * @param random - randomness for the key event and request ids derive from (default: `crypto.getRandomValues`).
@@ -319,12 +322,23 @@ export class AuditTrail {
     const tls = event.tlsDetails;
     this.#tlsDetails[slot] = tls;
     this.#recorded += 1;
-    // `tlsDetails` holds three short strings (a version, a cipher's name, a host name): counted, not bounded.
-    const tlsSize = tls === undefined ? 0 : jsonSize(tls, MAX_FIELD_BYTES);
+    // `tlsDetails` holds a version, a cipher's name and the client's Host header: counted for every
+    // event, not cut. The header is the client's to choose; over HTTP only Node's `maxHeaderSize`
+    // (16 KB by default) bounds it, and the byte budget bounds what the ring keeps of it.
+    const tlsSize = tls === undefined ? 0 : this.#tlsSize(tls);
     const size = EVENT_OVERHEAD_BYTES + parametersSize + responsesSize + resourcesSize + additionalSize + tlsSize + (message?.length ?? 0);
     this.#sizes[slot] = size;
     this.#bytes += size;
     while (this.#bytes > this.#maxBytes && this.#size > 1) this.#dropOldest();
+  }
+
+  /** The JSON size of `tls`, computed once for a run of events that share it (one connection's calls). */
+  #tlsSize(tls: TlsDetails): number {
+    if (tls !== this.#lastTls) {
+      this.#lastTls = tls;
+      this.#lastTlsSize = jsonSize(tls, MAX_FIELD_BYTES);
+    }
+    return this.#lastTlsSize;
   }
 
   /** Forgets the oldest event, releasing what its slot refers to. */
