@@ -131,7 +131,7 @@ export {
 export { type AwsChunkedBody, type AwsChunkedForm, type AwsChunkedOptions, decodeAwsChunked, isAwsChunked } from './sigv4/streaming.ts';
 export { createSigV4Authenticator, createSigV4Identifier, type SignatureForm, type SigV4Options, signatureFormOf } from './sigv4/verify.ts';
 export { type AuditOptions, AuditTrail, EVENT_HISTORY_MS } from './trail/audit.ts';
-export type { AuditEvent, AuditEventInput } from './trail/audit-event.ts';
+export type { AuditEvent, AuditEventInput, TlsDetails } from './trail/audit-event.ts';
 export {
   type CloudTrailArnPrefixResource,
   type CloudTrailArnResource,

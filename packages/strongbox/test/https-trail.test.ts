@@ -4,7 +4,10 @@
  * as CloudTrail writes it: `"CipherSuite": "TLS_AES_128_GCM_SHA256"` in a captured presigned
  * PutObject data event, TryHackMe AoC 2024 day 7 log; `"ECDHE-RSA-AES128-GCM-SHA256"` in the
  * aws-cdk PutObject capture), beside how the call was signed and the `x-amz-id-2` it was answered
- * with. Over plain HTTP there is no cipher to name.
+ * with. Over plain HTTP there is no cipher to name. The record's top-level `tlsDetails` names the
+ * version, the cipher and the Host header sent (the same TryHackMe capture: `"tlsDetails":
+ * {"tlsVersion": "TLSv1.3", "cipherSuite": "TLS_AES_128_GCM_SHA256", "clientProvidedHostHeader":
+ * "s3.ap-southeast-1.amazonaws.com"}`); a call over plain HTTP has none.
  */
 
 import { readFile } from 'node:fs/promises';
@@ -17,9 +20,14 @@ import { cloudTrailClient, s3Client } from './helpers/cli.ts';
 
 /** The cipher a client trusting `ca` negotiates with the listener at `port` (OpenSSL's name). */
 async function negotiatedCipher(port: number, ca: string): Promise<string> {
+  return (await negotiated(port, ca)).cipher;
+}
+
+/** The protocol version and cipher a client trusting `ca` negotiates with the listener at `port`. */
+async function negotiated(port: number, ca: string): Promise<{ version: string; cipher: string }> {
   return new Promise((resolve, reject) => {
     const socket = connect({ host: '127.0.0.1', port, ca }, () => {
-      resolve(socket.getCipher().name);
+      resolve({ version: socket.getProtocol() ?? '', cipher: socket.getCipher().name });
       socket.end();
     });
     socket.on('error', reject);
@@ -45,12 +53,45 @@ describe('S3 calls over the HTTPS listener in the trail', () => {
         expect(overTls).toEqual({
           SignatureVersion: 'SigV4',
           CipherSuite: await negotiatedCipher(https.port, ca),
+          bytesTransferredIn: 1,
           SSEApplied: 'Default_SSE_S3',
           AuthenticationMethod: 'AuthHeader',
           'x-amz-id-2': put.$metadata.extendedRequestId,
+          bytesTransferredOut: 0,
         });
         expect(overHttp).not.toHaveProperty('CipherSuite');
         expect(overHttp).toMatchObject({ SignatureVersion: 'SigV4', AuthenticationMethod: 'AuthHeader' });
+      } finally {
+        secure.destroy();
+        plain.destroy();
+      }
+    } finally {
+      trail.destroy();
+      await server.close();
+    }
+  });
+});
+
+describe('tlsDetails of an S3 call', () => {
+  it('over the HTTPS listener names the TLS version, the cipher and the Host header sent; over HTTP there is none', async () => {
+    const server = await startServer({ port: 0, https: { port: 0 }, s3DataEvents: true });
+    const trail = cloudTrailClient(server.url);
+    try {
+      const https = server.https;
+      if (https === undefined) throw new Error('no https listener');
+      const ca = await readFile(https.certificate.path, 'utf8');
+      const secure = s3Client(https.url, ca);
+      const plain = s3Client(server.url);
+      try {
+        await secure.send(new CreateBucketCommand({ Bucket: 'details' }));
+        await secure.send(new PutObjectCommand({ Bucket: 'details', Key: 'k', Body: 'x' }));
+        await plain.send(new PutObjectCommand({ Bucket: 'details', Key: 'plain', Body: 'x' }));
+        const { Events } = await trail.send(new LookupEventsCommand({ LookupAttributes: [{ AttributeKey: 'EventName', AttributeValue: 'PutObject' }] }));
+        const [overHttp, overTls] = (Events ?? []).map((event) => JSON.parse(event.CloudTrailEvent ?? '{}'));
+        const { version, cipher } = await negotiated(https.port, ca);
+        expect(overTls.tlsDetails).toEqual({ tlsVersion: version, cipherSuite: cipher, clientProvidedHostHeader: new URL(https.url).host });
+        expect(overTls.requestParameters.Host).toBe(overTls.tlsDetails.clientProvidedHostHeader);
+        expect(overHttp).not.toHaveProperty('tlsDetails');
       } finally {
         secure.destroy();
         plain.destroy();

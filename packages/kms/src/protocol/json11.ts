@@ -16,6 +16,7 @@ import {
   type Principal,
   parseJson,
   type TextResponse,
+  type TlsConnection,
   toWire,
 } from '@strongbox/service-kernel';
 import { KmsError, toKmsError, WIRE_ERRORS } from '../errors.ts';
@@ -32,6 +33,10 @@ export interface Json11CallOptions {
   readonly region?: string;
   readonly sourceIpAddress?: string;
   readonly userAgent?: string;
+  /** The request's `Host` header, which CloudTrail's `tlsDetails` names: set only with `tls`. */
+  readonly host?: string;
+  /** The TLS connection the request came over (the HTTPS listener's socket), for `tlsDetails`. */
+  readonly tls?: TlsConnection;
 }
 
 /** What the handler serves: the KMS emulator (`Kms` is one), seen through its registry. */
@@ -115,6 +120,8 @@ export function createJson11Handler(kms: Json11Target, options: Json11Options = 
         ...(identity?.region ? { region: identity.region } : {}),
         ...(request.sourceIpAddress ? { sourceIpAddress: request.sourceIpAddress } : {}),
         ...(request.headers['user-agent'] ? { userAgent: request.headers['user-agent'] } : {}),
+        // Over TLS, the connection and Host for the record's `tlsDetails` (over plain HTTP, nothing).
+        ...(request.tls ? tlsOptionsOf(request.tls, request.headers['host']) : {}),
       };
       const output = await kms.send(operation.name as never, input as never, callOptions);
       return json11Response(200, requestId, output === undefined ? '' : JSON.stringify(toWire(output)));
@@ -122,6 +129,11 @@ export function createJson11Handler(kms: Json11Target, options: Json11Options = 
       return errorResponse(requestId, toKmsError(error));
     }
   };
+}
+
+/** The call options of a request that came over `tls` sending `host` (both only when present). */
+function tlsOptionsOf(tls: TlsConnection, host: string | undefined): { readonly tls: TlsConnection; readonly host?: string } {
+  return host === undefined ? { tls } : { tls, host };
 }
 
 /**

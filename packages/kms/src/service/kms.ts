@@ -31,6 +31,7 @@ import {
   type Random,
   rootPrincipal,
   systemClock,
+  type TlsConnection,
 } from '@strongbox/service-kernel';
 import type { KmsError } from '../errors.ts';
 import { usageLogOf } from '../model/key-last-usage.ts';
@@ -100,6 +101,13 @@ export interface CallOptions {
   readonly requestId?: string;
   readonly sourceIpAddress?: string;
   readonly userAgent?: string;
+  /** The request's `Host` header, which CloudTrail's `tlsDetails` names: the protocol edge sets it with `tls`. */
+  readonly host?: string;
+  /**
+   * The TLS connection the request came over, whose version and cipher CloudTrail logs in
+   * `tlsDetails`: the protocol edge sets it (the HTTPS listener); in process it is absent.
+   */
+  readonly tls?: TlsConnection;
 }
 
 const NO_OPTIONS: CallOptions = Object.freeze({});
@@ -213,6 +221,8 @@ export class Kms {
     if (options.requestId !== undefined) scope.requestId = options.requestId;
     if (options.sourceIpAddress !== undefined) scope.sourceIpAddress = options.sourceIpAddress;
     if (options.userAgent !== undefined) scope.userAgent = options.userAgent;
+    if (options.tls !== undefined) scope.tls = options.tls;
+    if (options.host !== undefined) scope.host = options.host;
     // A caller named by ARN is parsed per call: only options naming a principal object (or none) are kept.
     if (Object.isFrozen(options) && typeof options.caller !== 'string') this.#last = { options, scope: Object.freeze(scope) };
     return this.#pipeline.call(definition, input, scope);

@@ -58,6 +58,7 @@ import { writtenObjectTags } from './shared/object-tags.ts';
 import { attributeFields, objectFields, objectRecord, requireKey, type SseResponseMembers, type SseWriteMembers, writeGuard } from './shared/objects.ts';
 import { readKeys } from './shared/read.ts';
 import { responseEncryption } from './shared/response.ts';
+import { writeResponseElements } from './shared/response-elements.ts';
 import { decideObjectEncryption, writeKeys } from './shared/write.ts';
 import type { OperationDefinition } from './types.ts';
 
@@ -124,6 +125,8 @@ export const copyObject: OperationDefinition<'CopyObject', CopyObjectRequest, Co
   readOnly: false,
   eventCategory: 'Data',
   auditParameters: (input, scope) => copyParameters(copyObject.rest, input, scope),
+  // The destination's encryption headers as answered (a captured SSE-C CopyObject: the algorithm).
+  auditResponse: writeResponseElements,
   // PUT /{Bucket}/{Key+} with x-amz-copy-source; the answer is a <CopyObjectResult> document.
   rest: {
     method: 'PUT',

@@ -5,7 +5,7 @@
 
 import { createRegistry, type InputOf, type OutputOf, type Registry, type TableOf } from '@strongbox/service-kernel';
 import * as definitions from './definitions.ts';
-import { withTrailShape } from './shared/audit.ts';
+import { withTrailShape } from './shared/audit-resources.ts';
 import { withBucketOwnerCondition } from './shared/expected-owner.ts';
 import type { OperationDefinition } from './types.ts';
 

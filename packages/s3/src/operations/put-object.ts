@@ -45,6 +45,7 @@ import {
   writeGuard,
 } from './shared/objects.ts';
 import { addResponseEncryption } from './shared/response.ts';
+import { writeResponseElements } from './shared/response-elements.ts';
 import { decideObjectEncryption, writeKeys } from './shared/write.ts';
 import type { OperationDefinition } from './types.ts';
 
@@ -86,6 +87,8 @@ export const putObject: OperationDefinition<'PutObject', PutObjectRequest, PutOb
   quota: { shared: 'write' },
   readOnly: false,
   eventCategory: 'Data',
+  // The encryption headers answered, by wire name (a captured SSE-KMS PutObject).
+  auditResponse: writeResponseElements,
   rest: {
     method: 'PUT',
     path: 'object',

@@ -58,6 +58,8 @@ export interface UploadPartRequest extends SseCustomerMembers, ChecksumMembers {
 export interface UploadPartResponse extends SseResponseMembers, Omit<ChecksumResponseMembers, 'ChecksumType'> {
   /** Quoted, as S3 sends it. */
   ETag: string;
+  /** Plaintext bytes stored: not sent (the response binding has no such member); the CloudTrail event's `bytesTransferredIn`. */
+  Size: number;
 }
 
 /** UploadPart. */
@@ -109,13 +111,14 @@ export const uploadPart: OperationDefinition<'UploadPart', UploadPartRequest, Up
       const checksummed = checksummedBody(input.Body, input);
       checkPartChecksumAlgorithm(upload.checksum, checksummed.requested ? checksummed.algorithm : undefined);
       const withDefault = needsDefaultChecksum(upload, checksummed.algorithm) ? defaultChecksummedBody(checksummed.body) : undefined;
-      const { etag } = await sealPart(context, bucket, upload, partNumber, withDefault?.body ?? checksummed.body, customer?.key, expectedMd5, () => ({
+      const { etag, size } = await sealPart(context, bucket, upload, partNumber, withDefault?.body ?? checksummed.body, customer?.key, expectedMd5, () => ({
         [checksummed.algorithm]: checksummed.checksum().value,
         ...(withDefault === undefined ? {} : { CRC64NVME: withDefault.value() }),
       }));
       const checksum = checksummed.requested ? checksummed.checksum() : undefined;
       return {
         ETag: etag,
+        Size: size,
         ...(checksum === undefined ? {} : { [checksumMember(checksum.algorithm)]: checksum.value }),
         ...responseEncryption('UploadPart', upload.mode, customer?.keyMd5, upload.kms),
       };

@@ -7,7 +7,9 @@
 
 import type { AuditTrail, CallScope, Clock, FaultHook, QuotaGate, ServiceBinding } from '@strongbox/service-kernel';
 import { S3Error, toS3Error } from '../errors.ts';
-import { additionalEventData, queryParameters } from '../operations/shared/audit.ts';
+import { OPERATIONS } from '../operations/index.ts';
+import { queryParameters } from '../operations/shared/audit.ts';
+import { additionalEventData } from '../operations/shared/audit-event-data.ts';
 import type { AtRestCrypto, OperationDefinition, S3Settings } from '../operations/types.ts';
 import type { SignatureFacts } from '../policy/request-context.ts';
 import type { ObjectStore } from '../storage/types.ts';
@@ -17,6 +19,24 @@ import { type Fence, refuseWhenTakenOver } from './takeover-fence.ts';
 
 const EVENT_SOURCE = 's3.amazonaws.com';
 const RESOURCE_TYPE = 'AWS::S3::Bucket';
+
+/**
+ * Tells `trail` which of S3's CloudTrail event names are data events (every definition marked
+ * `Data`, under its CloudTrail name and its operation name: ListObjectsV2 as `ListObjects` and as
+ * `ListObjectsV2`, the name older versions recorded it under), so that S3 events a data directory
+ * kept from a version without the data-event mark read back as data events. No management
+ * operation shares either name, so no management event is marked.
+ * @example markS3DataEvents(s3.auditTrail)
+ */
+export function markS3DataEvents(trail: AuditTrail): void {
+  const names: string[] = [];
+  for (const definition of Object.values(OPERATIONS) as OperationDefinition[]) {
+    if (definition.eventCategory !== 'Data') continue;
+    names.push(definition.name);
+    if (definition.auditName !== undefined && definition.auditName !== definition.name) names.push(definition.auditName);
+  }
+  trail.markDataEvents(EVENT_SOURCE, names);
+}
 
 /** What S3's pipeline binding serves calls with: the engine's parts, made once at start-up. */
 export interface BindingParts {

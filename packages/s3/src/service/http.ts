@@ -34,7 +34,8 @@ import { decodeRequest, encodeResponse } from '../protocol/message.ts';
 import { namesResponseOverride } from '../protocol/object-headers.ts';
 import { payloadOf, requireDeclaredLength } from '../protocol/payload.ts';
 import { RouteTable } from '../protocol/routes.ts';
-import { callOptionsOf, headOnly } from './call-options.ts';
+import { callOptionsOf, headOnly, type Mutable } from './call-options.ts';
+import type { CallOptions } from './options.ts';
 import { isPostObject, servePostObject } from './post-object-http.ts';
 import type { OperationName, S3 } from './s3.ts';
 
@@ -114,7 +115,10 @@ async function serve(s3: S3, request: StreamingRequest, baseHosts: readonly stri
     const input = decoded instanceof Promise ? await decoded : decoded;
     if (address.bucket !== undefined) input['Bucket'] = address.bucket;
     if (address.key !== undefined) input['Key'] = address.key;
-    const callOptions = callOptionsOf(head, ids, identity);
+    const callOptions: Mutable<CallOptions> = callOptionsOf(head, ids, identity);
+    // The SDK's `?x-id=<Operation>`, which CloudTrail logs among the request parameters.
+    const xId = address.query.get('x-id');
+    if (xId !== undefined) callOptions.xId = xId;
     // GetObject API reference: response-* overrides "cannot be used with an unsigned (anonymous) request".
     if (callOptions.signature === undefined && OVERRIDABLE_READS.has(operation.name) && namesResponseOverride(address.query)) {
       throw new S3Error('AnonymousResponseOverrides');

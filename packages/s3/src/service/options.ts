@@ -40,7 +40,8 @@ export interface S3Options {
    * Known differences: they go to the same trail as management events, so LookupEvents returns
    * them (marked `"eventCategory": "Data"`), where AWS's event history holds no data events (S3
    * User Guide, "Amazon S3 CloudTrail events"). Data events that a data directory kept from a
-   * version without the mark (before `eventCategory`) read back as management events.
+   * version without the mark (before `eventCategory`) read back as data events, by their event
+   * names (`AuditTrail.markDataEvents`).
    */
   readonly dataEvents?: boolean;
   /**
@@ -103,7 +104,15 @@ export interface CallOptions {
   readonly signature?: SignatureFacts;
   /** The response's `x-amz-id-2`, which CloudTrail logs in `additionalEventData`: the protocol edge sets it; in process it is absent. */
   readonly hostId?: string;
-  /** The TLS connection the request came over, whose cipher CloudTrail logs as `CipherSuite`: the protocol edge sets it. */
+  /**
+   * The request's `x-id` query parameter as sent (the SDK for JavaScript names the operation there:
+   * `?x-id=PutObject`), which CloudTrail logs in `requestParameters`: the protocol edge sets it.
+   */
+  readonly xId?: string;
+  /**
+   * The TLS connection the request came over, whose cipher CloudTrail logs as `CipherSuite` and, with
+   * its version and the `Host` header, as `tlsDetails`: the protocol edge sets it.
+   */
   readonly tls?: TlsConnection;
 }
 
@@ -116,6 +125,8 @@ export interface S3CallScope extends CallScope {
   readonly host?: string;
   /** The response's `x-amz-id-2` (absent in process), for the audit trail. */
   readonly hostId?: string;
+  /** The request's `x-id` query parameter (absent without one, and in process), for the audit trail. */
+  readonly xId?: string;
   /** The request's TLS connection (absent over plain HTTP and in process), for the audit trail. */
   readonly tls?: TlsConnection;
 }

@@ -32,6 +32,7 @@ import {
 import type { S3Kms } from '../crypto/index.ts';
 import { isOperationName, OPERATION_NAMES, OPERATIONS, type OperationName, type OperationTable, type RequestOf, type ResponseOf } from '../operations/index.ts';
 import type { OperationDefinition } from '../operations/types.ts';
+import { markS3DataEvents } from './binding.ts';
 import type { Mutable } from './call-options.ts';
 import { type Engine, startEngine } from './engine.ts';
 import type { CallOptions, S3CallScope, S3Options } from './options.ts';
@@ -78,6 +79,8 @@ export class S3 {
     const ownKms = options.kms === undefined ? ownKmsOf(options, account, region) : undefined;
     this.kms = options.kms ?? (ownKms as OwnKms).kms;
     this.auditTrail = options.auditTrail ?? ownKms?.trail ?? new AuditTrail(options.audit, random);
+    // Data events kept by a version that did not mark them read back as data events.
+    markS3DataEvents(this.auditTrail);
     this.#engine = startEngine(options, { account, region }, random, this.auditTrail, this.kms, ownKms);
     // A failure to open is surfaced by the first call (or close); not an unhandled rejection meanwhile.
     this.#engine.then(
@@ -126,6 +129,7 @@ export class S3 {
     if (options.signature !== undefined) scope.signature = options.signature;
     if (options.host !== undefined) scope.host = options.host;
     if (options.hostId !== undefined) scope.hostId = options.hostId;
+    if (options.xId !== undefined) scope.xId = options.xId;
     if (options.tls !== undefined) scope.tls = options.tls;
     return pipeline.call(definition, input, scope) as Promise<ResponseOf<Name>>;
   }

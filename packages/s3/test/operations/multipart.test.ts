@@ -43,7 +43,8 @@ describe('an SSE-S3 upload', () => {
       PartNumber: 1,
       Body: [big.subarray(0, 9), big.subarray(9)],
     });
-    expect(first).toEqual({ ETag: md5Etag(big), ServerSideEncryption: 'AES256' });
+    // `Size` (the plaintext bytes stored) is the in-process answer's only; the wire carries no such member.
+    expect(first).toEqual({ ETag: md5Etag(big), ServerSideEncryption: 'AES256', Size: big.length });
     const second = await s3.uploadPart({ Bucket: 'data', Key: 'big.bin', UploadId: created.UploadId, PartNumber: 2, Body: tail });
     const done = await s3.completeMultipartUpload({
       Bucket: 'data',
@@ -383,7 +384,7 @@ describe('an SSE-C upload', () => {
       SSECustomerKeyMD5: trio.SSECustomerKeyMD5,
     });
     const one = await s3.uploadPart({ Bucket: 'data', Key: 'c', UploadId: created.UploadId, PartNumber: 1, Body: big, ...key });
-    expect(one).toEqual({ ETag: one.ETag, SSECustomerAlgorithm: 'AES256', SSECustomerKeyMD5: trio.SSECustomerKeyMD5 });
+    expect(one).toEqual({ ETag: one.ETag, SSECustomerAlgorithm: 'AES256', SSECustomerKeyMD5: trio.SSECustomerKeyMD5, Size: big.length });
     expect(one.ETag).toMatch(/^"[0-9a-f]{32}"$/);
     expect(one.ETag).not.toBe(md5Etag(big));
     const two = await s3.uploadPart({ Bucket: 'data', Key: 'c', UploadId: created.UploadId, PartNumber: 2, Body: tail, ...key });

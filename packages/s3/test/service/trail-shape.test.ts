@@ -72,13 +72,36 @@ describe('S3 data events in the trail', () => {
       for (const name of ['PutObject', 'GetObject']) {
         const record = recordOf(engine.s3, name);
         expect([record.eventCategory, record.managementEvent, record.readOnly]).toEqual(['Data', false, name === 'GetObject']);
-        expect(record.requestParameters).toEqual({ bucketName: 'audited', key: 'dir/k.txt', Host: HOST });
-        expect(record.responseElements).toBeNull();
+        expect(record.requestParameters).toEqual({ bucketName: 'audited', key: 'dir/k.txt', Host: HOST, 'x-id': name });
+        expect(record.responseElements).toEqual(name === 'PutObject' ? { 'x-amz-server-side-encryption': 'AES256' } : null);
         expect(record.resources).toEqual([
           { type: 'AWS::S3::Object', ARN: 'arn:aws:s3:::audited/dir/k.txt' },
           { accountId: ACCOUNT, type: 'AWS::S3::Bucket', ARN: 'arn:aws:s3:::audited' },
         ]);
       }
+    } finally {
+      client.destroy();
+    }
+  });
+
+  // The SDK for JavaScript names the operation in an `x-id` query parameter; CloudTrail logs it as
+  // sent, last (a captured CopyObject data event, DataDog stratus-red-team
+  // `aws.impact.s3-ransomware-client-side-encryption`: `{…, "key": "target file.txt", "x-id":
+  // "CopyObject"}`). A request without one (the AWS CLI's, an in-process call) logs none.
+  it("logs the SDK's x-id query parameter as sent, after the other parameters", async () => {
+    const engine = dataEngine();
+    const client = inProcessClient(engine.handler);
+    try {
+      await client.send(new CreateBucketCommand({ Bucket: 'audited' }));
+      await client.send(new PutObjectCommand({ Bucket: 'audited', Key: 'k', Body: 'x' }));
+      await (await client.send(new GetObjectCommand({ Bucket: 'audited', Key: 'k' }))).Body?.transformToByteArray();
+      await client.send(new CopyObjectCommand({ Bucket: 'audited', Key: 'copy', CopySource: 'audited/k' }));
+      for (const name of ['PutObject', 'GetObject', 'CopyObject']) {
+        const parameters = Object.entries(recordOf(engine.s3, name).requestParameters ?? {});
+        expect(parameters.at(-1)).toEqual(['x-id', name]);
+      }
+      await engine.s3.headObject({ Bucket: 'audited', Key: 'k' });
+      expect(recordOf(engine.s3, 'HeadObject').requestParameters).not.toHaveProperty('x-id');
     } finally {
       client.destroy();
     }
@@ -126,6 +149,7 @@ describe('S3 data events in the trail', () => {
         partNumber: '1',
         uploadId: UploadId,
         Host: HOST,
+        'x-id': 'UploadPart',
       });
       expect(recordOf(engine.s3, 'CompleteMultipartUpload').requestParameters).toEqual({ bucketName: 'audited', key: 'big', uploadId: UploadId, Host: HOST });
     } finally {
@@ -173,6 +197,7 @@ describe('S3 data events in the trail', () => {
         ['Host', HOST],
         ['x-amz-copy-source', 'audited/src'],
         ['key', 'dst'],
+        ['x-id', 'CopyObject'],
       ]);
       expect(copy.resources).toEqual([
         { type: 'AWS::S3::Object', ARN: 'arn:aws:s3:::audited/dst' },
@@ -185,6 +210,7 @@ describe('S3 data events in the trail', () => {
         ['key', 'big'],
         ['partNumber', '1'],
         ['uploadId', UploadId],
+        ['x-id', 'UploadPartCopy'],
       ]);
     } finally {
       client.destroy();
@@ -208,6 +234,7 @@ describe('S3 data events in the trail', () => {
         ['x-amz-server-side-encryption-customer-algorithm', 'AES256'],
         ['x-amz-copy-source', 'audited/src'],
         ['key', 'src'],
+        ['x-id', 'CopyObject'],
       ]);
       const text = JSON.stringify(recordOf(engine.s3, 'CopyObject'));
       expect([text.includes(target.SSECustomerKey), text.includes(target.SSECustomerKeyMD5)]).toEqual([false, false]);
@@ -296,5 +323,78 @@ describe('S3 data events in the trail', () => {
     } finally {
       client.destroy();
     }
+  });
+});
+
+// What a write answers in its encryption headers, by their wire names: a captured PutObject data
+// event to a bucket whose default is SSE-KMS (delivered through EventBridge, 2021, in a WhyLabs Druid
+// extension's notes): `"responseElements": {"x-amz-server-side-encryption": "aws:kms",
+// "x-amz-server-side-encryption-aws-kms-key-id": "arn:aws:kms:…:key/…"}`; a captured CopyObject to
+// an SSE-C destination (DataDog stratus-red-team, `aws.impact.s3-ransomware-client-side-encryption`):
+// `"responseElements": {"x-amz-server-side-encryption-customer-algorithm": "AES256"}`.
+describe('responseElements of an object write', () => {
+  const opened: S3[] = [];
+  afterEach(async () => {
+    for (const s3 of opened.splice(0)) await s3.close();
+  });
+
+  async function engineWithBucket(): Promise<S3> {
+    const s3 = new S3({ dataEvents: true });
+    opened.push(s3);
+    await s3.createBucket({ Bucket: 'written' });
+    await s3.putBucketEncryption({
+      Bucket: 'written',
+      ServerSideEncryptionConfiguration: {
+        Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' }, BlockedEncryptionTypes: { EncryptionType: [] } }],
+      },
+    });
+    return s3;
+  }
+
+  it('PutObject with SSE-S3 records the x-amz-server-side-encryption it answered', async () => {
+    const s3 = await engineWithBucket();
+    await s3.putObject({ Bucket: 'written', Key: 'k', Body: 'x', ServerSideEncryption: 'AES256' });
+    expect(recordOf(s3, 'PutObject').responseElements).toEqual({ 'x-amz-server-side-encryption': 'AES256' });
+  });
+
+  it('PutObject with SSE-KMS records the algorithm, then the key ARN it answered', async () => {
+    const s3 = await engineWithBucket();
+    const put = await s3.putObject({ Bucket: 'written', Key: 'k', Body: 'x', ServerSideEncryption: 'aws:kms' });
+    const elements = recordOf(s3, 'PutObject').responseElements;
+    expect(Object.entries(elements ?? {})).toEqual([
+      ['x-amz-server-side-encryption', 'aws:kms'],
+      ['x-amz-server-side-encryption-aws-kms-key-id', put.SSEKMSKeyId],
+    ]);
+    expect(put.SSEKMSKeyId).toMatch(/^arn:aws:kms:/);
+  });
+
+  it("PutObject and CopyObject with a customer key record the algorithm's name only: never the key or its MD5", async () => {
+    const s3 = await engineWithBucket();
+    const customer = sseC(new Uint8Array(32).fill(9));
+    const { raw: _, ...members } = customer;
+    await s3.putObject({ Bucket: 'written', Key: 'k', Body: 'x', ...members });
+    await s3.copyObject({
+      Bucket: 'written',
+      Key: 'copy',
+      CopySource: 'written/k',
+      CopySourceSSECustomerAlgorithm: customer.SSECustomerAlgorithm,
+      CopySourceSSECustomerKey: customer.SSECustomerKey,
+      CopySourceSSECustomerKeyMD5: customer.SSECustomerKeyMD5,
+      ...members,
+    });
+    for (const name of ['PutObject', 'CopyObject']) {
+      expect(recordOf(s3, name).responseElements).toEqual({ 'x-amz-server-side-encryption-customer-algorithm': 'AES256' });
+    }
+    const text = JSON.stringify(s3.auditTrail.records());
+    expect([text.includes(customer.SSECustomerKey), text.includes(customer.SSECustomerKeyMD5)]).toEqual([false, false]);
+  });
+
+  it('a refused PutObject and a read record null', async () => {
+    const s3 = await engineWithBucket();
+    await expect(s3.putObject({ Bucket: 'written', Key: 'k', Body: 'x', ServerSideEncryption: 'aws:kms', SSEKMSKeyId: 'alias/absent' })).rejects.toThrow();
+    expect(recordOf(s3, 'PutObject').responseElements).toBeNull();
+    await s3.putObject({ Bucket: 'written', Key: 'k2', Body: 'x' });
+    await s3.headObject({ Bucket: 'written', Key: 'k2' });
+    expect(recordOf(s3, 'HeadObject').responseElements).toBeNull();
   });
 });

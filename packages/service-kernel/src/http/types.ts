@@ -36,6 +36,8 @@ export interface HttpRequestHead {
 export interface TlsConnection {
   /** The negotiated cipher: `name` is OpenSSL's (`ECDHE-RSA-AES128-GCM-SHA256`, `TLS_AES_128_GCM_SHA256`). */
   getCipher(): { readonly name: string } | null | undefined;
+  /** The negotiated protocol version as OpenSSL names it (`TLSv1.2`, `TLSv1.3`), as CloudTrail's `tlsDetails` shows it. */
+  getProtocol?(): string | null | undefined;
 }
 
 /** A protocol-level HTTP request, its body read whole. */

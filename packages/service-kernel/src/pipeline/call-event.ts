@@ -9,6 +9,7 @@
 
 import type { Principal } from '../principal.ts';
 import type { AuditEventInput } from '../trail/audit.ts';
+import { tlsDetailsOf } from '../trail/tls-details.ts';
 import type { PipelineContext, ServiceBinding } from './binding.ts';
 import type { OperationSpec } from './registry.ts';
 import type { CallScope } from './scope.ts';
@@ -45,6 +46,7 @@ export function blankEvent(): EventFields {
     recipientAccountId: '',
     errorCode: undefined,
     errorMessage: undefined,
+    tlsDetails: undefined,
   };
 }
 
@@ -117,6 +119,8 @@ export function fillCallEvent<Definition extends OperationSpec, Context extends 
   event.recipientAccountId = context.recipientAccount;
   event.requestId = scope.requestId;
   event.additionalEventData = additional;
+  // Read from the connection only now, when the call is recorded.
+  event.tlsDetails = scope.tls === undefined ? undefined : tlsDetailsOf(scope.tls, scope.host);
   if (failure === undefined) {
     event.errorCode = undefined;
     event.errorMessage = undefined;

@@ -218,6 +218,7 @@ export class Pipeline<Definition extends OperationSpec, Context extends Pipeline
       event.responseElements = null;
       event.additionalEventData = undefined;
       event.errorMessage = undefined;
+      event.tlsDetails = undefined;
       this.#spareEvent = event;
     }
   }

@@ -3,6 +3,7 @@
  * Per-call facts that do not belong in the request body: who calls, in which Region, from where.
  */
 
+import type { TlsConnection } from '../http/types.ts';
 import type { Principal } from '../principal.ts';
 
 /** Per-call facts that do not belong in the request body. */
@@ -13,4 +14,11 @@ export interface CallScope {
   readonly requestId?: string;
   readonly sourceIpAddress?: string;
   readonly userAgent?: string;
+  /** The request's `Host` header, as sent (absent in process): CloudTrail's `tlsDetails.clientProvidedHostHeader`. */
+  readonly host?: string;
+  /**
+   * The TLS connection the request came over (absent over plain HTTP and in process), asked for its
+   * version and cipher only when the call is recorded (CloudTrail's `tlsDetails`).
+   */
+  readonly tls?: TlsConnection;
 }

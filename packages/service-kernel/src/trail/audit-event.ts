@@ -57,6 +57,22 @@ export interface AuditEvent {
   readonly recipientAccountId: string;
   readonly errorCode?: string;
   readonly errorMessage?: string;
+  /** CloudTrail's `tlsDetails` of a call that came over TLS; absent over plain HTTP and in process. */
+  readonly tlsDetails?: TlsDetails;
+}
+
+/**
+ * CloudTrail's `tlsDetails` (CloudTrail User Guide, "CloudTrail record contents": since 1.08; "CloudTrail
+ * still logs partial TLS details if expected information is missing or empty"): each member only
+ * when known.
+ */
+export interface TlsDetails {
+  /** `TLSv1.2`, `TLSv1.3`. */
+  readonly tlsVersion?: string;
+  /** OpenSSL's name: `ECDHE-RSA-AES128-GCM-SHA256`, `TLS_AES_128_GCM_SHA256`. */
+  readonly cipherSuite?: string;
+  /** The `Host` header as the client sent it. */
+  readonly clientProvidedHostHeader?: string;
 }
 
 /** What `AuditTrail.record` takes: an event without its ids (the trail assigns them). */

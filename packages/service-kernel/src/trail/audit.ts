@@ -29,14 +29,14 @@
 
 import { startupSnapshot } from 'node:v8';
 import type { Random } from '../clock.ts';
-import type { AuditEvent, AuditEventInput } from './audit-event.ts';
+import type { AuditEvent, AuditEventInput, TlsDetails } from './audit-event.ts';
 import { type CallSite, callSiteOf, UNKNOWN_SITE } from './call-site.ts';
 import { type CloudTrailRecord, type LookupQuery, type LookupResult, lookupRecords, renderRecord } from './cloudtrail.ts';
 import { EventIdPair } from './event-id-pair.ts';
 import { fieldSize, jsonSize, MAX_FIELD_BYTES, OMITTED, OMITTED_SIZE } from './field-size.ts';
 import { SequenceIds } from './sequence-ids.ts';
 
-export type { AuditEvent, AuditEventInput } from './audit-event.ts';
+export type { AuditEvent, AuditEventInput, TlsDetails } from './audit-event.ts';
 
 const READ_ONLY = 1;
 const SERVICE_EVENT = 2;
@@ -118,6 +118,16 @@ export class AuditTrail {
   readonly #errorCodes: (string | undefined)[];
   readonly #errorMessages: (string | undefined)[];
   readonly #serviceDetails: (Record<string, unknown> | undefined)[];
+  /**
+   * The event names each service records as data events (`markDataEvents`), by event source: what
+   * a restored event that carries no mark is read as.
+   */
+  readonly #dataEventNames: Map<string, ReadonlySet<string>> = new Map();
+  /** `tlsDetails` of a call over TLS (one shared object per connection, `tls-details.ts`). */
+  readonly #tlsDetails: (TlsDetails | undefined)[];
+  /** The `tlsDetails` recorded last and its JSON size: a connection's calls share one object, sized once. */
+  #lastTls: TlsDetails | undefined;
+  #lastTlsSize = 0;
 
   /**
    * @param random - randomness for the key event and request ids derive from (default: `crypto.getRandomValues`).
@@ -131,9 +141,9 @@ export class AuditTrail {
     this.#capacity = capacity;
     this.#maxBytes = maxBytes;
     // The columns grow with the trail (`#place`) up to `capacity`: a slot takes 49 bytes of typed
-    // columns (two Float64 columns, 32 id bytes, one flag byte) plus one reference in each of the 10
+    // columns (two Float64 columns, 32 id bytes, one flag byte) plus one reference in each of the 11
     // array columns (8 bytes each on 64-bit V8), so a full ring of the default 100,000 slots would
-    // start at 100,000 × 129 bytes, about 13 MB, which an endpoint that has served few requests
+    // start at 100,000 × 137 bytes, about 14 MB, which an endpoint that has served few requests
     // need not hold.
     const slots = Math.min(capacity, INITIAL_SLOTS);
     this.#sizes = new Float64Array(slots);
@@ -153,6 +163,7 @@ export class AuditTrail {
     this.#errorCodes = column();
     this.#errorMessages = column();
     this.#serviceDetails = column();
+    this.#tlsDetails = column();
   }
 
   /** Events kept at most. */
@@ -217,6 +228,30 @@ export class AuditTrail {
     this.#lastRestored = this.#recorded;
     this.#requestIds[slot] = event.requestId === '' && event.eventType === 'AwsServiceEvent' ? undefined : event.requestId;
     this.#store(slot, event);
+    this.#classifyRestored(slot);
+  }
+
+  /**
+   * Names the event names `eventSource` records as data events (S3: its object-level calls), so
+   * that restored events of that service without a data-event mark (kept by a version from before
+   * `eventCategory`) read as the data events they were: those already restored and those restored
+   * from now on. Events recorded through `record` keep the category they were recorded with.
+   * @example trail.markDataEvents('s3.amazonaws.com', ['GetObject', 'PutObject'])
+   */
+  markDataEvents(eventSource: string, eventNames: Iterable<string>): void {
+    this.#dataEventNames.set(eventSource, new Set(eventNames));
+    for (let index = 0; index < this.#size; index++) this.#classifyRestored((this.#start + index) % this.#capacity);
+  }
+
+  /** Marks the restored event in `slot` as a data event if its service names its event name as one. */
+  #classifyRestored(slot: number): void {
+    // Only restored events keep their own event id; recorded ones derive it.
+    if (this.#eventIds[slot] === undefined) return;
+    const flags = this.#flags[slot] ?? 0;
+    if ((flags & (DATA_EVENT | SERVICE_EVENT)) !== 0) return;
+    const source = this.#sites[slot]?.eventSource;
+    const names = source === undefined ? undefined : this.#dataEventNames.get(source);
+    if (names?.has(this.#names[slot] ?? '')) this.#flags[slot] = flags | DATA_EVENT;
   }
 
   /** A slot for an event at `time`: drops what falls out of the ring and the 90 days first. */
@@ -284,11 +319,26 @@ export class AuditTrail {
     this.#errorCodes[slot] = event.errorCode;
     this.#errorMessages[slot] = message;
     this.#serviceDetails[slot] = event.serviceEventDetails;
+    const tls = event.tlsDetails;
+    this.#tlsDetails[slot] = tls;
     this.#recorded += 1;
-    const size = EVENT_OVERHEAD_BYTES + parametersSize + responsesSize + resourcesSize + additionalSize + (message?.length ?? 0);
+    // `tlsDetails` holds a version, a cipher's name and the client's Host header: counted for every
+    // event, not cut. The header is the client's to choose; over HTTP only Node's `maxHeaderSize`
+    // (16 KB by default) bounds it, and the byte budget bounds what the ring keeps of it.
+    const tlsSize = tls === undefined ? 0 : this.#tlsSize(tls);
+    const size = EVENT_OVERHEAD_BYTES + parametersSize + responsesSize + resourcesSize + additionalSize + tlsSize + (message?.length ?? 0);
     this.#sizes[slot] = size;
     this.#bytes += size;
     while (this.#bytes > this.#maxBytes && this.#size > 1) this.#dropOldest();
+  }
+
+  /** The JSON size of `tls`, computed once for a run of events that share it (one connection's calls). */
+  #tlsSize(tls: TlsDetails): number {
+    if (tls !== this.#lastTls) {
+      this.#lastTls = tls;
+      this.#lastTlsSize = jsonSize(tls, MAX_FIELD_BYTES);
+    }
+    return this.#lastTlsSize;
   }
 
   /** Forgets the oldest event, releasing what its slot refers to. */
@@ -303,6 +353,7 @@ export class AuditTrail {
     this.#additional[slot] = undefined;
     this.#errorMessages[slot] = undefined;
     this.#serviceDetails[slot] = undefined;
+    this.#tlsDetails[slot] = undefined;
     this.#start = this.#start + 1 === this.#capacity ? 0 : this.#start + 1;
     this.#size -= 1;
   }
@@ -353,6 +404,7 @@ export class AuditTrail {
       this.#responses,
       this.#additional,
       this.#serviceDetails,
+      this.#tlsDetails,
     ] as unknown[][]) {
       column.fill(undefined);
     }
@@ -424,6 +476,7 @@ export class AuditTrail {
     const errorCode = this.#errorCodes[slot];
     const details = this.#serviceDetails[slot];
     const site = this.#sites[slot] ?? UNKNOWN_SITE;
+    const tls = this.#tlsDetails[slot];
     return {
       eventId: this.#eventIds[slot] ?? this.#ids.eventId(sequence),
       eventTime: this.#times[slot] ?? 0,
@@ -446,6 +499,7 @@ export class AuditTrail {
       readOnly: (flags & READ_ONLY) !== 0,
       recipientAccountId: site.recipientAccountId,
       ...(errorCode === undefined ? {} : { errorCode, errorMessage: this.#errorMessages[slot] ?? '' }),
+      ...(tls === undefined ? {} : { tlsDetails: tls }),
     };
   }
 }

@@ -9,7 +9,7 @@
 
 import { ServiceError } from '../errors.ts';
 import type { Principal } from '../principal.ts';
-import type { AuditEvent } from './audit-event.ts';
+import type { AuditEvent, TlsDetails } from './audit-event.ts';
 import { type CloudTrailResource, namesResource, resourcesOf, resourceTypeOf } from './resources.ts';
 
 export type { CloudTrailArnPrefixResource, CloudTrailArnResource, CloudTrailResource } from './resources.ts';
@@ -64,6 +64,8 @@ export interface CloudTrailRecord {
   readonly managementEvent: boolean;
   readonly recipientAccountId: string;
   readonly eventCategory: 'Management' | 'Data';
+  /** A call over TLS: its version, cipher suite and Host header, after `eventCategory` (absent otherwise). */
+  readonly tlsDetails?: TlsDetails;
 }
 
 /** Filters of a lookup; every given filter must match. */
@@ -141,6 +143,8 @@ export function renderRecord(event: AuditEvent): CloudTrailRecord {
     managementEvent: event.eventCategory !== 'Data',
     recipientAccountId: event.recipientAccountId,
     eventCategory: event.eventCategory ?? 'Management',
+    // Last, after eventCategory, as a captured S3 data event lists it (TryHackMe AoC 2024 day 7 log).
+    ...(event.tlsDetails === undefined ? {} : { tlsDetails: event.tlsDetails }),
   };
 }
 

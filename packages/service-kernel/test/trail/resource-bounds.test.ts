@@ -66,3 +66,27 @@ describe('resources in the trail budget', () => {
     expect(JSON.stringify(trail.records()).length).toBeLessThan(MAX_FIELD_BYTES);
   });
 });
+
+describe('tlsDetails in the trail budget', () => {
+  const details = (host: string) => Object.freeze({ tlsVersion: 'TLSv1.3', cipherSuite: 'TLS_AES_128_GCM_SHA256', clientProvidedHostHeader: host });
+
+  it("counts every event's tlsDetails by its own size, one shared by a connection's calls each time", () => {
+    const bare = new AuditTrail();
+    bare.record(event([], 0));
+    bare.record(event([], 1));
+    const perEvent = bare.bytes / 2;
+    const long = details('h'.repeat(5_000));
+    const longer = details('h'.repeat(9_000));
+    const trail = new AuditTrail();
+    const sizes: number[] = [];
+    for (const [n, tls] of [long, long, longer, long].entries()) {
+      const before = trail.bytes;
+      trail.record({ ...event([], n), tlsDetails: tls });
+      sizes.push(trail.bytes - before - perEvent);
+    }
+    expect(sizes[0]).toBe(jsonSize(long, MAX_FIELD_BYTES));
+    expect(sizes[1]).toBe(sizes[0]);
+    expect(sizes[2]).toBe(jsonSize(longer, MAX_FIELD_BYTES));
+    expect(sizes[3]).toBe(sizes[0]);
+  });
+});

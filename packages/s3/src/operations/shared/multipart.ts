@@ -298,6 +298,8 @@ export interface SealedPart {
   /** Quoted, as S3 sends it. */
   readonly etag: string;
   readonly lastModified: number;
+  /** Plaintext bytes stored (UploadPart's `bytesTransferredIn` in its CloudTrail event). */
+  readonly size: number;
 }
 
 /**
@@ -324,6 +326,7 @@ export async function sealPart(
   const keys = await partKeys(context, bucket, upload, partNumber, customerKey);
   const wantMd5 = etagKind(upload.mode) === 'md5' || expectedMd5 !== undefined;
   let etag = '';
+  let size = 0;
   try {
     const { result } = await sealObject(
       body,
@@ -334,15 +337,17 @@ export async function sealPart(
           // Checked before the part is recorded: a mismatch keeps nothing (S3: BadDigest).
           if (expectedMd5 !== undefined && !equalBytes(digest, expectedMd5)) throw new S3Error('BadDigest');
           etag = objectEtag(upload.mode, digest, (length) => context.crypto.random.bytes(length));
+          const segment = progress.segment();
+          size = segment.plaintextSize;
           return {
             [PART_FIELDS.etag]: etag,
-            [PART_FIELDS.segment]: JSON.stringify(progress.segment()),
+            [PART_FIELDS.segment]: JSON.stringify(segment),
             [PART_FIELDS.checksums]: JSON.stringify(checksums()),
           };
         }),
       { md5: wantMd5 },
     );
-    return { etag: `"${etag}"`, lastModified: result.lastModified };
+    return { etag: `"${etag}"`, lastModified: result.lastModified, size };
   } finally {
     keys.dispose();
   }

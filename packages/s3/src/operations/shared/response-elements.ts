@@ -1,0 +1,52 @@
+/**
+ * @module
+ * `responseElements` of S3 writes that store a new object: the encryption headers they answered.
+ */
+
+/**
+ * `responseElements` of a write that stores a new object (PutObject, CopyObject): the encryption
+ * headers it answered, by their wire names, in the order captures list them; `null` when it
+ * answered none. Captured: a PutObject to a bucket whose default is SSE-KMS (delivered through
+ * EventBridge, 2021, in a WhyLabs Druid extension's notes): `{"x-amz-server-side-encryption":
+ * "aws:kms", "x-amz-server-side-encryption-aws-kms-key-id": "arn:aws:kms:…:key/…"}`; a CopyObject
+ * to an SSE-C destination (DataDog stratus-red-team, `aws.impact.s3-ransomware-client-side-encryption`):
+ * `{"x-amz-server-side-encryption-customer-algorithm": "AES256"}`, without the key's MD5, which is
+ * never recorded here (only S3 on Outposts' PutObject example in the S3 User Guide, "CloudTrail log
+ * file entries for Amazon S3 and S3 on Outposts", shows it; the key itself is never in a response).
+ * `x-amz-version-id` follows the key id where a response has a version id (the Outposts example;
+ * none here, as the engine keeps no versions). UNCONFIRMED, and not recorded: the answered
+ * `x-amz-server-side-encryption-context` and `-bucket-key-enabled` (no capture shows them), the
+ * `ETag` (only the Outposts example lists it), and the other writes' elements (UploadPart, the
+ * multipart calls, a POST form), which stay null.
+ * @example writeResponseElements({ ETag: '"…"', ServerSideEncryption: 'AES256' }) // { 'x-amz-server-side-encryption': 'AES256' }
+ */
+export function writeResponseElements(output: unknown): Record<string, unknown> | null {
+  const answered = output as
+    | {
+        readonly ServerSideEncryption?: unknown;
+        readonly SSEKMSKeyId?: unknown;
+        readonly VersionId?: unknown;
+        readonly SSECustomerAlgorithm?: unknown;
+      }
+    | undefined;
+  if (answered === undefined) return null;
+  const elements: Record<string, unknown> = {};
+  let empty = true;
+  if (typeof answered.ServerSideEncryption === 'string') {
+    elements['x-amz-server-side-encryption'] = answered.ServerSideEncryption;
+    empty = false;
+  }
+  if (typeof answered.SSEKMSKeyId === 'string') {
+    elements['x-amz-server-side-encryption-aws-kms-key-id'] = answered.SSEKMSKeyId;
+    empty = false;
+  }
+  if (typeof answered.VersionId === 'string') {
+    elements['x-amz-version-id'] = answered.VersionId;
+    empty = false;
+  }
+  if (typeof answered.SSECustomerAlgorithm === 'string') {
+    elements['x-amz-server-side-encryption-customer-algorithm'] = answered.SSECustomerAlgorithm;
+    empty = false;
+  }
+  return empty ? null : elements;
+}
