@@ -37,6 +37,7 @@ export type S3ErrorReason =
   | 'MultipartEncryptionMismatch'
   | 'KmsKeyIdRequiresKmsEncryption'
   | 'KmsRequiresSecureTransport'
+  | 'KmsRequiresSigV4'
   | 'InvalidEncryptionContext'
   | 'SseHeaderNotSupportedForOperation'
   // Bucket default encryption configuration.
@@ -316,6 +317,15 @@ export const S3_ERRORS: Readonly<Record<S3ErrorReason, S3WireError>> = Object.fr
     code: 'InvalidArgument',
     status: 400,
     message: 'Requests specifying Server Side Encryption with AWS KMS managed keys must be made over a secure connection.',
+  },
+  // aws/aws-cli#1006 (real S3's error document: ArgumentName `Authorization`, ArgumentValue `null`,
+  // which the thrower gives as a field); the same text for SigV2 presigned GETs of SSE-KMS objects
+  // in aws/aws-cli#2622 and boto/boto3#2680.
+  KmsRequiresSigV4: {
+    code: 'InvalidArgument',
+    status: 400,
+    message: 'Requests specifying Server Side Encryption with AWS KMS managed keys require AWS Signature Version 4.',
+    argumentName: 'Authorization',
   },
   // Quoted from real S3 in a HADOOP-19197 comment (second-hand); the code is UNCONFIRMED.
   InvalidEncryptionContext: {

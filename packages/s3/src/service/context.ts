@@ -43,6 +43,7 @@ export class RequestContext implements S3OperationContext, PipelineContext {
   readonly region: string;
   readonly caller: Principal;
   readonly secureTransport: boolean;
+  readonly signedWithSigV2: boolean;
   readonly store: ObjectStore;
   readonly crypto: AtRestCrypto;
   readonly settings: S3Settings;
@@ -83,6 +84,7 @@ export class RequestContext implements S3OperationContext, PipelineContext {
     this.region = facts.region;
     this.caller = facts.caller;
     this.secureTransport = facts.secureTransport;
+    this.signedWithSigV2 = facts.signature?.signatureVersion === 'AWS';
     this.store = facts.store;
     this.crypto = facts.crypto;
     this.settings = facts.settings;

@@ -1,0 +1,97 @@
+/**
+ * Requests in AWS Signature Version 2's presigned form (`AWSAccessKeyId`, `Signature`, `Expires`
+ * in the query), which botocore's `generate_presigned_url` and the AWS CLI v1's `aws s3 presign`
+ * still make by default (boto/botocore#3791, 2026): S3 refuses any such request touching an
+ * SSE-KMS or DSSE-KMS object with 400 InvalidArgument "Requests specifying Server Side Encryption
+ * with AWS KMS managed keys require AWS Signature Version 4." (aws/aws-cli#2622 and
+ * boto/boto3#2680, a presigned GET; aws/aws-cli#1006, the error document with `ArgumentName`
+ * `Authorization` and `ArgumentValue` `null`). Strongbox does not verify SigV2, so without strict
+ * authentication such a request acts as the account root, as an unsigned one does; the KMS
+ * refusal still follows the form the request was sent in.
+ */
+
+import { CreateBucketCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { Kms } from '@strongbox/kms';
+import type { BodyStream } from '@strongbox/service-kernel';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { inProcessClient, sdkError, type WireEngine, wireEngine } from '../helpers/wire.ts';
+
+let kms: Kms;
+let engine: WireEngine;
+let client: S3Client;
+
+beforeEach(async () => {
+  kms = new Kms({});
+  engine = wireEngine({ engine: { kms, auditTrail: kms.auditTrail } });
+  client = inProcessClient(engine.handler);
+  await client.send(new CreateBucketCommand({ Bucket: 'data' }));
+  await client.send(new PutObjectCommand({ Bucket: 'data', Key: 'kms', Body: 'sealed by KMS', ServerSideEncryption: 'aws:kms' }));
+  await client.send(new PutObjectCommand({ Bucket: 'data', Key: 'dsse', Body: 'sealed twice', ServerSideEncryption: 'aws:kms:dsse' }));
+  await client.send(new PutObjectCommand({ Bucket: 'data', Key: 's3', Body: 'sealed by S3' }));
+});
+afterEach(async () => {
+  client.destroy();
+  await engine.close();
+  await kms.close();
+});
+
+/** The query botocore's SigV2 presigner appends (the signature's value does not matter unverified). */
+const SIGV2_QUERY = 'AWSAccessKeyId=test&Signature=yPldY9Mc38UFwsQ8Zg51SCcRO2M%3D&Expires=1896672145';
+
+const REFUSAL =
+  '<Code>InvalidArgument</Code><Message>Requests specifying Server Side Encryption with AWS KMS managed keys require AWS Signature Version 4.</Message>' +
+  '<ArgumentName>Authorization</ArgumentName><ArgumentValue>null</ArgumentValue>';
+
+/** Sends one request to the REST handler over TLS, as a client opening the URL would. */
+async function open(
+  method: string,
+  path: string,
+  options: { body?: string; headers?: Record<string, string> } = {},
+): Promise<{ status: number; text: string }> {
+  const bytes = new TextEncoder().encode(options.body ?? '');
+  const stream: BodyStream = (async function* () {
+    if (bytes.length > 0) yield bytes;
+  })();
+  const headers: Record<string, string> = {
+    host: 'strongbox.localhost',
+    ...(method === 'PUT' ? { 'content-length': String(bytes.length) } : {}),
+    ...options.headers,
+  };
+  const response = await engine.handler({ method, path, headers, body: stream, secure: true });
+  const chunks: Buffer[] = [];
+  if (typeof response.body === 'string' || response.body instanceof Uint8Array) chunks.push(Buffer.from(response.body));
+  else for await (const chunk of response.body) chunks.push(Buffer.from(chunk));
+  return { status: response.status, text: Buffer.concat(chunks).toString('utf8') };
+}
+
+describe('a SigV2 presigned URL and SSE-KMS', () => {
+  it('a GET of an SSE-KMS or DSSE-KMS object is 400 InvalidArgument: KMS requires Signature Version 4', async () => {
+    for (const key of ['kms', 'dsse']) {
+      const got = await open('GET', `/data/${key}?${SIGV2_QUERY}`);
+      expect(got.status, key).toBe(400);
+      expect(got.text, key).toContain(REFUSAL);
+    }
+  });
+
+  it('a HEAD of an SSE-KMS object is refused with the status alone', async () => {
+    const headed = await open('HEAD', `/data/kms?${SIGV2_QUERY}`);
+    expect([headed.status, headed.text]).toEqual([400, '']);
+  });
+
+  it('a PUT naming aws:kms is refused and stores nothing', async () => {
+    const put = await open('PUT', `/data/new?${SIGV2_QUERY}`, { body: 'x', headers: { 'x-amz-server-side-encryption': 'aws:kms' } });
+    expect(put.status).toBe(400);
+    expect(put.text).toContain(REFUSAL);
+    expect((await sdkError(client.send(new HeadObjectCommand({ Bucket: 'data', Key: 'new' })))).$metadata.httpStatusCode).toBe(404);
+  });
+
+  it('an SSE-S3 object is served as to an unsigned request', async () => {
+    const got = await open('GET', `/data/s3?${SIGV2_QUERY}`);
+    expect([got.status, got.text]).toEqual([200, 'sealed by S3']);
+  });
+
+  it('a SigV4 request for the same SSE-KMS object is served', async () => {
+    const got = await open('GET', '/data/kms');
+    expect([got.status, got.text]).toEqual([200, 'sealed by KMS']);
+  });
+});
