@@ -168,6 +168,7 @@ export type S3ErrorReason =
   | 'IncompleteBody'
   | 'InvalidHeaderValue'
   | 'MissingContentSha256'
+  | 'SignatureVersion2NotSupported'
   | 'XAmzContentSHA256Mismatch'
   | 'SignatureDoesNotMatch'
   | 'InvalidAccessKeyId'
@@ -801,6 +802,14 @@ export const S3_ERRORS: Readonly<Record<S3ErrorReason, S3WireError>> = Object.fr
   InvalidHeaderValue: { code: 'InvalidArgument', status: 400, message: (d) => `${d.value ?? 'A header or query parameter'} has an invalid value.` },
   // SigV4 for S3 requires the header on every header-signed request (sig-v4-header-based-auth).
   MissingContentSha256: { code: 'InvalidRequest', status: 400, message: 'Missing required header for this request: x-amz-content-sha256' },
+  // S3's answer to a SigV2 request where it takes SigV4 only (Regions opened after January 2014,
+  // buckets made after June 24, 2020): captured in ravsau/aws-labs#4 and nukulb/s3-angular-file-upload#23
+  // (the whole error document), and answered by versitygw for every SigV2 request (versity/versitygw#1196).
+  SignatureVersion2NotSupported: {
+    code: 'InvalidRequest',
+    status: 400,
+    message: 'The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.',
+  },
   // s3s-project/s3s#328 and LocalStack quote this text from S3.
   XAmzContentSHA256Mismatch: {
     code: 'XAmzContentSHA256Mismatch',

@@ -95,7 +95,11 @@ async function serve(s3: S3, request: StreamingRequest, baseHosts: readonly stri
     // the credential; one after a credential that was sent, and at once for an unsigned request.
     const headRefusal = headSubresourceRefusal(head.method, target, address.query);
     if (headRefusal !== undefined && (headRefusal.status === 400 || !sendsCredential(head.headers, address.query))) throw headRefusal;
-    if (head.headers['authorization'] !== undefined && head.headers['x-amz-content-sha256'] === undefined) throw new S3Error('MissingContentSha256');
+    const authorization = head.headers['authorization'];
+    // A SigV2 header (`AWS <key>:<signature>`), which the kernel cannot verify, gets the answer S3
+    // gives where it takes SigV4 only, not a SigV4 parser's complaint about its missing parts.
+    if (authorization?.startsWith('AWS ') === true) throw new S3Error('SignatureVersion2NotSupported');
+    if (authorization !== undefined && head.headers['x-amz-content-sha256'] === undefined) throw new S3Error('MissingContentSha256');
     // The authenticator reads the head only (payloadMode 's3'); the body streams on to the operation.
     // Awaited only when it answers with a thenable (a signature computed): an unsigned request or an
     // unverifiable key is answered at once. Any thenable, not only this realm's Promise: an

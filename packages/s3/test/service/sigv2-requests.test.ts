@@ -7,7 +7,8 @@
  * boto/boto3#2680, a presigned GET; aws/aws-cli#1006, the error document with `ArgumentName`
  * `Authorization` and `ArgumentValue` `null`). Strongbox does not verify SigV2, so without strict
  * authentication such a request acts as the account root, as an unsigned one does; the KMS
- * refusal still follows the form the request was sent in.
+ * refusal still follows the form the request was sent in. A SigV2 `Authorization` header gets
+ * S3's answer where it takes SigV4 only (400 InvalidRequest, ravsau/aws-labs#4).
  */
 
 import { CreateBucketCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
@@ -93,5 +94,21 @@ describe('a SigV2 presigned URL and SSE-KMS', () => {
   it('a SigV4 request for the same SSE-KMS object is served', async () => {
     const got = await open('GET', '/data/kms');
     expect([got.status, got.text]).toEqual([200, 'sealed by KMS']);
+  });
+});
+
+describe('a SigV2 Authorization header', () => {
+  it('is 400 InvalidRequest "authorization mechanism … not supported", as S3 answers where SigV2 is not taken', async () => {
+    const headers = { authorization: 'AWS test:yPldY9Mc38UFwsQ8Zg51SCcRO2M=', date: 'Mon, 07 Dec 2026 18:00:00 GMT' };
+    for (const key of ['s3', 'kms']) {
+      const got = await open('GET', `/data/${key}`, { headers });
+      expect(got.status, key).toBe(400);
+      expect(got.text, key).toContain(
+        '<Code>InvalidRequest</Code><Message>The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.</Message>',
+      );
+    }
+    const put = await open('PUT', '/data/s3', { body: 'replaced', headers });
+    expect(put.status).toBe(400);
+    expect(await open('GET', '/data/s3')).toEqual({ status: 200, text: 'sealed by S3' });
   });
 });
