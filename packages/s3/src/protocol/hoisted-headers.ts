@@ -24,8 +24,14 @@
  * it ignores a hoisted `x-amz-tagging` (aws-sdk-go-v2#1017) and unsigned `x-amz-checksum-*`
  * parameters (localstack#12169).
  *
- * Only a SigV4 presigned URL (`X-Amz-Algorithm` in the query, no `Authorization` header; SigV2 is
- * not served) is read this way, after authentication: every query parameter but
+ * A presigned URL (`X-Amz-Algorithm` in the query, no `Authorization` header) is read this way,
+ * and so is one in SigV2's form (`AWSAccessKeyId` and `Signature`), which botocore's
+ * `generate_presigned_url` makes by default: its `HmacV1QueryAuth` moves every `x-amz-*` header it
+ * signed into the query, so S3 must read them there to verify such a URL (inferred from the
+ * presigner, UNCONFIRMED by a capture). Strongbox does not verify SigV2 (without strict
+ * authentication such a URL acts as an unsigned request; with it, it is refused before this), so
+ * its parameters count for no more than the headers an unsigned request may send. A SigV4 URL is
+ * read after authentication: every query parameter but
  * `X-Amz-Signature` is part of the canonical query, so a parameter added or changed after
  * signing has already been refused (403 SignatureDoesNotMatch). Without strict authentication
  * (the authenticator's `strict`, `strongbox serve --strict-auth`) a URL signed with an unknown
@@ -70,11 +76,15 @@ export function hoistedHeaders(head: HttpRequestHead): Headers {
   // Names may be percent-encoded (`x%2Damz…`); such a query is parsed in full.
   if (!query.toLowerCase().includes(PREFIX) && !query.includes('%')) return head.headers;
   let presigned = false;
+  let sigV2Key = false;
+  let sigV2Signature = false;
   let hoisted: Map<string, string[]> | undefined;
   for (const part of query.split('&')) {
     const equals = part.indexOf('=');
     const name = decode(equals < 0 ? part : part.slice(0, equals));
     if (name === 'X-Amz-Algorithm') presigned = true;
+    else if (name === 'AWSAccessKeyId') sigV2Key = true;
+    else if (name === 'Signature') sigV2Signature = true;
     const lower = name.toLowerCase();
     if (!HOISTABLE.has(lower) || head.headers[lower] !== undefined) continue;
     const value = equals < 0 ? '' : decode(part.slice(equals + 1));
@@ -83,7 +93,7 @@ export function hoistedHeaders(head: HttpRequestHead): Headers {
     if (values === undefined) hoisted.set(lower, [value]);
     else values.push(value);
   }
-  if (!presigned || hoisted === undefined) return head.headers;
+  if (!(presigned || (sigV2Key && sigV2Signature)) || hoisted === undefined) return head.headers;
   const headers: Record<string, string | undefined> = { ...head.headers };
   for (const [name, values] of hoisted) headers[name] = values.join(', ');
   return headers;

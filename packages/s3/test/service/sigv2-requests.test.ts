@@ -86,6 +86,14 @@ describe('a SigV2 presigned URL and SSE-KMS', () => {
     expect((await sdkError(client.send(new HeadObjectCommand({ Bucket: 'data', Key: 'new' })))).$metadata.httpStatusCode).toBe(404);
   });
 
+  it('a PUT whose URL names aws:kms in its query (botocore moves the signed x-amz-* headers there) is refused, not stored as SSE-S3', async () => {
+    const put = await open('PUT', `/data/query-kms?${SIGV2_QUERY}&x-amz-server-side-encryption=aws%3Akms`, { body: 'x' });
+    expect([put.status, put.text.includes(REFUSAL)]).toEqual([400, true]);
+    expect((await sdkError(client.send(new HeadObjectCommand({ Bucket: 'data', Key: 'query-kms' })))).$metadata.httpStatusCode).toBe(404);
+    const aes = await open('PUT', `/data/query-aes?${SIGV2_QUERY}&x-amz-server-side-encryption=AES256`, { body: 'x' });
+    expect(aes.status).toBe(200);
+  });
+
   it('an SSE-S3 object is served as to an unsigned request', async () => {
     const got = await open('GET', `/data/s3?${SIGV2_QUERY}`);
     expect([got.status, got.text]).toEqual([200, 'sealed by S3']);
