@@ -94,6 +94,17 @@ describe('a SigV2 presigned URL and SSE-KMS', () => {
     expect(aes.status).toBe(200);
   });
 
+  it('a URL whose SigV2 parameter names are percent-encoded is told apart as SigV2 too, as its SSE parameters are read', async () => {
+    // `%41` is `A`, `%53` is `S`: the names decode to AWSAccessKeyId and Signature, as the hoisted
+    // SSE parameters' names are decoded.
+    const encoded = '%41WSAccessKeyId=test&%53ignature=yPldY9Mc38UFwsQ8Zg51SCcRO2M%3D&Expires=1896672145';
+    const got = await open('GET', `/data/kms?${encoded}`);
+    expect([got.status, got.text.includes(REFUSAL)]).toEqual([400, true]);
+    const put = await open('PUT', `/data/encoded-kms?${encoded}&x-amz-server-side-encryption=aws%3Akms`, { body: 'x' });
+    expect([put.status, put.text.includes(REFUSAL)]).toEqual([400, true]);
+    expect((await sdkError(client.send(new HeadObjectCommand({ Bucket: 'data', Key: 'encoded-kms' })))).$metadata.httpStatusCode).toBe(404);
+  });
+
   it('an SSE-S3 object is served as to an unsigned request', async () => {
     const got = await open('GET', `/data/s3?${SIGV2_QUERY}`);
     expect([got.status, got.text]).toEqual([200, 'sealed by S3']);
