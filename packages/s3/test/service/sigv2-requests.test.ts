@@ -47,7 +47,7 @@ const REFUSAL =
 async function open(
   method: string,
   path: string,
-  options: { body?: string; headers?: Record<string, string> } = {},
+  options: { body?: string; headers?: Record<string, string>; to?: WireEngine } = {},
 ): Promise<{ status: number; text: string }> {
   const bytes = new TextEncoder().encode(options.body ?? '');
   const stream: BodyStream = (async function* () {
@@ -58,7 +58,7 @@ async function open(
     ...(method === 'PUT' ? { 'content-length': String(bytes.length) } : {}),
     ...options.headers,
   };
-  const response = await engine.handler({ method, path, headers, body: stream, secure: true });
+  const response = await (options.to ?? engine).handler({ method, path, headers, body: stream, secure: true });
   const chunks: Buffer[] = [];
   if (typeof response.body === 'string' || response.body instanceof Uint8Array) chunks.push(Buffer.from(response.body));
   else for await (const chunk of response.body) chunks.push(Buffer.from(chunk));
@@ -113,6 +113,21 @@ describe('a SigV2 presigned URL and SSE-KMS', () => {
   it('a SigV4 request for the same SSE-KMS object is served', async () => {
     const got = await open('GET', '/data/kms');
     expect([got.status, got.text]).toEqual([200, 'sealed by KMS']);
+  });
+});
+
+describe('a SigV2 presigned URL under strict authentication', () => {
+  it('is 400 InvalidRequest "authorization mechanism … not supported", as a SigV2 Authorization header is', async () => {
+    const strict = wireEngine({ strict: true, engine: { kms, auditTrail: kms.auditTrail } });
+    try {
+      const got = await open('GET', `/data/s3?${SIGV2_QUERY}`, { to: strict });
+      expect(got.status).toBe(400);
+      expect(got.text).toContain(
+        '<Code>InvalidRequest</Code><Message>The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.</Message>',
+      );
+    } finally {
+      await strict.close();
+    }
   });
 });
 
