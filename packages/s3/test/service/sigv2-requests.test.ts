@@ -116,6 +116,16 @@ describe('a SigV2 presigned URL and SSE-KMS', () => {
   });
 });
 
+describe('an unsigned request and SSE-KMS', () => {
+  // AWS Knowledge Center "s3-kms-signature-version-error": the error's two causes are a request
+  // not signed with SigV4 and an anonymous request (an object URL opened in a browser or curl);
+  // captured for an object URL in ryanto/next-s3-upload#115 and pottava/aws-s3-proxy#46.
+  it('a GET of an SSE-KMS object is 400 InvalidArgument: KMS requires Signature Version 4', async () => {
+    const got = await open('GET', '/data/kms');
+    expect([got.status, got.text.includes(REFUSAL)]).toEqual([400, true]);
+  });
+});
+
 describe('a SigV2 presigned URL under strict authentication', () => {
   it('is 400 InvalidRequest "authorization mechanism … not supported", as a SigV2 Authorization header is', async () => {
     const strict = wireEngine({ strict: true, engine: { kms, auditTrail: kms.auditTrail } });
