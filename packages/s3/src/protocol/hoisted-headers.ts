@@ -43,6 +43,7 @@
  */
 
 import type { HttpRequestHead } from '@strongbox/service-kernel';
+import { decodeQueryComponent, PresignedNames, queryNameOf } from './query-names.ts';
 import { SSE_HEADERS } from './sse-headers.ts';
 
 type Headers = HttpRequestHead['headers'];
@@ -75,39 +76,23 @@ export function hoistedHeaders(head: HttpRequestHead): Headers {
   const query = head.path.slice(question + 1);
   // Names may be percent-encoded (`x%2Damz…`); such a query is parsed in full.
   if (!query.toLowerCase().includes(PREFIX) && !query.includes('%')) return head.headers;
-  let presigned = false;
-  let sigV2Key = false;
-  let sigV2Signature = false;
+  const names = new PresignedNames();
   let hoisted: Map<string, string[]> | undefined;
   for (const part of query.split('&')) {
-    const equals = part.indexOf('=');
-    const name = decode(equals < 0 ? part : part.slice(0, equals));
-    if (name === 'X-Amz-Algorithm') presigned = true;
-    else if (name === 'AWSAccessKeyId') sigV2Key = true;
-    else if (name === 'Signature') sigV2Signature = true;
+    const name = queryNameOf(part);
+    names.see(name);
     const lower = name.toLowerCase();
     if (!HOISTABLE.has(lower) || head.headers[lower] !== undefined) continue;
-    const value = equals < 0 ? '' : decode(part.slice(equals + 1));
+    const equals = part.indexOf('=');
+    const value = equals < 0 ? '' : decodeQueryComponent(part.slice(equals + 1));
     hoisted ??= new Map();
     const values = hoisted.get(lower);
     if (values === undefined) hoisted.set(lower, [value]);
     else values.push(value);
   }
-  if (!(presigned || (sigV2Key && sigV2Signature)) || hoisted === undefined) return head.headers;
+  if (!names.presigned || hoisted === undefined) return head.headers;
   const headers: Record<string, string | undefined> = { ...head.headers };
   for (const [name, values] of hoisted) headers[name] = values.join(', ');
   return headers;
 }
 
-/**
- * Decoded as the kernel decodes a presigned URL to verify it (`decodeURIComponent`: SigV4 writes
- * a space as `%20`, so a literal `+` is a plus sign): the value read is the value signed.
- */
-function decode(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    // A malformed escape is kept as sent, as the signature check kept it.
-    return text;
-  }
-}

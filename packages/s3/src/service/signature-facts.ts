@@ -11,6 +11,7 @@
 
 import { type HttpRequestHead, type RequestIdentity, signatureFormOf } from '@strongbox/service-kernel';
 import type { SignatureFacts } from '../policy/request-context.ts';
+import { sigV2PresignedPath } from '../protocol/query-names.ts';
 
 /**
  * The signature facts of a request head and what its authenticator verified, or `undefined` for an
@@ -26,7 +27,7 @@ export function signatureFactsOf(head: HttpRequestHead, identity: RequestIdentit
   // (which also refuses a request signed both ways).
   const authorization = head.headers['authorization'];
   const form = authorization !== undefined && plainQuery(head.path) ? 'header' : signatureFormOf({ ...head, body: NO_BODY });
-  if (form === 'none') return sigV2QueryForm(head.path) ? SIGV2_QUERY_FACTS : undefined;
+  if (form === 'none') return sigV2PresignedPath(head.path) ? SIGV2_QUERY_FACTS : undefined;
   if (form === 'header' && authorization?.startsWith('AWS ') === true) return SIGV2_HEADER_FACTS;
   const presigned = form === 'query';
   const contentSha256 = identity?.payload?.contentSha256 ?? (presigned ? undefined : head.headers['x-amz-content-sha256']);
@@ -54,20 +55,6 @@ const NO_BODY = new Uint8Array(0);
  */
 const SIGV2_QUERY_FACTS: SignatureFacts = Object.freeze({ authType: 'REST-QUERY-STRING', signatureVersion: 'AWS' });
 const SIGV2_HEADER_FACTS: SignatureFacts = Object.freeze({ authType: 'REST-HEADER', signatureVersion: 'AWS' });
-const SIGV2_QUERY_PARAMETERS: readonly string[] = ['AWSAccessKeyId', 'Signature'];
-
-/** Whether a path's query carries SigV2's presigning parameters (`AWSAccessKeyId` and `Signature`). */
-function sigV2QueryForm(path: string): boolean {
-  const question = path.indexOf('?');
-  if (question < 0) return false;
-  const names = new Set<string>();
-  for (const pair of path.slice(question + 1).split('&')) {
-    const equals = pair.indexOf('=');
-    names.add(equals < 0 ? pair : pair.slice(0, equals));
-  }
-  return SIGV2_QUERY_PARAMETERS.every((name) => names.has(name));
-}
-
 /** Whether a path's query can name no presigning parameter (none spelled out, none percent-encoded). */
 function plainQuery(path: string): boolean {
   const question = path.indexOf('?');
