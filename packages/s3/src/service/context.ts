@@ -43,7 +43,6 @@ export class RequestContext implements S3OperationContext, PipelineContext {
   readonly region: string;
   readonly caller: Principal;
   readonly secureTransport: boolean;
-  readonly signedWithSigV2: boolean;
   readonly store: ObjectStore;
   readonly crypto: AtRestCrypto;
   readonly settings: S3Settings;
@@ -84,7 +83,6 @@ export class RequestContext implements S3OperationContext, PipelineContext {
     this.region = facts.region;
     this.caller = facts.caller;
     this.secureTransport = facts.secureTransport;
-    this.signedWithSigV2 = facts.signature?.signatureVersion === 'AWS';
     this.store = facts.store;
     this.crypto = facts.crypto;
     this.settings = facts.settings;
@@ -92,6 +90,14 @@ export class RequestContext implements S3OperationContext, PipelineContext {
     this.#input = facts.input;
     this.#sourceIp = facts.sourceIp;
     this.#signature = facts.signature;
+  }
+
+  /**
+   * Whether the request came in Signature Version 2's form; read from the signature facts on
+   * demand, as only the SSE-KMS checks ask (a SigV4 GET or PUT computes nothing for it).
+   */
+  get signedWithSigV2(): boolean {
+    return this.#signature?.signatureVersion === 'AWS';
   }
 
   /** S3 management events go to the caller's account. */
