@@ -123,6 +123,23 @@ describe('writes: which encryption an object gets', () => {
     expect(write({ serverSideEncryption: 'AES256' }, ALLOWS_SSE_C, sigV2).mode).toBe('SSE-S3');
   });
 
+  // Abheenash/serverless-file-share (docs/stage3.md, src/issue_url/lambda_function.py at 0adccc6):
+  // boto3 SigV2 presigned PUTs naming no encryption were refused with this 400 once the bucket's
+  // default became aws:kms, and served before (second-hand, no raw capture).
+  it('a bucket default of aws:kms or aws:kms:dsse refuses a SigV2 write as a request naming it does; over plain HTTP it does not', () => {
+    for (const algorithm of ['aws:kms', 'aws:kms:dsse'] as const) {
+      const bucket = applyBucketEncryption([{ algorithm, kmsMasterKeyId: KEY_ARN }], newBucketEncryption('us-east-1'));
+      const error = catchS3(() => write({}, bucket, { ...TLS, signedWithSigV2: true }));
+      expect([error.status, error.code, error.message], algorithm).toEqual([
+        400,
+        'InvalidArgument',
+        'Requests specifying Server Side Encryption with AWS KMS managed keys require AWS Signature Version 4.',
+      ]);
+      expect(write({}, bucket, PLAIN_HTTP).source, algorithm).toBe('bucket-default');
+      expect(write({ serverSideEncryption: 'AES256' }, bucket, { ...TLS, signedWithSigV2: true }).mode, algorithm).toBe('SSE-S3');
+    }
+  });
+
   it('KMS key ids are checked for shape and Region before KMS is asked', () => {
     const invalid = catchS3(() => write({ serverSideEncryption: 'aws:kms', kmsKeyId: 'fake-key-id' }));
     expect([invalid.status, invalid.code, invalid.message]).toEqual([400, 'KMS.NotFoundException', "Invalid keyId 'fake-key-id'"]);

@@ -11,7 +11,7 @@
  * S3's answer where it takes SigV4 only (400 InvalidRequest, ravsau/aws-labs#4).
  */
 
-import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, PutBucketEncryptionCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Kms } from '@strongbox/kms';
 import type { BodyStream } from '@strongbox/service-kernel';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -92,6 +92,21 @@ describe('a SigV2 presigned URL and SSE-KMS', () => {
     expect((await sdkError(client.send(new HeadObjectCommand({ Bucket: 'data', Key: 'query-kms' })))).$metadata.httpStatusCode).toBe(404);
     const aes = await open('PUT', `/data/query-aes?${SIGV2_QUERY}&x-amz-server-side-encryption=AES256`, { body: 'x' });
     expect(aes.status).toBe(200);
+  });
+
+  it('a PUT naming no encryption to a bucket whose default is aws:kms is refused and stores nothing', async () => {
+    // Abheenash/serverless-file-share, docs/stage3.md: boto3's SigV2 presigned PUTs (no SSE
+    // parameter) were refused once the bucket's default became aws:kms (second-hand).
+    await client.send(new CreateBucketCommand({ Bucket: 'kms-default' }));
+    await client.send(
+      new PutBucketEncryptionCommand({
+        Bucket: 'kms-default',
+        ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms' } }] },
+      }),
+    );
+    const put = await open('PUT', `/kms-default/new?${SIGV2_QUERY}`, { body: 'x' });
+    expect([put.status, put.text.includes(REFUSAL)]).toEqual([400, true]);
+    expect((await sdkError(client.send(new HeadObjectCommand({ Bucket: 'kms-default', Key: 'new' })))).$metadata.httpStatusCode).toBe(404);
   });
 
   it('a URL whose SigV2 parameter names are percent-encoded is told apart as SigV2 too, as its SSE parameters are read', async () => {
