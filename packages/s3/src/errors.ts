@@ -804,7 +804,8 @@ export const S3_ERRORS: Readonly<Record<S3ErrorReason, S3WireError>> = Object.fr
   MissingContentSha256: { code: 'InvalidRequest', status: 400, message: 'Missing required header for this request: x-amz-content-sha256' },
   // S3's answer to a SigV2 request where it takes SigV4 only (Regions opened after January 2014,
   // buckets made after June 24, 2020): captured in ravsau/aws-labs#4 and nukulb/s3-angular-file-upload#23
-  // (the whole error document), and answered by versitygw for every SigV2 request (versity/versitygw#1196).
+  // (the whole error document), and answered by versitygw for every SigV2 request (versity/versitygw pull request #1196, fixing
+  // #1171); for a SigV2 presigned URL too (ravsau/aws-labs#4, s3tools/s3cmd#1376, tclahr/uac#354).
   SignatureVersion2NotSupported: {
     code: 'InvalidRequest',
     status: 400,

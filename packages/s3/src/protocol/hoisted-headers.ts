@@ -27,8 +27,10 @@
  * A presigned URL (`X-Amz-Algorithm` in the query, no `Authorization` header) is read this way,
  * and so is one in SigV2's form (`AWSAccessKeyId` and `Signature`), which botocore's
  * `generate_presigned_url` makes by default: its `HmacV1QueryAuth` moves every `x-amz-*` header it
- * signed into the query, so S3 must read them there to verify such a URL (inferred from the
- * presigner, UNCONFIRMED by a capture). Strongbox does not verify SigV2 (without strict
+ * signed into the query, and S3 reads them there: its SigV2 string to sign for such a URL lists
+ * the query's `x-amz-security-token` among the amz headers (boto/botocore#2962, S3's own
+ * `StringToSign`; the SSE parameters themselves are inferred). Names are decoded once for both
+ * tests (`query-names.ts`). Strongbox does not verify SigV2 (without strict
  * authentication such a URL acts as an unsigned request; with it, it is refused before this), so
  * its parameters count for no more than the headers an unsigned request may send. A SigV4 URL is
  * read after authentication: every query parameter but
@@ -95,4 +97,3 @@ export function hoistedHeaders(head: HttpRequestHead): Headers {
   for (const [name, values] of hoisted) headers[name] = values.join(', ');
   return headers;
 }
-
