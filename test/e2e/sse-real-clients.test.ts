@@ -10,8 +10,9 @@
  *   source's tags with GetObjectTagging before every multipart copy: Strongbox answered it 501, so
  *   each of these failed); `aws s3 presign`; put/get/delete-bucket-encryption.
  * - boto3: upload_file / download_file in each mode (multipart), copy() with the source's SSE-C
- *   key, HeadObject and GetObject without or with a wrong key, a SigV4 presigned SSE-C GET, a
- *   bucket default with BucketKeyEnabled, list_objects_v2 pages; and on a bucket never versioned,
+ *   key, HeadObject and GetObject without or with a wrong key, a SigV4 presigned SSE-C GET, the
+ *   default (SigV2) presigned GET of an SSE-KMS object refused as S3 refuses it, a bucket default
+ *   with BucketKeyEnabled, list_objects_v2 pages; and on a bucket never versioned,
  *   GetBucketVersioning, list_object_versions pages and bucket.object_versions.delete() (what
  *   "empty the bucket" scripts run), which answered 501 before.
  * - Ruby: Aws::S3::Client with SSE-C and SSE-KMS (with a context), Aws::S3::EncryptionV2::Client
@@ -187,7 +188,7 @@ describe.skipIf(awsV2 === undefined)(`the AWS CLI v2 (${awsV2 ?? 'absent'}) over
 });
 
 describe.skipIf(python === undefined)(`boto3 (${python ?? 'absent'}) over HTTPS`, () => {
-  it('every mode multipart both ways, copy() with the source key, SSE-C errors, a presigned SSE-C GET, a bucket-key default, list pages', async () => {
+  it('every mode multipart both ways, copy() with the source key, SSE-C errors, presigned GETs (SSE-C; SSE-KMS refused in SigV2 form), a bucket-key default, list pages', async () => {
     await writeFile(join(work, 'boto3.bin'), randomBytes(SIX_MIB));
     const { stdout } = await run(python as string, [join(FIXTURES, 'boto3-sse.py')], { env: { ...env, BUCKET: 'boto3' }, maxBuffer: 16 * 1024 * 1024 });
     const out = JSON.parse(stdout) as Record<string, { same?: boolean; head?: Record<string, unknown> } & Record<string, unknown>>;
@@ -206,6 +207,10 @@ describe.skipIf(python === undefined)(`boto3 (${python ?? 'absent'}) over HTTPS`
       ['InvalidRequest', 400],
     ]);
     expect(out['presigned']).toEqual({ status: 200, same: true });
+    expect(out['presigned-kms']).toEqual({
+      default: [400, 'InvalidArgument', 'Requests specifying Server Side Encryption with AWS KMS managed keys require AWS Signature Version 4.'],
+      s3v4: [200, true],
+    });
     // boto3 releases before the November 2025 model drop `BlockedEncryptionTypes` while parsing
     // (Debian's 1.26); newer ones return it: NONE, as this bucket's rule set nothing to block.
     const { BlockedEncryptionTypes: blocked, ...rule } = out['bucket-encryption'] as Record<string, unknown>;

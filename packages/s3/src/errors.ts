@@ -37,6 +37,7 @@ export type S3ErrorReason =
   | 'MultipartEncryptionMismatch'
   | 'KmsKeyIdRequiresKmsEncryption'
   | 'KmsRequiresSecureTransport'
+  | 'KmsRequiresSigV4'
   | 'InvalidEncryptionContext'
   | 'SseHeaderNotSupportedForOperation'
   // Bucket default encryption configuration.
@@ -167,6 +168,7 @@ export type S3ErrorReason =
   | 'IncompleteBody'
   | 'InvalidHeaderValue'
   | 'MissingContentSha256'
+  | 'SignatureVersion2NotSupported'
   | 'XAmzContentSHA256Mismatch'
   | 'SignatureDoesNotMatch'
   | 'InvalidAccessKeyId'
@@ -316,6 +318,15 @@ export const S3_ERRORS: Readonly<Record<S3ErrorReason, S3WireError>> = Object.fr
     code: 'InvalidArgument',
     status: 400,
     message: 'Requests specifying Server Side Encryption with AWS KMS managed keys must be made over a secure connection.',
+  },
+  // aws/aws-cli#1006 (real S3's error document: ArgumentName `Authorization`, ArgumentValue `null`,
+  // which the thrower gives as a field); the same text for SigV2 presigned GETs of SSE-KMS objects
+  // in aws/aws-cli#2622 and boto/boto3#2680.
+  KmsRequiresSigV4: {
+    code: 'InvalidArgument',
+    status: 400,
+    message: 'Requests specifying Server Side Encryption with AWS KMS managed keys require AWS Signature Version 4.',
+    argumentName: 'Authorization',
   },
   // Quoted from real S3 in a HADOOP-19197 comment (second-hand); the code is UNCONFIRMED.
   InvalidEncryptionContext: {
@@ -791,6 +802,15 @@ export const S3_ERRORS: Readonly<Record<S3ErrorReason, S3WireError>> = Object.fr
   InvalidHeaderValue: { code: 'InvalidArgument', status: 400, message: (d) => `${d.value ?? 'A header or query parameter'} has an invalid value.` },
   // SigV4 for S3 requires the header on every header-signed request (sig-v4-header-based-auth).
   MissingContentSha256: { code: 'InvalidRequest', status: 400, message: 'Missing required header for this request: x-amz-content-sha256' },
+  // S3's answer to a SigV2 request where it takes SigV4 only (Regions opened after January 2014,
+  // buckets made after June 24, 2020): captured in ravsau/aws-labs#4 and nukulb/s3-angular-file-upload#23
+  // (the whole error document), and answered by versitygw for every SigV2 request (versity/versitygw pull request #1196, fixing
+  // #1171); for a SigV2 presigned URL too (ravsau/aws-labs#4, s3tools/s3cmd#1376, tclahr/uac#354).
+  SignatureVersion2NotSupported: {
+    code: 'InvalidRequest',
+    status: 400,
+    message: 'The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.',
+  },
   // s3s-project/s3s#328 and LocalStack quote this text from S3.
   XAmzContentSHA256Mismatch: {
     code: 'XAmzContentSHA256Mismatch',

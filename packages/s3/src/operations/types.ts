@@ -65,6 +65,11 @@ export interface S3OperationContext {
   readonly caller: Principal;
   /** Whether the request arrived over TLS (`aws:SecureTransport`; SSE-C and SSE-KMS need it). */
   readonly secureTransport: boolean;
+  /**
+   * Whether the request came in Signature Version 2's form (SSE-KMS needs SigV4): known only on
+   * the wire, where an unverified SigV2 request acts as an unsigned one; absent in process.
+   */
+  readonly signedWithSigV2?: boolean;
   /** Object storage (sealed bytes and string metadata only). */
   readonly store: ObjectStore;
   readonly crypto: AtRestCrypto;

@@ -24,8 +24,16 @@
  * it ignores a hoisted `x-amz-tagging` (aws-sdk-go-v2#1017) and unsigned `x-amz-checksum-*`
  * parameters (localstack#12169).
  *
- * Only a SigV4 presigned URL (`X-Amz-Algorithm` in the query, no `Authorization` header; SigV2 is
- * not served) is read this way, after authentication: every query parameter but
+ * A presigned URL (`X-Amz-Algorithm` in the query, no `Authorization` header) is read this way,
+ * and so is one in SigV2's form (`AWSAccessKeyId` and `Signature`), which botocore's
+ * `generate_presigned_url` makes by default: its `HmacV1QueryAuth` moves every `x-amz-*` header it
+ * signed into the query, and S3 reads them there: its SigV2 string to sign for such a URL lists
+ * the query's `x-amz-security-token` among the amz headers (boto/botocore#2962, S3's own
+ * `StringToSign`; the SSE parameters themselves are inferred). Names are decoded once for both
+ * tests (`query-names.ts`). Strongbox does not verify SigV2 (without strict
+ * authentication such a URL acts as an unsigned request; with it, it is refused before this), so
+ * its parameters count for no more than the headers an unsigned request may send. A SigV4 URL is
+ * read after authentication: every query parameter but
  * `X-Amz-Signature` is part of the canonical query, so a parameter added or changed after
  * signing has already been refused (403 SignatureDoesNotMatch). Without strict authentication
  * (the authenticator's `strict`, `strongbox serve --strict-auth`) a URL signed with an unknown
@@ -37,6 +45,7 @@
  */
 
 import type { HttpRequestHead } from '@strongbox/service-kernel';
+import { decodeQueryComponent, PresignedNames, queryNameOf } from './query-names.ts';
 import { SSE_HEADERS } from './sse-headers.ts';
 
 type Headers = HttpRequestHead['headers'];
@@ -69,35 +78,22 @@ export function hoistedHeaders(head: HttpRequestHead): Headers {
   const query = head.path.slice(question + 1);
   // Names may be percent-encoded (`x%2Damz…`); such a query is parsed in full.
   if (!query.toLowerCase().includes(PREFIX) && !query.includes('%')) return head.headers;
-  let presigned = false;
+  const names = new PresignedNames();
   let hoisted: Map<string, string[]> | undefined;
   for (const part of query.split('&')) {
-    const equals = part.indexOf('=');
-    const name = decode(equals < 0 ? part : part.slice(0, equals));
-    if (name === 'X-Amz-Algorithm') presigned = true;
+    const name = queryNameOf(part);
+    names.see(name);
     const lower = name.toLowerCase();
     if (!HOISTABLE.has(lower) || head.headers[lower] !== undefined) continue;
-    const value = equals < 0 ? '' : decode(part.slice(equals + 1));
+    const equals = part.indexOf('=');
+    const value = equals < 0 ? '' : decodeQueryComponent(part.slice(equals + 1));
     hoisted ??= new Map();
     const values = hoisted.get(lower);
     if (values === undefined) hoisted.set(lower, [value]);
     else values.push(value);
   }
-  if (!presigned || hoisted === undefined) return head.headers;
+  if (!names.presigned || hoisted === undefined) return head.headers;
   const headers: Record<string, string | undefined> = { ...head.headers };
   for (const [name, values] of hoisted) headers[name] = values.join(', ');
   return headers;
-}
-
-/**
- * Decoded as the kernel decodes a presigned URL to verify it (`decodeURIComponent`: SigV4 writes
- * a space as `%20`, so a literal `+` is a plus sign): the value read is the value signed.
- */
-function decode(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    // A malformed escape is kept as sent, as the signature check kept it.
-    return text;
-  }
 }

@@ -94,6 +94,14 @@ export class RequestContext implements S3OperationContext, PipelineContext {
     this.#signature = facts.signature;
   }
 
+  /**
+   * Whether the request came in Signature Version 2's form; read from the signature facts on
+   * demand, as only the SSE-KMS checks ask (a SigV4 GET or PUT computes nothing for it).
+   */
+  get signedWithSigV2(): boolean {
+    return this.#signature?.signatureVersion === 'AWS';
+  }
+
   /** S3 management events go to the caller's account. */
   get recipientAccount(): string {
     return this.caller.account;

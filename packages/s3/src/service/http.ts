@@ -21,7 +21,15 @@
  */
 
 import { randomBytes } from 'node:crypto';
-import type { Authenticator, HttpRequestHead, PostPolicyVerifier, StreamingHandler, StreamingRequest, StreamingResponse } from '@strongbox/service-kernel';
+import {
+  type Authenticator,
+  type HttpRequestHead,
+  type PostPolicyVerifier,
+  ServiceError,
+  type StreamingHandler,
+  type StreamingRequest,
+  type StreamingResponse,
+} from '@strongbox/service-kernel';
 import { S3Error } from '../errors.ts';
 import { OPERATIONS } from '../operations/index.ts';
 import type { OperationDefinition } from '../operations/types.ts';
@@ -33,6 +41,7 @@ import { hoistedHeaders } from '../protocol/hoisted-headers.ts';
 import { decodeRequest, encodeResponse } from '../protocol/message.ts';
 import { namesResponseOverride } from '../protocol/object-headers.ts';
 import { payloadOf, requireDeclaredLength } from '../protocol/payload.ts';
+import { sigV2PresignedPath } from '../protocol/query-names.ts';
 import { RouteTable } from '../protocol/routes.ts';
 import { callOptionsOf, headOnly, type Mutable } from './call-options.ts';
 import type { CallOptions } from './options.ts';
@@ -96,7 +105,11 @@ async function serve(s3: S3, request: StreamingRequest, baseHosts: readonly stri
     // the credential; one after a credential that was sent, and at once for an unsigned request.
     const headRefusal = headSubresourceRefusal(head.method, target, address.query);
     if (headRefusal !== undefined && (headRefusal.status === 400 || !sendsCredential(head.headers, address.query))) throw headRefusal;
-    if (head.headers['authorization'] !== undefined && head.headers['x-amz-content-sha256'] === undefined) throw new S3Error('MissingContentSha256');
+    const authorization = head.headers['authorization'];
+    // A SigV2 header (`AWS <key>:<signature>`), which the kernel cannot verify, gets the answer S3
+    // gives where it takes SigV4 only, not a SigV4 parser's complaint about its missing parts.
+    if (authorization?.startsWith('AWS ') === true) throw new S3Error('SignatureVersion2NotSupported');
+    if (authorization !== undefined && head.headers['x-amz-content-sha256'] === undefined) throw new S3Error('MissingContentSha256');
     // The authenticator reads the head only (payloadMode 's3'); the body streams on to the operation.
     // Awaited only when it answers with a thenable (a signature computed): an unsigned request or an
     // unverifiable key is answered at once. Any thenable, not only this realm's Promise: an
@@ -127,8 +140,21 @@ async function serve(s3: S3, request: StreamingRequest, baseHosts: readonly stri
     const response = encodeResponse(binding, output as Record<string, unknown> | undefined, head.method, baseHeaders(ids));
     return response instanceof Promise ? await response : response;
   } catch (error) {
-    return errorResponse(error, ids, request.method);
+    return errorResponse(strictSigV2Refusal(error, request.path), ids, request.method);
   }
+}
+
+/**
+ * Under strict authentication the kernel refuses a URL in SigV2's presigned form as unsigned (it
+ * verifies SigV4 only). S3, where it takes SigV4 only, answers such a URL as it answers a SigV2
+ * header, 400 InvalidRequest "…Please use AWS4-HMAC-SHA256." (ravsau/aws-labs#4, a presigned
+ * URL; s3tools/s3cmd#1376, `s3cmd signurl` in eu-central-1; tclahr/uac#354, us-east-2), never
+ * an anonymous caller's 403: the answer names the cure (sign with SigV4), which "Access Denied"
+ * hides. Without strict authentication no refusal reaches here (the URL acts as unsigned).
+ */
+function strictSigV2Refusal(error: unknown, path: string): unknown {
+  if (!(error instanceof ServiceError) || error.code !== 'MissingAuthenticationTokenException' || !sigV2PresignedPath(path)) return error;
+  return new S3Error('SignatureVersion2NotSupported', { cause: error });
 }
 
 /**

@@ -199,6 +199,9 @@ async function headSigner(request: StreamingRequest, address: S3Address, options
   const signedHeader = request.headers['authorization'] !== undefined;
   if (!signedHeader && !address.query.has('X-Amz-Signature')) return undefined;
   if (signedHeader && request.headers['x-amz-content-sha256'] === undefined) throw new S3Error('MissingContentSha256');
+  // A SigV2 `Authorization` header on a form goes to the kernel's SigV4 parser, which refuses it
+  // with its own error, not with the 400 InvalidRequest `http.ts` answers other requests with: a
+  // browser form carries no such header, so S3's answer was not looked for (UNCONFIRMED).
   return options.authenticate === undefined ? undefined : await options.authenticate(headOnly(request));
 }
 

@@ -11,6 +11,7 @@
 
 import { type HttpRequestHead, type RequestIdentity, signatureFormOf } from '@strongbox/service-kernel';
 import type { SignatureFacts } from '../policy/request-context.ts';
+import { sigV2PresignedPath } from '../protocol/query-names.ts';
 
 /**
  * The signature facts of a request head and what its authenticator verified, or `undefined` for an
@@ -24,12 +25,14 @@ export function signatureFactsOf(head: HttpRequestHead, identity: RequestIdentit
   // The usual request (an SDK call: an Authorization header, no presigning parameter in the
   // query) is told apart without parsing the query; anything else goes through the kernel's test
   // (which also refuses a request signed both ways).
-  const form = head.headers['authorization'] !== undefined && plainQuery(head.path) ? 'header' : signatureFormOf({ ...head, body: NO_BODY });
-  if (form === 'none') return undefined;
+  const authorization = head.headers['authorization'];
+  const form = authorization !== undefined && plainQuery(head.path) ? 'header' : signatureFormOf({ ...head, body: NO_BODY });
+  if (form === 'none') return sigV2PresignedPath(head.path) ? SIGV2_QUERY_FACTS : undefined;
+  if (form === 'header' && authorization?.startsWith('AWS ') === true) return SIGV2_HEADER_FACTS;
   const presigned = form === 'query';
   const contentSha256 = identity?.payload?.contentSha256 ?? (presigned ? undefined : head.headers['x-amz-content-sha256']);
   const signedAt = identity?.signedAt;
-  // SigV2 is not served (the kernel verifies SigV4 only), so a signed request here is SigV4.
+  // SigV2 was told apart above (the kernel verifies SigV4 only), so a signed request here is SigV4.
   // Built member by member: spreading optional members costs a temporary object each.
   const facts: { -readonly [K in keyof SignatureFacts]: SignatureFacts[K] } = {
     authType: presigned ? 'REST-QUERY-STRING' : 'REST-HEADER',
@@ -42,6 +45,16 @@ export function signatureFactsOf(head: HttpRequestHead, identity: RequestIdentit
 
 const NO_BODY = new Uint8Array(0);
 
+/*
+ * Signature Version 2 (S3 API reference, "Appendix: Authenticating requests (AWS signature version
+ * 2)"): `Authorization: AWS <key>:<signature>`, or a presigned URL carrying `AWSAccessKeyId`,
+ * `Signature` and `Expires`, which botocore's `generate_presigned_url` and the AWS CLI v1's
+ * `aws s3 presign` still make by default (boto/botocore#3791). The kernel does not verify SigV2:
+ * without strict authentication the request acts as an unsigned one, and its form is still
+ * reported, so that `s3:signatureversion` reads `AWS` and SSE-KMS refuses it as S3 does.
+ */
+const SIGV2_QUERY_FACTS: SignatureFacts = Object.freeze({ authType: 'REST-QUERY-STRING', signatureVersion: 'AWS' });
+const SIGV2_HEADER_FACTS: SignatureFacts = Object.freeze({ authType: 'REST-HEADER', signatureVersion: 'AWS' });
 /** Whether a path's query can name no presigning parameter (none spelled out, none percent-encoded). */
 function plainQuery(path: string): boolean {
   const question = path.indexOf('?');

@@ -1,7 +1,7 @@
 /**
  * `hoistedHeaders`: which query parameters of a request head are read as SSE headers. The SDK
  * suite (test/service/presigned-hoisted-sse.sdk.test.ts) pins the behaviour end to end; these pin
- * the parsing: presigned SigV4 only, names in any case or percent-encoded, values decoded as the
+ * the parsing: presigned URLs only (SigV4, or SigV2's form), names in any case or percent-encoded, values decoded as the
  * signature check decodes them, headers winning, repeats folded.
  */
 
@@ -42,10 +42,18 @@ describe('hoistedHeaders', () => {
     });
   });
 
-  it('reads nothing from a request that is not a SigV4 presigned URL (header-signed, SigV2, unsigned)', () => {
+  it('reads the SSE parameters of a URL in SigV2 presigned form, where botocore puts every x-amz-* header it signed', () => {
+    const path = '/b/k?AWSAccessKeyId=test&Signature=J2DBL5Fgnk9793ZtU1sBvcWyRls%3D&x-amz-server-side-encryption=aws%3Akms&Expires=1796672244';
+    expect(hoistedHeaders({ method: 'PUT', path, headers: { host: 'h' } })).toEqual({ host: 'h', 'x-amz-server-side-encryption': 'aws:kms' });
+    // One of SigV2's two parameters alone is no presigned URL.
+    const half = { method: 'PUT', path: '/b/k?Signature=x&x-amz-server-side-encryption=aws%3Akms', headers: {} };
+    expect(hoistedHeaders(half)).toBe(half.headers);
+  });
+
+  it('reads nothing from a request that is not a presigned URL (header-signed, unsigned)', () => {
     fc.assert(
       fc.property(
-        fc.constantFrom('', 'AWSAccessKeyId=AKIA&Expires=1&Signature=x&', 'x-id=PutObject&'),
+        fc.constantFrom('', 'AWSAccessKeyId=AKIA&Expires=1&', 'x-id=PutObject&'),
         fc.boolean(),
         fc.stringMatching(/^[A-Za-z0-9%:+/=-]{0,20}$/),
         (prefix, authorization, value) => {

@@ -47,6 +47,15 @@ describe('signatureFactsOf', () => {
     expect(signatureFactsOf(head, undefined)).toEqual({ authType: 'REST-HEADER', signatureVersion: 'AWS4-HMAC-SHA256' });
   });
 
+  it('a SigV2 presigned URL or Authorization header reports signature version AWS (not verified: no age, no payload hash)', () => {
+    const presigned = { method: 'GET', path: '/b/k?AWSAccessKeyId=test&Signature=abc%3D&Expires=1896672145', headers: {} };
+    expect(signatureFactsOf(presigned, { caller })).toEqual({ authType: 'REST-QUERY-STRING', signatureVersion: 'AWS' });
+    const header = { method: 'GET', path: '/b/k', headers: { authorization: 'AWS test:abc=', date: 'Mon, 07 Dec 2026 18:00:00 GMT' } };
+    expect(signatureFactsOf(header, undefined)).toEqual({ authType: 'REST-HEADER', signatureVersion: 'AWS' });
+    // One of the two parameters alone is an ordinary query.
+    expect(signatureFactsOf({ method: 'GET', path: '/b/k?Signature=abc', headers: {} }, { caller })).toBeUndefined();
+  });
+
   it('a header-signed request with an ordinary query is REST-HEADER; one that also presigns (even percent-encoded) is refused', () => {
     const headers = {
       authorization: 'AWS4-HMAC-SHA256 Credential=test/20261206/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=00',

@@ -1,0 +1,82 @@
+/**
+ * @module
+ * A query parameter's name as S3 reads it, decoded once, the same way for every reader: the SSE
+ * parameters a presigned URL hoists (`hoisted-headers.ts`) and the test of Signature Version 2's
+ * presigned form (`AWSAccessKeyId` and `Signature`, S3 API reference, "Appendix: Authenticating
+ * requests (AWS signature version 2)", "Query string request authentication"), which the
+ * signature facts and the strict edge read. One decoding for both: a URL whose SSE parameters
+ * are read (hoisted because the URL is presigned) must count as presigned by the same names,
+ * or `%41WSAccessKeyId` would be a SigV2 URL to one and an unsigned request to the other.
+ */
+
+/** SigV2's presigning parameters; `Expires` is not needed to tell the form apart. */
+const SIGV2_KEY = 'AWSAccessKeyId';
+const SIGV2_SIGNATURE = 'Signature';
+
+/**
+ * Decoded as the kernel decodes a presigned URL to verify it (`decodeURIComponent`: SigV4 writes
+ * a space as `%20`, so a literal `+` is a plus sign): the value read is the value signed.
+ * @example decodeQueryComponent('aws%3Akms') // 'aws:kms'
+ */
+export function decodeQueryComponent(text: string): string {
+  // Most names and values have nothing to decode: no call, no try.
+  if (!text.includes('%')) return text;
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    // A malformed escape is kept as sent, as the signature check kept it.
+    return text;
+  }
+}
+
+/**
+ * The decoded name of one `name=value` part of a query string.
+ * @example queryNameOf('%41WSAccessKeyId=test') // 'AWSAccessKeyId'
+ */
+export function queryNameOf(part: string): string {
+  const equals = part.indexOf('=');
+  return decodeQueryComponent(equals < 0 ? part : part.slice(0, equals));
+}
+
+/**
+ * What a query's decoded names say about how it was presigned: `sigV4` (`X-Amz-Algorithm`),
+ * `sigV2` (`AWSAccessKeyId` and `Signature`) or neither.
+ */
+export class PresignedNames {
+  #sigV4 = false;
+  #sigV2Key = false;
+  #sigV2Signature = false;
+
+  /** Notes one decoded name. */
+  see(name: string): void {
+    if (name === 'X-Amz-Algorithm') this.#sigV4 = true;
+    else if (name === SIGV2_KEY) this.#sigV2Key = true;
+    else if (name === SIGV2_SIGNATURE) this.#sigV2Signature = true;
+  }
+
+  /** Whether the names seen make a presigned URL, in either signature version. */
+  get presigned(): boolean {
+    return this.#sigV4 || this.sigV2;
+  }
+
+  /** Whether the names seen make SigV2's presigned form. */
+  get sigV2(): boolean {
+    return this.#sigV2Key && this.#sigV2Signature;
+  }
+}
+
+/**
+ * Whether a request path's query is in SigV2's presigned form (`AWSAccessKeyId` and `Signature`,
+ * names decoded as `queryNameOf` decodes them). A query that spells neither name out and has no
+ * escape is answered without being split.
+ * @example sigV2PresignedPath('/b/k?AWSAccessKeyId=AKIA…&Signature=…&Expires=1896672145') // true
+ */
+export function sigV2PresignedPath(path: string): boolean {
+  const question = path.indexOf('?');
+  if (question < 0) return false;
+  const query = path.slice(question + 1);
+  if (!query.includes(SIGV2_SIGNATURE) && !query.includes('%')) return false;
+  const names = new PresignedNames();
+  for (const part of query.split('&')) names.see(queryNameOf(part));
+  return names.sigV2;
+}
