@@ -151,8 +151,3 @@ export function headSubresourceRefusal(method: string, target: PathTarget, query
   if (first === ANNOTATION_NAME) return new S3Error('AnnotationNameWithoutAnnotation');
   return new S3Error('MethodNotAllowed');
 }
-
-/** Whether a request carries a credential: an `Authorization` header or a presigned URL's signature. */
-export function sendsCredential(headers: Readonly<Record<string, string | undefined>>, query: ReadonlyMap<string, string>): boolean {
-  return headers['authorization'] !== undefined || query.has('X-Amz-Signature') || query.has('Signature');
-}

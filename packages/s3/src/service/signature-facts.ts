@@ -24,7 +24,7 @@ export function signatureFactsOf(head: HttpRequestHead, identity: RequestIdentit
   // The usual request (an SDK call: an Authorization header, no presigning parameter in the
   // query) is told apart without parsing the query; anything else goes through the kernel's test
   // (which also refuses a request signed both ways).
-  const form = head.headers['authorization'] !== undefined && plainQuery(head.path) ? 'header' : signatureFormOf({ ...head, body: NO_BODY });
+  const form = head.headers['authorization'] !== undefined && plainQuery(head.path) ? 'header' : signatureFormOf(head);
   if (form === 'none') return undefined;
   const presigned = form === 'query';
   const contentSha256 = identity?.payload?.contentSha256 ?? (presigned ? undefined : head.headers['x-amz-content-sha256']);
@@ -39,8 +39,6 @@ export function signatureFactsOf(head: HttpRequestHead, identity: RequestIdentit
   if (contentSha256 !== undefined) facts.contentSha256 = contentSha256;
   return facts;
 }
-
-const NO_BODY = new Uint8Array(0);
 
 /** Whether a path's query can name no presigning parameter (none spelled out, none percent-encoded). */
 function plainQuery(path: string): boolean {
