@@ -26,6 +26,7 @@
 
 import { S3Error } from '../errors.ts';
 import type { PathTarget } from './binding.ts';
+import { PART_NUMBER, VERSION_ID } from './query-names.ts';
 
 /** What a HEAD at a bucket's path reads as a subresource (backlot's `_BUCKET_READ_SELECTORS`). */
 const BUCKET_SELECTORS: ReadonlySet<string> = new Set([
@@ -96,10 +97,8 @@ const OBJECT_SELECTORS: ReadonlySet<string> = new Set([
   'website',
 ]);
 
-const PART_NUMBER = 'partNumber';
 const UPLOAD_ID = 'uploadId';
 const WEBSITE = 'website';
-const VERSION_ID = 'versionId';
 /** At a key's path a subresource of its own unless `annotation` names the call it belongs to. */
 const ANNOTATION_NAME = 'annotationName';
 const ANNOTATION = 'annotation';

@@ -35,6 +35,7 @@
 import { S3Error } from '../errors.ts';
 import { int32Argument } from '../model/int32.ts';
 import type { Int32Type, PathTarget, RestBinding } from './binding.ts';
+import { PART_NUMBER, VERSION_ID } from './query-names.ts';
 
 /** What the router needs of an operation. */
 export interface RoutedOperation {
@@ -106,16 +107,6 @@ const NO_ROUTES: readonly never[] = Object.freeze([]);
 const NOT_SERVED: ReadonlyMap<string, string> = new Map([
   ['PUT versioning', 'PutBucketVersioning (versioning is not emulated: every bucket stays unversioned, its objects have the version id null)'],
 ]);
-
-/** The query parameter naming a version, which only the operations that declare it take. */
-const VERSION_ID = 'versionId';
-
-/**
- * The one subresource a bucket's path refuses for itself ahead of a `versionId`: a part of an
- * object, which a bucket has none of (`?partNumber=1&versionId=x` is "Object must have a valid key
- * name.", captured).
- */
-const PART_NUMBER = 'partNumber';
 
 /** The methods at a bucket's path on which S3 refuses any `versionId` (captured: GET, HEAD, PUT, DELETE). */
 const VERSIONLESS_BUCKET_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'PUT', 'DELETE']);
@@ -308,6 +299,8 @@ function unservedRefusal(method: string, target: PathTarget, query: ReadonlyMap<
   if (named.length !== 1) return undefined;
   const [name] = named as [string];
   if (target === 'object') return (method === 'GET' || method === 'HEAD') && KEY_VERSIONLESS.has(name) ? 'VersionIdNotAccepted' : undefined;
+  // A bucket's `partNumber` is refused for itself ahead of a `versionId`: a part of an object, which
+  // a bucket has none of (`?partNumber=1&versionId=x` is "Object must have a valid key name.", captured).
   if (target !== 'bucket' || !VERSIONLESS_BUCKET_METHODS.has(method) || name === PART_NUMBER) return undefined;
   if (name !== 'acl' || method === 'DELETE') return 'VersionIdNotAccepted';
   return method === 'PUT' ? undefined : 'InvalidVersionId';
