@@ -97,6 +97,24 @@ const SUBRESOURCES: ReadonlySet<string> = new Set([
   'list-type',
 ]);
 
+/**
+ * Subresources naming directory-bucket operations (CreateSession's `GET ?session`, RenameObject's
+ * `PUT ?renameObject`), which a GET and a HEAD on a general purpose bucket (every bucket here) do
+ * not name: S3 answers them as the bare path, the listing, HeadBucket, GetObject or HeadObject
+ * (brekkylab/backlot, measured against S3 us-east-1 2026-09-29, `backlot/routers/s3.py` at commit
+ * 07bef4332838e4c4ee55118732a8ac1520f70d16: "real S3 answers `GET /{bucket}?session` on a general
+ * purpose bucket with the listing"; "`session` and `renameObject` answered as the bare path does"
+ * on a GET and a HEAD at a bucket's path and a key's). A write naming one stays a subresource
+ * Strongbox does not serve (501): S3's answer to one on a bucket that exists is UNCONFIRMED
+ * (backlot's writes went to a bucket nobody owns, whose NoSuchBucket the bare path gives too).
+ */
+const DIRECTORY_BUCKET_ONLY: ReadonlySet<string> = new Set(['session', 'renameObject']);
+
+/** Whether `name` is a subresource on a request of `method` (upper case). */
+function isSubresource(method: string, name: string): boolean {
+  return SUBRESOURCES.has(name) && !(DIRECTORY_BUCKET_ONLY.has(name) && (method === 'GET' || method === 'HEAD'));
+}
+
 const NO_ROUTES: readonly never[] = Object.freeze([]);
 
 /**
@@ -265,7 +283,7 @@ export class RouteTable<Operation extends RoutedOperation> {
     this.refuseBeforeCredential(request);
     // A version id is no sub-API: the request is refused for what else it names. Named first is
     // a subresource no operation here serves; else (served ones, not in this combination) all.
-    const named = [...request.query.keys()].filter((name) => name !== VERSION_ID && SUBRESOURCES.has(name));
+    const named = [...request.query.keys()].filter((name) => name !== VERSION_ID && isSubresource(method, name));
     const unserved = named.find((name) => !this.#claimed.has(`${method} ${request.target} ${name}`));
     if (unserved !== undefined) {
       throw new S3Error('NotImplemented', { detail: { value: NOT_SERVED.get(`${method} ${unserved}`) ?? `the ?${unserved} subresource (${method})` } });
@@ -295,7 +313,7 @@ export class RouteTable<Operation extends RoutedOperation> {
  * - at a key's path, on a GET and a HEAD beside `KEY_VERSIONLESS`.
  */
 function unservedRefusal(method: string, target: PathTarget, query: ReadonlyMap<string, string>): 'VersionIdNotAccepted' | 'InvalidVersionId' | undefined {
-  const named = [...query.keys()].filter((name) => name !== VERSION_ID && SUBRESOURCES.has(name));
+  const named = [...query.keys()].filter((name) => name !== VERSION_ID && isSubresource(method, name));
   if (named.length !== 1) return undefined;
   const [name] = named as [string];
   if (target === 'object') return (method === 'GET' || method === 'HEAD') && KEY_VERSIONLESS.has(name) ? 'VersionIdNotAccepted' : undefined;
@@ -340,7 +358,7 @@ function matchesQuery(rest: RestBinding, query: ReadonlyMap<string, string>): bo
  */
 function claimsSubresources(rest: RestBinding, query: ReadonlyMap<string, string>, ignored?: string): boolean {
   for (const name of query.keys()) {
-    if (!SUBRESOURCES.has(name) || name === ignored || claims(rest, name)) continue;
+    if (!SUBRESOURCES.has(name) || name === ignored || claims(rest, name) || !isSubresource(rest.method, name)) continue;
     return false;
   }
   return true;

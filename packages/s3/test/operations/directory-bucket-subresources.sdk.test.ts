@@ -1,0 +1,56 @@
+/**
+ * `?session` (CreateSession) and `?renameObject` (RenameObject) name directory-bucket operations
+ * (S3 API reference, CreateSession and RenameObject: "RenameObject is only supported for objects
+ * stored in the S3 Express One Zone storage class"); every bucket here is a general purpose one, on
+ * which S3 answers a GET and a HEAD naming either as the bare path: the listing, HeadBucket,
+ * GetObject, HeadObject (brekkylab/backlot, measured against S3 us-east-1 2026-09-29,
+ * `backlot/routers/s3.py` at commit 07bef4332838e4c4ee55118732a8ac1520f70d16: "real S3 answers
+ * `GET /{bucket}?session` on a general purpose bucket with the listing", and among 40 selectors
+ * sent on a GET and a HEAD at both paths "`session` and `renameObject` answered as the bare path
+ * does"). A write naming one stays 501 (what S3 does with it on a bucket that exists is UNCONFIRMED).
+ */
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ServedEngine, served } from '../helpers/wire.ts';
+
+describe('the directory-bucket subresources on a general purpose bucket', () => {
+  let engine: ServedEngine;
+  beforeAll(async () => {
+    engine = await served('wire');
+    await fetch(`${engine.server.url}/wire/k`, { method: 'PUT', body: 'body' });
+  });
+  afterAll(async () => {
+    await engine.close();
+  });
+
+  const status = async (method: string, path: string): Promise<[number, string]> => {
+    const response = await fetch(`${engine.server.url}${path}`, { method });
+    const text = await response.text();
+    return [response.status, method === 'GET' && path.includes('/k') ? text : (/<(\w+)/.exec(text.replace(/^<\?xml[^>]*>\s*/, ''))?.[1] ?? '')];
+  };
+
+  it('a HEAD is HeadBucket and HeadObject', async () => {
+    expect({
+      session: await status('HEAD', '/wire?session'),
+      absent: await status('HEAD', '/absent?session'),
+      bucketRename: await status('HEAD', '/wire?renameObject'),
+      rename: await status('HEAD', '/wire/k?renameObject'),
+      missing: await status('HEAD', '/wire/none?renameObject'),
+    }).toEqual({ session: [200, ''], absent: [404, ''], bucketRename: [200, ''], rename: [200, ''], missing: [404, ''] });
+  });
+
+  it('a GET is the listing and GetObject', async () => {
+    expect({ session: await status('GET', '/wire?session'), rename: await status('GET', '/wire/k?renameObject') }).toEqual({
+      session: [200, 'ListBucketResult'],
+      rename: [200, 'body'],
+    });
+  });
+
+  it('a version id beside ?session is refused as the listing refuses it', async () => {
+    expect(await status('GET', '/wire?session&versionId=x')).toEqual([400, 'Error']);
+  });
+
+  it('a write naming one is not served', async () => {
+    expect((await status('PUT', '/wire/k2?renameObject'))[0]).toBe(501);
+  });
+});
