@@ -56,7 +56,20 @@ export function errorResponse(error: unknown, ids: ResponseIds, method: string):
   // HEAD has no body; a 304 (a conditional read's "not modified") has none either (RFC 9110 §15.4.5).
   // A 304 carries the object's validators as headers (its fields: ETag, Last-Modified).
   if (failure.status === 304) for (const [name, value] of failure.fields) headers[name.toLowerCase()] = value;
-  if (method === 'HEAD' || failure.status === 304) return { status: failure.status, headers, body: '' };
+  if (failure.status === 304) return { status: failure.status, headers, body: '' };
+  if (method === 'HEAD') {
+    // Framed as S3 frames a HEAD's refusal: the type an error's body would have, chunked, no
+    // Content-Length, and no header naming the error (brekkylab/backlot, measured against S3
+    // us-east-1 2026-09-29, `backlot/routers/s3.py` at commit 07bef4332838e4c4ee55118732a8ac1520f70d16,
+    // `_head`: "Real sends each of them `Transfer-Encoding: chunked` with no `Content-Length`, and
+    // as `application/xml` — ... the 404s, a selector's 405 and the conflict's 400, a 416 and the
+    // credential's 403s alike"; HeadObject's API reference: "It is not possible to retrieve the
+    // exact exception beyond these error codes."). node:http writes no body for a HEAD whatever
+    // the framing header says. UNCONFIRMED for the statuses no capture names (a 412, a 500).
+    headers['content-type'] = 'application/xml';
+    headers['transfer-encoding'] = 'chunked';
+    return { status: failure.status, headers, body: '' };
+  }
   const body = errorXml(failure.code, failure.message, failure.fields, ids.requestId, ids.hostId);
   headers['content-type'] = 'application/xml';
   headers['content-length'] = String(Buffer.byteLength(body));
