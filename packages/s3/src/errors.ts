@@ -945,6 +945,8 @@ export interface S3ErrorOptions {
   readonly detail?: S3ErrorDetail;
   /** The underlying error, kept for logs (never sent). */
   readonly cause?: unknown;
+  /** A 405's `Allow` header: the methods the resource takes, as S3 names them (`GET, PUT`). */
+  readonly allow?: string;
 }
 
 /**
@@ -968,6 +970,8 @@ export class S3Error extends Error {
   readonly status: number;
   /** Extra `<Error>` child elements, in order. */
   readonly fields: S3ErrorFields;
+  /** A 405's `Allow` header (see `S3ErrorOptions.allow`), when S3 sends one. */
+  readonly allow: string | undefined;
 
   constructor(reason: S3ErrorReason, options: S3ErrorOptions = {}) {
     const wire = S3_ERRORS[reason];
@@ -979,6 +983,7 @@ export class S3Error extends Error {
     this.status = wire.status;
     const argument: S3ErrorFields = wire.argumentName === undefined ? [] : [['ArgumentName', wire.argumentName]];
     this.fields = Object.freeze([...argument, ...(options.fields ?? [])]);
+    this.allow = options.allow;
   }
 }
 

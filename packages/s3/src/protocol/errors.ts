@@ -44,6 +44,8 @@ export interface WireFailure {
   readonly message: string;
   /** Extra `<Error>` elements, in order. */
   readonly fields: readonly (readonly [string, string])[];
+  /** A 405's `Allow` header, when S3 sends one. */
+  readonly allow?: string | undefined;
 }
 
 /**
@@ -57,6 +59,7 @@ export function errorResponse(error: unknown, ids: ResponseIds, method: string):
   // A 304 carries the object's validators as headers (its fields: ETag, Last-Modified).
   if (failure.status === 304) for (const [name, value] of failure.fields) headers[name.toLowerCase()] = value;
   if (failure.status === 304) return { status: failure.status, headers, body: '' };
+  if (failure.allow !== undefined) headers['allow'] = failure.allow;
   if (method === 'HEAD') {
     // Framed as S3 frames a HEAD's refusal: the type an error's body would have, chunked, no
     // Content-Length, and no header naming the error (brekkylab/backlot, measured against S3

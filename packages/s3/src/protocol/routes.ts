@@ -115,6 +115,20 @@ function isSubresource(method: string, name: string): boolean {
   return SUBRESOURCES.has(name) && !(DIRECTORY_BUCKET_ONLY.has(name) && (method === 'GET' || method === 'HEAD'));
 }
 
+/**
+ * What S3's 405 for a method a resource does not take names in `Allow`: `GET` at the service (a HEAD,
+ * PUT, POST, DELETE or PATCH there) and a bucket's own methods, `HEAD, DELETE, POST, GET, PUT`
+ * (brekkylab/backlot, measured against S3 us-east-1 2026-09-23, `backlot/routers/s3.py` at commit
+ * 07bef4332838e4c4ee55118732a8ac1520f70d16: "HEAD at the root | 405, `Allow: GET`", "any of the
+ * four at the root | 405 ..., `Allow: GET`", `_ALLOW_BUCKET`: "real names its own methods there
+ * (`HEAD, DELETE, POST, GET, PUT` on a bucket)"). At a key's path (a PATCH, a bare POST) S3's
+ * `Allow` is UNCONFIRMED (no capture states it): none is sent.
+ */
+const RESOURCE_ALLOW: ReadonlyMap<PathTarget, string> = new Map([
+  ['service', 'GET'],
+  ['bucket', 'HEAD, DELETE, POST, GET, PUT'],
+]);
+
 const NO_ROUTES: readonly never[] = Object.freeze([]);
 
 /**
@@ -290,11 +304,13 @@ export class RouteTable<Operation extends RoutedOperation> {
     }
     if (named.length > 0) throw new S3Error('NotImplemented', { detail: { value: `the ?${named.join('&')} request (${method})` } });
     if (request.headers['x-amz-copy-source'] !== undefined) throw new S3Error('NotImplemented', { detail: { value: `${method} with x-amz-copy-source` } });
+    const allow = RESOURCE_ALLOW.get(request.target);
     throw new S3Error('MethodNotAllowed', {
       fields: [
         ['Method', method],
         ['ResourceType', resourceType(request.target)],
       ],
+      ...(allow === undefined ? {} : { allow }),
     });
   }
 }
