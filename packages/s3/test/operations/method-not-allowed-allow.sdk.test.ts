@@ -70,6 +70,17 @@ describe("a 405's Allow", () => {
     });
   });
 
+  // backlot `service_method_refusal` (measured 2026-09-23): "A `HEAD` is the same 405, with or
+  // without `?acl` or `?versioning`", and "the same with a selector on `PATCH`, `POST` and `PUT`".
+  it('at the service, a subresource named on a HEAD or a write: still the 405, GET', async () => {
+    expect({
+      headAcl: await allow('HEAD', '/?acl'),
+      headVersioning: await allow('HEAD', '/?versioning'),
+      putAcl: await allow('PUT', '/?acl'),
+      patchVersioning: await allow('PATCH', '/?versioning'),
+    }).toEqual({ headAcl: [405, 'GET'], headVersioning: [405, 'GET'], putAcl: [405, 'GET'], patchVersioning: [405, 'GET'] });
+  });
+
   it("at a bucket, a method it does not take: the bucket's", async () => {
     expect(await allow('PATCH', '/wire')).toEqual([405, 'HEAD, DELETE, POST, GET, PUT']);
   });
