@@ -81,3 +81,27 @@ describe('a HEAD refused, on the wire', () => {
     ]);
   });
 });
+
+describe('a HEAD answered, on the wire', () => {
+  let engine: ServedEngine;
+  beforeAll(async () => {
+    engine = await served('wire');
+  });
+  afterAll(async () => {
+    await engine.close();
+  });
+
+  // Same source: "the service root's 405, a bucket's 200, the 404s, ... alike"; an object's 200
+  // and 206 are the ones framed with the object's type and length.
+  it("a bucket's 200 (HeadBucket): framed as S3 frames a HEAD that is not an object's", async () => {
+    const raw = (await rawExchange(engine.server.port, 'HEAD /wire HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n')).toString('latin1');
+    const { responses, rest } = heads(raw);
+    expect([
+      rest,
+      responses[0]?.status,
+      responses[0]?.headers['content-type'],
+      responses[0]?.headers['transfer-encoding'],
+      responses[0]?.headers['content-length'],
+    ]).toEqual(['', 200, 'application/xml', 'chunked', undefined]);
+  });
+});
