@@ -81,6 +81,20 @@ describe("a 405's Allow", () => {
     }).toEqual({ headAcl: [405, 'GET'], headVersioning: [405, 'GET'], putAcl: [405, 'GET'], patchVersioning: [405, 'GET'] });
   });
 
+  // backlot's method table (measured 2026-09-23): "OPTIONS, no `Origin` | 400 BadRequest,
+  // 'Insufficient information...'", the same at a bucket, a key and the service root.
+  it('an OPTIONS without an Origin is no 405: 400 BadRequest, no Allow', async () => {
+    const options = async (path: string): Promise<[number, string | null, string | undefined]> => {
+      const response = await fetch(`${engine.server.url}${path}`, { method: 'OPTIONS' });
+      return [response.status, response.headers.get('allow'), /<Code>([^<]*)</.exec(await response.text())?.[1]];
+    };
+    expect({ service: await options('/'), bucket: await options('/wire'), key: await options('/wire/k') }).toEqual({
+      service: [400, null, 'BadRequest'],
+      bucket: [400, null, 'BadRequest'],
+      key: [400, null, 'BadRequest'],
+    });
+  });
+
   it("at a bucket, a method it does not take: the bucket's", async () => {
     expect(await allow('PATCH', '/wire')).toEqual([405, 'HEAD, DELETE, POST, GET, PUT']);
   });
