@@ -17,6 +17,7 @@ import {
   type StreamingResponse,
 } from '@strongbox/service-kernel';
 import { S3Error, toS3Error } from '../errors.ts';
+import { frameBodilessHead } from './head-framing.ts';
 import { errorXml } from './xml.ts';
 
 /** The ids every S3 response carries. */
@@ -61,16 +62,9 @@ export function errorResponse(error: unknown, ids: ResponseIds, method: string):
   if (failure.status === 304) return { status: failure.status, headers, body: '' };
   if (failure.allow !== undefined) headers['allow'] = failure.allow;
   if (method === 'HEAD') {
-    // Framed as S3 frames a HEAD's refusal: the type an error's body would have, chunked, no
-    // Content-Length, and no header naming the error (brekkylab/backlot, measured against S3
-    // us-east-1 2026-09-29, `backlot/routers/s3.py` at commit 07bef4332838e4c4ee55118732a8ac1520f70d16,
-    // `_head`: "Real sends each of them `Transfer-Encoding: chunked` with no `Content-Length`, and
-    // as `application/xml` — ... the 404s, a selector's 405 and the conflict's 400, a 416 and the
-    // credential's 403s alike"; HeadObject's API reference: "It is not possible to retrieve the
-    // exact exception beyond these error codes."). node:http writes no body for a HEAD whatever
-    // the framing header says. UNCONFIRMED for the statuses no capture names (a 412, a 500).
-    headers['content-type'] = 'application/xml';
-    headers['transfer-encoding'] = 'chunked';
+    // Framed as S3 frames a HEAD's refusal (head-framing.ts); HeadObject's API reference: "It is
+    // not possible to retrieve the exact exception beyond these error codes."
+    frameBodilessHead(headers);
     return { status: failure.status, headers, body: '' };
   }
   const body = errorXml(failure.code, failure.message, failure.fields, ids.requestId, ids.hostId);
@@ -136,10 +130,12 @@ function fromServiceError(error: ServiceError): S3Error {
 
 /**
  * S3's 500 InternalError as a complete buffered response, for the edge's failures outside the
- * handler (`toNodeStreamingListener`'s `internalError`): nothing from the request in it.
+ * handler (`toNodeStreamingListener`'s `internalError`): nothing from the request in it but its
+ * method, a HEAD's answer being framed as the handler frames a HEAD's error.
  * @example toNodeStreamingListener(handler, { internalError: internalErrorResponse })
  */
-export function internalErrorResponse(requestId: string): HttpResponse {
-  const response = errorResponse(new S3Error('InternalError'), { requestId: requestId.replace(/-/g, '').slice(0, 16).toUpperCase(), hostId: '' }, 'GET');
+export function internalErrorResponse(requestId: string, method = 'GET'): HttpResponse {
+  const ids = { requestId: requestId.replace(/-/g, '').slice(0, 16).toUpperCase(), hostId: '' };
+  const response = errorResponse(new S3Error('InternalError'), ids, method.toUpperCase() === 'HEAD' ? 'HEAD' : 'GET');
   return { status: response.status, headers: response.headers, body: response.body as string };
 }

@@ -13,7 +13,7 @@
  */
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rawExchange, type ServedEngine, served } from '../helpers/wire.ts';
+import { listen, rawExchange, type ServedEngine, served } from '../helpers/wire.ts';
 
 /** The status and headers of each response in `raw`, and what follows the last head. */
 function heads(raw: string): { responses: { status: number; headers: Record<string, string> }[]; rest: string } {
@@ -103,5 +103,52 @@ describe('a HEAD answered, on the wire', () => {
       responses[0]?.headers['transfer-encoding'],
       responses[0]?.headers['content-length'],
     ]).toEqual(['', 200, 'application/xml', 'chunked', undefined]);
+  });
+});
+
+// RFC 9112 §6.1: "A server MUST NOT send a response containing Transfer-Encoding unless the
+// corresponding request indicates HTTP/1.1 (or later minor revisions)". What S3 sends an HTTP/1.0
+// client is UNCONFIRMED; the edge leaves the header off and node:http closes the connection.
+describe('a HEAD from an HTTP/1.0 client', () => {
+  let engine: ServedEngine;
+  beforeAll(async () => {
+    engine = await served('wire');
+  });
+  afterAll(async () => {
+    await engine.close();
+  });
+
+  it.each([
+    ['refused', '/absent', 404],
+    ['answered (HeadBucket)', '/wire', 200],
+  ])('%s: application/xml, no Transfer-Encoding, no Content-Length', async (_, path, status) => {
+    const raw = (await rawExchange(engine.server.port, `HEAD ${path} HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n`)).toString('latin1');
+    const { responses, rest } = heads(raw);
+    expect([
+      rest,
+      responses[0]?.status,
+      responses[0]?.headers['content-type'],
+      responses[0]?.headers['transfer-encoding'],
+      responses[0]?.headers['content-length'],
+    ]).toEqual(['', status, 'application/xml', undefined, undefined]);
+  });
+});
+
+describe("the edge's 500 for a HEAD", () => {
+  it('framed as the handler frames a HEAD refused (UNCONFIRMED for a 500)', async () => {
+    const server = await listen(() => Promise.reject(new Error('the handler failed')));
+    try {
+      const raw = (await rawExchange(server.port, 'HEAD /wire HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n')).toString('latin1');
+      const { responses, rest } = heads(raw);
+      expect([
+        rest,
+        responses[0]?.status,
+        responses[0]?.headers['content-type'],
+        responses[0]?.headers['transfer-encoding'],
+        responses[0]?.headers['content-length'],
+      ]).toEqual(['', 500, 'application/xml', 'chunked', undefined]);
+    } finally {
+      await server.close();
+    }
   });
 });
