@@ -26,16 +26,18 @@
  * S3 refuses a version id beside subresources Strongbox does not serve too
  * (`PUT ?versioning&versionId=x`, `GET ?tagging&…`, a key's `GET ?uploads&…`), not with their 501;
  * where S3 reads it after the credential (a bucket's `PUT ?acl`, a key's `GET ?acl`) the request
- * goes on to its 501 (`unservedRefusal`). S3 subresources no binding claims
- * (`?acl`, `?tagging`, …) are real S3 operations Strongbox does not serve: 501 NotImplemented
- * naming the subresource. Anything else no operation answers is 405 MethodNotAllowed, as S3
- * answers a method a resource does not support.
+ * goes on to its 501 (`version-id-refusals.ts`). A request no
+ * operation answers is 501 for a subresource Strongbox does not serve, else 405
+ * (`unrouted.ts`); which query names are subresources is `subresources.ts`.
  */
 
 import { S3Error } from '../errors.ts';
 import { int32Argument } from '../model/int32.ts';
 import type { Int32Type, PathTarget, RestBinding } from './binding.ts';
-import { PART_NUMBER, VERSION_ID } from './query-names.ts';
+import { VERSION_ID } from './query-names.ts';
+import { claims, claimsSubresources, SUBRESOURCES } from './subresources.ts';
+import { unroutedRefusal } from './unrouted.ts';
+import { unservedVersionIdRefusal } from './version-id-refusals.ts';
 
 /** What the router needs of an operation. */
 export interface RoutedOperation {
@@ -51,123 +53,7 @@ export interface RouteQuery {
   readonly headers: Readonly<Record<string, string | undefined>>;
 }
 
-/**
- * S3's subresources (query parameters that name a sub-API of a bucket or object, S3 API
- * reference); a request naming one that no served operation binds is refused as not implemented
- * rather than served as the plain bucket or object operation.
- */
-const SUBRESOURCES: ReadonlySet<string> = new Set([
-  'accelerate',
-  'acl',
-  'analytics',
-  'attributes',
-  'cors',
-  'delete',
-  'encryption',
-  'intelligent-tiering',
-  'inventory',
-  'legal-hold',
-  'lifecycle',
-  'location',
-  'logging',
-  'metadataTable',
-  'metrics',
-  'notification',
-  'object-lock',
-  'ownershipControls',
-  'partNumber',
-  'policy',
-  'policyStatus',
-  'publicAccessBlock',
-  'renameObject',
-  'replication',
-  'requestPayment',
-  'restore',
-  'retention',
-  'select',
-  'session',
-  'tagging',
-  'torrent',
-  'uploadId',
-  'uploads',
-  'versioning',
-  'versionId',
-  'versions',
-  'website',
-  'list-type',
-]);
-
-/**
- * Subresources naming directory-bucket operations (CreateSession's `GET ?session`, RenameObject's
- * `PUT ?renameObject`), which a GET and a HEAD on a general purpose bucket (every bucket here) do
- * not name: S3 answers them as the bare path, the listing, HeadBucket, GetObject or HeadObject
- * (brekkylab/backlot, measured against S3 us-east-1 2026-09-29, `backlot/routers/s3.py` at commit
- * 07bef4332838e4c4ee55118732a8ac1520f70d16: "real S3 answers `GET /{bucket}?session` on a general
- * purpose bucket with the listing"; "`session` and `renameObject` answered as the bare path does"
- * on a GET and a HEAD at a bucket's path and a key's). A write naming one stays a subresource
- * Strongbox does not serve (501): S3's answer to one on a bucket that exists is UNCONFIRMED
- * (backlot's writes went to a bucket nobody owns, whose NoSuchBucket the bare path gives too).
- */
-const DIRECTORY_BUCKET_ONLY: ReadonlySet<string> = new Set(['session', 'renameObject']);
-
-/** Whether `name` is a subresource on a request of `method` (upper case). */
-function isSubresource(method: string, name: string): boolean {
-  return SUBRESOURCES.has(name) && !(DIRECTORY_BUCKET_ONLY.has(name) && (method === 'GET' || method === 'HEAD'));
-}
-
-/**
- * What S3's 405 for a method a resource does not take names in `Allow`: `GET` at the service (a HEAD,
- * PUT, POST, DELETE or PATCH there) and a bucket's own methods, `HEAD, DELETE, POST, GET, PUT`
- * (brekkylab/backlot, measured against S3 us-east-1 2026-09-23, `backlot/routers/s3.py` at commit
- * 07bef4332838e4c4ee55118732a8ac1520f70d16: "HEAD at the root | 405, `Allow: GET`", "any of the
- * four at the root | 405 ..., `Allow: GET`", `_ALLOW_BUCKET`: "real names its own methods there
- * (`HEAD, DELETE, POST, GET, PUT` on a bucket)"). At a key's path (a PATCH, a bare POST) S3's
- * `Allow` is UNCONFIRMED (no capture states it): none is sent.
- */
-const RESOURCE_ALLOW: ReadonlyMap<PathTarget, string> = new Map([
-  ['service', 'GET'],
-  ['bucket', 'HEAD, DELETE, POST, GET, PUT'],
-]);
-
 const NO_ROUTES: readonly never[] = Object.freeze([]);
-
-/**
- * What a refused subresource request names, where the bare `?name (METHOD)` would not say why:
- * PutBucketVersioning, as GetBucketVersioning and ListObjectVersions are served (for buckets
- * never versioned, every bucket here) while versioning itself is not emulated.
- */
-const NOT_SERVED: ReadonlyMap<string, string> = new Map([
-  ['PUT versioning', 'PutBucketVersioning (versioning is not emulated: every bucket stays unversioned, its objects have the version id null)'],
-]);
-
-/** The methods at a bucket's path on which S3 refuses any `versionId` (captured: GET, HEAD, PUT, DELETE). */
-const VERSIONLESS_BUCKET_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'PUT', 'DELETE']);
-
-/**
- * The subresources beside which a GET or a HEAD at a key's path has S3 refuse a `versionId` before
- * the credential and the bucket (brekkylab/backlot, `_KEY_VERSIONLESS`, measured 2026-09-29/30):
- * the bucket's own that a key's path answers as the bucket's, and `?uploads`, `?uploadId`,
- * `?torrent`. A key's `?acl`, `?tagging`, `?attributes` and `?legal-hold` read it as a version,
- * after the bucket.
- */
-const KEY_VERSIONLESS: ReadonlySet<string> = new Set([
-  'accelerate',
-  'cors',
-  'inventory',
-  'lifecycle',
-  'location',
-  'logging',
-  'notification',
-  'policy',
-  'replication',
-  'requestPayment',
-  'torrent',
-  'uploadId',
-  'uploads',
-  'versioning',
-  'versions',
-  'website',
-]);
 
 /** The routing table of a set of operations. */
 export class RouteTable<Operation extends RoutedOperation> {
@@ -218,7 +104,7 @@ export class RouteTable<Operation extends RoutedOperation> {
    * integer argument (captured: `?max-keys=abc&versionId=x`), then what its binding refuses first
    * (`refusedFirst`: ListObjectVersions' markers); then a `versionId` the operation does not take,
    * with S3's 400 "This operation does not accept a version-id." naming the value as sent, or one
-   * beside a subresource Strongbox does not serve (`unservedRefusal`: `PUT ?versioning`, a key's
+   * beside a subresource Strongbox does not serve (`unservedVersionIdRefusal`: `PUT ?versioning`, a key's
    * `GET ?uploads`; a bucket's GET or HEAD `?acl` is S3's "Invalid version id specified"). The
    * handler calls this before authenticating the request: brekkylab/backlot measured S3 refusing
    * each of these the same to an unsigned request and to one signed over a bad secret (us-east-1,
@@ -268,16 +154,8 @@ export class RouteTable<Operation extends RoutedOperation> {
     // The operation takes the version id, or none was sent.
     if (versionId === undefined || served !== undefined) return served;
     if (without !== undefined) throw new S3Error('VersionIdNotAccepted', { fields: [['ArgumentValue', versionId]] });
-    const reason = unservedRefusal(method, request.target, request.query);
-    if (reason === 'InvalidVersionId') {
-      throw new S3Error('InvalidVersionId', {
-        fields: [
-          ['ArgumentName', VERSION_ID],
-          ['ArgumentValue', versionId],
-        ],
-      });
-    }
-    if (reason !== undefined) throw new S3Error(reason, { fields: [['ArgumentValue', versionId]] });
+    const unserved = unservedVersionIdRefusal(method, request.target, request.query, versionId);
+    if (unserved !== undefined) throw unserved;
     return undefined;
   }
 
@@ -295,49 +173,10 @@ export class RouteTable<Operation extends RoutedOperation> {
       if (matchesQuery(rest, request.query) && matchesHeaders(rest, request.headers) && claimsSubresources(rest, request.query)) return operation;
     }
     this.refuseBeforeCredential(request);
-    // A version id is no sub-API: the request is refused for what else it names. Named first is
-    // a subresource no operation here serves; else (served ones, not in this combination) all.
-    const named = [...request.query.keys()].filter((name) => name !== VERSION_ID && isSubresource(method, name));
-    const unserved = named.find((name) => !this.#claimed.has(`${method} ${request.target} ${name}`));
-    if (unserved !== undefined) {
-      throw new S3Error('NotImplemented', { detail: { value: NOT_SERVED.get(`${method} ${unserved}`) ?? `the ?${unserved} subresource (${method})` } });
-    }
-    if (named.length > 0) throw new S3Error('NotImplemented', { detail: { value: `the ?${named.join('&')} request (${method})` } });
-    if (request.headers['x-amz-copy-source'] !== undefined) throw new S3Error('NotImplemented', { detail: { value: `${method} with x-amz-copy-source` } });
-    const allow = RESOURCE_ALLOW.get(request.target);
-    throw new S3Error('MethodNotAllowed', {
-      fields: [
-        ['Method', method],
-        ['ResourceType', resourceType(request.target)],
-      ],
-      ...(allow === undefined ? {} : { allow }),
-    });
+    throw unroutedRefusal({ method, target: request.target, query: request.query, headers: request.headers }, (name) =>
+      this.#claimed.has(`${method} ${request.target} ${name}`),
+    );
   }
-}
-
-/**
- * How S3 refuses a `versionId` beside one subresource no served operation answers, before the
- * credential and the bucket (brekkylab/backlot's measurements, us-east-1, 2026-09-29/30), or
- * `undefined` where it does not (two subresources are S3's conflict, refused first):
- * - at a bucket's path, on every GET and HEAD (`?uploadId` and `?torrent` too) and on a PUT and a
- *   DELETE beside any one subresource, a `partNumber` apart; a GET's or HEAD's `?acl` words it
- *   "Invalid version id specified" (captured), and a PUT's `?acl` S3 reads after the credential and
- *   the bucket (`NoSuchBucket` for a name nobody owns, then "Invalid version id specified"), so here
- *   it is PutBucketAcl's 501 after authentication; a bucket's POST is a form or a subresource's
- *   write, which S3 reads it after (a bare `POST ?versionId=x` is the 412, `POST ?restore` reads it
- *   after the bucket);
- * - at a key's path, on a GET and a HEAD beside `KEY_VERSIONLESS`.
- */
-function unservedRefusal(method: string, target: PathTarget, query: ReadonlyMap<string, string>): 'VersionIdNotAccepted' | 'InvalidVersionId' | undefined {
-  const named = [...query.keys()].filter((name) => name !== VERSION_ID && isSubresource(method, name));
-  if (named.length !== 1) return undefined;
-  const [name] = named as [string];
-  if (target === 'object') return (method === 'GET' || method === 'HEAD') && KEY_VERSIONLESS.has(name) ? 'VersionIdNotAccepted' : undefined;
-  // A bucket's `partNumber` is refused for itself ahead of a `versionId`: a part of an object, which
-  // a bucket has none of (`?partNumber=1&versionId=x` is "Object must have a valid key name.", captured).
-  if (target !== 'bucket' || !VERSIONLESS_BUCKET_METHODS.has(method) || name === PART_NUMBER) return undefined;
-  if (name !== 'acl' || method === 'DELETE') return 'VersionIdNotAccepted';
-  return method === 'PUT' ? undefined : 'InvalidVersionId';
 }
 
 /** An operation's 32-bit integer query members (`int32`), which S3 reads before the credential. */
@@ -368,30 +207,7 @@ function matchesQuery(rest: RestBinding, query: ReadonlyMap<string, string>): bo
   return true;
 }
 
-/**
- * Whether every subresource the request names is one the binding declares (as a discriminator, a
- * query member or a claim): PutObject must not serve `?partNumber&uploadId` while UploadPart is unbound.
- */
-function claimsSubresources(rest: RestBinding, query: ReadonlyMap<string, string>, ignored?: string): boolean {
-  for (const name of query.keys()) {
-    if (!SUBRESOURCES.has(name) || name === ignored || claims(rest, name) || !isSubresource(rest.method, name)) continue;
-    return false;
-  }
-  return true;
-}
-
-/** Whether a binding declares a subresource, as a discriminator or as a query member. */
-function claims(rest: RestBinding, name: string): boolean {
-  if ((rest.query ?? []).some((d) => d === name || d.startsWith(`${name}=`))) return true;
-  if (rest.claims?.includes(name)) return true;
-  return Object.values(rest.request?.members ?? {}).some((member) => member.in === 'query' && member.name === name);
-}
-
 function matchesHeaders(rest: RestBinding, headers: Readonly<Record<string, string | undefined>>): boolean {
   for (const name of rest.headers ?? []) if (headers[name] === undefined) return false;
   return true;
-}
-
-function resourceType(target: PathTarget): string {
-  return target === 'object' ? 'OBJECT' : target === 'bucket' ? 'BUCKET' : 'SERVICE';
 }
