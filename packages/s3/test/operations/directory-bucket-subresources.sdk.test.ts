@@ -2,12 +2,13 @@
  * `?session` (CreateSession) and `?renameObject` (RenameObject) name directory-bucket operations
  * (S3 API reference, CreateSession and RenameObject: "RenameObject is only supported for objects
  * stored in the S3 Express One Zone storage class"); every bucket here is a general purpose one, on
- * which S3 answers a GET and a HEAD naming either as the bare path: the listing, HeadBucket,
- * GetObject, HeadObject (brekkylab/backlot, measured against S3 us-east-1 2026-09-29,
- * `backlot/routers/s3.py` at commit 07bef4332838e4c4ee55118732a8ac1520f70d16: "real S3 answers
- * `GET /{bucket}?session` on a general purpose bucket with the listing", and among 40 selectors
- * sent on a GET and a HEAD at both paths "`session` and `renameObject` answered as the bare path
- * does"). A write naming one stays 501 (what S3 does with it on a bucket that exists is UNCONFIRMED).
+ * which S3 answers a request naming either as the bare path (brekkylab/backlot, measured against S3
+ * us-east-1, `backlot/routers/s3.py` at commit 07bef4332838e4c4ee55118732a8ac1520f70d16). A GET and
+ * a HEAD (2026-09-29): `_BUCKET_SELECTORS`, "real S3 answers `GET /{bucket}?session` on a general
+ * purpose bucket with the listing", and the 40-selector GET/HEAD sweep (`_BUCKET_READ_REFUSED`)
+ * refused neither name. A PUT, POST, DELETE and PATCH (2026-09-23, at a bucket nobody owns):
+ * `_BUCKET_WRITE_SELECTORS`, "`session` and `renameObject` answered as the bare path does". A PUT
+ * naming one stays 501 (what S3 does with it on a bucket that exists is UNCONFIRMED).
  */
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -69,7 +70,7 @@ describe('the directory-bucket subresources on a general purpose bucket', () => 
     });
   });
 
-  it('a write naming one is not served', async () => {
+  it('a PUT naming one is not served', async () => {
     expect((await status('PUT', '/wire/k2?renameObject'))[0]).toBe(501);
   });
 });
