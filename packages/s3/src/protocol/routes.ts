@@ -26,7 +26,8 @@
  * S3 refuses a version id beside subresources Strongbox does not serve too
  * (`PUT ?versioning&versionId=x`, `GET ?tagging&…`, a key's `GET ?uploads&…`), not with their 501;
  * where S3 reads it after the credential (a bucket's `PUT ?acl`, a key's `GET ?acl`) the request
- * goes on to its 501 (`version-id-refusals.ts`). A request no
+ * goes on to its 501 (`version-id-refusals.ts`). Ahead of all of these, a method S3 serves
+ * nothing with (an OPTIONS, a TRACE) is refused for itself (`method-refusals.ts`). A request no
  * operation answers is 501 for a subresource Strongbox does not serve, else 405
  * (`unrouted.ts`); which query names are subresources is `subresources.ts`.
  */
@@ -34,6 +35,7 @@
 import { S3Error } from '../errors.ts';
 import { int32Argument } from '../model/int32.ts';
 import type { Int32Type, PathTarget, RestBinding } from './binding.ts';
+import { methodRefusal } from './method-refusals.ts';
 import { VERSION_ID } from './query-names.ts';
 import { claims, claimsSubresources, SUBRESOURCES } from './subresources.ts';
 import { unroutedRefusal } from './unrouted.ts';
@@ -99,7 +101,8 @@ export class RouteTable<Operation extends RoutedOperation> {
   }
 
   /**
-   * Refuses what S3 refuses of a request's query before the credential, in S3's order: of the
+   * Refuses what S3 refuses of a request's method or query before the credential, in S3's order:
+   * a method that is no S3 operation's (`methodRefusal`: an OPTIONS, a TRACE); of the
    * operation the request names (a `versionId` it does not take set aside), a malformed 32-bit
    * integer argument (captured: `?max-keys=abc&versionId=x`), then what its binding refuses first
    * (`refusedFirst`: ListObjectVersions' markers); then a `versionId` the operation does not take,
@@ -122,10 +125,12 @@ export class RouteTable<Operation extends RoutedOperation> {
    * @returns The operation `resolve` names, when finding what to refuse took finding it (the
    *   request sends a `versionId` or a parameter read first), so the caller need not scan again;
    *   `undefined` otherwise.
-   * @throws S3Error the argument's own error, VersionIdNotAccepted or InvalidVersionId.
+   * @throws S3Error the method's refusal, the argument's own error, VersionIdNotAccepted or InvalidVersionId.
    */
   refuseBeforeCredential(request: RouteQuery): Operation | undefined {
     const method = request.method.toUpperCase();
+    const refusal = methodRefusal(method, request.target, request.headers);
+    if (refusal !== undefined) throw refusal;
     const versionId = request.query.get(VERSION_ID);
     // Nothing to refuse: no version id, and none of what an operation here reads first (GetObject's
     // and ListObjectsV2's usual requests end here, at two lookups and a few `has`).
