@@ -191,8 +191,13 @@ export function headSubresourceRefusal(method: string, target: PathTarget, query
     count += 1;
     first ??= ANNOTATION_NAME;
   }
+  return first === undefined ? undefined : refusalOf(target, query, first, count);
+}
+
+/** The refusal of a HEAD naming `count` subresources, `first` the first of them. */
+function refusalOf(target: PathTarget, query: ReadonlyMap<string, string>, first: string, count: number): S3Error {
   // An empty `versionId` beside a key's subresource: 400 ahead of the 405 (UNCONFIRMED order).
-  if (target === 'object' && count > 0 && query.get(VERSION_ID) === '') {
+  if (target === 'object' && query.get(VERSION_ID) === '') {
     return new S3Error('EmptyVersionId', {
       fields: [
         ['ArgumentName', VERSION_ID],
@@ -201,10 +206,9 @@ export function headSubresourceRefusal(method: string, target: PathTarget, query
     });
   }
   // At a key's path `partNumber` is HeadObject's alone, and beside `uploadId` UploadPart (405).
-  if (target === 'object' && count > 0 && query.has(PART_NUMBER) && !(count === 1 && first === UPLOAD_ID)) count += 1;
-  if (count === 0) return undefined;
-  if (count === 2 && query.has(PART_NUMBER) && query.has(UPLOAD_ID)) return new S3Error('MethodNotAllowed', { allow: UPLOAD_PART_ALLOW });
-  if (count > 1) return new S3Error('HeadConflictingSubresources');
+  const named = target === 'object' && query.has(PART_NUMBER) && !(count === 1 && first === UPLOAD_ID) ? count + 1 : count;
+  if (named === 2 && query.has(PART_NUMBER) && query.has(UPLOAD_ID)) return new S3Error('MethodNotAllowed', { allow: UPLOAD_PART_ALLOW });
+  if (named > 1) return new S3Error('HeadConflictingSubresources');
   if (first === PART_NUMBER) return new S3Error('HeadPartNumberWithoutKey');
   if (first === ANNOTATION_NAME) return new S3Error('AnnotationNameWithoutAnnotation');
   // At a key's path `uploadId` beside `partNumber` is UploadPart.
@@ -213,6 +217,6 @@ export function headSubresourceRefusal(method: string, target: PathTarget, query
       ? UPLOAD_PART_ALLOW
       : target === 'object' && first === 'encryption'
         ? OBJECT_ENCRYPTION_ALLOW
-        : ALLOW.get(first as string);
+        : ALLOW.get(first);
   return allow === undefined ? new S3Error('MethodNotAllowed') : new S3Error('MethodNotAllowed', { allow });
 }
