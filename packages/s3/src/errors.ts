@@ -92,6 +92,11 @@ export type S3ErrorReason =
   | 'HeadPartNumberWithoutKey'
   | 'WebsiteWithValue'
   | 'AnnotationNameWithoutAnnotation'
+  | 'PreflightWithoutOrigin'
+  | 'PreflightInvalidMethod'
+  | 'PreflightCorsDisabled'
+  | 'PreflightNoBucket'
+  | 'UnparseableMethod'
   | 'ContinuationTokenWithoutListType2'
   | 'StartAfterWithoutListType2'
   | 'MarkerWithListType2'
@@ -774,6 +779,21 @@ export const S3_ERRORS: Readonly<Record<S3ErrorReason, S3WireError>> = Object.fr
   // credential and the bucket (backlot, same commit, `_key_selected`, 90 HEADs measured
   // 2026-09-29). A GET's text is "Unexpected query string parameter"; its code is UNCONFIRMED.
   AnnotationNameWithoutAnnotation: { code: 'InvalidRequest', status: 400, message: 'Unexpected query string parameter' },
+  // An OPTIONS (a CORS preflight), answered before the path or the credential is read, unsigned and
+  // signed alike (brekkylab/backlot, measured against S3 us-east-1 2026-09-23/29/30,
+  // `backlot/routers/s3.py` at commit 07bef4332838e4c4ee55118732a8ac1520f70d16, `_cors_preflight`
+  // and the method table): without an `Origin` (or an empty one) this 400 at the service, a bucket
+  // and a key; an `Access-Control-Request-Method` S3 does not take (`put`, `TRACE`, …) its 400; else
+  // the 403 naming the method asked (`OPTIONS` when none) and `ResourceType` `BUCKET`
+  // (`protocol/preflight.ts`).
+  PreflightWithoutOrigin: { code: 'BadRequest', status: 400, message: 'Insufficient information. Origin request header needed.' },
+  PreflightInvalidMethod: { code: 'BadRequest', status: 400, message: (d) => `Invalid Access-Control-Request-Method: ${d.value ?? ''}` },
+  PreflightCorsDisabled: { code: 'AccessForbidden', status: 403, message: 'CORSResponse: CORS is not enabled for this bucket.' },
+  PreflightNoBucket: { code: 'AccessForbidden', status: 403, message: 'CORSResponse: Bucket not found' },
+  // A method S3 defines nothing for (TRACE, PROPFIND, LINK): this 400, no `Allow`, at the service, a
+  // bucket and a key (brekkylab/backlot `backlot/errors/s3.py` at commit
+  // 3d76ddfc61e0ecc060e25a29cd5b793146ea05ff, measured 2026-09-22/23: TRACE at all three).
+  UnparseableMethod: { code: 'BadRequest', status: 400, message: 'An error occurred when parsing the HTTP request.' },
 
   // The CreateBucket API reference's error list; the text as S3 answers a constraint naming
   // another Region than the endpoint's.
@@ -965,6 +985,8 @@ export interface S3ErrorOptions {
   readonly detail?: S3ErrorDetail;
   /** The underlying error, kept for logs (never sent). */
   readonly cause?: unknown;
+  /** A 405's `Allow` header: the methods the resource takes, as S3 names them (`GET, PUT`). */
+  readonly allow?: string;
 }
 
 /**
@@ -988,6 +1010,8 @@ export class S3Error extends Error {
   readonly status: number;
   /** Extra `<Error>` child elements, in order. */
   readonly fields: S3ErrorFields;
+  /** A 405's `Allow` header (see `S3ErrorOptions.allow`), when S3 sends one. */
+  readonly allow: string | undefined;
 
   constructor(reason: S3ErrorReason, options: S3ErrorOptions = {}) {
     const wire = S3_ERRORS[reason];
@@ -999,6 +1023,7 @@ export class S3Error extends Error {
     this.status = wire.status;
     const argument: S3ErrorFields = wire.argumentName === undefined ? [] : [['ArgumentName', wire.argumentName]];
     this.fields = Object.freeze([...argument, ...(options.fields ?? [])]);
+    this.allow = options.allow;
   }
 }
 

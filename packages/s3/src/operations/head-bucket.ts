@@ -8,7 +8,7 @@
 import { decodeContinuationToken } from '../model/continuation-token.ts';
 import { OTHER_VERSION_ARGUMENTS, refuseOtherListingVersion } from '../model/listing.ts';
 import { header, int32, query } from '../protocol/binding.ts';
-import { ownedBucket } from './shared/buckets.ts';
+import { bucketArn, ownedBucket } from './shared/buckets.ts';
 import type { OperationDefinition } from './types.ts';
 
 /** HeadBucket request. */
@@ -24,6 +24,8 @@ export interface HeadBucketRequest {
 export interface HeadBucketResponse {
   BucketRegion: string;
   AccessPointAlias: boolean;
+  /** `x-amz-bucket-arn` (brekkylab/backlot `head_bucket`, measured 2026-09-29 on a public bucket). */
+  BucketArn: string;
 }
 
 /** HeadBucket. */
@@ -61,7 +63,13 @@ export const headBucket: OperationDefinition<'HeadBucket', HeadBucketRequest, He
       names: [...OTHER_VERSION_ARGUMENTS.v1, ...OTHER_VERSION_ARGUMENTS.v2],
       refuse: (sent) => refuseOtherListingVersion(sent, sent.get('list-type') === '2'),
     },
-    response: { members: { BucketRegion: header('x-amz-bucket-region'), AccessPointAlias: header('x-amz-access-point-alias', 'boolean') } },
+    response: {
+      members: {
+        BucketRegion: header('x-amz-bucket-region'),
+        AccessPointAlias: header('x-amz-access-point-alias', 'boolean'),
+        BucketArn: header('x-amz-bucket-arn'),
+      },
+    },
   },
   // HeadBucket is authorized by s3:ListBucket (S3 API reference).
   access: { action: 's3:ListBucket', resource: 'bucket' },
@@ -70,7 +78,7 @@ export const headBucket: OperationDefinition<'HeadBucket', HeadBucketRequest, He
     const bucket = await ownedBucket(input.Bucket, context);
     const token = input.ContinuationToken;
     if (token !== undefined && input.ListType === '2') decodeContinuationToken(token, bucket.name, context.crypto.continuationTokenMac);
-    return { BucketRegion: bucket.region, AccessPointAlias: false };
+    return { BucketRegion: bucket.region, AccessPointAlias: false, BucketArn: bucketArn(bucket.name) };
   },
   auditParameters: (input) => ({ bucketName: input.Bucket }),
 };

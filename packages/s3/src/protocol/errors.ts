@@ -17,6 +17,7 @@ import {
   type StreamingResponse,
 } from '@strongbox/service-kernel';
 import { S3Error, toS3Error } from '../errors.ts';
+import { frameBodilessHead } from './head-framing.ts';
 import { errorXml } from './xml.ts';
 
 /** The ids every S3 response carries. */
@@ -44,6 +45,8 @@ export interface WireFailure {
   readonly message: string;
   /** Extra `<Error>` elements, in order. */
   readonly fields: readonly (readonly [string, string])[];
+  /** A 405's `Allow` header, when S3 sends one. */
+  readonly allow?: string | undefined;
 }
 
 /**
@@ -56,7 +59,14 @@ export function errorResponse(error: unknown, ids: ResponseIds, method: string):
   // HEAD has no body; a 304 (a conditional read's "not modified") has none either (RFC 9110 §15.4.5).
   // A 304 carries the object's validators as headers (its fields: ETag, Last-Modified).
   if (failure.status === 304) for (const [name, value] of failure.fields) headers[name.toLowerCase()] = value;
-  if (method === 'HEAD' || failure.status === 304) return { status: failure.status, headers, body: '' };
+  if (failure.status === 304) return { status: failure.status, headers, body: '' };
+  if (failure.allow !== undefined) headers['allow'] = failure.allow;
+  if (method === 'HEAD') {
+    // Framed as S3 frames a HEAD's refusal (head-framing.ts); HeadObject's API reference: "It is
+    // not possible to retrieve the exact exception beyond these error codes."
+    frameBodilessHead(headers);
+    return { status: failure.status, headers, body: '' };
+  }
   const body = errorXml(failure.code, failure.message, failure.fields, ids.requestId, ids.hostId);
   headers['content-type'] = 'application/xml';
   headers['content-length'] = String(Buffer.byteLength(body));
@@ -120,10 +130,12 @@ function fromServiceError(error: ServiceError): S3Error {
 
 /**
  * S3's 500 InternalError as a complete buffered response, for the edge's failures outside the
- * handler (`toNodeStreamingListener`'s `internalError`): nothing from the request in it.
+ * handler (`toNodeStreamingListener`'s `internalError`): nothing from the request in it but its
+ * method, a HEAD's answer being framed as the handler frames a HEAD's error.
  * @example toNodeStreamingListener(handler, { internalError: internalErrorResponse })
  */
-export function internalErrorResponse(requestId: string): HttpResponse {
-  const response = errorResponse(new S3Error('InternalError'), { requestId: requestId.replace(/-/g, '').slice(0, 16).toUpperCase(), hostId: '' }, 'GET');
+export function internalErrorResponse(requestId: string, method = 'GET'): HttpResponse {
+  const ids = { requestId: requestId.replace(/-/g, '').slice(0, 16).toUpperCase(), hostId: '' };
+  const response = errorResponse(new S3Error('InternalError'), ids, method.toUpperCase() === 'HEAD' ? 'HEAD' : 'GET');
   return { status: response.status, headers: response.headers, body: response.body as string };
 }

@@ -10,6 +10,7 @@ import type { BodyStream, StreamingResponse } from '@strongbox/service-kernel';
 import { S3Error } from '../errors.ts';
 import { int32Argument } from '../model/int32.ts';
 import type { Int32Type, MemberBinding, RestBinding, ScalarType } from './binding.ts';
+import { frameBodilessHead } from './head-framing.ts';
 import { mailSafeMetadataValue } from './metadata-encoding.ts';
 import { parseXml, writeRootText, writeXml } from './xml.ts';
 
@@ -363,20 +364,22 @@ export function encodeResponse(
   }
   if (contentType !== undefined && headers['content-type'] === undefined) headers['content-type'] = contentType;
   const status = typeof binding.status === 'function' ? binding.status(values) : (binding.status ?? 200);
-  // HeadObject's Content-Length is the object's (a bound member); a document's is its own.
+  if (method === 'HEAD') return headResponse(status, headers, body);
+  // A document's Content-Length is its own; GetObject's is the object's (a bound member).
   if (headers['content-length'] === undefined && (typeof body === 'string' || body instanceof Uint8Array)) {
     headers['content-length'] = String(typeof body === 'string' ? Buffer.byteLength(body) : body.length);
   }
-  if (method === 'HEAD') return headResponse(status, headers, body);
   return { status, headers, body };
 }
 
 /**
- * A HEAD response: the headers alone, once the body that will not be sent is released. Its own
- * function: a closure over the response's parts inside `encodeResponse` would cost every response
- * a context object.
+ * A HEAD response: the headers alone, once the body that will not be sent is released. HeadObject's
+ * carry the object's length (a bound member) and type; any other (HeadBucket's) is framed as S3
+ * frames a HEAD that is not an object's (`head-framing.ts`). Its own function: a closure over the
+ * response's parts inside `encodeResponse` would cost every response a context object.
  */
 function headResponse(status: number, headers: Record<string, string>, body: StreamingResponse['body']): Promise<StreamingResponse> {
+  if (headers['content-length'] === undefined) frameBodilessHead(headers);
   return release(body).then(() => ({ status, headers, body: '' }));
 }
 

@@ -1,6 +1,10 @@
 /**
  * @module
- * A query parameter's name as S3 reads it, decoded once, the same way for every reader: the SSE
+ * Query parameter names as S3's wire modules read them, each spelled and decoded once.
+ *
+ * Names more than one wire module reads (the router, the HEAD subresource refusals).
+ *
+ * A parameter's name as S3 reads it, decoded once, the same way for every reader: the SSE
  * parameters a presigned URL hoists (`hoisted-headers.ts`) and the test of Signature Version 2's
  * presigned form (`AWSAccessKeyId` and `Signature`, S3 API reference, "Appendix: Authenticating
  * requests (AWS signature version 2)", "Query string request authentication"), which the
@@ -8,6 +12,12 @@
  * are read (hoisted because the URL is presigned) must count as presigned by the same names,
  * or `%41WSAccessKeyId` would be a SigV2 URL to one and an unsigned request to the other.
  */
+
+/** The query parameter naming a version of an object, which only the operations that declare it take. */
+export const VERSION_ID = 'versionId';
+
+/** The query parameter naming a part of an object (GetObject, HeadObject) or an upload's (UploadPart). */
+export const PART_NUMBER = 'partNumber';
 
 /** SigV2's presigning parameters; `Expires` is not needed to tell the form apart. */
 const SIGV2_KEY = 'AWSAccessKeyId';

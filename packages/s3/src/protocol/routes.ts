@@ -26,15 +26,20 @@
  * S3 refuses a version id beside subresources Strongbox does not serve too
  * (`PUT ?versioning&versionId=x`, `GET ?tagging&…`, a key's `GET ?uploads&…`), not with their 501;
  * where S3 reads it after the credential (a bucket's `PUT ?acl`, a key's `GET ?acl`) the request
- * goes on to its 501 (`unservedRefusal`). S3 subresources no binding claims
- * (`?acl`, `?tagging`, …) are real S3 operations Strongbox does not serve: 501 NotImplemented
- * naming the subresource. Anything else no operation answers is 405 MethodNotAllowed, as S3
- * answers a method a resource does not support.
+ * goes on to its 501 (`version-id-refusals.ts`). Ahead of all of these, a method S3 serves
+ * nothing with (an OPTIONS, a TRACE) is refused for itself (`method-refusals.ts`). A request no
+ * operation answers is 501 for a subresource Strongbox does not serve, else 405
+ * (`unrouted.ts`); which query names are subresources is `subresources.ts`.
  */
 
 import { S3Error } from '../errors.ts';
 import { int32Argument } from '../model/int32.ts';
 import type { Int32Type, PathTarget, RestBinding } from './binding.ts';
+import { methodRefusal } from './method-refusals.ts';
+import { VERSION_ID } from './query-names.ts';
+import { claims, claimsSubresources, SUBRESOURCES } from './subresources.ts';
+import { unroutedRefusal } from './unrouted.ts';
+import { unservedVersionIdRefusal } from './version-id-refusals.ts';
 
 /** What the router needs of an operation. */
 export interface RoutedOperation {
@@ -50,101 +55,7 @@ export interface RouteQuery {
   readonly headers: Readonly<Record<string, string | undefined>>;
 }
 
-/**
- * S3's subresources (query parameters that name a sub-API of a bucket or object, S3 API
- * reference); a request naming one that no served operation binds is refused as not implemented
- * rather than served as the plain bucket or object operation.
- */
-const SUBRESOURCES: ReadonlySet<string> = new Set([
-  'accelerate',
-  'acl',
-  'analytics',
-  'attributes',
-  'cors',
-  'delete',
-  'encryption',
-  'intelligent-tiering',
-  'inventory',
-  'legal-hold',
-  'lifecycle',
-  'location',
-  'logging',
-  'metadataTable',
-  'metrics',
-  'notification',
-  'object-lock',
-  'ownershipControls',
-  'partNumber',
-  'policy',
-  'policyStatus',
-  'publicAccessBlock',
-  'renameObject',
-  'replication',
-  'requestPayment',
-  'restore',
-  'retention',
-  'select',
-  'session',
-  'tagging',
-  'torrent',
-  'uploadId',
-  'uploads',
-  'versioning',
-  'versionId',
-  'versions',
-  'website',
-  'list-type',
-]);
-
 const NO_ROUTES: readonly never[] = Object.freeze([]);
-
-/**
- * What a refused subresource request names, where the bare `?name (METHOD)` would not say why:
- * PutBucketVersioning, as GetBucketVersioning and ListObjectVersions are served (for buckets
- * never versioned, every bucket here) while versioning itself is not emulated.
- */
-const NOT_SERVED: ReadonlyMap<string, string> = new Map([
-  ['PUT versioning', 'PutBucketVersioning (versioning is not emulated: every bucket stays unversioned, its objects have the version id null)'],
-]);
-
-/** The query parameter naming a version, which only the operations that declare it take. */
-const VERSION_ID = 'versionId';
-
-/**
- * The one subresource a bucket's path refuses for itself ahead of a `versionId`: a part of an
- * object, which a bucket has none of (`?partNumber=1&versionId=x` is "Object must have a valid key
- * name.", captured).
- */
-const PART_NUMBER = 'partNumber';
-
-/** The methods at a bucket's path on which S3 refuses any `versionId` (captured: GET, HEAD, PUT, DELETE). */
-const VERSIONLESS_BUCKET_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'PUT', 'DELETE']);
-
-/**
- * The subresources beside which a GET or a HEAD at a key's path has S3 refuse a `versionId` before
- * the credential and the bucket (brekkylab/backlot, `_KEY_VERSIONLESS`, measured 2026-09-29/30):
- * the bucket's own that a key's path answers as the bucket's, and `?uploads`, `?uploadId`,
- * `?torrent`. A key's `?acl`, `?tagging`, `?attributes` and `?legal-hold` read it as a version,
- * after the bucket.
- */
-const KEY_VERSIONLESS: ReadonlySet<string> = new Set([
-  'accelerate',
-  'cors',
-  'inventory',
-  'lifecycle',
-  'location',
-  'logging',
-  'notification',
-  'policy',
-  'replication',
-  'requestPayment',
-  'torrent',
-  'uploadId',
-  'uploads',
-  'versioning',
-  'versions',
-  'website',
-]);
 
 /** The routing table of a set of operations. */
 export class RouteTable<Operation extends RoutedOperation> {
@@ -190,12 +101,13 @@ export class RouteTable<Operation extends RoutedOperation> {
   }
 
   /**
-   * Refuses what S3 refuses of a request's query before the credential, in S3's order: of the
+   * Refuses what S3 refuses of a request's method or query before the credential, in S3's order:
+   * a method that is no S3 operation's (`methodRefusal`: an OPTIONS, a TRACE); of the
    * operation the request names (a `versionId` it does not take set aside), a malformed 32-bit
    * integer argument (captured: `?max-keys=abc&versionId=x`), then what its binding refuses first
    * (`refusedFirst`: ListObjectVersions' markers); then a `versionId` the operation does not take,
    * with S3's 400 "This operation does not accept a version-id." naming the value as sent, or one
-   * beside a subresource Strongbox does not serve (`unservedRefusal`: `PUT ?versioning`, a key's
+   * beside a subresource Strongbox does not serve (`unservedVersionIdRefusal`: `PUT ?versioning`, a key's
    * `GET ?uploads`; a bucket's GET or HEAD `?acl` is S3's "Invalid version id specified"). The
    * handler calls this before authenticating the request: brekkylab/backlot measured S3 refusing
    * each of these the same to an unsigned request and to one signed over a bad secret (us-east-1,
@@ -213,10 +125,12 @@ export class RouteTable<Operation extends RoutedOperation> {
    * @returns The operation `resolve` names, when finding what to refuse took finding it (the
    *   request sends a `versionId` or a parameter read first), so the caller need not scan again;
    *   `undefined` otherwise.
-   * @throws S3Error the argument's own error, VersionIdNotAccepted or InvalidVersionId.
+   * @throws S3Error the method's refusal, the argument's own error, VersionIdNotAccepted or InvalidVersionId.
    */
   refuseBeforeCredential(request: RouteQuery): Operation | undefined {
     const method = request.method.toUpperCase();
+    const refusal = methodRefusal(method, request.target, request.headers);
+    if (refusal !== undefined) throw refusal;
     const versionId = request.query.get(VERSION_ID);
     // Nothing to refuse: no version id, and none of what an operation here reads first (GetObject's
     // and ListObjectsV2's usual requests end here, at two lookups and a few `has`).
@@ -245,16 +159,8 @@ export class RouteTable<Operation extends RoutedOperation> {
     // The operation takes the version id, or none was sent.
     if (versionId === undefined || served !== undefined) return served;
     if (without !== undefined) throw new S3Error('VersionIdNotAccepted', { fields: [['ArgumentValue', versionId]] });
-    const reason = unservedRefusal(method, request.target, request.query);
-    if (reason === 'InvalidVersionId') {
-      throw new S3Error('InvalidVersionId', {
-        fields: [
-          ['ArgumentName', VERSION_ID],
-          ['ArgumentValue', versionId],
-        ],
-      });
-    }
-    if (reason !== undefined) throw new S3Error(reason, { fields: [['ArgumentValue', versionId]] });
+    const unserved = unservedVersionIdRefusal(method, request.target, request.query, versionId);
+    if (unserved !== undefined) throw unserved;
     return undefined;
   }
 
@@ -272,45 +178,10 @@ export class RouteTable<Operation extends RoutedOperation> {
       if (matchesQuery(rest, request.query) && matchesHeaders(rest, request.headers) && claimsSubresources(rest, request.query)) return operation;
     }
     this.refuseBeforeCredential(request);
-    // A version id is no sub-API: the request is refused for what else it names. Named first is
-    // a subresource no operation here serves; else (served ones, not in this combination) all.
-    const named = [...request.query.keys()].filter((name) => name !== VERSION_ID && SUBRESOURCES.has(name));
-    const unserved = named.find((name) => !this.#claimed.has(`${method} ${request.target} ${name}`));
-    if (unserved !== undefined) {
-      throw new S3Error('NotImplemented', { detail: { value: NOT_SERVED.get(`${method} ${unserved}`) ?? `the ?${unserved} subresource (${method})` } });
-    }
-    if (named.length > 0) throw new S3Error('NotImplemented', { detail: { value: `the ?${named.join('&')} request (${method})` } });
-    if (request.headers['x-amz-copy-source'] !== undefined) throw new S3Error('NotImplemented', { detail: { value: `${method} with x-amz-copy-source` } });
-    throw new S3Error('MethodNotAllowed', {
-      fields: [
-        ['Method', method],
-        ['ResourceType', resourceType(request.target)],
-      ],
-    });
+    throw unroutedRefusal({ method, target: request.target, query: request.query, headers: request.headers }, (name) =>
+      this.#claimed.has(`${method} ${request.target} ${name}`),
+    );
   }
-}
-
-/**
- * How S3 refuses a `versionId` beside one subresource no served operation answers, before the
- * credential and the bucket (brekkylab/backlot's measurements, us-east-1, 2026-09-29/30), or
- * `undefined` where it does not (two subresources are S3's conflict, refused first):
- * - at a bucket's path, on every GET and HEAD (`?uploadId` and `?torrent` too) and on a PUT and a
- *   DELETE beside any one subresource, a `partNumber` apart; a GET's or HEAD's `?acl` words it
- *   "Invalid version id specified" (captured), and a PUT's `?acl` S3 reads after the credential and
- *   the bucket (`NoSuchBucket` for a name nobody owns, then "Invalid version id specified"), so here
- *   it is PutBucketAcl's 501 after authentication; a bucket's POST is a form or a subresource's
- *   write, which S3 reads it after (a bare `POST ?versionId=x` is the 412, `POST ?restore` reads it
- *   after the bucket);
- * - at a key's path, on a GET and a HEAD beside `KEY_VERSIONLESS`.
- */
-function unservedRefusal(method: string, target: PathTarget, query: ReadonlyMap<string, string>): 'VersionIdNotAccepted' | 'InvalidVersionId' | undefined {
-  const named = [...query.keys()].filter((name) => name !== VERSION_ID && SUBRESOURCES.has(name));
-  if (named.length !== 1) return undefined;
-  const [name] = named as [string];
-  if (target === 'object') return (method === 'GET' || method === 'HEAD') && KEY_VERSIONLESS.has(name) ? 'VersionIdNotAccepted' : undefined;
-  if (target !== 'bucket' || !VERSIONLESS_BUCKET_METHODS.has(method) || name === PART_NUMBER) return undefined;
-  if (name !== 'acl' || method === 'DELETE') return 'VersionIdNotAccepted';
-  return method === 'PUT' ? undefined : 'InvalidVersionId';
 }
 
 /** An operation's 32-bit integer query members (`int32`), which S3 reads before the credential. */
@@ -341,30 +212,7 @@ function matchesQuery(rest: RestBinding, query: ReadonlyMap<string, string>): bo
   return true;
 }
 
-/**
- * Whether every subresource the request names is one the binding declares (as a discriminator, a
- * query member or a claim): PutObject must not serve `?partNumber&uploadId` while UploadPart is unbound.
- */
-function claimsSubresources(rest: RestBinding, query: ReadonlyMap<string, string>, ignored?: string): boolean {
-  for (const name of query.keys()) {
-    if (!SUBRESOURCES.has(name) || name === ignored || claims(rest, name)) continue;
-    return false;
-  }
-  return true;
-}
-
-/** Whether a binding declares a subresource, as a discriminator or as a query member. */
-function claims(rest: RestBinding, name: string): boolean {
-  if ((rest.query ?? []).some((d) => d === name || d.startsWith(`${name}=`))) return true;
-  if (rest.claims?.includes(name)) return true;
-  return Object.values(rest.request?.members ?? {}).some((member) => member.in === 'query' && member.name === name);
-}
-
 function matchesHeaders(rest: RestBinding, headers: Readonly<Record<string, string | undefined>>): boolean {
   for (const name of rest.headers ?? []) if (headers[name] === undefined) return false;
   return true;
-}
-
-function resourceType(target: PathTarget): string {
-  return target === 'object' ? 'OBJECT' : target === 'bucket' ? 'BUCKET' : 'SERVICE';
 }

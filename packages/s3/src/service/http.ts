@@ -29,6 +29,7 @@ import {
   type StreamingHandler,
   type StreamingRequest,
   type StreamingResponse,
+  signatureFormOf,
 } from '@strongbox/service-kernel';
 import { S3Error } from '../errors.ts';
 import { OPERATIONS } from '../operations/index.ts';
@@ -36,7 +37,7 @@ import type { OperationDefinition } from '../operations/types.ts';
 import { addressOf, DEFAULT_BASE_HOSTS, type S3Address } from '../protocol/address.ts';
 import type { PathTarget } from '../protocol/binding.ts';
 import { baseHeaders, errorResponse, type ResponseIds } from '../protocol/errors.ts';
-import { headSubresourceRefusal, sendsCredential } from '../protocol/head-subresources.ts';
+import { headSubresourceRefusal } from '../protocol/head-subresources.ts';
 import { hoistedHeaders } from '../protocol/hoisted-headers.ts';
 import { decodeRequest, encodeResponse } from '../protocol/message.ts';
 import { namesResponseOverride } from '../protocol/object-headers.ts';
@@ -102,9 +103,11 @@ async function serve(s3: S3, request: StreamingRequest, baseHosts: readonly stri
     // route's discriminator (only `x-amz-copy-source` is, which is never hoisted).
     const found = ROUTES.refuseBeforeCredential({ method: head.method, target, query: address.query, headers: head.headers });
     // A HEAD naming a subresource (head-subresources.ts): two, or a bucket's `partNumber`, before
-    // the credential; one after a credential that was sent, and at once for an unsigned request.
+    // the credential; one after a credential that was sent, and at once for an unsigned request,
+    // "sent" as the authenticator reads it (the kernel's `signatureFormOf`: an `Authorization`
+    // header or a presigned URL's `X-Amz-Algorithm`).
     const headRefusal = headSubresourceRefusal(head.method, target, address.query);
-    if (headRefusal !== undefined && (headRefusal.status === 400 || !sendsCredential(head.headers, address.query))) throw headRefusal;
+    if (headRefusal !== undefined && (headRefusal.status === 400 || signatureFormOf(head) === 'none')) throw headRefusal;
     const authorization = head.headers['authorization'];
     // A SigV2 header (`AWS <key>:<signature>`), which the kernel cannot verify, gets the answer S3
     // gives where it takes SigV4 only, not a SigV4 parser's complaint about its missing parts.

@@ -26,7 +26,7 @@ export function signatureFactsOf(head: HttpRequestHead, identity: RequestIdentit
   // query) is told apart without parsing the query; anything else goes through the kernel's test
   // (which also refuses a request signed both ways).
   const authorization = head.headers['authorization'];
-  const form = authorization !== undefined && plainQuery(head.path) ? 'header' : signatureFormOf({ ...head, body: NO_BODY });
+  const form = authorization !== undefined && plainQuery(head.path) ? 'header' : signatureFormOf(head);
   if (form === 'none') return sigV2PresignedPath(head.path) ? SIGV2_QUERY_FACTS : undefined;
   if (form === 'header' && authorization?.startsWith('AWS ') === true) return SIGV2_HEADER_FACTS;
   const presigned = form === 'query';
@@ -42,8 +42,6 @@ export function signatureFactsOf(head: HttpRequestHead, identity: RequestIdentit
   if (contentSha256 !== undefined) facts.contentSha256 = contentSha256;
   return facts;
 }
-
-const NO_BODY = new Uint8Array(0);
 
 /*
  * Signature Version 2 (S3 API reference, "Appendix: Authenticating requests (AWS signature version

@@ -81,7 +81,7 @@ describe('HeadBucket, GetBucketLocation, ListBuckets', () => {
     const s3 = engine({ region: 'eu-west-1' });
     for (const name of ['zeta', 'alpha']) await s3.createBucket({ Bucket: name, CreateBucketConfiguration: { LocationConstraint: 'eu-west-1' } });
     await s3.createBucket({ Bucket: 'theirs', CreateBucketConfiguration: { LocationConstraint: 'eu-west-1' } }, { caller: OTHER });
-    expect(await s3.headBucket({ Bucket: 'alpha' })).toEqual({ BucketRegion: 'eu-west-1', AccessPointAlias: false });
+    expect(await s3.headBucket({ Bucket: 'alpha' })).toEqual({ BucketRegion: 'eu-west-1', AccessPointAlias: false, BucketArn: 'arn:aws:s3:::alpha' });
     expect(await s3.getBucketLocation({ Bucket: 'alpha' })).toEqual({ LocationConstraint: 'eu-west-1' });
     const listed = await s3.listBuckets({});
     expect(listed.Buckets.map((bucket) => [bucket.Name, bucket.BucketRegion])).toEqual([

@@ -33,6 +33,8 @@ describe('S3 REST through the in-process SDK handler', () => {
     expect(created.Location).toBe('/reports');
     const head = await sdk.client.send(new HeadBucketCommand({ Bucket: 'reports' }));
     expect(head.BucketRegion).toBe('us-east-1');
+    // brekkylab/backlot `head_bucket` (measured 2026-09-29): the 200 carries `x-amz-bucket-arn`.
+    expect(head.BucketArn).toBe('arn:aws:s3:::reports');
     expect(head.$metadata.httpStatusCode).toBe(200);
     const listed = await sdk.client.send(new ListBucketsCommand({}));
     expect(listed.Buckets?.map((bucket) => bucket.Name)).toEqual(['reports']);

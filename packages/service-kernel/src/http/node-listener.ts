@@ -27,10 +27,11 @@ export interface EdgeOptions {
   readonly maxBodyBytes?: number;
   /**
    * The response to a failure outside the handler (a handler that throws, a body that cannot be
-   * read), built from a fresh request id; its message must be generic, so that nothing from the
+   * read), built from a fresh request id and the request's method (a HEAD's answer may be framed
+   * as the service frames its HEADs); its message must be generic, so that nothing from the
    * request or the service's internals leaks. Default: JSON `InternalFailure`, status 500.
    */
-  readonly internalError?: (requestId: string) => HttpResponse;
+  readonly internalError?: (requestId: string, method: string) => HttpResponse;
 }
 
 /**
@@ -48,7 +49,7 @@ export function toNodeListener(handler: ProtocolHandler, options: EdgeOptions = 
       .then((result) => writeNodeResponse(response, result))
       .catch((error: unknown) => {
         if (isServiceError(error, 'REQUEST_TOO_LARGE')) refuseTooLarge(request, response, limit);
-        else if (!response.headersSent) writeNodeResponse(response, internalError(crypto.randomUUID()));
+        else if (!response.headersSent) writeNodeResponse(response, internalError(crypto.randomUUID(), request.method ?? 'GET'));
         else response.end();
       });
   };
@@ -73,7 +74,7 @@ export function toNodeStreamingListener(
     handler(nodeStreamingRequest(request))
       .then((result) => writeStreamingResponse(response, result))
       .catch(() => {
-        if (!response.headersSent) writeNodeResponse(response, internalError(crypto.randomUUID()));
+        if (!response.headersSent) writeNodeResponse(response, internalError(crypto.randomUUID(), request.method ?? 'GET'));
         else response.destroy();
       })
       .finally(() => drainUnread(request));

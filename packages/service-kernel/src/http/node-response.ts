@@ -19,7 +19,7 @@ import type { HttpResponse, StreamingResponse } from './types.ts';
  * @example writeNodeResponse(response, { status: 200, headers: {}, body: '' })
  */
 export function writeNodeResponse(response: ServerResponse, result: HttpResponse): void {
-  const head = nodeHead(result.headers);
+  const head = nodeHead(framedFor(response, result.headers));
   response.writeHead(result.status, head.headers);
   const body = result.body;
   // A non-empty string body is joined to the head and both are encoded as UTF-8 (node's
@@ -49,7 +49,7 @@ export async function writeStreamingResponse(response: ServerResponse, result: S
     writeNodeResponse(response, { status: result.status, headers: result.headers, body });
     return;
   }
-  const head = nodeHead(result.headers);
+  const head = nodeHead(framedFor(response, result.headers));
   response.writeHead(result.status, head.headers);
   if (declaredLength(result.headers) >= EARLY_HEAD_BODY_BYTES) {
     // flushHeaders() sends the head as a UTF-8 string; an empty byte write sends it as Latin-1.
@@ -69,6 +69,28 @@ export async function writeStreamingResponse(response: ServerResponse, result: S
 }
 
 const EMPTY_CHUNK = new Uint8Array(0);
+
+/**
+ * The headers as the request's HTTP version may be sent them: RFC 9112 §6.1, "A server MUST NOT
+ * send a response containing Transfer-Encoding unless the corresponding request indicates
+ * HTTP/1.1 (or later minor revisions)", and node:http sends a `Transfer-Encoding` it is given to an
+ * HTTP/1.0 client as it is (node 20: a HEAD's answer and a GET's, which then also ends with the
+ * chunked terminator). For an HTTP/1.0 request a given one is left off, and node:http frames the
+ * body by closing the connection. The same object for every other request.
+ */
+function framedFor(response: ServerResponse, headers: Readonly<Record<string, string>>): Readonly<Record<string, string>> {
+  // `req` is absent on a ServerResponse not made by a server's request (node < 15.7, tests' stubs).
+  const request = response.req as ServerResponse['req'] | undefined;
+  if (request === undefined || request.httpVersionMajor > 1 || (request.httpVersionMajor === 1 && request.httpVersionMinor >= 1)) return headers;
+  let framed: Record<string, string> | undefined;
+  for (const name in headers) {
+    if (name.length !== 17 || name.toLowerCase() !== 'transfer-encoding') continue;
+    // Null-prototype: a header named `__proto__` is a header, not a prototype.
+    framed ??= Object.assign(Object.create(null) as Record<string, string>, headers);
+    delete framed[name];
+  }
+  return framed ?? headers;
+}
 const BEYOND_ASCII = /[\u0080-\uffff]/;
 
 /**

@@ -70,15 +70,26 @@ export interface SigV4Options {
 export type SignatureForm = 'header' | 'query' | 'none';
 
 /**
- * How `request` is signed (see `SignatureForm`).
+ * How `request` is signed (see `SignatureForm`): the one test the authenticator applies, for an
+ * edge that must tell a signed request from an unsigned one before authenticating it (S3 answers
+ * an unsigned HEAD naming a subresource at once, a signed one after its credential). A presigned
+ * URL is one whose query names `X-Amz-Algorithm`, whatever else it carries or lacks (one missing
+ * `X-Amz-Signature` is then refused by `verifyPresignedRequest`); an `X-Amz-Signature` without it
+ * is unsigned, as S3 reads it (brekkylab/backlot `backlot/auth.py`, `resolve_sigv4`, measured
+ * against S3 us-east-1 2026-09-29: "an `X-Amz-Signature` without the first ... [is] unsigned on
+ * real"). The query is decoded as the authenticator decodes it (`splitPath`, remembered).
  * @throws ServiceError InvalidSignatureException when it carries both a header and a query signature.
- * @example signatureFormOf({ method: 'POST', path: '/', headers: {}, body: new Uint8Array() }) // 'none'
+ * @example signatureFormOf({ path: '/b/k?X-Amz-Algorithm=AWS4-HMAC-SHA256', headers: {} }) // 'query'
  */
-export function signatureFormOf(request: HttpRequest): SignatureForm {
-  const header = request.headers['authorization'];
-  const question = request.path.indexOf('?');
-  const query = question < 0 ? '' : request.path.slice(question + 1);
-  const presigned = query !== '' && new URLSearchParams(query).has('X-Amz-Algorithm');
+export function signatureFormOf(request: Pick<HttpRequest, 'path' | 'headers'>): SignatureForm {
+  return formOf(request.headers['authorization'], PRESIGNING_PARAMETER in splitPath(request.path)[1]);
+}
+
+/** The query parameter whose presence makes a request a presigned URL (SigV4 query form). */
+const PRESIGNING_PARAMETER = 'X-Amz-Algorithm';
+
+/** The form of a request with this `Authorization` header (or none) and a presigning parameter or not. */
+function formOf(header: string | undefined, presigned: boolean): SignatureForm {
   if (header !== undefined && presigned) {
     throw new ServiceError('InvalidSignatureException', "Found both 'X-Amz-Algorithm' as a query-string param and 'Authorization' as HTTP header.");
   }
@@ -139,11 +150,10 @@ export function createSigV4Identifier(options: SigV4Options): (request: HttpRequ
   return (request) => {
     const [path, query] = splitPath(request.path);
     const header = request.headers['authorization'];
-    if (header !== undefined && 'X-Amz-Algorithm' in query) {
-      throw new ServiceError('InvalidSignatureException', "Found both 'X-Amz-Algorithm' as a query-string param and 'Authorization' as HTTP header.");
-    }
+    // `signatureFormOf`'s test, on the query already split.
+    const form = formOf(header, PRESIGNING_PARAMETER in query);
     const s3 = options.payloadMode === 's3';
-    if (header === undefined && s3 && 'X-Amz-Algorithm' in query) {
+    if (form === 'query' && s3) {
       return verifyPresignedRequest(request, {
         users: options.users,
         strict: options.strict,

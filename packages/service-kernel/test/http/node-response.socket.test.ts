@@ -28,9 +28,9 @@ async function listen(listener: Parameters<typeof createServer>[1]): Promise<num
 }
 
 /** The raw bytes of one exchange on a fresh connection. */
-function exchange(port: number, method: string): Promise<Buffer> {
+function exchange(port: number, method: string, version = '1.1'): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1', () => socket.end(`${method} / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`));
+    const socket = connect(port, '127.0.0.1', () => socket.end(`${method} / HTTP/${version}\r\nHost: x\r\nConnection: close\r\n\r\n`));
     const chunks: Buffer[] = [];
     socket.on('data', (chunk: Buffer) => chunks.push(chunk));
     socket.on('error', reject);
@@ -115,5 +115,37 @@ describe('the head of an ASCII-only response', () => {
     const raw = (await exchange(port, 'GET')).toString('latin1');
     expect(raw.indexOf('content-length: 2')).toBeLessThan(raw.indexOf('content-disposition: inline'));
     expect(raw.endsWith('\r\n\r\nok')).toBe(true);
+  });
+});
+
+// RFC 9112 §6.1: a server "MUST NOT send a response containing Transfer-Encoding unless the
+// corresponding request indicates HTTP/1.1"; node:http sends one it is given to a 1.0 client.
+describe('a response naming Transfer-Encoding: chunked', () => {
+  const chunked = async (): Promise<HttpResponse> => ({
+    status: 404,
+    headers: { 'content-type': 'application/xml', 'transfer-encoding': 'chunked' },
+    body: '',
+  });
+
+  it.each([
+    ['buffered', () => toNodeListener(chunked)],
+    ['streaming', () => toNodeStreamingListener(chunked)],
+  ])('to an HTTP/1.0 client (%s edge): sent without it, HEAD and GET alike', async (_edge, listener) => {
+    const port = await listen(listener());
+    for (const method of ['HEAD', 'GET']) {
+      const raw = (await exchange(port, method, '1.0')).toString('latin1');
+      expect([raw.slice(0, 12), /transfer-encoding/i.test(raw), raw.endsWith('\r\n\r\n'), raw.includes('content-type: application/xml')]).toEqual([
+        'HTTP/1.1 404',
+        false,
+        true,
+        true,
+      ]);
+    }
+  });
+
+  it('to an HTTP/1.1 client: sent with it', async () => {
+    const port = await listen(toNodeStreamingListener(chunked));
+    const raw = (await exchange(port, 'HEAD')).toString('latin1');
+    expect(raw).toContain('transfer-encoding: chunked');
   });
 });
