@@ -107,6 +107,8 @@ export class InProcessHandler implements RequestHandler<SdkRequest, SdkResponse,
       body: bodyStream(request.body),
     };
     if (secure) forwarded.secure = true;
+    const signal = options.abortSignal;
+    if (signal !== undefined && signal !== null) return this.#handleWatched(forwarded, signal);
     const result = await this.#handler(forwarded);
     const body = result.body;
     return {
@@ -116,6 +118,66 @@ export class InProcessHandler implements RequestHandler<SdkRequest, SdkResponse,
         body: typeof body === 'string' || body instanceof Uint8Array ? wholeBodyOf(body) : await streamedBodyOf(body),
       },
     };
+  }
+
+  /**
+   * A request under an abort signal, which fires as the node:http handler (@smithy/node-http-handler
+   * 4.14) makes it: until the service answers, an abort rejects the call with an AbortError and
+   * cuts the request body the service reads (as `req.destroy()` closes the socket: the edge's body
+   * then fails with `aborted`), and whatever the service still answers is released; once a streamed
+   * answer is handed over, an abort fails it with node's `Error: aborted` (`ECONNRESET`), as a
+   * destroyed request fails its `IncomingMessage`, and the service's body is released. The signal
+   * is listened to until the answer's stream closes, as node:http's handler listens until the
+   * request closes.
+   */
+  async #handleWatched(
+    forwarded: { -readonly [K in keyof StreamingRequest]: StreamingRequest[K] },
+    signal: AbortSignalLike,
+  ): Promise<RequestHandlerOutput<SdkResponse>> {
+    let abort!: (error: Error) => void;
+    const aborted = new Promise<never>((_, reject) => {
+      abort = reject;
+    });
+    // Observed by the races below, or by no one when the signal fires after the answer.
+    aborted.catch(() => {});
+    let onAnswerAbort: (() => void) | undefined;
+    const stop = watch(signal, () => {
+      if (onAnswerAbort === undefined) abort(abortErrorOf(signal));
+      else onAnswerAbort();
+    });
+    // A body held whole was sent whole: only a streamed one can be cut mid-way.
+    if (!(forwarded.body instanceof ObservedBody)) forwarded.body = cutOnAbort(forwarded.body, aborted);
+    const answering = this.#handler(forwarded);
+    let result: Awaited<typeof answering>;
+    try {
+      result = await Promise.race([answering, aborted]);
+    } catch (error) {
+      stop();
+      // The service may still answer: its streamed body is released, as the edge releases the
+      // body of a client that left.
+      if (signal.aborted === true) answering.then(release, () => {});
+      throw error;
+    }
+    const body = result.body;
+    if (typeof body === 'string' || body instanceof Uint8Array) {
+      stop();
+      return { response: { statusCode: result.status, headers: sdkHeaders(result.headers), body: wholeBodyOf(body) } };
+    }
+    const reading = streamedBodyOf(body);
+    let readable: Readable;
+    try {
+      readable = await Promise.race([reading, aborted]);
+    } catch (error) {
+      stop();
+      reading.then(
+        (made) => made.destroy(),
+        () => {},
+      );
+      throw error;
+    }
+    onAnswerAbort = () => readable.destroy(connectionReset());
+    readable.once('close', stop);
+    return { response: { statusCode: result.status, headers: sdkHeaders(result.headers), body: readable } };
   }
 
   /** Nothing to configure: there is no connection. */
@@ -361,9 +423,72 @@ function hasOuterWhitespace(value: string): boolean {
 }
 
 function throwIfAborted(signal: HttpHandlerOptions['abortSignal']): void {
-  if (signal?.aborted === true) {
-    const error = new Error('Request aborted');
-    error.name = 'AbortError';
-    throw error;
+  if (signal?.aborted === true) throw abortErrorOf(signal);
+}
+
+/** The abort signal the SDK passes (its own interface, or the global `AbortSignal`). */
+type AbortSignalLike = NonNullable<HttpHandlerOptions['abortSignal']>;
+
+/**
+ * The AbortError the node:http handler rejects with (`buildAbortError` of
+ * @smithy/node-http-handler 4.14): `Request aborted` with the signal's reason as `cause` when it
+ * is an Error, the reason as the message otherwise.
+ */
+function abortErrorOf(signal: AbortSignalLike): Error {
+  const reason = 'reason' in signal ? (signal.reason as unknown) : undefined;
+  const error =
+    reason === undefined || reason === null || reason instanceof Error
+      ? new Error('Request aborted', reason ? { cause: reason } : undefined)
+      : new Error(String(reason));
+  error.name = 'AbortError';
+  return error;
+}
+
+/** What node:http fails a destroyed request's body with (`connResetException('aborted')`). */
+function connectionReset(): Error {
+  return Object.assign(new Error('aborted'), { code: 'ECONNRESET' });
+}
+
+/**
+ * Calls `onAbort` once when the signal fires; returns what stops listening. Both shapes the SDK
+ * accepts, as the node:http handler listens: `addEventListener`, else `onabort`.
+ */
+function watch(signal: AbortSignalLike, onAbort: () => void): () => void {
+  // The SDK's own `AbortSignal` type names only `onabort`; the global one (what users pass) has both.
+  const target = signal as { addEventListener?: EventTarget['addEventListener']; removeEventListener?: EventTarget['removeEventListener'] };
+  if (typeof target.addEventListener === 'function') {
+    target.addEventListener('abort', onAbort, { once: true });
+    return () => target.removeEventListener?.('abort', onAbort);
   }
+  signal.onabort = onAbort;
+  return () => {
+    if (signal.onabort === onAbort) signal.onabort = null;
+  };
+}
+
+/**
+ * A streamed request body that fails with node's `aborted` once `aborted` settles, as the edge's
+ * body fails when the client's socket closes mid-body. The SDK's own stream is left as node:http
+ * leaves it (unpiped, not destroyed).
+ */
+function cutOnAbort(body: BodyStream, aborted: Promise<never>): BodyStream {
+  const cut = aborted.catch(() => Promise.reject(connectionReset()));
+  cut.catch(() => {});
+  return {
+    [Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
+      const iterator = body[Symbol.asyncIterator]();
+      return {
+        next: () => Promise.race([iterator.next(), cut]),
+        return: async (value?: unknown) => (iterator.return === undefined ? { done: true, value } : iterator.return(value)),
+      };
+    },
+  };
+}
+
+/** Releases an answer no one will read: its streamed body's iterator is returned. */
+function release(result: { readonly body: string | Uint8Array | BodyStream }): void {
+  const body = result.body;
+  if (typeof body === 'string' || body instanceof Uint8Array) return;
+  const iterator = body[Symbol.asyncIterator]();
+  iterator.return?.().catch(() => {});
 }

@@ -9,7 +9,7 @@ import { request as httpRequest, validateHeaderName, validateHeaderValue } from 
 import { Readable } from 'node:stream';
 import { DescribeKeyCommand, KMSClient, ListKeysCommand } from '@aws-sdk/client-kms';
 import fc from 'fast-check';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   createSigV4Authenticator,
   type HttpRequest,
@@ -343,5 +343,88 @@ describe('InProcessHandler', () => {
     const request = { method: 'POST', protocol: 'http:', hostname: 'h', path: '/', headers: {}, query: {}, body: '{}' };
     await expect(handler.handle(request, { abortSignal: controller.signal })).rejects.toMatchObject({ name: 'AbortError' });
     expect(seen).toEqual([]);
+  });
+
+  // @smithy/node-http-handler 4.14 listens to the signal until the request closes: on abort it
+  // destroys the request (`req.destroy()`) and rejects with an AbortError whose `cause` is the
+  // signal's reason; a response already handed over then fails as node:http fails it, with
+  // `Error: aborted` (`ECONNRESET`).
+  describe('an abort signal firing mid-request, as the node:http handler treats it', () => {
+    const request = { method: 'PUT', protocol: 'http:', hostname: 'h', path: '/b/k', headers: {}, query: {} };
+
+    it('rejects with an AbortError while the service is still answering, and cuts the request body it reads', async () => {
+      let bodyFailure: string | undefined;
+      let reading!: () => void;
+      const started = new Promise<void>((resolve) => {
+        reading = resolve;
+      });
+      const handler = new InProcessHandler(
+        async (forwarded) => {
+          try {
+            for await (const _ of forwarded.body) reading();
+          } catch (error) {
+            bodyFailure = (error as Error).message;
+          }
+          return { status: 200, headers: {}, body: '' };
+        },
+        { streaming: true },
+      );
+      /** An upload that sends one chunk, then waits (a slow producer). */
+      async function* upload(): AsyncGenerator<Uint8Array> {
+        yield Buffer.from('first');
+        await new Promise(() => {});
+      }
+      const controller = new AbortController();
+      const answer = handler.handle({ ...request, body: Readable.from(upload()) }, { abortSignal: controller.signal });
+      await started;
+      const reason = new Error('user gave up');
+      controller.abort(reason);
+      await expect(answer).rejects.toMatchObject({ name: 'AbortError', message: 'Request aborted', cause: reason });
+      await vi.waitFor(() => expect(bodyFailure).toBe('aborted'));
+    });
+
+    it('fails the streamed answer already handed over with `aborted`, and releases what the service holds', async () => {
+      const state = { released: false };
+      async function* endless(): AsyncGenerator<Uint8Array> {
+        try {
+          for (;;) yield Buffer.alloc(1024, 1);
+        } finally {
+          state.released = true;
+        }
+      }
+      const handler = new InProcessHandler(async () => ({ status: 200, headers: {}, body: endless() }), { streaming: true });
+      const controller = new AbortController();
+      const body = (await handler.handle({ ...request, method: 'GET', body: undefined }, { abortSignal: controller.signal })).response.body as Readable;
+      let read = 0;
+      const failure = await (async () => {
+        try {
+          for await (const chunk of body) {
+            read += (chunk as Buffer).length;
+            if (read >= 4096) controller.abort();
+            if (read >= 1024 * 1024) break; // never reached once the abort took effect
+          }
+          return undefined;
+        } catch (error) {
+          return error as NodeJS.ErrnoException;
+        }
+      })();
+      expect([failure?.message, failure?.code]).toEqual(['aborted', 'ECONNRESET']);
+      expect(state.released).toBe(true);
+    });
+
+    it('lets a signal that never fires change nothing, and one firing after the end fail nothing', async () => {
+      async function* two(): AsyncGenerator<Uint8Array> {
+        yield Buffer.from('ab');
+        yield Buffer.from('c');
+        yield Buffer.from('d');
+      }
+      const handler = new InProcessHandler(async () => ({ status: 200, headers: {}, body: two() }), { streaming: true });
+      const controller = new AbortController();
+      const body = (await handler.handle({ ...request, method: 'GET', body: undefined }, { abortSignal: controller.signal })).response.body as Readable;
+      const chunks: Buffer[] = [];
+      for await (const chunk of body) chunks.push(chunk as Buffer);
+      controller.abort();
+      expect([Buffer.concat(chunks).toString(), body.errored]).toEqual(['abcd', null]);
+    });
   });
 });
