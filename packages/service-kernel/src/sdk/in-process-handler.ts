@@ -238,8 +238,14 @@ function uriEncoded(text: string): string {
 
 /**
  * The SDK's request body (a string for JSON protocols; bytes or a stream for S3 uploads) as a
- * stream of byte chunks, read only as the service reads it.
- * @throws TypeError for a body of another type (nothing the SDK sends).
+ * stream of byte chunks, read only as the service reads it. Taken as the SDK's node:http handler
+ * writes it (`writeBody` of @smithy/node-http-handler 4.14), so a body that fails there fails here:
+ * a node `Readable` is streamed, a string sent as is, any view of bytes (`buffer`, `byteOffset`,
+ * `byteLength`: a DataView, any typed array) sent as its bytes, and anything else given to
+ * `Buffer.from` (an ArrayBuffer, an array of byte values), whose TypeError ends the call before the
+ * service sees it (over the socket, the head has gone out by then): a Blob, a web ReadableStream or
+ * an async generator, which the SDK passes on unconverted when it computes no checksum.
+ * @throws TypeError (`ERR_INVALID_ARG_TYPE`) for a body `Buffer.from` refuses.
  */
 function bodyStream(body: unknown): BodyStream {
   // Chunks held whole, none: the service's checks of a bodiless request (the signed SHA-256 of
@@ -249,15 +255,16 @@ function bodyStream(body: unknown): BodyStream {
   // Held whole: read with no suspension per chunk, and the service's checks (the signed
   // SHA-256, S3's checksum) observe it in the same pass rather than as stages of their own.
   if (body instanceof Uint8Array) return ObservedBody.of(body.length === 0 ? [] : [body]);
-  if (body instanceof ArrayBuffer) return ObservedBody.of(body.byteLength === 0 ? [] : [new Uint8Array(body)]);
-  if (typeof body === 'object' && Symbol.asyncIterator in body) return bytesOf(body as AsyncIterable<Uint8Array | string>);
-  throw new TypeError('InProcessHandler: unsupported request body type');
+  if (body instanceof Readable) return bytesOf(body);
+  if (ArrayBuffer.isView(body)) return ObservedBody.of(body.byteLength === 0 ? [] : [new Uint8Array(body.buffer, body.byteOffset, body.byteLength)]);
+  const bytes = Buffer.from(body as ArrayBuffer);
+  return ObservedBody.of(bytes.length === 0 ? [] : [bytes]);
 }
 
 /** The chunks of a request that has no body (every GET, HEAD and DELETE), shared. */
 const NO_CHUNKS: readonly Uint8Array[] = Object.freeze([]);
 
-async function* bytesOf(source: AsyncIterable<Uint8Array | string>): BodyStream {
+async function* bytesOf(source: Readable): BodyStream {
   for await (const chunk of source) yield typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
 }
 

@@ -345,6 +345,53 @@ describe('InProcessHandler', () => {
     expect(seen).toEqual([]);
   });
 
+  // @smithy/node-http-handler 4.14's `writeBody`: a node `Readable` is piped, a string or Buffer
+  // sent as is, any other view (`buffer`, `byteOffset`, `byteLength`) sent as its bytes, anything
+  // else given to `Buffer.from`, whose TypeError fails the call (a Blob or a web ReadableStream
+  // over the socket: the SDK converts neither when it computes no checksum).
+  describe('request bodies, taken as the node:http handler writes them', () => {
+    const request = { method: 'PUT', protocol: 'http:', hostname: 'h', path: '/b/k', headers: {}, query: {} };
+    const received: string[] = [];
+    const handler = new InProcessHandler(
+      async (forwarded) => {
+        const chunks: Uint8Array[] = [];
+        for await (const chunk of forwarded.body) chunks.push(chunk);
+        received.push(Buffer.concat(chunks).toString('latin1'));
+        return { status: 200, headers: {}, body: '' };
+      },
+      { streaming: true },
+    );
+
+    it.each([
+      ['a DataView', () => new DataView(new Uint8Array([0x78, 0x68, 0x69, 0x79]).buffer, 1, 2), 'hi'],
+      ['a Uint16Array', () => new Uint16Array(new Uint8Array([0x68, 0x69]).buffer), 'hi'],
+      ['a Float32Array', () => new Float32Array(new Uint8Array([0x68, 0x69, 0x21, 0x21]).buffer), 'hi!!'],
+      ['an ArrayBuffer', () => new Uint8Array([0x68, 0x69]).buffer, 'hi'],
+      ['an array of byte values', () => [0x68, 0x69], 'hi'],
+      ['a node Readable', () => Readable.from([Buffer.from('h'), Buffer.from('i')]), 'hi'],
+    ])('sends the bytes of %s', async (_, body, expected) => {
+      received.length = 0;
+      await handler.handle({ ...request, body: body() });
+      expect(received).toEqual([expected]);
+    });
+
+    it.each([
+      ['a Blob', () => new Blob(['hi'])],
+      ['a web ReadableStream', () => new Blob(['hi']).stream()],
+      [
+        'an async generator',
+        () =>
+          (async function* () {
+            yield Buffer.from('hi');
+          })(),
+      ],
+    ])('refuses %s with the TypeError Buffer.from throws, and the service sees nothing', async (_, body) => {
+      received.length = 0;
+      await expect(handler.handle({ ...request, body: body() })).rejects.toMatchObject({ name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE' });
+      expect(received).toEqual([]);
+    });
+  });
+
   // @smithy/node-http-handler 4.14 listens to the signal until the request closes: on abort it
   // destroys the request (`req.destroy()`) and rejects with an AbortError whose `cause` is the
   // signal's reason; a response already handed over then fails as node:http fails it, with
