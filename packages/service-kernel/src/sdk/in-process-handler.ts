@@ -141,12 +141,14 @@ export class InProcessHandler implements RequestHandler<SdkRequest, SdkResponse,
     // Observed by the races below, or by no one when the signal fires after the answer.
     aborted.catch(() => {});
     let onAnswerAbort: (() => void) | undefined;
-    const stop = watch(signal, () => {
-      if (onAnswerAbort === undefined) abort(abortErrorOf(signal));
-      else onAnswerAbort();
-    });
     // A body held whole was sent whole: only a streamed one can be cut mid-way.
-    if (!(forwarded.body instanceof ObservedBody)) forwarded.body = cutOnAbort(forwarded.body, aborted);
+    const cuttable = forwarded.body instanceof ObservedBody ? undefined : new CuttableBody(forwarded.body);
+    if (cuttable !== undefined) forwarded.body = cuttable;
+    const stop = watch(signal, () => {
+      if (onAnswerAbort !== undefined) return onAnswerAbort();
+      cuttable?.cut();
+      abort(abortErrorOf(signal));
+    });
     const answering = this.#handler(forwarded);
     let result: Awaited<typeof answering>;
     try {
@@ -474,22 +476,51 @@ function watch(signal: AbortSignalLike, onAbort: () => void): () => void {
 }
 
 /**
- * A streamed request body that fails with node's `aborted` once `aborted` settles, as the edge's
- * body fails when the client's socket closes mid-body. The SDK's own stream is left as node:http
- * leaves it (unpiped, not destroyed).
+ * A streamed request body that fails with node's `aborted` once cut, as the edge's body fails when
+ * the client's socket closes mid-body: a read waiting then fails at once, and so does every later
+ * one. One waiting read at a time is remembered (never a promise per chunk, which would keep every
+ * chunk read alive until the upload ends). The SDK's own stream is left as node:http leaves it
+ * (unpiped, not destroyed).
  */
-function cutOnAbort(body: BodyStream, aborted: Promise<never>): BodyStream {
-  const cut = aborted.catch(() => Promise.reject(connectionReset()));
-  cut.catch(() => {});
-  return {
-    [Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
-      const iterator = body[Symbol.asyncIterator]();
-      return {
-        next: () => Promise.race([iterator.next(), cut]),
-        return: async (value?: unknown) => (iterator.return === undefined ? { done: true, value } : iterator.return(value)),
-      };
-    },
-  };
+class CuttableBody implements AsyncIterable<Uint8Array> {
+  readonly #source: AsyncIterable<Uint8Array>;
+  #failure: Error | undefined;
+  #waiting: ((error: Error) => void) | undefined;
+
+  constructor(source: AsyncIterable<Uint8Array>) {
+    this.#source = source;
+  }
+
+  /** Fails the read waiting, if any, and every later one. */
+  cut(): void {
+    this.#failure ??= connectionReset();
+    const waiting = this.#waiting;
+    this.#waiting = undefined;
+    waiting?.(this.#failure);
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
+    const iterator = this.#source[Symbol.asyncIterator]();
+    return {
+      next: () => {
+        if (this.#failure !== undefined) return Promise.reject(this.#failure);
+        return new Promise<IteratorResult<Uint8Array>>((resolve, reject) => {
+          this.#waiting = reject;
+          iterator.next().then(
+            (step) => {
+              this.#waiting = undefined;
+              resolve(step);
+            },
+            (error: unknown) => {
+              this.#waiting = undefined;
+              reject(error);
+            },
+          );
+        });
+      },
+      return: async (value?: unknown) => (iterator.return === undefined ? { done: true, value } : iterator.return(value)),
+    };
+  }
 }
 
 /** Releases an answer no one will read: its streamed body's iterator is returned. */
