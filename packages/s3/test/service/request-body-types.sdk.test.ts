@@ -6,7 +6,7 @@
  * rest on a body that never reaches S3.
  */
 
-import { GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { CreateMultipartUploadCommand, GetObjectCommand, HeadObjectCommand, ListPartsCommand, PutObjectCommand, UploadPartCommand } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
 import { useInProcessS3 } from '../helpers/sdk-fixture.ts';
 
@@ -27,5 +27,28 @@ describe('PutObject bodies the SDK passes on unconverted', () => {
     await expect(put).rejects.toMatchObject({ name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE' });
     const head = await sdk.client.send(new HeadObjectCommand({ Bucket: 'body-bucket', Key: 'web' })).catch((error: Error) => error.name);
     expect(head).toBe('NotFound');
+  });
+});
+
+// The SDK sets no Content-Length for an empty string or a missing Body (its content-length
+// middleware skips a falsy body), and its node:http handler ends such a request with no data:
+// node then writes `Content-Length: 0` for a method with a body (PUT, POST), as
+// `OutgoingMessage#end` sets `_contentLength = 0` (node lib/_http_outgoing.js). Over a socket
+// the upload stores an empty object; in process it must too.
+describe('PutObject and UploadPart with no body', () => {
+  it.each([
+    ['an empty string', { Body: '' }],
+    ['no Body', {}],
+  ])('PutObject stores an empty object for %s', async (_, body) => {
+    await sdk.client.send(new PutObjectCommand({ Bucket: 'body-bucket', Key: 'empty', ...body }));
+    const head = await sdk.client.send(new HeadObjectCommand({ Bucket: 'body-bucket', Key: 'empty' }));
+    expect(head.ContentLength).toBe(0);
+  });
+
+  it('UploadPart stores an empty part for an empty string', async () => {
+    const { UploadId } = await sdk.client.send(new CreateMultipartUploadCommand({ Bucket: 'body-bucket', Key: 'parts' }));
+    await sdk.client.send(new UploadPartCommand({ Bucket: 'body-bucket', Key: 'parts', UploadId, PartNumber: 1, Body: '' }));
+    const { Parts } = await sdk.client.send(new ListPartsCommand({ Bucket: 'body-bucket', Key: 'parts', UploadId }));
+    expect(Parts?.map((part) => part.Size)).toEqual([0]);
   });
 });
