@@ -473,5 +473,15 @@ describe('InProcessHandler', () => {
       controller.abort();
       expect([Buffer.concat(chunks).toString(), body.errored]).toEqual(['abcd', null]);
     });
+
+    // `buildAbortError` tests the reason for truth (`if (reason)`): a falsy one (0, '', false)
+    // gives the same `Request aborted` as no reason, with no cause.
+    it.each([[0], [''], [false]])('rejects with `Request aborted` when the signal’s reason is the falsy %j', async (reason) => {
+      const handler = new InProcessHandler(async () => ({ status: 200, headers: {}, body: '' }), { streaming: true });
+      const controller = new AbortController();
+      controller.abort(reason);
+      const failure = await handler.handle({ ...request, body: 'x' }, { abortSignal: controller.signal }).catch((error: Error) => error);
+      expect([failure instanceof Error && failure.name, failure instanceof Error && failure.message]).toEqual(['AbortError', 'Request aborted']);
+    });
   });
 });
