@@ -5,6 +5,7 @@
  * it does over HTTP.
  */
 
+import { getEventListeners } from 'node:events';
 import { request as httpRequest, validateHeaderName, validateHeaderValue } from 'node:http';
 import { Readable } from 'node:stream';
 import { DescribeKeyCommand, KMSClient, ListKeysCommand } from '@aws-sdk/client-kms';
@@ -482,6 +483,18 @@ describe('InProcessHandler', () => {
       controller.abort(reason);
       const failure = await handler.handle({ ...request, body: 'x' }, { abortSignal: controller.signal }).catch((error: Error) => error);
       expect([failure instanceof Error && failure.name, failure instanceof Error && failure.message]).toEqual(['AbortError', 'Request aborted']);
+    });
+
+    it('stops listening to a long-lived signal when the service throws before answering', async () => {
+      const handler = new InProcessHandler(
+        (): never => {
+          throw new Error('refused at once');
+        },
+        { streaming: true },
+      );
+      const controller = new AbortController();
+      await expect(handler.handle({ ...request, body: 'x' }, { abortSignal: controller.signal })).rejects.toThrow('refused at once');
+      expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
     });
   });
 });
