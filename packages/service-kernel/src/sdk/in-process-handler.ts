@@ -149,7 +149,14 @@ export class InProcessHandler implements RequestHandler<SdkRequest, SdkResponse,
       cuttable?.cut();
       abort(abortErrorOf(signal));
     });
-    const answering = this.#handler(forwarded);
+    let answering: ReturnType<StreamingHandler>;
+    try {
+      // A service that throws rather than rejecting must not leave the listener on the signal.
+      answering = this.#handler(forwarded);
+    } catch (error) {
+      stop();
+      throw error;
+    }
     let result: Awaited<typeof answering>;
     try {
       result = await Promise.race([answering, aborted]);
@@ -441,14 +448,12 @@ type AbortSignalLike = NonNullable<HttpHandlerOptions['abortSignal']>;
 /**
  * The AbortError the node:http handler rejects with (`buildAbortError` of
  * @smithy/node-http-handler 4.14): `Request aborted` with the signal's reason as `cause` when it
- * is an Error, the reason as the message otherwise.
+ * is an Error (or falsy: none, 0, '', false), the reason as the message otherwise.
  */
 function abortErrorOf(signal: AbortSignalLike): Error {
   const reason = 'reason' in signal ? (signal.reason as unknown) : undefined;
-  const error =
-    reason === undefined || reason === null || reason instanceof Error
-      ? new Error('Request aborted', reason ? { cause: reason } : undefined)
-      : new Error(String(reason));
+  // Tested for truth as smithy does (`if (reason)`): 0, '' and false are no reason.
+  const error = !reason || reason instanceof Error ? new Error('Request aborted', reason ? { cause: reason } : undefined) : new Error(String(reason));
   error.name = 'AbortError';
   return error;
 }
