@@ -95,6 +95,8 @@ export class InProcessHandler implements RequestHandler<SdkRequest, SdkResponse,
       // OWS): node:http's parser drops them, so the service sees what it would over a socket.
       headers[lower] = typeof value === 'string' && hasOuterWhitespace(value) ? value.replace(OUTER_WHITESPACE_ALL, '') : value;
     }
+    // The length node:http writes in the head when the SDK set none (a bodiless PutObject).
+    if (headers['content-length'] === undefined && headers['transfer-encoding'] === undefined) implicitLength(headers, request.method, request.body);
     // An `https:` endpoint in process stands for the HTTPS listener (S3's SSE-C and
     // aws:SecureTransport read it), as the node:http edge says for a TLS socket.
     const secure = request.protocol === 'https:' || request.protocol === 'https';
@@ -268,6 +270,40 @@ function bodyStream(body: unknown): BodyStream {
   if (ArrayBuffer.isView(body)) return ObservedBody.of(body.byteLength === 0 ? [] : [new Uint8Array(body.buffer, body.byteOffset, body.byteLength)]);
   const bytes = Buffer.from(body as ArrayBuffer);
   return ObservedBody.of(bytes.length === 0 ? [] : [bytes]);
+}
+
+/**
+ * Methods node:http sends with no framing header when none is set (`useChunkedEncodingByDefault`
+ * is false for them in `ClientRequest`, node lib/_http_client.js; same list in Node 20 and 24).
+ */
+const UNFRAMED_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS', 'TRACE', 'CONNECT']);
+
+/**
+ * Adds the `content-length` node:http writes for a request whose head has neither it nor
+ * `transfer-encoding`, as the SDK's node:http handler sends it (`writeBody`: `end()` for no body,
+ * `end(bytes)` for a whole one): `OutgoingMessage#end` sets the length of what it ends with (0 for
+ * nothing), and `_storeHeader` writes it for every method but those above (node
+ * lib/_http_outgoing.js, unchanged from Node 20 to 24; seen on the wire with Node 20: PUT, POST,
+ * PATCH `end()` → `Content-Length: 0`, GET, HEAD, DELETE, OPTIONS, TRACE → no header). The SDK
+ * sets no length for `Body: ''` or no Body, so without this a bodiless PutObject or UploadPart
+ * would fail in process with S3's MissingContentLength while it stores an empty object over a
+ * socket. A streamed body is left as is: node frames it with `transfer-encoding: chunked`, or
+ * with a length when it ends before the head goes out, which depends on timing.
+ */
+function implicitLength(headers: Record<string, string>, method: string, body: unknown): void {
+  if (UNFRAMED_METHODS.has(method) || UNFRAMED_METHODS.has(method.toUpperCase())) return;
+  const length = wholeLength(body);
+  if (length !== undefined) headers['content-length'] = String(length);
+}
+
+/** The byte length of a body `writeBody` ends the request with whole; undefined for a stream. */
+function wholeLength(body: unknown): number | undefined {
+  if (body === undefined || body === null || body === '') return 0;
+  if (typeof body === 'string') return Buffer.byteLength(body);
+  if (body instanceof Readable) return undefined;
+  if (ArrayBuffer.isView(body)) return body.byteLength;
+  // Anything else is given to `Buffer.from` by `bodyStream`, which throws for what node would refuse.
+  return body instanceof ArrayBuffer || Array.isArray(body) ? Buffer.from(body as ArrayBuffer).length : undefined;
 }
 
 /** The chunks of a request that has no body (every GET, HEAD and DELETE), shared. */
