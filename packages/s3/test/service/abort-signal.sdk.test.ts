@@ -11,6 +11,7 @@ import { Readable } from 'node:stream';
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
 import { useInProcessS3 } from '../helpers/sdk-fixture.ts';
+import { inProcessClient } from '../helpers/wire.ts';
 
 const sdk = useInProcessS3({ buckets: ['abort-bucket'] });
 
@@ -34,19 +35,30 @@ describe('an abort signal firing mid-call', () => {
     expect(read).toBeLessThan(object.length);
   });
 
-  it('rejects a PutObject whose streamed body is cut with an AbortError, and stores nothing', async () => {
+  it('rejects a PutObject whose streamed body is cut with an AbortError, and stores nothing even when the body then ends', async () => {
+    // The service behind a client of this test, so it can wait for the service's own answer: the
+    // SDK's rejection comes first, and only a cut body keeps the service from storing the rest.
+    let answered: Promise<unknown> | undefined;
+    const client = inProcessClient((request) => {
+      const answer = sdk.engine.handler(request);
+      answered = answer.catch(() => {});
+      return answer;
+    });
     const controller = new AbortController();
-    async function* slow(): AsyncGenerator<Uint8Array> {
+    // Every byte of ContentLength arrives, the second half after the abort: had the service read
+    // on past the abort, it would have a whole, valid body to store.
+    async function* body(): AsyncGenerator<Uint8Array> {
       yield Buffer.alloc(64 * 1024, 1);
       controller.abort();
       yield Buffer.alloc(64 * 1024, 2);
-      await new Promise(() => {}); // the rest never comes
     }
-    const put = sdk.client.send(new PutObjectCommand({ Bucket: 'abort-bucket', Key: 'cut', Body: Readable.from(slow()), ContentLength: 1024 * 1024 }), {
+    const put = client.send(new PutObjectCommand({ Bucket: 'abort-bucket', Key: 'cut', Body: Readable.from(body()), ContentLength: 128 * 1024 }), {
       abortSignal: controller.signal,
     });
     await expect(put).rejects.toMatchObject({ name: 'AbortError' });
-    const head = await sdk.client.send(new HeadObjectCommand({ Bucket: 'abort-bucket', Key: 'cut' })).catch((error: Error) => error.name);
+    await answered;
+    const head = await client.send(new HeadObjectCommand({ Bucket: 'abort-bucket', Key: 'cut' })).catch((error: Error) => error.name);
+    client.destroy();
     expect(head).toBe('NotFound');
   });
 
