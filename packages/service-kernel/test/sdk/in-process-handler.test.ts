@@ -5,6 +5,7 @@
  * it does over HTTP.
  */
 
+import { getEventListeners } from 'node:events';
 import { request as httpRequest, validateHeaderName, validateHeaderValue } from 'node:http';
 import { Readable } from 'node:stream';
 import { DescribeKeyCommand, KMSClient, ListKeysCommand } from '@aws-sdk/client-kms';
@@ -160,12 +161,15 @@ describe('InProcessHandler', () => {
         fc.uniqueArray(fc.tuple(name, fc.string({ unit: fc.constantFrom('a', '1', ' ', '{'), maxLength: 4 })), { selector: ([key]) => key }),
         async (pairs) => {
           seen.length = 0;
+          // With its length, as the SDK sends a body (without one, the length node:http adds shows too).
           const given = Object.create(null) as Record<string, string>;
+          given['content-length'] = '2';
           for (const [key, value] of pairs) given[key] = value;
           await new InProcessHandler(service).handle({ method: 'POST', protocol: 'http:', hostname: 'h', path: '/', headers: given, query: {}, body: '{}' });
           const headers = seen[0]?.headers as Record<string, string>;
           // What a prototype-less map of the same lower-cased, trimmed pairs holds (the node:http edge's form).
           const expected = Object.create(null) as Record<string, string>;
+          expected['content-length'] = '2';
           for (const [key, value] of pairs) expected[key.toLowerCase()] = value.trim();
           expect(Object.keys(headers)).toEqual(Object.keys(expected));
           for (const key of ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf', 'host', 'x-amz-meta-a', 'x-amz-meta-b']) {
@@ -343,5 +347,210 @@ describe('InProcessHandler', () => {
     const request = { method: 'POST', protocol: 'http:', hostname: 'h', path: '/', headers: {}, query: {}, body: '{}' };
     await expect(handler.handle(request, { abortSignal: controller.signal })).rejects.toMatchObject({ name: 'AbortError' });
     expect(seen).toEqual([]);
+  });
+
+  // @smithy/node-http-handler 4.14's `writeBody`: a node `Readable` is piped, a string or Buffer
+  // sent as is, any other view (`buffer`, `byteOffset`, `byteLength`) sent as its bytes, anything
+  // else given to `Buffer.from`, whose TypeError fails the call (a Blob or a web ReadableStream
+  // over the socket: the SDK converts neither when it computes no checksum).
+  describe('request bodies, taken as the node:http handler writes them', () => {
+    const request = { method: 'PUT', protocol: 'http:', hostname: 'h', path: '/b/k', headers: {}, query: {} };
+    const received: string[] = [];
+    const handler = new InProcessHandler(
+      async (forwarded) => {
+        const chunks: Uint8Array[] = [];
+        for await (const chunk of forwarded.body) chunks.push(chunk);
+        received.push(Buffer.concat(chunks).toString('latin1'));
+        return { status: 200, headers: {}, body: '' };
+      },
+      { streaming: true },
+    );
+
+    it.each([
+      ['a DataView', () => new DataView(new Uint8Array([0x78, 0x68, 0x69, 0x79]).buffer, 1, 2), 'hi'],
+      ['a Uint16Array', () => new Uint16Array(new Uint8Array([0x68, 0x69]).buffer), 'hi'],
+      ['a Float32Array', () => new Float32Array(new Uint8Array([0x68, 0x69, 0x21, 0x21]).buffer), 'hi!!'],
+      ['an ArrayBuffer', () => new Uint8Array([0x68, 0x69]).buffer, 'hi'],
+      ['an array of byte values', () => [0x68, 0x69], 'hi'],
+      ['a node Readable', () => Readable.from([Buffer.from('h'), Buffer.from('i')]), 'hi'],
+    ])('sends the bytes of %s', async (_, body, expected) => {
+      received.length = 0;
+      await handler.handle({ ...request, body: body() });
+      expect(received).toEqual([expected]);
+    });
+
+    it.each([
+      ['a Blob', () => new Blob(['hi'])],
+      ['a web ReadableStream', () => new Blob(['hi']).stream()],
+      [
+        'an async generator',
+        () =>
+          (async function* () {
+            yield Buffer.from('hi');
+          })(),
+      ],
+    ])('refuses %s with the TypeError Buffer.from throws, and the service sees nothing', async (_, body) => {
+      received.length = 0;
+      await expect(handler.handle({ ...request, body: body() })).rejects.toMatchObject({ name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE' });
+      expect(received).toEqual([]);
+    });
+  });
+
+  // node:http frames a request whose head has neither Content-Length nor Transfer-Encoding by
+  // its method: `Content-Length` of what `end()` was given (0 for nothing) for PUT, POST, PATCH and
+  // any other method; nothing for GET, HEAD, DELETE, OPTIONS, TRACE (node lib/_http_client.js
+  // `useChunkedEncodingByDefault`, lib/_http_outgoing.js `_storeHeader`; seen on the wire, Node 20).
+  describe('the framing header node:http adds to a request whose head has none', () => {
+    const lengths: (string | undefined)[] = [];
+    const handler = new InProcessHandler(
+      async (forwarded) => {
+        lengths.push(forwarded.headers['content-length']);
+        for await (const _ of forwarded.body);
+        return { status: 200, headers: {}, body: '' };
+      },
+      { streaming: true },
+    );
+    const requestOf = (method: string, body: unknown, headers: Record<string, string> = {}) => ({
+      method,
+      protocol: 'http:',
+      hostname: 'h',
+      path: '/b/k',
+      headers,
+      query: {},
+      body,
+    });
+
+    it.each([
+      ['PUT', undefined, '0'],
+      ['PUT', '', '0'],
+      ['POST', undefined, '0'],
+      ['PATCH', new Uint8Array(0), '0'],
+      ['PUT', 'héllo', '6'],
+      ['POST', new Uint16Array(2), '4'],
+      ['GET', undefined, undefined],
+      ['HEAD', undefined, undefined],
+      ['DELETE', undefined, undefined],
+      ['OPTIONS', '', undefined],
+      ['PUT', Readable.from([Buffer.from('hi')]), undefined],
+    ])('%s with the body %o is seen with content-length %j', async (method, body, expected) => {
+      lengths.length = 0;
+      await handler.handle(requestOf(method, body));
+      expect(lengths).toEqual([expected]);
+    });
+
+    it('keeps a content-length or transfer-encoding the caller set', async () => {
+      lengths.length = 0;
+      await handler.handle(requestOf('PUT', undefined, { 'Content-Length': '5' }));
+      await handler.handle(requestOf('PUT', undefined, { 'transfer-encoding': 'chunked' }));
+      expect(lengths).toEqual(['5', undefined]);
+    });
+  });
+
+  // @smithy/node-http-handler 4.14 listens to the signal until the request closes: on abort it
+  // destroys the request (`req.destroy()`) and rejects with an AbortError whose `cause` is the
+  // signal's reason; a response already handed over then fails as node:http fails it, with
+  // `Error: aborted` (`ECONNRESET`).
+  describe('an abort signal firing mid-request, as the node:http handler treats it', () => {
+    const request = { method: 'PUT', protocol: 'http:', hostname: 'h', path: '/b/k', headers: {}, query: {} };
+
+    it('rejects with an AbortError while the service is still answering, and cuts the request body it reads', async () => {
+      let failed!: (message: string) => void;
+      const bodyFailure = new Promise<string>((resolve) => {
+        failed = resolve;
+      });
+      let reading!: () => void;
+      const started = new Promise<void>((resolve) => {
+        reading = resolve;
+      });
+      const handler = new InProcessHandler(
+        async (forwarded) => {
+          try {
+            for await (const _ of forwarded.body) reading();
+          } catch (error) {
+            failed((error as Error).message);
+          }
+          return { status: 200, headers: {}, body: '' };
+        },
+        { streaming: true },
+      );
+      /** An upload that sends one chunk, then waits (a slow producer). */
+      async function* upload(): AsyncGenerator<Uint8Array> {
+        yield Buffer.from('first');
+        await new Promise(() => {});
+      }
+      const controller = new AbortController();
+      const answer = handler.handle({ ...request, body: Readable.from(upload()) }, { abortSignal: controller.signal });
+      await started;
+      const reason = new Error('user gave up');
+      controller.abort(reason);
+      await expect(answer).rejects.toMatchObject({ name: 'AbortError', message: 'Request aborted', cause: reason });
+      expect(await bodyFailure).toBe('aborted');
+    });
+
+    it('fails the streamed answer already handed over with `aborted`, and releases what the service holds', async () => {
+      const state = { released: false };
+      async function* endless(): AsyncGenerator<Uint8Array> {
+        try {
+          for (;;) yield Buffer.alloc(1024, 1);
+        } finally {
+          state.released = true;
+        }
+      }
+      const handler = new InProcessHandler(async () => ({ status: 200, headers: {}, body: endless() }), { streaming: true });
+      const controller = new AbortController();
+      const body = (await handler.handle({ ...request, method: 'GET', body: undefined }, { abortSignal: controller.signal })).response.body as Readable;
+      let read = 0;
+      const failure = await (async () => {
+        try {
+          for await (const chunk of body) {
+            read += (chunk as Buffer).length;
+            if (read >= 4096) controller.abort();
+            if (read >= 1024 * 1024) break; // never reached once the abort took effect
+          }
+          return undefined;
+        } catch (error) {
+          return error as NodeJS.ErrnoException;
+        }
+      })();
+      expect([failure?.message, failure?.code]).toEqual(['aborted', 'ECONNRESET']);
+      expect(state.released).toBe(true);
+    });
+
+    it('lets a signal that never fires change nothing, and one firing after the end fail nothing', async () => {
+      async function* two(): AsyncGenerator<Uint8Array> {
+        yield Buffer.from('ab');
+        yield Buffer.from('c');
+        yield Buffer.from('d');
+      }
+      const handler = new InProcessHandler(async () => ({ status: 200, headers: {}, body: two() }), { streaming: true });
+      const controller = new AbortController();
+      const body = (await handler.handle({ ...request, method: 'GET', body: undefined }, { abortSignal: controller.signal })).response.body as Readable;
+      const chunks: Buffer[] = [];
+      for await (const chunk of body) chunks.push(chunk as Buffer);
+      controller.abort();
+      expect([Buffer.concat(chunks).toString(), body.errored]).toEqual(['abcd', null]);
+    });
+
+    // `buildAbortError` tests the reason for truth (`if (reason)`): a falsy one (0, '', false)
+    // gives the same `Request aborted` as no reason, with no cause.
+    it.each([[0], [''], [false]])('rejects with `Request aborted` when the signal’s reason is the falsy %j', async (reason) => {
+      const handler = new InProcessHandler(async () => ({ status: 200, headers: {}, body: '' }), { streaming: true });
+      const controller = new AbortController();
+      controller.abort(reason);
+      const failure = await handler.handle({ ...request, body: 'x' }, { abortSignal: controller.signal }).catch((error: Error) => error);
+      expect([failure instanceof Error && failure.name, failure instanceof Error && failure.message]).toEqual(['AbortError', 'Request aborted']);
+    });
+
+    it('stops listening to a long-lived signal when the service throws before answering', async () => {
+      const handler = new InProcessHandler(
+        (): never => {
+          throw new Error('refused at once');
+        },
+        { streaming: true },
+      );
+      const controller = new AbortController();
+      await expect(handler.handle({ ...request, body: 'x' }, { abortSignal: controller.signal })).rejects.toThrow('refused at once');
+      expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+    });
   });
 });
