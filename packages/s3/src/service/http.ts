@@ -105,9 +105,10 @@ async function serve(s3: S3, request: StreamingRequest, baseHosts: readonly stri
     // A HEAD naming a subresource (head-subresources.ts): two, or a bucket's `partNumber`, before
     // the credential; one after a credential that was sent, and at once for an unsigned request,
     // "sent" as the authenticator reads it (the kernel's `signatureFormOf`: an `Authorization`
-    // header or a presigned URL's `X-Amz-Algorithm`).
+    // header or a presigned URL's `X-Amz-Algorithm`) or as S3 reads a SigV2 URL, a credential: a
+    // strict authenticator refuses it first (`strictSigV2Refusal`), any other lets it through.
     const headRefusal = headSubresourceRefusal(head.method, target, address.query);
-    if (headRefusal !== undefined && (headRefusal.status === 400 || signatureFormOf(head) === 'none')) throw headRefusal;
+    if (headRefusal !== undefined && (headRefusal.status === 400 || unsigned(head))) throw headRefusal;
     const authorization = head.headers['authorization'];
     // A SigV2 header (`AWS <key>:<signature>`), which the kernel cannot verify, gets the answer S3
     // gives where it takes SigV4 only, not a SigV4 parser's complaint about its missing parts.
@@ -145,6 +146,11 @@ async function serve(s3: S3, request: StreamingRequest, baseHosts: readonly stri
   } catch (error) {
     return errorResponse(strictSigV2Refusal(error, request.path), ids, request.method);
   }
+}
+
+/** Whether a request carries no credential: no signature the kernel reads, no SigV2 URL. */
+function unsigned(head: HttpRequestHead): boolean {
+  return signatureFormOf(head) === 'none' && !sigV2PresignedPath(head.path);
 }
 
 /**

@@ -3,8 +3,9 @@
  * when it carries none, after the credential when it does (a credential that fails is refused
  * first). The authenticator's own test decides it (the kernel's `signatureFormOf`): an
  * `Authorization` header, or a presigned URL's `X-Amz-Algorithm`. A presigned URL missing its
- * `X-Amz-Signature` is a credential, refused for the missing parameter (400); a Signature Version 2
- * query (`Signature`, `AWSAccessKeyId`, `Expires`) is read as unsigned, SigV2 not being served.
+ * `X-Amz-Signature` is a credential, refused for the missing parameter (400). A Signature Version 2
+ * query (`Signature`, `AWSAccessKeyId`, `Expires`) is a credential too, which Strongbox does not
+ * verify: unsigned without strict authentication, refused first (400) with it.
  *
  * brekkylab/backlot, measured against S3 (us-east-1, 2026-09-29; `backlot/auth.py`,
  * `resolve_sigv4` and `_resolve_v4_query`, and `backlot/routers/s3.py`, `_signature_refusal`): "A
@@ -94,9 +95,17 @@ describe('a HEAD naming a subresource, by the credential it carries', () => {
     expect(await statuses('/wire?acl&X-Amz-Signature=abc', async (url) => [url, {}])).toEqual({ open: 405, strict: 405 });
   });
 
-  it('a Signature Version 2 query: read as unsigned, the 405 at once', async () => {
+  // A SigV2 query is a credential to S3; Strongbox does not verify it: not strict it acts as
+  // unsigned (the 405 after it), strict it is refused first as a SigV2 URL is on any request.
+  it('a Signature Version 2 query: a credential, refused first under strict authentication', async () => {
     const v2 = '&AWSAccessKeyId=test&Expires=4102444800&Signature=c2lnbmF0dXJl';
-    expect(await statuses(`/wire?acl${v2}`, async (url) => [url, {}])).toEqual({ open: 405, strict: 405 });
-    expect(await statuses(`/wire/k?uploadId=x${v2}`, async (url) => [url, {}])).toEqual({ open: 405, strict: 405 });
+    expect(await statuses(`/wire?acl${v2}`, async (url) => [url, {}])).toEqual({ open: 405, strict: 400 });
+    expect(await statuses(`/wire/k?uploadId=x${v2}`, async (url) => [url, {}])).toEqual({ open: 405, strict: 400 });
+  });
+
+  it('a Signature Version 2 header: its 400 first in every mode', async () => {
+    const v2 = async (url: string): Promise<[string, Record<string, string>]> => [url, { authorization: 'AWS test:c2lnbmF0dXJl' }];
+    expect(await statuses('/wire?acl', v2)).toEqual({ open: 400, strict: 400 });
+    expect(await statuses('/wire/k?tagging', v2)).toEqual({ open: 400, strict: 400 });
   });
 });
