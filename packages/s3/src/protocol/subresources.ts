@@ -70,7 +70,10 @@ export const SUBRESOURCES: ReadonlySet<string> = new Set([
  */
 const DIRECTORY_BUCKET_ONLY: ReadonlySet<string> = new Set(['session', 'renameObject']);
 
-/** Whether `name` is a subresource on a request of `method` (upper case). */
+/**
+ * Whether `name` is a subresource on a request of `method` (upper case).
+ * @example isSubresource('GET', 'acl') // true; isSubresource('GET', 'session') // false
+ */
 export function isSubresource(method: string, name: string): boolean {
   return SUBRESOURCES.has(name) && !(method !== 'PUT' && DIRECTORY_BUCKET_ONLY.has(name));
 }
@@ -78,6 +81,7 @@ export function isSubresource(method: string, name: string): boolean {
 /**
  * Whether every subresource the request names is one the binding declares (as a discriminator, a
  * query member or a claim): PutObject must not serve `?partNumber&uploadId` while UploadPart is unbound.
+ * @example claimsSubresources(putObject.rest, new Map([['uploadId', 'u'], ['partNumber', '1']])) // false
  */
 export function claimsSubresources(rest: RestBinding, query: ReadonlyMap<string, string>, ignored?: string): boolean {
   for (const name of query.keys()) {
@@ -87,7 +91,10 @@ export function claimsSubresources(rest: RestBinding, query: ReadonlyMap<string,
   return true;
 }
 
-/** Whether a binding declares a subresource, as a discriminator or as a query member. */
+/**
+ * Whether a binding declares a subresource, as a discriminator or as a query member.
+ * @example claims(getObjectAcl.rest, 'acl') // true
+ */
 export function claims(rest: RestBinding, name: string): boolean {
   if ((rest.query ?? []).some((d) => d === name || d.startsWith(`${name}=`))) return true;
   if (rest.claims?.includes(name)) return true;

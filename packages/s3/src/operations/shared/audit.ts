@@ -31,7 +31,10 @@ interface QueryPlan {
   readonly members: readonly (readonly [member: string, name: string])[];
 }
 
-/** `requestParameters` of a bucket-level management event. */
+/**
+ * `requestParameters` of a bucket-level management event.
+ * @example bucketParameters({ Bucket: 'b' }, { acl: '' }) // { bucketName: 'b', acl: '' }
+ */
 export function bucketParameters(input: { readonly Bucket?: unknown }, extra: Readonly<Record<string, unknown>> = {}): Record<string, unknown> {
   return { bucketName: input.Bucket, ...extra };
 }
