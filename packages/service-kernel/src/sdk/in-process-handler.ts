@@ -29,6 +29,8 @@ import type {
 } from '@smithy/types';
 import { ObservedBody } from '../http/observed-body.ts';
 import type { BodyStream, ProtocolHandler, StreamingHandler, StreamingRequest } from '../http/types.ts';
+import { type AbortSignalLike, abortErrorOf, CuttableBody, connectionReset, release, throwIfAborted, watch } from './abort.ts';
+import { bodyStream, implicitLength } from './request-body.ts';
 
 /** Leading or trailing spaces and tabs of a header value (what an HTTP parser strips). */
 const OUTER_WHITESPACE_ALL = /^[ \t]+|[ \t]+$/g;
@@ -247,72 +249,6 @@ function uriEncoded(text: string): string {
   return encoded;
 }
 
-/**
- * The SDK's request body (a string for JSON protocols; bytes or a stream for S3 uploads) as a
- * stream of byte chunks, read only as the service reads it. Taken as the SDK's node:http handler
- * writes it (`writeBody` of @smithy/node-http-handler 4.14), so a body that fails there fails here:
- * a node `Readable` is streamed, a string sent as is, any view of bytes (`buffer`, `byteOffset`,
- * `byteLength`: a DataView, any typed array) sent as its bytes, and anything else given to
- * `Buffer.from` (an ArrayBuffer, an array of byte values), whose TypeError ends the call before the
- * service sees it (over the socket, the head has gone out by then): a Blob, a web ReadableStream or
- * an async generator, which the SDK passes on unconverted when it computes no checksum.
- * @throws TypeError (`ERR_INVALID_ARG_TYPE`) for a body `Buffer.from` refuses.
- */
-function bodyStream(body: unknown): BodyStream {
-  // Chunks held whole, none: the service's checks of a bodiless request (the signed SHA-256 of
-  // every GET) observe it with no stream made (`ObservedBody`).
-  if (body === undefined || body === null || body === '') return ObservedBody.of(NO_CHUNKS);
-  if (typeof body === 'string') return ObservedBody.of([Buffer.from(body)]);
-  // Held whole: read with no suspension per chunk, and the service's checks (the signed
-  // SHA-256, S3's checksum) observe it in the same pass rather than as stages of their own.
-  if (body instanceof Uint8Array) return ObservedBody.of(body.length === 0 ? [] : [body]);
-  if (body instanceof Readable) return bytesOf(body);
-  if (ArrayBuffer.isView(body)) return ObservedBody.of(body.byteLength === 0 ? [] : [new Uint8Array(body.buffer, body.byteOffset, body.byteLength)]);
-  const bytes = Buffer.from(body as ArrayBuffer);
-  return ObservedBody.of(bytes.length === 0 ? [] : [bytes]);
-}
-
-/**
- * Methods node:http sends with no framing header when none is set (`useChunkedEncodingByDefault`
- * is false for them in `ClientRequest`, node lib/_http_client.js; same list in Node 20 and 24).
- */
-const UNFRAMED_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS', 'TRACE', 'CONNECT']);
-
-/**
- * Adds the `content-length` node:http writes for a request whose head has neither it nor
- * `transfer-encoding`, as the SDK's node:http handler sends it (`writeBody`: `end()` for no body,
- * `end(bytes)` for a whole one): `OutgoingMessage#end` sets the length of what it ends with (0 for
- * nothing), and `_storeHeader` writes it for every method but those above (node
- * lib/_http_outgoing.js, unchanged from Node 20 to 24; seen on the wire with Node 20: PUT, POST,
- * PATCH `end()` → `Content-Length: 0`, GET, HEAD, DELETE, OPTIONS, TRACE → no header). The SDK
- * sets no length for `Body: ''` or no Body, so without this a bodiless PutObject or UploadPart
- * would fail in process with S3's MissingContentLength while it stores an empty object over a
- * socket. A streamed body is left as is: node frames it with `transfer-encoding: chunked`, or
- * with a length when it ends before the head goes out, which depends on timing.
- */
-function implicitLength(headers: Record<string, string>, method: string, body: unknown): void {
-  if (UNFRAMED_METHODS.has(method) || UNFRAMED_METHODS.has(method.toUpperCase())) return;
-  const length = wholeLength(body);
-  if (length !== undefined) headers['content-length'] = String(length);
-}
-
-/** The byte length of a body `writeBody` ends the request with whole; undefined for a stream. */
-function wholeLength(body: unknown): number | undefined {
-  if (body === undefined || body === null || body === '') return 0;
-  if (typeof body === 'string') return Buffer.byteLength(body);
-  if (body instanceof Readable) return undefined;
-  if (ArrayBuffer.isView(body)) return body.byteLength;
-  // Anything else is given to `Buffer.from` by `bodyStream`, which throws for what node would refuse.
-  return body instanceof ArrayBuffer || Array.isArray(body) ? Buffer.from(body as ArrayBuffer).length : undefined;
-}
-
-/** The chunks of a request that has no body (every GET, HEAD and DELETE), shared. */
-const NO_CHUNKS: readonly Uint8Array[] = Object.freeze([]);
-
-async function* bytesOf(source: Readable): BodyStream {
-  for await (const chunk of source) yield typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-}
-
 /** A buffered protocol handler behind the streaming interface: the body is read whole first. */
 function buffering(handler: ProtocolHandler): StreamingHandler {
   return async (request) => {
@@ -472,102 +408,4 @@ function hasOuterWhitespace(value: string): boolean {
   const first = value.charCodeAt(0);
   const last = value.charCodeAt(value.length - 1);
   return first === 0x20 || first === 0x09 || last === 0x20 || last === 0x09;
-}
-
-function throwIfAborted(signal: HttpHandlerOptions['abortSignal']): void {
-  if (signal?.aborted === true) throw abortErrorOf(signal);
-}
-
-/** The abort signal the SDK passes (its own interface, or the global `AbortSignal`). */
-type AbortSignalLike = NonNullable<HttpHandlerOptions['abortSignal']>;
-
-/**
- * The AbortError the node:http handler rejects with (`buildAbortError` of
- * @smithy/node-http-handler 4.14): `Request aborted` with the signal's reason as `cause` when it
- * is an Error (or falsy: none, 0, '', false), the reason as the message otherwise.
- */
-function abortErrorOf(signal: AbortSignalLike): Error {
-  const reason = 'reason' in signal ? (signal.reason as unknown) : undefined;
-  // Tested for truth as smithy does (`if (reason)`): 0, '' and false are no reason.
-  const error = !reason || reason instanceof Error ? new Error('Request aborted', reason ? { cause: reason } : undefined) : new Error(String(reason));
-  error.name = 'AbortError';
-  return error;
-}
-
-/** What node:http fails a destroyed request's body with (`connResetException('aborted')`). */
-function connectionReset(): Error {
-  return Object.assign(new Error('aborted'), { code: 'ECONNRESET' });
-}
-
-/**
- * Calls `onAbort` once when the signal fires; returns what stops listening. Both shapes the SDK
- * accepts, as the node:http handler listens: `addEventListener`, else `onabort`.
- */
-function watch(signal: AbortSignalLike, onAbort: () => void): () => void {
-  // The SDK's own `AbortSignal` type names only `onabort`; the global one (what users pass) has both.
-  const target = signal as { addEventListener?: EventTarget['addEventListener']; removeEventListener?: EventTarget['removeEventListener'] };
-  if (typeof target.addEventListener === 'function') {
-    target.addEventListener('abort', onAbort, { once: true });
-    return () => target.removeEventListener?.('abort', onAbort);
-  }
-  signal.onabort = onAbort;
-  return () => {
-    if (signal.onabort === onAbort) signal.onabort = null;
-  };
-}
-
-/**
- * A streamed request body that fails with node's `aborted` once cut, as the edge's body fails when
- * the client's socket closes mid-body: a read waiting then fails at once, and so does every later
- * one. One waiting read at a time is remembered (never a promise per chunk, which would keep every
- * chunk read alive until the upload ends). The SDK's own stream is left as node:http leaves it
- * (unpiped, not destroyed).
- */
-class CuttableBody implements AsyncIterable<Uint8Array> {
-  readonly #source: AsyncIterable<Uint8Array>;
-  #failure: Error | undefined;
-  #waiting: ((error: Error) => void) | undefined;
-
-  constructor(source: AsyncIterable<Uint8Array>) {
-    this.#source = source;
-  }
-
-  /** Fails the read waiting, if any, and every later one. */
-  cut(): void {
-    this.#failure ??= connectionReset();
-    const waiting = this.#waiting;
-    this.#waiting = undefined;
-    waiting?.(this.#failure);
-  }
-
-  [Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
-    const iterator = this.#source[Symbol.asyncIterator]();
-    return {
-      next: () => {
-        if (this.#failure !== undefined) return Promise.reject(this.#failure);
-        return new Promise<IteratorResult<Uint8Array>>((resolve, reject) => {
-          this.#waiting = reject;
-          iterator.next().then(
-            (step) => {
-              this.#waiting = undefined;
-              resolve(step);
-            },
-            (error: unknown) => {
-              this.#waiting = undefined;
-              reject(error);
-            },
-          );
-        });
-      },
-      return: async (value?: unknown) => (iterator.return === undefined ? { done: true, value } : iterator.return(value)),
-    };
-  }
-}
-
-/** Releases an answer no one will read: its streamed body's iterator is returned. */
-function release(result: { readonly body: string | Uint8Array | BodyStream }): void {
-  const body = result.body;
-  if (typeof body === 'string' || body instanceof Uint8Array) return;
-  const iterator = body[Symbol.asyncIterator]();
-  iterator.return?.().catch(() => {});
 }
