@@ -19,6 +19,7 @@ import {
   type UserDirectory,
   withDefaultUser,
 } from '@strongbox/service-kernel';
+import { afterAll, beforeAll } from 'vitest';
 import { createS3Handler, internalErrorResponse, S3, type S3HttpOptions, type S3Options } from '../../src/index.ts';
 
 export const ACCOUNT = '000000000000';
@@ -117,6 +118,54 @@ export async function served(bucket: string, options: WireOptions = {}): Promise
     throw error;
   }
   return { engine, server, client, inProcess, close };
+}
+
+/** Two endpoints serving bucket `wire`: one open, one under strict authentication. */
+export interface OpenAndStrict {
+  readonly open: ServedEngine;
+  readonly strict: ServedEngine;
+}
+
+/** Serves the open and the strict `wire` endpoint, closing whichever started if the other fails. */
+async function servedOpenAndStrict(): Promise<OpenAndStrict> {
+  const open = await served('wire');
+  try {
+    return { open, strict: await served('wire', { strict: true }) };
+  } catch (error) {
+    await open.close();
+    throw error;
+  }
+}
+
+/**
+ * The open and the strict `wire` endpoint for a whole suite: served before its first test, closed
+ * after its last. Read the members inside the tests (they are set once `beforeAll` has run).
+ * @example const endpoints = openAndStrict(); it('…', async () => fetch(endpoints.open.server.url));
+ */
+export function openAndStrict(): OpenAndStrict {
+  const endpoints = {} as { open: ServedEngine; strict: ServedEngine };
+  beforeAll(async () => {
+    Object.assign(endpoints, await servedOpenAndStrict());
+  });
+  afterAll(async () => {
+    await endpoints.open?.close();
+    await endpoints.strict?.close();
+  });
+  return endpoints;
+}
+
+/**
+ * Runs `body` against a fresh open and strict `wire` endpoint, and closes both after it.
+ * @example await withOpenAndStrict(async ({ open, strict }) => { … });
+ */
+export async function withOpenAndStrict(body: (endpoints: OpenAndStrict) => Promise<void>): Promise<void> {
+  const endpoints = await servedOpenAndStrict();
+  try {
+    await body(endpoints);
+  } finally {
+    await endpoints.open.close();
+    await endpoints.strict.close();
+  }
 }
 
 /** The raw bytes of one exchange on a fresh connection (the request sent whole, then half-closed). */

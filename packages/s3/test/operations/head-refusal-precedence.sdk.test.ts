@@ -17,7 +17,7 @@
  */
 
 import { describe, expect, it } from 'vitest';
-import { served } from '../helpers/wire.ts';
+import { served, withOpenAndStrict } from '../helpers/wire.ts';
 
 async function headStatus(url: string): Promise<number> {
   return (await fetch(url, { method: 'HEAD' })).status;
@@ -25,9 +25,7 @@ async function headStatus(url: string): Promise<number> {
 
 describe('a HEAD refused ahead of the subresource 405', () => {
   it('HEAD ?website=x at a bucket and at a key: 400 before the credential and the bucket', async () => {
-    const open = await served('wire');
-    const strict = await served('wire', { strict: true });
-    try {
+    await withOpenAndStrict(async ({ open, strict }) => {
       expect({
         bucket: await headStatus(`${open.server.url}/wire?website=x`),
         absent: await headStatus(`${open.server.url}/absent?website=x`),
@@ -35,25 +33,17 @@ describe('a HEAD refused ahead of the subresource 405', () => {
         unsigned: await headStatus(`${strict.server.url}/wire?website=x`),
         empty: await headStatus(`${open.server.url}/wire?website=`),
       }).toEqual({ bucket: 400, absent: 400, key: 400, unsigned: 400, empty: 405 });
-    } finally {
-      await open.close();
-      await strict.close();
-    }
+    });
   });
 
   it('HEAD of a key naming a subresource with an empty versionId: 400, unsigned too', async () => {
-    const open = await served('wire');
-    const strict = await served('wire', { strict: true });
-    try {
+    await withOpenAndStrict(async ({ open, strict }) => {
       expect({
         tagging: await headStatus(`${open.server.url}/wire/k?tagging&versionId=`),
         acl: await headStatus(`${open.server.url}/wire/k?acl&versionId=`),
         unsigned: await headStatus(`${strict.server.url}/wire/k?tagging&versionId=`),
       }).toEqual({ tagging: 400, acl: 400, unsigned: 400 });
-    } finally {
-      await open.close();
-      await strict.close();
-    }
+    });
   });
 });
 

@@ -18,8 +18,8 @@
 
 import { Hash } from '@smithy/hash-node';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CREDENTIALS, REGION, type ServedEngine, served, wronglySigned } from '../helpers/wire.ts';
+import { describe, expect, it } from 'vitest';
+import { CREDENTIALS, openAndStrict, REGION, wronglySigned } from '../helpers/wire.ts';
 
 /** A SigV4 presigned URL of `url` for `method`, signed with `secretAccessKey` for the `test` key. */
 async function presigned(url: string, method: string, secretAccessKey = CREDENTIALS.secretAccessKey): Promise<string> {
@@ -43,16 +43,7 @@ async function presigned(url: string, method: string, secretAccessKey = CREDENTI
 }
 
 describe('a HEAD naming a subresource, by the credential it carries', () => {
-  let open: ServedEngine;
-  let strict: ServedEngine;
-  beforeAll(async () => {
-    open = await served('wire');
-    strict = await served('wire', { strict: true });
-  });
-  afterAll(async () => {
-    await open.close();
-    await strict.close();
-  });
+  const endpoints = openAndStrict();
 
   /** The status of a HEAD of `path` sent as `form` makes it, on the open and on the strict endpoint. */
   const statuses = async (path: string, form: (url: string) => Promise<[string, Record<string, string>]>): Promise<{ open: number; strict: number }> => {
@@ -62,7 +53,7 @@ describe('a HEAD naming a subresource, by the credential it carries', () => {
       expect(await response.text()).toBe('');
       return response.status;
     };
-    return { open: await status(open.server.url), strict: await status(strict.server.url) };
+    return { open: await status(endpoints.open.server.url), strict: await status(endpoints.strict.server.url) };
   };
 
   it('none: the 405 at once', async () => {

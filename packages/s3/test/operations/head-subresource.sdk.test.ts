@@ -17,7 +17,7 @@
  */
 
 import { describe, expect, it } from 'vitest';
-import { served, wronglySigned } from '../helpers/wire.ts';
+import { served, withOpenAndStrict, wronglySigned } from '../helpers/wire.ts';
 
 describe('a HEAD naming a subresource', () => {
   it.each([
@@ -41,9 +41,7 @@ describe('a HEAD naming a subresource', () => {
     ['/wire?partNumber=1', 400],
     ['/wire?partNumber=1&uploadId=x', 405],
   ])('HEAD %s: %i, before the bucket and the key, unsigned too', async (path, status) => {
-    const open = await served('wire');
-    const strict = await served('wire', { strict: true });
-    try {
+    await withOpenAndStrict(async ({ open, strict }) => {
       const head = async (url: string): Promise<[number, string]> => {
         const response = await fetch(url, { method: 'HEAD' });
         return [response.status, await response.text()];
@@ -52,10 +50,7 @@ describe('a HEAD naming a subresource', () => {
         open: [status, ''],
         unsigned: [status, ''],
       });
-    } finally {
-      await open.close();
-      await strict.close();
-    }
+    });
   });
 
   it('over a wrong secret: 403 for one subresource, the 400 for two', async () => {

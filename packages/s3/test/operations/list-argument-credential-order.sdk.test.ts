@@ -15,7 +15,7 @@
  */
 
 import { describe, expect, it } from 'vitest';
-import { argued, served, wireRefusal, wronglySigned } from '../helpers/wire.ts';
+import { argued, served, wireRefusal, withOpenAndStrict, wronglySigned } from '../helpers/wire.ts';
 
 const NOT_AN_INTEGER = (name: string): string => `Provided ${name} not an integer or within integer range`;
 
@@ -64,9 +64,7 @@ describe('listing arguments refused before the credential (strict SigV4)', () =>
 // leaves is the `max-keys` range: `?max-keys=-1` is the 200".
 describe('a HEAD of a bucket reads max-keys as the listing does', () => {
   it('HEAD ?max-keys that is no 32-bit integer: 400 before the credential and the bucket; a negative one is the 200', async () => {
-    const open = await served('wire');
-    const strict = await served('wire', { strict: true });
-    try {
+    await withOpenAndStrict(async ({ open, strict }) => {
       const status = async (url: string): Promise<number> => (await fetch(url, { method: 'HEAD' })).status;
       expect({
         word: await status(`${open.server.url}/wire?max-keys=abc`),
@@ -81,9 +79,6 @@ describe('a HEAD of a bucket reads max-keys as the listing does', () => {
         ).status,
         negative: await status(`${open.server.url}/wire?max-keys=-1`),
       }).toEqual({ word: 400, pastTheRange: 400, absentBucket: 400, unsignedStrict: 400, wrongSecret: 400, negative: 200 });
-    } finally {
-      await open.close();
-      await strict.close();
-    }
+    });
   });
 });

@@ -18,7 +18,7 @@
 
 import { ListObjectsCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
-import { argued, sdkError, served, wireRefusal, wronglySigned } from '../helpers/wire.ts';
+import { argued, sdkError, served, wireRefusal, withOpenAndStrict, wronglySigned } from '../helpers/wire.ts';
 
 const CONTINUATION_TOKEN = 'continuation-token only supported in REST.GET.BUCKET with list-type=2';
 const START_AFTER = 'startAfter only supported in REST.GET.BUCKET with list-type=2';
@@ -37,9 +37,7 @@ describe('a listing refuses the other listing version’s parameters', () => {
     ['/wire?start-after=x&versionId=v', START_AFTER, 'start-after'],
     ['/wire?list-type=2&marker=x&versionId=v', MARKER, 'marker'],
   ])('GET %s: 400 before the bucket, unsigned and over a wrong secret alike', async (path, message, name) => {
-    const open = await served('wire');
-    const strict = await served('wire', { strict: true });
-    try {
+    await withOpenAndStrict(async ({ open, strict }) => {
       const expected = [400, 'InvalidArgument', message, argued(name)];
       const url = `${strict.server.url}${path}`;
       expect({
@@ -47,10 +45,7 @@ describe('a listing refuses the other listing version’s parameters', () => {
         unsigned: await wireRefusal(await fetch(url)),
         wrong: await wireRefusal(await fetch(url, { headers: await wronglySigned(url) })),
       }).toEqual({ open: expected, unsigned: expected, wrong: expected });
-    } finally {
-      await open.close();
-      await strict.close();
-    }
+    });
   });
 
   it('a max-keys that does not parse is refused first', async () => {
@@ -68,18 +63,13 @@ describe('a listing refuses the other listing version’s parameters', () => {
   });
 
   it('each listing still takes its own parameters, and one with a well-formed query is refused for its credential', async () => {
-    const open = await served('wire');
-    const strict = await served('wire', { strict: true });
-    try {
+    await withOpenAndStrict(async ({ open, strict }) => {
       expect({
         v1: (await fetch(`${open.server.url}/wire?marker=a`)).status,
         v2: (await fetch(`${open.server.url}/wire?list-type=2&start-after=a`)).status,
         unsigned: (await wireRefusal(await fetch(`${strict.server.url}/wire?marker=a`))).slice(0, 2),
       }).toEqual({ v1: 200, v2: 200, unsigned: [403, 'AccessDenied'] });
-    } finally {
-      await open.close();
-      await strict.close();
-    }
+    });
   });
 
   it('an SDK call that adds the other version’s parameter gets the 400, in process and over a socket', async () => {
@@ -119,9 +109,7 @@ describe('a listing refuses the other listing version’s parameters', () => {
 
 describe('a HEAD of a bucket refuses the other listing version’s parameters as its status alone', () => {
   it('HEAD ?continuation-token, ?start-after, ?list-type=2&marker: 400 before the credential and the bucket', async () => {
-    const open = await served('wire');
-    const strict = await served('wire', { strict: true });
-    try {
+    await withOpenAndStrict(async ({ open, strict }) => {
       const head = async (url: string, headers: Record<string, string> = {}): Promise<number> => (await fetch(url, { method: 'HEAD', headers })).status;
       const wrongUrl = `${strict.server.url}/wire?continuation-token=x`;
       expect({
@@ -133,9 +121,6 @@ describe('a HEAD of a bucket refuses the other listing version’s parameters as
         ownV1: await head(`${open.server.url}/wire?marker=x`),
         ownV2: await head(`${open.server.url}/wire?list-type=2&start-after=x`),
       }).toEqual({ token: 400, startAfter: 400, marker: 400, unsigned: 400, wrongSecret: 400, ownV1: 200, ownV2: 200 });
-    } finally {
-      await open.close();
-      await strict.close();
-    }
+    });
   });
 });

@@ -13,7 +13,7 @@
  */
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listen, rawExchange, type ServedEngine, served } from '../helpers/wire.ts';
+import { listen, openAndStrict, rawExchange, type ServedEngine, served } from '../helpers/wire.ts';
 
 /** The status and headers of each response in `raw`, and what follows the last head. */
 function heads(raw: string): { responses: { status: number; headers: Record<string, string> }[]; rest: string } {
@@ -34,16 +34,7 @@ function heads(raw: string): { responses: { status: number; headers: Record<stri
 }
 
 describe('a HEAD refused, on the wire', () => {
-  let open: ServedEngine;
-  let strict: ServedEngine;
-  beforeAll(async () => {
-    open = await served('wire');
-    strict = await served('wire', { strict: true });
-  });
-  afterAll(async () => {
-    await open.close();
-    await strict.close();
-  });
+  const endpoints = openAndStrict();
 
   const head = (path: string): string => `HEAD ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`;
 
@@ -55,7 +46,9 @@ describe('a HEAD refused, on the wire', () => {
     ['a key the bucket does not hold', '/wire/none', 404],
   ])('%s: no body, application/xml, chunked, no Content-Length', async (_, path, status) => {
     // Two on one connection, then a close: the second is read where the first head ends.
-    const raw = (await rawExchange(open.server.port, `${head(path)}${head(path).replace('\r\n\r\n', '\r\nConnection: close\r\n\r\n')}`)).toString('latin1');
+    const raw = (await rawExchange(endpoints.open.server.port, `${head(path)}${head(path).replace('\r\n\r\n', '\r\nConnection: close\r\n\r\n')}`)).toString(
+      'latin1',
+    );
     const { responses, rest } = heads(raw);
     expect(rest).toBe('');
     expect(responses.map((response) => response.status)).toEqual([status, status]);
@@ -71,7 +64,7 @@ describe('a HEAD refused, on the wire', () => {
   });
 
   it("an unsigned HEAD refused under strict authentication: the credential's 403, framed alike", async () => {
-    const raw = (await rawExchange(strict.server.port, head('/wire').replace('\r\n\r\n', '\r\nConnection: close\r\n\r\n'))).toString('latin1');
+    const raw = (await rawExchange(endpoints.strict.server.port, head('/wire').replace('\r\n\r\n', '\r\nConnection: close\r\n\r\n'))).toString('latin1');
     const { responses, rest } = heads(raw);
     expect([rest, responses[0]?.status, responses[0]?.headers['content-type'], responses[0]?.headers['transfer-encoding']]).toEqual([
       '',

@@ -10,8 +10,8 @@
  * TRACE measured at all three, 2026-09-23). `fetch` sends no TRACE, hence the raw socket.
  */
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rawExchange, type ServedEngine, served, wronglySigned } from '../helpers/wire.ts';
+import { describe, expect, it } from 'vitest';
+import { openAndStrict, rawExchange, wronglySigned } from '../helpers/wire.ts';
 
 /** `[status, Allow, Code, Message, the members between Message and RequestId]` of one raw exchange. */
 async function answer(port: number, method: string, path: string, headers: Record<string, string> = {}): Promise<(string | number | undefined)[]> {
@@ -27,22 +27,13 @@ async function answer(port: number, method: string, path: string, headers: Recor
 }
 
 describe('a method no S3 operation is', () => {
-  let open: ServedEngine;
-  let strict: ServedEngine;
-  beforeAll(async () => {
-    open = await served('wire');
-    strict = await served('wire', { strict: true });
-  });
-  afterAll(async () => {
-    await open.close();
-    await strict.close();
-  });
+  const endpoints = openAndStrict();
 
   const NO_ORIGIN = [400, undefined, 'BadRequest', 'Insufficient information. Origin request header needed.', ''];
 
   it.each(['/', '/wire', '/wire/k'])('OPTIONS %s without an Origin: 400 BadRequest', async (path) => {
-    expect(await answer(open.server.port, 'OPTIONS', path)).toEqual(NO_ORIGIN);
-    expect(await answer(open.server.port, 'OPTIONS', path, { Origin: '' })).toEqual(NO_ORIGIN);
+    expect(await answer(endpoints.open.server.port, 'OPTIONS', path)).toEqual(NO_ORIGIN);
+    expect(await answer(endpoints.open.server.port, 'OPTIONS', path, { Origin: '' })).toEqual(NO_ORIGIN);
   });
 
   it('OPTIONS with an Origin at a bucket and a key: 403 AccessForbidden, CORS not enabled', async () => {
@@ -54,13 +45,13 @@ describe('a method no S3 operation is', () => {
       `<Method>${method}</Method><ResourceType>BUCKET</ResourceType>`,
     ];
     expect({
-      bucket: await answer(open.server.port, 'OPTIONS', '/wire', { Origin: 'https://example.com', 'Access-Control-Request-Method': 'PUT' }),
-      key: await answer(open.server.port, 'OPTIONS', '/wire/k', { Origin: 'https://example.com' }),
+      bucket: await answer(endpoints.open.server.port, 'OPTIONS', '/wire', { Origin: 'https://example.com', 'Access-Control-Request-Method': 'PUT' }),
+      key: await answer(endpoints.open.server.port, 'OPTIONS', '/wire/k', { Origin: 'https://example.com' }),
     }).toEqual({ bucket: forbidden('PUT'), key: forbidden('OPTIONS') });
   });
 
   it('OPTIONS with an Origin at the service: 403 AccessForbidden, bucket not found', async () => {
-    expect(await answer(open.server.port, 'OPTIONS', '/', { Origin: 'https://example.com', 'Access-Control-Request-Method': 'GET' })).toEqual([
+    expect(await answer(endpoints.open.server.port, 'OPTIONS', '/', { Origin: 'https://example.com', 'Access-Control-Request-Method': 'GET' })).toEqual([
       403,
       undefined,
       'AccessForbidden',
@@ -71,26 +62,28 @@ describe('a method no S3 operation is', () => {
 
   it('OPTIONS asking about a method S3 does not take, case and all: 400 naming it', async () => {
     for (const asked of ['put', 'TRACE']) {
-      expect(await answer(open.server.port, 'OPTIONS', '/wire/k', { Origin: 'https://example.com', 'Access-Control-Request-Method': asked })).toEqual([
-        400,
-        undefined,
-        'BadRequest',
-        `Invalid Access-Control-Request-Method: ${asked}`,
-        '',
-      ]);
+      expect(await answer(endpoints.open.server.port, 'OPTIONS', '/wire/k', { Origin: 'https://example.com', 'Access-Control-Request-Method': asked })).toEqual(
+        [400, undefined, 'BadRequest', `Invalid Access-Control-Request-Method: ${asked}`, ''],
+      );
     }
   });
 
   it('OPTIONS under strict authentication, unsigned or signed over a bad secret: the same 400', async () => {
-    const signed = await wronglySigned(`${strict.server.url}/wire`, 'OPTIONS');
+    const signed = await wronglySigned(`${endpoints.strict.server.url}/wire`, 'OPTIONS');
     delete signed['host'];
     expect({
-      unsigned: await answer(strict.server.port, 'OPTIONS', '/wire'),
-      badSecret: await answer(strict.server.port, 'OPTIONS', '/wire', signed),
+      unsigned: await answer(endpoints.strict.server.port, 'OPTIONS', '/wire'),
+      badSecret: await answer(endpoints.strict.server.port, 'OPTIONS', '/wire', signed),
     }).toEqual({ unsigned: NO_ORIGIN, badSecret: NO_ORIGIN });
   });
 
   it.each(['/', '/wire', '/wire/k'])('TRACE %s: 400 BadRequest, the parse error, no Allow', async (path) => {
-    expect(await answer(open.server.port, 'TRACE', path)).toEqual([400, undefined, 'BadRequest', 'An error occurred when parsing the HTTP request.', '']);
+    expect(await answer(endpoints.open.server.port, 'TRACE', path)).toEqual([
+      400,
+      undefined,
+      'BadRequest',
+      'An error occurred when parsing the HTTP request.',
+      '',
+    ]);
   });
 });
