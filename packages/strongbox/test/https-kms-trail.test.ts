@@ -6,34 +6,15 @@
  * client-provided host name used in the service API call"). A call over plain HTTP has none.
  */
 
-import { readFile } from 'node:fs/promises';
 import { Agent } from 'node:https';
-import { connect } from 'node:tls';
-import { LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { describe, expect, it } from 'vitest';
-import { startServer } from '../src/index.ts';
-import { cloudTrailClient, kmsClient } from './helpers/cli.ts';
-
-/** The protocol version and cipher a client trusting `ca` negotiates with the listener at `port`. */
-async function negotiated(port: number, ca: string): Promise<{ version: string; cipher: string }> {
-  return new Promise((resolve, reject) => {
-    const socket = connect({ host: '127.0.0.1', port, ca }, () => {
-      resolve({ version: socket.getProtocol() ?? '', cipher: socket.getCipher().name });
-      socket.end();
-    });
-    socket.on('error', reject);
-  });
-}
+import { kmsClient } from './helpers/cli.ts';
+import { negotiated, recordsOf, withHttpsTrail } from './helpers/https-trail.ts';
 
 describe('tlsDetails of a KMS call', () => {
   it('over the HTTPS listener names the TLS version, the cipher and the Host header sent; over HTTP there is none', async () => {
-    const server = await startServer({ port: 0, https: { port: 0 } });
-    const trail = cloudTrailClient(server.url);
-    try {
-      const https = server.https;
-      if (https === undefined) throw new Error('no https listener');
-      const ca = await readFile(https.certificate.path, 'utf8');
+    await withHttpsTrail({}, async ({ server, https, ca, trail }) => {
       const secure = new KMSClient({
         endpoint: https.url,
         region: 'us-east-1',
@@ -45,8 +26,7 @@ describe('tlsDetails of a KMS call', () => {
       try {
         await plain.send(new CreateKeyCommand({ Description: 'plain' }));
         await secure.send(new CreateKeyCommand({ Description: 'secure' }));
-        const { Events } = await trail.send(new LookupEventsCommand({ LookupAttributes: [{ AttributeKey: 'EventName', AttributeValue: 'CreateKey' }] }));
-        const [overTls, overHttp] = (Events ?? []).map((event) => JSON.parse(event.CloudTrailEvent ?? '{}'));
+        const [overTls, overHttp] = await recordsOf(trail, 'CreateKey');
         expect(overTls.requestParameters.description).toBe('secure');
         const { version, cipher } = await negotiated(https.port, ca);
         expect(overTls.tlsDetails).toEqual({ tlsVersion: version, cipherSuite: cipher, clientProvidedHostHeader: new URL(https.url).host });
@@ -55,9 +35,6 @@ describe('tlsDetails of a KMS call', () => {
         secure.destroy();
         plain.destroy();
       }
-    } finally {
-      trail.destroy();
-      await server.close();
-    }
+    });
   });
 });

@@ -10,49 +10,24 @@
  * "s3.ap-southeast-1.amazonaws.com"}`); a call over plain HTTP has none.
  */
 
-import { readFile } from 'node:fs/promises';
-import { connect } from 'node:tls';
-import { LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
-import { startServer } from '../src/index.ts';
-import { cloudTrailClient, s3Client } from './helpers/cli.ts';
-
-/** The cipher a client trusting `ca` negotiates with the listener at `port` (OpenSSL's name). */
-async function negotiatedCipher(port: number, ca: string): Promise<string> {
-  return (await negotiated(port, ca)).cipher;
-}
-
-/** The protocol version and cipher a client trusting `ca` negotiates with the listener at `port`. */
-async function negotiated(port: number, ca: string): Promise<{ version: string; cipher: string }> {
-  return new Promise((resolve, reject) => {
-    const socket = connect({ host: '127.0.0.1', port, ca }, () => {
-      resolve({ version: socket.getProtocol() ?? '', cipher: socket.getCipher().name });
-      socket.end();
-    });
-    socket.on('error', reject);
-  });
-}
+import { s3Client } from './helpers/cli.ts';
+import { negotiated, recordsOf, withHttpsTrail } from './helpers/https-trail.ts';
 
 describe('S3 calls over the HTTPS listener in the trail', () => {
   it('record the negotiated cipher as CipherSuite; calls over HTTP record none', async () => {
-    const server = await startServer({ port: 0, https: { port: 0 }, s3DataEvents: true });
-    const trail = cloudTrailClient(server.url);
-    try {
-      const https = server.https;
-      if (https === undefined) throw new Error('no https listener');
-      const ca = await readFile(https.certificate.path, 'utf8');
+    await withHttpsTrail({ s3DataEvents: true }, async ({ server, https, ca, trail }) => {
       const secure = s3Client(https.url, ca);
       const plain = s3Client(server.url);
       try {
         await secure.send(new CreateBucketCommand({ Bucket: 'ciphers' }));
         const put = await secure.send(new PutObjectCommand({ Bucket: 'ciphers', Key: 'k', Body: 'x' }));
         await plain.send(new PutObjectCommand({ Bucket: 'ciphers', Key: 'plain', Body: 'x' }));
-        const { Events } = await trail.send(new LookupEventsCommand({ LookupAttributes: [{ AttributeKey: 'EventName', AttributeValue: 'PutObject' }] }));
-        const [overHttp, overTls] = (Events ?? []).map((event) => JSON.parse(event.CloudTrailEvent ?? '{}').additionalEventData);
+        const [overHttp, overTls] = (await recordsOf(trail, 'PutObject')).map((record) => record.additionalEventData);
         expect(overTls).toEqual({
           SignatureVersion: 'SigV4',
-          CipherSuite: await negotiatedCipher(https.port, ca),
+          CipherSuite: (await negotiated(https.port, ca)).cipher,
           bytesTransferredIn: 1,
           SSEApplied: 'Default_SSE_S3',
           AuthenticationMethod: 'AuthHeader',
@@ -65,29 +40,20 @@ describe('S3 calls over the HTTPS listener in the trail', () => {
         secure.destroy();
         plain.destroy();
       }
-    } finally {
-      trail.destroy();
-      await server.close();
-    }
+    });
   });
 });
 
 describe('tlsDetails of an S3 call', () => {
   it('over the HTTPS listener names the TLS version, the cipher and the Host header sent; over HTTP there is none', async () => {
-    const server = await startServer({ port: 0, https: { port: 0 }, s3DataEvents: true });
-    const trail = cloudTrailClient(server.url);
-    try {
-      const https = server.https;
-      if (https === undefined) throw new Error('no https listener');
-      const ca = await readFile(https.certificate.path, 'utf8');
+    await withHttpsTrail({ s3DataEvents: true }, async ({ server, https, ca, trail }) => {
       const secure = s3Client(https.url, ca);
       const plain = s3Client(server.url);
       try {
         await secure.send(new CreateBucketCommand({ Bucket: 'details' }));
         await secure.send(new PutObjectCommand({ Bucket: 'details', Key: 'k', Body: 'x' }));
         await plain.send(new PutObjectCommand({ Bucket: 'details', Key: 'plain', Body: 'x' }));
-        const { Events } = await trail.send(new LookupEventsCommand({ LookupAttributes: [{ AttributeKey: 'EventName', AttributeValue: 'PutObject' }] }));
-        const [overHttp, overTls] = (Events ?? []).map((event) => JSON.parse(event.CloudTrailEvent ?? '{}'));
+        const [overHttp, overTls] = await recordsOf(trail, 'PutObject');
         const { version, cipher } = await negotiated(https.port, ca);
         expect(overTls.tlsDetails).toEqual({ tlsVersion: version, cipherSuite: cipher, clientProvidedHostHeader: new URL(https.url).host });
         expect(overTls.requestParameters.Host).toBe(overTls.tlsDetails.clientProvidedHostHeader);
@@ -96,9 +62,6 @@ describe('tlsDetails of an S3 call', () => {
         secure.destroy();
         plain.destroy();
       }
-    } finally {
-      trail.destroy();
-      await server.close();
-    }
+    });
   });
 });
