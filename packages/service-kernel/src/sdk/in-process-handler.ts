@@ -18,7 +18,7 @@
  */
 
 import { validateHeaderName, validateHeaderValue } from 'node:http';
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import type {
   HttpHandlerOptions,
   RequestHandler,
@@ -28,9 +28,10 @@ import type {
   HttpResponse as SdkResponse,
 } from '@smithy/types';
 import { ObservedBody } from '../http/observed-body.ts';
-import type { BodyStream, ProtocolHandler, StreamingHandler, StreamingRequest } from '../http/types.ts';
+import type { BodyStream, ProtocolHandler, StreamingHandler, StreamingRequest, StreamingResponse } from '../http/types.ts';
 import { type AbortSignalLike, abortErrorOf, CuttableBody, connectionReset, release, throwIfAborted, watch } from './abort.ts';
 import { bodyStream, implicitLength } from './request-body.ts';
+import { streamedBodyOf, wholeBodyOf } from './response-body.ts';
 
 /** Leading or trailing spaces and tabs of a header value (what an HTTP parser strips). */
 const OUTER_WHITESPACE_ALL = /^[ \t]+|[ \t]+$/g;
@@ -83,27 +84,12 @@ export class InProcessHandler implements RequestHandler<SdkRequest, SdkResponse,
    */
   async handle(request: SdkRequest, options: HttpHandlerOptions = {}): Promise<RequestHandlerOutput<SdkResponse>> {
     throwIfAborted(options.abortSignal);
-    // Nothing inherited, as the node:http edge reads them: a `__proto__` header is just a header.
-    const headers = Object.create(INHERITS_NOTHING) as Record<string, string>;
-    // Own keys only (`for…in` would also walk inherited enumerable keys).
-    for (const name of Object.keys(request.headers)) {
-      const value = request.headers[name] as string;
-      // node:http's own checks (`ClientRequest#setHeader`), so a test in process fails where the
-      // same call against AWS would fail in the client (x-amz-meta-* with a newline or non-Latin-1
-      // text). The same patterns first; node's functions only to throw node's exact error.
-      const lower = checkedName(name);
-      if (typeof value !== 'string' || INVALID_VALUE_CHAR.test(value)) validateHeaderValue(name, value);
-      // A field value's leading and trailing spaces and tabs are not part of it (RFC 9110 §5.5,
-      // OWS): node:http's parser drops them, so the service sees what it would over a socket.
-      headers[lower] = typeof value === 'string' && hasOuterWhitespace(value) ? value.replace(OUTER_WHITESPACE_ALL, '') : value;
-    }
-    // The length node:http writes in the head when the SDK set none (a bodiless PutObject).
-    if (headers['content-length'] === undefined && headers['transfer-encoding'] === undefined) implicitLength(headers, request.method, request.body);
+    const headers = forwardedHeaders(request);
     // An `https:` endpoint in process stands for the HTTPS listener (S3's SSE-C and
     // aws:SecureTransport read it), as the node:http edge says for a TLS socket.
     const secure = request.protocol === 'https:' || request.protocol === 'https';
     // One object, its optional member set on it (no spread per request).
-    const forwarded: { -readonly [K in keyof StreamingRequest]: StreamingRequest[K] } = {
+    const forwarded: Forwarded = {
       method: request.method,
       path: pathOf(request),
       headers,
@@ -134,10 +120,7 @@ export class InProcessHandler implements RequestHandler<SdkRequest, SdkResponse,
    * is listened to until the answer's stream closes, as node:http's handler listens until the
    * request closes.
    */
-  async #handleWatched(
-    forwarded: { -readonly [K in keyof StreamingRequest]: StreamingRequest[K] },
-    signal: AbortSignalLike,
-  ): Promise<RequestHandlerOutput<SdkResponse>> {
+  async #handleWatched(forwarded: Forwarded, signal: AbortSignalLike): Promise<RequestHandlerOutput<SdkResponse>> {
     let abort!: (error: Error) => void;
     const aborted = new Promise<never>((_, reject) => {
       abort = reject;
@@ -153,41 +136,13 @@ export class InProcessHandler implements RequestHandler<SdkRequest, SdkResponse,
       cuttable?.cut();
       abort(abortErrorOf(signal));
     });
-    let answering: ReturnType<StreamingHandler>;
-    try {
-      // A service that throws rather than rejecting must not leave the listener on the signal.
-      answering = this.#handler(forwarded);
-    } catch (error) {
-      stop();
-      throw error;
-    }
-    let result: Awaited<typeof answering>;
-    try {
-      result = await Promise.race([answering, aborted]);
-    } catch (error) {
-      stop();
-      // The service may still answer: its streamed body is released, as the edge releases the
-      // body of a client that left.
-      if (signal.aborted === true) answering.then(release, () => {});
-      throw error;
-    }
+    const result = await answeredUnlessAborted(this.#handler, forwarded, signal, aborted, stop);
     const body = result.body;
     if (typeof body === 'string' || body instanceof Uint8Array) {
       stop();
       return { response: { statusCode: result.status, headers: sdkHeaders(result.headers), body: wholeBodyOf(body) } };
     }
-    const reading = streamedBodyOf(body);
-    let readable: Readable;
-    try {
-      readable = await Promise.race([reading, aborted]);
-    } catch (error) {
-      stop();
-      reading.then(
-        (made) => made.destroy(),
-        () => {},
-      );
-      throw error;
-    }
+    const readable = await handedOverUnlessAborted(body, aborted, stop);
     onAnswerAbort = () => readable.destroy(connectionReset());
     readable.once('close', stop);
     return { response: { statusCode: result.status, headers: sdkHeaders(result.headers), body: readable } };
@@ -203,6 +158,83 @@ export class InProcessHandler implements RequestHandler<SdkRequest, SdkResponse,
 
   /** Nothing to release. */
   destroy(): void {}
+}
+
+/** The request as the service is handed it, its optional `secure` set only over `https:`. */
+type Forwarded = { -readonly [K in keyof StreamingRequest]: StreamingRequest[K] };
+
+/**
+ * The SDK request's headers as the node:http edge reads them: names lower-cased, values without
+ * their outer whitespace, nothing inherited, and the `content-length` node:http writes when the
+ * SDK set none.
+ * @throws TypeError (`ERR_INVALID_HTTP_TOKEN`, `ERR_INVALID_CHAR`) for a name or value node:http refuses.
+ */
+function forwardedHeaders(request: SdkRequest): Record<string, string> {
+  // Nothing inherited, as the node:http edge reads them: a `__proto__` header is just a header.
+  const headers = Object.create(INHERITS_NOTHING) as Record<string, string>;
+  // Own keys only (`for…in` would also walk inherited enumerable keys).
+  for (const name of Object.keys(request.headers)) {
+    const value = request.headers[name] as string;
+    // node:http's own checks (`ClientRequest#setHeader`), so a test in process fails where the
+    // same call against AWS would fail in the client (x-amz-meta-* with a newline or non-Latin-1
+    // text). The same patterns first; node's functions only to throw node's exact error.
+    const lower = checkedName(name);
+    if (typeof value !== 'string' || INVALID_VALUE_CHAR.test(value)) validateHeaderValue(name, value);
+    // A field value's leading and trailing spaces and tabs are not part of it (RFC 9110 §5.5,
+    // OWS): node:http's parser drops them, so the service sees what it would over a socket.
+    headers[lower] = typeof value === 'string' && hasOuterWhitespace(value) ? value.replace(OUTER_WHITESPACE_ALL, '') : value;
+  }
+  // The length node:http writes in the head when the SDK set none (a bodiless PutObject).
+  if (headers['content-length'] === undefined && headers['transfer-encoding'] === undefined) implicitLength(headers, request.method, request.body);
+  return headers;
+}
+
+/**
+ * The service's answer to `forwarded`, or the abort error `aborted` rejects with if the signal
+ * fires first. Either way out but the answer stops watching the signal (`stop`); an answer that
+ * comes after the abort is released, as the edge releases the body of a client that left.
+ */
+async function answeredUnlessAborted(
+  handler: StreamingHandler,
+  forwarded: Forwarded,
+  signal: AbortSignalLike,
+  aborted: Promise<never>,
+  stop: () => void,
+): Promise<StreamingResponse> {
+  let answering: ReturnType<StreamingHandler>;
+  try {
+    // A service that throws rather than rejecting must not leave the listener on the signal.
+    answering = handler(forwarded);
+  } catch (error) {
+    stop();
+    throw error;
+  }
+  try {
+    return await Promise.race([answering, aborted]);
+  } catch (error) {
+    stop();
+    if (signal.aborted === true) answering.then(release, () => {});
+    throw error;
+  }
+}
+
+/**
+ * A streamed answer's body as the Readable handed to the SDK, or the abort error `aborted` rejects
+ * with if the signal fires while its first chunks are produced: then the signal is no longer
+ * watched (`stop`) and the Readable, once made, is destroyed.
+ */
+async function handedOverUnlessAborted(body: BodyStream, aborted: Promise<never>, stop: () => void): Promise<Readable> {
+  const reading = streamedBodyOf(body);
+  try {
+    return await Promise.race([reading, aborted]);
+  } catch (error) {
+    stop();
+    reading.then(
+      (made) => made.destroy(),
+      () => {},
+    );
+    throw error;
+  }
 }
 
 /** The request's path with its query string, as a server sees it. */
@@ -283,103 +315,6 @@ function sdkHeaders(given: Readonly<Record<string, string>>): Record<string, str
 function allLowerCase(headers: Readonly<Record<string, string>>): boolean {
   for (const name of Object.keys(headers)) if (name !== name.toLowerCase()) return false;
   return true;
-}
-
-/**
- * A body the service answered whole (every document, error and empty body), handed over as
- * `WholeBody` bytes: the SDK's deserializers take bytes as they are (`collectBody`, S3's 200-error
- * check), so no stream is made per response only for the SDK to collect it back into bytes.
- */
-function wholeBodyOf(body: string | Uint8Array): WholeBody {
-  const bytes = typeof body === 'string' ? Buffer.from(body) : body;
-  return new WholeBody(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.length);
-}
-
-/**
- * A streamed body (S3's GetObject) as the Readable the SDK reads as it reads an `IncomingMessage`
- * (streaming outputs need one: `sdkStreamMixin`). Its first two chunks are produced now, before
- * the answer is handed over, as the node:http edge produces a small object's first chunk before
- * its head goes out: a body of one chunk (every small object) is then a Readable already ended,
- * read with no further round trip through the service's iterator. At most two chunks are held;
- * the rest is produced as the SDK reads. A failure while producing them fails the stream after
- * the chunks produced before it, when it is read, as a body failing mid-stream does.
- */
-async function streamedBodyOf(body: BodyStream): Promise<Readable> {
-  const iterator = body[Symbol.asyncIterator]();
-  const ahead: Uint8Array[] = [];
-  try {
-    for (let step = await iterator.next(); ; step = await iterator.next()) {
-      if (step.done === true) return new BodyReadable(undefined, ahead);
-      ahead.push(step.value);
-      if (ahead.length === 2) return new BodyReadable(iterator, ahead);
-    }
-  } catch (error) {
-    // Rare: the chunks produced, then the failure, through the generic stream (as before reading ahead).
-    return Readable.from(replaying(ahead, error), { objectMode: false });
-  }
-}
-
-async function* replaying(chunks: readonly Uint8Array[], error: unknown): AsyncGenerator<Uint8Array> {
-  yield* chunks;
-  throw error;
-}
-
-/**
- * A Readable over a body's chunks: those produced ahead are buffered at once (with the end, when
- * the body had no more), the rest pulled from the iterator as the reader asks. Destroyed before
- * its end, it returns the iterator, so the service releases what the body holds (an object's
- * reader and keys), as `Readable.from` does.
- */
-class BodyReadable extends Readable {
-  #iterator: AsyncIterator<Uint8Array> | undefined;
-
-  /**
-   * @param iterator - where the rest comes from; undefined when the body has ended.
-   * @param ahead - the chunks produced ahead.
-   */
-  constructor(iterator: AsyncIterator<Uint8Array> | undefined, ahead: readonly Uint8Array[]) {
-    super();
-    this.#iterator = iterator;
-    for (const chunk of ahead) if (chunk.length > 0) this.push(chunk);
-    if (iterator === undefined) this.push(null);
-  }
-
-  override _read(): void {
-    this.#iterator?.next().then(
-      (step) => {
-        if (step.done === true) {
-          this.#iterator = undefined;
-          this.push(null);
-        } else this.push(step.value);
-      },
-      (error: unknown) => {
-        this.#iterator = undefined;
-        this.destroy(error as Error);
-      },
-    );
-  }
-
-  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
-    const iterator = this.#iterator;
-    this.#iterator = undefined;
-    if (iterator?.return === undefined) callback(error);
-    else
-      iterator.return().then(
-        () => callback(error),
-        (failure: unknown) => callback(error ?? (failure as Error)),
-      );
-  }
-}
-
-/**
- * A response body answered whole: bytes (a view, not a copy) that also read as a stream of one
- * chunk, so code that wraps the handler and reads every body with `for await` (as it would read
- * an `IncomingMessage`) reads this one too.
- */
-class WholeBody extends Uint8Array {
-  async *[Symbol.asyncIterator](): AsyncGenerator<Uint8Array> {
-    if (this.length > 0) yield this;
-  }
 }
 
 /** Header names already checked, lower-cased: a client sends the same few names on every call. */
