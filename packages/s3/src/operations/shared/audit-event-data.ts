@@ -53,47 +53,37 @@ export function additionalEventData(
   succeeded: boolean,
   scope: CallScope,
 ): Record<string, unknown> | undefined {
-  const facts = scope as WireFacts;
+  const data = wireEventData(operation, input, output, succeeded, scope as WireFacts);
+  if (own !== undefined) for (const name of Object.keys(own)) data[name] = own[name];
+  return hasMembers(data) ? data : undefined;
+}
+
+/**
+ * The members S3 records of how a call was signed and sent and what it carried, each only where
+ * known, in the order captured records list them (see `additionalEventData`).
+ */
+function wireEventData(operation: string, input: unknown, output: unknown, succeeded: boolean, facts: WireFacts): Record<string, unknown> {
   const signature = facts.signature;
   const data: Record<string, unknown> = {};
-  let empty = true;
   const signatureVersion = signature === undefined ? undefined : SIGNATURE_VERSIONS[signature.signatureVersion];
-  if (signatureVersion !== undefined) {
-    data['SignatureVersion'] = signatureVersion;
-    empty = false;
-  }
+  if (signatureVersion !== undefined) data['SignatureVersion'] = signatureVersion;
   const cipher = cipherOf(facts.tls);
-  if (cipher !== undefined) {
-    data['CipherSuite'] = cipher;
-    empty = false;
-  }
+  if (cipher !== undefined) data['CipherSuite'] = cipher;
   const bytes = succeeded ? transferredBytes(operation, output) : undefined;
-  if (bytes !== undefined) {
-    data['bytesTransferredIn'] = bytes[0];
-    empty = false;
-  }
+  if (bytes !== undefined) data['bytesTransferredIn'] = bytes[0];
   const sse = succeeded && ENCRYPTING_WRITES.has(operation) ? sseApplied(input, output) : undefined;
-  if (sse !== undefined) {
-    data['SSEApplied'] = sse;
-    empty = false;
-  }
+  if (sse !== undefined) data['SSEApplied'] = sse;
   const method = signature === undefined ? undefined : AUTHENTICATION_METHODS[signature.authType];
-  if (method !== undefined) {
-    data['AuthenticationMethod'] = method;
-    empty = false;
-  }
-  if (facts.hostId !== undefined) {
-    data['x-amz-id-2'] = facts.hostId;
-    empty = false;
-  }
+  if (method !== undefined) data['AuthenticationMethod'] = method;
+  if (facts.hostId !== undefined) data['x-amz-id-2'] = facts.hostId;
   if (bytes !== undefined) data['bytesTransferredOut'] = bytes[1];
-  if (own !== undefined) {
-    for (const name of Object.keys(own)) {
-      data[name] = own[name];
-      empty = false;
-    }
-  }
-  return empty ? undefined : data;
+  return data;
+}
+
+/** Whether `data` has a member (without listing its keys). */
+function hasMembers(data: Record<string, unknown>): boolean {
+  for (const _ in data) return true;
+  return false;
 }
 
 /**
