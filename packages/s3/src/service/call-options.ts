@@ -13,10 +13,15 @@ import { signatureFactsOf } from './signature-facts.ts';
 const NO_BODY = new Uint8Array(0);
 
 /**
- * Who calls and how, as the engine takes it.
- * @example await s3.send('PutObject', input, callOptionsOf(head, ids, identity));
+ * Who calls and how, as the engine takes it; with the request's `query`, the SDK's `x-id` in it.
+ * @example await s3.send('PutObject', input, callOptionsOf(head, ids, identity, address.query));
  */
-export function callOptionsOf(head: HttpRequestHead, ids: ResponseIds, identity: RequestIdentity | undefined): CallOptions {
+export function callOptionsOf(
+  head: HttpRequestHead,
+  ids: ResponseIds,
+  identity: RequestIdentity | undefined,
+  query?: ReadonlyMap<string, string>,
+): Mutable<CallOptions> {
   // Built member by member: spreading optional members costs a temporary object each.
   // With the response's x-amz-id-2, which the trail's additionalEventData records.
   const callOptions: Mutable<CallOptions> = { requestId: ids.requestId, hostId: ids.hostId, secureTransport: head.secure === true };
@@ -32,6 +37,9 @@ export function callOptionsOf(head: HttpRequestHead, ids: ResponseIds, identity:
   // How the request was signed, for the policy keys `s3:authType`, `s3:signatureAge`, ... (as verified).
   const signature = signatureFactsOf(head, identity);
   if (signature !== undefined) callOptions.signature = signature;
+  // The SDK's `?x-id=<Operation>`, which CloudTrail logs among the request parameters.
+  const xId = query?.get('x-id');
+  if (xId !== undefined) callOptions.xId = xId;
   return callOptions;
 }
 

@@ -44,8 +44,7 @@ import { namesResponseOverride } from '../protocol/object-headers.ts';
 import { payloadOf, requireDeclaredLength } from '../protocol/payload.ts';
 import { sigV2PresignedPath } from '../protocol/query-names.ts';
 import { RouteTable } from '../protocol/routes.ts';
-import { callOptionsOf, headOnly, type Mutable } from './call-options.ts';
-import type { CallOptions } from './options.ts';
+import { callOptionsOf, headOnly } from './call-options.ts';
 import { isPostObject, servePostObject } from './post-object-http.ts';
 import type { OperationName, S3 } from './s3.ts';
 
@@ -96,30 +95,15 @@ async function serve(s3: S3, request: StreamingRequest, baseHosts: readonly stri
     const address = addressOf(head.headers['host'], head.path, baseHosts);
     // A browser-based upload: authenticated by the form's signed policy, not by the request head.
     if (isPostObject(head, address) || routesToPostObject(head, address)) return await servePostObject(s3, request, address, ids, options);
-    const target: PathTarget = address.key !== undefined ? 'object' : address.bucket !== undefined ? 'bucket' : 'service';
+    const target = targetOf(address);
     // What S3 refuses before the credential (routes.ts): a listing's malformed integer argument,
     // ListObjectVersions' markers' shape, a version id the operation does not take. The operation
     // it found on the way is the one `resolve` would name: the SSE parameters hoisted below are no
     // route's discriminator (only `x-amz-copy-source` is, which is never hoisted).
     const found = ROUTES.refuseBeforeCredential({ method: head.method, target, query: address.query, headers: head.headers });
-    // A HEAD naming a subresource (head-subresources.ts): two, or a bucket's `partNumber`, before
-    // the credential; one after a credential that was sent, and at once for an unsigned request,
-    // "sent" as the authenticator reads it (the kernel's `signatureFormOf`: an `Authorization`
-    // header or a presigned URL's `X-Amz-Algorithm`) or as S3 reads a SigV2 URL, a credential: a
-    // strict authenticator refuses it first (`strictSigV2Refusal`), any other lets it through.
-    const headRefusal = headSubresourceRefusal(head.method, target, address.query);
-    if (headRefusal !== undefined && (headRefusal.status === 400 || unsigned(head))) throw headRefusal;
-    const authorization = head.headers['authorization'];
-    // A SigV2 header (`AWS <key>:<signature>`), which the kernel cannot verify, gets the answer S3
-    // gives where it takes SigV4 only, not a SigV4 parser's complaint about its missing parts.
-    if (authorization?.startsWith('AWS ') === true) throw new S3Error('SignatureVersion2NotSupported');
-    if (authorization !== undefined && head.headers['x-amz-content-sha256'] === undefined) throw new S3Error('MissingContentSha256');
-    // The authenticator reads the head only (payloadMode 's3'); the body streams on to the operation.
-    // Awaited only when it answers with a thenable (a signature computed): an unsigned request or an
-    // unverifiable key is answered at once. Any thenable, not only this realm's Promise: an
-    // authenticator given by the caller may answer with another realm's promise or a PromiseLike,
-    // whose refusal must still be the answer.
-    const authenticated = options.authenticate === undefined ? undefined : options.authenticate(headOnly(head));
+    const headRefusal = refusedBeforeCredential(head, target, address.query);
+    // Awaited only when the authenticator answers with a thenable (see `authenticationOf`).
+    const authenticated = authenticationOf(head, options);
     const identity = isThenable(authenticated) ? await authenticated : authenticated;
     if (headRefusal !== undefined) throw headRefusal;
     // Read after authentication (the signature covers them when the key is known): SSE headers a
@@ -132,10 +116,7 @@ async function serve(s3: S3, request: StreamingRequest, baseHosts: readonly stri
     const input = decoded instanceof Promise ? await decoded : decoded;
     if (address.bucket !== undefined) input['Bucket'] = address.bucket;
     if (address.key !== undefined) input['Key'] = address.key;
-    const callOptions: Mutable<CallOptions> = callOptionsOf(head, ids, identity);
-    // The SDK's `?x-id=<Operation>`, which CloudTrail logs among the request parameters.
-    const xId = address.query.get('x-id');
-    if (xId !== undefined) callOptions.xId = xId;
+    const callOptions = callOptionsOf(head, ids, identity, address.query);
     // GetObject API reference: response-* overrides "cannot be used with an unsigned (anonymous) request".
     if (callOptions.signature === undefined && OVERRIDABLE_READS.has(operation.name) && namesResponseOverride(address.query)) {
       throw new S3Error('AnonymousResponseOverrides');
@@ -146,6 +127,45 @@ async function serve(s3: S3, request: StreamingRequest, baseHosts: readonly stri
   } catch (error) {
     return errorResponse(strictSigV2Refusal(error, request.path), ids, request.method);
   }
+}
+
+/**
+ * The authenticator's answer for a request's head (payloadMode 's3': it reads the head only, the
+ * body streams on to the operation), as it gives it: a thenable when a signature is computed, the
+ * identity at once for an unsigned request or an unverifiable key, so the caller awaits only a
+ * thenable. Any thenable, not only this realm's Promise: an authenticator given by the caller may
+ * answer with another realm's promise or a PromiseLike, whose refusal must still be the answer.
+ * @throws whatever the authenticator throws to refuse the request.
+ */
+function authenticationOf(head: HttpRequestHead, options: S3HttpOptions): ReturnType<Authenticator> | undefined {
+  return options.authenticate === undefined ? undefined : options.authenticate(headOnly(head));
+}
+
+/** Which kind of resource an address names: an object, a bucket, or the service. */
+function targetOf(address: S3Address): PathTarget {
+  return address.key !== undefined ? 'object' : address.bucket !== undefined ? 'bucket' : 'service';
+}
+
+/**
+ * Throws what S3 refuses of a request's head before its credential is checked, and returns the
+ * refusal a HEAD naming a subresource gets after it (undefined for any other request).
+ * @throws S3Error for a HEAD's subresource refusal due now, a SigV2 `Authorization` header, or a
+ *   signed request without `x-amz-content-sha256`.
+ */
+function refusedBeforeCredential(head: HttpRequestHead, target: PathTarget, query: ReadonlyMap<string, string>): S3Error | undefined {
+  // A HEAD naming a subresource (head-subresources.ts): two, or a bucket's `partNumber`, before
+  // the credential; one after a credential that was sent, and at once for an unsigned request,
+  // "sent" as the authenticator reads it (the kernel's `signatureFormOf`: an `Authorization`
+  // header or a presigned URL's `X-Amz-Algorithm`) or as S3 reads a SigV2 URL, a credential: a
+  // strict authenticator refuses it first (`strictSigV2Refusal`), any other lets it through.
+  const headRefusal = headSubresourceRefusal(head.method, target, query);
+  if (headRefusal !== undefined && (headRefusal.status === 400 || unsigned(head))) throw headRefusal;
+  const authorization = head.headers['authorization'];
+  // A SigV2 header (`AWS <key>:<signature>`), which the kernel cannot verify, gets the answer S3
+  // gives where it takes SigV4 only, not a SigV4 parser's complaint about its missing parts.
+  if (authorization?.startsWith('AWS ') === true) throw new S3Error('SignatureVersion2NotSupported');
+  if (authorization !== undefined && head.headers['x-amz-content-sha256'] === undefined) throw new S3Error('MissingContentSha256');
+  return headRefusal;
 }
 
 /** Whether a request carries no credential: no signature the kernel reads, no SigV2 URL. */
@@ -199,7 +219,7 @@ function routesToPostObject(head: HttpRequestHead, address: S3Address): boolean 
 export function s3OperationOf(head: HttpRequestHead, baseHosts: readonly string[] = DEFAULT_BASE_HOSTS): string | undefined {
   try {
     const address = addressOf(head.headers['host'], head.path, baseHosts);
-    const target: PathTarget = address.key !== undefined ? 'object' : address.bucket !== undefined ? 'bucket' : 'service';
+    const target = targetOf(address);
     return ROUTES.resolve({ method: head.method, target, query: address.query, headers: head.headers }).name;
   } catch {
     // A malformed address or no matching route: the handler reports it to the client; a log line
