@@ -280,40 +280,16 @@ export class AuditTrail {
   /** Stores an event's fields in `slot`, bounding them, then keeps the total within budget. */
   #store(slot: number, event: AuditEventInput): void {
     // Each field is measured once: the size decides the omission and is what the event's share of
-    // the total counts.
-    let parameters = event.requestParameters;
-    let parametersSize = fieldSize(parameters);
-    if (parametersSize > MAX_FIELD_BYTES) [parameters, parametersSize] = [OMITTED, OMITTED_SIZE];
-    let responses = event.responseElements;
-    let responsesSize = fieldSize(responses);
-    if (responsesSize > MAX_FIELD_BYTES) [responses, responsesSize] = [OMITTED, OMITTED_SIZE];
-    // `additionalEventData` is bounded the same way (S3 records one per call: how it was signed
-    // and sent); absent, it counts as `null` did before.
-    let additional = event.additionalEventData;
-    let additionalSize = fieldSize(additional);
-    if (additionalSize > MAX_FIELD_BYTES) [additional, additionalSize] = [OMITTED, OMITTED_SIZE];
+    // the total counts. `additionalEventData` is bounded the same way (S3 records one per call: how
+    // it was signed and sent); absent, it counts as `null` did before.
+    const parametersSize = storeBounded(this.#parameters, slot, event.requestParameters);
+    const responsesSize = storeBounded(this.#responses, slot, event.responseElements);
+    const additionalSize = storeBounded(this.#additional, slot, event.additionalEventData);
     const message =
       event.errorMessage !== undefined && event.errorMessage.length > MAX_FIELD_BYTES ? event.errorMessage.slice(0, MAX_FIELD_BYTES) : event.errorMessage;
     this.#times[slot] = event.eventTime;
     this.#names[slot] = event.eventName;
-    let site = callSiteOf(event, this.#lastSite, this.#previousSite);
-    // A site's resources are counted with the event that brings them (the events that repeat
-    // them share the one list), and bounded like the other fields: a list past the limit, which
-    // only a request refused for its size could name, is recorded empty (Strongbox's bound:
-    // CloudTrail documents none for `resources`, whose ARNs its services keep short).
-    let resourcesSize = 0;
-    if (site !== this.#lastSite && site !== this.#previousSite) {
-      resourcesSize = jsonSize(site.resources, MAX_FIELD_BYTES) + jsonSize(site.resourceAccountIds, MAX_FIELD_BYTES);
-      if (resourcesSize > MAX_FIELD_BYTES) [site, resourcesSize] = [{ ...site, resources: NO_RESOURCES, resourceAccountIds: undefined }, NO_RESOURCES_SIZE];
-    }
-    if (site !== this.#lastSite) {
-      this.#previousSite = this.#lastSite;
-      this.#lastSite = site;
-    }
-    this.#sites[slot] = site;
-    this.#parameters[slot] = parameters;
-    this.#responses[slot] = responses;
-    this.#additional[slot] = additional;
+    const resourcesSize = this.#storeSite(slot, event);
     this.#flags[slot] =
       (event.readOnly ? READ_ONLY : 0) | (event.eventType === 'AwsServiceEvent' ? SERVICE_EVENT : 0) | (event.eventCategory === 'Data' ? DATA_EVENT : 0);
     this.#errorCodes[slot] = event.errorCode;
@@ -330,6 +306,29 @@ export class AuditTrail {
     this.#sizes[slot] = size;
     this.#bytes += size;
     while (this.#bytes > this.#maxBytes && this.#size > 1) this.#dropOldest();
+  }
+
+  /**
+   * Stores the event's call site in `slot`, reusing the last two sites' objects while the fields
+   * are the same, and returns the counted size of the resources it brings (0 for a reused site).
+   */
+  #storeSite(slot: number, event: AuditEventInput): number {
+    let site = callSiteOf(event, this.#lastSite, this.#previousSite);
+    // A site's resources are counted with the event that brings them (the events that repeat
+    // them share the one list), and bounded like the other fields: a list past the limit, which
+    // only a request refused for its size could name, is recorded empty (Strongbox's bound:
+    // CloudTrail documents none for `resources`, whose ARNs its services keep short).
+    let resourcesSize = 0;
+    if (site !== this.#lastSite && site !== this.#previousSite) {
+      resourcesSize = jsonSize(site.resources, MAX_FIELD_BYTES) + jsonSize(site.resourceAccountIds, MAX_FIELD_BYTES);
+      if (resourcesSize > MAX_FIELD_BYTES) [site, resourcesSize] = [{ ...site, resources: NO_RESOURCES, resourceAccountIds: undefined }, NO_RESOURCES_SIZE];
+    }
+    if (site !== this.#lastSite) {
+      this.#previousSite = this.#lastSite;
+      this.#lastSite = site;
+    }
+    this.#sites[slot] = site;
+    return resourcesSize;
   }
 
   /** The JSON size of `tls`, computed once for a run of events that share it (one connection's calls). */
@@ -502,4 +501,18 @@ export class AuditTrail {
       ...(tls === undefined ? {} : { tlsDetails: tls }),
     };
   }
+}
+
+/**
+ * Stores `field` in `column` at `slot`, or `{"omitted": true}` when it is larger than a field may
+ * be (see the module documentation), and returns the counted size of what was stored.
+ */
+function storeBounded(column: (Record<string, unknown> | null | undefined)[], slot: number, field: Record<string, unknown> | null | undefined): number {
+  const size = fieldSize(field);
+  if (size > MAX_FIELD_BYTES) {
+    column[slot] = OMITTED;
+    return OMITTED_SIZE;
+  }
+  column[slot] = field;
+  return size;
 }
