@@ -8,9 +8,8 @@
  * through: on its first removal, a new lock file replaces the one the reset holds.
  */
 
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type FileIo, nodeFileIo } from '@strongbox/service-kernel';
 import { afterEach, expect, it, vi } from 'vitest';
 import { RESET_MARKER } from '../src/controls/data-reset.ts';
 import { openEndpoint } from '../src/endpoint.ts';
@@ -24,27 +23,13 @@ const NEW_HOLDER = '1\nother-host\n\n9\n';
 /** Each reset, and each finishing of an interrupted one, goes through a file layer on which the directory is taken over. */
 vi.mock('../src/controls/data-reset.ts', async (importOriginal) => {
   const original = await importOriginal<typeof import('../src/controls/data-reset.ts')>();
+  const { takenOverOnFirstRemoval } = await import('./helpers/taken-over.ts');
   return {
     ...original,
-    resetDataDirectory: (directory: string) => original.resetDataDirectory(directory, takenOverOnFirstRemoval(directory)),
-    finishInterruptedReset: (directory: string) => original.finishInterruptedReset(directory, takenOverOnFirstRemoval(directory)),
+    resetDataDirectory: (directory: string) => original.resetDataDirectory(directory, takenOverOnFirstRemoval(directory, NEW_HOLDER)),
+    finishInterruptedReset: (directory: string) => original.finishInterruptedReset(directory, takenOverOnFirstRemoval(directory, NEW_HOLDER)),
   };
 });
-
-/** A file layer whose first tree removal first puts another process's lock file in place of the one held. */
-function takenOverOnFirstRemoval(directory: string): FileIo {
-  let removals = 0;
-  return {
-    ...nodeFileIo,
-    async removeTree(path: string): Promise<void> {
-      if (removals++ === 0) {
-        await writeFile(join(directory, 'lock.next'), NEW_HOLDER);
-        await rename(join(directory, 'lock.next'), join(directory, 'lock'));
-      }
-      await nodeFileIo.removeTree!(path);
-    },
-  };
-}
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {

@@ -6,9 +6,9 @@
  * layer the reset removes through: on its first removal, a new lock file replaces the reset's own.
  */
 
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type FileIo, isServiceError, nodeFileIo } from '@strongbox/service-kernel';
+import { isServiceError } from '@strongbox/service-kernel';
 import { afterEach, expect, it, vi } from 'vitest';
 import { openControlledEndpoint } from '../../src/endpoint.ts';
 import { tempDir } from '../helpers/cli.ts';
@@ -16,26 +16,12 @@ import { tempDir } from '../helpers/cli.ts';
 /** Each reset of the endpoint goes through a file layer on which the directory is taken over. */
 vi.mock('../../src/controls/data-reset.ts', async (importOriginal) => {
   const original = await importOriginal<typeof import('../../src/controls/data-reset.ts')>();
+  const { takenOverOnFirstRemoval } = await import('../helpers/taken-over.ts');
   return {
     ...original,
-    resetDataDirectory: (directory: string) => original.resetDataDirectory(directory, takenOverOnFirstRemoval(directory)),
+    resetDataDirectory: (directory: string) => original.resetDataDirectory(directory, takenOverOnFirstRemoval(directory, '{"pid":1,"epoch":9}\n')),
   };
 });
-
-/** A file layer whose first tree removal first puts another process's lock file in the reset's place. */
-function takenOverOnFirstRemoval(directory: string): FileIo {
-  let removals = 0;
-  return {
-    ...nodeFileIo,
-    async removeTree(path: string): Promise<void> {
-      if (removals++ === 0) {
-        await writeFile(join(directory, 'lock.next'), '{"pid":1,"epoch":9}\n');
-        await rename(join(directory, 'lock.next'), join(directory, 'lock'));
-      }
-      await nodeFileIo.removeTree!(path);
-    },
-  };
-}
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
