@@ -3,6 +3,14 @@
  * `responseElements` of S3 writes that store a new object: the encryption headers they answered.
  */
 
+/** The output members a write answers as headers, with their wire names, in the captures' order. */
+const ANSWERED_HEADERS: readonly (readonly [member: string, header: string])[] = [
+  ['ServerSideEncryption', 'x-amz-server-side-encryption'],
+  ['SSEKMSKeyId', 'x-amz-server-side-encryption-aws-kms-key-id'],
+  ['VersionId', 'x-amz-version-id'],
+  ['SSECustomerAlgorithm', 'x-amz-server-side-encryption-customer-algorithm'],
+];
+
 /**
  * `responseElements` of a write that stores a new object (PutObject, CopyObject): the encryption
  * headers it answered, by their wire names, in the order captures list them; `null` when it
@@ -21,32 +29,12 @@
  * @example writeResponseElements({ ETag: '"…"', ServerSideEncryption: 'AES256' }) // { 'x-amz-server-side-encryption': 'AES256' }
  */
 export function writeResponseElements(output: unknown): Record<string, unknown> | null {
-  const answered = output as
-    | {
-        readonly ServerSideEncryption?: unknown;
-        readonly SSEKMSKeyId?: unknown;
-        readonly VersionId?: unknown;
-        readonly SSECustomerAlgorithm?: unknown;
-      }
-    | undefined;
-  if (answered === undefined) return null;
-  const elements: Record<string, unknown> = {};
-  let empty = true;
-  if (typeof answered.ServerSideEncryption === 'string') {
-    elements['x-amz-server-side-encryption'] = answered.ServerSideEncryption;
-    empty = false;
+  if (output === undefined) return null;
+  const answered = output as Readonly<Record<string, unknown>>;
+  let elements: Record<string, unknown> | null = null;
+  for (const [member, header] of ANSWERED_HEADERS) {
+    const value = answered[member];
+    if (typeof value === 'string') (elements ??= {})[header] = value;
   }
-  if (typeof answered.SSEKMSKeyId === 'string') {
-    elements['x-amz-server-side-encryption-aws-kms-key-id'] = answered.SSEKMSKeyId;
-    empty = false;
-  }
-  if (typeof answered.VersionId === 'string') {
-    elements['x-amz-version-id'] = answered.VersionId;
-    empty = false;
-  }
-  if (typeof answered.SSECustomerAlgorithm === 'string') {
-    elements['x-amz-server-side-encryption-customer-algorithm'] = answered.SSECustomerAlgorithm;
-    empty = false;
-  }
-  return empty ? null : elements;
+  return elements;
 }
