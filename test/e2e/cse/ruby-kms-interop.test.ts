@@ -6,7 +6,8 @@
  * (`:v2`, `:v2_and_legacy`), the envelope in the metadata and in an instruction file, bodies empty,
  * one block and a bit, and over 4 MiB; this client reading them with a configured and a
  * discovery KMS keyring and with ranged GETs; and Ruby reading this client's V2 KMS objects, a
- * multipart one included, from either envelope location. Skipped, with the reason printed, where
+ * multipart one included, from either envelope location; and a non-ASCII context both ways (Ruby
+ * sends it raw, S3 returns it RFC 2047-encoded; this client writes `\uXXXX` JSON). Skipped, with the reason printed, where
  * `ruby` or the gem is absent (`.ci/install-peers` installs it).
  */
 
@@ -25,6 +26,7 @@ vi.setConfig({ testTimeout: 30_000, hookTimeout: 30_000 });
 const SCRIPT = fileURLToPath(new URL('./ruby-s3ec-kms.rb', import.meta.url));
 const BUCKET = 'kms-interop';
 const CONTEXT = { tenant: 'acme' };
+const UNICODE_CONTEXT = { tenant: 'äcme €' };
 const SIZES = { empty: 0, small: 21, large: 4 * 1024 * 1024 + 7 } as const;
 const PROFILES = ['v2', 'v2_and_legacy'] as const;
 const LOCATIONS = ['metadata', 'instruction_file'] as const;
@@ -84,7 +86,7 @@ describe.skipIf(skipReason !== undefined)('official Ruby S3 Encryption Client V2
   it('this client reads what Ruby writes under :v2 and :v2_and_legacy, from metadata and instruction files, whole and by range', async () => {
     const written = await ruby('write');
     const keys = PROFILES.flatMap((profile) => LOCATIONS.flatMap((location) => Object.keys(SIZES).map((name) => `ruby/${profile}/${location}/${name}`)));
-    expect(Object.keys(written).sort()).toEqual([...keys].sort());
+    expect(Object.keys(written).sort()).toEqual([...keys, 'ruby/unicode'].sort());
     const configured = new S3EncryptionClient({
       s3,
       commitmentPolicy: 'REQUIRE_ENCRYPT_ALLOW_DECRYPT',
@@ -125,6 +127,11 @@ describe.skipIf(skipReason !== undefined)('official Ruby S3 Encryption Client V2
         expect(output.ContentRange).toBe(`bytes ${first}-${first + want.length - 1}/${expected.length}`);
       }
     }
+    // Ruby sent its non-ASCII context as raw UTF-8; S3 answers it RFC 2047-encoded, and this client
+    // decodes it.
+    expect((await s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: 'ruby/unicode' }))).Metadata?.['x-amz-matdesc']).toMatch(/^=\?UTF-8\?B\?/);
+    const unicode = await discovery.getObject({ Bucket: BUCKET, Key: 'ruby/unicode' }, { encryptionContext: UNICODE_CONTEXT });
+    expect(Buffer.from(await unicode.Body!.transformToByteArray()).equals(bodyOf(21))).toBe(true);
     // The stored context must match: another one is refused before any plaintext is released.
     await expect(discovery.getObject({ Bucket: BUCKET, Key: 'ruby/v2/metadata/small' }, { encryptionContext: { tenant: 'other' } })).rejects.toMatchObject({
       code: 'EncryptionContextMismatch',
@@ -154,6 +161,12 @@ describe.skipIf(skipReason !== undefined)('official Ruby S3 Encryption Client V2
       await upload.complete();
       expected.set(key, Buffer.concat(parts));
     }
+    // A non-ASCII context, written as ASCII JSON (\uXXXX) Ruby parses.
+    await new S3EncryptionClient({ s3, keyring, commitmentPolicy: 'FORBID_ENCRYPT_ALLOW_DECRYPT' }).putObject(
+      { Bucket: BUCKET, Key: 'ts/unicode', Body: bodyOf(21) },
+      { encryptionContext: UNICODE_CONTEXT },
+    );
+    expected.set('ts/unicode', bodyOf(21));
     const read = await ruby('read', { KEYS: JSON.stringify([...expected.keys()]) });
     for (const profile of PROFILES) for (const [key, body] of expected) expect(read[`${profile}:${key}`], `${profile} ${key}`).toEqual(digest(body));
   }, 240_000);

@@ -12,6 +12,8 @@ require 'digest'
 require 'json'
 
 CONTEXT = { 'tenant' => 'acme' }.freeze
+# Non-ASCII: Ruby sends it as raw UTF-8 in x-amz-matdesc, which S3 returns RFC 2047-encoded.
+UNICODE_CONTEXT = { 'tenant' => "\u00e4cme \u20ac" }.freeze
 PROFILES = %i[v2 v2_and_legacy].freeze
 LOCATIONS = %i[metadata instruction_file].freeze
 # Deterministic bodies the test rebuilds: empty, one block and a bit, and over 4 MiB (more than one
@@ -35,9 +37,10 @@ client = lambda do |profile, location, kms_key_id|
   Aws::S3::EncryptionV2::Client.new(client: s3, kms_key_id: kms_key_id, kms_client: kms, key_wrap_schema: :kms_context,
                                     content_encryption_schema: :aes_gcm_no_padding, security_profile: profile, envelope_location: location)
 end
+context_for = ->(key) { key.include?('unicode') ? UNICODE_CONTEXT : CONTEXT }
 read = lambda do |profile, location, key|
   body = client.call(profile, location, :kms_allow_decrypt_with_any_cmk)
-               .get_object(bucket: bucket, key: key, kms_encryption_context: CONTEXT, kms_allow_decrypt_with_any_cmk: true).body.read
+               .get_object(bucket: bucket, key: key, kms_encryption_context: context_for.call(key), kms_allow_decrypt_with_any_cmk: true).body.read
   { 'sha256' => Digest::SHA256.hexdigest(body), 'size' => body.bytesize }
 rescue StandardError => e
   { 'error' => "#{e.class}: #{e.message}" }
@@ -57,6 +60,9 @@ when 'write'
       end
     end
   end
+  # Not read back here: this gem cannot parse the RFC 2047-encoded envelope S3 returns for it.
+  client.call(:v2, :metadata, ENV.fetch('KMS_KEY_ID')).put_object(bucket: bucket, key: 'ruby/unicode', body: body_of(21), kms_encryption_context: UNICODE_CONTEXT)
+  results['ruby/unicode'] = 'written'
 when 'read'
   keys = JSON.parse(ENV.fetch('KEYS'))
   PROFILES.each do |profile|
