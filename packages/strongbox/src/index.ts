@@ -22,6 +22,8 @@
  * ```
  */
 
+// `users` takes a UserDirectory: what a users file holds, parsed (README, "Quick start, in process").
+export { parseUsers, type UserDirectory } from '@strongbox/kms';
 export { ADMIN_PREFIX, CLOCK_PATH, FAULTS_PATH, QUOTAS_PATH, RESET_PATH } from './admin.ts';
 export { ADMIN_SIGNING_NAME } from './admin-auth.ts';
 export type { ControlledEndpoint, EndpointControls, FaultControls } from './controls/endpoint.ts';

@@ -7,7 +7,7 @@
 import { CreateKeyCommand, DescribeKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createStrongbox, type Strongbox, startInProcess } from '../src/index.ts';
+import { createStrongbox, parseUsers, type Strongbox, startInProcess } from '../src/index.ts';
 import { failureOf } from './helpers/cli.ts';
 
 const opened: Strongbox[] = [];
@@ -94,6 +94,17 @@ describe('createStrongbox', () => {
     await sb.close();
     await expect(fetch(listener.url)).rejects.toThrow();
     await expect(sb.listen()).rejects.toThrow('this Strongbox is closed');
+  });
+
+  it('takes users parsed by its own parseUsers (a users file’s document): a user’s key signs as its principal', async () => {
+    const users = parseUsers({
+      users: [{ accessKeyId: 'AKIABOB', secretAccessKey: 'bob', principal: 'arn:aws:iam::000000000000:user/bob', policy: { allow: ['kms:DescribeKey'] } }],
+    });
+    const sb = await open({ users, strictAuth: true });
+    const bob = keep(new KMSClient({ ...sb.clientConfig, credentials: { accessKeyId: 'AKIABOB', secretAccessKey: 'bob' }, maxAttempts: 1 }));
+    const refused = await failureOf(bob.send(new CreateKeyCommand({})));
+    expect(refused.name).toBe('AccessDeniedException');
+    expect(refused.message).toContain('arn:aws:iam::000000000000:user/bob');
   });
 
   it('startInProcess keeps working under its old name', async () => {

@@ -1,7 +1,8 @@
 /**
  * @module
- * Server-side-encryption headers a presigned URL carries as query parameters ("hoisted"), read as
- * the headers they stand for. `@aws-sdk/s3-request-presigner`'s `getSignedUrl(…, { hoistableHeaders })`
+ * Server-side-encryption and user-metadata headers a presigned URL carries as query parameters
+ * ("hoisted"), read as the headers they stand for (metadata: `META` below). For SSE,
+ * `@aws-sdk/s3-request-presigner`'s `getSignedUrl(…, { hoistableHeaders })`
  * (smithy-lang/smithy-typescript#1421), the AWS SDK for Ruby and the old JavaScript SDK v2 put
  * them in the query string; S3 then encrypts as the parameters say:
  * - `x-amz-server-side-encryption` and `x-amz-server-side-encryption-aws-kms-key-id`: an SDK
@@ -59,8 +60,20 @@ const HOISTABLE: ReadonlySet<string> = new Set([
   SSE_HEADERS.customerKeyMd5,
 ]);
 
-/** What every hoistable name starts with: a query without it is skipped unparsed. */
+/** What every hoistable SSE name starts with: a query without it (or META) is skipped unparsed. */
 const PREFIX = 'x-amz-server-side-encryption';
+
+/**
+ * User metadata (`x-amz-meta-*`), which `getSignedUrl` hoists by default: S3 stores an object
+ * PUT through such a URL with it (aws/aws-sdk-js-v3#4694, an SDK maintainer's upload to S3;
+ * LocalStack reads every hoisted `x-amz-*` parameter but the checksums, `presigned_url.py`).
+ */
+const META = 'x-amz-meta-';
+
+/** Whether a lowercase query name is read as the header it names. */
+function hoistable(lower: string): boolean {
+  return HOISTABLE.has(lower) || (lower.startsWith(META) && lower.length > META.length);
+}
 
 /**
  * The request's headers with the hoisted SSE parameters of a presigned URL added (see the
@@ -77,14 +90,15 @@ export function hoistedHeaders(head: HttpRequestHead): Headers {
   if (question < 0 || head.headers['authorization'] !== undefined) return head.headers;
   const query = head.path.slice(question + 1);
   // Names may be percent-encoded (`x%2Damz…`); such a query is parsed in full.
-  if (!query.toLowerCase().includes(PREFIX) && !query.includes('%')) return head.headers;
+  const lowerQuery = query.toLowerCase();
+  if (!lowerQuery.includes(PREFIX) && !lowerQuery.includes(META) && !query.includes('%')) return head.headers;
   const names = new PresignedNames();
   let hoisted: Map<string, string[]> | undefined;
   for (const part of query.split('&')) {
     const name = queryNameOf(part);
     names.see(name);
     const lower = name.toLowerCase();
-    if (!HOISTABLE.has(lower) || head.headers[lower] !== undefined) continue;
+    if (!hoistable(lower) || head.headers[lower] !== undefined) continue;
     const equals = part.indexOf('=');
     const value = equals < 0 ? '' : decodeQueryComponent(part.slice(equals + 1));
     hoisted ??= new Map();

@@ -34,6 +34,16 @@ describe('hoistedHeaders', () => {
     expect(hoistedHeaders(head)).toBe(head.headers);
   });
 
+  it('reads user metadata (x-amz-meta-*) in any case, percent-encoded names included; a bare prefix is no name', () => {
+    const path = `/b/k?${PRESIGNED}&x-amz-meta-owner=ana%20maria&X-Amz-Meta-Trace=a%2Fb&x%2Damz%2Dmeta%2Dcolor=red&x-amz-meta-=x`;
+    expect(hoistedHeaders({ method: 'PUT', path, headers: { host: 'h', 'x-amz-meta-color': 'blue' } })).toEqual({
+      host: 'h',
+      'x-amz-meta-owner': 'ana maria',
+      'x-amz-meta-trace': 'a/b',
+      'x-amz-meta-color': 'blue',
+    });
+  });
+
   it('a header of the same name wins; a repeated parameter is folded as a repeated header', () => {
     const path = `/b/k?${PRESIGNED}&x-amz-server-side-encryption=aws%3Akms&x-amz-server-side-encryption-aws-kms-key-id=a&X-AMZ-SERVER-SIDE-ENCRYPTION-AWS-KMS-KEY-ID=b`;
     expect(hoistedHeaders({ method: 'PUT', path, headers: { 'x-amz-server-side-encryption': 'AES256' } })).toEqual({
