@@ -181,6 +181,7 @@ export type S3ErrorReason =
   | 'AuthorizationHeaderMalformed'
   | 'UnsupportedAuthorizationType'
   | 'AnonymousAccessDenied'
+  | 'MultipleAuthMechanisms'
   // Additional checksums (x-amz-checksum-*).
   | 'ChecksumMismatch'
   | 'InvalidChecksumValue'
@@ -855,6 +856,19 @@ export const S3_ERRORS: Readonly<Record<S3ErrorReason, S3WireError>> = Object.fr
   // An unsigned request under strict authentication: S3 treats it as anonymous, and anonymous
   // callers are denied without a bucket policy granting them.
   AnonymousAccessDenied: { code: 'AccessDenied', status: 403, message: 'Access Denied' },
+  // An `Authorization` header beside a presigned URL's `X-Amz-Algorithm` or SigV2's `Signature`
+  // (an empty header included), or those two query parameters together: refused ahead of every
+  // other credential check, with `ArgumentName` `Authorization` and, when a header was sent, its
+  // value as `ArgumentValue` (brekkylab/backlot `backlot/auth.py`, `resolve_sigv4` and
+  // `_ONE_MECHANISM`, measured against S3 us-east-1 2026-09-29; the text as rclone's Amazon Drive
+  // backend quotes S3 answering a redirect to a presigned URL that kept its `Authorization`).
+  MultipleAuthMechanisms: {
+    code: 'InvalidArgument',
+    status: 400,
+    message:
+      'Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query string parameter or the Authorization header should be specified',
+    argumentName: 'Authorization',
+  },
   // s3-sse.md §2.4 (LS-snapshot): the algorithm's name in the text, CRC32 through SHA256.
   ChecksumMismatch: { code: 'BadDigest', status: 400, message: (d) => `The ${d.value ?? 'CRC64NVME'} you specified did not match the calculated checksum.` },
   InvalidChecksumValue: { code: 'InvalidRequest', status: 400, message: (d) => `Value for ${d.value ?? 'x-amz-checksum-crc64nvme'} header is invalid.` },
