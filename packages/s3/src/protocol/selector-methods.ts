@@ -9,7 +9,8 @@
 
 import { S3Error } from '../errors.ts';
 import type { PathTarget } from './binding.ts';
-import { PART_NUMBER } from './query-names.ts';
+import { PART_NUMBER, VERSION_ID } from './query-names.ts';
+import { isSubresource } from './subresources.ts';
 
 /**
  * What S3's 405 names in `Allow` for each subresource: the methods that are an operation of it, GET
@@ -171,4 +172,21 @@ export function selectorMethodRefusal(method: string, target: PathTarget, query:
     ['ResourceType', resourceType],
   ] as const;
   return allow === undefined ? new S3Error('MethodNotAllowed', { fields }) : new S3Error('MethodNotAllowed', { fields, allow });
+}
+
+/**
+ * `selectorMethodRefusal` for a request as sent, before the credential, as S3 answers it: "an
+ * unsigned `PATCH` or `POST` naming a selector that lacks it, answered the same 405 as a signed
+ * one" (backlot, same measurement). Cheap for every other request: a GET or HEAD, no query, or one
+ * naming no selector of the table costs a lookup per parameter.
+ * @example selectorRefusalBeforeCredential('DELETE', 'bucket', new Map([['versioning', '']]))?.status // 405
+ */
+export function selectorRefusalBeforeCredential(method: string, target: PathTarget, query: ReadonlyMap<string, string>): S3Error | undefined {
+  if (target === 'service' || method === 'GET' || method === 'HEAD' || query.size === 0) return undefined;
+  const types = RESOURCE_TYPES[target];
+  let selects = false;
+  for (const name of query.keys()) if (types.has(name)) selects = true;
+  if (!selects) return undefined;
+  const named = [...query.keys()].filter((name) => name !== VERSION_ID && isSubresource(method, name));
+  return selectorMethodRefusal(method, target, query, named);
 }

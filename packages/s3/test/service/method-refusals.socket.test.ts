@@ -86,4 +86,21 @@ describe('a method no S3 operation is', () => {
       '',
     ]);
   });
+
+  // brekkylab/backlot, the method table (measured 2026-09-23): "an unsigned `PATCH` or `POST`
+  // naming a selector that lacks it, answered the same 405 as a signed one".
+  it("a write naming a selector it lacks, unsigned or signed over a bad secret: the selector's 405 before the credential", async () => {
+    const { port, url } = endpoints.strict.server;
+    const refused = [
+      405,
+      'GET, PUT',
+      'MethodNotAllowed',
+      'The specified method is not allowed against this resource.',
+      '<Method>DELETE</Method><ResourceType>VERSIONING</ResourceType>',
+    ];
+    expect({
+      unsigned: await answer(port, 'DELETE', '/wire?versioning'),
+      badSecret: await answer(port, 'DELETE', '/wire?versioning', await wronglySigned(`${url}/wire?versioning`, 'DELETE')),
+    }).toEqual({ unsigned: refused, badSecret: refused });
+  });
 });
