@@ -10,8 +10,7 @@
  * `_signature_refusal`, `_bucket_selected`, `_BUCKET_READ_SELECTORS`, `_OBJECT_READ_SELECTORS`;
  * 40 selectors on a GET and a HEAD at a bucket nobody owns and at a key in it, signed, unsigned,
  * over a bad secret). S3's 405 carries an `Allow` naming the subresource's methods
- * (`selector-methods.ts`). A
- * selector's 405 comes before its own arguments' parse (`HEAD ?versions&max-keys=abc`,
+ * (`selector-methods.ts`). A selector's 405 comes before its own arguments' parse (`HEAD ?versions&max-keys=abc`,
  * `HEAD /k?uploadId=x&max-parts=abc` are 405), as backlot's code orders them, UNCONFIRMED (no such
  * HEAD is stated as sent).
  *

@@ -4,7 +4,9 @@
  * the methods its 405 names in `Allow`, and the `ResourceType` that 405 names when a method the
  * selector lacks is sent. One table per fact, read by every 405 that names a subresource: a HEAD's
  * (`head-subresources.ts`), a write's on a method the selector lacks (`selectorMethodRefusal`,
- * read by `unrouted.ts`) and the bucket-policy owner's (`operations/shared/policy-owner.ts`).
+ * read before the credential by `routes.ts` and after it by `unrouted.ts`, where a version id sent
+ * beside the selector had its own refusals first) and the bucket-policy owner's
+ * (`operations/shared/policy-owner.ts`).
  */
 
 import { S3Error } from '../errors.ts';
