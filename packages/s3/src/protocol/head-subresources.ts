@@ -27,7 +27,8 @@
 import { S3Error } from '../errors.ts';
 import type { PathTarget } from './binding.ts';
 import { PART_NUMBER, VERSION_ID } from './query-names.ts';
-import { subresourceAllow, UPLOAD_PART_ALLOW } from './selector-methods.ts';
+import { subresourceAllow } from './selector-methods.ts';
+import { UPLOAD_PART_ALLOW } from './selector-table.ts';
 
 /** What a HEAD at a bucket's path reads as a subresource (backlot's `_BUCKET_READ_SELECTORS`). */
 const BUCKET_SELECTORS: ReadonlySet<string> = new Set([

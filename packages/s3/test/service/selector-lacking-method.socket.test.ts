@@ -1,6 +1,6 @@
 /**
- * A write naming a selector S3 knows but Strongbox's subresource list does not (`?abac` at a
- * bucket, `?annotation` at a key, `?metadataConfiguration`), over a real socket. S3 answers each
+ * A request naming one of S3's newer selectors (`?abac`, `?metadataConfiguration` and the three
+ * `?metadata*Table` at a bucket, `?annotation` at a key), over a real socket. S3 answers each
  * method the selector lacks with its 405 before the bucket, and a method it has as that selector's
  * write (brekkylab/backlot `backlot/routers/s3.py`, `_BUCKET_WRITE_SELECTORS`,
  * `_OBJECT_WRITE_SELECTORS`, measured against S3 us-east-1 2026-09-23: "a selector, a method it
@@ -12,7 +12,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ServedEngine, served } from '../helpers/wire.ts';
 
-describe('a write naming a selector outside the subresource list', () => {
+describe('a request naming a newer selector', () => {
   let engine: ServedEngine;
   beforeAll(async () => {
     engine = await served('wire');
@@ -53,5 +53,26 @@ describe('a write naming a selector outside the subresource list', () => {
     const [status, , code] = await answer('DELETE', '/metadata-kept?metadataConfiguration');
     expect([status, code]).toEqual([501, 'NotImplemented']);
     expect((await fetch(`${engine.server.url}/metadata-kept`, { method: 'HEAD' })).status).toBe(200);
+  });
+
+  it("PUT at a bucket's ?metadataInventoryTable is that selector's write, not CreateBucket; DELETE its 405", async () => {
+    const [status, , code] = await answer('PUT', '/inventory-table-absent?metadataInventoryTable', '<InventoryTableConfiguration/>');
+    expect([status, code]).toEqual([501, 'NotImplemented']);
+    expect((await fetch(`${engine.server.url}/inventory-table-absent`, { method: 'HEAD' })).status).toBe(404);
+    expect(await answer('DELETE', '/wire?metadataJournalTable')).toEqual([
+      405,
+      'PUT',
+      'MethodNotAllowed',
+      '<Method>DELETE</Method><ResourceType>BUCKET_METADATA_JOURNAL_TABLE_CONFIGURATION</ResourceType>',
+    ]);
+  });
+
+  // S3 serves a GET of each (GetBucketAbac, GetBucketMetadataConfiguration, a key's annotations:
+  // backlot's `_BUCKET_SELECTORS`, `_OBJECT_SELECTORS`, "real S3 dispatches a GET on these keys"),
+  // which Strongbox does not: its 501, never the listing or the object's bytes.
+  it.each(['/wire?abac', '/wire?metadataConfiguration', '/wire/annotated?annotation'])('GET %s: 501, not the listing or the object', async (path) => {
+    await fetch(`${engine.server.url}/wire/annotated`, { method: 'PUT', body: 'original' });
+    const [status, , code] = await answer('GET', path);
+    expect([status, code]).toEqual([501, 'NotImplemented']);
   });
 });
