@@ -95,7 +95,13 @@ async function serve(s3: S3, request: StreamingRequest, baseHosts: readonly stri
     const head: HttpRequestHead = request;
     const address = addressOf(head.headers['host'], head.path, baseHosts);
     // A browser-based upload: authenticated by the form's signed policy, not by the request head.
-    if (isPostObject(head, address) || routesToPostObject(head, address)) return await servePostObject(s3, request, address, ids, options);
+    if (isPostObject(head, address) || routesToPostObject(head, address)) {
+      // A credential presented two ways in the head is refused first here too (auth-mechanisms.ts),
+      // as backlot and s3rver refuse every request so. UNCONFIRMED for a form: no capture sends one.
+      const mechanisms = authMechanismsRefusal(head.headers['authorization'], address.query);
+      if (mechanisms !== undefined) throw mechanisms;
+      return await servePostObject(s3, request, address, ids, options);
+    }
     const target = targetOf(address);
     // What S3 refuses before the credential (routes.ts): a listing's malformed integer argument,
     // ListObjectVersions' markers' shape, a version id the operation does not take. The operation
