@@ -10,9 +10,9 @@
  * `_signature_refusal`, `_bucket_selected`, `_BUCKET_READ_SELECTORS`, `_OBJECT_READ_SELECTORS`;
  * 40 selectors on a GET and a HEAD at a bucket nobody owns and at a key in it, signed, unsigned,
  * over a bad secret). S3's 405 carries an `Allow` naming the subresource's methods
- * (`selector-methods.ts`). A selector's 405 comes before its own arguments' parse (`HEAD ?versions&max-keys=abc`,
- * `HEAD /k?uploadId=x&max-parts=abc` are 405), as backlot's code orders them, UNCONFIRMED (no such
- * HEAD is stated as sent).
+ * (`selector-methods.ts`). A selector's 405 comes before its own arguments' parse
+ * (`HEAD ?versions&max-keys=abc`, `HEAD /k?uploadId=x&max-parts=abc` are 405), as backlot's code
+ * orders them, UNCONFIRMED (no such HEAD is stated as sent).
  *
  * Ahead of the selector's 405, before the credential and the bucket, each a 400 (same source):
  * a valued `website` at either path (`_website_refusal`, `head_bucket`: "A `versionId` and a valued

@@ -102,20 +102,21 @@ export class RouteTable<Operation extends RoutedOperation> {
   }
 
   /**
-   * Refuses what S3 refuses of a request's method or query before the credential, in S3's order:
-   * a method that is no S3 operation's (`methodRefusal`: an OPTIONS, a TRACE); a write naming a
-   * selector with a method it lacks (`selectorRefusalBeforeCredential`, when no version id is sent); of the
-   * operation the request names (a `versionId` it does not take set aside), a malformed 32-bit
-   * integer argument (captured: `?max-keys=abc&versionId=x`), then what its binding refuses first
-   * (`refusedFirst`: ListObjectVersions' markers); then a `versionId` the operation does not take,
-   * with S3's 400 "This operation does not accept a version-id." naming the value as sent, or one
-   * beside a subresource Strongbox does not serve (`unservedVersionIdRefusal`: `PUT ?versioning`, a key's
-   * `GET ?uploads`; a bucket's GET or HEAD `?acl` is S3's "Invalid version id specified"). The
-   * handler calls this before authenticating the request: brekkylab/backlot measured S3 refusing
-   * each of these the same to an unsigned request and to one signed over a bad secret (us-east-1,
-   * 2026-09-29/30: `?max-keys=abc`, `?versions&max-keys=abc`, `?uploads&max-uploads=abc`,
-   * `?uploadId=x&max-parts=abc`, the version id markers' shape, a `versionId`; see the module, which
-   * says what is UNCONFIRMED: the order at a key's path, a presigned URL).
+   * Refuses what S3 refuses of a request's method or query before the credential, in S3's order: a
+   * method that is no S3 operation's (`methodRefusal`: an OPTIONS, a TRACE); a write naming a
+   * selector with a method it lacks (`selectorRefusalBeforeCredential`, when no version id is
+   * sent); of the operation the request names (a `versionId` it does not take set aside), a
+   * malformed 32-bit integer argument (captured: `?max-keys=abc&versionId=x`), then what its
+   * binding refuses first (`refusedFirst`: ListObjectVersions' markers); then a `versionId` the
+   * operation does not take, with S3's 400 "This operation does not accept a version-id." naming
+   * the value as sent, or one beside a subresource Strongbox does not serve
+   * (`unservedVersionIdRefusal`: `PUT ?versioning`, a key's `GET ?uploads`; a bucket's GET or HEAD
+   * `?acl` is S3's "Invalid version id specified"). The handler calls this before authenticating
+   * the request: brekkylab/backlot measured S3 refusing each of these the same to an unsigned
+   * request and to one signed over a bad secret (us-east-1, 2026-09-29/30: `?max-keys=abc`,
+   * `?versions&max-keys=abc`, `?uploads&max-uploads=abc`, `?uploadId=x&max-parts=abc`, the version
+   * id markers' shape, a `versionId`; see the module, which says what is UNCONFIRMED: the order at
+   * a key's path, a presigned URL).
    * @example
    * ```ts
    * // From packages/s3: not exported by '@strongbox/s3'.

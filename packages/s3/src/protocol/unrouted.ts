@@ -3,9 +3,9 @@
  * What S3 answers a request no served operation takes (`routes.ts`): a write naming a selector with
  * a method that is no operation of it is S3's 405 for that selector (`selector-methods.ts`); a
  * subresource Strongbox does not serve is 501 NotImplemented naming it (S3 subresources no binding
- * claims, `?acl`, `?tagging`, …, are real S3 operations Strongbox does not serve); anything else is S3's 405
- * MethodNotAllowed for a method the resource does not take, with `Method`, `ResourceType` and
- * `Allow`. At the service root every method but GET is that 405, with or without a subresource
+ * claims, `?acl`, `?tagging`, …, are real S3 operations Strongbox does not serve); anything else is
+ * S3's 405 MethodNotAllowed for a method the resource does not take, with `Method`, `ResourceType`
+ * and `Allow`. At the service root every method but GET is that 405, with or without a subresource
  * (brekkylab/backlot, measured against S3 us-east-1 2026-09-23, `backlot/routers/s3.py` at commit
  * 07bef4332838e4c4ee55118732a8ac1520f70d16, `service_method_refusal`: "real answers `PUT`, `POST`,
  * `DELETE` and `PATCH` there with one 405 naming `SERVICE`, each measured, and the same with a

@@ -169,7 +169,8 @@ function refusedBeforeCredential(head: HttpRequestHead, target: PathTarget, quer
   if (headRefusal?.status === 400) throw headRefusal;
   const authorization = head.headers['authorization'];
   // A credential presented two ways is the first credential check (auth-mechanisms.ts): ahead of
-  // a HEAD's 405, which comes after the credential.
+  // a HEAD's 405, which comes after the credential. Behind the HEAD's 400s above (two subresources,
+  // a bucket's `partNumber`): which of the two S3 answers first is unmeasured, UNCONFIRMED.
   const mechanisms = authMechanismsRefusal(authorization, query);
   if (mechanisms !== undefined) throw mechanisms;
   if (headRefusal !== undefined && unsigned(head)) throw headRefusal;
