@@ -17,7 +17,8 @@ export type AuthErrorReason =
   | 'RequestTimeTooSkewed'
   | 'AuthorizationHeaderMalformed'
   | 'UnsupportedAuthorizationType'
-  | 'AnonymousAccessDenied';
+  | 'AnonymousAccessDenied'
+  | 'MultipleAuthMechanisms';
 
 /** How S3 answers each `AuthErrorReason`. */
 export const AUTH_ERRORS: Readonly<Record<AuthErrorReason, S3WireError>> = {
@@ -56,4 +57,17 @@ export const AUTH_ERRORS: Readonly<Record<AuthErrorReason, S3WireError>> = {
   // An unsigned request under strict authentication: S3 treats it as anonymous, and anonymous
   // callers are denied without a bucket policy granting them.
   AnonymousAccessDenied: { code: 'AccessDenied', status: 403, message: 'Access Denied' },
+  // An `Authorization` header beside a presigned URL's `X-Amz-Algorithm` or SigV2's `Signature`
+  // (an empty header included), or those two query parameters together: refused ahead of every
+  // other credential check, with `ArgumentName` `Authorization` and, when a header was sent, its
+  // value as `ArgumentValue` (brekkylab/backlot `backlot/auth.py`, `resolve_sigv4` and
+  // `_ONE_MECHANISM`, measured against S3 us-east-1 2026-09-29; the text as rclone's Amazon Drive
+  // backend quotes S3 answering a redirect to a presigned URL that kept its `Authorization`).
+  MultipleAuthMechanisms: {
+    code: 'InvalidArgument',
+    status: 400,
+    message:
+      'Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query string parameter or the Authorization header should be specified',
+    argumentName: 'Authorization',
+  },
 };

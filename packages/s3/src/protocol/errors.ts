@@ -118,8 +118,11 @@ function fromServiceError(error: ServiceError): S3Error {
     case 'InvalidSignatureException':
       if (message.startsWith('Signature expired') || message.startsWith('Signature not yet current'))
         return new S3Error('RequestTimeTooSkewed', { fields: error.fields, cause: error });
-      if (message.startsWith('Credential should') || message.includes("must be a 'SignedHeader'") || message.startsWith('Found both'))
+      if (message.startsWith('Credential should') || message.includes("must be a 'SignedHeader'"))
         return new S3Error('AuthorizationHeaderMalformed', { detail: { value: message }, cause: error });
+      // An authenticator given a request signed both ways (the REST edge refuses it first, naming
+      // the header's value: `protocol/auth-mechanisms.ts`).
+      if (message.startsWith('Found both')) return new S3Error('MultipleAuthMechanisms', { cause: error });
       return new S3Error('SignatureDoesNotMatch', { cause: error });
     case 'ThrottlingException':
       return new S3Error('SlowDown', { cause: error });

@@ -9,10 +9,10 @@
  * commit 07bef4332838e4c4ee55118732a8ac1520f70d16: `_head_refusal`, `_read_refusal`,
  * `_signature_refusal`, `_bucket_selected`, `_BUCKET_READ_SELECTORS`, `_OBJECT_READ_SELECTORS`;
  * 40 selectors on a GET and a HEAD at a bucket nobody owns and at a key in it, signed, unsigned,
- * over a bad secret). S3's 405 carries an `Allow` naming the subresource's methods (`ALLOW`). A
- * selector's 405 comes before its own arguments' parse (`HEAD ?versions&max-keys=abc`,
- * `HEAD /k?uploadId=x&max-parts=abc` are 405), as backlot's code orders them, UNCONFIRMED (no such
- * HEAD is stated as sent).
+ * over a bad secret). S3's 405 carries an `Allow` naming the subresource's methods
+ * (`selector-methods.ts`). A selector's 405 comes before its own arguments' parse
+ * (`HEAD ?versions&max-keys=abc`, `HEAD /k?uploadId=x&max-parts=abc` are 405), as backlot's code
+ * orders them, UNCONFIRMED (no such HEAD is stated as sent).
  *
  * Ahead of the selector's 405, before the credential and the bucket, each a 400 (same source):
  * a valued `website` at either path (`_website_refusal`, `head_bucket`: "A `versionId` and a valued
@@ -27,6 +27,8 @@
 import { S3Error } from '../errors.ts';
 import type { PathTarget } from './binding.ts';
 import { PART_NUMBER, VERSION_ID } from './query-names.ts';
+import { subresourceAllow } from './selector-methods.ts';
+import { UPLOAD_PART_ALLOW } from './selector-table.ts';
 
 /** What a HEAD at a bucket's path reads as a subresource (backlot's `_BUCKET_READ_SELECTORS`). */
 const BUCKET_SELECTORS: ReadonlySet<string> = new Set([
@@ -97,65 +99,6 @@ const OBJECT_SELECTORS: ReadonlySet<string> = new Set([
   'website',
 ]);
 
-/**
- * What S3's 405 names in `Allow` for each subresource: the methods that are an operation of it, GET
- * among them where it has a GET form, the same for a GET or a write it refuses and for a HEAD
- * (brekkylab/backlot, measured against S3 us-east-1 2026-09-23 and 2026-09-29, `backlot/routers/s3.py`
- * at commit 07bef4332838e4c4ee55118732a8ac1520f70d16: `_BUCKET_WRITE_SELECTORS`,
- * `_OBJECT_WRITE_SELECTORS`, whose method sets are measured, "with an `Allow` that is exactly the set
- * plus `GET` where the selector has a GET form"; `_BUCKET_READ_REFUSED`, "a HEAD answered each with
- * the 405 and the same `Allow`"; `_head_refusal`). The order is the one S3 names a bucket's methods in,
- * `HEAD, DELETE, POST, GET, PUT` (same source, `_ALLOW_BUCKET`), which is the iteration order of a
- * Java `HashSet` of the names; each subset is kept in it (UNCONFIRMED: no subset's order is stated).
- * A bucket's `?uploadId`, a key's `?uploads`, `?logging` and `?versions` are named by their
- * resource's methods (GET being `ListParts`, `ListMultipartUploads`, the bucket's own): UNCONFIRMED,
- * no capture states them. `?torrent` (no method serves it any more) names none, UNCONFIRMED.
- */
-const ALLOW: ReadonlyMap<string, string> = new Map([
-  ['abac', 'GET, PUT'],
-  ['accelerate', 'GET, PUT'],
-  ['acl', 'GET, PUT'],
-  ['analytics', 'DELETE, GET, PUT'],
-  ['annotation', 'GET'],
-  ['attributes', 'GET'],
-  ['cors', 'DELETE, GET, PUT'],
-  ['delete', 'POST'],
-  ['encryption', 'DELETE, GET, PUT'],
-  ['intelligent-tiering', 'DELETE, GET, PUT'],
-  ['inventory', 'DELETE, GET, PUT'],
-  ['legal-hold', 'GET, PUT'],
-  ['lifecycle', 'DELETE, GET, PUT'],
-  ['location', 'GET'],
-  ['logging', 'GET, PUT'],
-  ['metadataAnnotationTable', 'PUT'],
-  ['metadataConfiguration', 'DELETE, POST, GET'],
-  ['metadataInventoryTable', 'PUT'],
-  ['metadataJournalTable', 'PUT'],
-  ['metadataTable', 'DELETE, POST, GET'],
-  ['metrics', 'DELETE, GET, PUT'],
-  ['notification', 'GET, PUT'],
-  ['object-lock', 'GET, PUT'],
-  ['ownershipControls', 'DELETE, GET, PUT'],
-  ['policy', 'DELETE, GET, PUT'],
-  ['policyStatus', 'GET'],
-  ['publicAccessBlock', 'DELETE, GET, PUT'],
-  ['replication', 'DELETE, GET, PUT'],
-  ['requestPayment', 'GET, PUT'],
-  ['restore', 'POST'],
-  ['retention', 'GET, PUT'],
-  ['select', 'POST'],
-  ['tagging', 'DELETE, GET, PUT'],
-  ['uploadId', 'DELETE, POST, GET'],
-  ['uploads', 'POST, GET'],
-  ['versioning', 'GET, PUT'],
-  ['versions', 'GET'],
-  ['website', 'DELETE, GET, PUT'],
-]);
-/** A key's `?encryption` is UpdateObjectEncryption, a PUT alone (same source, `_OBJECT_WRITE_SELECTORS`). */
-const OBJECT_ENCRYPTION_ALLOW = 'PUT';
-/** UploadPart (`?partNumber&uploadId`) at either path: "the 405 naming `PART` with `Allow: PUT`" (same source). */
-const UPLOAD_PART_ALLOW = 'PUT';
-
 const UPLOAD_ID = 'uploadId';
 const WEBSITE = 'website';
 /** At a key's path a subresource of its own unless `annotation` names the call it belongs to. */
@@ -211,12 +154,6 @@ function refusalOf(target: PathTarget, query: ReadonlyMap<string, string>, first
   if (named > 1) return new S3Error('HeadConflictingSubresources');
   if (first === PART_NUMBER) return new S3Error('HeadPartNumberWithoutKey');
   if (first === ANNOTATION_NAME) return new S3Error('AnnotationNameWithoutAnnotation');
-  // At a key's path `uploadId` beside `partNumber` is UploadPart.
-  const allow =
-    first === UPLOAD_ID && query.has(PART_NUMBER)
-      ? UPLOAD_PART_ALLOW
-      : target === 'object' && first === 'encryption'
-        ? OBJECT_ENCRYPTION_ALLOW
-        : ALLOW.get(first);
+  const allow = subresourceAllow(target, first, query);
   return allow === undefined ? new S3Error('MethodNotAllowed') : new S3Error('MethodNotAllowed', { allow });
 }

@@ -6,52 +6,19 @@
  */
 
 import type { RestBinding } from './binding.ts';
+import { SELECTORS } from './selector-table.ts';
 
 /**
  * S3's subresources (query parameters that name a sub-API of a bucket or object, S3 API
  * reference); a request naming one that no served operation binds is refused as not implemented
- * rather than served as the plain bucket or object operation.
+ * rather than served as the plain bucket or object operation. Every selector whose 405 is known
+ * (`selector-table.ts`: `?abac`, a key's `?annotation`, the bucket's `metadata*` ones among them,
+ * each a subresource S3 signs, brekkylab/backlot `backlot/sigv4.py` `SUBRESOURCES`, read from
+ * S3's `StringToSign` 2026-09-29), and the parameters that are not selectors of their own:
+ * `partNumber` and `versionId` (arguments of a path's operation, a subresource beside another),
+ * `list-type`, and the directory-bucket names below.
  */
-export const SUBRESOURCES: ReadonlySet<string> = new Set([
-  'accelerate',
-  'acl',
-  'analytics',
-  'attributes',
-  'cors',
-  'delete',
-  'encryption',
-  'intelligent-tiering',
-  'inventory',
-  'legal-hold',
-  'lifecycle',
-  'location',
-  'logging',
-  'metadataTable',
-  'metrics',
-  'notification',
-  'object-lock',
-  'ownershipControls',
-  'partNumber',
-  'policy',
-  'policyStatus',
-  'publicAccessBlock',
-  'renameObject',
-  'replication',
-  'requestPayment',
-  'restore',
-  'retention',
-  'select',
-  'session',
-  'tagging',
-  'torrent',
-  'uploadId',
-  'uploads',
-  'versioning',
-  'versionId',
-  'versions',
-  'website',
-  'list-type',
-]);
+export const SUBRESOURCES: ReadonlySet<string> = new Set([...SELECTORS, 'list-type', 'partNumber', 'renameObject', 'session', 'versionId']);
 
 /**
  * Subresources naming directory-bucket operations (CreateSession's `GET ?session`, RenameObject's

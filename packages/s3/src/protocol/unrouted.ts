@@ -1,10 +1,11 @@
 /**
  * @module
- * What S3 answers a request no served operation takes (`routes.ts`): a subresource Strongbox does
- * not serve is 501 NotImplemented naming it (S3 subresources no binding claims, `?acl`,
- * `?tagging`, …, are real S3 operations Strongbox does not serve); anything else is S3's 405
- * MethodNotAllowed for a method the resource does not take, with `Method`, `ResourceType` and
- * `Allow`. At the service root every method but GET is that 405, with or without a subresource
+ * What S3 answers a request no served operation takes (`routes.ts`): a write naming a selector with
+ * a method that is no operation of it is S3's 405 for that selector (`selector-methods.ts`); a
+ * subresource Strongbox does not serve is 501 NotImplemented naming it (S3 subresources no binding
+ * claims, `?acl`, `?tagging`, …, are real S3 operations Strongbox does not serve); anything else is
+ * S3's 405 MethodNotAllowed for a method the resource does not take, with `Method`, `ResourceType`
+ * and `Allow`. At the service root every method but GET is that 405, with or without a subresource
  * (brekkylab/backlot, measured against S3 us-east-1 2026-09-23, `backlot/routers/s3.py` at commit
  * 07bef4332838e4c4ee55118732a8ac1520f70d16, `service_method_refusal`: "real answers `PUT`, `POST`,
  * `DELETE` and `PATCH` there with one 405 naming `SERVICE`, each measured, and the same with a
@@ -15,6 +16,7 @@
 import { S3Error } from '../errors.ts';
 import type { PathTarget } from './binding.ts';
 import { VERSION_ID } from './query-names.ts';
+import { selectorMethodRefusal } from './selector-methods.ts';
 import { isSubresource } from './subresources.ts';
 
 /**
@@ -64,6 +66,9 @@ export function unroutedRefusal(request: UnroutedRequest, claimed: (name: string
     // A version id is no sub-API: the request is refused for what else it names. Named first is
     // a subresource no operation here serves; else (served ones, not in this combination) all.
     const named = [...request.query.keys()].filter((name) => name !== VERSION_ID && isSubresource(method, name));
+    // A method the selector lacks is S3's 405 for the selector (`selector-methods.ts`), served or not.
+    const lacking = selectorMethodRefusal(method, target, request.query, named);
+    if (lacking !== undefined) return lacking;
     const unserved = named.find((name) => !claimed(name));
     if (unserved !== undefined)
       return new S3Error('NotImplemented', { detail: { value: NOT_SERVED.get(`${method} ${unserved}`) ?? `the ?${unserved} subresource (${method})` } });

@@ -35,6 +35,7 @@ import { S3Error } from '../errors.ts';
 import { OPERATIONS } from '../operations/index.ts';
 import type { OperationDefinition } from '../operations/types.ts';
 import { addressOf, DEFAULT_BASE_HOSTS, type S3Address } from '../protocol/address.ts';
+import { authMechanismsRefusal } from '../protocol/auth-mechanisms.ts';
 import type { PathTarget } from '../protocol/binding.ts';
 import { baseHeaders, errorResponse, type ResponseIds } from '../protocol/errors.ts';
 import { headSubresourceRefusal } from '../protocol/head-subresources.ts';
@@ -94,7 +95,13 @@ async function serve(s3: S3, request: StreamingRequest, baseHosts: readonly stri
     const head: HttpRequestHead = request;
     const address = addressOf(head.headers['host'], head.path, baseHosts);
     // A browser-based upload: authenticated by the form's signed policy, not by the request head.
-    if (isPostObject(head, address) || routesToPostObject(head, address)) return await servePostObject(s3, request, address, ids, options);
+    if (isPostObject(head, address) || routesToPostObject(head, address)) {
+      // A credential presented two ways in the head is refused first here too (auth-mechanisms.ts),
+      // as backlot and s3rver refuse every request so. UNCONFIRMED for a form: no capture sends one.
+      const mechanisms = authMechanismsRefusal(head.headers['authorization'], address.query);
+      if (mechanisms !== undefined) throw mechanisms;
+      return await servePostObject(s3, request, address, ids, options);
+    }
     const target = targetOf(address);
     // What S3 refuses before the credential (routes.ts): a listing's malformed integer argument,
     // ListObjectVersions' markers' shape, a version id the operation does not take. The operation
@@ -149,8 +156,8 @@ function targetOf(address: S3Address): PathTarget {
 /**
  * Throws what S3 refuses of a request's head before its credential is checked, and returns the
  * refusal a HEAD naming a subresource gets after it (undefined for any other request).
- * @throws S3Error for a HEAD's subresource refusal due now, a SigV2 `Authorization` header, or a
- *   signed request without `x-amz-content-sha256`.
+ * @throws S3Error for a HEAD's subresource refusal due now, a credential presented more than one
+ *   way, a SigV2 `Authorization` header, or a signed request without `x-amz-content-sha256`.
  */
 function refusedBeforeCredential(head: HttpRequestHead, target: PathTarget, query: ReadonlyMap<string, string>): S3Error | undefined {
   // A HEAD naming a subresource (head-subresources.ts): two, or a bucket's `partNumber`, before
@@ -159,8 +166,14 @@ function refusedBeforeCredential(head: HttpRequestHead, target: PathTarget, quer
   // header or a presigned URL's `X-Amz-Algorithm`) or as S3 reads a SigV2 URL, a credential: a
   // strict authenticator refuses it first (`strictSigV2Refusal`), any other lets it through.
   const headRefusal = headSubresourceRefusal(head.method, target, query);
-  if (headRefusal !== undefined && (headRefusal.status === 400 || unsigned(head))) throw headRefusal;
+  if (headRefusal?.status === 400) throw headRefusal;
   const authorization = head.headers['authorization'];
+  // A credential presented two ways is the first credential check (auth-mechanisms.ts): ahead of
+  // a HEAD's 405, which comes after the credential. Behind the HEAD's 400s above (two subresources,
+  // a bucket's `partNumber`): which of the two S3 answers first is unmeasured, UNCONFIRMED.
+  const mechanisms = authMechanismsRefusal(authorization, query);
+  if (mechanisms !== undefined) throw mechanisms;
+  if (headRefusal !== undefined && unsigned(head)) throw headRefusal;
   // A SigV2 header (`AWS <key>:<signature>`), which the kernel cannot verify, gets the answer S3
   // gives where it takes SigV4 only, not a SigV4 parser's complaint about its missing parts.
   if (authorization?.startsWith('AWS ') === true) throw new S3Error('SignatureVersion2NotSupported');

@@ -10,6 +10,7 @@
  */
 
 import { type HttpRequestHead, type RequestIdentity, signatureFormOf } from '@strongbox/service-kernel';
+import { S3Error } from '../errors.ts';
 import type { SignatureFacts } from '../policy/request-context.ts';
 import { sigV2PresignedPath } from '../protocol/query-names.ts';
 
@@ -17,16 +18,18 @@ import { sigV2PresignedPath } from '../protocol/query-names.ts';
  * The signature facts of a request head and what its authenticator verified, or `undefined` for an
  * unsigned request. Without an authenticator nothing was verified: no age, and the payload hash
  * as declared.
- * @throws ServiceError InvalidSignatureException when the request is signed both ways.
+ * @throws S3Error MultipleAuthMechanisms when the request carries an `Authorization` header and a presigned URL's `X-Amz-Algorithm`.
  * @example signatureFactsOf({ method: 'GET', path: '/b/k', headers: { authorization: 'AWS4-HMAC-SHA256 …', 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' } }, { caller, signedAt: 1796533200000, payload: { contentSha256: 'UNSIGNED-PAYLOAD' } })
  * // { authType: 'REST-HEADER', signatureVersion: 'AWS4-HMAC-SHA256', signedAt: 1796533200000, contentSha256: 'UNSIGNED-PAYLOAD' }
  */
 export function signatureFactsOf(head: HttpRequestHead, identity: RequestIdentity | undefined): SignatureFacts | undefined {
   // The usual request (an SDK call: an Authorization header, no presigning parameter in the
-  // query) is told apart without parsing the query; anything else goes through the kernel's test
-  // (which also refuses a request signed both ways).
+  // query) is told apart without parsing the query; anything else goes through the kernel's test.
   const authorization = head.headers['authorization'];
   const form = authorization !== undefined && plainQuery(head.path) ? 'header' : signatureFormOf(head);
+  // The REST edge refuses such a request before it is served (`protocol/auth-mechanisms.ts`); a
+  // form upload reaches here without that check.
+  if (form === 'both') throw new S3Error('MultipleAuthMechanisms', { fields: [['ArgumentValue', authorization ?? '']] });
   if (form === 'none') return sigV2PresignedPath(head.path) ? SIGV2_QUERY_FACTS : undefined;
   if (form === 'header' && authorization?.startsWith('AWS ') === true) return SIGV2_HEADER_FACTS;
   const presigned = form === 'query';

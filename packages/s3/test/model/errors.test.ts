@@ -55,4 +55,16 @@ describe('the S3 error table', () => {
       }
     }
   });
+
+  it("an authenticator's refusal of a request signed both ways reaches the wire in S3's words, not as a malformed header", () => {
+    const wire = toWireError(
+      new ServiceError('InvalidSignatureException', "Found both 'X-Amz-Algorithm' as a query-string param and 'Authorization' as HTTP header."),
+    );
+    expect([wire.status, wire.code, wire.message.slice(0, 32), wire.fields]).toEqual([
+      400,
+      'InvalidArgument',
+      'Only one auth mechanism allowed;',
+      [['ArgumentName', 'Authorization']],
+    ]);
+  });
 });

@@ -134,7 +134,7 @@ describe('who may manage the policy', () => {
     ] as const;
     for (const [method, call] of cases) {
       const error = await catchS3Async(call);
-      expect([error.status, error.code, error.fields]).toEqual([405, 'MethodNotAllowed', [['Method', method]]]);
+      expect([error.status, error.code, error.fields, error.allow]).toEqual([405, 'MethodNotAllowed', [['Method', method]], 'DELETE, GET, PUT']);
     }
     expect((await s3.getBucketPolicy({ Bucket: 'reports' })).Policy).toBe(CROSS_ACCOUNT_POLICY_ADMIN);
   });

@@ -95,6 +95,26 @@ describe("a 405's Allow", () => {
     });
   });
 
+  // backlot `_BUCKET_WRITE_SELECTORS`, `_OBJECT_WRITE_SELECTORS` (measured 2026-09-23): "a selector,
+  // a method it lacks | 405 MethodNotAllowed naming the selector's own resource type", the `Allow`
+  // the selector's set plus GET where it has a GET form.
+  it.each([
+    ['DELETE', '/wire?versioning', 'VERSIONING', 'GET, PUT'],
+    ['POST', '/wire?encryption', 'ENCRYPTION', 'DELETE, GET, PUT'],
+    ['PATCH', '/wire?policy', 'BUCKETPOLICY', 'DELETE, GET, PUT'],
+    ['PUT', '/wire/k?uploadId=x', 'UPLOAD', 'DELETE, POST, GET'],
+  ])('%s %s, a method the selector lacks: 405 naming %s, Allow: %s, the bucket untouched', async (method, path, type, methods) => {
+    const response = await fetch(`${engine.server.url}${path}`, { method });
+    const body = await response.text();
+    expect([response.status, response.headers.get('allow'), /<Code>([^<]*)</.exec(body)?.[1], /<\/Message>(.*?)<RequestId>/.exec(body)?.[1]]).toEqual([
+      405,
+      methods,
+      'MethodNotAllowed',
+      `<Method>${method}</Method><ResourceType>${type}</ResourceType>`,
+    ]);
+    expect((await fetch(`${engine.server.url}/wire`, { method: 'HEAD' })).status).toBe(200);
+  });
+
   it("at a bucket, a method it does not take: the bucket's", async () => {
     expect(await allow('PATCH', '/wire')).toEqual([405, 'HEAD, DELETE, POST, GET, PUT']);
   });

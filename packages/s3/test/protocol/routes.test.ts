@@ -57,9 +57,9 @@ describe('the REST routing table', () => {
   });
 
   it('never serves a subresource as the plain operation: unbound ones are 501 NotImplemented', () => {
-    const error = refusal(() => route('PUT', 'object', 'uploadId=u'));
+    const error = refusal(() => route('PUT', 'object', 'legal-hold'));
     expect([error.code, error.status]).toEqual(['NotImplemented', 501]);
-    expect(error.message).toContain('?uploadId');
+    expect(error.message).toContain('?legal-hold');
     expect(refusal(() => route('GET', 'bucket', 'list-type=1')).code).toBe('NotImplemented');
   });
 
@@ -98,10 +98,57 @@ describe('the REST routing table', () => {
 
   it('a versionId is no sub-API: with no operation for the rest of the request, the answer is the one without it', () => {
     expect(refusal(() => route('POST', 'object', 'versionId=x')).code).toBe('MethodNotAllowed');
-    const error = refusal(() => route('PUT', 'object', 'uploadId=u&versionId=x'));
+    const error = refusal(() => route('PUT', 'object', 'legal-hold&versionId=x'));
     expect(error.code).toBe('NotImplemented');
-    expect(error.message).toContain('?uploadId');
+    expect(error.message).toContain('?legal-hold');
     expect(error.message).not.toContain('versionId');
+  });
+
+  // brekkylab/backlot `_BUCKET_WRITE_SELECTORS`, `_OBJECT_WRITE_SELECTORS`, `_UPLOAD_PART`
+  // (measured against S3 us-east-1 2026-09-23): each method a selector lacks is the 405 naming the
+  // selector's type, with the selector's `Allow`.
+  it("a write naming a selector with a method it lacks is 405 naming the selector's type, with its Allow", () => {
+    const answers = (
+      [
+        ['DELETE', 'bucket', 'versioning'],
+        ['POST', 'bucket', 'encryption'],
+        ['PATCH', 'bucket', 'policy'],
+        ['PUT', 'bucket', 'location'],
+        ['PUT', 'object', 'uploadId=u'],
+        ['POST', 'object', 'tagging'],
+        ['DELETE', 'object', 'partNumber=1&uploadId=u'],
+        ['PUT', 'object', 'torrent'],
+      ] as const
+    ).map(([method, target, search]) => {
+      const error = refusal(() => route(method, target, search));
+      return [error.status, error.code, error.fields, error.allow];
+    });
+    const refused = (method: string, type: string, allow?: string): unknown[] => [
+      405,
+      'MethodNotAllowed',
+      [
+        ['Method', method],
+        ['ResourceType', type],
+      ],
+      allow,
+    ];
+    expect(answers).toEqual([
+      refused('DELETE', 'VERSIONING', 'GET, PUT'),
+      refused('POST', 'ENCRYPTION', 'DELETE, GET, PUT'),
+      refused('PATCH', 'BUCKETPOLICY', 'DELETE, GET, PUT'),
+      refused('PUT', 'LOCATION', 'GET'),
+      refused('PUT', 'UPLOAD', 'DELETE, POST, GET'),
+      refused('POST', 'OBJECT_TAGGING', 'DELETE, GET, PUT'),
+      refused('DELETE', 'PART', 'PUT'),
+      refused('PUT', 'TORRENT'),
+    ]);
+  });
+
+  it("a method that is an operation of the selector keeps Strongbox's 501 where it is not served", () => {
+    expect([refusal(() => route('DELETE', 'bucket', 'cors')).code, refusal(() => route('POST', 'bucket', 'metadataTable')).code]).toEqual([
+      'NotImplemented',
+      'NotImplemented',
+    ]);
   });
 
   it('answers other misses with 405 MethodNotAllowed naming the method and resource type', () => {

@@ -66,8 +66,14 @@ export interface SigV4Options {
  * aws-chunked encoding) sign the headers as `header` does, with that literal as the payload hash;
  * with `payloadMode: 's3'` the identity carries the seed signature and signing context, and
  * `decodeAwsChunked` (`streaming.ts`) checks each chunk signature chained from it.
+ *
+ * `both`, an `Authorization` header beside a presigned URL's `X-Amz-Algorithm`, is no form: every
+ * service refuses it, each in its own words (the JSON services: Coral's InvalidSignatureException
+ * "Found both …", which this authenticator answers; S3: 400 InvalidArgument "Only one auth
+ * mechanism allowed …", which its edge answers before calling the authenticator). So the test
+ * reports it and leaves the answer to the caller.
  */
-export type SignatureForm = 'header' | 'query' | 'none';
+export type SignatureForm = 'header' | 'query' | 'none' | 'both';
 
 /**
  * How `request` is signed (see `SignatureForm`): the one test the authenticator applies, for an
@@ -90,11 +96,15 @@ const PRESIGNING_PARAMETER = 'X-Amz-Algorithm';
 
 /** The form of a request with this `Authorization` header (or none) and a presigning parameter or not. */
 function formOf(header: string | undefined, presigned: boolean): SignatureForm {
-  if (header !== undefined && presigned) {
-    throw new ServiceError('InvalidSignatureException', "Found both 'X-Amz-Algorithm' as a query-string param and 'Authorization' as HTTP header.");
-  }
-  return header !== undefined ? 'header' : presigned ? 'query' : 'none';
+  if (header !== undefined) return presigned ? 'both' : 'header';
+  return presigned ? 'query' : 'none';
 }
+
+/**
+ * The JSON services' answer to a request signed both ways (Coral's, as dynalite records it); a
+ * service of its own words (S3) refuses such a request before it calls the authenticator.
+ */
+const FOUND_BOTH = "Found both 'X-Amz-Algorithm' as a query-string param and 'Authorization' as HTTP header.";
 
 const ALGORITHM = 'AWS4-HMAC-SHA256';
 /** The `x-amz-*` header the header form may leave unsigned (see `verifyS3Header`). */
@@ -152,6 +162,7 @@ export function createSigV4Identifier(options: SigV4Options): (request: HttpRequ
     const header = request.headers['authorization'];
     // `signatureFormOf`'s test, on the query already split.
     const form = formOf(header, PRESIGNING_PARAMETER in query);
+    if (form === 'both') throw new ServiceError('InvalidSignatureException', FOUND_BOTH);
     const s3 = options.payloadMode === 's3';
     if (form === 'query' && s3) {
       return verifyPresignedRequest(request, {

@@ -1,0 +1,77 @@
+/**
+ * @module
+ * What S3 says a subresource (a query selector naming a sub-API: `?versioning`, `?acl`, …) takes:
+ * the methods its 405 names in `Allow`, and the `ResourceType` that 405 names when a method the
+ * selector lacks is sent (the tables: `selector-table.ts`). Read by every 405 that names a
+ * subresource: a HEAD's (`head-subresources.ts`), a write's on a method the selector lacks
+ * (`selectorMethodRefusal`, read before the credential by `routes.ts` and after it by
+ * `unrouted.ts`, where a version id sent beside the selector had its own refusals first) and the
+ * bucket-policy owner's (`operations/shared/policy-owner.ts`).
+ */
+
+import { S3Error } from '../errors.ts';
+import type { PathTarget } from './binding.ts';
+import { PART_NUMBER, VERSION_ID } from './query-names.ts';
+import { ALLOW, OBJECT_ENCRYPTION_ALLOW, RESOURCE_TYPES, UPLOAD_PART_ALLOW, UPLOAD_PART_TYPE } from './selector-table.ts';
+import { isSubresource } from './subresources.ts';
+
+const UPLOAD_ID = 'uploadId';
+
+/**
+ * The `Allow` of S3's 405 for a request naming the subresource `name` (the first it names) at
+ * `target`, or `undefined` where S3's is not known.
+ * @example subresourceAllow('bucket', 'versioning', new Map()) // 'GET, PUT'
+ */
+export function subresourceAllow(target: PathTarget, name: string, query: ReadonlyMap<string, string>): string | undefined {
+  // `uploadId` beside `partNumber` is UploadPart, at either path.
+  if (name === UPLOAD_ID && query.has(PART_NUMBER)) return UPLOAD_PART_ALLOW;
+  if (target === 'object' && name === 'encryption') return OBJECT_ENCRYPTION_ALLOW;
+  return ALLOW.get(name);
+}
+
+/**
+ * S3's 405 for a write (PUT, POST, DELETE, PATCH) naming one selector with a method that is no
+ * operation of it (`DELETE /{bucket}?versioning`, `POST /{bucket}?encryption`): `Method`, the
+ * selector's `ResourceType` and its `Allow`; `undefined` when the method is one of the selector's
+ * (served, or Strongbox's 501), when the request names several, or where S3's answer is not known.
+ * `named` is the subresources the request names, in query order. A GET is left to its own answers
+ * (UNCONFIRMED which type a GET naming a selector without a GET form gets).
+ * @example
+ * ```ts
+ * // From packages/s3: not exported by '@strongbox/s3'.
+ * import { selectorMethodRefusal } from './src/protocol/selector-methods.ts';
+ * selectorMethodRefusal('DELETE', 'bucket', new Map([['versioning', '']]), ['versioning'])?.allow; // 'GET, PUT'
+ * ```
+ */
+export function selectorMethodRefusal(method: string, target: PathTarget, query: ReadonlyMap<string, string>, named: readonly string[]): S3Error | undefined {
+  if (target === 'service' || method === 'GET' || method === 'HEAD') return undefined;
+  const part = target === 'object' && named.length === 2 && named.includes(UPLOAD_ID) && named.includes(PART_NUMBER);
+  if (named.length !== 1 && !part) return undefined;
+  const name = part ? UPLOAD_ID : (named[0] as string);
+  const resourceType = part ? UPLOAD_PART_TYPE : RESOURCE_TYPES[target].get(name);
+  if (resourceType === undefined) return undefined;
+  const allow = subresourceAllow(target, name, query);
+  if (allow?.split(', ').includes(method) === true) return undefined;
+  const fields = [
+    ['Method', method],
+    ['ResourceType', resourceType],
+  ] as const;
+  return allow === undefined ? new S3Error('MethodNotAllowed', { fields }) : new S3Error('MethodNotAllowed', { fields, allow });
+}
+
+/**
+ * `selectorMethodRefusal` for a request as sent, before the credential, as S3 answers it: "an
+ * unsigned `PATCH` or `POST` naming a selector that lacks it, answered the same 405 as a signed
+ * one" (backlot, same measurement). Cheap for every other request: a GET or HEAD, no query, or one
+ * naming no selector of the table costs a lookup per parameter.
+ * @example selectorRefusalBeforeCredential('DELETE', 'bucket', new Map([['versioning', '']]))?.status // 405
+ */
+export function selectorRefusalBeforeCredential(method: string, target: PathTarget, query: ReadonlyMap<string, string>): S3Error | undefined {
+  if (target === 'service' || method === 'GET' || method === 'HEAD' || query.size === 0) return undefined;
+  const types = RESOURCE_TYPES[target];
+  let selects = false;
+  for (const name of query.keys()) if (types.has(name)) selects = true;
+  if (!selects) return undefined;
+  const named = [...query.keys()].filter((name) => name !== VERSION_ID && isSubresource(method, name));
+  return selectorMethodRefusal(method, target, query, named);
+}
