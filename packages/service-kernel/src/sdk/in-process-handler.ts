@@ -30,8 +30,17 @@ import type {
 import { ObservedBody } from '../http/observed-body.ts';
 import type { BodyStream, ProtocolHandler, StreamingHandler, StreamingRequest, StreamingResponse } from '../http/types.ts';
 import { type AbortSignalLike, abortErrorOf, CuttableBody, connectionReset, release, throwIfAborted, watch } from './abort.ts';
-import { bodyStream, implicitLength } from './request-body.ts';
+import { bodyStream, implicitFraming } from './request-body.ts';
 import { streamedBodyOf, wholeBodyOf } from './response-body.ts';
+import {
+  InactivityTimeout,
+  isSocketTimeout,
+  socketTimeoutError,
+  startRequestTimeout,
+  type TimeoutSettings,
+  type WarningLogger,
+  withActivity,
+} from './timeouts.ts';
 
 /** Leading or trailing spaces and tabs of a header value (what an HTTP parser strips). */
 const OUTER_WHITESPACE_ALL = /^[ \t]+|[ \t]+$/g;
@@ -49,8 +58,12 @@ const INVALID_VALUE_CHAR = /[^\t\x20-\x7e\x80-\xff]/;
  */
 const INHERITS_NOTHING: object = Object.freeze(Object.create(null));
 
-/** Settings of the in-process handler. */
-export interface InProcessHandlerOptions {
+/**
+ * Settings of the in-process handler: where the caller is, whether bodies stream, and the node:http
+ * handler's timeouts (`requestTimeout` with `throwOnRequestTimeout`, `socketTimeout`), which act in
+ * process as over a socket.
+ */
+export interface InProcessHandlerOptions extends TimeoutSettings {
   /** The caller's address as the service sees it (audit trail, `aws:SourceIp`). Default `127.0.0.1`. */
   readonly sourceIpAddress?: string;
   /** Whether the handler is a `StreamingHandler` (bodies streamed both ways). Default false. */
@@ -67,17 +80,23 @@ export class InProcessHandler implements RequestHandler<SdkRequest, SdkResponse,
   readonly metadata: RequestHandlerMetadata = { handlerProtocol: 'http/1.1' };
   readonly #handler: StreamingHandler;
   readonly #sourceIpAddress: string;
+  /** The timeout settings, as `httpHandlerConfigs` reports them and `updateHttpClientConfig` changes them. */
+  #timeouts: TimeoutSettings;
 
   constructor(handler: ProtocolHandler, options?: InProcessHandlerOptions & { readonly streaming?: false });
   constructor(handler: StreamingHandler, options: InProcessHandlerOptions & { readonly streaming: true });
   constructor(handler: ProtocolHandler | StreamingHandler, options: InProcessHandlerOptions = {}) {
     this.#handler = options.streaming === true ? (handler as StreamingHandler) : buffering(handler as ProtocolHandler);
     this.#sourceIpAddress = options.sourceIpAddress ?? '127.0.0.1';
+    const { requestTimeout, throwOnRequestTimeout, socketTimeout, connectionTimeout, logger } = options;
+    this.#timeouts = { requestTimeout, throwOnRequestTimeout, socketTimeout, connectionTimeout, logger };
   }
 
   /**
    * Serves one SDK request.
    * @throws an `AbortError` when the SDK's abort signal has fired, as the node:http handler does.
+   * @throws a `TimeoutError` when `requestTimeout` (with `throwOnRequestTimeout`) or `socketTimeout`
+   *   runs out before the service answered, with node-http-handler's message.
    * @throws TypeError (`ERR_INVALID_HTTP_TOKEN`, `ERR_INVALID_CHAR`) for a header name or value
    *   node:http refuses to send (CR/LF, a character above U+00FF), as the node:http handler throws
    *   it before anything is sent: the service never sees a request no socket could carry.
@@ -98,7 +117,11 @@ export class InProcessHandler implements RequestHandler<SdkRequest, SdkResponse,
     };
     if (secure) forwarded.secure = true;
     const signal = options.abortSignal;
-    if (signal !== undefined && signal !== null) return this.#handleWatched(forwarded, signal);
+    // The call's own `requestTimeout` first, as node-http-handler takes it (`requestTimeout ?? config.requestTimeout`).
+    const requestTimeout = options.requestTimeout ?? this.#timeouts.requestTimeout;
+    // No timeout and no signal (the usual call): no timer, no listener, nothing wrapped.
+    if ((signal !== undefined && signal !== null) || requestTimeout || isSocketTimeout(this.#timeouts.socketTimeout))
+      return this.#handleWatched(forwarded, signal ?? undefined, requestTimeout);
     const result = await this.#handler(forwarded);
     const body = result.body;
     return {
@@ -111,53 +134,125 @@ export class InProcessHandler implements RequestHandler<SdkRequest, SdkResponse,
   }
 
   /**
-   * A request under an abort signal, which fires as the node:http handler (@smithy/node-http-handler
-   * 4.14) makes it: until the service answers, an abort rejects the call with an AbortError and
-   * cuts the request body the service reads (as `req.destroy()` closes the socket: the edge's body
-   * then fails with `aborted`), and whatever the service still answers is released; once a streamed
-   * answer is handed over, an abort fails it with node's `Error: aborted` (`ECONNRESET`), as a
-   * destroyed request fails its `IncomingMessage`, and the service's body is released. The signal
-   * is listened to until the answer's stream closes, as node:http's handler listens until the
-   * request closes.
+   * A request under an abort signal or a timeout, which act as the node:http handler
+   * (@smithy/node-http-handler 4.14) makes them act. Until the service answers, an abort rejects
+   * the call with an AbortError, and a timeout with its TimeoutError; either cuts the request body
+   * the service reads (as `req.destroy()` closes the socket: the edge's body then fails with
+   * `aborted`, and nothing is stored), and whatever the service still answers is released. The
+   * `requestTimeout` stops when the answer arrives (node-http-handler clears it as it resolves
+   * with the response's head). Once a streamed answer is handed over, an abort fails it with
+   * node's `Error: aborted` (`ECONNRESET`), as a destroyed request fails its `IncomingMessage`, and
+   * a `socketTimeout` with its TimeoutError (`response.destroy(error)`), unless the body is
+   * complete; the service's body is then released. The signal and the socket timeout are watched
+   * until the answer's stream closes, as node:http's handler watches them until the request closes.
    */
-  async #handleWatched(forwarded: Forwarded, signal: AbortSignalLike): Promise<RequestHandlerOutput<SdkResponse>> {
-    let abort!: (error: Error) => void;
-    const aborted = new Promise<never>((_, reject) => {
-      abort = reject;
+  async #handleWatched(
+    forwarded: Forwarded,
+    signal: AbortSignalLike | undefined,
+    requestTimeoutMs: number | undefined,
+  ): Promise<RequestHandlerOutput<SdkResponse>> {
+    let fail!: (error: Error) => void;
+    const failed = new Promise<never>((_, reject) => {
+      fail = reject;
     });
     // Observed by the races below, or by no one when the signal fires after the answer.
-    aborted.catch(() => {});
-    let onAnswerAbort: (() => void) | undefined;
+    failed.catch(() => {});
+    const call: Call = { interrupted: false, answer: undefined };
     // A body held whole was sent whole: only a streamed one can be cut mid-way.
     const cuttable = forwarded.body instanceof ObservedBody ? undefined : new CuttableBody(forwarded.body);
-    if (cuttable !== undefined) forwarded.body = cuttable;
-    const stop = watch(signal, () => {
-      if (onAnswerAbort !== undefined) return onAnswerAbort();
+    /** Before the answer is handed over: the upload is cut and the call fails with `error`. */
+    const interrupt = (error: Error): void => {
+      call.interrupted = true;
       cuttable?.cut();
-      abort(abortErrorOf(signal));
-    });
-    const result = await answeredUnlessAborted(this.#handler, forwarded, signal, aborted, stop);
+      fail(error);
+    };
+    const settings = this.#timeouts;
+    const socketTimeoutMs = settings.socketTimeout;
+    const inactivity = isSocketTimeout(socketTimeoutMs)
+      ? new InactivityTimeout(socketTimeoutMs, () => {
+          const error = socketTimeoutError(socketTimeoutMs);
+          if (call.answer === undefined) interrupt(error);
+          else call.answer.destroy(error);
+        })
+      : undefined;
+    if (cuttable !== undefined) forwarded.body = inactivity === undefined ? cuttable : withActivity(cuttable, () => inactivity.touch());
+    const requestTimer = startRequestTimeout(requestTimeoutMs, settings.throwOnRequestTimeout === true, settings.logger, interrupt);
+    const unwatch =
+      signal === undefined
+        ? undefined
+        : watch(signal, () => {
+            if (call.answer === undefined) interrupt(abortErrorOf(signal));
+            else call.answer.destroy(connectionReset());
+          });
+    const stop = (): void => {
+      clearTimeout(requestTimer);
+      inactivity?.stop();
+      unwatch?.();
+    };
+    const result = await answeredUnlessInterrupted(this.#handler, forwarded, call, failed, stop);
+    // The head has arrived: bytes were received, and the request timeout is over.
+    clearTimeout(requestTimer);
+    inactivity?.touch();
     const body = result.body;
     if (typeof body === 'string' || body instanceof Uint8Array) {
       stop();
       return { response: { statusCode: result.status, headers: sdkHeaders(result.headers), body: wholeBodyOf(body) } };
     }
-    const readable = await handedOverUnlessAborted(body, aborted, stop);
-    onAnswerAbort = () => readable.destroy(connectionReset());
+    const produced =
+      inactivity === undefined
+        ? body
+        : withActivity(
+            body,
+            () => inactivity.touch(),
+            // A complete answer is not timed out (node-http-handler checks `response.complete`).
+            () => inactivity.stop(),
+          );
+    const readable = await handedOverUnlessInterrupted(produced, failed, stop);
+    call.answer = readable;
     readable.once('close', stop);
     return { response: { statusCode: result.status, headers: sdkHeaders(result.headers), body: readable } };
   }
 
-  /** Nothing to configure: there is no connection. */
-  updateHttpClientConfig(_key: never, _value: never): void {}
+  /**
+   * Changes one setting, as node-http-handler's `updateHttpClientConfig` does (for the next calls):
+   * a timeout setting by its name, and the SDK client's logger (`Symbol.for('logger')`, which a
+   * client with a logger of its own passes; the first one given is kept, as there). Other keys
+   * name connection settings, which have no meaning in process.
+   * @example client.config.requestHandler.updateHttpClientConfig('requestTimeout', 300)
+   */
+  updateHttpClientConfig(key: keyof TimeoutSettings | symbol, value: unknown): void {
+    if (key === LOGGER_KEY) {
+      this.#timeouts = { ...this.#timeouts, logger: this.#timeouts.logger ?? (value as WarningLogger) };
+      return;
+    }
+    if (typeof key === 'string' && TIMEOUT_KEYS.has(key)) this.#timeouts = { ...this.#timeouts, [key]: value };
+  }
 
-  /** No connection settings. */
-  httpHandlerConfigs(): Record<string, never> {
-    return {};
+  /** The timeout settings, as node-http-handler reports its configuration. */
+  httpHandlerConfigs(): TimeoutSettings {
+    return { ...this.#timeouts };
   }
 
   /** Nothing to release. */
   destroy(): void {}
+}
+
+/** The key under which an SDK client hands its logger to its request handler (@smithy/core's `getHttpHandlerExtensionConfiguration`). */
+const LOGGER_KEY = Symbol.for('logger');
+
+/** The settings `updateHttpClientConfig` changes by name. */
+const TIMEOUT_KEYS: ReadonlySet<string> = new Set<keyof TimeoutSettings>([
+  'requestTimeout',
+  'throwOnRequestTimeout',
+  'socketTimeout',
+  'connectionTimeout',
+  'logger',
+]);
+
+/** One watched call: whether an abort or timeout cut it, and its streamed answer once handed over. */
+interface Call {
+  interrupted: boolean;
+  answer: Readable | undefined;
 }
 
 /** The request as the service is handed it, its optional `secure` set only over `https:`. */
@@ -184,21 +279,22 @@ function forwardedHeaders(request: SdkRequest): Record<string, string> {
     // OWS): node:http's parser drops them, so the service sees what it would over a socket.
     headers[lower] = typeof value === 'string' && hasOuterWhitespace(value) ? value.replace(OUTER_WHITESPACE_ALL, '') : value;
   }
-  // The length node:http writes in the head when the SDK set none (a bodiless PutObject).
-  if (headers['content-length'] === undefined && headers['transfer-encoding'] === undefined) implicitLength(headers, request.method, request.body);
+  // The framing node:http writes in the head when the SDK set none (a bodiless PutObject's length,
+  // a stream's chunked encoding).
+  if (headers['content-length'] === undefined && headers['transfer-encoding'] === undefined) implicitFraming(headers, request.method, request.body);
   return headers;
 }
 
 /**
- * The service's answer to `forwarded`, or the abort error `aborted` rejects with if the signal
- * fires first. Either way out but the answer stops watching the signal (`stop`); an answer that
- * comes after the abort is released, as the edge releases the body of a client that left.
+ * The service's answer to `forwarded`, or the error `failed` rejects with if an abort or timeout
+ * comes first. Either way out but the answer stops the watching (`stop`); an answer that comes
+ * after the call was cut is released, as the edge releases the body of a client that left.
  */
-async function answeredUnlessAborted(
+async function answeredUnlessInterrupted(
   handler: StreamingHandler,
   forwarded: Forwarded,
-  signal: AbortSignalLike,
-  aborted: Promise<never>,
+  call: Call,
+  failed: Promise<never>,
   stop: () => void,
 ): Promise<StreamingResponse> {
   let answering: ReturnType<StreamingHandler>;
@@ -210,23 +306,23 @@ async function answeredUnlessAborted(
     throw error;
   }
   try {
-    return await Promise.race([answering, aborted]);
+    return await Promise.race([answering, failed]);
   } catch (error) {
     stop();
-    if (signal.aborted === true) answering.then(release, () => {});
+    if (call.interrupted) answering.then(release, () => {});
     throw error;
   }
 }
 
 /**
- * A streamed answer's body as the Readable handed to the SDK, or the abort error `aborted` rejects
- * with if the signal fires while its first chunks are produced: then the signal is no longer
- * watched (`stop`) and the Readable, once made, is destroyed.
+ * A streamed answer's body as the Readable handed to the SDK, or the error `failed` rejects with
+ * if an abort or timeout comes while its first chunks are produced: then the watching stops
+ * (`stop`) and the Readable, once made, is destroyed.
  */
-async function handedOverUnlessAborted(body: BodyStream, aborted: Promise<never>, stop: () => void): Promise<Readable> {
+async function handedOverUnlessInterrupted(body: BodyStream, failed: Promise<never>, stop: () => void): Promise<Readable> {
   const reading = streamedBodyOf(body);
   try {
-    return await Promise.race([reading, aborted]);
+    return await Promise.race([reading, failed]);
   } catch (error) {
     stop();
     reading.then(

@@ -1,7 +1,7 @@
 /**
  * @module
  * The SDK's request body as the in-process handler hands it to the service: taken as the SDK's
- * node:http handler writes it, with the `content-length` node:http adds when the SDK set none.
+ * node:http handler writes it, with the framing header node:http adds when the SDK set none.
  */
 
 import { Readable } from 'node:stream';
@@ -41,22 +41,26 @@ export function bodyStream(body: unknown): BodyStream {
 const UNFRAMED_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS', 'TRACE', 'CONNECT']);
 
 /**
- * Adds the `content-length` node:http writes for a request whose head has neither it nor
- * `transfer-encoding`, as the SDK's node:http handler sends it (`writeBody`: `end()` for no body,
- * `end(bytes)` for a whole one): `OutgoingMessage#end` sets the length of what it ends with (0 for
- * nothing), and `_storeHeader` writes it for every method but those above (node
- * lib/_http_outgoing.js, unchanged from Node 20 to 24; seen on the wire with Node 20: PUT, POST,
- * PATCH `end()` → `Content-Length: 0`, GET, HEAD, DELETE, OPTIONS, TRACE → no header). The SDK
- * sets no length for `Body: ''` or no Body, so without this a bodiless PutObject or UploadPart
- * would fail in process with S3's MissingContentLength while it stores an empty object over a
- * socket. A streamed body is left as is: node frames it with `transfer-encoding: chunked`, or
- * with a length when it ends before the head goes out, which depends on timing.
- * @example implicitLength(headers, 'PUT', undefined) // headers['content-length'] === '0'
+ * Adds the framing header node:http writes for a request whose head has neither `content-length`
+ * nor `transfer-encoding`, as the SDK's node:http handler sends it (`writeBody`: `end()` for no
+ * body, `end(bytes)` for a whole one, `pipe` for a stream). `OutgoingMessage#end` sets the length
+ * of what it ends with (0 for nothing), and `_storeHeader` writes it for every method but those
+ * above (node lib/_http_outgoing.js, unchanged from Node 20 to 24; seen on the wire with Node 20:
+ * PUT, POST, PATCH `end()` → `Content-Length: 0`, GET, HEAD, DELETE, OPTIONS, TRACE → no header).
+ * The SDK sets no length for `Body: ''` or no Body, so without this a bodiless PutObject or
+ * UploadPart would fail in process with S3's MissingContentLength while it stores an empty object
+ * over a socket. A streamed body is piped: its first chunk is written before the end, so node
+ * frames it with `Transfer-Encoding: chunked` (`_storeHeader` with no length known and
+ * `useChunkedEncodingByDefault`), and the service sees that header here too. (A stream that ends
+ * with no chunk at all goes out with `Content-Length: 0`; in process the head is handed over
+ * before the stream is read, so it is said to be chunked, an empty chunked body.)
+ * @example implicitFraming(headers, 'PUT', undefined) // headers['content-length'] === '0'
  */
-export function implicitLength(headers: Record<string, string>, method: string, body: unknown): void {
+export function implicitFraming(headers: Record<string, string>, method: string, body: unknown): void {
   if (UNFRAMED_METHODS.has(method) || UNFRAMED_METHODS.has(method.toUpperCase())) return;
   const length = wholeLength(body);
   if (length !== undefined) headers['content-length'] = String(length);
+  else if (body instanceof Readable) headers['transfer-encoding'] = 'chunked';
 }
 
 /** The byte length of a body `writeBody` ends the request with whole; undefined for a stream. */

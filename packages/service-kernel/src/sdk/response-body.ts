@@ -85,12 +85,25 @@ class BodyReadable extends Readable {
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
     const iterator = this.#iterator;
     this.#iterator = undefined;
-    if (iterator?.return === undefined) callback(error);
-    else
+    if (iterator?.return === undefined) {
+      callback(error);
+      return;
+    }
+    if (error === null) {
       iterator.return().then(
-        () => callback(error),
-        (failure: unknown) => callback(error ?? (failure as Error)),
+        () => callback(null),
+        (failure: unknown) => callback(failure as Error),
       );
+      return;
+    }
+    // Failed (an abort, a timeout): the reader learns it now, as a destroyed `IncomingMessage`
+    // fails at once, not once the service's body lets go: a body stalled in a wait lets go of its
+    // iterator only once that wait is over.
+    iterator.return().then(
+      () => {},
+      () => {},
+    );
+    callback(error);
   }
 }
 

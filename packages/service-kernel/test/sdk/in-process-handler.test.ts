@@ -402,9 +402,11 @@ describe('InProcessHandler', () => {
   // `useChunkedEncodingByDefault`, lib/_http_outgoing.js `_storeHeader`; seen on the wire, Node 20).
   describe('the framing header node:http adds to a request whose head has none', () => {
     const lengths: (string | undefined)[] = [];
+    const encodings: (string | undefined)[] = [];
     const handler = new InProcessHandler(
       async (forwarded) => {
         lengths.push(forwarded.headers['content-length']);
+        encodings.push(forwarded.headers['transfer-encoding']);
         for await (const _ of forwarded.body);
         return { status: 200, headers: {}, body: '' };
       },
@@ -436,6 +438,22 @@ describe('InProcessHandler', () => {
       lengths.length = 0;
       await handler.handle(requestOf(method, body));
       expect(lengths).toEqual([expected]);
+    });
+
+    // A piped stream's first chunk is written before the end: node frames it as chunked
+    // (`_storeHeader`, no length known, `useChunkedEncodingByDefault`); seen on the wire, Node 20.
+    it.each([['PUT'], ['POST'], ['PATCH']])('%s with a streamed body of no stated length is seen with transfer-encoding chunked', async (method) => {
+      encodings.length = 0;
+      lengths.length = 0;
+      await handler.handle(requestOf(method, Readable.from([Buffer.from('hi')])));
+      expect([encodings, lengths]).toEqual([['chunked'], [undefined]]);
+    });
+
+    it('gives a streamed body with a stated length no transfer-encoding, nor one to a GET', async () => {
+      encodings.length = 0;
+      await handler.handle(requestOf('PUT', Readable.from([Buffer.from('hi')]), { 'content-length': '2' }));
+      await handler.handle(requestOf('GET', Readable.from([Buffer.from('hi')])));
+      expect(encodings).toEqual([undefined, undefined]);
     });
 
     it('keeps a content-length or transfer-encoding the caller set', async () => {
