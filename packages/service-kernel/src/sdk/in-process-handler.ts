@@ -7,7 +7,9 @@
  * (`{ streaming: true }`, S3) request bodies reach the service as the SDK produces them and
  * response bodies reach the SDK as the service produces them: nothing is held whole. The
  * endpoint's scheme (`http:` / `https:` in the client's `endpoint`) tells the service whether the
- * request "came over TLS" (`secure`), as a listener's would.
+ * request "came over TLS" (`secure`), as a listener's would. Abort signals and the node:http
+ * handler's timeouts (`requestTimeout`, `socketTimeout`) act as over a socket (`abort.ts`,
+ * `timeouts.ts`).
  *
  * @example
  * ```ts
