@@ -3,8 +3,9 @@
  * (`sb.controls.faults`, `fault: 'latency'`): a client whose in-process handler has a
  * `requestTimeout` (with `throwOnRequestTimeout`) or a `socketTimeout` sees the TimeoutError the
  * SDK's node:http handler raises over a socket, its retry strategy retries it as a transient
- * error, and an upload cut by the timeout stores nothing. The latency (1 s) is far above the
- * timeouts (20 ms), so a timeout always fires first: nothing here is timed.
+ * error, and an upload cut by the timeout stores nothing. The latency (1 s; 3 s against the
+ * retried call's 500 ms) is far above the timeouts (20 ms), so a timeout always fires first:
+ * nothing here is timed.
  *
  * Also: a streamed PutObject body of no stated length reaches S3 framed as node:http frames it
  * (`Transfer-Encoding: chunked`) and is answered the same in process as over a real port.
@@ -80,9 +81,10 @@ describe('an injected latency against an SDK timeout, in process', () => {
 
   // The SDK's standard retry strategy takes `TimeoutError` as transient (@smithy/core retry,
   // `TRANSIENT_ERROR_CODES`), as it does over a socket: the second attempt, not delayed, succeeds.
+  // The retried attempt must be served within the timeout: half a second, against a latency far above it.
   it('is retried by the SDK’s retry strategy, as over HTTP: the next attempt is served', async () => {
-    sb.controls.faults.add({ service: 'kms', operation: 'CreateKey', fault: 'latency', latencyMs: LATENCY_MS, count: 1 });
-    const created = await kms({ requestTimeout: 20, throwOnRequestTimeout: true }, 2).send(new CreateKeyCommand({}));
+    sb.controls.faults.add({ service: 'kms', operation: 'CreateKey', fault: 'latency', latencyMs: 3 * LATENCY_MS, count: 1 });
+    const created = await kms({ requestTimeout: 500, throwOnRequestTimeout: true }, 2).send(new CreateKeyCommand({}));
     expect([created.KeyMetadata?.Enabled, created.$metadata.attempts]).toEqual([true, 2]);
   });
 
