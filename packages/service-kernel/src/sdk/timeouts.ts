@@ -44,7 +44,11 @@ export interface TimeoutSettings {
  * The error of a `requestTimeout` with `throwOnRequestTimeout`, word for word node-http-handler
  * 4.14's (`setRequestTimeout`): name `TimeoutError`, code `ETIMEDOUT`; the SDK's retry strategy
  * takes it as transient (its `TRANSIENT_ERROR_CODES` name `TimeoutError`).
- * @example requestTimeoutError(300).message // '@smithy/node-http-handler - [ERROR] a request has exceeded the configured 300 ms requestTimeout.'
+ * @example
+ * ```ts
+ * import { requestTimeoutError } from './timeouts.ts';
+ * requestTimeoutError(300).message; // '@smithy/node-http-handler - [ERROR] a request has exceeded the configured 300 ms requestTimeout.'
+ * ```
  */
 export function requestTimeoutError(timeoutMs: number): Error {
   return Object.assign(new Error(`@smithy/node-http-handler - [ERROR] a request has exceeded the configured ${timeoutMs} ms requestTimeout.`), {
@@ -55,7 +59,11 @@ export function requestTimeoutError(timeoutMs: number): Error {
 
 /**
  * The warning a `requestTimeout` without `throwOnRequestTimeout` logs, node-http-handler 4.14's.
- * @example requestTimeoutWarning(300)
+ * @example
+ * ```ts
+ * import { requestTimeoutWarning } from './timeouts.ts';
+ * console.warn(requestTimeoutWarning(300));
+ * ```
  */
 export function requestTimeoutWarning(timeoutMs: number): string {
   return `@smithy/node-http-handler - [WARN] a request has exceeded the configured ${timeoutMs} ms requestTimeout. Init client requestHandler with throwOnRequestTimeout=true to turn this into an error.`;
@@ -64,7 +72,11 @@ export function requestTimeoutWarning(timeoutMs: number): string {
 /**
  * The error of a `socketTimeout`, node-http-handler 4.14's (`setSocketTimeout`, a timeout the
  * client's handler was configured with): name `TimeoutError`, no code.
- * @example socketTimeoutError(300).name // 'TimeoutError'
+ * @example
+ * ```ts
+ * import { socketTimeoutError } from './timeouts.ts';
+ * socketTimeoutError(300).name; // 'TimeoutError'
+ * ```
  */
 export function socketTimeoutError(timeoutMs: number): Error {
   return Object.assign(
@@ -75,10 +87,15 @@ export function socketTimeoutError(timeoutMs: number): Error {
 
 /**
  * Starts a call's `requestTimeout`, as `setRequestTimeout` does: only for a truthy number of
- * milliseconds (0 and none set no timer), a plain timer (node-http-handler's own is not unref'd
- * either: the socket it guards keeps the process alive just as long), which the caller clears
- * when the answer's head arrives or the call fails.
- * @example const timer = startRequestTimeout(300, true, undefined, fail); // later: clearTimeout(timer)
+ * milliseconds (0 and none set no timer). Like every timer of a call in flight it keeps the
+ * process alive (not unref'd), as node-http-handler's own timer and the socket it guards do; the
+ * caller clears it when the answer's head arrives or the call fails.
+ * @example
+ * ```ts
+ * import { startRequestTimeout } from './timeouts.ts';
+ * const timer = startRequestTimeout(300, true, undefined, (error) => console.error(error.name));
+ * clearTimeout(timer); // the answer's head arrived
+ * ```
  */
 export function startRequestTimeout(
   timeoutMs: number | undefined,
@@ -107,8 +124,17 @@ const DEFERRAL_MS = 3000;
 
 /**
  * A `socketTimeout`: fires once no byte has gone either way for `timeoutMs`, as `socket.setTimeout`
- * does (node refreshes the timer on every read and write; so does `touch`). Its timers are
- * unref'd, as node's socket timers are: a call's own work keeps the process alive, not the timer.
+ * does (node refreshes the timer on every read and write; so does `touch`). Its timers keep the
+ * process alive while the call is in flight (not unref'd), as the request's socket does over
+ * node:http: an upload that stalls with nothing else pending still ends in the TimeoutError rather
+ * than in the process exiting. `stop` clears them on every way out.
+ * @example
+ * ```ts
+ * import { InactivityTimeout } from './timeouts.ts';
+ * const timeout = new InactivityTimeout(300, () => console.error('timed out'));
+ * timeout.touch(); // a chunk went by
+ * timeout.stop(); // the answer is complete
+ * ```
  */
 export class InactivityTimeout {
   readonly #timeoutMs: number;
@@ -126,7 +152,7 @@ export class InactivityTimeout {
     this.#timeoutMs = timeoutMs;
     this.#onTimeout = onTimeout;
     if (timeoutMs < DEFERRED_FROM_MS) this.#arm();
-    else this.#timer = setTimeout(() => this.#arm(), DEFERRAL_MS).unref();
+    else this.#timer = setTimeout(() => this.#arm(), DEFERRAL_MS);
   }
 
   /** Activity: the wait starts again (nothing before the deferred registration counts, as in node). */
@@ -148,14 +174,20 @@ export class InactivityTimeout {
       if (this.#stopped) return;
       this.stop();
       this.#onTimeout();
-    }, this.#timeoutMs).unref();
+    }, this.#timeoutMs);
   }
 }
 
 /**
  * A body whose every chunk counts as activity (`onChunk`), and whose end calls `onEnd`: a chunk
  * the service reads from the upload, or produces for the answer, is a byte over the socket.
- * @example forwarded.body = withActivity(forwarded.body, () => timeout.touch());
+ * @example
+ * ```ts
+ * import { Readable } from 'node:stream';
+ * import { InactivityTimeout, withActivity } from './timeouts.ts';
+ * const timeout = new InactivityTimeout(300, () => console.error('timed out'));
+ * const body = withActivity(Readable.from([Buffer.from('ab')]), () => timeout.touch(), () => timeout.stop());
+ * ```
  */
 export function withActivity(body: BodyStream, onChunk: () => void, onEnd?: () => void): BodyStream {
   return {
