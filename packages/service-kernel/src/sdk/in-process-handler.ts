@@ -20,7 +20,6 @@
  */
 
 import { validateHeaderName, validateHeaderValue } from 'node:http';
-import type { Readable } from 'node:stream';
 import type {
   HttpHandlerOptions,
   RequestHandler,
@@ -29,20 +28,12 @@ import type {
   HttpRequest as SdkRequest,
   HttpResponse as SdkResponse,
 } from '@smithy/types';
-import { ObservedBody } from '../http/observed-body.ts';
-import type { BodyStream, ProtocolHandler, StreamingHandler, StreamingRequest, StreamingResponse } from '../http/types.ts';
-import { type AbortSignalLike, abortErrorOf, CuttableBody, connectionReset, release, throwIfAborted, watch } from './abort.ts';
-import { bodyStream, implicitFraming } from './request-body.ts';
+import type { ProtocolHandler, StreamingHandler } from '../http/types.ts';
+import { throwIfAborted } from './abort.ts';
+import { bodyStream, framedByFirstChunk, implicitFraming } from './request-body.ts';
 import { streamedBodyOf, wholeBodyOf } from './response-body.ts';
-import {
-  InactivityTimeout,
-  isSocketTimeout,
-  socketTimeoutError,
-  startRequestTimeout,
-  type TimeoutSettings,
-  type WarningLogger,
-  withActivity,
-} from './timeouts.ts';
+import { isSocketTimeout, type TimeoutSettings, type WarningLogger } from './timeouts.ts';
+import { answerWatched, type Forwarded } from './watched-call.ts';
 
 /** Leading or trailing spaces and tabs of a header value (what an HTTP parser strips). */
 const OUTER_WHITESPACE_ALL = /^[ \t]+|[ \t]+$/g;
@@ -118,12 +109,30 @@ export class InProcessHandler implements RequestHandler<SdkRequest, SdkResponse,
       body: bodyStream(request.body),
     };
     if (secure) forwarded.secure = true;
+    // The framing node:http writes in the head when the SDK set none (a bodiless PutObject's
+    // length; for a stream of no stated length, the first chunk decides).
+    const framing =
+      headers['content-length'] === undefined && headers['transfer-encoding'] === undefined && implicitFraming(headers, request.method, request.body);
     const signal = options.abortSignal;
     // The call's own `requestTimeout` first, as node-http-handler takes it (`requestTimeout ?? config.requestTimeout`).
     const requestTimeout = options.requestTimeout ?? this.#timeouts.requestTimeout;
     // No timeout and no signal (the usual call): no timer, no listener, nothing wrapped.
-    if ((signal !== undefined && signal !== null) || requestTimeout || isSocketTimeout(this.#timeouts.socketTimeout))
-      return this.#handleWatched(forwarded, signal ?? undefined, requestTimeout);
+    if ((signal !== undefined && signal !== null) || requestTimeout || isSocketTimeout(this.#timeouts.socketTimeout)) {
+      const answer = await answerWatched(this.#handler, forwarded, framing ? headers : undefined, {
+        signal: signal ?? undefined,
+        requestTimeoutMs: requestTimeout,
+        settings: this.#timeouts,
+      });
+      const body = answer.body;
+      return {
+        response: {
+          statusCode: answer.status,
+          headers: sdkHeaders(answer.headers),
+          body: typeof body === 'string' ? wholeBodyOf(body) : body instanceof Uint8Array ? wholeBodyOf(body) : body,
+        },
+      };
+    }
+    if (framing) forwarded.body = await framedByFirstChunk(headers, forwarded.body);
     const result = await this.#handler(forwarded);
     const body = result.body;
     return {
@@ -133,86 +142,6 @@ export class InProcessHandler implements RequestHandler<SdkRequest, SdkResponse,
         body: typeof body === 'string' || body instanceof Uint8Array ? wholeBodyOf(body) : await streamedBodyOf(body),
       },
     };
-  }
-
-  /**
-   * A request under an abort signal or a timeout, which act as the node:http handler
-   * (@smithy/node-http-handler 4.14) makes them act. Until the service answers, an abort rejects
-   * the call with an AbortError, and a timeout with its TimeoutError; either cuts the request body
-   * the service reads (as `req.destroy()` closes the socket: the edge's body then fails with
-   * `aborted`, and nothing is stored), and whatever the service still answers is released. The
-   * `requestTimeout` stops when the answer arrives (node-http-handler clears it as it resolves
-   * with the response's head). Once a streamed answer is handed over, an abort fails it with
-   * node's `Error: aborted` (`ECONNRESET`), as a destroyed request fails its `IncomingMessage`, and
-   * a `socketTimeout` with its TimeoutError (`response.destroy(error)`), unless the body is
-   * complete; the service's body is then released. The signal and the socket timeout are watched
-   * until the answer's stream closes, as node:http's handler watches them until the request closes.
-   */
-  async #handleWatched(
-    forwarded: Forwarded,
-    signal: AbortSignalLike | undefined,
-    requestTimeoutMs: number | undefined,
-  ): Promise<RequestHandlerOutput<SdkResponse>> {
-    let fail!: (error: Error) => void;
-    const failed = new Promise<never>((_, reject) => {
-      fail = reject;
-    });
-    // Observed by the races below, or by no one when the signal fires after the answer.
-    failed.catch(() => {});
-    const call: Call = { interrupted: false, answer: undefined };
-    // A body held whole was sent whole: only a streamed one can be cut mid-way.
-    const cuttable = forwarded.body instanceof ObservedBody ? undefined : new CuttableBody(forwarded.body);
-    /** Before the answer is handed over: the upload is cut and the call fails with `error`. */
-    const interrupt = (error: Error): void => {
-      call.interrupted = true;
-      cuttable?.cut();
-      fail(error);
-    };
-    const settings = this.#timeouts;
-    const socketTimeoutMs = settings.socketTimeout;
-    const inactivity = isSocketTimeout(socketTimeoutMs)
-      ? new InactivityTimeout(socketTimeoutMs, () => {
-          const error = socketTimeoutError(socketTimeoutMs);
-          if (call.answer === undefined) interrupt(error);
-          else call.answer.destroy(error);
-        })
-      : undefined;
-    if (cuttable !== undefined) forwarded.body = inactivity === undefined ? cuttable : withActivity(cuttable, () => inactivity.touch());
-    const requestTimer = startRequestTimeout(requestTimeoutMs, settings.throwOnRequestTimeout === true, settings.logger, interrupt);
-    const unwatch =
-      signal === undefined
-        ? undefined
-        : watch(signal, () => {
-            if (call.answer === undefined) interrupt(abortErrorOf(signal));
-            else call.answer.destroy(connectionReset());
-          });
-    const stop = (): void => {
-      clearTimeout(requestTimer);
-      inactivity?.stop();
-      unwatch?.();
-    };
-    const result = await answeredUnlessInterrupted(this.#handler, forwarded, call, failed, stop);
-    // The head has arrived: bytes were received, and the request timeout is over.
-    clearTimeout(requestTimer);
-    inactivity?.touch();
-    const body = result.body;
-    if (typeof body === 'string' || body instanceof Uint8Array) {
-      stop();
-      return { response: { statusCode: result.status, headers: sdkHeaders(result.headers), body: wholeBodyOf(body) } };
-    }
-    const produced =
-      inactivity === undefined
-        ? body
-        : withActivity(
-            body,
-            () => inactivity.touch(),
-            // A complete answer is not timed out (node-http-handler checks `response.complete`).
-            () => inactivity.stop(),
-          );
-    const readable = await handedOverUnlessInterrupted(produced, failed, stop);
-    call.answer = readable;
-    readable.once('close', stop);
-    return { response: { statusCode: result.status, headers: sdkHeaders(result.headers), body: readable } };
   }
 
   /**
@@ -251,19 +180,10 @@ const TIMEOUT_KEYS: ReadonlySet<string> = new Set<keyof TimeoutSettings>([
   'logger',
 ]);
 
-/** One watched call: whether an abort or timeout cut it, and its streamed answer once handed over. */
-interface Call {
-  interrupted: boolean;
-  answer: Readable | undefined;
-}
-
-/** The request as the service is handed it, its optional `secure` set only over `https:`. */
-type Forwarded = { -readonly [K in keyof StreamingRequest]: StreamingRequest[K] };
-
 /**
  * The SDK request's headers as the node:http edge reads them: names lower-cased, values without
- * their outer whitespace, nothing inherited, and the `content-length` node:http writes when the
- * SDK set none.
+ * their outer whitespace, nothing inherited (the framing header node:http adds when the SDK set
+ * none is added by `implicitFraming`).
  * @throws TypeError (`ERR_INVALID_HTTP_TOKEN`, `ERR_INVALID_CHAR`) for a name or value node:http refuses.
  */
 function forwardedHeaders(request: SdkRequest): Record<string, string> {
@@ -281,58 +201,7 @@ function forwardedHeaders(request: SdkRequest): Record<string, string> {
     // OWS): node:http's parser drops them, so the service sees what it would over a socket.
     headers[lower] = typeof value === 'string' && hasOuterWhitespace(value) ? value.replace(OUTER_WHITESPACE_ALL, '') : value;
   }
-  // The framing node:http writes in the head when the SDK set none (a bodiless PutObject's length,
-  // a stream's chunked encoding).
-  if (headers['content-length'] === undefined && headers['transfer-encoding'] === undefined) implicitFraming(headers, request.method, request.body);
   return headers;
-}
-
-/**
- * The service's answer to `forwarded`, or the error `failed` rejects with if an abort or timeout
- * comes first. Either way out but the answer stops the watching (`stop`); an answer that comes
- * after the call was cut is released, as the edge releases the body of a client that left.
- */
-async function answeredUnlessInterrupted(
-  handler: StreamingHandler,
-  forwarded: Forwarded,
-  call: Call,
-  failed: Promise<never>,
-  stop: () => void,
-): Promise<StreamingResponse> {
-  let answering: ReturnType<StreamingHandler>;
-  try {
-    // A service that throws rather than rejecting must not leave the listener on the signal.
-    answering = handler(forwarded);
-  } catch (error) {
-    stop();
-    throw error;
-  }
-  try {
-    return await Promise.race([answering, failed]);
-  } catch (error) {
-    stop();
-    if (call.interrupted) answering.then(release, () => {});
-    throw error;
-  }
-}
-
-/**
- * A streamed answer's body as the Readable handed to the SDK, or the error `failed` rejects with
- * if an abort or timeout comes while its first chunks are produced: then the watching stops
- * (`stop`) and the Readable, once made, is destroyed.
- */
-async function handedOverUnlessInterrupted(body: BodyStream, failed: Promise<never>, stop: () => void): Promise<Readable> {
-  const reading = streamedBodyOf(body);
-  try {
-    return await Promise.race([reading, failed]);
-  } catch (error) {
-    stop();
-    reading.then(
-      (made) => made.destroy(),
-      () => {},
-    );
-    throw error;
-  }
 }
 
 /** The request's path with its query string, as a server sees it. */

@@ -49,18 +49,59 @@ const UNFRAMED_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'DELETE', 
  * PUT, POST, PATCH `end()` → `Content-Length: 0`, GET, HEAD, DELETE, OPTIONS, TRACE → no header).
  * The SDK sets no length for `Body: ''` or no Body, so without this a bodiless PutObject or
  * UploadPart would fail in process with S3's MissingContentLength while it stores an empty object
- * over a socket. A streamed body is piped: its first chunk is written before the end, so node
- * frames it with `Transfer-Encoding: chunked` (`_storeHeader` with no length known and
- * `useChunkedEncodingByDefault`), and the service sees that header here too. (A stream that ends
- * with no chunk at all goes out with `Content-Length: 0`; in process the head is handed over
- * before the stream is read, so it is said to be chunked, an empty chunked body.)
- * @example implicitFraming(headers, 'PUT', undefined) // headers['content-length'] === '0'
+ * over a socket. A streamed body is piped, and node writes the head at the first write or at the
+ * end: a first chunk makes it `Transfer-Encoding: chunked` (`_storeHeader` with no length known
+ * and `useChunkedEncodingByDefault`), a stream that ends with no chunk, however late, goes out with
+ * `Content-Length: 0` (seen on the wire with node 20.20). So for a stream nothing is set here:
+ * this returns true, and `framedByFirstChunk` sets the header once the first chunk is read.
+ * @returns whether the framing waits for a streamed body's first chunk (`framedByFirstChunk`).
+ * @example implicitFraming(headers, 'PUT', undefined) // false; headers['content-length'] === '0'
  */
-export function implicitFraming(headers: Record<string, string>, method: string, body: unknown): void {
-  if (UNFRAMED_METHODS.has(method) || UNFRAMED_METHODS.has(method.toUpperCase())) return;
+export function implicitFraming(headers: Record<string, string>, method: string, body: unknown): boolean {
+  if (UNFRAMED_METHODS.has(method) || UNFRAMED_METHODS.has(method.toUpperCase())) return false;
   const length = wholeLength(body);
   if (length !== undefined) headers['content-length'] = String(length);
-  else if (body instanceof Readable) headers['transfer-encoding'] = 'chunked';
+  return length === undefined && body instanceof Readable;
+}
+
+/**
+ * A streamed request body of no stated length framed as node:http frames it once piped: its first
+ * chunk is read, then `transfer-encoding: chunked` is set and the body is handed on with that
+ * chunk in front, or, for a stream that ended with no chunk, `content-length: 0` and no body.
+ * Only such a stream pays for this read (`implicitFraming` returns true).
+ * @throws whatever reading the stream's first chunk throws (a cut upload's `aborted`).
+ * @example
+ * ```ts
+ * import { Readable } from 'node:stream';
+ * import { bodyStream, framedByFirstChunk } from './request-body.ts';
+ * const headers: Record<string, string> = {};
+ * await framedByFirstChunk(headers, bodyStream(Readable.from([]))); // headers['content-length'] === '0'
+ * ```
+ */
+export async function framedByFirstChunk(headers: Record<string, string>, body: BodyStream): Promise<BodyStream> {
+  const iterator = body[Symbol.asyncIterator]();
+  const first = await iterator.next();
+  if (first.done === true) {
+    headers['content-length'] = '0';
+    return ObservedBody.of(NO_CHUNKS);
+  }
+  headers['transfer-encoding'] = 'chunked';
+  return resumed(first.value, iterator);
+}
+
+/** The rest of a body whose first chunk was read, with that chunk put back in front. */
+function resumed(first: Uint8Array, rest: AsyncIterator<Uint8Array>): BodyStream {
+  let pending: Uint8Array | undefined = first;
+  const iterator: AsyncIterator<Uint8Array> = {
+    next: () => {
+      if (pending === undefined) return rest.next();
+      const value = pending;
+      pending = undefined;
+      return Promise.resolve({ done: false, value });
+    },
+    return: (value?: unknown) => (rest.return === undefined ? Promise.resolve({ done: true, value }) : rest.return(value)),
+  };
+  return { [Symbol.asyncIterator]: () => iterator };
 }
 
 /** The byte length of a body `writeBody` ends the request with whole; undefined for a stream. */
