@@ -92,8 +92,9 @@ describe('requestTimeout in process, as @smithy/node-http-handler 4.14 keeps it'
     const handler = client.config.requestHandler as unknown as InProcessHandler;
     handler.updateHttpClientConfig('requestTimeout', 20);
     handler.updateHttpClientConfig('throwOnRequestTimeout', true);
-    expect(handler.httpHandlerConfigs()).toMatchObject({ requestTimeout: 20, throwOnRequestTimeout: true });
     await expect(client.send(describeKey)).rejects.toThrow(REQUEST_TIMEOUT_MESSAGE);
+    // Reported once a call has run with it (node-http-handler reports `{}` between an update and the next call).
+    expect(handler.httpHandlerConfigs()).toMatchObject({ requestTimeout: 20, throwOnRequestTimeout: true });
   });
 
   it('only warns through the client’s logger without throwOnRequestTimeout, and the call is still answered', async () => {
@@ -124,6 +125,69 @@ describe('requestTimeout in process, as @smithy/node-http-handler 4.14 keeps it'
     await vi.advanceTimersByTimeAsync(100);
     rest.resolve();
     expect(Buffer.concat(await body.toArray()).toString()).toBe('abcdef');
+  });
+
+  it('ends when the answer’s head arrives: an upload the service reads after answering is read whole', async () => {
+    const rest = deferred();
+    async function* upload(): AsyncGenerator<Uint8Array> {
+      yield Buffer.from('ab');
+      await rest.promise;
+      yield Buffer.from('cd');
+    }
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const handler = new InProcessHandler(
+      async (forwarded) => {
+        const reading = forwarded.body[Symbol.asyncIterator]();
+        const first = await reading.next();
+        // The head goes out with the first chunk; the rest of the upload is read while the answer streams.
+        async function* echo(): AsyncGenerator<Uint8Array> {
+          yield first.value as Uint8Array;
+          for (let step = await reading.next(); step.done !== true; step = await reading.next()) yield step.value;
+        }
+        return { status: 200, headers: {}, body: echo() };
+      },
+      { streaming: true, requestTimeout: 20, throwOnRequestTimeout: true },
+    );
+    const body = (await handler.handle({ ...putRequest, headers: { 'content-length': '4' }, body: Readable.from(upload()) })).response.body as Readable;
+    await vi.advanceTimersByTimeAsync(100);
+    rest.resolve();
+    expect(Buffer.concat(await body.toArray()).toString()).toBe('abcd');
+  });
+
+  it('warns through the handler’s own logger over the client’s, as node-http-handler keeps the first one given', async () => {
+    const { service, release } = heldService();
+    const warned = deferred<[string, string]>();
+    const own = { warn: (message: string) => warned.resolve(['handler', message]) };
+    const clients = { debug() {}, info() {}, warn: (message: string) => warned.resolve(['client', message]), error() {} };
+    const answer = kms(service, { requestTimeout: 20, logger: own }, clients).send(describeKey);
+    expect(await warned.promise).toEqual(['handler', REQUEST_TIMEOUT_WARNING]);
+    release();
+    await answer;
+  });
+
+  it('releases an answer the service gives after the call timed out', async () => {
+    const gate = deferred();
+    held.push(() => gate.resolve());
+    const released = deferred<string>();
+    const late: AsyncIterable<Uint8Array> = {
+      [Symbol.asyncIterator]: () => ({
+        next: async () => ({ done: true, value: undefined }),
+        return: async () => {
+          released.resolve('released');
+          return { done: true, value: undefined };
+        },
+      }),
+    };
+    const handler = new InProcessHandler(
+      async () => {
+        await gate.promise;
+        return { status: 200, headers: {}, body: late };
+      },
+      { streaming: true, requestTimeout: 20, throwOnRequestTimeout: true },
+    );
+    await expect(handler.handle(getRequest)).rejects.toThrow(REQUEST_TIMEOUT_MESSAGE);
+    gate.resolve();
+    expect(await released.promise).toBe('released');
   });
 
   it('cuts the upload the service is reading when it fires, so the service stores nothing', async () => {
@@ -195,6 +259,49 @@ describe('socketTimeout in process, as @smithy/node-http-handler 4.14 keeps it',
     await new Promise((resolve) => body.once('readable', resolve));
     await vi.advanceTimersByTimeAsync(100);
     expect(Buffer.concat(await body.toArray()).toString()).toBe('abcdef');
+  });
+
+  it('counts each chunk the service reads from the upload as activity: a steady upload longer than the timeout is read whole', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const upload = paced(5);
+    const reads = Array.from({ length: 5 }, () => deferred());
+    const handler = new InProcessHandler(
+      async (forwarded) => {
+        let count = 0;
+        for await (const _ of forwarded.body) reads[count++]?.resolve();
+        return { status: 200, headers: {}, body: String(count) };
+      },
+      { streaming: true, socketTimeout: 20 },
+    );
+    const answer = handler.handle({ ...putRequest, headers: { 'content-length': '10' }, body: Readable.from(upload.chunks()) });
+    const settled = answer.then(
+      () => {},
+      () => {},
+    );
+    // 5 chunks 15 ms apart: 75 ms in all, never 20 ms without one.
+    for (const read of reads) {
+      upload.next();
+      await Promise.race([read.promise, settled]);
+      await vi.advanceTimersByTimeAsync(15);
+    }
+    expect(Buffer.from((await answer).response.body as Uint8Array).toString()).toBe('5');
+  });
+
+  it('counts each chunk of the answer as activity: a steady answer longer than the timeout is read whole', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const answer = paced(5);
+    answer.next();
+    const handler = new InProcessHandler(async () => ({ status: 200, headers: {}, body: answer.chunks() }), { streaming: true, socketTimeout: 20 });
+    const body = (await handler.handle(getRequest)).response.body as Readable;
+    const reading = body[Symbol.asyncIterator]();
+    const read: string[] = [String((await reading.next()).value)];
+    // 4 more chunks 15 ms apart: 60 ms in all, never 20 ms without one.
+    for (let chunk = 1; chunk < 5; chunk += 1) {
+      await vi.advanceTimersByTimeAsync(15);
+      answer.next();
+      read.push(String((await reading.next()).value));
+    }
+    expect(read.join('')).toBe('ababababab');
   });
 
   it('cuts the upload the service is reading when it fires', async () => {
@@ -286,6 +393,21 @@ const putRequest = { method: 'PUT', protocol: 'http:', hostname: 'h', path: '/b/
 async function* stalledUpload(): AsyncGenerator<Uint8Array> {
   yield Buffer.from('first');
   await new Promise(() => {});
+}
+
+/** A body of `count` chunks ('ab'), each produced only once `next` lets it go. */
+function paced(count: number): { chunks: () => AsyncGenerator<Uint8Array>; next: () => void } {
+  const gates = Array.from({ length: count }, () => deferred());
+  let opened = 0;
+  return {
+    chunks: async function* () {
+      for (const gate of gates) {
+        await gate.promise;
+        yield Buffer.from('ab');
+      }
+    },
+    next: () => gates[opened++]?.resolve(),
+  };
 }
 
 async function* streamOf(...chunks: string[]): AsyncGenerator<Uint8Array> {
