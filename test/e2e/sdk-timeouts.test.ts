@@ -3,8 +3,8 @@
  * (`sb.controls.faults`, `fault: 'latency'`): a client whose in-process handler has a
  * `requestTimeout` (with `throwOnRequestTimeout`) or a `socketTimeout` sees the TimeoutError the
  * SDK's node:http handler raises over a socket, its retry strategy retries it as a transient
- * error, and an upload cut by the timeout stores nothing. The latency (1 s; 3 s against the
- * retried call's 500 ms) is far above the timeouts (20 ms), so a timeout always fires first:
+ * error, and an upload cut by the timeout stores nothing. The latency (1 s; 4 s against the
+ * retried call's 3 s) is set after the timeout and is longer, so a timeout always fires first:
  * nothing here is timed.
  *
  * Also: a streamed PutObject body of no stated length reaches S3 framed as node:http frames it
@@ -20,6 +20,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 /** Far above every timeout below: the timeout fires first, whatever the machine's load. */
 const LATENCY_MS = 1_000;
+/** The retried call's timeout: generous for an unloaded CreateKey on a loaded machine. */
+const RETRIED_TIMEOUT_MS = 3_000;
+/** The first attempt's latency: longer than the timeout, so the timeout fires first. */
+const RETRIED_LATENCY_MS = RETRIED_TIMEOUT_MS + LATENCY_MS;
 const REQUEST_TIMEOUT = '@smithy/node-http-handler - [ERROR] a request has exceeded the configured 20 ms requestTimeout.';
 const SOCKET_TIMEOUT = '@smithy/node-http-handler - the request socket timed out after 20 ms of inactivity (configured by client requestHandler).';
 
@@ -80,13 +84,15 @@ describe('an injected latency against an SDK timeout, in process', () => {
   });
 
   // The SDK's standard retry strategy takes `TimeoutError` as transient (@smithy/core retry,
-  // `TRANSIENT_ERROR_CODES`), as it does over a socket: the second attempt, not delayed, succeeds.
-  // The retried attempt must be served within the timeout: half a second, against a latency far above it.
+  // `TRANSIENT_ERROR_CODES`), as it does over a socket. The latency fault strikes only the first
+  // attempt (`count: 1`), and its wait is set after the timeout's and is longer, so the timeout's
+  // timer fires first whatever the load (timers fire in the order of their deadlines). The retry
+  // is served with no latency, against a timeout of seconds (a CreateKey in process takes a few ms).
   it('is retried by the SDK’s retry strategy, as over HTTP: the next attempt is served', async () => {
-    sb.controls.faults.add({ service: 'kms', operation: 'CreateKey', fault: 'latency', latencyMs: 3 * LATENCY_MS, count: 1 });
-    const created = await kms({ requestTimeout: 500, throwOnRequestTimeout: true }, 2).send(new CreateKeyCommand({}));
+    sb.controls.faults.add({ service: 'kms', operation: 'CreateKey', fault: 'latency', latencyMs: RETRIED_LATENCY_MS, count: 1 });
+    const created = await kms({ requestTimeout: RETRIED_TIMEOUT_MS, throwOnRequestTimeout: true }, 2).send(new CreateKeyCommand({}));
     expect([created.KeyMetadata?.Enabled, created.$metadata.attempts]).toEqual([true, 2]);
-  });
+  }, 20_000);
 
   it('cuts a PutObject upload the service has not read yet: the object is not stored', async () => {
     await new S3Client(sb.clientConfig).send(new CreateBucketCommand({ Bucket: 'timeouts' }));
