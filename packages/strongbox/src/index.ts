@@ -24,7 +24,7 @@
 
 // The in-process request handler itself, for a client with timeouts of its own:
 // `new S3Client({ ...sb.clientConfig, requestHandler: new InProcessHandler(sb.handler, { streaming: true, requestTimeout: 300, throwOnRequestTimeout: true }) })`.
-export { InProcessHandler, type InProcessHandlerOptions } from '@strongbox/service-kernel';
+export { InProcessHandler, type InProcessHandlerOptions, type TimeoutSettings, type WarningLogger } from '@strongbox/service-kernel';
 export { ADMIN_PREFIX, CLOCK_PATH, FAULTS_PATH, QUOTAS_PATH, RESET_PATH } from './admin.ts';
 export { ADMIN_SIGNING_NAME } from './admin-auth.ts';
 export type { ControlledEndpoint, EndpointControls, FaultControls } from './controls/endpoint.ts';
