@@ -43,7 +43,7 @@ export async function streamedBodyOf(body: BodyStream): Promise<Readable> {
 }
 
 /**
- * A streamed body whose head has gone out with its first chunk (`first`), handed over at once as
+ * A streamed body whose head has gone out with its first chunk (`first`), or before it (none), handed over at once as
  * node-http-handler resolves on the head: the rest is produced as the reader asks, and a failure
  * from then on (a timeout, an abort) fails this Readable, not the call.
  * @example
@@ -54,8 +54,8 @@ export async function streamedBodyOf(body: BodyStream): Promise<Readable> {
  * const readable = headedBodyOf(chunks, first.value); // reads 'abcd'
  * ```
  */
-export function headedBodyOf(rest: AsyncIterator<Uint8Array>, first: Uint8Array): Readable {
-  return new BodyReadable(rest, [first]);
+export function headedBodyOf(rest: AsyncIterator<Uint8Array>, first: Uint8Array | undefined): Readable {
+  return new BodyReadable(rest, first === undefined ? [] : [first]);
 }
 
 /**

@@ -3,7 +3,8 @@
  * One in-process SDK call under an abort signal or the node:http handler's timeouts, which act as
  * @smithy/node-http-handler 4.14 makes them act over a socket (`handle`, `setRequestTimeout`,
  * `setSocketTimeout`). The call resolves at the answer's head, which the node:http edge sends with
- * the body's first chunk (`writeStreamingResponse`). Before the head, an abort rejects the call
+ * the body's first chunk, or before it for a declared length of 64 KiB or more
+ * (`writeStreamingResponse`). Before the head, an abort rejects the call
  * with an AbortError and a timeout with its TimeoutError; after it, either fails the answer's body
  * (node's `Error: aborted`, `ECONNRESET`, for an abort, as a destroyed request fails its
  * `IncomingMessage`; the TimeoutError for a socket timeout, `response.destroy(error)`), and the
@@ -13,6 +14,7 @@
  */
 
 import type { Readable } from 'node:stream';
+import { declaredLength, EARLY_HEAD_BODY_BYTES } from '../http/node-response.ts';
 import { ObservedBody } from '../http/observed-body.ts';
 import type { StreamingHandler, StreamingRequest } from '../http/types.ts';
 import { type AbortSignalLike, abortErrorOf, CuttableBody, connectionReset, release, watch } from './abort.ts';
@@ -74,7 +76,7 @@ export async function answerWatched(
     call.stop();
     return result as WatchedAnswer;
   }
-  return { status: result.status, headers: result.headers, body: await call.headOf(body) };
+  return { status: result.status, headers: result.headers, body: await call.headOf(body, declaredLength(result.headers) >= EARLY_HEAD_BODY_BYTES) };
 }
 
 /** The watch over one call: its timers, its signal's listener, its upload, its answer's body. */
@@ -126,12 +128,14 @@ class WatchedCall {
   }
 
   /**
-   * The streamed answer's body as the Readable handed over, once its first chunk (the head) is
-   * produced under the watch: from then on a fault fails this Readable, not the call. A body that
-   * fails before its first chunk is handed over failing when read, as before.
-   * @throws the error of an abort or timeout before the first chunk.
+   * The streamed answer's body as the Readable handed over once its head is "sent", as the node:http
+   * edge sends it (`writeStreamingResponse`): with the first chunk, produced under the watch, or at
+   * once when `headFirst` (a declared length of 64 KiB or more, whose head the edge flushes before
+   * the first chunk). From then on a fault fails this Readable, not the call. A body that fails
+   * before its first chunk is handed over failing when read.
+   * @throws the error of an abort or timeout before the head.
    */
-  async headOf(body: AsyncIterable<Uint8Array>): Promise<Readable> {
+  async headOf(body: AsyncIterable<Uint8Array>, headFirst: boolean): Promise<Readable> {
     // The head has arrived: bytes were received, and the request timeout is over.
     clearTimeout(this.#requestTimer);
     const inactivity = this.#inactivity;
@@ -146,6 +150,7 @@ class WatchedCall {
             () => inactivity.stop(),
           );
     const iterator = produced[Symbol.asyncIterator]();
+    if (headFirst) return this.#handedOver(headedBodyOf(iterator, undefined));
     let first: IteratorResult<Uint8Array>;
     try {
       first = await this.beforeHead(iterator.next());
@@ -160,7 +165,11 @@ class WatchedCall {
       this.stop();
       return emptyBody();
     }
-    const readable = headedBodyOf(iterator, first.value);
+    return this.#handedOver(headedBodyOf(iterator, first.value));
+  }
+
+  /** The answer's body, now what a fault fails, watched until it closes. */
+  #handedOver(readable: Readable): Readable {
     this.#answer = readable;
     readable.once('close', () => this.stop());
     return readable;

@@ -3,7 +3,7 @@
  * a socket (dist-cjs `setSocketTimeout`, `handle`), where the two part:
  * - node-http-handler resolves the call when the answer's head arrives (`requestFunc(options,
  *   (res) => resolve(...))`), and the edge sends the head with the first chunk (or before it, for
- *   a body of 64 KiB or more: `writeStreamingResponse`). A body that stalls after that chunk fails
+ *   a declared length of 64 KiB or more: `writeStreamingResponse`, `EARLY_HEAD_BODY_BYTES`). A body that stalls after that chunk fails
  *   the Body the call resolved with (`response.destroy(error)`), and the call, resolved, is not
  *   retried.
  * - `response.destroy(error)` on an `IncomingMessage` emits `error` only to listeners (node
@@ -91,6 +91,42 @@ describe('socketTimeout on an answer whose body stalls once it has begun, as ove
     const body = (sent as { Body?: Readable }).Body;
     body?.on('error', () => {});
     body?.destroy();
+  });
+});
+
+describe('socketTimeout on an answer of 64 KiB or more whose first chunk stalls', () => {
+  it('resolves the call and fails its body, as the edge sends such a head before the first chunk', async () => {
+    async function* stallsFirst(): AsyncGenerator<Uint8Array> {
+      await stalled();
+      yield Buffer.alloc(65_536);
+    }
+    const handler = new InProcessHandler(async () => ({ status: 200, headers: { 'content-length': '65536' }, body: stallsFirst() }), {
+      streaming: true,
+      socketTimeout: 20,
+    });
+    const handled = await handler.handle(getRequest).then(
+      (output) => output,
+      (error: unknown) => error as Error,
+    );
+    expect(handled).not.toBeInstanceOf(Error);
+    const body = (handled as Awaited<ReturnType<InProcessHandler['handle']>>).response.body as Readable;
+    const failure = await body.toArray().then(
+      () => undefined,
+      (error: unknown) => error as Error,
+    );
+    expect([failure?.name, failure?.message]).toEqual(['TimeoutError', SOCKET_TIMEOUT_MESSAGE]);
+  });
+
+  it('still fails the call when the answer declares less, as the edge sends that head with the first chunk', async () => {
+    async function* stallsFirst(): AsyncGenerator<Uint8Array> {
+      await stalled();
+      yield Buffer.alloc(65_535);
+    }
+    const handler = new InProcessHandler(async () => ({ status: 200, headers: { 'content-length': '65535' }, body: stallsFirst() }), {
+      streaming: true,
+      socketTimeout: 20,
+    });
+    await expect(handler.handle(getRequest)).rejects.toThrow(SOCKET_TIMEOUT_MESSAGE);
   });
 });
 
