@@ -34,7 +34,7 @@ export function writeNodeResponse(response: ServerResponse, result: HttpResponse
  * writes one buffer at a time, so node:https joins a head and a chunk written together), and the
  * client can read the head while the first chunk is still being produced (decrypted).
  */
-export const EARLY_HEAD_BODY_BYTES = 64 * 1024;
+export const EARLY_HEAD_BODY_BYTES: number = 64 * 1024;
 
 /**
  * Writes a streaming response: the head, then each chunk. When the socket's buffer is full, the
