@@ -119,6 +119,7 @@ export { httpDate, json11ErrorResponse, json11Response, parseJson, serviceErrorR
 export { queryPairs } from './protocol/query-pairs.ts';
 export { type BucketUsage, QuotaBuckets, SlidingWindow } from './quota/windows.ts';
 export { InProcessHandler, type InProcessHandlerOptions } from './sdk/in-process-handler.ts';
+export type { TimeoutSettings, WarningLogger } from './sdk/timeouts.ts';
 export { authenticatedBody } from './sigv4/payload.ts';
 export { createPostPolicyVerifier, type PostPolicySignature, type PostPolicyVerifier, type PostPolicyVerifierOptions } from './sigv4/post-policy.ts';
 export {

@@ -24,6 +24,9 @@
 
 // `users` takes a UserDirectory: what a users file holds, parsed (README, "Quick start, in process").
 export { parseUsers, type UserDirectory } from '@strongbox/kms';
+// The in-process request handler itself, for a client with timeouts of its own:
+// `new S3Client({ ...sb.clientConfig, requestHandler: new InProcessHandler(sb.handler, { streaming: true, requestTimeout: 300, throwOnRequestTimeout: true }) })`.
+export { InProcessHandler, type InProcessHandlerOptions, type TimeoutSettings, type WarningLogger } from '@strongbox/service-kernel';
 export { ADMIN_PREFIX, CLOCK_PATH, FAULTS_PATH, QUOTAS_PATH, RESET_PATH } from './admin.ts';
 export { ADMIN_SIGNING_NAME } from './admin-auth.ts';
 export type { ControlledEndpoint, EndpointControls, FaultControls } from './controls/endpoint.ts';

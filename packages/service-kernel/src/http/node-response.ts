@@ -34,7 +34,7 @@ export function writeNodeResponse(response: ServerResponse, result: HttpResponse
  * writes one buffer at a time, so node:https joins a head and a chunk written together), and the
  * client can read the head while the first chunk is still being produced (decrypted).
  */
-const EARLY_HEAD_BODY_BYTES = 64 * 1024;
+export const EARLY_HEAD_BODY_BYTES: number = 64 * 1024;
 
 /**
  * Writes a streaming response: the head, then each chunk. When the socket's buffer is full, the
@@ -121,7 +121,11 @@ function nodeHead(headers: Readonly<Record<string, string>>): { headers: Readonl
 }
 
 /** A response's `Content-Length` (any case), or -1 when it has none. */
-function declaredLength(headers: Readonly<Record<string, string>>): number {
+/**
+ * The `content-length` a response declares, -1 when it declares none.
+ * @example declaredLength({ 'Content-Length': '5' }) // 5
+ */
+export function declaredLength(headers: Readonly<Record<string, string>>): number {
   for (const name in headers) {
     if (name.length === 14 && name.toLowerCase() === 'content-length') return Number(headers[name]);
   }

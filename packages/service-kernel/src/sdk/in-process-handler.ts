@@ -7,7 +7,9 @@
  * (`{ streaming: true }`, S3) request bodies reach the service as the SDK produces them and
  * response bodies reach the SDK as the service produces them: nothing is held whole. The
  * endpoint's scheme (`http:` / `https:` in the client's `endpoint`) tells the service whether the
- * request "came over TLS" (`secure`), as a listener's would.
+ * request "came over TLS" (`secure`), as a listener's would. Abort signals and the node:http
+ * handler's timeouts (`requestTimeout`, `socketTimeout`) act as over a socket (`abort.ts`,
+ * `timeouts.ts`, `watched-call.ts`).
  *
  * @example
  * ```ts
@@ -17,8 +19,6 @@
  * ```
  */
 
-import { validateHeaderName, validateHeaderValue } from 'node:http';
-import type { Readable } from 'node:stream';
 import type {
   HttpHandlerOptions,
   RequestHandler,
@@ -27,30 +27,20 @@ import type {
   HttpRequest as SdkRequest,
   HttpResponse as SdkResponse,
 } from '@smithy/types';
-import { ObservedBody } from '../http/observed-body.ts';
-import type { BodyStream, ProtocolHandler, StreamingHandler, StreamingRequest, StreamingResponse } from '../http/types.ts';
-import { type AbortSignalLike, abortErrorOf, CuttableBody, connectionReset, release, throwIfAborted, watch } from './abort.ts';
-import { bodyStream, implicitLength } from './request-body.ts';
+import type { ProtocolHandler, StreamingHandler } from '../http/types.ts';
+import { throwIfAborted } from './abort.ts';
+import { forwardedHeaders, sdkHeaders } from './headers.ts';
+import { bodyStream, framedByFirstChunk, implicitFraming } from './request-body.ts';
 import { streamedBodyOf, wholeBodyOf } from './response-body.ts';
-
-/** Leading or trailing spaces and tabs of a header value (what an HTTP parser strips). */
-const OUTER_WHITESPACE_ALL = /^[ \t]+|[ \t]+$/g;
-/** A header name node:http sends: an RFC 9110 token (node's `checkIsHttpToken`). */
-const HTTP_TOKEN = /^[\^_`a-zA-Z\-0-9!#$%&'*+.|~]+$/;
-/** A character node:http refuses in a header value (node's `checkInvalidHeaderChar`). */
-const INVALID_VALUE_CHAR = /[^\t\x20-\x7e\x80-\xff]/;
+import { isSocketTimeout, type TimeoutSettings, type WarningLogger } from './timeouts.ts';
+import { answerWatched, type Forwarded } from './watched-call.ts';
 
 /**
- * The prototype of a request's header map: an empty frozen object with no prototype, so a header
- * map inherits no name (`constructor`, `toString`), and `__proto__` has no setter on its chain: it
- * is stored as an ordinary name, as on an `Object.create(null)` map. Not that map itself: V8 keeps
- * a prototype-less object as a hash table, rebuilt as it grows and probed by each of the many
- * header reads a request meets; an object with this prototype stays a fast object.
+ * Settings of the in-process handler: where the caller is, whether bodies stream, and the node:http
+ * handler's timeouts (`requestTimeout` with `throwOnRequestTimeout`, `socketTimeout`), which act in
+ * process as over a socket.
  */
-const INHERITS_NOTHING: object = Object.freeze(Object.create(null));
-
-/** Settings of the in-process handler. */
-export interface InProcessHandlerOptions {
+export interface InProcessHandlerOptions extends TimeoutSettings {
   /** The caller's address as the service sees it (audit trail, `aws:SourceIp`). Default `127.0.0.1`. */
   readonly sourceIpAddress?: string;
   /** Whether the handler is a `StreamingHandler` (bodies streamed both ways). Default false. */
@@ -67,20 +57,32 @@ export class InProcessHandler implements RequestHandler<SdkRequest, SdkResponse,
   readonly metadata: RequestHandlerMetadata = { handlerProtocol: 'http/1.1' };
   readonly #handler: StreamingHandler;
   readonly #sourceIpAddress: string;
+  /** The timeout settings, as `httpHandlerConfigs` reports them and `updateHttpClientConfig` changes them. */
+  #timeouts: TimeoutSettings;
 
   constructor(handler: ProtocolHandler, options?: InProcessHandlerOptions & { readonly streaming?: false });
   constructor(handler: StreamingHandler, options: InProcessHandlerOptions & { readonly streaming: true });
   constructor(handler: ProtocolHandler | StreamingHandler, options: InProcessHandlerOptions = {}) {
     this.#handler = options.streaming === true ? (handler as StreamingHandler) : buffering(handler as ProtocolHandler);
     this.#sourceIpAddress = options.sourceIpAddress ?? '127.0.0.1';
+    const { requestTimeout, throwOnRequestTimeout, socketTimeout, connectionTimeout, logger } = options;
+    this.#timeouts = { requestTimeout, throwOnRequestTimeout, socketTimeout, connectionTimeout, logger };
   }
 
   /**
-   * Serves one SDK request.
-   * @throws an `AbortError` when the SDK's abort signal has fired, as the node:http handler does.
+   * Serves one SDK request. The call resolves at the answer's head (with the first chunk of a
+   * streamed body); an abort or timeout after it fails the body, not the call (`watched-call.ts`).
+   * @throws an `AbortError` when the SDK's abort signal fires before the answer's head, as the
+   *   node:http handler does.
+   * @throws a `TimeoutError` when `requestTimeout` (with `throwOnRequestTimeout`) or `socketTimeout`
+   *   runs out before the answer's head, with node-http-handler's message.
    * @throws TypeError (`ERR_INVALID_HTTP_TOKEN`, `ERR_INVALID_CHAR`) for a header name or value
    *   node:http refuses to send (CR/LF, a character above U+00FF), as the node:http handler throws
    *   it before anything is sent: the service never sees a request no socket could carry.
+   * @example
+   * ```ts
+   * const { response } = await new InProcessHandler(handler).handle(request, { requestTimeout: 300 });
+   * ```
    */
   async handle(request: SdkRequest, options: HttpHandlerOptions = {}): Promise<RequestHandlerOutput<SdkResponse>> {
     throwIfAborted(options.abortSignal);
@@ -97,8 +99,30 @@ export class InProcessHandler implements RequestHandler<SdkRequest, SdkResponse,
       body: bodyStream(request.body),
     };
     if (secure) forwarded.secure = true;
+    // The framing node:http writes in the head when the SDK set none (a bodiless PutObject's
+    // length; for a stream of no stated length, the first chunk decides).
+    const framing =
+      headers['content-length'] === undefined && headers['transfer-encoding'] === undefined && implicitFraming(headers, request.method, request.body);
     const signal = options.abortSignal;
-    if (signal !== undefined && signal !== null) return this.#handleWatched(forwarded, signal);
+    // The call's own `requestTimeout` first, as node-http-handler takes it (`requestTimeout ?? config.requestTimeout`).
+    const requestTimeout = options.requestTimeout ?? this.#timeouts.requestTimeout;
+    // No timeout and no signal (the usual call): no timer, no listener, nothing wrapped.
+    if ((signal !== undefined && signal !== null) || requestTimeout || isSocketTimeout(this.#timeouts.socketTimeout)) {
+      const answer = await answerWatched(this.#handler, forwarded, framing ? headers : undefined, {
+        signal: signal ?? undefined,
+        requestTimeoutMs: requestTimeout,
+        settings: this.#timeouts,
+      });
+      const body = answer.body;
+      return {
+        response: {
+          statusCode: answer.status,
+          headers: sdkHeaders(answer.headers),
+          body: typeof body === 'string' ? wholeBodyOf(body) : body instanceof Uint8Array ? wholeBodyOf(body) : body,
+        },
+      };
+    }
+    if (framing) forwarded.body = await framedByFirstChunk(headers, forwarded.body);
     const result = await this.#handler(forwarded);
     const body = result.body;
     return {
@@ -111,131 +135,58 @@ export class InProcessHandler implements RequestHandler<SdkRequest, SdkResponse,
   }
 
   /**
-   * A request under an abort signal, which fires as the node:http handler (@smithy/node-http-handler
-   * 4.14) makes it: until the service answers, an abort rejects the call with an AbortError and
-   * cuts the request body the service reads (as `req.destroy()` closes the socket: the edge's body
-   * then fails with `aborted`), and whatever the service still answers is released; once a streamed
-   * answer is handed over, an abort fails it with node's `Error: aborted` (`ECONNRESET`), as a
-   * destroyed request fails its `IncomingMessage`, and the service's body is released. The signal
-   * is listened to until the answer's stream closes, as node:http's handler listens until the
-   * request closes.
+   * Changes one setting, as node-http-handler's `updateHttpClientConfig` does (for the next calls):
+   * a timeout setting by its name, and the SDK client's logger (`Symbol.for('logger')`, which a
+   * client with a logger of its own passes; the handler's own logger, the first one given, is
+   * kept, as there: `config.logger ?? value`). Other keys are ignored: they name connection
+   * settings, which have no meaning in process. Unlike node-http-handler, which stores any key
+   * (`[key]: value`) and maps `Symbol.for('@smithy/defaultSocketTimeout')` to its
+   * `defaultSocketTimeout`, nothing else is kept (no default socket timeout reaches an instance
+   * handler anyway: the SDK passes it only to a handler it makes itself).
+   * @throws never: a key or value it does not know is ignored, as node-http-handler takes any.
+   * @example
+   * ```ts
+   * const handler = new InProcessHandler(service, { streaming: true });
+   * handler.updateHttpClientConfig('requestTimeout', 300);
+   * ```
    */
-  async #handleWatched(forwarded: Forwarded, signal: AbortSignalLike): Promise<RequestHandlerOutput<SdkResponse>> {
-    let abort!: (error: Error) => void;
-    const aborted = new Promise<never>((_, reject) => {
-      abort = reject;
-    });
-    // Observed by the races below, or by no one when the signal fires after the answer.
-    aborted.catch(() => {});
-    let onAnswerAbort: (() => void) | undefined;
-    // A body held whole was sent whole: only a streamed one can be cut mid-way.
-    const cuttable = forwarded.body instanceof ObservedBody ? undefined : new CuttableBody(forwarded.body);
-    if (cuttable !== undefined) forwarded.body = cuttable;
-    const stop = watch(signal, () => {
-      if (onAnswerAbort !== undefined) return onAnswerAbort();
-      cuttable?.cut();
-      abort(abortErrorOf(signal));
-    });
-    const result = await answeredUnlessAborted(this.#handler, forwarded, signal, aborted, stop);
-    const body = result.body;
-    if (typeof body === 'string' || body instanceof Uint8Array) {
-      stop();
-      return { response: { statusCode: result.status, headers: sdkHeaders(result.headers), body: wholeBodyOf(body) } };
+  updateHttpClientConfig(key: keyof TimeoutSettings | symbol, value: unknown): void {
+    if (key === LOGGER_KEY) {
+      this.#timeouts = { ...this.#timeouts, logger: this.#timeouts.logger ?? (value as WarningLogger) };
+      return;
     }
-    const readable = await handedOverUnlessAborted(body, aborted, stop);
-    onAnswerAbort = () => readable.destroy(connectionReset());
-    readable.once('close', stop);
-    return { response: { statusCode: result.status, headers: sdkHeaders(result.headers), body: readable } };
+    if (typeof key === 'string' && TIMEOUT_KEYS.has(key)) this.#timeouts = { ...this.#timeouts, [key]: value };
   }
 
-  /** Nothing to configure: there is no connection. */
-  updateHttpClientConfig(_key: never, _value: never): void {}
-
-  /** No connection settings. */
-  httpHandlerConfigs(): Record<string, never> {
-    return {};
+  /**
+   * The timeout settings, as node-http-handler reports its configuration. Unlike node-http-handler,
+   * which reports `{}` between an `updateHttpClientConfig` and the next call (it resets its
+   * resolved configuration), an update is reported at once.
+   * @throws never.
+   * @example
+   * ```ts
+   * new InProcessHandler(service, { streaming: true, socketTimeout: 300 }).httpHandlerConfigs().socketTimeout; // 300
+   * ```
+   */
+  httpHandlerConfigs(): TimeoutSettings {
+    return { ...this.#timeouts };
   }
 
   /** Nothing to release. */
   destroy(): void {}
 }
 
-/** The request as the service is handed it, its optional `secure` set only over `https:`. */
-type Forwarded = { -readonly [K in keyof StreamingRequest]: StreamingRequest[K] };
+/** The key under which an SDK client hands its logger to its request handler (@smithy/core's `getHttpHandlerExtensionConfiguration`). */
+const LOGGER_KEY = Symbol.for('logger');
 
-/**
- * The SDK request's headers as the node:http edge reads them: names lower-cased, values without
- * their outer whitespace, nothing inherited, and the `content-length` node:http writes when the
- * SDK set none.
- * @throws TypeError (`ERR_INVALID_HTTP_TOKEN`, `ERR_INVALID_CHAR`) for a name or value node:http refuses.
- */
-function forwardedHeaders(request: SdkRequest): Record<string, string> {
-  // Nothing inherited, as the node:http edge reads them: a `__proto__` header is just a header.
-  const headers = Object.create(INHERITS_NOTHING) as Record<string, string>;
-  // Own keys only (`for…in` would also walk inherited enumerable keys).
-  for (const name of Object.keys(request.headers)) {
-    const value = request.headers[name] as string;
-    // node:http's own checks (`ClientRequest#setHeader`), so a test in process fails where the
-    // same call against AWS would fail in the client (x-amz-meta-* with a newline or non-Latin-1
-    // text). The same patterns first; node's functions only to throw node's exact error.
-    const lower = checkedName(name);
-    if (typeof value !== 'string' || INVALID_VALUE_CHAR.test(value)) validateHeaderValue(name, value);
-    // A field value's leading and trailing spaces and tabs are not part of it (RFC 9110 §5.5,
-    // OWS): node:http's parser drops them, so the service sees what it would over a socket.
-    headers[lower] = typeof value === 'string' && hasOuterWhitespace(value) ? value.replace(OUTER_WHITESPACE_ALL, '') : value;
-  }
-  // The length node:http writes in the head when the SDK set none (a bodiless PutObject).
-  if (headers['content-length'] === undefined && headers['transfer-encoding'] === undefined) implicitLength(headers, request.method, request.body);
-  return headers;
-}
-
-/**
- * The service's answer to `forwarded`, or the abort error `aborted` rejects with if the signal
- * fires first. Either way out but the answer stops watching the signal (`stop`); an answer that
- * comes after the abort is released, as the edge releases the body of a client that left.
- */
-async function answeredUnlessAborted(
-  handler: StreamingHandler,
-  forwarded: Forwarded,
-  signal: AbortSignalLike,
-  aborted: Promise<never>,
-  stop: () => void,
-): Promise<StreamingResponse> {
-  let answering: ReturnType<StreamingHandler>;
-  try {
-    // A service that throws rather than rejecting must not leave the listener on the signal.
-    answering = handler(forwarded);
-  } catch (error) {
-    stop();
-    throw error;
-  }
-  try {
-    return await Promise.race([answering, aborted]);
-  } catch (error) {
-    stop();
-    if (signal.aborted === true) answering.then(release, () => {});
-    throw error;
-  }
-}
-
-/**
- * A streamed answer's body as the Readable handed to the SDK, or the abort error `aborted` rejects
- * with if the signal fires while its first chunks are produced: then the signal is no longer
- * watched (`stop`) and the Readable, once made, is destroyed.
- */
-async function handedOverUnlessAborted(body: BodyStream, aborted: Promise<never>, stop: () => void): Promise<Readable> {
-  const reading = streamedBodyOf(body);
-  try {
-    return await Promise.race([reading, aborted]);
-  } catch (error) {
-    stop();
-    reading.then(
-      (made) => made.destroy(),
-      () => {},
-    );
-    throw error;
-  }
-}
+/** The settings `updateHttpClientConfig` changes by name. */
+const TIMEOUT_KEYS: ReadonlySet<string> = new Set<keyof TimeoutSettings>([
+  'requestTimeout',
+  'throwOnRequestTimeout',
+  'socketTimeout',
+  'connectionTimeout',
+  'logger',
+]);
 
 /** The request's path with its query string, as a server sees it. */
 function pathOf(request: SdkRequest): string {
@@ -288,59 +239,4 @@ function buffering(handler: ProtocolHandler): StreamingHandler {
     for await (const chunk of request.body) chunks.push(chunk);
     return handler({ ...request, body: chunks.length === 1 && chunks[0] !== undefined ? chunks[0] : Buffer.concat(chunks) });
   };
-}
-
-/**
- * The response headers as the SDK's node:http handler hands them over: lower-case names (its
- * deserializers read them so) on a plain object. A plain object, not a prototype-less one: V8
- * keeps an `Object.create(null)` object in dictionary mode, and the SDK reads and walks the headers
- * of every response many times (bindings, checksums, request ids, the clock-skew `date`). A name
- * stays only a key: `__proto__` (no service sends it) is defined as a property, not given to the
- * prototype setter.
- */
-function sdkHeaders(given: Readonly<Record<string, string>>): Record<string, string> {
-  // Names already lower-case (every S3 response): copied whole, which V8 does in one allocation
-  // of the right size, rather than name by name. A spread defines each name as an own property,
-  // `__proto__` included, as the loop below does.
-  if (allLowerCase(given)) return { ...given };
-  const headers: Record<string, string> = {};
-  for (const name of Object.keys(given)) {
-    const lower = name.toLowerCase();
-    if (lower === '__proto__') Object.defineProperty(headers, lower, { value: given[name], enumerable: true, writable: true, configurable: true });
-    else headers[lower] = given[name] as string;
-  }
-  return headers;
-}
-
-function allLowerCase(headers: Readonly<Record<string, string>>): boolean {
-  for (const name of Object.keys(headers)) if (name !== name.toLowerCase()) return false;
-  return true;
-}
-
-/** Header names already checked, lower-cased: a client sends the same few names on every call. */
-const CHECKED_NAMES = new Map<string, string>();
-/** Names remembered before the memo starts again (a client inventing names cannot grow it). */
-const CHECKED_NAMES_LIMIT = 512;
-
-/**
- * A header name lower-cased, once node:http's token check passed (checked once per distinct name).
- * @throws TypeError `ERR_INVALID_HTTP_TOKEN`, node's own, for a name node:http refuses.
- */
-function checkedName(name: string): string {
-  let lower = CHECKED_NAMES.get(name);
-  if (lower === undefined) {
-    if (!HTTP_TOKEN.test(name)) validateHeaderName(name);
-    lower = name.toLowerCase();
-    if (CHECKED_NAMES.size >= CHECKED_NAMES_LIMIT) CHECKED_NAMES.clear();
-    CHECKED_NAMES.set(name, lower);
-  }
-  return lower;
-}
-
-/** Whether a header value starts or ends with a space or tab (RFC 9110 §5.5 OWS). */
-function hasOuterWhitespace(value: string): boolean {
-  if (value.length === 0) return false;
-  const first = value.charCodeAt(0);
-  const last = value.charCodeAt(value.length - 1);
-  return first === 0x20 || first === 0x09 || last === 0x20 || last === 0x09;
 }

@@ -1,7 +1,7 @@
 /**
  * @module
  * The SDK's request body as the in-process handler hands it to the service: taken as the SDK's
- * node:http handler writes it, with the `content-length` node:http adds when the SDK set none.
+ * node:http handler writes it, with the framing header node:http adds when the SDK set none.
  */
 
 import { Readable } from 'node:stream';
@@ -41,22 +41,67 @@ export function bodyStream(body: unknown): BodyStream {
 const UNFRAMED_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS', 'TRACE', 'CONNECT']);
 
 /**
- * Adds the `content-length` node:http writes for a request whose head has neither it nor
- * `transfer-encoding`, as the SDK's node:http handler sends it (`writeBody`: `end()` for no body,
- * `end(bytes)` for a whole one): `OutgoingMessage#end` sets the length of what it ends with (0 for
- * nothing), and `_storeHeader` writes it for every method but those above (node
- * lib/_http_outgoing.js, unchanged from Node 20 to 24; seen on the wire with Node 20: PUT, POST,
- * PATCH `end()` → `Content-Length: 0`, GET, HEAD, DELETE, OPTIONS, TRACE → no header). The SDK
- * sets no length for `Body: ''` or no Body, so without this a bodiless PutObject or UploadPart
- * would fail in process with S3's MissingContentLength while it stores an empty object over a
- * socket. A streamed body is left as is: node frames it with `transfer-encoding: chunked`, or
- * with a length when it ends before the head goes out, which depends on timing.
- * @example implicitLength(headers, 'PUT', undefined) // headers['content-length'] === '0'
+ * Adds the framing header node:http writes for a request whose head has neither `content-length`
+ * nor `transfer-encoding`, as the SDK's node:http handler sends it (`writeBody`: `end()` for no
+ * body, `end(bytes)` for a whole one, `pipe` for a stream). `OutgoingMessage#end` sets the length
+ * of what it ends with (0 for nothing), and `_storeHeader` writes it for every method but those
+ * above (node lib/_http_outgoing.js, unchanged from Node 20 to 24; seen on the wire with Node 20:
+ * PUT, POST, PATCH `end()` → `Content-Length: 0`, GET, HEAD, DELETE, OPTIONS, TRACE → no header).
+ * The SDK sets no length for `Body: ''` or no Body, so without this a bodiless PutObject or
+ * UploadPart would fail in process with S3's MissingContentLength while it stores an empty object
+ * over a socket. A streamed body is piped, and node writes the head at the first write or at the
+ * end: a first chunk makes it `Transfer-Encoding: chunked` (`_storeHeader` with no length known
+ * and `useChunkedEncodingByDefault`), a stream that ends with no chunk, however late, goes out with
+ * `Content-Length: 0` (seen on the wire with node 20.20). So for a stream nothing is set here:
+ * this returns true, and `framedByFirstChunk` sets the header once the first chunk is read.
+ * @returns whether the framing waits for a streamed body's first chunk (`framedByFirstChunk`).
+ * @example implicitFraming(headers, 'PUT', undefined) // false; headers['content-length'] === '0'
  */
-export function implicitLength(headers: Record<string, string>, method: string, body: unknown): void {
-  if (UNFRAMED_METHODS.has(method) || UNFRAMED_METHODS.has(method.toUpperCase())) return;
+export function implicitFraming(headers: Record<string, string>, method: string, body: unknown): boolean {
+  if (UNFRAMED_METHODS.has(method) || UNFRAMED_METHODS.has(method.toUpperCase())) return false;
   const length = wholeLength(body);
   if (length !== undefined) headers['content-length'] = String(length);
+  return length === undefined && body instanceof Readable;
+}
+
+/**
+ * A streamed request body of no stated length framed as node:http frames it once piped: its first
+ * chunk is read, then `transfer-encoding: chunked` is set and the body is handed on with that
+ * chunk in front, or, for a stream that ended with no chunk, `content-length: 0` and no body.
+ * Only such a stream pays for this read (`implicitFraming` returns true).
+ * @throws whatever reading the stream's first chunk throws (a cut upload's `aborted`).
+ * @example
+ * ```ts
+ * import { Readable } from 'node:stream';
+ * import { bodyStream, framedByFirstChunk } from './request-body.ts';
+ * const headers: Record<string, string> = {};
+ * await framedByFirstChunk(headers, bodyStream(Readable.from([]))); // headers['content-length'] === '0'
+ * ```
+ */
+export async function framedByFirstChunk(headers: Record<string, string>, body: BodyStream): Promise<BodyStream> {
+  const iterator = body[Symbol.asyncIterator]();
+  const first = await iterator.next();
+  if (first.done === true) {
+    headers['content-length'] = '0';
+    return ObservedBody.of(NO_CHUNKS);
+  }
+  headers['transfer-encoding'] = 'chunked';
+  return resumed(first.value, iterator);
+}
+
+/** The rest of a body whose first chunk was read, with that chunk put back in front. */
+function resumed(first: Uint8Array, rest: AsyncIterator<Uint8Array>): BodyStream {
+  let pending: Uint8Array | undefined = first;
+  const iterator: AsyncIterator<Uint8Array> = {
+    next: () => {
+      if (pending === undefined) return rest.next();
+      const value = pending;
+      pending = undefined;
+      return Promise.resolve({ done: false, value });
+    },
+    return: (value?: unknown) => (rest.return === undefined ? Promise.resolve({ done: true, value }) : rest.return(value)),
+  };
+  return { [Symbol.asyncIterator]: () => iterator };
 }
 
 /** The byte length of a body `writeBody` ends the request with whole; undefined for a stream. */

@@ -37,9 +37,38 @@ export async function streamedBodyOf(body: BodyStream): Promise<Readable> {
       if (ahead.length === 2) return new BodyReadable(iterator, ahead);
     }
   } catch (error) {
-    // Rare: the chunks produced, then the failure, through the generic stream (as before reading ahead).
-    return Readable.from(replaying(ahead, error), { objectMode: false });
+    // Rare: the chunks produced, then the failure, when read.
+    return failingBody(ahead, error);
   }
+}
+
+/**
+ * A streamed body whose head has gone out with its first chunk (`first`), or before it (none), handed over at once as
+ * node-http-handler resolves on the head: the rest is produced as the reader asks, and a failure
+ * from then on (a timeout, an abort) fails this Readable, not the call.
+ * @example
+ * ```ts
+ * import { headedBodyOf } from './response-body.ts';
+ * const chunks = (async function* () { yield Buffer.from('ab'); yield Buffer.from('cd'); })();
+ * const first = await chunks.next();
+ * const readable = headedBodyOf(chunks, first.value); // reads 'abcd'
+ * ```
+ */
+export function headedBodyOf(rest: AsyncIterator<Uint8Array>, first: Uint8Array | undefined): Readable {
+  return new BodyReadable(rest, first === undefined ? [] : [first]);
+}
+
+/**
+ * A body that failed while it was produced: the chunks produced before, then the failure, when read.
+ * @example failingBody([], new Error('refused')).toArray() // rejects with 'refused'
+ */
+export function failingBody(produced: readonly Uint8Array[], error: unknown): Readable {
+  return new BodyReadable(replaying(produced, error), []);
+}
+
+/** An ended body of no chunk. */
+export function emptyBody(): Readable {
+  return new BodyReadable(undefined, []);
 }
 
 async function* replaying(chunks: readonly Uint8Array[], error: unknown): AsyncGenerator<Uint8Array> {
@@ -51,7 +80,11 @@ async function* replaying(chunks: readonly Uint8Array[], error: unknown): AsyncG
  * A Readable over a body's chunks: those produced ahead are buffered at once (with the end, when
  * the body had no more), the rest pulled from the iterator as the reader asks. Destroyed before
  * its end, it returns the iterator, so the service releases what the body holds (an object's
- * reader and keys), as `Readable.from` does.
+ * reader and keys), as `Readable.from` does. Destroyed with an error, it emits `error` only when
+ * someone listens, as an `IncomingMessage` does (node lib/_http_incoming.js `onError`: "An error
+ * is emitted only if there are listeners attached to the event"): a Body nobody reads, or only
+ * pipes (`pipe` puts no error listener on its source), does not crash the process when its call
+ * times out or is aborted; it closes.
  */
 class BodyReadable extends Readable {
   #iterator: AsyncIterator<Uint8Array> | undefined;
@@ -85,12 +118,27 @@ class BodyReadable extends Readable {
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
     const iterator = this.#iterator;
     this.#iterator = undefined;
-    if (iterator?.return === undefined) callback(error);
-    else
+    // Passed on only to a listener, as `IncomingMessage` does; the stream closes either way.
+    const reported = error !== null && this.listenerCount('error') > 0 ? error : null;
+    if (iterator?.return === undefined) {
+      callback(reported);
+      return;
+    }
+    if (error === null) {
       iterator.return().then(
-        () => callback(error),
-        (failure: unknown) => callback(error ?? (failure as Error)),
+        () => callback(null),
+        (failure: unknown) => callback(failure as Error),
       );
+      return;
+    }
+    // Failed (an abort, a timeout): the reader learns it now, as a destroyed `IncomingMessage`
+    // fails at once, not once the service's body lets go: a body stalled in a wait lets go of its
+    // iterator only once that wait is over.
+    iterator.return().then(
+      () => {},
+      () => {},
+    );
+    callback(reported);
   }
 }
 

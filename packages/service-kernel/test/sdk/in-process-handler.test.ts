@@ -402,9 +402,11 @@ describe('InProcessHandler', () => {
   // `useChunkedEncodingByDefault`, lib/_http_outgoing.js `_storeHeader`; seen on the wire, Node 20).
   describe('the framing header node:http adds to a request whose head has none', () => {
     const lengths: (string | undefined)[] = [];
+    const encodings: (string | undefined)[] = [];
     const handler = new InProcessHandler(
       async (forwarded) => {
         lengths.push(forwarded.headers['content-length']);
+        encodings.push(forwarded.headers['transfer-encoding']);
         for await (const _ of forwarded.body);
         return { status: 200, headers: {}, body: '' };
       },
@@ -436,6 +438,22 @@ describe('InProcessHandler', () => {
       lengths.length = 0;
       await handler.handle(requestOf(method, body));
       expect(lengths).toEqual([expected]);
+    });
+
+    // A piped stream's first chunk is written before the end: node frames it as chunked
+    // (`_storeHeader`, no length known, `useChunkedEncodingByDefault`); seen on the wire, Node 20.
+    it.each([['PUT'], ['POST'], ['PATCH']])('%s with a streamed body of no stated length is seen with transfer-encoding chunked', async (method) => {
+      encodings.length = 0;
+      lengths.length = 0;
+      await handler.handle(requestOf(method, Readable.from([Buffer.from('hi')])));
+      expect([encodings, lengths]).toEqual([['chunked'], [undefined]]);
+    });
+
+    it('gives a streamed body with a stated length no transfer-encoding, nor one to a GET', async () => {
+      encodings.length = 0;
+      await handler.handle(requestOf('PUT', Readable.from([Buffer.from('hi')]), { 'content-length': '2' }));
+      await handler.handle(requestOf('GET', Readable.from([Buffer.from('hi')])));
+      expect(encodings).toEqual([undefined, undefined]);
     });
 
     it('keeps a content-length or transfer-encoding the caller set', async () => {
@@ -514,6 +532,72 @@ describe('InProcessHandler', () => {
       })();
       expect([failure?.message, failure?.code]).toEqual(['aborted', 'ECONNRESET']);
       expect(state.released).toBe(true);
+    });
+
+    it('resolves the call at the answer’s first chunk: fired while the next is produced, it fails the body, not the call', async () => {
+      let reached!: () => void;
+      const secondAwaited = new Promise<void>((resolve) => {
+        reached = resolve;
+      });
+      async function* stallsAfterFirst(): AsyncGenerator<Uint8Array> {
+        yield Buffer.from('ab');
+        reached();
+        await new Promise(() => {});
+      }
+      const handler = new InProcessHandler(async () => ({ status: 200, headers: {}, body: stallsAfterFirst() }), { streaming: true });
+      const controller = new AbortController();
+      const handling = handler.handle({ ...request, method: 'GET', body: undefined }, { abortSignal: controller.signal });
+      await secondAwaited;
+      controller.abort();
+      const handled = await handling.then(
+        (output) => output,
+        (error: unknown) => error as Error,
+      );
+      expect(handled).not.toBeInstanceOf(Error);
+      const body = (handled as Awaited<typeof handling>).response.body as Readable;
+      const failure = await body.toArray().then(
+        () => undefined,
+        (error: unknown) => error as NodeJS.ErrnoException,
+      );
+      expect([failure?.message, failure?.code]).toEqual(['aborted', 'ECONNRESET']);
+    });
+
+    it('cuts the upload the service still reads after its answer began, as `req.destroy()` closes the socket', async () => {
+      let uploadFailure!: (message: string) => void;
+      const uploadFailed = new Promise<string>((resolve) => {
+        uploadFailure = resolve;
+      });
+      let readingOn!: () => void;
+      const answerReadsUpload = new Promise<void>((resolve) => {
+        readingOn = resolve;
+      });
+      async function* upload(): AsyncGenerator<Uint8Array> {
+        yield Buffer.from('first');
+        await new Promise(() => {});
+      }
+      const handler = new InProcessHandler(
+        async (forwarded) => {
+          const reading = forwarded.body[Symbol.asyncIterator]();
+          await reading.next();
+          async function* answer(): AsyncGenerator<Uint8Array> {
+            yield Buffer.from('head');
+            try {
+              readingOn();
+              await reading.next();
+            } catch (error) {
+              uploadFailure((error as Error).message);
+            }
+          }
+          return { status: 200, headers: {}, body: answer() };
+        },
+        { streaming: true },
+      );
+      const controller = new AbortController();
+      const output = await handler.handle({ ...request, body: Readable.from(upload()) }, { abortSignal: controller.signal });
+      (output.response.body as Readable).on('error', () => {});
+      await answerReadsUpload;
+      controller.abort();
+      expect(await uploadFailed).toBe('aborted');
     });
 
     it('lets a signal that never fires change nothing, and one firing after the end fail nothing', async () => {
