@@ -92,7 +92,7 @@ function glob(pattern: string, flags = ''): RegExp {
 function namesEverybody(principal: (typeof PRINCIPALS)[number]): boolean {
   if (principal === '*') return true;
   const named = principal.AWS;
-  return typeof named === 'string' ? named === '*' : named.includes('*');
+  return typeof named === 'string' ? named === '*' : (named as readonly string[]).includes('*');
 }
 
 /** Whether a statement for everybody applies to the anonymous request (a plain reading, not the engine). */
