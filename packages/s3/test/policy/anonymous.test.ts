@@ -42,6 +42,14 @@ describe('an anonymous caller', () => {
     }
   });
 
+  // IAM User Guide, "NotPrincipal": an Allow with NotPrincipal grants everyone it does not name,
+  // anonymous users included.
+  it('is allowed by an Allow whose NotPrincipal does not name it', () => {
+    const { Principal: _everybody, ...rest } = PUBLIC_READ;
+    const policy = bucketPolicy({ ...rest, NotPrincipal: { AWS: `arn:aws:iam::${OWNER}:user/mallory` } });
+    expect(evaluateS3Access(request({ bucketPolicy: policy }))).toEqual({ allowed: true, via: 'bucketPolicy' });
+  });
+
   it('is not an account, a root or a user a statement can name', () => {
     for (const principal of [{ AWS: OWNER }, { AWS: `arn:aws:iam::${OWNER}:root` }, { AWS: `arn:aws:iam::${OWNER}:user/anonymous` }]) {
       const policy = bucketPolicy({ ...PUBLIC_READ, Principal: principal });

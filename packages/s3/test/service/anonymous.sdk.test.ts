@@ -13,7 +13,10 @@
 
 import { createHash, randomBytes } from 'node:crypto';
 import {
+  CopyObjectCommand,
   CreateBucketCommand,
+  CreateMultipartUploadCommand,
+  GetBucketPolicyCommand,
   GetObjectCommand,
   HeadObjectCommand,
   ListBucketsCommand,
@@ -208,6 +211,26 @@ describe('an anonymous write', () => {
   });
 });
 
+describe('an anonymous copy or multipart upload', () => {
+  it('that would use KMS is 400 InvalidArgument, as a PutObject would be, and stores nothing', async () => {
+    await putPolicy('public', statement('Allow', ['s3:GetObject', 's3:PutObject'], 'arn:aws:s3:::public/*'));
+    const copied = await anonymous.send(new CopyObjectCommand({ Bucket: 'public', Key: 'copy-of-s3', CopySource: 'public/s3' }));
+    expect(copied.ServerSideEncryption).toBe('AES256');
+    // The source is SSE-KMS: reading it needs SigV4.
+    const fromKms = await sdkError(anonymous.send(new CopyObjectCommand({ Bucket: 'public', Key: 'copy-of-kms', CopySource: 'public/kms' })));
+    expect([fromKms.$metadata.httpStatusCode, fromKms.name, fromKms.message]).toEqual([400, 'InvalidArgument', KMS_REFUSAL]);
+    const toKms = await sdkError(
+      anonymous.send(new CopyObjectCommand({ Bucket: 'public', Key: 'copy-to-kms', CopySource: 'public/s3', ServerSideEncryption: 'aws:kms' })),
+    );
+    expect([toKms.$metadata.httpStatusCode, toKms.name, toKms.message]).toEqual([400, 'InvalidArgument', KMS_REFUSAL]);
+    const upload = await sdkError(anonymous.send(new CreateMultipartUploadCommand({ Bucket: 'public', Key: 'parts', ServerSideEncryption: 'aws:kms' })));
+    expect([upload.$metadata.httpStatusCode, upload.name, upload.message]).toEqual([400, 'InvalidArgument', KMS_REFUSAL]);
+    for (const Key of ['copy-of-kms', 'copy-to-kms']) {
+      expect((await sdkError(owner.send(new HeadObjectCommand({ Bucket: 'public', Key })))).$metadata.httpStatusCode, Key).toBe(404);
+    }
+  });
+});
+
 describe('the CloudTrail data event of an anonymous call', () => {
   it('names the caller as CloudTrail names an anonymous S3 requester, recorded for the bucket owner', async () => {
     await putPolicy('public', statement('Allow', 's3:GetObject', 'arn:aws:s3:::public/*'));
@@ -221,5 +244,17 @@ describe('the CloudTrail data event of an anonymous call', () => {
     // No signature to describe (the captured anonymous data event has neither member).
     expect(records[1]?.additionalEventData).not.toHaveProperty('SignatureVersion');
     expect(records[1]?.additionalEventData).not.toHaveProperty('AuthenticationMethod');
+  });
+
+  it('and of a refused management call also goes to the bucket owner', async () => {
+    const refused = await sdkError(anonymous.send(new GetBucketPolicyCommand({ Bucket: 'public' })));
+    expect([refused.$metadata.httpStatusCode, refused.name, refused.message]).toEqual([403, 'AccessDenied', 'Access Denied']);
+    const [record] = engine.s3.auditTrail.lookup({ eventName: 'GetBucketPolicy' }).records;
+    expect([record?.userIdentity, record?.recipientAccountId, record?.managementEvent, record?.errorCode]).toEqual([
+      { type: 'AWSAccount', principalId: '', accountId: 'anonymous' },
+      ACCOUNT,
+      true,
+      'AccessDenied',
+    ]);
   });
 });
