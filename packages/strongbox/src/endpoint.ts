@@ -71,7 +71,10 @@ export interface EndpointOptions {
   readonly seed?: SeedDocument;
   /** Known access keys; `test`/`test` (the default account's root) is added unless defined. */
   readonly users?: UserDirectory;
-  /** Refuse unsigned requests and unknown access keys, as AWS does. Default false. */
+  /**
+   * Refuse unsigned requests and unknown access keys, as AWS does (S3 takes an unsigned request as
+   * the anonymous caller, which only a bucket policy for `"*"` can allow). Default false.
+   */
   readonly strictAuth?: boolean;
   /**
    * Request quotas: default, AWS's shared cryptographic quotas; `'aws'` or `{ profile: 'aws' }`
