@@ -25,6 +25,7 @@ import {
   type Authenticator,
   type HttpRequestHead,
   type PostPolicyVerifier,
+  type RequestIdentity,
   ServiceError,
   type StreamingHandler,
   type StreamingRequest,
@@ -112,7 +113,7 @@ async function serve(s3: S3, request: StreamingRequest, baseHosts: readonly stri
     // Read after authentication (the signature covers them when the key is known): SSE headers a
     // presigned URL carries as query parameters.
     const headers = hoistedHeaders(head);
-    const operation = found ?? ROUTES.resolve({ method: head.method, target, query: address.query, headers });
+    const operation = found ?? routed({ method: head.method, target, query: address.query, headers }, identity);
     const binding = operation.rest;
     requireDeclaredLength(binding, head, identity);
     const decoded = decodeRequest(binding, { headers, query: address.query, body: payloadOf(head, identity, request.body) });
@@ -129,6 +130,25 @@ async function serve(s3: S3, request: StreamingRequest, baseHosts: readonly stri
     return response instanceof Promise ? await response : response;
   } catch (error) {
     return errorResponse(strictSigV2Refusal(error, request.path), ids, request.method);
+  }
+}
+
+/**
+ * The operation a request names. An anonymous caller asking for what Strongbox does not serve (a
+ * method or subresource no operation answers: 405 MethodNotAllowed, 501 NotImplemented) is told
+ * 403 "Access Denied", as S3 answers an anonymous request for an operation no bucket policy grants
+ * it, and as a caller who cannot sign learned before it could be anonymous: nothing about which
+ * routes exist (UNCONFIRMED what S3 answers an anonymous request with a method S3 has no
+ * operation for). The 400 refusals S3 makes before the credential stay.
+ * @throws S3Error as `RouteTable.resolve`, but AnonymousAccessDenied for an anonymous caller's 405 or 501.
+ */
+function routed(request: Parameters<RouteTable<OperationDefinition>['resolve']>[0], identity: RequestIdentity | undefined): OperationDefinition {
+  try {
+    return ROUTES.resolve(request);
+  } catch (error) {
+    const unserved = error instanceof S3Error && (error.status === 405 || error.status === 501);
+    if (unserved && identity?.caller.type === 'Anonymous') throw new S3Error('AnonymousAccessDenied', { cause: error });
+    throw error;
   }
 }
 

@@ -170,6 +170,8 @@ describe('an anonymous read', () => {
     expect([missing.$metadata.httpStatusCode, missing.name]).toEqual([404, 'NoSuchKey']);
   });
 
+  // UNCONFIRMED: S3 was reported to redirect the global endpoint's unsigned `GET /` to its home
+  // page (aws/aws-sdk-cpp#2391); the account-level action is refused here, as no policy grants it.
   it('of the account (ListBuckets) is 403 "Access Denied": an anonymous caller has no account', async () => {
     const refused = await sdkError(anonymous.send(new ListBucketsCommand({})));
     expect([refused.$metadata.httpStatusCode, refused.name, refused.message]).toEqual([403, 'AccessDenied', 'Access Denied']);
