@@ -181,6 +181,7 @@ export type S3ErrorReason =
   | 'AuthorizationHeaderMalformed'
   | 'UnsupportedAuthorizationType'
   | 'AnonymousAccessDenied'
+  | 'IncompleteSigV2Query'
   // Additional checksums (x-amz-checksum-*).
   | 'ChecksumMismatch'
   | 'InvalidChecksumValue'
@@ -855,6 +856,14 @@ export const S3_ERRORS: Readonly<Record<S3ErrorReason, S3WireError>> = Object.fr
   // An unsigned request under strict authentication: S3 treats it as anonymous, and anonymous
   // callers are denied without a bucket policy granting them.
   AnonymousAccessDenied: { code: 'AccessDenied', status: 403, message: 'Access Denied' },
+  // A query naming SigV2's `Signature` without `Expires` or `AWSAccessKeyId`, whatever the bucket
+  // policy grants (brekkylab/backlot `backlot/auth.py`, `_resolve_v2_query`, measured against
+  // s3.us-east-1 on 2026-09-29; aws/aws-sdk-php#97, a CloudFront signed URL sent to S3).
+  IncompleteSigV2Query: {
+    code: 'AccessDenied',
+    status: 403,
+    message: 'Query-string authentication requires the Signature, Expires and AWSAccessKeyId parameters',
+  },
   // s3-sse.md §2.4 (LS-snapshot): the algorithm's name in the text, CRC32 through SHA256.
   ChecksumMismatch: { code: 'BadDigest', status: 400, message: (d) => `The ${d.value ?? 'CRC64NVME'} you specified did not match the calculated checksum.` },
   InvalidChecksumValue: { code: 'InvalidRequest', status: 400, message: (d) => `Value for ${d.value ?? 'x-amz-checksum-crc64nvme'} header is invalid.` },

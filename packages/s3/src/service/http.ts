@@ -45,9 +45,10 @@ import { payloadOf, requireDeclaredLength } from '../protocol/payload.ts';
 import { sigV2PresignedPath } from '../protocol/query-names.ts';
 import { RouteTable } from '../protocol/routes.ts';
 import { callOptionsOf } from './call-options.ts';
-import { carriesNoCredential, identify, isThenable } from './identity.ts';
+import { carriesNoCredential, identify } from './identity.ts';
 import { isPostObject, servePostObject } from './post-object-http.ts';
 import type { OperationName, S3 } from './s3.ts';
+import { isThenable } from './thenable.ts';
 
 /** Options of the S3 REST handler. */
 export interface S3HttpOptions {
