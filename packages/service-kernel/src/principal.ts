@@ -48,8 +48,13 @@ export function rootPrincipal(region: string, account: string): Principal {
  * The caller of an unsigned request where the service takes one (S3): no account, no identity
  * policy, no ARN, so that only a resource policy statement for everybody (`"*"`) can allow it
  * (IAM User Guide, "Principal key values": `aws:userid` `anonymous`, `aws:PrincipalType`
- * `Anonymous`; "AWS global condition context keys": `aws:PrincipalAccount` `anonymous`). The
- * texts `anonymous` are no account id or ARN a policy can name (`isWellFormedPrincipal`).
+ * `Anonymous`). `aws:PrincipalAccount` is present, as `anonymous` (IAM User Guide, "AWS global
+ * condition context keys", aws:PrincipalAccount, https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html:
+ * "For anonymous requests, the request context returns `anonymous`", available "for all
+ * requests, including anonymous requests"), so a `Null aws:PrincipalAccount true` Deny does not
+ * refuse the anonymous caller, where `aws:PrincipalArn` and the organization keys are absent
+ * ("Anonymous requests do not include this key"). The texts `anonymous` are no account id or ARN
+ * a policy can name (`isWellFormedPrincipal`).
  * @example ANONYMOUS_PRINCIPAL.type // 'Anonymous'
  */
 export const ANONYMOUS_PRINCIPAL: Principal = Object.freeze({ arn: 'anonymous', account: 'anonymous', type: 'Anonymous' });

@@ -85,6 +85,21 @@ describe('an anonymous caller', () => {
     expect(evaluateS3Access(when({ Null: { 'aws:PrincipalArn': 'true' } })).allowed).toBe(true);
   });
 
+  // IAM User Guide, "AWS global condition context keys", aws:PrincipalAccount: "included in the
+  // request context for all requests, including anonymous requests", as `anonymous`.
+  it('has aws:PrincipalAccount present, as anonymous, so a Deny for its absence does not refuse it', () => {
+    const denyAbsent = {
+      Effect: 'Deny',
+      Principal: '*',
+      Action: 's3:GetObject',
+      Resource: 'arn:aws:s3:::public/*',
+      Condition: { Null: { 'aws:PrincipalAccount': 'true' } },
+    };
+    expect(evaluateS3Access(request({ bucketPolicy: bucketPolicy(PUBLIC_READ, denyAbsent) })).allowed).toBe(true);
+    const when = (Condition: object) => request({ bucketPolicy: bucketPolicy({ ...PUBLIC_READ, Condition }) });
+    expect(evaluateS3Access(when({ StringEquals: { 'aws:PrincipalAccount': 'anonymous' } })).allowed).toBe(true);
+  });
+
   it('has no lock-out escape and no account-level actions', () => {
     const policy = bucketPolicy({ Effect: 'Allow', Principal: '*', Action: 's3:GetBucketPolicy', Resource: 'arn:aws:s3:::public' });
     const repair = request({ action: 's3:PutBucketPolicy', resource: 'arn:aws:s3:::public', bucketPolicy: policy });
