@@ -1,8 +1,12 @@
 /**
  * Under `--strict-auth` a caller who cannot sign learns nothing about which routes exist: S3
  * authenticates a request before it routes it (a signed request's signature is checked before
- * what it names is looked up, and an unsigned one is `AccessDenied` whatever it asks for), and
- * the admin API does the same (`admin-auth.ts`): no 404 or 405 before the signature checks out.
+ * what it names is looked up), an unsigned one is the anonymous caller, told `AccessDenied` for
+ * whatever it may not do, a method or subresource nothing serves included, and the admin API
+ * does the same (`admin-auth.ts`): no 404 or 405 before the signature checks out. What S3 does
+ * tell an anonymous caller is whether a bucket exists: `NoSuchBucket` "The specified bucket does
+ * not exist" is the page a browser gets at a name nobody owns (the AWS/S3 fingerprint of
+ * EdOverflow/can-i-take-over-xyz, an unsigned request).
  */
 
 import { createStrongbox, type Strongbox } from 'strongbox';
@@ -24,14 +28,21 @@ async function unsigned(method: string, path: string): Promise<{ status: number;
 describe('an unsigned request under --strict-auth', () => {
   it.each([
     ['PATCH', '/reports'], // no S3 operation has this method
-    ['GET', '/reports?no-such-subresource'],
     ['DELETE', '/'],
     ['POST', '/reports/q1.csv'], // POST on an object without ?uploads / ?restore / ...
-    ['GET', '/no-such-bucket/key'],
   ])('%s %s is S3’s 403 AccessDenied, not a routing error', async (method, path) => {
     const { status, text } = await unsigned(method, path);
     expect(status).toBe(403);
     expect(text).toContain('<Code>AccessDenied</Code>');
+  });
+
+  it.each([
+    ['GET', '/no-such-bucket/key'],
+    ['GET', '/reports?no-such-subresource'], // an unknown query parameter is ignored: ListObjects
+  ])('%s %s is S3’s 404 NoSuchBucket, as S3 tells an anonymous caller', async (method, path) => {
+    const { status, text } = await unsigned(method, path);
+    expect(status).toBe(404);
+    expect(text).toContain('<Code>NoSuchBucket</Code><Message>The specified bucket does not exist</Message>');
   });
 
   it.each([

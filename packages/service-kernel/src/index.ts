@@ -114,7 +114,7 @@ export { type JsonValue, prettyJson, prettyPolicy } from './policy/format.ts';
 export { compileArnPattern, compilePatterns, globToRegExp, MATCH_ALL, MATCH_NONE, type Matcher } from './policy/patterns.ts';
 export { type CompiledPrincipals, compilePrincipals, isWellFormedPrincipal, matchPrincipal, type PrincipalMatch, roleOf } from './policy/principals.ts';
 export { parseTemplate, type ResolvedPart, resolvedToRegExp, resolvedToText, type Template } from './policy/variables.ts';
-export { type Principal, type PrincipalType, principalFromArn, rootPrincipal } from './principal.ts';
+export { ANONYMOUS_PRINCIPAL, type Principal, type PrincipalType, principalFromArn, rootPrincipal } from './principal.ts';
 export { httpDate, json11ErrorResponse, json11Response, parseJson, serviceErrorResponse, toWire } from './protocol/json.ts';
 export { queryPairs } from './protocol/query-pairs.ts';
 export { type BucketUsage, QuotaBuckets, SlidingWindow } from './quota/windows.ts';

@@ -1,20 +1,28 @@
 /**
  * @module
  * Who is calling: an IAM principal resolved from the request's SigV4 access key id (or given
- * directly to the in-process API). The account root, IAM users and roles (assumed-role sessions)
- * and AWS service principals acting for a caller.
+ * directly to the in-process API). The account root, IAM users and roles (assumed-role sessions),
+ * AWS service principals acting for a caller, and the anonymous caller of an unsigned request
+ * (Amazon S3, SQS and SNS only: a resource policy granting `"*"` can let it in).
  */
 
 import { accountRootArn } from './arn.ts';
 
-/** The kind of principal, as CloudTrail's `userIdentity.type` names it. */
-export type PrincipalType = 'Root' | 'IAMUser' | 'AssumedRole' | 'AWSService';
+/**
+ * The kind of principal, as CloudTrail's `userIdentity.type` names it (`Anonymous`, which
+ * CloudTrail records as `AWSAccount` "anonymous", as IAM's `aws:PrincipalType` names it).
+ */
+export type PrincipalType = 'Root' | 'IAMUser' | 'AssumedRole' | 'AWSService' | 'Anonymous';
 
 /** A caller. */
 export interface Principal {
-  /** `arn:aws:iam::<account>:root`, `arn:aws:iam::<account>:user/<name>`, `arn:aws:sts::<account>:assumed-role/<role>/<session>`, ... */
+  /**
+   * `arn:aws:iam::<account>:root`, `arn:aws:iam::<account>:user/<name>`,
+   * `arn:aws:sts::<account>:assumed-role/<role>/<session>`, ...; `anonymous` for the anonymous
+   * caller, which has no ARN (`aws:PrincipalArn` is absent).
+   */
   readonly arn: string;
-  /** The principal's account. */
+  /** The principal's account; `anonymous` for the anonymous caller, as `aws:PrincipalAccount` gives it. */
   readonly account: string;
   readonly type: PrincipalType;
   /** The SigV4 access key id the request was signed with, if any. */
@@ -35,6 +43,21 @@ export interface Principal {
 export function rootPrincipal(region: string, account: string): Principal {
   return { arn: accountRootArn(region, account), account, type: 'Root' };
 }
+
+/**
+ * The caller of an unsigned request where the service takes one (S3): no account, no identity
+ * policy, no ARN, so that only a resource policy statement for everybody (`"*"`) can allow it
+ * (IAM User Guide, "Principal key values": `aws:userid` `anonymous`, `aws:PrincipalType`
+ * `Anonymous`). `aws:PrincipalAccount` is present, as `anonymous` (IAM User Guide, "AWS global
+ * condition context keys", aws:PrincipalAccount, https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html:
+ * "For anonymous requests, the request context returns `anonymous`", available "for all
+ * requests, including anonymous requests"), so a `Null aws:PrincipalAccount true` Deny does not
+ * refuse the anonymous caller, where `aws:PrincipalArn` and the organization keys are absent
+ * ("Anonymous requests do not include this key"). The texts `anonymous` are no account id or ARN
+ * a policy can name (`isWellFormedPrincipal`).
+ * @example ANONYMOUS_PRINCIPAL.type // 'Anonymous'
+ */
+export const ANONYMOUS_PRINCIPAL: Principal = Object.freeze({ arn: 'anonymous', account: 'anonymous', type: 'Anonymous' });
 
 const IAM_ARN = /^arn:(aws|aws-cn|aws-us-gov):(iam|sts)::(\d{12}):(root|user\/.+|role\/.+|assumed-role\/.+)$/;
 

@@ -88,7 +88,8 @@ function httpsPortHint(url: string): number {
  * listing nobody) it does not tell them to add `--users FILE`.
  */
 function authenticationText(strictAuth: boolean, hasUsersFile: boolean): string {
-  if (strictAuth) return 'strict (unsigned requests and unknown access keys are refused)';
+  if (strictAuth)
+    return 'strict (unknown access keys are refused; unsigned S3 requests are the anonymous caller, allowed only by a bucket policy for "*"; KMS and the admin API refuse them)';
   if (hasUsersFile) return 'users-file keys are verified; unsigned requests and other keys (test/test too, any secret) act as the account root';
   return 'open: unsigned requests and any access key (test/test too, any secret) act as the account root; --users FILE adds verified keys';
 }

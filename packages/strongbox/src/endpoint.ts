@@ -71,7 +71,11 @@ export interface EndpointOptions {
   readonly seed?: SeedDocument;
   /** Known access keys; `test`/`test` (the default account's root) is added unless defined. */
   readonly users?: UserDirectory;
-  /** Refuse unsigned requests and unknown access keys, as AWS does. Default false. */
+  /**
+   * Verify every signature and refuse unknown access keys, as AWS does. An unsigned S3 request is
+   * then the anonymous caller, which only a bucket policy for `"*"` can allow; KMS and the admin
+   * API refuse unsigned requests. Default false.
+   */
   readonly strictAuth?: boolean;
   /**
    * Request quotas: default, AWS's shared cryptographic quotas; `'aws'` or `{ profile: 'aws' }`

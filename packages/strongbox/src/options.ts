@@ -84,7 +84,9 @@ Options:
                       LimitExceededException, with or without --no-quotas
                       (quotas change at run time: GET or PUT /_strongbox/quotas, see README;
                       a PUT of {"customerManagedKeys":N} alone leaves throttling as it is)
-  --strict-auth       refuse unsigned requests and unknown access keys, as AWS does
+  --strict-auth       verify every signature and refuse unknown access keys, as AWS does;
+                      an unsigned S3 request is the anonymous caller, which only a bucket
+                      policy for "*" can allow; KMS and the admin API refuse unsigned requests
   --s3-data-events    record S3 data events (PutObject, GetObject, ... on objects) beside the
                       KMS and management events, so LookupEvents shows a GetObject next to the
                       KMS Decrypt it caused (real CloudTrail Event history never lists data

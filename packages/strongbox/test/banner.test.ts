@@ -106,7 +106,9 @@ describe('the authentication line', () => {
     expect(line).not.toContain('--users FILE adds');
   });
 
-  it('under --strict-auth, says what is refused', () => {
-    expect(authLine(startBanner({ ...facts, strictAuth: true }))).toBe('  Authentication: strict (unsigned requests and unknown access keys are refused)');
+  it('under --strict-auth, says what is refused and that an unsigned S3 request is the anonymous caller', () => {
+    expect(authLine(startBanner({ ...facts, strictAuth: true }))).toBe(
+      '  Authentication: strict (unknown access keys are refused; unsigned S3 requests are the anonymous caller, allowed only by a bucket policy for "*"; KMS and the admin API refuse them)',
+    );
   });
 });

@@ -83,6 +83,13 @@ describe('help', () => {
     expect(await runInProcess(['demo', '--region', 'x', '--help'])).toMatchObject({ code: 0, stdout: DEMO_USAGE, stderr: '' });
   });
 
+  it("strongbox serve --help says --strict-auth's unsigned S3 request is the anonymous caller, which KMS refuses", () => {
+    const start = SERVE_USAGE.indexOf('  --strict-auth');
+    const text = SERVE_USAGE.slice(start, SERVE_USAGE.indexOf('\n  --', start + 1)).replace(/\s+/g, ' ');
+    expect(text).toContain('an unsigned S3 request is the anonymous caller, which only a bucket policy for "*" can allow');
+    expect(text).toContain('KMS and the admin API refuse unsigned requests');
+  });
+
   it('strongbox serve --help lists every flag and exits 0 without serving', async () => {
     const exit = await runInProcess(['serve', '--help']);
     expect(exit).toMatchObject({ code: 0, stderr: '' });

@@ -18,6 +18,7 @@ export type AuthErrorReason =
   | 'AuthorizationHeaderMalformed'
   | 'UnsupportedAuthorizationType'
   | 'AnonymousAccessDenied'
+  | 'IncompleteSigV2Query'
   | 'MultipleAuthMechanisms';
 
 /** How S3 answers each `AuthErrorReason`. */
@@ -57,6 +58,14 @@ export const AUTH_ERRORS: Readonly<Record<AuthErrorReason, S3WireError>> = {
   // An unsigned request under strict authentication: S3 treats it as anonymous, and anonymous
   // callers are denied without a bucket policy granting them.
   AnonymousAccessDenied: { code: 'AccessDenied', status: 403, message: 'Access Denied' },
+  // A query naming SigV2's `Signature` without `Expires` or `AWSAccessKeyId`, whatever the bucket
+  // policy grants (brekkylab/backlot `backlot/auth.py`, `_resolve_v2_query`, measured against
+  // s3.us-east-1 on 2026-09-29; aws/aws-sdk-php#97, a CloudFront signed URL sent to S3).
+  IncompleteSigV2Query: {
+    code: 'AccessDenied',
+    status: 403,
+    message: 'Query-string authentication requires the Signature, Expires and AWSAccessKeyId parameters',
+  },
   // An `Authorization` header beside a presigned URL's `X-Amz-Algorithm` or SigV2's `Signature`
   // (an empty header included), or those two query parameters together: refused ahead of every
   // other credential check, with `ArgumentName` `Authorization` and, when a header was sent, its

@@ -39,8 +39,11 @@ export interface SseRequest {
 export interface EncryptionRequestContext {
   /** Whether the request arrived over TLS (`aws:SecureTransport`). */
   readonly secureTransport: boolean;
-  /** Whether the request was sent in Signature Version 2's form, which SSE-KMS refuses (default false). */
-  readonly signedWithSigV2?: boolean | undefined;
+  /**
+   * Whether the request lacks a SigV4 signature, which SSE-KMS requires: sent in Signature Version
+   * 2's form, or anonymous (default false).
+   */
+  readonly withoutSigV4?: boolean | undefined;
   /** The bucket's Region, against which KMS key ARNs are checked. */
   readonly region: string;
   /** For the SSE-C-blocked message: the caller's ARN, the action and the resource ARN. */
@@ -102,16 +105,17 @@ export function decideWriteEncryption(request: SseRequest, bucket: BucketEncrypt
   if (sse === 'AES256') return { mode: 'SSE-S3', source: 'request' };
   if (kms) {
     // aws/aws-sdk-js#2335: real S3 refuses a request naming aws:kms over plain HTTP; aws/aws-cli#1006
-    // one signed with SigV2.
-    checkKmsRequestForm(context.secureTransport, context.signedWithSigV2 === true);
+    // one signed with SigV2; AWS Knowledge Center "s3-kms-signature-version-error" an anonymous one.
+    checkKmsRequestForm(context.secureTransport, context.withoutSigV4 === true);
     return decideKms(sse === 'aws:kms' ? 'SSE-KMS' : 'DSSE-KMS', 'request', request.kmsKeyId, request, bucket, context);
   }
   if (bucket.algorithm === 'AES256') return { mode: 'SSE-S3', source: 'bucket-default' };
   // A bucket default of aws:kms refuses SigV2 too: boto3's SigV2 presigned PUTs naming no
   // encryption got this 400 once a bucket's default became aws:kms (Abheenash/serverless-file-share,
   // docs/stage3.md; second-hand, no raw capture). Over plain HTTP it is not refused: UNCONFIRMED
-  // either way, and no report says S3 does.
-  if (context.signedWithSigV2 === true) checkKmsRequestForm(true, true);
+  // either way, and no report says S3 does. An anonymous PUT is refused the same way (the
+  // Knowledge Center's rule for every anonymous request that uses KMS; UNCONFIRMED by a capture).
+  if (context.withoutSigV4 === true) checkKmsRequestForm(true, true);
   const mode = bucket.algorithm === 'aws:kms' ? 'SSE-KMS' : 'DSSE-KMS';
   return decideKms(mode, 'bucket-default', bucket.kmsMasterKeyId, request, bucket, context);
 }
@@ -122,7 +126,8 @@ export function decideWriteEncryption(request: SseRequest, bucket: BucketEncrypt
  *
  * @param operation - `copy-source` skips the SSE-header check (CopyObject's own SSE header is about
  *   the target).
- * @param signedWithSigV2 - the request came in Signature Version 2's form (refused for KMS objects).
+ * @param withoutSigV4 - the request came in Signature Version 2's form or anonymously (refused
+ *   for KMS objects).
  * @returns the customer key to verify and decrypt with, for an SSE-C object; undefined otherwise.
  * @throws S3Error SseHeaderNotSupportedForOperation, SseCRequiresSecureTransport, the SSE-C trio
  *   errors, EncryptionParametersNotApplicable, SseCKeyRequired, KmsRequiresSecureTransport, KmsRequiresSigV4.
@@ -138,7 +143,7 @@ export function checkReadEncryption(
   operation: 'get' | 'copy-source',
   secureTransport: boolean,
   md5: Md5,
-  signedWithSigV2 = false,
+  withoutSigV4 = false,
 ): CustomerKey | undefined {
   // Model GetObject/HeadObject: these headers must not be sent on reads (400).
   if (operation === 'get' && request.serverSideEncryption !== undefined) {
@@ -159,8 +164,9 @@ export function checkReadEncryption(
   if (stored === 'SSE-C') throw new S3Error('SseCKeyRequired');
   // Model CreateMultipartUpload / UG specifying-kms-encryption: every GET of a KMS-protected object
   // needs TLS and SigV4. The code and text for TLS are those captured for a KMS PUT over HTTP; for
-  // SigV4, those captured for SigV2 presigned GETs (aws/aws-cli#2622, boto/boto3#2680).
-  if (stored === 'SSE-KMS' || stored === 'DSSE-KMS') checkKmsRequestForm(secureTransport, signedWithSigV2);
+  // SigV4, those captured for SigV2 presigned GETs (aws/aws-cli#2622, boto/boto3#2680), which
+  // S3 answers an anonymous GET with too (AWS Knowledge Center "s3-kms-signature-version-error").
+  if (stored === 'SSE-KMS' || stored === 'DSSE-KMS') checkKmsRequestForm(secureTransport, withoutSigV4);
   return undefined;
 }
 
@@ -174,7 +180,7 @@ export function checkReadEncryption(
  * @throws S3Error SseHeaderNotSupportedForOperation (an `x-amz-server-side-encryption` header),
  *   SseCRequiresSecureTransport, the SSE-C trio errors, MultipartEncryptionRequired,
  *   MultipartEncryptionMismatch; KmsRequiresSecureTransport for a part of a KMS upload over HTTP,
- *   KmsRequiresSigV4 for one signed with SigV2.
+ *   KmsRequiresSigV4 for one signed with SigV2 or sent anonymously.
  * @example
  * ```ts
  * import { checkPartEncryption } from '@strongbox/s3';
@@ -187,7 +193,7 @@ export function checkPartEncryption(
   secureTransport: boolean,
   sameKeyAsUpload: (key: Uint8Array) => boolean,
   md5: Md5,
-  signedWithSigV2 = false,
+  withoutSigV4 = false,
 ): CustomerKey | undefined {
   // A part takes the upload's encryption: naming one is 400, as real S3 answers UploadPart
   // (irods/irods_resource_plugin_s3#1838, the header's value as ArgumentValue).
@@ -205,18 +211,19 @@ export function checkPartEncryption(
   if (upload === 'SSE-C') throw new S3Error('MultipartEncryptionRequired');
   // Model CreateMultipartUpload: every GET and PUT of a KMS-protected object needs TLS and SigV4,
   // parts included. The codes and texts are those captured for a KMS PUT over HTTP and with SigV2.
-  if (upload === 'SSE-KMS' || upload === 'DSSE-KMS') checkKmsRequestForm(secureTransport, signedWithSigV2);
+  if (upload === 'SSE-KMS' || upload === 'DSSE-KMS') checkKmsRequestForm(secureTransport, withoutSigV4);
   return undefined;
 }
 
 /**
  * S3's transport rules for a request that uses KMS: over TLS (KmsRequiresSecureTransport), then
- * signed with SigV4 (KmsRequiresSigV4, `ArgumentValue` `null` as captured in aws/aws-cli#1006).
+ * signed with SigV4 (KmsRequiresSigV4, `ArgumentValue` `null` as captured in aws/aws-cli#1006 for
+ * SigV2; the same for an anonymous request, whose `Authorization` is null too, UNCONFIRMED).
  * Which of the two S3 checks first is UNCONFIRMED.
  */
-function checkKmsRequestForm(secureTransport: boolean, signedWithSigV2: boolean): void {
+function checkKmsRequestForm(secureTransport: boolean, withoutSigV4: boolean): void {
   if (!secureTransport) throw new S3Error('KmsRequiresSecureTransport');
-  if (signedWithSigV2) throw new S3Error('KmsRequiresSigV4', { fields: [['ArgumentValue', 'null']] });
+  if (withoutSigV4) throw new S3Error('KmsRequiresSigV4', { fields: [['ArgumentValue', 'null']] });
 }
 
 /**

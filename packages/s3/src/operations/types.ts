@@ -66,10 +66,11 @@ export interface S3OperationContext {
   /** Whether the request arrived over TLS (`aws:SecureTransport`; SSE-C and SSE-KMS need it). */
   readonly secureTransport: boolean;
   /**
-   * Whether the request came in Signature Version 2's form (SSE-KMS needs SigV4): known only on
-   * the wire, where an unverified SigV2 request acts as an unsigned one; absent in process.
+   * Whether the request lacks a SigV4 signature as S3 counts it for SSE-KMS, which needs one: it
+   * came in Signature Version 2's form (known only on the wire, where an unverified SigV2 request
+   * acts as an unsigned one), or from the anonymous caller.
    */
-  readonly signedWithSigV2?: boolean;
+  readonly withoutSigV4?: boolean;
   /** Object storage (sealed bytes and string metadata only). */
   readonly store: ObjectStore;
   readonly crypto: AtRestCrypto;

@@ -25,6 +25,12 @@
  * when, a statement that applies to the request tests one of those keys, and the caller reads the
  * tags and asks again. A request no such policy applies to never reads them.
  *
+ * The anonymous caller (an unsigned request under strict authentication, the kernel's
+ * `ANONYMOUS_PRINCIPAL`) has no account and no identity policy: only a bucket policy statement
+ * that applies to everybody (`"*"`, `{"AWS": "*"}`, or a `NotPrincipal` not naming it) can allow
+ * it (S3 User Guide, "Bucket policy examples": granting read-only permission to anonymous users),
+ * an explicit Deny still wins, and it is never told more than "Access Denied".
+ *
  * Callers with unknown access keys act as the default account's root (the kernel's SigV4
  * authenticator outside strict mode; the in-process default), so they keep full access to their
  * own buckets, except what a bucket policy denies: a Deny statement applies in every mode.
@@ -125,7 +131,8 @@ export function tryEvaluateS3Access(request: S3AccessRequest): S3AccessDecision 
   // Fast path: no policy on either side.
   if (request.bucketPolicy === undefined && caller.identityPolicy === undefined) {
     if (caller.type === 'Root' && (bucketOwner === undefined || caller.account === bucketOwner)) return { allowed: true, via: 'root' };
-    return { allowed: false, reason: bucketOwner === undefined || caller.account === bucketOwner ? 'noIdentityPolicy' : 'noResourcePolicy' };
+    const ownAccount = caller.type !== 'Anonymous' && (bucketOwner === undefined || caller.account === bucketOwner);
+    return { allowed: false, reason: ownAccount ? 'noIdentityPolicy' : 'noResourcePolicy' };
   }
   const conditions = typeof request.conditions === 'function' ? request.conditions() : request.conditions;
   // Optional members assigned, not spread in (a literal of conditional spreads is slow to build,
@@ -166,6 +173,10 @@ export function tryEvaluateS3Access(request: S3AccessRequest): S3AccessDecision 
   if (testsUnsupported && unsupported !== undefined) throw unsupported.error();
   if (sides.explicitDeny === 'resource') return { allowed: false, reason: 'explicitDenyInResourcePolicy' };
   if (sides.explicitDeny === 'identity') return { allowed: false, reason: 'explicitDenyInIdentityPolicy' };
+  // No identity side and no account: the bucket policy alone, for a statement naming everybody.
+  if (caller.type === 'Anonymous') {
+    return sides.resource.allowDirect && bucketOwner !== undefined ? { allowed: true, via: 'bucketPolicy' } : { allowed: false, reason: 'noResourcePolicy' };
+  }
   const identityAllows = caller.type === 'Root' || sides.identity.allowDirect;
   const sameAccount = bucketOwner === undefined || caller.account === bucketOwner;
   if (sameAccount) {
@@ -213,10 +224,11 @@ export function authorizeS3Access(request: S3AccessRequest): S3AccessDecision {
 /**
  * The AccessDenied S3 answers for a refused request. S3 gives the enhanced message (policy type
  * and reason) only to callers of the bucket owner's account (UG troubleshoot-403-errors);
- * callers from other accounts get the plain `Access Denied`.
+ * callers from other accounts and anonymous callers get the plain `Access Denied` (the answer
+ * to an unsigned request for a private object, AWS Knowledge Center "s3-kms-signature-version-error").
  */
 export function s3AccessDenied(request: Pick<S3AccessRequest, 'caller' | 'action' | 'resource' | 'bucketOwner'>, reason: S3DenialReason): S3Error {
-  const sameAccount = request.bucketOwner === undefined || request.bucketOwner === request.caller.account;
+  const sameAccount = request.caller.type !== 'Anonymous' && (request.bucketOwner === undefined || request.bucketOwner === request.caller.account);
   if (!sameAccount) return new S3Error('AccessDenied');
   const because = {
     explicitDenyInResourcePolicy: 'with an explicit deny in a resource-based policy',

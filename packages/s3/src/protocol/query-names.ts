@@ -19,9 +19,10 @@ export const VERSION_ID = 'versionId';
 /** The query parameter naming a part of an object (GetObject, HeadObject) or an upload's (UploadPart). */
 export const PART_NUMBER = 'partNumber';
 
-/** SigV2's presigning parameters; `Expires` is not needed to tell the form apart. */
+/** SigV2's presigning parameters; `Expires` is not needed to tell the form apart, only to complete it. */
 const SIGV2_KEY = 'AWSAccessKeyId';
 const SIGV2_SIGNATURE = 'Signature';
+const SIGV2_EXPIRES = 'Expires';
 
 /**
  * Decoded as the kernel decodes a presigned URL to verify it (`decodeURIComponent`: SigV4 writes
@@ -56,12 +57,14 @@ export class PresignedNames {
   #sigV4 = false;
   #sigV2Key = false;
   #sigV2Signature = false;
+  #sigV2Expires = false;
 
   /** Notes one decoded name. */
   see(name: string): void {
     if (name === 'X-Amz-Algorithm') this.#sigV4 = true;
     else if (name === SIGV2_KEY) this.#sigV2Key = true;
     else if (name === SIGV2_SIGNATURE) this.#sigV2Signature = true;
+    else if (name === SIGV2_EXPIRES) this.#sigV2Expires = true;
   }
 
   /** Whether the names seen make a presigned URL, in either signature version. */
@@ -73,6 +76,22 @@ export class PresignedNames {
   get sigV2(): boolean {
     return this.#sigV2Key && this.#sigV2Signature;
   }
+
+  /** Whether SigV2's `Signature` is among the names seen. */
+  get sigV2Signature(): boolean {
+    return this.#sigV2Signature;
+  }
+
+  /**
+   * Whether the names seen are SigV2's query credential in part: `Signature` without
+   * `AWSAccessKeyId` or `Expires` beside it. S3 takes a query naming `Signature` as SigV2's and
+   * refuses it so whatever else it carries, where an `AWSAccessKeyId` without `Signature` is
+   * unsigned (brekkylab/backlot `backlot/auth.py`, `resolve_sigv4` and `_resolve_v2_query`,
+   * measured against s3.us-east-1 on 2026-09-29).
+   */
+  get sigV2Partial(): boolean {
+    return this.#sigV2Signature && !(this.#sigV2Key && this.#sigV2Expires);
+  }
 }
 
 /**
@@ -82,11 +101,32 @@ export class PresignedNames {
  * @example sigV2PresignedPath('/b/k?AWSAccessKeyId=AKIA…&Signature=…&Expires=1896672145') // true
  */
 export function sigV2PresignedPath(path: string): boolean {
+  return sigV2NamesOf(path)?.sigV2 === true;
+}
+
+/**
+ * How a request path's query names SigV2's query credential, names decoded as `queryNameOf`
+ * decodes them: `none` (no `Signature`: unsigned as far as SigV2 goes, whatever else it names),
+ * `partial` (`PresignedNames.sigV2Partial`) or `complete` (`Signature`, `AWSAccessKeyId` and
+ * `Expires`).
+ * @example sigV2QueryOf('/b/k?Expires=1896672145&Signature=…&Key-Pair-Id=APKA…') // 'partial'
+ */
+export function sigV2QueryOf(path: string): 'none' | 'partial' | 'complete' {
+  const names = sigV2NamesOf(path);
+  if (names === undefined || !names.sigV2Signature) return 'none';
+  return names.sigV2Partial ? 'partial' : 'complete';
+}
+
+/**
+ * The presigning names of a request path's query; `undefined` for a query that cannot name
+ * `Signature` (no `?`, or neither the name spelled out nor an escape), which is not split.
+ */
+function sigV2NamesOf(path: string): PresignedNames | undefined {
   const question = path.indexOf('?');
-  if (question < 0) return false;
+  if (question < 0) return undefined;
   const query = path.slice(question + 1);
-  if (!query.includes(SIGV2_SIGNATURE) && !query.includes('%')) return false;
+  if (!query.includes(SIGV2_SIGNATURE) && !query.includes('%')) return undefined;
   const names = new PresignedNames();
   for (const part of query.split('&')) names.see(queryNameOf(part));
-  return names.sigV2;
+  return names;
 }

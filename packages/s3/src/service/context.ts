@@ -95,16 +95,26 @@ export class RequestContext implements S3OperationContext, PipelineContext {
   }
 
   /**
-   * Whether the request came in Signature Version 2's form; read from the signature facts on
-   * demand, as only the SSE-KMS checks ask (a SigV4 GET or PUT computes nothing for it).
+   * Whether the request lacks the SigV4 signature S3 requires of anything KMS protects: it came
+   * in Signature Version 2's form, or from the anonymous caller (AWS Knowledge Center
+   * "s3-kms-signature-version-error": the error follows "an anonymous request", such as an object
+   * URL opened in a browser or curl). An unsigned request outside strict authentication acts as
+   * the account root and is not refused. Read from the caller and the signature facts on demand,
+   * as only the SSE-KMS checks ask (a SigV4 GET or PUT computes nothing for it).
    */
-  get signedWithSigV2(): boolean {
-    return this.#signature?.signatureVersion === 'AWS';
+  get withoutSigV4(): boolean {
+    return this.caller.type === 'Anonymous' || this.#signature?.signatureVersion === 'AWS';
   }
 
-  /** S3 management events go to the caller's account. */
+  /**
+   * S3 management events go to the caller's account; an anonymous caller has none, and its calls
+   * go to the owner of the bucket they named (an anonymous S3 data event as CloudTrail delivered
+   * it: the bucket owner's `recipientAccountId`, TryHackMe Advent of Cyber 2024 day 7 log), or
+   * to no account when they named none (`anonymous`, which no account's history shows).
+   */
   get recipientAccount(): string {
-    return this.caller.account;
+    if (this.caller.type !== 'Anonymous' || this.#resources.length === 0) return this.caller.account;
+    return this.#owner;
   }
 
   get resources(): readonly string[] {

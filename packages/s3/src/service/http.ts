@@ -25,11 +25,11 @@ import {
   type Authenticator,
   type HttpRequestHead,
   type PostPolicyVerifier,
+  type RequestIdentity,
   ServiceError,
   type StreamingHandler,
   type StreamingRequest,
   type StreamingResponse,
-  signatureFormOf,
 } from '@strongbox/service-kernel';
 import { S3Error } from '../errors.ts';
 import { OPERATIONS } from '../operations/index.ts';
@@ -45,16 +45,20 @@ import { namesResponseOverride } from '../protocol/object-headers.ts';
 import { payloadOf, requireDeclaredLength } from '../protocol/payload.ts';
 import { sigV2PresignedPath } from '../protocol/query-names.ts';
 import { RouteTable } from '../protocol/routes.ts';
-import { callOptionsOf, headOnly } from './call-options.ts';
+import { callOptionsOf } from './call-options.ts';
+import { carriesNoCredential, identify } from './identity.ts';
 import { isPostObject, servePostObject } from './post-object-http.ts';
 import type { OperationName, S3 } from './s3.ts';
+import { isThenable } from './thenable.ts';
 
 /** Options of the S3 REST handler. */
 export interface S3HttpOptions {
   /**
    * Authenticates a request from its head (the kernel's `createSigV4Authenticator` with service
    * `s3` and `payloadMode: 's3'`, which reads no body and says in `payload` what the body must
-   * satisfy); throws to refuse it. Default: every request is the engine's default account root.
+   * satisfy); throws to refuse it. A request with no credential that it refuses for want of one
+   * (strict mode) is the anonymous caller, whom only a bucket policy for `"*"` can allow
+   * (`identity.ts`). Default: every request is the engine's default account root.
    */
   readonly authenticate?: Authenticator;
   /** Host names a virtual-hosted bucket is prefixed to (default `localhost`, `s3.localhost`, …). */
@@ -109,14 +113,15 @@ async function serve(s3: S3, request: StreamingRequest, baseHosts: readonly stri
     // route's discriminator (only `x-amz-copy-source` is, which is never hoisted).
     const found = ROUTES.refuseBeforeCredential({ method: head.method, target, query: address.query, headers: head.headers });
     const headRefusal = refusedBeforeCredential(head, target, address.query);
-    // Awaited only when the authenticator answers with a thenable (see `authenticationOf`).
-    const authenticated = authenticationOf(head, options);
+    // Awaited only when the authenticator answers with a thenable (see `identify`): an unsigned
+    // request it refuses under strict authentication is the anonymous caller.
+    const authenticated = identify(head, options.authenticate);
     const identity = isThenable(authenticated) ? await authenticated : authenticated;
     if (headRefusal !== undefined) throw headRefusal;
     // Read after authentication (the signature covers them when the key is known): SSE headers a
     // presigned URL carries as query parameters.
     const headers = hoistedHeaders(head);
-    const operation = found ?? ROUTES.resolve({ method: head.method, target, query: address.query, headers });
+    const operation = found ?? routed({ method: head.method, target, query: address.query, headers }, identity);
     const binding = operation.rest;
     requireDeclaredLength(binding, head, identity);
     const decoded = decodeRequest(binding, { headers, query: address.query, body: payloadOf(head, identity, request.body) });
@@ -137,15 +142,22 @@ async function serve(s3: S3, request: StreamingRequest, baseHosts: readonly stri
 }
 
 /**
- * The authenticator's answer for a request's head (payloadMode 's3': it reads the head only, the
- * body streams on to the operation), as it gives it: a thenable when a signature is computed, the
- * identity at once for an unsigned request or an unverifiable key, so the caller awaits only a
- * thenable. Any thenable, not only this realm's Promise: an authenticator given by the caller may
- * answer with another realm's promise or a PromiseLike, whose refusal must still be the answer.
- * @throws whatever the authenticator throws to refuse the request.
+ * The operation a request names. An anonymous caller asking for what Strongbox does not serve (a
+ * method or subresource no operation answers: 405 MethodNotAllowed, 501 NotImplemented) is told
+ * 403 "Access Denied", as S3 answers an anonymous request for an operation no bucket policy grants
+ * it, and as a caller who cannot sign learned before it could be anonymous: nothing about which
+ * routes exist (UNCONFIRMED what S3 answers an anonymous request with a method S3 has no
+ * operation for). The 400 refusals S3 makes before the credential stay.
+ * @throws S3Error as `RouteTable.resolve`, but AnonymousAccessDenied for an anonymous caller's 405 or 501.
  */
-function authenticationOf(head: HttpRequestHead, options: S3HttpOptions): ReturnType<Authenticator> | undefined {
-  return options.authenticate === undefined ? undefined : options.authenticate(headOnly(head));
+function routed(request: Parameters<RouteTable<OperationDefinition>['resolve']>[0], identity: RequestIdentity | undefined): OperationDefinition {
+  try {
+    return ROUTES.resolve(request);
+  } catch (error) {
+    const unserved = error instanceof S3Error && (error.status === 405 || error.status === 501);
+    if (unserved && identity?.caller.type === 'Anonymous') throw new S3Error('AnonymousAccessDenied', { cause: error });
+    throw error;
+  }
 }
 
 /** Which kind of resource an address names: an object, a bucket, or the service. */
@@ -173,17 +185,12 @@ function refusedBeforeCredential(head: HttpRequestHead, target: PathTarget, quer
   // a bucket's `partNumber`): which of the two S3 answers first is unmeasured, UNCONFIRMED.
   const mechanisms = authMechanismsRefusal(authorization, query);
   if (mechanisms !== undefined) throw mechanisms;
-  if (headRefusal !== undefined && unsigned(head)) throw headRefusal;
+  if (headRefusal !== undefined && carriesNoCredential(head)) throw headRefusal;
   // A SigV2 header (`AWS <key>:<signature>`), which the kernel cannot verify, gets the answer S3
   // gives where it takes SigV4 only, not a SigV4 parser's complaint about its missing parts.
   if (authorization?.startsWith('AWS ') === true) throw new S3Error('SignatureVersion2NotSupported');
   if (authorization !== undefined && head.headers['x-amz-content-sha256'] === undefined) throw new S3Error('MissingContentSha256');
   return headRefusal;
-}
-
-/** Whether a request carries no credential: no signature the kernel reads, no SigV2 URL. */
-function unsigned(head: HttpRequestHead): boolean {
-  return signatureFormOf(head) === 'none' && !sigV2PresignedPath(head.path);
 }
 
 /**
@@ -265,9 +272,4 @@ function newIds(): ResponseIds {
     requestId: idPool.toString('hex', start, start + 8).toUpperCase(),
     hostId: idPool.toString('base64', start + 8, start + ID_BYTES),
   };
-}
-
-/** Whether `value` is a thenable (a promise of any realm, or a PromiseLike), as `await` treats it. */
-function isThenable<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
-  return typeof (value as { then?: unknown } | null | undefined)?.then === 'function';
 }

@@ -39,6 +39,7 @@ import { parseTaggingDocument } from '../protocol/tagging.ts';
 import { escapeText } from '../protocol/xml.ts';
 import { callOptionsOf, headOnly, type Mutable } from './call-options.ts';
 import type { S3HttpOptions } from './http.ts';
+import { identify } from './identity.ts';
 import type { CallOptions } from './options.ts';
 import type { S3 } from './s3.ts';
 
@@ -183,8 +184,9 @@ async function authenticate(
   // A SigV2 form (`AWSAccessKeyId`, `signature`): Strongbox verifies SigV4 only.
   if (fields.has('awsaccesskeyid') || fields.has('signature')) throw new S3Error('PostSignatureV2');
   // Anonymous (LS-POST: `key` and `policy` alone draw 403 Access Denied on a private bucket): as
-  // every unsigned request, refused under strict authentication, the account root otherwise.
-  const anonymous = signer ?? (options.authenticate === undefined ? undefined : await options.authenticate(headOnly(request)));
+  // every unsigned request, the anonymous caller under strict authentication (which a bucket
+  // policy for "*" may allow to upload), the account root otherwise.
+  const anonymous = signer ?? (await identify(request, options.authenticate));
   return { signed: false, callOptions: (request, ids) => callOptionsOf(request, ids, anonymous) };
 }
 

@@ -107,7 +107,7 @@ describe('writes: which encryption an object gets', () => {
   });
 
   it('aws:kms or aws:kms:dsse signed with SigV2 is 400 "require AWS Signature Version 4" (ArgumentName Authorization), SSE-S3 is not', () => {
-    const sigV2 = { ...TLS, signedWithSigV2: true };
+    const sigV2 = { ...TLS, withoutSigV4: true };
     for (const serverSideEncryption of ['aws:kms', 'aws:kms:dsse']) {
       const error = catchS3(() => write({ serverSideEncryption }, ALLOWS_SSE_C, sigV2));
       expect([error.status, error.code, error.message, error.fields]).toEqual([
@@ -129,14 +129,14 @@ describe('writes: which encryption an object gets', () => {
   it('a bucket default of aws:kms or aws:kms:dsse refuses a SigV2 write as a request naming it does; over plain HTTP it does not', () => {
     for (const algorithm of ['aws:kms', 'aws:kms:dsse'] as const) {
       const bucket = applyBucketEncryption([{ algorithm, kmsMasterKeyId: KEY_ARN }], newBucketEncryption('us-east-1'));
-      const error = catchS3(() => write({}, bucket, { ...TLS, signedWithSigV2: true }));
+      const error = catchS3(() => write({}, bucket, { ...TLS, withoutSigV4: true }));
       expect([error.status, error.code, error.message], algorithm).toEqual([
         400,
         'InvalidArgument',
         'Requests specifying Server Side Encryption with AWS KMS managed keys require AWS Signature Version 4.',
       ]);
       expect(write({}, bucket, PLAIN_HTTP).source, algorithm).toBe('bucket-default');
-      expect(write({ serverSideEncryption: 'AES256' }, bucket, { ...TLS, signedWithSigV2: true }).mode, algorithm).toBe('SSE-S3');
+      expect(write({ serverSideEncryption: 'AES256' }, bucket, { ...TLS, withoutSigV4: true }).mode, algorithm).toBe('SSE-S3');
     }
   });
 

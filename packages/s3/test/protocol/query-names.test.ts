@@ -2,7 +2,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { hoistedHeaders } from '../../src/protocol/hoisted-headers.ts';
-import { decodeQueryComponent, sigV2PresignedPath } from '../../src/protocol/query-names.ts';
+import { decodeQueryComponent, sigV2PresignedPath, sigV2QueryOf } from '../../src/protocol/query-names.ts';
 
 describe('sigV2PresignedPath', () => {
   it('needs both AWSAccessKeyId and Signature, spelled out or percent-encoded', () => {
@@ -24,6 +24,19 @@ describe('sigV2PresignedPath', () => {
       const hoisted = hoistedHeaders({ method: 'PUT', path, headers: {} })['x-amz-server-side-encryption'] !== undefined;
       expect(hoisted, query).toBe(sigV2PresignedPath(path));
     }
+  });
+});
+
+describe('sigV2QueryOf', () => {
+  it('is partial for a Signature without AWSAccessKeyId or Expires, complete with both, none without a Signature', () => {
+    expect(sigV2QueryOf('/b/k?Signature=s')).toBe('partial');
+    expect(sigV2QueryOf('/b/k?Expires=1&Signature=s&Key-Pair-Id=APKA')).toBe('partial');
+    expect(sigV2QueryOf('/b/k?AWSAccessKeyId=a&Signature=s')).toBe('partial');
+    expect(sigV2QueryOf('/b/k?%45xpires=1&%53ignature=s')).toBe('partial');
+    expect(sigV2QueryOf('/b/k?AWSAccessKeyId=a&Expires=1&Signature=s')).toBe('complete');
+    expect(sigV2QueryOf('/b/k?AWSAccessKeyId=a&Expires=1')).toBe('none');
+    expect(sigV2QueryOf('/b/k?X-Amz-Signature=s&signature=s')).toBe('none');
+    expect(sigV2QueryOf('/b/k')).toBe('none');
   });
 });
 

@@ -33,6 +33,7 @@ const PRINCIPAL_TYPES: Readonly<Record<Principal['type'], string | undefined>> =
   IAMUser: 'User',
   AssumedRole: 'AssumedRole',
   AWSService: undefined,
+  Anonymous: 'Anonymous',
 };
 
 /**
@@ -45,6 +46,8 @@ export function globalConditionValue(source: GlobalContextSource, key: string): 
     case 'aws:principalaccount':
       return [caller.account];
     case 'aws:principalarn': {
+      // "Anonymous requests do not include this key" (IAM User Guide, global condition keys).
+      if (caller.type === 'Anonymous') return undefined;
       // For a role session, aws:PrincipalArn is the role's ARN, not the session's.
       const role = roleOf(caller);
       if (role === undefined) return [caller.arn];
@@ -57,6 +60,11 @@ export function globalConditionValue(source: GlobalContextSource, key: string): 
     }
     case 'aws:username':
       return caller.type === 'IAMUser' ? [caller.arn.slice(caller.arn.lastIndexOf('/') + 1)] : undefined;
+    case 'aws:userid':
+      // IAM User Guide, "Principal key values": `anonymous` for an anonymous caller. Known
+      // difference: the other principals' unique ids (account id, AIDA…, AROA…:session) are not
+      // given, so a policy testing this key matches none of them.
+      return caller.type === 'Anonymous' ? ['anonymous'] : undefined;
     case 'aws:calledvia':
     case 'aws:calledviafirst':
     case 'aws:calledvialast':

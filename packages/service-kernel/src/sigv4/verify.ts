@@ -30,7 +30,9 @@ export interface SigV4Options {
   /** Known access keys (the default `test` key is not added here: see `withDefaultUser`). */
   readonly users: UserDirectory;
   /**
-   * `true`: behave like AWS (unsigned requests and unknown access keys are refused).
+   * `true`: behave like AWS: unknown access keys are refused, and so is an unsigned request
+   *   (MissingAuthenticationTokenException, KMS's answer; S3's edge takes that refusal of a request
+   *   with no credential as the anonymous caller, `identify` in `@strongbox/s3`).
    * `false`: unsigned requests and unknown access keys act as the default account's root; requests
    * signed with a KNOWN access key are still verified (a wrong secret is refused), so a users file
    * means something even without strict mode.

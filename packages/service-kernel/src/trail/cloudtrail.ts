@@ -185,6 +185,9 @@ export function userIdentityOf(principal: Principal, eventTime: string): UserIde
   const accountId = principal.account;
   const key = principal.accessKeyId === undefined ? {} : { accessKeyId: principal.accessKeyId };
   const invokedBy = principal.invokedBy === undefined ? {} : { invokedBy: principal.invokedBy };
+  // An anonymous S3 request, as CloudTrail records it (TryHackMe Advent of Cyber 2024 day 7 log:
+  // `{"type": "AWSAccount", "principalId": "", "accountId": "anonymous"}`, no ARN).
+  if (principal.type === 'Anonymous') return { type: 'AWSAccount', principalId: '', accountId: 'anonymous' };
   if (principal.type === 'AWSService' || match === null) {
     return { type: 'AWSService', accountId, invokedBy: principal.invokedBy ?? principal.arn };
   }

@@ -1,7 +1,7 @@
 /** Global condition keys the kernel computes for every service. */
 
 import { describe, expect, it } from 'vitest';
-import { conditionLookup, globalConditionValue, type RequestConditions, rootPrincipal } from '../../src/index.ts';
+import { ANONYMOUS_PRINCIPAL, compilePrincipals, conditionLookup, globalConditionValue, type RequestConditions, rootPrincipal } from '../../src/index.ts';
 
 const caller = rootPrincipal('us-east-1', '111122223333');
 
@@ -43,5 +43,33 @@ describe('conditionLookup', () => {
     expect(conditionLookup(frozen, none)('kms:grantoperations')).toEqual(['Decrypt']);
     list.push('Encrypt');
     expect(conditionLookup(frozen, none)('kms:grantoperations')).toEqual(['Decrypt', 'Encrypt']);
+  });
+});
+
+// IAM User Guide, "AWS global condition context keys" (aws:PrincipalAccount: "For anonymous
+// requests, the request context returns `anonymous`"; aws:PrincipalArn: "Anonymous requests do
+// not include this key") and "IAM policy elements: Variables and tags", Principal key values
+// ("Anonymous caller (Amazon SQS, Amazon SNS, and Amazon S3 only)": aws:username not present,
+// aws:userid `anonymous`, aws:PrincipalType `Anonymous`).
+describe('the anonymous caller', () => {
+  const source = { caller: ANONYMOUS_PRINCIPAL, region: 'us-east-1' };
+
+  it('has the account `anonymous`, the type `Anonymous` and the user id `anonymous`', () => {
+    expect(['aws:principalaccount', 'aws:principaltype', 'aws:userid'].map((key) => globalConditionValue(source, key))).toEqual([
+      ['anonymous'],
+      ['Anonymous'],
+      ['anonymous'],
+    ]);
+  });
+
+  it('has no principal ARN and no user name', () => {
+    expect(globalConditionValue(source, 'aws:principalarn')).toBeUndefined();
+    expect(globalConditionValue(source, 'aws:username')).toBeUndefined();
+  });
+
+  it('is no principal a policy can name: only "*" matches it', () => {
+    const named = ['000000000000', 'arn:aws:iam::000000000000:root', 'arn:aws:iam::000000000000:user/anonymous'];
+    expect(compilePrincipals({ anyone: false, aws: named, service: [], federated: [], canonicalUser: [] }).match(ANONYMOUS_PRINCIPAL)).toBeUndefined();
+    expect(compilePrincipals({ anyone: true, aws: [], service: [], federated: [], canonicalUser: [] }).match(ANONYMOUS_PRINCIPAL)).toBe('direct');
   });
 });

@@ -82,7 +82,7 @@ export function copySourceCustomerKey(input: CopySourceCustomerMembers, mode: En
   const request = {
     customer: { algorithm: input.CopySourceSSECustomerAlgorithm, key: input.CopySourceSSECustomerKey, keyMd5: input.CopySourceSSECustomerKeyMD5 },
   };
-  return checkReadEncryption(request, mode, 'copy-source', context.secureTransport, context.crypto.md5, context.signedWithSigV2);
+  return checkReadEncryption(request, mode, 'copy-source', context.secureTransport, context.crypto.md5, context.withoutSigV4);
 }
 
 /**

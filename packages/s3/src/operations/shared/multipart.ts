@@ -248,7 +248,7 @@ export function partCustomerKey(
     context.secureTransport,
     (key) => verifyCustomerKey(key, storedCustomerKeyVerifier(upload.modeFields)),
     context.crypto.md5,
-    context.signedWithSigV2,
+    context.withoutSigV4,
   );
   if (customer !== undefined && part !== undefined && blocksSseC(part.bucket.encryption)) {
     customer.key.fill(0);

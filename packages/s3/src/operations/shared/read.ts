@@ -128,7 +128,7 @@ export async function resolveRead(
   // A decision taken on this object's tags holds for the record served, not only for the one read
   // at authorization: an overwrite in between must not slip a tag-based Deny.
   context.confirmObjectTags(String(input.Bucket), key, record.tags);
-  const customer = checkReadEncryption(sseRequestOf(input), record.mode, 'get', context.secureTransport, context.crypto.md5, context.signedWithSigV2);
+  const customer = checkReadEncryption(sseRequestOf(input), record.mode, 'get', context.secureTransport, context.crypto.md5, context.withoutSigV4);
   const partNumber = input.PartNumber === undefined ? undefined : String(input.PartNumber);
   try {
     checkConditions(conditionsOf(input), { etag: record.etag, lastModified: info.lastModified }, 'read', context.now);

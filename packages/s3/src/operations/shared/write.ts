@@ -77,7 +77,7 @@ export function decideObjectEncryption(input: SseWriteMembers, bucket: BucketRec
     bucket.encryption,
     {
       secureTransport: context.secureTransport,
-      signedWithSigV2: context.signedWithSigV2,
+      withoutSigV4: context.withoutSigV4,
       region: bucket.region,
       principalArn: context.caller.arn,
       action: 's3:PutObject',
