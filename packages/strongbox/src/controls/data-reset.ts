@@ -36,13 +36,13 @@ import { KmsError, NUMBER_FLOOR_FILE, raiseNumberFloor } from '@strongbox/kms';
 import { emptyDataDirectory } from '@strongbox/s3';
 import {
   acquireDirectoryLease,
-  createFileExclusivelyDurably,
   type FileIo,
   fencedFileIo,
   isServiceError,
   nodeFileIo,
   ServiceError,
   type ServiceErrorOf,
+  syncDirectoryAfter,
 } from '@strongbox/service-kernel';
 import { FORMAT_FILE, isStrongboxEntry, RESET_MARKER, TLS_DIRECTORY } from '../data-files.ts';
 
@@ -78,12 +78,33 @@ function isResetState(entry: string): boolean {
  */
 export async function resetDataDirectory(directory: string, io: FileIo = nodeFileIo): Promise<void> {
   await underLock(directory, io, async (fenced) => {
-    await createFileExclusivelyDurably(join(directory, RESET_MARKER), new TextEncoder().encode('a reset of this directory is in progress\n'), {
-      mode: 'replace',
-      io: fenced,
-    });
+    await createMarker(directory, fenced);
     await clear(directory, fenced);
   });
+}
+
+/**
+ * Creates the marker durably, in place: opened (created, or an interrupted reset's cut back),
+ * written, fsynced, then the directory fsynced, each step through `io`. Its name is what counts,
+ * not its text (`markerExists`: a crash or a lost lease before the text is written leaves a marker
+ * all the same), so it needs no temporary file; one under a fixed name would stay behind when the
+ * lease is lost before it is renamed, since the fenced layer then refuses its removal (rightly: by
+ * then the name may be the new holder's file).
+ */
+async function createMarker(directory: string, io: FileIo): Promise<void> {
+  const path = join(directory, RESET_MARKER);
+  const handle = await (io.open ?? nodeFileIo.open!)(path, 'w', 0o600);
+  const close = io.close ?? nodeFileIo.close!;
+  try {
+    await io.write(handle, new TextEncoder().encode('a reset of this directory is in progress\n'));
+    await (io.syncFile ?? nodeFileIo.syncFile!)(handle);
+  } catch (error) {
+    await close(handle).catch(() => undefined);
+    throw error;
+  }
+  // A failed close can report a lost write-back; the marker's text is not needed, but the failure is the disk's.
+  await close(handle);
+  await syncDirectoryAfter(directory, path, io);
 }
 
 /**

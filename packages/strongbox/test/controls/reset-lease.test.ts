@@ -12,6 +12,7 @@ import { type FileIo, isServiceError, nodeFileIo } from '@strongbox/service-kern
 import { afterEach, expect, it } from 'vitest';
 import { finishInterruptedReset, RESET_MARKER, resetDataDirectory } from '../../src/controls/data-reset.ts';
 import { tempDir } from '../helpers/cli.ts';
+import { takenOverAt } from '../helpers/taken-over.ts';
 
 /** Another process's lock file (`lock-owner.ts`: pid, host, namespace, epoch): process 1, lease epoch 9. */
 const NEW_HOLDER = '1\nother-host\n\n9\n';
@@ -103,4 +104,36 @@ it('finishing an interrupted reset whose directory is taken over removes nothing
   const left = await readdir(directory.path);
   expect(['journal-00000001.sbx', 'clock.json', 's3'].filter((entry) => left.includes(entry))).toHaveLength(2);
   expect(await readFile(join(directory.path, 'lock'), 'utf8')).toBe(NEW_HOLDER);
+});
+
+it('a reset whose directory is taken over while it makes its marker leaves no temporary file, and removes nothing', async () => {
+  const directory = await tempDir();
+  cleanups.push(() => directory.cleanup());
+  await withState(directory.path);
+
+  const failure = await resetDataDirectory(directory.path, takenOverAt('openForWriting', directory.path, NEW_HOLDER)).then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+
+  expect(isServiceError(failure, 'LEASE_LOST')).toBe(true);
+  const left = await readdir(directory.path);
+  // Nothing that only this reset knew the use of: a fixed temporary name could be the new
+  // holder's file by the time anyone removed it, so none is made.
+  expect(left.filter((entry) => entry.startsWith(`${RESET_MARKER}.`))).toEqual([]);
+  expect(left).toEqual(expect.arrayContaining(['journal-00000001.sbx', 'clock.json', 's3']));
+  expect(await readFile(join(directory.path, 'lock'), 'utf8')).toBe(NEW_HOLDER);
+});
+
+it('the next reset removes a marker’s temporary file an earlier Strongbox left behind', async () => {
+  const directory = await tempDir();
+  cleanups.push(() => directory.cleanup());
+  await withState(directory.path);
+  await writeFile(join(directory.path, `${RESET_MARKER}.tmp`), 'a reset of this directory is in progress\n');
+
+  await resetDataDirectory(directory.path);
+
+  const left = await readdir(directory.path);
+  expect(left.filter((entry) => entry.startsWith(RESET_MARKER))).toEqual([]);
+  expect(left).not.toContain('journal-00000001.sbx');
 });
