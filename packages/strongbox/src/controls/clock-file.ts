@@ -5,10 +5,17 @@
  * the clock's "never backwards" rule promises. Time keeps running while the emulator is stopped
  * (the offset is from the system clock, not a frozen instant), as it does for AWS. A reset removes
  * the file with the rest of the state.
+ *
+ * The file is written under the data directory's lease, as every file of the directory is: each
+ * step that changes the directory goes through the service kernel's lease-fenced file layer
+ * (`fencedFileIo`), and a write is acknowledged (`flushed`) only once the lease is confirmed again
+ * after it is durable, as the stores acknowledge theirs. So a process whose directory another one
+ * took over (this one paused past its lease) writes no `clock.json` over the new holder's: its
+ * write fails with the kernel's `LEASE_LOST`, and the store whose lease it is tells `onStoreError`.
  */
 
 import { readFile } from 'node:fs/promises';
-import { replaceFileDurably } from '@strongbox/service-kernel';
+import { type DirectoryLease, fencedFileIo, nodeFileIo, replaceFileDurably } from '@strongbox/service-kernel';
 import { CLOCK_FILE } from '../data-files.ts';
 
 /** The file's name in the data directory. */
@@ -42,27 +49,39 @@ export async function readClockOffset(directory: string): Promise<number | undef
 
 /** Writes the offset as it moves, one write at a time, the last one winning. */
 export interface ClockFile {
-  /** Records `offsetMs` (written durably in the background). */
+  /** Records `offsetMs` (written durably in the background, under the lease `lease` answers now). */
   save(offsetMs: number): void;
   /**
    * Resolves once every offset recorded so far is durable.
-   * @throws the file system's error of a failed write.
+   * @throws the failure of the last write: ServiceError `LEASE_LOST` once another process took
+   *   the directory over, the file system's error, or the lease's.
    */
   flushed(): Promise<void>;
+  /** Resolves once every offset recorded so far is written or has failed (never rejects). */
+  settled(): Promise<void>;
 }
 
 /**
  * The writer of `directory`'s clock file.
- * @example const file = clockFile(directory); file.save(86_400_000); await file.flushed();
+ * @param lease - called as each offset is recorded: the lease its write goes under (the stores'
+ *   of that moment; while a reset replaces them, the next ones', so that no write runs between
+ *   the two leases). A rejection fails that write.
+ * @example const file = clockFile(directory, async () => endpoint.directoryLease!); file.save(86_400_000); await file.flushed();
  */
-export function clockFile(directory: string): ClockFile {
+export function clockFile(directory: string, lease: () => Promise<Pick<DirectoryLease, 'confirm'>>): ClockFile {
   let chain: Promise<void> = Promise.resolve();
   let failure: unknown;
   return {
     save(offsetMs) {
+      const held = lease();
+      // Awaited in turn below; a lease that fails before its turn must not be an unhandled rejection.
+      held.catch(() => undefined);
       chain = chain.then(async () => {
         try {
-          await replaceFileDurably(directory, CLOCK_FILE, new TextEncoder().encode(`${JSON.stringify({ offsetMs })}\n`));
+          const fence = await held;
+          await replaceFileDurably(directory, CLOCK_FILE, new TextEncoder().encode(`${JSON.stringify({ offsetMs })}\n`), fencedFileIo(nodeFileIo, fence));
+          // Still the holder once it is durable: it landed before any takeover.
+          await fence.confirm();
           failure = undefined;
         } catch (error) {
           failure = error;
@@ -73,5 +92,6 @@ export function clockFile(directory: string): ClockFile {
       await chain;
       if (failure !== undefined) throw failure;
     },
+    settled: () => chain,
   };
 }

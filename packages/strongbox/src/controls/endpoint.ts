@@ -10,7 +10,9 @@
  * - one `FaultInjector` whose hooks KMS's and S3's pipelines consult (`fault-catalog.ts`).
  *
  * With a data directory the clock's offset is kept in it (`clock-file.ts`), so a restart does not
- * move time back.
+ * move time back; it is written under the lease of the directory's lock that the engines' KMS store
+ * holds (`Endpoint.directoryLease`), so a process whose directory another one took over writes it no
+ * more than the stores' files.
  *
  * Reset: faults cleared (the fraction draws restart from the first seed), the clock back to its
  * base, the stores closed, a data directory emptied durably (`data-reset.ts`) or a caller's
@@ -32,6 +34,7 @@ import {
   type ActiveFault,
   type ClockState,
   ControlledClock,
+  type DirectoryLease,
   FaultInjector,
   type FaultSpec,
   httpDate,
@@ -84,7 +87,8 @@ export interface EndpointControls {
   /**
    * Resolves once the clock's offset is durable in the data directory (`clock.json`: a restart
    * keeps the moved time); at once without one.
-   * @throws the file system's error of a failed write.
+   * @throws ServiceError `LEASE_LOST` once another process took the data directory over (nothing
+   *   is written then; `onStoreError` is told too); the file system's error of a failed write.
    */
   clockSaved(): Promise<void>;
   /**
@@ -118,7 +122,9 @@ export type EndpointOpener = (options: EndpointOptions, wiring: EndpointWiring) 
  */
 export async function controlEndpoint(options: EndpointOptions, opener: EndpointOpener): Promise<ControlledEndpoint> {
   const base = options.clock ?? systemClock;
-  const saved = options.dataDirectory === undefined ? undefined : clockFile(options.dataDirectory);
+  // Written under the lease of the engines current when the clock moves (during a reset, the
+  // next ones'): never between two leases, when another process may hold the directory.
+  const saved = options.dataDirectory === undefined ? undefined : clockFile(options.dataDirectory, () => awaitCurrent().then(leaseOf));
   // A restart keeps the offset the clock was moved by (clock-file.ts), before any engine reads it.
   const keptOffset = options.dataDirectory === undefined ? undefined : await readClockOffset(options.dataDirectory);
   const clock = new ControlledClock(base, {
@@ -236,15 +242,21 @@ export async function controlEndpoint(options: EndpointOptions, opener: Endpoint
     });
     // Nobody may be waiting when the reopening fails: the rejection is theirs, not unhandled.
     switching.catch(() => {});
+    // The clock's writes under the old engines' lease; those of later moves wait for the new engines.
+    const clockWritten = saved?.settled();
     try {
       // No call is let through from here on; those already running finish first, on the old engines.
       await drain();
+      // Before the old engines release their lease, which these writes go under.
+      await clockWritten;
       if (previous !== undefined) await previous.close();
       if (options.dataDirectory !== undefined) await resetDataDirectory(options.dataDirectory);
       // A caller's store outlives the engines: emptied here, as the data directory is above.
       if (options.s3Store !== undefined) await emptyObjectStore(options.s3Store);
+      // Its write of the base offset waits for the new engines, under their lease (the file is
+      // gone with the directory's state, which the reset made durable: a crash before the write
+      // also restarts from the base).
       clock.reset();
-      await saved?.flushed();
       const next = await open();
       current = latest = next;
       lostTo = undefined;
@@ -290,11 +302,19 @@ export async function controlEndpoint(options: EndpointOptions, opener: Endpoint
     close() {
       closing ??= (async () => {
         await resetting?.catch(() => {});
+        // Written before the lease they go under is released.
+        await saved?.settled();
         await (current ?? latest).close();
       })();
       return closing;
     },
   };
+}
+
+/** The data directory's lease `endpoint` holds (its engines were opened on the data directory). */
+function leaseOf(endpoint: Endpoint): Pick<DirectoryLease, 'confirm'> {
+  if (endpoint.directoryLease === undefined) throw new Error('the engines hold no lease of the data directory');
+  return endpoint.directoryLease;
 }
 
 function routeAt(endpoint: Endpoint, index: number): ProtocolRoute {
