@@ -15,7 +15,7 @@
  */
 
 import { readFile } from 'node:fs/promises';
-import { type DirectoryLease, fencedFileIo, nodeFileIo, replaceFileDurably } from '@strongbox/service-kernel';
+import { type DirectoryLease, type FileIo, fencedFileIo, nodeFileIo, replaceFileDurably } from '@strongbox/service-kernel';
 import { CLOCK_FILE } from '../data-files.ts';
 
 /** The file's name in the data directory. */
@@ -66,9 +66,10 @@ export interface ClockFile {
  * @param lease - called as each offset is recorded: the lease its write goes under (the stores'
  *   of that moment; while a reset replaces them, the next ones', so that no write runs between
  *   the two leases). A rejection fails that write.
+ * @param io - the file layer under the fenced one (tests play a takeover with it).
  * @example const file = clockFile(directory, async () => endpoint.directoryLease!); file.save(86_400_000); await file.flushed();
  */
-export function clockFile(directory: string, lease: () => Promise<Pick<DirectoryLease, 'confirm'>>): ClockFile {
+export function clockFile(directory: string, lease: () => Promise<Pick<DirectoryLease, 'confirm'>>, io: FileIo = nodeFileIo): ClockFile {
   let chain: Promise<void> = Promise.resolve();
   let failure: unknown;
   return {
@@ -79,7 +80,7 @@ export function clockFile(directory: string, lease: () => Promise<Pick<Directory
       chain = chain.then(async () => {
         try {
           const fence = await held;
-          await replaceFileDurably(directory, CLOCK_FILE, new TextEncoder().encode(`${JSON.stringify({ offsetMs })}\n`), fencedFileIo(nodeFileIo, fence));
+          await replaceFileDurably(directory, CLOCK_FILE, new TextEncoder().encode(`${JSON.stringify({ offsetMs })}\n`), withOwnRemoval(io, fence));
           // Still the holder once it is durable: it landed before any takeover.
           await fence.confirm();
           failure = undefined;
@@ -94,4 +95,14 @@ export function clockFile(directory: string, lease: () => Promise<Pick<Directory
     },
     settled: () => chain,
   };
+}
+
+/**
+ * `io` fenced by `fence`, but for its removals: the only one `replaceFileDurably` makes is of its
+ * own temporary file after a failed step (`clock.json.tmp-<random>`, created exclusively by this
+ * write), a name no other process can have made a file under. So it is removed even once the
+ * lease is lost, rather than left in the new holder's directory, where nothing would remove it.
+ */
+function withOwnRemoval(io: FileIo, fence: Pick<DirectoryLease, 'confirm'>): FileIo {
+  return { ...fencedFileIo(io, fence), unlink: io.unlink ?? nodeFileIo.unlink! };
 }

@@ -1,0 +1,41 @@
+/**
+ * The clock file's writer (`clock-file.ts`) under a lease that is lost midway: the takeover is
+ * played by the file layer under the lease-fenced one (`helpers/taken-over.ts`), at the open of
+ * the write's temporary file, which has then passed its lease check.
+ */
+
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { acquireDirectoryLease, isServiceError } from '@strongbox/service-kernel';
+import { afterEach, expect, it } from 'vitest';
+import { CLOCK_FILE, clockFile } from '../../src/controls/clock-file.ts';
+import { tempDir } from '../helpers/cli.ts';
+import { takenOverAt } from '../helpers/taken-over.ts';
+
+/** Another process's lock file (`lock-owner.ts`: pid, host, namespace, epoch): process 1, lease epoch 9. */
+const NEW_HOLDER = '1\nother-host\n\n9\n';
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+it('a write whose lease is lost after its temporary file was made fails with LEASE_LOST, leaving the file as it was and no temporary', async () => {
+  const directory = await tempDir();
+  cleanups.push(() => directory.cleanup());
+  const lease = await acquireDirectoryLease(directory.path, 'lock');
+  cleanups.push(() => lease.release());
+  await writeFile(join(directory.path, CLOCK_FILE), '{"offsetMs":5}\n');
+  const file = clockFile(directory.path, async () => lease, takenOverAt('openForWriting', directory.path, NEW_HOLDER));
+
+  file.save(86_400_000);
+  const failure = await file.flushed().then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+
+  expect(isServiceError(failure, 'LEASE_LOST')).toBe(true);
+  expect(await readFile(join(directory.path, CLOCK_FILE), 'utf8')).toBe('{"offsetMs":5}\n');
+  // Its own temporary, made under a name no other process can have chosen, is removed all the same.
+  expect((await readdir(directory.path)).filter((entry) => entry.startsWith(`${CLOCK_FILE}.`))).toEqual([]);
+});
