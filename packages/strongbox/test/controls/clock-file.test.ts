@@ -8,7 +8,7 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { acquireDirectoryLease, isServiceError } from '@strongbox/service-kernel';
 import { afterEach, expect, it } from 'vitest';
-import { CLOCK_FILE, clockFile } from '../../src/controls/clock-file.ts';
+import { CLOCK_FILE, clockFile, readClockOffset } from '../../src/controls/clock-file.ts';
 import { tempDir } from '../helpers/cli.ts';
 import { takenOverAt } from '../helpers/taken-over.ts';
 
@@ -38,4 +38,39 @@ it('a write whose lease is lost after its temporary file was made fails with LEA
   expect(await readFile(join(directory.path, CLOCK_FILE), 'utf8')).toBe('{"offsetMs":5}\n');
   // Its own temporary, made under a name no other process can have chosen, is removed all the same.
   expect((await readdir(directory.path)).filter((entry) => entry.startsWith(`${CLOCK_FILE}.`))).toEqual([]);
+});
+
+it('a write whose lease is lost between its rename’s lease check and the rename is not acknowledged: flushed rejects with LEASE_LOST', async () => {
+  const directory = await tempDir();
+  cleanups.push(() => directory.cleanup());
+  const lease = await acquireDirectoryLease(directory.path, 'lock');
+  cleanups.push(() => lease.release());
+  const file = clockFile(directory.path, async () => lease, takenOverAt('rename', directory.path, NEW_HOLDER));
+
+  file.save(86_400_000);
+  const failure = await file.flushed().then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+
+  // The rename ran after the takeover: only the check made once it is durable can tell.
+  expect(isServiceError(failure, 'LEASE_LOST')).toBe(true);
+});
+
+it('a write whose lease is lost between its rename’s lease check and the rename leaves the offset the new holder’s next start reads as the new holder wrote it', async () => {
+  const directory = await tempDir();
+  cleanups.push(() => directory.cleanup());
+  const lease = await acquireDirectoryLease(directory.path, 'lock');
+  cleanups.push(() => lease.release());
+  // The new holder's offset (it took the directory over and moved its clock by 5 ms).
+  await writeFile(join(directory.path, CLOCK_FILE), '{"offsetMs":5}\n');
+  const file = clockFile(directory.path, async () => lease, takenOverAt('rename', directory.path, NEW_HOLDER));
+
+  file.save(86_400_000);
+  await file.settled();
+
+  // The new holder reads clock.json at its next start: a lapsed holder's late rename over it
+  // would move that start's clock to the lapsed holder's offset (backwards, or 1 day ahead here).
+  // The stores keep such a late write out of what the new holder reads by writing to new files.
+  expect(await readClockOffset(directory.path)).toBe(5);
 });

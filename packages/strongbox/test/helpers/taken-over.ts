@@ -9,8 +9,11 @@ import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type FileIo, nodeFileIo } from '@strongbox/service-kernel';
 
-/** The steps a takeover can be played at: a tree removal, or an open that may create or change a file. */
-export type TakeoverStep = 'removeTree' | 'openForWriting';
+/**
+ * The steps a takeover can be played at: a tree removal, an open that may create or change a file,
+ * or a rename (a replace's move into place).
+ */
+export type TakeoverStep = 'removeTree' | 'openForWriting' | 'rename';
 
 /**
  * A file layer whose first `step` first puts another process's lock file, `holderLock`, in place
@@ -25,6 +28,15 @@ export function takenOverAt(step: TakeoverStep, directory: string, holderLock: s
     await writeFile(join(directory, 'lock.next'), holderLock);
     await rename(join(directory, 'lock.next'), join(directory, 'lock'));
   };
+  if (step === 'rename') {
+    return {
+      ...nodeFileIo,
+      async rename(from: string, to: string): Promise<void> {
+        await takeOver();
+        await nodeFileIo.rename!(from, to);
+      },
+    };
+  }
   if (step === 'removeTree') {
     return {
       ...nodeFileIo,
