@@ -74,3 +74,26 @@ it('a write whose lease is lost between its rename’s lease check and the renam
   // The stores keep such a late write out of what the new holder reads by writing to new files.
   expect(await readClockOffset(directory.path)).toBe(5);
 });
+
+it('a write whose lease is refused while an earlier write runs fails in its turn, as the last failure, and nothing else', async () => {
+  const directory = await tempDir();
+  cleanups.push(() => directory.cleanup());
+  const lease = await acquireDirectoryLease(directory.path, 'lock');
+  cleanups.push(() => lease.release());
+  const refused = new Error('the emulator could not be reopened after a reset; reset it again');
+  let calls = 0;
+  // The first write's lease is held; the second's is refused at once (its engines failed to reopen).
+  const file = clockFile(directory.path, () => (++calls === 1 ? Promise.resolve(lease) : Promise.reject(refused)));
+
+  file.save(5);
+  file.save(6);
+  const failure = await file.flushed().then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+
+  // Refused before its turn, the second write's lease must not surface as an unhandled rejection
+  // (vitest fails the run on one): it is the flushed failure, and the first write stands.
+  expect(failure).toBe(refused);
+  expect(await readClockOffset(directory.path)).toBe(5);
+});
