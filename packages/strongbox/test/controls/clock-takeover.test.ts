@@ -105,3 +105,16 @@ describe.skipIf(process.platform !== 'linux')('a clock moved by a holder whose d
     expect(told.map((error) => (error as { code?: string }).code)).toContain('LEASE_LOST');
   });
 });
+
+it('a controlled endpoint on a data directory gives its directoryLease, as Endpoint documents, the reopened engines’ after a reset', async () => {
+  const directory = await tempDir();
+  cleanups.push(() => directory.cleanup());
+  const endpoint = await openControlledEndpoint({ dataDirectory: directory.path });
+  cleanups.push(() => endpoint.close());
+
+  // `Endpoint.directoryLease`: "With a data directory: the lease of its lock, which KMS's store holds".
+  expect(endpoint.directoryLease).toBeDefined();
+  await expect(endpoint.directoryLease?.confirm()).resolves.toBeUndefined();
+  await endpoint.controls.reset();
+  await expect(endpoint.directoryLease?.confirm()).resolves.toBeUndefined();
+});
