@@ -51,11 +51,21 @@ export async function readNumberFloor(directory: string): Promise<number | undef
  * @example await raiseNumberFloor(directory, await readdir(directory)); // then remove the state
  */
 export async function raiseNumberFloor(directory: string, names: readonly string[], io: FileIo = nodeFileIo): Promise<number> {
-  const files = classifyFiles(names);
-  const temporaries = files.temporaries.map((name) => Number(TEMPORARY_NUMBER.exec(name)?.[1] ?? 0));
-  const highest = Math.max(0, ...files.snapshots, ...files.journals, ...files.audits, ...temporaries);
+  const highest = highestFileNumber(names);
   const floor = (await readNumberFloor(directory)) ?? 0;
   if (highest <= floor) return floor;
   await replaceFileDurably(directory, NUMBER_FLOOR_FILE, new TextEncoder().encode(`${highest}\n`), io);
   return highest;
+}
+
+/**
+ * The highest number among `names` (a directory's listing): of its snapshots, their temporaries,
+ * journals and audit files; 0 for none. Every open of a store numbers a file past it (a
+ * generation, an audit file), so a number above one seen earlier tells that a store opened since.
+ * @example highestFileNumber(['snapshot-00000003.sbx', 'audit-00000004.sbx']); // 4
+ */
+export function highestFileNumber(names: readonly string[]): number {
+  const files = classifyFiles(names);
+  const temporaries = files.temporaries.map((name) => Number(TEMPORARY_NUMBER.exec(name)?.[1] ?? 0));
+  return Math.max(0, ...files.snapshots, ...files.journals, ...files.audits, ...temporaries);
 }
