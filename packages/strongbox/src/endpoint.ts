@@ -128,7 +128,7 @@ export interface Endpoint {
    * ServiceError `LEASE_LOST` once another process took the directory over (and `onStoreError`
    * hears of it once, from KMS's store), and with an Error once the endpoint is closed.
    */
-  readonly directoryLease?: Pick<DirectoryLease, 'confirm'>;
+  readonly directoryLease?: Pick<DirectoryLease, 'confirm'> | undefined;
   /** Clock, faults, reset and quotas (`openControlledEndpoint`'s endpoints; `openEndpoint`'s have none). */
   readonly controls?: EndpointControls;
   /** Closes the S3 engine's and KMS's stores. Idempotent. */

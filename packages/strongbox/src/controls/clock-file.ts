@@ -1,35 +1,82 @@
 /**
  * @module
- * The clock's offset kept in a data directory (`clock.json`), so that a restart does not move
- * the emulator's time back: keys rotated, deleted or created at a moved time stay in its past, as
- * the clock's "never backwards" rule promises. Time keeps running while the emulator is stopped
- * (the offset is from the system clock, not a frozen instant), as it does for AWS. A reset removes
- * the file with the rest of the state.
+ * The clock's offset kept in a data directory, so that a restart does not move the emulator's time
+ * back: keys rotated, deleted or created at a moved time stay in its past, as the clock's "never
+ * backwards" rule promises. Time keeps running while the emulator is stopped (the offset is from
+ * the system clock, not a frozen instant), as it does for AWS. A reset sets it back to the base.
  *
- * The file is written under the data directory's lease, as every file of the directory is: each
- * step that changes the directory goes through the service kernel's lease-fenced file layer
- * (`fencedFileIo`), and a write is acknowledged (`flushed`) only once the lease is confirmed again
- * after it is durable, as the stores acknowledge theirs. So a process whose directory another one
- * took over (this one paused past its lease) writes no `clock.json` over the new holder's: its
- * write fails with the kernel's `LEASE_LOST`, and the store whose lease it is tells `onStoreError`.
+ * Files: `clock-<n>.json`, one per holder of the directory (`{"offsetMs": <whole number>}`). The
+ * offset is the highest-numbered file's. Each holder, once it holds the directory's lease, creates
+ * its own file numbered past every one in place (linked into place, so it appears whole; a name
+ * taken meanwhile makes it try the next), with the offset it runs at, and from then on replaces
+ * only that file; then it removes the lower-numbered ones. So a holder stopped across a takeover
+ * (past its lease, its step's lease check passed before the pause), whose late rename the lease
+ * cannot refuse, writes a file the new holder's files outnumber: what the next start reads is the
+ * new holder's offset, as the stores keep a late step out of the new holder's files (the service
+ * kernel's README, "How the services contain such a late step"). A reset (`data-reset.ts`) puts a
+ * file of offset 0 above the others rather than removing them, so numbering never goes back.
+ * `clock.json`, the one file of the previous layout, is read when no numbered file exists, and
+ * removed once the first holder's file is in place.
+ *
+ * Every step goes through the service kernel's lease-fenced file layer (`fencedFileIo`), and a
+ * write is acknowledged (`flushed`) only once the lease is confirmed again after it is durable.
  */
 
-import { readFile } from 'node:fs/promises';
-import { type DirectoryLease, type FileIo, fencedFileIo, nodeFileIo, replaceFileDurably } from '@strongbox/service-kernel';
-import { CLOCK_FILE } from '../data-files.ts';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  createFileExclusivelyDurably,
+  type DirectoryLease,
+  type FileIo,
+  fencedFileIo,
+  nodeFileIo,
+  replaceFileDurably,
+} from '@strongbox/service-kernel';
+import { CLOCK_FILE, CLOCK_FILE_NUMBERED } from '../data-files.ts';
 
-/** The file's name in the data directory. */
+/** A numbered clock file or one of its temporaries: its number. */
+const CLOCK_FILE_OR_TEMPORARY = /^clock-(\d{1,15})\.json(?:\.tmp(?:-[0-9a-f]+)?)?$/;
+
+/** The previous layout's one file in the data directory (read when no numbered one exists). */
 export { CLOCK_FILE } from '../data-files.ts';
 
+/** The name of holder `number`'s clock file. */
+export function clockFileName(number: number): string {
+  return `clock-${number}.json`;
+}
+
+/** The numbers of the clock files (with `pattern`, their temporaries too) among `entries`, ascending. */
+function clockNumbers(entries: readonly string[], pattern: RegExp = CLOCK_FILE_NUMBERED): number[] {
+  const numbers: number[] = [];
+  for (const entry of entries) {
+    const found = pattern.exec(entry);
+    if (found?.[1] !== undefined) numbers.push(Number(found[1]));
+  }
+  return numbers.sort((a, b) => a - b);
+}
+
+async function listing(directory: string): Promise<string[]> {
+  try {
+    return await readdir(directory);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return [];
+    throw error;
+  }
+}
+
 /**
- * The offset kept in `directory`, or `undefined` when there is none (or no directory yet).
+ * The offset kept in `directory` (its highest-numbered clock file's, else `clock.json`'s), or
+ * `undefined` when there is none (or no directory yet).
  * @throws TypeError for a file that is not `{"offsetMs": <whole number>}`.
  * @example const offsetMs = await readClockOffset('/var/lib/strongbox');
  */
 export async function readClockOffset(directory: string): Promise<number | undefined> {
+  const highest = clockNumbers(await listing(directory)).at(-1);
+  const name = highest === undefined ? CLOCK_FILE : clockFileName(highest);
   let text: string;
   try {
-    text = await readFile(`${directory}/${CLOCK_FILE}`, 'utf8');
+    text = await readFile(join(directory, name), 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
@@ -42,14 +89,55 @@ export async function readClockOffset(directory: string): Promise<number | undef
     offsetMs = undefined;
   }
   if (typeof offsetMs !== 'number' || !Number.isSafeInteger(offsetMs)) {
-    throw new TypeError(`${directory}/${CLOCK_FILE} is damaged: expected {"offsetMs": <whole number of milliseconds>}`);
+    throw new TypeError(`${directory}/${name} is damaged: expected {"offsetMs": <whole number of milliseconds>}`);
   }
   return offsetMs;
 }
 
+/**
+ * Creates a clock file of `offsetMs` numbered past every one in `directory`, durably, through `io`
+ * (fenced by the caller's lease), then removes the lower-numbered ones and `clock.json`: the start
+ * of a holder's own file, and a reset's offset 0 (`data-reset.ts`, under the reset's lease).
+ * @returns the new file's number.
+ * @throws the file system's error, or the lease's (`LEASE_LOST`).
+ * @example const number = await startClockFile(directory, 0, fencedFileIo(nodeFileIo, lease));
+ */
+export async function startClockFile(directory: string, offsetMs: number, io: FileIo): Promise<number> {
+  const entries = await listing(directory);
+  // Past every number in use, a temporary's too (a holder's file on its way into place).
+  let number = (clockNumbers(entries, CLOCK_FILE_OR_TEMPORARY).at(-1) ?? 0) + 1;
+  for (;;) {
+    try {
+      await createFileExclusivelyDurably(join(directory, clockFileName(number)), offsetBytes(offsetMs), { io });
+      break;
+    } catch (error) {
+      // Another holder (one stopped across a takeover, late) took the number: the next is this one's.
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      number += 1;
+    }
+  }
+  const unlink = io.unlink ?? nodeFileIo.unlink!;
+  for (const entry of entries) {
+    const older = CLOCK_FILE_OR_TEMPORARY.exec(entry)?.[1];
+    // Lower-numbered files and their temporaries (a late removal of them removes nothing a newer holder reads).
+    const isOlder = older !== undefined ? Number(older) < number : entry === CLOCK_FILE || entry.startsWith(`${CLOCK_FILE}.tmp`);
+    if (isOlder) await unlink(join(directory, entry)).catch(() => undefined);
+  }
+  return number;
+}
+
+function offsetBytes(offsetMs: number): Uint8Array {
+  return new TextEncoder().encode(`${JSON.stringify({ offsetMs })}\n`);
+}
+
 /** Writes the offset as it moves, one write at a time, the last one winning. */
 export interface ClockFile {
-  /** Records `offsetMs` (written durably in the background, under the lease `lease` answers now). */
+  /**
+   * Records `offsetMs`, written durably in the background under the lease `lease` answers now:
+   * the first write under a lease starts that holder's file (`startClockFile`), later ones replace
+   * it. A write whose turn comes after a later offset was recorded is skipped (the later one's
+   * write carries the latest), so a superseded offset is never written.
+   */
   save(offsetMs: number): void;
   /**
    * Resolves once every offset recorded so far is durable.
@@ -62,25 +150,36 @@ export interface ClockFile {
 }
 
 /**
- * The writer of `directory`'s clock file.
+ * The writer of `directory`'s clock files.
  * @param lease - called as each offset is recorded: the lease its write goes under (the stores'
  *   of that moment; while a reset replaces them, the next ones', so that no write runs between
  *   the two leases). A rejection fails that write.
  * @param io - the file layer under the fenced one (tests play a takeover with it).
- * @example const file = clockFile(directory, async () => endpoint.directoryLease!); file.save(86_400_000); await file.flushed();
+ * @example const file = clockFile(directory, async () => lease); file.save(86_400_000); await file.flushed();
  */
 export function clockFile(directory: string, lease: () => Promise<Pick<DirectoryLease, 'confirm'>>, io: FileIo = nodeFileIo): ClockFile {
   let chain: Promise<void> = Promise.resolve();
   let failure: unknown;
+  let latest = 0;
+  let queued = 0;
+  // The lease whose holder's file this writer replaces, and that file's number.
+  let own: { readonly fence: Pick<DirectoryLease, 'confirm'>; readonly number: number } | undefined;
   return {
     save(offsetMs) {
+      latest = offsetMs;
+      queued += 1;
       const held = lease();
       // Awaited in turn below; a lease that fails before its turn must not be an unhandled rejection.
       held.catch(() => undefined);
       chain = chain.then(async () => {
+        queued -= 1;
         try {
           const fence = await held;
-          await replaceFileDurably(directory, CLOCK_FILE, new TextEncoder().encode(`${JSON.stringify({ offsetMs })}\n`), withOwnRemoval(io, fence));
+          // A later save is queued: it writes the latest offset, this one would only precede it.
+          if (queued > 0) return;
+          const fenced = withOwnRemoval(io, fence);
+          if (own?.fence === fence) await replaceFileDurably(directory, clockFileName(own.number), offsetBytes(latest), fenced);
+          else own = { fence, number: await startClockFile(directory, latest, fenced) };
           // Still the holder once it is durable: it landed before any takeover.
           await fence.confirm();
           failure = undefined;
@@ -98,10 +197,10 @@ export function clockFile(directory: string, lease: () => Promise<Pick<Directory
 }
 
 /**
- * `io` fenced by `fence`, but for its removals: the only one `replaceFileDurably` makes is of its
- * own temporary file after a failed step (`clock.json.tmp-<random>`, created exclusively by this
- * write), a name no other process can have made a file under. So it is removed even once the
- * lease is lost, rather than left in the new holder's directory, where nothing would remove it.
+ * `io` fenced by `fence`, but for its removals: those `replaceFileDurably` makes are of its own
+ * temporary file after a failed step (`clock-<n>.json.tmp-<random>`, created exclusively by this
+ * write), and `startClockFile`'s are of lower-numbered files no newer holder reads. So they are
+ * made even once the lease is lost, rather than left in the new holder's directory.
  */
 function withOwnRemoval(io: FileIo, fence: Pick<DirectoryLease, 'confirm'>): FileIo {
   return { ...fencedFileIo(io, fence), unlink: io.unlink ?? nodeFileIo.unlink! };

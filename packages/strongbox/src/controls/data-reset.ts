@@ -4,11 +4,23 @@
  * old keys, buckets, objects or trail back. A marker file is made durable first, then every entry
  * of the directory that is Strongbox's state is removed and the removals fsynced, then the marker goes.
  * A crash in between leaves the marker, and the next `finishInterruptedReset` (run by
- * `openEndpoint` before it opens any store) removes the rest: the reset is all or nothing as far
- * as anyone opening the directory can tell.
+ * `openEndpoint` before it opens any store, and by the controlled endpoint before it reads the
+ * clock) removes the rest: the reset is all or nothing as far as anyone opening the directory can
+ * tell.
  *
- * Removed: only what Strongbox writes (`data-files.ts`: the KMS store's files, `s3/`, `clock.json`
- * and their temporaries); a file someone else put in the directory stays.
+ * The marker is `reset-pending-<n>`, `n` the highest number of the KMS store's files (or its
+ * numbering floor) when the reset began, under its lock. Every open of the KMS store numbers a file
+ * past that (a generation, an audit file), so a marker outnumbered by a store's file is one a store
+ * opened after: a reset stopped across a takeover (its lease check passed before the pause) whose
+ * late step created the marker in the new holder's directory. Such a marker is removed, not obeyed:
+ * the new holder finished (or never saw) that reset at its start, and what it wrote since stays. A
+ * crash leaves no store file above it, so an interrupted reset's marker is obeyed. `reset-pending`,
+ * the previous layout's marker, is obeyed as it was (its `.tmp`, a marker never put in place, is state).
+ *
+ * Removed: only what Strongbox writes (`data-files.ts`: the KMS store's files, `s3/` and their
+ * temporaries); a file someone else put in the directory stays. The clock's files are replaced by
+ * one of offset 0 numbered past them (`clock-file.ts` `startClockFile`), so their numbering never
+ * goes back either.
  *
  * Kept: `tls/` (the HTTPS listener's certificate, which clients may have been told to trust), the
  * data directory's format marker (`strongbox.json`: the empty directory is still of this format),
@@ -30,9 +42,9 @@
  * and metadata, in `s3/`, are gone, so no object refers to them).
  */
 
-import { readdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
-import { KmsError, NUMBER_FLOOR_FILE, raiseNumberFloor } from '@strongbox/kms';
+import { readdir } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { highestFileNumber, KmsError, NUMBER_FLOOR_FILE, raiseNumberFloor, readNumberFloor } from '@strongbox/kms';
 import { emptyDataDirectory } from '@strongbox/s3';
 import {
   acquireDirectoryLease,
@@ -44,9 +56,15 @@ import {
   type ServiceErrorOf,
   syncDirectoryAfter,
 } from '@strongbox/service-kernel';
-import { FORMAT_FILE, isStrongboxEntry, RESET_MARKER, TLS_DIRECTORY } from '../data-files.ts';
+import { CLOCK_FILE, CLOCK_FILE_NUMBERED, FORMAT_FILE, isStrongboxEntry, RESET_MARKER, RESET_MARKER_NUMBERED, TLS_DIRECTORY } from '../data-files.ts';
+import { startClockFile } from './clock-file.ts';
 
 export { RESET_MARKER } from '../data-files.ts';
+
+/** The marker of a reset begun when `number` was the highest of the KMS store's file numbers. */
+export function resetMarkerName(number: number): string {
+  return `${RESET_MARKER}-${number}`;
+}
 
 /** The S3 store's data directory (`endpoint.ts`). */
 const S3_DIRECTORY = 's3';
@@ -57,9 +75,19 @@ const LOCK_FILE = 'lock';
 /** Strongbox's entries a reset leaves in place. */
 const KEPT: ReadonlySet<string> = new Set([RESET_MARKER, FORMAT_FILE, TLS_DIRECTORY, LOCK_FILE, NUMBER_FLOOR_FILE]);
 
+/** Whether `entry` is a reset's marker, of this layout or the previous one. */
+function isMarker(entry: string): boolean {
+  return entry === RESET_MARKER || RESET_MARKER_NUMBERED.test(entry);
+}
+
+/** Whether `entry` is one of the clock's files (`clock-file.ts`), which a reset replaces. */
+function isClockFile(entry: string): boolean {
+  return entry === CLOCK_FILE || CLOCK_FILE_NUMBERED.test(entry);
+}
+
 /** Whether a reset removes `entry`: Strongbox's state, never a file Strongbox did not write. */
 function isResetState(entry: string): boolean {
-  return isStrongboxEntry(entry) && !KEPT.has(entry);
+  return isStrongboxEntry(entry) && !KEPT.has(entry) && !isMarker(entry) && !isClockFile(entry);
 }
 
 /**
@@ -78,7 +106,9 @@ function isResetState(entry: string): boolean {
  */
 export async function resetDataDirectory(directory: string, io: FileIo = nodeFileIo): Promise<void> {
   await underLock(directory, io, async (fenced) => {
-    await createMarker(directory, fenced);
+    // The number every later open of the KMS store numbers a file past (see the module).
+    const number = await raiseNumberFloor(directory, await readdir(directory), fenced);
+    await createMarker(join(directory, resetMarkerName(number)), fenced);
     await clear(directory, fenced);
   });
 }
@@ -91,8 +121,8 @@ export async function resetDataDirectory(directory: string, io: FileIo = nodeFil
  * lease is lost before it is renamed, since the fenced layer then refuses its removal (rightly: by
  * then the name may be the new holder's file).
  */
-async function createMarker(directory: string, io: FileIo): Promise<void> {
-  const path = join(directory, RESET_MARKER);
+async function createMarker(path: string, io: FileIo): Promise<void> {
+  const directory = dirname(path);
   const handle = await (io.open ?? nodeFileIo.open!)(path, 'w', 0o600);
   const close = io.close ?? nodeFileIo.close!;
   try {
@@ -108,7 +138,8 @@ async function createMarker(directory: string, io: FileIo): Promise<void> {
 }
 
 /**
- * Finishes a reset a crash interrupted, under the directory's lock: whether there was one.
+ * Finishes a reset a crash interrupted, under the directory's lock: whether there was one. A
+ * marker a store's file outnumbers (see the module) is removed instead, and nothing else.
  * @param io - the file layer, fenced by the lease (a test's, to play a takeover).
  * @throws KmsError LOCKED when another process holds the directory (nothing is removed);
  *   ServiceError LEASE_LOST when another process took it over meanwhile (`resetLost`: nothing
@@ -116,20 +147,34 @@ async function createMarker(directory: string, io: FileIo): Promise<void> {
  * @example if (await finishInterruptedReset(directory)) console.error('finished an interrupted reset');
  */
 export async function finishInterruptedReset(directory: string, io: FileIo = nodeFileIo): Promise<boolean> {
-  if (!(await markerExists(directory))) return false;
+  if ((await markers(directory)).length === 0) return false;
+  let finished = false;
   await underLock(directory, io, async (fenced) => {
     // Another process may have finished it between the look and the lock.
-    if (await markerExists(directory)) await clear(directory, fenced);
+    const entries = await readdir(directory);
+    const found = entries.filter(isMarker);
+    if (found.length === 0) return;
+    const opened = Math.max(highestFileNumber(entries), (await readNumberFloor(directory)) ?? 0);
+    const obeyed = found.some((entry) => entry === RESET_MARKER || Number(RESET_MARKER_NUMBERED.exec(entry)?.[1]) >= opened);
+    if (obeyed) {
+      await clear(directory, fenced);
+      finished = true;
+      return;
+    }
+    // Made late, after a store opened: that holder's state stays.
+    const unlink = fenced.unlink ?? nodeFileIo.unlink!;
+    for (const entry of found) await unlink(join(directory, entry));
+    await (fenced.syncDirectory ?? nodeFileIo.syncDirectory!)(directory);
   });
-  return true;
+  return finished;
 }
 
-async function markerExists(directory: string): Promise<boolean> {
+/** The reset markers in `directory` (none when it does not exist). */
+async function markers(directory: string): Promise<string[]> {
   try {
-    await stat(join(directory, RESET_MARKER));
-    return true;
+    return (await readdir(directory)).filter(isMarker);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ENOTDIR') return false;
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ENOTDIR') return [];
     throw error;
   }
 }
@@ -180,6 +225,8 @@ async function clear(directory: string, io: FileIo): Promise<void> {
   // Before anything is removed: the KMS store's next open numbers its files past every one
   // removed here, so a holder stopped across a takeover and this reset can never name them.
   await raiseNumberFloor(directory, entries, io);
+  // The clock back to its base, numbered past every clock file (which it removes).
+  if (entries.some(isClockFile)) await startClockFile(directory, 0, io);
   for (const entry of entries) {
     if (!isResetState(entry)) continue;
     // The S3 store's generation directory is kept, emptied, for the same reason as the floor.
@@ -187,6 +234,7 @@ async function clear(directory: string, io: FileIo): Promise<void> {
     else await removeTree(join(directory, entry));
   }
   await syncDirectory(directory);
-  await unlink(join(directory, RESET_MARKER));
+  // Every marker in place (this reset's, and an interrupted one's this reset finishes).
+  for (const entry of await readdir(directory)) if (isMarker(entry)) await unlink(join(directory, entry));
   await syncDirectory(directory);
 }

@@ -10,9 +10,10 @@
  * - one `FaultInjector` whose hooks KMS's and S3's pipelines consult (`fault-catalog.ts`).
  *
  * With a data directory the clock's offset is kept in it (`clock-file.ts`), so a restart does not
- * move time back; it is written under the lease of the directory's lock that the engines' KMS store
- * holds (`Endpoint.directoryLease`), so a process whose directory another one took over writes it no
- * more than the stores' files.
+ * move time back: read once an interrupted reset is finished, and written under the lease of the
+ * directory's lock that the engines' KMS store holds (`Endpoint.directoryLease`), each engines' own
+ * file started as they open, so a late write of a process whose directory another one took over
+ * lands in a file the new holder's outnumbers.
  *
  * Reset: faults cleared (the fraction draws restart from the first seed), the clock back to its
  * base, the stores closed, a data directory emptied durably (`data-reset.ts`) or a caller's
@@ -47,7 +48,7 @@ import type { Endpoint, EndpointOptions, EndpointWiring } from '../endpoint.ts';
 import type { HealthReport } from '../health.ts';
 import type { ProtocolRoute } from '../router.ts';
 import { clockFile, readClockOffset } from './clock-file.ts';
-import { resetDataDirectory } from './data-reset.ts';
+import { finishInterruptedReset, resetDataDirectory } from './data-reset.ts';
 import { emptyObjectStore } from './empty-store.ts';
 import { FAULT_NAMES, isInjectable, kmsFault, s3Fault } from './fault-catalog.ts';
 
@@ -125,7 +126,9 @@ export async function controlEndpoint(options: EndpointOptions, opener: Endpoint
   // Written under the lease of the engines current when the clock moves (during a reset, the
   // next ones'): never between two leases, when another process may hold the directory.
   const saved = options.dataDirectory === undefined ? undefined : clockFile(options.dataDirectory, () => awaitCurrent().then(leaseOf));
-  // A restart keeps the offset the clock was moved by (clock-file.ts), before any engine reads it.
+  // A restart keeps the offset the clock was moved by (clock-file.ts), before any engine reads it;
+  // a reset a crash interrupted set it back to the base, so it is finished first.
+  if (options.dataDirectory !== undefined) await finishInterruptedReset(options.dataDirectory);
   const keptOffset = options.dataDirectory === undefined ? undefined : await readClockOffset(options.dataDirectory);
   const clock = new ControlledClock(base, {
     ...(keptOffset === undefined ? {} : { offsetMs: keptOffset }),
@@ -261,6 +264,10 @@ export async function controlEndpoint(options: EndpointOptions, opener: Endpoint
       current = latest = next;
       lostTo = undefined;
       settle?.resolve(next);
+      // The new engines' own clock file, and the moves made meanwhile, before the reset resolves
+      // (only the latest offset is written: none from before the reset can follow it).
+      saved?.save(clock.offsetMs);
+      await saved?.settled();
     } catch (error) {
       // Another process took the directory over during the reset: told where a store's takeover
       // is, so that `strongbox serve` says so and stops, as it does for its stores.
@@ -274,6 +281,12 @@ export async function controlEndpoint(options: EndpointOptions, opener: Endpoint
       switching = undefined;
     }
   };
+  // These engines' own clock file, before anything is served (`clock-file.ts`).
+  saved?.save(clock.offsetMs);
+  await saved?.flushed().catch(async (error: unknown) => {
+    await first.close();
+    throw error;
+  });
   return {
     get kms(): Kms {
       return (current ?? latest).kms;
@@ -285,6 +298,9 @@ export async function controlEndpoint(options: EndpointOptions, opener: Endpoint
     s3Handler: through<Parameters<StreamingHandler>[0], Awaited<ReturnType<StreamingHandler>>>((endpoint) => endpoint.s3Handler),
     handler: through<Parameters<StreamingHandler>[0], Awaited<ReturnType<StreamingHandler>>>((endpoint) => endpoint.handler),
     health: (): Promise<HealthReport> => (current ?? latest).health(),
+    get directoryLease() {
+      return (current ?? latest).directoryLease;
+    },
     controls: {
       clock,
       faults,

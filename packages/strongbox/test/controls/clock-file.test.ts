@@ -1,12 +1,14 @@
 /**
  * The clock file's writer (`clock-file.ts`) under a lease that is lost midway: the takeover is
  * played by the file layer under the lease-fenced one (`helpers/taken-over.ts`), at the open of
- * the write's temporary file, which has then passed its lease check.
+ * the write's temporary file or at its rename, which has then passed its lease check. A writer's
+ * first write under a lease starts that holder's own file (linked into place); later ones replace
+ * it (renamed into place).
  */
 
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { acquireDirectoryLease, isServiceError } from '@strongbox/service-kernel';
+import { acquireDirectoryLease, type FileIo, isServiceError, nodeFileIo } from '@strongbox/service-kernel';
 import { afterEach, expect, it } from 'vitest';
 import { CLOCK_FILE, clockFile, readClockOffset } from '../../src/controls/clock-file.ts';
 import { tempDir } from '../helpers/cli.ts';
@@ -36,8 +38,9 @@ it('a write whose lease is lost after its temporary file was made fails with LEA
 
   expect(isServiceError(failure, 'LEASE_LOST')).toBe(true);
   expect(await readFile(join(directory.path, CLOCK_FILE), 'utf8')).toBe('{"offsetMs":5}\n');
-  // Its own temporary, made under a name no other process can have chosen, is removed all the same.
-  expect((await readdir(directory.path)).filter((entry) => entry.startsWith(`${CLOCK_FILE}.`))).toEqual([]);
+  expect(await readClockOffset(directory.path)).toBe(5);
+  // Its own temporary is removed all the same.
+  expect((await readdir(directory.path)).filter((entry) => entry.includes('.tmp'))).toEqual([]);
 });
 
 it('a write whose lease is lost between its rename’s lease check and the rename is not acknowledged: flushed rejects with LEASE_LOST', async () => {
@@ -46,8 +49,11 @@ it('a write whose lease is lost between its rename’s lease check and the renam
   const lease = await acquireDirectoryLease(directory.path, 'lock');
   cleanups.push(() => lease.release());
   const file = clockFile(directory.path, async () => lease, takenOverAt('rename', directory.path, NEW_HOLDER));
-
+  // The holder's own file is started (linked into place); the next write replaces it by a rename.
   file.save(86_400_000);
+  await file.flushed();
+
+  file.save(2 * 86_400_000);
   const failure = await file.flushed().then(
     () => undefined,
     (error: unknown) => error,
@@ -62,16 +68,33 @@ it('a write whose lease is lost between its rename’s lease check and the renam
   cleanups.push(() => directory.cleanup());
   const lease = await acquireDirectoryLease(directory.path, 'lock');
   cleanups.push(() => lease.release());
-  // The new holder's offset (it took the directory over and moved its clock by 5 ms).
-  await writeFile(join(directory.path, CLOCK_FILE), '{"offsetMs":5}\n');
-  const file = clockFile(directory.path, async () => lease, takenOverAt('rename', directory.path, NEW_HOLDER));
-
+  let taken = false;
+  // At the rename, after its lease check: another process takes the directory over and starts
+  // its own clock file (as each start does) at offset 5 ms; then the rename runs, late.
+  const io: FileIo = {
+    ...nodeFileIo,
+    async rename(from: string, to: string): Promise<void> {
+      if (!taken) {
+        taken = true;
+        await writeFile(join(directory.path, 'lock.next'), NEW_HOLDER);
+        await rename(join(directory.path, 'lock.next'), join(directory.path, 'lock'));
+        const theirs = clockFile(directory.path, async () => ({ confirm: async () => undefined }));
+        theirs.save(5);
+        await theirs.flushed();
+      }
+      await nodeFileIo.rename!(from, to);
+    },
+  };
+  const file = clockFile(directory.path, async () => lease, io);
   file.save(86_400_000);
+  await file.flushed();
+
+  file.save(2 * 86_400_000);
   await file.settled();
 
-  // The new holder reads clock.json at its next start: a lapsed holder's late rename over it
-  // would move that start's clock to the lapsed holder's offset (backwards, or 1 day ahead here).
-  // The stores keep such a late write out of what the new holder reads by writing to new files.
+  // The new holder's next start reads the offset it wrote: a lapsed holder's late rename must not
+  // move that start's clock to the lapsed holder's offset (backwards, or days ahead here). The
+  // stores keep such a late write out of what the new holder reads by writing to new files.
   expect(await readClockOffset(directory.path)).toBe(5);
 });
 
@@ -83,10 +106,23 @@ it('a write whose lease is refused while an earlier write runs fails in its turn
   const refused = new Error('the emulator could not be reopened after a reset; reset it again');
   let calls = 0;
   // The first write's lease is held; the second's is refused at once (its engines failed to reopen).
-  const file = clockFile(directory.path, () => (++calls === 1 ? Promise.resolve(lease) : Promise.reject(refused)));
+  // The second offset is recorded while the first write runs (at its file's open).
+  let second = false;
+  const io: FileIo = {
+    ...nodeFileIo,
+    open: (path: string, flags: string, mode?: number) => {
+      if (!second) {
+        second = true;
+        file.save(6);
+      }
+      return nodeFileIo.open!(path, flags, mode);
+    },
+  };
+  const file = clockFile(directory.path, () => (++calls === 1 ? Promise.resolve(lease) : Promise.reject(refused)), io);
 
   file.save(5);
-  file.save(6);
+  // The first write, during which the second offset is recorded.
+  await file.settled();
   const failure = await file.flushed().then(
     () => undefined,
     (error: unknown) => error,

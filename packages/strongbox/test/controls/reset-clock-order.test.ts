@@ -2,21 +2,20 @@
  * A reset sets the clock back to its base after the moves made while it ran (they wait for the
  * reopened stores' lease): once the reset is acknowledged, what a crash leaves on disk must restart
  * the clock at the base, never at an offset from before the reset. The clock file's writes go
- * through a file layer that reads `clock.json` after each rename made once the reset resolved:
- * what a crash right then would leave to the next start.
+ * through a file layer that reads the kept offset (`readClockOffset`, what the next start reads)
+ * after each rename or link made once the reset resolved: what a crash right then would leave.
  */
 
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { type FileIo, nodeFileIo } from '@strongbox/service-kernel';
 import { afterEach, expect, it, vi } from 'vitest';
+import { readClockOffset } from '../../src/controls/clock-file.ts';
 import { openControlledEndpoint } from '../../src/index.ts';
 import { tempDir } from '../helpers/cli.ts';
 
 const DAY_MS = 86_400_000;
 
-/** `clock.json` as each clock write after the reset's acknowledgement left it (set by the test). */
-const seen = vi.hoisted(() => ({ directory: '', acknowledged: false, files: [] as (string | undefined)[] }));
+/** The kept offset as each clock write after the reset's acknowledgement left it (set by the test). */
+const seen = vi.hoisted(() => ({ directory: '', acknowledged: false, offsets: [] as (number | undefined)[] }));
 
 vi.mock('../../src/controls/clock-file.ts', async (importOriginal) => {
   const original = await importOriginal<typeof import('../../src/controls/clock-file.ts')>();
@@ -24,7 +23,11 @@ vi.mock('../../src/controls/clock-file.ts', async (importOriginal) => {
     ...nodeFileIo,
     async rename(from: string, to: string): Promise<void> {
       await nodeFileIo.rename!(from, to);
-      if (seen.acknowledged) seen.files.push(await readFile(join(seen.directory, 'clock.json'), 'utf8').catch(() => undefined));
+      if (seen.acknowledged) seen.offsets.push(await original.readClockOffset(seen.directory));
+    },
+    async link(from: string, to: string): Promise<void> {
+      await nodeFileIo.link!(from, to);
+      if (seen.acknowledged) seen.offsets.push(await original.readClockOffset(seen.directory));
     },
   };
   return {
@@ -36,7 +39,7 @@ vi.mock('../../src/controls/clock-file.ts', async (importOriginal) => {
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
   seen.acknowledged = false;
-  seen.files = [];
+  seen.offsets = [];
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
@@ -53,10 +56,10 @@ it('after a reset resolves, no crash can restart the clock at a move made while 
   endpoint.controls.clock.advance(7 * DAY_MS);
   await reset;
   seen.acknowledged = true;
-  seen.files.push(await readFile(join(directory.path, 'clock.json'), 'utf8').catch(() => undefined));
+  seen.offsets.push(await readClockOffset(directory.path));
   await endpoint.controls.clockSaved();
 
   expect(endpoint.controls.clock.offsetMs).toBe(0);
   // Each state a crash could leave from the acknowledgement on: no file (the base), or offset 0.
-  for (const file of seen.files) expect(file === undefined ? 0 : (JSON.parse(file) as { offsetMs: number }).offsetMs).toBe(0);
+  for (const offset of seen.offsets) expect(offset ?? 0).toBe(0);
 });

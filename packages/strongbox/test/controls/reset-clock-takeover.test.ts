@@ -6,9 +6,8 @@
  * other process opens it and moves its clock before this endpoint reopens its stores.
  */
 
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { afterEach, expect, it, vi } from 'vitest';
+import { readClockOffset } from '../../src/controls/clock-file.ts';
 import { type ControlledEndpoint, openControlledEndpoint } from '../../src/index.ts';
 import { tempDir } from '../helpers/cli.ts';
 
@@ -34,7 +33,7 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-it('a reset whose directory another process takes before the stores reopen leaves that process’s clock.json as it wrote it', async () => {
+it('a reset whose directory another process takes before the stores reopen leaves that process’s clock offset as it wrote it', async () => {
   const directory = await tempDir();
   cleanups.push(() => directory.cleanup());
   const endpoint = await openControlledEndpoint({ dataDirectory: directory.path, onStoreError: () => {} });
@@ -58,6 +57,6 @@ it('a reset whose directory another process takes before the stores reopen leave
   expect((failure as { code?: string } | undefined)?.code).toBe('LOCKED');
   expect(other).toBeDefined();
   // ...and wrote nothing into it meanwhile: the clock's offset is the other process's.
-  expect(JSON.parse(await readFile(join(directory.path, 'clock.json'), 'utf8'))).toEqual({ offsetMs: 7 * DAY_MS });
+  expect(await readClockOffset(directory.path)).toBe(7 * DAY_MS);
   await expect(endpoint.controls.clockSaved()).rejects.toThrow();
 });
