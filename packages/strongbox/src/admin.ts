@@ -97,7 +97,8 @@ export function adminRoute(target: AdminTarget, options: AdminOptions): Route {
         // A takeover is answered as KMS and S3 answer every call then (`takenOver`): the kernel's
         // message names the data directory's path and the new holder's pid, which stay in the server.
         const reason = isServiceError(error, 'LEASE_LOST') ? TAKEN_OVER : (error as Error).message;
-        if (!response.headersSent) sendAnswer(response, { status: 500, body: failure('InternalFailure', `the admin API failed: ${reason}`) }, target.controls?.clock);
+        if (!response.headersSent)
+          sendAnswer(response, { status: 500, body: failure('InternalFailure', `the admin API failed: ${reason}`) }, target.controls?.clock);
         else response.destroy();
       });
     },

@@ -123,10 +123,11 @@ export interface Endpoint {
   health(): Promise<HealthReport>;
   /**
    * With a data directory: the lease of its lock, which KMS's store holds (`confirmLease`), for
-   * the endpoint's own files in it (`clock.json`): written through the service kernel's
+   * the endpoint's own files in it (the clock's, `controls/clock-file.ts`): written through the service kernel's
    * `fencedFileIo` with it, they are fenced as the stores' files are. `confirm` rejects with
    * ServiceError `LEASE_LOST` once another process took the directory over (and `onStoreError`
-   * hears of it once, from KMS's store), and with an Error once the endpoint is closed.
+   * hears of it once, from KMS's store), and with an Error once the endpoint is closed. A
+   * controlled endpoint's is its current engines' (after a reset, the reopened ones').
    */
   readonly directoryLease?: Pick<DirectoryLease, 'confirm'> | undefined;
   /** Clock, faults, reset and quotas (`openControlledEndpoint`'s endpoints; `openEndpoint`'s have none). */

@@ -24,14 +24,7 @@
 
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import {
-  createFileExclusivelyDurably,
-  type DirectoryLease,
-  type FileIo,
-  fencedFileIo,
-  nodeFileIo,
-  replaceFileDurably,
-} from '@strongbox/service-kernel';
+import { createFileExclusivelyDurably, type DirectoryLease, type FileIo, fencedFileIo, nodeFileIo, replaceFileDurably } from '@strongbox/service-kernel';
 import { CLOCK_FILE, CLOCK_FILE_NUMBERED } from '../data-files.ts';
 
 /** A numbered clock file or one of its temporaries: its number. */

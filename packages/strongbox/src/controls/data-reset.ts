@@ -37,9 +37,9 @@
  * a lease like a store's, and every step that changes the directory goes through the same
  * lease-fenced file layer (`fencedFileIo`): a reset paused past its lease, whose directory another
  * process took over meanwhile, stops with `LEASE_LOST` (`resetLost`) before its next removal instead
- * of removing the new holder's files (`clock.json` and the S3 store's root keep their names across
- * holders). With an S3 upstream, the sealed bytes in the upstream bucket are left there (their keys
- * and metadata, in `s3/`, are gone, so no object refers to them).
+ * of removing the new holder's files (the S3 store's root keys keep their names across holders).
+ * With an S3 upstream, the sealed bytes in the upstream bucket are left there (their keys and
+ * metadata, in `s3/`, are gone, so no object refers to them).
  */
 
 import { readdir } from 'node:fs/promises';
@@ -98,10 +98,11 @@ function isResetState(entry: string): boolean {
  *   nothing is removed then. ServiceError LEASE_LOST when another process took the directory over
  *   during the reset (`resetLost`): nothing more is removed. A process that took it over through
  *   `openEndpoint` finished the reset as it did (`finishInterruptedReset` runs before its stores
- *   open), so nothing of the old state is left; one that opened its stores without it, or looked
- *   for the marker before this reset made it, serves with the marker in place, and the next
- *   `openEndpoint` on the directory finishes the reset, removing what that process wrote. The file
- *   system's error otherwise; the marker then stays, and the next open finishes the reset.
+ *   open), so nothing of the old state is left; if this reset's marker appears only after that
+ *   process opened its stores (the reset stopped between the marker's lease check and its
+ *   creation), the store's files outnumber the marker, and the next `finishInterruptedReset`
+ *   removes it and nothing else. The file system's error otherwise; the marker then stays, and
+ *   the next open finishes the reset.
  * @example await resetDataDirectory('/var/lib/strongbox');
  */
 export async function resetDataDirectory(directory: string, io: FileIo = nodeFileIo): Promise<void> {

@@ -86,7 +86,7 @@ export interface EndpointControls {
   /** The request quotas and their counters (KMS's; changeable). */
   readonly quotas: Kms['quotas'];
   /**
-   * Resolves once the clock's offset is durable in the data directory (`clock.json`: a restart
+   * Resolves once the clock's offset is durable in the data directory (`clock-file.ts`: a restart
    * keeps the moved time); at once without one.
    * @throws ServiceError `LEASE_LOST` once another process took the data directory over (nothing
    *   is written then; `onStoreError` is told too); the file system's error of a failed write.
