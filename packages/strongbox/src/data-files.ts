@@ -19,10 +19,10 @@ export const RESET_MARKER = 'reset-pending';
 export const CLOCK_FILE = 'clock.json';
 
 /** A holder's clock file, `clock-<n>.json` (see `controls/clock-file.ts`): its number. */
-export const CLOCK_FILE_NUMBERED = /^clock-(\d{1,15})\.json$/;
+export const CLOCK_FILE_NUMBERED: RegExp = /^clock-(\d{1,15})\.json$/;
 
 /** A reset's marker, `reset-pending-<n>` (see `controls/data-reset.ts`): its number. */
-export const RESET_MARKER_NUMBERED = /^reset-pending-(\d{1,15})$/;
+export const RESET_MARKER_NUMBERED: RegExp = /^reset-pending-(\d{1,15})$/;
 
 /** The listener's kept certificate (see `certificate.ts`). */
 export const TLS_DIRECTORY = 'tls';
