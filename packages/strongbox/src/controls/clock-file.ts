@@ -22,13 +22,14 @@
  * write is acknowledged (`flushed`) only once the lease is confirmed again after it is durable.
  */
 
+import { randomBytes } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createFileExclusivelyDurably, type DirectoryLease, type FileIo, fencedFileIo, nodeFileIo, replaceFileDurably } from '@strongbox/service-kernel';
+import { type DirectoryLease, type FileIo, fencedFileIo, nodeFileIo, replaceFileDurably, syncDirectoryAfter, TEMPORARY_MARK } from '@strongbox/service-kernel';
 import { CLOCK_FILE, CLOCK_FILE_NUMBERED } from '../data-files.ts';
 
 /** A numbered clock file or one of its temporaries: its number. */
-const CLOCK_FILE_OR_TEMPORARY = /^clock-(\d{1,15})\.json(?:\.tmp(?:-[0-9a-f]+)?)?$/;
+const CLOCK_FILE_OR_TEMPORARY = /^clock-(\d{1,15})\.json(?:\.tmp-[0-9a-f]+)?$/;
 
 /** The previous layout's one file in the data directory (read when no numbered one exists). */
 export { CLOCK_FILE } from '../data-files.ts';
@@ -101,7 +102,7 @@ export async function startClockFile(directory: string, offsetMs: number, io: Fi
   let number = (clockNumbers(entries, CLOCK_FILE_OR_TEMPORARY).at(-1) ?? 0) + 1;
   for (;;) {
     try {
-      await createFileExclusivelyDurably(join(directory, clockFileName(number)), offsetBytes(offsetMs), { io });
+      await createExclusively(directory, clockFileName(number), offsetBytes(offsetMs), io);
       break;
     } catch (error) {
       // Another holder (one stopped across a takeover, late) took the number: the next is this one's.
@@ -117,6 +118,30 @@ export async function startClockFile(directory: string, offsetMs: number, io: Fi
     if (isOlder) await unlink(join(directory, entry)).catch(() => undefined);
   }
   return number;
+}
+
+/**
+ * Creates `name` in `directory` holding `bytes`, appearing only whole and never over another file:
+ * written to a temporary of a random name (this call's own, so it is removed after a failure
+ * even once the lease is lost), fsynced, linked to `name` (EEXIST if it exists), then the
+ * directory fsynced, each step through `io`.
+ */
+async function createExclusively(directory: string, name: string, bytes: Uint8Array, io: FileIo): Promise<void> {
+  const temporary = join(directory, `${name}${TEMPORARY_MARK}${randomBytes(6).toString('hex')}`);
+  const unlink = io.unlink ?? nodeFileIo.unlink!;
+  const handle = await (io.open ?? nodeFileIo.open!)(temporary, 'wx', 0o600);
+  try {
+    try {
+      await io.write(handle, bytes);
+      await (io.syncFile ?? nodeFileIo.syncFile!)(handle);
+    } finally {
+      await (io.close ?? nodeFileIo.close!)(handle);
+    }
+    await (io.link ?? nodeFileIo.link!)(temporary, join(directory, name));
+  } finally {
+    await unlink(temporary).catch(() => undefined);
+  }
+  await syncDirectoryAfter(directory, join(directory, name), io);
 }
 
 function offsetBytes(offsetMs: number): Uint8Array {
@@ -190,10 +215,10 @@ export function clockFile(directory: string, lease: () => Promise<Pick<Directory
 }
 
 /**
- * `io` fenced by `fence`, but for its removals: those `replaceFileDurably` makes are of its own
- * temporary file after a failed step (`clock-<n>.json.tmp-<random>`, created exclusively by this
- * write), and `startClockFile`'s are of lower-numbered files no newer holder reads. So they are
- * made even once the lease is lost, rather than left in the new holder's directory.
+ * `io` fenced by `fence`, but for its removals: those of a write's own temporary file after a
+ * failed step (`clock-<n>.json.tmp-<random>`, created exclusively by this write), and
+ * `startClockFile`'s of lower-numbered files, which no newer holder reads. So they are made even
+ * once the lease is lost, rather than left in the new holder's directory.
  */
 function withOwnRemoval(io: FileIo, fence: Pick<DirectoryLease, 'confirm'>): FileIo {
   return { ...fencedFileIo(io, fence), unlink: io.unlink ?? nodeFileIo.unlink! };
