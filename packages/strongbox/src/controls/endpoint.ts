@@ -44,6 +44,7 @@ import {
   type StreamingHandler,
   systemClock,
 } from '@strongbox/service-kernel';
+import { prepareDataDirectory } from '../data-directory.ts';
 import type { Endpoint, EndpointOptions, EndpointWiring } from '../endpoint.ts';
 import type { HealthReport } from '../health.ts';
 import type { ProtocolRoute } from '../router.ts';
@@ -127,8 +128,12 @@ export async function controlEndpoint(options: EndpointOptions, opener: Endpoint
   // next ones'): never between two leases, when another process may hold the directory.
   const saved = options.dataDirectory === undefined ? undefined : clockFile(options.dataDirectory, () => awaitCurrent().then(leaseOf));
   // A restart keeps the offset the clock was moved by (clock-file.ts), before any engine reads it;
-  // a reset a crash interrupted set it back to the base, so it is finished first.
-  if (options.dataDirectory !== undefined) await finishInterruptedReset(options.dataDirectory);
+  // a reset a crash interrupted set it back to the base, so it is finished first (once the
+  // directory is known to be Strongbox's, as `openEndpoint` checks before it finishes one).
+  if (options.dataDirectory !== undefined) {
+    await prepareDataDirectory(options.dataDirectory);
+    await finishInterruptedReset(options.dataDirectory);
+  }
   const keptOffset = options.dataDirectory === undefined ? undefined : await readClockOffset(options.dataDirectory);
   const clock = new ControlledClock(base, {
     ...(keptOffset === undefined ? {} : { offsetMs: keptOffset }),
