@@ -133,3 +133,32 @@ it('a write whose lease is refused while an earlier write runs fails in its turn
   expect(failure).toBe(refused);
   expect(await readClockOffset(directory.path)).toBe(5);
 });
+
+it('reads the highest-numbered clock file: a lower one, a lapsed holder’s late write, is not the offset', async () => {
+  const directory = await tempDir();
+  cleanups.push(() => directory.cleanup());
+  await writeFile(join(directory.path, CLOCK_FILE), '{"offsetMs":1}\n');
+  await writeFile(join(directory.path, 'clock-2.json'), '{"offsetMs":5}\n');
+  await writeFile(join(directory.path, 'clock-10.json'), '{"offsetMs":7}\n');
+  await writeFile(join(directory.path, 'clock-9.json'), '{"offsetMs":86400000}\n');
+
+  expect(await readClockOffset(directory.path)).toBe(7);
+});
+
+it('starts a holder’s file past every number in use, a temporary’s too, and removes the lower ones', async () => {
+  const directory = await tempDir();
+  cleanups.push(() => directory.cleanup());
+  const lease = await acquireDirectoryLease(directory.path, 'lock');
+  cleanups.push(() => lease.release());
+  await writeFile(join(directory.path, CLOCK_FILE), '{"offsetMs":1}\n');
+  await writeFile(join(directory.path, 'clock-2.json'), '{"offsetMs":5}\n');
+  // Another holder's file on its way into place.
+  await writeFile(join(directory.path, 'clock-3.json.tmp-0a1b2c'), '{"offsetMs":6}\n');
+  const file = clockFile(directory.path, async () => lease);
+
+  file.save(9);
+  await file.flushed();
+
+  expect((await readdir(directory.path)).filter((entry) => entry.startsWith('clock')).sort()).toEqual(['clock-4.json']);
+  expect(await readClockOffset(directory.path)).toBe(9);
+});

@@ -7,9 +7,10 @@
  * `__TESTS.asAnotherProcess`, Linux only), takes the directory over, creates a key and stops.
  */
 
+import { basename } from 'node:path';
 import { __TESTS, type FileIo, isServiceError, nodeFileIo } from '@strongbox/service-kernel';
 import { afterEach, describe, expect, it } from 'vitest';
-import { resetDataDirectory } from '../../src/controls/data-reset.ts';
+import { RESET_MARKER, resetDataDirectory } from '../../src/controls/data-reset.ts';
 import { openEndpoint } from '../../src/endpoint.ts';
 import { tempDir } from '../helpers/cli.ts';
 
@@ -27,11 +28,12 @@ describe.skipIf(process.platform !== 'linux')('a reset that lapsed just before m
     await before.close();
     let theirs: string | undefined;
     let taken = false;
-    // Under the fenced layer: the first open that may create a file has passed its lease check.
+    // Under the fenced layer: the marker's open has passed its lease check (the numbering floor,
+    // raised before it, is written under the lease).
     const io: FileIo = {
       ...nodeFileIo,
       async open(path: string, flags: string, mode?: number) {
-        if (flags !== 'r' && !taken) {
+        if (basename(path).startsWith(RESET_MARKER) && !taken) {
           taken = true;
           await __TESTS.asAnotherProcess(directory.path);
           const holder = await openEndpoint({ dataDirectory: directory.path, onStoreError: () => {} });
