@@ -8,13 +8,21 @@
  * clock) removes the rest: the reset is all or nothing as far as anyone opening the directory can
  * tell.
  *
- * The marker is `reset-pending-<n>`, `n` the highest number of the KMS store's files (or its
- * numbering floor) when the reset began, under its lock. Every open of the KMS store numbers a file
- * past that (a generation, an audit file), so a marker outnumbered by a store's file is one a store
- * opened after: a reset stopped across a takeover (its lease check passed before the pause) whose
- * late step created the marker in the new holder's directory. Such a marker is removed, not obeyed:
- * the new holder finished (or never saw) that reset at its start, and what it wrote since stays. A
- * crash leaves no store file above it, so an interrupted reset's marker is obeyed. `reset-pending`,
+ * The marker is `reset-pending-<n>`, `n` the KMS store's numbering floor once the reset raised it
+ * (the highest number of its files, or the floor, when the reset began), under its lock. Every
+ * open of the KMS store writes a snapshot past that (two past the floor, or past the generation it
+ * recovers: `@strongbox/kms` `directory-store.ts`; compaction writes the next one before removing
+ * the last), so a marker outnumbered by a generation (a snapshot, its temporary, a journal) is one
+ * a store opened after: a reset stopped across a takeover (its lease check passed before the
+ * pause) whose late step created the marker in the new holder's directory. Such a marker is
+ * removed, not obeyed: the new holder finished (or never saw) that reset at its start, and what it
+ * wrote since stays. A crash leaves no generation above it, so an interrupted reset's marker is
+ * obeyed. Audit files are not compared (nor the floor a reset raises past them): a previous
+ * holder stopped across a takeover can create its audit log's next file late (a snapshot or
+ * journal of its only at its own generation + 1 at most, which the new holder's open leapt past),
+ * numbered past a marker made before the new holder's first audit event. A late marker in a
+ * directory with no generation (a finished reset, before a store opened again) is obeyed on a
+ * directory with no state left: it removes nothing a store wrote. `reset-pending`,
  * the previous layout's marker, is obeyed as it was (its `.tmp`, a marker never put in place, is state).
  *
  * Removed: only what Strongbox writes (`data-files.ts`: the KMS store's files, `s3/` and their
@@ -44,7 +52,7 @@
 
 import { readdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { highestFileNumber, KmsError, NUMBER_FLOOR_FILE, raiseNumberFloor, readNumberFloor } from '@strongbox/kms';
+import { highestGenerationNumber, KmsError, NUMBER_FLOOR_FILE, raiseNumberFloor } from '@strongbox/kms';
 import { emptyDataDirectory } from '@strongbox/s3';
 import {
   acquireDirectoryLease,
@@ -155,7 +163,11 @@ export async function finishInterruptedReset(directory: string, io: FileIo = nod
     const entries = await readdir(directory);
     const found = entries.filter(isMarker);
     if (found.length === 0) return;
-    const opened = Math.max(highestFileNumber(entries), (await readNumberFloor(directory)) ?? 0);
+    // Generations only (see the module): a store's open writes a snapshot past the marker, a
+    // crash leaves none. Not audit files, which a previous holder stopped across a takeover can
+    // create late, numbered past a marker the new holder made before its first audit event; nor
+    // the floor, which `clear` raises to such a file's number before it removes it.
+    const opened = highestGenerationNumber(entries);
     const obeyed = found.some((entry) => entry === RESET_MARKER || Number(RESET_MARKER_NUMBERED.exec(entry)?.[1]) >= opened);
     if (obeyed) {
       await clear(directory, fenced);
