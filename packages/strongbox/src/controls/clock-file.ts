@@ -59,6 +59,12 @@ async function listing(directory: string): Promise<string[]> {
   }
 }
 
+/** The file holding `directory`'s offset: its highest-numbered clock file, else `clock.json`. */
+async function highestName(directory: string): Promise<string> {
+  const highest = clockNumbers(await listing(directory)).at(-1);
+  return highest === undefined ? CLOCK_FILE : clockFileName(highest);
+}
+
 /**
  * The offset kept in `directory` (its highest-numbered clock file's, else `clock.json`'s), or
  * `undefined` when there is none (or no directory yet).
@@ -66,15 +72,21 @@ async function listing(directory: string): Promise<string[]> {
  * @example const offsetMs = await readClockOffset('/var/lib/strongbox');
  */
 export async function readClockOffset(directory: string): Promise<number | undefined> {
-  const highest = clockNumbers(await listing(directory)).at(-1);
-  const name = highest === undefined ? CLOCK_FILE : clockFileName(highest);
+  let name = await highestName(directory);
   let text: string;
-  try {
-    text = await readFile(join(directory, name), 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
-    throw error;
+  for (;;) {
+    try {
+      text = await readFile(join(directory, name), 'utf8');
+      break;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') throw error;
+      // Removed between the listing and the read: a holder put a higher-numbered file in place
+      // first (`startClockFile`), which holds the offset now. Gone with nothing in its place: none.
+      const now = await highestName(directory);
+      if (now === name) return undefined;
+      name = now;
+    }
   }
   let offsetMs: unknown;
   try {

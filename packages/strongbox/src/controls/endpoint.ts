@@ -10,7 +10,8 @@
  * - one `FaultInjector` whose hooks KMS's and S3's pipelines consult (`fault-catalog.ts`).
  *
  * With a data directory the clock's offset is kept in it (`clock-file.ts`), so a restart does not
- * move time back: read once an interrupted reset is finished, and written under the lease of the
+ * move time back: read once the engines' store holds the directory's lease (an interrupted reset
+ * finished by then), before the engines read the time, and written under the lease of the
  * directory's lock that the engines' KMS store holds (`Endpoint.directoryLease`), each engines' own
  * file started as they open, so a late write of a process whose directory another one took over
  * lands in a file the new holder's outnumbers.
@@ -33,6 +34,7 @@ import type { Kms } from '@strongbox/kms';
 import type { S3 } from '@strongbox/s3';
 import {
   type ActiveFault,
+  type Clock,
   type ClockState,
   ControlledClock,
   type DirectoryLease,
@@ -44,12 +46,11 @@ import {
   type StreamingHandler,
   systemClock,
 } from '@strongbox/service-kernel';
-import { prepareDataDirectory } from '../data-directory.ts';
 import type { Endpoint, EndpointOptions, EndpointWiring } from '../endpoint.ts';
 import type { HealthReport } from '../health.ts';
 import type { ProtocolRoute } from '../router.ts';
 import { clockFile, readClockOffset } from './clock-file.ts';
-import { finishInterruptedReset, resetDataDirectory } from './data-reset.ts';
+import { resetDataDirectory } from './data-reset.ts';
 import { emptyObjectStore } from './empty-store.ts';
 import { FAULT_NAMES, isInjectable, kmsFault, s3Fault } from './fault-catalog.ts';
 
@@ -124,26 +125,41 @@ export type EndpointOpener = (options: EndpointOptions, wiring: EndpointWiring) 
  */
 export async function controlEndpoint(options: EndpointOptions, opener: EndpointOpener): Promise<ControlledEndpoint> {
   const base = options.clock ?? systemClock;
+  const directory = options.dataDirectory;
   // Written under the lease of the engines current when the clock moves (during a reset, the
   // next ones'): never between two leases, when another process may hold the directory.
-  const saved = options.dataDirectory === undefined ? undefined : clockFile(options.dataDirectory, () => awaitCurrent().then(leaseOf));
-  // A restart keeps the offset the clock was moved by (clock-file.ts), before any engine reads it;
-  // a reset a crash interrupted set it back to the base, so it is finished first (once the
-  // directory is known to be Strongbox's, as `openEndpoint` checks before it finishes one).
-  if (options.dataDirectory !== undefined) {
-    await prepareDataDirectory(options.dataDirectory);
-    await finishInterruptedReset(options.dataDirectory);
-  }
-  const keptOffset = options.dataDirectory === undefined ? undefined : await readClockOffset(options.dataDirectory);
-  const clock = new ControlledClock(base, {
-    ...(keptOffset === undefined ? {} : { offsetMs: keptOffset }),
-    ...(saved === undefined ? {} : { onMove: (state: ClockState) => saved.save(state.offsetMs) }),
-  });
+  const saved = directory === undefined ? undefined : clockFile(directory, () => awaitCurrent().then(leaseOf));
+  const controlled = (offsetMs: number | undefined): ControlledClock =>
+    new ControlledClock(base, {
+      ...(offsetMs === undefined ? {} : { offsetMs }),
+      ...(saved === undefined ? {} : { onMove: (state: ClockState) => saved.save(state.offsetMs) }),
+    });
+  // A restart keeps the offset the clock was moved by (clock-file.ts). It is read only once the
+  // engines' store holds the directory's lease (`onDirectoryHeld`, before the engines read the
+  // time): read earlier, a move the previous holder acknowledged in between would be undone by
+  // this start's own file, numbered past it; and a reset a crash interrupted, which `openEndpoint`
+  // finishes before its store opens, has set it back to the base by then.
+  let held: ControlledClock | undefined = directory === undefined ? controlled(undefined) : undefined;
+  const onDirectoryHeld = async (): Promise<void> => {
+    if (directory !== undefined) held ??= controlled(await readClockOffset(directory));
+  };
+  const engineClock: Clock = held ?? {
+    now: () => {
+      if (held === undefined) throw new Error('the clock is read before the data directory is held');
+      return held.now();
+    },
+  };
   const injector = new FaultInjector(options.faultSeed === undefined ? {} : { seed: options.faultSeed });
   const firstSeed = injector.seed;
   const hooks = { kms: injector.hook('kms', kmsFault), s3: injector.hook('s3', s3Fault) };
-  const open = (): Promise<Endpoint> => opener({ ...options, clock }, { faults: hooks });
-  const first = await open();
+  const open = (wiring: EndpointWiring = {}): Promise<Endpoint> => opener({ ...options, clock: engineClock }, { faults: hooks, ...wiring });
+  const first = await open({ onDirectoryHeld });
+  // An opener that does not call `onDirectoryHeld` has its engines holding the lease by now.
+  await onDirectoryHeld().catch(async (error: unknown) => {
+    await first.close();
+    throw error;
+  });
+  const clock = held ?? controlled(undefined);
   let current: Endpoint | undefined = first;
   let latest: Endpoint = first;
   let switching: Promise<Endpoint> | undefined;
