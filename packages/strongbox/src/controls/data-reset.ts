@@ -4,9 +4,9 @@
  * old keys, buckets, objects or trail back. A marker file is made durable first, then every entry
  * of the directory that is Strongbox's state is removed and the removals fsynced, then the marker goes.
  * A crash in between leaves the marker, and the next `finishInterruptedReset` (run by
- * `openEndpoint` before it opens any store, and by the controlled endpoint before it reads the
- * clock) removes the rest: the reset is all or nothing as far as anyone opening the directory can
- * tell.
+ * `openEndpoint` before it opens any store; the controlled endpoint reads the clock only after
+ * that, once the store holds the lease) removes the rest: the reset is all or nothing as far as
+ * anyone opening the directory can tell.
  *
  * The marker is `reset-pending-<n>`, `n` the KMS store's numbering floor once the reset raised it
  * (the highest number of its files, or the floor, when the reset began), under its lock. Every
