@@ -170,6 +170,26 @@ describe.skipIf(process.platform !== 'linux')('a store whose directory was taken
     await b.kms.close();
   });
 
+  it('confirmLease, which fences a caller’s own files in the directory, finds the takeover as the store’s writes do: LEASE_LOST, reported once, every call refused', async () => {
+    const directory = await tempDirectory();
+    const clock = new ManualClock();
+    const a = await holder(directory, clock);
+    await a.store.confirmLease();
+    const b = await holder(await asAnotherProcess(directory), clock);
+
+    const lost = await failure(a.store.confirmLease());
+
+    expect(lost).toMatchObject({ code: 'LEASE_LOST' });
+    expect((lost as Error).message).toMatch(/was taken over by process \d+ \(lease epoch 2\)/);
+    expect(a.errors.map((error) => error.code)).toEqual(['LEASE_LOST']);
+    expect(await failure(a.kms.listAliases({}))).toMatchObject(TAKEN_OVER);
+    await b.store.confirmLease();
+    await a.kms.close();
+    await b.kms.close();
+    // Closed: the lease is released, so nothing can be written under it any more.
+    expect(await failure(b.store.confirmLease())).toBeInstanceOf(Error);
+  });
+
   it('a write that raced the takeover (confirmed before it, durable after it) is not acknowledged and lands in a file the new holder no longer reads', async () => {
     const directory = await tempDirectory();
     const clock = new ManualClock();

@@ -73,6 +73,9 @@ interface Answer {
 
 type Operation = { readonly action: string; readonly run: (body: () => unknown) => Answer | Promise<Answer> };
 
+/** Why a call fails once another process took the data directory over (KMS's and S3's wording). */
+const TAKEN_OVER = "this server's data directory was taken over by another process, so this server no longer answers requests.";
+
 /**
  * The route serving everything under `ADMIN_PREFIX` (after the health route, which answers its own path).
  * @example createRouter([healthRoute(...), adminRoute(endpoint, { strict: false }), ...awsRoutes])
@@ -91,8 +94,11 @@ export function adminRoute(target: AdminTarget, options: AdminOptions): Route {
     matches: (request) => (request.url ?? '').startsWith(ADMIN_PREFIX),
     listener: (request, response) => {
       void serve(target, auth, options.host, request, response).catch((error: unknown) => {
+        // A takeover is answered as KMS and S3 answer every call then (`takenOver`): the kernel's
+        // message names the data directory's path and the new holder's pid, which stay in the server.
+        const reason = isServiceError(error, 'LEASE_LOST') ? TAKEN_OVER : (error as Error).message;
         if (!response.headersSent)
-          sendAnswer(response, { status: 500, body: failure('InternalFailure', `the admin API failed: ${(error as Error).message}`) }, target.controls?.clock);
+          sendAnswer(response, { status: 500, body: failure('InternalFailure', `the admin API failed: ${reason}`) }, target.controls?.clock);
         else response.destroy();
       });
     },

@@ -30,6 +30,7 @@ import {
   createSigV4Authenticator as createKernelAuthenticator,
   createPostPolicyVerifier,
   createSigV4Identifier,
+  type DirectoryLease,
   type FaultHook,
   type StreamingHandler,
 } from '@strongbox/service-kernel';
@@ -124,6 +125,15 @@ export interface Endpoint {
   readonly handler: StreamingHandler;
   /** Whether each service can serve (`GET /_strongbox/health`, `health.ts`). */
   health(): Promise<HealthReport>;
+  /**
+   * With a data directory: the lease of its lock, which KMS's store holds (`confirmLease`), for
+   * the endpoint's own files in it (the clock's, `controls/clock-file.ts`): written through the service kernel's
+   * `fencedFileIo` with it, they are fenced as the stores' files are. `confirm` rejects with
+   * ServiceError `LEASE_LOST` once another process took the directory over (and `onStoreError`
+   * hears of it once, from KMS's store), and with an Error once the endpoint is closed. A
+   * controlled endpoint's is its current engines' (after a reset, the reopened ones').
+   */
+  readonly directoryLease?: Pick<DirectoryLease, 'confirm'> | undefined;
   /** Clock, faults, reset and quotas (`openControlledEndpoint`'s endpoints; `openEndpoint`'s have none). */
   readonly controls?: EndpointControls;
   /** Closes the S3 engine's and KMS's stores. Idempotent. */
@@ -134,6 +144,12 @@ export interface Endpoint {
 export interface EndpointWiring {
   /** The fault hooks of KMS's and S3's pipelines. */
   readonly faults?: { readonly kms: FaultHook; readonly s3: FaultHook };
+  /**
+   * With a data directory: called once KMS's store holds the directory's lease (an interrupted
+   * reset finished), before the engines read the clock; the controlled clock reads its offset
+   * there (`controls/clock-file.ts`). A rejection fails the open (the store is closed again).
+   */
+  readonly onDirectoryHeld?: () => Promise<void>;
 }
 
 /**
@@ -167,13 +183,15 @@ export async function openEndpoint(options: EndpointOptions = {}, wiring: Endpoi
   if (options.dataDirectory !== undefined) await prepareDataDirectory(options.dataDirectory);
   // A reset a crash interrupted is finished before any store opens: none of its state comes back.
   if (options.dataDirectory !== undefined) await finishInterruptedReset(options.dataDirectory);
-  const store: ChangeStore =
+  const directoryStore =
     options.dataDirectory === undefined
-      ? createMemoryStore()
+      ? undefined
       : await openDirectoryStore({ directory: options.dataDirectory, ...(options.onStoreError ? { onError: options.onStoreError } : {}) });
+  const store: ChangeStore = directoryStore ?? createMemoryStore();
   let kms: Kms;
   let s3: S3;
   try {
+    if (directoryStore !== undefined) await wiring.onDirectoryHeld?.();
     if (options.seed) {
       // The seed must fit the key quota the emulator runs with (a seed AWS could never hold is refused).
       const keyQuota = typeof options.quotas === 'object' ? options.quotas.customerManagedKeys : undefined;
@@ -257,6 +275,7 @@ export async function openEndpoint(options: EndpointOptions = {}, wiring: Endpoi
     kms,
     s3,
     routes,
+    ...(directoryStore === undefined ? {} : { directoryLease: { confirm: () => directoryStore.confirmLease() } }),
     s3Handler,
     handler: createProtocolRouter(routes, { service: 'S3', signingName: 's3', handler: s3Handler }),
     health: () =>

@@ -27,6 +27,18 @@ export interface DirectoryStore extends ChangeStore {
   whenDurable(): Promise<void> | undefined;
   /** See `ChangeStore.refusal`: a rejected promise once the directory was taken over. */
   refusal(): Promise<never> | undefined;
+  /**
+   * Checks that this store still holds its directory's lease (the service kernel's
+   * `DirectoryLease.confirm`), for a caller that keeps files of its own in the directory under
+   * the store's lock: handed to the kernel's `fencedFileIo`, it fences their writes as the
+   * store's are, so that a process whose directory was taken over writes none of them either.
+   * A loss it finds is the store's too: the store refuses every call from then on and tells
+   * `onError`, once.
+   * @throws ServiceError `LEASE_LOST` once another process took the directory over; Error once the
+   *   store is closed (its lease released); the file system's error if the lock cannot be checked.
+   * @example const io = fencedFileIo(nodeFileIo, { confirm: () => store.confirmLease() });
+   */
+  confirmLease(): Promise<void>;
 }
 
 /** What the store is made of, once its directory is open and its state recovered. */

@@ -114,6 +114,10 @@ export class DataDirectoryStore implements DirectoryStore {
     return this.#fenced ? Promise.reject(takenOver()) : undefined;
   }
 
+  confirmLease(): Promise<void> {
+    return this.#parts.confirm();
+  }
+
   snapshot(): Promise<void> {
     if (this.#failure !== undefined || this.#closing !== undefined) return Promise.reject(this.#refused());
     return new Promise((resolve, reject) => {

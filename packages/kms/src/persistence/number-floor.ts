@@ -51,11 +51,37 @@ export async function readNumberFloor(directory: string): Promise<number | undef
  * @example await raiseNumberFloor(directory, await readdir(directory)); // then remove the state
  */
 export async function raiseNumberFloor(directory: string, names: readonly string[], io: FileIo = nodeFileIo): Promise<number> {
-  const files = classifyFiles(names);
-  const temporaries = files.temporaries.map((name) => Number(TEMPORARY_NUMBER.exec(name)?.[1] ?? 0));
-  const highest = Math.max(0, ...files.snapshots, ...files.journals, ...files.audits, ...temporaries);
+  const highest = highestFileNumber(names);
   const floor = (await readNumberFloor(directory)) ?? 0;
   if (highest <= floor) return floor;
   await replaceFileDurably(directory, NUMBER_FLOOR_FILE, new TextEncoder().encode(`${highest}\n`), io);
   return highest;
+}
+
+/**
+ * The highest number among `names` (a directory's listing): of its snapshots, their temporaries,
+ * journals and audit files; 0 for none. Every open of a store numbers a file past it (a
+ * generation, an audit file), so a number above one seen earlier tells that a store opened since.
+ * @example highestFileNumber(['snapshot-00000003.sbx', 'audit-00000004.sbx']); // 4
+ */
+export function highestFileNumber(names: readonly string[]): number {
+  const files = classifyFiles(names);
+  const temporaries = files.temporaries.map((name) => Number(TEMPORARY_NUMBER.exec(name)?.[1] ?? 0));
+  return Math.max(0, ...files.snapshots, ...files.journals, ...files.audits, ...temporaries);
+}
+
+/**
+ * The highest generation number among `names` (a directory's listing): of its snapshots, their
+ * temporaries and journals, not its audit files; 0 for none. Every open of a store writes a
+ * snapshot past the numbering floor (two past it, or past the generation it recovers), so a
+ * generation above a floor raised earlier tells that a store opened since. Audit files do not tell
+ * it: a previous holder stopped across a takeover can create its log's next file late, under the
+ * number the new holder's log starts at (`audit-log.ts`), whereas its late snapshot or journal is
+ * at most its own generation + 1, which the new holder's open leapt past.
+ * @example highestGenerationNumber(['snapshot-00000003.sbx', 'audit-00000004.sbx']); // 3
+ */
+export function highestGenerationNumber(names: readonly string[]): number {
+  const files = classifyFiles(names);
+  const temporaries = files.temporaries.map((name) => Number(TEMPORARY_NUMBER.exec(name)?.[1] ?? 0));
+  return Math.max(0, ...files.snapshots, ...files.journals, ...temporaries);
 }

@@ -1,32 +1,92 @@
 /**
  * @module
- * The clock's offset kept in a data directory (`clock.json`), so that a restart does not move
- * the emulator's time back: keys rotated, deleted or created at a moved time stay in its past, as
- * the clock's "never backwards" rule promises. Time keeps running while the emulator is stopped
- * (the offset is from the system clock, not a frozen instant), as it does for AWS. A reset removes
- * the file with the rest of the state.
+ * The clock's offset kept in a data directory, so that a restart does not move the emulator's time
+ * back: keys rotated, deleted or created at a moved time stay in its past, as the clock's "never
+ * backwards" rule promises. Time keeps running while the emulator is stopped (the offset is from
+ * the system clock, not a frozen instant), as it does for AWS. A reset sets it back to the base.
+ *
+ * Files: `clock-<n>.json`, one per holder of the directory (`{"offsetMs": <whole number>}`). The
+ * offset is the highest-numbered file's. Each holder, once it holds the directory's lease, creates
+ * its own file numbered past every one in place (linked into place, so it appears whole; a name
+ * taken meanwhile makes it try the next), with the offset it runs at, and from then on replaces
+ * only that file; then it removes the lower-numbered ones. So a holder stopped across a takeover
+ * (past its lease, its step's lease check passed before the pause), whose late rename the lease
+ * cannot refuse, writes a file the new holder's files outnumber: what the next start reads is the
+ * new holder's offset, as the stores keep a late step out of the new holder's files (the service
+ * kernel's README, "How the services contain such a late step"). A reset (`data-reset.ts`) puts a
+ * file of offset 0 above the others rather than removing them, so numbering never goes back.
+ * `clock.json`, the one file of the previous layout, is read when no numbered file exists, and
+ * removed once the first holder's file is in place.
+ *
+ * Every step goes through the service kernel's lease-fenced file layer (`fencedFileIo`), and a
+ * write is acknowledged (`flushed`) only once the lease is confirmed again after it is durable.
  */
 
-import { readFile } from 'node:fs/promises';
-import { replaceFileDurably } from '@strongbox/service-kernel';
-import { CLOCK_FILE } from '../data-files.ts';
+import { randomBytes } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { type DirectoryLease, type FileIo, fencedFileIo, nodeFileIo, replaceFileDurably, syncDirectoryAfter, TEMPORARY_MARK } from '@strongbox/service-kernel';
+import { CLOCK_FILE, CLOCK_FILE_NUMBERED } from '../data-files.ts';
 
-/** The file's name in the data directory. */
+/** A numbered clock file or one of its temporaries: its number. */
+const CLOCK_FILE_OR_TEMPORARY = /^clock-(\d{1,15})\.json(?:\.tmp-[0-9a-f]+)?$/;
+
+/** The previous layout's one file in the data directory (read when no numbered one exists). */
 export { CLOCK_FILE } from '../data-files.ts';
 
+/** The name of holder `number`'s clock file. */
+export function clockFileName(number: number): string {
+  return `clock-${number}.json`;
+}
+
+/** The numbers of the clock files (with `pattern`, their temporaries too) among `entries`, ascending. */
+function clockNumbers(entries: readonly string[], pattern: RegExp = CLOCK_FILE_NUMBERED): number[] {
+  const numbers: number[] = [];
+  for (const entry of entries) {
+    const found = pattern.exec(entry);
+    if (found?.[1] !== undefined) numbers.push(Number(found[1]));
+  }
+  return numbers.sort((a, b) => a - b);
+}
+
+async function listing(directory: string): Promise<string[]> {
+  try {
+    return await readdir(directory);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return [];
+    throw error;
+  }
+}
+
+/** The file holding `directory`'s offset: its highest-numbered clock file, else `clock.json`. */
+async function highestName(directory: string): Promise<string> {
+  const highest = clockNumbers(await listing(directory)).at(-1);
+  return highest === undefined ? CLOCK_FILE : clockFileName(highest);
+}
+
 /**
- * The offset kept in `directory`, or `undefined` when there is none (or no directory yet).
+ * The offset kept in `directory` (its highest-numbered clock file's, else `clock.json`'s), or
+ * `undefined` when there is none (or no directory yet).
  * @throws TypeError for a file that is not `{"offsetMs": <whole number>}`.
  * @example const offsetMs = await readClockOffset('/var/lib/strongbox');
  */
 export async function readClockOffset(directory: string): Promise<number | undefined> {
+  let name = await highestName(directory);
   let text: string;
-  try {
-    text = await readFile(`${directory}/${CLOCK_FILE}`, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
-    throw error;
+  for (;;) {
+    try {
+      text = await readFile(join(directory, name), 'utf8');
+      break;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') throw error;
+      // Removed between the listing and the read: a holder put a higher-numbered file in place
+      // first (`startClockFile`), which holds the offset now. Gone with nothing in its place: none.
+      const now = await highestName(directory);
+      if (now === name) return undefined;
+      name = now;
+    }
   }
   let offsetMs: unknown;
   try {
@@ -35,34 +95,123 @@ export async function readClockOffset(directory: string): Promise<number | undef
     offsetMs = undefined;
   }
   if (typeof offsetMs !== 'number' || !Number.isSafeInteger(offsetMs)) {
-    throw new TypeError(`${directory}/${CLOCK_FILE} is damaged: expected {"offsetMs": <whole number of milliseconds>}`);
+    throw new TypeError(`${directory}/${name} is damaged: expected {"offsetMs": <whole number of milliseconds>}`);
   }
   return offsetMs;
 }
 
-/** Writes the offset as it moves, one write at a time, the last one winning. */
-export interface ClockFile {
-  /** Records `offsetMs` (written durably in the background). */
-  save(offsetMs: number): void;
-  /**
-   * Resolves once every offset recorded so far is durable.
-   * @throws the file system's error of a failed write.
-   */
-  flushed(): Promise<void>;
+/**
+ * Creates a clock file of `offsetMs` numbered past every one in `directory`, durably, through `io`
+ * (fenced by the caller's lease), then removes the lower-numbered ones and `clock.json`: the start
+ * of a holder's own file, and a reset's offset 0 (`data-reset.ts`, under the reset's lease).
+ * @returns the new file's number.
+ * @throws the file system's error, or the lease's (`LEASE_LOST`).
+ * @example const number = await startClockFile(directory, 0, fencedFileIo(nodeFileIo, lease));
+ */
+export async function startClockFile(directory: string, offsetMs: number, io: FileIo): Promise<number> {
+  const entries = await listing(directory);
+  // Past every number in use, a temporary's too (a holder's file on its way into place).
+  let number = (clockNumbers(entries, CLOCK_FILE_OR_TEMPORARY).at(-1) ?? 0) + 1;
+  for (;;) {
+    try {
+      await createExclusively(directory, clockFileName(number), offsetBytes(offsetMs), io);
+      break;
+    } catch (error) {
+      // Another holder (one stopped across a takeover, late) took the number: the next is this one's.
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      number += 1;
+    }
+  }
+  const unlink = io.unlink ?? nodeFileIo.unlink!;
+  for (const entry of entries) {
+    const older = CLOCK_FILE_OR_TEMPORARY.exec(entry)?.[1];
+    // Lower-numbered files and their temporaries (a late removal of them removes nothing a newer holder reads).
+    const isOlder = older !== undefined ? Number(older) < number : entry === CLOCK_FILE || entry.startsWith(`${CLOCK_FILE}.tmp`);
+    if (isOlder) await unlink(join(directory, entry)).catch(() => undefined);
+  }
+  return number;
 }
 
 /**
- * The writer of `directory`'s clock file.
- * @example const file = clockFile(directory); file.save(86_400_000); await file.flushed();
+ * Creates `name` in `directory` holding `bytes`, appearing only whole and never over another file:
+ * written to a temporary of a random name (this call's own, so it is removed after a failure
+ * even once the lease is lost), fsynced, linked to `name` (EEXIST if it exists), then the
+ * directory fsynced, each step through `io`.
  */
-export function clockFile(directory: string): ClockFile {
+async function createExclusively(directory: string, name: string, bytes: Uint8Array, io: FileIo): Promise<void> {
+  const temporary = join(directory, `${name}${TEMPORARY_MARK}${randomBytes(6).toString('hex')}`);
+  const unlink = io.unlink ?? nodeFileIo.unlink!;
+  const handle = await (io.open ?? nodeFileIo.open!)(temporary, 'wx', 0o600);
+  try {
+    try {
+      await io.write(handle, bytes);
+      await (io.syncFile ?? nodeFileIo.syncFile!)(handle);
+    } finally {
+      await (io.close ?? nodeFileIo.close!)(handle);
+    }
+    await (io.link ?? nodeFileIo.link!)(temporary, join(directory, name));
+  } finally {
+    await unlink(temporary).catch(() => undefined);
+  }
+  await syncDirectoryAfter(directory, join(directory, name), io);
+}
+
+function offsetBytes(offsetMs: number): Uint8Array {
+  return new TextEncoder().encode(`${JSON.stringify({ offsetMs })}\n`);
+}
+
+/** Writes the offset as it moves, one write at a time, the last one winning. */
+export interface ClockFile {
+  /**
+   * Records `offsetMs`, written durably in the background under the lease `lease` answers now:
+   * the first write under a lease starts that holder's file (`startClockFile`), later ones replace
+   * it. A write whose turn comes after a later offset was recorded is skipped (the later one's
+   * write carries the latest), so a superseded offset is never written.
+   */
+  save(offsetMs: number): void;
+  /**
+   * Resolves once every offset recorded so far is durable.
+   * @throws the failure of the last write: ServiceError `LEASE_LOST` once another process took
+   *   the directory over, the file system's error, or the lease's.
+   */
+  flushed(): Promise<void>;
+  /** Resolves once every offset recorded so far is written or has failed (never rejects). */
+  settled(): Promise<void>;
+}
+
+/**
+ * The writer of `directory`'s clock files.
+ * @param lease - called as each offset is recorded: the lease its write goes under (the stores'
+ *   of that moment; while a reset replaces them, the next ones', so that no write runs between
+ *   the two leases). A rejection fails that write.
+ * @param io - the file layer under the fenced one (tests play a takeover with it).
+ * @example const file = clockFile(directory, async () => lease); file.save(86_400_000); await file.flushed();
+ */
+export function clockFile(directory: string, lease: () => Promise<Pick<DirectoryLease, 'confirm'>>, io: FileIo = nodeFileIo): ClockFile {
   let chain: Promise<void> = Promise.resolve();
   let failure: unknown;
+  let latest = 0;
+  let queued = 0;
+  // The lease whose holder's file this writer replaces, and that file's number.
+  let own: { readonly fence: Pick<DirectoryLease, 'confirm'>; readonly number: number } | undefined;
   return {
     save(offsetMs) {
+      latest = offsetMs;
+      queued += 1;
+      const held = lease();
+      // Awaited in turn below; a lease that fails before its turn must not be an unhandled rejection.
+      held.catch(() => undefined);
       chain = chain.then(async () => {
+        queued -= 1;
         try {
-          await replaceFileDurably(directory, CLOCK_FILE, new TextEncoder().encode(`${JSON.stringify({ offsetMs })}\n`));
+          const fence = await held;
+          // A later save is queued: it writes the latest offset, this one would only precede it.
+          if (queued > 0) return;
+          const fenced = withOwnRemoval(io, fence);
+          if (own?.fence === fence) await replaceFileDurably(directory, clockFileName(own.number), offsetBytes(latest), fenced);
+          else own = { fence, number: await startClockFile(directory, latest, fenced) };
+          // Still the holder once it is durable: it landed before any takeover.
+          await fence.confirm();
           failure = undefined;
         } catch (error) {
           failure = error;
@@ -73,5 +222,16 @@ export function clockFile(directory: string): ClockFile {
       await chain;
       if (failure !== undefined) throw failure;
     },
+    settled: () => chain,
   };
+}
+
+/**
+ * `io` fenced by `fence`, but for its removals: those of a write's own temporary file after a
+ * failed step (`clock-<n>.json.tmp-<random>`, created exclusively by this write), and
+ * `startClockFile`'s of lower-numbered files, which no newer holder reads. So they are made even
+ * once the lease is lost, rather than left in the new holder's directory.
+ */
+function withOwnRemoval(io: FileIo, fence: Pick<DirectoryLease, 'confirm'>): FileIo {
+  return { ...fencedFileIo(io, fence), unlink: io.unlink ?? nodeFileIo.unlink! };
 }

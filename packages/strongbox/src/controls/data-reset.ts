@@ -4,11 +4,31 @@
  * old keys, buckets, objects or trail back. A marker file is made durable first, then every entry
  * of the directory that is Strongbox's state is removed and the removals fsynced, then the marker goes.
  * A crash in between leaves the marker, and the next `finishInterruptedReset` (run by
- * `openEndpoint` before it opens any store) removes the rest: the reset is all or nothing as far
- * as anyone opening the directory can tell.
+ * `openEndpoint` before it opens any store; the controlled endpoint reads the clock only after
+ * that, once the store holds the lease) removes the rest: the reset is all or nothing as far as
+ * anyone opening the directory can tell.
  *
- * Removed: only what Strongbox writes (`data-files.ts`: the KMS store's files, `s3/`, `clock.json`
- * and their temporaries); a file someone else put in the directory stays.
+ * The marker is `reset-pending-<n>`, `n` the KMS store's numbering floor once the reset raised it
+ * (the highest number of its files, or the floor, when the reset began), under its lock. Every
+ * open of the KMS store writes a snapshot past that (two past the floor, or past the generation it
+ * recovers: `@strongbox/kms` `directory-store.ts`; compaction writes the next one before removing
+ * the last), so a marker outnumbered by a generation (a snapshot, its temporary, a journal) is one
+ * a store opened after: a reset stopped across a takeover (its lease check passed before the
+ * pause) whose late step created the marker in the new holder's directory. Such a marker is
+ * removed, not obeyed: the new holder finished (or never saw) that reset at its start, and what it
+ * wrote since stays. A crash leaves no generation above it, so an interrupted reset's marker is
+ * obeyed. Audit files are not compared (nor the floor a reset raises past them): a previous
+ * holder stopped across a takeover can create its audit log's next file late (a snapshot or
+ * journal of its only at its own generation + 1 at most, which the new holder's open leapt past),
+ * numbered past a marker made before the new holder's first audit event. A late marker in a
+ * directory with no generation (a finished reset, before a store opened again) is obeyed on a
+ * directory with no state left: it removes nothing a store wrote. `reset-pending`,
+ * the previous layout's marker, is obeyed as it was (its `.tmp`, a marker never put in place, is state).
+ *
+ * Removed: only what Strongbox writes (`data-files.ts`: the KMS store's files, `s3/` and their
+ * temporaries); a file someone else put in the directory stays. The clock's files are replaced by
+ * one of offset 0 numbered past them (`clock-file.ts` `startClockFile`), so their numbering never
+ * goes back either.
  *
  * Kept: `tls/` (the HTTPS listener's certificate, which clients may have been told to trust), the
  * data directory's format marker (`strongbox.json`: the empty directory is still of this format),
@@ -25,28 +45,34 @@
  * a lease like a store's, and every step that changes the directory goes through the same
  * lease-fenced file layer (`fencedFileIo`): a reset paused past its lease, whose directory another
  * process took over meanwhile, stops with `LEASE_LOST` (`resetLost`) before its next removal instead
- * of removing the new holder's files (`clock.json` and the S3 store's root keep their names across
- * holders). With an S3 upstream, the sealed bytes in the upstream bucket are left there (their keys
- * and metadata, in `s3/`, are gone, so no object refers to them).
+ * of removing the new holder's files (the S3 store's root keys keep their names across holders).
+ * With an S3 upstream, the sealed bytes in the upstream bucket are left there (their keys and
+ * metadata, in `s3/`, are gone, so no object refers to them).
  */
 
-import { readdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
-import { KmsError, NUMBER_FLOOR_FILE, raiseNumberFloor } from '@strongbox/kms';
+import { readdir } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { highestGenerationNumber, KmsError, NUMBER_FLOOR_FILE, raiseNumberFloor } from '@strongbox/kms';
 import { emptyDataDirectory } from '@strongbox/s3';
 import {
   acquireDirectoryLease,
-  createFileExclusivelyDurably,
   type FileIo,
   fencedFileIo,
   isServiceError,
   nodeFileIo,
   ServiceError,
   type ServiceErrorOf,
+  syncDirectoryAfter,
 } from '@strongbox/service-kernel';
-import { FORMAT_FILE, isStrongboxEntry, RESET_MARKER, TLS_DIRECTORY } from '../data-files.ts';
+import { CLOCK_FILE, CLOCK_FILE_NUMBERED, FORMAT_FILE, isStrongboxEntry, RESET_MARKER, RESET_MARKER_NUMBERED, TLS_DIRECTORY } from '../data-files.ts';
+import { startClockFile } from './clock-file.ts';
 
 export { RESET_MARKER } from '../data-files.ts';
+
+/** The marker of a reset begun when `number` was the highest of the KMS store's file numbers. */
+export function resetMarkerName(number: number): string {
+  return `${RESET_MARKER}-${number}`;
+}
 
 /** The S3 store's data directory (`endpoint.ts`). */
 const S3_DIRECTORY = 's3';
@@ -57,9 +83,19 @@ const LOCK_FILE = 'lock';
 /** Strongbox's entries a reset leaves in place. */
 const KEPT: ReadonlySet<string> = new Set([RESET_MARKER, FORMAT_FILE, TLS_DIRECTORY, LOCK_FILE, NUMBER_FLOOR_FILE]);
 
+/** Whether `entry` is a reset's marker, of this layout or the previous one. */
+function isMarker(entry: string): boolean {
+  return entry === RESET_MARKER || RESET_MARKER_NUMBERED.test(entry);
+}
+
+/** Whether `entry` is one of the clock's files (`clock-file.ts`), which a reset replaces. */
+function isClockFile(entry: string): boolean {
+  return entry === CLOCK_FILE || CLOCK_FILE_NUMBERED.test(entry);
+}
+
 /** Whether a reset removes `entry`: Strongbox's state, never a file Strongbox did not write. */
 function isResetState(entry: string): boolean {
-  return isStrongboxEntry(entry) && !KEPT.has(entry);
+  return isStrongboxEntry(entry) && !KEPT.has(entry) && !isMarker(entry) && !isClockFile(entry);
 }
 
 /**
@@ -70,24 +106,49 @@ function isResetState(entry: string): boolean {
  *   nothing is removed then. ServiceError LEASE_LOST when another process took the directory over
  *   during the reset (`resetLost`): nothing more is removed. A process that took it over through
  *   `openEndpoint` finished the reset as it did (`finishInterruptedReset` runs before its stores
- *   open), so nothing of the old state is left; one that opened its stores without it, or looked
- *   for the marker before this reset made it, serves with the marker in place, and the next
- *   `openEndpoint` on the directory finishes the reset, removing what that process wrote. The file
- *   system's error otherwise; the marker then stays, and the next open finishes the reset.
+ *   open), so nothing of the old state is left; if this reset's marker appears only after that
+ *   process opened its stores (the reset stopped between the marker's lease check and its
+ *   creation), the store's files outnumber the marker, and the next `finishInterruptedReset`
+ *   removes it and nothing else. The file system's error otherwise; the marker then stays, and
+ *   the next open finishes the reset.
  * @example await resetDataDirectory('/var/lib/strongbox');
  */
 export async function resetDataDirectory(directory: string, io: FileIo = nodeFileIo): Promise<void> {
   await underLock(directory, io, async (fenced) => {
-    await createFileExclusivelyDurably(join(directory, RESET_MARKER), new TextEncoder().encode('a reset of this directory is in progress\n'), {
-      mode: 'replace',
-      io: fenced,
-    });
+    // The number every later open of the KMS store numbers a file past (see the module).
+    const number = await raiseNumberFloor(directory, await readdir(directory), fenced);
+    await createMarker(join(directory, resetMarkerName(number)), fenced);
     await clear(directory, fenced);
   });
 }
 
 /**
- * Finishes a reset a crash interrupted, under the directory's lock: whether there was one.
+ * Creates the marker durably, in place: opened (created, or an interrupted reset's cut back),
+ * written, fsynced, then the directory fsynced, each step through `io`. Its name is what counts,
+ * not its text (`markerExists`: a crash or a lost lease before the text is written leaves a marker
+ * all the same), so it needs no temporary file; one under a fixed name would stay behind when the
+ * lease is lost before it is renamed, since the fenced layer then refuses its removal (rightly: by
+ * then the name may be the new holder's file).
+ */
+async function createMarker(path: string, io: FileIo): Promise<void> {
+  const directory = dirname(path);
+  const handle = await (io.open ?? nodeFileIo.open!)(path, 'w', 0o600);
+  const close = io.close ?? nodeFileIo.close!;
+  try {
+    await io.write(handle, new TextEncoder().encode('a reset of this directory is in progress\n'));
+    await (io.syncFile ?? nodeFileIo.syncFile!)(handle);
+  } catch (error) {
+    await close(handle).catch(() => undefined);
+    throw error;
+  }
+  // A failed close can report a lost write-back; the marker's text is not needed, but the failure is the disk's.
+  await close(handle);
+  await syncDirectoryAfter(directory, path, io);
+}
+
+/**
+ * Finishes a reset a crash interrupted, under the directory's lock: whether there was one. A
+ * marker a store's file outnumbers (see the module) is removed instead, and nothing else.
  * @param io - the file layer, fenced by the lease (a test's, to play a takeover).
  * @throws KmsError LOCKED when another process holds the directory (nothing is removed);
  *   ServiceError LEASE_LOST when another process took it over meanwhile (`resetLost`: nothing
@@ -95,20 +156,38 @@ export async function resetDataDirectory(directory: string, io: FileIo = nodeFil
  * @example if (await finishInterruptedReset(directory)) console.error('finished an interrupted reset');
  */
 export async function finishInterruptedReset(directory: string, io: FileIo = nodeFileIo): Promise<boolean> {
-  if (!(await markerExists(directory))) return false;
+  if ((await markers(directory)).length === 0) return false;
+  let finished = false;
   await underLock(directory, io, async (fenced) => {
     // Another process may have finished it between the look and the lock.
-    if (await markerExists(directory)) await clear(directory, fenced);
+    const entries = await readdir(directory);
+    const found = entries.filter(isMarker);
+    if (found.length === 0) return;
+    // Generations only (see the module): a store's open writes a snapshot past the marker, a
+    // crash leaves none. Not audit files, which a previous holder stopped across a takeover can
+    // create late, numbered past a marker the new holder made before its first audit event; nor
+    // the floor, which `clear` raises to such a file's number before it removes it.
+    const opened = highestGenerationNumber(entries);
+    const obeyed = found.some((entry) => entry === RESET_MARKER || Number(RESET_MARKER_NUMBERED.exec(entry)?.[1]) >= opened);
+    if (obeyed) {
+      await clear(directory, fenced);
+      finished = true;
+      return;
+    }
+    // Made late, after a store opened: that holder's state stays.
+    const unlink = fenced.unlink ?? nodeFileIo.unlink!;
+    for (const entry of found) await unlink(join(directory, entry));
+    await (fenced.syncDirectory ?? nodeFileIo.syncDirectory!)(directory);
   });
-  return true;
+  return finished;
 }
 
-async function markerExists(directory: string): Promise<boolean> {
+/** The reset markers in `directory` (none when it does not exist). */
+async function markers(directory: string): Promise<string[]> {
   try {
-    await stat(join(directory, RESET_MARKER));
-    return true;
+    return (await readdir(directory)).filter(isMarker);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ENOTDIR') return false;
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ENOTDIR') return [];
     throw error;
   }
 }
@@ -159,6 +238,8 @@ async function clear(directory: string, io: FileIo): Promise<void> {
   // Before anything is removed: the KMS store's next open numbers its files past every one
   // removed here, so a holder stopped across a takeover and this reset can never name them.
   await raiseNumberFloor(directory, entries, io);
+  // The clock back to its base, numbered past every clock file (which it removes).
+  if (entries.some(isClockFile)) await startClockFile(directory, 0, io);
   for (const entry of entries) {
     if (!isResetState(entry)) continue;
     // The S3 store's generation directory is kept, emptied, for the same reason as the floor.
@@ -166,6 +247,7 @@ async function clear(directory: string, io: FileIo): Promise<void> {
     else await removeTree(join(directory, entry));
   }
   await syncDirectory(directory);
-  await unlink(join(directory, RESET_MARKER));
+  // Every marker in place (this reset's, and an interrupted one's this reset finishes).
+  for (const entry of await readdir(directory)) if (isMarker(entry)) await unlink(join(directory, entry));
   await syncDirectory(directory);
 }

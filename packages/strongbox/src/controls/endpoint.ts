@@ -10,7 +10,11 @@
  * - one `FaultInjector` whose hooks KMS's and S3's pipelines consult (`fault-catalog.ts`).
  *
  * With a data directory the clock's offset is kept in it (`clock-file.ts`), so a restart does not
- * move time back.
+ * move time back: read once the engines' store holds the directory's lease (an interrupted reset
+ * finished by then), before the engines read the time, and written under the lease of the
+ * directory's lock that the engines' KMS store holds (`Endpoint.directoryLease`), each engines' own
+ * file started as they open, so a late write of a process whose directory another one took over
+ * lands in a file the new holder's outnumbers.
  *
  * Reset: faults cleared (the fraction draws restart from the first seed), the clock back to its
  * base, the stores closed, a data directory emptied durably (`data-reset.ts`) or a caller's
@@ -30,8 +34,10 @@ import type { Kms } from '@strongbox/kms';
 import type { S3 } from '@strongbox/s3';
 import {
   type ActiveFault,
+  type Clock,
   type ClockState,
   ControlledClock,
+  type DirectoryLease,
   FaultInjector,
   type FaultSpec,
   httpDate,
@@ -82,9 +88,10 @@ export interface EndpointControls {
   /** The request quotas and their counters (KMS's; changeable). */
   readonly quotas: Kms['quotas'];
   /**
-   * Resolves once the clock's offset is durable in the data directory (`clock.json`: a restart
+   * Resolves once the clock's offset is durable in the data directory (`clock-file.ts`: a restart
    * keeps the moved time); at once without one.
-   * @throws the file system's error of a failed write.
+   * @throws ServiceError `LEASE_LOST` once another process took the data directory over (nothing
+   *   is written then; `onStoreError` is told too); the file system's error of a failed write.
    */
   clockSaved(): Promise<void>;
   /**
@@ -118,18 +125,41 @@ export type EndpointOpener = (options: EndpointOptions, wiring: EndpointWiring) 
  */
 export async function controlEndpoint(options: EndpointOptions, opener: EndpointOpener): Promise<ControlledEndpoint> {
   const base = options.clock ?? systemClock;
-  const saved = options.dataDirectory === undefined ? undefined : clockFile(options.dataDirectory);
-  // A restart keeps the offset the clock was moved by (clock-file.ts), before any engine reads it.
-  const keptOffset = options.dataDirectory === undefined ? undefined : await readClockOffset(options.dataDirectory);
-  const clock = new ControlledClock(base, {
-    ...(keptOffset === undefined ? {} : { offsetMs: keptOffset }),
-    ...(saved === undefined ? {} : { onMove: (state: ClockState) => saved.save(state.offsetMs) }),
-  });
+  const directory = options.dataDirectory;
+  // Written under the lease of the engines current when the clock moves (during a reset, the
+  // next ones'): never between two leases, when another process may hold the directory.
+  const saved = directory === undefined ? undefined : clockFile(directory, () => awaitCurrent().then(leaseOf));
+  const controlled = (offsetMs: number | undefined): ControlledClock =>
+    new ControlledClock(base, {
+      ...(offsetMs === undefined ? {} : { offsetMs }),
+      ...(saved === undefined ? {} : { onMove: (state: ClockState) => saved.save(state.offsetMs) }),
+    });
+  // A restart keeps the offset the clock was moved by (clock-file.ts). It is read only once the
+  // engines' store holds the directory's lease (`onDirectoryHeld`, before the engines read the
+  // time): read earlier, a move the previous holder acknowledged in between would be undone by
+  // this start's own file, numbered past it; and a reset a crash interrupted, which `openEndpoint`
+  // finishes before its store opens, has set it back to the base by then.
+  let held: ControlledClock | undefined = directory === undefined ? controlled(undefined) : undefined;
+  const onDirectoryHeld = async (): Promise<void> => {
+    if (directory !== undefined) held ??= controlled(await readClockOffset(directory));
+  };
+  const engineClock: Clock = held ?? {
+    now: () => {
+      if (held === undefined) throw new Error('the clock is read before the data directory is held');
+      return held.now();
+    },
+  };
   const injector = new FaultInjector(options.faultSeed === undefined ? {} : { seed: options.faultSeed });
   const firstSeed = injector.seed;
   const hooks = { kms: injector.hook('kms', kmsFault), s3: injector.hook('s3', s3Fault) };
-  const open = (): Promise<Endpoint> => opener({ ...options, clock }, { faults: hooks });
-  const first = await open();
+  const open = (wiring: EndpointWiring = {}): Promise<Endpoint> => opener({ ...options, clock: engineClock }, { faults: hooks, ...wiring });
+  const first = await open({ onDirectoryHeld });
+  // An opener that does not call `onDirectoryHeld` has its engines holding the lease by now.
+  await onDirectoryHeld().catch(async (error: unknown) => {
+    await first.close();
+    throw error;
+  });
+  const clock = held ?? controlled(undefined);
   let current: Endpoint | undefined = first;
   let latest: Endpoint = first;
   let switching: Promise<Endpoint> | undefined;
@@ -236,19 +266,29 @@ export async function controlEndpoint(options: EndpointOptions, opener: Endpoint
     });
     // Nobody may be waiting when the reopening fails: the rejection is theirs, not unhandled.
     switching.catch(() => {});
+    // The clock's writes under the old engines' lease; those of later moves wait for the new engines.
+    const clockWritten = saved?.settled();
     try {
       // No call is let through from here on; those already running finish first, on the old engines.
       await drain();
+      // Before the old engines release their lease, which these writes go under.
+      await clockWritten;
       if (previous !== undefined) await previous.close();
       if (options.dataDirectory !== undefined) await resetDataDirectory(options.dataDirectory);
       // A caller's store outlives the engines: emptied here, as the data directory is above.
       if (options.s3Store !== undefined) await emptyObjectStore(options.s3Store);
+      // Its write of the base offset waits for the new engines, under their lease (the file is
+      // gone with the directory's state, which the reset made durable: a crash before the write
+      // also restarts from the base).
       clock.reset();
-      await saved?.flushed();
       const next = await open();
       current = latest = next;
       lostTo = undefined;
       settle?.resolve(next);
+      // The new engines' own clock file, and the moves made meanwhile, before the reset resolves
+      // (only the latest offset is written: none from before the reset can follow it).
+      saved?.save(clock.offsetMs);
+      await saved?.settled();
     } catch (error) {
       // Another process took the directory over during the reset: told where a store's takeover
       // is, so that `strongbox serve` says so and stops, as it does for its stores.
@@ -262,6 +302,12 @@ export async function controlEndpoint(options: EndpointOptions, opener: Endpoint
       switching = undefined;
     }
   };
+  // These engines' own clock file, before anything is served (`clock-file.ts`).
+  saved?.save(clock.offsetMs);
+  await saved?.flushed().catch(async (error: unknown) => {
+    await first.close();
+    throw error;
+  });
   return {
     get kms(): Kms {
       return (current ?? latest).kms;
@@ -273,6 +319,9 @@ export async function controlEndpoint(options: EndpointOptions, opener: Endpoint
     s3Handler: through<Parameters<StreamingHandler>[0], Awaited<ReturnType<StreamingHandler>>>((endpoint) => endpoint.s3Handler),
     handler: through<Parameters<StreamingHandler>[0], Awaited<ReturnType<StreamingHandler>>>((endpoint) => endpoint.handler),
     health: (): Promise<HealthReport> => (current ?? latest).health(),
+    get directoryLease() {
+      return (current ?? latest).directoryLease;
+    },
     controls: {
       clock,
       faults,
@@ -290,11 +339,19 @@ export async function controlEndpoint(options: EndpointOptions, opener: Endpoint
     close() {
       closing ??= (async () => {
         await resetting?.catch(() => {});
+        // Written before the lease they go under is released.
+        await saved?.settled();
         await (current ?? latest).close();
       })();
       return closing;
     },
   };
+}
+
+/** The data directory's lease `endpoint` holds (its engines were opened on the data directory). */
+function leaseOf(endpoint: Endpoint): Pick<DirectoryLease, 'confirm'> {
+  if (endpoint.directoryLease === undefined) throw new Error('the engines hold no lease of the data directory');
+  return endpoint.directoryLease;
 }
 
 function routeAt(endpoint: Endpoint, index: number): ProtocolRoute {
