@@ -45,6 +45,7 @@ import { namesResponseOverride } from '../protocol/object-headers.ts';
 import { payloadOf, requireDeclaredLength } from '../protocol/payload.ts';
 import { sigV2PresignedPath } from '../protocol/query-names.ts';
 import { RouteTable } from '../protocol/routes.ts';
+import { selectorReadRefusal } from '../protocol/selector-methods.ts';
 import { callOptionsOf } from './call-options.ts';
 import { carriesNoCredential, identify } from './identity.ts';
 import { isPostObject, servePostObject } from './post-object-http.ts';
@@ -167,7 +168,8 @@ function targetOf(address: S3Address): PathTarget {
 
 /**
  * Throws what S3 refuses of a request's head before its credential is checked, and returns the
- * refusal a HEAD naming a subresource gets after it (undefined for any other request).
+ * refusal a HEAD naming a subresource, or a GET naming a selector without a GET form, gets after
+ * it (undefined for any other request).
  * @throws S3Error for a HEAD's subresource refusal due now, a credential presented more than one
  *   way, a SigV2 `Authorization` header, or a signed request without `x-amz-content-sha256`.
  */
@@ -177,12 +179,14 @@ function refusedBeforeCredential(head: HttpRequestHead, target: PathTarget, quer
   // "sent" as the authenticator reads it (the kernel's `signatureFormOf`: an `Authorization`
   // header or a presigned URL's `X-Amz-Algorithm`) or as S3 reads a SigV2 URL, a credential: a
   // strict authenticator refuses it first (`strictSigV2Refusal`), any other lets it through.
-  const headRefusal = headSubresourceRefusal(head.method, target, query);
+  // A GET naming a selector without a GET form is S3's 405 at the same point as a HEAD's
+  // (`selectorReadRefusal`).
+  const headRefusal = headSubresourceRefusal(head.method, target, query) ?? selectorReadRefusal(head.method, target, query);
   if (headRefusal?.status === 400) throw headRefusal;
-  const authorization = head.headers['authorization'];
   // A credential presented two ways is the first credential check (auth-mechanisms.ts): ahead of
   // a HEAD's 405, which comes after the credential. Behind the HEAD's 400s above (two subresources,
   // a bucket's `partNumber`): which of the two S3 answers first is unmeasured, UNCONFIRMED.
+  const authorization = head.headers['authorization'];
   const mechanisms = authMechanismsRefusal(authorization, query);
   if (mechanisms !== undefined) throw mechanisms;
   if (headRefusal !== undefined && carriesNoCredential(head)) throw headRefusal;
