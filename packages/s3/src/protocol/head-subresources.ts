@@ -28,76 +28,7 @@ import { S3Error } from '../errors.ts';
 import type { PathTarget } from './binding.ts';
 import { PART_NUMBER, VERSION_ID } from './query-names.ts';
 import { subresourceAllow } from './selector-methods.ts';
-import { UPLOAD_PART_ALLOW } from './selector-table.ts';
-
-/** What a HEAD at a bucket's path reads as a subresource (backlot's `_BUCKET_READ_SELECTORS`). */
-const BUCKET_SELECTORS: ReadonlySet<string> = new Set([
-  'abac',
-  'accelerate',
-  'acl',
-  'analytics',
-  'cors',
-  'delete',
-  'encryption',
-  'intelligent-tiering',
-  'inventory',
-  'lifecycle',
-  'location',
-  'logging',
-  'metadataAnnotationTable',
-  'metadataConfiguration',
-  'metadataInventoryTable',
-  'metadataJournalTable',
-  'metadataTable',
-  'metrics',
-  'notification',
-  'object-lock',
-  'ownershipControls',
-  'partNumber',
-  'policy',
-  'policyStatus',
-  'publicAccessBlock',
-  'replication',
-  'requestPayment',
-  'restore',
-  'tagging',
-  'torrent',
-  'uploadId',
-  'uploads',
-  'versioning',
-  'versions',
-  'website',
-]);
-
-/** What a HEAD at a key's path reads as a subresource (backlot's `_OBJECT_READ_SELECTORS`). */
-const OBJECT_SELECTORS: ReadonlySet<string> = new Set([
-  'accelerate',
-  'acl',
-  'annotation',
-  'attributes',
-  'cors',
-  'delete',
-  'encryption',
-  'inventory',
-  'legal-hold',
-  'lifecycle',
-  'location',
-  'logging',
-  'notification',
-  'policy',
-  'replication',
-  'requestPayment',
-  'restore',
-  'retention',
-  'select',
-  'tagging',
-  'torrent',
-  'uploadId',
-  'uploads',
-  'versioning',
-  'versions',
-  'website',
-]);
+import { READ_SELECTORS, UPLOAD_PART_ALLOW } from './selector-table.ts';
 
 const UPLOAD_ID = 'uploadId';
 const WEBSITE = 'website';
@@ -122,7 +53,9 @@ export function headSubresourceRefusal(method: string, target: PathTarget, query
   // refused before this, by the router).
   const website = query.get(WEBSITE);
   if (website !== undefined && website !== '') return new S3Error('WebsiteWithValue', { fields: [['ArgumentValue', website]] });
-  const selectors = target === 'bucket' ? BUCKET_SELECTORS : OBJECT_SELECTORS;
+  // What a HEAD reads as a subresource is what a GET reads (backlot's `_BUCKET_READ_SELECTORS`,
+  // `_OBJECT_READ_SELECTORS`, one set for both methods), derived from the 405 table.
+  const selectors = READ_SELECTORS[target];
   let count = 0;
   let first: string | undefined;
   for (const name of query.keys()) {

@@ -12,7 +12,7 @@
 import { S3Error } from '../errors.ts';
 import type { PathTarget } from './binding.ts';
 import { PART_NUMBER, VERSION_ID } from './query-names.ts';
-import { ALLOW, OBJECT_ENCRYPTION_ALLOW, RESOURCE_TYPES, UPLOAD_PART_ALLOW, UPLOAD_PART_TYPE } from './selector-table.ts';
+import { ALLOW, OBJECT_ENCRYPTION_ALLOW, READ_SELECTORS, RESOURCE_TYPES, UPLOAD_PART_ALLOW, UPLOAD_PART_TYPE } from './selector-table.ts';
 import { isSubresource } from './subresources.ts';
 
 const UPLOAD_ID = 'uploadId';
@@ -30,12 +30,13 @@ export function subresourceAllow(target: PathTarget, name: string, query: Readon
 }
 
 /**
- * S3's 405 for a write (PUT, POST, DELETE, PATCH) naming one selector with a method that is no
+ * S3's 405 for a GET or a write (PUT, POST, DELETE, PATCH) naming one selector with a method that is no
  * operation of it (`DELETE /{bucket}?versioning`, `POST /{bucket}?encryption`): `Method`, the
  * selector's `ResourceType` and its `Allow`; `undefined` when the method is one of the selector's
  * (served, or Strongbox's 501), when the request names several, or where S3's answer is not known.
- * `named` is the subresources the request names, in query order. A GET is left to its own answers
- * (UNCONFIRMED which type a GET naming a selector without a GET form gets).
+ * `named` is the subresources the request names, in query order. A GET gets it for a selector
+ * whose `Allow` lacks GET (`selectorReadRefusal`); one whose `Allow` is not known (a key's
+ * `?torrent`) is left to its own answer.
  * @example
  * ```ts
  * // From packages/s3: not exported by '@strongbox/s3'.
@@ -44,14 +45,14 @@ export function subresourceAllow(target: PathTarget, name: string, query: Readon
  * ```
  */
 export function selectorMethodRefusal(method: string, target: PathTarget, query: ReadonlyMap<string, string>, named: readonly string[]): S3Error | undefined {
-  if (target === 'service' || method === 'GET' || method === 'HEAD') return undefined;
+  if (target === 'service' || method === 'HEAD') return undefined;
   const part = target === 'object' && named.length === 2 && named.includes(UPLOAD_ID) && named.includes(PART_NUMBER);
   if (named.length !== 1 && !part) return undefined;
   const name = part ? UPLOAD_ID : (named[0] as string);
   const resourceType = part ? UPLOAD_PART_TYPE : RESOURCE_TYPES[target].get(name);
   if (resourceType === undefined) return undefined;
   const allow = subresourceAllow(target, name, query);
-  if (allow?.split(', ').includes(method) === true) return undefined;
+  if (allow?.split(', ').includes(method) === true || (allow === undefined && method === 'GET')) return undefined;
   const fields = [
     ['Method', method],
     ['ResourceType', resourceType],
@@ -74,4 +75,46 @@ export function selectorRefusalBeforeCredential(method: string, target: PathTarg
   if (!selects) return undefined;
   const named = [...query.keys()].filter((name) => name !== VERSION_ID && isSubresource(method, name));
   return selectorMethodRefusal(method, target, query, named);
+}
+
+/**
+ * S3's 405 for a GET naming one selector that has no GET form (`?delete`, `?restore`, a bucket's
+ * `?metadataInventoryTable`, a key's `?select`, UploadPart's `?partNumber&uploadId`): `Method`
+ * GET, the selector's `ResourceType` and its `Allow`, before the bucket is looked up, to an
+ * unsigned request at once and after a credential that is sent and does not verify, as a HEAD's
+ * 405 (brekkylab/backlot `backlot/routers/s3.py` at commit
+ * 07bef4332838e4c4ee55118732a8ac1520f70d16, `_BUCKET_READ_REFUSED`, `_OBJECT_READ_REFUSED`,
+ * `_read_refusal`, measured against S3 us-east-1 2026-09-29: "a GET answered with a 405, which
+ * named the type and carried an `Allow` of the write methods"). `undefined` for any other request,
+ * and for two selectors (the conflict's). Cheap for every other request: a method that is not
+ * three letters, no query, or a lookup per parameter.
+ * @example selectorReadRefusal('GET', 'bucket', new Map([['delete', '']]))?.allow // 'POST'
+ */
+export function selectorReadRefusal(method: string, target: PathTarget, query: ReadonlyMap<string, string>): S3Error | undefined {
+  if (query.size === 0 || target === 'service' || method.length !== 3 || method.toUpperCase() !== 'GET') return undefined;
+  const selectors = READ_SELECTORS[target];
+  const named = [...query.keys()].filter((name) => selectors.has(name) || name === PART_NUMBER);
+  return named.length === 0 ? undefined : selectorMethodRefusal('GET', target, query, named);
+}
+
+/** The methods that are writes, each refused for naming two selectors. */
+const WRITES: ReadonlySet<string> = new Set(['PUT', 'POST', 'DELETE', 'PATCH']);
+
+/**
+ * S3's 400 for a write (`method` upper case) naming two selectors or more: InvalidArgument
+ * "Conflicting query string parameters: " and the names sorted, `ResourceType` and the first of
+ * them, before the credential and the bucket (brekkylab/backlot `backlot/routers/s3.py` at commit
+ * 07bef4332838e4c4ee55118732a8ac1520f70d16, `_selector_refusal`, `_conflict`, `_selected`: "real
+ * S3 refuses a request carrying two with an `InvalidArgument` that names them alphabetically
+ * whatever order they were sent in"). The selectors are what a GET reads (`READ_SELECTORS`, the
+ * same set as backlot's write tables); a bucket's `partNumber` beside `uploadId` is UploadPart, no
+ * conflict. `undefined` for any other request.
+ * @example conflictingSelectorsRefusal('PUT', 'bucket', new Map([['versioning', ''], ['acl', '']]))?.message // 'Conflicting query string parameters: acl, versioning'
+ */
+export function conflictingSelectorsRefusal(method: string, target: PathTarget, query: ReadonlyMap<string, string>): S3Error | undefined {
+  if (query.size < 2 || target === 'service' || !WRITES.has(method)) return undefined;
+  const selectors = READ_SELECTORS[target];
+  const named = [...query.keys()].filter((name) => selectors.has(name)).sort();
+  if (named.length < 2 || (named.length === 2 && named[0] === PART_NUMBER && named[1] === UPLOAD_ID)) return undefined;
+  return new S3Error('ConflictingSubresources', { detail: { value: named.join(', ') }, fields: [['ArgumentValue', named[0] as string]] });
 }

@@ -1,8 +1,8 @@
 /**
  * @module
- * The selectors S3 names in a write's or a HEAD's 405 (a query parameter naming a sub-API: `?versioning`,
- * `?acl`, …), each with the methods its `Allow` names and the `ResourceType` it names for a method it
- * lacks. Data alone, read by `selector-methods.ts` (the 405s) and by `subresources.ts`, whose list of
+ * The selectors S3 names in a write's, a GET's or a HEAD's 405 (a query parameter naming a
+ * sub-API: `?versioning`, `?acl`, …), each with the methods its `Allow` names and the
+ * `ResourceType` it names for a method it lacks. Data alone, read by `selector-methods.ts` (the 405s) and by `subresources.ts`, whose list of
  * subresources counts every name here: one list of names, so no selector the 405s know can route
  * as the bare path (`DELETE /{bucket}?abac` as DeleteBucket).
  */
@@ -84,7 +84,9 @@ export const UPLOAD_PART_ALLOW = 'PUT';
  * that measurement: it keeps Strongbox's 501, UNCONFIRMED. A bucket's three `metadata*Table`
  * selectors, "which only a `PUT` takes, on a GET, a POST, a DELETE and a PATCH", each the 405
  * naming `BUCKET_METADATA_{ANNOTATION,INVENTORY,JOURNAL}_TABLE_CONFIGURATION` (backlot's S3 router
- * tests, same measurement; the GET's is left to the GET's own answer, see `selectorMethodRefusal`).
+ * tests, same measurement). A bucket's `restore` and a key's `delete` and `encryption` "were
+ * measured 2026-09-29 the same way ... and answered by the same rule" (same source). A GET naming
+ * a selector without a GET form gets the same 405 (`selectorReadRefusal`).
  */
 export const RESOURCE_TYPES: Readonly<Record<'bucket' | 'object', ReadonlyMap<string, string>>> = {
   bucket: new Map([
@@ -114,6 +116,7 @@ export const RESOURCE_TYPES: Readonly<Record<'bucket' | 'object', ReadonlyMap<st
     ['publicAccessBlock', 'PUBLIC_ACCESS_BLOCK'],
     ['replication', 'REPLICATION'],
     ['requestPayment', 'REQUEST_PAYMENT'],
+    ['restore', 'RESTORE'],
     ['tagging', 'TAGGING'],
     ['uploads', 'UPLOADS'],
     ['versioning', 'VERSIONING'],
@@ -124,6 +127,8 @@ export const RESOURCE_TYPES: Readonly<Record<'bucket' | 'object', ReadonlyMap<st
     ['acl', 'ACL'],
     ['annotation', 'OBJECT_ANNOTATIONS'],
     ['attributes', 'OBJECT_ATTRIBUTES'],
+    ['delete', 'MULTI_OBJECT_DELETE'],
+    ['encryption', 'OBJECT_ENCRYPTION'],
     ['legal-hold', 'OBJECT_LOCK_LEGALHOLD'],
     ['restore', 'RESTORE'],
     ['retention', 'OBJECT_LOCK_RETENTION'],
@@ -147,3 +152,39 @@ export const UPLOAD_PART_TYPE = 'PART';
  * @example SELECTORS.has('annotation') // true
  */
 export const SELECTORS: ReadonlySet<string> = new Set([...ALLOW.keys(), ...RESOURCE_TYPES.bucket.keys(), ...RESOURCE_TYPES.object.keys()]);
+
+/**
+ * A bucket's selectors that a key's path reads as the bucket's own on a GET or a HEAD (backlot,
+ * same source, `_KEY_BUCKET_SELECTORS`, measured 2026-09-29: "every bucket selector on a GET and a
+ * HEAD at a key"), each counted when a pair conflicts.
+ */
+const KEY_BUCKET_SELECTORS = [
+  'accelerate',
+  'cors',
+  'inventory',
+  'lifecycle',
+  'location',
+  'logging',
+  'notification',
+  'policy',
+  'replication',
+  'requestPayment',
+  'versioning',
+  'versions',
+  'website',
+] as const;
+
+/**
+ * What a GET or a HEAD at each path reads as a selector, and so what a pair of them conflicts
+ * over (backlot, same source, `_BUCKET_READ_SELECTORS`, `_OBJECT_READ_SELECTORS`, measured
+ * 2026-09-29, "`?acl&delete`, `?restore&location` and a key's `?uploads&acl` are each the
+ * conflict, and a HEAD naming any one of them is the 405"). At a bucket's path: every selector of
+ * its 405 table, an object's `torrent` and `uploadId` (`_BUCKET_OBJECT_SELECTORS`) and
+ * `partNumber` (`_bucket_selected`). At a key's path: every selector of its table and
+ * `KEY_BUCKET_SELECTORS`.
+ * @example READ_SELECTORS.bucket.has('partNumber') // true
+ */
+export const READ_SELECTORS: Readonly<Record<'bucket' | 'object', ReadonlySet<string>>> = {
+  bucket: new Set([...RESOURCE_TYPES.bucket.keys(), 'torrent', 'uploadId', 'partNumber']),
+  object: new Set([...RESOURCE_TYPES.object.keys(), ...KEY_BUCKET_SELECTORS]),
+};

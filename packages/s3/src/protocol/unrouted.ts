@@ -84,3 +84,28 @@ export function unroutedRefusal(request: UnroutedRequest, claimed: (name: string
     ...(allow === undefined ? {} : { allow }),
   });
 }
+
+/** The methods S3's 405 answers at each path when no selector is named (backlot's method table). */
+const REFUSED_METHODS: Readonly<Record<PathTarget, ReadonlySet<string>>> = {
+  service: new Set(['HEAD', 'PUT', 'POST', 'DELETE', 'PATCH']),
+  bucket: new Set(['PATCH']),
+  object: new Set(['POST', 'PATCH']),
+};
+
+/**
+ * S3's 405 for a method its resource does not take, when the request names no subresource: a
+ * bucket's PATCH, a key's POST and PATCH, every method but GET at the service root (where a
+ * subresource names nothing). S3 answers it before the bucket, to an unsigned request as to a
+ * signed one, after a signature that is sent and does not verify (brekkylab/backlot, same source,
+ * the method table: "An unsigned request gets each method refusal a signed one gets, because real
+ * answers the method first: an unsigned `PATCH` on a bucket, on a key and at the root, an unsigned
+ * `HEAD` at the root ... answered the same 405 as a signed one. A signature that is sent and does
+ * not verify is refused first, ahead of each 405"). `undefined` for any other request.
+ * @example resourceMethodRefusal('PATCH', 'bucket', new Map())?.allow // 'HEAD, DELETE, POST, GET, PUT'
+ */
+export function resourceMethodRefusal(method: string, target: PathTarget, query: ReadonlyMap<string, string>): S3Error | undefined {
+  const upper = method.toUpperCase();
+  if (!REFUSED_METHODS[target].has(upper)) return undefined;
+  if (target !== 'service') for (const name of query.keys()) if (isSubresource(upper, name)) return undefined;
+  return unroutedRefusal({ method: upper, target, query, headers: {} }, () => false);
+}

@@ -36,6 +36,7 @@ import { OPERATIONS } from '../operations/index.ts';
 import type { OperationDefinition } from '../operations/types.ts';
 import { addressOf, DEFAULT_BASE_HOSTS, type S3Address } from '../protocol/address.ts';
 import { authMechanismsRefusal } from '../protocol/auth-mechanisms.ts';
+import { authorizationSchemeRefusal, withoutEmptyAuthorization } from '../protocol/auth-scheme.ts';
 import type { PathTarget } from '../protocol/binding.ts';
 import { baseHeaders, errorResponse, type ResponseIds } from '../protocol/errors.ts';
 import { headSubresourceRefusal } from '../protocol/head-subresources.ts';
@@ -45,6 +46,8 @@ import { namesResponseOverride } from '../protocol/object-headers.ts';
 import { payloadOf, requireDeclaredLength } from '../protocol/payload.ts';
 import { sigV2PresignedPath } from '../protocol/query-names.ts';
 import { RouteTable } from '../protocol/routes.ts';
+import { selectorReadRefusal } from '../protocol/selector-methods.ts';
+import { resourceMethodRefusal } from '../protocol/unrouted.ts';
 import { callOptionsOf } from './call-options.ts';
 import { carriesNoCredential, identify } from './identity.ts';
 import { isPostObject, servePostObject } from './post-object-http.ts';
@@ -96,13 +99,16 @@ export function createS3Handler(s3: S3, options: S3HttpOptions = {}): StreamingH
 async function serve(s3: S3, request: StreamingRequest, baseHosts: readonly string[], options: S3HttpOptions): Promise<StreamingResponse> {
   const ids = newIds();
   try {
-    const head: HttpRequestHead = request;
+    // An empty `Authorization` header is no credential (auth-scheme.ts); the one-mechanism refusal
+    // reads the header as sent.
+    const sent = request.headers['authorization'];
+    const head: HttpRequestHead = withoutEmptyAuthorization<HttpRequestHead>(request);
     const address = addressOf(head.headers['host'], head.path, baseHosts);
     // A browser-based upload: authenticated by the form's signed policy, not by the request head.
     if (isPostObject(head, address) || routesToPostObject(head, address)) {
       // A credential presented two ways in the head is refused first here too (auth-mechanisms.ts),
       // as backlot and s3rver refuse every request so. UNCONFIRMED for a form: no capture sends one.
-      const mechanisms = authMechanismsRefusal(head.headers['authorization'], address.query);
+      const mechanisms = authMechanismsRefusal(sent, address.query);
       if (mechanisms !== undefined) throw mechanisms;
       return await servePostObject(s3, request, address, ids, options);
     }
@@ -112,7 +118,7 @@ async function serve(s3: S3, request: StreamingRequest, baseHosts: readonly stri
     // it found on the way is the one `resolve` would name: the SSE parameters hoisted below are no
     // route's discriminator (only `x-amz-copy-source` is, which is never hoisted).
     const found = ROUTES.refuseBeforeCredential({ method: head.method, target, query: address.query, headers: head.headers });
-    const headRefusal = refusedBeforeCredential(head, target, address.query);
+    const headRefusal = refusedBeforeCredential(head, target, address.query, sent);
     // Awaited only when the authenticator answers with a thenable (see `identify`): an unsigned
     // request it refuses under strict authentication is the anonymous caller.
     const authenticated = identify(head, options.authenticate);
@@ -167,28 +173,38 @@ function targetOf(address: S3Address): PathTarget {
 
 /**
  * Throws what S3 refuses of a request's head before its credential is checked, and returns the
- * refusal a HEAD naming a subresource gets after it (undefined for any other request).
+ * refusal a HEAD naming a subresource, a GET naming a selector without a GET form, or a method
+ * the resource does not take, gets after it (undefined for any other request).
+ * `sent` is the `Authorization` header as sent (`head` drops an empty one).
  * @throws S3Error for a HEAD's subresource refusal due now, a credential presented more than one
- *   way, a SigV2 `Authorization` header, or a signed request without `x-amz-content-sha256`.
+ *   way, a SigV2 `Authorization` header, a scheme that is no AWS signature's, or a signed request
+ *   without `x-amz-content-sha256`.
  */
-function refusedBeforeCredential(head: HttpRequestHead, target: PathTarget, query: ReadonlyMap<string, string>): S3Error | undefined {
+function refusedBeforeCredential(head: HttpRequestHead, target: PathTarget, query: ReadonlyMap<string, string>, sent: string | undefined): S3Error | undefined {
   // A HEAD naming a subresource (head-subresources.ts): two, or a bucket's `partNumber`, before
   // the credential; one after a credential that was sent, and at once for an unsigned request,
   // "sent" as the authenticator reads it (the kernel's `signatureFormOf`: an `Authorization`
   // header or a presigned URL's `X-Amz-Algorithm`) or as S3 reads a SigV2 URL, a credential: a
   // strict authenticator refuses it first (`strictSigV2Refusal`), any other lets it through.
-  const headRefusal = headSubresourceRefusal(head.method, target, query);
+  // A GET naming a selector without a GET form is S3's 405 at the same point as a HEAD's
+  // (`selectorReadRefusal`).
+  // So is a method the resource does not take, no subresource named (`resourceMethodRefusal`).
+  const headRefusal =
+    headSubresourceRefusal(head.method, target, query) ?? selectorReadRefusal(head.method, target, query) ?? resourceMethodRefusal(head.method, target, query);
   if (headRefusal?.status === 400) throw headRefusal;
-  const authorization = head.headers['authorization'];
   // A credential presented two ways is the first credential check (auth-mechanisms.ts): ahead of
   // a HEAD's 405, which comes after the credential. Behind the HEAD's 400s above (two subresources,
   // a bucket's `partNumber`): which of the two S3 answers first is unmeasured, UNCONFIRMED.
-  const mechanisms = authMechanismsRefusal(authorization, query);
+  const mechanisms = authMechanismsRefusal(sent, query);
   if (mechanisms !== undefined) throw mechanisms;
   if (headRefusal !== undefined && carriesNoCredential(head)) throw headRefusal;
   // A SigV2 header (`AWS <key>:<signature>`), which the kernel cannot verify, gets the answer S3
   // gives where it takes SigV4 only, not a SigV4 parser's complaint about its missing parts.
+  const authorization = head.headers['authorization'];
   if (authorization?.startsWith('AWS ') === true) throw new S3Error('SignatureVersion2NotSupported');
+  // A scheme that is no AWS signature's (`Bearer`), ahead of the SigV4 header's own checks.
+  const scheme = authorizationSchemeRefusal(authorization);
+  if (scheme !== undefined) throw scheme;
   if (authorization !== undefined && head.headers['x-amz-content-sha256'] === undefined) throw new S3Error('MissingContentSha256');
   return headRefusal;
 }
