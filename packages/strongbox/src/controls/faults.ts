@@ -1,0 +1,71 @@
+/**
+ * @module
+ * The endpoint's one `FaultInjector`, whose hooks KMS's and S3's pipelines consult
+ * (`fault-catalog.ts`), and the controls over it, limited to the faults the services inject.
+ */
+
+import { type ActiveFault, FaultInjector, type FaultSpec } from '@strongbox/service-kernel';
+import type { EndpointOptions, EndpointWiring } from '../endpoint.ts';
+import { FAULT_NAMES, isInjectable, kmsFault, s3Fault } from './fault-catalog.ts';
+
+/** The faults of an endpoint (the kernel's `FaultInjector`, limited to what the services inject). */
+export interface FaultControls {
+  /**
+   * Sets a fault (see `FaultSpec`: service `kms` or `s3`, an operation or `*`, a fault from
+   * `FAULT_NAMES` or `latency` with `latencyMs`, and `count` and/or `fraction`).
+   * @throws TypeError / RangeError for a malformed spec; nothing changes then.
+   */
+  add(spec: FaultSpec): ActiveFault;
+  /** The faults set, in the order they were added. */
+  list(): ActiveFault[];
+  /** Removes one fault; whether it was set. */
+  remove(id: string): boolean;
+  /** Removes every fault (of one service); how many. */
+  clear(service?: string): number;
+  /** The seed of the fraction draws. */
+  readonly seed: string;
+  /** Restarts the fraction draws from `seed`. @throws TypeError for a bad seed. */
+  reseed(seed: number | string): void;
+}
+
+/** The endpoint's faults: the hooks the engines are opened with, and their controls. */
+export interface EndpointFaults {
+  /** The hooks KMS's and S3's pipelines consult. */
+  readonly hooks: NonNullable<EndpointWiring['faults']>;
+  readonly controls: FaultControls;
+  /** Clears every fault and restarts the fraction draws from the first seed (a reset). */
+  restart(): void;
+}
+
+/**
+ * The faults of an endpoint, drawing fractions from `options.faultSeed` (or a random seed).
+ * @throws TypeError for a bad seed.
+ * @example const { hooks, controls } = endpointFaults({ faultSeed: 7 });
+ */
+export function endpointFaults(options: EndpointOptions): EndpointFaults {
+  const injector = new FaultInjector(options.faultSeed === undefined ? {} : { seed: options.faultSeed });
+  const firstSeed = injector.seed;
+  const hooks = { kms: injector.hook('kms', kmsFault), s3: injector.hook('s3', s3Fault) };
+  const controls: FaultControls = {
+    add(spec) {
+      if (typeof spec === 'object' && spec !== null && (spec.service === 'kms' || spec.service === 's3') && !isInjectable(spec.service, spec.fault)) {
+        throw new TypeError(
+          `"fault" for ${spec.service} must be one of ${FAULT_NAMES[spec.service].join(', ')}; got ${JSON.stringify(spec.fault) ?? 'nothing'}`,
+        );
+      }
+      return injector.add(spec);
+    },
+    list: () => injector.list(),
+    remove: (id) => injector.remove(id),
+    clear: (service) => injector.clear(service),
+    get seed() {
+      return injector.seed;
+    },
+    reseed: (seed) => injector.reseed(seed),
+  };
+  const restart = (): void => {
+    injector.clear();
+    injector.reseed(firstSeed);
+  };
+  return { hooks, controls, restart };
+}
