@@ -110,7 +110,8 @@ async function serve(s3: S3, request: StreamingRequest, baseHosts: readonly stri
       // as backlot and s3rver refuse every request so. UNCONFIRMED for a form: no capture sends one.
       const mechanisms = authMechanismsRefusal(sent, address.query);
       if (mechanisms !== undefined) throw mechanisms;
-      return await servePostObject(s3, request, address, ids, options);
+      // The form without an empty `Authorization` header, as the REST path reads it: unsigned.
+      return await servePostObject(s3, withoutEmptyAuthorization(request), address, ids, options);
     }
     const target = targetOf(address);
     // What S3 refuses before the credential (routes.ts): a listing's malformed integer argument,
@@ -148,9 +149,9 @@ async function serve(s3: S3, request: StreamingRequest, baseHosts: readonly stri
 }
 
 /**
- * The operation a request names. An anonymous caller asking for what Strongbox does not serve (a
- * method or subresource no operation answers: 405 MethodNotAllowed, 501 NotImplemented) is told
- * 403 "Access Denied", as S3 answers an anonymous request for an operation no bucket policy grants
+ * The operation a request names. An anonymous caller asking for what Strongbox does not serve and
+ * the refusals before the credential did not answer (a subresource no operation answers, 501
+ * NotImplemented; a 405 routing finds only here, e.g. OPTIONS) is told 403 "Access Denied", as S3 answers an anonymous request for an operation no bucket policy grants
  * it, and as a caller who cannot sign learned before it could be anonymous: nothing about which
  * routes exist (UNCONFIRMED what S3 answers an anonymous request with a method S3 has no
  * operation for). The 400 refusals S3 makes before the credential stay.

@@ -68,7 +68,6 @@ export function identify(head: HttpRequestHead, authenticate: Authenticator | un
  * header, a presigned URL's `X-Amz-Algorithm`), no SigV2 `Signature` in its query, whole or in
  * part (an `AWSAccessKeyId` alone, or an `X-Amz-Signature` without `X-Amz-Algorithm`, is unsigned
  * to S3: backlot `resolve_sigv4`).
- * @throws ServiceError InvalidSignatureException when it is signed both ways.
  * @example carriesNoCredential({ method: 'GET', path: '/b/k', headers: {} }) // true
  */
 export function carriesNoCredential(head: HttpRequestHead): boolean {

@@ -125,7 +125,7 @@ export async function resetDataDirectory(directory: string, io: FileIo = nodeFil
 /**
  * Creates the marker durably, in place: opened (created, or an interrupted reset's cut back),
  * written, fsynced, then the directory fsynced, each step through `io`. Its name is what counts,
- * not its text (`markerExists`: a crash or a lost lease before the text is written leaves a marker
+ * not its text (`markers`: a crash or a lost lease before the text is written leaves a marker
  * all the same), so it needs no temporary file; one under a fixed name would stay behind when the
  * lease is lost before it is renamed, since the fenced layer then refuses its removal (rightly: by
  * then the name may be the new holder's file).
