@@ -15,7 +15,7 @@
  * Each client is skipped, with the reason printed, when it is absent.
  */
 
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { createPrivateKey, createPublicKey, verify } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -24,21 +24,13 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { type RunningServer, startServer } from 'strongbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AWS_CLI_V2, PYTHON_WITH_BOTO3 } from './fixtures/real-clients.ts';
 
 const run = promisify(execFile);
 const FIXTURES = fileURLToPath(new URL('./fixtures/post-clients/', import.meta.url));
 
-function firstWorking(candidates: readonly string[], args: readonly string[], accept: (output: string) => boolean): string | undefined {
-  for (const command of candidates) {
-    const probe = spawnSync(command, args, { encoding: 'utf8', timeout: 60_000 });
-    if (probe.status === 0 && accept(`${probe.stdout}${probe.stderr}`)) return command;
-  }
-  return undefined;
-}
-
-// Debian's binaries first: another `aws` or `python3` on PATH (pip, pyenv) may be another version.
-const awsV2 = firstWorking(['/usr/bin/aws', 'aws'], ['--version'], (output) => output.startsWith('aws-cli/2.'));
-const python = firstWorking(['/usr/bin/python3', 'python3'], ['-c', 'import boto3'], () => true);
+const awsV2 = AWS_CLI_V2;
+const python = PYTHON_WITH_BOTO3;
 if (awsV2 === undefined) console.log('kms-post-real-clients: no AWS CLI v2 (apt-get install awscli); its tests are skipped');
 if (python === undefined) console.log('kms-post-real-clients: no python3 with boto3 (apt-get install python3-boto3); its test is skipped');
 

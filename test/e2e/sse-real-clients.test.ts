@@ -22,7 +22,7 @@
  * is lowered to 5 MiB (its config file) so 6 MiB files go multipart: a few seconds in all.
  */
 
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { Agent, get } from 'node:https';
@@ -33,23 +33,14 @@ import { promisify } from 'node:util';
 import { PutBucketEncryptionCommand, S3Client } from '@aws-sdk/client-s3';
 import { type RunningServer, startServer } from 'strongbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AWS_CLI_V2, firstWorking, PYTHON_WITH_BOTO3 } from './fixtures/real-clients.ts';
 
 const run = promisify(execFile);
 const FIXTURES = fileURLToPath(new URL('./fixtures/sse-clients/', import.meta.url));
 const SIX_MIB = 6 * 1024 * 1024;
 
-/** The first of `candidates` for which `probe` succeeds, with its output. */
-function firstWorking(candidates: readonly string[], args: readonly string[], accept: (output: string) => boolean): string | undefined {
-  for (const command of candidates) {
-    const probe = spawnSync(command, args, { encoding: 'utf8', timeout: 60_000 });
-    if (probe.status === 0 && accept(`${probe.stdout}${probe.stderr}`)) return command;
-  }
-  return undefined;
-}
-
-// Debian's binaries first: another `aws` or `python3` on PATH (pip, pyenv) may be another version.
-const awsV2 = firstWorking(['/usr/bin/aws', 'aws'], ['--version'], (output) => output.startsWith('aws-cli/2.'));
-const python = firstWorking(['/usr/bin/python3', 'python3'], ['-c', 'import boto3'], () => true);
+const awsV2 = AWS_CLI_V2;
+const python = PYTHON_WITH_BOTO3;
 const ruby = firstWorking(['ruby'], ['-e', 'require "aws-sdk-s3"; Aws::S3::EncryptionV2::Client; Aws::KMS::Client'], () => true);
 if (awsV2 === undefined) console.log('sse-real-clients: no AWS CLI v2 (apt-get install awscli); its tests are skipped');
 if (python === undefined) console.log('sse-real-clients: no python3 with boto3 (apt-get install python3-boto3); its test is skipped');
