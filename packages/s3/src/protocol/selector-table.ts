@@ -156,9 +156,11 @@ export const SELECTORS: ReadonlySet<string> = new Set([...ALLOW.keys(), ...RESOU
 /**
  * A bucket's selectors that a key's path reads as the bucket's own on a GET or a HEAD (backlot,
  * same source, `_KEY_BUCKET_SELECTORS`, measured 2026-09-29: "every bucket selector on a GET and a
- * HEAD at a key"), each counted when a pair conflicts.
+ * HEAD at a key"), each counted when a pair conflicts; beside a `versionId` each is refused before
+ * the bucket (`version-id-refusals.ts`).
+ * @example KEY_BUCKET_SELECTORS.includes('versioning') // true
  */
-const KEY_BUCKET_SELECTORS = [
+export const KEY_BUCKET_SELECTORS: readonly string[] = [
   'accelerate',
   'cors',
   'inventory',
@@ -172,7 +174,7 @@ const KEY_BUCKET_SELECTORS = [
   'versioning',
   'versions',
   'website',
-] as const;
+];
 
 /**
  * What a GET or a HEAD at each path reads as a selector, and so what a pair of them conflicts

@@ -18,6 +18,7 @@
 import { S3Error } from '../errors.ts';
 import type { PathTarget } from './binding.ts';
 import { PART_NUMBER, VERSION_ID } from './query-names.ts';
+import { KEY_BUCKET_SELECTORS } from './selector-table.ts';
 import { isSubresource } from './subresources.ts';
 
 /** The methods at a bucket's path on which S3 refuses any `versionId` (captured: GET, HEAD, PUT, DELETE). */
@@ -30,24 +31,7 @@ const VERSIONLESS_BUCKET_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 
  * `?torrent`. A key's `?acl`, `?tagging`, `?attributes` and `?legal-hold` read it as a version,
  * after the bucket.
  */
-const KEY_VERSIONLESS: ReadonlySet<string> = new Set([
-  'accelerate',
-  'cors',
-  'inventory',
-  'lifecycle',
-  'location',
-  'logging',
-  'notification',
-  'policy',
-  'replication',
-  'requestPayment',
-  'torrent',
-  'uploadId',
-  'uploads',
-  'versioning',
-  'versions',
-  'website',
-]);
+const KEY_VERSIONLESS: ReadonlySet<string> = new Set([...KEY_BUCKET_SELECTORS, 'torrent', 'uploadId', 'uploads']);
 
 /**
  * S3's refusal of the `versionId` a request sends beside a subresource Strongbox does not serve
