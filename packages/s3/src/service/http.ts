@@ -102,7 +102,8 @@ async function serve(s3: S3, request: StreamingRequest, baseHosts: readonly stri
     // An empty `Authorization` header is no credential (auth-scheme.ts); the one-mechanism refusal
     // reads the header as sent.
     const sent = request.headers['authorization'];
-    const head: HttpRequestHead = withoutEmptyAuthorization<HttpRequestHead>(request);
+    const stripped = withoutEmptyAuthorization(request);
+    const head: HttpRequestHead = stripped;
     const address = addressOf(head.headers['host'], head.path, baseHosts);
     // A browser-based upload: authenticated by the form's signed policy, not by the request head.
     if (isPostObject(head, address) || routesToPostObject(head, address)) {
@@ -110,8 +111,8 @@ async function serve(s3: S3, request: StreamingRequest, baseHosts: readonly stri
       // as backlot and s3rver refuse every request so. UNCONFIRMED for a form: no capture sends one.
       const mechanisms = authMechanismsRefusal(sent, address.query);
       if (mechanisms !== undefined) throw mechanisms;
-      // The form without an empty `Authorization` header, as the REST path reads it: unsigned.
-      return await servePostObject(s3, withoutEmptyAuthorization(request), address, ids, options);
+      // Without an empty `Authorization` header, as the REST path reads it: unsigned.
+      return await servePostObject(s3, stripped, address, ids, options);
     }
     const target = targetOf(address);
     // What S3 refuses before the credential (routes.ts): a listing's malformed integer argument,
