@@ -8,25 +8,13 @@
 import { ANONYMOUS_PRINCIPAL } from '@strongbox/service-kernel';
 import { describe, expect, it } from 'vitest';
 import { evaluateS3Access, type S3AccessRequest, s3AccessDenied } from '../../src/index.ts';
+import { accessRequest, policyOf as bucketPolicy, OWNER } from '../helpers/access-request.ts';
 
-const OWNER = '111122223333';
 const OBJECT_ARN = 'arn:aws:s3:::public/q1.csv';
-const bucketPolicy = (...statements: object[]): string => JSON.stringify({ Version: '2012-10-17', Statement: statements });
 const PUBLIC_READ = { Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::public/*' };
 
-function request(overrides: Partial<S3AccessRequest>): S3AccessRequest {
-  return {
-    caller: ANONYMOUS_PRINCIPAL,
-    action: 's3:GetObject',
-    resource: OBJECT_ARN,
-    bucketOwner: OWNER,
-    bucketPolicy: undefined,
-    region: 'us-east-1',
-    secureTransport: true,
-    now: Date.UTC(2026, 11, 7),
-    ...overrides,
-  };
-}
+/** An anonymous read of `OBJECT_ARN`, with `overrides` applied. */
+const request = (overrides: Partial<S3AccessRequest>): S3AccessRequest => accessRequest({ caller: ANONYMOUS_PRINCIPAL, resource: OBJECT_ARN, ...overrides });
 
 describe('an anonymous caller', () => {
   it('is refused on a bucket without a policy, as no resource policy allows it', () => {

@@ -3,35 +3,20 @@
 import { principalFromArn, rootPrincipal } from '@strongbox/service-kernel';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { evaluateS3Access, type S3AccessRequest, s3AccessDenied } from '../../src/index.ts';
+import { evaluateS3Access, s3AccessDenied } from '../../src/index.ts';
+import { OBJECT_ARN, OWNER, policyOf, accessRequest as request } from '../helpers/access-request.ts';
 
-const OWNER = '111122223333';
 const OTHER = '444455556666';
 const BUCKET_ARN = 'arn:aws:s3:::reports';
-const OBJECT_ARN = 'arn:aws:s3:::reports/q1.csv';
 
 const ownerRoot = rootPrincipal('us-east-1', OWNER);
 const otherRoot = rootPrincipal('us-east-1', OTHER);
-const identity = (...statements: object[]): string => JSON.stringify({ Version: '2012-10-17', Statement: statements });
+const identity = policyOf;
 const alice = (policy?: string) => principalFromArn(`arn:aws:iam::${OWNER}:user/alice`, policy === undefined ? {} : { identityPolicy: policy });
 const bob = (policy?: string) => principalFromArn(`arn:aws:iam::${OTHER}:user/bob`, policy === undefined ? {} : { identityPolicy: policy });
-const bucketPolicy = (...statements: object[]): string => JSON.stringify({ Version: '2012-10-17', Statement: statements });
+const bucketPolicy = policyOf;
 
 const ALLOW_GET = { Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::reports/*' };
-
-function request(overrides: Partial<S3AccessRequest>): S3AccessRequest {
-  return {
-    caller: ownerRoot,
-    action: 's3:GetObject',
-    resource: OBJECT_ARN,
-    bucketOwner: OWNER,
-    bucketPolicy: undefined,
-    region: 'us-east-1',
-    secureTransport: true,
-    now: Date.UTC(2026, 11, 6),
-    ...overrides,
-  };
-}
 
 describe('within the bucket owner account', () => {
   it('the account root may do anything on its buckets without any policy', () => {

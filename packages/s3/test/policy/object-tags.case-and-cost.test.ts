@@ -10,12 +10,10 @@
  *    request.
  */
 
-import { rootPrincipal } from '@strongbox/service-kernel';
 import { describe, expect, it } from 'vitest';
-import { evaluateS3Access, type S3AccessRequest, type Tag } from '../../src/index.ts';
+import { evaluateS3Access, type Tag } from '../../src/index.ts';
+import { policyOf, accessRequest as request } from '../helpers/access-request.ts';
 
-const OWNER = '111122223333';
-const policyOf = (...statements: object[]): string => JSON.stringify({ Version: '2012-10-17', Statement: statements });
 const tags = (...pairs: [string, string][]): Tag[] => pairs.map(([key, value]) => ({ key, value }));
 const denyWhen = (action: string, condition: object) => ({
   Effect: 'Deny',
@@ -24,20 +22,6 @@ const denyWhen = (action: string, condition: object) => ({
   Resource: 'arn:aws:s3:::reports/*',
   Condition: condition,
 });
-
-function request(overrides: Partial<S3AccessRequest>): S3AccessRequest {
-  return {
-    caller: rootPrincipal('us-east-1', OWNER),
-    action: 's3:GetObject',
-    resource: 'arn:aws:s3:::reports/q1.csv',
-    bucketOwner: OWNER,
-    bucketPolicy: undefined,
-    region: 'us-east-1',
-    secureTransport: true,
-    now: Date.UTC(2026, 11, 7),
-    ...overrides,
-  };
-}
 
 describe('a case variant of a tag key does not hide the tag from a Deny', () => {
   it('Deny StringEquals s3:ExistingObjectTag/Classification = secret applies to an object also tagged classification=secret', () => {

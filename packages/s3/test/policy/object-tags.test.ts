@@ -9,36 +9,12 @@
 import { principalFromArn, rootPrincipal } from '@strongbox/service-kernel';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  evaluateS3Access,
-  hasExistingTagKeys,
-  hasRequestTagKeys,
-  objectTagValue,
-  type S3AccessRequest,
-  type Tag,
-  tryEvaluateS3Access,
-} from '../../src/index.ts';
+import { evaluateS3Access, hasExistingTagKeys, hasRequestTagKeys, objectTagValue, type Tag, tryEvaluateS3Access } from '../../src/index.ts';
+import { OWNER, policyOf, accessRequest as request } from '../helpers/access-request.ts';
 
-const OWNER = '111122223333';
-const OBJECT_ARN = 'arn:aws:s3:::reports/q1.csv';
 const ownerRoot = rootPrincipal('us-east-1', OWNER);
 const alice = (policy?: string) => principalFromArn(`arn:aws:iam::${OWNER}:user/alice`, policy === undefined ? {} : { identityPolicy: policy });
-const policyOf = (...statements: object[]): string => JSON.stringify({ Version: '2012-10-17', Statement: statements });
 const tags = (...pairs: [string, string][]): Tag[] => pairs.map(([key, value]) => ({ key, value }));
-
-function request(overrides: Partial<S3AccessRequest>): S3AccessRequest {
-  return {
-    caller: ownerRoot,
-    action: 's3:GetObject',
-    resource: OBJECT_ARN,
-    bucketOwner: OWNER,
-    bucketPolicy: undefined,
-    region: 'us-east-1',
-    secureTransport: true,
-    now: Date.UTC(2026, 11, 7),
-    ...overrides,
-  };
-}
 
 /** A bucket policy denying `action` to everyone when `condition` holds. */
 const denyWhen = (action: string, condition: object): string =>

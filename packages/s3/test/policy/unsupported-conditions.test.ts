@@ -4,34 +4,28 @@
  * that applies to the request and tests one answers the 501; any other policy decides as before.
  */
 
-import { principalFromArn, rootPrincipal } from '@strongbox/service-kernel';
+import { principalFromArn } from '@strongbox/service-kernel';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { S3Error } from '../../src/errors.ts';
 import { evaluateS3Access, type S3AccessRequest } from '../../src/index.ts';
+import { accessRequest, OWNER, policyOf } from '../helpers/access-request.ts';
 
-const OWNER = '111122223333';
 const ALICE_ARN = `arn:aws:iam::${OWNER}:user/alice`;
-const policyOf = (...statements: object[]): string => JSON.stringify({ Version: '2012-10-17', Statement: statements });
 
 const UNSUPPORTED = {
   keys: ['s3:if-match', 's3:if-none-match'],
   error: () => new S3Error('ConditionalHeaderNotImplemented', { fields: [['Header', 'If-None-Match']] }),
 };
 
+/** A CopyObject's write of `data/locked/copy` by the owner's root, with `overrides` applied. */
 function request(overrides: Partial<S3AccessRequest>): S3AccessRequest {
-  return {
-    caller: rootPrincipal('us-east-1', OWNER),
+  return accessRequest({
     action: 's3:PutObject',
     resource: 'arn:aws:s3:::data/locked/copy',
-    bucketOwner: OWNER,
-    bucketPolicy: undefined,
-    region: 'us-east-1',
-    secureTransport: true,
-    now: Date.UTC(2026, 11, 6),
     conditions: { 's3:ObjectCreationOperation': 'true', 's3:x-amz-metadata-directive': 'COPY' },
     ...overrides,
-  };
+  });
 }
 
 /** The decision, or the error's reason when one is thrown. */
