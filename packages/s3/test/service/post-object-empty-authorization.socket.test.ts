@@ -7,54 +7,27 @@
  * capture sends one; the rule as measured is about the header, whatever the request.
  */
 
-import { request as httpRequest } from 'node:http';
-import { CreateBucketCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CREDENTIALS, listen, REGION, wireEngine } from '../helpers/wire.ts';
-
-const FORM =
-  '--XB\r\nContent-Disposition: form-data; name="key"\r\n\r\nform.txt\r\n--XB\r\nContent-Disposition: form-data; name="file"; filename="a.txt"\r\n\r\nx\r\n--XB--\r\n';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { describe, expect, it } from 'vitest';
+import { errorCode, FORM_CONTENT_TYPE, formOf, sendRaw } from '../helpers/raw-form.ts';
+import { servedForSuite } from '../helpers/served-suite.ts';
 
 /** Sends `body` to `path` with `headers` and an empty `Authorization`: status and error code. */
-function send(port: number, method: string, path: string, headers: Record<string, string>, body: string): Promise<[number, string | undefined]> {
-  return new Promise((resolve, reject) => {
-    const all = { ...headers, authorization: '', 'content-length': String(Buffer.byteLength(body)) };
-    const outgoing = httpRequest({ host: '127.0.0.1', port, method, path, headers: all }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => resolve([response.statusCode ?? 0, /<Code>([^<]*)</.exec(Buffer.concat(chunks).toString('utf8'))?.[1]]));
-    });
-    outgoing.on('error', reject);
-    outgoing.end(body);
-  });
+async function send(port: number, method: string, path: string, headers: Record<string, string>, body: string): Promise<[number, string | undefined]> {
+  const answer = await sendRaw(port, method, path, { ...headers, authorization: '' }, body);
+  return [answer.status, errorCode(answer.body)];
 }
 
 describe('an empty Authorization header on a POST form', () => {
-  let port: number;
-  let client: S3Client;
-  let close: () => Promise<void>;
-  beforeAll(async () => {
-    const engine = wireEngine();
-    const server = await listen(engine.handler);
-    port = server.port;
-    client = new S3Client({ endpoint: server.url, region: REGION, credentials: CREDENTIALS, forcePathStyle: true });
-    close = async () => {
-      client.destroy();
-      await server.close();
-      await engine.close();
-    };
-    await client.send(new CreateBucketCommand({ Bucket: 'forms' }));
-  });
-  afterAll(async () => {
-    await close();
-  });
+  const endpoint = servedForSuite('forms');
 
   it('is an unsigned upload, stored, as a PUT with an empty header is', async () => {
+    const { port } = endpoint.server;
     expect({
       put: await send(port, 'PUT', '/forms/put.txt', {}, 'x'),
-      post: await send(port, 'POST', '/forms', { 'content-type': 'multipart/form-data; boundary=XB' }, FORM),
+      post: await send(port, 'POST', '/forms', { 'content-type': FORM_CONTENT_TYPE }, formOf('form.txt', 'x')),
     }).toEqual({ put: [200, undefined], post: [204, undefined] });
-    const stored = await client.send(new GetObjectCommand({ Bucket: 'forms', Key: 'form.txt' }));
+    const stored = await endpoint.client.send(new GetObjectCommand({ Bucket: 'forms', Key: 'form.txt' }));
     expect(await stored.Body?.transformToString()).toBe('x');
   });
 });

@@ -3,37 +3,26 @@
  * signed x-amz-content-sha256 binds the body, as on every other signed request.
  */
 import { createHash } from 'node:crypto';
-import { request as httpRequest } from 'node:http';
-import { CreateBucketCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { Hash } from '@smithy/hash-node';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CREDENTIALS, listen, REGION, wireEngine } from '../helpers/wire.ts';
+import { errorCode, FORM_CONTENT_TYPE, formOf, sendRaw } from '../helpers/raw-form.ts';
+import { CREDENTIALS, REGION, served } from '../helpers/wire.ts';
 
 const closers: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const close of closers.splice(0)) await close();
 });
 
-function formOf(key: string, file: string): string {
-  return `--XB\r\nContent-Disposition: form-data; name="key"\r\n\r\n${key}\r\n--XB\r\nContent-Disposition: form-data; name="file"; filename="a.txt"\r\n\r\n${file}\r\n--XB--\r\n`;
-}
-
 interface Answer {
   readonly status: number;
   readonly code: string | undefined;
 }
 
-function send(port: number, headers: Record<string, string>, body: string): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const outgoing = httpRequest({ host: '127.0.0.1', port, method: 'POST', path: '/uploads', headers }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, code: /<Code>([^<]*)<\/Code>/.exec(Buffer.concat(chunks).toString('utf8'))?.[1] }));
-    });
-    outgoing.on('error', reject);
-    outgoing.end(body);
-  });
+async function send(port: number, headers: Record<string, string>, body: string): Promise<Answer> {
+  const { status, body: text } = await sendRaw(port, 'POST', '/uploads', headers, body);
+  return { status, code: errorCode(text) };
 }
 
 async function postSigned(port: number, signedBody: string, sentBody: string): Promise<Answer> {
@@ -45,7 +34,7 @@ async function postSigned(port: number, signedBody: string, sentBody: string): P
     path: '/uploads',
     headers: {
       host: `127.0.0.1:${port}`,
-      'content-type': 'multipart/form-data; boundary=XB',
+      'content-type': FORM_CONTENT_TYPE,
       'x-amz-content-sha256': createHash('sha256').update(signedBody).digest('hex'),
       'content-length': String(Buffer.byteLength(sentBody)),
     },
@@ -55,17 +44,9 @@ async function postSigned(port: number, signedBody: string, sentBody: string): P
 }
 
 async function start(): Promise<{ port: number; client: S3Client }> {
-  const engine = wireEngine({ strict: true });
-  const server = await listen(engine.handler);
-  const port = Number(new URL(server.url).port);
-  const client = new S3Client({ endpoint: server.url, region: REGION, credentials: CREDENTIALS, forcePathStyle: true });
-  closers.push(async () => {
-    client.destroy();
-    await server.close();
-    await engine.close();
-  });
-  await client.send(new CreateBucketCommand({ Bucket: 'uploads' }));
-  return { port, client };
+  const { server, client, close } = await served('uploads', { strict: true });
+  closers.push(close);
+  return { port: server.port, client };
 }
 
 async function keys(client: S3Client): Promise<string[]> {
