@@ -12,8 +12,9 @@
  * to retrieve the exact exception beyond these error codes."
  */
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listen, openAndStrict, rawExchange, type ServedEngine, served } from '../helpers/wire.ts';
+import { describe, expect, it } from 'vitest';
+import { servedForSuite } from '../helpers/served-suite.ts';
+import { listen, openAndStrict, rawExchange } from '../helpers/wire.ts';
 
 /** The status and headers of each response in `raw`, and what follows the last head. */
 function heads(raw: string): { responses: { status: number; headers: Record<string, string> }[]; rest: string } {
@@ -33,6 +34,16 @@ function heads(raw: string): { responses: { status: number; headers: Record<stri
   return { responses, rest };
 }
 
+/** The one answer to `request` on `port`: what follows its head, status, Content-Type, Transfer-Encoding, Content-Length. */
+async function framing(port: number, request: string): Promise<[string, number | undefined, ...(string | undefined)[]]> {
+  const { responses, rest } = heads((await rawExchange(port, request)).toString('latin1'));
+  const [only] = responses;
+  return [rest, only?.status, only?.headers['content-type'], only?.headers['transfer-encoding'], only?.headers['content-length']];
+}
+
+/** A HEAD of `path` over HTTP/1.1 that closes the connection after its answer. */
+const closingHead = (path: string): string => `HEAD ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`;
+
 describe('a HEAD refused, on the wire', () => {
   const endpoints = openAndStrict();
 
@@ -46,9 +57,7 @@ describe('a HEAD refused, on the wire', () => {
     ['a key the bucket does not hold', '/wire/none', 404],
   ])('%s: no body, application/xml, chunked, no Content-Length', async (_, path, status) => {
     // Two on one connection, then a close: the second is read where the first head ends.
-    const raw = (await rawExchange(endpoints.open.server.port, `${head(path)}${head(path).replace('\r\n\r\n', '\r\nConnection: close\r\n\r\n')}`)).toString(
-      'latin1',
-    );
+    const raw = (await rawExchange(endpoints.open.server.port, `${head(path)}${closingHead(path)}`)).toString('latin1');
     const { responses, rest } = heads(raw);
     expect(rest).toBe('');
     expect(responses.map((response) => response.status)).toEqual([status, status]);
@@ -64,38 +73,17 @@ describe('a HEAD refused, on the wire', () => {
   });
 
   it("an unsigned HEAD refused under strict authentication: the credential's 403, framed alike", async () => {
-    const raw = (await rawExchange(endpoints.strict.server.port, head('/wire').replace('\r\n\r\n', '\r\nConnection: close\r\n\r\n'))).toString('latin1');
-    const { responses, rest } = heads(raw);
-    expect([rest, responses[0]?.status, responses[0]?.headers['content-type'], responses[0]?.headers['transfer-encoding']]).toEqual([
-      '',
-      403,
-      'application/xml',
-      'chunked',
-    ]);
+    expect(await framing(endpoints.strict.server.port, closingHead('/wire'))).toEqual(['', 403, 'application/xml', 'chunked', undefined]);
   });
 });
 
 describe('a HEAD answered, on the wire', () => {
-  let engine: ServedEngine;
-  beforeAll(async () => {
-    engine = await served('wire');
-  });
-  afterAll(async () => {
-    await engine.close();
-  });
+  const engine = servedForSuite('wire');
 
   // Same source: "the service root's 405, a bucket's 200, the 404s, ... alike"; an object's 200
   // and 206 are the ones framed with the object's type and length.
   it("a bucket's 200 (HeadBucket): framed as S3 frames a HEAD that is not an object's", async () => {
-    const raw = (await rawExchange(engine.server.port, 'HEAD /wire HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n')).toString('latin1');
-    const { responses, rest } = heads(raw);
-    expect([
-      rest,
-      responses[0]?.status,
-      responses[0]?.headers['content-type'],
-      responses[0]?.headers['transfer-encoding'],
-      responses[0]?.headers['content-length'],
-    ]).toEqual(['', 200, 'application/xml', 'chunked', undefined]);
+    expect(await framing(engine.server.port, closingHead('/wire'))).toEqual(['', 200, 'application/xml', 'chunked', undefined]);
   });
 });
 
@@ -103,27 +91,14 @@ describe('a HEAD answered, on the wire', () => {
 // corresponding request indicates HTTP/1.1 (or later minor revisions)". What S3 sends an HTTP/1.0
 // client is UNCONFIRMED; the edge leaves the header off and node:http closes the connection.
 describe('a HEAD from an HTTP/1.0 client', () => {
-  let engine: ServedEngine;
-  beforeAll(async () => {
-    engine = await served('wire');
-  });
-  afterAll(async () => {
-    await engine.close();
-  });
+  const engine = servedForSuite('wire');
 
   it.each([
     ['refused', '/absent', 404],
     ['answered (HeadBucket)', '/wire', 200],
   ])('%s: application/xml, no Transfer-Encoding, no Content-Length', async (_, path, status) => {
-    const raw = (await rawExchange(engine.server.port, `HEAD ${path} HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n`)).toString('latin1');
-    const { responses, rest } = heads(raw);
-    expect([
-      rest,
-      responses[0]?.status,
-      responses[0]?.headers['content-type'],
-      responses[0]?.headers['transfer-encoding'],
-      responses[0]?.headers['content-length'],
-    ]).toEqual(['', status, 'application/xml', undefined, undefined]);
+    const answer = await framing(engine.server.port, `HEAD ${path} HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n`);
+    expect(answer).toEqual(['', status, 'application/xml', undefined, undefined]);
   });
 });
 
@@ -131,15 +106,7 @@ describe("the edge's 500 for a HEAD", () => {
   it('framed as the handler frames a HEAD refused (UNCONFIRMED for a 500)', async () => {
     const server = await listen(() => Promise.reject(new Error('the handler failed')));
     try {
-      const raw = (await rawExchange(server.port, 'HEAD /wire HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n')).toString('latin1');
-      const { responses, rest } = heads(raw);
-      expect([
-        rest,
-        responses[0]?.status,
-        responses[0]?.headers['content-type'],
-        responses[0]?.headers['transfer-encoding'],
-        responses[0]?.headers['content-length'],
-      ]).toEqual(['', 500, 'application/xml', 'chunked', undefined]);
+      expect(await framing(server.port, closingHead('/wire'))).toEqual(['', 500, 'application/xml', 'chunked', undefined]);
     } finally {
       await server.close();
     }
