@@ -14,12 +14,14 @@ import {
   GetObjectCommand,
   ListObjectsV2Command,
   PutObjectCommand,
+  type S3Client,
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { TlsConnection } from '@strongbox/service-kernel';
 import { afterEach, describe, expect, it } from 'vitest';
 import { S3 } from '../../src/index.ts';
+import { ALLOW_SSE_C } from '../helpers/backends.ts';
 import { sseC } from '../helpers/engine.ts';
 import { inProcessClient, listen, type WireEngine, wireEngine } from '../helpers/wire.ts';
 
@@ -34,6 +36,37 @@ function served(): WireEngine {
   return engine;
 }
 
+/** An engine recording data events, and an SDK client signing its calls to it in process. */
+function signedClient(): { engine: WireEngine; client: S3Client } {
+  const engine = served();
+  const client = inProcessClient(engine.handler);
+  closers.push(async () => client.destroy());
+  return { engine, client };
+}
+
+/** An engine recording data events, called in process with no wire, holding bucket `bucket`. */
+async function recording(bucket: string): Promise<S3> {
+  const s3 = new S3({ dataEvents: true });
+  closers.push(() => s3.close());
+  await s3.createBucket({ Bucket: bucket });
+  return s3;
+}
+
+/**
+ * A signed PutObject's additionalEventData as entries, in the order CloudTrail writes them (the
+ * presigned PutObject record quoted above, but signed in the header and with no CipherSuite).
+ */
+function signedPutEntries(bytesIn: number, amzId2: string | undefined): [string, unknown][] {
+  return [
+    ['SignatureVersion', 'SigV4'],
+    ['bytesTransferredIn', bytesIn],
+    ['SSEApplied', 'Default_SSE_S3'],
+    ['AuthenticationMethod', 'AuthHeader'],
+    ['x-amz-id-2', amzId2],
+    ['bytesTransferredOut', 0],
+  ];
+}
+
 function additionalOf(s3: S3, eventName: string): Record<string, unknown> | undefined {
   const [record] = s3.auditTrail.lookup({ eventName }).records;
   return record?.additionalEventData;
@@ -41,30 +74,12 @@ function additionalOf(s3: S3, eventName: string): Record<string, unknown> | unde
 
 describe('additionalEventData of a signed request', () => {
   it('records SigV4, AuthHeader and the x-amz-id-2 answered, in the order CloudTrail writes them', async () => {
-    const engine = served();
-    const client = inProcessClient(engine.handler);
-    closers.push(async () => client.destroy());
+    const { engine, client } = signedClient();
     await client.send(new CreateBucketCommand({ Bucket: 'signed' }));
     const put = await client.send(new PutObjectCommand({ Bucket: 'signed', Key: 'k', Body: 'x' }));
     const get = await client.send(new GetObjectCommand({ Bucket: 'signed', Key: 'k' }));
     await get.Body?.transformToByteArray();
-    const putData = additionalOf(engine.s3, 'PutObject');
-    expect(putData).toEqual({
-      SignatureVersion: 'SigV4',
-      bytesTransferredIn: 1,
-      SSEApplied: 'Default_SSE_S3',
-      AuthenticationMethod: 'AuthHeader',
-      'x-amz-id-2': put.$metadata.extendedRequestId,
-      bytesTransferredOut: 0,
-    });
-    expect(Object.keys(putData ?? {})).toEqual([
-      'SignatureVersion',
-      'bytesTransferredIn',
-      'SSEApplied',
-      'AuthenticationMethod',
-      'x-amz-id-2',
-      'bytesTransferredOut',
-    ]);
+    expect(Object.entries(additionalOf(engine.s3, 'PutObject') ?? {})).toEqual(signedPutEntries(1, put.$metadata.extendedRequestId));
     expect(additionalOf(engine.s3, 'GetObject')).toEqual({
       SignatureVersion: 'SigV4',
       bytesTransferredIn: 0,
@@ -77,9 +92,7 @@ describe('additionalEventData of a signed request', () => {
   // A captured GetBucketAcl management event (bluemountaincyber/building-detections-aws,
   // `workbook/docs/exercises/exercise4.md`) records SigV4, AuthHeader and x-amz-id-2 as data events do.
   it('records the same on a management event and on a refused call', async () => {
-    const engine = served();
-    const client = inProcessClient(engine.handler);
-    closers.push(async () => client.destroy());
+    const { engine, client } = signedClient();
     const created = await client.send(new CreateBucketCommand({ Bucket: 'managed' }));
     await expect(client.send(new ListObjectsV2Command({ Bucket: 'absent' }))).rejects.toThrow();
     expect(additionalOf(engine.s3, 'CreateBucket')).toEqual({
@@ -92,9 +105,7 @@ describe('additionalEventData of a signed request', () => {
   });
 
   it('records QueryString for a presigned request', async () => {
-    const engine = served();
-    const client = inProcessClient(engine.handler);
-    closers.push(async () => client.destroy());
+    const { engine, client } = signedClient();
     await client.send(new CreateBucketCommand({ Bucket: 'presigned' }));
     await client.send(new PutObjectCommand({ Bucket: 'presigned', Key: 'k', Body: 'x' }));
     const server = await listen(engine.handler);
@@ -146,9 +157,7 @@ describe('CipherSuite', () => {
 
 describe('SSEApplied', () => {
   async function applied(write: (s3: S3) => Promise<unknown>, eventName = 'PutObject'): Promise<unknown> {
-    const s3 = new S3({ dataEvents: true });
-    closers.push(() => s3.close());
-    await s3.createBucket({ Bucket: 'enc' });
+    const s3 = await recording('enc');
     await write(s3);
     return additionalOf(s3, eventName)?.['SSEApplied'];
   }
@@ -174,15 +183,8 @@ describe('SSEApplied', () => {
 
   it('PutObject with a customer key records SSE_C, and never the key', async () => {
     const customer = sseC();
-    const s3 = new S3({ dataEvents: true });
-    closers.push(() => s3.close());
-    await s3.createBucket({ Bucket: 'enc' });
-    await s3.putBucketEncryption({
-      Bucket: 'enc',
-      ServerSideEncryptionConfiguration: {
-        Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' }, BlockedEncryptionTypes: { EncryptionType: [] } }],
-      },
-    });
+    const s3 = await recording('enc');
+    await s3.putBucketEncryption({ Bucket: 'enc', ...ALLOW_SSE_C });
     const { raw: _, ...members } = customer;
     await s3.putObject({ Bucket: 'enc', Key: 'k', Body: 'x', ...members });
     const data = additionalOf(s3, 'PutObject');
@@ -191,9 +193,7 @@ describe('SSEApplied', () => {
   });
 
   it('CreateMultipartUpload records it; a read and a refused write do not', async () => {
-    const s3 = new S3({ dataEvents: true });
-    closers.push(() => s3.close());
-    await s3.createBucket({ Bucket: 'enc' });
+    const s3 = await recording('enc');
     await s3.createMultipartUpload({ Bucket: 'enc', Key: 'big', ServerSideEncryption: 'AES256' });
     await s3.putObject({ Bucket: 'enc', Key: 'k', Body: 'x' });
     await s3.getObject({ Bucket: 'enc', Key: 'k' });
@@ -213,36 +213,16 @@ describe('SSEApplied', () => {
 // examples for S3 Tables": GetObject `"bytesTransferredIn": 0, … "bytesTransferredOut": 28441`.
 describe('bytesTransferredIn and bytesTransferredOut', () => {
   async function withObject(body: string): Promise<S3> {
-    const s3 = new S3({ dataEvents: true });
-    closers.push(() => s3.close());
-    await s3.createBucket({ Bucket: 'bytes' });
+    const s3 = await recording('bytes');
     await s3.putObject({ Bucket: 'bytes', Key: 'k', Body: body });
     return s3;
   }
 
   it('PutObject records its body bytes in and 0 out, where the captures place them', async () => {
-    const engine = served();
-    const client = inProcessClient(engine.handler);
-    closers.push(async () => client.destroy());
+    const { engine, client } = signedClient();
     await client.send(new CreateBucketCommand({ Bucket: 'sent' }));
     const put = await client.send(new PutObjectCommand({ Bucket: 'sent', Key: 'k', Body: 'twelve bytes' }));
-    const data = additionalOf(engine.s3, 'PutObject');
-    expect(data).toEqual({
-      SignatureVersion: 'SigV4',
-      bytesTransferredIn: 12,
-      SSEApplied: 'Default_SSE_S3',
-      AuthenticationMethod: 'AuthHeader',
-      'x-amz-id-2': put.$metadata.extendedRequestId,
-      bytesTransferredOut: 0,
-    });
-    expect(Object.keys(data ?? {})).toEqual([
-      'SignatureVersion',
-      'bytesTransferredIn',
-      'SSEApplied',
-      'AuthenticationMethod',
-      'x-amz-id-2',
-      'bytesTransferredOut',
-    ]);
+    expect(Object.entries(additionalOf(engine.s3, 'PutObject') ?? {})).toEqual(signedPutEntries(12, put.$metadata.extendedRequestId));
   });
 
   it('GetObject records 0 in and the bytes it answers out: the whole object, or only the range asked for', async () => {
@@ -258,15 +238,8 @@ describe('bytesTransferredIn and bytesTransferredOut', () => {
   it('an SSE-C object counts its plaintext bytes, as the answer carries them', async () => {
     const customer = sseC();
     const { raw: _, ...members } = customer;
-    const s3 = new S3({ dataEvents: true });
-    closers.push(() => s3.close());
-    await s3.createBucket({ Bucket: 'bytes' });
-    await s3.putBucketEncryption({
-      Bucket: 'bytes',
-      ServerSideEncryptionConfiguration: {
-        Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' }, BlockedEncryptionTypes: { EncryptionType: [] } }],
-      },
-    });
+    const s3 = await recording('bytes');
+    await s3.putBucketEncryption({ Bucket: 'bytes', ...ALLOW_SSE_C });
     await s3.putObject({ Bucket: 'bytes', Key: 'k', Body: 'seven b', ...members });
     await s3.getObject({ Bucket: 'bytes', Key: 'k', ...members });
     expect(additionalOf(s3, 'PutObject')).toMatchObject({ bytesTransferredIn: 7, bytesTransferredOut: 0 });
@@ -275,9 +248,7 @@ describe('bytesTransferredIn and bytesTransferredOut', () => {
 
   // UNCONFIRMED (no captured UploadPart event): a part's body counted in as PutObject's is.
   it("UploadPart records its part's bytes in and 0 out, as PutObject does, and answers no size on the wire", async () => {
-    const engine = served();
-    const client = inProcessClient(engine.handler);
-    closers.push(async () => client.destroy());
+    const { engine, client } = signedClient();
     await client.send(new CreateBucketCommand({ Bucket: 'parts' }));
     const { UploadId } = await client.send(new CreateMultipartUploadCommand({ Bucket: 'parts', Key: 'k' }));
     const part = await client.send(new UploadPartCommand({ Bucket: 'parts', Key: 'k', UploadId, PartNumber: 1, Body: 'nine byte' }));
