@@ -42,6 +42,25 @@ function stalled(): Promise<void> {
   return new Promise<void>((resolve) => held.push(resolve));
 }
 
+/** What `promise` resolves to, or the error it rejects with. */
+function settled<T>(promise: Promise<T>): Promise<T | Error> {
+  return promise.then(
+    (value) => value,
+    (error: unknown) => error as Error,
+  );
+}
+
+/**
+ * How a GET through `handler` ends: whether the call resolved (or the name of its error), and the
+ * name and message of the error its body then fails with.
+ */
+async function callAndBody(handler: InProcessHandler): Promise<{ call: string; body?: [string, string] | 'complete' }> {
+  const handled = await settled(handler.handle(getRequest));
+  if (handled instanceof Error) return { call: handled.name };
+  const failure = await settled((handled.response.body as Readable).toArray());
+  return { call: 'resolved', body: failure instanceof Error ? [failure.name, failure.message] : 'complete' };
+}
+
 /** A body of one chunk, then a wait that outlasts the socket timeout. */
 async function* stallsAfterFirstChunk(): AsyncGenerator<Uint8Array> {
   yield Buffer.from('ab');
@@ -55,17 +74,7 @@ describe('socketTimeout on an answer whose body stalls once it has begun, as ove
       streaming: true,
       socketTimeout: 20,
     });
-    const handled = await handler.handle(getRequest).then(
-      (output) => output,
-      (error: unknown) => error as Error,
-    );
-    expect(handled).not.toBeInstanceOf(Error);
-    const body = (handled as Awaited<ReturnType<InProcessHandler['handle']>>).response.body as Readable;
-    const failure = await body.toArray().then(
-      () => undefined,
-      (error: unknown) => error as Error,
-    );
-    expect([failure?.name, failure?.message]).toEqual(['TimeoutError', SOCKET_TIMEOUT_MESSAGE]);
+    expect(await callAndBody(handler)).toEqual({ call: 'resolved', body: ['TimeoutError', SOCKET_TIMEOUT_MESSAGE] });
   });
 
   it('is not retried by the SDK: a GetObject whose body stalls reaches the service once', async () => {
@@ -83,10 +92,7 @@ describe('socketTimeout on an answer whose body stalls once it has begun, as ove
       requestHandler: new InProcessHandler(service, { streaming: true, socketTimeout: 20 }),
     });
     clients.push(client);
-    const sent = await client.send(new GetObjectCommand({ Bucket: 'b', Key: 'k' })).then(
-      (output) => output,
-      (error: unknown) => error as Error,
-    );
+    const sent = await settled(client.send(new GetObjectCommand({ Bucket: 'b', Key: 'k' })));
     expect([calls, sent instanceof Error ? sent.name : 'answered']).toEqual([1, 'answered']);
     const body = (sent as { Body?: Readable }).Body;
     body?.on('error', () => {});
@@ -104,17 +110,7 @@ describe('socketTimeout on an answer of 64 KiB or more whose first chunk stalls'
       streaming: true,
       socketTimeout: 20,
     });
-    const handled = await handler.handle(getRequest).then(
-      (output) => output,
-      (error: unknown) => error as Error,
-    );
-    expect(handled).not.toBeInstanceOf(Error);
-    const body = (handled as Awaited<ReturnType<InProcessHandler['handle']>>).response.body as Readable;
-    const failure = await body.toArray().then(
-      () => undefined,
-      (error: unknown) => error as Error,
-    );
-    expect([failure?.name, failure?.message]).toEqual(['TimeoutError', SOCKET_TIMEOUT_MESSAGE]);
+    expect(await callAndBody(handler)).toEqual({ call: 'resolved', body: ['TimeoutError', SOCKET_TIMEOUT_MESSAGE] });
   });
 
   it('still fails the call when the answer declares less, as the edge sends that head with the first chunk', async () => {
