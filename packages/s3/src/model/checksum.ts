@@ -73,17 +73,7 @@ export interface ChecksumMembers {
 }
 
 /** The response members: the stored value of the object's algorithm, and its type. */
-export interface ChecksumResponseMembers {
-  ChecksumCRC32?: string;
-  ChecksumCRC32C?: string;
-  ChecksumCRC64NVME?: string;
-  ChecksumSHA1?: string;
-  ChecksumSHA256?: string;
-  ChecksumMD5?: string;
-  ChecksumSHA512?: string;
-  ChecksumXXHASH64?: string;
-  ChecksumXXHASH3?: string;
-  ChecksumXXHASH128?: string;
+export interface ChecksumResponseMembers extends Omit<ChecksumMembers, 'ChecksumAlgorithm'> {
   ChecksumType?: ChecksumType;
 }
 
