@@ -24,6 +24,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { type RunningServer, startServer } from 'strongbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isolatedClientEnvironment } from './fixtures/client-environment.ts';
 import { AWS_CLI_V2, PYTHON_WITH_BOTO3 } from './fixtures/real-clients.ts';
 
 const run = promisify(execFile);
@@ -41,15 +42,7 @@ let env: NodeJS.ProcessEnv;
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'strongbox-kms-post-clients-'));
   server = await startServer({ port: 0, https: { port: 0 }, quotas: false });
-  env = {
-    PATH: process.env['PATH'],
-    HOME: work,
-    AWS_ACCESS_KEY_ID: 'test',
-    AWS_SECRET_ACCESS_KEY: 'test',
-    AWS_CONFIG_FILE: '/dev/null',
-    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-    AWS_PAGER: '',
-  };
+  env = isolatedClientEnvironment(work);
 }, 60_000);
 
 afterAll(async () => {

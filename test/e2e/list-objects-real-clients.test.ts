@@ -18,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { type RunningServer, startServer } from 'strongbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isolatedClientEnvironment } from './fixtures/client-environment.ts';
 import { AWS_CLI_V2, PYTHON_WITH_BOTO3 } from './fixtures/real-clients.ts';
 
 const run = promisify(execFile);
@@ -35,16 +36,7 @@ let env: NodeJS.ProcessEnv;
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'strongbox-list-clients-'));
   server = await startServer({ port: 0, dataDirectory: join(work, 'data'), quotas: false });
-  env = {
-    PATH: process.env['PATH'],
-    HOME: work,
-    AWS_ACCESS_KEY_ID: 'test',
-    AWS_SECRET_ACCESS_KEY: 'test',
-    AWS_CONFIG_FILE: '/dev/null',
-    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-    AWS_PAGER: '',
-    ENDPOINT: server.url,
-  };
+  env = isolatedClientEnvironment(work, { ENDPOINT: server.url });
   for (const bucket of ['boto3', 'cli']) await server.s3.createBucket({ Bucket: bucket });
 }, 60_000);
 

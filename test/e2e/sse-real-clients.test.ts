@@ -33,6 +33,7 @@ import { promisify } from 'node:util';
 import { PutBucketEncryptionCommand, S3Client } from '@aws-sdk/client-s3';
 import { type RunningServer, startServer } from 'strongbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isolatedClientEnvironment } from './fixtures/client-environment.ts';
 import { AWS_CLI_V2, firstWorking, PYTHON_WITH_BOTO3 } from './fixtures/real-clients.ts';
 
 const run = promisify(execFile);
@@ -61,19 +62,13 @@ beforeAll(async () => {
   kmsKey = { KeyId: KeyMetadata.KeyId, Arn: KeyMetadata.Arn as string };
   const config = join(work, 'aws-config');
   await writeFile(config, '[default]\ns3 =\n  multipart_threshold = 5MB\n  multipart_chunksize = 5MB\n');
-  env = {
-    PATH: process.env['PATH'],
-    HOME: work,
-    AWS_ACCESS_KEY_ID: 'test',
-    AWS_SECRET_ACCESS_KEY: 'test',
+  env = isolatedClientEnvironment(work, {
     AWS_CONFIG_FILE: config,
-    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-    AWS_PAGER: '',
     ENDPOINT: https.url,
     CA_BUNDLE: https.certificate.path,
     KMS_KEY_ID: kmsKey.KeyId,
     WORK: work,
-  };
+  });
   // New buckets block SSE-C (April 2026), and these clients predate BlockedEncryptionTypes: the
   // buckets allow it, set with the JS SDK.
   const sdk = new S3Client({
