@@ -18,26 +18,19 @@ import {
   principalFromArn,
 } from '../../src/index.ts';
 import { namesResource } from '../../src/trail/resources.ts';
+import { auditEventInput } from '../helpers/audit-event.ts';
 
 const CALLER = principalFromArn('arn:aws:iam::111122223333:root');
 
-const event = (additional: Record<string, unknown> | undefined, resources: readonly string[] = []): AuditEventInput => ({
-  eventTime: Date.UTC(2026, 0, 1),
-  eventName: 'ListObjects',
-  eventSource: 's3.amazonaws.com',
-  resourceType: 'AWS::S3::Bucket',
-  eventCategory: 'Data',
-  region: 'us-east-1',
-  caller: CALLER,
-  sourceIpAddress: '127.0.0.1',
-  userAgent: 'test',
-  requestParameters: null,
-  responseElements: null,
-  ...(additional === undefined ? {} : { additionalEventData: additional }),
-  resources,
-  readOnly: true,
-  recipientAccountId: '111122223333',
-});
+const event = (additional: Record<string, unknown> | undefined, resources: readonly string[] = []): AuditEventInput =>
+  auditEventInput({
+    eventName: 'ListObjects',
+    eventCategory: 'Data',
+    caller: CALLER,
+    ...(additional === undefined ? {} : { additionalEventData: additional }),
+    resources,
+    recipientAccountId: '111122223333',
+  });
 
 describe('additionalEventData in the trail budget', () => {
   it('counts its JSON size against the byte budget', () => {

@@ -6,29 +6,15 @@
 
 import { describe, expect, it } from 'vitest';
 import { type AuditEventInput, AuditTrail, jsonSize, MAX_FIELD_BYTES, principalFromArn } from '../../src/index.ts';
+import { auditEventInput } from '../helpers/audit-event.ts';
 
 const T0 = Date.UTC(2026, 0, 1);
 // One caller and one accounts list for every event: a call site is shared for the same objects.
 const CALLER = principalFromArn('arn:aws:iam::111122223333:root');
 const OWNERS: readonly string[] = ['111122223333'];
 
-const event = (resources: readonly string[], n = 0): AuditEventInput => ({
-  eventTime: T0 + n,
-  eventName: 'GetObject',
-  eventSource: 's3.amazonaws.com',
-  resourceType: 'AWS::S3::Bucket',
-  eventCategory: 'Data',
-  region: 'us-east-1',
-  caller: CALLER,
-  sourceIpAddress: '127.0.0.1',
-  userAgent: 'test',
-  requestParameters: null,
-  responseElements: null,
-  resources,
-  resourceAccountIds: OWNERS,
-  readOnly: true,
-  recipientAccountId: '111122223333',
-});
+const event = (resources: readonly string[], n = 0): AuditEventInput =>
+  auditEventInput({ eventTime: T0 + n, eventCategory: 'Data', caller: CALLER, resources, resourceAccountIds: OWNERS, recipientAccountId: '111122223333' });
 
 describe('resources in the trail budget', () => {
   it("counts the JSON size of an event's resources against the byte budget", () => {

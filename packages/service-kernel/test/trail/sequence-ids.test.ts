@@ -8,29 +8,23 @@
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type AuditEvent, type AuditEventInput, AuditTrail, immutableAuditField, jsonSize, principalFromArn } from '../../src/index.ts';
+import { type AuditEvent, type AuditEventInput, AuditTrail, immutableAuditField, jsonSize } from '../../src/index.ts';
 import { SequenceIds } from '../../src/trail/sequence-ids.ts';
+import { auditEventInput } from '../helpers/audit-event.ts';
 
 const V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
-const caller = principalFromArn('arn:aws:iam::000000000000:root');
 const random = { bytes: (length: number) => crypto.getRandomValues(new Uint8Array(length)) };
 
-const call = (index: number, requestId?: string): AuditEventInput => ({
-  eventTime: Date.UTC(2026, 0, 1) + index,
-  eventName: index % 2 === 0 ? 'GenerateMac' : 'Encrypt',
-  eventSource: 'kms.amazonaws.com',
-  resourceType: 'AWS::KMS::Key',
-  region: 'us-east-1',
-  caller,
-  sourceIpAddress: '127.0.0.1',
-  userAgent: 'test',
-  ...(requestId === undefined ? {} : { requestId }),
-  requestParameters: { keyId: `key-${index % 3}` },
-  responseElements: null,
-  resources: [],
-  readOnly: index % 2 === 0,
-  recipientAccountId: '000000000000',
-});
+const call = (index: number, requestId?: string): AuditEventInput =>
+  auditEventInput({
+    eventTime: Date.UTC(2026, 0, 1) + index,
+    eventName: index % 2 === 0 ? 'GenerateMac' : 'Encrypt',
+    eventSource: 'kms.amazonaws.com',
+    resourceType: 'AWS::KMS::Key',
+    ...(requestId === undefined ? {} : { requestId }),
+    requestParameters: { keyId: `key-${index % 3}` },
+    readOnly: index % 2 === 0,
+  });
 
 describe('SequenceIds', () => {
   it('gives distinct version-4 UUIDs, event and request ids alike, across keystream batches', () => {
