@@ -23,7 +23,8 @@ vi.mock('node:v8', async (importOriginal) => {
   };
 });
 
-const { AuditTrail, EventIds, principalFromArn } = await import('../../src/index.ts');
+const { AuditTrail, EventIds } = await import('../../src/index.ts');
+const { auditEventInput } = await import('../helpers/audit-event.ts');
 
 /** A Random whose draws are numbered: batch n is all bytes n, so ids show which batch they came from. */
 function numberedRandom(): { bytes: (length: number) => Uint8Array; readonly draws: number } {
@@ -69,21 +70,8 @@ describe('EventIds and startup snapshots', () => {
 });
 
 describe('the audit trail and startup snapshots', () => {
-  const call = (index: number) => ({
-    eventTime: Date.UTC(2026, 0, 1) + index,
-    eventName: 'GenerateMac',
-    eventSource: 'kms.amazonaws.com',
-    resourceType: 'AWS::KMS::Key',
-    region: 'us-east-1',
-    caller: principalFromArn('arn:aws:iam::000000000000:root'),
-    sourceIpAddress: '127.0.0.1',
-    userAgent: 'test',
-    requestParameters: null,
-    responseElements: null,
-    resources: [],
-    readOnly: true,
-    recipientAccountId: '000000000000',
-  });
+  const call = (index: number) =>
+    auditEventInput({ eventTime: Date.UTC(2026, 0, 1) + index, eventName: 'GenerateMac', eventSource: 'kms.amazonaws.com', resourceType: 'AWS::KMS::Key' });
 
   it('keeps the ids of events recorded in the snapshot, and derives later ones under a key drawn after the start', () => {
     const random = numberedRandom();
