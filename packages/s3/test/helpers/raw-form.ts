@@ -24,7 +24,7 @@ export interface RawAnswer {
 
 /**
  * `body` sent whole to `path` on the loopback `port` with `headers` as given (its
- * `Content-Length` added unless `headers` has one).
+ * `content-length` added unless `headers` names it, in lower case as here).
  */
 export function sendRaw(port: number, method: string, path: string, headers: Record<string, string>, body: string): Promise<RawAnswer> {
   return new Promise((resolve, reject) => {

@@ -6,7 +6,7 @@
 
 import { type AuditEventInput, principalFromArn } from '../../src/index.ts';
 
-/** The caller of `auditEventInput` unless told otherwise (one principal: events share call sites). */
+/** The caller of `auditEventInput` unless told otherwise: the same principal for every event. */
 export const ROOT_CALLER: AuditEventInput['caller'] = principalFromArn('arn:aws:iam::000000000000:root');
 
 /**
