@@ -1,8 +1,8 @@
 /**
  * The packages as users get them: every published package is packed with `pnpm pack` (which
- * applies `publishConfig`: exports at `dist/`, `workspace:*` turned into versions), and the
- * tarballs are installed together into an empty project with npm, beside the AWS SDK clients a
- * user adds. There, a TypeScript file using each package type-checks against the packed `.d.ts`
+ * runs its `prepack`, the build, and applies `publishConfig`: exports at `dist/`, `workspace:*`
+ * turned into versions), and the tarballs are installed together into an empty project with npm,
+ * beside the AWS SDK clients a user adds. There, a TypeScript file using each package type-checks against the packed `.d.ts`
  * (an `@ts-expect-error` proves the types are real, not `any`), the in-process quick start of the
  * README runs as written, and `npx strongbox serve` answers its health endpoint and stops on
  * SIGTERM with exit code 0.
@@ -13,6 +13,7 @@
  */
 
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -39,8 +40,9 @@ beforeAll(async () => {
   scratch = await mkdtemp(join(tmpdir(), 'strongbox-packed-'));
   const tarballs = join(scratch, 'tarballs');
   await mkdir(tarballs);
-  // The dist/ folders the tarballs carry are the current sources' (incremental: quick when built).
-  await run(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-b', join(ROOT, 'tsconfig.build.json')], { cwd: ROOT });
+  // Each package's `prepack` builds it (incremental `tsc -b`: quick when built) and refuses to
+  // pack when a file its published manifest names is missing (scripts/check-packed-files.mjs), so
+  // the dist/ folders the tarballs carry are the current sources'.
   for (const dir of PACKAGES) {
     await run('npx', ['--yes', PNPM, 'pack', '--pack-destination', tarballs], { cwd: join(ROOT, 'packages', dir) });
   }
@@ -90,6 +92,8 @@ describe.skipIf(SKIP)('the packed packages, installed with npm into an empty pro
         dependencies?: Record<string, string>;
       };
       expect(JSON.stringify(manifest.exports['.']), name).toContain('./dist/index.js');
+      // Every file the packed manifest points at came in the tarball.
+      for (const target of leaves(manifest.exports)) expect(existsSync(join(project(), 'node_modules', name, target)), `${name}: ${target}`).toBe(true);
       // workspace:* became real versions.
       for (const [dependency, range] of Object.entries(manifest.dependencies ?? {})) expect(range, `${name} -> ${dependency}`).not.toMatch(/^workspace:/);
     }
@@ -198,6 +202,11 @@ await sb.close();
     }
   });
 });
+
+/** Every string leaf of an exports map: the files it points at. */
+function leaves(value: unknown): string[] {
+  return typeof value === 'string' ? [value] : value && typeof value === 'object' ? Object.values(value).flatMap(leaves) : [];
+}
 
 async function expectHealthy(url: string): Promise<void> {
   const health = await fetch(`${url}/_strongbox/health`);

@@ -24,7 +24,7 @@ export interface RunningHttps {
   /** `https://host:port`. */
   readonly url: string;
   readonly port: number;
-  /** The certificate clients must trust (or skip verifying). */
+  /** The certificate clients must trust (or skip verifying): `path` is its PEM file (`certificate.certPath` when one was given). */
   readonly certificate: { readonly path: string; readonly fingerprint256: string; readonly origin: TlsMaterial['origin'] };
 }
 

@@ -50,7 +50,9 @@ export interface HttpsOptions {
   readonly port: number;
   /**
    * PEM certificate and key files to serve (`--tls-cert`/`--tls-key`). Default: a self-signed
-   * certificate for localhost, kept in the data directory (`tls/`), or made for this run.
+   * certificate for localhost, kept in the data directory (`tls/`), or made for this run (its
+   * `cert.pem` in a `strongbox-tls-*` temporary folder, removed by `close()` only: a process that
+   * ends without closing leaves it). The running server names the file as `https.certificate.path`.
    */
   readonly certificate?: { readonly certPath: string; readonly keyPath: string };
 }
