@@ -103,8 +103,8 @@ export class RouteTable<Operation extends RoutedOperation> {
 
   /**
    * Refuses what S3 refuses of a request's method or query before the credential, in S3's order: a
-   * method that is no S3 operation's (`methodRefusal`: an OPTIONS, a TRACE); a write naming two
-   * selectors (`conflictingSelectorsRefusal`); a write naming a selector with a method it lacks
+   * method that is no S3 operation's (`methodRefusal`: an OPTIONS, a TRACE); a GET or a write
+   * naming two selectors (`conflictingSelectorsRefusal`); a write naming a selector with a method it lacks
    * (`selectorRefusalBeforeCredential`, when no version id is sent); of the operation the request
    * names (a `versionId` it does not take set aside), a malformed 32-bit integer argument
    * (captured: `?max-keys=abc&versionId=x`), then what its binding refuses first
@@ -134,7 +134,7 @@ export class RouteTable<Operation extends RoutedOperation> {
     const method = request.method.toUpperCase();
     const refusal = methodRefusal(method, request.target, request.headers);
     if (refusal !== undefined) throw refusal;
-    // A write naming two selectors: S3's conflict, ahead of a version id's refusals.
+    // A GET or a write naming two selectors: S3's conflict, ahead of a version id's refusals.
     const conflict = conflictingSelectorsRefusal(method, request.target, request.query);
     if (conflict !== undefined) throw conflict;
     const versionId = request.query.get(VERSION_ID);

@@ -97,24 +97,32 @@ export function selectorReadRefusal(method: string, target: PathTarget, query: R
   return named.length === 0 ? undefined : selectorMethodRefusal('GET', target, query, named);
 }
 
-/** The methods that are writes, each refused for naming two selectors. */
-const WRITES: ReadonlySet<string> = new Set(['PUT', 'POST', 'DELETE', 'PATCH']);
+/** The methods refused for naming two selectors: the writes and GET (a HEAD's is `head-subresources.ts`'s). */
+const CONFLICTING: ReadonlySet<string> = new Set(['GET', 'PUT', 'POST', 'DELETE', 'PATCH']);
 
 /**
- * S3's 400 for a write (`method` upper case) naming two selectors or more: InvalidArgument
- * "Conflicting query string parameters: " and the names sorted, `ResourceType` and the first of
- * them, before the credential and the bucket (brekkylab/backlot `backlot/routers/s3.py` at commit
- * 07bef4332838e4c4ee55118732a8ac1520f70d16, `_selector_refusal`, `_conflict`, `_selected`: "real
- * S3 refuses a request carrying two with an `InvalidArgument` that names them alphabetically
- * whatever order they were sent in"). The selectors are what a GET reads (`READ_SELECTORS`, the
- * same set as backlot's write tables); a bucket's `partNumber` beside `uploadId` is UploadPart, no
- * conflict. `undefined` for any other request.
+ * S3's 400 for a GET or a write (`method` upper case) naming two selectors or more:
+ * InvalidArgument "Conflicting query string parameters: " and the names sorted, `ResourceType` and
+ * the first of them, before the credential and the bucket (brekkylab/backlot
+ * `backlot/routers/s3.py` at commit 07bef4332838e4c4ee55118732a8ac1520f70d16, `_selector_refusal`,
+ * `_conflict`, `_selected`: "real S3 refuses a request carrying two with an `InvalidArgument` that
+ * names them alphabetically whatever order they were sent in"; for a GET, `_read_refusal`,
+ * measured against S3 us-east-1 2026-09-29: "Two selectors are the conflict before any credential
+ * is read: real answered seven such requests, at a bucket and at a key, on a GET and a HEAD, and
+ * in a bucket that does not exist, with the 400 whether each was signed, unsigned, signed over a
+ * bad secret or sent with an unknown key"). The selectors are what a GET reads (`READ_SELECTORS`,
+ * the same set as backlot's write tables); a bucket's `partNumber` beside `uploadId` is
+ * UploadPart, no conflict. A GET at a key counts `partNumber` beside any selector but `uploadId`
+ * (`_key_selected`, same date: "`?partNumber=1&tagging` is \"partNumber, tagging\""); a write at
+ * a key does not (`object_method_refusal`). `undefined` for any other request.
  * @example conflictingSelectorsRefusal('PUT', 'bucket', new Map([['versioning', ''], ['acl', '']]))?.message // 'Conflicting query string parameters: acl, versioning'
  */
 export function conflictingSelectorsRefusal(method: string, target: PathTarget, query: ReadonlyMap<string, string>): S3Error | undefined {
-  if (query.size < 2 || target === 'service' || !WRITES.has(method)) return undefined;
+  if (query.size < 2 || target === 'service' || !CONFLICTING.has(method)) return undefined;
   const selectors = READ_SELECTORS[target];
-  const named = [...query.keys()].filter((name) => selectors.has(name)).sort();
+  const named = [...query.keys()].filter((name) => selectors.has(name));
+  if (method === 'GET' && target === 'object' && query.has(PART_NUMBER) && named.some((name) => name !== UPLOAD_ID)) named.push(PART_NUMBER);
+  named.sort();
   if (named.length < 2 || (named.length === 2 && named[0] === PART_NUMBER && named[1] === UPLOAD_ID)) return undefined;
   return new S3Error('ConflictingSubresources', { detail: { value: named.join(', ') }, fields: [['ArgumentValue', named[0] as string]] });
 }
