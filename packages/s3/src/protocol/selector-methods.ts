@@ -4,8 +4,9 @@
  * the methods its 405 names in `Allow`, and the `ResourceType` that 405 names when a method the
  * selector lacks is sent (the tables: `selector-table.ts`). Read by every 405 that names a
  * subresource: a HEAD's (`head-subresources.ts`), a write's on a method the selector lacks
- * (`selectorMethodRefusal`, read before the credential by `routes.ts` and after it by
- * `unrouted.ts`, where a version id sent beside the selector had its own refusals first) and the
+ * (`selectorMethodRefusal`, read by the REST handler before the credential is verified and
+ * answered after a signature that is sent, `service/http.ts`, and by `unrouted.ts`, where a version
+ * id sent beside the selector had its own refusals first) and the
  * bucket-policy owner's (`operations/shared/policy-owner.ts`).
  */
 
@@ -61,9 +62,11 @@ export function selectorMethodRefusal(method: string, target: PathTarget, query:
 }
 
 /**
- * `selectorMethodRefusal` for a request as sent, before the credential, as S3 answers it: "an
+ * `selectorMethodRefusal` for a request as sent, read before the credential, as S3 answers it: "an
  * unsigned `PATCH` or `POST` naming a selector that lacks it, answered the same 405 as a signed
- * one" (backlot, same measurement). Cheap for every other request: a GET or HEAD, no query, or one
+ * one" (backlot, same measurement), and after a signature that is sent and does not verify ("A
+ * signature that is sent and does not verify is refused first, ahead of each 405 (`_method_refusal`)",
+ * measured 2026-09-29). Cheap for every other request: a GET or HEAD, no query, or one
  * naming no selector of the table costs a lookup per parameter.
  * @example selectorRefusalBeforeCredential('DELETE', 'bucket', new Map([['versioning', '']]))?.status // 405
  */

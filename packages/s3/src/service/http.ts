@@ -46,7 +46,7 @@ import { namesResponseOverride } from '../protocol/object-headers.ts';
 import { payloadOf, requireDeclaredLength } from '../protocol/payload.ts';
 import { sigV2PresignedPath } from '../protocol/query-names.ts';
 import { RouteTable } from '../protocol/routes.ts';
-import { selectorReadRefusal } from '../protocol/selector-methods.ts';
+import { selectorReadRefusal, selectorRefusalBeforeCredential } from '../protocol/selector-methods.ts';
 import { resourceMethodRefusal } from '../protocol/unrouted.ts';
 import { callOptionsOf } from './call-options.ts';
 import { carriesNoCredential, identify } from './identity.ts';
@@ -175,8 +175,9 @@ function targetOf(address: S3Address): PathTarget {
 
 /**
  * Throws what S3 refuses of a request's head before its credential is checked, and returns the
- * refusal a HEAD naming a subresource, a GET naming a selector without a GET form, or a method
- * the resource does not take, gets after it (undefined for any other request).
+ * refusal a HEAD naming a subresource, a GET naming a selector without a GET form, a write naming
+ * a selector with a method it lacks, or a method the resource does not take, gets after it
+ * (undefined for any other request).
  * `sent` is the `Authorization` header as sent (`head` drops an empty one).
  * @throws S3Error for a HEAD's subresource refusal due now, a credential presented more than one
  *   way, a SigV2 `Authorization` header, a scheme that is no AWS signature's, or a signed request
@@ -190,9 +191,18 @@ function refusedBeforeCredential(head: HttpRequestHead, target: PathTarget, quer
   // strict authenticator refuses it first (`strictSigV2Refusal`), any other lets it through.
   // A GET naming a selector without a GET form is S3's 405 at the same point as a HEAD's
   // (`selectorReadRefusal`).
-  // So is a method the resource does not take, no subresource named (`resourceMethodRefusal`).
+  // So is a write naming a selector with a method that is no operation of it, when no version id
+  // is sent (`selectorRefusalBeforeCredential`; with one the version id's refusals come first,
+  // routes.ts): to an unsigned request at once, and after a signature that is sent and does not
+  // verify (brekkylab/backlot `backlot/routers/s3.py`, the method table and `_method_refusal`,
+  // measured against S3 us-east-1 2026-09-29: "A signature that is sent and does not verify is
+  // refused first, ahead of each 405"). So is a method the resource does not take, no subresource
+  // named (`resourceMethodRefusal`).
   const headRefusal =
-    headSubresourceRefusal(head.method, target, query) ?? selectorReadRefusal(head.method, target, query) ?? resourceMethodRefusal(head.method, target, query);
+    headSubresourceRefusal(head.method, target, query) ??
+    selectorReadRefusal(head.method, target, query) ??
+    (query.has('versionId') ? undefined : selectorRefusalBeforeCredential(head.method.toUpperCase(), target, query)) ??
+    resourceMethodRefusal(head.method, target, query);
   if (headRefusal?.status === 400) throw headRefusal;
   // A credential presented two ways is the first credential check (auth-mechanisms.ts): ahead of
   // a HEAD's 405, which comes after the credential. Behind the HEAD's 400s above (two subresources,
