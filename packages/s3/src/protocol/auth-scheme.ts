@@ -34,6 +34,19 @@ export function authorizationSchemeRefusal(authorization: string | undefined): S
 }
 
 /**
+ * Whether an `Authorization` header is SigV2's (`AWS <key>:<signature>`): its scheme, the text
+ * before its first space, is `AWS` matched without case, as S3 matches every scheme
+ * (brekkylab/backlot `backlot/auth.py`, `resolve_sigv4` and `signed_with_v2`, measured against S3
+ * us-east-1 2026-09-29), so `aws <key>:<signature>` is SigV2 too.
+ * @example isSigV2Authorization('aws AKID:c2ln') // true
+ */
+export function isSigV2Authorization(authorization: string | undefined): boolean {
+  if (authorization === undefined) return false;
+  const space = authorization.indexOf(' ');
+  return space === 3 && authorization.slice(0, 3).toUpperCase() === 'AWS';
+}
+
+/**
  * The request head as the credential checks read it: without its `Authorization` header when that
  * header is empty (no credential), else `head` itself.
  * @example withoutEmptyAuthorization({ method: 'GET', path: '/b', headers: { authorization: '' } }).headers // {}

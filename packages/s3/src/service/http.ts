@@ -36,7 +36,7 @@ import { OPERATIONS } from '../operations/index.ts';
 import type { OperationDefinition } from '../operations/types.ts';
 import { addressOf, DEFAULT_BASE_HOSTS, type S3Address } from '../protocol/address.ts';
 import { authMechanismsRefusal } from '../protocol/auth-mechanisms.ts';
-import { authorizationSchemeRefusal, withoutEmptyAuthorization } from '../protocol/auth-scheme.ts';
+import { authorizationSchemeRefusal, isSigV2Authorization, withoutEmptyAuthorization } from '../protocol/auth-scheme.ts';
 import type { PathTarget } from '../protocol/binding.ts';
 import { baseHeaders, errorResponse, type ResponseIds } from '../protocol/errors.ts';
 import { headSubresourceRefusal } from '../protocol/head-subresources.ts';
@@ -210,10 +210,11 @@ function refusedBeforeCredential(head: HttpRequestHead, target: PathTarget, quer
   const mechanisms = authMechanismsRefusal(sent, query);
   if (mechanisms !== undefined) throw mechanisms;
   if (headRefusal !== undefined && carriesNoCredential(head)) throw headRefusal;
-  // A SigV2 header (`AWS <key>:<signature>`), which the kernel cannot verify, gets the answer S3
-  // gives where it takes SigV4 only, not a SigV4 parser's complaint about its missing parts.
+  // A SigV2 header (`AWS <key>:<signature>`, the scheme in any case), which the kernel cannot
+  // verify, gets the answer S3 gives where it takes SigV4 only, not a SigV4 parser's complaint
+  // about its missing parts.
   const authorization = head.headers['authorization'];
-  if (authorization?.startsWith('AWS ') === true) throw new S3Error('SignatureVersion2NotSupported');
+  if (isSigV2Authorization(authorization)) throw new S3Error('SignatureVersion2NotSupported');
   // A scheme that is no AWS signature's (`Bearer`), ahead of the SigV4 header's own checks.
   const scheme = authorizationSchemeRefusal(authorization);
   if (scheme !== undefined) throw scheme;
