@@ -19,7 +19,8 @@ export type AuthErrorReason =
   | 'UnsupportedAuthorizationType'
   | 'AnonymousAccessDenied'
   | 'IncompleteSigV2Query'
-  | 'MultipleAuthMechanisms';
+  | 'MultipleAuthMechanisms'
+  | 'AnonymousSignedStreaming';
 
 /** How S3 answers each `AuthErrorReason`. */
 export const AUTH_ERRORS: Readonly<Record<AuthErrorReason, S3WireError>> = {
@@ -78,5 +79,13 @@ export const AUTH_ERRORS: Readonly<Record<AuthErrorReason, S3WireError>> = {
     message:
       'Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query string parameter or the Authorization header should be specified',
     argumentName: 'Authorization',
+  },
+  // An unsigned request declaring a signed streaming payload, whatever the bucket policy grants
+  // (versity/versitygw#1554 and pull request #1555, "consistent with S3 behavior",
+  // `ErrUnsupportedAnonymousSignedStreaming`; `protocol/anonymous-payload.ts`).
+  AnonymousSignedStreaming: {
+    code: 'InvalidRequest',
+    status: 400,
+    message: "Anonymous requests don't support this x-amz-content-sha256 value. Please use UNSIGNED-PAYLOAD or STREAMING-UNSIGNED-PAYLOAD-TRAILER.",
   },
 };

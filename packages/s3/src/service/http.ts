@@ -35,6 +35,7 @@ import { S3Error } from '../errors.ts';
 import { OPERATIONS } from '../operations/index.ts';
 import type { OperationDefinition } from '../operations/types.ts';
 import { addressOf, DEFAULT_BASE_HOSTS, type S3Address } from '../protocol/address.ts';
+import { anonymousPayloadRefusal } from '../protocol/anonymous-payload.ts';
 import { authMechanismsRefusal } from '../protocol/auth-mechanisms.ts';
 import { authorizationSchemeRefusal, isSigV2Authorization, withoutEmptyAuthorization } from '../protocol/auth-scheme.ts';
 import type { PathTarget } from '../protocol/binding.ts';
@@ -180,8 +181,8 @@ function targetOf(address: S3Address): PathTarget {
  * (undefined for any other request).
  * `sent` is the `Authorization` header as sent (`head` drops an empty one).
  * @throws S3Error for a HEAD's subresource refusal due now, a credential presented more than one
- *   way, a SigV2 `Authorization` header, a scheme that is no AWS signature's, or a signed request
- *   without `x-amz-content-sha256`.
+ *   way, a SigV2 `Authorization` header, a scheme that is no AWS signature's, a signed request
+ *   without `x-amz-content-sha256`, or an unsigned one declaring a signed streaming payload.
  */
 function refusedBeforeCredential(head: HttpRequestHead, target: PathTarget, query: ReadonlyMap<string, string>, sent: string | undefined): S3Error | undefined {
   // A HEAD naming a subresource (head-subresources.ts): two, or a bucket's `partNumber`, before
@@ -219,6 +220,11 @@ function refusedBeforeCredential(head: HttpRequestHead, target: PathTarget, quer
   const scheme = authorizationSchemeRefusal(authorization);
   if (scheme !== undefined) throw scheme;
   if (authorization !== undefined && head.headers['x-amz-content-sha256'] === undefined) throw new S3Error('MissingContentSha256');
+  // An unsigned request declaring a signed streaming payload (anonymous-payload.ts).
+  if (authorization === undefined && carriesNoCredential(head)) {
+    const payload = anonymousPayloadRefusal(head.headers['x-amz-content-sha256']);
+    if (payload !== undefined) throw payload;
+  }
   return headRefusal;
 }
 

@@ -1,0 +1,63 @@
+/**
+ * An unsigned request declaring a signed streaming payload (`x-amz-content-sha256:
+ * STREAMING-AWS4-HMAC-SHA256-PAYLOAD`, no `Authorization`, no presigned URL), over a real socket:
+ * its chunk signatures have no seed signature to chain from, so S3 refuses it with 400
+ * InvalidRequest "Anonymous requests don't support this x-amz-content-sha256 value. Please use
+ * UNSIGNED-PAYLOAD or STREAMING-UNSIGNED-PAYLOAD-TRAILER.", even on a bucket whose policy lets
+ * anyone write (versity/versitygw#1554 and pull request #1555, "consistent with S3 behavior",
+ * `ErrUnsupportedAnonymousSignedStreaming` and its `PublicBucket_signed_streaming_payload` test).
+ * Nothing is written.
+ */
+
+import { HeadObjectCommand, PutBucketPolicyCommand } from '@aws-sdk/client-s3';
+import { describe, expect, it } from 'vitest';
+import { openAndStrict, sdkError, wireRefusal } from '../helpers/wire.ts';
+
+const REFUSED = [
+  400,
+  'InvalidRequest',
+  'Anonymous requests don&apos;t support this x-amz-content-sha256 value. Please use UNSIGNED-PAYLOAD or STREAMING-UNSIGNED-PAYLOAD-TRAILER.',
+  '',
+];
+
+const SIGNED_STREAMING = [
+  'STREAMING-AWS4-HMAC-SHA256-PAYLOAD',
+  'STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER',
+  'STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD',
+  'STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD-TRAILER',
+];
+
+const put = (url: string, payload: string): Promise<Response> =>
+  fetch(url, { method: 'PUT', body: 'hello', headers: { 'x-amz-content-sha256': payload, 'x-amz-decoded-content-length': '5' } });
+
+describe('an unsigned request declaring a signed streaming payload', () => {
+  const endpoints = openAndStrict();
+
+  it.each(SIGNED_STREAMING)('%s: 400 InvalidRequest, the object not written', async (payload) => {
+    const url = `${endpoints.open.server.url}/wire/streamed`;
+    expect(await wireRefusal(await put(url, payload))).toEqual(REFUSED);
+    expect((await fetch(url)).status).toBe(404);
+  });
+
+  it('UNSIGNED-PAYLOAD is taken: the object is written', async () => {
+    const url = `${endpoints.open.server.url}/wire/unsigned`;
+    const response = await fetch(url, { method: 'PUT', body: 'hello', headers: { 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' } });
+    expect(response.status).toBe(200);
+    expect(await (await fetch(url)).text()).toBe('hello');
+  });
+
+  it('under strict authentication, on a bucket whose policy lets anyone write: the same 400', async () => {
+    const { client, server } = endpoints.strict;
+    const policy = {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Principal: '*', Action: ['s3:PutObject', 's3:GetObject'], Resource: 'arn:aws:s3:::wire/*' }],
+    };
+    await client.send(new PutBucketPolicyCommand({ Bucket: 'wire', Policy: JSON.stringify(policy) }));
+    const url = `${server.url}/wire/streamed`;
+    const unsigned = await fetch(`${server.url}/wire/granted`, { method: 'PUT', body: 'hello', headers: { 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' } });
+    expect(unsigned.status).toBe(200);
+    expect(await wireRefusal(await put(url, 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD'))).toEqual(REFUSED);
+    // The owner, signed, finds nothing there (an anonymous GET of a missing key is S3's 403).
+    expect((await sdkError(client.send(new HeadObjectCommand({ Bucket: 'wire', Key: 'streamed' })))).$metadata.httpStatusCode).toBe(404);
+  });
+});
