@@ -40,6 +40,21 @@ describe('a GET naming two selectors', () => {
     }).toEqual({ unsigned: conflict('acl', 'policy'), badSecret: conflict('acl', 'policy') });
   });
 
+  // backlot `_key_selected` (measured 2026-09-29): at a key, `annotationName` without `annotation`
+  // is a selector of its own, "beside another selector it is the conflict (`acl, annotationName`),
+  // before the credential and the bucket", as a HEAD's count already has it (head-subresources.ts).
+  it('GET at a key naming annotationName, without annotation, beside a selector: the conflict naming both, before the credential', async () => {
+    expect({
+      acl: await wireRefusal(await fetch(`${endpoints.open.server.url}/wire/k?acl&annotationName=x`)),
+      tagging: await wireRefusal(await fetch(`${endpoints.open.server.url}/wire/k?tagging&annotationName=x`)),
+      unsigned: await wireRefusal(await fetch(`${endpoints.strict.server.url}/wire/k?acl&annotationName=x`)),
+    }).toEqual({
+      acl: conflict('acl', 'annotationName'),
+      tagging: conflict('annotationName', 'tagging'),
+      unsigned: conflict('acl', 'annotationName'),
+    });
+  });
+
   it("ListParts' and GetObject's own parameters are no conflict: one selector is still served", async () => {
     await fetch(`${endpoints.open.server.url}/wire/served`, { method: 'PUT', body: 'kept' });
     const part = await fetch(`${endpoints.open.server.url}/wire/served?partNumber=1`);
