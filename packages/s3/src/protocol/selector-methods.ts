@@ -124,6 +124,7 @@ export function conflictingSelectorsRefusal(method: string, target: PathTarget, 
   if (query.size < 2 || target === 'service' || !CONFLICTING.has(method)) return undefined;
   const selectors = READ_SELECTORS[target];
   const named = [...query.keys()].filter((name) => selectors.has(name));
+  if (method === 'GET' && target === 'object' && query.has('annotationName') && !query.has('annotation')) named.push('annotationName');
   if (method === 'GET' && target === 'object' && query.has(PART_NUMBER) && named.some((name) => name !== UPLOAD_ID)) named.push(PART_NUMBER);
   named.sort();
   if (named.length < 2 || (named.length === 2 && named[0] === PART_NUMBER && named[1] === UPLOAD_ID)) return undefined;
