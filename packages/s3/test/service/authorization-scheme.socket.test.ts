@@ -92,4 +92,15 @@ describe('an Authorization header that is no AWS signature', () => {
     );
     expect({ upper: upper?.slice(0, 2), lower: lower?.slice(0, 2) }).toEqual({ upper: [404, 'NoSuchKey'], lower: [404, 'NoSuchKey'] });
   });
+
+  // backlot `backlot/auth.py`, `resolve_sigv4` (`_NO_SPACE`, same measurement): a header with no
+  // space is refused before its scheme is read, naming the header.
+  it.each(['AWS', 'AWS4-HMAC-SHA256', 'Bearer'])('Authorization: %s, no space, is 400 InvalidArgument naming the one space required', async (header) => {
+    expect(await answer(`${endpoints.strict.server.url}/wire/k`, { authorization: header, 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' })).toEqual([
+      400,
+      'InvalidArgument',
+      "Authorization header is invalid -- one and only one ' ' (space) required",
+      argued('Authorization', header),
+    ]);
+  });
 });
