@@ -181,7 +181,7 @@ function targetOf(address: S3Address): PathTarget {
  * (undefined for any other request).
  * `sent` is the `Authorization` header as sent (`head` drops an empty one).
  * @throws S3Error for a HEAD's subresource refusal due now, a credential presented more than one
- *   way, a SigV2 `Authorization` header, a scheme that is no AWS signature's, a signed request
+ *   way, a SigV2 `Authorization` header, one without a space, a scheme that is no AWS signature's, a signed request
  *   without `x-amz-content-sha256`, or an unsigned one declaring a signed streaming payload.
  */
 function refusedBeforeCredential(head: HttpRequestHead, target: PathTarget, query: ReadonlyMap<string, string>, sent: string | undefined): S3Error | undefined {
@@ -216,7 +216,8 @@ function refusedBeforeCredential(head: HttpRequestHead, target: PathTarget, quer
   // about its missing parts.
   const authorization = head.headers['authorization'];
   if (isSigV2Authorization(authorization)) throw new S3Error('SignatureVersion2NotSupported');
-  // A scheme that is no AWS signature's (`Bearer`), ahead of the SigV4 header's own checks.
+  // A header without a space, or a scheme that is no AWS signature's (`Bearer`), ahead of the
+  // SigV4 header's own checks.
   const scheme = authorizationSchemeRefusal(authorization);
   if (scheme !== undefined) throw scheme;
   if (authorization !== undefined && head.headers['x-amz-content-sha256'] === undefined) throw new S3Error('MissingContentSha256');

@@ -99,7 +99,8 @@ describe('an Authorization header that is no AWS signature', () => {
     expect(await answer(`${endpoints.strict.server.url}/wire/k`, { authorization: header, 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' })).toEqual([
       400,
       'InvalidArgument',
-      "Authorization header is invalid -- one and only one ' ' (space) required",
+      // As on the wire: the XML escapes each apostrophe.
+      'Authorization header is invalid -- one and only one &apos; &apos; (space) required',
       argued('Authorization', header),
     ]);
   });
