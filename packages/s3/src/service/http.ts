@@ -35,7 +35,7 @@ import { S3Error } from '../errors.ts';
 import { OPERATIONS } from '../operations/index.ts';
 import type { OperationDefinition } from '../operations/types.ts';
 import { addressOf, DEFAULT_BASE_HOSTS, type S3Address } from '../protocol/address.ts';
-import { anonymousPayloadRefusal } from '../protocol/anonymous-payload.ts';
+import { anonymousPayloadRefusal, refusingBody } from '../protocol/anonymous-payload.ts';
 import { authMechanismsRefusal } from '../protocol/auth-mechanisms.ts';
 import { authorizationSchemeRefusal, isSigV2Authorization, withoutEmptyAuthorization } from '../protocol/auth-scheme.ts';
 import type { PathTarget } from '../protocol/binding.ts';
@@ -127,17 +127,24 @@ async function serve(s3: S3, request: StreamingRequest, baseHosts: readonly stri
     const authenticated = identify(head, options.authenticate);
     const identity = isThenable(authenticated) ? await authenticated : authenticated;
     if (headRefusal !== undefined) throw headRefusal;
+    // An unsigned request declaring a signed streaming payload (anonymous-payload.ts): the root's
+    // (no strict authentication) refused now, the anonymous caller's once it is granted the
+    // operation (`refusalOnceGranted`); its body refuses to be read either way.
+    const streamingRefusal = carriesNoCredential(head) ? anonymousPayloadRefusal(head.headers['x-amz-content-sha256']) : undefined;
+    if (streamingRefusal !== undefined && identity?.caller.type !== 'Anonymous') throw streamingRefusal;
     // Read after authentication (the signature covers them when the key is known): SSE headers a
     // presigned URL carries as query parameters.
     const headers = hoistedHeaders(head);
     const operation = found ?? routed({ method: head.method, target, query: address.query, headers }, identity);
     const binding = operation.rest;
     requireDeclaredLength(binding, head, identity);
-    const decoded = decodeRequest(binding, { headers, query: address.query, body: payloadOf(head, identity, request.body) });
+    const body = streamingRefusal === undefined ? payloadOf(head, identity, request.body) : refusingBody(streamingRefusal);
+    const decoded = decodeRequest(binding, { headers, query: address.query, body });
     const input = decoded instanceof Promise ? await decoded : decoded;
     if (address.bucket !== undefined) input['Bucket'] = address.bucket;
     if (address.key !== undefined) input['Key'] = address.key;
     const callOptions = callOptionsOf(head, ids, identity, address.query);
+    if (streamingRefusal !== undefined) callOptions.refusalOnceGranted = streamingRefusal;
     // GetObject API reference: response-* overrides "cannot be used with an unsigned (anonymous) request".
     if (callOptions.signature === undefined && OVERRIDABLE_READS.has(operation.name) && namesResponseOverride(address.query)) {
       throw new S3Error('AnonymousResponseOverrides');
@@ -181,8 +188,8 @@ function targetOf(address: S3Address): PathTarget {
  * (undefined for any other request).
  * `sent` is the `Authorization` header as sent (`head` drops an empty one).
  * @throws S3Error for a HEAD's subresource refusal due now, a credential presented more than one
- *   way, a SigV2 `Authorization` header, one without a space, a scheme that is no AWS signature's, a signed request
- *   without `x-amz-content-sha256`, or an unsigned one declaring a signed streaming payload.
+ *   way, a SigV2 `Authorization` header, one without a space, a scheme that is no AWS signature's, or a signed
+ *   request without `x-amz-content-sha256`.
  */
 function refusedBeforeCredential(head: HttpRequestHead, target: PathTarget, query: ReadonlyMap<string, string>, sent: string | undefined): S3Error | undefined {
   // A HEAD naming a subresource (head-subresources.ts): two, or a bucket's `partNumber`, before
@@ -221,11 +228,6 @@ function refusedBeforeCredential(head: HttpRequestHead, target: PathTarget, quer
   const scheme = authorizationSchemeRefusal(authorization);
   if (scheme !== undefined) throw scheme;
   if (authorization !== undefined && head.headers['x-amz-content-sha256'] === undefined) throw new S3Error('MissingContentSha256');
-  // An unsigned request declaring a signed streaming payload (anonymous-payload.ts).
-  if (authorization === undefined && carriesNoCredential(head)) {
-    const payload = anonymousPayloadRefusal(head.headers['x-amz-content-sha256']);
-    if (payload !== undefined) throw payload;
-  }
   return headRefusal;
 }
 

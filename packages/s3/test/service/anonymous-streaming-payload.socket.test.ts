@@ -9,7 +9,7 @@
  * Nothing is written.
  */
 
-import { CreateBucketCommand, HeadObjectCommand, PutBucketPolicyCommand } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, HeadObjectCommand, PutBucketPolicyCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
 import { openAndStrict, sdkError, wireRefusal } from '../helpers/wire.ts';
 
@@ -71,5 +71,19 @@ describe('an unsigned request declaring a signed streaming payload', () => {
     const plain = await fetch(`${server.url}/closed/k`, { method: 'PUT', body: 'hello', headers: { 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' } });
     const streamed = await put(`${server.url}/closed/k`, 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD');
     expect((await wireRefusal(streamed)).slice(0, 2)).toEqual((await wireRefusal(plain)).slice(0, 2));
+  });
+
+  // The same middleware reads the payload hash for every action it grants the anonymous caller,
+  // a read included. UNCONFIRMED against S3 itself.
+  it('under strict authentication, a GET the bucket grants anonymous callers: the same 400, where the plain GET is served', async () => {
+    const { client, server } = endpoints.strict;
+    await client.send(new CreateBucketCommand({ Bucket: 'readable' }));
+    await client.send(new PutObjectCommand({ Bucket: 'readable', Key: 'k', Body: 'hello' }));
+    const policy = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::readable/*' }] };
+    await client.send(new PutBucketPolicyCommand({ Bucket: 'readable', Policy: JSON.stringify(policy) }));
+    const plain = await fetch(`${server.url}/readable/k`);
+    expect([plain.status, await plain.text()]).toEqual([200, 'hello']);
+    const streamed = await fetch(`${server.url}/readable/k`, { headers: { 'x-amz-content-sha256': 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD' } });
+    expect(await wireRefusal(streamed)).toEqual(REFUSED);
   });
 });
