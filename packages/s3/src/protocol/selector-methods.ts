@@ -12,7 +12,7 @@
 
 import { S3Error } from '../errors.ts';
 import type { PathTarget } from './binding.ts';
-import { PART_NUMBER, VERSION_ID } from './query-names.ts';
+import { ANNOTATION, ANNOTATION_NAME, PART_NUMBER, VERSION_ID } from './query-names.ts';
 import { ALLOW, OBJECT_ENCRYPTION_ALLOW, READ_SELECTORS, RESOURCE_TYPES, UPLOAD_PART_ALLOW, UPLOAD_PART_TYPE } from './selector-table.ts';
 import { isSubresource } from './subresources.ts';
 
@@ -117,14 +117,18 @@ const CONFLICTING: ReadonlySet<string> = new Set(['GET', 'PUT', 'POST', 'DELETE'
  * the same set as backlot's write tables); a bucket's `partNumber` beside `uploadId` is
  * UploadPart, no conflict. A GET at a key counts `partNumber` beside any selector but `uploadId`
  * (`_key_selected`, same date: "`?partNumber=1&tagging` is \"partNumber, tagging\""); a write at
- * a key does not (`object_method_refusal`). `undefined` for any other request.
+ * a key does not (`object_method_refusal`). A GET at a key also counts `annotationName` without
+ * `annotation` as a selector of its own, as a HEAD's count does (`_key_selected`, measured
+ * 2026-09-29: "beside another selector it is the conflict (`acl, annotationName`), before the
+ * credential and the bucket"; about one in five of S3's front ends ignored it on a GET,
+ * 2026-09-30), and toward the `partNumber` rule. `undefined` for any other request.
  * @example conflictingSelectorsRefusal('PUT', 'bucket', new Map([['versioning', ''], ['acl', '']]))?.message // 'Conflicting query string parameters: acl, versioning'
  */
 export function conflictingSelectorsRefusal(method: string, target: PathTarget, query: ReadonlyMap<string, string>): S3Error | undefined {
   if (query.size < 2 || target === 'service' || !CONFLICTING.has(method)) return undefined;
   const selectors = READ_SELECTORS[target];
   const named = [...query.keys()].filter((name) => selectors.has(name));
-  if (method === 'GET' && target === 'object' && query.has('annotationName') && !query.has('annotation')) named.push('annotationName');
+  if (method === 'GET' && target === 'object' && query.has(ANNOTATION_NAME) && !query.has(ANNOTATION)) named.push(ANNOTATION_NAME);
   if (method === 'GET' && target === 'object' && query.has(PART_NUMBER) && named.some((name) => name !== UPLOAD_ID)) named.push(PART_NUMBER);
   named.sort();
   if (named.length < 2 || (named.length === 2 && named[0] === PART_NUMBER && named[1] === UPLOAD_ID)) return undefined;

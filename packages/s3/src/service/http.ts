@@ -45,7 +45,7 @@ import { hoistedHeaders } from '../protocol/hoisted-headers.ts';
 import { decodeRequest, encodeResponse } from '../protocol/message.ts';
 import { namesResponseOverride } from '../protocol/object-headers.ts';
 import { payloadOf, requireDeclaredLength } from '../protocol/payload.ts';
-import { sigV2PresignedPath } from '../protocol/query-names.ts';
+import { sigV2PresignedPath, VERSION_ID } from '../protocol/query-names.ts';
 import { RouteTable } from '../protocol/routes.ts';
 import { selectorReadRefusal, selectorRefusalBeforeCredential } from '../protocol/selector-methods.ts';
 import { resourceMethodRefusal } from '../protocol/unrouted.ts';
@@ -209,7 +209,7 @@ function refusedBeforeCredential(head: HttpRequestHead, target: PathTarget, quer
   const headRefusal =
     headSubresourceRefusal(head.method, target, query) ??
     selectorReadRefusal(head.method, target, query) ??
-    (query.has('versionId') ? undefined : selectorRefusalBeforeCredential(head.method.toUpperCase(), target, query)) ??
+    (query.has(VERSION_ID) ? undefined : selectorRefusalBeforeCredential(head.method.toUpperCase(), target, query)) ??
     resourceMethodRefusal(head.method, target, query);
   if (headRefusal?.status === 400) throw headRefusal;
   // A credential presented two ways is the first credential check (auth-mechanisms.ts): ahead of
@@ -256,9 +256,9 @@ function strictSigV2Refusal(error: unknown, path: string): unknown {
 function routesToPostObject(head: HttpRequestHead, address: S3Address): boolean {
   if (head.method.toUpperCase() !== 'POST' || address.bucket === undefined || address.key !== undefined) return false;
   let query = address.query;
-  if (query.has('versionId')) {
+  if (query.has(VERSION_ID)) {
     const rest = new Map(query);
-    rest.delete('versionId');
+    rest.delete(VERSION_ID);
     query = rest;
   }
   try {

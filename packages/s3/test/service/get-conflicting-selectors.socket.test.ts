@@ -55,7 +55,7 @@ describe('a GET naming two selectors', () => {
     });
   });
 
-  it("ListParts' and GetObject's own parameters are no conflict: one selector is still served", async () => {
+  it('a GET naming partNumber alone, or one selector alone, is no conflict: each is served', async () => {
     await fetch(`${endpoints.open.server.url}/wire/served`, { method: 'PUT', body: 'kept' });
     const part = await fetch(`${endpoints.open.server.url}/wire/served?partNumber=1`);
     expect([part.status, await part.text()]).toEqual([206, 'kept']);
