@@ -17,9 +17,11 @@ export type AuthErrorReason =
   | 'RequestTimeTooSkewed'
   | 'AuthorizationHeaderMalformed'
   | 'UnsupportedAuthorizationType'
+  | 'AuthorizationWithoutSpace'
   | 'AnonymousAccessDenied'
   | 'IncompleteSigV2Query'
-  | 'MultipleAuthMechanisms';
+  | 'MultipleAuthMechanisms'
+  | 'AnonymousSignedStreaming';
 
 /** How S3 answers each `AuthErrorReason`. */
 export const AUTH_ERRORS: Readonly<Record<AuthErrorReason, S3WireError>> = {
@@ -55,6 +57,15 @@ export const AUTH_ERRORS: Readonly<Record<AuthErrorReason, S3WireError>> = {
     message: (d) => `The authorization header is malformed; ${d.value ?? 'it could not be parsed'}`,
   },
   UnsupportedAuthorizationType: { code: 'InvalidArgument', status: 400, message: 'Unsupported Authorization Type', argumentName: 'Authorization' },
+  // An `Authorization` header with no space, refused before its scheme is read, the header as
+  // `ArgumentValue` (brekkylab/backlot `backlot/auth.py`, `resolve_sigv4` and `_NO_SPACE`,
+  // measured against S3 us-east-1 2026-09-29; `protocol/auth-scheme.ts`).
+  AuthorizationWithoutSpace: {
+    code: 'InvalidArgument',
+    status: 400,
+    message: "Authorization header is invalid -- one and only one ' ' (space) required",
+    argumentName: 'Authorization',
+  },
   // An unsigned request under strict authentication: S3 treats it as anonymous, and anonymous
   // callers are denied without a bucket policy granting them.
   AnonymousAccessDenied: { code: 'AccessDenied', status: 403, message: 'Access Denied' },
@@ -78,5 +89,13 @@ export const AUTH_ERRORS: Readonly<Record<AuthErrorReason, S3WireError>> = {
     message:
       'Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query string parameter or the Authorization header should be specified',
     argumentName: 'Authorization',
+  },
+  // An unsigned request declaring a signed streaming payload, whatever the bucket policy grants
+  // (versity/versitygw#1554 and pull request #1555, "consistent with S3 behavior",
+  // `ErrUnsupportedAnonymousSignedStreaming`; `protocol/anonymous-payload.ts`).
+  AnonymousSignedStreaming: {
+    code: 'InvalidRequest',
+    status: 400,
+    message: "Anonymous requests don't support this x-amz-content-sha256 value. Please use UNSIGNED-PAYLOAD or STREAMING-UNSIGNED-PAYLOAD-TRAILER.",
   },
 };

@@ -1,6 +1,6 @@
 /**
  * @module
- * Refusals the router answers before the credential: a HEAD's or a write's conflicting subresources, CORS
+ * Refusals the router answers before the credential: a HEAD's, a GET's or a write's conflicting subresources, CORS
  * preflights, a method S3 defines nothing for.
  * These are rows of `S3_ERRORS` (`../errors.ts`, which joins the topics); the source of each stands
  * beside it, UNCONFIRMED where no capture of real S3 exists.
@@ -29,11 +29,11 @@ export const ROUTING_ERRORS: Readonly<Record<RoutingErrorReason, S3WireError>> =
   // A GET's body names them ("Conflicting query string parameters: acl, versioning"); no HEAD
   // answer carries one (`protocol/head-subresources.ts`).
   HeadConflictingSubresources: { code: 'InvalidArgument', status: 400, message: 'Conflicting query string parameters' },
-  // A write (PUT, POST, DELETE, PATCH) naming two selectors: this 400 naming them sorted,
+  // A GET or a write (PUT, POST, DELETE, PATCH) naming two selectors: this 400 naming them sorted,
   // `ResourceType` as ArgumentName and the first of them as ArgumentValue, before the credential
-  // and the bucket (backlot, same commit, `_selector_refusal`, `_conflict`, the method table,
-  // measured 2026-09-23/29: "two selectors | 400 InvalidArgument, the conflict a GET gets";
-  // "`?versioning&acl` is \"Conflicting query string parameters: acl, versioning\"").
+  // and the bucket (backlot, same commit, `_read_refusal`, `_selector_refusal`, `_conflict`, the
+  // method table, measured 2026-09-23/29: "two selectors | 400 InvalidArgument, the conflict a GET
+  // gets"; "`?versioning&acl` is \"Conflicting query string parameters: acl, versioning\"").
   ConflictingSubresources: {
     code: 'InvalidArgument',
     status: 400,

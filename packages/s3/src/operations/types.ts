@@ -87,9 +87,13 @@ export interface S3OperationContext {
    * request's condition keys from `access.conditions` and its tags from `access.requestTags`.
    * Does nothing for `objects` access, whose handler checks each key with `authorize`.
    *
+   * Once granted (for `objects` access, at once), the refusal the edge left for a granted caller
+   * (`CallOptions.refusalOnceGranted`), if any.
+   *
    * Returns a promise, to be awaited, only when the decision needs the tags of the object (see
    * `authorize`); otherwise it has decided when it returns.
-   * @throws S3Error AccessDenied / AccessDeniedByPolicy, KeyTooLong (thrown, or the promise rejects).
+   * @throws S3Error AccessDenied / AccessDeniedByPolicy, KeyTooLong (thrown, or the promise rejects);
+   *   the call's `refusalOnceGranted` once granted.
    */
   authorizeOperation(bucket: AccessTarget | undefined): Promise<void> | undefined;
   /**

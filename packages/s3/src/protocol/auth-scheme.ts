@@ -12,8 +12,9 @@
  * \"Unsupported Authorization Type\", Bearer and `AWS4-HMAC-SHA512` alike)"; the same answer to
  * `Basic` credentials: scrooijmans/DF `markdown-guides/s3-authorization/guides.md`). An empty
  * header beside a query credential is refused first (`auth-mechanisms.ts`). A header without a
- * space is S3's InvalidArgument of its own, whose message backlot does not give: UNCONFIRMED, left
- * to the signature's checks.
+ * space is refused before its scheme is read, 400 InvalidArgument "Authorization header is invalid
+ * -- one and only one ' ' (space) required", naming the header the same way (backlot
+ * `resolve_sigv4`, `_NO_SPACE`, same measurement).
  */
 
 import type { HttpRequestHead } from '@strongbox/service-kernel';
@@ -23,14 +24,29 @@ import { S3Error } from '../errors.ts';
 const SCHEMES: ReadonlySet<string> = new Set(['AWS4-HMAC-SHA256', 'AWS4-ECDSA-P256-SHA256', 'AWS']);
 
 /**
- * S3's refusal of an `Authorization` header whose scheme is no AWS signature's, or `undefined`.
+ * S3's refusal of an `Authorization` header with no space, or whose scheme is no AWS signature's,
+ * or `undefined`.
  * @example authorizationSchemeRefusal('Bearer x')?.fields // [['ArgumentName', 'Authorization'], ['ArgumentValue', 'Bearer x']]
  */
 export function authorizationSchemeRefusal(authorization: string | undefined): S3Error | undefined {
   if (authorization === undefined) return undefined;
   const space = authorization.indexOf(' ');
-  if (space < 0 || SCHEMES.has(authorization.slice(0, space).toUpperCase())) return undefined;
+  if (space < 0) return new S3Error('AuthorizationWithoutSpace', { fields: [['ArgumentValue', authorization]] });
+  if (SCHEMES.has(authorization.slice(0, space).toUpperCase())) return undefined;
   return new S3Error('UnsupportedAuthorizationType', { fields: [['ArgumentValue', authorization]] });
+}
+
+/**
+ * Whether an `Authorization` header is SigV2's (`AWS <key>:<signature>`): its scheme, the text
+ * before its first space, is `AWS` matched without case, as S3 matches every scheme
+ * (brekkylab/backlot `backlot/auth.py`, `resolve_sigv4` and `signed_with_v2`, measured against S3
+ * us-east-1 2026-09-29), so `aws <key>:<signature>` is SigV2 too.
+ * @example isSigV2Authorization('aws AKID:c2ln') // true
+ */
+export function isSigV2Authorization(authorization: string | undefined): boolean {
+  if (authorization === undefined) return false;
+  const space = authorization.indexOf(' ');
+  return space === 3 && authorization.slice(0, 3).toUpperCase() === 'AWS';
 }
 
 /**

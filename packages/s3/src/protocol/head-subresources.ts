@@ -26,15 +26,12 @@
 
 import { S3Error } from '../errors.ts';
 import type { PathTarget } from './binding.ts';
-import { PART_NUMBER, VERSION_ID } from './query-names.ts';
+import { ANNOTATION, ANNOTATION_NAME, PART_NUMBER, VERSION_ID } from './query-names.ts';
 import { subresourceAllow } from './selector-methods.ts';
 import { READ_SELECTORS, UPLOAD_PART_ALLOW } from './selector-table.ts';
 
 const UPLOAD_ID = 'uploadId';
 const WEBSITE = 'website';
-/** At a key's path a subresource of its own unless `annotation` names the call it belongs to. */
-const ANNOTATION_NAME = 'annotationName';
-const ANNOTATION = 'annotation';
 
 /**
  * S3's refusal of a HEAD naming a subresource, or `undefined` (not a HEAD, or none named). The

@@ -19,6 +19,14 @@ export const VERSION_ID = 'versionId';
 /** The query parameter naming a part of an object (GetObject, HeadObject) or an upload's (UploadPart). */
 export const PART_NUMBER = 'partNumber';
 
+/**
+ * At a key's path a subresource of its own unless `annotation` names the call it belongs to (a
+ * HEAD's count and a GET's conflict read it so).
+ */
+export const ANNOTATION_NAME = 'annotationName';
+/** The parameter that makes `annotationName` part of its call. */
+export const ANNOTATION = 'annotation';
+
 /** SigV2's presigning parameters; `Expires` is not needed to tell the form apart, only to complete it. */
 const SIGV2_KEY = 'AWSAccessKeyId';
 const SIGV2_SIGNATURE = 'Signature';

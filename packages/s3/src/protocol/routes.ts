@@ -37,7 +37,7 @@ import { int32Argument } from '../model/int32.ts';
 import type { Int32Type, PathTarget, RestBinding } from './binding.ts';
 import { methodRefusal } from './method-refusals.ts';
 import { VERSION_ID } from './query-names.ts';
-import { conflictingSelectorsRefusal, selectorRefusalBeforeCredential } from './selector-methods.ts';
+import { conflictingSelectorsRefusal } from './selector-methods.ts';
 import { claims, claimsSubresources, SUBRESOURCES } from './subresources.ts';
 import { unroutedRefusal } from './unrouted.ts';
 import { unservedVersionIdRefusal } from './version-id-refusals.ts';
@@ -103,9 +103,8 @@ export class RouteTable<Operation extends RoutedOperation> {
 
   /**
    * Refuses what S3 refuses of a request's method or query before the credential, in S3's order: a
-   * method that is no S3 operation's (`methodRefusal`: an OPTIONS, a TRACE); a write naming two
-   * selectors (`conflictingSelectorsRefusal`); a write naming a selector with a method it lacks
-   * (`selectorRefusalBeforeCredential`, when no version id is sent); of the operation the request
+   * method that is no S3 operation's (`methodRefusal`: an OPTIONS, a TRACE); a GET or a write
+   * naming two selectors (`conflictingSelectorsRefusal`); of the operation the request
    * names (a `versionId` it does not take set aside), a malformed 32-bit integer argument
    * (captured: `?max-keys=abc&versionId=x`), then what its binding refuses first
    * (`refusedFirst`: ListObjectVersions' markers); then a `versionId` the operation does not take, with S3's 400 "This operation does not accept a version-id." naming
@@ -134,19 +133,13 @@ export class RouteTable<Operation extends RoutedOperation> {
     const method = request.method.toUpperCase();
     const refusal = methodRefusal(method, request.target, request.headers);
     if (refusal !== undefined) throw refusal;
-    // A write naming two selectors: S3's conflict, ahead of a version id's refusals.
+    // A GET or a write naming two selectors: S3's conflict, ahead of a version id's refusals.
     const conflict = conflictingSelectorsRefusal(method, request.target, request.query);
     if (conflict !== undefined) throw conflict;
     const versionId = request.query.get(VERSION_ID);
     // Nothing to refuse: no version id, and none of what an operation here reads first (GetObject's
     // and ListObjectsV2's usual requests end here, at two lookups and a few `has`).
-    if (versionId === undefined && !sendsAny(request.query, this.#readFirst.get(method)?.get(request.target))) {
-      // A write naming a selector with a method that is no operation of it: S3's 405, before the
-      // credential (`selector-methods.ts`). With a version id the version id's refusals come first.
-      const lacking = selectorRefusalBeforeCredential(method, request.target, request.query);
-      if (lacking !== undefined) throw lacking;
-      return undefined;
-    }
+    if (versionId === undefined && !sendsAny(request.query, this.#readFirst.get(method)?.get(request.target))) return undefined;
     const routes = this.#byMethodAndTarget.get(method)?.get(request.target) ?? NO_ROUTES;
     // The operation that takes every subresource named, else the first that would without the
     // version id.

@@ -4,14 +4,15 @@
  * the methods its 405 names in `Allow`, and the `ResourceType` that 405 names when a method the
  * selector lacks is sent (the tables: `selector-table.ts`). Read by every 405 that names a
  * subresource: a HEAD's (`head-subresources.ts`), a write's on a method the selector lacks
- * (`selectorMethodRefusal`, read before the credential by `routes.ts` and after it by
- * `unrouted.ts`, where a version id sent beside the selector had its own refusals first) and the
+ * (`selectorMethodRefusal`, read by the REST handler before the credential is verified and
+ * answered after a signature that is sent, `service/http.ts`, and by `unrouted.ts`, where a version
+ * id sent beside the selector had its own refusals first) and the
  * bucket-policy owner's (`operations/shared/policy-owner.ts`).
  */
 
 import { S3Error } from '../errors.ts';
 import type { PathTarget } from './binding.ts';
-import { PART_NUMBER, VERSION_ID } from './query-names.ts';
+import { ANNOTATION, ANNOTATION_NAME, PART_NUMBER, VERSION_ID } from './query-names.ts';
 import { ALLOW, OBJECT_ENCRYPTION_ALLOW, READ_SELECTORS, RESOURCE_TYPES, UPLOAD_PART_ALLOW, UPLOAD_PART_TYPE } from './selector-table.ts';
 import { isSubresource } from './subresources.ts';
 
@@ -61,9 +62,11 @@ export function selectorMethodRefusal(method: string, target: PathTarget, query:
 }
 
 /**
- * `selectorMethodRefusal` for a request as sent, before the credential, as S3 answers it: "an
+ * `selectorMethodRefusal` for a request as sent, read before the credential, as S3 answers it: "an
  * unsigned `PATCH` or `POST` naming a selector that lacks it, answered the same 405 as a signed
- * one" (backlot, same measurement). Cheap for every other request: a GET or HEAD, no query, or one
+ * one" (backlot, same measurement), and after a signature that is sent and does not verify ("A
+ * signature that is sent and does not verify is refused first, ahead of each 405 (`_method_refusal`)",
+ * measured 2026-09-29). Cheap for every other request: a GET or HEAD, no query, or one
  * naming no selector of the table costs a lookup per parameter.
  * @example selectorRefusalBeforeCredential('DELETE', 'bucket', new Map([['versioning', '']]))?.status // 405
  */
@@ -97,24 +100,37 @@ export function selectorReadRefusal(method: string, target: PathTarget, query: R
   return named.length === 0 ? undefined : selectorMethodRefusal('GET', target, query, named);
 }
 
-/** The methods that are writes, each refused for naming two selectors. */
-const WRITES: ReadonlySet<string> = new Set(['PUT', 'POST', 'DELETE', 'PATCH']);
+/** The methods refused for naming two selectors: the writes and GET (a HEAD's is `head-subresources.ts`'s). */
+const CONFLICTING: ReadonlySet<string> = new Set(['GET', 'PUT', 'POST', 'DELETE', 'PATCH']);
 
 /**
- * S3's 400 for a write (`method` upper case) naming two selectors or more: InvalidArgument
- * "Conflicting query string parameters: " and the names sorted, `ResourceType` and the first of
- * them, before the credential and the bucket (brekkylab/backlot `backlot/routers/s3.py` at commit
- * 07bef4332838e4c4ee55118732a8ac1520f70d16, `_selector_refusal`, `_conflict`, `_selected`: "real
- * S3 refuses a request carrying two with an `InvalidArgument` that names them alphabetically
- * whatever order they were sent in"). The selectors are what a GET reads (`READ_SELECTORS`, the
- * same set as backlot's write tables); a bucket's `partNumber` beside `uploadId` is UploadPart, no
- * conflict. `undefined` for any other request.
+ * S3's 400 for a GET or a write (`method` upper case) naming two selectors or more:
+ * InvalidArgument "Conflicting query string parameters: " and the names sorted, `ResourceType` and
+ * the first of them, before the credential and the bucket (brekkylab/backlot
+ * `backlot/routers/s3.py` at commit 07bef4332838e4c4ee55118732a8ac1520f70d16, `_selector_refusal`,
+ * `_conflict`, `_selected`: "real S3 refuses a request carrying two with an `InvalidArgument` that
+ * names them alphabetically whatever order they were sent in"; for a GET, `_read_refusal`,
+ * measured against S3 us-east-1 2026-09-29: "Two selectors are the conflict before any credential
+ * is read: real answered seven such requests, at a bucket and at a key, on a GET and a HEAD, and
+ * in a bucket that does not exist, with the 400 whether each was signed, unsigned, signed over a
+ * bad secret or sent with an unknown key"). The selectors are what a GET reads (`READ_SELECTORS`,
+ * the same set as backlot's write tables); a bucket's `partNumber` beside `uploadId` is
+ * UploadPart, no conflict. A GET at a key counts `partNumber` beside any selector but `uploadId`
+ * (`_key_selected`, same date: "`?partNumber=1&tagging` is \"partNumber, tagging\""); a write at
+ * a key does not (`object_method_refusal`). A GET at a key also counts `annotationName` without
+ * `annotation` as a selector of its own, as a HEAD's count does (`_key_selected`, measured
+ * 2026-09-29: "beside another selector it is the conflict (`acl, annotationName`), before the
+ * credential and the bucket"; about one in five of S3's front ends ignored it on a GET,
+ * 2026-09-30), and toward the `partNumber` rule. `undefined` for any other request.
  * @example conflictingSelectorsRefusal('PUT', 'bucket', new Map([['versioning', ''], ['acl', '']]))?.message // 'Conflicting query string parameters: acl, versioning'
  */
 export function conflictingSelectorsRefusal(method: string, target: PathTarget, query: ReadonlyMap<string, string>): S3Error | undefined {
-  if (query.size < 2 || target === 'service' || !WRITES.has(method)) return undefined;
+  if (query.size < 2 || target === 'service' || !CONFLICTING.has(method)) return undefined;
   const selectors = READ_SELECTORS[target];
-  const named = [...query.keys()].filter((name) => selectors.has(name)).sort();
+  const named = [...query.keys()].filter((name) => selectors.has(name));
+  if (method === 'GET' && target === 'object' && query.has(ANNOTATION_NAME) && !query.has(ANNOTATION)) named.push(ANNOTATION_NAME);
+  if (method === 'GET' && target === 'object' && query.has(PART_NUMBER) && named.some((name) => name !== UPLOAD_ID)) named.push(PART_NUMBER);
+  named.sort();
   if (named.length < 2 || (named.length === 2 && named[0] === PART_NUMBER && named[1] === UPLOAD_ID)) return undefined;
   return new S3Error('ConflictingSubresources', { detail: { value: named.join(', ') }, fields: [['ArgumentValue', named[0] as string]] });
 }

@@ -84,6 +84,7 @@ export function s3Binding(parts: BindingParts, eventTrail: AuditTrail): ServiceB
         input: (scope as Partial<S3CallScope>).input,
         ...(scope.sourceIpAddress === undefined ? {} : { sourceIp: scope.sourceIpAddress }),
         ...signatureOf(scope),
+        ...refusalOf(scope),
       }),
     // Every operation authorizes its request (`ownedBucket`, or `authorizeOperation` for those on
     // no bucket): one that answered without doing so is a bug, never a silent grant.
@@ -105,6 +106,11 @@ export function s3Binding(parts: BindingParts, eventTrail: AuditTrail): ServiceB
 function signatureOf(scope: CallScope): { signature?: SignatureFacts } {
   const signature = (scope as Partial<S3CallScope>).signature;
   return signature === undefined ? {} : { signature };
+}
+
+function refusalOf(scope: CallScope): { refusalOnceGranted?: Error } {
+  const refusal = (scope as Partial<S3CallScope>).refusalOnceGranted;
+  return refusal === undefined ? {} : { refusalOnceGranted: refusal };
 }
 
 function secureTransportOf(scope: CallScope): boolean {

@@ -34,6 +34,8 @@ export interface RequestFacts
   readonly sourceIp?: string;
   /** How the request was authenticated (`s3:authType`, `s3:signatureAge`, ...), when it came over the wire. */
   readonly signature?: SignatureFacts;
+  /** What the request is refused once its declared access is granted (`CallOptions.refusalOnceGranted`). */
+  readonly refusalOnceGranted?: Error;
 }
 
 /** One request's context. */
@@ -56,6 +58,7 @@ export class RequestContext implements S3OperationContext, PipelineContext {
   readonly #input: unknown;
   readonly #sourceIp: string | undefined;
   readonly #signature: SignatureFacts | undefined;
+  readonly #refusalOnceGranted: Error | undefined;
   #authorized = false;
   /** The object tags read for decisions, by bucket and key: read once per request. */
   #tagReads: Map<string, Promise<readonly Tag[]>> | undefined;
@@ -92,6 +95,7 @@ export class RequestContext implements S3OperationContext, PipelineContext {
     this.#input = facts.input;
     this.#sourceIp = facts.sourceIp;
     this.#signature = facts.signature;
+    this.#refusalOnceGranted = facts.refusalOnceGranted;
   }
 
   /**
@@ -139,6 +143,18 @@ export class RequestContext implements S3OperationContext, PipelineContext {
   }
 
   authorizeOperation(bucket: AccessTarget | undefined): Promise<void> | undefined {
+    const deciding = this.#authorizeDeclared(bucket);
+    const refusal = this.#refusalOnceGranted;
+    if (refusal === undefined) return deciding;
+    // Granted (a denial has thrown, or rejects the promise): the edge's refusal is due now.
+    if (deciding === undefined) throw refusal;
+    return deciding.then(() => {
+      throw refusal;
+    });
+  }
+
+  /** The operation's declared access decided (see `authorizeOperation`). */
+  #authorizeDeclared(bucket: AccessTarget | undefined): Promise<void> | undefined {
     const access = this.#access;
     const input = (typeof this.#input === 'object' && this.#input !== null ? this.#input : {}) as Record<string, unknown>;
     this.#target = bucket;

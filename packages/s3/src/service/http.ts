@@ -35,8 +35,9 @@ import { S3Error } from '../errors.ts';
 import { OPERATIONS } from '../operations/index.ts';
 import type { OperationDefinition } from '../operations/types.ts';
 import { addressOf, DEFAULT_BASE_HOSTS, type S3Address } from '../protocol/address.ts';
+import { anonymousPayloadRefusal, refusingBody } from '../protocol/anonymous-payload.ts';
 import { authMechanismsRefusal } from '../protocol/auth-mechanisms.ts';
-import { authorizationSchemeRefusal, withoutEmptyAuthorization } from '../protocol/auth-scheme.ts';
+import { authorizationSchemeRefusal, isSigV2Authorization, withoutEmptyAuthorization } from '../protocol/auth-scheme.ts';
 import type { PathTarget } from '../protocol/binding.ts';
 import { baseHeaders, errorResponse, type ResponseIds } from '../protocol/errors.ts';
 import { headSubresourceRefusal } from '../protocol/head-subresources.ts';
@@ -44,9 +45,9 @@ import { hoistedHeaders } from '../protocol/hoisted-headers.ts';
 import { decodeRequest, encodeResponse } from '../protocol/message.ts';
 import { namesResponseOverride } from '../protocol/object-headers.ts';
 import { payloadOf, requireDeclaredLength } from '../protocol/payload.ts';
-import { sigV2PresignedPath } from '../protocol/query-names.ts';
+import { sigV2PresignedPath, VERSION_ID } from '../protocol/query-names.ts';
 import { RouteTable } from '../protocol/routes.ts';
-import { selectorReadRefusal } from '../protocol/selector-methods.ts';
+import { selectorReadRefusal, selectorRefusalBeforeCredential } from '../protocol/selector-methods.ts';
 import { resourceMethodRefusal } from '../protocol/unrouted.ts';
 import { callOptionsOf } from './call-options.ts';
 import { carriesNoCredential, identify } from './identity.ts';
@@ -126,17 +127,24 @@ async function serve(s3: S3, request: StreamingRequest, baseHosts: readonly stri
     const authenticated = identify(head, options.authenticate);
     const identity = isThenable(authenticated) ? await authenticated : authenticated;
     if (headRefusal !== undefined) throw headRefusal;
+    // An unsigned request declaring a signed streaming payload (anonymous-payload.ts): the root's
+    // (no strict authentication) refused now, the anonymous caller's once it is granted the
+    // operation (`refusalOnceGranted`); its body refuses to be read either way.
+    const streamingRefusal = carriesNoCredential(head) ? anonymousPayloadRefusal(head.headers['x-amz-content-sha256']) : undefined;
+    if (streamingRefusal !== undefined && identity?.caller.type !== 'Anonymous') throw streamingRefusal;
     // Read after authentication (the signature covers them when the key is known): SSE headers a
     // presigned URL carries as query parameters.
     const headers = hoistedHeaders(head);
     const operation = found ?? routed({ method: head.method, target, query: address.query, headers }, identity);
     const binding = operation.rest;
     requireDeclaredLength(binding, head, identity);
-    const decoded = decodeRequest(binding, { headers, query: address.query, body: payloadOf(head, identity, request.body) });
+    const body = streamingRefusal === undefined ? payloadOf(head, identity, request.body) : refusingBody(streamingRefusal);
+    const decoded = decodeRequest(binding, { headers, query: address.query, body });
     const input = decoded instanceof Promise ? await decoded : decoded;
     if (address.bucket !== undefined) input['Bucket'] = address.bucket;
     if (address.key !== undefined) input['Key'] = address.key;
     const callOptions = callOptionsOf(head, ids, identity, address.query);
+    if (streamingRefusal !== undefined) callOptions.refusalOnceGranted = streamingRefusal;
     // GetObject API reference: response-* overrides "cannot be used with an unsigned (anonymous) request".
     if (callOptions.signature === undefined && OVERRIDABLE_READS.has(operation.name) && namesResponseOverride(address.query)) {
       throw new S3Error('AnonymousResponseOverrides');
@@ -175,12 +183,13 @@ function targetOf(address: S3Address): PathTarget {
 
 /**
  * Throws what S3 refuses of a request's head before its credential is checked, and returns the
- * refusal a HEAD naming a subresource, a GET naming a selector without a GET form, or a method
- * the resource does not take, gets after it (undefined for any other request).
+ * refusal a HEAD naming a subresource, a GET naming a selector without a GET form, a write naming
+ * a selector with a method it lacks, or a method the resource does not take, gets after it
+ * (undefined for any other request).
  * `sent` is the `Authorization` header as sent (`head` drops an empty one).
  * @throws S3Error for a HEAD's subresource refusal due now, a credential presented more than one
- *   way, a SigV2 `Authorization` header, a scheme that is no AWS signature's, or a signed request
- *   without `x-amz-content-sha256`.
+ *   way, a SigV2 `Authorization` header, one without a space, a scheme that is no AWS signature's, or a signed
+ *   request without `x-amz-content-sha256`.
  */
 function refusedBeforeCredential(head: HttpRequestHead, target: PathTarget, query: ReadonlyMap<string, string>, sent: string | undefined): S3Error | undefined {
   // A HEAD naming a subresource (head-subresources.ts): two, or a bucket's `partNumber`, before
@@ -190,9 +199,18 @@ function refusedBeforeCredential(head: HttpRequestHead, target: PathTarget, quer
   // strict authenticator refuses it first (`strictSigV2Refusal`), any other lets it through.
   // A GET naming a selector without a GET form is S3's 405 at the same point as a HEAD's
   // (`selectorReadRefusal`).
-  // So is a method the resource does not take, no subresource named (`resourceMethodRefusal`).
+  // So is a write naming a selector with a method that is no operation of it, when no version id
+  // is sent (`selectorRefusalBeforeCredential`; with one the version id's refusals come first,
+  // routes.ts): to an unsigned request at once, and after a signature that is sent and does not
+  // verify (brekkylab/backlot `backlot/routers/s3.py`, the method table and `_method_refusal`,
+  // measured against S3 us-east-1 2026-09-29: "A signature that is sent and does not verify is
+  // refused first, ahead of each 405"). So is a method the resource does not take, no subresource
+  // named (`resourceMethodRefusal`).
   const headRefusal =
-    headSubresourceRefusal(head.method, target, query) ?? selectorReadRefusal(head.method, target, query) ?? resourceMethodRefusal(head.method, target, query);
+    headSubresourceRefusal(head.method, target, query) ??
+    selectorReadRefusal(head.method, target, query) ??
+    (query.has(VERSION_ID) ? undefined : selectorRefusalBeforeCredential(head.method.toUpperCase(), target, query)) ??
+    resourceMethodRefusal(head.method, target, query);
   if (headRefusal?.status === 400) throw headRefusal;
   // A credential presented two ways is the first credential check (auth-mechanisms.ts): ahead of
   // a HEAD's 405, which comes after the credential. Behind the HEAD's 400s above (two subresources,
@@ -200,11 +218,13 @@ function refusedBeforeCredential(head: HttpRequestHead, target: PathTarget, quer
   const mechanisms = authMechanismsRefusal(sent, query);
   if (mechanisms !== undefined) throw mechanisms;
   if (headRefusal !== undefined && carriesNoCredential(head)) throw headRefusal;
-  // A SigV2 header (`AWS <key>:<signature>`), which the kernel cannot verify, gets the answer S3
-  // gives where it takes SigV4 only, not a SigV4 parser's complaint about its missing parts.
+  // A SigV2 header (`AWS <key>:<signature>`, the scheme in any case), which the kernel cannot
+  // verify, gets the answer S3 gives where it takes SigV4 only, not a SigV4 parser's complaint
+  // about its missing parts.
   const authorization = head.headers['authorization'];
-  if (authorization?.startsWith('AWS ') === true) throw new S3Error('SignatureVersion2NotSupported');
-  // A scheme that is no AWS signature's (`Bearer`), ahead of the SigV4 header's own checks.
+  if (isSigV2Authorization(authorization)) throw new S3Error('SignatureVersion2NotSupported');
+  // A header without a space, or a scheme that is no AWS signature's (`Bearer`), ahead of the
+  // SigV4 header's own checks.
   const scheme = authorizationSchemeRefusal(authorization);
   if (scheme !== undefined) throw scheme;
   if (authorization !== undefined && head.headers['x-amz-content-sha256'] === undefined) throw new S3Error('MissingContentSha256');
@@ -236,9 +256,9 @@ function strictSigV2Refusal(error: unknown, path: string): unknown {
 function routesToPostObject(head: HttpRequestHead, address: S3Address): boolean {
   if (head.method.toUpperCase() !== 'POST' || address.bucket === undefined || address.key !== undefined) return false;
   let query = address.query;
-  if (query.has('versionId')) {
+  if (query.has(VERSION_ID)) {
     const rest = new Map(query);
-    rest.delete('versionId');
+    rest.delete(VERSION_ID);
     query = rest;
   }
   try {

@@ -114,6 +114,14 @@ export interface CallOptions {
    * its version and the `Host` header, as `tlsDetails`: the protocol edge sets it.
    */
   readonly tls?: TlsConnection;
+  /**
+   * A refusal the protocol edge found in the request that S3 answers only once the caller is
+   * granted the operation: until then the caller's own refusal (AccessDenied, NoSuchBucket) comes
+   * first. An anonymous request declaring a signed streaming payload is one
+   * (`protocol/anonymous-payload.ts`). Thrown right after the operation's declared access is
+   * decided allowed; in process it is absent.
+   */
+  readonly refusalOnceGranted?: Error;
 }
 
 /** A call's scope as S3's binding reads it: the kernel's, plus the transport and the request itself (its key and condition keys are what authorization checks). */
@@ -129,4 +137,6 @@ export interface S3CallScope extends CallScope {
   readonly xId?: string;
   /** The request's TLS connection (absent over plain HTTP and in process), for the audit trail. */
   readonly tls?: TlsConnection;
+  /** `CallOptions.refusalOnceGranted`. */
+  readonly refusalOnceGranted?: Error;
 }

@@ -131,6 +131,7 @@ export class S3 {
     if (options.hostId !== undefined) scope.hostId = options.hostId;
     if (options.xId !== undefined) scope.xId = options.xId;
     if (options.tls !== undefined) scope.tls = options.tls;
+    if (options.refusalOnceGranted !== undefined) scope.refusalOnceGranted = options.refusalOnceGranted;
     return pipeline.call(definition, input, scope) as Promise<ResponseOf<Name>>;
   }
 

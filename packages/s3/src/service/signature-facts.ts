@@ -12,6 +12,7 @@
 import { type HttpRequestHead, type RequestIdentity, signatureFormOf } from '@strongbox/service-kernel';
 import { S3Error } from '../errors.ts';
 import type { SignatureFacts } from '../policy/request-context.ts';
+import { isSigV2Authorization } from '../protocol/auth-scheme.ts';
 import { sigV2PresignedPath } from '../protocol/query-names.ts';
 
 /**
@@ -31,7 +32,7 @@ export function signatureFactsOf(head: HttpRequestHead, identity: RequestIdentit
   // form upload reaches here without that check.
   if (form === 'both') throw new S3Error('MultipleAuthMechanisms', { fields: [['ArgumentValue', authorization ?? '']] });
   if (form === 'none') return sigV2PresignedPath(head.path) ? SIGV2_QUERY_FACTS : undefined;
-  if (form === 'header' && authorization?.startsWith('AWS ') === true) return SIGV2_HEADER_FACTS;
+  if (form === 'header' && isSigV2Authorization(authorization)) return SIGV2_HEADER_FACTS;
   const presigned = form === 'query';
   const contentSha256 = identity?.payload?.contentSha256 ?? (presigned ? undefined : head.headers['x-amz-content-sha256']);
   const signedAt = identity?.signedAt;

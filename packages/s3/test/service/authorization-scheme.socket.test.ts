@@ -11,8 +11,41 @@
  * Authorization Type\", Bearer and `AWS4-HMAC-SHA512` alike").
  */
 
+import { createHash, createHmac } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { argued, openAndStrict } from '../helpers/wire.ts';
+import { argued, CREDENTIALS, openAndStrict, REGION } from '../helpers/wire.ts';
+
+/**
+ * Headers of an unsigned-payload GET of `path` at `host` signed with SigV4 by hand, the scheme
+ * written as `algorithm` both in the header and in the string to sign (no SDK writes it otherwise
+ * than in upper case).
+ */
+function signedAs(algorithm: string, host: string, path: string): Record<string, string> {
+  const amzDate = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+/, '');
+  const day = amzDate.slice(0, 8);
+  const scope = `${day}/${REGION}/s3/aws4_request`;
+  const signedHeaders = 'host;x-amz-content-sha256;x-amz-date';
+  const canonical = [
+    'GET',
+    path,
+    '',
+    `host:${host}`,
+    'x-amz-content-sha256:UNSIGNED-PAYLOAD',
+    `x-amz-date:${amzDate}`,
+    '',
+    signedHeaders,
+    'UNSIGNED-PAYLOAD',
+  ].join('\n');
+  const toSign = [algorithm, amzDate, scope, createHash('sha256').update(canonical).digest('hex')].join('\n');
+  let key: Buffer = Buffer.from(`AWS4${CREDENTIALS.secretAccessKey}`);
+  for (const part of [day, REGION, 's3', 'aws4_request']) key = createHmac('sha256', key).update(part).digest();
+  const signature = createHmac('sha256', key).update(toSign).digest('hex');
+  return {
+    authorization: `${algorithm} Credential=${CREDENTIALS.accessKeyId}/${scope}, SignedHeaders=${signedHeaders}, Signature=${signature}`,
+    'x-amz-content-sha256': 'UNSIGNED-PAYLOAD',
+    'x-amz-date': amzDate,
+  };
+}
 
 async function answer(url: string, headers: Record<string, string> = {}): Promise<[number, string | undefined, string | undefined, string | undefined]> {
   const response = await fetch(url, { headers });
@@ -46,4 +79,29 @@ describe('an Authorization header that is no AWS signature', () => {
       }
     },
   );
+
+  // backlot `backlot/auth.py`, `resolve_sigv4` and `_verify_v4` (measured against S3 us-east-1
+  // 2026-09-29): the scheme is matched without case and the string to sign starts "with the
+  // algorithm as sent", so a lower-case SigV4 scheme signed over itself is verified.
+  it('a SigV4 scheme sent in lower case and signed so is verified as AWS4-HMAC-SHA256 is: the signed caller answered', async () => {
+    const { url } = endpoints.strict.server;
+    const host = new URL(url).host;
+    // No object `k` on the strict endpoint: a verified caller is told NoSuchKey, an unverified one 403.
+    const [upper, lower] = await Promise.all(
+      ['AWS4-HMAC-SHA256', 'aws4-hmac-sha256'].map((scheme) => answer(`${url}/wire/k`, signedAs(scheme, host, '/wire/k'))),
+    );
+    expect({ upper: upper?.slice(0, 2), lower: lower?.slice(0, 2) }).toEqual({ upper: [404, 'NoSuchKey'], lower: [404, 'NoSuchKey'] });
+  });
+
+  // backlot `backlot/auth.py`, `resolve_sigv4` (`_NO_SPACE`, same measurement): a header with no
+  // space is refused before its scheme is read, naming the header.
+  it.each(['AWS', 'AWS4-HMAC-SHA256', 'Bearer'])('Authorization: %s, no space, is 400 InvalidArgument naming the one space required', async (header) => {
+    expect(await answer(`${endpoints.strict.server.url}/wire/k`, { authorization: header, 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' })).toEqual([
+      400,
+      'InvalidArgument',
+      // As on the wire: the XML escapes each apostrophe.
+      'Authorization header is invalid -- one and only one &apos; &apos; (space) required',
+      argued('Authorization', header),
+    ]);
+  });
 });

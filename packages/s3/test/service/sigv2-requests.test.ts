@@ -218,4 +218,19 @@ describe('a SigV2 Authorization header', () => {
     const kept = await open('GET', '/data/s3');
     expect([kept.status, kept.text]).toEqual([200, 'sealed by S3']);
   });
+
+  // brekkylab/backlot `backlot/auth.py`, `resolve_sigv4`, measured against S3 us-east-1
+  // 2026-09-29: the header's scheme is "matched without case", V2's `AWS` among them.
+  it('in lower or mixed case is read as SigV2 all the same: the same 400, nothing written', async () => {
+    for (const scheme of ['aws', 'Aws']) {
+      const headers = { authorization: `${scheme} test:yPldY9Mc38UFwsQ8Zg51SCcRO2M=`, date: 'Mon, 07 Dec 2026 18:00:00 GMT' };
+      const got = await open('PUT', '/data/s3', { body: 'replaced', headers });
+      expect(got.status, scheme).toBe(400);
+      expect(got.text, scheme).toContain(
+        '<Code>InvalidRequest</Code><Message>The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.</Message>',
+      );
+    }
+    const kept = await open('GET', '/data/s3');
+    expect([kept.status, kept.text]).toEqual([200, 'sealed by S3']);
+  });
 });

@@ -36,18 +36,25 @@ const REDACTED = 'REDACTED';
 export class ExplainingSignatureV4 extends SignatureV4 {
   /**
    * The canonical request and string to sign of `signed` (a request as `sign` or `presign`
-   * returned it), over exactly the headers the client signed.
+   * returned it), over exactly the headers the client signed; the string to sign starts with
+   * `algorithm` (default `AWS4-HMAC-SHA256`, the one `sign` writes).
    * @example const { stringToSign } = await signer.explain(presigned, { signedHeaders, payloadHash, amzDate, scope });
    */
   async explain(
     signed: SdkRequest,
-    options: { readonly signedHeaders: readonly string[]; readonly payloadHash: string; readonly amzDate: string; readonly scope: string },
+    options: {
+      readonly signedHeaders: readonly string[];
+      readonly payloadHash: string;
+      readonly amzDate: string;
+      readonly scope: string;
+      readonly algorithm?: string;
+    },
   ): Promise<SigningExplanation> {
     const signable = new Set(options.signedHeaders);
     const unsignable = new Set(Object.keys(signed.headers).filter((name) => !signable.has(name.toLowerCase())));
     const canonicalHeaders = getCanonicalHeaders(signed, unsignable, signable);
     const canonicalRequest = this.createCanonicalRequest(signed, canonicalHeaders, options.payloadHash);
-    const stringToSign = await this.createStringToSign(options.amzDate, options.scope, canonicalRequest, 'AWS4-HMAC-SHA256');
+    const stringToSign = await this.createStringToSign(options.amzDate, options.scope, canonicalRequest, options.algorithm ?? 'AWS4-HMAC-SHA256');
     return { canonicalRequest: redactSecrets(canonicalRequest), stringToSign };
   }
 }

@@ -18,6 +18,7 @@ import { rootPrincipal } from '../principal.ts';
 import type { UserDirectory } from '../users.ts';
 import { type ParsedAuthorization, parseAuthorization } from './authorization.ts';
 import { parseScope, SCOPE_CACHE_LIMIT, type Scope } from './credential-scope.ts';
+import type { ExplainingSignatureV4 } from './explain.ts';
 import { signatureMismatch, verifyPresignedRequest } from './presigned.ts';
 import { type SignedQuery, splitPath } from './query.ts';
 import { computeSignature, constantTimeEqual, headerSignature } from './signature.ts';
@@ -185,7 +186,9 @@ export function createSigV4Identifier(options: SigV4Options): (request: HttpRequ
     const signedAt = checkTime(parsed.amzDate, clock.now(), s3 ? S3_MAX_SKEW_MS : MAX_SKEW_MS);
     if (!parsed.signedHeaders.includes('host'))
       throw new ServiceError('InvalidSignatureException', "'Host' must be a 'SignedHeader' in the AWS Authorization.");
-    if (parsed.algorithm !== ALGORITHM) {
+    // S3 reads the scheme without case (`verifyS3Header` signs it as sent); the JSON services keep
+    // the exact match, Coral's reading of another case being unmeasured (UNCONFIRMED).
+    if (parsed.algorithm !== ALGORITHM && !(s3 && parsed.algorithm.toUpperCase() === ALGORITHM)) {
       throw new ServiceError('IncompleteSignatureException', `Unsupported AWS 'algorithm': '${parsed.algorithm}' (only ${ALGORITHM} for now). `);
     }
     const scopeKey = `${parsed.credential}\n${parsed.amzDate.slice(0, 8)}`;
@@ -216,7 +219,11 @@ export function createSigV4Identifier(options: SigV4Options): (request: HttpRequ
 /**
  * S3's header form: the declared `x-amz-content-sha256` is the payload hash signed (S3 requires
  * the header), the body is not read here, and a `STREAMING-AWS4-HMAC-SHA256-PAYLOAD(-TRAILER)`
- * request gets the context its chunk signatures chain from (the seed is this signature).
+ * request gets the context its chunk signatures chain from (the seed is this signature). A scheme
+ * sent in another case (`aws4-hmac-sha256`) is verified with the string to sign starting with it
+ * as sent (brekkylab/backlot `backlot/auth.py`, `resolve_sigv4` and `_verify_v4`, measured against
+ * S3 us-east-1 2026-09-29: the scheme "matched without case", "the string to sign starting with
+ * the algorithm as sent").
  */
 async function verifyS3Header(
   request: HttpRequest,
@@ -234,11 +241,15 @@ async function verifyS3Header(
   const signingDate = new Date(parseIsoBasic(parsed.amzDate) ?? Number.NaN);
   const expected = await headerSignature(signer, request, path, query, parsed, signingDate, contentSha256);
   const scopeText = `${parsed.amzDate.slice(0, 8)}/${scope.region}/${scope.service}/aws4_request`;
-  if (!constantTimeEqual(expected.signature, parsed.signature)) {
-    const explanation =
-      expected.signed === undefined
-        ? undefined
-        : await signer.explain(expected.signed, { signedHeaders: parsed.signedHeaders, payloadHash: contentSha256, amzDate: parsed.amzDate, scope: scopeText });
+  // The signer writes the scheme in upper case; one sent otherwise is signed again as sent (the
+  // canonical request is the same). Only such a rare header pays for the second signing.
+  let signature = expected.signature;
+  if (parsed.algorithm !== ALGORITHM && expected.signed !== undefined && signature !== '') {
+    const { stringToSign } = await signer.explain(expected.signed, signingOf(parsed, contentSha256, scopeText));
+    signature = await signer.sign(stringToSign, { signingDate, signingRegion: scope.region, signingService: scope.service });
+  }
+  if (!constantTimeEqual(signature, parsed.signature)) {
+    const explanation = expected.signed === undefined ? undefined : await signer.explain(expected.signed, signingOf(parsed, contentSha256, scopeText));
     throw signatureMismatch(scope.accessKeyId, parsed.signature, explanation);
   }
   // Once the signature holds: every other x-amz-* header must be signed too (S3's rule, see
@@ -261,6 +272,11 @@ async function verifyS3Header(
       }
     : { contentSha256 };
   return { caller: user.principal, region: scope.region, payload };
+}
+
+/** What `ExplainingSignatureV4.explain` needs of a header-signed request, the algorithm as sent. */
+function signingOf(parsed: ParsedAuthorization, payloadHash: string, scope: string): Parameters<ExplainingSignatureV4['explain']>[1] {
+  return { signedHeaders: parsed.signedHeaders, payloadHash, amzDate: parsed.amzDate, scope, algorithm: parsed.algorithm };
 }
 
 /**
