@@ -16,8 +16,11 @@
  * of calls started together runs without a turn of the event loop, so the timer alone would never
  * fire during it). The buffer then holds at most the bound plus the calls already in flight.
  *
- * A store starts a new file at every open (`newFile`): an append of a previous holder that raced
- * a takeover then ends that holder's last file, never lands between this one's records.
+ * A store starts a new file at every open (`newFile`), two past the newest it found, as its
+ * generation leaps (`directory-store.ts`): an append of a previous holder that raced a takeover
+ * then ends that holder's last file, never lands between this one's records; and the number
+ * between is the one that holder's own next file takes, so its open of that file, late past its
+ * lease check, names no file of this one's (the write after it is refused by the lease).
  *
  * A write that fails (a full disk) is cut back to the last whole record and tried again at the
  * next flush. While writes fail, calls are not held back (an audit write must not fail or stall
@@ -108,8 +111,8 @@ export class AuditLog implements AuditSink {
    * Reads the audit files `numbers` (ascending) back, cuts a torn tail off the last, and deletes
    * files past the 90 days.
    * @param fileBytes - size past which a new file starts.
-   * @param options - `newFile`: append to a new file rather than the newest one; `after`: new
-   *   files are numbered above it (default 0).
+   * @param options - `newFile`: append to a new file rather than the newest one, numbered two
+   *   past it; `after`: new files are numbered above it (default 0).
    * @throws KmsError CORRUPT for a damaged or altered file; the `ServiceError` `LEASE_LOST` from a fenced
    *   `io` (a cut-back or an expired file's removal refused after a takeover).
    */
@@ -144,7 +147,9 @@ export class AuditLog implements AuditSink {
     }
     // A full file is never appended to: the first write starts the next one.
     if (options.newFile === true) tail = { bytes: Math.max(tail.bytes, fileBytes), sequence: tail.sequence };
-    const log = new AuditLog(directory, sealer, io, fileBytes, files, events, tail, options.after ?? 0);
+    // A new file leaps the number a previous holder's next file would take (see the module).
+    const after = options.newFile === true ? Math.max(options.after ?? 0, (numbers.at(-1) ?? 0) + 1) : (options.after ?? 0);
+    const log = new AuditLog(directory, sealer, io, fileBytes, files, events, tail, after);
     await log.#prune();
     return log;
   }
