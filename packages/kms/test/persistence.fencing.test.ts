@@ -12,7 +12,7 @@ import { __TESTS } from '@strongbox/service-kernel';
 import { describe, expect, it } from 'vitest';
 import type { KmsError } from '../src/errors.ts';
 import { type DirectoryStore, type DirectoryStoreOptions, type Kms, ManualClock } from '../src/index.ts';
-import type { FileIo } from '../src/persistence/files.ts';
+import { type FileIo, nodeFileIo } from '../src/persistence/files.ts';
 import { raiseNumberFloor } from '../src/persistence/number-floor.ts';
 import { openKms, snapshotOf, tempDirectory } from './fixtures/persistence.ts';
 import { pausableIo, sameFile } from './helpers/pausable-io.ts';
@@ -525,6 +525,50 @@ describe.skipIf(process.platform !== 'linux')('a store whose directory was taken
     const reopened = await holder(directory, clock);
     expect(snapshotOf(reopened.store.state)).toEqual(acknowledged);
     expect((await reopened.kms.describeKey({ KeyId: kept.KeyId })).KeyMetadata.Description).toBe('by B');
+    await reopened.kms.close();
+  });
+
+  it('an audit append paused past its lease check that tears on a full disk after the takeover leaves a directory the next start opens, with the new holder’s events', async () => {
+    const directory = await tempDirectory();
+    const clock = new ManualClock();
+    // A's next write, once armed: held after its lease check until the takeover is done, then it
+    // writes half its bytes and fails (ENOSPC), as a write on a full disk does.
+    let reached: () => void = () => undefined;
+    const atWrite = new Promise<void>((resolve) => (reached = resolve));
+    let release: () => void = () => undefined;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let armed = false;
+    const io: FileIo = {
+      ...nodeFileIo,
+      async write(handle, bytes) {
+        if (!armed) return nodeFileIo.write(handle, bytes);
+        armed = false;
+        reached();
+        await released;
+        await nodeFileIo.write(handle, bytes.subarray(0, bytes.length >> 1));
+        throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+      },
+    };
+    const a = await holder(directory, clock, io);
+    await a.kms.createKey({ Description: 'kept' });
+    await a.store.audit.flush();
+    await a.kms.listKeys({});
+    armed = true;
+    const flushing = a.store.audit.flush();
+    await atWrite;
+
+    const b = await holder(await asAnotherProcess(directory), clock);
+    await b.kms.describeKey({ KeyId: (await b.kms.listKeys({})).Keys![0]!.KeyId! });
+    await b.store.audit.flush();
+    // A's append goes on late: half a record lands in A's file, and its cut-back is refused (LEASE_LOST).
+    release();
+    await flushing;
+    await a.kms.close();
+    await b.kms.close();
+
+    const reopened = await holder(directory, clock);
+    const names = reopened.kms.auditTrail.lookup().records.map((record) => record.eventName);
+    expect(names).toContain('DescribeKey');
     await reopened.kms.close();
   });
 });
