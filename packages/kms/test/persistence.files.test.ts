@@ -113,6 +113,27 @@ describe('the numbering floor', () => {
     expect(await raiseNumberFloor(directory, ['snapshot-00000004.sbx'])).toBe(9);
   });
 
+  it('a raise whose floor file cannot be created (its temporary taken meanwhile: EEXIST) fails rather than answer a floor that is not in place, and keeps the floor it found', async () => {
+    const directory = await tempDirectory();
+    await raiseNumberFloor(directory, ['snapshot-00000003.sbx']);
+    // Another raise to the same number creates the temporary between this one's removal of it and its open.
+    const io: FileIo = {
+      ...nodeFileIo,
+      async open(path, flags, mode) {
+        if (String(path).endsWith('number-floor-00000009.tmp')) await writeFile(path, '9\n');
+        return nodeFileIo.open!(path, flags, mode);
+      },
+    };
+    const raised = await raiseNumberFloor(directory, ['snapshot-00000009.sbx'], io).then(
+      (floor) => floor,
+      () => undefined,
+    );
+    // The floor in place before is never removed for one that is not there.
+    expect(await readNumberFloor(directory)).toBeGreaterThanOrEqual(3);
+    // Either the raise fails (the reset stops before removing anything), or the floor it answers is in place.
+    if (raised !== undefined) expect(await readNumberFloor(directory)).toBe(raised);
+  });
+
   it('an open that recovers state numbered below the floor (state copied in after a reset) leaps past the floor', async () => {
     const directory = await tempDirectory();
     const store = await openDirectoryStore({ directory });
