@@ -110,8 +110,9 @@ export async function raiseNumberFloor(directory: string, names: readonly string
   try {
     await createFileExclusivelyDurably(pathIn(directory, floorName(highest)), new TextEncoder().encode(`${highest}\n`), { io });
   } catch (error) {
-    // Linked meanwhile (a raise to the same number, stopped across a takeover): the same floor.
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    // Linked meanwhile (a raise to the same number, stopped across a takeover): the same floor. An
+    // EEXIST of the temporary's open (that raise's temporary) puts none in place: thrown.
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || ((await readNumberFloor(directory)) ?? 0) < highest) throw error;
   }
   // The lower ones only (a late removal of them removes nothing a later raise reads); one left
   // behind by a failed removal is outnumbered, and removed by the next raise.
