@@ -6,8 +6,9 @@
  * appends are buffered for `AUDIT_FLUSH_MS` and written with one write and one fdatasync, after
  * the response (CloudTrail too delivers events minutes after the call, and an audit write must
  * not slow or fail the call it records). A crash loses at most the last unflushed batch and can
- * tear only the last record of the last file, which the next start cuts off; damage anywhere else
- * refuses to open (`CORRUPT`), as for the journal. A new file starts past `AUDIT_FILE_BYTES`, and a
+ * tear only the last record of a file, which the next start cuts off (of any file: an older one's
+ * torn tail is an old holder's late append or a write whose cut-back failed, see `open`); damage
+ * anywhere else refuses to open (`CORRUPT`), as for the journal. A new file starts past `AUDIT_FILE_BYTES`, and a
  * file whose newest event is more than 90 days older than the newest event is deleted.
  *
  * Events waiting to be written are never trimmed while writes succeed: an acknowledged call's event
@@ -108,7 +109,7 @@ export class AuditLog implements AuditSink {
   }
 
   /**
-   * Reads the audit files `numbers` (ascending) back, cuts a torn tail off the last, and deletes
+   * Reads the audit files `numbers` (ascending) back, cuts a torn tail off any of them, and deletes
    * files past the 90 days.
    * @param fileBytes - size past which a new file starts.
    * @param options - `newFile`: append to a new file rather than the newest one, numbered two
@@ -138,10 +139,12 @@ export class AuditLog implements AuditSink {
           newest = Math.max(newest, event.eventTime);
         }
       }
-      if (validLength < bytes.length) {
-        if (index < numbers.length - 1) throw new KmsError('CORRUPT', `${pathIn(directory, name)} ends in a damaged record but is not the newest audit file.`);
-        await cut(pathIn(directory, name), validLength, io);
-      }
+      // A torn tail is cut off whichever file it ends: an older file's can be an old holder's
+      // append that passed its lease check before a takeover and tore late (a full disk), its own
+      // cut-back then refused, or a write whose cut-back failed (`#write`). `scanRecords` has
+      // refused a bad record that a valid one follows, so only the incomplete last one goes, never
+      // a whole record; and through the fenced `io`, only while this store holds the lease.
+      if (validLength < bytes.length) await cut(pathIn(directory, name), validLength, io);
       files.push({ number, newest });
       if (index === numbers.length - 1) tail = { bytes: validLength, sequence: payloads.length };
     }
