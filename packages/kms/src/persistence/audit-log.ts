@@ -24,7 +24,7 @@
  * lease check, names no file of this one's (the write after it is refused by the lease).
  *
  * A write that fails (a full disk) is cut back to the last whole record and tried again at the
- * next flush. While writes fail, calls are not held back (an audit write must not fail or stall
+ * next flush (in a new file if the cut-back fails too). While writes fail, calls are not held back (an audit write must not fail or stall
  * the call it records) and at most `MAX_BUFFERED_EVENTS` events wait, the oldest dropped first.
  */
 
@@ -221,9 +221,11 @@ export class AuditLog implements AuditSink {
         try {
           await (this.#io.truncate ?? nodeFileIo.truncate!)(this.#handle, this.#bytes);
         } catch {
-          // The file cannot be trusted to end on a whole record: start a new one next time.
+          // The file cannot be trusted to end on a whole record: start a new one next time (as
+          // for a full file), never append after it; the next start cuts its tail (`open`).
           await this.#handle.close().catch(() => undefined);
           this.#handle = undefined;
+          this.#bytes = this.#fileBytes;
         }
       }
     }
