@@ -43,7 +43,14 @@ export { type DirectoryStoreOptions, openDirectoryStore } from './persistence/di
 export type { DirectoryStore } from './persistence/directory-store-contract.ts';
 export { isDirectoryStoreFile } from './persistence/files.ts';
 export { DEFAULT_SNAPSHOT_THRESHOLD_BYTES } from './persistence/journal.ts';
-export { highestFileNumber, highestGenerationNumber, NUMBER_FLOOR_FILE, raiseNumberFloor, readNumberFloor } from './persistence/number-floor.ts';
+export {
+  highestFileNumber,
+  highestGenerationNumber,
+  isNumberFloorFile,
+  NUMBER_FLOOR_FILE,
+  raiseNumberFloor,
+  readNumberFloor,
+} from './persistence/number-floor.ts';
 export { ROOT_KEY_ENV, ROOT_KEY_FILE, type RootKeySource } from './persistence/root-key.ts';
 export { type ChangeStore, createMemoryStore, MemoryStore } from './persistence/store.ts';
 export { type CallOptions, Kms, type KmsMethods, type KmsOptions, type KmsQuotas, type RequestOf, type ResponseOf } from './service/kms.ts';

@@ -1,7 +1,7 @@
 /**
  * The audit trail on the data directory: LookupEvents answers the same after a restart, events
  * older than CloudTrail's 90 days of history go (and so do their files), and a torn last record
- * is cut off like the journal's.
+ * is cut off like the journal's (of any audit file, not only the newest).
  */
 
 import { appendFile, readdir, readFile, writeFile } from 'node:fs/promises';
@@ -148,5 +148,31 @@ describe('the audit trail with a data directory', () => {
     const damaged = flipBit(Buffer.concat([whole, whole]), 20 * 8);
     await writeFile(path, damaged);
     await expect(openKms(directory, clock)).rejects.toMatchObject({ code: 'CORRUPT' });
+  });
+
+  it('cuts off a torn last record of an older audit file too, keeping its whole records, and refuses a damaged one that valid records follow there', async () => {
+    const directory = await tempDirectory();
+    const clock = new ManualClock();
+    const first = await openKms(directory, clock);
+    await first.kms.createKey({});
+    await first.kms.close();
+    const second = await openKms(directory, clock);
+    await second.kms.listKeys({});
+    await second.kms.close();
+    // Two files now; the older one gets a torn tail (an old holder's late append, or a write whose cut-back failed).
+    const [older, newer] = await audits(directory);
+    expect(newer).toBeDefined();
+    const path = join(directory, older!);
+    const whole = await readFile(path);
+    await appendFile(path, whole.subarray(0, whole.length >> 1));
+    const third = await openKms(directory, clock);
+    expect(third.kms.auditTrail.events().map((event) => event.eventName)).toEqual(['CreateKey', 'ListKeys']);
+    await third.kms.close();
+    expect(await readFile(path)).toEqual(whole);
+
+    const damaged = flipBit(Buffer.concat([whole, whole]), 20 * 8);
+    await writeFile(path, damaged);
+    await expect(openKms(directory, clock)).rejects.toMatchObject({ code: 'CORRUPT' });
+    expect(await readFile(path)).toEqual(damaged);
   });
 });

@@ -232,6 +232,37 @@ describe('a full disk, seen from the wire and the audit log', () => {
     await reopened.kms.close();
   });
 
+  it('an audit write torn by a full disk whose cut-back fails too is never followed by later records in that file: the next start opens with every event written since', async () => {
+    const directory = await tempDirectory();
+    const { io, full } = fullDisk();
+    let truncateFails = false;
+    const faulty: FileIo = {
+      ...io,
+      async truncate(handle, length) {
+        if (truncateFails) {
+          truncateFails = false;
+          throw Object.assign(new Error('EIO: i/o error, ftruncate'), { code: 'EIO' });
+        }
+        await nodeFileIo.truncate!(handle, length);
+      },
+    };
+    const { kms, store } = await openKms(directory, new ManualClock(), { io: faulty });
+    const { KeyMetadata } = await kms.createKey({});
+    await store.audit.flush();
+    // One audit write tears (half written), and its cut-back fails: the file may not end on a whole record.
+    full.writes = 1;
+    truncateFails = true;
+    await kms.describeKey({ KeyId: KeyMetadata.KeyId });
+    await store.audit.flush();
+    await store.audit.flush();
+    await kms.listKeys({});
+    await store.audit.flush();
+    await kms.close();
+    const reopened = await openKms(directory, new ManualClock());
+    expect(reopened.kms.auditTrail.events().map((event) => event.eventName)).toEqual(['CreateKey', 'DescribeKey', 'ListKeys']);
+    await reopened.kms.close();
+  });
+
   it('does not hold calls back while audit writes fail, and keeps the newest events waiting', async () => {
     const directory = await tempDirectory();
     const { io, full } = fullDisk();

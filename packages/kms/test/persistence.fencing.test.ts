@@ -7,12 +7,12 @@
  */
 
 import { readdir, readFile, unlink, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { __TESTS } from '@strongbox/service-kernel';
 import { describe, expect, it } from 'vitest';
 import type { KmsError } from '../src/errors.ts';
 import { type DirectoryStore, type DirectoryStoreOptions, type Kms, ManualClock } from '../src/index.ts';
-import type { FileIo } from '../src/persistence/files.ts';
+import { type FileIo, nodeFileIo } from '../src/persistence/files.ts';
 import { raiseNumberFloor } from '../src/persistence/number-floor.ts';
 import { openKms, snapshotOf, tempDirectory } from './fixtures/persistence.ts';
 import { pausableIo, sameFile } from './helpers/pausable-io.ts';
@@ -269,21 +269,61 @@ describe.skipIf(process.platform !== 'linux')('a store whose directory was taken
   it('an audit log whose file is full starts no new file after the takeover (the audit open is fenced)', async () => {
     const directory = await tempDirectory();
     const clock = new ManualClock();
-    // One record fills a file: A's next audit write starts audit file 2.
+    // One record fills a file: A’s first file is audit file 2 (an open leaps one number), its next audit write starts file 3.
     const a = await holder(directory, clock, undefined, { auditFileBytes: 1 });
     await a.kms.createKey({ Description: 'kept' });
     await a.store.audit.flush();
     const audits = async (): Promise<string[]> => (await readdir(directory)).filter((name) => name.startsWith('audit-')).sort();
-    expect(await audits()).toEqual(['audit-00000001.sbx']);
+    expect(await audits()).toEqual(['audit-00000002.sbx']);
 
     const b = await holder(await asAnotherProcess(directory), clock, undefined, { auditFileBytes: 1 });
     // A does not know yet: a read is served and audited, and its flush tries to start audit file 2.
     await a.kms.listKeys({});
     await a.store.audit.flush();
-    expect(await audits()).toEqual(['audit-00000001.sbx']);
+    expect(await audits()).toEqual(['audit-00000002.sbx']);
     await b.kms.listKeys({});
     await b.store.audit.flush();
-    expect(await audits()).toEqual(['audit-00000001.sbx', 'audit-00000002.sbx']);
+    expect(await audits()).toEqual(['audit-00000002.sbx', 'audit-00000004.sbx']);
+    await a.kms.close();
+    await b.kms.close();
+    const reopened = await holder(directory, clock);
+    const names = reopened.kms.auditTrail.lookup().records.map((record) => record.eventName);
+    expect(names.filter((name) => name === 'ListKeys')).toHaveLength(1);
+    await reopened.kms.close();
+  });
+
+  it('an audit log paused past its lease check at the open of its next file opens no file the new holder writes (each open leaps an audit number)', async () => {
+    const directory = await tempDirectory();
+    const clock = new ManualClock();
+    const steps = pausableIo();
+    // One record fills a file: A's next audit write starts the next file.
+    const a = await holder(directory, clock, steps.io, { auditFileBytes: 1 });
+    await a.kms.createKey({ Description: 'kept' });
+    await a.store.audit.flush();
+    const audits = async (): Promise<string[]> => (await readdir(directory)).filter((name) => name.startsWith('audit-')).sort();
+    const before = await audits();
+    // A's flush starts its next file and "pauses" in that open, its lease check passed.
+    let opened: string | undefined;
+    const held = steps.hold('open', (path) => {
+      if (!String(path).includes('audit-')) return false;
+      opened ??= String(path);
+      return true;
+    });
+    await a.kms.listKeys({});
+    const flushing = a.store.audit.flush();
+    await held.reached;
+
+    // B takes over and writes its first audit file.
+    const b = await holder(await asAnotherProcess(directory), clock, undefined, { auditFileBytes: 1 });
+    await b.kms.listKeys({});
+    await b.store.audit.flush();
+    const theirs = (await audits()).filter((name) => !before.includes(name));
+    expect(theirs).toHaveLength(1);
+
+    // A's open runs late: a name of its own numbering, never B's file (its write after it is refused).
+    held.open();
+    await flushing;
+    expect(theirs).not.toContain(basename(opened!));
     await a.kms.close();
     await b.kms.close();
     const reopened = await holder(directory, clock);
@@ -395,7 +435,7 @@ describe.skipIf(process.platform !== 'linux')('a store whose directory was taken
     const flushing = aa.store.audit.flush();
     await held.reached;
 
-    // B takes over and stops; the directory is reset; C starts afresh, at audit file 1 again.
+    // B takes over and stops; the directory is reset; C starts afresh, at audit file 2 again (a fresh directory’s first).
     const b = await holder(await asAnotherProcess(directory), clock, undefined, { auditFileBytes: 1 });
     await b.kms.close();
     await resetState(directory);
@@ -403,7 +443,7 @@ describe.skipIf(process.platform !== 'linux')('a store whose directory was taken
     await c.kms.createKey({ Description: 'audited by C' });
     await c.store.audit.flush();
     const cFiles = await audits();
-    expect(cFiles).toContain('audit-00000001.sbx');
+    expect(cFiles).toContain('audit-00000002.sbx');
 
     // C's first file has the name of A's oldest, which A's pruning is about to remove.
     expect(cFiles).toContain(old[0]);
@@ -485,6 +525,50 @@ describe.skipIf(process.platform !== 'linux')('a store whose directory was taken
     const reopened = await holder(directory, clock);
     expect(snapshotOf(reopened.store.state)).toEqual(acknowledged);
     expect((await reopened.kms.describeKey({ KeyId: kept.KeyId })).KeyMetadata.Description).toBe('by B');
+    await reopened.kms.close();
+  });
+
+  it('an audit append paused past its lease check that tears on a full disk after the takeover leaves a directory the next start opens, with the new holder’s events', async () => {
+    const directory = await tempDirectory();
+    const clock = new ManualClock();
+    // A's next write, once armed: held after its lease check until the takeover is done, then it
+    // writes half its bytes and fails (ENOSPC), as a write on a full disk does.
+    let reached: () => void = () => undefined;
+    const atWrite = new Promise<void>((resolve) => (reached = resolve));
+    let release: () => void = () => undefined;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let armed = false;
+    const io: FileIo = {
+      ...nodeFileIo,
+      async write(handle, bytes) {
+        if (!armed) return nodeFileIo.write(handle, bytes);
+        armed = false;
+        reached();
+        await released;
+        await nodeFileIo.write(handle, bytes.subarray(0, bytes.length >> 1));
+        throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+      },
+    };
+    const a = await holder(directory, clock, io);
+    await a.kms.createKey({ Description: 'kept' });
+    await a.store.audit.flush();
+    await a.kms.listKeys({});
+    armed = true;
+    const flushing = a.store.audit.flush();
+    await atWrite;
+
+    const b = await holder(await asAnotherProcess(directory), clock);
+    await b.kms.describeKey({ KeyId: (await b.kms.listKeys({})).Keys![0]!.KeyId! });
+    await b.store.audit.flush();
+    // A's append goes on late: half a record lands in A's file, and its cut-back is refused (LEASE_LOST).
+    release();
+    await flushing;
+    await a.kms.close();
+    await b.kms.close();
+
+    const reopened = await holder(directory, clock);
+    const names = reopened.kms.auditTrail.lookup().records.map((record) => record.eventName);
+    expect(names).toContain('DescribeKey');
     await reopened.kms.close();
   });
 });

@@ -7,6 +7,7 @@ import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isDirectoryStoreFile, Kms, ManualClock, openDirectoryStore, raiseNumberFloor, readNumberFloor } from '../src/index.ts';
+import { type FileIo, nodeFileIo } from '../src/persistence/files.ts';
 import { tempDirectory } from './fixtures/persistence.ts';
 
 describe('isDirectoryStoreFile', () => {
@@ -32,6 +33,8 @@ describe('isDirectoryStoreFile', () => {
     ['lock', true],
     ['number-floor', true],
     ['number-floor.tmp-0a1b2c', true],
+    ['number-floor-00000007', true],
+    ['number-floor-00000007.tmp', true],
     ['package.json', false],
     ['notes.txt', false],
     ['s3', false],
@@ -60,6 +63,75 @@ describe('the numbering floor', () => {
     expect(await raiseNumberFloor(directory, ['journal-00000001.sbx'])).toBe(5);
     expect(await raiseNumberFloor(directory, ['audit-00000009.sbx'])).toBe(9);
     expect(await readNumberFloor(directory)).toBe(9);
+  });
+
+  it('reads the previous layout’s number-floor, and replaces it by a named floor at the next raise past it', async () => {
+    const directory = await tempDirectory();
+    await writeFile(join(directory, 'number-floor'), '12\n');
+    expect(await readNumberFloor(directory)).toBe(12);
+    expect(await raiseNumberFloor(directory, ['snapshot-00000004.sbx'])).toBe(12);
+    expect(await raiseNumberFloor(directory, ['journal-00000015.sbx'])).toBe(15);
+    expect((await readdir(directory)).filter((name) => name.startsWith('number-floor'))).toEqual(['number-floor-00000015']);
+    expect(await readNumberFloor(directory)).toBe(15);
+  });
+
+  it('a raise whose last step runs late, after a later reset raised the floor higher, leaves the higher floor (no late write lowers it)', async () => {
+    const directory = await tempDirectory();
+    // A reset stopped past the lease check of the step that puts its floor in place (a link or a rename).
+    let release: () => void = () => undefined;
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let reached: () => void = () => undefined;
+    const atLastStep = new Promise<void>((resolve) => {
+      reached = resolve;
+    });
+    const late = async (): Promise<void> => {
+      reached();
+      await released;
+    };
+    const io: FileIo = {
+      ...nodeFileIo,
+      async link(existing, path) {
+        await late();
+        await nodeFileIo.link!(existing, path);
+      },
+      async rename(from, to) {
+        await late();
+        await nodeFileIo.rename!(from, to);
+      },
+    };
+    const stale = raiseNumberFloor(directory, ['snapshot-00000003.sbx'], io);
+    await atLastStep;
+
+    // A later reset raises the floor past its own files; then the stopped one's step runs.
+    expect(await raiseNumberFloor(directory, ['snapshot-00000009.sbx'])).toBe(9);
+    release();
+    await stale.catch(() => undefined);
+
+    expect(await readNumberFloor(directory)).toBe(9);
+    expect(await raiseNumberFloor(directory, ['snapshot-00000004.sbx'])).toBe(9);
+  });
+
+  it('a raise whose floor file cannot be created (its temporary taken meanwhile: EEXIST) fails rather than answer a floor that is not in place, and keeps the floor it found', async () => {
+    const directory = await tempDirectory();
+    await raiseNumberFloor(directory, ['snapshot-00000003.sbx']);
+    // Another raise to the same number creates the temporary between this one's removal of it and its open.
+    const io: FileIo = {
+      ...nodeFileIo,
+      async open(path, flags, mode) {
+        if (String(path).endsWith('number-floor-00000009.tmp')) await writeFile(path, '9\n');
+        return nodeFileIo.open!(path, flags, mode);
+      },
+    };
+    const raised = await raiseNumberFloor(directory, ['snapshot-00000009.sbx'], io).then(
+      (floor) => floor,
+      () => undefined,
+    );
+    // The floor in place before is never removed for one that is not there.
+    expect(await readNumberFloor(directory)).toBeGreaterThanOrEqual(3);
+    // Either the raise fails (the reset stops before removing anything), or the floor it answers is in place.
+    if (raised !== undefined) expect(await readNumberFloor(directory)).toBe(raised);
   });
 
   it('an open that recovers state numbered below the floor (state copied in after a reset) leaps past the floor', async () => {

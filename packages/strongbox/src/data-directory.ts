@@ -107,6 +107,13 @@ async function checkFormat(directory: string): Promise<void> {
     if (entries.length > 0 && !entries.some(isStrongboxEntry)) {
       throw refused('UNUSABLE', directory, `holds files that are not Strongbox's; use an empty directory`);
     }
+    // Written before any lease is held, unfenced, and possibly late (this process stopped before
+    // its rename while another one found the directory unmarked too, marked it and serves it).
+    // Harmless: a start reads only `format` from it, which every process of this format writes
+    // alike (`createdBy` only names a release in a refusal), and no other file depends on it; a
+    // late rename replaces it by an equal marker. A process of another format racing the first
+    // use would leave the wrong marker: the next start then refuses (OTHER_FORMAT) and changes
+    // nothing (only format 1 exists so far).
     const marker = { format: DATA_FORMAT, createdBy: `strongbox ${VERSION}`, note: 'The format of this Strongbox data directory; do not edit.' };
     await replaceFileDurably(directory, FORMAT_FILE, new TextEncoder().encode(`${JSON.stringify(marker, null, 2)}\n`));
     return;

@@ -146,10 +146,10 @@ export interface EndpointWiring {
   readonly faults?: { readonly kms: FaultHook; readonly s3: FaultHook };
   /**
    * With a data directory: called once KMS's store holds the directory's lease (an interrupted
-   * reset finished), before the engines read the clock; the controlled clock reads its offset
-   * there (`controls/clock-file.ts`). A rejection fails the open (the store is closed again).
+   * reset finished), before the engines read the clock, with that lease; the controlled clock
+   * removes its files' temporaries and reads its offset there (`controls/clock-file.ts`). A rejection fails the open (the store is closed again).
    */
-  readonly onDirectoryHeld?: () => Promise<void>;
+  readonly onDirectoryHeld?: (lease: Pick<DirectoryLease, 'confirm'>) => Promise<void>;
 }
 
 /**
@@ -191,7 +191,7 @@ export async function openEndpoint(options: EndpointOptions = {}, wiring: Endpoi
   let kms: Kms;
   let s3: S3;
   try {
-    if (directoryStore !== undefined) await wiring.onDirectoryHeld?.();
+    if (directoryStore !== undefined) await wiring.onDirectoryHeld?.({ confirm: () => directoryStore.confirmLease() });
     if (options.seed) {
       // The seed must fit the key quota the emulator runs with (a seed AWS could never hold is refused).
       const keyQuota = typeof options.quotas === 'object' ? options.quotas.customerManagedKeys : undefined;

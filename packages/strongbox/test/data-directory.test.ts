@@ -5,12 +5,13 @@
  * the same way, and a usable one records its format.
  */
 
-import { chmod, mkdir, readdir, readFile, unlink, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type FileIo, nodeFileIo } from '@strongbox/service-kernel';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DATA_FORMAT, prepareDataDirectory } from '../src/data-directory.ts';
 import { StrongboxError } from '../src/errors.ts';
+import { openControlledEndpoint } from '../src/index.ts';
 import { runCli, runInProcess, serveInProcess, tempDir } from './helpers/cli.ts';
 
 /** Exactly one line on stderr, starting `strongbox: data directory '<path>': `, nothing on stdout, exit 1. */
@@ -177,5 +178,26 @@ describe('prepareDataDirectory, as library callers meet it (createStrongbox, sta
     expect(await readdir(path)).toEqual([]);
     await prepareDataDirectory(path);
     expect(await readdir(path)).toEqual(['strongbox.json']);
+  });
+});
+
+describe('strongbox.json written late', () => {
+  it('by a process that found the directory unmarked, after another one marked it and serves it: the state and the next start are unaffected', async () => {
+    const data = await tempDir();
+    const holder = await openControlledEndpoint({ dataDirectory: data.path });
+    const { KeyMetadata } = await holder.kms.createKey({ Description: 'kept' });
+    // The other process's marker (another release of the same format), renamed into place late.
+    const late = { format: DATA_FORMAT, createdBy: 'strongbox 0.0.1', note: 'The format of this Strongbox data directory; do not edit.' };
+    await writeFile(join(data.path, 'strongbox.json.tmp-0a1b2c3d4e5f'), `${JSON.stringify(late, null, 2)}\n`);
+    await rename(join(data.path, 'strongbox.json.tmp-0a1b2c3d4e5f'), join(data.path, 'strongbox.json'));
+    await holder.close();
+
+    const next = await openControlledEndpoint({ dataDirectory: data.path });
+    try {
+      expect((await next.kms.describeKey({ KeyId: KeyMetadata!.KeyId })).KeyMetadata?.Description).toBe('kept');
+    } finally {
+      await next.close();
+      await data.cleanup();
+    }
   });
 });

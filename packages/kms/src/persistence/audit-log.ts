@@ -6,8 +6,9 @@
  * appends are buffered for `AUDIT_FLUSH_MS` and written with one write and one fdatasync, after
  * the response (CloudTrail too delivers events minutes after the call, and an audit write must
  * not slow or fail the call it records). A crash loses at most the last unflushed batch and can
- * tear only the last record of the last file, which the next start cuts off; damage anywhere else
- * refuses to open (`CORRUPT`), as for the journal. A new file starts past `AUDIT_FILE_BYTES`, and a
+ * tear only the last record of a file, which the next start cuts off (of any file: an older one's
+ * torn tail is an old holder's late append or a write whose cut-back failed, see `open`); damage
+ * anywhere else refuses to open (`CORRUPT`), as for the journal. A new file starts past `AUDIT_FILE_BYTES`, and a
  * file whose newest event is more than 90 days older than the newest event is deleted.
  *
  * Events waiting to be written are never trimmed while writes succeed: an acknowledged call's event
@@ -16,11 +17,14 @@
  * of calls started together runs without a turn of the event loop, so the timer alone would never
  * fire during it). The buffer then holds at most the bound plus the calls already in flight.
  *
- * A store starts a new file at every open (`newFile`): an append of a previous holder that raced
- * a takeover then ends that holder's last file, never lands between this one's records.
+ * A store starts a new file at every open (`newFile`), two past the newest it found, as its
+ * generation leaps (`directory-store.ts`): an append of a previous holder that raced a takeover
+ * then ends that holder's last file, never lands between this one's records; and the number
+ * between is the one that holder's own next file takes, so its open of that file, late past its
+ * lease check, names no file of this one's (the write after it is refused by the lease).
  *
  * A write that fails (a full disk) is cut back to the last whole record and tried again at the
- * next flush. While writes fail, calls are not held back (an audit write must not fail or stall
+ * next flush (in a new file if the cut-back fails too). While writes fail, calls are not held back (an audit write must not fail or stall
  * the call it records) and at most `MAX_BUFFERED_EVENTS` events wait, the oldest dropped first.
  */
 
@@ -105,11 +109,11 @@ export class AuditLog implements AuditSink {
   }
 
   /**
-   * Reads the audit files `numbers` (ascending) back, cuts a torn tail off the last, and deletes
+   * Reads the audit files `numbers` (ascending) back, cuts a torn tail off any of them, and deletes
    * files past the 90 days.
    * @param fileBytes - size past which a new file starts.
-   * @param options - `newFile`: append to a new file rather than the newest one; `after`: new
-   *   files are numbered above it (default 0).
+   * @param options - `newFile`: append to a new file rather than the newest one, numbered two
+   *   past it; `after`: new files are numbered above it (default 0).
    * @throws KmsError CORRUPT for a damaged or altered file; the `ServiceError` `LEASE_LOST` from a fenced
    *   `io` (a cut-back or an expired file's removal refused after a takeover).
    */
@@ -135,16 +139,20 @@ export class AuditLog implements AuditSink {
           newest = Math.max(newest, event.eventTime);
         }
       }
-      if (validLength < bytes.length) {
-        if (index < numbers.length - 1) throw new KmsError('CORRUPT', `${pathIn(directory, name)} ends in a damaged record but is not the newest audit file.`);
-        await cut(pathIn(directory, name), validLength, io);
-      }
+      // A torn tail is cut off whichever file it ends: an older file's can be an old holder's
+      // append that passed its lease check before a takeover and tore late (a full disk), its own
+      // cut-back then refused, or a write whose cut-back failed (`#write`). `scanRecords` has
+      // refused a bad record that a valid one follows, so only the incomplete last one goes, never
+      // a whole record; and through the fenced `io`, only while this store holds the lease.
+      if (validLength < bytes.length) await cut(pathIn(directory, name), validLength, io);
       files.push({ number, newest });
       if (index === numbers.length - 1) tail = { bytes: validLength, sequence: payloads.length };
     }
     // A full file is never appended to: the first write starts the next one.
     if (options.newFile === true) tail = { bytes: Math.max(tail.bytes, fileBytes), sequence: tail.sequence };
-    const log = new AuditLog(directory, sealer, io, fileBytes, files, events, tail, options.after ?? 0);
+    // A new file leaps the number a previous holder's next file would take (see the module).
+    const after = options.newFile === true ? Math.max(options.after ?? 0, (numbers.at(-1) ?? 0) + 1) : (options.after ?? 0);
+    const log = new AuditLog(directory, sealer, io, fileBytes, files, events, tail, after);
     await log.#prune();
     return log;
   }
@@ -213,9 +221,11 @@ export class AuditLog implements AuditSink {
         try {
           await (this.#io.truncate ?? nodeFileIo.truncate!)(this.#handle, this.#bytes);
         } catch {
-          // The file cannot be trusted to end on a whole record: start a new one next time.
+          // The file cannot be trusted to end on a whole record: start a new one next time (as
+          // for a full file), never append after it; the next start cuts its tail (`open`).
           await this.#handle.close().catch(() => undefined);
           this.#handle = undefined;
+          this.#bytes = this.#fileBytes;
         }
       }
     }

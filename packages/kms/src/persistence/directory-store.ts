@@ -31,7 +31,7 @@
  * deleted), so a write of a previous holder that is still alive (paused past its lease, its
  * directory taken over) lands in a file no longer read, never between this holder's records; the
  * generation skipped is the one the old holder's own racing snapshot would take. Its audit log
- * likewise starts a new file. After a data reset, which removes every numbered file, the
+ * likewise starts a new file two past the newest (`audit-log.ts`). After a data reset, which removes every numbered file, the
  * directory's numbering floor (`number-floor.ts`) keeps the next open's numbers past the removed
  * ones, so the names of an old holder stopped across the reset stay out of use too. Every open, not only one that took a stale lock over (a lease epoch
  * above 1): an opener can also find no lock at all while the old holder lives (deleted by hand,

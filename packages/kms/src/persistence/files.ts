@@ -40,6 +40,8 @@ const SNAPSHOT = /^snapshot-(\d{1,15})\.sbx$/;
 const JOURNAL = /^journal-(\d{1,15})\.sbx$/;
 const TEMPORARY = /^snapshot-\d{1,15}\.sbx\.tmp$/;
 const AUDIT = /^audit-(\d{1,15})\.sbx$/;
+/** A numbering floor file (`number-floor.ts`) or the temporary of its creation. */
+const NUMBER_FLOOR = /^number-floor-\d{1,15}(?:\.tmp)?$/;
 
 /** The snapshot of a generation. */
 export function snapshotName(generation: number): string {
@@ -65,14 +67,14 @@ const FIXED_NAMES: ReadonlySet<string> = new Set(['lock', 'lock.break', 'root.ke
 
 /**
  * Whether `name`, an entry at the top of a data directory, is one the directory store writes:
- * snapshots, journals, audit files, the lock, `root.key`, `number-floor`, and the temporaries of
- * each. Tools that clean a data directory (`strongbox`'s reset) remove these (but the lock and
- * `number-floor`, see `number-floor.ts`) and leave anything else alone.
+ * snapshots, journals, audit files, the lock, `root.key`, `number-floor-<n>` (`number-floor`
+ * before), and the temporaries of each. Tools that clean a data directory (`strongbox`'s reset)
+ * remove these (but the lock and the floor, see `number-floor.ts`) and leave anything else alone.
  * @example isDirectoryStoreFile('journal-00000001.sbx'); // true
  * @example isDirectoryStoreFile('package.json'); // false
  */
 export function isDirectoryStoreFile(name: string): boolean {
-  if (SNAPSHOT.test(name) || JOURNAL.test(name) || AUDIT.test(name) || TEMPORARY.test(name)) return true;
+  if (SNAPSHOT.test(name) || JOURNAL.test(name) || AUDIT.test(name) || TEMPORARY.test(name) || NUMBER_FLOOR.test(name)) return true;
   // `createFileExclusivelyDurably` writes `<name>.tmp`, `replaceFileDurably` `<name>.tmp-<random>`.
   const base = /^(.*?)\.tmp(?:-[0-9a-f]+)?$/.exec(name)?.[1] ?? name;
   return FIXED_NAMES.has(base);

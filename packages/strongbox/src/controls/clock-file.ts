@@ -5,15 +5,19 @@
  * backwards" rule promises. Time keeps running while the emulator is stopped (the offset is from
  * the system clock, not a frozen instant), as it does for AWS. A reset sets it back to the base.
  *
- * Files: `clock-<n>.json`, one per holder of the directory (`{"offsetMs": <whole number>}`). The
- * offset is the highest-numbered file's. Each holder, once it holds the directory's lease, creates
- * its own file numbered past every one in place (linked into place, so it appears whole; a name
- * taken meanwhile makes it try the next), with the offset it runs at, and from then on replaces
- * only that file; then it removes the lower-numbered ones. So a holder stopped across a takeover
- * (past its lease, its step's lease check passed before the pause), whose late rename the lease
- * cannot refuse, writes a file the new holder's files outnumber: what the next start reads is the
- * new holder's offset, as the stores keep a late step out of the new holder's files (the service
- * kernel's README, "How the services contain such a late step"). A reset (`data-reset.ts`) puts a
+ * Files: `clock-<n>.json`, one per holder of the directory that moved the clock
+ * (`{"offsetMs": <whole number>}`). The offset is the highest-numbered file's. A start, once it
+ * holds the directory's lease, removes the clock files' temporaries before it reads the offset
+ * (`removeClockTemporaries`): a holder stopped across a takeover (past its lease, its step's lease
+ * check passed before the pause) lands a file only by renaming or linking its temporary, so its
+ * late step then fails, or ran before the read; a start and stop whose clock never moves writes
+ * nothing. A holder's first move creates its own file numbered past every one in place (linked
+ * into place, so it appears whole; a name taken meanwhile makes it try the next), and later moves
+ * replace only that file; then it removes the lower-numbered ones. So a late rename of a holder
+ * whose temporary survived (it was made after the new holder's start: its write is refused
+ * anyway) writes a file the new holder's files outnumber, as the stores keep a late step out of
+ * the new holder's files (the service kernel's README, "How the services contain such a late
+ * step"). A reset (`data-reset.ts`) puts a
  * file of offset 0 above the others rather than removing them, so numbering never goes back.
  * `clock.json`, the one file of the previous layout, is read when no numbered file exists, and
  * removed once the first holder's file is in place.
@@ -25,11 +29,23 @@
 import { randomBytes } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type DirectoryLease, type FileIo, fencedFileIo, nodeFileIo, replaceFileDurably, syncDirectoryAfter, TEMPORARY_MARK } from '@strongbox/service-kernel';
+import {
+  type DirectoryLease,
+  type FileIo,
+  fencedFileIo,
+  nodeFileIo,
+  replaceFileDurably,
+  syncDirectoryAfter,
+  syncDirectoryAfterRemoval,
+  TEMPORARY_MARK,
+} from '@strongbox/service-kernel';
 import { CLOCK_FILE, CLOCK_FILE_NUMBERED } from '../data-files.ts';
 
 /** A numbered clock file or one of its temporaries: its number. */
 const CLOCK_FILE_OR_TEMPORARY = /^clock-(\d{1,15})\.json(?:\.tmp-[0-9a-f]+)?$/;
+
+/** A temporary of a clock file (`clock-<n>.json.tmp-<random>`, `clock.json.tmp-<random>`). */
+const CLOCK_TEMPORARY = /^clock(?:-\d{1,15})?\.json\.tmp-[0-9a-f]+$/;
 
 /** The previous layout's one file in the data directory (read when no numbered one exists). */
 export { CLOCK_FILE } from '../data-files.ts';
@@ -98,6 +114,30 @@ export async function readClockOffset(directory: string): Promise<number | undef
     throw new TypeError(`${directory}/${name} is damaged: expected {"offsetMs": <whole number of milliseconds>}`);
   }
   return offsetMs;
+}
+
+/**
+ * Removes the clock files' temporaries from `directory` through `io` (fenced by the caller's
+ * lease): what a crash left mid-write, and the temporary of a holder stopped across a takeover
+ * before its rename or link. A start calls it once it holds the directory and before it reads the
+ * offset: every clock file a previous holder lands by a rename or a link (the only steps that put
+ * one in place) needs its temporary, so once they are gone such a late step fails with ENOENT, and
+ * one that ran first has landed before the read, which then sees it. Any other late step of that
+ * holder (an open of a new temporary) is followed by a write the lease refuses. So a start needs
+ * no clock file of its own to outnumber a late one: it writes none until its clock moves.
+ * @throws the file system's error (but ENOENT: removed meanwhile), or the lease's (`LEASE_LOST`).
+ * @example await removeClockTemporaries(directory, fencedFileIo(nodeFileIo, lease));
+ */
+export async function removeClockTemporaries(directory: string, io: FileIo): Promise<void> {
+  const unlink = io.unlink ?? nodeFileIo.unlink!;
+  const temporaries = (await listing(directory)).filter((entry) => CLOCK_TEMPORARY.test(entry));
+  for (const entry of temporaries) {
+    await unlink(join(directory, entry)).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ENOENT') throw error;
+    });
+  }
+  // Not required for the fence (a crash ends every late step too); keeps a crash from bringing them back.
+  if (temporaries.length > 0) await syncDirectoryAfterRemoval(directory, io);
 }
 
 /**

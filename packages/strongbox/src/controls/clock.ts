@@ -9,13 +9,14 @@
  * move time back: read once the engines' store holds the directory's lease (`onDirectoryHeld`; an
  * interrupted reset finished by then), before the engines read the time, and written under the
  * lease of the directory's lock that the engines' KMS store holds (`Endpoint.directoryLease`), each
- * engines' own file started as they open, so a late write of a process whose directory another one
- * took over lands in a file the new holder's outnumbers.
+ * engines' own file started at their first move, so a late write of a process whose directory
+ * another one took over lands in a file the new holder's outnumbers (or, its temporary removed at
+ * the start, nowhere).
  */
 
-import { type Clock, type ClockState, ControlledClock, type DirectoryLease, httpDate, systemClock } from '@strongbox/service-kernel';
+import { type Clock, type ClockState, ControlledClock, type DirectoryLease, fencedFileIo, httpDate, nodeFileIo, systemClock } from '@strongbox/service-kernel';
 import type { Endpoint, EndpointOptions } from '../endpoint.ts';
-import { type ClockFile, clockFile, readClockOffset } from './clock-file.ts';
+import { type ClockFile, clockFile, readClockOffset, removeClockTemporaries } from './clock-file.ts';
 
 /** The endpoint's clock while the engines open: the controlled clock exists once the directory is held. */
 export interface EndpointClock {
@@ -27,11 +28,13 @@ export interface EndpointClock {
   /** The clock file's writer: `undefined` without a data directory. */
   readonly saved: ClockFile | undefined;
   /**
-   * Reads the kept offset and makes the controlled clock (once; no-op without a data directory).
+   * Removes the clock files' temporaries under `lease` (the lease of the directory the engines'
+   * store holds), then reads the kept offset and makes the controlled clock (once; no-op without a
+   * data directory).
    * @throws TypeError for a clock file that is not `{"offsetMs": <whole number>}`; the file
-   *   system's error.
+   *   system's error; the lease's (`LEASE_LOST`).
    */
-  onDirectoryHeld(): Promise<void>;
+  onDirectoryHeld(lease: Pick<DirectoryLease, 'confirm'> | undefined): Promise<void>;
   /** The controlled clock, made at the base if `onDirectoryHeld` has not made it. */
   controlled(): ControlledClock;
 }
@@ -42,7 +45,7 @@ export interface EndpointClock {
  * @example
  * ```ts
  * const time = openEndpointClock(options, () => engines.awaitCurrent().then(leaseOf));
- * await time.onDirectoryHeld();
+ * await time.onDirectoryHeld(lease);
  * const clock = time.controlled();
  * ```
  */
@@ -59,10 +62,14 @@ export function openEndpointClock(options: EndpointOptions, lease: () => Promise
   // engines' store holds the directory's lease (`onDirectoryHeld`, before the engines read the
   // time): read earlier, a move the previous holder acknowledged in between would be undone by
   // this start's own file, numbered past it; and a reset a crash interrupted, which `openEndpoint`
-  // finishes before its store opens, has set it back to the base by then.
+  // finishes before its store opens, has set it back to the base by then. The temporaries go
+  // first (`removeClockTemporaries`): no late rename or link of a previous holder lands after the read.
   let held: ControlledClock | undefined = directory === undefined ? controlled(undefined) : undefined;
-  const onDirectoryHeld = async (): Promise<void> => {
-    if (directory !== undefined) held ??= controlled(await readClockOffset(directory));
+  const onDirectoryHeld = async (lease: Pick<DirectoryLease, 'confirm'> | undefined): Promise<void> => {
+    if (directory === undefined || held !== undefined) return;
+    if (lease === undefined) throw new Error('the engines hold no lease of the data directory');
+    await removeClockTemporaries(directory, fencedFileIo(nodeFileIo, lease));
+    held = controlled(await readClockOffset(directory));
   };
   const engineClock: Clock = held ?? {
     now: () => {

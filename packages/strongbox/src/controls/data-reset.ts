@@ -32,7 +32,7 @@
  *
  * Kept: `tls/` (the HTTPS listener's certificate, which clients may have been told to trust), the
  * data directory's format marker (`strongbox.json`: the empty directory is still of this format),
- * the lock, the marker itself, and the KMS store's numbering floor (`number-floor`, raised first to
+ * the lock, the marker itself, and the KMS store's numbering floor (`number-floor-<n>`, raised first to
  * the highest number of the files removed: the next store numbers its files past them, so a
  * previous holder still alive, paused past its lease, cannot remove or write a file of the new
  * state under a name it knew from the old one), and for the same reason the S3 store's generation
@@ -52,7 +52,7 @@
 
 import { readdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { highestGenerationNumber, KmsError, NUMBER_FLOOR_FILE, raiseNumberFloor } from '@strongbox/kms';
+import { highestGenerationNumber, isNumberFloorFile, KmsError, raiseNumberFloor } from '@strongbox/kms';
 import { emptyDataDirectory } from '@strongbox/s3';
 import {
   acquireDirectoryLease,
@@ -81,7 +81,7 @@ const S3_DIRECTORY = 's3';
 const LOCK_FILE = 'lock';
 
 /** Strongbox's entries a reset leaves in place. */
-const KEPT: ReadonlySet<string> = new Set([RESET_MARKER, FORMAT_FILE, TLS_DIRECTORY, LOCK_FILE, NUMBER_FLOOR_FILE]);
+const KEPT: ReadonlySet<string> = new Set([RESET_MARKER, FORMAT_FILE, TLS_DIRECTORY, LOCK_FILE]);
 
 /** Whether `entry` is a reset's marker, of this layout or the previous one. */
 function isMarker(entry: string): boolean {
@@ -95,7 +95,7 @@ function isClockFile(entry: string): boolean {
 
 /** Whether a reset removes `entry`: Strongbox's state, never a file Strongbox did not write. */
 function isResetState(entry: string): boolean {
-  return isStrongboxEntry(entry) && !KEPT.has(entry) && !isMarker(entry) && !isClockFile(entry);
+  return isStrongboxEntry(entry) && !KEPT.has(entry) && !isMarker(entry) && !isClockFile(entry) && !isNumberFloorFile(entry);
 }
 
 /**

@@ -95,14 +95,14 @@ export type EndpointOpener = (options: EndpointOptions, wiring: EndpointWiring) 
 export async function controlEndpoint(options: EndpointOptions, opener: EndpointOpener): Promise<ControlledEndpoint> {
   // Written under the lease of the engines current when the clock moves (during a reset, the
   // next ones'): never between two leases, when another process may hold the directory.
-  // `engines` is set before the clock can move or be saved (the first save is below).
+  // `engines` is set before the clock can move or be saved (a move needs the controls returned below).
   const time = openEndpointClock(options, () => engines.awaitCurrent().then(leaseOf));
   const { saved } = time;
   const faults = endpointFaults(options);
   const open = (wiring: EndpointWiring = {}): Promise<Endpoint> => opener({ ...options, clock: time.engineClock }, { faults: faults.hooks, ...wiring });
   const first = await open({ onDirectoryHeld: time.onDirectoryHeld });
   // An opener that does not call `onDirectoryHeld` has its engines holding the lease by now.
-  await time.onDirectoryHeld().catch(async (error: unknown) => {
+  await time.onDirectoryHeld(first.directoryLease).catch(async (error: unknown) => {
     await first.close();
     throw error;
   });
@@ -131,12 +131,8 @@ export async function controlEndpoint(options: EndpointOptions, opener: Endpoint
     if (closing !== undefined) throw new Error('this emulator is closed');
     await resetEndpoint({ options, faults, engines, calls, clock, saved, open });
   };
-  // These engines' own clock file, before anything is served (`clock-file.ts`).
-  saved?.save(clock.offsetMs);
-  await saved?.flushed().catch(async (error: unknown) => {
-    await first.close();
-    throw error;
-  });
+  // No clock file of these engines' own until the clock moves: the start removed the clock's
+  // temporaries before it read the offset, which keeps a previous holder's late write out (`clock-file.ts`).
   return {
     get kms(): Kms {
       return engines.latest.kms;

@@ -9,7 +9,7 @@ import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type FileIo, nodeFileIo } from '@strongbox/service-kernel';
 import { afterEach, expect, it } from 'vitest';
-import { CLOCK_FILE } from '../../src/controls/clock-file.ts';
+import { CLOCK_FILE, readClockOffset } from '../../src/controls/clock-file.ts';
 import { RESET_MARKER, resetDataDirectory } from '../../src/controls/data-reset.ts';
 import { openEndpoint } from '../../src/endpoint.ts';
 import { openControlledEndpoint } from '../../src/index.ts';
@@ -52,8 +52,19 @@ it('keeps the previous layout’s clock.json offset at the first start, and ever
 
   expect(first).toEqual({ offsetMs: 5 * DAY_MS, keys: [keyId] });
   expect(second).toEqual(first);
-  // Moved into the start's own file: the previous layout's is gone.
+  // A start whose clock does not move writes no file: the previous layout's stays, read at every start.
+  expect(await readdir(path)).toContain(CLOCK_FILE);
+});
+
+it('moves the previous layout’s clock.json offset into the holder’s own file at its first move', async () => {
+  const { path } = await previousLayout();
+  const endpoint = await openControlledEndpoint({ dataDirectory: path });
+  endpoint.controls.clock.advance(DAY_MS);
+  await endpoint.controls.clockSaved();
+  await endpoint.close();
+
   expect(await readdir(path)).not.toContain(CLOCK_FILE);
+  expect(await readClockOffset(path)).toBe(6 * DAY_MS);
 });
 
 it('finishes a reset the previous layout’s marker (reset-pending) records as interrupted, the clock at its base', async () => {

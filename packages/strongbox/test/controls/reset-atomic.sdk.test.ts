@@ -6,11 +6,11 @@
  */
 
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CreateKeyCommand, KMSClient, ListKeysCommand } from '@aws-sdk/client-kms';
 import { CreateBucketCommand, ListBucketsCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { KmsError } from '@strongbox/kms';
+import { KmsError, readNumberFloor } from '@strongbox/kms';
 import { afterEach, describe, expect, it } from 'vitest';
 import { resetDataDirectory } from '../../src/controls/data-reset.ts';
 import { createStrongbox, type Strongbox } from '../../src/index.ts';
@@ -82,7 +82,7 @@ describe('resetDataDirectory', () => {
     await mkdir(join(directory.path, 's3'));
     await writeFile(join(directory.path, 'notes.txt'), 'not Strongbox’s');
     await resetDataDirectory(directory.path);
-    expect((await readdir(directory.path)).sort()).toEqual(['notes.txt', 'number-floor']);
+    expect((await readdir(directory.path)).sort()).toEqual(['notes.txt', 'number-floor-00000001']);
   });
 
   it('keeps the KMS numbering floor and the S3 generation, emptied, so the next stores number past what it removed', async () => {
@@ -98,11 +98,14 @@ describe('resetDataDirectory', () => {
     const numbered = (await readdir(directory.path)).flatMap((name) => /^(?:snapshot|journal|audit)-(\d+)\.sbx$/.exec(name)?.[1] ?? []).map(Number);
     const highest = Math.max(...numbered);
     await resetDataDirectory(directory.path);
-    expect(await readFile(join(directory.path, 'number-floor'), 'utf8')).toBe(`${highest}\n`);
+    const floors = async (): Promise<string[]> => (await readdir(directory.path)).filter((name) => name.startsWith('number-floor'));
+    expect(await floors()).toEqual([`number-floor-${String(highest).padStart(8, '0')}`]);
+    expect(await readNumberFloor(directory.path)).toBe(highest);
     // A second reset of a directory whose files are numbered lower never lowers it.
     await writeFile(join(directory.path, 'journal-00000001.sbx'), 'state copied in');
     await resetDataDirectory(directory.path);
-    expect(await readFile(join(directory.path, 'number-floor'), 'utf8')).toBe(`${highest}\n`);
+    expect(await floors()).toEqual([`number-floor-${String(highest).padStart(8, '0')}`]);
+    expect(await readNumberFloor(directory.path)).toBe(highest);
     expect(await readdir(s3)).toEqual([generation]);
     expect(await readdir(join(s3, generation))).toEqual([]);
     const reopened = await createStrongbox({ dataDirectory: directory.path });

@@ -24,7 +24,7 @@ describe('a reset of a directory whose s3 entry is no directory', () => {
     await writeFile(join(directory.path, 'journal-00000001.sbx'), 'state');
     await writeFile(join(directory.path, 's3'), 'not a directory');
     await resetDataDirectory(directory.path);
-    expect((await readdir(directory.path)).sort()).toEqual(['number-floor']);
+    expect((await readdir(directory.path)).sort()).toEqual(['number-floor-00000001']);
     expect(await finishInterruptedReset(directory.path)).toBe(false);
   });
 
