@@ -116,6 +116,8 @@ export interface S3ErrorOptions {
   readonly cause?: unknown;
   /** A 405's `Allow` header: the methods the resource takes, as S3 names them (`GET, PUT`). */
   readonly allow?: string;
+  /** The `x-amz-bucket-region` header: the Region of the bucket a redirect points to. */
+  readonly bucketRegion?: string;
 }
 
 /**
@@ -141,6 +143,8 @@ export class S3Error extends Error {
   readonly fields: S3ErrorFields;
   /** A 405's `Allow` header (see `S3ErrorOptions.allow`), when S3 sends one. */
   readonly allow: string | undefined;
+  /** The `x-amz-bucket-region` header (see `S3ErrorOptions.bucketRegion`), when S3 sends one. */
+  readonly bucketRegion: string | undefined;
 
   constructor(reason: S3ErrorReason, options: S3ErrorOptions = {}) {
     const wire = S3_ERRORS[reason];
@@ -153,6 +157,7 @@ export class S3Error extends Error {
     const argument: S3ErrorFields = wire.argumentName === undefined ? [] : [['ArgumentName', wire.argumentName]];
     this.fields = Object.freeze([...argument, ...(options.fields ?? [])]);
     this.allow = options.allow;
+    this.bucketRegion = options.bucketRegion;
   }
 }
 

@@ -61,6 +61,13 @@ export interface S3OperationContext {
   readonly clock: Clock;
   /** The Region the request was sent to. */
   readonly region: string;
+  /**
+   * The Region whose endpoint the request was sent to, when the request names one: its SigV4
+   * credential scope on the wire (the endpoint of the Region it is signed for), the call's
+   * `region` in process. Unsigned and SigV2 requests name none (they reach the bucket's Region
+   * through the global endpoint's DNS), nor do in-process calls without a `region`.
+   */
+  readonly endpointRegion?: string | undefined;
   /** Who is calling. */
   readonly caller: Principal;
   /** Whether the request arrived over TLS (`aws:SecureTransport`; SSE-C and SSE-KMS need it). */

@@ -119,6 +119,8 @@ export interface CallOptions {
 /** A call's scope as S3's binding reads it: the kernel's, plus the transport and the request itself (its key and condition keys are what authorization checks). */
 export interface S3CallScope extends CallScope {
   readonly secureTransport: boolean;
+  /** The Region whose endpoint the request was sent to, when it names one (`S3OperationContext.endpointRegion`). */
+  readonly endpointRegion?: string;
   readonly input: unknown;
   readonly signature?: SignatureFacts;
   /** The request's `Host` header (absent in process), for the audit trail. */

@@ -109,20 +109,75 @@ function readBucketRecord(info: BucketInfo): BucketRecord {
   });
 }
 
+/** Options of `ownedBucket`. */
+export interface OwnedBucketOptions {
+  /**
+   * Served at the endpoint of any Region (GetBucketLocation: the AWS CLI's answer to a
+   * PermanentRedirect tells the user to run `get-bucket-location` with the same configuration,
+   * aws/aws-cli#968; that S3 serves it at every Region's endpoint is UNCONFIRMED).
+   */
+  readonly anyRegion?: boolean;
+}
+
 /**
  * The bucket a request names, with the request authorized on it: the operation's declared access
  * (its IAM action on the bucket or on the object the request's `Key` names, with the request's
  * condition keys), decided by the bucket policy and the caller's identity policy. A missing bucket
- * is NoSuchBucket whoever asks, as S3 answers.
+ * is NoSuchBucket whoever asks, as S3 answers; a bucket of another Region than the endpoint the
+ * request was sent to is S3's redirect to its Region (`refuseOtherRegion`), before authorization.
  *
- * @throws S3Error InvalidBucketName, NoSuchBucket, KeyTooLong, AccessDenied / AccessDeniedByPolicy.
+ * @throws S3Error InvalidBucketName, NoSuchBucket, WrongRegionEndpoint (301 PermanentRedirect),
+ *   KeyTooLong, AccessDenied / AccessDeniedByPolicy.
+ * @example const bucket = await ownedBucket(input.Bucket, context);
  */
-export async function ownedBucket(name: unknown, context: S3OperationContext): Promise<BucketRecord> {
+export async function ownedBucket(name: unknown, context: S3OperationContext, options: OwnedBucketOptions = {}): Promise<BucketRecord> {
   const bucket = await bucketNamed(name, context);
+  if (options.anyRegion !== true) refuseOtherRegion(bucket, context);
   // A promise only when a policy needs the object's tags read first (`authorizeOperation`).
   const reading = context.authorizeOperation(bucket);
   if (reading !== undefined) await reading;
   return bucket;
+}
+
+/**
+ * Refuses a request sent to the endpoint of another Region than the bucket's, as S3 does: 301
+ * PermanentRedirect naming the bucket's endpoint and the bucket, with the bucket's Region in
+ * `x-amz-bucket-region` (yanganto/s3rs#18, awslabs/mountpoint-s3#1: captures of S3), the header
+ * the SDKs' region redirects read (the SDK for JavaScript's `followRegionRedirects`, botocore's
+ * `S3RegionRedirectorv2`). S3 answers it before authorization, for a bucket the caller cannot
+ * access too: "This 301 error can occur when accessing a bucket name that exists but you do not
+ * control" (an SDK maintainer, aws/aws-sdk-php#1410), and an unsigned HEAD of any bucket reads its
+ * Region (bradleyg/django-s3direct#90).
+ *
+ * Strongbox's endpoint serves every Region, so a request is taken as sent to the endpoint of the
+ * Region it names (its credential scope): the 301, not the 400 AuthorizationHeaderMalformed S3
+ * answers a request signed for one Region at another Region's endpoint (jsoma/flatware#10), which
+ * the SDK for JavaScript does not follow. A request naming no Region (unsigned, SigV2) is taken
+ * as sent to the global endpoint, whose DNS reaches the bucket's Region: served.
+ *
+ * @throws S3Error WrongRegionEndpoint when the request names another Region than the bucket's.
+ * @example refuseOtherRegion(bucket, context)
+ */
+export function refuseOtherRegion(bucket: BucketRecord, context: Pick<S3OperationContext, 'endpointRegion'>): void {
+  const sentTo = context.endpointRegion;
+  if (sentTo === undefined || sentTo === bucket.region) return;
+  throw new S3Error('WrongRegionEndpoint', {
+    fields: [
+      ['Endpoint', bucketEndpoint(bucket.name, bucket.region)],
+      ['Bucket', bucket.name],
+    ],
+    bucketRegion: bucket.region,
+  });
+}
+
+/**
+ * A bucket's virtual-hosted endpoint as S3's PermanentRedirect names it: `<bucket>.s3.amazonaws.com`
+ * in us-east-1 (Automattic/knox#178), `<bucket>.s3-<region>.amazonaws.com` elsewhere
+ * (yanganto/s3rs#18, awslabs/mountpoint-s3#1). The dash form for Regions opened since 2019, which
+ * have only `s3.<region>` endpoints, is UNCONFIRMED.
+ */
+function bucketEndpoint(name: string, region: string): string {
+  return region === 'us-east-1' ? `${name}.s3.amazonaws.com` : `${name}.s3-${region}.amazonaws.com`;
 }
 
 /**
