@@ -39,6 +39,19 @@ describe('a call sent to another Region than the bucket', () => {
     expect([error.code, error.bucketRegion, error.fields[0]]).toEqual(['PermanentRedirect', 'us-east-1', ['Endpoint', 'east-data.s3.amazonaws.com']]);
   });
 
+  it('names the dotted regional endpoint of a bucket in eu-central-1', async () => {
+    // S3's answer for a eu-central-1 bucket names `<bucket>.s3.eu-central-1.amazonaws.com` (the
+    // capture in aws/aws-sdk-ruby gems/aws-sdk-s3/spec/client/region_detection_spec.rb); the
+    // dash form is captured only for Regions older than it (ap-northeast-1, us-west-2).
+    await s3.createBucket({ Bucket: 'fra-data', CreateBucketConfiguration: { LocationConstraint: 'eu-central-1' } }, { region: 'eu-central-1' });
+    const error = await catchS3Async(() => s3.getObject({ Bucket: 'fra-data', Key: 'k' }, EAST));
+    expect([error.code, error.bucketRegion]).toEqual(['PermanentRedirect', 'eu-central-1']);
+    expect(error.fields).toEqual([
+      ['Endpoint', 'fra-data.s3.eu-central-1.amazonaws.com'],
+      ['Bucket', 'fra-data'],
+    ]);
+  });
+
   it('refuses writes and deletions, changing nothing', async () => {
     for (const call of [
       () => s3.putObject({ Bucket: 'west-data', Key: 'other', Body: 'x' }, EAST),
