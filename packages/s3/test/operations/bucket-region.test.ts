@@ -33,10 +33,21 @@ describe('a call sent to another Region than the bucket', () => {
     ]);
   });
 
-  it('names the global endpoint for a us-east-1 bucket', async () => {
+  it('names the bare global endpoint for a us-east-1 bucket', async () => {
+    // S3 names `s3.amazonaws.com`, without the bucket, for a us-east-1 bucket whose name has no
+    // dot: captures in chilts/awssum-amazon-s3#3 (2013), bradleyg/django-s3direct#90 (2017), a
+    // path-style request in 2022 and a botocore 1.34 debug log of a virtual-hosted PutObject in 2024.
     await s3.createBucket({ Bucket: 'east-data' }, EAST);
     const error = await catchS3Async(() => s3.headBucket({ Bucket: 'east-data' }, WEST));
-    expect([error.code, error.bucketRegion, error.fields[0]]).toEqual(['PermanentRedirect', 'us-east-1', ['Endpoint', 'east-data.s3.amazonaws.com']]);
+    expect([error.code, error.bucketRegion, error.fields[0]]).toEqual(['PermanentRedirect', 'us-east-1', ['Endpoint', 's3.amazonaws.com']]);
+  });
+
+  it('names the bucket global endpoint for a us-east-1 bucket whose name holds dots', async () => {
+    // Captures for dotted names: `i.cloudup.com.s3.amazonaws.com` (Automattic/knox#178, 2013),
+    // `rafelamer.com.s3.amazonaws.com` (s3fs-fuse/s3fs-fuse#1195, 2019).
+    await s3.createBucket({ Bucket: 'east.data' }, EAST);
+    const error = await catchS3Async(() => s3.headBucket({ Bucket: 'east.data' }, WEST));
+    expect([error.code, error.bucketRegion, error.fields[0]]).toEqual(['PermanentRedirect', 'us-east-1', ['Endpoint', 'east.data.s3.amazonaws.com']]);
   });
 
   it('names the dotted regional endpoint of a bucket in eu-central-1', async () => {
