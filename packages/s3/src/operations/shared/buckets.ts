@@ -7,6 +7,7 @@
 
 import { S3Error } from '../../errors.ts';
 import { type BlockedEncryptionType, type BucketEncryption, type DefaultAlgorithm, newBucketEncryption } from '../../model/bucket-encryption.ts';
+import { bucketEndpoint } from '../../model/bucket-endpoint.ts';
 import { assertBucketName } from '../../model/names.ts';
 import type { BucketInfo, StoredFields } from '../../storage/types.ts';
 import type { S3OperationContext } from '../types.ts';
@@ -168,16 +169,6 @@ export function refuseOtherRegion(bucket: BucketRecord, context: Pick<S3Operatio
     ],
     bucketRegion: bucket.region,
   });
-}
-
-/**
- * A bucket's virtual-hosted endpoint as S3's PermanentRedirect names it: `<bucket>.s3.amazonaws.com`
- * in us-east-1 (Automattic/knox#178), `<bucket>.s3-<region>.amazonaws.com` elsewhere
- * (yanganto/s3rs#18, awslabs/mountpoint-s3#1). The dash form for Regions opened since 2019, which
- * have only `s3.<region>` endpoints, is UNCONFIRMED.
- */
-function bucketEndpoint(name: string, region: string): string {
-  return region === 'us-east-1' ? `${name}.s3.amazonaws.com` : `${name}.s3-${region}.amazonaws.com`;
 }
 
 /**
