@@ -145,6 +145,8 @@ export class S3Error extends Error {
   readonly allow: string | undefined;
   /** The `x-amz-bucket-region` header (see `S3ErrorOptions.bucketRegion`), when S3 sends one. */
   readonly bucketRegion: string | undefined;
+  /** What the error was made from, for `withBucketRegion`. */
+  readonly #options: S3ErrorOptions;
 
   constructor(reason: S3ErrorReason, options: S3ErrorOptions = {}) {
     const wire = S3_ERRORS[reason];
@@ -158,6 +160,16 @@ export class S3Error extends Error {
     this.fields = Object.freeze([...argument, ...(options.fields ?? [])]);
     this.allow = options.allow;
     this.bucketRegion = options.bucketRegion;
+    this.#options = options;
+  }
+
+  /**
+   * The same error carrying the bucket's Region in `x-amz-bucket-region` (HeadBucket's refusal of
+   * an existing bucket, `OwnedBucketOptions.regionOnDenial`).
+   * @example throw error.withBucketRegion('eu-west-1')
+   */
+  withBucketRegion(region: string): S3Error {
+    return new S3Error(this.reason, { ...this.#options, bucketRegion: region });
   }
 }
 

@@ -97,6 +97,20 @@ describe('a call sent to another Region than the bucket', () => {
   });
 });
 
+describe("HeadBucket's refusal of an existing bucket", () => {
+  // HeadBucket answers the bucket's Region "regardless of the permissions on the bucket" (S3 API
+  // reference, HeadBucket; GetBucketLocation: "whether access to the bucket is authorized or not").
+  it('is 403 AccessDenied carrying the bucket Region for a caller without access', async () => {
+    const error = await catchS3Async(() => s3.headBucket({ Bucket: 'west-data' }, { ...WEST, caller: STRANGER }));
+    expect([error.code, error.status, error.bucketRegion]).toEqual(['AccessDenied', 403, 'eu-west-1']);
+  });
+
+  it('leaves the header off the 403 of the other operations', async () => {
+    const error = await catchS3Async(() => s3.listObjectsV2({ Bucket: 'west-data' }, { ...WEST, caller: STRANGER }));
+    expect([error.code, error.bucketRegion]).toEqual(['AccessDenied', undefined]);
+  });
+});
+
 describe('a call naming no Region', () => {
   it('is served in the bucket Region (the global endpoint reaches it)', async () => {
     const got = await s3.getObject({ Bucket: 'west-data', Key: 'k' });

@@ -40,6 +40,16 @@ afterEach(async () => {
   await engine.close();
 });
 
+/** A handler response's body as text. */
+async function bodyText(response: { body?: unknown }): Promise<string> {
+  const body = response.body;
+  if (body === undefined || typeof body === 'string') return body ?? '';
+  if (body instanceof Uint8Array) return Buffer.from(body).toString();
+  let text = '';
+  for await (const chunk of body as AsyncIterable<Uint8Array | string>) text += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString();
+  return text;
+}
+
 /** The error's `x-amz-bucket-region` header, as the SDK's redirect middleware reads it. */
 function bucketRegionOf(error: { $response?: unknown }): string | undefined {
   return (error.$response as { headers?: Record<string, string> } | undefined)?.headers?.['x-amz-bucket-region'];
@@ -68,6 +78,14 @@ describe('a client of another Region than the bucket', () => {
       // biome-ignore lint/suspicious/noExplicitAny: one loop over commands of two types.
       const error = await sdkError(east.send(command as any));
       expect([error.$metadata.httpStatusCode, bucketRegionOf(error)]).toEqual([301, 'eu-west-1']);
+    }
+    // The SDK hides the body: the handler's own answer shows there is none.
+    for (const command of [new HeadObjectCommand({ Bucket: 'west-data', Key: 'k' }), new HeadBucketCommand({ Bucket: 'west-data' })]) {
+      // biome-ignore lint/suspicious/noExplicitAny: one loop over commands of two types.
+      const url = await getSignedUrl(east, command as any);
+      const { host, pathname, search } = new URL(url);
+      const response = await engine.handler({ method: 'HEAD', path: pathname + search, headers: { host }, body: (async function* () {})(), secure: true });
+      expect([response.status, response.headers['x-amz-bucket-region'], await bodyText(response)]).toEqual([301, 'eu-west-1', '']);
     }
   });
 
@@ -111,6 +129,32 @@ describe('a client of another Region than the bucket', () => {
   it('answers NoSuchBucket, not a redirect, for a bucket that does not exist', async () => {
     const error = await sdkError(east.send(new GetObjectCommand({ Bucket: 'nowhere-data', Key: 'k' })));
     expect([error.name, error.$metadata.httpStatusCode, bucketRegionOf(error)]).toEqual(['NoSuchBucket', 404, undefined]);
+  });
+});
+
+describe("HeadBucket's 403 for an existing bucket", () => {
+  // HeadBucket answers the bucket's Region "regardless of the permissions on the bucket" (S3 API
+  // reference, HeadBucket), and botocore's `get_bucket_region` reads the header off a refused
+  // HeadBucket too.
+  it('carries the bucket Region, without a body, for an unsigned caller', async () => {
+    const response = await engine.handler({
+      method: 'HEAD',
+      path: '/west-data',
+      headers: { host: 'strongbox.localhost' },
+      body: (async function* () {})(),
+      secure: true,
+    });
+    expect([response.status, response.headers['x-amz-bucket-region'], await bodyText(response)]).toEqual([403, 'eu-west-1', '']);
+  });
+
+  it('carries the bucket Region when another account is expected to own the bucket', async () => {
+    const error = await sdkError(west.send(new HeadBucketCommand({ Bucket: 'west-data', ExpectedBucketOwner: '111122223333' })));
+    expect([error.$metadata.httpStatusCode, bucketRegionOf(error)]).toEqual([403, 'eu-west-1']);
+  });
+
+  it('is 404 without a Region for a bucket that does not exist', async () => {
+    const error = await sdkError(west.send(new HeadBucketCommand({ Bucket: 'nowhere-data' })));
+    expect([error.$metadata.httpStatusCode, bucketRegionOf(error)]).toEqual([404, undefined]);
   });
 });
 

@@ -118,6 +118,15 @@ export interface OwnedBucketOptions {
    * aws/aws-cli#968; that S3 serves it at every Region's endpoint is UNCONFIRMED).
    */
   readonly anyRegion?: boolean;
+  /**
+   * A refusal of the caller (403) carries the bucket's Region in `x-amz-bucket-region`: HeadBucket,
+   * which answers the Region "regardless of the permissions on the bucket" (S3 API reference,
+   * HeadBucket; GetBucketLocation: "calls to the HeadBucket operation always return the bucket's
+   * location through an HTTP response header, whether access to the bucket is authorized or not").
+   * No capture of the 403's headers was found: that S3 sends the header on it is documented, its
+   * exact form on the 403 UNCONFIRMED.
+   */
+  readonly regionOnDenial?: boolean;
 }
 
 /**
@@ -134,9 +143,14 @@ export interface OwnedBucketOptions {
 export async function ownedBucket(name: unknown, context: S3OperationContext, options: OwnedBucketOptions = {}): Promise<BucketRecord> {
   const bucket = await bucketNamed(name, context);
   if (options.anyRegion !== true) refuseOtherRegion(bucket, context);
-  // A promise only when a policy needs the object's tags read first (`authorizeOperation`).
-  const reading = context.authorizeOperation(bucket);
-  if (reading !== undefined) await reading;
+  try {
+    // A promise only when a policy needs the object's tags read first (`authorizeOperation`).
+    const reading = context.authorizeOperation(bucket);
+    if (reading !== undefined) await reading;
+  } catch (error) {
+    if (options.regionOnDenial === true && error instanceof S3Error && error.status === 403) throw error.withBucketRegion(bucket.region);
+    throw error;
+  }
   return bucket;
 }
 
