@@ -64,8 +64,9 @@ export interface S3OperationContext {
   /**
    * The Region whose endpoint the request was sent to, when the request names one: its SigV4
    * credential scope on the wire (the endpoint of the Region it is signed for), the call's
-   * `region` in process. Unsigned and SigV2 requests name none (they reach the bucket's Region
-   * through the global endpoint's DNS), nor do in-process calls without a `region`.
+   * `region` in process. Unsigned and SigV2 requests name none, nor do in-process calls without
+   * a `region`: Strongbox takes them as sent to the bucket's own Region (never redirected), a
+   * choice of its own (`refuseOtherRegion`).
    */
   readonly endpointRegion?: string | undefined;
   /** Who is calling. */

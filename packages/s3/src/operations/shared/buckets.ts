@@ -167,8 +167,17 @@ export async function ownedBucket(name: unknown, context: S3OperationContext, op
  * Strongbox's endpoint serves every Region, so a request is taken as sent to the endpoint of the
  * Region it names (its credential scope): the 301, not the 400 AuthorizationHeaderMalformed S3
  * answers a request signed for one Region at another Region's endpoint (jsoma/flatware#10), which
- * the SDK for JavaScript does not follow. A request naming no Region (unsigned, SigV2) is taken
- * as sent to the global endpoint, whose DNS reaches the bucket's Region: served.
+ * the SDK for JavaScript does not follow. A request naming no Region (unsigned, SigV2, an
+ * in-process call without `region`) is Strongbox's choice: taken as sent to the bucket's own
+ * Region, so served in every Region. S3 itself answers by endpoint, not by signature: at the
+ * global endpoint a virtual-hosted request reaches the bucket's Region by DNS, but a path-style
+ * one is answered in us-east-1 and redirected for a bucket elsewhere, signed or not
+ * (aws/aws-sdk-php#1503, a SigV2 presigned URL; vrivellino/clojure-west-2014-demo#9, an unsigned
+ * GET).
+ *
+ * The order of this check against those that run before the handler's bucket lookup (the
+ * `x-amz-expected-bucket-owner` 403, a POST form's policy, the protocol edge's header and body
+ * refusals) is UNCONFIRMED: no capture either way; they come first here.
  *
  * @throws S3Error WrongRegionEndpoint when the request names another Region than the bucket's.
  * @example refuseOtherRegion(bucket, context)
