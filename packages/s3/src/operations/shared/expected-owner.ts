@@ -9,8 +9,9 @@
  * Written once for every operation: `withBucketOwnerCondition` adds the header bindings to each
  * definition addressing a bucket and checks them before its handler runs, after the bucket is found
  * (a missing bucket stays the handler's NoSuchBucket) and before anything is authorized or done.
- * The order among S3's other checks, and S3's answer to a value that is not an account id, are
- * UNCONFIRMED (a mismatch either way).
+ * The order among S3's other checks (the Region redirect, `refuseOtherRegion`, comes after it
+ * here), and S3's answer to a value that is not an account id, are UNCONFIRMED (a mismatch either
+ * way).
  */
 
 import { S3Error } from '../../errors.ts';
