@@ -116,6 +116,8 @@ export interface S3ErrorOptions {
   readonly cause?: unknown;
   /** A 405's `Allow` header: the methods the resource takes, as S3 names them (`GET, PUT`). */
   readonly allow?: string;
+  /** The `x-amz-bucket-region` header: the Region of the bucket a redirect points to. */
+  readonly bucketRegion?: string;
 }
 
 /**
@@ -141,6 +143,10 @@ export class S3Error extends Error {
   readonly fields: S3ErrorFields;
   /** A 405's `Allow` header (see `S3ErrorOptions.allow`), when S3 sends one. */
   readonly allow: string | undefined;
+  /** The `x-amz-bucket-region` header (see `S3ErrorOptions.bucketRegion`), when S3 sends one. */
+  readonly bucketRegion: string | undefined;
+  /** What the error was made from, for `withBucketRegion`. */
+  readonly #options: S3ErrorOptions;
 
   constructor(reason: S3ErrorReason, options: S3ErrorOptions = {}) {
     const wire = S3_ERRORS[reason];
@@ -153,6 +159,17 @@ export class S3Error extends Error {
     const argument: S3ErrorFields = wire.argumentName === undefined ? [] : [['ArgumentName', wire.argumentName]];
     this.fields = Object.freeze([...argument, ...(options.fields ?? [])]);
     this.allow = options.allow;
+    this.bucketRegion = options.bucketRegion;
+    this.#options = options;
+  }
+
+  /**
+   * The same error carrying the bucket's Region in `x-amz-bucket-region` (HeadBucket's refusal of
+   * an existing bucket, `OwnedBucketOptions.regionOnDenial`).
+   * @example throw error.withBucketRegion('eu-west-1')
+   */
+  withBucketRegion(region: string): S3Error {
+    return new S3Error(this.reason, { ...this.#options, bucketRegion: region });
   }
 }
 

@@ -15,12 +15,21 @@ export type BucketErrorReason =
   | 'BucketAlreadyOwnedByYou'
   | 'BucketNotEmpty'
   | 'OperationAborted'
-  | 'IllegalLocationConstraint';
+  | 'IllegalLocationConstraint'
+  | 'WrongRegionEndpoint';
 
 /** How S3 answers each `BucketErrorReason`. */
 export const BUCKET_ERRORS: Readonly<Record<BucketErrorReason, S3WireError>> = {
   InvalidBucketName: { code: 'InvalidBucketName', status: 400, message: 'The specified bucket is not valid.' },
   NoSuchBucket: { code: 'NoSuchBucket', status: 404, message: 'The specified bucket does not exist' },
+  // A request sent to the endpoint of another Region than its bucket's: this 301, its text, then
+  // `<Endpoint>` and `<Bucket>`, with the bucket's Region in `x-amz-bucket-region` (captures of S3:
+  // yanganto/s3rs#18, 2019; awslabs/mountpoint-s3#1, 2022; the text also in aws/aws-cli#968).
+  WrongRegionEndpoint: {
+    code: 'PermanentRedirect',
+    status: 301,
+    message: 'The bucket you are attempting to access must be addressed using the specified endpoint. Please send all future requests to this endpoint.',
+  },
   // The S3 API reference's error list (ErrorResponses.html) gives these three texts.
   BucketAlreadyExists: {
     code: 'BucketAlreadyExists',

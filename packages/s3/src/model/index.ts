@@ -5,6 +5,7 @@
  */
 
 export * from './bucket-encryption.ts';
+export * from './bucket-endpoint.ts';
 export * from './checksum.ts';
 export * from './checksum-combine.ts';
 export * from './checksum-multipart.ts';

@@ -29,7 +29,8 @@ export const getBucketLocation: OperationDefinition<'GetBucketLocation', GetBuck
   access: { action: 's3:GetBucketLocation', resource: 'bucket' },
 
   async handler(input, context) {
-    const bucket = await ownedBucket(input.Bucket, context);
+    // Any Region's client locates a bucket (`OwnedBucketOptions.anyRegion`).
+    const bucket = await ownedBucket(input.Bucket, context, { anyRegion: true });
     return bucket.region === 'us-east-1' ? {} : { LocationConstraint: bucket.region };
   },
   auditParameters: (input) => ({ bucketName: input.Bucket }),

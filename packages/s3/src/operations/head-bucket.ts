@@ -2,7 +2,8 @@
  * @module
  * HeadBucket: whether the bucket exists and the caller may use it, and its Region
  * (`x-amz-bucket-region`). NoSuchBucket (404 with no body on the wire), 403 for another
- * account's bucket.
+ * account's bucket, with the bucket's Region (S3 API reference: "regardless of the permissions on
+ * the bucket, you will receive a response header with the correct bucket location").
  */
 
 import { decodeContinuationToken } from '../model/continuation-token.ts';
@@ -75,7 +76,8 @@ export const headBucket: OperationDefinition<'HeadBucket', HeadBucketRequest, He
   access: { action: 's3:ListBucket', resource: 'bucket' },
 
   async handler(input, context) {
-    const bucket = await ownedBucket(input.Bucket, context);
+    // A 403 carries the Region too (`OwnedBucketOptions.regionOnDenial`).
+    const bucket = await ownedBucket(input.Bucket, context, { regionOnDenial: true });
     const token = input.ContinuationToken;
     if (token !== undefined && input.ListType === '2') decodeContinuationToken(token, bucket.name, context.crypto.continuationTokenMac);
     return { BucketRegion: bucket.region, AccessPointAlias: false, BucketArn: bucketArn(bucket.name) };

@@ -58,6 +58,8 @@ export const postObject: OperationDefinition<'PostObject', PostObjectRequest, Po
     const policy = input.Policy;
     let request: PutObjectRequest = input;
     if (policy !== undefined) {
+      // Checked before PutObject's Region redirect (`refuseOtherRegion`): S3's order of the two is
+      // UNCONFIRMED (no capture either way).
       const range = checkPostPolicy(decodePostPolicy(policy.Document), { fields: policy.Fields, bucket: input.Bucket, key: input.Key }, context.now);
       if (range !== undefined) request = { ...input, Body: sizeChecked(input.Body, range) };
     }

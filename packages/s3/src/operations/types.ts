@@ -61,6 +61,14 @@ export interface S3OperationContext {
   readonly clock: Clock;
   /** The Region the request was sent to. */
   readonly region: string;
+  /**
+   * The Region whose endpoint the request was sent to, when the request names one: its SigV4
+   * credential scope on the wire (the endpoint of the Region it is signed for), the call's
+   * `region` in process. Unsigned and SigV2 requests name none, nor do in-process calls without
+   * a `region`: Strongbox takes them as sent to the bucket's own Region (never redirected), a
+   * choice of its own (`refuseOtherRegion`).
+   */
+  readonly endpointRegion?: string | undefined;
   /** Who is calling. */
   readonly caller: Principal;
   /** Whether the request arrived over TLS (`aws:SecureTransport`; SSE-C and SSE-KMS need it). */

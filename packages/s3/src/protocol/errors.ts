@@ -47,6 +47,8 @@ export interface WireFailure {
   readonly fields: readonly (readonly [string, string])[];
   /** A 405's `Allow` header, when S3 sends one. */
   readonly allow?: string | undefined;
+  /** The `x-amz-bucket-region` header of a redirect to the bucket's Region, HEAD or not. */
+  readonly bucketRegion?: string | undefined;
 }
 
 /**
@@ -61,6 +63,7 @@ export function errorResponse(error: unknown, ids: ResponseIds, method: string):
   if (failure.status === 304) for (const [name, value] of failure.fields) headers[name.toLowerCase()] = value;
   if (failure.status === 304) return { status: failure.status, headers, body: '' };
   if (failure.allow !== undefined) headers['allow'] = failure.allow;
+  if (failure.bucketRegion !== undefined) headers['x-amz-bucket-region'] = failure.bucketRegion;
   if (method === 'HEAD') {
     // Framed as S3 frames a HEAD's refusal (head-framing.ts); HeadObject's API reference: "It is
     // not possible to retrieve the exact exception beyond these error codes."

@@ -75,6 +75,7 @@ export function s3Binding(parts: BindingParts, eventTrail: AuditTrail): ServiceB
         now,
         clock,
         region: scope.region,
+        endpointRegion: (scope as Partial<S3CallScope>).endpointRegion,
         caller: scope.caller,
         secureTransport: secureTransportOf(scope),
         store,

@@ -24,7 +24,10 @@ const ON_BUCKET: ObjectTagFacts = Object.freeze({ existing: NO_TAGS });
 
 /** What a request context is made from: the operation context's facts, plus what authorization reads. */
 export interface RequestFacts
-  extends Pick<S3OperationContext, 'operation' | 'now' | 'clock' | 'region' | 'caller' | 'secureTransport' | 'store' | 'crypto' | 'settings'> {
+  extends Pick<
+    S3OperationContext,
+    'operation' | 'now' | 'clock' | 'region' | 'endpointRegion' | 'caller' | 'secureTransport' | 'store' | 'crypto' | 'settings'
+  > {
   /** The operation's declared access. */
   // biome-ignore lint/suspicious/noExplicitAny: the context serves every operation's input type.
   readonly access: OperationAccess<any>;
@@ -44,6 +47,7 @@ export class RequestContext implements S3OperationContext, PipelineContext {
   readonly now: number;
   readonly clock: Clock;
   readonly region: string;
+  readonly endpointRegion: string | undefined;
   readonly caller: Principal;
   readonly secureTransport: boolean;
   readonly store: ObjectStore;
@@ -86,6 +90,7 @@ export class RequestContext implements S3OperationContext, PipelineContext {
     this.now = facts.now;
     this.clock = facts.clock;
     this.region = facts.region;
+    this.endpointRegion = facts.endpointRegion;
     this.caller = facts.caller;
     this.secureTransport = facts.secureTransport;
     this.store = facts.store;

@@ -83,7 +83,13 @@ export interface StorageOptions {
 export interface CallOptions {
   /** Who calls: a principal or an IAM/STS ARN. Default: the default account's root. */
   readonly caller?: Principal | string;
-  /** The Region the call is sent to. Default: the engine's Region. */
+  /**
+   * The Region whose endpoint the call is sent to: a bucket of another Region answers S3's 301
+   * PermanentRedirect with `x-amz-bucket-region` (`refuseOtherRegion`). Without it the call names
+   * no Region (as an unsigned or SigV2 request): it is taken as sent to the bucket's own Region and
+   * never redirected, and whatever else reads a Region (a bucket created by the call, the caller's
+   * ARN) uses the engine's Region.
+   */
   readonly region?: string;
   /**
    * Whether the request came over TLS (`aws:SecureTransport`): SSE-C and SSE-KMS requests over
@@ -127,6 +133,8 @@ export interface CallOptions {
 /** A call's scope as S3's binding reads it: the kernel's, plus the transport and the request itself (its key and condition keys are what authorization checks). */
 export interface S3CallScope extends CallScope {
   readonly secureTransport: boolean;
+  /** The Region whose endpoint the request was sent to, when it names one (`S3OperationContext.endpointRegion`). */
+  readonly endpointRegion?: string;
   readonly input: unknown;
   readonly signature?: SignatureFacts;
   /** The request's `Host` header (absent in process), for the audit trail. */

@@ -123,6 +123,7 @@ export class S3 {
       secureTransport: options.secureTransport ?? true,
       input,
     };
+    if (options.region !== undefined) scope.endpointRegion = options.region;
     if (options.requestId !== undefined) scope.requestId = options.requestId;
     if (options.sourceIpAddress !== undefined) scope.sourceIpAddress = options.sourceIpAddress;
     if (options.userAgent !== undefined) scope.userAgent = options.userAgent;

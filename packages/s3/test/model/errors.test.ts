@@ -4,11 +4,12 @@ import { S3_ERRORS, S3Error, type S3ErrorReason, toS3Error } from '../../src/ind
 import { toWireError } from '../../src/protocol/errors.ts';
 
 describe('the S3 error table', () => {
-  it('every reason has an S3 code, a 4xx/5xx status (304 only for NotModified) and a non-empty message', () => {
+  it('every reason has an S3 code, a 4xx/5xx status (304 only for NotModified, 301 for the Region redirect) and a non-empty message', () => {
     for (const [reason, wire] of Object.entries(S3_ERRORS)) {
       const error = new S3Error(reason as S3ErrorReason, { detail: { keyId: 'k' } });
       expect(error.code).toMatch(/^(KMS\.)?[A-Z][A-Za-z0-9]+$/);
-      expect(wire.status).toBeGreaterThanOrEqual(reason === 'NotModified' ? 304 : 400);
+      const lowest = reason === 'NotModified' ? 304 : reason === 'WrongRegionEndpoint' ? 301 : 400;
+      expect(wire.status).toBeGreaterThanOrEqual(lowest);
       expect(error.message.length).toBeGreaterThan(0);
     }
   });

@@ -9,8 +9,9 @@
  * Written once for every operation: `withBucketOwnerCondition` adds the header bindings to each
  * definition addressing a bucket and checks them before its handler runs, after the bucket is found
  * (a missing bucket stays the handler's NoSuchBucket) and before anything is authorized or done.
- * The order among S3's other checks, and S3's answer to a value that is not an account id, are
- * UNCONFIRMED (a mismatch either way).
+ * The order among S3's other checks (the Region redirect, `refuseOtherRegion`, comes after it
+ * here), and S3's answer to a value that is not an account id, are UNCONFIRMED (a mismatch either
+ * way).
  */
 
 import { S3Error } from '../../errors.ts';
@@ -51,7 +52,7 @@ export function withBucketOwnerCondition<Definition extends OperationDefinition>
     rest: { ...rest, request: { ...rest.request, members } },
     async handler(input: unknown, context: S3OperationContext) {
       const owners = (input ?? {}) as OwnerMembers;
-      await checkOwner(owners.Bucket, owners.ExpectedBucketOwner, context);
+      await checkOwner(owners.Bucket, owners.ExpectedBucketOwner, context, definition.name === 'HeadBucket');
       if (copies && owners.ExpectedSourceBucketOwner !== undefined && typeof owners.CopySource === 'string') {
         // A malformed source is left to the handler's own error.
         const source = safeCopySourceBucket(owners.CopySource);
@@ -62,12 +63,18 @@ export function withBucketOwnerCondition<Definition extends OperationDefinition>
   };
 }
 
-/** @throws S3Error AccessDenied when the bucket exists and another account owns it. */
-async function checkOwner(bucket: unknown, expected: unknown, context: S3OperationContext): Promise<void> {
+/**
+ * @param withRegion - the 403 carries the bucket's Region in `x-amz-bucket-region`: HeadBucket's,
+ *   which answers the Region "regardless of the permissions on the bucket" (S3 API reference,
+ *   HeadBucket; `OwnedBucketOptions.regionOnDenial`).
+ * @throws S3Error AccessDenied when the bucket exists and another account owns it.
+ */
+async function checkOwner(bucket: unknown, expected: unknown, context: S3OperationContext, withRegion = false): Promise<void> {
   if (expected === undefined || typeof bucket !== 'string') return;
   const info = await context.store.getBucket(bucket);
   if (info === undefined) return;
-  if (bucketRecord(info).owner !== String(expected)) throw new S3Error('AccessDenied');
+  const record = bucketRecord(info);
+  if (record.owner !== String(expected)) throw new S3Error('AccessDenied', withRegion ? { bucketRegion: record.region } : {});
 }
 
 function safeCopySourceBucket(value: string): string | undefined {
