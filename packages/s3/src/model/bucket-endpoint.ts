@@ -25,7 +25,8 @@
  * endpoints", Signature Version(s) Support "2 and 4"; eu-central-1, opened in October 2014, is
  * SigV4 only and its redirect names the dotted form). A redirect naming the dash form is captured
  * for ap-northeast-1, us-west-2, ap-southeast-2 and us-west-1; for eu-west-1, ap-southeast-1,
- * sa-east-1 and us-gov-west-1 it is UNCONFIRMED (no capture found), as is the boundary itself.
+ * sa-east-1 and us-gov-west-1 it is UNCONFIRMED (no capture found), as is the boundary itself and
+ * the list, taken from that page as remembered (the page could not be read when this was written).
  */
 export const DASH_ENDPOINT_REGIONS: ReadonlySet<string> = new Set([
   'us-west-1',
