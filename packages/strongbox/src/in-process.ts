@@ -28,6 +28,7 @@ import type { S3 } from '@strongbox/s3';
 import { DEFAULT_ACCESS_KEY_ID, DEFAULT_SECRET_ACCESS_KEY, InProcessHandler, type StreamingHandler } from '@strongbox/service-kernel';
 import type { EndpointControls } from './controls/endpoint.ts';
 import { type EndpointOptions, openControlledEndpoint } from './endpoint.ts';
+import { StrongboxError } from './errors.ts';
 
 /** The endpoint the in-process clients name: any host does, no connection is made. */
 export const IN_PROCESS_ENDPOINT = 'https://strongbox.localhost';
@@ -57,6 +58,23 @@ export function inProcessClientConfig(region: string, requestHandler: InProcessH
   };
 }
 
+/**
+ * `handler` until `closed()` says the emulator is closed, then a refusal of every call: a closed
+ * port refuses connections, and a client that outlived its in-process emulator (a test's
+ * `freshStrongbox()`, closed when the test ended) must fail as plainly, not reach stores that are
+ * closed (the memory KMS went on serving; S3 answered a 500 `InternalError` the SDK retried).
+ * The error is not one the SDK retries (no status, no transient `code`).
+ * @example const handler = openWhile(endpoint.handler, () => closing !== undefined);
+ */
+export function openWhile(handler: StreamingHandler, closed: () => boolean): StreamingHandler {
+  return (request) =>
+    closed()
+      ? Promise.reject(
+          new StrongboxError('CLOSED', 'this Strongbox is closed: its clients can no longer call it (make another, or close it once they are done)'),
+        )
+      : handler(request);
+}
+
 /** A running in-process endpoint. */
 export interface InProcessStrongbox {
   /**
@@ -81,8 +99,9 @@ export interface InProcessStrongbox {
  */
 export async function startInProcess(options: EndpointOptions = {}): Promise<InProcessStrongbox> {
   const endpoint = await openControlledEndpoint(options);
-  const requestHandler = new InProcessHandler(endpoint.handler, { streaming: true });
   let closing: Promise<void> | undefined;
+  const handler = openWhile(endpoint.handler, () => closing !== undefined);
+  const requestHandler = new InProcessHandler(handler, { streaming: true });
   const region = endpoint.kms.region;
   return {
     // A fresh object each time: SDK clients record where their credentials came from on the
@@ -96,7 +115,7 @@ export async function startInProcess(options: EndpointOptions = {}): Promise<InP
     get s3(): S3 {
       return endpoint.s3;
     },
-    handler: endpoint.handler,
+    handler,
     controls: endpoint.controls,
     close() {
       closing ??= endpoint.close();

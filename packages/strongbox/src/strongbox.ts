@@ -28,8 +28,9 @@ import type { S3 } from '@strongbox/s3';
 import { InProcessHandler, type StreamingHandler } from '@strongbox/service-kernel';
 import type { EndpointControls } from './controls/endpoint.ts';
 import { type EndpointOptions, openControlledEndpoint } from './endpoint.ts';
+import { StrongboxError } from './errors.ts';
 import type { HealthReport } from './health.ts';
-import { inProcessClientConfig } from './in-process.ts';
+import { inProcessClientConfig, openWhile } from './in-process.ts';
 import type { RunningServer } from './listener.ts';
 import { type HttpsOptions, serveEndpoint } from './server.ts';
 
@@ -118,7 +119,10 @@ export interface Strongbox {
  */
 export async function createStrongbox(options: EndpointOptions = {}): Promise<Strongbox> {
   const endpoint = await openControlledEndpoint(options);
-  const requestHandler = new InProcessHandler(endpoint.handler, { streaming: true });
+  let closing: Promise<void> | undefined;
+  // Its clients' calls are refused once it is closed (`openWhile`); listeners close before the stores.
+  const handler = openWhile(endpoint.handler, () => closing !== undefined);
+  const requestHandler = new InProcessHandler(handler, { streaming: true });
   const region = endpoint.kms.region;
   const listeners = new Set<RunningServer>();
   // A listener shares the endpoint: closing it must leave the stores open for the others. The
@@ -127,7 +131,6 @@ export async function createStrongbox(options: EndpointOptions = {}): Promise<St
     {},
     { ...Object.getOwnPropertyDescriptors(endpoint), close: { value: async (): Promise<void> => {} } },
   ) as typeof endpoint;
-  let closing: Promise<void> | undefined;
   return {
     get kms(): Kms {
       return endpoint.kms;
@@ -137,13 +140,13 @@ export async function createStrongbox(options: EndpointOptions = {}): Promise<St
     },
     controls: endpoint.controls,
     reset: () => endpoint.controls.reset(),
-    handler: endpoint.handler,
+    handler,
     health: () => endpoint.health(),
     get clientConfig(): StrongboxClientConfig {
       return { ...inProcessClientConfig(region, requestHandler), forcePathStyle: true };
     },
     async listen(listenOptions: ListenOptions = {}): Promise<StrongboxListener> {
-      if (closing !== undefined) throw new Error('this Strongbox is closed');
+      if (closing !== undefined) throw new StrongboxError('CLOSED', 'this Strongbox is closed');
       const server = await serveEndpoint(shared, { ...options, port: 0, ...listenOptions });
       listeners.add(server);
       return {

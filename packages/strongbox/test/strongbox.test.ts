@@ -7,7 +7,7 @@
 import { CreateKeyCommand, DescribeKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createStrongbox, parseUsers, type Strongbox, startInProcess } from '../src/index.ts';
+import { createStrongbox, parseUsers, type Strongbox, StrongboxError, startInProcess } from '../src/index.ts';
 import { failureOf } from './helpers/cli.ts';
 
 const opened: Strongbox[] = [];
@@ -96,6 +96,23 @@ describe('createStrongbox', () => {
     await expect(sb.listen()).rejects.toThrow('this Strongbox is closed');
   });
 
+  it('refuses every call from its clients once closed, as a closed port refuses connections', async () => {
+    const sb = await createStrongbox();
+    const kms = keep(new KMSClient(sb.clientConfig));
+    const s3 = keep(new S3Client(sb.clientConfig));
+    await kms.send(new CreateKeyCommand({}));
+    await sb.close();
+    // Neither a key made in a store that is gone nor S3's 500 InternalError (which the SDK retries):
+    // the call fails at once, and says why.
+    const kmsCall: unknown = await kms.send(new CreateKeyCommand({})).catch((error: unknown) => error);
+    expect(kmsCall).toBeInstanceOf(StrongboxError);
+    expect(kmsCall).toMatchObject({ code: 'CLOSED', message: expect.stringContaining('this Strongbox is closed') });
+    const s3Call: unknown = await s3.send(new CreateBucketCommand({ Bucket: 'after-close' })).catch((error: unknown) => error);
+    expect(s3Call).toBeInstanceOf(StrongboxError);
+    expect(s3Call).toMatchObject({ code: 'CLOSED', $metadata: { attempts: 1 } });
+    await expect(sb.reset()).rejects.toMatchObject({ name: 'StrongboxError', code: 'CLOSED' });
+  });
+
   it('takes users parsed by its own parseUsers (a users file’s document): a user’s key signs as its principal', async () => {
     const users = parseUsers({
       users: [{ accessKeyId: 'AKIABOB', secretAccessKey: 'bob', principal: 'arn:aws:iam::000000000000:user/bob', policy: { allow: ['kms:DescribeKey'] } }],
@@ -115,5 +132,12 @@ describe('createStrongbox', () => {
     } finally {
       await old.close();
     }
+  });
+
+  it('startInProcess refuses its clients once closed too', async () => {
+    const old = await startInProcess();
+    const kms = keep(new KMSClient(old.clientConfig));
+    await old.close();
+    await expect(kms.send(new CreateKeyCommand({}))).rejects.toMatchObject({ name: 'StrongboxError', code: 'CLOSED' });
   });
 });
