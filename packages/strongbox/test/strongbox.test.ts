@@ -6,6 +6,7 @@
 
 import { CreateKeyCommand, DescribeKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createStrongbox, parseUsers, type Strongbox, StrongboxError, startInProcess } from '../src/index.ts';
 import { failureOf } from './helpers/cli.ts';
@@ -86,6 +87,18 @@ describe('createStrongbox', () => {
     const s3 = keep(new S3Client(sb.clientConfig));
     await s3.send(new PutObjectCommand({ Bucket: 'from-the-port', Key: 'k', Body: 'v' }));
     expect(await (await s3.send(new GetObjectCommand({ Bucket: 'from-the-port', Key: 'k' }))).Body?.transformToString()).toBe('v');
+  });
+
+  it('serves a URL presigned by a client on a listener’s endpoint, as the README shows', async () => {
+    const sb = await open();
+    const s3 = keep(new S3Client(sb.clientConfig));
+    await s3.send(new CreateBucketCommand({ Bucket: 'shared' }));
+    await s3.send(new PutObjectCommand({ Bucket: 'shared', Key: 'report.csv', Body: 'a,b\n' }));
+    const presigning = keep(new S3Client({ ...sb.clientConfig, endpoint: (await sb.listen()).url }));
+    const url = await getSignedUrl(presigning, new GetObjectCommand({ Bucket: 'shared', Key: 'report.csv' }), { expiresIn: 60 });
+    const answer = await fetch(url);
+    expect(answer.status).toBe(200);
+    expect(await answer.text()).toBe('a,b\n');
   });
 
   it('close() also closes its listeners, and listen() after close() is refused', async () => {
