@@ -37,6 +37,29 @@ export function closestFlag(unknown: string, known: readonly string[]): string |
   return best === undefined || tied ? undefined : `--${best}`;
 }
 
+/**
+ * The known name `typed` was meant to be, ignoring case, when one is within two edits (and no
+ * other as close): `GenerateDatakey` → `GenerateDataKey`, `GetObjects` → `GetObject`.
+ * @returns the known name as it is spelled, or `undefined`.
+ * @example closestName('GenerateDatakey', ['GenerateDataKey', 'Decrypt']) // 'GenerateDataKey'
+ */
+export function closestName(typed: string, known: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = 3;
+  let tied = false;
+  for (const name of known) {
+    const distance = editDistance(typed.toLowerCase(), name.toLowerCase());
+    if (distance < bestDistance) {
+      best = name;
+      bestDistance = distance;
+      tied = false;
+    } else if (distance === bestDistance) {
+      tied = true;
+    }
+  }
+  return tied ? undefined : best;
+}
+
 /** Levenshtein distance, one row at a time: flags are a few characters long. */
 function editDistance(a: string, b: string): number {
   let previous = Array.from({ length: b.length + 1 }, (_, j) => j);

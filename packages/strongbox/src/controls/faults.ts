@@ -4,16 +4,24 @@
  * (`fault-catalog.ts`), and the controls over it, limited to the faults the services inject.
  */
 
+import { OPERATION_NAMES as KMS_OPERATIONS } from '@strongbox/kms';
+import { OPERATION_NAMES as S3_OPERATIONS } from '@strongbox/s3';
 import { type ActiveFault, FaultInjector, type FaultSpec } from '@strongbox/service-kernel';
 import type { EndpointOptions, EndpointWiring } from '../endpoint.ts';
+import { closestName } from '../suggest.ts';
 import { FAULT_NAMES, isInjectable, kmsFault, s3Fault } from './fault-catalog.ts';
+
+/** The operations each service serves: a fault set on any other name would never strike. */
+const SERVED: Readonly<Record<'kms' | 's3', readonly string[]>> = { kms: KMS_OPERATIONS, s3: S3_OPERATIONS };
 
 /** The faults of an endpoint (the kernel's `FaultInjector`, limited to what the services inject). */
 export interface FaultControls {
   /**
-   * Sets a fault (see `FaultSpec`: service `kms` or `s3`, an operation or `*`, a fault from
-   * `FAULT_NAMES` or `latency` with `latencyMs`, and `count` and/or `fraction`).
-   * @throws TypeError / RangeError for a malformed spec; nothing changes then.
+   * Sets a fault (see `FaultSpec`: service `kms` or `s3`, an operation the service serves (its
+   * wire name) or `*`, a fault from `FAULT_NAMES` or `latency` with `latencyMs`, and `count`
+   * and/or `fraction`).
+   * @throws TypeError / RangeError for a malformed spec (an operation the service does not serve
+   *   too, naming the one within two edits); nothing changes then.
    */
   add(spec: FaultSpec): ActiveFault;
   /** The faults set, in the order they were added. */
@@ -51,6 +59,19 @@ export function endpointFaults(options: EndpointOptions): EndpointFaults {
       if (typeof spec === 'object' && spec !== null && (spec.service === 'kms' || spec.service === 's3') && !isInjectable(spec.service, spec.fault)) {
         throw new TypeError(
           `"fault" for ${spec.service} must be one of ${FAULT_NAMES[spec.service].join(', ')}; got ${JSON.stringify(spec.fault) ?? 'nothing'}`,
+        );
+      }
+      if (
+        typeof spec === 'object' &&
+        spec !== null &&
+        (spec.service === 'kms' || spec.service === 's3') &&
+        typeof spec.operation === 'string' &&
+        spec.operation !== '*' &&
+        !SERVED[spec.service].includes(spec.operation)
+      ) {
+        const meant = closestName(spec.operation, SERVED[spec.service]);
+        throw new TypeError(
+          `"operation" for ${spec.service} must be "*" or an operation it serves; got ${JSON.stringify(spec.operation)}${meant === undefined ? '' : ` (did you mean "${meant}"?)`}`,
         );
       }
       return injector.add(spec);
