@@ -4,12 +4,12 @@
  * state on a port.
  */
 
-import { CreateKeyCommand, DescribeKeyCommand, KMSClient } from '@aws-sdk/client-kms';
+import { CreateKeyCommand, DescribeKeyCommand, KMSClient, ListKeysCommand } from '@aws-sdk/client-kms';
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createStrongbox, parseUsers, type Strongbox, StrongboxError, startInProcess } from '../src/index.ts';
-import { failureOf } from './helpers/cli.ts';
+import { failureOf, kmsClient, tempDir } from './helpers/cli.ts';
 
 const opened: Strongbox[] = [];
 const clients: { destroy(): void }[] = [];
@@ -153,4 +153,41 @@ describe('createStrongbox', () => {
     await old.close();
     await expect(kms.send(new CreateKeyCommand({}))).rejects.toMatchObject({ name: 'StrongboxError', code: 'CLOSED' });
   });
+});
+
+describe('createStrongbox close() and the calls in flight', () => {
+  // A listener's close() lets requests in flight finish before it closes the stores (listener.ts:
+  // "so every acknowledged change is durable when" it returns); in process, the same call must not
+  // run on into stores that are already closed.
+  it.each(['a listener', 'in process'] as const)(
+    'close() lets a CreateKey in flight (%s) finish first, and the key stays in the data directory',
+    async (through) => {
+      const dir = await tempDir();
+      try {
+        const sb = await createStrongbox({ dataDirectory: dir.path });
+        const kms = keep(through === 'a listener' ? kmsClient((await sb.listen()).url) : new KMSClient({ ...sb.clientConfig, maxAttempts: 1 }));
+        // The latency holds the call inside the engine; the fault is spent once the call has drawn it.
+        sb.controls.faults.add({ service: 'kms', operation: 'CreateKey', fault: 'latency', latencyMs: 1000, count: 1 });
+        let settled = false;
+        const call = kms.send(new CreateKeyCommand({})).then(
+          (answer) => answer.KeyMetadata?.KeyId,
+          (error: unknown) => error,
+        );
+        void call.then(() => {
+          settled = true;
+        });
+        while (sb.controls.faults.list().length > 0) await new Promise((resolve) => setImmediate(resolve));
+        await sb.close();
+        expect(settled).toBe(true);
+        const keyId = await call;
+        expect(keyId).toEqual(expect.any(String));
+        const again = await open({ dataDirectory: dir.path });
+        const kept = await keep(new KMSClient(again.clientConfig)).send(new ListKeysCommand({}));
+        expect(kept.Keys?.map((key) => key.KeyId)).toContain(keyId);
+        await again.close();
+      } finally {
+        await dir.cleanup();
+      }
+    },
+  );
 });
