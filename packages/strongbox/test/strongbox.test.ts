@@ -191,3 +191,21 @@ describe('createStrongbox close() and the calls in flight', () => {
     },
   );
 });
+
+describe('createStrongbox reset() once close() is called', () => {
+  // Its calls are refused from the moment close() is called; a reset must be too, as
+  // startInProcess refuses it, rather than reopen the engines that close() is about to close.
+  it.each([
+    ['sb.reset()', (sb: Strongbox) => sb.reset()],
+    ['sb.controls.reset()', (sb: Strongbox) => sb.controls.reset()],
+  ] as const)('%s is refused with CLOSED while close() is settling', async (_name, reset) => {
+    const sb = await createStrongbox();
+    const closing = sb.close();
+    const refused = await reset(sb).then(
+      () => 'reset',
+      (error: unknown) => error,
+    );
+    await closing;
+    expect(refused).toMatchObject({ name: 'StrongboxError', code: 'CLOSED' });
+  });
+});
