@@ -209,3 +209,15 @@ describe('createStrongbox reset() once close() is called', () => {
     expect(refused).toMatchObject({ name: 'StrongboxError', code: 'CLOSED' });
   });
 });
+
+describe('createStrongbox engines once closed', () => {
+  // README: `sb.kms`, `sb.s3` are "the engines behind the clients"; a closed S3 engine refuses
+  // every call ("the S3 engine is closed"), and a closed KMS must not go on making keys in a store
+  // that is closed (memory) or released (a data directory another process may now hold).
+  it('sb.kms refuses a call after close(), as sb.s3 does', async () => {
+    const sb = await createStrongbox();
+    await sb.close();
+    await expect(sb.s3.send('ListBuckets', {})).rejects.toThrow('closed');
+    await expect(sb.kms.createKey({})).rejects.toThrow('closed');
+  });
+});
