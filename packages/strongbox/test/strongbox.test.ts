@@ -8,7 +8,7 @@ import { CreateKeyCommand, DescribeKeyCommand, KMSClient, ListKeysCommand } from
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createStrongbox, parseUsers, type Strongbox, StrongboxError, startInProcess } from '../src/index.ts';
+import { createStrongbox, parseUsers, type Strongbox, StrongboxError, type StrongboxListener, startInProcess } from '../src/index.ts';
 import { failureOf, kmsClient, tempDir } from './helpers/cli.ts';
 
 const opened: Strongbox[] = [];
@@ -219,5 +219,30 @@ describe('createStrongbox engines once closed', () => {
     await sb.close();
     await expect(sb.s3.send('ListBuckets', {})).rejects.toThrow('closed');
     await expect(sb.kms.createKey({})).rejects.toThrow('closed');
+  });
+});
+
+describe('createStrongbox listen() racing close()', () => {
+  // close() closes the listeners it knows of; one whose listen() was still binding its port when
+  // close() was called must not be left open after close() has settled, answering from closed
+  // stores (and keeping the process alive).
+  it('leaves no port open when close() is called while listen() is still starting', async () => {
+    const sb = await createStrongbox();
+    const listening = sb.listen().then(
+      (listener) => listener,
+      (error: unknown) => error,
+    );
+    await sb.close();
+    const outcome = await listening;
+    if (outcome instanceof StrongboxError) {
+      expect(outcome.code).toBe('CLOSED');
+      return;
+    }
+    const listener = outcome as StrongboxListener;
+    try {
+      await expect(fetch(`${listener.url}/_strongbox/health`)).rejects.toThrow('fetch failed');
+    } finally {
+      await listener.close();
+    }
   });
 });
