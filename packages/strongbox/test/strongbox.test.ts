@@ -246,3 +246,17 @@ describe('createStrongbox listen() racing close()', () => {
     }
   });
 });
+
+describe('createStrongbox fault controls', () => {
+  // The kernel refuses a string that is no operation name at all (FaultInjector: letters and
+  // digits, 1 to 128 of them) as malformed; seeking the served name it was meant to be costs an
+  // edit distance over its whole length against every operation, so it must come after that
+  // check (an admin body of 64 KiB held the event loop for most of a second).
+  it('refuses an operation that is no operation name as malformed, before seeking the name meant', async () => {
+    const sb = await open();
+    for (const operation of ['A'.repeat(60_000), 'Get Object']) {
+      expect(() => sb.controls.faults.add({ service: 's3', operation, fault: 'SlowDown', count: 1 })).toThrow(/^"operation" must be an operation name or "\*"/);
+    }
+    expect(sb.controls.faults.list()).toEqual([]);
+  });
+});
