@@ -192,6 +192,36 @@ describe('createStrongbox close() and the calls in flight', () => {
   );
 });
 
+describe('startInProcess close() and the calls in flight', () => {
+  it('close() lets a CreateKey in flight finish first, and the key stays in the data directory', async () => {
+    const dir = await tempDir();
+    try {
+      const old = await startInProcess({ dataDirectory: dir.path });
+      const kms = keep(new KMSClient({ ...old.clientConfig, maxAttempts: 1 }));
+      old.controls.faults.add({ service: 'kms', operation: 'CreateKey', fault: 'latency', latencyMs: 1000, count: 1 });
+      let settled = false;
+      const call = kms.send(new CreateKeyCommand({})).then(
+        (answer) => answer.KeyMetadata?.KeyId,
+        (error: unknown) => error,
+      );
+      void call.then(() => {
+        settled = true;
+      });
+      while (old.controls.faults.list().length > 0) await new Promise((resolve) => setImmediate(resolve));
+      await old.close();
+      expect(settled).toBe(true);
+      const keyId = await call;
+      expect(keyId).toEqual(expect.any(String));
+      const again = await open({ dataDirectory: dir.path });
+      const kept = await keep(new KMSClient(again.clientConfig)).send(new ListKeysCommand({}));
+      expect(kept.Keys?.map((key) => key.KeyId)).toContain(keyId);
+      await again.close();
+    } finally {
+      await dir.cleanup();
+    }
+  });
+});
+
 describe('createStrongbox reset() once close() is called', () => {
   // Its calls are refused from the moment close() is called; a reset must be too, as
   // startInProcess refuses it, rather than reopen the engines that close() is about to close.
