@@ -3,6 +3,7 @@
  * "Did you mean --port?" for a mistyped flag: the known flag the unknown one begins (`--endpoint`
  * for `--endpoint-url`), or the one within two edits of it (Levenshtein distance: `--prot`,
  * `--https_port`), so the one line names what was meant instead of sending the user to the help.
+ * The same for a mistyped operation name (`closestName`: `GenerateDatakey` → `GenerateDataKey`).
  */
 
 /**
@@ -44,11 +45,15 @@ export function closestFlag(unknown: string, known: readonly string[]): string |
  * @example closestName('GenerateDatakey', ['GenerateDataKey', 'Decrypt']) // 'GenerateDataKey'
  */
 export function closestName(typed: string, known: readonly string[]): string | undefined {
+  const lower = typed.toLowerCase();
   let best: string | undefined;
   let bestDistance = 3;
   let tied = false;
   for (const name of known) {
-    const distance = editDistance(typed.toLowerCase(), name.toLowerCase());
+    // The lengths' difference is a lower bound of the distance: a name that cannot come as close
+    // is not measured (the measure costs the product of the lengths).
+    if (Math.abs(name.length - lower.length) > bestDistance) continue;
+    const distance = editDistance(lower, name.toLowerCase());
     if (distance < bestDistance) {
       best = name;
       bestDistance = distance;

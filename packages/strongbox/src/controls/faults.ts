@@ -6,7 +6,7 @@
 
 import { OPERATION_NAMES as KMS_OPERATIONS } from '@strongbox/kms';
 import { OPERATION_NAMES as S3_OPERATIONS } from '@strongbox/s3';
-import { type ActiveFault, FaultInjector, type FaultSpec } from '@strongbox/service-kernel';
+import { type ActiveFault, FAULT_OPERATION, FaultInjector, type FaultSpec } from '@strongbox/service-kernel';
 import type { EndpointOptions, EndpointWiring } from '../endpoint.ts';
 import { closestName } from '../suggest.ts';
 import { FAULT_NAMES, isInjectable, kmsFault, s3Fault } from './fault-catalog.ts';
@@ -56,24 +56,7 @@ export function endpointFaults(options: EndpointOptions): EndpointFaults {
   const hooks = { kms: injector.hook('kms', kmsFault), s3: injector.hook('s3', s3Fault) };
   const controls: FaultControls = {
     add(spec) {
-      if (typeof spec === 'object' && spec !== null && (spec.service === 'kms' || spec.service === 's3') && !isInjectable(spec.service, spec.fault)) {
-        throw new TypeError(
-          `"fault" for ${spec.service} must be one of ${FAULT_NAMES[spec.service].join(', ')}; got ${JSON.stringify(spec.fault) ?? 'nothing'}`,
-        );
-      }
-      if (
-        typeof spec === 'object' &&
-        spec !== null &&
-        (spec.service === 'kms' || spec.service === 's3') &&
-        typeof spec.operation === 'string' &&
-        spec.operation !== '*' &&
-        !SERVED[spec.service].includes(spec.operation)
-      ) {
-        const meant = closestName(spec.operation, SERVED[spec.service]);
-        throw new TypeError(
-          `"operation" for ${spec.service} must be "*" or an operation it serves; got ${JSON.stringify(spec.operation)}${meant === undefined ? '' : ` (did you mean "${meant}"?)`}`,
-        );
-      }
+      checkServed(spec);
       return injector.add(spec);
     },
     list: () => injector.list(),
@@ -89,4 +72,25 @@ export function endpointFaults(options: EndpointOptions): EndpointFaults {
     injector.reseed(firstSeed);
   };
   return { hooks, controls, restart };
+}
+
+/**
+ * Refuses a fault on KMS or S3 that could never strike: a fault name the service does not inject,
+ * or an operation it does not serve (naming the one within two edits). An operation that is no
+ * operation name at all (`FAULT_OPERATION`) is left to the kernel's check, which refuses it as
+ * malformed: a search for the name meant would cost an edit distance over its whole length.
+ * @throws TypeError naming what is wrong; nothing else is checked here (`FaultInjector.add` does).
+ * @example checkServed({ service: 'kms', operation: 'GenerateDatakey', fault: 'ThrottlingException', count: 1 }) // throws
+ */
+function checkServed(spec: FaultSpec): void {
+  if (typeof spec !== 'object' || spec === null || (spec.service !== 'kms' && spec.service !== 's3')) return;
+  const { service, operation, fault } = spec;
+  if (!isInjectable(service, fault)) {
+    throw new TypeError(`"fault" for ${service} must be one of ${FAULT_NAMES[service].join(', ')}; got ${JSON.stringify(fault) ?? 'nothing'}`);
+  }
+  if (typeof operation !== 'string' || operation === '*' || !FAULT_OPERATION.test(operation) || SERVED[service].includes(operation)) return;
+  const meant = closestName(operation, SERVED[service]);
+  throw new TypeError(
+    `"operation" for ${service} must be "*" or an operation it serves; got ${JSON.stringify(operation)}${meant === undefined ? '' : ` (did you mean "${meant}"?)`}`,
+  );
 }
