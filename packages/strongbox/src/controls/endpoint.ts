@@ -130,7 +130,7 @@ export async function controlEndpoint(options: EndpointOptions, opener: Endpoint
     handler: through<Parameters<ProtocolHandler>[0], Awaited<ReturnType<ProtocolHandler>>>((endpoint) => routeAt(endpoint, index).handler),
   }));
   const reset = async (): Promise<void> => {
-    if (closing !== undefined) throw new StrongboxError('CLOSED', 'this emulator is closed');
+    if (closing !== undefined) throw new StrongboxError('CLOSED', 'this Strongbox is closed');
     await resetEndpoint({ options, faults, engines, calls, clock, saved, open });
   };
   // These engines' own clock file, before anything is served (`clock-file.ts`).
