@@ -76,7 +76,8 @@ export function endpointFaults(options: EndpointOptions): EndpointFaults {
 
 /**
  * Refuses a fault on KMS or S3 that could never strike: a fault name the service does not inject,
- * or an operation it does not serve (naming the one within two edits). An operation that is no
+ * or an operation it does not serve (naming the one within two edits, or the service that serves
+ * it). An operation that is no
  * operation name at all (`FAULT_OPERATION`) is left to the kernel's check, which refuses it as
  * malformed: a search for the name meant would cost an edit distance over its whole length.
  * @throws TypeError naming what is wrong; nothing else is checked here (`FaultInjector.add` does).
@@ -89,8 +90,13 @@ function checkServed(spec: FaultSpec): void {
     throw new TypeError(`"fault" for ${service} must be one of ${FAULT_NAMES[service].join(', ')}; got ${JSON.stringify(fault) ?? 'nothing'}`);
   }
   if (typeof operation !== 'string' || operation === '*' || !FAULT_OPERATION.test(operation) || SERVED[service].includes(operation)) return;
+  // A name the other service serves (S3's GetObject given for kms) says where it belongs.
+  const other = service === 'kms' ? 's3' : 'kms';
   const meant = closestName(operation, SERVED[service]);
-  throw new TypeError(
-    `"operation" for ${service} must be "*" or an operation it serves; got ${JSON.stringify(operation)}${meant === undefined ? '' : ` (did you mean "${meant}"?)`}`,
-  );
+  const hint = SERVED[other].includes(operation)
+    ? ` (it is a${other === 's3' ? 'n' : ''} ${other} operation)`
+    : meant === undefined
+      ? ''
+      : ` (did you mean "${meant}"?)`;
+  throw new TypeError(`"operation" for ${service} must be "*" or an operation it serves; got ${JSON.stringify(operation)}${hint}`);
 }
