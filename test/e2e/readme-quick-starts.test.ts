@@ -44,6 +44,9 @@ const CASES: readonly { readme: string; heading: string; block: number; prints: 
   { readme: 'packages/s3/README.md', heading: '## On the wire', block: 0, prints: /^$/ },
   { readme: 'packages/strongbox/README.md', heading: '### In-process, with no port', block: 0, prints: /^$/ },
   { readme: 'packages/strongbox/README.md', heading: '### In-process, with no port', block: 1, prints: /^$/ },
+  // A presigned GET of an SSE-KMS object: over the HTTPS listener, trusting its certificate (the
+  // plain listener's URL gets 400 InvalidArgument, as from S3).
+  { readme: 'packages/strongbox/README.md', heading: '### Presigned URLs', block: 0, prints: /^200 a,b\n\n$/ },
 ];
 
 let scratch = '';

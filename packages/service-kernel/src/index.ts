@@ -12,6 +12,7 @@ export { type Clock, hex, ManualClock, type Random, systemClock, uuidFromBytes }
 export { type ClockSetOptions, type ClockState, ControlledClock, type ControlledClockOptions } from './controls/clock.ts';
 export {
   type ActiveFault,
+  FAULT_OPERATION,
   type FaultHook,
   FaultInjector,
   type FaultInjectorOptions,

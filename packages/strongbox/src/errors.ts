@@ -31,7 +31,9 @@ export type StrongboxErrorCode =
   /** The endpoint refused the demo's quota route (403 under `--strict-auth`): the demo skips its throttling step. */
   | 'QUOTA_ROUTE_REFUSED'
   /** An admin request body that does not parse or validate: the caller's mistake, answered 400. */
-  | 'BAD_ADMIN_REQUEST';
+  | 'BAD_ADMIN_REQUEST'
+  /** A call, reset or `listen()` that reached an emulator after its `close()`. */
+  | 'CLOSED';
 
 /** How one code ends. */
 export interface StrongboxErrorOutcome {
@@ -52,6 +54,8 @@ export const STRONGBOX_ERRORS: Readonly<Record<StrongboxErrorCode, StrongboxErro
   QUOTA_ROUTE_REFUSED: { exitCode: EXIT_FAILURE },
   // Caught by the admin API; the caller's mistakes are ValidationException, as AWS's JSON services answer them.
   BAD_ADMIN_REQUEST: { exitCode: EXIT_FAILURE, admin: { status: 400, type: 'ValidationException' } },
+  // Thrown to the caller in process (an SDK client of a closed createStrongbox): no port is left to answer.
+  CLOSED: { exitCode: EXIT_FAILURE },
 });
 
 /**

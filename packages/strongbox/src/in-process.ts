@@ -27,7 +27,9 @@ import type { Kms } from '@strongbox/kms';
 import type { S3 } from '@strongbox/s3';
 import { DEFAULT_ACCESS_KEY_ID, DEFAULT_SECRET_ACCESS_KEY, InProcessHandler, type StreamingHandler } from '@strongbox/service-kernel';
 import type { EndpointControls } from './controls/endpoint.ts';
+import { inFlightCalls } from './controls/in-flight.ts';
 import { type EndpointOptions, openControlledEndpoint } from './endpoint.ts';
+import { StrongboxError } from './errors.ts';
 
 /** The endpoint the in-process clients name: any host does, no connection is made. */
 export const IN_PROCESS_ENDPOINT = 'https://strongbox.localhost';
@@ -57,6 +59,40 @@ export function inProcessClientConfig(region: string, requestHandler: InProcessH
   };
 }
 
+/** The in-process handler of an emulator that can be closed, and the calls it is serving. */
+export interface ClosableHandler {
+  /** `handler` until the emulator is closed, then a refusal of every call. */
+  readonly handler: StreamingHandler;
+  /**
+   * Resolves once no call that started before the close is still being answered (for at most
+   * `RESET_DRAIN_MS`): the stores must not close under them, as a listener's `close()` lets its
+   * requests in flight finish first.
+   */
+  drain(): Promise<void>;
+}
+
+/**
+ * `handler` until `closed()` says the emulator is closed, then a refusal of every call: a closed
+ * port refuses connections, and a client that outlived its in-process emulator (a test's
+ * `freshStrongbox()`, closed when the test ended) must fail as plainly, not reach stores that are
+ * closed (the memory KMS went on serving; S3 answered a 500 `InternalError` the SDK retried).
+ * The error is not one the SDK retries (no status, no transient `code`). The calls admitted are
+ * counted, so that `close()` waits for them (`drain`) before it closes the stores.
+ * @example const { handler, drain } = openWhile(endpoint.handler, () => closing !== undefined);
+ */
+export function openWhile(handler: StreamingHandler, closed: () => boolean): ClosableHandler {
+  const calls = inFlightCalls();
+  return {
+    handler: (request) =>
+      closed()
+        ? Promise.reject(
+            new StrongboxError('CLOSED', 'this Strongbox is closed: its clients can no longer call it (make another, or close it once they are done)'),
+          )
+        : calls.counted(handler, request),
+    drain: () => calls.drain(),
+  };
+}
+
 /** A running in-process endpoint. */
 export interface InProcessStrongbox {
   /**
@@ -71,7 +107,7 @@ export interface InProcessStrongbox {
   readonly handler: StreamingHandler;
   /** Clock, faults, quotas and `reset()` (see `createStrongbox`). */
   readonly controls: EndpointControls;
-  /** Flushes and closes the stores. Idempotent. */
+  /** Lets the calls in flight finish (as `RESET_DRAIN_MS` bounds), then flushes and closes the stores. Idempotent. */
   close(): Promise<void>;
 }
 
@@ -81,8 +117,9 @@ export interface InProcessStrongbox {
  */
 export async function startInProcess(options: EndpointOptions = {}): Promise<InProcessStrongbox> {
   const endpoint = await openControlledEndpoint(options);
-  const requestHandler = new InProcessHandler(endpoint.handler, { streaming: true });
   let closing: Promise<void> | undefined;
+  const { handler, drain } = openWhile(endpoint.handler, () => closing !== undefined);
+  const requestHandler = new InProcessHandler(handler, { streaming: true });
   const region = endpoint.kms.region;
   return {
     // A fresh object each time: SDK clients record where their credentials came from on the
@@ -96,10 +133,11 @@ export async function startInProcess(options: EndpointOptions = {}): Promise<InP
     get s3(): S3 {
       return endpoint.s3;
     },
-    handler: endpoint.handler,
+    handler,
     controls: endpoint.controls,
     close() {
-      closing ??= endpoint.close();
+      // The calls already running are answered, their writes acknowledged, before the stores close.
+      closing ??= drain().then(() => endpoint.close());
       return closing;
     },
   };

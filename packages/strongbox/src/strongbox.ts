@@ -28,8 +28,9 @@ import type { S3 } from '@strongbox/s3';
 import { InProcessHandler, type StreamingHandler } from '@strongbox/service-kernel';
 import type { EndpointControls } from './controls/endpoint.ts';
 import { type EndpointOptions, openControlledEndpoint } from './endpoint.ts';
+import { StrongboxError } from './errors.ts';
 import type { HealthReport } from './health.ts';
-import { inProcessClientConfig } from './in-process.ts';
+import { inProcessClientConfig, openWhile } from './in-process.ts';
 import type { RunningServer } from './listener.ts';
 import { type HttpsOptions, serveEndpoint } from './server.ts';
 
@@ -99,7 +100,11 @@ export interface Strongbox {
   listen(options?: ListenOptions): Promise<StrongboxListener>;
   /** Whether each service can serve: what `GET /_strongbox/health` answers on a listener. */
   health(): Promise<HealthReport>;
-  /** Closes every listener (letting requests in flight finish), then the stores. Idempotent. */
+  /**
+   * Closes every listener (letting requests in flight finish), lets the in-process calls in flight
+   * finish (for at most `RESET_DRAIN_MS`), then closes the stores. Idempotent. Calls, `listen()`
+   * and `reset()` are refused with `StrongboxError` `CLOSED` from the moment it is called.
+   */
   close(): Promise<void>;
 }
 
@@ -118,16 +123,58 @@ export interface Strongbox {
  */
 export async function createStrongbox(options: EndpointOptions = {}): Promise<Strongbox> {
   const endpoint = await openControlledEndpoint(options);
-  const requestHandler = new InProcessHandler(endpoint.handler, { streaming: true });
+  let closing: Promise<void> | undefined;
+  // Its clients' calls are refused once it is closed (`openWhile`); listeners close, and the
+  // calls in flight finish, before the stores.
+  const { handler, drain } = openWhile(endpoint.handler, () => closing !== undefined);
+  const requestHandler = new InProcessHandler(handler, { streaming: true });
   const region = endpoint.kms.region;
   const listeners = new Set<RunningServer>();
+  // The listen() calls still binding their ports: close() waits for them, and each closes its
+  // listener again when it finds close() was called meanwhile.
+  const starting = new Set<Promise<unknown>>();
+  const refuseClosed = (): void => {
+    if (closing !== undefined) throw new StrongboxError('CLOSED', 'this Strongbox is closed');
+  };
+  // The controls as the endpoint has them (the quotas are a getter: copy the descriptors), with a
+  // reset refused from the moment close() is called: the endpoint's own refusal starts only once
+  // the listeners are closed, and a reset before that would reopen the engines close() closes.
+  const reset = async (): Promise<void> => {
+    refuseClosed();
+    await endpoint.controls.reset();
+  };
+  const controls = Object.defineProperties(
+    {},
+    { ...Object.getOwnPropertyDescriptors(endpoint.controls), reset: { value: reset, enumerable: true, writable: true, configurable: true } },
+  ) as EndpointControls;
   // A listener shares the endpoint: closing it must leave the stores open for the others. The
-  // engines are getters (a reset replaces them): copy the descriptors, not the values.
+  // engines are getters (a reset replaces them): copy the descriptors, not the values. Its admin
+  // API serves the same controls as `sb.controls`.
   const shared = Object.defineProperties(
     {},
-    { ...Object.getOwnPropertyDescriptors(endpoint), close: { value: async (): Promise<void> => {} } },
+    {
+      ...Object.getOwnPropertyDescriptors(endpoint),
+      controls: { value: controls, enumerable: true },
+      close: { value: async (): Promise<void> => {} },
+    },
   ) as typeof endpoint;
-  let closing: Promise<void> | undefined;
+  const serve = async (listenOptions: ListenOptions): Promise<StrongboxListener> => {
+    const server = await serveEndpoint(shared, { ...options, port: 0, ...listenOptions });
+    if (closing !== undefined) {
+      await server.close();
+      throw new StrongboxError('CLOSED', 'this Strongbox is closed');
+    }
+    listeners.add(server);
+    return {
+      url: server.url,
+      port: server.port,
+      ...(server.https === undefined ? {} : { https: server.https }),
+      close: async () => {
+        listeners.delete(server);
+        await server.close();
+      },
+    };
+  };
   return {
     get kms(): Kms {
       return endpoint.kms;
@@ -135,31 +182,29 @@ export async function createStrongbox(options: EndpointOptions = {}): Promise<St
     get s3(): S3 {
       return endpoint.s3;
     },
-    controls: endpoint.controls,
-    reset: () => endpoint.controls.reset(),
-    handler: endpoint.handler,
+    controls,
+    reset,
+    handler,
     health: () => endpoint.health(),
     get clientConfig(): StrongboxClientConfig {
       return { ...inProcessClientConfig(region, requestHandler), forcePathStyle: true };
     },
     async listen(listenOptions: ListenOptions = {}): Promise<StrongboxListener> {
-      if (closing !== undefined) throw new Error('this Strongbox is closed');
-      const server = await serveEndpoint(shared, { ...options, port: 0, ...listenOptions });
-      listeners.add(server);
-      return {
-        url: server.url,
-        port: server.port,
-        ...(server.https === undefined ? {} : { https: server.https }),
-        close: async () => {
-          listeners.delete(server);
-          await server.close();
-        },
+      refuseClosed();
+      const started = serve(listenOptions);
+      starting.add(started);
+      const forget = (): void => {
+        starting.delete(started);
       };
+      started.then(forget, forget);
+      return started;
     },
     close() {
       closing ??= (async () => {
         try {
+          await Promise.allSettled([...starting]);
           await Promise.all([...listeners].map((server) => server.close()));
+          await drain();
         } finally {
           await endpoint.close();
         }

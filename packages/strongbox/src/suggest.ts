@@ -3,6 +3,7 @@
  * "Did you mean --port?" for a mistyped flag: the known flag the unknown one begins (`--endpoint`
  * for `--endpoint-url`), or the one within two edits of it (Levenshtein distance: `--prot`,
  * `--https_port`), so the one line names what was meant instead of sending the user to the help.
+ * The same for a mistyped operation name (`closestName`: `GenerateDatakey` → `GenerateDataKey`).
  */
 
 /**
@@ -35,6 +36,33 @@ export function closestFlag(unknown: string, known: readonly string[]): string |
     }
   }
   return best === undefined || tied ? undefined : `--${best}`;
+}
+
+/**
+ * The known name `typed` was meant to be, ignoring case, when one is within two edits (and no
+ * other as close): `GenerateDatakey` → `GenerateDataKey`, `GetObjects` → `GetObject`.
+ * @returns the known name as it is spelled, or `undefined`.
+ * @example closestName('GenerateDatakey', ['GenerateDataKey', 'Decrypt']) // 'GenerateDataKey'
+ */
+export function closestName(typed: string, known: readonly string[]): string | undefined {
+  const lower = typed.toLowerCase();
+  let best: string | undefined;
+  let bestDistance = 3;
+  let tied = false;
+  for (const name of known) {
+    // The lengths' difference is a lower bound of the distance: a name that cannot come as close
+    // is not measured (the measure costs the product of the lengths).
+    if (Math.abs(name.length - lower.length) > bestDistance) continue;
+    const distance = editDistance(lower, name.toLowerCase());
+    if (distance < bestDistance) {
+      best = name;
+      bestDistance = distance;
+      tied = false;
+    } else if (distance === bestDistance) {
+      tied = true;
+    }
+  }
+  return tied ? undefined : best;
 }
 
 /** Levenshtein distance, one row at a time: flags are a few characters long. */

@@ -4,11 +4,12 @@
  * state on a port.
  */
 
-import { CreateKeyCommand, DescribeKeyCommand, KMSClient } from '@aws-sdk/client-kms';
+import { CreateKeyCommand, DescribeKeyCommand, KMSClient, ListKeysCommand } from '@aws-sdk/client-kms';
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createStrongbox, parseUsers, type Strongbox, startInProcess } from '../src/index.ts';
-import { failureOf } from './helpers/cli.ts';
+import { createStrongbox, parseUsers, type Strongbox, StrongboxError, type StrongboxListener, startInProcess } from '../src/index.ts';
+import { failureOf, kmsClient, tempDir } from './helpers/cli.ts';
 
 const opened: Strongbox[] = [];
 const clients: { destroy(): void }[] = [];
@@ -88,12 +89,41 @@ describe('createStrongbox', () => {
     expect(await (await s3.send(new GetObjectCommand({ Bucket: 'from-the-port', Key: 'k' }))).Body?.transformToString()).toBe('v');
   });
 
+  it('serves a URL presigned by a client on a listener’s endpoint, as the README shows', async () => {
+    const sb = await open();
+    const s3 = keep(new S3Client(sb.clientConfig));
+    await s3.send(new CreateBucketCommand({ Bucket: 'shared' }));
+    await s3.send(new PutObjectCommand({ Bucket: 'shared', Key: 'report.csv', Body: 'a,b\n' }));
+    const presigning = keep(new S3Client({ ...sb.clientConfig, endpoint: (await sb.listen()).url }));
+    const url = await getSignedUrl(presigning, new GetObjectCommand({ Bucket: 'shared', Key: 'report.csv' }), { expiresIn: 60 });
+    const answer = await fetch(url);
+    expect(answer.status).toBe(200);
+    expect(await answer.text()).toBe('a,b\n');
+  });
+
   it('close() also closes its listeners, and listen() after close() is refused', async () => {
     const sb = await createStrongbox();
     const listener = await sb.listen();
     await sb.close();
     await expect(fetch(listener.url)).rejects.toThrow();
     await expect(sb.listen()).rejects.toThrow('this Strongbox is closed');
+  });
+
+  it('refuses every call from its clients once closed, as a closed port refuses connections', async () => {
+    const sb = await createStrongbox();
+    const kms = keep(new KMSClient(sb.clientConfig));
+    const s3 = keep(new S3Client(sb.clientConfig));
+    await kms.send(new CreateKeyCommand({}));
+    await sb.close();
+    // Neither a key made in a store that is gone nor S3's 500 InternalError (which the SDK retries):
+    // the call fails at once, and says why.
+    const kmsCall: unknown = await kms.send(new CreateKeyCommand({})).catch((error: unknown) => error);
+    expect(kmsCall).toBeInstanceOf(StrongboxError);
+    expect(kmsCall).toMatchObject({ code: 'CLOSED', message: expect.stringContaining('this Strongbox is closed') });
+    const s3Call: unknown = await s3.send(new CreateBucketCommand({ Bucket: 'after-close' })).catch((error: unknown) => error);
+    expect(s3Call).toBeInstanceOf(StrongboxError);
+    expect(s3Call).toMatchObject({ code: 'CLOSED', $metadata: { attempts: 1 } });
+    await expect(sb.reset()).rejects.toMatchObject({ name: 'StrongboxError', code: 'CLOSED' });
   });
 
   it('takes users parsed by its own parseUsers (a users file’s document): a user’s key signs as its principal', async () => {
@@ -115,5 +145,148 @@ describe('createStrongbox', () => {
     } finally {
       await old.close();
     }
+  });
+
+  it('startInProcess refuses its clients once closed too', async () => {
+    const old = await startInProcess();
+    const kms = keep(new KMSClient(old.clientConfig));
+    await old.close();
+    await expect(kms.send(new CreateKeyCommand({}))).rejects.toMatchObject({ name: 'StrongboxError', code: 'CLOSED' });
+  });
+});
+
+describe('createStrongbox close() and the calls in flight', () => {
+  // A listener's close() lets requests in flight finish before it closes the stores (listener.ts:
+  // "so every acknowledged change is durable when" it returns); in process, the same call must not
+  // run on into stores that are already closed.
+  it.each(['a listener', 'in process'] as const)(
+    'close() lets a CreateKey in flight (%s) finish first, and the key stays in the data directory',
+    async (through) => {
+      const dir = await tempDir();
+      try {
+        const sb = await createStrongbox({ dataDirectory: dir.path });
+        const kms = keep(through === 'a listener' ? kmsClient((await sb.listen()).url) : new KMSClient({ ...sb.clientConfig, maxAttempts: 1 }));
+        // The latency holds the call inside the engine; the fault is spent once the call has drawn it.
+        sb.controls.faults.add({ service: 'kms', operation: 'CreateKey', fault: 'latency', latencyMs: 1000, count: 1 });
+        let settled = false;
+        const call = kms.send(new CreateKeyCommand({})).then(
+          (answer) => answer.KeyMetadata?.KeyId,
+          (error: unknown) => error,
+        );
+        void call.then(() => {
+          settled = true;
+        });
+        while (sb.controls.faults.list().length > 0) await new Promise((resolve) => setImmediate(resolve));
+        await sb.close();
+        expect(settled).toBe(true);
+        const keyId = await call;
+        expect(keyId).toEqual(expect.any(String));
+        const again = await open({ dataDirectory: dir.path });
+        const kept = await keep(new KMSClient(again.clientConfig)).send(new ListKeysCommand({}));
+        expect(kept.Keys?.map((key) => key.KeyId)).toContain(keyId);
+        await again.close();
+      } finally {
+        await dir.cleanup();
+      }
+    },
+  );
+});
+
+describe('startInProcess close() and the calls in flight', () => {
+  it('close() lets a CreateKey in flight finish first, and the key stays in the data directory', async () => {
+    const dir = await tempDir();
+    try {
+      const old = await startInProcess({ dataDirectory: dir.path });
+      const kms = keep(new KMSClient({ ...old.clientConfig, maxAttempts: 1 }));
+      old.controls.faults.add({ service: 'kms', operation: 'CreateKey', fault: 'latency', latencyMs: 1000, count: 1 });
+      let settled = false;
+      const call = kms.send(new CreateKeyCommand({})).then(
+        (answer) => answer.KeyMetadata?.KeyId,
+        (error: unknown) => error,
+      );
+      void call.then(() => {
+        settled = true;
+      });
+      while (old.controls.faults.list().length > 0) await new Promise((resolve) => setImmediate(resolve));
+      await old.close();
+      expect(settled).toBe(true);
+      const keyId = await call;
+      expect(keyId).toEqual(expect.any(String));
+      const again = await open({ dataDirectory: dir.path });
+      const kept = await keep(new KMSClient(again.clientConfig)).send(new ListKeysCommand({}));
+      expect(kept.Keys?.map((key) => key.KeyId)).toContain(keyId);
+      await again.close();
+    } finally {
+      await dir.cleanup();
+    }
+  });
+});
+
+describe('createStrongbox reset() once close() is called', () => {
+  // Its calls are refused from the moment close() is called; a reset must be too, as
+  // startInProcess refuses it, rather than reopen the engines that close() is about to close.
+  it.each([
+    ['sb.reset()', (sb: Strongbox) => sb.reset()],
+    ['sb.controls.reset()', (sb: Strongbox) => sb.controls.reset()],
+  ] as const)('%s is refused with CLOSED while close() is settling', async (_name, reset) => {
+    const sb = await createStrongbox();
+    const closing = sb.close();
+    const refused = await reset(sb).then(
+      () => 'reset',
+      (error: unknown) => error,
+    );
+    await closing;
+    expect(refused).toMatchObject({ name: 'StrongboxError', code: 'CLOSED' });
+  });
+});
+
+describe('createStrongbox engines once closed', () => {
+  // README: `sb.kms`, `sb.s3` are "the engines behind the clients"; a closed S3 engine refuses
+  // every call ("the S3 engine is closed"), and a closed KMS must not go on making keys in a store
+  // that is closed (memory) or released (a data directory another process may now hold).
+  it('sb.kms refuses a call after close(), as sb.s3 does', async () => {
+    const sb = await createStrongbox();
+    await sb.close();
+    await expect(sb.s3.send('ListBuckets', {})).rejects.toThrow('closed');
+    await expect(sb.kms.createKey({})).rejects.toThrow('closed');
+  });
+});
+
+describe('createStrongbox listen() racing close()', () => {
+  // close() closes the listeners it knows of; one whose listen() was still binding its port when
+  // close() was called must not be left open after close() has settled, answering from closed
+  // stores (and keeping the process alive).
+  it('leaves no port open when close() is called while listen() is still starting', async () => {
+    const sb = await createStrongbox();
+    const listening = sb.listen().then(
+      (listener) => listener,
+      (error: unknown) => error,
+    );
+    await sb.close();
+    const outcome = await listening;
+    if (outcome instanceof StrongboxError) {
+      expect(outcome.code).toBe('CLOSED');
+      return;
+    }
+    const listener = outcome as StrongboxListener;
+    try {
+      await expect(fetch(`${listener.url}/_strongbox/health`)).rejects.toThrow('fetch failed');
+    } finally {
+      await listener.close();
+    }
+  });
+});
+
+describe('createStrongbox fault controls', () => {
+  // The kernel refuses a string that is no operation name at all (FaultInjector: letters and
+  // digits, 1 to 128 of them) as malformed; seeking the served name it was meant to be costs an
+  // edit distance over its whole length against every operation, so it must come after that
+  // check (an admin body of 64 KiB held the event loop for most of a second).
+  it('refuses an operation that is no operation name as malformed, before seeking the name meant', async () => {
+    const sb = await open();
+    for (const operation of ['A'.repeat(60_000), 'Get Object']) {
+      expect(() => sb.controls.faults.add({ service: 's3', operation, fault: 'SlowDown', count: 1 })).toThrow(/^"operation" must be an operation name or "\*"/);
+    }
+    expect(sb.controls.faults.list()).toEqual([]);
   });
 });

@@ -140,6 +140,8 @@ export class Kms {
   readonly #defaultScope: CallScope;
   /** The frozen options of the last call that had any, and the scope made for them. */
   #last: { readonly options: CallOptions; readonly scope: CallScope } | undefined;
+  /** Set by `close()`: every call after it is refused. */
+  #closed = false;
 
   /**
    * @throws TypeError / RangeError for malformed options (account not 12 digits, bad Region).
@@ -205,6 +207,9 @@ export class Kms {
    * @throws what `send` rejects with, thrown (its callers turn it into a rejection).
    */
   #call(definition: OperationDefinition, input: unknown, options: CallOptions): Promise<unknown> {
+    // A closed engine serves nothing, as S3's (`the S3 engine is closed`): its store is flushed
+    // and released (a data directory another process may hold by now).
+    if (this.#closed) throw new Error('the KMS engine is closed');
     // The audit log's buffer is full (an in-process burst that gives the event loop no turn to
     // write): this call waits for the write, then asks again, rather than the log dropping events.
     const full = this.#auditLog?.room();
@@ -260,8 +265,9 @@ export class Kms {
     return isOperationName(operation) ? OPERATIONS[operation].input : undefined;
   }
 
-  /** Flushes persistence and releases resources. */
+  /** Flushes persistence and releases resources; every call is refused from then on. */
   async close(): Promise<void> {
+    this.#closed = true;
     await this.#store.close();
   }
 

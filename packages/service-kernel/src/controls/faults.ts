@@ -248,6 +248,13 @@ function describe(rule: Rule): ActiveFault {
   };
 }
 
+/**
+ * What a fault's `operation` must be: `*` or an operation name (1 to 128 letters and digits);
+ * anything else is refused as malformed before any other check of the name.
+ * @example FAULT_OPERATION.test('GenerateDataKey') // true
+ */
+export const FAULT_OPERATION: RegExp = /^(\*|[A-Za-z0-9]{1,128})$/;
+
 /** The spec as stored (only its own known members); see `add` for what is refused. */
 function checkSpec(spec: FaultSpec, hooks: ReadonlyMap<string, unknown>): FaultSpec {
   if (typeof spec !== 'object' || spec === null) throw new TypeError('a fault is an object with service, operation, fault and count or fraction');
@@ -257,7 +264,7 @@ function checkSpec(spec: FaultSpec, hooks: ReadonlyMap<string, unknown>): FaultS
       `"service" must be one of ${[...hooks.keys()].map((name) => JSON.stringify(name)).join(', ')}; got ${JSON.stringify(service) ?? 'nothing'}`,
     );
   }
-  if (typeof operation !== 'string' || !/^(\*|[A-Za-z0-9]{1,128})$/.test(operation)) {
+  if (typeof operation !== 'string' || !FAULT_OPERATION.test(operation)) {
     throw new TypeError(`"operation" must be an operation name or "*"; got ${JSON.stringify(operation) ?? 'nothing'}`);
   }
   if (typeof fault !== 'string' || fault === '') throw new TypeError(`"fault" must be an error code or "${LATENCY_FAULT}"`);

@@ -38,6 +38,7 @@ import type { Kms } from '@strongbox/kms';
 import type { S3 } from '@strongbox/s3';
 import type { ControlledClock, ProtocolHandler, StreamingHandler } from '@strongbox/service-kernel';
 import type { Endpoint, EndpointOptions, EndpointWiring } from '../endpoint.ts';
+import { StrongboxError } from '../errors.ts';
 import type { HealthReport } from '../health.ts';
 import type { ProtocolRoute } from '../router.ts';
 import { dateStamping, leaseOf, openEndpointClock } from './clock.ts';
@@ -65,6 +66,7 @@ export interface EndpointControls {
   clockSaved(): Promise<void>;
   /**
    * Back to a fresh state (see the module documentation), durably with a data directory.
+   * @throws StrongboxError `CLOSED` once the endpoint is closed.
    * @throws KmsError or the file system's error when the data directory cannot be emptied or
    *   reopened; calls then fail until a reset succeeds. ServiceError `LEASE_LOST` when another
    *   process took the directory over during the reset: `onStoreError` is told too, and calls fail
@@ -128,7 +130,7 @@ export async function controlEndpoint(options: EndpointOptions, opener: Endpoint
     handler: through<Parameters<ProtocolHandler>[0], Awaited<ReturnType<ProtocolHandler>>>((endpoint) => routeAt(endpoint, index).handler),
   }));
   const reset = async (): Promise<void> => {
-    if (closing !== undefined) throw new Error('this emulator is closed');
+    if (closing !== undefined) throw new StrongboxError('CLOSED', 'this Strongbox is closed');
     await resetEndpoint({ options, faults, engines, calls, clock, saved, open });
   };
   // No clock file of these engines' own until the clock moves: the start removed the clock's

@@ -4,16 +4,24 @@
  * (`fault-catalog.ts`), and the controls over it, limited to the faults the services inject.
  */
 
-import { type ActiveFault, FaultInjector, type FaultSpec } from '@strongbox/service-kernel';
+import { OPERATION_NAMES as KMS_OPERATIONS } from '@strongbox/kms';
+import { OPERATION_NAMES as S3_OPERATIONS } from '@strongbox/s3';
+import { type ActiveFault, FAULT_OPERATION, FaultInjector, type FaultSpec } from '@strongbox/service-kernel';
 import type { EndpointOptions, EndpointWiring } from '../endpoint.ts';
+import { closestName } from '../suggest.ts';
 import { FAULT_NAMES, isInjectable, kmsFault, s3Fault } from './fault-catalog.ts';
+
+/** The operations each service serves: a fault set on any other name would never strike. */
+const SERVED: Readonly<Record<'kms' | 's3', readonly string[]>> = { kms: KMS_OPERATIONS, s3: S3_OPERATIONS };
 
 /** The faults of an endpoint (the kernel's `FaultInjector`, limited to what the services inject). */
 export interface FaultControls {
   /**
-   * Sets a fault (see `FaultSpec`: service `kms` or `s3`, an operation or `*`, a fault from
-   * `FAULT_NAMES` or `latency` with `latencyMs`, and `count` and/or `fraction`).
-   * @throws TypeError / RangeError for a malformed spec; nothing changes then.
+   * Sets a fault (see `FaultSpec`: service `kms` or `s3`, an operation the service serves (its
+   * wire name) or `*`, a fault from `FAULT_NAMES` or `latency` with `latencyMs`, and `count`
+   * and/or `fraction`).
+   * @throws TypeError / RangeError for a malformed spec (an operation the service does not serve
+   *   too, naming the one within two edits); nothing changes then.
    */
   add(spec: FaultSpec): ActiveFault;
   /** The faults set, in the order they were added. */
@@ -48,11 +56,7 @@ export function endpointFaults(options: EndpointOptions): EndpointFaults {
   const hooks = { kms: injector.hook('kms', kmsFault), s3: injector.hook('s3', s3Fault) };
   const controls: FaultControls = {
     add(spec) {
-      if (typeof spec === 'object' && spec !== null && (spec.service === 'kms' || spec.service === 's3') && !isInjectable(spec.service, spec.fault)) {
-        throw new TypeError(
-          `"fault" for ${spec.service} must be one of ${FAULT_NAMES[spec.service].join(', ')}; got ${JSON.stringify(spec.fault) ?? 'nothing'}`,
-        );
-      }
+      checkServed(spec);
       return injector.add(spec);
     },
     list: () => injector.list(),
@@ -68,4 +72,31 @@ export function endpointFaults(options: EndpointOptions): EndpointFaults {
     injector.reseed(firstSeed);
   };
   return { hooks, controls, restart };
+}
+
+/**
+ * Refuses a fault on KMS or S3 that could never strike: a fault name the service does not inject,
+ * or an operation it does not serve (naming the one within two edits, or the service that serves
+ * it). An operation that is no
+ * operation name at all (`FAULT_OPERATION`) is left to the kernel's check, which refuses it as
+ * malformed: a search for the name meant would cost an edit distance over its whole length.
+ * @throws TypeError naming what is wrong; nothing else is checked here (`FaultInjector.add` does).
+ * @example checkServed({ service: 'kms', operation: 'GenerateDatakey', fault: 'ThrottlingException', count: 1 }) // throws
+ */
+function checkServed(spec: FaultSpec): void {
+  if (typeof spec !== 'object' || spec === null || (spec.service !== 'kms' && spec.service !== 's3')) return;
+  const { service, operation, fault } = spec;
+  if (!isInjectable(service, fault)) {
+    throw new TypeError(`"fault" for ${service} must be one of ${FAULT_NAMES[service].join(', ')}; got ${JSON.stringify(fault) ?? 'nothing'}`);
+  }
+  if (typeof operation !== 'string' || operation === '*' || !FAULT_OPERATION.test(operation) || SERVED[service].includes(operation)) return;
+  // A name the other service serves (S3's GetObject given for kms) says where it belongs.
+  const other = service === 'kms' ? 's3' : 'kms';
+  const meant = closestName(operation, SERVED[service]);
+  const hint = SERVED[other].includes(operation)
+    ? ` (it is a${other === 's3' ? 'n' : ''} ${other} operation)`
+    : meant === undefined
+      ? ''
+      : ` (did you mean "${meant}"?)`;
+  throw new TypeError(`"operation" for ${service} must be "*" or an operation it serves; got ${JSON.stringify(operation)}${hint}`);
 }

@@ -79,6 +79,31 @@ describe('the admin API (default mode)', () => {
       ['clock', 'POST', '{"advnace":"1d"}', /no member "advnace"/],
       ['faults', 'POST', '{"service":"sqs","fault":"X","count":1}', /"service" must be one of "kms", "s3"/],
       ['faults', 'POST', '{"service":"kms","fault":"SlowDown","count":1}', /for kms must be one of ThrottlingException/],
+      // An operation the service does not serve would never strike: refused, with the name meant.
+      [
+        'faults',
+        'POST',
+        '{"service":"kms","operation":"GenerateDatakey","fault":"ThrottlingException","count":1}',
+        /"operation" for kms must be "\*" or an operation it serves; got "GenerateDatakey" \(did you mean "GenerateDataKey"\?\)/,
+      ],
+      [
+        'faults',
+        'POST',
+        '{"service":"s3","operation":"GetObjects","fault":"SlowDown","count":1}',
+        /"operation" for s3 .*got "GetObjects" \(did you mean "GetObject"\?\)/,
+      ],
+      [
+        'faults',
+        'POST',
+        '{"service":"s3","operation":"GenerateDataKey","fault":"SlowDown","count":1}',
+        /"operation" for s3 must be "\*" or an operation it serves; got "GenerateDataKey" \(it is a kms operation\)$/,
+      ],
+      [
+        'faults',
+        'POST',
+        '{"service":"kms","operation":"GetObject","fault":"ThrottlingException","count":1}',
+        /"operation" for kms must be "\*" or an operation it serves; got "GetObject" \(it is an s3 operation\)$/,
+      ],
       ['faults', 'POST', '{"service":"s3","fault":"SlowDown"}', /needs "count".*or "fraction"/],
       ['faults', 'POST', '{"service":"s3","fault":"SlowDown","fraction":2}', /"fraction" must be/],
       ['faults', 'POST', '{"service":"s3","fault":"SlowDown","count":1,"seed":""}', /"seed"/],
