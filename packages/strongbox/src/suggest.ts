@@ -22,20 +22,8 @@ export function closestFlag(unknown: string, known: readonly string[]): string |
   // A beginning several flags share (`--quota`: `--quotas`, `--quota-scale`) is not a typo of
   // one of them; the edit distance would pick one, not the one meant.
   if (extended.length > 1) return undefined;
-  let best: string | undefined;
-  let bestDistance = 3;
-  let tied = false;
-  for (const name of known) {
-    const distance = editDistance(typed, name);
-    if (distance < bestDistance) {
-      best = name;
-      bestDistance = distance;
-      tied = false;
-    } else if (distance === bestDistance) {
-      tied = true;
-    }
-  }
-  return best === undefined || tied ? undefined : `--${best}`;
+  const best = closestName(typed, known);
+  return best === undefined ? undefined : `--${best}`;
 }
 
 /**
@@ -65,7 +53,7 @@ export function closestName(typed: string, known: readonly string[]): string | u
   return tied ? undefined : best;
 }
 
-/** Levenshtein distance, one row at a time: flags are a few characters long. */
+/** Levenshtein distance, one row at a time: flags and operation names are a few characters long. */
 function editDistance(a: string, b: string): number {
   let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
