@@ -17,6 +17,13 @@
  * - Every other Region: `<bucket>.s3.<region>.amazonaws.com` (eu-central-1, opened 2014: the
  *   capture kept in aws/aws-sdk-ruby `gems/aws-sdk-s3/spec/client/region_detection_spec.rb`,
  *   `aws-sdk-fra.s3.eu-central-1.amazonaws.com`), `.amazonaws.com.cn` in the China Regions.
+ *
+ * Captures that do not fit these forms: bji/libs3#12 (2015, a bucket of ap-southeast-2 named
+ * `<bucket>.s3.amazonaws.com`), aristidb/aws#160 (2015, ap-southeast-2 named
+ * `s3-ap-southeast-2.amazonaws.com`, no bucket) and bgahagan/git-remote-s3#15 (2022, a name
+ * without dots named `<bucket>.s3.amazonaws.com`, its Region not stated); the names in the first
+ * and the last are placeholders. The form may depend on how the request addressed the bucket
+ * (path-style or virtual-hosted, the global endpoint or a Regional one) or on the year: UNCONFIRMED.
  */
 
 /**
