@@ -143,9 +143,9 @@ export function highestFileNumber(names: readonly string[]): number {
  * temporaries and journals, not its audit files; 0 for none. Every open of a store writes a
  * snapshot past the numbering floor (two past it, or past the generation it recovers), so a
  * generation above a floor raised earlier tells that a store opened since. Audit files do not tell
- * it: a previous holder stopped across a takeover can create its log's next file late, under the
- * number the new holder's log starts at (`audit-log.ts`), whereas its late snapshot or journal is
- * at most its own generation + 1, which the new holder's open leapt past.
+ * it: a previous holder stopped across a takeover can create its log's next file late (one past
+ * its last, the number the new holder's log leapt over, `audit-log.ts`), whereas its late snapshot
+ * or journal is at most its own generation + 1, which the new holder's open leapt past too.
  * @example highestGenerationNumber(['snapshot-00000003.sbx', 'audit-00000004.sbx']); // 3
  */
 export function highestGenerationNumber(names: readonly string[]): number {
