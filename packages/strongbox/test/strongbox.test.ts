@@ -155,50 +155,42 @@ describe('createStrongbox', () => {
   });
 });
 
-describe('createStrongbox close() and the calls in flight', () => {
+describe('close() and the calls in flight', () => {
   // A listener's close() lets requests in flight finish before it closes the stores (listener.ts:
   // "so every acknowledged change is durable when" it returns); in process, the same call must not
   // run on into stores that are already closed.
-  it.each(['a listener', 'in process'] as const)(
-    'close() lets a CreateKey in flight (%s) finish first, and the key stays in the data directory',
-    async (through) => {
-      const dir = await tempDir();
-      try {
-        const sb = await createStrongbox({ dataDirectory: dir.path });
-        const kms = keep(through === 'a listener' ? kmsClient((await sb.listen()).url) : new KMSClient({ ...sb.clientConfig, maxAttempts: 1 }));
-        // The latency holds the call inside the engine; the fault is spent once the call has drawn it.
-        sb.controls.faults.add({ service: 'kms', operation: 'CreateKey', fault: 'latency', latencyMs: 1000, count: 1 });
-        let settled = false;
-        const call = kms.send(new CreateKeyCommand({})).then(
-          (answer) => answer.KeyMetadata?.KeyId,
-          (error: unknown) => error,
-        );
-        void call.then(() => {
-          settled = true;
-        });
-        while (sb.controls.faults.list().length > 0) await new Promise((resolve) => setImmediate(resolve));
-        await sb.close();
-        expect(settled).toBe(true);
-        const keyId = await call;
-        expect(keyId).toEqual(expect.any(String));
-        const again = await open({ dataDirectory: dir.path });
-        const kept = await keep(new KMSClient(again.clientConfig)).send(new ListKeysCommand({}));
-        expect(kept.Keys?.map((key) => key.KeyId)).toContain(keyId);
-        await again.close();
-      } finally {
-        await dir.cleanup();
-      }
-    },
-  );
-});
+  /** An emulator on `directory` and a KMS client of it, as each entry point makes them. */
+  type Started = { readonly emulator: Pick<Strongbox, 'controls' | 'close'>; readonly kms: KMSClient };
+  const starts: [string, (directory: string) => Promise<Started>][] = [
+    [
+      'createStrongbox, a listener',
+      async (directory) => {
+        const sb = await createStrongbox({ dataDirectory: directory });
+        return { emulator: sb, kms: keep(kmsClient((await sb.listen()).url)) };
+      },
+    ],
+    [
+      'createStrongbox, in process',
+      async (directory) => {
+        const sb = await createStrongbox({ dataDirectory: directory });
+        return { emulator: sb, kms: keep(new KMSClient({ ...sb.clientConfig, maxAttempts: 1 })) };
+      },
+    ],
+    [
+      'startInProcess',
+      async (directory) => {
+        const started = await startInProcess({ dataDirectory: directory });
+        return { emulator: started, kms: keep(new KMSClient({ ...started.clientConfig, maxAttempts: 1 })) };
+      },
+    ],
+  ];
 
-describe('startInProcess close() and the calls in flight', () => {
-  it('close() lets a CreateKey in flight finish first, and the key stays in the data directory', async () => {
+  it.each(starts)('%s: close() lets a CreateKey in flight finish first, and the key stays in the data directory', async (_, start) => {
     const dir = await tempDir();
     try {
-      const old = await startInProcess({ dataDirectory: dir.path });
-      const kms = keep(new KMSClient({ ...old.clientConfig, maxAttempts: 1 }));
-      old.controls.faults.add({ service: 'kms', operation: 'CreateKey', fault: 'latency', latencyMs: 1000, count: 1 });
+      const { emulator, kms } = await start(dir.path);
+      // The latency holds the call inside the engine; the fault is spent once the call has drawn it.
+      emulator.controls.faults.add({ service: 'kms', operation: 'CreateKey', fault: 'latency', latencyMs: 1000, count: 1 });
       let settled = false;
       const call = kms.send(new CreateKeyCommand({})).then(
         (answer) => answer.KeyMetadata?.KeyId,
@@ -207,8 +199,8 @@ describe('startInProcess close() and the calls in flight', () => {
       void call.then(() => {
         settled = true;
       });
-      while (old.controls.faults.list().length > 0) await new Promise((resolve) => setImmediate(resolve));
-      await old.close();
+      while (emulator.controls.faults.list().length > 0) await new Promise((resolve) => setImmediate(resolve));
+      await emulator.close();
       expect(settled).toBe(true);
       const keyId = await call;
       expect(keyId).toEqual(expect.any(String));
