@@ -5,12 +5,13 @@
  * across a takeover before its rename or link), so no such late step can land a file afterwards.
  */
 
-import { readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { readClockOffset } from '../../src/controls/clock-file.ts';
 import { openControlledEndpoint } from '../../src/index.ts';
 import { tempDir } from '../helpers/cli.ts';
+import { clockFiles } from '../helpers/clock-files.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -18,12 +19,6 @@ const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
-
-/** The directory's clock files and their temporaries, each with its text. */
-async function clockFiles(directory: string): Promise<[string, string][]> {
-  const names = (await readdir(directory)).filter((entry) => entry.startsWith('clock')).sort();
-  return Promise.all(names.map(async (name): Promise<[string, string]> => [name, await readFile(join(directory, name), 'utf8')]));
-}
 
 it('a start and stop whose clock never moves writes no clock file', async () => {
   const directory = await tempDir();

@@ -7,13 +7,13 @@
  * takes locks naming this very pid in this PID namespace over at once (Linux only).
  */
 
-import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { __TESTS, isServiceError } from '@strongbox/service-kernel';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readClockOffset } from '../../src/controls/clock-file.ts';
 import { type ControlledEndpoint, createStrongbox, openControlledEndpoint } from '../../src/index.ts';
 import { tempDir } from '../helpers/cli.ts';
+import { clockFiles } from '../helpers/clock-files.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -21,12 +21,6 @@ const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
-
-/** The directory's clock files, each with its text: what a write would change. */
-async function clockFiles(directory: string): Promise<[string, string][]> {
-  const names = (await readdir(directory)).filter((entry) => entry.startsWith('clock')).sort();
-  return Promise.all(names.map(async (name): Promise<[string, string]> => [name, await readFile(join(directory, name), 'utf8')]));
-}
 
 /** A controlled endpoint on `directory` that stands for another process than the endpoints opened before it. */
 async function takingOver(directory: string): Promise<ControlledEndpoint> {
