@@ -125,7 +125,9 @@ export interface CallOptions {
    * granted the operation: until then the caller's own refusal (AccessDenied, NoSuchBucket) comes
    * first. An anonymous request declaring a signed streaming payload is one
    * (`protocol/anonymous-payload.ts`). Thrown right after the operation's declared access is
-   * decided allowed; in process it is absent.
+   * decided allowed; in process it is absent. An operation whose XML document the edge reads
+   * before the access decision (PutObjectTagging, PutBucketPolicy, DeleteObjects) meets the refusal
+   * in that read, before its access is decided.
    */
   readonly refusalOnceGranted?: Error;
 }
