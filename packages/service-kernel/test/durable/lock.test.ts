@@ -230,7 +230,9 @@ describe('acquireDirectoryLock', () => {
     const directory = await tempDirectory();
     const before = timers();
     const release = await acquireDirectoryLock(directory, LOCK);
-    expect(timers()).toBe(before);
+    // At most as many: a timer of the runner's or of an earlier test may end meanwhile (seen under
+    // load), but the lock's renewal must not add one that holds the process open.
+    expect(timers()).toBeLessThanOrEqual(before);
     await release();
   });
 
