@@ -78,15 +78,30 @@ export async function listen(endpoint: Endpoint, router: NodeListener, options: 
   const { port, host, secure, shutdown, log } = options;
   let inFlight = 0;
   const drained: (() => void)[] = [];
-  // A response emits 'close' once, when it completes or its connection is cut ("Event: 'close'",
-  // node:http): one shared listener counts requests in flight without a closure per request.
   const finished = (): void => {
     inFlight -= 1;
     if (inFlight === 0) for (const resolve of drained.splice(0)) resolve();
   };
   const listener = (request: IncomingMessage, response: ServerResponse): void => {
     inFlight += 1;
-    response.once('close', finished);
+    // A request is done when its response closes (it completed or its connection was cut,
+    // "Event: 'close'", node:http) or when its connection closes, whichever comes first: a
+    // response queued behind a pipelined one on the same connection never emits 'close' when that
+    // connection is destroyed (Node 20, lib/_http_server.js), and close() would wait for it for
+    // ever.
+    // Both may fire in one emit (the response's 'close' comes from a 'close' listener of the
+    // connection), so it counts once.
+    const socket = request.socket;
+    let counted = false;
+    const done = (): void => {
+      if (counted) return;
+      counted = true;
+      response.off('close', done);
+      socket.off('close', done);
+      finished();
+    };
+    response.once('close', done);
+    socket.once('close', done);
     if (log) observeRequest(request, response, log.classify, log.report);
     router(request, response);
   };

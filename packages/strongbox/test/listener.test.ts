@@ -59,6 +59,35 @@ describe('listen', () => {
     expect((await endpoint.health()).status).toBe('unavailable');
   });
 
+  it('counts a pipelined request done when its connection is cut, so close() ends', async () => {
+    // Two requests on one connection: the first answer's body fails after its first chunk (the
+    // edge destroys its response), so the second, answered but queued behind it, never emits its
+    // response's 'close' (Node 20); the connection's end is what ends it.
+    const endpoint = await openEndpoint();
+    const server = await listen(
+      endpoint,
+      (incoming, response) => {
+        if (incoming.url === '/first') {
+          response.writeHead(200, { 'content-length': '10' });
+          response.write('abc');
+          setImmediate(() => response.destroy());
+        } else {
+          response.end('second');
+        }
+      },
+      { port: 0, host: '127.0.0.1', shutdown: { timeoutMs: 0 } },
+    );
+    const socket = connect(server.port, '127.0.0.1');
+    const ended = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+    socket.on('error', () => {});
+    socket.resume();
+    socket.write('GET /first HTTP/1.1\r\nHost: x\r\n\r\nGET /second HTTP/1.1\r\nHost: x\r\n\r\n');
+    await ended;
+    // With a request no event ends still counted, close() never resolves (the test's time limit).
+    await server.close();
+    expect(server.inFlight()).toBe(0);
+  });
+
   it('shows a wildcard host as loopback in its URL', async () => {
     const server = await listen(await openEndpoint(), (_request, response) => response.end('ok'), { port: 0, host: '0.0.0.0', shutdown });
     try {
