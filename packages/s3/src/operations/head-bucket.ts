@@ -74,9 +74,11 @@ export const headBucket: OperationDefinition<'HeadBucket', HeadBucketRequest, He
   },
   // HeadBucket is authorized by s3:ListBucket (S3 API reference).
   access: { action: 's3:ListBucket', resource: 'bucket' },
+  // Its 403 carries the Region too: the expected-owner check reads this, the handler's own
+  // authorization the same option below.
+  regionOnDenial: true,
 
   async handler(input, context) {
-    // A 403 carries the Region too (`OwnedBucketOptions.regionOnDenial`).
     const bucket = await ownedBucket(input.Bucket, context, { regionOnDenial: true });
     const token = input.ContinuationToken;
     if (token !== undefined && input.ListType === '2') decodeContinuationToken(token, bucket.name, context.crypto.continuationTokenMac);

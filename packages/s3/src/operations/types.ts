@@ -236,4 +236,9 @@ export interface OperationDefinition<Name extends string = string, Input = any, 
   readonly rest: RestBinding;
   /** The IAM permission it needs; every request is authorized against it before it acts. */
   readonly access: OperationAccess<Input>;
+  /**
+   * Its refusal of the caller (403) at an existing bucket carries the bucket's Region in
+   * `x-amz-bucket-region`, whichever check refuses (HeadBucket: `OwnedBucketOptions.regionOnDenial`).
+   */
+  readonly regionOnDenial?: true;
 }

@@ -52,7 +52,7 @@ export function withBucketOwnerCondition<Definition extends OperationDefinition>
     rest: { ...rest, request: { ...rest.request, members } },
     async handler(input: unknown, context: S3OperationContext) {
       const owners = (input ?? {}) as OwnerMembers;
-      await checkOwner(owners.Bucket, owners.ExpectedBucketOwner, context, definition.name === 'HeadBucket');
+      await checkOwner(owners.Bucket, owners.ExpectedBucketOwner, context, definition.regionOnDenial === true);
       if (copies && owners.ExpectedSourceBucketOwner !== undefined && typeof owners.CopySource === 'string') {
         // A malformed source is left to the handler's own error.
         const source = safeCopySourceBucket(owners.CopySource);
@@ -64,9 +64,9 @@ export function withBucketOwnerCondition<Definition extends OperationDefinition>
 }
 
 /**
- * @param withRegion - the 403 carries the bucket's Region in `x-amz-bucket-region`: HeadBucket's,
- *   which answers the Region "regardless of the permissions on the bucket" (S3 API reference,
- *   HeadBucket; `OwnedBucketOptions.regionOnDenial`).
+ * @param withRegion - the 403 carries the bucket's Region in `x-amz-bucket-region`: the definition
+ *   declares it (`OperationDefinition.regionOnDenial`, HeadBucket's, which answers the Region
+ *   "regardless of the permissions on the bucket", S3 API reference).
  * @throws S3Error AccessDenied when the bucket exists and another account owns it.
  */
 async function checkOwner(bucket: unknown, expected: unknown, context: S3OperationContext, withRegion = false): Promise<void> {
